@@ -1,0 +1,218 @@
+//! The command line: arguments, dispatch, exit codes (SPEC §5).
+
+mod graph;
+mod output;
+mod replay;
+mod users;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{Config, ConfigError};
+use crate::engine::{Engine, Policy, PolicyError};
+use crate::store::{KnowledgeParams, LoadOptions, MemoryStore, Store, StoreError};
+
+#[derive(Debug, Parser)]
+#[command(name = "ctxlens", version, about = "See, and replay, the context an LLM was given.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Policy: a preset name (prolaunch, layered-adr) or a TOML file.
+    #[arg(long, global = true, default_value = "prolaunch", value_name = "PRESET|FILE")]
+    pub policy: String,
+    /// Override a policy key by dotted path, layers by name (repeatable):
+    /// --set layers.journey.weight=0.6 --set budget.total=3000 --set strategy=skip
+    #[arg(long = "set", global = true, value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+    /// Config file [default: $XDG_CONFIG_HOME/ctxlens/config.toml, when present].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct Selection {
+    /// Read this session instead of the one with the newest turn.
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
+    /// Search knowledge with this text instead of the newest user turn.
+    #[arg(long, value_name = "TEXT")]
+    pub query: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List users: current milestone, sessions, last activity.
+    Users {
+        /// Stop after this many users (then `next_cursor` says where to go on).
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Start at this cursor (from a previous `next_cursor`).
+        #[arg(long)]
+        cursor: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One user: milestones, sessions, cached context, malformed data, and the assembly.
+    Inspect {
+        user: String,
+        #[command(flatten)]
+        sel: Selection,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replay the assembly for a user (or a snapshot file) under the policy.
+    #[command(group = clap::ArgGroup::new("input").required(true).args(["user", "snapshot"]))]
+    Replay {
+        user: Option<String>,
+        /// Replay a snapshot file written by `ctxlens snapshot`.
+        #[arg(long, value_name = "FILE")]
+        snapshot: Option<PathBuf>,
+        #[command(flatten)]
+        sel: Selection,
+        /// Print only the assembled prompt.
+        #[arg(long, conflicts_with = "json")]
+        prompt: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a user's snapshot (the exact input of a replay) to a file.
+    Snapshot {
+        user: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[command(flatten)]
+        sel: Selection,
+    },
+    /// The milestone dependency graph, with a user's status per milestone.
+    Graph {
+        user: Option<String>,
+        #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
+        format: GraphFormat,
+        #[arg(long, conflicts_with = "format")]
+        json: bool,
+    },
+    /// What a transition of USER to milestone M would carry (seed 000's prepare_transition).
+    Transition {
+        user: String,
+        #[arg(long, value_name = "M")]
+        to: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Text,
+    Dot,
+}
+
+/// A failure and its exit code: 1 runtime, 2 usage or config.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Runtime(String),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            CliError::Usage(_) => ExitCode::from(2),
+            CliError::Runtime(_) => ExitCode::from(1),
+        }
+    }
+}
+
+impl From<PolicyError> for CliError {
+    fn from(e: PolicyError) -> Self {
+        CliError::Usage(format!("policy error: {e}"))
+    }
+}
+
+impl From<ConfigError> for CliError {
+    fn from(e: ConfigError) -> Self {
+        CliError::Usage(e.to_string())
+    }
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        CliError::Runtime(e.to_string())
+    }
+}
+
+/// What every command works with: the store, the engine and the policy.
+pub struct Ctx {
+    pub store: Box<dyn Store>,
+    pub engine: Engine,
+    pub policy: Policy,
+}
+
+impl Ctx {
+    fn new(global: &GlobalArgs) -> Result<Ctx, CliError> {
+        let (config, _) = Config::load(global.config.as_deref())?;
+        let map = config.milestone_map().map_err(|e| CliError::Usage(format!("config: {e}")))?;
+        let policy = Policy::load(&global.policy, &global.sets)?;
+        Ok(Ctx { store: Box::new(MemoryStore::demo()), engine: Engine::new(map), policy })
+    }
+
+    fn knowledge_params(&self) -> KnowledgeParams {
+        KnowledgeParams {
+            limit: self.policy.knowledge.limit,
+            same_milestone_only: self.policy.knowledge.same_milestone_only,
+        }
+    }
+}
+
+impl Selection {
+    fn options(&self) -> LoadOptions {
+        LoadOptions { session: self.session.clone(), query: self.query.clone() }
+    }
+}
+
+/// Parses the arguments, runs the command and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("ctxlens: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ctxlens: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+/// Runs one parsed command line.
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let ctx = Ctx::new(&cli.global)?;
+    let out = &mut anstream::stdout();
+    match cli.command {
+        None => users::summary(&ctx, out).await,
+        Some(Command::Users { limit, cursor, json }) => users::list(&ctx, out, limit, cursor, json).await,
+        Some(Command::Inspect { user, sel, json }) => replay::inspect(&ctx, out, &user, &sel, json).await,
+        Some(Command::Replay { user, snapshot, sel, prompt, json }) => {
+            let mode = if json { replay::Mode::Json } else if prompt { replay::Mode::Prompt } else { replay::Mode::Text };
+            replay::replay(&ctx, out, user.as_deref(), snapshot.as_deref(), &sel, mode).await
+        }
+        Some(Command::Snapshot { user, out: file, sel }) => replay::snapshot(&ctx, out, &user, &file, &sel).await,
+        Some(Command::Graph { user, format, json }) => graph::graph(&ctx, out, user.as_deref(), format, json).await,
+        Some(Command::Transition { user, to, json }) => graph::transition(&ctx, out, &user, &to, json).await,
+    }
+}

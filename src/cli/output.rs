@@ -1,0 +1,142 @@
+//! Readable output: styles, budget bars and aligned tables (colour is stripped when not a terminal).
+
+use std::io::Write;
+
+use anstyle::{AnsiColor, Style};
+use unicode_width::UnicodeWidthStr;
+
+use super::CliError;
+use crate::engine::Decision;
+use crate::engine::milestones::Status;
+
+pub const BOLD: Style = Style::new().bold();
+pub const DIM: Style = Style::new().dimmed();
+pub const GREEN: Style = AnsiColor::Green.on_default();
+pub const YELLOW: Style = AnsiColor::Yellow.on_default();
+pub const RED: Style = AnsiColor::Red.on_default();
+pub const CYAN: Style = AnsiColor::Cyan.on_default();
+
+pub fn decision_style(d: Decision) -> Style {
+    match d {
+        Decision::Kept => GREEN,
+        Decision::Truncated => YELLOW,
+        Decision::Dropped => RED,
+    }
+}
+
+pub fn status_style(s: Status) -> Style {
+    match s {
+        Status::Completed => GREEN,
+        Status::Current => CYAN.bold(),
+        Status::Available => YELLOW,
+        Status::Locked => DIM,
+    }
+}
+
+pub fn status_label(s: Status) -> &'static str {
+    match s {
+        Status::Completed => "completed",
+        Status::Current => "current",
+        Status::Available => "available",
+        Status::Locked => "locked",
+    }
+}
+
+/// `text` in `style`.
+pub fn paint(style: Style, text: &str) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+/// A budget bar: filled for what is used, `▒` past the budget, `░` for what is left.
+pub fn bar(used: usize, budget: usize, width: usize) -> String {
+    if budget == 0 {
+        return if used == 0 { "░".repeat(width) } else { paint(RED, &"▒".repeat(width)) };
+    }
+    let filled = (used.min(budget) * width).div_ceil(budget).min(width);
+    let style = if used > budget { RED } else { GREEN };
+    format!("{}{}", paint(style, &"█".repeat(filled)), paint(DIM, &"░".repeat(width - filled)))
+}
+
+/// Columns of a table; `right` columns are right-aligned.
+pub struct Table {
+    header: Vec<&'static str>,
+    right: Vec<bool>,
+    rows: Vec<Vec<(String, Style)>>,
+}
+
+impl Table {
+    pub fn new(header: &[(&'static str, bool)]) -> Self {
+        Table { header: header.iter().map(|h| h.0).collect(), right: header.iter().map(|h| h.1).collect(), rows: Vec::new() }
+    }
+
+    pub fn row(&mut self, cells: Vec<(String, Style)>) {
+        self.rows.push(cells);
+    }
+
+    pub fn write(&self, out: &mut impl Write, indent: usize) -> Result<(), CliError> {
+        let mut widths: Vec<usize> = self.header.iter().map(|h| h.width()).collect();
+        for r in &self.rows {
+            for (i, (c, _)) in r.iter().enumerate() {
+                widths[i] = widths[i].max(c.width());
+            }
+        }
+        let pad = " ".repeat(indent);
+        let head: Vec<(String, Style)> = self.header.iter().map(|h| (h.to_string(), BOLD)).collect();
+        for r in std::iter::once(&head).chain(&self.rows) {
+            let mut line = pad.clone();
+            for (i, (c, style)) in r.iter().enumerate() {
+                let gap = " ".repeat(widths[i] - c.width());
+                let cell = if self.right[i] { format!("{gap}{}", paint(*style, c)) } else { format!("{}{gap}", paint(*style, c)) };
+                line.push_str(&cell);
+                if i + 1 < r.len() {
+                    line.push_str("  ");
+                }
+            }
+            writeln!(out, "{}", line.trim_end()).map_err(io)?;
+        }
+        Ok(())
+    }
+}
+
+/// An output error (a closed pipe, a full disk) as a runtime failure.
+pub fn io(e: std::io::Error) -> CliError {
+    CliError::Runtime(format!("writing output: {e}"))
+}
+
+/// The first line of `text`, cut to `max` columns with an ellipsis.
+pub fn preview(text: &str, max: usize) -> String {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    if line.width() <= max {
+        return line.to_string();
+    }
+    let mut out = String::new();
+    for c in line.chars() {
+        if out.width() + 2 > max {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_fill_in_proportion() {
+        let strip = |s: String| s.chars().filter(|c| "█░▒".contains(*c)).collect::<String>();
+        assert_eq!(strip(bar(0, 100, 10)), "░░░░░░░░░░");
+        assert_eq!(strip(bar(50, 100, 10)), "█████░░░░░");
+        assert_eq!(strip(bar(1, 100, 10)), "█░░░░░░░░░");
+        assert_eq!(strip(bar(150, 100, 10)), "██████████");
+        assert_eq!(strip(bar(5, 0, 4)), "▒▒▒▒");
+    }
+
+    #[test]
+    fn preview_cuts_by_display_width() {
+        assert_eq!(preview("\nhello world", 20), "hello world");
+        assert_eq!(preview("抹茶セットと", 7), "抹茶…");
+    }
+}

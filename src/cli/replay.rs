@@ -1,0 +1,222 @@
+//! `ctxlens replay`, `inspect` and `snapshot`: one user's assembly, readable or as JSON.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::output::{BOLD, DIM, RED, Table, bar, decision_style, io, paint, preview, status_label, status_style};
+use super::{CliError, Ctx, Selection};
+use crate::engine::milestones::{Status, completed};
+use crate::engine::snapshot::{Malformed, fmt_ts};
+use crate::engine::{Assembly, Snapshot};
+use crate::store::{SessionInfo, load_snapshot};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Text,
+    Json,
+    Prompt,
+}
+
+/// Reads a snapshot file; a bad file is a usage error naming the file, line and column.
+pub fn read_snapshot(path: &Path) -> Result<Snapshot, CliError> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("snapshot {shown}: {e}")))?;
+    Snapshot::from_json(&text).map_err(|e| {
+        let msg = e.to_string();
+        let msg = msg.rsplit_once(" at line ").map_or(msg.as_str(), |(m, _)| m);
+        CliError::Usage(format!("snapshot {shown}:{}:{}: {msg}", e.line(), e.column()))
+    })
+}
+
+pub async fn replay(
+    ctx: &Ctx,
+    out: &mut impl Write,
+    user: Option<&str>,
+    file: Option<&Path>,
+    sel: &Selection,
+    mode: Mode,
+) -> Result<(), CliError> {
+    let snap = match (file, user) {
+        (Some(f), _) => read_snapshot(f)?,
+        (None, Some(u)) => load_snapshot(ctx.store.as_ref(), u, &sel.options(), ctx.knowledge_params()).await?.0,
+        (None, None) => return Err(CliError::Usage("replay needs USER or --snapshot FILE".into())),
+    };
+    let asm = ctx.engine.assemble(&snap, &ctx.policy);
+    match mode {
+        Mode::Json => write!(out, "{}", asm.to_json()).map_err(io),
+        Mode::Prompt => writeln!(out, "{}", asm.prompt).map_err(io),
+        Mode::Text => {
+            writeln!(out, "{}", paint(BOLD, &heading(&asm, &snap))).map_err(io)?;
+            write_layers(out, &asm)?;
+            writeln!(out).map_err(io)?;
+            write_items(out, &asm)?;
+            write_malformed(out, &asm.malformed)
+        }
+    }
+}
+
+fn heading(asm: &Assembly, snap: &Snapshot) -> String {
+    format!(
+        "{} · policy {} ({}, {}) · T {} · now {}",
+        asm.user_id,
+        asm.policy,
+        asm.tokenizer,
+        asm.strategy.as_str(),
+        asm.budget.total,
+        fmt_ts(&snap.now)
+    )
+}
+
+/// One line per layer: bar, used / budget, kept / truncated / dropped; then the total.
+pub fn write_layers(out: &mut impl Write, asm: &Assembly) -> Result<(), CliError> {
+    let mut t = Table::new(&[("LAYER", false), ("", false), ("USED", true), ("BUDGET", true), ("KEPT", true), ("TRUNC", true), ("DROP", true)]);
+    for (name, l) in asm.layers.iter() {
+        t.row(vec![
+            (name.to_string(), BOLD),
+            (bar(l.used, l.budget as usize, 24), Default::default()),
+            (l.used.to_string(), Default::default()),
+            (l.budget.to_string(), DIM),
+            (l.kept.to_string(), Default::default()),
+            (l.truncated.to_string(), Default::default()),
+            (l.dropped.to_string(), Default::default()),
+        ]);
+    }
+    let total = asm.budget.total as usize;
+    t.row(vec![
+        ("total".into(), BOLD),
+        (bar(asm.total_tokens, total, 24), Default::default()),
+        (asm.total_tokens.to_string(), BOLD),
+        (total.to_string(), DIM),
+        (String::new(), Default::default()),
+        (String::new(), Default::default()),
+        (String::new(), Default::default()),
+    ]);
+    t.write(out, 0)?;
+    writeln!(out, "truncation rate {:.1}%", asm.truncation_rate * 100.0).map_err(io)
+}
+
+fn write_items(out: &mut impl Write, asm: &Assembly) -> Result<(), CliError> {
+    let mut t = Table::new(&[
+        ("LAYER", false),
+        ("ID", false),
+        ("KIND", false),
+        ("TOKENS", true),
+        ("KEPT", true),
+        ("SCORE", true),
+        ("DECISION", false),
+        ("TEXT", false),
+    ]);
+    for i in &asm.items {
+        let decision = match i.reason {
+            Some(r) => format!("{} {}", i.decision.as_str(), r.as_str()),
+            None => i.decision.as_str().to_string(),
+        };
+        t.row(vec![
+            (i.layer.clone(), DIM),
+            (i.id.clone(), Default::default()),
+            (serde_json::to_value(i.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(), DIM),
+            (i.tokens.to_string(), Default::default()),
+            (i.kept_tokens.to_string(), Default::default()),
+            (format!("{:.2}", i.score), Default::default()),
+            (decision, decision_style(i.decision)),
+            (preview(&i.text, 48), DIM),
+        ]);
+    }
+    t.write(out, 0)
+}
+
+fn write_malformed(out: &mut impl Write, malformed: &[Malformed]) -> Result<(), CliError> {
+    if malformed.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\n{}", paint(RED.bold(), &format!("malformed ({})", malformed.len()))).map_err(io)?;
+    for m in malformed {
+        writeln!(out, "  {}  {}", m.source, paint(DIM, &m.reason)).map_err(io)?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct MilestoneOut<'a> {
+    id: &'a str,
+    name: &'a str,
+    status: Status,
+}
+
+#[derive(Serialize)]
+struct InspectOut<'a> {
+    user_id: &'a str,
+    display_name: Option<&'a str>,
+    current_milestone: Option<&'a str>,
+    source: String,
+    milestones: Vec<MilestoneOut<'a>>,
+    sessions: &'a [SessionInfo],
+    session_id: Option<&'a str>,
+    query: Option<&'a str>,
+    cached_context: bool,
+    cached_context_ttl: Option<u64>,
+    assembly: &'a Assembly,
+}
+
+pub async fn inspect(ctx: &Ctx, out: &mut impl Write, user: &str, sel: &Selection, json: bool) -> Result<(), CliError> {
+    let (snap, data) = load_snapshot(ctx.store.as_ref(), user, &sel.options(), ctx.knowledge_params()).await?;
+    let asm = ctx.engine.assemble(&snap, &ctx.policy);
+    let map = &ctx.engine.milestones;
+    let done = completed(&snap);
+    let statuses = map.statuses(snap.current_milestone.as_deref(), &done);
+    if json {
+        let view = InspectOut {
+            user_id: &snap.user_id,
+            display_name: data.display_name.as_deref(),
+            current_milestone: snap.current_milestone.as_deref(),
+            source: ctx.store.describe(),
+            milestones: statuses.iter().map(|(id, status)| MilestoneOut { id, name: map.name(id), status: *status }).collect(),
+            sessions: &data.sessions,
+            session_id: snap.session_id.as_deref(),
+            query: snap.query.as_deref(),
+            cached_context: snap.cached_context.is_some(),
+            cached_context_ttl: data.cached_context_ttl,
+            assembly: &asm,
+        };
+        let text = serde_json::to_string_pretty(&view).map_err(|e| CliError::Runtime(e.to_string()))?;
+        return writeln!(out, "{text}").map_err(io);
+    }
+    let who = data.display_name.as_deref().map_or(String::new(), |n| format!(" · {n}"));
+    let at = snap.current_milestone.as_deref().map_or("no journey".into(), |m| format!("at {m} {}", map.name(m)));
+    writeln!(out, "{}", paint(BOLD, &format!("{}{who} · {at} · {}", snap.user_id, ctx.store.describe()))).map_err(io)?;
+    let marks: Vec<String> = statuses.iter().map(|(id, s)| paint(status_style(*s), &format!("{id} {}", status_label(*s)))).collect();
+    writeln!(out, "milestones  {}", marks.join("  ")).map_err(io)?;
+    for s in &data.sessions {
+        let chosen = if Some(&s.session_id) == snap.session_id.as_ref() { " ← read" } else { "" };
+        let ttl = s.ttl.map_or("no TTL".into(), |t| format!("TTL {t} s"));
+        let newest = s.newest.as_ref().map_or("—".into(), fmt_ts);
+        writeln!(out, "session     {} · {} turns · {ttl} · newest {newest}{chosen}", s.key, s.turns).map_err(io)?;
+    }
+    writeln!(out, "query       {}", snap.query.as_deref().map_or("—".into(), |q| preview(q, 90))).map_err(io)?;
+    let cache = match (&snap.cached_context, data.cached_context_ttl) {
+        (Some(_), ttl) => format!("present · {}", ttl.map_or("no TTL".into(), |t| format!("TTL {t} s"))),
+        (None, _) => "none".into(),
+    };
+    writeln!(out, "cached      {cache}").map_err(io)?;
+    writeln!(out).map_err(io)?;
+    writeln!(out, "{}", paint(BOLD, &heading(&asm, &snap))).map_err(io)?;
+    write_layers(out, &asm)?;
+    write_malformed(out, &asm.malformed)
+}
+
+pub async fn snapshot(ctx: &Ctx, out: &mut impl Write, user: &str, file: &Path, sel: &Selection) -> Result<(), CliError> {
+    let (snap, _) = load_snapshot(ctx.store.as_ref(), user, &sel.options(), ctx.knowledge_params()).await?;
+    std::fs::write(file, snap.to_json())
+        .map_err(|e| CliError::Runtime(format!("writing snapshot {}: {e}", file.display())))?;
+    writeln!(
+        out,
+        "wrote {} ({} turns, {} journey items, {} knowledge hits)",
+        file.display(),
+        snap.session.len(),
+        snap.journey.len(),
+        snap.knowledge.len()
+    )
+    .map_err(io)
+}

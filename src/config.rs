@@ -1,0 +1,95 @@
+//! The config file: milestone map overrides (and, later, store settings); XDG location by default.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::engine::milestones::{MilestoneDef, MilestoneError, MilestoneMap};
+use crate::engine::policy::line_col;
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Replaces seed 000's dependency map when present.
+    #[serde(default)]
+    pub milestones: Option<Vec<MilestoneDef>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("config {path}: {cause}")]
+    Read { path: String, cause: String },
+    #[error("config {path}:{line}:{column}: {message}")]
+    Syntax { path: String, line: usize, column: usize, message: String },
+    #[error("config {path}: milestones: {0}", path = .1)]
+    Milestones(MilestoneError, String),
+}
+
+/// `$XDG_CONFIG_HOME/ctxlens/config.toml`, or `~/.config/ctxlens/config.toml`.
+pub fn default_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("ctxlens").join("config.toml"))
+}
+
+impl Config {
+    /// Reads `path`, or the default location if it exists (an explicit path must exist).
+    pub fn load(path: Option<&Path>) -> Result<(Config, Option<PathBuf>), ConfigError> {
+        let (path, explicit) = match path {
+            Some(p) => (p.to_path_buf(), true),
+            None => match default_path() {
+                Some(p) if p.exists() => (p, false),
+                _ => return Ok((Config::default(), None)),
+            },
+        };
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Read {
+            path: shown.clone(),
+            cause: if explicit { e.to_string() } else { format!("{e} (default location)") },
+        })?;
+        let config = Config::parse(&text, &shown)?;
+        Ok((config, Some(path)))
+    }
+
+    pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+            ConfigError::Syntax { path: path.into(), line, column, message: e.message().trim().to_string() }
+        })?;
+        config.milestone_map().map_err(|e| ConfigError::Milestones(e, path.into()))?;
+        Ok(config)
+    }
+
+    /// The dependency map: the config's, or seed 000's.
+    pub fn milestone_map(&self) -> Result<MilestoneMap, MilestoneError> {
+        match &self.milestones {
+            Some(defs) => MilestoneMap::new(defs.clone()),
+            None => Ok(MilestoneMap::default()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn milestones_replace_the_seed_map() {
+        let text = "[[milestones]]\nid = \"A\"\nname = \"Idea\"\n[[milestones]]\nid = \"B\"\ndepends_on = [\"A\"]\n";
+        let map = Config::parse(text, "c.toml").expect("valid").milestone_map().expect("valid map");
+        assert_eq!(map.ids().collect::<Vec<_>>(), ["A", "B"]);
+        assert_eq!(map.name("A"), "Idea");
+    }
+
+    #[test]
+    fn errors_name_the_file_and_the_edge() {
+        let cycle = "[[milestones]]\nid = \"A\"\ndepends_on = [\"B\"]\n[[milestones]]\nid = \"B\"\ndepends_on = [\"A\"]\n";
+        let err = Config::parse(cycle, "c.toml").expect_err("cycle");
+        assert_eq!(err.to_string(), "config c.toml: milestones: milestone dependency cycle A → B → A (edge A → B)");
+        let unknown_key = "[[milestones]]\nid = \"A\"\nneeds = []\n";
+        let err = Config::parse(unknown_key, "c.toml").expect_err("unknown key");
+        assert!(err.to_string().starts_with("config c.toml:3:1: unknown field `needs`"), "{err}");
+    }
+}

@@ -1,0 +1,1 @@
+//! Demo text tables (placeholder until generated).

@@ -1,0 +1,340 @@
+//! The assembly algorithm (SPEC §3): candidates → scores → per-layer fit → global pass → prompt.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use super::assembly::{Assembly, BudgetReport, Decision, Item, ItemKind, LayerReport, Ordered, Reason};
+use super::milestones::{MilestoneMap, Relation};
+use super::policy::{LayerSpec, Policy, Source, Strategy};
+use super::render;
+use super::snapshot::{JourneyKind, Snapshot};
+use super::tokens::TokenCounter;
+
+/// What assembly needs besides a snapshot and a policy: the milestone map and the token cache.
+#[derive(Debug, Clone, Default)]
+pub struct Engine {
+    pub milestones: MilestoneMap,
+    pub tokens: Arc<TokenCounter>,
+}
+
+/// An item on its way through assembly.
+struct Work {
+    item: Item,
+    layer_idx: usize,
+    /// Chronological position for session turns (timestamp, stored index).
+    seq: usize,
+    /// Reached a fit (not filtered out before).
+    candidate: bool,
+    /// RAG source line parts: rank, title, section.
+    source: Option<(usize, String, Option<String>)>,
+}
+
+/// A pre-scoring item: its kind, id, relevance, timestamp and how to render it.
+struct Raw {
+    id: String,
+    kind: ItemKind,
+    relevance: f64,
+    timestamp: Option<DateTime<Utc>>,
+    milestone: Option<String>,
+    excluded: Option<Reason>,
+    seq: usize,
+    text: RawText,
+}
+
+enum RawText {
+    Ready(String),
+    /// Knowledge: rendered once its rank is known.
+    Knowledge { title: String, content: String, section: Option<String> },
+}
+
+impl Engine {
+    pub fn new(milestones: MilestoneMap) -> Self {
+        Self { milestones, tokens: Arc::new(TokenCounter::new()) }
+    }
+
+    /// Assembles `snapshot` under `policy`: every item gets a decision and a reason.
+    pub fn assemble(&self, snapshot: &Snapshot, policy: &Policy) -> Assembly {
+        let budgets = policy.budgets();
+        let mut works = Vec::new();
+        for (li, layer) in policy.layers.iter().enumerate() {
+            let raws = self.raw_items(snapshot, policy, layer);
+            let start = works.len();
+            works.extend(self.score_and_order(policy, layer, li, snapshot.now, raws));
+            let order: Vec<usize> = (start..works.len()).filter(|&i| works[i].candidate).collect();
+            self.fit(&mut works, &order, budgets.layers[li] as usize, policy, Reason::LayerBudget);
+        }
+        let kept: usize = works.iter().map(|w| w.item.kept_tokens).sum();
+        if kept > budgets.total as usize {
+            let mut order: Vec<usize> =
+                (0..works.len()).filter(|&i| works[i].item.decision != Decision::Dropped).collect();
+            order.sort_by(|&a, &b| global_order(&works[a], &works[b]));
+            self.fit(&mut works, &order, budgets.total as usize, policy, Reason::GlobalBudget);
+        }
+        finish(snapshot, policy, &budgets.layers, budgets.total, works)
+    }
+
+    /// The items a layer's source offers, before scoring (SPEC §3.2).
+    fn raw_items(&self, snap: &Snapshot, policy: &Policy, layer: &LayerSpec) -> Vec<Raw> {
+        let plain = |id: String, kind, relevance, timestamp, milestone, text| Raw {
+            id,
+            kind,
+            relevance,
+            timestamp,
+            milestone,
+            excluded: None,
+            seq: 0,
+            text: RawText::Ready(text),
+        };
+        match layer.source {
+            Source::Session => {
+                let mut turns: Vec<_> = snap.turns().collect();
+                turns.sort_by(|a, b| a.1.timestamp.cmp(&b.1.timestamp).then(a.0.cmp(&b.0)));
+                let first_kept = turns.len().saturating_sub(policy.session.max_items);
+                turns
+                    .iter()
+                    .enumerate()
+                    .map(|(pos, (i, t))| Raw {
+                        excluded: (pos < first_kept).then_some(Reason::MaxItems),
+                        seq: pos,
+                        ..plain(snap.turn_id(*i), ItemKind::Turn, 1.0, Some(t.timestamp), None, render::turn_text(t))
+                    })
+                    .collect()
+            }
+            Source::Journey => snap
+                .journey
+                .iter()
+                .map(|j| {
+                    let (kind, r) = self.journey_relevance(snap, policy, j);
+                    let text = render::journey_text(j, &self.milestones);
+                    plain(j.id.clone(), kind, r, j.timestamp, j.milestone.clone(), text)
+                })
+                .collect(),
+            Source::Knowledge => knowledge_items(snap, policy),
+            Source::Static => policy
+                .active_modules()
+                .map(|m| plain(m.name.clone(), ItemKind::Static, m.priority, None, None, m.text.clone()))
+                .collect(),
+            Source::Query => snap
+                .query
+                .iter()
+                .filter(|q| !q.trim().is_empty())
+                .map(|q| plain("query".into(), ItemKind::Query, 1.0, None, None, q.clone()))
+                .collect(),
+        }
+    }
+
+    fn journey_relevance(&self, snap: &Snapshot, policy: &Policy, j: &super::snapshot::JourneyEntry) -> (ItemKind, f64) {
+        let rel = &policy.journey.relevance;
+        let current = snap.current_milestone.as_deref();
+        let relation = |m: Option<&str>| match (current, m) {
+            (Some(c), Some(m)) => self.milestones.relation(c, m),
+            _ => Relation::Other,
+        };
+        let by_relation = |r: Relation| match r {
+            Relation::Direct => rel.direct,
+            Relation::Transitive => rel.transitive,
+            Relation::Other => rel.other,
+        };
+        match j.kind {
+            JourneyKind::BusinessDna => (ItemKind::BusinessDna, rel.business_dna),
+            JourneyKind::MilestoneData => (ItemKind::MilestoneData, by_relation(relation(j.milestone.as_deref()))),
+            JourneyKind::Transition => {
+                let to = j.milestone.as_deref().or_else(|| j.data.get("to").and_then(|v| v.as_str()));
+                let r = if to.is_some() && to == current { rel.direct } else { rel.other };
+                (ItemKind::Transition, r)
+            }
+        }
+    }
+
+    /// Scores, orders (SPEC §3.5), renders and counts a layer's items: candidates first, in fit order.
+    fn score_and_order(&self, policy: &Policy, layer: &LayerSpec, li: usize, now: DateTime<Utc>, raws: Vec<Raw>) -> Vec<Work> {
+        let window_ms = policy.recency.window_hours * 3_600_000.0;
+        let mut works: Vec<(Raw, f64, f64)> = raws
+            .into_iter()
+            .map(|r| {
+                let recent = r.timestamp.is_some_and(|t| ((now - t).num_milliseconds() as f64) < window_ms);
+                let m = if recent { policy.recency.boost } else { 1.0 };
+                let score = r.relevance * m;
+                (r, m, score)
+            })
+            .collect();
+        // Candidates first (stable for the excluded, which keep their listing order).
+        works.sort_by(|a, b| {
+            a.0.excluded.is_some().cmp(&b.0.excluded.is_some()).then_with(|| {
+                if a.0.excluded.is_some() {
+                    return Ordering::Equal;
+                }
+                fit_order(a.2, a.0.timestamp, &a.0.id, b.2, b.0.timestamp, &b.0.id)
+            })
+        });
+        let tok = policy.tokenizer;
+        works
+            .into_iter()
+            .enumerate()
+            .map(|(rank0, (raw, multiplier, score))| {
+                let (text, source) = match raw.text {
+                    RawText::Ready(t) => (t, None),
+                    RawText::Knowledge { title, content, section } => {
+                        let rank = rank0 + 1;
+                        let text = render::knowledge_text(&title, &content, layer.render, rank);
+                        (text, Some((rank, title, section)))
+                    }
+                };
+                let tokens = self.tokens.count(tok, &text);
+                let candidate = raw.excluded.is_none();
+                let item = Item {
+                    id: raw.id,
+                    layer: layer.name.clone(),
+                    kind: raw.kind,
+                    tokens,
+                    relevance: raw.relevance,
+                    multiplier,
+                    score,
+                    decision: if candidate { Decision::Kept } else { Decision::Dropped },
+                    reason: raw.excluded,
+                    kept_tokens: if candidate { tokens } else { 0 },
+                    text,
+                    kept_text: None,
+                    timestamp: raw.timestamp,
+                    milestone: raw.milestone,
+                };
+                Work { item, layer_idx: li, seq: raw.seq, candidate, source }
+            })
+            .collect()
+    }
+
+    /// Fits `order` (indices into `works`, all currently kept or truncated) into `budget` (SPEC §3.6).
+    fn fit(&self, works: &mut [Work], order: &[usize], budget: usize, policy: &Policy, reason: Reason) {
+        let mut remaining = budget;
+        let mut cut = false;
+        for &i in order {
+            let item = &mut works[i].item;
+            if !cut && item.kept_tokens <= remaining {
+                remaining -= item.kept_tokens;
+                continue;
+            }
+            if !cut && policy.strategy == Strategy::Truncate && remaining > policy.truncate_min_remaining as usize {
+                let cut_text =
+                    self.tokens.truncate(policy.tokenizer, &item.text, remaining, &policy.truncate_marker);
+                if let Some((text, n)) = cut_text {
+                    item.decision = Decision::Truncated;
+                    item.kept_tokens = n;
+                    item.kept_text = Some(text);
+                    cut = true;
+                    continue;
+                }
+            }
+            item.decision = Decision::Dropped;
+            item.reason = Some(reason);
+            item.kept_tokens = 0;
+            item.kept_text = None;
+            cut |= policy.strategy != Strategy::Skip;
+        }
+    }
+}
+
+/// Knowledge hits with their exclusions (SPEC §3.2): threshold, milestone, then the limit best.
+fn knowledge_items(snap: &Snapshot, policy: &Policy) -> Vec<Raw> {
+    let k = &policy.knowledge;
+    let mut hits: Vec<_> = snap.knowledge.iter().collect();
+    hits.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then_with(|| a.id.cmp(&b.id)));
+    let mut passed = 0;
+    hits.into_iter()
+        .map(|h| {
+            let excluded = if h.similarity < k.similarity_threshold {
+                Some(Reason::BelowThreshold)
+            } else if k.same_milestone_only
+                && h.milestone.is_some()
+                && h.milestone.as_deref() != snap.current_milestone.as_deref()
+            {
+                Some(Reason::OtherMilestone)
+            } else if passed >= k.limit {
+                Some(Reason::OverLimit)
+            } else {
+                passed += 1;
+                None
+            };
+            Raw {
+                id: h.id.clone(),
+                kind: ItemKind::Knowledge,
+                relevance: h.similarity,
+                timestamp: h.timestamp,
+                milestone: h.milestone.clone(),
+                excluded,
+                seq: 0,
+                text: RawText::Knowledge { title: h.title.clone(), content: h.content.clone(), section: h.section.clone() },
+            }
+        })
+        .collect()
+}
+
+/// Score descending, then timestamp descending (none = oldest), then id ascending.
+fn fit_order(sa: f64, ta: Option<DateTime<Utc>>, ia: &str, sb: f64, tb: Option<DateTime<Utc>>, ib: &str) -> Ordering {
+    sb.total_cmp(&sa).then_with(|| tb.cmp(&ta)).then_with(|| ia.cmp(ib))
+}
+
+/// The global pass order: score desc, timestamp desc, layer order, id asc (SPEC §3.7).
+fn global_order(a: &Work, b: &Work) -> Ordering {
+    b.item
+        .score
+        .total_cmp(&a.item.score)
+        .then_with(|| b.item.timestamp.cmp(&a.item.timestamp))
+        .then_with(|| a.layer_idx.cmp(&b.layer_idx))
+        .then_with(|| a.item.id.cmp(&b.item.id))
+}
+
+/// Per-layer totals, the prompt, and the assembly.
+fn finish(snap: &Snapshot, policy: &Policy, layer_budgets: &[u32], total: u32, works: Vec<Work>) -> Assembly {
+    let mut sections = Vec::new();
+    let mut reports = Vec::new();
+    for (li, layer) in policy.layers.iter().enumerate() {
+        let mine: Vec<&Work> = works.iter().filter(|w| w.layer_idx == li).collect();
+        let mut report = LayerReport { budget: layer_budgets[li], ..LayerReport::default() };
+        for w in &mine {
+            report.used += w.item.kept_tokens;
+            match w.item.decision {
+                Decision::Kept => report.kept += 1,
+                Decision::Truncated => report.truncated += 1,
+                Decision::Dropped => report.dropped += 1,
+            }
+        }
+        reports.push((layer.name.clone(), report));
+        let mut kept: Vec<&Work> = mine.into_iter().filter(|w| w.item.prompt_text().is_some()).collect();
+        if layer.source == Source::Session {
+            kept.sort_by_key(|w| w.seq);
+        }
+        if kept.is_empty() {
+            continue;
+        }
+        let texts: Vec<&str> = kept.iter().filter_map(|w| w.item.prompt_text()).collect();
+        let sources: Vec<(usize, &str, Option<&str>)> =
+            kept.iter().filter_map(|w| w.source.as_ref()).map(|(n, t, s)| (*n, t.as_str(), s.as_deref())).collect();
+        let title = layer.title.as_deref().unwrap_or(render::default_title(layer.source));
+        sections.push(render::section(title, layer.render, &texts, &sources));
+    }
+    let candidates = works.iter().filter(|w| w.candidate).count();
+    let lost = works
+        .iter()
+        .filter(|w| w.item.decision == Decision::Truncated || w.item.reason.is_some_and(Reason::is_budget))
+        .count();
+    let mut malformed = snap.malformed_turns();
+    malformed.extend(snap.malformed.iter().cloned());
+    Assembly {
+        user_id: snap.user_id.clone(),
+        policy: policy.name.clone(),
+        tokenizer: policy.tokenizer,
+        strategy: policy.strategy,
+        budget: BudgetReport {
+            total,
+            layers: Ordered(policy.layers.iter().zip(layer_budgets).map(|(l, b)| (l.name.clone(), *b)).collect()),
+        },
+        total_tokens: works.iter().map(|w| w.item.kept_tokens).sum(),
+        truncation_rate: if candidates == 0 { 0.0 } else { lost as f64 / candidates as f64 },
+        items: works.into_iter().map(|w| w.item).collect(),
+        layers: Ordered(reports),
+        prompt: sections.join("\n\n"),
+        malformed,
+    }
+}

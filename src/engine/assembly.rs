@@ -1,0 +1,198 @@
+//! The assembly: what assembly decided for every item, per-layer totals and the prompt (SPEC §4).
+
+use chrono::{DateTime, Utc};
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::policy::Strategy;
+use super::snapshot::Malformed;
+use super::tokens::Tokenizer;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assembly {
+    pub user_id: String,
+    pub policy: String,
+    pub tokenizer: Tokenizer,
+    pub strategy: Strategy,
+    pub budget: BudgetReport,
+    pub items: Vec<Item>,
+    pub layers: Ordered<LayerReport>,
+    pub total_tokens: usize,
+    pub truncation_rate: f64,
+    pub prompt: String,
+    /// Data that could not be read, with its source and reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub malformed: Vec<Malformed>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetReport {
+    pub total: u32,
+    pub layers: Ordered<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct LayerReport {
+    pub budget: u32,
+    pub used: usize,
+    pub kept: usize,
+    pub truncated: usize,
+    pub dropped: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub id: String,
+    pub layer: String,
+    pub kind: ItemKind,
+    /// Tokens of the full rendered `text`.
+    pub tokens: usize,
+    pub relevance: f64,
+    pub multiplier: f64,
+    pub score: f64,
+    pub decision: Decision,
+    pub reason: Option<Reason>,
+    /// What the item contributes to the prompt: `tokens`, the truncated count, or 0.
+    pub kept_tokens: usize,
+    pub text: String,
+    /// The truncated text, marker included, when `decision` is `truncated`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kept_text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "super::snapshot::rfc3339_opt")]
+    pub timestamp: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub milestone: Option<String>,
+}
+
+impl Item {
+    /// The text this item puts in the prompt, if any.
+    pub fn prompt_text(&self) -> Option<&str> {
+        match self.decision {
+            Decision::Kept => Some(&self.text),
+            Decision::Truncated => self.kept_text.as_deref(),
+            Decision::Dropped => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    Turn,
+    BusinessDna,
+    MilestoneData,
+    Transition,
+    Knowledge,
+    Static,
+    Query,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Kept,
+    Truncated,
+    Dropped,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Kept => "kept",
+            Decision::Truncated => "truncated",
+            Decision::Dropped => "dropped",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    MaxItems,
+    BelowThreshold,
+    OtherMilestone,
+    OverLimit,
+    LayerBudget,
+    GlobalBudget,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::MaxItems => "max_items",
+            Reason::BelowThreshold => "below_threshold",
+            Reason::OtherMilestone => "other_milestone",
+            Reason::OverLimit => "over_limit",
+            Reason::LayerBudget => "layer_budget",
+            Reason::GlobalBudget => "global_budget",
+        }
+    }
+
+    /// Whether the item reached a fit and lost there (counts towards `truncation_rate`).
+    pub fn is_budget(self) -> bool {
+        matches!(self, Reason::LayerBudget | Reason::GlobalBudget)
+    }
+}
+
+/// A JSON object whose keys keep their order (policy layer order).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Ordered<V>(pub Vec<(String, V)>);
+
+impl<V> Ordered<V> {
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+impl<V: Serialize> Serialize for Ordered<V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V2<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for V2<V> {
+            type Value = Ordered<V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = m.next_entry()? {
+                    out.push((k, v));
+                }
+                Ok(Ordered(out))
+            }
+        }
+        d.deserialize_map(V2(std::marker::PhantomData))
+    }
+}
+
+impl Assembly {
+    /// Byte-stable pretty JSON with a trailing newline (the `--json` output).
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// Items of one layer, in output order.
+    pub fn layer_items<'a>(&'a self, layer: &'a str) -> impl Iterator<Item = &'a Item> + 'a {
+        self.items.iter().filter(move |i| i.layer == layer)
+    }
+
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items.iter().find(|i| i.id == id)
+    }
+}

@@ -1,0 +1,20 @@
+//! The context system itself: pure, synchronous, no I/O, no clock.
+//!
+//! `Engine::assemble(&Snapshot, &Policy) -> Assembly` is SPEC §3. Token counts are cached by
+//! content in the engine's `TokenCounter`, so re-assembly after a policy change never re-tokenizes.
+
+pub mod assemble;
+pub mod assembly;
+pub mod embed;
+pub mod milestones;
+pub mod policy;
+pub mod render;
+pub mod snapshot;
+pub mod tokens;
+
+pub use assemble::Engine;
+pub use assembly::{Assembly, Decision, Item, ItemKind, LayerReport, Reason};
+pub use milestones::{MilestoneMap, Status};
+pub use policy::{Policy, PolicyError, Source, Strategy};
+pub use snapshot::Snapshot;
+pub use tokens::{TokenCounter, Tokenizer};

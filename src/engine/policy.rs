@@ -1,0 +1,465 @@
+//! Policy files (SPEC §2): the TOML schema, validation, `--set` overrides and the embedded presets.
+
+use serde::{Deserialize, Serialize};
+
+use super::tokens::Tokenizer;
+
+/// Embedded presets: (name, TOML).
+pub const PRESETS: &[(&str, &str)] = &[
+    ("prolaunch", include_str!("../../fixtures/policies/prolaunch.toml")),
+    ("layered-adr", include_str!("../../fixtures/policies/layered-adr.toml")),
+];
+
+/// How a layer that does not fit is handled (SPEC §3.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    /// Seed 000's TokenOptimizer: the first misfit and everything after it are dropped.
+    #[default]
+    Stop,
+    /// Drop the misfit, keep trying smaller items.
+    Skip,
+    /// Seed 003's fitContextsToBudget: cut the misfit to the remaining budget, drop the rest.
+    Truncate,
+}
+
+impl Strategy {
+    pub const ALL: [Strategy; 3] = [Strategy::Stop, Strategy::Skip, Strategy::Truncate];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strategy::Stop => "stop",
+            Strategy::Skip => "skip",
+            Strategy::Truncate => "truncate",
+        }
+    }
+}
+
+/// Where a layer's items come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Session,
+    Journey,
+    Knowledge,
+    Static,
+    Query,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Session => "session",
+            Source::Journey => "journey",
+            Source::Knowledge => "knowledge",
+            Source::Static => "static",
+            Source::Query => "query",
+        }
+    }
+}
+
+/// How a layer's section is written into the prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Render {
+    /// A `## Title` header, then the items separated by blank lines.
+    #[default]
+    Plain,
+    /// Seed 003's `buildRAGContextSection`: numbered items and a `Sources:` list between `---` rules.
+    Rag,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    pub name: String,
+    #[serde(default = "default_tokenizer")]
+    pub tokenizer: Tokenizer,
+    #[serde(default)]
+    pub strategy: Strategy,
+    #[serde(default = "default_min_remaining")]
+    pub truncate_min_remaining: u32,
+    #[serde(default = "default_marker")]
+    pub truncate_marker: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    pub budget: BudgetSpec,
+    #[serde(default)]
+    pub recency: Recency,
+    pub layers: Vec<LayerSpec>,
+    #[serde(default)]
+    pub session: SessionSpec,
+    #[serde(default)]
+    pub journey: JourneySpec,
+    #[serde(default)]
+    pub knowledge: KnowledgeSpec,
+    #[serde(default, rename = "static", skip_serializing_if = "Vec::is_empty")]
+    pub modules: Vec<StaticModule>,
+}
+
+fn default_tokenizer() -> Tokenizer {
+    Tokenizer::Cl100kBase
+}
+fn default_min_remaining() -> u32 {
+    100
+}
+fn default_marker() -> String {
+    "\n[...truncated]".into()
+}
+
+/// Either `total`, or the model limits of seed 003's `calculateContextBudget`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_max_tokens: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_output_tokens: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overhead: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recency {
+    pub window_hours: f64,
+    pub boost: f64,
+}
+
+impl Default for Recency {
+    fn default() -> Self {
+        Self { window_hours: 24.0, boost: 2.0 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayerSpec {
+    pub name: String,
+    pub source: Source,
+    pub weight: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap: Option<u32>,
+    /// Section title in the prompt; defaults per source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub render: Render,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionSpec {
+    pub max_items: usize,
+}
+
+impl Default for SessionSpec {
+    fn default() -> Self {
+        Self { max_items: 10 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct JourneySpec {
+    #[serde(default)]
+    pub relevance: JourneyRelevance,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JourneyRelevance {
+    pub business_dna: f64,
+    pub direct: f64,
+    pub transitive: f64,
+    pub other: f64,
+}
+
+impl Default for JourneyRelevance {
+    fn default() -> Self {
+        Self { business_dna: 1.0, direct: 0.9, transitive: 0.7, other: 0.4 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnowledgeSpec {
+    pub similarity_threshold: f64,
+    pub limit: usize,
+    pub same_milestone_only: bool,
+}
+
+impl Default for KnowledgeSpec {
+    fn default() -> Self {
+        Self { similarity_threshold: 0.7, limit: 10, same_milestone_only: true }
+    }
+}
+
+/// A static context module (seed 003).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaticModule {
+    pub name: String,
+    pub priority: f64,
+    pub categories: Vec<String>,
+    pub text: String,
+}
+
+/// What is wrong with a policy, naming the file and the line and column or the key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    #[error("{file}:{line}:{column}: {message}")]
+    Syntax { file: String, line: usize, column: usize, message: String },
+    #[error("{file}: {key}: {message}")]
+    Invalid { file: String, key: String, message: String },
+    #[error("--set {arg}: {message}")]
+    Override { arg: String, message: String },
+    #[error("{0}")]
+    Io(String),
+}
+
+/// The budgets a policy gives (SPEC §3.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Budgets {
+    pub total: u32,
+    /// Per layer, in policy order.
+    pub layers: Vec<u32>,
+}
+
+impl Policy {
+    /// The embedded preset called `name`.
+    pub fn preset(name: &str) -> Option<Policy> {
+        let (_, text) = PRESETS.iter().find(|(n, _)| *n == name)?;
+        Policy::from_toml(text, &format!("preset {name}")).ok()
+    }
+
+    /// Parses and validates policy TOML; `file` names it in errors.
+    pub fn from_toml(text: &str, file: &str) -> Result<Policy, PolicyError> {
+        let policy: Policy = toml::from_str(text).map_err(|e| syntax_error(text, file, &e))?;
+        policy.validate().map_err(|(key, message)| PolicyError::Invalid { file: file.into(), key, message })?;
+        Ok(policy)
+    }
+
+    /// Loads a preset by name or a TOML file by path, then applies `--set` overrides in order.
+    pub fn load(spec: &str, sets: &[String]) -> Result<Policy, PolicyError> {
+        let (text, file) = match PRESETS.iter().find(|(n, _)| *n == spec) {
+            Some((name, text)) => ((*text).to_string(), format!("preset {name}")),
+            None => {
+                let text = std::fs::read_to_string(spec).map_err(|e| {
+                    let presets: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
+                    PolicyError::Io(format!("policy {spec}: {e} (presets: {})", presets.join(", ")))
+                })?;
+                (text, spec.to_string())
+            }
+        };
+        let policy = Policy::from_toml(&text, &file)?;
+        policy.with_overrides(sets)
+    }
+
+    /// Applies `key=value` overrides by dotted path; `layers.NAME.…` and `static.NAME.…` pick by name.
+    pub fn with_overrides(self, sets: &[String]) -> Result<Policy, PolicyError> {
+        let mut policy = self;
+        for arg in sets {
+            let fail = |message: String| PolicyError::Override { arg: arg.clone(), message };
+            let (path, raw) = arg.split_once('=').ok_or_else(|| fail("expected key=value".into()))?;
+            let mut tree = toml::Table::try_from(&policy).map_err(|e| fail(e.to_string()))?;
+            set_path(&mut tree, path.trim(), parse_value(raw.trim())).map_err(fail)?;
+            let next: Policy = tree.try_into().map_err(|e: toml::de::Error| fail(e.message().trim().to_string()))?;
+            next.validate().map_err(|(key, message)| fail(format!("{key}: {message}")))?;
+            policy = next;
+        }
+        Ok(policy)
+    }
+
+    /// TOML text of this policy (for saving a tuned policy).
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+
+    /// T and every layer budget (SPEC §3.1). Validation guarantees T > 0.
+    pub fn budgets(&self) -> Budgets {
+        let total = self.total_budget().unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32;
+        let layers = self
+            .layers
+            .iter()
+            .map(|l| {
+                let b = (f64::from(total) * l.weight).floor().min(f64::from(u32::MAX)) as u32;
+                l.cap.map_or(b, |c| b.min(c))
+            })
+            .collect();
+        Budgets { total, layers }
+    }
+
+    /// `T`: `total`, or `model_max_tokens − expected_output_tokens − overhead` (overhead defaults to 500).
+    pub fn total_budget(&self) -> Result<i64, String> {
+        let b = &self.budget;
+        match (b.total, b.model_max_tokens, b.expected_output_tokens) {
+            (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+                Err("set either total or model_max_tokens/expected_output_tokens, not both".into())
+            }
+            (Some(t), None, None) => Ok(t),
+            (None, Some(m), Some(o)) => Ok(m - o - b.overhead.unwrap_or(500)),
+            (None, Some(_), None) => Err("model_max_tokens needs expected_output_tokens".into()),
+            (None, None, _) => Err("set total, or model_max_tokens and expected_output_tokens".into()),
+        }
+    }
+
+    /// The layer fed by `source`, if any.
+    pub fn layer_for(&self, source: Source) -> Option<&LayerSpec> {
+        self.layers.iter().find(|l| l.source == source)
+    }
+
+    /// Static modules selected by the active category (seed 003's `getContextForCategory`).
+    pub fn active_modules(&self) -> impl Iterator<Item = &StaticModule> {
+        self.modules.iter().filter(|m| {
+            m.categories.iter().any(|c| c == "*" || Some(c.as_str()) == self.category.as_deref())
+        })
+    }
+
+    /// Checks what TOML types cannot: returns the key and what is wrong with it.
+    fn validate(&self) -> Result<(), (String, String)> {
+        let bad = |key: &str, msg: String| Err((key.to_string(), msg));
+        match self.total_budget() {
+            Err(m) => return bad("budget", m),
+            Ok(t) if t <= 0 => return bad("budget", format!("total budget T = {t} must be > 0{}", self.budget_formula())),
+            Ok(_) => {}
+        }
+        if self.layers.is_empty() {
+            return bad("layers", "at least one layer is needed".into());
+        }
+        for (i, l) in self.layers.iter().enumerate() {
+            if !(l.weight.is_finite() && l.weight >= 0.0) {
+                return bad(&format!("layers.{}.weight", l.name), format!("must be a number ≥ 0, got {}", l.weight));
+            }
+            if let Some(other) = self.layers[..i].iter().find(|o| o.name == l.name) {
+                return bad(&format!("layers.{}", other.name), "layer name used twice".into());
+            }
+            if let Some(other) = self.layers[..i].iter().find(|o| o.source == l.source) {
+                let msg = format!("source {} already feeds layer {}", l.source.as_str(), other.name);
+                return bad(&format!("layers.{}.source", l.name), msg);
+            }
+        }
+        for (key, v) in [
+            ("recency.window_hours", self.recency.window_hours),
+            ("recency.boost", self.recency.boost),
+            ("journey.relevance.business_dna", self.journey.relevance.business_dna),
+            ("journey.relevance.direct", self.journey.relevance.direct),
+            ("journey.relevance.transitive", self.journey.relevance.transitive),
+            ("journey.relevance.other", self.journey.relevance.other),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return bad(key, format!("must be a number ≥ 0, got {v}"));
+            }
+        }
+        let t = self.knowledge.similarity_threshold;
+        if !(-1.0..=1.0).contains(&t) {
+            return bad("knowledge.similarity_threshold", format!("must be within [-1, 1], got {t}"));
+        }
+        for (i, m) in self.modules.iter().enumerate() {
+            if !(m.priority.is_finite() && m.priority >= 0.0) {
+                return bad(&format!("static.{}.priority", m.name), format!("must be a number ≥ 0, got {}", m.priority));
+            }
+            if self.modules[..i].iter().any(|o| o.name == m.name) {
+                return bad(&format!("static.{}", m.name), "module name used twice".into());
+            }
+        }
+        Ok(())
+    }
+
+    fn budget_formula(&self) -> String {
+        let b = &self.budget;
+        match (b.model_max_tokens, b.expected_output_tokens) {
+            (Some(m), Some(o)) => format!(
+                " (model_max_tokens {m} − expected_output_tokens {o} − overhead {})",
+                b.overhead.unwrap_or(500)
+            ),
+            _ => String::new(),
+        }
+    }
+}
+
+fn syntax_error(text: &str, file: &str, e: &toml::de::Error) -> PolicyError {
+    let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+    PolicyError::Syntax { file: file.into(), line, column, message: e.message().trim().to_string() }
+}
+
+/// 1-based line and column (in characters) of byte offset `at`.
+pub fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// A `--set` value: any TOML value (`3000`, `0.6`, `true`, `["*"]`, `"x"`), else a bare string.
+fn parse_value(raw: &str) -> toml::Value {
+    toml::from_str::<toml::Table>(&format!("v = {raw}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(raw.to_string()))
+}
+
+/// Sets `path` in `tree`. Array-of-table segments select by `name`.
+fn set_path(tree: &mut toml::Table, path: &str, mut value: toml::Value) -> Result<(), String> {
+    let segs: Vec<&str> = path.split('.').collect();
+    if segs.iter().any(|s| s.is_empty()) {
+        return Err(format!("malformed key {path:?}"));
+    }
+    // A total replaces the model limits and the other way round, so `--set budget.total=3000` works on any preset.
+    if segs.first() == Some(&"budget") {
+        if let Some(toml::Value::Table(b)) = tree.get_mut("budget") {
+            match segs.get(1) {
+                Some(&"total") => ["model_max_tokens", "expected_output_tokens", "overhead"].iter().for_each(|k| {
+                    b.remove(*k);
+                }),
+                Some(&("model_max_tokens" | "expected_output_tokens" | "overhead")) => {
+                    b.remove("total");
+                }
+                _ => {}
+            }
+        }
+    }
+    let (last, parents) = segs.split_last().ok_or("empty key")?;
+    let mut table = tree;
+    let mut i = 0;
+    while i < parents.len() {
+        let seg = parents[i];
+        let walked = segs[..=i].join(".");
+        let entry = table.entry(seg.to_string()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        table = match entry {
+            toml::Value::Table(t) => t,
+            toml::Value::Array(items) => {
+                // `layers.journey.weight`: the segment after an array names the element.
+                i += 1;
+                let name = parents.get(i).ok_or(format!("{walked} needs an element name: {walked}.NAME.KEY"))?;
+                named_element(items, &walked, name)?
+            }
+            _ => return Err(format!("{walked} is a value, not a table")),
+        };
+        i += 1;
+    }
+    // Integers given for float keys (weight=1) stay numbers of the key's type.
+    if let (Some(toml::Value::Float(_)), toml::Value::Integer(n)) = (table.get(*last), &value) {
+        value = toml::Value::Float(*n as f64);
+    }
+    table.insert(last.to_string(), value);
+    Ok(())
+}
+
+/// The element of the array of tables at `walked` whose `name` is `name`.
+fn named_element<'a>(items: &'a mut [toml::Value], walked: &str, name: &str) -> Result<&'a mut toml::Table, String> {
+    let names: Vec<String> = items
+        .iter()
+        .filter_map(|v| v.get("name").and_then(|n| n.as_str()).map(str::to_string))
+        .collect();
+    items
+        .iter_mut()
+        .filter_map(|v| v.as_table_mut())
+        .find(|t| t.get("name").and_then(|n| n.as_str()) == Some(name))
+        .ok_or_else(|| format!("no {walked} entry named {name:?} (have: {})", names.join(", ")))
+}
+
+#[cfg(test)]
+mod tests;

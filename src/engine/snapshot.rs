@@ -1,0 +1,407 @@
+//! The snapshot: everything assembly needs about one user at one instant (SPEC §4), and its JSON form.
+
+use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+/// One user's inputs to assembly. `now` is part of the input, so replay never reads the clock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    pub user_id: String,
+    #[serde(default)]
+    pub session_id: Option<String>,
+    /// `None`: the user has no journey row.
+    #[serde(default)]
+    pub current_milestone: Option<String>,
+    #[serde(with = "rfc3339")]
+    pub now: DateTime<Utc>,
+    #[serde(default)]
+    pub query: Option<String>,
+    #[serde(default)]
+    pub session: Vec<SessionEntry>,
+    #[serde(default)]
+    pub journey: Vec<JourneyEntry>,
+    #[serde(default)]
+    pub knowledge: Vec<KnowledgeEntry>,
+    #[serde(default)]
+    pub cached_context: Option<Value>,
+    /// Data the store found but could not read (other than session turns, which carry their own).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub malformed: Vec<Malformed>,
+}
+
+/// Something unreadable, kept as data: where it came from and why it was not read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Malformed {
+    /// The item id it would have had, when known (e.g. `s1#3`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Redis key or table row, e.g. `session:u066:s3` or `memory_bank id=17`.
+    pub source: String,
+    pub reason: String,
+}
+
+/// A chat turn in either of SPEC §1's shapes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TurnBody {
+    /// `{"user", "assistant", "timestamp"}` (the seed's chat handler).
+    Exchange { user: String, assistant: String },
+    /// `{"role", "content", "timestamp"}`.
+    Message { role: Role, content: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    User,
+    Assistant,
+    System,
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::User => "User",
+            Role::Assistant => "Assistant",
+            Role::System => "System",
+        }
+    }
+}
+
+/// A readable turn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Turn {
+    pub body: TurnBody,
+    pub timestamp: DateTime<Utc>,
+}
+
+impl Turn {
+    /// The user's words in this turn, if it has any (used to pick the knowledge query).
+    pub fn user_text(&self) -> Option<&str> {
+        match &self.body {
+            TurnBody::Exchange { user, .. } => Some(user),
+            TurnBody::Message { role: Role::User, content } => Some(content),
+            TurnBody::Message { .. } => None,
+        }
+    }
+}
+
+/// One element of a stored session array: a turn, or why it is not one. The raw JSON is kept so
+/// a snapshot written back out is the data as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionEntry {
+    pub raw: Value,
+    pub turn: Result<Turn, String>,
+}
+
+impl SessionEntry {
+    pub fn from_value(raw: Value) -> Self {
+        let turn = parse_turn(&raw);
+        Self { raw, turn }
+    }
+}
+
+impl Serialize for SessionEntry {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.raw.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for SessionEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Value::deserialize(d).map(SessionEntry::from_value)
+    }
+}
+
+/// Reads a turn from either shape; the error says which field is wrong.
+pub fn parse_turn(v: &Value) -> Result<Turn, String> {
+    let Value::Object(obj) = v else {
+        return Err(format!("expected a JSON object, found {}", json_kind(v)));
+    };
+    let ts = obj.get("timestamp").ok_or("missing field `timestamp`")?;
+    let timestamp = parse_timestamp(ts).map_err(|e| format!("timestamp: {e}"))?;
+    let text = |field: &str| -> Result<String, String> {
+        match obj.get(field) {
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(other) => Err(format!("field `{field}` must be a string, found {}", json_kind(other))),
+            None => Err(format!("missing field `{field}`")),
+        }
+    };
+    let body = if obj.contains_key("role") || obj.contains_key("content") {
+        let role = match text("role")?.as_str() {
+            "user" => Role::User,
+            "assistant" => Role::Assistant,
+            "system" => Role::System,
+            other => return Err(format!("field `role` must be user, assistant or system, found {other:?}")),
+        };
+        TurnBody::Message { role, content: text("content")? }
+    } else {
+        TurnBody::Exchange { user: text("user")?, assistant: text("assistant")? }
+    };
+    Ok(Turn { body, timestamp })
+}
+
+/// An RFC 3339 string, or Unix epoch seconds as an integer or float.
+pub fn parse_timestamp(v: &Value) -> Result<DateTime<Utc>, String> {
+    match v {
+        Value::String(s) => DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| format!("{s:?} is neither RFC 3339 nor epoch seconds")),
+        Value::Number(n) => {
+            let secs = n.as_f64().filter(|f| f.is_finite()).ok_or("not a finite number")?;
+            let whole = secs.floor();
+            let nanos = ((secs - whole) * 1e9).round().min(999_999_999.0) as u32;
+            Utc.timestamp_opt(whole as i64, nanos)
+                .single()
+                .ok_or_else(|| format!("epoch seconds {secs} out of range"))
+        }
+        other => Err(format!("expected a string or number, found {}", json_kind(other))),
+    }
+}
+
+pub fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A `memory_bank` row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JourneyEntry {
+    /// `mb:{memory_bank.id}`.
+    pub id: String,
+    pub kind: JourneyKind,
+    #[serde(default)]
+    pub milestone: Option<String>,
+    pub data: Value,
+    #[serde(default, with = "rfc3339_opt")]
+    pub timestamp: Option<DateTime<Utc>>,
+}
+
+/// `memory_bank.context_type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JourneyKind {
+    BusinessDna,
+    MilestoneData,
+    Transition,
+}
+
+impl JourneyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JourneyKind::BusinessDna => "business_dna",
+            JourneyKind::MilestoneData => "milestone_data",
+            JourneyKind::Transition => "transition",
+        }
+    }
+}
+
+/// A knowledge hit and its similarity to the query.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnowledgeEntry {
+    /// `kn:{knowledge.id}`.
+    pub id: String,
+    #[serde(default)]
+    pub milestone: Option<String>,
+    pub title: String,
+    pub content: String,
+    /// `metadata.section`, shown after the title in RAG source lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    #[serde(deserialize_with = "finite_similarity")]
+    pub similarity: f64,
+    #[serde(default, with = "rfc3339_opt")]
+    pub timestamp: Option<DateTime<Utc>>,
+}
+
+fn finite_similarity<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    let s = f64::deserialize(d)?;
+    if !(-1.0..=1.0).contains(&s) {
+        return Err(D::Error::custom(format!("similarity {s} is outside [-1, 1]")));
+    }
+    Ok(s)
+}
+
+impl Snapshot {
+    /// Parses snapshot JSON; errors carry line and column.
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// Pretty JSON, with a trailing newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// Readable session turns with their index in the stored array.
+    pub fn turns(&self) -> impl Iterator<Item = (usize, &Turn)> {
+        self.session.iter().enumerate().filter_map(|(i, e)| e.turn.as_ref().ok().map(|t| (i, t)))
+    }
+
+    /// The id of session turn `index`: `{session_id}#{index}`.
+    pub fn turn_id(&self, index: usize) -> String {
+        format!("{}#{index}", self.session_id.as_deref().unwrap_or("session"))
+    }
+
+    /// The newest user message, the default knowledge query (SPEC §5).
+    pub fn newest_user_text(&self) -> Option<&str> {
+        let mut best: Option<(&DateTime<Utc>, usize, &str)> = None;
+        for (i, t) in self.turns() {
+            if let Some(text) = t.user_text() {
+                if best.is_none_or(|(ts, bi, _)| (&t.timestamp, i) > (ts, bi)) {
+                    best = Some((&t.timestamp, i, text));
+                }
+            }
+        }
+        best.map(|(_, _, text)| text)
+    }
+
+    /// Session entries that are not readable turns, as malformed items.
+    pub fn malformed_turns(&self) -> Vec<Malformed> {
+        let key = format!(
+            "session:{}:{}",
+            self.user_id,
+            self.session_id.as_deref().unwrap_or("?")
+        );
+        self.session
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| {
+                e.turn.as_ref().err().map(|reason| Malformed {
+                    id: Some(self.turn_id(i)),
+                    source: format!("{key}[{i}]"),
+                    reason: reason.clone(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Formats a timestamp the way every ctxlens output does: RFC 3339, UTC, `Z`, shortest seconds.
+pub fn fmt_ts(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+mod rfc3339 {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&fmt_ts(t))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let v = Value::deserialize(d)?;
+        parse_timestamp(&v).map_err(D::Error::custom)
+    }
+}
+
+pub(crate) mod rfc3339_opt {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => s.serialize_str(&fmt_ts(t)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        match Option::<Value>::deserialize(d)? {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => parse_timestamp(&v).map(Some).map_err(D::Error::custom),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn both_turn_shapes_and_timestamp_forms_parse() {
+        let a = parse_turn(&json!({"user": "hi", "assistant": "hello", "timestamp": "2025-01-15T11:00:00Z"}));
+        assert!(matches!(a, Ok(Turn { body: TurnBody::Exchange { .. }, .. })));
+        let b = parse_turn(&json!({"role": "assistant", "content": "ok", "timestamp": 1736938800}))
+            .expect("epoch int");
+        assert_eq!(fmt_ts(&b.timestamp), "2025-01-15T11:00:00Z");
+        let c = parse_turn(&json!({"role": "user", "content": "ok", "timestamp": 1736938800.5})).expect("float");
+        assert_eq!(fmt_ts(&c.timestamp), "2025-01-15T11:00:00.500Z");
+    }
+
+    #[test]
+    fn malformed_turns_say_why() {
+        let cases = [
+            (json!({"user": "hi", "timestamp": "2025-01-15T11:00:00Z"}), "missing field `assistant`"),
+            (json!({"user": "hi", "assistant": "x"}), "missing field `timestamp`"),
+            (
+                json!({"user": "hi", "assistant": "x", "timestamp": "yesterday-ish"}),
+                "timestamp: \"yesterday-ish\" is neither RFC 3339 nor epoch seconds",
+            ),
+            (json!({"role": "bot", "content": "x", "timestamp": 1}), "field `role` must be user, assistant or system, found \"bot\""),
+            (json!({"user": 42, "assistant": "x", "timestamp": 1}), "field `user` must be a string, found a number"),
+            (json!("text"), "expected a JSON object, found a string"),
+        ];
+        for (v, want) in cases {
+            assert_eq!(parse_turn(&v).expect_err("malformed"), want);
+        }
+    }
+
+    #[test]
+    fn snapshot_round_trips_byte_for_byte() {
+        let text = r#"{
+  "user_id": "u1",
+  "session_id": "s1",
+  "current_milestone": "M3",
+  "now": "2025-01-15T12:00:00Z",
+  "query": "how should I price?",
+  "session": [
+    {
+      "assistant": "Start from landed cost.",
+      "timestamp": 1736938800,
+      "user": "how should I price?"
+    },
+    {
+      "user": "broken"
+    }
+  ],
+  "journey": [],
+  "knowledge": [
+    {
+      "id": "kn:5",
+      "milestone": null,
+      "title": "Pricing",
+      "content": "Cost-plus vs value.",
+      "similarity": 0.83,
+      "timestamp": null
+    }
+  ],
+  "cached_context": null
+}
+"#;
+        let snap = Snapshot::from_json(text).expect("parses");
+        assert_eq!(snap.to_json(), text);
+        assert_eq!(snap.turns().count(), 1);
+        assert_eq!(snap.malformed_turns()[0].source, "session:u1:s1[1]");
+        assert_eq!(snap.newest_user_text(), Some("how should I price?"));
+    }
+
+    #[test]
+    fn bad_similarity_is_rejected() {
+        let text = r#"{"user_id":"u","now":"2025-01-15T12:00:00Z","knowledge":[{"id":"kn:1","title":"t","content":"c","similarity":1.5}]}"#;
+        let err = Snapshot::from_json(text).expect_err("out of range");
+        assert!(err.to_string().contains("similarity 1.5 is outside [-1, 1]"), "{err}");
+    }
+}

@@ -1,0 +1,299 @@
+//! Tokenizers (cl100k_base, o200k_base, chars4) and the token-count cache shared by every assembly.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{OnceLock, RwLock};
+
+use serde::{Deserialize, Serialize};
+use tiktoken_rs::CoreBPE;
+use xxhash_rust::xxh3::xxh3_128;
+
+/// How tokens are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tokenizer {
+    /// OpenAI's cl100k_base BPE (GPT-4, GPT-3.5).
+    Cl100kBase,
+    /// OpenAI's o200k_base BPE (GPT-4o).
+    O200kBase,
+    /// Seed 003's `estimateTokens`: ceil(UTF-16 code units / 4).
+    Chars4,
+}
+
+impl Tokenizer {
+    pub const ALL: [Tokenizer; 3] = [Tokenizer::Cl100kBase, Tokenizer::O200kBase, Tokenizer::Chars4];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tokenizer::Cl100kBase => "cl100k_base",
+            Tokenizer::O200kBase => "o200k_base",
+            Tokenizer::Chars4 => "chars4",
+        }
+    }
+}
+
+impl fmt::Display for Tokenizer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Seed 003's `estimateTokens`: `Math.ceil(text.length / 4)`, where `length` counts UTF-16 units.
+pub fn chars4(text: &str) -> usize {
+    utf16_len(text).div_ceil(4)
+}
+
+fn utf16_len(text: &str) -> usize {
+    text.chars().map(char::len_utf16).sum()
+}
+
+/// Cache hit and miss counters, for the benchmarks and the status bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CacheStats {
+    pub hits: u64,
+    pub misses: u64,
+    pub entries: usize,
+}
+
+/// Counts tokens, caching each count by (tokenizer, text).
+///
+/// The key is the 128-bit xxh3 hash of the text, so the cache holds no text; a collision
+/// between two different texts is far less likely than a memory error. BPE encoders load
+/// once, on first use (or on [`TokenCounter::warm`]). Shared by reference across threads.
+#[derive(Default)]
+pub struct TokenCounter {
+    cl100k: OnceLock<CoreBPE>,
+    o200k: OnceLock<CoreBPE>,
+    cache: RwLock<HashMap<(Tokenizer, u128), u32>>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl fmt::Debug for TokenCounter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenCounter").field("stats", &self.stats()).finish()
+    }
+}
+
+impl TokenCounter {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The BPE encoder of `tok`, loading it on first use; `None` for `chars4`.
+    pub fn encoder(&self, tok: Tokenizer) -> Option<&CoreBPE> {
+        // The vocabularies are compiled into tiktoken-rs; failing to parse them is a build defect.
+        #[allow(clippy::expect_used)]
+        match tok {
+            Tokenizer::Cl100kBase => Some(
+                self.cl100k
+                    .get_or_init(|| tiktoken_rs::cl100k_base().expect("embedded cl100k_base vocabulary")),
+            ),
+            Tokenizer::O200kBase => Some(
+                self.o200k
+                    .get_or_init(|| tiktoken_rs::o200k_base().expect("embedded o200k_base vocabulary")),
+            ),
+            Tokenizer::Chars4 => None,
+        }
+    }
+
+    /// Loads the encoder of `tok` now (e.g. on a background thread) so later counts do not wait.
+    pub fn warm(&self, tok: Tokenizer) {
+        self.encoder(tok);
+    }
+
+    /// Whether counting with `tok` is ready without loading an encoder.
+    pub fn is_ready(&self, tok: Tokenizer) -> bool {
+        match tok {
+            Tokenizer::Cl100kBase => self.cl100k.get().is_some(),
+            Tokenizer::O200kBase => self.o200k.get().is_some(),
+            Tokenizer::Chars4 => true,
+        }
+    }
+
+    /// Tokens in `text` under `tok`, as ordinary text (special-token strings count as text).
+    pub fn count(&self, tok: Tokenizer, text: &str) -> usize {
+        if tok == Tokenizer::Chars4 {
+            return chars4(text);
+        }
+        let key = (tok, xxh3_128(text.as_bytes()));
+        if let Some(n) = self.read_cache(&key) {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return n as usize;
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        let n = self.encode(tok, text).len();
+        let mut cache = self.cache.write().unwrap_or_else(|poison| poison.into_inner());
+        cache.insert(key, u32::try_from(n).unwrap_or(u32::MAX));
+        n
+    }
+
+    fn read_cache(&self, key: &(Tokenizer, u128)) -> Option<u32> {
+        let cache = self.cache.read().unwrap_or_else(|poison| poison.into_inner());
+        cache.get(key).copied()
+    }
+
+    fn encode(&self, tok: Tokenizer, text: &str) -> Vec<u32> {
+        self.encoder(tok).map(|bpe| bpe.encode_ordinary(text)).unwrap_or_default()
+    }
+
+    /// Cache counters.
+    pub fn stats(&self) -> CacheStats {
+        let entries = self.cache.read().map(|c| c.len()).unwrap_or(0);
+        CacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            entries,
+        }
+    }
+
+    /// Truncates `text` so that the result, `marker` included, is at most `max_tokens` tokens.
+    /// Returns the truncated text and its token count, or `None` when not even the marker fits.
+    ///
+    /// `chars4` follows seed 003's `truncateToTokenBudget`: the first `floor(max_tokens × 4 × 0.9)`
+    /// UTF-16 units, plus the marker (never splitting a surrogate pair); if that overshoots (only
+    /// for tiny budgets) the prefix shrinks until it fits. BPE tokenizers keep the longest token
+    /// prefix whose decoded text, with the marker, fits.
+    pub fn truncate(&self, tok: Tokenizer, text: &str, max_tokens: usize, marker: &str) -> Option<(String, usize)> {
+        match self.encoder(tok) {
+            None => truncate_chars4(text, max_tokens, marker),
+            Some(bpe) => self.truncate_bpe(bpe, tok, text, max_tokens, marker),
+        }
+    }
+
+    fn truncate_bpe(
+        &self,
+        bpe: &CoreBPE,
+        tok: Tokenizer,
+        text: &str,
+        max_tokens: usize,
+        marker: &str,
+    ) -> Option<(String, usize)> {
+        let tokens = bpe.encode_ordinary(text);
+        let marker_tokens = self.count(tok, marker);
+        // Re-encoding a prefix plus the marker can merge across the seam, so the count is close to,
+        // not exactly, k + marker_tokens: start a little above and walk down to the longest fit.
+        let start = (max_tokens.saturating_sub(marker_tokens) + 2).min(tokens.len());
+        for k in (0..=start).rev() {
+            let Ok(bytes) = bpe.decode_bytes(&tokens[..k]) else { continue };
+            let Ok(prefix) = String::from_utf8(bytes) else { continue };
+            let candidate = prefix + marker;
+            let n = bpe.encode_ordinary(&candidate).len();
+            if n <= max_tokens {
+                return Some((candidate, n));
+            }
+        }
+        None
+    }
+}
+
+fn truncate_chars4(text: &str, max_tokens: usize, marker: &str) -> Option<(String, usize)> {
+    // Seed 003: text.slice(0, maxTokens * 4 * 0.9) — JS truncates the float index toward zero.
+    let mut units = (max_tokens as f64 * 4.0 * 0.9).floor() as usize;
+    loop {
+        let prefix = utf16_prefix(text, units);
+        let candidate = format!("{prefix}{marker}");
+        let n = chars4(&candidate);
+        if n <= max_tokens {
+            return Some((candidate, n));
+        }
+        if units == 0 {
+            return None;
+        }
+        let over_units = (n - max_tokens) * 4;
+        units = units.saturating_sub(over_units.max(1));
+    }
+}
+
+/// The longest prefix of `text` of at most `units` UTF-16 code units, on a character boundary.
+fn utf16_prefix(text: &str, units: usize) -> &str {
+    let mut used = 0;
+    for (i, c) in text.char_indices() {
+        used += c.len_utf16();
+        if used > units {
+            return &text[..i];
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chars4_counts_utf16_units_rounding_up() {
+        assert_eq!(chars4(""), 0);
+        assert_eq!(chars4("abcd"), 1);
+        assert_eq!(chars4("abcde"), 2);
+        // '😀' is two UTF-16 units, 'é' one: JS "😀é".length === 3.
+        assert_eq!(chars4("😀é"), 1);
+        assert_eq!(chars4("😀😀é"), 2);
+    }
+
+    #[test]
+    fn bpe_counts_special_token_strings_as_plain_text() {
+        let tc = TokenCounter::new();
+        let n = tc.count(Tokenizer::Cl100kBase, "<|endoftext|>");
+        assert!(n > 1, "a literal special-token string is several ordinary tokens, got {n}");
+        assert_eq!(tc.count(Tokenizer::Cl100kBase, "hello world"), 2);
+        assert_eq!(tc.count(Tokenizer::O200kBase, "hello world"), 2);
+    }
+
+    #[test]
+    fn repeat_counts_hit_the_cache() {
+        let tc = TokenCounter::new();
+        let text = "The quick brown fox jumps over the lazy dog.";
+        let a = tc.count(Tokenizer::Cl100kBase, text);
+        let b = tc.count(Tokenizer::Cl100kBase, text);
+        assert_eq!(a, b);
+        let s = tc.stats();
+        assert_eq!((s.hits, s.misses, s.entries), (1, 1, 1));
+        // Another tokenizer is another key.
+        tc.count(Tokenizer::O200kBase, text);
+        assert_eq!(tc.stats().entries, 2);
+    }
+
+    #[test]
+    fn seed_003_truncate_to_token_budget() {
+        // estimateTokens(400 chars) = 100 > 50: keep 50 × 4 × 0.9 = 180 chars + marker.
+        let text = "x".repeat(400);
+        let (out, n) = truncate_chars4(&text, 50, "\n[...truncated]").expect("fits");
+        assert_eq!(out, format!("{}\n[...truncated]", "x".repeat(180)));
+        assert_eq!(n, 49); // ceil((180 + 15) / 4)
+    }
+
+    #[test]
+    fn chars4_truncation_never_splits_a_surrogate_pair() {
+        let text = "😀".repeat(100); // 200 UTF-16 units
+        // floor(3 × 3.6) = 10 units = 5 emoji; tiny budgets shrink until the marker fits.
+        let (out, n) = truncate_chars4(&text, 10, "…").expect("fits");
+        assert!(out.ends_with('…'));
+        assert!(n <= 10);
+        assert!(truncate_chars4(&text, 0, "[cut]").is_none());
+    }
+
+    #[test]
+    fn bpe_truncation_fits_and_ends_with_marker() {
+        let tc = TokenCounter::new();
+        let text = "Landed cost per unit adds freight, duty and fulfilment fees. ".repeat(40);
+        for tok in [Tokenizer::Cl100kBase, Tokenizer::O200kBase] {
+            let (out, n) = tc.truncate(tok, &text, 120, "\n[...truncated]").expect("fits");
+            assert!(out.ends_with("\n[...truncated]"));
+            assert!(n <= 120);
+            assert_eq!(n, tc.count(tok, &out));
+            assert!(n >= 115, "longest prefix should nearly fill the budget, got {n}");
+        }
+        assert!(tc.truncate(Tokenizer::Cl100kBase, &text, 2, "\n[...truncated]").is_none());
+    }
+
+    #[test]
+    fn bpe_truncation_of_multibyte_text_is_valid_utf8() {
+        let tc = TokenCounter::new();
+        let text = "抹茶セット☕とお菓子🍵を自宅で楽しむ。".repeat(30);
+        let (out, n) = tc.truncate(Tokenizer::Cl100kBase, &text, 40, "[…]").expect("fits");
+        assert!(out.ends_with("[…]"));
+        assert!(n <= 40);
+    }
+}

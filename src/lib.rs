@@ -1,0 +1,13 @@
+//! ctxlens: a terminal inspector for layered LLM context systems.
+//!
+//! - `engine`: the context system itself: policies, tokenizers, milestones, assembly (pure, no I/O).
+//! - `store`: where snapshots come from: the `Store` trait and `MemoryStore` over the demo.
+//! - `demo`: the embedded demo dataset and its deterministic generator.
+//! - `cli`: the non-interactive subcommands and their output formats.
+//! - `config`: the config file (milestone map), from `--config` or the XDG config dir.
+
+pub mod demo;
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod store;

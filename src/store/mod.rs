@@ -1,0 +1,166 @@
+//! Where snapshots come from: the `Store` trait, its errors, and snapshot loading over any store.
+
+pub mod memory;
+pub mod session;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::engine::embed::{BUILTIN_DIM, embed};
+use crate::engine::snapshot::{JourneyEntry, KnowledgeEntry, Malformed, SessionEntry, Snapshot, fmt_ts};
+
+pub use memory::MemoryStore;
+
+/// How many hits past the limit (or under the threshold) a knowledge search also returns,
+/// so a view can show what almost made it.
+pub const NEAR_MISSES: usize = 5;
+
+/// A store failure, naming the store and what was asked of it.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("user {user:?} not found in {store}")]
+    UserNotFound { store: String, user: String },
+    #[error("user {user:?} has no session {session:?} in {store} (sessions: {have})")]
+    SessionNotFound { store: String, user: String, session: String, have: String },
+    #[error("{store}: {what}: {cause}")]
+    Backend { store: String, what: String, cause: String },
+}
+
+/// One user in a listing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UserSummary {
+    pub user_id: String,
+    pub current_milestone: Option<String>,
+    pub display_name: Option<String>,
+    /// Newest turn across the user's sessions.
+    #[serde(serialize_with = "ser_opt_ts")]
+    pub last_activity: Option<DateTime<Utc>>,
+    pub sessions: usize,
+}
+
+fn ser_opt_ts<S: serde::Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&fmt_ts(t)),
+        None => s.serialize_none(),
+    }
+}
+
+/// A page of users and the cursor of the next one (`None`: this was the last).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UserPage {
+    pub users: Vec<UserSummary>,
+    pub next_cursor: Option<String>,
+}
+
+/// One session key as read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionInfo {
+    pub session_id: String,
+    /// The Redis key it came from.
+    pub key: String,
+    pub turns: usize,
+    pub ttl: Option<u64>,
+    #[serde(serialize_with = "ser_opt_ts")]
+    pub newest: Option<DateTime<Utc>>,
+}
+
+/// Everything about one user except knowledge, which needs the query first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserData {
+    pub user_id: String,
+    pub display_name: Option<String>,
+    pub current_milestone: Option<String>,
+    pub now: DateTime<Utc>,
+    /// Every session key of the user.
+    pub sessions: Vec<SessionInfo>,
+    /// The chosen session: the one with the newest turn, or the one asked for.
+    pub session_id: Option<String>,
+    pub session: Vec<SessionEntry>,
+    pub journey: Vec<JourneyEntry>,
+    /// `context:{user}:{current milestone}`, parsed.
+    pub cached_context: Option<Value>,
+    pub cached_context_ttl: Option<u64>,
+    pub malformed: Vec<Malformed>,
+}
+
+/// A knowledge search: the query vector, the milestone filter and how many hits to return.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnowledgeQuery {
+    pub embedding: Vec<f32>,
+    /// `Some(m)`: only hits of milestone `m` or of no milestone.
+    pub milestone_filter: Option<String>,
+    /// The policy's limit plus [`NEAR_MISSES`].
+    pub limit: usize,
+}
+
+/// What a caller can choose about a load.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LoadOptions {
+    /// Read this session instead of the one with the newest turn.
+    pub session: Option<String>,
+    /// Search knowledge with this text instead of the newest user turn.
+    pub query: Option<String>,
+}
+
+/// A source of users and snapshots. The engine and the commands only see this trait.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// What the status bar and messages call this store: `DEMO`, or hosts with passwords masked.
+    fn describe(&self) -> String;
+
+    /// A page of users, starting at `cursor`.
+    async fn users(&self, cursor: Option<&str>, limit: usize) -> Result<UserPage, StoreError>;
+
+    /// One user's sessions, journey and cached context.
+    async fn load_user(&self, user: &str, opts: &LoadOptions) -> Result<UserData, StoreError>;
+
+    /// Knowledge hits for a query, best first.
+    async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<Vec<KnowledgeEntry>, StoreError>;
+}
+
+/// Knowledge search parameters a snapshot load takes from the policy.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct KnowledgeParams {
+    pub limit: usize,
+    pub same_milestone_only: bool,
+}
+
+/// Loads one user's snapshot: user data, then the query (option, else the newest user turn),
+/// its embedding, and the knowledge search.
+pub async fn load_snapshot(
+    store: &dyn Store,
+    user: &str,
+    opts: &LoadOptions,
+    params: KnowledgeParams,
+) -> Result<(Snapshot, UserData), StoreError> {
+    let data = store.load_user(user, opts).await?;
+    let mut snapshot = Snapshot {
+        user_id: data.user_id.clone(),
+        session_id: data.session_id.clone(),
+        current_milestone: data.current_milestone.clone(),
+        now: data.now,
+        query: None,
+        session: data.session.clone(),
+        journey: data.journey.clone(),
+        knowledge: Vec::new(),
+        cached_context: data.cached_context.clone(),
+        malformed: data.malformed.clone(),
+    };
+    snapshot.query = opts.query.clone().or_else(|| snapshot.newest_user_text().map(str::to_string));
+    if let Some(q) = snapshot.query.as_deref() {
+        let query = KnowledgeQuery {
+            embedding: embed(q, BUILTIN_DIM),
+            milestone_filter: if params.same_milestone_only {
+                // No journey: only hits of no milestone match (an impossible id filters the rest).
+                Some(data.current_milestone.clone().unwrap_or_default())
+            } else {
+                None
+            },
+            limit: params.limit + NEAR_MISSES,
+        };
+        snapshot.knowledge = store.search_knowledge(&query).await?;
+    }
+    Ok((snapshot, data))
+}
