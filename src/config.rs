@@ -20,7 +20,12 @@ pub enum ConfigError {
     #[error("config {path}: {cause}")]
     Read { path: String, cause: String },
     #[error("config {path}:{line}:{column}: {message}")]
-    Syntax { path: String, line: usize, column: usize, message: String },
+    Syntax {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("config {path}: milestones: {0}", path = .1)]
     Milestones(MilestoneError, String),
 }
@@ -47,7 +52,11 @@ impl Config {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Read {
             path: shown.clone(),
-            cause: if explicit { e.to_string() } else { format!("{e} (default location)") },
+            cause: if explicit {
+                e.to_string()
+            } else {
+                format!("{e} (default location)")
+            },
         })?;
         let config = Config::parse(&text, &shown)?;
         Ok((config, Some(path)))
@@ -56,9 +65,16 @@ impl Config {
     pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
         let config: Config = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-            ConfigError::Syntax { path: path.into(), line, column, message: e.message().trim().to_string() }
+            ConfigError::Syntax {
+                path: path.into(),
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
         })?;
-        config.milestone_map().map_err(|e| ConfigError::Milestones(e, path.into()))?;
+        config
+            .milestone_map()
+            .map_err(|e| ConfigError::Milestones(e, path.into()))?;
         Ok(config)
     }
 
@@ -78,7 +94,10 @@ mod tests {
     #[test]
     fn milestones_replace_the_seed_map() {
         let text = "[[milestones]]\nid = \"A\"\nname = \"Idea\"\n[[milestones]]\nid = \"B\"\ndepends_on = [\"A\"]\n";
-        let map = Config::parse(text, "c.toml").expect("valid").milestone_map().expect("valid map");
+        let map = Config::parse(text, "c.toml")
+            .expect("valid")
+            .milestone_map()
+            .expect("valid map");
         assert_eq!(map.ids().collect::<Vec<_>>(), ["A", "B"]);
         assert_eq!(map.name("A"), "Idea");
     }
@@ -87,9 +106,16 @@ mod tests {
     fn errors_name_the_file_and_the_edge() {
         let cycle = "[[milestones]]\nid = \"A\"\ndepends_on = [\"B\"]\n[[milestones]]\nid = \"B\"\ndepends_on = [\"A\"]\n";
         let err = Config::parse(cycle, "c.toml").expect_err("cycle");
-        assert_eq!(err.to_string(), "config c.toml: milestones: milestone dependency cycle A → B → A (edge A → B)");
+        assert_eq!(
+            err.to_string(),
+            "config c.toml: milestones: milestone dependency cycle A → B → A (edge A → B)"
+        );
         let unknown_key = "[[milestones]]\nid = \"A\"\nneeds = []\n";
         let err = Config::parse(unknown_key, "c.toml").expect_err("unknown key");
-        assert!(err.to_string().starts_with("config c.toml:3:1: unknown field `needs`"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("config c.toml:3:1: unknown field `needs`"),
+            "{err}"
+        );
     }
 }

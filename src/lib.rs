@@ -6,8 +6,8 @@
 //! - `cli`: the non-interactive subcommands and their output formats.
 //! - `config`: the config file (milestone map), from `--config` or the XDG config dir.
 
-pub mod demo;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod engine;
 pub mod store;

@@ -22,15 +22,35 @@ struct Node<'a> {
 }
 
 /// Each milestone's status for `user`, if one is given.
-async fn statuses(ctx: &Ctx, user: Option<&str>) -> Result<Option<BTreeMap<String, Status>>, CliError> {
+async fn statuses(
+    ctx: &Ctx,
+    user: Option<&str>,
+) -> Result<Option<BTreeMap<String, Status>>, CliError> {
     let Some(user) = user else { return Ok(None) };
-    let (snap, _) = load_snapshot(ctx.store.as_ref(), user, &LoadOptions::default(), ctx.knowledge_params()).await?;
+    let (snap, _) = load_snapshot(
+        ctx.store.as_ref(),
+        user,
+        &LoadOptions::default(),
+        ctx.knowledge_params(),
+    )
+    .await?;
     let done = completed(&snap);
     let map = &ctx.engine.milestones;
-    Ok(Some(map.statuses(snap.current_milestone.as_deref(), &done).into_iter().map(|(m, s)| (m.to_string(), s)).collect()))
+    Ok(Some(
+        map.statuses(snap.current_milestone.as_deref(), &done)
+            .into_iter()
+            .map(|(m, s)| (m.to_string(), s))
+            .collect(),
+    ))
 }
 
-pub async fn graph(ctx: &Ctx, out: &mut impl Write, user: Option<&str>, format: GraphFormat, json: bool) -> Result<(), CliError> {
+pub async fn graph(
+    ctx: &Ctx,
+    out: &mut impl Write,
+    user: Option<&str>,
+    format: GraphFormat,
+    json: bool,
+) -> Result<(), CliError> {
     let st = statuses(ctx, user).await?;
     let map = &ctx.engine.milestones;
     let layers = map.layers();
@@ -47,22 +67,47 @@ pub async fn graph(ctx: &Ctx, out: &mut impl Write, user: Option<&str>, format: 
         })
         .collect();
     if json {
-        let text = serde_json::to_string_pretty(&serde_json::json!({ "user_id": user, "milestones": nodes }))
-            .map_err(|e| CliError::Runtime(e.to_string()))?;
+        let text = serde_json::to_string_pretty(
+            &serde_json::json!({ "user_id": user, "milestones": nodes }),
+        )
+        .map_err(|e| CliError::Runtime(e.to_string()))?;
         return writeln!(out, "{text}").map_err(io);
     }
     match format {
         GraphFormat::Dot => write_dot(out, &nodes),
         GraphFormat::Text => {
             let title = user.map_or(String::new(), |u| format!(" for {u}"));
-            writeln!(out, "{}", paint(BOLD, &format!("Milestone dependencies{title} ({} layers)", layers.len()))).map_err(io)?;
-            let width = nodes.iter().map(|n| n.name.chars().count()).max().unwrap_or(0);
+            writeln!(
+                out,
+                "{}",
+                paint(
+                    BOLD,
+                    &format!("Milestone dependencies{title} ({} layers)", layers.len())
+                )
+            )
+            .map_err(io)?;
+            let width = nodes
+                .iter()
+                .map(|n| n.name.chars().count())
+                .max()
+                .unwrap_or(0);
             for (li, ids) in layers.iter().enumerate() {
                 writeln!(out, "{}", paint(DIM, &format!("layer {li}"))).map_err(io)?;
                 for n in nodes.iter().filter(|n| ids.contains(&n.id)) {
-                    let status = n.status.map_or(String::new(), |s| paint(status_style(s), &format!("{:<10}", status_label(s))));
-                    let deps = if n.depends_on.is_empty() { String::new() } else { format!("← {}", n.depends_on.join(", ")) };
-                    let line = format!("  {:<4}{:<width$}  {status}{}", n.id, n.name, paint(DIM, &deps));
+                    let status = n.status.map_or(String::new(), |s| {
+                        paint(status_style(s), &format!("{:<10}", status_label(s)))
+                    });
+                    let deps = if n.depends_on.is_empty() {
+                        String::new()
+                    } else {
+                        format!("← {}", n.depends_on.join(", "))
+                    };
+                    let line = format!(
+                        "  {:<4}{:<width$}  {status}{}",
+                        n.id,
+                        n.name,
+                        paint(DIM, &deps)
+                    );
                     writeln!(out, "{}", line.trim_end()).map_err(io)?;
                 }
             }
@@ -79,10 +124,20 @@ fn write_dot(out: &mut impl Write, nodes: &[Node]) -> Result<(), CliError> {
         Some(Status::Locked) => "lightgrey",
         None => "white",
     };
-    writeln!(out, "digraph milestones {{\n  rankdir=LR;\n  node [shape=box, style=filled];").map_err(io)?;
+    writeln!(
+        out,
+        "digraph milestones {{\n  rankdir=LR;\n  node [shape=box, style=filled];"
+    )
+    .map_err(io)?;
     for n in nodes {
         let label = format!("{}\\n{}", n.id, n.name.replace('"', "\\\""));
-        writeln!(out, "  \"{}\" [label=\"{label}\", fillcolor={}];", n.id, fill(n.status)).map_err(io)?;
+        writeln!(
+            out,
+            "  \"{}\" [label=\"{label}\", fillcolor={}];",
+            n.id,
+            fill(n.status)
+        )
+        .map_err(io)?;
     }
     for n in nodes {
         for d in n.depends_on {
@@ -92,22 +147,55 @@ fn write_dot(out: &mut impl Write, nodes: &[Node]) -> Result<(), CliError> {
     writeln!(out, "}}").map_err(io)
 }
 
-pub async fn transition(ctx: &Ctx, out: &mut impl Write, user: &str, to: &str, json: bool) -> Result<(), CliError> {
+pub async fn transition(
+    ctx: &Ctx,
+    out: &mut impl Write,
+    user: &str,
+    to: &str,
+    json: bool,
+) -> Result<(), CliError> {
     let map = &ctx.engine.milestones;
     if !map.contains(to) {
         let ids: Vec<&str> = map.ids().collect();
-        return Err(CliError::Usage(format!("--to {to}: unknown milestone (milestones: {})", ids.join(", "))));
+        return Err(CliError::Usage(format!(
+            "--to {to}: unknown milestone (milestones: {})",
+            ids.join(", ")
+        )));
     }
-    let (snap, _) = load_snapshot(ctx.store.as_ref(), user, &LoadOptions::default(), ctx.knowledge_params()).await?;
+    let (snap, _) = load_snapshot(
+        ctx.store.as_ref(),
+        user,
+        &LoadOptions::default(),
+        ctx.knowledge_params(),
+    )
+    .await?;
     let preview = prepare_transition(map, &snap, to);
     if json {
-        let text = serde_json::to_string_pretty(&preview).map_err(|e| CliError::Runtime(e.to_string()))?;
+        let text =
+            serde_json::to_string_pretty(&preview).map_err(|e| CliError::Runtime(e.to_string()))?;
         return writeln!(out, "{text}").map_err(io);
     }
     let from = preview.from.as_deref().unwrap_or("(no journey)");
-    writeln!(out, "{}", paint(BOLD, &format!("Transition {user}: {from} → {to} ({})", map.name(to)))).map_err(io)?;
+    writeln!(
+        out,
+        "{}",
+        paint(
+            BOLD,
+            &format!("Transition {user}: {from} → {to} ({})", map.name(to))
+        )
+    )
+    .map_err(io)?;
     let deps = map.deps(to);
-    writeln!(out, "depends on: {}", if deps.is_empty() { "nothing".into() } else { deps.join(", ") }).map_err(io)?;
+    writeln!(
+        out,
+        "depends on: {}",
+        if deps.is_empty() {
+            "nothing".into()
+        } else {
+            deps.join(", ")
+        }
+    )
+    .map_err(io)?;
     for (m, data) in &preview.context {
         writeln!(out, "\n{}", paint(BOLD, &format!("{m} {}", map.name(m)))).map_err(io)?;
         for line in json_lines(data).lines() {
@@ -115,7 +203,15 @@ pub async fn transition(ctx: &Ctx, out: &mut impl Write, user: &str, to: &str, j
         }
     }
     if !preview.missing.is_empty() {
-        writeln!(out, "\n{}", paint(super::output::RED, &format!("missing: {} (not completed)", preview.missing.join(", ")))).map_err(io)?;
+        writeln!(
+            out,
+            "\n{}",
+            paint(
+                super::output::RED,
+                &format!("missing: {} (not completed)", preview.missing.join(", "))
+            )
+        )
+        .map_err(io)?;
     }
     Ok(())
 }

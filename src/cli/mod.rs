@@ -15,7 +15,11 @@ use crate::engine::{Engine, Policy, PolicyError};
 use crate::store::{KnowledgeParams, LoadOptions, MemoryStore, Store, StoreError};
 
 #[derive(Debug, Parser)]
-#[command(name = "ctxlens", version, about = "See, and replay, the context an LLM was given.")]
+#[command(
+    name = "ctxlens",
+    version,
+    about = "See, and replay, the context an LLM was given."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -26,7 +30,12 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Policy: a preset name (prolaunch, layered-adr) or a TOML file.
-    #[arg(long, global = true, default_value = "prolaunch", value_name = "PRESET|FILE")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "prolaunch",
+        value_name = "PRESET|FILE"
+    )]
     pub policy: String,
     /// Override a policy key by dotted path, layers by name (repeatable):
     /// --set layers.journey.weight=0.6 --set budget.total=3000 --set strategy=skip
@@ -161,9 +170,15 @@ pub struct Ctx {
 impl Ctx {
     fn new(global: &GlobalArgs) -> Result<Ctx, CliError> {
         let (config, _) = Config::load(global.config.as_deref())?;
-        let map = config.milestone_map().map_err(|e| CliError::Usage(format!("config: {e}")))?;
+        let map = config
+            .milestone_map()
+            .map_err(|e| CliError::Usage(format!("config: {e}")))?;
         let policy = Policy::load(&global.policy, &global.sets)?;
-        Ok(Ctx { store: Box::new(MemoryStore::demo()), engine: Engine::new(map), policy })
+        Ok(Ctx {
+            store: Box::new(MemoryStore::demo()),
+            engine: Engine::new(map),
+            policy,
+        })
     }
 
     fn knowledge_params(&self) -> KnowledgeParams {
@@ -176,14 +191,20 @@ impl Ctx {
 
 impl Selection {
     fn options(&self) -> LoadOptions {
-        LoadOptions { session: self.session.clone(), query: self.query.clone() }
+        LoadOptions {
+            session: self.session.clone(),
+            query: self.query.clone(),
+        }
     }
 }
 
 /// Parses the arguments, runs the command and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("ctxlens: cannot start the async runtime: {e}");
@@ -205,14 +226,40 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     let out = &mut anstream::stdout();
     match cli.command {
         None => users::summary(&ctx, out).await,
-        Some(Command::Users { limit, cursor, json }) => users::list(&ctx, out, limit, cursor, json).await,
-        Some(Command::Inspect { user, sel, json }) => replay::inspect(&ctx, out, &user, &sel, json).await,
-        Some(Command::Replay { user, snapshot, sel, prompt, json }) => {
-            let mode = if json { replay::Mode::Json } else if prompt { replay::Mode::Prompt } else { replay::Mode::Text };
+        Some(Command::Users {
+            limit,
+            cursor,
+            json,
+        }) => users::list(&ctx, out, limit, cursor, json).await,
+        Some(Command::Inspect { user, sel, json }) => {
+            replay::inspect(&ctx, out, &user, &sel, json).await
+        }
+        Some(Command::Replay {
+            user,
+            snapshot,
+            sel,
+            prompt,
+            json,
+        }) => {
+            let mode = if json {
+                replay::Mode::Json
+            } else if prompt {
+                replay::Mode::Prompt
+            } else {
+                replay::Mode::Text
+            };
             replay::replay(&ctx, out, user.as_deref(), snapshot.as_deref(), &sel, mode).await
         }
-        Some(Command::Snapshot { user, out: file, sel }) => replay::snapshot(&ctx, out, &user, &file, &sel).await,
-        Some(Command::Graph { user, format, json }) => graph::graph(&ctx, out, user.as_deref(), format, json).await,
-        Some(Command::Transition { user, to, json }) => graph::transition(&ctx, out, &user, &to, json).await,
+        Some(Command::Snapshot {
+            user,
+            out: file,
+            sel,
+        }) => replay::snapshot(&ctx, out, &user, &file, &sel).await,
+        Some(Command::Graph { user, format, json }) => {
+            graph::graph(&ctx, out, user.as_deref(), format, json).await
+        }
+        Some(Command::Transition { user, to, json }) => {
+            graph::transition(&ctx, out, &user, &to, json).await
+        }
     }
 }

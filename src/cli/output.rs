@@ -50,11 +50,19 @@ pub fn paint(style: Style, text: &str) -> String {
 /// A budget bar: filled for what is used, `▒` past the budget, `░` for what is left.
 pub fn bar(used: usize, budget: usize, width: usize) -> String {
     if budget == 0 {
-        return if used == 0 { "░".repeat(width) } else { paint(RED, &"▒".repeat(width)) };
+        return if used == 0 {
+            "░".repeat(width)
+        } else {
+            paint(RED, &"▒".repeat(width))
+        };
     }
     let filled = (used.min(budget) * width).div_ceil(budget).min(width);
     let style = if used > budget { RED } else { GREEN };
-    format!("{}{}", paint(style, &"█".repeat(filled)), paint(DIM, &"░".repeat(width - filled)))
+    format!(
+        "{}{}",
+        paint(style, &"█".repeat(filled)),
+        paint(DIM, &"░".repeat(width - filled))
+    )
 }
 
 /// Columns of a table; `right` columns are right-aligned.
@@ -66,7 +74,11 @@ pub struct Table {
 
 impl Table {
     pub fn new(header: &[(&'static str, bool)]) -> Self {
-        Table { header: header.iter().map(|h| h.0).collect(), right: header.iter().map(|h| h.1).collect(), rows: Vec::new() }
+        Table {
+            header: header.iter().map(|h| h.0).collect(),
+            right: header.iter().map(|h| h.1).collect(),
+            rows: Vec::new(),
+        }
     }
 
     pub fn row(&mut self, cells: Vec<(String, Style)>) {
@@ -81,12 +93,17 @@ impl Table {
             }
         }
         let pad = " ".repeat(indent);
-        let head: Vec<(String, Style)> = self.header.iter().map(|h| (h.to_string(), BOLD)).collect();
+        let head: Vec<(String, Style)> =
+            self.header.iter().map(|h| (h.to_string(), BOLD)).collect();
         for r in std::iter::once(&head).chain(&self.rows) {
             let mut line = pad.clone();
             for (i, (c, style)) in r.iter().enumerate() {
                 let gap = " ".repeat(widths[i] - c.width());
-                let cell = if self.right[i] { format!("{gap}{}", paint(*style, c)) } else { format!("{}{gap}", paint(*style, c)) };
+                let cell = if self.right[i] {
+                    format!("{gap}{}", paint(*style, c))
+                } else {
+                    format!("{}{gap}", paint(*style, c))
+                };
                 line.push_str(&cell);
                 if i + 1 < r.len() {
                     line.push_str("  ");
@@ -105,13 +122,17 @@ pub fn io(e: std::io::Error) -> CliError {
 
 /// The first line of `text`, cut to `max` columns with an ellipsis.
 pub fn preview(text: &str, max: usize) -> String {
-    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    let line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
     if line.width() <= max {
         return line.to_string();
     }
     let mut out = String::new();
     for c in line.chars() {
-        if out.width() + 2 > max {
+        if out.width() + c.to_string().width() + 1 > max {
             break;
         }
         out.push(c);
@@ -137,6 +158,8 @@ mod tests {
     #[test]
     fn preview_cuts_by_display_width() {
         assert_eq!(preview("\nhello world", 20), "hello world");
-        assert_eq!(preview("抹茶セットと", 7), "抹茶…");
+        assert_eq!(preview("抹茶セットと", 7), "抹茶セ…");
+        assert_eq!(preview("抹茶セットと", 8), "抹茶セ…");
+        assert_eq!(preview("abcdefghij", 5), "abcd…");
     }
 }

@@ -5,7 +5,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::output::{BOLD, DIM, RED, Table, bar, decision_style, io, paint, preview, status_label, status_style};
+use super::output::{
+    BOLD, DIM, RED, Table, bar, decision_style, io, paint, preview, status_label, status_style,
+};
 use super::{CliError, Ctx, Selection};
 use crate::engine::milestones::{Status, completed};
 use crate::engine::snapshot::{Malformed, fmt_ts};
@@ -22,11 +24,18 @@ pub enum Mode {
 /// Reads a snapshot file; a bad file is a usage error naming the file, line and column.
 pub fn read_snapshot(path: &Path) -> Result<Snapshot, CliError> {
     let shown = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("snapshot {shown}: {e}")))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Usage(format!("snapshot {shown}: {e}")))?;
     Snapshot::from_json(&text).map_err(|e| {
         let msg = e.to_string();
-        let msg = msg.rsplit_once(" at line ").map_or(msg.as_str(), |(m, _)| m);
-        CliError::Usage(format!("snapshot {shown}:{}:{}: {msg}", e.line(), e.column()))
+        let msg = msg
+            .rsplit_once(" at line ")
+            .map_or(msg.as_str(), |(m, _)| m);
+        CliError::Usage(format!(
+            "snapshot {shown}:{}:{}: {msg}",
+            e.line(),
+            e.column()
+        ))
     })
 }
 
@@ -40,8 +49,21 @@ pub async fn replay(
 ) -> Result<(), CliError> {
     let snap = match (file, user) {
         (Some(f), _) => read_snapshot(f)?,
-        (None, Some(u)) => load_snapshot(ctx.store.as_ref(), u, &sel.options(), ctx.knowledge_params()).await?.0,
-        (None, None) => return Err(CliError::Usage("replay needs USER or --snapshot FILE".into())),
+        (None, Some(u)) => {
+            load_snapshot(
+                ctx.store.as_ref(),
+                u,
+                &sel.options(),
+                ctx.knowledge_params(),
+            )
+            .await?
+            .0
+        }
+        (None, None) => {
+            return Err(CliError::Usage(
+                "replay needs USER or --snapshot FILE".into(),
+            ));
+        }
     };
     let asm = ctx.engine.assemble(&snap, &ctx.policy);
     match mode {
@@ -71,7 +93,15 @@ fn heading(asm: &Assembly, snap: &Snapshot) -> String {
 
 /// One line per layer: bar, used / budget, kept / truncated / dropped; then the total.
 pub fn write_layers(out: &mut impl Write, asm: &Assembly) -> Result<(), CliError> {
-    let mut t = Table::new(&[("LAYER", false), ("", false), ("USED", true), ("BUDGET", true), ("KEPT", true), ("TRUNC", true), ("DROP", true)]);
+    let mut t = Table::new(&[
+        ("LAYER", false),
+        ("", false),
+        ("USED", true),
+        ("BUDGET", true),
+        ("KEPT", true),
+        ("TRUNC", true),
+        ("DROP", true),
+    ]);
     for (name, l) in asm.layers.iter() {
         t.row(vec![
             (name.to_string(), BOLD),
@@ -116,7 +146,13 @@ fn write_items(out: &mut impl Write, asm: &Assembly) -> Result<(), CliError> {
         t.row(vec![
             (i.layer.clone(), DIM),
             (i.id.clone(), Default::default()),
-            (serde_json::to_value(i.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(), DIM),
+            (
+                serde_json::to_value(i.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                DIM,
+            ),
             (i.tokens.to_string(), Default::default()),
             (i.kept_tokens.to_string(), Default::default()),
             (format!("{:.2}", i.score), Default::default()),
@@ -131,7 +167,12 @@ fn write_malformed(out: &mut impl Write, malformed: &[Malformed]) -> Result<(), 
     if malformed.is_empty() {
         return Ok(());
     }
-    writeln!(out, "\n{}", paint(RED.bold(), &format!("malformed ({})", malformed.len()))).map_err(io)?;
+    writeln!(
+        out,
+        "\n{}",
+        paint(RED.bold(), &format!("malformed ({})", malformed.len()))
+    )
+    .map_err(io)?;
     for m in malformed {
         writeln!(out, "  {}  {}", m.source, paint(DIM, &m.reason)).map_err(io)?;
     }
@@ -160,8 +201,20 @@ struct InspectOut<'a> {
     assembly: &'a Assembly,
 }
 
-pub async fn inspect(ctx: &Ctx, out: &mut impl Write, user: &str, sel: &Selection, json: bool) -> Result<(), CliError> {
-    let (snap, data) = load_snapshot(ctx.store.as_ref(), user, &sel.options(), ctx.knowledge_params()).await?;
+pub async fn inspect(
+    ctx: &Ctx,
+    out: &mut impl Write,
+    user: &str,
+    sel: &Selection,
+    json: bool,
+) -> Result<(), CliError> {
+    let (snap, data) = load_snapshot(
+        ctx.store.as_ref(),
+        user,
+        &sel.options(),
+        ctx.knowledge_params(),
+    )
+    .await?;
     let asm = ctx.engine.assemble(&snap, &ctx.policy);
     let map = &ctx.engine.milestones;
     let done = completed(&snap);
@@ -172,7 +225,14 @@ pub async fn inspect(ctx: &Ctx, out: &mut impl Write, user: &str, sel: &Selectio
             display_name: data.display_name.as_deref(),
             current_milestone: snap.current_milestone.as_deref(),
             source: ctx.store.describe(),
-            milestones: statuses.iter().map(|(id, status)| MilestoneOut { id, name: map.name(id), status: *status }).collect(),
+            milestones: statuses
+                .iter()
+                .map(|(id, status)| MilestoneOut {
+                    id,
+                    name: map.name(id),
+                    status: *status,
+                })
+                .collect(),
             sessions: &data.sessions,
             session_id: snap.session_id.as_deref(),
             query: snap.query.as_deref(),
@@ -180,23 +240,58 @@ pub async fn inspect(ctx: &Ctx, out: &mut impl Write, user: &str, sel: &Selectio
             cached_context_ttl: data.cached_context_ttl,
             assembly: &asm,
         };
-        let text = serde_json::to_string_pretty(&view).map_err(|e| CliError::Runtime(e.to_string()))?;
+        let text =
+            serde_json::to_string_pretty(&view).map_err(|e| CliError::Runtime(e.to_string()))?;
         return writeln!(out, "{text}").map_err(io);
     }
-    let who = data.display_name.as_deref().map_or(String::new(), |n| format!(" · {n}"));
-    let at = snap.current_milestone.as_deref().map_or("no journey".into(), |m| format!("at {m} {}", map.name(m)));
-    writeln!(out, "{}", paint(BOLD, &format!("{}{who} · {at} · {}", snap.user_id, ctx.store.describe()))).map_err(io)?;
-    let marks: Vec<String> = statuses.iter().map(|(id, s)| paint(status_style(*s), &format!("{id} {}", status_label(*s)))).collect();
+    let who = data
+        .display_name
+        .as_deref()
+        .map_or(String::new(), |n| format!(" · {n}"));
+    let at = snap
+        .current_milestone
+        .as_deref()
+        .map_or("no journey".into(), |m| format!("at {m} {}", map.name(m)));
+    writeln!(
+        out,
+        "{}",
+        paint(
+            BOLD,
+            &format!("{}{who} · {at} · {}", snap.user_id, ctx.store.describe())
+        )
+    )
+    .map_err(io)?;
+    let marks: Vec<String> = statuses
+        .iter()
+        .map(|(id, s)| paint(status_style(*s), &format!("{id} {}", status_label(*s))))
+        .collect();
     writeln!(out, "milestones  {}", marks.join("  ")).map_err(io)?;
     for s in &data.sessions {
-        let chosen = if Some(&s.session_id) == snap.session_id.as_ref() { " ← read" } else { "" };
+        let chosen = if Some(&s.session_id) == snap.session_id.as_ref() {
+            " ← read"
+        } else {
+            ""
+        };
         let ttl = s.ttl.map_or("no TTL".into(), |t| format!("TTL {t} s"));
         let newest = s.newest.as_ref().map_or("—".into(), fmt_ts);
-        writeln!(out, "session     {} · {} turns · {ttl} · newest {newest}{chosen}", s.key, s.turns).map_err(io)?;
+        writeln!(
+            out,
+            "session     {} · {} turns · {ttl} · newest {newest}{chosen}",
+            s.key, s.turns
+        )
+        .map_err(io)?;
     }
-    writeln!(out, "query       {}", snap.query.as_deref().map_or("—".into(), |q| preview(q, 90))).map_err(io)?;
+    writeln!(
+        out,
+        "query       {}",
+        snap.query.as_deref().map_or("—".into(), |q| preview(q, 90))
+    )
+    .map_err(io)?;
     let cache = match (&snap.cached_context, data.cached_context_ttl) {
-        (Some(_), ttl) => format!("present · {}", ttl.map_or("no TTL".into(), |t| format!("TTL {t} s"))),
+        (Some(_), ttl) => format!(
+            "present · {}",
+            ttl.map_or("no TTL".into(), |t| format!("TTL {t} s"))
+        ),
         (None, _) => "none".into(),
     };
     writeln!(out, "cached      {cache}").map_err(io)?;
@@ -206,8 +301,20 @@ pub async fn inspect(ctx: &Ctx, out: &mut impl Write, user: &str, sel: &Selectio
     write_malformed(out, &asm.malformed)
 }
 
-pub async fn snapshot(ctx: &Ctx, out: &mut impl Write, user: &str, file: &Path, sel: &Selection) -> Result<(), CliError> {
-    let (snap, _) = load_snapshot(ctx.store.as_ref(), user, &sel.options(), ctx.knowledge_params()).await?;
+pub async fn snapshot(
+    ctx: &Ctx,
+    out: &mut impl Write,
+    user: &str,
+    file: &Path,
+    sel: &Selection,
+) -> Result<(), CliError> {
+    let (snap, _) = load_snapshot(
+        ctx.store.as_ref(),
+        user,
+        &sel.options(),
+        ctx.knowledge_params(),
+    )
+    .await?;
     std::fs::write(file, snap.to_json())
         .map_err(|e| CliError::Runtime(format!("writing snapshot {}: {e}", file.display())))?;
     writeln!(

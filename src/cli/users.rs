@@ -11,7 +11,11 @@ use crate::store::{UserPage, UserSummary};
 const PAGE: usize = 500;
 
 /// Every user from `cursor` on (at most `limit`), page by page.
-async fn collect(ctx: &Ctx, limit: Option<usize>, cursor: Option<String>) -> Result<UserPage, CliError> {
+async fn collect(
+    ctx: &Ctx,
+    limit: Option<usize>,
+    cursor: Option<String>,
+) -> Result<UserPage, CliError> {
     let mut users: Vec<UserSummary> = Vec::new();
     let mut cursor = cursor;
     loop {
@@ -20,7 +24,10 @@ async fn collect(ctx: &Ctx, limit: Option<usize>, cursor: Option<String>) -> Res
         users.extend(page.users);
         cursor = page.next_cursor;
         if cursor.is_none() || limit.is_some_and(|l| users.len() >= l) {
-            return Ok(UserPage { users, next_cursor: cursor });
+            return Ok(UserPage {
+                users,
+                next_cursor: cursor,
+            });
         }
     }
 }
@@ -34,23 +41,56 @@ pub async fn list(
 ) -> Result<(), CliError> {
     let page = collect(ctx, limit, cursor).await?;
     if json {
-        let text = serde_json::to_string_pretty(&page).map_err(|e| CliError::Runtime(e.to_string()))?;
+        let text =
+            serde_json::to_string_pretty(&page).map_err(|e| CliError::Runtime(e.to_string()))?;
         return writeln!(out, "{text}").map_err(io);
     }
-    let mut t = Table::new(&[("USER", false), ("MILESTONE", false), ("NAME", false), ("SESSIONS", true), ("LAST ACTIVITY", false)]);
+    let mut t = Table::new(&[
+        ("USER", false),
+        ("MILESTONE", false),
+        ("NAME", false),
+        ("SESSIONS", true),
+        ("LAST ACTIVITY", false),
+    ]);
     for u in &page.users {
-        let m = u.current_milestone.as_deref().map_or("—".to_string(), |m| format!("{m} {}", ctx.engine.milestones.name(m)));
+        let m = u.current_milestone.as_deref().map_or("—".to_string(), |m| {
+            format!("{m} {}", ctx.engine.milestones.name(m))
+        });
         t.row(vec![
             (u.user_id.clone(), BOLD),
             (m, Default::default()),
-            (u.display_name.clone().unwrap_or_default(), Default::default()),
+            (
+                u.display_name.clone().unwrap_or_default(),
+                Default::default(),
+            ),
             (u.sessions.to_string(), Default::default()),
-            (u.last_activity.as_ref().map(fmt_ts).unwrap_or_else(|| "—".into()), DIM),
+            (
+                u.last_activity
+                    .as_ref()
+                    .map(fmt_ts)
+                    .unwrap_or_else(|| "—".into()),
+                DIM,
+            ),
         ]);
     }
     t.write(out, 0)?;
-    let more = page.next_cursor.map(|c| format!(" · more: --cursor {c}")).unwrap_or_default();
-    writeln!(out, "{}", paint(DIM, &format!("{} users from {}{more}", page.users.len(), ctx.store.describe()))).map_err(io)
+    let more = page
+        .next_cursor
+        .map(|c| format!(" · more: --cursor {c}"))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "{}",
+        paint(
+            DIM,
+            &format!(
+                "{} users from {}{more}",
+                page.users.len(),
+                ctx.store.describe()
+            )
+        )
+    )
+    .map_err(io)
 }
 
 /// What `ctxlens` with no arguments prints: the data source at a glance and where to go next.
@@ -58,10 +98,17 @@ pub async fn summary(ctx: &Ctx, out: &mut impl Write) -> Result<(), CliError> {
     let page = collect(ctx, None, None).await?;
     let mut per: BTreeMap<String, usize> = BTreeMap::new();
     for u in &page.users {
-        *per.entry(u.current_milestone.clone().unwrap_or_else(|| "none".into())).or_default() += 1;
+        *per.entry(u.current_milestone.clone().unwrap_or_else(|| "none".into()))
+            .or_default() += 1;
     }
-    writeln!(out, "{} — {} users, policy {}", paint(BOLD, &format!("ctxlens · {}", ctx.store.describe())), page.users.len(), ctx.policy.name)
-        .map_err(io)?;
+    writeln!(
+        out,
+        "{} — {} users, policy {}",
+        paint(BOLD, &format!("ctxlens · {}", ctx.store.describe())),
+        page.users.len(),
+        ctx.policy.name
+    )
+    .map_err(io)?;
     let spread: Vec<String> = ctx
         .engine
         .milestones
@@ -71,6 +118,10 @@ pub async fn summary(ctx: &Ctx, out: &mut impl Write) -> Result<(), CliError> {
         .collect();
     writeln!(out, "users by milestone  {}", spread.join("  ")).map_err(io)?;
     writeln!(out).map_err(io)?;
-    writeln!(out, "Try:  ctxlens users · ctxlens replay u001 · ctxlens inspect u001 · ctxlens graph u001").map_err(io)?;
+    writeln!(
+        out,
+        "Try:  ctxlens users · ctxlens replay u001 · ctxlens inspect u001 · ctxlens graph u001"
+    )
+    .map_err(io)?;
     writeln!(out, "Help: ctxlens --help").map_err(io)
 }

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::assembly::{Assembly, BudgetReport, Decision, Item, ItemKind, LayerReport, Ordered, Reason};
+use super::assembly::{
+    Assembly, BudgetReport, Decision, Item, ItemKind, LayerReport, Ordered, Reason,
+};
 use super::milestones::{MilestoneMap, Relation};
 use super::policy::{LayerSpec, Policy, Source, Strategy};
 use super::render;
@@ -46,12 +48,19 @@ struct Raw {
 enum RawText {
     Ready(String),
     /// Knowledge: rendered once its rank is known.
-    Knowledge { title: String, content: String, section: Option<String> },
+    Knowledge {
+        title: String,
+        content: String,
+        section: Option<String>,
+    },
 }
 
 impl Engine {
     pub fn new(milestones: MilestoneMap) -> Self {
-        Self { milestones, tokens: Arc::new(TokenCounter::new()) }
+        Self {
+            milestones,
+            tokens: Arc::new(TokenCounter::new()),
+        }
     }
 
     /// Assembles `snapshot` under `policy`: every item gets a decision and a reason.
@@ -62,15 +71,30 @@ impl Engine {
             let raws = self.raw_items(snapshot, policy, layer);
             let start = works.len();
             works.extend(self.score_and_order(policy, layer, li, snapshot.now, raws));
-            let order: Vec<usize> = (start..works.len()).filter(|&i| works[i].candidate).collect();
-            self.fit(&mut works, &order, budgets.layers[li] as usize, policy, Reason::LayerBudget);
+            let order: Vec<usize> = (start..works.len())
+                .filter(|&i| works[i].candidate)
+                .collect();
+            self.fit(
+                &mut works,
+                &order,
+                budgets.layers[li] as usize,
+                policy,
+                Reason::LayerBudget,
+            );
         }
         let kept: usize = works.iter().map(|w| w.item.kept_tokens).sum();
         if kept > budgets.total as usize {
-            let mut order: Vec<usize> =
-                (0..works.len()).filter(|&i| works[i].item.decision != Decision::Dropped).collect();
+            let mut order: Vec<usize> = (0..works.len())
+                .filter(|&i| works[i].item.decision != Decision::Dropped)
+                .collect();
             order.sort_by(|&a, &b| global_order(&works[a], &works[b]));
-            self.fit(&mut works, &order, budgets.total as usize, policy, Reason::GlobalBudget);
+            self.fit(
+                &mut works,
+                &order,
+                budgets.total as usize,
+                policy,
+                Reason::GlobalBudget,
+            );
         }
         finish(snapshot, policy, &budgets.layers, budgets.total, works)
     }
@@ -98,7 +122,14 @@ impl Engine {
                     .map(|(pos, (i, t))| Raw {
                         excluded: (pos < first_kept).then_some(Reason::MaxItems),
                         seq: pos,
-                        ..plain(snap.turn_id(*i), ItemKind::Turn, 1.0, Some(t.timestamp), None, render::turn_text(t))
+                        ..plain(
+                            snap.turn_id(*i),
+                            ItemKind::Turn,
+                            1.0,
+                            Some(t.timestamp),
+                            None,
+                            render::turn_text(t),
+                        )
                     })
                     .collect()
             }
@@ -108,13 +139,29 @@ impl Engine {
                 .map(|j| {
                     let (kind, r) = self.journey_relevance(snap, policy, j);
                     let text = render::journey_text(j, &self.milestones);
-                    plain(j.id.clone(), kind, r, j.timestamp, j.milestone.clone(), text)
+                    plain(
+                        j.id.clone(),
+                        kind,
+                        r,
+                        j.timestamp,
+                        j.milestone.clone(),
+                        text,
+                    )
                 })
                 .collect(),
             Source::Knowledge => knowledge_items(snap, policy),
             Source::Static => policy
                 .active_modules()
-                .map(|m| plain(m.name.clone(), ItemKind::Static, m.priority, None, None, m.text.clone()))
+                .map(|m| {
+                    plain(
+                        m.name.clone(),
+                        ItemKind::Static,
+                        m.priority,
+                        None,
+                        None,
+                        m.text.clone(),
+                    )
+                })
                 .collect(),
             Source::Query => snap
                 .query
@@ -125,7 +172,12 @@ impl Engine {
         }
     }
 
-    fn journey_relevance(&self, snap: &Snapshot, policy: &Policy, j: &super::snapshot::JourneyEntry) -> (ItemKind, f64) {
+    fn journey_relevance(
+        &self,
+        snap: &Snapshot,
+        policy: &Policy,
+        j: &super::snapshot::JourneyEntry,
+    ) -> (ItemKind, f64) {
         let rel = &policy.journey.relevance;
         let current = snap.current_milestone.as_deref();
         let relation = |m: Option<&str>| match (current, m) {
@@ -139,22 +191,41 @@ impl Engine {
         };
         match j.kind {
             JourneyKind::BusinessDna => (ItemKind::BusinessDna, rel.business_dna),
-            JourneyKind::MilestoneData => (ItemKind::MilestoneData, by_relation(relation(j.milestone.as_deref()))),
+            JourneyKind::MilestoneData => (
+                ItemKind::MilestoneData,
+                by_relation(relation(j.milestone.as_deref())),
+            ),
             JourneyKind::Transition => {
-                let to = j.milestone.as_deref().or_else(|| j.data.get("to").and_then(|v| v.as_str()));
-                let r = if to.is_some() && to == current { rel.direct } else { rel.other };
+                let to = j
+                    .milestone
+                    .as_deref()
+                    .or_else(|| j.data.get("to").and_then(|v| v.as_str()));
+                let r = if to.is_some() && to == current {
+                    rel.direct
+                } else {
+                    rel.other
+                };
                 (ItemKind::Transition, r)
             }
         }
     }
 
     /// Scores, orders (SPEC §3.5), renders and counts a layer's items: candidates first, in fit order.
-    fn score_and_order(&self, policy: &Policy, layer: &LayerSpec, li: usize, now: DateTime<Utc>, raws: Vec<Raw>) -> Vec<Work> {
+    fn score_and_order(
+        &self,
+        policy: &Policy,
+        layer: &LayerSpec,
+        li: usize,
+        now: DateTime<Utc>,
+        raws: Vec<Raw>,
+    ) -> Vec<Work> {
         let window_ms = policy.recency.window_hours * 3_600_000.0;
         let mut works: Vec<(Raw, f64, f64)> = raws
             .into_iter()
             .map(|r| {
-                let recent = r.timestamp.is_some_and(|t| ((now - t).num_milliseconds() as f64) < window_ms);
+                let recent = r
+                    .timestamp
+                    .is_some_and(|t| ((now - t).num_milliseconds() as f64) < window_ms);
                 let m = if recent { policy.recency.boost } else { 1.0 };
                 let score = r.relevance * m;
                 (r, m, score)
@@ -162,12 +233,15 @@ impl Engine {
             .collect();
         // Candidates first (stable for the excluded, which keep their listing order).
         works.sort_by(|a, b| {
-            a.0.excluded.is_some().cmp(&b.0.excluded.is_some()).then_with(|| {
-                if a.0.excluded.is_some() {
-                    return Ordering::Equal;
-                }
-                fit_order(a.2, a.0.timestamp, &a.0.id, b.2, b.0.timestamp, &b.0.id)
-            })
+            a.0.excluded
+                .is_some()
+                .cmp(&b.0.excluded.is_some())
+                .then_with(|| {
+                    if a.0.excluded.is_some() {
+                        return Ordering::Equal;
+                    }
+                    fit_order(a.2, a.0.timestamp, &a.0.id, b.2, b.0.timestamp, &b.0.id)
+                })
         });
         let tok = policy.tokenizer;
         works
@@ -176,7 +250,11 @@ impl Engine {
             .map(|(rank0, (raw, multiplier, score))| {
                 let (text, source) = match raw.text {
                     RawText::Ready(t) => (t, None),
-                    RawText::Knowledge { title, content, section } => {
+                    RawText::Knowledge {
+                        title,
+                        content,
+                        section,
+                    } => {
                         let rank = rank0 + 1;
                         let text = render::knowledge_text(&title, &content, layer.render, rank);
                         (text, Some((rank, title, section)))
@@ -192,7 +270,11 @@ impl Engine {
                     relevance: raw.relevance,
                     multiplier,
                     score,
-                    decision: if candidate { Decision::Kept } else { Decision::Dropped },
+                    decision: if candidate {
+                        Decision::Kept
+                    } else {
+                        Decision::Dropped
+                    },
                     reason: raw.excluded,
                     kept_tokens: if candidate { tokens } else { 0 },
                     text,
@@ -200,13 +282,26 @@ impl Engine {
                     timestamp: raw.timestamp,
                     milestone: raw.milestone,
                 };
-                Work { item, layer_idx: li, seq: raw.seq, candidate, source }
+                Work {
+                    item,
+                    layer_idx: li,
+                    seq: raw.seq,
+                    candidate,
+                    source,
+                }
             })
             .collect()
     }
 
     /// Fits `order` (indices into `works`, all currently kept or truncated) into `budget` (SPEC §3.6).
-    fn fit(&self, works: &mut [Work], order: &[usize], budget: usize, policy: &Policy, reason: Reason) {
+    fn fit(
+        &self,
+        works: &mut [Work],
+        order: &[usize],
+        budget: usize,
+        policy: &Policy,
+        reason: Reason,
+    ) {
         let mut remaining = budget;
         let mut cut = false;
         for &i in order {
@@ -215,9 +310,16 @@ impl Engine {
                 remaining -= item.kept_tokens;
                 continue;
             }
-            if !cut && policy.strategy == Strategy::Truncate && remaining > policy.truncate_min_remaining as usize {
-                let cut_text =
-                    self.tokens.truncate(policy.tokenizer, &item.text, remaining, &policy.truncate_marker);
+            if !cut
+                && policy.strategy == Strategy::Truncate
+                && remaining > policy.truncate_min_remaining as usize
+            {
+                let cut_text = self.tokens.truncate(
+                    policy.tokenizer,
+                    &item.text,
+                    remaining,
+                    &policy.truncate_marker,
+                );
                 if let Some((text, n)) = cut_text {
                     item.decision = Decision::Truncated;
                     item.kept_tokens = n;
@@ -239,7 +341,11 @@ impl Engine {
 fn knowledge_items(snap: &Snapshot, policy: &Policy) -> Vec<Raw> {
     let k = &policy.knowledge;
     let mut hits: Vec<_> = snap.knowledge.iter().collect();
-    hits.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then_with(|| a.id.cmp(&b.id)));
+    hits.sort_by(|a, b| {
+        b.similarity
+            .total_cmp(&a.similarity)
+            .then_with(|| a.id.cmp(&b.id))
+    });
     let mut passed = 0;
     hits.into_iter()
         .map(|h| {
@@ -264,15 +370,28 @@ fn knowledge_items(snap: &Snapshot, policy: &Policy) -> Vec<Raw> {
                 milestone: h.milestone.clone(),
                 excluded,
                 seq: 0,
-                text: RawText::Knowledge { title: h.title.clone(), content: h.content.clone(), section: h.section.clone() },
+                text: RawText::Knowledge {
+                    title: h.title.clone(),
+                    content: h.content.clone(),
+                    section: h.section.clone(),
+                },
             }
         })
         .collect()
 }
 
 /// Score descending, then timestamp descending (none = oldest), then id ascending.
-fn fit_order(sa: f64, ta: Option<DateTime<Utc>>, ia: &str, sb: f64, tb: Option<DateTime<Utc>>, ib: &str) -> Ordering {
-    sb.total_cmp(&sa).then_with(|| tb.cmp(&ta)).then_with(|| ia.cmp(ib))
+fn fit_order(
+    sa: f64,
+    ta: Option<DateTime<Utc>>,
+    ia: &str,
+    sb: f64,
+    tb: Option<DateTime<Utc>>,
+    ib: &str,
+) -> Ordering {
+    sb.total_cmp(&sa)
+        .then_with(|| tb.cmp(&ta))
+        .then_with(|| ia.cmp(ib))
 }
 
 /// The global pass order: score desc, timestamp desc, layer order, id asc (SPEC §3.7).
@@ -286,12 +405,21 @@ fn global_order(a: &Work, b: &Work) -> Ordering {
 }
 
 /// Per-layer totals, the prompt, and the assembly.
-fn finish(snap: &Snapshot, policy: &Policy, layer_budgets: &[u32], total: u32, works: Vec<Work>) -> Assembly {
+fn finish(
+    snap: &Snapshot,
+    policy: &Policy,
+    layer_budgets: &[u32],
+    total: u32,
+    works: Vec<Work>,
+) -> Assembly {
     let mut sections = Vec::new();
     let mut reports = Vec::new();
     for (li, layer) in policy.layers.iter().enumerate() {
         let mine: Vec<&Work> = works.iter().filter(|w| w.layer_idx == li).collect();
-        let mut report = LayerReport { budget: layer_budgets[li], ..LayerReport::default() };
+        let mut report = LayerReport {
+            budget: layer_budgets[li],
+            ..LayerReport::default()
+        };
         for w in &mine {
             report.used += w.item.kept_tokens;
             match w.item.decision {
@@ -301,7 +429,10 @@ fn finish(snap: &Snapshot, policy: &Policy, layer_budgets: &[u32], total: u32, w
             }
         }
         reports.push((layer.name.clone(), report));
-        let mut kept: Vec<&Work> = mine.into_iter().filter(|w| w.item.prompt_text().is_some()).collect();
+        let mut kept: Vec<&Work> = mine
+            .into_iter()
+            .filter(|w| w.item.prompt_text().is_some())
+            .collect();
         if layer.source == Source::Session {
             kept.sort_by_key(|w| w.seq);
         }
@@ -309,15 +440,23 @@ fn finish(snap: &Snapshot, policy: &Policy, layer_budgets: &[u32], total: u32, w
             continue;
         }
         let texts: Vec<&str> = kept.iter().filter_map(|w| w.item.prompt_text()).collect();
-        let sources: Vec<(usize, &str, Option<&str>)> =
-            kept.iter().filter_map(|w| w.source.as_ref()).map(|(n, t, s)| (*n, t.as_str(), s.as_deref())).collect();
-        let title = layer.title.as_deref().unwrap_or(render::default_title(layer.source));
+        let sources: Vec<(usize, &str, Option<&str>)> = kept
+            .iter()
+            .filter_map(|w| w.source.as_ref())
+            .map(|(n, t, s)| (*n, t.as_str(), s.as_deref()))
+            .collect();
+        let title = layer
+            .title
+            .as_deref()
+            .unwrap_or(render::default_title(layer.source));
         sections.push(render::section(title, layer.render, &texts, &sources));
     }
     let candidates = works.iter().filter(|w| w.candidate).count();
     let lost = works
         .iter()
-        .filter(|w| w.item.decision == Decision::Truncated || w.item.reason.is_some_and(Reason::is_budget))
+        .filter(|w| {
+            w.item.decision == Decision::Truncated || w.item.reason.is_some_and(Reason::is_budget)
+        })
         .count();
     let mut malformed = snap.malformed_turns();
     malformed.extend(snap.malformed.iter().cloned());
@@ -328,13 +467,29 @@ fn finish(snap: &Snapshot, policy: &Policy, layer_budgets: &[u32], total: u32, w
         strategy: policy.strategy,
         budget: BudgetReport {
             total,
-            layers: Ordered(policy.layers.iter().zip(layer_budgets).map(|(l, b)| (l.name.clone(), *b)).collect()),
+            layers: Ordered(
+                policy
+                    .layers
+                    .iter()
+                    .zip(layer_budgets)
+                    .map(|(l, b)| (l.name.clone(), *b))
+                    .collect(),
+            ),
         },
         total_tokens: works.iter().map(|w| w.item.kept_tokens).sum(),
-        truncation_rate: if candidates == 0 { 0.0 } else { lost as f64 / candidates as f64 },
+        truncation_rate: if candidates == 0 {
+            0.0
+        } else {
+            lost as f64 / candidates as f64
+        },
         items: works.into_iter().map(|w| w.item).collect(),
         layers: Ordered(reports),
         prompt: sections.join("\n\n"),
         malformed,
     }
 }
+
+#[cfg(test)]
+mod props;
+#[cfg(test)]
+mod tests;

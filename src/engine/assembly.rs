@@ -59,7 +59,11 @@ pub struct Item {
     /// The truncated text, marker included, when `decision` is `truncated`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kept_text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "super::snapshot::rfc3339_opt")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "super::snapshot::rfc3339_opt"
+    )]
     pub timestamp: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub milestone: Option<String>,

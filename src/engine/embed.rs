@@ -82,9 +82,18 @@ mod tests {
 
     #[test]
     fn related_texts_are_closer_than_unrelated() {
-        let q = embed("how should I price my subscription for early adopters", BUILTIN_DIM);
-        let near = embed("Subscription pricing: price early adopters with a founding discount", BUILTIN_DIM);
-        let far = embed("Freight forwarding and customs paperwork for container shipping", BUILTIN_DIM);
+        let q = embed(
+            "how should I price my subscription for early adopters",
+            BUILTIN_DIM,
+        );
+        let near = embed(
+            "Subscription pricing: price early adopters with a founding discount",
+            BUILTIN_DIM,
+        );
+        let far = embed(
+            "Freight forwarding and customs paperwork for container shipping",
+            BUILTIN_DIM,
+        );
         assert!(cosine(&q, &near) > cosine(&q, &far) + 0.2);
     }
 

@@ -21,10 +21,19 @@ pub struct MilestoneDef {
 /// A config error in the dependency map, naming the offending edge.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MilestoneError {
-    #[error("milestone {milestone} depends on unknown milestone {dependency} (edge {dependency} → {milestone})")]
-    Unknown { milestone: String, dependency: String },
+    #[error(
+        "milestone {milestone} depends on unknown milestone {dependency} (edge {dependency} → {milestone})"
+    )]
+    Unknown {
+        milestone: String,
+        dependency: String,
+    },
     #[error("milestone dependency cycle {path} (edge {from} → {to})")]
-    Cycle { path: String, from: String, to: String },
+    Cycle {
+        path: String,
+        from: String,
+        to: String,
+    },
     #[error("milestone {0} is defined twice")]
     Duplicate(String),
 }
@@ -68,7 +77,11 @@ const SEED_MAP: &[(&str, &str, &[&str])] = &[
     ("M6", "Manufacturing Plan", &["M5"]),
     ("M7", "Logistics & Fulfilment", &["M5", "M6"]),
     ("M8", "Brand & Legal", &[]),
-    ("M9", "Launch", &["M0", "M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8"]),
+    (
+        "M9",
+        "Launch",
+        &["M0", "M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8"],
+    ),
 ];
 
 impl Default for MilestoneMap {
@@ -90,20 +103,30 @@ impl Default for MilestoneMap {
 impl MilestoneMap {
     /// Validates `defs`: no duplicates, no unknown dependency, no cycle.
     pub fn new(defs: Vec<MilestoneDef>) -> Result<Self, MilestoneError> {
-        let index: BTreeMap<&str, usize> = defs.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
+        let index: BTreeMap<&str, usize> = defs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.as_str(), i))
+            .collect();
         if index.len() != defs.len() {
             let mut seen = BTreeSet::new();
-            let dup = defs.iter().find(|d| !seen.insert(&d.id)).map(|d| d.id.clone()).unwrap_or_default();
+            let dup = defs
+                .iter()
+                .find(|d| !seen.insert(&d.id))
+                .map(|d| d.id.clone())
+                .unwrap_or_default();
             return Err(MilestoneError::Duplicate(dup));
         }
         let mut deps = Vec::with_capacity(defs.len());
         for d in &defs {
             let mut ds = Vec::new();
             for dep in &d.depends_on {
-                let &j = index.get(dep.as_str()).ok_or_else(|| MilestoneError::Unknown {
-                    milestone: d.id.clone(),
-                    dependency: dep.clone(),
-                })?;
+                let &j = index
+                    .get(dep.as_str())
+                    .ok_or_else(|| MilestoneError::Unknown {
+                        milestone: d.id.clone(),
+                        dependency: dep.clone(),
+                    })?;
                 ds.push(j);
             }
             deps.push(ds);
@@ -135,7 +158,10 @@ impl MilestoneMap {
 
     /// Display name, or the id when the milestone has none or is unknown.
     pub fn name<'a>(&'a self, id: &'a str) -> &'a str {
-        self.get(id).map(|d| d.name.as_str()).filter(|n| !n.is_empty()).unwrap_or(id)
+        self.get(id)
+            .map(|d| d.name.as_str())
+            .filter(|n| !n.is_empty())
+            .unwrap_or(id)
     }
 
     /// Direct dependencies of `id` (empty for an unknown id).
@@ -146,7 +172,12 @@ impl MilestoneMap {
     /// Every milestone `id` depends on, directly or transitively, in map order.
     pub fn closure(&self, id: &str) -> Vec<&str> {
         self.index(id)
-            .map(|i| self.closure[i].iter().map(|&j| self.defs[j].id.as_str()).collect())
+            .map(|i| {
+                self.closure[i]
+                    .iter()
+                    .map(|&j| self.defs[j].id.as_str())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -162,7 +193,11 @@ impl MilestoneMap {
     }
 
     /// Each milestone's status for a user at `current` who completed `completed`.
-    pub fn statuses(&self, current: Option<&str>, completed: &BTreeSet<String>) -> Vec<(&str, Status)> {
+    pub fn statuses(
+        &self,
+        current: Option<&str>,
+        completed: &BTreeSet<String>,
+    ) -> Vec<(&str, Status)> {
         self.defs
             .iter()
             .map(|d| {
@@ -222,7 +257,12 @@ fn find_cycle(defs: &[MilestoneDef], deps: &[Vec<usize>]) -> Result<(), Mileston
         Open,
         Done,
     }
-    fn visit(n: usize, deps: &[Vec<usize>], mark: &mut [Mark], path: &mut Vec<usize>) -> Option<(Vec<usize>, usize)> {
+    fn visit(
+        n: usize,
+        deps: &[Vec<usize>],
+        mark: &mut [Mark],
+        path: &mut Vec<usize>,
+    ) -> Option<(Vec<usize>, usize)> {
         mark[n] = Mark::Open;
         path.push(n);
         for &d in &deps[n] {
@@ -317,7 +357,11 @@ mod tests {
     use super::*;
 
     fn def(id: &str, deps: &[&str]) -> MilestoneDef {
-        MilestoneDef { id: id.into(), name: String::new(), depends_on: deps.iter().map(|d| d.to_string()).collect() }
+        MilestoneDef {
+            id: id.into(),
+            name: String::new(),
+            depends_on: deps.iter().map(|d| d.to_string()).collect(),
+        }
     }
 
     #[test]
@@ -330,7 +374,18 @@ mod tests {
         assert_eq!(m.relation("M4", "M3"), Relation::Direct);
         assert_eq!(m.relation("M4", "M0"), Relation::Transitive);
         assert_eq!(m.relation("M4", "M8"), Relation::Other);
-        assert_eq!(m.layers(), vec![vec!["M0", "M8"], vec!["M1"], vec!["M2"], vec!["M3", "M5"], vec!["M4", "M6"], vec!["M7"], vec!["M9"]]);
+        assert_eq!(
+            m.layers(),
+            vec![
+                vec!["M0", "M8"],
+                vec!["M1"],
+                vec!["M2"],
+                vec!["M3", "M5"],
+                vec!["M4", "M6"],
+                vec!["M7"],
+                vec!["M9"]
+            ]
+        );
     }
 
     #[test]
@@ -348,15 +403,25 @@ mod tests {
     #[test]
     fn unknown_dependency_names_the_edge() {
         let err = MilestoneMap::new(vec![def("M0", &[]), def("M1", &["M7"])]).expect_err("unknown");
-        assert_eq!(err.to_string(), "milestone M1 depends on unknown milestone M7 (edge M7 → M1)");
+        assert_eq!(
+            err.to_string(),
+            "milestone M1 depends on unknown milestone M7 (edge M7 → M1)"
+        );
     }
 
     #[test]
     fn cycle_names_the_edge() {
-        let err = MilestoneMap::new(vec![def("A", &[]), def("B", &["A", "C"]), def("C", &["B"])]).expect_err("cycle");
-        assert_eq!(err.to_string(), "milestone dependency cycle B → C → B (edge B → C)");
+        let err = MilestoneMap::new(vec![def("A", &[]), def("B", &["A", "C"]), def("C", &["B"])])
+            .expect_err("cycle");
+        assert_eq!(
+            err.to_string(),
+            "milestone dependency cycle B → C → B (edge B → C)"
+        );
         let err = MilestoneMap::new(vec![def("A", &["A"])]).expect_err("self loop");
-        assert_eq!(err.to_string(), "milestone dependency cycle A → A (edge A → A)");
+        assert_eq!(
+            err.to_string(),
+            "milestone dependency cycle A → A (edge A → A)"
+        );
     }
 
     #[test]

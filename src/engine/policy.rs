@@ -6,8 +6,14 @@ use super::tokens::Tokenizer;
 
 /// Embedded presets: (name, TOML).
 pub const PRESETS: &[(&str, &str)] = &[
-    ("prolaunch", include_str!("../../fixtures/policies/prolaunch.toml")),
-    ("layered-adr", include_str!("../../fixtures/policies/layered-adr.toml")),
+    (
+        "prolaunch",
+        include_str!("../../fixtures/policies/prolaunch.toml"),
+    ),
+    (
+        "layered-adr",
+        include_str!("../../fixtures/policies/layered-adr.toml"),
+    ),
 ];
 
 /// How a layer that does not fit is handled (SPEC §3.6).
@@ -130,7 +136,10 @@ pub struct Recency {
 
 impl Default for Recency {
     fn default() -> Self {
-        Self { window_hours: 24.0, boost: 2.0 }
+        Self {
+            window_hours: 24.0,
+            boost: 2.0,
+        }
     }
 }
 
@@ -179,7 +188,12 @@ pub struct JourneyRelevance {
 
 impl Default for JourneyRelevance {
     fn default() -> Self {
-        Self { business_dna: 1.0, direct: 0.9, transitive: 0.7, other: 0.4 }
+        Self {
+            business_dna: 1.0,
+            direct: 0.9,
+            transitive: 0.7,
+            other: 0.4,
+        }
     }
 }
 
@@ -193,7 +207,11 @@ pub struct KnowledgeSpec {
 
 impl Default for KnowledgeSpec {
     fn default() -> Self {
-        Self { similarity_threshold: 0.7, limit: 10, same_milestone_only: true }
+        Self {
+            similarity_threshold: 0.7,
+            limit: 10,
+            same_milestone_only: true,
+        }
     }
 }
 
@@ -211,9 +229,18 @@ pub struct StaticModule {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyError {
     #[error("{file}:{line}:{column}: {message}")]
-    Syntax { file: String, line: usize, column: usize, message: String },
+    Syntax {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{file}: {key}: {message}")]
-    Invalid { file: String, key: String, message: String },
+    Invalid {
+        file: String,
+        key: String,
+        message: String,
+    },
     #[error("--set {arg}: {message}")]
     Override { arg: String, message: String },
     #[error("{0}")]
@@ -238,7 +265,13 @@ impl Policy {
     /// Parses and validates policy TOML; `file` names it in errors.
     pub fn from_toml(text: &str, file: &str) -> Result<Policy, PolicyError> {
         let policy: Policy = toml::from_str(text).map_err(|e| syntax_error(text, file, &e))?;
-        policy.validate().map_err(|(key, message)| PolicyError::Invalid { file: file.into(), key, message })?;
+        policy
+            .validate()
+            .map_err(|(key, message)| PolicyError::Invalid {
+                file: file.into(),
+                key,
+                message,
+            })?;
         Ok(policy)
     }
 
@@ -249,7 +282,10 @@ impl Policy {
             None => {
                 let text = std::fs::read_to_string(spec).map_err(|e| {
                     let presets: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
-                    PolicyError::Io(format!("policy {spec}: {e} (presets: {})", presets.join(", ")))
+                    PolicyError::Io(format!(
+                        "policy {spec}: {e} (presets: {})",
+                        presets.join(", ")
+                    ))
                 })?;
                 (text, spec.to_string())
             }
@@ -262,12 +298,20 @@ impl Policy {
     pub fn with_overrides(self, sets: &[String]) -> Result<Policy, PolicyError> {
         let mut policy = self;
         for arg in sets {
-            let fail = |message: String| PolicyError::Override { arg: arg.clone(), message };
-            let (path, raw) = arg.split_once('=').ok_or_else(|| fail("expected key=value".into()))?;
+            let fail = |message: String| PolicyError::Override {
+                arg: arg.clone(),
+                message,
+            };
+            let (path, raw) = arg
+                .split_once('=')
+                .ok_or_else(|| fail("expected key=value".into()))?;
             let mut tree = toml::Table::try_from(&policy).map_err(|e| fail(e.to_string()))?;
             set_path(&mut tree, path.trim(), parse_value(raw.trim())).map_err(fail)?;
-            let next: Policy = tree.try_into().map_err(|e: toml::de::Error| fail(e.message().trim().to_string()))?;
-            next.validate().map_err(|(key, message)| fail(format!("{key}: {message}")))?;
+            let next: Policy = tree
+                .try_into()
+                .map_err(|e: toml::de::Error| fail(e.message().trim().to_string()))?;
+            next.validate()
+                .map_err(|(key, message)| fail(format!("{key}: {message}")))?;
             policy = next;
         }
         Ok(policy)
@@ -280,12 +324,17 @@ impl Policy {
 
     /// T and every layer budget (SPEC §3.1). Validation guarantees T > 0.
     pub fn budgets(&self) -> Budgets {
-        let total = self.total_budget().unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32;
+        let total = self
+            .total_budget()
+            .unwrap_or(0)
+            .clamp(0, i64::from(u32::MAX)) as u32;
         let layers = self
             .layers
             .iter()
             .map(|l| {
-                let b = (f64::from(total) * l.weight).floor().min(f64::from(u32::MAX)) as u32;
+                let b = (f64::from(total) * l.weight)
+                    .floor()
+                    .min(f64::from(u32::MAX)) as u32;
                 l.cap.map_or(b, |c| b.min(c))
             })
             .collect();
@@ -302,7 +351,9 @@ impl Policy {
             (Some(t), None, None) => Ok(t),
             (None, Some(m), Some(o)) => Ok(m - o - b.overhead.unwrap_or(500)),
             (None, Some(_), None) => Err("model_max_tokens needs expected_output_tokens".into()),
-            (None, None, _) => Err("set total, or model_max_tokens and expected_output_tokens".into()),
+            (None, None, _) => {
+                Err("set total, or model_max_tokens and expected_output_tokens".into())
+            }
         }
     }
 
@@ -314,7 +365,9 @@ impl Policy {
     /// Static modules selected by the active category (seed 003's `getContextForCategory`).
     pub fn active_modules(&self) -> impl Iterator<Item = &StaticModule> {
         self.modules.iter().filter(|m| {
-            m.categories.iter().any(|c| c == "*" || Some(c.as_str()) == self.category.as_deref())
+            m.categories
+                .iter()
+                .any(|c| c == "*" || Some(c.as_str()) == self.category.as_deref())
         })
     }
 
@@ -323,7 +376,12 @@ impl Policy {
         let bad = |key: &str, msg: String| Err((key.to_string(), msg));
         match self.total_budget() {
             Err(m) => return bad("budget", m),
-            Ok(t) if t <= 0 => return bad("budget", format!("total budget T = {t} must be > 0{}", self.budget_formula())),
+            Ok(t) if t <= 0 => {
+                return bad(
+                    "budget",
+                    format!("total budget T = {t} must be > 0{}", self.budget_formula()),
+                );
+            }
             Ok(_) => {}
         }
         if self.layers.is_empty() {
@@ -331,22 +389,38 @@ impl Policy {
         }
         for (i, l) in self.layers.iter().enumerate() {
             if !(l.weight.is_finite() && l.weight >= 0.0) {
-                return bad(&format!("layers.{}.weight", l.name), format!("must be a number ≥ 0, got {}", l.weight));
+                return bad(
+                    &format!("layers.{}.weight", l.name),
+                    format!("must be a number ≥ 0, got {}", l.weight),
+                );
             }
             if let Some(other) = self.layers[..i].iter().find(|o| o.name == l.name) {
-                return bad(&format!("layers.{}", other.name), "layer name used twice".into());
+                return bad(
+                    &format!("layers.{}", other.name),
+                    "layer name used twice".into(),
+                );
             }
             if let Some(other) = self.layers[..i].iter().find(|o| o.source == l.source) {
-                let msg = format!("source {} already feeds layer {}", l.source.as_str(), other.name);
+                let msg = format!(
+                    "source {} already feeds layer {}",
+                    l.source.as_str(),
+                    other.name
+                );
                 return bad(&format!("layers.{}.source", l.name), msg);
             }
         }
         for (key, v) in [
             ("recency.window_hours", self.recency.window_hours),
             ("recency.boost", self.recency.boost),
-            ("journey.relevance.business_dna", self.journey.relevance.business_dna),
+            (
+                "journey.relevance.business_dna",
+                self.journey.relevance.business_dna,
+            ),
             ("journey.relevance.direct", self.journey.relevance.direct),
-            ("journey.relevance.transitive", self.journey.relevance.transitive),
+            (
+                "journey.relevance.transitive",
+                self.journey.relevance.transitive,
+            ),
             ("journey.relevance.other", self.journey.relevance.other),
         ] {
             if !(v.is_finite() && v >= 0.0) {
@@ -355,14 +429,23 @@ impl Policy {
         }
         let t = self.knowledge.similarity_threshold;
         if !(-1.0..=1.0).contains(&t) {
-            return bad("knowledge.similarity_threshold", format!("must be within [-1, 1], got {t}"));
+            return bad(
+                "knowledge.similarity_threshold",
+                format!("must be within [-1, 1], got {t}"),
+            );
         }
         for (i, m) in self.modules.iter().enumerate() {
             if !(m.priority.is_finite() && m.priority >= 0.0) {
-                return bad(&format!("static.{}.priority", m.name), format!("must be a number ≥ 0, got {}", m.priority));
+                return bad(
+                    &format!("static.{}.priority", m.name),
+                    format!("must be a number ≥ 0, got {}", m.priority),
+                );
             }
             if self.modules[..i].iter().any(|o| o.name == m.name) {
-                return bad(&format!("static.{}", m.name), "module name used twice".into());
+                return bad(
+                    &format!("static.{}", m.name),
+                    "module name used twice".into(),
+                );
             }
         }
         Ok(())
@@ -382,7 +465,12 @@ impl Policy {
 
 fn syntax_error(text: &str, file: &str, e: &toml::de::Error) -> PolicyError {
     let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-    PolicyError::Syntax { file: file.into(), line, column, message: e.message().trim().to_string() }
+    PolicyError::Syntax {
+        file: file.into(),
+        line,
+        column,
+        message: e.message().trim().to_string(),
+    }
 }
 
 /// 1-based line and column (in characters) of byte offset `at`.
@@ -411,9 +499,11 @@ fn set_path(tree: &mut toml::Table, path: &str, mut value: toml::Value) -> Resul
     if segs.first() == Some(&"budget") {
         if let Some(toml::Value::Table(b)) = tree.get_mut("budget") {
             match segs.get(1) {
-                Some(&"total") => ["model_max_tokens", "expected_output_tokens", "overhead"].iter().for_each(|k| {
-                    b.remove(*k);
-                }),
+                Some(&"total") => ["model_max_tokens", "expected_output_tokens", "overhead"]
+                    .iter()
+                    .for_each(|k| {
+                        b.remove(*k);
+                    }),
                 Some(&("model_max_tokens" | "expected_output_tokens" | "overhead")) => {
                     b.remove("total");
                 }
@@ -427,13 +517,17 @@ fn set_path(tree: &mut toml::Table, path: &str, mut value: toml::Value) -> Resul
     while i < parents.len() {
         let seg = parents[i];
         let walked = segs[..=i].join(".");
-        let entry = table.entry(seg.to_string()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let entry = table
+            .entry(seg.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
         table = match entry {
             toml::Value::Table(t) => t,
             toml::Value::Array(items) => {
                 // `layers.journey.weight`: the segment after an array names the element.
                 i += 1;
-                let name = parents.get(i).ok_or(format!("{walked} needs an element name: {walked}.NAME.KEY"))?;
+                let name = parents
+                    .get(i)
+                    .ok_or(format!("{walked} needs an element name: {walked}.NAME.KEY"))?;
                 named_element(items, &walked, name)?
             }
             _ => return Err(format!("{walked} is a value, not a table")),
@@ -449,7 +543,11 @@ fn set_path(tree: &mut toml::Table, path: &str, mut value: toml::Value) -> Resul
 }
 
 /// The element of the array of tables at `walked` whose `name` is `name`.
-fn named_element<'a>(items: &'a mut [toml::Value], walked: &str, name: &str) -> Result<&'a mut toml::Table, String> {
+fn named_element<'a>(
+    items: &'a mut [toml::Value],
+    walked: &str,
+    name: &str,
+) -> Result<&'a mut toml::Table, String> {
     let names: Vec<String> = items
         .iter()
         .filter_map(|v| v.get("name").and_then(|n| n.as_str()).map(str::to_string))
@@ -458,7 +556,12 @@ fn named_element<'a>(items: &'a mut [toml::Value], walked: &str, name: &str) -> 
         .iter_mut()
         .filter_map(|v| v.as_table_mut())
         .find(|t| t.get("name").and_then(|n| n.as_str()) == Some(name))
-        .ok_or_else(|| format!("no {walked} entry named {name:?} (have: {})", names.join(", ")))
+        .ok_or_else(|| {
+            format!(
+                "no {walked} entry named {name:?} (have: {})",
+                names.join(", ")
+            )
+        })
 }
 
 #[cfg(test)]

@@ -19,12 +19,21 @@ pub fn journey_text(j: &JourneyEntry, map: &MilestoneMap) -> String {
     let m = j.milestone.as_deref().unwrap_or("?");
     let (heading, body) = match j.kind {
         JourneyKind::BusinessDna => ("Business DNA".to_string(), &j.data),
-        JourneyKind::MilestoneData => (format!("Milestone {m} ({}) completed", map.name(m)), &j.data),
+        JourneyKind::MilestoneData => (
+            format!("Milestone {m} ({}) completed", map.name(m)),
+            &j.data,
+        ),
         JourneyKind::Transition => {
             let from = j.data.get("from").and_then(Value::as_str).unwrap_or("?");
             let to = j.data.get("to").and_then(Value::as_str).unwrap_or(m);
             let ctx = j.data.get("context").unwrap_or(&j.data);
-            (format!("Transition {from} → {to} ({}), carried context", map.name(to)), ctx)
+            (
+                format!(
+                    "Transition {from} → {to} ({}), carried context",
+                    map.name(to)
+                ),
+                ctx,
+            )
         }
     };
     let mut out = heading;
@@ -57,7 +66,12 @@ pub fn default_title(source: Source) -> &'static str {
 
 /// A section of the prompt: title, then the items' (possibly truncated) texts.
 /// `sources` are the RAG source lines `(rank, title, section)` of the kept knowledge items.
-pub fn section(title: &str, render: Render, texts: &[&str], sources: &[(usize, &str, Option<&str>)]) -> String {
+pub fn section(
+    title: &str,
+    render: Render,
+    texts: &[&str],
+    sources: &[(usize, &str, Option<&str>)],
+) -> String {
     let body = texts.join("\n\n");
     match render {
         Render::Plain => format!("## {title}\n\n{body}"),
@@ -70,7 +84,10 @@ pub fn section(title: &str, render: Render, texts: &[&str], sources: &[(usize, &
                     None => format!("[{n}] {t}"),
                 })
                 .collect();
-            format!("## {title}\n\n---\nRELEVANT DOCUMENTATION:\n\n{body}\n\nSources:\n{}\n---", list.join("\n"))
+            format!(
+                "## {title}\n\n---\nRELEVANT DOCUMENTATION:\n\n{body}\n\nSources:\n{}\n---",
+                list.join("\n")
+            )
         }
     }
 }
@@ -148,7 +165,15 @@ mod tests {
 
     #[test]
     fn rag_section_matches_seed_003_shape() {
-        let s = section("Docs", Render::Rag, &["[1] A\nx", "[3] B\ny"], &[(1, "A", Some("Intro")), (3, "B", None)]);
-        assert_eq!(s, "## Docs\n\n---\nRELEVANT DOCUMENTATION:\n\n[1] A\nx\n\n[3] B\ny\n\nSources:\n[1] A - Intro\n[3] B\n---");
+        let s = section(
+            "Docs",
+            Render::Rag,
+            &["[1] A\nx", "[3] B\ny"],
+            &[(1, "A", Some("Intro")), (3, "B", None)],
+        );
+        assert_eq!(
+            s,
+            "## Docs\n\n---\nRELEVANT DOCUMENTATION:\n\n[1] A\nx\n\n[3] B\ny\n\nSources:\n[1] A - Intro\n[3] B\n---"
+        );
     }
 }

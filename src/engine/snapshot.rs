@@ -82,7 +82,10 @@ impl Turn {
     pub fn user_text(&self) -> Option<&str> {
         match &self.body {
             TurnBody::Exchange { user, .. } => Some(user),
-            TurnBody::Message { role: Role::User, content } => Some(content),
+            TurnBody::Message {
+                role: Role::User,
+                content,
+            } => Some(content),
             TurnBody::Message { .. } => None,
         }
     }
@@ -125,7 +128,10 @@ pub fn parse_turn(v: &Value) -> Result<Turn, String> {
     let text = |field: &str| -> Result<String, String> {
         match obj.get(field) {
             Some(Value::String(s)) => Ok(s.clone()),
-            Some(other) => Err(format!("field `{field}` must be a string, found {}", json_kind(other))),
+            Some(other) => Err(format!(
+                "field `{field}` must be a string, found {}",
+                json_kind(other)
+            )),
             None => Err(format!("missing field `{field}`")),
         }
     };
@@ -134,11 +140,21 @@ pub fn parse_turn(v: &Value) -> Result<Turn, String> {
             "user" => Role::User,
             "assistant" => Role::Assistant,
             "system" => Role::System,
-            other => return Err(format!("field `role` must be user, assistant or system, found {other:?}")),
+            other => {
+                return Err(format!(
+                    "field `role` must be user, assistant or system, found {other:?}"
+                ));
+            }
         };
-        TurnBody::Message { role, content: text("content")? }
+        TurnBody::Message {
+            role,
+            content: text("content")?,
+        }
     } else {
-        TurnBody::Exchange { user: text("user")?, assistant: text("assistant")? }
+        TurnBody::Exchange {
+            user: text("user")?,
+            assistant: text("assistant")?,
+        }
     };
     Ok(Turn { body, timestamp })
 }
@@ -150,14 +166,20 @@ pub fn parse_timestamp(v: &Value) -> Result<DateTime<Utc>, String> {
             .map(|t| t.with_timezone(&Utc))
             .map_err(|_| format!("{s:?} is neither RFC 3339 nor epoch seconds")),
         Value::Number(n) => {
-            let secs = n.as_f64().filter(|f| f.is_finite()).ok_or("not a finite number")?;
+            let secs = n
+                .as_f64()
+                .filter(|f| f.is_finite())
+                .ok_or("not a finite number")?;
             let whole = secs.floor();
             let nanos = ((secs - whole) * 1e9).round().min(999_999_999.0) as u32;
             Utc.timestamp_opt(whole as i64, nanos)
                 .single()
                 .ok_or_else(|| format!("epoch seconds {secs} out of range"))
         }
-        other => Err(format!("expected a string or number, found {}", json_kind(other))),
+        other => Err(format!(
+            "expected a string or number, found {}",
+            json_kind(other)
+        )),
     }
 }
 
@@ -227,7 +249,9 @@ pub struct KnowledgeEntry {
 fn finite_similarity<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
     let s = f64::deserialize(d)?;
     if !(-1.0..=1.0).contains(&s) {
-        return Err(D::Error::custom(format!("similarity {s} is outside [-1, 1]")));
+        return Err(D::Error::custom(format!(
+            "similarity {s} is outside [-1, 1]"
+        )));
     }
     Ok(s)
 }
@@ -247,12 +271,18 @@ impl Snapshot {
 
     /// Readable session turns with their index in the stored array.
     pub fn turns(&self) -> impl Iterator<Item = (usize, &Turn)> {
-        self.session.iter().enumerate().filter_map(|(i, e)| e.turn.as_ref().ok().map(|t| (i, t)))
+        self.session
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.turn.as_ref().ok().map(|t| (i, t)))
     }
 
     /// The id of session turn `index`: `{session_id}#{index}`.
     pub fn turn_id(&self, index: usize) -> String {
-        format!("{}#{index}", self.session_id.as_deref().unwrap_or("session"))
+        format!(
+            "{}#{index}",
+            self.session_id.as_deref().unwrap_or("session")
+        )
     }
 
     /// The newest user message, the default knowledge query (SPEC §5).
@@ -332,26 +362,47 @@ mod tests {
 
     #[test]
     fn both_turn_shapes_and_timestamp_forms_parse() {
-        let a = parse_turn(&json!({"user": "hi", "assistant": "hello", "timestamp": "2025-01-15T11:00:00Z"}));
-        assert!(matches!(a, Ok(Turn { body: TurnBody::Exchange { .. }, .. })));
+        let a = parse_turn(
+            &json!({"user": "hi", "assistant": "hello", "timestamp": "2025-01-15T11:00:00Z"}),
+        );
+        assert!(matches!(
+            a,
+            Ok(Turn {
+                body: TurnBody::Exchange { .. },
+                ..
+            })
+        ));
         let b = parse_turn(&json!({"role": "assistant", "content": "ok", "timestamp": 1736938800}))
             .expect("epoch int");
         assert_eq!(fmt_ts(&b.timestamp), "2025-01-15T11:00:00Z");
-        let c = parse_turn(&json!({"role": "user", "content": "ok", "timestamp": 1736938800.5})).expect("float");
+        let c = parse_turn(&json!({"role": "user", "content": "ok", "timestamp": 1736938800.5}))
+            .expect("float");
         assert_eq!(fmt_ts(&c.timestamp), "2025-01-15T11:00:00.500Z");
     }
 
     #[test]
     fn malformed_turns_say_why() {
         let cases = [
-            (json!({"user": "hi", "timestamp": "2025-01-15T11:00:00Z"}), "missing field `assistant`"),
-            (json!({"user": "hi", "assistant": "x"}), "missing field `timestamp`"),
+            (
+                json!({"user": "hi", "timestamp": "2025-01-15T11:00:00Z"}),
+                "missing field `assistant`",
+            ),
+            (
+                json!({"user": "hi", "assistant": "x"}),
+                "missing field `timestamp`",
+            ),
             (
                 json!({"user": "hi", "assistant": "x", "timestamp": "yesterday-ish"}),
                 "timestamp: \"yesterday-ish\" is neither RFC 3339 nor epoch seconds",
             ),
-            (json!({"role": "bot", "content": "x", "timestamp": 1}), "field `role` must be user, assistant or system, found \"bot\""),
-            (json!({"user": 42, "assistant": "x", "timestamp": 1}), "field `user` must be a string, found a number"),
+            (
+                json!({"role": "bot", "content": "x", "timestamp": 1}),
+                "field `role` must be user, assistant or system, found \"bot\"",
+            ),
+            (
+                json!({"user": 42, "assistant": "x", "timestamp": 1}),
+                "field `user` must be a string, found a number",
+            ),
             (json!("text"), "expected a JSON object, found a string"),
         ];
         for (v, want) in cases {
@@ -402,6 +453,10 @@ mod tests {
     fn bad_similarity_is_rejected() {
         let text = r#"{"user_id":"u","now":"2025-01-15T12:00:00Z","knowledge":[{"id":"kn:1","title":"t","content":"c","similarity":1.5}]}"#;
         let err = Snapshot::from_json(text).expect_err("out of range");
-        assert!(err.to_string().contains("similarity 1.5 is outside [-1, 1]"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("similarity 1.5 is outside [-1, 1]"),
+            "{err}"
+        );
     }
 }

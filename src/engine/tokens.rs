@@ -22,7 +22,11 @@ pub enum Tokenizer {
 }
 
 impl Tokenizer {
-    pub const ALL: [Tokenizer; 3] = [Tokenizer::Cl100kBase, Tokenizer::O200kBase, Tokenizer::Chars4];
+    pub const ALL: [Tokenizer; 3] = [
+        Tokenizer::Cl100kBase,
+        Tokenizer::O200kBase,
+        Tokenizer::Chars4,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -72,7 +76,9 @@ pub struct TokenCounter {
 
 impl fmt::Debug for TokenCounter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenCounter").field("stats", &self.stats()).finish()
+        f.debug_struct("TokenCounter")
+            .field("stats", &self.stats())
+            .finish()
     }
 }
 
@@ -86,14 +92,12 @@ impl TokenCounter {
         // The vocabularies are compiled into tiktoken-rs; failing to parse them is a build defect.
         #[allow(clippy::expect_used)]
         match tok {
-            Tokenizer::Cl100kBase => Some(
-                self.cl100k
-                    .get_or_init(|| tiktoken_rs::cl100k_base().expect("embedded cl100k_base vocabulary")),
-            ),
-            Tokenizer::O200kBase => Some(
-                self.o200k
-                    .get_or_init(|| tiktoken_rs::o200k_base().expect("embedded o200k_base vocabulary")),
-            ),
+            Tokenizer::Cl100kBase => Some(self.cl100k.get_or_init(|| {
+                tiktoken_rs::cl100k_base().expect("embedded cl100k_base vocabulary")
+            })),
+            Tokenizer::O200kBase => Some(self.o200k.get_or_init(|| {
+                tiktoken_rs::o200k_base().expect("embedded o200k_base vocabulary")
+            })),
             Tokenizer::Chars4 => None,
         }
     }
@@ -124,18 +128,26 @@ impl TokenCounter {
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         let n = self.encode(tok, text).len();
-        let mut cache = self.cache.write().unwrap_or_else(|poison| poison.into_inner());
+        let mut cache = self
+            .cache
+            .write()
+            .unwrap_or_else(|poison| poison.into_inner());
         cache.insert(key, u32::try_from(n).unwrap_or(u32::MAX));
         n
     }
 
     fn read_cache(&self, key: &(Tokenizer, u128)) -> Option<u32> {
-        let cache = self.cache.read().unwrap_or_else(|poison| poison.into_inner());
+        let cache = self
+            .cache
+            .read()
+            .unwrap_or_else(|poison| poison.into_inner());
         cache.get(key).copied()
     }
 
     fn encode(&self, tok: Tokenizer, text: &str) -> Vec<u32> {
-        self.encoder(tok).map(|bpe| bpe.encode_ordinary(text)).unwrap_or_default()
+        self.encoder(tok)
+            .map(|bpe| bpe.encode_ordinary(text))
+            .unwrap_or_default()
     }
 
     /// Cache counters.
@@ -155,7 +167,13 @@ impl TokenCounter {
     /// UTF-16 units, plus the marker (never splitting a surrogate pair); if that overshoots (only
     /// for tiny budgets) the prefix shrinks until it fits. BPE tokenizers keep the longest token
     /// prefix whose decoded text, with the marker, fits.
-    pub fn truncate(&self, tok: Tokenizer, text: &str, max_tokens: usize, marker: &str) -> Option<(String, usize)> {
+    pub fn truncate(
+        &self,
+        tok: Tokenizer,
+        text: &str,
+        max_tokens: usize,
+        marker: &str,
+    ) -> Option<(String, usize)> {
         match self.encoder(tok) {
             None => truncate_chars4(text, max_tokens, marker),
             Some(bpe) => self.truncate_bpe(bpe, tok, text, max_tokens, marker),
@@ -176,8 +194,12 @@ impl TokenCounter {
         // not exactly, k + marker_tokens: start a little above and walk down to the longest fit.
         let start = (max_tokens.saturating_sub(marker_tokens) + 2).min(tokens.len());
         for k in (0..=start).rev() {
-            let Ok(bytes) = bpe.decode_bytes(&tokens[..k]) else { continue };
-            let Ok(prefix) = String::from_utf8(bytes) else { continue };
+            let Ok(bytes) = bpe.decode_bytes(&tokens[..k]) else {
+                continue;
+            };
+            let Ok(prefix) = String::from_utf8(bytes) else {
+                continue;
+            };
             let candidate = prefix + marker;
             let n = bpe.encode_ordinary(&candidate).len();
             if n <= max_tokens {
@@ -236,7 +258,10 @@ mod tests {
     fn bpe_counts_special_token_strings_as_plain_text() {
         let tc = TokenCounter::new();
         let n = tc.count(Tokenizer::Cl100kBase, "<|endoftext|>");
-        assert!(n > 1, "a literal special-token string is several ordinary tokens, got {n}");
+        assert!(
+            n > 1,
+            "a literal special-token string is several ordinary tokens, got {n}"
+        );
         assert_eq!(tc.count(Tokenizer::Cl100kBase, "hello world"), 2);
         assert_eq!(tc.count(Tokenizer::O200kBase, "hello world"), 2);
     }
@@ -279,20 +304,30 @@ mod tests {
         let tc = TokenCounter::new();
         let text = "Landed cost per unit adds freight, duty and fulfilment fees. ".repeat(40);
         for tok in [Tokenizer::Cl100kBase, Tokenizer::O200kBase] {
-            let (out, n) = tc.truncate(tok, &text, 120, "\n[...truncated]").expect("fits");
+            let (out, n) = tc
+                .truncate(tok, &text, 120, "\n[...truncated]")
+                .expect("fits");
             assert!(out.ends_with("\n[...truncated]"));
             assert!(n <= 120);
             assert_eq!(n, tc.count(tok, &out));
-            assert!(n >= 115, "longest prefix should nearly fill the budget, got {n}");
+            assert!(
+                n >= 115,
+                "longest prefix should nearly fill the budget, got {n}"
+            );
         }
-        assert!(tc.truncate(Tokenizer::Cl100kBase, &text, 2, "\n[...truncated]").is_none());
+        assert!(
+            tc.truncate(Tokenizer::Cl100kBase, &text, 2, "\n[...truncated]")
+                .is_none()
+        );
     }
 
     #[test]
     fn bpe_truncation_of_multibyte_text_is_valid_utf8() {
         let tc = TokenCounter::new();
         let text = "抹茶セット☕とお菓子🍵を自宅で楽しむ。".repeat(30);
-        let (out, n) = tc.truncate(Tokenizer::Cl100kBase, &text, 40, "[…]").expect("fits");
+        let (out, n) = tc
+            .truncate(Tokenizer::Cl100kBase, &text, 40, "[…]")
+            .expect("fits");
         assert!(out.ends_with("[…]"));
         assert!(n <= 40);
     }

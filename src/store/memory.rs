@@ -7,10 +7,14 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::session::{RawSession, parse_session};
-use super::{KnowledgeQuery, LoadOptions, SessionInfo, Store, StoreError, UserData, UserPage, UserSummary};
+use super::{
+    KnowledgeQuery, LoadOptions, SessionInfo, Store, StoreError, UserData, UserPage, UserSummary,
+};
 use crate::demo::{Dataset, DemoUser, KnowledgeRow, RedisValue};
 use crate::engine::embed::{BUILTIN_DIM, cosine, embed};
-use crate::engine::snapshot::{JourneyEntry, JourneyKind, KnowledgeEntry, Malformed, SessionEntry, parse_timestamp};
+use crate::engine::snapshot::{
+    JourneyEntry, JourneyKind, KnowledgeEntry, Malformed, SessionEntry, parse_timestamp,
+};
 
 /// A dataset held in memory, with knowledge embeddings computed once by the built-in embedder.
 pub struct MemoryStore {
@@ -54,16 +58,35 @@ impl MemoryStore {
                 (row, v)
             })
             .collect();
-        let by_id = dataset.users.iter().enumerate().map(|(i, u)| (u.user_id.clone(), i)).collect();
-        let last_activity = dataset.users.iter().map(|u| sessions_of(u).iter().filter_map(|s| s.1.newest).max()).collect();
-        Ok(Self { label: label.into(), now, users: dataset.users, by_id, last_activity, knowledge })
+        let by_id = dataset
+            .users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.user_id.clone(), i))
+            .collect();
+        let last_activity = dataset
+            .users
+            .iter()
+            .map(|u| sessions_of(u).iter().filter_map(|s| s.1.newest).max())
+            .collect();
+        Ok(Self {
+            label: label.into(),
+            now,
+            users: dataset.users,
+            by_id,
+            last_activity,
+            knowledge,
+        })
     }
 
     fn user(&self, id: &str) -> Result<(usize, &DemoUser), StoreError> {
         self.by_id
             .get(id)
             .map(|&i| (i, &self.users[i]))
-            .ok_or_else(|| StoreError::UserNotFound { store: self.label.clone(), user: id.into() })
+            .ok_or_else(|| StoreError::UserNotFound {
+                store: self.label.clone(),
+                user: id.into(),
+            })
     }
 }
 
@@ -81,7 +104,11 @@ fn sessions_of(u: &DemoUser) -> Vec<(Result<Vec<SessionEntry>, Malformed>, Sessi
                 }
             };
             let entries = parsed.as_deref().unwrap_or_default();
-            let newest = entries.iter().filter_map(|e| e.turn.as_ref().ok()).map(|t| t.timestamp).max();
+            let newest = entries
+                .iter()
+                .filter_map(|e| e.turn.as_ref().ok())
+                .map(|t| t.timestamp)
+                .max();
             let info = SessionInfo {
                 session_id: s.session_id.clone(),
                 key,
@@ -158,16 +185,26 @@ impl Store for MemoryStore {
         let mut malformed = Vec::new();
         let sessions = sessions_of(u);
         let chosen = match &opts.session {
-            Some(id) => Some(sessions.iter().position(|(_, i)| &i.session_id == id).ok_or_else(|| {
-                StoreError::SessionNotFound {
-                    store: self.label.clone(),
-                    user: user.into(),
-                    session: id.clone(),
-                    have: u.sessions.iter().map(|s| s.session_id.as_str()).collect::<Vec<_>>().join(", "),
-                }
-            })?),
+            Some(id) => Some(
+                sessions
+                    .iter()
+                    .position(|(_, i)| &i.session_id == id)
+                    .ok_or_else(|| StoreError::SessionNotFound {
+                        store: self.label.clone(),
+                        user: user.into(),
+                        session: id.clone(),
+                        have: u
+                            .sessions
+                            .iter()
+                            .map(|s| s.session_id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    })?,
+            ),
             // Newest turn wins; ties go to the first session.
-            None => (0..sessions.len()).rev().max_by_key(|&i| sessions[i].1.newest),
+            None => (0..sessions.len())
+                .rev()
+                .max_by_key(|&i| sessions[i].1.newest),
         };
         let mut session = Vec::new();
         for (i, (parsed, _)) in sessions.iter().enumerate() {
@@ -178,7 +215,9 @@ impl Store for MemoryStore {
             }
         }
         let current_milestone = u.journey.as_ref().map(|j| j.current_milestone.clone());
-        let cached = current_milestone.as_ref().and_then(|m| u.cached_contexts.iter().find(|c| &c.milestone == m));
+        let cached = current_milestone
+            .as_ref()
+            .and_then(|m| u.cached_contexts.iter().find(|c| &c.milestone == m));
         let cached_context = cached.and_then(|c| match serde_json::from_str::<Value>(&c.value) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -206,7 +245,10 @@ impl Store for MemoryStore {
         })
     }
 
-    async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<Vec<KnowledgeEntry>, StoreError> {
+    async fn search_knowledge(
+        &self,
+        q: &KnowledgeQuery,
+    ) -> Result<Vec<KnowledgeEntry>, StoreError> {
         let mut hits: Vec<(f64, &KnowledgeRow)> = self
             .knowledge
             .iter()
@@ -225,7 +267,11 @@ impl Store for MemoryStore {
                 milestone: row.milestone.clone(),
                 title: row.title.clone(),
                 content: row.content.clone(),
-                section: row.metadata.get("section").and_then(Value::as_str).map(str::to_string),
+                section: row
+                    .metadata
+                    .get("section")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
                 similarity,
                 timestamp: ts(&row.created_at),
             })

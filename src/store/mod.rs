@@ -9,7 +9,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::engine::embed::{BUILTIN_DIM, embed};
-use crate::engine::snapshot::{JourneyEntry, KnowledgeEntry, Malformed, SessionEntry, Snapshot, fmt_ts};
+use crate::engine::snapshot::{
+    JourneyEntry, KnowledgeEntry, Malformed, SessionEntry, Snapshot, fmt_ts,
+};
 
 pub use memory::MemoryStore;
 
@@ -23,9 +25,18 @@ pub enum StoreError {
     #[error("user {user:?} not found in {store}")]
     UserNotFound { store: String, user: String },
     #[error("user {user:?} has no session {session:?} in {store} (sessions: {have})")]
-    SessionNotFound { store: String, user: String, session: String, have: String },
+    SessionNotFound {
+        store: String,
+        user: String,
+        session: String,
+        have: String,
+    },
     #[error("{store}: {what}: {cause}")]
-    Backend { store: String, what: String, cause: String },
+    Backend {
+        store: String,
+        what: String,
+        cause: String,
+    },
 }
 
 /// One user in a listing.
@@ -117,7 +128,8 @@ pub trait Store: Send + Sync {
     async fn load_user(&self, user: &str, opts: &LoadOptions) -> Result<UserData, StoreError>;
 
     /// Knowledge hits for a query, best first.
-    async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<Vec<KnowledgeEntry>, StoreError>;
+    async fn search_knowledge(&self, q: &KnowledgeQuery)
+    -> Result<Vec<KnowledgeEntry>, StoreError>;
 }
 
 /// Knowledge search parameters a snapshot load takes from the policy.
@@ -148,7 +160,10 @@ pub async fn load_snapshot(
         cached_context: data.cached_context.clone(),
         malformed: data.malformed.clone(),
     };
-    snapshot.query = opts.query.clone().or_else(|| snapshot.newest_user_text().map(str::to_string));
+    snapshot.query = opts
+        .query
+        .clone()
+        .or_else(|| snapshot.newest_user_text().map(str::to_string));
     if let Some(q) = snapshot.query.as_deref() {
         let query = KnowledgeQuery {
             embedding: embed(q, BUILTIN_DIM),

@@ -16,13 +16,19 @@ pub enum RawSession<'a> {
 /// Parses a session value. A value that is not a list of turns at all is one malformed item;
 /// a bad element is a malformed entry in place (so later indices keep their ids).
 pub fn parse_session(key: &str, raw: RawSession<'_>) -> Result<Vec<SessionEntry>, Malformed> {
-    let whole = |reason: String| Malformed { id: None, source: key.to_string(), reason };
+    let whole = |reason: String| Malformed {
+        id: None,
+        source: key.to_string(),
+        reason,
+    };
     match raw {
         RawSession::String(bytes) => {
             let text = std::str::from_utf8(bytes)
                 .map_err(|e| whole(format!("value is not valid UTF-8 ({e})")))?;
             match serde_json::from_str::<Value>(text) {
-                Ok(Value::Array(items)) => Ok(items.into_iter().map(SessionEntry::from_value).collect()),
+                Ok(Value::Array(items)) => {
+                    Ok(items.into_iter().map(SessionEntry::from_value).collect())
+                }
                 Ok(other) => Err(whole(format!(
                     "expected a JSON array of turns, found {}",
                     crate::engine::snapshot::json_kind(&other)
@@ -32,17 +38,19 @@ pub fn parse_session(key: &str, raw: RawSession<'_>) -> Result<Vec<SessionEntry>
         }
         RawSession::List(items) => Ok(items
             .iter()
-            .map(|b| match std::str::from_utf8(b).map(serde_json::from_str::<Value>) {
-                Ok(Ok(v)) => SessionEntry::from_value(v),
-                Ok(Err(e)) => SessionEntry {
-                    raw: Value::String(String::from_utf8_lossy(b).into_owned()),
-                    turn: Err(format!("element is not JSON: {e}")),
+            .map(
+                |b| match std::str::from_utf8(b).map(serde_json::from_str::<Value>) {
+                    Ok(Ok(v)) => SessionEntry::from_value(v),
+                    Ok(Err(e)) => SessionEntry {
+                        raw: Value::String(String::from_utf8_lossy(b).into_owned()),
+                        turn: Err(format!("element is not JSON: {e}")),
+                    },
+                    Err(e) => SessionEntry {
+                        raw: Value::String(String::from_utf8_lossy(b).into_owned()),
+                        turn: Err(format!("element is not valid UTF-8 ({e})")),
+                    },
                 },
-                Err(e) => SessionEntry {
-                    raw: Value::String(String::from_utf8_lossy(b).into_owned()),
-                    turn: Err(format!("element is not valid UTF-8 ({e})")),
-                },
-            })
+            )
             .collect()),
     }
 }
@@ -53,13 +61,26 @@ mod tests {
 
     #[test]
     fn whole_value_failures_name_the_key() {
-        let err = parse_session("session:u:s3", RawSession::String(b"not json at all")).expect_err("bad");
+        let err =
+            parse_session("session:u:s3", RawSession::String(b"not json at all")).expect_err("bad");
         assert_eq!(err.source, "session:u:s3");
-        assert!(err.reason.starts_with("value is not JSON: expected ident at line 1 column 2"), "{}", err.reason);
+        assert!(
+            err.reason
+                .starts_with("value is not JSON: expected ident at line 1 column 2"),
+            "{}",
+            err.reason
+        );
         let err = parse_session("k", RawSession::String(b"{\"a\":1}")).expect_err("object");
-        assert_eq!(err.reason, "expected a JSON array of turns, found an object");
+        assert_eq!(
+            err.reason,
+            "expected a JSON array of turns, found an object"
+        );
         let err = parse_session("k", RawSession::String(b"[\xff]")).expect_err("utf8");
-        assert!(err.reason.starts_with("value is not valid UTF-8"), "{}", err.reason);
+        assert!(
+            err.reason.starts_with("value is not valid UTF-8"),
+            "{}",
+            err.reason
+        );
     }
 
     #[test]
@@ -70,6 +91,9 @@ mod tests {
         assert_eq!(entries.len(), 3);
         assert!(entries[0].turn.is_ok() && entries[2].turn.is_ok());
         let reason = entries[1].turn.as_ref().expect_err("bad element");
-        assert!(reason.starts_with("element is not JSON: key must be a string"), "{reason}");
+        assert!(
+            reason.starts_with("element is not JSON: key must be a string"),
+            "{reason}"
+        );
     }
 }

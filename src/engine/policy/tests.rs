@@ -7,9 +7,18 @@ fn prolaunch() -> Policy {
 #[test]
 fn seed_000_budgets_are_800_2000_1200() {
     let p = prolaunch();
-    assert_eq!(p.budgets(), Budgets { total: 4000, layers: vec![800, 2000, 1200] });
+    assert_eq!(
+        p.budgets(),
+        Budgets {
+            total: 4000,
+            layers: vec![800, 2000, 1200]
+        }
+    );
     assert_eq!((p.recency.window_hours, p.recency.boost), (24.0, 2.0));
-    assert_eq!((p.knowledge.similarity_threshold, p.knowledge.limit), (0.7, 10));
+    assert_eq!(
+        (p.knowledge.similarity_threshold, p.knowledge.limit),
+        (0.7, 10)
+    );
     assert_eq!(p.strategy, Strategy::Stop);
 }
 
@@ -21,13 +30,25 @@ fn seed_003_calculate_context_budget_8192_1000() {
         [[layers]]\nname = \"rag\"\nsource = \"knowledge\"\nweight = 0.5\ncap = 2000\n\
         [[layers]]\nname = \"feature\"\nsource = \"query\"\nweight = 0.3\ncap = 500\n";
     let p = Policy::from_toml(three, "three.toml").expect("valid");
-    assert_eq!(p.budgets(), Budgets { total: 6692, layers: vec![1000, 2000, 500] });
+    assert_eq!(
+        p.budgets(),
+        Budgets {
+            total: 6692,
+            layers: vec![1000, 2000, 500]
+        }
+    );
     // The preset splits the feature budget between the question and the history layers.
     let adr = Policy::preset("layered-adr").expect("preset parses");
     let b = adr.budgets();
-    assert_eq!((b.total, b.layers[0], b.layers[1], b.layers[2] + b.layers[3]), (6692, 1000, 2000, 500));
+    assert_eq!(
+        (b.total, b.layers[0], b.layers[1], b.layers[2] + b.layers[3]),
+        (6692, 1000, 2000, 500)
+    );
     // Below the caps the weights rule: calculateContextBudget(2000, 500) → 1000 × 0.2/0.5/0.3.
-    let small = p.with_overrides(&["budget.model_max_tokens=2000".into(), "budget.expected_output_tokens=500".into()]);
+    let small = p.with_overrides(&[
+        "budget.model_max_tokens=2000".into(),
+        "budget.expected_output_tokens=500".into(),
+    ]);
     assert_eq!(small.expect("valid").budgets().layers, vec![200, 500, 300]);
 }
 
@@ -35,7 +56,10 @@ fn seed_003_calculate_context_budget_8192_1000() {
 fn layered_adr_selects_modules_by_category() {
     let adr = Policy::preset("layered-adr").expect("preset parses");
     let names = |cat: &str| -> Vec<String> {
-        let p = adr.clone().with_overrides(&[format!("category={cat}")]).expect("valid");
+        let p = adr
+            .clone()
+            .with_overrides(&[format!("category={cat}")])
+            .expect("valid");
         p.active_modules().map(|m| m.name.clone()).collect()
     };
     assert_eq!(names("analysis"), ["core", "technical", "market"]);
@@ -44,7 +68,10 @@ fn layered_adr_selects_modules_by_category() {
     assert_eq!(names("technical"), ["core", "technical"]);
     assert_eq!(names("business"), ["core", "market"]);
     let core = &adr.modules[0].text;
-    assert!(core.starts_with("\nPhoenix Rooivalk is a South African company"), "{core:?}");
+    assert!(
+        core.starts_with("\nPhoenix Rooivalk is a South African company"),
+        "{core:?}"
+    );
 }
 
 #[test]
@@ -62,26 +89,51 @@ fn overrides_by_dotted_path_and_layer_name() {
     assert_eq!(p.layers[1].weight, 0.6);
     assert_eq!(p.layers[0].weight, 1.0);
     assert_eq!(p.strategy, Strategy::Skip);
-    assert_eq!(p.budgets(), Budgets { total: 3000, layers: vec![3000, 1800, 500] });
+    assert_eq!(
+        p.budgets(),
+        Budgets {
+            total: 3000,
+            layers: vec![3000, 1800, 500]
+        }
+    );
     assert!(!p.knowledge.same_milestone_only);
     // A total replaces model limits.
-    let adr = Policy::preset("layered-adr").expect("preset").with_overrides(&["budget.total=3000".into()]);
+    let adr = Policy::preset("layered-adr")
+        .expect("preset")
+        .with_overrides(&["budget.total=3000".into()]);
     assert_eq!(adr.expect("valid").budgets().total, 3000);
 }
 
 #[test]
 fn override_errors_name_the_argument() {
     let cases = [
-        ("layers.jorney.weight=0.6", "--set layers.jorney.weight=0.6: no layers entry named \"jorney\" (have: session, journey, knowledge)"),
-        ("strategy=sideways", "--set strategy=sideways: unknown variant `sideways`, expected one of `stop`, `skip`, `truncate`"),
-        ("layers.journey.weight=-0.5", "--set layers.journey.weight=-0.5: layers.journey.weight: must be a number ≥ 0, got -0.5"),
-        ("budget.total=0", "--set budget.total=0: budget: total budget T = 0 must be > 0"),
-        ("budget.totl=5", "--set budget.totl=5: unknown field `totl`, expected one of `total`, `model_max_tokens`, `expected_output_tokens`, `overhead`"),
+        (
+            "layers.jorney.weight=0.6",
+            "--set layers.jorney.weight=0.6: no layers entry named \"jorney\" (have: session, journey, knowledge)",
+        ),
+        (
+            "strategy=sideways",
+            "--set strategy=sideways: unknown variant `sideways`, expected one of `stop`, `skip`, `truncate`",
+        ),
+        (
+            "layers.journey.weight=-0.5",
+            "--set layers.journey.weight=-0.5: layers.journey.weight: must be a number ≥ 0, got -0.5",
+        ),
+        (
+            "budget.total=0",
+            "--set budget.total=0: budget: total budget T = 0 must be > 0",
+        ),
+        (
+            "budget.totl=5",
+            "--set budget.totl=5: unknown field `totl`, expected one of `total`, `model_max_tokens`, `expected_output_tokens`, `overhead`",
+        ),
         ("strategy", "--set strategy: expected key=value"),
         ("name.x=1", "--set name.x=1: name is a value, not a table"),
     ];
     for (arg, want) in cases {
-        let err = prolaunch().with_overrides(&[arg.to_string()]).expect_err(arg);
+        let err = prolaunch()
+            .with_overrides(&[arg.to_string()])
+            .expect_err(arg);
         assert_eq!(err.to_string(), want);
     }
 }
@@ -90,15 +142,26 @@ fn override_errors_name_the_argument() {
 fn file_errors_name_file_line_and_column() {
     let unknown = "name = \"p\"\nstrategy = \"stop\"\nwieght = 3\n[budget]\ntotal = 10\n[[layers]]\nname=\"s\"\nsource=\"session\"\nweight=1\n";
     let err = Policy::from_toml(unknown, "p.toml").expect_err("unknown key");
-    assert!(err.to_string().starts_with("p.toml:3:1: unknown field `wieght`"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("p.toml:3:1: unknown field `wieght`"),
+        "{err}"
+    );
 
     let wrong_type = "name = \"p\"\n[budget]\ntotal = \"lots\"\n[[layers]]\nname=\"s\"\nsource=\"session\"\nweight=1\n";
     let err = Policy::from_toml(wrong_type, "p.toml").expect_err("wrong type");
-    assert!(err.to_string().starts_with("p.toml:3:9: invalid type: string \"lots\", expected i64"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("p.toml:3:9: invalid type: string \"lots\", expected i64"),
+        "{err}"
+    );
 
     let negative = "name = \"p\"\n[budget]\ntotal = 100\n[[layers]]\nname=\"s\"\nsource=\"session\"\nweight=-1\n";
     let err = Policy::from_toml(negative, "p.toml").expect_err("negative");
-    assert_eq!(err.to_string(), "p.toml: layers.s.weight: must be a number ≥ 0, got -1");
+    assert_eq!(
+        err.to_string(),
+        "p.toml: layers.s.weight: must be a number ≥ 0, got -1"
+    );
 
     let t_le_0 = "name = \"p\"\n[budget]\nmodel_max_tokens = 1000\nexpected_output_tokens = 800\n[[layers]]\nname=\"s\"\nsource=\"session\"\nweight=1\n";
     let err = Policy::from_toml(t_le_0, "p.toml").expect_err("T <= 0");
@@ -109,18 +172,32 @@ fn file_errors_name_file_line_and_column() {
 
     let dup_source = "name = \"p\"\n[budget]\ntotal = 100\n[[layers]]\nname=\"a\"\nsource=\"session\"\nweight=0.5\n[[layers]]\nname=\"b\"\nsource=\"session\"\nweight=0.5\n";
     let err = Policy::from_toml(dup_source, "p.toml").expect_err("dup source");
-    assert_eq!(err.to_string(), "p.toml: layers.b.source: source session already feeds layer a");
+    assert_eq!(
+        err.to_string(),
+        "p.toml: layers.b.source: source session already feeds layer a"
+    );
 
     let syntax = "name = \"p\n";
     let err = Policy::from_toml(syntax, "p.toml").expect_err("syntax");
-    assert_eq!(err.to_string(), "p.toml:1:10: invalid basic string, expected `\"`");
+    assert_eq!(
+        err.to_string(),
+        "p.toml:1:10: invalid basic string, expected `\"`"
+    );
 }
 
 #[test]
 fn missing_file_names_the_path_and_presets() {
     let err = Policy::load("/nonexistent/p.toml", &[]).expect_err("missing");
-    assert!(err.to_string().starts_with("policy /nonexistent/p.toml: No such file"), "{err}");
-    assert!(err.to_string().ends_with("(presets: prolaunch, layered-adr)"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("policy /nonexistent/p.toml: No such file"),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .ends_with("(presets: prolaunch, layered-adr)"),
+        "{err}"
+    );
 }
 
 #[test]
