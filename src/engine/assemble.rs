@@ -11,7 +11,7 @@ use super::assembly::{
 use super::milestones::{MilestoneMap, Relation};
 use super::policy::{LayerSpec, Policy, Source, Strategy};
 use super::render;
-use super::snapshot::{JourneyKind, Snapshot};
+use super::snapshot::{JourneyEntry, JourneyKind, KnowledgeEntry, Snapshot};
 use super::tokens::TokenCounter;
 
 /// What assembly needs besides a snapshot and a policy: the milestone map and the token cache.
@@ -34,7 +34,7 @@ struct Work {
 }
 
 /// A pre-scoring item: its kind, id, relevance, timestamp and how to render it.
-struct Raw {
+struct Raw<'a> {
     id: String,
     kind: ItemKind,
     relevance: f64,
@@ -42,17 +42,13 @@ struct Raw {
     milestone: Option<String>,
     excluded: Option<Reason>,
     seq: usize,
-    text: RawText,
+    text: RawText<'a>,
 }
 
-enum RawText {
+enum RawText<'a> {
     Ready(String),
     /// Knowledge: rendered once its rank is known.
-    Knowledge {
-        title: String,
-        content: String,
-        section: Option<String>,
-    },
+    Knowledge(&'a KnowledgeEntry),
 }
 
 impl Engine {
@@ -100,7 +96,12 @@ impl Engine {
     }
 
     /// The items a layer's source offers, before scoring (SPEC §3.2).
-    fn raw_items(&self, snap: &Snapshot, policy: &Policy, layer: &LayerSpec) -> Vec<Raw> {
+    fn raw_items<'a>(
+        &self,
+        snap: &'a Snapshot,
+        policy: &Policy,
+        layer: &LayerSpec,
+    ) -> Vec<Raw<'a>> {
         let plain = |id: String, kind, relevance, timestamp, milestone, text| Raw {
             id,
             kind,
@@ -176,7 +177,7 @@ impl Engine {
         &self,
         snap: &Snapshot,
         policy: &Policy,
-        j: &super::snapshot::JourneyEntry,
+        j: &JourneyEntry,
     ) -> (ItemKind, f64) {
         let rel = &policy.journey.relevance;
         let current = snap.current_milestone.as_deref();
@@ -220,7 +221,7 @@ impl Engine {
         raws: Vec<Raw>,
     ) -> Vec<Work> {
         let window_ms = policy.recency.window_hours * 3_600_000.0;
-        let mut works: Vec<(Raw, f64, f64)> = raws
+        let works: Vec<(Raw<'_>, f64, f64)> = raws
             .into_iter()
             .map(|r| {
                 let recent = r
@@ -231,8 +232,11 @@ impl Engine {
                 (r, m, score)
             })
             .collect();
-        // Candidates first (stable for the excluded, which keep their listing order).
-        works.sort_by(|a, b| {
+        // Candidates first (stable for the excluded, which keep their listing order). Sorting
+        // indices, not the items, keeps large moves out of the sort.
+        let mut order: Vec<usize> = (0..works.len()).collect();
+        order.sort_by(|&i, &j| {
+            let (a, b) = (&works[i], &works[j]);
             a.0.excluded
                 .is_some()
                 .cmp(&b.0.excluded.is_some())
@@ -243,21 +247,18 @@ impl Engine {
                     fit_order(a.2, a.0.timestamp, &a.0.id, b.2, b.0.timestamp, &b.0.id)
                 })
         });
+        let mut slots: Vec<Option<(Raw<'_>, f64, f64)>> = works.into_iter().map(Some).collect();
+        let works = order.into_iter().filter_map(|i| slots[i].take());
         let tok = policy.tokenizer;
         works
-            .into_iter()
             .enumerate()
             .map(|(rank0, (raw, multiplier, score))| {
                 let (text, source) = match raw.text {
                     RawText::Ready(t) => (t, None),
-                    RawText::Knowledge {
-                        title,
-                        content,
-                        section,
-                    } => {
+                    RawText::Knowledge(k) => {
                         let rank = rank0 + 1;
-                        let text = render::knowledge_text(&title, &content, layer.render, rank);
-                        (text, Some((rank, title, section)))
+                        let text = render::knowledge_text(&k.title, &k.content, layer.render, rank);
+                        (text, Some((rank, k.title.clone(), k.section.clone())))
                     }
                 };
                 let tokens = self.tokens.count(tok, &text);
@@ -338,7 +339,7 @@ impl Engine {
 }
 
 /// Knowledge hits with their exclusions (SPEC §3.2): threshold, milestone, then the limit best.
-fn knowledge_items(snap: &Snapshot, policy: &Policy) -> Vec<Raw> {
+fn knowledge_items<'a>(snap: &'a Snapshot, policy: &Policy) -> Vec<Raw<'a>> {
     let k = &policy.knowledge;
     let mut hits: Vec<_> = snap.knowledge.iter().collect();
     hits.sort_by(|a, b| {
@@ -370,11 +371,7 @@ fn knowledge_items(snap: &Snapshot, policy: &Policy) -> Vec<Raw> {
                 milestone: h.milestone.clone(),
                 excluded,
                 seq: 0,
-                text: RawText::Knowledge {
-                    title: h.title.clone(),
-                    content: h.content.clone(),
-                    section: h.section.clone(),
-                },
+                text: RawText::Knowledge(h),
             }
         })
         .collect()
@@ -412,7 +409,13 @@ fn finish(
     total: u32,
     works: Vec<Work>,
 ) -> Assembly {
-    let mut sections = Vec::new();
+    let mut prompt = String::with_capacity(
+        works
+            .iter()
+            .map(|w| w.item.prompt_text().map_or(0, str::len) + 2)
+            .sum::<usize>()
+            + 256,
+    );
     let mut reports = Vec::new();
     for (li, layer) in policy.layers.iter().enumerate() {
         let mine: Vec<&Work> = works.iter().filter(|w| w.layer_idx == li).collect();
@@ -449,7 +452,10 @@ fn finish(
             .title
             .as_deref()
             .unwrap_or(render::default_title(layer.source));
-        sections.push(render::section(title, layer.render, &texts, &sources));
+        if !prompt.is_empty() {
+            prompt.push_str("\n\n");
+        }
+        render::write_section(&mut prompt, title, layer.render, &texts, &sources);
     }
     let candidates = works.iter().filter(|w| w.candidate).count();
     let lost = works
@@ -484,7 +490,7 @@ fn finish(
         },
         items: works.into_iter().map(|w| w.item).collect(),
         layers: Ordered(reports),
-        prompt: sections.join("\n\n"),
+        prompt,
         malformed,
     }
 }

@@ -1,5 +1,7 @@
 //! How each item is written into the prompt: the exact text its tokens are counted on.
 
+use std::fmt::Write as _;
+
 use serde_json::Value;
 
 use super::milestones::MilestoneMap;
@@ -37,10 +39,10 @@ pub fn journey_text(j: &JourneyEntry, map: &MilestoneMap) -> String {
         }
     };
     let mut out = heading;
-    let lines = json_lines(body);
-    if !lines.is_empty() {
-        out.push('\n');
-        out.push_str(&lines);
+    out.push('\n');
+    write_value(&mut out, body, 0);
+    while out.ends_with('\n') {
+        out.pop();
     }
     out
 }
@@ -64,31 +66,37 @@ pub fn default_title(source: Source) -> &'static str {
     }
 }
 
-/// A section of the prompt: title, then the items' (possibly truncated) texts.
+/// Appends a section of the prompt to `out`: title, then the items' (possibly truncated) texts.
 /// `sources` are the RAG source lines `(rank, title, section)` of the kept knowledge items.
-pub fn section(
+pub fn write_section(
+    out: &mut String,
     title: &str,
     render: Render,
     texts: &[&str],
     sources: &[(usize, &str, Option<&str>)],
-) -> String {
-    let body = texts.join("\n\n");
-    match render {
-        Render::Plain => format!("## {title}\n\n{body}"),
-        Render::Rag => {
-            // Seed 003's buildRAGContextSection, under the layer's title.
-            let list: Vec<String> = sources
-                .iter()
-                .map(|(n, t, s)| match s {
-                    Some(s) => format!("[{n}] {t} - {s}"),
-                    None => format!("[{n}] {t}"),
-                })
-                .collect();
-            format!(
-                "## {title}\n\n---\nRELEVANT DOCUMENTATION:\n\n{body}\n\nSources:\n{}\n---",
-                list.join("\n")
-            )
+) {
+    out.push_str("## ");
+    out.push_str(title);
+    out.push_str("\n\n");
+    if render == Render::Rag {
+        // Seed 003's buildRAGContextSection, under the layer's title.
+        out.push_str("---\nRELEVANT DOCUMENTATION:\n\n");
+    }
+    for (i, t) in texts.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\n\n");
         }
+        out.push_str(t);
+    }
+    if render == Render::Rag {
+        out.push_str("\n\nSources:");
+        for (n, t, s) in sources {
+            let _ = write!(out, "\n[{n}] {t}");
+            if let Some(s) = s {
+                let _ = write!(out, " - {s}");
+            }
+        }
+        out.push_str("\n---");
     }
 }
 
@@ -102,48 +110,71 @@ pub fn json_lines(v: &Value) -> String {
     out
 }
 
-fn scalar(v: &Value) -> Option<String> {
+fn is_scalar(v: &Value) -> bool {
     match v {
-        Value::Null => Some("null".into()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::String(s) => Some(s.clone()),
-        Value::Array(a) if a.iter().all(|x| !x.is_array() && !x.is_object()) => {
-            Some(a.iter().filter_map(scalar).collect::<Vec<_>>().join(", "))
+        Value::Array(a) => a.iter().all(|x| !x.is_array() && !x.is_object()),
+        Value::Object(_) => false,
+        _ => true,
+    }
+}
+
+/// Writes a scalar (or a scalar array, comma-separated) without quotes.
+fn write_scalar(out: &mut String, v: &Value) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => {
+            let _ = write!(out, "{n}");
         }
-        _ => None,
+        Value::String(s) => out.push_str(s),
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_scalar(out, x);
+            }
+        }
+        Value::Object(_) => {}
     }
 }
 
 fn write_value(out: &mut String, v: &Value, indent: usize) {
-    let pad = " ".repeat(indent);
+    let pad = |out: &mut String| out.extend(std::iter::repeat_n(' ', indent));
     match v {
         Value::Object(map) => {
             for (k, x) in map {
-                match scalar(x) {
-                    Some(s) => out.push_str(&format!("{pad}{k}: {s}\n")),
-                    None => {
-                        out.push_str(&format!("{pad}{k}:\n"));
-                        write_value(out, x, indent + 2);
-                    }
+                pad(out);
+                out.push_str(k);
+                out.push(':');
+                if is_scalar(x) {
+                    out.push(' ');
+                    write_scalar(out, x);
+                    out.push('\n');
+                } else {
+                    out.push('\n');
+                    write_value(out, x, indent + 2);
                 }
             }
         }
         Value::Array(items) => {
             for x in items {
-                match scalar(x) {
-                    Some(s) => out.push_str(&format!("{pad}- {s}\n")),
-                    None => {
-                        out.push_str(&format!("{pad}-\n"));
-                        write_value(out, x, indent + 2);
-                    }
+                pad(out);
+                out.push('-');
+                if is_scalar(x) {
+                    out.push(' ');
+                    write_scalar(out, x);
+                    out.push('\n');
+                } else {
+                    out.push('\n');
+                    write_value(out, x, indent + 2);
                 }
             }
         }
         other => {
-            if let Some(s) = scalar(other) {
-                out.push_str(&format!("{pad}{s}\n"));
-            }
+            pad(out);
+            write_scalar(out, other);
+            out.push('\n');
         }
     }
 }
