@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::engine::milestones::{MilestoneDef, MilestoneError, MilestoneMap};
-use crate::engine::policy::line_col;
+use crate::engine::policy::{PRESETS, Policy, PolicyError, line_col};
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -87,9 +87,42 @@ impl Config {
     }
 }
 
+/// Loads a policy preset by name or a TOML file by path, then applies `--set` overrides in order.
+pub fn load_policy(spec: &str, sets: &[String]) -> Result<Policy, PolicyError> {
+    let (text, file) = match PRESETS.iter().find(|(n, _)| *n == spec) {
+        Some((name, text)) => ((*text).to_string(), format!("preset {name}")),
+        None => {
+            let text = std::fs::read_to_string(spec).map_err(|e| {
+                let presets: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
+                PolicyError::Io(format!(
+                    "policy {spec}: {e} (presets: {})",
+                    presets.join(", ")
+                ))
+            })?;
+            (text, spec.to_string())
+        }
+    };
+    Policy::from_toml(&text, &file)?.with_overrides(sets)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn missing_policy_file_names_the_path_and_presets() {
+        let err = load_policy("/nonexistent/p.toml", &[]).expect_err("missing");
+        assert!(
+            err.to_string()
+                .starts_with("policy /nonexistent/p.toml: No such file"),
+            "{err}"
+        );
+        assert!(
+            err.to_string()
+                .ends_with("(presets: prolaunch, layered-adr)"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn milestones_replace_the_seed_map() {

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, load_policy};
 use crate::engine::{Engine, Policy, PolicyError};
 use crate::store::{KnowledgeParams, LoadOptions, MemoryStore, Store, StoreError};
 
@@ -173,7 +173,7 @@ impl Ctx {
         let map = config
             .milestone_map()
             .map_err(|e| CliError::Usage(format!("config: {e}")))?;
-        let policy = Policy::load(&global.policy, &global.sets)?;
+        let policy = load_policy(&global.policy, &global.sets)?;
         Ok(Ctx {
             store: Box::new(MemoryStore::demo()),
             engine: Engine::new(map),

@@ -275,25 +275,6 @@ impl Policy {
         Ok(policy)
     }
 
-    /// Loads a preset by name or a TOML file by path, then applies `--set` overrides in order.
-    pub fn load(spec: &str, sets: &[String]) -> Result<Policy, PolicyError> {
-        let (text, file) = match PRESETS.iter().find(|(n, _)| *n == spec) {
-            Some((name, text)) => ((*text).to_string(), format!("preset {name}")),
-            None => {
-                let text = std::fs::read_to_string(spec).map_err(|e| {
-                    let presets: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
-                    PolicyError::Io(format!(
-                        "policy {spec}: {e} (presets: {})",
-                        presets.join(", ")
-                    ))
-                })?;
-                (text, spec.to_string())
-            }
-        };
-        let policy = Policy::from_toml(&text, &file)?;
-        policy.with_overrides(sets)
-    }
-
     /// Applies `key=value` overrides by dotted path; `layers.NAME.…` and `static.NAME.…` pick by name.
     pub fn with_overrides(self, sets: &[String]) -> Result<Policy, PolicyError> {
         let mut policy = self;
@@ -496,19 +477,14 @@ fn set_path(tree: &mut toml::Table, path: &str, mut value: toml::Value) -> Resul
         return Err(format!("malformed key {path:?}"));
     }
     // A total replaces the model limits and the other way round, so `--set budget.total=3000` works on any preset.
-    if segs.first() == Some(&"budget") {
-        if let Some(toml::Value::Table(b)) = tree.get_mut("budget") {
-            match segs.get(1) {
-                Some(&"total") => ["model_max_tokens", "expected_output_tokens", "overhead"]
-                    .iter()
-                    .for_each(|k| {
-                        b.remove(*k);
-                    }),
-                Some(&("model_max_tokens" | "expected_output_tokens" | "overhead")) => {
-                    b.remove("total");
-                }
-                _ => {}
-            }
+    if let (Some(&"budget"), Some(toml::Value::Table(b))) = (segs.first(), tree.get_mut("budget")) {
+        let replaced: &[&str] = match segs.get(1) {
+            Some(&"total") => &["model_max_tokens", "expected_output_tokens", "overhead"],
+            Some(&("model_max_tokens" | "expected_output_tokens" | "overhead")) => &["total"],
+            _ => &[],
+        };
+        for k in replaced {
+            b.remove(*k);
         }
     }
     let (last, parents) = segs.split_last().ok_or("empty key")?;

@@ -196,7 +196,9 @@ mod tests {
 
     #[test]
     fn rag_section_matches_seed_003_shape() {
-        let s = section(
+        let mut s = String::new();
+        write_section(
+            &mut s,
             "Docs",
             Render::Rag,
             &["[1] A\nx", "[3] B\ny"],

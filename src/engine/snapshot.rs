@@ -287,15 +287,10 @@ impl Snapshot {
 
     /// The newest user message, the default knowledge query (SPEC §5).
     pub fn newest_user_text(&self) -> Option<&str> {
-        let mut best: Option<(&DateTime<Utc>, usize, &str)> = None;
-        for (i, t) in self.turns() {
-            if let Some(text) = t.user_text() {
-                if best.is_none_or(|(ts, bi, _)| (&t.timestamp, i) > (ts, bi)) {
-                    best = Some((&t.timestamp, i, text));
-                }
-            }
-        }
-        best.map(|(_, _, text)| text)
+        self.turns()
+            .filter_map(|(i, t)| t.user_text().map(|text| ((t.timestamp, i), text)))
+            .max_by_key(|(key, _)| *key)
+            .map(|(_, text)| text)
     }
 
     /// Session entries that are not readable turns, as malformed items.

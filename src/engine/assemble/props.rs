@@ -1,6 +1,7 @@
 //! Properties of assembly over generated snapshots and policies.
 
-use proptest::prelude::*;
+use proptest::prelude::{ProptestConfig, prop, prop_assert, prop_assert_eq, proptest};
+use proptest::strategy::Strategy as _;
 
 use super::tests::{hit, policy, snapshot, turn};
 use super::*;

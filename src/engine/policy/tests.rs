@@ -186,21 +186,6 @@ fn file_errors_name_file_line_and_column() {
 }
 
 #[test]
-fn missing_file_names_the_path_and_presets() {
-    let err = Policy::load("/nonexistent/p.toml", &[]).expect_err("missing");
-    assert!(
-        err.to_string()
-            .starts_with("policy /nonexistent/p.toml: No such file"),
-        "{err}"
-    );
-    assert!(
-        err.to_string()
-            .ends_with("(presets: prolaunch, layered-adr)"),
-        "{err}"
-    );
-}
-
-#[test]
 fn saved_toml_round_trips() {
     for (name, _) in PRESETS {
         let p = Policy::preset(name).expect("preset");
