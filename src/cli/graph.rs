@@ -100,14 +100,9 @@ pub async fn graph(
                     let deps = if n.depends_on.is_empty() {
                         String::new()
                     } else {
-                        format!("← {}", n.depends_on.join(", "))
+                        paint(DIM, &format!("← {}", n.depends_on.join(", ")))
                     };
-                    let line = format!(
-                        "  {:<4}{:<width$}  {status}{}",
-                        n.id,
-                        n.name,
-                        paint(DIM, &deps)
-                    );
+                    let line = format!("  {:<4}{:<width$}  {status}{}", n.id, n.name, deps);
                     writeln!(out, "{}", line.trim_end()).map_err(io)?;
                 }
             }

@@ -89,7 +89,7 @@ impl Table {
         let mut widths: Vec<usize> = self.header.iter().map(|h| h.width()).collect();
         for r in &self.rows {
             for (i, (c, _)) in r.iter().enumerate() {
-                widths[i] = widths[i].max(c.width());
+                widths[i] = widths[i].max(shown_width(c));
             }
         }
         let pad = " ".repeat(indent);
@@ -98,7 +98,7 @@ impl Table {
         for r in std::iter::once(&head).chain(&self.rows) {
             let mut line = pad.clone();
             for (i, (c, style)) in r.iter().enumerate() {
-                let gap = " ".repeat(widths[i] - c.width());
+                let gap = " ".repeat(widths[i] - shown_width(c));
                 let cell = if self.right[i] {
                     format!("{gap}{}", paint(*style, c))
                 } else {
@@ -113,6 +113,11 @@ impl Table {
         }
         Ok(())
     }
+}
+
+/// Display width of `s` without its colour escapes.
+fn shown_width(s: &str) -> usize {
+    anstream::adapter::strip_str(s).to_string().width()
 }
 
 /// An output error (a closed pipe, a full disk) as a runtime failure.
