@@ -131,6 +131,9 @@ pub enum CliError {
     Usage(String),
     #[error("{0}")]
     Runtime(String),
+    /// Stdout was closed by its reader: nothing to report.
+    #[error("")]
+    Quiet,
 }
 
 impl CliError {
@@ -138,6 +141,7 @@ impl CliError {
         match self {
             CliError::Usage(_) => ExitCode::from(2),
             CliError::Runtime(_) => ExitCode::from(1),
+            CliError::Quiet => ExitCode::SUCCESS,
         }
     }
 }
@@ -213,6 +217,7 @@ pub fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Quiet) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("ctxlens: {e}");
             e.exit_code()

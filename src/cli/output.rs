@@ -120,8 +120,11 @@ fn shown_width(s: &str) -> usize {
     anstream::adapter::strip_str(s).to_string().width()
 }
 
-/// An output error (a closed pipe, a full disk) as a runtime failure.
+/// An output error as a runtime failure; a reader that went away (`| head`) ends quietly.
 pub fn io(e: std::io::Error) -> CliError {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return CliError::Quiet;
+    }
     CliError::Runtime(format!("writing output: {e}"))
 }
 
