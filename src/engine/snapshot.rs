@@ -120,8 +120,22 @@ impl<'de> Deserialize<'de> for SessionEntry {
 
 /// Reads a turn from either shape; the error says which field is wrong.
 pub fn parse_turn(v: &Value) -> Result<Turn, String> {
-    let Value::Object(obj) = v else {
-        return Err(format!("expected a JSON object, found {}", json_kind(v)));
+    let obj = match v {
+        Value::Object(obj) => obj,
+        // A list element that was not JSON is kept as a string, so a snapshot written back out
+        // reads with the same reason.
+        Value::String(s) => {
+            return Err(match serde_json::from_str::<Value>(s) {
+                Err(e) => format!("element is not JSON: {e}"),
+                Ok(_) => "expected a JSON object, found a string (JSON encoded twice?)".into(),
+            });
+        }
+        other => {
+            return Err(format!(
+                "expected a JSON object, found {}",
+                json_kind(other)
+            ));
+        }
     };
     let ts = obj.get("timestamp").ok_or("missing field `timestamp`")?;
     let timestamp = parse_timestamp(ts).map_err(|e| format!("timestamp: {e}"))?;
@@ -398,7 +412,15 @@ mod tests {
                 json!({"user": 42, "assistant": "x", "timestamp": 1}),
                 "field `user` must be a string, found a number",
             ),
-            (json!("text"), "expected a JSON object, found a string"),
+            (json!(42), "expected a JSON object, found a number"),
+            (
+                json!("{oops"),
+                "element is not JSON: key must be a string at line 1 column 2",
+            ),
+            (
+                json!("{\"user\": \"x\"}"),
+                "expected a JSON object, found a string (JSON encoded twice?)",
+            ),
         ];
         for (v, want) in cases {
             assert_eq!(parse_turn(&v).expect_err("malformed"), want);

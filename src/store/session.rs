@@ -38,19 +38,17 @@ pub fn parse_session(key: &str, raw: RawSession<'_>) -> Result<Vec<SessionEntry>
         }
         RawSession::List(items) => Ok(items
             .iter()
-            .map(
-                |b| match std::str::from_utf8(b).map(serde_json::from_str::<Value>) {
-                    Ok(Ok(v)) => SessionEntry::from_value(v),
-                    Ok(Err(e)) => SessionEntry {
-                        raw: Value::String(String::from_utf8_lossy(b).into_owned()),
-                        turn: Err(format!("element is not JSON: {e}")),
-                    },
-                    Err(e) => SessionEntry {
-                        raw: Value::String(String::from_utf8_lossy(b).into_owned()),
-                        turn: Err(format!("element is not valid UTF-8 ({e})")),
-                    },
+            .map(|b| match std::str::from_utf8(b) {
+                Ok(text) => match serde_json::from_str::<Value>(text) {
+                    Ok(v) => SessionEntry::from_value(v),
+                    // Kept as a string: the turn parser gives the reason, here and on replay.
+                    Err(_) => SessionEntry::from_value(Value::String(text.to_string())),
                 },
-            )
+                Err(e) => SessionEntry {
+                    raw: Value::String(String::from_utf8_lossy(b).into_owned()),
+                    turn: Err(format!("element is not valid UTF-8 ({e})")),
+                },
+            })
             .collect()),
     }
 }
