@@ -14,8 +14,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::demo::content::{
-    ARTICLES, DEPENDENCIES, FIRST_NAMES, LAST_NAMES, MILESTONE_TEXT, MILESTONES, NOTES,
-    OFF_TOPIC_QUERY, PROFILES, Profile, UNICODE_CHATS, UNICODE_FOUNDER, UNICODE_PROFILE,
+    DEPENDENCIES, FIRST_NAMES, LAST_NAMES, MILESTONE_TEXT, MILESTONES, NOTES, OFF_TOPIC_QUERY,
+    PROFILES, Profile, UNICODE_CHATS, UNICODE_FOUNDER, UNICODE_PROFILE, articles,
 };
 use crate::demo::{Dataset, DemoUser, JourneyRow, KnowledgeRow, MemoryRow, RedisKey, RedisValue};
 use crate::engine::embed::{BUILTIN_DIM, cosine, embed};
@@ -49,7 +49,7 @@ const SESSION_TTL: u64 = 3_600;
 /// The demo dataset: 60 normal users, then the awkward ones (`u061`–`u068`).
 pub fn generate_demo() -> Dataset {
     let knowledge = knowledge();
-    let article_vecs: Vec<Vec<f32>> = ARTICLES
+    let article_vecs: Vec<Vec<f32>> = articles()
         .iter()
         .map(|a| embed(a.content, BUILTIN_DIM))
         .collect();
@@ -350,7 +350,7 @@ enum TimeStyle {
 /// One normal user's recipe.
 struct Plan {
     current: usize,
-    /// Index into `ARTICLES` of the newest user turn's question, and whether it is the casual one.
+    /// Index into `articles()` of the newest user turn's question, and whether it is the casual one.
     ask: (usize, bool),
     times: TimeStyle,
     /// `{"role", "content"}` turns instead of `{"user", "assistant"}` pairs.
@@ -401,8 +401,8 @@ fn normal_user(
 // ---------------------------------------------------------------- knowledge
 
 fn knowledge() -> Vec<KnowledgeRow> {
-    let n = ARTICLES.len() as i64;
-    ARTICLES
+    let n = articles().len() as i64;
+    articles()
         .iter()
         .zip(1i64..)
         .map(|(a, id)| KnowledgeRow {

@@ -5,11 +5,11 @@ use super::*;
 /// Articles a user at `milestone` may be asked about: its own, then the general ones.
 pub(super) fn candidate_articles(milestone: usize) -> Vec<usize> {
     let id = MILESTONES[milestone].0;
-    let own = ARTICLES
+    let own = articles()
         .iter()
         .enumerate()
         .filter(|(_, a)| a.milestone == Some(id));
-    let general = ARTICLES
+    let general = articles()
         .iter()
         .enumerate()
         .filter(|(_, a)| a.milestone.is_none());
@@ -21,7 +21,7 @@ pub(super) fn random_plan(rng: &mut ChaCha8Rng) -> Plan {
     let candidates = candidate_articles(current);
     let own = candidates
         .iter()
-        .filter(|&&i| ARTICLES[i].milestone.is_some())
+        .filter(|&&i| articles()[i].milestone.is_some())
         .count();
     let article = if rng.random_bool(0.85) {
         candidates[rng.random_range(0..own)]
@@ -119,9 +119,9 @@ pub(super) fn choose_ask(
 
 pub(super) fn question(article: usize, casual: bool) -> &'static str {
     if casual {
-        ARTICLES[article].casual
+        articles()[article].casual
     } else {
-        ARTICLES[article].query
+        articles()[article].query
     }
 }
 

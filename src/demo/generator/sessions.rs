@@ -106,7 +106,7 @@ pub(super) fn exchange(source: Source, facts: &Facts, current: usize) -> (String
         }
         Source::Article(i, casual) => (
             fill(question(i, casual), facts, current),
-            fill(ARTICLES[i].answer, facts, current),
+            fill(articles()[i].answer, facts, current),
         ),
     }
 }
@@ -192,6 +192,6 @@ pub(super) fn final_exchange(facts: &Facts, plan: &Plan) -> (String, String) {
     let (article, casual) = plan.ask;
     (
         fill(question(article, casual), facts, plan.current),
-        fill(ARTICLES[article].answer, facts, plan.current),
+        fill(articles()[article].answer, facts, plan.current),
     )
 }
