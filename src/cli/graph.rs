@@ -94,8 +94,11 @@ pub async fn graph(
             for (li, ids) in layers.iter().enumerate() {
                 writeln!(out, "{}", paint(DIM, &format!("layer {li}"))).map_err(io)?;
                 for n in nodes.iter().filter(|n| ids.contains(&n.id)) {
+                    // Pad outside the colour so a line without dependencies ends on text.
                     let status = n.status.map_or(String::new(), |s| {
-                        paint(status_style(s), &format!("{:<10}", status_label(s)))
+                        let label = status_label(s);
+                        let pad = if n.depends_on.is_empty() { 0 } else { 10 - label.len() };
+                        format!("{}{}", paint(status_style(s), label), " ".repeat(pad))
                     });
                     let deps = if n.depends_on.is_empty() {
                         String::new()
