@@ -97,7 +97,11 @@ pub async fn graph(
                     // Pad outside the colour so a line without dependencies ends on text.
                     let status = n.status.map_or(String::new(), |s| {
                         let label = status_label(s);
-                        let pad = if n.depends_on.is_empty() { 0 } else { 10 - label.len() };
+                        let pad = if n.depends_on.is_empty() {
+                            0
+                        } else {
+                            10 - label.len()
+                        };
                         format!("{}{}", paint(status_style(s), label), " ".repeat(pad))
                     });
                     let deps = if n.depends_on.is_empty() {

@@ -365,13 +365,21 @@ fn malformed_turns_are_reported_not_assembled() {
 #[test]
 fn reassembly_after_a_policy_change_never_retokenizes() {
     let mut snap = snapshot();
-    snap.session = (0..6).map(|i| turn(&format!("question {i} about landed cost"), i)).collect();
+    snap.session = (0..6)
+        .map(|i| turn(&format!("question {i} about landed cost"), i))
+        .collect();
     snap.knowledge = vec![hit(1, Some("M4"), 0.9), hit(2, None, 0.8)];
     let engine = Engine::default();
     let p = Policy::preset("prolaunch").expect("preset");
     let first = engine.assemble(&snap, &p);
     let misses = engine.tokens.stats().misses;
-    for set in ["layers.journey.weight=0.1", "budget.total=300", "strategy=skip", "knowledge.limit=1", "recency.boost=3"] {
+    for set in [
+        "layers.journey.weight=0.1",
+        "budget.total=300",
+        "strategy=skip",
+        "knowledge.limit=1",
+        "recency.boost=3",
+    ] {
         let tuned = p.clone().with_overrides(&[set.to_string()]).expect("valid");
         engine.assemble(&snap, &tuned);
         assert_eq!(engine.tokens.stats().misses, misses, "{set} re-tokenized");
