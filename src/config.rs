@@ -1,4 +1,4 @@
-//! The config file: milestone map overrides (and, later, store settings); XDG location by default.
+//! The config file: milestone map and theme; XDG location by default (keymap.toml and themes/ beside it).
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +13,9 @@ pub struct Config {
     /// Replaces seed 000's dependency map when present.
     #[serde(default)]
     pub milestones: Option<Vec<MilestoneDef>>,
+    /// The TUI's colour theme.
+    #[serde(default)]
+    pub theme: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -4,10 +4,16 @@
 //! - `store`: where snapshots come from: the `Store` trait and `MemoryStore` over the demo.
 //! - `demo`: the embedded demo dataset and its deterministic generator.
 //! - `cli`: the non-interactive subcommands and their output formats.
+//! - `app`: the TUI's state, actions, `update` and event loop (Elm architecture).
+//! - `ui`: rendering, pure functions of app state and a theme.
+//! - `text`: small text helpers shared by the CLI and the TUI.
 //! - `config`: the config file (milestone map), from `--config` or the XDG config dir.
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod engine;
 pub mod store;
+pub mod text;
+pub mod ui;

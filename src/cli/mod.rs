@@ -44,6 +44,9 @@ pub struct GlobalArgs {
     /// Config file [default: $XDG_CONFIG_HOME/ctxlens/config.toml, when present].
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Mask message and journey text (token counts stay), for support use.
+    #[arg(long, global = true)]
+    pub redact: bool,
 }
 
 #[derive(Debug, Args, Default)]
@@ -58,6 +61,15 @@ pub struct Selection {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open the terminal UI (what `ctxlens` alone does in a terminal).
+    Tui {
+        /// Colour theme: default, light, high-contrast, or one in the config dir's themes/.
+        #[arg(long)]
+        theme: Option<String>,
+        /// Draw the first frame and exit (start-up benchmark).
+        #[arg(long, hide = true)]
+        exit_after_first_frame: bool,
+    },
     /// List users: current milestone, sessions, last activity.
     Users {
         /// Stop after this many users (then `next_cursor` says where to go on).
@@ -169,6 +181,7 @@ pub struct Ctx {
     pub store: Box<dyn Store>,
     pub engine: Engine,
     pub policy: Policy,
+    pub redact: bool,
 }
 
 impl Ctx {
@@ -182,7 +195,17 @@ impl Ctx {
             store: Box::new(MemoryStore::demo()),
             engine: Engine::new(map),
             policy,
+            redact: global.redact,
         })
+    }
+
+    /// Assembles under the policy, masked for `--redact`.
+    fn assemble(&self, snap: &crate::engine::Snapshot) -> crate::engine::Assembly {
+        let mut a = self.engine.assemble(snap, &self.policy);
+        if self.redact {
+            crate::text::redact_assembly(&mut a, &self.policy);
+        }
+        a
     }
 
     fn knowledge_params(&self) -> KnowledgeParams {
@@ -191,6 +214,24 @@ impl Ctx {
             same_milestone_only: self.policy.knowledge.same_milestone_only,
         }
     }
+}
+
+async fn tui(
+    ctx: Ctx,
+    global: &GlobalArgs,
+    theme: Option<String>,
+    exit_after_first_frame: bool,
+) -> Result<(), CliError> {
+    let (config, _) = Config::load(global.config.as_deref())?;
+    let opts = crate::app::run::TuiOptions {
+        theme: theme.or(config.theme),
+        redact: global.redact,
+        exit_after_first_frame,
+    };
+    let demo = ctx.store.describe() == "DEMO";
+    crate::app::run::run_tui(ctx.store.into(), ctx.engine, ctx.policy, demo, opts)
+        .await
+        .map_err(|e| CliError::Runtime(format!("terminal: {e}")))
 }
 
 impl Selection {
@@ -229,7 +270,13 @@ pub fn main() -> ExitCode {
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     let ctx = Ctx::new(&cli.global)?;
     let out = &mut anstream::stdout();
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
     match cli.command {
+        None if tty => tui(ctx, &cli.global, None, false).await,
+        Some(Command::Tui {
+            theme,
+            exit_after_first_frame,
+        }) => tui(ctx, &cli.global, theme, exit_after_first_frame).await,
         None => users::summary(&ctx, out).await,
         Some(Command::Users {
             limit,

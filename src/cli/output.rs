@@ -128,26 +128,7 @@ pub fn io(e: std::io::Error) -> CliError {
     CliError::Runtime(format!("writing output: {e}"))
 }
 
-/// The first line of `text`, cut to `max` columns with an ellipsis.
-pub fn preview(text: &str, max: usize) -> String {
-    let line = text
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim();
-    if line.width() <= max {
-        return line.to_string();
-    }
-    let mut out = String::new();
-    for c in line.chars() {
-        if out.width() + c.to_string().width() + 1 > max {
-            break;
-        }
-        out.push(c);
-    }
-    out.push('…');
-    out
-}
+pub use crate::text::preview;
 
 #[cfg(test)]
 mod tests {
@@ -161,13 +142,5 @@ mod tests {
         assert_eq!(strip(bar(1, 100, 10)), "█░░░░░░░░░");
         assert_eq!(strip(bar(150, 100, 10)), "██████████");
         assert_eq!(strip(bar(5, 0, 4)), "▒▒▒▒");
-    }
-
-    #[test]
-    fn preview_cuts_by_display_width() {
-        assert_eq!(preview("\nhello world", 20), "hello world");
-        assert_eq!(preview("抹茶セットと", 7), "抹茶セ…");
-        assert_eq!(preview("抹茶セットと", 8), "抹茶セ…");
-        assert_eq!(preview("abcdefghij", 5), "abcd…");
     }
 }

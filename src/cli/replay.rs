@@ -65,7 +65,7 @@ pub async fn replay(
             ));
         }
     };
-    let asm = ctx.engine.assemble(&snap, &ctx.policy);
+    let asm = ctx.assemble(&snap);
     match mode {
         Mode::Json => write!(out, "{}", asm.to_json()).map_err(io),
         Mode::Prompt => writeln!(out, "{}", asm.prompt).map_err(io),
@@ -219,6 +219,13 @@ pub async fn inspect(
     let map = &ctx.engine.milestones;
     let done = completed(&snap);
     let statuses = map.statuses(snap.current_milestone.as_deref(), &done);
+    let query = snap.query.as_deref().map(|q| {
+        if ctx.redact {
+            crate::text::redact(q)
+        } else {
+            q.to_string()
+        }
+    });
     if json {
         let view = InspectOut {
             user_id: &snap.user_id,
@@ -235,7 +242,7 @@ pub async fn inspect(
                 .collect(),
             sessions: &data.sessions,
             session_id: snap.session_id.as_deref(),
-            query: snap.query.as_deref(),
+            query: query.as_deref(),
             cached_context: snap.cached_context.is_some(),
             cached_context_ttl: data.cached_context_ttl,
             assembly: &asm,

@@ -298,6 +298,21 @@ impl Policy {
         Ok(policy)
     }
 
+    /// The value at a dotted key as `--set` addresses it (`layers.journey.weight`), if set.
+    pub fn get(&self, key: &str) -> Option<toml::Value> {
+        let mut cur = toml::Value::Table(toml::Table::try_from(self).ok()?);
+        for seg in key.split('.') {
+            cur = match cur {
+                toml::Value::Table(mut t) => t.remove(seg)?,
+                toml::Value::Array(items) => items
+                    .into_iter()
+                    .find(|v| v.get("name").and_then(toml::Value::as_str) == Some(seg))?,
+                _ => return None,
+            };
+        }
+        Some(cur)
+    }
+
     /// TOML text of this policy (for saving a tuned policy).
     pub fn to_toml(&self) -> String {
         toml::to_string(self).unwrap_or_default()

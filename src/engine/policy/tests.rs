@@ -193,3 +193,16 @@ fn saved_toml_round_trips() {
         assert_eq!(p, again);
     }
 }
+
+#[test]
+fn get_reads_dotted_keys_like_set_writes_them() {
+    let p = prolaunch();
+    assert_eq!(
+        p.get("layers.journey.weight"),
+        Some(toml::Value::Float(0.5))
+    );
+    assert_eq!(p.get("budget.total"), Some(toml::Value::Integer(4000)));
+    assert_eq!(p.get("strategy"), Some(toml::Value::String("stop".into())));
+    assert_eq!(p.get("layers.journey.cap"), None);
+    assert_eq!(p.get("layers.nope.weight"), None);
+}

@@ -1,0 +1,263 @@
+//! The keymap: key sequences → actions, from TOML (embedded default, user overrides merged on top).
+
+use std::collections::BTreeMap;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::Deserialize;
+
+use super::action::Action;
+
+pub const DEFAULT_KEYMAP: &str = include_str!("keymap.toml");
+
+/// A key as written in the keymap: `q`, `G`, `ctrl-c`, `shift-tab`, `enter`, `pagedown`, `f5`.
+pub type KeyName = String;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keymap {
+    /// Sequence (key names) → action, in key order.
+    bindings: BTreeMap<Vec<KeyName>, Action>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeymapFile {
+    keys: BTreeMap<String, String>,
+}
+
+/// What a key press means given the keys pressed before it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lookup {
+    Action(Action),
+    /// A prefix of a longer sequence: wait for the next key.
+    Pending,
+    Unbound,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        // The embedded keymap is checked by a unit test.
+        #[allow(clippy::expect_used)]
+        Keymap::empty()
+            .merge(DEFAULT_KEYMAP, "default keymap")
+            .expect("embedded keymap is valid")
+    }
+}
+
+impl Keymap {
+    fn empty() -> Self {
+        Keymap {
+            bindings: BTreeMap::new(),
+        }
+    }
+
+    /// Adds the bindings of keymap TOML `text` over these; `""` unbinds. Errors name the file and key.
+    pub fn merge(mut self, text: &str, file: &str) -> Result<Keymap, String> {
+        let parsed: KeymapFile = toml::from_str(text).map_err(|e| {
+            let (line, col) = e
+                .span()
+                .map_or((1, 1), |s| crate::engine::policy::line_col(text, s.start));
+            format!("keymap {file}:{line}:{col}: {}", e.message().trim())
+        })?;
+        for (keys, action) in parsed.keys {
+            let seq: Vec<KeyName> = keys.split_whitespace().map(str::to_string).collect();
+            if seq.is_empty() {
+                return Err(format!("keymap {file}: empty key for {action:?}"));
+            }
+            if action.is_empty() {
+                self.bindings.remove(&seq);
+                continue;
+            }
+            let act: Action = toml::Value::String(action.clone())
+                .try_into()
+                .map_err(|_| format!("keymap {file}: key {keys:?}: unknown action {action:?}"))?;
+            self.bindings.insert(seq, act);
+        }
+        Ok(self)
+    }
+
+    /// What `pending` followed by `key` means.
+    pub fn lookup(&self, pending: &[KeyName], key: &str) -> Lookup {
+        let mut seq = pending.to_vec();
+        seq.push(key.to_string());
+        if let Some(a) = self.bindings.get(&seq) {
+            return Lookup::Action(a.clone());
+        }
+        if self
+            .bindings
+            .keys()
+            .any(|k| k.len() > seq.len() && k.starts_with(&seq))
+        {
+            return Lookup::Pending;
+        }
+        Lookup::Unbound
+    }
+
+    /// Bindings for the help overlay: (keys, action), grouped by action in help order.
+    pub fn help(&self) -> Vec<(String, Action)> {
+        let mut by_action: Vec<(String, Action)> = Vec::new();
+        for (seq, action) in &self.bindings {
+            let keys = seq.join(" ");
+            match by_action.iter_mut().find(|(_, a)| a == action) {
+                Some((k, _)) => {
+                    k.push_str(", ");
+                    k.push_str(&keys);
+                }
+                None => by_action.push((keys, action.clone())),
+            }
+        }
+        by_action.sort_by_key(|(_, a)| help_rank(a));
+        by_action
+    }
+
+    /// The first key bound to `action`, for hints in the status bar.
+    pub fn key_for(&self, action: &Action) -> Option<String> {
+        self.bindings
+            .iter()
+            .find(|(_, a)| *a == action)
+            .map(|(k, _)| k.join(" "))
+    }
+}
+
+fn help_rank(a: &Action) -> usize {
+    let order = [
+        Action::Help,
+        Action::Quit,
+        Action::ShowUsers,
+        Action::ShowLayers,
+        Action::ShowBudget,
+        Action::ShowJourney,
+        Action::ShowTune,
+        Action::ShowPrompt,
+        Action::ShowLive,
+        Action::Filter,
+        Action::Palette,
+        Action::Select,
+        Action::Back,
+        Action::Up,
+        Action::Down,
+        Action::Left,
+        Action::Right,
+        Action::Top,
+        Action::Bottom,
+        Action::PageUp,
+        Action::PageDown,
+        Action::NextPane,
+        Action::PrevPane,
+        Action::CycleSort,
+        Action::Increase,
+        Action::Decrease,
+        Action::ResetTuning,
+        Action::NextMatch,
+        Action::PrevMatch,
+        Action::Refresh,
+    ];
+    order.iter().position(|x| x == a).unwrap_or(order.len())
+}
+
+/// The keymap name of a key event (`ctrl-c`, `G`, `enter`), or `None` for keys that have none.
+pub fn key_name(ev: &KeyEvent) -> Option<KeyName> {
+    let base = match ev.code {
+        KeyCode::Char(' ') => "space".to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Enter => "enter".into(),
+        KeyCode::Esc => "esc".into(),
+        KeyCode::Tab => "tab".into(),
+        KeyCode::BackTab => return Some("shift-tab".into()),
+        KeyCode::Backspace => "backspace".into(),
+        KeyCode::Up => "up".into(),
+        KeyCode::Down => "down".into(),
+        KeyCode::Left => "left".into(),
+        KeyCode::Right => "right".into(),
+        KeyCode::Home => "home".into(),
+        KeyCode::End => "end".into(),
+        KeyCode::PageUp => "pageup".into(),
+        KeyCode::PageDown => "pagedown".into(),
+        KeyCode::Delete => "delete".into(),
+        KeyCode::F(n) => format!("f{n}"),
+        _ => return None,
+    };
+    let mut name = String::new();
+    if ev.modifiers.contains(KeyModifiers::CONTROL) {
+        name.push_str("ctrl-");
+    }
+    if ev.modifiers.contains(KeyModifiers::ALT) {
+        name.push_str("alt-");
+    }
+    // Shift is part of the character itself ("G", "?"); name it only for keys without one.
+    if ev.modifiers.contains(KeyModifiers::SHIFT) && !matches!(ev.code, KeyCode::Char(_)) {
+        name.push_str("shift-");
+    }
+    name.push_str(&base);
+    Some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_keymap_binds_vim_motions_and_sequences() {
+        let k = Keymap::default();
+        assert_eq!(k.lookup(&[], "j"), Lookup::Action(Action::Down));
+        assert_eq!(k.lookup(&[], "g"), Lookup::Pending);
+        assert_eq!(k.lookup(&["g".into()], "g"), Lookup::Action(Action::Top));
+        assert_eq!(k.lookup(&[], "G"), Lookup::Action(Action::Bottom));
+        assert_eq!(k.lookup(&[], "x"), Lookup::Unbound);
+        assert_eq!(k.key_for(&Action::Help).as_deref(), Some("?"));
+    }
+
+    #[test]
+    fn user_overrides_rebind_and_unbind() {
+        let k = Keymap::default()
+            .merge("[keys]\n\"x\" = \"quit\"\n\"q\" = \"\"\n", "user.toml")
+            .expect("valid");
+        assert_eq!(k.lookup(&[], "x"), Lookup::Action(Action::Quit));
+        assert_eq!(k.lookup(&[], "q"), Lookup::Unbound);
+        let err = Keymap::default()
+            .merge("[keys]\n\"x\" = \"explode\"\n", "user.toml")
+            .expect_err("bad action");
+        assert_eq!(
+            err,
+            "keymap user.toml: key \"x\": unknown action \"explode\""
+        );
+        let err = Keymap::default()
+            .merge("[keys]\n\"x\" = 3\n", "user.toml")
+            .expect_err("bad type");
+        assert!(err.starts_with("keymap user.toml:2:7: "), "{err}");
+    }
+
+    #[test]
+    fn help_lists_every_bound_action_once() {
+        let help = Keymap::default().help();
+        assert_eq!(help[0], ("?".to_string(), Action::Help));
+        let quit = help
+            .iter()
+            .find(|(_, a)| *a == Action::Quit)
+            .expect("quit bound");
+        assert_eq!(quit.0, "ctrl-c, q");
+        let mut actions: Vec<&Action> = help.iter().map(|(_, a)| a).collect();
+        actions.dedup();
+        assert_eq!(actions.len(), help.len());
+    }
+
+    #[test]
+    fn key_names() {
+        let ev = |code, m| KeyEvent::new(code, m);
+        assert_eq!(
+            key_name(&ev(KeyCode::Char('c'), KeyModifiers::CONTROL)).as_deref(),
+            Some("ctrl-c")
+        );
+        assert_eq!(
+            key_name(&ev(KeyCode::Char('G'), KeyModifiers::SHIFT)).as_deref(),
+            Some("G")
+        );
+        assert_eq!(
+            key_name(&ev(KeyCode::BackTab, KeyModifiers::SHIFT)).as_deref(),
+            Some("shift-tab")
+        );
+        assert_eq!(
+            key_name(&ev(KeyCode::PageDown, KeyModifiers::NONE)).as_deref(),
+            Some("pagedown")
+        );
+    }
+}

@@ -1,0 +1,322 @@
+//! The event loop: terminal events, effect results and a clock tick in one `select!`; draws only on change.
+
+use std::io::stdout;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{
+    DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyCode, KeyEventKind,
+    KeyModifiers, MouseButton, MouseEventKind,
+};
+use futures_util::StreamExt;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+use super::action::{Action, InputKey};
+use super::keymap::{KeyName, Keymap, Lookup, key_name};
+use super::state::{ProgressEvent, Screen, Session, State, TICKS_PER_SECOND};
+use super::update::{Effect, update};
+use crate::engine::snapshot::fmt_ts;
+use crate::engine::{Engine, Policy};
+use crate::store::{LoadOptions, Store, load_snapshot};
+use crate::ui;
+use crate::ui::theme::Theme;
+
+/// Users per page requested from the store.
+const PAGE: usize = 200;
+
+/// How the TUI starts.
+#[derive(Debug, Clone, Default)]
+pub struct TuiOptions {
+    pub theme: Option<String>,
+    pub redact: bool,
+    /// Draw one frame and exit (for start-up benchmarks).
+    pub exit_after_first_frame: bool,
+}
+
+/// Builds the state, takes over the terminal, runs until quit, and restores the terminal.
+pub async fn run_tui(
+    store: Arc<dyn Store>,
+    engine: Engine,
+    policy: Policy,
+    demo: bool,
+    opts: TuiOptions,
+) -> color_eyre::Result<()> {
+    let (keymap, keymap_error) = load_keymap();
+    let (themes, theme_errors) = ui::theme::load_all(
+        crate::config::default_path()
+            .and_then(|p| p.parent().map(|d| d.join("themes")))
+            .as_deref(),
+    );
+    let theme = opts.theme.clone().unwrap_or_else(|| "default".into());
+    let session = Session {
+        engine: engine.clone(),
+        baseline: policy.clone(),
+        policy,
+        keymap,
+        themes: themes.keys().cloned().collect(),
+        ready: [crate::engine::Tokenizer::Chars4].into(),
+        warming: Default::default(),
+    };
+    let mut state = State::new(session, store.describe(), demo, theme, opts.redact);
+    let problems: Vec<String> = keymap_error.into_iter().chain(theme_errors).collect();
+    if !themes.contains_key(&state.ui.theme) {
+        state.ui.theme = "default".into();
+    }
+    if let Some(p) = problems.first() {
+        state.status.message = Some(super::state::Message {
+            text: p.clone(),
+            error: true,
+        });
+    }
+
+    let mut terminal = ratatui::init();
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(stdout(), DisableMouseCapture);
+        previous(info);
+    }));
+    let _ = crossterm::execute!(stdout(), EnableMouseCapture);
+    if let Ok(size) = terminal.size() {
+        state.ui.size = (size.width, size.height);
+    }
+    let result = event_loop(&mut terminal, &mut state, store, &themes, &opts).await;
+    let _ = crossterm::execute!(stdout(), DisableMouseCapture);
+    ratatui::restore();
+    result
+}
+
+fn load_keymap() -> (Keymap, Option<String>) {
+    let Some(path) =
+        crate::config::default_path().and_then(|p| p.parent().map(|d| d.join("keymap.toml")))
+    else {
+        return (Keymap::default(), None);
+    };
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return (Keymap::default(), None);
+    };
+    match Keymap::default().merge(&text, &path.display().to_string()) {
+        Ok(k) => (k, None),
+        Err(e) => (Keymap::default(), Some(e)),
+    }
+}
+
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    state: &mut State,
+    store: Arc<dyn Store>,
+    themes: &std::collections::BTreeMap<String, Theme>,
+    opts: &TuiOptions,
+) -> color_eyre::Result<()> {
+    let (tx, mut rx) = unbounded_channel::<Action>();
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_millis(1000 / TICKS_PER_SECOND));
+    let mut pending: Vec<KeyName> = Vec::new();
+    let engine = state.session.engine.clone();
+    for effect in [
+        Effect::LoadUsers { cursor: None },
+        Effect::WarmTokenizer(state.session.policy.tokenizer),
+    ] {
+        spawn(effect, &store, &engine, &tx);
+    }
+    state.status.loading = vec![
+        "users".into(),
+        format!("tokenizer {}", state.session.policy.tokenizer),
+    ];
+    state.session.warming.insert(state.session.policy.tokenizer);
+    if state.live.demo_source {
+        tokio::spawn(demo_events(store.clone(), tx.clone()));
+    }
+    let mut dirty = true;
+    loop {
+        if dirty {
+            let theme = themes.get(&state.ui.theme).cloned().unwrap_or_default();
+            terminal.draw(|f| ui::render(f, state, &theme))?;
+            dirty = false;
+            if opts.exit_after_first_frame {
+                return Ok(());
+            }
+        }
+        let action = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => map_event(state, &mut pending, ev),
+                Some(Err(e)) => Some(Action::Failed("terminal".into(), e.to_string())),
+                None => break,
+            },
+            Some(a) = rx.recv() => Some(a),
+            _ = tick.tick() => Some(Action::Tick),
+        };
+        let Some(action) = action else { continue };
+        let tick_only = action == Action::Tick;
+        for effect in update(state, action) {
+            spawn(effect, &store, &engine, &tx);
+        }
+        // Ticks redraw only what moves: the spinner, and the Live screen's countdowns.
+        dirty = !tick_only
+            || (!state.status.loading.is_empty() && state.ui.tick.is_multiple_of(2))
+            || (state.ui.screen == Screen::Live && state.ui.tick.is_multiple_of(TICKS_PER_SECOND));
+        if state.ui.quit {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// A terminal event as an action: keys through the keymap (or to the input line), mouse, resize.
+fn map_event(state: &State, pending: &mut Vec<KeyName>, ev: Event) -> Option<Action> {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => {
+            if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
+                return Some(Action::Quit);
+            }
+            if state.ui.input.is_some() {
+                return match k.code {
+                    KeyCode::Char(c) => Some(Action::Input(InputKey::Char(c))),
+                    KeyCode::Backspace => Some(Action::Input(InputKey::Backspace)),
+                    KeyCode::Enter => Some(Action::Input(InputKey::Enter)),
+                    KeyCode::Esc => Some(Action::Input(InputKey::Esc)),
+                    KeyCode::Up => Some(Action::Input(InputKey::Up)),
+                    KeyCode::Down => Some(Action::Input(InputKey::Down)),
+                    _ => None,
+                };
+            }
+            let name = key_name(&k)?;
+            match state.session.keymap.lookup(pending, &name) {
+                Lookup::Action(a) => {
+                    pending.clear();
+                    Some(a)
+                }
+                Lookup::Pending => {
+                    pending.push(name);
+                    None
+                }
+                Lookup::Unbound => {
+                    pending.clear();
+                    None
+                }
+            }
+        }
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click(m.column, m.row)),
+            MouseEventKind::ScrollUp => Some(Action::Scroll(true)),
+            MouseEventKind::ScrollDown => Some(Action::Scroll(false)),
+            _ => None,
+        },
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        _ => None,
+    }
+}
+
+fn spawn(effect: Effect, store: &Arc<dyn Store>, engine: &Engine, tx: &UnboundedSender<Action>) {
+    let (store, engine, tx) = (store.clone(), engine.clone(), tx.clone());
+    tokio::spawn(async move {
+        let action = run_effect(effect, store, engine).await;
+        let _ = tx.send(action);
+    });
+}
+
+/// Runs one effect and returns the action that reports its result.
+pub async fn run_effect(effect: Effect, store: Arc<dyn Store>, engine: Engine) -> Action {
+    match effect {
+        Effect::LoadUsers { cursor } => match store.users(cursor.as_deref(), PAGE).await {
+            Ok(page) => Action::UsersLoaded(page),
+            Err(e) => Action::Failed("users".into(), e.to_string()),
+        },
+        Effect::LoadUser { user, knowledge } => {
+            match load_snapshot(store.as_ref(), &user, &LoadOptions::default(), knowledge).await {
+                Ok((snap, data)) => Action::UserLoaded(Box::new((data, snap))),
+                Err(e) => Action::Failed("user".into(), e.to_string()),
+            }
+        }
+        Effect::ComputeStats { users, policy } => {
+            compute_stats(store, engine, users, *policy).await
+        }
+        Effect::WarmTokenizer(t) => {
+            match tokio::task::spawn_blocking(move || engine.tokens.warm(t)).await {
+                Ok(()) => Action::TokenizerReady(t),
+                Err(e) => Action::Failed(format!("tokenizer {t}"), e.to_string()),
+            }
+        }
+        Effect::LoadPolicy(spec) => match crate::config::load_policy(&spec, &[]) {
+            Ok(p) => Action::PolicyLoaded(Box::new(p), spec),
+            Err(e) => Action::Failed("policy".into(), e.to_string()),
+        },
+        Effect::SavePolicy { path, toml } => match tokio::task::spawn_blocking({
+            let path = path.clone();
+            move || std::fs::write(&path, toml)
+        })
+        .await
+        {
+            Ok(Ok(())) => Action::Saved(path),
+            Ok(Err(e)) => Action::Failed("save".into(), format!("{path}: {e}")),
+            Err(e) => Action::Failed("save".into(), e.to_string()),
+        },
+    }
+}
+
+/// Replays each user under `policy` for the users list (loads here, assembly on a blocking thread).
+async fn compute_stats(
+    store: Arc<dyn Store>,
+    engine: Engine,
+    users: Vec<String>,
+    policy: Policy,
+) -> Action {
+    let params = crate::store::KnowledgeParams {
+        limit: policy.knowledge.limit,
+        same_milestone_only: policy.knowledge.same_milestone_only,
+    };
+    let mut snaps = Vec::with_capacity(users.len());
+    for u in &users {
+        if let Ok((snap, _)) =
+            load_snapshot(store.as_ref(), u, &LoadOptions::default(), params).await
+        {
+            snaps.push(snap);
+        }
+    }
+    let work = tokio::task::spawn_blocking(move || {
+        snaps
+            .iter()
+            .map(|snap| {
+                let a = engine.assemble(snap, &policy);
+                let stats = super::state::UserStats {
+                    tokens: a.total_tokens,
+                    budget: a.budget.total,
+                    truncation_rate: a.truncation_rate,
+                };
+                (snap.user_id.clone(), stats)
+            })
+            .collect::<Vec<_>>()
+    });
+    match work.await {
+        Ok(stats) => Action::StatsComputed(stats),
+        Err(e) => Action::Failed("stats".into(), e.to_string()),
+    }
+}
+
+/// The demo's progress channel: a plausible event every few seconds for a demo user.
+async fn demo_events(store: Arc<dyn Store>, tx: UnboundedSender<Action>) {
+    let Ok(page) = store.users(None, PAGE).await else {
+        return;
+    };
+    let users: Vec<_> = page
+        .users
+        .into_iter()
+        .filter(|u| u.current_milestone.is_some())
+        .collect();
+    if users.is_empty() {
+        return;
+    }
+    let mut every = tokio::time::interval(Duration::from_secs(3));
+    for n in 0u64.. {
+        every.tick().await;
+        let u = &users[(n.wrapping_mul(7919) % users.len() as u64) as usize];
+        let ev = ProgressEvent {
+            user_id: u.user_id.clone(),
+            milestone: u.current_milestone.clone().unwrap_or_default(),
+            progress: ((n * 37 + 13) % 100) as f64,
+            timestamp: fmt_ts(&chrono::Utc::now()),
+        };
+        if tx.send(Action::Progress(ev)).is_err() {
+            return;
+        }
+    }
+}

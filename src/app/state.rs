@@ -1,0 +1,320 @@
+//! App state: plain data in sub-states. Rendering reads it; only `update` changes it.
+
+use std::collections::{BTreeSet, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use super::keymap::Keymap;
+use crate::engine::{Assembly, Engine, Policy, Snapshot, Tokenizer};
+use crate::store::{UserData, UserSummary};
+
+/// The screens, in number-key order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Screen {
+    Users,
+    Layers,
+    Budget,
+    Journey,
+    Tune,
+    Prompt,
+    Live,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 7] = [
+        Screen::Users,
+        Screen::Layers,
+        Screen::Budget,
+        Screen::Journey,
+        Screen::Tune,
+        Screen::Prompt,
+        Screen::Live,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Users => "Users",
+            Screen::Layers => "Layers",
+            Screen::Budget => "Budget",
+            Screen::Journey => "Journey",
+            Screen::Tune => "Tune",
+            Screen::Prompt => "Prompt",
+            Screen::Live => "Live",
+        }
+    }
+}
+
+/// Everything on screen and behind it.
+pub struct State {
+    pub ui: UiState,
+    pub session: Session,
+    pub status: StatusState,
+    pub users: UsersState,
+    pub user: UserState,
+    pub tune: TuneState,
+    pub live: LiveState,
+}
+
+/// Where the user is looking and what is open.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UiState {
+    pub screen: Screen,
+    pub overlay: Overlay,
+    /// The active input line, if any: keys go to it instead of the keymap.
+    pub input: Option<Input>,
+    pub size: (u16, u16),
+    pub theme: String,
+    pub redact: bool,
+    pub tick: u64,
+    pub quit: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    None,
+    /// The help overlay, with its search text.
+    Help {
+        search: String,
+        scroll: usize,
+    },
+    /// An item's full detail (layers screen).
+    Item,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    pub kind: InputKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// `/` on Users.
+    Filter,
+    /// `/` on Prompt.
+    Search,
+    /// `/` in help.
+    HelpSearch,
+    /// `:` anywhere.
+    Palette,
+    /// Enter on a Tune field.
+    Edit,
+}
+
+/// The engine and the policies: the baseline as loaded, and the tuned one replays use.
+pub struct Session {
+    pub engine: Engine,
+    pub baseline: Policy,
+    pub policy: Policy,
+    pub keymap: Keymap,
+    /// Themes by name (embedded and user).
+    pub themes: Vec<String>,
+    pub ready: BTreeSet<Tokenizer>,
+    /// Tokenizers being loaded in the background.
+    pub warming: BTreeSet<Tokenizer>,
+}
+
+/// The status bar: data source, stores, and the last message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusState {
+    pub source: String,
+    pub demo: bool,
+    pub stores: Vec<StoreStatus>,
+    pub message: Option<Message>,
+    /// What is loading right now (spinner while non-empty).
+    pub loading: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoreStatus {
+    pub name: String,
+    /// Host and port, password masked.
+    pub host: String,
+    pub up: bool,
+    pub last_error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+}
+
+/// Per-user numbers for the users list, under the baseline policy.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct UserStats {
+    pub tokens: usize,
+    pub budget: u32,
+    pub truncation_rate: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Id,
+    Milestone,
+    Tokens,
+    Truncation,
+    Activity,
+}
+
+impl SortKey {
+    pub fn next(self) -> SortKey {
+        match self {
+            SortKey::Id => SortKey::Milestone,
+            SortKey::Milestone => SortKey::Tokens,
+            SortKey::Tokens => SortKey::Truncation,
+            SortKey::Truncation => SortKey::Activity,
+            SortKey::Activity => SortKey::Id,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Id => "user",
+            SortKey::Milestone => "milestone",
+            SortKey::Tokens => "tokens ↓",
+            SortKey::Truncation => "truncation ↓",
+            SortKey::Activity => "activity ↓",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserRow {
+    pub summary: UserSummary,
+    pub stats: Option<UserStats>,
+}
+
+/// The users list: rows loaded so far, what is shown (filtered and sorted), the cursor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UsersState {
+    pub rows: Vec<UserRow>,
+    pub next_cursor: Option<String>,
+    pub loaded_all: bool,
+    pub filter: String,
+    pub sort: SortKey,
+    /// Indices into `rows`, filtered and sorted.
+    pub shown: Vec<usize>,
+    /// Position in `shown`.
+    pub cursor: usize,
+    /// A `:user ID` waiting for its row to load.
+    pub wanted: Option<String>,
+}
+
+/// The selected user and where the cursor is in each of its screens.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserState {
+    pub loading: Option<String>,
+    pub view: Option<UserView>,
+    /// Layers screen: focused pane and a cursor per pane.
+    pub pane: usize,
+    pub cursors: Vec<usize>,
+    /// Journey screen: the selected milestone (index in the map).
+    pub milestone: usize,
+    /// Prompt screen: first line shown, search text, current match.
+    pub scroll: usize,
+    pub search: String,
+    pub found: usize,
+}
+
+/// One loaded user: the store's data, the snapshot, and the assemblies (None while counting).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserView {
+    pub data: UserData,
+    pub snapshot: Snapshot,
+    pub baseline: Option<Assembly>,
+    pub tuned: Option<Assembly>,
+    /// Tick when loaded, for TTL countdowns.
+    pub loaded_tick: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TuneState {
+    pub cursor: usize,
+}
+
+/// A `progress:{user}` event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgressEvent {
+    pub user_id: String,
+    pub milestone: String,
+    pub progress: f64,
+    pub timestamp: String,
+}
+
+/// The live screen: recent events (newest first).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveState {
+    pub events: VecDeque<ProgressEvent>,
+    /// Demo data: a built-in source emits plausible events.
+    pub demo_source: bool,
+}
+
+/// Ticks per second of the app clock.
+pub const TICKS_PER_SECOND: u64 = 10;
+/// Events kept on the live screen.
+pub const MAX_EVENTS: usize = 200;
+
+impl State {
+    /// The state at start-up, before anything is loaded.
+    pub fn new(session: Session, source: String, demo: bool, theme: String, redact: bool) -> State {
+        State {
+            ui: UiState {
+                screen: Screen::Users,
+                overlay: Overlay::None,
+                input: None,
+                size: (120, 40),
+                theme,
+                redact,
+                tick: 0,
+                quit: false,
+            },
+            session,
+            status: StatusState {
+                stores: if demo {
+                    vec![StoreStatus {
+                        name: "memory".into(),
+                        host: "embedded demo".into(),
+                        up: true,
+                        last_error: None,
+                    }]
+                } else {
+                    Vec::new()
+                },
+                source,
+                demo,
+                message: None,
+                loading: Vec::new(),
+            },
+            users: UsersState {
+                rows: Vec::new(),
+                next_cursor: None,
+                loaded_all: false,
+                filter: String::new(),
+                sort: SortKey::Id,
+                shown: Vec::new(),
+                cursor: 0,
+                wanted: None,
+            },
+            user: UserState::default(),
+            tune: TuneState::default(),
+            live: LiveState {
+                events: VecDeque::new(),
+                demo_source: demo,
+            },
+        }
+    }
+
+    /// The row under the users cursor.
+    pub fn selected_row(&self) -> Option<&UserRow> {
+        self.users
+            .shown
+            .get(self.users.cursor)
+            .map(|&i| &self.users.rows[i])
+    }
+
+    /// Whether the tuned policy differs from the baseline.
+    pub fn modified(&self) -> bool {
+        self.session.policy != self.session.baseline
+    }
+}

@@ -1,0 +1,280 @@
+//! Tunable policy fields: what the Tune screen lists, how +/- steps them, and the `--set` flags.
+//!
+//! Every change goes through `Policy::with_overrides`, the same path as `--set`, so a tuned
+//! policy is always one the command line could produce.
+
+use crate::engine::policy::{Policy, PolicyError};
+use crate::engine::{Strategy, Tokenizer};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The dotted key, as `--set` takes it.
+    pub key: String,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    Int { step: i64, min: i64 },
+    Float { step: f64, min: f64, max: f64 },
+    Choice(Vec<String>),
+}
+
+fn int(key: String, step: i64, min: i64) -> Field {
+    Field {
+        key,
+        kind: Kind::Int { step, min },
+    }
+}
+
+fn float(key: String, step: f64, min: f64, max: f64) -> Field {
+    Field {
+        key,
+        kind: Kind::Float { step, min, max },
+    }
+}
+
+fn choice(key: &str, options: Vec<String>) -> Field {
+    Field {
+        key: key.into(),
+        kind: Kind::Choice(options),
+    }
+}
+
+/// The fields of `p`, in screen order.
+pub fn fields(p: &Policy) -> Vec<Field> {
+    let mut f = Vec::new();
+    if p.budget.total.is_some() {
+        f.push(int("budget.total".into(), 100, 1));
+    } else {
+        f.push(int("budget.model_max_tokens".into(), 512, 1));
+        f.push(int("budget.expected_output_tokens".into(), 100, 0));
+    }
+    for l in &p.layers {
+        f.push(float(format!("layers.{}.weight", l.name), 0.05, 0.0, 2.0));
+        f.push(int(format!("layers.{}.cap", l.name), 100, 0));
+    }
+    f.push(float("recency.window_hours".into(), 1.0, 0.0, 24.0 * 365.0));
+    f.push(float("recency.boost".into(), 0.25, 0.0, 100.0));
+    f.push(float(
+        "knowledge.similarity_threshold".into(),
+        0.05,
+        -1.0,
+        1.0,
+    ));
+    f.push(int("knowledge.limit".into(), 1, 0));
+    f.push(choice(
+        "knowledge.same_milestone_only",
+        vec!["true".into(), "false".into()],
+    ));
+    f.push(int("session.max_items".into(), 1, 0));
+    f.push(choice(
+        "strategy",
+        Strategy::ALL
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .collect(),
+    ));
+    f.push(int("truncate_min_remaining".into(), 10, 0));
+    f.push(choice(
+        "tokenizer",
+        Tokenizer::ALL
+            .iter()
+            .map(|t| t.as_str().to_string())
+            .collect(),
+    ));
+    let mut cats: Vec<String> = p
+        .modules
+        .iter()
+        .flat_map(|m| m.categories.iter())
+        .filter(|c| *c != "*")
+        .cloned()
+        .collect();
+    cats.sort();
+    cats.dedup();
+    if !cats.is_empty() {
+        f.push(choice("category", cats));
+    }
+    f
+}
+
+/// The value of `key` as shown and as `--set` would take it; `none` when unset.
+pub fn shown(p: &Policy, key: &str) -> String {
+    match p.get(key) {
+        None => "none".into(),
+        Some(toml::Value::String(s)) => s,
+        Some(toml::Value::Float(x)) => fmt_float(x),
+        Some(v) => v.to_string(),
+    }
+}
+
+/// Floats without binary noise: at most 4 decimals, trailing zeros trimmed, always a point.
+pub fn fmt_float(x: f64) -> String {
+    let s = format!("{:.4}", x);
+    let s = s.trim_end_matches('0');
+    if s.ends_with('.') {
+        format!("{s}0")
+    } else {
+        s.to_string()
+    }
+}
+
+/// `p` with `field` stepped one notch up (`dir > 0`) or down.
+pub fn step(p: &Policy, field: &Field, dir: i64) -> Result<Policy, PolicyError> {
+    let current = p.get(&field.key);
+    let value = match &field.kind {
+        Kind::Int { step, min } => {
+            // An unset cap steps up from the layer's budget, so the first press means something.
+            let base = current
+                .and_then(|v| v.as_integer())
+                .unwrap_or_else(|| default_int(p, &field.key));
+            (base + dir * step).max(*min).to_string()
+        }
+        Kind::Float { step, min, max } => {
+            let base = current
+                .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+                .unwrap_or(0.0);
+            let next = ((base + dir as f64 * step) * 1e6).round() / 1e6;
+            fmt_float(next.clamp(*min, *max))
+        }
+        Kind::Choice(options) => {
+            let now = shown(p, &field.key);
+            let i = options
+                .iter()
+                .position(|o| *o == now)
+                .map_or(0, |i| i as i64);
+            let n = options.len() as i64;
+            options[((i + dir).rem_euclid(n)) as usize].clone()
+        }
+    };
+    p.clone()
+        .with_overrides(&[format!("{}={value}", field.key)])
+}
+
+fn default_int(p: &Policy, key: &str) -> i64 {
+    let budgets = p.budgets();
+    p.layers
+        .iter()
+        .position(|l| key == format!("layers.{}.cap", l.name))
+        .map_or(0, |i| i64::from(budgets.layers[i]))
+}
+
+/// The `--set` flags that turn `base` into `tuned`, one per changed field.
+pub fn set_flags(base: &Policy, tuned: &Policy) -> Vec<String> {
+    let mut keys: Vec<String> = fields(tuned).into_iter().map(|f| f.key).collect();
+    for f in fields(base) {
+        if !keys.contains(&f.key) {
+            keys.push(f.key);
+        }
+    }
+    keys.into_iter()
+        .filter(|k| shown(base, k) != shown(tuned, k))
+        .map(|k| {
+            let v = shown(tuned, &k);
+            if v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+            {
+                format!("--set {k}={v}")
+            } else {
+                format!("--set '{k}={}'", toml::Value::String(v))
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prolaunch() -> Policy {
+        Policy::preset("prolaunch").expect("preset")
+    }
+
+    #[test]
+    fn fields_follow_the_policy() {
+        let keys: Vec<String> = fields(&prolaunch()).into_iter().map(|f| f.key).collect();
+        assert_eq!(
+            keys[..3],
+            [
+                "budget.total",
+                "layers.session.weight",
+                "layers.session.cap"
+            ]
+        );
+        assert!(
+            !keys.contains(&"category".to_string()),
+            "no static modules, no category"
+        );
+        let adr: Vec<String> = fields(&Policy::preset("layered-adr").expect("preset"))
+            .into_iter()
+            .map(|f| f.key)
+            .collect();
+        assert_eq!(
+            adr[..2],
+            ["budget.model_max_tokens", "budget.expected_output_tokens"]
+        );
+        assert_eq!(adr.last().map(String::as_str), Some("category"));
+    }
+
+    #[test]
+    fn stepping_changes_one_value_and_clamps() {
+        let p = prolaunch();
+        let f = fields(&p);
+        let weight = f
+            .iter()
+            .find(|x| x.key == "layers.journey.weight")
+            .expect("field");
+        let up = step(&p, weight, 1).expect("valid");
+        assert_eq!(shown(&up, "layers.journey.weight"), "0.55");
+        let mut down = p.clone();
+        for _ in 0..20 {
+            down = step(&down, weight, -1).expect("valid");
+        }
+        assert_eq!(shown(&down, "layers.journey.weight"), "0.0");
+        let cap = f
+            .iter()
+            .find(|x| x.key == "layers.journey.cap")
+            .expect("field");
+        assert_eq!(
+            shown(&step(&p, cap, -1).expect("valid"), "layers.journey.cap"),
+            "1900"
+        );
+        let strategy = f.iter().find(|x| x.key == "strategy").expect("field");
+        assert_eq!(
+            shown(&step(&p, strategy, 1).expect("valid"), "strategy"),
+            "skip"
+        );
+        assert_eq!(
+            shown(&step(&p, strategy, -1).expect("valid"), "strategy"),
+            "truncate"
+        );
+    }
+
+    #[test]
+    fn set_flags_reproduce_the_tuned_policy() {
+        let p = prolaunch();
+        let tuned = p
+            .clone()
+            .with_overrides(&[
+                "budget.total=2500".into(),
+                "strategy=skip".into(),
+                "layers.knowledge.cap=700".into(),
+            ])
+            .expect("valid");
+        let flags = set_flags(&p, &tuned);
+        assert_eq!(
+            flags,
+            [
+                "--set budget.total=2500",
+                "--set layers.knowledge.cap=700",
+                "--set strategy=skip"
+            ]
+        );
+        let args: Vec<String> = flags
+            .iter()
+            .map(|f| f.trim_start_matches("--set ").to_string())
+            .collect();
+        assert_eq!(p.with_overrides(&args).expect("valid"), tuned);
+        assert!(set_flags(&tuned, &tuned).is_empty());
+    }
+}

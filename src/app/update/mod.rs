@@ -1,0 +1,353 @@
+//! `update`: the only place state changes. Synchronous; I/O is returned as effects.
+
+mod input;
+mod nav;
+
+pub use input::COMMANDS;
+pub use nav::layer_len;
+
+use super::action::Action;
+use super::state::{
+    Input, InputKind, Message, Overlay, Screen, State, StoreStatus, UserRow, UserView,
+};
+use crate::engine::{Policy, Tokenizer};
+use crate::store::KnowledgeParams;
+
+/// Work for the event loop: each runs on a task and answers with an action.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Load a page of users.
+    LoadUsers { cursor: Option<String> },
+    /// Load one user's data and snapshot (knowledge searched as the tuned policy asks).
+    LoadUser {
+        user: String,
+        knowledge: KnowledgeParams,
+    },
+    /// Replay these users under the baseline policy for the users list.
+    ComputeStats {
+        users: Vec<String>,
+        policy: Box<Policy>,
+    },
+    /// Load a tokenizer's vocabulary in the background.
+    WarmTokenizer(Tokenizer),
+    /// Read a policy file (or preset) as the new baseline.
+    LoadPolicy(String),
+    /// Write the tuned policy as TOML.
+    SavePolicy { path: String, toml: String },
+}
+
+/// Applies `action` to `s` and returns the effects to run.
+pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Quit => {
+            s.ui.quit = true;
+            vec![]
+        }
+        Action::Tick => {
+            s.ui.tick += 1;
+            vec![]
+        }
+        Action::Resize(w, h) => {
+            s.ui.size = (w, h);
+            vec![]
+        }
+        Action::Input(key) => input::key(s, key),
+        Action::Help => {
+            s.ui.overlay = match s.ui.overlay {
+                Overlay::Help { .. } => Overlay::None,
+                _ => Overlay::Help {
+                    search: String::new(),
+                    scroll: 0,
+                },
+            };
+            vec![]
+        }
+        Action::Palette => {
+            s.ui.input = Some(Input {
+                kind: InputKind::Palette,
+                text: String::new(),
+            });
+            vec![]
+        }
+        Action::Filter => {
+            let kind = match (&s.ui.overlay, s.ui.screen) {
+                (Overlay::Help { .. }, _) => InputKind::HelpSearch,
+                (_, Screen::Prompt) => InputKind::Search,
+                _ => {
+                    s.ui.screen = Screen::Users;
+                    InputKind::Filter
+                }
+            };
+            let text = match kind {
+                InputKind::Filter => s.users.filter.clone(),
+                InputKind::Search => s.user.search.clone(),
+                _ => String::new(),
+            };
+            s.ui.input = Some(Input { kind, text });
+            vec![]
+        }
+        Action::Back => {
+            if s.ui.overlay != Overlay::None {
+                s.ui.overlay = Overlay::None;
+            } else {
+                s.status.message = None;
+            }
+            vec![]
+        }
+        Action::ShowUsers => show(s, Screen::Users),
+        Action::ShowLayers => show(s, Screen::Layers),
+        Action::ShowBudget => show(s, Screen::Budget),
+        Action::ShowJourney => show(s, Screen::Journey),
+        Action::ShowTune => show(s, Screen::Tune),
+        Action::ShowPrompt => show(s, Screen::Prompt),
+        Action::ShowLive => show(s, Screen::Live),
+        Action::ResetTuning => {
+            s.session.policy = s.session.baseline.clone();
+            info(s, "tuning reset to the baseline policy");
+            replay(s)
+        }
+        Action::Refresh => refresh(s),
+        Action::UsersLoaded(page) => users_loaded(s, page),
+        Action::UserLoaded(loaded) => {
+            let (data, snapshot) = *loaded;
+            if s.user.loading.as_deref() != Some(data.user_id.as_str()) {
+                return vec![]; // a newer selection superseded this load
+            }
+            done_loading(s, "user");
+            s.user.loading = None;
+            let layers = s.session.policy.layers.len();
+            s.user.cursors = vec![0; layers];
+            s.user.pane = s.user.pane.min(layers.saturating_sub(1));
+            s.user.scroll = 0;
+            s.user.milestone = snapshot
+                .current_milestone
+                .as_deref()
+                .and_then(|m| s.session.engine.milestones.ids().position(|x| x == m))
+                .unwrap_or(0);
+            s.user.view = Some(UserView {
+                data,
+                snapshot,
+                baseline: None,
+                tuned: None,
+                loaded_tick: s.ui.tick,
+            });
+            replay(s)
+        }
+        Action::StatsComputed(stats) => {
+            for (id, st) in stats {
+                if let Some(row) = s.users.rows.iter_mut().find(|r| r.summary.user_id == id) {
+                    row.stats = Some(st);
+                }
+            }
+            done_loading(s, "stats");
+            nav::reshow_users(s);
+            vec![]
+        }
+        Action::TokenizerReady(t) => {
+            s.session.warming.remove(&t);
+            s.session.ready.insert(t);
+            done_loading(s, &format!("tokenizer {t}"));
+            replay(s)
+        }
+        Action::PolicyLoaded(policy, from) => {
+            s.session.baseline = (*policy).clone();
+            s.session.policy = *policy;
+            info(
+                s,
+                &format!("policy {} loaded from {from}", s.session.policy.name),
+            );
+            if let Some(v) = &mut s.user.view {
+                v.baseline = None;
+            }
+            s.user.cursors = vec![0; s.session.policy.layers.len()];
+            replay(s)
+        }
+        Action::Saved(path) => {
+            info(s, &format!("tuned policy written to {path}"));
+            vec![]
+        }
+        Action::Progress(ev) => {
+            s.live.events.push_front(ev);
+            s.live.events.truncate(super::state::MAX_EVENTS);
+            vec![]
+        }
+        Action::Failed(what, error) => failed(s, &what, &error),
+        other => nav::navigate(s, other),
+    }
+}
+
+fn show(s: &mut State, screen: Screen) -> Vec<Effect> {
+    s.ui.overlay = Overlay::None;
+    if screen != Screen::Users && s.user.view.is_none() && s.user.loading.is_none() {
+        // Every other screen is about one user: open the one under the cursor.
+        let Some(id) = s.selected_row().map(|r| r.summary.user_id.clone()) else {
+            error(s, "no user to show yet");
+            return vec![];
+        };
+        s.ui.screen = screen;
+        return open_user(s, id);
+    }
+    s.ui.screen = screen;
+    vec![]
+}
+
+/// Starts loading `id` as the selected user.
+pub(super) fn open_user(s: &mut State, id: String) -> Vec<Effect> {
+    if s.user.view.as_ref().is_some_and(|v| v.data.user_id == id) {
+        return vec![];
+    }
+    if let Some(pos) = s
+        .users
+        .shown
+        .iter()
+        .position(|&i| s.users.rows[i].summary.user_id == id)
+    {
+        s.users.cursor = pos;
+    }
+    s.user.view = None;
+    s.user.loading = Some(id.clone());
+    start_loading(s, "user");
+    let knowledge = KnowledgeParams {
+        limit: s.session.policy.knowledge.limit,
+        same_milestone_only: s.session.policy.knowledge.same_milestone_only,
+    };
+    vec![Effect::LoadUser {
+        user: id,
+        knowledge,
+    }]
+}
+
+fn refresh(s: &mut State) -> Vec<Effect> {
+    s.users.rows.clear();
+    s.users.shown.clear();
+    s.users.next_cursor = None;
+    s.users.loaded_all = false;
+    start_loading(s, "users");
+    let mut effects = vec![Effect::LoadUsers { cursor: None }];
+    if let Some(id) = s.user.view.as_ref().map(|v| v.data.user_id.clone()) {
+        s.user.view = None;
+        effects.extend(open_user(s, id));
+    }
+    effects
+}
+
+fn users_loaded(s: &mut State, page: crate::store::UserPage) -> Vec<Effect> {
+    done_loading(s, "users");
+    s.status.stores.iter_mut().for_each(|st| st.up = true);
+    let ids: Vec<String> = page.users.iter().map(|u| u.user_id.clone()).collect();
+    s.users
+        .rows
+        .extend(page.users.into_iter().map(|summary| UserRow {
+            summary,
+            stats: None,
+        }));
+    s.users.loaded_all = page.next_cursor.is_none();
+    s.users.next_cursor = page.next_cursor;
+    nav::reshow_users(s);
+    let mut effects = Vec::new();
+    if !ids.is_empty() {
+        start_loading(s, "stats");
+        effects.push(Effect::ComputeStats {
+            users: ids,
+            policy: Box::new(s.session.baseline.clone()),
+        });
+    }
+    if let Some(wanted) = s.users.wanted.take() {
+        effects.extend(nav::jump_to_user(s, wanted));
+    }
+    effects
+}
+
+fn failed(s: &mut State, what: &str, err: &str) -> Vec<Effect> {
+    s.status.loading.retain(|l| l != what);
+    if what == "user" {
+        s.user.loading = None;
+    }
+    // The store named in the error is marked down; its last data stays on screen.
+    for st in s
+        .status
+        .stores
+        .iter_mut()
+        .filter(|st| err.contains(&st.name) || what == "users")
+    {
+        st.up = false;
+        st.last_error = Some(err.to_string());
+    }
+    error(s, &format!("{what}: {err}"));
+    vec![]
+}
+
+/// Replays the selected user: the baseline once, the tuned policy on every change. Waits for
+/// a tokenizer that is still loading (items show "counting…").
+pub(super) fn replay(s: &mut State) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for t in [s.session.baseline.tokenizer, s.session.policy.tokenizer] {
+        if !s.session.ready.contains(&t) && s.session.warming.insert(t) {
+            start_loading(s, &format!("tokenizer {t}"));
+            effects.push(Effect::WarmTokenizer(t));
+        }
+    }
+    let ready = |t: Tokenizer| s.session.ready.contains(&t);
+    let (base_ready, tuned_ready) = (
+        ready(s.session.baseline.tokenizer),
+        ready(s.session.policy.tokenizer),
+    );
+    let engine = &s.session.engine;
+    if let Some(v) = &mut s.user.view {
+        if base_ready && v.baseline.is_none() {
+            v.baseline = Some(engine.assemble(&v.snapshot, &s.session.baseline));
+        }
+        v.tuned = if !tuned_ready {
+            None
+        } else if s.session.policy == s.session.baseline {
+            v.baseline.clone()
+        } else {
+            Some(engine.assemble(&v.snapshot, &s.session.policy))
+        };
+    }
+    effects
+}
+
+/// Applies a tuned policy and replays.
+pub(super) fn retune(s: &mut State, policy: Policy) -> Vec<Effect> {
+    if policy.layers.len() != s.user.cursors.len() {
+        s.user.cursors = vec![0; policy.layers.len()];
+    }
+    s.session.policy = policy;
+    replay(s)
+}
+
+pub(super) fn start_loading(s: &mut State, what: &str) {
+    if !s.status.loading.iter().any(|l| l == what) {
+        s.status.loading.push(what.to_string());
+    }
+}
+
+fn done_loading(s: &mut State, what: &str) {
+    s.status.loading.retain(|l| l != what);
+}
+
+pub(super) fn info(s: &mut State, text: &str) {
+    s.status.message = Some(Message {
+        text: text.to_string(),
+        error: false,
+    });
+}
+
+pub(super) fn error(s: &mut State, text: &str) {
+    s.status.message = Some(Message {
+        text: text.to_string(),
+        error: true,
+    });
+}
+
+/// Marks a store up or down (the live-store loop reports health with this).
+pub fn set_store(s: &mut State, status: StoreStatus) {
+    match s.status.stores.iter_mut().find(|x| x.name == status.name) {
+        Some(x) => *x = status,
+        None => s.status.stores.push(status),
+    }
+}
+
+#[cfg(test)]
+mod tests;

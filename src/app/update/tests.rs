@@ -1,0 +1,274 @@
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use super::*;
+use crate::app::action::InputKey;
+use crate::app::keymap::Keymap;
+use crate::app::run::run_effect;
+use crate::app::state::Session;
+use crate::engine::{Decision, Engine, Reason};
+use crate::store::{MemoryStore, Store};
+
+pub(crate) fn session(engine: &Engine) -> Session {
+    let policy = Policy::preset("prolaunch").expect("preset");
+    Session {
+        engine: engine.clone(),
+        baseline: policy.clone(),
+        policy,
+        keymap: Keymap::default(),
+        themes: vec!["default".into(), "high-contrast".into(), "light".into()],
+        ready: [Tokenizer::Chars4].into(),
+        warming: Default::default(),
+    }
+}
+
+/// Applies `action`, then runs every effect it causes (and theirs) against `store` until quiet.
+pub(crate) async fn settle(s: &mut State, store: &Arc<dyn Store>, action: Action) {
+    let mut queue: VecDeque<Effect> = update(s, action).into();
+    while let Some(effect) = queue.pop_front() {
+        let result = run_effect(effect, store.clone(), s.session.engine.clone()).await;
+        queue.extend(update(s, result));
+    }
+}
+
+/// The demo app with users loaded.
+pub(crate) async fn demo_app() -> (State, Arc<dyn Store>) {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::demo());
+    let engine = Engine::default();
+    let mut s = State::new(
+        session(&engine),
+        "DEMO".into(),
+        true,
+        "default".into(),
+        false,
+    );
+    settle(&mut s, &store, Action::Refresh).await;
+    (s, store)
+}
+
+pub(crate) async fn type_text(s: &mut State, store: &Arc<dyn Store>, text: &str) {
+    for c in text.chars() {
+        settle(s, store, Action::Input(InputKey::Char(c))).await;
+    }
+}
+
+/// Opens `user` through the palette, as a person would.
+pub(crate) async fn open(s: &mut State, store: &Arc<dyn Store>, user: &str) {
+    settle(s, store, Action::Palette).await;
+    type_text(s, store, &format!("user {user}")).await;
+    settle(s, store, Action::Input(InputKey::Enter)).await;
+}
+
+fn decision(s: &State, id: &str) -> Option<(Decision, Option<Reason>)> {
+    let a = s.user.view.as_ref()?.tuned.as_ref()?;
+    a.item(id).map(|i| (i.decision, i.reason))
+}
+
+#[tokio::test]
+async fn users_load_with_stats_and_filter_picks_the_best_match() {
+    let (mut s, store) = demo_app().await;
+    assert_eq!(s.users.rows.len(), 68);
+    assert!(
+        s.users.rows.iter().all(|r| r.stats.is_some()),
+        "every row replayed"
+    );
+    assert!(
+        s.status.loading.is_empty(),
+        "nothing left loading: {:?}",
+        s.status.loading
+    );
+    settle(&mut s, &store, Action::Filter).await;
+    type_text(&mut s, &store, "u062").await;
+    assert_eq!(
+        s.selected_row().map(|r| r.summary.user_id.as_str()),
+        Some("u062")
+    );
+    settle(&mut s, &store, Action::Input(InputKey::Esc)).await;
+    assert_eq!((s.users.filter.as_str(), s.users.shown.len()), ("", 68));
+}
+
+#[tokio::test]
+async fn lowering_a_weight_drops_a_named_item_and_reset_restores_the_baseline() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u005").await;
+    assert_eq!(s.ui.screen, Screen::Layers);
+    assert_eq!(
+        decision(&s, "mb:16").map(|d| d.0),
+        Some(Decision::Kept),
+        "u005's M1 completion is kept"
+    );
+    settle(&mut s, &store, Action::ShowTune).await;
+    let fields = crate::app::tune::fields(&s.session.policy);
+    s.tune.cursor = fields
+        .iter()
+        .position(|f| f.key == "layers.journey.weight")
+        .expect("field");
+    for _ in 0..8 {
+        settle(&mut s, &store, Action::Decrease).await; // 0.5 → 0.1: journey budget 400
+    }
+    assert_eq!(
+        crate::app::tune::shown(&s.session.policy, "layers.journey.weight"),
+        "0.1"
+    );
+    assert!(s.modified());
+    assert_eq!(
+        decision(&s, "mb:16"),
+        Some((Decision::Dropped, Some(Reason::LayerBudget)))
+    );
+    settle(&mut s, &store, Action::ResetTuning).await;
+    let v = s.user.view.as_ref().expect("view");
+    let (base, tuned) = (
+        v.baseline.as_ref().expect("baseline"),
+        v.tuned.as_ref().expect("tuned"),
+    );
+    assert_eq!(
+        tuned.to_json(),
+        base.to_json(),
+        "reset replays to the baseline byte for byte"
+    );
+    assert!(!s.modified());
+}
+
+#[tokio::test]
+async fn palette_commands_and_errors() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "set strategy=truncate").await;
+    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    assert_eq!(s.session.policy.strategy, crate::engine::Strategy::Truncate);
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "theme light").await;
+    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    assert_eq!(s.ui.theme, "light");
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "frobnicate").await;
+    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    let m = s.status.message.clone().expect("message");
+    assert!(
+        m.error
+            && m.text
+                .starts_with("unknown command \"frobnicate\": :user ID"),
+        "{m:?}"
+    );
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "set layers.nope.weight=1").await;
+    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    let m = s.status.message.clone().expect("message");
+    assert_eq!(
+        m.text,
+        "--set layers.nope.weight=1: no layers entry named \"nope\" (have: session, journey, knowledge)"
+    );
+    assert_eq!(
+        s.session.policy.strategy,
+        crate::engine::Strategy::Truncate,
+        "a bad --set changes nothing"
+    );
+}
+
+#[tokio::test]
+async fn saving_writes_the_tuned_policy_and_it_loads_back() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "set budget.total=2500").await;
+    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("tuned.toml");
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, &format!("w {}", path.display())).await;
+    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    assert_eq!(
+        s.status.message.as_ref().map(|m| m.error),
+        Some(false),
+        "{:?}",
+        s.status.message
+    );
+    let saved =
+        crate::config::load_policy(&path.display().to_string(), &[]).expect("saved policy loads");
+    assert_eq!(saved, s.session.policy);
+}
+
+#[tokio::test]
+async fn tokenizer_switch_counts_in_the_background_then_replays() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u001").await;
+    let fields = crate::app::tune::fields(&s.session.policy);
+    s.ui.screen = Screen::Tune;
+    s.tune.cursor = fields
+        .iter()
+        .position(|f| f.key == "tokenizer")
+        .expect("field");
+    // Without running effects: the tuned assembly waits for o200k ("counting…").
+    let effects = update(&mut s, Action::Increase);
+    assert_eq!(effects, vec![Effect::WarmTokenizer(Tokenizer::O200kBase)]);
+    assert!(s.user.view.as_ref().is_some_and(|v| v.tuned.is_none()));
+    for e in effects {
+        let a = run_effect(e, store.clone(), s.session.engine.clone()).await;
+        update(&mut s, a);
+    }
+    let tuned = s
+        .user
+        .view
+        .as_ref()
+        .and_then(|v| v.tuned.as_ref())
+        .expect("replayed");
+    assert_eq!(tuned.tokenizer, Tokenizer::O200kBase);
+}
+
+#[tokio::test]
+async fn a_failed_load_reports_and_keeps_the_last_data() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u001").await;
+    let before = s.users.rows.len();
+    update(
+        &mut s,
+        Action::Failed("users".into(), "memory: connection reset".into()),
+    );
+    assert_eq!(s.users.rows.len(), before, "rows stay");
+    assert!(s.user.view.is_some(), "the user stays");
+    assert!(!s.status.stores[0].up);
+    assert_eq!(
+        s.status.stores[0].last_error.as_deref(),
+        Some("memory: connection reset")
+    );
+    assert!(
+        s.status
+            .message
+            .as_ref()
+            .is_some_and(|m| m.error && m.text == "users: memory: connection reset")
+    );
+    settle(&mut s, &store, Action::Refresh).await;
+    assert!(
+        s.status.stores[0].up,
+        "a good load marks the store up again"
+    );
+}
+
+#[tokio::test]
+async fn unknown_user_is_an_error_not_a_crash() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "nobody").await;
+    assert!(s.user.view.is_none() && s.user.loading.is_none());
+    let m = s.status.message.clone().expect("message");
+    assert_eq!(m.text, "user: user \"nobody\" not found in DEMO");
+}
+
+#[tokio::test]
+async fn vim_motions_and_sort() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::Bottom).await;
+    assert_eq!(s.users.cursor, 67);
+    settle(&mut s, &store, Action::Top).await;
+    assert_eq!(s.users.cursor, 0);
+    settle(&mut s, &store, Action::CycleSort).await; // milestone
+    settle(&mut s, &store, Action::CycleSort).await; // tokens, descending
+    let top = &s.users.rows[s.users.shown[0]];
+    let first = top.stats.map(|st| st.tokens).expect("stats");
+    assert!(
+        s.users
+            .rows
+            .iter()
+            .filter_map(|r| r.stats)
+            .all(|st| st.tokens <= first)
+    );
+}

@@ -1,0 +1,183 @@
+//! The tune screen: policy fields (baseline → tuned), the replay diff per layer and per item,
+//! and the equivalent `--set` flags.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Row, Table, Wrap};
+
+use super::theme::Theme;
+use super::{block, styled};
+use crate::app::diff::{Change, diff};
+use crate::app::layout::{offset, table_rows};
+use crate::app::state::State;
+use crate::app::tune;
+use crate::engine::Decision;
+
+pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+    render_fields(frame, left, s, t);
+    let [diff_area, flags] =
+        Layout::vertical([Constraint::Min(6), Constraint::Length(5)]).areas(right);
+    render_diff(frame, diff_area, s, t);
+    let set = tune::set_flags(&s.session.baseline, &s.session.policy);
+    let text = if set.is_empty() {
+        "(baseline: no overrides)".to_string()
+    } else {
+        set.join(" ")
+    };
+    let title = format!(" Equivalent flags · policy {} ", s.session.baseline.name);
+    frame.render_widget(
+        Paragraph::new(text)
+            .wrap(Wrap { trim: true })
+            .block(block(title, false, t)),
+        flags,
+    );
+}
+
+fn render_fields(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    let fields = tune::fields(&s.session.policy);
+    let height = table_rows(area);
+    let first = offset(s.tune.cursor, height);
+    let rows: Vec<Row> = fields
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(height)
+        .map(|(i, f)| {
+            let base = tune::shown(&s.session.baseline, &f.key);
+            let now = tune::shown(&s.session.policy, &f.key);
+            let changed = base != now;
+            let row = Row::new(vec![
+                Line::from(f.key.clone()),
+                Line::styled(base, t.muted()),
+                if changed {
+                    Line::styled(now, t.accent())
+                } else {
+                    Line::from(now)
+                },
+            ]);
+            if i == s.tune.cursor {
+                row.style(t.selected())
+            } else {
+                row
+            }
+        })
+        .collect();
+    let header = Row::new(["FIELD", "BASELINE", "TUNED"]).style(t.title());
+    let widths = [
+        Constraint::Fill(2),
+        Constraint::Fill(1),
+        Constraint::Fill(1),
+    ];
+    let marker = if s.modified() { "*" } else { "" };
+    let title = format!(
+        " Tune {}{marker} · ←/→ or +/- step · enter edit · r reset ",
+        s.session.policy.name
+    );
+    frame.render_widget(
+        Table::new(rows, widths)
+            .header(header)
+            .block(block(title, true, t)),
+        area,
+    );
+}
+
+fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    let b = block(" Replay diff (tuned vs baseline) ", false, t);
+    let (Some(base), Some(tuned)) = (
+        s.user.view.as_ref().and_then(|v| v.baseline.as_ref()),
+        s.user.view.as_ref().and_then(|v| v.tuned.as_ref()),
+    ) else {
+        let msg = if s.user.view.is_some() {
+            "counting…"
+        } else {
+            "Open a user (Users, enter) to see what the tuning changes."
+        };
+        frame.render_widget(Paragraph::new(msg).style(t.muted()).block(b), area);
+        return;
+    };
+    let d = diff(base, tuned);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let n = d.layers.len() as u16 + 3;
+    let [layers, items] =
+        Layout::vertical([Constraint::Length(n), Constraint::Min(1)]).areas(inner);
+    let mut rows: Vec<Row> = d
+        .layers
+        .iter()
+        .map(|l| {
+            let delta = l.used.1 as i64 - l.used.0 as i64;
+            Row::new(vec![
+                Line::from(l.layer.clone()),
+                Line::from(format!("{} → {}", l.budget.0, l.budget.1)),
+                Line::from(format!("{} → {}", l.used.0, l.used.1)),
+                Line::styled(format!("{delta:+}"), delta_style(delta, t)),
+            ])
+        })
+        .collect();
+    let total = d.total.1 as i64 - d.total.0 as i64;
+    rows.push(Row::new(vec![
+        Line::styled("total", t.title()),
+        Line::from(format!("{} → {}", base.budget.total, tuned.budget.total)),
+        Line::from(format!("{} → {}", d.total.0, d.total.1)),
+        Line::styled(format!("{total:+}"), delta_style(total, t)),
+    ]));
+    let header = Row::new(["LAYER", "BUDGET", "USED", "Δ"]).style(t.title());
+    let widths = [
+        Constraint::Length(12),
+        Constraint::Length(15),
+        Constraint::Length(15),
+        Constraint::Length(8),
+    ];
+    frame.render_widget(Table::new(rows, widths).header(header), layers);
+    let mut lines = vec![Line::from(vec![
+        styled(
+            format!("{} newly dropped  ", d.count(Change::NewlyDropped)),
+            t.decision(Decision::Dropped),
+        ),
+        styled(
+            format!("{} newly kept  ", d.count(Change::NewlyKept)),
+            t.decision(Decision::Kept),
+        ),
+        styled(
+            format!("{} truncated  ", d.count(Change::NewlyTruncated)),
+            t.decision(Decision::Truncated),
+        ),
+        styled(format!("{} resized", d.count(Change::Resized)), t.muted()),
+    ])];
+    if d.items.is_empty() {
+        lines.push(Line::styled("no item changes", t.muted()));
+    }
+    for i in &d.items {
+        let style = match i.change {
+            Change::NewlyDropped => t.decision(Decision::Dropped),
+            Change::NewlyKept => t.decision(Decision::Kept),
+            Change::NewlyTruncated => t.decision(Decision::Truncated),
+            Change::Resized => t.muted(),
+        };
+        let why = i
+            .reason
+            .map(|r| format!(" ({})", r.as_str()))
+            .unwrap_or_default();
+        let delta = i.after as i64 - i.before as i64;
+        lines.push(Line::from(vec![
+            styled(format!("{:<14}", i.change.label()), style),
+            styled(format!("{:<10} {:<10}", i.id, i.layer), t.base()),
+            styled(
+                format!("{} → {} ({delta:+}){why}", i.before, i.after),
+                t.muted(),
+            ),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), items);
+}
+
+fn delta_style(delta: i64, t: &Theme) -> ratatui::style::Style {
+    match delta {
+        0 => t.muted(),
+        d if d < 0 => t.decision(Decision::Dropped),
+        _ => t.decision(Decision::Kept),
+    }
+}

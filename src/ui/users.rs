@@ -1,0 +1,162 @@
+//! The users screen: a virtualised table (only visible rows are built) with filter and sort.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row, Table};
+
+use super::theme::Theme;
+use super::{block, center_message, spinner, styled};
+use crate::app::layout::{offset, table_rows};
+use crate::app::state::State;
+use crate::engine::snapshot::fmt_ts;
+
+pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    let u = &s.users;
+    let loading = s.status.loading.iter().any(|l| l == "users");
+    if u.rows.is_empty() {
+        let (title, lines) = if loading {
+            (
+                "Users",
+                vec![Line::from(format!(
+                    "{} Loading users from {}…",
+                    spinner(s),
+                    s.status.source
+                ))],
+            )
+        } else if let Some(m) = s.status.message.as_ref().filter(|m| m.error) {
+            (
+                "Users",
+                vec![
+                    Line::styled("Could not load users", t.error()),
+                    Line::from(m.text.clone()),
+                ],
+            )
+        } else {
+            (
+                "Users",
+                vec![Line::from(format!("No users in {}.", s.status.source))],
+            )
+        };
+        return center_message(frame, area, title, lines, t);
+    }
+    let filter = if u.filter.is_empty() {
+        String::new()
+    } else {
+        format!(" · filter /{}", u.filter)
+    };
+    let more = if u.loaded_all {
+        String::new()
+    } else {
+        "+".to_string()
+    };
+    let title = format!(
+        " Users {}/{}{more} · sort {}{filter} ",
+        u.shown.len(),
+        u.rows.len(),
+        u.sort.label()
+    );
+    if u.shown.is_empty() {
+        let lines = vec![
+            Line::from(format!("No users match /{}", u.filter)),
+            Line::styled("esc clears the filter", t.muted()),
+        ];
+        return center_message(frame, area, &title, lines, t);
+    }
+    let height = table_rows(area);
+    let first = offset(u.cursor, height);
+    let rows: Vec<Row> = u.shown[first..(first + height).min(u.shown.len())]
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            let r = &u.rows[i];
+            let m = r
+                .summary
+                .current_milestone
+                .as_deref()
+                .map_or("—".to_string(), |m| {
+                    format!("{m} {}", s.session.engine.milestones.name(m))
+                });
+            let name = r.summary.display_name.clone().unwrap_or_default();
+            let name = if s.ui.redact {
+                super::redact(&name)
+            } else {
+                name
+            };
+            let (tokens, trunc) = match r.stats {
+                Some(st) => (
+                    Line::from(vec![
+                        styled(format!("{:>5}", st.tokens), t.base()),
+                        styled(format!(" / {:<5}", st.budget), t.muted()),
+                        Span::raw(mini_bar(st.tokens, st.budget as usize)),
+                    ]),
+                    Line::styled(
+                        format!("{:>5.1}%", st.truncation_rate * 100.0),
+                        trunc_style(st.truncation_rate, t),
+                    ),
+                ),
+                None => (
+                    Line::styled("counting…", t.muted()),
+                    Line::styled("  …", t.muted()),
+                ),
+            };
+            let last = r.summary.last_activity.as_ref().map_or("—".into(), fmt_ts);
+            let row = Row::new(vec![
+                Cell::from(r.summary.user_id.clone()),
+                Cell::from(m),
+                Cell::from(name),
+                Cell::from(tokens),
+                Cell::from(trunc),
+                Cell::from(Line::styled(last, t.muted())),
+            ]);
+            if first + k == u.cursor {
+                row.style(t.selected())
+            } else {
+                row
+            }
+        })
+        .collect();
+    let header = Row::new([
+        "USER",
+        "MILESTONE",
+        "NAME",
+        "TOKENS / BUDGET",
+        "TRUNC",
+        "LAST ACTIVITY",
+    ])
+    .style(t.title());
+    let widths = [
+        Constraint::Length(10),
+        Constraint::Length(26),
+        Constraint::Fill(1),
+        Constraint::Length(22),
+        Constraint::Length(7),
+        Constraint::Length(21),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block(title, true, t))
+        .column_spacing(1);
+    frame.render_widget(table, area);
+}
+
+/// An eight-cell bar of tokens against the budget.
+fn mini_bar(used: usize, budget: usize) -> String {
+    let cells = 8;
+    let filled = if budget == 0 {
+        cells
+    } else {
+        (used.min(budget) * cells).div_ceil(budget)
+    };
+    format!(" {}{}", "▰".repeat(filled), "▱".repeat(cells - filled))
+}
+
+fn trunc_style(rate: f64, t: &Theme) -> ratatui::style::Style {
+    if rate == 0.0 {
+        t.muted()
+    } else if rate < 0.05 {
+        t.decision(crate::engine::Decision::Truncated)
+    } else {
+        t.decision(crate::engine::Decision::Dropped)
+    }
+}
