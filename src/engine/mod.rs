@@ -5,6 +5,7 @@
 
 pub mod assemble;
 pub mod assembly;
+pub mod cache;
 pub mod embed;
 pub mod milestones;
 pub mod policy;

@@ -21,6 +21,7 @@ use crate::demo::{Dataset, DemoUser, JourneyRow, KnowledgeRow, MemoryRow, RedisK
 use crate::engine::embed::{BUILTIN_DIM, cosine, embed};
 
 mod awkward;
+mod caches;
 mod journey;
 mod plan;
 mod sessions;
@@ -46,7 +47,11 @@ const DEMO_NORMAL_USERS: usize = 60;
 /// TTL of a session key (seed 000).
 const SESSION_TTL: u64 = 3_600;
 
-/// The demo dataset: 60 normal users, then the awkward ones (`u061`–`u068`).
+/// The demo dataset: 60 normal users, then the awkward ones (`u061`–`u068`), with the contexts
+/// the system cached for them.
+///
+/// Cache entries are assembled through the store, which is async: this runs a current-thread
+/// runtime and must not be called from inside another one.
 pub fn generate_demo() -> Dataset {
     let knowledge = knowledge();
     let article_vecs: Vec<Vec<f32>> = articles()
@@ -68,14 +73,19 @@ pub fn generate_demo() -> Dataset {
         ));
     }
     users.extend(awkward_users(&mut ids));
-    Dataset {
+    let mut dataset = Dataset {
         now: NOW.to_string(),
         knowledge,
         users,
-    }
+    };
+    // The in-memory store over generated data cannot fail: `NOW` parses and every user exists.
+    #[allow(clippy::expect_used)]
+    caches::add_cached_contexts(&mut dataset).expect("demo users load from their own dataset");
+    dataset
 }
 
 /// `users` normal users with ids `s{seed}-{index:06}`, deterministic from `seed`; same knowledge table as the demo.
+/// They have no cached contexts: assembling every user of a large fleet would dominate generation.
 ///
 /// Each user has its own RNG seeded from (seed, index), so a smaller fleet is a prefix of a larger one.
 pub fn generate_synthetic(seed: u64, users: usize) -> Dataset {

@@ -1,5 +1,17 @@
+use std::sync::OnceLock;
+
+use super::caches::{CACHE_TTL, CacheKind, block_on, cache_kind, cache_policy, knowledge_params};
 use super::*;
 use crate::demo::DEMO_JSON;
+use crate::engine::Engine;
+use crate::engine::cache::{CachedContext, drift};
+use crate::store::{LoadOptions, MemoryStore, Store, load_snapshot};
+
+/// The demo dataset, generated once for the tests that only read it.
+fn demo() -> &'static Dataset {
+    static DEMO: OnceLock<Dataset> = OnceLock::new();
+    DEMO.get_or_init(generate_demo)
+}
 
 /// Unix seconds of this generator's RFC 3339 text.
 fn parse_rfc3339(s: &str) -> Option<i64> {
@@ -107,9 +119,9 @@ fn timestamps_are_rfc3339_utc() {
 
 #[test]
 fn generation_is_deterministic() {
-    let a = generate_demo();
-    assert_eq!(a, generate_demo());
-    assert_eq!(to_pretty_json(&a), to_pretty_json(&generate_demo()));
+    let (a, b) = (generate_demo(), generate_demo());
+    assert_eq!(a, b);
+    assert_eq!(to_pretty_json(&a), to_pretty_json(&b));
     let fleet = generate_synthetic(42, 40);
     assert_eq!(fleet, generate_synthetic(42, 40));
     assert_ne!(fleet.users, generate_synthetic(43, 40).users);
@@ -119,7 +131,7 @@ fn generation_is_deterministic() {
 
 #[test]
 fn checked_in_fixture_is_current() {
-    let fresh = to_pretty_json(&generate_demo());
+    let fresh = to_pretty_json(demo());
     assert!(
         DEMO_JSON == fresh,
         "fixtures/demo.json is stale: run `cargo run --example gen_demo`"
@@ -134,7 +146,7 @@ fn checked_in_fixture_is_current() {
 
 #[test]
 fn demo_has_sixty_normal_users_over_every_milestone() {
-    let d = generate_demo();
+    let d = demo();
     assert!(d.users.len() >= 68);
     for (i, u) in d.users.iter().take(60).enumerate() {
         assert_eq!(u.user_id, format!("u{:03}", i + 1));
@@ -157,12 +169,11 @@ fn demo_has_sixty_normal_users_over_every_milestone() {
             "u061", "u062", "u063", "u064", "u065", "u066", "u067", "u068"
         ]
     );
-    assert!(d.users.iter().all(|u| u.cached_contexts.is_empty()));
 }
 
 #[test]
 fn knowledge_table_covers_every_milestone() {
-    let d = generate_demo();
+    let d = demo();
     for (i, k) in d.knowledge.iter().enumerate() {
         assert_eq!(k.id, i as i64 + 1);
         let n = k.content.split_whitespace().count();
@@ -183,7 +194,7 @@ fn knowledge_table_covers_every_milestone() {
 
 #[test]
 fn memory_bank_ids_are_unique_and_increasing() {
-    for d in [generate_demo(), generate_synthetic(7, 300)] {
+    for d in [demo().clone(), generate_synthetic(7, 300)] {
         let ids: Vec<i64> = d
             .users
             .iter()
@@ -262,14 +273,14 @@ fn check_journey(u: &DemoUser) {
 
 #[test]
 fn journeys_make_the_current_milestone_available() {
-    for d in [generate_demo(), generate_synthetic(11, 500)] {
+    for d in [demo().clone(), generate_synthetic(11, 500)] {
         d.users.iter().for_each(check_journey);
     }
 }
 
 #[test]
 fn normal_users_have_realistic_text() {
-    let d = generate_demo();
+    let d = demo();
     let fleet = generate_synthetic(5, 200);
     for u in d.users[..60].iter().chain(&fleet.users) {
         assert!((1..=3).contains(&u.sessions.len()), "{}", u.user_id);
@@ -317,7 +328,7 @@ fn normal_users_have_realistic_text() {
 
 #[test]
 fn normal_users_mix_turn_formats_and_mostly_chat_recently() {
-    let d = generate_demo();
+    let d = demo();
     let normal = &d.users[..60];
     let stamps: Vec<Value> = normal
         .iter()
@@ -357,10 +368,10 @@ fn normal_users_mix_turn_formats_and_mostly_chat_recently() {
 
 #[test]
 fn knowledge_queries_hit_and_nearly_miss() {
-    let d = generate_demo();
+    let d = demo();
     let (mut hit, mut near) = (0, 0);
     for u in &d.users[..60] {
-        let sims = similarities(&d, u);
+        let sims = similarities(d, u);
         hit += usize::from(sims.iter().any(|&s| s >= 0.70));
         near += usize::from(sims.iter().any(|&s| (0.55..0.70).contains(&s)));
     }
@@ -373,12 +384,12 @@ fn knowledge_queries_hit_and_nearly_miss() {
 
 #[test]
 fn awkward_users_have_their_awkward_property() {
-    let d = generate_demo();
-    let u061 = user(&d, "u061");
+    let d = demo();
+    let u061 = user(d, "u061");
     assert_eq!(u061.sessions.len(), 1);
     assert_eq!(u061.sessions[0].value, RedisValue::String("[]".to_string()));
 
-    let u063 = user(&d, "u063");
+    let u063 = user(d, "u063");
     assert_eq!(newest_message(u063).2, OFF_TOPIC_QUERY);
     let q = embed(OFF_TOPIC_QUERY, BUILTIN_DIM);
     for k in &d.knowledge {
@@ -386,14 +397,14 @@ fn awkward_users_have_their_awkward_property() {
         assert!(s < 0.5, "article {} scores {s}", k.id);
     }
 
-    let u064 = user(&d, "u064");
+    let u064 = user(d, "u064");
     assert_eq!(u064.sessions.len(), 1);
     let times: Vec<f64> = user_messages(u064).iter().map(|m| m.0).collect();
     assert_eq!(times.len(), 25);
     assert!(times.windows(2).all(|w| w[0] < w[1]));
     assert!(times[0] >= (NOW_EPOCH - 3 * DAY) as f64 && times[24] <= NOW_EPOCH as f64);
 
-    let u065 = user(&d, "u065");
+    let u065 = user(d, "u065");
     let dna = u065
         .memory_bank
         .iter()
@@ -407,8 +418,8 @@ fn awkward_users_have_their_awkward_property() {
 
 #[test]
 fn over_budget_journey_is_long() {
-    let d = generate_demo();
-    let u062 = user(&d, "u062");
+    let d = demo();
+    let u062 = user(d, "u062");
     assert_eq!(
         u062.journey.as_ref().map(|j| j.current_milestone.as_str()),
         Some("M9")
@@ -435,8 +446,8 @@ fn over_budget_journey_is_long() {
 
 #[test]
 fn malformed_and_missing_data_users() {
-    let d = generate_demo();
-    let u066 = user(&d, "u066");
+    let d = demo();
+    let u066 = user(d, "u066");
     let ids: Vec<&str> = u066
         .sessions
         .iter()
@@ -465,11 +476,11 @@ fn malformed_and_missing_data_users() {
         RedisValue::String("not json at all".to_string())
     );
 
-    let u067 = user(&d, "u067");
+    let u067 = user(d, "u067");
     assert!(u067.journey.is_none() && u067.memory_bank.is_empty());
     assert!(user_messages(u067).len() >= 2);
 
-    let u068 = user(&d, "u068");
+    let u068 = user(d, "u068");
     let ids: Vec<&str> = u068
         .sessions
         .iter()
@@ -496,6 +507,197 @@ fn synthetic_fleet_ids_and_size() {
     assert_eq!(fleet.users.len(), 120);
     assert_eq!(fleet.users[0].user_id, "s9-000000");
     assert_eq!(fleet.users[119].user_id, "s9-000119");
-    assert_eq!(fleet.knowledge, generate_demo().knowledge);
+    assert_eq!(fleet.knowledge, demo().knowledge);
     assert!(generate_synthetic(9, 0).users.is_empty());
+}
+
+/// How a user's cache key compares with a fresh replay of the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Found {
+    /// Same items, tokens and prompt as the replay.
+    Fresh,
+    /// Differs from the replay.
+    Stale,
+    NoTtl,
+    /// Not JSON.
+    Malformed,
+    /// For a milestone other than the current one.
+    Leftover,
+}
+
+/// What each cache key of the demo is, judged from the data alone (not from the generator's plan).
+fn cache_mix(d: &Dataset) -> Vec<(String, Found)> {
+    let store = MemoryStore::from_dataset(d.clone(), "test").expect("store");
+    let policy = cache_policy();
+    let engine = Engine::default();
+    let mut out = vec![];
+    for u in &d.users {
+        let current = u.journey.as_ref().map(|j| j.current_milestone.as_str());
+        for key in &u.cached_contexts {
+            let found = if Some(key.milestone.as_str()) != current {
+                Found::Leftover
+            } else if let Ok(v) = serde_json::from_str::<Value>(&key.value) {
+                let cached = CachedContext::from_json(&v).expect("a well-formed entry");
+                assert_eq!(
+                    (cached.user_id.as_str(), cached.policy.as_str()),
+                    (u.user_id.as_str(), "prolaunch")
+                );
+                let (snap, _) = block_on(load_snapshot(
+                    &store,
+                    &u.user_id,
+                    &LoadOptions::default(),
+                    knowledge_params(&policy),
+                ))
+                .expect("loads");
+                let replay = engine.assemble(&snap, &policy);
+                match (key.ttl, drift(&cached, &replay).is_empty()) {
+                    (None, _) => Found::NoTtl,
+                    (Some(_), true) => Found::Fresh,
+                    (Some(_), false) => Found::Stale,
+                }
+            } else {
+                Found::Malformed
+            };
+            out.push((u.user_id.clone(), found));
+        }
+    }
+    out
+}
+
+fn ids_of(mix: &[(String, Found)], kind: Found) -> Vec<&str> {
+    mix.iter()
+        .filter(|(_, f)| *f == kind)
+        .map(|(id, _)| id.as_str())
+        .collect()
+}
+
+#[test]
+fn demo_cache_keys_mix_fresh_stale_and_broken() {
+    let d = demo();
+    let mix = cache_mix(d);
+    let count = |kind| ids_of(&mix, kind).len();
+    assert_eq!(count(Found::Fresh), 32, "{mix:?}");
+    assert_eq!(count(Found::Stale), 16, "{mix:?}");
+    assert_eq!(ids_of(&mix, Found::NoTtl), ["u004", "u024", "u044", "u060"]);
+    assert_eq!(ids_of(&mix, Found::Malformed), ["u032"]);
+    assert_eq!(ids_of(&mix, Found::Leftover), ["u048"]);
+    let without: Vec<&str> = d
+        .users
+        .iter()
+        .filter(|u| u.cached_contexts.is_empty())
+        .map(|u| u.user_id.as_str())
+        .collect();
+    assert_eq!(without.len(), 14, "{without:?}");
+    assert!(without.contains(&"u067") && without.contains(&"u066"));
+    // What the data shows is what the generator meant, user by user.
+    for (id, found) in &mix {
+        let number: usize = id[1..].parse().expect("u###");
+        let meant = match cache_kind(number).expect("a planned key") {
+            CacheKind::Fresh => Found::Fresh,
+            CacheKind::Stale => Found::Stale,
+            CacheKind::NoTtl => Found::NoTtl,
+            CacheKind::Malformed => Found::Malformed,
+            CacheKind::Leftover => Found::Leftover,
+        };
+        assert_eq!(*found, meant, "{id}");
+    }
+}
+
+/// Age in seconds at `NOW` of a well-formed entry, and the entry.
+fn entry(key: &crate::demo::CachedContext) -> (i64, CachedContext) {
+    let v: Value = serde_json::from_str(&key.value).expect("JSON");
+    let c = CachedContext::from_json(&v).expect("entry");
+    let created = parse_rfc3339(&c.created_at).expect("whole-second RFC 3339");
+    (NOW_EPOCH - created, c)
+}
+
+#[test]
+fn fresh_keys_are_minutes_old_and_stale_ones_older() {
+    let d = demo();
+    let mix = cache_mix(d);
+    let key_of = |id: &str| &user(d, id).cached_contexts[0];
+    for id in ids_of(&mix, Found::Fresh)
+        .into_iter()
+        .chain(ids_of(&mix, Found::Malformed))
+    {
+        let key = key_of(id);
+        if id == "u032" {
+            continue;
+        }
+        let (age, c) = entry(key);
+        assert!((1..300).contains(&age), "{id}: {age} s old");
+        assert_eq!(
+            key.ttl,
+            Some(CACHE_TTL - age as u64),
+            "{id}: TTL counts down from 300"
+        );
+        assert_eq!(c.milestone, key.milestone);
+    }
+    for id in ids_of(&mix, Found::Stale) {
+        let key = key_of(id);
+        let (age, _) = entry(key);
+        assert!(age > 300, "{id}: stale entry only {age} s old");
+        assert!(
+            key.ttl.is_some_and(|t| (1..=CACHE_TTL).contains(&t)),
+            "{id}"
+        );
+    }
+    for id in ids_of(&mix, Found::NoTtl)
+        .into_iter()
+        .chain(ids_of(&mix, Found::Leftover))
+    {
+        let (age, _) = entry(key_of(id));
+        assert!(age > 0, "{id}");
+        assert_eq!(key_of(id).ttl, None, "{id}");
+    }
+}
+
+#[test]
+fn stale_keys_miss_the_newest_turn_or_journey_row() {
+    let d = demo();
+    let store = MemoryStore::from_dataset(d.clone(), "test").expect("store");
+    let policy = cache_policy();
+    let engine = Engine::default();
+    let (mut turn, mut row) = (0, 0);
+    for id in ids_of(&cache_mix(d), Found::Stale) {
+        let (_, cached) = entry(&user(d, id).cached_contexts[0]);
+        let (snap, _) = block_on(load_snapshot(
+            &store,
+            id,
+            &LoadOptions::default(),
+            knowledge_params(&policy),
+        ))
+        .expect("loads");
+        let replay = engine.assemble(&snap, &policy);
+        let diff = drift(&cached, &replay);
+        assert!(!diff.is_empty() && diff.prompt_differs, "{id}");
+        // Session turn ids are `{session}#{index}`; journey rows are `mb:{id}`.
+        turn += usize::from(diff.only_replay.iter().any(|i| i.contains('#')));
+        row += usize::from(diff.only_replay.iter().any(|i| i.starts_with("mb:")));
+    }
+    assert!(turn >= 10, "{turn} stale keys miss a turn");
+    assert!(row >= 1, "{row} stale keys miss a journey row");
+}
+
+#[test]
+fn the_store_reports_the_malformed_key_and_ignores_the_leftover() {
+    let store = MemoryStore::from_dataset(demo().clone(), "test").expect("store");
+    let opts = LoadOptions::default();
+    let bad = block_on(store.load_user("u032", &opts)).expect("u032");
+    assert!(bad.cached_context.is_none());
+    let m = bad
+        .malformed
+        .iter()
+        .find(|m| m.source.starts_with("context:u032:"))
+        .expect("the cache key is reported");
+    assert!(
+        m.reason
+            .starts_with("cached context is not JSON: key must be a string at line 1 column 2"),
+        "{}",
+        m.reason
+    );
+    let left = block_on(store.load_user("u048", &opts)).expect("u048");
+    assert!(left.cached_context.is_none() && left.malformed.is_empty());
+    let fresh = block_on(store.load_user("u001", &opts)).expect("u001");
+    assert!(fresh.cached_context.is_some() && fresh.cached_context_ttl.is_some());
 }
