@@ -3,6 +3,7 @@
 //! - `engine`: the context system itself: policies, tokenizers, milestones, assembly (pure, no I/O).
 //! - `store`: where snapshots come from: the `Store` trait and `MemoryStore` over the demo.
 //! - `demo`: the embedded demo dataset and its deterministic generator.
+//! - `findings`: anomalies in one user's stored data (TTLs, oversize sessions, cache drift).
 //! - `cli`: the non-interactive subcommands and their output formats.
 //! - `app`: the TUI's state, actions, `update` and event loop (Elm architecture).
 //! - `ui`: rendering, pure functions of app state and a theme.
@@ -14,6 +15,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod engine;
+pub mod findings;
 pub mod store;
 pub mod text;
 pub mod ui;

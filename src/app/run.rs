@@ -15,7 +15,6 @@ use super::action::{Action, InputKey};
 use super::keymap::{KeyName, Keymap, Lookup, key_name};
 use super::state::{ProgressEvent, Screen, Session, State, TICKS_PER_SECOND};
 use super::update::{Effect, update};
-use crate::engine::snapshot::fmt_ts;
 use crate::engine::{Engine, Policy};
 use crate::store::{LoadOptions, Store, load_snapshot};
 use crate::ui;
@@ -313,7 +312,7 @@ async fn demo_events(store: Arc<dyn Store>, tx: UnboundedSender<Action>) {
             user_id: u.user_id.clone(),
             milestone: u.current_milestone.clone().unwrap_or_default(),
             progress: ((n * 37 + 13) % 100) as f64,
-            timestamp: fmt_ts(&chrono::Utc::now()),
+            timestamp: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         };
         if tx.send(Action::Progress(ev)).is_err() {
             return;

@@ -145,3 +145,6 @@ pub(crate) fn hint<'a>(key: &'a str, what: &'a str, t: &Theme) -> Vec<Span<'a>> 
 pub(crate) fn styled(text: impl Into<String>, style: Style) -> Span<'static> {
     Span::styled(text.into(), style)
 }
+
+#[cfg(test)]
+mod tests;

@@ -51,7 +51,9 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         (s.user.scroll + 1).min(total),
         (s.user.scroll + height).min(total)
     );
-    frame.render_widget(Paragraph::new(lines).block(block(title, true, t)), area);
+    // Scrolling is by prompt line (search jumps there); long lines wrap below it.
+    let p = Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false });
+    frame.render_widget(p.block(block(title, true, t)), area);
 }
 
 /// A line with every case-insensitive occurrence of `needle` highlighted.

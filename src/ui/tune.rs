@@ -49,8 +49,9 @@ fn render_fields(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             let base = tune::shown(&s.session.baseline, &f.key);
             let now = tune::shown(&s.session.policy, &f.key);
             let changed = base != now;
+            // The `layers.` prefix is implied by the layer names; the flags panel shows full keys.
             let row = Row::new(vec![
-                Line::from(f.key.clone()),
+                Line::from(f.key.trim_start_matches("layers.").to_string()),
                 Line::styled(base, t.muted()),
                 if changed {
                     Line::styled(now, t.accent())

@@ -350,4 +350,4 @@ pub fn set_store(s: &mut State, status: StoreStatus) {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
