@@ -4,6 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The end-to-end test drives the real binary in tmux.
+if ! command -v tmux >/dev/null 2>&1; then
+  echo "== installing tmux"
+  apt-get update -qq && apt-get install -y -qq tmux
+fi
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"

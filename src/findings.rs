@@ -33,22 +33,49 @@ pub enum FindingKind {
 
 /// Every finding for a user. `replay` is the assembly under `policy` (the one the cache is
 /// compared against).
-pub fn findings(data: &UserData, snap: &Snapshot, policy: &Policy, map: &MilestoneMap, replay: &Assembly) -> Vec<Finding> {
+pub fn findings(
+    data: &UserData,
+    snap: &Snapshot,
+    policy: &Policy,
+    map: &MilestoneMap,
+    replay: &Assembly,
+) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut add = |kind, source: String, message: String| out.push(Finding { kind, source, message });
+    let mut add = |kind, source: String, message: String| {
+        out.push(Finding {
+            kind,
+            source,
+            message,
+        })
+    };
     for s in &data.sessions {
         if s.turns > policy.session.max_items {
-            let msg = format!("holds {} turns; the writer keeps the newest {}", s.turns, policy.session.max_items);
+            let msg = format!(
+                "holds {} turns; the writer keeps the newest {}",
+                s.turns, policy.session.max_items
+            );
             add(FindingKind::SessionOverMaxItems, s.key.clone(), msg);
         }
         if s.ttl.is_none() {
-            add(FindingKind::NoTtl, s.key.clone(), "session key has no TTL (the system sets 3600 s)".into());
+            add(
+                FindingKind::NoTtl,
+                s.key.clone(),
+                "session key has no TTL (the system sets 3600 s)".into(),
+            );
         }
     }
-    let cache_key = format!("context:{}:{}", data.user_id, data.current_milestone.as_deref().unwrap_or("?"));
+    let cache_key = format!(
+        "context:{}:{}",
+        data.user_id,
+        data.current_milestone.as_deref().unwrap_or("?")
+    );
     if let Some(v) = &data.cached_context {
         if data.cached_context_ttl.is_none() {
-            add(FindingKind::NoTtl, cache_key.clone(), "cached context has no TTL (the system sets 300 s)".into());
+            add(
+                FindingKind::NoTtl,
+                cache_key.clone(),
+                "cached context has no TTL (the system sets 300 s)".into(),
+            );
         }
         match CachedContext::from_json(v) {
             Err(e) => add(FindingKind::CacheUnreadable, cache_key, e),
@@ -60,19 +87,39 @@ pub fn findings(data: &UserData, snap: &Snapshot, policy: &Policy, map: &Milesto
             }
         }
     }
-    if let Some(m) = data.current_milestone.as_deref().filter(|m| !map.contains(m)) {
-        add(FindingKind::UnknownMilestone, "user_journeys".into(), format!("current milestone {m} is not in the dependency map"));
+    if let Some(m) = data
+        .current_milestone
+        .as_deref()
+        .filter(|m| !map.contains(m))
+    {
+        add(
+            FindingKind::UnknownMilestone,
+            "user_journeys".into(),
+            format!("current milestone {m} is not in the dependency map"),
+        );
     }
     for j in &snap.journey {
         if let Some(m) = j.milestone.as_deref().filter(|m| !map.contains(m)) {
             let row = format!("memory_bank id={}", j.id.trim_start_matches("mb:"));
-            add(FindingKind::UnknownMilestone, row, format!("milestone {m} is not in the dependency map"));
+            add(
+                FindingKind::UnknownMilestone,
+                row,
+                format!("milestone {m} is not in the dependency map"),
+            );
         }
     }
     let sum: f64 = policy.layers.iter().map(|l| l.weight).sum();
     if (sum - 1.0).abs() > 1e-9 {
-        let effect = if sum > 1.0 { "layers can overcommit T; the global pass decides" } else { "part of T is never used" };
-        add(FindingKind::WeightsSum, format!("policy {}", policy.name), format!("layer weights sum to {sum:.2}, not 1: {effect}"));
+        let effect = if sum > 1.0 {
+            "layers can overcommit T; the global pass decides"
+        } else {
+            "part of T is never used"
+        };
+        add(
+            FindingKind::WeightsSum,
+            format!("policy {}", policy.name),
+            format!("layer weights sum to {sum:.2}, not 1: {effect}"),
+        );
     }
     out
 }
@@ -81,7 +128,11 @@ pub fn findings(data: &UserData, snap: &Snapshot, policy: &Policy, map: &Milesto
 pub fn drift_summary(d: &crate::engine::cache::Drift) -> String {
     let list = |ids: &[String]| {
         let shown: Vec<&str> = ids.iter().take(3).map(String::as_str).collect();
-        let more = if ids.len() > 3 { format!(" +{}", ids.len() - 3) } else { String::new() };
+        let more = if ids.len() > 3 {
+            format!(" +{}", ids.len() - 3)
+        } else {
+            String::new()
+        };
         format!("{}{more}", shown.join(", "))
     };
     let mut parts = Vec::new();
@@ -92,12 +143,19 @@ pub fn drift_summary(d: &crate::engine::cache::Drift) -> String {
         parts.push(format!("only in replay: {}", list(&d.only_replay)));
     }
     if !d.changed_tokens.is_empty() {
-        parts.push(format!("{} items with other token counts", d.changed_tokens.len()));
+        parts.push(format!(
+            "{} items with other token counts",
+            d.changed_tokens.len()
+        ));
     }
     if d.prompt_differs && parts.is_empty() {
         parts.push("the prompt text differs".into());
     }
-    format!("differs from a fresh replay ({:+} tokens): {}", d.token_delta, parts.join("; "))
+    format!(
+        "differs from a fresh replay ({:+} tokens): {}",
+        d.token_delta,
+        parts.join("; ")
+    )
 }
 
 #[cfg(test)]
@@ -107,8 +165,13 @@ mod tests {
 
     async fn load(user: &str, policy: &Policy) -> (Vec<Finding>, Assembly) {
         let store = MemoryStore::demo();
-        let params = KnowledgeParams { limit: policy.knowledge.limit, same_milestone_only: policy.knowledge.same_milestone_only };
-        let (snap, data) = load_snapshot(&store, user, &LoadOptions::default(), params).await.expect("demo user");
+        let params = KnowledgeParams {
+            limit: policy.knowledge.limit,
+            same_milestone_only: policy.knowledge.same_milestone_only,
+        };
+        let (snap, data) = load_snapshot(&store, user, &LoadOptions::default(), params)
+            .await
+            .expect("demo user");
         let engine = crate::engine::Engine::default();
         let a = engine.assemble(&snap, policy);
         (findings(&data, &snap, policy, &engine.milestones, &a), a)
@@ -121,25 +184,58 @@ mod tests {
     #[tokio::test]
     async fn demo_users_show_their_anomalies() {
         let p = Policy::preset("prolaunch").expect("preset");
-        assert_eq!(kinds(&load("u001", &p).await.0), vec![], "a fresh cache, TTLs set");
+        assert_eq!(
+            kinds(&load("u001", &p).await.0),
+            vec![],
+            "a fresh cache, TTLs set"
+        );
         let (stale, _) = load("u003", &p).await;
         assert_eq!(kinds(&stale), [FindingKind::CacheDrift]);
         assert_eq!(stale[0].source, "context:u003:M2");
-        assert!(stale[0].message.starts_with("differs from a fresh replay (+"), "{}", stale[0].message);
-        assert!(stale[0].message.contains("only in replay: s"), "the newest turn is missing: {}", stale[0].message);
+        assert!(
+            stale[0]
+                .message
+                .starts_with("differs from a fresh replay (+"),
+            "{}",
+            stale[0].message
+        );
+        assert!(
+            stale[0].message.contains("only in replay: s"),
+            "the newest turn is missing: {}",
+            stale[0].message
+        );
         let (many, _) = load("u064", &p).await;
         assert!(kinds(&many).contains(&FindingKind::SessionOverMaxItems));
-        let over = many.iter().find(|f| f.kind == FindingKind::SessionOverMaxItems).expect("finding");
-        assert_eq!(over.message, "holds 25 turns; the writer keeps the newest 10");
+        let over = many
+            .iter()
+            .find(|f| f.kind == FindingKind::SessionOverMaxItems)
+            .expect("finding");
+        assert_eq!(
+            over.message,
+            "holds 25 turns; the writer keeps the newest 10"
+        );
         assert_eq!(kinds(&load("u004", &p).await.0), [FindingKind::NoTtl]);
-        assert_eq!(kinds(&load("u032", &p).await.0), vec![], "an unreadable cache is reported as malformed data by the store");
+        assert_eq!(
+            kinds(&load("u032", &p).await.0),
+            vec![],
+            "an unreadable cache is reported as malformed data by the store"
+        );
     }
 
     #[tokio::test]
     async fn weights_that_do_not_sum_to_one() {
-        let p = Policy::preset("prolaunch").expect("preset").with_overrides(&["layers.journey.weight=0.6".into()]).expect("valid");
+        let p = Policy::preset("prolaunch")
+            .expect("preset")
+            .with_overrides(&["layers.journey.weight=0.6".into()])
+            .expect("valid");
         let (f, _) = load("u001", &p).await;
-        let w = f.iter().find(|x| x.kind == FindingKind::WeightsSum).expect("weights finding");
-        assert_eq!(w.message, "layer weights sum to 1.10, not 1: layers can overcommit T; the global pass decides");
+        let w = f
+            .iter()
+            .find(|x| x.kind == FindingKind::WeightsSum)
+            .expect("weights finding");
+        assert_eq!(
+            w.message,
+            "layer weights sum to 1.10, not 1: layers can overcommit T; the global pass decides"
+        );
     }
 }

@@ -13,7 +13,8 @@ use crate::engine::cache::{CachedContext, drift};
 use crate::findings::{drift_summary, findings};
 
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
-    let [cache, events] = Layout::vertical([Constraint::Length(12), Constraint::Min(3)]).areas(area);
+    let [cache, events] =
+        Layout::vertical([Constraint::Length(12), Constraint::Min(3)]).areas(area);
     render_cache(frame, cache, s, t);
     let source = if s.live.demo_source {
         "demo event source"
@@ -53,19 +54,29 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
 
 fn render_cache(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let Some(v) = &s.user.view else {
-        let p = Paragraph::new("Open a user to see its cached context and findings.").style(t.muted());
+        let p =
+            Paragraph::new("Open a user to see its cached context and findings.").style(t.muted());
         frame.render_widget(p.block(block(" Cached context ", true, t)), area);
         return;
     };
-    let key = format!("context:{}:{}", v.data.user_id, v.data.current_milestone.as_deref().unwrap_or("—"));
+    let key = format!(
+        "context:{}:{}",
+        v.data.user_id,
+        v.data.current_milestone.as_deref().unwrap_or("—")
+    );
     let elapsed = (s.ui.tick.saturating_sub(v.loaded_tick) / TICKS_PER_SECOND) as i64;
     let label = |k: &str| styled(format!("{k:<10}"), t.muted());
     let mut lines = vec![Line::from(vec![label("key"), styled(key, t.base())])];
     match &v.data.cached_context {
-        None => lines.push(Line::styled("no cached context: the next request aggregates afresh", t.muted())),
+        None => lines.push(Line::styled(
+            "no cached context: the next request aggregates afresh",
+            t.muted(),
+        )),
         Some(value) => {
             let ttl = match v.data.cached_context_ttl {
-                Some(ttl) if ttl as i64 > elapsed => format!("{} s left (of {ttl} s when loaded)", ttl as i64 - elapsed),
+                Some(ttl) if ttl as i64 > elapsed => {
+                    format!("{} s left (of {ttl} s when loaded)", ttl as i64 - elapsed)
+                }
                 Some(_) => "expired".into(),
                 None => "no TTL: this key never expires".into(),
             };
@@ -74,28 +85,69 @@ fn render_cache(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 Err(e) => Line::from(vec![label("content"), styled(e, t.error())]),
                 Ok(c) => Line::from(vec![
                     label("content"),
-                    styled(format!("{} items, {} tokens, policy {}, written {}", c.items.len(), c.total_tokens, c.policy, c.created_at), t.base()),
+                    styled(
+                        format!(
+                            "{} items, {} tokens, policy {}, written {}",
+                            c.items.len(),
+                            c.total_tokens,
+                            c.policy,
+                            c.created_at
+                        ),
+                        t.base(),
+                    ),
                 ]),
             });
             let base = v.baseline.as_ref();
-            let drift = CachedContext::from_json(value).ok().zip(base).map(|(c, a)| drift(&c, a));
+            let drift = CachedContext::from_json(value)
+                .ok()
+                .zip(base)
+                .map(|(c, a)| drift(&c, a));
             lines.push(match drift {
                 None => Line::from(vec![label("drift"), styled("counting…", t.muted())]),
-                Some(d) if d.is_empty() => Line::from(vec![label("drift"), styled("none: the cache equals a fresh replay", t.decision(Decision::Kept))]),
-                Some(d) => Line::from(vec![label("drift"), styled(drift_summary(&d), t.decision(Decision::Dropped))]),
+                Some(d) if d.is_empty() => Line::from(vec![
+                    label("drift"),
+                    styled(
+                        "none: the cache equals a fresh replay",
+                        t.decision(Decision::Kept),
+                    ),
+                ]),
+                Some(d) => Line::from(vec![
+                    label("drift"),
+                    styled(drift_summary(&d), t.decision(Decision::Dropped)),
+                ]),
             });
         }
     }
-    let found = v.baseline.as_ref().map(|a| findings(&v.data, &v.snapshot, &s.session.baseline, &s.session.engine.milestones, a));
+    let found = v.baseline.as_ref().map(|a| {
+        findings(
+            &v.data,
+            &v.snapshot,
+            &s.session.baseline,
+            &s.session.engine.milestones,
+            a,
+        )
+    });
     match found {
         None => {}
-        Some(f) if f.is_empty() => lines.push(Line::from(vec![label("findings"), styled("none", t.decision(Decision::Kept))])),
+        Some(f) if f.is_empty() => lines.push(Line::from(vec![
+            label("findings"),
+            styled("none", t.decision(Decision::Kept)),
+        ])),
         Some(f) => {
             for (i, x) in f.iter().enumerate() {
                 let head = if i == 0 { label("findings") } else { label("") };
-                lines.push(Line::from(vec![head, styled(format!("{} ", x.source), t.accent()), styled(x.message.clone(), t.base())]));
+                lines.push(Line::from(vec![
+                    head,
+                    styled(format!("{} ", x.source), t.accent()),
+                    styled(x.message.clone(), t.base()),
+                ]));
             }
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(" Cached context · findings ", true, t)), area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(" Cached context · findings ", true, t)),
+        area,
+    );
 }

@@ -45,7 +45,12 @@ async fn users_screen() {
 #[tokio::test]
 async fn every_user_screen() {
     let mut s = with_user("u062").await;
-    for screen in [Screen::Layers, Screen::Budget, Screen::Journey, Screen::Prompt] {
+    for screen in [
+        Screen::Layers,
+        Screen::Budget,
+        Screen::Journey,
+        Screen::Prompt,
+    ] {
         s.ui.screen = screen;
         snap(&format!("{screen:?}").to_lowercase(), &mut s);
     }
@@ -106,11 +111,16 @@ async fn loading_error_counting_and_small_states() {
     let mut s = State::new(session, "DEMO".into(), true, "default".into(), false);
     s.status.loading = vec!["users".into(), "tokenizer cl100k_base".into()];
     snap("loading", &mut s);
-    crate::app::update(&mut s, Action::Failed("users".into(), "memory: connection refused".into()));
+    crate::app::update(
+        &mut s,
+        Action::Failed("users".into(), "memory: connection refused".into()),
+    );
     snap("error", &mut s);
     // A user loaded while its tokenizer is still loading: run every effect but the warm-up.
     let (mut s, store) = demo_app().await;
-    s.session.ready.remove(&crate::engine::Tokenizer::Cl100kBase);
+    s.session
+        .ready
+        .remove(&crate::engine::Tokenizer::Cl100kBase);
     settle(&mut s, &store, Action::Palette).await;
     type_text(&mut s, &store, "user u001").await;
     let mut queue = crate::app::update(&mut s, Action::Input(InputKey::Enter));
@@ -121,7 +131,10 @@ async fn loading_error_counting_and_small_states() {
         let a = crate::app::run::run_effect(effect, store.clone(), s.session.engine.clone()).await;
         queue.extend(crate::app::update(&mut s, a));
     }
-    assert!(s.user.view.as_ref().is_some_and(|v| v.tuned.is_none()), "still counting");
+    assert!(
+        s.user.view.as_ref().is_some_and(|v| v.tuned.is_none()),
+        "still counting"
+    );
     snap("counting", &mut s);
     s.ui.screen = Screen::Layers;
     let small = draw(&s, 60, 20, &Theme::default());
@@ -145,7 +158,10 @@ async fn layers_in_every_theme() {
     for (name, theme) in &themes {
         let terminal = draw(&s, 120, 40, theme);
         // Debug shows every cell's colours, so the snapshot pins the theme, not just the text.
-        insta::assert_snapshot!(format!("theme_{name}"), format!("{:?}", terminal.backend().buffer()));
+        insta::assert_snapshot!(
+            format!("theme_{name}"),
+            format!("{:?}", terminal.backend().buffer())
+        );
     }
     s.ui.size = (120, 40);
 }
