@@ -272,3 +272,33 @@ async fn vim_motions_and_sort() {
             .all(|st| st.tokens <= first)
     );
 }
+
+#[tokio::test]
+async fn mouse_clicks_tabs_and_rows_and_scrolls() {
+    let (mut s, store) = demo_app().await;
+    s.ui.size = (120, 40);
+    // Rows start two lines under the body's top border (border, header): row 3 of the screen is u002.
+    settle(&mut s, &store, Action::Click(5, 4)).await;
+    assert_eq!(
+        s.selected_row().map(|r| r.summary.user_id.as_str()),
+        Some("u002")
+    );
+    settle(&mut s, &store, Action::Click(5, 4)).await; // a second click opens
+    assert_eq!(s.ui.screen, Screen::Layers);
+    assert_eq!(
+        s.user.view.as_ref().map(|v| v.data.user_id.as_str()),
+        Some("u002")
+    );
+    let (_, _, x, _) = crate::app::layout::tabs()
+        .into_iter()
+        .find(|t| t.0 == Screen::Budget)
+        .expect("tab");
+    settle(&mut s, &store, Action::Click(x + 1, 0)).await;
+    assert_eq!(s.ui.screen, Screen::Budget);
+    settle(&mut s, &store, Action::ShowUsers).await;
+    settle(&mut s, &store, Action::Scroll(false)).await;
+    assert_eq!(
+        s.selected_row().map(|r| r.summary.user_id.as_str()),
+        Some("u003")
+    );
+}
