@@ -74,6 +74,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 (Overlay::Help { .. }, _) => InputKind::HelpSearch,
                 (_, Screen::Prompt) => InputKind::Search,
                 _ => {
+                    s.ui.overlay = Overlay::None;
                     s.ui.screen = Screen::Users;
                     InputKind::Filter
                 }
@@ -160,7 +161,22 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 v.baseline = None;
             }
             s.user.cursors = vec![0; s.session.policy.layers.len()];
-            replay(s)
+            // The users list shows the baseline's numbers: replay every loaded user under it.
+            let users: Vec<String> = s
+                .users
+                .rows
+                .iter()
+                .map(|r| r.summary.user_id.clone())
+                .collect();
+            let mut effects = replay(s);
+            if !users.is_empty() {
+                start_loading(s, "stats");
+                effects.push(Effect::ComputeStats {
+                    users,
+                    policy: Box::new(s.session.baseline.clone()),
+                });
+            }
+            effects
         }
         Action::Saved(path) => {
             info(s, &format!("tuned policy written to {path}"));

@@ -302,3 +302,28 @@ async fn mouse_clicks_tabs_and_rows_and_scrolls() {
         Some("u003")
     );
 }
+
+#[tokio::test]
+async fn loading_a_policy_replays_the_user_and_the_list() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    let before = s.users.rows[0].stats.expect("stats");
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "policy layered-adr").await;
+    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    assert_eq!(s.session.baseline.name, "layered-adr");
+    assert!(!s.modified());
+    let tuned = s
+        .user
+        .view
+        .as_ref()
+        .and_then(|v| v.tuned.as_ref())
+        .expect("replayed");
+    assert_eq!(tuned.layers.0.len(), 4);
+    let after = s.users.rows[0].stats.expect("stats");
+    assert_eq!(
+        after.budget, 6692,
+        "the list now shows layered-adr's budget"
+    );
+    assert_ne!(before.budget, after.budget);
+}
