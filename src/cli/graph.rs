@@ -9,7 +9,6 @@ use super::output::{BOLD, DIM, io, paint, status_label, status_style};
 use super::{CliError, Ctx, GraphFormat};
 use crate::engine::milestones::{Status, completed, prepare_transition};
 use crate::engine::render::json_lines;
-use crate::store::{LoadOptions, load_snapshot};
 
 #[derive(Serialize)]
 struct Node<'a> {
@@ -27,13 +26,7 @@ async fn statuses(
     user: Option<&str>,
 ) -> Result<Option<BTreeMap<String, Status>>, CliError> {
     let Some(user) = user else { return Ok(None) };
-    let (snap, _) = load_snapshot(
-        ctx.store.as_ref(),
-        user,
-        &LoadOptions::default(),
-        ctx.knowledge_params(),
-    )
-    .await?;
+    let snap = ctx.snapshot(user).await?;
     let done = completed(&snap);
     let map = &ctx.engine.milestones;
     Ok(Some(
@@ -164,13 +157,7 @@ pub async fn transition(
             ids.join(", ")
         )));
     }
-    let (snap, _) = load_snapshot(
-        ctx.store.as_ref(),
-        user,
-        &LoadOptions::default(),
-        ctx.knowledge_params(),
-    )
-    .await?;
+    let snap = ctx.snapshot(user).await?;
     let preview = prepare_transition(map, &snap, to);
     if json {
         let text =

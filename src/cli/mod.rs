@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{Config, ConfigError, load_policy};
 use crate::engine::{Engine, Policy, PolicyError};
-use crate::store::{KnowledgeParams, LoadOptions, MemoryStore, Store, StoreError};
+use crate::store::{KnowledgeParams, LoadOptions, MemoryStore, Store, StoreError, load_snapshot};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -197,6 +197,18 @@ impl Ctx {
             policy,
             redact: global.redact,
         })
+    }
+
+    /// A user's snapshot with the default session and query.
+    async fn snapshot(&self, user: &str) -> Result<crate::engine::Snapshot, CliError> {
+        let (snap, _) = load_snapshot(
+            self.store.as_ref(),
+            user,
+            &LoadOptions::default(),
+            self.knowledge_params(),
+        )
+        .await?;
+        Ok(snap)
     }
 
     /// Assembles under the policy, masked for `--redact`.

@@ -140,42 +140,31 @@ fn write_scalar(out: &mut String, v: &Value) {
 }
 
 fn write_value(out: &mut String, v: &Value, indent: usize) {
-    let pad = |out: &mut String| out.extend(std::iter::repeat_n(' ', indent));
     match v {
-        Value::Object(map) => {
-            for (k, x) in map {
-                pad(out);
-                out.push_str(k);
-                out.push(':');
-                if is_scalar(x) {
-                    out.push(' ');
-                    write_scalar(out, x);
-                    out.push('\n');
-                } else {
-                    out.push('\n');
-                    write_value(out, x, indent + 2);
-                }
-            }
-        }
-        Value::Array(items) => {
-            for x in items {
-                pad(out);
-                out.push('-');
-                if is_scalar(x) {
-                    out.push(' ');
-                    write_scalar(out, x);
-                    out.push('\n');
-                } else {
-                    out.push('\n');
-                    write_value(out, x, indent + 2);
-                }
-            }
-        }
+        Value::Object(map) => map.iter().for_each(|(k, x)| write_entry(out, k, x, indent)),
+        Value::Array(items) => items.iter().for_each(|x| write_entry(out, "-", x, indent)),
         other => {
-            pad(out);
+            out.extend(std::iter::repeat_n(' ', indent));
             write_scalar(out, other);
             out.push('\n');
         }
+    }
+}
+
+/// `label: scalar` on one line (`- scalar` for array items), or the label then the value nested.
+fn write_entry(out: &mut String, label: &str, x: &Value, indent: usize) {
+    out.extend(std::iter::repeat_n(' ', indent));
+    out.push_str(label);
+    if label != "-" {
+        out.push(':');
+    }
+    if is_scalar(x) {
+        out.push(' ');
+        write_scalar(out, x);
+        out.push('\n');
+    } else {
+        out.push('\n');
+        write_value(out, x, indent + 2);
     }
 }
 
