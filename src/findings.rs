@@ -165,10 +165,7 @@ mod tests {
 
     async fn load(user: &str, policy: &Policy) -> (Vec<Finding>, Assembly) {
         let store = MemoryStore::demo();
-        let params = KnowledgeParams {
-            limit: policy.knowledge.limit,
-            same_milestone_only: policy.knowledge.same_milestone_only,
-        };
+        let params = KnowledgeParams::of(&policy);
         let (snap, data) = load_snapshot(&store, user, &LoadOptions::default(), params)
             .await
             .expect("demo user");

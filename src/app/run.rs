@@ -259,10 +259,7 @@ async fn compute_stats(
     users: Vec<String>,
     policy: Policy,
 ) -> Action {
-    let params = crate::store::KnowledgeParams {
-        limit: policy.knowledge.limit,
-        same_milestone_only: policy.knowledge.same_milestone_only,
-    };
+    let params = crate::store::KnowledgeParams::of(&policy);
     let mut snaps = Vec::with_capacity(users.len());
     for u in &users {
         if let Ok((snap, _)) =

@@ -221,10 +221,7 @@ impl Ctx {
     }
 
     fn knowledge_params(&self) -> KnowledgeParams {
-        KnowledgeParams {
-            limit: self.policy.knowledge.limit,
-            same_milestone_only: self.policy.knowledge.same_milestone_only,
-        }
+        KnowledgeParams::of(&self.policy)
     }
 }
 

@@ -257,6 +257,7 @@ impl Store for MemoryStore {
                 _ => true,
             })
             .map(|(row, v)| (cosine(&q.embedding, v), row))
+            .filter(|(sim, _)| *sim >= q.min_similarity)
             .collect();
         hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
         hits.truncate(q.limit);

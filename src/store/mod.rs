@@ -15,9 +15,13 @@ use crate::engine::snapshot::{
 
 pub use memory::MemoryStore;
 
-/// How many hits past the limit (or under the threshold) a knowledge search also returns,
-/// so a view can show what almost made it.
+/// How many hits past the limit a knowledge search also returns, so a view can show what
+/// almost made it (`over_limit`).
 pub const NEAR_MISSES: usize = 5;
+
+/// How far under the threshold a hit may be and still be returned as a near miss
+/// (`below_threshold`). Every store applies the same rule, so replays agree across stores.
+pub const NEAR_MISS_MARGIN: f64 = 0.3;
 
 /// A store failure, naming the store and what was asked of it.
 #[derive(Debug, thiserror::Error)]
@@ -102,6 +106,8 @@ pub struct KnowledgeQuery {
     pub embedding: Vec<f32>,
     /// `Some(m)`: only hits of milestone `m` or of no milestone.
     pub milestone_filter: Option<String>,
+    /// Only hits at least this similar: the policy's threshold less [`NEAR_MISS_MARGIN`].
+    pub min_similarity: f64,
     /// The policy's limit plus [`NEAR_MISSES`].
     pub limit: usize,
 }
@@ -135,8 +141,21 @@ pub trait Store: Send + Sync {
 /// Knowledge search parameters a snapshot load takes from the policy.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct KnowledgeParams {
+    pub similarity_threshold: f64,
     pub limit: usize,
     pub same_milestone_only: bool,
+}
+
+impl KnowledgeParams {
+    /// What `policy` asks of a knowledge search.
+    pub fn of(policy: &crate::engine::Policy) -> Self {
+        let k = &policy.knowledge;
+        KnowledgeParams {
+            similarity_threshold: k.similarity_threshold,
+            limit: k.limit,
+            same_milestone_only: k.same_milestone_only,
+        }
+    }
 }
 
 /// Loads one user's snapshot: user data, then the query (option, else the newest user turn),
@@ -173,6 +192,7 @@ pub async fn load_snapshot(
             } else {
                 None
             },
+            min_similarity: params.similarity_threshold - NEAR_MISS_MARGIN,
             limit: params.limit + NEAR_MISSES,
         };
         snapshot.knowledge = store.search_knowledge(&query).await?;

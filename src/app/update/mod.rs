@@ -223,10 +223,7 @@ pub(super) fn open_user(s: &mut State, id: String) -> Vec<Effect> {
     s.user.view = None;
     s.user.loading = Some(id.clone());
     start_loading(s, "user");
-    let knowledge = KnowledgeParams {
-        limit: s.session.policy.knowledge.limit,
-        same_milestone_only: s.session.policy.knowledge.same_milestone_only,
-    };
+    let knowledge = KnowledgeParams::of(&s.session.policy);
     vec![Effect::LoadUser {
         user: id,
         knowledge,
@@ -324,13 +321,27 @@ pub(super) fn replay(s: &mut State) -> Vec<Effect> {
     effects
 }
 
-/// Applies a tuned policy and replays.
+/// Applies a tuned policy and replays. A change to what the knowledge search asks for
+/// (threshold, limit, milestone filter) loads the user again, since the store does the search.
 pub(super) fn retune(s: &mut State, policy: Policy) -> Vec<Effect> {
     if policy.layers.len() != s.user.cursors.len() {
         s.user.cursors = vec![0; policy.layers.len()];
     }
+    let refetch = KnowledgeParams::of(&policy) != KnowledgeParams::of(&s.session.policy);
     s.session.policy = policy;
-    replay(s)
+    let mut effects = replay(s);
+    if let (true, Some(id)) = (
+        refetch,
+        s.user.view.as_ref().map(|v| v.data.user_id.clone()),
+    ) {
+        s.user.loading = Some(id.clone());
+        start_loading(s, "user");
+        effects.push(Effect::LoadUser {
+            user: id,
+            knowledge: KnowledgeParams::of(&s.session.policy),
+        });
+    }
+    effects
 }
 
 pub(super) fn start_loading(s: &mut State, what: &str) {

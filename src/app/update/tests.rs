@@ -327,3 +327,30 @@ async fn loading_a_policy_replays_the_user_and_the_list() {
     );
     assert_ne!(before.budget, after.budget);
 }
+
+#[tokio::test]
+async fn lowering_the_threshold_searches_again() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u063").await;
+    let hits = |s: &State| {
+        s.user
+            .view
+            .as_ref()
+            .map_or(0, |v| v.snapshot.knowledge.len())
+    };
+    assert_eq!(hits(&s), 0, "nothing within 0.7 − 0.3");
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "set knowledge.similarity_threshold=0.3").await;
+    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    assert!(hits(&s) > 0, "the wider search found near misses");
+    let a = s
+        .user
+        .view
+        .as_ref()
+        .and_then(|v| v.tuned.as_ref())
+        .expect("replayed");
+    assert!(
+        a.layer_items("knowledge")
+            .all(|i| i.reason == Some(Reason::BelowThreshold))
+    );
+}

@@ -93,10 +93,7 @@ pub(super) fn block_on<F: Future>(f: F) -> F::Output {
 
 /// The knowledge-search parameters of `policy`, as `ctxlens` passes them to the store.
 pub(super) fn knowledge_params(policy: &Policy) -> KnowledgeParams {
-    KnowledgeParams {
-        limit: policy.knowledge.limit,
-        same_milestone_only: policy.knowledge.same_milestone_only,
-    }
+    KnowledgeParams::of(policy)
 }
 
 /// The policy cache entries are assembled under.
