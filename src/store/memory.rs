@@ -6,15 +6,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::session::{RawSession, parse_session};
+use super::user::{RawKey, RawMemoryRow, RawSessionKey, RawUser, RawValue, user_data};
 use super::{
-    KnowledgeQuery, LoadOptions, SessionInfo, Store, StoreError, UserData, UserPage, UserSummary,
+    KnowledgeHits, KnowledgeQuery, LoadOptions, Store, StoreError, UserData, UserPage, UserSummary,
 };
 use crate::demo::{Dataset, DemoUser, KnowledgeRow, RedisValue};
 use crate::engine::embed::{BUILTIN_DIM, cosine, embed};
-use crate::engine::snapshot::{
-    JourneyEntry, JourneyKind, KnowledgeEntry, Malformed, SessionEntry, parse_timestamp,
-};
+use crate::engine::snapshot::{KnowledgeEntry, parse_timestamp};
 
 /// A dataset held in memory, with knowledge embeddings computed once by the built-in embedder.
 pub struct MemoryStore {
@@ -67,7 +65,10 @@ impl MemoryStore {
         let last_activity = dataset
             .users
             .iter()
-            .map(|u| sessions_of(u).iter().filter_map(|s| s.1.newest).max())
+            .map(|u| {
+                let data = user_data(raw_user(u), &LoadOptions::default(), now, label).ok();
+                data.and_then(|d| d.sessions.iter().filter_map(|s| s.newest).max())
+            })
             .collect();
         Ok(Self {
             label: label.into(),
@@ -90,62 +91,51 @@ impl MemoryStore {
     }
 }
 
-/// Each session of a user, parsed, with its summary.
-fn sessions_of(u: &DemoUser) -> Vec<(Result<Vec<SessionEntry>, Malformed>, SessionInfo)> {
-    u.sessions
-        .iter()
-        .map(|s| {
-            let key = format!("session:{}:{}", u.user_id, s.session_id);
-            let parsed = match &s.value {
-                RedisValue::String(v) => parse_session(&key, RawSession::String(v.as_bytes())),
-                RedisValue::List(items) => {
-                    let bytes: Vec<&[u8]> = items.iter().map(|i| i.as_bytes()).collect();
-                    parse_session(&key, RawSession::List(&bytes))
-                }
-            };
-            let entries = parsed.as_deref().unwrap_or_default();
-            let newest = entries
-                .iter()
-                .filter_map(|e| e.turn.as_ref().ok())
-                .map(|t| t.timestamp)
-                .max();
-            let info = SessionInfo {
+/// A demo user as raw stored values, the form every store reads into.
+fn raw_user(u: &DemoUser) -> RawUser {
+    let current = u.journey.as_ref().map(|j| j.current_milestone.clone());
+    RawUser {
+        user_id: u.user_id.clone(),
+        journey: u
+            .journey
+            .as_ref()
+            .map(|j| (j.current_milestone.clone(), j.display_name.clone())),
+        sessions: u
+            .sessions
+            .iter()
+            .map(|s| RawSessionKey {
                 session_id: s.session_id.clone(),
-                key,
-                turns: entries.iter().filter(|e| e.turn.is_ok()).count(),
-                ttl: s.ttl,
-                newest,
-            };
-            (parsed, info)
-        })
-        .collect()
-}
-
-fn journey_of(u: &DemoUser, malformed: &mut Vec<Malformed>) -> Vec<JourneyEntry> {
-    let mut out = Vec::new();
-    for row in &u.memory_bank {
-        let kind = match row.context_type.as_str() {
-            "business_dna" => JourneyKind::BusinessDna,
-            "milestone_data" => JourneyKind::MilestoneData,
-            "transition" => JourneyKind::Transition,
-            other => {
-                malformed.push(Malformed {
-                    id: Some(format!("mb:{}", row.id)),
-                    source: format!("memory_bank id={}", row.id),
-                    reason: format!("unknown context_type {other:?}"),
-                });
-                continue;
-            }
-        };
-        out.push(JourneyEntry {
-            id: format!("mb:{}", row.id),
-            kind,
-            milestone: row.milestone.clone(),
-            data: row.data.clone(),
-            timestamp: ts(&row.created_at),
-        });
+                key: RawKey {
+                    name: format!("session:{}:{}", u.user_id, s.session_id),
+                    value: match &s.value {
+                        RedisValue::String(v) => RawValue::String(v.clone().into_bytes()),
+                        RedisValue::List(items) => {
+                            RawValue::List(items.iter().map(|i| i.clone().into_bytes()).collect())
+                        }
+                    },
+                    ttl: s.ttl,
+                },
+            })
+            .collect(),
+        memory: u
+            .memory_bank
+            .iter()
+            .map(|row| RawMemoryRow {
+                id: row.id,
+                context_type: row.context_type.clone(),
+                milestone: row.milestone.clone(),
+                data: row.data.clone(),
+                created_at: ts(&row.created_at),
+            })
+            .collect(),
+        cached: current
+            .and_then(|m| u.cached_contexts.iter().find(|c| c.milestone == m))
+            .map(|c| RawKey {
+                name: format!("context:{}:{}", u.user_id, c.milestone),
+                value: RawValue::String(c.value.clone().into_bytes()),
+                ttl: c.ttl,
+            }),
     }
-    out
 }
 
 #[async_trait]
@@ -182,73 +172,10 @@ impl Store for MemoryStore {
 
     async fn load_user(&self, user: &str, opts: &LoadOptions) -> Result<UserData, StoreError> {
         let (_, u) = self.user(user)?;
-        let mut malformed = Vec::new();
-        let sessions = sessions_of(u);
-        let chosen = match &opts.session {
-            Some(id) => Some(
-                sessions
-                    .iter()
-                    .position(|(_, i)| &i.session_id == id)
-                    .ok_or_else(|| StoreError::SessionNotFound {
-                        store: self.label.clone(),
-                        user: user.into(),
-                        session: id.clone(),
-                        have: u
-                            .sessions
-                            .iter()
-                            .map(|s| s.session_id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    })?,
-            ),
-            // Newest turn wins; ties go to the first session.
-            None => (0..sessions.len())
-                .rev()
-                .max_by_key(|&i| sessions[i].1.newest),
-        };
-        let mut session = Vec::new();
-        for (i, (parsed, _)) in sessions.iter().enumerate() {
-            match parsed {
-                Ok(entries) if Some(i) == chosen => session = entries.clone(),
-                Ok(_) => {}
-                Err(m) => malformed.push(m.clone()),
-            }
-        }
-        let current_milestone = u.journey.as_ref().map(|j| j.current_milestone.clone());
-        let cached = current_milestone
-            .as_ref()
-            .and_then(|m| u.cached_contexts.iter().find(|c| &c.milestone == m));
-        let cached_context = cached.and_then(|c| match serde_json::from_str::<Value>(&c.value) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                malformed.push(Malformed {
-                    id: None,
-                    source: format!("context:{}:{}", u.user_id, c.milestone),
-                    reason: format!("cached context is not JSON: {e}"),
-                });
-                None
-            }
-        });
-        let journey = journey_of(u, &mut malformed);
-        Ok(UserData {
-            user_id: u.user_id.clone(),
-            display_name: u.journey.as_ref().and_then(|j| j.display_name.clone()),
-            current_milestone,
-            now: self.now,
-            session_id: chosen.map(|i| sessions[i].1.session_id.clone()),
-            sessions: sessions.into_iter().map(|(_, info)| info).collect(),
-            session,
-            journey,
-            cached_context,
-            cached_context_ttl: cached.and_then(|c| c.ttl),
-            malformed,
-        })
+        user_data(raw_user(u), opts, self.now, &self.label)
     }
 
-    async fn search_knowledge(
-        &self,
-        q: &KnowledgeQuery,
-    ) -> Result<Vec<KnowledgeEntry>, StoreError> {
+    async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
         let mut hits: Vec<(f64, &KnowledgeRow)> = self
             .knowledge
             .iter()
@@ -261,7 +188,7 @@ impl Store for MemoryStore {
             .collect();
         hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
         hits.truncate(q.limit);
-        Ok(hits
+        let hits = hits
             .into_iter()
             .map(|(similarity, row)| KnowledgeEntry {
                 id: format!("kn:{}", row.id),
@@ -276,6 +203,10 @@ impl Store for MemoryStore {
                 similarity,
                 timestamp: ts(&row.created_at),
             })
-            .collect())
+            .collect();
+        Ok(KnowledgeHits {
+            hits,
+            malformed: vec![],
+        })
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod memory;
 pub mod session;
+pub mod user;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -112,6 +113,14 @@ pub struct KnowledgeQuery {
     pub limit: usize,
 }
 
+/// A knowledge search's answer.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct KnowledgeHits {
+    pub hits: Vec<KnowledgeEntry>,
+    /// Rows whose similarity is NaN or out of range, or whose embedding has the wrong dimension.
+    pub malformed: Vec<Malformed>,
+}
+
 /// What a caller can choose about a load.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LoadOptions {
@@ -134,8 +143,7 @@ pub trait Store: Send + Sync {
     async fn load_user(&self, user: &str, opts: &LoadOptions) -> Result<UserData, StoreError>;
 
     /// Knowledge hits for a query, best first.
-    async fn search_knowledge(&self, q: &KnowledgeQuery)
-    -> Result<Vec<KnowledgeEntry>, StoreError>;
+    async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError>;
 }
 
 /// Knowledge search parameters a snapshot load takes from the policy.
@@ -195,7 +203,9 @@ pub async fn load_snapshot(
             min_similarity: params.similarity_threshold - NEAR_MISS_MARGIN,
             limit: params.limit + NEAR_MISSES,
         };
-        snapshot.knowledge = store.search_knowledge(&query).await?;
+        let found = store.search_knowledge(&query).await?;
+        snapshot.knowledge = found.hits;
+        snapshot.malformed.extend(found.malformed);
     }
     Ok((snapshot, data))
 }

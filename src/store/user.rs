@@ -1,0 +1,238 @@
+//! One user's raw stored values → `UserData`: the logic every store shares, so that the same
+//! data reads the same from the embedded demo and from live Redis and Postgres.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::session::{RawSession, parse_session};
+use super::{LoadOptions, SessionInfo, StoreError, UserData};
+use crate::engine::snapshot::{JourneyEntry, JourneyKind, Malformed, SessionEntry};
+
+/// Values larger than this are reported, not parsed.
+pub const MAX_VALUE_BYTES: usize = 4 << 20;
+
+/// A user as read: rows and raw values, nothing interpreted yet.
+#[derive(Debug, Clone, Default)]
+pub struct RawUser {
+    pub user_id: String,
+    /// `user_journeys`: (current_milestone, display_name); `None`: no row.
+    pub journey: Option<(String, Option<String>)>,
+    pub sessions: Vec<RawSessionKey>,
+    pub memory: Vec<RawMemoryRow>,
+    /// The `context:{user}:{current milestone}` key, if it exists.
+    pub cached: Option<RawKey>,
+}
+
+/// A session key: its id, the raw value and TTL in seconds (`None`: no TTL).
+#[derive(Debug, Clone)]
+pub struct RawSessionKey {
+    pub session_id: String,
+    pub key: RawKey,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawKey {
+    /// The full key name, for messages.
+    pub name: String,
+    pub value: RawValue,
+    pub ttl: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub enum RawValue {
+    String(Vec<u8>),
+    List(Vec<Vec<u8>>),
+    /// Any other Redis type, by name (`hash`, `set`, …).
+    Other(String),
+}
+
+/// A `memory_bank` row.
+#[derive(Debug, Clone)]
+pub struct RawMemoryRow {
+    pub id: i64,
+    pub context_type: String,
+    pub milestone: Option<String>,
+    pub data: Value,
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+fn too_large(v: &RawValue) -> Option<usize> {
+    let n = match v {
+        RawValue::String(b) => b.len(),
+        RawValue::List(items) => items.iter().map(Vec::len).sum(),
+        RawValue::Other(_) => 0,
+    };
+    (n > MAX_VALUE_BYTES).then_some(n)
+}
+
+/// A session key's entries, or why the whole value could not be read.
+fn parse_key(key: &RawKey) -> Result<Vec<SessionEntry>, Malformed> {
+    let whole = |reason: String| Malformed {
+        id: None,
+        source: key.name.clone(),
+        reason,
+    };
+    if let Some(n) = too_large(&key.value) {
+        return Err(whole(format!(
+            "value is {n} bytes, over the {} MiB read limit",
+            MAX_VALUE_BYTES >> 20
+        )));
+    }
+    match &key.value {
+        RawValue::String(b) => parse_session(&key.name, RawSession::String(b)),
+        RawValue::List(items) => {
+            let slices: Vec<&[u8]> = items.iter().map(Vec::as_slice).collect();
+            parse_session(&key.name, RawSession::List(&slices))
+        }
+        RawValue::Other(t) => Err(whole(format!(
+            "key holds a Redis {t}, not a string or a list"
+        ))),
+    }
+}
+
+/// Interprets a raw user: picks the session (asked for, else the one with the newest turn),
+/// parses turns, journey rows and the cached context; anything unreadable becomes malformed.
+pub fn user_data(
+    raw: RawUser,
+    opts: &LoadOptions,
+    now: DateTime<Utc>,
+    store: &str,
+) -> Result<UserData, StoreError> {
+    if raw.journey.is_none() && raw.sessions.is_empty() && raw.memory.is_empty() {
+        return Err(StoreError::UserNotFound {
+            store: store.into(),
+            user: raw.user_id,
+        });
+    }
+    let mut malformed = Vec::new();
+    let parsed: Vec<(Result<Vec<SessionEntry>, Malformed>, SessionInfo)> = raw
+        .sessions
+        .iter()
+        .map(|s| {
+            let parsed = parse_key(&s.key);
+            let entries = parsed.as_deref().unwrap_or_default();
+            let info = SessionInfo {
+                session_id: s.session_id.clone(),
+                key: s.key.name.clone(),
+                turns: entries.iter().filter(|e| e.turn.is_ok()).count(),
+                ttl: s.key.ttl,
+                newest: entries
+                    .iter()
+                    .filter_map(|e| e.turn.as_ref().ok())
+                    .map(|t| t.timestamp)
+                    .max(),
+            };
+            (parsed, info)
+        })
+        .collect();
+    let chosen = match &opts.session {
+        Some(id) => Some(
+            parsed
+                .iter()
+                .position(|(_, i)| &i.session_id == id)
+                .ok_or_else(|| StoreError::SessionNotFound {
+                    store: store.into(),
+                    user: raw.user_id.clone(),
+                    session: id.clone(),
+                    have: parsed
+                        .iter()
+                        .map(|(_, i)| i.session_id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })?,
+        ),
+        // Newest turn wins; ties go to the first session.
+        None => (0..parsed.len()).rev().max_by_key(|&i| parsed[i].1.newest),
+    };
+    let mut session = Vec::new();
+    for (i, (p, _)) in parsed.iter().enumerate() {
+        match p {
+            Ok(entries) if Some(i) == chosen => session = entries.clone(),
+            Ok(_) => {}
+            Err(m) => malformed.push(m.clone()),
+        }
+    }
+    let (cached_context, cached_context_ttl) = match &raw.cached {
+        None => (None, None),
+        Some(k) => (cached_value(k, &mut malformed), k.ttl),
+    };
+    let journey = journey_entries(&raw.memory, &mut malformed);
+    let (current_milestone, display_name) = raw.journey.map_or((None, None), |(m, n)| (Some(m), n));
+    Ok(UserData {
+        user_id: raw.user_id,
+        display_name,
+        current_milestone,
+        now,
+        session_id: chosen.map(|i| parsed[i].1.session_id.clone()),
+        sessions: parsed.into_iter().map(|(_, info)| info).collect(),
+        session,
+        journey,
+        cached_context,
+        cached_context_ttl,
+        malformed,
+    })
+}
+
+fn cached_value(k: &RawKey, malformed: &mut Vec<Malformed>) -> Option<Value> {
+    let fail = |reason: String| Malformed {
+        id: None,
+        source: k.name.clone(),
+        reason,
+    };
+    let bytes = match &k.value {
+        RawValue::String(b) if b.len() <= MAX_VALUE_BYTES => b,
+        RawValue::String(b) => {
+            malformed.push(fail(format!(
+                "value is {} bytes, over the read limit",
+                b.len()
+            )));
+            return None;
+        }
+        RawValue::List(_) => {
+            malformed.push(fail("key holds a Redis list, not a string".into()));
+            return None;
+        }
+        RawValue::Other(t) => {
+            malformed.push(fail(format!("key holds a Redis {t}, not a string")));
+            return None;
+        }
+    };
+    match std::str::from_utf8(bytes).map(serde_json::from_str::<Value>) {
+        Ok(Ok(v)) => Some(v),
+        Ok(Err(e)) => {
+            malformed.push(fail(format!("cached context is not JSON: {e}")));
+            None
+        }
+        Err(e) => {
+            malformed.push(fail(format!("cached context is not valid UTF-8 ({e})")));
+            None
+        }
+    }
+}
+
+fn journey_entries(rows: &[RawMemoryRow], malformed: &mut Vec<Malformed>) -> Vec<JourneyEntry> {
+    let mut out = Vec::new();
+    for row in rows {
+        let kind = match row.context_type.as_str() {
+            "business_dna" => JourneyKind::BusinessDna,
+            "milestone_data" => JourneyKind::MilestoneData,
+            "transition" => JourneyKind::Transition,
+            other => {
+                malformed.push(Malformed {
+                    id: Some(format!("mb:{}", row.id)),
+                    source: format!("memory_bank id={}", row.id),
+                    reason: format!("unknown context_type {other:?}"),
+                });
+                continue;
+            }
+        };
+        out.push(JourneyEntry {
+            id: format!("mb:{}", row.id),
+            kind,
+            milestone: row.milestone.clone(),
+            data: row.data.clone(),
+            timestamp: row.created_at,
+        });
+    }
+    out
+}
