@@ -16,6 +16,17 @@ pub struct Config {
     /// The TUI's colour theme.
     #[serde(default)]
     pub theme: Option<String>,
+    #[serde(default)]
+    pub stores: StoresConfig,
+}
+
+/// `[stores]`: where the live data is (flags and environment variables take precedence).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoresConfig {
+    pub redis_url: Option<String>,
+    pub database_url: Option<String>,
+    pub key_prefix: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

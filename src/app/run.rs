@@ -13,7 +13,7 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use super::action::{Action, InputKey};
 use super::keymap::{KeyName, Keymap, Lookup, key_name};
-use super::state::{ProgressEvent, Screen, Session, State, TICKS_PER_SECOND};
+use super::state::{Screen, Session, State, TICKS_PER_SECOND};
 use super::update::{Effect, update};
 use crate::engine::{Engine, Policy};
 use crate::store::{LoadOptions, Store, load_snapshot};
@@ -122,9 +122,7 @@ async fn event_loop(
         format!("tokenizer {}", state.session.policy.tokenizer),
     ];
     state.session.warming.insert(state.session.policy.tokenizer);
-    if state.live.demo_source {
-        tokio::spawn(demo_events(store.clone(), tx.clone()));
-    }
+    tokio::spawn(follow_progress(store.clone(), tx.clone()));
     let mut dirty = true;
     loop {
         if dirty {
@@ -288,30 +286,21 @@ async fn compute_stats(
     }
 }
 
-/// The demo's progress channel: a plausible event every few seconds for a demo user.
-async fn demo_events(store: Arc<dyn Store>, tx: UnboundedSender<Action>) {
-    let Ok(page) = store.users(None, PAGE).await else {
-        return;
+/// Forwards the store's progress events (the demo's built-in source, or `progress:*`) as actions.
+async fn follow_progress(store: Arc<dyn Store>, tx: UnboundedSender<Action>) {
+    let mut events = match store.subscribe(None).await {
+        Ok(e) => e,
+        Err(e) => {
+            let _ = tx.send(Action::Failed("progress channel".into(), e.to_string()));
+            return;
+        }
     };
-    let users: Vec<_> = page
-        .users
-        .into_iter()
-        .filter(|u| u.current_milestone.is_some())
-        .collect();
-    if users.is_empty() {
-        return;
-    }
-    let mut every = tokio::time::interval(Duration::from_secs(3));
-    for n in 0u64.. {
-        every.tick().await;
-        let u = &users[(n.wrapping_mul(7919) % users.len() as u64) as usize];
-        let ev = ProgressEvent {
-            user_id: u.user_id.clone(),
-            milestone: u.current_milestone.clone().unwrap_or_default(),
-            progress: ((n * 37 + 13) % 100) as f64,
-            timestamp: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    while let Some(ev) = events.next().await {
+        let action = match ev {
+            Ok(ev) => Action::Progress(ev),
+            Err(e) => Action::Failed("progress channel".into(), e),
         };
-        if tx.send(Action::Progress(ev)).is_err() {
+        if tx.send(action).is_err() {
             return;
         }
     }

@@ -233,14 +233,7 @@ pub struct TuneState {
     pub cursor: usize,
 }
 
-/// A `progress:{user}` event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProgressEvent {
-    pub user_id: String,
-    pub milestone: String,
-    pub progress: f64,
-    pub timestamp: String,
-}
+pub use crate::store::ProgressEvent;
 
 /// The live screen: recent events (newest first).
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -4,6 +4,8 @@ mod graph;
 mod output;
 mod replay;
 mod users;
+mod watch;
+mod write;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,6 +49,30 @@ pub struct GlobalArgs {
     /// Mask message and journey text (token counts stay), for support use.
     #[arg(long, global = true)]
     pub redact: bool,
+    /// Redis to read (rediss:// for TLS). Without any store URL, the embedded demo.
+    #[arg(
+        long,
+        global = true,
+        env = "REDIS_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub redis_url: Option<String>,
+    /// Postgres to read (`sslmode` in the URL passes through).
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// Prefix of every Redis key and channel.
+    #[arg(long, global = true, value_name = "PREFIX")]
+    pub key_prefix: Option<String>,
+    /// Seconds to wait for a store to answer when connecting.
+    #[arg(long, global = true, default_value_t = 3.0, value_name = "SECONDS")]
+    pub connect_timeout: f64,
 }
 
 #[derive(Debug, Args, Default)]
@@ -57,6 +83,15 @@ pub struct Selection {
     /// Search knowledge with this text instead of the newest user turn.
     #[arg(long, value_name = "TEXT")]
     pub query: Option<String>,
+    /// Replay as of this instant (RFC 3339), e.g. when a ticket was filed; default: the store's now.
+    #[arg(long, value_name = "TIME", value_parser = parse_now)]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+fn parse_now(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| format!("{s:?}: {e} (use RFC 3339)"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -119,6 +154,32 @@ pub enum Command {
         format: GraphFormat,
         #[arg(long, conflicts_with = "format")]
         json: bool,
+    },
+    /// Print `progress:{user}` events as they arrive (every user's with no USER).
+    Watch {
+        user: Option<String>,
+        #[arg(long)]
+        json: bool,
+        /// Stop after this many events.
+        #[arg(long, value_name = "N")]
+        count: Option<usize>,
+    },
+    /// Create the pgvector extension, tables and HNSW index (idempotent). Writes.
+    Migrate,
+    /// Load the demo dataset (or N synthetic users) into the stores. Writes.
+    Seed {
+        /// Generate this many synthetic users instead of the demo.
+        #[arg(long, value_name = "N")]
+        synthetic: Option<usize>,
+        /// Seed number of the synthetic generator.
+        #[arg(long, default_value_t = 1, value_name = "SEED")]
+        seed: u64,
+        /// Write keys without TTLs (for long demos).
+        #[arg(long)]
+        no_ttl: bool,
+        /// Replace what the stores hold (refused otherwise when they are not empty).
+        #[arg(long)]
+        force: bool,
     },
     /// What a transition of USER to milestone M would carry (seed 000's prepare_transition).
     Transition {
@@ -184,15 +245,41 @@ pub struct Ctx {
     pub redact: bool,
 }
 
+/// The store endpoints from flags, environment and config (flags and environment win).
+pub fn endpoints(global: &GlobalArgs, config: &Config) -> crate::store::live::Endpoints {
+    crate::store::live::Endpoints {
+        redis_url: global
+            .redis_url
+            .clone()
+            .or_else(|| config.stores.redis_url.clone()),
+        database_url: global
+            .database_url
+            .clone()
+            .or_else(|| config.stores.database_url.clone()),
+        key_prefix: global
+            .key_prefix
+            .clone()
+            .or_else(|| config.stores.key_prefix.clone())
+            .unwrap_or_default(),
+        connect_timeout: std::time::Duration::from_secs_f64(global.connect_timeout.max(0.1)),
+    }
+}
+
 impl Ctx {
-    fn new(global: &GlobalArgs) -> Result<Ctx, CliError> {
+    async fn new(global: &GlobalArgs) -> Result<Ctx, CliError> {
         let (config, _) = Config::load(global.config.as_deref())?;
         let map = config
             .milestone_map()
             .map_err(|e| CliError::Usage(format!("config: {e}")))?;
         let policy = load_policy(&global.policy, &global.sets)?;
+        let ends = endpoints(global, &config);
+        let store: Box<dyn Store> = if ends.redis_url.is_none() && ends.database_url.is_none() {
+            Box::new(MemoryStore::demo())
+        } else {
+            Box::new(crate::store::live::LiveStore::connect(&ends).await?)
+        };
         Ok(Ctx {
-            store: Box::new(MemoryStore::demo()),
+            store,
             engine: Engine::new(map),
             policy,
             redact: global.redact,
@@ -248,6 +335,7 @@ impl Selection {
         LoadOptions {
             session: self.session.clone(),
             query: self.query.clone(),
+            now: self.now,
         }
     }
 }
@@ -277,7 +365,19 @@ pub fn main() -> ExitCode {
 
 /// Runs one parsed command line.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
-    let ctx = Ctx::new(&cli.global)?;
+    match &cli.command {
+        Some(Command::Migrate) => return write::migrate(&cli.global).await,
+        Some(Command::Seed {
+            synthetic,
+            seed,
+            no_ttl,
+            force,
+        }) => {
+            return write::seed(&cli.global, *synthetic, *seed, *no_ttl, *force).await;
+        }
+        _ => {}
+    }
+    let ctx = Ctx::new(&cli.global).await?;
     let out = &mut anstream::stdout();
     let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
     match cli.command {
@@ -322,5 +422,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Transition { user, to, json }) => {
             graph::transition(&ctx, out, &user, &to, json).await
         }
+        Some(Command::Watch { user, json, count }) => {
+            watch::watch(&ctx, out, user.as_deref(), json, count).await
+        }
+        Some(Command::Migrate | Command::Seed { .. }) => Ok(()),
     }
 }

@@ -63,7 +63,10 @@ pub async fn list(
                 u.display_name.clone().unwrap_or_default(),
                 Default::default(),
             ),
-            (u.sessions.to_string(), Default::default()),
+            (
+                u.sessions.map_or("—".into(), |n| n.to_string()),
+                Default::default(),
+            ),
             (
                 u.last_activity
                     .as_ref()

@@ -162,7 +162,7 @@ impl Store for MemoryStore {
                     current_milestone: u.journey.as_ref().map(|j| j.current_milestone.clone()),
                     display_name: u.journey.as_ref().and_then(|j| j.display_name.clone()),
                     last_activity: self.last_activity[i],
-                    sessions: u.sessions.len(),
+                    sessions: Some(u.sessions.len()),
                 }
             })
             .collect();
@@ -173,6 +173,40 @@ impl Store for MemoryStore {
     async fn load_user(&self, user: &str, opts: &LoadOptions) -> Result<UserData, StoreError> {
         let (_, u) = self.user(user)?;
         user_data(raw_user(u), opts, self.now, &self.label)
+    }
+
+    /// The demo has no channel: a built-in source emits a plausible event every few seconds.
+    async fn subscribe(&self, user: Option<&str>) -> Result<super::EventStream, StoreError> {
+        let users: Vec<(String, String)> = self
+            .users
+            .iter()
+            .filter(|u| user.is_none_or(|id| id == u.user_id))
+            .filter_map(|u| {
+                u.journey
+                    .as_ref()
+                    .map(|j| (u.user_id.clone(), j.current_milestone.clone()))
+            })
+            .collect();
+        let every = tokio::time::interval(std::time::Duration::from_secs(3));
+        let events = futures_util::stream::unfold((every, 0u64), move |(mut every, n)| {
+            let users = users.clone();
+            async move {
+                if users.is_empty() {
+                    return None;
+                }
+                every.tick().await;
+                let (id, m) = &users[(n.wrapping_mul(7919) % users.len() as u64) as usize];
+                let ev = super::ProgressEvent {
+                    user_id: id.clone(),
+                    milestone: m.clone(),
+                    progress: ((n * 37 + 13) % 100) as f64,
+                    timestamp: chrono::Utc::now()
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                };
+                Some((Ok(ev), (every, n + 1)))
+            }
+        });
+        Ok(Box::pin(events))
     }
 
     async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {

@@ -1,7 +1,11 @@
 //! Where snapshots come from: the `Store` trait, its errors, and snapshot loading over any store.
 
+pub mod live;
 pub mod memory;
+pub mod postgres;
+pub mod redis;
 pub mod session;
+pub mod url;
 pub mod user;
 
 use async_trait::async_trait;
@@ -53,7 +57,8 @@ pub struct UserSummary {
     /// Newest turn across the user's sessions.
     #[serde(serialize_with = "ser_opt_ts")]
     pub last_activity: Option<DateTime<Utc>>,
-    pub sessions: usize,
+    /// Session keys; `None` where listing does not read them (live stores).
+    pub sessions: Option<usize>,
 }
 
 fn ser_opt_ts<S: serde::Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
@@ -128,6 +133,47 @@ pub struct LoadOptions {
     pub session: Option<String>,
     /// Search knowledge with this text instead of the newest user turn.
     pub query: Option<String>,
+    /// Replay as of this instant instead of the store's clock (live stores: now).
+    pub now: Option<DateTime<Utc>>,
+}
+
+/// A `progress:{user}` event (seed 000's `publish_progress`).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct ProgressEvent {
+    pub user_id: String,
+    pub milestone: String,
+    pub progress: f64,
+    pub timestamp: String,
+}
+
+/// Progress events as they arrive; an unreadable message is an `Err` naming the channel.
+pub type EventStream =
+    std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<ProgressEvent, String>> + Send>>;
+
+/// Reads a published payload `{"milestone","progress","timestamp"}` for `user`.
+pub fn parse_progress(user: &str, payload: &[u8]) -> Result<ProgressEvent, String> {
+    let v: Value = serde_json::from_slice(payload)
+        .map_err(|e| format!("progress:{user}: payload is not JSON: {e}"))?;
+    let milestone = v
+        .get("milestone")
+        .and_then(Value::as_str)
+        .ok_or(format!("progress:{user}: no milestone"))?;
+    let progress = v
+        .get("progress")
+        .and_then(Value::as_f64)
+        .ok_or(format!("progress:{user}: no numeric progress"))?;
+    let timestamp = match v.get("timestamp") {
+        Some(t) => crate::engine::snapshot::parse_timestamp(t)
+            .map(|t| fmt_ts(&t))
+            .map_err(|e| format!("progress:{user}: timestamp: {e}"))?,
+        None => return Err(format!("progress:{user}: no timestamp")),
+    };
+    Ok(ProgressEvent {
+        user_id: user.to_string(),
+        milestone: milestone.to_string(),
+        progress,
+        timestamp,
+    })
 }
 
 /// A source of users and snapshots. The engine and the commands only see this trait.
@@ -142,7 +188,10 @@ pub trait Store: Send + Sync {
     /// One user's sessions, journey and cached context.
     async fn load_user(&self, user: &str, opts: &LoadOptions) -> Result<UserData, StoreError>;
 
-    /// Knowledge hits for a query, best first.
+    /// `progress:{user}` events (every user's with `None`) as they arrive.
+    async fn subscribe(&self, user: Option<&str>) -> Result<EventStream, StoreError>;
+
+    /// Knowledge hits for a query, best first, and rows that could not be scored.
     async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError>;
 }
 
@@ -179,7 +228,7 @@ pub async fn load_snapshot(
         user_id: data.user_id.clone(),
         session_id: data.session_id.clone(),
         current_milestone: data.current_milestone.clone(),
-        now: data.now,
+        now: opts.now.unwrap_or(data.now),
         query: None,
         session: data.session.clone(),
         journey: data.journey.clone(),

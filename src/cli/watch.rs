@@ -1,0 +1,59 @@
+//! `ctxlens watch`: progress events as they arrive, one per line (JSON lines with `--json`).
+
+use std::io::Write;
+
+use futures_util::StreamExt;
+
+use super::output::{DIM, io, paint};
+use super::{CliError, Ctx};
+
+pub async fn watch(
+    ctx: &Ctx,
+    out: &mut impl Write,
+    user: Option<&str>,
+    json: bool,
+    count: Option<usize>,
+) -> Result<(), CliError> {
+    let mut events = ctx.store.subscribe(user).await?;
+    let channel = format!("progress:{}", user.unwrap_or("*"));
+    if !json {
+        writeln!(
+            out,
+            "{}",
+            paint(
+                DIM,
+                &format!(
+                    "watching {channel} on {} (ctrl-c stops)",
+                    ctx.store.describe()
+                )
+            )
+        )
+        .map_err(io)?;
+    }
+    let mut seen = 0;
+    while let Some(ev) = events.next().await {
+        match ev {
+            Ok(ev) if json => {
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string(&ev).map_err(|e| CliError::Runtime(e.to_string()))?
+                )
+                .map_err(io)?;
+            }
+            Ok(ev) => writeln!(
+                out,
+                "{}  {:<10} {} {:>5.1}%",
+                ev.timestamp, ev.user_id, ev.milestone, ev.progress
+            )
+            .map_err(io)?,
+            Err(e) => eprintln!("ctxlens: {e}"),
+        }
+        out.flush().map_err(io)?;
+        seen += 1;
+        if count.is_some_and(|n| seen >= n) {
+            break;
+        }
+    }
+    Ok(())
+}

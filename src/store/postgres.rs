@@ -1,0 +1,266 @@
+//! Reading Postgres (+pgvector): user_journeys, memory_bank and the knowledge search. Read-only.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Row};
+
+use super::user::RawMemoryRow;
+use super::{KnowledgeHits, KnowledgeQuery, StoreError};
+use crate::engine::embed::cosine;
+use crate::engine::snapshot::{KnowledgeEntry, Malformed};
+
+/// A connected Postgres, and the knowledge embedding dimension read from the column.
+pub struct PgStore {
+    pool: PgPool,
+    /// `postgres host:port/db`, password never included.
+    pub label: String,
+    /// `Some(n)` for a `vector(n)` column; `None` for an untyped `vector` column.
+    pub dim: Option<usize>,
+}
+
+/// `postgres host:port/db` for messages: no user, no password.
+pub fn label(opts: &PgConnectOptions) -> String {
+    format!(
+        "postgres {}:{}/{}",
+        opts.get_host(),
+        opts.get_port(),
+        opts.get_database().unwrap_or("")
+    )
+}
+
+impl PgStore {
+    /// Connects within `timeout`; the error names the server, never the password.
+    pub async fn connect(url: &str, timeout: Duration) -> Result<PgStore, StoreError> {
+        let opts: PgConnectOptions = url.parse().map_err(|e: sqlx::Error| StoreError::Backend {
+            store: "postgres".into(),
+            what: "DATABASE_URL".into(),
+            cause: crate::store::url::mask_in(&e.to_string(), url),
+        })?;
+        let label = label(&opts);
+        let fail = |what: &str, e: sqlx::Error| StoreError::Backend {
+            store: label.clone(),
+            what: what.into(),
+            cause: crate::store::url::mask_in(&e.to_string(), url),
+        };
+        let pool = PgPoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(timeout)
+            .connect_with(opts)
+            .await
+            .map_err(|e| fail("connect", e))?;
+        // atttypmod of a vector(n) column is n; -1 when the column has no dimension.
+        let dim: Option<i32> = sqlx::query_scalar(
+            "SELECT atttypmod FROM pg_attribute WHERE attrelid = to_regclass('knowledge') AND attname = 'embedding'",
+        )
+        .fetch_optional(&pool)
+        .await
+        .map_err(|e| fail("reading knowledge.embedding", e))?;
+        let dim = dim.and_then(|d| usize::try_from(d).ok()).filter(|d| *d > 0);
+        Ok(PgStore {
+            pool,
+            label: label.clone(),
+            dim,
+        })
+    }
+
+    fn fail(&self, what: &str, e: sqlx::Error) -> StoreError {
+        StoreError::Backend {
+            store: self.label.clone(),
+            what: what.into(),
+            cause: e.to_string(),
+        }
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// The user's `user_journeys` row and `memory_bank` rows: two statements, run together.
+    pub async fn load(
+        &self,
+        user: &str,
+    ) -> Result<(Option<(String, Option<String>)>, Vec<RawMemoryRow>), StoreError> {
+        let journey = sqlx::query(
+            "SELECT current_milestone, display_name FROM user_journeys WHERE user_id = $1",
+        )
+        .bind(user)
+        .fetch_optional(&self.pool);
+        let memory = sqlx::query(
+            "SELECT id, context_type, milestone, data, created_at FROM memory_bank WHERE user_id = $1 ORDER BY created_at, id",
+        )
+        .bind(user)
+        .fetch_all(&self.pool);
+        let (journey, memory) = tokio::join!(journey, memory);
+        let journey = journey.map_err(|e| self.fail("user_journeys", e))?;
+        let journey = journey
+            .map(|r| {
+                Ok::<_, sqlx::Error>((r.try_get("current_milestone")?, r.try_get("display_name")?))
+            })
+            .transpose()
+            .map_err(|e| self.fail("user_journeys", e))?;
+        let rows = memory.map_err(|e| self.fail("memory_bank", e))?;
+        let memory = rows
+            .iter()
+            .map(|r| {
+                Ok(RawMemoryRow {
+                    id: r.try_get("id")?,
+                    context_type: r.try_get("context_type")?,
+                    milestone: r.try_get("milestone")?,
+                    data: r.try_get::<Value, _>("data")?,
+                    created_at: Some(r.try_get::<DateTime<Utc>, _>("created_at")?),
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(|e| self.fail("memory_bank", e))?;
+        Ok((journey, memory))
+    }
+
+    /// One page of `user_journeys` after `after`, by user id: (id, milestone, name).
+    pub async fn users(
+        &self,
+        after: &str,
+        limit: usize,
+    ) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT user_id, current_milestone, display_name FROM user_journeys WHERE user_id > $1 ORDER BY user_id LIMIT $2",
+        )
+        .bind(after)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.fail("user_journeys", e))?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("user_id")?,
+                    r.try_get("current_milestone")?,
+                    r.try_get("display_name")?,
+                ))
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(|e| self.fail("user_journeys", e))
+    }
+
+    /// Which of `ids` have a `user_journeys` row.
+    pub async fn known(&self, ids: &[String]) -> Result<Vec<String>, StoreError> {
+        sqlx::query_scalar("SELECT user_id FROM user_journeys WHERE user_id = ANY($1)")
+            .bind(ids)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.fail("user_journeys", e))
+    }
+
+    /// The knowledge search, in one statement: milestone filter, threshold window, limit, by cosine
+    /// distance so the HNSW index serves it. An untyped `vector` column cannot be indexed, and may
+    /// hold vectors of other dimensions: then the distance is guarded and those rows reported.
+    pub async fn search(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
+        let query_vec = pgvector::Vector::from(q.embedding.clone());
+        let sql = if self.dim.is_some() {
+            TYPED_SEARCH
+        } else {
+            UNTYPED_SEARCH
+        };
+        let rows = sqlx::query(sql)
+            .bind(query_vec)
+            .bind(q.milestone_filter.as_deref())
+            .bind(q.min_similarity)
+            .bind(i64::try_from(q.limit).unwrap_or(i64::MAX))
+            .bind(i32::try_from(q.embedding.len()).unwrap_or(i32::MAX))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.fail("knowledge search", e))?;
+        let mut out = KnowledgeHits::default();
+        for r in &rows {
+            let id: i64 = r.try_get("id").map_err(|e| self.fail("knowledge", e))?;
+            let similarity: Option<f64> = r
+                .try_get("similarity")
+                .map_err(|e| self.fail("knowledge", e))?;
+            let dims: i32 = r.try_get("dims").map_err(|e| self.fail("knowledge", e))?;
+            let source = format!("knowledge id={id}");
+            let bad = |reason: String| Malformed {
+                id: Some(format!("kn:{id}")),
+                source: source.clone(),
+                reason,
+            };
+            let sim = match similarity {
+                None => {
+                    let want = q.embedding.len();
+                    out.malformed.push(bad(format!(
+                        "embedding has {dims} dimensions, the query {want}"
+                    )));
+                    continue;
+                }
+                Some(s) if s.is_nan() => {
+                    out.malformed
+                        .push(bad("similarity is NaN (an all-zero embedding?)".into()));
+                    continue;
+                }
+                Some(s) if !(-1.0..=1.0).contains(&s) => {
+                    out.malformed
+                        .push(bad(format!("similarity {s} is outside [-1, 1]")));
+                    continue;
+                }
+                Some(s) => s,
+            };
+            // The similarity reported is computed here, from the stored vector, exactly as the
+            // embedded store computes it: pgvector's SIMD sums may differ in the last bits.
+            let stored: pgvector::Vector = r
+                .try_get("embedding")
+                .map_err(|e| self.fail("knowledge", e))?;
+            let sim = if stored.as_slice().len() == q.embedding.len() {
+                cosine(&q.embedding, stored.as_slice())
+            } else {
+                sim
+            };
+            let metadata: Value = r
+                .try_get("metadata")
+                .map_err(|e| self.fail("knowledge", e))?;
+            out.hits.push(KnowledgeEntry {
+                id: format!("kn:{id}"),
+                milestone: r
+                    .try_get("milestone")
+                    .map_err(|e| self.fail("knowledge", e))?,
+                title: r.try_get("title").map_err(|e| self.fail("knowledge", e))?,
+                content: r
+                    .try_get("content")
+                    .map_err(|e| self.fail("knowledge", e))?,
+                section: metadata
+                    .get("section")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                similarity: sim,
+                timestamp: Some(
+                    r.try_get("created_at")
+                        .map_err(|e| self.fail("knowledge", e))?,
+                ),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// `vector(n)`: every row has the query's dimension; ORDER BY the distance uses the HNSW index.
+/// NaN distances (all-zero vectors) are kept so they can be reported.
+const TYPED_SEARCH: &str = "
+SELECT id, milestone, title, content, metadata, created_at, embedding, $5::int AS dims,
+       1 - (embedding <=> $1) AS similarity
+  FROM knowledge
+ WHERE ($2::text IS NULL OR milestone = $2 OR milestone IS NULL)
+   AND (1 - (embedding <=> $1) >= $3 OR (embedding <=> $1) = 'NaN')
+ ORDER BY embedding <=> $1, id
+ LIMIT $4";
+
+/// Untyped `vector`: the distance only where the dimensions match (CASE fixes the order of
+/// evaluation); rows of another dimension come back with a NULL similarity, at most five.
+const UNTYPED_SEARCH: &str = "
+WITH scored AS (
+  SELECT id, milestone, title, content, metadata, created_at, embedding, vector_dims(embedding) AS dims,
+         CASE WHEN vector_dims(embedding) = $5 THEN 1 - (embedding <=> $1) END AS similarity
+    FROM knowledge
+   WHERE ($2::text IS NULL OR milestone = $2 OR milestone IS NULL))
+(SELECT * FROM scored WHERE similarity >= $3 OR similarity = 'NaN' ORDER BY similarity DESC, id LIMIT $4)
+UNION ALL
+(SELECT * FROM scored WHERE similarity IS NULL ORDER BY id LIMIT 5)";
