@@ -165,7 +165,7 @@ mod tests {
 
     async fn load(user: &str, policy: &Policy) -> (Vec<Finding>, Assembly) {
         let store = MemoryStore::demo();
-        let params = KnowledgeParams::of(&policy);
+        let params = KnowledgeParams::of(policy);
         let (snap, data) = load_snapshot(&store, user, &LoadOptions::default(), params)
             .await
             .expect("demo user");

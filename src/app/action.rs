@@ -101,6 +101,9 @@ pub enum Action {
     Saved(String),
     #[serde(skip)]
     Progress(ProgressEvent),
+    /// The stores' health, from a check.
+    #[serde(skip)]
+    Health(Vec<crate::store::Health>),
     /// An effect failed: what was attempted, and the error.
     #[serde(skip)]
     Failed(String, String),

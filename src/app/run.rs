@@ -237,6 +237,7 @@ pub async fn run_effect(effect: Effect, store: Arc<dyn Store>, engine: Engine) -
             Ok(p) => Action::PolicyLoaded(Box::new(p), spec),
             Err(e) => Action::Failed("policy".into(), e.to_string()),
         },
+        Effect::CheckHealth => Action::Health(store.health().await),
         Effect::SavePolicy { path, toml } => match tokio::task::spawn_blocking({
             let path = path.clone();
             move || std::fs::write(&path, toml)

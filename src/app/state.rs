@@ -123,6 +123,7 @@ pub struct StatusState {
     pub message: Option<Message>,
     /// What is loading right now (spinner while non-empty).
     pub loading: Vec<String>,
+    pub health: Health,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -132,6 +133,19 @@ pub struct StoreStatus {
     pub host: String,
     pub up: bool,
     pub last_error: Option<String>,
+    /// Round-trip time of the last health check.
+    pub latency: Option<std::time::Duration>,
+}
+
+/// When to check the stores next, and how long to wait after that while one is down.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Health {
+    pub next_check: u64,
+    /// Seconds between checks while a store is down: 1, 2, 4 … 30.
+    pub backoff: u64,
+    pub checking: bool,
+    /// A user whose load failed, to load again when the stores are back.
+    pub failed_user: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -245,6 +259,10 @@ pub struct LiveState {
 
 /// Ticks per second of the app clock.
 pub const TICKS_PER_SECOND: u64 = 10;
+/// Seconds between store health checks while every store is up.
+pub const HEALTH_EVERY: u64 = 5;
+/// The longest wait between checks while a store is down.
+pub const MAX_BACKOFF: u64 = 30;
 /// Events kept on the live screen.
 pub const MAX_EVENTS: usize = 200;
 
@@ -270,6 +288,7 @@ impl State {
                         host: "embedded demo".into(),
                         up: true,
                         last_error: None,
+                        latency: None,
                     }]
                 } else {
                     Vec::new()
@@ -278,6 +297,7 @@ impl State {
                 demo,
                 message: None,
                 loading: Vec::new(),
+                health: Health::default(),
             },
             users: UsersState {
                 rows: Vec::new(),

@@ -27,6 +27,30 @@ pub struct LiveStore {
     pub pg: Option<PgStore>,
 }
 
+/// How long a health check waits for an answer.
+const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
+
+fn health(
+    name: String,
+    host: String,
+    ping: Result<Result<Duration, StoreError>, tokio::time::error::Elapsed>,
+) -> super::Health {
+    let (latency, error) = match ping {
+        Ok(Ok(d)) => (Some(d), None),
+        Ok(Err(e)) => (None, Some(e.to_string())),
+        Err(_) => (
+            None,
+            Some(format!("no answer within {} s", HEALTH_TIMEOUT.as_secs())),
+        ),
+    };
+    super::Health {
+        name,
+        host,
+        latency,
+        error,
+    }
+}
+
 /// The users cursor once Postgres is exhausted: users that only Redis knows.
 const REDIS_PHASE: &str = "redis";
 
@@ -160,6 +184,35 @@ impl Store for LiveStore {
             cached,
         };
         user_data(raw, opts, Utc::now(), &self.describe())
+    }
+
+    async fn health(&self) -> Vec<super::Health> {
+        let split = |label: &str| {
+            let (name, host) = label.split_once(' ').unwrap_or((label, ""));
+            (name.to_string(), host.to_string())
+        };
+        let redis = async {
+            match &self.redis {
+                Some(r) => {
+                    let (name, host) = split(&r.label);
+                    let ping = tokio::time::timeout(HEALTH_TIMEOUT, r.ping()).await;
+                    Some(health(name, host, ping))
+                }
+                None => None,
+            }
+        };
+        let pg = async {
+            match &self.pg {
+                Some(p) => {
+                    let (name, host) = split(&p.label);
+                    let ping = tokio::time::timeout(HEALTH_TIMEOUT, p.ping()).await;
+                    Some(health(name, host, ping))
+                }
+                None => None,
+            }
+        };
+        let (r, p) = tokio::join!(redis, pg);
+        r.into_iter().chain(p).collect()
     }
 
     async fn subscribe(&self, user: Option<&str>) -> Result<super::EventStream, StoreError> {

@@ -175,6 +175,15 @@ impl Store for MemoryStore {
         user_data(raw_user(u), opts, self.now, &self.label)
     }
 
+    async fn health(&self) -> Vec<super::Health> {
+        vec![super::Health {
+            name: "memory".into(),
+            host: "embedded demo".into(),
+            latency: None,
+            error: None,
+        }]
+    }
+
     /// The demo has no channel: a built-in source emits a plausible event every few seconds.
     async fn subscribe(&self, user: Option<&str>) -> Result<super::EventStream, StoreError> {
         let users: Vec<(String, String)> = self

@@ -137,6 +137,17 @@ pub struct LoadOptions {
     pub now: Option<DateTime<Utc>>,
 }
 
+/// One backend's state, for the status bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Health {
+    /// `redis`, `postgres` or `memory`.
+    pub name: String,
+    /// Host and port (no password).
+    pub host: String,
+    pub latency: Option<std::time::Duration>,
+    pub error: Option<String>,
+}
+
 /// A `progress:{user}` event (seed 000's `publish_progress`).
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ProgressEvent {
@@ -187,6 +198,9 @@ pub trait Store: Send + Sync {
 
     /// One user's sessions, journey and cached context.
     async fn load_user(&self, user: &str, opts: &LoadOptions) -> Result<UserData, StoreError>;
+
+    /// Each backend's state now: reachable, round-trip time, or the error.
+    async fn health(&self) -> Vec<Health>;
 
     /// `progress:{user}` events (every user's with `None`) as they arrive.
     async fn subscribe(&self, user: Option<&str>) -> Result<EventStream, StoreError>;

@@ -74,6 +74,16 @@ impl PgStore {
         }
     }
 
+    /// Round-trip time of `SELECT 1`.
+    pub async fn ping(&self) -> Result<Duration, StoreError> {
+        let start = std::time::Instant::now();
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(|e| self.fail("SELECT 1", e))?;
+        Ok(start.elapsed())
+    }
+
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }

@@ -87,6 +87,12 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         };
         spans.push(styled(format!("{dot} "), style));
         spans.push(styled(format!("{} {}", st.name, st.host), t.muted()));
+        if let (true, Some(l)) = (st.up, st.latency) {
+            spans.push(styled(
+                format!(" {:.1} ms", l.as_secs_f64() * 1000.0),
+                t.muted(),
+            ));
+        }
         if let (false, Some(e)) = (st.up, &st.last_error) {
             spans.push(styled(format!(" ({e})"), t.error()));
         }

@@ -13,6 +13,11 @@ pub struct Output {
 
 /// Runs the built `ctxlens` binary in the crate root with no user config.
 pub fn ctxlens(args: &[&str]) -> Output {
+    ctxlens_with(args, &[])
+}
+
+/// `ctxlens` with extra environment variables (store URLs).
+pub fn ctxlens_with(args: &[&str], env: &[(&str, String)]) -> Output {
     let out = Command::new(env!("CARGO_BIN_EXE_ctxlens"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -22,6 +27,7 @@ pub fn ctxlens(args: &[&str]) -> Output {
         )
         .env_remove("REDIS_URL")
         .env_remove("DATABASE_URL")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .output()
         .expect("ctxlens runs");
     Output {

@@ -34,6 +34,8 @@ pub enum Effect {
     LoadPolicy(String),
     /// Write the tuned policy as TOML.
     SavePolicy { path: String, toml: String },
+    /// Ask every store for its health.
+    CheckHealth,
 }
 
 /// Applies `action` to `s` and returns the effects to run.
@@ -45,8 +47,14 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Tick => {
             s.ui.tick += 1;
+            let h = &mut s.status.health;
+            if s.ui.tick >= h.next_check && !h.checking {
+                h.checking = true;
+                return vec![Effect::CheckHealth];
+            }
             vec![]
         }
+        Action::Health(list) => health(s, list),
         Action::Resize(w, h) => {
             s.ui.size = (w, h);
             vec![]
@@ -271,10 +279,65 @@ fn users_loaded(s: &mut State, page: crate::store::UserPage) -> Vec<Effect> {
     effects
 }
 
+/// Records the stores' health; while one is down, checks again with backoff (1 s doubling to
+/// 30 s); when all are back, loads again what failed meanwhile.
+fn health(s: &mut State, list: Vec<crate::store::Health>) -> Vec<Effect> {
+    use super::state::{HEALTH_EVERY, MAX_BACKOFF, TICKS_PER_SECOND};
+    let was_down = s.status.stores.iter().any(|st| !st.up);
+    for h in list {
+        let last_error = h.error.clone().or_else(|| {
+            s.status
+                .stores
+                .iter()
+                .find(|x| x.name == h.name)
+                .and_then(|x| x.last_error.clone())
+        });
+        set_store(
+            s,
+            StoreStatus {
+                up: h.error.is_none(),
+                latency: h.latency,
+                last_error,
+                name: h.name,
+                host: h.host,
+            },
+        );
+    }
+    let down = s.status.stores.iter().any(|st| !st.up);
+    let hs = &mut s.status.health;
+    hs.checking = false;
+    hs.backoff = if down {
+        if hs.backoff == 0 {
+            1
+        } else {
+            (hs.backoff * 2).min(MAX_BACKOFF)
+        }
+    } else {
+        0
+    };
+    hs.next_check = s.ui.tick + TICKS_PER_SECOND * if down { hs.backoff } else { HEALTH_EVERY };
+    let recovered = was_down && !down;
+    if !recovered {
+        return vec![];
+    }
+    info(s, "stores are back");
+    let mut effects = Vec::new();
+    if s.users.rows.is_empty() {
+        start_loading(s, "users");
+        effects.push(Effect::LoadUsers { cursor: None });
+    }
+    if let (None, Some(id)) = (&s.user.view, s.status.health.failed_user.take()) {
+        effects.extend(open_user(s, id));
+    }
+    effects
+}
+
 fn failed(s: &mut State, what: &str, err: &str) -> Vec<Effect> {
     s.status.loading.retain(|l| l != what);
     if what == "user" {
-        s.user.loading = None;
+        s.status.health.failed_user = s.user.loading.take();
+        // Check the stores soon: the next health answer restarts the load when they are back.
+        s.status.health.next_check = s.status.health.next_check.min(s.ui.tick + 1);
     }
     // The store named in the error is marked down; its last data stays on screen.
     for st in s
