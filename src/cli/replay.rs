@@ -198,6 +198,7 @@ struct InspectOut<'a> {
     query: Option<&'a str>,
     cached_context: bool,
     cached_context_ttl: Option<u64>,
+    findings: &'a [crate::findings::Finding],
     assembly: &'a Assembly,
 }
 
@@ -226,6 +227,9 @@ pub async fn inspect(
             q.to_string()
         }
     });
+    // Compared against an unmasked replay, so redaction cannot fake a drift.
+    let plain = ctx.engine.assemble(&snap, &ctx.policy);
+    let found = crate::findings::findings(&data, &snap, &ctx.policy, map, &plain);
     if json {
         let view = InspectOut {
             user_id: &snap.user_id,
@@ -245,6 +249,7 @@ pub async fn inspect(
             query: query.as_deref(),
             cached_context: snap.cached_context.is_some(),
             cached_context_ttl: data.cached_context_ttl,
+            findings: &found,
             assembly: &asm,
         };
         let text =
@@ -305,7 +310,22 @@ pub async fn inspect(
     writeln!(out).map_err(io)?;
     writeln!(out, "{}", paint(BOLD, &heading(&asm, &snap))).map_err(io)?;
     write_layers(out, &asm)?;
-    write_malformed(out, &asm.malformed)
+    write_malformed(out, &asm.malformed)?;
+    if !found.is_empty() {
+        writeln!(
+            out,
+            "\n{}",
+            paint(
+                super::output::YELLOW.bold(),
+                &format!("findings ({})", found.len())
+            )
+        )
+        .map_err(io)?;
+        for f in &found {
+            writeln!(out, "  {}  {}", f.source, paint(DIM, &f.message)).map_err(io)?;
+        }
+    }
+    Ok(())
 }
 
 pub async fn snapshot(
