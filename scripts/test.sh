@@ -4,11 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The end-to-end test drives the real binary in tmux.
-if ! command -v tmux >/dev/null 2>&1; then
-  echo "== installing tmux"
-  apt-get update -qq && apt-get install -y -qq tmux
-fi
+# Real redis-server and postgres+pgvector for the store tests, tmux for the end-to-end test.
+echo "== scripts/install-test-deps.sh"
+scripts/install-test-deps.sh
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check

@@ -13,7 +13,7 @@ impl Tmux {
         let found = Command::new("tmux").arg("-V").output();
         assert!(
             found.is_ok_and(|o| o.status.success()),
-            "tmux is needed for this test: apt-get install -y tmux (scripts/test.sh installs it)"
+            "tmux is needed for this test: run scripts/install-test-deps.sh (scripts/test.sh runs it)"
         );
         let t = Tmux {
             socket: format!("ctxlens-e2e-{}", std::process::id()),

@@ -1,6 +1,8 @@
-//! Shared test helpers: running the real binary, temp files.
+//! Shared test helpers: running the real binary, temp files, real Redis and Postgres servers.
 
 #![allow(dead_code)]
+
+pub mod servers;
 
 use std::path::PathBuf;
 use std::process::Command;
