@@ -1,0 +1,475 @@
+//! ctxlens against real Redis and Postgres+pgvector started by the harness: the read path,
+//! the contract with the embedded demo, least privilege, seeding and malformed data.
+
+mod common;
+
+use std::process::{Command, Stdio};
+
+use common::servers::{Postgres, RedisServer};
+use common::{Output, ctxlens_with};
+use ctxlens::engine::{Engine, Policy};
+use ctxlens::store::live::{Endpoints, LiveStore};
+use ctxlens::store::{KnowledgeParams, LoadOptions, MemoryStore, Store, load_snapshot};
+
+const NOW: &str = "2025-01-15T12:00:00Z";
+
+/// A Redis and a fresh database with the demo seeded: (redis, database URL).
+fn seeded(db: &str) -> (RedisServer, String) {
+    let redis = RedisServer::start();
+    let url = Postgres::shared().create_database(db);
+    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", url.clone())];
+    let m = ctxlens_with(&["migrate"], &env);
+    assert_eq!(m.code, 0, "migrate: {}", m.stderr);
+    let s = ctxlens_with(&["seed"], &env);
+    assert_eq!(s.code, 0, "seed: {}", s.stderr);
+    assert!(
+        s.stdout.contains(": 68 users, 66 knowledge rows"),
+        "{}",
+        s.stdout
+    );
+    (redis, url)
+}
+
+fn env(redis: &RedisServer, db: &str) -> [(&'static str, String); 2] {
+    [("REDIS_URL", redis.url()), ("DATABASE_URL", db.to_string())]
+}
+
+#[test]
+fn every_demo_user_replays_identically_from_live_and_embedded() {
+    let (redis, db) = seeded("contract");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let ends = Endpoints {
+            redis_url: Some(redis.url()),
+            database_url: Some(db.clone()),
+            key_prefix: String::new(),
+            connect_timeout: std::time::Duration::from_secs(3),
+        };
+        let live = LiveStore::connect(&ends).await.expect("connects");
+        let demo = MemoryStore::demo();
+        let engine = Engine::default();
+        let now = chrono::DateTime::parse_from_rfc3339(NOW)
+            .expect("time")
+            .with_timezone(&chrono::Utc);
+        let opts = LoadOptions {
+            now: Some(now),
+            ..LoadOptions::default()
+        };
+        for preset in ["prolaunch", "layered-adr"] {
+            let policy = Policy::preset(preset).expect("preset");
+            let params = KnowledgeParams::of(&policy);
+            let mut cursor = None;
+            let mut users = 0;
+            loop {
+                let page = demo.users(cursor.as_deref(), 50).await.expect("demo users");
+                for u in &page.users {
+                    let (a, _) = load_snapshot(&live, &u.user_id, &opts, params)
+                        .await
+                        .expect("live load");
+                    let (b, _) = load_snapshot(&demo, &u.user_id, &opts, params)
+                        .await
+                        .expect("demo load");
+                    let (ja, jb) = (
+                        engine.assemble(&a, &policy).to_json(),
+                        engine.assemble(&b, &policy).to_json(),
+                    );
+                    assert!(
+                        ja == jb,
+                        "{} under {preset}: live and embedded replays differ",
+                        u.user_id
+                    );
+                    users += 1;
+                }
+                cursor = page.next_cursor;
+                if cursor.is_none() {
+                    break;
+                }
+            }
+            assert_eq!(users, 68);
+        }
+    });
+    // And through the binary, for a few users.
+    for user in ["u005", "u062", "u066", "u067"] {
+        let live = ctxlens_with(&["replay", user, "--json", "--now", NOW], &env(&redis, &db));
+        let embedded = ctxlens_with(&["replay", user, "--json"], &[]);
+        assert_eq!(live.code, 0, "{}", live.stderr);
+        assert!(
+            live.stdout == embedded.stdout,
+            "{user}: replay --json differs"
+        );
+    }
+}
+
+/// Redis commands a reader may send.
+const READ_COMMANDS: &[&str] = &[
+    "scan",
+    "type",
+    "ttl",
+    "get",
+    "lrange",
+    "ping",
+    "info",
+    "hello",
+    "client|setinfo",
+    "client|setname",
+    "auth",
+    "subscribe",
+    "psubscribe",
+    "unsubscribe",
+    "punsubscribe",
+    "select",
+    "command",
+    "command|docs",
+];
+
+#[test]
+fn read_commands_run_as_a_read_only_user_and_issue_no_writes() {
+    let (redis, db) = seeded("readonly");
+    let pg = Postgres::shared();
+    let ro_db = pg.readonly_role(
+        db.rsplit('/').next().unwrap_or("readonly"),
+        "inspector",
+        "s3cret-pg",
+    );
+    let ro_redis = redis.add_readonly_user("inspector", "s3cret-redis");
+    redis.reset_stats();
+    let env = [("REDIS_URL", ro_redis), ("DATABASE_URL", ro_db)];
+    let dir = tempfile::tempdir().expect("temp dir");
+    let snap = dir.path().join("u062.json");
+    let snap = snap.to_str().expect("utf-8");
+    for args in [
+        vec!["users", "--json"],
+        vec!["inspect", "u066", "--json"],
+        vec!["replay", "u062", "--json"],
+        vec!["snapshot", "u062", "--out", snap],
+        vec!["graph", "u005"],
+        vec!["transition", "u005", "--to", "M5"],
+    ] {
+        let out = ctxlens_with(&args, &env);
+        assert_eq!(
+            out.code, 0,
+            "{args:?} as the read-only user: {}",
+            out.stderr
+        );
+        assert!(
+            !out.stdout.contains("s3cret") && !out.stderr.contains("s3cret"),
+            "no password printed"
+        );
+    }
+    let stats = redis.command_stats();
+    // CONFIG RESETSTAT is the harness's own reset, counted after it clears the counters.
+    let writes: Vec<&(String, u64)> = stats
+        .iter()
+        .filter(|(c, _)| !READ_COMMANDS.contains(&c.as_str()) && c != "config|resetstat")
+        .collect();
+    assert!(
+        writes.is_empty(),
+        "only read commands reach the server; also saw {writes:?}"
+    );
+    assert!(
+        stats.iter().any(|(c, n)| c == "scan" && *n > 0),
+        "the reads did reach this server: {stats:?}"
+    );
+}
+
+#[test]
+fn seed_refuses_a_non_empty_target_and_migrate_is_idempotent() {
+    let (redis, db) = seeded("reseed");
+    let env = env(&redis, &db);
+    let again = ctxlens_with(&["seed"], &env);
+    assert_eq!(again.code, 1);
+    assert!(
+        again.stderr.contains("not empty") && again.stderr.contains("refuses without --force"),
+        "{}",
+        again.stderr
+    );
+    let forced = ctxlens_with(&["seed", "--force", "--no-ttl"], &env);
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    let migrate = ctxlens_with(&["migrate"], &env);
+    assert_eq!(
+        migrate.code, 0,
+        "a second migrate is a no-op: {}",
+        migrate.stderr
+    );
+    let inspect = ctxlens_with(&["inspect", "u001", "--json"], &env);
+    let v: serde_json::Value = serde_json::from_str(&inspect.stdout).expect("JSON");
+    assert_eq!(
+        v["sessions"][0]["ttl"],
+        serde_json::Value::Null,
+        "--no-ttl wrote keys without TTLs"
+    );
+}
+
+#[test]
+fn an_unreachable_store_fails_fast_naming_it_without_the_password() {
+    let port = common::servers::free_port();
+    let url = format!("redis://admin:hunter2@127.0.0.1:{port}/");
+    let start = std::time::Instant::now();
+    let out: Output = ctxlens_with(&["users", "--connect-timeout", "1"], &[("REDIS_URL", url)]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(5),
+        "fails within the timeout"
+    );
+    assert!(
+        out.stderr
+            .starts_with(&format!("ctxlens: redis 127.0.0.1:{port}: connect: ")),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
+    let pg = format!("postgres://admin:hunter2@127.0.0.1:{port}/x");
+    let out = ctxlens_with(
+        &["users", "--connect-timeout", "1"],
+        &[("DATABASE_URL", pg)],
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .starts_with(&format!("ctxlens: postgres 127.0.0.1:{port}/x: connect: ")),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
+}
+
+#[test]
+fn malformed_live_data_is_reported_and_the_rest_still_loads() {
+    let (redis, db) = seeded("malformed");
+    let mut conn = redis.connection();
+    let big = format!("[{}]", "x".repeat(5 << 20));
+    redis::pipe()
+        .cmd("HSET")
+        .arg("session:u005:s9")
+        .arg("a")
+        .arg("b")
+        .ignore()
+        .cmd("SET")
+        .arg("session:u005:s8")
+        .arg(big)
+        .ignore()
+        .cmd("SET")
+        .arg("session:u005:s7")
+        .arg(b"[\xff\xfe]".as_slice())
+        .ignore()
+        .query::<()>(&mut conn)
+        .expect("writes");
+    Postgres::shared().psql(
+        db.rsplit('/').next().unwrap_or("malformed"),
+        &format!("INSERT INTO knowledge (milestone, title, content, embedding) VALUES ('M4', 'zero', 'z', '[{}]')",
+            vec!["0"; 384].join(",")),
+    );
+    let out = ctxlens_with(
+        &[
+            "inspect",
+            "u005",
+            "--json",
+            "--query",
+            "landed cost pricing",
+        ],
+        &env(&redis, &db),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let malformed = v["assembly"]["malformed"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let reason = |src: &str| {
+        malformed
+            .iter()
+            .find(|m| m["source"] == src)
+            .map(|m| m["reason"].as_str().unwrap_or("").to_string())
+    };
+    assert_eq!(
+        reason("session:u005:s9").as_deref(),
+        Some("key holds a Redis hash, not a string or a list")
+    );
+    assert!(
+        reason("session:u005:s8").is_some_and(|r| r.contains("over the 4 MiB read limit")),
+        "{malformed:?}"
+    );
+    assert!(
+        reason("session:u005:s7").is_some_and(|r| r.starts_with("value is not valid UTF-8")),
+        "{malformed:?}"
+    );
+    assert!(
+        malformed
+            .iter()
+            .any(|m| m["reason"] == "similarity is NaN (an all-zero embedding?)"),
+        "{malformed:?}"
+    );
+    assert!(
+        v["assembly"]["layers"]["journey"]["kept"]
+            .as_u64()
+            .unwrap_or(0)
+            > 0,
+        "the rest still loads"
+    );
+}
+
+#[test]
+fn watch_prints_published_progress_events() {
+    let (redis, db) = seeded("watch");
+    let child = Command::new(env!("CARGO_BIN_EXE_ctxlens"))
+        .args(["watch", "u001", "--json", "--count", "1"])
+        .envs(env(&redis, &db))
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("watch runs");
+    let mut conn = redis.connection();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let (_, n): (String, u64) = redis::cmd("PUBSUB")
+            .arg("NUMSUB")
+            .arg("progress:u001")
+            .query(&mut conn)
+            .expect("numsub");
+        if n > 0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "watch never subscribed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let payload = r#"{"milestone":"M0","progress":100,"timestamp":"2025-01-15T12:00:00Z"}"#;
+    let _: i64 = redis::cmd("PUBLISH")
+        .arg("progress:u001")
+        .arg(payload)
+        .query(&mut conn)
+        .expect("publish");
+    let out = child
+        .wait_with_output()
+        .expect("watch ends after one event");
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        line.trim(),
+        r#"{"user_id":"u001","milestone":"M0","progress":100.0,"timestamp":"2025-01-15T12:00:00Z"}"#
+    );
+}
+
+/// Runs `action` through `update`, and every effect it causes, until nothing is left.
+async fn drive(
+    s: &mut ctxlens::app::State,
+    store: &std::sync::Arc<dyn Store>,
+    action: ctxlens::app::Action,
+) {
+    let mut queue: std::collections::VecDeque<_> = ctxlens::app::update(s, action).into();
+    while let Some(effect) = queue.pop_front() {
+        let result =
+            ctxlens::app::run::run_effect(effect, store.clone(), s.session.engine.clone()).await;
+        queue.extend(ctxlens::app::update(s, result));
+    }
+}
+
+async fn type_command(s: &mut ctxlens::app::State, store: &std::sync::Arc<dyn Store>, line: &str) {
+    use ctxlens::app::Action;
+    use ctxlens::app::action::InputKey;
+    drive(s, store, Action::Palette).await;
+    for c in line.chars() {
+        drive(s, store, Action::Input(InputKey::Char(c))).await;
+    }
+    drive(s, store, Action::Input(InputKey::Enter)).await;
+}
+
+#[test]
+fn the_tui_reports_an_outage_keeps_its_data_and_recovers() {
+    use ctxlens::app::Action;
+    use ctxlens::app::state::{Session, State};
+    let mut redis = RedisServer::start();
+    let mut pg = Postgres::start();
+    let db = pg.create_database("outage");
+    let env = env(&redis, &db);
+    assert_eq!(ctxlens_with(&["migrate"], &env).code, 0);
+    assert_eq!(ctxlens_with(&["seed"], &env).code, 0);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let ends = Endpoints {
+            redis_url: Some(redis.url()),
+            database_url: Some(db.clone()),
+            key_prefix: String::new(),
+            connect_timeout: std::time::Duration::from_secs(2),
+        };
+        let store: std::sync::Arc<dyn Store> =
+            std::sync::Arc::new(LiveStore::connect(&ends).await.expect("connects"));
+        let policy = Policy::preset("prolaunch").expect("preset");
+        let session = Session {
+            engine: Engine::default(),
+            baseline: policy.clone(),
+            policy,
+            keymap: Default::default(),
+            themes: vec!["default".into()],
+            ready: [ctxlens::engine::Tokenizer::Chars4].into(),
+            warming: Default::default(),
+        };
+        let mut s = State::new(session, store.describe(), false, "default".into(), false);
+        drive(&mut s, &store, Action::Refresh).await;
+        drive(&mut s, &store, Action::Health(store.health().await)).await;
+        // The first page is Postgres' 67 journey users; the Redis-only user comes on the next page.
+        assert_eq!(s.users.rows.len(), 67);
+        assert_eq!(s.users.next_cursor.as_deref(), Some("redis"));
+        assert!(
+            s.status
+                .stores
+                .iter()
+                .all(|st| st.up && st.latency.is_some()),
+            "{:?}",
+            s.status.stores
+        );
+        type_command(&mut s, &store, "user u005").await;
+        assert!(
+            s.user.view.as_ref().is_some_and(|v| v.tuned.is_some()),
+            "u005 open"
+        );
+
+        // Both servers go away.
+        tokio::task::block_in_place(|| {
+            redis.stop();
+            pg.stop();
+        });
+        drive(&mut s, &store, Action::Health(store.health().await)).await;
+        assert!(
+            s.status.stores.iter().all(|st| !st.up),
+            "both reported down: {:?}",
+            s.status.stores
+        );
+        assert!(s.status.stores.iter().all(|st| st.last_error.is_some()));
+        type_command(&mut s, &store, "user u062").await;
+        assert!(
+            s.status.message.as_ref().is_some_and(|m| m.error),
+            "the failed load is reported"
+        );
+        assert_eq!(s.users.rows.len(), 67, "the users stay on screen");
+        assert_eq!(s.status.health.failed_user.as_deref(), Some("u062"));
+        assert!(s.status.health.backoff >= 1, "checks back off while down");
+
+        // They come back: the next check sees them and the failed load runs again by itself.
+        tokio::task::block_in_place(|| {
+            redis.restart();
+            pg.restart();
+        });
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while s.status.stores.iter().any(|st| !st.up) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "stores never came back: {:?}",
+                s.status.stores
+            );
+            drive(&mut s, &store, Action::Health(store.health().await)).await;
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        // The restarted Redis is empty (no persistence): the user comes back from Postgres alone.
+        let v = s.user.view.as_ref().expect("u062 loaded after recovery");
+        assert_eq!(v.data.user_id, "u062");
+        assert_eq!(v.data.current_milestone.as_deref(), Some("M9"));
+    });
+}
