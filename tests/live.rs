@@ -473,3 +473,23 @@ fn the_tui_reports_an_outage_keeps_its_data_and_recovers() {
         assert_eq!(v.data.current_milestone.as_deref(), Some("M9"));
     });
 }
+
+#[test]
+fn loading_one_user_is_one_scan_and_one_pipeline() {
+    let (redis, db) = seeded("roundtrips");
+    redis.reset_stats();
+    let out = ctxlens_with(&["replay", "u005", "--json"], &env(&redis, &db));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let stats = redis.command_stats();
+    let calls = |c: &str| stats.iter().find(|(n, _)| n == c).map_or(0, |(_, k)| *k);
+    assert_eq!(
+        calls("scan"),
+        1,
+        "one SCAN call finds the user's keys on a small keyspace: {stats:?}"
+    );
+    // The pipeline: TYPE, TTL, GET and LRANGE for each of u005's keys, sent together.
+    assert!(
+        calls("type") >= 2 && calls("type") == calls("ttl") && calls("ttl") == calls("get"),
+        "{stats:?}"
+    );
+}

@@ -1,14 +1,11 @@
 //! `ctxlens migrate` and `ctxlens seed`: the only commands that write.
 
-use chrono::{DateTime, Utc};
-use redis::AsyncCommands;
-
 use super::{CliError, GlobalArgs, endpoints};
 use crate::config::Config;
-use crate::demo::{Dataset, RedisValue};
-use crate::engine::embed::embed;
+use crate::demo::Dataset;
 use crate::store::postgres::PgStore;
 use crate::store::redis::RedisStore;
+use crate::store::seed;
 
 async fn pg(global: &GlobalArgs) -> Result<Option<PgStore>, CliError> {
     let (config, _) = Config::load(global.config.as_deref())?;
@@ -24,21 +21,14 @@ pub async fn migrate(global: &GlobalArgs) -> Result<(), CliError> {
     let pg = pg(global)
         .await?
         .ok_or_else(|| CliError::Usage("migrate needs --database-url or DATABASE_URL".into()))?;
-    sqlx::migrate!("./migrations")
-        .run(pg.pool())
+    seed::migrate(&pg)
         .await
-        .map_err(|e| CliError::Runtime(format!("{}: migrate: {e}", pg.label)))?;
+        .map_err(|e| CliError::Runtime(e.to_string()))?;
     println!(
         "{}: schema ready (vector extension, user_journeys, memory_bank, knowledge, HNSW index)",
         pg.label
     );
     Ok(())
-}
-
-fn ts(s: &str) -> Result<DateTime<Utc>, CliError> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| CliError::Runtime(format!("dataset timestamp {s:?}: {e}")))
 }
 
 /// Loads the demo (or a synthetic fleet) into Postgres, in one transaction, and Redis.
@@ -62,7 +52,9 @@ pub async fn seed(
     };
     if let Some(url) = &e.database_url {
         let pg = PgStore::connect(url, e.connect_timeout).await?;
-        seed_postgres(&pg, &data, force).await?;
+        seed::seed_postgres(&pg, &data, force)
+            .await
+            .map_err(|e| CliError::Runtime(e.to_string()))?;
         println!(
             "{}: {} users, {} knowledge rows",
             pg.label,
@@ -72,7 +64,9 @@ pub async fn seed(
     }
     if let Some(url) = &e.redis_url {
         let r = RedisStore::connect(url, &e.key_prefix, e.connect_timeout).await?;
-        let keys = seed_redis(&r, &data, no_ttl, force).await?;
+        let keys = seed::seed_redis(&r, &data, no_ttl, force)
+            .await
+            .map_err(|e| CliError::Runtime(e.to_string()))?;
         println!(
             "{}: {keys} keys{}",
             r.label,
@@ -80,160 +74,4 @@ pub async fn seed(
         );
     }
     Ok(())
-}
-
-async fn seed_postgres(pg: &PgStore, data: &Dataset, force: bool) -> Result<(), CliError> {
-    let fail = |what: &str, e: sqlx::Error| CliError::Runtime(format!("{}: {what}: {e}", pg.label));
-    let dim = pg.dim.ok_or_else(|| {
-        CliError::Runtime(format!(
-            "{}: no knowledge.embedding column: run ctxlens migrate first",
-            pg.label
-        ))
-    })?;
-    let mut tx = pg.pool().begin().await.map_err(|e| fail("begin", e))?;
-    let rows: i64 = sqlx::query_scalar(
-        "SELECT (SELECT count(*) FROM user_journeys) + (SELECT count(*) FROM memory_bank) + (SELECT count(*) FROM knowledge)",
-    )
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| fail("counting rows (run ctxlens migrate first?)", e))?;
-    if rows > 0 && !force {
-        return Err(CliError::Runtime(format!(
-            "{}: not empty ({rows} rows): seed refuses without --force",
-            pg.label
-        )));
-    }
-    sqlx::query("TRUNCATE user_journeys, memory_bank, knowledge RESTART IDENTITY")
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| fail("truncate", e))?;
-    for k in &data.knowledge {
-        let v = pgvector::Vector::from(embed(
-            crate::store::memory::knowledge_embedding_text(k),
-            dim.max(1),
-        ));
-        sqlx::query("INSERT INTO knowledge (id, milestone, title, content, metadata, embedding, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)")
-            .bind(k.id)
-            .bind(&k.milestone)
-            .bind(&k.title)
-            .bind(&k.content)
-            .bind(&k.metadata)
-            .bind(v)
-            .bind(ts(&k.created_at)?)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| fail("knowledge", e))?;
-    }
-    let (mut ids, mut ms, mut names, mut ups) = (vec![], vec![], vec![], vec![]);
-    let (mut mb_id, mut mb_user, mut mb_type, mut mb_m, mut mb_data, mut mb_at) =
-        (vec![], vec![], vec![], vec![], vec![], vec![]);
-    for u in &data.users {
-        if let Some(j) = &u.journey {
-            ids.push(u.user_id.clone());
-            ms.push(j.current_milestone.clone());
-            names.push(j.display_name.clone());
-            ups.push(ts(&j.updated_at)?);
-        }
-        for row in &u.memory_bank {
-            mb_id.push(row.id);
-            mb_user.push(u.user_id.clone());
-            mb_type.push(row.context_type.clone());
-            mb_m.push(row.milestone.clone());
-            mb_data.push(row.data.clone());
-            mb_at.push(ts(&row.created_at)?);
-        }
-    }
-    sqlx::query("INSERT INTO user_journeys SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::timestamptz[])")
-        .bind(&ids)
-        .bind(&ms)
-        .bind(&names)
-        .bind(&ups)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| fail("user_journeys", e))?;
-    sqlx::query(
-        "INSERT INTO memory_bank (id, user_id, context_type, milestone, data, created_at)
-         SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[])",
-    )
-    .bind(&mb_id)
-    .bind(&mb_user)
-    .bind(&mb_type)
-    .bind(&mb_m)
-    .bind(&mb_data)
-    .bind(&mb_at)
-    .execute(&mut *tx)
-    .await
-    .map_err(|e| fail("memory_bank", e))?;
-    for table in ["memory_bank", "knowledge"] {
-        let sql = format!(
-            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT max(id) FROM {table}), 1))"
-        );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| fail(table, e))?;
-    }
-    tx.commit().await.map_err(|e| fail("commit", e))
-}
-
-async fn seed_redis(
-    r: &RedisStore,
-    data: &Dataset,
-    no_ttl: bool,
-    force: bool,
-) -> Result<usize, CliError> {
-    let fail =
-        |what: &str, e: redis::RedisError| CliError::Runtime(format!("{}: {what}: {e}", r.label));
-    if r.has_keys().await? && !force {
-        return Err(CliError::Runtime(format!(
-            "{}: not empty: seed refuses without --force",
-            r.label
-        )));
-    }
-    let mut conn = r.connection();
-    let p = &r.prefix;
-    if force {
-        for family in ["session", "context"] {
-            let keys = r.keys(&format!("{p}{family}:*")).await?;
-            for chunk in keys.chunks(500) {
-                let _: () = conn.unlink(chunk).await.map_err(|e| fail("UNLINK", e))?;
-            }
-        }
-    }
-    let mut pipe = redis::pipe();
-    let mut n = 0;
-    let ttl = |t: Option<u64>| if no_ttl { None } else { t };
-    for u in &data.users {
-        for s in &u.sessions {
-            let key = format!("{p}session:{}:{}", u.user_id, s.session_id);
-            match &s.value {
-                RedisValue::String(v) => pipe.set(&key, v).ignore(),
-                RedisValue::List(items) => pipe.rpush(&key, items).ignore(),
-            };
-            if let Some(t) = ttl(s.ttl) {
-                pipe.expire(&key, t as i64).ignore();
-            }
-            n += 1;
-        }
-        for c in &u.cached_contexts {
-            let key = format!("{p}context:{}:{}", u.user_id, c.milestone);
-            pipe.set(&key, &c.value).ignore();
-            if let Some(t) = ttl(c.ttl) {
-                pipe.expire(&key, t as i64).ignore();
-            }
-            n += 1;
-        }
-        if n % 500 < 3 {
-            let _: () = pipe
-                .query_async(&mut conn)
-                .await
-                .map_err(|e| fail("writing keys", e))?;
-            pipe = redis::pipe();
-        }
-    }
-    let _: () = pipe
-        .query_async(&mut conn)
-        .await
-        .map_err(|e| fail("writing keys", e))?;
-    Ok(n)
 }

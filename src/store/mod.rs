@@ -4,6 +4,7 @@ pub mod live;
 pub mod memory;
 pub mod postgres;
 pub mod redis;
+pub mod seed;
 pub mod session;
 pub mod url;
 pub mod user;

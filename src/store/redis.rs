@@ -119,13 +119,14 @@ impl RedisStore {
         let u = glob_escape(user);
         let session_prefix = format!("{p}session:{user}:");
         let context_prefix = format!("{p}context:{user}:");
-        let mut keys = self
-            .scan(&format!("{}session:{u}:*", glob_escape(p)))
-            .await?;
-        keys.extend(
-            self.scan(&format!("{}context:{u}:*", glob_escape(p)))
-                .await?,
-        );
+        // One SCAN finds both families (`session:` and `context:`): on a keyspace SCAN covers in one
+        // call, a user costs two round trips, this and the pipeline.
+        let mut keys: Vec<String> = self
+            .scan(&format!("{}*:{u}:*", glob_escape(p)))
+            .await?
+            .into_iter()
+            .filter(|k| k.starts_with(&session_prefix) || k.starts_with(&context_prefix))
+            .collect();
         keys.sort();
         let mut pipe = redis::pipe();
         pipe.ignore_errors();
