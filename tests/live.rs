@@ -30,6 +30,16 @@ fn seeded(db: &str) -> (RedisServer, String) {
     (redis, url)
 }
 
+/// The store endpoints of a harness Redis and database.
+fn endpoints(redis: &RedisServer, db: &str) -> Endpoints {
+    Endpoints {
+        redis_url: Some(redis.url()),
+        database_url: Some(db.to_string()),
+        key_prefix: String::new(),
+        connect_timeout: std::time::Duration::from_secs(2),
+    }
+}
+
 fn env(redis: &RedisServer, db: &str) -> [(&'static str, String); 2] {
     [("REDIS_URL", redis.url()), ("DATABASE_URL", db.to_string())]
 }
@@ -42,13 +52,9 @@ fn every_demo_user_replays_identically_from_live_and_embedded() {
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let ends = Endpoints {
-            redis_url: Some(redis.url()),
-            database_url: Some(db.clone()),
-            key_prefix: String::new(),
-            connect_timeout: std::time::Duration::from_secs(3),
-        };
-        let live = LiveStore::connect(&ends).await.expect("connects");
+        let live = LiveStore::connect(&endpoints(&redis, &db))
+            .await
+            .expect("connects");
         let demo = MemoryStore::demo();
         let engine = Engine::default();
         let now = chrono::DateTime::parse_from_rfc3339(NOW)
@@ -393,14 +399,10 @@ fn the_tui_reports_an_outage_keeps_its_data_and_recovers() {
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let ends = Endpoints {
-            redis_url: Some(redis.url()),
-            database_url: Some(db.clone()),
-            key_prefix: String::new(),
-            connect_timeout: std::time::Duration::from_secs(2),
-        };
-        let store: std::sync::Arc<dyn Store> =
-            std::sync::Arc::new(LiveStore::connect(&ends).await.expect("connects"));
+        let live = LiveStore::connect(&endpoints(&redis, &db))
+            .await
+            .expect("connects");
+        let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(live);
         let policy = Policy::preset("prolaunch").expect("preset");
         let session = Session {
             engine: Engine::default(),

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::output::{BOLD, DIM, io, paint, status_label, status_style};
+use super::output::{BOLD, DIM, io, paint, status_label, status_style, write_json};
 use super::{CliError, Ctx, GraphFormat};
 use crate::engine::milestones::{Status, completed, prepare_transition};
 use crate::engine::render::json_lines;
@@ -60,11 +60,10 @@ pub async fn graph(
         })
         .collect();
     if json {
-        let text = serde_json::to_string_pretty(
+        return write_json(
+            out,
             &serde_json::json!({ "user_id": user, "milestones": nodes }),
-        )
-        .map_err(|e| CliError::Runtime(e.to_string()))?;
-        return writeln!(out, "{text}").map_err(io);
+        );
     }
     match format {
         GraphFormat::Dot => write_dot(out, &nodes),
@@ -160,9 +159,7 @@ pub async fn transition(
     let snap = ctx.snapshot(user).await?;
     let preview = prepare_transition(map, &snap, to);
     if json {
-        let text =
-            serde_json::to_string_pretty(&preview).map_err(|e| CliError::Runtime(e.to_string()))?;
-        return writeln!(out, "{text}").map_err(io);
+        return write_json(out, &preview);
     }
     let from = preview.from.as_deref().unwrap_or("(no journey)");
     writeln!(

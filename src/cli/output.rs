@@ -115,6 +115,13 @@ impl Table {
     }
 }
 
+/// Writes `value` as pretty JSON and a newline (every `--json` output but replay's).
+pub fn write_json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::Runtime(format!("encoding JSON: {e}")))?;
+    writeln!(out, "{text}").map_err(io)
+}
+
 /// Display width of `s` without its colour escapes.
 fn shown_width(s: &str) -> usize {
     anstream::adapter::strip_str(s).to_string().width()

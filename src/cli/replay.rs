@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::output::{
     BOLD, DIM, RED, Table, bar, decision_style, io, paint, preview, status_label, status_style,
+    write_json,
 };
 use super::{CliError, Ctx, Selection};
 use crate::engine::milestones::{Status, completed};
@@ -252,9 +253,7 @@ pub async fn inspect(
             findings: &found,
             assembly: &asm,
         };
-        let text =
-            serde_json::to_string_pretty(&view).map_err(|e| CliError::Runtime(e.to_string()))?;
-        return writeln!(out, "{text}").map_err(io);
+        return write_json(out, &view);
     }
     let who = data
         .display_name

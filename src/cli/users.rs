@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use super::output::{BOLD, DIM, Table, io, paint};
+use super::output::{BOLD, DIM, Table, io, paint, write_json};
 use super::{CliError, Ctx};
 use crate::engine::snapshot::fmt_ts;
 use crate::store::{UserPage, UserSummary};
@@ -41,9 +41,7 @@ pub async fn list(
 ) -> Result<(), CliError> {
     let page = collect(ctx, limit, cursor).await?;
     if json {
-        let text =
-            serde_json::to_string_pretty(&page).map_err(|e| CliError::Runtime(e.to_string()))?;
-        return writeln!(out, "{text}").map_err(io);
+        return write_json(out, &page);
     }
     let mut t = Table::new(&[
         ("USER", false),
