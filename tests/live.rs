@@ -495,3 +495,55 @@ fn loading_one_user_is_one_scan_and_one_pipeline() {
         "{stats:?}"
     );
 }
+
+#[test]
+fn a_redis_cluster_reads_like_a_single_server() {
+    let cluster = common::servers::RedisCluster::start();
+    let hosts: Vec<String> = cluster
+        .urls()
+        .iter()
+        .map(|u| {
+            u.trim_start_matches("redis://")
+                .trim_end_matches('/')
+                .to_string()
+        })
+        .collect();
+    let cluster_url = format!("redis+cluster://{}", hosts.join(","));
+    let single = RedisServer::start();
+    for url in [&cluster_url, &single.url()] {
+        let out = ctxlens_with(&["seed"], &[("REDIS_URL", url.clone())]);
+        assert_eq!(out.code, 0, "seed {url}: {}", out.stderr);
+    }
+    // The keys really are spread over the masters.
+    let spread = cluster.nodes().iter().filter(|n| {
+        let mut c = n.connection();
+        redis::cmd("DBSIZE").query::<u64>(&mut c).expect("dbsize") > 0
+    });
+    assert!(spread.count() >= 2, "keys on at least two masters");
+    let users = ctxlens_with(&["users", "--json"], &[("REDIS_URL", cluster_url.clone())]);
+    let v: serde_json::Value =
+        serde_json::from_str(&users.stdout).unwrap_or_else(|_| panic!("{}", users.stderr));
+    let n = v["users"].as_array().map_or(0, Vec::len);
+    assert_eq!(n, 68, "every master scanned: {n} users");
+    for user in ["u005", "u064", "u066"] {
+        let a = ctxlens_with(
+            &["replay", user, "--json", "--now", NOW],
+            &[("REDIS_URL", cluster_url.clone())],
+        );
+        let b = ctxlens_with(
+            &["replay", user, "--json", "--now", NOW],
+            &[("REDIS_URL", single.url())],
+        );
+        assert_eq!(a.code, 0, "{}", a.stderr);
+        assert!(
+            a.stdout == b.stdout,
+            "{user}: cluster and single server differ"
+        );
+    }
+    let again = ctxlens_with(&["seed"], &[("REDIS_URL", cluster_url)]);
+    assert!(
+        again.stderr.contains("redis cluster") && again.stderr.contains("not empty"),
+        "{}",
+        again.stderr
+    );
+}

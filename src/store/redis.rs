@@ -13,12 +13,44 @@ use super::user::{RawKey, RawSessionKey, RawValue};
 const SCAN_COUNT: usize = 1000;
 
 pub struct RedisStore {
+    /// The first node's client, for pub/sub (a cluster forwards PUBLISH to every node).
     client: Client,
-    conn: ConnectionManager,
-    /// `redis host:port`, password never included.
+    /// Every master: one for a single server.
+    nodes: Vec<ConnectionManager>,
+    /// A cluster connection, for writes routed by key (`seed`).
+    cluster: Option<redis::cluster_async::ClusterConnection>,
+    /// `redis host:port` (or `redis cluster host:port +N`), password never included.
     pub label: String,
     /// Prepended to every key and channel name.
     pub prefix: String,
+}
+
+/// The node URLs of a cluster address: `redis+cluster://[user:pw@]h1:p1,h2:p2` or several
+/// comma-separated `redis://` URLs. `None` for a single server.
+pub fn cluster_urls(url: &str) -> Option<Vec<String>> {
+    let cluster_scheme = ["redis+cluster://", "rediss+cluster://"]
+        .iter()
+        .find(|s| url.starts_with(**s));
+    if let Some(scheme) = cluster_scheme {
+        let plain = scheme.replace("+cluster", "");
+        let rest = &url[scheme.len()..];
+        let (auth, hosts) = match rest.rsplit_once('@') {
+            Some((a, h)) => (format!("{a}@"), h),
+            None => (String::new(), rest),
+        };
+        let (hosts, path) = hosts
+            .split_once('/')
+            .map_or((hosts, String::new()), |(h, p)| (h, format!("/{p}")));
+        return Some(
+            hosts
+                .split(',')
+                .filter(|h| !h.is_empty())
+                .map(|h| format!("{plain}{auth}{h}{path}"))
+                .collect(),
+        );
+    }
+    url.contains(',')
+        .then(|| url.split(',').map(|u| u.trim().to_string()).collect())
 }
 
 /// A user's keys as read: sessions, and context keys by milestone.
@@ -39,34 +71,59 @@ fn glob_escape(s: &str) -> String {
 }
 
 impl RedisStore {
-    /// Connects within `timeout`; the error names the server, never the password.
+    /// Connects within `timeout`; the error names the server, never the password. A cluster
+    /// address connects to every master (from `CLUSTER SLOTS`).
     pub async fn connect(
         url: &str,
         prefix: &str,
         timeout: Duration,
     ) -> Result<RedisStore, StoreError> {
-        let label = format!("redis {}", super::url::host_port(url));
-        let fail = |what: &str, e: redis::RedisError| StoreError::Backend {
-            store: label.clone(),
-            what: what.into(),
-            cause: super::url::mask_in(&e.to_string(), url),
+        let urls = cluster_urls(url);
+        let seed = urls
+            .as_ref()
+            .and_then(|u| u.first().cloned())
+            .unwrap_or_else(|| url.to_string());
+        let mut label = format!("redis {}", super::url::host_port(&seed));
+        let (client, first) = connect_node(&seed, &label, timeout).await?;
+        let Some(urls) = urls else {
+            return Ok(RedisStore {
+                client,
+                nodes: vec![first],
+                cluster: None,
+                label,
+                prefix: prefix.to_string(),
+            });
         };
-        let client = Client::open(url).map_err(|e| fail("REDIS_URL", e))?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(timeout))
-            .set_response_timeout(Some(timeout))
-            .set_number_of_retries(1);
-        let conn = tokio::time::timeout(timeout, client.get_connection_manager_with_config(config))
+        let fail = |what: &str, e: redis::RedisError| StoreError::Backend {
+            store: format!("redis cluster {}", super::url::host_port(&seed)),
+            what: what.into(),
+            cause: super::url::mask_in(&e.to_string(), &seed),
+        };
+        let mut conn = first.clone();
+        let slots: Value = redis::cmd("CLUSTER")
+            .arg("SLOTS")
+            .query_async(&mut conn)
             .await
-            .map_err(|_| StoreError::Backend {
-                store: label.clone(),
-                what: "connect".into(),
-                cause: format!("no answer within {} s", timeout.as_secs_f32()),
-            })?
-            .map_err(|e| fail("connect", e))?;
+            .map_err(|e| fail("CLUSTER SLOTS", e))?;
+        let mut nodes = Vec::new();
+        for (host, port) in masters(&slots) {
+            let node_url = with_host(&seed, &host, port);
+            nodes.push(connect_node(&node_url, &label, timeout).await?.1);
+        }
+        let cluster = redis::cluster::ClusterClient::new(urls.clone())
+            .map_err(|e| fail("cluster client", e))?
+            .get_async_connection()
+            .await
+            .map_err(|e| fail("cluster connect", e))?;
+        label = format!(
+            "redis cluster {} ({} masters)",
+            super::url::host_port(&seed),
+            nodes.len()
+        );
         Ok(RedisStore {
             client,
-            conn,
+            nodes,
+            cluster: Some(cluster),
             label,
             prefix: prefix.to_string(),
         })
@@ -80,9 +137,9 @@ impl RedisStore {
         }
     }
 
-    /// Every key matching `pattern`, by SCAN with a cursor (never KEYS).
-    async fn scan(&self, pattern: &str) -> Result<Vec<String>, StoreError> {
-        let mut conn = self.conn.clone();
+    /// Every key matching `pattern` on one node, by SCAN with a cursor (never KEYS).
+    async fn scan_node(&self, node: usize, pattern: &str) -> Result<Vec<String>, StoreError> {
+        let mut conn = self.nodes[node].clone();
         let mut cursor: u64 = 0;
         let mut keys = Vec::new();
         loop {
@@ -107,9 +164,18 @@ impl RedisStore {
         }
     }
 
+    /// Every key matching `pattern`, per node: every master is scanned, concurrently.
+    async fn scan(&self, pattern: &str) -> Result<Vec<Vec<String>>, StoreError> {
+        let scans = (0..self.nodes.len()).map(|n| self.scan_node(n, pattern));
+        futures_util::future::join_all(scans)
+            .await
+            .into_iter()
+            .collect()
+    }
+
     /// Every key matching a pattern (for `seed --force`).
     pub async fn keys(&self, pattern: &str) -> Result<Vec<String>, StoreError> {
-        self.scan(pattern).await
+        Ok(self.scan(pattern).await?.concat())
     }
 
     /// A user's session and context keys: found by SCAN, then read in one pipeline
@@ -120,14 +186,47 @@ impl RedisStore {
         let session_prefix = format!("{p}session:{user}:");
         let context_prefix = format!("{p}context:{user}:");
         // One SCAN finds both families (`session:` and `context:`): on a keyspace SCAN covers in one
-        // call, a user costs two round trips, this and the pipeline.
-        let mut keys: Vec<String> = self
-            .scan(&format!("{}*:{u}:*", glob_escape(p)))
-            .await?
-            .into_iter()
-            .filter(|k| k.starts_with(&session_prefix) || k.starts_with(&context_prefix))
-            .collect();
-        keys.sort();
+        // call, a user costs two round trips, this and the pipeline. A key found on a master lives
+        // there, so each node gets the pipeline of its own keys; nodes are read concurrently.
+        let found = self.scan(&format!("{}*:{u}:*", glob_escape(p))).await?;
+        let wanted = |k: &String| k.starts_with(&session_prefix) || k.starts_with(&context_prefix);
+        let reads = found.into_iter().enumerate().map(|(node, keys)| {
+            let keys: Vec<String> = keys.into_iter().filter(wanted).collect();
+            self.read_keys(node, keys, user)
+        });
+        let mut pairs: Vec<(String, Vec<Value>)> = Vec::new();
+        for node in futures_util::future::join_all(reads).await {
+            pairs.extend(node?);
+        }
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out = RedisUser {
+            sessions: vec![],
+            contexts: vec![],
+        };
+        for (k, v) in &pairs {
+            let key = raw_key(k, v);
+            if let Some(session_id) = k.strip_prefix(&session_prefix) {
+                out.sessions.push(RawSessionKey {
+                    session_id: session_id.to_string(),
+                    key,
+                });
+            } else if let Some(m) = k.strip_prefix(&context_prefix) {
+                out.contexts.push((m.to_string(), key));
+            }
+        }
+        Ok(out)
+    }
+
+    /// TYPE, TTL, GET and LRANGE of `keys` on `node`, in one pipeline.
+    async fn read_keys(
+        &self,
+        node: usize,
+        keys: Vec<String>,
+        user: &str,
+    ) -> Result<Vec<(String, Vec<Value>)>, StoreError> {
+        if keys.is_empty() {
+            return Ok(vec![]);
+        }
         let mut pipe = redis::pipe();
         pipe.ignore_errors();
         for k in &keys {
@@ -142,36 +241,24 @@ impl RedisStore {
                 .arg(0)
                 .arg(-1);
         }
-        let mut conn = self.conn.clone();
-        let values: Vec<Value> = if keys.is_empty() {
-            vec![]
-        } else {
-            pipe.query_async(&mut conn)
-                .await
-                .map_err(|e| self.fail(&format!("reading {user}'s keys"), e))?
-        };
-        let mut out = RedisUser {
-            sessions: vec![],
-            contexts: vec![],
-        };
-        for (k, v) in keys.iter().zip(values.chunks(4)) {
-            let key = raw_key(k, v);
-            if let Some(session_id) = k.strip_prefix(&session_prefix) {
-                out.sessions.push(RawSessionKey {
-                    session_id: session_id.to_string(),
-                    key,
-                });
-            } else if let Some(m) = k.strip_prefix(&context_prefix) {
-                out.contexts.push((m.to_string(), key));
-            }
-        }
-        Ok(out)
+        let mut conn = self.nodes[node].clone();
+        let values: Vec<Value> = pipe
+            .query_async(&mut conn)
+            .await
+            .map_err(|e| self.fail(&format!("reading {user}'s keys"), e))?;
+        Ok(keys
+            .into_iter()
+            .zip(values.chunks(4).map(<[Value]>::to_vec))
+            .collect())
     }
 
     /// Every user with a session key (a full SCAN; for finding users that have no journey row).
     pub async fn session_users(&self) -> Result<BTreeSet<String>, StoreError> {
         let prefix = format!("{}session:", self.prefix);
-        let keys = self.scan(&format!("{}*", glob_escape(&prefix))).await?;
+        let keys = self
+            .scan(&format!("{}*", glob_escape(&prefix)))
+            .await?
+            .concat();
         Ok(keys
             .iter()
             .filter_map(|k| k.strip_prefix(&prefix))
@@ -180,14 +267,22 @@ impl RedisStore {
     }
 
     /// Round-trip time of a PING.
+    /// Round-trip time of a PING to every node (the slowest).
     pub async fn ping(&self) -> Result<Duration, StoreError> {
-        let mut conn = self.conn.clone();
-        let start = std::time::Instant::now();
-        let _: String = redis::cmd("PING")
-            .query_async(&mut conn)
+        let pings = self.nodes.iter().map(|n| async move {
+            let mut conn = n.clone();
+            let start = std::time::Instant::now();
+            let _: String = redis::cmd("PING")
+                .query_async(&mut conn)
+                .await
+                .map_err(|e| self.fail("PING", e))?;
+            Ok::<_, StoreError>(start.elapsed())
+        });
+        let times: Vec<Duration> = futures_util::future::join_all(pings)
             .await
-            .map_err(|e| self.fail("PING", e))?;
-        Ok(start.elapsed())
+            .into_iter()
+            .collect::<Result<_, _>>()?;
+        Ok(times.into_iter().max().unwrap_or_default())
     }
 
     /// Subscribes to `progress:{user}` (a `*` pattern with `None`); messages arrive as raw payloads.
@@ -207,24 +302,117 @@ impl RedisStore {
         Ok(pubsub)
     }
 
-    /// A connection for writers (`seed`) and tests.
-    pub fn connection(&self) -> ConnectionManager {
-        self.conn.clone()
+    /// Runs write commands (`seed`): one pipeline on a single server; on a cluster each command
+    /// is routed to the owner of its key.
+    pub async fn write(&self, cmds: Vec<redis::Cmd>) -> Result<(), StoreError> {
+        match &self.cluster {
+            None => {
+                let mut pipe = redis::pipe();
+                for c in cmds {
+                    pipe.add_command(c).ignore();
+                }
+                let mut conn = self.nodes[0].clone();
+                pipe.query_async::<()>(&mut conn)
+                    .await
+                    .map_err(|e| self.fail("write", e))
+            }
+            Some(cluster) => {
+                let mut conn = cluster.clone();
+                for c in cmds {
+                    c.query_async::<()>(&mut conn)
+                        .await
+                        .map_err(|e| self.fail("write", e))?;
+                }
+                Ok(())
+            }
+        }
     }
 
-    /// Whether any key exists (SCAN one batch of the prefix).
+    /// Whether any key under the prefix exists on any node.
     pub async fn has_keys(&self) -> Result<bool, StoreError> {
-        let mut conn = self.conn.clone();
-        let (_, batch): (u64, Vec<Vec<u8>>) = redis::cmd("SCAN")
-            .arg(0)
-            .arg("MATCH")
-            .arg(format!("{}*", glob_escape(&self.prefix)))
-            .arg("COUNT")
-            .arg(SCAN_COUNT)
-            .query_async(&mut conn)
-            .await
-            .map_err(|e| self.fail("SCAN", e))?;
-        Ok(!batch.is_empty())
+        let pattern = format!("{}*", glob_escape(&self.prefix));
+        for node in &self.nodes {
+            let mut conn = node.clone();
+            let (_, batch): (u64, Vec<Vec<u8>>) = redis::cmd("SCAN")
+                .arg(0)
+                .arg("MATCH")
+                .arg(&pattern)
+                .arg("COUNT")
+                .arg(SCAN_COUNT)
+                .query_async(&mut conn)
+                .await
+                .map_err(|e| self.fail("SCAN", e))?;
+            if !batch.is_empty() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
+
+/// Connects one node within `timeout`.
+async fn connect_node(
+    url: &str,
+    label: &str,
+    timeout: Duration,
+) -> Result<(Client, ConnectionManager), StoreError> {
+    let fail = |what: &str, e: redis::RedisError| StoreError::Backend {
+        store: label.to_string(),
+        what: what.into(),
+        cause: super::url::mask_in(&e.to_string(), url),
+    };
+    let client = Client::open(url).map_err(|e| fail("REDIS_URL", e))?;
+    let config = ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(timeout))
+        .set_response_timeout(Some(timeout))
+        .set_number_of_retries(1);
+    let conn = tokio::time::timeout(timeout, client.get_connection_manager_with_config(config))
+        .await
+        .map_err(|_| StoreError::Backend {
+            store: label.to_string(),
+            what: "connect".into(),
+            cause: format!("no answer within {} s", timeout.as_secs_f32()),
+        })?
+        .map_err(|e| fail("connect", e))?;
+    Ok((client, conn))
+}
+
+/// The distinct primaries of a `CLUSTER SLOTS` answer: `[[start, end, [host, port, …], …], …]`.
+fn masters(slots: &Value) -> Vec<(String, u16)> {
+    let mut out: Vec<(String, u16)> = Vec::new();
+    let Value::Array(ranges) = slots else {
+        return out;
+    };
+    for range in ranges {
+        let Value::Array(parts) = range else { continue };
+        let Some(Value::Array(primary)) = parts.get(2) else {
+            continue;
+        };
+        let host = match primary.first() {
+            Some(Value::BulkString(b)) => String::from_utf8_lossy(b).into_owned(),
+            Some(Value::SimpleString(s)) => s.clone(),
+            _ => continue,
+        };
+        let Some(Value::Int(port)) = primary.get(1) else {
+            continue;
+        };
+        let node = (host, u16::try_from(*port).unwrap_or(0));
+        if !out.contains(&node) {
+            out.push(node);
+        }
+    }
+    out
+}
+
+/// `url` pointed at another host and port (credentials, scheme and db kept).
+fn with_host(url: &str, host: &str, port: u16) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            let _ = u.set_host(Some(host));
+            let _ = u.set_port(Some(port));
+            u.to_string()
+        }
+        Err(_) => url.to_string(),
     }
 }
 
@@ -262,6 +450,26 @@ fn raw_key(name: &str, v: &[Value]) -> RawKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cluster_addresses() {
+        assert_eq!(cluster_urls("redis://127.0.0.1:6379/"), None);
+        assert_eq!(
+            cluster_urls("redis+cluster://u:pw@10.0.0.1:7000,10.0.0.2:7001/0").expect("cluster"),
+            [
+                "redis://u:pw@10.0.0.1:7000/0",
+                "redis://u:pw@10.0.0.2:7001/0"
+            ]
+        );
+        assert_eq!(
+            cluster_urls("rediss://a:1, rediss://b:2").expect("list"),
+            ["rediss://a:1", "rediss://b:2"]
+        );
+        assert_eq!(
+            with_host("redis://u:pw@seed:7000/0", "10.0.0.9", 7005),
+            "redis://u:pw@10.0.0.9:7005/0"
+        );
+    }
 
     #[test]
     fn scan_patterns_escape_glob_characters() {

@@ -1,7 +1,6 @@
 //! The only writers: the schema migration and loading a dataset into Redis and Postgres.
 
 use chrono::{DateTime, Utc};
-use redis::AsyncCommands;
 
 use super::postgres::PgStore;
 use super::redis::RedisStore;
@@ -133,57 +132,51 @@ pub async fn seed_redis(
     no_ttl: bool,
     force: bool,
 ) -> Result<usize, SeedError> {
-    let fail = |what: &str, e: redis::RedisError| SeedError(format!("{}: {what}: {e}", r.label));
     if r.has_keys().await? && !force {
         return Err(SeedError(format!(
             "{}: not empty: seed refuses without --force",
             r.label
         )));
     }
-    let mut conn = r.connection();
     let p = &r.prefix;
     if force {
         for family in ["session", "context"] {
             let keys = r.keys(&format!("{p}{family}:*")).await?;
-            for chunk in keys.chunks(500) {
-                let _: () = conn.unlink(chunk).await.map_err(|e| fail("UNLINK", e))?;
-            }
+            r.write(
+                keys.into_iter()
+                    .map(|k| redis::cmd("UNLINK").arg(k).clone())
+                    .collect(),
+            )
+            .await?;
         }
     }
-    let mut pipe = redis::pipe();
-    let mut n = 0;
     let ttl = |t: Option<u64>| if no_ttl { None } else { t };
+    let mut cmds = Vec::new();
+    let mut n = 0;
     for u in &data.users {
         for s in &u.sessions {
             let key = format!("{p}session:{}:{}", u.user_id, s.session_id);
-            match &s.value {
-                RedisValue::String(v) => pipe.set(&key, v).ignore(),
-                RedisValue::List(items) => pipe.rpush(&key, items).ignore(),
-            };
+            cmds.push(match &s.value {
+                RedisValue::String(v) => redis::cmd("SET").arg(&key).arg(v).clone(),
+                RedisValue::List(items) => redis::cmd("RPUSH").arg(&key).arg(items).clone(),
+            });
             if let Some(t) = ttl(s.ttl) {
-                pipe.expire(&key, t as i64).ignore();
+                cmds.push(redis::cmd("EXPIRE").arg(&key).arg(t).clone());
             }
             n += 1;
         }
         for c in &u.cached_contexts {
             let key = format!("{p}context:{}:{}", u.user_id, c.milestone);
-            pipe.set(&key, &c.value).ignore();
+            cmds.push(redis::cmd("SET").arg(&key).arg(&c.value).clone());
             if let Some(t) = ttl(c.ttl) {
-                pipe.expire(&key, t as i64).ignore();
+                cmds.push(redis::cmd("EXPIRE").arg(&key).arg(t).clone());
             }
             n += 1;
         }
-        if n % 500 < 3 {
-            let _: () = pipe
-                .query_async(&mut conn)
-                .await
-                .map_err(|e| fail("writing keys", e))?;
-            pipe = redis::pipe();
+        if cmds.len() >= 1000 {
+            r.write(std::mem::take(&mut cmds)).await?;
         }
     }
-    let _: () = pipe
-        .query_async(&mut conn)
-        .await
-        .map_err(|e| fail("writing keys", e))?;
+    r.write(cmds).await?;
     Ok(n)
 }
