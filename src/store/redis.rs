@@ -305,6 +305,9 @@ impl RedisStore {
     /// Runs write commands (`seed`): one pipeline on a single server; on a cluster each command
     /// is routed to the owner of its key.
     pub async fn write(&self, cmds: Vec<redis::Cmd>) -> Result<(), StoreError> {
+        if cmds.is_empty() {
+            return Ok(());
+        }
         match &self.cluster {
             None => {
                 let mut pipe = redis::pipe();
