@@ -547,3 +547,25 @@ fn a_redis_cluster_reads_like_a_single_server() {
         again.stderr
     );
 }
+
+#[test]
+fn every_connection_searches_with_ef_search_200() {
+    let (redis, db) = seeded("efsearch");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let live = LiveStore::connect(&endpoints(&redis, &db))
+            .await
+            .expect("connects");
+        let pool = live.pg.as_ref().expect("postgres").pool();
+        for _ in 0..3 {
+            let v: String = sqlx::query_scalar("SHOW hnsw.ef_search")
+                .fetch_one(pool)
+                .await
+                .expect("show");
+            assert_eq!(v, "200");
+        }
+    });
+}
