@@ -73,6 +73,51 @@ pub struct GlobalArgs {
     /// Seconds to wait for a store to answer when connecting.
     #[arg(long, global = true, default_value_t = 3.0, value_name = "SECONDS")]
     pub connect_timeout: f64,
+    /// How the knowledge query is embedded.
+    #[arg(long, global = true, value_enum, default_value_t = EmbedderKind::Builtin)]
+    pub embedder: EmbedderKind,
+    /// An OpenAI-compatible embeddings endpoint (with --embedder http); the API key is read from
+    /// CTXLENS_EMBED_API_KEY when set.
+    #[arg(long, global = true, value_name = "URL")]
+    pub embed_url: Option<String>,
+    /// The embedding model to ask the endpoint for.
+    #[arg(
+        long,
+        global = true,
+        default_value = "text-embedding-3-small",
+        value_name = "NAME"
+    )]
+    pub embed_model: String,
+    /// Seconds to wait for the embeddings endpoint.
+    #[arg(long, global = true, default_value_t = 10.0, value_name = "SECONDS")]
+    pub embed_timeout: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EmbedderKind {
+    Builtin,
+    Http,
+}
+
+impl GlobalArgs {
+    /// The query embedder these flags ask for.
+    fn embedder(&self) -> Result<crate::store::embedder::Embedder, CliError> {
+        use crate::store::embedder::Embedder;
+        match (self.embedder, &self.embed_url) {
+            (EmbedderKind::Builtin, _) => Ok(Embedder::Builtin),
+            (EmbedderKind::Http, None) => Err(CliError::Usage(
+                "--embedder http needs --embed-url URL".into(),
+            )),
+            (EmbedderKind::Http, Some(url)) => Ok(Embedder::Http {
+                url: url.clone(),
+                model: self.embed_model.clone(),
+                api_key: std::env::var("CTXLENS_EMBED_API_KEY")
+                    .ok()
+                    .filter(|k| !k.is_empty()),
+                timeout: std::time::Duration::from_secs_f64(self.embed_timeout.max(0.1)),
+            }),
+        }
+    }
 }
 
 #[derive(Debug, Args, Default)]
@@ -243,6 +288,7 @@ pub struct Ctx {
     pub engine: Engine,
     pub policy: Policy,
     pub redact: bool,
+    pub embedder: crate::store::embedder::Embedder,
 }
 
 /// The store endpoints from flags, environment and config (flags and environment win).
@@ -283,18 +329,18 @@ impl Ctx {
             engine: Engine::new(map),
             policy,
             redact: global.redact,
+            embedder: global.embedder()?,
         })
     }
 
     /// A user's snapshot with the default session and query.
     async fn snapshot(&self, user: &str) -> Result<crate::engine::Snapshot, CliError> {
-        let (snap, _) = load_snapshot(
-            self.store.as_ref(),
-            user,
-            &LoadOptions::default(),
-            self.knowledge_params(),
-        )
-        .await?;
+        let opts = LoadOptions {
+            embedder: self.embedder.clone(),
+            ..LoadOptions::default()
+        };
+        let (snap, _) =
+            load_snapshot(self.store.as_ref(), user, &opts, self.knowledge_params()).await?;
         Ok(snap)
     }
 
@@ -331,11 +377,12 @@ async fn tui(
 }
 
 impl Selection {
-    fn options(&self) -> LoadOptions {
+    fn options(&self, ctx: &Ctx) -> LoadOptions {
         LoadOptions {
             session: self.session.clone(),
             query: self.query.clone(),
             now: self.now,
+            embedder: ctx.embedder.clone(),
         }
     }
 }

@@ -54,7 +54,7 @@ pub async fn replay(
             load_snapshot(
                 ctx.store.as_ref(),
                 u,
-                &sel.options(),
+                &sel.options(ctx),
                 ctx.knowledge_params(),
             )
             .await?
@@ -213,7 +213,7 @@ pub async fn inspect(
     let (snap, data) = load_snapshot(
         ctx.store.as_ref(),
         user,
-        &sel.options(),
+        &sel.options(ctx),
         ctx.knowledge_params(),
     )
     .await?;
@@ -337,7 +337,7 @@ pub async fn snapshot(
     let (snap, _) = load_snapshot(
         ctx.store.as_ref(),
         user,
-        &sel.options(),
+        &sel.options(ctx),
         ctx.knowledge_params(),
     )
     .await?;

@@ -186,6 +186,13 @@ impl Store for LiveStore {
         user_data(raw, opts, Utc::now(), &self.describe())
     }
 
+    fn embedding_dim(&self) -> usize {
+        self.pg
+            .as_ref()
+            .and_then(|p| p.dim)
+            .unwrap_or(crate::engine::embed::BUILTIN_DIM)
+    }
+
     async fn health(&self) -> Vec<super::Health> {
         let split = |label: &str| {
             let (name, host) = label.split_once(' ').unwrap_or((label, ""));

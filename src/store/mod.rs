@@ -1,5 +1,6 @@
 //! Where snapshots come from: the `Store` trait, its errors, and snapshot loading over any store.
 
+pub mod embedder;
 pub mod live;
 pub mod memory;
 pub mod postgres;
@@ -14,7 +15,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::engine::embed::{BUILTIN_DIM, embed};
+use crate::engine::embed::BUILTIN_DIM;
 use crate::engine::snapshot::{
     JourneyEntry, KnowledgeEntry, Malformed, SessionEntry, Snapshot, fmt_ts,
 };
@@ -136,6 +137,8 @@ pub struct LoadOptions {
     pub query: Option<String>,
     /// Replay as of this instant instead of the store's clock (live stores: now).
     pub now: Option<DateTime<Utc>>,
+    /// How the knowledge query is embedded.
+    pub embedder: embedder::Embedder,
 }
 
 /// One backend's state, for the status bar.
@@ -197,6 +200,11 @@ pub trait Store: Send + Sync {
     /// A page of users, starting at `cursor`.
     async fn users(&self, cursor: Option<&str>, limit: usize) -> Result<UserPage, StoreError>;
 
+    /// The dimension of knowledge embeddings (read from the column for Postgres).
+    fn embedding_dim(&self) -> usize {
+        BUILTIN_DIM
+    }
+
     /// One user's sessions, journey and cached context.
     async fn load_user(&self, user: &str, opts: &LoadOptions) -> Result<UserData, StoreError>;
 
@@ -257,7 +265,15 @@ pub async fn load_snapshot(
         .or_else(|| snapshot.newest_user_text().map(str::to_string));
     if let Some(q) = snapshot.query.as_deref() {
         let query = KnowledgeQuery {
-            embedding: embed(q, BUILTIN_DIM),
+            embedding: opts
+                .embedder
+                .embed(q, store.embedding_dim())
+                .await
+                .map_err(|cause| StoreError::Backend {
+                    store: store.describe(),
+                    what: "query embedding".into(),
+                    cause,
+                })?,
             milestone_filter: if params.same_milestone_only {
                 // No journey: only hits of no milestone match (an impossible id filters the rest).
                 Some(data.current_milestone.clone().unwrap_or_default())

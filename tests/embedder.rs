@@ -1,0 +1,166 @@
+//! `--embedder http`: an OpenAI-compatible endpoint on loopback, its answers and its failures.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::mpsc;
+
+use common::ctxlens_with;
+use ctxlens::engine::embed::{BUILTIN_DIM, embed};
+
+/// Serves one request: sends (headers, body) back over the channel and answers with `answer(input)`.
+fn serve_once(
+    answer: impl Fn(&str) -> (u16, String) + Send + 'static,
+) -> (String, mpsc::Receiver<(String, String)>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!(
+        "http://{}/v1/embeddings",
+        listener.local_addr().expect("addr")
+    );
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let (stream, _) = listener.accept().expect("accept");
+        let mut reader = BufReader::new(stream);
+        let mut headers = String::new();
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).expect("read");
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+            headers.push_str(&line);
+        }
+        let len = headers
+            .lines()
+            .find_map(|l| {
+                l.to_ascii_lowercase()
+                    .strip_prefix("content-length:")
+                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+            })
+            .unwrap_or(0);
+        let mut body = vec![0; len];
+        reader.read_exact(&mut body).expect("body");
+        let body = String::from_utf8_lossy(&body).into_owned();
+        let input = serde_json::from_str::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v["input"].as_str().map(str::to_string));
+        let (status, reply) = answer(input.as_deref().unwrap_or(""));
+        let mut stream = reader.into_inner();
+        let head = format!(
+            "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            reply.len()
+        );
+        stream
+            .write_all(head.as_bytes())
+            .and_then(|()| stream.write_all(reply.as_bytes()))
+            .expect("write");
+        let _ = tx.send((headers, body));
+    });
+    (url, rx)
+}
+
+fn embedding_reply(v: &[f32]) -> String {
+    serde_json::json!({ "data": [{ "embedding": v, "index": 0 }], "model": "m" }).to_string()
+}
+
+#[test]
+fn an_http_embedder_is_asked_with_the_model_and_key() {
+    let (url, seen) = serve_once(|input| (200, embedding_reply(&embed(input, BUILTIN_DIM))));
+    let env = [("CTXLENS_EMBED_API_KEY", "k-123".to_string())];
+    let http = ctxlens_with(
+        &[
+            "replay",
+            "u005",
+            "--json",
+            "--embedder",
+            "http",
+            "--embed-url",
+            &url,
+            "--embed-model",
+            "emb-1",
+        ],
+        &env,
+    );
+    assert_eq!(http.code, 0, "{}", http.stderr);
+    let (headers, body) = seen.recv().expect("the endpoint was called");
+    assert!(
+        headers
+            .to_ascii_lowercase()
+            .contains("authorization: bearer k-123"),
+        "{headers}"
+    );
+    let body: serde_json::Value = serde_json::from_str(&body).expect("JSON body");
+    assert_eq!(body["model"], "emb-1");
+    assert!(
+        body["input"].as_str().is_some_and(|q| !q.is_empty()),
+        "the query is sent: {body}"
+    );
+    // The endpoint answered the built-in embedding, so the replay is the built-in one.
+    let builtin = ctxlens_with(&["replay", "u005", "--json"], &[]);
+    assert!(http.stdout == builtin.stdout, "same vectors, same replay");
+}
+
+#[test]
+fn http_embedder_failures_are_clear() {
+    let (url, _seen) = serve_once(|_| (401, r#"{"error":"bad key"}"#.into()));
+    let out = ctxlens_with(
+        &["replay", "u005", "--embedder", "http", "--embed-url", &url],
+        &[],
+    );
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr.trim_end(),
+        format!(
+            "ctxlens: DEMO: query embedding: embedder {url}: HTTP 401: {{\"error\":\"bad key\"}}"
+        )
+    );
+
+    let (url, _seen) = serve_once(|_| (200, embedding_reply(&[0.1, 0.2, 0.3])));
+    let out = ctxlens_with(
+        &["replay", "u005", "--embedder", "http", "--embed-url", &url],
+        &[],
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .ends_with("answered 3 dimensions, the knowledge column has 384\n"),
+        "{}",
+        out.stderr
+    );
+
+    let out = ctxlens_with(&["replay", "u005", "--embedder", "http"], &[]);
+    assert_eq!(
+        (out.code, out.stderr.trim_end()),
+        (2, "ctxlens: --embedder http needs --embed-url URL")
+    );
+
+    // An endpoint that never answers: the timeout ends the wait.
+    let silent = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!(
+        "http://{}/v1/embeddings",
+        silent.local_addr().expect("addr")
+    );
+    let start = std::time::Instant::now();
+    let out = ctxlens_with(
+        &[
+            "replay",
+            "u005",
+            "--embedder",
+            "http",
+            "--embed-url",
+            &url,
+            "--embed-timeout",
+            "0.5",
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("embedder {url}: ")),
+        "{}",
+        out.stderr
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    drop(silent);
+}
