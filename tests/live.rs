@@ -412,6 +412,7 @@ fn the_tui_reports_an_outage_keeps_its_data_and_recovers() {
             themes: vec!["default".into()],
             ready: [ctxlens::engine::Tokenizer::Chars4].into(),
             warming: Default::default(),
+            embedder: Default::default(),
         };
         let mut s = State::new(session, store.describe(), false, "default".into(), false);
         drive(&mut s, &store, Action::Refresh).await;

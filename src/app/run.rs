@@ -30,6 +30,7 @@ pub struct TuiOptions {
     pub redact: bool,
     /// Draw one frame and exit (for start-up benchmarks).
     pub exit_after_first_frame: bool,
+    pub embedder: crate::store::embedder::Embedder,
 }
 
 /// Builds the state, takes over the terminal, runs until quit, and restores the terminal.
@@ -55,6 +56,7 @@ pub async fn run_tui(
         themes: themes.keys().cloned().collect(),
         ready: [crate::engine::Tokenizer::Chars4].into(),
         warming: Default::default(),
+        embedder: opts.embedder.clone(),
     };
     let mut state = State::new(session, store.describe(), demo, theme, opts.redact);
     let problems: Vec<String> = keymap_error.into_iter().chain(theme_errors).collect();
@@ -218,15 +220,25 @@ pub async fn run_effect(effect: Effect, store: Arc<dyn Store>, engine: Engine) -
             Ok(page) => Action::UsersLoaded(page),
             Err(e) => Action::Failed("users".into(), e.to_string()),
         },
-        Effect::LoadUser { user, knowledge } => {
-            match load_snapshot(store.as_ref(), &user, &LoadOptions::default(), knowledge).await {
+        Effect::LoadUser {
+            user,
+            knowledge,
+            embedder,
+        } => {
+            let opts = LoadOptions {
+                embedder,
+                ..LoadOptions::default()
+            };
+            match load_snapshot(store.as_ref(), &user, &opts, knowledge).await {
                 Ok((snap, data)) => Action::UserLoaded(Box::new((data, snap))),
                 Err(e) => Action::Failed("user".into(), e.to_string()),
             }
         }
-        Effect::ComputeStats { users, policy } => {
-            compute_stats(store, engine, users, *policy).await
-        }
+        Effect::ComputeStats {
+            users,
+            policy,
+            embedder,
+        } => compute_stats(store, engine, users, *policy, embedder).await,
         Effect::WarmTokenizer(t) => {
             match tokio::task::spawn_blocking(move || engine.tokens.warm(t)).await {
                 Ok(()) => Action::TokenizerReady(t),
@@ -257,13 +269,16 @@ async fn compute_stats(
     engine: Engine,
     users: Vec<String>,
     policy: Policy,
+    embedder: crate::store::embedder::Embedder,
 ) -> Action {
     let params = crate::store::KnowledgeParams::of(&policy);
+    let opts = LoadOptions {
+        embedder,
+        ..LoadOptions::default()
+    };
     let mut snaps = Vec::with_capacity(users.len());
     for u in &users {
-        if let Ok((snap, _)) =
-            load_snapshot(store.as_ref(), u, &LoadOptions::default(), params).await
-        {
+        if let Ok((snap, _)) = load_snapshot(store.as_ref(), u, &opts, params).await {
             snaps.push(snap);
         }
     }

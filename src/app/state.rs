@@ -112,6 +112,8 @@ pub struct Session {
     pub ready: BTreeSet<Tokenizer>,
     /// Tokenizers being loaded in the background.
     pub warming: BTreeSet<Tokenizer>,
+    /// How knowledge queries are embedded.
+    pub embedder: crate::store::embedder::Embedder,
 }
 
 /// The status bar: data source, stores, and the last message.

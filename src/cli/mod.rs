@@ -369,6 +369,7 @@ async fn tui(
         theme: theme.or(config.theme),
         redact: global.redact,
         exit_after_first_frame,
+        embedder: ctx.embedder.clone(),
     };
     let demo = ctx.store.describe() == "DEMO";
     crate::app::run::run_tui(ctx.store.into(), ctx.engine, ctx.policy, demo, opts)

@@ -22,11 +22,13 @@ pub enum Effect {
     LoadUser {
         user: String,
         knowledge: KnowledgeParams,
+        embedder: crate::store::embedder::Embedder,
     },
     /// Replay these users under the baseline policy for the users list.
     ComputeStats {
         users: Vec<String>,
         policy: Box<Policy>,
+        embedder: crate::store::embedder::Embedder,
     },
     /// Load a tokenizer's vocabulary in the background.
     WarmTokenizer(Tokenizer),
@@ -182,6 +184,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 effects.push(Effect::ComputeStats {
                     users,
                     policy: Box::new(s.session.baseline.clone()),
+                    embedder: s.session.embedder.clone(),
                 });
             }
             effects
@@ -235,6 +238,7 @@ pub(super) fn open_user(s: &mut State, id: String) -> Vec<Effect> {
     vec![Effect::LoadUser {
         user: id,
         knowledge,
+        embedder: s.session.embedder.clone(),
     }]
 }
 
@@ -271,6 +275,7 @@ fn users_loaded(s: &mut State, page: crate::store::UserPage) -> Vec<Effect> {
         effects.push(Effect::ComputeStats {
             users: ids,
             policy: Box::new(s.session.baseline.clone()),
+            embedder: s.session.embedder.clone(),
         });
     }
     if let Some(wanted) = s.users.wanted.take() {
@@ -402,6 +407,7 @@ pub(super) fn retune(s: &mut State, policy: Policy) -> Vec<Effect> {
         effects.push(Effect::LoadUser {
             user: id,
             knowledge: KnowledgeParams::of(&s.session.policy),
+            embedder: s.session.embedder.clone(),
         });
     }
     effects
