@@ -3,35 +3,36 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use super::output::{BOLD, DIM, Table, io, paint, write_json};
+use super::output::{BOLD, DIM, io, paint};
 use super::{CliError, Ctx};
 use crate::engine::snapshot::fmt_ts;
-use crate::store::{UserPage, UserSummary};
+use crate::store::UserSummary;
 
 const PAGE: usize = 500;
 
-/// Every user from `cursor` on (at most `limit`), page by page.
-async fn collect(
+/// Pages of users from `cursor` on (at most `limit` users), handed to `each` as they arrive, so
+/// memory holds one page however many users there are. Returns the cursor after the last.
+async fn pages(
     ctx: &Ctx,
     limit: Option<usize>,
     cursor: Option<String>,
-) -> Result<UserPage, CliError> {
-    let mut users: Vec<UserSummary> = Vec::new();
+    mut each: impl FnMut(&[UserSummary]) -> Result<(), CliError>,
+) -> Result<Option<String>, CliError> {
+    let mut seen = 0;
     let mut cursor = cursor;
     loop {
-        let want = limit.map_or(PAGE, |l| (l - users.len()).min(PAGE));
+        let want = limit.map_or(PAGE, |l| (l - seen).min(PAGE));
         let page = ctx.store.users(cursor.as_deref(), want).await?;
-        users.extend(page.users);
+        seen += page.users.len();
+        each(&page.users)?;
         cursor = page.next_cursor;
-        if cursor.is_none() || limit.is_some_and(|l| users.len() >= l) {
-            return Ok(UserPage {
-                users,
-                next_cursor: cursor,
-            });
+        if cursor.is_none() || limit.is_some_and(|l| seen >= l) {
+            return Ok(cursor);
         }
     }
 }
 
+/// `users`: streamed, a line (or a JSON array element) per user.
 pub async fn list(
     ctx: &Ctx,
     out: &mut impl Write,
@@ -39,44 +40,54 @@ pub async fn list(
     cursor: Option<String>,
     json: bool,
 ) -> Result<(), CliError> {
-    let page = collect(ctx, limit, cursor).await?;
+    let mut first = true;
+    let mut count = 0;
     if json {
-        return write_json(out, &page);
+        write!(out, "{{\n  \"users\": [").map_err(io)?;
+    } else {
+        writeln!(
+            out,
+            "{}",
+            paint(
+                BOLD,
+                &row("USER", "MILESTONE", "NAME", "SESSIONS", "LAST ACTIVITY")
+            )
+        )
+        .map_err(io)?;
     }
-    let mut t = Table::new(&[
-        ("USER", false),
-        ("MILESTONE", false),
-        ("NAME", false),
-        ("SESSIONS", true),
-        ("LAST ACTIVITY", false),
-    ]);
-    for u in &page.users {
-        let m = u.current_milestone.as_deref().map_or("—".to_string(), |m| {
-            format!("{m} {}", ctx.engine.milestones.name(m))
-        });
-        t.row(vec![
-            (u.user_id.clone(), BOLD),
-            (m, Default::default()),
-            (
-                u.display_name.clone().unwrap_or_default(),
-                Default::default(),
-            ),
-            (
-                u.sessions.map_or("—".into(), |n| n.to_string()),
-                Default::default(),
-            ),
-            (
-                u.last_activity
-                    .as_ref()
-                    .map(fmt_ts)
-                    .unwrap_or_else(|| "—".into()),
-                DIM,
-            ),
-        ]);
+    let next = pages(ctx, limit, cursor, |users| {
+        for u in users {
+            if json {
+                let sep = if first { "" } else { "," };
+                let one = serde_json::to_string(u)
+                    .map_err(|e| CliError::Runtime(format!("encoding JSON: {e}")))?;
+                write!(out, "{sep}\n    {one}").map_err(io)?;
+            } else {
+                let m = u.current_milestone.as_deref().map_or("—".to_string(), |m| {
+                    format!("{m} {}", ctx.engine.milestones.name(m))
+                });
+                let name = u.display_name.clone().unwrap_or_default();
+                let name = if ctx.redact {
+                    crate::text::redact(&name)
+                } else {
+                    name
+                };
+                let sessions = u.sessions.map_or("—".into(), |n| n.to_string());
+                let last = u.last_activity.as_ref().map_or("—".into(), fmt_ts);
+                writeln!(out, "{}", row(&u.user_id, &m, &name, &sessions, &last)).map_err(io)?;
+            }
+            first = false;
+            count += 1;
+        }
+        out.flush().map_err(io)
+    })
+    .await?;
+    if json {
+        let next = serde_json::to_string(&next).map_err(|e| CliError::Runtime(e.to_string()))?;
+        let close = if first { "]" } else { "\n  ]" };
+        return writeln!(out, "{close},\n  \"next_cursor\": {next}\n}}").map_err(io);
     }
-    t.write(out, 0)?;
-    let more = page
-        .next_cursor
+    let more = next
         .map(|c| format!(" · more: --cursor {c}"))
         .unwrap_or_default();
     writeln!(
@@ -84,32 +95,34 @@ pub async fn list(
         "{}",
         paint(
             DIM,
-            &format!(
-                "{} users from {}{more}",
-                page.users.len(),
-                ctx.store.describe()
-            )
+            &format!("{count} users from {}{more}", ctx.store.describe())
         )
     )
     .map_err(io)
 }
 
+/// One fixed-width line of the users table (fixed, so pages stream without measuring).
+fn row(user: &str, milestone: &str, name: &str, sessions: &str, last: &str) -> String {
+    let name = crate::text::preview(name, 48);
+    let line = format!("{user:<10}  {milestone:<25}  {name:<48}  {sessions:>8}  {last}");
+    line.trim_end().to_string()
+}
+
 /// What `ctxlens` with no arguments prints: the data source at a glance and where to go next.
 pub async fn summary(ctx: &Ctx, out: &mut impl Write) -> Result<(), CliError> {
-    let page = collect(ctx, None, None).await?;
     let mut per: BTreeMap<String, usize> = BTreeMap::new();
-    for u in &page.users {
-        *per.entry(u.current_milestone.clone().unwrap_or_else(|| "none".into()))
-            .or_default() += 1;
-    }
-    writeln!(
-        out,
-        "{} — {} users, policy {}",
-        paint(BOLD, &format!("ctxlens · {}", ctx.store.describe())),
-        page.users.len(),
-        ctx.policy.name
-    )
-    .map_err(io)?;
+    let mut total = 0;
+    pages(ctx, None, None, |users| {
+        for u in users {
+            *per.entry(u.current_milestone.clone().unwrap_or_else(|| "none".into()))
+                .or_default() += 1;
+        }
+        total += users.len();
+        Ok(())
+    })
+    .await?;
+    let title = paint(BOLD, &format!("ctxlens · {}", ctx.store.describe()));
+    writeln!(out, "{title} — {total} users, policy {}", ctx.policy.name).map_err(io)?;
     let spread: Vec<String> = ctx
         .engine
         .milestones
