@@ -34,6 +34,7 @@ pub const DEPENDENCIES: &[&[usize]] = &[
 ];
 
 mod discovery;
+mod general;
 mod milestone_text;
 mod operations;
 
@@ -63,6 +64,7 @@ pub fn articles() -> &'static [Article] {
         discovery::DISCOVERY
             .iter()
             .chain(operations::OPERATIONS)
+            .chain(general::GENERAL)
             .cloned()
             .collect()
     })
