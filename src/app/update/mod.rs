@@ -161,6 +161,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             replay(s)
         }
         Action::PolicyLoaded(policy, from) => {
+            let refetch = KnowledgeParams::of(&policy) != KnowledgeParams::of(&s.session.policy);
             s.session.baseline = (*policy).clone();
             s.session.policy = *policy;
             info(
@@ -179,6 +180,20 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 .map(|r| r.summary.user_id.clone())
                 .collect();
             let mut effects = replay(s);
+            // The new policy searches knowledge differently: the open user is fetched again.
+            if let (true, Some(id)) = (
+                refetch,
+                s.user.view.as_ref().map(|v| v.data.user_id.clone()),
+            ) {
+                s.user.loading = Some(id.clone());
+                start_loading(s, "user");
+                let knowledge = KnowledgeParams::of(&s.session.policy);
+                effects.push(Effect::LoadUser {
+                    user: id,
+                    knowledge,
+                    embedder: s.session.embedder.clone(),
+                });
+            }
             if !users.is_empty() {
                 start_loading(s, "stats");
                 effects.push(Effect::ComputeStats {

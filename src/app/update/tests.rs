@@ -321,6 +321,14 @@ async fn loading_a_policy_replays_the_user_and_the_list() {
         .and_then(|v| v.tuned.as_ref())
         .expect("replayed");
     assert_eq!(tuned.layers.0.len(), 4);
+    // layered-adr searches every milestone: u062 (at M9) is fetched again and gets other milestones' hits.
+    let snap = &s.user.view.as_ref().expect("view").snapshot;
+    assert!(
+        snap.knowledge
+            .iter()
+            .any(|k| k.milestone.as_deref().is_some_and(|m| m != "M9")),
+        "refetched"
+    );
     let after = s.users.rows[0].stats.expect("stats");
     assert_eq!(
         after.budget, 6692,
