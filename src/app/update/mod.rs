@@ -181,18 +181,8 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 .collect();
             let mut effects = replay(s);
             // The new policy searches knowledge differently: the open user is fetched again.
-            if let (true, Some(id)) = (
-                refetch,
-                s.user.view.as_ref().map(|v| v.data.user_id.clone()),
-            ) {
-                s.user.loading = Some(id.clone());
-                start_loading(s, "user");
-                let knowledge = KnowledgeParams::of(&s.session.policy);
-                effects.push(Effect::LoadUser {
-                    user: id,
-                    knowledge,
-                    embedder: s.session.embedder.clone(),
-                });
+            if refetch {
+                effects.extend(reload_user(s));
             }
             if !users.is_empty() {
                 start_loading(s, "stats");
@@ -413,19 +403,23 @@ pub(super) fn retune(s: &mut State, policy: Policy) -> Vec<Effect> {
     let refetch = KnowledgeParams::of(&policy) != KnowledgeParams::of(&s.session.policy);
     s.session.policy = policy;
     let mut effects = replay(s);
-    if let (true, Some(id)) = (
-        refetch,
-        s.user.view.as_ref().map(|v| v.data.user_id.clone()),
-    ) {
-        s.user.loading = Some(id.clone());
-        start_loading(s, "user");
-        effects.push(Effect::LoadUser {
-            user: id,
-            knowledge: KnowledgeParams::of(&s.session.policy),
-            embedder: s.session.embedder.clone(),
-        });
+    if refetch {
+        effects.extend(reload_user(s));
     }
     effects
+}
+
+/// Fetches the open user again (its knowledge search depends on the policy); the view stays
+/// until the new load arrives.
+fn reload_user(s: &mut State) -> Option<Effect> {
+    let id = s.user.view.as_ref().map(|v| v.data.user_id.clone())?;
+    s.user.loading = Some(id.clone());
+    start_loading(s, "user");
+    Some(Effect::LoadUser {
+        user: id,
+        knowledge: KnowledgeParams::of(&s.session.policy),
+        embedder: s.session.embedder.clone(),
+    })
 }
 
 pub(super) fn start_loading(s: &mut State, what: &str) {
