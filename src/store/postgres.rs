@@ -53,7 +53,11 @@ impl PgStore {
             // Set before any statement is prepared, since a plan keeps the setting it was made with.
             .after_connect(|conn, _| {
                 Box::pin(async move {
-                    sqlx::Executor::execute(conn, "SET hnsw.ef_search = 200").await?;
+                    sqlx::Executor::execute(&mut *conn, "SET hnsw.ef_search = 200").await?;
+                    // A generic plan of the prepared search cannot see the query vector or the
+                    // limit and falls back to scanning every row: plan each execution.
+                    sqlx::Executor::execute(&mut *conn, "SET plan_cache_mode = force_custom_plan")
+                        .await?;
                     Ok(())
                 })
             })
@@ -176,23 +180,59 @@ impl PgStore {
     /// distance so the HNSW index serves it. An untyped `vector` column cannot be indexed, and may
     /// hold vectors of other dimensions: then the distance is guarded and those rows reported.
     pub async fn search(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
-        let query_vec = pgvector::Vector::from(q.embedding.clone());
+        let rows = self
+            .search_query(q)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.fail("knowledge search", e))?;
+        self.hits(q, &rows)
+    }
+
+    /// The same search as an exact scan (index scans off, in a transaction rolled back): what
+    /// the HNSW index should find, for measuring its recall.
+    pub async fn search_exact(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
+        let fail = |e| self.fail("exact knowledge search", e);
+        let mut tx = self.pool.begin().await.map_err(fail)?;
+        for set in [
+            "SET LOCAL enable_indexscan = off",
+            "SET LOCAL enable_bitmapscan = off",
+        ] {
+            sqlx::query(set).execute(&mut *tx).await.map_err(fail)?;
+        }
+        let rows = self
+            .search_query(q)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(fail)?;
+        tx.rollback().await.map_err(fail)?;
+        self.hits(q, &rows)
+    }
+
+    fn search_query<'q>(
+        &self,
+        q: &'q KnowledgeQuery,
+    ) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
         let sql = if self.dim.is_some() {
             TYPED_SEARCH
         } else {
             UNTYPED_SEARCH
         };
-        let rows = sqlx::query(sql)
-            .bind(query_vec)
+        sqlx::query(sql)
+            .bind(pgvector::Vector::from(q.embedding.clone()))
             .bind(q.milestone_filter.as_deref())
             .bind(q.min_similarity)
             .bind(i64::try_from(q.limit).unwrap_or(i64::MAX))
             .bind(i32::try_from(q.embedding.len()).unwrap_or(i32::MAX))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| self.fail("knowledge search", e))?;
+    }
+
+    /// Search rows as hits, or as malformed rows when they cannot be scored.
+    fn hits(
+        &self,
+        q: &KnowledgeQuery,
+        rows: &[sqlx::postgres::PgRow],
+    ) -> Result<KnowledgeHits, StoreError> {
         let mut out = KnowledgeHits::default();
-        for r in &rows {
+        for r in rows {
             let id: i64 = r.try_get("id").map_err(|e| self.fail("knowledge", e))?;
             let similarity: Option<f64> = r
                 .try_get("similarity")
@@ -262,14 +302,14 @@ impl PgStore {
 }
 
 /// `vector(n)`: every row has the query's dimension; ORDER BY the distance uses the HNSW index.
-/// NaN distances (all-zero vectors) are kept so they can be reported.
+/// NaN distances (all-zero vectors) pass the filter (NaN sorts above every number) and are reported.
 const TYPED_SEARCH: &str = "
 SELECT id, milestone, title, content, metadata, created_at, embedding, $5::int AS dims,
        1 - (embedding <=> $1) AS similarity
   FROM knowledge
  WHERE ($2::text IS NULL OR milestone = $2 OR milestone IS NULL)
-   AND (1 - (embedding <=> $1) >= $3 OR (embedding <=> $1) = 'NaN')
- ORDER BY embedding <=> $1, id
+   AND 1 - (embedding <=> $1) >= $3
+ ORDER BY embedding <=> $1
  LIMIT $4";
 
 /// Untyped `vector`: the distance only where the dimensions match (CASE fixes the order of
