@@ -268,3 +268,26 @@ fn graph_text_dot_and_json() {
     assert_eq!(v["milestones"][9]["id"], "M9");
     assert_eq!(v["milestones"][9]["layer"], 6);
 }
+
+#[test]
+fn inspect_redacts_message_and_journey_text_but_keeps_tokens() {
+    let plain = ctxlens(&["inspect", "u065", "--json"]);
+    let masked = ctxlens(&["inspect", "u065", "--json", "--redact"]);
+    let (p, m): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&plain.stdout).expect("JSON"),
+        serde_json::from_str(&masked.stdout).expect("JSON"),
+    );
+    let turn = |v: &serde_json::Value| v["assembly"]["items"][0].clone();
+    assert_eq!(turn(&p)["kind"], "turn");
+    assert_eq!(turn(&p)["tokens"], turn(&m)["tokens"], "token counts stay");
+    let text = turn(&m)["text"].as_str().unwrap_or_default().to_string();
+    assert!(text.starts_with("••••: "), "masked: {text}");
+    assert!(
+        !masked.stdout.contains("Matcha"),
+        "no message or journey text left"
+    );
+    assert_eq!(
+        p["findings"], m["findings"],
+        "findings are computed on the unmasked replay"
+    );
+}

@@ -217,8 +217,25 @@ pub async fn inspect(
         ctx.knowledge_params(),
     )
     .await?;
-    let asm = ctx.engine.assemble(&snap, &ctx.policy);
+    // One replay: findings compare against it unmasked (redaction cannot fake a drift); what
+    // is shown is masked under --redact.
+    let plain = ctx.engine.assemble(&snap, &ctx.policy);
     let map = &ctx.engine.milestones;
+    let found = crate::findings::findings(&data, &snap, &ctx.policy, map, &plain);
+    let name = data.display_name.as_deref().map(|n| {
+        if ctx.redact {
+            crate::text::redact(n)
+        } else {
+            n.to_string()
+        }
+    });
+    let asm = if ctx.redact {
+        let mut a = plain;
+        crate::text::redact_assembly(&mut a, &ctx.policy);
+        a
+    } else {
+        plain
+    };
     let done = completed(&snap);
     let statuses = map.statuses(snap.current_milestone.as_deref(), &done);
     let query = snap.query.as_deref().map(|q| {
@@ -228,13 +245,10 @@ pub async fn inspect(
             q.to_string()
         }
     });
-    // Compared against an unmasked replay, so redaction cannot fake a drift.
-    let plain = ctx.engine.assemble(&snap, &ctx.policy);
-    let found = crate::findings::findings(&data, &snap, &ctx.policy, map, &plain);
     if json {
         let view = InspectOut {
             user_id: &snap.user_id,
-            display_name: data.display_name.as_deref(),
+            display_name: name.as_deref(),
             current_milestone: snap.current_milestone.as_deref(),
             source: ctx.store.describe(),
             milestones: statuses
@@ -255,10 +269,7 @@ pub async fn inspect(
         };
         return write_json(out, &view);
     }
-    let who = data
-        .display_name
-        .as_deref()
-        .map_or(String::new(), |n| format!(" · {n}"));
+    let who = name.as_deref().map_or(String::new(), |n| format!(" · {n}"));
     let at = snap
         .current_milestone
         .as_deref()

@@ -81,8 +81,9 @@ fn render_cache(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 None => "no TTL: this key never expires".into(),
             };
             lines.push(Line::from(vec![label("ttl"), styled(ttl, t.base())]));
-            lines.push(match CachedContext::from_json(value) {
-                Err(e) => Line::from(vec![label("content"), styled(e, t.error())]),
+            let cached = CachedContext::from_json(value);
+            lines.push(match &cached {
+                Err(e) => Line::from(vec![label("content"), styled(e.clone(), t.error())]),
                 Ok(c) => Line::from(vec![
                     label("content"),
                     styled(
@@ -98,10 +99,7 @@ fn render_cache(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 ]),
             });
             let base = v.baseline.as_ref();
-            let drift = CachedContext::from_json(value)
-                .ok()
-                .zip(base)
-                .map(|(c, a)| drift(&c, a));
+            let drift = cached.ok().zip(base).map(|(c, a)| drift(&c, a));
             lines.push(match drift {
                 None => Line::from(vec![label("drift"), styled("counting…", t.muted())]),
                 Some(d) if d.is_empty() => Line::from(vec![
