@@ -40,6 +40,14 @@ fn endpoints(redis: &RedisServer, db: &str) -> Endpoints {
     }
 }
 
+/// A single-threaded runtime for driving the async stores from a plain test.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
 fn env(redis: &RedisServer, db: &str) -> [(&'static str, String); 2] {
     [("REDIS_URL", redis.url()), ("DATABASE_URL", db.to_string())]
 }
@@ -47,10 +55,7 @@ fn env(redis: &RedisServer, db: &str) -> [(&'static str, String); 2] {
 #[test]
 fn every_demo_user_replays_identically_from_live_and_embedded() {
     let (redis, db) = seeded("contract");
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = runtime();
     rt.block_on(async {
         let live = LiveStore::connect(&endpoints(&redis, &db))
             .await
@@ -552,10 +557,7 @@ fn a_redis_cluster_reads_like_a_single_server() {
 #[test]
 fn every_connection_searches_with_ef_search_200() {
     let (redis, db) = seeded("efsearch");
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = runtime();
     rt.block_on(async {
         let live = LiveStore::connect(&endpoints(&redis, &db))
             .await

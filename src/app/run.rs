@@ -113,17 +113,9 @@ async fn event_loop(
     let mut tick = tokio::time::interval(Duration::from_millis(1000 / TICKS_PER_SECOND));
     let mut pending: Vec<KeyName> = Vec::new();
     let engine = state.session.engine.clone();
-    for effect in [
-        Effect::LoadUsers { cursor: None },
-        Effect::WarmTokenizer(state.session.policy.tokenizer),
-    ] {
+    for effect in update(state, Action::Refresh) {
         spawn(effect, &store, &engine, &tx);
     }
-    state.status.loading = vec![
-        "users".into(),
-        format!("tokenizer {}", state.session.policy.tokenizer),
-    ];
-    state.session.warming.insert(state.session.policy.tokenizer);
     tokio::spawn(follow_progress(store.clone(), tx.clone()));
     let mut dirty = true;
     loop {

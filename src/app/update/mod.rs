@@ -254,6 +254,8 @@ fn refresh(s: &mut State) -> Vec<Effect> {
     s.users.loaded_all = false;
     start_loading(s, "users");
     let mut effects = vec![Effect::LoadUsers { cursor: None }];
+    // With no user open, replay only starts loading the policy's tokenizer.
+    effects.extend(replay(s));
     if let Some(id) = s.user.view.as_ref().map(|v| v.data.user_id.clone()) {
         s.user.view = None;
         effects.extend(open_user(s, id));

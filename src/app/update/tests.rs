@@ -60,6 +60,15 @@ pub(crate) async fn open(s: &mut State, store: &Arc<dyn Store>, user: &str) {
     settle(s, store, Action::Input(InputKey::Enter)).await;
 }
 
+/// The open user's tuned assembly.
+fn tuned(s: &State) -> &crate::engine::Assembly {
+    s.user
+        .view
+        .as_ref()
+        .and_then(|v| v.tuned.as_ref())
+        .expect("replayed")
+}
+
 fn decision(s: &State, id: &str) -> Option<(Decision, Option<Reason>)> {
     let a = s.user.view.as_ref()?.tuned.as_ref()?;
     a.item(id).map(|i| (i.decision, i.reason))
@@ -207,12 +216,7 @@ async fn tokenizer_switch_counts_in_the_background_then_replays() {
         let a = run_effect(e, store.clone(), s.session.engine.clone()).await;
         update(&mut s, a);
     }
-    let tuned = s
-        .user
-        .view
-        .as_ref()
-        .and_then(|v| v.tuned.as_ref())
-        .expect("replayed");
+    let tuned = tuned(&s);
     assert_eq!(tuned.tokenizer, Tokenizer::O200kBase);
 }
 
@@ -314,12 +318,7 @@ async fn loading_a_policy_replays_the_user_and_the_list() {
     settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
     assert_eq!(s.session.baseline.name, "layered-adr");
     assert!(!s.modified());
-    let tuned = s
-        .user
-        .view
-        .as_ref()
-        .and_then(|v| v.tuned.as_ref())
-        .expect("replayed");
+    let tuned = tuned(&s);
     assert_eq!(tuned.layers.0.len(), 4);
     // layered-adr searches every milestone: u062 (at M9) is fetched again and gets other milestones' hits.
     let snap = &s.user.view.as_ref().expect("view").snapshot;
@@ -352,12 +351,7 @@ async fn lowering_the_threshold_searches_again() {
     type_text(&mut s, &store, "set knowledge.similarity_threshold=0.3").await;
     settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
     assert!(hits(&s) > 0, "the wider search found near misses");
-    let a = s
-        .user
-        .view
-        .as_ref()
-        .and_then(|v| v.tuned.as_ref())
-        .expect("replayed");
+    let a = tuned(&s);
     assert!(
         a.layer_items("knowledge")
             .all(|i| i.reason == Some(Reason::BelowThreshold))
