@@ -4,6 +4,7 @@
 //! - `store`: where snapshots come from: the `Store` trait and `MemoryStore` over the demo.
 //! - `demo`: the embedded demo dataset and its deterministic generator.
 //! - `findings`: anomalies in one user's stored data (TTLs, oversize sessions, cache drift).
+//! - `report`: the fleet what-if report: metrics over every user, streamed (bounded memory).
 //! - `cli`: the non-interactive subcommands and their output formats.
 //! - `app`: the TUI's state, actions, `update` and event loop (Elm architecture).
 //! - `ui`: rendering, pure functions of app state and a theme.
@@ -16,6 +17,7 @@ pub mod config;
 pub mod demo;
 pub mod engine;
 pub mod findings;
+pub mod report;
 pub mod store;
 pub mod text;
 pub mod ui;

@@ -291,3 +291,120 @@ fn inspect_redacts_message_and_journey_text_but_keeps_tokens() {
         "findings are computed on the unmasked replay"
     );
 }
+
+#[test]
+fn report_prints_the_monitoring_table_in_every_format() {
+    let table = ctxlens(&["report", "--set", "budget.total=2000"]);
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    for heading in [
+        "Fleet report · DEMO · 68 users",
+        "Monitoring (seed 003 targets)",
+        "Avg context tokens",
+        "Tokens per layer — candidate",
+        "Cached context",
+        "Per milestone",
+        "Most affected users",
+    ] {
+        assert!(
+            table.stdout.contains(heading),
+            "{heading}: {}",
+            table.stdout
+        );
+    }
+    let md = ctxlens(&["report", "--format", "markdown"]);
+    assert_eq!(md.code, 0, "{}", md.stderr);
+    assert!(md.stdout.starts_with("# Fleet report · DEMO · 68 users"));
+    assert!(
+        md.stdout
+            .contains("| Metric | Target | Candidate | Status |"),
+        "{}",
+        md.stdout
+    );
+    let csv = ctxlens(&["report", "--format", "csv"]);
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    assert!(
+        csv.stdout
+            .starts_with("section,row,column,value\nrun,,source,DEMO\nrun,,users,68\n")
+    );
+    // No baseline without --baseline or --set: no change section.
+    let json = ctxlens(&["report", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert!(v["changes"].is_null() && v["baseline"].is_null());
+    assert_eq!(v["monitoring"][0]["metric"], "avg_context_tokens");
+}
+
+#[test]
+fn report_over_snapshot_files_names_a_bad_file_and_reports_the_rest() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = std::fs::read_to_string("tests/data/snapshot-u1.json").expect("fixture");
+    std::fs::write(dir.path().join("a.json"), &good).expect("write");
+    std::fs::write(dir.path().join("b.json"), &good).expect("write");
+    std::fs::write(dir.path().join("c.json"), "{\n  \"user_id\": 7\n}").expect("write");
+    std::fs::write(dir.path().join("notes.txt"), "not a snapshot").expect("write");
+    let d = dir.path().to_str().expect("utf-8");
+    let out = ctxlens(&[
+        "report",
+        "--snapshots",
+        d,
+        "--json",
+        "--baseline",
+        "layered-adr",
+    ]);
+    assert_eq!(out.code, 1, "a file could not be read: {}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("the report is printed");
+    assert_eq!(v["users"], 2);
+    assert_eq!(v["errors"]["count"], 1);
+    let msg = v["errors"]["first"][0].as_str().expect("message");
+    assert!(
+        msg.contains("c.json:2:") && msg.contains("invalid type"),
+        "{msg}"
+    );
+    assert!(
+        out.stderr.contains("1 users could not be read"),
+        "{}",
+        out.stderr
+    );
+    let empty = tempfile::tempdir().expect("temp dir");
+    let e = empty.path().to_str().expect("utf-8");
+    expect_error(
+        &["report", "--snapshots", e],
+        2,
+        &format!("ctxlens: snapshots folder {e}: no *.json files"),
+    );
+}
+
+#[test]
+fn report_over_a_users_file_a_sample_and_a_synthetic_fleet() {
+    let list = write_temp("users.txt", "u001\nu005 # ticket\n\nu999\n");
+    let out = ctxlens(&["report", "--users", list.to_str().expect("utf-8"), "--json"]);
+    assert_eq!(out.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(v["users"], 2);
+    let msg = v["errors"]["first"][0].as_str().expect("message");
+    assert!(
+        msg.contains("users.txt:4: user u999") && msg.contains("not found"),
+        "{msg}"
+    );
+    let sample = ctxlens(&["report", "--sample", "10", "--seed", "4", "--json"]);
+    assert_eq!(sample.code, 0, "{}", sample.stderr);
+    let v: serde_json::Value = serde_json::from_str(&sample.stdout).expect("JSON");
+    assert_eq!(
+        (v["users"].as_u64(), v["users_total"].as_u64()),
+        (Some(10), Some(10))
+    );
+    let synthetic = ctxlens(&[
+        "report",
+        "--synthetic",
+        "150",
+        "--seed",
+        "2",
+        "--json",
+        "--policy",
+        "layered-adr",
+    ]);
+    assert_eq!(synthetic.code, 0, "{}", synthetic.stderr);
+    let v: serde_json::Value = serde_json::from_str(&synthetic.stdout).expect("JSON");
+    assert_eq!(v["users"], 150);
+    assert_eq!(v["source"], "SYNTHETIC seed 2 × 150");
+    assert!(v["candidate"]["static_share"].as_f64() > Some(0.0));
+}

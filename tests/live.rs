@@ -112,6 +112,30 @@ fn every_demo_user_replays_identically_from_live_and_embedded() {
             "{user}: replay --json differs"
         );
     }
+    // The fleet report, with a baseline, is the same from live stores and from embedded.
+    let args = [
+        "report",
+        "--json",
+        "--now",
+        NOW,
+        "--set",
+        "budget.total=2500",
+    ];
+    let live = ctxlens_with(&args, &env(&redis, &db));
+    let embedded = ctxlens_with(&args, &[]);
+    assert_eq!(live.code, 0, "{}", live.stderr);
+    assert_eq!(embedded.code, 0, "{}", embedded.stderr);
+    let parse = |text: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(text).expect("report JSON");
+        let source = v["source"].take();
+        (v, source)
+    };
+    let ((a, live_source), (b, demo_source)) = (parse(&live.stdout), parse(&embedded.stdout));
+    assert_eq!(demo_source, "DEMO");
+    assert_ne!(live_source, demo_source);
+    assert_eq!(a["users"], 68);
+    assert!(a["changes"]["users_changed"].as_u64() > Some(0), "{a}");
+    assert!(a == b, "live and embedded reports differ");
 }
 
 /// Redis commands a reader may send.
@@ -158,6 +182,7 @@ fn read_commands_run_as_a_read_only_user_and_issue_no_writes() {
         vec!["snapshot", "u062", "--out", snap],
         vec!["graph", "u005"],
         vec!["transition", "u005", "--to", "M5"],
+        vec!["report", "--json", "--sample", "20"],
     ] {
         let out = ctxlens_with(&args, &env);
         assert_eq!(

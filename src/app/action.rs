@@ -26,6 +26,8 @@ pub enum Action {
     ShowPrompt,
     /// Show live events and the cached context.
     ShowLive,
+    /// Show the fleet report: the tuned policy against the baseline over every user.
+    ShowReport,
     /// Move up.
     Up,
     /// Move down.
@@ -101,6 +103,9 @@ pub enum Action {
     Saved(String),
     #[serde(skip)]
     Progress(ProgressEvent),
+    /// A fleet report finished: its run number and summary.
+    #[serde(skip)]
+    ReportReady(u64, Box<crate::report::Summary>),
     /// The stores' health, from a check.
     #[serde(skip)]
     Health(Vec<crate::store::Health>),
@@ -132,6 +137,7 @@ impl Action {
             Action::ShowTune => "tune screen",
             Action::ShowPrompt => "prompt screen",
             Action::ShowLive => "live screen",
+            Action::ShowReport => "fleet report screen",
             Action::Up => "up",
             Action::Down => "down",
             Action::Left => "left / lower value",

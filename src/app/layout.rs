@@ -28,14 +28,26 @@ impl Areas {
     }
 }
 
-/// Each tab's label and its columns on the tab bar.
-pub fn tabs() -> Vec<(Screen, String, u16, u16)> {
+/// Each tab's label and its columns on a tab bar `width` columns wide (labels lose their
+/// padding when the padded ones would not leave room).
+pub fn tabs(width: u16) -> Vec<(Screen, String, u16, u16)> {
+    let padded = |i: usize, s: &Screen| format!(" {} {} ", i + 1, s.title());
+    let full: usize = Screen::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, s)| padded(i, s).chars().count() + 1)
+        .sum();
+    let tight = full + 20 > width as usize;
     let mut x = 0;
     Screen::ALL
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let label = format!(" {} {} ", i + 1, s.title());
+            let label = if tight {
+                format!("{} {}", i + 1, s.title())
+            } else {
+                padded(i, s)
+            };
             let w = label.chars().count() as u16;
             let tab = (*s, label, x, x + w);
             x += w + 1;

@@ -242,6 +242,12 @@ pub async fn run_effect(effect: Effect, store: Arc<dyn Store>, engine: Engine) -
             Err(e) => Action::Failed("policy".into(), e.to_string()),
         },
         Effect::CheckHealth => Action::Health(store.health().await),
+        Effect::RunReport {
+            id,
+            candidate,
+            baseline,
+            embedder,
+        } => fleet_report(store, engine, id, *candidate, *baseline, embedder).await,
         Effect::SavePolicy { path, toml } => match tokio::task::spawn_blocking({
             let path = path.clone();
             move || std::fs::write(&path, toml)
@@ -252,6 +258,62 @@ pub async fn run_effect(effect: Effect, store: Arc<dyn Store>, engine: Engine) -
             Ok(Err(e)) => Action::Failed("save".into(), format!("{path}: {e}")),
             Err(e) => Action::Failed("save".into(), e.to_string()),
         },
+    }
+}
+
+/// Users a TUI report replays in full; a larger (or uncounted, live) fleet is sampled.
+const REPORT_ALL_UP_TO: usize = 20_000;
+/// The sample a TUI report takes of a larger fleet.
+const REPORT_SAMPLE: usize = 1_000;
+
+/// The fleet report for the Report screen: every user of a small fleet, else a fixed sample.
+async fn fleet_report(
+    store: Arc<dyn Store>,
+    engine: Engine,
+    id: u64,
+    candidate: Policy,
+    baseline: Policy,
+    embedder: crate::store::embedder::Embedder,
+) -> Action {
+    use crate::report::source::{Fleet, Pick};
+    let all = store.user_count().is_some_and(|n| n <= REPORT_ALL_UP_TO);
+    let pick = if all {
+        Pick::All
+    } else {
+        Pick::Sample {
+            n: REPORT_SAMPLE,
+            seed: 1,
+        }
+    };
+    let plan = crate::report::run::Plan {
+        candidate: candidate.clone(),
+        baseline: Some(baseline.clone()),
+        top: crate::report::DEFAULT_TOP,
+        opts: LoadOptions {
+            embedder,
+            ..LoadOptions::default()
+        },
+    };
+    let fleet = Fleet::Store { store, pick };
+    let mut quiet = crate::report::run::Quiet;
+    let run = crate::report::run::run(
+        fleet,
+        plan,
+        Arc::new(engine),
+        &mut quiet,
+        std::future::pending(),
+    );
+    match run.await {
+        Ok((tally, mut info)) => {
+            if !all {
+                info.source = format!("{} (sample of {REPORT_SAMPLE})", info.source);
+            }
+            Action::ReportReady(
+                id,
+                Box::new(tally.summary(&candidate, Some(&baseline), info)),
+            )
+        }
+        Err(e) => Action::Failed("report".into(), e.to_string()),
     }
 }
 

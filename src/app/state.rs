@@ -18,10 +18,11 @@ pub enum Screen {
     Tune,
     Prompt,
     Live,
+    Report,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 7] = [
+    pub const ALL: [Screen; 8] = [
         Screen::Users,
         Screen::Layers,
         Screen::Budget,
@@ -29,6 +30,7 @@ impl Screen {
         Screen::Tune,
         Screen::Prompt,
         Screen::Live,
+        Screen::Report,
     ];
 
     pub fn title(self) -> &'static str {
@@ -40,6 +42,7 @@ impl Screen {
             Screen::Tune => "Tune",
             Screen::Prompt => "Prompt",
             Screen::Live => "Live",
+            Screen::Report => "Report",
         }
     }
 }
@@ -53,6 +56,7 @@ pub struct State {
     pub user: UserState,
     pub tune: TuneState,
     pub live: LiveState,
+    pub report: ReportState,
 }
 
 /// Where the user is looking and what is open.
@@ -249,6 +253,20 @@ pub struct TuneState {
     pub cursor: usize,
 }
 
+/// The Report screen: the fleet summary for the tuned policy against the baseline.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReportState {
+    pub summary: Option<Box<crate::report::Summary>>,
+    /// (tuned, baseline) the summary was computed for.
+    pub computed_for: Option<Box<(Policy, Policy)>>,
+    /// The run under way (its number) and what it computes.
+    pub running: Option<u64>,
+    pub running_for: Option<Box<(Policy, Policy)>>,
+    /// Runs started so far: a result of an older run is dropped.
+    pub runs: u64,
+    pub scroll: usize,
+}
+
 pub use crate::store::ProgressEvent;
 
 /// The live screen: recent events (newest first).
@@ -317,6 +335,7 @@ impl State {
                 events: VecDeque::new(),
                 demo_source: demo,
             },
+            report: ReportState::default(),
         }
     }
 

@@ -3,6 +3,7 @@
 mod graph;
 mod output;
 mod replay;
+mod report;
 mod users;
 mod watch;
 mod write;
@@ -209,6 +210,10 @@ pub enum Command {
         #[arg(long, value_name = "N")]
         count: Option<usize>,
     },
+    /// Replay every user (or a sample, a list, snapshot files, a synthetic fleet) under the
+    /// policy and a baseline: seed 003's monitoring table, token distributions, cache metrics,
+    /// per-milestone figures and the users a change affects most.
+    Report(report::ReportArgs),
     /// Create the pgvector extension, tables and HNSW index (idempotent). Writes.
     Migrate,
     /// Load the demo dataset (or N synthetic users) into the stores. Writes.
@@ -391,10 +396,15 @@ impl Selection {
 /// Parses the arguments, runs the command and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    // A report spreads its replays over the cores; everything else runs on one thread but
+    // the TUI: its Report screen runs reports off the thread that draws.
+    let mut builder = match cli.command {
+        Some(Command::Report(_) | Command::Tui { .. }) | None => {
+            tokio::runtime::Builder::new_multi_thread()
+        }
+        _ => tokio::runtime::Builder::new_current_thread(),
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("ctxlens: cannot start the async runtime: {e}");
@@ -415,6 +425,7 @@ pub fn main() -> ExitCode {
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     match &cli.command {
         Some(Command::Migrate) => return write::migrate(&cli.global).await,
+        Some(Command::Report(args)) => return report::report(&cli.global, args).await,
         Some(Command::Seed {
             synthetic,
             seed,
@@ -473,6 +484,6 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Watch { user, json, count }) => {
             watch::watch(&ctx, out, user.as_deref(), json, count).await
         }
-        Some(Command::Migrate | Command::Seed { .. }) => Ok(()),
+        Some(Command::Migrate | Command::Seed { .. } | Command::Report(_)) => Ok(()),
     }
 }

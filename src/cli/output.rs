@@ -67,15 +67,15 @@ pub fn bar(used: usize, budget: usize, width: usize) -> String {
 
 /// Columns of a table; `right` columns are right-aligned.
 pub struct Table {
-    header: Vec<&'static str>,
+    header: Vec<String>,
     right: Vec<bool>,
     rows: Vec<Vec<(String, Style)>>,
 }
 
 impl Table {
-    pub fn new(header: &[(&'static str, bool)]) -> Self {
+    pub fn new(header: &[(&str, bool)]) -> Self {
         Table {
-            header: header.iter().map(|h| h.0).collect(),
+            header: header.iter().map(|h| h.0.to_string()).collect(),
             right: header.iter().map(|h| h.1).collect(),
             rows: Vec::new(),
         }
@@ -93,8 +93,7 @@ impl Table {
             }
         }
         let pad = " ".repeat(indent);
-        let head: Vec<(String, Style)> =
-            self.header.iter().map(|h| (h.to_string(), BOLD)).collect();
+        let head: Vec<(String, Style)> = self.header.iter().map(|h| (h.clone(), BOLD)).collect();
         for r in std::iter::once(&head).chain(&self.rows) {
             let mut line = pad.clone();
             for (i, (c, style)) in r.iter().enumerate() {

@@ -24,20 +24,7 @@ pub enum Mode {
 
 /// Reads a snapshot file; a bad file is a usage error naming the file, line and column.
 pub fn read_snapshot(path: &Path) -> Result<Snapshot, CliError> {
-    let shown = path.display();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::Usage(format!("snapshot {shown}: {e}")))?;
-    Snapshot::from_json(&text).map_err(|e| {
-        let msg = e.to_string();
-        let msg = msg
-            .rsplit_once(" at line ")
-            .map_or(msg.as_str(), |(m, _)| m);
-        CliError::Usage(format!(
-            "snapshot {shown}:{}:{}: {msg}",
-            e.line(),
-            e.column()
-        ))
-    })
+    crate::store::file::read_snapshot(path).map_err(CliError::Usage)
 }
 
 pub async fn replay(

@@ -10,6 +10,9 @@ use super::user::{RawKey, RawMemoryRow, RawSessionKey, RawUser, RawValue, user_d
 use super::{
     KnowledgeHits, KnowledgeQuery, LoadOptions, Store, StoreError, UserData, UserPage, UserSummary,
 };
+use std::borrow::Cow;
+
+use crate::demo::generator::{NOW, knowledge_rows, synthetic_id, synthetic_user};
 use crate::demo::{Dataset, DemoUser, KnowledgeRow, RedisValue};
 use crate::engine::embed::{BUILTIN_DIM, cosine, embed};
 use crate::engine::snapshot::{KnowledgeEntry, parse_timestamp};
@@ -18,10 +21,47 @@ use crate::engine::snapshot::{KnowledgeEntry, parse_timestamp};
 pub struct MemoryStore {
     label: String,
     now: DateTime<Utc>,
-    users: Vec<DemoUser>,
-    by_id: HashMap<String, usize>,
-    last_activity: Vec<Option<DateTime<Utc>>>,
+    users: Users,
     knowledge: Vec<(KnowledgeRow, Vec<f32>)>,
+}
+
+/// The users of a memory store: held, or made when asked for.
+enum Users {
+    Held {
+        users: Vec<DemoUser>,
+        by_id: HashMap<String, usize>,
+        last_activity: Vec<Option<DateTime<Utc>>>,
+    },
+    /// Synthetic fleet `seed` of `count` users, each generated when read (memory stays flat).
+    Synthetic { seed: u64, count: usize },
+}
+
+impl Users {
+    fn len(&self) -> usize {
+        match self {
+            Users::Held { users, .. } => users.len(),
+            Users::Synthetic { count, .. } => *count,
+        }
+    }
+
+    /// The user at position `i` (`i < len`).
+    fn at(&self, i: usize) -> Cow<'_, DemoUser> {
+        match self {
+            Users::Held { users, .. } => Cow::Borrowed(&users[i]),
+            Users::Synthetic { seed, .. } => Cow::Owned(synthetic_user(*seed, i)),
+        }
+    }
+
+    fn position(&self, id: &str) -> Option<usize> {
+        match self {
+            Users::Held { by_id, .. } => by_id.get(id).copied(),
+            Users::Synthetic { seed, count } => id
+                .strip_prefix(&format!("s{seed}-"))
+                .filter(|n| n.len() >= 6 && n.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|n| n.parse::<usize>().ok())
+                .filter(|&i| i < *count && synthetic_id(*seed, i) == id),
+        }
+    }
 }
 
 fn ts(s: &str) -> Option<DateTime<Utc>> {
@@ -65,30 +105,56 @@ impl MemoryStore {
         let last_activity = dataset
             .users
             .iter()
-            .map(|u| {
-                let data = user_data(raw_user(u), &LoadOptions::default(), now, label).ok();
-                data.and_then(|d| d.sessions.iter().filter_map(|s| s.newest).max())
-            })
+            .map(|u| last_activity(u, now, label))
             .collect();
         Ok(Self {
             label: label.into(),
             now,
-            users: dataset.users,
-            by_id,
-            last_activity,
+            users: Users::Held {
+                users: dataset.users,
+                by_id,
+                last_activity,
+            },
             knowledge,
         })
     }
 
-    fn user(&self, id: &str) -> Result<(usize, &DemoUser), StoreError> {
-        self.by_id
-            .get(id)
-            .map(|&i| (i, &self.users[i]))
+    /// Synthetic fleet `seed` of `count` users (the ones `seed --synthetic` writes), each made
+    /// when it is read, so memory does not grow with `count`.
+    pub fn synthetic(seed: u64, count: usize) -> Self {
+        let knowledge = knowledge_rows()
+            .into_iter()
+            .map(|row| {
+                let v = embed(knowledge_embedding_text(&row), BUILTIN_DIM);
+                (row, v)
+            })
+            .collect();
+        // The generator's clock is a constant that parses.
+        #[allow(clippy::expect_used)]
+        let now = ts(NOW).expect("generator NOW is RFC 3339");
+        Self {
+            label: format!("SYNTHETIC seed {seed} × {count}"),
+            now,
+            users: Users::Synthetic { seed, count },
+            knowledge,
+        }
+    }
+
+    fn user(&self, id: &str) -> Result<Cow<'_, DemoUser>, StoreError> {
+        self.users
+            .position(id)
+            .map(|i| self.users.at(i))
             .ok_or_else(|| StoreError::UserNotFound {
                 store: self.label.clone(),
                 user: id.into(),
             })
     }
+}
+
+/// Newest turn across a user's sessions.
+fn last_activity(u: &DemoUser, now: DateTime<Utc>, label: &str) -> Option<DateTime<Utc>> {
+    let data = user_data(raw_user(u), &LoadOptions::default(), now, label).ok();
+    data.and_then(|d| d.sessions.iter().filter_map(|s| s.newest).max())
 }
 
 /// A demo user as raw stored values, the form every store reads into.
@@ -144,6 +210,10 @@ impl Store for MemoryStore {
         self.label.clone()
     }
 
+    fn user_count(&self) -> Option<usize> {
+        Some(self.users.len())
+    }
+
     async fn users(&self, cursor: Option<&str>, limit: usize) -> Result<UserPage, StoreError> {
         let start = match cursor {
             None => 0,
@@ -156,12 +226,16 @@ impl Store for MemoryStore {
         let end = (start + limit.max(1)).min(self.users.len());
         let users = (start.min(end)..end)
             .map(|i| {
-                let u = &self.users[i];
+                let u = self.users.at(i);
+                let last_activity = match &self.users {
+                    Users::Held { last_activity, .. } => last_activity[i],
+                    Users::Synthetic { .. } => last_activity(&u, self.now, &self.label),
+                };
                 UserSummary {
                     user_id: u.user_id.clone(),
                     current_milestone: u.journey.as_ref().map(|j| j.current_milestone.clone()),
                     display_name: u.journey.as_ref().and_then(|j| j.display_name.clone()),
-                    last_activity: self.last_activity[i],
+                    last_activity,
                     sessions: Some(u.sessions.len()),
                 }
             })
@@ -171,8 +245,8 @@ impl Store for MemoryStore {
     }
 
     async fn load_user(&self, user: &str, opts: &LoadOptions) -> Result<UserData, StoreError> {
-        let (_, u) = self.user(user)?;
-        user_data(raw_user(u), opts, self.now, &self.label)
+        let u = self.user(user)?;
+        user_data(raw_user(&u), opts, self.now, &self.label)
     }
 
     async fn health(&self) -> Vec<super::Health> {
@@ -186,10 +260,20 @@ impl Store for MemoryStore {
 
     /// The demo has no channel: a built-in source emits a plausible event every few seconds.
     async fn subscribe(&self, user: Option<&str>) -> Result<super::EventStream, StoreError> {
-        let users: Vec<(String, String)> = self
-            .users
+        // Every user's events come from the first thousand users (a synthetic fleet is large).
+        let picked: Vec<Cow<'_, DemoUser>> = match user {
+            Some(id) => self
+                .users
+                .position(id)
+                .map(|i| self.users.at(i))
+                .into_iter()
+                .collect(),
+            None => (0..self.users.len().min(1_000))
+                .map(|i| self.users.at(i))
+                .collect(),
+        };
+        let users: Vec<(String, String)> = picked
             .iter()
-            .filter(|u| user.is_none_or(|id| id == u.user_id))
             .filter_map(|u| {
                 u.journey
                     .as_ref()

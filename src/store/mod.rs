@@ -1,6 +1,7 @@
 //! Where snapshots come from: the `Store` trait, its errors, and snapshot loading over any store.
 
 pub mod embedder;
+pub mod file;
 pub mod live;
 pub mod memory;
 pub mod postgres;
@@ -200,6 +201,11 @@ pub trait Store: Send + Sync {
     /// A page of users, starting at `cursor`.
     async fn users(&self, cursor: Option<&str>, limit: usize) -> Result<UserPage, StoreError>;
 
+    /// How many users there are, when the store knows without listing them (progress bars).
+    fn user_count(&self) -> Option<usize> {
+        None
+    }
+
     /// The dimension of knowledge embeddings (read from the column for Postgres).
     fn embedding_dim(&self) -> usize {
         BUILTIN_DIM
@@ -246,8 +252,26 @@ pub async fn load_snapshot(
     opts: &LoadOptions,
     params: KnowledgeParams,
 ) -> Result<(Snapshot, UserData), StoreError> {
+    let (mut snaps, data) = load_snapshots(store, user, opts, &[params]).await?;
+    // One set of parameters gives one snapshot.
+    let snap = snaps.pop().ok_or_else(|| StoreError::Backend {
+        store: store.describe(),
+        what: format!("user {user}"),
+        cause: "no snapshot".into(),
+    })?;
+    Ok((snap, data))
+}
+
+/// Loads one user once and searches knowledge once per set of parameters (equal sets are
+/// searched once): one snapshot per entry of `params`, in order.
+pub async fn load_snapshots(
+    store: &dyn Store,
+    user: &str,
+    opts: &LoadOptions,
+    params: &[KnowledgeParams],
+) -> Result<(Vec<Snapshot>, UserData), StoreError> {
     let data = store.load_user(user, opts).await?;
-    let mut snapshot = Snapshot {
+    let mut base = Snapshot {
         user_id: data.user_id.clone(),
         session_id: data.session_id.clone(),
         current_milestone: data.current_milestone.clone(),
@@ -259,33 +283,45 @@ pub async fn load_snapshot(
         cached_context: data.cached_context.clone(),
         malformed: data.malformed.clone(),
     };
-    snapshot.query = opts
+    base.query = opts
         .query
         .clone()
-        .or_else(|| snapshot.newest_user_text().map(str::to_string));
-    if let Some(q) = snapshot.query.as_deref() {
+        .or_else(|| base.newest_user_text().map(str::to_string));
+    let Some(q) = base.query.as_deref() else {
+        return Ok((params.iter().map(|_| base.clone()).collect(), data));
+    };
+    let embedding = opts
+        .embedder
+        .embed(q, store.embedding_dim())
+        .await
+        .map_err(|cause| StoreError::Backend {
+            store: store.describe(),
+            what: "query embedding".into(),
+            cause,
+        })?;
+    let mut snaps: Vec<Snapshot> = Vec::with_capacity(params.len());
+    for (i, p) in params.iter().enumerate() {
+        if let Some(j) = params[..i].iter().position(|earlier| earlier == p) {
+            let same = snaps[j].clone();
+            snaps.push(same);
+            continue;
+        }
         let query = KnowledgeQuery {
-            embedding: opts
-                .embedder
-                .embed(q, store.embedding_dim())
-                .await
-                .map_err(|cause| StoreError::Backend {
-                    store: store.describe(),
-                    what: "query embedding".into(),
-                    cause,
-                })?,
-            milestone_filter: if params.same_milestone_only {
+            embedding: embedding.clone(),
+            milestone_filter: if p.same_milestone_only {
                 // No journey: only hits of no milestone match (an impossible id filters the rest).
                 Some(data.current_milestone.clone().unwrap_or_default())
             } else {
                 None
             },
-            min_similarity: params.similarity_threshold - NEAR_MISS_MARGIN,
-            limit: params.limit + NEAR_MISSES,
+            min_similarity: p.similarity_threshold - NEAR_MISS_MARGIN,
+            limit: p.limit + NEAR_MISSES,
         };
         let found = store.search_knowledge(&query).await?;
-        snapshot.knowledge = found.hits;
-        snapshot.malformed.extend(found.malformed);
+        let mut snap = base.clone();
+        snap.knowledge = found.hits;
+        snap.malformed.extend(found.malformed);
+        snaps.push(snap);
     }
-    Ok((snapshot, data))
+    Ok((snaps, data))
 }

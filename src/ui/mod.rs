@@ -6,6 +6,7 @@ mod journey;
 mod layers;
 mod live;
 mod prompt;
+mod report;
 mod status;
 pub mod theme;
 mod tune;
@@ -52,6 +53,7 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
         Screen::Tune => tune::render(frame, areas.body, s, t),
         Screen::Prompt => prompt::render(frame, areas.body, s, t),
         Screen::Live => live::render(frame, areas.body, s, t),
+        Screen::Report => report::render(frame, areas.body, s, t),
     }
     match &s.ui.overlay {
         Overlay::Help { search, scroll } => help::render(frame, area, s, t, search, *scroll),

@@ -13,7 +13,7 @@ use crate::app::state::{InputKind, State};
 
 pub fn render_tabs(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let mut spans: Vec<Span> = Vec::new();
-    for (screen, label, ..) in tabs() {
+    for (screen, label, ..) in tabs(area.width) {
         let style = if screen == s.ui.screen {
             t.selected().add_modifier(Modifier::BOLD)
         } else {

@@ -165,3 +165,21 @@ async fn layers_in_every_theme() {
     }
     s.ui.size = (120, 40);
 }
+
+#[tokio::test]
+async fn report_screen_before_and_after_a_change() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::ShowReport).await;
+    snap("report_baseline", &mut s);
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowTune).await;
+    for _ in 0..20 {
+        settle(&mut s, &store, Action::Decrease).await; // budget.total 4000 → 2000
+    }
+    settle(&mut s, &store, Action::ShowReport).await;
+    snap("report_lowered_budget", &mut s);
+    for _ in 0..12 {
+        settle(&mut s, &store, Action::Down).await;
+    }
+    snap("report_scrolled", &mut s);
+}

@@ -38,10 +38,45 @@ pub enum Effect {
     SavePolicy { path: String, toml: String },
     /// Ask every store for its health.
     CheckHealth,
+    /// Replay the fleet under the tuned policy against the baseline (run `id`).
+    RunReport {
+        id: u64,
+        candidate: Box<Policy>,
+        baseline: Box<Policy>,
+        embedder: crate::store::embedder::Embedder,
+    },
 }
 
 /// Applies `action` to `s` and returns the effects to run.
 pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
+    let mut effects = apply(s, action);
+    effects.extend(report_if_stale(s));
+    effects
+}
+
+/// While the Report screen is shown, a summary computed for other policies (or none) is
+/// computed again, one run at a time.
+fn report_if_stale(s: &mut State) -> Vec<Effect> {
+    if s.ui.screen != Screen::Report || s.report.running.is_some() {
+        return vec![];
+    }
+    let wanted = (s.session.policy.clone(), s.session.baseline.clone());
+    if s.report.computed_for.as_deref() == Some(&wanted) {
+        return vec![];
+    }
+    s.report.runs += 1;
+    s.report.running = Some(s.report.runs);
+    s.report.running_for = Some(Box::new(wanted.clone()));
+    start_loading(s, "report");
+    vec![Effect::RunReport {
+        id: s.report.runs,
+        candidate: Box::new(wanted.0),
+        baseline: Box::new(wanted.1),
+        embedder: s.session.embedder.clone(),
+    }]
+}
+
+fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Quit => {
             s.ui.quit = true;
@@ -112,6 +147,16 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
         Action::ShowTune => show(s, Screen::Tune),
         Action::ShowPrompt => show(s, Screen::Prompt),
         Action::ShowLive => show(s, Screen::Live),
+        Action::ShowReport => show(s, Screen::Report),
+        Action::ReportReady(id, summary) => {
+            if s.report.running == Some(id) {
+                done_loading(s, "report");
+                s.report.running = None;
+                s.report.computed_for = s.report.running_for.take();
+                s.report.summary = Some(summary);
+            }
+            vec![]
+        }
         Action::ResetTuning => {
             s.session.policy = s.session.baseline.clone();
             info(s, "tuning reset to the baseline policy");
@@ -210,7 +255,8 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
 
 fn show(s: &mut State, screen: Screen) -> Vec<Effect> {
     s.ui.overlay = Overlay::None;
-    if screen != Screen::Users && s.user.view.is_none() && s.user.loading.is_none() {
+    let fleet_wide = matches!(screen, Screen::Users | Screen::Report);
+    if !fleet_wide && s.user.view.is_none() && s.user.loading.is_none() {
         // Every other screen is about one user: open the one under the cursor.
         let Some(id) = s.selected_row().map(|r| r.summary.user_id.clone()) else {
             error(s, "no user to show yet");
@@ -248,6 +294,8 @@ pub(super) fn open_user(s: &mut State, id: String) -> Vec<Effect> {
 }
 
 fn refresh(s: &mut State) -> Vec<Effect> {
+    // The report is read again too (when its screen is shown).
+    s.report.computed_for = None;
     s.users.rows.clear();
     s.users.shown.clear();
     s.users.next_cursor = None;
@@ -346,6 +394,11 @@ fn health(s: &mut State, list: Vec<crate::store::Health>) -> Vec<Effect> {
 
 fn failed(s: &mut State, what: &str, err: &str) -> Vec<Effect> {
     s.status.loading.retain(|l| l != what);
+    if what == "report" {
+        // Not again until the policies change or a refresh: the old summary stays.
+        s.report.running = None;
+        s.report.computed_for = s.report.running_for.take();
+    }
     if what == "user" {
         s.status.health.failed_user = s.user.loading.take();
         // Check the stores soon: the next health answer restarts the load when they are back.

@@ -39,8 +39,33 @@ pub fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Screen::Prompt => prompt(s, action),
+        Screen::Report => {
+            let page = page(s);
+            let last = report_lines(s).saturating_sub(page) + 1;
+            s.report.scroll = moved(s.report.scroll, last, &action, page);
+            vec![]
+        }
         Screen::Budget | Screen::Live => vec![],
     }
+}
+
+/// Lines of the Report screen (as `ui::report` lays them out): headline, then per section a
+/// blank line, its title, and a header and its rows (or "none").
+fn report_lines(s: &State) -> usize {
+    let Some(summary) = &s.report.summary else {
+        return 0;
+    };
+    let sections: usize = crate::report::format::sections(summary)
+        .iter()
+        .map(|sec| {
+            2 + if sec.rows.is_empty() {
+                1
+            } else {
+                1 + sec.rows.len()
+            }
+        })
+        .sum();
+    crate::report::format::headline(summary).len() + 1 + sections
 }
 
 /// The cursor after a movement over `n` rows, `page` rows to a page.
@@ -285,7 +310,7 @@ pub fn jump_to_user(s: &mut State, id: String) -> Vec<Effect> {
 fn click(s: &mut State, x: u16, y: u16) -> Vec<Effect> {
     let areas = Areas::new(s.ui.size);
     if y == areas.tabs.y {
-        let tab = layout::tabs()
+        let tab = layout::tabs(s.ui.size.0)
             .into_iter()
             .find(|(_, _, a, b)| (*a..*b).contains(&x));
         return match tab {

@@ -294,7 +294,7 @@ async fn mouse_clicks_tabs_and_rows_and_scrolls() {
         s.user.view.as_ref().map(|v| v.data.user_id.as_str()),
         Some("u002")
     );
-    let (_, _, x, _) = crate::app::layout::tabs()
+    let (_, _, x, _) = crate::app::layout::tabs(s.ui.size.0)
         .into_iter()
         .find(|t| t.0 == Screen::Budget)
         .expect("tab");
@@ -428,4 +428,53 @@ async fn a_store_that_goes_away_is_retried_with_backoff_and_reloads_when_back() 
         "{effects:?}"
     );
     assert_eq!(s.status.health.backoff, 0);
+}
+
+#[tokio::test]
+async fn the_report_screen_compares_the_tuned_policy_with_the_baseline_and_follows_tuning() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::ShowReport).await;
+    assert_eq!(s.ui.screen, Screen::Report);
+    let first = s.report.summary.clone().expect("a report");
+    assert_eq!(first.users, 68);
+    assert_eq!(first.changes.as_ref().map(|c| c.users_changed), Some(0));
+    assert_eq!(s.report.runs, 1);
+    // Nothing changed: showing it again does not run it again.
+    settle(&mut s, &store, Action::ShowUsers).await;
+    settle(&mut s, &store, Action::ShowReport).await;
+    assert_eq!(s.report.runs, 1);
+    // A lower budget on Tune, then back to Report: computed again, with changes.
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowTune).await;
+    for _ in 0..20 {
+        settle(&mut s, &store, Action::Decrease).await;
+    }
+    settle(&mut s, &store, Action::ShowReport).await;
+    assert_eq!(s.report.runs, 2);
+    let after = s.report.summary.clone().expect("a report");
+    assert_eq!(after.candidate.total_budget, 2000);
+    assert_eq!(after.baseline.as_ref().map(|b| b.total_budget), Some(4000));
+    let changes = after.changes.expect("compared");
+    assert!(changes.users_changed > 0 && changes.tokens_newly_dropped > 0);
+    assert!(changes.most_affected.iter().any(|a| a.user_id == "u062"));
+    // A result from an older run is dropped.
+    let stale = first.clone();
+    settle(&mut s, &store, Action::ReportReady(1, stale)).await;
+    assert_eq!(
+        s.report.summary.as_ref().map(|r| r.candidate.total_budget),
+        Some(2000)
+    );
+}
+
+#[tokio::test]
+async fn the_report_scrolls_within_its_lines() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::ShowReport).await;
+    settle(&mut s, &store, Action::Bottom).await;
+    let bottom = s.report.scroll;
+    assert!(bottom > 10 && bottom < 200, "{bottom}");
+    settle(&mut s, &store, Action::Up).await;
+    assert_eq!(s.report.scroll, bottom - 1);
+    settle(&mut s, &store, Action::Top).await;
+    assert_eq!(s.report.scroll, 0);
 }

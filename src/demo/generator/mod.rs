@@ -89,26 +89,34 @@ pub fn generate_demo() -> Dataset {
 ///
 /// Each user has its own RNG seeded from (seed, index), so a smaller fleet is a prefix of a larger one.
 pub fn generate_synthetic(seed: u64, users: usize) -> Dataset {
-    let mut ids = 0i64;
-    let users = (0..users)
-        .map(|index| {
-            let mut rng = user_rng(seed, index as u64);
-            let facts = Facts::random(&mut rng);
-            let plan = random_plan(&mut rng);
-            normal_user(
-                format!("s{seed}-{index:06}"),
-                &plan,
-                &facts,
-                &mut rng,
-                &mut ids,
-            )
-        })
-        .collect();
     Dataset {
         now: NOW.to_string(),
         knowledge: knowledge(),
-        users,
+        users: (0..users).map(|i| synthetic_user(seed, i)).collect(),
     }
+}
+
+/// Memory-bank ids of synthetic user `i` start after `i × SYNTHETIC_ID_STRIDE`, so any one user
+/// can be made on its own (a user has far fewer rows than this).
+const SYNTHETIC_ID_STRIDE: i64 = 1_000;
+
+/// The id of synthetic user `index` of fleet `seed`.
+pub fn synthetic_id(seed: u64, index: usize) -> String {
+    format!("s{seed}-{index:06}")
+}
+
+/// Synthetic user `index` of fleet `seed`, made on its own (what [`generate_synthetic`] holds at `index`).
+pub fn synthetic_user(seed: u64, index: usize) -> DemoUser {
+    let mut rng = user_rng(seed, index as u64);
+    let facts = Facts::random(&mut rng);
+    let plan = random_plan(&mut rng);
+    let mut ids = index as i64 * SYNTHETIC_ID_STRIDE;
+    normal_user(synthetic_id(seed, index), &plan, &facts, &mut rng, &mut ids)
+}
+
+/// The knowledge table every generated dataset shares.
+pub fn knowledge_rows() -> Vec<KnowledgeRow> {
+    knowledge()
 }
 
 /// Pretty JSON with a trailing newline (the format of `fixtures/demo.json`).

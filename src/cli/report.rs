@@ -1,0 +1,223 @@
+//! `ctxlens report`: the fleet what-if report (text table, markdown, CSV or JSON).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Args, ValueEnum};
+
+use super::output::{BOLD, DIM, GREEN, RED, Table, io, paint, write_json};
+use super::{CliError, GlobalArgs, endpoints, parse_now};
+use crate::config::{Config, load_policy};
+use crate::engine::{Engine, Policy};
+use crate::report::format::{Section, Tone, csv, headline, markdown, sections};
+use crate::report::run::{Observer, Plan, run};
+use crate::report::source::{Fleet, Pick, read_user_list, snapshot_files};
+use crate::report::{DEFAULT_TOP, Summary};
+use crate::store::{LoadOptions, MemoryStore, Store};
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Compare with this policy (preset or file). Default: with `--set`, the policy without the
+    /// overrides; otherwise no comparison.
+    #[arg(long, value_name = "PRESET|FILE")]
+    pub baseline: Option<String>,
+    /// Replay N users drawn at random (the same N for the same --seed).
+    #[arg(long, value_name = "N", conflicts_with = "users")]
+    pub sample: Option<usize>,
+    /// Replay the users listed in FILE (one id per line; `#` comments).
+    #[arg(long, value_name = "FILE")]
+    pub users: Option<PathBuf>,
+    /// Replay the snapshot files (`ctxlens snapshot` output) in DIR instead of a store.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["sample", "users", "synthetic"])]
+    pub snapshots: Option<PathBuf>,
+    /// Replay N generated users instead of a store (the fleet `seed --synthetic N` writes).
+    #[arg(long, value_name = "N")]
+    pub synthetic: Option<usize>,
+    /// Seed of the synthetic fleet and of --sample.
+    #[arg(long, default_value_t = 1, value_name = "SEED")]
+    pub seed: u64,
+    /// How many most-affected users to list.
+    #[arg(long, default_value_t = DEFAULT_TOP, value_name = "N")]
+    pub top: usize,
+    /// Replay as of this instant (RFC 3339); default: each store's now.
+    #[arg(long, value_name = "TIME", value_parser = parse_now)]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+    /// Same as --format json.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
+
+/// A progress bar on stderr.
+struct Bar(indicatif::ProgressBar);
+
+impl Observer for Bar {
+    fn total(&mut self, users: Option<u64>) {
+        if let Some(n) = users {
+            self.0.set_length(n);
+            self.0.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} users · {per_sec} · eta {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+        }
+    }
+
+    fn progress(&mut self, done: u64) {
+        self.0.set_position(done);
+    }
+}
+
+/// The candidate and baseline policies the flags ask for.
+fn policies(global: &GlobalArgs, args: &ReportArgs) -> Result<(Policy, Option<Policy>), CliError> {
+    let candidate = load_policy(&global.policy, &global.sets)?;
+    let baseline = match (&args.baseline, global.sets.is_empty()) {
+        (Some(p), _) => Some(load_policy(p, &[])?),
+        (None, false) => Some(load_policy(&global.policy, &[])?),
+        (None, true) => None,
+    };
+    Ok((candidate, baseline))
+}
+
+/// Where the users come from: snapshot files, a synthetic fleet, the stores, or the demo.
+async fn fleet(global: &GlobalArgs, args: &ReportArgs, config: &Config) -> Result<Fleet, CliError> {
+    if let Some(dir) = &args.snapshots {
+        return snapshot_files(dir)
+            .map(Fleet::Snapshots)
+            .map_err(CliError::Usage);
+    }
+    let store: Arc<dyn Store> = match args.synthetic {
+        Some(n) => Arc::new(MemoryStore::synthetic(args.seed, n)),
+        None => {
+            let ends = endpoints(global, config);
+            if ends.redis_url.is_none() && ends.database_url.is_none() {
+                Arc::new(MemoryStore::demo())
+            } else {
+                Arc::new(crate::store::live::LiveStore::connect(&ends).await?)
+            }
+        }
+    };
+    let pick = match (&args.users, args.sample) {
+        (Some(file), _) => Pick::Listed(read_user_list(file).map_err(CliError::Usage)?),
+        (None, Some(n)) => Pick::Sample { n, seed: args.seed },
+        (None, None) => Pick::All,
+    };
+    Ok(Fleet::Store { store, pick })
+}
+
+pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliError> {
+    let (config, _) = Config::load(global.config.as_deref())?;
+    let map = config
+        .milestone_map()
+        .map_err(|e| CliError::Usage(format!("config: {e}")))?;
+    let (candidate, baseline) = policies(global, args)?;
+    let format = if args.json {
+        ReportFormat::Json
+    } else {
+        args.format
+    };
+    let fleet = fleet(global, args, &config).await?;
+    let plan = Plan {
+        candidate: candidate.clone(),
+        baseline: baseline.clone(),
+        top: args.top,
+        opts: LoadOptions {
+            now: args.now,
+            embedder: global.embedder()?,
+            ..LoadOptions::default()
+        },
+    };
+    let show_bar = !args.quiet && format != ReportFormat::Json && std::io::stderr().is_terminal();
+    let mut bar = Bar(if show_bar {
+        indicatif::ProgressBar::new_spinner()
+    } else {
+        indicatif::ProgressBar::hidden()
+    });
+    let cancel = async {
+        // Without a signal handler there is nothing to wait for: never cancel.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let engine = Arc::new(Engine::new(map));
+    let (tally, info) = run(fleet, plan, engine, &mut bar, cancel).await?;
+    bar.0.finish_and_clear();
+    let summary = tally.summary(&candidate, baseline.as_ref(), info);
+    let out = &mut anstream::stdout();
+    match format {
+        ReportFormat::Json => write_json(out, &summary)?,
+        ReportFormat::Csv => write!(out, "{}", csv(&summary)).map_err(io)?,
+        ReportFormat::Markdown => write!(out, "{}", markdown(&summary)).map_err(io)?,
+        ReportFormat::Table => table(out, &summary)?,
+    }
+    if summary.partial {
+        return Err(CliError::Runtime(format!(
+            "interrupted: the report covers {} users read before Ctrl-C",
+            summary.users
+        )));
+    }
+    if summary.errors.count > 0 {
+        return Err(CliError::Runtime(format!(
+            "{} users could not be read; the report covers the other {}",
+            summary.errors.count, summary.users
+        )));
+    }
+    Ok(())
+}
+
+/// The human-readable report: headline, then each section as an aligned table.
+fn table(out: &mut impl Write, s: &Summary) -> Result<(), CliError> {
+    for (i, line) in headline(s).iter().enumerate() {
+        let style = if i == 0 { BOLD } else { DIM };
+        writeln!(out, "{}", paint(style, line)).map_err(io)?;
+    }
+    for sec in sections(s) {
+        section(out, &sec)?;
+    }
+    Ok(())
+}
+
+fn section(out: &mut impl Write, sec: &Section) -> Result<(), CliError> {
+    writeln!(out, "\n{}", paint(BOLD, &sec.title)).map_err(io)?;
+    if sec.rows.is_empty() {
+        return writeln!(out, "  {}", paint(DIM, "none")).map_err(io);
+    }
+    let header: Vec<(&str, bool)> = sec
+        .columns
+        .iter()
+        .map(|(_, title, right)| (title.as_str(), *right))
+        .collect();
+    let mut t = Table::new(&header);
+    for (_, cells) in &sec.rows {
+        t.row(
+            cells
+                .iter()
+                .map(|c| {
+                    let style = match c.tone {
+                        Tone::Plain => anstyle::Style::new(),
+                        Tone::Pass => GREEN,
+                        Tone::Fail => RED,
+                        Tone::Dim => DIM,
+                        Tone::Bold => BOLD,
+                    };
+                    (c.shown.clone(), style)
+                })
+                .collect(),
+        );
+    }
+    t.write(out, 2)
+}

@@ -1,0 +1,581 @@
+//! A report's figures as sections of rows — one layout that the text table, markdown, CSV and
+//! the TUI's Report screen all render — and the renderers themselves.
+
+use std::fmt::Write as _;
+
+use super::{Metric, PolicySummary, Summary};
+
+/// How a cell reads at a glance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Plain,
+    Pass,
+    Fail,
+    Dim,
+    Bold,
+}
+
+/// One cell: what a reader sees, and the plain value CSV carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub shown: String,
+    pub raw: String,
+    pub tone: Tone,
+}
+
+impl Cell {
+    fn text(s: impl Into<String>) -> Self {
+        let s = s.into();
+        Cell {
+            raw: s.clone(),
+            shown: s,
+            tone: Tone::Plain,
+        }
+    }
+
+    fn num(shown: String, raw: impl ToString) -> Self {
+        Cell {
+            shown,
+            raw: raw.to_string(),
+            tone: Tone::Plain,
+        }
+    }
+
+    fn tone(mut self, tone: Tone) -> Self {
+        self.tone = tone;
+        self
+    }
+}
+
+/// A titled table; `columns[i]` is (CSV key, heading, right-aligned).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub key: &'static str,
+    pub title: String,
+    pub columns: Vec<(&'static str, String, bool)>,
+    /// Each row: its CSV key, then one cell per column.
+    pub rows: Vec<(String, Vec<Cell>)>,
+}
+
+/// `1234.5` → `1,234.5`; whole numbers without decimals.
+pub fn thousands(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    let (int, frac) = s
+        .split_once('.')
+        .map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
+    }
+}
+
+fn pct(v: f64) -> String {
+    format!("{:.1} %", v * 100.0)
+}
+
+fn opt_pct(v: Option<f64>) -> Cell {
+    match v {
+        Some(v) => Cell::num(pct(v), v),
+        None => Cell::text("n/a").tone(Tone::Dim),
+    }
+}
+
+fn metric_cell(key: &str, m: Metric) -> Cell {
+    let Some(v) = m.value else {
+        return Cell::text("n/a").tone(Tone::Dim);
+    };
+    let shown = if key == "avg_context_tokens" {
+        thousands(v, 1)
+    } else {
+        pct(v)
+    };
+    match m.pass {
+        Some(true) => Cell::num(format!("{shown} ✓"), v).tone(Tone::Pass),
+        Some(false) => Cell::num(format!("{shown} ✗"), v).tone(Tone::Fail),
+        None => Cell::num(shown, v),
+    }
+}
+
+fn verdict(m: Metric) -> Cell {
+    match m.pass {
+        Some(true) => Cell::text("pass").tone(Tone::Pass),
+        Some(false) => Cell::text("fail").tone(Tone::Fail),
+        None => Cell::text("n/a").tone(Tone::Dim),
+    }
+}
+
+fn policy_label(p: &PolicySummary) -> String {
+    format!(
+        "{} ({}, {}, {} tokens)",
+        p.policy,
+        p.tokenizer,
+        p.strategy,
+        thousands(f64::from(p.total_budget), 0)
+    )
+}
+
+/// The report's headline lines (source, users, policies).
+pub fn headline(s: &Summary) -> Vec<String> {
+    let users = match (s.partial, s.users_total) {
+        (true, Some(t)) => format!("{} of {} users — PARTIAL (interrupted)", s.users, t),
+        (true, None) => format!("{} users — PARTIAL (interrupted)", s.users),
+        (false, _) => format!("{} users", s.users),
+    };
+    let mut lines = vec![format!("Fleet report · {} · {users}", s.source)];
+    lines.push(format!("candidate: {}", policy_label(&s.candidate)));
+    if let Some(b) = &s.baseline {
+        lines.push(format!("baseline:  {}", policy_label(b)));
+    }
+    if s.errors.count > 0 {
+        lines.push(format!(
+            "{} users could not be read (listed at the end)",
+            s.errors.count
+        ));
+    }
+    lines
+}
+
+/// Every section of the report, in reading order.
+pub fn sections(s: &Summary) -> Vec<Section> {
+    let mut out = vec![monitoring(s)];
+    let sides: Vec<(&'static str, &PolicySummary)> = s
+        .baseline
+        .iter()
+        .map(|b| ("baseline", b))
+        .chain([("candidate", &s.candidate)])
+        .collect();
+    for (side, p) in &sides {
+        out.push(tokens(side, p, sides.len() > 1));
+    }
+    out.push(cache(&sides));
+    out.push(milestones(s));
+    if let Some(c) = &s.changes {
+        out.push(Section {
+            key: "changes",
+            title: "Change, baseline → candidate".into(),
+            columns: vec![
+                ("measure", "Measure".into(), false),
+                ("value", "Value".into(), true),
+            ],
+            rows: vec![
+                row(
+                    "users_compared",
+                    "users compared",
+                    Cell::num(thousands(c.users_compared as f64, 0), c.users_compared),
+                ),
+                row(
+                    "users_changed",
+                    "users whose context changes",
+                    Cell::num(thousands(c.users_changed as f64, 0), c.users_changed).tone(
+                        if c.users_changed > 0 {
+                            Tone::Bold
+                        } else {
+                            Tone::Plain
+                        },
+                    ),
+                ),
+                row(
+                    "tokens_newly_dropped",
+                    "tokens newly dropped",
+                    Cell::num(
+                        thousands(c.tokens_newly_dropped as f64, 0),
+                        c.tokens_newly_dropped,
+                    ),
+                ),
+                row(
+                    "tokens_newly_added",
+                    "tokens newly added",
+                    Cell::num(
+                        thousands(c.tokens_newly_added as f64, 0),
+                        c.tokens_newly_added,
+                    ),
+                ),
+            ],
+        });
+        out.push(affected(c));
+        out.push(affected_items(c));
+    }
+    if s.errors.count > 0 {
+        out.push(Section {
+            key: "errors",
+            title: format!("Users not read ({})", s.errors.count),
+            columns: vec![("message", "message".into(), false)],
+            rows: s
+                .errors
+                .first
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (i.to_string(), vec![Cell::text(m.clone()).tone(Tone::Fail)]))
+                .collect(),
+        });
+    }
+    out
+}
+
+fn row(key: &str, label: &str, value: Cell) -> (String, Vec<Cell>) {
+    (key.to_string(), vec![Cell::text(label), value])
+}
+
+fn monitoring(s: &Summary) -> Section {
+    let mut columns = vec![
+        ("metric", "Metric".to_string(), false),
+        ("target", "Target".to_string(), false),
+    ];
+    if s.baseline.is_some() {
+        columns.push(("baseline", "Baseline".into(), true));
+    }
+    columns.push(("candidate", "Candidate".into(), true));
+    columns.push(("status", "Status".into(), false));
+    let rows = s
+        .monitoring
+        .iter()
+        .map(|m| {
+            let mut cells = vec![Cell::text(m.label.clone()), Cell::text(m.target.clone())];
+            if let Some(b) = m.baseline {
+                cells.push(metric_cell(&m.metric, b));
+            }
+            cells.push(metric_cell(&m.metric, m.candidate));
+            cells.push(verdict(m.candidate));
+            (m.metric.clone(), cells)
+        })
+        .collect();
+    Section {
+        key: "monitoring",
+        title: "Monitoring (seed 003 targets)".into(),
+        columns,
+        rows,
+    }
+}
+
+fn tokens(side: &str, p: &PolicySummary, both: bool) -> Section {
+    let dist = |d: &super::Dist| {
+        vec![
+            Cell::num(thousands(d.mean, 1), d.mean),
+            Cell::num(thousands(d.p50 as f64, 0), d.p50),
+            Cell::num(thousands(d.p90 as f64, 0), d.p90),
+            Cell::num(thousands(d.p99 as f64, 0), d.p99),
+        ]
+    };
+    let mut rows: Vec<(String, Vec<Cell>)> = p
+        .layers
+        .iter()
+        .map(|l| {
+            let mut cells = vec![
+                Cell::text(l.layer.clone()),
+                Cell::text(l.source.clone()).tone(Tone::Dim),
+                Cell::num(thousands(f64::from(l.budget), 0), l.budget),
+            ];
+            cells.extend(dist(&l.tokens));
+            (l.layer.clone(), cells)
+        })
+        .collect();
+    let mut total = vec![
+        Cell::text("total").tone(Tone::Bold),
+        Cell::text(""),
+        Cell::num(thousands(f64::from(p.total_budget), 0), p.total_budget),
+    ];
+    total.extend(dist(&p.total_tokens));
+    rows.push(("total".into(), total));
+    Section {
+        key: if side == "baseline" {
+            "tokens_baseline"
+        } else {
+            "tokens_candidate"
+        },
+        title: if both {
+            format!("Tokens per layer — {side} ({})", p.policy)
+        } else {
+            format!("Tokens per layer ({})", p.policy)
+        },
+        columns: vec![
+            ("layer", "Layer".into(), false),
+            ("source", "Source".into(), false),
+            ("budget", "Budget".into(), true),
+            ("mean", "Mean".into(), true),
+            ("p50", "p50".into(), true),
+            ("p90", "p90".into(), true),
+            ("p99", "p99".into(), true),
+        ],
+        rows,
+    }
+}
+
+fn cache(sides: &[(&'static str, &PolicySummary)]) -> Section {
+    let mut columns = vec![("measure", "Measure".to_string(), false)];
+    columns.extend(sides.iter().map(|(k, _)| (*k, capitalise(k), true)));
+    let hit: Vec<Cell> = sides
+        .iter()
+        .map(|(_, p)| opt_pct(Some(p.cache_hit_rate)))
+        .collect();
+    let drift: Vec<Cell> = sides
+        .iter()
+        .map(|(_, p)| opt_pct(p.cache_drift_rate))
+        .collect();
+    let unreadable: Vec<Cell> = sides
+        .iter()
+        .map(|(_, p)| Cell::num(thousands(p.cache_unreadable as f64, 0), p.cache_unreadable))
+        .collect();
+    let line = |key: &str, label: &str, cells: Vec<Cell>| {
+        let mut v = vec![Cell::text(label)];
+        v.extend(cells);
+        (key.to_string(), v)
+    };
+    Section {
+        key: "cache",
+        title: "Cached context (seed 000 ContextMetrics)".into(),
+        columns,
+        rows: vec![
+            line("cache_hit_rate", "hit rate (a cached context present)", hit),
+            line(
+                "cache_drift_rate",
+                "drift rate (cached ≠ replay, of hits)",
+                drift,
+            ),
+            line("cache_unreadable", "unreadable cache values", unreadable),
+        ],
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+fn milestones(s: &Summary) -> Section {
+    let compare = s.baseline.is_some();
+    let mut columns = vec![
+        ("milestone", "Milestone".to_string(), false),
+        ("users", "Users".to_string(), true),
+    ];
+    if compare {
+        columns.push(("baseline_avg_tokens", "Avg tokens (base)".into(), true));
+    }
+    columns.push(("avg_tokens", "Avg tokens".into(), true));
+    columns.push(("truncation_rate", "Truncation".into(), true));
+    columns.push(("rag_hit_rate", "RAG hits".into(), true));
+    if compare {
+        columns.push(("users_changed", "Changed".into(), true));
+    }
+    let rows = s
+        .milestones
+        .iter()
+        .map(|m| {
+            let name = m.milestone.clone().unwrap_or_else(|| "(no journey)".into());
+            let mut cells = vec![
+                Cell::text(name.clone()),
+                Cell::num(thousands(m.users as f64, 0), m.users),
+            ];
+            if let Some(b) = &m.baseline {
+                cells.push(Cell::num(
+                    thousands(b.avg_context_tokens, 1),
+                    b.avg_context_tokens,
+                ));
+            }
+            let c = &m.candidate;
+            cells.push(Cell::num(
+                thousands(c.avg_context_tokens, 1),
+                c.avg_context_tokens,
+            ));
+            cells.push(Cell::num(pct(c.truncation_rate), c.truncation_rate));
+            cells.push(opt_pct(c.rag_hit_rate));
+            if let Some(n) = m.users_changed {
+                cells.push(Cell::num(thousands(n as f64, 0), n));
+            }
+            (m.milestone.clone().unwrap_or_default(), cells)
+        })
+        .collect();
+    Section {
+        key: "milestones",
+        title: "Per milestone (candidate)".into(),
+        columns,
+        rows,
+    }
+}
+
+fn affected(c: &super::Changes) -> Section {
+    Section {
+        key: "most_affected",
+        title: format!(
+            "Most affected users (top {} by tokens newly dropped)",
+            c.most_affected.len()
+        ),
+        columns: vec![
+            ("user_id", "User".into(), false),
+            ("milestone", "Milestone".into(), false),
+            ("tokens_newly_dropped", "Dropped".into(), true),
+            ("tokens_newly_added", "Added".into(), true),
+            ("items_changed", "Items changed".into(), true),
+        ],
+        rows: c
+            .most_affected
+            .iter()
+            .map(|a| {
+                (
+                    a.user_id.clone(),
+                    vec![
+                        Cell::text(a.user_id.clone()).tone(Tone::Bold),
+                        Cell::text(a.milestone.clone().unwrap_or_default()),
+                        Cell::num(
+                            thousands(a.tokens_newly_dropped as f64, 0),
+                            a.tokens_newly_dropped,
+                        )
+                        .tone(if a.tokens_newly_dropped > 0 {
+                            Tone::Fail
+                        } else {
+                            Tone::Plain
+                        }),
+                        Cell::num(
+                            thousands(a.tokens_newly_added as f64, 0),
+                            a.tokens_newly_added,
+                        ),
+                        Cell::num(a.items.len().to_string(), a.items.len()),
+                    ],
+                )
+            })
+            .collect(),
+    }
+}
+
+fn fate(f: Option<&super::Fate>) -> Cell {
+    match f {
+        None => Cell::text("—").tone(Tone::Dim),
+        Some(f) => {
+            let shown = match f.reason {
+                Some(r) => format!("{} {} ({})", f.decision.as_str(), f.kept_tokens, r.as_str()),
+                None => format!("{} {}", f.decision.as_str(), f.kept_tokens),
+            };
+            let tone = match f.decision {
+                crate::engine::Decision::Kept => Tone::Pass,
+                crate::engine::Decision::Truncated => Tone::Plain,
+                crate::engine::Decision::Dropped => Tone::Fail,
+            };
+            Cell {
+                raw: shown.clone(),
+                shown,
+                tone,
+            }
+        }
+    }
+}
+
+fn affected_items(c: &super::Changes) -> Section {
+    Section {
+        key: "changed_items",
+        title: "Items that changed, for those users".into(),
+        columns: vec![
+            ("user_id", "User".into(), false),
+            ("item", "Item".into(), false),
+            ("layer", "Layer".into(), false),
+            ("before", "Baseline".into(), false),
+            ("after", "Candidate".into(), false),
+        ],
+        rows: c
+            .most_affected
+            .iter()
+            .flat_map(|a| {
+                a.items.iter().map(|i| {
+                    (
+                        format!("{}/{}", a.user_id, i.id),
+                        vec![
+                            Cell::text(a.user_id.clone()),
+                            Cell::text(i.id.clone()),
+                            Cell::text(i.layer.clone()).tone(Tone::Dim),
+                            fate(i.before.as_ref()),
+                            fate(i.after.as_ref()),
+                        ],
+                    )
+                })
+            })
+            .collect(),
+    }
+}
+
+/// Markdown: the headline, then each section as a GitHub table.
+pub fn markdown(s: &Summary) -> String {
+    let mut out = String::new();
+    let head = headline(s);
+    let _ = writeln!(out, "# {}\n", head[0]);
+    for line in &head[1..] {
+        let _ = writeln!(out, "- {line}");
+    }
+    for sec in sections(s) {
+        let _ = writeln!(out, "\n## {}\n", sec.title);
+        let cells: Vec<String> = sec.columns.iter().map(|c| md_escape(&c.1)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+        let rule: Vec<&str> = sec
+            .columns
+            .iter()
+            .map(|c| if c.2 { "---:" } else { "---" })
+            .collect();
+        let _ = writeln!(out, "| {} |", rule.join(" | "));
+        for (_, row) in &sec.rows {
+            let cells: Vec<String> = row.iter().map(|c| md_escape(&c.shown)).collect();
+            let _ = writeln!(out, "| {} |", cells.join(" | "));
+        }
+        if sec.rows.is_empty() {
+            let _ = writeln!(out, "\n_none_");
+        }
+    }
+    out
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+/// CSV in long form, one value per line: `section,row,column,value` (values unformatted).
+pub fn csv(s: &Summary) -> String {
+    let mut out = String::from("section,row,column,value\n");
+    let mut line = |f: [&str; 4]| {
+        let cells: Vec<String> = f.iter().map(|c| csv_field(c)).collect();
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    };
+    line(["run", "", "source", &s.source]);
+    line(["run", "", "users", &s.users.to_string()]);
+    line(["run", "", "partial", &s.partial.to_string()]);
+    line(["run", "", "candidate_policy", &s.candidate.policy]);
+    if let Some(b) = &s.baseline {
+        line(["run", "", "baseline_policy", &b.policy]);
+    }
+    for m in &s.monitoring {
+        line(["monitoring", &m.metric, "target", &m.target]);
+        let sides = m
+            .baseline
+            .iter()
+            .map(|b| ("baseline", *b))
+            .chain([("candidate", m.candidate)]);
+        for (side, v) in sides {
+            let value = v.value.map(|v| v.to_string()).unwrap_or_default();
+            let pass = v.pass.map(|p| p.to_string()).unwrap_or_default();
+            line(["monitoring", &m.metric, side, &value]);
+            line(["monitoring", &m.metric, &format!("{side}_pass"), &pass]);
+        }
+    }
+    for sec in sections(s).into_iter().skip(1) {
+        for (key, row) in &sec.rows {
+            for ((col, _, _), cell) in sec.columns.iter().zip(row).skip(1) {
+                line([sec.key, key, col, &cell.raw]);
+            }
+        }
+    }
+    out
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}

@@ -1,0 +1,245 @@
+//! Which users a report reads: every user of a store, a sample, a listed few, or snapshot files.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::store::{Store, StoreError};
+
+/// Users per page when listing a store.
+const PAGE: usize = 1_000;
+
+/// Where a report's users come from.
+pub enum Fleet {
+    /// Users of a store.
+    Store { store: Arc<dyn Store>, pick: Pick },
+    /// Snapshot files (`ctxlens snapshot` output), replayed as they are.
+    Snapshots(Vec<PathBuf>),
+}
+
+/// Which users of a store.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pick {
+    All,
+    /// `n` users drawn uniformly (reservoir sampling over the listing, seeded: the same sample
+    /// every time), replayed in listing order.
+    Sample {
+        n: usize,
+        seed: u64,
+    },
+    /// These users, in this order.
+    Listed(Vec<Listed>),
+}
+
+/// A user named in a `--users` file, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    pub user_id: String,
+    /// `FILE:LINE`.
+    pub origin: String,
+}
+
+/// One unit of work.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Job {
+    User {
+        id: String,
+        /// Where the id came from (`FILE:LINE`), for messages.
+        origin: Option<String>,
+    },
+    File(PathBuf),
+}
+
+impl Job {
+    /// How messages about this job name it.
+    pub fn name(&self) -> String {
+        match self {
+            Job::User { id, origin: None } => format!("user {id}"),
+            Job::User {
+                id,
+                origin: Some(o),
+            } => format!("{o}: user {id}"),
+            Job::File(p) => format!("snapshot {}", p.display()),
+        }
+    }
+}
+
+/// Reads a `--users` file: one user id per line (the first word); blank lines and `#` comments
+/// are skipped, a repeated id is read once.
+pub fn read_user_list(path: &Path) -> Result<Vec<Listed>, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("users file {}: {e}", path.display()))?;
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let id = line.split_whitespace().next().unwrap_or(line);
+        if seen.insert(id.to_string()) {
+            out.push(Listed {
+                user_id: id.to_string(),
+                origin: format!("{}:{}", path.display(), n + 1),
+            });
+        }
+    }
+    if out.is_empty() {
+        return Err(format!("users file {}: no user ids", path.display()));
+    }
+    Ok(out)
+}
+
+/// The `*.json` files of a folder, by name.
+pub fn snapshot_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("snapshots folder {}: {e}", dir.display()))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|e| format!("snapshots folder {}: {e}", dir.display()))?
+            .path();
+        if path.is_file() && path.extension().is_some_and(|e| e == "json") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(format!(
+            "snapshots folder {}: no *.json files",
+            dir.display()
+        ));
+    }
+    Ok(files)
+}
+
+/// Hands out a fleet's jobs batch by batch, listing a store page by page.
+pub struct Lister {
+    state: State,
+}
+
+enum State {
+    /// Jobs known up front, handed out from `next`.
+    Known { jobs: Vec<Job>, next: usize },
+    /// Paging through a store.
+    Paging {
+        store: Arc<dyn Store>,
+        cursor: Option<String>,
+        done: bool,
+    },
+}
+
+impl Lister {
+    /// Prepares the jobs of `fleet`. A sample lists the whole store first (keeping `n` ids).
+    pub async fn new(fleet: Fleet) -> Result<Self, StoreError> {
+        let state = match fleet {
+            Fleet::Snapshots(files) => State::Known {
+                jobs: files.into_iter().map(Job::File).collect(),
+                next: 0,
+            },
+            Fleet::Store {
+                pick: Pick::Listed(ids),
+                ..
+            } => State::Known {
+                jobs: ids
+                    .into_iter()
+                    .map(|l| Job::User {
+                        id: l.user_id,
+                        origin: Some(l.origin),
+                    })
+                    .collect(),
+                next: 0,
+            },
+            Fleet::Store {
+                store,
+                pick: Pick::Sample { n, seed },
+            } => State::Known {
+                jobs: sample(store.as_ref(), n, seed)
+                    .await?
+                    .into_iter()
+                    .map(|id| Job::User { id, origin: None })
+                    .collect(),
+                next: 0,
+            },
+            Fleet::Store {
+                store,
+                pick: Pick::All,
+            } => State::Paging {
+                store,
+                cursor: None,
+                done: false,
+            },
+        };
+        Ok(Lister { state })
+    }
+
+    /// How many jobs there are, when known without listing everything.
+    pub fn total(&self) -> Option<u64> {
+        match &self.state {
+            State::Known { jobs, .. } => Some(jobs.len() as u64),
+            State::Paging { store, .. } => store.user_count().map(|n| n as u64),
+        }
+    }
+
+    /// Up to `max` more jobs; empty when there are no more.
+    pub async fn next_batch(&mut self, max: usize) -> Result<Vec<Job>, StoreError> {
+        match &mut self.state {
+            State::Known { jobs, next } => {
+                let end = (*next + max).min(jobs.len());
+                let batch = jobs[*next..end].to_vec();
+                *next = end;
+                Ok(batch)
+            }
+            State::Paging {
+                store,
+                cursor,
+                done,
+            } => {
+                if *done {
+                    return Ok(vec![]);
+                }
+                let page = store.users(cursor.as_deref(), max).await?;
+                *done = page.next_cursor.is_none();
+                *cursor = page.next_cursor;
+                Ok(page
+                    .users
+                    .into_iter()
+                    .map(|u| Job::User {
+                        id: u.user_id,
+                        origin: None,
+                    })
+                    .collect())
+            }
+        }
+    }
+}
+
+/// `n` user ids drawn uniformly from the whole listing (Algorithm R), in listing order.
+async fn sample(store: &dyn Store, n: usize, seed: u64) -> Result<Vec<String>, StoreError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut kept: Vec<(u64, String)> = Vec::with_capacity(n);
+    let mut seen = 0u64;
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = store.users(cursor.as_deref(), PAGE).await?;
+        for u in page.users {
+            if kept.len() < n {
+                kept.push((seen, u.user_id));
+            } else {
+                let j = rng.random_range(0..=seen);
+                if (j as usize) < n {
+                    kept[j as usize] = (seen, u.user_id);
+                }
+            }
+            seen += 1;
+        }
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    kept.sort();
+    Ok(kept.into_iter().map(|(_, id)| id).collect())
+}
