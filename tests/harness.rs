@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::servers::{Postgres, RedisCluster, RedisServer, require_command, require_file};
+use common::servers::{Postgres, RedisCluster, RedisServer, TestCa, require_command, require_file};
 use sqlx::{Connection, PgConnection};
 
 fn query<T: redis::FromRedisValue>(
@@ -351,4 +351,60 @@ fn a_missing_file_names_the_install_script() {
         "/usr/lib/postgresql/15/lib/ctxlens-no-such-extension.so",
         "an extension",
     );
+}
+
+#[test]
+fn tls_redis_speaks_only_tls_survives_a_restart_and_its_ca_leaves_no_keys_behind() {
+    let ca = TestCa::new();
+    let ca_dir = ca.ca_cert().parent().expect("CA dir").to_path_buf();
+    assert!(ca_dir.join("ca.key").is_file());
+    let mut server = RedisServer::start_tls(&ca);
+    drop(ca);
+    assert!(
+        !ca_dir.exists(),
+        "the CA's dir, private key included, is removed"
+    );
+    assert!(server.url().starts_with("rediss://127.0.0.1:"));
+    let pong: String = query(&mut server.connection(), &["PING"]).expect("PING over TLS");
+    assert_eq!(pong, "PONG");
+    let plain = format!("redis://127.0.0.1:{}/", server.port());
+    let answer = redis::Client::open(plain)
+        .and_then(|c| c.get_connection_with_timeout(std::time::Duration::from_secs(2)))
+        .and_then(|mut c| query::<String>(&mut c, &["PING"]));
+    assert!(answer.is_err(), "plain TCP gets no answer: {answer:?}");
+    // The certificate lives in the server's dir, so a restart serves TLS again.
+    server.stop();
+    server.restart();
+    let pong: String = query(&mut server.connection(), &["PING"]).expect("PING after restart");
+    assert_eq!(pong, "PONG");
+}
+
+#[test]
+fn tls_postgres_accepts_only_tls_connections() {
+    let ca = TestCa::new();
+    let pg = Postgres::start_tls(&ca);
+    let url = pg.create_database("tls_only");
+    let root = pg.ca_cert().expect("TLS server").display().to_string();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let mut conn =
+            PgConnection::connect(&format!("{url}?sslmode=verify-full&sslrootcert={root}"))
+                .await
+                .expect("verify-full with the CA");
+        let ssl: bool =
+            sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+                .fetch_one(&mut conn)
+                .await
+                .expect("pg_stat_ssl");
+        assert!(ssl, "the session is encrypted");
+        let plain = PgConnection::connect(&format!("{url}?sslmode=disable")).await;
+        let err = plain.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            err.contains("no encryption"),
+            "plain TCP is rejected: {err}"
+        );
+    });
 }

@@ -50,7 +50,8 @@ pub struct GlobalArgs {
     /// Mask message and journey text (token counts stay), for support use.
     #[arg(long, global = true)]
     pub redact: bool,
-    /// Redis to read (rediss:// for TLS). Without any store URL, the embedded demo.
+    /// Redis to read (rediss:// for TLS; a private CA is trusted through SSL_CERT_FILE).
+    /// Without any store URL, the embedded demo.
     #[arg(
         long,
         global = true,
@@ -59,7 +60,7 @@ pub struct GlobalArgs {
         hide_env_values = true
     )]
     pub redis_url: Option<String>,
-    /// Postgres to read (`sslmode` in the URL passes through).
+    /// Postgres to read (`sslmode` and `sslrootcert` in the URL pass through).
     #[arg(
         long,
         global = true,

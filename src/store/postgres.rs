@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgSslMode};
 use sqlx::{PgPool, Row};
 
 use super::user::RawMemoryRow;
@@ -40,10 +40,23 @@ impl PgStore {
             cause: crate::store::url::mask_in(&e.to_string(), url),
         })?;
         let label = label(&opts);
-        let fail = |what: &str, e: sqlx::Error| StoreError::Backend {
-            store: label.clone(),
-            what: what.into(),
-            cause: crate::store::url::mask_in(&e.to_string(), url),
+        let verifies = matches!(
+            opts.get_ssl_mode(),
+            PgSslMode::VerifyCa | PgSslMode::VerifyFull
+        );
+        let fail = |what: &str, e: sqlx::Error| {
+            let cause = crate::store::url::mask_in(&e.to_string(), url);
+            StoreError::Backend {
+                store: label.clone(),
+                what: what.into(),
+                cause: if verifies && cause.contains("certificate") {
+                    format!(
+                        "{cause} (verify-ca and verify-full trust Mozilla's root CAs and the sslrootcert= file)"
+                    )
+                } else {
+                    cause
+                },
+            }
         };
         let pool = PgPoolOptions::new()
             .max_connections(4)

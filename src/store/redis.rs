@@ -362,7 +362,7 @@ async fn connect_node(
     let fail = |what: &str, e: redis::RedisError| StoreError::Backend {
         store: label.to_string(),
         what: what.into(),
-        cause: super::url::mask_in(&e.to_string(), url),
+        cause: tls_hint(url, &super::url::mask_in(&e.to_string(), url)),
     };
     let client = Client::open(url).map_err(|e| fail("REDIS_URL", e))?;
     let config = ConnectionManagerConfig::new()
@@ -378,6 +378,30 @@ async fn connect_node(
         })?
         .map_err(|e| fail("connect", e))?;
     Ok((client, conn))
+}
+
+/// `cause` with a hint when it looks like a TLS mismatch: a plain connection the server dropped
+/// (a TLS-only port answers plain bytes by closing), or a certificate the client does not trust.
+fn tls_hint(url: &str, cause: &str) -> String {
+    let tls = url.starts_with("rediss");
+    let lower = cause.to_ascii_lowercase();
+    let dropped = [
+        "reset by peer",
+        "broken pipe",
+        "connection closed",
+        "unexpected end",
+    ]
+    .iter()
+    .any(|s| lower.contains(s));
+    if !tls && dropped {
+        format!("{cause} (if the server only speaks TLS, use rediss://)")
+    } else if tls && lower.contains("certificate") {
+        format!(
+            "{cause} (the server's CA must be in the system store, or in SSL_CERT_FILE / SSL_CERT_DIR)"
+        )
+    } else {
+        cause.to_string()
+    }
 }
 
 /// The distinct primaries of a `CLUSTER SLOTS` answer: `[[start, end, [host, port, …], …], …]`.
@@ -472,6 +496,16 @@ mod tests {
             with_host("redis://u:pw@seed:7000/0", "10.0.0.9", 7005),
             "redis://u:pw@10.0.0.9:7005/0"
         );
+    }
+
+    #[test]
+    fn tls_mistakes_get_a_hint() {
+        let reset = "Connection reset by peer (os error 104)";
+        assert!(tls_hint("redis://h:1", reset).ends_with("use rediss://)"));
+        assert_eq!(tls_hint("rediss://h:1", reset), reset);
+        let untrusted = "invalid peer certificate: UnknownIssuer";
+        assert!(tls_hint("rediss://h:1", untrusted).contains("SSL_CERT_FILE"));
+        assert_eq!(tls_hint("redis://h:1", "timed out"), "timed out");
     }
 
     #[test]

@@ -20,12 +20,15 @@
 mod postgres_server;
 mod redis_server;
 mod supervisor;
+mod tls;
 
 // Each test binary compiles `common`; those that start no servers leave these unused.
 #[allow(unused_imports)]
 pub use postgres_server::Postgres;
 #[allow(unused_imports)]
 pub use redis_server::{RedisCluster, RedisServer};
+#[allow(unused_imports)]
+pub use tls::TestCa;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

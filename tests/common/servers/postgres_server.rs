@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use super::supervisor::{Supervised, hand_over};
+use super::tls::{TestCa, TlsFiles};
 use super::{INSTALL_HINT, require_file, start_on_free_port, temp_dir, url_safe};
 
 const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
@@ -22,6 +23,8 @@ pub struct Postgres {
     dir: PathBuf,
     /// The OS user the server runs as (`postgres` when the tests run as root).
     user: Option<String>,
+    /// A TLS server's certificate, key and CA: TCP connections without TLS are rejected.
+    tls: Option<TlsFiles>,
     process: Option<Supervised>,
 }
 
@@ -36,6 +39,17 @@ impl Postgres {
 
     /// A private server: runs initdb in a fresh temp dir and starts postgres on a free port.
     pub fn start() -> Postgres {
+        Self::start_with(None)
+    }
+
+    /// A private server with `ssl = on` and a certificate for 127.0.0.1 signed by `ca`, whose
+    /// `pg_hba.conf` accepts TCP connections only over TLS (`hostssl`; `hostnossl` is rejected).
+    /// [`Postgres::ca_cert`] is the CA's certificate, for `sslrootcert=`.
+    pub fn start_tls(ca: &TestCa) -> Postgres {
+        Self::start_with(Some(ca))
+    }
+
+    fn start_with(ca: Option<&TestCa>) -> Postgres {
         for program in ["initdb", "postgres", "pg_isready", "psql"] {
             require_file(
                 &format!("{PG_BIN}/{program}"),
@@ -51,13 +65,26 @@ impl Postgres {
             std::os::unix::fs::chown(&dir, Some(*uid), Some(*gid))
                 .expect("chown temp dir to postgres");
         }
+        let owner = user.as_ref().map(|(_, uid, gid)| (*uid, *gid));
         let user = user.map(|(name, _, _)| name);
         initdb(&dir, user.as_deref());
+        let tls = ca.map(|ca| {
+            // Only TLS over TCP; the harness's psql (sslmode `prefer`) negotiates it.
+            std::fs::write(
+                dir.join("data/pg_hba.conf"),
+                "local all all trust\n\
+                 hostssl all all 127.0.0.1/32 trust\n\
+                 hostnossl all all 127.0.0.1/32 reject\n",
+            )
+            .expect("write pg_hba.conf");
+            ca.install(&dir, owner)
+        });
         start_on_free_port("postgres", |port| {
             let mut pg = Postgres {
                 port,
                 dir: dir.clone(),
                 user: user.clone(),
+                tls: tls.clone(),
                 process: None,
             };
             pg.spawn()?;
@@ -85,6 +112,16 @@ impl Postgres {
         for setting in settings {
             args.extend(["-c".to_string(), setting.to_string()]);
         }
+        if let Some(tls) = &self.tls {
+            let path = |p: &Path| p.to_str().expect("UTF-8 temp dir").to_string();
+            for setting in [
+                "ssl=on".to_string(),
+                format!("ssl_cert_file={}", path(&tls.cert)),
+                format!("ssl_key_file={}", path(&tls.key)),
+            ] {
+                args.extend(["-c".to_string(), setting]);
+            }
+        }
         let program = format!("{PG_BIN}/postgres");
         let mut process =
             Supervised::spawn(&self.dir, "INT", self.user.as_deref(), &program, &args);
@@ -103,7 +140,12 @@ impl Postgres {
         self.port
     }
 
-    /// The superuser's URL for database `db`.
+    /// The CA certificate a TLS server's certificate verifies against (`sslrootcert=`).
+    pub fn ca_cert(&self) -> Option<&Path> {
+        self.tls.as_ref().map(|t| t.ca.as_path())
+    }
+
+    /// The superuser's URL for database `db` (no `sslmode`: the client's default applies).
     pub fn url(&self, db: &str) -> String {
         format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)
     }

@@ -5,6 +5,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use super::supervisor::{Supervised, hand_over};
+use super::tls::TestCa;
 use super::{free_port, poll_until, require_command, start_on_free_port, temp_dir, url_safe};
 
 /// A private redis-server: no persistence, its own temp dir, stopped on drop.
@@ -12,23 +13,51 @@ pub struct RedisServer {
     port: u16,
     args: Vec<String>,
     dir: PathBuf,
+    /// The CA certificate (PEM) of a TLS-only server; `None` for plain TCP.
+    tls_ca: Option<Vec<u8>>,
     process: Option<Supervised>,
 }
 
 impl RedisServer {
     /// Starts a standalone server and waits until it answers PING.
     pub fn start() -> RedisServer {
-        Self::start_with(Vec::new)
+        Self::start_with(None, Vec::new)
+    }
+
+    /// Starts a standalone server that speaks only TLS, with a certificate for 127.0.0.1 signed
+    /// by `ca`, and no client certificates required. Its URL is `rediss://`.
+    pub fn start_tls(ca: &TestCa) -> RedisServer {
+        Self::start_with(Some(ca), Vec::new)
     }
 
     /// Starts a server with extra arguments, made anew for each attempt (a cluster node takes a
-    /// fresh bus port each time).
-    fn start_with(extra: impl Fn() -> Vec<String>) -> RedisServer {
+    /// fresh bus port each time); with `tls`, the port is a TLS port and plain TCP is off.
+    fn start_with(tls: Option<&TestCa>, extra: impl Fn() -> Vec<String>) -> RedisServer {
         require_command("redis-server");
         start_on_free_port("redis-server", |port| {
             let dir = temp_dir("ctxlens-redis-");
             let dir_arg = dir.to_str().expect("UTF-8 temp dir").to_string();
-            let mut args: Vec<String> = vec!["--port".into(), port.to_string()];
+            let mut args: Vec<String> = match tls {
+                None => vec!["--port".into(), port.to_string()],
+                Some(ca) => {
+                    let files = ca.install(&dir, None);
+                    let path = |p: &Path| p.to_str().expect("UTF-8 temp dir").to_string();
+                    vec![
+                        "--port".into(),
+                        "0".into(),
+                        "--tls-port".into(),
+                        port.to_string(),
+                        "--tls-cert-file".into(),
+                        path(&files.cert),
+                        "--tls-key-file".into(),
+                        path(&files.key),
+                        "--tls-ca-cert-file".into(),
+                        path(&files.ca),
+                        "--tls-auth-clients".into(),
+                        "no".into(),
+                    ]
+                }
+            };
             args.extend(
                 ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"].map(String::from),
             );
@@ -38,6 +67,7 @@ impl RedisServer {
                 port,
                 args,
                 dir,
+                tls_ca: tls.map(TestCa::ca_pem),
                 process: None,
             };
             match server.spawn() {
@@ -53,15 +83,39 @@ impl RedisServer {
 
     fn spawn(&mut self) -> Result<(), String> {
         let mut process = Supervised::spawn(&self.dir, "TERM", None, "redis-server", &self.args);
-        let url = self.url();
-        let result = process.await_ready("redis-server", Duration::from_secs(10), || ping(&url));
+        let result = process.await_ready("redis-server", Duration::from_secs(10), || {
+            ping(&self.client())
+        });
         self.process = Some(process);
         result
     }
 
-    /// `redis://127.0.0.1:PORT/`
+    /// `redis://127.0.0.1:PORT/`, or `rediss://…` for a TLS server.
     pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/", self.port)
+        format!("{}://127.0.0.1:{}/", self.scheme(), self.port)
+    }
+
+    fn scheme(&self) -> &'static str {
+        if self.tls_ca.is_some() {
+            "rediss"
+        } else {
+            "redis"
+        }
+    }
+
+    /// A client as the default user; a TLS server's client trusts the server's CA (only).
+    fn client(&self) -> redis::Client {
+        let client = match &self.tls_ca {
+            None => redis::Client::open(self.url()),
+            Some(pem) => redis::Client::build_with_tls(
+                self.url(),
+                redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(pem.clone()),
+                },
+            ),
+        };
+        client.unwrap_or_else(|e| panic!("client for {}: {e}", self.url()))
     }
 
     pub fn port(&self) -> u16 {
@@ -91,8 +145,8 @@ impl RedisServer {
 
     /// A new sync connection as the default user.
     pub fn connection(&self) -> redis::Connection {
-        redis::Client::open(self.url())
-            .and_then(|c| c.get_connection())
+        self.client()
+            .get_connection()
             .unwrap_or_else(|e| panic!("connect to {}: {e}", self.url()))
     }
 
@@ -123,7 +177,11 @@ impl RedisServer {
             .arg(format!(">{password}"))
             .query::<()>(&mut self.connection())
             .expect("ACL SETUSER");
-        format!("redis://{name}:{password}@127.0.0.1:{}/", self.port)
+        format!(
+            "{}://{name}:{password}@127.0.0.1:{}/",
+            self.scheme(),
+            self.port
+        )
     }
 
     /// Calls per command since start or the last `reset_stats`, from `INFO commandstats`, sorted
@@ -154,10 +212,7 @@ impl RedisServer {
     }
 }
 
-fn ping(url: &str) -> bool {
-    let Ok(client) = redis::Client::open(url) else {
-        return false;
-    };
+fn ping(client: &redis::Client) -> bool {
     let Ok(mut con) = client.get_connection_with_timeout(Duration::from_millis(500)) else {
         return false;
     };
@@ -177,10 +232,25 @@ pub struct RedisCluster {
 
 impl RedisCluster {
     pub fn start() -> RedisCluster {
+        Self::start_with(None)
+    }
+
+    /// A cluster whose nodes speak only TLS, to clients and to each other (`--tls-cluster`), with
+    /// certificates signed by `ca`; `CLUSTER SLOTS` names the TLS ports.
+    pub fn start_tls(ca: &TestCa) -> RedisCluster {
+        Self::start_with(Some(ca))
+    }
+
+    fn start_with(tls: Option<&TestCa>) -> RedisCluster {
         require_command("redis-cli");
+        let tls_cluster: &[&str] = if tls.is_some() {
+            &["--tls-cluster", "yes"]
+        } else {
+            &[]
+        };
         let nodes: Vec<RedisServer> = (0..3)
             .map(|_| {
-                RedisServer::start_with(|| {
+                RedisServer::start_with(tls, || {
                     // The cluster bus defaults to port + 10000, which overflows for high ephemeral
                     // ports; give it a free port of its own.
                     [
@@ -193,11 +263,16 @@ impl RedisCluster {
                     .map(String::from)
                     .chain(["--cluster-node-timeout".into(), "2000".into()])
                     .chain(["--cluster-port".into(), free_port().to_string()])
+                    .chain(tls_cluster.iter().map(|a| a.to_string()))
                     .collect()
                 })
             })
             .collect();
-        let out = Command::new("redis-cli")
+        let mut cli = Command::new("redis-cli");
+        if let Some(ca) = tls {
+            cli.arg("--tls").arg("--cacert").arg(ca.ca_cert());
+        }
+        let out = cli
             .args(["--cluster", "create"])
             .args(nodes.iter().map(|n| format!("127.0.0.1:{}", n.port())))
             .args(["--cluster-replicas", "0", "--cluster-yes"])
@@ -218,7 +293,7 @@ impl RedisCluster {
         cluster
     }
 
-    /// Every node's URL, `redis://127.0.0.1:PORT/`.
+    /// Every node's URL, `redis://127.0.0.1:PORT/` (`rediss://` for TLS).
     pub fn urls(&self) -> Vec<String> {
         self.nodes.iter().map(RedisServer::url).collect()
     }
