@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ctxlens::engine::{Engine, Policy};
-use ctxlens::report::run::{Plan, Quiet, run};
+use ctxlens::report::run::{Plan, Quiet, SnapshotCache, run};
 use ctxlens::report::source::{Fleet, Pick};
 use ctxlens::store::live::{Endpoints, LiveStore};
 use ctxlens::store::{LoadOptions, MemoryStore, Store, seed};
@@ -20,12 +20,13 @@ mod harness {
     pub mod servers;
 }
 
-fn plan(candidate: &Policy, baseline: Option<&Policy>) -> Plan {
+fn plan(candidate: &Policy, baseline: Option<&Policy>, cache: Option<&Arc<SnapshotCache>>) -> Plan {
     Plan {
         candidate: candidate.clone(),
         baseline: baseline.cloned(),
         top: 10,
         opts: LoadOptions::default(),
+        cache: cache.cloned(),
     }
 }
 
@@ -96,12 +97,17 @@ fn main() {
     rt.block_on(async {
         let store: Arc<dyn Store> = Arc::new(MemoryStore::synthetic(1, fleet));
         let engine = Arc::new(Engine::default());
-        let (n, cold) = rate(store.clone(), plan(&prolaunch, None), &engine).await;
+        let (n, cold) = rate(store.clone(), plan(&prolaunch, None, None), &engine).await;
         println!("report, synthetic {n} users, cold token cache, {cores} cores: {cold:.0} users/s");
-        let (n, warm) = rate(store.clone(), plan(&smaller, None), &engine).await;
-        println!("report, synthetic {n} users, re-run after a policy change (tokens cached): {warm:.0} users/s");
-        let (n, both) = rate(store.clone(), plan(&smaller, Some(&prolaunch)), &engine).await;
-        println!("report, synthetic {n} users, candidate and baseline (tokens cached): {both:.0} users/s");
+        let (n, regen) = rate(store.clone(), plan(&smaller, None, None), &engine).await;
+        println!("report, synthetic {n} users, re-run after a policy change, tokens cached, users generated again: {regen:.0} users/s");
+        // What the TUI's Report screen does: snapshots kept from the first run.
+        let cache = Arc::new(SnapshotCache::new(fleet));
+        rate(store.clone(), plan(&prolaunch, None, Some(&cache)), &engine).await;
+        let (n, warm) = rate(store.clone(), plan(&smaller, None, Some(&cache)), &engine).await;
+        println!("report, synthetic {n} users, re-run after a policy change, tokens and snapshots cached: {warm:.0} users/s");
+        let (n, both) = rate(store.clone(), plan(&smaller, Some(&prolaunch), Some(&cache)), &engine).await;
+        println!("report, synthetic {n} users, candidate and baseline, tokens and snapshots cached: {both:.0} users/s");
 
         let redis = harness::servers::RedisServer::start();
         let db = harness::servers::Postgres::shared().create_database("bench_report");
@@ -122,7 +128,7 @@ fn main() {
             .await
             .expect("seed redis");
         let live: Arc<dyn Store> = Arc::new(live);
-        let (n, rate_live) = rate(live, plan(&prolaunch, None), &engine).await;
+        let (n, rate_live) = rate(live, plan(&prolaunch, None, None), &engine).await;
         println!("report, live stores on loopback, {n} users (tokens cached): {rate_live:.0} users/s");
     });
     let sizes: &[usize] = if full { &[10_000, 100_000] } else { &[200] };

@@ -247,7 +247,8 @@ pub async fn run_effect(effect: Effect, store: Arc<dyn Store>, engine: Engine) -
             candidate,
             baseline,
             embedder,
-        } => fleet_report(store, engine, id, *candidate, *baseline, embedder).await,
+            cache,
+        } => fleet_report(store, engine, id, (*candidate, *baseline), embedder, cache).await,
         Effect::SavePolicy { path, toml } => match tokio::task::spawn_blocking({
             let path = path.clone();
             move || std::fs::write(&path, toml)
@@ -261,8 +262,6 @@ pub async fn run_effect(effect: Effect, store: Arc<dyn Store>, engine: Engine) -
     }
 }
 
-/// Users a TUI report replays in full; a larger (or uncounted, live) fleet is sampled.
-const REPORT_ALL_UP_TO: usize = 20_000;
 /// The sample a TUI report takes of a larger fleet.
 const REPORT_SAMPLE: usize = 1_000;
 
@@ -271,12 +270,14 @@ async fn fleet_report(
     store: Arc<dyn Store>,
     engine: Engine,
     id: u64,
-    candidate: Policy,
-    baseline: Policy,
+    (candidate, baseline): (Policy, Policy),
     embedder: crate::store::embedder::Embedder,
+    cache: Arc<crate::report::run::SnapshotCache>,
 ) -> Action {
     use crate::report::source::{Fleet, Pick};
-    let all = store.user_count().is_some_and(|n| n <= REPORT_ALL_UP_TO);
+    let all = store
+        .user_count()
+        .is_some_and(|n| n <= crate::report::run::TUI_ALL_USERS_UP_TO);
     let pick = if all {
         Pick::All
     } else {
@@ -293,6 +294,7 @@ async fn fleet_report(
             embedder,
             ..LoadOptions::default()
         },
+        cache: Some(cache),
     };
     let fleet = Fleet::Store { store, pick };
     let mut quiet = crate::report::run::Quiet;

@@ -254,7 +254,7 @@ pub struct TuneState {
 }
 
 /// The Report screen: the fleet summary for the tuned policy against the baseline.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ReportState {
     pub summary: Option<Box<crate::report::Summary>>,
     /// (tuned, baseline) the summary was computed for.
@@ -265,6 +265,8 @@ pub struct ReportState {
     /// Runs started so far: a result of an older run is dropped.
     pub runs: u64,
     pub scroll: usize,
+    /// Snapshots kept between runs, so a report after a tuning step only replays.
+    pub cache: std::sync::Arc<crate::report::run::SnapshotCache>,
 }
 
 pub use crate::store::ProgressEvent;

@@ -140,6 +140,8 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
             embedder: global.embedder()?,
             ..LoadOptions::default()
         },
+        // One run: nothing to keep snapshots for.
+        cache: None,
     };
     let show_bar = !args.quiet && format != ReportFormat::Json && std::io::stderr().is_terminal();
     let mut bar = Bar(if show_bar {

@@ -2,9 +2,9 @@
 //! runtime's worker threads (a bounded number in flight, so memory stays flat), and adds the
 //! batches' tallies up in listing order. Token counts are shared through the engine's cache.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use futures_util::future::join_all;
 
@@ -26,6 +26,72 @@ pub struct Plan {
     pub top: usize,
     /// Embedder and `now` for store loads (session and query are each user's own).
     pub opts: LoadOptions,
+    /// Keep loaded snapshots here for the next run (see [`SnapshotCache`]).
+    pub cache: Option<Arc<SnapshotCache>>,
+}
+
+/// Snapshots kept between runs in one process — the TUI's Report screen after each tuning
+/// step, or a benchmark's re-run — so a run after a policy change only replays. At most
+/// `capacity` users are kept (later ones are loaded every time), so memory stays bounded.
+/// A user loaded under other knowledge parameters is loaded again.
+#[derive(Debug)]
+pub struct SnapshotCache {
+    capacity: usize,
+    users: Mutex<HashMap<String, Loaded>>,
+}
+
+/// Users the TUI's Report screen replays in full (and keeps snapshots of); a larger fleet, or
+/// a live one (uncounted), is sampled.
+pub const TUI_ALL_USERS_UP_TO: usize = 20_000;
+
+impl Default for SnapshotCache {
+    fn default() -> Self {
+        Self::new(TUI_ALL_USERS_UP_TO)
+    }
+}
+
+/// Caches compare by identity (effects carry one, and effects compare in tests).
+impl PartialEq for SnapshotCache {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+/// One user's snapshots and the knowledge parameters they were searched with.
+type Loaded = (Vec<KnowledgeParams>, Arc<Vec<Snapshot>>);
+
+impl SnapshotCache {
+    pub fn new(capacity: usize) -> Self {
+        SnapshotCache {
+            capacity,
+            users: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn get(&self, user: &str, params: &[KnowledgeParams]) -> Option<Arc<Vec<Snapshot>>> {
+        let users = self.users.lock().ok()?;
+        users
+            .get(user)
+            .filter(|(p, _)| p.as_slice() == params)
+            .map(|(_, snaps)| snaps.clone())
+    }
+
+    fn put(&self, user: &str, params: &[KnowledgeParams], snaps: Arc<Vec<Snapshot>>) {
+        if let Ok(mut users) = self.users.lock()
+            && (users.len() < self.capacity || users.contains_key(user))
+        {
+            users.insert(user.to_string(), (params.to_vec(), snaps));
+        }
+    }
+
+    /// Users held.
+    pub fn len(&self) -> usize {
+        self.users.lock().map_or(0, |u| u.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// What a run tells its caller as it goes.
@@ -133,20 +199,27 @@ async fn batch(jobs: Vec<Job>, s: Arc<Shared>) -> Tally {
 }
 
 /// The snapshots of one job: one per knowledge-parameter set (candidate, then baseline).
-async fn load(job: &Job, s: &Shared) -> Result<Vec<Snapshot>, String> {
+async fn load(job: &Job, s: &Shared) -> Result<Arc<Vec<Snapshot>>, String> {
     match job {
         Job::File(path) => {
             let snap = crate::store::file::read_snapshot(path)?;
-            Ok(vec![snap; s.params.len()])
+            Ok(Arc::new(vec![snap; s.params.len()]))
         }
         Job::User { id, .. } => {
+            if let Some(hit) = s.plan.cache.as_ref().and_then(|c| c.get(id, &s.params)) {
+                return Ok(hit);
+            }
             let Some(store) = &s.store else {
                 return Err("no store to read users from".into());
             };
-            load_snapshots(store.as_ref(), id, &s.plan.opts, &s.params)
+            let (snaps, _) = load_snapshots(store.as_ref(), id, &s.plan.opts, &s.params)
                 .await
-                .map(|(snaps, _)| snaps)
-                .map_err(|e| format!("{}: {e}", job.name()))
+                .map_err(|e| format!("{}: {e}", job.name()))?;
+            let snaps = Arc::new(snaps);
+            if let Some(c) = &s.plan.cache {
+                c.put(id, &s.params, snaps.clone());
+            }
+            Ok(snaps)
         }
     }
 }

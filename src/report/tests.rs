@@ -293,6 +293,7 @@ fn plan(candidate: Policy, baseline: Option<Policy>) -> Plan {
         baseline,
         top: DEFAULT_TOP,
         opts: LoadOptions::default(),
+        cache: None,
     }
 }
 
@@ -531,5 +532,33 @@ fn json_and_csv_read_back() {
         assert_eq!(p99, s.candidate.total_tokens.p99);
         let md = format::markdown(&s);
         assert!(md.contains("| Avg context tokens | < 2500 |"), "{md}");
+    });
+}
+
+#[test]
+fn a_snapshot_cache_gives_the_same_report_and_reloads_for_other_knowledge_parameters() {
+    runtime().block_on(async {
+        let p = Policy::preset("prolaunch").expect("preset");
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::demo());
+        let cache = Arc::new(run::SnapshotCache::new(50));
+        let with_cache = |policy: &Policy| Plan {
+            cache: Some(cache.clone()),
+            ..plan(policy.clone(), None)
+        };
+        let fresh = report(store.clone(), Pick::All, plan(p.clone(), None)).await;
+        let first = report(store.clone(), Pick::All, with_cache(&p)).await;
+        assert_eq!(cache.len(), 50, "bounded by its capacity");
+        let second = report(store.clone(), Pick::All, with_cache(&p)).await;
+        assert_eq!(first, fresh);
+        assert_eq!(second, fresh);
+        // A lower threshold searches knowledge again: the same as without a cache.
+        let wide = p
+            .clone()
+            .with_overrides(&["knowledge.similarity_threshold=0.3".into()])
+            .expect("override");
+        let cached = report(store.clone(), Pick::All, with_cache(&wide)).await;
+        let uncached = report(store, Pick::All, plan(wide, None)).await;
+        assert_eq!(cached, uncached);
+        assert_ne!(cached.candidate.rag_hit_rate, fresh.candidate.rag_hit_rate);
     });
 }

@@ -44,6 +44,8 @@ pub enum Effect {
         candidate: Box<Policy>,
         baseline: Box<Policy>,
         embedder: crate::store::embedder::Embedder,
+        /// Snapshots kept from earlier runs.
+        cache: std::sync::Arc<crate::report::run::SnapshotCache>,
     },
 }
 
@@ -73,6 +75,7 @@ fn report_if_stale(s: &mut State) -> Vec<Effect> {
         candidate: Box::new(wanted.0),
         baseline: Box::new(wanted.1),
         embedder: s.session.embedder.clone(),
+        cache: s.report.cache.clone(),
     }]
 }
 
@@ -294,8 +297,9 @@ pub(super) fn open_user(s: &mut State, id: String) -> Vec<Effect> {
 }
 
 fn refresh(s: &mut State) -> Vec<Effect> {
-    // The report is read again too (when its screen is shown).
+    // The report is read again too (when its screen is shown), from the store.
     s.report.computed_for = None;
+    s.report.cache = Default::default();
     s.users.rows.clear();
     s.users.shown.clear();
     s.users.next_cursor = None;
