@@ -408,3 +408,49 @@ fn report_over_a_users_file_a_sample_and_a_synthetic_fleet() {
     assert_eq!(v["source"], "SYNTHETIC seed 2 × 150");
     assert!(v["candidate"]["static_share"].as_f64() > Some(0.0));
 }
+
+/// Whether process `pid` has a handler for SIGINT (bit 2 of `SigCgt` in /proc/PID/status).
+fn catches_sigint(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("SigCgt:"))
+                .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+        })
+        .is_some_and(|mask| mask & (1 << 1) != 0)
+}
+
+#[test]
+fn ctrl_c_prints_the_partial_report() {
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_ctxlens"))
+        .args(["report", "--synthetic", "1000000", "--json"])
+        .env("XDG_CONFIG_HOME", std::env::temp_dir().join("ctxlens-tests-no-config"))
+        .env_remove("REDIS_URL")
+        .env_remove("DATABASE_URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("ctxlens runs");
+    let pid = child.id();
+    // Wait until the report listens for Ctrl-C (before that, SIGINT would just kill it).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !catches_sigint(pid) {
+        assert!(std::time::Instant::now() < deadline, "no SIGINT handler within 60 s");
+        std::thread::yield_now();
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
+    let out = child.wait_with_output().expect("ctxlens exits");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("a report is printed");
+    assert_eq!(v["partial"], true);
+    assert_eq!(v["users_total"], 1_000_000);
+    assert!(v["users"].as_u64() < Some(1_000_000), "{}", v["users"]);
+    assert!(stderr.contains("interrupted: the report covers"), "{stderr}");
+}
