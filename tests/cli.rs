@@ -425,7 +425,10 @@ fn catches_sigint(pid: u32) -> bool {
 fn ctrl_c_prints_the_partial_report() {
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_ctxlens"))
         .args(["report", "--synthetic", "1000000", "--json"])
-        .env("XDG_CONFIG_HOME", std::env::temp_dir().join("ctxlens-tests-no-config"))
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("ctxlens-tests-no-config"),
+        )
         .env_remove("REDIS_URL")
         .env_remove("DATABASE_URL")
         .stdout(std::process::Stdio::piped())
@@ -436,7 +439,10 @@ fn ctrl_c_prints_the_partial_report() {
     // Wait until the report listens for Ctrl-C (before that, SIGINT would just kill it).
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while !catches_sigint(pid) {
-        assert!(std::time::Instant::now() < deadline, "no SIGINT handler within 60 s");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no SIGINT handler within 60 s"
+        );
         std::thread::yield_now();
     }
     let kill = std::process::Command::new("kill")
@@ -452,5 +458,8 @@ fn ctrl_c_prints_the_partial_report() {
     assert_eq!(v["partial"], true);
     assert_eq!(v["users_total"], 1_000_000);
     assert!(v["users"].as_u64() < Some(1_000_000), "{}", v["users"]);
-    assert!(stderr.contains("interrupted: the report covers"), "{stderr}");
+    assert!(
+        stderr.contains("interrupted: the report covers"),
+        "{stderr}"
+    );
 }

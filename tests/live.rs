@@ -52,6 +52,19 @@ fn env(redis: &RedisServer, db: &str) -> [(&'static str, String); 2] {
     [("REDIS_URL", redis.url()), ("DATABASE_URL", db.to_string())]
 }
 
+/// `replay USER --json` through the binary with `env` prints what the embedded demo does.
+fn replays_like_embedded(users: &[&str], env: &[(&str, String)], how: &str) {
+    for user in users {
+        let live = ctxlens_with(&["replay", user, "--json", "--now", NOW], env);
+        let embedded = ctxlens_with(&["replay", user, "--json"], &[]);
+        assert_eq!(live.code, 0, "{}", live.stderr);
+        assert!(
+            live.stdout == embedded.stdout,
+            "{user}: replay --json{how} differs"
+        );
+    }
+}
+
 #[test]
 fn every_demo_user_replays_identically_from_live_and_embedded() {
     let (redis, db) = seeded("contract");
@@ -103,15 +116,7 @@ fn every_demo_user_replays_identically_from_live_and_embedded() {
         }
     });
     // And through the binary, for a few users.
-    for user in ["u005", "u062", "u066", "u067"] {
-        let live = ctxlens_with(&["replay", user, "--json", "--now", NOW], &env(&redis, &db));
-        let embedded = ctxlens_with(&["replay", user, "--json"], &[]);
-        assert_eq!(live.code, 0, "{}", live.stderr);
-        assert!(
-            live.stdout == embedded.stdout,
-            "{user}: replay --json differs"
-        );
-    }
+    replays_like_embedded(&["u005", "u062", "u066", "u067"], &env(&redis, &db), "");
     // The fleet report, with a baseline, is the same from live stores and from embedded.
     let args = [
         "report",
@@ -642,15 +647,7 @@ fn tls_stores_seed_and_replay_like_the_embedded_demo() {
     let v: serde_json::Value =
         serde_json::from_str(&users.stdout).unwrap_or_else(|_| panic!("{}", users.stderr));
     assert_eq!(v["users"].as_array().map_or(0, Vec::len), 68);
-    for user in ["u001", "u005", "u066", "u067"] {
-        let live = ctxlens_with(&["replay", user, "--json", "--now", NOW], &env);
-        let embedded = ctxlens_with(&["replay", user, "--json"], &[]);
-        assert_eq!(live.code, 0, "{}", live.stderr);
-        assert!(
-            live.stdout == embedded.stdout,
-            "{user}: replay --json over TLS differs"
-        );
-    }
+    replays_like_embedded(&["u001", "u005", "u066", "u067"], &env, " over TLS");
     // `require` encrypts without checking the certificate (as libpq does without a root cert).
     let require = [
         ("REDIS_URL", redis.url()),

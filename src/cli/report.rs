@@ -70,7 +70,7 @@ impl Observer for Bar {
             self.0.set_length(n);
             self.0.set_style(
                 indicatif::ProgressStyle::with_template(
-                    "{bar:40} {pos}/{len} users · {per_sec} · eta {eta}",
+                    "{bar:40} {human_pos}/{human_len} users · {elapsed} · eta {eta}",
                 )
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );

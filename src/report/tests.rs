@@ -312,6 +312,17 @@ async fn report(store: Arc<dyn Store>, pick: Pick, plan: Plan) -> Summary {
     t.summary(&cand, base.as_ref(), info)
 }
 
+/// The demo under `preset` with `budget.total` lowered to `total`, against the preset.
+async fn demo_with_budget(preset: &str, total: u32) -> Summary {
+    let base = Policy::preset(preset).expect("preset");
+    let cand = base
+        .clone()
+        .with_overrides(&[format!("budget.total={total}")])
+        .expect("override");
+    let demo = Arc::new(MemoryStore::demo());
+    report(demo, Pick::All, plan(cand, Some(base))).await
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -345,17 +356,7 @@ fn the_demo_fleet_against_itself_changes_nothing() {
 #[test]
 fn a_smaller_budget_drops_tokens_and_names_the_users() {
     runtime().block_on(async {
-        let base = Policy::preset("prolaunch").expect("preset");
-        let cand = base
-            .clone()
-            .with_overrides(&["budget.total=1500".into()])
-            .expect("override");
-        let s = report(
-            Arc::new(MemoryStore::demo()),
-            Pick::All,
-            plan(cand, Some(base)),
-        )
-        .await;
+        let s = demo_with_budget("prolaunch", 1500).await;
         let ch = s.changes.expect("compared");
         assert!(
             ch.users_changed > 0 && ch.tokens_newly_dropped > 0,
@@ -489,17 +490,7 @@ fn cancelling_gives_a_partial_report() {
 #[test]
 fn json_and_csv_read_back() {
     runtime().block_on(async {
-        let base = Policy::preset("layered-adr").expect("preset");
-        let cand = base
-            .clone()
-            .with_overrides(&["budget.total=2000".into()])
-            .expect("override");
-        let s = report(
-            Arc::new(MemoryStore::demo()),
-            Pick::All,
-            plan(cand, Some(base)),
-        )
-        .await;
+        let s = demo_with_budget("layered-adr", 2000).await;
         let json = serde_json::to_string_pretty(&s).expect("json");
         let back: Summary = serde_json::from_str(&json).expect("parses back");
         assert_eq!(back, s);
