@@ -192,13 +192,16 @@ fn main() {
             assert_eq!(r.lines, total_users + 2, "a line per user");
             results.push(r);
         }
+        // The journey users alone (`--limit N` stops at the end of the Postgres phase).
+        let limit = n.to_string();
+        let (pg_only, _) = run(&["--limit", &limit], &redis, &db, 2);
         let ms = |f: fn(&Run) -> Duration| {
             median(results.iter().map(|r| f(r).as_secs_f64() * 1e3).collect())
         };
         let rss = results.iter().map(|r| r.rss_kb).max().unwrap_or(0);
         println!(
             "users: {n} with a journey + {} Redis-only ({} keys, loaded in {:.1} s); over {runs} runs, medians: \
-             first user line after {:.1} ms (max {:.1}), all {total_users} listed in {:.0} ms; peak RSS {:.1} MB (max of runs)",
+             first user line after {:.1} ms (max {:.1}), all {total_users} listed in {:.0} ms (the {n} journey users alone in {:.0} ms); peak RSS {:.1} MB (max of runs)",
             total_users - n,
             key_count(&redis),
             loaded.as_secs_f64(),
@@ -208,6 +211,7 @@ fn main() {
                 .map(|r| r.first.as_secs_f64() * 1e3)
                 .fold(0.0, f64::max),
             ms(|r| r.total),
+            pg_only.total.as_secs_f64() * 1e3,
             rss as f64 / 1024.0,
         );
     }
