@@ -1,21 +1,157 @@
 //! Knowledge search at scale: 100,000 vectors (384 dims) under the HNSW index, with the milestone
-//! and threshold filters; p50/p99 latency of the search statement and recall against an exact
-//! scan. `cargo bench --bench knowledge_scale`; under `cargo test` it runs small (2,000 rows).
+//! and threshold filters; p50/p99 latency of the search statement (`PgStore::search`, the one
+//! production runs) and recall against an exact scan of the same statement.
+//! `cargo bench --bench knowledge_scale`; under `cargo test` it runs small (2,000 rows).
+//!
+//! The corpus (`CTXLENS_SCALE_CORPUS`):
+//! - `distinct` (default): 100 k distinct articles written from the demo articles' phrases. Each
+//!   has a topic (a milestone, or general in the demo's proportion, 6 of 66) and is 50–120 words:
+//!   85 % runs of 3–8 consecutive words from the demo articles of its topic, 15 % single words
+//!   from the whole demo vocabulary. Topics cluster; no two articles are the same text. Queries
+//!   are the demo's founder questions (`query` and `casual` of a random article, its placeholders
+//!   filled from a random founder profile), filtered to the article's milestone (a random one for
+//!   a general article) — what `replay` sends for a user's newest message.
+//! - `near-duplicates`: 100 k variants of the 66 demo articles (a random 70 % of an article's
+//!   words plus 8 words of another: ~1,500 near-duplicates per article), queried with the first 25
+//!   words of another variant. A stress case: the top 15 lie among ~1,500 almost equal vectors.
+//!
+//! Other knobs: `CTXLENS_SCALE_ROWS`, `CTXLENS_SCALE_QUERIES`; `CTXLENS_SCALE_INDEX`, `;`-separated
+//! `WITH (…)` parameter lists to build in turn (default: the index the migrations create);
+//! `CTXLENS_SCALE_SETTINGS`, `;`-separated sets of `,`-separated `name=value` settings run after
+//! the production ones on every connection (default: the production settings alone);
+//! `CTXLENS_SCALE_DIAG=1` prints, for a few queries with misses, where the missed rows rank.
+//!
+//! Recall per query = the share of the exact scan's hits that the index search also returned
+//! (by id), averaged over the queries whose exact scan finds anything. Also printed: the same
+//! counting a returned hit exactly as similar as the exact scan's last one as found (a tie at the
+//! limit, where either row is a right answer), and the pooled share over all queries.
 
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
+use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use ctxlens::demo::Dataset;
+use ctxlens::demo::content::{MILESTONES, PROFILES, articles};
 use ctxlens::engine::embed::embed;
-use ctxlens::store::postgres::PgStore;
-use ctxlens::store::{KnowledgeQuery, NEAR_MISSES, seed};
+use ctxlens::store::postgres::{PgStore, SEARCH_SETTINGS};
+use ctxlens::store::{KnowledgeHits, KnowledgeQuery, NEAR_MISS_MARGIN, NEAR_MISSES, seed};
 
 #[path = "../tests/common"]
 mod harness {
     #[allow(dead_code)]
     pub mod servers;
+}
+
+/// The demo policy's threshold and limit (`prolaunch`).
+const THRESHOLD: f64 = 0.7;
+const LIMIT: usize = 10;
+
+/// Words of a text, as written.
+fn words(text: &str) -> Vec<String> {
+    text.split_whitespace().map(str::to_string).collect()
+}
+
+/// The demo articles' sentences (as word lists) by topic: a milestone, or `None` for general.
+struct Topics {
+    topics: Vec<(Option<String>, Vec<Vec<String>>, usize)>,
+    vocabulary: Vec<String>,
+}
+
+impl Topics {
+    fn demo() -> Topics {
+        let mut topics: Vec<(Option<String>, Vec<Vec<String>>, usize)> = Vec::new();
+        let mut vocabulary = Vec::new();
+        for a in articles() {
+            let m = a.milestone.map(str::to_string);
+            let i = match topics.iter().position(|t| t.0 == m) {
+                Some(i) => i,
+                None => {
+                    topics.push((m, vec![], 0));
+                    topics.len() - 1
+                }
+            };
+            topics[i].2 += 1;
+            let sentences = std::iter::once(a.title).chain(a.content.split(". "));
+            for s in sentences {
+                let w = words(s);
+                vocabulary.extend(w.iter().cloned());
+                if w.len() >= 3 {
+                    topics[i].1.push(w);
+                }
+            }
+        }
+        Topics { topics, vocabulary }
+    }
+
+    /// A new article: (milestone, text).
+    fn article(&self, rng: &mut ChaCha8Rng) -> (Option<String>, String) {
+        let total: usize = self.topics.iter().map(|t| t.2).sum();
+        let mut pick = rng.random_range(0..total);
+        let topic = self
+            .topics
+            .iter()
+            .find(|t| {
+                if pick < t.2 {
+                    return true;
+                }
+                pick -= t.2;
+                false
+            })
+            .expect("a topic");
+        let len = rng.random_range(50..=120);
+        let mut out: Vec<&str> = Vec::with_capacity(len + 8);
+        while out.len() < len {
+            if rng.random_bool(0.85) {
+                let s = topic.1.choose(rng).expect("sentences");
+                let run = rng.random_range(3..=8).min(s.len());
+                let start = rng.random_range(0..=s.len() - run);
+                out.extend(s[start..start + run].iter().map(String::as_str));
+            } else {
+                out.push(self.vocabulary.choose(rng).expect("words"));
+            }
+        }
+        (topic.0.clone(), out.join(" "))
+    }
+}
+
+/// A demo founder question: a random article's `query` or `casual`, placeholders filled from a
+/// random profile; with the milestone a user asking it would be at.
+fn question(rng: &mut ChaCha8Rng) -> (String, String) {
+    let a = articles().choose(rng).expect("articles");
+    let p = PROFILES.choose(rng).expect("profiles");
+    let template = if rng.random_bool(0.5) {
+        a.query
+    } else {
+        a.casual
+    };
+    let mut text = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        text.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let value = match &rest[open + 1..open + close] {
+            "item" => p.item.to_string(),
+            "product" => p.product.to_string(),
+            "customer" => p.customer.to_string(),
+            "category" => p.category.to_string(),
+            "price" => p.price.to_string(),
+            "region" => p.region.to_string(),
+            "differentiator" => p.differentiator.to_string(),
+            _ => p.item.to_string(),
+        };
+        text.push_str(&value);
+        rest = &rest[open + close + 1..];
+    }
+    text.push_str(rest);
+    let milestone = a
+        .milestone
+        .map(str::to_string)
+        .unwrap_or_else(|| MILESTONES.choose(rng).expect("milestones").0.to_string());
+    (milestone, text)
 }
 
 /// A variant of an article: a random 70 % of its words, plus a few words of another article.
@@ -30,13 +166,67 @@ fn variant(rng: &mut ChaCha8Rng, texts: &[String]) -> (usize, String) {
     (i, words.join(" "))
 }
 
-fn main() {
-    let full = std::env::args().any(|a| a == "--bench");
-    let (rows, queries): (usize, usize) = if full { (100_000, 300) } else { (2_000, 20) };
-    let rows = std::env::var("CTXLENS_SCALE_ROWS")
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(rows);
+        .unwrap_or(default)
+}
+
+fn pct(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[i].as_secs_f64() * 1e3
+}
+
+/// Recall of `got` against `exact`: (by id, counting ties at the limit as found, hits found).
+fn recall(exact: &KnowledgeHits, got: &KnowledgeHits, limit: usize) -> (f64, f64, usize) {
+    let ids: HashSet<&str> = exact.hits.iter().map(|h| h.id.as_str()).collect();
+    let by_id = got
+        .hits
+        .iter()
+        .filter(|g| ids.contains(g.id.as_str()))
+        .count();
+    // When the exact scan filled the limit, a row exactly as similar as its last hit is an
+    // equally right answer that the exact scan happened not to pick.
+    let last = exact.hits.last().map(|h| h.similarity);
+    let tied = got
+        .hits
+        .iter()
+        .filter(|g| {
+            ids.contains(g.id.as_str()) || (exact.hits.len() == limit && Some(g.similarity) == last)
+        })
+        .count()
+        .min(exact.hits.len());
+    let n = exact.hits.len() as f64;
+    (by_id as f64 / n, tied as f64 / n, by_id)
+}
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let rows: usize = env_or("CTXLENS_SCALE_ROWS", if full { 100_000 } else { 2_000 });
+    let queries: usize = env_or("CTXLENS_SCALE_QUERIES", if full { 500 } else { 20 });
+    let corpus = std::env::var("CTXLENS_SCALE_CORPUS").unwrap_or_else(|_| "distinct".into());
+    let near_duplicates = match corpus.as_str() {
+        "distinct" => false,
+        "near-duplicates" => true,
+        other => panic!("CTXLENS_SCALE_CORPUS: distinct or near-duplicates, not {other}"),
+    };
+    let indexes: Vec<String> = std::env::var("CTXLENS_SCALE_INDEX")
+        .map(|v| v.split(';').map(|s| s.trim().to_string()).collect())
+        .unwrap_or_else(|_| vec![String::new()]);
+    let setting_sets: Vec<Vec<String>> = std::env::var("CTXLENS_SCALE_SETTINGS")
+        .map(|v| {
+            v.split(';')
+                .map(|set| {
+                    set.split(',')
+                        .filter(|s| !s.trim().is_empty())
+                        .map(|s| s.trim().to_string())
+                        .collect()
+                })
+                .collect()
+        })
+        .unwrap_or_else(|_| vec![vec![]]);
+
     let pg = harness::servers::Postgres::shared();
     let url = pg.create_database("knowledge_scale");
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -46,22 +236,44 @@ fn main() {
     rt.block_on(async {
         let store = PgStore::connect(&url, Duration::from_secs(10)).await.expect("connects");
         seed::migrate(&store).await.expect("migrate");
-        let store = PgStore::connect(&url, Duration::from_secs(10)).await.expect("connects");
+        let store = PgStore::connect(&url, Duration::from_secs(60)).await.expect("connects");
         let dim = store.dim.expect("vector(384) column");
-        // Load without the index (maintaining it row by row is slow), build it after.
-        sqlx::query("DROP INDEX IF EXISTS knowledge_embedding_idx").execute(store.pool()).await.expect("drop index");
-        let demo = Dataset::demo().knowledge;
-        let texts: Vec<String> = demo.iter().map(|k| k.content.clone()).collect();
+        // The index as the migrations create it; loading goes without it (maintaining it row by
+        // row is slow) and it is built after.
+        let production_index: String =
+            sqlx::query_scalar("SELECT pg_get_indexdef('knowledge_embedding_idx'::regclass)")
+                .fetch_one(store.pool())
+                .await
+                .expect("the migrations' HNSW index");
+        sqlx::query("DROP INDEX knowledge_embedding_idx").execute(store.pool()).await.expect("drop index");
+
         let mut rng = ChaCha8Rng::seed_from_u64(42);
+        let topics = Topics::demo();
+        let demo: Vec<(Option<String>, String)> =
+            articles().iter().map(|a| (a.milestone.map(str::to_string), a.content.to_string())).collect();
+        let texts: Vec<String> = demo.iter().map(|d| d.1.clone()).collect();
+        let next_article = |rng: &mut ChaCha8Rng| {
+            if near_duplicates {
+                let (i, text) = variant(rng, &texts);
+                (demo[i].0.clone(), text)
+            } else {
+                topics.article(rng)
+            }
+        };
         let start = Instant::now();
+        let mut seen = HashSet::new();
+        let mut repeated = 0;
         for chunk in 0..rows.div_ceil(5_000) {
             let n = (rows - chunk * 5_000).min(5_000);
             let (mut ms, mut ts, mut cs, mut es) = (vec![], vec![], vec![], vec![]);
             for _ in 0..n {
-                let (i, text) = variant(&mut rng, &texts);
+                let (m, text) = next_article(&mut rng);
+                if !seen.insert(xxhash_rust::xxh3::xxh3_64(text.as_bytes())) {
+                    repeated += 1;
+                }
                 let v = embed(&text, dim);
-                ms.push(demo[i].milestone.clone());
-                ts.push(demo[i].title.clone());
+                ts.push(text.split_whitespace().take(6).collect::<Vec<_>>().join(" "));
+                ms.push(m);
                 es.push(format!("[{}]", v.iter().map(f32::to_string).collect::<Vec<_>>().join(",")));
                 cs.push(text);
             }
@@ -77,51 +289,170 @@ fn main() {
             .await
             .expect("insert");
         }
+        drop(seen);
         let loaded = start.elapsed();
-        // Building the index once, after loading, is much faster than growing it row by row.
-        let start = Instant::now();
-        let mut conn = store.pool().acquire().await.expect("connection");
-        for sql in [
-            "DROP INDEX IF EXISTS knowledge_embedding_idx",
-            "SET maintenance_work_mem = '1GB'",
-            "CREATE INDEX knowledge_embedding_idx ON knowledge USING hnsw (embedding vector_cosine_ops)",
-            "ANALYZE knowledge",
-        ] {
-            sqlx::query(sql).execute(&mut *conn).await.expect(sql);
-        }
-        drop(conn);
-        let indexed = start.elapsed();
-        let (mut times, mut recall, mut counted) = (Vec::new(), 0.0, 0);
-        for _ in 0..queries {
-            let (i, text) = variant(&mut rng, &texts);
-            let words: Vec<&str> = text.split_whitespace().take(25).collect();
-            let q = KnowledgeQuery {
-                embedding: embed(&words.join(" "), dim),
-                milestone_filter: demo[i].milestone.clone(),
-                min_similarity: 0.7 - 0.3,
-                limit: 10 + NEAR_MISSES,
-            };
+        sqlx::query("VACUUM ANALYZE knowledge").execute(store.pool()).await.expect("analyze");
+
+        let qs: Vec<KnowledgeQuery> = (0..queries)
+            .map(|_| {
+                let (milestone, text) = if near_duplicates {
+                    let (i, text) = variant(&mut rng, &texts);
+                    let words: Vec<&str> = text.split_whitespace().take(25).collect();
+                    (demo[i].0.clone(), words.join(" "))
+                } else {
+                    let (m, text) = question(&mut rng);
+                    (Some(m), text)
+                };
+                KnowledgeQuery {
+                    embedding: embed(&text, dim),
+                    milestone_filter: milestone,
+                    min_similarity: THRESHOLD - NEAR_MISS_MARGIN,
+                    limit: LIMIT + NEAR_MISSES,
+                }
+            })
+            .collect();
+        // What each search should find, by an exact scan (there is no index yet).
+        let mut exact = Vec::with_capacity(qs.len());
+        let mut exact_times = Vec::with_capacity(qs.len());
+        for q in &qs {
             let t = Instant::now();
-            let got = store.search(&q).await.expect("search");
-            times.push(t.elapsed());
-            let exact = store.search_exact(&q).await.expect("exact search");
-            if !exact.hits.is_empty() {
-                let found = exact.hits.iter().filter(|h| got.hits.iter().any(|g| g.id == h.id)).count();
-                recall += found as f64 / exact.hits.len() as f64;
-                counted += 1;
+            exact.push(store.search_exact(q).await.expect("exact search"));
+            exact_times.push(t.elapsed());
+        }
+        exact_times.sort();
+        let none = exact.iter().filter(|e| e.hits.is_empty()).count();
+        let full_sets = exact.iter().filter(|e| e.hits.len() == LIMIT + NEAR_MISSES).count();
+        let with_hits = qs.len() - none;
+        println!(
+            "corpus {corpus}: {rows} vectors × {dim} ({repeated} repeated texts), loaded in {:.1} s; \
+             {} queries, threshold {THRESHOLD} − {NEAR_MISS_MARGIN}, limit {LIMIT} + {NEAR_MISSES}, milestone filter",
+            loaded.as_secs_f64(),
+            qs.len()
+        );
+        println!(
+            "exact scan: p50 {:.1} ms, p99 {:.1} ms; hits: none for {none} queries, the full {} for {full_sets}, fewer for {}",
+            pct(&exact_times, 0.5),
+            pct(&exact_times, 0.99),
+            LIMIT + NEAR_MISSES,
+            with_hits - full_sets,
+        );
+        assert!(with_hits > 0, "queries found hits to compare");
+
+        for with in &indexes {
+            let definition = if with.is_empty() {
+                production_index.clone()
+            } else {
+                format!("CREATE INDEX knowledge_embedding_idx ON knowledge USING hnsw (embedding vector_cosine_ops) WITH ({with})")
+            };
+            let start = Instant::now();
+            let mut conn = store.pool().acquire().await.expect("connection");
+            for sql in [
+                "DROP INDEX IF EXISTS knowledge_embedding_idx",
+                "SET maintenance_work_mem = '1GB'",
+                definition.as_str(),
+                "ANALYZE knowledge",
+            ] {
+                sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(&mut *conn).await.expect(sql);
+            }
+            drop(conn);
+            let built = start.elapsed();
+            let size: i64 = sqlx::query_scalar("SELECT pg_relation_size('knowledge_embedding_idx')")
+                .fetch_one(store.pool())
+                .await
+                .expect("index size");
+            let params = definition.split_once(" WITH ").map_or("defaults (m = 16, ef_construction = 64)", |(_, w)| w);
+            println!(
+                "index {params}: built in {:.1} s, {:.0} MB",
+                built.as_secs_f64(),
+                size as f64 / 1e6
+            );
+            for extra in &setting_sets {
+                let mut settings: Vec<String> = SEARCH_SETTINGS.iter().map(|s| (*s).to_string()).collect();
+                settings.extend(extra.iter().map(|s| {
+                    let (k, v) = s.split_once('=').expect("name=value");
+                    format!("SET {k} = '{v}'")
+                }));
+                let searcher = PgStore::connect_with(&url, Duration::from_secs(10), settings)
+                    .await
+                    .expect("connects");
+                let mut passes = Vec::new();
+                let mut results = Vec::new();
+                // The first pass reads the index into the caches; the second is the steady state.
+                for _ in 0..2 {
+                    let mut times = Vec::with_capacity(qs.len());
+                    results.clear();
+                    for q in &qs {
+                        let t = Instant::now();
+                        let got = searcher.search(q).await.expect("search");
+                        times.push(t.elapsed());
+                        results.push(got);
+                    }
+                    times.sort();
+                    passes.push(times);
+                }
+                let (mut by_id, mut tied, mut found, mut wanted, mut short) = (0.0, 0.0, 0, 0, 0);
+                for (e, g) in exact.iter().zip(&results) {
+                    if e.hits.is_empty() {
+                        continue;
+                    }
+                    let (r, t, f) = recall(e, g, LIMIT + NEAR_MISSES);
+                    by_id += r;
+                    tied += t;
+                    found += f;
+                    wanted += e.hits.len();
+                    if g.hits.len() < e.hits.len() {
+                        short += 1;
+                    }
+                }
+                if std::env::var("CTXLENS_SCALE_DIAG").is_ok() {
+                    // Where the missed rows rank: among all rows, and among those the filter lets through.
+                    let mut shown = 0;
+                    for ((q, e), g) in qs.iter().zip(&exact).zip(&results) {
+                        let missed: Vec<_> = e.hits.iter().filter(|h| !g.hits.iter().any(|x| x.id == h.id)).collect();
+                        if missed.is_empty() || shown == 8 {
+                            continue;
+                        }
+                        shown += 1;
+                        let mut ranks = Vec::new();
+                        for h in missed.iter().take(3) {
+                            let (all, filtered): (i64, i64) = sqlx::query_as(
+                                "SELECT count(*), count(*) FILTER (WHERE milestone = $2 OR milestone IS NULL)
+                                   FROM knowledge WHERE 1 - (embedding <=> $1) > $3",
+                            )
+                            .bind(pgvector::Vector::from(q.embedding.clone()))
+                            .bind(q.milestone_filter.as_deref())
+                            .bind(h.similarity)
+                            .fetch_one(store.pool())
+                            .await
+                            .expect("rank");
+                            ranks.push(format!("sim {:.3} rank {all} of all, {filtered} filtered", h.similarity));
+                        }
+                        println!(
+                            "    missed {} of {} (got {}), exact sims {:.3}..{:.3}: {}",
+                            missed.len(),
+                            e.hits.len(),
+                            g.hits.len(),
+                            e.hits.first().map_or(0.0, |h| h.similarity),
+                            e.hits.last().map_or(0.0, |h| h.similarity),
+                            ranks.join("; ")
+                        );
+                    }
+                }
+                let label = if extra.is_empty() { "production settings".to_string() } else { extra.join(", ") };
+                let warm = &passes[1];
+                println!(
+                    "  {label}: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (first pass p50 {:.2}, p99 {:.2}); \
+                     recall {:.4} (ties at the limit as found {:.4}; pooled {found}/{wanted} = {:.4}) over {with_hits} queries with hits, {short} returned fewer hits than the exact scan",
+                    pct(warm, 0.5),
+                    pct(warm, 0.99),
+                    pct(warm, 1.0),
+                    pct(&passes[0], 0.5),
+                    pct(&passes[0], 0.99),
+                    by_id / with_hits as f64,
+                    tied / with_hits as f64,
+                    found as f64 / wanted as f64,
+                );
             }
         }
-        times.sort();
-        let ef: String = sqlx::query_scalar("SHOW hnsw.ef_search").fetch_one(store.pool()).await.expect("show");
-        let pct = |p: f64| times[((times.len() as f64 * p).ceil() as usize).clamp(1, times.len()) - 1];
-        println!(
-            "knowledge search, {rows} vectors × {dim}, ef_search {ef}: p50 {:.2} ms, p99 {:.2} ms, recall {:.3} over {counted} queries (load {:.1} s, index build {:.1} s)",
-            pct(0.5).as_secs_f64() * 1e3,
-            pct(0.99).as_secs_f64() * 1e3,
-            if counted == 0 { 0.0 } else { recall / counted as f64 },
-            loaded.as_secs_f64(),
-            indexed.as_secs_f64()
-        );
-        assert!(counted > 0, "queries found hits to compare");
     });
 }

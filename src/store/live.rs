@@ -1,5 +1,8 @@
 //! `LiveStore`: Redis and Postgres together behind the `Store` trait (either may be absent).
 
+use std::collections::{BTreeSet, HashSet};
+use std::ops::Bound;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -25,6 +28,9 @@ pub struct Endpoints {
 pub struct LiveStore {
     pub redis: Option<RedisStore>,
     pub pg: Option<PgStore>,
+    /// The users only Redis knows, as found when the listing last reached the Redis phase:
+    /// later pages of that listing read from here instead of scanning again.
+    orphans: Mutex<Option<Arc<BTreeSet<String>>>>,
 }
 
 /// How long a health check waits for an answer.
@@ -52,6 +58,13 @@ fn health(
 }
 
 /// The users cursor once Postgres is exhausted: users that only Redis knows.
+///
+/// Listing users goes in two phases, and the cursor says where it is:
+/// - `pg:{user id}`: `user_journeys` by user id, after that id (keyset paging, a page per query);
+/// - `redis`: the Redis phase starts: users with session keys but no `user_journeys` row
+///   (every user when no Postgres is configured), found by one SCAN of the session keys in
+///   batches, each batch checked against Postgres, so memory holds a batch and those users only;
+/// - `redis:{user id}`: the Redis phase goes on after that id (the users found are sorted).
 const REDIS_PHASE: &str = "redis";
 
 impl LiveStore {
@@ -75,22 +88,85 @@ impl LiveStore {
         Ok(LiveStore {
             redis: redis?,
             pg: pg?,
+            orphans: Mutex::new(None),
         })
     }
 
-    async fn redis_only_users(&self) -> Result<Vec<UserSummary>, StoreError> {
+    /// Users with session keys and no `user_journeys` row, sorted. Every master is scanned
+    /// (concurrently), a SCAN batch at a time; each batch's users are looked up in Postgres and only
+    /// the unknown ones kept, so memory grows with those users, not with all users.
+    async fn find_orphans(&self) -> Result<BTreeSet<String>, StoreError> {
         let Some(r) = &self.redis else {
-            return Ok(vec![]);
+            return Ok(BTreeSet::new());
         };
-        let mut ids: Vec<String> = r.session_users().await?.into_iter().collect();
-        if let Some(pg) = &self.pg {
-            let known = pg.known(&ids).await?;
-            ids.retain(|id| !known.contains(id));
+        let scans = (0..r.node_count()).map(|node| async move {
+            let mut orphans = BTreeSet::new();
+            let mut cursor = 0;
+            loop {
+                let (next, batch) = r.session_users_step(node, cursor).await?;
+                let mut ids: Vec<String> = batch
+                    .into_iter()
+                    .filter(|id| !orphans.contains(id))
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                if let (Some(pg), false) = (&self.pg, ids.is_empty()) {
+                    let known: HashSet<String> = pg.known(&ids).await?.into_iter().collect();
+                    ids.retain(|id| !known.contains(id));
+                }
+                orphans.extend(ids);
+                if next == 0 {
+                    return Ok::<_, StoreError>(orphans);
+                }
+                cursor = next;
+            }
+        });
+        let mut all = BTreeSet::new();
+        for node in futures_util::future::join_all(scans).await {
+            all.extend(node?);
         }
-        Ok(ids
-            .into_iter()
-            .map(|user_id| summary(user_id, None, None))
-            .collect())
+        Ok(all)
+    }
+
+    /// A page of the Redis phase: from its start (`after` = `None`: a fresh SCAN) or after a user.
+    async fn redis_only_users(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<UserPage, StoreError> {
+        let cached = match after {
+            Some(_) => self.orphans.lock().ok().and_then(|c| c.clone()),
+            None => None,
+        };
+        let orphans = match cached {
+            Some(o) => o,
+            None => {
+                let found = Arc::new(self.find_orphans().await?);
+                if let Ok(mut c) = self.orphans.lock() {
+                    *c = Some(found.clone());
+                }
+                found
+            }
+        };
+        let from = after.map_or(Bound::Unbounded, Bound::Excluded);
+        let mut ids: Vec<String> = orphans
+            .range::<str, _>((from, Bound::Unbounded))
+            .take(limit + 1)
+            .cloned()
+            .collect();
+        let more = ids.len() > limit;
+        ids.truncate(limit);
+        let next_cursor = match ids.last() {
+            Some(last) if more => Some(format!("{REDIS_PHASE}:{last}")),
+            _ => None,
+        };
+        Ok(UserPage {
+            users: ids
+                .into_iter()
+                .map(|user_id| summary(user_id, None, None))
+                .collect(),
+            next_cursor,
+        })
     }
 }
 
@@ -123,10 +199,12 @@ impl Store for LiveStore {
 
     async fn users(&self, cursor: Option<&str>, limit: usize) -> Result<UserPage, StoreError> {
         let limit = limit.max(1);
-        let pg_after = match cursor {
-            None => Some(""),
-            Some(REDIS_PHASE) => None,
-            Some(c) => Some(c.strip_prefix("pg:").ok_or_else(|| StoreError::Backend {
+        let redis_after = cursor.and_then(|c| c.strip_prefix(REDIS_PHASE));
+        let pg_after = match (cursor, redis_after) {
+            (None, _) => Some(""),
+            (Some(_), Some("")) => None,
+            (Some(_), Some(rest)) if rest.starts_with(':') => None,
+            (Some(c), _) => Some(c.strip_prefix("pg:").ok_or_else(|| StoreError::Backend {
                 store: self.describe(),
                 what: "users".into(),
                 cause: format!("invalid cursor {c:?}"),
@@ -149,10 +227,8 @@ impl Store for LiveStore {
                 next_cursor: next,
             });
         }
-        Ok(UserPage {
-            users: self.redis_only_users().await?,
-            next_cursor: None,
-        })
+        let after = redis_after.and_then(|rest| rest.strip_prefix(':'));
+        self.redis_only_users(after, limit).await
     }
 
     async fn load_user(&self, user: &str, opts: &LoadOptions) -> Result<UserData, StoreError> {

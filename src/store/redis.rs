@@ -1,6 +1,5 @@
 //! Reading Redis: a user's session and context keys found with SCAN, read in one pipeline. Read-only.
 
-use std::collections::BTreeSet;
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -252,21 +251,43 @@ impl RedisStore {
             .collect())
     }
 
-    /// Every user with a session key (a full SCAN; for finding users that have no journey row).
-    pub async fn session_users(&self) -> Result<BTreeSet<String>, StoreError> {
-        let prefix = format!("{}session:", self.prefix);
-        let keys = self
-            .scan(&format!("{}*", glob_escape(&prefix)))
-            .await?
-            .concat();
-        Ok(keys
-            .iter()
-            .filter_map(|k| k.strip_prefix(&prefix))
-            .filter_map(|rest| rest.rsplit_once(':').map(|(user, _)| user.to_string()))
-            .collect())
+    /// How many servers a full SCAN visits: every master of a cluster, or the one server.
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
     }
 
-    /// Round-trip time of a PING.
+    /// One SCAN call over the session keys of `node` from `cursor`: the next cursor (0 when the
+    /// node is done) and the users of the keys it returned (a user may repeat, within a batch
+    /// and across batches). Users are found batch by batch, so a caller holds one batch at a time.
+    pub async fn session_users_step(
+        &self,
+        node: usize,
+        cursor: u64,
+    ) -> Result<(u64, Vec<String>), StoreError> {
+        let prefix = format!("{}session:", self.prefix);
+        let pattern = format!("{}*", glob_escape(&prefix));
+        let mut conn = self.nodes[node].clone();
+        let (next, batch): (u64, Vec<Vec<u8>>) = redis::cmd("SCAN")
+            .arg(cursor)
+            .arg("MATCH")
+            .arg(&pattern)
+            .arg("COUNT")
+            .arg(SCAN_COUNT)
+            .query_async(&mut conn)
+            .await
+            .map_err(|e| self.fail(&format!("SCAN {pattern}"), e))?;
+        let users = batch
+            .iter()
+            .map(|k| String::from_utf8_lossy(k))
+            .filter_map(|k| {
+                k.strip_prefix(&prefix)
+                    .and_then(|rest| rest.rsplit_once(':'))
+                    .map(|(user, _)| user.to_string())
+            })
+            .collect();
+        Ok((next, users))
+    }
+
     /// Round-trip time of a PING to every node (the slowest).
     pub async fn ping(&self) -> Result<Duration, StoreError> {
         let pings = self.nodes.iter().map(|n| async move {
