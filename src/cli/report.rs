@@ -9,7 +9,11 @@ use clap::{Args, ValueEnum};
 use super::output::{BOLD, DIM, GREEN, RED, Table, io, paint, write_json};
 use super::{CliError, GlobalArgs, endpoints, parse_now};
 use crate::config::{Config, load_policy};
-use crate::engine::{Engine, Policy};
+use crate::engine::{Engine, Policy, TokenCounter};
+
+/// Token counts a report keeps (about 10 MB): the texts users share are cached, and memory
+/// does not grow with the fleet.
+const REPORT_TOKEN_CACHE: usize = 1 << 18;
 use crate::report::format::{Section, Tone, csv, headline, markdown, sections};
 use crate::report::run::{Observer, Plan, run};
 use crate::report::source::{Fleet, Pick, read_user_list, snapshot_files};
@@ -155,7 +159,10 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
             std::future::pending::<()>().await;
         }
     };
-    let engine = Arc::new(Engine::new(map));
+    let engine = Arc::new(Engine {
+        milestones: map,
+        tokens: Arc::new(TokenCounter::bounded(REPORT_TOKEN_CACHE)),
+    });
     let (tally, info) = run(fleet, plan, engine, &mut bar, cancel).await?;
     bar.0.finish_and_clear();
     let summary = tally.summary(&candidate, baseline.as_ref(), info);

@@ -70,6 +70,8 @@ pub struct TokenCounter {
     cl100k: OnceLock<CoreBPE>,
     o200k: OnceLock<CoreBPE>,
     cache: RwLock<HashMap<(Tokenizer, u128), u32>>,
+    /// At most this many counts are kept (`None`: no limit); later texts are counted every time.
+    limit: Option<usize>,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -85,6 +87,16 @@ impl fmt::Debug for TokenCounter {
 impl TokenCounter {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A counter that keeps at most `entries` counts (about 40 bytes each), so memory stays
+    /// bounded however many distinct texts pass through (a fleet report). The first texts seen
+    /// stay cached: texts shared across users (knowledge articles, static modules) come early.
+    pub fn bounded(entries: usize) -> Self {
+        Self {
+            limit: Some(entries),
+            ..Self::default()
+        }
     }
 
     /// The BPE encoder of `tok`, loading it on first use; `None` for `chars4`.
@@ -132,7 +144,9 @@ impl TokenCounter {
             .cache
             .write()
             .unwrap_or_else(|poison| poison.into_inner());
-        cache.insert(key, u32::try_from(n).unwrap_or(u32::MAX));
+        if self.limit.is_none_or(|limit| cache.len() < limit) {
+            cache.insert(key, u32::try_from(n).unwrap_or(u32::MAX));
+        }
         n
     }
 
@@ -278,6 +292,26 @@ mod tests {
         // Another tokenizer is another key.
         tc.count(Tokenizer::O200kBase, text);
         assert_eq!(tc.stats().entries, 2);
+    }
+
+    #[test]
+    fn a_bounded_cache_keeps_the_first_texts_and_still_counts_the_rest() {
+        let tc = TokenCounter::bounded(2);
+        let texts = ["one fish", "two fish", "red fish", "blue fish"];
+        let counts: Vec<usize> = texts
+            .iter()
+            .map(|t| tc.count(Tokenizer::Cl100kBase, t))
+            .collect();
+        let unbounded = TokenCounter::new();
+        let expected: Vec<usize> = texts
+            .iter()
+            .map(|t| unbounded.count(Tokenizer::Cl100kBase, t))
+            .collect();
+        assert_eq!(counts, expected);
+        assert_eq!(tc.stats().entries, 2);
+        tc.count(Tokenizer::Cl100kBase, "one fish");
+        tc.count(Tokenizer::Cl100kBase, "blue fish");
+        assert_eq!((tc.stats().hits, tc.stats().misses), (1, 5));
     }
 
     #[test]
