@@ -11,9 +11,9 @@ use super::{CliError, GlobalArgs, endpoints, parse_now};
 use crate::config::{Config, load_policy};
 use crate::engine::{Engine, Policy, TokenCounter};
 
-/// Token counts a report keeps (about 10 MB): the texts users share are cached, and memory
-/// does not grow with the fleet.
-const REPORT_TOKEN_CACHE: usize = 1 << 18;
+/// Token counts a report keeps (about 3 MB): enough for the texts users share and for the users
+/// in flight, and memory does not grow with the fleet.
+const REPORT_TOKEN_CACHE: usize = 1 << 16;
 use crate::report::format::{Section, Tone, csv, headline, markdown, sections};
 use crate::report::run::{Observer, Plan, run};
 use crate::report::source::{Fleet, Pick, read_user_list, snapshot_files};

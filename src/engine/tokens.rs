@@ -70,7 +70,7 @@ pub struct TokenCounter {
     cl100k: OnceLock<CoreBPE>,
     o200k: OnceLock<CoreBPE>,
     cache: RwLock<HashMap<(Tokenizer, u128), u32>>,
-    /// At most this many counts are kept (`None`: no limit); later texts are counted every time.
+    /// At most this many counts are kept (`None`: no limit): when full, the cache starts over.
     limit: Option<usize>,
     hits: AtomicU64,
     misses: AtomicU64,
@@ -89,9 +89,9 @@ impl TokenCounter {
         Self::default()
     }
 
-    /// A counter that keeps at most `entries` counts (about 40 bytes each), so memory stays
-    /// bounded however many distinct texts pass through (a fleet report). The first texts seen
-    /// stay cached: texts shared across users (knowledge articles, static modules) come early.
+    /// A counter that keeps at most `entries` counts (about 50 bytes each), so memory stays
+    /// bounded however many distinct texts pass through (a fleet report): when full, it is
+    /// emptied and fills again with the texts in use.
     pub fn bounded(entries: usize) -> Self {
         Self {
             limit: Some(entries),
@@ -144,9 +144,13 @@ impl TokenCounter {
             .cache
             .write()
             .unwrap_or_else(|poison| poison.into_inner());
-        if self.limit.is_none_or(|limit| cache.len() < limit) {
-            cache.insert(key, u32::try_from(n).unwrap_or(u32::MAX));
+        if self.limit.is_some_and(|limit| cache.len() >= limit) {
+            // Full: start over (the allocation stays). What is counted next is cached again, so
+            // texts in use now — a user replayed under two policies, the shared articles —
+            // keep hitting.
+            cache.clear();
         }
+        cache.insert(key, u32::try_from(n).unwrap_or(u32::MAX));
         n
     }
 
@@ -295,7 +299,7 @@ mod tests {
     }
 
     #[test]
-    fn a_bounded_cache_keeps_the_first_texts_and_still_counts_the_rest() {
+    fn a_bounded_cache_starts_over_when_full_and_counts_the_same() {
         let tc = TokenCounter::bounded(2);
         let texts = ["one fish", "two fish", "red fish", "blue fish"];
         let counts: Vec<usize> = texts
@@ -308,10 +312,13 @@ mod tests {
             .map(|t| unbounded.count(Tokenizer::Cl100kBase, t))
             .collect();
         assert_eq!(counts, expected);
+        // Emptied at the third text, which the fourth joined: those two are held.
         assert_eq!(tc.stats().entries, 2);
-        tc.count(Tokenizer::Cl100kBase, "one fish");
         tc.count(Tokenizer::Cl100kBase, "blue fish");
-        assert_eq!((tc.stats().hits, tc.stats().misses), (1, 5));
+        tc.count(Tokenizer::Cl100kBase, "red fish");
+        assert_eq!((tc.stats().hits, tc.stats().misses), (2, 4));
+        tc.count(Tokenizer::Cl100kBase, "one fish");
+        assert_eq!((tc.stats().misses, tc.stats().entries), (5, 1));
     }
 
     #[test]
