@@ -149,7 +149,11 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
     };
     let show_bar = !args.quiet && format != ReportFormat::Json && std::io::stderr().is_terminal();
     let mut bar = Bar(if show_bar {
-        indicatif::ProgressBar::new_spinner()
+        // Until the total is known (never, for live stores), a count and the time so far.
+        indicatif::ProgressBar::new_spinner().with_style(
+            indicatif::ProgressStyle::with_template("{spinner} {human_pos} users · {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        )
     } else {
         indicatif::ProgressBar::hidden()
     });
