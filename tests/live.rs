@@ -52,16 +52,14 @@ fn env(redis: &RedisServer, db: &str) -> [(&'static str, String); 2] {
     [("REDIS_URL", redis.url()), ("DATABASE_URL", db.to_string())]
 }
 
-/// `replay USER --json` through the binary with `env` prints what the embedded demo does.
-fn replays_like_embedded(users: &[&str], env: &[(&str, String)], how: &str) {
+/// `replay USER --json --now NOW` through the binary prints the same with `a` as with `b`
+/// (no store variables: the embedded demo, whose clock is `NOW`).
+fn same_replays(users: &[&str], a: &[(&str, String)], b: &[(&str, String)], how: &str) {
     for user in users {
-        let live = ctxlens_with(&["replay", user, "--json", "--now", NOW], env);
-        let embedded = ctxlens_with(&["replay", user, "--json"], &[]);
-        assert_eq!(live.code, 0, "{}", live.stderr);
-        assert!(
-            live.stdout == embedded.stdout,
-            "{user}: replay --json{how} differs"
-        );
+        let args = ["replay", user, "--json", "--now", NOW];
+        let (x, y) = (ctxlens_with(&args, a), ctxlens_with(&args, b));
+        assert_eq!((x.code, y.code), (0, 0), "{}{}", x.stderr, y.stderr);
+        assert!(x.stdout == y.stdout, "{user}: replay --json differs {how}");
     }
 }
 
@@ -116,7 +114,12 @@ fn every_demo_user_replays_identically_from_live_and_embedded() {
         }
     });
     // And through the binary, for a few users.
-    replays_like_embedded(&["u005", "u062", "u066", "u067"], &env(&redis, &db), "");
+    same_replays(
+        &["u005", "u062", "u066", "u067"],
+        &env(&redis, &db),
+        &[],
+        "live vs embedded",
+    );
     // The fleet report, with a baseline, is the same from live stores and from embedded.
     let args = [
         "report",
@@ -647,7 +650,12 @@ fn tls_stores_seed_and_replay_like_the_embedded_demo() {
     let v: serde_json::Value =
         serde_json::from_str(&users.stdout).unwrap_or_else(|_| panic!("{}", users.stderr));
     assert_eq!(v["users"].as_array().map_or(0, Vec::len), 68);
-    replays_like_embedded(&["u001", "u005", "u066", "u067"], &env, " over TLS");
+    same_replays(
+        &["u001", "u005", "u066", "u067"],
+        &env,
+        &[],
+        "over TLS vs embedded",
+    );
     // `require` encrypts without checking the certificate (as libpq does without a root cert).
     let require = [
         ("REDIS_URL", redis.url()),
@@ -772,15 +780,12 @@ fn tls_cluster_reads_like_a_single_server() {
     let v: serde_json::Value =
         serde_json::from_str(&users.stdout).unwrap_or_else(|_| panic!("{}", users.stderr));
     assert_eq!(v["users"].as_array().map_or(0, Vec::len), 68);
-    for user in ["u005", "u066"] {
-        let a = ctxlens_with(&["replay", user, "--json", "--now", NOW], &cluster_env);
-        let b = ctxlens_with(&["replay", user, "--json", "--now", NOW], &single_env);
-        assert_eq!(a.code, 0, "{}", a.stderr);
-        assert!(
-            a.stdout == b.stdout,
-            "{user}: TLS cluster and single differ"
-        );
-    }
+    same_replays(
+        &["u005", "u066"],
+        &cluster_env,
+        &single_env,
+        "TLS cluster vs single",
+    );
 }
 
 #[test]
