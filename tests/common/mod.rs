@@ -46,3 +46,39 @@ pub fn write_temp(name: &str, text: &str) -> PathBuf {
     std::fs::write(&path, text).expect("write temp file");
     path
 }
+
+/// The demo dataset's clock.
+pub const NOW: &str = "2025-01-15T12:00:00Z";
+
+/// `replay USER --json --now NOW` through the binary prints the same with `a` as with `b`
+/// (no store variables: the embedded demo, whose clock is `NOW`).
+pub fn same_replays(users: &[&str], a: &[(&str, String)], b: &[(&str, String)], how: &str) {
+    for user in users {
+        let args = ["replay", user, "--json", "--now", NOW];
+        let (x, y) = (ctxlens_with(&args, a), ctxlens_with(&args, b));
+        assert_eq!((x.code, y.code), (0, 0), "{}{}", x.stderr, y.stderr);
+        assert!(x.stdout == y.stdout, "{user}: replay --json differs {how}");
+    }
+}
+
+/// The store endpoints of a harness Redis and database.
+pub fn endpoints(redis: &servers::RedisServer, db: &str) -> ctxlens::store::live::Endpoints {
+    ctxlens::store::live::Endpoints {
+        redis_url: Some(redis.url()),
+        database_url: Some(db.to_string()),
+        key_prefix: String::new(),
+        connect_timeout: std::time::Duration::from_secs(2),
+    }
+}
+
+/// A single-threaded runtime for driving the async stores from a plain test.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+pub fn env(redis: &servers::RedisServer, db: &str) -> [(&'static str, String); 2] {
+    [("REDIS_URL", redis.url()), ("DATABASE_URL", db.to_string())]
+}

@@ -1,0 +1,127 @@
+//! The TUI on live stores: an outage of the harness's redis-server and Postgres under a running
+//! app, driven through its update loop.
+
+mod common;
+
+use common::servers::{Postgres, RedisServer};
+use common::{ctxlens_with, endpoints, env};
+use ctxlens::engine::{Engine, Policy};
+use ctxlens::store::Store;
+use ctxlens::store::live::LiveStore;
+
+/// Runs `action` through `update`, and every effect it causes, until nothing is left.
+async fn drive(
+    s: &mut ctxlens::app::State,
+    store: &std::sync::Arc<dyn Store>,
+    action: ctxlens::app::Action,
+) {
+    let mut queue: std::collections::VecDeque<_> = ctxlens::app::update(s, action).into();
+    while let Some(effect) = queue.pop_front() {
+        let result =
+            ctxlens::app::run::run_effect(effect, store.clone(), s.session.engine.clone()).await;
+        queue.extend(ctxlens::app::update(s, result));
+    }
+}
+
+async fn type_command(s: &mut ctxlens::app::State, store: &std::sync::Arc<dyn Store>, line: &str) {
+    use ctxlens::app::Action;
+    use ctxlens::app::action::InputKey;
+    drive(s, store, Action::Palette).await;
+    for c in line.chars() {
+        drive(s, store, Action::Input(InputKey::Char(c))).await;
+    }
+    drive(s, store, Action::Input(InputKey::Enter)).await;
+}
+
+#[test]
+fn the_tui_reports_an_outage_keeps_its_data_and_recovers() {
+    use ctxlens::app::Action;
+    use ctxlens::app::state::{Session, State};
+    let mut redis = RedisServer::start();
+    let mut pg = Postgres::start();
+    let db = pg.create_database("outage");
+    let env = env(&redis, &db);
+    assert_eq!(ctxlens_with(&["migrate"], &env).code, 0);
+    assert_eq!(ctxlens_with(&["seed"], &env).code, 0);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let live = LiveStore::connect(&endpoints(&redis, &db))
+            .await
+            .expect("connects");
+        let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(live);
+        let policy = Policy::preset("prolaunch").expect("preset");
+        let session = Session {
+            engine: Engine::default(),
+            baseline: policy.clone(),
+            policy,
+            keymap: Default::default(),
+            themes: vec!["default".into()],
+            ready: [ctxlens::engine::Tokenizer::Chars4].into(),
+            warming: Default::default(),
+            embedder: Default::default(),
+        };
+        let mut s = State::new(session, store.describe(), false, "default".into(), false);
+        drive(&mut s, &store, Action::Refresh).await;
+        drive(&mut s, &store, Action::Health(store.health().await)).await;
+        // The first page is Postgres' 67 journey users; the Redis-only user comes on the next page.
+        assert_eq!(s.users.rows.len(), 67);
+        assert_eq!(s.users.next_cursor.as_deref(), Some("redis"));
+        assert!(
+            s.status
+                .stores
+                .iter()
+                .all(|st| st.up && st.latency.is_some()),
+            "{:?}",
+            s.status.stores
+        );
+        type_command(&mut s, &store, "user u005").await;
+        assert!(
+            s.user.view.as_ref().is_some_and(|v| v.tuned.is_some()),
+            "u005 open"
+        );
+
+        // Both servers go away.
+        tokio::task::block_in_place(|| {
+            redis.stop();
+            pg.stop();
+        });
+        drive(&mut s, &store, Action::Health(store.health().await)).await;
+        assert!(
+            s.status.stores.iter().all(|st| !st.up),
+            "both reported down: {:?}",
+            s.status.stores
+        );
+        assert!(s.status.stores.iter().all(|st| st.last_error.is_some()));
+        type_command(&mut s, &store, "user u062").await;
+        assert!(
+            s.status.message.as_ref().is_some_and(|m| m.error),
+            "the failed load is reported"
+        );
+        assert_eq!(s.users.rows.len(), 67, "the users stay on screen");
+        assert_eq!(s.status.health.failed_user.as_deref(), Some("u062"));
+        assert!(s.status.health.backoff >= 1, "checks back off while down");
+
+        // They come back: the next check sees them and the failed load runs again by itself.
+        tokio::task::block_in_place(|| {
+            redis.restart();
+            pg.restart();
+        });
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while s.status.stores.iter().any(|st| !st.up) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "stores never came back: {:?}",
+                s.status.stores
+            );
+            drive(&mut s, &store, Action::Health(store.health().await)).await;
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        // The restarted Redis is empty (no persistence): the user comes back from Postgres alone.
+        let v = s.user.view.as_ref().expect("u062 loaded after recovery");
+        assert_eq!(v.data.user_id, "u062");
+        assert_eq!(v.data.current_milestone.as_deref(), Some("M9"));
+    });
+}
