@@ -136,21 +136,32 @@ impl RedisStore {
         }
     }
 
+    /// One SCAN call on `node` from `cursor`: the next cursor (0 when the node is done) and
+    /// the keys matching `pattern` it returned.
+    async fn scan_step(
+        &self,
+        node: usize,
+        cursor: u64,
+        pattern: &str,
+    ) -> Result<(u64, Vec<Vec<u8>>), StoreError> {
+        let mut conn = self.nodes[node].clone();
+        redis::cmd("SCAN")
+            .arg(cursor)
+            .arg("MATCH")
+            .arg(pattern)
+            .arg("COUNT")
+            .arg(SCAN_COUNT)
+            .query_async(&mut conn)
+            .await
+            .map_err(|e| self.fail(&format!("SCAN {pattern}"), e))
+    }
+
     /// Every key matching `pattern` on one node, by SCAN with a cursor (never KEYS).
     async fn scan_node(&self, node: usize, pattern: &str) -> Result<Vec<String>, StoreError> {
-        let mut conn = self.nodes[node].clone();
         let mut cursor: u64 = 0;
         let mut keys = Vec::new();
         loop {
-            let (next, batch): (u64, Vec<Vec<u8>>) = redis::cmd("SCAN")
-                .arg(cursor)
-                .arg("MATCH")
-                .arg(pattern)
-                .arg("COUNT")
-                .arg(SCAN_COUNT)
-                .query_async(&mut conn)
-                .await
-                .map_err(|e| self.fail(&format!("SCAN {pattern}"), e))?;
+            let (next, batch) = self.scan_step(node, cursor, pattern).await?;
             keys.extend(
                 batch
                     .into_iter()
@@ -266,16 +277,7 @@ impl RedisStore {
     ) -> Result<(u64, Vec<String>), StoreError> {
         let prefix = format!("{}session:", self.prefix);
         let pattern = format!("{}*", glob_escape(&prefix));
-        let mut conn = self.nodes[node].clone();
-        let (next, batch): (u64, Vec<Vec<u8>>) = redis::cmd("SCAN")
-            .arg(cursor)
-            .arg("MATCH")
-            .arg(&pattern)
-            .arg("COUNT")
-            .arg(SCAN_COUNT)
-            .query_async(&mut conn)
-            .await
-            .map_err(|e| self.fail(&format!("SCAN {pattern}"), e))?;
+        let (next, batch) = self.scan_step(node, cursor, &pattern).await?;
         let users = batch
             .iter()
             .map(|k| String::from_utf8_lossy(k))
@@ -355,17 +357,8 @@ impl RedisStore {
     /// Whether any key under the prefix exists on any node.
     pub async fn has_keys(&self) -> Result<bool, StoreError> {
         let pattern = format!("{}*", glob_escape(&self.prefix));
-        for node in &self.nodes {
-            let mut conn = node.clone();
-            let (_, batch): (u64, Vec<Vec<u8>>) = redis::cmd("SCAN")
-                .arg(0)
-                .arg("MATCH")
-                .arg(&pattern)
-                .arg("COUNT")
-                .arg(SCAN_COUNT)
-                .query_async(&mut conn)
-                .await
-                .map_err(|e| self.fail("SCAN", e))?;
+        for node in 0..self.nodes.len() {
+            let (_, batch) = self.scan_step(node, 0, &pattern).await?;
             if !batch.is_empty() {
                 return Ok(true);
             }
