@@ -317,6 +317,16 @@ pub fn endpoints(global: &GlobalArgs, config: &Config) -> crate::store::live::En
     }
 }
 
+/// The stores configured, or the embedded demo when none is.
+pub async fn open_store(global: &GlobalArgs, config: &Config) -> Result<Box<dyn Store>, CliError> {
+    let ends = endpoints(global, config);
+    Ok(if ends.redis_url.is_none() && ends.database_url.is_none() {
+        Box::new(MemoryStore::demo())
+    } else {
+        Box::new(crate::store::live::LiveStore::connect(&ends).await?)
+    })
+}
+
 impl Ctx {
     async fn new(global: &GlobalArgs) -> Result<Ctx, CliError> {
         let (config, _) = Config::load(global.config.as_deref())?;
@@ -324,14 +334,8 @@ impl Ctx {
             .milestone_map()
             .map_err(|e| CliError::Usage(format!("config: {e}")))?;
         let policy = load_policy(&global.policy, &global.sets)?;
-        let ends = endpoints(global, &config);
-        let store: Box<dyn Store> = if ends.redis_url.is_none() && ends.database_url.is_none() {
-            Box::new(MemoryStore::demo())
-        } else {
-            Box::new(crate::store::live::LiveStore::connect(&ends).await?)
-        };
         Ok(Ctx {
-            store,
+            store: open_store(global, &config).await?,
             engine: Engine::new(map),
             policy,
             redact: global.redact,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use clap::{Args, ValueEnum};
 
 use super::output::{BOLD, DIM, GREEN, RED, Table, io, paint, write_json};
-use super::{CliError, GlobalArgs, endpoints, parse_now};
+use super::{CliError, GlobalArgs, open_store, parse_now};
 use crate::config::{Config, load_policy};
 use crate::engine::{Engine, Policy, TokenCounter};
 
@@ -106,14 +106,7 @@ async fn fleet(global: &GlobalArgs, args: &ReportArgs, config: &Config) -> Resul
     }
     let store: Arc<dyn Store> = match args.synthetic {
         Some(n) => Arc::new(MemoryStore::synthetic(args.seed, n)),
-        None => {
-            let ends = endpoints(global, config);
-            if ends.redis_url.is_none() && ends.database_url.is_none() {
-                Arc::new(MemoryStore::demo())
-            } else {
-                Arc::new(crate::store::live::LiveStore::connect(&ends).await?)
-            }
-        }
+        None => open_store(global, config).await?.into(),
     };
     let pick = match (&args.users, args.sample) {
         (Some(file), _) => Pick::Listed(read_user_list(file).map_err(CliError::Usage)?),
