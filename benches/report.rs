@@ -4,6 +4,9 @@
 //! - the same fleet again in the same process after a policy change (token counts cached);
 //! - live stores on loopback (the harness's redis-server and PostgreSQL, seeded synthetic users);
 //! - peak RSS of `ctxlens report --synthetic N` at two fleet sizes (memory must stay flat).
+//!
+//! `CTXLENS_REPORT_PARTS` (comma-separated `synthetic`, `live`, `rss`; default all) runs some only,
+//! e.g. under a profiler.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -79,12 +82,13 @@ fn peak_rss(n: usize) -> (u64, Duration) {
 
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
+    let parts = std::env::var("CTXLENS_REPORT_PARTS").unwrap_or_default();
+    let part = |name: &str| parts.is_empty() || parts.split(',').any(|p| p.trim() == name);
     let (fleet, live_fleet) = if full { (10_000, 3_000) } else { (300, 100) };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let prolaunch = Policy::preset("prolaunch").expect("preset");
     let smaller = prolaunch
         .clone()
@@ -95,20 +99,62 @@ fn main() {
         ])
         .expect("overrides");
     rt.block_on(async {
-        let store: Arc<dyn Store> = Arc::new(MemoryStore::synthetic(1, fleet));
         let engine = Arc::new(Engine::default());
-        let (n, cold) = rate(store.clone(), plan(&prolaunch, None, None), &engine).await;
+        if part("synthetic") {
+            synthetic(fleet, &engine, (&prolaunch, &smaller)).await;
+        }
+        if part("live") {
+            live(live_fleet, &engine, &prolaunch).await;
+        }
+    });
+    let sizes: &[usize] = match (part("rss"), full) {
+        (false, _) => &[],
+        (true, true) => &[10_000, 100_000],
+        (true, false) => &[200],
+    };
+    for &n in sizes {
+        let (kb, took) = peak_rss(n);
+        println!(
+            "ctxlens report --synthetic {n}: peak RSS {:.1} MB, {:.1} s",
+            kb as f64 / 1024.0,
+            took.as_secs_f64()
+        );
+    }
+}
+
+/// The embedded synthetic fleet: cold, then re-runs after a policy change.
+async fn synthetic(fleet: usize, engine: &Arc<Engine>, (prolaunch, smaller): (&Policy, &Policy)) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    {
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::synthetic(1, fleet));
+        let (n, cold) = rate(store.clone(), plan(prolaunch, None, None), engine).await;
         println!("report, synthetic {n} users, cold token cache, {cores} cores: {cold:.0} users/s");
-        let (n, regen) = rate(store.clone(), plan(&smaller, None, None), &engine).await;
-        println!("report, synthetic {n} users, re-run after a policy change, tokens cached, users generated again: {regen:.0} users/s");
+        let (n, regen) = rate(store.clone(), plan(smaller, None, None), engine).await;
+        println!(
+            "report, synthetic {n} users, re-run after a policy change, tokens cached, users generated again: {regen:.0} users/s"
+        );
         // What the TUI's Report screen does: snapshots kept from the first run.
         let cache = Arc::new(SnapshotCache::new(fleet));
-        rate(store.clone(), plan(&prolaunch, None, Some(&cache)), &engine).await;
-        let (n, warm) = rate(store.clone(), plan(&smaller, None, Some(&cache)), &engine).await;
-        println!("report, synthetic {n} users, re-run after a policy change, tokens and snapshots cached: {warm:.0} users/s");
-        let (n, both) = rate(store.clone(), plan(&smaller, Some(&prolaunch), Some(&cache)), &engine).await;
-        println!("report, synthetic {n} users, candidate and baseline, tokens and snapshots cached: {both:.0} users/s");
+        rate(store.clone(), plan(prolaunch, None, Some(&cache)), engine).await;
+        let (n, warm) = rate(store.clone(), plan(smaller, None, Some(&cache)), engine).await;
+        println!(
+            "report, synthetic {n} users, re-run after a policy change, tokens and snapshots cached: {warm:.0} users/s"
+        );
+        let (n, both) = rate(
+            store.clone(),
+            plan(smaller, Some(prolaunch), Some(&cache)),
+            engine,
+        )
+        .await;
+        println!(
+            "report, synthetic {n} users, candidate and baseline, tokens and snapshots cached: {both:.0} users/s"
+        );
+    }
+}
 
+/// Seeded live stores on loopback.
+async fn live(live_fleet: usize, engine: &Arc<Engine>, prolaunch: &Policy) {
+    {
         let redis = harness::servers::RedisServer::start();
         let db = harness::servers::Postgres::shared().create_database("bench_report");
         let ends = Endpoints {
@@ -118,7 +164,9 @@ fn main() {
             connect_timeout: Duration::from_secs(5),
         };
         let live = LiveStore::connect(&ends).await.expect("connects");
-        seed::migrate(live.pg.as_ref().expect("postgres")).await.expect("migrate");
+        seed::migrate(live.pg.as_ref().expect("postgres"))
+            .await
+            .expect("migrate");
         let live = LiveStore::connect(&ends).await.expect("connects");
         let data = ctxlens::demo::generator::generate_synthetic(1, live_fleet);
         seed::seed_postgres(live.pg.as_ref().expect("postgres"), &data, true)
@@ -128,16 +176,10 @@ fn main() {
             .await
             .expect("seed redis");
         let live: Arc<dyn Store> = Arc::new(live);
-        let (n, rate_live) = rate(live, plan(&prolaunch, None, None), &engine).await;
-        println!("report, live stores on loopback, {n} users (tokens cached): {rate_live:.0} users/s");
-    });
-    let sizes: &[usize] = if full { &[10_000, 100_000] } else { &[200] };
-    for &n in sizes {
-        let (kb, took) = peak_rss(n);
-        println!(
-            "ctxlens report --synthetic {n}: peak RSS {:.1} MB, {:.1} s",
-            kb as f64 / 1024.0,
-            took.as_secs_f64()
-        );
+        // First with the token cache as the synthetic part left it (cold when run alone), then again.
+        for run in ["first run", "second run, tokens cached"] {
+            let (n, r) = rate(live.clone(), plan(prolaunch, None, None), engine).await;
+            println!("report, live stores on loopback, {n} users, {run}: {r:.0} users/s");
+        }
     }
 }

@@ -9,7 +9,11 @@ use common::servers::{Postgres, RedisServer};
 use common::{NOW, Output, ctxlens_with, endpoints, env, runtime, same_replays};
 use ctxlens::engine::{Engine, Policy};
 use ctxlens::store::live::LiveStore;
-use ctxlens::store::{KnowledgeParams, LoadOptions, MemoryStore, Store, load_snapshot};
+use ctxlens::store::redis::WINDOW_KEYS;
+use ctxlens::store::{
+    FleetPass, KnowledgeParams, LoadOptions, MemoryStore, Store, StoreError, UserData,
+    load_snapshot,
+};
 
 /// A Redis and a fresh database with the demo seeded: (redis, database URL).
 fn seeded(db: &str) -> (RedisServer, String) {
@@ -570,4 +574,65 @@ fn paging_users_lists_each_once_across_the_postgres_and_redis_phases() {
         .filter_map(|u| u["user_id"].as_str())
         .collect();
     assert_eq!(ids, expected);
+}
+
+#[test]
+fn a_fleet_pass_reads_batches_as_loading_each_user_would_with_one_scan() {
+    let (redis, db) = seeded("batches");
+    let rt = runtime();
+    rt.block_on(async {
+        let mut live = LiveStore::connect(&endpoints(&redis, &db))
+            .await
+            .expect("connects");
+        let demo = MemoryStore::demo();
+        let mut ids = vec!["nobody".to_string()];
+        let page = demo.users(None, 1000).await.expect("demo users");
+        ids.extend(page.users.into_iter().map(|u| u.user_id));
+        let opts = LoadOptions::default();
+        // `now` is the time of the read: compare everything else.
+        let comparable = |r: Result<UserData, StoreError>| {
+            r.map(|d| UserData {
+                now: chrono::DateTime::UNIX_EPOCH,
+                ..d
+            })
+            .map_err(|e| e.to_string())
+        };
+        let mut each = Vec::new();
+        for id in &ids {
+            each.push(comparable(live.load_user(id, &opts).await));
+        }
+        assert!(each[0].is_err() && each[1..].iter().all(Result::is_ok));
+        // The default window holds the whole keyspace: one SCAN for the pass. A window of one
+        // key is scanned again and again, and users with more keys are loaded one by one.
+        for (cap, scans) in [(WINDOW_KEYS, 1..=1), (1, 10..=usize::MAX)] {
+            live.redis.as_mut().expect("redis").window_keys = cap;
+            redis.reset_stats();
+            let pass = FleetPass::default();
+            let mut batched = Vec::new();
+            for chunk in ids.chunks(10) {
+                let loaded = live.load_users(chunk, &opts, &pass).await;
+                batched.extend(loaded.into_iter().map(comparable));
+            }
+            assert!(batched == each, "window of {cap} keys: batches differ");
+            let stats = redis.command_stats();
+            let n = stats
+                .iter()
+                .find(|(c, _)| c == "scan")
+                .map_or(0, |(_, k)| *k);
+            assert!(
+                scans.contains(&(n as usize)),
+                "window of {cap}: {n} SCAN calls"
+            );
+        }
+    });
+    // A whole report: the listing's SCAN of session keys and one for the loads.
+    redis.reset_stats();
+    let out = ctxlens_with(&["report", "--json", "--now", NOW], &env(&redis, &db));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let stats = redis.command_stats();
+    let n = stats
+        .iter()
+        .find(|(c, _)| c == "scan")
+        .map_or(0, |(_, k)| *k);
+    assert!(n <= 3, "68 users read with {n} SCAN calls: {stats:?}");
 }

@@ -11,7 +11,7 @@ use futures_util::future::join_all;
 use super::source::{Fleet, Job, Lister};
 use super::{RunInfo, Tally, UserOutcome};
 use crate::engine::{Engine, Policy, Snapshot};
-use crate::store::{KnowledgeParams, LoadOptions, Store, StoreError, load_snapshots};
+use crate::store::{FleetPass, KnowledgeParams, LoadOptions, Store, StoreError, snapshots_of};
 
 /// Users per task: enough to amortise a task, few enough to spread over the cores.
 const BATCH: usize = 64;
@@ -111,6 +111,8 @@ struct Shared {
     engine: Arc<Engine>,
     store: Option<Arc<dyn Store>>,
     params: Vec<KnowledgeParams>,
+    /// What this run's loads share (one key discovery for many users).
+    pass: FleetPass,
 }
 
 /// Replays `fleet` under `plan`. Stops early, with `partial` set, when `cancel` completes.
@@ -132,6 +134,7 @@ pub async fn run(
         engine,
         store,
         params,
+        pass: FleetPass::default(),
     });
     let mut lister = Lister::new(fleet).await?;
     let total = lister.total();
@@ -185,11 +188,11 @@ pub async fn run(
     Ok((tally, info))
 }
 
-/// Loads and replays a batch of users, each load concurrent with the others (live stores).
+/// Loads and replays a batch of users: users not in the snapshot cache are read together
+/// ([`Store::load_users`]), then their knowledge searched concurrently.
 async fn batch(jobs: Vec<Job>, s: Arc<Shared>) -> Tally {
     let mut tally = Tally::new(s.plan.top, s.plan.baseline.is_some());
-    let loads = join_all(jobs.iter().map(|j| load(j, &s))).await;
-    for loaded in loads {
+    for loaded in load(&jobs, &s).await {
         match loaded {
             Ok(snaps) => tally.add(outcome(&snaps, &s)),
             Err(e) => tally.error(e),
@@ -198,30 +201,53 @@ async fn batch(jobs: Vec<Job>, s: Arc<Shared>) -> Tally {
     tally
 }
 
-/// The snapshots of one job: one per knowledge-parameter set (candidate, then baseline).
-async fn load(job: &Job, s: &Shared) -> Result<Arc<Vec<Snapshot>>, String> {
-    match job {
-        Job::File(path) => {
-            let snap = crate::store::file::read_snapshot(path)?;
-            Ok(Arc::new(vec![snap; s.params.len()]))
-        }
-        Job::User { id, .. } => {
-            if let Some(hit) = s.plan.cache.as_ref().and_then(|c| c.get(id, &s.params)) {
-                return Ok(hit);
+type JobSnapshots = Result<Arc<Vec<Snapshot>>, String>;
+
+/// The snapshots of each job, in order: one per knowledge-parameter set (candidate, then
+/// baseline).
+async fn load(jobs: &[Job], s: &Shared) -> Vec<JobSnapshots> {
+    let mut out: Vec<Option<JobSnapshots>> = vec![None; jobs.len()];
+    let mut to_read: Vec<(usize, &str)> = Vec::new();
+    for (i, job) in jobs.iter().enumerate() {
+        out[i] = match job {
+            Job::File(path) => Some(
+                crate::store::file::read_snapshot(path)
+                    .map(|snap| Arc::new(vec![snap; s.params.len()])),
+            ),
+            Job::User { id, .. } => {
+                match s.plan.cache.as_ref().and_then(|c| c.get(id, &s.params)) {
+                    Some(hit) => Some(Ok(hit)),
+                    None => {
+                        to_read.push((i, id));
+                        None
+                    }
+                }
             }
-            let Some(store) = &s.store else {
-                return Err("no store to read users from".into());
-            };
-            let (snaps, _) = load_snapshots(store.as_ref(), id, &s.plan.opts, &s.params)
-                .await
-                .map_err(|e| format!("{}: {e}", job.name()))?;
-            let snaps = Arc::new(snaps);
-            if let Some(c) = &s.plan.cache {
-                c.put(id, &s.params, snaps.clone());
-            }
-            Ok(snaps)
+        };
+    }
+    if let (Some(store), false) = (&s.store, to_read.is_empty()) {
+        let ids: Vec<String> = to_read.iter().map(|(_, id)| id.to_string()).collect();
+        let datas = store.load_users(&ids, &s.plan.opts, &s.pass).await;
+        let searches = datas.into_iter().map(|data| async move {
+            let data = data?;
+            snapshots_of(store.as_ref(), &data, &s.plan.opts, &s.params).await
+        });
+        for ((i, id), snaps) in to_read.iter().zip(join_all(searches).await) {
+            out[*i] = Some(match snaps {
+                Ok(snaps) => {
+                    let snaps = Arc::new(snaps);
+                    if let Some(c) = &s.plan.cache {
+                        c.put(id, &s.params, snaps.clone());
+                    }
+                    Ok(snaps)
+                }
+                Err(e) => Err(format!("{}: {e}", jobs[*i].name())),
+            });
         }
     }
+    out.into_iter()
+        .map(|o| o.unwrap_or_else(|| Err("no store to read users from".into())))
+        .collect()
 }
 
 fn outcome(snaps: &[Snapshot], s: &Shared) -> UserOutcome {

@@ -8,11 +8,12 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::Utc;
 
-use super::postgres::PgStore;
-use super::redis::RedisStore;
+use super::postgres::{PgStore, PgUser};
+use super::redis::{RedisStore, RedisUser};
 use super::user::{RawUser, user_data};
 use super::{
-    KnowledgeHits, KnowledgeQuery, LoadOptions, Store, StoreError, UserData, UserPage, UserSummary,
+    FleetPass, KnowledgeHits, KnowledgeQuery, LoadOptions, Store, StoreError, UserData, UserPage,
+    UserSummary,
 };
 
 /// Where to connect, from flags, the environment or the config file.
@@ -170,6 +171,32 @@ impl LiveStore {
     }
 }
 
+impl LiveStore {
+    /// One user's rows and keys as `UserData`; the cached context is the current milestone's.
+    fn user_data(
+        &self,
+        user: &str,
+        (journey, memory): PgUser,
+        redis: Option<RedisUser>,
+        opts: &LoadOptions,
+    ) -> Result<UserData, StoreError> {
+        let current = journey.as_ref().map(|(m, _)| m.clone());
+        let (sessions, contexts) = redis.map_or((vec![], vec![]), |r| (r.sessions, r.contexts));
+        let cached = contexts
+            .into_iter()
+            .find(|(m, _)| Some(m) == current.as_ref())
+            .map(|(_, k)| k);
+        let raw = RawUser {
+            user_id: user.to_string(),
+            journey,
+            sessions,
+            memory,
+            cached,
+        };
+        user_data(raw, opts, Utc::now(), &self.describe())
+    }
+}
+
 fn summary(
     user_id: String,
     current_milestone: Option<String>,
@@ -245,21 +272,43 @@ impl Store for LiveStore {
             }
         };
         let (pg, redis) = tokio::join!(pg, redis);
-        let ((journey, memory), redis) = (pg?, redis?);
-        let current = journey.as_ref().map(|(m, _)| m.clone());
-        let (sessions, contexts) = redis.map_or((vec![], vec![]), |r| (r.sessions, r.contexts));
-        let cached = contexts
-            .into_iter()
-            .find(|(m, _)| Some(m) == current.as_ref())
-            .map(|(_, k)| k);
-        let raw = RawUser {
-            user_id: user.to_string(),
-            journey,
-            sessions,
-            memory,
-            cached,
+        self.user_data(user, pg?, redis?, opts)
+    }
+
+    /// A batch in three round trips whatever its size: Postgres' two statements and one Redis
+    /// pipeline per node (plus a SCAN when a user falls outside `pass`'s window of keys).
+    async fn load_users(
+        &self,
+        users: &[String],
+        opts: &LoadOptions,
+        pass: &FleetPass,
+    ) -> Vec<Result<UserData, StoreError>> {
+        let pg = async {
+            match &self.pg {
+                Some(p) => p.load_many(users).await.map(Some),
+                None => Ok(None),
+            }
         };
-        user_data(raw, opts, Utc::now(), &self.describe())
+        let redis = async {
+            match &self.redis {
+                Some(r) => Some(r.load_many(users, pass).await),
+                None => None,
+            }
+        };
+        let (pg, redis) = tokio::join!(pg, redis);
+        let mut redis = redis.map(Vec::into_iter);
+        let mut pg = pg.map(|rows| rows.unwrap_or_default());
+        users
+            .iter()
+            .map(|u| {
+                let keys = redis.as_mut().and_then(Iterator::next).transpose()?;
+                let rows = match &mut pg {
+                    Ok(rows) => rows.remove(u).unwrap_or_default(),
+                    Err(e) => return Err(e.clone()),
+                };
+                self.user_data(u, rows, keys, opts)
+            })
+            .collect()
     }
 
     fn embedding_dim(&self) -> usize {

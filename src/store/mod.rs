@@ -32,7 +32,7 @@ pub const NEAR_MISSES: usize = 5;
 pub const NEAR_MISS_MARGIN: f64 = 0.3;
 
 /// A store failure, naming the store and what was asked of it.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     #[error("user {user:?} not found in {store}")]
     UserNotFound { store: String, user: String },
@@ -214,6 +214,19 @@ pub trait Store: Send + Sync {
     /// One user's sessions, journey and cached context.
     async fn load_user(&self, user: &str, opts: &LoadOptions) -> Result<UserData, StoreError>;
 
+    /// Several users at once (a report's batch): one answer per id, in order. Stores that read
+    /// many users in fewer round trips than one at a time override it; `pass` carries what the
+    /// calls of one pass over the fleet share (live Redis: the keys found by one SCAN).
+    async fn load_users(
+        &self,
+        users: &[String],
+        opts: &LoadOptions,
+        pass: &FleetPass,
+    ) -> Vec<Result<UserData, StoreError>> {
+        let _ = pass;
+        futures_util::future::join_all(users.iter().map(|u| self.load_user(u, opts))).await
+    }
+
     /// Each backend's state now: reachable, round-trip time, or the error.
     async fn health(&self) -> Vec<Health>;
 
@@ -222,6 +235,14 @@ pub trait Store: Send + Sync {
 
     /// Knowledge hits for a query, best first, and rows that could not be scored.
     async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError>;
+}
+
+/// What the loads of one pass over the fleet share: for live Redis, the session and context keys
+/// of a range of users, found by one SCAN of the keyspace instead of one per user. Make one per
+/// pass, so a later pass sees keys written since.
+#[derive(Debug, Default)]
+pub struct FleetPass {
+    pub(crate) redis_keys: tokio::sync::Mutex<Option<std::sync::Arc<redis::KeyWindow>>>,
 }
 
 /// Knowledge search parameters a snapshot load takes from the policy.
@@ -271,6 +292,18 @@ pub async fn load_snapshots(
     params: &[KnowledgeParams],
 ) -> Result<(Vec<Snapshot>, UserData), StoreError> {
     let data = store.load_user(user, opts).await?;
+    let snaps = snapshots_of(store, &data, opts, params).await?;
+    Ok((snaps, data))
+}
+
+/// The snapshots of a loaded user: the query (option, else the newest user turn), its embedding,
+/// and one knowledge search per distinct set of parameters; one snapshot per entry of `params`.
+pub async fn snapshots_of(
+    store: &dyn Store,
+    data: &UserData,
+    opts: &LoadOptions,
+    params: &[KnowledgeParams],
+) -> Result<Vec<Snapshot>, StoreError> {
     let mut base = Snapshot {
         user_id: data.user_id.clone(),
         session_id: data.session_id.clone(),
@@ -288,7 +321,7 @@ pub async fn load_snapshots(
         .clone()
         .or_else(|| base.newest_user_text().map(str::to_string));
     let Some(q) = base.query.as_deref() else {
-        return Ok((params.iter().map(|_| base.clone()).collect(), data));
+        return Ok(params.iter().map(|_| base.clone()).collect());
     };
     let embedding = opts
         .embedder
@@ -323,5 +356,5 @@ pub async fn load_snapshots(
         snap.malformed.extend(found.malformed);
         snaps.push(snap);
     }
-    Ok((snaps, data))
+    Ok(snaps)
 }

@@ -1,5 +1,6 @@
 //! Reading Postgres (+pgvector): user_journeys, memory_bank and the knowledge search. Read-only.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -11,6 +12,23 @@ use super::user::RawMemoryRow;
 use super::{KnowledgeHits, KnowledgeQuery, StoreError};
 use crate::engine::embed::cosine;
 use crate::engine::snapshot::{KnowledgeEntry, Malformed};
+
+/// A user's `user_journeys` row (current milestone, display name), if any, and `memory_bank` rows.
+pub type PgUser = (Option<(String, Option<String>)>, Vec<RawMemoryRow>);
+
+fn journey_row(r: &sqlx::postgres::PgRow) -> Result<(String, Option<String>), sqlx::Error> {
+    Ok((r.try_get("current_milestone")?, r.try_get("display_name")?))
+}
+
+fn memory_row(r: &sqlx::postgres::PgRow) -> Result<RawMemoryRow, sqlx::Error> {
+    Ok(RawMemoryRow {
+        id: r.try_get("id")?,
+        context_type: r.try_get("context_type")?,
+        milestone: r.try_get("milestone")?,
+        data: r.try_get::<Value, _>("data")?,
+        created_at: Some(r.try_get::<DateTime<Utc>, _>("created_at")?),
+    })
+}
 
 /// A connected Postgres, and the knowledge embedding dimension read from the column.
 pub struct PgStore {
@@ -126,10 +144,7 @@ impl PgStore {
     }
 
     /// The user's `user_journeys` row and `memory_bank` rows: two statements, run together.
-    pub async fn load(
-        &self,
-        user: &str,
-    ) -> Result<(Option<(String, Option<String>)>, Vec<RawMemoryRow>), StoreError> {
+    pub async fn load(&self, user: &str) -> Result<PgUser, StoreError> {
         let journey = sqlx::query(
             "SELECT current_milestone, display_name FROM user_journeys WHERE user_id = $1",
         )
@@ -143,26 +158,45 @@ impl PgStore {
         let (journey, memory) = tokio::join!(journey, memory);
         let journey = journey.map_err(|e| self.fail("user_journeys", e))?;
         let journey = journey
-            .map(|r| {
-                Ok::<_, sqlx::Error>((r.try_get("current_milestone")?, r.try_get("display_name")?))
-            })
+            .as_ref()
+            .map(journey_row)
             .transpose()
             .map_err(|e| self.fail("user_journeys", e))?;
         let rows = memory.map_err(|e| self.fail("memory_bank", e))?;
         let memory = rows
             .iter()
-            .map(|r| {
-                Ok(RawMemoryRow {
-                    id: r.try_get("id")?,
-                    context_type: r.try_get("context_type")?,
-                    milestone: r.try_get("milestone")?,
-                    data: r.try_get::<Value, _>("data")?,
-                    created_at: Some(r.try_get::<DateTime<Utc>, _>("created_at")?),
-                })
-            })
+            .map(memory_row)
             .collect::<Result<Vec<_>, sqlx::Error>>()
             .map_err(|e| self.fail("memory_bank", e))?;
         Ok((journey, memory))
+    }
+
+    /// Several users' rows with the same two statements (`= ANY`), run together; by user id,
+    /// users without rows left out.
+    pub async fn load_many(&self, users: &[String]) -> Result<HashMap<String, PgUser>, StoreError> {
+        let journey = sqlx::query(
+            "SELECT user_id, current_milestone, display_name FROM user_journeys WHERE user_id = ANY($1)",
+        )
+        .bind(users)
+        .fetch_all(&self.pool);
+        let memory = sqlx::query(
+            "SELECT user_id, id, context_type, milestone, data, created_at FROM memory_bank WHERE user_id = ANY($1) ORDER BY user_id, created_at, id",
+        )
+        .bind(users)
+        .fetch_all(&self.pool);
+        let (journey, memory) = tokio::join!(journey, memory);
+        let mut out: HashMap<String, PgUser> = HashMap::new();
+        for r in journey.map_err(|e| self.fail("user_journeys", e))? {
+            let row = (|| Ok::<_, sqlx::Error>((r.try_get("user_id")?, journey_row(&r)?)))();
+            let (id, j): (String, _) = row.map_err(|e| self.fail("user_journeys", e))?;
+            out.entry(id).or_default().0 = Some(j);
+        }
+        for r in memory.map_err(|e| self.fail("memory_bank", e))? {
+            let row = (|| Ok::<_, sqlx::Error>((r.try_get("user_id")?, memory_row(&r)?)))();
+            let (id, m): (String, _) = row.map_err(|e| self.fail("memory_bank", e))?;
+            out.entry(id).or_default().1.push(m);
+        }
+        Ok(out)
     }
 
     /// One page of `user_journeys` after `after`, by user id: (id, milestone, name).

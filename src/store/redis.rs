@@ -1,5 +1,7 @@
 //! Reading Redis: a user's session and context keys found with SCAN, read in one pipeline. Read-only.
 
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -22,6 +24,8 @@ pub struct RedisStore {
     pub label: String,
     /// Prepended to every key and channel name.
     pub prefix: String,
+    /// The most keys a fleet pass holds at once ([`WINDOW_KEYS`]).
+    pub window_keys: usize,
 }
 
 /// The node URLs of a cluster address: `redis+cluster://[user:pw@]h1:p1,h2:p2` or several
@@ -50,6 +54,73 @@ pub fn cluster_urls(url: &str) -> Option<Vec<String>> {
     }
     url.contains(',')
         .then(|| url.split(',').map(|u| u.trim().to_string()).collect())
+}
+
+/// The most keys a [`KeyWindow`] holds by default (~100 bytes each): a fleet pass's memory stays
+/// bounded, and a keyspace of up to this many session and context keys is scanned once per pass.
+pub const WINDOW_KEYS: usize = 200_000;
+
+/// The session and context keys of a range of users (by user id, byte order), found by one SCAN:
+/// every user from `from` up to `until` (exclusive; `None`: no end) has all its keys here.
+#[derive(Debug)]
+pub struct KeyWindow {
+    from: String,
+    until: Option<String>,
+    /// By user: (node, key name).
+    keys: BTreeMap<String, Vec<(usize, String)>>,
+}
+
+impl KeyWindow {
+    fn covers(&self, user: &str) -> bool {
+        user >= self.from.as_str() && self.until.as_deref().is_none_or(|u| user < u)
+    }
+
+    /// The window from `from` over the keys `found` per node, holding at most `cap` keys: past
+    /// that, the users with the greatest ids are let go and the window ends before them.
+    fn build(prefix: &str, from: &str, cap: usize, found: Vec<Vec<String>>) -> KeyWindow {
+        let mut w = KeyWindow {
+            from: from.to_string(),
+            until: None,
+            keys: BTreeMap::new(),
+        };
+        let mut held = 0usize;
+        for (node, keys) in found.into_iter().enumerate() {
+            for k in keys {
+                for owner in key_owners(prefix, &k) {
+                    if w.covers(owner) {
+                        w.keys
+                            .entry(owner.to_string())
+                            .or_default()
+                            .push((node, k.clone()));
+                        held += 1;
+                    }
+                }
+                while held > cap {
+                    let Some((last, dropped)) = w.keys.pop_last() else {
+                        break;
+                    };
+                    held -= dropped.len();
+                    w.until = Some(last);
+                }
+            }
+        }
+        w
+    }
+}
+
+/// The users a key may belong to: `{prefix}session:{user}:{session}` and
+/// `{prefix}context:{user}:{milestone}` with any `:` in the rest ending the user id, so that a
+/// user owns exactly the keys starting with `session:{user}:` or `context:{user}:`.
+fn key_owners<'k>(prefix: &str, key: &'k str) -> impl Iterator<Item = &'k str> {
+    let rest = key.strip_prefix(prefix).and_then(|r| {
+        r.strip_prefix("session:")
+            .or_else(|| r.strip_prefix("context:"))
+    });
+    rest.into_iter().flat_map(|r| {
+        r.match_indices(':')
+            .map(move |(i, _)| &r[..i])
+            .filter(|u| !u.is_empty())
+    })
 }
 
 /// A user's keys as read: sessions, and context keys by milestone.
@@ -91,6 +162,7 @@ impl RedisStore {
                 cluster: None,
                 label,
                 prefix: prefix.to_string(),
+                window_keys: WINDOW_KEYS,
             });
         };
         let fail = |what: &str, e: redis::RedisError| StoreError::Backend {
@@ -125,6 +197,7 @@ impl RedisStore {
             cluster: Some(cluster),
             label,
             prefix: prefix.to_string(),
+            window_keys: WINDOW_KEYS,
         })
     }
 
@@ -191,30 +264,99 @@ impl RedisStore {
     /// A user's session and context keys: found by SCAN, then read in one pipeline
     /// (TYPE, TTL, GET and LRANGE per key; the wrong one of GET/LRANGE answers WRONGTYPE).
     pub async fn load(&self, user: &str) -> Result<RedisUser, StoreError> {
-        let p = &self.prefix;
         let u = glob_escape(user);
-        let session_prefix = format!("{p}session:{user}:");
-        let context_prefix = format!("{p}context:{user}:");
         // One SCAN finds both families (`session:` and `context:`): on a keyspace SCAN covers in one
         // call, a user costs two round trips, this and the pipeline. A key found on a master lives
         // there, so each node gets the pipeline of its own keys; nodes are read concurrently.
-        let found = self.scan(&format!("{}*:{u}:*", glob_escape(p))).await?;
-        let wanted = |k: &String| k.starts_with(&session_prefix) || k.starts_with(&context_prefix);
-        let reads = found.into_iter().enumerate().map(|(node, keys)| {
-            let keys: Vec<String> = keys.into_iter().filter(wanted).collect();
-            self.read_keys(node, keys, user)
+        let found = self
+            .scan(&format!("{}*:{u}:*", glob_escape(&self.prefix)))
+            .await?;
+        let keys = found
+            .into_iter()
+            .enumerate()
+            .flat_map(|(node, keys)| keys.into_iter().map(move |k| (node, k)))
+            .filter(|(_, k)| key_owners(&self.prefix, k).any(|o| o == user));
+        let values = self.read_all(keys.collect(), user).await?;
+        Ok(self.user_keys(user, &values))
+    }
+
+    /// Several users' keys: found in `pass`'s window of the keyspace (one SCAN for a range of users,
+    /// made again when a user falls outside it), then read with one pipeline per node for them all.
+    /// A user the window cannot hold (more keys than a window takes) is loaded on its own.
+    pub async fn load_many(
+        &self,
+        users: &[String],
+        pass: &super::FleetPass,
+    ) -> Vec<Result<RedisUser, StoreError>> {
+        let window = {
+            let mut held = pass.redis_keys.lock().await;
+            let outside = users
+                .iter()
+                .any(|u| !held.as_ref().is_some_and(|w| w.covers(u)));
+            if let (true, Some(from)) = (outside, users.iter().min()) {
+                match self.key_window(from).await {
+                    Ok(w) => *held = Some(Arc::new(w)),
+                    Err(e) => return users.iter().map(|_| Err(e.clone())).collect(),
+                }
+            }
+            held.clone()
+        };
+        let covered = |u: &str| window.as_ref().is_some_and(|w| w.covers(u));
+        let mut keys: Vec<(usize, String)> = window.as_ref().map_or(vec![], |w| {
+            users
+                .iter()
+                .filter_map(|u| w.keys.get(u))
+                .flatten()
+                .cloned()
+                .collect()
         });
-        let mut pairs: Vec<(String, Vec<Value>)> = Vec::new();
-        for node in futures_util::future::join_all(reads).await {
-            pairs.extend(node?);
+        keys.sort();
+        keys.dedup();
+        let values = self.read_all(keys, "a batch of users").await;
+        let mut out = Vec::with_capacity(users.len());
+        for u in users {
+            out.push(match &values {
+                _ if !covered(u) => self.load(u).await,
+                Ok(values) => Ok(self.user_keys(u, values)),
+                Err(e) => Err(e.clone()),
+            });
         }
-        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    /// The session and context keys of every user from `from` on, as far as
+    /// [`RedisStore::window_keys`] allows: one SCAN of every master (concurrently).
+    async fn key_window(&self, from: &str) -> Result<KeyWindow, StoreError> {
+        let found = self
+            .scan(&format!("{}*", glob_escape(&self.prefix)))
+            .await?;
+        Ok(KeyWindow::build(
+            &self.prefix,
+            from,
+            self.window_keys,
+            found,
+        ))
+    }
+
+    /// `user`'s keys among `values` (read keys by name), by family, sorted by key name. A key gone
+    /// between SCAN and the read (TYPE `none`) is left out.
+    fn user_keys(&self, user: &str, values: &HashMap<String, Vec<Value>>) -> RedisUser {
+        let session_prefix = format!("{}session:{user}:", self.prefix);
+        let context_prefix = format!("{}context:{user}:", self.prefix);
+        let mut names: Vec<&String> = values
+            .keys()
+            .filter(|k| k.starts_with(&session_prefix) || k.starts_with(&context_prefix))
+            .collect();
+        names.sort();
         let mut out = RedisUser {
             sessions: vec![],
             contexts: vec![],
         };
-        for (k, v) in &pairs {
-            let key = raw_key(k, v);
+        for k in names {
+            let key = raw_key(k, &values[k]);
+            if matches!(&key.value, RawValue::Other(t) if t == "none") {
+                continue;
+            }
             if let Some(session_id) = k.strip_prefix(&session_prefix) {
                 out.sessions.push(RawSessionKey {
                     session_id: session_id.to_string(),
@@ -224,6 +366,27 @@ impl RedisStore {
                 out.contexts.push((m.to_string(), key));
             }
         }
+        out
+    }
+
+    /// Reads `keys` (node, name): one pipeline per node, nodes concurrently; answers by key name.
+    async fn read_all(
+        &self,
+        keys: Vec<(usize, String)>,
+        whose: &str,
+    ) -> Result<HashMap<String, Vec<Value>>, StoreError> {
+        let mut by_node: Vec<Vec<String>> = vec![vec![]; self.nodes.len()];
+        for (node, k) in keys {
+            by_node[node].push(k);
+        }
+        let reads = by_node
+            .into_iter()
+            .enumerate()
+            .map(|(node, keys)| self.read_keys(node, keys, whose));
+        let mut out = HashMap::new();
+        for node in futures_util::future::join_all(reads).await {
+            out.extend(node?);
+        }
         Ok(out)
     }
 
@@ -232,7 +395,7 @@ impl RedisStore {
         &self,
         node: usize,
         keys: Vec<String>,
-        user: &str,
+        whose: &str,
     ) -> Result<Vec<(String, Vec<Value>)>, StoreError> {
         if keys.is_empty() {
             return Ok(vec![]);
@@ -255,7 +418,7 @@ impl RedisStore {
         let values: Vec<Value> = pipe
             .query_async(&mut conn)
             .await
-            .map_err(|e| self.fail(&format!("reading {user}'s keys"), e))?;
+            .map_err(|e| self.fail(&format!("reading the keys of {whose}"), e))?;
         Ok(keys
             .into_iter()
             .zip(values.chunks(4).map(<[Value]>::to_vec))
@@ -520,6 +683,44 @@ mod tests {
         let untrusted = "invalid peer certificate: UnknownIssuer";
         assert!(tls_hint("rediss://h:1", untrusted).contains("SSL_CERT_FILE"));
         assert_eq!(tls_hint("redis://h:1", "timed out"), "timed out");
+    }
+
+    #[test]
+    fn a_key_belongs_to_every_user_it_starts_with() {
+        let owners = |k| key_owners("p:", k).collect::<Vec<_>>();
+        assert_eq!(owners("p:session:u1:s1"), ["u1"]);
+        assert_eq!(owners("p:context:u1:M3"), ["u1"]);
+        assert_eq!(owners("p:session:a:b:s1"), ["a", "a:b"]);
+        assert!(owners("p:session:s1").is_empty());
+        assert!(owners("p:progress:u1:x").is_empty());
+        assert!(owners("session:u1:s1").is_empty(), "another prefix");
+    }
+
+    #[test]
+    fn a_key_window_keeps_the_lowest_users_up_to_its_cap() {
+        let keys = |v: &[&str]| v.iter().map(|k| (*k).to_string()).collect::<Vec<_>>();
+        let found = vec![
+            keys(&["session:c:1", "session:a:1", "context:b:M1", "other"]),
+            keys(&["session:b:2", "session:d:1", "session:b:1"]),
+        ];
+        let all = KeyWindow::build("", "b", 10, found.clone());
+        assert!(!all.covers("a") && all.covers("b") && all.covers("zz"));
+        assert_eq!(all.keys.keys().collect::<Vec<_>>(), ["b", "c", "d"]);
+        assert_eq!(
+            all.keys["b"],
+            [
+                (0, "context:b:M1".to_string()),
+                (1, "session:b:2".to_string()),
+                (1, "session:b:1".to_string())
+            ]
+        );
+        // Five keys from b on; a cap of 3 lets the greatest users go, and the window ends there.
+        let capped = KeyWindow::build("", "b", 3, found.clone());
+        assert_eq!(capped.keys.keys().collect::<Vec<_>>(), ["b"]);
+        assert!(capped.covers("b") && !capped.covers("c") && !capped.covers("d"));
+        // A user with more keys than the cap: the window holds nobody, and covers nobody.
+        let none = KeyWindow::build("", "b", 2, found);
+        assert!(none.keys.is_empty() && !none.covers("b"));
     }
 
     #[test]
