@@ -57,8 +57,11 @@ impl PartialEq for SnapshotCache {
     }
 }
 
-/// One user's snapshots and the knowledge parameters they were searched with.
-type Loaded = (Vec<KnowledgeParams>, Arc<Vec<Snapshot>>);
+/// One user's snapshots, each with the knowledge parameters it was searched with.
+type Loaded = Vec<(KnowledgeParams, Arc<Snapshot>)>;
+
+/// Knowledge-parameter sets kept per user: the newest few (a baseline and some tuning steps).
+const PARAMS_PER_USER: usize = 4;
 
 impl SnapshotCache {
     pub fn new(capacity: usize) -> Self {
@@ -68,20 +71,31 @@ impl SnapshotCache {
         }
     }
 
-    fn get(&self, user: &str, params: &[KnowledgeParams]) -> Option<Arc<Vec<Snapshot>>> {
+    /// The user's snapshot for each of `params`, if every one is held.
+    fn get(&self, user: &str, params: &[KnowledgeParams]) -> Option<Vec<Arc<Snapshot>>> {
         let users = self.users.lock().ok()?;
-        users
-            .get(user)
-            .filter(|(p, _)| p.as_slice() == params)
-            .map(|(_, snaps)| snaps.clone())
+        let held = users.get(user)?;
+        params
+            .iter()
+            .map(|p| held.iter().find(|(q, _)| q == p).map(|(_, s)| s.clone()))
+            .collect()
     }
 
-    fn put(&self, user: &str, params: &[KnowledgeParams], snaps: Arc<Vec<Snapshot>>) {
-        if let Ok(mut users) = self.users.lock()
-            && (users.len() < self.capacity || users.contains_key(user))
-        {
-            users.insert(user.to_string(), (params.to_vec(), snaps));
+    fn put(&self, user: &str, params: &[KnowledgeParams], snaps: &[Arc<Snapshot>]) {
+        let Ok(mut users) = self.users.lock() else {
+            return;
+        };
+        if users.len() >= self.capacity && !users.contains_key(user) {
+            return;
         }
+        let held = users.entry(user.to_string()).or_default();
+        for (p, snap) in params.iter().zip(snaps) {
+            if !held.iter().any(|(q, _)| q == p) {
+                held.push((*p, snap.clone()));
+            }
+        }
+        let over = held.len().saturating_sub(PARAMS_PER_USER);
+        held.drain(..over);
     }
 
     /// Users held.
@@ -201,7 +215,7 @@ async fn batch(jobs: Vec<Job>, s: Arc<Shared>) -> Tally {
     tally
 }
 
-type JobSnapshots = Result<Arc<Vec<Snapshot>>, String>;
+type JobSnapshots = Result<Vec<Arc<Snapshot>>, String>;
 
 /// The snapshots of each job, in order: one per knowledge-parameter set (candidate, then
 /// baseline).
@@ -212,7 +226,7 @@ async fn load(jobs: &[Job], s: &Shared) -> Vec<JobSnapshots> {
         out[i] = match job {
             Job::File(path) => Some(
                 crate::store::file::read_snapshot(path)
-                    .map(|snap| Arc::new(vec![snap; s.params.len()])),
+                    .map(|snap| vec![Arc::new(snap); s.params.len()]),
             ),
             Job::User { id, .. } => {
                 match s.plan.cache.as_ref().and_then(|c| c.get(id, &s.params)) {
@@ -235,9 +249,9 @@ async fn load(jobs: &[Job], s: &Shared) -> Vec<JobSnapshots> {
         for ((i, id), snaps) in to_read.iter().zip(join_all(searches).await) {
             out[*i] = Some(match snaps {
                 Ok(snaps) => {
-                    let snaps = Arc::new(snaps);
+                    let snaps: Vec<Arc<Snapshot>> = snaps.into_iter().map(Arc::new).collect();
                     if let Some(c) = &s.plan.cache {
-                        c.put(id, &s.params, snaps.clone());
+                        c.put(id, &s.params, &snaps);
                     }
                     Ok(snaps)
                 }
@@ -250,7 +264,7 @@ async fn load(jobs: &[Job], s: &Shared) -> Vec<JobSnapshots> {
         .collect()
 }
 
-fn outcome(snaps: &[Snapshot], s: &Shared) -> UserOutcome {
+fn outcome(snaps: &[Arc<Snapshot>], s: &Shared) -> UserOutcome {
     let cand = s.engine.assemble(&snaps[0], &s.plan.candidate);
     match &s.plan.baseline {
         None => UserOutcome::of(&snaps[0], (&s.plan.candidate, &cand), None),

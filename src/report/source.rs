@@ -200,16 +200,12 @@ impl Lister {
                 if *done {
                     return Ok(vec![]);
                 }
-                let page = store.users(cursor.as_deref(), max).await?;
-                *done = page.next_cursor.is_none();
-                *cursor = page.next_cursor;
-                Ok(page
-                    .users
+                let (ids, next) = store.user_ids(cursor.as_deref(), max).await?;
+                *done = next.is_none();
+                *cursor = next;
+                Ok(ids
                     .into_iter()
-                    .map(|u| Job::User {
-                        id: u.user_id,
-                        origin: None,
-                    })
+                    .map(|id| Job::User { id, origin: None })
                     .collect())
             }
         }
@@ -223,19 +219,19 @@ async fn sample(store: &dyn Store, n: usize, seed: u64) -> Result<Vec<String>, S
     let mut seen = 0u64;
     let mut cursor: Option<String> = None;
     loop {
-        let page = store.users(cursor.as_deref(), PAGE).await?;
-        for u in page.users {
+        let (ids, next) = store.user_ids(cursor.as_deref(), PAGE).await?;
+        for id in ids {
             if kept.len() < n {
-                kept.push((seen, u.user_id));
+                kept.push((seen, id));
             } else {
                 let j = rng.random_range(0..=seen);
                 if (j as usize) < n {
-                    kept[j as usize] = (seen, u.user_id);
+                    kept[j as usize] = (seen, id);
                 }
             }
             seen += 1;
         }
-        match page.next_cursor {
+        match next {
             Some(c) => cursor = Some(c),
             None => break,
         }

@@ -548,8 +548,42 @@ fn a_snapshot_cache_gives_the_same_report_and_reloads_for_other_knowledge_parame
             .with_overrides(&["knowledge.similarity_threshold=0.3".into()])
             .expect("override");
         let cached = report(store.clone(), Pick::All, with_cache(&wide)).await;
-        let uncached = report(store, Pick::All, plan(wide, None)).await;
+        let uncached = report(store.clone(), Pick::All, plan(wide.clone(), None)).await;
         assert_eq!(cached, uncached);
         assert_ne!(cached.candidate.rag_hit_rate, fresh.candidate.rag_hit_rate);
+        // Both sets of parameters are now held: a comparison of the two reads them from the cache.
+        let both = Plan {
+            baseline: Some(p.clone()),
+            ..with_cache(&wide)
+        };
+        let cached = report(store.clone(), Pick::All, both).await;
+        let uncached = report(store, Pick::All, plan(wide, Some(p))).await;
+        assert_eq!(cached, uncached);
+        assert!(cached.changes.is_some_and(|c| c.users_changed > 0));
+    });
+}
+
+#[test]
+fn listing_ids_pages_like_listing_users() {
+    runtime().block_on(async {
+        for store in [MemoryStore::demo(), MemoryStore::synthetic(2, 130)] {
+            let (mut by_summary, mut by_id) = (Vec::new(), Vec::new());
+            let mut cursor = None;
+            loop {
+                let page = store.users(cursor.as_deref(), 50).await.expect("users");
+                by_summary.extend(page.users.into_iter().map(|u| u.user_id));
+                let (ids, next) = store.user_ids(cursor.as_deref(), 50).await.expect("ids");
+                by_id.extend(ids);
+                assert_eq!(next, page.next_cursor);
+                cursor = next;
+                if cursor.is_none() {
+                    break;
+                }
+            }
+            assert!(by_id.len() >= 68, "{}", by_id.len());
+            assert_eq!(by_id, by_summary, "{}", store.describe());
+        }
+        let bad = MemoryStore::demo().user_ids(Some("x"), 5).await;
+        assert!(bad.is_err_and(|e| e.to_string().contains("invalid cursor \"x\"")));
     });
 }

@@ -74,6 +74,25 @@ pub fn knowledge_embedding_text(row: &KnowledgeRow) -> &str {
 }
 
 impl MemoryStore {
+    /// The positions of a page from `cursor` (a position) and the next page's cursor.
+    fn page(
+        &self,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<(std::ops::Range<usize>, Option<String>), StoreError> {
+        let start = match cursor {
+            None => 0,
+            Some(c) => c.parse::<usize>().map_err(|_| StoreError::Backend {
+                store: self.label.clone(),
+                what: "users".into(),
+                cause: format!("invalid cursor {c:?}"),
+            })?,
+        };
+        let end = (start + limit.max(1)).min(self.users.len());
+        let next_cursor = (end < self.users.len()).then(|| end.to_string());
+        Ok((start.min(end)..end, next_cursor))
+    }
+
     /// The embedded demo dataset, labelled DEMO.
     pub fn demo() -> Self {
         // The embedded demo is checked by tests; its `now` always parses.
@@ -215,16 +234,8 @@ impl Store for MemoryStore {
     }
 
     async fn users(&self, cursor: Option<&str>, limit: usize) -> Result<UserPage, StoreError> {
-        let start = match cursor {
-            None => 0,
-            Some(c) => c.parse::<usize>().map_err(|_| StoreError::Backend {
-                store: self.label.clone(),
-                what: "users".into(),
-                cause: format!("invalid cursor {c:?}"),
-            })?,
-        };
-        let end = (start + limit.max(1)).min(self.users.len());
-        let users = (start.min(end)..end)
+        let (range, next_cursor) = self.page(cursor, limit)?;
+        let users = range
             .map(|i| {
                 let u = self.users.at(i);
                 let last_activity = match &self.users {
@@ -240,8 +251,23 @@ impl Store for MemoryStore {
                 }
             })
             .collect();
-        let next_cursor = (end < self.users.len()).then(|| end.to_string());
         Ok(UserPage { users, next_cursor })
+    }
+
+    /// Ids without generating synthetic users.
+    async fn user_ids(
+        &self,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<(Vec<String>, Option<String>), StoreError> {
+        let (range, next_cursor) = self.page(cursor, limit)?;
+        let ids = range
+            .map(|i| match &self.users {
+                Users::Held { users, .. } => users[i].user_id.clone(),
+                Users::Synthetic { seed, .. } => synthetic_id(*seed, i),
+            })
+            .collect();
+        Ok((ids, next_cursor))
     }
 
     async fn load_user(&self, user: &str, opts: &LoadOptions) -> Result<UserData, StoreError> {

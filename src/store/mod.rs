@@ -201,6 +201,18 @@ pub trait Store: Send + Sync {
     /// A page of users, starting at `cursor`.
     async fn users(&self, cursor: Option<&str>, limit: usize) -> Result<UserPage, StoreError>;
 
+    /// A page of user ids only, starting at `cursor` (the cursors of [`Store::users`]): what a
+    /// fleet pass lists, for stores where a summary costs more than the id.
+    async fn user_ids(
+        &self,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<(Vec<String>, Option<String>), StoreError> {
+        let page = self.users(cursor, limit).await?;
+        let ids = page.users.into_iter().map(|u| u.user_id).collect();
+        Ok((ids, page.next_cursor))
+    }
+
     /// How many users there are, when the store knows without listing them (progress bars).
     fn user_count(&self) -> Option<usize> {
         None
