@@ -445,6 +445,20 @@ fn a_redis_cluster_reads_like_a_single_server() {
             "{user}: cluster and single server differ"
         );
     }
+    // A report reads batches across the masters: the same as from the single server.
+    let report = |url: &String| {
+        let out = ctxlens_with(
+            &["report", "--json", "--now", NOW],
+            &[("REDIS_URL", url.clone())],
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let mut v: serde_json::Value = serde_json::from_str(&out.stdout).expect("report JSON");
+        v["source"].take();
+        v
+    };
+    let (a, b) = (report(&cluster_url), report(&single.url()));
+    assert_eq!(a["users"], 68);
+    assert!(a == b, "cluster and single-server reports differ");
     let again = ctxlens_with(&["seed"], &[("REDIS_URL", cluster_url)]);
     assert!(
         again.stderr.contains("redis cluster") && again.stderr.contains("not empty"),
