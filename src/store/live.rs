@@ -169,9 +169,7 @@ impl LiveStore {
             next_cursor,
         })
     }
-}
 
-impl LiveStore {
     /// One user's rows and keys as `UserData`; the cached context is the current milestone's.
     fn user_data(
         &self,
@@ -297,13 +295,13 @@ impl Store for LiveStore {
         };
         let (pg, redis) = tokio::join!(pg, redis);
         let mut redis = redis.map(Vec::into_iter);
-        let mut pg = pg.map(|rows| rows.unwrap_or_default());
+        let pg = pg.map(|rows| rows.unwrap_or_default());
         users
             .iter()
             .map(|u| {
                 let keys = redis.as_mut().and_then(Iterator::next).transpose()?;
-                let rows = match &mut pg {
-                    Ok(rows) => rows.remove(u).unwrap_or_default(),
+                let rows = match &pg {
+                    Ok(rows) => rows.get(u).cloned().unwrap_or_default(),
                     Err(e) => return Err(e.clone()),
                 };
                 self.user_data(u, rows, keys, opts)
