@@ -224,10 +224,11 @@ async fn load(jobs: &[Job], s: &Shared) -> Vec<JobSnapshots> {
     let mut to_read: Vec<(usize, &str)> = Vec::new();
     for (i, job) in jobs.iter().enumerate() {
         out[i] = match job {
-            Job::File(path) => Some(
-                crate::store::file::read_snapshot(path)
-                    .map(|snap| vec![Arc::new(snap); s.params.len()]),
-            ),
+            Job::File(path) => Some(crate::store::file::read_snapshot(path).map(|snap| {
+                // One snapshot serves every policy: the same Arc, shared.
+                let snap = Arc::new(snap);
+                s.params.iter().map(|_| snap.clone()).collect()
+            })),
             Job::User { id, .. } => {
                 match s.plan.cache.as_ref().and_then(|c| c.get(id, &s.params)) {
                     Some(hit) => Some(Ok(hit)),
