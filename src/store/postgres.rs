@@ -145,34 +145,12 @@ impl PgStore {
 
     /// The user's `user_journeys` row and `memory_bank` rows: two statements, run together.
     pub async fn load(&self, user: &str) -> Result<PgUser, StoreError> {
-        let journey = sqlx::query(
-            "SELECT current_milestone, display_name FROM user_journeys WHERE user_id = $1",
-        )
-        .bind(user)
-        .fetch_optional(&self.pool);
-        let memory = sqlx::query(
-            "SELECT id, context_type, milestone, data, created_at FROM memory_bank WHERE user_id = $1 ORDER BY created_at, id",
-        )
-        .bind(user)
-        .fetch_all(&self.pool);
-        let (journey, memory) = tokio::join!(journey, memory);
-        let journey = journey.map_err(|e| self.fail("user_journeys", e))?;
-        let journey = journey
-            .as_ref()
-            .map(journey_row)
-            .transpose()
-            .map_err(|e| self.fail("user_journeys", e))?;
-        let rows = memory.map_err(|e| self.fail("memory_bank", e))?;
-        let memory = rows
-            .iter()
-            .map(memory_row)
-            .collect::<Result<Vec<_>, sqlx::Error>>()
-            .map_err(|e| self.fail("memory_bank", e))?;
-        Ok((journey, memory))
+        let mut rows = self.load_many(&[user.to_string()]).await?;
+        Ok(rows.remove(user).unwrap_or_default())
     }
 
-    /// Several users' rows with the same two statements (`= ANY`), run together; by user id,
-    /// users without rows left out.
+    /// Several users' `user_journeys` and `memory_bank` rows: two statements (`= ANY`), run
+    /// together; by user id, users without rows left out.
     pub async fn load_many(&self, users: &[String]) -> Result<HashMap<String, PgUser>, StoreError> {
         let journey = sqlx::query(
             "SELECT user_id, current_milestone, display_name FROM user_journeys WHERE user_id = ANY($1)",
