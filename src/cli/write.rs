@@ -7,27 +7,37 @@ use crate::store::postgres::PgStore;
 use crate::store::redis::RedisStore;
 use crate::store::seed;
 
-async fn pg(global: &GlobalArgs) -> Result<Option<PgStore>, CliError> {
+/// Creates the extension, tables and index (sqlx migrations: applied once, recorded), and the
+/// partial indexes of the config's milestone map (or seed 000's): see `seed::create_partial_indexes`.
+pub async fn migrate(global: &GlobalArgs) -> Result<(), CliError> {
     let (config, _) = Config::load(global.config.as_deref())?;
     let e = endpoints(global, &config);
-    match &e.database_url {
-        Some(url) => Ok(Some(PgStore::connect(url, e.connect_timeout).await?)),
-        None => Ok(None),
-    }
-}
-
-/// Creates the extension, tables and index (sqlx migrations: applied once, recorded).
-pub async fn migrate(global: &GlobalArgs) -> Result<(), CliError> {
-    let pg = pg(global)
-        .await?
+    let url = e
+        .database_url
         .ok_or_else(|| CliError::Usage("migrate needs --database-url or DATABASE_URL".into()))?;
-    seed::migrate(&pg)
+    let pg = PgStore::connect(&url, e.connect_timeout).await?;
+    let map = config
+        .milestone_map()
+        .map_err(|e| CliError::Usage(format!("config: {e}")))?;
+    let done = seed::migrate_for(&pg, &map)
         .await
         .map_err(|e| CliError::Runtime(e.to_string()))?;
     println!(
         "{}: schema ready (vector extension, user_journeys, memory_bank, knowledge, HNSW index)",
         pg.label
     );
+    let present = match done.present.len() {
+        0 => String::new(),
+        n => format!(", {n} already present"),
+    };
+    println!(
+        "{}: partial indexes (HNSW per milestone and for general knowledge, all-zero vectors): {} created{present}",
+        pg.label,
+        done.created.len()
+    );
+    for name in &done.created {
+        println!("  created {name}");
+    }
     Ok(())
 }
 

@@ -6,6 +6,7 @@ use super::postgres::PgStore;
 use super::redis::RedisStore;
 use crate::demo::{Dataset, RedisValue};
 use crate::engine::embed::embed;
+use crate::engine::milestones::MilestoneMap;
 
 /// Why seeding or migrating failed, naming the store.
 #[derive(Debug, thiserror::Error)]
@@ -18,12 +19,150 @@ impl From<super::StoreError> for SeedError {
     }
 }
 
-/// Creates the extension, tables and index (sqlx migrations: applied once, recorded).
-pub async fn migrate(pg: &PgStore) -> Result<(), SeedError> {
+/// What [`migrate`] did to the partial indexes: the names it created and those already there.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Migrated {
+    pub created: Vec<String>,
+    pub present: Vec<String>,
+}
+
+/// Creates the extension, tables and index (sqlx migrations: applied once, recorded), then the
+/// partial indexes of seed 000's milestone map (the demo's); see [`migrate_for`].
+pub async fn migrate(pg: &PgStore) -> Result<Migrated, SeedError> {
+    migrate_for(pg, &MilestoneMap::default()).await
+}
+
+/// The sqlx migrations, then [`create_partial_indexes`] for `map`. Safe to run again: the
+/// migrations are recorded and an index that exists is left as it is.
+pub async fn migrate_for(pg: &PgStore, map: &MilestoneMap) -> Result<Migrated, SeedError> {
     sqlx::migrate!("./migrations")
         .run(pg.pool())
         .await
-        .map_err(|e| SeedError(format!("{}: migrate: {e}", pg.label)))
+        .map_err(|e| SeedError(format!("{}: migrate: {e}", pg.label)))?;
+    create_partial_indexes(pg, map).await
+}
+
+/// A partial HNSW index of `knowledge`: the rows of one milestone, or the general rows (`None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartialIndex {
+    /// `[A-Za-z0-9_]`, at most 63 bytes; case is kept, so SQL names it in double quotes.
+    pub name: String,
+    pub milestone: Option<String>,
+}
+
+/// The general rows' partial index (`milestone IS NULL`).
+pub const GENERAL_INDEX: &str = "knowledge_embedding_general";
+
+/// The rows whose embedding is all zeros, which HNSW indexes leave out (their cosine distance is
+/// NaN): a search finds them through this index to report them as malformed.
+pub const ZERO_INDEX: &str = "knowledge_embedding_zero";
+const ZERO_INDEX_SQL: &str = "CREATE INDEX IF NOT EXISTS knowledge_embedding_zero ON knowledge (id) WHERE vector_norm(embedding) = 0";
+
+/// Longest milestone id used as is in an index name (Postgres truncates names to 63 bytes).
+const MAX_PLAIN_ID: usize = 63 - "knowledge_embedding_m_".len();
+
+impl PartialIndex {
+    /// The index of `milestone`'s rows. Ids of `[A-Za-z0-9_]` short enough are kept as they are
+    /// (`knowledge_embedding_m_{id}`, one name per id); any other id is cleaned, shortened and
+    /// followed by a hash of the whole id (`knowledge_embedding_h_…`), so the two kinds never
+    /// meet and two ids share a name only if their 64-bit hashes do.
+    pub fn new(milestone: Option<&str>) -> PartialIndex {
+        let name = match milestone {
+            None => GENERAL_INDEX.to_string(),
+            Some(id)
+                if !id.is_empty()
+                    && id.len() <= MAX_PLAIN_ID
+                    && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+            {
+                format!("knowledge_embedding_m_{id}")
+            }
+            Some(id) => {
+                let clean: String = id
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .take(24)
+                    .collect();
+                let hash = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
+                format!("knowledge_embedding_h_{clean}_{hash:016x}")
+            }
+        };
+        PartialIndex {
+            name,
+            milestone: milestone.map(str::to_string),
+        }
+    }
+
+    /// `CREATE INDEX IF NOT EXISTS`, the predicate being the search's milestone filter.
+    pub fn create_sql(&self) -> String {
+        let predicate = match &self.milestone {
+            Some(id) => format!("milestone = {}", sql_literal(id)),
+            None => "milestone IS NULL".to_string(),
+        };
+        format!(
+            "CREATE INDEX IF NOT EXISTS \"{}\" ON knowledge USING hnsw (embedding vector_cosine_ops) WHERE {predicate}",
+            self.name
+        )
+    }
+}
+
+/// A string constant, quoted as Postgres's `quote_literal` does: quotes doubled, and backslashes
+/// doubled in an `E''` string, so it reads the same whatever `standard_conforming_strings` is.
+fn sql_literal(s: &str) -> String {
+    let body = s.replace('\'', "''");
+    if s.contains('\\') {
+        format!("E'{}'", body.replace('\\', "\\\\"))
+    } else {
+        format!("'{body}'")
+    }
+}
+
+/// One partial index per milestone of `map`, then the general rows' one.
+pub fn partial_indexes(map: &MilestoneMap) -> Vec<PartialIndex> {
+    map.ids()
+        .map(Some)
+        .chain([None])
+        .map(PartialIndex::new)
+        .collect()
+}
+
+/// Creates the missing [`partial_indexes`] of `map`, then the all-zero vectors' index
+/// ([`ZERO_INDEX`]). A search filtered to a milestone reads that milestone's index and the
+/// general one, so the filter is inside the graph walk instead of after it; the table-wide index
+/// stays for unfiltered searches. Indexes of milestones no longer in the map are left alone.
+pub async fn create_partial_indexes(
+    pg: &PgStore,
+    map: &MilestoneMap,
+) -> Result<Migrated, SeedError> {
+    if let Some(id) = map.ids().find(|id| id.contains('\0')) {
+        return Err(SeedError(format!(
+            "{}: milestone id {id:?} contains a NUL byte, which Postgres text cannot hold",
+            pg.label
+        )));
+    }
+    // The search looks for the last two to decide whether to read these indexes: they come last.
+    let indexes = partial_indexes(map)
+        .into_iter()
+        .map(|i| (i.create_sql(), i.name))
+        .chain([(ZERO_INDEX_SQL.to_string(), ZERO_INDEX.to_string())]);
+    let mut done = Migrated::default();
+    for (sql, name) in indexes {
+        let fail = |e: sqlx::Error| SeedError(format!("{}: index {name}: {e}", pg.label));
+        let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+            .bind(format!("\"{name}\""))
+            .fetch_one(pg.pool())
+            .await
+            .map_err(fail)?;
+        if exists {
+            done.present.push(name);
+            continue;
+        }
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(pg.pool())
+            .await
+            .map_err(fail)?;
+        done.created.push(name);
+    }
+    Ok(done)
 }
 
 fn ts(s: &str) -> Result<DateTime<Utc>, SeedError> {
@@ -179,4 +318,77 @@ pub async fn seed_redis(
     }
     r.write(cmds).await?;
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_ids_name_their_index_as_they_are() {
+        assert_eq!(
+            PartialIndex::new(Some("M3")).name,
+            "knowledge_embedding_m_M3"
+        );
+        assert_eq!(PartialIndex::new(None).name, "knowledge_embedding_general");
+        let longest = "x".repeat(MAX_PLAIN_ID);
+        assert_eq!(PartialIndex::new(Some(&longest)).name.len(), 63);
+    }
+
+    #[test]
+    fn other_ids_get_a_hash_and_never_share_a_name() {
+        let ids = [
+            "launch day",
+            "launch-day",
+            "launch_day",
+            "",
+            "étape 1",
+            "it's",
+            &"y".repeat(MAX_PLAIN_ID + 1),
+            &"y".repeat(MAX_PLAIN_ID + 2),
+        ];
+        let names: Vec<String> = ids
+            .iter()
+            .map(|id| PartialIndex::new(Some(id)).name)
+            .collect();
+        for (id, name) in ids.iter().zip(&names) {
+            assert!(name.len() <= 63, "{id:?}: {name} is over 63 bytes");
+            assert!(
+                name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'),
+                "{name}"
+            );
+        }
+        assert_eq!(names[2], "knowledge_embedding_m_launch_day");
+        assert!(
+            names[0].starts_with("knowledge_embedding_h_launch_day_"),
+            "{}",
+            names[0]
+        );
+        let distinct: std::collections::HashSet<&String> = names.iter().collect();
+        assert_eq!(distinct.len(), names.len(), "{names:?}");
+    }
+
+    #[test]
+    fn literals_are_quoted_as_postgres_quotes_them() {
+        let sql = PartialIndex::new(Some("it's")).create_sql();
+        assert!(sql.ends_with(" WHERE milestone = 'it''s'"), "{sql}");
+        let sql = PartialIndex::new(Some(r"a\'b")).create_sql();
+        assert!(sql.ends_with(r" WHERE milestone = E'a\\''b'"), "{sql}");
+        let sql = PartialIndex::new(None).create_sql();
+        assert_eq!(
+            sql,
+            "CREATE INDEX IF NOT EXISTS \"knowledge_embedding_general\" ON knowledge USING hnsw (embedding vector_cosine_ops) WHERE milestone IS NULL"
+        );
+    }
+
+    #[test]
+    fn the_seed_map_gives_one_index_per_milestone_and_the_general_one() {
+        let names: Vec<String> = partial_indexes(&MilestoneMap::default())
+            .into_iter()
+            .map(|i| i.name)
+            .collect();
+        assert_eq!(names.len(), 11);
+        assert_eq!(names[0], "knowledge_embedding_m_M0");
+        assert_eq!(names[10], "knowledge_embedding_general");
+    }
 }
