@@ -37,6 +37,10 @@ pub struct PgStore {
     pub label: String,
     /// `Some(n)` for a `vector(n)` column; `None` for an untyped `vector` column.
     pub dim: Option<usize>,
+    /// Whether `ctxlens migrate`'s partial indexes were there at connect time (the general rows'
+    /// HNSW index and the all-zero vectors' index): a search filtered to a milestone is then
+    /// split so that it reads them; without them it stays one scan of the table-wide index.
+    milestone_indexes: bool,
 }
 
 /// `postgres host:port/db` for messages: no user, no password.
@@ -107,17 +111,23 @@ impl PgStore {
             .await
             .map_err(|e| fail("connect", e))?;
         // atttypmod of a vector(n) column is n; -1 when the column has no dimension.
-        let dim: Option<i32> = sqlx::query_scalar(
-            "SELECT atttypmod FROM pg_attribute WHERE attrelid = to_regclass('knowledge') AND attname = 'embedding'",
+        let column: Option<(i32, bool)> = sqlx::query_as(
+            "SELECT atttypmod, to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL
+               FROM pg_attribute WHERE attrelid = to_regclass('knowledge') AND attname = 'embedding'",
         )
+        .bind(super::seed::GENERAL_INDEX)
+        .bind(super::seed::ZERO_INDEX)
         .fetch_optional(&pool)
         .await
         .map_err(|e| fail("reading knowledge.embedding", e))?;
-        let dim = dim.and_then(|d| usize::try_from(d).ok()).filter(|d| *d > 0);
+        let dim = column
+            .and_then(|(d, _)| usize::try_from(d).ok())
+            .filter(|d| *d > 0);
         Ok(PgStore {
             pool,
             label: label.clone(),
             dim,
+            milestone_indexes: column.is_some_and(|(_, indexed)| indexed),
         })
     }
 
@@ -213,7 +223,8 @@ impl PgStore {
     }
 
     /// The knowledge search, in one statement: milestone filter, threshold window, limit, by cosine
-    /// distance so the HNSW index serves it. An untyped `vector` column cannot be indexed, and may
+    /// distance so an HNSW index serves it (filtered: the milestone's and the general rows' partial
+    /// indexes, where `ctxlens migrate` made them; else the table-wide one). An untyped `vector` column cannot be indexed, and may
     /// hold vectors of other dimensions: then the distance is guarded and those rows reported.
     pub async fn search(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
         let rows = self
@@ -244,21 +255,36 @@ impl PgStore {
         self.hits(q, &rows)
     }
 
+    /// The plan Postgres picks for the search of `q` (`EXPLAIN`, one line per row): which index,
+    /// if any, serves it under this connection's settings.
+    pub async fn explain_search(&self, q: &KnowledgeQuery) -> Result<String, StoreError> {
+        let sql = format!("EXPLAIN {}", self.search_sql(q));
+        let fail = |e| self.fail("EXPLAIN knowledge search", e);
+        let rows = bind_search(sqlx::query(sqlx::AssertSqlSafe(sql)), q)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(fail)?;
+        let lines = rows
+            .iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(fail)?;
+        Ok(lines.join("\n"))
+    }
+
+    fn search_sql(&self, q: &KnowledgeQuery) -> &'static str {
+        match (self.dim, &q.milestone_filter) {
+            (None, _) => UNTYPED_SEARCH,
+            (Some(_), Some(_)) if self.milestone_indexes => TYPED_MILESTONE_SEARCH,
+            (Some(_), _) => TYPED_SEARCH,
+        }
+    }
+
     fn search_query<'q>(
         &self,
         q: &'q KnowledgeQuery,
     ) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
-        let sql = if self.dim.is_some() {
-            TYPED_SEARCH
-        } else {
-            UNTYPED_SEARCH
-        };
-        sqlx::query(sql)
-            .bind(pgvector::Vector::from(q.embedding.clone()))
-            .bind(q.milestone_filter.as_deref())
-            .bind(q.min_similarity)
-            .bind(i64::try_from(q.limit).unwrap_or(i64::MAX))
-            .bind(i32::try_from(q.embedding.len()).unwrap_or(i32::MAX))
+        bind_search(sqlx::query(self.search_sql(q)), q)
     }
 
     /// Search rows as hits, or as malformed rows when they cannot be scored.
@@ -337,6 +363,20 @@ impl PgStore {
     }
 }
 
+/// The search's parameters, the same for every statement: $1 the query vector, $2 the milestone
+/// filter, $3 the threshold, $4 the limit, $5 the query's dimension.
+fn bind_search<'q>(
+    query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    q: &KnowledgeQuery,
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    query
+        .bind(pgvector::Vector::from(q.embedding.clone()))
+        .bind(q.milestone_filter.clone())
+        .bind(q.min_similarity)
+        .bind(i64::try_from(q.limit).unwrap_or(i64::MAX))
+        .bind(i32::try_from(q.embedding.len()).unwrap_or(i32::MAX))
+}
+
 /// What every connection runs first, before any statement is prepared.
 pub const SEARCH_SETTINGS: &[&str] = &[
     // The milestone and threshold filters apply after the HNSW scan, so the index must hand over
@@ -354,7 +394,8 @@ pub const SEARCH_SETTINGS: &[&str] = &[
     "SET plan_cache_mode = force_custom_plan",
 ];
 
-/// `vector(n)`: every row has the query's dimension; ORDER BY the distance uses the HNSW index.
+/// `vector(n)` without a milestone filter, or with one where the partial indexes are missing:
+/// every row has the query's dimension; ORDER BY the distance uses the table-wide HNSW index.
 /// NaN distances (all-zero vectors) pass the filter (NaN sorts above every number) and are reported.
 const TYPED_SEARCH: &str = "
 SELECT id, milestone, title, content, metadata, created_at, embedding, $5::int AS dims,
@@ -363,6 +404,43 @@ SELECT id, milestone, title, content, metadata, created_at, embedding, $5::int A
  WHERE ($2::text IS NULL OR milestone = $2 OR milestone IS NULL)
    AND 1 - (embedding <=> $1) >= $3
  ORDER BY embedding <=> $1
+ LIMIT $4";
+
+/// `vector(n)` with a milestone filter, where `ctxlens migrate` made the partial indexes: the
+/// milestone's rows and the general rows are searched apart, each by distance alone and limited,
+/// so that each branch walks its own partial HNSW index (`seed::partial_indexes`) with the filter
+/// inside the graph instead of after it. HNSW indexes leave all-zero vectors out, so a third
+/// branch finds those (NaN distance, reported as malformed) through their own small index, and
+/// the first two skip them so that a sequential scan does not return them twice. The branches
+/// are merged by distance, then id, as the embedded store breaks ties; NaN sorts last.
+const TYPED_MILESTONE_SEARCH: &str = "
+SELECT id, milestone, title, content, metadata, created_at, embedding, $5::int AS dims, similarity
+  FROM ((SELECT id, milestone, title, content, metadata, created_at, embedding,
+                embedding <=> $1 AS distance, 1 - (embedding <=> $1) AS similarity
+           FROM knowledge
+          WHERE milestone = $2::text
+            AND 1 - (embedding <=> $1) >= $3
+            AND (embedding <=> $1) <> 'NaN'
+          ORDER BY embedding <=> $1
+          LIMIT $4)
+        UNION ALL
+        (SELECT id, milestone, title, content, metadata, created_at, embedding,
+                embedding <=> $1 AS distance, 1 - (embedding <=> $1) AS similarity
+           FROM knowledge
+          WHERE milestone IS NULL
+            AND 1 - (embedding <=> $1) >= $3
+            AND (embedding <=> $1) <> 'NaN'
+          ORDER BY embedding <=> $1
+          LIMIT $4)
+        UNION ALL
+        (SELECT id, milestone, title, content, metadata, created_at, embedding,
+                embedding <=> $1 AS distance, 1 - (embedding <=> $1) AS similarity
+           FROM knowledge
+          WHERE vector_norm(embedding) = 0
+            AND (milestone = $2::text OR milestone IS NULL)
+          ORDER BY id
+          LIMIT $4)) AS hits
+ ORDER BY distance, id
  LIMIT $4";
 
 /// Untyped `vector`: the distance only where the dimensions match (CASE fixes the order of
