@@ -1,6 +1,9 @@
-//! Knowledge search at scale: 100,000 vectors (384 dims) under the HNSW index, with the milestone
+//! Knowledge search at scale: 100,000 vectors (384 dims) under the HNSW indexes, with the milestone
 //! and threshold filters; p50/p99 latency of the search statement (`PgStore::search`, the one
-//! production runs) and recall against an exact scan of the same statement.
+//! production runs) and recall against an exact scan of the same statement. The indexes are the
+//! ones `ctxlens migrate` makes: the table-wide one from the migrations and the partial ones of
+//! `seed::create_partial_indexes` (a milestone's rows each, and the general rows), built after
+//! loading by that same function.
 //! `cargo bench --bench knowledge_scale`; under `cargo test` it runs small (2,000 rows).
 //!
 //! The corpus (`CTXLENS_SCALE_CORPUS`):
@@ -16,9 +19,14 @@
 //!   words of another variant. A stress case: the top 15 lie among ~1,500 almost equal vectors.
 //!
 //! Other knobs: `CTXLENS_SCALE_ROWS`, `CTXLENS_SCALE_QUERIES`; `CTXLENS_SCALE_INDEX`, `;`-separated
-//! `WITH (…)` parameter lists to build in turn (default: the index the migrations create);
+//! `WITH (…)` parameter lists to build the table-wide index with in turn (default: the index the
+//! migrations create; the partial indexes keep the defaults);
 //! `CTXLENS_SCALE_SETTINGS`, `;`-separated sets of `,`-separated `name=value` settings run after
 //! the production ones on every connection (default: the production settings alone);
+//! `CTXLENS_SCALE_SHARED_BUFFERS=1GB` runs on a server of its own with that `shared_buffers`
+//! (the harness's servers keep Postgres's default, 128 MB, in which the 205 MB of partial
+//! indexes do not fit); `CTXLENS_SCALE_PARTIAL=off` leaves the partial indexes out (a database
+//! with SPEC §1's index alone, where the search falls back to one scan of the table-wide index);
 //! `CTXLENS_SCALE_DIAG=1` prints, for a few queries with misses, where the missed rows rank.
 //!
 //! Recall per query = the share of the exact scan's hits that the index search also returned
@@ -35,6 +43,7 @@ use rand_chacha::ChaCha8Rng;
 
 use ctxlens::demo::content::{MILESTONES, PROFILES, articles};
 use ctxlens::engine::embed::embed;
+use ctxlens::engine::milestones::MilestoneMap;
 use ctxlens::store::postgres::{PgStore, SEARCH_SETTINGS};
 use ctxlens::store::{KnowledgeHits, KnowledgeQuery, NEAR_MISS_MARGIN, NEAR_MISSES, seed};
 
@@ -205,6 +214,11 @@ fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let rows: usize = env_or("CTXLENS_SCALE_ROWS", if full { 100_000 } else { 2_000 });
     let queries: usize = env_or("CTXLENS_SCALE_QUERIES", if full { 500 } else { 20 });
+    let partial = match std::env::var("CTXLENS_SCALE_PARTIAL").as_deref() {
+        Err(_) | Ok("on") => true,
+        Ok("off") => false,
+        Ok(other) => panic!("CTXLENS_SCALE_PARTIAL: on or off, not {other}"),
+    };
     let corpus = std::env::var("CTXLENS_SCALE_CORPUS").unwrap_or_else(|_| "distinct".into());
     let near_duplicates = match corpus.as_str() {
         "distinct" => false,
@@ -227,7 +241,22 @@ fn main() {
         })
         .unwrap_or_else(|_| vec![vec![]]);
 
-    let pg = harness::servers::Postgres::shared();
+    // A server of its own when shared_buffers is set (a restart applies it), else the shared one.
+    let mut own = std::env::var("CTXLENS_SCALE_SHARED_BUFFERS")
+        .ok()
+        .map(|size| {
+            let mut pg = harness::servers::Postgres::start();
+            pg.psql(
+                "postgres",
+                &format!("ALTER SYSTEM SET shared_buffers = '{size}'"),
+            );
+            pg.restart();
+            pg
+        });
+    let pg = match own.as_mut() {
+        Some(pg) => &*pg,
+        None => harness::servers::Postgres::shared(),
+    };
     let url = pg.create_database("knowledge_scale");
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -235,17 +264,23 @@ fn main() {
         .expect("runtime");
     rt.block_on(async {
         let store = PgStore::connect(&url, Duration::from_secs(10)).await.expect("connects");
-        seed::migrate(&store).await.expect("migrate");
+        let map = MilestoneMap::default();
+        seed::migrate_for(&store, &map).await.expect("migrate");
         let store = PgStore::connect(&url, Duration::from_secs(60)).await.expect("connects");
         let dim = store.dim.expect("vector(384) column");
-        // The index as the migrations create it; loading goes without it (maintaining it row by
-        // row is slow) and it is built after.
+        // The index as the migrations create it; loading goes without it and the partial indexes
+        // (maintaining them row by row is slow), which are built after.
         let production_index: String =
             sqlx::query_scalar("SELECT pg_get_indexdef('knowledge_embedding_idx'::regclass)")
                 .fetch_one(store.pool())
                 .await
                 .expect("the migrations' HNSW index");
         sqlx::query("DROP INDEX knowledge_embedding_idx").execute(store.pool()).await.expect("drop index");
+        let names = seed::partial_indexes(&map).into_iter().map(|i| i.name);
+        for name in names.chain([seed::ZERO_INDEX.to_string()]) {
+            let drop = format!("DROP INDEX \"{name}\"");
+            sqlx::query(sqlx::AssertSqlSafe(drop)).execute(store.pool()).await.expect("drop partial index");
+        }
 
         let mut rng = ChaCha8Rng::seed_from_u64(42);
         let topics = Topics::demo();
@@ -323,9 +358,12 @@ fn main() {
         let none = exact.iter().filter(|e| e.hits.is_empty()).count();
         let full_sets = exact.iter().filter(|e| e.hits.len() == LIMIT + NEAR_MISSES).count();
         let with_hits = qs.len() - none;
+        let shared_buffers: String =
+            sqlx::query_scalar("SHOW shared_buffers").fetch_one(store.pool()).await.expect("shared_buffers");
         println!(
             "corpus {corpus}: {rows} vectors × {dim} ({repeated} repeated texts), loaded in {:.1} s; \
-             {} queries, threshold {THRESHOLD} − {NEAR_MISS_MARGIN}, limit {LIMIT} + {NEAR_MISSES}, milestone filter",
+             {} queries, threshold {THRESHOLD} − {NEAR_MISS_MARGIN}, limit {LIMIT} + {NEAR_MISSES}, milestone filter; \
+             shared_buffers {shared_buffers}",
             loaded.as_secs_f64(),
             qs.len()
         );
@@ -337,6 +375,30 @@ fn main() {
             with_hits - full_sets,
         );
         assert!(with_hits > 0, "queries found hits to compare");
+
+        // The partial indexes, by the function `ctxlens migrate` runs, with room to build in memory.
+        if partial {
+            let builder = PgStore::connect_with(&url, Duration::from_secs(10), vec!["SET maintenance_work_mem = '1GB'".into()])
+                .await
+                .expect("connects");
+            let start = Instant::now();
+            let made = seed::create_partial_indexes(&builder, &map).await.expect("partial indexes");
+            let built = start.elapsed();
+            drop(builder);
+            let size: i64 = sqlx::query_scalar(
+                "SELECT sum(pg_relation_size(indexrelid))::bigint FROM pg_index
+                  WHERE indrelid = 'knowledge'::regclass AND indpred IS NOT NULL",
+            )
+            .fetch_one(store.pool())
+            .await
+            .expect("partial index sizes");
+            println!(
+                "partial indexes: {} built in {:.1} s, {:.0} MB in all",
+                made.created.len(),
+                built.as_secs_f64(),
+                size as f64 / 1e6
+            );
+        }
 
         for with in &indexes {
             let definition = if with.is_empty() {
@@ -375,6 +437,14 @@ fn main() {
                 let searcher = PgStore::connect_with(&url, Duration::from_secs(10), settings)
                     .await
                     .expect("connects");
+                // Which indexes the first query's plan reads.
+                let plan = searcher.explain_search(&qs[0]).await.expect("EXPLAIN");
+                let scans: Vec<&str> = plan
+                    .lines()
+                    .filter(|l| l.contains("Scan using") || l.contains("Seq Scan"))
+                    .map(|l| l.trim().trim_start_matches("->  ").split("  (cost").next().unwrap_or(l))
+                    .collect();
+                println!("  plan of the first query: {}", scans.join("; "));
                 let mut passes = Vec::new();
                 let mut results = Vec::new();
                 // The first pass reads the index into the caches; the second is the steady state.
