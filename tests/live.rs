@@ -468,7 +468,7 @@ fn a_redis_cluster_reads_like_a_single_server() {
 }
 
 #[test]
-fn every_connection_searches_with_ef_search_200() {
+fn every_connection_searches_with_ef_search_100() {
     let (redis, db) = seeded("efsearch");
     let rt = runtime();
     rt.block_on(async {
@@ -481,7 +481,7 @@ fn every_connection_searches_with_ef_search_200() {
                 .fetch_one(pool)
                 .await
                 .expect("show");
-            assert_eq!(v, "200");
+            assert_eq!(v, "100");
         }
     });
 }

@@ -379,18 +379,18 @@ fn bind_search<'q>(
 
 /// What every connection runs first, before any statement is prepared.
 pub const SEARCH_SETTINGS: &[&str] = &[
-    // The milestone and threshold filters apply after the HNSW scan, so the index must hand over
-    // more candidates than the limit: pgvector's default of 40 gave recall 0.78. 200 is kept as
-    // the best latency/recall trade-off measured (`cargo bench --bench knowledge_scale`, README):
-    // on 100 k distinct articles from the built-in embedder, p50 8-10 ms, p99 15-20 ms, recall
-    // 0.87-0.90 (two index builds);
-    // 400 or 800 raise recall to 0.92 only, at twice and four times the time, and iterative scans
-    // (`hnsw.iterative_scan`) reach 0.98 only by scanning up to 20,000 tuples (p99 340 ms). The
-    // misses are short questions whose graph search ends in the wrong topic, which more
-    // candidates barely fix. The p99 < 10 ms, recall >= 0.99 target is not met.
-    "SET hnsw.ef_search = 200",
+    // Candidates per HNSW walk. A milestone-filtered search walks the milestone's and the general
+    // rows' partial indexes, whose graphs hold only rows the filter lets through. Measured with
+    // `cargo bench --bench knowledge_scale` (README) on 100 k distinct articles from the built-in
+    // embedder, 500 founder questions, limit 10 + 5, a quiet 2-core machine: 100 gives p50
+    // 4.7-5.7 ms, p99 6.8-8.1 ms with the default shared_buffers (3.7-4.0 / 4.9-5.4 ms with 1 GB)
+    // and recall 0.995-0.999 over eight index builds; 60 dipped below 0.99 on two builds of six,
+    // 80 gave 0.993-0.997; 200 adds 0.002-0.004 of recall for p99 12.7-12.9 ms. Under load (other
+    // builds on the 2 cores) p99 rose to 12.9-14.3 ms at 100. Without the partial indexes the
+    // filters apply after one walk of the table-wide index: recall 0.869 at 100, 0.885 at 200.
+    "SET hnsw.ef_search = 100",
     // A generic plan of the prepared search cannot see the query vector or the limit and falls
-    // back to scanning every row: plan each execution.
+    // back to scanning every row, nor the milestone to pick its partial index: plan each execution.
     "SET plan_cache_mode = force_custom_plan",
 ];
 
