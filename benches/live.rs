@@ -31,6 +31,7 @@ fn load_user(c: &mut Criterion) {
             redis_url: Some(redis.url()),
             database_url: Some(db.clone()),
             key_prefix: String::new(),
+            tables: Default::default(),
             connect_timeout: Duration::from_secs(3),
         };
         let store = LiveStore::connect(&ends).await.expect("connects");

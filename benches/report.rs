@@ -179,6 +179,7 @@ async fn live(live_fleet: usize, engine: &Arc<Engine>, prolaunch: &Policy) {
             redis_url: Some(redis.url()),
             database_url: Some(db.clone()),
             key_prefix: String::new(),
+            tables: Default::default(),
             connect_timeout: Duration::from_secs(5),
         };
         let live = LiveStore::connect(&ends).await.expect("connects");

@@ -27,6 +27,9 @@ pub struct StoresConfig {
     pub redis_url: Option<String>,
     pub database_url: Option<String>,
     pub key_prefix: Option<String>,
+    /// `[stores.tables]`: other table names than SPEC §1's.
+    #[serde(default)]
+    pub tables: crate::store::tables::Tables,
 }
 
 #[derive(Debug, thiserror::Error)]

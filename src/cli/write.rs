@@ -7,6 +7,19 @@ use crate::store::postgres::PgStore;
 use crate::store::redis::RedisStore;
 use crate::store::seed;
 
+/// `migrate` and `seed` write SPEC §1's tables only: other configured names are refused.
+fn default_tables(e: &crate::store::live::Endpoints, command: &str) -> Result<(), CliError> {
+    if e.tables.is_default() {
+        return Ok(());
+    }
+    Err(CliError::Usage(format!(
+        "{command} writes SPEC §1's tables (user_journeys, memory_bank, knowledge), but the config's \
+         [stores.tables] names others ({}, {}, {}): create and fill those with your own tooling \
+         (migrations/0001_schema.sql has the schema), or drop [stores.tables] for this command",
+        e.tables.user_journeys, e.tables.memory_bank, e.tables.knowledge
+    )))
+}
+
 /// Creates the extension, tables and index (sqlx migrations: applied once, recorded), and the
 /// partial indexes of the config's milestone map (or seed 000's): see `seed::create_partial_indexes`.
 pub async fn migrate(global: &GlobalArgs) -> Result<(), CliError> {
@@ -14,7 +27,9 @@ pub async fn migrate(global: &GlobalArgs) -> Result<(), CliError> {
     let e = endpoints(global, &config);
     let url = e
         .database_url
+        .clone()
         .ok_or_else(|| CliError::Usage("migrate needs --database-url or DATABASE_URL".into()))?;
+    default_tables(&e, "migrate")?;
     let pg = PgStore::connect(&url, e.connect_timeout).await?;
     let map = config
         .milestone_map()
@@ -61,6 +76,7 @@ pub async fn seed(
         None => Dataset::demo(),
     };
     if let Some(url) = &e.database_url {
+        default_tables(&e, "seed")?;
         let pg = PgStore::connect(url, e.connect_timeout).await?;
         seed::seed_postgres(&pg, &data, force)
             .await

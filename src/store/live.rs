@@ -23,6 +23,8 @@ pub struct Endpoints {
     pub database_url: Option<String>,
     /// Prepended to every Redis key and channel.
     pub key_prefix: String,
+    /// The Postgres tables (SPEC §1's names by default).
+    pub tables: super::tables::Tables,
     pub connect_timeout: Duration,
 }
 
@@ -81,7 +83,9 @@ impl LiveStore {
         };
         let pg = async {
             match &e.database_url {
-                Some(u) => PgStore::connect(u, e.connect_timeout).await.map(Some),
+                Some(u) => PgStore::connect_tables(u, e.connect_timeout, &e.tables)
+                    .await
+                    .map(Some),
                 None => Ok(None),
             }
         };

@@ -8,6 +8,7 @@ pub mod postgres;
 pub mod redis;
 pub mod seed;
 pub mod session;
+pub mod tables;
 pub mod url;
 pub mod user;
 

@@ -8,6 +8,7 @@ use serde_json::Value;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgSslMode};
 use sqlx::{PgPool, Row};
 
+use super::tables::{Quoted, Tables};
 use super::user::RawMemoryRow;
 use super::{KnowledgeHits, KnowledgeQuery, StoreError};
 use crate::engine::embed::cosine;
@@ -41,6 +42,54 @@ pub struct PgStore {
     /// HNSW index and the all-zero vectors' index): a search filtered to a milestone is then
     /// split so that it reads them; without them it stays one scan of the table-wide index.
     milestone_indexes: bool,
+    /// The statements, with the configured table names in.
+    sql: Statements,
+}
+
+/// A statement as text (cheap to clone into a query).
+type Sql = std::sync::Arc<str>;
+
+/// Every statement `PgStore` runs, its table names filled in from [`Tables`].
+#[derive(Debug, Clone)]
+struct Statements {
+    journeys: Sql,
+    memory: Sql,
+    users_page: Sql,
+    known: Sql,
+    typed_search: Sql,
+    typed_milestone_search: Sql,
+    untyped_search: Sql,
+}
+
+impl Statements {
+    fn new(t: &Quoted) -> Self {
+        let fill = |sql: &str| -> Sql {
+            sql.replace("{user_journeys}", &t.user_journeys)
+                .replace("{memory_bank}", &t.memory_bank)
+                .replace("{knowledge}", &t.knowledge)
+                .into()
+        };
+        Statements {
+            journeys: fill(
+                "SELECT user_id, current_milestone, display_name FROM {user_journeys} WHERE user_id = ANY($1)",
+            ),
+            memory: fill(
+                "SELECT user_id, id, context_type, milestone, data, created_at FROM {memory_bank} WHERE user_id = ANY($1) ORDER BY user_id, created_at, id",
+            ),
+            users_page: fill(
+                "SELECT user_id, current_milestone, display_name FROM {user_journeys} WHERE user_id > $1 ORDER BY user_id LIMIT $2",
+            ),
+            known: fill("SELECT user_id FROM {user_journeys} WHERE user_id = ANY($1)"),
+            typed_search: fill(TYPED_SEARCH),
+            typed_milestone_search: fill(TYPED_MILESTONE_SEARCH),
+            untyped_search: fill(UNTYPED_SEARCH),
+        }
+    }
+}
+
+/// A query of `sql`, whose only variable parts are quoted table names.
+fn query(sql: &Sql) -> sqlx::query::Query<'static, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
 }
 
 /// `postgres host:port/db` for messages: no user, no password.
@@ -57,8 +106,17 @@ impl PgStore {
     /// Connects within `timeout`; the error names the server, never the password. Every
     /// connection runs [`SEARCH_SETTINGS`].
     pub async fn connect(url: &str, timeout: Duration) -> Result<PgStore, StoreError> {
+        PgStore::connect_tables(url, timeout, &Tables::default()).await
+    }
+
+    /// Connects to read `tables` instead of SPEC §1's.
+    pub async fn connect_tables(
+        url: &str,
+        timeout: Duration,
+        tables: &Tables,
+    ) -> Result<PgStore, StoreError> {
         let settings = SEARCH_SETTINGS.iter().map(|s| (*s).to_string()).collect();
-        PgStore::connect_with(url, timeout, settings).await
+        PgStore::open(url, timeout, settings, tables).await
     }
 
     /// Connects with other per-connection `SET` statements than [`SEARCH_SETTINGS`] (the
@@ -68,6 +126,20 @@ impl PgStore {
         timeout: Duration,
         settings: Vec<String>,
     ) -> Result<PgStore, StoreError> {
+        PgStore::open(url, timeout, settings, &Tables::default()).await
+    }
+
+    async fn open(
+        url: &str,
+        timeout: Duration,
+        settings: Vec<String>,
+        tables: &Tables,
+    ) -> Result<PgStore, StoreError> {
+        let quoted = tables.quoted().map_err(|cause| StoreError::Backend {
+            store: "postgres".into(),
+            what: "config".into(),
+            cause,
+        })?;
         let opts: PgConnectOptions = url.parse().map_err(|e: sqlx::Error| StoreError::Backend {
             store: "postgres".into(),
             what: "DATABASE_URL".into(),
@@ -111,15 +183,20 @@ impl PgStore {
             .await
             .map_err(|e| fail("connect", e))?;
         // atttypmod of a vector(n) column is n; -1 when the column has no dimension.
+        // The partial indexes `ctxlens migrate` makes are on SPEC §1's table; another table is
+        // searched the same way only where an index of those names is on it.
         let column: Option<(i32, bool)> = sqlx::query_as(
-            "SELECT atttypmod, to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL
-               FROM pg_attribute WHERE attrelid = to_regclass('knowledge') AND attname = 'embedding'",
+            "SELECT atttypmod,
+                    EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass($2) AND indrelid = attrelid)
+                AND EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass($3) AND indrelid = attrelid)
+               FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'embedding'",
         )
+        .bind(&quoted.knowledge)
         .bind(super::seed::GENERAL_INDEX)
         .bind(super::seed::ZERO_INDEX)
         .fetch_optional(&pool)
         .await
-        .map_err(|e| fail("reading knowledge.embedding", e))?;
+        .map_err(|e| fail(&format!("reading {}.embedding", tables.knowledge), e))?;
         let dim = column
             .and_then(|(d, _)| usize::try_from(d).ok())
             .filter(|d| *d > 0);
@@ -128,6 +205,7 @@ impl PgStore {
             label: label.clone(),
             dim,
             milestone_indexes: column.is_some_and(|(_, indexed)| indexed),
+            sql: Statements::new(&quoted),
         })
     }
 
@@ -162,16 +240,8 @@ impl PgStore {
     /// Several users' `user_journeys` and `memory_bank` rows: two statements (`= ANY`), run
     /// together; by user id, users without rows left out.
     pub async fn load_many(&self, users: &[String]) -> Result<HashMap<String, PgUser>, StoreError> {
-        let journey = sqlx::query(
-            "SELECT user_id, current_milestone, display_name FROM user_journeys WHERE user_id = ANY($1)",
-        )
-        .bind(users)
-        .fetch_all(&self.pool);
-        let memory = sqlx::query(
-            "SELECT user_id, id, context_type, milestone, data, created_at FROM memory_bank WHERE user_id = ANY($1) ORDER BY user_id, created_at, id",
-        )
-        .bind(users)
-        .fetch_all(&self.pool);
+        let journey = query(&self.sql.journeys).bind(users).fetch_all(&self.pool);
+        let memory = query(&self.sql.memory).bind(users).fetch_all(&self.pool);
         let (journey, memory) = tokio::join!(journey, memory);
         let mut out: HashMap<String, PgUser> = HashMap::new();
         for r in journey.map_err(|e| self.fail("user_journeys", e))? {
@@ -193,14 +263,12 @@ impl PgStore {
         after: &str,
         limit: usize,
     ) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT user_id, current_milestone, display_name FROM user_journeys WHERE user_id > $1 ORDER BY user_id LIMIT $2",
-        )
-        .bind(after)
-        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| self.fail("user_journeys", e))?;
+        let rows = query(&self.sql.users_page)
+            .bind(after)
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.fail("user_journeys", e))?;
         rows.iter()
             .map(|r| {
                 Ok((
@@ -215,7 +283,7 @@ impl PgStore {
 
     /// Which of `ids` have a `user_journeys` row.
     pub async fn known(&self, ids: &[String]) -> Result<Vec<String>, StoreError> {
-        sqlx::query_scalar("SELECT user_id FROM user_journeys WHERE user_id = ANY($1)")
+        sqlx::query_scalar(sqlx::AssertSqlSafe(self.sql.known.clone()))
             .bind(ids)
             .fetch_all(&self.pool)
             .await
@@ -272,11 +340,11 @@ impl PgStore {
         Ok(lines.join("\n"))
     }
 
-    fn search_sql(&self, q: &KnowledgeQuery) -> &'static str {
+    fn search_sql(&self, q: &KnowledgeQuery) -> &Sql {
         match (self.dim, &q.milestone_filter) {
-            (None, _) => UNTYPED_SEARCH,
-            (Some(_), Some(_)) if self.milestone_indexes => TYPED_MILESTONE_SEARCH,
-            (Some(_), _) => TYPED_SEARCH,
+            (None, _) => &self.sql.untyped_search,
+            (Some(_), Some(_)) if self.milestone_indexes => &self.sql.typed_milestone_search,
+            (Some(_), _) => &self.sql.typed_search,
         }
     }
 
@@ -284,7 +352,7 @@ impl PgStore {
         &self,
         q: &'q KnowledgeQuery,
     ) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
-        bind_search(sqlx::query(self.search_sql(q)), q)
+        bind_search(query(self.search_sql(q)), q)
     }
 
     /// Search rows as hits, or as malformed rows when they cannot be scored.
@@ -400,7 +468,7 @@ pub const SEARCH_SETTINGS: &[&str] = &[
 const TYPED_SEARCH: &str = "
 SELECT id, milestone, title, content, metadata, created_at, embedding, $5::int AS dims,
        1 - (embedding <=> $1) AS similarity
-  FROM knowledge
+  FROM {knowledge}
  WHERE ($2::text IS NULL OR milestone = $2 OR milestone IS NULL)
    AND 1 - (embedding <=> $1) >= $3
  ORDER BY embedding <=> $1
@@ -417,7 +485,7 @@ const TYPED_MILESTONE_SEARCH: &str = "
 SELECT id, milestone, title, content, metadata, created_at, embedding, $5::int AS dims, similarity
   FROM ((SELECT id, milestone, title, content, metadata, created_at, embedding,
                 embedding <=> $1 AS distance, 1 - (embedding <=> $1) AS similarity
-           FROM knowledge
+           FROM {knowledge}
           WHERE milestone = $2::text
             AND 1 - (embedding <=> $1) >= $3
             AND (embedding <=> $1) <> 'NaN'
@@ -426,7 +494,7 @@ SELECT id, milestone, title, content, metadata, created_at, embedding, $5::int A
         UNION ALL
         (SELECT id, milestone, title, content, metadata, created_at, embedding,
                 embedding <=> $1 AS distance, 1 - (embedding <=> $1) AS similarity
-           FROM knowledge
+           FROM {knowledge}
           WHERE milestone IS NULL
             AND 1 - (embedding <=> $1) >= $3
             AND (embedding <=> $1) <> 'NaN'
@@ -435,7 +503,7 @@ SELECT id, milestone, title, content, metadata, created_at, embedding, $5::int A
         UNION ALL
         (SELECT id, milestone, title, content, metadata, created_at, embedding,
                 embedding <=> $1 AS distance, 1 - (embedding <=> $1) AS similarity
-           FROM knowledge
+           FROM {knowledge}
           WHERE vector_norm(embedding) = 0
             AND (milestone = $2::text OR milestone IS NULL)
           ORDER BY id
@@ -449,7 +517,7 @@ const UNTYPED_SEARCH: &str = "
 WITH scored AS (
   SELECT id, milestone, title, content, metadata, created_at, embedding, vector_dims(embedding) AS dims,
          CASE WHEN vector_dims(embedding) = $5 THEN 1 - (embedding <=> $1) END AS similarity
-    FROM knowledge
+    FROM {knowledge}
    WHERE ($2::text IS NULL OR milestone = $2 OR milestone IS NULL))
 (SELECT * FROM scored WHERE similarity >= $3 OR similarity = 'NaN' ORDER BY similarity DESC, id LIMIT $4)
 UNION ALL

@@ -67,6 +67,7 @@ pub fn endpoints(redis: &servers::RedisServer, db: &str) -> ctxlens::store::live
         redis_url: Some(redis.url()),
         database_url: Some(db.to_string()),
         key_prefix: String::new(),
+        tables: Default::default(),
         connect_timeout: std::time::Duration::from_secs(2),
     }
 }
