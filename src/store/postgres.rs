@@ -452,9 +452,9 @@ pub const SEARCH_SETTINGS: &[&str] = &[
     // `cargo bench --bench knowledge_scale` (README) on 100 k distinct articles from the built-in
     // embedder, 500 founder questions, limit 10 + 5, a quiet 2-core machine: 100 gives p50
     // 4.7-5.7 ms, p99 6.8-8.1 ms with the default shared_buffers (3.7-4.0 / 4.9-5.4 ms with 1 GB)
-    // and recall 0.995-0.999 over eight index builds; 60 dipped below 0.99 on two builds of six,
-    // 80 gave 0.993-0.997; 200 adds 0.002-0.004 of recall for p99 12.7-12.9 ms. Under load (other
-    // builds on the 2 cores) p99 rose to 12.9-14.3 ms at 100. Without the partial indexes the
+    // and recall 0.995-0.999 over ten index builds; 60 dipped below 0.99 on two builds of six,
+    // 80 gave 0.993-0.997; 200 adds 0.002-0.004 of recall for p99 12.7-14.9 ms. Under load (other
+    // builds on the 2 cores) p99 rose to 12.9-17.9 ms at 100. Without the partial indexes the
     // filters apply after one walk of the table-wide index: recall 0.869 at 100, 0.885 at 200.
     "SET hnsw.ef_search = 100",
     // A generic plan of the prepared search cannot see the query vector or the limit and falls
