@@ -172,33 +172,31 @@ async fn synthetic(fleet: usize, engine: &Arc<Engine>, (prolaunch, smaller): (&P
 
 /// Seeded live stores on loopback.
 async fn live(live_fleet: usize, engine: &Arc<Engine>, prolaunch: &Policy) {
-    {
-        let redis = harness::servers::RedisServer::start();
-        let db = harness::servers::Postgres::shared().create_database("bench_report");
-        let ends = Endpoints {
-            redis_url: Some(redis.url()),
-            database_url: Some(db.clone()),
-            key_prefix: String::new(),
-            tables: Default::default(),
-            connect_timeout: Duration::from_secs(5),
-        };
-        let live = LiveStore::connect(&ends).await.expect("connects");
-        seed::migrate(live.pg.as_ref().expect("postgres"))
-            .await
-            .expect("migrate");
-        let live = LiveStore::connect(&ends).await.expect("connects");
-        let data = ctxlens::demo::generator::generate_synthetic(1, live_fleet);
-        seed::seed_postgres(live.pg.as_ref().expect("postgres"), &data, true)
-            .await
-            .expect("seed postgres");
-        seed::seed_redis(live.redis.as_ref().expect("redis"), &data, true, true)
-            .await
-            .expect("seed redis");
-        let live: Arc<dyn Store> = Arc::new(live);
-        // First with the token cache as the synthetic part left it (cold when run alone), then again.
-        for run in ["first run", "second run, tokens cached"] {
-            let (n, r) = rate(live.clone(), plan(prolaunch, None, None), engine).await;
-            println!("report, live stores on loopback, {n} users, {run}: {r:.0} users/s");
-        }
+    let redis = harness::servers::RedisServer::start();
+    let db = harness::servers::Postgres::shared().create_database("bench_report");
+    let ends = Endpoints {
+        redis_url: Some(redis.url()),
+        database_url: Some(db.clone()),
+        key_prefix: String::new(),
+        tables: Default::default(),
+        connect_timeout: Duration::from_secs(5),
+    };
+    let live = LiveStore::connect(&ends).await.expect("connects");
+    seed::migrate(live.pg.as_ref().expect("postgres"))
+        .await
+        .expect("migrate");
+    let live = LiveStore::connect(&ends).await.expect("connects");
+    let data = ctxlens::demo::generator::generate_synthetic(1, live_fleet);
+    seed::seed_postgres(live.pg.as_ref().expect("postgres"), &data, true)
+        .await
+        .expect("seed postgres");
+    seed::seed_redis(live.redis.as_ref().expect("redis"), &data, true, true)
+        .await
+        .expect("seed redis");
+    let live: Arc<dyn Store> = Arc::new(live);
+    // First with the token cache as the synthetic part left it (cold when run alone), then again.
+    for run in ["first run", "second run, tokens cached"] {
+        let (n, r) = rate(live.clone(), plan(prolaunch, None, None), engine).await;
+        println!("report, live stores on loopback, {n} users, {run}: {r:.0} users/s");
     }
 }

@@ -234,9 +234,8 @@ pub trait Store: Send + Sync {
         &self,
         users: &[String],
         opts: &LoadOptions,
-        pass: &FleetPass,
+        _pass: &FleetPass,
     ) -> Vec<Result<UserData, StoreError>> {
-        let _ = pass;
         futures_util::future::join_all(users.iter().map(|u| self.load_user(u, opts))).await
     }
 

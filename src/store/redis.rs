@@ -271,13 +271,14 @@ impl RedisStore {
         let found = self
             .scan(&format!("{}*:{u}:*", glob_escape(&self.prefix)))
             .await?;
-        let keys = found
+        let keys: Vec<(usize, String)> = found
             .into_iter()
             .enumerate()
             .flat_map(|(node, keys)| keys.into_iter().map(move |k| (node, k)))
-            .filter(|(_, k)| key_owners(&self.prefix, k).any(|o| o == user));
-        let values = self.read_all(keys.collect(), user).await?;
-        Ok(self.user_keys(user, &values))
+            .filter(|(_, k)| key_owners(&self.prefix, k).any(|o| o == user))
+            .collect();
+        let values = self.read_all(&keys, user).await?;
+        Ok(self.user_keys(user, &keys, &values))
     }
 
     /// Several users' keys: found in `pass`'s window of the keyspace (one SCAN for a range of users,
@@ -312,12 +313,15 @@ impl RedisStore {
         });
         keys.sort();
         keys.dedup();
-        let values = self.read_all(keys, "a batch of users").await;
+        let values = self.read_all(&keys, "a batch of users").await;
         let mut out = Vec::with_capacity(users.len());
         for u in users {
             out.push(match &values {
                 _ if !covered(u) => self.load(u).await,
-                Ok(values) => Ok(self.user_keys(u, values)),
+                Ok(values) => {
+                    let mine = window.as_ref().and_then(|w| w.keys.get(u));
+                    Ok(self.user_keys(u, mine.map_or(&[], Vec::as_slice), values))
+                }
                 Err(e) => Err(e.clone()),
             });
         }
@@ -338,22 +342,28 @@ impl RedisStore {
         ))
     }
 
-    /// `user`'s keys among `values` (read keys by name), by family, sorted by key name. A key gone
-    /// between SCAN and the read (TYPE `none`) is left out.
-    fn user_keys(&self, user: &str, values: &HashMap<String, Vec<Value>>) -> RedisUser {
+    /// `user`'s keys (`keys`, as found) with their answers from `values` (read keys by name), by
+    /// family, sorted by key name. A key gone between SCAN and the read (TYPE `none`) is left out.
+    fn user_keys(
+        &self,
+        user: &str,
+        keys: &[(usize, String)],
+        values: &HashMap<String, Vec<Value>>,
+    ) -> RedisUser {
         let session_prefix = format!("{}session:{user}:", self.prefix);
         let context_prefix = format!("{}context:{user}:", self.prefix);
-        let mut names: Vec<&String> = values
-            .keys()
-            .filter(|k| k.starts_with(&session_prefix) || k.starts_with(&context_prefix))
-            .collect();
+        let mut names: Vec<&String> = keys.iter().map(|(_, k)| k).collect();
         names.sort();
+        names.dedup();
         let mut out = RedisUser {
             sessions: vec![],
             contexts: vec![],
         };
         for k in names {
-            let key = raw_key(k, &values[k]);
+            let Some(answers) = values.get(k) else {
+                continue;
+            };
+            let key = raw_key(k, answers);
             if matches!(&key.value, RawValue::Other(t) if t == "none") {
                 continue;
             }
@@ -372,12 +382,12 @@ impl RedisStore {
     /// Reads `keys` (node, name): one pipeline per node, nodes concurrently; answers by key name.
     async fn read_all(
         &self,
-        keys: Vec<(usize, String)>,
+        keys: &[(usize, String)],
         whose: &str,
     ) -> Result<HashMap<String, Vec<Value>>, StoreError> {
         let mut by_node: Vec<Vec<String>> = vec![vec![]; self.nodes.len()];
         for (node, k) in keys {
-            by_node[node].push(k);
+            by_node[*node].push(k.clone());
         }
         let reads = by_node
             .into_iter()
