@@ -4,11 +4,12 @@
 //! - `store`: where snapshots come from: the `Store` trait and `MemoryStore` over the demo.
 //! - `demo`: the embedded demo dataset and its deterministic generator.
 //! - `findings`: anomalies in one user's stored data (TTLs, oversize sessions, cache drift).
+//! - `loaded`: one user as loaded and what a person may see of it (`--redact` masks it here, once).
 //! - `report`: the fleet what-if report: metrics over every user, streamed (bounded memory).
 //! - `cli`: the non-interactive subcommands and their output formats.
 //! - `app`: the TUI's state, actions, `update` and event loop (Elm architecture).
 //! - `ui`: rendering, pure functions of app state and a theme.
-//! - `text`: small text helpers shared by the CLI and the TUI.
+//! - `text`: text as a person reads it: stored text made inert for a terminal, previews.
 //! - `config`: the config file (milestone map), from `--config` or the XDG config dir.
 
 pub mod app;
@@ -17,6 +18,7 @@ pub mod config;
 pub mod demo;
 pub mod engine;
 pub mod findings;
+pub mod loaded;
 pub mod report;
 pub mod store;
 pub mod text;

@@ -1,89 +1,112 @@
-//! Small text helpers shared by the command line and the TUI.
+//! Text as a person reads it: stored text made inert for a terminal, and one-line previews.
+//!
+//! Everything shown to a person (CLI tables and text, the prompt on a terminal, markdown and CSV
+//! reports, TUI cells, status and error messages) goes through [`inert`] or [`inert_line`], so
+//! that text someone else typed can never drive the reader's terminal:
+//! - C0 controls and DEL become their Unicode control pictures (`ESC` → `␛`, `BEL` → `␇`,
+//!   `BS` → `␈`, a bare `CR` → `␍`, `DEL` → `␡`): one visible cell each.
+//! - C1 controls (U+0080–U+009F), bidi controls (U+061C, U+200E, U+200F, U+202A–U+202E,
+//!   U+2066–U+2069) and the line and paragraph separators (U+2028, U+2029) are written as escapes,
+//!   `\u{202e}`.
+//! - Multi-line text keeps its newlines (a `CR LF` pair reads as one newline) and shows a tab as
+//!   four spaces; in a one-line field a newline is `␊` and a tab `␉`.
+//!
+//! `--json` output keeps the data exact: it goes through [`crate::engine::json`] instead.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::engine::render::default_title;
-use crate::engine::{Assembly, ItemKind, Policy, Source};
-
-/// `--redact`: letters and digits become `•`; spacing and punctuation stay, so shape and length read.
-pub fn redact(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_alphanumeric() { '•' } else { c })
-        .collect()
+/// Whether `c` is shown differently from itself in a one-line field.
+fn unsafe_char(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{61c}' | '\u{200e}' | '\u{200f}'
+        | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        | '\u{2028}' | '\u{2029}')
 }
 
-/// Whether `--redact` masks items of this kind (messages and journey content).
-pub fn masked(kind: ItemKind) -> bool {
-    matches!(
-        kind,
-        ItemKind::Turn
-            | ItemKind::BusinessDna
-            | ItemKind::MilestoneData
-            | ItemKind::Transition
-            | ItemKind::Query
-    )
-}
-
-/// The prompt with the sections of session, journey and query layers masked.
-pub fn redact_prompt(prompt: &str, policy: &Policy) -> String {
-    let titles: Vec<String> = policy
-        .layers
-        .iter()
-        .filter(|l| matches!(l.source, Source::Session | Source::Journey | Source::Query))
-        .map(|l| {
-            format!(
-                "## {}",
-                l.title.as_deref().unwrap_or(default_title(l.source))
-            )
-        })
-        .collect();
-    let mut masking = false;
-    let lines: Vec<String> = prompt
-        .lines()
-        .map(|line| {
-            if line.starts_with("## ") {
-                masking = titles.iter().any(|t| t == line);
-                line.to_string()
-            } else if masking {
-                redact(line)
-            } else {
-                line.to_string()
-            }
-        })
-        .collect();
-    lines.join("\n")
-}
-
-/// An assembly for support use: message and journey text masked, token counts unchanged.
-pub fn redact_assembly(a: &mut Assembly, policy: &Policy) {
-    for i in a.items.iter_mut().filter(|i| masked(i.kind)) {
-        i.text = redact(&i.text);
-        i.kept_text = i.kept_text.as_deref().map(redact);
+/// Appends how `c` (an [`unsafe_char`]) is shown.
+fn push_visible(out: &mut String, c: char) {
+    match c {
+        '\u{0}'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('�')),
+        '\u{7f}' => out.push('␡'),
+        _ => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
     }
-    a.prompt = redact_prompt(&a.prompt, policy);
 }
 
-/// The first non-blank line of `text`, cut to `max` display columns with an ellipsis.
+/// Multi-line text made inert: newlines stay, every other control is visible (module docs).
+pub fn inert(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| unsafe_char(c) && c != '\n') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => out.push('\n'),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\t' => out.push_str("    "),
+            c if unsafe_char(c) => push_visible(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// One-line text made inert: like [`inert`], and a newline is shown as `␊`, a tab as `␉`.
+pub fn inert_line(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            push_visible(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The first non-blank line of `text`, made inert, cut to `max` display columns with an ellipsis.
 pub fn preview(text: &str, max: usize) -> String {
     let line = text
         .lines()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("")
         .trim();
+    let line = inert_line(line);
     if line.width() <= max {
-        return line.to_string();
+        return line.into_owned();
     }
     let mut out = String::new();
+    let mut width = 0;
     for c in line.chars() {
-        if out.width() + c.to_string().width() + 1 > max {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if width + w + 1 > max {
             break;
         }
+        width += w;
         out.push(c);
     }
     if max > 0 {
         out.push('…');
     }
     out
+}
+
+/// `text` cut to `max` display columns (an ellipsis marks the cut), made inert first.
+pub fn fit(text: &str, max: usize) -> String {
+    let line = inert_line(text);
+    if line.width() <= max {
+        return line.into_owned();
+    }
+    preview(&line, max)
 }
 
 #[cfg(test)]
@@ -96,17 +119,50 @@ mod tests {
         assert_eq!(preview("抹茶セットと", 7), "抹茶セ…");
         assert_eq!(preview("抹茶セットと", 8), "抹茶セ…");
         assert_eq!(preview("abcdefghij", 5), "abcd…");
+        assert_eq!(preview("a\u{1b}[2Jb", 20), "a␛[2Jb");
+    }
+
+    /// The payloads the README's Reliability section names, and what a reader sees of them.
+    const PAYLOADS: &[(&str, &str, &str)] = &[
+        ("retitle", "\u{1b}]0;pwned\u{7}", "␛]0;pwned␇"),
+        ("clipboard", "\u{1b}]52;c;aGk=\u{7}", "␛]52;c;aGk=␇"),
+        ("clear", "\u{1b}[2J", "␛[2J"),
+        ("report", "\u{1b}[6n", "␛[6n"),
+        ("c1 csi", "\u{9b}6n", "\\u{9b}6n"),
+        ("bidi override", "abc\u{202e}fed", "abc\\u{202e}fed"),
+        ("bidi isolate", "\u{2067}x\u{2069}", "\\u{2067}x\\u{2069}"),
+        ("bell", "ding\u{7}", "ding␇"),
+        ("backspace", "ab\u{8}\u{8}", "ab␈␈"),
+        ("bare cr", "safe\rEVIL", "safe␍EVIL"),
+        ("nul and del", "a\u{0}b\u{7f}", "a␀b␡"),
+    ];
+
+    #[test]
+    fn every_control_becomes_visible_and_inert() {
+        for (name, payload, shown) in PAYLOADS {
+            assert_eq!(inert_line(payload), *shown, "{name}");
+            assert_eq!(inert(payload), *shown, "{name}");
+            let out = inert(payload);
+            assert!(
+                !out.chars().any(|c| unsafe_char(c) && c != '\n'),
+                "{name}: {out:?}"
+            );
+        }
     }
 
     #[test]
-    fn redaction_keeps_shape_and_headers() {
-        assert_eq!(redact("Café Kōhī ☕, $64!"), "•••• •••• ☕, $••!");
-        let p = Policy::preset("prolaunch").expect("preset");
-        let prompt =
-            "## Recent conversation\n\nUser: hi 42\n\n## Relevant knowledge\n\nPricing 101";
-        assert_eq!(
-            redact_prompt(prompt, &p),
-            "## Recent conversation\n\n••••: •• ••\n\n## Relevant knowledge\n\nPricing 101"
-        );
+    fn newlines_stay_in_text_and_are_escaped_in_fields() {
+        assert_eq!(inert("a\nb\r\nc\td"), "a\nb\nc    d");
+        assert_eq!(inert_line("u1\nu2\r\n\t"), "u1␊u2␍␊␉");
+        assert!(matches!(inert("plain ünïcode 🎉"), Cow::Borrowed(_)));
+        assert!(matches!(inert_line("plain"), Cow::Borrowed(_)));
+        // A zero-width joiner is not a control: emoji sequences stay whole.
+        assert_eq!(inert_line("👩\u{200d}💻"), "👩\u{200d}💻");
+    }
+
+    #[test]
+    fn fit_cuts_after_making_inert() {
+        assert_eq!(fit("short", 10), "short");
+        assert_eq!(fit("a\u{1b}bcdefgh", 5), "a␛bc…");
     }
 }

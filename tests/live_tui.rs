@@ -121,7 +121,7 @@ fn the_tui_reports_an_outage_keeps_its_data_and_recovers() {
         }
         // The restarted Redis is empty (no persistence): the user comes back from Postgres alone.
         let v = s.user.view.as_ref().expect("u062 loaded after recovery");
-        assert_eq!(v.data.user_id, "u062");
-        assert_eq!(v.data.current_milestone.as_deref(), Some("M9"));
+        assert_eq!(v.data().user_id, "u062");
+        assert_eq!(v.data().current_milestone.as_deref(), Some("M9"));
     });
 }

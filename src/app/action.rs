@@ -93,8 +93,9 @@ pub enum Action {
     UsersLoaded(UserPage),
     #[serde(skip)]
     UserLoaded(Box<(UserData, Snapshot)>),
+    /// Users' numbers for the list, and the users whose load failed (with why).
     #[serde(skip)]
-    StatsComputed(Vec<(String, UserStats)>),
+    StatsComputed(Vec<(String, Result<UserStats, String>)>),
     #[serde(skip)]
     TokenizerReady(Tokenizer),
     #[serde(skip)]
@@ -112,6 +113,10 @@ pub enum Action {
     /// An effect failed: what was attempted, and the error.
     #[serde(skip)]
     Failed(String, String),
+    /// A store answered a load with an error: what was attempted, and the typed error (an
+    /// unreachable store is marked down; a missing user or bad data is not an outage).
+    #[serde(skip)]
+    StoreFailed(String, crate::store::StoreError),
 }
 
 /// A key for an input line.

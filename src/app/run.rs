@@ -197,12 +197,33 @@ fn map_event(state: &State, pending: &mut Vec<KeyName>, ev: Event) -> Option<Act
     }
 }
 
+/// Runs `effect` on a task. A panic inside it is caught at the task boundary and reported as
+/// that load's failure: the UI stays alive.
 fn spawn(effect: Effect, store: &Arc<dyn Store>, engine: &Engine, tx: &UnboundedSender<Action>) {
     let (store, engine, tx) = (store.clone(), engine.clone(), tx.clone());
+    let what = effect.task_name();
     tokio::spawn(async move {
-        let action = run_effect(effect, store, engine).await;
+        let action = match tokio::spawn(run_effect(effect, store, engine)).await {
+            Ok(action) => action,
+            Err(e) => Action::Failed(what, panic_message(e)),
+        };
         let _ = tx.send(action);
     });
+}
+
+/// What a task that did not finish tells: its panic message, or that it was cancelled.
+fn panic_message(e: tokio::task::JoinError) -> String {
+    match e.try_into_panic() {
+        Ok(p) => {
+            let msg = p
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown cause".into());
+            format!("internal error (a bug in ctxlens, please report it): {msg}")
+        }
+        Err(e) => format!("cancelled: {e}"),
+    }
 }
 
 /// Runs one effect and returns the action that reports its result.
@@ -210,7 +231,7 @@ pub async fn run_effect(effect: Effect, store: Arc<dyn Store>, engine: Engine) -
     match effect {
         Effect::LoadUsers { cursor } => match store.users(cursor.as_deref(), PAGE).await {
             Ok(page) => Action::UsersLoaded(page),
-            Err(e) => Action::Failed("users".into(), e.to_string()),
+            Err(e) => Action::StoreFailed("users".into(), e),
         },
         Effect::LoadUser {
             user,
@@ -223,7 +244,7 @@ pub async fn run_effect(effect: Effect, store: Arc<dyn Store>, engine: Engine) -
             };
             match load_snapshot(store.as_ref(), &user, &opts, knowledge).await {
                 Ok((snap, data)) => Action::UserLoaded(Box::new((data, snap))),
-                Err(e) => Action::Failed("user".into(), e.to_string()),
+                Err(e) => Action::StoreFailed("user".into(), e),
             }
         }
         Effect::ComputeStats {
@@ -315,7 +336,7 @@ async fn fleet_report(
                 Box::new(tally.summary(&candidate, Some(&baseline), info)),
             )
         }
-        Err(e) => Action::Failed("report".into(), e.to_string()),
+        Err(e) => Action::StoreFailed("report".into(), e),
     }
 }
 
@@ -333,9 +354,11 @@ async fn compute_stats(
         ..LoadOptions::default()
     };
     let mut snaps = Vec::with_capacity(users.len());
+    let mut failed = Vec::new();
     for u in &users {
-        if let Ok((snap, _)) = load_snapshot(store.as_ref(), u, &opts, params).await {
-            snaps.push(snap);
+        match load_snapshot(store.as_ref(), u, &opts, params).await {
+            Ok((snap, _)) => snaps.push(snap),
+            Err(e) => failed.push((u.clone(), Err(e.to_string()))),
         }
     }
     let work = tokio::task::spawn_blocking(move || {
@@ -348,8 +371,9 @@ async fn compute_stats(
                     budget: a.budget.total,
                     truncation_rate: a.truncation_rate,
                 };
-                (snap.user_id.clone(), stats)
+                (snap.user_id.clone(), Ok(stats))
             })
+            .chain(failed)
             .collect::<Vec<_>>()
     });
     match work.await {

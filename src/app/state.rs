@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::keymap::Keymap;
 use crate::engine::{Assembly, Engine, Policy, Snapshot, Tokenizer};
+use crate::findings::Finding;
+use crate::loaded::Loaded;
 use crate::store::{UserData, UserSummary};
 
 /// The screens, in number-key order.
@@ -203,6 +205,9 @@ impl SortKey {
 pub struct UserRow {
     pub summary: UserSummary,
     pub stats: Option<UserStats>,
+    /// Why the user's numbers could not be computed (its load failed); counted again when the
+    /// stores come back.
+    pub failed: Option<String>,
 }
 
 /// The users list: rows loaded so far, what is shown (filtered and sorted), the cursor.
@@ -237,15 +242,28 @@ pub struct UserState {
     pub found: usize,
 }
 
-/// One loaded user: the store's data, the snapshot, and the assemblies (None while counting).
+/// One loaded user (masked under `--redact`), its assemblies and findings (None while counting).
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserView {
-    pub data: UserData,
-    pub snapshot: Snapshot,
+    pub user: Loaded,
     pub baseline: Option<Assembly>,
     pub tuned: Option<Assembly>,
+    /// Findings under the baseline policy, made with the baseline replay.
+    pub findings: Option<Vec<Finding>>,
     /// Tick when loaded, for TTL countdowns.
     pub loaded_tick: u64,
+}
+
+impl UserView {
+    /// The user's data as shown.
+    pub fn data(&self) -> &UserData {
+        self.user.data()
+    }
+
+    /// The snapshot as shown.
+    pub fn snapshot(&self) -> &Snapshot {
+        self.user.snapshot()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

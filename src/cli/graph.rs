@@ -5,10 +5,11 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::output::{BOLD, DIM, io, paint, status_label, status_style, write_json};
+use super::output::{BOLD, DIM, inert_line, io, paint, status_label, status_style, write_json};
 use super::{CliError, Ctx, GraphFormat};
 use crate::engine::milestones::{Status, completed, prepare_transition};
 use crate::engine::render::json_lines;
+use crate::text::inert;
 
 #[derive(Serialize)]
 struct Node<'a> {
@@ -26,8 +27,9 @@ async fn statuses(
     user: Option<&str>,
 ) -> Result<Option<BTreeMap<String, Status>>, CliError> {
     let Some(user) = user else { return Ok(None) };
-    let snap = ctx.snapshot(user).await?;
-    let done = completed(&snap);
+    let loaded = ctx.load_default(user).await?;
+    let snap = loaded.snapshot();
+    let done = completed(snap);
     let map = &ctx.engine.milestones;
     Ok(Some(
         map.statuses(snap.current_milestone.as_deref(), &done)
@@ -68,7 +70,7 @@ pub async fn graph(
     match format {
         GraphFormat::Dot => write_dot(out, &nodes),
         GraphFormat::Text => {
-            let title = user.map_or(String::new(), |u| format!(" for {u}"));
+            let title = user.map_or(String::new(), |u| format!(" for {}", inert_line(u)));
             writeln!(
                 out,
                 "{}",
@@ -99,9 +101,10 @@ pub async fn graph(
                     let deps = if n.depends_on.is_empty() {
                         String::new()
                     } else {
-                        paint(DIM, &format!("← {}", n.depends_on.join(", ")))
+                        paint(DIM, &inert_line(&format!("← {}", n.depends_on.join(", "))))
                     };
-                    let line = format!("  {:<4}{:<width$}  {status}{}", n.id, n.name, deps);
+                    let (id, name) = (inert_line(n.id), inert_line(n.name));
+                    let line = format!("  {id:<4}{name:<width$}  {status}{deps}");
                     writeln!(out, "{}", line.trim_end()).map_err(io)?;
                 }
             }
@@ -156,8 +159,8 @@ pub async fn transition(
             ids.join(", ")
         )));
     }
-    let snap = ctx.snapshot(user).await?;
-    let preview = prepare_transition(map, &snap, to);
+    let loaded = ctx.load_default(user).await?;
+    let preview = prepare_transition(map, loaded.snapshot(), to);
     if json {
         return write_json(out, &preview);
     }
@@ -167,24 +170,24 @@ pub async fn transition(
         "{}",
         paint(
             BOLD,
-            &format!("Transition {user}: {from} → {to} ({})", map.name(to))
+            &inert_line(&format!(
+                "Transition {user}: {from} → {to} ({})",
+                map.name(to)
+            ))
         )
     )
     .map_err(io)?;
     let deps = map.deps(to);
-    writeln!(
-        out,
-        "depends on: {}",
-        if deps.is_empty() {
-            "nothing".into()
-        } else {
-            deps.join(", ")
-        }
-    )
-    .map_err(io)?;
+    let deps = if deps.is_empty() {
+        "nothing".into()
+    } else {
+        deps.join(", ")
+    };
+    writeln!(out, "depends on: {}", inert_line(&deps)).map_err(io)?;
     for (m, data) in &preview.context {
-        writeln!(out, "\n{}", paint(BOLD, &format!("{m} {}", map.name(m)))).map_err(io)?;
-        for line in json_lines(data).lines() {
+        let head = inert_line(&format!("{m} {}", map.name(m))).into_owned();
+        writeln!(out, "\n{}", paint(BOLD, &head)).map_err(io)?;
+        for line in inert(&json_lines(data)).lines() {
             writeln!(out, "  {line}").map_err(io)?;
         }
     }
@@ -194,7 +197,10 @@ pub async fn transition(
             "\n{}",
             paint(
                 super::output::RED,
-                &format!("missing: {} (not completed)", preview.missing.join(", "))
+                &inert_line(&format!(
+                    "missing: {} (not completed)",
+                    preview.missing.join(", ")
+                ))
             )
         )
         .map_err(io)?;

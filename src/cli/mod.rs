@@ -15,6 +15,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{Config, ConfigError, load_policy};
 use crate::engine::{Engine, Policy, PolicyError};
+use crate::loaded::Loaded;
 use crate::store::{KnowledgeParams, LoadOptions, MemoryStore, Store, StoreError, load_snapshot};
 
 #[derive(Debug, Parser)]
@@ -47,7 +48,8 @@ pub struct GlobalArgs {
     /// Config file [default: $XDG_CONFIG_HOME/ctxlens/config.toml, when present].
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Mask message and journey text (token counts stay), for support use.
+    /// Mask chat and journey text, the query and display names on every output (token counts
+    /// stay), for support use. `snapshot` refuses it (a snapshot is the exact stored input).
     #[arg(long, global = true)]
     pub redact: bool,
     /// Redis to read (rediss:// for TLS; a private CA is trusted through SSL_CERT_FILE).
@@ -180,7 +182,9 @@ pub enum Command {
         snapshot: Option<PathBuf>,
         #[command(flatten)]
         sel: Selection,
-        /// Print only the assembled prompt.
+        /// Print only the assembled prompt, byte for byte as the model gets it when stdout is a
+        /// file or a pipe; on a terminal, control characters and bidi controls in it are shown
+        /// visibly instead (`␛`, `\u{202e}`), so stored text cannot drive the terminal.
         #[arg(long, conflicts_with = "json")]
         prompt: bool,
         #[arg(long)]
@@ -344,24 +348,21 @@ impl Ctx {
         })
     }
 
-    /// A user's snapshot with the default session and query.
-    async fn snapshot(&self, user: &str) -> Result<crate::engine::Snapshot, CliError> {
-        let opts = LoadOptions {
-            embedder: self.embedder.clone(),
-            ..LoadOptions::default()
-        };
-        let (snap, _) =
-            load_snapshot(self.store.as_ref(), user, &opts, self.knowledge_params()).await?;
-        Ok(snap)
+    /// A user with the default session and query, masked under `--redact`.
+    async fn load_default(&self, user: &str) -> Result<Loaded, CliError> {
+        self.load(user, &Selection::default()).await
     }
 
-    /// Assembles under the policy, masked for `--redact`.
-    fn assemble(&self, snap: &crate::engine::Snapshot) -> crate::engine::Assembly {
-        let mut a = self.engine.assemble(snap, &self.policy);
-        if self.redact {
-            crate::text::redact_assembly(&mut a, &self.policy);
-        }
-        a
+    /// A user as `sel` asks, masked under `--redact` (once, here: every output shows this).
+    async fn load(&self, user: &str, sel: &Selection) -> Result<Loaded, CliError> {
+        let (snap, data) = load_snapshot(
+            self.store.as_ref(),
+            user,
+            &sel.options(self),
+            self.knowledge_params(),
+        )
+        .await?;
+        Ok(Loaded::new(data, snap, self.redact))
     }
 
     fn knowledge_params(&self) -> KnowledgeParams {
@@ -421,7 +422,8 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError::Quiet) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("ctxlens: {e}");
+            // Errors quote keys, ids and data: inert on the terminal.
+            eprintln!("ctxlens: {}", crate::text::inert(&e.to_string()));
             e.exit_code()
         }
     }

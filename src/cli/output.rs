@@ -81,7 +81,17 @@ impl Table {
         }
     }
 
+    /// A row of data cells: each is made inert (stored text never drives the terminal).
     pub fn row(&mut self, cells: Vec<(String, Style)>) {
+        let cells = cells
+            .into_iter()
+            .map(|(c, style)| (crate::text::inert_line(&c).into_owned(), style))
+            .collect();
+        self.rows.push(cells);
+    }
+
+    /// A row whose cells ctxlens drew itself (budget bars) or made inert already.
+    pub fn row_drawn(&mut self, cells: Vec<(String, Style)>) {
         self.rows.push(cells);
     }
 
@@ -114,11 +124,10 @@ impl Table {
     }
 }
 
-/// Writes `value` as pretty JSON and a newline (every `--json` output but replay's).
+/// Writes `value` as pretty JSON and a newline (every `--json` output but replay's): exact data,
+/// with what could drive a terminal escaped (`crate::engine::json`).
 pub fn write_json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<(), CliError> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| CliError::Runtime(format!("encoding JSON: {e}")))?;
-    writeln!(out, "{text}").map_err(io)
+    writeln!(out, "{}", crate::engine::json::pretty(value)).map_err(io)
 }
 
 /// Display width of `s` without its colour escapes.
@@ -134,7 +143,7 @@ pub fn io(e: std::io::Error) -> CliError {
     CliError::Runtime(format!("writing output: {e}"))
 }
 
-pub use crate::text::preview;
+pub use crate::text::{inert_line, preview};
 
 #[cfg(test)]
 mod tests {

@@ -1,19 +1,20 @@
 //! `ctxlens replay`, `inspect` and `snapshot`: one user's assembly, readable or as JSON.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use serde::Serialize;
 
 use super::output::{
-    BOLD, DIM, RED, Table, bar, decision_style, io, paint, preview, status_label, status_style,
-    write_json,
+    BOLD, DIM, RED, Table, bar, decision_style, inert_line, io, paint, preview, status_label,
+    status_style, write_json,
 };
 use super::{CliError, Ctx, Selection};
 use crate::engine::milestones::{Status, completed};
 use crate::engine::snapshot::{Malformed, fmt_ts};
 use crate::engine::{Assembly, Snapshot};
-use crate::store::{SessionInfo, load_snapshot};
+use crate::loaded::Loaded;
+use crate::store::SessionInfo;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -35,30 +36,31 @@ pub async fn replay(
     sel: &Selection,
     mode: Mode,
 ) -> Result<(), CliError> {
-    let snap = match (file, user) {
-        (Some(f), _) => read_snapshot(f)?,
-        (None, Some(u)) => {
-            load_snapshot(
-                ctx.store.as_ref(),
-                u,
-                &sel.options(ctx),
-                ctx.knowledge_params(),
-            )
-            .await?
-            .0
+    let loaded = match (file, user) {
+        // A file holds no store data about the user beyond its snapshot.
+        (Some(f), _) => {
+            let snap = read_snapshot(f)?;
+            let data = crate::store::UserData::of_snapshot(&snap);
+            Loaded::new(data, snap, ctx.redact)
         }
+        (None, Some(u)) => ctx.load(u, sel).await?,
         (None, None) => {
             return Err(CliError::Usage(
                 "replay needs USER or --snapshot FILE".into(),
             ));
         }
     };
-    let asm = ctx.assemble(&snap);
+    let asm = loaded.assemble(&ctx.engine, &ctx.policy);
+    let snap = loaded.snapshot();
     match mode {
         Mode::Json => write!(out, "{}", asm.to_json()).map_err(io),
+        // The prompt as the model gets it, byte for byte, unless a person reads it on a terminal.
+        Mode::Prompt if std::io::stdout().is_terminal() => {
+            writeln!(out, "{}", crate::text::inert(&asm.prompt)).map_err(io)
+        }
         Mode::Prompt => writeln!(out, "{}", asm.prompt).map_err(io),
         Mode::Text => {
-            writeln!(out, "{}", paint(BOLD, &heading(&asm, &snap))).map_err(io)?;
+            writeln!(out, "{}", paint(BOLD, &heading(&asm, snap))).map_err(io)?;
             write_layers(out, &asm)?;
             writeln!(out).map_err(io)?;
             write_items(out, &asm)?;
@@ -70,8 +72,8 @@ pub async fn replay(
 fn heading(asm: &Assembly, snap: &Snapshot) -> String {
     format!(
         "{} · policy {} ({}, {}) · T {} · now {}",
-        asm.user_id,
-        asm.policy,
+        inert_line(&asm.user_id),
+        inert_line(&asm.policy),
         asm.tokenizer,
         asm.strategy.as_str(),
         asm.budget.total,
@@ -91,8 +93,8 @@ pub fn write_layers(out: &mut impl Write, asm: &Assembly) -> Result<(), CliError
         ("DROP", true),
     ]);
     for (name, l) in asm.layers.iter() {
-        t.row(vec![
-            (name.to_string(), BOLD),
+        t.row_drawn(vec![
+            (inert_line(name).into_owned(), BOLD),
             (bar(l.used, l.budget as usize, 24), Default::default()),
             (l.used.to_string(), Default::default()),
             (l.budget.to_string(), DIM),
@@ -102,7 +104,7 @@ pub fn write_layers(out: &mut impl Write, asm: &Assembly) -> Result<(), CliError
         ]);
     }
     let total = asm.budget.total as usize;
-    t.row(vec![
+    t.row_drawn(vec![
         ("total".into(), BOLD),
         (bar(asm.total_tokens, total, 24), Default::default()),
         (asm.total_tokens.to_string(), BOLD),
@@ -162,7 +164,13 @@ fn write_malformed(out: &mut impl Write, malformed: &[Malformed]) -> Result<(), 
     )
     .map_err(io)?;
     for m in malformed {
-        writeln!(out, "  {}  {}", m.source, paint(DIM, &m.reason)).map_err(io)?;
+        writeln!(
+            out,
+            "  {}  {}",
+            inert_line(&m.source),
+            paint(DIM, &inert_line(&m.reason))
+        )
+        .map_err(io)?;
     }
     Ok(())
 }
@@ -197,45 +205,18 @@ pub async fn inspect(
     sel: &Selection,
     json: bool,
 ) -> Result<(), CliError> {
-    let (snap, data) = load_snapshot(
-        ctx.store.as_ref(),
-        user,
-        &sel.options(ctx),
-        ctx.knowledge_params(),
-    )
-    .await?;
-    // One replay: findings compare against it unmasked (redaction cannot fake a drift); what
-    // is shown is masked under --redact.
-    let plain = ctx.engine.assemble(&snap, &ctx.policy);
+    let loaded = ctx.load(user, sel).await?;
+    let (snap, data) = (loaded.snapshot(), loaded.data());
     let map = &ctx.engine.milestones;
-    let found = crate::findings::findings(&data, &snap, &ctx.policy, map, &plain);
-    let name = data.display_name.as_deref().map(|n| {
-        if ctx.redact {
-            crate::text::redact(n)
-        } else {
-            n.to_string()
-        }
-    });
-    let asm = if ctx.redact {
-        let mut a = plain;
-        crate::text::redact_assembly(&mut a, &ctx.policy);
-        a
-    } else {
-        plain
-    };
-    let done = completed(&snap);
+    let asm = loaded.assemble(&ctx.engine, &ctx.policy);
+    // Findings compare the cache against an unmasked replay (redaction cannot fake a drift).
+    let found = loaded.findings(&ctx.engine, &ctx.policy, Some(&asm));
+    let done = completed(snap);
     let statuses = map.statuses(snap.current_milestone.as_deref(), &done);
-    let query = snap.query.as_deref().map(|q| {
-        if ctx.redact {
-            crate::text::redact(q)
-        } else {
-            q.to_string()
-        }
-    });
     if json {
         let view = InspectOut {
             user_id: &snap.user_id,
-            display_name: name.as_deref(),
+            display_name: data.display_name.as_deref(),
             current_milestone: snap.current_milestone.as_deref(),
             source: ctx.store.describe(),
             milestones: statuses
@@ -248,7 +229,7 @@ pub async fn inspect(
                 .collect(),
             sessions: &data.sessions,
             session_id: snap.session_id.as_deref(),
-            query: query.as_deref(),
+            query: snap.query.as_deref(),
             cached_context: snap.cached_context.is_some(),
             cached_context_ttl: data.cached_context_ttl,
             findings: &found,
@@ -256,23 +237,22 @@ pub async fn inspect(
         };
         return write_json(out, &view);
     }
-    let who = name.as_deref().map_or(String::new(), |n| format!(" · {n}"));
+    let who = data
+        .display_name
+        .as_deref()
+        .map_or(String::new(), |n| format!(" · {n}"));
     let at = snap
         .current_milestone
         .as_deref()
         .map_or("no journey".into(), |m| format!("at {m} {}", map.name(m)));
-    writeln!(
-        out,
-        "{}",
-        paint(
-            BOLD,
-            &format!("{}{who} · {at} · {}", snap.user_id, ctx.store.describe())
-        )
-    )
-    .map_err(io)?;
+    let title = format!("{}{who} · {at} · {}", snap.user_id, ctx.store.describe());
+    writeln!(out, "{}", paint(BOLD, &inert_line(&title))).map_err(io)?;
     let marks: Vec<String> = statuses
         .iter()
-        .map(|(id, s)| paint(status_style(*s), &format!("{id} {}", status_label(*s))))
+        .map(|(id, s)| {
+            let mark = format!("{id} {}", status_label(*s));
+            paint(status_style(*s), &inert_line(&mark))
+        })
         .collect();
     writeln!(out, "milestones  {}", marks.join("  ")).map_err(io)?;
     for s in &data.sessions {
@@ -286,7 +266,8 @@ pub async fn inspect(
         writeln!(
             out,
             "session     {} · {} turns · {ttl} · newest {newest}{chosen}",
-            s.key, s.turns
+            inert_line(&s.key),
+            s.turns
         )
         .map_err(io)?;
     }
@@ -305,7 +286,7 @@ pub async fn inspect(
     };
     writeln!(out, "cached      {cache}").map_err(io)?;
     writeln!(out).map_err(io)?;
-    writeln!(out, "{}", paint(BOLD, &heading(&asm, &snap))).map_err(io)?;
+    writeln!(out, "{}", paint(BOLD, &heading(&asm, snap))).map_err(io)?;
     write_layers(out, &asm)?;
     write_malformed(out, &asm.malformed)?;
     if !found.is_empty() {
@@ -319,7 +300,13 @@ pub async fn inspect(
         )
         .map_err(io)?;
         for f in &found {
-            writeln!(out, "  {}  {}", f.source, paint(DIM, &f.message)).map_err(io)?;
+            writeln!(
+                out,
+                "  {}  {}",
+                inert_line(&f.source),
+                paint(DIM, &inert_line(&f.message))
+            )
+            .map_err(io)?;
         }
     }
     Ok(())
@@ -332,19 +319,26 @@ pub async fn snapshot(
     file: &Path,
     sel: &Selection,
 ) -> Result<(), CliError> {
-    let (snap, _) = load_snapshot(
-        ctx.store.as_ref(),
-        user,
-        &sel.options(ctx),
-        ctx.knowledge_params(),
-    )
-    .await?;
+    if ctx.redact {
+        // A masked snapshot would replay to other token counts than the stored text: not a
+        // faithful input, and an unmasked one holds the personal data --redact protects.
+        return Err(CliError::Usage(
+            "snapshot --redact: a snapshot is the exact stored input of a replay, so it cannot be \
+             masked; write it without --redact (it holds chat and journey text), or share \
+             `ctxlens replay USER --redact --json` instead"
+                .into(),
+        ));
+    }
+    let loaded = ctx.load(user, sel).await?;
+    let snap = loaded
+        .stored_snapshot()
+        .ok_or_else(|| CliError::Usage("snapshot cannot be written under --redact".into()))?;
     std::fs::write(file, snap.to_json())
         .map_err(|e| CliError::Runtime(format!("writing snapshot {}: {e}", file.display())))?;
     writeln!(
         out,
         "wrote {} ({} turns, {} journey items, {} knowledge hits)",
-        file.display(),
+        inert_line(&file.display().to_string()),
         snap.session.len(),
         snap.journey.len(),
         snap.knowledge.len()

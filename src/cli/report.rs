@@ -189,7 +189,7 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
 fn table(out: &mut impl Write, s: &Summary) -> Result<(), CliError> {
     for (i, line) in headline(s).iter().enumerate() {
         let style = if i == 0 { BOLD } else { DIM };
-        writeln!(out, "{}", paint(style, line)).map_err(io)?;
+        writeln!(out, "{}", paint(style, &crate::text::inert_line(line))).map_err(io)?;
     }
     for sec in sections(s) {
         section(out, &sec)?;
@@ -198,7 +198,12 @@ fn table(out: &mut impl Write, s: &Summary) -> Result<(), CliError> {
 }
 
 fn section(out: &mut impl Write, sec: &Section) -> Result<(), CliError> {
-    writeln!(out, "\n{}", paint(BOLD, &sec.title)).map_err(io)?;
+    writeln!(
+        out,
+        "\n{}",
+        paint(BOLD, &crate::text::inert_line(&sec.title))
+    )
+    .map_err(io)?;
     if sec.rows.is_empty() {
         return writeln!(out, "  {}", paint(DIM, "none")).map_err(io);
     }

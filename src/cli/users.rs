@@ -22,7 +22,10 @@ async fn pages(
     let mut cursor = cursor;
     loop {
         let want = limit.map_or(PAGE, |l| (l - seen).min(PAGE));
-        let page = ctx.store.users(cursor.as_deref(), want).await?;
+        let mut page = ctx.store.users(cursor.as_deref(), want).await?;
+        if ctx.redact {
+            page.users.iter_mut().for_each(crate::loaded::mask_summary);
+        }
         seen += page.users.len();
         each(&page.users)?;
         cursor = page.next_cursor;
@@ -59,19 +62,13 @@ pub async fn list(
         for u in users {
             if json {
                 let sep = if first { "" } else { "," };
-                let one = serde_json::to_string(u)
-                    .map_err(|e| CliError::Runtime(format!("encoding JSON: {e}")))?;
+                let one = crate::engine::json::compact(u);
                 write!(out, "{sep}\n    {one}").map_err(io)?;
             } else {
                 let m = u.current_milestone.as_deref().map_or("—".to_string(), |m| {
                     format!("{m} {}", ctx.engine.milestones.name(m))
                 });
                 let name = u.display_name.clone().unwrap_or_default();
-                let name = if ctx.redact {
-                    crate::text::redact(&name)
-                } else {
-                    name
-                };
                 let sessions = u.sessions.map_or("—".into(), |n| n.to_string());
                 let last = u.last_activity.as_ref().map_or("—".into(), fmt_ts);
                 writeln!(out, "{}", row(&u.user_id, &m, &name, &sessions, &last)).map_err(io)?;
@@ -88,7 +85,7 @@ pub async fn list(
         return writeln!(out, "{close},\n  \"next_cursor\": {next}\n}}").map_err(io);
     }
     let more = next
-        .map(|c| format!(" · more: --cursor {c}"))
+        .map(|c| format!(" · more: --cursor {}", crate::text::inert_line(&c)))
         .unwrap_or_default();
     writeln!(
         out,
@@ -101,9 +98,12 @@ pub async fn list(
     .map_err(io)
 }
 
-/// One fixed-width line of the users table (fixed, so pages stream without measuring).
+/// One fixed-width line of the users table (fixed, so pages stream without measuring); stored
+/// text made inert.
 fn row(user: &str, milestone: &str, name: &str, sessions: &str, last: &str) -> String {
-    let name = crate::text::preview(name, 48);
+    use crate::text::{fit, inert_line};
+    let (user, milestone) = (inert_line(user), fit(milestone, 25));
+    let name = fit(name, 48);
     let line = format!("{user:<10}  {milestone:<25}  {name:<48}  {sessions:>8}  {last}");
     line.trim_end().to_string()
 }

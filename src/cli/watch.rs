@@ -4,7 +4,7 @@ use std::io::Write;
 
 use futures_util::StreamExt;
 
-use super::output::{DIM, io, paint};
+use super::output::{DIM, inert_line, io, paint};
 use super::{CliError, Ctx};
 
 pub async fn watch(
@@ -22,10 +22,10 @@ pub async fn watch(
             "{}",
             paint(
                 DIM,
-                &format!(
+                &inert_line(&format!(
                     "watching {channel} on {} (ctrl-c stops)",
                     ctx.store.describe()
-                )
+                ))
             )
         )
         .map_err(io)?;
@@ -34,20 +34,18 @@ pub async fn watch(
     while let Some(ev) = events.next().await {
         match ev {
             Ok(ev) if json => {
-                writeln!(
-                    out,
-                    "{}",
-                    serde_json::to_string(&ev).map_err(|e| CliError::Runtime(e.to_string()))?
-                )
-                .map_err(io)?;
+                writeln!(out, "{}", crate::engine::json::compact(&ev)).map_err(io)?;
             }
             Ok(ev) => writeln!(
                 out,
                 "{}  {:<10} {} {:>5.1}%",
-                ev.timestamp, ev.user_id, ev.milestone, ev.progress
+                inert_line(&ev.timestamp),
+                inert_line(&ev.user_id),
+                inert_line(&ev.milestone),
+                ev.progress
             )
             .map_err(io)?,
-            Err(e) => eprintln!("ctxlens: {e}"),
+            Err(e) => eprintln!("ctxlens: {}", inert_line(&e)),
         }
         out.flush().map_err(io)?;
         seen += 1;

@@ -10,6 +10,7 @@ use super::assembly::{
 };
 use super::milestones::{MilestoneMap, Relation};
 use super::policy::{LayerSpec, Policy, Source, Strategy};
+use super::redact::{mask, mask_quoted, mask_truncated, masked_kind};
 use super::render;
 use super::snapshot::{JourneyEntry, JourneyKind, KnowledgeEntry, Snapshot};
 use super::tokens::TokenCounter;
@@ -61,6 +62,17 @@ impl Engine {
 
     /// Assembles `snapshot` under `policy`: every item gets a decision and a reason.
     pub fn assemble(&self, snapshot: &Snapshot, policy: &Policy) -> Assembly {
+        self.assemble_with(snapshot, policy, false)
+    }
+
+    /// Assembles as [`Engine::assemble`] does, with the texts of chat, journey and query items
+    /// masked (`--redact`) before the prompt is built from them: tokens, decisions and the
+    /// prompt's shape are those of the stored text.
+    pub fn assemble_redacted(&self, snapshot: &Snapshot, policy: &Policy) -> Assembly {
+        self.assemble_with(snapshot, policy, true)
+    }
+
+    fn assemble_with(&self, snapshot: &Snapshot, policy: &Policy, redact: bool) -> Assembly {
         let budgets = policy.budgets();
         let mut works = Vec::new();
         for (li, layer) in policy.layers.iter().enumerate() {
@@ -92,7 +104,23 @@ impl Engine {
                 Reason::GlobalBudget,
             );
         }
-        finish(snapshot, policy, &budgets.layers, budgets.total, works)
+        if redact {
+            for w in works.iter_mut().filter(|w| masked_kind(w.item.kind)) {
+                w.item.text = mask(&w.item.text);
+                w.item.kept_text = w
+                    .item
+                    .kept_text
+                    .as_deref()
+                    .map(|k| mask_truncated(k, &policy.truncate_marker));
+            }
+        }
+        let mut a = finish(snapshot, policy, &budgets.layers, budgets.total, works);
+        if redact {
+            for m in &mut a.malformed {
+                m.reason = mask_quoted(&m.reason);
+            }
+        }
+        a
     }
 
     /// The items a layer's source offers, before scoring (SPEC §3.2).

@@ -186,7 +186,7 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
 impl Assembly {
     /// Byte-stable pretty JSON with a trailing newline (the `--json` output).
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        let mut s = super::json::pretty(self);
         s.push('\n');
         s
     }

@@ -278,7 +278,7 @@ impl Snapshot {
 
     /// Pretty JSON, with a trailing newline.
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        let mut s = super::json::pretty(self);
         s.push('\n');
         s
     }

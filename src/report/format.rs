@@ -24,11 +24,12 @@ pub struct Cell {
 }
 
 impl Cell {
+    /// A text cell: user ids and messages are stored text, shown inert.
     fn text(s: impl Into<String>) -> Self {
         let s = s.into();
         Cell {
-            raw: s.clone(),
-            shown: s,
+            shown: crate::text::inert_line(&s).into_owned(),
+            raw: s,
             tone: Tone::Plain,
         }
     }
@@ -504,9 +505,9 @@ fn affected_items(c: &super::Changes) -> Section {
 pub fn markdown(s: &Summary) -> String {
     let mut out = String::new();
     let head = headline(s);
-    let _ = writeln!(out, "# {}\n", head[0]);
+    let _ = writeln!(out, "# {}\n", md_escape(&head[0]));
     for line in &head[1..] {
-        let _ = writeln!(out, "- {line}");
+        let _ = writeln!(out, "- {}", md_escape(line));
     }
     for sec in sections(s) {
         let _ = writeln!(out, "\n## {}\n", sec.title);
@@ -529,8 +530,9 @@ pub fn markdown(s: &Summary) -> String {
     out
 }
 
+/// A markdown cell: inert (user ids and messages are stored text), `|` escaped.
 fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|")
+    crate::text::inert_line(s).replace('|', "\\|")
 }
 
 /// CSV in long form, one value per line: `section,row,column,value` (values unformatted).
@@ -572,7 +574,9 @@ pub fn csv(s: &Summary) -> String {
     out
 }
 
+/// A CSV field: inert (a report may be read on a terminal), quoted when it must be.
 fn csv_field(s: &str) -> String {
+    let s = crate::text::inert_line(s);
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {

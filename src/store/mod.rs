@@ -33,7 +33,7 @@ pub const NEAR_MISSES: usize = 5;
 pub const NEAR_MISS_MARGIN: f64 = 0.3;
 
 /// A store failure, naming the store and what was asked of it.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StoreError {
     #[error("user {user:?} not found in {store}")]
     UserNotFound { store: String, user: String },
@@ -50,6 +50,17 @@ pub enum StoreError {
         what: String,
         cause: String,
     },
+}
+
+impl StoreError {
+    /// The store that could not answer (`redis …`, `postgres …`), when the error is about a
+    /// store that failed rather than about the data asked for (a missing user or session).
+    pub fn unavailable_store(&self) -> Option<&str> {
+        match self {
+            StoreError::Backend { store, .. } => Some(store),
+            StoreError::UserNotFound { .. } | StoreError::SessionNotFound { .. } => None,
+        }
+    }
 }
 
 /// One user in a listing.
@@ -108,6 +119,25 @@ pub struct UserData {
     pub cached_context: Option<Value>,
     pub cached_context_ttl: Option<u64>,
     pub malformed: Vec<Malformed>,
+}
+
+impl UserData {
+    /// What a snapshot file tells of the user's stored data (no key names, TTLs or name).
+    pub fn of_snapshot(s: &Snapshot) -> UserData {
+        UserData {
+            user_id: s.user_id.clone(),
+            display_name: None,
+            current_milestone: s.current_milestone.clone(),
+            now: s.now,
+            sessions: Vec::new(),
+            session_id: s.session_id.clone(),
+            session: s.session.clone(),
+            journey: s.journey.clone(),
+            cached_context: s.cached_context.clone(),
+            cached_context_ttl: None,
+            malformed: s.malformed.clone(),
+        }
+    }
 }
 
 /// A knowledge search: the query vector, the milestone filter and how many hits to return.

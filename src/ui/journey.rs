@@ -11,7 +11,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::layers::no_user;
 use super::theme::Theme;
-use super::{block, styled};
+use super::{block, il, styled};
 use crate::app::state::State;
 use crate::engine::milestones::{completed, prepare_transition};
 use crate::engine::snapshot::{JourneyKind, fmt_ts};
@@ -29,15 +29,15 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     else {
         return;
     };
-    let done = completed(&v.snapshot);
-    let statuses = map.statuses(v.snapshot.current_milestone.as_deref(), &done);
+    let done = completed(v.snapshot());
+    let statuses = map.statuses(v.snapshot().current_milestone.as_deref(), &done);
     let closure: BTreeSet<&str> = map.closure(sel).into_iter().collect();
     let layers = map.layers();
     let graph_h = layers.iter().map(Vec::len).max().unwrap_or(1) as u16 * 3 + 3;
     let [graph, bottom] =
         Layout::vertical([Constraint::Length(graph_h), Constraint::Min(4)]).areas(area);
     let b = block(
-        format!(" Milestones · selected {sel} {} ", map.name(sel)),
+        il(&format!(" Milestones · selected {sel} {} ", map.name(sel))),
         true,
         t,
     );
@@ -58,12 +58,11 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             } else if closure.contains(id) {
                 style = style.add_modifier(Modifier::UNDERLINED | Modifier::BOLD);
             }
-            let name: String = map
-                .name(id)
+            let name: String = il(map.name(id))
                 .chars()
                 .take(col.width.saturating_sub(5) as usize)
                 .collect();
-            lines.push(Line::from(Span::styled(format!("{id} {name}"), style)));
+            lines.push(Line::from(Span::styled(il(&format!("{id} {name}")), style)));
             let deps = map.deps(id);
             let arrow = if deps.is_empty() {
                 "  (no deps)".to_string()
@@ -71,7 +70,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 format!("  ← {}", deps.join(" "))
             };
             lines.push(Line::styled(
-                arrow.chars().take(col.width as usize).collect::<String>(),
+                il(&arrow)
+                    .chars()
+                    .take(col.width as usize)
+                    .collect::<String>(),
                 t.muted(),
             ));
         }
@@ -87,14 +89,14 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
 fn render_detail(frame: &mut Frame, area: Rect, s: &State, t: &Theme, sel: &str) {
     let Some(v) = &s.user.view else { return };
     let map = &s.session.engine.milestones;
-    let done = completed(&v.snapshot);
+    let done = completed(v.snapshot());
     let status = map
-        .statuses(v.snapshot.current_milestone.as_deref(), &done)
+        .statuses(v.snapshot().current_milestone.as_deref(), &done)
         .into_iter()
         .find(|(m, _)| *m == sel)
         .map(|(_, st)| st);
     let mut lines = vec![Line::from(vec![
-        styled(format!("{sel} {} ", map.name(sel)), t.title()),
+        styled(il(&format!("{sel} {} ", map.name(sel))), t.title()),
         status.map_or(styled("", t.base()), |st| {
             styled(format!("{st:?}").to_lowercase(), t.status(st))
         }),
@@ -106,7 +108,7 @@ fn render_detail(frame: &mut Frame, area: Rect, s: &State, t: &Theme, sel: &str)
             if closure.is_empty() {
                 "nothing".into()
             } else {
-                closure.join(", ")
+                il(&closure.join(", "))
             }
         ),
         t.muted(),
@@ -119,7 +121,7 @@ fn render_detail(frame: &mut Frame, area: Rect, s: &State, t: &Theme, sel: &str)
         .map(|i| {
             format!(
                 "{} {:?} {} tokens, {}",
-                i.id,
+                il(&i.id),
                 i.kind,
                 i.tokens,
                 super::layers::badge(i)
@@ -136,26 +138,22 @@ fn render_detail(frame: &mut Frame, area: Rect, s: &State, t: &Theme, sel: &str)
             .into_iter()
             .map(|c| Line::from(format!("  {c}"))),
     );
-    let preview = prepare_transition(map, &v.snapshot, sel);
+    let preview = prepare_transition(map, v.snapshot(), sel);
     lines.push(Line::styled(
         format!(
             "transition {} → {sel} would carry:",
-            preview.from.as_deref().unwrap_or("—")
+            il(preview.from.as_deref().unwrap_or("—"))
         ),
         t.accent(),
     ));
     for (m, data) in &preview.context {
+        // Masked when loaded under --redact.
         let text = crate::engine::render::json_lines(data).replace('\n', " · ");
-        let text = if s.ui.redact {
-            super::redact(&text)
-        } else {
-            text
-        };
-        lines.push(Line::from(format!("  {m}: {text}")));
+        lines.push(Line::from(il(&format!("  {m}: {text}"))));
     }
     if !preview.missing.is_empty() {
         lines.push(Line::styled(
-            format!("  missing: {}", preview.missing.join(", ")),
+            il(&format!("  missing: {}", preview.missing.join(", "))),
             t.error(),
         ));
     }
@@ -171,7 +169,7 @@ fn render_detail(frame: &mut Frame, area: Rect, s: &State, t: &Theme, sel: &str)
 fn render_timeline(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let Some(v) = &s.user.view else { return };
     let mut rows: Vec<_> = v
-        .snapshot
+        .snapshot()
         .journey
         .iter()
         .filter(|j| j.kind != JourneyKind::BusinessDna)
@@ -191,7 +189,7 @@ fn render_timeline(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             };
             Line::from(vec![
                 styled(format!("{when}  "), t.muted()),
-                styled(what, t.base()),
+                styled(il(&what), t.base()),
             ])
         })
         .collect();

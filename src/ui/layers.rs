@@ -6,21 +6,23 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme::Theme;
-use super::{block, center_message, clear, popup, shown_text, spinner, styled};
+use super::{block, center_message, clear, il, inert_lines, popup, spinner, styled};
 use crate::app::layout::{offset, panes};
 use crate::app::state::{State, UserView};
-use crate::engine::snapshot::{Snapshot, fmt_ts};
+use crate::app::update::{LayerRow, layer_rows};
+use crate::engine::snapshot::{Malformed, Snapshot, fmt_ts};
 use crate::engine::tokens::chars4;
 use crate::engine::{Assembly, Decision, Item, ItemKind};
 
 /// What to show when no user is ready: loading, counting, or nothing selected.
 pub(crate) fn no_user(frame: &mut Frame, area: Rect, s: &State, t: &Theme, title: &str) -> bool {
     match (&s.user.view, &s.user.loading) {
-        (_, Some(id)) => center_message(
+        // Another user is loading (the same one reloading keeps its data on screen).
+        (v, Some(id)) if v.as_ref().is_none_or(|v| &v.data().user_id != id) => center_message(
             frame,
             area,
             title,
-            vec![Line::from(format!("{} Loading {id}…", spinner(s)))],
+            vec![Line::from(format!("{} Loading {}…", spinner(s), il(id)))],
             t,
         ),
         (None, None) => center_message(
@@ -36,14 +38,14 @@ pub(crate) fn no_user(frame: &mut Frame, area: Rect, s: &State, t: &Theme, title
             ],
             t,
         ),
-        (Some(v), None) if v.tuned.is_none() => {
+        (Some(v), _) if v.tuned.is_none() => {
             let tok = s.session.policy.tokenizer;
             let lines = vec![
                 Line::from(format!(
                     "{} counting… loading the {tok} tokenizer",
                     spinner(s)
                 )),
-                Line::styled(counting_summary(&v.snapshot), t.muted()),
+                Line::styled(counting_summary(v.snapshot()), t.muted()),
             ];
             center_message(frame, area, title, lines, t)
         }
@@ -86,20 +88,26 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         let b = block(title, focused, t);
         let inner = b.inner(pane);
         frame.render_widget(b, pane);
-        let items: Vec<&Item> = a.layer_items(&layer.name).collect();
-        if items.is_empty() {
+        let rows = layer_rows(s, a, i);
+        if rows.is_empty() {
             frame.render_widget(Paragraph::new(Line::styled("no items", t.muted())), inner);
             continue;
         }
         let cursor = s.user.cursors.get(i).copied().unwrap_or(0);
         let height = inner.height as usize;
         let first = offset(cursor, height);
-        let lines: Vec<Line> = items
+        let lines: Vec<Line> = rows
             .iter()
             .enumerate()
             .skip(first)
             .take(height)
-            .map(|(k, it)| item_line(it, s, t, inner.width, focused && k == cursor))
+            .map(|(k, row)| {
+                let selected = focused && k == cursor;
+                match row {
+                    LayerRow::Item(it) => item_line(it, t, inner.width, selected),
+                    LayerRow::Malformed(m) => malformed_line(m, t, inner.width, selected),
+                }
+            })
             .collect();
         frame.render_widget(Paragraph::new(lines), inner);
     }
@@ -115,19 +123,36 @@ pub(crate) fn badge(it: &Item) -> String {
     }
 }
 
-fn item_line<'a>(it: &Item, s: &State, t: &Theme, width: u16, selected: bool) -> Line<'a> {
+fn malformed_line<'a>(m: &Malformed, t: &Theme, width: u16, selected: bool) -> Line<'a> {
+    let head = format!(" {:<8} malformed · ", il(m.id.as_deref().unwrap_or("—")));
+    let room = (width as usize).saturating_sub(2 + head.chars().count());
+    let what = crate::text::preview(&format!("{}: {}", m.source, m.reason), room);
+    let line = Line::from(vec![
+        Span::styled("⚠", t.error()),
+        Span::styled(head, t.error()),
+        Span::styled(what, t.muted()),
+    ]);
+    if selected {
+        line.style(t.selected())
+    } else {
+        line
+    }
+}
+
+fn item_line<'a>(it: &Item, t: &Theme, width: u16, selected: bool) -> Line<'a> {
     let glyph = match it.decision {
         Decision::Kept => "✔",
         Decision::Truncated => "✂",
         Decision::Dropped => "✘",
     };
-    let head = format!(" {:<8}{:>5} {:>4.2} ", it.id, it.tokens, it.score);
+    let head = format!(" {:<8}{:>5} {:>4.2} ", il(&it.id), it.tokens, it.score);
     let why = match it.reason {
         Some(r) => format!("{} · ", r.as_str().replace('_', " ")),
         None => String::new(),
     };
     let room = (width as usize).saturating_sub(2 + head.chars().count() + why.chars().count());
-    let preview = crate::text::preview(&shown_text(s, it.kind, &it.text), room);
+    // Masked when loaded under --redact; the preview is inert.
+    let preview = crate::text::preview(&it.text, room);
     let line = Line::from(vec![
         Span::styled(glyph, t.decision(it.decision)),
         Span::styled(head, t.base()),
@@ -141,16 +166,15 @@ fn item_line<'a>(it: &Item, s: &State, t: &Theme, width: u16, selected: bool) ->
     }
 }
 
-/// The selected item in the focused pane.
-pub(crate) fn selected_item<'a>(s: &'a State, a: &'a Assembly) -> Option<&'a Item> {
-    let layer = s.session.policy.layers.get(s.user.pane)?;
-    a.layer_items(&layer.name)
-        .nth(s.user.cursors.get(s.user.pane).copied().unwrap_or(0))
+/// The selected row in the focused pane.
+pub(crate) fn selected_row<'a>(s: &'a State, a: &'a Assembly) -> Option<LayerRow<'a>> {
+    let cursor = s.user.cursors.get(s.user.pane).copied().unwrap_or(0);
+    layer_rows(s, a, s.user.pane).get(cursor).copied()
 }
 
 /// Where an item came from: the Redis key or table row.
 pub(crate) fn source_of(it: &Item, v: &UserView) -> String {
-    let snap = &v.snapshot;
+    let snap = v.snapshot();
     match it.kind {
         ItemKind::Turn => {
             let idx = it.id.rsplit('#').next().unwrap_or("?");
@@ -175,12 +199,14 @@ pub(crate) fn source_of(it: &Item, v: &UserView) -> String {
 pub fn render_item(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let Some(v) = &s.user.view else { return };
     let Some(a) = &v.tuned else { return };
-    let Some(it) = selected_item(s, a) else {
-        return;
+    let it = match selected_row(s, a) {
+        Some(LayerRow::Item(it)) => it,
+        Some(LayerRow::Malformed(m)) => return render_malformed(frame, area, m, t),
+        None => return,
     };
     let area = popup(area, 86, 84);
     clear(frame, area);
-    let b = block(format!(" {} · {} ", it.id, it.layer), true, t);
+    let b = block(il(&format!(" {} · {} ", it.id, it.layer)), true, t);
     let inner = b.inner(area);
     frame.render_widget(b, area);
     let field = |k: &str, v: String| {
@@ -202,7 +228,7 @@ pub fn render_item(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 t.decision(it.decision),
             ),
         ]),
-        field("source", source_of(it, v)),
+        field("source", il(&source_of(it, v))),
         field(
             "timestamp",
             it.timestamp.as_ref().map_or("—".into(), fmt_ts),
@@ -232,18 +258,39 @@ pub fn render_item(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             "truncated to:",
             t.decision(Decision::Truncated),
         ));
-        lines.extend(
-            shown_text(s, it.kind, kept)
-                .lines()
-                .map(|l| Line::from(l.to_string())),
-        );
+        lines.extend(inert_lines(kept));
         lines.push(Line::from(""));
         lines.push(Line::styled("full text:", t.muted()));
     }
-    lines.extend(
-        shown_text(s, it.kind, &it.text)
-            .lines()
-            .map(|l| Line::from(l.to_string())),
-    );
+    lines.extend(inert_lines(&it.text));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// The detail of data that could not be read: where it was, and why.
+fn render_malformed(frame: &mut Frame, area: Rect, m: &Malformed, t: &Theme) {
+    let area = popup(area, 70, 40);
+    clear(frame, area);
+    let b = block(" malformed data ", true, t);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let field = |k: &str, v: &str| {
+        Line::from(vec![
+            styled(format!("{k:<12}"), t.muted()),
+            styled(il(v), t.base()),
+        ])
+    };
+    let lines = vec![
+        field("item", m.id.as_deref().unwrap_or("—")),
+        field("source", &m.source),
+        Line::from(vec![
+            styled(format!("{:<12}", "reason"), t.muted()),
+            styled(il(&m.reason), t.error()),
+        ]),
+        Line::from(""),
+        Line::styled(
+            "Not read: the rest of the user is assembled without it.",
+            t.muted(),
+        ),
+    ];
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

@@ -6,11 +6,10 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme::Theme;
-use super::{block, styled};
+use super::{block, il, styled};
 use crate::app::state::{State, TICKS_PER_SECOND};
 use crate::engine::Decision;
-use crate::engine::cache::{CachedContext, drift};
-use crate::findings::{drift_summary, findings};
+use crate::findings::FindingKind;
 
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let [cache, events] =
@@ -36,14 +35,17 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                     .user
                     .view
                     .as_ref()
-                    .is_some_and(|v| v.data.user_id == e.user_id);
+                    .is_some_and(|v| v.data().user_id == e.user_id);
                 Line::from(vec![
-                    styled(format!("{}  ", e.timestamp), t.muted()),
+                    styled(format!("{}  ", il(&e.timestamp)), t.muted()),
                     styled(
-                        format!("progress:{:<8}", e.user_id),
+                        format!("progress:{:<8}", il(&e.user_id)),
                         if mine { t.accent() } else { t.base() },
                     ),
-                    styled(format!(" {} {:>5.1}%", e.milestone, e.progress), t.base()),
+                    styled(
+                        format!(" {} {:>5.1}%", il(&e.milestone), e.progress),
+                        t.base(),
+                    ),
                 ])
             })
             .collect()
@@ -59,21 +61,22 @@ fn render_cache(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         frame.render_widget(p.block(block(" Cached context ", true, t)), area);
         return;
     };
+    let data = v.data();
     let key = format!(
         "context:{}:{}",
-        v.data.user_id,
-        v.data.current_milestone.as_deref().unwrap_or("—")
+        data.user_id,
+        data.current_milestone.as_deref().unwrap_or("—")
     );
     let elapsed = (s.ui.tick.saturating_sub(v.loaded_tick) / TICKS_PER_SECOND) as i64;
     let label = |k: &str| styled(format!("{k:<10}"), t.muted());
-    let mut lines = vec![Line::from(vec![label("key"), styled(key, t.base())])];
-    match &v.data.cached_context {
+    let mut lines = vec![Line::from(vec![label("key"), styled(il(&key), t.base())])];
+    match v.user.cached_summary() {
         None => lines.push(Line::styled(
             "no cached context: the next request aggregates afresh",
             t.muted(),
         )),
-        Some(value) => {
-            let ttl = match v.data.cached_context_ttl {
+        Some(summary) => {
+            let ttl = match data.cached_context_ttl {
                 Some(ttl) if ttl as i64 > elapsed => {
                     format!("{} s left (of {ttl} s when loaded)", ttl as i64 - elapsed)
                 }
@@ -81,51 +84,33 @@ fn render_cache(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 None => "no TTL: this key never expires".into(),
             };
             lines.push(Line::from(vec![label("ttl"), styled(ttl, t.base())]));
-            let cached = CachedContext::from_json(value);
-            lines.push(match &cached {
-                Err(e) => Line::from(vec![label("content"), styled(e.clone(), t.error())]),
-                Ok(c) => Line::from(vec![
-                    label("content"),
-                    styled(
-                        format!(
-                            "{} items, {} tokens, policy {}, written {}",
-                            c.items.len(),
-                            c.total_tokens,
-                            c.policy,
-                            c.created_at
-                        ),
-                        t.base(),
-                    ),
-                ]),
+            lines.push(match &summary {
+                Err(e) => Line::from(vec![label("content"), styled(il(e), t.error())]),
+                Ok(c) => Line::from(vec![label("content"), styled(il(c), t.base())]),
             });
-            let base = v.baseline.as_ref();
-            let drift = cached.ok().zip(base).map(|(c, a)| drift(&c, a));
-            lines.push(match drift {
-                None => Line::from(vec![label("drift"), styled("counting…", t.muted())]),
-                Some(d) if d.is_empty() => Line::from(vec![
+            let drift = v.findings.as_ref().map(|f| {
+                f.iter()
+                    .find(|x| x.kind == FindingKind::CacheDrift)
+                    .map(|x| x.message.clone())
+            });
+            lines.push(match (drift, summary.is_ok()) {
+                (_, false) => Line::from(vec![label("drift"), styled("—", t.muted())]),
+                (None, _) => Line::from(vec![label("drift"), styled("counting…", t.muted())]),
+                (Some(None), _) => Line::from(vec![
                     label("drift"),
                     styled(
                         "none: the cache equals a fresh replay",
                         t.decision(Decision::Kept),
                     ),
                 ]),
-                Some(d) => Line::from(vec![
+                (Some(Some(m)), _) => Line::from(vec![
                     label("drift"),
-                    styled(drift_summary(&d), t.decision(Decision::Dropped)),
+                    styled(il(&m), t.decision(Decision::Dropped)),
                 ]),
             });
         }
     }
-    let found = v.baseline.as_ref().map(|a| {
-        findings(
-            &v.data,
-            &v.snapshot,
-            &s.session.baseline,
-            &s.session.engine.milestones,
-            a,
-        )
-    });
-    match found {
+    match &v.findings {
         None => {}
         Some(f) if f.is_empty() => lines.push(Line::from(vec![
             label("findings"),
@@ -136,8 +121,8 @@ fn render_cache(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 let head = if i == 0 { label("findings") } else { label("") };
                 lines.push(Line::from(vec![
                     head,
-                    styled(format!("{} ", x.source), t.accent()),
-                    styled(x.message.clone(), t.base()),
+                    styled(format!("{} ", il(&x.source)), t.accent()),
+                    styled(il(&x.message), t.base()),
                 ]));
             }
         }

@@ -20,7 +20,6 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
 use crate::app::layout::{Areas, MIN_SIZE};
 use crate::app::state::{Overlay, Screen, State};
-use crate::engine::{Assembly, ItemKind};
 use theme::Theme;
 
 /// Draws the whole screen.
@@ -116,24 +115,17 @@ pub(crate) fn clear(frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, area);
 }
 
-pub use crate::text::{masked, redact};
-
-/// The text to show for an item's content, masked under `--redact`.
-pub(crate) fn shown_text(s: &State, kind: ItemKind, text: &str) -> String {
-    if s.ui.redact && masked(kind) {
-        redact(text)
-    } else {
-        text.to_string()
-    }
+/// Stored text as one cell of a line: made inert (ids, names, keys, messages).
+pub(crate) fn il(text: &str) -> String {
+    crate::text::inert_line(text).into_owned()
 }
 
-/// The prompt as shown: under `--redact`, the message and journey sections masked.
-pub fn shown_prompt(s: &State, a: &Assembly) -> String {
-    if s.ui.redact {
-        crate::text::redact_prompt(&a.prompt, &s.session.policy)
-    } else {
-        a.prompt.clone()
-    }
+/// Stored multi-line text as lines: made inert, one `Line` per line.
+pub(crate) fn inert_lines(text: &str) -> Vec<Line<'static>> {
+    crate::text::inert(text)
+        .lines()
+        .map(|l| Line::from(l.to_string()))
+        .collect()
 }
 
 /// A dim key hint: `key` then `what`.

@@ -6,9 +6,9 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::block;
 use super::layers::no_user;
 use super::theme::Theme;
-use super::{block, shown_prompt};
 use crate::app::state::State;
 use crate::engine::Decision;
 
@@ -19,7 +19,8 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let Some(a) = s.user.view.as_ref().and_then(|v| v.tuned.as_ref()) else {
         return;
     };
-    let prompt = shown_prompt(s, a);
+    // Masked when loaded under --redact; made inert here, so search matches what is shown.
+    let prompt = crate::text::inert(&a.prompt);
     let marker = s.session.policy.truncate_marker.trim();
     let needle = s.user.search.to_lowercase();
     let total = prompt.lines().count();
@@ -43,7 +44,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let search = if needle.is_empty() {
         String::new()
     } else {
-        format!(" · /{} ", s.user.search)
+        format!(" · /{} ", super::il(&s.user.search))
     };
     let title = format!(
         " Prompt · {} tokens · lines {}-{} of {total}{search} ",

@@ -32,7 +32,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let mut lines: Vec<Line> = Vec::new();
     for (i, text) in headline(summary).into_iter().enumerate() {
         let style = if i == 0 { t.title() } else { t.muted() };
-        lines.push(Line::styled(text, style));
+        lines.push(Line::styled(super::il(&text), style));
     }
     if s.report.computed_for.as_deref()
         != Some(&(s.session.policy.clone(), s.session.baseline.clone()))
@@ -58,7 +58,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
 }
 
 fn section_lines<'a>(sec: &Section, t: &Theme, out: &mut Vec<Line<'a>>) {
-    out.push(Line::styled(sec.title.clone(), t.title()));
+    out.push(Line::styled(super::il(&sec.title), t.title()));
     if sec.rows.is_empty() {
         out.push(Line::styled("  none", t.muted()));
         return;

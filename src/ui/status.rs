@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use super::{hint, spinner, styled};
+use super::{hint, il, spinner, styled};
 use crate::app::layout::tabs;
 use crate::app::state::{InputKind, State};
 
@@ -23,20 +23,15 @@ pub fn render_tabs(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         spans.push(Span::raw(" "));
     }
     let who = match (&s.user.view, &s.user.loading) {
-        (_, Some(id)) => format!("{} loading {id} ", spinner(s)),
+        (_, Some(id)) => format!("{} loading {} ", spinner(s), il(id)),
         (Some(v), None) => {
             let name = v
-                .data
+                .data()
                 .display_name
                 .as_deref()
                 .map(|n| format!(" · {n}"))
                 .unwrap_or_default();
-            let name = if s.ui.redact {
-                super::redact(&name)
-            } else {
-                name
-            };
-            format!("{}{name} ", v.data.user_id)
+            il(&format!("{}{name} ", v.data().user_id))
         }
         (None, None) => String::new(),
     };
@@ -68,7 +63,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         };
         let line = Line::from(vec![
             styled(prompt, t.accent()),
-            styled(input.text.clone(), t.base()),
+            styled(il(&input.text), t.base()),
             styled("▏", t.accent()),
             styled("   enter ok · esc cancel", t.muted()),
         ]);
@@ -76,9 +71,13 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         return;
     }
     let mut spans = vec![
-        styled(format!(" {} ", s.status.source), t.badge()),
+        styled(format!(" {} ", il(&s.status.source)), t.badge()),
         Span::raw(" "),
     ];
+    if s.ui.redact {
+        spans.push(styled(" REDACTED ", t.badge()));
+        spans.push(Span::raw(" "));
+    }
     for st in &s.status.stores {
         let (dot, style) = if st.up {
             ("●", t.decision(crate::engine::Decision::Kept))
@@ -86,7 +85,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             ("●", t.error())
         };
         spans.push(styled(format!("{dot} "), style));
-        spans.push(styled(format!("{} {}", st.name, st.host), t.muted()));
+        spans.push(styled(il(&format!("{} {}", st.name, st.host)), t.muted()));
         if let (true, Some(l)) = (st.up, st.latency) {
             spans.push(styled(
                 format!(" {:.1} ms", l.as_secs_f64() * 1000.0),
@@ -94,13 +93,13 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             ));
         }
         if let (false, Some(e)) = (st.up, &st.last_error) {
-            spans.push(styled(format!(" ({e})"), t.error()));
+            spans.push(styled(format!(" ({})", il(e)), t.error()));
         }
         spans.push(Span::raw("  "));
     }
     let modified = if s.modified() { "*" } else { "" };
     spans.push(styled(
-        format!("policy {}{modified}", s.session.policy.name),
+        format!("policy {}{modified}", il(&s.session.policy.name)),
         t.accent(),
     ));
     spans.push(Span::raw("  "));
@@ -114,7 +113,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     }
     match &s.status.message {
         Some(m) => spans.push(styled(
-            m.text.clone(),
+            il(&m.text),
             if m.error { t.error() } else { t.base() },
         )),
         None => {

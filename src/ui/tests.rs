@@ -113,7 +113,10 @@ async fn loading_error_counting_and_small_states() {
     snap("loading", &mut s);
     crate::app::update(
         &mut s,
-        Action::Failed("users".into(), "memory: connection refused".into()),
+        Action::StoreFailed(
+            "users".into(),
+            crate::app::update::tests::memory_down("refused"),
+        ),
     );
     snap("error", &mut s);
     // A user loaded while its tokenizer is still loading: run every effect but the warm-up.
@@ -143,8 +146,8 @@ async fn loading_error_counting_and_small_states() {
 
 #[tokio::test]
 async fn redacted_layers_and_prompt() {
-    let mut s = with_user("u065").await;
-    s.ui.redact = true;
+    let (mut s, store) = crate::app::update::tests::demo_app_with(true).await;
+    open(&mut s, &store, "u065").await;
     snap("redacted_layers", &mut s);
     s.ui.screen = Screen::Prompt;
     snap("redacted_prompt", &mut s);

@@ -27,7 +27,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     } else {
         set.join(" ")
     };
-    let title = format!(" Equivalent flags · policy {} ", s.session.baseline.name);
+    let title = format!(
+        " Equivalent flags · policy {} ",
+        super::il(&s.session.baseline.name)
+    );
     frame.render_widget(
         Paragraph::new(text)
             .wrap(Wrap { trim: true })
@@ -51,12 +54,12 @@ fn render_fields(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             let changed = base != now;
             // The `layers.` prefix is implied by the layer names; the flags panel shows full keys.
             let row = Row::new(vec![
-                Line::from(f.key.trim_start_matches("layers.").to_string()),
-                Line::styled(base, t.muted()),
+                Line::from(super::il(f.key.trim_start_matches("layers."))),
+                Line::styled(super::il(&base), t.muted()),
                 if changed {
-                    Line::styled(now, t.accent())
+                    Line::styled(super::il(&now), t.accent())
                 } else {
-                    Line::from(now)
+                    Line::from(super::il(&now))
                 },
             ]);
             if i == s.tune.cursor {
@@ -75,7 +78,7 @@ fn render_fields(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let marker = if s.modified() { "*" } else { "" };
     let title = format!(
         " Tune {}{marker} · ←/→ or +/- step · enter edit · r reset ",
-        s.session.policy.name
+        super::il(&s.session.policy.name)
     );
     frame.render_widget(
         Table::new(rows, widths)
@@ -111,7 +114,7 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .map(|l| {
             let delta = l.used.1 as i64 - l.used.0 as i64;
             Row::new(vec![
-                Line::from(l.layer.clone()),
+                Line::from(super::il(&l.layer)),
                 Line::from(format!("{} → {}", l.budget.0, l.budget.1)),
                 Line::from(format!("{} → {}", l.used.0, l.used.1)),
                 Line::styled(format!("{delta:+}"), delta_style(delta, t)),
@@ -165,7 +168,10 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         let delta = i.after as i64 - i.before as i64;
         lines.push(Line::from(vec![
             styled(format!("{:<14}", i.change.label()), style),
-            styled(format!("{:<10} {:<10}", i.id, i.layer), t.base()),
+            styled(
+                format!("{:<10} {:<10}", super::il(&i.id), super::il(&i.layer)),
+                t.base(),
+            ),
             styled(
                 format!("{} → {} ({delta:+}){why}", i.before, i.after),
                 t.muted(),

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
 use super::theme::Theme;
-use super::{block, center_message, spinner, styled};
+use super::{block, center_message, il, spinner, styled};
 use crate::app::layout::{offset, table_rows};
 use crate::app::state::State;
 use crate::engine::snapshot::fmt_ts;
@@ -29,7 +29,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 "Users",
                 vec![
                     Line::styled("Could not load users", t.error()),
-                    Line::from(m.text.clone()),
+                    Line::from(il(&m.text)),
                 ],
             )
         } else {
@@ -43,7 +43,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let filter = if u.filter.is_empty() {
         String::new()
     } else {
-        format!(" · filter /{}", u.filter)
+        format!(" · filter /{}", il(&u.filter))
     };
     let more = if u.loaded_all {
         String::new()
@@ -58,7 +58,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     );
     if u.shown.is_empty() {
         let lines = vec![
-            Line::from(format!("No users match /{}", u.filter)),
+            Line::from(format!("No users match /{}", il(&u.filter))),
             Line::styled("esc clears the filter", t.muted()),
         ];
         return center_message(frame, area, &title, lines, t);
@@ -75,14 +75,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 .current_milestone
                 .as_deref()
                 .map_or("—".to_string(), |m| {
-                    format!("{m} {}", s.session.engine.milestones.name(m))
+                    il(&format!("{m} {}", s.session.engine.milestones.name(m)))
                 });
-            let name = r.summary.display_name.clone().unwrap_or_default();
-            let name = if s.ui.redact {
-                super::redact(&name)
-            } else {
-                name
-            };
+            // Masked when loaded under --redact; made inert here.
+            let name = il(r.summary.display_name.as_deref().unwrap_or_default());
             let (tokens, trunc) = match r.stats {
                 Some(st) => (
                     Line::from(vec![
@@ -95,6 +91,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                         trunc_style(st.truncation_rate, t),
                     ),
                 ),
+                None if r.failed.is_some() => (
+                    Line::styled("unreadable", t.error()),
+                    Line::styled("  —", t.muted()),
+                ),
                 None => (
                     Line::styled("counting…", t.muted()),
                     Line::styled("  …", t.muted()),
@@ -102,7 +102,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             };
             let last = r.summary.last_activity.as_ref().map_or("—".into(), fmt_ts);
             let row = Row::new(vec![
-                Cell::from(r.summary.user_id.clone()),
+                Cell::from(il(&r.summary.user_id)),
                 Cell::from(m),
                 Cell::from(name),
                 Cell::from(tokens),

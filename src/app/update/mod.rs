@@ -4,13 +4,14 @@ mod input;
 mod nav;
 
 pub use input::COMMANDS;
-pub use nav::layer_len;
+pub use nav::{LayerRow, layer_len, layer_rows};
 
 use super::action::Action;
 use super::state::{
     Input, InputKind, Message, Overlay, Screen, State, StoreStatus, UserRow, UserView,
 };
 use crate::engine::{Policy, Tokenizer};
+use crate::loaded::Loaded;
 use crate::store::KnowledgeParams;
 
 /// Work for the event loop: each runs on a task and answers with an action.
@@ -47,6 +48,22 @@ pub enum Effect {
         /// Snapshots kept from earlier runs.
         cache: std::sync::Arc<crate::report::run::SnapshotCache>,
     },
+}
+
+impl Effect {
+    /// What the status line calls this effect's work while it runs (and when it fails).
+    pub fn task_name(&self) -> String {
+        match self {
+            Effect::LoadUsers { .. } => "users".into(),
+            Effect::LoadUser { .. } => "user".into(),
+            Effect::ComputeStats { .. } => "stats".into(),
+            Effect::WarmTokenizer(t) => format!("tokenizer {t}"),
+            Effect::LoadPolicy(_) => "policy".into(),
+            Effect::SavePolicy { .. } => "save".into(),
+            Effect::CheckHealth => "health".into(),
+            Effect::RunReport { .. } => "report".into(),
+        }
+    }
 }
 
 /// Applies `action` to `s` and returns the effects to run.
@@ -174,20 +191,28 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             }
             done_loading(s, "user");
             s.user.loading = None;
+            let same = s
+                .user
+                .view
+                .as_ref()
+                .is_some_and(|v| v.data().user_id == data.user_id);
             let layers = s.session.policy.layers.len();
-            s.user.cursors = vec![0; layers];
-            s.user.pane = s.user.pane.min(layers.saturating_sub(1));
-            s.user.scroll = 0;
-            s.user.milestone = snapshot
-                .current_milestone
-                .as_deref()
-                .and_then(|m| s.session.engine.milestones.ids().position(|x| x == m))
-                .unwrap_or(0);
+            if !same {
+                s.user.cursors = vec![0; layers];
+                s.user.pane = s.user.pane.min(layers.saturating_sub(1));
+                s.user.scroll = 0;
+                s.user.milestone = snapshot
+                    .current_milestone
+                    .as_deref()
+                    .and_then(|m| s.session.engine.milestones.ids().position(|x| x == m))
+                    .unwrap_or(0);
+            }
+            // Masked here, once, under --redact: everything shown and searched is the masked copy.
             s.user.view = Some(UserView {
-                data,
-                snapshot,
+                user: Loaded::new(data, snapshot, s.ui.redact),
                 baseline: None,
                 tuned: None,
+                findings: None,
                 loaded_tick: s.ui.tick,
             });
             replay(s)
@@ -195,7 +220,13 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::StatsComputed(stats) => {
             for (id, st) in stats {
                 if let Some(row) = s.users.rows.iter_mut().find(|r| r.summary.user_id == id) {
-                    row.stats = Some(st);
+                    match st {
+                        Ok(st) => {
+                            row.stats = Some(st);
+                            row.failed = None;
+                        }
+                        Err(e) => row.failed = Some(e),
+                    }
                 }
             }
             done_loading(s, "stats");
@@ -218,6 +249,7 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             );
             if let Some(v) = &mut s.user.view {
                 v.baseline = None;
+                v.findings = None;
             }
             s.user.cursors = vec![0; s.session.policy.layers.len()];
             // The users list shows the baseline's numbers: replay every loaded user under it.
@@ -251,7 +283,11 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             s.live.events.truncate(super::state::MAX_EVENTS);
             vec![]
         }
-        Action::Failed(what, error) => failed(s, &what, &error),
+        Action::Failed(what, error) => failed(s, &what, &error, None),
+        Action::StoreFailed(what, e) => {
+            let store = e.unavailable_store().map(str::to_string);
+            failed(s, &what, &e.to_string(), store.as_deref())
+        }
         other => nav::navigate(s, other),
     }
 }
@@ -274,7 +310,11 @@ fn show(s: &mut State, screen: Screen) -> Vec<Effect> {
 
 /// Starts loading `id` as the selected user.
 pub(super) fn open_user(s: &mut State, id: String) -> Vec<Effect> {
-    if s.user.view.as_ref().is_some_and(|v| v.data.user_id == id) {
+    if s.user.view.as_ref().is_some_and(|v| v.data().user_id == id) {
+        // Already shown: a load of another user under way is no longer wanted.
+        if s.user.loading.take().is_some() {
+            done_loading(s, "user");
+        }
         return vec![];
     }
     if let Some(pos) = s
@@ -285,7 +325,7 @@ pub(super) fn open_user(s: &mut State, id: String) -> Vec<Effect> {
     {
         s.users.cursor = pos;
     }
-    s.user.view = None;
+    // The last user stays in the view until this one arrives (or fails to).
     s.user.loading = Some(id.clone());
     start_loading(s, "user");
     let knowledge = KnowledgeParams::of(&s.session.policy);
@@ -308,10 +348,8 @@ fn refresh(s: &mut State) -> Vec<Effect> {
     let mut effects = vec![Effect::LoadUsers { cursor: None }];
     // With no user open, replay only starts loading the policy's tokenizer.
     effects.extend(replay(s));
-    if let Some(id) = s.user.view.as_ref().map(|v| v.data.user_id.clone()) {
-        s.user.view = None;
-        effects.extend(open_user(s, id));
-    }
+    // The open user is read again; its last data stays on screen until the answer arrives.
+    effects.extend(reload_user(s));
     effects
 }
 
@@ -319,11 +357,18 @@ fn users_loaded(s: &mut State, page: crate::store::UserPage) -> Vec<Effect> {
     done_loading(s, "users");
     s.status.stores.iter_mut().for_each(|st| st.up = true);
     let ids: Vec<String> = page.users.iter().map(|u| u.user_id.clone()).collect();
+    // Display names are masked here, once, under --redact: the filter matches what is shown.
     s.users
         .rows
-        .extend(page.users.into_iter().map(|summary| UserRow {
-            summary,
-            stats: None,
+        .extend(page.users.into_iter().map(|mut summary| {
+            if s.ui.redact {
+                crate::loaded::mask_summary(&mut summary);
+            }
+            UserRow {
+                summary,
+                stats: None,
+                failed: None,
+            }
         }));
     s.users.loaded_all = page.next_cursor.is_none();
     s.users.next_cursor = page.next_cursor;
@@ -390,35 +435,61 @@ fn health(s: &mut State, list: Vec<crate::store::Health>) -> Vec<Effect> {
         start_loading(s, "users");
         effects.push(Effect::LoadUsers { cursor: None });
     }
-    if let (None, Some(id)) = (&s.user.view, s.status.health.failed_user.take()) {
+    if let Some(id) = s.status.health.failed_user.take() {
         effects.extend(open_user(s, id));
+    }
+    // Rows whose numbers could not be counted while a store was down are counted now.
+    let missing: Vec<String> = s
+        .users
+        .rows
+        .iter()
+        .filter(|r| r.stats.is_none())
+        .map(|r| r.summary.user_id.clone())
+        .collect();
+    if !missing.is_empty() {
+        start_loading(s, "stats");
+        effects.push(Effect::ComputeStats {
+            users: missing,
+            policy: Box::new(s.session.baseline.clone()),
+            embedder: s.session.embedder.clone(),
+        });
     }
     effects
 }
 
-fn failed(s: &mut State, what: &str, err: &str) -> Vec<Effect> {
+/// A failed effect: the error in the status line. `store` names a store that could not answer
+/// (marked down; its last data stays on screen); a failure about the data itself (a missing
+/// user, a bad row) marks nothing down.
+fn failed(s: &mut State, what: &str, err: &str, store: Option<&str>) -> Vec<Effect> {
     s.status.loading.retain(|l| l != what);
+    if what == "health" {
+        s.status.health.checking = false;
+    }
     if what == "report" {
         // Not again until the policies change or a refresh: the old summary stays.
         s.report.running = None;
         s.report.computed_for = s.report.running_for.take();
     }
     if what == "user" {
-        s.status.health.failed_user = s.user.loading.take();
-        // Check the stores soon: the next health answer restarts the load when they are back.
-        s.status.health.next_check = s.status.health.next_check.min(s.ui.tick + 1);
+        let wanted = s.user.loading.take();
+        if store.is_some() {
+            s.status.health.failed_user = wanted;
+            // Check the stores soon: the next health answer restarts the load when they are back.
+            s.status.health.next_check = s.status.health.next_check.min(s.ui.tick + 1);
+        }
     }
-    // The store named in the error is marked down; its last data stays on screen.
-    for st in s
-        .status
-        .stores
-        .iter_mut()
-        .filter(|st| err.contains(&st.name) || what == "users")
-    {
-        st.up = false;
-        st.last_error = Some(err.to_string());
+    if let Some(store) = store {
+        let name = store.split_whitespace().next().unwrap_or(store);
+        for st in s.status.stores.iter_mut().filter(|st| st.name == name) {
+            st.up = false;
+            st.last_error = Some(err.to_string());
+        }
     }
-    error(s, &format!("{what}: {err}"));
+    let shown = match s.user.view.as_ref() {
+        Some(v) if what == "user" => format!("{what}: {err} · still showing {}", v.data().user_id),
+        _ => format!("{what}: {err}"),
+    };
+    error(s, &shown);
     vec![]
 }
 
@@ -440,14 +511,16 @@ pub(super) fn replay(s: &mut State) -> Vec<Effect> {
     let engine = &s.session.engine;
     if let Some(v) = &mut s.user.view {
         if base_ready && v.baseline.is_none() {
-            v.baseline = Some(engine.assemble(&v.snapshot, &s.session.baseline));
+            let base = v.user.assemble(engine, &s.session.baseline);
+            v.findings = Some(v.user.findings(engine, &s.session.baseline, Some(&base)));
+            v.baseline = Some(base);
         }
         v.tuned = if !tuned_ready {
             None
         } else if s.session.policy == s.session.baseline {
             v.baseline.clone()
         } else {
-            Some(engine.assemble(&v.snapshot, &s.session.policy))
+            Some(v.user.assemble(engine, &s.session.policy))
         };
     }
     effects
@@ -471,7 +544,7 @@ pub(super) fn retune(s: &mut State, policy: Policy) -> Vec<Effect> {
 /// Fetches the open user again (its knowledge search depends on the policy); the view stays
 /// until the new load arrives.
 fn reload_user(s: &mut State) -> Option<Effect> {
-    let id = s.user.view.as_ref().map(|v| v.data.user_id.clone())?;
+    let id = s.user.view.as_ref().map(|v| v.data().user_id.clone())?;
     s.user.loading = Some(id.clone());
     start_loading(s, "user");
     Some(Effect::LoadUser {

@@ -8,6 +8,8 @@ use crate::app::action::Action;
 use crate::app::layout::{self, Areas};
 use crate::app::state::{Input, InputKind, Overlay, Screen, SortKey, State};
 use crate::app::tune;
+use crate::engine::snapshot::Malformed;
+use crate::engine::{Assembly, Item, Source};
 
 /// Movement and selection actions, by screen.
 pub fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
@@ -135,14 +137,57 @@ fn layers(s: &mut State, action: Action) -> Vec<Effect> {
     vec![]
 }
 
-/// Items of the layer in `pane` in the tuned assembly.
+/// Rows of the Layers pane `pane` in the tuned assembly: items and malformed data.
 pub fn layer_len(s: &State, pane: usize) -> usize {
-    let (Some(v), Some(layer)) = (&s.user.view, s.session.policy.layers.get(pane)) else {
+    let Some(a) = s.user.view.as_ref().and_then(|v| v.tuned.as_ref()) else {
         return 0;
     };
-    v.tuned
-        .as_ref()
-        .map_or(0, |a| a.layer_items(&layer.name).count())
+    layer_rows(s, a, pane).len()
+}
+
+/// A row of a Layers pane: an item of the layer, or data of its source that could not be read.
+#[derive(Debug, Clone, Copy)]
+pub enum LayerRow<'a> {
+    Item(&'a Item),
+    Malformed(&'a Malformed),
+}
+
+/// The source layer a malformed entry would have fed, from its item id or where it was read.
+fn malformed_source(m: &Malformed) -> Option<Source> {
+    let id = m.id.as_deref().unwrap_or("");
+    if id.starts_with("mb:") || m.source.starts_with("memory_bank") {
+        Some(Source::Journey)
+    } else if id.starts_with("kn:") || m.source.starts_with("knowledge") {
+        Some(Source::Knowledge)
+    } else if id.contains('#') || m.source.contains("session:") {
+        Some(Source::Session)
+    } else {
+        None
+    }
+}
+
+/// The rows of the pane of layer `pane`: its items in output order, then the malformed data of its
+/// source (data of no layer's source goes to the first pane).
+pub fn layer_rows<'a>(s: &'a State, a: &'a Assembly, pane: usize) -> Vec<LayerRow<'a>> {
+    let layers = &s.session.policy.layers;
+    let Some(layer) = layers.get(pane) else {
+        return vec![];
+    };
+    let mut rows: Vec<LayerRow> = a.layer_items(&layer.name).map(LayerRow::Item).collect();
+    let home = |m: &Malformed| {
+        let src = malformed_source(m);
+        layers
+            .iter()
+            .position(|l| Some(l.source) == src)
+            .unwrap_or(0)
+    };
+    rows.extend(
+        a.malformed
+            .iter()
+            .filter(|m| home(m) == pane)
+            .map(LayerRow::Malformed),
+    );
+    rows
 }
 
 fn tune_keys(s: &mut State, action: Action) -> Vec<Effect> {

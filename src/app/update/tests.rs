@@ -34,6 +34,11 @@ pub(crate) async fn settle(s: &mut State, store: &Arc<dyn Store>, action: Action
 
 /// The demo app with users loaded.
 pub(crate) async fn demo_app() -> (State, Arc<dyn Store>) {
+    demo_app_with(false).await
+}
+
+/// The demo app, with `--redact` or without.
+pub(crate) async fn demo_app_with(redact: bool) -> (State, Arc<dyn Store>) {
     let store: Arc<dyn Store> = Arc::new(MemoryStore::demo());
     let engine = Engine::default();
     let mut s = State::new(
@@ -41,10 +46,19 @@ pub(crate) async fn demo_app() -> (State, Arc<dyn Store>) {
         "DEMO".into(),
         true,
         "default".into(),
-        false,
+        redact,
     );
     settle(&mut s, &store, Action::Refresh).await;
     (s, store)
+}
+
+/// The embedded store's error when it cannot be reached (`connection {how}`).
+pub(crate) fn memory_down(how: &str) -> crate::store::StoreError {
+    crate::store::StoreError::Backend {
+        store: "memory".into(),
+        what: "users".into(),
+        cause: format!("connection {how}"),
+    }
 }
 
 pub(crate) async fn type_text(s: &mut State, store: &Arc<dyn Store>, text: &str) {
@@ -227,20 +241,20 @@ async fn a_failed_load_reports_and_keeps_the_last_data() {
     let before = s.users.rows.len();
     update(
         &mut s,
-        Action::Failed("users".into(), "memory: connection reset".into()),
+        Action::StoreFailed("users".into(), memory_down("reset")),
     );
     assert_eq!(s.users.rows.len(), before, "rows stay");
     assert!(s.user.view.is_some(), "the user stays");
     assert!(!s.status.stores[0].up);
     assert_eq!(
         s.status.stores[0].last_error.as_deref(),
-        Some("memory: connection reset")
+        Some("memory: users: connection reset")
     );
     assert!(
         s.status
             .message
             .as_ref()
-            .is_some_and(|m| m.error && m.text == "users: memory: connection reset")
+            .is_some_and(|m| m.error && m.text == "users: memory: users: connection reset")
     );
     settle(&mut s, &store, Action::Refresh).await;
     assert!(
@@ -291,7 +305,7 @@ async fn mouse_clicks_tabs_and_rows_and_scrolls() {
     settle(&mut s, &store, Action::Click(5, 4)).await; // a second click opens
     assert_eq!(s.ui.screen, Screen::Layers);
     assert_eq!(
-        s.user.view.as_ref().map(|v| v.data.user_id.as_str()),
+        s.user.view.as_ref().map(|v| v.data().user_id.as_str()),
         Some("u002")
     );
     let (_, _, x, _) = crate::app::layout::tabs(s.ui.size.0)
@@ -321,7 +335,7 @@ async fn loading_a_policy_replays_the_user_and_the_list() {
     let tuned = tuned(&s);
     assert_eq!(tuned.layers.0.len(), 4);
     // layered-adr searches every milestone: u062 (at M9) is fetched again and gets other milestones' hits.
-    let snap = &s.user.view.as_ref().expect("view").snapshot;
+    let snap = &s.user.view.as_ref().expect("view").snapshot();
     assert!(
         snap.knowledge
             .iter()
@@ -344,7 +358,7 @@ async fn lowering_the_threshold_searches_again() {
         s.user
             .view
             .as_ref()
-            .map_or(0, |v| v.snapshot.knowledge.len())
+            .map_or(0, |v| v.snapshot().knowledge.len())
     };
     assert_eq!(hits(&s), 0, "nothing within 0.7 − 0.3");
     settle(&mut s, &store, Action::Palette).await;
@@ -384,7 +398,7 @@ async fn a_store_that_goes_away_is_retried_with_backoff_and_reloads_when_back() 
     s.user.loading = Some("u062".into());
     update(
         &mut s,
-        Action::Failed("user".into(), "memory: connection refused".into()),
+        Action::StoreFailed("user".into(), memory_down("refused")),
     );
     assert_eq!(s.status.health.failed_user.as_deref(), Some("u062"));
     assert!(

@@ -1,0 +1,170 @@
+//! Redaction (`--redact`): what is masked, and how. Applied once, where a user is loaded, so every
+//! output inherits it; token counts are always counted on the stored text.
+//!
+//! Masked: chat content, the query, journey data values, display names and the cached context
+//! (it holds a prompt). Not masked: ids, milestone ids and names, policy text, knowledge articles
+//! (shared reference data), timestamps and token counts.
+
+use serde_json::Value;
+
+use super::assembly::ItemKind;
+use super::snapshot::{SessionEntry, Snapshot, Turn, TurnBody};
+
+/// Letters and digits become `•`; spacing and punctuation stay, so shape and length read.
+pub fn mask(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_alphanumeric() { '•' } else { c })
+        .collect()
+}
+
+/// Whether items of this kind carry a user's words (chat, journey, query).
+pub fn masked_kind(kind: ItemKind) -> bool {
+    matches!(
+        kind,
+        ItemKind::Turn
+            | ItemKind::BusinessDna
+            | ItemKind::MilestoneData
+            | ItemKind::Transition
+            | ItemKind::Query
+    )
+}
+
+/// A truncated item's text masked, its truncation marker kept readable.
+pub fn mask_truncated(text: &str, marker: &str) -> String {
+    match text.strip_suffix(marker) {
+        Some(kept) if !marker.is_empty() => format!("{}{marker}", mask(kept)),
+        _ => mask(text),
+    }
+}
+
+/// JSON with its values masked: strings and numbers (as strings of `•`); keys, booleans and
+/// null stay, so the shape reads. Transition `from`/`to` milestone ids stay (they are ids).
+pub fn mask_json(v: &Value) -> Value {
+    match v {
+        Value::String(s) => Value::String(mask(s)),
+        Value::Number(n) => Value::String(mask(&n.to_string())),
+        Value::Array(items) => Value::Array(items.iter().map(mask_json).collect()),
+        Value::Object(obj) => Value::Object(
+            obj.iter()
+                .map(|(k, x)| {
+                    let keep = matches!(k.as_str(), "from" | "to") && x.is_string();
+                    (k.clone(), if keep { x.clone() } else { mask_json(x) })
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// A stored turn masked: its words, not its role or timestamp.
+fn mask_turn_value(raw: &Value) -> Value {
+    match raw {
+        Value::Object(obj) => Value::Object(
+            obj.iter()
+                .map(|(k, x)| {
+                    let keep = matches!(k.as_str(), "timestamp" | "role");
+                    (k.clone(), if keep { x.clone() } else { mask_json(x) })
+                })
+                .collect(),
+        ),
+        other => mask_json(other),
+    }
+}
+
+fn mask_entry(e: &SessionEntry) -> SessionEntry {
+    let turn = match &e.turn {
+        Ok(t) => Ok(Turn {
+            body: match &t.body {
+                TurnBody::Exchange { user, assistant } => TurnBody::Exchange {
+                    user: mask(user),
+                    assistant: mask(assistant),
+                },
+                TurnBody::Message { role, content } => TurnBody::Message {
+                    role: *role,
+                    content: mask(content),
+                },
+            },
+            timestamp: t.timestamp,
+        }),
+        Err(reason) => Err(mask_quoted(reason)),
+    };
+    SessionEntry {
+        raw: mask_turn_value(&e.raw),
+        turn,
+    }
+}
+
+/// A message about stored data with its quoted values (`"…"`) masked: a malformed turn's reason
+/// may quote what the user wrote.
+pub fn mask_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut quoted = false;
+    for c in message.chars() {
+        if c == '"' {
+            quoted = !quoted;
+            out.push(c);
+        } else if quoted && c.is_alphanumeric() {
+            out.push('•');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The snapshot as a person may see it under `--redact`.
+pub fn mask_snapshot(s: &Snapshot) -> Snapshot {
+    let mut out = s.clone();
+    out.session = s.session.iter().map(mask_entry).collect();
+    out.query = s.query.as_deref().map(mask);
+    for j in &mut out.journey {
+        j.data = mask_json(&j.data);
+    }
+    out.cached_context = s.cached_context.as_ref().map(mask_json);
+    for m in &mut out.malformed {
+        m.reason = mask_quoted(&m.reason);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn masks_words_and_keeps_shape() {
+        assert_eq!(mask("Café Kōhī ☕, $64!"), "•••• •••• ☕, $••!");
+        assert_eq!(
+            mask_truncated("hello world\n[...truncated]", "\n[...truncated]"),
+            "••••• •••••\n[...truncated]"
+        );
+        assert_eq!(
+            mask_json(
+                &json!({"from": "M1", "to": "M2", "context": {"price": 49, "ok": true, "n": "Ann"}})
+            ),
+            json!({"from": "M1", "to": "M2", "context": {"price": "••", "ok": true, "n": "•••"}})
+        );
+        assert_eq!(
+            mask_quoted(r#"field `role` must be user, found "bot 7""#),
+            r#"field `role` must be user, found "••• •""#
+        );
+    }
+
+    #[test]
+    fn a_masked_snapshot_keeps_timestamps_roles_and_reads_the_same() {
+        let text = r#"{"user_id":"u1","session_id":"s1","now":"2025-01-15T12:00:00Z","query":"how to price",
+            "session":[{"role":"user","content":"Secret plan","timestamp":1736938800},{"user":"x"}],
+            "journey":[{"id":"mb:1","kind":"business_dna","data":{"name":"Acme"}}]}"#;
+        let snap = Snapshot::from_json(text).expect("parses");
+        let m = mask_snapshot(&snap);
+        assert_eq!(m.query.as_deref(), Some("••• •• •••••"));
+        assert_eq!(
+            m.session[0].raw,
+            json!({"role":"user","content":"•••••• ••••","timestamp":1736938800})
+        );
+        assert_eq!(m.turns().count(), 1);
+        assert_eq!(m.journey[0].data, json!({"name": "••••"}));
+        assert!(m.session[1].turn.is_err());
+    }
+}

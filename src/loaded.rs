@@ -1,0 +1,186 @@
+//! One user as loaded, and what a person may see of it. Under `--redact` the data is masked here,
+//! once, when it is loaded (SPEC §6): every command and screen shows the masked copy, while
+//! assembly counts tokens on the stored text and findings compare against an unmasked replay.
+
+use crate::engine::cache::CachedContext;
+use crate::engine::redact::{mask, mask_json, mask_quoted, mask_snapshot};
+use crate::engine::{Assembly, Engine, Policy, Snapshot};
+use crate::findings::{Finding, findings};
+use crate::store::{UserData, UserSummary};
+
+/// A loaded user: the stored data (kept private: only assembly reads it) and, under
+/// `--redact`, the masked copy everything else sees.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    data: UserData,
+    snapshot: Snapshot,
+    masked: Option<Box<(UserData, Snapshot)>>,
+}
+
+impl Loaded {
+    pub fn new(data: UserData, snapshot: Snapshot, redact: bool) -> Self {
+        let masked = redact.then(|| Box::new((mask_user_data(&data), mask_snapshot(&snapshot))));
+        Loaded {
+            data,
+            snapshot,
+            masked,
+        }
+    }
+
+    /// The user's data as shown (masked under `--redact`).
+    pub fn data(&self) -> &UserData {
+        self.masked.as_ref().map_or(&self.data, |m| &m.0)
+    }
+
+    /// The snapshot as shown (masked under `--redact`).
+    pub fn snapshot(&self) -> &Snapshot {
+        self.masked.as_ref().map_or(&self.snapshot, |m| &m.1)
+    }
+
+    /// The snapshot exactly as stored: what `snapshot --out` writes (refused under `--redact`).
+    pub fn stored_snapshot(&self) -> Option<&Snapshot> {
+        self.masked.is_none().then_some(&self.snapshot)
+    }
+
+    pub fn redacted(&self) -> bool {
+        self.masked.is_some()
+    }
+
+    /// The assembly as shown: counted on the stored text; under `--redact` the texts of chat,
+    /// journey and query items are masked and the prompt is built from them.
+    pub fn assemble(&self, engine: &Engine, policy: &Policy) -> Assembly {
+        if self.redacted() {
+            engine.assemble_redacted(&self.snapshot, policy)
+        } else {
+            engine.assemble(&self.snapshot, policy)
+        }
+    }
+
+    /// Findings under `policy`, against an unmasked replay (`replay`, when the caller holds one
+    /// of `policy` and the data is not masked; else one is made). Under `--redact` values quoted
+    /// in messages are masked.
+    pub fn findings(
+        &self,
+        engine: &Engine,
+        policy: &Policy,
+        replay: Option<&Assembly>,
+    ) -> Vec<Finding> {
+        let own;
+        let replay = match replay.filter(|_| !self.redacted()) {
+            Some(a) => a,
+            None => {
+                own = engine.assemble(&self.snapshot, policy);
+                &own
+            }
+        };
+        let mut found = findings(
+            &self.data,
+            &self.snapshot,
+            policy,
+            &engine.milestones,
+            replay,
+        );
+        if self.redacted() {
+            for f in &mut found {
+                f.message = mask_quoted(&f.message);
+            }
+        }
+        found
+    }
+}
+
+impl Loaded {
+    /// The cached context in one line (items, tokens, policy, when written), read from the
+    /// stored value; `None` without one, an error when it cannot be read.
+    pub fn cached_summary(&self) -> Option<Result<String, String>> {
+        let v = self.data.cached_context.as_ref()?;
+        Some(match CachedContext::from_json(v) {
+            Ok(c) => Ok(format!(
+                "{} items, {} tokens, policy {}, written {}",
+                c.items.len(),
+                c.total_tokens,
+                c.policy,
+                c.created_at
+            )),
+            Err(e) if self.redacted() => Err(mask_quoted(&e)),
+            Err(e) => Err(e),
+        })
+    }
+}
+
+/// A user's data as a person may see it under `--redact`: display name, chat, journey values,
+/// the cached context and quoted values in malformed reasons masked.
+pub fn mask_user_data(d: &UserData) -> UserData {
+    let mut out = d.clone();
+    out.display_name = d.display_name.as_deref().map(mask);
+    let snap_like = Snapshot {
+        user_id: d.user_id.clone(),
+        session_id: d.session_id.clone(),
+        current_milestone: d.current_milestone.clone(),
+        now: d.now,
+        query: None,
+        session: d.session.clone(),
+        journey: d.journey.clone(),
+        knowledge: Vec::new(),
+        cached_context: None,
+        malformed: d.malformed.clone(),
+    };
+    let masked = mask_snapshot(&snap_like);
+    out.session = masked.session;
+    out.journey = masked.journey;
+    out.malformed = masked.malformed;
+    out.cached_context = d.cached_context.as_ref().map(mask_json);
+    out
+}
+
+/// A listing row as a person may see it under `--redact`: the display name masked.
+pub fn mask_summary(u: &mut UserSummary) {
+    u.display_name = u.display_name.as_deref().map(mask);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{KnowledgeParams, LoadOptions, MemoryStore, load_snapshot};
+
+    #[tokio::test]
+    async fn masked_view_keeps_counts_and_hides_words() {
+        let store = MemoryStore::demo();
+        let policy = Policy::preset("prolaunch").expect("preset");
+        let (snap, data) = load_snapshot(
+            &store,
+            "u068",
+            &LoadOptions::default(),
+            KnowledgeParams::of(&policy),
+        )
+        .await
+        .expect("demo user");
+        let engine = Engine::default();
+        let plain = Loaded::new(data.clone(), snap.clone(), false);
+        let masked = Loaded::new(data, snap, true);
+        let (a, b) = (
+            plain.assemble(&engine, &policy),
+            masked.assemble(&engine, &policy),
+        );
+        assert_eq!(a.total_tokens, b.total_tokens);
+        let tokens = |x: &Assembly| x.items.iter().map(|i| i.kept_tokens).collect::<Vec<_>>();
+        assert_eq!(tokens(&a), tokens(&b));
+        let name = plain.data().display_name.clone().expect("a name");
+        assert!(
+            !masked
+                .data()
+                .display_name
+                .as_deref()
+                .unwrap_or("")
+                .contains(&name)
+        );
+        let first = name.split(' ').next().unwrap_or("");
+        assert!(!b.prompt.contains(first), "{}", b.prompt);
+        assert!(b.prompt.contains("## Recent conversation"));
+        assert_eq!(
+            plain.findings(&engine, &policy, Some(&a)),
+            masked.findings(&engine, &policy, None)
+        );
+        assert!(masked.stored_snapshot().is_none());
+    }
+}
