@@ -58,7 +58,8 @@ pub async fn replay(
         Mode::Prompt if std::io::stdout().is_terminal() => {
             writeln!(out, "{}", crate::text::inert(&asm.prompt)).map_err(io)
         }
-        Mode::Prompt => writeln!(out, "{}", asm.prompt).map_err(io),
+        // Past anstream, which would strip escape sequences out of the data.
+        Mode::Prompt => writeln!(std::io::stdout().lock(), "{}", asm.prompt).map_err(io),
         Mode::Text => {
             writeln!(out, "{}", paint(BOLD, &heading(&asm, snap))).map_err(io)?;
             write_layers(out, &asm)?;

@@ -6,6 +6,7 @@
 
 pub mod content;
 pub mod generator;
+pub mod hostile;
 
 use serde::{Deserialize, Serialize};
 
@@ -111,4 +112,91 @@ impl Dataset {
         #[allow(clippy::expect_used)]
         Self::from_json(DEMO_JSON).expect("embedded fixtures/demo.json is valid")
     }
+}
+
+/// The words of `user`'s personal data (chat turns, journey values, display name) that appear
+/// nowhere in shared text a person may see under `--redact` (knowledge articles, milestone names,
+/// policy presets, journey keys, `shared`): what redaction must never show. Words are runs of
+/// letters and digits, lowercased, at least four long; numbers and pieces of timestamps
+/// (`14t16`), which ctxlens shows as times, are left out.
+pub fn private_words(
+    data: &Dataset,
+    user: &str,
+    shared: &[&str],
+) -> std::collections::BTreeSet<String> {
+    use std::collections::BTreeSet;
+    fn words(text: &str, out: &mut BTreeSet<String>) {
+        for w in text.split(|c: char| !c.is_alphanumeric()) {
+            let number_like = w
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, 't' | 'T' | 'z' | 'Z'));
+            if w.chars().count() >= 4 && !number_like {
+                out.insert(w.to_lowercase());
+            }
+        }
+    }
+    fn values(v: &serde_json::Value, out: &mut BTreeSet<String>, keys: &mut BTreeSet<String>) {
+        match v {
+            serde_json::Value::String(s) => words(s, out),
+            serde_json::Value::Number(n) => words(&n.to_string(), out),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| values(x, out, keys)),
+            serde_json::Value::Object(o) => {
+                for (k, x) in o {
+                    words(k, keys);
+                    values(x, out, keys);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut public = BTreeSet::new();
+    let mut private = BTreeSet::new();
+    for k in &data.knowledge {
+        words(&k.title, &mut public);
+        words(&k.content, &mut public);
+        words(&k.metadata.to_string(), &mut public);
+    }
+    let map = crate::engine::MilestoneMap::default();
+    for m in map.ids() {
+        words(m, &mut public);
+        words(map.name(m), &mut public);
+    }
+    for preset in ["prolaunch", "layered-adr"] {
+        if let Some(p) = crate::engine::Policy::preset(preset) {
+            words(&p.to_toml(), &mut public);
+        }
+    }
+    shared.iter().for_each(|s| words(s, &mut public));
+    let Some(u) = data.users.iter().find(|u| u.user_id == user) else {
+        return private;
+    };
+    if let Some(name) = u.journey.as_ref().and_then(|j| j.display_name.as_deref()) {
+        words(name, &mut private);
+    }
+    let mut keys = BTreeSet::new();
+    for s in &u.sessions {
+        let raw: Vec<String> = match &s.value {
+            RedisValue::String(v) => vec![v.clone()],
+            RedisValue::List(items) => items.clone(),
+        };
+        for r in raw {
+            match serde_json::from_str::<serde_json::Value>(&r) {
+                // Timestamps and roles are not the user's words (and are shown).
+                Ok(serde_json::Value::Object(mut turn)) => {
+                    turn.remove("timestamp");
+                    turn.remove("role");
+                    values(&serde_json::Value::Object(turn), &mut private, &mut keys)
+                }
+                Ok(v) => values(&v, &mut private, &mut keys),
+                Err(_) => words(&r, &mut private),
+            }
+        }
+    }
+    for m in &u.memory_bank {
+        values(&m.data, &mut private, &mut keys);
+    }
+    private
+        .into_iter()
+        .filter(|w| !public.contains(w) && !keys.contains(w))
+        .collect()
 }

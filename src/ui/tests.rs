@@ -186,3 +186,162 @@ async fn report_screen_before_and_after_a_change() {
     }
     snap("report_scrolled", &mut s);
 }
+
+/// Whether a cell shows something that would drive a terminal (ratatui drops C0 and C1
+/// controls silently, so their absence alone proves nothing: the visible forms are checked too).
+fn unsafe_cell(symbol: &str) -> bool {
+    symbol.chars().any(|c| {
+        matches!(c,
+            '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+            | '\u{61c}' | '\u{200e}' | '\u{200f}'
+            | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+            | '\u{2028}' | '\u{2029}')
+    })
+}
+
+/// Every screen and overlay drawn at 120×40, as text; fails on any cell holding a control.
+fn every_screen(s: &mut State) -> String {
+    use crate::app::state::Overlay;
+    let mut text = String::new();
+    for screen in Screen::ALL {
+        for overlay in [Overlay::None, Overlay::Item] {
+            if overlay == Overlay::Item && screen != Screen::Layers {
+                continue;
+            }
+            s.ui.screen = screen;
+            s.ui.overlay = overlay;
+            s.ui.size = (120, 40);
+            let terminal = draw(s, 120, 40, &Theme::default());
+            for cell in terminal.backend().buffer().content() {
+                assert!(
+                    !unsafe_cell(cell.symbol()),
+                    "{screen:?}: a cell holds {:?}",
+                    cell.symbol()
+                );
+                text.push_str(cell.symbol());
+            }
+            text.push('\n');
+        }
+    }
+    s.ui.overlay = Overlay::Help {
+        search: String::new(),
+        scroll: 0,
+    };
+    text.push_str(&format!(
+        "{:?}",
+        draw(s, 120, 40, &Theme::default()).backend()
+    ));
+    s.ui.overlay = Overlay::None;
+    text
+}
+
+#[tokio::test]
+async fn hostile_text_is_drawn_inert_on_every_screen() {
+    use crate::demo::hostile::{PAYLOADS, dataset, user_id};
+    use crate::store::{MemoryStore, Store};
+    let store: std::sync::Arc<dyn Store> =
+        std::sync::Arc::new(MemoryStore::from_dataset(dataset(), "DEMO").expect("dataset"));
+    let (mut s, store) = crate::app::update::tests::app_over(store, false).await;
+    for (i, (name, payload)) in PAYLOADS.iter().enumerate() {
+        let id = user_id(i);
+        settle(
+            &mut s,
+            &store,
+            Action::Progress(ProgressEvent {
+                user_id: id.clone(),
+                milestone: format!("M1{payload}"),
+                progress: 50.0,
+                timestamp: "2025-01-15T11:00:00Z".into(),
+            }),
+        )
+        .await;
+        s.ui.screen = Screen::Users;
+        s.users.cursor = s
+            .users
+            .shown
+            .iter()
+            .position(|&r| s.users.rows[r].summary.user_id == id)
+            .expect("listed");
+        settle(&mut s, &store, Action::Select).await;
+        settle(&mut s, &store, Action::ShowReport).await;
+        let text = every_screen(&mut s);
+        let shown = crate::text::inert_line(payload);
+        assert!(
+            text.contains(&*shown),
+            "{name}: {shown} is not visible on any screen"
+        );
+        // The prompt, the names and the events show it in full.
+        assert!(
+            text.matches(&*shown).count() >= 4,
+            "{name}: {shown} shows {} times",
+            text.matches(&*shown).count()
+        );
+    }
+}
+
+#[tokio::test]
+async fn redacted_screens_show_no_personal_word_and_cannot_be_probed() {
+    use crate::demo::{Dataset, private_words};
+    // Words the TUI itself shows (help, titles, findings), whatever the data.
+    const LABELS: &[&str] = &[
+        "shift",
+        "screen",
+        "right",
+        "raise",
+        "kept",
+        "filter",
+        "everything",
+        "cycle",
+        "closure",
+        "close",
+        "seed",
+        "nothing",
+        "holds",
+    ];
+    let data = Dataset::demo();
+    let private: std::collections::BTreeSet<String> = data
+        .users
+        .iter()
+        .flat_map(|u| private_words(&data, &u.user_id, LABELS))
+        .collect();
+    let (mut s, store) = crate::app::update::tests::demo_app_with(true).await;
+    let mut all = Vec::new();
+    for user in ["u001", "u062", "u064", "u065", "u066", "u067", "u068"] {
+        open(&mut s, &store, user).await;
+        let text = every_screen(&mut s).to_lowercase();
+        let shown: std::collections::BTreeSet<&str> =
+            text.split(|c: char| !c.is_alphanumeric()).collect();
+        let leaks: Vec<&String> = private
+            .iter()
+            .filter(|w| shown.contains(w.as_str()))
+            .collect();
+        all.extend(leaks.into_iter().map(|w| format!("{user}:{w}")));
+    }
+    assert!(all.is_empty(), "the TUI shows {all:?}");
+    // The filter and the prompt search match what is shown (masked), not what is stored.
+    let name = data
+        .users
+        .iter()
+        .find(|u| u.user_id == "u068")
+        .and_then(|u| u.journey.as_ref()?.display_name.clone())
+        .expect("u068 has a name");
+    let first = name.split(' ').next().expect("a word").to_string();
+    settle(&mut s, &store, Action::ShowUsers).await;
+    settle(&mut s, &store, Action::Filter).await;
+    type_text(&mut s, &store, &first).await;
+    assert!(
+        s.users.shown.is_empty(),
+        "filtering by {first:?} finds {} users",
+        s.users.shown.len()
+    );
+    settle(&mut s, &store, Action::Input(InputKey::Esc)).await;
+    let turn = private_words(&data, "u068", &[])
+        .into_iter()
+        .next()
+        .expect("u068 has personal words");
+    s.user.search = turn.clone();
+    assert!(
+        crate::app::update::search_lines(&s).is_empty(),
+        "the prompt search finds {turn:?}"
+    );
+}

@@ -4,7 +4,7 @@ mod input;
 mod nav;
 
 pub use input::COMMANDS;
-pub use nav::{LayerRow, layer_len, layer_rows};
+pub use nav::{LayerRow, layer_len, layer_rows, search_lines};
 
 use super::action::Action;
 use super::state::{

@@ -39,7 +39,11 @@ pub(crate) async fn demo_app() -> (State, Arc<dyn Store>) {
 
 /// The demo app, with `--redact` or without.
 pub(crate) async fn demo_app_with(redact: bool) -> (State, Arc<dyn Store>) {
-    let store: Arc<dyn Store> = Arc::new(MemoryStore::demo());
+    app_over(Arc::new(MemoryStore::demo()), redact).await
+}
+
+/// The app over `store` (shown as DEMO), its users listed.
+pub(crate) async fn app_over(store: Arc<dyn Store>, redact: bool) -> (State, Arc<dyn Store>) {
     let engine = Engine::default();
     let mut s = State::new(
         session(&engine),
