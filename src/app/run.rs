@@ -72,7 +72,14 @@ pub async fn run_tui(
 
     let mut terminal = ratatui::init();
     let previous = std::panic::take_hook();
+    let ui_thread = std::thread::current().id();
     std::panic::set_hook(Box::new(move |info| {
+        // Effects run on the runtime's workers: a panic there is caught at the task boundary and
+        // shown as that load's error, so the terminal must stay as it is. The UI thread's own
+        // panic restores the terminal (ratatui's hook) before it is reported.
+        if std::thread::current().id() != ui_thread {
+            return;
+        }
         let _ = crossterm::execute!(stdout(), DisableMouseCapture);
         previous(info);
     }));
@@ -399,5 +406,72 @@ async fn follow_progress(store: Arc<dyn Store>, tx: UnboundedSender<Action>) {
         if tx.send(action).is_err() {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{
+        EventStream, KnowledgeHits, KnowledgeQuery, MemoryStore, StoreError, UserData, UserPage,
+    };
+
+    /// The demo, except that once armed, loading a user panics (a bug on a data path).
+    struct PanicsOnLoad(MemoryStore, std::sync::atomic::AtomicBool);
+
+    #[async_trait::async_trait]
+    impl Store for PanicsOnLoad {
+        fn describe(&self) -> String {
+            self.0.describe()
+        }
+        async fn users(&self, cursor: Option<&str>, limit: usize) -> Result<UserPage, StoreError> {
+            self.0.users(cursor, limit).await
+        }
+        async fn load_user(&self, user: &str, o: &LoadOptions) -> Result<UserData, StoreError> {
+            if self.1.load(std::sync::atomic::Ordering::SeqCst) {
+                panic!("index out of bounds reading {user}")
+            }
+            self.0.load_user(user, o).await
+        }
+        async fn health(&self) -> Vec<crate::store::Health> {
+            self.0.health().await
+        }
+        async fn subscribe(&self, user: Option<&str>) -> Result<EventStream, StoreError> {
+            self.0.subscribe(user).await
+        }
+        async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
+            self.0.search_knowledge(q).await
+        }
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_a_load_is_that_loads_error_and_the_app_goes_on() {
+        let panicking = Arc::new(PanicsOnLoad(MemoryStore::demo(), false.into()));
+        let store: Arc<dyn Store> = panicking.clone();
+        let (mut s, store) = crate::app::update::tests::app_over(store, false).await;
+        panicking.1.store(true, std::sync::atomic::Ordering::SeqCst);
+        let (tx, mut rx) = unbounded_channel();
+        for effect in super::super::update(&mut s, Action::Select) {
+            spawn(effect, &store, &s.session.engine.clone(), &tx);
+        }
+        let action = rx.recv().await.expect("the task answers");
+        assert!(
+            matches!(&action, Action::Failed(what, msg)
+                if what == "user" && msg.contains("index out of bounds reading u001")),
+            "{action:?}"
+        );
+        super::super::update(&mut s, action);
+        assert_eq!(s.user.loading, None);
+        let msg = s.status.message.clone().expect("shown");
+        assert!(
+            msg.error && msg.text.contains("internal error"),
+            "{}",
+            msg.text
+        );
+        // The app goes on: another page of work still runs.
+        for effect in super::super::update(&mut s, Action::Refresh) {
+            spawn(effect, &store, &s.session.engine.clone(), &tx);
+        }
+        assert!(rx.recv().await.is_some());
     }
 }

@@ -436,7 +436,12 @@ fn health(s: &mut State, list: Vec<crate::store::Health>) -> Vec<Effect> {
         effects.push(Effect::LoadUsers { cursor: None });
     }
     if let Some(id) = s.status.health.failed_user.take() {
-        effects.extend(open_user(s, id));
+        let shown = s.user.view.as_ref().is_some_and(|v| v.data().user_id == id);
+        if shown {
+            effects.extend(reload_user(s));
+        } else {
+            effects.extend(open_user(s, id));
+        }
     }
     // Rows whose numbers could not be counted while a store was down are counted now.
     let missing: Vec<String> = s
@@ -586,5 +591,7 @@ pub fn set_store(s: &mut State, status: StoreStatus) {
     }
 }
 
+#[cfg(test)]
+mod fault_tests;
 #[cfg(test)]
 pub(crate) mod tests;

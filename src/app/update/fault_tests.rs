@@ -1,0 +1,189 @@
+//! Faults in the TUI: a store down under it, a missing user, rows that could not be counted,
+//! malformed data — the last data stays, only real outages mark a store down.
+
+use super::tests::{demo_app, memory_down, open, settle};
+use super::{Effect, LayerRow, layer_rows, update};
+use crate::app::action::Action;
+use crate::app::state::{Screen, State};
+use crate::store::{Health, StoreError};
+
+fn shown_user(s: &State) -> Option<&str> {
+    s.user.view.as_ref().map(|v| v.data().user_id.as_str())
+}
+
+fn health(up: bool) -> Vec<Health> {
+    vec![Health {
+        name: "memory".into(),
+        host: "embedded demo".into(),
+        latency: None,
+        error: (!up).then(|| "connection refused".into()),
+    }]
+}
+
+#[tokio::test]
+async fn opening_another_user_while_a_store_is_down_keeps_the_last_one() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u001").await;
+    s.ui.screen = Screen::Users;
+    s.users.cursor = 1;
+    let effects = update(&mut s, Action::Select);
+    assert!(matches!(effects.as_slice(), [Effect::LoadUser { user, .. }] if user == "u002"));
+    assert_eq!(
+        shown_user(&s),
+        Some("u001"),
+        "the last user stays while u002 loads"
+    );
+    update(
+        &mut s,
+        Action::StoreFailed("user".into(), memory_down("refused")),
+    );
+    assert_eq!(shown_user(&s), Some("u001"));
+    assert_eq!(s.user.loading, None);
+    assert_eq!(s.status.health.failed_user.as_deref(), Some("u002"));
+    let msg = s.status.message.as_ref().expect("an error");
+    assert!(
+        msg.error && msg.text.ends_with("still showing u001"),
+        "{}",
+        msg.text
+    );
+    assert!(!s.status.stores[0].up);
+}
+
+#[tokio::test]
+async fn reloading_keeps_the_open_user_on_screen_and_a_failure_leaves_it() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    let effects = update(&mut s, Action::Refresh);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadUser { user, .. } if user == "u062")),
+        "{effects:?}"
+    );
+    assert_eq!(shown_user(&s), Some("u062"), "not blanked while reloading");
+    assert!(s.user.view.as_ref().is_some_and(|v| v.tuned.is_some()));
+    update(
+        &mut s,
+        Action::StoreFailed("user".into(), memory_down("reset")),
+    );
+    assert_eq!(shown_user(&s), Some("u062"));
+    // Back: the user loads again by itself.
+    let effects = update(&mut s, Action::Health(health(true)));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadUser { user, .. } if user == "u062")),
+        "{effects:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_user_or_session_is_not_an_outage() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u001").await;
+    s.user.loading = Some("nobody".into());
+    let e = StoreError::UserNotFound {
+        store: "memory".into(),
+        user: "nobody".into(),
+    };
+    update(&mut s, Action::StoreFailed("user".into(), e));
+    assert!(
+        s.status.stores.iter().all(|st| st.up),
+        "no store marked down"
+    );
+    assert_eq!(s.status.health.failed_user, None, "nothing to retry");
+    assert_eq!(shown_user(&s), Some("u001"));
+    // The same through the real store: an unknown id.
+    settle(&mut s, &store, Action::ShowUsers).await;
+    open(&mut s, &store, "u999").await;
+    assert!(s.status.stores.iter().all(|st| st.up));
+    assert!(
+        s.status
+            .message
+            .as_ref()
+            .is_some_and(|m| m.text.contains("not found")),
+        "{:?}",
+        s.status.message
+    );
+}
+
+#[tokio::test]
+async fn rows_whose_numbers_failed_are_counted_again_when_the_stores_are_back() {
+    let (mut s, store) = demo_app().await;
+    let row = |s: &State| {
+        s.users
+            .rows
+            .iter()
+            .find(|r| r.summary.user_id == "u003")
+            .cloned()
+            .expect("u003 listed")
+    };
+    s.users
+        .rows
+        .iter_mut()
+        .filter(|r| r.summary.user_id == "u003")
+        .for_each(|r| r.stats = None);
+    update(
+        &mut s,
+        Action::StatsComputed(vec![(
+            "u003".into(),
+            Err("memory: connection refused".into()),
+        )]),
+    );
+    assert!(row(&s).failed.is_some() && row(&s).stats.is_none());
+    update(&mut s, Action::Health(health(false)));
+    let effects = update(&mut s, Action::Health(health(true)));
+    let again: Vec<&Effect> = effects
+        .iter()
+        .filter(
+            |e| matches!(e, Effect::ComputeStats { users, .. } if users == &["u003".to_string()]),
+        )
+        .collect();
+    assert_eq!(again.len(), 1, "{effects:?}");
+    for e in effects {
+        let a = crate::app::run::run_effect(e, store.clone(), s.session.engine.clone()).await;
+        update(&mut s, a);
+    }
+    assert!(row(&s).stats.is_some() && row(&s).failed.is_none());
+}
+
+#[tokio::test]
+async fn layers_list_malformed_data_with_source_and_reason() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u066").await;
+    let a = s
+        .user
+        .view
+        .as_ref()
+        .and_then(|v| v.tuned.clone())
+        .expect("replayed");
+    let malformed: Vec<String> = (0..s.session.policy.layers.len())
+        .flat_map(|p| layer_rows(&s, &a, p))
+        .filter_map(|r| match r {
+            LayerRow::Malformed(m) => Some(format!("{} {}", m.source, m.reason)),
+            LayerRow::Item(_) => None,
+        })
+        .collect();
+    assert_eq!(malformed.len(), a.malformed.len());
+    assert!(malformed.len() >= 2, "{malformed:?}");
+    assert!(
+        malformed.iter().all(|m| m.starts_with("session:u066:")),
+        "{malformed:?}"
+    );
+    // The session pane lists them after its items; the cursor reaches them and enter opens one.
+    let items = a.layer_items("session").count();
+    s.ui.screen = Screen::Layers;
+    s.user.pane = 0;
+    for _ in 0..items {
+        settle(&mut s, &store, Action::Down).await;
+    }
+    settle(&mut s, &store, Action::Select).await;
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).expect("terminal");
+    terminal
+        .draw(|f| crate::ui::render(f, &s, &crate::ui::theme::Theme::default()))
+        .expect("draws");
+    let text = format!("{:?}", terminal.backend());
+    assert!(text.contains("malformed data"), "{text}");
+    assert!(text.contains("session:u066:"), "{text}");
+}
