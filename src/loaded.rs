@@ -165,6 +165,19 @@ mod tests {
         assert_eq!(a.total_tokens, b.total_tokens);
         let tokens = |x: &Assembly| x.items.iter().map(|i| i.kept_tokens).collect::<Vec<_>>();
         assert_eq!(tokens(&a), tokens(&b));
+        // Masking keeps every character's place; labels and headings stay readable.
+        for (x, y) in a.items.iter().zip(&b.items) {
+            assert_eq!(x.text.chars().count(), y.text.chars().count(), "{}", x.id);
+            assert_eq!(
+                x.kept_text.as_ref().map(|t| t.chars().count()),
+                y.kept_text.as_ref().map(|t| t.chars().count()),
+                "{}",
+                x.id
+            );
+        }
+        assert_eq!(a.prompt.chars().count(), b.prompt.chars().count());
+        assert!(b.prompt.contains("\nUser: ••"), "{}", b.prompt);
+        assert!(b.prompt.contains("Business DNA\n"), "{}", b.prompt);
         let name = plain.data().display_name.clone().expect("a name");
         assert!(
             !masked

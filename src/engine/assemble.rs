@@ -10,7 +10,7 @@ use super::assembly::{
 };
 use super::milestones::{MilestoneMap, Relation};
 use super::policy::{LayerSpec, Policy, Source, Strategy};
-use super::redact::{mask, mask_quoted, mask_truncated, masked_kind};
+use super::redact::{mask, mask_quoted, mask_snapshot, masked_kind};
 use super::render;
 use super::snapshot::{JourneyEntry, JourneyKind, KnowledgeEntry, Snapshot};
 use super::tokens::TokenCounter;
@@ -105,14 +105,7 @@ impl Engine {
             );
         }
         if redact {
-            for w in works.iter_mut().filter(|w| masked_kind(w.item.kind)) {
-                w.item.text = mask(&w.item.text);
-                w.item.kept_text = w
-                    .item
-                    .kept_text
-                    .as_deref()
-                    .map(|k| mask_truncated(k, &policy.truncate_marker));
-            }
+            self.mask_texts(&mut works, snapshot, policy);
         }
         let mut a = finish(snapshot, policy, &budgets.layers, budgets.total, works);
         if redact {
@@ -121,6 +114,42 @@ impl Engine {
             }
         }
         a
+    }
+
+    /// Replaces the texts of chat, journey and query items with their rendering from the masked
+    /// snapshot: labels and headings stay readable, the user's words are `•`. Masking keeps every
+    /// character's place, so a truncated item keeps the same number of characters.
+    fn mask_texts(&self, works: &mut [Work], snapshot: &Snapshot, policy: &Policy) {
+        let shown = mask_snapshot(snapshot);
+        let mut texts: std::collections::HashMap<String, String> = Default::default();
+        for layer in &policy.layers {
+            if matches!(
+                layer.source,
+                Source::Session | Source::Journey | Source::Query
+            ) {
+                for raw in self.raw_items(&shown, policy, layer) {
+                    if let RawText::Ready(t) = raw.text {
+                        texts.insert(raw.id, t);
+                    }
+                }
+            }
+        }
+        let marker = &policy.truncate_marker;
+        for w in works.iter_mut().filter(|w| masked_kind(w.item.kind)) {
+            let masked = texts
+                .remove(&w.item.id)
+                .unwrap_or_else(|| mask(&w.item.text));
+            w.item.kept_text = w.item.kept_text.as_deref().map(|k| {
+                let kept = k.strip_suffix(marker.as_str()).unwrap_or(k).chars().count();
+                let prefix: String = masked.chars().take(kept).collect();
+                if k.ends_with(marker.as_str()) {
+                    format!("{prefix}{marker}")
+                } else {
+                    prefix
+                }
+            });
+            w.item.text = masked;
+        }
     }
 
     /// The items a layer's source offers, before scoring (SPEC §3.2).

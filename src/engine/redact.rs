@@ -29,14 +29,6 @@ pub fn masked_kind(kind: ItemKind) -> bool {
     )
 }
 
-/// A truncated item's text masked, its truncation marker kept readable.
-pub fn mask_truncated(text: &str, marker: &str) -> String {
-    match text.strip_suffix(marker) {
-        Some(kept) if !marker.is_empty() => format!("{}{marker}", mask(kept)),
-        _ => mask(text),
-    }
-}
-
 /// JSON with its values masked: strings and numbers (as strings of `•`); keys, booleans and
 /// null stay, so the shape reads. Transition `from`/`to` milestone ids stay (they are ids).
 pub fn mask_json(v: &Value) -> Value {
@@ -135,10 +127,6 @@ mod tests {
     #[test]
     fn masks_words_and_keeps_shape() {
         assert_eq!(mask("Café Kōhī ☕, $64!"), "•••• •••• ☕, $••!");
-        assert_eq!(
-            mask_truncated("hello world\n[...truncated]", "\n[...truncated]"),
-            "••••• •••••\n[...truncated]"
-        );
         assert_eq!(
             mask_json(
                 &json!({"from": "M1", "to": "M2", "context": {"price": 49, "ok": true, "n": "Ann"}})

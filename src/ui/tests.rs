@@ -283,20 +283,11 @@ async fn hostile_text_is_drawn_inert_on_every_screen() {
 async fn redacted_screens_show_no_personal_word_and_cannot_be_probed() {
     use crate::demo::{Dataset, private_words};
     // Words the TUI itself shows (help, titles, findings), whatever the data.
+    #[rustfmt::skip]
     const LABELS: &[&str] = &[
-        "shift",
-        "screen",
-        "right",
-        "raise",
-        "kept",
-        "filter",
-        "everything",
-        "cycle",
-        "closure",
-        "close",
-        "seed",
-        "nothing",
-        "holds",
+        "shift", "screen", "right", "raise", "kept", "filter", "everything", "cycle", "closure",
+        "close", "seed", "nothing", "holds", "assistant", "carried", "context", "transition",
+        "business", "milestone", "completed", "user", "system",
     ];
     let data = Dataset::demo();
     let private: std::collections::BTreeSet<String> = data
