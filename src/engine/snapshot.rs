@@ -30,6 +30,9 @@ pub struct Snapshot {
     /// Data the store found but could not read (other than session turns, which carry their own).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub malformed: Vec<Malformed>,
+    /// Data that was read but deserves a look (findings): odd values, duplicates, ambiguous keys.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
 }
 
 /// Something unreadable, kept as data: where it came from and why it was not read.
@@ -42,6 +45,32 @@ pub struct Malformed {
     /// Redis key or table row, e.g. `session:u066:s3` or `memory_bank id=17`.
     pub source: String,
     pub reason: String,
+}
+
+/// Stored data that was read, or left unread on purpose, and deserves a look: a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    pub kind: NoteKind,
+    /// Redis key or table row, as in [`Malformed::source`].
+    pub source: String,
+    pub message: String,
+}
+
+/// What a [`Note`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    /// A legal timestamp ctxlens cannot hold (Postgres `infinity`, years past 262143): the item
+    /// is read without a timestamp.
+    TimestampOutOfRange,
+    /// Several rows where one is expected (a view, or a table without a primary key): the first
+    /// row read is used, the others are not.
+    DuplicateRow,
+    /// A Redis key two or more known users could own (user ids may contain `:`): nobody's data.
+    AmbiguousKey,
+    /// A value of another shape than SPEC §1 gives it, read as it is.
+    UnexpectedShape,
 }
 
 /// A chat turn in either of SPEC §1's shapes.

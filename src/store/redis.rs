@@ -1,14 +1,16 @@
 //! Reading Redis: a user's session and context keys found with SCAN, read in one pipeline. Read-only.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Client, Value};
 
-use super::StoreError;
+use super::keys::{self, Family, Owner, Owners, glob_escape};
 use super::user::{RawKey, RawSessionKey, RawValue};
+use super::{JourneyIds, StoreError};
+use crate::engine::snapshot::{Note, NoteKind};
 
 /// SCAN's COUNT: large, so a big keyspace takes few round trips (COUNT 10 is ~16× slower).
 const SCAN_COUNT: usize = 1000;
@@ -61,13 +63,35 @@ pub fn cluster_urls(url: &str) -> Option<Vec<String>> {
 pub const WINDOW_KEYS: usize = 200_000;
 
 /// The session and context keys of a range of users (by user id, byte order), found by one SCAN:
-/// every user from `from` up to `until` (exclusive; `None`: no end) has all its keys here.
+/// every user from `from` up to `until` (exclusive; `None`: no end) has all its keys here, and
+/// the ambiguous keys naming it ([`keys`]).
 #[derive(Debug)]
 pub struct KeyWindow {
     from: String,
     until: Option<String>,
-    /// By user: (node, key name).
-    keys: BTreeMap<String, Vec<(usize, String)>>,
+    keys: BTreeMap<String, UserKeys>,
+}
+
+/// One user's keys in a window: those it owns (node, key name), and notes of ambiguous ones.
+#[derive(Debug, Default, Clone, PartialEq)]
+struct UserKeys {
+    owned: Vec<(usize, String)>,
+    ambiguous: Vec<Note>,
+}
+
+impl UserKeys {
+    fn len(&self) -> usize {
+        self.owned.len() + self.ambiguous.len()
+    }
+}
+
+/// The finding of a key several known users could own, shown to each of them.
+fn ambiguous_note(key: &str, users: &[&str]) -> Note {
+    Note {
+        kind: NoteKind::AmbiguousKey,
+        source: key.to_string(),
+        message: keys::ambiguity(users),
+    }
 }
 
 impl KeyWindow {
@@ -75,25 +99,43 @@ impl KeyWindow {
         user >= self.from.as_str() && self.until.as_deref().is_none_or(|u| user < u)
     }
 
-    /// The window from `from` over the keys `found` per node, holding at most `cap` keys: past
-    /// that, the users with the greatest ids are let go and the window ends before them.
-    fn build(prefix: &str, from: &str, cap: usize, found: Vec<Vec<String>>) -> KeyWindow {
+    /// The window from `from` over the keys `found` per node, each given to its owner by
+    /// `owners`, holding at most `cap` keys: past that, the users with the greatest ids are let go
+    /// and the window ends before them.
+    fn build(
+        prefix: &str,
+        from: &str,
+        cap: usize,
+        found: &[Vec<String>],
+        owners: &Owners<'_>,
+    ) -> KeyWindow {
         let mut w = KeyWindow {
             from: from.to_string(),
             until: None,
             keys: BTreeMap::new(),
         };
         let mut held = 0usize;
-        for (node, keys) in found.into_iter().enumerate() {
-            for k in keys {
-                for owner in key_owners(prefix, &k) {
-                    if w.covers(owner) {
-                        w.keys
-                            .entry(owner.to_string())
-                            .or_default()
-                            .push((node, k.clone()));
+        for (node, names) in found.iter().enumerate() {
+            for k in names {
+                let Some((_, rest)) = keys::parse(prefix, k) else {
+                    continue;
+                };
+                match owners.owner(rest) {
+                    Owner::User { user, .. } if w.covers(user) => {
+                        let mine = w.keys.entry(user.to_string()).or_default();
+                        mine.owned.push((node, k.clone()));
                         held += 1;
                     }
+                    Owner::Ambiguous(users) => {
+                        let covered: Vec<&str> =
+                            users.iter().copied().filter(|u| w.covers(u)).collect();
+                        for u in covered {
+                            let mine = w.keys.entry(u.to_string()).or_default();
+                            mine.ambiguous.push(ambiguous_note(k, &users));
+                            held += 1;
+                        }
+                    }
+                    _ => {}
                 }
                 while held > cap {
                     let Some((last, dropped)) = w.keys.pop_last() else {
@@ -108,36 +150,12 @@ impl KeyWindow {
     }
 }
 
-/// The users a key may belong to: `{prefix}session:{user}:{session}` and
-/// `{prefix}context:{user}:{milestone}` with any `:` in the rest ending the user id, so that a
-/// user owns exactly the keys starting with `session:{user}:` or `context:{user}:`.
-fn key_owners<'k>(prefix: &str, key: &'k str) -> impl Iterator<Item = &'k str> {
-    let rest = key.strip_prefix(prefix).and_then(|r| {
-        r.strip_prefix("session:")
-            .or_else(|| r.strip_prefix("context:"))
-    });
-    rest.into_iter().flat_map(|r| {
-        r.match_indices(':')
-            .map(move |(i, _)| &r[..i])
-            .filter(|u| !u.is_empty())
-    })
-}
-
-/// A user's keys as read: sessions, and context keys by milestone.
+/// A user's keys as read: sessions, context keys by milestone, and the keys left unread as
+/// ambiguous (notes).
 pub struct RedisUser {
     pub sessions: Vec<RawSessionKey>,
     pub contexts: Vec<(String, RawKey)>,
-}
-
-/// `*`, `?`, `[`, `]` and `\\` in a SCAN pattern match literally only when escaped.
-fn glob_escape(s: &str) -> String {
-    s.chars().fold(String::new(), |mut out, c| {
-        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-        out
-    })
+    pub notes: Vec<Note>,
 }
 
 impl RedisStore {
@@ -261,24 +279,62 @@ impl RedisStore {
         Ok(self.scan(pattern).await?.concat())
     }
 
-    /// A user's session and context keys: found by SCAN, then read in one pipeline
-    /// (TYPE, TTL, GET and LRANGE per key; the wrong one of GET/LRANGE answers WRONGTYPE).
-    pub async fn load(&self, user: &str) -> Result<RedisUser, StoreError> {
-        let u = glob_escape(user);
-        // One SCAN finds both families (`session:` and `context:`): on a keyspace SCAN covers in one
-        // call, a user costs two round trips, this and the pipeline. A key found on a master lives
-        // there, so each node gets the pipeline of its own keys; nodes are read concurrently.
-        let found = self
-            .scan(&format!("{}*:{u}:*", glob_escape(&self.prefix)))
-            .await?;
-        let keys: Vec<(usize, String)> = found
+    /// A user's session and context keys: found by SCAN, given to their owners ([`keys`]: the
+    /// journey rows of other candidates are looked up only when a key has several), then read in
+    /// one pipeline (TYPE, TTL, GET and LRANGE per key; the wrong one of GET/LRANGE answers
+    /// WRONGTYPE).
+    pub async fn load(
+        &self,
+        user: &str,
+        journeys: &dyn JourneyIds,
+    ) -> Result<RedisUser, StoreError> {
+        // One SCAN finds both families (`session:` and `context:`) and the keys of the user's
+        // shorter and longer namesakes: on a keyspace SCAN covers in one call, a user costs two
+        // round trips, this and the pipeline. A key found on a master lives there, so each node
+        // gets the pipeline of its own keys; nodes are read concurrently.
+        let found: Vec<(usize, String)> = self
+            .scan(&keys::scan_pattern(&self.prefix, user))
+            .await?
             .into_iter()
             .enumerate()
             .flat_map(|(node, keys)| keys.into_iter().map(move |k| (node, k)))
-            .filter(|(_, k)| key_owners(&self.prefix, k).any(|o| o == user))
             .collect();
-        let values = self.read_all(&keys, user).await?;
-        Ok(self.user_keys(user, &keys, &values))
+        let parsed: Vec<(usize, &str, Family, &str)> = found
+            .iter()
+            .filter_map(|(node, k)| {
+                let (f, rest) = keys::parse(&self.prefix, k)?;
+                keys::shares_first_segment(rest, user).then_some((*node, k.as_str(), f, rest))
+            })
+            .collect();
+        let sessions: Vec<&str> = parsed
+            .iter()
+            .filter(|(_, _, f, _)| *f == Family::Session)
+            .map(|(.., r)| *r)
+            .collect();
+        let targets = parsed
+            .iter()
+            .map(|(.., r)| *r)
+            .filter(|r| keys::candidates(r).contains(&user));
+        let (ids, relevant) = keys::lookups_for(targets, &sessions);
+        let journey = if ids.is_empty() {
+            HashSet::new()
+        } else {
+            journeys.with_journey(&ids).await?
+        };
+        let owners = Owners::new(relevant, &journey);
+        let mut owned = Vec::new();
+        let mut notes = Vec::new();
+        for (node, k, _, rest) in &parsed {
+            match owners.owner(rest) {
+                Owner::User { user: u, .. } if u == user => owned.push((*node, k.to_string())),
+                Owner::Ambiguous(users) if users.contains(&user) => {
+                    notes.push(ambiguous_note(k, &users));
+                }
+                _ => {}
+            }
+        }
+        let values = self.read_all(&owned, user).await?;
+        Ok(self.user_keys(user, &owned, &values, notes))
     }
 
     /// Several users' keys: found in `pass`'s window of the keyspace (one SCAN for a range of users,
@@ -288,6 +344,7 @@ impl RedisStore {
         &self,
         users: &[String],
         pass: &super::FleetPass,
+        journeys: &dyn JourneyIds,
     ) -> Vec<Result<RedisUser, StoreError>> {
         let window = {
             let mut held = pass.redis_keys.lock().await;
@@ -295,7 +352,7 @@ impl RedisStore {
                 .iter()
                 .any(|u| !held.as_ref().is_some_and(|w| w.covers(u)));
             if let (true, Some(from)) = (outside, users.iter().min()) {
-                match self.key_window(from).await {
+                match self.key_window(from, journeys).await {
                     Ok(w) => *held = Some(Arc::new(w)),
                     Err(e) => return users.iter().map(|_| Err(e.clone())).collect(),
                 }
@@ -303,24 +360,27 @@ impl RedisStore {
             held.clone()
         };
         let covered = |u: &str| window.as_ref().is_some_and(|w| w.covers(u));
-        let mut keys: Vec<(usize, String)> = window.as_ref().map_or(vec![], |w| {
+        let mut names: Vec<(usize, String)> = window.as_ref().map_or(vec![], |w| {
             users
                 .iter()
                 .filter_map(|u| w.keys.get(u))
-                .flatten()
-                .cloned()
+                .flat_map(|k| k.owned.iter().cloned())
                 .collect()
         });
-        keys.sort();
-        keys.dedup();
-        let values = self.read_all(&keys, "a batch of users").await;
+        names.sort();
+        names.dedup();
+        let values = self.read_all(&names, "a batch of users").await;
         let mut out = Vec::with_capacity(users.len());
         for u in users {
             out.push(match &values {
-                _ if !covered(u) => self.load(u).await,
+                _ if !covered(u) => self.load(u, journeys).await,
                 Ok(values) => {
-                    let mine = window.as_ref().and_then(|w| w.keys.get(u));
-                    Ok(self.user_keys(u, mine.map_or(&[], Vec::as_slice), values))
+                    let mine = window
+                        .as_ref()
+                        .and_then(|w| w.keys.get(u))
+                        .cloned()
+                        .unwrap_or_default();
+                    Ok(self.user_keys(u, &mine.owned, values, mine.ambiguous))
                 }
                 Err(e) => Err(e.clone()),
             });
@@ -329,35 +389,63 @@ impl RedisStore {
     }
 
     /// The session and context keys of every user from `from` on, as far as
-    /// [`RedisStore::window_keys`] allows: one SCAN of every master (concurrently).
-    async fn key_window(&self, from: &str) -> Result<KeyWindow, StoreError> {
+    /// [`RedisStore::window_keys`] allows: one SCAN of every master (concurrently), and the
+    /// journey rows of the candidates of keys several users could own.
+    async fn key_window(
+        &self,
+        from: &str,
+        journeys: &dyn JourneyIds,
+    ) -> Result<KeyWindow, StoreError> {
         let found = self
             .scan(&format!("{}*", glob_escape(&self.prefix)))
             .await?;
+        let parsed: Vec<(Family, &str)> = found
+            .iter()
+            .flatten()
+            .filter_map(|k| keys::parse(&self.prefix, k))
+            .collect();
+        let sessions: Vec<&str> = parsed
+            .iter()
+            .filter(|(f, _)| *f == Family::Session)
+            .map(|(_, r)| *r)
+            .collect();
+        let targets = parsed
+            .iter()
+            .map(|(_, r)| *r)
+            .filter(|r| keys::candidates(r).iter().any(|c| *c >= from));
+        let (ids, relevant) = keys::lookups_for(targets, &sessions);
+        let journey = if ids.is_empty() {
+            HashSet::new()
+        } else {
+            journeys.with_journey(&ids).await?
+        };
+        let owners = Owners::new(relevant, &journey);
         Ok(KeyWindow::build(
             &self.prefix,
             from,
             self.window_keys,
-            found,
+            &found,
+            &owners,
         ))
     }
 
-    /// `user`'s keys (`keys`, as found) with their answers from `values` (read keys by name), by
-    /// family, sorted by key name. A key gone between SCAN and the read (TYPE `none`) is left out.
+    /// `user`'s keys (`owned`, as found) with their answers from `values` (read keys by name),
+    /// by family, sorted by key name, and `notes` of the ambiguous ones. A key gone between SCAN
+    /// and the read (TYPE `none`) is left out.
     fn user_keys(
         &self,
         user: &str,
-        keys: &[(usize, String)],
+        owned: &[(usize, String)],
         values: &HashMap<String, Vec<Value>>,
+        notes: Vec<Note>,
     ) -> RedisUser {
-        let session_prefix = format!("{}session:{user}:", self.prefix);
-        let context_prefix = format!("{}context:{user}:", self.prefix);
-        let mut names: Vec<&String> = keys.iter().map(|(_, k)| k).collect();
+        let mut names: Vec<&String> = owned.iter().map(|(_, k)| k).collect();
         names.sort();
         names.dedup();
         let mut out = RedisUser {
             sessions: vec![],
             contexts: vec![],
+            notes,
         };
         for k in names {
             let Some(answers) = values.get(k) else {
@@ -367,13 +455,17 @@ impl RedisStore {
             if matches!(&key.value, RawValue::Other(t) if t == "none") {
                 continue;
             }
-            if let Some(session_id) = k.strip_prefix(&session_prefix) {
-                out.sessions.push(RawSessionKey {
-                    session_id: session_id.to_string(),
+            let Some((family, tail)) = keys::parse(&self.prefix, k)
+                .and_then(|(f, rest)| keys::tail(rest, user).map(|t| (f, t)))
+            else {
+                continue;
+            };
+            match family {
+                Family::Session => out.sessions.push(RawSessionKey {
+                    session_id: tail.to_string(),
                     key,
-                });
-            } else if let Some(m) = k.strip_prefix(&context_prefix) {
-                out.contexts.push((m.to_string(), key));
+                }),
+                Family::Context => out.contexts.push((tail.to_string(), key)),
             }
         }
         out
@@ -441,26 +533,24 @@ impl RedisStore {
     }
 
     /// One SCAN call over the session keys of `node` from `cursor`: the next cursor (0 when the
-    /// node is done) and the users of the keys it returned (a user may repeat, within a batch
-    /// and across batches). Users are found batch by batch, so a caller holds one batch at a time.
-    pub async fn session_users_step(
+    /// node is done) and the rests (what follows `session:`) of the keys it returned, whose
+    /// owners [`keys`] decides. Keys are found batch by batch, so a caller holds one at a time.
+    pub async fn session_keys_step(
         &self,
         node: usize,
         cursor: u64,
     ) -> Result<(u64, Vec<String>), StoreError> {
-        let prefix = format!("{}session:", self.prefix);
-        let pattern = format!("{}*", glob_escape(&prefix));
+        let pattern = format!("{}session:*", glob_escape(&self.prefix));
         let (next, batch) = self.scan_step(node, cursor, &pattern).await?;
-        let users = batch
+        let rests = batch
             .iter()
             .map(|k| String::from_utf8_lossy(k))
-            .filter_map(|k| {
-                k.strip_prefix(&prefix)
-                    .and_then(|rest| rest.rsplit_once(':'))
-                    .map(|(user, _)| user.to_string())
+            .filter_map(|k| match keys::parse(&self.prefix, &k) {
+                Some((Family::Session, rest)) => Some(rest.to_string()),
+                _ => None,
             })
             .collect();
-        Ok((next, users))
+        Ok((next, rests))
     }
 
     /// Round-trip time of a PING to every node (the slowest).
@@ -481,14 +571,19 @@ impl RedisStore {
         Ok(times.into_iter().max().unwrap_or_default())
     }
 
-    /// Subscribes to `progress:{user}` (a `*` pattern with `None`); messages arrive as raw payloads.
+    /// Subscribes to `progress:{user}`, that channel exactly whatever the id holds (`:`, `*`,
+    /// `?`, `[`: SUBSCRIBE takes no pattern), or to every user's with `None` (a pattern, the
+    /// prefix escaped); messages arrive as raw payloads.
     pub async fn subscribe(&self, user: Option<&str>) -> Result<redis::aio::PubSub, StoreError> {
         let mut pubsub = self
             .client
             .get_async_pubsub()
             .await
             .map_err(|e| self.fail("SUBSCRIBE", e))?;
-        let channel = format!("{}progress:{}", self.prefix, user.unwrap_or("*"));
+        let channel = match user {
+            Some(u) => keys::progress_channel(&self.prefix, u),
+            None => format!("{}progress:*", glob_escape(&self.prefix)),
+        };
         let r = if user.is_some() {
             pubsub.subscribe(&channel).await
         } else {
@@ -695,29 +790,23 @@ mod tests {
         assert_eq!(tls_hint("redis://h:1", "timed out"), "timed out");
     }
 
-    #[test]
-    fn a_key_belongs_to_every_user_it_starts_with() {
-        let owners = |k| key_owners("p:", k).collect::<Vec<_>>();
-        assert_eq!(owners("p:session:u1:s1"), ["u1"]);
-        assert_eq!(owners("p:context:u1:M3"), ["u1"]);
-        assert_eq!(owners("p:session:a:b:s1"), ["a", "a:b"]);
-        assert!(owners("p:session:s1").is_empty());
-        assert!(owners("p:progress:u1:x").is_empty());
-        assert!(owners("session:u1:s1").is_empty(), "another prefix");
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|k| (*k).to_string()).collect()
     }
 
     #[test]
     fn a_key_window_keeps_the_lowest_users_up_to_its_cap() {
-        let keys = |v: &[&str]| v.iter().map(|k| (*k).to_string()).collect::<Vec<_>>();
         let found = vec![
-            keys(&["session:c:1", "session:a:1", "context:b:M1", "other"]),
-            keys(&["session:b:2", "session:d:1", "session:b:1"]),
+            names(&["session:c:1", "session:a:1", "context:b:M1", "other"]),
+            names(&["session:b:2", "session:d:1", "session:b:1"]),
         ];
-        let all = KeyWindow::build("", "b", 10, found.clone());
+        let none = HashSet::new();
+        let owners = Owners::new([], &none);
+        let all = KeyWindow::build("", "b", 10, &found, &owners);
         assert!(!all.covers("a") && all.covers("b") && all.covers("zz"));
         assert_eq!(all.keys.keys().collect::<Vec<_>>(), ["b", "c", "d"]);
         assert_eq!(
-            all.keys["b"],
+            all.keys["b"].owned,
             [
                 (0, "context:b:M1".to_string()),
                 (1, "session:b:2".to_string()),
@@ -725,18 +814,44 @@ mod tests {
             ]
         );
         // Five keys from b on; a cap of 3 lets the greatest users go, and the window ends there.
-        let capped = KeyWindow::build("", "b", 3, found.clone());
+        let capped = KeyWindow::build("", "b", 3, &found, &owners);
         assert_eq!(capped.keys.keys().collect::<Vec<_>>(), ["b"]);
         assert!(capped.covers("b") && !capped.covers("c") && !capped.covers("d"));
         // A user with more keys than the cap: the window holds nobody, and covers nobody.
-        let none = KeyWindow::build("", "b", 2, found);
-        assert!(none.keys.is_empty() && !none.covers("b"));
+        let nobody = KeyWindow::build("", "b", 2, &found, &owners);
+        assert!(nobody.keys.is_empty() && !nobody.covers("b"));
     }
 
     #[test]
-    fn scan_patterns_escape_glob_characters() {
-        assert_eq!(glob_escape("u[1]*?"), "u\\[1\\]\\*\\?");
-        assert_eq!(glob_escape("plain-user_1"), "plain-user_1");
+    fn a_key_window_gives_ambiguous_keys_to_nobody_and_tells_each_candidate() {
+        let found = vec![names(&[
+            "p:session:a:b:c:s1",
+            "p:session:a:s0",
+            "p:session:m31:a:b:c",
+            "p:context:a:b:c:M1",
+        ])];
+        let journey: HashSet<String> = ["a", "a:b:c", "m31"].map(String::from).into();
+        let sessions: Vec<&str> = found[0]
+            .iter()
+            .filter_map(|k| k.strip_prefix("p:session:"))
+            .collect();
+        let owners = Owners::new(sessions, &journey);
+        let w = KeyWindow::build("p:", "", 100, &found, &owners);
+        assert_eq!(w.keys.keys().collect::<Vec<_>>(), ["a", "a:b:c", "m31"]);
+        assert_eq!(w.keys["a"].owned, [(0, "p:session:a:s0".to_string())]);
+        assert!(w.keys["a:b:c"].owned.is_empty());
+        assert_eq!(
+            w.keys["m31"].owned,
+            [(0, "p:session:m31:a:b:c".to_string())]
+        );
+        for u in ["a", "a:b:c"] {
+            let sources: Vec<&str> = w.keys[u]
+                .ambiguous
+                .iter()
+                .map(|n| n.source.as_str())
+                .collect();
+            assert_eq!(sources, ["p:session:a:b:c:s1", "p:context:a:b:c:M1"], "{u}");
+        }
     }
 
     #[test]
