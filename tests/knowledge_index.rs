@@ -47,7 +47,7 @@ fn migrate_creates_a_partial_index_per_milestone_of_the_config_once() {
             "knowledge_embedding_m_M0",
             &quoted,
             "knowledge_embedding_general",
-            "knowledge_embedding_zero"
+            "knowledge_embedding_unscorable"
         ],
         "{}",
         first.stdout
@@ -86,8 +86,12 @@ fn migrate_creates_a_partial_index_per_milestone_of_the_config_once() {
         "{defs:#?}"
     );
     assert!(
-        defs.iter().any(|d| d.contains(" knowledge_embedding_zero ")
-            && d.ends_with("WHERE (vector_norm(embedding) = (0)::double precision)")),
+        defs.iter()
+            .any(|d| d.contains(" knowledge_embedding_unscorable ")
+                && d.ends_with(
+                    "WHERE ((vector_norm(embedding) < (0.000000000000000001)::double precision) \
+                 OR (vector_norm(embedding) > ('1000000000000000000'::numeric)::double precision))"
+                )),
         "{defs:#?}"
     );
     assert!(
@@ -138,7 +142,7 @@ fn a_filtered_search_reads_its_milestones_partial_index_and_finds_the_exact_answ
                             "Index Scan using \"knowledge_embedding_m_{id}\" on knowledge"
                         )) && plan
                             .contains("Index Scan using knowledge_embedding_general on knowledge")
-                            && plan.contains("knowledge_embedding_zero")
+                            && plan.contains("knowledge_embedding_unscorable")
                             && !plan.contains("knowledge_embedding_idx")
                             && !plan.contains("Seq Scan"),
                         "{id}: {plan}"
@@ -186,7 +190,7 @@ fn a_filtered_search_reads_its_milestones_partial_index_and_finds_the_exact_answ
             assert_eq!(found, store.search_exact(&q).await.expect("exact"));
             assert_eq!(
                 found.malformed.iter().map(|m| m.reason.as_str()).collect::<Vec<_>>(),
-                ["similarity is NaN (an all-zero embedding?)"]
+                ["similarity is NaN: the embedding is all zeros"]
             );
         }
         // Without a filter the table-wide index serves the search.
