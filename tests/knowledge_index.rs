@@ -211,3 +211,185 @@ fn a_filtered_search_reads_its_milestones_partial_index_and_finds_the_exact_answ
         );
     });
 }
+
+/// `[x, x, …]` of 384 components.
+fn vector_of(x: &str) -> String {
+    format!("[{}]", vec![x; 384].join(","))
+}
+
+/// Knowledge rows whose embedding pgvector cannot score: (id, milestone, components). 1e-30 and
+/// 1e-45 square to 0 in single precision while `vector_norm` (double) is > 0; pgvector gives the
+/// first a clamped distance of 0 or 2, the second NaN. 1e20 squares past `float`'s range.
+const UNSCORABLE: &[(i64, &str, &str)] = &[
+    (901, "'M4'", "0"),
+    (902, "'M4'", "1e-30"),
+    (903, "'M4'", "1e-45"),
+    (904, "NULL", "1e20"),
+    (905, "'M2'", "-1e-30"),
+];
+
+fn insert_unscorable(db: &str, table: &str) {
+    let rows: Vec<String> = UNSCORABLE
+        .iter()
+        .map(|(id, m, x)| format!("({id}, {m}, 'odd {id}', 'c', '{}')", vector_of(x)))
+        .collect();
+    sql(
+        db,
+        &format!(
+            "INSERT INTO {table} (id, milestone, title, content, embedding) VALUES {}",
+            rows.join(", ")
+        ),
+    );
+}
+
+/// The ids a search reported as malformed, and whether any of them was ranked too.
+fn reported(found: &ctxlens::store::KnowledgeHits) -> Vec<String> {
+    for h in &found.hits {
+        assert!(
+            !h.id.starts_with("kn:90"),
+            "{} ranked with similarity {}",
+            h.id,
+            h.similarity
+        );
+    }
+    let mut ids: Vec<String> = found
+        .malformed
+        .iter()
+        .map(|m| {
+            assert!(
+                m.reason.starts_with("similarity is NaN: the embedding"),
+                "{m:?}"
+            );
+            assert_eq!(
+                m.source,
+                m.id.as_deref()
+                    .unwrap_or("")
+                    .replace("kn:", "knowledge id=")
+            );
+            m.id.clone().unwrap_or_default()
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn unscorable_embeddings_are_reported_on_every_search_path() {
+    // Three databases with the demo and the odd rows: migrated now (the index of unscorable
+    // rows), migrated by an earlier version (only the all-zero rows' index), and an untyped
+    // `vector` column (no index; a row of another dimension besides).
+    let names = ["unscorable_new", "unscorable_old", "unscorable_untyped"];
+    for name in names {
+        let url = Postgres::shared().create_database(name);
+        let env = [("DATABASE_URL", url)];
+        for cmd in ["migrate", "seed"] {
+            let out = ctxlens_with(&[cmd], &env);
+            assert_eq!(out.code, 0, "{cmd}: {}", out.stderr);
+        }
+    }
+    insert_unscorable("unscorable_new", "knowledge");
+    sql(
+        "unscorable_old",
+        "DROP INDEX knowledge_embedding_unscorable;
+         CREATE INDEX knowledge_embedding_zero ON knowledge (id) WHERE vector_norm(embedding) = 0;",
+    );
+    insert_unscorable("unscorable_old", "knowledge");
+    sql(
+        "unscorable_untyped",
+        "CREATE TABLE articles AS SELECT id, milestone, title, content, metadata,
+                embedding::vector AS embedding, created_at FROM knowledge;",
+    );
+    insert_unscorable("unscorable_untyped", "articles");
+    sql(
+        "unscorable_untyped",
+        "INSERT INTO articles (id, milestone, title, content, metadata, embedding, created_at)
+         VALUES (906, 'M4', 'short', 'c', '{}', '[1,2,3]', now())",
+    );
+    let timeout = Duration::from_secs(10);
+    let url = |name: &str| Postgres::shared().url(name);
+    runtime().block_on(async {
+        let mut no_seqscan: Vec<String> = SEARCH_SETTINGS.iter().map(|s| s.to_string()).collect();
+        no_seqscan.push("SET enable_seqscan = off".into());
+        let new = PgStore::connect(&url(names[0]), timeout)
+            .await
+            .expect("connects");
+        let new_indexed = PgStore::connect_with(&url(names[0]), timeout, no_seqscan.clone())
+            .await
+            .expect("connects");
+        let old = PgStore::connect(&url(names[1]), timeout)
+            .await
+            .expect("connects");
+        let old_indexed = PgStore::connect_with(&url(names[1]), timeout, no_seqscan)
+            .await
+            .expect("connects");
+        let tables = ctxlens::store::tables::Tables {
+            knowledge: "articles".into(),
+            ..Default::default()
+        };
+        let untyped = PgStore::connect_tables(&url(names[2]), timeout, &tables)
+            .await
+            .expect("connects");
+        assert_eq!(untyped.dim, None);
+        let text = "How should I price my product against landed cost?";
+        for (filter, want) in [
+            (Some("M4"), vec!["kn:901", "kn:902", "kn:903", "kn:904"]),
+            (None, vec!["kn:901", "kn:902", "kn:903", "kn:904", "kn:905"]),
+        ] {
+            let q = KnowledgeQuery {
+                embedding: embed(text, 384),
+                milestone_filter: filter.map(str::to_string),
+                min_similarity: -1.0,
+                limit: 15,
+            };
+            // The split search plans on the index of unscorable rows where it exists.
+            let plan = new_indexed.explain_search(&q).await.expect("EXPLAIN");
+            assert!(plan.contains("knowledge_embedding_unscorable"), "{plan}");
+            let exact = new.search_exact(&q).await.expect("exact");
+            assert_eq!(reported(&exact), want, "{filter:?}: exact scan");
+            for (store, how) in [
+                (&new, "migrated"),
+                (&new_indexed, "migrated, index scans"),
+                (&old, "old zero index"),
+                (&old_indexed, "old zero index, index scans"),
+            ] {
+                let found = store.search(&q).await.expect("search");
+                assert_eq!(found, exact, "{filter:?}: {how}");
+            }
+            let plan = old_indexed.explain_search(&q).await.expect("EXPLAIN");
+            assert!(!plan.contains("knowledge_embedding_zero"), "{plan}");
+            let found = untyped.search(&q).await.expect("untyped search");
+            assert!(
+                exact.hits.len() >= 10,
+                "{filter:?}: {} hits",
+                exact.hits.len()
+            );
+            assert_eq!(found.hits, exact.hits, "{filter:?}: untyped");
+            let mut ids: Vec<String> = found
+                .malformed
+                .iter()
+                .filter_map(|m| m.id.clone())
+                .collect();
+            ids.sort();
+            // The row of another dimension is of M4: every filter here lets it through.
+            let mut want: Vec<&str> = want.clone();
+            want.push("kn:906");
+            assert_eq!(ids, want, "{filter:?}: untyped");
+            let short = found
+                .malformed
+                .iter()
+                .find(|m| m.source == "knowledge id=906");
+            assert_eq!(
+                short.map(|m| m.reason.as_str()),
+                Some("embedding has 3 dimensions, the query 384")
+            );
+        }
+        // A query vector pgvector cannot score finds nothing (not every row as NaN).
+        let zero = KnowledgeQuery {
+            embedding: vec![0.0; 384],
+            milestone_filter: None,
+            min_similarity: -1.0,
+            limit: 15,
+        };
+        assert_eq!(new.search(&zero).await.expect("search"), Default::default());
+    });
+}
