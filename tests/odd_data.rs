@@ -1,5 +1,5 @@
-//! Legal data is data: a corpus of malformed and odd stored values (tests/odd_data/cases.rs),
-//! each seeded into its own user in a real Redis and a real PostgreSQL with pgvector. For each,
+//! Legal data is data: a corpus of malformed and odd stored values (in tests/odd_data/), each
+//! seeded into its own user in a real Redis and a real PostgreSQL with pgvector. For each,
 //! the real binary's `inspect --json` and `replay --json` exit 0, the odd item is reported by
 //! its key or table and id with a reason, and the user's good data still loads; one report reads
 //! every user.
@@ -8,10 +8,14 @@ mod common;
 
 #[path = "odd_data/cases.rs"]
 mod cases;
+#[path = "odd_data/pg_cases.rs"]
+mod pg_cases;
+#[path = "odd_data/redis_cases.rs"]
+mod redis_cases;
 
 use std::fmt::Write as _;
 
-use cases::{CASES, Case, E, Table, V, W};
+use cases::{Case, E, Table, V, W};
 use common::servers::{Postgres, RedisServer};
 use common::{ctxlens_with, write_temp};
 use ctxlens::engine::embed::embed;
@@ -217,12 +221,9 @@ ALTER TABLE articles ALTER COLUMN metadata SET DEFAULT '{}', ALTER COLUMN create
 
 #[test]
 fn odd_data_is_reported_where_it_is_and_everything_else_still_loads() {
-    assert!(CASES.len() >= 40, "{} cases", CASES.len());
-    let placed: Vec<Placed> = CASES
-        .iter()
-        .enumerate()
-        .map(|(i, c)| Placed::new(i, c))
-        .collect();
+    let all = redis_cases::CASES.iter().chain(pg_cases::CASES);
+    let placed: Vec<Placed> = all.enumerate().map(|(i, c)| Placed::new(i, c)).collect();
+    assert!(placed.len() >= 40, "{} cases", placed.len());
     let redis = RedisServer::start();
     let url = Postgres::shared().create_database(DB);
     let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", url)];

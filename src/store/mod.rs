@@ -2,6 +2,7 @@
 
 pub mod embedder;
 pub mod file;
+mod key_window;
 pub mod keys;
 pub mod live;
 pub mod memory;
@@ -288,7 +289,7 @@ pub trait Store: Send + Sync {
 /// pass, so a later pass sees keys written since.
 #[derive(Debug, Default)]
 pub struct FleetPass {
-    pub(crate) redis_keys: tokio::sync::Mutex<Option<std::sync::Arc<redis::KeyWindow>>>,
+    pub(crate) redis_keys: tokio::sync::Mutex<Option<std::sync::Arc<key_window::KeyWindow>>>,
 }
 
 /// Knowledge search parameters a snapshot load takes from the policy.
