@@ -247,6 +247,30 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_stores_notes_come_first_as_findings() {
+        let p = Policy::preset("prolaunch").expect("preset");
+        let store = MemoryStore::demo();
+        let (mut snap, data) = load_snapshot(
+            &store,
+            "u001",
+            &LoadOptions::default(),
+            KnowledgeParams::of(&p),
+        )
+        .await
+        .expect("demo user");
+        snap.notes.push(crate::engine::snapshot::Note {
+            kind: NoteKind::AmbiguousKey,
+            source: "session:u001:x:s1".into(),
+            message: "could belong to u001 or u001:x".into(),
+        });
+        let engine = crate::engine::Engine::default();
+        let a = engine.assemble(&snap, &p);
+        let f = findings(&data, &snap, &p, &engine.milestones, &a);
+        assert_eq!(kinds(&f), [FindingKind::AmbiguousKey]);
+        assert_eq!(f[0].source, "session:u001:x:s1");
+    }
+
+    #[tokio::test]
     async fn weights_that_do_not_sum_to_one() {
         let p = Policy::preset("prolaunch")
             .expect("preset")

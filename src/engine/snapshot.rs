@@ -496,6 +496,24 @@ mod tests {
     }
 
     #[test]
+    fn notes_are_optional_and_round_trip() {
+        let text = r#"{"user_id":"u","now":"2025-01-15T12:00:00Z"}"#;
+        let mut snap = Snapshot::from_json(text).expect("no notes field");
+        assert!(snap.notes.is_empty() && !snap.to_json().contains("notes"));
+        snap.notes.push(Note {
+            kind: NoteKind::TimestampOutOfRange,
+            source: "knowledge id=5".into(),
+            message: "created_at is infinity".into(),
+        });
+        let json = snap.to_json();
+        assert!(
+            json.contains(r#""kind": "timestamp_out_of_range""#),
+            "{json}"
+        );
+        assert_eq!(Snapshot::from_json(&json).expect("parses"), snap);
+    }
+
+    #[test]
     fn bad_similarity_is_rejected() {
         let text = r#"{"user_id":"u","now":"2025-01-15T12:00:00Z","knowledge":[{"id":"kn:1","title":"t","content":"c","similarity":1.5}]}"#;
         let err = Snapshot::from_json(text).expect_err("out of range");
