@@ -319,7 +319,7 @@ fn unscorable_embeddings_are_reported_on_every_search_path() {
         let old = PgStore::connect(&url(names[1]), timeout)
             .await
             .expect("connects");
-        let old_indexed = PgStore::connect_with(&url(names[1]), timeout, no_seqscan)
+        let old_indexed = PgStore::connect_with(&url(names[1]), timeout, no_seqscan.clone())
             .await
             .expect("connects");
         let tables = ctxlens::store::tables::Tables {
@@ -383,6 +383,39 @@ fn unscorable_embeddings_are_reported_on_every_search_path() {
                 Some("embedding has 3 dimensions, the query 384")
             );
         }
+        // Migrating the old database adds the new index beside the old one; searches then read it.
+        let out = ctxlens_with(&["migrate"], &[("DATABASE_URL", url(names[1]))]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            out.stdout
+                .contains("  created knowledge_embedding_unscorable\n"),
+            "{}",
+            out.stdout
+        );
+        let defs = sql(
+            names[1],
+            "SELECT indexname FROM pg_indexes WHERE indexname LIKE '%_zero'",
+        );
+        assert_eq!(
+            defs.trim(),
+            "knowledge_embedding_zero",
+            "the old index is left alone"
+        );
+        let migrated = PgStore::connect_with(&url(names[1]), timeout, no_seqscan)
+            .await
+            .expect("connects");
+        let q = KnowledgeQuery {
+            embedding: embed(text, 384),
+            milestone_filter: Some("M4".into()),
+            min_similarity: 0.4,
+            limit: 15,
+        };
+        let plan = migrated.explain_search(&q).await.expect("EXPLAIN");
+        assert!(plan.contains("knowledge_embedding_unscorable"), "{plan}");
+        assert_eq!(
+            migrated.search(&q).await.expect("search"),
+            new.search(&q).await.expect("search")
+        );
         // A query vector pgvector cannot score finds nothing (not every row as NaN).
         let zero = KnowledgeQuery {
             embedding: vec![0.0; 384],
