@@ -309,6 +309,8 @@ fn odd_data_is_reported_where_it_is_and_everything_else_still_loads() {
     for p in &placed {
         assert!(listed.contains(&p.user.as_str()), "{} is listed", p.user);
     }
+    let distinct: std::collections::BTreeSet<&&str> = listed.iter().collect();
+    assert_eq!(distinct.len(), listed.len(), "each user listed once");
     let report = ctxlens_with(&["report", "--json", "--config", config], &env);
     assert_eq!(report.code, 0, "{}", report.stderr);
     let v: Value = serde_json::from_str(&report.stdout).expect("report JSON");
