@@ -277,7 +277,7 @@ fn main() {
                 .expect("the migrations' HNSW index");
         sqlx::query("DROP INDEX knowledge_embedding_idx").execute(store.pool()).await.expect("drop index");
         let names = seed::partial_indexes(&map).into_iter().map(|i| i.name);
-        for name in names.chain([seed::ZERO_INDEX.to_string()]) {
+        for name in names.chain([seed::UNSCORABLE_INDEX.to_string()]) {
             let drop = format!("DROP INDEX \"{name}\"");
             sqlx::query(sqlx::AssertSqlSafe(drop)).execute(store.pool()).await.expect("drop partial index");
         }

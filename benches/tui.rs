@@ -44,6 +44,7 @@ fn app(screen: Screen) -> State {
         cached_context: None,
         cached_context_ttl: None,
         malformed: vec![],
+        notes: vec![],
     };
     s.user.loading = Some(snap.user_id.clone());
     update(&mut s, Action::UserLoaded(Box::new((data, snap))));

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::engine::cache::{CachedContext, drift};
+use crate::engine::snapshot::NoteKind;
 use crate::engine::{Assembly, MilestoneMap, Policy, Snapshot};
 use crate::store::UserData;
 
@@ -29,10 +30,33 @@ pub enum FindingKind {
     UnknownMilestone,
     /// Layer weights do not add up to 1.
     WeightsSum,
+    /// A legal timestamp outside what ctxlens reads (`infinity`, years past 262143): the item
+    /// was read without one.
+    TimestampOutOfRange,
+    /// Several rows where one is expected (a view, or a table without a primary key): the first
+    /// row read was used.
+    DuplicateRow,
+    /// A Redis key that could belong to this user and another (user ids may contain `:`): not
+    /// read as anyone's.
+    AmbiguousKey,
+    /// A value of another shape than SPEC §1 gives it, read as it is.
+    UnexpectedShape,
+}
+
+impl From<NoteKind> for FindingKind {
+    fn from(k: NoteKind) -> Self {
+        match k {
+            NoteKind::TimestampOutOfRange => FindingKind::TimestampOutOfRange,
+            NoteKind::DuplicateRow => FindingKind::DuplicateRow,
+            NoteKind::AmbiguousKey => FindingKind::AmbiguousKey,
+            NoteKind::UnexpectedShape => FindingKind::UnexpectedShape,
+        }
+    }
 }
 
 /// Every finding for a user. `replay` is the assembly under `policy` (the one the cache is
-/// compared against).
+/// compared against). The store's notes come from `snap` (its user data's and its knowledge
+/// search's), first.
 pub fn findings(
     data: &UserData,
     snap: &Snapshot,
@@ -48,6 +72,9 @@ pub fn findings(
             message,
         })
     };
+    for n in &snap.notes {
+        add(n.kind.into(), n.source.clone(), n.message.clone());
+    }
     for s in &data.sessions {
         if s.turns > policy.session.max_items {
             let msg = format!(
@@ -64,10 +91,10 @@ pub fn findings(
             );
         }
     }
-    let cache_key = format!(
-        "context:{}:{}",
-        data.user_id,
-        data.current_milestone.as_deref().unwrap_or("?")
+    let cache_key = crate::store::keys::context_key(
+        "",
+        &data.user_id,
+        data.current_milestone.as_deref().unwrap_or("?"),
     );
     if let Some(v) = &data.cached_context {
         if data.cached_context_ttl.is_none() {
@@ -217,6 +244,30 @@ mod tests {
             vec![],
             "an unreadable cache is reported as malformed data by the store"
         );
+    }
+
+    #[tokio::test]
+    async fn the_stores_notes_come_first_as_findings() {
+        let p = Policy::preset("prolaunch").expect("preset");
+        let store = MemoryStore::demo();
+        let (mut snap, data) = load_snapshot(
+            &store,
+            "u001",
+            &LoadOptions::default(),
+            KnowledgeParams::of(&p),
+        )
+        .await
+        .expect("demo user");
+        snap.notes.push(crate::engine::snapshot::Note {
+            kind: NoteKind::AmbiguousKey,
+            source: "session:u001:x:s1".into(),
+            message: "could belong to u001 or u001:x".into(),
+        });
+        let engine = crate::engine::Engine::default();
+        let a = engine.assemble(&snap, &p);
+        let f = findings(&data, &snap, &p, &engine.milestones, &a);
+        assert_eq!(kinds(&f), [FindingKind::AmbiguousKey]);
+        assert_eq!(f[0].source, "session:u001:x:s1");
     }
 
     #[tokio::test]

@@ -47,7 +47,7 @@ fn migrate_creates_a_partial_index_per_milestone_of_the_config_once() {
             "knowledge_embedding_m_M0",
             &quoted,
             "knowledge_embedding_general",
-            "knowledge_embedding_zero"
+            "knowledge_embedding_unscorable"
         ],
         "{}",
         first.stdout
@@ -86,8 +86,12 @@ fn migrate_creates_a_partial_index_per_milestone_of_the_config_once() {
         "{defs:#?}"
     );
     assert!(
-        defs.iter().any(|d| d.contains(" knowledge_embedding_zero ")
-            && d.ends_with("WHERE (vector_norm(embedding) = (0)::double precision)")),
+        defs.iter()
+            .any(|d| d.contains(" knowledge_embedding_unscorable ")
+                && d.ends_with(
+                    "WHERE ((vector_norm(embedding) < (0.000000000000000001)::double precision) \
+                 OR (vector_norm(embedding) > ('1000000000000000000'::numeric)::double precision))"
+                )),
         "{defs:#?}"
     );
     assert!(
@@ -138,7 +142,7 @@ fn a_filtered_search_reads_its_milestones_partial_index_and_finds_the_exact_answ
                             "Index Scan using \"knowledge_embedding_m_{id}\" on knowledge"
                         )) && plan
                             .contains("Index Scan using knowledge_embedding_general on knowledge")
-                            && plan.contains("knowledge_embedding_zero")
+                            && plan.contains("knowledge_embedding_unscorable")
                             && !plan.contains("knowledge_embedding_idx")
                             && !plan.contains("Seq Scan"),
                         "{id}: {plan}"
@@ -186,7 +190,7 @@ fn a_filtered_search_reads_its_milestones_partial_index_and_finds_the_exact_answ
             assert_eq!(found, store.search_exact(&q).await.expect("exact"));
             assert_eq!(
                 found.malformed.iter().map(|m| m.reason.as_str()).collect::<Vec<_>>(),
-                ["similarity is NaN (an all-zero embedding?)"]
+                ["similarity is NaN: the embedding is all zeros"]
             );
         }
         // Without a filter the table-wide index serves the search.
@@ -205,5 +209,220 @@ fn a_filtered_search_reads_its_milestones_partial_index_and_finds_the_exact_answ
             indexed.search(&q).await.expect("search"),
             store.search_exact(&q).await.expect("exact")
         );
+    });
+}
+
+/// `[x, x, …]` of 384 components.
+fn vector_of(x: &str) -> String {
+    format!("[{}]", vec![x; 384].join(","))
+}
+
+/// Knowledge rows whose embedding pgvector cannot score: (id, milestone, components). 1e-30 and
+/// 1e-45 square to 0 in single precision while `vector_norm` (double) is > 0; pgvector gives the
+/// first a clamped distance of 0 or 2, the second NaN. 1e20 squares past `float`'s range.
+const UNSCORABLE: &[(i64, &str, &str)] = &[
+    (901, "'M4'", "0"),
+    (902, "'M4'", "1e-30"),
+    (903, "'M4'", "1e-45"),
+    (904, "NULL", "1e20"),
+    (905, "'M2'", "-1e-30"),
+];
+
+fn insert_unscorable(db: &str, table: &str) {
+    let rows: Vec<String> = UNSCORABLE
+        .iter()
+        .map(|(id, m, x)| format!("({id}, {m}, 'odd {id}', 'c', '{}')", vector_of(x)))
+        .collect();
+    sql(
+        db,
+        &format!(
+            "INSERT INTO {table} (id, milestone, title, content, embedding) VALUES {}",
+            rows.join(", ")
+        ),
+    );
+}
+
+/// The ids a search reported as malformed, and whether any of them was ranked too.
+fn reported(found: &ctxlens::store::KnowledgeHits) -> Vec<String> {
+    for h in &found.hits {
+        assert!(
+            !h.id.starts_with("kn:90"),
+            "{} ranked with similarity {}",
+            h.id,
+            h.similarity
+        );
+    }
+    let mut ids: Vec<String> = found
+        .malformed
+        .iter()
+        .map(|m| {
+            assert!(
+                m.reason.starts_with("similarity is NaN: the embedding"),
+                "{m:?}"
+            );
+            assert_eq!(
+                m.source,
+                m.id.as_deref()
+                    .unwrap_or("")
+                    .replace("kn:", "knowledge id=")
+            );
+            m.id.clone().unwrap_or_default()
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn unscorable_embeddings_are_reported_on_every_search_path() {
+    // Three databases with the demo and the odd rows: migrated now (the index of unscorable
+    // rows), migrated by an earlier version (only the all-zero rows' index), and an untyped
+    // `vector` column (no index; a row of another dimension besides).
+    let names = ["unscorable_new", "unscorable_old", "unscorable_untyped"];
+    for name in names {
+        let url = Postgres::shared().create_database(name);
+        let env = [("DATABASE_URL", url)];
+        for cmd in ["migrate", "seed"] {
+            let out = ctxlens_with(&[cmd], &env);
+            assert_eq!(out.code, 0, "{cmd}: {}", out.stderr);
+        }
+    }
+    insert_unscorable("unscorable_new", "knowledge");
+    sql(
+        "unscorable_old",
+        "DROP INDEX knowledge_embedding_unscorable;
+         CREATE INDEX knowledge_embedding_zero ON knowledge (id) WHERE vector_norm(embedding) = 0;",
+    );
+    insert_unscorable("unscorable_old", "knowledge");
+    sql(
+        "unscorable_untyped",
+        "CREATE TABLE articles AS SELECT id, milestone, title, content, metadata,
+                embedding::vector AS embedding, created_at FROM knowledge;",
+    );
+    insert_unscorable("unscorable_untyped", "articles");
+    sql(
+        "unscorable_untyped",
+        "INSERT INTO articles (id, milestone, title, content, metadata, embedding, created_at)
+         VALUES (906, 'M4', 'short', 'c', '{}', '[1,2,3]', now())",
+    );
+    let timeout = Duration::from_secs(10);
+    let url = |name: &str| Postgres::shared().url(name);
+    runtime().block_on(async {
+        let mut no_seqscan: Vec<String> = SEARCH_SETTINGS.iter().map(|s| s.to_string()).collect();
+        no_seqscan.push("SET enable_seqscan = off".into());
+        let new = PgStore::connect(&url(names[0]), timeout)
+            .await
+            .expect("connects");
+        let new_indexed = PgStore::connect_with(&url(names[0]), timeout, no_seqscan.clone())
+            .await
+            .expect("connects");
+        let old = PgStore::connect(&url(names[1]), timeout)
+            .await
+            .expect("connects");
+        let old_indexed = PgStore::connect_with(&url(names[1]), timeout, no_seqscan.clone())
+            .await
+            .expect("connects");
+        let tables = ctxlens::store::tables::Tables {
+            knowledge: "articles".into(),
+            ..Default::default()
+        };
+        let untyped = PgStore::connect_tables(&url(names[2]), timeout, &tables)
+            .await
+            .expect("connects");
+        assert_eq!(untyped.dim, None);
+        let text = "How should I price my product against landed cost?";
+        for (filter, want) in [
+            (Some("M4"), vec!["kn:901", "kn:902", "kn:903", "kn:904"]),
+            (None, vec!["kn:901", "kn:902", "kn:903", "kn:904", "kn:905"]),
+        ] {
+            let q = KnowledgeQuery {
+                embedding: embed(text, 384),
+                milestone_filter: filter.map(str::to_string),
+                min_similarity: -1.0,
+                limit: 15,
+            };
+            // The split search plans on the index of unscorable rows where it exists.
+            let plan = new_indexed.explain_search(&q).await.expect("EXPLAIN");
+            assert!(plan.contains("knowledge_embedding_unscorable"), "{plan}");
+            let exact = new.search_exact(&q).await.expect("exact");
+            assert_eq!(reported(&exact), want, "{filter:?}: exact scan");
+            for (store, how) in [
+                (&new, "migrated"),
+                (&new_indexed, "migrated, index scans"),
+                (&old, "old zero index"),
+                (&old_indexed, "old zero index, index scans"),
+            ] {
+                let found = store.search(&q).await.expect("search");
+                assert_eq!(found, exact, "{filter:?}: {how}");
+            }
+            let plan = old_indexed.explain_search(&q).await.expect("EXPLAIN");
+            assert!(!plan.contains("knowledge_embedding_zero"), "{plan}");
+            let found = untyped.search(&q).await.expect("untyped search");
+            assert!(
+                exact.hits.len() >= 10,
+                "{filter:?}: {} hits",
+                exact.hits.len()
+            );
+            assert_eq!(found.hits, exact.hits, "{filter:?}: untyped");
+            let mut ids: Vec<String> = found
+                .malformed
+                .iter()
+                .filter_map(|m| m.id.clone())
+                .collect();
+            ids.sort();
+            // The row of another dimension is of M4: every filter here lets it through.
+            let mut want: Vec<&str> = want.clone();
+            want.push("kn:906");
+            assert_eq!(ids, want, "{filter:?}: untyped");
+            let short = found
+                .malformed
+                .iter()
+                .find(|m| m.source == "knowledge id=906");
+            assert_eq!(
+                short.map(|m| m.reason.as_str()),
+                Some("embedding has 3 dimensions, the query 384")
+            );
+        }
+        // Migrating the old database adds the new index beside the old one; searches then read it.
+        let out = ctxlens_with(&["migrate"], &[("DATABASE_URL", url(names[1]))]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            out.stdout
+                .contains("  created knowledge_embedding_unscorable\n"),
+            "{}",
+            out.stdout
+        );
+        let defs = sql(
+            names[1],
+            "SELECT indexname FROM pg_indexes WHERE indexname LIKE '%_zero'",
+        );
+        assert_eq!(
+            defs.trim(),
+            "knowledge_embedding_zero",
+            "the old index is left alone"
+        );
+        let migrated = PgStore::connect_with(&url(names[1]), timeout, no_seqscan)
+            .await
+            .expect("connects");
+        let q = KnowledgeQuery {
+            embedding: embed(text, 384),
+            milestone_filter: Some("M4".into()),
+            min_similarity: 0.4,
+            limit: 15,
+        };
+        let plan = migrated.explain_search(&q).await.expect("EXPLAIN");
+        assert!(plan.contains("knowledge_embedding_unscorable"), "{plan}");
+        assert_eq!(
+            migrated.search(&q).await.expect("search"),
+            new.search(&q).await.expect("search")
+        );
+        // A query vector pgvector cannot score finds nothing (not every row as NaN).
+        let zero = KnowledgeQuery {
+            embedding: vec![0.0; 384],
+            milestone_filter: None,
+            min_similarity: -1.0,
+            limit: 15,
+        };
+        assert_eq!(new.search(&zero).await.expect("search"), Default::default());
     });
 }

@@ -326,7 +326,7 @@ fn malformed_live_data_is_reported_and_the_rest_still_loads() {
     assert!(
         malformed
             .iter()
-            .any(|m| m["reason"] == "similarity is NaN (an all-zero embedding?)"),
+            .any(|m| m["reason"] == "similarity is NaN: the embedding is all zeros"),
         "{malformed:?}"
     );
     assert!(

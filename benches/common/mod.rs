@@ -53,5 +53,6 @@ pub fn user(turns: usize, journey: usize, hits: usize) -> Snapshot {
             .collect(),
         cached_context: None,
         malformed: vec![],
+        notes: vec![],
     }
 }

@@ -30,6 +30,9 @@ pub struct Snapshot {
     /// Data the store found but could not read (other than session turns, which carry their own).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub malformed: Vec<Malformed>,
+    /// Data that was read but deserves a look (findings): odd values, duplicates, ambiguous keys.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
 }
 
 /// Something unreadable, kept as data: where it came from and why it was not read.
@@ -42,6 +45,32 @@ pub struct Malformed {
     /// Redis key or table row, e.g. `session:u066:s3` or `memory_bank id=17`.
     pub source: String,
     pub reason: String,
+}
+
+/// Stored data that was read, or left unread on purpose, and deserves a look: a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    pub kind: NoteKind,
+    /// Redis key or table row, as in [`Malformed::source`].
+    pub source: String,
+    pub message: String,
+}
+
+/// What a [`Note`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    /// A legal timestamp ctxlens cannot hold (Postgres `infinity`, years past 262143): the item
+    /// is read without a timestamp.
+    TimestampOutOfRange,
+    /// Several rows where one is expected (a view, or a table without a primary key): the first
+    /// row read is used, the others are not.
+    DuplicateRow,
+    /// A Redis key two or more known users could own (user ids may contain `:`): nobody's data.
+    AmbiguousKey,
+    /// A value of another shape than SPEC §1 gives it, read as it is.
+    UnexpectedShape,
 }
 
 /// A chat turn in either of SPEC §1's shapes.
@@ -464,6 +493,24 @@ mod tests {
         assert_eq!(snap.turns().count(), 1);
         assert_eq!(snap.malformed_turns()[0].source, "session:u1:s1[1]");
         assert_eq!(snap.newest_user_text(), Some("how should I price?"));
+    }
+
+    #[test]
+    fn notes_are_optional_and_round_trip() {
+        let text = r#"{"user_id":"u","now":"2025-01-15T12:00:00Z"}"#;
+        let mut snap = Snapshot::from_json(text).expect("no notes field");
+        assert!(snap.notes.is_empty() && !snap.to_json().contains("notes"));
+        snap.notes.push(Note {
+            kind: NoteKind::TimestampOutOfRange,
+            source: "knowledge id=5".into(),
+            message: "created_at is infinity".into(),
+        });
+        let json = snap.to_json();
+        assert!(
+            json.contains(r#""kind": "timestamp_out_of_range""#),
+            "{json}"
+        );
+        assert_eq!(Snapshot::from_json(&json).expect("parses"), snap);
     }
 
     #[test]

@@ -276,6 +276,7 @@ fn an_outcome_reads_its_figures_off_the_assembly() {
         knowledge: vec![],
         cached_context: None,
         malformed: vec![],
+        notes: vec![],
     };
     let a = Engine::default().assemble(&snap, &p);
     let o = PolicyOutcome::of(&snap, &p, &a);

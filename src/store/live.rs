@@ -12,8 +12,8 @@ use super::postgres::{PgStore, PgUser};
 use super::redis::{RedisStore, RedisUser};
 use super::user::{RawUser, user_data};
 use super::{
-    FleetPass, KnowledgeHits, KnowledgeQuery, LoadOptions, Store, StoreError, UserData, UserPage,
-    UserSummary,
+    FleetPass, JourneyIds, KnowledgeHits, KnowledgeQuery, LoadOptions, NoJourneys, Store,
+    StoreError, UserData, UserPage, UserSummary,
 };
 
 /// Where to connect, from flags, the environment or the config file.
@@ -97,9 +97,18 @@ impl LiveStore {
         })
     }
 
-    /// Users with session keys and no `user_journeys` row, sorted. Every master is scanned
-    /// (concurrently), a SCAN batch at a time; each batch's users are looked up in Postgres and only
-    /// the unknown ones kept, so memory grows with those users, not with all users.
+    /// Who has journey rows, for deciding key owners: Postgres, or nobody without it.
+    fn journeys(&self) -> &dyn JourneyIds {
+        match &self.pg {
+            Some(pg) => pg,
+            None => &NoJourneys,
+        }
+    }
+
+    /// Users with session keys and no `user_journeys` row, sorted: the natural owners
+    /// ([`super::keys`]) of session keys none of whose candidates has a journey row. Every master
+    /// is scanned (concurrently), a SCAN batch at a time; each batch's candidates are looked up in
+    /// Postgres and only the unknown owners kept, so memory grows with those users, not with all.
     async fn find_orphans(&self) -> Result<BTreeSet<String>, StoreError> {
         let Some(r) = &self.redis else {
             return Ok(BTreeSet::new());
@@ -108,18 +117,36 @@ impl LiveStore {
             let mut orphans = BTreeSet::new();
             let mut cursor = 0;
             loop {
-                let (next, batch) = r.session_users_step(node, cursor).await?;
-                let mut ids: Vec<String> = batch
-                    .into_iter()
-                    .filter(|id| !orphans.contains(id))
+                let (next, batch) = r.session_keys_step(node, cursor).await?;
+                // A key whose natural owner is already listed cannot list anyone else.
+                let rests: Vec<&str> = batch
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|rest| {
+                        super::keys::natural_owner(rest).is_some_and(|(u, _)| !orphans.contains(u))
+                    })
+                    .collect();
+                let mut ids: Vec<String> = rests
+                    .iter()
+                    .flat_map(|rest| super::keys::candidates(rest))
+                    .map(str::to_string)
                     .collect();
                 ids.sort_unstable();
                 ids.dedup();
-                if let (Some(pg), false) = (&self.pg, ids.is_empty()) {
-                    let known: HashSet<String> = pg.known(&ids).await?.into_iter().collect();
-                    ids.retain(|id| !known.contains(id));
+                let journey = if ids.is_empty() {
+                    HashSet::new()
+                } else {
+                    self.journeys().with_journey(&ids).await?
+                };
+                for rest in rests {
+                    let candidates = super::keys::candidates(rest);
+                    if candidates.iter().any(|c| journey.contains(*c)) {
+                        continue;
+                    }
+                    if let Some((owner, _)) = super::keys::natural_owner(rest) {
+                        orphans.insert(owner.to_string());
+                    }
                 }
-                orphans.extend(ids);
                 if next == 0 {
                     return Ok::<_, StoreError>(orphans);
                 }
@@ -178,22 +205,28 @@ impl LiveStore {
     fn user_data(
         &self,
         user: &str,
-        (journey, memory): PgUser,
+        pg: PgUser,
         redis: Option<RedisUser>,
         opts: &LoadOptions,
     ) -> Result<UserData, StoreError> {
-        let current = journey.as_ref().map(|(m, _)| m.clone());
-        let (sessions, contexts) = redis.map_or((vec![], vec![]), |r| (r.sessions, r.contexts));
+        let current = pg.journey.as_ref().map(|(m, _)| m.clone());
+        let (sessions, contexts, key_notes) = redis.map_or((vec![], vec![], vec![]), |r| {
+            (r.sessions, r.contexts, r.notes)
+        });
         let cached = contexts
             .into_iter()
             .find(|(m, _)| Some(m) == current.as_ref())
             .map(|(_, k)| k);
+        let mut notes = pg.notes;
+        notes.extend(key_notes);
         let raw = RawUser {
             user_id: user.to_string(),
-            journey,
+            journey: pg.journey,
             sessions,
-            memory,
+            memory: pg.memory,
             cached,
+            malformed: pg.malformed,
+            notes,
         };
         user_data(raw, opts, Utc::now(), &self.describe())
     }
@@ -249,7 +282,7 @@ impl Store for LiveStore {
             };
             let users = rows
                 .into_iter()
-                .map(|(id, m, n)| summary(id, Some(m), n))
+                .map(|(id, m, n)| summary(id, m, n))
                 .collect();
             return Ok(UserPage {
                 users,
@@ -264,12 +297,12 @@ impl Store for LiveStore {
         let pg = async {
             match &self.pg {
                 Some(p) => p.load(user).await,
-                None => Ok((None, vec![])),
+                None => Ok(PgUser::default()),
             }
         };
         let redis = async {
             match &self.redis {
-                Some(r) => r.load(user).await.map(Some),
+                Some(r) => r.load(user, self.journeys()).await.map(Some),
                 None => Ok(None),
             }
         };
@@ -293,7 +326,7 @@ impl Store for LiveStore {
         };
         let redis = async {
             match &self.redis {
-                Some(r) => Some(r.load_many(users, pass).await),
+                Some(r) => Some(r.load_many(users, pass, self.journeys()).await),
                 None => None,
             }
         };

@@ -12,10 +12,11 @@ use super::{
 };
 use std::borrow::Cow;
 
+use super::vectors::{norm, unscorable};
 use crate::demo::generator::{NOW, knowledge_rows, synthetic_id, synthetic_user};
 use crate::demo::{Dataset, DemoUser, KnowledgeRow, RedisValue};
 use crate::engine::embed::{BUILTIN_DIM, cosine, embed};
-use crate::engine::snapshot::{KnowledgeEntry, parse_timestamp};
+use crate::engine::snapshot::{KnowledgeEntry, Malformed, parse_timestamp};
 
 /// A dataset held in memory, with knowledge embeddings computed once by the built-in embedder.
 pub struct MemoryStore {
@@ -220,6 +221,8 @@ fn raw_user(u: &DemoUser) -> RawUser {
                 value: RawValue::String(c.value.clone().into_bytes()),
                 ttl: c.ttl,
             }),
+        malformed: vec![],
+        notes: vec![],
     }
 }
 
@@ -328,14 +331,28 @@ impl Store for MemoryStore {
         Ok(Box::pin(events))
     }
 
+    /// As Postgres searches: rows whose embedding pgvector could not score are reported, by id,
+    /// never ranked; a query vector that cannot be scored finds nothing.
     async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
-        let mut hits: Vec<(f64, &KnowledgeRow)> = self
-            .knowledge
-            .iter()
-            .filter(|(row, _)| match (&q.milestone_filter, &row.milestone) {
-                (Some(m), Some(rm)) => m == rm,
-                _ => true,
-            })
+        if unscorable(norm(&q.embedding)).is_some() {
+            return Ok(KnowledgeHits::default());
+        }
+        let rows =
+            self.knowledge
+                .iter()
+                .filter(|(row, _)| match (&q.milestone_filter, &row.milestone) {
+                    (Some(m), Some(rm)) => m == rm,
+                    _ => true,
+                });
+        let (bad, good): (Vec<_>, Vec<_>) = rows.partition(|(_, v)| unscorable(norm(v)).is_some());
+        let mut malformed: Vec<(i64, String)> = bad
+            .into_iter()
+            .filter_map(|(row, v)| unscorable(norm(v)).map(|r| (row.id, r)))
+            .collect();
+        malformed.sort();
+        malformed.truncate(q.limit);
+        let mut hits: Vec<(f64, &KnowledgeRow)> = good
+            .into_iter()
             .map(|(row, v)| (cosine(&q.embedding, v), row))
             .filter(|(sim, _)| *sim >= q.min_similarity)
             .collect();
@@ -359,7 +376,15 @@ impl Store for MemoryStore {
             .collect();
         Ok(KnowledgeHits {
             hits,
-            malformed: vec![],
+            malformed: malformed
+                .into_iter()
+                .map(|(id, reason)| Malformed {
+                    id: Some(format!("kn:{id}")),
+                    source: format!("knowledge id={id}"),
+                    reason,
+                })
+                .collect(),
+            notes: vec![],
         })
     }
 }

@@ -2,8 +2,13 @@
 
 pub mod embedder;
 pub mod file;
+mod key_window;
+pub mod keys;
 pub mod live;
 pub mod memory;
+mod pg_rows;
+mod pg_search;
+pub mod pg_time;
 pub mod postgres;
 pub mod redis;
 pub mod seed;
@@ -11,6 +16,7 @@ pub mod session;
 pub mod tables;
 pub mod url;
 pub mod user;
+pub mod vectors;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -19,7 +25,7 @@ use serde_json::Value;
 
 use crate::engine::embed::BUILTIN_DIM;
 use crate::engine::snapshot::{
-    JourneyEntry, KnowledgeEntry, Malformed, SessionEntry, Snapshot, fmt_ts,
+    JourneyEntry, KnowledgeEntry, Malformed, Note, SessionEntry, Snapshot, fmt_ts,
 };
 
 pub use memory::MemoryStore;
@@ -119,6 +125,8 @@ pub struct UserData {
     pub cached_context: Option<Value>,
     pub cached_context_ttl: Option<u64>,
     pub malformed: Vec<Malformed>,
+    /// What was read but deserves a finding (odd timestamps, duplicate rows, ambiguous keys).
+    pub notes: Vec<Note>,
 }
 
 impl UserData {
@@ -156,8 +164,35 @@ pub struct KnowledgeQuery {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KnowledgeHits {
     pub hits: Vec<KnowledgeEntry>,
-    /// Rows whose similarity is NaN or out of range, or whose embedding has the wrong dimension.
+    /// Rows whose similarity is NaN or out of range, or whose embedding has the wrong dimension
+    /// or a norm pgvector cannot compute with, or that could not be decoded.
     pub malformed: Vec<Malformed>,
+    /// Hits read with a note: a timestamp out of range, an id repeated in the answer.
+    pub notes: Vec<Note>,
+}
+
+/// Which user ids have a `user_journeys` row: what deciding the owner of a Redis key whose
+/// candidates are several needs ([`keys`]).
+#[async_trait]
+pub trait JourneyIds: Send + Sync {
+    /// The ids among `ids` that have a row.
+    async fn with_journey(
+        &self,
+        ids: &[String],
+    ) -> Result<std::collections::HashSet<String>, StoreError>;
+}
+
+/// No Postgres: nobody has a journey row, and keys go to their natural owners ([`keys`]).
+pub struct NoJourneys;
+
+#[async_trait]
+impl JourneyIds for NoJourneys {
+    async fn with_journey(
+        &self,
+        _ids: &[String],
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        Ok(Default::default())
+    }
 }
 
 /// What a caller can choose about a load.
@@ -284,7 +319,7 @@ pub trait Store: Send + Sync {
 /// pass, so a later pass sees keys written since.
 #[derive(Debug, Default)]
 pub struct FleetPass {
-    pub(crate) redis_keys: tokio::sync::Mutex<Option<std::sync::Arc<redis::KeyWindow>>>,
+    pub(crate) redis_keys: tokio::sync::Mutex<Option<std::sync::Arc<key_window::KeyWindow>>>,
 }
 
 /// Knowledge search parameters a snapshot load takes from the policy.
@@ -357,6 +392,7 @@ pub async fn snapshots_of(
         knowledge: Vec::new(),
         cached_context: data.cached_context.clone(),
         malformed: data.malformed.clone(),
+        notes: data.notes.clone(),
     };
     base.query = opts
         .query
@@ -396,6 +432,7 @@ pub async fn snapshots_of(
         let mut snap = base.clone();
         snap.knowledge = found.hits;
         snap.malformed.extend(found.malformed);
+        snap.notes.extend(found.notes);
         snaps.push(snap);
     }
     Ok(snaps)

@@ -1,35 +1,31 @@
 //! Reading Postgres (+pgvector): user_journeys, memory_bank and the knowledge search. Read-only.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-use serde_json::Value;
+use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgSslMode};
 use sqlx::{PgPool, Row};
 
+use super::pg_rows::{self, Repeats, duplicate};
+use super::pg_search::{UnscorableCache, typed_milestone_search, typed_search, untyped_search};
 use super::tables::{Quoted, Tables};
 use super::user::RawMemoryRow;
-use super::{KnowledgeHits, KnowledgeQuery, StoreError};
-use crate::engine::embed::cosine;
-use crate::engine::snapshot::{KnowledgeEntry, Malformed};
+use super::{JourneyIds, StoreError};
+use crate::engine::snapshot::{Malformed, Note};
 
-/// A user's `user_journeys` row (current milestone, display name), if any, and `memory_bank` rows.
-pub type PgUser = (Option<(String, Option<String>)>, Vec<RawMemoryRow>);
-
-fn journey_row(r: &sqlx::postgres::PgRow) -> Result<(String, Option<String>), sqlx::Error> {
-    Ok((r.try_get("current_milestone")?, r.try_get("display_name")?))
+/// A user's rows as read: the first `user_journeys` row (current milestone, display name), if
+/// any, the `memory_bank` rows, rows that could not be decoded, and notes (odd values, repeats).
+#[derive(Debug, Clone, Default)]
+pub struct PgUser {
+    pub journey: Option<(String, Option<String>)>,
+    pub memory: Vec<RawMemoryRow>,
+    pub malformed: Vec<Malformed>,
+    pub notes: Vec<Note>,
 }
 
-fn memory_row(r: &sqlx::postgres::PgRow) -> Result<RawMemoryRow, sqlx::Error> {
-    Ok(RawMemoryRow {
-        id: r.try_get("id")?,
-        context_type: r.try_get("context_type")?,
-        milestone: r.try_get("milestone")?,
-        data: r.try_get::<Value, _>("data")?,
-        created_at: Some(r.try_get::<DateTime<Utc>, _>("created_at")?),
-    })
-}
+/// Ids looked up in one `= ANY` statement, at most.
+const LOOKUP_CHUNK: usize = 10_000;
 
 /// A connected Postgres, and the knowledge embedding dimension read from the column.
 pub struct PgStore {
@@ -38,12 +34,17 @@ pub struct PgStore {
     pub label: String,
     /// `Some(n)` for a `vector(n)` column; `None` for an untyped `vector` column.
     pub dim: Option<usize>,
-    /// Whether `ctxlens migrate`'s partial indexes were there at connect time (the general rows'
-    /// HNSW index and the all-zero vectors' index): a search filtered to a milestone is then
-    /// split so that it reads them; without them it stays one scan of the table-wide index.
-    milestone_indexes: bool,
+    /// Whether `ctxlens migrate`'s general rows' HNSW index was there at connect time: a search
+    /// filtered to a milestone is then split so that it reads the partial indexes; without it
+    /// it stays one walk of the table-wide index.
+    pub(super) general_index: bool,
+    /// Whether `ctxlens migrate`'s index of unscorable embeddings was there at connect time: the
+    /// search then finds them through it; without it a scan finds them, at most once a minute.
+    pub(super) unscorable_index: bool,
     /// The statements, with the configured table names in.
-    sql: Statements,
+    pub(super) sql: Statements,
+    /// Unscorable rows found by the scan, and when.
+    pub(super) unscorable: UnscorableCache,
 }
 
 /// A statement as text (cheap to clone into a query).
@@ -51,18 +52,21 @@ type Sql = std::sync::Arc<str>;
 
 /// Every statement `PgStore` runs, its table names filled in from [`Tables`].
 #[derive(Debug, Clone)]
-struct Statements {
+pub(super) struct Statements {
     journeys: Sql,
     memory: Sql,
     users_page: Sql,
     known: Sql,
-    typed_search: Sql,
-    typed_milestone_search: Sql,
-    untyped_search: Sql,
+    pub(super) typed_search: Sql,
+    pub(super) typed_milestone_search: Sql,
+    pub(super) untyped_search: Sql,
+    /// The knowledge table's quoted name.
+    pub(super) knowledge: Sql,
 }
 
 impl Statements {
-    fn new(t: &Quoted) -> Self {
+    /// `unscorable_index`: whether the searches read `ctxlens migrate`'s index of unscorable rows.
+    fn new(t: &Quoted, unscorable_index: bool) -> Self {
         let fill = |sql: &str| -> Sql {
             sql.replace("{user_journeys}", &t.user_journeys)
                 .replace("{memory_bank}", &t.memory_bank)
@@ -70,19 +74,22 @@ impl Statements {
                 .into()
         };
         Statements {
+            // Ordered so that, of several rows for one id, the same one is read first every time.
             journeys: fill(
-                "SELECT user_id, current_milestone, display_name FROM {user_journeys} WHERE user_id = ANY($1)",
+                "SELECT user_id, current_milestone, display_name FROM {user_journeys} WHERE user_id = ANY($1) ORDER BY user_id, current_milestone, display_name",
             ),
             memory: fill(
                 "SELECT user_id, id, context_type, milestone, data, created_at FROM {memory_bank} WHERE user_id = ANY($1) ORDER BY user_id, created_at, id",
             ),
+            // One row per id, the one a load reads first.
             users_page: fill(
-                "SELECT user_id, current_milestone, display_name FROM {user_journeys} WHERE user_id > $1 ORDER BY user_id LIMIT $2",
+                "SELECT DISTINCT ON (user_id) user_id, current_milestone, display_name FROM {user_journeys} WHERE user_id > $1 ORDER BY user_id, current_milestone, display_name LIMIT $2",
             ),
-            known: fill("SELECT user_id FROM {user_journeys} WHERE user_id = ANY($1)"),
-            typed_search: fill(TYPED_SEARCH),
-            typed_milestone_search: fill(TYPED_MILESTONE_SEARCH),
-            untyped_search: fill(UNTYPED_SEARCH),
+            known: fill("SELECT DISTINCT user_id FROM {user_journeys} WHERE user_id = ANY($1)"),
+            typed_search: fill(&typed_search(unscorable_index)),
+            typed_milestone_search: fill(&typed_milestone_search(unscorable_index)),
+            untyped_search: fill(&untyped_search()),
+            knowledge: t.knowledge.clone().into(),
         }
     }
 }
@@ -185,31 +192,34 @@ impl PgStore {
         // atttypmod of a vector(n) column is n; -1 when the column has no dimension.
         // The partial indexes `ctxlens migrate` makes are on SPEC §1's table; another table is
         // searched the same way only where an index of those names is on it.
-        let column: Option<(i32, bool)> = sqlx::query_as(
+        let column: Option<(i32, bool, bool)> = sqlx::query_as(
             "SELECT atttypmod,
-                    EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass($2) AND indrelid = attrelid)
-                AND EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass($3) AND indrelid = attrelid)
+                    EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass($2) AND indrelid = attrelid),
+                    EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass($3) AND indrelid = attrelid)
                FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'embedding'",
         )
         .bind(&quoted.knowledge)
         .bind(super::seed::GENERAL_INDEX)
-        .bind(super::seed::ZERO_INDEX)
+        .bind(super::seed::UNSCORABLE_INDEX)
         .fetch_optional(&pool)
         .await
         .map_err(|e| fail(&format!("reading {}.embedding", tables.knowledge), e))?;
         let dim = column
-            .and_then(|(d, _)| usize::try_from(d).ok())
+            .and_then(|(d, ..)| usize::try_from(d).ok())
             .filter(|d| *d > 0);
+        let unscorable_index = column.is_some_and(|(_, _, u)| u);
         Ok(PgStore {
             pool,
             label: label.clone(),
             dim,
-            milestone_indexes: column.is_some_and(|(_, indexed)| indexed),
-            sql: Statements::new(&quoted),
+            general_index: column.is_some_and(|(_, g, _)| g),
+            unscorable_index,
+            sql: Statements::new(&quoted, unscorable_index),
+            unscorable: Default::default(),
         })
     }
 
-    fn fail(&self, what: &str, e: sqlx::Error) -> StoreError {
+    pub(super) fn fail(&self, what: &str, e: sqlx::Error) -> StoreError {
         StoreError::Backend {
             store: self.label.clone(),
             what: what.into(),
@@ -238,31 +248,67 @@ impl PgStore {
     }
 
     /// Several users' `user_journeys` and `memory_bank` rows: two statements (`= ANY`), run
-    /// together; by user id, users without rows left out.
+    /// together; by user id, users without rows left out. A row that cannot be decoded is a
+    /// malformed item of its user; several journey rows for one user, or several memory rows
+    /// with one id, are read once, with a note.
     pub async fn load_many(&self, users: &[String]) -> Result<HashMap<String, PgUser>, StoreError> {
         let journey = query(&self.sql.journeys).bind(users).fetch_all(&self.pool);
         let memory = query(&self.sql.memory).bind(users).fetch_all(&self.pool);
         let (journey, memory) = tokio::join!(journey, memory);
         let mut out: HashMap<String, PgUser> = HashMap::new();
+        let mut repeats = Repeats::default();
         for r in journey.map_err(|e| self.fail("user_journeys", e))? {
-            let row = (|| Ok::<_, sqlx::Error>((r.try_get("user_id")?, journey_row(&r)?)))();
-            let (id, j): (String, _) = row.map_err(|e| self.fail("user_journeys", e))?;
-            out.entry(id).or_default().0 = Some(j);
+            let id: String = r
+                .try_get("user_id")
+                .map_err(|e| self.fail("user_journeys", e))?;
+            if !repeats.first(&id) {
+                continue;
+            }
+            let entry = out.entry(id.clone()).or_default();
+            match pg_rows::journey(&r, &id) {
+                Ok(j) => entry.journey = Some(j),
+                Err(m) => entry.malformed.push(m),
+            }
         }
+        for (id, n) in repeats.repeated() {
+            let note = duplicate(format!("user_journeys user_id={id}"), n, "user id");
+            out.entry(id.clone()).or_default().notes.push(note);
+        }
+        let mut repeats = Repeats::default();
         for r in memory.map_err(|e| self.fail("memory_bank", e))? {
-            let row = (|| Ok::<_, sqlx::Error>((r.try_get("user_id")?, memory_row(&r)?)))();
-            let (id, m): (String, _) = row.map_err(|e| self.fail("memory_bank", e))?;
-            out.entry(id).or_default().1.push(m);
+            let user: String = r
+                .try_get("user_id")
+                .map_err(|e| self.fail("memory_bank", e))?;
+            let entry = out.entry(user.clone()).or_default();
+            let id = match pg_rows::id(&r, "memory_bank") {
+                Ok(id) => id,
+                Err(m) => {
+                    entry.malformed.push(m);
+                    continue;
+                }
+            };
+            if !repeats.first(&(user, id)) {
+                continue;
+            }
+            match pg_rows::memory(&r, id, &mut entry.notes) {
+                Ok(row) => entry.memory.push(row),
+                Err(m) => entry.malformed.push(m),
+            }
+        }
+        for ((user, id), n) in repeats.repeated() {
+            let note = duplicate(format!("memory_bank id={id}"), n, "id");
+            out.entry(user.clone()).or_default().notes.push(note);
         }
         Ok(out)
     }
 
-    /// One page of `user_journeys` after `after`, by user id: (id, milestone, name).
+    /// One page of `user_journeys` after `after`, by user id: (id, milestone, name). A column
+    /// that cannot be read is left empty: the user's load says why.
     pub async fn users(
         &self,
         after: &str,
         limit: usize,
-    ) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+    ) -> Result<Vec<(String, Option<String>, Option<String>)>, StoreError> {
         let rows = query(&self.sql.users_page)
             .bind(after)
             .bind(i64::try_from(limit).unwrap_or(i64::MAX))
@@ -273,8 +319,8 @@ impl PgStore {
             .map(|r| {
                 Ok((
                     r.try_get("user_id")?,
-                    r.try_get("current_milestone")?,
-                    r.try_get("display_name")?,
+                    r.try_get("current_milestone").ok().flatten(),
+                    r.try_get("display_name").ok().flatten(),
                 ))
             })
             .collect::<Result<_, sqlx::Error>>()
@@ -283,166 +329,25 @@ impl PgStore {
 
     /// Which of `ids` have a `user_journeys` row.
     pub async fn known(&self, ids: &[String]) -> Result<Vec<String>, StoreError> {
-        sqlx::query_scalar(sqlx::AssertSqlSafe(self.sql.known.clone()))
-            .bind(ids)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| self.fail("user_journeys", e))
-    }
-
-    /// The knowledge search, in one statement: milestone filter, threshold window, limit, by cosine
-    /// distance so an HNSW index serves it (filtered: the milestone's and the general rows' partial
-    /// indexes, where `ctxlens migrate` made them; else the table-wide one). An untyped `vector` column cannot be indexed, and may
-    /// hold vectors of other dimensions: then the distance is guarded and those rows reported.
-    pub async fn search(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
-        let rows = self
-            .search_query(q)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| self.fail("knowledge search", e))?;
-        self.hits(q, &rows)
-    }
-
-    /// The same search as an exact scan (index scans off, in a transaction rolled back): what
-    /// the HNSW index should find, for measuring its recall.
-    pub async fn search_exact(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
-        let fail = |e| self.fail("exact knowledge search", e);
-        let mut tx = self.pool.begin().await.map_err(fail)?;
-        for set in [
-            "SET LOCAL enable_indexscan = off",
-            "SET LOCAL enable_bitmapscan = off",
-        ] {
-            sqlx::query(set).execute(&mut *tx).await.map_err(fail)?;
-        }
-        let rows = self
-            .search_query(q)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(fail)?;
-        tx.rollback().await.map_err(fail)?;
-        self.hits(q, &rows)
-    }
-
-    /// The plan Postgres picks for the search of `q` (`EXPLAIN`, one line per row): which index,
-    /// if any, serves it under this connection's settings.
-    pub async fn explain_search(&self, q: &KnowledgeQuery) -> Result<String, StoreError> {
-        let sql = format!("EXPLAIN {}", self.search_sql(q));
-        let fail = |e| self.fail("EXPLAIN knowledge search", e);
-        let rows = bind_search(sqlx::query(sqlx::AssertSqlSafe(sql)), q)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(fail)?;
-        let lines = rows
-            .iter()
-            .map(|r| r.try_get::<String, _>(0))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(fail)?;
-        Ok(lines.join("\n"))
-    }
-
-    fn search_sql(&self, q: &KnowledgeQuery) -> &Sql {
-        match (self.dim, &q.milestone_filter) {
-            (None, _) => &self.sql.untyped_search,
-            (Some(_), Some(_)) if self.milestone_indexes => &self.sql.typed_milestone_search,
-            (Some(_), _) => &self.sql.typed_search,
-        }
-    }
-
-    fn search_query<'q>(
-        &self,
-        q: &'q KnowledgeQuery,
-    ) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
-        bind_search(query(self.search_sql(q)), q)
-    }
-
-    /// Search rows as hits, or as malformed rows when they cannot be scored.
-    fn hits(
-        &self,
-        q: &KnowledgeQuery,
-        rows: &[sqlx::postgres::PgRow],
-    ) -> Result<KnowledgeHits, StoreError> {
-        let mut out = KnowledgeHits::default();
-        for r in rows {
-            let id: i64 = r.try_get("id").map_err(|e| self.fail("knowledge", e))?;
-            let similarity: Option<f64> = r
-                .try_get("similarity")
-                .map_err(|e| self.fail("knowledge", e))?;
-            let dims: i32 = r.try_get("dims").map_err(|e| self.fail("knowledge", e))?;
-            let source = format!("knowledge id={id}");
-            let bad = |reason: String| Malformed {
-                id: Some(format!("kn:{id}")),
-                source: source.clone(),
-                reason,
-            };
-            let sim = match similarity {
-                None => {
-                    let want = q.embedding.len();
-                    out.malformed.push(bad(format!(
-                        "embedding has {dims} dimensions, the query {want}"
-                    )));
-                    continue;
-                }
-                Some(s) if s.is_nan() => {
-                    out.malformed
-                        .push(bad("similarity is NaN (an all-zero embedding?)".into()));
-                    continue;
-                }
-                Some(s) if !(-1.0..=1.0).contains(&s) => {
-                    out.malformed
-                        .push(bad(format!("similarity {s} is outside [-1, 1]")));
-                    continue;
-                }
-                Some(s) => s,
-            };
-            // The similarity reported is computed here, from the stored vector, exactly as the
-            // embedded store computes it: pgvector's SIMD sums may differ in the last bits.
-            let stored: pgvector::Vector = r
-                .try_get("embedding")
-                .map_err(|e| self.fail("knowledge", e))?;
-            let sim = if stored.as_slice().len() == q.embedding.len() {
-                cosine(&q.embedding, stored.as_slice())
-            } else {
-                sim
-            };
-            let metadata: Value = r
-                .try_get("metadata")
-                .map_err(|e| self.fail("knowledge", e))?;
-            out.hits.push(KnowledgeEntry {
-                id: format!("kn:{id}"),
-                milestone: r
-                    .try_get("milestone")
-                    .map_err(|e| self.fail("knowledge", e))?,
-                title: r.try_get("title").map_err(|e| self.fail("knowledge", e))?,
-                content: r
-                    .try_get("content")
-                    .map_err(|e| self.fail("knowledge", e))?,
-                section: metadata
-                    .get("section")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-                similarity: sim,
-                timestamp: Some(
-                    r.try_get("created_at")
-                        .map_err(|e| self.fail("knowledge", e))?,
-                ),
-            });
+        let mut out = Vec::new();
+        for chunk in ids.chunks(LOOKUP_CHUNK) {
+            let found: Vec<String> =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(self.sql.known.clone()))
+                    .bind(chunk)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(|e| self.fail("user_journeys", e))?;
+            out.extend(found);
         }
         Ok(out)
     }
 }
 
-/// The search's parameters, the same for every statement: $1 the query vector, $2 the milestone
-/// filter, $3 the threshold, $4 the limit, $5 the query's dimension.
-fn bind_search<'q>(
-    query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
-    q: &KnowledgeQuery,
-) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
-    query
-        .bind(pgvector::Vector::from(q.embedding.clone()))
-        .bind(q.milestone_filter.clone())
-        .bind(q.min_similarity)
-        .bind(i64::try_from(q.limit).unwrap_or(i64::MAX))
-        .bind(i32::try_from(q.embedding.len()).unwrap_or(i32::MAX))
+#[async_trait]
+impl JourneyIds for PgStore {
+    async fn with_journey(&self, ids: &[String]) -> Result<HashSet<String>, StoreError> {
+        Ok(self.known(ids).await?.into_iter().collect())
+    }
 }
 
 /// What every connection runs first, before any statement is prepared.
@@ -461,64 +366,3 @@ pub const SEARCH_SETTINGS: &[&str] = &[
     // back to scanning every row, nor the milestone to pick its partial index: plan each execution.
     "SET plan_cache_mode = force_custom_plan",
 ];
-
-/// `vector(n)` without a milestone filter, or with one where the partial indexes are missing:
-/// every row has the query's dimension; ORDER BY the distance uses the table-wide HNSW index.
-/// NaN distances (all-zero vectors) pass the filter (NaN sorts above every number) and are reported.
-const TYPED_SEARCH: &str = "
-SELECT id, milestone, title, content, metadata, created_at, embedding, $5::int AS dims,
-       1 - (embedding <=> $1) AS similarity
-  FROM {knowledge}
- WHERE ($2::text IS NULL OR milestone = $2 OR milestone IS NULL)
-   AND 1 - (embedding <=> $1) >= $3
- ORDER BY embedding <=> $1
- LIMIT $4";
-
-/// `vector(n)` with a milestone filter, where `ctxlens migrate` made the partial indexes: the
-/// milestone's rows and the general rows are searched apart, each by distance alone and limited,
-/// so that each branch walks its own partial HNSW index (`seed::partial_indexes`) with the filter
-/// inside the graph instead of after it. HNSW indexes leave all-zero vectors out, so a third
-/// branch finds those (NaN distance, reported as malformed) through their own small index, and
-/// the first two skip them so that a sequential scan does not return them twice. The branches
-/// are merged by distance, then id, as the embedded store breaks ties; NaN sorts last.
-const TYPED_MILESTONE_SEARCH: &str = "
-SELECT id, milestone, title, content, metadata, created_at, embedding, $5::int AS dims, similarity
-  FROM ((SELECT id, milestone, title, content, metadata, created_at, embedding,
-                embedding <=> $1 AS distance, 1 - (embedding <=> $1) AS similarity
-           FROM {knowledge}
-          WHERE milestone = $2::text
-            AND 1 - (embedding <=> $1) >= $3
-            AND (embedding <=> $1) <> 'NaN'
-          ORDER BY embedding <=> $1
-          LIMIT $4)
-        UNION ALL
-        (SELECT id, milestone, title, content, metadata, created_at, embedding,
-                embedding <=> $1 AS distance, 1 - (embedding <=> $1) AS similarity
-           FROM {knowledge}
-          WHERE milestone IS NULL
-            AND 1 - (embedding <=> $1) >= $3
-            AND (embedding <=> $1) <> 'NaN'
-          ORDER BY embedding <=> $1
-          LIMIT $4)
-        UNION ALL
-        (SELECT id, milestone, title, content, metadata, created_at, embedding,
-                embedding <=> $1 AS distance, 1 - (embedding <=> $1) AS similarity
-           FROM {knowledge}
-          WHERE vector_norm(embedding) = 0
-            AND (milestone = $2::text OR milestone IS NULL)
-          ORDER BY id
-          LIMIT $4)) AS hits
- ORDER BY distance, id
- LIMIT $4";
-
-/// Untyped `vector`: the distance only where the dimensions match (CASE fixes the order of
-/// evaluation); rows of another dimension come back with a NULL similarity, at most five.
-const UNTYPED_SEARCH: &str = "
-WITH scored AS (
-  SELECT id, milestone, title, content, metadata, created_at, embedding, vector_dims(embedding) AS dims,
-         CASE WHEN vector_dims(embedding) = $5 THEN 1 - (embedding <=> $1) END AS similarity
-    FROM {knowledge}
-   WHERE ($2::text IS NULL OR milestone = $2 OR milestone IS NULL))
-(SELECT * FROM scored WHERE similarity >= $3 OR similarity = 'NaN' ORDER BY similarity DESC, id LIMIT $4)
-UNION ALL
-(SELECT * FROM scored WHERE similarity IS NULL ORDER BY id LIMIT 5)";

@@ -1,14 +1,18 @@
 //! Reading Redis: a user's session and context keys found with SCAN, read in one pipeline. Read-only.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Client, Value};
 
-use super::StoreError;
+pub use super::key_window::WINDOW_KEYS;
+use super::key_window::{KeyWindow, ambiguous_note, journey_rows};
+use super::keys::{self, Family, Owner, Owners, glob_escape};
 use super::user::{RawKey, RawSessionKey, RawValue};
+use super::{JourneyIds, StoreError};
+use crate::engine::snapshot::Note;
 
 /// SCAN's COUNT: large, so a big keyspace takes few round trips (COUNT 10 is ~16× slower).
 const SCAN_COUNT: usize = 1000;
@@ -56,88 +60,12 @@ pub fn cluster_urls(url: &str) -> Option<Vec<String>> {
         .then(|| url.split(',').map(|u| u.trim().to_string()).collect())
 }
 
-/// The most keys a [`KeyWindow`] holds by default (~100 bytes each): a fleet pass's memory stays
-/// bounded, and a keyspace of up to this many session and context keys is scanned once per pass.
-pub const WINDOW_KEYS: usize = 200_000;
-
-/// The session and context keys of a range of users (by user id, byte order), found by one SCAN:
-/// every user from `from` up to `until` (exclusive; `None`: no end) has all its keys here.
-#[derive(Debug)]
-pub struct KeyWindow {
-    from: String,
-    until: Option<String>,
-    /// By user: (node, key name).
-    keys: BTreeMap<String, Vec<(usize, String)>>,
-}
-
-impl KeyWindow {
-    fn covers(&self, user: &str) -> bool {
-        user >= self.from.as_str() && self.until.as_deref().is_none_or(|u| user < u)
-    }
-
-    /// The window from `from` over the keys `found` per node, holding at most `cap` keys: past
-    /// that, the users with the greatest ids are let go and the window ends before them.
-    fn build(prefix: &str, from: &str, cap: usize, found: Vec<Vec<String>>) -> KeyWindow {
-        let mut w = KeyWindow {
-            from: from.to_string(),
-            until: None,
-            keys: BTreeMap::new(),
-        };
-        let mut held = 0usize;
-        for (node, keys) in found.into_iter().enumerate() {
-            for k in keys {
-                for owner in key_owners(prefix, &k) {
-                    if w.covers(owner) {
-                        w.keys
-                            .entry(owner.to_string())
-                            .or_default()
-                            .push((node, k.clone()));
-                        held += 1;
-                    }
-                }
-                while held > cap {
-                    let Some((last, dropped)) = w.keys.pop_last() else {
-                        break;
-                    };
-                    held -= dropped.len();
-                    w.until = Some(last);
-                }
-            }
-        }
-        w
-    }
-}
-
-/// The users a key may belong to: `{prefix}session:{user}:{session}` and
-/// `{prefix}context:{user}:{milestone}` with any `:` in the rest ending the user id, so that a
-/// user owns exactly the keys starting with `session:{user}:` or `context:{user}:`.
-fn key_owners<'k>(prefix: &str, key: &'k str) -> impl Iterator<Item = &'k str> {
-    let rest = key.strip_prefix(prefix).and_then(|r| {
-        r.strip_prefix("session:")
-            .or_else(|| r.strip_prefix("context:"))
-    });
-    rest.into_iter().flat_map(|r| {
-        r.match_indices(':')
-            .map(move |(i, _)| &r[..i])
-            .filter(|u| !u.is_empty())
-    })
-}
-
-/// A user's keys as read: sessions, and context keys by milestone.
+/// A user's keys as read: sessions, context keys by milestone, and the keys left unread as
+/// ambiguous (notes).
 pub struct RedisUser {
     pub sessions: Vec<RawSessionKey>,
     pub contexts: Vec<(String, RawKey)>,
-}
-
-/// `*`, `?`, `[`, `]` and `\\` in a SCAN pattern match literally only when escaped.
-fn glob_escape(s: &str) -> String {
-    s.chars().fold(String::new(), |mut out, c| {
-        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-        out
-    })
+    pub notes: Vec<Note>,
 }
 
 impl RedisStore {
@@ -261,24 +189,50 @@ impl RedisStore {
         Ok(self.scan(pattern).await?.concat())
     }
 
-    /// A user's session and context keys: found by SCAN, then read in one pipeline
-    /// (TYPE, TTL, GET and LRANGE per key; the wrong one of GET/LRANGE answers WRONGTYPE).
-    pub async fn load(&self, user: &str) -> Result<RedisUser, StoreError> {
-        let u = glob_escape(user);
-        // One SCAN finds both families (`session:` and `context:`): on a keyspace SCAN covers in one
-        // call, a user costs two round trips, this and the pipeline. A key found on a master lives
-        // there, so each node gets the pipeline of its own keys; nodes are read concurrently.
-        let found = self
-            .scan(&format!("{}*:{u}:*", glob_escape(&self.prefix)))
-            .await?;
-        let keys: Vec<(usize, String)> = found
+    /// A user's session and context keys: found by SCAN, given to their owners ([`keys`]: the
+    /// journey rows of other candidates are looked up only when a key has several), then read in
+    /// one pipeline (TYPE, TTL, GET and LRANGE per key; the wrong one of GET/LRANGE answers
+    /// WRONGTYPE).
+    pub async fn load(
+        &self,
+        user: &str,
+        journeys: &dyn JourneyIds,
+    ) -> Result<RedisUser, StoreError> {
+        // One SCAN finds both families (`session:` and `context:`) and the keys of the user's
+        // shorter and longer namesakes: on a keyspace SCAN covers in one call, a user costs two
+        // round trips, this and the pipeline. A key found on a master lives there, so each node
+        // gets the pipeline of its own keys; nodes are read concurrently.
+        let found: Vec<(usize, String)> = self
+            .scan(&keys::scan_pattern(&self.prefix, user))
+            .await?
             .into_iter()
             .enumerate()
             .flat_map(|(node, keys)| keys.into_iter().map(move |k| (node, k)))
-            .filter(|(_, k)| key_owners(&self.prefix, k).any(|o| o == user))
             .collect();
-        let values = self.read_all(&keys, user).await?;
-        Ok(self.user_keys(user, &keys, &values))
+        let parsed: Vec<(usize, &str, Family, &str)> = found
+            .iter()
+            .filter_map(|(node, k)| {
+                let (f, rest) = keys::parse(&self.prefix, k)?;
+                keys::shares_first_segment(rest, user).then_some((*node, k.as_str(), f, rest))
+            })
+            .collect();
+        let rests: Vec<(Family, &str)> = parsed.iter().map(|(_, _, f, r)| (*f, *r)).collect();
+        let mine = |rest: &str| keys::candidates(rest).contains(&user);
+        let (journey, relevant) = journey_rows(&rests, mine, journeys).await?;
+        let owners = Owners::new(relevant, &journey);
+        let mut owned = Vec::new();
+        let mut notes = Vec::new();
+        for (node, k, _, rest) in &parsed {
+            match owners.owner(rest) {
+                Owner::User { user: u, .. } if u == user => owned.push((*node, k.to_string())),
+                Owner::Ambiguous(users) if users.contains(&user) => {
+                    notes.push(ambiguous_note(k, &users));
+                }
+                _ => {}
+            }
+        }
+        let values = self.read_all(&owned, user).await?;
+        Ok(self.user_keys(user, &owned, &values, notes))
     }
 
     /// Several users' keys: found in `pass`'s window of the keyspace (one SCAN for a range of users,
@@ -288,6 +242,7 @@ impl RedisStore {
         &self,
         users: &[String],
         pass: &super::FleetPass,
+        journeys: &dyn JourneyIds,
     ) -> Vec<Result<RedisUser, StoreError>> {
         let window = {
             let mut held = pass.redis_keys.lock().await;
@@ -295,7 +250,7 @@ impl RedisStore {
                 .iter()
                 .any(|u| !held.as_ref().is_some_and(|w| w.covers(u)));
             if let (true, Some(from)) = (outside, users.iter().min()) {
-                match self.key_window(from).await {
+                match self.key_window(from, journeys).await {
                     Ok(w) => *held = Some(Arc::new(w)),
                     Err(e) => return users.iter().map(|_| Err(e.clone())).collect(),
                 }
@@ -303,24 +258,27 @@ impl RedisStore {
             held.clone()
         };
         let covered = |u: &str| window.as_ref().is_some_and(|w| w.covers(u));
-        let mut keys: Vec<(usize, String)> = window.as_ref().map_or(vec![], |w| {
+        let mut names: Vec<(usize, String)> = window.as_ref().map_or(vec![], |w| {
             users
                 .iter()
                 .filter_map(|u| w.keys.get(u))
-                .flatten()
-                .cloned()
+                .flat_map(|k| k.owned.iter().cloned())
                 .collect()
         });
-        keys.sort();
-        keys.dedup();
-        let values = self.read_all(&keys, "a batch of users").await;
+        names.sort();
+        names.dedup();
+        let values = self.read_all(&names, "a batch of users").await;
         let mut out = Vec::with_capacity(users.len());
         for u in users {
             out.push(match &values {
-                _ if !covered(u) => self.load(u).await,
+                _ if !covered(u) => self.load(u, journeys).await,
                 Ok(values) => {
-                    let mine = window.as_ref().and_then(|w| w.keys.get(u));
-                    Ok(self.user_keys(u, mine.map_or(&[], Vec::as_slice), values))
+                    let mine = window
+                        .as_ref()
+                        .and_then(|w| w.keys.get(u))
+                        .cloned()
+                        .unwrap_or_default();
+                    Ok(self.user_keys(u, &mine.owned, values, mine.ambiguous))
                 }
                 Err(e) => Err(e.clone()),
             });
@@ -329,35 +287,51 @@ impl RedisStore {
     }
 
     /// The session and context keys of every user from `from` on, as far as
-    /// [`RedisStore::window_keys`] allows: one SCAN of every master (concurrently).
-    async fn key_window(&self, from: &str) -> Result<KeyWindow, StoreError> {
+    /// [`RedisStore::window_keys`] allows: one SCAN of every master (concurrently), and the
+    /// journey rows of the candidates of keys several users could own.
+    async fn key_window(
+        &self,
+        from: &str,
+        journeys: &dyn JourneyIds,
+    ) -> Result<KeyWindow, StoreError> {
         let found = self
             .scan(&format!("{}*", glob_escape(&self.prefix)))
             .await?;
+        let parsed: Vec<(Family, &str)> = found
+            .iter()
+            .flatten()
+            .filter_map(|k| keys::parse(&self.prefix, k))
+            .collect();
+        // Keys of users before `from` are not in this window: their owners need no deciding.
+        let ahead = |rest: &str| keys::candidates(rest).iter().any(|c| *c >= from);
+        let (journey, relevant) = journey_rows(&parsed, ahead, journeys).await?;
+        let owners = Owners::new(relevant, &journey);
         Ok(KeyWindow::build(
             &self.prefix,
             from,
             self.window_keys,
-            found,
+            &found,
+            &owners,
         ))
     }
 
-    /// `user`'s keys (`keys`, as found) with their answers from `values` (read keys by name), by
-    /// family, sorted by key name. A key gone between SCAN and the read (TYPE `none`) is left out.
+    /// `user`'s keys (`owned`, as found) with their answers from `values` (read keys by name),
+    /// by family, sorted by key name, and `notes` of the ambiguous ones. A key gone between SCAN
+    /// and the read (TYPE `none`) is left out.
     fn user_keys(
         &self,
         user: &str,
-        keys: &[(usize, String)],
+        owned: &[(usize, String)],
         values: &HashMap<String, Vec<Value>>,
+        notes: Vec<Note>,
     ) -> RedisUser {
-        let session_prefix = format!("{}session:{user}:", self.prefix);
-        let context_prefix = format!("{}context:{user}:", self.prefix);
-        let mut names: Vec<&String> = keys.iter().map(|(_, k)| k).collect();
+        let mut names: Vec<&String> = owned.iter().map(|(_, k)| k).collect();
         names.sort();
         names.dedup();
         let mut out = RedisUser {
             sessions: vec![],
             contexts: vec![],
+            notes,
         };
         for k in names {
             let Some(answers) = values.get(k) else {
@@ -367,13 +341,17 @@ impl RedisStore {
             if matches!(&key.value, RawValue::Other(t) if t == "none") {
                 continue;
             }
-            if let Some(session_id) = k.strip_prefix(&session_prefix) {
-                out.sessions.push(RawSessionKey {
-                    session_id: session_id.to_string(),
+            let Some((family, tail)) = keys::parse(&self.prefix, k)
+                .and_then(|(f, rest)| keys::tail(rest, user).map(|t| (f, t)))
+            else {
+                continue;
+            };
+            match family {
+                Family::Session => out.sessions.push(RawSessionKey {
+                    session_id: tail.to_string(),
                     key,
-                });
-            } else if let Some(m) = k.strip_prefix(&context_prefix) {
-                out.contexts.push((m.to_string(), key));
+                }),
+                Family::Context => out.contexts.push((tail.to_string(), key)),
             }
         }
         out
@@ -441,26 +419,24 @@ impl RedisStore {
     }
 
     /// One SCAN call over the session keys of `node` from `cursor`: the next cursor (0 when the
-    /// node is done) and the users of the keys it returned (a user may repeat, within a batch
-    /// and across batches). Users are found batch by batch, so a caller holds one batch at a time.
-    pub async fn session_users_step(
+    /// node is done) and the rests (what follows `session:`) of the keys it returned, whose
+    /// owners [`keys`] decides. Keys are found batch by batch, so a caller holds one at a time.
+    pub async fn session_keys_step(
         &self,
         node: usize,
         cursor: u64,
     ) -> Result<(u64, Vec<String>), StoreError> {
-        let prefix = format!("{}session:", self.prefix);
-        let pattern = format!("{}*", glob_escape(&prefix));
+        let pattern = format!("{}session:*", glob_escape(&self.prefix));
         let (next, batch) = self.scan_step(node, cursor, &pattern).await?;
-        let users = batch
+        let rests = batch
             .iter()
             .map(|k| String::from_utf8_lossy(k))
-            .filter_map(|k| {
-                k.strip_prefix(&prefix)
-                    .and_then(|rest| rest.rsplit_once(':'))
-                    .map(|(user, _)| user.to_string())
+            .filter_map(|k| match keys::parse(&self.prefix, &k) {
+                Some((Family::Session, rest)) => Some(rest.to_string()),
+                _ => None,
             })
             .collect();
-        Ok((next, users))
+        Ok((next, rests))
     }
 
     /// Round-trip time of a PING to every node (the slowest).
@@ -481,14 +457,19 @@ impl RedisStore {
         Ok(times.into_iter().max().unwrap_or_default())
     }
 
-    /// Subscribes to `progress:{user}` (a `*` pattern with `None`); messages arrive as raw payloads.
+    /// Subscribes to `progress:{user}`, that channel exactly whatever the id holds (`:`, `*`,
+    /// `?`, `[`: SUBSCRIBE takes no pattern), or to every user's with `None` (a pattern, the
+    /// prefix escaped); messages arrive as raw payloads.
     pub async fn subscribe(&self, user: Option<&str>) -> Result<redis::aio::PubSub, StoreError> {
         let mut pubsub = self
             .client
             .get_async_pubsub()
             .await
             .map_err(|e| self.fail("SUBSCRIBE", e))?;
-        let channel = format!("{}progress:{}", self.prefix, user.unwrap_or("*"));
+        let channel = match user {
+            Some(u) => keys::progress_channel(&self.prefix, u),
+            None => format!("{}progress:*", glob_escape(&self.prefix)),
+        };
         let r = if user.is_some() {
             pubsub.subscribe(&channel).await
         } else {
@@ -693,50 +674,6 @@ mod tests {
         let untrusted = "invalid peer certificate: UnknownIssuer";
         assert!(tls_hint("rediss://h:1", untrusted).contains("SSL_CERT_FILE"));
         assert_eq!(tls_hint("redis://h:1", "timed out"), "timed out");
-    }
-
-    #[test]
-    fn a_key_belongs_to_every_user_it_starts_with() {
-        let owners = |k| key_owners("p:", k).collect::<Vec<_>>();
-        assert_eq!(owners("p:session:u1:s1"), ["u1"]);
-        assert_eq!(owners("p:context:u1:M3"), ["u1"]);
-        assert_eq!(owners("p:session:a:b:s1"), ["a", "a:b"]);
-        assert!(owners("p:session:s1").is_empty());
-        assert!(owners("p:progress:u1:x").is_empty());
-        assert!(owners("session:u1:s1").is_empty(), "another prefix");
-    }
-
-    #[test]
-    fn a_key_window_keeps_the_lowest_users_up_to_its_cap() {
-        let keys = |v: &[&str]| v.iter().map(|k| (*k).to_string()).collect::<Vec<_>>();
-        let found = vec![
-            keys(&["session:c:1", "session:a:1", "context:b:M1", "other"]),
-            keys(&["session:b:2", "session:d:1", "session:b:1"]),
-        ];
-        let all = KeyWindow::build("", "b", 10, found.clone());
-        assert!(!all.covers("a") && all.covers("b") && all.covers("zz"));
-        assert_eq!(all.keys.keys().collect::<Vec<_>>(), ["b", "c", "d"]);
-        assert_eq!(
-            all.keys["b"],
-            [
-                (0, "context:b:M1".to_string()),
-                (1, "session:b:2".to_string()),
-                (1, "session:b:1".to_string())
-            ]
-        );
-        // Five keys from b on; a cap of 3 lets the greatest users go, and the window ends there.
-        let capped = KeyWindow::build("", "b", 3, found.clone());
-        assert_eq!(capped.keys.keys().collect::<Vec<_>>(), ["b"]);
-        assert!(capped.covers("b") && !capped.covers("c") && !capped.covers("d"));
-        // A user with more keys than the cap: the window holds nobody, and covers nobody.
-        let none = KeyWindow::build("", "b", 2, found);
-        assert!(none.keys.is_empty() && !none.covers("b"));
-    }
-
-    #[test]
-    fn scan_patterns_escape_glob_characters() {
-        assert_eq!(glob_escape("u[1]*?"), "u\\[1\\]\\*\\?");
-        assert_eq!(glob_escape("plain-user_1"), "plain-user_1");
     }
 
     #[test]

@@ -53,10 +53,19 @@ pub struct PartialIndex {
 /// The general rows' partial index (`milestone IS NULL`).
 pub const GENERAL_INDEX: &str = "knowledge_embedding_general";
 
-/// The rows whose embedding is all zeros, which HNSW indexes leave out (their cosine distance is
-/// NaN): a search finds them through this index to report them as malformed.
-pub const ZERO_INDEX: &str = "knowledge_embedding_zero";
-const ZERO_INDEX_SQL: &str = "CREATE INDEX IF NOT EXISTS knowledge_embedding_zero ON knowledge (id) WHERE vector_norm(embedding) = 0";
+/// The rows whose embedding pgvector cannot score ([`super::vectors`]: all zeros, which HNSW
+/// indexes leave out, and norms its single-precision sums under- or overflow): a search finds them
+/// through this index to report them as malformed. Earlier versions made
+/// `knowledge_embedding_zero` (all-zero rows only) instead; it is left alone, and a database that
+/// has only that one is searched correctly (the unscorable rows are then found by a scan).
+pub const UNSCORABLE_INDEX: &str = "knowledge_embedding_unscorable";
+
+fn unscorable_index_sql() -> String {
+    format!(
+        "CREATE INDEX IF NOT EXISTS {UNSCORABLE_INDEX} ON knowledge (id) WHERE {}",
+        super::vectors::UNSCORABLE_SQL
+    )
+}
 
 /// Longest milestone id used as is in an index name (Postgres truncates names to 63 bytes).
 const MAX_PLAIN_ID: usize = 63 - "knowledge_embedding_m_".len();
@@ -125,8 +134,8 @@ pub fn partial_indexes(map: &MilestoneMap) -> Vec<PartialIndex> {
         .collect()
 }
 
-/// Creates the missing [`partial_indexes`] of `map`, then the all-zero vectors' index
-/// ([`ZERO_INDEX`]). A search filtered to a milestone reads that milestone's index and the
+/// Creates the missing [`partial_indexes`] of `map`, then the unscorable rows' index
+/// ([`UNSCORABLE_INDEX`]). A search filtered to a milestone reads that milestone's index and the
 /// general one, so the filter is inside the graph walk instead of after it; the table-wide index
 /// stays for unfiltered searches. Indexes of milestones no longer in the map are left alone.
 pub async fn create_partial_indexes(
@@ -139,11 +148,11 @@ pub async fn create_partial_indexes(
             pg.label
         )));
     }
-    // The search looks for the last two to decide whether to read these indexes: they come last.
+    // The search looks for the last two to decide how to search: they come last.
     let indexes = partial_indexes(map)
         .into_iter()
         .map(|i| (i.create_sql(), i.name))
-        .chain([(ZERO_INDEX_SQL.to_string(), ZERO_INDEX.to_string())]);
+        .chain([(unscorable_index_sql(), UNSCORABLE_INDEX.to_string())]);
     let mut done = Migrated::default();
     for (sql, name) in indexes {
         let fail = |e: sqlx::Error| SeedError(format!("{}: index {name}: {e}", pg.label));
@@ -294,7 +303,7 @@ pub async fn seed_redis(
     let mut n = 0;
     for u in &data.users {
         for s in &u.sessions {
-            let key = format!("{p}session:{}:{}", u.user_id, s.session_id);
+            let key = super::keys::session_key(p, &u.user_id, &s.session_id);
             cmds.push(match &s.value {
                 RedisValue::String(v) => redis::cmd("SET").arg(&key).arg(v).clone(),
                 RedisValue::List(items) => redis::cmd("RPUSH").arg(&key).arg(items).clone(),
@@ -305,7 +314,7 @@ pub async fn seed_redis(
             n += 1;
         }
         for c in &u.cached_contexts {
-            let key = format!("{p}context:{}:{}", u.user_id, c.milestone);
+            let key = super::keys::context_key(p, &u.user_id, &c.milestone);
             cmds.push(redis::cmd("SET").arg(&key).arg(&c.value).clone());
             if let Some(t) = ttl(c.ttl) {
                 cmds.push(redis::cmd("EXPIRE").arg(&key).arg(t).clone());

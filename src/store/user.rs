@@ -6,7 +6,9 @@ use serde_json::Value;
 
 use super::session::{RawSession, parse_session};
 use super::{LoadOptions, SessionInfo, StoreError, UserData};
-use crate::engine::snapshot::{JourneyEntry, JourneyKind, Malformed, SessionEntry};
+use crate::engine::snapshot::{
+    JourneyEntry, JourneyKind, Malformed, Note, NoteKind, SessionEntry, json_kind,
+};
 
 /// Values larger than this are reported, not parsed.
 pub const MAX_VALUE_BYTES: usize = 4 << 20;
@@ -21,6 +23,10 @@ pub struct RawUser {
     pub memory: Vec<RawMemoryRow>,
     /// The `context:{user}:{current milestone}` key, if it exists.
     pub cached: Option<RawKey>,
+    /// Rows and keys the store could not decode at all (a row's, say, when a column is NULL).
+    pub malformed: Vec<Malformed>,
+    /// What was read but deserves a finding, and keys left unread as ambiguous.
+    pub notes: Vec<Note>,
 }
 
 /// A session key: its id, the raw value and TTL in seconds (`None`: no TTL).
@@ -98,13 +104,20 @@ pub fn user_data(
     now: DateTime<Utc>,
     store: &str,
 ) -> Result<UserData, StoreError> {
-    if raw.journey.is_none() && raw.sessions.is_empty() && raw.memory.is_empty() {
+    // A user named by an ambiguous key, or with rows that could not be read, exists.
+    if raw.journey.is_none()
+        && raw.sessions.is_empty()
+        && raw.memory.is_empty()
+        && raw.malformed.is_empty()
+        && raw.notes.is_empty()
+    {
         return Err(StoreError::UserNotFound {
             store: store.into(),
             user: raw.user_id,
         });
     }
-    let mut malformed = Vec::new();
+    let mut malformed = raw.malformed;
+    let mut notes = raw.notes;
     let parsed: Vec<(Result<Vec<SessionEntry>, Malformed>, SessionInfo)> = raw
         .sessions
         .iter()
@@ -156,7 +169,7 @@ pub fn user_data(
         None => (None, None),
         Some(k) => (cached_value(k, &mut malformed), k.ttl),
     };
-    let journey = journey_entries(&raw.memory, &mut malformed);
+    let journey = journey_entries(&raw.memory, &mut malformed, &mut notes);
     let (current_milestone, display_name) = raw.journey.map_or((None, None), |(m, n)| (Some(m), n));
     Ok(UserData {
         user_id: raw.user_id,
@@ -170,6 +183,7 @@ pub fn user_data(
         cached_context,
         cached_context_ttl,
         malformed,
+        notes,
     })
 }
 
@@ -210,7 +224,11 @@ fn cached_value(k: &RawKey, malformed: &mut Vec<Malformed>) -> Option<Value> {
     }
 }
 
-fn journey_entries(rows: &[RawMemoryRow], malformed: &mut Vec<Malformed>) -> Vec<JourneyEntry> {
+fn journey_entries(
+    rows: &[RawMemoryRow],
+    malformed: &mut Vec<Malformed>,
+    notes: &mut Vec<Note>,
+) -> Vec<JourneyEntry> {
     let mut out = Vec::new();
     for row in rows {
         let kind = match row.context_type.as_str() {
@@ -226,6 +244,16 @@ fn journey_entries(rows: &[RawMemoryRow], malformed: &mut Vec<Malformed>) -> Vec
                 continue;
             }
         };
+        if kind == JourneyKind::Transition && !row.data.is_object() {
+            notes.push(Note {
+                kind: NoteKind::UnexpectedShape,
+                source: format!("memory_bank id={}", row.id),
+                message: format!(
+                    "transition data is {}, not {{\"from\", \"to\", \"context\"}}: read as the carried context",
+                    json_kind(&row.data)
+                ),
+            });
+        }
         out.push(JourneyEntry {
             id: format!("mb:{}", row.id),
             kind,

@@ -23,6 +23,7 @@ pub(super) fn snapshot() -> Snapshot {
         knowledge: vec![],
         cached_context: None,
         malformed: vec![],
+        notes: vec![],
     }
 }
 

@@ -48,6 +48,7 @@ fn snapshot() -> Snapshot {
         knowledge: vec![],
         cached_context: None,
         malformed: vec![],
+        notes: vec![],
     }
 }
 

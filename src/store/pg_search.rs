@@ -1,0 +1,349 @@
+//! The knowledge search on Postgres: its statements (table-wide HNSW index, the partial indexes
+//! of `ctxlens migrate`, an untyped column) and its rows as hits or malformed rows.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use sqlx::Row;
+
+use super::pg_rows::{Repeats, bad_row, column, duplicate, timestamp};
+use super::postgres::PgStore;
+use super::vectors::{UNSCORABLE_SQL, norm, unscorable};
+use super::{KnowledgeHits, KnowledgeQuery, StoreError};
+use crate::engine::embed::cosine;
+use crate::engine::snapshot::{KnowledgeEntry, Malformed, Note};
+
+/// What a scored row carries; `norm` tells unscorable embeddings from the rest.
+const COLUMNS: &str = "id, milestone, title, content, metadata -> 'section' AS section, created_at, \
+     embedding, vector_norm(embedding) AS norm";
+
+/// The rows pgvector cannot score, by id: one statement ends with them when an index finds them.
+fn unscorable_branch(filter: &str) -> String {
+    format!(
+        "(SELECT {COLUMNS}, $5::int AS dims, NULL::float8 AS distance, NULL::float8 AS similarity
+           FROM {{knowledge}}
+          WHERE {filter} AND {UNSCORABLE_SQL}
+          ORDER BY id
+          LIMIT $4)"
+    )
+}
+
+/// A branch ranked by distance: `filter` picks the rows (and with them the HNSW index, whole or
+/// partial); unscorable embeddings are left to [`unscorable_branch`] (HNSW indexes hold no
+/// all-zero vector, and pgvector's distance for a tiny one is NaN or a clamped 0 or 2).
+fn ranked_branch(filter: &str) -> String {
+    format!(
+        "(SELECT {COLUMNS}, $5::int AS dims, embedding <=> $1 AS distance,
+                1 - (embedding <=> $1) AS similarity
+           FROM {{knowledge}}
+          WHERE {filter}
+            AND 1 - (embedding <=> $1) >= $3
+            AND NOT {UNSCORABLE_SQL}
+          ORDER BY embedding <=> $1
+          LIMIT $4)"
+    )
+}
+
+/// `vector(n)` without a milestone filter, or with one where the partial indexes are missing:
+/// ORDER BY the distance uses the table-wide HNSW index. With `indexed`, the rows pgvector cannot
+/// score come from `ctxlens migrate`'s index of them; without, [`PgStore`] finds them apart.
+pub(super) fn typed_search(indexed: bool) -> String {
+    let filter = "($2::text IS NULL OR milestone = $2 OR milestone IS NULL)";
+    let mut sql = format!("SELECT * FROM ({}", ranked_branch(filter));
+    if indexed {
+        sql.push_str(&format!("\nUNION ALL\n{}", unscorable_branch(filter)));
+    }
+    sql.push_str(") AS found\nORDER BY distance NULLS LAST, id");
+    sql
+}
+
+/// `vector(n)` with a milestone filter, where `ctxlens migrate` made the partial indexes: the
+/// milestone's rows and the general rows are searched apart, each by distance alone and limited,
+/// so that each branch walks its own partial HNSW index (`seed::partial_indexes`) with the filter
+/// inside the graph instead of after it; they are merged by distance, then id, as the embedded
+/// store breaks ties. Unscorable rows as in [`typed_search`].
+pub(super) fn typed_milestone_search(indexed: bool) -> String {
+    let mut sql = format!(
+        "SELECT * FROM ((SELECT * FROM ({}\nUNION ALL\n{}) AS scored ORDER BY distance, id LIMIT $4)",
+        ranked_branch("milestone = $2::text"),
+        ranked_branch("milestone IS NULL")
+    );
+    if indexed {
+        let filter = "(milestone = $2::text OR milestone IS NULL)";
+        sql.push_str(&format!("\nUNION ALL\n{}", unscorable_branch(filter)));
+    }
+    sql.push_str(") AS found\nORDER BY distance NULLS LAST, id");
+    sql
+}
+
+/// Untyped `vector`: no index, one scan. The distance only where the dimensions match and the
+/// norm is one pgvector can sum (CASE fixes the order of evaluation); rows of another dimension
+/// come back with a NULL similarity (at most five), unscorable ones by id.
+pub(super) fn untyped_search() -> String {
+    let scorable = format!("vector_dims(embedding) = $5 AND NOT {UNSCORABLE_SQL}");
+    format!(
+        "WITH scored AS (
+  SELECT {COLUMNS}, vector_dims(embedding) AS dims,
+         CASE WHEN {scorable} THEN embedding <=> $1 END AS distance,
+         CASE WHEN {scorable} THEN 1 - (embedding <=> $1) END AS similarity
+    FROM {{knowledge}}
+   WHERE ($2::text IS NULL OR milestone = $2 OR milestone IS NULL))
+SELECT * FROM (
+(SELECT * FROM scored WHERE similarity >= $3 ORDER BY similarity DESC, id LIMIT $4)
+UNION ALL
+(SELECT * FROM scored
+  WHERE similarity IS NULL AND (norm IS NULL OR norm BETWEEN 1e-18 AND 1e18) ORDER BY id LIMIT 5)
+UNION ALL
+(SELECT * FROM scored WHERE NOT (norm BETWEEN 1e-18 AND 1e18) ORDER BY id LIMIT $4)) AS found
+ORDER BY similarity DESC NULLS LAST, id"
+    )
+}
+
+/// How long the rows pgvector cannot score, found by a scan where no index finds them, are
+/// reused before the next scan.
+pub const UNSCORABLE_TTL: Duration = Duration::from_secs(60);
+
+/// At most this many unscorable rows are held (a search reports at most its limit of them).
+const UNSCORABLE_HELD: i64 = 10_000;
+
+/// Unscorable rows found by a scan: (id, milestone, norm), by id.
+pub(super) type UnscorableRows = Arc<Vec<(i64, Option<String>, f64)>>;
+
+/// The scan's cache: when it ran and what it found.
+pub(super) type UnscorableCache = tokio::sync::Mutex<Option<(Instant, UnscorableRows)>>;
+
+impl PgStore {
+    fn search_sql(&self, q: &KnowledgeQuery) -> Arc<str> {
+        match (self.dim, &q.milestone_filter) {
+            (None, _) => self.sql.untyped_search.clone(),
+            (Some(_), Some(_)) if self.general_index => self.sql.typed_milestone_search.clone(),
+            (Some(_), _) => self.sql.typed_search.clone(),
+        }
+    }
+
+    /// Whether unscorable rows are found by a scan of their own: a typed column without
+    /// `ctxlens migrate`'s index of them (the untyped search reads every row anyway).
+    fn scans_for_unscorable(&self) -> bool {
+        self.dim.is_some() && !self.unscorable_index
+    }
+
+    /// The knowledge search, in one statement: milestone filter, threshold window, limit, by cosine
+    /// distance so an HNSW index serves it (filtered: the milestone's and the general rows' partial
+    /// indexes, where `ctxlens migrate` made them; else the table-wide one). An untyped `vector`
+    /// column cannot be indexed, and may hold vectors of other dimensions: then the distance is
+    /// guarded and those rows reported. Rows whose embedding pgvector cannot score are reported on
+    /// every path, never ranked. A query vector that cannot be scored finds nothing.
+    pub async fn search(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
+        if unscorable(norm(&q.embedding)).is_some() {
+            return Ok(KnowledgeHits::default());
+        }
+        let rows = self
+            .search_query(q)
+            .fetch_all(self.pool())
+            .await
+            .map_err(|e| self.fail("knowledge search", e))?;
+        let extra = self.unscorable_rows(q).await?;
+        Ok(self.hits(q, &rows, extra))
+    }
+
+    /// The same search as an exact scan (index scans off, in a transaction rolled back): what
+    /// the HNSW index should find, for measuring its recall.
+    pub async fn search_exact(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
+        if unscorable(norm(&q.embedding)).is_some() {
+            return Ok(KnowledgeHits::default());
+        }
+        let fail = |e| self.fail("exact knowledge search", e);
+        let mut tx = self.pool().begin().await.map_err(fail)?;
+        for set in [
+            "SET LOCAL enable_indexscan = off",
+            "SET LOCAL enable_bitmapscan = off",
+        ] {
+            sqlx::query(set).execute(&mut *tx).await.map_err(fail)?;
+        }
+        let rows = self
+            .search_query(q)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(fail)?;
+        tx.rollback().await.map_err(fail)?;
+        let extra = self.unscorable_rows(q).await?;
+        Ok(self.hits(q, &rows, extra))
+    }
+
+    /// The plan Postgres picks for the search of `q` (`EXPLAIN`, one line per row): which index,
+    /// if any, serves it under this connection's settings.
+    pub async fn explain_search(&self, q: &KnowledgeQuery) -> Result<String, StoreError> {
+        let sql = format!("EXPLAIN {}", self.search_sql(q));
+        let fail = |e| self.fail("EXPLAIN knowledge search", e);
+        let rows = bind_search(sqlx::query(sqlx::AssertSqlSafe(sql)), q)
+            .fetch_all(self.pool())
+            .await
+            .map_err(fail)?;
+        let lines = rows
+            .iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(fail)?;
+        Ok(lines.join("\n"))
+    }
+
+    fn search_query<'q>(
+        &self,
+        q: &'q KnowledgeQuery,
+    ) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+        bind_search(sqlx::query(sqlx::AssertSqlSafe(self.search_sql(q))), q)
+    }
+
+    /// The unscorable rows the statement does not return itself (a typed column without
+    /// `ctxlens migrate`'s index of them), as malformed rows matching `q`'s filter, by id.
+    async fn unscorable_rows(&self, q: &KnowledgeQuery) -> Result<Vec<Malformed>, StoreError> {
+        if !self.scans_for_unscorable() {
+            return Ok(vec![]);
+        }
+        let rows = {
+            let mut held = self.unscorable.lock().await;
+            match &*held {
+                Some((at, rows)) if at.elapsed() < UNSCORABLE_TTL => rows.clone(),
+                _ => {
+                    let rows = Arc::new(self.scan_unscorable().await?);
+                    *held = Some((Instant::now(), rows.clone()));
+                    rows
+                }
+            }
+        };
+        Ok(rows
+            .iter()
+            .filter(|(_, m, _)| match (&q.milestone_filter, m) {
+                (Some(want), Some(m)) => want == m,
+                _ => true,
+            })
+            .take(q.limit)
+            .filter_map(|(id, _, n)| unscorable(*n).map(|r| bad_row("knowledge", "kn", *id, r)))
+            .collect())
+    }
+
+    /// One scan of the table for rows pgvector cannot score.
+    async fn scan_unscorable(&self) -> Result<Vec<(i64, Option<String>, f64)>, StoreError> {
+        let sql = format!(
+            "SELECT id, milestone, vector_norm(embedding) AS norm FROM {} WHERE {UNSCORABLE_SQL} \
+             AND id IS NOT NULL ORDER BY id LIMIT {UNSCORABLE_HELD}",
+            self.sql.knowledge
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(self.pool())
+            .await
+            .map_err(|e| self.fail("knowledge rows pgvector cannot score", e))?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                let id = column::<i64>(r, "id").ok()?;
+                let norm = column::<f64>(r, "norm").ok()?;
+                Some((id, column(r, "milestone").ok().flatten(), norm))
+            })
+            .collect())
+    }
+
+    /// Search rows as hits, or as malformed rows when they cannot be scored or decoded; `extra`
+    /// are unscorable rows found apart. An id repeated in the answer is read once, with a note.
+    fn hits(
+        &self,
+        q: &KnowledgeQuery,
+        rows: &[sqlx::postgres::PgRow],
+        extra: Vec<Malformed>,
+    ) -> KnowledgeHits {
+        let mut out = KnowledgeHits::default();
+        let mut repeats = Repeats::default();
+        for r in rows {
+            let id = match super::pg_rows::id(r, "knowledge") {
+                Ok(id) => id,
+                Err(m) => {
+                    out.malformed.push(m);
+                    continue;
+                }
+            };
+            if !repeats.first(&id) {
+                continue;
+            }
+            match hit(q, r, id, &mut out.notes) {
+                Ok(h) => out.hits.push(h),
+                Err(m) => out.malformed.push(m),
+            }
+        }
+        out.malformed.extend(extra);
+        for (id, n) in repeats.repeated() {
+            out.notes
+                .push(duplicate(format!("knowledge id={id}"), n, "id"));
+        }
+        out
+    }
+}
+
+/// One search row as a hit, or why it is none.
+fn hit(
+    q: &KnowledgeQuery,
+    r: &sqlx::postgres::PgRow,
+    id: i64,
+    notes: &mut Vec<Note>,
+) -> Result<KnowledgeEntry, Malformed> {
+    let bad = |reason: String| bad_row("knowledge", "kn", id, reason);
+    let norm: Option<f64> = column(r, "norm").map_err(bad)?;
+    let Some(norm) = norm else {
+        return Err(bad("embedding is NULL".into()));
+    };
+    if let Some(reason) = unscorable(norm) {
+        return Err(bad(reason));
+    }
+    let similarity: Option<f64> = column(r, "similarity").map_err(bad)?;
+    let sim = match similarity {
+        None => {
+            let dims: Option<i32> = column(r, "dims").map_err(bad)?;
+            let dims = dims.map_or("no".into(), |d| d.to_string());
+            let want = q.embedding.len();
+            return Err(bad(format!(
+                "embedding has {dims} dimensions, the query {want}"
+            )));
+        }
+        Some(s) if s.is_nan() => return Err(bad("similarity is NaN".into())),
+        Some(s) if !(-1.0..=1.0).contains(&s) => {
+            return Err(bad(format!("similarity {s} is outside [-1, 1]")));
+        }
+        Some(s) => s,
+    };
+    // The similarity reported is computed here, from the stored vector, exactly as the
+    // embedded store computes it: pgvector's SIMD sums may differ in the last bits.
+    let stored: pgvector::Vector = column(r, "embedding").map_err(bad)?;
+    let similarity = if stored.as_slice().len() == q.embedding.len() {
+        cosine(&q.embedding, stored.as_slice())
+    } else {
+        sim
+    };
+    let section: Option<Value> = column(r, "section").map_err(bad)?;
+    let mut mine = Vec::new();
+    let entry = KnowledgeEntry {
+        id: format!("kn:{id}"),
+        milestone: column(r, "milestone").map_err(bad)?,
+        title: column(r, "title").map_err(bad)?,
+        content: column(r, "content").map_err(bad)?,
+        section: section.as_ref().and_then(Value::as_str).map(str::to_string),
+        similarity,
+        timestamp: timestamp(r, "created_at", &format!("knowledge id={id}"), &mut mine)
+            .map_err(bad)?,
+    };
+    notes.extend(mine);
+    Ok(entry)
+}
+
+/// The search's parameters, the same for every statement: $1 the query vector, $2 the milestone
+/// filter, $3 the threshold, $4 the limit, $5 the query's dimension.
+fn bind_search<'q>(
+    query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    q: &KnowledgeQuery,
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    query
+        .bind(pgvector::Vector::from(q.embedding.clone()))
+        .bind(q.milestone_filter.clone())
+        .bind(q.min_similarity)
+        .bind(i64::try_from(q.limit).unwrap_or(i64::MAX))
+        .bind(i32::try_from(q.embedding.len()).unwrap_or(i32::MAX))
+}

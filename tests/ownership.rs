@@ -1,0 +1,319 @@
+//! Ownership is never guessed (SPEC §6): user ids may contain `:`, so a key that two known users
+//! could own is nobody's data and a finding for each; every read path (one user, a report's
+//! batches, the users listing, the progress channel) applies the same rule, on real servers.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::servers::{Postgres, RedisServer};
+use common::{ctxlens_with, endpoints, runtime};
+use ctxlens::engine::snapshot::NoteKind;
+use ctxlens::store::live::{Endpoints, LiveStore};
+use ctxlens::store::{FleetPass, LoadOptions, Store, StoreError, UserData};
+
+/// A session value of one turn whose text names the key it was written to.
+fn turn(key: &str) -> String {
+    format!(r#"[{{"user":"text of {key}","assistant":"ok","timestamp":"2025-01-15T11:00:00Z"}}]"#)
+}
+
+/// Journey users a, a:b:c, m31; Redis-only users r:x, q, q:z, g*, gX (their keys decide them).
+const JOURNEYS: &[(&str, &str)] = &[("a", "M1"), ("a:b:c", "M2"), ("m31", "M3")];
+const SESSIONS: &[&str] = &[
+    "session:a:s0",
+    // a's session `b:c:s1`, or a:b:c's `s1`: ambiguous.
+    "session:a:b:c:s1",
+    // m31's session `a:b:c` (m31 has a journey row; m31:a:b is no user).
+    "session:m31:a:b:c",
+    // Only Redis knows these: r:x's session (r is nobody); q's, and q:z's or q's: ambiguous.
+    "session:r:x:s1",
+    "session:q:s1",
+    "session:q:z:s2",
+    // Glob characters are literal: g* never reads gX's key.
+    "session:g*:s1",
+    "session:gX:s1",
+];
+const CONTEXTS: &[(&str, &str)] = &[
+    ("context:a:M1", "{}"),
+    ("context:a:b:c:M2", "{}"),
+    ("context:m31:M3", "{}"),
+];
+
+/// What each user owns, and the ambiguous keys it is told about.
+fn expected() -> BTreeMap<&'static str, (Vec<&'static str>, Vec<&'static str>)> {
+    BTreeMap::from([
+        (
+            "a",
+            (
+                vec!["session:a:s0"],
+                vec!["context:a:b:c:M2", "session:a:b:c:s1"],
+            ),
+        ),
+        (
+            "a:b:c",
+            (vec![], vec!["context:a:b:c:M2", "session:a:b:c:s1"]),
+        ),
+        ("m31", (vec!["session:m31:a:b:c"], vec![])),
+        ("r:x", (vec!["session:r:x:s1"], vec![])),
+        ("q", (vec!["session:q:s1"], vec!["session:q:z:s2"])),
+        ("q:z", (vec![], vec!["session:q:z:s2"])),
+        ("g*", (vec!["session:g*:s1"], vec![])),
+        ("gX", (vec!["session:gX:s1"], vec![])),
+    ])
+}
+
+/// Ids that are candidates of some key but no known user.
+const NOBODY: &[&str] = &["a:b", "m31:a", "m31:a:b", "r", "g"];
+
+/// A Redis and a database `name` with the users above.
+fn seed(name: &str) -> (RedisServer, String) {
+    let redis = RedisServer::start();
+    let db = Postgres::shared().create_database(name);
+    let out = ctxlens_with(&["migrate"], &[("DATABASE_URL", db.clone())]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows: Vec<String> = JOURNEYS
+        .iter()
+        .map(|(u, m)| format!("('{u}', '{m}')"))
+        .collect();
+    Postgres::shared().psql(
+        name,
+        &format!(
+            "INSERT INTO user_journeys (user_id, current_milestone) VALUES {}",
+            rows.join(", ")
+        ),
+    );
+    let mut pipe = redis::pipe();
+    for k in SESSIONS {
+        pipe.cmd("SET").arg(*k).arg(turn(k)).ignore();
+    }
+    for (k, v) in CONTEXTS {
+        pipe.cmd("SET").arg(*k).arg(*v).ignore();
+    }
+    let () = pipe.query(&mut redis.connection()).expect("write keys");
+    (redis, db)
+}
+
+/// (owned session keys, ambiguous keys noted) of a load, sorted.
+fn shape(d: &UserData) -> (Vec<String>, Vec<String>) {
+    let mut owned: Vec<String> = d.sessions.iter().map(|s| s.key.clone()).collect();
+    let mut noted: Vec<String> = d
+        .notes
+        .iter()
+        .filter(|n| n.kind == NoteKind::AmbiguousKey)
+        .map(|n| n.source.clone())
+        .collect();
+    owned.sort();
+    noted.sort();
+    (owned, noted)
+}
+
+fn as_strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| (*s).to_string()).collect()
+}
+
+/// Every load path of `live` gives each user exactly its keys, and nobody else's.
+async fn check_loads(live: &LiveStore, want: &BTreeMap<&str, (Vec<&str>, Vec<&str>)>) {
+    let opts = LoadOptions::default();
+    let ids: Vec<String> = want.keys().map(|u| (*u).to_string()).collect();
+    let batched = live.load_users(&ids, &opts, &FleetPass::default()).await;
+    for (u, b) in ids.iter().zip(batched) {
+        let (owned, noted) = &want[u.as_str()];
+        let one = live.load_user(u, &opts).await.expect("a known user loads");
+        assert_eq!(shape(&one), (as_strings(owned), as_strings(noted)), "{u}");
+        let b = b.expect("a known user loads in a batch");
+        assert_eq!(
+            shape(&b),
+            shape(&one),
+            "{u}: batched and single loads differ"
+        );
+        let texts: Vec<String> = one
+            .session
+            .iter()
+            .filter_map(|e| e.raw["user"].as_str().map(str::to_string))
+            .collect();
+        for t in texts {
+            let key = t.strip_prefix("text of ").expect("a seeded turn");
+            assert!(owned.contains(&key), "{u} reads {key}'s turn");
+        }
+    }
+}
+
+#[test]
+fn each_key_goes_to_its_one_known_owner_and_ambiguous_keys_to_nobody() {
+    let (redis, db) = seed("ownership");
+    let want = expected();
+    runtime().block_on(async {
+        let live = LiveStore::connect(&endpoints(&redis, &db))
+            .await
+            .expect("connects");
+        check_loads(&live, &want).await;
+        for u in NOBODY {
+            let e = live.load_user(u, &LoadOptions::default()).await;
+            assert!(
+                matches!(e, Err(StoreError::UserNotFound { .. })),
+                "{u} is nobody: {e:?}"
+            );
+        }
+        let a = live
+            .load_user("a", &LoadOptions::default())
+            .await
+            .expect("a");
+        assert!(a.cached_context.is_some(), "a's own context key is read");
+        let abc = live.load_user("a:b:c", &LoadOptions::default()).await;
+        assert!(
+            abc.expect("a:b:c").cached_context.is_none(),
+            "its context key is ambiguous"
+        );
+    });
+
+    // The binary: the listing names exactly the known users, and each of them inspects to its
+    // own keys with a finding per ambiguous key; ids that are no user are not found.
+    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.clone())];
+    let users = ctxlens_with(&["users", "--json"], &env);
+    assert_eq!(users.code, 0, "{}", users.stderr);
+    let v: serde_json::Value = serde_json::from_str(&users.stdout).expect("users JSON");
+    let listed: Vec<&str> = v["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .filter_map(|u| u["user_id"].as_str())
+        .collect();
+    assert_eq!(listed, ["a", "a:b:c", "m31", "g*", "gX", "q", "q:z", "r:x"]);
+    for u in &listed {
+        let out = ctxlens_with(&["inspect", u, "--json"], &env);
+        assert_eq!(out.code, 0, "{u}: {}", out.stderr);
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("inspect JSON");
+        let mut keys: Vec<&str> = v["sessions"]
+            .as_array()
+            .expect("sessions")
+            .iter()
+            .filter_map(|s| s["key"].as_str())
+            .collect();
+        keys.sort();
+        let (owned, noted) = &want[u];
+        assert_eq!(&keys, owned, "{u}");
+        let mut ambiguous: Vec<(&str, &str)> = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["kind"] == "ambiguous_key")
+            .filter_map(|f| Some((f["source"].as_str()?, f["message"].as_str()?)))
+            .collect();
+        ambiguous.sort();
+        assert_eq!(
+            ambiguous.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+            *noted,
+            "{u}"
+        );
+        if let Some((_, m)) = ambiguous.iter().find(|(k, _)| *k == "session:a:b:c:s1") {
+            assert!(m.starts_with("could belong to a or a:b:c "), "{m}");
+        }
+        let items = v["assembly"]["items"].to_string();
+        for k in SESSIONS.iter().filter(|k| !owned.contains(k)) {
+            assert!(!items.contains(&format!("text of {k}")), "{u} shows {k}");
+        }
+    }
+    for u in NOBODY {
+        let out = ctxlens_with(&["inspect", u, "--json"], &env);
+        assert_eq!(out.code, 1, "{u}: {}", out.stdout);
+        assert!(out.stderr.contains("not found"), "{u}: {}", out.stderr);
+    }
+    let report = ctxlens_with(&["report", "--json"], &env);
+    assert_eq!(report.code, 0, "{}", report.stderr);
+    let v: serde_json::Value = serde_json::from_str(&report.stdout).expect("report JSON");
+    assert_eq!(v["users"], listed.len());
+    assert_eq!(v["errors"]["count"], 0, "{}", v["errors"]);
+}
+
+#[test]
+fn without_postgres_keys_go_to_their_natural_owners() {
+    let (redis, _db) = seed("ownership_redis_only");
+    // Nobody has a journey row: m31's key is m31:a:b's session `c`; a's and a:b:c's sessions
+    // still make both known, so their shared keys stay ambiguous.
+    let mut want = expected();
+    want.remove("m31");
+    want.insert("m31:a:b", (vec!["session:m31:a:b:c"], vec![]));
+    runtime().block_on(async {
+        let live = LiveStore::connect(&Endpoints {
+            database_url: None,
+            ..endpoints(&redis, "")
+        })
+        .await
+        .expect("connects");
+        check_loads(&live, &want).await;
+    });
+    let users = ctxlens_with(&["users", "--json"], &[("REDIS_URL", redis.url())]);
+    let v: serde_json::Value = serde_json::from_str(&users.stdout).expect("users JSON");
+    let listed: Vec<&str> = v["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .filter_map(|u| u["user_id"].as_str())
+        .collect();
+    assert_eq!(listed, want.keys().copied().collect::<Vec<_>>());
+}
+
+#[test]
+fn a_user_id_with_colons_and_glob_characters_subscribes_to_exactly_its_channel() {
+    let redis = RedisServer::start();
+    let user = "g*:x?[1]";
+    let channel = format!("progress:{user}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ctxlens"))
+        .args(["watch", user, "--json", "--count", "1"])
+        .env("REDIS_URL", redis.url())
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("watch runs");
+    let mut conn = redis.connection();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, n): (String, u64) = redis::cmd("PUBSUB")
+            .arg("NUMSUB")
+            .arg(&channel)
+            .query(&mut conn)
+            .expect("numsub");
+        if n > 0 {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("watch never subscribed to {channel}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let patterns: u64 = redis::cmd("PUBSUB")
+        .arg("NUMPAT")
+        .query(&mut conn)
+        .expect("numpat");
+    assert_eq!(patterns, 0, "a named user's channel is no pattern");
+    // Channels the id would match as a glob reach nobody.
+    for decoy in [
+        "progress:gAAA:xZ1",
+        "progress:g:x?[1]",
+        "progress:g*:x?[1]:more",
+    ] {
+        let payload = r#"{"milestone":"DECOY","progress":1,"timestamp":"2025-01-15T12:00:00Z"}"#;
+        let heard: i64 = redis::cmd("PUBLISH")
+            .arg(decoy)
+            .arg(payload)
+            .query(&mut conn)
+            .expect("publish");
+        assert_eq!(heard, 0, "{decoy} reached the watcher");
+    }
+    let payload = r#"{"milestone":"M0","progress":100,"timestamp":"2025-01-15T12:00:00Z"}"#;
+    let heard: i64 = redis::cmd("PUBLISH")
+        .arg(&channel)
+        .arg(payload)
+        .query(&mut conn)
+        .expect("publish");
+    assert_eq!(heard, 1);
+    let out = child
+        .wait_with_output()
+        .expect("watch ends after one event");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one event as JSON");
+    assert_eq!(v["user_id"], user);
+    assert_eq!(v["milestone"], "M0");
+}
