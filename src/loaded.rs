@@ -124,6 +124,7 @@ pub fn mask_user_data(d: &UserData) -> UserData {
         knowledge: Vec::new(),
         cached_context: None,
         malformed: d.malformed.clone(),
+        notes: Vec::new(),
     };
     let masked = mask_snapshot(&snap_like);
     out.session = masked.session;

@@ -281,7 +281,10 @@ fn inspect_redacts_message_and_journey_text_but_keeps_tokens() {
     assert_eq!(turn(&p)["kind"], "turn");
     assert_eq!(turn(&p)["tokens"], turn(&m)["tokens"], "token counts stay");
     let text = turn(&m)["text"].as_str().unwrap_or_default().to_string();
-    assert!(text.starts_with("User: •"), "masked, the label readable: {text}");
+    assert!(
+        text.starts_with("User: •"),
+        "masked, the label readable: {text}"
+    );
     assert!(
         !masked.stdout.contains("Matcha"),
         "no message or journey text left"

@@ -144,6 +144,8 @@ impl UserData {
             cached_context: s.cached_context.clone(),
             cached_context_ttl: None,
             malformed: s.malformed.clone(),
+            // The snapshot's notes reach findings through the snapshot itself.
+            notes: Vec::new(),
         }
     }
 }
