@@ -177,8 +177,8 @@ pub async fn run(
     let mut tally = Tally::new(shared.plan.top, shared.plan.baseline.is_some());
     let mut pending = VecDeque::new();
     let (mut listed, mut listed_all) = (0u64, false);
-    // The first cause to stop the run; a listing that fails stops listing, and the users
-    // already listed are still read.
+    // The first cause to stop the run. Ctrl-C and an outage met by a batch stop it at once; a
+    // listing that fails stops the listing, and the batches already listed are still read.
     let mut stop: Option<String> = None;
     let mut listing_failed = false;
     tokio::pin!(cancel);
@@ -212,18 +212,22 @@ pub async fn run(
             () = &mut cancel => { stop = Some(INTERRUPTED.into()); break; }
             part = next => part,
         };
-        match part {
+        let outage = match part {
             Ok(part) => {
                 tally.merge(part.tally);
-                if let Some(cause) = part.outage {
-                    stop.get_or_insert(cause);
-                    listing_failed = false;
-                }
+                part.outage
             }
             // Not expected (each user's panics are caught): the batch's users count as failed.
-            Err(e) => tally.error(format!("a batch of {BATCH} users failed: {e}")),
-        }
+            Err(e) => {
+                tally.error(format!("a batch of {BATCH} users failed: {e}"));
+                None
+            }
+        };
         observer.progress(tally.users() + tally.errors);
+        if let Some(cause) = outage {
+            stop.get_or_insert(cause);
+            break;
+        }
     }
     for task in pending {
         task.abort();
