@@ -74,14 +74,25 @@ const FLEET: usize = 3000;
 /// read in listing order, at most two per core in flight, so once the keys of two batches more
 /// than that have been read (and at least a fifth of all), the first ones have been merged; most
 /// of the fleet is still to come.
-fn report_under_way(redis: &RedisServer, db: &str, args: &[&str]) -> Child {
+/// Store URLs with passwords for a report: a read-only Redis user, and the database's owner
+/// with a password (the harness's Postgres trusts loopback and ignores it).
+fn with_passwords(redis: &RedisServer, db: &str) -> [(&'static str, String); 2] {
+    [
+        ("REDIS_URL", redis.add_readonly_user("reporter", "s3cret-r")),
+        (
+            "DATABASE_URL",
+            db.replace("postgres@", "postgres:s3cret-p@"),
+        ),
+    ]
+}
+
+fn report_under_way(redis: &RedisServer, env: &[(&str, String)], args: &[&str]) -> Child {
     let keys = redis_keys(redis);
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
     let batches = 2 * cores + 2;
     let threshold = (keys / 5).max(keys * batches * 64 / FLEET as u64);
     redis.reset_stats();
-    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.to_string())];
-    let child = spawn(args, &env);
+    let child = spawn(args, env);
     await_condition("the first batches read", Duration::from_secs(60), || {
         keys_read(redis) >= threshold
     });
@@ -93,7 +104,7 @@ fn a_report_that_loses_redis_mid_run_prints_the_users_read_marked_partial() {
     let mut redis = RedisServer::start();
     let db = Postgres::shared().create_database("outage_redis");
     seed_fleet(&redis, &db, FLEET);
-    let child = report_under_way(&redis, &db, &["report", "--json"]);
+    let child = report_under_way(&redis, &with_passwords(&redis, &db), &["report", "--json"]);
     redis.stop();
     let out = finish(child, Duration::from_secs(60), "report");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -125,6 +136,7 @@ fn a_report_that_loses_redis_mid_run_prints_the_users_read_marked_partial() {
         )) && stderr.trim_end().ends_with("users not read"),
         "{stderr}"
     );
+    assert!(!stdout.contains("s3cret") && !stderr.contains("s3cret"));
 }
 
 #[test]
@@ -135,7 +147,7 @@ fn a_report_that_loses_postgres_mid_run_prints_a_partial_line() {
     seed_fleet(&redis, &db, FLEET);
     let child = report_under_way(
         &redis,
-        &db,
+        &with_passwords(&redis, &db),
         &["report", "--connect-timeout", "1", "--quiet"],
     );
     pg.stop();
@@ -164,6 +176,7 @@ fn a_report_that_loses_postgres_mid_run_prints_a_partial_line() {
         "{partial}"
     );
     assert!(stderr.contains(&label), "{stderr}");
+    assert!(!stdout.contains("s3cret") && !stderr.contains("s3cret"));
 }
 
 #[test]
@@ -321,9 +334,17 @@ fn a_seed_redis_stops_taking_midway_is_one_short_message_and_postgres_is_not_com
         .arg(used + 200_000)
         .query::<()>(&mut conn)
         .expect("CONFIG SET maxmemory");
+    redis::cmd("ACL")
+        .arg("SETUSER")
+        .arg("writer")
+        .arg(&["on", ">s3cret-w", "~*", "&*", "+@all"][..])
+        .query::<()>(&mut conn)
+        .expect("ACL SETUSER");
+    let redis_url = format!("redis://writer:s3cret-w@127.0.0.1:{}/", redis.port());
+    let db = db.replace("postgres@", "postgres:s3cret-p@");
     let out = ctxlens_with(
         &["seed", "--synthetic", "300"],
-        &[("REDIS_URL", redis.url()), ("DATABASE_URL", db)],
+        &[("REDIS_URL", redis_url), ("DATABASE_URL", db)],
     );
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stderr.len() < 400, "one short message: {}", out.stderr);
@@ -345,6 +366,7 @@ fn a_seed_redis_stops_taking_midway_is_one_short_message_and_postgres_is_not_com
         "{}",
         out.stderr
     );
+    assert!(!out.stderr.contains("s3cret"), "{}", out.stderr);
     assert_eq!(
         pg_rows(pg, "seed_oom"),
         "0",
