@@ -466,3 +466,64 @@ fn ctrl_c_prints_the_partial_report() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_refused_postgres_says_so_naming_host_and_port() {
+    let port = common::servers::free_port();
+    let url = format!("postgres://admin:hunter2@127.0.0.1:{port}/db");
+    let out = common::ctxlens_with(&["users"], &[("DATABASE_URL", url)]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with(&format!(
+            "ctxlens: postgres 127.0.0.1:{port}/db: connect: connection refused"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
+}
+
+#[test]
+fn malformed_store_addresses_are_usage_errors_without_the_password() {
+    let cases = [
+        (
+            "DATABASE_URL",
+            "postgres://x:hunter2@127.0.0.1:1/db?sslmode=bogus",
+            "ctxlens: postgres: DATABASE_URL: ",
+            "bogus",
+        ),
+        (
+            "DATABASE_URL",
+            "postgres://x:hunter2@[bad/db",
+            "ctxlens: postgres: DATABASE_URL: ",
+            "",
+        ),
+        (
+            "REDIS_URL",
+            "redis://:hunter2@[bad",
+            "ctxlens: redis: REDIS_URL: ",
+            "",
+        ),
+        (
+            "REDIS_URL",
+            "http://:hunter2@127.0.0.1:1/",
+            "ctxlens: redis: REDIS_URL: ",
+            "",
+        ),
+    ];
+    for (var, url, prefix, names) in cases {
+        for args in [&["users"][..], &["seed"], &["migrate"], &["watch"]] {
+            if var == "REDIS_URL" && args == ["migrate"] {
+                continue; // migrate reads only DATABASE_URL
+            }
+            let out = common::ctxlens_with(args, &[(var, url.to_string())]);
+            assert_eq!(out.code, 2, "{args:?} {url}: {}", out.stderr);
+            assert!(
+                out.stderr.starts_with(prefix) && out.stderr.contains(names),
+                "{args:?} {url}: {}",
+                out.stderr
+            );
+            assert!(!out.stderr.contains("hunter2"), "{url}: {}", out.stderr);
+        }
+    }
+}

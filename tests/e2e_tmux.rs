@@ -1,7 +1,9 @@
 //! The real binary in a real terminal (tmux): open, filter to a user, tune the budget down,
-//! see an item dropped, help, quit — and the shell prompt is back.
+//! see an item dropped, help, quit — and the shell prompt is back; and a signal (TERM, HUP,
+//! INT, QUIT) restores the terminal exactly as quitting does.
 
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 struct Tmux {
@@ -15,8 +17,14 @@ impl Tmux {
             found.is_ok_and(|o| o.status.success()),
             "tmux is needed for this test: run scripts/install-test-deps.sh (scripts/test.sh runs it)"
         );
+        // One server per test: tests of this file run in parallel.
+        static SERVERS: AtomicUsize = AtomicUsize::new(0);
         let t = Tmux {
-            socket: format!("ctxlens-e2e-{}", std::process::id()),
+            socket: format!(
+                "ctxlens-e2e-{}-{}",
+                std::process::id(),
+                SERVERS.fetch_add(1, Ordering::Relaxed)
+            ),
         };
         let status = Command::new("tmux")
             .args([
@@ -67,6 +75,23 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// A tmux format (`#{alternate_on}` …) as the pane has it now.
+    fn display(&self, format: &str) -> String {
+        let out = Command::new("tmux")
+            .args([
+                "-L",
+                &self.socket,
+                "display-message",
+                "-p",
+                "-t",
+                "e2e",
+                format,
+            ])
+            .output()
+            .expect("tmux display-message");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
     /// Waits until the screen satisfies `cond` (polling), or fails with the screen.
     fn wait_for(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -86,9 +111,14 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
+        // The server leaves its socket file behind: remove it too.
+        let path = self.display("#{socket_path}");
         let _ = Command::new("tmux")
             .args(["-L", &self.socket, "kill-server"])
             .status();
+        if !path.is_empty() {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
@@ -147,4 +177,107 @@ fn open_filter_tune_help_quit() {
         !end.contains("Tune prolaunch"),
         "the alternate screen is gone:\n{end}"
     );
+}
+
+/// The pane's terminal modes that a TUI changes: alternate screen, the mouse reporting modes
+/// (any mode on; normal, button-event and any-event tracking, of which tmux keeps the last set;
+/// SGR encoding) and whether the cursor is shown.
+const MODES: &str = "alternate=#{alternate_on} mouse=#{mouse_any_flag}#{mouse_standard_flag}\
+                     #{mouse_button_flag}#{mouse_all_flag}#{mouse_sgr_flag} cursor=#{cursor_flag}";
+
+/// The pid of the `ctxlens` process whose parent is the pane's shell.
+fn tui_pid(t: &Tmux) -> u32 {
+    let shell = t.display("#{pane_pid}");
+    let found = std::fs::read_dir("/proc")
+        .expect("read /proc")
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .find(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            // `pid (comm) state ppid …`: comm may hold spaces, so split after its `)`.
+            let (head, tail) = stat.rsplit_once(')').unwrap_or_default();
+            let ppid = tail.split_whitespace().nth(1);
+            head.ends_with("(ctxlens") && ppid == Some(shell.as_str())
+        });
+    found.unwrap_or_else(|| panic!("no ctxlens child of the pane's shell {shell}"))
+}
+
+/// `stty -a`'s words, as the shell saw the terminal after the TUI ended.
+fn stty_words(file: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(file).expect("stty output");
+    text.split(|c: char| c.is_whitespace() || c == ';')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn signals_restore_the_terminal_exactly_as_quitting_does() {
+    // Wide enough that the command line does not wrap.
+    let t = Tmux::start(200, 30);
+    t.wait_for("the shell prompt", |s| s.contains("READY$"));
+    let modes_before = t.display(MODES);
+    let bin = env!("CARGO_BIN_EXE_ctxlens");
+    let dir = tempfile::tempdir().expect("temp dir");
+    // `q` first: what a normal exit leaves, which every signal must leave too.
+    let cases = [("q", 0), ("TERM", 15), ("HUP", 1), ("INT", 2), ("QUIT", 3)];
+    let mut after_quit = String::new();
+    for (i, (how, n)) in cases.into_iter().enumerate() {
+        let stty = dir.path().join(format!("stty-{i}"));
+        t.send(&["clear", "Enter"]);
+        t.wait_for("a cleared screen", |s| s.trim() == "READY$");
+        let line = format!(
+            "{bin} tui; echo EXIT_{i}=$?; stty -a > {}; echo DONE''_{i}",
+            stty.display()
+        );
+        t.send(&["-l", &line]);
+        t.send(&["Enter"]);
+        t.wait_for("the TUI's first screen", |s| s.contains("u001"));
+        let running = t.display(MODES);
+        assert_eq!(
+            running, "alternate=1 mouse=10011 cursor=0",
+            "{how}: the TUI runs on the alternate screen with mouse reporting on"
+        );
+        if how == "q" {
+            t.send(&["q"]);
+        } else {
+            let kill = Command::new("kill")
+                .args([format!("-{how}"), tui_pid(&t).to_string()])
+                .status()
+                .expect("kill runs");
+            assert!(kill.success());
+        }
+        // `DONE''_0` as typed, `DONE_0` once the shell has run the commands after the TUI.
+        let screen = t.wait_for("the shell after the TUI", |s| {
+            s.contains(&format!("DONE_{i}"))
+        });
+        let code = if n == 0 { 0 } else { 128 + n };
+        assert!(
+            screen.contains(&format!("EXIT_{i}={code}")),
+            "{how}: exit status {code}:\n{screen}"
+        );
+        if how != "q" {
+            assert!(
+                screen.contains(&format!("ctxlens: stopped by SIG{how}")),
+                "{how}: the TUI handled the signal:\n{screen}"
+            );
+        }
+        let words = stty_words(&stty);
+        for mode in ["icanon", "echo", "isig", "icrnl", "opost"] {
+            assert!(
+                words.iter().any(|w| w == mode),
+                "{how}: {mode} is back on: {words:?}"
+            );
+        }
+        let modes = t.display(MODES);
+        assert_eq!(
+            modes, "alternate=0 mouse=00000 cursor=1",
+            "{how}: the main screen, no mouse reporting, the cursor shown"
+        );
+        assert_eq!(modes, modes_before, "{how}: as before the TUI started");
+        if how == "q" {
+            after_quit = modes;
+        } else {
+            assert_eq!(modes, after_quit, "{how} leaves what q leaves");
+        }
+    }
 }

@@ -66,7 +66,7 @@ fn configured_tables_are_read_and_writers_refuse_them() {
     );
     let bad = bad.to_str().expect("utf-8 path");
     let out = ctxlens_with(&["replay", "u005", "--config", bad], &env);
-    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert_eq!(out.code, 2, "a config error (SPEC §5): {}", out.stdout);
     assert!(
         out.stderr
             .contains(r#"[stores.tables] knowledge = "a.b.c": at most one '.'"#),

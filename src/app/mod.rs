@@ -5,6 +5,7 @@ pub mod diff;
 pub mod keymap;
 pub mod layout;
 pub mod run;
+pub mod signals;
 pub mod state;
 pub mod tune;
 pub mod update;

@@ -33,14 +33,24 @@ pub struct TuiOptions {
     pub embedder: crate::store::embedder::Embedder,
 }
 
-/// Builds the state, takes over the terminal, runs until quit, and restores the terminal.
+/// How the TUI ended, the terminal restored either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The user quit (or the first frame was drawn, with `exit_after_first_frame`).
+    Quit,
+    /// This signal (TERM, HUP, INT or QUIT) arrived: the caller exits with 128 + its number.
+    Signal(i32),
+}
+
+/// Builds the state, takes over the terminal, runs until quit or a signal, and restores the
+/// terminal.
 pub async fn run_tui(
     store: Arc<dyn Store>,
     engine: Engine,
     policy: Policy,
     demo: bool,
     opts: TuiOptions,
-) -> color_eyre::Result<()> {
+) -> color_eyre::Result<Ended> {
     let (keymap, keymap_error) = load_keymap();
     let (themes, theme_errors) = ui::theme::load_all(
         crate::config::default_path()
@@ -70,6 +80,9 @@ pub async fn run_tui(
         });
     }
 
+    // Before the terminal is taken over, so that a signal from then on ends the loop instead
+    // of the process.
+    let mut stops = super::signals::Stops::install();
     let mut terminal = ratatui::init();
     let previous = std::panic::take_hook();
     let ui_thread = std::thread::current().id();
@@ -87,7 +100,8 @@ pub async fn run_tui(
     if let Ok(size) = terminal.size() {
         state.ui.size = (size.width, size.height);
     }
-    let result = event_loop(&mut terminal, &mut state, store, &themes, &opts).await;
+    let result = event_loop(&mut terminal, &mut state, store, &themes, &opts, &mut stops).await;
+    // Every way out of the loop, a signal's included, restores the terminal here.
     let _ = crossterm::execute!(stdout(), DisableMouseCapture);
     ratatui::restore();
     result
@@ -114,7 +128,8 @@ async fn event_loop(
     store: Arc<dyn Store>,
     themes: &std::collections::BTreeMap<String, Theme>,
     opts: &TuiOptions,
-) -> color_eyre::Result<()> {
+    stops: &mut super::signals::Stops,
+) -> color_eyre::Result<Ended> {
     let (tx, mut rx) = unbounded_channel::<Action>();
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(1000 / TICKS_PER_SECOND));
@@ -131,7 +146,7 @@ async fn event_loop(
             terminal.draw(|f| ui::render(f, state, &theme))?;
             dirty = false;
             if opts.exit_after_first_frame {
-                return Ok(());
+                return Ok(Ended::Quit);
             }
         }
         let action = tokio::select! {
@@ -142,6 +157,7 @@ async fn event_loop(
             },
             Some(a) = rx.recv() => Some(a),
             _ = tick.tick() => Some(Action::Tick),
+            n = stops.recv() => return Ok(Ended::Signal(n)),
         };
         let Some(action) = action else { continue };
         let tick_only = action == Action::Tick;
@@ -156,7 +172,7 @@ async fn event_loop(
             break;
         }
     }
-    Ok(())
+    Ok(Ended::Quit)
 }
 
 /// A terminal event as an action: keys through the keymap (or to the input line), mouse, resize.
@@ -210,27 +226,16 @@ fn spawn(effect: Effect, store: &Arc<dyn Store>, engine: &Engine, tx: &Unbounded
     let (store, engine, tx) = (store.clone(), engine.clone(), tx.clone());
     let what = effect.task_name();
     tokio::spawn(async move {
-        let action = match tokio::spawn(run_effect(effect, store, engine)).await {
-            Ok(action) => action,
-            Err(e) => Action::Failed(what, panic_message(e)),
-        };
+        let action = crate::report::catch::future(run_effect(effect, store, engine))
+            .await
+            .unwrap_or_else(|panic| {
+                Action::Failed(
+                    what,
+                    format!("internal error (a bug in ctxlens, please report it): {panic}"),
+                )
+            });
         let _ = tx.send(action);
     });
-}
-
-/// What a task that did not finish tells: its panic message, or that it was cancelled.
-fn panic_message(e: tokio::task::JoinError) -> String {
-    match e.try_into_panic() {
-        Ok(p) => {
-            let msg = p
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_string())
-                .or_else(|| p.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown cause".into());
-            format!("internal error (a bug in ctxlens, please report it): {msg}")
-        }
-        Err(e) => format!("cancelled: {e}"),
-    }
 }
 
 /// Runs one effect and returns the action that reports its result.
@@ -407,6 +412,14 @@ async fn follow_progress(store: Arc<dyn Store>, tx: UnboundedSender<Action>) {
             return;
         }
     }
+    // The stream ends only when the connection does.
+    let _ = tx.send(Action::Failed(
+        "progress channel".into(),
+        format!(
+            "{}: the subscription ended: connection lost",
+            store.progress_source()
+        ),
+    ));
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod users;
 mod watch;
 mod write;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -262,6 +263,9 @@ pub enum CliError {
     /// Stdout was closed by its reader: nothing to report.
     #[error("")]
     Quiet,
+    /// Stopped by a signal (TERM, HUP, INT, QUIT) after restoring the terminal: exit code 128 + n.
+    #[error("stopped by {}", signal_name(*.0))]
+    Signal(i32),
 }
 
 impl CliError {
@@ -270,7 +274,19 @@ impl CliError {
             CliError::Usage(_) => ExitCode::from(2),
             CliError::Runtime(_) => ExitCode::from(1),
             CliError::Quiet => ExitCode::SUCCESS,
+            CliError::Signal(n) => ExitCode::from(u8::try_from(128 + n).unwrap_or(1)),
         }
+    }
+}
+
+/// `SIGTERM` for 15, and so on for the signals the TUI handles; else `signal N`.
+fn signal_name(n: i32) -> String {
+    match n {
+        1 => "SIGHUP".into(),
+        2 => "SIGINT".into(),
+        3 => "SIGQUIT".into(),
+        15 => "SIGTERM".into(),
+        n => format!("signal {n}"),
     }
 }
 
@@ -288,7 +304,10 @@ impl From<ConfigError> for CliError {
 
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
-        CliError::Runtime(e.to_string())
+        match e {
+            StoreError::Config { .. } => CliError::Usage(e.to_string()),
+            _ => CliError::Runtime(e.to_string()),
+        }
     }
 }
 
@@ -384,9 +403,11 @@ async fn tui(
         embedder: ctx.embedder.clone(),
     };
     let demo = ctx.store.describe() == "DEMO";
-    crate::app::run::run_tui(ctx.store.into(), ctx.engine, ctx.policy, demo, opts)
-        .await
-        .map_err(|e| CliError::Runtime(format!("terminal: {e}")))
+    match crate::app::run::run_tui(ctx.store.into(), ctx.engine, ctx.policy, demo, opts).await {
+        Ok(crate::app::run::Ended::Quit) => Ok(()),
+        Ok(crate::app::run::Ended::Signal(n)) => Err(CliError::Signal(n)),
+        Err(e) => Err(CliError::Runtime(format!("terminal: {e}"))),
+    }
 }
 
 impl Selection {
@@ -422,8 +443,13 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError::Quiet) => ExitCode::SUCCESS,
         Err(e) => {
-            // Errors quote keys, ids and data: inert on the terminal.
-            eprintln!("ctxlens: {}", crate::text::inert(&e.to_string()));
+            // Errors quote keys, ids and data: inert on the terminal. After a hangup the
+            // terminal may be gone: a failed write must not panic.
+            let _ = writeln!(
+                std::io::stderr(),
+                "ctxlens: {}",
+                crate::text::inert(&e.to_string())
+            );
             e.exit_code()
         }
     }

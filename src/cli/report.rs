@@ -14,8 +14,8 @@ use crate::engine::{Engine, Policy, TokenCounter};
 /// Token counts a report keeps (about 3 MB): enough for the texts users share and for the users
 /// in flight, and memory does not grow with the fleet.
 const REPORT_TOKEN_CACHE: usize = 1 << 16;
-use crate::report::format::{Section, Tone, csv, headline, markdown, sections};
-use crate::report::run::{Observer, Plan, run};
+use crate::report::format::{Section, Tone, csv, headline, markdown, not_read, sections};
+use crate::report::run::{INTERRUPTED, Observer, Plan, run};
 use crate::report::source::{Fleet, Pick, read_user_list, snapshot_files};
 use crate::report::{DEFAULT_TOP, Summary};
 use crate::store::{LoadOptions, MemoryStore, Store};
@@ -170,11 +170,21 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
         ReportFormat::Markdown => write!(out, "{}", markdown(&summary)).map_err(io)?,
         ReportFormat::Table => table(out, &summary)?,
     }
-    if summary.partial {
-        return Err(CliError::Runtime(format!(
-            "interrupted: the report covers {} users read before Ctrl-C",
-            summary.users
-        )));
+    if let Some(st) = &summary.stopped {
+        return Err(CliError::Runtime(if st.cause == INTERRUPTED {
+            format!(
+                "interrupted: the report covers {} users read before Ctrl-C; {}",
+                summary.users,
+                not_read(st)
+            )
+        } else {
+            format!(
+                "{}: the report covers the {} users read before the store went away; {}",
+                st.cause,
+                summary.users,
+                not_read(st)
+            )
+        }));
     }
     if summary.errors.count > 0 {
         return Err(CliError::Runtime(format!(
@@ -188,7 +198,11 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
 /// The human-readable report: headline, then each section as an aligned table.
 fn table(out: &mut impl Write, s: &Summary) -> Result<(), CliError> {
     for (i, line) in headline(s).iter().enumerate() {
-        let style = if i == 0 { BOLD } else { DIM };
+        let style = match i {
+            0 => BOLD,
+            _ if line.starts_with("PARTIAL") => RED,
+            _ => DIM,
+        };
         writeln!(out, "{}", paint(style, &crate::text::inert_line(line))).map_err(io)?;
     }
     for sec in sections(s) {

@@ -50,8 +50,12 @@ pub async fn watch(
         out.flush().map_err(io)?;
         seen += 1;
         if count.is_some_and(|n| seen >= n) {
-            break;
+            return Ok(());
         }
     }
-    Ok(())
+    // A subscription ends only when its connection does: the server went away.
+    Err(CliError::Runtime(format!(
+        "{}: {channel}: the subscription ended: connection lost",
+        ctx.store.progress_source()
+    )))
 }

@@ -75,12 +75,55 @@ pub async fn seed(
         Some(n) => crate::demo::generator::generate_synthetic(seed, n),
         None => Dataset::demo(),
     };
-    if let Some(url) = &e.database_url {
-        default_tables(&e, "seed")?;
-        let pg = PgStore::connect(url, e.connect_timeout).await?;
-        seed::seed_postgres(&pg, &data, force)
-            .await
-            .map_err(|e| CliError::Runtime(e.to_string()))?;
+    let runtime = |e: seed::SeedError| CliError::Runtime(e.to_string());
+    let pg = match &e.database_url {
+        Some(url) => {
+            default_tables(&e, "seed")?;
+            Some(PgStore::connect(url, e.connect_timeout).await?)
+        }
+        None => None,
+    };
+    let r = match &e.redis_url {
+        Some(url) => Some(RedisStore::connect(url, &e.key_prefix, e.connect_timeout).await?),
+        None => None,
+    };
+    // Both stores are checked before either is written, so that one refusing writes (a
+    // read-only user, a standby) or holding data does not leave the other seeded alone.
+    if let Some(pg) = &pg {
+        seed::check_postgres(pg, force).await.map_err(runtime)?;
+    }
+    if let Some(r) = &r {
+        seed::check_redis(r, force).await.map_err(runtime)?;
+    }
+    // Postgres is written in a transaction committed only once Redis has its keys.
+    let staged = match &pg {
+        Some(pg) => Some(
+            seed::stage_postgres(pg, &data, force)
+                .await
+                .map_err(runtime)?,
+        ),
+        None => None,
+    };
+    let keys = match &r {
+        Some(r) => match seed::seed_redis(r, &data, no_ttl, force).await {
+            Ok(keys) => Some(keys),
+            Err(err) => {
+                let left = match staged {
+                    Some(tx) => match tx.rollback().await {
+                        Ok(()) => "; Postgres was left as it was",
+                        Err(_) => "; Postgres was not committed",
+                    },
+                    None => "",
+                };
+                return Err(CliError::Runtime(format!("{err}{left}")));
+            }
+        },
+        None => None,
+    };
+    if let (Some(pg), Some(tx)) = (&pg, staged) {
+        tx.commit().await.map_err(|err| {
+            CliError::Runtime(crate::store::fault::pg_error(&pg.label, "commit", &err).to_string())
+        })?;
         println!(
             "{}: {} users, {} knowledge rows",
             pg.label,
@@ -88,11 +131,7 @@ pub async fn seed(
             data.knowledge.len()
         );
     }
-    if let Some(url) = &e.redis_url {
-        let r = RedisStore::connect(url, &e.key_prefix, e.connect_timeout).await?;
-        let keys = seed::seed_redis(&r, &data, no_ttl, force)
-            .await
-            .map_err(|e| CliError::Runtime(e.to_string()))?;
+    if let (Some(r), Some(keys)) = (&r, keys) {
         println!(
             "{}: {keys} keys{}",
             r.label,

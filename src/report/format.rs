@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::run::{INTERRUPTED, Stopped};
 use super::{Metric, PolicySummary, Summary};
 
 /// How a cell reads at a glance.
@@ -125,12 +126,19 @@ fn policy_label(p: &PolicySummary) -> String {
 
 /// The report's headline lines (source, users, policies).
 pub fn headline(s: &Summary) -> Vec<String> {
+    let why = match &s.stopped {
+        Some(st) if st.cause != INTERRUPTED => "a store went away",
+        _ => "interrupted",
+    };
     let users = match (s.partial, s.users_total) {
-        (true, Some(t)) => format!("{} of {} users — PARTIAL (interrupted)", s.users, t),
-        (true, None) => format!("{} users — PARTIAL (interrupted)", s.users),
+        (true, Some(t)) => format!("{} of {} users — PARTIAL ({why})", s.users, t),
+        (true, None) => format!("{} users — PARTIAL ({why})", s.users),
         (false, _) => format!("{} users", s.users),
     };
     let mut lines = vec![format!("Fleet report · {} · {users}", s.source)];
+    if let Some(st) = &s.stopped {
+        lines.push(partial_line(st));
+    }
     lines.push(format!("candidate: {}", policy_label(&s.candidate)));
     if let Some(b) = &s.baseline {
         lines.push(format!("baseline:  {}", policy_label(b)));
@@ -142,6 +150,21 @@ pub fn headline(s: &Summary) -> Vec<String> {
         ));
     }
     lines
+}
+
+/// `PARTIAL: {cause}; N users not read` (`at least N` when listing stopped too).
+pub fn partial_line(st: &Stopped) -> String {
+    format!("PARTIAL: {}; {}", st.cause, not_read(st))
+}
+
+/// `N users not read`, or `at least N users not read` when more may exist.
+pub fn not_read(st: &Stopped) -> String {
+    let n = thousands(st.not_read as f64, 0);
+    if st.not_read_lower_bound {
+        format!("at least {n} users not read")
+    } else {
+        format!("{n} users not read")
+    }
 }
 
 /// Every section of the report, in reading order.
@@ -546,6 +569,16 @@ pub fn csv(s: &Summary) -> String {
     line(["run", "", "source", &s.source]);
     line(["run", "", "users", &s.users.to_string()]);
     line(["run", "", "partial", &s.partial.to_string()]);
+    if let Some(st) = &s.stopped {
+        line(["run", "", "stopped_cause", &st.cause]);
+        line(["run", "", "not_read", &st.not_read.to_string()]);
+        line([
+            "run",
+            "",
+            "not_read_lower_bound",
+            &st.not_read_lower_bound.to_string(),
+        ]);
+    }
     line(["run", "", "candidate_policy", &s.candidate.policy]);
     if let Some(b) = &s.baseline {
         line(["run", "", "baseline_policy", &b.policy]);

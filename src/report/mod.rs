@@ -7,6 +7,7 @@
 //! (token distributions are exact histograms keyed by token count, the most-affected list is a
 //! bounded heap), and [`Tally::summary`] computes the figures. [`run`] feeds it from a store.
 
+pub mod catch;
 pub mod format;
 pub mod run;
 pub mod source;
@@ -542,6 +543,7 @@ impl Tally {
             users: self.users(),
             users_total: run.users_total,
             partial: run.partial,
+            stopped: run.stopped,
             candidate: cand,
             baseline: base,
             monitoring,
@@ -569,8 +571,10 @@ pub struct RunInfo {
     pub source: String,
     /// How many users the run set out to read, when known.
     pub users_total: Option<u64>,
-    /// Stopped early (Ctrl-C): the figures cover the users read so far.
+    /// Stopped early (Ctrl-C, or a store went away): the figures cover the users read so far.
     pub partial: bool,
+    /// Why it stopped early, and how many users it did not read.
+    pub stopped: Option<run::Stopped>,
 }
 
 /// A whole report, as `--format json` prints it.
@@ -580,6 +584,9 @@ pub struct Summary {
     pub users: u64,
     pub users_total: Option<u64>,
     pub partial: bool,
+    /// With `partial`: why, and how many users were not read.
+    #[serde(default)]
+    pub stopped: Option<run::Stopped>,
     pub candidate: PolicySummary,
     pub baseline: Option<PolicySummary>,
     pub monitoring: Vec<MonitoringRow>,

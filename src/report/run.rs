@@ -7,7 +7,9 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use futures_util::future::join_all;
+use serde::{Deserialize, Serialize};
 
+use super::catch;
 use super::source::{Fleet, Job, Lister};
 use super::{RunInfo, Tally, UserOutcome};
 use crate::engine::{Engine, Policy, Snapshot};
@@ -129,7 +131,24 @@ struct Shared {
     pass: FleetPass,
 }
 
-/// Replays `fleet` under `plan`. Stops early, with `partial` set, when `cancel` completes.
+/// Why a run stopped before reading every user, and how many it did not read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stopped {
+    /// [`INTERRUPTED`], or the store error that stopped it (naming the store).
+    pub cause: String,
+    /// Users the run knew of and did not read: of the total when it is known, else of those
+    /// listed before the stop.
+    pub not_read: u64,
+    /// The total is unknown and listing stopped too: more users may exist than were counted.
+    pub not_read_lower_bound: bool,
+}
+
+/// The cause of a run stopped by its caller (Ctrl-C).
+pub const INTERRUPTED: &str = "interrupted";
+
+/// Replays `fleet` under `plan`. Stops early, with `partial` set and why in `stopped`, when
+/// `cancel` completes or a store goes away (an outage: every later read would fail the same
+/// way). A failure of one user's data fails that user only, counted in the tally's errors.
 pub async fn run(
     fleet: Fleet,
     plan: Plan,
@@ -157,23 +176,32 @@ pub async fn run(
     let in_flight = workers * 2;
     let mut tally = Tally::new(shared.plan.top, shared.plan.baseline.is_some());
     let mut pending = VecDeque::new();
-    let mut listed_all = false;
-    let mut partial = false;
+    let (mut listed, mut listed_all) = (0u64, false);
+    // The first cause to stop the run. Ctrl-C and an outage met by a batch stop it at once; a
+    // listing that fails stops the listing, and the batches already listed are still read.
+    let mut stop: Option<String> = None;
+    let mut listing_failed = false;
     tokio::pin!(cancel);
     loop {
-        while !listed_all && pending.len() < in_flight {
+        while !listed_all && !listing_failed && stop.is_none() && pending.len() < in_flight {
             let jobs = tokio::select! {
                 biased;
-                () = &mut cancel => { partial = true; break; }
-                jobs = lister.next_batch(BATCH) => jobs?,
+                () = &mut cancel => { stop = Some(INTERRUPTED.into()); break; }
+                jobs = lister.next_batch(BATCH) => jobs,
             };
-            if jobs.is_empty() {
-                listed_all = true;
-            } else {
-                pending.push_back(tokio::spawn(batch(jobs, shared.clone())));
+            match jobs {
+                Ok(jobs) if jobs.is_empty() => listed_all = true,
+                Ok(jobs) => {
+                    listed += jobs.len() as u64;
+                    pending.push_back(tokio::spawn(batch(jobs, shared.clone())));
+                }
+                Err(e) => {
+                    listing_failed = true;
+                    stop = Some(e.to_string());
+                }
             }
         }
-        if partial {
+        if stop.is_some() && !listing_failed {
             break;
         }
         let Some(next) = pending.pop_front() else {
@@ -181,41 +209,112 @@ pub async fn run(
         };
         let part = tokio::select! {
             biased;
-            () = &mut cancel => { partial = true; break; }
+            () = &mut cancel => { stop = Some(INTERRUPTED.into()); break; }
             part = next => part,
         };
-        match part {
-            Ok(part) => tally.merge(part),
-            // A batch that panicked: its users are counted as failed, the rest go on.
-            Err(e) => tally.error(format!("a batch of {BATCH} users failed: {e}")),
-        }
+        let outage = match part {
+            Ok(part) => {
+                tally.merge(part.tally);
+                part.outage
+            }
+            // Not expected (each user's panics are caught): the batch's users count as failed.
+            Err(e) => {
+                tally.error(format!("a batch of {BATCH} users failed: {e}"));
+                None
+            }
+        };
         observer.progress(tally.users() + tally.errors);
+        if let Some(cause) = outage {
+            stop.get_or_insert(cause);
+            break;
+        }
     }
     for task in pending {
         task.abort();
     }
+    let done = tally.users() + tally.errors;
+    let stopped = stop.map(|cause| Stopped {
+        cause,
+        not_read: total.unwrap_or(listed).saturating_sub(done),
+        not_read_lower_bound: total.is_none() && !listed_all,
+    });
     let info = RunInfo {
         source,
         users_total: total,
-        partial,
+        partial: stopped.is_some(),
+        stopped,
     };
     Ok((tally, info))
 }
 
-/// Loads and replays a batch of users: users not in the snapshot cache are read together
-/// ([`Store::load_users`]), then their knowledge searched concurrently.
-async fn batch(jobs: Vec<Job>, s: Arc<Shared>) -> Tally {
-    let mut tally = Tally::new(s.plan.top, s.plan.baseline.is_some());
-    for loaded in load(&jobs, &s).await {
-        match loaded {
-            Ok(snaps) => tally.add(outcome(&snaps, &s)),
-            Err(e) => tally.error(e),
-        }
-    }
-    tally
+/// A batch's result: its users' tally, and the outage that kept some of them from being read.
+struct Part {
+    tally: Tally,
+    outage: Option<String>,
 }
 
-type JobSnapshots = Result<Vec<Arc<Snapshot>>, String>;
+/// Loads and replays a batch of users: users not in the snapshot cache are read together
+/// ([`Store::load_users`]), then their knowledge searched concurrently. Each user's replay is
+/// caught on its own: a panic fails that user.
+async fn batch(jobs: Vec<Job>, s: Arc<Shared>) -> Part {
+    let mut tally = Tally::new(s.plan.top, s.plan.baseline.is_some());
+    let mut outage = None;
+    for (job, loaded) in jobs.iter().zip(load_isolated(&jobs, &s).await) {
+        match loaded {
+            Ok(snaps) => match catch::call(|| outcome(&snaps, &s)) {
+                Ok(o) => tally.add(o),
+                Err(panic) => tally.error(format!("{}: replay failed: {panic}", job.name())),
+            },
+            Err(Unread::Failed(msg)) => tally.error(msg),
+            Err(Unread::Outage(cause)) => {
+                outage.get_or_insert(cause);
+            }
+        }
+    }
+    Part { tally, outage }
+}
+
+/// Why a job was not read.
+#[derive(Debug, Clone)]
+enum Unread {
+    /// Its store is out of reach (the message names the store): not the user's fault.
+    Outage(String),
+    /// Its data could not be read (the message names the user).
+    Failed(String),
+}
+
+type JobSnapshots = Result<Vec<Arc<Snapshot>>, Unread>;
+
+/// [`load`], with the failure of one user kept to that user: when the batch's shared read
+/// panics, or fails for more than one user, each of those users is read again on its own, so
+/// one bad row no longer fails the other users of its batch.
+async fn load_isolated(jobs: &[Job], s: &Shared) -> Vec<JobSnapshots> {
+    let (mut out, panicked) = match catch::future(load(jobs, s)).await {
+        Ok(out) => (out, false),
+        Err(panic) => (vec![Err(Unread::Failed(panic)); jobs.len()], true),
+    };
+    let failed: Vec<usize> = (0..jobs.len())
+        .filter(|&i| matches!(out[i], Err(Unread::Failed(_))))
+        .collect();
+    if !panicked && failed.len() < 2 {
+        return out;
+    }
+    let alone = failed.iter().map(|&i| async move {
+        match catch::future(load(&jobs[i..=i], s)).await {
+            Ok(mut one) => one
+                .pop()
+                .unwrap_or_else(|| Err(Unread::Failed(jobs[i].name()))),
+            Err(panic) => Err(Unread::Failed(format!(
+                "{}: reading failed: {panic}",
+                jobs[i].name()
+            ))),
+        }
+    });
+    for (i, one) in failed.iter().zip(join_all(alone).await) {
+        out[*i] = one;
+    }
+    out
+}
 
 /// The snapshots of each job, in order: one per knowledge-parameter set (candidate, then
 /// baseline).
@@ -224,11 +323,15 @@ async fn load(jobs: &[Job], s: &Shared) -> Vec<JobSnapshots> {
     let mut to_read: Vec<(usize, &str)> = Vec::new();
     for (i, job) in jobs.iter().enumerate() {
         out[i] = match job {
-            Job::File(path) => Some(crate::store::file::read_snapshot(path).map(|snap| {
-                // One snapshot serves every policy: the same Arc, shared.
-                let snap = Arc::new(snap);
-                s.params.iter().map(|_| snap.clone()).collect()
-            })),
+            Job::File(path) => Some(
+                crate::store::file::read_snapshot(path)
+                    .map(|snap| {
+                        // One snapshot serves every policy: the same Arc, shared.
+                        let snap = Arc::new(snap);
+                        s.params.iter().map(|_| snap.clone()).collect()
+                    })
+                    .map_err(Unread::Failed),
+            ),
             Job::User { id, .. } => {
                 match s.plan.cache.as_ref().and_then(|c| c.get(id, &s.params)) {
                     Some(hit) => Some(Ok(hit)),
@@ -256,12 +359,13 @@ async fn load(jobs: &[Job], s: &Shared) -> Vec<JobSnapshots> {
                     }
                     Ok(snaps)
                 }
-                Err(e) => Err(format!("{}: {e}", jobs[*i].name())),
+                Err(e) if e.is_outage() => Err(Unread::Outage(e.to_string())),
+                Err(e) => Err(Unread::Failed(format!("{}: {e}", jobs[*i].name()))),
             });
         }
     }
     out.into_iter()
-        .map(|o| o.unwrap_or_else(|| Err("no store to read users from".into())))
+        .map(|o| o.unwrap_or_else(|| Err(Unread::Failed("no store to read users from".into()))))
         .collect()
 }
 

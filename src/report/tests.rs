@@ -485,6 +485,10 @@ fn cancelling_gives_a_partial_report() {
         assert!(info.partial);
         assert_eq!(info.users_total, Some(100_000));
         assert!(t.users() < 100_000);
+        let stopped = info.stopped.expect("why it stopped");
+        assert_eq!(stopped.cause, super::run::INTERRUPTED);
+        assert_eq!(stopped.not_read, 100_000 - t.users() - t.errors);
+        assert!(!stopped.not_read_lower_bound, "the total is known");
     });
 }
 

@@ -382,6 +382,12 @@ impl Store for LiveStore {
         r.into_iter().chain(p).collect()
     }
 
+    fn progress_source(&self) -> String {
+        self.redis
+            .as_ref()
+            .map_or_else(|| self.describe(), |r| r.label.clone())
+    }
+
     async fn subscribe(&self, user: Option<&str>) -> Result<super::EventStream, StoreError> {
         let Some(r) = &self.redis else {
             return Err(StoreError::Backend {

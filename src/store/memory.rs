@@ -314,7 +314,8 @@ impl Store for MemoryStore {
             let users = users.clone();
             async move {
                 if users.is_empty() {
-                    return None;
+                    // Like a channel nobody publishes on: the subscription waits, it does not end.
+                    std::future::pending::<()>().await;
                 }
                 every.tick().await;
                 let (id, m) = &users[(n.wrapping_mul(7919) % users.len() as u64) as usize];

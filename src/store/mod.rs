@@ -1,6 +1,7 @@
 //! Where snapshots come from: the `Store` trait, its errors, and snapshot loading over any store.
 
 pub mod embedder;
+pub mod fault;
 pub mod file;
 mod key_window;
 pub mod keys;
@@ -56,15 +57,35 @@ pub enum StoreError {
         what: String,
         cause: String,
     },
+    /// The store could not be reached, or went away: connection refused, reset or closed, no
+    /// answer in time. Whatever was asked next of it would fail the same way.
+    #[error("{store}: {what}: {cause}")]
+    Unavailable {
+        store: String,
+        what: String,
+        cause: String,
+    },
+    /// A store address or setting is malformed (a usage error, exit code 2).
+    #[error("{store}: {what}: {cause}")]
+    Config {
+        store: String,
+        what: String,
+        cause: String,
+    },
 }
 
 impl StoreError {
-    /// The store that could not answer (`redis …`, `postgres …`), when the error is about a
-    /// store that failed rather than about the data asked for (a missing user or session).
+    /// Whether the store is out of reach (as opposed to one request or one user's data failing).
+    pub fn is_outage(&self) -> bool {
+        matches!(self, StoreError::Unavailable { .. })
+    }
+
+    /// The store that is out of reach (`redis …`, `postgres …`): `None` when the error is about
+    /// what was asked (a missing user or session, a query the server refused, a bad setting).
     pub fn unavailable_store(&self) -> Option<&str> {
         match self {
-            StoreError::Backend { store, .. } => Some(store),
-            StoreError::UserNotFound { .. } | StoreError::SessionNotFound { .. } => None,
+            StoreError::Unavailable { store, .. } => Some(store),
+            _ => None,
         }
     }
 }
@@ -309,8 +330,14 @@ pub trait Store: Send + Sync {
     /// Each backend's state now: reachable, round-trip time, or the error.
     async fn health(&self) -> Vec<Health>;
 
-    /// `progress:{user}` events (every user's with `None`) as they arrive.
+    /// `progress:{user}` events (every user's with `None`) as they arrive. The stream ends only
+    /// when the connection does (the store went away).
     async fn subscribe(&self, user: Option<&str>) -> Result<EventStream, StoreError>;
+
+    /// What messages about the progress channel name as its store (live: the Redis server).
+    fn progress_source(&self) -> String {
+        self.describe()
+    }
 
     /// Knowledge hits for a query, best first, and rows that could not be scored.
     async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError>;

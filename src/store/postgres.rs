@@ -5,13 +5,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgSslMode};
-use sqlx::{PgPool, Row};
+use sqlx::{Connection, PgConnection, PgPool, Row};
 
 use super::pg_rows::{self, Repeats, duplicate};
 use super::pg_search::{UnscorableCache, typed_milestone_search, typed_search, untyped_search};
 use super::tables::{Quoted, Tables};
 use super::user::RawMemoryRow;
-use super::{JourneyIds, StoreError};
+use super::{JourneyIds, StoreError, fault};
 use crate::engine::snapshot::{Malformed, Note};
 
 /// A user's rows as read: the first `user_journeys` row (current milestone, display name), if
@@ -142,15 +142,11 @@ impl PgStore {
         settings: Vec<String>,
         tables: &Tables,
     ) -> Result<PgStore, StoreError> {
-        let quoted = tables.quoted().map_err(|cause| StoreError::Backend {
-            store: "postgres".into(),
-            what: "config".into(),
-            cause,
-        })?;
-        let opts: PgConnectOptions = url.parse().map_err(|e: sqlx::Error| StoreError::Backend {
-            store: "postgres".into(),
-            what: "DATABASE_URL".into(),
-            cause: crate::store::url::mask_in(&e.to_string(), url),
+        let quoted = tables
+            .quoted()
+            .map_err(|cause| fault::config_error("postgres", "config", &cause, url))?;
+        let opts: PgConnectOptions = url.parse().map_err(|e: sqlx::Error| {
+            fault::config_error("postgres", "DATABASE_URL", &e.to_string(), url)
         })?;
         let label = label(&opts);
         let verifies = matches!(
@@ -158,19 +154,31 @@ impl PgStore {
             PgSslMode::VerifyCa | PgSslMode::VerifyFull
         );
         let fail = |what: &str, e: sqlx::Error| {
-            let cause = crate::store::url::mask_in(&e.to_string(), url);
-            StoreError::Backend {
-                store: label.clone(),
-                what: what.into(),
-                cause: if verifies && cause.contains("certificate") {
-                    format!(
-                        "{cause} (verify-ca and verify-full trust Mozilla's root CAs and the sslrootcert= file)"
-                    )
-                } else {
-                    cause
-                },
-            }
+            let cause = fault::mask_password(&fault::pg_cause(&e), url);
+            let cause = if verifies && cause.contains("certificate") {
+                format!(
+                    "{cause} (verify-ca and verify-full trust Mozilla's root CAs and the sslrootcert= file)"
+                )
+            } else {
+                cause
+            };
+            fault::classify(fault::pg_outage(&e), &label, what, cause)
         };
+        // A pool retries a failed connection until its timeout and then says only that it timed
+        // out: one connection made directly first reports why (refused, authentication, TLS).
+        match tokio::time::timeout(timeout, PgConnection::connect_with(&opts)).await {
+            Err(_) => {
+                return Err(StoreError::Unavailable {
+                    store: label.clone(),
+                    what: "connect".into(),
+                    cause: format!("no answer within {} s", timeout.as_secs_f32()),
+                });
+            }
+            Ok(Err(e)) => return Err(fail("connect", e)),
+            Ok(Ok(conn)) => {
+                let _ = conn.close().await;
+            }
+        }
         let settings = std::sync::Arc::new(settings);
         let pool = PgPoolOptions::new()
             .max_connections(4)
@@ -220,11 +228,7 @@ impl PgStore {
     }
 
     pub(super) fn fail(&self, what: &str, e: sqlx::Error) -> StoreError {
-        StoreError::Backend {
-            store: self.label.clone(),
-            what: what.into(),
-            cause: e.to_string(),
-        }
+        fault::pg_error(&self.label, what, &e)
     }
 
     /// Round-trip time of `SELECT 1`.

@@ -11,7 +11,7 @@ pub use super::key_window::WINDOW_KEYS;
 use super::key_window::{KeyWindow, ambiguous_note, journey_rows};
 use super::keys::{self, Family, Owner, Owners, glob_escape};
 use super::user::{RawKey, RawSessionKey, RawValue};
-use super::{JourneyIds, StoreError};
+use super::{JourneyIds, StoreError, fault};
 use crate::engine::snapshot::Note;
 
 /// SCAN's COUNT: large, so a big keyspace takes few round trips (COUNT 10 is ~16× slower).
@@ -93,10 +93,13 @@ impl RedisStore {
                 window_keys: WINDOW_KEYS,
             });
         };
-        let fail = |what: &str, e: redis::RedisError| StoreError::Backend {
-            store: format!("redis cluster {}", super::url::host_port(&seed)),
-            what: what.into(),
-            cause: super::url::mask_in(&e.to_string(), &seed),
+        let fail = |what: &str, e: redis::RedisError| {
+            fault::classify(
+                fault::redis_outage(&e),
+                &format!("redis cluster {}", super::url::host_port(&seed)),
+                what,
+                fault::mask_password(&fault::redis_cause(&e), &seed),
+            )
         };
         let mut conn = first.clone();
         let slots: Value = redis::cmd("CLUSTER")
@@ -130,11 +133,7 @@ impl RedisStore {
     }
 
     fn fail(&self, what: &str, e: redis::RedisError) -> StoreError {
-        StoreError::Backend {
-            store: self.label.clone(),
-            what: what.into(),
-            cause: e.to_string(),
-        }
+        fault::redis_error(&self.label, what, &e)
     }
 
     /// One SCAN call on `node` from `cursor`: the next cursor (0 when the node is done) and
@@ -527,19 +526,20 @@ async fn connect_node(
     label: &str,
     timeout: Duration,
 ) -> Result<(Client, ConnectionManager), StoreError> {
-    let fail = |what: &str, e: redis::RedisError| StoreError::Backend {
-        store: label.to_string(),
-        what: what.into(),
-        cause: tls_hint(url, &super::url::mask_in(&e.to_string(), url)),
+    let fail = |what: &str, e: redis::RedisError| {
+        let cause = fault::mask_password(&fault::redis_cause(&e), url);
+        fault::classify(fault::redis_outage(&e), label, what, tls_hint(url, &cause))
     };
-    let client = Client::open(url).map_err(|e| fail("REDIS_URL", e))?;
+    // Client::open only parses the address: any error is a malformed URL.
+    let client = Client::open(url)
+        .map_err(|e| fault::config_error("redis", "REDIS_URL", &e.to_string(), url))?;
     let config = ConnectionManagerConfig::new()
         .set_connection_timeout(Some(timeout))
         .set_response_timeout(Some(timeout))
         .set_number_of_retries(1);
     let conn = tokio::time::timeout(timeout, client.get_connection_manager_with_config(config))
         .await
-        .map_err(|_| StoreError::Backend {
+        .map_err(|_| StoreError::Unavailable {
             store: label.to_string(),
             what: "connect".into(),
             cause: format!("no answer within {} s", timeout.as_secs_f32()),

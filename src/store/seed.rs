@@ -38,7 +38,16 @@ pub async fn migrate_for(pg: &PgStore, map: &MilestoneMap) -> Result<Migrated, S
     sqlx::migrate!("./migrations")
         .run(pg.pool())
         .await
-        .map_err(|e| SeedError(format!("{}: migrate: {e}", pg.label)))?;
+        .map_err(|e| {
+            let cause = match &e {
+                sqlx::migrate::MigrateError::Execute(e) => super::fault::pg_cause(e),
+                sqlx::migrate::MigrateError::ExecuteMigration(e, v) => {
+                    format!("migration {v}: {}", super::fault::pg_cause(e))
+                }
+                other => other.to_string(),
+            };
+            SeedError(format!("{}: migrate: {cause}", pg.label))
+        })?;
     create_partial_indexes(pg, map).await
 }
 
@@ -155,7 +164,9 @@ pub async fn create_partial_indexes(
         .chain([(unscorable_index_sql(), UNSCORABLE_INDEX.to_string())]);
     let mut done = Migrated::default();
     for (sql, name) in indexes {
-        let fail = |e: sqlx::Error| SeedError(format!("{}: index {name}: {e}", pg.label));
+        let fail = |e: sqlx::Error| {
+            SeedError(super::fault::pg_error(&pg.label, &format!("index {name}"), &e).to_string())
+        };
         let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
             .bind(format!("\"{name}\""))
             .fetch_one(pg.pool())
@@ -180,8 +191,139 @@ fn ts(s: &str) -> Result<DateTime<Utc>, SeedError> {
         .map_err(|e| SeedError(format!("dataset timestamp {s:?}: {e}")))
 }
 
+/// The tables a seed writes, and those of them with an `id` sequence it sets.
+const SEED_TABLES: [&str; 3] = ["user_journeys", "memory_bank", "knowledge"];
+
+/// Refuses, before anything is written, a Postgres that would not take the whole seed: not
+/// migrated, read-only (a standby, or transactions read-only for this role), missing a privilege
+/// the seed uses (INSERT and TRUNCATE on the tables, UPDATE on their id sequences), or not empty
+/// without `force`. One short message names the store.
+pub async fn check_postgres(pg: &PgStore, force: bool) -> Result<(), SeedError> {
+    let refuse = |why: String| SeedError(format!("{}: {why}: seed wrote nothing", pg.label));
+    let fail = |what: &str, e: sqlx::Error| {
+        SeedError(super::fault::pg_error(&pg.label, what, &e).to_string())
+    };
+    if pg.dim.is_none() {
+        return Err(refuse(
+            "no knowledge.embedding column: run ctxlens migrate first".into(),
+        ));
+    }
+    // In a transaction, so that the role's default_transaction_read_only shows as the seed's
+    // transaction will see it.
+    let mut tx = pg.pool().begin().await.map_err(|e| fail("begin", e))?;
+    let (read_only, standby): (bool, bool) = sqlx::query_as(
+        "SELECT current_setting('transaction_read_only') = 'on', pg_is_in_recovery()",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| fail("checking write access", e))?;
+    if standby {
+        return Err(refuse(
+            "refuses writes: the server is a standby (in recovery)".into(),
+        ));
+    }
+    if read_only {
+        return Err(refuse(
+            "refuses writes: transactions are read-only for this role (default_transaction_read_only)"
+                .into(),
+        ));
+    }
+    let rows: Vec<(String, bool, bool, bool, bool)> = sqlx::query_as(
+        "SELECT t, to_regclass(t) IS NOT NULL,
+                COALESCE(has_table_privilege(to_regclass(t)::oid, 'INSERT'), false),
+                COALESCE(has_table_privilege(to_regclass(t)::oid, 'TRUNCATE'), false),
+                CASE WHEN NOT EXISTS (SELECT FROM pg_attribute WHERE attrelid = to_regclass(t)
+                                         AND attname = 'id' AND NOT attisdropped) THEN true
+                     ELSE COALESCE(has_sequence_privilege(pg_get_serial_sequence(t, 'id'), 'UPDATE'), true) END
+           FROM unnest($1::text[]) AS t",
+    )
+    .bind(SEED_TABLES)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(|e| fail("checking privileges", e))?;
+    for (table, present, insert, truncate, sequence) in rows {
+        let missing = match (present, insert, truncate, sequence) {
+            (false, ..) => {
+                return Err(refuse(format!(
+                    "no table {table}: run ctxlens migrate first"
+                )));
+            }
+            (_, false, ..) => "INSERT",
+            (_, _, false, _) => "TRUNCATE",
+            (.., false) => "UPDATE on its id sequence",
+            _ => continue,
+        };
+        return Err(refuse(format!(
+            "refuses writes: no {missing} privilege on {table}"
+        )));
+    }
+    let rows = count_rows(&mut tx)
+        .await
+        .map_err(|e| fail("counting rows", e))?;
+    if rows > 0 && !force {
+        return Err(SeedError(format!(
+            "{}: not empty ({rows} rows): seed refuses without --force",
+            pg.label
+        )));
+    }
+    tx.rollback().await.map_err(|e| fail("rollback", e))
+}
+
+async fn count_rows(tx: &mut sqlx::PgConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM user_journeys) + (SELECT count(*) FROM memory_bank) + (SELECT count(*) FROM knowledge)",
+    )
+    .fetch_one(tx)
+    .await
+}
+
+/// Refuses, before anything is written, a Redis that would not take the seed: a probe key under
+/// the prefix is set (with a 10 s expiry) and deleted, which a read-only ACL user, a replica or
+/// a full server refuses; and a non-empty keyspace without `force`.
+pub async fn check_redis(r: &RedisStore, force: bool) -> Result<(), SeedError> {
+    if !force && r.has_keys().await? {
+        return Err(SeedError(format!(
+            "{}: not empty: seed refuses without --force",
+            r.label
+        )));
+    }
+    let probe = format!("{}ctxlens:seed-probe:{}", r.prefix, std::process::id());
+    let refused = |e: super::StoreError| match e {
+        super::StoreError::Backend { store, cause, .. } => SeedError(format!(
+            "{store}: refuses writes ({cause}): seed wrote nothing"
+        )),
+        other => SeedError(format!("{other}: seed wrote nothing")),
+    };
+    let set = redis::cmd("SET")
+        .arg(&probe)
+        .arg(1)
+        .arg("PX")
+        .arg(10_000)
+        .clone();
+    r.write(vec![set]).await.map_err(refused)?;
+    r.write(vec![redis::cmd("DEL").arg(&probe).clone()])
+        .await
+        .map_err(refused)
+}
+
+/// Seeds Postgres in one transaction, committed.
 pub async fn seed_postgres(pg: &PgStore, data: &Dataset, force: bool) -> Result<(), SeedError> {
-    let fail = |what: &str, e: sqlx::Error| SeedError(format!("{}: {what}: {e}", pg.label));
+    let tx = stage_postgres(pg, data, force).await?;
+    tx.commit()
+        .await
+        .map_err(|e| SeedError(super::fault::pg_error(&pg.label, "commit", &e).to_string()))
+}
+
+/// Writes the seed into a Postgres transaction and returns it uncommitted: the caller commits
+/// once the other store has its part too (and a dropped transaction rolls back).
+pub async fn stage_postgres(
+    pg: &PgStore,
+    data: &Dataset,
+    force: bool,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, SeedError> {
+    let fail = |what: &str, e: sqlx::Error| {
+        SeedError(super::fault::pg_error(&pg.label, what, &e).to_string())
+    };
     let dim = pg.dim.ok_or_else(|| {
         SeedError(format!(
             "{}: no knowledge.embedding column: run ctxlens migrate first",
@@ -189,12 +331,9 @@ pub async fn seed_postgres(pg: &PgStore, data: &Dataset, force: bool) -> Result<
         ))
     })?;
     let mut tx = pg.pool().begin().await.map_err(|e| fail("begin", e))?;
-    let rows: i64 = sqlx::query_scalar(
-        "SELECT (SELECT count(*) FROM user_journeys) + (SELECT count(*) FROM memory_bank) + (SELECT count(*) FROM knowledge)",
-    )
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| fail("counting rows (run ctxlens migrate first?)", e))?;
+    let rows = count_rows(&mut tx)
+        .await
+        .map_err(|e| fail("counting rows (run ctxlens migrate first?)", e))?;
     if rows > 0 && !force {
         return Err(SeedError(format!(
             "{}: not empty ({rows} rows): seed refuses without --force",
@@ -271,7 +410,7 @@ pub async fn seed_postgres(pg: &PgStore, data: &Dataset, force: bool) -> Result<
             .await
             .map_err(|e| fail(table, e))?;
     }
-    tx.commit().await.map_err(|e| fail("commit", e))
+    Ok(tx)
 }
 
 pub async fn seed_redis(

@@ -16,15 +16,10 @@ pub fn mask(raw: &str) -> String {
     }
 }
 
-/// `text` (an error message) with any password of `raw` replaced by `***`.
+/// `text` (an error message) with any password of `raw` replaced by `***` (see
+/// [`super::fault::mask_password`]: also when `raw` does not parse).
 pub fn mask_in(text: &str, raw: &str) -> String {
-    match url::Url::parse(raw)
-        .ok()
-        .and_then(|u| u.password().map(str::to_string))
-    {
-        Some(pw) if !pw.is_empty() => text.replace(&pw, "***"),
-        _ => text.to_string(),
-    }
+    super::fault::mask_password(text, raw)
 }
 
 /// `host:port` of a URL, for labels.

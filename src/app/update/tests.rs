@@ -58,7 +58,7 @@ pub(crate) async fn app_over(store: Arc<dyn Store>, redact: bool) -> (State, Arc
 
 /// The embedded store's error when it cannot be reached (`connection {how}`).
 pub(crate) fn memory_down(how: &str) -> crate::store::StoreError {
-    crate::store::StoreError::Backend {
+    crate::store::StoreError::Unavailable {
         store: "memory".into(),
         what: "users".into(),
         cause: format!("connection {how}"),

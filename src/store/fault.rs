@@ -1,0 +1,194 @@
+//! Store errors as people read them: outages told apart from other failures, causes without
+//! driver noise (the server's C source line, hundreds of pipeline failures), never a password.
+
+use super::StoreError;
+
+/// A Redis failure of `what` on `store`: [`StoreError::Unavailable`] when the server could not be
+/// reached or went away, else [`StoreError::Backend`]; the cause summarised by [`redis_cause`].
+pub fn redis_error(store: &str, what: &str, e: &redis::RedisError) -> StoreError {
+    classify(redis_outage(e), store, what, redis_cause(e))
+}
+
+/// [`StoreError::Unavailable`] for an outage, else [`StoreError::Backend`].
+pub fn classify(outage: bool, store: &str, what: &str, cause: String) -> StoreError {
+    let (store, what) = (store.to_string(), what.to_string());
+    if outage {
+        StoreError::Unavailable { store, what, cause }
+    } else {
+        StoreError::Backend { store, what, cause }
+    }
+}
+
+/// Whether a Redis error means the server is out of reach: refused, reset, closed, timed out.
+pub fn redis_outage(e: &redis::RedisError) -> bool {
+    use redis::ErrorKind;
+    e.is_io_error()
+        || e.is_connection_refusal()
+        || e.is_connection_dropped()
+        || e.is_timeout()
+        || matches!(e.kind(), ErrorKind::ClusterConnectionNotFound)
+}
+
+/// A Redis error in one line: a server's error as the server words it (`NOPERM User …`), a
+/// pipeline's failures as how many and the first.
+pub fn redis_cause(e: &redis::RedisError) -> String {
+    let server = |err: &redis::ServerError| match err.details() {
+        Some(details) => format!("{} {details}", err.code()),
+        None => err.code().to_string(),
+    };
+    match e.clone().into_server_errors() {
+        Some(errors) if errors.len() > 1 => {
+            let (index, first) = &errors[0];
+            format!(
+                "{} commands of the pipeline failed; the first (command {index}): {}",
+                errors.len(),
+                server(first)
+            )
+        }
+        Some(errors) if errors.len() == 1 => server(&errors[0].1),
+        // An I/O error reads as a phrase, as Postgres's do: "connection refused (os error 111)".
+        _ if e.is_io_error() => lower_first(&e.to_string()),
+        _ => e.to_string(),
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_lowercase().chain(chars).collect::<String>()
+    })
+}
+
+/// A Postgres failure of `what` on `store`: [`StoreError::Unavailable`] when the server could not
+/// be reached or went away, else [`StoreError::Backend`]; the cause as [`pg_cause`] words it.
+pub fn pg_error(store: &str, what: &str, e: &sqlx::Error) -> StoreError {
+    classify(pg_outage(e), store, what, pg_cause(e))
+}
+
+/// Whether a Postgres error means the server is out of reach: an I/O error, no connection within
+/// the timeout, or the server's own "connection exception" and "shutting down" codes.
+pub fn pg_outage(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(d) => d.code().is_some_and(|c| {
+            // 08: connection exception; 57P01-03: admin/crash shutdown, cannot connect now.
+            c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
+    }
+}
+
+/// A Postgres error in one line. A server error is its message and SQLSTATE, without the
+/// "at line N" sqlx appends (a line of the server's C source, which reads like a line of SQL).
+pub fn pg_cause(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(d) => match d.code() {
+            Some(code) => format!("{} (SQLSTATE {code})", d.message()),
+            None => d.message().to_string(),
+        },
+        sqlx::Error::PoolTimedOut => "no connection within the connect timeout".into(),
+        sqlx::Error::Io(io) => io_cause(io),
+        other => other.to_string(),
+    }
+}
+
+/// An I/O error as a phrase: "connection refused" rather than "Connection refused (os error 111)".
+pub fn io_cause(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let phrase = match e.kind() {
+        ErrorKind::ConnectionRefused => "connection refused",
+        ErrorKind::ConnectionReset => "connection reset by the server",
+        ErrorKind::ConnectionAborted => "connection aborted",
+        ErrorKind::UnexpectedEof => "the server closed the connection",
+        ErrorKind::TimedOut => "timed out",
+        _ => return e.to_string(),
+    };
+    match e.raw_os_error() {
+        Some(n) => format!("{phrase} (os error {n})"),
+        None => phrase.to_string(),
+    }
+}
+
+/// The forms the password of a store URL may take in a message: as written (also when the URL
+/// does not parse: the text between `://` and the last `@`, after its first `:`), and as a URL
+/// parser percent-encodes and decodes it.
+pub fn passwords_of(raw: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let rest = raw.split_once("://").map_or(raw, |(_, r)| r);
+    if let Some((userinfo, _)) = rest.rsplit_once('@')
+        && let Some((_, pw)) = userinfo.split_once(':')
+    {
+        found.push(pw.to_string());
+    }
+    if let Some(pw) = url::Url::parse(raw)
+        .ok()
+        .and_then(|u| u.password().map(str::to_string))
+    {
+        let decoded = url::form_urlencoded::parse(format!("p={pw}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned());
+        found.extend(decoded);
+        found.push(pw);
+    }
+    found.retain(|p| !p.is_empty());
+    found.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    found.dedup();
+    found
+}
+
+/// `text` with the password of `raw` (a URL, parseable or not) replaced by `***`.
+pub fn mask_password(text: &str, raw: &str) -> String {
+    passwords_of(raw)
+        .iter()
+        .fold(text.to_string(), |t, pw| t.replace(pw.as_str(), "***"))
+}
+
+/// A malformed store address or setting: a usage error naming the store and what is wrong,
+/// without the password.
+pub fn config_error(store: &str, what: &str, cause: &str, raw_url: &str) -> StoreError {
+    // sqlx wraps a bad parameter's error in a second "error with configuration".
+    let cause = cause.replace("error with configuration: ", "");
+    let cause = if cause.contains("`ssl_mode`") {
+        format!("{cause} (sslmode: disable, allow, prefer, require, verify-ca or verify-full)")
+    } else {
+        cause
+    };
+    StoreError::Config {
+        store: store.to_string(),
+        what: what.to_string(),
+        cause: mask_password(&cause, raw_url),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_found_in_urls_that_do_not_parse() {
+        assert_eq!(passwords_of("redis://:pw1@[bad"), ["pw1"]);
+        assert_eq!(passwords_of("redis://u:p@ss@h:1"), ["p%40ss", "p@ss"]);
+        assert!(passwords_of("postgres://u@h/db").is_empty());
+        assert!(passwords_of("redis://h:1").is_empty());
+        assert_eq!(
+            mask_password("bad url redis://:pw1@[bad", "redis://:pw1@[bad"),
+            "bad url redis://:***@[bad"
+        );
+        assert_eq!(
+            mask_password("p@ss and p%40ss", "redis://u:p@ss@h:1"),
+            "*** and ***"
+        );
+    }
+
+    #[test]
+    fn io_errors_read_as_phrases() {
+        let refused = std::io::Error::from_raw_os_error(111);
+        assert_eq!(io_cause(&refused), "connection refused (os error 111)");
+        assert!(pg_outage(&sqlx::Error::Io(refused)));
+        assert!(pg_outage(&sqlx::Error::PoolTimedOut));
+        assert!(!pg_outage(&sqlx::Error::RowNotFound));
+    }
+}

@@ -1,0 +1,395 @@
+//! Stores that fail under a running command, with real servers from the harness: a report that
+//! loses a store mid-run, one user's unreadable row, a watch whose Redis goes away, a seed one
+//! store refuses, and server errors as people read them.
+
+mod common;
+
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::ctxlens_with;
+use common::servers::{Postgres, RedisServer};
+
+/// Migrates `db` and seeds `n` synthetic users into it and `redis`.
+fn seed_fleet(redis: &RedisServer, db: &str, n: usize) {
+    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.to_string())];
+    let m = ctxlens_with(&["migrate"], &env[1..]);
+    assert_eq!(m.code, 0, "migrate: {}", m.stderr);
+    let s = ctxlens_with(&["seed", "--synthetic", &n.to_string()], &env);
+    assert_eq!(s.code, 0, "seed: {}", s.stderr);
+}
+
+/// The binary with `args` and store URLs, stdout and stderr piped.
+fn spawn(args: &[&str], env: &[(&str, String)]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_ctxlens"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .env_remove("REDIS_URL")
+        .env_remove("DATABASE_URL")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ctxlens runs")
+}
+
+/// Waits for `child` to exit within `limit` (killing it and failing otherwise).
+fn finish(mut child: Child, limit: Duration, what: &str) -> Output {
+    let deadline = Instant::now() + limit;
+    while child.try_wait().expect("poll child").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("killed child");
+            panic!(
+                "{what}: still running after {limit:?}; stderr: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("child output")
+}
+
+/// Polls `cond` until it holds, failing after `limit`.
+fn await_condition(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !cond() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Keys a report has read from `redis` so far (each key read is one TYPE in its pipelines).
+fn keys_read(redis: &RedisServer) -> u64 {
+    redis
+        .command_stats()
+        .iter()
+        .find(|(c, _)| c == "type")
+        .map_or(0, |(_, n)| *n)
+}
+
+const FLEET: usize = 3000;
+
+/// Starts `report` over a seeded fleet and waits until its first batches are done: batches are
+/// read in listing order, at most two per core in flight, so once the keys of two batches more
+/// than that have been read (and at least a fifth of all), the first ones have been merged; most
+/// of the fleet is still to come.
+/// Store URLs with passwords for a report: a read-only Redis user, and the database's owner
+/// with a password (the harness's Postgres trusts loopback and ignores it).
+fn with_passwords(redis: &RedisServer, db: &str) -> [(&'static str, String); 2] {
+    [
+        ("REDIS_URL", redis.add_readonly_user("reporter", "s3cret-r")),
+        (
+            "DATABASE_URL",
+            db.replace("postgres@", "postgres:s3cret-p@"),
+        ),
+    ]
+}
+
+fn report_under_way(redis: &RedisServer, env: &[(&str, String)], args: &[&str]) -> Child {
+    let keys = redis_keys(redis);
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
+    let batches = 2 * cores + 2;
+    let threshold = (keys / 5).max(keys * batches * 64 / FLEET as u64);
+    redis.reset_stats();
+    let child = spawn(args, env);
+    await_condition("the first batches read", Duration::from_secs(60), || {
+        keys_read(redis) >= threshold
+    });
+    child
+}
+
+#[test]
+fn a_report_that_loses_redis_mid_run_prints_the_users_read_marked_partial() {
+    let mut redis = RedisServer::start();
+    let db = Postgres::shared().create_database("outage_redis");
+    seed_fleet(&redis, &db, FLEET);
+    let child = report_under_way(&redis, &with_passwords(&redis, &db), &["report", "--json"]);
+    redis.stop();
+    let out = finish(child, Duration::from_secs(60), "report");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("a JSON report is printed");
+    assert_eq!(v["partial"], true, "{stdout}");
+    let redis_label = format!("redis 127.0.0.1:{}", redis.port());
+    let cause = v["stopped"]["cause"].as_str().unwrap_or_default();
+    assert!(cause.starts_with(&redis_label), "{cause}");
+    let read = v["users"].as_u64().unwrap_or(0);
+    let not_read = v["stopped"]["not_read"].as_u64().unwrap_or(0);
+    assert!(read > 0 && not_read > 0, "read {read}, not read {not_read}");
+    // Live stores do not know their total: the count is of the users listed, a lower bound
+    // unless the listing had reached the end.
+    let lower_bound = v["stopped"]["not_read_lower_bound"] == true;
+    assert!(
+        read + not_read < FLEET as u64 || (!lower_bound && read + not_read == FLEET as u64),
+        "read {read}, not read {not_read}, lower bound {lower_bound}"
+    );
+    assert_eq!(
+        v["errors"]["count"], 0,
+        "users not read for an outage are not failed users: {}",
+        v["errors"]
+    );
+    assert!(
+        stderr.starts_with(&format!(
+            "ctxlens: {cause}: the report covers the {read} users read before the store went away; "
+        )) && stderr.trim_end().ends_with("users not read"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("s3cret") && !stderr.contains("s3cret"));
+}
+
+#[test]
+fn a_report_that_loses_postgres_mid_run_prints_a_partial_line() {
+    let mut pg = Postgres::start();
+    let redis = RedisServer::start();
+    let db = pg.create_database("outage_pg");
+    seed_fleet(&redis, &db, FLEET);
+    let child = report_under_way(
+        &redis,
+        &with_passwords(&redis, &db),
+        &["report", "--connect-timeout", "1", "--quiet"],
+    );
+    pg.stop();
+    let out = finish(child, Duration::from_secs(60), "report");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let label = format!("postgres 127.0.0.1:{}/outage_pg", pg.port());
+    assert!(
+        stdout.starts_with("Fleet report · ") && stdout.contains("PARTIAL (a store went away)"),
+        "{stdout}"
+    );
+    let head = stdout.lines().next().unwrap_or_default();
+    let read: u64 = head
+        .split(" · ")
+        .find_map(|part| part.split_once(" users — PARTIAL"))
+        .and_then(|(n, _)| n.replace(',', "").parse().ok())
+        .unwrap_or_else(|| panic!("users read in {head}"));
+    assert!(read > 0 && read < FLEET as u64, "{head}");
+    let partial = stdout
+        .lines()
+        .find(|l| l.starts_with("PARTIAL: "))
+        .unwrap_or_else(|| panic!("a PARTIAL line: {stdout}"));
+    assert!(
+        partial.contains(&label) && partial.ends_with("users not read"),
+        "{partial}"
+    );
+    assert!(stderr.contains(&label), "{stderr}");
+    assert!(!stdout.contains("s3cret") && !stderr.contains("s3cret"));
+}
+
+#[test]
+fn one_users_unreadable_row_fails_that_user_not_its_batch() {
+    let redis = RedisServer::start();
+    let pg = Postgres::shared();
+    let db = pg.create_database("bad_row");
+    seed_fleet(&redis, &db, 300);
+    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.clone())];
+    let clean = ctxlens_with(&["report", "--json"], &env);
+    assert_eq!(clean.code, 0, "{}", clean.stderr);
+    let clean: serde_json::Value = serde_json::from_str(&clean.stdout).expect("JSON");
+    let all = clean["users"].as_u64().unwrap_or(0);
+    // A legal Postgres timestamp that chrono cannot hold: decoding it panics inside sqlx.
+    pg.psql(
+        "bad_row",
+        "UPDATE memory_bank SET created_at = 'infinity'
+          WHERE id = (SELECT min(id) FROM memory_bank)",
+    );
+    let out = ctxlens_with(&["report", "--json"], &env);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("a report is printed");
+    let (users, errors) = (
+        v["users"].as_u64().unwrap_or(0),
+        v["errors"]["count"].as_u64().unwrap_or(0),
+    );
+    assert!(
+        errors <= 1,
+        "at most the one user fails, not its batch: {}",
+        v["errors"]
+    );
+    assert_eq!(users + errors, all, "every other user is read");
+    assert_eq!(v["partial"], false);
+    assert!(
+        !out.stderr.contains("panicked"),
+        "a caught panic stays off stderr: {}",
+        out.stderr
+    );
+}
+
+#[test]
+fn watch_exits_1_naming_redis_when_it_goes_away() {
+    let mut redis = RedisServer::start();
+    let url = redis.add_readonly_user("watcher", "s3cret-watch");
+    let child = spawn(&["watch", "u001", "--json"], &[("REDIS_URL", url)]);
+    let mut conn = redis.connection();
+    await_condition("watch to subscribe", Duration::from_secs(20), || {
+        let (_, n): (String, u64) = redis::cmd("PUBSUB")
+            .arg("NUMSUB")
+            .arg("progress:u001")
+            .query(&mut conn)
+            .expect("PUBSUB NUMSUB");
+        n > 0
+    });
+    drop(conn);
+    redis.stop();
+    let out = finish(child, Duration::from_secs(20), "watch");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "ctxlens: redis 127.0.0.1:{}: progress:u001: the subscription ended: connection lost",
+            redis.port()
+        )
+    );
+    assert!(!stderr.contains("s3cret"));
+}
+
+/// Rows in the three seeded tables of `db`.
+fn pg_rows(pg: &Postgres, db: &str) -> String {
+    pg.psql(
+        db,
+        "SELECT (SELECT count(*) FROM user_journeys) + (SELECT count(*) FROM memory_bank) + (SELECT count(*) FROM knowledge)",
+    )
+    .trim()
+    .to_string()
+}
+
+fn redis_keys(redis: &RedisServer) -> u64 {
+    redis::cmd("DBSIZE")
+        .query(&mut redis.connection())
+        .expect("DBSIZE")
+}
+
+#[test]
+fn seed_checks_both_stores_before_writing_either() {
+    let pg = Postgres::shared();
+    // A read-only Redis user and a writable Postgres: refused, naming Redis; Postgres untouched.
+    let redis = RedisServer::start();
+    let db = pg.create_database("seed_ro_redis");
+    let m = ctxlens_with(&["migrate"], &[("DATABASE_URL", db.clone())]);
+    assert_eq!(m.code, 0, "{}", m.stderr);
+    let ro_redis = redis.add_readonly_user("reader", "s3cret-redis");
+    let out = ctxlens_with(
+        &["seed"],
+        &[("REDIS_URL", ro_redis), ("DATABASE_URL", db.clone())],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let prefix = format!(
+        "ctxlens: redis 127.0.0.1:{}: refuses writes (NOPERM ",
+        redis.port()
+    );
+    assert!(out.stderr.starts_with(&prefix), "{}", out.stderr);
+    assert!(out.stderr.trim_end().ends_with("seed wrote nothing"));
+    assert!(out.stderr.len() < 300, "one short line: {}", out.stderr);
+    assert!(!out.stderr.contains("s3cret"), "{}", out.stderr);
+    assert_eq!(
+        pg_rows(pg, "seed_ro_redis"),
+        "0",
+        "nothing written to Postgres"
+    );
+
+    // A read-only Postgres role and a writable Redis: refused, naming Postgres; Redis untouched.
+    let redis = RedisServer::start();
+    let db = pg.create_database("seed_ro_pg");
+    let m = ctxlens_with(&["migrate"], &[("DATABASE_URL", db)]);
+    assert_eq!(m.code, 0, "{}", m.stderr);
+    let ro_pg = pg.readonly_role("seed_ro_pg", "seedreader", "s3cret-pg");
+    let out = ctxlens_with(
+        &["seed"],
+        &[("REDIS_URL", redis.url()), ("DATABASE_URL", ro_pg)],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let prefix = format!(
+        "ctxlens: postgres 127.0.0.1:{}/seed_ro_pg: refuses writes: transactions are read-only",
+        pg.port()
+    );
+    assert!(out.stderr.starts_with(&prefix), "{}", out.stderr);
+    assert!(!out.stderr.contains("s3cret"), "{}", out.stderr);
+    assert_eq!(redis_keys(&redis), 0, "nothing written to Redis");
+}
+
+#[test]
+fn a_seed_redis_stops_taking_midway_is_one_short_message_and_postgres_is_not_committed() {
+    let pg = Postgres::shared();
+    let redis = RedisServer::start();
+    let db = pg.create_database("seed_oom");
+    let m = ctxlens_with(&["migrate"], &[("DATABASE_URL", db.clone())]);
+    assert_eq!(m.code, 0, "{}", m.stderr);
+    // Room for the write check's probe key, not for the fleet: the seed's pipelines fail midway
+    // with hundreds of OOM errors.
+    let mut conn = redis.connection();
+    let info: String = redis::cmd("INFO")
+        .arg("memory")
+        .query(&mut conn)
+        .expect("INFO");
+    let used: u64 = info
+        .lines()
+        .find_map(|l| l.strip_prefix("used_memory:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("used_memory");
+    redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("maxmemory")
+        .arg(used + 200_000)
+        .query::<()>(&mut conn)
+        .expect("CONFIG SET maxmemory");
+    redis::cmd("ACL")
+        .arg("SETUSER")
+        .arg("writer")
+        .arg(&["on", ">s3cret-w", "~*", "&*", "+@all"][..])
+        .query::<()>(&mut conn)
+        .expect("ACL SETUSER");
+    let redis_url = format!("redis://writer:s3cret-w@127.0.0.1:{}/", redis.port());
+    let db = db.replace("postgres@", "postgres:s3cret-p@");
+    let out = ctxlens_with(
+        &["seed", "--synthetic", "300"],
+        &[("REDIS_URL", redis_url), ("DATABASE_URL", db)],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.len() < 400, "one short message: {}", out.stderr);
+    assert!(
+        out.stderr.starts_with(&format!(
+            "ctxlens: redis 127.0.0.1:{}: write: ",
+            redis.port()
+        )) && out
+            .stderr
+            .contains("commands of the pipeline failed; the first (command ")
+            && out.stderr.contains("OOM command not allowed"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .trim_end()
+            .ends_with("Postgres was left as it was"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("s3cret"), "{}", out.stderr);
+    assert_eq!(
+        pg_rows(pg, "seed_oom"),
+        "0",
+        "the Postgres part was rolled back"
+    );
+}
+
+#[test]
+fn server_errors_carry_their_sqlstate_not_a_c_source_line_and_no_password() {
+    let pg = Postgres::shared();
+    pg.create_database("not_migrated");
+    let url = format!(
+        "postgres://postgres:s3cret-pw@127.0.0.1:{}/not_migrated",
+        pg.port()
+    );
+    let out = ctxlens_with(&["users"], &[("DATABASE_URL", url)]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("user_journeys: relation \"user_journeys\" does not exist (SQLSTATE 42P01)"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains(" at line "), "{}", out.stderr);
+    assert!(!out.stderr.contains("s3cret"), "{}", out.stderr);
+}
