@@ -28,7 +28,6 @@ fn app(screen: Screen) -> State {
         themes: vec!["default".into()],
         ready: [Tokenizer::Cl100kBase, Tokenizer::Chars4].into(),
         warming: Default::default(),
-        embedder: Default::default(),
     };
     let mut s = State::new(session, "BENCH".into(), false, "default".into(), false);
     let snap = common::user(400, 300, 300);

@@ -7,7 +7,8 @@
 //! - `loaded`: one user as loaded and what a person may see of it (`--redact` masks it here, once).
 //! - `report`: the fleet what-if report: metrics over every user, streamed (bounded memory).
 //! - `cli`: the non-interactive subcommands and their output formats.
-//! - `app`: the TUI's state, actions, `update` and event loop (Elm architecture).
+//! - `app`: the TUI's state, actions and `update` (Elm architecture): plain data, no I/O.
+//! - `tui`: the TUI's loop: the terminal, signals, and the effects `update` asks for, run on tasks.
 //! - `ui`: rendering, pure functions of app state and a theme.
 //! - `text`: text as a person reads it: stored text made inert for a terminal, previews.
 //! - `config`: the config file (milestone map), from `--config` or the XDG config dir.
@@ -22,4 +23,5 @@ pub mod loaded;
 pub mod report;
 pub mod store;
 pub mod text;
+pub mod tui;
 pub mod ui;

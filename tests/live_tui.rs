@@ -8,6 +8,7 @@ use common::{ctxlens_with, endpoints, env};
 use ctxlens::engine::{Engine, Policy};
 use ctxlens::store::Store;
 use ctxlens::store::live::LiveStore;
+use ctxlens::tui::effects::EffectContext;
 
 /// Runs `action` through `update`, and every effect it causes, until nothing is left.
 async fn drive(
@@ -15,10 +16,10 @@ async fn drive(
     store: &std::sync::Arc<dyn Store>,
     action: ctxlens::app::Action,
 ) {
+    let ctx = EffectContext::new(store.clone(), s.session.engine.clone(), Default::default());
     let mut queue: std::collections::VecDeque<_> = ctxlens::app::update(s, action).into();
     while let Some(effect) = queue.pop_front() {
-        let result =
-            ctxlens::app::run::run_effect(effect, store.clone(), s.session.engine.clone()).await;
+        let result = ctxlens::tui::effects::run(effect, ctx.clone()).await;
         queue.extend(ctxlens::app::update(s, result));
     }
 }
@@ -61,7 +62,6 @@ fn the_tui_reports_an_outage_keeps_its_data_and_recovers() {
             themes: vec!["default".into()],
             ready: [ctxlens::engine::Tokenizer::Chars4].into(),
             warming: Default::default(),
-            embedder: Default::default(),
         };
         let mut s = State::new(session, store.describe(), false, "default".into(), false);
         drive(&mut s, &store, Action::Refresh).await;

@@ -5,7 +5,16 @@ use serde::{Deserialize, Serialize};
 use crate::engine::{Policy, Snapshot, Tokenizer};
 use crate::store::{UserData, UserPage};
 
-use super::state::{ProgressEvent, UserStats};
+use super::task::{Task, TaskError};
+use crate::store::ProgressEvent;
+
+/// Per-user numbers for the users list, under the baseline policy.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct UserStats {
+    pub tokens: usize,
+    pub budget: u32,
+    pub truncation_rate: f64,
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -110,13 +119,10 @@ pub enum Action {
     /// The stores' health, from a check.
     #[serde(skip)]
     Health(Vec<crate::store::Health>),
-    /// An effect failed: what was attempted, and the error.
+    /// A task failed: which, and why (an unreachable store is marked down; a missing user or
+    /// bad data is not an outage).
     #[serde(skip)]
-    Failed(String, String),
-    /// A store answered a load with an error: what was attempted, and the typed error (an
-    /// unreachable store is marked down; a missing user or bad data is not an outage).
-    #[serde(skip)]
-    StoreFailed(String, crate::store::StoreError),
+    Failed(Task, TaskError),
 }
 
 /// A key for an input line.

@@ -1,15 +1,16 @@
-//! The TUI's state machine (Elm architecture): state, actions, `update`, effects and the event loop.
+//! The TUI's state machine (Elm architecture): plain-data state, actions, and `update`, which
+//! returns effects for the loop (`crate::tui`) to run. Nothing here does I/O.
 
 pub mod action;
 pub mod diff;
 pub mod keymap;
 pub mod layout;
-pub mod run;
-pub mod signals;
 pub mod state;
+pub mod task;
 pub mod tune;
 pub mod update;
 
 pub use action::Action;
 pub use state::{Screen, State};
+pub use task::{Task, TaskError};
 pub use update::{Effect, update};

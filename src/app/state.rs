@@ -2,9 +2,9 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
-use serde::{Deserialize, Serialize};
-
+pub use super::action::UserStats;
 use super::keymap::Keymap;
+use super::task::Task;
 use crate::engine::{Assembly, Engine, Policy, Snapshot, Tokenizer};
 use crate::findings::Finding;
 use crate::loaded::Loaded;
@@ -118,8 +118,6 @@ pub struct Session {
     pub ready: BTreeSet<Tokenizer>,
     /// Tokenizers being loaded in the background.
     pub warming: BTreeSet<Tokenizer>,
-    /// How knowledge queries are embedded.
-    pub embedder: crate::store::embedder::Embedder,
 }
 
 /// The status bar: data source, stores, and the last message.
@@ -130,7 +128,7 @@ pub struct StatusState {
     pub stores: Vec<StoreStatus>,
     pub message: Option<Message>,
     /// What is loading right now (spinner while non-empty).
-    pub loading: Vec<String>,
+    pub loading: Vec<Task>,
     pub health: Health,
 }
 
@@ -160,14 +158,6 @@ pub struct Health {
 pub struct Message {
     pub text: String,
     pub error: bool,
-}
-
-/// Per-user numbers for the users list, under the baseline policy.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct UserStats {
-    pub tokens: usize,
-    pub budget: u32,
-    pub truncation_rate: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -272,7 +262,7 @@ pub struct TuneState {
 }
 
 /// The Report screen: the fleet summary for the tuned policy against the baseline.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportState {
     pub summary: Option<Box<crate::report::Summary>>,
     /// (tuned, baseline) the summary was computed for.
@@ -283,8 +273,6 @@ pub struct ReportState {
     /// Runs started so far: a result of an older run is dropped.
     pub runs: u64,
     pub scroll: usize,
-    /// Snapshots kept between runs, so a report after a tuning step only replays.
-    pub cache: std::sync::Arc<crate::report::run::SnapshotCache>,
 }
 
 pub use crate::store::ProgressEvent;

@@ -396,16 +396,16 @@ async fn tui(
     exit_after_first_frame: bool,
 ) -> Result<(), CliError> {
     let (config, _) = Config::load(global.config.as_deref())?;
-    let opts = crate::app::run::TuiOptions {
+    let opts = crate::tui::TuiOptions {
         theme: theme.or(config.theme),
         redact: global.redact,
         exit_after_first_frame,
         embedder: ctx.embedder.clone(),
     };
     let demo = ctx.store.describe() == "DEMO";
-    match crate::app::run::run_tui(ctx.store.into(), ctx.engine, ctx.policy, demo, opts).await {
-        Ok(crate::app::run::Ended::Quit) => Ok(()),
-        Ok(crate::app::run::Ended::Signal(n)) => Err(CliError::Signal(n)),
+    match crate::tui::run_tui(ctx.store.into(), ctx.engine, ctx.policy, demo, opts).await {
+        Ok(crate::tui::Ended::Quit) => Ok(()),
+        Ok(crate::tui::Ended::Signal(n)) => Err(CliError::Signal(n)),
         Err(e) => Err(CliError::Runtime(format!("terminal: {e}"))),
     }
 }

@@ -107,7 +107,16 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     spans.push(Span::raw("  "));
     if !s.status.loading.is_empty() {
         spans.push(styled(
-            format!("{} {}  ", spinner(s), s.status.loading.join(", ")),
+            format!(
+                "{} {}  ",
+                spinner(s),
+                s.status
+                    .loading
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             t.accent(),
         ));
     }

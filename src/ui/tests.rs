@@ -109,13 +109,16 @@ async fn loading_error_counting_and_small_states() {
     let engine = crate::engine::Engine::default();
     let session = crate::app::update::tests::session(&engine);
     let mut s = State::new(session, "DEMO".into(), true, "default".into(), false);
-    s.status.loading = vec!["users".into(), "tokenizer cl100k_base".into()];
+    s.status.loading = vec![
+        crate::app::Task::Users,
+        crate::app::Task::Tokenizer(crate::engine::Tokenizer::Cl100kBase),
+    ];
     snap("loading", &mut s);
     crate::app::update(
         &mut s,
-        Action::StoreFailed(
-            "users".into(),
-            crate::app::update::tests::memory_down("refused"),
+        Action::Failed(
+            crate::app::Task::Users,
+            crate::app::update::tests::memory_down("refused").into(),
         ),
     );
     snap("error", &mut s);
@@ -131,7 +134,7 @@ async fn loading_error_counting_and_small_states() {
         if matches!(effect, crate::app::Effect::WarmTokenizer(_)) {
             continue;
         }
-        let a = crate::app::run::run_effect(effect, store.clone(), s.session.engine.clone()).await;
+        let a = crate::tui::effects::run(effect, store.clone()).await;
         queue.extend(crate::app::update(&mut s, a));
     }
     assert!(

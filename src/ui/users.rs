@@ -13,7 +13,7 @@ use crate::engine::snapshot::fmt_ts;
 
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let u = &s.users;
-    let loading = s.status.loading.iter().any(|l| l == "users");
+    let loading = s.status.loading.contains(&crate::app::Task::Users);
     if u.rows.is_empty() {
         let (title, lines) = if loading {
             (

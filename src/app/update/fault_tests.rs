@@ -5,6 +5,7 @@ use super::tests::{demo_app, memory_down, open, settle};
 use super::{Effect, LayerRow, layer_rows, update};
 use crate::app::action::Action;
 use crate::app::state::{Screen, State};
+use crate::app::task::Task;
 use crate::store::{Health, StoreError};
 
 fn shown_user(s: &State) -> Option<&str> {
@@ -35,7 +36,7 @@ async fn opening_another_user_while_a_store_is_down_keeps_the_last_one() {
     );
     update(
         &mut s,
-        Action::StoreFailed("user".into(), memory_down("refused")),
+        Action::Failed(Task::User, memory_down("refused").into()),
     );
     assert_eq!(shown_user(&s), Some("u001"));
     assert_eq!(s.user.loading, None);
@@ -64,7 +65,7 @@ async fn reloading_keeps_the_open_user_on_screen_and_a_failure_leaves_it() {
     assert!(s.user.view.as_ref().is_some_and(|v| v.tuned.is_some()));
     update(
         &mut s,
-        Action::StoreFailed("user".into(), memory_down("reset")),
+        Action::Failed(Task::User, memory_down("reset").into()),
     );
     assert_eq!(shown_user(&s), Some("u062"));
     // Back: the user loads again by itself.
@@ -86,7 +87,7 @@ async fn a_missing_user_or_session_is_not_an_outage() {
         store: "memory".into(),
         user: "nobody".into(),
     };
-    update(&mut s, Action::StoreFailed("user".into(), e));
+    update(&mut s, Action::Failed(Task::User, e.into()));
     assert!(
         s.status.stores.iter().all(|st| st.up),
         "no store marked down"
@@ -141,7 +142,7 @@ async fn rows_whose_numbers_failed_are_counted_again_when_the_stores_are_back() 
         .collect();
     assert_eq!(again.len(), 1, "{effects:?}");
     for e in effects {
-        let a = crate::app::run::run_effect(e, store.clone(), s.session.engine.clone()).await;
+        let a = crate::tui::effects::run(e, store.clone()).await;
         update(&mut s, a);
     }
     assert!(row(&s).stats.is_some() && row(&s).failed.is_none());

@@ -10,11 +10,13 @@ use super::action::Action;
 use super::state::{
     Input, InputKind, Message, Overlay, Screen, State, StoreStatus, UserRow, UserView,
 };
+use super::task::{Task, TaskError};
 use crate::engine::{Policy, Tokenizer};
 use crate::loaded::Loaded;
 use crate::store::KnowledgeParams;
 
-/// Work for the event loop: each runs on a task and answers with an action.
+/// Work for the event loop: each runs on a task and answers with an action. Effects are plain
+/// data; the loop supplies what running them needs (store, engine, embedder, caches).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Load a page of users.
@@ -23,13 +25,11 @@ pub enum Effect {
     LoadUser {
         user: String,
         knowledge: KnowledgeParams,
-        embedder: crate::store::embedder::Embedder,
     },
     /// Replay these users under the baseline policy for the users list.
     ComputeStats {
         users: Vec<String>,
         policy: Box<Policy>,
-        embedder: crate::store::embedder::Embedder,
     },
     /// Load a tokenizer's vocabulary in the background.
     WarmTokenizer(Tokenizer),
@@ -44,24 +44,23 @@ pub enum Effect {
         id: u64,
         candidate: Box<Policy>,
         baseline: Box<Policy>,
-        embedder: crate::store::embedder::Embedder,
-        /// Snapshots kept from earlier runs.
-        cache: std::sync::Arc<crate::report::run::SnapshotCache>,
     },
+    /// Drop the snapshots kept for reports (a reload reads the stores again).
+    ForgetSnapshots,
 }
 
 impl Effect {
-    /// What the status line calls this effect's work while it runs (and when it fails).
-    pub fn task_name(&self) -> String {
+    /// The task this effect's work is, for the status line and its failures.
+    pub fn task(&self) -> Task {
         match self {
-            Effect::LoadUsers { .. } => "users".into(),
-            Effect::LoadUser { .. } => "user".into(),
-            Effect::ComputeStats { .. } => "stats".into(),
-            Effect::WarmTokenizer(t) => format!("tokenizer {t}"),
-            Effect::LoadPolicy(_) => "policy".into(),
-            Effect::SavePolicy { .. } => "save".into(),
-            Effect::CheckHealth => "health".into(),
-            Effect::RunReport { .. } => "report".into(),
+            Effect::LoadUsers { .. } => Task::Users,
+            Effect::LoadUser { .. } => Task::User,
+            Effect::ComputeStats { .. } => Task::Stats,
+            Effect::WarmTokenizer(t) => Task::Tokenizer(*t),
+            Effect::LoadPolicy(_) => Task::Policy,
+            Effect::SavePolicy { .. } => Task::Save,
+            Effect::CheckHealth => Task::Health,
+            Effect::RunReport { .. } | Effect::ForgetSnapshots => Task::Report,
         }
     }
 }
@@ -86,13 +85,11 @@ fn report_if_stale(s: &mut State) -> Vec<Effect> {
     s.report.runs += 1;
     s.report.running = Some(s.report.runs);
     s.report.running_for = Some(Box::new(wanted.clone()));
-    start_loading(s, "report");
+    start_loading(s, Task::Report);
     vec![Effect::RunReport {
         id: s.report.runs,
         candidate: Box::new(wanted.0),
         baseline: Box::new(wanted.1),
-        embedder: s.session.embedder.clone(),
-        cache: s.report.cache.clone(),
     }]
 }
 
@@ -170,7 +167,7 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::ShowReport => show(s, Screen::Report),
         Action::ReportReady(id, summary) => {
             if s.report.running == Some(id) {
-                done_loading(s, "report");
+                done_loading(s, Task::Report);
                 s.report.running = None;
                 s.report.computed_for = s.report.running_for.take();
                 s.report.summary = Some(summary);
@@ -189,7 +186,7 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             if s.user.loading.as_deref() != Some(data.user_id.as_str()) {
                 return vec![]; // a newer selection superseded this load
             }
-            done_loading(s, "user");
+            done_loading(s, Task::User);
             s.user.loading = None;
             let same = s
                 .user
@@ -229,14 +226,14 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
                     }
                 }
             }
-            done_loading(s, "stats");
+            done_loading(s, Task::Stats);
             nav::reshow_users(s);
             vec![]
         }
         Action::TokenizerReady(t) => {
             s.session.warming.remove(&t);
             s.session.ready.insert(t);
-            done_loading(s, &format!("tokenizer {t}"));
+            done_loading(s, Task::Tokenizer(t));
             replay(s)
         }
         Action::PolicyLoaded(policy, from) => {
@@ -265,11 +262,10 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
                 effects.extend(reload_user(s));
             }
             if !users.is_empty() {
-                start_loading(s, "stats");
+                start_loading(s, Task::Stats);
                 effects.push(Effect::ComputeStats {
                     users,
                     policy: Box::new(s.session.baseline.clone()),
-                    embedder: s.session.embedder.clone(),
                 });
             }
             effects
@@ -283,11 +279,7 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             s.live.events.truncate(super::state::MAX_EVENTS);
             vec![]
         }
-        Action::Failed(what, error) => failed(s, &what, &error, None),
-        Action::StoreFailed(what, e) => {
-            let store = e.unavailable_store().map(str::to_string);
-            failed(s, &what, &e.to_string(), store.as_deref())
-        }
+        Action::Failed(task, error) => failed(s, task, &error),
         other => nav::navigate(s, other),
     }
 }
@@ -313,7 +305,7 @@ pub(super) fn open_user(s: &mut State, id: String) -> Vec<Effect> {
     if s.user.view.as_ref().is_some_and(|v| v.data().user_id == id) {
         // Already shown: a load of another user under way is no longer wanted.
         if s.user.loading.take().is_some() {
-            done_loading(s, "user");
+            done_loading(s, Task::User);
         }
         return vec![];
     }
@@ -327,25 +319,23 @@ pub(super) fn open_user(s: &mut State, id: String) -> Vec<Effect> {
     }
     // The last user stays in the view until this one arrives (or fails to).
     s.user.loading = Some(id.clone());
-    start_loading(s, "user");
+    start_loading(s, Task::User);
     let knowledge = KnowledgeParams::of(&s.session.policy);
     vec![Effect::LoadUser {
         user: id,
         knowledge,
-        embedder: s.session.embedder.clone(),
     }]
 }
 
 fn refresh(s: &mut State) -> Vec<Effect> {
     // The report is read again too (when its screen is shown), from the store.
     s.report.computed_for = None;
-    s.report.cache = Default::default();
     s.users.rows.clear();
     s.users.shown.clear();
     s.users.next_cursor = None;
     s.users.loaded_all = false;
-    start_loading(s, "users");
-    let mut effects = vec![Effect::LoadUsers { cursor: None }];
+    start_loading(s, Task::Users);
+    let mut effects = vec![Effect::ForgetSnapshots, Effect::LoadUsers { cursor: None }];
     // With no user open, replay only starts loading the policy's tokenizer.
     effects.extend(replay(s));
     // The open user is read again; its last data stays on screen until the answer arrives.
@@ -354,7 +344,7 @@ fn refresh(s: &mut State) -> Vec<Effect> {
 }
 
 fn users_loaded(s: &mut State, page: crate::store::UserPage) -> Vec<Effect> {
-    done_loading(s, "users");
+    done_loading(s, Task::Users);
     s.status.stores.iter_mut().for_each(|st| st.up = true);
     let ids: Vec<String> = page.users.iter().map(|u| u.user_id.clone()).collect();
     // Display names are masked here, once, under --redact: the filter matches what is shown.
@@ -375,11 +365,10 @@ fn users_loaded(s: &mut State, page: crate::store::UserPage) -> Vec<Effect> {
     nav::reshow_users(s);
     let mut effects = Vec::new();
     if !ids.is_empty() {
-        start_loading(s, "stats");
+        start_loading(s, Task::Stats);
         effects.push(Effect::ComputeStats {
             users: ids,
             policy: Box::new(s.session.baseline.clone()),
-            embedder: s.session.embedder.clone(),
         });
     }
     if let Some(wanted) = s.users.wanted.take() {
@@ -432,7 +421,7 @@ fn health(s: &mut State, list: Vec<crate::store::Health>) -> Vec<Effect> {
     info(s, "stores are back");
     let mut effects = Vec::new();
     if s.users.rows.is_empty() {
-        start_loading(s, "users");
+        start_loading(s, Task::Users);
         effects.push(Effect::LoadUsers { cursor: None });
     }
     if let Some(id) = s.status.health.failed_user.take() {
@@ -452,38 +441,39 @@ fn health(s: &mut State, list: Vec<crate::store::Health>) -> Vec<Effect> {
         .map(|r| r.summary.user_id.clone())
         .collect();
     if !missing.is_empty() {
-        start_loading(s, "stats");
+        start_loading(s, Task::Stats);
         effects.push(Effect::ComputeStats {
             users: missing,
             policy: Box::new(s.session.baseline.clone()),
-            embedder: s.session.embedder.clone(),
         });
     }
     effects
 }
 
-/// A failed effect: the error in the status line. `store` names a store that could not answer
-/// (marked down; its last data stays on screen); a failure about the data itself (a missing
-/// user, a bad row) marks nothing down.
-fn failed(s: &mut State, what: &str, err: &str, store: Option<&str>) -> Vec<Effect> {
-    s.status.loading.retain(|l| l != what);
-    if what == "health" {
-        s.status.health.checking = false;
-    }
-    if what == "report" {
+/// A failed task: the error in the status line. A store out of reach is marked down (its last
+/// data stays on screen, and it is checked again with backoff); a failure about the data itself
+/// (a missing user, a bad row) or any other cause marks nothing down.
+fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> {
+    done_loading(s, task);
+    let down = err.unavailable_store();
+    match task {
+        Task::Health => s.status.health.checking = false,
         // Not again until the policies change or a refresh: the old summary stays.
-        s.report.running = None;
-        s.report.computed_for = s.report.running_for.take();
-    }
-    if what == "user" {
-        let wanted = s.user.loading.take();
-        if store.is_some() {
-            s.status.health.failed_user = wanted;
-            // Check the stores soon: the next health answer restarts the load when they are back.
-            s.status.health.next_check = s.status.health.next_check.min(s.ui.tick + 1);
+        Task::Report => {
+            s.report.running = None;
+            s.report.computed_for = s.report.running_for.take();
         }
+        Task::User => {
+            let wanted = s.user.loading.take();
+            if down.is_some() {
+                s.status.health.failed_user = wanted;
+                // Check the stores soon: the next health answer restarts the load when back.
+                s.status.health.next_check = s.status.health.next_check.min(s.ui.tick + 1);
+            }
+        }
+        _ => {}
     }
-    if let Some(store) = store {
+    if let Some(store) = down {
         let name = store.split_whitespace().next().unwrap_or(store);
         for st in s.status.stores.iter_mut().filter(|st| st.name == name) {
             st.up = false;
@@ -491,8 +481,10 @@ fn failed(s: &mut State, what: &str, err: &str, store: Option<&str>) -> Vec<Effe
         }
     }
     let shown = match s.user.view.as_ref() {
-        Some(v) if what == "user" => format!("{what}: {err} · still showing {}", v.data().user_id),
-        _ => format!("{what}: {err}"),
+        Some(v) if task == Task::User => {
+            format!("{task}: {err} · still showing {}", v.data().user_id)
+        }
+        _ => format!("{task}: {err}"),
     };
     error(s, &shown);
     vec![]
@@ -504,7 +496,7 @@ pub(super) fn replay(s: &mut State) -> Vec<Effect> {
     let mut effects = Vec::new();
     for t in [s.session.baseline.tokenizer, s.session.policy.tokenizer] {
         if !s.session.ready.contains(&t) && s.session.warming.insert(t) {
-            start_loading(s, &format!("tokenizer {t}"));
+            start_loading(s, Task::Tokenizer(t));
             effects.push(Effect::WarmTokenizer(t));
         }
     }
@@ -551,22 +543,21 @@ pub(super) fn retune(s: &mut State, policy: Policy) -> Vec<Effect> {
 fn reload_user(s: &mut State) -> Option<Effect> {
     let id = s.user.view.as_ref().map(|v| v.data().user_id.clone())?;
     s.user.loading = Some(id.clone());
-    start_loading(s, "user");
+    start_loading(s, Task::User);
     Some(Effect::LoadUser {
         user: id,
         knowledge: KnowledgeParams::of(&s.session.policy),
-        embedder: s.session.embedder.clone(),
     })
 }
 
-pub(super) fn start_loading(s: &mut State, what: &str) {
-    if !s.status.loading.iter().any(|l| l == what) {
-        s.status.loading.push(what.to_string());
+pub(super) fn start_loading(s: &mut State, task: Task) {
+    if !s.status.loading.contains(&task) {
+        s.status.loading.push(task);
     }
 }
 
-fn done_loading(s: &mut State, what: &str) {
-    s.status.loading.retain(|l| l != what);
+fn done_loading(s: &mut State, task: Task) {
+    s.status.loading.retain(|l| *l != task);
 }
 
 pub(super) fn info(s: &mut State, text: &str) {

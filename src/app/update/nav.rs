@@ -7,6 +7,7 @@ use super::{Effect, error, open_user, retune};
 use crate::app::action::Action;
 use crate::app::layout::{self, Areas};
 use crate::app::state::{Input, InputKind, Overlay, Screen, SortKey, State};
+use crate::app::task::Task;
 use crate::app::tune;
 use crate::engine::snapshot::Malformed;
 use crate::engine::{Assembly, Item, Source};
@@ -105,10 +106,10 @@ fn users(s: &mut State, action: Action) -> Vec<Effect> {
 /// Loads the next page when the cursor nears the end of what is loaded.
 fn more_users(s: &mut State) -> Vec<Effect> {
     let near_end = s.users.cursor + page(s) >= s.users.shown.len();
-    let idle = !s.status.loading.iter().any(|l| l == "users");
+    let idle = !s.status.loading.contains(&Task::Users);
     match s.users.next_cursor.clone() {
         Some(c) if near_end && idle && !s.users.loaded_all => {
-            super::start_loading(s, "users");
+            super::start_loading(s, Task::Users);
             vec![Effect::LoadUsers { cursor: Some(c) }]
         }
         _ => vec![],
@@ -340,7 +341,7 @@ pub fn jump_to_user(s: &mut State, id: String) -> Vec<Effect> {
     if let (false, false, Some(c)) = (known, s.users.loaded_all, s.users.next_cursor.clone()) {
         // Not loaded yet: fetch on, select it when its page arrives, and open it now.
         s.users.wanted = Some(id.clone());
-        super::start_loading(s, "users");
+        super::start_loading(s, Task::Users);
         let mut e = vec![Effect::LoadUsers { cursor: Some(c) }];
         s.ui.screen = Screen::Layers;
         e.extend(open_user(s, id));

@@ -4,10 +4,10 @@ use std::sync::Arc;
 use super::*;
 use crate::app::action::InputKey;
 use crate::app::keymap::Keymap;
-use crate::app::run::run_effect;
 use crate::app::state::Session;
 use crate::engine::{Decision, Engine, Reason};
 use crate::store::{MemoryStore, Store};
+use crate::tui::effects::EffectContext;
 
 pub(crate) fn session(engine: &Engine) -> Session {
     let policy = Policy::preset("prolaunch").expect("preset");
@@ -19,32 +19,32 @@ pub(crate) fn session(engine: &Engine) -> Session {
         themes: vec!["default".into(), "high-contrast".into(), "light".into()],
         ready: [Tokenizer::Chars4].into(),
         warming: Default::default(),
-        embedder: Default::default(),
     }
 }
 
-/// Applies `action`, then runs every effect it causes (and theirs) against `store` until quiet.
-pub(crate) async fn settle(s: &mut State, store: &Arc<dyn Store>, action: Action) {
+/// Applies `action`, then runs every effect it causes (and theirs) with `ctx` until quiet.
+pub(crate) async fn settle(s: &mut State, ctx: &EffectContext, action: Action) {
     let mut queue: VecDeque<Effect> = update(s, action).into();
     while let Some(effect) = queue.pop_front() {
-        let result = run_effect(effect, store.clone(), s.session.engine.clone()).await;
+        let result = crate::tui::effects::run(effect, ctx.clone()).await;
         queue.extend(update(s, result));
     }
 }
 
 /// The demo app with users loaded.
-pub(crate) async fn demo_app() -> (State, Arc<dyn Store>) {
+pub(crate) async fn demo_app() -> (State, EffectContext) {
     demo_app_with(false).await
 }
 
 /// The demo app, with `--redact` or without.
-pub(crate) async fn demo_app_with(redact: bool) -> (State, Arc<dyn Store>) {
+pub(crate) async fn demo_app_with(redact: bool) -> (State, EffectContext) {
     app_over(Arc::new(MemoryStore::demo()), redact).await
 }
 
-/// The app over `store` (shown as DEMO), its users listed.
-pub(crate) async fn app_over(store: Arc<dyn Store>, redact: bool) -> (State, Arc<dyn Store>) {
+/// The app over `store` (shown as DEMO), its users listed, and the context its effects run in.
+pub(crate) async fn app_over(store: Arc<dyn Store>, redact: bool) -> (State, EffectContext) {
     let engine = Engine::default();
+    let ctx = EffectContext::new(store, engine.clone(), Default::default());
     let mut s = State::new(
         session(&engine),
         "DEMO".into(),
@@ -52,8 +52,8 @@ pub(crate) async fn app_over(store: Arc<dyn Store>, redact: bool) -> (State, Arc
         "default".into(),
         redact,
     );
-    settle(&mut s, &store, Action::Refresh).await;
-    (s, store)
+    settle(&mut s, &ctx, Action::Refresh).await;
+    (s, ctx)
 }
 
 /// The embedded store's error when it cannot be reached (`connection {how}`).
@@ -65,14 +65,14 @@ pub(crate) fn memory_down(how: &str) -> crate::store::StoreError {
     }
 }
 
-pub(crate) async fn type_text(s: &mut State, store: &Arc<dyn Store>, text: &str) {
+pub(crate) async fn type_text(s: &mut State, store: &EffectContext, text: &str) {
     for c in text.chars() {
         settle(s, store, Action::Input(InputKey::Char(c))).await;
     }
 }
 
 /// Opens `user` through the palette, as a person would.
-pub(crate) async fn open(s: &mut State, store: &Arc<dyn Store>, user: &str) {
+pub(crate) async fn open(s: &mut State, store: &EffectContext, user: &str) {
     settle(s, store, Action::Palette).await;
     type_text(s, store, &format!("user {user}")).await;
     settle(s, store, Action::Input(InputKey::Enter)).await;
@@ -231,7 +231,7 @@ async fn tokenizer_switch_counts_in_the_background_then_replays() {
     assert_eq!(effects, vec![Effect::WarmTokenizer(Tokenizer::O200kBase)]);
     assert!(s.user.view.as_ref().is_some_and(|v| v.tuned.is_none()));
     for e in effects {
-        let a = run_effect(e, store.clone(), s.session.engine.clone()).await;
+        let a = crate::tui::effects::run(e, store.clone()).await;
         update(&mut s, a);
     }
     let tuned = tuned(&s);
@@ -245,7 +245,7 @@ async fn a_failed_load_reports_and_keeps_the_last_data() {
     let before = s.users.rows.len();
     update(
         &mut s,
-        Action::StoreFailed("users".into(), memory_down("reset")),
+        Action::Failed(Task::Users, memory_down("reset").into()),
     );
     assert_eq!(s.users.rows.len(), before, "rows stay");
     assert!(s.user.view.is_some(), "the user stays");
@@ -402,7 +402,7 @@ async fn a_store_that_goes_away_is_retried_with_backoff_and_reloads_when_back() 
     s.user.loading = Some("u062".into());
     update(
         &mut s,
-        Action::StoreFailed("user".into(), memory_down("refused")),
+        Action::Failed(Task::User, memory_down("refused").into()),
     );
     assert_eq!(s.status.health.failed_user.as_deref(), Some("u062"));
     assert!(

@@ -1,0 +1,213 @@
+//! Running effects: what `update` asks for, done on tasks with the loop's resources (store,
+//! engine, embedder, the reports' snapshot cache), answered as actions.
+
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::app::action::{Action, UserStats};
+use crate::app::{Effect, Task, TaskError};
+use crate::engine::{Engine, Policy};
+use crate::report::run::SnapshotCache;
+use crate::store::embedder::Embedder;
+use crate::store::{KnowledgeParams, LoadOptions, Store, load_snapshot};
+
+/// Users per page requested from the store.
+const PAGE: usize = 200;
+
+/// The sample a TUI report takes of a larger fleet.
+const REPORT_SAMPLE: usize = 1_000;
+
+/// What running effects needs, held by the loop (never in the state).
+#[derive(Clone)]
+pub struct EffectContext {
+    pub store: Arc<dyn Store>,
+    pub engine: Engine,
+    /// How knowledge queries are embedded.
+    pub embedder: Embedder,
+    /// Snapshots kept between report runs, so a report after a tuning step only replays.
+    pub snapshots: Arc<SnapshotCache>,
+}
+
+impl EffectContext {
+    pub fn new(store: Arc<dyn Store>, engine: Engine, embedder: Embedder) -> Self {
+        EffectContext {
+            store,
+            engine,
+            embedder,
+            snapshots: Arc::default(),
+        }
+    }
+
+    fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            embedder: self.embedder.clone(),
+            ..LoadOptions::default()
+        }
+    }
+}
+
+/// Runs `effect` and returns the action that reports its result.
+pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
+    let task = effect.task();
+    let failed = |e: TaskError| Action::Failed(task, e);
+    match effect {
+        Effect::LoadUsers { cursor } => match ctx.store.users(cursor.as_deref(), PAGE).await {
+            Ok(page) => Action::UsersLoaded(page),
+            Err(e) => failed(e.into()),
+        },
+        Effect::LoadUser { user, knowledge } => {
+            let loaded =
+                load_snapshot(ctx.store.as_ref(), &user, &ctx.load_options(), knowledge).await;
+            match loaded {
+                Ok((snap, data)) => Action::UserLoaded(Box::new((data, snap))),
+                Err(e) => failed(e.into()),
+            }
+        }
+        Effect::ComputeStats { users, policy } => compute_stats(&ctx, users, *policy).await,
+        Effect::WarmTokenizer(t) => {
+            let engine = ctx.engine.clone();
+            match tokio::task::spawn_blocking(move || engine.tokens.warm(t)).await {
+                Ok(()) => Action::TokenizerReady(t),
+                Err(e) => failed(e.to_string().into()),
+            }
+        }
+        Effect::LoadPolicy(spec) => match crate::config::load_policy(&spec, &[]) {
+            Ok(p) => Action::PolicyLoaded(Box::new(p), spec),
+            Err(e) => failed(e.to_string().into()),
+        },
+        Effect::CheckHealth => Action::Health(ctx.store.health().await),
+        Effect::RunReport {
+            id,
+            candidate,
+            baseline,
+        } => fleet_report(&ctx, id, (*candidate, *baseline)).await,
+        Effect::SavePolicy { path, toml } => {
+            let target = path.clone();
+            match tokio::task::spawn_blocking(move || std::fs::write(&target, toml)).await {
+                Ok(Ok(())) => Action::Saved(path),
+                Ok(Err(e)) => failed(format!("{path}: {e}").into()),
+                Err(e) => failed(e.to_string().into()),
+            }
+        }
+        // The loop replaces the cache itself; nothing runs on a task.
+        Effect::ForgetSnapshots => Action::Tick,
+    }
+}
+
+/// The fleet report for the Report screen: every user of a small fleet, else a fixed sample.
+async fn fleet_report(
+    ctx: &EffectContext,
+    id: u64,
+    (candidate, baseline): (Policy, Policy),
+) -> Action {
+    use crate::report::source::{Fleet, Pick};
+    let all = ctx
+        .store
+        .user_count()
+        .is_some_and(|n| n <= crate::report::run::TUI_ALL_USERS_UP_TO);
+    let pick = if all {
+        Pick::All
+    } else {
+        Pick::Sample {
+            n: REPORT_SAMPLE,
+            seed: 1,
+        }
+    };
+    let plan = crate::report::run::Plan {
+        candidate: candidate.clone(),
+        baseline: Some(baseline.clone()),
+        top: crate::report::DEFAULT_TOP,
+        opts: ctx.load_options(),
+        cache: Some(ctx.snapshots.clone()),
+    };
+    let fleet = Fleet::Store {
+        store: ctx.store.clone(),
+        pick,
+    };
+    let mut quiet = crate::report::run::Quiet;
+    let run = crate::report::run::run(
+        fleet,
+        plan,
+        Arc::new(ctx.engine.clone()),
+        &mut quiet,
+        std::future::pending(),
+    );
+    match run.await {
+        Ok((tally, mut info)) => {
+            if !all {
+                info.source = format!("{} (sample of {REPORT_SAMPLE})", info.source);
+            }
+            Action::ReportReady(
+                id,
+                Box::new(tally.summary(&candidate, Some(&baseline), info)),
+            )
+        }
+        Err(e) => Action::Failed(Task::Report, e.into()),
+    }
+}
+
+/// Replays each user under `policy` for the users list (loads here, assembly on a blocking
+/// thread); a user that cannot be loaded is answered with why.
+async fn compute_stats(ctx: &EffectContext, users: Vec<String>, policy: Policy) -> Action {
+    let params = KnowledgeParams::of(&policy);
+    let opts = ctx.load_options();
+    let mut snaps = Vec::with_capacity(users.len());
+    let mut failed = Vec::new();
+    for u in &users {
+        match load_snapshot(ctx.store.as_ref(), u, &opts, params).await {
+            Ok((snap, _)) => snaps.push(snap),
+            Err(e) => failed.push((u.clone(), Err(e.to_string()))),
+        }
+    }
+    let engine = ctx.engine.clone();
+    let work = tokio::task::spawn_blocking(move || {
+        snaps
+            .iter()
+            .map(|snap| {
+                let a = engine.assemble(snap, &policy);
+                let stats = UserStats {
+                    tokens: a.total_tokens,
+                    budget: a.budget.total,
+                    truncation_rate: a.truncation_rate,
+                };
+                (snap.user_id.clone(), Ok(stats))
+            })
+            .chain(failed)
+            .collect::<Vec<_>>()
+    });
+    match work.await {
+        Ok(stats) => Action::StatsComputed(stats),
+        Err(e) => Action::Failed(Task::Stats, e.to_string().into()),
+    }
+}
+
+/// Forwards the store's progress events (the demo's built-in source, or `progress:*`) as actions.
+pub async fn follow_progress(store: Arc<dyn Store>, tx: UnboundedSender<Action>) {
+    let lost = |e: TaskError| Action::Failed(Task::Progress, e);
+    let mut events = match store.subscribe(None).await {
+        Ok(e) => e,
+        Err(e) => {
+            let _ = tx.send(lost(e.into()));
+            return;
+        }
+    };
+    while let Some(ev) = events.next().await {
+        let action = match ev {
+            Ok(ev) => Action::Progress(ev),
+            Err(e) => lost(e.into()),
+        };
+        if tx.send(action).is_err() {
+            return;
+        }
+    }
+    // The stream ends only when the connection does.
+    let _ = tx.send(lost(
+        format!(
+            "{}: the subscription ended: connection lost",
+            store.progress_source()
+        )
+        .into(),
+    ));
+}
