@@ -12,9 +12,8 @@ use super::{
 };
 use std::borrow::Cow;
 
+use super::dataset::{Dataset, DemoUser, KnowledgeRow, RedisValue};
 use super::vectors::{norm, unscorable};
-use crate::demo::generator::{NOW, knowledge_rows, synthetic_id, synthetic_user};
-use crate::demo::{Dataset, DemoUser, KnowledgeRow, RedisValue};
 use crate::engine::embed::{BUILTIN_DIM, cosine, embed};
 use crate::engine::snapshot::{KnowledgeEntry, Malformed, parse_timestamp};
 
@@ -26,6 +25,19 @@ pub struct MemoryStore {
     knowledge: Vec<(KnowledgeRow, Vec<f32>)>,
 }
 
+/// A fleet whose users are made when read, so memory does not grow with its size (the synthetic
+/// fleets of `crate::demo::generator`).
+pub trait Generator: Send + Sync {
+    /// How many users.
+    fn count(&self) -> usize;
+    /// User `i` (`i < count`).
+    fn user(&self, i: usize) -> DemoUser;
+    /// The id of user `i`, without making the user.
+    fn id(&self, i: usize) -> String;
+    /// The position of the user with id `id`, if it is one of the fleet's.
+    fn position(&self, id: &str) -> Option<usize>;
+}
+
 /// The users of a memory store: held, or made when asked for.
 enum Users {
     Held {
@@ -33,15 +45,14 @@ enum Users {
         by_id: HashMap<String, usize>,
         last_activity: Vec<Option<DateTime<Utc>>>,
     },
-    /// Synthetic fleet `seed` of `count` users, each generated when read (memory stays flat).
-    Synthetic { seed: u64, count: usize },
+    Generated(Box<dyn Generator>),
 }
 
 impl Users {
     fn len(&self) -> usize {
         match self {
             Users::Held { users, .. } => users.len(),
-            Users::Synthetic { count, .. } => *count,
+            Users::Generated(g) => g.count(),
         }
     }
 
@@ -49,18 +60,14 @@ impl Users {
     fn at(&self, i: usize) -> Cow<'_, DemoUser> {
         match self {
             Users::Held { users, .. } => Cow::Borrowed(&users[i]),
-            Users::Synthetic { seed, .. } => Cow::Owned(synthetic_user(*seed, i)),
+            Users::Generated(g) => Cow::Owned(g.user(i)),
         }
     }
 
     fn position(&self, id: &str) -> Option<usize> {
         match self {
             Users::Held { by_id, .. } => by_id.get(id).copied(),
-            Users::Synthetic { seed, count } => id
-                .strip_prefix(&format!("s{seed}-"))
-                .filter(|n| n.len() >= 6 && n.bytes().all(|b| b.is_ascii_digit()))
-                .and_then(|n| n.parse::<usize>().ok())
-                .filter(|&i| i < *count && synthetic_id(*seed, i) == id),
+            Users::Generated(g) => g.position(id),
         }
     }
 }
@@ -92,13 +99,6 @@ impl MemoryStore {
         let end = (start + limit.max(1)).min(self.users.len());
         let next_cursor = (end < self.users.len()).then(|| end.to_string());
         Ok((start.min(end)..end, next_cursor))
-    }
-
-    /// The embedded demo dataset, labelled DEMO.
-    pub fn demo() -> Self {
-        // The embedded demo is checked by tests; its `now` always parses.
-        #[allow(clippy::expect_used)]
-        Self::from_dataset(Dataset::demo(), "DEMO").expect("embedded demo dataset is valid")
     }
 
     /// A store over `dataset`; `label` is what `describe` says.
@@ -139,23 +139,25 @@ impl MemoryStore {
         })
     }
 
-    /// Synthetic fleet `seed` of `count` users (the ones `seed --synthetic` writes), each made
-    /// when it is read, so memory does not grow with `count`.
-    pub fn synthetic(seed: u64, count: usize) -> Self {
-        let knowledge = knowledge_rows()
+    /// A store over a generated fleet: `knowledge` rows, the fleet's clock `now`, its users made
+    /// when read.
+    pub fn generated(
+        label: &str,
+        now: DateTime<Utc>,
+        knowledge: Vec<KnowledgeRow>,
+        fleet: Box<dyn Generator>,
+    ) -> Self {
+        let knowledge = knowledge
             .into_iter()
             .map(|row| {
                 let v = embed(knowledge_embedding_text(&row), BUILTIN_DIM);
                 (row, v)
             })
             .collect();
-        // The generator's clock is a constant that parses.
-        #[allow(clippy::expect_used)]
-        let now = ts(NOW).expect("generator NOW is RFC 3339");
         Self {
-            label: format!("SYNTHETIC seed {seed} × {count}"),
+            label: label.into(),
             now,
-            users: Users::Synthetic { seed, count },
+            users: Users::Generated(fleet),
             knowledge,
         }
     }
@@ -243,7 +245,7 @@ impl Store for MemoryStore {
                 let u = self.users.at(i);
                 let last_activity = match &self.users {
                     Users::Held { last_activity, .. } => last_activity[i],
-                    Users::Synthetic { .. } => last_activity(&u, self.now, &self.label),
+                    Users::Generated(_) => last_activity(&u, self.now, &self.label),
                 };
                 UserSummary {
                     user_id: u.user_id.clone(),
@@ -267,7 +269,7 @@ impl Store for MemoryStore {
         let ids = range
             .map(|i| match &self.users {
                 Users::Held { users, .. } => users[i].user_id.clone(),
-                Users::Synthetic { seed, .. } => synthetic_id(*seed, i),
+                Users::Generated(g) => g.id(i),
             })
             .collect();
         Ok((ids, next_cursor))

@@ -1,5 +1,6 @@
 //! Where snapshots come from: the `Store` trait, its errors, and snapshot loading over any store.
 
+pub mod dataset;
 pub mod embedder;
 pub mod fault;
 pub mod file;
@@ -8,6 +9,7 @@ pub mod keys;
 pub mod live;
 pub mod memory;
 mod pg_rows;
+pub mod pg_schema;
 mod pg_search;
 pub mod pg_time;
 pub mod postgres;

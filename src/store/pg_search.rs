@@ -14,104 +14,12 @@ use super::{KnowledgeHits, KnowledgeQuery, StoreError};
 use crate::engine::embed::cosine;
 use crate::engine::snapshot::{KnowledgeEntry, Malformed, Note};
 
-/// What a scored row carries; `norm` tells unscorable embeddings from the rest.
-const COLUMNS: &str = "id, milestone, title, content, metadata -> 'section' AS section, created_at, \
-     embedding, vector_norm(embedding) AS norm";
-
-/// The rows pgvector cannot score, by id: one statement ends with them when an index finds them.
-fn unscorable_branch(filter: &str) -> String {
-    format!(
-        "(SELECT {COLUMNS}, $5::int AS dims, NULL::float8 AS distance, NULL::float8 AS similarity
-           FROM {{knowledge}}
-          WHERE {filter} AND {UNSCORABLE_SQL}
-          ORDER BY id
-          LIMIT $4)"
-    )
-}
-
-/// A branch ranked by distance: `filter` picks the rows (and with them the HNSW index, whole or
-/// partial); unscorable embeddings are left to [`unscorable_branch`] (HNSW indexes hold no
-/// all-zero vector, and pgvector's distance for a tiny one is NaN or a clamped 0 or 2).
-fn ranked_branch(filter: &str) -> String {
-    format!(
-        "(SELECT {COLUMNS}, $5::int AS dims, embedding <=> $1 AS distance,
-                1 - (embedding <=> $1) AS similarity
-           FROM {{knowledge}}
-          WHERE {filter}
-            AND 1 - (embedding <=> $1) >= $3
-            AND NOT {UNSCORABLE_SQL}
-          ORDER BY embedding <=> $1
-          LIMIT $4)"
-    )
-}
-
-/// `vector(n)` without a milestone filter, or with one where the partial indexes are missing:
-/// ORDER BY the distance uses the table-wide HNSW index. With `indexed`, the rows pgvector cannot
-/// score come from `ctxlens migrate`'s index of them; without, [`PgStore`] finds them apart.
-pub(super) fn typed_search(indexed: bool) -> String {
-    let filter = "($2::text IS NULL OR milestone = $2 OR milestone IS NULL)";
-    let mut sql = format!("SELECT * FROM ({}", ranked_branch(filter));
-    if indexed {
-        sql.push_str(&format!("\nUNION ALL\n{}", unscorable_branch(filter)));
-    }
-    sql.push_str(") AS found\nORDER BY distance NULLS LAST, id");
-    sql
-}
-
-/// `vector(n)` with a milestone filter, where `ctxlens migrate` made the partial indexes: the
-/// milestone's rows and the general rows are searched apart, each by distance alone and limited,
-/// so that each branch walks its own partial HNSW index (`seed::partial_indexes`) with the filter
-/// inside the graph instead of after it; they are merged by distance, then id, as the embedded
-/// store breaks ties. Unscorable rows as in [`typed_search`].
-pub(super) fn typed_milestone_search(indexed: bool) -> String {
-    let mut sql = format!(
-        "SELECT * FROM ((SELECT * FROM ({}\nUNION ALL\n{}) AS scored ORDER BY distance, id LIMIT $4)",
-        ranked_branch("milestone = $2::text"),
-        ranked_branch("milestone IS NULL")
-    );
-    if indexed {
-        let filter = "(milestone = $2::text OR milestone IS NULL)";
-        sql.push_str(&format!("\nUNION ALL\n{}", unscorable_branch(filter)));
-    }
-    sql.push_str(") AS found\nORDER BY distance NULLS LAST, id");
-    sql
-}
-
-/// Untyped `vector`: no index, one scan. The distance only where the dimensions match and the
-/// norm is one pgvector can sum (CASE fixes the order of evaluation); rows of another dimension
-/// come back with a NULL similarity (at most five), unscorable ones by id.
-pub(super) fn untyped_search() -> String {
-    let scorable = format!("vector_dims(embedding) = $5 AND NOT {UNSCORABLE_SQL}");
-    format!(
-        "WITH scored AS (
-  SELECT {COLUMNS}, vector_dims(embedding) AS dims,
-         CASE WHEN {scorable} THEN embedding <=> $1 END AS distance,
-         CASE WHEN {scorable} THEN 1 - (embedding <=> $1) END AS similarity
-    FROM {{knowledge}}
-   WHERE ($2::text IS NULL OR milestone = $2 OR milestone IS NULL))
-SELECT * FROM (
-(SELECT * FROM scored WHERE similarity >= $3 ORDER BY similarity DESC, id LIMIT $4)
-UNION ALL
-(SELECT * FROM scored
-  WHERE similarity IS NULL AND (norm IS NULL OR norm BETWEEN 1e-18 AND 1e18) ORDER BY id LIMIT 5)
-UNION ALL
-(SELECT * FROM scored WHERE NOT (norm BETWEEN 1e-18 AND 1e18) ORDER BY id LIMIT $4)) AS found
-ORDER BY similarity DESC NULLS LAST, id"
-    )
-}
-
 /// How long the rows pgvector cannot score, found by a scan where no index finds them, are
 /// reused before the next scan.
 pub const UNSCORABLE_TTL: Duration = Duration::from_secs(60);
 
 /// At most this many unscorable rows are held (a search reports at most its limit of them).
 const UNSCORABLE_HELD: i64 = 10_000;
-
-/// Unscorable rows found by a scan: (id, milestone, norm), by id.
-pub(super) type UnscorableRows = Arc<Vec<(i64, Option<String>, f64)>>;
-
-/// The scan's cache: when it ran and what it found.
-pub(super) type UnscorableCache = tokio::sync::Mutex<Option<(Instant, UnscorableRows)>>;
 
 impl PgStore {
     fn search_sql(&self, q: &KnowledgeQuery) -> Arc<str> {

@@ -8,7 +8,9 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgSslMode};
 use sqlx::{Connection, PgConnection, PgPool, Row};
 
 use super::pg_rows::{self, Repeats, duplicate};
-use super::pg_search::{UnscorableCache, typed_milestone_search, typed_search, untyped_search};
+use super::pg_schema::{
+    GENERAL_INDEX, UNSCORABLE_INDEX, typed_milestone_search, typed_search, untyped_search,
+};
 use super::tables::{Quoted, Tables};
 use super::user::RawMemoryRow;
 use super::{JourneyIds, StoreError, fault};
@@ -26,6 +28,12 @@ pub struct PgUser {
 
 /// Ids looked up in one `= ANY` statement, at most.
 const LOOKUP_CHUNK: usize = 10_000;
+
+/// Unscorable rows found by a scan: (id, milestone, norm), by id.
+pub(super) type UnscorableRows = std::sync::Arc<Vec<(i64, Option<String>, f64)>>;
+
+/// The scan's cache: when it ran and what it found.
+pub(super) type UnscorableCache = tokio::sync::Mutex<Option<(std::time::Instant, UnscorableRows)>>;
 
 /// A connected Postgres, and the knowledge embedding dimension read from the column.
 pub struct PgStore {
@@ -207,8 +215,8 @@ impl PgStore {
                FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'embedding'",
         )
         .bind(&quoted.knowledge)
-        .bind(super::seed::GENERAL_INDEX)
-        .bind(super::seed::UNSCORABLE_INDEX)
+        .bind(GENERAL_INDEX)
+        .bind(UNSCORABLE_INDEX)
         .fetch_optional(&pool)
         .await
         .map_err(|e| fail(&format!("reading {}.embedding", tables.knowledge), e))?;

@@ -2,9 +2,11 @@
 
 use chrono::{DateTime, Utc};
 
+use super::pg_schema::unscorable_index_sql;
+pub use super::pg_schema::{GENERAL_INDEX, PartialIndex, UNSCORABLE_INDEX, partial_indexes};
 use super::postgres::PgStore;
 use super::redis::RedisStore;
-use crate::demo::{Dataset, RedisValue};
+use super::dataset::{Dataset, RedisValue};
 use crate::engine::embed::embed;
 use crate::engine::milestones::MilestoneMap;
 
@@ -49,98 +51,6 @@ pub async fn migrate_for(pg: &PgStore, map: &MilestoneMap) -> Result<Migrated, S
             SeedError(format!("{}: migrate: {cause}", pg.label))
         })?;
     create_partial_indexes(pg, map).await
-}
-
-/// A partial HNSW index of `knowledge`: the rows of one milestone, or the general rows (`None`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PartialIndex {
-    /// `[A-Za-z0-9_]`, at most 63 bytes; case is kept, so SQL names it in double quotes.
-    pub name: String,
-    pub milestone: Option<String>,
-}
-
-/// The general rows' partial index (`milestone IS NULL`).
-pub const GENERAL_INDEX: &str = "knowledge_embedding_general";
-
-/// The rows whose embedding pgvector cannot score ([`super::vectors`]: all zeros, which HNSW
-/// indexes leave out, and norms its single-precision sums under- or overflow): a search finds them
-/// through this index to report them as malformed. Earlier versions made
-/// `knowledge_embedding_zero` (all-zero rows only) instead; it is left alone, and a database that
-/// has only that one is searched correctly (the unscorable rows are then found by a scan).
-pub const UNSCORABLE_INDEX: &str = "knowledge_embedding_unscorable";
-
-fn unscorable_index_sql() -> String {
-    format!(
-        "CREATE INDEX IF NOT EXISTS {UNSCORABLE_INDEX} ON knowledge (id) WHERE {}",
-        super::vectors::UNSCORABLE_SQL
-    )
-}
-
-/// Longest milestone id used as is in an index name (Postgres truncates names to 63 bytes).
-const MAX_PLAIN_ID: usize = 63 - "knowledge_embedding_m_".len();
-
-impl PartialIndex {
-    /// The index of `milestone`'s rows. Ids of `[A-Za-z0-9_]` short enough are kept as they are
-    /// (`knowledge_embedding_m_{id}`, one name per id); any other id is cleaned, shortened and
-    /// followed by a hash of the whole id (`knowledge_embedding_h_…`), so the two kinds never
-    /// meet and two ids share a name only if their 64-bit hashes do.
-    pub fn new(milestone: Option<&str>) -> PartialIndex {
-        let name = match milestone {
-            None => GENERAL_INDEX.to_string(),
-            Some(id)
-                if !id.is_empty()
-                    && id.len() <= MAX_PLAIN_ID
-                    && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
-            {
-                format!("knowledge_embedding_m_{id}")
-            }
-            Some(id) => {
-                let clean: String = id
-                    .chars()
-                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-                    .take(24)
-                    .collect();
-                let hash = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
-                format!("knowledge_embedding_h_{clean}_{hash:016x}")
-            }
-        };
-        PartialIndex {
-            name,
-            milestone: milestone.map(str::to_string),
-        }
-    }
-
-    /// `CREATE INDEX IF NOT EXISTS`, the predicate being the search's milestone filter.
-    pub fn create_sql(&self) -> String {
-        let predicate = match &self.milestone {
-            Some(id) => format!("milestone = {}", sql_literal(id)),
-            None => "milestone IS NULL".to_string(),
-        };
-        format!(
-            "CREATE INDEX IF NOT EXISTS \"{}\" ON knowledge USING hnsw (embedding vector_cosine_ops) WHERE {predicate}",
-            self.name
-        )
-    }
-}
-
-/// A string constant, quoted as Postgres's `quote_literal` does: quotes doubled, and backslashes
-/// doubled in an `E''` string, so it reads the same whatever `standard_conforming_strings` is.
-fn sql_literal(s: &str) -> String {
-    let body = s.replace('\'', "''");
-    if s.contains('\\') {
-        format!("E'{}'", body.replace('\\', "\\\\"))
-    } else {
-        format!("'{body}'")
-    }
-}
-
-/// One partial index per milestone of `map`, then the general rows' one.
-pub fn partial_indexes(map: &MilestoneMap) -> Vec<PartialIndex> {
-    map.ids()
-        .map(Some)
-        .chain([None])
-        .map(PartialIndex::new)
-        .collect()
 }
 
 /// Creates the missing [`partial_indexes`] of `map`, then the unscorable rows' index
@@ -471,6 +381,7 @@ pub async fn seed_redis(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::pg_schema::MAX_PLAIN_ID;
 
     #[test]
     fn plain_ids_name_their_index_as_they_are() {

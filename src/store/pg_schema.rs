@@ -1,0 +1,184 @@
+//! The SQL text of ctxlens's Postgres side, written once: the knowledge search statements and
+//! the indexes `ctxlens migrate` makes, which the search reads by name.
+
+use crate::engine::MilestoneMap;
+
+use super::vectors::UNSCORABLE_SQL;
+
+/// What a scored row carries; `norm` tells unscorable embeddings from the rest.
+const COLUMNS: &str = "id, milestone, title, content, metadata -> 'section' AS section, created_at, \
+     embedding, vector_norm(embedding) AS norm";
+
+/// The rows pgvector cannot score, by id: one statement ends with them when an index finds them.
+fn unscorable_branch(filter: &str) -> String {
+    format!(
+        "(SELECT {COLUMNS}, $5::int AS dims, NULL::float8 AS distance, NULL::float8 AS similarity
+           FROM {{knowledge}}
+          WHERE {filter} AND {UNSCORABLE_SQL}
+          ORDER BY id
+          LIMIT $4)"
+    )
+}
+
+/// A branch ranked by distance: `filter` picks the rows (and with them the HNSW index, whole or
+/// partial); unscorable embeddings are left to [`unscorable_branch`] (HNSW indexes hold no
+/// all-zero vector, and pgvector's distance for a tiny one is NaN or a clamped 0 or 2).
+fn ranked_branch(filter: &str) -> String {
+    format!(
+        "(SELECT {COLUMNS}, $5::int AS dims, embedding <=> $1 AS distance,
+                1 - (embedding <=> $1) AS similarity
+           FROM {{knowledge}}
+          WHERE {filter}
+            AND 1 - (embedding <=> $1) >= $3
+            AND NOT {UNSCORABLE_SQL}
+          ORDER BY embedding <=> $1
+          LIMIT $4)"
+    )
+}
+
+/// `vector(n)` without a milestone filter, or with one where the partial indexes are missing:
+/// ORDER BY the distance uses the table-wide HNSW index. With `indexed`, the rows pgvector cannot
+/// score come from `ctxlens migrate`'s index of them; without, [`PgStore`] finds them apart.
+pub fn typed_search(indexed: bool) -> String {
+    let filter = "($2::text IS NULL OR milestone = $2 OR milestone IS NULL)";
+    let mut sql = format!("SELECT * FROM ({}", ranked_branch(filter));
+    if indexed {
+        sql.push_str(&format!("\nUNION ALL\n{}", unscorable_branch(filter)));
+    }
+    sql.push_str(") AS found\nORDER BY distance NULLS LAST, id");
+    sql
+}
+
+/// `vector(n)` with a milestone filter, where `ctxlens migrate` made the partial indexes: the
+/// milestone's rows and the general rows are searched apart, each by distance alone and limited,
+/// so that each branch walks its own partial HNSW index (`seed::partial_indexes`) with the filter
+/// inside the graph instead of after it; they are merged by distance, then id, as the embedded
+/// store breaks ties. Unscorable rows as in [`typed_search`].
+pub fn typed_milestone_search(indexed: bool) -> String {
+    let mut sql = format!(
+        "SELECT * FROM ((SELECT * FROM ({}\nUNION ALL\n{}) AS scored ORDER BY distance, id LIMIT $4)",
+        ranked_branch("milestone = $2::text"),
+        ranked_branch("milestone IS NULL")
+    );
+    if indexed {
+        let filter = "(milestone = $2::text OR milestone IS NULL)";
+        sql.push_str(&format!("\nUNION ALL\n{}", unscorable_branch(filter)));
+    }
+    sql.push_str(") AS found\nORDER BY distance NULLS LAST, id");
+    sql
+}
+
+/// Untyped `vector`: no index, one scan. The distance only where the dimensions match and the
+/// norm is one pgvector can sum (CASE fixes the order of evaluation); rows of another dimension
+/// come back with a NULL similarity (at most five), unscorable ones by id.
+pub fn untyped_search() -> String {
+    let scorable = format!("vector_dims(embedding) = $5 AND NOT {UNSCORABLE_SQL}");
+    format!(
+        "WITH scored AS (
+  SELECT {COLUMNS}, vector_dims(embedding) AS dims,
+         CASE WHEN {scorable} THEN embedding <=> $1 END AS distance,
+         CASE WHEN {scorable} THEN 1 - (embedding <=> $1) END AS similarity
+    FROM {{knowledge}}
+   WHERE ($2::text IS NULL OR milestone = $2 OR milestone IS NULL))
+SELECT * FROM (
+(SELECT * FROM scored WHERE similarity >= $3 ORDER BY similarity DESC, id LIMIT $4)
+UNION ALL
+(SELECT * FROM scored
+  WHERE similarity IS NULL AND (norm IS NULL OR norm BETWEEN 1e-18 AND 1e18) ORDER BY id LIMIT 5)
+UNION ALL
+(SELECT * FROM scored WHERE NOT (norm BETWEEN 1e-18 AND 1e18) ORDER BY id LIMIT $4)) AS found
+ORDER BY similarity DESC NULLS LAST, id"
+    )
+}
+
+/// A partial HNSW index of `knowledge`: the rows of one milestone, or the general rows (`None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartialIndex {
+    /// `[A-Za-z0-9_]`, at most 63 bytes; case is kept, so SQL names it in double quotes.
+    pub name: String,
+    pub milestone: Option<String>,
+}
+
+/// The general rows' partial index (`milestone IS NULL`).
+pub const GENERAL_INDEX: &str = "knowledge_embedding_general";
+
+/// The rows whose embedding pgvector cannot score ([`super::vectors`]: all zeros, which HNSW
+/// indexes leave out, and norms its single-precision sums under- or overflow): a search finds them
+/// through this index to report them as malformed. Earlier versions made
+/// `knowledge_embedding_zero` (all-zero rows only) instead; it is left alone, and a database that
+/// has only that one is searched correctly (the unscorable rows are then found by a scan).
+pub const UNSCORABLE_INDEX: &str = "knowledge_embedding_unscorable";
+
+pub fn unscorable_index_sql() -> String {
+    format!(
+        "CREATE INDEX IF NOT EXISTS {UNSCORABLE_INDEX} ON knowledge (id) WHERE {}",
+        UNSCORABLE_SQL
+    )
+}
+
+/// Longest milestone id used as is in an index name (Postgres truncates names to 63 bytes).
+pub(crate) const MAX_PLAIN_ID: usize = 63 - "knowledge_embedding_m_".len();
+
+impl PartialIndex {
+    /// The index of `milestone`'s rows. Ids of `[A-Za-z0-9_]` short enough are kept as they are
+    /// (`knowledge_embedding_m_{id}`, one name per id); any other id is cleaned, shortened and
+    /// followed by a hash of the whole id (`knowledge_embedding_h_…`), so the two kinds never
+    /// meet and two ids share a name only if their 64-bit hashes do.
+    pub fn new(milestone: Option<&str>) -> PartialIndex {
+        let name = match milestone {
+            None => GENERAL_INDEX.to_string(),
+            Some(id)
+                if !id.is_empty()
+                    && id.len() <= MAX_PLAIN_ID
+                    && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+            {
+                format!("knowledge_embedding_m_{id}")
+            }
+            Some(id) => {
+                let clean: String = id
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .take(24)
+                    .collect();
+                let hash = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
+                format!("knowledge_embedding_h_{clean}_{hash:016x}")
+            }
+        };
+        PartialIndex {
+            name,
+            milestone: milestone.map(str::to_string),
+        }
+    }
+
+    /// `CREATE INDEX IF NOT EXISTS`, the predicate being the search's milestone filter.
+    pub fn create_sql(&self) -> String {
+        let predicate = match &self.milestone {
+            Some(id) => format!("milestone = {}", sql_literal(id)),
+            None => "milestone IS NULL".to_string(),
+        };
+        format!(
+            "CREATE INDEX IF NOT EXISTS \"{}\" ON knowledge USING hnsw (embedding vector_cosine_ops) WHERE {predicate}",
+            self.name
+        )
+    }
+}
+
+/// A string constant, quoted as Postgres's `quote_literal` does: quotes doubled, and backslashes
+/// doubled in an `E''` string, so it reads the same whatever `standard_conforming_strings` is.
+fn sql_literal(s: &str) -> String {
+    let body = s.replace('\'', "''");
+    if s.contains('\\') {
+        format!("E'{}'", body.replace('\\', "\\\\"))
+    } else {
+        format!("'{body}'")
+    }
+}
+
+/// One partial index per milestone of `map`, then the general rows' one.
+pub fn partial_indexes(map: &MilestoneMap) -> Vec<PartialIndex> {
+    map.ids()
+        .map(Some)
+        .chain([None])
+        .map(PartialIndex::new)
+        .collect()
+}
