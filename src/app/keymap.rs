@@ -63,6 +63,13 @@ impl Keymap {
             if seq.is_empty() {
                 return Err(format!("keymap {file}: empty key for {action:?}"));
             }
+            if let Some(bad) = seq.iter().find(|k| !valid_key_name(k)) {
+                return Err(format!(
+                    "keymap {file}: key {keys:?}: {bad:?} is not a key name (a character, or \
+                     ctrl-x, alt-x, enter, esc, tab, shift-tab, space, backspace, delete, up, \
+                     down, left, right, home, end, pageup, pagedown, f1…f12)"
+                ));
+            }
             if action.is_empty() {
                 self.bindings.remove(&seq);
                 continue;
@@ -105,7 +112,7 @@ impl Keymap {
                 None => by_action.push((keys, action.clone())),
             }
         }
-        by_action.sort_by_key(|(_, a)| help_rank(a));
+        by_action.sort_by_key(|(_, a)| a.help_rank());
         by_action
     }
 
@@ -118,40 +125,44 @@ impl Keymap {
     }
 }
 
-fn help_rank(a: &Action) -> usize {
-    let order = [
-        Action::Help,
-        Action::Quit,
-        Action::ShowUsers,
-        Action::ShowLayers,
-        Action::ShowBudget,
-        Action::ShowJourney,
-        Action::ShowTune,
-        Action::ShowPrompt,
-        Action::ShowLive,
-        Action::Filter,
-        Action::Palette,
-        Action::Select,
-        Action::Back,
-        Action::Up,
-        Action::Down,
-        Action::Left,
-        Action::Right,
-        Action::Top,
-        Action::Bottom,
-        Action::PageUp,
-        Action::PageDown,
-        Action::NextPane,
-        Action::PrevPane,
-        Action::CycleSort,
-        Action::Increase,
-        Action::Decrease,
-        Action::ResetTuning,
-        Action::NextMatch,
-        Action::PrevMatch,
-        Action::Refresh,
+/// Whether `name` is a name [`key_name`] can produce: a key press could ever match it.
+fn valid_key_name(name: &str) -> bool {
+    const NAMED: &[&str] = &[
+        "space",
+        "enter",
+        "esc",
+        "tab",
+        "backspace",
+        "up",
+        "down",
+        "left",
+        "right",
+        "home",
+        "end",
+        "pageup",
+        "pagedown",
+        "delete",
     ];
-    order.iter().position(|x| x == a).unwrap_or(order.len())
+    if name == "shift-tab" {
+        return true;
+    }
+    let mut base = name;
+    for prefix in ["ctrl-", "alt-"] {
+        base = base.strip_prefix(prefix).unwrap_or(base);
+    }
+    let shifted = base.strip_prefix("shift-");
+    let base = shifted.unwrap_or(base);
+    let function = base
+        .strip_prefix('f')
+        .and_then(|n| n.parse::<u8>().ok())
+        .is_some_and(|n| (1..=24).contains(&n));
+    let named = NAMED.contains(&base) || function;
+    let single = base.chars().count() == 1 && !base.chars().any(char::is_whitespace);
+    // Shift is part of a character ("G"), so `shift-` goes only with named keys.
+    match shifted {
+        Some(_) => named,
+        None => named || single,
+    }
 }
 
 /// The keymap name of a key event (`ctrl-c`, `G`, `enter`), or `None` for keys that have none.
@@ -224,6 +235,57 @@ mod tests {
             .merge("[keys]\n\"x\" = 3\n", "user.toml")
             .expect_err("bad type");
         assert!(err.starts_with("keymap user.toml:2:7: "), "{err}");
+    }
+
+    #[test]
+    fn key_names_that_no_key_press_makes_are_refused() {
+        for good in [
+            "q",
+            "G",
+            "?",
+            "ctrl-c",
+            "alt-x",
+            "ctrl-alt-d",
+            "shift-tab",
+            "f5",
+            "pagedown",
+        ] {
+            assert!(valid_key_name(good), "{good}");
+            let text = format!("[keys]\n\"{good}\" = \"quit\"\n");
+            assert!(
+                Keymap::default().merge(&text, "user.toml").is_ok(),
+                "{good}"
+            );
+        }
+        for bad in ["ctrl+c", "Ctrl-C", "enterr", "f99", "shift-g", "ab"] {
+            let text = format!("[keys]\n\"{bad}\" = \"quit\"\n");
+            let err = Keymap::default().merge(&text, "user.toml").expect_err(bad);
+            assert!(
+                err.starts_with(&format!(
+                    "keymap user.toml: key \"{bad}\": \"{bad}\" is not a key name"
+                )),
+                "{err}"
+            );
+        }
+        // Every name the default keymap uses is one a key press makes.
+        let names: Vec<String> = Keymap::default()
+            .bindings
+            .keys()
+            .flatten()
+            .cloned()
+            .collect();
+        assert!(names.iter().all(|n| valid_key_name(n)), "{names:?}");
+    }
+
+    #[test]
+    fn every_bindable_action_has_help_and_a_place() {
+        for (i, (a, help)) in Action::BINDABLE.iter().enumerate() {
+            assert_eq!(a.describe(), *help);
+            assert_eq!(a.help_rank(), i);
+            assert!(!help.is_empty());
+        }
+        assert_eq!(Action::ShowReport.describe(), "fleet report screen");
+        assert_eq!(Action::Tick.describe(), "");
     }
 
     #[test]

@@ -2,11 +2,11 @@
 
 use chrono::{DateTime, Utc};
 
+use super::dataset::{Dataset, RedisValue};
 use super::pg_schema::unscorable_index_sql;
 pub use super::pg_schema::{GENERAL_INDEX, PartialIndex, UNSCORABLE_INDEX, partial_indexes};
 use super::postgres::PgStore;
 use super::redis::RedisStore;
-use super::dataset::{Dataset, RedisValue};
 use crate::engine::embed::embed;
 use crate::engine::milestones::MilestoneMap;
 
