@@ -91,11 +91,10 @@ pub fn findings(
             );
         }
     }
-    let cache_key = crate::store::keys::context_key(
-        "",
-        &data.user_id,
-        data.current_milestone.as_deref().unwrap_or("?"),
-    );
+    let cache_key = data
+        .cached_context_key
+        .clone()
+        .unwrap_or_else(|| crate::store::keys::context_key("", &data.user_id, "?"));
     if let Some(v) = &data.cached_context {
         if data.cached_context_ttl.is_none() {
             add(

@@ -123,6 +123,7 @@ pub fn mask_user_data(d: &UserData) -> UserData {
         journey: d.journey.clone(),
         knowledge: Vec::new(),
         cached_context: None,
+        session_key: None,
         malformed: d.malformed.clone(),
         notes: Vec::new(),
     };

@@ -52,6 +52,7 @@ pub fn user(turns: usize, journey: usize, hits: usize) -> Snapshot {
             })
             .collect(),
         cached_context: None,
+        session_key: None,
         malformed: vec![],
         notes: vec![],
     }

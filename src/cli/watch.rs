@@ -15,7 +15,7 @@ pub async fn watch(
     count: Option<usize>,
 ) -> Result<(), CliError> {
     let mut events = ctx.store.subscribe(user).await?;
-    let channel = format!("progress:{}", user.unwrap_or("*"));
+    let channel = ctx.store.progress_channel(user);
     if !json {
         writeln!(
             out,

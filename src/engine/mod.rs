@@ -8,6 +8,7 @@ pub mod assembly;
 pub mod cache;
 pub mod embed;
 pub mod json;
+pub mod keys;
 pub mod milestones;
 pub mod policy;
 pub mod redact;

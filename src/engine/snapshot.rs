@@ -27,6 +27,10 @@ pub struct Snapshot {
     pub knowledge: Vec<KnowledgeEntry>,
     #[serde(default)]
     pub cached_context: Option<Value>,
+    /// The Redis key the session was read from (with the store's key prefix). Not part of the
+    /// snapshot file: a file's turns are named by SPEC §1's default key.
+    #[serde(skip)]
+    pub session_key: Option<String>,
     /// Data the store found but could not read (other than session turns, which carry their own).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub malformed: Vec<Malformed>,
@@ -338,11 +342,9 @@ impl Snapshot {
 
     /// Session entries that are not readable turns, as malformed items.
     pub fn malformed_turns(&self) -> Vec<Malformed> {
-        let key = format!(
-            "session:{}:{}",
-            self.user_id,
-            self.session_id.as_deref().unwrap_or("?")
-        );
+        let key = self.session_key.clone().unwrap_or_else(|| {
+            super::keys::session_key("", &self.user_id, self.session_id.as_deref().unwrap_or("?"))
+        });
         self.session
             .iter()
             .enumerate()

@@ -275,6 +275,7 @@ fn an_outcome_reads_its_figures_off_the_assembly() {
         journey: vec![],
         knowledge: vec![],
         cached_context: None,
+        session_key: None,
         malformed: vec![],
         notes: vec![],
     };

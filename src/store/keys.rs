@@ -29,20 +29,7 @@ impl Family {
     }
 }
 
-/// `{prefix}session:{user}:{session}`.
-pub fn session_key(prefix: &str, user: &str, session: &str) -> String {
-    format!("{prefix}session:{user}:{session}")
-}
-
-/// `{prefix}context:{user}:{milestone}`.
-pub fn context_key(prefix: &str, user: &str, milestone: &str) -> String {
-    format!("{prefix}context:{user}:{milestone}")
-}
-
-/// `{prefix}progress:{user}`: a channel name, matched exactly (SUBSCRIBE, not a pattern).
-pub fn progress_channel(prefix: &str, user: &str) -> String {
-    format!("{prefix}progress:{user}")
-}
+pub use crate::engine::keys::{context_key, progress_channel, session_key};
 
 /// A key's family and rest, if it is a session or context key under `prefix`.
 pub fn parse<'k>(prefix: &str, key: &'k str) -> Option<(Family, &'k str)> {

@@ -219,12 +219,17 @@ impl LiveStore {
             .map(|(_, k)| k);
         let mut notes = pg.notes;
         notes.extend(key_notes);
+        let prefix = self.redis.as_ref().map_or("", |r| r.prefix.as_str());
+        let cached_name = current
+            .as_deref()
+            .map(|m| super::keys::context_key(prefix, user, m));
         let raw = RawUser {
             user_id: user.to_string(),
             journey: pg.journey,
             sessions,
             memory: pg.memory,
             cached,
+            cached_name,
             malformed: pg.malformed,
             notes,
         };
@@ -380,6 +385,11 @@ impl Store for LiveStore {
         };
         let (r, p) = tokio::join!(redis, pg);
         r.into_iter().chain(p).collect()
+    }
+
+    fn progress_channel(&self, user: Option<&str>) -> String {
+        let prefix = self.redis.as_ref().map_or("", |r| r.prefix.as_str());
+        super::keys::progress_channel(prefix, user.unwrap_or("*"))
     }
 
     fn progress_source(&self) -> String {

@@ -13,6 +13,7 @@ use super::{
 use std::borrow::Cow;
 
 use super::dataset::{Dataset, DemoUser, KnowledgeRow, RedisValue};
+use super::keys;
 use super::vectors::{norm, unscorable};
 use crate::engine::embed::{BUILTIN_DIM, cosine, embed};
 use crate::engine::snapshot::{KnowledgeEntry, Malformed, parse_timestamp};
@@ -194,7 +195,7 @@ fn raw_user(u: &DemoUser) -> RawUser {
             .map(|s| RawSessionKey {
                 session_id: s.session_id.clone(),
                 key: RawKey {
-                    name: format!("session:{}:{}", u.user_id, s.session_id),
+                    name: keys::session_key("", &u.user_id, &s.session_id),
                     value: match &s.value {
                         RedisValue::String(v) => RawValue::String(v.clone().into_bytes()),
                         RedisValue::List(items) => {
@@ -217,12 +218,14 @@ fn raw_user(u: &DemoUser) -> RawUser {
             })
             .collect(),
         cached: current
-            .and_then(|m| u.cached_contexts.iter().find(|c| c.milestone == m))
+            .as_ref()
+            .and_then(|m| u.cached_contexts.iter().find(|c| &c.milestone == m))
             .map(|c| RawKey {
-                name: format!("context:{}:{}", u.user_id, c.milestone),
+                name: keys::context_key("", &u.user_id, &c.milestone),
                 value: RawValue::String(c.value.clone().into_bytes()),
                 ttl: c.ttl,
             }),
+        cached_name: current.map(|m| keys::context_key("", &u.user_id, &m)),
         malformed: vec![],
         notes: vec![],
     }

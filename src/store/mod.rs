@@ -147,12 +147,24 @@ pub struct UserData {
     /// `context:{user}:{current milestone}`, parsed.
     pub cached_context: Option<Value>,
     pub cached_context_ttl: Option<u64>,
+    /// The key the cached context is read from, `{prefix}context:{user}:{current milestone}`
+    /// (`None` without a journey: no current milestone).
+    pub cached_context_key: Option<String>,
     pub malformed: Vec<Malformed>,
     /// What was read but deserves a finding (odd timestamps, duplicate rows, ambiguous keys).
     pub notes: Vec<Note>,
 }
 
 impl UserData {
+    /// The Redis key of the session read, if any.
+    pub fn session_key(&self) -> Option<&str> {
+        let chosen = self.session_id.as_deref()?;
+        self.sessions
+            .iter()
+            .find(|s| s.session_id == chosen)
+            .map(|s| s.key.as_str())
+    }
+
     /// What a snapshot file tells of the user's stored data (no key names, TTLs or name).
     pub fn of_snapshot(s: &Snapshot) -> UserData {
         UserData {
@@ -166,6 +178,10 @@ impl UserData {
             journey: s.journey.clone(),
             cached_context: s.cached_context.clone(),
             cached_context_ttl: None,
+            cached_context_key: s
+                .current_milestone
+                .as_deref()
+                .map(|m| crate::engine::keys::context_key("", &s.user_id, m)),
             malformed: s.malformed.clone(),
             // The snapshot's notes reach findings through the snapshot itself.
             notes: Vec::new(),
@@ -336,6 +352,11 @@ pub trait Store: Send + Sync {
     /// when the connection does (the store went away).
     async fn subscribe(&self, user: Option<&str>) -> Result<EventStream, StoreError>;
 
+    /// The progress channel of `user` (every user's pattern with `None`), as this store names it.
+    fn progress_channel(&self, user: Option<&str>) -> String {
+        crate::engine::keys::progress_channel("", user.unwrap_or("*"))
+    }
+
     /// What messages about the progress channel name as its store (live: the Redis server).
     fn progress_source(&self) -> String {
         self.describe()
@@ -422,6 +443,7 @@ pub async fn snapshots_of(
         journey: data.journey.clone(),
         knowledge: Vec::new(),
         cached_context: data.cached_context.clone(),
+        session_key: data.session_key().map(str::to_string),
         malformed: data.malformed.clone(),
         notes: data.notes.clone(),
     };

@@ -23,6 +23,8 @@ pub struct RawUser {
     pub memory: Vec<RawMemoryRow>,
     /// The `context:{user}:{current milestone}` key, if it exists.
     pub cached: Option<RawKey>,
+    /// That key's name, whether it exists or not (`None` without a journey).
+    pub cached_name: Option<String>,
     /// Rows and keys the store could not decode at all (a row's, say, when a column is NULL).
     pub malformed: Vec<Malformed>,
     /// What was read but deserves a finding, and keys left unread as ambiguous.
@@ -182,6 +184,7 @@ pub fn user_data(
         journey,
         cached_context,
         cached_context_ttl,
+        cached_context_key: raw.cached_name,
         malformed,
         notes,
     })

@@ -178,11 +178,17 @@ pub(crate) fn source_of(it: &Item, v: &UserView) -> String {
     match it.kind {
         ItemKind::Turn => {
             let idx = it.id.rsplit('#').next().unwrap_or("?");
-            format!(
-                "redis session:{}:{}[{idx}]",
-                snap.user_id,
-                snap.session_id.as_deref().unwrap_or("?")
-            )
+            let key = v.data().session_key().map_or_else(
+                || {
+                    crate::engine::keys::session_key(
+                        "",
+                        &snap.user_id,
+                        snap.session_id.as_deref().unwrap_or("?"),
+                    )
+                },
+                str::to_string,
+            );
+            format!("redis {key}[{idx}]")
         }
         ItemKind::BusinessDna | ItemKind::MilestoneData | ItemKind::Transition => {
             format!(

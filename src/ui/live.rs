@@ -39,7 +39,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 Line::from(vec![
                     styled(format!("{}  ", il(&e.timestamp)), t.muted()),
                     styled(
-                        format!("progress:{:<8}", il(&e.user_id)),
+                        format!(
+                            "{:<17}",
+                            il(&crate::engine::keys::progress_channel("", &e.user_id))
+                        ),
                         if mine { t.accent() } else { t.base() },
                     ),
                     styled(
@@ -62,11 +65,11 @@ fn render_cache(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         return;
     };
     let data = v.data();
-    let key = format!(
-        "context:{}:{}",
-        data.user_id,
-        data.current_milestone.as_deref().unwrap_or("—")
-    );
+    // As the store names it (with its key prefix).
+    let key = data
+        .cached_context_key
+        .clone()
+        .unwrap_or_else(|| "— (no journey: no current milestone)".into());
     let elapsed = (s.ui.tick.saturating_sub(v.loaded_tick) / TICKS_PER_SECOND) as i64;
     let label = |k: &str| styled(format!("{k:<10}"), t.muted());
     let mut lines = vec![Line::from(vec![label("key"), styled(il(&key), t.base())])];

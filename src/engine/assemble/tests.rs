@@ -22,6 +22,7 @@ pub(super) fn snapshot() -> Snapshot {
         journey: vec![],
         knowledge: vec![],
         cached_context: None,
+        session_key: None,
         malformed: vec![],
         notes: vec![],
     }

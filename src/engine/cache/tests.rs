@@ -47,6 +47,7 @@ fn snapshot() -> Snapshot {
         ],
         knowledge: vec![],
         cached_context: None,
+        session_key: None,
         malformed: vec![],
         notes: vec![],
     }
