@@ -97,6 +97,14 @@ fn snapshot_then_replay_equals_replay() {
         );
         let live = ctxlens(&["replay", user, "--json"]);
         let replayed = ctxlens(&["replay", "--snapshot", file, "--json"]);
+        assert_eq!(
+            (live.code, replayed.code),
+            (0, 0),
+            "{}{}",
+            live.stderr,
+            replayed.stderr
+        );
+        assert!(live.stdout.starts_with('{'), "{user}: {}", live.stdout);
         let diff = live
             .stdout
             .lines()

@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 
 use crate::engine::embed::embed;
 
-/// How the knowledge query is embedded.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// How the knowledge query is embedded. `Debug` never shows the API key.
+#[derive(Clone, PartialEq, Default)]
 pub enum Embedder {
     /// The built-in hashed-word embedder (no network).
     #[default]
@@ -19,6 +19,43 @@ pub enum Embedder {
         api_key: Option<String>,
         timeout: Duration,
     },
+}
+
+impl std::fmt::Debug for Embedder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Embedder::Builtin => f.write_str("Builtin"),
+            Embedder::Http {
+                url,
+                model,
+                api_key,
+                timeout,
+            } => f
+                .debug_struct("Http")
+                .field("url", &crate::store::url::mask(url))
+                .field("model", model)
+                .field("api_key", &api_key.as_ref().map(|_| "***"))
+                .field("timeout", timeout)
+                .finish(),
+        }
+    }
+}
+
+/// One HTTP agent per timeout, kept for the process: connections to the endpoint are reused.
+fn agent(timeout: Duration) -> ureq::Agent {
+    static AGENTS: std::sync::Mutex<Vec<(Duration, ureq::Agent)>> =
+        std::sync::Mutex::new(Vec::new());
+    let mut agents = AGENTS.lock().unwrap_or_else(|poison| poison.into_inner());
+    if let Some((_, a)) = agents.iter().find(|(t, _)| *t == timeout) {
+        return a.clone();
+    }
+    let a: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    agents.push((timeout, a.clone()));
+    a
 }
 
 impl Embedder {
@@ -65,12 +102,9 @@ fn post(
     text: &str,
 ) -> Result<Vec<f32>, String> {
     let fail = |what: String| format!("embedder {}: {what}", crate::store::url::mask(url));
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let mut req = agent.post(url).header("Content-Type", "application/json");
+    let mut req = agent(timeout)
+        .post(url)
+        .header("Content-Type", "application/json");
     if let Some(k) = key {
         req = req.header("Authorization", &format!("Bearer {k}"));
     }
@@ -98,4 +132,25 @@ fn post(
                 .ok_or_else(|| fail("embedding holds a non-number".into()))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_api_key_or_a_url_password() {
+        let e = Embedder::Http {
+            url: "https://user:hunter2@embed.example/v1/embeddings".into(),
+            model: "m".into(),
+            api_key: Some("sk-secret-123".into()),
+            timeout: Duration::from_secs(1),
+        };
+        let shown = format!("{e:?}");
+        assert!(
+            !shown.contains("sk-secret-123") && !shown.contains("hunter2"),
+            "{shown}"
+        );
+        assert!(shown.contains("***"), "{shown}");
+    }
 }
