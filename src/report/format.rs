@@ -560,12 +560,14 @@ fn md_escape(s: &str) -> String {
 
 /// CSV in long form, one value per line: `section,row,column,value` (values unformatted).
 pub fn csv(s: &Summary) -> String {
-    let mut out = String::from("section,row,column,value\n");
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    // Writing to memory cannot fail; a field is made inert (a report may be read on a terminal).
     let mut line = |f: [&str; 4]| {
-        let cells: Vec<String> = f.iter().map(|c| csv_field(c)).collect();
-        out.push_str(&cells.join(","));
-        out.push('\n');
+        let _ = w.write_record(f.iter().map(|c| crate::text::inert_line(c).into_owned()));
     };
+    line(["section", "row", "column", "value"]);
     line(["run", "", "source", &s.source]);
     line(["run", "", "users", &s.users.to_string()]);
     line(["run", "", "partial", &s.partial.to_string()]);
@@ -604,15 +606,7 @@ pub fn csv(s: &Summary) -> String {
             }
         }
     }
-    out
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// A CSV field: inert (a report may be read on a terminal), quoted when it must be.
-fn csv_field(s: &str) -> String {
-    let s = crate::text::inert_line(s);
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
