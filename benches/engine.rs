@@ -1,4 +1,6 @@
 //! Engine benchmarks: assembly with cached tokens, and token counting through the cache.
+// A benchmark harness: a failed setup step ends the run with its message.
+#![allow(clippy::expect_used)]
 
 use std::hint::black_box;
 

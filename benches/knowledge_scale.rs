@@ -33,6 +33,8 @@
 //! (by id), averaged over the queries whose exact scan finds anything. Also printed: the same
 //! counting a returned hit exactly as similar as the exact scan's last one as found (a tie at the
 //! limit, where either row is a right answer), and the pooled share over all queries.
+// A benchmark harness: a failed setup step ends the run with its message.
+#![allow(clippy::expect_used)]
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};

@@ -1,5 +1,7 @@
 //! Live-store benchmark: load one demo user (sessions, journey, knowledge search) from a
 //! redis-server and a PostgreSQL+pgvector that the test harness starts on loopback.
+// A benchmark harness: a failed setup step ends the run with its message.
+#![allow(clippy::expect_used)]
 
 use std::hint::black_box;
 use std::time::Duration;

@@ -7,6 +7,8 @@
 //!
 //! `CTXLENS_REPORT_PARTS` (comma-separated `synthetic`, `live`, `rss`; default all) runs some only,
 //! e.g. under a profiler; `CTXLENS_REPORT_RERUNS` (default 3) sets how many re-runs are timed.
+// A benchmark harness: a failed setup step ends the run with its message.
+#![allow(clippy::expect_used)]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -1,4 +1,6 @@
 //! TUI benchmark: one tweak → replay → render into a `TestBackend`, for a 1,000-item user.
+// A benchmark harness: a failed setup step ends the run with its message.
+#![allow(clippy::expect_used)]
 
 use std::hint::black_box;
 

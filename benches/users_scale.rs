@@ -8,6 +8,8 @@
 //! The data: N users with a `user_journeys` row, each with one to three session keys (a short
 //! JSON list of turns) and two in three with a cached context key; plus N/100 users with session
 //! keys but no journey row (found in the Redis phase, spread over many SCAN batches).
+// A benchmark harness: a failed setup step ends the run with its message.
+#![allow(clippy::expect_used)]
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};

@@ -1,4 +1,6 @@
 //! The engine is pure: no async runtime, no store clients, no UI, no file or network I/O, no clock.
+// Test code: a failed step fails the test with its message.
+#![allow(clippy::expect_used)]
 
 use std::path::Path;
 

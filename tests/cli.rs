@@ -1,4 +1,6 @@
 //! The binary end to end: exit codes, error messages, byte-stable JSON.
+// Test code: a failed step fails the test with its message.
+#![allow(clippy::expect_used)]
 
 mod common;
 

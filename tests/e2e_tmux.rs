@@ -1,6 +1,8 @@
 //! The real binary in a real terminal (tmux): open, filter to a user, tune the budget down,
 //! see an item dropped, help, quit — and the shell prompt is back; and a signal (TERM, HUP,
 //! INT, QUIT) restores the terminal exactly as quitting does.
+// Test code: a failed step fails the test with its message.
+#![allow(clippy::expect_used)]
 
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,4 +1,6 @@
 //! `--embedder http`: an OpenAI-compatible endpoint on loopback, its answers and its failures.
+// Test code: a failed step fails the test with its message.
+#![allow(clippy::expect_used)]
 
 mod common;
 

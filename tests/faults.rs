@@ -1,6 +1,8 @@
 //! Stores that fail under a running command, with real servers from the harness: a report that
 //! loses a store mid-run, one user's unreadable row, a watch whose Redis goes away, a seed one
 //! store refuses, and server errors as people read them.
+// Test code: a failed step fails the test with its message.
+#![allow(clippy::expect_used)]
 
 mod common;
 

@@ -1,4 +1,6 @@
 //! Golden outputs of the demo: `replay --json` for a handful of users, under both presets.
+// Test code: a failed step fails the test with its message.
+#![allow(clippy::expect_used)]
 
 mod common;
 

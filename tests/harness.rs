@@ -1,4 +1,6 @@
 //! The test harness itself: the Redis, Redis Cluster and Postgres servers it starts are real and behave.
+// Test code: a failed step fails the test with its message.
+#![allow(clippy::expect_used)]
 
 mod common;
 

@@ -3,6 +3,8 @@
 //! backspace and a bare CR, read through every command that prints data, on a pseudo-terminal
 //! with colour on (script(1)). The only escape sequences that may reach it are ctxlens's own
 //! SGR colour codes; every payload shows in its visible form (SPEC §6, README Reliability).
+// Test code: a failed step fails the test with its message.
+#![allow(clippy::expect_used)]
 
 mod common;
 

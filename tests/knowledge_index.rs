@@ -1,6 +1,8 @@
 //! The knowledge search's partial HNSW indexes: `migrate` creates one per milestone (and one for
 //! general rows) once, a search filtered to a milestone is planned on that milestone's index and
 //! the general one, and it finds what an exact scan and the embedded demo find.
+// Test code: a failed step fails the test with its message.
+#![allow(clippy::expect_used)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! ctxlens against real Redis and Postgres+pgvector started by the harness: the read path,
 //! the contract with the embedded demo, least privilege, seeding and malformed data.
+// Test code: a failed step fails the test with its message.
+#![allow(clippy::expect_used)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! The TUI on live stores: an outage of the harness's redis-server and Postgres under a running
 //! app, driven through its update loop.
+// Test code: a failed step fails the test with its message.
+#![allow(clippy::expect_used)]
 
 mod common;
 

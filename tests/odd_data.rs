@@ -3,6 +3,8 @@
 //! the real binary's `inspect --json` and `replay --json` exit 0, the odd item is reported by
 //! its key or table and id with a reason, and the user's good data still loads; one report reads
 //! every user.
+// Test code: a failed step fails the test with its message.
+#![allow(clippy::expect_used)]
 
 mod common;
 

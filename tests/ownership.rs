@@ -1,6 +1,8 @@
 //! Ownership is never guessed (SPEC §6): user ids may contain `:`, so a key that two known users
 //! could own is nobody's data and a finding for each; every read path (one user, a report's
 //! batches, the users listing, the progress channel) applies the same rule, on real servers.
+// Test code: a failed step fails the test with its message.
+#![allow(clippy::expect_used)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! A key prefix (`--key-prefix`) names every key and channel ctxlens reads and shows: sessions,
 //! the cached context (also on the TUI's Live screen), findings and the progress channel.
+// Test code: a failed step fails the test with its message.
+#![allow(clippy::expect_used)]
 
 mod common;
 

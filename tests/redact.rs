@@ -1,5 +1,7 @@
 //! `--redact` holds on every read command and output format: no word of any user's chat turns,
 //! journey values or display name appears in stdout, stderr or a written file (SPEC §6).
+// Test code: a failed step fails the test with its message.
+#![allow(clippy::expect_used)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! Table names from the config (`[stores.tables]`, SPEC §1): reads go to the named tables, the
 //! commands that write refuse them, and a bad name is an error naming the setting.
+// Test code: a failed step fails the test with its message.
+#![allow(clippy::expect_used)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! The live stores over TLS: `rediss://`, `rediss+cluster://` and Postgres `sslmode`, against
 //! TLS-only servers the harness starts with a throwaway CA.
+// Test code: a failed step fails the test with its message.
+#![allow(clippy::expect_used)]
 
 mod common;
 

@@ -1,4 +1,6 @@
 //! Shared benchmark inputs: synthetic users of any size.
+// Benchmark setup: a failed step ends the run with its message.
+#![allow(clippy::expect_used)]
 
 use chrono::{Duration, TimeZone, Utc};
 use serde_json::json;

@@ -609,4 +609,3 @@ pub fn csv(s: &Summary) -> String {
     let bytes = w.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
 }
-
