@@ -1,17 +1,24 @@
 //! ctxlens: a terminal inspector for layered LLM context systems.
 //!
-//! - `engine`: the context system itself: policies, tokenizers, milestones, assembly (pure, no I/O).
-//! - `store`: where snapshots come from: the `Store` trait and `MemoryStore` over the demo.
-//! - `demo`: the embedded demo dataset and its deterministic generator.
+//! - `engine`: the context system itself: snapshots, policies, tokenizers, milestones, assembly,
+//!   redaction and key names (pure: no I/O, no clock, no async).
+//! - `store`: where snapshots come from: the `Store` trait and its errors; `MemoryStore` over a
+//!   dataset; `LiveStore` over Redis and Postgres (+pgvector), with key ownership, the knowledge
+//!   search and per-row decoding; `seed`/`migrate`, the only writers; the query embedder.
+//! - `demo`: the embedded demo dataset, its deterministic generator, synthetic and hostile fleets.
 //! - `findings`: anomalies in one user's stored data (TTLs, oversize sessions, cache drift).
 //! - `loaded`: one user as loaded and what a person may see of it (`--redact` masks it here, once).
 //! - `report`: the fleet what-if report: metrics over every user, streamed (bounded memory).
-//! - `cli`: the non-interactive subcommands and their output formats.
+//! - `cli`: the non-interactive subcommands, their output formats, completions and the manual.
 //! - `app`: the TUI's state, actions and `update` (Elm architecture): plain data, no I/O.
 //! - `tui`: the TUI's loop: the terminal, signals, and the effects `update` asks for, run on tasks.
 //! - `ui`: rendering, pure functions of app state and a theme.
 //! - `text`: text as a person reads it: stored text made inert for a terminal, previews.
-//! - `config`: the config file (milestone map), from `--config` or the XDG config dir.
+//! - `config`: the config file (milestone map, stores, tables), from `--config` or the XDG dir.
+//!
+//! Dependencies point one way: `cli → tui → ui → app → (loaded, findings, report) → store →
+//! engine`, `demo → store`. `tests/architecture.rs` checks it: no module imports one to its left,
+//! and no two modules import each other.
 
 pub mod app;
 pub mod cli;

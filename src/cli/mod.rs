@@ -1,5 +1,6 @@
 //! The command line: arguments, dispatch, exit codes (SPEC §5).
 
+mod docs;
 mod graph;
 mod output;
 mod replay;
@@ -33,6 +34,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Policy: a preset name (prolaunch, layered-adr) or a TOML file.
     #[arg(
@@ -163,20 +165,24 @@ pub enum Command {
         /// Start at this cursor (from a previous `next_cursor`).
         #[arg(long)]
         cursor: Option<String>,
+        /// Print JSON (exact data, stable across runs) instead of text.
         #[arg(long)]
         json: bool,
     },
     /// One user: milestones, sessions, cached context, malformed data, and the assembly.
     Inspect {
+        /// The user id.
         user: String,
         #[command(flatten)]
         sel: Selection,
+        /// Print JSON (exact data, stable across runs) instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Replay the assembly for a user (or a snapshot file) under the policy.
     #[command(group = clap::ArgGroup::new("input").required(true).args(["user", "snapshot"]))]
     Replay {
+        /// The user id (or give --snapshot FILE).
         user: Option<String>,
         /// Replay a snapshot file written by `ctxlens snapshot`.
         #[arg(long, value_name = "FILE")]
@@ -188,12 +194,15 @@ pub enum Command {
         /// visibly instead (`␛`, `\u{202e}`), so stored text cannot drive the terminal.
         #[arg(long, conflicts_with = "json")]
         prompt: bool,
+        /// Print JSON (exact data, stable across runs) instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Write a user's snapshot (the exact input of a replay) to a file.
     Snapshot {
+        /// The user id.
         user: String,
+        /// The file to write (SPEC §4 snapshot JSON).
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
         #[command(flatten)]
@@ -201,15 +210,20 @@ pub enum Command {
     },
     /// The milestone dependency graph, with a user's status per milestone.
     Graph {
+        /// Show this user's status per milestone.
         user: Option<String>,
+        /// Text layers, or Graphviz dot.
         #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
         format: GraphFormat,
+        /// Print JSON (exact data, stable across runs) instead of text.
         #[arg(long, conflicts_with = "format")]
         json: bool,
     },
     /// Print `progress:{user}` events as they arrive (every user's with no USER).
     Watch {
+        /// Only this user's channel.
         user: Option<String>,
+        /// Print each event as a line of JSON.
         #[arg(long)]
         json: bool,
         /// Stop after this many events.
@@ -220,9 +234,10 @@ pub enum Command {
     /// policy and a baseline: seed 003's monitoring table, token distributions, cache metrics,
     /// per-milestone figures and the users a change affects most.
     Report(report::ReportArgs),
-    /// Create the pgvector extension, tables and HNSW index (idempotent). Writes.
+    /// Create the pgvector extension, tables and HNSW indexes (idempotent); this command writes
+    /// to the database.
     Migrate,
-    /// Load the demo dataset (or N synthetic users) into the stores. Writes.
+    /// Load the demo dataset (or N synthetic users) into the stores; this command writes to both.
     Seed {
         /// Generate this many synthetic users instead of the demo.
         #[arg(long, value_name = "N")]
@@ -239,17 +254,29 @@ pub enum Command {
     },
     /// What a transition of USER to milestone M would carry (seed 000's prepare_transition).
     Transition {
+        /// The user id.
         user: String,
+        /// The milestone the user would move to.
         #[arg(long, value_name = "M")]
         to: String,
+        /// Print JSON (exact data, stable across runs) instead of text.
         #[arg(long)]
         json: bool,
     },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to stdout.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to stdout: `ctxlens man > ctxlens.1`.
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GraphFormat {
+    /// The DAG in layers, as text.
     Text,
+    /// Graphviz dot.
     Dot,
 }
 
@@ -458,6 +485,8 @@ pub fn main() -> ExitCode {
 /// Runs one parsed command line.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     match &cli.command {
+        Some(Command::Completions { shell }) => return docs::completions(*shell),
+        Some(Command::Man) => return docs::man(),
         Some(Command::Migrate) => return write::migrate(&cli.global).await,
         Some(Command::Report(args)) => return report::report(&cli.global, args).await,
         Some(Command::Seed {
@@ -518,6 +547,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Watch { user, json, count }) => {
             watch::watch(&ctx, out, user.as_deref(), json, count).await
         }
-        Some(Command::Migrate | Command::Seed { .. } | Command::Report(_)) => Ok(()),
+        Some(
+            Command::Migrate
+            | Command::Seed { .. }
+            | Command::Report(_)
+            | Command::Completions { .. }
+            | Command::Man,
+        ) => Ok(()),
     }
 }

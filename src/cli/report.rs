@@ -47,6 +47,7 @@ pub struct ReportArgs {
     /// Replay as of this instant (RFC 3339); default: each store's now.
     #[arg(long, value_name = "TIME", value_parser = parse_now)]
     pub now: Option<chrono::DateTime<chrono::Utc>>,
+    /// Output format: an aligned table, markdown, CSV (long form) or JSON.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
     /// Same as --format json.
