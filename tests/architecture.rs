@@ -1,18 +1,254 @@
-//! The engine is pure: no async runtime, no store clients, no UI, no file or network I/O, no clock.
+//! The module structure: dependencies point one way (a module imports only modules below it in
+//! [`LAYERS`]), no two modules import each other at any depth, and the engine stays pure. The
+//! checks read the sources, and a test plants violations to show they fail.
+
 // Test code: a failed step fails the test with its message.
 #![allow(clippy::expect_used)]
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("readable source dir") {
-        let path = entry.expect("dir entry").path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
+/// Top-level modules, lowest first: a module may import only modules of a lower layer.
+const LAYERS: &[&[&str]] = &[
+    &["engine", "text"],
+    &["store"],
+    &["config", "demo", "findings"],
+    &["loaded", "report"],
+    &["app"],
+    &["ui"],
+    &["tui"],
+    &["cli"],
+];
+
+/// Every `.rs` file under `dir`, by module path (`store::keys`, `app`, `lib`).
+fn sources(dir: &Path) -> BTreeMap<String, String> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+        for entry in std::fs::read_dir(dir).expect("readable source dir") {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let rel = path
+                    .strip_prefix(root)
+                    .expect("under root")
+                    .with_extension("");
+                let mut parts: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                if parts.last().is_some_and(|p| p == "mod") {
+                    parts.pop();
+                }
+                let text = std::fs::read_to_string(&path).expect("readable");
+                out.insert(parts.join("::"), text);
+            }
         }
     }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Code without comments and without `#[cfg(test)] mod tests { … }` (a file's tests may reach
+/// anywhere).
+fn code(text: &str) -> String {
+    let body = text.split("#[cfg(test)]\nmod tests {").next().unwrap_or(text);
+    body.lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Module → the modules it names through `crate::…` or `super::…` paths.
+fn imports(files: &BTreeMap<String, String>) -> BTreeMap<String, BTreeSet<String>> {
+    let modules: BTreeSet<&str> = files.keys().map(String::as_str).collect();
+    let longest = |path: &[&str]| -> Option<String> {
+        (1..=path.len())
+            .rev()
+            .map(|k| path[..k].join("::"))
+            .find(|m| modules.contains(m.as_str()))
+    };
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (module, text) in files {
+        if module.split("::").any(|p| p.ends_with("tests")) {
+            continue;
+        }
+        let code = code(text);
+        let here: Vec<&str> = module.split("::").collect();
+        for (anchor, base) in [
+            ("crate::", vec![]),
+            ("super::", here[..here.len().saturating_sub(1)].to_vec()),
+        ] {
+            for (i, _) in code.match_indices(anchor) {
+                let rest = &code[i + anchor.len()..];
+                let path: Vec<&str> = rest
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                    .next()
+                    .unwrap_or("")
+                    .split("::")
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                let mut full = base.clone();
+                full.extend(path);
+                if let Some(target) = longest(&full) {
+                    let inside = target == *module
+                        || module.starts_with(&format!("{target}::"))
+                        || target.starts_with(&format!("{module}::"));
+                    if !inside {
+                        out.entry(module.clone()).or_default().insert(target);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn layer_of(module: &str) -> Option<usize> {
+    let top = module.split("::").next().unwrap_or(module);
+    LAYERS.iter().position(|l| l.contains(&top))
+}
+
+/// Imports that go up or sideways across [`LAYERS`].
+fn layer_violations(files: &BTreeMap<String, String>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (from, targets) in imports(files) {
+        let Some(a) = layer_of(&from) else { continue };
+        for to in targets {
+            let (fa, ta) = (from.split("::").next(), to.split("::").next());
+            if fa == ta {
+                continue;
+            }
+            match layer_of(&to) {
+                Some(b) if b < a => {}
+                _ => out.push(format!("{from} imports {to}")),
+            }
+        }
+    }
+    out
+}
+
+/// Groups of modules that import each other, at the depth of `depth` path segments.
+fn cycles(files: &BTreeMap<String, String>, depth: usize) -> Vec<Vec<String>> {
+    let cut = |m: &str| m.split("::").take(depth).collect::<Vec<_>>().join("::");
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (from, targets) in imports(files) {
+        for to in targets {
+            let (a, b) = (cut(&from), cut(&to));
+            if a != b {
+                graph.entry(a).or_default().insert(b);
+            }
+        }
+    }
+    // A module is in a cycle with every module it reaches that reaches it back.
+    let reach = |start: &str| -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![start.to_string()];
+        while let Some(m) = todo.pop() {
+            for n in graph.get(&m).into_iter().flatten() {
+                if seen.insert(n.clone()) {
+                    todo.push(n.clone());
+                }
+            }
+        }
+        seen
+    };
+    let mut groups: BTreeSet<Vec<String>> = BTreeSet::new();
+    for m in graph.keys() {
+        let from_m = reach(m);
+        let mut group: Vec<String> = from_m
+            .iter()
+            .filter(|n| reach(n).contains(m))
+            .cloned()
+            .collect();
+        if !group.is_empty() {
+            if !group.contains(m) {
+                group.push(m.clone());
+            }
+            group.sort();
+            groups.insert(group);
+        }
+    }
+    groups.into_iter().collect()
+}
+
+fn crate_sources() -> BTreeMap<String, String> {
+    let files = sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
+    assert!(files.len() > 50, "sources found: {}", files.len());
+    files
+}
+
+#[test]
+fn dependencies_point_one_way() {
+    let files = crate_sources();
+    for module in files.keys() {
+        let top = module.split("::").next().unwrap_or(module);
+        assert!(
+            layer_of(module).is_some() || matches!(top, "lib" | "main"),
+            "{module} is in no layer: add it to LAYERS"
+        );
+    }
+    let bad = layer_violations(&files);
+    assert!(
+        bad.is_empty(),
+        "imports against the layers:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn no_modules_import_each_other() {
+    let files = crate_sources();
+    for depth in 1..=3 {
+        let found = cycles(&files, depth);
+        assert!(
+            found.is_empty(),
+            "import cycles at depth {depth}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn the_checks_fail_on_planted_violations() {
+    let mut files = crate_sources();
+    // The engine naming the app, and a store module and the report importing each other.
+    files
+        .entry("engine::assemble".into())
+        .and_modify(|t| t.push_str("\nuse crate::app::State;\n"));
+    files
+        .entry("store::memory".into())
+        .and_modify(|t| t.push_str("\nuse crate::report::Summary;\n"));
+    let bad = layer_violations(&files);
+    assert!(
+        bad.contains(&"engine::assemble imports app".to_string()),
+        "{bad:?}"
+    );
+    assert!(
+        bad.contains(&"store::memory imports report".to_string()),
+        "{bad:?}"
+    );
+    let found = cycles(&files, 1);
+    assert!(
+        found
+            .iter()
+            .any(|g| g.contains(&"store".to_string()) && g.contains(&"report".to_string())),
+        "{found:?}"
+    );
+    // Two submodules naming each other through `super::`.
+    files
+        .entry("store::seed".into())
+        .and_modify(|t| t.push_str("\nuse super::postgres::PgStore;\n"));
+    files
+        .entry("store::postgres".into())
+        .and_modify(|t| t.push_str("\nfn f() { super::seed::migrate; }\n"));
+    let found = cycles(&files, 2);
+    assert!(
+        found.contains(&vec![
+            "store::postgres".to_string(),
+            "store::seed".to_string()
+        ]),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -30,23 +266,14 @@ fn engine_has_no_io_runtime_or_clock() {
         "Local::now",
         "SystemTime",
         "thread_rng",
-        "crate::store",
-        "crate::cli",
     ];
-    let mut files = Vec::new();
-    rust_files(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/engine"),
-        &mut files,
-    );
-    assert!(files.len() >= 8, "engine sources found: {files:?}");
+    let files = crate_sources();
     let mut hits = Vec::new();
-    for f in &files {
-        let text = std::fs::read_to_string(f).expect("readable");
-        for (n, line) in text.lines().enumerate() {
-            let code = line.split("//").next().unwrap_or("");
+    for (module, text) in files.iter().filter(|(m, _)| m.starts_with("engine")) {
+        for (n, line) in code(text).lines().enumerate() {
             for word in forbidden {
-                if code.contains(word) {
-                    hits.push(format!("{}:{}: {word}", f.display(), n + 1));
+                if line.contains(word) {
+                    hits.push(format!("{module}:{}: {word}", n + 1));
                 }
             }
         }
