@@ -2,7 +2,6 @@
 //! returns effects for the loop (`crate::tui`) to run. Nothing here does I/O.
 
 pub mod action;
-pub mod diff;
 pub mod keymap;
 pub mod layout;
 pub mod state;

@@ -6,6 +6,7 @@
 pub mod assemble;
 pub mod assembly;
 pub mod cache;
+pub mod diff;
 pub mod embed;
 pub mod json;
 pub mod keys;

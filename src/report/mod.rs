@@ -59,35 +59,10 @@ pub enum CacheState {
     Present { drift: bool },
 }
 
-/// One item whose fate differs between baseline and candidate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ItemChange {
-    pub id: String,
-    pub layer: String,
-    /// `None`: not an item under that policy (e.g. a static module of another category).
-    pub before: Option<Fate>,
-    pub after: Option<Fate>,
-}
-
-/// What happened to an item under one policy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Fate {
-    pub decision: Decision,
-    pub reason: Option<Reason>,
-    pub kept_tokens: usize,
-}
-
-/// How a user's assembly changed from baseline to candidate.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Change {
-    /// The assembled prompt differs.
-    pub changed: bool,
-    /// Σ over items of what the candidate keeps less than the baseline did.
-    pub tokens_newly_dropped: usize,
-    /// Σ over items of what the candidate keeps more.
-    pub tokens_newly_added: usize,
-    pub items: Vec<ItemChange>,
-}
+/// How a user's assembly changed from baseline to candidate: the engine's one diff, which the
+/// Tune screen reads too.
+pub type Change = crate::engine::diff::AssemblyDiff;
+pub use crate::engine::diff::{Fate, ItemChange};
 
 /// Everything a report keeps of one user.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,58 +131,6 @@ impl PolicyOutcome {
     }
 }
 
-impl Change {
-    /// How `after` differs from `before` (two assemblies of the same snapshot).
-    pub fn between(before: &Assembly, after: &Assembly) -> Self {
-        let fate = |i: &crate::engine::Item| Fate {
-            decision: i.decision,
-            reason: i.reason,
-            kept_tokens: i.kept_tokens,
-        };
-        let old: HashMap<&str, &crate::engine::Item> =
-            before.items.iter().map(|i| (i.id.as_str(), i)).collect();
-        let mut c = Change {
-            changed: before.prompt != after.prompt,
-            ..Change::default()
-        };
-        let mut seen = std::collections::HashSet::new();
-        for item in &after.items {
-            seen.insert(item.id.as_str());
-            let prev = old.get(item.id.as_str());
-            let was = prev.map_or(0, |p| p.kept_tokens);
-            c.tokens_newly_dropped += was.saturating_sub(item.kept_tokens);
-            c.tokens_newly_added += item.kept_tokens.saturating_sub(was);
-            let differs = prev.is_none_or(|p| {
-                p.decision != item.decision
-                    || p.reason != item.reason
-                    || p.kept_tokens != item.kept_tokens
-            });
-            if differs {
-                c.items.push(ItemChange {
-                    id: item.id.clone(),
-                    layer: item.layer.clone(),
-                    before: prev.map(|p| fate(p)),
-                    after: Some(fate(item)),
-                });
-            }
-        }
-        for item in before
-            .items
-            .iter()
-            .filter(|i| !seen.contains(i.id.as_str()))
-        {
-            c.tokens_newly_dropped += item.kept_tokens;
-            c.items.push(ItemChange {
-                id: item.id.clone(),
-                layer: item.layer.clone(),
-                before: Some(fate(item)),
-                after: None,
-            });
-        }
-        c
-    }
-}
-
 impl UserOutcome {
     /// One user: its candidate assembly and, when comparing, its baseline assembly.
     pub fn of(
@@ -220,7 +143,7 @@ impl UserOutcome {
             milestone: snap.current_milestone.clone(),
             candidate: PolicyOutcome::of(snap, candidate.0, candidate.1),
             baseline: baseline.map(|(p, a)| PolicyOutcome::of(snap, p, a)),
-            change: baseline.map(|(_, a)| Change::between(a, candidate.1)),
+            change: baseline.map(|(_, a)| crate::engine::diff::diff(a, candidate.1)),
         }
     }
 }
@@ -370,7 +293,7 @@ impl Group {
             self.baseline.add(b);
         }
         if let Some(c) = &o.change {
-            self.changed += u64::from(c.changed);
+            self.changed += u64::from(c.prompt_changed);
             self.tokens_newly_dropped += c.tokens_newly_dropped as u64;
             self.tokens_newly_added += c.tokens_newly_added as u64;
         }
@@ -448,7 +371,7 @@ impl Tally {
             .or_default()
             .add(&o);
         if let Some(c) = o.change
-            && c.changed
+            && c.prompt_changed
         {
             self.offer(Affected {
                 user_id: o.user_id,

@@ -186,10 +186,10 @@ fn a_policy_without_static_layers_has_no_static_share() {
 
 fn change(dropped: usize, added: usize) -> Change {
     Change {
-        changed: true,
+        prompt_changed: true,
         tokens_newly_dropped: dropped,
         tokens_newly_added: added,
-        items: vec![],
+        ..Change::default()
     }
 }
 

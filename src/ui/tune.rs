@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Row, Table, Wrap};
 
 use super::theme::Theme;
 use super::{block, styled};
-use crate::app::diff::{Change, diff};
+use crate::engine::diff::{ChangeKind, diff};
 use crate::app::layout::{offset, table_rows};
 use crate::app::state::State;
 use crate::app::tune;
@@ -136,49 +136,50 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         Constraint::Length(8),
     ];
     frame.render_widget(Table::new(rows, widths).header(header), layers);
-    let mut lines = vec![Line::from(vec![
-        styled(
-            format!("{} newly dropped  ", d.count(Change::NewlyDropped)),
-            t.decision(Decision::Dropped),
-        ),
-        styled(
-            format!("{} newly kept  ", d.count(Change::NewlyKept)),
-            t.decision(Decision::Kept),
-        ),
-        styled(
-            format!("{} truncated  ", d.count(Change::NewlyTruncated)),
-            t.decision(Decision::Truncated),
-        ),
-        styled(format!("{} resized", d.count(Change::Resized)), t.muted()),
-    ])];
+    // The kinds of change there are, with their counts.
+    let counts: Vec<_> = ChangeKind::ALL
+        .iter()
+        .filter(|k| d.count(**k) > 0)
+        .map(|k| {
+            let style = kind_style(*k, t);
+            styled(format!("{} {}  ", d.count(*k), k.label()), style)
+        })
+        .collect();
+    let mut lines = if counts.is_empty() {
+        vec![]
+    } else {
+        vec![Line::from(counts)]
+    };
     if d.items.is_empty() {
         lines.push(Line::styled("no item changes", t.muted()));
     }
     for i in &d.items {
-        let style = match i.change {
-            Change::NewlyDropped => t.decision(Decision::Dropped),
-            Change::NewlyKept => t.decision(Decision::Kept),
-            Change::NewlyTruncated => t.decision(Decision::Truncated),
-            Change::Resized => t.muted(),
-        };
+        let kind = i.kind();
         let why = i
-            .reason
+            .reason()
             .map(|r| format!(" ({})", r.as_str()))
             .unwrap_or_default();
-        let delta = i.after as i64 - i.before as i64;
+        let (before, after) = i.tokens();
+        let delta = after as i64 - before as i64;
         lines.push(Line::from(vec![
-            styled(format!("{:<14}", i.change.label()), style),
+            styled(format!("{:<14}", kind.label()), kind_style(kind, t)),
             styled(
                 format!("{:<10} {:<10}", super::il(&i.id), super::il(&i.layer)),
                 t.base(),
             ),
-            styled(
-                format!("{} → {} ({delta:+}){why}", i.before, i.after),
-                t.muted(),
-            ),
+            styled(format!("{before} → {after} ({delta:+}){why}"), t.muted()),
         ]));
     }
     frame.render_widget(Paragraph::new(lines), items);
+}
+
+fn kind_style(kind: ChangeKind, t: &Theme) -> ratatui::style::Style {
+    match kind {
+        ChangeKind::NewlyDropped => t.decision(Decision::Dropped),
+        ChangeKind::NewlyKept => t.decision(Decision::Kept),
+        ChangeKind::NewlyTruncated => t.decision(Decision::Truncated),
+        ChangeKind::Resized | ChangeKind::ReasonChanged => t.muted(),
+    }
 }
 
 fn delta_style(delta: i64, t: &Theme) -> ratatui::style::Style {
