@@ -52,7 +52,10 @@ fn sources(dir: &Path) -> BTreeMap<String, String> {
 /// Code without comments and without `#[cfg(test)] mod tests { … }` (a file's tests may reach
 /// anywhere).
 fn code(text: &str) -> String {
-    let body = text.split("#[cfg(test)]\nmod tests {").next().unwrap_or(text);
+    let body = text
+        .split("#[cfg(test)]\nmod tests {")
+        .next()
+        .unwrap_or(text);
     body.lines()
         .map(|l| l.split("//").next().unwrap_or(""))
         .collect::<Vec<_>>()

@@ -79,10 +79,8 @@ impl ItemChange {
 
     /// The change in a word.
     pub fn kind(&self) -> ChangeKind {
-        let in_prompt = |f: &Option<Fate>| {
-            f.as_ref()
-                .is_some_and(|f| f.decision != Decision::Dropped)
-        };
+        let in_prompt =
+            |f: &Option<Fate>| f.as_ref().is_some_and(|f| f.decision != Decision::Dropped);
         let after = self.after.as_ref().map(|f| f.decision);
         let before = self.before.as_ref().map(|f| f.decision);
         match (in_prompt(&self.before), in_prompt(&self.after)) {
@@ -169,7 +167,11 @@ pub fn diff(before: &Assembly, after: &Assembly) -> AssemblyDiff {
             });
         }
     }
-    for item in before.items.iter().filter(|i| !seen.contains(i.id.as_str())) {
+    for item in before
+        .items
+        .iter()
+        .filter(|i| !seen.contains(i.id.as_str()))
+    {
         d.tokens_newly_dropped += item.kept_tokens;
         d.items.push(ItemChange {
             id: item.id.clone(),
@@ -178,11 +180,13 @@ pub fn diff(before: &Assembly, after: &Assembly) -> AssemblyDiff {
             after: None,
         });
     }
-    let names = after
-        .layers
-        .iter()
-        .map(|(n, _)| n)
-        .chain(before.layers.iter().map(|(n, _)| n).filter(|n| after.layers.get(n).is_none()));
+    let names = after.layers.iter().map(|(n, _)| n).chain(
+        before
+            .layers
+            .iter()
+            .map(|(n, _)| n)
+            .filter(|n| after.layers.get(n).is_none()),
+    );
     d.layers = names
         .map(|name| {
             let (b, a) = (
@@ -223,7 +227,10 @@ mod tests {
             .clone()
             .with_overrides(&sets.iter().map(|s| s.to_string()).collect::<Vec<_>>())
             .expect("valid");
-        (engine.assemble(&snap, &base), engine.assemble(&snap, &tuned))
+        (
+            engine.assemble(&snap, &base),
+            engine.assemble(&snap, &tuned),
+        )
     }
 
     #[test]
@@ -260,11 +267,23 @@ mod tests {
         let kinds: Vec<(String, ChangeKind)> =
             d.items.iter().map(|i| (i.id.clone(), i.kind())).collect();
         let id = |i: usize| a.items[i].id.clone();
-        assert!(kinds.contains(&(id(k0), ChangeKind::NewlyDropped)), "{kinds:?}");
+        assert!(
+            kinds.contains(&(id(k0), ChangeKind::NewlyDropped)),
+            "{kinds:?}"
+        );
         assert!(kinds.contains(&(id(k1), ChangeKind::Resized)), "{kinds:?}");
-        assert!(kinds.contains(&(id(d0), ChangeKind::ReasonChanged)), "{kinds:?}");
-        assert!(kinds.contains(&(gone.id.clone(), ChangeKind::NewlyDropped)), "{kinds:?}");
-        assert!(kinds.contains(&("brand-new".into(), ChangeKind::NewlyKept)), "{kinds:?}");
+        assert!(
+            kinds.contains(&(id(d0), ChangeKind::ReasonChanged)),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds.contains(&(gone.id.clone(), ChangeKind::NewlyDropped)),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds.contains(&("brand-new".into(), ChangeKind::NewlyKept)),
+            "{kinds:?}"
+        );
         assert_eq!(
             d.tokens_newly_dropped,
             lost + 1 + gone.kept_tokens,

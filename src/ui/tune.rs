@@ -8,11 +8,11 @@ use ratatui::widgets::{Paragraph, Row, Table, Wrap};
 
 use super::theme::Theme;
 use super::{block, styled};
-use crate::engine::diff::{ChangeKind, diff};
 use crate::app::layout::{offset, table_rows};
 use crate::app::state::State;
 use crate::app::tune;
 use crate::engine::Decision;
+use crate::engine::diff::{ChangeKind, diff};
 
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let [left, right] =

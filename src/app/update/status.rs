@@ -1,0 +1,144 @@
+//! The status bar: stores' health (and backoff while one is down), failures, messages, and what
+//! is loading.
+
+use super::user::{open_user, reload_user};
+use super::{Effect, done_loading, error, info, start_loading};
+use crate::app::action::Action;
+use crate::app::state::State;
+use crate::app::state::StoreStatus;
+use crate::app::task::Task;
+use crate::app::task::TaskError;
+
+/// Applies an action of this part of the state.
+pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Health(list) => health(s, list),
+        Action::Failed(task, error) => failed(s, task, &error),
+        Action::Saved(path) => {
+            info(s, &format!("tuned policy written to {path}"));
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+/// Records the stores' health; while one is down, checks again with backoff (1 s doubling to
+/// 30 s); when all are back, loads again what failed meanwhile.
+pub(super) fn health(s: &mut State, list: Vec<crate::store::Health>) -> Vec<Effect> {
+    use crate::app::state::{HEALTH_EVERY, MAX_BACKOFF, TICKS_PER_SECOND};
+    let was_down = s.status.stores.iter().any(|st| !st.up);
+    for h in list {
+        let last_error = h.error.clone().or_else(|| {
+            s.status
+                .stores
+                .iter()
+                .find(|x| x.name == h.name)
+                .and_then(|x| x.last_error.clone())
+        });
+        set_store(
+            s,
+            StoreStatus {
+                up: h.error.is_none(),
+                latency: h.latency,
+                last_error,
+                name: h.name,
+                host: h.host,
+            },
+        );
+    }
+    let down = s.status.stores.iter().any(|st| !st.up);
+    let hs = &mut s.status.health;
+    hs.checking = false;
+    hs.backoff = if down {
+        if hs.backoff == 0 {
+            1
+        } else {
+            (hs.backoff * 2).min(MAX_BACKOFF)
+        }
+    } else {
+        0
+    };
+    hs.next_check = s.ui.tick + TICKS_PER_SECOND * if down { hs.backoff } else { HEALTH_EVERY };
+    let recovered = was_down && !down;
+    if !recovered {
+        return vec![];
+    }
+    info(s, "stores are back");
+    let mut effects = Vec::new();
+    if s.users.rows.is_empty() {
+        start_loading(s, Task::Users);
+        effects.push(Effect::LoadUsers { cursor: None });
+    }
+    if let Some(id) = s.status.health.failed_user.take() {
+        let shown = s.user.view.as_ref().is_some_and(|v| v.data().user_id == id);
+        if shown {
+            effects.extend(reload_user(s));
+        } else {
+            effects.extend(open_user(s, id));
+        }
+    }
+    // Rows whose numbers could not be counted while a store was down are counted now.
+    let missing: Vec<String> = s
+        .users
+        .rows
+        .iter()
+        .filter(|r| r.stats.is_none())
+        .map(|r| r.summary.user_id.clone())
+        .collect();
+    if !missing.is_empty() {
+        start_loading(s, Task::Stats);
+        effects.push(Effect::ComputeStats {
+            users: missing,
+            policy: Box::new(s.session.baseline.clone()),
+        });
+    }
+    effects
+}
+
+/// A failed task: the error in the status line. A store out of reach is marked down (its last
+/// data stays on screen, and it is checked again with backoff); a failure about the data itself
+/// (a missing user, a bad row) or any other cause marks nothing down.
+pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> {
+    done_loading(s, task);
+    let down = err.unavailable_store();
+    match task {
+        Task::Health => s.status.health.checking = false,
+        // Not again until the policies change or a refresh: the old summary stays.
+        Task::Report => {
+            s.report.running = None;
+            s.report.computed_for = s.report.running_for.take();
+        }
+        Task::User => {
+            let wanted = s.user.loading.take();
+            if down.is_some() {
+                s.status.health.failed_user = wanted;
+                // Check the stores soon: the next health answer restarts the load when back.
+                s.status.health.next_check = s.status.health.next_check.min(s.ui.tick + 1);
+            }
+        }
+        _ => {}
+    }
+    if let Some(store) = down {
+        let name = store.split_whitespace().next().unwrap_or(store);
+        for st in s.status.stores.iter_mut().filter(|st| st.name == name) {
+            st.up = false;
+            st.last_error = Some(err.to_string());
+        }
+    }
+    let shown = match s.user.view.as_ref() {
+        Some(v) if task == Task::User => {
+            format!("{task}: {err} · still showing {}", v.data().user_id)
+        }
+        _ => format!("{task}: {err}"),
+    };
+    error(s, &shown);
+    vec![]
+}
+
+/// Marks a store up or down (the live-store loop reports health with this).
+pub fn set_store(s: &mut State, status: StoreStatus) {
+    match s.status.stores.iter_mut().find(|x| x.name == status.name) {
+        Some(x) => *x = status,
+        None => s.status.stores.push(status),
+    }
+}

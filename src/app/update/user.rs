@@ -1,0 +1,201 @@
+//! The selected user: loading it (the last one stays on screen meanwhile), replaying it under the
+//! baseline and the tuned policy, and loading policies and tokenizers.
+
+use super::Effect;
+use super::{done_loading, info, start_loading};
+use crate::app::action::Action;
+use crate::app::state::State;
+use crate::app::state::UserView;
+use crate::app::task::Task;
+use crate::engine::{Policy, Tokenizer};
+use crate::loaded::Loaded;
+use crate::store::KnowledgeParams;
+
+/// Applies an action of this part of the state.
+pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::UserLoaded(loaded) => {
+            let (data, snapshot) = *loaded;
+            if s.user.loading.as_deref() != Some(data.user_id.as_str()) {
+                return vec![]; // a newer selection superseded this load
+            }
+            done_loading(s, Task::User);
+            s.user.loading = None;
+            let same = s
+                .user
+                .view
+                .as_ref()
+                .is_some_and(|v| v.data().user_id == data.user_id);
+            let layers = s.session.policy.layers.len();
+            if !same {
+                s.user.cursors = vec![0; layers];
+                s.user.pane = s.user.pane.min(layers.saturating_sub(1));
+                s.user.scroll = 0;
+                s.user.milestone = snapshot
+                    .current_milestone
+                    .as_deref()
+                    .and_then(|m| s.session.engine.milestones.ids().position(|x| x == m))
+                    .unwrap_or(0);
+            }
+            // Masked here, once, under --redact: everything shown and searched is the masked copy.
+            s.user.view = Some(UserView {
+                user: Loaded::new(data, snapshot, s.ui.redact),
+                baseline: None,
+                tuned: None,
+                findings: None,
+                loaded_tick: s.ui.tick,
+            });
+            replay(s)
+        }
+        Action::TokenizerReady(t) => {
+            s.session.warming.remove(&t);
+            s.session.ready.insert(t);
+            done_loading(s, Task::Tokenizer(t));
+            replay(s)
+        }
+        Action::PolicyLoaded(policy, from) => {
+            let refetch = KnowledgeParams::of(&policy) != KnowledgeParams::of(&s.session.policy);
+            s.session.baseline = (*policy).clone();
+            s.session.policy = *policy;
+            info(
+                s,
+                &format!("policy {} loaded from {from}", s.session.policy.name),
+            );
+            if let Some(v) = &mut s.user.view {
+                v.baseline = None;
+                v.findings = None;
+            }
+            s.user.cursors = vec![0; s.session.policy.layers.len()];
+            // The users list shows the baseline's numbers: replay every loaded user under it.
+            let users: Vec<String> = s
+                .users
+                .rows
+                .iter()
+                .map(|r| r.summary.user_id.clone())
+                .collect();
+            let mut effects = replay(s);
+            // The new policy searches knowledge differently: the open user is fetched again.
+            if refetch {
+                effects.extend(reload_user(s));
+            }
+            if !users.is_empty() {
+                start_loading(s, Task::Stats);
+                effects.push(Effect::ComputeStats {
+                    users,
+                    policy: Box::new(s.session.baseline.clone()),
+                });
+            }
+            effects
+        }
+        Action::ResetTuning => {
+            s.session.policy = s.session.baseline.clone();
+            info(s, "tuning reset to the baseline policy");
+            replay(s)
+        }
+        Action::Refresh => refresh(s),
+        _ => vec![],
+    }
+}
+
+/// Starts loading `id` as the selected user.
+pub(super) fn open_user(s: &mut State, id: String) -> Vec<Effect> {
+    if s.user.view.as_ref().is_some_and(|v| v.data().user_id == id) {
+        // Already shown: a load of another user under way is no longer wanted.
+        if s.user.loading.take().is_some() {
+            done_loading(s, Task::User);
+        }
+        return vec![];
+    }
+    if let Some(pos) = s
+        .users
+        .shown
+        .iter()
+        .position(|&i| s.users.rows[i].summary.user_id == id)
+    {
+        s.users.cursor = pos;
+    }
+    // The last user stays in the view until this one arrives (or fails to).
+    s.user.loading = Some(id.clone());
+    start_loading(s, Task::User);
+    let knowledge = KnowledgeParams::of(&s.session.policy);
+    vec![Effect::LoadUser {
+        user: id,
+        knowledge,
+    }]
+}
+
+pub(super) fn refresh(s: &mut State) -> Vec<Effect> {
+    // The report is read again too (when its screen is shown), from the store.
+    s.report.computed_for = None;
+    s.users.rows.clear();
+    s.users.shown.clear();
+    s.users.next_cursor = None;
+    s.users.loaded_all = false;
+    start_loading(s, Task::Users);
+    let mut effects = vec![Effect::ForgetSnapshots, Effect::LoadUsers { cursor: None }];
+    // With no user open, replay only starts loading the policy's tokenizer.
+    effects.extend(replay(s));
+    // The open user is read again; its last data stays on screen until the answer arrives.
+    effects.extend(reload_user(s));
+    effects
+}
+
+/// Replays the selected user: the baseline once, the tuned policy on every change. Waits for
+/// a tokenizer that is still loading (items show "counting…").
+pub(super) fn replay(s: &mut State) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for t in [s.session.baseline.tokenizer, s.session.policy.tokenizer] {
+        if !s.session.ready.contains(&t) && s.session.warming.insert(t) {
+            start_loading(s, Task::Tokenizer(t));
+            effects.push(Effect::WarmTokenizer(t));
+        }
+    }
+    let ready = |t: Tokenizer| s.session.ready.contains(&t);
+    let (base_ready, tuned_ready) = (
+        ready(s.session.baseline.tokenizer),
+        ready(s.session.policy.tokenizer),
+    );
+    let engine = &s.session.engine;
+    if let Some(v) = &mut s.user.view {
+        if base_ready && v.baseline.is_none() {
+            let base = v.user.assemble(engine, &s.session.baseline);
+            v.findings = Some(v.user.findings(engine, &s.session.baseline, Some(&base)));
+            v.baseline = Some(base);
+        }
+        v.tuned = if !tuned_ready {
+            None
+        } else if s.session.policy == s.session.baseline {
+            v.baseline.clone()
+        } else {
+            Some(v.user.assemble(engine, &s.session.policy))
+        };
+    }
+    effects
+}
+
+/// Applies a tuned policy and replays. A change to what the knowledge search asks for
+/// (threshold, limit, milestone filter) loads the user again, since the store does the search.
+pub(super) fn retune(s: &mut State, policy: Policy) -> Vec<Effect> {
+    if policy.layers.len() != s.user.cursors.len() {
+        s.user.cursors = vec![0; policy.layers.len()];
+    }
+    let refetch = KnowledgeParams::of(&policy) != KnowledgeParams::of(&s.session.policy);
+    s.session.policy = policy;
+    let mut effects = replay(s);
+    if refetch {
+        effects.extend(reload_user(s));
+    }
+    effects
+}
+
+/// Fetches the open user again (its knowledge search depends on the policy); the view stays
+/// until the new load arrives.
+pub(super) fn reload_user(s: &mut State) -> Option<Effect> {
+    let id = s.user.view.as_ref().map(|v| v.data().user_id.clone())?;
+    s.user.loading = Some(id.clone());
+    start_loading(s, Task::User);
+    Some(Effect::LoadUser {
+        user: id,
+        knowledge: KnowledgeParams::of(&s.session.policy),
+    })
+}
