@@ -207,20 +207,46 @@ pub async fn inspect(
     json: bool,
 ) -> Result<(), CliError> {
     let loaded = ctx.load(user, sel).await?;
-    let (snap, data) = (loaded.snapshot(), loaded.data());
-    let map = &ctx.engine.milestones;
     let asm = loaded.assemble(&ctx.engine, &ctx.policy);
     // Findings compare the cache against an unmasked replay (redaction cannot fake a drift).
     let found = loaded.findings(&ctx.engine, &ctx.policy, Some(&asm));
-    let done = completed(snap);
-    let statuses = map.statuses(snap.current_milestone.as_deref(), &done);
+    let snap = loaded.snapshot();
+    let statuses = ctx
+        .engine
+        .milestones
+        .statuses(snap.current_milestone.as_deref(), &completed(snap));
+    let view = Inspected {
+        loaded: &loaded,
+        asm: &asm,
+        found: &found,
+        statuses: &statuses,
+    };
     if json {
-        let view = InspectOut {
+        write_json(out, &view.json(ctx))
+    } else {
+        view.write(ctx, out)
+    }
+}
+
+/// What `inspect` shows of one user.
+struct Inspected<'a> {
+    loaded: &'a Loaded,
+    asm: &'a Assembly,
+    found: &'a [crate::findings::Finding],
+    statuses: &'a [(&'a str, Status)],
+}
+
+impl<'a> Inspected<'a> {
+    fn json(&self, ctx: &'a Ctx) -> InspectOut<'a> {
+        let (snap, data) = (self.loaded.snapshot(), self.loaded.data());
+        let map = &ctx.engine.milestones;
+        InspectOut {
             user_id: &snap.user_id,
             display_name: data.display_name.as_deref(),
             current_milestone: snap.current_milestone.as_deref(),
             source: ctx.store.describe(),
-            milestones: statuses
+            milestones: self
+                .statuses
                 .iter()
                 .map(|(id, status)| MilestoneOut {
                     id,
@@ -233,82 +259,90 @@ pub async fn inspect(
             query: snap.query.as_deref(),
             cached_context: snap.cached_context.is_some(),
             cached_context_ttl: data.cached_context_ttl,
-            findings: &found,
-            assembly: &asm,
-        };
-        return write_json(out, &view);
+            findings: self.found,
+            assembly: self.asm,
+        }
     }
-    let who = data
-        .display_name
-        .as_deref()
-        .map_or(String::new(), |n| format!(" · {n}"));
-    let at = snap
-        .current_milestone
-        .as_deref()
-        .map_or("no journey".into(), |m| format!("at {m} {}", map.name(m)));
-    let title = format!("{}{who} · {at} · {}", snap.user_id, ctx.store.describe());
-    writeln!(out, "{}", paint(BOLD, &inert_line(&title))).map_err(io)?;
-    let marks: Vec<String> = statuses
-        .iter()
-        .map(|(id, s)| {
-            let mark = format!("{id} {}", status_label(*s));
-            paint(status_style(*s), &inert_line(&mark))
-        })
-        .collect();
-    writeln!(out, "milestones  {}", marks.join("  ")).map_err(io)?;
-    for s in &data.sessions {
-        let chosen = if Some(&s.session_id) == snap.session_id.as_ref() {
-            " ← read"
-        } else {
-            ""
-        };
-        let ttl = s.ttl.map_or("no TTL".into(), |t| format!("TTL {t} s"));
-        let newest = s.newest.as_ref().map_or("—".into(), fmt_ts);
-        writeln!(
-            out,
-            "session     {} · {} turns · {ttl} · newest {newest}{chosen}",
-            inert_line(&s.key),
-            s.turns
-        )
-        .map_err(io)?;
+
+    fn write(&self, ctx: &Ctx, out: &mut impl Write) -> Result<(), CliError> {
+        let (snap, data) = (self.loaded.snapshot(), self.loaded.data());
+        let map = &ctx.engine.milestones;
+        let who = data
+            .display_name
+            .as_deref()
+            .map_or(String::new(), |n| format!(" · {n}"));
+        let at = snap
+            .current_milestone
+            .as_deref()
+            .map_or("no journey".into(), |m| format!("at {m} {}", map.name(m)));
+        let title = format!("{}{who} · {at} · {}", snap.user_id, ctx.store.describe());
+        writeln!(out, "{}", paint(BOLD, &inert_line(&title))).map_err(io)?;
+        let marks: Vec<String> = self
+            .statuses
+            .iter()
+            .map(|(id, s)| {
+                let mark = format!("{id} {}", status_label(*s));
+                paint(status_style(*s), &inert_line(&mark))
+            })
+            .collect();
+        writeln!(out, "milestones  {}", marks.join("  ")).map_err(io)?;
+        self.write_sources(out)?;
+        writeln!(out).map_err(io)?;
+        writeln!(out, "{}", paint(BOLD, &heading(self.asm, snap))).map_err(io)?;
+        write_layers(out, self.asm)?;
+        write_malformed(out, &self.asm.malformed)?;
+        write_findings(out, self.found)
     }
-    writeln!(
-        out,
-        "query       {}",
-        snap.query.as_deref().map_or("—".into(), |q| preview(q, 90))
-    )
-    .map_err(io)?;
-    let cache = match (&snap.cached_context, data.cached_context_ttl) {
-        (Some(_), ttl) => format!(
-            "present · {}",
-            ttl.map_or("no TTL".into(), |t| format!("TTL {t} s"))
-        ),
-        (None, _) => "none".into(),
-    };
-    writeln!(out, "cached      {cache}").map_err(io)?;
-    writeln!(out).map_err(io)?;
-    writeln!(out, "{}", paint(BOLD, &heading(&asm, snap))).map_err(io)?;
-    write_layers(out, &asm)?;
-    write_malformed(out, &asm.malformed)?;
-    if !found.is_empty() {
-        writeln!(
-            out,
-            "\n{}",
-            paint(
-                super::output::YELLOW.bold(),
-                &format!("findings ({})", found.len())
-            )
-        )
-        .map_err(io)?;
-        for f in &found {
+
+    /// Sessions (which one is read), the query and the cached context.
+    fn write_sources(&self, out: &mut impl Write) -> Result<(), CliError> {
+        let (snap, data) = (self.loaded.snapshot(), self.loaded.data());
+        for s in &data.sessions {
+            let chosen = if Some(&s.session_id) == snap.session_id.as_ref() {
+                " ← read"
+            } else {
+                ""
+            };
+            let ttl = s.ttl.map_or("no TTL".into(), |t| format!("TTL {t} s"));
+            let newest = s.newest.as_ref().map_or("—".into(), fmt_ts);
             writeln!(
                 out,
-                "  {}  {}",
-                inert_line(&f.source),
-                paint(DIM, &inert_line(&f.message))
+                "session     {} · {} turns · {ttl} · newest {newest}{chosen}",
+                inert_line(&s.key),
+                s.turns
             )
             .map_err(io)?;
         }
+        let query = snap.query.as_deref().map_or("—".into(), |q| preview(q, 90));
+        writeln!(out, "query       {query}").map_err(io)?;
+        let cache = match (&snap.cached_context, data.cached_context_ttl) {
+            (Some(_), ttl) => format!(
+                "present · {}",
+                ttl.map_or("no TTL".into(), |t| format!("TTL {t} s"))
+            ),
+            (None, _) => "none".into(),
+        };
+        writeln!(out, "cached      {cache}").map_err(io)
+    }
+}
+
+fn write_findings(
+    out: &mut impl Write,
+    found: &[crate::findings::Finding],
+) -> Result<(), CliError> {
+    if found.is_empty() {
+        return Ok(());
+    }
+    let title = format!("findings ({})", found.len());
+    writeln!(out, "\n{}", paint(super::output::YELLOW.bold(), &title)).map_err(io)?;
+    for f in found {
+        writeln!(
+            out,
+            "  {}  {}",
+            inert_line(&f.source),
+            paint(DIM, &inert_line(&f.message))
+        )
+        .map_err(io)?;
     }
     Ok(())
 }

@@ -8,37 +8,13 @@ use ratatui::widgets::{Cell, Row, Table};
 use super::theme::Theme;
 use super::{block, center_message, il, spinner, styled};
 use crate::app::layout::{offset, table_rows};
-use crate::app::state::State;
+use crate::app::state::{State, UserRow};
 use crate::engine::snapshot::fmt_ts;
 
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let u = &s.users;
-    let loading = s.status.loading.contains(&crate::app::Task::Users);
     if u.rows.is_empty() {
-        let (title, lines) = if loading {
-            (
-                "Users",
-                vec![Line::from(format!(
-                    "{} Loading users from {}…",
-                    spinner(s),
-                    s.status.source
-                ))],
-            )
-        } else if let Some(m) = s.status.message.as_ref().filter(|m| m.error) {
-            (
-                "Users",
-                vec![
-                    Line::styled("Could not load users", t.error()),
-                    Line::from(il(&m.text)),
-                ],
-            )
-        } else {
-            (
-                "Users",
-                vec![Line::from(format!("No users in {}.", s.status.source))],
-            )
-        };
-        return center_message(frame, area, title, lines, t);
+        return render_empty(frame, area, s, t);
     }
     let filter = if u.filter.is_empty() {
         String::new()
@@ -68,53 +44,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let rows: Vec<Row> = u.shown[first..(first + height).min(u.shown.len())]
         .iter()
         .enumerate()
-        .map(|(k, &i)| {
-            let r = &u.rows[i];
-            let m = r
-                .summary
-                .current_milestone
-                .as_deref()
-                .map_or("—".to_string(), |m| {
-                    il(&format!("{m} {}", s.session.engine.milestones.name(m)))
-                });
-            // Masked when loaded under --redact; made inert here.
-            let name = il(r.summary.display_name.as_deref().unwrap_or_default());
-            let (tokens, trunc) = match r.stats {
-                Some(st) => (
-                    Line::from(vec![
-                        styled(format!("{:>5}", st.tokens), t.base()),
-                        styled(format!(" / {:<5}", st.budget), t.muted()),
-                        Span::raw(mini_bar(st.tokens, st.budget as usize)),
-                    ]),
-                    Line::styled(
-                        format!("{:>5.1}%", st.truncation_rate * 100.0),
-                        trunc_style(st.truncation_rate, t),
-                    ),
-                ),
-                None if r.failed.is_some() => (
-                    Line::styled("unreadable", t.error()),
-                    Line::styled("  —", t.muted()),
-                ),
-                None => (
-                    Line::styled("counting…", t.muted()),
-                    Line::styled("  …", t.muted()),
-                ),
-            };
-            let last = r.summary.last_activity.as_ref().map_or("—".into(), fmt_ts);
-            let row = Row::new(vec![
-                Cell::from(il(&r.summary.user_id)),
-                Cell::from(m),
-                Cell::from(name),
-                Cell::from(tokens),
-                Cell::from(trunc),
-                Cell::from(Line::styled(last, t.muted())),
-            ]);
-            if first + k == u.cursor {
-                row.style(t.selected())
-            } else {
-                row
-            }
-        })
+        .map(|(k, &i)| user_row(s, &u.rows[i], first + k == u.cursor, t))
         .collect();
     let header = Row::new([
         "USER",
@@ -138,6 +68,74 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .block(block(title, true, t))
         .column_spacing(1);
     frame.render_widget(table, area);
+}
+
+/// One row of the table: id, milestone, name, tokens against the budget, truncation, activity.
+fn user_row<'a>(s: &State, r: &UserRow, selected: bool, t: &Theme) -> Row<'a> {
+    let m = r
+        .summary
+        .current_milestone
+        .as_deref()
+        .map_or("—".to_string(), |m| {
+            il(&format!("{m} {}", s.session.engine.milestones.name(m)))
+        });
+    // Masked when loaded under --redact; made inert here.
+    let name = il(r.summary.display_name.as_deref().unwrap_or_default());
+    let (tokens, trunc) = match r.stats {
+        Some(st) => (
+            Line::from(vec![
+                styled(format!("{:>5}", st.tokens), t.base()),
+                styled(format!(" / {:<5}", st.budget), t.muted()),
+                Span::raw(mini_bar(st.tokens, st.budget as usize)),
+            ]),
+            Line::styled(
+                format!("{:>5.1}%", st.truncation_rate * 100.0),
+                trunc_style(st.truncation_rate, t),
+            ),
+        ),
+        None if r.failed.is_some() => (
+            Line::styled("unreadable", t.error()),
+            Line::styled("  —", t.muted()),
+        ),
+        None => (
+            Line::styled("counting…", t.muted()),
+            Line::styled("  …", t.muted()),
+        ),
+    };
+    let last = r.summary.last_activity.as_ref().map_or("—".into(), fmt_ts);
+    let row = Row::new(vec![
+        Cell::from(il(&r.summary.user_id)),
+        Cell::from(m),
+        Cell::from(name),
+        Cell::from(tokens),
+        Cell::from(trunc),
+        Cell::from(Line::styled(last, t.muted())),
+    ]);
+    if selected {
+        row.style(t.selected())
+    } else {
+        row
+    }
+}
+
+/// The screen before any user is listed: loading, the error that stopped it, or no users.
+fn render_empty(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    let loading = s.status.loading.contains(&crate::app::Task::Users);
+    let lines = if loading {
+        vec![Line::from(format!(
+            "{} Loading users from {}…",
+            spinner(s),
+            il(&s.status.source)
+        ))]
+    } else if let Some(m) = s.status.message.as_ref().filter(|m| m.error) {
+        vec![
+            Line::styled("Could not load users", t.error()),
+            Line::from(il(&m.text)),
+        ]
+    } else {
+        vec![Line::from(format!("No users in {}.", il(&s.status.source)))]
+    };
+    center_message(frame, area, "Users", lines, t);
 }
 
 /// An eight-cell bar of tokens against the budget.
