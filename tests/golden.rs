@@ -19,12 +19,58 @@ const USERS: &[(&str, &str)] = &[
     ("u068", "newest turn in the middle session"),
 ];
 
+/// `replay --json` as a reviewable golden: the budget, each layer's totals, one line per item
+/// (id, layer, kind, tokens, kept, score, decision and reason) and the prompt, once. Item texts
+/// are pinned through the prompt (kept and truncated ones) and their token counts.
+fn golden(json: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(json).expect("replay JSON");
+    let mut out = format!(
+        "{} · {} ({}, {}) · T {} · total {} · truncation rate {}\n",
+        v["user_id"].as_str().unwrap_or(""),
+        v["policy"].as_str().unwrap_or(""),
+        v["tokenizer"].as_str().unwrap_or(""),
+        v["strategy"].as_str().unwrap_or(""),
+        v["budget"]["total"],
+        v["total_tokens"],
+        v["truncation_rate"]
+    );
+    for (name, l) in v["layers"].as_object().into_iter().flatten() {
+        out.push_str(&format!(
+            "layer {name:<10} budget {:>5}  used {:>5}  kept {:>3}  truncated {:>2}  dropped {:>3}\n",
+            l["budget"], l["used"], l["kept"], l["truncated"], l["dropped"]
+        ));
+    }
+    for i in v["items"].as_array().into_iter().flatten() {
+        let reason = i["reason"].as_str().unwrap_or("");
+        out.push_str(&format!(
+            "{:<10} {:<10} {:<15} {:>5} {:>5} {:>8.4} {} {reason}\n",
+            i["id"].as_str().unwrap_or(""),
+            i["layer"].as_str().unwrap_or(""),
+            i["kind"].as_str().unwrap_or(""),
+            i["tokens"],
+            i["kept_tokens"],
+            i["score"].as_f64().unwrap_or(f64::NAN),
+            i["decision"].as_str().unwrap_or(""),
+        ));
+    }
+    for m in v["malformed"].as_array().into_iter().flatten() {
+        out.push_str(&format!(
+            "malformed {} · {}\n",
+            m["source"].as_str().unwrap_or(""),
+            m["reason"].as_str().unwrap_or("")
+        ));
+    }
+    out.push_str("--- prompt\n");
+    out.push_str(v["prompt"].as_str().unwrap_or(""));
+    out
+}
+
 #[test]
 fn replay_json_prolaunch() {
     for (user, why) in USERS {
         let out = ctxlens(&["replay", user, "--json"]);
         assert_eq!(out.code, 0, "{user} ({why}): {}", out.stderr);
-        insta::assert_snapshot!(format!("replay_{user}_prolaunch"), out.stdout);
+        insta::assert_snapshot!(format!("replay_{user}_prolaunch"), golden(&out.stdout));
     }
 }
 
@@ -33,7 +79,7 @@ fn replay_json_layered_adr() {
     for user in ["u005", "u062", "u065"] {
         let out = ctxlens(&["replay", user, "--json", "--policy", "layered-adr"]);
         assert_eq!(out.code, 0, "{user}: {}", out.stderr);
-        insta::assert_snapshot!(format!("replay_{user}_layered_adr"), out.stdout);
+        insta::assert_snapshot!(format!("replay_{user}_layered_adr"), golden(&out.stdout));
     }
 }
 

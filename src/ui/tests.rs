@@ -156,20 +156,83 @@ async fn redacted_layers_and_prompt() {
     snap("redacted_prompt", &mut s);
 }
 
-#[tokio::test]
-async fn layers_in_every_theme() {
-    let mut s = with_user("u062").await;
+/// A purpose-built user (not the demo's): two turns kept, one knowledge hit below the threshold,
+/// one malformed turn, so every decision style shows.
+fn fixture_state() -> State {
+    let text = r#"{"user_id":"t1","session_id":"s1","current_milestone":"M1",
+      "now":"2025-01-15T12:00:00Z","query":"price",
+      "session":[
+        {"user":"How do I price candles?","assistant":"From landed cost.","timestamp":"2025-01-15T10:00:00Z"},
+        {"user":"Margin?","assistant":"Sixty percent.","timestamp":"2025-01-15T11:00:00Z"},
+        {"user":"broken"}],
+      "knowledge":[{"id":"kn:1","milestone":null,"title":"Logistics","content":"Carriers.","similarity":0.5}]}"#;
+    let snap = crate::engine::Snapshot::from_json(text).expect("fixture");
+    let data = crate::store::UserData::of_snapshot(&snap);
+    let engine = crate::engine::Engine::default();
+    let session = crate::app::update::tests::session(&engine);
+    let mut s = State::new(session, "FIXTURE".into(), true, "default".into(), false);
+    let a = engine.assemble(&snap, &s.session.policy);
+    s.user.view = Some(crate::app::state::UserView {
+        user: crate::loaded::Loaded::new(data, snap, false),
+        baseline: Some(a.clone()),
+        tuned: Some(a),
+        findings: Some(vec![]),
+        loaded_tick: 0,
+    });
+    s.user.cursors = vec![0; s.session.policy.layers.len()];
+    s.ui.screen = Screen::Layers;
+    s
+}
+
+/// The style of the first cell showing `symbol` on the screen.
+fn style_of(buffer: &ratatui::buffer::Buffer, symbol: &str) -> Option<ratatui::style::Style> {
+    buffer
+        .content()
+        .iter()
+        .find(|c| c.symbol() == symbol)
+        .map(|c| c.style())
+}
+
+#[test]
+fn every_theme_styles_each_role_as_it_says() {
+    let mut s = fixture_state();
+    s.ui.size = (80, 24);
     let (themes, errors) = load_all(None);
-    assert!(errors.is_empty());
-    for (name, theme) in &themes {
-        let terminal = draw(&s, 120, 40, theme);
-        // Debug shows every cell's colours, so the snapshot pins the theme, not just the text.
-        insta::assert_snapshot!(
-            format!("theme_{name}"),
-            format!("{:?}", terminal.backend().buffer())
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(themes.len() >= 3, "{:?}", themes.keys());
+    let mut seen = Vec::new();
+    for (name, t) in &themes {
+        let terminal = draw(&s, 80, 24, t);
+        let b = terminal.backend().buffer();
+        let role =
+            |symbol: &str| style_of(b, symbol).unwrap_or_else(|| panic!("{name}: no {symbol}"));
+        // Cell styles carry the base style underneath: compare what the role sets.
+        let sets = |style: ratatui::style::Style, want: ratatui::style::Style| {
+            want.fg.is_none_or(|c| style.fg == Some(c))
+                && want.bg.is_none_or(|c| style.bg == Some(c))
+                && style.add_modifier.contains(want.add_modifier)
+        };
+        assert!(
+            sets(role("✔"), t.decision(crate::engine::Decision::Kept)),
+            "{name}: kept"
         );
+        assert!(
+            sets(role("✘"), t.decision(crate::engine::Decision::Dropped)),
+            "{name}: dropped"
+        );
+        assert!(sets(role("⚠"), t.error()), "{name}: malformed");
+        assert!(sets(role("╭"), t.border(true)), "{name}: focused border");
+        let badge = b
+            .content()
+            .iter()
+            .find(|c| c.symbol() == "F" && c.style().bg == t.badge().bg)
+            .is_some();
+        assert!(badge, "{name}: the FIXTURE badge");
+        seen.push((role("✔"), role("✘")));
     }
-    s.ui.size = (120, 40);
+    for (i, a) in seen.iter().enumerate() {
+        assert!(!seen[i + 1..].contains(a), "two themes style decisions alike");
+    }
 }
 
 #[tokio::test]
