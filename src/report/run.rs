@@ -7,7 +7,6 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use futures_util::future::join_all;
-use serde::{Deserialize, Serialize};
 
 use super::catch;
 use super::source::{Fleet, Job, Lister};
@@ -131,17 +130,7 @@ struct Shared {
     pass: FleetPass,
 }
 
-/// Why a run stopped before reading every user, and how many it did not read.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Stopped {
-    /// [`INTERRUPTED`], or the store error that stopped it (naming the store).
-    pub cause: String,
-    /// Users the run knew of and did not read: of the total when it is known, else of those
-    /// listed before the stop.
-    pub not_read: u64,
-    /// The total is unknown and listing stopped too: more users may exist than were counted.
-    pub not_read_lower_bound: bool,
-}
+pub use super::summary::Stopped;
 
 /// The cause of a run stopped by its caller (Ctrl-C).
 pub const INTERRUPTED: &str = "interrupted";

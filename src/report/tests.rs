@@ -3,7 +3,7 @@ use std::sync::Arc;
 use super::run::{Plan, Quiet, run};
 use super::source::{Fleet, Pick, read_user_list};
 use super::*;
-use crate::engine::Engine;
+use crate::engine::{Engine, Policy};
 use crate::store::{LoadOptions, MemoryStore, Store};
 
 fn outcome(

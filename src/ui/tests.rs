@@ -231,7 +231,10 @@ fn every_theme_styles_each_role_as_it_says() {
         seen.push((role("✔"), role("✘")));
     }
     for (i, a) in seen.iter().enumerate() {
-        assert!(!seen[i + 1..].contains(a), "two themes style decisions alike");
+        assert!(
+            !seen[i + 1..].contains(a),
+            "two themes style decisions alike"
+        );
     }
 }
 

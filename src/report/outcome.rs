@@ -1,0 +1,123 @@
+//! What one user's replay comes to for the report: a few numbers per policy, and the diff.
+
+use std::collections::HashMap;
+
+use crate::engine::cache::{CachedContext, drift};
+use crate::engine::{Assembly, Decision, Policy, Reason, Snapshot, Source};
+
+/// What one policy made of one user's snapshot, in a few numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyOutcome {
+    pub total_tokens: usize,
+    /// Kept tokens per layer, in the policy's layer order.
+    pub layer_tokens: Vec<usize>,
+    /// Kept tokens of layers whose source is `static`.
+    pub static_tokens: usize,
+    /// `None`: no knowledge search was made (no query, or no knowledge layer).
+    pub rag_hit: Option<bool>,
+    /// Truncated or dropped for budget (the numerator of `truncation_rate`).
+    pub lost: usize,
+    /// Items that reached a fit (its denominator).
+    pub reached: usize,
+    pub cache: CacheState,
+}
+
+/// The user's cached context, as a cache-hit and drift metric sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheState {
+    /// No `context:{user}:{milestone}` key (expired, or never written).
+    Absent,
+    /// A key whose value is not a cached context.
+    Unreadable,
+    /// A cached context; `drift`: it differs from the replay.
+    Present { drift: bool },
+}
+
+/// How a user's assembly changed from baseline to candidate: the engine's one diff, which the
+/// Tune screen reads too.
+pub type Change = crate::engine::diff::AssemblyDiff;
+pub use crate::engine::diff::{Fate, ItemChange};
+
+/// Everything a report keeps of one user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserOutcome {
+    pub user_id: String,
+    pub milestone: Option<String>,
+    pub candidate: PolicyOutcome,
+    pub baseline: Option<PolicyOutcome>,
+    pub change: Option<Change>,
+}
+
+impl PolicyOutcome {
+    /// Boils `a` (an assembly of `snap` under `policy`) down.
+    pub fn of(snap: &Snapshot, policy: &Policy, a: &Assembly) -> Self {
+        let mut layer_tokens = vec![0; policy.layers.len()];
+        let index: HashMap<&str, usize> = policy
+            .layers
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.name.as_str(), i))
+            .collect();
+        let (mut lost, mut reached, mut rag_kept) = (0, 0, false);
+        for item in &a.items {
+            let Some(&li) = index.get(item.layer.as_str()) else {
+                continue;
+            };
+            layer_tokens[li] += item.kept_tokens;
+            let budget_drop = item.reason.is_some_and(Reason::is_budget);
+            if item.decision != Decision::Dropped || budget_drop {
+                reached += 1;
+            }
+            if item.decision == Decision::Truncated || budget_drop {
+                lost += 1;
+            }
+            if policy.layers[li].source == Source::Knowledge && item.decision != Decision::Dropped {
+                rag_kept = true;
+            }
+        }
+        let static_tokens = policy
+            .layers
+            .iter()
+            .zip(&layer_tokens)
+            .filter(|(l, _)| l.source == Source::Static)
+            .map(|(_, t)| t)
+            .sum();
+        let searched =
+            snap.query.is_some() && policy.layers.iter().any(|l| l.source == Source::Knowledge);
+        let cache = match &snap.cached_context {
+            None => CacheState::Absent,
+            Some(v) => match CachedContext::from_json(v) {
+                Ok(c) => CacheState::Present {
+                    drift: !drift(&c, a).is_empty(),
+                },
+                Err(_) => CacheState::Unreadable,
+            },
+        };
+        PolicyOutcome {
+            total_tokens: a.total_tokens,
+            layer_tokens,
+            static_tokens,
+            rag_hit: searched.then_some(rag_kept),
+            lost,
+            reached,
+            cache,
+        }
+    }
+}
+
+impl UserOutcome {
+    /// One user: its candidate assembly and, when comparing, its baseline assembly.
+    pub fn of(
+        snap: &Snapshot,
+        candidate: (&Policy, &Assembly),
+        baseline: Option<(&Policy, &Assembly)>,
+    ) -> Self {
+        UserOutcome {
+            user_id: snap.user_id.clone(),
+            milestone: snap.current_milestone.clone(),
+            candidate: PolicyOutcome::of(snap, candidate.0, candidate.1),
+            baseline: baseline.map(|(p, a)| PolicyOutcome::of(snap, p, a)),
+            change: baseline.map(|(_, a)| crate::engine::diff::diff(a, candidate.1)),
+        }
+    }
+}

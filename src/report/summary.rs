@@ -1,0 +1,180 @@
+//! The report's figures as printed: seed 003's monitoring table, ContextMetrics, per milestone,
+//! the change and the users not read.
+
+use serde::{Deserialize, Serialize};
+
+use std::cmp::Reverse;
+
+use crate::engine::diff::ItemChange;
+
+/// (metric key, label, target) in seed 003's order.
+pub const MONITORING: [(&str, &str, &str); 4] = [
+    ("avg_context_tokens", "Avg context tokens", "< 2500"),
+    ("static_share", "Static context %", "20–40 %"),
+    ("rag_hit_rate", "RAG context hits", "> 80 %"),
+    ("truncation_rate", "Truncation rate", "< 5 %"),
+];
+
+/// Facts about the run that the tally does not know.
+#[derive(Debug, Clone, Default)]
+pub struct RunInfo {
+    pub source: String,
+    /// How many users the run set out to read, when known.
+    pub users_total: Option<u64>,
+    /// Stopped early (Ctrl-C, or a store went away): the figures cover the users read so far.
+    pub partial: bool,
+    /// Why it stopped early, and how many users it did not read.
+    pub stopped: Option<Stopped>,
+}
+
+/// A whole report, as `--format json` prints it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub source: String,
+    pub users: u64,
+    pub users_total: Option<u64>,
+    pub partial: bool,
+    /// With `partial`: why, and how many users were not read.
+    #[serde(default)]
+    pub stopped: Option<Stopped>,
+    pub candidate: PolicySummary,
+    pub baseline: Option<PolicySummary>,
+    pub monitoring: Vec<MonitoringRow>,
+    pub milestones: Vec<MilestoneRow>,
+    pub changes: Option<Changes>,
+    pub errors: ErrorSummary,
+}
+
+/// One policy's figures over the fleet (seed 000's ContextMetrics and the monitoring inputs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicySummary {
+    pub policy: String,
+    pub tokenizer: String,
+    pub strategy: String,
+    pub total_budget: u32,
+    pub users: u64,
+    pub avg_context_tokens: f64,
+    /// `None`: the policy has no static layer.
+    pub static_share: Option<f64>,
+    /// `None`: no user had a knowledge search.
+    pub rag_hit_rate: Option<f64>,
+    pub truncation_rate: f64,
+    pub total_tokens: Dist,
+    /// Kept tokens per layer, in policy order.
+    pub layers: Vec<LayerDist>,
+    /// Users with a cached context present, of all users.
+    pub cache_hit_rate: f64,
+    /// Users whose cached context differs from the replay, of those with one.
+    pub cache_drift_rate: Option<f64>,
+    pub cache_unreadable: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Dist {
+    pub mean: f64,
+    pub p50: usize,
+    pub p90: usize,
+    pub p99: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayerDist {
+    pub layer: String,
+    pub source: String,
+    pub budget: u32,
+    #[serde(flatten)]
+    pub tokens: Dist,
+}
+
+/// A metric's value under one policy and whether it meets seed 003's target (`None`: n/a).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Metric {
+    pub value: Option<f64>,
+    pub pass: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MonitoringRow {
+    pub metric: String,
+    pub label: String,
+    pub target: String,
+    pub candidate: Metric,
+    pub baseline: Option<Metric>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MilestoneRow {
+    /// `None`: users with no journey.
+    pub milestone: Option<String>,
+    pub users: u64,
+    pub candidate: MilestoneFigures,
+    pub baseline: Option<MilestoneFigures>,
+    pub users_changed: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MilestoneFigures {
+    pub avg_context_tokens: f64,
+    pub truncation_rate: f64,
+    pub rag_hit_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Changes {
+    pub users_compared: u64,
+    pub users_changed: u64,
+    pub tokens_newly_dropped: u64,
+    pub tokens_newly_added: u64,
+    pub most_affected: Vec<Affected>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorSummary {
+    pub count: u64,
+    pub first: Vec<String>,
+}
+
+/// Why a run stopped before reading every user, and how many it did not read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stopped {
+    /// [`super::run::INTERRUPTED`], or the store error that stopped it (naming the store).
+    pub cause: String,
+    /// Users the run knew of and did not read: of the total when it is known, else of those
+    /// listed before the stop.
+    pub not_read: u64,
+    /// The total is unknown and listing stopped too: more users may exist than were counted.
+    pub not_read_lower_bound: bool,
+}
+
+/// A user among the most affected, ordered so the heap's top is the least affected kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Affected {
+    pub user_id: String,
+    pub milestone: Option<String>,
+    pub tokens_newly_dropped: usize,
+    pub tokens_newly_added: usize,
+    pub items: Vec<ItemChange>,
+}
+
+impl Affected {
+    /// More dropped first, then more added, then user id ascending.
+    pub(super) fn rank(&self) -> (Reverse<usize>, Reverse<usize>, &str) {
+        (
+            Reverse(self.tokens_newly_dropped),
+            Reverse(self.tokens_newly_added),
+            &self.user_id,
+        )
+    }
+}
+
+impl Ord for Affected {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
+    }
+}
+
+impl PartialOrd for Affected {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}

@@ -1,0 +1,397 @@
+//! Adding users up in memory that does not grow with the fleet: exact token histograms, counts,
+//! per-milestone groups and a bounded heap of the most affected users.
+
+use std::collections::{BTreeMap, BinaryHeap};
+
+use super::outcome::{CacheState, PolicyOutcome, UserOutcome};
+use super::summary::{
+    Affected, Changes, Dist, ErrorSummary, LayerDist, Metric, MilestoneFigures, MilestoneRow,
+    MonitoringRow, PolicySummary, RunInfo, Summary,
+};
+use super::{
+    AVG_TOKENS_TARGET, ERRORS_KEPT, MONITORING, RAG_HIT_TARGET, STATIC_SHARE_TARGET,
+    TRUNCATION_TARGET,
+};
+use crate::engine::{Policy, Source};
+
+/// Exact counts of a value per user: quantiles without keeping every user (values are token
+/// counts, so there are at most as many keys as distinct counts).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Histogram {
+    pub(super) counts: BTreeMap<usize, u64>,
+    pub(super) n: u64,
+    pub(super) sum: u128,
+}
+
+impl Histogram {
+    pub fn add(&mut self, v: usize) {
+        *self.counts.entry(v).or_default() += 1;
+        self.n += 1;
+        self.sum += v as u128;
+    }
+
+    pub fn merge(&mut self, other: &Histogram) {
+        for (v, c) in &other.counts {
+            *self.counts.entry(*v).or_default() += c;
+        }
+        self.n += other.n;
+        self.sum += other.sum;
+    }
+
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 {
+            0.0
+        } else {
+            self.sum as f64 / self.n as f64
+        }
+    }
+
+    /// Nearest rank: the smallest value with at least `ceil(p × n)` values at or below it.
+    pub fn quantile(&self, p: f64) -> usize {
+        let rank = ((p * self.n as f64).ceil() as u64).clamp(1, self.n.max(1));
+        let mut seen = 0;
+        for (v, c) in &self.counts {
+            seen += c;
+            if seen >= rank {
+                return *v;
+            }
+        }
+        0
+    }
+
+    pub fn stats(&self) -> Dist {
+        Dist {
+            mean: round2(self.mean()),
+            p50: self.quantile(0.50),
+            p90: self.quantile(0.90),
+            p99: self.quantile(0.99),
+        }
+    }
+}
+
+/// Sums of one policy's outcomes over a group of users.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Counts {
+    pub users: u64,
+    pub total: Histogram,
+    /// Per policy layer.
+    pub layers: Vec<Histogram>,
+    pub static_tokens: u64,
+    pub rag_searched: u64,
+    pub rag_hits: u64,
+    pub lost: u64,
+    pub reached: u64,
+    pub cache_present: u64,
+    pub cache_unreadable: u64,
+    pub cache_drift: u64,
+}
+
+impl Counts {
+    pub(super) fn add(&mut self, o: &PolicyOutcome) {
+        self.users += 1;
+        self.total.add(o.total_tokens);
+        if self.layers.len() < o.layer_tokens.len() {
+            self.layers
+                .resize_with(o.layer_tokens.len(), Histogram::default);
+        }
+        for (h, t) in self.layers.iter_mut().zip(&o.layer_tokens) {
+            h.add(*t);
+        }
+        self.static_tokens += o.static_tokens as u64;
+        if let Some(hit) = o.rag_hit {
+            self.rag_searched += 1;
+            self.rag_hits += u64::from(hit);
+        }
+        self.lost += o.lost as u64;
+        self.reached += o.reached as u64;
+        match o.cache {
+            CacheState::Absent => {}
+            CacheState::Unreadable => self.cache_unreadable += 1,
+            CacheState::Present { drift } => {
+                self.cache_present += 1;
+                self.cache_drift += u64::from(drift);
+            }
+        }
+    }
+
+    pub(super) fn merge(&mut self, o: &Counts) {
+        self.users += o.users;
+        self.total.merge(&o.total);
+        if self.layers.len() < o.layers.len() {
+            self.layers.resize_with(o.layers.len(), Histogram::default);
+        }
+        for (h, other) in self.layers.iter_mut().zip(&o.layers) {
+            h.merge(other);
+        }
+        self.static_tokens += o.static_tokens;
+        self.rag_searched += o.rag_searched;
+        self.rag_hits += o.rag_hits;
+        self.lost += o.lost;
+        self.reached += o.reached;
+        self.cache_present += o.cache_present;
+        self.cache_unreadable += o.cache_unreadable;
+        self.cache_drift += o.cache_drift;
+    }
+
+    pub(super) fn truncation_rate(&self) -> f64 {
+        ratio(self.lost, self.reached)
+    }
+
+    pub(super) fn rag_hit_rate(&self) -> Option<f64> {
+        (self.rag_searched > 0).then(|| ratio(self.rag_hits, self.rag_searched))
+    }
+}
+
+/// Candidate and baseline counts of one group of users, and how many of them changed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Group {
+    pub candidate: Counts,
+    pub baseline: Counts,
+    pub changed: u64,
+    pub tokens_newly_dropped: u64,
+    pub tokens_newly_added: u64,
+}
+
+impl Group {
+    pub(super) fn add(&mut self, o: &UserOutcome) {
+        self.candidate.add(&o.candidate);
+        if let Some(b) = &o.baseline {
+            self.baseline.add(b);
+        }
+        if let Some(c) = &o.change {
+            self.changed += u64::from(c.prompt_changed);
+            self.tokens_newly_dropped += c.tokens_newly_dropped as u64;
+            self.tokens_newly_added += c.tokens_newly_added as u64;
+        }
+    }
+
+    pub(super) fn merge(&mut self, o: &Group) {
+        self.candidate.merge(&o.candidate);
+        self.baseline.merge(&o.baseline);
+        self.changed += o.changed;
+        self.tokens_newly_dropped += o.tokens_newly_dropped;
+        self.tokens_newly_added += o.tokens_newly_added;
+    }
+}
+
+/// The running report: bounded in memory whatever the number of users.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    pub fleet: Group,
+    /// By current milestone (`""`: no journey).
+    pub milestones: BTreeMap<String, Group>,
+    pub(super) top_n: usize,
+    /// Max-heap by rank: its top is the least affected of those kept.
+    pub(super) top: BinaryHeap<Affected>,
+    pub compared: bool,
+    pub errors: u64,
+    pub error_messages: Vec<String>,
+}
+
+impl Tally {
+    pub fn new(top_n: usize, compared: bool) -> Self {
+        Tally {
+            top_n,
+            compared,
+            ..Tally::default()
+        }
+    }
+
+    pub fn add(&mut self, o: UserOutcome) {
+        self.fleet.add(&o);
+        self.milestones
+            .entry(o.milestone.clone().unwrap_or_default())
+            .or_default()
+            .add(&o);
+        if let Some(c) = o.change
+            && c.prompt_changed
+        {
+            self.offer(Affected {
+                user_id: o.user_id,
+                milestone: o.milestone,
+                tokens_newly_dropped: c.tokens_newly_dropped,
+                tokens_newly_added: c.tokens_newly_added,
+                items: c.items,
+            });
+        }
+    }
+
+    pub(super) fn offer(&mut self, a: Affected) {
+        if self.top_n == 0 {
+            return;
+        }
+        if self.top.len() < self.top_n {
+            self.top.push(a);
+        } else if self.top.peek().is_some_and(|worst| a < *worst) {
+            self.top.pop();
+            self.top.push(a);
+        }
+    }
+
+    /// A user that could not be loaded: counted, and its message kept while there are few.
+    pub fn error(&mut self, message: String) {
+        self.errors += 1;
+        if self.error_messages.len() < ERRORS_KEPT {
+            self.error_messages.push(message);
+        }
+    }
+
+    /// Adds another tally's users (from another worker).
+    pub fn merge(&mut self, other: Tally) {
+        self.fleet.merge(&other.fleet);
+        for (m, g) in &other.milestones {
+            self.milestones.entry(m.clone()).or_default().merge(g);
+        }
+        for a in other.top {
+            self.offer(a);
+        }
+        self.errors += other.errors;
+        for m in other.error_messages {
+            if self.error_messages.len() < ERRORS_KEPT {
+                self.error_messages.push(m);
+            }
+        }
+    }
+
+    pub fn users(&self) -> u64 {
+        self.fleet.candidate.users
+    }
+
+    /// The figures, for output.
+    pub fn summary(&self, candidate: &Policy, baseline: Option<&Policy>, run: RunInfo) -> Summary {
+        let side = |c: &Counts, p: &Policy| PolicySummary::of(c, p);
+        let cand = side(&self.fleet.candidate, candidate);
+        let base = baseline.map(|p| side(&self.fleet.baseline, p));
+        let monitoring = MONITORING
+            .iter()
+            .map(|&(metric, label, target)| MonitoringRow {
+                metric: metric.to_string(),
+                label: label.to_string(),
+                target: target.to_string(),
+                candidate: cand.monitor(metric),
+                baseline: base.as_ref().map(|b| b.monitor(metric)),
+            })
+            .collect();
+        let milestones = self
+            .milestones
+            .iter()
+            .map(|(m, g)| MilestoneRow {
+                milestone: (!m.is_empty()).then(|| m.clone()),
+                users: g.candidate.users,
+                candidate: MilestoneFigures::of(&g.candidate),
+                baseline: baseline.map(|_| MilestoneFigures::of(&g.baseline)),
+                users_changed: baseline.map(|_| g.changed),
+            })
+            .collect();
+        let changes = baseline.map(|_| Changes {
+            users_compared: self.fleet.baseline.users,
+            users_changed: self.fleet.changed,
+            tokens_newly_dropped: self.fleet.tokens_newly_dropped,
+            tokens_newly_added: self.fleet.tokens_newly_added,
+            most_affected: {
+                let mut v: Vec<Affected> = self.top.clone().into_vec();
+                v.sort();
+                v
+            },
+        });
+        Summary {
+            source: run.source,
+            users: self.users(),
+            users_total: run.users_total,
+            partial: run.partial,
+            stopped: run.stopped,
+            candidate: cand,
+            baseline: base,
+            monitoring,
+            milestones,
+            changes,
+            errors: ErrorSummary {
+                count: self.errors,
+                first: self.error_messages.clone(),
+            },
+        }
+    }
+}
+
+impl PolicySummary {
+    pub(super) fn of(c: &Counts, p: &Policy) -> Self {
+        let budgets = p.budgets();
+        let has_static = p.layers.iter().any(|l| l.source == Source::Static);
+        let sum_total = c.total.sum as u64;
+        PolicySummary {
+            policy: p.name.clone(),
+            tokenizer: p.tokenizer.to_string(),
+            strategy: p.strategy.as_str().to_string(),
+            total_budget: budgets.total,
+            users: c.users,
+            avg_context_tokens: round2(c.total.mean()),
+            static_share: has_static.then(|| round4(ratio(c.static_tokens, sum_total))),
+            rag_hit_rate: c.rag_hit_rate().map(round4),
+            truncation_rate: round4(c.truncation_rate()),
+            total_tokens: c.total.stats(),
+            layers: p
+                .layers
+                .iter()
+                .enumerate()
+                .map(|(i, l)| LayerDist {
+                    layer: l.name.clone(),
+                    source: l.source.as_str().to_string(),
+                    budget: budgets.layers.get(i).copied().unwrap_or(0),
+                    tokens: c.layers.get(i).map(Histogram::stats).unwrap_or_default(),
+                })
+                .collect(),
+            cache_hit_rate: round4(ratio(c.cache_present, c.users)),
+            cache_drift_rate: (c.cache_present > 0)
+                .then(|| round4(ratio(c.cache_drift, c.cache_present))),
+            cache_unreadable: c.cache_unreadable,
+        }
+    }
+
+    /// The monitoring metric `key` and its verdict.
+    pub fn monitor(&self, key: &str) -> Metric {
+        let (value, pass) = match key {
+            "avg_context_tokens" => {
+                let v = self.avg_context_tokens;
+                (Some(v), (self.users > 0).then_some(v < AVG_TOKENS_TARGET))
+            }
+            "static_share" => {
+                let v = self.static_share;
+                let (lo, hi) = STATIC_SHARE_TARGET;
+                (v, v.map(|v| (lo..=hi).contains(&v)))
+            }
+            "rag_hit_rate" => (
+                self.rag_hit_rate,
+                self.rag_hit_rate.map(|v| v > RAG_HIT_TARGET),
+            ),
+            "truncation_rate" => {
+                let v = self.truncation_rate;
+                (Some(v), (self.users > 0).then_some(v < TRUNCATION_TARGET))
+            }
+            _ => (None, None),
+        };
+        Metric { value, pass }
+    }
+}
+
+impl MilestoneFigures {
+    pub(super) fn of(c: &Counts) -> Self {
+        MilestoneFigures {
+            avg_context_tokens: round2(c.total.mean()),
+            truncation_rate: round4(c.truncation_rate()),
+            rag_hit_rate: c.rag_hit_rate().map(round4),
+        }
+    }
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+/// Figures are rounded so text, CSV and JSON agree and re-runs compare equal.
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+fn round4(v: f64) -> f64 {
+    (v * 10_000.0).round() / 10_000.0
+}
