@@ -14,6 +14,7 @@ mod pg_search;
 pub mod pg_time;
 pub mod postgres;
 pub mod redis;
+mod redis_conn;
 pub mod seed;
 pub mod session;
 pub mod tables;

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::ConnectionManager;
 use redis::{Client, Value};
 
 pub use super::key_window::WINDOW_KEYS;
@@ -19,45 +19,17 @@ const SCAN_COUNT: usize = 1000;
 
 pub struct RedisStore {
     /// The first node's client, for pub/sub (a cluster forwards PUBLISH to every node).
-    client: Client,
+    pub(super) client: Client,
     /// Every master: one for a single server.
-    nodes: Vec<ConnectionManager>,
+    pub(super) nodes: Vec<ConnectionManager>,
     /// A cluster connection, for writes routed by key (`seed`).
-    cluster: Option<redis::cluster_async::ClusterConnection>,
+    pub(super) cluster: Option<redis::cluster_async::ClusterConnection>,
     /// `redis host:port` (or `redis cluster host:port +N`), password never included.
     pub label: String,
     /// Prepended to every key and channel name.
     pub prefix: String,
     /// The most keys a fleet pass holds at once ([`WINDOW_KEYS`]).
     pub window_keys: usize,
-}
-
-/// The node URLs of a cluster address: `redis+cluster://[user:pw@]h1:p1,h2:p2` or several
-/// comma-separated `redis://` URLs. `None` for a single server.
-pub fn cluster_urls(url: &str) -> Option<Vec<String>> {
-    let cluster_scheme = ["redis+cluster://", "rediss+cluster://"]
-        .iter()
-        .find(|s| url.starts_with(**s));
-    if let Some(scheme) = cluster_scheme {
-        let plain = scheme.replace("+cluster", "");
-        let rest = &url[scheme.len()..];
-        let (auth, hosts) = match rest.rsplit_once('@') {
-            Some((a, h)) => (format!("{a}@"), h),
-            None => (String::new(), rest),
-        };
-        let (hosts, path) = hosts
-            .split_once('/')
-            .map_or((hosts, String::new()), |(h, p)| (h, format!("/{p}")));
-        return Some(
-            hosts
-                .split(',')
-                .filter(|h| !h.is_empty())
-                .map(|h| format!("{plain}{auth}{h}{path}"))
-                .collect(),
-        );
-    }
-    url.contains(',')
-        .then(|| url.split(',').map(|u| u.trim().to_string()).collect())
 }
 
 /// A user's keys as read: sessions, context keys by milestone, and the keys left unread as
@@ -69,69 +41,6 @@ pub struct RedisUser {
 }
 
 impl RedisStore {
-    /// Connects within `timeout`; the error names the server, never the password. A cluster
-    /// address connects to every master (from `CLUSTER SLOTS`).
-    pub async fn connect(
-        url: &str,
-        prefix: &str,
-        timeout: Duration,
-    ) -> Result<RedisStore, StoreError> {
-        let urls = cluster_urls(url);
-        let seed = urls
-            .as_ref()
-            .and_then(|u| u.first().cloned())
-            .unwrap_or_else(|| url.to_string());
-        let mut label = format!("redis {}", super::url::host_port(&seed));
-        let (client, first) = connect_node(&seed, &label, timeout).await?;
-        let Some(urls) = urls else {
-            return Ok(RedisStore {
-                client,
-                nodes: vec![first],
-                cluster: None,
-                label,
-                prefix: prefix.to_string(),
-                window_keys: WINDOW_KEYS,
-            });
-        };
-        let fail = |what: &str, e: redis::RedisError| {
-            fault::classify(
-                fault::redis_outage(&e),
-                &format!("redis cluster {}", super::url::host_port(&seed)),
-                what,
-                fault::mask_password(&fault::redis_cause(&e), &seed),
-            )
-        };
-        let mut conn = first.clone();
-        let slots: Value = redis::cmd("CLUSTER")
-            .arg("SLOTS")
-            .query_async(&mut conn)
-            .await
-            .map_err(|e| fail("CLUSTER SLOTS", e))?;
-        let mut nodes = Vec::new();
-        for (host, port) in masters(&slots) {
-            let node_url = with_host(&seed, &host, port);
-            nodes.push(connect_node(&node_url, &label, timeout).await?.1);
-        }
-        let cluster = redis::cluster::ClusterClient::new(urls.clone())
-            .map_err(|e| fail("cluster client", e))?
-            .get_async_connection()
-            .await
-            .map_err(|e| fail("cluster connect", e))?;
-        label = format!(
-            "redis cluster {} ({} masters)",
-            super::url::host_port(&seed),
-            nodes.len()
-        );
-        Ok(RedisStore {
-            client,
-            nodes,
-            cluster: Some(cluster),
-            label,
-            prefix: prefix.to_string(),
-            window_keys: WINDOW_KEYS,
-        })
-    }
-
     fn fail(&self, what: &str, e: redis::RedisError) -> StoreError {
         fault::redis_error(&self.label, what, &e)
     }
@@ -520,97 +429,6 @@ impl RedisStore {
     }
 }
 
-/// Connects one node within `timeout`.
-async fn connect_node(
-    url: &str,
-    label: &str,
-    timeout: Duration,
-) -> Result<(Client, ConnectionManager), StoreError> {
-    let fail = |what: &str, e: redis::RedisError| {
-        let cause = fault::mask_password(&fault::redis_cause(&e), url);
-        fault::classify(fault::redis_outage(&e), label, what, tls_hint(url, &cause))
-    };
-    // Client::open only parses the address: any error is a malformed URL.
-    let client = Client::open(url)
-        .map_err(|e| fault::config_error("redis", "REDIS_URL", &e.to_string(), url))?;
-    let config = ConnectionManagerConfig::new()
-        .set_connection_timeout(Some(timeout))
-        .set_response_timeout(Some(timeout))
-        .set_number_of_retries(1);
-    let conn = tokio::time::timeout(timeout, client.get_connection_manager_with_config(config))
-        .await
-        .map_err(|_| StoreError::Unavailable {
-            store: label.to_string(),
-            what: "connect".into(),
-            cause: format!("no answer within {} s", timeout.as_secs_f32()),
-        })?
-        .map_err(|e| fail("connect", e))?;
-    Ok((client, conn))
-}
-
-/// `cause` with a hint when it looks like a TLS mismatch: a plain connection the server dropped
-/// (a TLS-only port answers plain bytes by closing), or a certificate the client does not trust.
-fn tls_hint(url: &str, cause: &str) -> String {
-    let tls = url.starts_with("rediss");
-    let lower = cause.to_ascii_lowercase();
-    let dropped = [
-        "reset by peer",
-        "broken pipe",
-        "connection closed",
-        "unexpected end",
-    ]
-    .iter()
-    .any(|s| lower.contains(s));
-    if !tls && dropped {
-        format!("{cause} (if the server only speaks TLS, use rediss://)")
-    } else if tls && lower.contains("certificate") {
-        format!(
-            "{cause} (the server's CA must be in the system store, or in SSL_CERT_FILE / SSL_CERT_DIR)"
-        )
-    } else {
-        cause.to_string()
-    }
-}
-
-/// The distinct primaries of a `CLUSTER SLOTS` answer: `[[start, end, [host, port, …], …], …]`.
-fn masters(slots: &Value) -> Vec<(String, u16)> {
-    let mut out: Vec<(String, u16)> = Vec::new();
-    let Value::Array(ranges) = slots else {
-        return out;
-    };
-    for range in ranges {
-        let Value::Array(parts) = range else { continue };
-        let Some(Value::Array(primary)) = parts.get(2) else {
-            continue;
-        };
-        let host = match primary.first() {
-            Some(Value::BulkString(b)) => String::from_utf8_lossy(b).into_owned(),
-            Some(Value::SimpleString(s)) => s.clone(),
-            _ => continue,
-        };
-        let Some(Value::Int(port)) = primary.get(1) else {
-            continue;
-        };
-        let node = (host, u16::try_from(*port).unwrap_or(0));
-        if !out.contains(&node) {
-            out.push(node);
-        }
-    }
-    out
-}
-
-/// `url` pointed at another host and port (credentials, scheme and db kept).
-fn with_host(url: &str, host: &str, port: u16) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) => {
-            let _ = u.set_host(Some(host));
-            let _ = u.set_port(Some(port));
-            u.to_string()
-        }
-        Err(_) => url.to_string(),
-    }
-}
-
 /// One key's TYPE, TTL, GET and LRANGE answers as a raw value.
 fn raw_key(name: &str, v: &[Value]) -> RawKey {
     let kind = match v.first() {
@@ -645,36 +463,6 @@ fn raw_key(name: &str, v: &[Value]) -> RawKey {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cluster_addresses() {
-        assert_eq!(cluster_urls("redis://127.0.0.1:6379/"), None);
-        assert_eq!(
-            cluster_urls("redis+cluster://u:pw@10.0.0.1:7000,10.0.0.2:7001/0").expect("cluster"),
-            [
-                "redis://u:pw@10.0.0.1:7000/0",
-                "redis://u:pw@10.0.0.2:7001/0"
-            ]
-        );
-        assert_eq!(
-            cluster_urls("rediss://a:1, rediss://b:2").expect("list"),
-            ["rediss://a:1", "rediss://b:2"]
-        );
-        assert_eq!(
-            with_host("redis://u:pw@seed:7000/0", "10.0.0.9", 7005),
-            "redis://u:pw@10.0.0.9:7005/0"
-        );
-    }
-
-    #[test]
-    fn tls_mistakes_get_a_hint() {
-        let reset = "Connection reset by peer (os error 104)";
-        assert!(tls_hint("redis://h:1", reset).ends_with("use rediss://)"));
-        assert_eq!(tls_hint("rediss://h:1", reset), reset);
-        let untrusted = "invalid peer certificate: UnknownIssuer";
-        assert!(tls_hint("rediss://h:1", untrusted).contains("SSL_CERT_FILE"));
-        assert_eq!(tls_hint("redis://h:1", "timed out"), "timed out");
-    }
 
     #[test]
     fn raw_keys_from_pipeline_answers() {
