@@ -278,8 +278,10 @@ fn main() {
                 .await
                 .expect("the migrations' HNSW index");
         sqlx::query("DROP INDEX knowledge_embedding_idx").execute(store.pool()).await.expect("drop index");
-        let names = seed::partial_indexes(&map).into_iter().map(|i| i.name);
-        for name in names.chain([seed::UNSCORABLE_INDEX.to_string()]) {
+        let tables = store.tables();
+        let names = seed::partial_indexes(tables, &map).into_iter().map(|i| i.name);
+        let unscorable = ctxlens::store::pg_schema::unscorable_index(tables);
+        for name in names.chain([unscorable]) {
             let drop = format!("DROP INDEX \"{name}\"");
             sqlx::query(sqlx::AssertSqlSafe(drop)).execute(store.pool()).await.expect("drop partial index");
         }

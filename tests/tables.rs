@@ -1,5 +1,6 @@
-//! Table names from the config (`[stores.tables]`, SPEC §1): reads go to the named tables, the
-//! commands that write refuse them, and a bad name is an error naming the setting.
+//! Table names from the config (`[stores.tables]`, SPEC §1): reads go to the named tables,
+//! `migrate` creates them (and their indexes) and `seed` fills them, and a bad name is an error
+//! naming the setting.
 // Test code: a failed step fails the test with its message.
 #![allow(clippy::expect_used)]
 
@@ -9,7 +10,7 @@ use common::servers::{Postgres, RedisServer};
 use common::{NOW, ctxlens_with, write_temp};
 
 #[test]
-fn configured_tables_are_read_and_writers_refuse_them() {
+fn configured_tables_are_read_and_written() {
     let redis = RedisServer::start();
     let pg = Postgres::shared();
     let url = pg.create_database("tables");
@@ -52,16 +53,75 @@ fn configured_tables_are_read_and_writers_refuse_them() {
     let v: serde_json::Value = serde_json::from_str(&users.stdout).expect("users JSON");
     assert_eq!(v["users"].as_array().map(Vec::len), Some(68));
 
-    for cmd in ["migrate", "seed"] {
-        let out = ctxlens_with(&[cmd, "--config", config], &env);
-        assert_eq!(out.code, 2, "{cmd} refuses: {}", out.stdout);
+    // migrate creates SPEC §1's schema under the configured names, in a fresh database, with its
+    // indexes named after the tables; seed fills them; both are idempotent as before.
+    let fresh = pg.create_database("tables_written");
+    let redis = RedisServer::start();
+    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", fresh)];
+    let migrated = ctxlens_with(&["migrate", "--config", config], &env);
+    assert_eq!(migrated.code, 0, "migrate: {}", migrated.stderr);
+    assert!(
+        migrated
+            .stdout
+            .contains(r#""app"."journeys", "app"."Memory Bank", "app"."articles""#),
+        "{}",
+        migrated.stdout
+    );
+    assert!(
+        migrated
+            .stdout
+            .contains("created articles_embedding_general"),
+        "{}",
+        migrated.stdout
+    );
+    let again = ctxlens_with(&["migrate", "--config", config], &env);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(
+        again.stdout.contains(": 0 created, 12 already present"),
+        "{}",
+        again.stdout
+    );
+    let indexes = pg.psql(
+        "tables_written",
+        "SELECT string_agg(indexname, ' ' ORDER BY indexname) FROM pg_indexes WHERE schemaname = 'app'",
+    );
+    for name in [
+        "articles_embedding_idx",
+        "articles_embedding_m_M3",
+        "articles_embedding_unscorable",
+        // "Memory Bank" is no plain identifier: its index is named after a cleaned, hashed form.
+        "_user_id_created_at_idx",
+    ] {
+        assert!(indexes.contains(name), "{name} in {indexes}");
+    }
+    let seeded = ctxlens_with(&["seed", "--config", config], &env);
+    assert_eq!(seeded.code, 0, "seed: {}", seeded.stderr);
+    let refused = ctxlens_with(&["seed", "--config", config], &env);
+    assert_eq!(refused.code, 1, "not empty: {}", refused.stdout);
+    let tables = pg.psql(
+        "tables_written",
+        "SELECT string_agg(table_schema || '.' || table_name, ' ' ORDER BY table_name) FROM information_schema.tables WHERE table_schema IN ('app', 'public')",
+    );
+    assert!(
+        !tables.contains("public.user_journeys"),
+        "SPEC's names were not created: {tables}"
+    );
+    for user in ["u005", "u062"] {
+        let args = ["replay", user, "--json", "--now", NOW, "--config", config];
+        let written = ctxlens_with(&args, &env);
+        let embedded = ctxlens_with(&args[..5], &[]);
+        assert_eq!(written.code, 0, "{}", written.stderr);
         assert!(
-            out.stderr
-                .contains("[stores.tables] names others (app.journeys"),
-            "{}",
-            out.stderr
+            written.stdout == embedded.stdout,
+            "{user}: seeded named tables differ"
         );
     }
+    // The partial indexes serve the search on the named table too.
+    let plan = pg.psql(
+        "tables_written",
+        "SET enable_seqscan = off; EXPLAIN SELECT id FROM app.articles WHERE milestone = 'M3' ORDER BY embedding <=> (SELECT embedding FROM app.articles LIMIT 1) LIMIT 5",
+    );
+    assert!(plan.contains("articles_embedding_m_M3"), "{plan}");
     let bad = write_temp(
         "bad-tables.toml",
         "[stores.tables]\nknowledge = \"a.b.c\"\n",

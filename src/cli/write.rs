@@ -7,21 +7,9 @@ use crate::store::postgres::PgStore;
 use crate::store::redis::RedisStore;
 use crate::store::seed;
 
-/// `migrate` and `seed` write SPEC §1's tables only: other configured names are refused.
-fn default_tables(e: &crate::store::live::Endpoints, command: &str) -> Result<(), CliError> {
-    if e.tables.is_default() {
-        return Ok(());
-    }
-    Err(CliError::Usage(format!(
-        "{command} writes SPEC §1's tables (user_journeys, memory_bank, knowledge), but the config's \
-         [stores.tables] names others ({}, {}, {}): create and fill those with your own tooling \
-         (migrations/0001_schema.sql has the schema), or drop [stores.tables] for this command",
-        e.tables.user_journeys, e.tables.memory_bank, e.tables.knowledge
-    )))
-}
-
-/// Creates the extension, tables and index (sqlx migrations: applied once, recorded), and the
-/// partial indexes of the config's milestone map (or seed 000's): see `seed::create_partial_indexes`.
+/// Creates the extension, the tables (SPEC §1's schema under the configured names) and their
+/// indexes, and the partial indexes of the config's milestone map (or seed 000's): see
+/// `seed::migrate_for`. Idempotent.
 pub async fn migrate(global: &GlobalArgs) -> Result<(), CliError> {
     let (config, _) = Config::load(global.config.as_deref())?;
     let e = endpoints(global, &config);
@@ -29,24 +17,24 @@ pub async fn migrate(global: &GlobalArgs) -> Result<(), CliError> {
         .database_url
         .clone()
         .ok_or_else(|| CliError::Usage("migrate needs --database-url or DATABASE_URL".into()))?;
-    default_tables(&e, "migrate")?;
-    let pg = PgStore::connect(&url, e.connect_timeout).await?;
+    let pg = PgStore::connect_tables(&url, e.connect_timeout, &e.tables).await?;
     let map = config
         .milestone_map()
         .map_err(|e| CliError::Usage(format!("config: {e}")))?;
     let done = seed::migrate_for(&pg, &map)
         .await
         .map_err(|e| CliError::Runtime(e.to_string()))?;
+    let t = pg.tables();
     println!(
-        "{}: schema ready (vector extension, user_journeys, memory_bank, knowledge, HNSW index)",
-        pg.label
+        "{}: schema ready (vector extension, {}, {}, {}, HNSW index)",
+        pg.label, t.user_journeys, t.memory_bank, t.knowledge
     );
     let present = match done.present.len() {
         0 => String::new(),
         n => format!(", {n} already present"),
     };
     println!(
-        "{}: partial indexes (HNSW per milestone and for general knowledge, all-zero vectors): {} created{present}",
+        "{}: partial indexes (HNSW per milestone and for general knowledge, unscorable embeddings): {} created{present}",
         pg.label,
         done.created.len()
     );
@@ -77,10 +65,7 @@ pub async fn seed(
     };
     let runtime = |e: seed::SeedError| CliError::Runtime(e.to_string());
     let pg = match &e.database_url {
-        Some(url) => {
-            default_tables(&e, "seed")?;
-            Some(PgStore::connect(url, e.connect_timeout).await?)
-        }
+        Some(url) => Some(PgStore::connect_tables(url, e.connect_timeout, &e.tables).await?),
         None => None,
     };
     let r = match &e.redis_url {

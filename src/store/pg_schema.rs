@@ -3,6 +3,7 @@
 
 use crate::engine::MilestoneMap;
 
+use super::tables::{Quoted, Tables, quote_part};
 use super::vectors::UNSCORABLE_SQL;
 
 /// What a scored row carries; `norm` tells unscorable embeddings from the rest.
@@ -91,63 +92,141 @@ ORDER BY similarity DESC NULLS LAST, id"
     )
 }
 
-/// A partial HNSW index of `knowledge`: the rows of one milestone, or the general rows (`None`).
+/// The schema `ctxlens migrate` creates (SPEC §1), under the configured table names: idempotent
+/// (`IF NOT EXISTS` throughout). Index names follow the tables' own names, so SPEC §1's tables get
+/// the names earlier versions gave them (`knowledge_embedding_idx`, …).
+pub fn schema_sql(t: &Quoted) -> String {
+    let mut sql = String::from("CREATE EXTENSION IF NOT EXISTS vector;\n");
+    for schema in &t.schemas {
+        sql.push_str(&format!("CREATE SCHEMA IF NOT EXISTS {schema};\n"));
+    }
+    let (uj, mb, kn) = (&t.user_journeys, &t.memory_bank, &t.knowledge);
+    let mb_index = quote_part(&index_name(&t.memory_bank_rel, "_user_id_created_at_idx"));
+    let kn_index = quote_part(&index_name(&t.knowledge_rel, "_embedding_idx"));
+    sql.push_str(&format!(
+        "CREATE TABLE IF NOT EXISTS {uj} (
+  user_id           text PRIMARY KEY,
+  current_milestone text NOT NULL DEFAULT 'M0',
+  display_name      text,
+  updated_at        timestamptz NOT NULL DEFAULT now());
+CREATE TABLE IF NOT EXISTS {mb} (
+  id           bigserial PRIMARY KEY,
+  user_id      text NOT NULL,
+  context_type text NOT NULL CHECK (context_type IN ('business_dna','milestone_data','transition')),
+  milestone    text,
+  data         jsonb NOT NULL,
+  created_at   timestamptz NOT NULL DEFAULT now());
+CREATE INDEX IF NOT EXISTS {mb_index} ON {mb} (user_id, created_at);
+CREATE TABLE IF NOT EXISTS {kn} (
+  id         bigserial PRIMARY KEY,
+  milestone  text,
+  title      text NOT NULL,
+  content    text NOT NULL,
+  metadata   jsonb NOT NULL DEFAULT '{{}}',
+  embedding  vector(384) NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now());
+CREATE INDEX IF NOT EXISTS {kn_index} ON {kn} USING hnsw (embedding vector_cosine_ops);
+"
+    ));
+    sql
+}
+
+/// `{rel}{suffix}` when it is a plain identifier within Postgres's 63 bytes; else `rel` cleaned,
+/// shortened and followed by a hash of it, so that names stay distinct and within the limit.
+fn index_name(rel: &str, suffix: &str) -> String {
+    let plain = rel.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if plain && rel.len() + suffix.len() <= 63 {
+        return format!("{rel}{suffix}");
+    }
+    let clean: String = rel
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .take(63 - suffix.len() - 18)
+        .collect();
+    let hash = xxhash_rust::xxh3::xxh3_64(rel.as_bytes());
+    format!("{clean}_{hash:016x}{suffix}")
+}
+
+/// `name` in the knowledge table's schema, as `to_regclass` reads it.
+pub fn qualified(t: &Quoted, name: &str) -> String {
+    match &t.knowledge_schema {
+        Some(schema) => format!("{schema}.{}", quote_part(name)),
+        None => quote_part(name),
+    }
+}
+
+/// The general rows' partial index (`milestone IS NULL`): `knowledge_embedding_general` for
+/// SPEC §1's table.
+pub fn general_index(t: &Quoted) -> String {
+    index_name(&t.knowledge_rel, "_embedding_general")
+}
+
+/// The rows whose embedding pgvector cannot score ([`super::vectors`]: all zeros, which HNSW
+/// indexes leave out, and norms its single-precision sums under- or overflow): a search finds them
+/// through this index to report them as malformed (`knowledge_embedding_unscorable` for SPEC §1's
+/// table). Earlier versions made `knowledge_embedding_zero` (all-zero rows only) instead; it is
+/// left alone, and a database that has only that one is searched correctly (the unscorable rows
+/// are then found by a scan).
+pub fn unscorable_index(t: &Quoted) -> String {
+    index_name(&t.knowledge_rel, "_embedding_unscorable")
+}
+
+pub fn unscorable_index_sql(t: &Quoted) -> String {
+    format!(
+        "CREATE INDEX IF NOT EXISTS {} ON {} (id) WHERE {UNSCORABLE_SQL}",
+        quote_part(&unscorable_index(t)),
+        t.knowledge
+    )
+}
+
+/// A partial HNSW index of the knowledge table: the rows of one milestone, or the general rows
+/// (`None`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartialIndex {
     /// `[A-Za-z0-9_]`, at most 63 bytes; case is kept, so SQL names it in double quotes.
     pub name: String,
     pub milestone: Option<String>,
+    /// The knowledge table, quoted.
+    table: String,
 }
-
-/// The general rows' partial index (`milestone IS NULL`).
-pub const GENERAL_INDEX: &str = "knowledge_embedding_general";
-
-/// The rows whose embedding pgvector cannot score ([`super::vectors`]: all zeros, which HNSW
-/// indexes leave out, and norms its single-precision sums under- or overflow): a search finds them
-/// through this index to report them as malformed. Earlier versions made
-/// `knowledge_embedding_zero` (all-zero rows only) instead; it is left alone, and a database that
-/// has only that one is searched correctly (the unscorable rows are then found by a scan).
-pub const UNSCORABLE_INDEX: &str = "knowledge_embedding_unscorable";
-
-pub fn unscorable_index_sql() -> String {
-    format!(
-        "CREATE INDEX IF NOT EXISTS {UNSCORABLE_INDEX} ON knowledge (id) WHERE {}",
-        UNSCORABLE_SQL
-    )
-}
-
-/// Longest milestone id used as is in an index name (Postgres truncates names to 63 bytes).
-pub(crate) const MAX_PLAIN_ID: usize = 63 - "knowledge_embedding_m_".len();
 
 impl PartialIndex {
-    /// The index of `milestone`'s rows. Ids of `[A-Za-z0-9_]` short enough are kept as they are
-    /// (`knowledge_embedding_m_{id}`, one name per id); any other id is cleaned, shortened and
-    /// followed by a hash of the whole id (`knowledge_embedding_h_…`), so the two kinds never
-    /// meet and two ids share a name only if their 64-bit hashes do.
-    pub fn new(milestone: Option<&str>) -> PartialIndex {
+    /// The index of `milestone`'s rows of table `t.knowledge`. Ids of `[A-Za-z0-9_]` short
+    /// enough are kept as they are (`{table}_embedding_m_{id}`, one name per id); any other id is
+    /// cleaned, shortened and followed by a hash of the whole id (`{table}_embedding_h_…`), so
+    /// the two kinds never meet and two ids share a name only if their 64-bit hashes do.
+    pub fn of(t: &Quoted, milestone: Option<&str>) -> PartialIndex {
+        let prefix = index_name(&t.knowledge_rel, "_embedding_");
+        let plain_room = 63usize.saturating_sub(prefix.len() + 2);
         let name = match milestone {
-            None => GENERAL_INDEX.to_string(),
+            None => general_index(t),
             Some(id)
                 if !id.is_empty()
-                    && id.len() <= MAX_PLAIN_ID
+                    && id.len() <= plain_room
                     && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
             {
-                format!("knowledge_embedding_m_{id}")
+                format!("{prefix}m_{id}")
             }
             Some(id) => {
                 let clean: String = id
                     .chars()
                     .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-                    .take(24)
+                    .take(plain_room.saturating_sub(17).min(24))
                     .collect();
                 let hash = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
-                format!("knowledge_embedding_h_{clean}_{hash:016x}")
+                format!("{prefix}h_{clean}_{hash:016x}")
             }
         };
         PartialIndex {
             name,
             milestone: milestone.map(str::to_string),
+            table: t.knowledge.clone(),
         }
+    }
+
+    /// The index of `milestone`'s rows of SPEC §1's `knowledge` table.
+    pub fn new(milestone: Option<&str>) -> PartialIndex {
+        PartialIndex::of(&default_tables(), milestone)
     }
 
     /// `CREATE INDEX IF NOT EXISTS`, the predicate being the search's milestone filter.
@@ -157,11 +236,24 @@ impl PartialIndex {
             None => "milestone IS NULL".to_string(),
         };
         format!(
-            "CREATE INDEX IF NOT EXISTS \"{}\" ON knowledge USING hnsw (embedding vector_cosine_ops) WHERE {predicate}",
-            self.name
+            "CREATE INDEX IF NOT EXISTS {} ON {} USING hnsw (embedding vector_cosine_ops) WHERE {predicate}",
+            quote_part(&self.name),
+            self.table
         )
     }
 }
+
+/// SPEC §1's tables, quoted.
+fn default_tables() -> Quoted {
+    // SPEC §1's names are plain identifiers: quoting them cannot fail.
+    #[allow(clippy::expect_used)]
+    Tables::default().quoted().expect("SPEC §1's table names")
+}
+
+/// Longest milestone id used as is in an index name of SPEC §1's table (Postgres truncates names
+/// to 63 bytes).
+#[cfg(test)]
+pub(crate) const MAX_PLAIN_ID: usize = 63 - "knowledge_embedding_m_".len();
 
 /// A string constant, quoted as Postgres's `quote_literal` does: quotes doubled, and backslashes
 /// doubled in an `E''` string, so it reads the same whatever `standard_conforming_strings` is.
@@ -174,11 +266,11 @@ fn sql_literal(s: &str) -> String {
     }
 }
 
-/// One partial index per milestone of `map`, then the general rows' one.
-pub fn partial_indexes(map: &MilestoneMap) -> Vec<PartialIndex> {
+/// One partial index per milestone of `map`, then the general rows' one, of table `t.knowledge`.
+pub fn partial_indexes(t: &Quoted, map: &MilestoneMap) -> Vec<PartialIndex> {
     map.ids()
         .map(Some)
         .chain([None])
-        .map(PartialIndex::new)
+        .map(|m| PartialIndex::of(t, m))
         .collect()
 }

@@ -9,7 +9,8 @@ use sqlx::{Connection, PgConnection, PgPool, Row};
 
 use super::pg_rows::{self, Repeats, duplicate};
 use super::pg_schema::{
-    GENERAL_INDEX, UNSCORABLE_INDEX, typed_milestone_search, typed_search, untyped_search,
+    general_index, qualified, typed_milestone_search, typed_search, unscorable_index,
+    untyped_search,
 };
 use super::tables::{Quoted, Tables};
 use super::user::RawMemoryRow;
@@ -51,6 +52,8 @@ pub struct PgStore {
     pub(super) unscorable_index: bool,
     /// The statements, with the configured table names in.
     pub(super) sql: Statements,
+    /// The configured tables, quoted (`seed` and `migrate` write them).
+    tables: Quoted,
     /// Unscorable rows found by the scan, and when.
     pub(super) unscorable: UnscorableCache,
 }
@@ -215,8 +218,8 @@ impl PgStore {
                FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'embedding'",
         )
         .bind(&quoted.knowledge)
-        .bind(GENERAL_INDEX)
-        .bind(UNSCORABLE_INDEX)
+        .bind(qualified(&quoted, &general_index(&quoted)))
+        .bind(qualified(&quoted, &unscorable_index(&quoted)))
         .fetch_optional(&pool)
         .await
         .map_err(|e| fail(&format!("reading {}.embedding", tables.knowledge), e))?;
@@ -231,6 +234,7 @@ impl PgStore {
             general_index: column.is_some_and(|(_, g, _)| g),
             unscorable_index,
             sql: Statements::new(&quoted, unscorable_index),
+            tables: quoted,
             unscorable: Default::default(),
         })
     }
@@ -247,6 +251,11 @@ impl PgStore {
             .await
             .map_err(|e| self.fail("SELECT 1", e))?;
         Ok(start.elapsed())
+    }
+
+    /// The tables read (and, by `seed` and `migrate`, written), quoted.
+    pub fn tables(&self) -> &Quoted {
+        &self.tables
     }
 
     pub fn pool(&self) -> &PgPool {

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use super::dataset::{Dataset, RedisValue};
-use super::pg_schema::unscorable_index_sql;
-pub use super::pg_schema::{GENERAL_INDEX, PartialIndex, UNSCORABLE_INDEX, partial_indexes};
+pub use super::pg_schema::{PartialIndex, general_index, partial_indexes};
+use super::pg_schema::{qualified, schema_sql, unscorable_index, unscorable_index_sql};
 use super::postgres::PgStore;
 use super::redis::RedisStore;
 use crate::engine::embed::embed;
@@ -28,33 +28,31 @@ pub struct Migrated {
     pub present: Vec<String>,
 }
 
-/// Creates the extension, tables and index (sqlx migrations: applied once, recorded), then the
-/// partial indexes of seed 000's milestone map (the demo's); see [`migrate_for`].
+/// Creates the extension, tables and index, then the partial indexes of seed 000's milestone map
+/// (the demo's); see [`migrate_for`].
 pub async fn migrate(pg: &PgStore) -> Result<Migrated, SeedError> {
     migrate_for(pg, &MilestoneMap::default()).await
 }
 
-/// The sqlx migrations, then [`create_partial_indexes`] for `map`. Safe to run again: the
-/// migrations are recorded and an index that exists is left as it is.
+/// The schema of SPEC §1 under the configured table names ([`schema_sql`]), then
+/// [`create_partial_indexes`] for `map`. Safe to run again: every statement is `IF NOT EXISTS`,
+/// and an index that exists is left as it is.
 pub async fn migrate_for(pg: &PgStore, map: &MilestoneMap) -> Result<Migrated, SeedError> {
-    sqlx::migrate!("./migrations")
-        .run(pg.pool())
+    sqlx::raw_sql(sqlx::AssertSqlSafe(schema_sql(pg.tables())))
+        .execute(pg.pool())
         .await
         .map_err(|e| {
-            let cause = match &e {
-                sqlx::migrate::MigrateError::Execute(e) => super::fault::pg_cause(e),
-                sqlx::migrate::MigrateError::ExecuteMigration(e, v) => {
-                    format!("migration {v}: {}", super::fault::pg_cause(e))
-                }
-                other => other.to_string(),
-            };
-            SeedError(format!("{}: migrate: {cause}", pg.label))
+            SeedError(format!(
+                "{}: migrate: {}",
+                pg.label,
+                super::fault::pg_cause(&e)
+            ))
         })?;
     create_partial_indexes(pg, map).await
 }
 
 /// Creates the missing [`partial_indexes`] of `map`, then the unscorable rows' index
-/// ([`UNSCORABLE_INDEX`]). A search filtered to a milestone reads that milestone's index and the
+/// ([`unscorable_index`]). A search filtered to a milestone reads that milestone's index and the
 /// general one, so the filter is inside the graph walk instead of after it; the table-wide index
 /// stays for unfiltered searches. Indexes of milestones no longer in the map are left alone.
 pub async fn create_partial_indexes(
@@ -68,17 +66,18 @@ pub async fn create_partial_indexes(
         )));
     }
     // The search looks for the last two to decide how to search: they come last.
-    let indexes = partial_indexes(map)
+    let t = pg.tables();
+    let indexes = partial_indexes(t, map)
         .into_iter()
         .map(|i| (i.create_sql(), i.name))
-        .chain([(unscorable_index_sql(), UNSCORABLE_INDEX.to_string())]);
+        .chain([(unscorable_index_sql(t), unscorable_index(t))]);
     let mut done = Migrated::default();
     for (sql, name) in indexes {
         let fail = |e: sqlx::Error| {
             SeedError(super::fault::pg_error(&pg.label, &format!("index {name}"), &e).to_string())
         };
         let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
-            .bind(format!("\"{name}\""))
+            .bind(qualified(t, &name))
             .fetch_one(pg.pool())
             .await
             .map_err(fail)?;
@@ -101,8 +100,15 @@ fn ts(s: &str) -> Result<DateTime<Utc>, SeedError> {
         .map_err(|e| SeedError(format!("dataset timestamp {s:?}: {e}")))
 }
 
-/// The tables a seed writes, and those of them with an `id` sequence it sets.
-const SEED_TABLES: [&str; 3] = ["user_journeys", "memory_bank", "knowledge"];
+/// The tables a seed writes (quoted, as configured).
+fn seed_tables(pg: &PgStore) -> [String; 3] {
+    let t = pg.tables();
+    [
+        t.user_journeys.clone(),
+        t.memory_bank.clone(),
+        t.knowledge.clone(),
+    ]
+}
 
 /// Refuses, before anything is written, a Postgres that would not take the whole seed: not
 /// migrated, read-only (a standby, or transactions read-only for this role), missing a privilege
@@ -114,9 +120,10 @@ pub async fn check_postgres(pg: &PgStore, force: bool) -> Result<(), SeedError> 
         SeedError(super::fault::pg_error(&pg.label, what, &e).to_string())
     };
     if pg.dim.is_none() {
-        return Err(refuse(
-            "no knowledge.embedding column: run ctxlens migrate first".into(),
-        ));
+        return Err(refuse(format!(
+            "no {}.embedding column: run ctxlens migrate first",
+            pg.tables().knowledge
+        )));
     }
     // In a transaction, so that the role's default_transaction_read_only shows as the seed's
     // transaction will see it.
@@ -147,7 +154,7 @@ pub async fn check_postgres(pg: &PgStore, force: bool) -> Result<(), SeedError> 
                      ELSE COALESCE(has_sequence_privilege(pg_get_serial_sequence(t, 'id'), 'UPDATE'), true) END
            FROM unnest($1::text[]) AS t",
     )
-    .bind(SEED_TABLES)
+    .bind(seed_tables(pg))
     .fetch_all(&mut *tx)
     .await
     .map_err(|e| fail("checking privileges", e))?;
@@ -167,7 +174,7 @@ pub async fn check_postgres(pg: &PgStore, force: bool) -> Result<(), SeedError> 
             "refuses writes: no {missing} privilege on {table}"
         )));
     }
-    let rows = count_rows(&mut tx)
+    let rows = count_rows(pg, &mut tx)
         .await
         .map_err(|e| fail("counting rows", e))?;
     if rows > 0 && !force {
@@ -179,12 +186,14 @@ pub async fn check_postgres(pg: &PgStore, force: bool) -> Result<(), SeedError> 
     tx.rollback().await.map_err(|e| fail("rollback", e))
 }
 
-async fn count_rows(tx: &mut sqlx::PgConnection) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT (SELECT count(*) FROM user_journeys) + (SELECT count(*) FROM memory_bank) + (SELECT count(*) FROM knowledge)",
-    )
-    .fetch_one(tx)
-    .await
+async fn count_rows(pg: &PgStore, tx: &mut sqlx::PgConnection) -> Result<i64, sqlx::Error> {
+    let [uj, mb, kn] = seed_tables(pg);
+    let sql = format!(
+        "SELECT (SELECT count(*) FROM {uj}) + (SELECT count(*) FROM {mb}) + (SELECT count(*) FROM {kn})"
+    );
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .fetch_one(tx)
+        .await
 }
 
 /// Refuses, before anything is written, a Redis that would not take the seed: a probe key under
@@ -241,25 +250,28 @@ pub async fn stage_postgres(
         ))
     })?;
     let mut tx = pg.pool().begin().await.map_err(|e| fail("begin", e))?;
-    let rows = count_rows(&mut tx)
+    let rows = count_rows(pg, &mut tx)
         .await
         .map_err(|e| fail("counting rows (run ctxlens migrate first?)", e))?;
+    let [uj, mb, kn] = seed_tables(pg);
     if rows > 0 && !force {
         return Err(SeedError(format!(
             "{}: not empty ({rows} rows): seed refuses without --force",
             pg.label
         )));
     }
-    sqlx::query("TRUNCATE user_journeys, memory_bank, knowledge RESTART IDENTITY")
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| fail("truncate", e))?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "TRUNCATE {uj}, {mb}, {kn} RESTART IDENTITY"
+    )))
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| fail("truncate", e))?;
     for k in &data.knowledge {
         let v = pgvector::Vector::from(embed(
             crate::store::memory::knowledge_embedding_text(k),
             dim.max(1),
         ));
-        sqlx::query("INSERT INTO knowledge (id, milestone, title, content, metadata, embedding, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)")
+        sqlx::query(sqlx::AssertSqlSafe(format!("INSERT INTO {kn} (id, milestone, title, content, metadata, embedding, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)")))
             .bind(k.id)
             .bind(&k.milestone)
             .bind(&k.title)
@@ -290,7 +302,7 @@ pub async fn stage_postgres(
             mb_at.push(ts(&row.created_at)?);
         }
     }
-    sqlx::query("INSERT INTO user_journeys SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::timestamptz[])")
+    sqlx::query(sqlx::AssertSqlSafe(format!("INSERT INTO {uj} (user_id, current_milestone, display_name, updated_at) SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::timestamptz[])")))
         .bind(&ids)
         .bind(&ms)
         .bind(&names)
@@ -298,10 +310,10 @@ pub async fn stage_postgres(
         .execute(&mut *tx)
         .await
         .map_err(|e| fail("user_journeys", e))?;
-    sqlx::query(
-        "INSERT INTO memory_bank (id, user_id, context_type, milestone, data, created_at)
-         SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[])",
-    )
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO {mb} (id, user_id, context_type, milestone, data, created_at)
+         SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[])"
+    )))
     .bind(&mb_id)
     .bind(&mb_user)
     .bind(&mb_type)
@@ -311,11 +323,12 @@ pub async fn stage_postgres(
     .execute(&mut *tx)
     .await
     .map_err(|e| fail("memory_bank", e))?;
-    for table in ["memory_bank", "knowledge"] {
+    for table in [&mb, &kn] {
         let sql = format!(
-            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT max(id) FROM {table}), 1))"
+            "SELECT setval(pg_get_serial_sequence($1, 'id'), GREATEST((SELECT max(id) FROM {table}), 1))"
         );
         sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(table)
             .execute(&mut *tx)
             .await
             .map_err(|e| fail(table, e))?;
@@ -436,13 +449,16 @@ mod tests {
         let sql = PartialIndex::new(None).create_sql();
         assert_eq!(
             sql,
-            "CREATE INDEX IF NOT EXISTS \"knowledge_embedding_general\" ON knowledge USING hnsw (embedding vector_cosine_ops) WHERE milestone IS NULL"
+            "CREATE INDEX IF NOT EXISTS \"knowledge_embedding_general\" ON \"knowledge\" USING hnsw (embedding vector_cosine_ops) WHERE milestone IS NULL"
         );
     }
 
     #[test]
     fn the_seed_map_gives_one_index_per_milestone_and_the_general_one() {
-        let names: Vec<String> = partial_indexes(&MilestoneMap::default())
+        let spec = crate::store::tables::Tables::default()
+            .quoted()
+            .expect("quoted");
+        let names: Vec<String> = partial_indexes(&spec, &MilestoneMap::default())
             .into_iter()
             .map(|i| i.name)
             .collect();

@@ -21,12 +21,20 @@ impl Default for Tables {
     }
 }
 
-/// The tables as SQL identifiers, quoted.
+/// The tables as SQL identifiers, quoted, and what `migrate` names its indexes after.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quoted {
     pub user_journeys: String,
     pub memory_bank: String,
     pub knowledge: String,
+    /// The knowledge table's own name (unquoted), which its indexes' names start with.
+    pub knowledge_rel: String,
+    /// The knowledge table's schema, quoted, when the name is qualified (its indexes live there).
+    pub knowledge_schema: Option<String>,
+    /// The memory bank's own name (unquoted), which its index's name starts with.
+    pub memory_bank_rel: String,
+    /// The schemas of qualified names, quoted, each once (`migrate` creates them).
+    pub schemas: Vec<String>,
 }
 
 impl Tables {
@@ -40,10 +48,22 @@ impl Tables {
         let q = |key: &str, name: &str| {
             quote(name).map_err(|why| format!("[stores.tables] {key} = {name:?}: {why}"))
         };
+        let rel = |name: &str| name.rsplit('.').next().unwrap_or(name).to_string();
+        let schema = |name: &str| name.split_once('.').map(|(s, _)| quote_part(s));
+        let mut schemas: Vec<String> = [&self.user_journeys, &self.memory_bank, &self.knowledge]
+            .iter()
+            .filter_map(|n| schema(n))
+            .collect();
+        schemas.sort();
+        schemas.dedup();
         Ok(Quoted {
             user_journeys: q("user_journeys", &self.user_journeys)?,
             memory_bank: q("memory_bank", &self.memory_bank)?,
             knowledge: q("knowledge", &self.knowledge)?,
+            knowledge_rel: rel(&self.knowledge),
+            knowledge_schema: schema(&self.knowledge),
+            memory_bank_rel: rel(&self.memory_bank),
+            schemas,
         })
     }
 }
@@ -63,9 +83,14 @@ fn quote(name: &str) -> Result<String, String> {
     }
     Ok(parts
         .iter()
-        .map(|p| format!("\"{}\"", p.replace('"', "\"\"")))
+        .map(|p| quote_part(p))
         .collect::<Vec<_>>()
         .join("."))
+}
+
+/// One identifier, quoted: `"name"`, a `"` doubled.
+pub fn quote_part(part: &str) -> String {
+    format!("\"{}\"", part.replace('"', "\"\""))
 }
 
 #[cfg(test)]
