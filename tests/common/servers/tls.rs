@@ -1,35 +1,19 @@
-//! A throwaway certificate authority and a server certificate for 127.0.0.1, made with the
-//! `openssl` command in a temp dir when a test asks for one. Nothing is kept: the dir (and its
-//! private keys) is removed on drop.
+//! A throwaway certificate authority and a server certificate for 127.0.0.1, made in-process
+//! with `rcgen` when a test asks for one and written to a temp dir. Nothing is kept: the dir (and
+//! its private keys) is removed on drop.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-use super::{require_command, temp_dir};
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose,
+};
 
-/// The extensions of the CA and of the server certificate. The server certificate is also a
-/// client certificate: a TLS cluster's nodes present it to each other on the cluster bus.
-const OPENSSL_CONFIG: &str = "\
-[req]
-distinguished_name = dn
-prompt = no
-[dn]
-CN = ctxlens test
-[ca]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-[server]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = serverAuth,clientAuth
-subjectAltName = IP:127.0.0.1,DNS:localhost
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-";
+use super::temp_dir;
 
 /// A CA (`ca.crt`) and a certificate it signed for `127.0.0.1` / `localhost` (`server.crt`,
-/// `server.key`), P-256 keys, valid for two days.
+/// `server.key`), P-256 keys. The server certificate is also a client certificate: a TLS
+/// cluster's nodes present it to each other on the cluster bus.
 pub struct TestCa {
     dir: PathBuf,
 }
@@ -44,83 +28,53 @@ pub struct TlsFiles {
 
 impl TestCa {
     pub fn new() -> TestCa {
-        require_command("openssl");
         let ca = TestCa {
             dir: temp_dir("ctxlens-ca-"),
         };
-        std::fs::write(ca.dir.join("openssl.cnf"), OPENSSL_CONFIG).expect("write openssl.cnf");
         // A name of its own: of two CAs with one name, a client would check a certificate against
         // the wrong one (and report a bad signature rather than an unknown issuer).
         let subject = format!(
-            "/CN=ctxlens test CA {}",
+            "ctxlens test CA {}",
             ca.dir.file_name().and_then(|n| n.to_str()).unwrap_or("")
         );
-        let key = [
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-        ];
-        ca.openssl(
-            &[
-                &[
-                    "req",
-                    "-x509",
-                    "-config",
-                    "openssl.cnf",
-                    "-extensions",
-                    "ca",
-                ][..],
-                &key,
-                &["-keyout", "ca.key", "-out", "ca.crt", "-days", "2"],
-                &["-subj", &subject],
-            ]
-            .concat(),
-        );
-        ca.openssl(
-            &[
-                &["req", "-new", "-config", "openssl.cnf"][..],
-                &key,
-                &["-keyout", "server.key", "-out", "server.csr"],
-                &["-subj", "/CN=127.0.0.1"],
-            ]
-            .concat(),
-        );
-        ca.openssl(&[
-            "x509",
-            "-req",
-            "-in",
-            "server.csr",
-            "-CA",
-            "ca.crt",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            "server.crt",
-            "-days",
-            "2",
-            "-extfile",
-            "openssl.cnf",
-            "-extensions",
-            "server",
-        ]);
-        ca
-    }
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+        ca_params
+            .distinguished_name
+            .push(DnType::CommonName, subject);
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let ca_key = KeyPair::generate().expect("CA key");
+        let ca_cert = ca_params.self_signed(&ca_key).expect("self-signed CA");
+        let issuer = Issuer::new(ca_params, ca_key);
 
-    fn openssl(&self, args: &[&str]) {
-        let out = Command::new("openssl")
-            .args(args)
-            .current_dir(&self.dir)
-            .stdin(Stdio::null())
-            .output()
-            .expect("run openssl");
-        assert!(
-            out.status.success(),
-            "openssl {args:?} failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let mut params = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".into()])
+            .expect("server params");
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "127.0.0.1");
+        params.is_ca = IsCa::ExplicitNoCa;
+        params.key_usages = vec![
+            KeyUsagePurpose::DigitalSignature,
+            KeyUsagePurpose::KeyEncipherment,
+        ];
+        params.extended_key_usages = vec![
+            ExtendedKeyUsagePurpose::ServerAuth,
+            ExtendedKeyUsagePurpose::ClientAuth,
+        ];
+        params.use_authority_key_identifier_extension = true;
+        let key = KeyPair::generate().expect("server key");
+        let cert = params
+            .signed_by(&key, &issuer)
+            .expect("sign server certificate");
+
+        for (name, pem) in [
+            ("ca.crt", ca_cert.pem()),
+            ("server.crt", cert.pem()),
+            ("server.key", key.serialize_pem()),
+        ] {
+            std::fs::write(ca.dir.join(name), pem).expect("write TLS file");
+        }
+        ca
     }
 
     /// The CA certificate (PEM): what a client trusts.
