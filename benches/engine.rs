@@ -39,8 +39,12 @@ fn tokens(c: &mut Criterion) {
     c.bench_function("count 1.6 KB cl100k through the cache (hit)", |b| {
         b.iter(|| engine.tokens.count(Tokenizer::Cl100kBase, black_box(&text)))
     });
-    c.bench_function("encode 1.6 KB cl100k without the cache", |b| {
-        b.iter(|| bpe.encode_ordinary(black_box(&text)).len())
+    c.bench_function("count 1.6 KB cl100k without the cache (bpe-openai)", |b| {
+        b.iter(|| bpe.count(black_box(text.as_str())))
+    });
+    let reference = tiktoken_rs::cl100k_base().expect("cl100k");
+    c.bench_function("count 1.6 KB cl100k without the cache (tiktoken-rs)", |b| {
+        b.iter(|| reference.encode_ordinary(black_box(&text)).len())
     });
 }
 

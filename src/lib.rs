@@ -8,6 +8,7 @@
 //! - `demo`: the embedded demo dataset, its deterministic generator, synthetic and hostile fleets.
 //! - `findings`: anomalies in one user's stored data (TTLs, oversize sessions, cache drift).
 //! - `loaded`: one user as loaded and what a person may see of it (`--redact` masks it here, once).
+//! - `token_cache`: the persistent token-count cache on disk (hashes and counts, never text).
 //! - `report`: the fleet what-if report: metrics over every user, streamed (bounded memory).
 //! - `cli`: the non-interactive subcommands, their output formats, completions and the manual.
 //! - `app`: the TUI's state, actions and `update` (Elm architecture): plain data, no I/O.
@@ -17,7 +18,7 @@
 //! - `config`: the config file (milestone map, stores, tables), from `--config` or the XDG dir.
 //!
 //! Dependencies point one way: `cli → tui → ui → app → (loaded, findings, report) → store →
-//! engine`, `demo → store`. `tests/architecture.rs` checks it: no module imports one to its left,
+//! engine`, `token_cache → engine`, `demo → store`. `tests/architecture.rs` checks it: no module imports one to its left,
 //! and no two modules import each other.
 
 pub mod app;
@@ -30,5 +31,6 @@ pub mod loaded;
 pub mod report;
 pub mod store;
 pub mod text;
+pub mod token_cache;
 pub mod tui;
 pub mod ui;

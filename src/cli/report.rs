@@ -10,6 +10,7 @@ use super::output::{BOLD, DIM, GREEN, RED, Table, io, paint, write_json};
 use super::{CliError, GlobalArgs, open_store, parse_now};
 use crate::config::{Config, load_policy};
 use crate::engine::{Engine, Policy, TokenCounter};
+use crate::token_cache::DiskCache;
 
 /// Token counts a report keeps (about 3 MB): enough for the texts users share and for the users
 /// in flight, and memory does not grow with the fleet.
@@ -56,6 +57,10 @@ pub struct ReportArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Neither read nor write the persistent token-count cache
+    /// ($XDG_CACHE_HOME/ctxlens/token-counts.bin: hashes and counts, never text).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -157,12 +162,16 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
             std::future::pending::<()>().await;
         }
     };
+    let disk = (!args.no_cache).then(DiskCache::in_cache_dir).flatten();
     let engine = Arc::new(Engine {
         milestones: map,
-        tokens: Arc::new(TokenCounter::bounded(REPORT_TOKEN_CACHE)),
+        tokens: Arc::new(counter(disk.as_ref())),
     });
-    let (tally, info) = run(fleet, plan, engine, &mut bar, cancel).await?;
+    let (tally, info) = run(fleet, plan, Arc::clone(&engine), &mut bar, cancel).await?;
     bar.0.finish_and_clear();
+    if let Some(Err(why)) = disk.map(|d| d.save(&engine.tokens.take_new())) {
+        warn(&why);
+    }
     let summary = tally.summary(&candidate, baseline.as_ref(), info);
     let out = &mut anstream::stdout();
     match format {
@@ -194,6 +203,24 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
         )));
     }
     Ok(())
+}
+
+/// The report's token counter: this run's counts in memory (bounded), and the counts earlier
+/// runs saved in `disk`, if any. A cache file that cannot be read is reported and left out.
+fn counter(disk: Option<&DiskCache>) -> TokenCounter {
+    let counter = TokenCounter::bounded(REPORT_TOKEN_CACHE);
+    match disk.map(DiskCache::load) {
+        None => counter,
+        Some(Ok(known)) => counter.with_known(known, disk.map_or(0, DiskCache::limit)),
+        Some(Err(why)) => {
+            warn(&format!("{why}; ignored (it is rewritten after this run)"));
+            counter.with_known(Default::default(), disk.map_or(0, DiskCache::limit))
+        }
+    }
+}
+
+fn warn(message: &str) {
+    eprintln!("ctxlens: warning: {}", crate::text::inert_line(message));
 }
 
 /// The human-readable report: headline, then each section as an aligned table.

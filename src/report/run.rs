@@ -359,12 +359,12 @@ async fn load(jobs: &[Job], s: &Shared) -> Vec<JobSnapshots> {
 }
 
 fn outcome(snaps: &[Arc<Snapshot>], s: &Shared) -> UserOutcome {
-    let cand = s.engine.assemble(&snaps[0], &s.plan.candidate);
+    let cand = s.engine.assemble_decisions(&snaps[0], &s.plan.candidate);
     match &s.plan.baseline {
         None => UserOutcome::of(&snaps[0], (&s.plan.candidate, &cand), None),
         Some(p) => {
             let snap = snaps.get(1).unwrap_or(&snaps[0]);
-            let base = s.engine.assemble(snap, p);
+            let base = s.engine.assemble_decisions(snap, p);
             UserOutcome::of(&snaps[0], (&s.plan.candidate, &cand), Some((p, &base)))
         }
     }

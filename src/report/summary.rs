@@ -71,6 +71,9 @@ pub struct PolicySummary {
 
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Dist {
+    /// The exact sum over the users (the mean is rounded).
+    #[serde(default)]
+    pub sum: u64,
     pub mean: f64,
     pub p50: usize,
     pub p90: usize,

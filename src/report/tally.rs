@@ -61,6 +61,7 @@ impl Histogram {
 
     pub fn stats(&self) -> Dist {
         Dist {
+            sum: u64::try_from(self.sum).unwrap_or(u64::MAX),
             mean: round2(self.mean()),
             p50: self.quantile(0.50),
             p90: self.quantile(0.90),

@@ -106,6 +106,7 @@ fn a_fleet_of_four_gives_the_hand_computed_figures() {
     assert_eq!(
         c.layers[0].tokens,
         Dist {
+            sum: 2300,
             mean: 575.0,
             p50: 500,
             p90: 1000,

@@ -27,6 +27,11 @@ pub fn ctxlens_with(args: &[&str], env: &[(&str, String)]) -> Output {
             "XDG_CONFIG_HOME",
             std::env::temp_dir().join("ctxlens-tests-no-config"),
         )
+        // The persistent token cache of the tests' runs, never the machine user's.
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join("ctxlens-tests-cache"),
+        )
         .env_remove("REDIS_URL")
         .env_remove("DATABASE_URL")
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))

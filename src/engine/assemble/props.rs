@@ -87,6 +87,20 @@ proptest! {
     }
 
     #[test]
+    fn counting_only_what_decisions_need_changes_nothing_else(snap in arb_snapshot(), p in arb_policy()) {
+        let full = engine().assemble(&snap, &p);
+        let mut lean = Engine::default().assemble_decisions(&snap, &p);
+        for (l, f) in lean.items.iter_mut().zip(&full.items) {
+            let excluded = f.reason.is_some_and(|r| !r.is_budget());
+            prop_assert!(excluded || l.tokens == f.tokens, "{} was not counted", f.id);
+            if excluded {
+                l.tokens = f.tokens;
+            }
+        }
+        prop_assert_eq!(lean.to_json(), full.to_json());
+    }
+
+    #[test]
     fn stop_drops_everything_after_the_first_misfit(snap in arb_snapshot(), p in arb_policy()) {
         let p = p.with_overrides(&["strategy=stop".into()]).expect("valid");
         let a = engine().assemble(&snap, &p);
