@@ -70,7 +70,7 @@ def ms(t):
     return t.timestamp() * 1000.0
 
 
-# --- rendering (src/engine/render.rs) ---
+# --- rendering (crates/ctxlens-engine/src/render.rs) ---
 
 def scalar(v):
     if v is None:

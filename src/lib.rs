@@ -1,7 +1,9 @@
 //! ctxlens: a terminal inspector for layered LLM context systems.
 //!
 //! - `engine`: the context system itself: snapshots, policies, tokenizers, milestones, assembly,
-//!   redaction and key names (pure: no I/O, no clock, no async).
+//!   the one diff, redaction and key names. Its own crate (`crates/ctxlens-engine`, re-exported
+//!   here as `engine`), so the compiler keeps it pure: it depends on no runtime, store client,
+//!   terminal or command line, and cannot name anything of this crate.
 //! - `store`: where snapshots come from: the `Store` trait and its errors; `MemoryStore` over a
 //!   dataset; `LiveStore` over Redis and Postgres (+pgvector), with key ownership, the knowledge
 //!   search and per-row decoding; `seed`/`migrate`, the only writers; the query embedder.
@@ -18,14 +20,15 @@
 //! - `config`: the config file (milestone map, stores, tables), from `--config` or the XDG dir.
 //!
 //! Dependencies point one way: `cli → tui → ui → app → (loaded, findings, report) → store →
-//! engine`, `token_cache → engine`, `demo → store`. `tests/architecture.rs` checks it: no module imports one to its left,
-//! and no two modules import each other.
+//! engine`, `token_cache → engine`, `demo → store`. `tests/architecture.rs` checks it: no module
+//! imports one to its left, no two modules import each other, and the engine crate's dependency
+//! tree holds none of tokio, redis, sqlx, ratatui, crossterm or clap.
 
 pub mod app;
 pub mod cli;
 pub mod config;
 pub mod demo;
-pub mod engine;
+pub use ctxlens_engine as engine;
 pub mod findings;
 pub mod loaded;
 pub mod report;

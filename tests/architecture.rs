@@ -1,6 +1,9 @@
 //! The module structure: dependencies point one way (a module imports only modules below it in
 //! [`LAYERS`]), no two modules import each other at any depth, and the engine stays pure. The
-//! checks read the sources, and a test plants violations to show they fail.
+//! engine is its own crate, so the compiler stops it naming anything of this one; these checks
+//! cover what the compiler cannot: the directions among this crate's modules, the engine's
+//! dependency tree (from `Cargo.lock`) and its use of the standard library's I/O and clock.
+//! Tests plant violations to show each check fails.
 
 // Test code: a failed step fails the test with its message.
 #![allow(clippy::expect_used)]
@@ -214,16 +217,16 @@ fn no_modules_import_each_other() {
 #[test]
 fn the_checks_fail_on_planted_violations() {
     let mut files = crate_sources();
-    // The engine naming the app, and a store module and the report importing each other.
+    // The lowest layer naming the app, and a store module and the report importing each other.
     files
-        .entry("engine::assemble".into())
+        .entry("text".into())
         .and_modify(|t| t.push_str("\nuse crate::app::State;\n"));
     files
         .entry("store::memory".into())
         .and_modify(|t| t.push_str("\nuse crate::report::Summary;\n"));
     let bad = layer_violations(&files);
     assert!(
-        bad.contains(&"engine::assemble imports app".to_string()),
+        bad.contains(&"text imports app".to_string()),
         "{bad:?}"
     );
     assert!(
@@ -254,36 +257,116 @@ fn the_checks_fail_on_planted_violations() {
     );
 }
 
-#[test]
-fn engine_has_no_io_runtime_or_clock() {
-    let forbidden = [
-        "tokio",
-        "redis",
-        "sqlx",
-        "ratatui",
-        "crossterm",
-        "std::fs",
-        "std::net",
-        "std::time",
-        "Utc::now",
-        "Local::now",
-        "SystemTime",
-        "thread_rng",
-    ];
-    let files = crate_sources();
+/// Crates the engine must never depend on, directly or through another crate.
+const NOT_IN_THE_ENGINE: &[&str] = &[
+    "tokio", "redis", "sqlx", "sqlx-core", "ratatui", "crossterm", "clap", "mio", "ureq",
+];
+
+/// What the engine may not name in its own code: I/O, the process, the clock, randomness.
+const IMPURE: &[&str] = &[
+    "std::fs",
+    "std::net",
+    "std::process",
+    "std::env",
+    "std::time",
+    "Utc::now",
+    "Local::now",
+    "SystemTime",
+    "thread_rng",
+];
+
+/// The crates `root` depends on in `lock` (a `Cargo.lock`), at any depth, dev-dependencies
+/// included (the lock file does not tell them apart).
+fn dependency_tree(lock: &str, root: &str) -> BTreeSet<String> {
+    let lock: toml::Table = toml::from_str(lock).expect("Cargo.lock is TOML");
+    let mut deps: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for package in lock["package"].as_array().expect("[[package]]") {
+        let name = package["name"].as_str().expect("name").to_string();
+        let named = package
+            .get("dependencies")
+            .and_then(toml::Value::as_array)
+            .into_iter()
+            .flatten()
+            // "name" or "name version" or "name version (source)".
+            .filter_map(|d| d.as_str()?.split(' ').next().map(str::to_string));
+        deps.entry(name).or_default().extend(named);
+    }
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![root.to_string()];
+    while let Some(p) = todo.pop() {
+        for d in deps.get(&p).into_iter().flatten() {
+            if seen.insert(d.clone()) {
+                todo.push(d.clone());
+            }
+        }
+    }
+    seen
+}
+
+fn forbidden_dependencies(lock: &str) -> Vec<String> {
+    let tree = dependency_tree(lock, "ctxlens-engine");
+    assert!(tree.contains("bpe-openai"), "the engine's tree was read: {tree:?}");
+    NOT_IN_THE_ENGINE
+        .iter()
+        .filter(|c| tree.contains(**c))
+        .map(|c| c.to_string())
+        .collect()
+}
+
+fn impure_lines(files: &BTreeMap<String, String>) -> Vec<String> {
     let mut hits = Vec::new();
-    for (module, text) in files.iter().filter(|(m, _)| m.starts_with("engine")) {
+    for (module, text) in files {
         for (n, line) in code(text).lines().enumerate() {
-            for word in forbidden {
+            for word in IMPURE {
                 if line.contains(word) {
                     hits.push(format!("{module}:{}: {word}", n + 1));
                 }
             }
         }
     }
+    hits
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn engine_sources() -> BTreeMap<String, String> {
+    let files = sources(&root().join("crates/ctxlens-engine/src"));
+    assert!(files.len() > 10, "engine sources found: {}", files.len());
+    files
+}
+
+#[test]
+fn the_engine_depends_on_no_runtime_store_terminal_or_command_line() {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).expect("Cargo.lock");
+    let bad = forbidden_dependencies(&lock);
+    assert!(bad.is_empty(), "the engine's dependency tree holds {bad:?}");
+    // And this crate does depend on the engine, by path: the checks read the right tree.
+    assert!(dependency_tree(&lock, "ctxlens").contains("ctxlens-engine"));
+}
+
+#[test]
+fn the_engine_does_no_io_and_reads_no_clock() {
+    let hits = impure_lines(&engine_sources());
     assert!(
         hits.is_empty(),
         "engine must stay pure:\n{}",
         hits.join("\n")
     );
+}
+
+#[test]
+fn the_engine_checks_fail_on_planted_violations() {
+    // A dependency two steps away: the engine on serde_json, serde_json on tokio.
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).expect("Cargo.lock");
+    let at = lock.find("name = \"serde_json\"").expect("serde_json in the lock");
+    let list = at + lock[at..].find("dependencies = [\n").expect("its dependencies") + 17;
+    let planted = format!("{} \"tokio\",\n{}", &lock[..list], &lock[list..]);
+    assert_eq!(forbidden_dependencies(&planted), vec!["tokio".to_string()]);
+    let mut files = engine_sources();
+    files
+        .entry("assemble".into())
+        .and_modify(|t| t.push_str("\nfn f() { let _ = std::fs::read(\"x\"); }\n"));
+    assert_eq!(impure_lines(&files).len(), 1, "{:?}", impure_lines(&files));
 }

@@ -2,8 +2,8 @@ use chrono::{Duration, TimeZone};
 use serde_json::json;
 
 use super::*;
-use crate::engine::assembly::Decision::{Dropped, Kept, Truncated};
-use crate::engine::snapshot::{JourneyEntry, KnowledgeEntry, SessionEntry};
+use crate::assembly::Decision::{Dropped, Kept, Truncated};
+use crate::snapshot::{JourneyEntry, KnowledgeEntry, SessionEntry};
 
 pub(super) fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 1, 15, 12, 0, 0)
@@ -326,7 +326,7 @@ fn static_and_query_layers_and_rag_rendering() {
     let want: Vec<(&str, usize)> = adr
         .modules
         .iter()
-        .map(|m| (m.name.as_str(), crate::engine::tokens::chars4(&m.text)))
+        .map(|m| (m.name.as_str(), crate::tokens::chars4(&m.text)))
         .collect();
     assert_eq!(st, want);
 }

@@ -8,11 +8,11 @@ use super::tokens::Tokenizer;
 pub const PRESETS: &[(&str, &str)] = &[
     (
         "prolaunch",
-        include_str!("../../fixtures/policies/prolaunch.toml"),
+        include_str!("../../../fixtures/policies/prolaunch.toml"),
     ),
     (
         "layered-adr",
-        include_str!("../../fixtures/policies/layered-adr.toml"),
+        include_str!("../../../fixtures/policies/layered-adr.toml"),
     ),
 ];
 

@@ -2,8 +2,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::json;
 
 use super::*;
-use crate::engine::snapshot::{JourneyEntry, JourneyKind, SessionEntry, Snapshot};
-use crate::engine::{Engine, Policy};
+use crate::snapshot::{JourneyEntry, JourneyKind, SessionEntry, Snapshot};
+use crate::{Engine, Policy};
 
 const CREATED: &str = "2025-01-15T11:58:00Z";
 

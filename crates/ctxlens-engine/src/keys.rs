@@ -1,6 +1,6 @@
 //! The key and channel names of SPEC §1, built in one place: `{prefix}session:{user}:{session}`,
 //! `{prefix}context:{user}:{milestone}`, `{prefix}progress:{user}`. Parsing them, and deciding
-//! whose a key is, is the stores' (`crate::store::keys`).
+//! whose a key is, is the stores' (`ctxlens::store::keys`).
 
 /// `{prefix}session:{user}:{session}`.
 pub fn session_key(prefix: &str, user: &str, session: &str) -> String {

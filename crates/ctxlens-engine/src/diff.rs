@@ -206,7 +206,7 @@ pub fn diff(before: &Assembly, after: &Assembly) -> AssemblyDiff {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Engine, Policy};
+    use crate::{Engine, Policy};
 
     fn demo_assemblies(sets: &[&str]) -> (Assembly, Assembly) {
         // Four turns and two knowledge hits (one below the threshold): kept and dropped items.
@@ -220,7 +220,7 @@ mod tests {
           "knowledge":[
             {"id":"kn:1","milestone":null,"title":"Pricing","content":"Cost-plus against value.","similarity":0.9},
             {"id":"kn:2","milestone":null,"title":"Logistics","content":"Carriers.","similarity":0.5}]}"#;
-        let snap = crate::engine::Snapshot::from_json(text).expect("snapshot");
+        let snap = crate::Snapshot::from_json(text).expect("snapshot");
         let engine = Engine::default();
         let base = Policy::preset("prolaunch").expect("preset");
         let tuned = base
