@@ -42,11 +42,11 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # ctxlens report as a whole process; prints "seconds total_tokens".
 run_ctxlens() {
-  local policy=$1 tok=$2 cache=$3
+  local policy_file=$1 cache=$2
   local start end out
   start=$(date +%s.%N)
-  out=$(XDG_CACHE_HOME=$cache "$BIN" report --snapshots "$WORK/fleet" --policy "$policy" \
-    --set "tokenizer=$tok" --json 2>/dev/null)
+  out=$(XDG_CACHE_HOME=$cache "$BIN" report --snapshots "$WORK/fleet" --policy "$policy_file" \
+    --json 2>/dev/null)
   end=$(date +%s.%N)
   local total
   total=$(printf '%s' "$out" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["candidate"]["total_tokens"]["sum"])')
@@ -56,16 +56,19 @@ run_ctxlens() {
 printf '\n%-26s %12s %12s %12s %8s %8s\n' case python/s cold/s rerun/s cold× rerun×
 for case in "prolaunch cl100k_base" "prolaunch o200k_base" "layered-adr chars4"; do
   read -r policy tok <<<"$case"
+  # The preset with this tokenizer, as a file: one policy replayed (no `--set`, so no baseline).
+  policy_file=$WORK/$policy-$tok.toml
+  sed "s/^tokenizer = .*/tokenizer = \"$tok\"/" "fixtures/policies/$policy.toml" >"$policy_file"
   py_times=() cold_times=() warm_times=()
   py_total="" rs_total=""
   for _ in $(seq "$RUNS"); do
-    line=$("$PY" scripts/reference_replay.py "fixtures/policies/$policy.toml" "$WORK/fleet" --tokenizer "$tok")
+    line=$("$PY" scripts/reference_replay.py "$policy_file" "$WORK/fleet")
     py_times+=("$(echo "$line" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["seconds"])')")
     py_total=$(echo "$line" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["total_tokens"])')
     cache=$(mktemp -d "$WORK/cache.XXXX")
-    read -r secs rs_total < <(run_ctxlens "$policy" "$tok" "$cache")
+    read -r secs rs_total < <(run_ctxlens "$policy_file" "$cache")
     cold_times+=("$secs")
-    read -r secs _ < <(run_ctxlens "$policy" "$tok" "$cache")
+    read -r secs _ < <(run_ctxlens "$policy_file" "$cache")
     warm_times+=("$secs")
   done
   if [[ $py_total != "$rs_total" ]]; then

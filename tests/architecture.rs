@@ -225,10 +225,7 @@ fn the_checks_fail_on_planted_violations() {
         .entry("store::memory".into())
         .and_modify(|t| t.push_str("\nuse crate::report::Summary;\n"));
     let bad = layer_violations(&files);
-    assert!(
-        bad.contains(&"text imports app".to_string()),
-        "{bad:?}"
-    );
+    assert!(bad.contains(&"text imports app".to_string()), "{bad:?}");
     assert!(
         bad.contains(&"store::memory imports report".to_string()),
         "{bad:?}"
@@ -259,7 +256,15 @@ fn the_checks_fail_on_planted_violations() {
 
 /// Crates the engine must never depend on, directly or through another crate.
 const NOT_IN_THE_ENGINE: &[&str] = &[
-    "tokio", "redis", "sqlx", "sqlx-core", "ratatui", "crossterm", "clap", "mio", "ureq",
+    "tokio",
+    "redis",
+    "sqlx",
+    "sqlx-core",
+    "ratatui",
+    "crossterm",
+    "clap",
+    "mio",
+    "ureq",
 ];
 
 /// What the engine may not name in its own code: I/O, the process, the clock, randomness.
@@ -305,7 +310,10 @@ fn dependency_tree(lock: &str, root: &str) -> BTreeSet<String> {
 
 fn forbidden_dependencies(lock: &str) -> Vec<String> {
     let tree = dependency_tree(lock, "ctxlens-engine");
-    assert!(tree.contains("bpe-openai"), "the engine's tree was read: {tree:?}");
+    assert!(
+        tree.contains("bpe-openai"),
+        "the engine's tree was read: {tree:?}"
+    );
     NOT_IN_THE_ENGINE
         .iter()
         .filter(|c| tree.contains(**c))
@@ -360,8 +368,14 @@ fn the_engine_does_no_io_and_reads_no_clock() {
 fn the_engine_checks_fail_on_planted_violations() {
     // A dependency two steps away: the engine on serde_json, serde_json on tokio.
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).expect("Cargo.lock");
-    let at = lock.find("name = \"serde_json\"").expect("serde_json in the lock");
-    let list = at + lock[at..].find("dependencies = [\n").expect("its dependencies") + 17;
+    let at = lock
+        .find("name = \"serde_json\"")
+        .expect("serde_json in the lock");
+    let list = at
+        + lock[at..]
+            .find("dependencies = [\n")
+            .expect("its dependencies")
+        + 17;
     let planted = format!("{} \"tokio\",\n{}", &lock[..list], &lock[list..]);
     assert_eq!(forbidden_dependencies(&planted), vec!["tokio".to_string()]);
     let mut files = engine_sources();

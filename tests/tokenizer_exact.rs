@@ -67,8 +67,33 @@ fn mixed_text() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
 }
 
+/// All-ASCII text, which ctxlens splits without a regex: capitals and small letters, every
+/// kind of ASCII space, digits, punctuation, contractions and control bytes.
+fn ascii_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        3 => "[a-zA-Z]{1,10}",
+        1 => "[A-Z]{1,4}[a-z]{0,4}",
+        2 => "[ \t\n\r\x0B\x0C]{1,6}",
+        1 => "[0-9]{1,7}",
+        2 => "[!-/:-@\\[-`{-~]{1,3}",
+        1 => "('s|'t|'re|'ve|'m|'ll|'d|'S|'LL|'Ve)",
+        1 => "[\x00-\x1f\x7f]{1,2}",
+        1 => "[\x00-\x7f]{1,8}",
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn counts_equal_tiktoken_rs_on_ascii_text(text in ascii_text()) {
+        let counter = &*COUNTER;
+        for (tok, _) in BPE {
+            let want = reference(tok).encode_ordinary(&text).len();
+            prop_assert_eq!(counter.count(tok, &text), want, "{:?} {:?}", tok, text);
+        }
+    }
 
     #[test]
     fn counts_equal_tiktoken_rs_on_random_text(text in mixed_text()) {

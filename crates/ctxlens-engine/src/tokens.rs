@@ -1,12 +1,16 @@
 //! Tokenizers (cl100k_base, o200k_base, chars4) and the token-count cache shared by every assembly.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock, RwLock};
 
+use rustc_hash::FxBuildHasher;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_128;
+
+mod ascii;
 
 /// A BPE encoder: GitHub's `bpe-openai`, whose counts equal OpenAI's tiktoken (checked against
 /// tiktoken-rs by property tests and against Python tiktoken by a fixed corpus) at about twice
@@ -62,6 +66,54 @@ pub type CountKey = (Tokenizer, u128);
 /// The cache key of `text` under `tok`.
 pub fn count_key(tok: Tokenizer, text: &str) -> CountKey {
     (tok, xxh3_128(text.as_bytes()))
+}
+
+/// Pieces at most this long are remembered per thread: words with the space or punctuation
+/// before them, which make up most text and recur across every user's text.
+const MEMO_PIECE_BYTES: usize = 24;
+/// Remembered pieces per thread and tokenizer (a few MB); when full, the memo starts over.
+const MEMO_ENTRIES: usize = 1 << 16;
+
+type PieceMemo = HashMap<Box<[u8]>, u32, FxBuildHasher>;
+
+thread_local! {
+    /// Token counts of short pieces, per tokenizer: each worker thread its own, so threads
+    /// never wait on each other.
+    static PIECE_COUNTS: RefCell<[PieceMemo; 2]> = const {
+        RefCell::new([HashMap::with_hasher(FxBuildHasher), HashMap::with_hasher(FxBuildHasher)])
+    };
+}
+
+/// Tokens in `text` under `bpe`, as tiktoken counts them: the text is split by the
+/// tokenizer's pre-tokenization pattern (by [`ascii`] when the text is all ASCII, else by
+/// bpe-openai's regex) and each piece is byte-pair encoded on its own, so a piece's count
+/// depends on the piece alone and a remembered count is exact.
+fn bpe_count(tok: Tokenizer, bpe: &Bpe, text: &str) -> usize {
+    let (slot, pattern) = match tok {
+        Tokenizer::O200kBase => (1, ascii::Pattern::O200k),
+        _ => (0, ascii::Pattern::Cl100k),
+    };
+    PIECE_COUNTS.with_borrow_mut(|memos| {
+        let memo = &mut memos[slot];
+        let mut piece_count = |bytes: &[u8]| {
+            if bytes.len() > MEMO_PIECE_BYTES {
+                return bpe.bpe.count(bytes);
+            }
+            if let Some(&n) = memo.get(bytes) {
+                return n as usize;
+            }
+            let n = bpe.bpe.count(bytes);
+            if memo.len() >= MEMO_ENTRIES {
+                memo.clear();
+            }
+            memo.insert(bytes.into(), u32::try_from(n).unwrap_or(u32::MAX));
+            n
+        };
+        match ascii::pieces(text, pattern) {
+            Some(pieces) => pieces.map(piece_count).sum(),
+            None => bpe.split(text).map(|p| piece_count(p.as_bytes())).sum(),
+        }
+    })
 }
 
 /// Cache hit and miss counters, for the benchmarks and the status bar.
@@ -173,7 +225,7 @@ impl TokenCounter {
             return n as usize;
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
-        let n = self.encoder(tok).map_or(0, |bpe| bpe.count(text));
+        let n = self.encoder(tok).map_or(0, |bpe| bpe_count(tok, bpe, text));
         if let Some(journal) = &self.journal {
             let mut j = journal.lock().unwrap_or_else(|p| p.into_inner());
             if j.len() < self.journal_limit {
