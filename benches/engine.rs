@@ -48,5 +48,55 @@ fn tokens(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, assemble, tokens);
+/// Counting throughput on the fixed corpus of `fixtures/tiktoken_counts.json` (the demo's
+/// texts and hostile ones; 423 texts), with no per-text cache: ctxlens's counter, bpe-openai's
+/// own `count` and tiktoken-rs, one thread each.
+fn throughput(c: &mut Criterion) {
+    let doc: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/tiktoken_counts.json")).expect("JSON");
+    let texts: Vec<String> = doc["texts"]
+        .as_array()
+        .expect("texts")
+        .iter()
+        .map(|t| t["text"].as_str().expect("text").to_string())
+        .collect();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let engine = Engine::default();
+    let mut group = c.benchmark_group("count the corpus");
+    group.throughput(criterion::Throughput::Bytes(bytes as u64));
+    for (tok, reference) in [
+        (
+            Tokenizer::Cl100kBase,
+            tiktoken_rs::cl100k_base().expect("cl100k"),
+        ),
+        (
+            Tokenizer::O200kBase,
+            tiktoken_rs::o200k_base().expect("o200k"),
+        ),
+    ] {
+        let bpe = engine.tokens.encoder(tok).expect("BPE");
+        group.bench_function(format!("{tok:?} ctxlens"), |b| {
+            b.iter(|| {
+                texts
+                    .iter()
+                    .map(|t| engine.tokens.count_uncached(tok, t))
+                    .sum::<usize>()
+            })
+        });
+        group.bench_function(format!("{tok:?} bpe-openai"), |b| {
+            b.iter(|| texts.iter().map(|t| bpe.count(t.as_str())).sum::<usize>())
+        });
+        group.bench_function(format!("{tok:?} tiktoken-rs"), |b| {
+            b.iter(|| {
+                texts
+                    .iter()
+                    .map(|t| reference.encode_ordinary(t).len())
+                    .sum::<usize>()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, assemble, tokens, throughput);
 criterion_main!(benches);

@@ -211,6 +211,15 @@ impl TokenCounter {
         }
     }
 
+    /// [`TokenCounter::count`] without the per-text cache (the per-piece memo still applies):
+    /// what a text never seen before costs. For benchmarks.
+    pub fn count_uncached(&self, tok: Tokenizer, text: &str) -> usize {
+        match self.encoder(tok) {
+            Some(bpe) => bpe_count(tok, bpe, text),
+            None => chars4(text),
+        }
+    }
+
     /// Tokens in `text` under `tok`, as ordinary text (special-token strings count as text).
     pub fn count(&self, tok: Tokenizer, text: &str) -> usize {
         if tok == Tokenizer::Chars4 {
