@@ -11,7 +11,7 @@ use std::path::Path;
 /// Top-level modules, lowest first: a module may import only modules of a lower layer.
 const LAYERS: &[&[&str]] = &[
     &["engine", "text"],
-    &["store"],
+    &["store", "graph"],
     &["config", "demo", "findings"],
     &["loaded", "report"],
     &["app"],

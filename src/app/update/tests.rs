@@ -489,10 +489,10 @@ async fn the_report_scrolls_within_its_lines() {
     let (mut s, store) = demo_app().await;
     settle(&mut s, &store, Action::ShowReport).await;
     settle(&mut s, &store, Action::Bottom).await;
-    let bottom = s.report.scroll;
+    let bottom = s.report.cursor;
     assert!(bottom > 10 && bottom < 200, "{bottom}");
     settle(&mut s, &store, Action::Up).await;
-    assert_eq!(s.report.scroll, bottom - 1);
+    assert_eq!(s.report.cursor, bottom - 1);
     settle(&mut s, &store, Action::Top).await;
-    assert_eq!(s.report.scroll, 0);
+    assert_eq!(s.report.cursor, 0);
 }
