@@ -106,9 +106,15 @@ pub fn layers(body: Rect, layers: usize) -> LayersAreas {
     }
 }
 
-/// The item overlay (`enter` on Layers) on a screen of `size`.
+/// The item and help overlays on a screen of `size`: most of it, all of a small one's height
+/// but the bars.
 pub fn item_popup(size: (u16, u16)) -> Rect {
-    popup(Rect::new(0, 0, size.0, size.1), 86, 84)
+    let area = Rect::new(0, 0, size.0, size.1);
+    if size.1 < 32 {
+        let w = size.0 * 9 / 10;
+        return Rect::new((size.0 - w) / 2, 1, w, size.1.saturating_sub(2));
+    }
+    popup(area, 86, 84)
 }
 
 /// A popup area: `pct` of `area`, centred.
@@ -128,7 +134,7 @@ pub fn journey(body: Rect, graph_rows: u16) -> (Rect, Rect) {
     // The graph takes what it needs, leaving the panels at least a third of the body.
     let most = body.height.saturating_sub(body.height / 3).max(5);
     let [graph, rest] = Layout::vertical([
-        Constraint::Length((graph_rows + 3).min(most)),
+        Constraint::Length((graph_rows + 2).min(most)),
         Constraint::Min(3),
     ])
     .areas(body);

@@ -17,13 +17,13 @@ pub(crate) fn map_26() -> MilestoneMap {
     let defs = (0..26)
         .map(|i: usize| {
             let mut deps = Vec::new();
-            if i % 7 != 0 {
+            if !i.is_multiple_of(7) {
                 deps.push(format!("S{}", i - 1));
             }
-            if i >= 4 && i % 3 == 0 {
+            if i >= 4 && i.is_multiple_of(3) {
                 deps.push(format!("S{}", i - 4));
             }
-            if i >= 10 && i % 5 == 0 {
+            if i >= 10 && i.is_multiple_of(5) {
                 deps.push(format!("S{}", i - 9));
             }
             MilestoneDef {

@@ -126,7 +126,8 @@ mod tests {
     async fn a_snapshot_file_loads_back_as_written() {
         let path =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/snapshot-u1.json");
-        let store = SnapshotStore::open(&[path.clone()], "snapshot-u1.json").expect("reads");
+        let store =
+            SnapshotStore::open(std::slice::from_ref(&path), "snapshot-u1.json").expect("reads");
         let page = store.users(None, 10).await.expect("listed");
         assert_eq!(page.users.len(), 1);
         let id = page.users[0].user_id.clone();

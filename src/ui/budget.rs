@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Paragraph, Row, Table};
 
 use super::layers::no_user;
 use super::theme::Theme;
@@ -22,14 +22,14 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let Some(a) = s.user.view.as_ref().and_then(|v| v.tuned.as_ref()) else {
         return;
     };
-    let n = a.layers.0.len() as u16;
+    let lines = gauge_lines(a, usize::from(area.width.saturating_sub(2)), t);
     let [gauges, total, drift] = Layout::vertical([
-        Constraint::Length(n * 3 + 2),
+        Constraint::Length(lines.len() as u16 + 2),
         Constraint::Length(4),
         Constraint::Min(3),
     ])
     .areas(area);
-    render_gauges(frame, gauges, a, t);
+    render_gauges(frame, gauges, lines, a, t);
     render_total(frame, total, a, t);
     render_drift(frame, drift, a, t);
 }
@@ -132,7 +132,42 @@ fn more_room(a: &Assembly, layer: &str, l: &LayerReport) -> Option<String> {
     ))
 }
 
-fn render_gauges(frame: &mut Frame, area: Rect, a: &Assembly, t: &Theme) {
+/// A bar per layer, then what it wants and what more room would keep, wrapped under the bar.
+fn gauge_lines(a: &Assembly, width: usize, t: &Theme) -> Vec<Line<'static>> {
+    let bar_w = width.saturating_sub(32).max(10);
+    let text_w = width.saturating_sub(12).max(20);
+    let mut lines = Vec::new();
+    for (name, l) in a.layers.iter() {
+        let mut spans = vec![styled(format!("{:<12}", il(name)), t.title())];
+        spans.extend(bar_spans(l.used, l.budget as usize, bar_w, t));
+        spans.push(styled(
+            format!(" {:>7} / {:<7}", num(l.used), num(l.budget as usize)),
+            t.base(),
+        ));
+        lines.push(Line::from(spans));
+        let notes = [
+            Some((demand(a, name, l), t.base())),
+            more_room(a, name, l).map(|m| (m, t.muted())),
+        ];
+        for (text, style) in notes.into_iter().flatten() {
+            for part in super::wrap_words(&text, text_w) {
+                lines.push(Line::from(vec![
+                    styled(" ".repeat(12), t.base()),
+                    styled(part, style),
+                ]));
+            }
+        }
+    }
+    lines
+}
+
+fn render_gauges(
+    frame: &mut Frame,
+    area: Rect,
+    lines: Vec<Line<'static>>,
+    a: &Assembly,
+    t: &Theme,
+) {
     let b = block(
         format!(
             " Layer budgets · {} · {} ",
@@ -142,28 +177,7 @@ fn render_gauges(frame: &mut Frame, area: Rect, a: &Assembly, t: &Theme) {
         true,
         t,
     );
-    let inner = b.inner(area);
-    frame.render_widget(b, area);
-    let width = (inner.width as usize).saturating_sub(32).max(10);
-    let indent = || styled(" ".repeat(12), t.base());
-    let mut lines = Vec::new();
-    for (name, l) in a.layers.iter() {
-        let mut spans = vec![styled(format!("{:<12}", il(name)), t.title())];
-        spans.extend(bar_spans(l.used, l.budget as usize, width, t));
-        spans.push(styled(
-            format!(" {:>7} / {:<7}", num(l.used), num(l.budget as usize)),
-            t.base(),
-        ));
-        lines.push(Line::from(spans));
-        lines.push(Line::from(vec![
-            indent(),
-            styled(demand(a, name, l), t.base()),
-        ]));
-        if let Some(more) = more_room(a, name, l) {
-            lines.push(Line::from(vec![indent(), styled(more, t.muted())]));
-        }
-    }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    frame.render_widget(Paragraph::new(lines).block(b), area);
 }
 
 /// One bar, each layer's share of the total budget in its own colour.

@@ -145,7 +145,7 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
     let height = usize::from(area.height.saturating_sub(2));
     let scroll = scroll.min(total.saturating_sub(height));
     let title = format!(
-        " {} · lines {}-{} of {total} · j/k PgUp/PgDn g/G scroll · y copy · esc close ",
+        " {} · {}-{}/{total} · j/k scroll · y copy · esc ",
         il(&name),
         (scroll + 1).min(total),
         (scroll + height).min(total)

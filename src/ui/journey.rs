@@ -184,10 +184,13 @@ fn render_graph(frame: &mut Frame, area: Rect, v: &GraphView, t: &Theme) {
         ),
     ]);
     frame.render_widget(Paragraph::new(legend), Rect { height: 1, ..inner });
+    // A graph narrower than the view is centred in it.
+    let pad = inner.width.saturating_sub(w) / 2;
     let view = Rect {
+        x: inner.x + pad,
         y: inner.y + 1,
+        width: inner.width - pad,
         height: view_h,
-        ..inner
     };
     let style = |role: Role| -> Style {
         match role {

@@ -240,22 +240,43 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Them
         .max()
         .unwrap_or(2)
         .clamp(2, 16);
-    let body: Vec<Row> = rows
+    let visible: Vec<(usize, &LayerRow)> =
+        rows.iter().enumerate().skip(first).take(height).collect();
+    let cols = Columns {
+        kind: column(&visible, "KIND", |r| match r {
+            LayerRow::Item(i) => kind_label(i.kind).width(),
+            LayerRow::Malformed(..) => "⚠ malformed".width(),
+        }),
+        tokens: column(&visible, "TOKENS", |r| match r {
+            LayerRow::Item(i) => format!("{}/{}", i.kept_tokens, i.tokens).width(),
+            LayerRow::Malformed(..) => 1,
+        }),
+        decision: column(&visible, "DECISION", |r| match r {
+            LayerRow::Item(i) => badge(i).width(),
+            LayerRow::Malformed(..) => "⚠ unreadable".width(),
+        }),
+        text: 0,
+    };
+    let fixed = w_layer + w_id + cols.kind + cols.tokens + 5 + cols.decision + 6;
+    let cols = Columns {
+        text: usize::from(area.width.saturating_sub(2))
+            .saturating_sub(fixed)
+            .max(4),
+        ..cols
+    };
+    let body: Vec<Row> = visible
         .iter()
-        .enumerate()
-        .skip(first)
-        .take(height)
-        .map(|(k, r)| table_row(s, r, k == s.user.cursor, t))
+        .map(|(k, r)| table_row(s, r, *k == s.user.cursor, t, &cols))
         .collect();
     let header =
         Row::new(["LAYER", "ID", "KIND", "TOKENS", "SCORE", "DECISION", "TEXT"]).style(t.title());
     let widths = [
         Constraint::Length(w_layer as u16),
         Constraint::Length(w_id as u16),
-        Constraint::Length(12),
-        Constraint::Length(11),
+        Constraint::Length(cols.kind as u16),
+        Constraint::Length(cols.tokens as u16),
         Constraint::Length(5),
-        Constraint::Length(18),
+        Constraint::Length(cols.decision as u16),
         Constraint::Fill(1),
     ];
     let table = Table::new(body, widths)
@@ -265,7 +286,24 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Them
     frame.render_widget(table, area);
 }
 
-fn table_row<'a>(s: &State, r: &LayerRow, selected: bool, t: &Theme) -> Row<'a> {
+/// Widths of the table's columns that vary with what is shown.
+struct Columns {
+    kind: usize,
+    tokens: usize,
+    decision: usize,
+    text: usize,
+}
+
+/// The width of a column: its heading or its widest visible cell.
+fn column(rows: &[(usize, &LayerRow)], head: &str, width: impl Fn(&LayerRow) -> usize) -> usize {
+    rows.iter()
+        .map(|(_, r)| width(r))
+        .max()
+        .unwrap_or(0)
+        .max(head.width())
+}
+
+fn table_row<'a>(s: &State, r: &LayerRow, selected: bool, t: &Theme, cols: &Columns) -> Row<'a> {
     // A selected row takes the selection's colours whole, so every cell keeps its contrast.
     let c = |text: String, style: Style| {
         if selected {
@@ -281,23 +319,27 @@ fn table_row<'a>(s: &State, r: &LayerRow, selected: bool, t: &Theme) -> Row<'a> 
             c(il(&it.id), t.base()),
             c(kind_label(it.kind).into(), t.muted()),
             c(
-                format!("{:>11}", format!("{}/{}", it.kept_tokens, it.tokens)),
+                format!(
+                    "{:>w$}",
+                    format!("{}/{}", it.kept_tokens, it.tokens),
+                    w = cols.tokens
+                ),
                 t.base(),
             ),
             c(format!("{:>5.2}", it.score), t.base()),
             c(badge(it), t.decision(it.decision)),
             // Masked when loaded under --redact; the preview is inert.
-            c(crate::text::preview(&it.text, 400), t.muted()),
+            c(crate::text::preview(&it.text, cols.text), t.muted()),
         ],
         LayerRow::Malformed(m, layer) => vec![
             c(layer_name(*layer), t.muted()),
             c(il(m.id.as_deref().unwrap_or("—")), t.base()),
             c("⚠ malformed".into(), t.error()),
-            c(format!("{:>11}", "—"), t.muted()),
+            c(format!("{:>w$}", "—", w = cols.tokens), t.muted()),
             c(format!("{:>5}", "—"), t.muted()),
             c("⚠ unreadable".into(), t.error()),
             c(
-                crate::text::preview(&format!("{}: {}", m.source, m.reason), 400),
+                crate::text::preview(&format!("{}: {}", m.source, m.reason), cols.text),
                 t.muted(),
             ),
         ],

@@ -26,7 +26,7 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
         InputKey::WordLeft => Some(InputRequest::GoToPrevWord),
         InputKey::WordRight => Some(InputRequest::GoToNextWord),
         InputKey::DeleteWord => Some(InputRequest::DeletePrevWord),
-        InputKey::DeleteToStart => Some(InputRequest::DeleteLine),
+        InputKey::DeleteToStart => Some(InputRequest::DeleteFromStart),
         InputKey::DeleteToEnd => Some(InputRequest::DeleteTillEnd),
         InputKey::Tab | InputKey::Up | InputKey::Down | InputKey::Enter | InputKey::Esc => None,
     };

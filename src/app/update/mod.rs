@@ -199,4 +199,6 @@ pub(super) fn error(s: &mut State, text: &str) {
 #[cfg(test)]
 mod fault_tests;
 #[cfg(test)]
+mod habit_tests;
+#[cfg(test)]
 pub(crate) mod tests;

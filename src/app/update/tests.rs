@@ -44,10 +44,10 @@ pub(crate) async fn demo_app_with(redact: bool) -> (State, EffectContext) {
 /// The app over `store` (shown as DEMO), its users listed, and the context its effects run in.
 pub(crate) async fn app_over(store: Arc<dyn Store>, redact: bool) -> (State, EffectContext) {
     let engine = Engine::default();
-    let ctx = EffectContext::new(store, engine.clone(), Default::default());
+    let ctx = EffectContext::new(store.clone(), engine.clone(), Default::default());
     let mut s = State::new(
         session(&engine),
-        "DEMO".into(),
+        store.describe(),
         true,
         "default".into(),
         redact,
