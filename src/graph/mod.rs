@@ -13,6 +13,9 @@ pub use route::{Canvas, Frame, Glyph, Label, Role};
 /// The narrowest box: a frame, a status symbol and a short id.
 pub const MIN_BOX_W: u16 = 7;
 
+/// The box width of a graph too wide for the screen (it is panned).
+const COMFORTABLE_BOX_W: u16 = 14;
+
 /// How boxes are drawn: their width, and how many lines of name go under the id line (0: the
 /// name follows the id on its line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +141,12 @@ impl Graph {
             (longest_label as u16).div_ceil(2) + 4
         } else {
             longest_label as u16 + 4
+        };
+        // A graph too wide to fit is panned anyway: its boxes may as well be readable.
+        let room = if room < MIN_BOX_W {
+            COMFORTABLE_BOX_W
+        } else {
+            room
         };
         Geometry {
             box_w: room.clamp(MIN_BOX_W, want.max(MIN_BOX_W)),
@@ -414,4 +423,4 @@ impl Graph {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

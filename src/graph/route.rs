@@ -327,7 +327,13 @@ impl Graph {
         }
         let inner = usize::from(r.w.saturating_sub(2));
         let text: Vec<String> = if self.geo.name_lines == 0 {
-            vec![fit(&format!("{} {}", label.head, label.name), inner)]
+            // A name cut to less than a few letters says nothing: the id alone then.
+            let head = label.head.width();
+            if label.name.is_empty() || inner < head + 4 {
+                vec![fit(&label.head, inner)]
+            } else {
+                vec![fit(&format!("{} {}", label.head, label.name), inner)]
+            }
         } else {
             let mut t = vec![fit(&label.head, inner)];
             t.extend(wrap(&label.name, inner, usize::from(self.geo.name_lines)));

@@ -173,13 +173,13 @@ fn render_graph(frame: &mut Frame, area: Rect, v: &GraphView, t: &Theme) {
     );
     frame.render_widget(b.title(Line::styled(title, t.title())), area);
     let legend = Line::from(vec![
-        styled("✓ completed  ", t.status(Status::Completed)),
-        styled("◉ current (double box)  ", t.status(Status::Current)),
-        styled("○ available  ", t.status(Status::Available)),
-        styled("⊘ locked  ", t.status(Status::Locked)),
-        styled("heavy box: selected  ", t.accent()),
+        styled("✓ completed ", t.status(Status::Completed)),
+        styled("◉ current ", t.status(Status::Current)),
+        styled("○ available ", t.status(Status::Available)),
+        styled("⊘ locked", t.status(Status::Locked)),
+        styled(" · ┏┓ selected · ", t.muted()),
         styled(
-            "lit: its dependencies",
+            "bold: what it needs",
             t.accent().add_modifier(Modifier::BOLD),
         ),
     ]);

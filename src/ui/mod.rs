@@ -227,4 +227,6 @@ pub(crate) fn selected_line<'a>(line: Line<'a>, t: &Theme) -> Line<'a> {
 }
 
 #[cfg(test)]
+mod screen_tests;
+#[cfg(test)]
 mod tests;

@@ -10,13 +10,13 @@ use crate::app::action::InputKey;
 use crate::app::state::{ProgressEvent, Screen, State};
 use crate::app::update::tests::{demo_app, open, settle, type_text};
 
-fn draw(s: &State, w: u16, h: u16, theme: &Theme) -> Terminal<TestBackend> {
+pub(super) fn draw(s: &State, w: u16, h: u16, theme: &Theme) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
     terminal.draw(|f| render(f, s, theme)).expect("draws");
     terminal
 }
 
-fn snap(name: &str, s: &mut State) {
+pub(super) fn snap(name: &str, s: &mut State) {
     for (w, h) in [(120, 40), (80, 24)] {
         s.ui.size = (w, h);
         let terminal = draw(s, w, h, &Theme::default());

@@ -17,8 +17,19 @@ use crate::engine::diff::{ChangeKind, diff};
 /// Narrower than this, the fields go above the diff instead of beside it.
 const SIDE_BY_SIDE: u16 = 110;
 
+/// Columns the fields table needs: the longest key, both values, spacing and borders.
+fn fields_width(s: &State) -> u16 {
+    let fields = tune::fields(&s.session.policy);
+    let widest = |f: &dyn Fn(&tune::Field) -> usize| fields.iter().map(f).max().unwrap_or(8);
+    let key = widest(&|f| f.key.chars().count() + 2).max(17);
+    let base = widest(&|f| tune::shown(&s.session.baseline, &f.key).chars().count()).max(8);
+    let now = widest(&|f| tune::shown(&s.session.policy, &f.key).chars().count()).max(8);
+    (key + base + now + 4) as u16
+}
+
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
-    let (fields, rest) = if area.width < SIDE_BY_SIDE {
+    let need = fields_width(s);
+    let (fields, rest) = if area.width < SIDE_BY_SIDE || area.width < need + 50 {
         let [a, b] =
             Layout::vertical([Constraint::Percentage(52), Constraint::Percentage(48)]).areas(area);
         (a, b)

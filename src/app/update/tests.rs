@@ -43,7 +43,15 @@ pub(crate) async fn demo_app_with(redact: bool) -> (State, EffectContext) {
 
 /// The app over `store` (shown as DEMO), its users listed, and the context its effects run in.
 pub(crate) async fn app_over(store: Arc<dyn Store>, redact: bool) -> (State, EffectContext) {
-    let engine = Engine::default();
+    app_with(store, Engine::default(), redact).await
+}
+
+/// The app over `store` with `engine` (another milestone map), its users listed.
+pub(crate) async fn app_with(
+    store: Arc<dyn Store>,
+    engine: Engine,
+    redact: bool,
+) -> (State, EffectContext) {
     let ctx = EffectContext::new(store.clone(), engine.clone(), Default::default());
     let mut s = State::new(
         session(&engine),
