@@ -254,9 +254,16 @@ fn graph_text_dot_and_json() {
     insta::assert_snapshot!("graph_text", text.stdout);
     // The TUI's layout: boxes and routed edges, the full lists under it.
     assert!(text.stdout.contains("├───▶│"), "{}", text.stdout);
-    assert!(text.stdout.contains("M9  ← M0, M1, M2, M3, M4, M5, M6, M7, M8"));
+    assert!(
+        text.stdout
+            .contains("M9  ← M0, M1, M2, M3, M4, M5, M6, M7, M8")
+    );
     let user = ctxlens(&["graph", "u062"]);
-    assert!(user.stdout.contains("╔") && user.stdout.contains("◉ M9"), "{}", user.stdout);
+    assert!(
+        user.stdout.contains("╔") && user.stdout.contains("◉ M9"),
+        "{}",
+        user.stdout
+    );
     let dot = ctxlens(&["graph", "--format", "dot"]);
     assert!(dot.stdout.starts_with("digraph milestones {"));
     assert!(
@@ -294,7 +301,10 @@ fn report_fail_on_gates_a_change_with_exit_3() {
         "{}",
         gated.stderr
     );
-    assert!(gated.stdout.contains("Monitoring"), "the report is printed first");
+    assert!(
+        gated.stdout.contains("Monitoring"),
+        "the report is printed first"
+    );
     // The baseline policy keeps truncation under 5 %: that gate passes.
     let passes = ctxlens(&["report", "--fail-on", "truncation_rate", "--quiet"]);
     assert_eq!(passes.code, 0, "{}", passes.stderr);
@@ -313,8 +323,14 @@ fn report_fail_on_gates_a_change_with_exit_3() {
 #[test]
 fn tui_snapshot_files_that_cannot_be_read_are_usage_errors() {
     for (args, says) in [
-        (["tui", "--snapshot", "tests/data/nope.json"], "ctxlens: snapshot tests/data/nope.json: "),
-        (["tui", "--snapshots", "tests/data/nope"], "ctxlens: snapshots folder tests/data/nope: "),
+        (
+            ["tui", "--snapshot", "tests/data/nope.json"],
+            "ctxlens: snapshot tests/data/nope.json: ",
+        ),
+        (
+            ["tui", "--snapshots", "tests/data/nope"],
+            "ctxlens: snapshots folder tests/data/nope: ",
+        ),
     ] {
         let out = ctxlens(&args);
         assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
