@@ -19,6 +19,7 @@ use super::{block, il, styled};
 use crate::app::layout;
 use crate::app::state::{State, UserView};
 use crate::engine::milestones::{MilestoneMap, Status, completed, prepare_transition};
+use crate::engine::snapshot::{JourneyKind, fmt_ts};
 use crate::graph::{Canvas, Frame as BoxFrame, Geometry, Graph, Label, Role};
 
 /// Each milestone's status for the open user, in map order.
@@ -306,8 +307,11 @@ fn render_selection(
         for (m, data) in &p.context {
             // Masked when loaded under --redact.
             let text = crate::engine::render::json_lines(data).replace('\n', " · ");
-            let line = format!("  {m}: {text}");
-            lines.push(Line::from(crate::text::fit(&line, width)));
+            let line = format!("{m}: {text}");
+            lines.push(Line::from(format!(
+                "  {}",
+                crate::text::fit(&line, width.saturating_sub(2))
+            )));
         }
         if !p.missing.is_empty() {
             lines.push(Line::styled(
@@ -319,6 +323,8 @@ fn render_selection(
             ));
         }
     }
+    lines.push(Line::styled("journey so far (newest first):", t.accent()));
+    lines.extend(timeline(v, t));
     let title = il(&format!(" {id} {} ", map.name(id)));
     frame.render_widget(
         Paragraph::new(lines)
@@ -326,6 +332,37 @@ fn render_selection(
             .block(block(title, false, t)),
         area,
     );
+}
+
+/// The user's completions and transitions, newest first.
+fn timeline(v: &UserView, t: &Theme) -> Vec<Line<'static>> {
+    let mut rows: Vec<_> = v
+        .snapshot()
+        .journey
+        .iter()
+        .filter(|j| j.kind != JourneyKind::BusinessDna)
+        .collect();
+    rows.sort_by(|a, b| b.timestamp.cmp(&a.timestamp).then_with(|| a.id.cmp(&b.id)));
+    if rows.is_empty() {
+        return vec![Line::styled("  nothing yet", t.muted())];
+    }
+    rows.iter()
+        .map(|j| {
+            let when = j.timestamp.as_ref().map_or("—".into(), fmt_ts);
+            let m = j.milestone.as_deref().unwrap_or("?");
+            let what = match j.kind {
+                JourneyKind::Transition => {
+                    let from = j.data.get("from").and_then(|x| x.as_str()).unwrap_or("?");
+                    format!("transition {from} → {m}")
+                }
+                _ => format!("completed {m}"),
+            };
+            Line::from(vec![
+                styled(format!("  {when}  "), t.muted()),
+                styled(il(&what), t.base()),
+            ])
+        })
+        .collect()
 }
 
 /// Every milestone's full dependency list (the graph draws only edges not implied by others).
