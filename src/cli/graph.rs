@@ -103,12 +103,7 @@ fn write_text(
             name_lines: 2,
         },
     );
-    let longest = map
-        .ids()
-        .map(|id| map.name(id).chars().count().max(id.chars().count() + 2))
-        .max()
-        .unwrap_or(4);
-    let g = g.clone().with_geometry(g.fit(width(), longest, true));
+    let g = g.clone().with_geometry(g.fit(width(), true));
     let status = |id: &str| st.and_then(|m| m.get(id).copied());
     let labels: Vec<Label> = g
         .ids()

@@ -7,6 +7,8 @@ mod route;
 
 use std::collections::BTreeSet;
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::engine::milestones::MilestoneMap;
 pub use route::{Canvas, Frame, Glyph, Label, Role};
 
@@ -16,13 +18,17 @@ pub const MIN_BOX_W: u16 = 7;
 /// The box width of a graph too wide for the screen (it is panned).
 const COMFORTABLE_BOX_W: u16 = 14;
 
-/// How boxes are drawn: their width, and how many lines of name go under the id line (0: the
-/// name follows the id on its line).
+/// How boxes are drawn: the widest a box may be (each layer's boxes are as wide as its labels
+/// need, up to this), and how many lines of name go under the id line (0: the name follows the
+/// id on its line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Geometry {
     pub box_w: u16,
     pub name_lines: u16,
 }
+
+/// The widest a box grows to show a whole name.
+const MAX_BOX_W: u16 = 24;
 
 impl Geometry {
     pub fn box_h(self) -> u16 {
@@ -71,6 +77,8 @@ pub enum Step {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Graph {
     ids: Vec<String>,
+    /// Display names ("" where a milestone has none).
+    names: Vec<String>,
     /// Transitively reduced edges (dependency, dependant), by node index.
     edges: Vec<(usize, usize)>,
     layer: Vec<usize>,
@@ -79,6 +87,8 @@ pub struct Graph {
     /// Columns between two layers: a stub, one channel per bent group, the arrow.
     gap: u16,
     geo: Geometry,
+    /// Each layer's box width.
+    widths: Vec<u16>,
 }
 
 impl Graph {
@@ -111,47 +121,96 @@ impl Graph {
                 }
             }
         }
+        let names = ids
+            .iter()
+            .map(|id| {
+                let n = map.name(id);
+                if n == id {
+                    String::new()
+                } else {
+                    n.to_string()
+                }
+            })
+            .collect();
         let mut g = Graph {
             ids,
+            names,
             edges,
             layer,
             layers: Vec::new(),
             gap: 4,
             geo,
+            widths: Vec::new(),
         };
         let order = g.order();
         g.layers = g.rows(order);
         g.gap = (route::max_channels(&g) as u16 + 2).max(3);
-        g
+        g.with_geometry(geo)
     }
 
     /// The same layout with other box sizes.
     pub fn with_geometry(mut self, geo: Geometry) -> Graph {
         self.geo = geo;
+        self.widths = (0..self.layers.len())
+            .map(|l| {
+                self.natural(l, geo.name_lines)
+                    .min(geo.box_w)
+                    .max(MIN_BOX_W)
+            })
+            .collect();
         self
     }
 
-    /// Box sizes for a canvas at most `width` columns wide (boxes no wider than the longest
-    /// label needs) and, with `tall`, names on lines of their own.
-    pub fn fit(&self, width: u16, longest_label: usize, tall: bool) -> Geometry {
-        let n = self.layers.len().max(1) as u16;
-        let room = width.saturating_sub((n - 1) * self.gap) / n;
+    /// The width layer `l`'s boxes need for whole labels (a status symbol, the id, the name on
+    /// `name_lines` lines or after the id), up to [`MAX_BOX_W`].
+    fn natural(&self, l: usize, name_lines: u16) -> u16 {
+        let need = |n: usize| -> usize {
+            let head = self.ids[n].width() + 2;
+            let name = &self.names[n];
+            if name.is_empty() {
+                return head;
+            }
+            if name_lines == 0 {
+                return head + 1 + name.width();
+            }
+            let longest = name
+                .split_whitespace()
+                .map(|w| w.width())
+                .max()
+                .unwrap_or(0);
+            let fits = (longest..name.width())
+                .find(|&w| route::wrap(name, w, usize::MAX).len() <= usize::from(name_lines))
+                .unwrap_or(name.width());
+            fits.max(head)
+        };
+        let inner = self.layers[l]
+            .iter()
+            .filter_map(|(s, _)| match s {
+                Slot::Node(n) => Some(need(*n)),
+                Slot::Pass(_) => None,
+            })
+            .max()
+            .unwrap_or(0);
+        (inner as u16 + 2).min(MAX_BOX_W)
+    }
+
+    /// Box sizes for a canvas at most `width` columns wide: each layer as wide as its labels
+    /// need, the widest cut down until the graph fits; with `tall`, names on lines of their own.
+    /// A graph that cannot fit at all is panned: its boxes then stay readable.
+    pub fn fit(&self, width: u16, tall: bool) -> Geometry {
         let name_lines = if tall { 2 } else { 0 };
-        let want = if tall {
-            (longest_label as u16).div_ceil(2) + 4
-        } else {
-            longest_label as u16 + 4
-        };
-        // A graph too wide to fit is panned anyway: its boxes may as well be readable.
-        let room = if room < MIN_BOX_W {
-            COMFORTABLE_BOX_W
-        } else {
-            room
-        };
-        Geometry {
-            box_w: room.clamp(MIN_BOX_W, want.max(MIN_BOX_W)),
-            name_lines,
-        }
+        let n = self.layers.len() as u16;
+        let gaps = n.saturating_sub(1) * self.gap;
+        let natural: Vec<u16> = (0..self.layers.len())
+            .map(|l| self.natural(l, name_lines).max(MIN_BOX_W))
+            .collect();
+        let total = |cap: u16| natural.iter().map(|&w| w.min(cap)).sum::<u16>() + gaps;
+        let widest = natural.iter().copied().max().unwrap_or(MIN_BOX_W);
+        let box_w = (MIN_BOX_W..=widest)
+            .rev()
+            .find(|&cap| total(cap) <= width)
+            .unwrap_or(COMFORTABLE_BOX_W);
+        Geometry { box_w, name_lines }
     }
 
     pub fn geometry(&self) -> Geometry {
@@ -180,13 +239,18 @@ impl Graph {
             .flat_map(|l| l.iter().map(|(_, r)| *r))
             .max()
             .map_or(0, |r| r + 1);
-        let w = (n * self.geo.box_w + n.saturating_sub(1) * self.gap).max(1);
+        let w = (self.widths.iter().sum::<u16>() + n.saturating_sub(1) * self.gap).max(1);
         let h = (rows * self.geo.pitch()).saturating_sub(1).max(1);
         (w, h)
     }
 
     fn x(&self, layer: usize) -> u16 {
-        layer as u16 * (self.geo.box_w + self.gap)
+        self.widths[..layer].iter().sum::<u16>() + layer as u16 * self.gap
+    }
+
+    /// The width of layer `layer`'s boxes.
+    fn width(&self, layer: usize) -> u16 {
+        self.widths.get(layer).copied().unwrap_or(MIN_BOX_W)
     }
 
     fn y(&self, row: u16) -> u16 {
@@ -203,7 +267,7 @@ impl Graph {
         Some(Rect {
             x: self.x(l),
             y: self.y(row),
-            w: self.geo.box_w,
+            w: self.width(l),
             h: self.geo.box_h(),
         })
     }

@@ -238,7 +238,7 @@ impl Graph {
         let mid = self.geo.mid();
         for l in 0..self.layers.len().saturating_sub(1) {
             let chans = channels(&segs, l);
-            let start = self.x(l) + self.geo.box_w;
+            let start = self.x(l) + self.width(l);
             let end = self.x(l + 1);
             for s in segs.iter().filter(|s| s.layer == l) {
                 let on = lit.get(s.edge).copied().unwrap_or(false);
@@ -265,7 +265,7 @@ impl Graph {
                     lines.arrow[i] = true;
                 } else {
                     // Passing through the next layer's column.
-                    lines.hline(end, end + self.geo.box_w, yt, on);
+                    lines.hline(end, end + self.width(l + 1), yt, on);
                 }
             }
         }

@@ -190,13 +190,30 @@ fn moving_follows_edges_then_layers() {
 #[test]
 fn fit_chooses_boxes_for_the_width() {
     let g = seed();
-    let narrow = g.fit(78, 22, false);
+    let narrow = g.fit(78, false);
     let (w, _) = g.clone().with_geometry(narrow).size();
     assert!(w <= 78, "{w}");
-    let wide = g.fit(200, 22, true);
-    assert_eq!(wide.name_lines, 2);
-    assert!(wide.box_w >= 14, "{wide:?}");
-    assert!(g.clone().with_geometry(wide).size().0 <= 200);
+    // 118 columns hold every seed name whole on two lines: each layer as wide as it needs.
+    let wide = g.clone().with_geometry(g.fit(118, true));
+    assert_eq!(wide.geometry().name_lines, 2);
+    assert!(wide.size().0 <= 118, "{:?}", wide.size());
+    let names = MilestoneMap::default();
+    let text = wide.draw(&labels(&wide), &[]).lines().join("\n");
+    assert!(!text.contains('…'), "{text}");
+    let labels: Vec<Label> = wide
+        .ids()
+        .iter()
+        .map(|id| Label {
+            head: format!("✓ {id}"),
+            name: names.name(id).to_string(),
+            frame: Frame::Plain,
+        })
+        .collect();
+    let text = wide.draw(&labels, &[]).lines().join("\n");
+    assert!(
+        text.contains("Manufacturing") && !text.contains('…'),
+        "{text}"
+    );
 }
 
 #[test]

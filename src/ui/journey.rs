@@ -40,26 +40,9 @@ pub(crate) fn sized(map: &MilestoneMap, width: u16, height: u16) -> Graph {
             name_lines: 0,
         },
     );
-    let longest = |tall: bool| {
-        map.ids()
-            .map(|id| {
-                let name = map.name(id);
-                if tall {
-                    name.width().max(id.width() + 2)
-                } else {
-                    id.width() + 3 + name.width()
-                }
-            })
-            .max()
-            .unwrap_or(4)
-    };
-    let tall = g.fit(width, longest(true), true);
+    let tall = g.fit(width, true);
     let fits_tall = g.clone().with_geometry(tall).size().1 + 4 <= height * 2 / 3;
-    let geo = if fits_tall {
-        tall
-    } else {
-        g.fit(width, longest(false), false)
-    };
+    let geo = if fits_tall { tall } else { g.fit(width, false) };
     g.with_geometry(geo)
 }
 
