@@ -8,6 +8,8 @@
 //!   dataset; `LiveStore` over Redis and Postgres (+pgvector), with key ownership, the knowledge
 //!   search and per-row decoding; `seed`/`migrate`, the only writers; the query embedder.
 //! - `demo`: the embedded demo dataset, its deterministic generator, synthetic and hostile fleets.
+//! - `graph`: the milestone DAG laid out as text (layers, ordering, routed edges), for the TUI's
+//!   Journey screen and `ctxlens graph` alike.
 //! - `findings`: anomalies in one user's stored data (TTLs, oversize sessions, cache drift).
 //! - `loaded`: one user as loaded and what a person may see of it (`--redact` masks it here, once).
 //! - `token_cache`: the persistent token-count cache on disk (hashes and counts, never text).
@@ -19,8 +21,8 @@
 //! - `text`: text as a person reads it: stored text made inert for a terminal, previews.
 //! - `config`: the config file (milestone map, stores, tables), from `--config` or the XDG dir.
 //!
-//! Dependencies point one way: `cli → tui → ui → app → (loaded, findings, report) → store →
-//! engine`, `token_cache → engine`, `demo → store`. `tests/architecture.rs` checks it: no module
+//! Dependencies point one way: `cli → tui → ui → app → (loaded, findings, report) → (store, graph)
+//! → engine`, `token_cache → engine`, `demo → store`. `tests/architecture.rs` checks it: no module
 //! imports one to its left, no two modules import each other, and the engine crate's dependency
 //! tree holds none of tokio, redis, sqlx, ratatui, crossterm or clap.
 
@@ -30,6 +32,7 @@ pub mod config;
 pub mod demo;
 pub use ctxlens_engine as engine;
 pub mod findings;
+pub mod graph;
 pub mod loaded;
 pub mod report;
 pub mod store;

@@ -14,7 +14,7 @@ use std::path::Path;
 /// Top-level modules, lowest first: a module may import only modules of a lower layer.
 const LAYERS: &[&[&str]] = &[
     &["engine", "text"],
-    &["store", "token_cache"],
+    &["store", "token_cache", "graph"],
     &["config", "demo", "findings"],
     &["loaded", "report"],
     &["app"],

@@ -252,6 +252,18 @@ fn graph_text_dot_and_json() {
     let text = ctxlens(&["graph"]);
     assert_eq!(text.code, 0);
     insta::assert_snapshot!("graph_text", text.stdout);
+    // The TUI's layout: boxes and routed edges, the full lists under it.
+    assert!(text.stdout.contains("├───▶│"), "{}", text.stdout);
+    assert!(
+        text.stdout
+            .contains("M9  ← M0, M1, M2, M3, M4, M5, M6, M7, M8")
+    );
+    let user = ctxlens(&["graph", "u062"]);
+    assert!(
+        user.stdout.contains("╔") && user.stdout.contains("◉ M9"),
+        "{}",
+        user.stdout
+    );
     let dot = ctxlens(&["graph", "--format", "dot"]);
     assert!(dot.stdout.starts_with("digraph milestones {"));
     assert!(
@@ -269,6 +281,61 @@ fn graph_text_dot_and_json() {
     let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
     assert_eq!(v["milestones"][9]["id"], "M9");
     assert_eq!(v["milestones"][9]["layer"], 6);
+}
+
+#[test]
+fn report_fail_on_gates_a_change_with_exit_3() {
+    let gated = ctxlens(&[
+        "report",
+        "--set",
+        "budget.total=2000",
+        "--fail-on",
+        "truncation_rate",
+        "--quiet",
+    ]);
+    assert_eq!(gated.code, 3, "{}", gated.stderr);
+    assert!(
+        gated
+            .stderr
+            .contains("--fail-on: the candidate fails Truncation rate (< 5 %)"),
+        "{}",
+        gated.stderr
+    );
+    assert!(
+        gated.stdout.contains("Monitoring"),
+        "the report is printed first"
+    );
+    // The baseline policy keeps truncation under 5 %: that gate passes.
+    let passes = ctxlens(&["report", "--fail-on", "truncation_rate", "--quiet"]);
+    assert_eq!(passes.code, 0, "{}", passes.stderr);
+    // `target`: any failing target (the demo's RAG hit rate is under 80 % either way).
+    let any = ctxlens(&["report", "--fail-on", "target", "--json"]);
+    assert_eq!(any.code, 3, "{}", any.stderr);
+    assert!(any.stderr.contains("RAG context hits"), "{}", any.stderr);
+    expect_error(
+        &["report", "--fail-on", "speed"],
+        2,
+        "ctxlens: --fail-on speed: not a target (target, avg_context_tokens, static_share, \
+         rag_hit_rate, truncation_rate)",
+    );
+}
+
+#[test]
+fn tui_snapshot_files_that_cannot_be_read_are_usage_errors() {
+    for (args, says) in [
+        (
+            ["tui", "--snapshot", "tests/data/nope.json"],
+            "ctxlens: snapshot tests/data/nope.json: ",
+        ),
+        (
+            ["tui", "--snapshots", "tests/data/nope"],
+            "ctxlens: snapshots folder tests/data/nope: ",
+        ),
+    ] {
+        let out = ctxlens(&args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.starts_with(says), "{args:?}: {}", out.stderr);
+    }
 }
 
 #[test]

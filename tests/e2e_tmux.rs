@@ -1,6 +1,7 @@
-//! The real binary in a real terminal (tmux): open, filter to a user, tune the budget down,
-//! see an item dropped, help, quit — and the shell prompt is back; and a signal (TERM, HUP,
-//! INT, QUIT) restores the terminal exactly as quitting does.
+//! The real binary in a real terminal (tmux): open the demo, filter to a user, see the total on
+//! Layers and the milestone graph with its edges, tune the budget down, `q` asks, save, quit —
+//! and the shell prompt is back; and a signal (TERM, HUP, INT, QUIT) restores the terminal
+//! exactly as quitting does.
 // Test code: a failed step fails the test with its message.
 #![allow(clippy::expect_used)]
 
@@ -125,15 +126,18 @@ impl Drop for Tmux {
 }
 
 #[test]
-fn open_filter_tune_help_quit() {
+fn open_a_user_see_the_total_and_the_graph_tune_and_save_on_quit() {
     let t = Tmux::start(120, 40);
     t.wait_for("the shell prompt", |s| s.contains("READY$"));
     let bin = env!("CARGO_BIN_EXE_ctxlens");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let saved = dir.path().join("tuned.toml");
     t.send(&[&format!("{bin}; echo CTXLENS_EXIT=$?"), "Enter"]);
     t.wait_for("the users list with stats", |s| {
         s.contains("Users 68/68") && s.contains("u001") && !s.contains("counting")
     });
 
+    // Open u062: the total against the budget heads the Layers screen.
     t.send(&["/"]);
     t.send(&["-l", "u062"]);
     t.wait_for("u062 first in the filtered list", |s| {
@@ -144,10 +148,25 @@ fn open_filter_tune_help_quit() {
         !s.contains("enter ok · esc cancel")
     });
     t.send(&["Enter"]);
-    t.wait_for("u062's layers", |s| {
-        s.contains("journey 1960/2000") && s.contains("mb:330")
+    t.wait_for("u062's layers with the total", |s| {
+        s.contains("549 + 1,960 + 114 = 2,623 / 4,000 tokens") && s.contains("mb:330")
     });
 
+    // The journey as a graph: boxes joined by drawn edges; h moves along them.
+    t.send(&["4"]);
+    let graph = t.wait_for("the milestone graph", |s| {
+        s.contains("Milestones · 10 in 7 layers") && s.contains("◉ M9")
+    });
+    assert!(
+        graph.contains("├───▶│") && graph.contains("╭─▶") && graph.contains("┃"),
+        "boxes joined by edges, the selection heavy:\n{graph}"
+    );
+    t.send(&["h"]);
+    t.wait_for("the selection on M7", |s| {
+        s.contains("M7 Logistics & Fulfilment")
+    });
+
+    // Tune the budget down: mb:330 drops.
     t.send(&["5"]);
     t.wait_for("the tune screen", |s| {
         s.contains("Tune prolaunch") && s.contains("no item changes")
@@ -165,13 +184,18 @@ fn open_filter_tune_help_quit() {
         "mb:330 is newly dropped at budget 2000:\n{tuned}"
     );
 
-    t.send(&["?"]);
-    t.wait_for("the help overlay", |s| {
-        s.contains("Keys · / search · esc close") && s.contains("reset tuning")
-    });
-    t.send(&["Escape"]);
-    t.wait_for("help closed", |s| !s.contains("Keys · / search"));
+    // `q` asks; `s` offers `:w FILE`; the file is written and the TUI ends.
     t.send(&["q"]);
+    t.wait_for("the quit prompt", |s| {
+        s.contains("Quit?") && s.contains("save (:w FILE) and quit")
+    });
+    t.send(&["s"]);
+    t.wait_for("the save command", |s| {
+        s.contains(":w prolaunch-tuned.toml")
+    });
+    t.send(&["C-u"]);
+    t.send(&["-l", &format!("w {}", saved.display())]);
+    t.send(&["Enter"]);
     let end = t.wait_for("the shell prompt back", |s| {
         s.contains("CTXLENS_EXIT=0") && s.trim_end().ends_with("READY$")
     });
@@ -179,6 +203,8 @@ fn open_filter_tune_help_quit() {
         !end.contains("Tune prolaunch"),
         "the alternate screen is gone:\n{end}"
     );
+    let toml = std::fs::read_to_string(&saved).expect("the tuned policy was written");
+    assert!(toml.contains("total = 2000"), "{toml}");
 }
 
 /// The pane's terminal modes that a TUI changes: alternate screen, the mouse reporting modes

@@ -61,14 +61,19 @@ actions! {
         Bottom => "bottom",
         PageUp => "page up",
         PageDown => "page down",
-        NextPane => "next pane",
-        PrevPane => "previous pane",
+        NextPane => "next layer or pane",
+        PrevPane => "previous layer or pane",
         CycleSort => "cycle sort",
         Increase => "raise value",
         Decrease => "lower value",
         ResetTuning => "reset tuning",
         NextMatch => "next match",
         PrevMatch => "previous match",
+        Yank => "copy to the clipboard",
+        ToggleTuned => "tuned policy's figures",
+        ToggleDiff => "diff tuned vs baseline",
+        ToggleAll => "every user's events",
+        Pause => "pause or resume",
         Refresh => "reload from the store",
     }
     made {
@@ -86,8 +91,9 @@ actions! {
         UsersLoaded(UserPage),
         /// The selected user's data and snapshot arrived.
         UserLoaded(Box<(UserData, Snapshot)>),
-        /// Users' numbers for the list, and the users whose load failed (with why).
-        StatsComputed(Vec<(String, Result<UserStats, String>)>),
+        /// Users' numbers for the list (under the tuned policy: `true`), and the users whose
+        /// load failed (with why).
+        StatsComputed(bool, Vec<(String, Result<UserStats, String>)>),
         /// A tokenizer's vocabulary is loaded.
         TokenizerReady(Tokenizer),
         /// A policy was read (from the file or preset named).
@@ -106,11 +112,28 @@ actions! {
     }
 }
 
-/// A key for an input line.
+/// A key for an input line (or a prompt waiting for an answer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputKey {
     Char(char),
     Backspace,
+    Delete,
+    Left,
+    Right,
+    /// Start of line (home, ctrl-a).
+    Home,
+    /// End of line (end, ctrl-e).
+    End,
+    /// A word back or on (alt-b, alt-f, ctrl-←/→).
+    WordLeft,
+    WordRight,
+    /// Delete the word before the cursor (ctrl-w, alt-backspace).
+    DeleteWord,
+    /// Delete to the start of the line (ctrl-u).
+    DeleteToStart,
+    /// Delete to the end of the line (ctrl-k).
+    DeleteToEnd,
+    Tab,
     Enter,
     Esc,
     Up,

@@ -67,28 +67,76 @@ pub fn table_rows(area: Rect) -> usize {
     area.height.saturating_sub(3) as usize
 }
 
-/// The layers screen's panes: one column per layer (two rows of panes when there are four or more
-/// layers and the screen is narrow).
-pub fn panes(body: Rect, n: usize) -> Vec<Rect> {
-    if n == 0 {
-        return vec![];
+/// Columns from which the Layers screen shows the selected item's text beside the table.
+pub const PREVIEW_FROM: u16 = 140;
+
+/// The Layers screen: the totals (the sum line and a bar per layer), the items table, and the
+/// selected item's preview on wide terminals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LayersAreas {
+    pub totals: Rect,
+    pub table: Rect,
+    pub preview: Option<Rect>,
+}
+
+impl LayersAreas {
+    /// Item rows the table shows (inside its border, under its header).
+    pub fn rows(&self) -> usize {
+        table_rows(self.table)
     }
-    let cols = if n >= 4 && body.width < 140 {
-        n.div_ceil(2)
-    } else {
-        n
-    };
-    let rows = n.div_ceil(cols);
-    let row_areas = Layout::vertical(vec![Constraint::Ratio(1, rows as u32); rows]).split(body);
-    let mut out = Vec::with_capacity(n);
-    for r in row_areas.iter() {
-        let in_row = (n - out.len()).min(cols);
-        out.extend(
-            Layout::horizontal(vec![Constraint::Ratio(1, cols as u32); cols])
-                .split(*r)
-                .iter()
-                .take(in_row),
-        );
+}
+
+/// The Layers screen's areas for a policy of `layers` layers.
+pub fn layers(body: Rect, layers: usize) -> LayersAreas {
+    let [totals, rest] =
+        Layout::vertical([Constraint::Length(layers as u16 + 3), Constraint::Min(4)]).areas(body);
+    if body.width < PREVIEW_FROM {
+        return LayersAreas {
+            totals,
+            table: rest,
+            preview: None,
+        };
     }
-    out
+    let [table, preview] =
+        Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(rest);
+    LayersAreas {
+        totals,
+        table,
+        preview: Some(preview),
+    }
+}
+
+/// The item and help overlays on a screen of `size`: most of it, all of a small one's height
+/// but the bars.
+pub fn item_popup(size: (u16, u16)) -> Rect {
+    let area = Rect::new(0, 0, size.0, size.1);
+    if size.1 < 32 {
+        let w = size.0 * 9 / 10;
+        return Rect::new((size.0 - w) / 2, 1, w, size.1.saturating_sub(2));
+    }
+    popup(area, 86, 84)
+}
+
+/// A popup area: `pct` of `area`, centred.
+pub fn popup(area: Rect, pct_x: u16, pct_y: u16) -> Rect {
+    use ratatui::layout::Flex;
+    let [v] = Layout::vertical([Constraint::Percentage(pct_y)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [h] = Layout::horizontal([Constraint::Percentage(pct_x)])
+        .flex(Flex::Center)
+        .areas(v);
+    h
+}
+
+/// The Journey screen: the graph (with its legend), and the selection's panels under it.
+pub fn journey(body: Rect, graph_rows: u16) -> (Rect, Rect) {
+    // The graph takes what it needs, leaving the panels at least a third of the body.
+    let most = body.height.saturating_sub(body.height / 3).max(5);
+    let [graph, rest] = Layout::vertical([
+        Constraint::Length((graph_rows + 2).min(most)),
+        Constraint::Min(3),
+    ])
+    .areas(body);
+    (graph, rest)
 }

@@ -2,8 +2,11 @@
 //! returns effects for the loop (`crate::tui`) to run. Nothing here does I/O.
 
 pub mod action;
+pub mod help;
 pub mod keymap;
 pub mod layout;
+pub mod prompt_diff;
+pub mod report_view;
 pub mod state;
 pub mod task;
 pub mod tune;

@@ -65,14 +65,28 @@ pub struct State {
 #[derive(Debug, Clone, PartialEq)]
 pub struct UiState {
     pub screen: Screen,
+    /// Screens shown before this one, newest last: `esc` goes back to them.
+    pub history: Vec<Screen>,
     pub overlay: Overlay,
     /// The active input line, if any: keys go to it instead of the keymap.
     pub input: Option<Input>,
+    /// `:` commands run so far, oldest first (↑/↓ in the palette).
+    pub palette_history: Vec<String>,
     pub size: (u16, u16),
     pub theme: String,
     pub redact: bool,
     pub tick: u64,
-    pub quit: bool,
+    pub quit: Quit,
+}
+
+/// Whether the app is ending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Quit {
+    #[default]
+    No,
+    /// Once the tuned policy is written (saved from the quit prompt).
+    AfterSave,
+    Now,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -83,14 +97,48 @@ pub enum Overlay {
         search: String,
         scroll: usize,
     },
-    /// An item's full detail (layers screen).
-    Item,
+    /// The selected item's full detail (Layers screen), scrolled this far.
+    Item {
+        scroll: usize,
+    },
+    /// `q` with unsaved tuning: save, discard or cancel.
+    ConfirmQuit,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// A line being typed: what it is for, the line editor, and Tab's candidates.
+#[derive(Debug, Clone)]
 pub struct Input {
     pub kind: InputKind,
-    pub text: String,
+    pub line: tui_input::Input,
+    /// What Tab found for the word under the cursor (shown while more than one).
+    pub completions: Vec<String>,
+    /// Where ↑/↓ is in the palette history (`None`: the line being typed).
+    pub recalled: Option<usize>,
+}
+
+impl Input {
+    pub fn new(kind: InputKind, text: &str) -> Input {
+        Input {
+            kind,
+            line: tui_input::Input::new(text.to_string()),
+            completions: Vec::new(),
+            recalled: None,
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        self.line.value()
+    }
+}
+
+impl PartialEq for Input {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+            && self.text() == other.text()
+            && self.line.cursor() == other.line.cursor()
+            && self.completions == other.completions
+            && self.recalled == other.recalled
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,6 +206,8 @@ pub struct Health {
 pub struct Message {
     pub text: String,
     pub error: bool,
+    /// The tick after which it is no longer shown.
+    pub until: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,6 +245,8 @@ impl SortKey {
 pub struct UserRow {
     pub summary: UserSummary,
     pub stats: Option<UserStats>,
+    /// The numbers under the tuned policy ([`UsersState::tuned_for`]), when asked for.
+    pub tuned: Option<UserStats>,
     /// Why the user's numbers could not be computed (its load failed); counted again when the
     /// stores come back.
     pub failed: Option<String>,
@@ -214,6 +266,10 @@ pub struct UsersState {
     pub cursor: usize,
     /// A `:user ID` waiting for its row to load.
     pub wanted: Option<String>,
+    /// Show the tuned policy's numbers (`t`).
+    pub show_tuned: bool,
+    /// The policy the rows' tuned numbers were counted under.
+    pub tuned_for: Option<Box<Policy>>,
 }
 
 /// The selected user and where the cursor is in each of its screens.
@@ -221,15 +277,16 @@ pub struct UsersState {
 pub struct UserState {
     pub loading: Option<String>,
     pub view: Option<UserView>,
-    /// Layers screen: focused pane and a cursor per pane.
-    pub pane: usize,
-    pub cursors: Vec<usize>,
+    /// Layers screen: one layer shown (its index in the policy), or all; the row selected.
+    pub layer: Option<usize>,
+    pub cursor: usize,
     /// Journey screen: the selected milestone (index in the map).
     pub milestone: usize,
-    /// Prompt screen: first line shown, search text, current match.
+    /// Prompt screen: first line shown, search text, current match, tuned-vs-baseline diff.
     pub scroll: usize,
     pub search: String,
     pub found: usize,
+    pub diff: bool,
 }
 
 /// One loaded user (masked under `--redact`), its assemblies and findings (None while counting).
@@ -272,7 +329,8 @@ pub struct ReportState {
     pub running_for: Option<Box<(Policy, Policy)>>,
     /// Runs started so far: a result of an older run is dropped.
     pub runs: u64,
-    pub scroll: usize,
+    /// The line under the cursor.
+    pub cursor: usize,
 }
 
 pub use crate::store::ProgressEvent;
@@ -281,8 +339,15 @@ pub use crate::store::ProgressEvent;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveState {
     pub events: VecDeque<ProgressEvent>,
-    /// Demo data: a built-in source emits plausible events.
-    pub demo_source: bool,
+    /// Events that arrived while paused, shown on resume.
+    pub held: VecDeque<ProgressEvent>,
+    /// Where the events come from (the demo's built-in source, a channel, none).
+    pub source: String,
+    /// Every user's events, not only the open user's.
+    pub all: bool,
+    pub paused: bool,
+    /// The first event shown.
+    pub scroll: usize,
 }
 
 /// Ticks per second of the app clock.
@@ -293,6 +358,8 @@ pub const HEALTH_EVERY: u64 = 5;
 pub const MAX_BACKOFF: u64 = 30;
 /// Events kept on the live screen.
 pub const MAX_EVENTS: usize = 200;
+/// Seconds a message stays in the status bar (errors twice as long).
+pub const MESSAGE_SECONDS: u64 = 6;
 
 impl State {
     /// The state at start-up, before anything is loaded.
@@ -300,13 +367,15 @@ impl State {
         State {
             ui: UiState {
                 screen: Screen::Users,
+                history: Vec::new(),
                 overlay: Overlay::None,
                 input: None,
+                palette_history: Vec::new(),
                 size: (120, 40),
                 theme,
                 redact,
                 tick: 0,
-                quit: false,
+                quit: Quit::No,
             },
             session,
             status: StatusState {
@@ -336,12 +405,18 @@ impl State {
                 shown: Vec::new(),
                 cursor: 0,
                 wanted: None,
+                show_tuned: false,
+                tuned_for: None,
             },
             user: UserState::default(),
             tune: TuneState::default(),
             live: LiveState {
-                events: VecDeque::new(),
-                demo_source: demo,
+                source: if demo {
+                    "demo event source".into()
+                } else {
+                    "progress:* channel".into()
+                },
+                ..LiveState::default()
             },
             report: ReportState::default(),
         }

@@ -7,9 +7,11 @@ use serde::Serialize;
 
 use super::output::{BOLD, DIM, inert_line, io, paint, status_label, status_style, write_json};
 use super::{CliError, Ctx, GraphFormat};
-use crate::engine::milestones::{Status, completed, prepare_transition};
+use crate::engine::milestones::{MilestoneMap, Status, completed, prepare_transition};
 use crate::engine::render::json_lines;
+use crate::graph::{Frame, Geometry, Graph, Label, MIN_BOX_W, Role};
 use crate::text::inert;
+use crate::ui::theme::status_symbol;
 
 #[derive(Serialize)]
 struct Node<'a> {
@@ -69,48 +71,135 @@ pub async fn graph(
     }
     match format {
         GraphFormat::Dot => write_dot(out, &nodes),
-        GraphFormat::Text => {
-            let title = user.map_or(String::new(), |u| format!(" for {}", inert_line(u)));
-            writeln!(
-                out,
-                "{}",
-                paint(
-                    BOLD,
-                    &format!("Milestone dependencies{title} ({} layers)", layers.len())
-                )
-            )
-            .map_err(io)?;
-            let width = nodes
-                .iter()
-                .map(|n| n.name.chars().count())
-                .max()
-                .unwrap_or(0);
-            for (li, ids) in layers.iter().enumerate() {
-                writeln!(out, "{}", paint(DIM, &format!("layer {li}"))).map_err(io)?;
-                for n in nodes.iter().filter(|n| ids.contains(&n.id)) {
-                    // Pad outside the colour so a line without dependencies ends on text.
-                    let status = n.status.map_or(String::new(), |s| {
-                        let label = status_label(s);
-                        let pad = if n.depends_on.is_empty() {
-                            0
-                        } else {
-                            10 - label.len()
-                        };
-                        format!("{}{}", paint(status_style(s), label), " ".repeat(pad))
-                    });
-                    let deps = if n.depends_on.is_empty() {
-                        String::new()
-                    } else {
-                        paint(DIM, &inert_line(&format!("← {}", n.depends_on.join(", "))))
-                    };
-                    let (id, name) = (inert_line(n.id), inert_line(n.name));
-                    let line = format!("  {id:<4}{name:<width$}  {status}{deps}");
-                    writeln!(out, "{}", line.trim_end()).map_err(io)?;
-                }
-            }
-            Ok(())
-        }
+        GraphFormat::Text => write_text(out, map, user, st.as_ref()),
     }
+}
+
+/// The width `ctxlens graph` draws for: the terminal's (`COLUMNS` when set), else 120 columns.
+fn width() -> u16 {
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout())
+        .then(|| crossterm::terminal::size().ok().map(|(w, _)| w))
+        .flatten();
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<u16>().ok())
+        .or(terminal)
+        .filter(|w| *w >= 40)
+        .unwrap_or(120)
+}
+
+/// The graph as the TUI's Journey screen draws it (same layout, names on their own lines), a
+/// legend, and every milestone's full dependency list.
+fn write_text(
+    out: &mut impl Write,
+    map: &MilestoneMap,
+    user: Option<&str>,
+    st: Option<&BTreeMap<String, Status>>,
+) -> Result<(), CliError> {
+    let g = Graph::new(
+        map,
+        Geometry {
+            box_w: MIN_BOX_W,
+            name_lines: 2,
+        },
+    );
+    let g = g.clone().with_geometry(g.fit(width(), true));
+    let status = |id: &str| st.and_then(|m| m.get(id).copied());
+    let labels: Vec<Label> = g
+        .ids()
+        .iter()
+        .map(|id| Label {
+            head: match status(id) {
+                Some(s) => format!("{} {id}", status_symbol(s)),
+                None => id.clone(),
+            },
+            name: if map.name(id) == id {
+                String::new()
+            } else {
+                map.name(id).to_string()
+            },
+            frame: if status(id) == Some(Status::Current) {
+                Frame::Double
+            } else {
+                Frame::Plain
+            },
+        })
+        .collect();
+    let canvas = g.draw(&labels, &[]);
+    let title = user.map_or(String::new(), |u| format!(" for {}", inert_line(u)));
+    writeln!(
+        out,
+        "{}",
+        paint(
+            BOLD,
+            &format!(
+                "Milestone dependencies{title} ({} milestones, {} layers; an edge implied by a longer path is not drawn)",
+                g.ids().len(),
+                g.layer_count()
+            )
+        )
+    )
+    .map_err(io)?;
+    let ids = g.ids();
+    for y in 0..canvas.height {
+        let mut line = String::new();
+        let mut run = String::new();
+        let mut run_style: Option<anstyle::Style> = None;
+        for x in 0..canvas.width {
+            let Some(c) = canvas.get(x, y) else { continue };
+            let style = match c.role {
+                Role::Skip => continue,
+                Role::Blank => anstyle::Style::new(),
+                Role::Edge { .. } => DIM,
+                Role::Border(n) | Role::Text(n) => {
+                    status(&ids[n]).map_or(anstyle::Style::new(), status_style)
+                }
+            };
+            if run_style != Some(style) {
+                if let Some(prev) = run_style {
+                    line.push_str(&paint(prev, &run));
+                }
+                run.clear();
+                run_style = Some(style);
+            }
+            run.push(c.ch);
+        }
+        if let Some(prev) = run_style {
+            line.push_str(&paint(prev, run.trim_end()));
+        }
+        writeln!(out, "{}", line.trim_end()).map_err(io)?;
+    }
+    if st.is_some() {
+        let legend: Vec<String> = [
+            Status::Completed,
+            Status::Current,
+            Status::Available,
+            Status::Locked,
+        ]
+        .into_iter()
+        .map(|s| {
+            paint(
+                status_style(s),
+                &format!("{} {}", status_symbol(s), status_label(s)),
+            )
+        })
+        .collect();
+        writeln!(out, "{}  (double box: current)", legend.join("  ")).map_err(io)?;
+    }
+    writeln!(out, "\n{}", paint(BOLD, "Depends on (all)")).map_err(io)?;
+    let id_w = ids.iter().map(|i| i.chars().count()).max().unwrap_or(2);
+    for id in ids {
+        let deps = map.deps(id);
+        let deps = if deps.is_empty() {
+            "—".to_string()
+        } else {
+            deps.join(", ")
+        };
+        let name = inert_line(map.name(id));
+        let line = format!("  {:<id_w$}  ← {}", inert_line(id), inert_line(&deps));
+        writeln!(out, "{line}  {}", paint(DIM, &format!("({name})"))).map_err(io)?;
+    }
+    Ok(())
 }
 
 fn write_dot(out: &mut impl Write, nodes: &[Node]) -> Result<(), CliError> {

@@ -10,7 +10,7 @@ mod watch;
 mod write;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -156,6 +156,13 @@ pub enum Command {
         /// Draw the first frame and exit (start-up benchmark).
         #[arg(long, hide = true)]
         exit_after_first_frame: bool,
+        /// Open a snapshot file (`ctxlens snapshot` output) instead of a store: every screen
+        /// works offline on it.
+        #[arg(long, value_name = "FILE", conflicts_with = "snapshots")]
+        snapshot: Option<PathBuf>,
+        /// Open the snapshot files (`*.json`) in DIR instead of a store.
+        #[arg(long, value_name = "DIR")]
+        snapshots: Option<PathBuf>,
     },
     /// List users: current milestone, sessions, last activity.
     Users {
@@ -280,13 +287,16 @@ pub enum GraphFormat {
     Dot,
 }
 
-/// A failure and its exit code: 1 runtime, 2 usage or config.
+/// A failure and its exit code: 1 runtime, 2 usage or config, 3 a gate (`report --fail-on`).
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error("{0}")]
     Usage(String),
     #[error("{0}")]
     Runtime(String),
+    /// The command ran and its answer fails a check asked for (exit code 3).
+    #[error("{0}")]
+    Gate(String),
     /// Stdout was closed by its reader: nothing to report.
     #[error("")]
     Quiet,
@@ -300,6 +310,7 @@ impl CliError {
         match self {
             CliError::Usage(_) => ExitCode::from(2),
             CliError::Runtime(_) => ExitCode::from(1),
+            CliError::Gate(_) => ExitCode::from(3),
             CliError::Quiet => ExitCode::SUCCESS,
             CliError::Signal(n) => ExitCode::from(u8::try_from(128 + n).unwrap_or(1)),
         }
@@ -381,17 +392,43 @@ pub async fn open_store(global: &GlobalArgs, config: &Config) -> Result<Box<dyn 
 impl Ctx {
     async fn new(global: &GlobalArgs) -> Result<Ctx, CliError> {
         let (config, _) = Config::load(global.config.as_deref())?;
+        let store = open_store(global, &config).await?;
+        Ctx::over(global, &config, store)
+    }
+
+    /// The context of a command over `store`.
+    fn over(global: &GlobalArgs, config: &Config, store: Box<dyn Store>) -> Result<Ctx, CliError> {
         let map = config
             .milestone_map()
             .map_err(|e| CliError::Usage(format!("config: {e}")))?;
         let policy = load_policy(&global.policy, &global.sets)?;
         Ok(Ctx {
-            store: open_store(global, &config).await?,
+            store,
             engine: Engine::new(map),
             policy,
             redact: global.redact,
             embedder: global.embedder()?,
         })
+    }
+
+    /// The context of `tui --snapshot FILE` or `--snapshots DIR`: the files are the store.
+    fn offline(
+        global: &GlobalArgs,
+        file: Option<&Path>,
+        dir: Option<&Path>,
+    ) -> Result<Ctx, CliError> {
+        let (config, _) = Config::load(global.config.as_deref())?;
+        let (files, from) = match (file, dir) {
+            (Some(f), _) => (vec![f.to_path_buf()], f.display().to_string()),
+            (None, Some(d)) => (
+                crate::report::source::snapshot_files(d).map_err(CliError::Usage)?,
+                d.display().to_string(),
+            ),
+            (None, None) => return Err(CliError::Usage("no snapshot file given".into())),
+        };
+        let store =
+            crate::store::snapshots::SnapshotStore::open(&files, &from).map_err(CliError::Usage)?;
+        Ctx::over(global, &config, Box::new(store))
     }
 
     /// A user with the default session and query, masked under `--redact`.
@@ -497,6 +534,15 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }) => {
             return write::seed(&cli.global, *synthetic, *seed, *no_ttl, *force).await;
         }
+        Some(Command::Tui {
+            theme,
+            exit_after_first_frame,
+            snapshot,
+            snapshots,
+        }) if snapshot.is_some() || snapshots.is_some() => {
+            let ctx = Ctx::offline(&cli.global, snapshot.as_deref(), snapshots.as_deref())?;
+            return tui(ctx, &cli.global, theme.clone(), *exit_after_first_frame).await;
+        }
         _ => {}
     }
     let ctx = Ctx::new(&cli.global).await?;
@@ -507,6 +553,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Tui {
             theme,
             exit_after_first_frame,
+            ..
         }) => tui(ctx, &cli.global, theme, exit_after_first_frame).await,
         None => users::summary(&ctx, out).await,
         Some(Command::Users {

@@ -61,6 +61,42 @@ pub struct ReportArgs {
     /// ($XDG_CACHE_HOME/ctxlens/token-counts.bin: hashes and counts, never text).
     #[arg(long)]
     pub no_cache: bool,
+    /// Exit with status 3 when the candidate fails a seed 003 target: `target` for any of them,
+    /// or one by name (avg_context_tokens, static_share, rag_hit_rate, truncation_rate);
+    /// repeatable. Gates a budget change in CI.
+    #[arg(long = "fail-on", value_name = "TARGET")]
+    pub fail_on: Vec<String>,
+}
+
+/// The targets `--fail-on` names, checked before anything runs.
+fn gates(names: &[String]) -> Result<Vec<&'static str>, CliError> {
+    let keys: Vec<&'static str> = crate::report::MONITORING.iter().map(|m| m.0).collect();
+    let mut out = Vec::new();
+    for n in names {
+        match n.as_str() {
+            "target" | "any" => out.extend(&keys),
+            n => match keys.iter().find(|k| **k == n) {
+                Some(k) => out.push(*k),
+                None => {
+                    return Err(CliError::Usage(format!(
+                        "--fail-on {n}: not a target (target, {})",
+                        keys.join(", ")
+                    )));
+                }
+            },
+        }
+    }
+    Ok(out)
+}
+
+/// The gated targets the candidate fails, as `label (target)`.
+fn failing(summary: &Summary, gated: &[&str]) -> Vec<String> {
+    summary
+        .monitoring
+        .iter()
+        .filter(|m| gated.contains(&m.metric.as_str()) && m.candidate.pass == Some(false))
+        .map(|m| format!("{} ({})", m.label, m.target))
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -128,6 +164,7 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
         .milestone_map()
         .map_err(|e| CliError::Usage(format!("config: {e}")))?;
     let (candidate, baseline) = policies(global, args)?;
+    let gated = gates(&args.fail_on)?;
     let format = if args.json {
         ReportFormat::Json
     } else {
@@ -200,6 +237,13 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
         return Err(CliError::Runtime(format!(
             "{} users could not be read; the report covers the other {}",
             summary.errors.count, summary.users
+        )));
+    }
+    let failed = failing(&summary, &gated);
+    if !failed.is_empty() {
+        return Err(CliError::Gate(format!(
+            "--fail-on: the candidate fails {}",
+            failed.join(", ")
         )));
     }
     Ok(())

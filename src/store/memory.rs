@@ -180,6 +180,15 @@ fn last_activity(u: &DemoUser, now: DateTime<Utc>, label: &str) -> Option<DateTi
     data.and_then(|d| d.sessions.iter().filter_map(|s| s.newest).max())
 }
 
+/// The demo clock's time of event `n`, one every `every` seconds from `start`.
+fn demo_time(start: DateTime<Utc>, n: u64, every: u64) -> String {
+    let secs = i64::try_from(n.saturating_mul(every)).unwrap_or(i64::MAX);
+    let at = start
+        .checked_add_signed(chrono::TimeDelta::seconds(secs))
+        .unwrap_or(start);
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 /// A demo user as raw stored values, the form every store reads into.
 fn raw_user(u: &DemoUser) -> RawUser {
     let current = u.journey.as_ref().map(|j| j.current_milestone.clone());
@@ -314,7 +323,11 @@ impl Store for MemoryStore {
                     .map(|j| (u.user_id.clone(), j.current_milestone.clone()))
             })
             .collect();
-        let every = tokio::time::interval(std::time::Duration::from_secs(3));
+        const EVERY_SECONDS: u64 = 3;
+        let every = tokio::time::interval(std::time::Duration::from_secs(EVERY_SECONDS));
+        // Event times are the demo's clock (its `now`, moving on with each event), as a live
+        // store's are its own: not the machine's.
+        let start = self.now;
         let events = futures_util::stream::unfold((every, 0u64), move |(mut every, n)| {
             let users = users.clone();
             async move {
@@ -328,8 +341,7 @@ impl Store for MemoryStore {
                     user_id: id.clone(),
                     milestone: m.clone(),
                     progress: ((n * 37 + 13) % 100) as f64,
-                    timestamp: chrono::Utc::now()
-                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    timestamp: demo_time(start, n, EVERY_SECONDS),
                 };
                 Some((Ok(ev), (every, n + 1)))
             }
@@ -394,3 +406,6 @@ impl Store for MemoryStore {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -17,6 +17,7 @@ pub mod redis;
 mod redis_conn;
 pub mod seed;
 pub mod session;
+pub mod snapshots;
 pub mod tables;
 pub mod url;
 pub mod user;
@@ -365,6 +366,12 @@ pub trait Store: Send + Sync {
 
     /// Knowledge hits for a query, best first, and rows that could not be scored.
     async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError>;
+
+    /// A user's snapshot exactly as stored, for stores that hold snapshots rather than the data
+    /// to make them (snapshot files): replayed as written, knowledge hits included.
+    fn fixed_snapshot(&self, _user: &str) -> Option<Snapshot> {
+        None
+    }
 }
 
 /// What the loads of one pass over the fleet share: for live Redis, the session and context keys
@@ -434,6 +441,12 @@ pub async fn snapshots_of(
     opts: &LoadOptions,
     params: &[KnowledgeParams],
 ) -> Result<Vec<Snapshot>, StoreError> {
+    if let Some(mut fixed) = store.fixed_snapshot(&data.user_id) {
+        if let Some(now) = opts.now {
+            fixed.now = now;
+        }
+        return Ok(params.iter().map(|_| fixed.clone()).collect());
+    }
     let mut base = Snapshot {
         user_id: data.user_id.clone(),
         session_id: data.session_id.clone(),

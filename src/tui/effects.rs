@@ -65,7 +65,11 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
                 Err(e) => failed(e.into()),
             }
         }
-        Effect::ComputeStats { users, policy } => compute_stats(&ctx, users, *policy).await,
+        Effect::ComputeStats {
+            users,
+            policy,
+            tuned,
+        } => compute_stats(&ctx, users, *policy, tuned).await,
         Effect::WarmTokenizer(t) => {
             let engine = ctx.engine.clone();
             match tokio::task::spawn_blocking(move || engine.tokens.warm(t)).await {
@@ -91,8 +95,8 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
                 Err(e) => failed(e.to_string().into()),
             }
         }
-        // The loop replaces the cache itself; nothing runs on a task.
-        Effect::ForgetSnapshots => Action::Tick,
+        // The loop does these itself; nothing runs on a task.
+        Effect::ForgetSnapshots | Effect::Clipboard(_) => Action::Tick,
     }
 }
 
@@ -150,7 +154,12 @@ async fn fleet_report(
 
 /// Replays each user under `policy` for the users list (loads here, assembly on a blocking
 /// thread); a user that cannot be loaded is answered with why.
-async fn compute_stats(ctx: &EffectContext, users: Vec<String>, policy: Policy) -> Action {
+async fn compute_stats(
+    ctx: &EffectContext,
+    users: Vec<String>,
+    policy: Policy,
+    tuned: bool,
+) -> Action {
     let params = KnowledgeParams::of(&policy);
     let opts = ctx.load_options();
     let mut snaps = Vec::with_capacity(users.len());
@@ -178,7 +187,7 @@ async fn compute_stats(ctx: &EffectContext, users: Vec<String>, policy: Policy) 
             .collect::<Vec<_>>()
     });
     match work.await {
-        Ok(stats) => Action::StatsComputed(stats),
+        Ok(stats) => Action::StatsComputed(tuned, stats),
         Err(e) => Action::Failed(Task::Stats, e.to_string().into()),
     }
 }

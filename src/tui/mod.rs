@@ -17,7 +17,7 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::app::action::{Action, InputKey};
 use crate::app::keymap::{KeyName, Keymap, Lookup, key_name};
-use crate::app::state::{Screen, Session, State, TICKS_PER_SECOND};
+use crate::app::state::{Overlay, Quit, Screen, Session, State, TICKS_PER_SECOND};
 use crate::app::update::{Effect, update};
 use crate::app::{Task, TaskError};
 use crate::engine::{Engine, Policy};
@@ -71,6 +71,9 @@ pub async fn run_tui(
         warming: Default::default(),
     };
     let mut state = State::new(session, store.describe(), demo, theme, opts.redact);
+    if store.describe() == crate::store::snapshots::LABEL {
+        state.live.source = "no event source (snapshot files)".into();
+    }
     let problems: Vec<String> = keymap_error.into_iter().chain(theme_errors).collect();
     if !themes.contains_key(&state.ui.theme) {
         state.ui.theme = "default".into();
@@ -79,6 +82,7 @@ pub async fn run_tui(
         state.status.message = Some(crate::app::state::Message {
             text: p.clone(),
             error: true,
+            until: 2 * crate::app::state::MESSAGE_SECONDS * TICKS_PER_SECOND,
         });
     }
 
@@ -170,7 +174,7 @@ async fn event_loop(
         dirty = !tick_only
             || (!state.status.loading.is_empty() && state.ui.tick.is_multiple_of(2))
             || (state.ui.screen == Screen::Live && state.ui.tick.is_multiple_of(TICKS_PER_SECOND));
-        if state.ui.quit {
+        if state.ui.quit == Quit::Now {
             break;
         }
     }
@@ -184,16 +188,8 @@ fn map_event(state: &State, pending: &mut Vec<KeyName>, ev: Event) -> Option<Act
             if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
                 return Some(Action::Quit);
             }
-            if state.ui.input.is_some() {
-                return match k.code {
-                    KeyCode::Char(c) => Some(Action::Input(InputKey::Char(c))),
-                    KeyCode::Backspace => Some(Action::Input(InputKey::Backspace)),
-                    KeyCode::Enter => Some(Action::Input(InputKey::Enter)),
-                    KeyCode::Esc => Some(Action::Input(InputKey::Esc)),
-                    KeyCode::Up => Some(Action::Input(InputKey::Up)),
-                    KeyCode::Down => Some(Action::Input(InputKey::Down)),
-                    _ => None,
-                };
+            if state.ui.input.is_some() || state.ui.overlay == Overlay::ConfirmQuit {
+                return input_key(&k).map(Action::Input);
             }
             let name = key_name(&k)?;
             match state.session.keymap.lookup(pending, &name) {
@@ -222,12 +218,62 @@ fn map_event(state: &State, pending: &mut Vec<KeyName>, ev: Event) -> Option<Act
     }
 }
 
+/// A key for the line editor: readline's keys (ctrl-a/e/u/w/k, alt-b/f) and the named ones.
+fn input_key(k: &crossterm::event::KeyEvent) -> Option<InputKey> {
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = k.modifiers.contains(KeyModifiers::ALT);
+    Some(match k.code {
+        KeyCode::Char('a') if ctrl => InputKey::Home,
+        KeyCode::Char('e') if ctrl => InputKey::End,
+        KeyCode::Char('u') if ctrl => InputKey::DeleteToStart,
+        KeyCode::Char('w') if ctrl => InputKey::DeleteWord,
+        KeyCode::Char('k') if ctrl => InputKey::DeleteToEnd,
+        KeyCode::Char('h') if ctrl => InputKey::Backspace,
+        KeyCode::Char('b') if ctrl => InputKey::Left,
+        KeyCode::Char('f') if ctrl => InputKey::Right,
+        KeyCode::Char('b') if alt => InputKey::WordLeft,
+        KeyCode::Char('f') if alt => InputKey::WordRight,
+        KeyCode::Char(_) if ctrl || alt => return None,
+        KeyCode::Char(c) => InputKey::Char(c),
+        KeyCode::Backspace if alt || ctrl => InputKey::DeleteWord,
+        KeyCode::Backspace => InputKey::Backspace,
+        KeyCode::Delete => InputKey::Delete,
+        KeyCode::Left if ctrl || alt => InputKey::WordLeft,
+        KeyCode::Right if ctrl || alt => InputKey::WordRight,
+        KeyCode::Left => InputKey::Left,
+        KeyCode::Right => InputKey::Right,
+        KeyCode::Home => InputKey::Home,
+        KeyCode::End => InputKey::End,
+        KeyCode::Tab => InputKey::Tab,
+        KeyCode::Enter => InputKey::Enter,
+        KeyCode::Esc => InputKey::Esc,
+        KeyCode::Up => InputKey::Up,
+        KeyCode::Down => InputKey::Down,
+        _ => return None,
+    })
+}
+
+/// Puts `text` on the terminal's clipboard with OSC 52 (the terminal, or tmux, passes it to the
+/// system clipboard). `text` was made inert by `update`; base64 carries nothing else.
+fn clipboard(text: &str) {
+    use base64::Engine as _;
+    use std::io::Write as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = stdout();
+    let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+    let _ = out.flush();
+}
+
 /// Runs `effect` on a task. A panic inside it is caught at the task boundary and reported as
 /// that task's failure: the UI stays alive.
 fn spawn(effect: Effect, ctx: &mut EffectContext, tx: &UnboundedSender<Action>) {
-    if effect == Effect::ForgetSnapshots {
-        ctx.snapshots = Arc::default();
-        return;
+    match effect {
+        Effect::ForgetSnapshots => {
+            ctx.snapshots = Arc::default();
+            return;
+        }
+        Effect::Clipboard(text) => return clipboard(&text),
+        _ => {}
     }
     let (task, ctx, tx) = (effect.task(), ctx.clone(), tx.clone());
     tokio::spawn(async move {

@@ -1,4 +1,5 @@
-//! The budget screen: a gauge per layer with where the cut fell, a stacked total, estimator drift.
+//! The Budget screen: per layer, demand against the budget and what more room would keep
+//! (drops before the budget, like a threshold, named as such); a stacked total; estimator drift.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -8,10 +9,11 @@ use ratatui::widgets::{Paragraph, Row, Table};
 
 use super::layers::no_user;
 use super::theme::Theme;
-use super::{block, styled};
+use super::{block, il, num, styled};
 use crate::app::state::State;
+use crate::engine::assembly::LayerReport;
 use crate::engine::tokens::chars4;
-use crate::engine::{Assembly, Decision, Reason};
+use crate::engine::{Assembly, Decision, Item, Reason};
 
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     if no_user(frame, area, s, t, "Budget") {
@@ -20,14 +22,14 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let Some(a) = s.user.view.as_ref().and_then(|v| v.tuned.as_ref()) else {
         return;
     };
-    let n = a.layers.0.len() as u16;
+    let lines = gauge_lines(a, usize::from(area.width.saturating_sub(2)), t);
     let [gauges, total, drift] = Layout::vertical([
-        Constraint::Length(n * 2 + 2),
+        Constraint::Length(lines.len() as u16 + 2),
         Constraint::Length(4),
         Constraint::Min(3),
     ])
     .areas(area);
-    render_gauges(frame, gauges, a, t);
+    render_gauges(frame, gauges, lines, a, t);
     render_total(frame, total, a, t);
     render_drift(frame, drift, a, t);
 }
@@ -45,27 +47,127 @@ fn bar_spans(used: usize, budget: usize, width: usize, t: &Theme) -> Vec<Span<'s
     ]
 }
 
-/// Where the layer's cut fell: the first item that lost to the budget, and what it needed.
-fn cut(a: &Assembly, layer: &str) -> String {
-    let lost = a
-        .layer_items(layer)
-        .find(|i| i.decision == Decision::Truncated || i.reason.is_some_and(Reason::is_budget));
-    match lost {
-        None => "everything fits".into(),
-        Some(i) if i.decision == Decision::Truncated => format!(
-            "cut inside {}: {} of {} tokens kept",
-            i.id, i.kept_tokens, i.tokens
-        ),
-        Some(i) => format!(
-            "cut before {} ({} tokens, {})",
-            i.id,
-            i.tokens,
-            i.reason.map_or("", |r| r.as_str())
-        ),
-    }
+/// The items of `layer` that reached the budget fit (not filtered before it), in fit order:
+/// score, then newest, then id (SPEC §3.5).
+fn reached_fit<'a>(a: &'a Assembly, layer: &str) -> Vec<&'a Item> {
+    let mut items: Vec<&Item> = a
+        .items
+        .iter()
+        .filter(|i| i.layer == layer && i.reason.is_none_or(Reason::is_budget))
+        .collect();
+    items.sort_by(|x, y| {
+        y.score
+            .total_cmp(&x.score)
+            .then_with(|| y.timestamp.cmp(&x.timestamp))
+            .then_with(|| x.id.cmp(&y.id))
+    });
+    items
 }
 
-fn render_gauges(frame: &mut Frame, area: Rect, a: &Assembly, t: &Theme) {
+/// `wants 8,578, has 2,000`, what the layer lost and to what.
+fn demand(a: &Assembly, layer: &str, l: &LayerReport) -> String {
+    let wants: usize = reached_fit(a, layer).iter().map(|i| i.tokens).sum();
+    let items: Vec<&Item> = a.layer_items(layer).collect();
+    let budget_cut = items
+        .iter()
+        .filter(|i| i.reason.is_some_and(Reason::is_budget) || i.decision == Decision::Truncated)
+        .count();
+    let mut filtered: Vec<String> = Vec::new();
+    for r in [
+        Reason::MaxItems,
+        Reason::BelowThreshold,
+        Reason::OtherMilestone,
+        Reason::OverLimit,
+    ] {
+        let n = items.iter().filter(|i| i.reason == Some(r)).count();
+        if n > 0 {
+            filtered.push(format!("{n} {}", r.as_str().replace('_', " ")));
+        }
+    }
+    let fits = if budget_cut == 0 {
+        "everything that reached the budget fits".to_string()
+    } else {
+        format!("{budget_cut} cut by the budget")
+    };
+    let filters = if filtered.is_empty() {
+        String::new()
+    } else {
+        format!(" · dropped before the budget: {}", filtered.join(", "))
+    };
+    format!(
+        "wants {}, has {} · {fits}{filters}",
+        num(wants),
+        num(l.budget as usize)
+    )
+}
+
+/// With more room: the budget each next cut item would need to be kept too.
+fn more_room(a: &Assembly, layer: &str, l: &LayerReport) -> Option<String> {
+    let lost: Vec<&Item> = reached_fit(a, layer)
+        .into_iter()
+        .filter(|i| i.decision != Decision::Kept)
+        .collect();
+    if lost.is_empty() {
+        return None;
+    }
+    let mut need = l.used;
+    let steps: Vec<String> = lost
+        .iter()
+        .take(3)
+        .map(|i| {
+            need += i.tokens - i.kept_tokens;
+            format!(
+                "{} at {} (+{})",
+                il(&i.id),
+                num(need),
+                num(need.saturating_sub(l.budget as usize))
+            )
+        })
+        .collect();
+    let all: usize = l.used + lost.iter().map(|i| i.tokens - i.kept_tokens).sum::<usize>();
+    Some(format!(
+        "more room keeps {} · all of it at {}",
+        steps.join(", "),
+        num(all)
+    ))
+}
+
+/// A bar per layer, then what it wants and what more room would keep, wrapped under the bar.
+fn gauge_lines(a: &Assembly, width: usize, t: &Theme) -> Vec<Line<'static>> {
+    let bar_w = width.saturating_sub(32).max(10);
+    let text_w = width.saturating_sub(12).max(20);
+    let mut lines = Vec::new();
+    for (name, l) in a.layers.iter() {
+        let mut spans = vec![styled(format!("{:<12}", il(name)), t.title())];
+        spans.extend(bar_spans(l.used, l.budget as usize, bar_w, t));
+        spans.push(styled(
+            format!(" {:>7} / {:<7}", num(l.used), num(l.budget as usize)),
+            t.base(),
+        ));
+        lines.push(Line::from(spans));
+        let notes = [
+            Some((demand(a, name, l), t.base())),
+            more_room(a, name, l).map(|m| (m, t.muted())),
+        ];
+        for (text, style) in notes.into_iter().flatten() {
+            for part in super::wrap_words(&text, text_w) {
+                lines.push(Line::from(vec![
+                    styled(" ".repeat(12), t.base()),
+                    styled(part, style),
+                ]));
+            }
+        }
+    }
+    lines
+}
+
+fn render_gauges(
+    frame: &mut Frame,
+    area: Rect,
+    lines: Vec<Line<'static>>,
+    a: &Assembly,
+    t: &Theme,
+) {
     let b = block(
         format!(
             " Layer budgets · {} · {} ",
@@ -75,39 +177,17 @@ fn render_gauges(frame: &mut Frame, area: Rect, a: &Assembly, t: &Theme) {
         true,
         t,
     );
-    let inner = b.inner(area);
-    frame.render_widget(b, area);
-    let width = (inner.width as usize).saturating_sub(30).max(10);
-    let mut lines = Vec::new();
-    for (name, l) in a.layers.iter() {
-        let mut spans = vec![styled(format!("{name:<12}"), t.title())];
-        spans.extend(bar_spans(l.used, l.budget as usize, width, t));
-        spans.push(styled(
-            format!(" {:>6} / {:<6}", l.used, l.budget),
-            t.base(),
-        ));
-        lines.push(Line::from(spans));
-        lines.push(Line::from(vec![
-            styled(" ".repeat(12), t.base()),
-            styled(
-                format!(
-                    "{} kept · {} truncated · {} dropped · {}",
-                    l.kept,
-                    l.truncated,
-                    l.dropped,
-                    cut(a, name)
-                ),
-                t.muted(),
-            ),
-        ]));
-    }
-    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(Paragraph::new(lines).block(b), area);
 }
 
 /// One bar, each layer's share of the total budget in its own colour.
 fn render_total(frame: &mut Frame, area: Rect, a: &Assembly, t: &Theme) {
     let b = block(
-        format!(" Total {} / {} tokens ", a.total_tokens, a.budget.total),
+        format!(
+            " Total {} / {} tokens ",
+            num(a.total_tokens),
+            num(a.budget.total as usize)
+        ),
         true,
         t,
     );
@@ -130,7 +210,10 @@ fn render_total(frame: &mut Frame, area: Rect, a: &Assembly, t: &Theme) {
         let w = (l.used * width / total).min(width - drawn);
         let c = palette[i % palette.len()];
         spans.push(styled("█".repeat(w), Style::new().fg(c)));
-        legend.push(styled(format!("■ {name} {}  ", l.used), Style::new().fg(c)));
+        legend.push(styled(
+            format!("■ {} {}  ", il(name), num(l.used)),
+            Style::new().fg(c),
+        ));
         drawn += w;
     }
     spans.push(styled("░".repeat(width - drawn), t.muted()));

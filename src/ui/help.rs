@@ -1,56 +1,109 @@
-//! The help overlay, generated from the keymap, searchable.
+//! The help overlay: the current screen's keys first (in that screen's words), then the keys that
+//! work everywhere, the commands and the mouse; keys from the keymap; searchable; scrolls.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme::Theme;
-use super::{block, clear, popup, styled};
+use super::{block, clear, styled};
+use crate::app::action::Action;
+use crate::app::help::{EVERYWHERE, screen_keys};
+use crate::app::layout;
 use crate::app::state::State;
 
-pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme, search: &str, scroll: usize) {
-    let area = popup(area, 70, 80);
-    clear(frame, area);
-    let needle = search.to_lowercase();
-    let mut lines: Vec<Line> = s
-        .session
+/// Every key bound to `action`, as the keymap names them.
+fn keys(s: &State, action: &Action) -> String {
+    s.session
         .keymap
         .help()
         .into_iter()
-        .filter(|(keys, a)| {
+        .find(|(_, a)| a == action)
+        .map(|(k, _)| k)
+        .unwrap_or_default()
+}
+
+/// The help's lines: (heading or not, keys, what).
+pub fn entries(s: &State) -> Vec<(bool, String, String)> {
+    let mut out = vec![(
+        true,
+        String::new(),
+        format!("{} screen", s.ui.screen.title()),
+    )];
+    let own = screen_keys(s.ui.screen);
+    if own.is_empty() {
+        out.push((false, String::new(), "nothing of its own: it shows".into()));
+    }
+    for (a, what) in own {
+        out.push((false, keys(s, &a), what.to_string()));
+    }
+    out.push((true, String::new(), "Everywhere".into()));
+    for a in EVERYWHERE {
+        out.push((false, keys(s, a), a.describe().to_string()));
+    }
+    out.push((
+        false,
+        "/".into(),
+        "filter users (search on Prompt, in help)".into(),
+    ));
+    out.push((
+        false,
+        "input line".into(),
+        "←/→ ctrl-a/e ctrl-w ctrl-u ctrl-k; tab completes in :".into(),
+    ));
+    out.push((true, String::new(), "Commands".into()));
+    out.push((false, ":".into(), crate::app::update::COMMANDS.into()));
+    out.push((
+        false,
+        "mouse".into(),
+        "click tabs and rows (twice opens); wheel scrolls".into(),
+    ));
+    out
+}
+
+pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme, search: &str, scroll: usize) {
+    let area = layout::item_popup((area.width, area.height));
+    clear(frame, area);
+    let needle = search.to_lowercase();
+    let all = entries(s);
+    let key_w = all
+        .iter()
+        .map(|(_, k, _)| k.chars().count())
+        .max()
+        .unwrap_or(8)
+        .min(24);
+    let mut lines: Vec<Line> = all
+        .into_iter()
+        .filter(|(head, keys, what)| {
             needle.is_empty()
+                || *head
                 || keys.to_lowercase().contains(&needle)
-                || a.describe().contains(&needle)
+                || what.to_lowercase().contains(&needle)
         })
-        .map(|(keys, a)| {
-            Line::from(vec![
-                styled(format!("{keys:>22}  "), t.accent()),
-                styled(a.describe(), t.base()),
-            ])
+        .map(|(head, keys, what)| {
+            if head {
+                Line::styled(what, t.title())
+            } else {
+                Line::from(vec![
+                    styled(format!("  {keys:>key_w$}  "), t.accent()),
+                    styled(what, t.base()),
+                ])
+            }
         })
         .collect();
-    if lines.is_empty() {
+    if lines.iter().all(|l| l.spans.len() < 2) && !needle.is_empty() {
         lines.push(Line::styled(format!("no key matches /{search}"), t.muted()));
     }
-    lines.push(Line::from(""));
-    lines.push(Line::styled(
-        format!("{:>22}  {}", "commands", crate::app::update::COMMANDS),
-        t.muted(),
-    ));
-    lines.push(Line::styled(
-        format!(
-            "{:>22}  {}",
-            "mouse", "click tabs, rows and panes; wheel scrolls"
-        ),
-        t.muted(),
-    ));
     let title = if search.is_empty() {
-        " Keys · / search · esc close ".to_string()
+        " Keys · / search · j/k scroll · esc close ".to_string()
     } else {
-        format!(" Keys matching /{search} ")
+        format!(" Keys matching /{} ", super::il(search))
     };
+    let height = usize::from(area.height.saturating_sub(2));
+    let scroll = scroll.min(lines.len().saturating_sub(height));
     let p = Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
         .scroll((scroll as u16, 0))
         .block(block(title, true, t));
     frame.render_widget(p, area);

@@ -1,20 +1,50 @@
-//! The journey screen: the milestone DAG in layers, status colours, the selection's closure,
-//! the items it contributes, the transition preview and a timeline.
+//! The Journey screen: the milestone DAG drawn as boxes and edges (`crate::graph`), status by
+//! colour and symbol, the selection's dependency closure lit along its edges, panned to keep the
+//! selection in view; under it what the selection contributes and what a transition carries,
+//! and every milestone's full dependency list.
 
 use std::collections::BTreeSet;
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Modifier;
-use ratatui::text::{Line, Span};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
-use super::layers::no_user;
-use super::theme::Theme;
+use super::layers::{badge, kind_label, no_user};
+use super::theme::{Theme, status_symbol, status_word};
 use super::{block, il, styled};
-use crate::app::state::State;
-use crate::engine::milestones::{completed, prepare_transition};
+use crate::app::layout;
+use crate::app::state::{State, UserView};
+use crate::engine::milestones::{MilestoneMap, Status, completed, prepare_transition};
 use crate::engine::snapshot::{JourneyKind, fmt_ts};
+use crate::graph::{Canvas, Frame as BoxFrame, Geometry, Graph, Label, Role};
+
+/// Each milestone's status for the open user, in map order.
+fn statuses(map: &MilestoneMap, v: &UserView) -> Vec<Status> {
+    let done = completed(v.snapshot());
+    map.statuses(v.snapshot().current_milestone.as_deref(), &done)
+        .into_iter()
+        .map(|(_, st)| st)
+        .collect()
+}
+
+/// The graph sized for `area`: names on lines of their own when there is height for them.
+pub(crate) fn sized(map: &MilestoneMap, width: u16, height: u16) -> Graph {
+    let g = Graph::new(
+        map,
+        Geometry {
+            box_w: crate::graph::MIN_BOX_W,
+            name_lines: 0,
+        },
+    );
+    let tall = g.fit(width, true);
+    let fits_tall = g.clone().with_geometry(tall).size().1 + 4 <= height * 2 / 3;
+    let geo = if fits_tall { tall } else { g.fit(width, false) };
+    g.with_geometry(geo)
+}
 
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     if no_user(frame, area, s, t, "Journey") {
@@ -23,151 +53,272 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let Some(v) = &s.user.view else { return };
     let map = &s.session.engine.milestones;
     let ids: Vec<&str> = map.ids().collect();
-    let Some(sel) = ids
-        .get(s.user.milestone.min(ids.len().saturating_sub(1)))
-        .copied()
-    else {
+    if ids.is_empty() {
         return;
-    };
-    let done = completed(v.snapshot());
-    let statuses = map.statuses(v.snapshot().current_milestone.as_deref(), &done);
-    let closure: BTreeSet<&str> = map.closure(sel).into_iter().collect();
-    let layers = map.layers();
-    let graph_h = layers.iter().map(Vec::len).max().unwrap_or(1) as u16 * 3 + 3;
-    let [graph, bottom] =
-        Layout::vertical([Constraint::Length(graph_h), Constraint::Min(4)]).areas(area);
-    let b = block(
-        il(&format!(" Milestones · selected {sel} {} ", map.name(sel))),
-        true,
-        t,
-    );
-    let inner = b.inner(graph);
-    frame.render_widget(b, graph);
-    let cols = Layout::horizontal(vec![
-        Constraint::Ratio(1, layers.len().max(1) as u32);
-        layers.len()
-    ])
-    .split(inner);
-    for (li, (col, nodes)) in cols.iter().zip(&layers).enumerate() {
-        let mut lines = vec![Line::styled(format!("layer {li}"), t.muted())];
-        for id in nodes {
-            let status = statuses.iter().find(|(m, _)| m == id).map(|(_, st)| *st);
-            let mut style = status.map_or(t.base(), |st| t.status(st));
-            if *id == sel {
-                style = t.selected();
-            } else if closure.contains(id) {
-                style = style.add_modifier(Modifier::UNDERLINED | Modifier::BOLD);
-            }
-            let name: String = il(map.name(id))
-                .chars()
-                .take(col.width.saturating_sub(5) as usize)
-                .collect();
-            lines.push(Line::from(Span::styled(il(&format!("{id} {name}")), style)));
-            let deps = map.deps(id);
-            let arrow = if deps.is_empty() {
-                "  (no deps)".to_string()
-            } else {
-                format!("  ← {}", deps.join(" "))
-            };
-            lines.push(Line::styled(
-                il(&arrow)
-                    .chars()
-                    .take(col.width as usize)
-                    .collect::<String>(),
-                t.muted(),
-            ));
-        }
-        frame.render_widget(Paragraph::new(lines), *col);
     }
-    let [detail, timeline] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(bottom);
-    render_detail(frame, detail, s, t, sel);
-    render_timeline(frame, timeline, s, t);
+    let sel = s.user.milestone.min(ids.len() - 1);
+    let g = sized(map, area.width.saturating_sub(2), area.height);
+    let (graph_area, panels) = layout::journey(area, g.size().1 + 1);
+    let st = statuses(map, v);
+    let closure: BTreeSet<&str> = map.closure(ids[sel]).into_iter().collect();
+    let labels: Vec<Label> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| Label {
+            head: format!("{} {}", status_symbol(st[i]), id),
+            name: if map.name(id) == *id {
+                String::new()
+            } else {
+                map.name(id).to_string()
+            },
+            frame: if i == sel {
+                BoxFrame::Heavy
+            } else if st[i] == Status::Current {
+                BoxFrame::Double
+            } else {
+                BoxFrame::Plain
+            },
+        })
+        .collect();
+    let lit: Vec<bool> = g
+        .edges()
+        .iter()
+        .map(|&(a, b)| closure.contains(ids[a]) && (b == sel || closure.contains(ids[b])))
+        .collect();
+    let canvas = g.draw(&labels, &lit);
+    let view = GraphView {
+        g: &g,
+        canvas: &canvas,
+        sel,
+        st: &st,
+        closure: &closure,
+    };
+    render_graph(frame, graph_area, &view, t);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(panels);
+    render_selection(frame, left, s, t, sel, &st);
+    render_dependencies(frame, right, s, t, sel, &g);
 }
 
-/// The selected milestone: status, closure, the journey items it contributes, the transition preview.
-fn render_detail(frame: &mut Frame, area: Rect, s: &State, t: &Theme, sel: &str) {
+/// The first column or row to show so that `[at, at + len)` is in a view of `view` cells over
+/// `total`, centred when it can be.
+fn pan(at: u16, len: u16, view: u16, total: u16) -> u16 {
+    if total <= view {
+        return 0;
+    }
+    let centre = (at + len / 2).saturating_sub(view / 2);
+    centre.min(total - view)
+}
+
+/// The drawn graph and what its styles depend on.
+struct GraphView<'a> {
+    g: &'a Graph,
+    canvas: &'a Canvas,
+    sel: usize,
+    st: &'a [Status],
+    closure: &'a BTreeSet<&'a str>,
+}
+
+fn render_graph(frame: &mut Frame, area: Rect, v: &GraphView, t: &Theme) {
+    let GraphView {
+        g,
+        canvas,
+        sel,
+        st,
+        closure,
+    } = *v;
+    let ids = g.ids();
+    let (w, h) = (canvas.width, canvas.height);
+    let b = block(String::new(), true, t);
+    let inner = b.inner(area);
+    let view_h = inner.height.saturating_sub(1);
+    let r = g.rect(sel).unwrap_or(crate::graph::Rect {
+        x: 0,
+        y: 0,
+        w: 1,
+        h: 1,
+    });
+    let (ox, oy) = (pan(r.x, r.w, inner.width, w), pan(r.y, r.h, view_h, h));
+    let panned = if w > inner.width || h > view_h {
+        format!(
+            " · view {}-{} of {w} columns, {}-{} of {h} rows",
+            ox + 1,
+            (ox + inner.width).min(w),
+            oy + 1,
+            (oy + view_h).min(h)
+        )
+    } else {
+        String::new()
+    };
+    let title = format!(
+        " Milestones · {} in {} layers · h/j/k/l move{panned} ",
+        ids.len(),
+        g.layer_count()
+    );
+    frame.render_widget(b.title(Line::styled(title, t.title())), area);
+    let legend = Line::from(vec![
+        styled("✓ completed ", t.status(Status::Completed)),
+        styled("◉ current ", t.status(Status::Current)),
+        styled("○ available ", t.status(Status::Available)),
+        styled("⊘ locked", t.status(Status::Locked)),
+        styled(" · ┏┓ selected · ", t.muted()),
+        styled(
+            "bold: what it needs",
+            t.accent().add_modifier(Modifier::BOLD),
+        ),
+    ]);
+    frame.render_widget(Paragraph::new(legend), Rect { height: 1, ..inner });
+    // A graph narrower than the view is centred in it.
+    let pad = inner.width.saturating_sub(w) / 2;
+    let view = Rect {
+        x: inner.x + pad,
+        y: inner.y + 1,
+        width: inner.width - pad,
+        height: view_h,
+    };
+    let style = |role: Role| -> Style {
+        match role {
+            Role::Edge { lit: true } => t.accent().add_modifier(Modifier::BOLD),
+            Role::Edge { lit: false } => t.muted(),
+            Role::Border(n) | Role::Text(n) if n == sel => {
+                t.selected().add_modifier(Modifier::BOLD)
+            }
+            Role::Border(n) | Role::Text(n) if closure.contains(ids[n].as_str()) => {
+                t.status(st[n]).add_modifier(Modifier::BOLD)
+            }
+            Role::Border(n) | Role::Text(n) => t.status(st[n]),
+            Role::Blank | Role::Skip => t.base(),
+        }
+    };
+    draw_canvas(frame.buffer_mut(), view, canvas, (ox, oy), style);
+}
+
+/// Copies the part of `canvas` at `offset` into `area` of the buffer.
+fn draw_canvas(
+    buf: &mut Buffer,
+    area: Rect,
+    canvas: &Canvas,
+    (ox, oy): (u16, u16),
+    style: impl Fn(Role) -> Style,
+) {
+    for dy in 0..area.height {
+        for dx in 0..area.width {
+            let Some(g) = canvas.get(ox + dx, oy + dy) else {
+                continue;
+            };
+            if (ox + dx) >= canvas.width || g.role == Role::Skip || g.role == Role::Blank {
+                continue;
+            }
+            if let Some(cell) = buf.cell_mut((area.x + dx, area.y + dy)) {
+                let mut tmp = [0u8; 4];
+                cell.set_symbol(g.ch.encode_utf8(&mut tmp));
+                cell.set_style(style(g.role));
+            }
+        }
+    }
+}
+
+/// The selected milestone: status, dependencies, what it contributes, and what a transition
+/// carries (into it; for the current milestone, into the next ones).
+fn render_selection(
+    frame: &mut Frame,
+    area: Rect,
+    s: &State,
+    t: &Theme,
+    sel: usize,
+    st: &[Status],
+) {
     let Some(v) = &s.user.view else { return };
     let map = &s.session.engine.milestones;
-    let done = completed(v.snapshot());
-    let status = map
-        .statuses(v.snapshot().current_milestone.as_deref(), &done)
-        .into_iter()
-        .find(|(m, _)| *m == sel)
-        .map(|(_, st)| st);
+    let ids: Vec<&str> = map.ids().collect();
+    let id = ids[sel];
+    let width = usize::from(area.width.saturating_sub(2));
     let mut lines = vec![Line::from(vec![
-        styled(il(&format!("{sel} {} ", map.name(sel))), t.title()),
-        status.map_or(styled("", t.base()), |st| {
-            styled(format!("{st:?}").to_lowercase(), t.status(st))
-        }),
+        styled(format!("{} ", status_symbol(st[sel])), t.status(st[sel])),
+        styled(status_word(st[sel]), t.status(st[sel])),
     ])];
-    let closure = map.closure(sel);
-    lines.push(Line::styled(
-        format!(
-            "needs (closure): {}",
-            if closure.is_empty() {
-                "nothing".into()
-            } else {
-                il(&closure.join(", "))
-            }
-        ),
-        t.muted(),
-    ));
-    let contributes: Vec<String> = v
+    let list = |v: Vec<&str>| {
+        if v.is_empty() {
+            "nothing".to_string()
+        } else {
+            il(&v.join(", "))
+        }
+    };
+    lines.push(Line::from(vec![
+        styled("needs      ", t.muted()),
+        styled(list(map.closure(id)), t.base()),
+    ]));
+    lines.push(Line::styled("contributes (journey layer):", t.accent()));
+    let items: Vec<Line> = v
         .tuned
         .iter()
         .flat_map(|a| a.items.iter())
-        .filter(|i| i.milestone.as_deref() == Some(sel) && i.layer != "knowledge")
+        .filter(|i| i.milestone.as_deref() == Some(id) && i.layer != "knowledge")
         .map(|i| {
-            format!(
-                "{} {:?} {} tokens, {}",
-                il(&i.id),
-                i.kind,
-                i.tokens,
-                super::layers::badge(i)
-            )
-            .to_lowercase()
+            Line::from(vec![
+                styled(format!("  {} {} ", il(&i.id), kind_label(i.kind)), t.base()),
+                styled(format!("{}/{} tokens ", i.kept_tokens, i.tokens), t.muted()),
+                styled(badge(i), t.decision(i.decision)),
+            ])
         })
         .collect();
-    lines.push(Line::styled("contributes:", t.accent()));
-    if contributes.is_empty() {
-        lines.push(Line::styled("  nothing in the journey layer", t.muted()));
+    if items.is_empty() {
+        lines.push(Line::styled("  nothing", t.muted()));
     }
-    lines.extend(
-        contributes
-            .into_iter()
-            .map(|c| Line::from(format!("  {c}"))),
-    );
-    let preview = prepare_transition(map, v.snapshot(), sel);
-    lines.push(Line::styled(
-        format!(
-            "transition {} → {sel} would carry:",
-            il(preview.from.as_deref().unwrap_or("—"))
-        ),
-        t.accent(),
-    ));
-    for (m, data) in &preview.context {
-        // Masked when loaded under --redact.
-        let text = crate::engine::render::json_lines(data).replace('\n', " · ");
-        lines.push(Line::from(il(&format!("  {m}: {text}"))));
-    }
-    if !preview.missing.is_empty() {
+    lines.extend(items);
+    let targets: Vec<&str> = if st[sel] == Status::Current {
+        ids.iter()
+            .copied()
+            .filter(|m| map.deps(m).iter().any(|d| d == id))
+            .collect()
+    } else {
+        vec![id]
+    };
+    if st[sel] == Status::Current && targets.is_empty() {
         lines.push(Line::styled(
-            il(&format!("  missing: {}", preview.missing.join(", "))),
-            t.error(),
+            il(&format!("{id} is current and nothing comes after it")),
+            t.muted(),
         ));
     }
+    for to in targets {
+        let p = prepare_transition(map, v.snapshot(), to);
+        let from = il(p.from.as_deref().unwrap_or("(no journey)"));
+        lines.push(Line::styled(
+            format!("a transition {from} → {} would carry:", il(to)),
+            t.accent(),
+        ));
+        for (m, data) in &p.context {
+            // Masked when loaded under --redact.
+            let text = crate::engine::render::json_lines(data).replace('\n', " · ");
+            let line = format!("{m}: {text}");
+            lines.push(Line::from(format!(
+                "  {}",
+                crate::text::fit(&line, width.saturating_sub(2))
+            )));
+        }
+        if !p.missing.is_empty() {
+            lines.push(Line::styled(
+                il(&format!(
+                    "  missing (not completed): {}",
+                    p.missing.join(", ")
+                )),
+                t.error(),
+            ));
+        }
+    }
+    lines.push(Line::styled("journey so far (newest first):", t.accent()));
+    lines.extend(timeline(v, t));
+    let title = il(&format!(" {id} {} ", map.name(id)));
     frame.render_widget(
         Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(block(" Selection ", false, t)),
+            .wrap(Wrap { trim: false })
+            .block(block(title, false, t)),
         area,
     );
 }
 
-/// Completions and transitions, newest first.
-fn render_timeline(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
-    let Some(v) = &s.user.view else { return };
+/// The user's completions and transitions, newest first.
+fn timeline(v: &UserView, t: &Theme) -> Vec<Line<'static>> {
     let mut rows: Vec<_> = v
         .snapshot()
         .journey
@@ -175,8 +326,10 @@ fn render_timeline(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .filter(|j| j.kind != JourneyKind::BusinessDna)
         .collect();
     rows.sort_by(|a, b| b.timestamp.cmp(&a.timestamp).then_with(|| a.id.cmp(&b.id)));
-    let lines: Vec<Line> = rows
-        .iter()
+    if rows.is_empty() {
+        return vec![Line::styled("  nothing yet", t.muted())];
+    }
+    rows.iter()
         .map(|j| {
             let when = j.timestamp.as_ref().map_or("—".into(), fmt_ts);
             let m = j.milestone.as_deref().unwrap_or("?");
@@ -188,13 +341,57 @@ fn render_timeline(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 _ => format!("completed {m}"),
             };
             Line::from(vec![
-                styled(format!("{when}  "), t.muted()),
+                styled(format!("  {when}  "), t.muted()),
                 styled(il(&what), t.base()),
             ])
         })
+        .collect()
+}
+
+/// Every milestone's full dependency list (the graph draws only edges not implied by others).
+fn render_dependencies(frame: &mut Frame, area: Rect, s: &State, t: &Theme, sel: usize, g: &Graph) {
+    let map = &s.session.engine.milestones;
+    let ids: Vec<&str> = map.ids().collect();
+    let id_w = ids.iter().map(|i| i.width()).max().unwrap_or(2);
+    let height = usize::from(area.height.saturating_sub(2));
+    let first = layout::offset(sel, height.max(1));
+    let lines: Vec<Line> = ids
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(height)
+        .map(|(i, id)| {
+            let deps = map.deps(id);
+            let drawn: Vec<&str> = g
+                .edges()
+                .iter()
+                .filter(|(_, b)| *b == i)
+                .map(|(a, _)| ids[*a])
+                .collect();
+            let text = if deps.is_empty() {
+                "—".to_string()
+            } else {
+                let implied = deps.len() - drawn.len();
+                let note = if implied > 0 {
+                    format!("  ({implied} implied)")
+                } else {
+                    String::new()
+                };
+                format!("{}{note}", deps.join(" "))
+            };
+            let line = Line::from(vec![
+                styled(format!("{:<id_w$} ← ", il(id)), t.base()),
+                styled(il(&text), t.muted()),
+            ]);
+            if i == sel {
+                super::selected_line(line, t)
+            } else {
+                line
+            }
+        })
         .collect();
     frame.render_widget(
-        Paragraph::new(lines).block(block(" Timeline ", false, t)),
+        Paragraph::new(lines).block(block(" Depends on (all) ", false, t)),
         area,
     );
 }

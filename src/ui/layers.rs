@@ -1,18 +1,21 @@
-//! The layers screen: one pane per policy layer, items with tokens, score and decision; item detail.
+//! The Layers screen: the total against the budget and a bar per layer, then every item in one
+//! table (layer, id, kind, tokens kept/total, score, decision and reason, text) and, on wide
+//! terminals, the selected item's whole text beside it.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
-use super::{block, center_message, clear, il, inert_lines, popup, spinner, styled};
-use crate::app::layout::{offset, panes};
-use crate::app::state::{State, UserView};
-use crate::app::update::{LayerRow, layer_rows};
-use crate::engine::snapshot::{Malformed, Snapshot, fmt_ts};
-use crate::engine::tokens::chars4;
-use crate::engine::{Assembly, Decision, Item, ItemKind};
+use super::{block, center_message, il, num, spinner, styled};
+use crate::app::layout::{self, offset};
+use crate::app::state::State;
+use crate::app::update::{LayerRow, selected_row, shown_rows};
+use crate::engine::snapshot::Snapshot;
+use crate::engine::{Assembly, Decision, Item, ItemKind, Reason};
 
 /// What to show when no user is ready: loading, counting, or nothing selected.
 pub(crate) fn no_user(frame: &mut Frame, area: Rect, s: &State, t: &Theme, title: &str) -> bool {
@@ -67,236 +70,284 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     if no_user(frame, area, s, t, "Layers") {
         return;
     }
-    let Some(a) = s.user.view.as_ref().and_then(|v| v.tuned.as_ref()) else {
+    let Some(v) = s.user.view.as_ref() else {
         return;
     };
-    let areas = panes(area, s.session.policy.layers.len());
-    for (i, (layer, pane)) in s.session.policy.layers.iter().zip(areas).enumerate() {
-        let rep = a.layers.get(&layer.name).cloned().unwrap_or_default();
-        let focused = i == s.user.pane;
-        let title = Line::from(vec![
-            styled(format!(" {} ", layer.name), t.title()),
-            styled(
-                format!("{}/{} ", rep.used, rep.budget),
-                if rep.used > rep.budget as usize {
-                    t.error()
-                } else {
-                    t.muted()
-                },
-            ),
-        ]);
-        let b = block(title, focused, t);
-        let inner = b.inner(pane);
-        frame.render_widget(b, pane);
-        let rows = layer_rows(s, a, i);
-        if rows.is_empty() {
-            frame.render_widget(Paragraph::new(Line::styled("no items", t.muted())), inner);
-            continue;
-        }
-        let cursor = s.user.cursors.get(i).copied().unwrap_or(0);
-        let height = inner.height as usize;
-        let first = offset(cursor, height);
-        let lines: Vec<Line> = rows
-            .iter()
-            .enumerate()
-            .skip(first)
-            .take(height)
-            .map(|(k, row)| {
-                let selected = focused && k == cursor;
-                match row {
-                    LayerRow::Item(it) => item_line(it, t, inner.width, selected),
-                    LayerRow::Malformed(m) => malformed_line(m, t, inner.width, selected),
-                }
-            })
-            .collect();
-        frame.render_widget(Paragraph::new(lines), inner);
+    let Some(a) = v.tuned.as_ref() else { return };
+    let areas = layout::layers(area, a.layers.0.len());
+    render_totals(frame, areas.totals, a, t);
+    render_table(frame, areas.table, s, a, t, areas.rows());
+    if let Some(p) = areas.preview {
+        let b = block(" Selected ", false, t);
+        let lines = selected_row(s, a).map_or_else(
+            || vec![Line::styled("nothing selected", t.muted())],
+            |row| super::item::lines(row, v, a, t),
+        );
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(b), p);
     }
 }
 
-/// The badge for a decision: `kept`, `trunc`, or the drop reason.
-pub(crate) fn badge(it: &Item) -> String {
-    match (it.decision, it.reason) {
-        (Decision::Kept, _) => "kept".into(),
-        (Decision::Truncated, _) => "trunc".into(),
-        (Decision::Dropped, Some(r)) => r.as_str().replace('_', " "),
-        (Decision::Dropped, None) => "dropped".into(),
-    }
-}
-
-fn malformed_line<'a>(m: &Malformed, t: &Theme, width: u16, selected: bool) -> Line<'a> {
-    let head = format!(" {:<8} malformed · ", il(m.id.as_deref().unwrap_or("—")));
-    let room = (width as usize).saturating_sub(2 + head.chars().count());
-    let what = crate::text::preview(&format!("{}: {}", m.source, m.reason), room);
-    let line = Line::from(vec![
-        Span::styled("⚠", t.error()),
-        Span::styled(head, t.error()),
-        Span::styled(what, t.muted()),
-    ]);
-    if selected {
-        line.style(t.selected())
+/// `filled` of `width` cells for `used` of `budget`; the rest light.
+fn bar(used: usize, budget: usize, width: usize, t: &Theme) -> Vec<Span<'static>> {
+    let filled = if budget == 0 {
+        width
     } else {
-        line
-    }
-}
-
-fn item_line<'a>(it: &Item, t: &Theme, width: u16, selected: bool) -> Line<'a> {
-    let glyph = match it.decision {
-        Decision::Kept => "✔",
-        Decision::Truncated => "✂",
-        Decision::Dropped => "✘",
+        (used.min(budget) * width).div_ceil(budget).min(width)
     };
-    let head = format!(" {:<8}{:>5} {:>4.2} ", il(&it.id), it.tokens, it.score);
-    let why = match it.reason {
-        Some(r) => format!("{} · ", r.as_str().replace('_', " ")),
-        None => String::new(),
-    };
-    let room = (width as usize).saturating_sub(2 + head.chars().count() + why.chars().count());
-    // Masked when loaded under --redact; the preview is inert.
-    let preview = crate::text::preview(&it.text, room);
-    let line = Line::from(vec![
-        Span::styled(glyph, t.decision(it.decision)),
-        Span::styled(head, t.base()),
-        Span::styled(why, t.decision(it.decision)),
-        Span::styled(preview, t.muted()),
-    ]);
-    if selected {
-        line.style(t.selected())
-    } else {
-        line
-    }
+    let fill = if used > budget { t.gauge_over } else { t.gauge };
+    vec![
+        styled("█".repeat(filled), Style::new().fg(fill)),
+        styled("░".repeat(width - filled), t.muted()),
+    ]
 }
 
-/// The selected row in the focused pane.
-pub(crate) fn selected_row<'a>(s: &'a State, a: &'a Assembly) -> Option<LayerRow<'a>> {
-    let cursor = s.user.cursors.get(s.user.pane).copied().unwrap_or(0);
-    layer_rows(s, a, s.user.pane).get(cursor).copied()
-}
-
-/// Where an item came from: the Redis key or table row.
-pub(crate) fn source_of(it: &Item, v: &UserView) -> String {
-    let snap = v.snapshot();
-    match it.kind {
-        ItemKind::Turn => {
-            let idx = it.id.rsplit('#').next().unwrap_or("?");
-            let key = v.data().session_key().map_or_else(
-                || {
-                    crate::engine::keys::session_key(
-                        "",
-                        &snap.user_id,
-                        snap.session_id.as_deref().unwrap_or("?"),
-                    )
-                },
-                str::to_string,
-            );
-            format!("redis {key}[{idx}]")
-        }
-        ItemKind::BusinessDna | ItemKind::MilestoneData | ItemKind::Transition => {
-            format!(
-                "postgres memory_bank id={}",
-                it.id.trim_start_matches("mb:")
-            )
-        }
-        ItemKind::Knowledge => format!("postgres knowledge id={}", it.id.trim_start_matches("kn:")),
-        ItemKind::Static => format!("policy [[static]] {}", it.id),
-        ItemKind::Query => "the query (newest user turn, or --query)".into(),
-    }
-}
-
-pub fn render_item(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
-    let Some(v) = &s.user.view else { return };
-    let Some(a) = &v.tuned else { return };
-    let it = match selected_row(s, a) {
-        Some(LayerRow::Item(it)) => it,
-        Some(LayerRow::Malformed(m)) => return render_malformed(frame, area, m, t),
-        None => return,
-    };
-    let area = popup(area, 86, 84);
-    clear(frame, area);
-    let b = block(il(&format!(" {} · {} ", it.id, it.layer)), true, t);
+/// The header: `549 + 1,960 + 114 = 2,623 / 4,000 tokens` with its bar, then one bar per layer
+/// (used / budget, and where the cut fell).
+fn render_totals(frame: &mut Frame, area: Rect, a: &Assembly, t: &Theme) {
+    let title = format!(
+        " {} · {} · {} · {} ",
+        il(&a.user_id),
+        il(&a.policy),
+        a.tokenizer,
+        a.strategy.as_str()
+    );
+    let b = block(title, false, t);
     let inner = b.inner(area);
     frame.render_widget(b, area);
-    let field = |k: &str, v: String| {
-        Line::from(vec![
-            styled(format!("{k:<12}"), t.muted()),
-            styled(v, t.base()),
-        ])
-    };
-    let reason = it
-        .reason
-        .map(|r| format!(" ({})", r.as_str()))
-        .unwrap_or_default();
-    let estimate = chars4(&it.text);
-    let mut lines = vec![
-        Line::from(vec![
-            styled(format!("{:<12}", "decision"), t.muted()),
-            styled(
-                format!("{}{reason}", it.decision.as_str()),
-                t.decision(it.decision),
-            ),
-        ]),
-        field("source", il(&source_of(it, v))),
-        field(
-            "timestamp",
-            it.timestamp.as_ref().map_or("—".into(), fmt_ts),
-        ),
-        field(
-            "score",
-            format!(
-                "{:.3} relevance × {:.2} recency = {:.3}",
-                it.relevance, it.multiplier, it.score
-            ),
-        ),
-        field(
-            "tokens",
-            format!(
-                "{} exact ({}) · {} by chars/4 ({:+})",
-                it.tokens,
-                a.tokenizer,
-                estimate,
-                estimate as i64 - it.tokens as i64
-            ),
-        ),
-        field("in prompt", format!("{} tokens", it.kept_tokens)),
-        Line::from(""),
-    ];
-    if let Some(kept) = &it.kept_text {
-        lines.push(Line::styled(
-            "truncated to:",
+    let parts: Vec<String> = a.layers.iter().map(|(_, l)| num(l.used)).collect();
+    let sum = format!(
+        "{} = {} / {} tokens ",
+        parts.join(" + "),
+        num(a.total_tokens),
+        num(a.budget.total as usize)
+    );
+    let total = a.budget.total as usize;
+    let pct = format!(
+        " {:>3}%",
+        (a.total_tokens * 100).checked_div(total).unwrap_or(0)
+    );
+    let room = (inner.width as usize).saturating_sub(sum.width() + pct.len());
+    let mut first = vec![styled(sum, t.title())];
+    first.extend(bar(a.total_tokens, total, room.min(60), t));
+    first.push(styled(pct, t.base()));
+    let mut lines = vec![Line::from(first)];
+    let name_w = a.layers.iter().map(|(n, _)| n.width()).max().unwrap_or(5);
+    let bar_w = (inner.width as usize / 4).clamp(8, 30);
+    for (name, l) in a.layers.iter() {
+        let mut spans = vec![styled(format!("{:<name_w$} ", il(name)), t.base())];
+        spans.extend(bar(l.used, l.budget as usize, bar_w, t));
+        let cut = a
+            .layer_items(name)
+            .any(|i| i.decision == Decision::Truncated || i.reason.is_some_and(Reason::is_budget));
+        spans.push(if cut {
+            styled("✂", t.decision(Decision::Dropped))
+        } else {
+            styled(" ", t.base())
+        });
+        spans.push(styled(
+            format!(" {:>6} / {:<6} ", num(l.used), num(l.budget as usize)),
+            t.base(),
+        ));
+        spans.extend(layer_counts(a, name, t));
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `5 kept · 9 cut by the budget · 1 below threshold`.
+fn layer_counts(a: &Assembly, layer: &str, t: &Theme) -> Vec<Span<'static>> {
+    let items: Vec<&Item> = a.layer_items(layer).collect();
+    let count = |f: &dyn Fn(&Item) -> bool| items.iter().filter(|i| f(i)).count();
+    let kept = count(&|i| i.decision == Decision::Kept);
+    let trunc = count(&|i| i.decision == Decision::Truncated);
+    let cut = count(&|i| i.reason.is_some_and(Reason::is_budget));
+    let filtered = count(&|i| i.reason.is_some_and(|r| !r.is_budget()));
+    let mut out = vec![styled(format!("{kept} kept"), t.decision(Decision::Kept))];
+    if trunc > 0 {
+        out.push(styled(
+            format!(" · {trunc} truncated"),
             t.decision(Decision::Truncated),
         ));
-        lines.extend(inert_lines(kept));
-        lines.push(Line::from(""));
-        lines.push(Line::styled("full text:", t.muted()));
     }
-    lines.extend(inert_lines(&it.text));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    if cut > 0 {
+        out.push(styled(
+            format!(" · {cut} cut by the budget"),
+            t.decision(Decision::Dropped),
+        ));
+    }
+    if filtered > 0 {
+        out.push(styled(format!(" · {filtered} filtered out"), t.muted()));
+    }
+    out
 }
 
-/// The detail of data that could not be read: where it was, and why.
-fn render_malformed(frame: &mut Frame, area: Rect, m: &Malformed, t: &Theme) {
-    let area = popup(area, 70, 40);
-    clear(frame, area);
-    let b = block(" malformed data ", true, t);
-    let inner = b.inner(area);
-    frame.render_widget(b, area);
-    let field = |k: &str, v: &str| {
-        Line::from(vec![
-            styled(format!("{k:<12}"), t.muted()),
-            styled(il(v), t.base()),
-        ])
-    };
-    let lines = vec![
-        field("item", m.id.as_deref().unwrap_or("—")),
-        field("source", &m.source),
-        Line::from(vec![
-            styled(format!("{:<12}", "reason"), t.muted()),
-            styled(il(&m.reason), t.error()),
-        ]),
-        Line::from(""),
-        Line::styled(
-            "Not read: the rest of the user is assembled without it.",
-            t.muted(),
+pub(crate) fn kind_label(k: ItemKind) -> &'static str {
+    match k {
+        ItemKind::Turn => "turn",
+        ItemKind::BusinessDna => "business dna",
+        ItemKind::MilestoneData => "milestone",
+        ItemKind::Transition => "transition",
+        ItemKind::Knowledge => "knowledge",
+        ItemKind::Static => "static",
+        ItemKind::Query => "query",
+    }
+}
+
+/// The decision with its glyph and, for a drop, the reason: `✘ layer budget`.
+pub(crate) fn badge(it: &Item) -> String {
+    match (it.decision, it.reason) {
+        (Decision::Kept, _) => "✔ kept".into(),
+        (Decision::Truncated, _) => "✂ truncated".into(),
+        (Decision::Dropped, Some(r)) => format!("✘ {}", r.as_str().replace('_', " ")),
+        (Decision::Dropped, None) => "✘ dropped".into(),
+    }
+}
+
+fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Theme, height: usize) {
+    let rows = shown_rows(s, a);
+    let which = match s.user.layer {
+        None => "all layers".to_string(),
+        Some(l) => format!(
+            "layer {} ({}/{})",
+            il(&s.session.policy.layers[l].name),
+            l + 1,
+            s.session.policy.layers.len()
         ),
+    };
+    let title = format!(
+        " Items · {which} · {} rows · tab one layer · enter open ",
+        rows.len()
+    );
+    if rows.is_empty() {
+        let p = Paragraph::new(Line::styled("no items", t.muted())).block(block(title, true, t));
+        frame.render_widget(p, area);
+        return;
+    }
+    let first = offset(s.user.cursor, height);
+    let w_layer = a
+        .layers
+        .iter()
+        .map(|(n, _)| n.width())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let w_id = rows
+        .iter()
+        .map(|r| match r {
+            LayerRow::Item(i) => il(&i.id).width(),
+            LayerRow::Malformed(m, _) => il(m.id.as_deref().unwrap_or("—")).width(),
+        })
+        .max()
+        .unwrap_or(2)
+        .clamp(2, 16);
+    let visible: Vec<(usize, &LayerRow)> =
+        rows.iter().enumerate().skip(first).take(height).collect();
+    let cols = Columns {
+        kind: column(&visible, "KIND", |r| match r {
+            LayerRow::Item(i) => kind_label(i.kind).width(),
+            LayerRow::Malformed(..) => "⚠ malformed".width(),
+        }),
+        tokens: column(&visible, "TOKENS", |r| match r {
+            LayerRow::Item(i) => format!("{}/{}", i.kept_tokens, i.tokens).width(),
+            LayerRow::Malformed(..) => 1,
+        }),
+        decision: column(&visible, "DECISION", |r| match r {
+            LayerRow::Item(i) => badge(i).width(),
+            LayerRow::Malformed(..) => "⚠ unreadable".width(),
+        }),
+        text: 0,
+    };
+    let fixed = w_layer + w_id + cols.kind + cols.tokens + 5 + cols.decision + 6;
+    let cols = Columns {
+        text: usize::from(area.width.saturating_sub(2))
+            .saturating_sub(fixed)
+            .max(4),
+        ..cols
+    };
+    let body: Vec<Row> = visible
+        .iter()
+        .map(|(k, r)| table_row(s, r, *k == s.user.cursor, t, &cols))
+        .collect();
+    let header =
+        Row::new(["LAYER", "ID", "KIND", "TOKENS", "SCORE", "DECISION", "TEXT"]).style(t.title());
+    let widths = [
+        Constraint::Length(w_layer as u16),
+        Constraint::Length(w_id as u16),
+        Constraint::Length(cols.kind as u16),
+        Constraint::Length(cols.tokens as u16),
+        Constraint::Length(5),
+        Constraint::Length(cols.decision as u16),
+        Constraint::Fill(1),
     ];
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    let table = Table::new(body, widths)
+        .header(header)
+        .column_spacing(1)
+        .block(block(title, true, t));
+    frame.render_widget(table, area);
+}
+
+/// Widths of the table's columns that vary with what is shown.
+struct Columns {
+    kind: usize,
+    tokens: usize,
+    decision: usize,
+    text: usize,
+}
+
+/// The width of a column: its heading or its widest visible cell.
+fn column(rows: &[(usize, &LayerRow)], head: &str, width: impl Fn(&LayerRow) -> usize) -> usize {
+    rows.iter()
+        .map(|(_, r)| width(r))
+        .max()
+        .unwrap_or(0)
+        .max(head.width())
+}
+
+fn table_row<'a>(s: &State, r: &LayerRow, selected: bool, t: &Theme, cols: &Columns) -> Row<'a> {
+    // A selected row takes the selection's colours whole, so every cell keeps its contrast.
+    let c = |text: String, style: Style| {
+        if selected {
+            Cell::from(text)
+        } else {
+            Cell::from(Line::styled(text, style))
+        }
+    };
+    let layer_name = |i: usize| il(&s.session.policy.layers[i].name);
+    let cells = match r {
+        LayerRow::Item(it) => vec![
+            c(il(&it.layer), t.muted()),
+            c(il(&it.id), t.base()),
+            c(kind_label(it.kind).into(), t.muted()),
+            c(
+                format!(
+                    "{:>w$}",
+                    format!("{}/{}", it.kept_tokens, it.tokens),
+                    w = cols.tokens
+                ),
+                t.base(),
+            ),
+            c(format!("{:>5.2}", it.score), t.base()),
+            c(badge(it), t.decision(it.decision)),
+            // Masked when loaded under --redact; the preview is inert.
+            c(crate::text::preview(&it.text, cols.text), t.muted()),
+        ],
+        LayerRow::Malformed(m, layer) => vec![
+            c(layer_name(*layer), t.muted()),
+            c(il(m.id.as_deref().unwrap_or("—")), t.base()),
+            c("⚠ malformed".into(), t.error()),
+            c(format!("{:>w$}", "—", w = cols.tokens), t.muted()),
+            c(format!("{:>5}", "—"), t.muted()),
+            c("⚠ unreadable".into(), t.error()),
+            c(
+                crate::text::preview(&format!("{}: {}", m.source, m.reason), cols.text),
+                t.muted(),
+            ),
+        ],
+    };
+    let row = Row::new(cells);
+    if selected {
+        row.style(t.selected())
+    } else {
+        row
+    }
 }

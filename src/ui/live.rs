@@ -7,7 +7,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme::Theme;
 use super::{block, il, styled};
-use crate::app::state::{State, TICKS_PER_SECOND};
+use crate::app::state::{ProgressEvent, State, TICKS_PER_SECOND};
 use crate::engine::Decision;
 use crate::findings::FindingKind;
 
@@ -15,27 +15,40 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let [cache, events] =
         Layout::vertical([Constraint::Length(12), Constraint::Min(3)]).areas(area);
     render_cache(frame, cache, s, t);
-    let source = if s.live.demo_source {
-        "demo event source"
-    } else {
-        "progress:* channel"
-    };
-    let lines: Vec<Line> = if s.live.events.is_empty() {
+    render_events(frame, events, s, t);
+}
+
+/// Progress events, newest first: the open user's (or everyone's, `a`), scrollable, paused
+/// with `p`. Times are the store's (the demo's own clock in the demo).
+fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    let live = &s.live;
+    let open = s.user.view.as_ref().map(|v| v.data().user_id.as_str());
+    let shown: Vec<&ProgressEvent> = live
+        .events
+        .iter()
+        .filter(|e| live.all || open.is_none_or(|u| e.user_id == u))
+        .collect();
+    let height = area.height.saturating_sub(2) as usize;
+    let first = live.scroll.min(shown.len().saturating_sub(1));
+    let lines: Vec<Line> = if shown.is_empty() {
+        let whose = match (live.all, open) {
+            (false, Some(u)) => format!("{}'s ", il(u)),
+            _ => String::new(),
+        };
         vec![Line::styled(
-            format!("waiting for events from the {source}…"),
+            format!(
+                "waiting for {whose}events from the {}… (a: every user's)",
+                live.source
+            ),
             t.muted(),
         )]
     } else {
-        s.live
-            .events
+        shown
             .iter()
-            .take(events.height.saturating_sub(2) as usize)
+            .skip(first)
+            .take(height)
             .map(|e| {
-                let mine = s
-                    .user
-                    .view
-                    .as_ref()
-                    .is_some_and(|v| v.data().user_id == e.user_id);
+                let mine = open == Some(e.user_id.as_str());
                 Line::from(vec![
                     styled(format!("{}  ", il(&e.timestamp)), t.muted()),
                     styled(
@@ -53,8 +66,25 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             })
             .collect()
     };
-    let title = format!(" Events · {source} · {} received ", s.live.events.len());
-    frame.render_widget(Paragraph::new(lines).block(block(title, false, t)), events);
+    let whose = match (live.all, open) {
+        (true, _) | (_, None) => "every user".to_string(),
+        (false, Some(u)) => il(u),
+    };
+    let state = if live.paused {
+        format!(" · PAUSED, {} new held (p resumes)", live.held.len())
+    } else {
+        " · p pause".to_string()
+    };
+    let title = format!(
+        " Events · {whose} · {} of {} received · a all/mine{state} ",
+        shown.len(),
+        live.events.len()
+    );
+    let style = if live.paused { t.warning() } else { t.base() };
+    frame.render_widget(
+        Paragraph::new(lines).block(block(title, false, t).border_style(style)),
+        area,
+    );
 }
 
 fn render_cache(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {

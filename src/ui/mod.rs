@@ -2,6 +2,7 @@
 
 mod budget;
 mod help;
+mod item;
 mod journey;
 mod layers;
 mod live;
@@ -21,6 +22,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 use crate::app::layout::{Areas, MIN_SIZE};
 use crate::app::state::{Overlay, Screen, State};
 use theme::Theme;
+use unicode_width::UnicodeWidthStr;
 
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
@@ -56,10 +58,66 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
     }
     match &s.ui.overlay {
         Overlay::Help { search, scroll } => help::render(frame, area, s, t, search, *scroll),
-        Overlay::Item => layers::render_item(frame, area, s, t),
+        Overlay::Item { scroll } => item::render(frame, s, t, *scroll),
+        Overlay::ConfirmQuit => confirm_quit(frame, area, s, t),
         Overlay::None => {}
     }
-    status::render(frame, areas.status, s, t);
+    let room = status::render(frame, areas.status, s, t);
+    long_message(frame, areas, s, t, room);
+}
+
+/// A message too long for the status bar: wrapped in a box above it, whole.
+fn long_message(frame: &mut Frame, areas: Areas, s: &State, t: &Theme, room: usize) {
+    let Some(m) = &s.status.message else { return };
+    let text = il(&m.text);
+    if s.ui.input.is_some() || text.width() <= room {
+        return;
+    }
+    let width = areas.body.width.saturating_sub(4).max(10);
+    let lines = (text.width() as u16).div_ceil(width.saturating_sub(2).max(1)) + 2;
+    let h = lines.min(areas.body.height / 2).max(3);
+    let rect = Rect::new(areas.body.x + 2, areas.status.y.saturating_sub(h), width, h);
+    clear(frame, rect);
+    let (title, style) = if m.error {
+        (" error ", t.error())
+    } else {
+        (" message ", t.base())
+    };
+    let p = Paragraph::new(text)
+        .style(style)
+        .wrap(Wrap { trim: true })
+        .block(block(title, true, t));
+    frame.render_widget(p, rect);
+}
+
+/// `q` with unsaved tuning: what the choices are.
+fn confirm_quit(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    let flags = crate::app::tune::set_flags(&s.session.baseline, &s.session.policy);
+    let width = 64.min(area.width.saturating_sub(4));
+    let rect = Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + area.height.saturating_sub(10) / 2,
+        width,
+        9.min(area.height),
+    );
+    clear(frame, rect);
+    let mut lines = vec![
+        Line::styled("The policy is tuned and not saved:", t.title()),
+        Line::styled(il(&flags.join(" ")), t.accent()),
+        Line::from(""),
+    ];
+    lines.push(Line::from(vec![
+        styled("s", t.accent()),
+        styled(" save (:w FILE) and quit   ", t.base()),
+        styled("d", t.accent()),
+        styled(" discard and quit   ", t.base()),
+        styled("c", t.accent()),
+        styled(" / esc cancel", t.base()),
+    ]));
+    let p = Paragraph::new(lines)
+        .wrap(Wrap { trim: true })
+        .block(block(" Quit? ", true, t));
+    frame.render_widget(p, rect);
 }
 
 /// A bordered block with a title.
@@ -100,17 +158,6 @@ pub(crate) fn spinner(s: &State) -> &'static str {
     FRAMES[(s.ui.tick / 2) as usize % FRAMES.len()]
 }
 
-/// A popup area: `pct` of the screen, centred.
-pub(crate) fn popup(area: Rect, pct_x: u16, pct_y: u16) -> Rect {
-    let [v] = Layout::vertical([Constraint::Percentage(pct_y)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [h] = Layout::horizontal([Constraint::Percentage(pct_x)])
-        .flex(Flex::Center)
-        .areas(v);
-    h
-}
-
 pub(crate) fn clear(frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, area);
 }
@@ -140,5 +187,46 @@ pub(crate) fn styled(text: impl Into<String>, style: Style) -> Span<'static> {
     Span::styled(text.into(), style)
 }
 
+/// `text` (made inert) word-wrapped into lines of at most `width` columns.
+pub(crate) fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let text = il(text);
+    let mut out: Vec<String> = Vec::new();
+    for w in text.split_whitespace() {
+        match out.last_mut() {
+            Some(cur) if cur.width() + 1 + w.width() <= width => {
+                cur.push(' ');
+                cur.push_str(w);
+            }
+            _ => out.push(w.to_string()),
+        }
+    }
+    out
+}
+
+/// `n` with thousands separators: `8,578`.
+pub(crate) fn num(n: usize) -> String {
+    crate::report::format::thousands(n as f64, 0)
+}
+
+/// A line drawn selected: every span takes the selection's colours (over their own), so
+/// the text keeps its contrast; modifiers stay.
+pub(crate) fn selected_line<'a>(line: Line<'a>, t: &Theme) -> Line<'a> {
+    let sel = t.selected();
+    let spans: Vec<Span> = line
+        .spans
+        .into_iter()
+        .map(|sp| {
+            let st = sp
+                .style
+                .fg(sel.fg.unwrap_or_default())
+                .bg(sel.bg.unwrap_or_default());
+            Span::styled(sp.content, st)
+        })
+        .collect();
+    Line::from(spans).style(sel)
+}
+
+#[cfg(test)]
+mod screen_tests;
 #[cfg(test)]
 mod tests;

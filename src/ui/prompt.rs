@@ -1,15 +1,17 @@
-//! The prompt screen: the assembled prompt as the model gets it, with headers, markers and search.
+//! The Prompt screen: the assembled prompt as the model gets it (headers, truncation markers,
+//! search), or its line diff against the baseline's (`d`: `-` removed, `+` added).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::block;
 use super::layers::no_user;
 use super::theme::Theme;
 use crate::app::state::State;
+use crate::app::update::search_lines;
 use crate::engine::Decision;
 
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
@@ -20,41 +22,68 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         return;
     };
     // Masked when loaded under --redact; made inert here, so search matches what is shown.
-    let prompt = crate::text::inert(&a.prompt);
+    let text: Vec<String> = crate::app::update::prompt_lines(s)
+        .iter()
+        .map(|l| crate::text::inert(l).into_owned())
+        .collect();
     let marker = s.session.policy.truncate_marker.trim();
     let needle = s.user.search.to_lowercase();
-    let total = prompt.lines().count();
+    let total = text.len();
     let height = area.height.saturating_sub(2) as usize;
-    let lines: Vec<Line> = prompt
-        .lines()
+    let lines: Vec<Line> = text
+        .iter()
         .skip(s.user.scroll)
         .take(height)
-        .map(|l| {
-            if l.starts_with("## ") {
-                Line::styled(l.to_string(), t.title().add_modifier(Modifier::UNDERLINED))
-            } else if !marker.is_empty() && l.contains(marker) {
-                Line::styled(l.to_string(), t.decision(Decision::Truncated))
-            } else if !needle.is_empty() && l.to_lowercase().contains(&needle) {
-                highlight(l, &needle, t)
-            } else {
-                Line::from(l.to_string())
-            }
-        })
+        .map(|l| style_line(l, s.user.diff, marker, &needle, t))
         .collect();
     let search = if needle.is_empty() {
         String::new()
     } else {
-        format!(" · /{} ", super::il(&s.user.search))
+        match search_lines(s).len() {
+            0 => format!(" · /{} no match", super::il(&s.user.search)),
+            n => format!(" · /{} {}/{n}", super::il(&s.user.search), s.user.found + 1),
+        }
+    };
+    let what = if s.user.diff {
+        let (removed, added) = text.iter().fold((0, 0), |(r, ad), l| {
+            (
+                r + usize::from(l.starts_with("- ")),
+                ad + usize::from(l.starts_with("+ ")),
+            )
+        });
+        format!("Prompt diff · baseline → tuned · -{removed} +{added} lines · d plain")
+    } else {
+        format!("Prompt · {} tokens · d diff", a.total_tokens)
     };
     let title = format!(
-        " Prompt · {} tokens · lines {}-{} of {total}{search} ",
-        a.total_tokens,
+        " {what} · lines {}-{} of {total}{search} ",
         (s.user.scroll + 1).min(total),
         (s.user.scroll + height).min(total)
     );
     // Scrolling is by prompt line (search jumps there); long lines wrap below it.
-    let p = Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false });
+    let p = Paragraph::new(lines).wrap(Wrap { trim: false });
     frame.render_widget(p.block(block(title, true, t)), area);
+}
+
+fn style_line<'a>(l: &str, diff: bool, marker: &str, needle: &str, t: &Theme) -> Line<'a> {
+    let body = if diff { l.get(2..).unwrap_or("") } else { l };
+    if diff && l.starts_with("- ") {
+        return Line::styled(l.to_string(), t.decision(Decision::Dropped));
+    }
+    if diff && l.starts_with("+ ") {
+        return Line::styled(l.to_string(), t.decision(Decision::Kept));
+    }
+    if body.starts_with("## ") {
+        Line::styled(l.to_string(), t.title().add_modifier(Modifier::UNDERLINED))
+    } else if !marker.is_empty() && l.contains(marker) {
+        Line::styled(l.to_string(), t.decision(Decision::Truncated))
+    } else if !needle.is_empty() && l.to_lowercase().contains(needle) {
+        highlight(l, needle, t)
+    } else if diff {
+        Line::styled(l.to_string(), t.muted())
+    } else {
+        Line::from(l.to_string())
+    }
 }
 
 /// A line with every case-insensitive occurrence of `needle` highlighted.

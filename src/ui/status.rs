@@ -9,7 +9,8 @@ use ratatui::widgets::Paragraph;
 use super::theme::Theme;
 use super::{hint, il, spinner, styled};
 use crate::app::layout::tabs;
-use crate::app::state::{InputKind, State};
+use crate::app::state::{Input, InputKind, State};
+use unicode_width::UnicodeWidthStr;
 
 pub fn render_tabs(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let mut spans: Vec<Span> = Vec::new();
@@ -46,29 +47,72 @@ pub fn render_tabs(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
-    if let Some(input) = &s.ui.input {
-        let prompt = match input.kind {
-            InputKind::Filter => "/".to_string(),
-            InputKind::Search => "search /".to_string(),
-            InputKind::HelpSearch => "help /".to_string(),
-            InputKind::Palette => ":".to_string(),
-            InputKind::Edit => {
-                let fields = crate::app::tune::fields(&s.session.policy);
-                format!(
-                    "{} = ",
-                    fields.get(s.tune.cursor).map_or("", |f| f.key.as_str())
-                )
+/// The input line: what it is for, the text with its cursor, and how the query fares (matches,
+/// Tab's candidates).
+fn render_input(frame: &mut Frame, area: Rect, s: &State, t: &Theme, input: &Input) {
+    let prompt = match input.kind {
+        InputKind::Filter => "/".to_string(),
+        InputKind::Search => "search /".to_string(),
+        InputKind::HelpSearch => "help /".to_string(),
+        InputKind::Palette => ":".to_string(),
+        InputKind::Edit => {
+            let fields = crate::app::tune::fields(&s.session.policy);
+            format!(
+                "{} = ",
+                fields.get(s.tune.cursor).map_or("", |f| f.key.as_str())
+            )
+        }
+    };
+    let (hint, hint_style) = match input.kind {
+        _ if !input.completions.is_empty() => (
+            format!("   {}", il(&input.completions.join("  "))),
+            t.accent(),
+        ),
+        InputKind::Filter if !input.text().is_empty() => match s.users.shown.len() {
+            0 => ("   no match".to_string(), t.error()),
+            n => (format!("   {n}/{} users", s.users.rows.len()), t.muted()),
+        },
+        InputKind::Search if !input.text().is_empty() => {
+            match crate::app::update::search_lines(s).len() {
+                0 => ("   no match".to_string(), t.error()),
+                n => (format!("   {}/{n}", s.user.found + 1), t.muted()),
             }
-        };
-        let line = Line::from(vec![
-            styled(prompt, t.accent()),
-            styled(il(&input.text), t.base()),
-            styled("▏", t.accent()),
-            styled("   enter ok · esc cancel", t.muted()),
-        ]);
-        frame.render_widget(Paragraph::new(line), area);
-        return;
+        }
+        InputKind::Palette => (
+            "   tab completes · ↑/↓ history · enter run · esc cancel".to_string(),
+            t.muted(),
+        ),
+        _ => ("   enter ok · esc cancel".to_string(), t.muted()),
+    };
+    let text = il(input.text());
+    let room = (area.width as usize)
+        .saturating_sub(prompt.width() + 1)
+        .max(1);
+    let scroll = input.line.visual_scroll(room);
+    let cursor = input.line.visual_cursor().saturating_sub(scroll);
+    let shown: String = text.chars().skip(scroll).collect();
+    let before: String = shown.chars().take(cursor).collect();
+    let at: String = shown.chars().skip(cursor).take(1).collect();
+    let after: String = shown.chars().skip(cursor + 1).collect();
+    let line = Line::from(vec![
+        styled(prompt, t.accent()),
+        styled(before, t.base()),
+        styled(
+            if at.is_empty() { " ".to_string() } else { at },
+            t.selected(),
+        ),
+        styled(after, t.base()),
+        styled(hint, hint_style),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Draws the status bar; returns the columns the message had (a longer one is also shown
+/// whole above the bar).
+pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) -> usize {
+    if let Some(input) = &s.ui.input {
+        render_input(frame, area, s, t, input);
+        return usize::MAX;
     }
     let mut spans = vec![
         styled(format!(" {} ", il(&s.status.source)), t.badge()),
@@ -79,10 +123,11 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         spans.push(Span::raw(" "));
     }
     for st in &s.status.stores {
+        // The word says it too: colour is not the only sign.
         let (dot, style) = if st.up {
-            ("●", t.decision(crate::engine::Decision::Kept))
+            ("● up", t.ok())
         } else {
-            ("●", t.error())
+            ("● DOWN", t.error())
         };
         spans.push(styled(format!("{dot} "), style));
         spans.push(styled(il(&format!("{} {}", st.name, st.host)), t.muted()));
@@ -97,7 +142,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         }
         spans.push(Span::raw("  "));
     }
-    let modified = if s.modified() { "*" } else { "" };
+    let modified = if s.modified() { "* (tuned)" } else { "" };
     spans.push(styled(
         format!("policy {}{modified}", il(&s.session.policy.name)),
         t.accent(),
@@ -120,9 +165,11 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             t.accent(),
         ));
     }
+    let used: usize = spans.iter().map(Span::width).sum();
+    let room = (area.width as usize).saturating_sub(used);
     match &s.status.message {
         Some(m) => spans.push(styled(
-            il(&m.text),
+            crate::text::fit(&m.text, room),
             if m.error { t.error() } else { t.base() },
         )),
         None => {
@@ -132,4 +179,5 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    room
 }

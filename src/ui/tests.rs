@@ -10,13 +10,13 @@ use crate::app::action::InputKey;
 use crate::app::state::{ProgressEvent, Screen, State};
 use crate::app::update::tests::{demo_app, open, settle, type_text};
 
-fn draw(s: &State, w: u16, h: u16, theme: &Theme) -> Terminal<TestBackend> {
+pub(super) fn draw(s: &State, w: u16, h: u16, theme: &Theme) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
     terminal.draw(|f| render(f, s, theme)).expect("draws");
     terminal
 }
 
-fn snap(name: &str, s: &mut State) {
+pub(super) fn snap(name: &str, s: &mut State) {
     for (w, h) in [(120, 40), (80, 24)] {
         s.ui.size = (w, h);
         let terminal = draw(s, w, h, &Theme::default());
@@ -179,17 +179,20 @@ fn fixture_state() -> State {
         findings: Some(vec![]),
         loaded_tick: 0,
     });
-    s.user.cursors = vec![0; s.session.policy.layers.len()];
     s.ui.screen = Screen::Layers;
     s
 }
 
-/// The style of the first cell showing `symbol` on the screen.
-fn style_of(buffer: &ratatui::buffer::Buffer, symbol: &str) -> Option<ratatui::style::Style> {
+/// The style of the first cell showing `symbol` on the screen, outside the selection (`bg`).
+fn style_of(
+    buffer: &ratatui::buffer::Buffer,
+    symbol: &str,
+    selection: Option<ratatui::style::Color>,
+) -> Option<ratatui::style::Style> {
     buffer
         .content()
         .iter()
-        .find(|c| c.symbol() == symbol)
+        .find(|c| c.symbol() == symbol && c.style().bg != selection)
         .map(|c| c.style())
 }
 
@@ -204,8 +207,10 @@ fn every_theme_styles_each_role_as_it_says() {
     for (name, t) in &themes {
         let terminal = draw(&s, 80, 24, t);
         let b = terminal.backend().buffer();
-        let role =
-            |symbol: &str| style_of(b, symbol).unwrap_or_else(|| panic!("{name}: no {symbol}"));
+        // The selected row takes the selection's colours: look at the others.
+        let role = |symbol: &str| {
+            style_of(b, symbol, t.selected().bg).unwrap_or_else(|| panic!("{name}: no {symbol}"))
+        };
         // Cell styles carry the base style underneath: compare what the role sets.
         let sets = |style: ratatui::style::Style, want: ratatui::style::Style| {
             want.fg.is_none_or(|c| style.fg == Some(c))
@@ -221,7 +226,12 @@ fn every_theme_styles_each_role_as_it_says() {
             "{name}: dropped"
         );
         assert!(sets(role("⚠"), t.error()), "{name}: malformed");
-        assert!(sets(role("╭"), t.border(true)), "{name}: focused border");
+        assert!(sets(role("╭"), t.border(false)), "{name}: border");
+        let focused = b
+            .content()
+            .iter()
+            .any(|c| c.symbol() == "╭" && sets(c.style(), t.border(true)));
+        assert!(focused, "{name}: the focused table's border");
         let badge = b
             .content()
             .iter()
@@ -273,8 +283,8 @@ fn every_screen(s: &mut State) -> String {
     use crate::app::state::Overlay;
     let mut text = String::new();
     for screen in Screen::ALL {
-        for overlay in [Overlay::None, Overlay::Item] {
-            if overlay == Overlay::Item && screen != Screen::Layers {
+        for overlay in [Overlay::None, Overlay::Item { scroll: 0 }] {
+            if overlay != Overlay::None && screen != Screen::Layers {
                 continue;
             }
             s.ui.screen = screen;
@@ -356,7 +366,8 @@ async fn redacted_screens_show_no_personal_word_and_cannot_be_probed() {
     const LABELS: &[&str] = &[
         "shift", "screen", "right", "raise", "kept", "filter", "everything", "cycle", "closure",
         "close", "seed", "nothing", "holds", "assistant", "carried", "context", "transition",
-        "business", "milestone", "completed", "user", "system",
+        "business", "milestone", "completed", "user", "system", "everywhere", "missing", "opens",
+        "twice", "wants", "json",
     ];
     let data = Dataset::demo();
     let private: std::collections::BTreeSet<String> = data

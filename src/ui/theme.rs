@@ -47,6 +47,10 @@ pub struct Theme {
     pub badge_bg: Color,
     pub highlight_fg: Color,
     pub highlight_bg: Color,
+    /// The terminal background the theme is made for, where `bg` is `reset` (the terminal's
+    /// own): what its colours' contrast is checked against. Default black.
+    #[serde(default)]
+    pub terminal_bg: Option<Color>,
 }
 
 impl Default for Theme {
@@ -102,6 +106,12 @@ impl Theme {
     pub fn error(&self) -> Style {
         Style::new().fg(self.error)
     }
+    pub fn warning(&self) -> Style {
+        Style::new().fg(self.warning)
+    }
+    pub fn ok(&self) -> Style {
+        Style::new().fg(self.ok)
+    }
     pub fn decision(&self, d: Decision) -> Style {
         Style::new().fg(match d {
             Decision::Kept => self.kept,
@@ -122,6 +132,26 @@ impl Theme {
         } else {
             st
         }
+    }
+}
+
+/// A milestone status's symbol: colour is never the only sign.
+pub fn status_symbol(s: Status) -> &'static str {
+    match s {
+        Status::Completed => "✓",
+        Status::Current => "◉",
+        Status::Available => "○",
+        Status::Locked => "⊘",
+    }
+}
+
+/// A milestone status's word.
+pub fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Completed => "completed",
+        Status::Current => "current",
+        Status::Available => "available",
+        Status::Locked => "locked",
     }
 }
 
@@ -163,6 +193,132 @@ pub fn load_all(dir: Option<&std::path::Path>) -> (BTreeMap<String, Theme>, Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A colour's RGB: named and indexed colours as xterm's default palette has them (what
+    /// most terminals ship), `reset` as the theme's terminal background.
+    fn rgb(c: Color, bg: (u8, u8, u8)) -> (u8, u8, u8) {
+        const ANSI: [(u8, u8, u8); 16] = [
+            (0, 0, 0),
+            (205, 0, 0),
+            (0, 205, 0),
+            (205, 205, 0),
+            (0, 0, 238),
+            (205, 0, 205),
+            (0, 205, 205),
+            (229, 229, 229),
+            (127, 127, 127),
+            (255, 0, 0),
+            (0, 255, 0),
+            (255, 255, 0),
+            (92, 92, 255),
+            (255, 0, 255),
+            (0, 255, 255),
+            (255, 255, 255),
+        ];
+        let cube = |v: u8| if v == 0 { 0 } else { 55 + v * 40 };
+        match c {
+            Color::Reset => bg,
+            Color::Rgb(r, g, b) => (r, g, b),
+            Color::Indexed(i) if i < 16 => ANSI[usize::from(i)],
+            Color::Indexed(i) if i < 232 => {
+                let i = i - 16;
+                (cube(i / 36), cube(i / 6 % 6), cube(i % 6))
+            }
+            Color::Indexed(i) => {
+                let v = 8 + (i - 232) * 10;
+                (v, v, v)
+            }
+            Color::Black => ANSI[0],
+            Color::Red => ANSI[1],
+            Color::Green => ANSI[2],
+            Color::Yellow => ANSI[3],
+            Color::Blue => ANSI[4],
+            Color::Magenta => ANSI[5],
+            Color::Cyan => ANSI[6],
+            Color::Gray => ANSI[7],
+            Color::DarkGray => ANSI[8],
+            Color::LightRed => ANSI[9],
+            Color::LightGreen => ANSI[10],
+            Color::LightYellow => ANSI[11],
+            Color::LightBlue => ANSI[12],
+            Color::LightMagenta => ANSI[13],
+            Color::LightCyan => ANSI[14],
+            Color::White => ANSI[15],
+        }
+    }
+
+    /// WCAG 2 relative luminance.
+    fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+        let lin = |v: u8| {
+            let c = f64::from(v) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+    }
+
+    fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    #[test]
+    fn contrast_is_computed_as_wcag_does() {
+        assert!((contrast((0, 0, 0), (255, 255, 255)) - 21.0).abs() < 1e-9);
+        assert!((contrast((118, 118, 118), (255, 255, 255)) - 4.54).abs() < 0.01);
+    }
+
+    /// Every text colour on its background reads at 4.5:1 or more (WCAG AA for text), and
+    /// borders and gauges at 3:1 (WCAG's non-text contrast), in every embedded theme.
+    #[test]
+    fn every_theme_meets_wcag_contrast() {
+        let (themes, errors) = load_all(None);
+        assert!(errors.is_empty(), "{errors:?}");
+        let mut low = Vec::new();
+        for (name, t) in &themes {
+            let term = rgb(t.terminal_bg.unwrap_or(Color::Black), (0, 0, 0));
+            let bg = rgb(t.bg, term);
+            let mut check = |role: &str, fg: Color, back: (u8, u8, u8), min: f64| {
+                let c = contrast(rgb(fg, term), back);
+                if c < min {
+                    low.push(format!("{name}: {role} {c:.2} < {min}"));
+                }
+            };
+            for (role, fg) in [
+                ("fg", t.fg),
+                ("muted", t.muted),
+                ("accent", t.accent),
+                ("title", t.title),
+                ("kept", t.kept),
+                ("truncated", t.truncated),
+                ("dropped", t.dropped),
+                ("completed", t.completed),
+                ("current", t.current),
+                ("available", t.available),
+                ("locked", t.locked),
+                ("error", t.error),
+                ("warning", t.warning),
+                ("ok", t.ok),
+            ] {
+                check(role, fg, bg, 4.5);
+            }
+            check("selection", t.selection_fg, rgb(t.selection_bg, term), 4.5);
+            check("badge", t.badge_fg, rgb(t.badge_bg, term), 4.5);
+            check("highlight", t.highlight_fg, rgb(t.highlight_bg, term), 4.5);
+            for (role, fg) in [
+                ("border", t.border),
+                ("border_focus", t.border_focus),
+                ("gauge", t.gauge),
+                ("gauge_over", t.gauge_over),
+            ] {
+                check(role, fg, bg, 3.0);
+            }
+        }
+        assert!(low.is_empty(), "{}", low.join("\n"));
+    }
 
     #[test]
     fn embedded_themes_parse_and_differ() {

@@ -14,12 +14,33 @@ use crate::app::tune;
 use crate::engine::Decision;
 use crate::engine::diff::{ChangeKind, diff};
 
+/// Narrower than this, the fields go above the diff instead of beside it.
+const SIDE_BY_SIDE: u16 = 110;
+
+/// Columns the fields table needs: the longest key, both values, spacing and borders.
+fn fields_width(s: &State) -> u16 {
+    let fields = tune::fields(&s.session.policy);
+    let widest = |f: &dyn Fn(&tune::Field) -> usize| fields.iter().map(f).max().unwrap_or(8);
+    let key = widest(&|f| f.key.chars().count() + 2).max(17);
+    let base = widest(&|f| tune::shown(&s.session.baseline, &f.key).chars().count()).max(8);
+    let now = widest(&|f| tune::shown(&s.session.policy, &f.key).chars().count()).max(8);
+    (key + base + now + 4) as u16
+}
+
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
-    let [left, right] =
-        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
-    render_fields(frame, left, s, t);
+    let need = fields_width(s);
+    let (fields, rest) = if area.width < SIDE_BY_SIDE || area.width < need + 50 {
+        let [a, b] =
+            Layout::vertical([Constraint::Percentage(52), Constraint::Percentage(48)]).areas(area);
+        (a, b)
+    } else {
+        let [a, b] = Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+            .areas(area);
+        (a, b)
+    };
+    render_fields(frame, fields, s, t);
     let [diff_area, flags] =
-        Layout::vertical([Constraint::Min(6), Constraint::Length(5)]).areas(right);
+        Layout::vertical([Constraint::Min(4), Constraint::Length(3)]).areas(rest);
     render_diff(frame, diff_area, s, t);
     let set = tune::set_flags(&s.session.baseline, &s.session.policy);
     let text = if set.is_empty() {
@@ -52,40 +73,73 @@ fn render_fields(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             let base = tune::shown(&s.session.baseline, &f.key);
             let now = tune::shown(&s.session.policy, &f.key);
             let changed = base != now;
-            // The `layers.` prefix is implied by the layer names; the flags panel shows full keys.
-            let row = Row::new(vec![
-                Line::from(super::il(f.key.trim_start_matches("layers."))),
-                Line::styled(super::il(&base), t.muted()),
-                if changed {
-                    Line::styled(super::il(&now), t.accent())
+            let selected = i == s.tune.cursor;
+            let cell = |text: String, style: ratatui::style::Style| {
+                if selected {
+                    Line::from(text)
                 } else {
-                    Line::from(super::il(&now))
-                },
+                    Line::styled(text, style)
+                }
+            };
+            let mark = if changed { "● " } else { "  " };
+            let row = Row::new(vec![
+                cell(format!("{mark}{}", super::il(&f.key)), t.base()),
+                cell(super::il(&base), t.muted()),
+                cell(super::il(&now), if changed { t.accent() } else { t.base() }),
             ]);
-            if i == s.tune.cursor {
+            if selected {
                 row.style(t.selected())
             } else {
                 row
             }
         })
         .collect();
-    let header = Row::new(["FIELD", "BASELINE", "TUNED"]).style(t.title());
+    let header = Row::new(["FIELD (● changed)", "BASELINE", "TUNED"]).style(t.title());
+    let value_w = |p: &crate::engine::Policy| {
+        fields
+            .iter()
+            .map(|f| tune::shown(p, &f.key).chars().count())
+            .max()
+            .unwrap_or(4)
+            .max(8) as u16
+    };
     let widths = [
-        Constraint::Fill(2),
-        Constraint::Fill(1),
-        Constraint::Fill(1),
+        Constraint::Min(
+            fields
+                .iter()
+                .map(|f| f.key.chars().count() + 2)
+                .max()
+                .unwrap_or(10) as u16,
+        ),
+        Constraint::Length(value_w(&s.session.baseline)),
+        Constraint::Length(value_w(&s.session.policy)),
     ];
     let marker = if s.modified() { "*" } else { "" };
     let title = format!(
-        " Tune {}{marker} · ←/→ or +/- step · enter edit · r reset ",
+        " Tune {}{marker} · ←/→ step · enter type · r reset · y copy flags ",
         super::il(&s.session.policy.name)
     );
-    frame.render_widget(
-        Table::new(rows, widths)
-            .header(header)
-            .block(block(title, true, t)),
-        area,
-    );
+    let mut b = block(title, true, t);
+    if let Some(w) = weights_warning(&s.session.policy) {
+        b = b.title_bottom(Line::styled(w, t.warning()));
+    }
+    frame.render_widget(Table::new(rows, widths).header(header).block(b), area);
+}
+
+/// A warning when the layer weights do not sum to 1: the layer budgets then add up to more (or
+/// less) than the total.
+fn weights_warning(p: &crate::engine::Policy) -> Option<String> {
+    let sum: f64 = p.layers.iter().map(|l| l.weight).sum();
+    if (sum - 1.0).abs() < 1e-9 {
+        return None;
+    }
+    let budgets = p.budgets();
+    let layers: u64 = budgets.layers.iter().map(|&b| u64::from(b)).sum();
+    Some(format!(
+        " ⚠ layer weights sum to {}, not 1: layer budgets add up to {layers} of {} ",
+        tune::fmt_float(sum),
+        budgets.total
+    ))
 }
 
 fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {

@@ -26,8 +26,13 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     } else {
         "+".to_string()
     };
+    let figures = if u.show_tuned {
+        format!(" · figures: tuned {}", il(&s.session.policy.name))
+    } else {
+        " · figures: baseline (t tuned)".to_string()
+    };
     let title = format!(
-        " Users {}/{}{more} · sort {}{filter} ",
+        " Users {}/{}{more} · sort {}{filter}{figures} ",
         u.shown.len(),
         u.rows.len(),
         u.sort.label()
@@ -81,7 +86,7 @@ fn user_row<'a>(s: &State, r: &UserRow, selected: bool, t: &Theme) -> Row<'a> {
         });
     // Masked when loaded under --redact; made inert here.
     let name = il(r.summary.display_name.as_deref().unwrap_or_default());
-    let (tokens, trunc) = match r.stats {
+    let (tokens, trunc) = match crate::app::update::shown_stats(s, r) {
         Some(st) => (
             Line::from(vec![
                 styled(format!("{:>5}", st.tokens), t.base()),
@@ -102,6 +107,12 @@ fn user_row<'a>(s: &State, r: &UserRow, selected: bool, t: &Theme) -> Row<'a> {
             Line::styled("  …", t.muted()),
         ),
     };
+    // A selected row takes the selection's colours whole, so every cell keeps its contrast.
+    let (tokens, trunc) = if selected {
+        (plain(tokens), plain(trunc))
+    } else {
+        (tokens, trunc)
+    };
     let last = r.summary.last_activity.as_ref().map_or("—".into(), fmt_ts);
     let row = Row::new(vec![
         Cell::from(il(&r.summary.user_id)),
@@ -109,7 +120,11 @@ fn user_row<'a>(s: &State, r: &UserRow, selected: bool, t: &Theme) -> Row<'a> {
         Cell::from(name),
         Cell::from(tokens),
         Cell::from(trunc),
-        Cell::from(Line::styled(last, t.muted())),
+        Cell::from(if selected {
+            Line::from(last)
+        } else {
+            Line::styled(last, t.muted())
+        }),
     ]);
     if selected {
         row.style(t.selected())
@@ -136,6 +151,16 @@ fn render_empty(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         vec![Line::from(format!("No users in {}.", il(&s.status.source)))]
     };
     center_message(frame, area, "Users", lines, t);
+}
+
+/// The line's text without its colours.
+fn plain(l: Line) -> Line {
+    Line::from(
+        l.spans
+            .into_iter()
+            .map(|sp| Span::raw(sp.content))
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// An eight-cell bar of tokens against the budget.

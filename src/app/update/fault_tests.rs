@@ -126,10 +126,10 @@ async fn rows_whose_numbers_failed_are_counted_again_when_the_stores_are_back() 
         .for_each(|r| r.stats = None);
     update(
         &mut s,
-        Action::StatsComputed(vec![(
-            "u003".into(),
-            Err("memory: connection refused".into()),
-        )]),
+        Action::StatsComputed(
+            false,
+            vec![("u003".into(), Err("memory: connection refused".into()))],
+        ),
     );
     assert!(row(&s).failed.is_some() && row(&s).stats.is_none());
     update(&mut s, Action::Health(health(false)));
@@ -161,7 +161,7 @@ async fn layers_list_malformed_data_with_source_and_reason() {
     let malformed: Vec<String> = (0..s.session.policy.layers.len())
         .flat_map(|p| layer_rows(&s, &a, p))
         .filter_map(|r| match r {
-            LayerRow::Malformed(m) => Some(format!("{} {}", m.source, m.reason)),
+            LayerRow::Malformed(m, _) => Some(format!("{} {}", m.source, m.reason)),
             LayerRow::Item(_) => None,
         })
         .collect();
@@ -171,10 +171,11 @@ async fn layers_list_malformed_data_with_source_and_reason() {
         malformed.iter().all(|m| m.starts_with("session:u066:")),
         "{malformed:?}"
     );
-    // The session pane lists them after its items; the cursor reaches them and enter opens one.
+    // The session layer lists them after its items; the cursor reaches them and enter opens one.
     let items = a.layer_items("session").count();
     s.ui.screen = Screen::Layers;
-    s.user.pane = 0;
+    s.user.layer = None;
+    s.user.cursor = 0;
     for _ in 0..items {
         settle(&mut s, &store, Action::Down).await;
     }
@@ -185,6 +186,6 @@ async fn layers_list_malformed_data_with_source_and_reason() {
         .draw(|f| crate::ui::render(f, &s, &crate::ui::theme::Theme::default()))
         .expect("draws");
     let text = format!("{:?}", terminal.backend());
-    assert!(text.contains("malformed data"), "{text}");
+    assert!(text.contains("⚠ malformed: not read"), "{text}");
     assert!(text.contains("session:u066:"), "{text}");
 }

@@ -1,25 +1,42 @@
-//! The input line: users filter, prompt search, help search, Tune edits and `:` commands.
+//! Keys typed into the input line (a line editor: the users filter, the prompt search, the help
+//! search, Tune edits and `:` commands), and the answer to the quit prompt.
 
-use super::nav::{jump_to_user, reshow_users, search_lines};
-use super::{Effect, error, info, retune};
+use tui_input::InputRequest;
+
+use super::{Effect, command, info, search_lines, users};
 use crate::app::action::{Action, InputKey};
-use crate::app::state::{InputKind, Overlay, State};
-use crate::app::tune;
-
-/// The `:` commands, for the error message and the help overlay.
-pub const COMMANDS: &str =
-    ":user ID · :policy FILE|PRESET · :theme NAME · :set KEY=VALUE · :w FILE · :reset · :q";
+use crate::app::state::{InputKind, Overlay, Quit, State};
 
 pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
+    if s.ui.overlay == Overlay::ConfirmQuit {
+        return confirm_quit(s, key);
+    }
     let Some(input) = s.ui.input.as_mut() else {
         return vec![];
     };
     let kind = input.kind;
+    let request = match key {
+        InputKey::Char(c) => Some(InputRequest::InsertChar(c)),
+        InputKey::Backspace => Some(InputRequest::DeletePrevChar),
+        InputKey::Delete => Some(InputRequest::DeleteNextChar),
+        InputKey::Left => Some(InputRequest::GoToPrevChar),
+        InputKey::Right => Some(InputRequest::GoToNextChar),
+        InputKey::Home => Some(InputRequest::GoToStart),
+        InputKey::End => Some(InputRequest::GoToEnd),
+        InputKey::WordLeft => Some(InputRequest::GoToPrevWord),
+        InputKey::WordRight => Some(InputRequest::GoToNextWord),
+        InputKey::DeleteWord => Some(InputRequest::DeletePrevWord),
+        InputKey::DeleteToStart => Some(InputRequest::DeleteFromStart),
+        InputKey::DeleteToEnd => Some(InputRequest::DeleteTillEnd),
+        InputKey::Tab | InputKey::Up | InputKey::Down | InputKey::Enter | InputKey::Esc => None,
+    };
+    if let Some(req) = request {
+        input.line.handle(req);
+        input.completions.clear();
+        live(s, kind);
+        return vec![];
+    }
     match key {
-        InputKey::Char(c) => input.text.push(c),
-        InputKey::Backspace => {
-            input.text.pop();
-        }
         InputKey::Up | InputKey::Down if kind == InputKind::Filter => {
             // Move through the filtered list without leaving the filter.
             let action = if key == InputKey::Up {
@@ -27,11 +44,21 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
             } else {
                 Action::Down
             };
-            return super::nav::navigate(s, action);
+            super::nav::navigate(s, action)
         }
-        InputKey::Up | InputKey::Down => return vec![],
+        InputKey::Up | InputKey::Down if kind == InputKind::Palette => {
+            command::recall(s, key == InputKey::Up);
+            vec![]
+        }
+        InputKey::Tab if kind == InputKind::Palette => {
+            command::complete(s);
+            vec![]
+        }
         InputKey::Esc => {
             s.ui.input = None;
+            if s.ui.quit == Quit::AfterSave {
+                s.ui.quit = Quit::No;
+            }
             match kind {
                 InputKind::Filter => s.users.filter.clear(),
                 InputKind::Search => s.user.search.clear(),
@@ -39,30 +66,56 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
                 InputKind::Palette | InputKind::Edit => {}
             }
             live(s, kind);
-            return vec![];
+            vec![]
         }
         InputKey::Enter => {
-            let text = s.ui.input.take().map(|i| i.text).unwrap_or_default();
-            return match kind {
-                InputKind::Palette => command(s, text.trim()),
-                InputKind::Edit => edit(s, text.trim()),
+            let text =
+                s.ui.input
+                    .take()
+                    .map(|i| i.text().to_string())
+                    .unwrap_or_default();
+            match kind {
+                InputKind::Palette => command::run(s, text.trim()),
+                InputKind::Edit => command::edit(s, text.trim()),
                 InputKind::Filter | InputKind::Search | InputKind::HelpSearch => vec![],
-            };
+            }
         }
+        _ => vec![],
     }
-    live(s, kind);
+}
+
+/// The quit prompt: `s` saves (the palette, filled with `:w` and a file name, then quits once
+/// written), `d` discards and quits, `c` or `esc` stays.
+fn confirm_quit(s: &mut State, key: InputKey) -> Vec<Effect> {
+    match key {
+        InputKey::Char('s' | 'w' | 'y') | InputKey::Enter => {
+            s.ui.overlay = Overlay::None;
+            let file = format!("{}-tuned.toml", s.session.baseline.name);
+            let mut input = crate::app::state::Input::new(InputKind::Palette, &format!("w {file}"));
+            input.recalled = None;
+            s.ui.input = Some(input);
+            s.ui.quit = Quit::AfterSave;
+            info(s, "enter writes the tuned policy and quits; esc stays");
+        }
+        InputKey::Char('d' | 'n') => {
+            s.ui.overlay = Overlay::None;
+            s.ui.quit = Quit::Now;
+        }
+        InputKey::Char('c' | 'q') | InputKey::Esc => s.ui.overlay = Overlay::None,
+        _ => {}
+    }
     vec![]
 }
 
 /// Filters and searches follow every key.
 fn live(s: &mut State, kind: InputKind) {
-    let text = s.ui.input.as_ref().map(|i| i.text.clone());
+    let text = s.ui.input.as_ref().map(|i| i.text().to_string());
     match kind {
         InputKind::Filter => {
             if let Some(t) = text {
                 s.users.filter = t;
             }
-            reshow_users(s);
+            users::reshow_users(s);
         }
         InputKind::Search => {
             if let Some(t) = text {
@@ -86,66 +139,5 @@ fn set_help_search(s: &mut State, text: String) {
     if let Overlay::Help { search, scroll } = &mut s.ui.overlay {
         *search = text;
         *scroll = 0;
-    }
-}
-
-/// Applies a typed value to the Tune field under the cursor.
-fn edit(s: &mut State, value: &str) -> Vec<Effect> {
-    let fields = tune::fields(&s.session.policy);
-    let Some(f) = fields.get(s.tune.cursor) else {
-        return vec![];
-    };
-    apply_set(s, &format!("{}={value}", f.key))
-}
-
-fn apply_set(s: &mut State, arg: &str) -> Vec<Effect> {
-    match s.session.policy.clone().with_overrides(&[arg.to_string()]) {
-        Ok(p) => retune(s, p),
-        Err(e) => {
-            error(s, &e.to_string());
-            vec![]
-        }
-    }
-}
-
-/// Runs a `:` command.
-fn command(s: &mut State, line: &str) -> Vec<Effect> {
-    let (cmd, arg) = line
-        .split_once(char::is_whitespace)
-        .map_or((line, ""), |(c, a)| (c, a.trim()));
-    match (cmd, arg) {
-        ("q" | "quit", _) => {
-            s.ui.quit = true;
-            vec![]
-        }
-        ("user", id) if !id.is_empty() => jump_to_user(s, id.to_string()),
-        ("policy", file) if !file.is_empty() => vec![Effect::LoadPolicy(file.to_string())],
-        ("theme", name) if s.session.themes.iter().any(|t| t == name) => {
-            s.ui.theme = name.to_string();
-            info(s, &format!("theme {name}"));
-            vec![]
-        }
-        ("theme", name) => {
-            error(
-                s,
-                &format!(
-                    "no theme {name:?} (themes: {})",
-                    s.session.themes.join(", ")
-                ),
-            );
-            vec![]
-        }
-        ("set", kv) if kv.contains('=') => apply_set(s, kv),
-        ("w" | "write", file) if !file.is_empty() => {
-            vec![Effect::SavePolicy {
-                path: file.to_string(),
-                toml: s.session.policy.to_toml(),
-            }]
-        }
-        ("reset", _) => super::update(s, Action::ResetTuning),
-        _ => {
-            error(s, &format!("unknown command {line:?}: {COMMANDS}"));
-            vec![]
-        }
     }
 }

@@ -1,20 +1,25 @@
 //! `update`: the only place state changes. Synchronous; I/O is returned as effects.
 
+mod command;
 mod input;
+mod layers;
 mod nav;
 mod screen;
 mod status;
 mod user;
 mod users;
+mod yank;
 
-pub use input::COMMANDS;
-pub use nav::{LayerRow, layer_len, layer_rows, search_lines};
+pub use command::COMMANDS;
+pub use layers::{LayerRow, layer_rows, selected_row, shown_rows};
+pub use nav::{item_lines, prompt_lines, search_lines};
 use screen::show;
 pub use status::set_store;
 use user::{open_user, retune};
+pub use users::shown_stats;
 
 use super::action::Action;
-use super::state::{Message, Screen, State};
+use super::state::{MESSAGE_SECONDS, Message, Screen, State, TICKS_PER_SECOND};
 use super::task::Task;
 use crate::engine::{Policy, Tokenizer};
 use crate::store::KnowledgeParams;
@@ -30,10 +35,11 @@ pub enum Effect {
         user: String,
         knowledge: KnowledgeParams,
     },
-    /// Replay these users under the baseline policy for the users list.
+    /// Replay these users under a policy for the users list (the tuned one: `tuned`).
     ComputeStats {
         users: Vec<String>,
         policy: Box<Policy>,
+        tuned: bool,
     },
     /// Load a tokenizer's vocabulary in the background.
     WarmTokenizer(Tokenizer),
@@ -51,6 +57,8 @@ pub enum Effect {
     },
     /// Drop the snapshots kept for reports (a reload reads the stores again).
     ForgetSnapshots,
+    /// Put this text (already made inert) on the terminal's clipboard (OSC 52).
+    Clipboard(String),
 }
 
 impl Effect {
@@ -65,6 +73,7 @@ impl Effect {
             Effect::SavePolicy { .. } => Task::Save,
             Effect::CheckHealth => Task::Health,
             Effect::RunReport { .. } | Effect::ForgetSnapshots => Task::Report,
+            Effect::Clipboard(_) => Task::Terminal,
         }
     }
 }
@@ -115,8 +124,13 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::ShowTune
         | Action::ShowPrompt
         | Action::ShowLive
-        | Action::ShowReport => screen::apply(s, action),
-        Action::UsersLoaded(_) | Action::StatsComputed(_) => users::apply(s, action),
+        | Action::ShowReport
+        | Action::ToggleAll
+        | Action::Pause => screen::apply(s, action),
+        Action::UsersLoaded(_) | Action::StatsComputed(..) | Action::ToggleTuned => {
+            users::apply(s, action)
+        }
+        Action::Yank => yank::yank(s),
         Action::UserLoaded(_)
         | Action::TokenizerReady(_)
         | Action::PolicyLoaded(..)
@@ -136,6 +150,25 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
+/// The cursor after a movement over `n` rows, `page` rows to a page.
+pub(super) fn moved(cursor: usize, n: usize, action: &Action, page: usize) -> usize {
+    let last = n.saturating_sub(1);
+    match action {
+        Action::Up => cursor.saturating_sub(1),
+        Action::Down => (cursor + 1).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        Action::PageUp => cursor.saturating_sub(page.max(1)),
+        Action::PageDown => (cursor + page.max(1)).min(last),
+        _ => cursor.min(last),
+    }
+}
+
+/// Rows of a full-height table on this screen size.
+pub(super) fn page(s: &State) -> usize {
+    super::layout::table_rows(super::layout::Areas::new(s.ui.size).body)
+}
+
 pub(super) fn start_loading(s: &mut State, task: Task) {
     if !s.status.loading.contains(&task) {
         s.status.loading.push(task);
@@ -150,17 +183,22 @@ pub(super) fn info(s: &mut State, text: &str) {
     s.status.message = Some(Message {
         text: text.to_string(),
         error: false,
+        until: s.ui.tick + MESSAGE_SECONDS * TICKS_PER_SECOND,
     });
 }
 
+/// An error stays twice as long as a message.
 pub(super) fn error(s: &mut State, text: &str) {
     s.status.message = Some(Message {
         text: text.to_string(),
         error: true,
+        until: s.ui.tick + 2 * MESSAGE_SECONDS * TICKS_PER_SECOND,
     });
 }
 
 #[cfg(test)]
 mod fault_tests;
+#[cfg(test)]
+mod habit_tests;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -1,194 +1,110 @@
-//! Movement on each screen, the users list's filter and sort, Tune steps, and the mouse.
+//! Movement on each screen and in overlays, Tune steps, and the mouse.
 
-use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
-
-use super::{Effect, error, open_user, retune};
+use super::{Effect, error, layers, moved, open_user, page, retune, users};
 use crate::app::action::Action;
 use crate::app::layout::{self, Areas};
-use crate::app::state::{Input, InputKind, Overlay, Screen, SortKey, State};
-use crate::app::task::Task;
+use crate::app::prompt_diff::diff_lines;
+use crate::app::state::{Input, InputKind, Overlay, Screen, State};
 use crate::app::tune;
-use crate::engine::snapshot::Malformed;
-use crate::engine::{Assembly, Item, Source};
+use crate::graph::{Geometry, Graph, Step};
 
-/// Movement and selection actions, by screen.
+/// Movement and selection actions: the open overlay's, else the screen's.
 pub fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
-    if let Overlay::Help { scroll, .. } = &mut s.ui.overlay {
-        match action {
-            Action::Down => *scroll += 1,
-            Action::Up => *scroll = scroll.saturating_sub(1),
-            _ => {}
-        }
+    if overlay(s, &action) {
         return vec![];
     }
     match action {
         Action::Click(x, y) => return click(s, x, y),
         Action::Scroll(up) => return navigate(s, if up { Action::Up } else { Action::Down }),
-        Action::CycleSort => {
-            s.users.sort = s.users.sort.next();
-            reshow_users(s);
-            return vec![];
-        }
         _ => {}
     }
     match s.ui.screen {
-        Screen::Users => users(s, action),
-        Screen::Layers => layers(s, action),
+        Screen::Users => users::navigate(s, action),
+        Screen::Layers => layers::navigate(s, action),
         Screen::Tune => tune_keys(s, action),
         Screen::Journey => {
-            let n = s.session.engine.milestones.defs().len();
-            s.user.milestone = moved(s.user.milestone, n, &action, 1);
+            journey(s, &action);
             vec![]
         }
         Screen::Prompt => prompt(s, action),
-        Screen::Report => {
-            let page = page(s);
-            let last = report_lines(s).saturating_sub(page) + 1;
-            s.report.scroll = moved(s.report.scroll, last, &action, page);
+        Screen::Report => report(s, action),
+        Screen::Live => {
+            let n = s.live.events.len();
+            s.live.scroll = moved(s.live.scroll, n, &action, page(s));
             vec![]
         }
-        Screen::Budget | Screen::Live => vec![],
+        Screen::Budget => vec![],
     }
 }
 
-/// Lines of the Report screen (as `ui::report` lays them out): headline, then per section a
-/// blank line, its title, and a header and its rows (or "none").
-fn report_lines(s: &State) -> usize {
-    let Some(summary) = &s.report.summary else {
-        return 0;
+/// Scrolling in an overlay (help, item); true when an overlay took the action.
+fn overlay(s: &mut State, action: &Action) -> bool {
+    let lines = match &s.ui.overlay {
+        Overlay::None => return false,
+        Overlay::ConfirmQuit => return true,
+        Overlay::Help { .. } => usize::MAX / 2,
+        Overlay::Item { .. } => item_lines(s),
     };
-    let sections: usize = crate::report::format::sections(summary)
-        .iter()
-        .map(|sec| {
-            2 + if sec.rows.is_empty() {
-                1
-            } else {
-                1 + sec.rows.len()
-            }
-        })
-        .sum();
-    crate::report::format::headline(summary).len() + 1 + sections
-}
-
-/// The cursor after a movement over `n` rows, `page` rows to a page.
-fn moved(cursor: usize, n: usize, action: &Action, page: usize) -> usize {
-    let last = n.saturating_sub(1);
-    match action {
-        Action::Up => cursor.saturating_sub(1),
-        Action::Down => (cursor + 1).min(last),
-        Action::Top => 0,
-        Action::Bottom => last,
-        Action::PageUp => cursor.saturating_sub(page.max(1)),
-        Action::PageDown => (cursor + page.max(1)).min(last),
-        _ => cursor,
+    let height = usize::from(layout::item_popup(s.ui.size).height.saturating_sub(2)).max(1);
+    let last = lines.saturating_sub(height) + 1;
+    if let Overlay::Help { scroll, .. } | Overlay::Item { scroll } = &mut s.ui.overlay {
+        *scroll = moved(*scroll, last, action, height);
     }
+    true
 }
 
-fn page(s: &State) -> usize {
-    layout::table_rows(Areas::new(s.ui.size).body)
-}
-
-fn users(s: &mut State, action: Action) -> Vec<Effect> {
-    if action == Action::Select {
-        return match s.selected_row().map(|r| r.summary.user_id.clone()) {
-            Some(id) => {
-                s.ui.screen = Screen::Layers;
-                open_user(s, id)
-            }
-            None => vec![],
-        };
-    }
-    s.users.cursor = moved(s.users.cursor, s.users.shown.len(), &action, page(s));
-    more_users(s)
-}
-
-/// Loads the next page when the cursor nears the end of what is loaded.
-fn more_users(s: &mut State) -> Vec<Effect> {
-    let near_end = s.users.cursor + page(s) >= s.users.shown.len();
-    let idle = !s.status.loading.contains(&Task::Users);
-    match s.users.next_cursor.clone() {
-        Some(c) if near_end && idle && !s.users.loaded_all => {
-            super::start_loading(s, Task::Users);
-            vec![Effect::LoadUsers { cursor: Some(c) }]
-        }
-        _ => vec![],
-    }
-}
-
-fn layers(s: &mut State, action: Action) -> Vec<Effect> {
-    let n = s.user.cursors.len();
-    if n == 0 {
-        return vec![];
-    }
-    let pane = s.user.pane.min(n - 1);
-    match action {
-        Action::NextPane | Action::Right => s.user.pane = (pane + 1) % n,
-        Action::PrevPane | Action::Left => s.user.pane = (pane + n - 1) % n,
-        Action::Select => {
-            if layer_len(s, pane) > 0 {
-                s.ui.overlay = Overlay::Item;
-            }
-        }
-        other => {
-            let len = layer_len(s, pane);
-            s.user.cursors[pane] = moved(s.user.cursors[pane], len, &other, page(s));
-        }
-    }
-    vec![]
-}
-
-/// Rows of the Layers pane `pane` in the tuned assembly: items and malformed data.
-pub fn layer_len(s: &State, pane: usize) -> usize {
+/// Lines the item overlay shows for the selected item at this size (its fields, then the text
+/// wrapped to the overlay's width): where its scrolling ends.
+pub fn item_lines(s: &State) -> usize {
     let Some(a) = s.user.view.as_ref().and_then(|v| v.tuned.as_ref()) else {
         return 0;
     };
-    layer_rows(s, a, pane).len()
-}
-
-/// A row of a Layers pane: an item of the layer, or data of its source that could not be read.
-#[derive(Debug, Clone, Copy)]
-pub enum LayerRow<'a> {
-    Item(&'a Item),
-    Malformed(&'a Malformed),
-}
-
-/// The source layer a malformed entry would have fed, from its item id or where it was read.
-fn malformed_source(m: &Malformed) -> Option<Source> {
-    let id = m.id.as_deref().unwrap_or("");
-    if id.starts_with("mb:") || m.source.starts_with("memory_bank") {
-        Some(Source::Journey)
-    } else if id.starts_with("kn:") || m.source.starts_with("knowledge") {
-        Some(Source::Knowledge)
-    } else if id.contains('#') || m.source.contains("session:") {
-        Some(Source::Session)
-    } else {
-        None
+    let width = usize::from(layout::item_popup(s.ui.size).width.saturating_sub(2)).max(1);
+    let wrapped = |text: &str| -> usize {
+        crate::text::inert(text)
+            .lines()
+            .map(|l| {
+                unicode_width::UnicodeWidthStr::width(l)
+                    .div_ceil(width)
+                    .max(1)
+            })
+            .sum()
+    };
+    match layers::selected_row(s, a) {
+        Some(layers::LayerRow::Item(it)) => {
+            let kept = it.kept_text.as_deref().map_or(0, |k| wrapped(k) + 3);
+            8 + kept + wrapped(&it.text)
+        }
+        Some(layers::LayerRow::Malformed(..)) => 6,
+        None => 0,
     }
 }
 
-/// The rows of the pane of layer `pane`: its items in output order, then the malformed data of its
-/// source (data of no layer's source goes to the first pane).
-pub fn layer_rows<'a>(s: &'a State, a: &'a Assembly, pane: usize) -> Vec<LayerRow<'a>> {
-    let layers = &s.session.policy.layers;
-    let Some(layer) = layers.get(pane) else {
-        return vec![];
+/// The milestone graph, laid out (box sizes do not matter for moving).
+pub(super) fn graph(s: &State) -> Graph {
+    Graph::new(
+        &s.session.engine.milestones,
+        Geometry {
+            box_w: crate::graph::MIN_BOX_W,
+            name_lines: 0,
+        },
+    )
+}
+
+/// h/j/k/l and arrows move along the graph.
+fn journey(s: &mut State, action: &Action) {
+    let step = match action {
+        Action::Left => Step::Left,
+        Action::Right => Step::Right,
+        Action::Up => Step::Up,
+        Action::Down => Step::Down,
+        Action::Top => {
+            s.user.milestone = 0;
+            return;
+        }
+        _ => return,
     };
-    let mut rows: Vec<LayerRow> = a.layer_items(&layer.name).map(LayerRow::Item).collect();
-    let home = |m: &Malformed| {
-        let src = malformed_source(m);
-        layers
-            .iter()
-            .position(|l| Some(l.source) == src)
-            .unwrap_or(0)
-    };
-    rows.extend(
-        a.malformed
-            .iter()
-            .filter(|m| home(m) == pane)
-            .map(LayerRow::Malformed),
-    );
-    rows
+    s.user.milestone = graph(s).step(s.user.milestone, step);
 }
 
 fn tune_keys(s: &mut State, action: Action) -> Vec<Effect> {
@@ -204,10 +120,7 @@ fn tune_keys(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Left | Action::Decrease => -1,
         Action::Select => {
             let text = tune::shown(&s.session.policy, &field.key);
-            s.ui.input = Some(Input {
-                kind: InputKind::Edit,
-                text,
-            });
+            s.ui.input = Some(Input::new(InputKind::Edit, &text));
             return vec![];
         }
         other => {
@@ -224,17 +137,29 @@ fn tune_keys(s: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
+/// The Prompt screen's lines as shown: the tuned prompt, or its diff against the baseline.
+pub fn prompt_lines(s: &State) -> Vec<String> {
+    let Some(v) = s.user.view.as_ref() else {
+        return vec![];
+    };
+    let Some(tuned) = v.tuned.as_ref() else {
+        return vec![];
+    };
+    match (s.user.diff, v.baseline.as_ref()) {
+        (true, Some(base)) => diff_lines(&base.prompt, &tuned.prompt)
+            .into_iter()
+            .map(|(c, l)| format!("{}{l}", c.mark()))
+            .collect(),
+        _ => tuned.prompt.lines().map(str::to_string).collect(),
+    }
+}
+
 fn prompt(s: &mut State, action: Action) -> Vec<Effect> {
-    let lines = s
-        .user
-        .view
-        .as_ref()
-        .and_then(|v| v.tuned.as_ref())
-        .map_or(0, |a| a.prompt.lines().count());
     match action {
         Action::NextMatch | Action::PrevMatch => {
             let hits = search_lines(s);
             if hits.is_empty() {
+                error(s, &format!("no match for /{}", s.user.search));
                 return vec![];
             }
             let n = hits.len();
@@ -245,112 +170,49 @@ fn prompt(s: &mut State, action: Action) -> Vec<Effect> {
             };
             s.user.scroll = hits[s.user.found];
         }
-        other => s.user.scroll = moved(s.user.scroll, lines, &other, page(s)),
+        Action::ToggleDiff => {
+            s.user.diff = !s.user.diff;
+            s.user.scroll = 0;
+            s.user.found = 0;
+        }
+        other => {
+            let lines = prompt_lines(s).len();
+            s.user.scroll = moved(s.user.scroll, lines, &other, page(s));
+        }
     }
     vec![]
 }
 
-/// Lines of the tuned prompt containing the search text (case-insensitive).
+/// Lines of the prompt as shown (made inert, as drawn) containing the search text, any case.
 pub fn search_lines(s: &State) -> Vec<usize> {
     let needle = s.user.search.to_lowercase();
     if needle.is_empty() {
         return vec![];
     }
-    let Some(a) = s.user.view.as_ref().and_then(|v| v.tuned.as_ref()) else {
-        return vec![];
-    };
-    a.prompt
-        .lines()
+    prompt_lines(s)
+        .iter()
         .enumerate()
-        .filter(|(_, l)| l.to_lowercase().contains(&needle))
+        .filter(|(_, l)| crate::text::inert(l).to_lowercase().contains(&needle))
         .map(|(i, _)| i)
         .collect()
 }
 
-/// Recomputes the shown rows: fuzzy filter, then sort; keeps the cursor on the same user.
-pub fn reshow_users(s: &mut State) {
-    let keep = s.selected_row().map(|r| r.summary.user_id.clone());
-    let rows = &s.users.rows;
-    let mut shown: Vec<usize> = (0..rows.len()).collect();
-    let key = |i: &usize| {
-        let r = &rows[*i];
-        match s.users.sort {
-            SortKey::Id => (0i64, 0.0f64),
-            SortKey::Milestone => (0, 0.0),
-            SortKey::Tokens => (-(r.stats.map_or(-1, |x| x.tokens as i64)), 0.0),
-            SortKey::Truncation => (0, -r.stats.map_or(-1.0, |x| x.truncation_rate)),
-            SortKey::Activity => (
-                -r.summary
-                    .last_activity
-                    .map_or(i64::MIN + 1, |t| t.timestamp_millis()),
-                0.0,
-            ),
-        }
+/// The Report screen: the cursor over its lines; `enter` on a most-affected user opens that
+/// user's tune diff.
+fn report(s: &mut State, action: Action) -> Vec<Effect> {
+    let Some(summary) = s.report.summary.as_deref() else {
+        return vec![];
     };
-    match s.users.sort {
-        SortKey::Id => {}
-        SortKey::Milestone => shown.sort_by(|a, b| {
-            rows[*a]
-                .summary
-                .current_milestone
-                .cmp(&rows[*b].summary.current_milestone)
-        }),
-        _ => shown.sort_by(|a, b| {
-            let (ka, kb) = (key(a), key(b));
-            ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
-        }),
+    let lines = crate::app::report_view::lines(summary);
+    if action == Action::Select {
+        let Some(user) = lines.get(s.report.cursor).and_then(|l| l.user.clone()) else {
+            return vec![];
+        };
+        super::screen::go(s, Screen::Tune);
+        return open_user(s, user);
     }
-    if !s.users.filter.is_empty() {
-        // Best matches first; equal scores keep the sort order.
-        let pattern = Pattern::parse(&s.users.filter, CaseMatching::Ignore, Normalization::Smart);
-        let mut matcher = Matcher::new(Config::DEFAULT);
-        let mut buf = Vec::new();
-        let mut scored: Vec<(u32, usize)> = shown
-            .into_iter()
-            .filter_map(|i| {
-                let r = &rows[i].summary;
-                let hay = format!(
-                    "{} {} {}",
-                    r.user_id,
-                    r.current_milestone.as_deref().unwrap_or(""),
-                    r.display_name.as_deref().unwrap_or("")
-                );
-                pattern
-                    .score(Utf32Str::new(&hay, &mut buf), &mut matcher)
-                    .map(|sc| (sc, i))
-            })
-            .collect();
-        scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
-        shown = scored.into_iter().map(|(_, i)| i).collect();
-    }
-    s.users.shown = shown;
-    s.users.cursor = keep
-        .and_then(|id| {
-            s.users
-                .shown
-                .iter()
-                .position(|&i| rows[i].summary.user_id == id)
-        })
-        .unwrap_or(0)
-        .min(s.users.shown.len().saturating_sub(1));
-}
-
-/// `:user ID`: select the user (loading more pages if its row is not loaded yet) and open it.
-pub fn jump_to_user(s: &mut State, id: String) -> Vec<Effect> {
-    let known = s.users.rows.iter().any(|r| r.summary.user_id == id);
-    if let (false, false, Some(c)) = (known, s.users.loaded_all, s.users.next_cursor.clone()) {
-        // Not loaded yet: fetch on, select it when its page arrives, and open it now.
-        s.users.wanted = Some(id.clone());
-        super::start_loading(s, Task::Users);
-        let mut e = vec![Effect::LoadUsers { cursor: Some(c) }];
-        s.ui.screen = Screen::Layers;
-        e.extend(open_user(s, id));
-        return e;
-    }
-    s.users.filter.clear();
-    reshow_users(s);
-    s.ui.screen = Screen::Layers;
-    open_user(s, id)
+    s.report.cursor = moved(s.report.cursor, lines.len(), &action, page(s));
+    vec![]
 }
 
 fn click(s: &mut State, x: u16, y: u16) -> Vec<Effect> {
@@ -370,35 +232,9 @@ fn click(s: &mut State, x: u16, y: u16) -> Vec<Effect> {
     }
     let row = (y - body.y - 2) as usize;
     match s.ui.screen {
-        Screen::Users => {
-            let first = layout::offset(s.users.cursor, layout::table_rows(body));
-            let target = first + row;
-            if target >= s.users.shown.len() {
-                return vec![];
-            }
-            if target == s.users.cursor {
-                return users(s, Action::Select); // a second click opens
-            }
-            s.users.cursor = target;
-            vec![]
-        }
+        Screen::Users => users::click(s, row),
         Screen::Layers => {
-            let panes = layout::panes(body, s.user.cursors.len());
-            if let Some(p) = panes
-                .iter()
-                .position(|r| r.x <= x && x < r.x + r.width && r.y <= y && y < r.y + r.height)
-            {
-                s.user.pane = p;
-                let inner = (y.saturating_sub(panes[p].y + 1)) as usize;
-                let first = layout::offset(
-                    s.user.cursors[p],
-                    panes[p].height.saturating_sub(2) as usize,
-                );
-                let len = layer_len(s, p);
-                if first + inner < len {
-                    s.user.cursors[p] = first + inner;
-                }
-            }
+            layers::click(s, x, y);
             vec![]
         }
         Screen::Tune => {

@@ -1,28 +1,27 @@
-//! What is on screen: screens, overlays, the input line, the clock, quitting, live events.
+//! What is on screen: screens and their history, overlays, the input line, the clock, quitting,
+//! live events.
 
 use super::Effect;
 use super::error;
-use super::user::open_user;
+use super::open_user;
 use crate::app::action::Action;
-use crate::app::state::State;
-use crate::app::state::{Input, InputKind, Overlay, Screen};
+use crate::app::state::{Input, InputKind, MAX_EVENTS, Overlay, Quit, Screen, State};
+
+/// Screens kept for `esc` to go back through.
+const HISTORY: usize = 32;
 
 /// Applies an action of this part of the state.
 pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Quit => {
-            s.ui.quit = true;
-            vec![]
-        }
-        Action::Tick => {
-            s.ui.tick += 1;
-            let h = &mut s.status.health;
-            if s.ui.tick >= h.next_check && !h.checking {
-                h.checking = true;
-                return vec![Effect::CheckHealth];
+            if s.modified() {
+                s.ui.overlay = Overlay::ConfirmQuit;
+            } else {
+                s.ui.quit = Quit::Now;
             }
             vec![]
         }
+        Action::Tick => tick(s),
         Action::Resize(w, h) => {
             s.ui.size = (w, h);
             vec![]
@@ -38,36 +37,15 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Palette => {
-            s.ui.input = Some(Input {
-                kind: InputKind::Palette,
-                text: String::new(),
-            });
+            s.ui.input = Some(Input::new(InputKind::Palette, ""));
             vec![]
         }
         Action::Filter => {
-            let kind = match (&s.ui.overlay, s.ui.screen) {
-                (Overlay::Help { .. }, _) => InputKind::HelpSearch,
-                (_, Screen::Prompt) => InputKind::Search,
-                _ => {
-                    s.ui.overlay = Overlay::None;
-                    s.ui.screen = Screen::Users;
-                    InputKind::Filter
-                }
-            };
-            let text = match kind {
-                InputKind::Filter => s.users.filter.clone(),
-                InputKind::Search => s.user.search.clone(),
-                _ => String::new(),
-            };
-            s.ui.input = Some(Input { kind, text });
+            filter(s);
             vec![]
         }
         Action::Back => {
-            if s.ui.overlay != Overlay::None {
-                s.ui.overlay = Overlay::None;
-            } else {
-                s.status.message = None;
-            }
+            back(s);
             vec![]
         }
         Action::ShowUsers => show(s, Screen::Users),
@@ -79,16 +57,95 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::ShowLive => show(s, Screen::Live),
         Action::ShowReport => show(s, Screen::Report),
         Action::Progress(ev) => {
-            s.live.events.push_front(ev);
-            s.live.events.truncate(crate::app::state::MAX_EVENTS);
+            let live = &mut s.live;
+            let list = if live.paused {
+                &mut live.held
+            } else {
+                &mut live.events
+            };
+            list.push_front(ev);
+            list.truncate(MAX_EVENTS);
+            vec![]
+        }
+        Action::ToggleAll if s.ui.screen == Screen::Live => {
+            s.live.all = !s.live.all;
+            s.live.scroll = 0;
+            vec![]
+        }
+        Action::Pause if s.ui.screen == Screen::Live => {
+            let live = &mut s.live;
+            live.paused = !live.paused;
+            if !live.paused {
+                while let Some(ev) = live.held.pop_back() {
+                    live.events.push_front(ev);
+                }
+                live.events.truncate(MAX_EVENTS);
+            }
             vec![]
         }
         _ => vec![],
     }
 }
 
-pub(super) fn show(s: &mut State, screen: Screen) -> Vec<Effect> {
+/// The clock: messages expire, and the stores are checked when due.
+fn tick(s: &mut State) -> Vec<Effect> {
+    s.ui.tick += 1;
+    if s.status
+        .message
+        .as_ref()
+        .is_some_and(|m| s.ui.tick > m.until)
+    {
+        s.status.message = None;
+    }
+    let h = &mut s.status.health;
+    if s.ui.tick >= h.next_check && !h.checking {
+        h.checking = true;
+        return vec![Effect::CheckHealth];
+    }
+    vec![]
+}
+
+/// `/`: a fresh query — the help search in help, the prompt search on Prompt, else the users
+/// filter.
+fn filter(s: &mut State) {
+    let kind = match (&s.ui.overlay, s.ui.screen) {
+        (Overlay::Help { .. }, _) => InputKind::HelpSearch,
+        (_, Screen::Prompt) => InputKind::Search,
+        _ => {
+            s.ui.overlay = Overlay::None;
+            if s.ui.screen != Screen::Users {
+                go(s, Screen::Users);
+            }
+            InputKind::Filter
+        }
+    };
+    s.ui.input = Some(Input::new(kind, ""));
+}
+
+/// `esc`: closes the overlay, else goes back to the previous screen.
+fn back(s: &mut State) {
+    if s.ui.overlay != Overlay::None {
+        s.ui.overlay = Overlay::None;
+    } else if let Some(prev) = s.ui.history.pop() {
+        s.ui.screen = prev;
+    } else {
+        s.status.message = None;
+    }
+}
+
+/// Switches to `screen`, remembering the one left for `esc`.
+pub(super) fn go(s: &mut State, screen: Screen) {
     s.ui.overlay = Overlay::None;
+    if s.ui.screen != screen {
+        s.ui.history.push(s.ui.screen);
+        if s.ui.history.len() > HISTORY {
+            s.ui.history.remove(0);
+        }
+        s.ui.screen = screen;
+    }
+}
+
+pub(super) fn show(s: &mut State, screen: Screen) -> Vec<Effect> {
     let fleet_wide = matches!(screen, Screen::Users | Screen::Report);
     if !fleet_wide && s.user.view.is_none() && s.user.loading.is_none() {
         // Every other screen is about one user: open the one under the cursor.
@@ -96,9 +153,9 @@ pub(super) fn show(s: &mut State, screen: Screen) -> Vec<Effect> {
             error(s, "no user to show yet");
             return vec![];
         };
-        s.ui.screen = screen;
+        go(s, screen);
         return open_user(s, id);
     }
-    s.ui.screen = screen;
+    go(s, screen);
     vec![]
 }

@@ -4,8 +4,7 @@
 use super::user::{open_user, reload_user};
 use super::{Effect, done_loading, error, info, start_loading};
 use crate::app::action::Action;
-use crate::app::state::State;
-use crate::app::state::StoreStatus;
+use crate::app::state::{Quit, State, StoreStatus};
 use crate::app::task::Task;
 use crate::app::task::TaskError;
 
@@ -16,6 +15,9 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Failed(task, error) => failed(s, task, &error),
         Action::Saved(path) => {
             info(s, &format!("tuned policy written to {path}"));
+            if s.ui.quit == Quit::AfterSave {
+                s.ui.quit = Quit::Now;
+            }
             vec![]
         }
         _ => vec![],
@@ -90,6 +92,7 @@ pub(super) fn health(s: &mut State, list: Vec<crate::store::Health>) -> Vec<Effe
         effects.push(Effect::ComputeStats {
             users: missing,
             policy: Box::new(s.session.baseline.clone()),
+            tuned: false,
         });
     }
     effects
@@ -103,6 +106,8 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
     let down = err.unavailable_store();
     match task {
         Task::Health => s.status.health.checking = false,
+        // Saving from the quit prompt failed: stay, with the error.
+        Task::Save if s.ui.quit == Quit::AfterSave => s.ui.quit = Quit::No,
         // Not again until the policies change or a refresh: the old summary stays.
         Task::Report => {
             s.report.running = None;

@@ -43,11 +43,19 @@ pub(crate) async fn demo_app_with(redact: bool) -> (State, EffectContext) {
 
 /// The app over `store` (shown as DEMO), its users listed, and the context its effects run in.
 pub(crate) async fn app_over(store: Arc<dyn Store>, redact: bool) -> (State, EffectContext) {
-    let engine = Engine::default();
-    let ctx = EffectContext::new(store, engine.clone(), Default::default());
+    app_with(store, Engine::default(), redact).await
+}
+
+/// The app over `store` with `engine` (another milestone map), its users listed.
+pub(crate) async fn app_with(
+    store: Arc<dyn Store>,
+    engine: Engine,
+    redact: bool,
+) -> (State, EffectContext) {
+    let ctx = EffectContext::new(store.clone(), engine.clone(), Default::default());
     let mut s = State::new(
         session(&engine),
-        "DEMO".into(),
+        store.describe(),
         true,
         "default".into(),
         redact,
@@ -489,10 +497,10 @@ async fn the_report_scrolls_within_its_lines() {
     let (mut s, store) = demo_app().await;
     settle(&mut s, &store, Action::ShowReport).await;
     settle(&mut s, &store, Action::Bottom).await;
-    let bottom = s.report.scroll;
+    let bottom = s.report.cursor;
     assert!(bottom > 10 && bottom < 200, "{bottom}");
     settle(&mut s, &store, Action::Up).await;
-    assert_eq!(s.report.scroll, bottom - 1);
+    assert_eq!(s.report.cursor, bottom - 1);
     settle(&mut s, &store, Action::Top).await;
-    assert_eq!(s.report.scroll, 0);
+    assert_eq!(s.report.cursor, 0);
 }

@@ -26,10 +26,8 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
                 .view
                 .as_ref()
                 .is_some_and(|v| v.data().user_id == data.user_id);
-            let layers = s.session.policy.layers.len();
             if !same {
-                s.user.cursors = vec![0; layers];
-                s.user.pane = s.user.pane.min(layers.saturating_sub(1));
+                s.user.cursor = 0;
                 s.user.scroll = 0;
                 s.user.milestone = snapshot
                     .current_milestone
@@ -65,7 +63,8 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
                 v.baseline = None;
                 v.findings = None;
             }
-            s.user.cursors = vec![0; s.session.policy.layers.len()];
+            s.user.cursor = 0;
+            s.user.layer = None;
             // The users list shows the baseline's numbers: replay every loaded user under it.
             let users: Vec<String> = s
                 .users
@@ -83,6 +82,7 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
                 effects.push(Effect::ComputeStats {
                     users,
                     policy: Box::new(s.session.baseline.clone()),
+                    tuned: false,
                 });
             }
             effects
@@ -90,7 +90,9 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::ResetTuning => {
             s.session.policy = s.session.baseline.clone();
             info(s, "tuning reset to the baseline policy");
-            replay(s)
+            let mut effects = replay(s);
+            effects.extend(super::users::tuned_stats(s));
+            effects
         }
         Action::Refresh => refresh(s),
         _ => vec![],
@@ -176,8 +178,9 @@ pub(super) fn replay(s: &mut State) -> Vec<Effect> {
 /// Applies a tuned policy and replays. A change to what the knowledge search asks for
 /// (threshold, limit, milestone filter) loads the user again, since the store does the search.
 pub(super) fn retune(s: &mut State, policy: Policy) -> Vec<Effect> {
-    if policy.layers.len() != s.user.cursors.len() {
-        s.user.cursors = vec![0; policy.layers.len()];
+    if policy.layers.len() != s.session.policy.layers.len() {
+        s.user.layer = None;
+        s.user.cursor = 0;
     }
     let refetch = KnowledgeParams::of(&policy) != KnowledgeParams::of(&s.session.policy);
     s.session.policy = policy;
@@ -185,6 +188,7 @@ pub(super) fn retune(s: &mut State, policy: Policy) -> Vec<Effect> {
     if refetch {
         effects.extend(reload_user(s));
     }
+    effects.extend(super::users::tuned_stats(s));
     effects
 }
 

@@ -1,34 +1,72 @@
-//! The users list: pages as they arrive, and each row's numbers.
+//! The users list: pages as they arrive, each row's numbers (baseline, and tuned on demand),
+//! the fuzzy filter, the sort, and moving through it.
 
-use super::Effect;
-use super::{done_loading, nav, start_loading};
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+use super::{Effect, done_loading, moved, open_user, page, start_loading};
 use crate::app::action::Action;
-use crate::app::state::State;
-use crate::app::state::UserRow;
+use crate::app::layout;
+use crate::app::state::{Screen, SortKey, State, UserRow, UserStats};
 use crate::app::task::Task;
 
 /// Applies an action of this part of the state.
 pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::UsersLoaded(page) => users_loaded(s, page),
-        Action::StatsComputed(stats) => {
+        Action::StatsComputed(tuned, stats) => {
             for (id, st) in stats {
                 if let Some(row) = s.users.rows.iter_mut().find(|r| r.summary.user_id == id) {
-                    match st {
-                        Ok(st) => {
+                    match (st, tuned) {
+                        (Ok(st), true) => row.tuned = Some(st),
+                        (Ok(st), false) => {
                             row.stats = Some(st);
                             row.failed = None;
                         }
-                        Err(e) => row.failed = Some(e),
+                        (Err(e), _) => row.failed = Some(e),
                     }
                 }
             }
             done_loading(s, Task::Stats);
-            nav::reshow_users(s);
+            reshow_users(s);
             vec![]
+        }
+        Action::ToggleTuned => {
+            s.users.show_tuned = !s.users.show_tuned;
+            let effects = tuned_stats(s);
+            reshow_users(s);
+            effects
         }
         _ => vec![],
     }
+}
+
+/// While the tuned figures are shown, counts them for every row under the tuned policy (once
+/// per policy).
+pub(super) fn tuned_stats(s: &mut State) -> Vec<Effect> {
+    let policy = &s.session.policy;
+    if !s.users.show_tuned || s.users.tuned_for.as_deref() == Some(policy) {
+        return vec![];
+    }
+    s.users.tuned_for = Some(Box::new(policy.clone()));
+    for r in &mut s.users.rows {
+        r.tuned = None;
+    }
+    let users: Vec<String> = s
+        .users
+        .rows
+        .iter()
+        .map(|r| r.summary.user_id.clone())
+        .collect();
+    if users.is_empty() {
+        return vec![];
+    }
+    start_loading(s, Task::Stats);
+    vec![Effect::ComputeStats {
+        users,
+        policy: Box::new(s.session.policy.clone()),
+        tuned: true,
+    }]
 }
 
 pub(super) fn users_loaded(s: &mut State, page: crate::store::UserPage) -> Vec<Effect> {
@@ -45,22 +83,165 @@ pub(super) fn users_loaded(s: &mut State, page: crate::store::UserPage) -> Vec<E
             UserRow {
                 summary,
                 stats: None,
+                tuned: None,
                 failed: None,
             }
         }));
     s.users.loaded_all = page.next_cursor.is_none();
     s.users.next_cursor = page.next_cursor;
-    nav::reshow_users(s);
+    reshow_users(s);
     let mut effects = Vec::new();
     if !ids.is_empty() {
         start_loading(s, Task::Stats);
         effects.push(Effect::ComputeStats {
-            users: ids,
+            users: ids.clone(),
             policy: Box::new(s.session.baseline.clone()),
+            tuned: false,
         });
+        if s.users.show_tuned {
+            effects.push(Effect::ComputeStats {
+                users: ids,
+                policy: Box::new(s.session.policy.clone()),
+                tuned: true,
+            });
+        }
     }
     if let Some(wanted) = s.users.wanted.take() {
-        effects.extend(nav::jump_to_user(s, wanted));
+        effects.extend(jump_to_user(s, wanted));
     }
     effects
+}
+
+/// The numbers a row shows: the tuned policy's while those are asked for.
+pub fn shown_stats(s: &State, r: &UserRow) -> Option<UserStats> {
+    if s.users.show_tuned { r.tuned } else { r.stats }
+}
+
+pub(super) fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Select => match s.selected_row().map(|r| r.summary.user_id.clone()) {
+            Some(id) => {
+                super::screen::go(s, Screen::Layers);
+                open_user(s, id)
+            }
+            None => vec![],
+        },
+        // A new order is read from its top: the cursor goes there.
+        Action::CycleSort => {
+            s.users.sort = s.users.sort.next();
+            reshow_users(s);
+            s.users.cursor = 0;
+            vec![]
+        }
+        other => {
+            s.users.cursor = moved(s.users.cursor, s.users.shown.len(), &other, page(s));
+            more_users(s)
+        }
+    }
+}
+
+/// A click on row `row` of the table: selects it; a second click opens it.
+pub(super) fn click(s: &mut State, row: usize) -> Vec<Effect> {
+    let first = layout::offset(s.users.cursor, page(s));
+    let target = first + row;
+    if target >= s.users.shown.len() {
+        return vec![];
+    }
+    if target == s.users.cursor {
+        return navigate(s, Action::Select);
+    }
+    s.users.cursor = target;
+    vec![]
+}
+
+/// Loads the next page when the cursor nears the end of what is loaded.
+fn more_users(s: &mut State) -> Vec<Effect> {
+    let near_end = s.users.cursor + page(s) >= s.users.shown.len();
+    let idle = !s.status.loading.contains(&Task::Users);
+    match s.users.next_cursor.clone() {
+        Some(c) if near_end && idle && !s.users.loaded_all => {
+            start_loading(s, Task::Users);
+            vec![Effect::LoadUsers { cursor: Some(c) }]
+        }
+        _ => vec![],
+    }
+}
+
+/// Recomputes the shown rows: fuzzy filter, then sort; the cursor stays on the same user (its
+/// page is shown, so the top of the list is in view whenever the user is on the first page).
+pub fn reshow_users(s: &mut State) {
+    let keep = s.selected_row().map(|r| r.summary.user_id.clone());
+    let rows = &s.users.rows;
+    let mut shown: Vec<usize> = (0..rows.len()).collect();
+    let stats = |i: &usize| shown_stats(s, &rows[*i]);
+    match s.users.sort {
+        SortKey::Id => {}
+        SortKey::Milestone => shown.sort_by(|a, b| {
+            rows[*a]
+                .summary
+                .current_milestone
+                .cmp(&rows[*b].summary.current_milestone)
+        }),
+        SortKey::Tokens => {
+            shown.sort_by_key(|i| std::cmp::Reverse(stats(i).map_or(-1, |x| x.tokens as i64)))
+        }
+        SortKey::Truncation => shown.sort_by(|a, b| {
+            let key = |i: &usize| stats(i).map_or(-1.0, |x| x.truncation_rate);
+            key(b).total_cmp(&key(a))
+        }),
+        SortKey::Activity => shown.sort_by_key(|i| {
+            std::cmp::Reverse(rows[*i].summary.last_activity.map(|t| t.timestamp_millis()))
+        }),
+    }
+    if !s.users.filter.is_empty() {
+        // Best matches first; equal scores keep the sort order.
+        let pattern = Pattern::parse(&s.users.filter, CaseMatching::Ignore, Normalization::Smart);
+        let mut matcher = Matcher::new(Config::DEFAULT);
+        let mut buf = Vec::new();
+        let mut scored: Vec<(u32, usize)> = shown
+            .into_iter()
+            .filter_map(|i| {
+                let r = &rows[i].summary;
+                let hay = format!(
+                    "{} {} {}",
+                    r.user_id,
+                    r.current_milestone.as_deref().unwrap_or(""),
+                    r.display_name.as_deref().unwrap_or("")
+                );
+                pattern
+                    .score(Utf32Str::new(&hay, &mut buf), &mut matcher)
+                    .map(|sc| (sc, i))
+            })
+            .collect();
+        scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+        shown = scored.into_iter().map(|(_, i)| i).collect();
+    }
+    s.users.shown = shown;
+    s.users.cursor = keep
+        .and_then(|id| {
+            s.users
+                .shown
+                .iter()
+                .position(|&i| rows[i].summary.user_id == id)
+        })
+        .unwrap_or(0)
+        .min(s.users.shown.len().saturating_sub(1));
+}
+
+/// `:user ID`: select the user (loading more pages if its row is not loaded yet) and open it.
+pub fn jump_to_user(s: &mut State, id: String) -> Vec<Effect> {
+    let known = s.users.rows.iter().any(|r| r.summary.user_id == id);
+    if let (false, false, Some(c)) = (known, s.users.loaded_all, s.users.next_cursor.clone()) {
+        // Not loaded yet: fetch on, select it when its page arrives, and open it now.
+        s.users.wanted = Some(id.clone());
+        start_loading(s, Task::Users);
+        let mut e = vec![Effect::LoadUsers { cursor: Some(c) }];
+        super::screen::go(s, Screen::Layers);
+        e.extend(open_user(s, id));
+        return e;
+    }
+    s.users.filter.clear();
+    reshow_users(s);
+    super::screen::go(s, Screen::Layers);
+    open_user(s, id)
 }

@@ -1,0 +1,105 @@
+//! What `?` lists: the current screen's keys first, in the words of that screen, then the keys
+//! that work everywhere. The keys themselves come from the keymap.
+
+use super::action::Action;
+use super::state::Screen;
+
+/// Keys that work on every screen, in help order.
+pub const EVERYWHERE: &[Action] = &[
+    Action::ShowUsers,
+    Action::ShowLayers,
+    Action::ShowBudget,
+    Action::ShowJourney,
+    Action::ShowTune,
+    Action::ShowPrompt,
+    Action::ShowLive,
+    Action::ShowReport,
+    Action::Palette,
+    Action::Help,
+    Action::Back,
+    Action::Refresh,
+    Action::Quit,
+];
+
+/// Moving a cursor or a view, as most screens do.
+const MOVE: &[(Action, &str)] = &[
+    (Action::Down, "down"),
+    (Action::Up, "up"),
+    (Action::PageDown, "page down"),
+    (Action::PageUp, "page up"),
+    (Action::Top, "top"),
+    (Action::Bottom, "bottom"),
+];
+
+/// The keys of `screen`, each with what it does there.
+pub fn screen_keys(screen: Screen) -> Vec<(Action, &'static str)> {
+    let own: &[(Action, &str)] = match screen {
+        Screen::Users => &[
+            (Action::Select, "open the user"),
+            (Action::Filter, "filter (fuzzy: id, milestone, name)"),
+            (
+                Action::CycleSort,
+                "sort: user, milestone, tokens, truncation, activity",
+            ),
+            (Action::ToggleTuned, "show the tuned policy's figures"),
+            (Action::Yank, "copy the user id"),
+        ],
+        Screen::Layers => &[
+            (Action::Select, "the item's full text and detail"),
+            (Action::NextPane, "one layer at a time, then all"),
+            (Action::PrevPane, "the layer before"),
+            (Action::Yank, "copy the item's text"),
+        ],
+        Screen::Budget => &[],
+        Screen::Journey => &[
+            (Action::Left, "to a dependency (else the layer before)"),
+            (Action::Right, "to a dependant (else the layer after)"),
+            (Action::Up, "the box above"),
+            (Action::Down, "the box below"),
+            (Action::Yank, "copy the user id"),
+        ],
+        Screen::Tune => &[
+            (Action::Right, "raise the value"),
+            (Action::Left, "lower the value"),
+            (Action::Select, "type a value"),
+            (Action::ResetTuning, "back to the baseline"),
+            (Action::Yank, "copy the --set flags"),
+        ],
+        Screen::Prompt => &[
+            (Action::Filter, "search"),
+            (Action::NextMatch, "next match"),
+            (Action::PrevMatch, "previous match"),
+            (Action::ToggleDiff, "diff: tuned vs baseline"),
+            (Action::Yank, "copy the prompt as shown"),
+        ],
+        Screen::Live => &[
+            (Action::ToggleAll, "every user's events, or the open user's"),
+            (Action::Pause, "pause or resume"),
+        ],
+        Screen::Report => &[(Action::Select, "open a most-affected user on Tune")],
+    };
+    let moves = match screen {
+        Screen::Journey | Screen::Budget => &[][..],
+        _ => MOVE,
+    };
+    own.iter().chain(moves).cloned().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::keymap::Keymap;
+
+    #[test]
+    fn every_screen_key_and_global_key_is_bound() {
+        let k = Keymap::default();
+        for screen in Screen::ALL {
+            for (a, what) in screen_keys(screen) {
+                assert!(k.key_for(&a).is_some(), "{screen:?}: {what} has no key");
+            }
+        }
+        for a in EVERYWHERE {
+            assert!(k.key_for(a).is_some(), "{a:?} has no key");
+        }
+    }
+}

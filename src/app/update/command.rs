@@ -1,0 +1,169 @@
+//! The `:` palette's commands, its history (↑/↓) and Tab completion, and Tune's typed values.
+
+use super::{Effect, error, info, retune, users};
+use crate::app::action::Action;
+use crate::app::state::{Quit, State};
+use crate::app::tune;
+
+/// The `:` commands, for the error message and the help overlay.
+pub const COMMANDS: &str =
+    ":user ID · :policy FILE|PRESET · :theme NAME · :set KEY=VALUE · :w FILE · :reset · :q";
+
+/// Command names, for completion.
+const NAMES: &[&str] = &["user", "policy", "theme", "set", "w", "reset", "q"];
+
+/// History entries kept.
+const HISTORY: usize = 100;
+
+/// Applies a typed value to the Tune field under the cursor.
+pub(super) fn edit(s: &mut State, value: &str) -> Vec<Effect> {
+    let fields = tune::fields(&s.session.policy);
+    let Some(f) = fields.get(s.tune.cursor) else {
+        return vec![];
+    };
+    apply_set(s, &format!("{}={value}", f.key))
+}
+
+fn apply_set(s: &mut State, arg: &str) -> Vec<Effect> {
+    match s.session.policy.clone().with_overrides(&[arg.to_string()]) {
+        Ok(p) => retune(s, p),
+        Err(e) => {
+            error(s, &e.to_string());
+            vec![]
+        }
+    }
+}
+
+/// Runs a `:` command (and remembers it).
+pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
+    if line.is_empty() {
+        return vec![];
+    }
+    let h = &mut s.ui.palette_history;
+    h.retain(|x| x != line);
+    h.push(line.to_string());
+    if h.len() > HISTORY {
+        h.remove(0);
+    }
+    let (cmd, arg) = line
+        .split_once(char::is_whitespace)
+        .map_or((line, ""), |(c, a)| (c, a.trim()));
+    if !matches!(cmd, "w" | "write") && s.ui.quit == Quit::AfterSave {
+        s.ui.quit = Quit::No;
+    }
+    match (cmd, arg) {
+        ("q" | "quit", _) => super::update(s, Action::Quit),
+        ("q!" | "quit!", _) => {
+            s.ui.quit = Quit::Now;
+            vec![]
+        }
+        ("user", id) if !id.is_empty() => users::jump_to_user(s, id.to_string()),
+        ("policy", file) if !file.is_empty() => vec![Effect::LoadPolicy(file.to_string())],
+        ("theme", name) if s.session.themes.iter().any(|t| t == name) => {
+            s.ui.theme = name.to_string();
+            info(s, &format!("theme {name}"));
+            vec![]
+        }
+        ("theme", name) => {
+            let msg = format!(
+                "no theme {name:?} (themes: {})",
+                s.session.themes.join(", ")
+            );
+            error(s, &msg);
+            vec![]
+        }
+        ("set", kv) if kv.contains('=') => apply_set(s, kv),
+        ("w" | "write", file) if !file.is_empty() => {
+            vec![Effect::SavePolicy {
+                path: file.to_string(),
+                toml: s.session.policy.to_toml(),
+            }]
+        }
+        ("reset", _) => super::update(s, Action::ResetTuning),
+        _ => {
+            error(s, &format!("unknown command {line:?}: {COMMANDS}"));
+            vec![]
+        }
+    }
+}
+
+/// ↑ (`older`) or ↓ through the commands run before.
+pub(super) fn recall(s: &mut State, older: bool) {
+    let n = s.ui.palette_history.len();
+    let Some(input) = s.ui.input.as_mut() else {
+        return;
+    };
+    let at = match (input.recalled, older) {
+        (None, true) if n > 0 => Some(n - 1),
+        (None, _) => None,
+        (Some(i), true) => Some(i.saturating_sub(1)),
+        (Some(i), false) if i + 1 < n => Some(i + 1),
+        (Some(_), false) => None,
+    };
+    input.recalled = at;
+    let text = at.map_or(String::new(), |i| s.ui.palette_history[i].clone());
+    input.line = tui_input::Input::new(text);
+    input.completions.clear();
+}
+
+/// What the word being typed could be: command names first, then each command's argument.
+fn candidates(s: &State, head: &str) -> Vec<String> {
+    let Some((cmd, _)) = head.split_once(' ') else {
+        return NAMES.iter().map(|n| n.to_string()).collect();
+    };
+    match cmd {
+        "user" => s
+            .users
+            .rows
+            .iter()
+            .map(|r| r.summary.user_id.clone())
+            .collect(),
+        "policy" => crate::engine::policy::PRESETS
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .collect(),
+        "theme" => s.session.themes.clone(),
+        "set" => tune::fields(&s.session.policy)
+            .into_iter()
+            .map(|f| format!("{}=", f.key))
+            .collect(),
+        _ => vec![],
+    }
+}
+
+/// Tab: completes the word before the cursor as far as the candidates agree; lists them when
+/// several remain.
+pub(super) fn complete(s: &mut State) {
+    let Some(input) = s.ui.input.as_ref() else {
+        return;
+    };
+    let text = input.text().to_string();
+    let start = text.rfind(' ').map_or(0, |i| i + 1);
+    let word = &text[start..];
+    let found: Vec<String> = candidates(s, &text)
+        .into_iter()
+        .filter(|c| c.starts_with(word))
+        .collect();
+    let Some(first) = found.first() else {
+        if let Some(i) = s.ui.input.as_mut() {
+            i.completions = vec![];
+        }
+        return error(s, &format!("nothing completes {word:?}"));
+    };
+    let common = found.iter().fold(first.clone(), |acc, c| {
+        acc.chars()
+            .zip(c.chars())
+            .take_while(|(a, b)| a == b)
+            .map(|(a, _)| a)
+            .collect()
+    });
+    let mut line = format!("{}{common}", &text[..start]);
+    // A whole command or value is followed by a space, ready for what comes next.
+    if found.len() == 1 && !common.ends_with('=') && start == 0 {
+        line.push(' ');
+    }
+    if let Some(i) = s.ui.input.as_mut() {
+        i.line = tui_input::Input::new(line);
+        i.completions = if found.len() > 1 { found } else { vec![] };
+    }
+}

@@ -1,0 +1,482 @@
+//! The habits people bring from k9s and lazygit: `q` asks when tuned, `esc` goes back, overlays
+//! scroll, a line editor, `/` starts afresh, palette history and completion, messages expire,
+//! `y` copies; and the screens' own keys (Users figures and sort, Report `enter`, Live, Prompt
+//! diff, Journey moves, Layers one layer at a time), and snapshot files offline.
+
+use super::tests::{demo_app, open, settle, type_text};
+use super::{Effect, update};
+use crate::app::action::{Action, InputKey};
+use crate::app::state::{
+    InputKind, MESSAGE_SECONDS, Overlay, Quit, Screen, State, TICKS_PER_SECOND,
+};
+use crate::app::tune;
+
+fn key(k: InputKey) -> Action {
+    Action::Input(k)
+}
+
+fn input_text(s: &State) -> Option<&str> {
+    s.ui.input.as_ref().map(|i| i.text())
+}
+
+async fn tuned_u062() -> (State, crate::tui::effects::EffectContext) {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "set budget.total=2000").await;
+    settle(&mut s, &store, key(InputKey::Enter)).await;
+    assert!(s.modified());
+    (s, store)
+}
+
+#[tokio::test]
+async fn q_with_unsaved_tuning_asks_and_saving_quits_once_written() {
+    let (mut s, store) = tuned_u062().await;
+    settle(&mut s, &store, Action::Quit).await;
+    assert_eq!(
+        (&s.ui.overlay, s.ui.quit),
+        (&Overlay::ConfirmQuit, Quit::No)
+    );
+    // Keys other than the answers do nothing; `c` cancels.
+    settle(&mut s, &store, Action::Down).await;
+    assert_eq!(s.ui.overlay, Overlay::ConfirmQuit);
+    settle(&mut s, &store, key(InputKey::Char('c'))).await;
+    assert_eq!((&s.ui.overlay, s.ui.quit), (&Overlay::None, Quit::No));
+    // `s`: the palette, filled with `:w` and a file name; enter writes, then quits.
+    settle(&mut s, &store, Action::Quit).await;
+    settle(&mut s, &store, key(InputKey::Char('s'))).await;
+    assert_eq!(input_text(&s), Some("w prolaunch-tuned.toml"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("tuned.toml");
+    settle(&mut s, &store, key(InputKey::DeleteToStart)).await;
+    type_text(&mut s, &store, &format!("w {}", path.display())).await;
+    assert_eq!(s.ui.quit, Quit::AfterSave);
+    settle(&mut s, &store, key(InputKey::Enter)).await;
+    assert_eq!(s.ui.quit, Quit::Now, "{:?}", s.status.message);
+    let saved = crate::config::load_policy(&path.display().to_string(), &[]).expect("loads");
+    assert_eq!(saved, s.session.policy);
+}
+
+#[tokio::test]
+async fn a_failed_save_from_the_quit_prompt_stays_and_discard_quits() {
+    let (mut s, store) = tuned_u062().await;
+    settle(&mut s, &store, Action::Quit).await;
+    settle(&mut s, &store, key(InputKey::Char('s'))).await;
+    settle(&mut s, &store, key(InputKey::DeleteToStart)).await;
+    type_text(&mut s, &store, "w /nonexistent/dir/tuned.toml").await;
+    settle(&mut s, &store, key(InputKey::Enter)).await;
+    assert_eq!(s.ui.quit, Quit::No, "still here after the failed write");
+    assert!(s.status.message.as_ref().is_some_and(|m| m.error));
+    settle(&mut s, &store, Action::Quit).await;
+    settle(&mut s, &store, key(InputKey::Char('d'))).await;
+    assert_eq!(s.ui.quit, Quit::Now);
+    // Untuned, `q` quits at once.
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::Quit).await;
+    assert_eq!(s.ui.quit, Quit::Now);
+}
+
+#[tokio::test]
+async fn esc_goes_back_one_level_overlay_then_screens() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowJourney).await;
+    settle(&mut s, &store, Action::Help).await;
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        settle(&mut s, &store, Action::Back).await;
+        seen.push((s.ui.screen, s.ui.overlay.clone()));
+    }
+    assert_eq!(
+        seen,
+        [
+            (Screen::Journey, Overlay::None),
+            (Screen::Layers, Overlay::None),
+            (Screen::Users, Overlay::None),
+            (Screen::Users, Overlay::None),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn overlays_scroll_instead_of_moving_the_selection() {
+    let (mut s, store) = demo_app().await;
+    s.ui.size = (80, 24);
+    open(&mut s, &store, "u062").await;
+    // mb:330, a long milestone record.
+    for _ in 0..9 {
+        settle(&mut s, &store, Action::Down).await;
+    }
+    settle(&mut s, &store, Action::Select).await;
+    assert_eq!(s.ui.overlay, Overlay::Item { scroll: 0 });
+    for _ in 0..3 {
+        settle(&mut s, &store, Action::Down).await;
+    }
+    assert_eq!(s.ui.overlay, Overlay::Item { scroll: 3 });
+    assert_eq!(s.user.cursor, 9, "the selection stays");
+    settle(&mut s, &store, Action::Bottom).await;
+    let Overlay::Item { scroll: bottom } = s.ui.overlay else {
+        panic!("still open")
+    };
+    let lines = super::item_lines(&s);
+    assert!(bottom > 3 && bottom < lines, "{bottom} of {lines}");
+    settle(&mut s, &store, Action::PageUp).await;
+    settle(&mut s, &store, Action::Top).await;
+    assert_eq!(s.ui.overlay, Overlay::Item { scroll: 0 });
+    settle(&mut s, &store, Action::Help).await;
+    settle(&mut s, &store, Action::PageDown).await;
+    assert!(matches!(s.ui.overlay, Overlay::Help { scroll, .. } if scroll > 0));
+}
+
+#[tokio::test]
+async fn the_input_line_edits_like_readline() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "set budget.total=2500").await;
+    settle(&mut s, &store, key(InputKey::DeleteWord)).await;
+    assert_eq!(input_text(&s), Some("set budget.total="));
+    settle(&mut s, &store, key(InputKey::Home)).await;
+    settle(&mut s, &store, key(InputKey::Right)).await;
+    settle(&mut s, &store, key(InputKey::Delete)).await;
+    settle(&mut s, &store, key(InputKey::Char('E'))).await;
+    assert_eq!(input_text(&s), Some("sEt budget.total="));
+    settle(&mut s, &store, key(InputKey::End)).await;
+    type_text(&mut s, &store, "3000").await;
+    settle(&mut s, &store, key(InputKey::WordLeft)).await;
+    settle(&mut s, &store, key(InputKey::DeleteToEnd)).await;
+    assert_eq!(input_text(&s), Some("sEt budget.total="));
+    settle(&mut s, &store, key(InputKey::DeleteToStart)).await;
+    assert_eq!(input_text(&s), Some(""));
+}
+
+#[tokio::test]
+async fn slash_starts_a_fresh_query_and_the_prompt_search_counts() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::Filter).await;
+    type_text(&mut s, &store, "u06").await;
+    settle(&mut s, &store, key(InputKey::Enter)).await;
+    assert_eq!(s.users.filter, "u06");
+    settle(&mut s, &store, Action::Filter).await;
+    assert_eq!(input_text(&s), Some(""), "a fresh query");
+    settle(&mut s, &store, key(InputKey::Esc)).await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowPrompt).await;
+    settle(&mut s, &store, Action::Filter).await;
+    assert_eq!(s.ui.input.as_ref().map(|i| i.kind), Some(InputKind::Search));
+    type_text(&mut s, &store, "milestone").await;
+    settle(&mut s, &store, key(InputKey::Enter)).await;
+    let hits = super::search_lines(&s);
+    assert!(hits.len() > 2, "{hits:?}");
+    settle(&mut s, &store, Action::NextMatch).await;
+    assert_eq!((s.user.found, s.user.scroll), (1, hits[1]));
+    settle(&mut s, &store, Action::PrevMatch).await;
+    settle(&mut s, &store, Action::PrevMatch).await;
+    assert_eq!(s.user.found, hits.len() - 1, "wraps around");
+}
+
+#[tokio::test]
+async fn the_palette_remembers_and_completes() {
+    let (mut s, store) = demo_app().await;
+    for cmd in ["theme light", "theme default"] {
+        settle(&mut s, &store, Action::Palette).await;
+        type_text(&mut s, &store, cmd).await;
+        settle(&mut s, &store, key(InputKey::Enter)).await;
+    }
+    settle(&mut s, &store, Action::Palette).await;
+    settle(&mut s, &store, key(InputKey::Up)).await;
+    assert_eq!(input_text(&s), Some("theme default"));
+    settle(&mut s, &store, key(InputKey::Up)).await;
+    assert_eq!(input_text(&s), Some("theme light"));
+    settle(&mut s, &store, key(InputKey::Down)).await;
+    settle(&mut s, &store, key(InputKey::Down)).await;
+    assert_eq!(input_text(&s), Some(""), "back to the line being typed");
+    type_text(&mut s, &store, "us").await;
+    settle(&mut s, &store, key(InputKey::Tab)).await;
+    assert_eq!(input_text(&s), Some("user "));
+    type_text(&mut s, &store, "u06").await;
+    settle(&mut s, &store, key(InputKey::Tab)).await;
+    let c = &s.ui.input.as_ref().expect("open").completions;
+    assert!(c.len() > 5 && c.contains(&"u062".to_string()), "{c:?}");
+    type_text(&mut s, &store, "2").await;
+    settle(&mut s, &store, key(InputKey::Tab)).await;
+    assert_eq!(input_text(&s), Some("user u062"));
+    settle(&mut s, &store, key(InputKey::DeleteToStart)).await;
+    type_text(&mut s, &store, "set layers.jou").await;
+    settle(&mut s, &store, key(InputKey::Tab)).await;
+    assert_eq!(input_text(&s), Some("set layers.journey."));
+    settle(&mut s, &store, key(InputKey::DeleteToStart)).await;
+    type_text(&mut s, &store, "policy layered").await;
+    settle(&mut s, &store, key(InputKey::Tab)).await;
+    assert_eq!(input_text(&s), Some("policy layered-adr"));
+}
+
+#[tokio::test]
+async fn messages_expire_and_errors_stay_longer() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "theme light").await;
+    settle(&mut s, &store, key(InputKey::Enter)).await;
+    assert!(s.status.message.is_some());
+    for _ in 0..=MESSAGE_SECONDS * TICKS_PER_SECOND {
+        update(&mut s, Action::Tick);
+    }
+    assert_eq!(s.status.message, None, "gone after {MESSAGE_SECONDS} s");
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "frobnicate").await;
+    settle(&mut s, &store, key(InputKey::Enter)).await;
+    for _ in 0..=MESSAGE_SECONDS * TICKS_PER_SECOND {
+        update(&mut s, Action::Tick);
+    }
+    assert!(
+        s.status.message.as_ref().is_some_and(|m| m.error),
+        "an error stays longer"
+    );
+}
+
+/// The text `y` puts on the clipboard here.
+fn yanked(s: &mut State) -> String {
+    match update(s, Action::Yank).as_slice() {
+        [Effect::Clipboard(text)] => text.clone(),
+        other => panic!("no clipboard effect: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn y_copies_what_the_screen_is_about() {
+    let (mut s, store) = tuned_u062().await;
+    assert_eq!(yanked(&mut s), {
+        let a = s
+            .user
+            .view
+            .as_ref()
+            .and_then(|v| v.tuned.as_ref())
+            .expect("replayed");
+        a.items[0].text.clone()
+    });
+    settle(&mut s, &store, Action::ShowTune).await;
+    assert_eq!(yanked(&mut s), "--set budget.total=2000");
+    settle(&mut s, &store, Action::ShowUsers).await;
+    assert_eq!(yanked(&mut s), "u062");
+    settle(&mut s, &store, Action::ResetTuning).await;
+    settle(&mut s, &store, Action::ShowTune).await;
+    assert!(
+        update(&mut s, Action::Yank).is_empty(),
+        "nothing tuned to copy"
+    );
+}
+
+#[tokio::test]
+async fn y_copies_stored_text_inert() {
+    use crate::demo::hostile::{dataset, user_id};
+    use crate::store::{MemoryStore, Store};
+    let store: std::sync::Arc<dyn Store> =
+        std::sync::Arc::new(MemoryStore::from_dataset(dataset(), "DEMO").expect("dataset"));
+    let (mut s, store) = super::tests::app_over(store, false).await;
+    open(&mut s, &store, &user_id(0)).await;
+    let text = yanked(&mut s);
+    assert!(!text.is_empty());
+    assert!(
+        !text
+            .chars()
+            .any(|c| c == '\u{1b}' || c == '\u{7}' || ('\u{80}'..='\u{9f}').contains(&c)),
+        "{text:?}"
+    );
+    assert!(
+        text.contains('␛'),
+        "the escape is shown, not sent: {text:?}"
+    );
+}
+
+#[tokio::test]
+async fn users_show_tuned_figures_and_a_new_sort_starts_at_the_top() {
+    let (mut s, store) = tuned_u062().await;
+    settle(&mut s, &store, Action::ShowUsers).await;
+    settle(&mut s, &store, Action::ToggleTuned).await;
+    assert!(s.users.show_tuned);
+    let row = s
+        .users
+        .rows
+        .iter()
+        .find(|r| r.summary.user_id == "u062")
+        .expect("listed");
+    let (base, tuned) = (row.stats.expect("baseline"), row.tuned.expect("tuned"));
+    assert_eq!((base.budget, tuned.budget), (4000, 2000));
+    assert_eq!(super::shown_stats(&s, row).map(|x| x.budget), Some(2000));
+    // Tuning again counts the tuned figures again.
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "set budget.total=3000").await;
+    settle(&mut s, &store, key(InputKey::Enter)).await;
+    assert!(
+        s.users
+            .rows
+            .iter()
+            .all(|r| r.tuned.is_some_and(|t| t.budget == 3000))
+    );
+    s.users.cursor = 30;
+    settle(&mut s, &store, Action::CycleSort).await; // milestone
+    settle(&mut s, &store, Action::CycleSort).await; // tokens ↓
+    assert_eq!(s.users.cursor, 0, "the top of the new order");
+    let first = super::shown_stats(&s, &s.users.rows[s.users.shown[0]]).expect("counted");
+    assert!(
+        s.users
+            .rows
+            .iter()
+            .filter_map(|r| r.tuned)
+            .all(|t| t.tokens <= first.tokens)
+    );
+}
+
+#[tokio::test]
+async fn enter_on_a_most_affected_user_opens_its_tune_diff() {
+    let (mut s, store) = tuned_u062().await;
+    open(&mut s, &store, "u001").await;
+    settle(&mut s, &store, Action::ShowReport).await;
+    let summary = s.report.summary.clone().expect("a report");
+    let lines = crate::app::report_view::lines(&summary);
+    let at = lines
+        .iter()
+        .position(|l| l.user.as_deref() == Some("u020"))
+        .expect("u020 among the most affected");
+    assert!(
+        lines[..at]
+            .iter()
+            .any(|l| l.plain().starts_with("Change: ")),
+        "the answer comes first"
+    );
+    while s.report.cursor < at {
+        settle(&mut s, &store, Action::Down).await;
+    }
+    settle(&mut s, &store, Action::Select).await;
+    assert_eq!(s.ui.screen, Screen::Tune);
+    assert_eq!(
+        s.user.view.as_ref().map(|v| v.data().user_id.as_str()),
+        Some("u020")
+    );
+    settle(&mut s, &store, Action::Back).await;
+    assert_eq!(s.ui.screen, Screen::Report, "esc goes back to the report");
+}
+
+#[tokio::test]
+async fn live_pauses_and_resumes_in_order() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::ShowLive).await;
+    let ev = |n: u32| {
+        Action::Progress(crate::store::ProgressEvent {
+            user_id: "u001".into(),
+            milestone: "M1".into(),
+            progress: f64::from(n),
+            timestamp: format!("2025-01-15T12:00:0{n}Z"),
+        })
+    };
+    settle(&mut s, &store, ev(1)).await;
+    settle(&mut s, &store, Action::Pause).await;
+    settle(&mut s, &store, ev(2)).await;
+    settle(&mut s, &store, ev(3)).await;
+    assert_eq!((s.live.events.len(), s.live.held.len()), (1, 2));
+    settle(&mut s, &store, Action::Pause).await;
+    let order: Vec<f64> = s.live.events.iter().map(|e| e.progress).collect();
+    assert_eq!(order, [3.0, 2.0, 1.0], "newest first");
+    settle(&mut s, &store, Action::ToggleAll).await;
+    assert!(s.live.all);
+    settle(&mut s, &store, Action::Down).await;
+    assert_eq!(s.live.scroll, 1);
+}
+
+#[tokio::test]
+async fn the_prompt_diff_marks_what_tuning_removed() {
+    let (mut s, store) = tuned_u062().await;
+    settle(&mut s, &store, Action::ShowPrompt).await;
+    settle(&mut s, &store, Action::ToggleDiff).await;
+    let lines = super::prompt_lines(&s);
+    let removed = lines.iter().filter(|l| l.starts_with("- ")).count();
+    assert!(removed > 5, "{removed}");
+    assert!(lines.iter().any(|l| l.starts_with("  ## ")), "headers kept");
+    settle(&mut s, &store, Action::ToggleDiff).await;
+    assert!(super::prompt_lines(&s).iter().all(|l| !l.starts_with("- ")));
+}
+
+#[tokio::test]
+async fn journey_keys_move_along_the_graph() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowJourney).await;
+    let id = |s: &State| {
+        s.session.engine.milestones.defs()[s.user.milestone]
+            .id
+            .clone()
+    };
+    assert_eq!(id(&s), "M9", "the current milestone first");
+    let mut path = Vec::new();
+    for a in [
+        Action::Left,
+        Action::Left,
+        Action::Up,
+        Action::Right,
+        Action::Down,
+    ] {
+        settle(&mut s, &store, a).await;
+        path.push(id(&s));
+    }
+    assert_eq!(path, ["M7", "M6", "M4", "M9", "M9"]);
+}
+
+#[tokio::test]
+async fn layers_show_one_layer_at_a_time_keeping_the_selection() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    let selected = |s: &State| {
+        let a = s
+            .user
+            .view
+            .as_ref()
+            .and_then(|v| v.tuned.clone())
+            .expect("replayed");
+        match super::selected_row(s, &a) {
+            Some(super::LayerRow::Item(i)) => i.id.clone(),
+            _ => String::new(),
+        }
+    };
+    settle(&mut s, &store, Action::Bottom).await;
+    let last = selected(&s);
+    assert_eq!(last, "kn:58");
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        settle(&mut s, &store, Action::NextPane).await;
+        seen.push((s.user.layer, selected(&s)));
+    }
+    assert_eq!(
+        seen,
+        [
+            (Some(0), "s2#7".to_string()),
+            (Some(1), "mb:331".to_string()),
+            (Some(2), "kn:57".to_string()),
+            (None, "kn:57".to_string()),
+        ]
+    );
+    settle(&mut s, &store, Action::PrevPane).await;
+    assert_eq!(s.user.layer, Some(2));
+    let fields = tune::fields(&s.session.policy);
+    assert!(!fields.is_empty());
+}
+
+#[tokio::test]
+async fn snapshot_files_open_offline_on_every_screen() {
+    use crate::store::snapshots::SnapshotStore;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/snapshot-u1.json");
+    let files = SnapshotStore::open(&[path], "snapshot-u1.json").expect("reads");
+    let (mut s, store) = super::tests::app_over(std::sync::Arc::new(files), false).await;
+    assert_eq!(s.status.source, "SNAPSHOT");
+    assert_eq!(s.users.rows.len(), 1);
+    settle(&mut s, &store, Action::Select).await;
+    let v = s.user.view.as_ref().expect("opened");
+    assert!(v.tuned.is_some(), "replayed");
+    for screen in [
+        Action::ShowBudget,
+        Action::ShowJourney,
+        Action::ShowPrompt,
+        Action::ShowReport,
+    ] {
+        settle(&mut s, &store, screen).await;
+    }
+    assert_eq!(s.report.summary.as_ref().map(|r| r.users), Some(1));
+}

@@ -1,0 +1,490 @@
+//! The milestone DAG laid out as text, one layout for the TUI's Journey screen and `ctxlens
+//! graph`: longest-path layers left to right, barycentre ordering to keep crossings low, and
+//! transitively reduced edges (an edge implied by a longer path is not drawn) routed between the
+//! layers with box-drawing characters ([`route`]).
+
+mod route;
+
+use std::collections::BTreeSet;
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::engine::milestones::MilestoneMap;
+pub use route::{Canvas, Frame, Glyph, Label, Role};
+
+/// The narrowest box: a frame, a status symbol and a short id.
+pub const MIN_BOX_W: u16 = 7;
+
+/// The box width of a graph too wide for the screen (it is panned).
+const COMFORTABLE_BOX_W: u16 = 14;
+
+/// How boxes are drawn: the widest a box may be (each layer's boxes are as wide as its labels
+/// need, up to this), and how many lines of name go under the id line (0: the name follows the
+/// id on its line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Geometry {
+    pub box_w: u16,
+    pub name_lines: u16,
+}
+
+/// The widest a box grows to show a whole name.
+const MAX_BOX_W: u16 = 24;
+
+impl Geometry {
+    pub fn box_h(self) -> u16 {
+        3 + self.name_lines
+    }
+
+    /// Rows from one slot to the next: a box and a blank line.
+    fn pitch(self) -> u16 {
+        self.box_h() + 1
+    }
+
+    /// The row of a box where edges attach.
+    fn mid(self) -> u16 {
+        self.box_h() / 2
+    }
+}
+
+/// A place in a layer: a milestone, or an edge passing through on its way to a later layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Slot {
+    Node(usize),
+    Pass(usize),
+}
+
+/// Where a box sits on the canvas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rect {
+    pub x: u16,
+    pub y: u16,
+    pub w: u16,
+    pub h: u16,
+}
+
+/// A direction to move the selection along the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// To a dependency, else the nearest box of the layer before.
+    Left,
+    /// To a dependant, else the nearest box of the layer after.
+    Right,
+    Up,
+    Down,
+}
+
+/// The laid-out graph: which layer and row each slot has; sizes come from a [`Geometry`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Graph {
+    ids: Vec<String>,
+    /// Display names ("" where a milestone has none).
+    names: Vec<String>,
+    /// Transitively reduced edges (dependency, dependant), by node index.
+    edges: Vec<(usize, usize)>,
+    layer: Vec<usize>,
+    /// Per layer, its slots top to bottom with their rows.
+    layers: Vec<Vec<(Slot, u16)>>,
+    /// Columns between two layers: a stub, one channel per bent group, the arrow.
+    gap: u16,
+    geo: Geometry,
+    /// Each layer's box width.
+    widths: Vec<u16>,
+}
+
+impl Graph {
+    /// Lays out `map`'s DAG (boxes sized by `geo`, which [`Graph::fit`] can choose).
+    pub fn new(map: &MilestoneMap, geo: Geometry) -> Graph {
+        let ids: Vec<String> = map.ids().map(str::to_string).collect();
+        let index = |id: &str| ids.iter().position(|x| x == id);
+        let deps: Vec<Vec<usize>> = ids
+            .iter()
+            .map(|id| map.deps(id).iter().filter_map(|d| index(d)).collect())
+            .collect();
+        let closure: Vec<BTreeSet<usize>> = ids
+            .iter()
+            .map(|id| map.closure(id).into_iter().filter_map(index).collect())
+            .collect();
+        let mut edges = Vec::new();
+        for (n, ds) in deps.iter().enumerate() {
+            for &d in ds {
+                // Implied by a longer path through another dependency: not drawn.
+                if !ds.iter().any(|&e| e != d && closure[e].contains(&d)) {
+                    edges.push((d, n));
+                }
+            }
+        }
+        let mut layer = vec![0; ids.len()];
+        for (l, members) in map.layers().iter().enumerate() {
+            for id in members {
+                if let Some(i) = index(id) {
+                    layer[i] = l;
+                }
+            }
+        }
+        let names = ids
+            .iter()
+            .map(|id| {
+                let n = map.name(id);
+                if n == id {
+                    String::new()
+                } else {
+                    n.to_string()
+                }
+            })
+            .collect();
+        let mut g = Graph {
+            ids,
+            names,
+            edges,
+            layer,
+            layers: Vec::new(),
+            gap: 4,
+            geo,
+            widths: Vec::new(),
+        };
+        let order = g.order();
+        g.layers = g.rows(order);
+        g.gap = (route::max_channels(&g) as u16 + 2).max(3);
+        g.with_geometry(geo)
+    }
+
+    /// The same layout with other box sizes.
+    pub fn with_geometry(mut self, geo: Geometry) -> Graph {
+        self.geo = geo;
+        self.widths = (0..self.layers.len())
+            .map(|l| {
+                self.natural(l, geo.name_lines)
+                    .min(geo.box_w)
+                    .max(MIN_BOX_W)
+            })
+            .collect();
+        self
+    }
+
+    /// The width layer `l`'s boxes need for whole labels (a status symbol, the id, the name on
+    /// `name_lines` lines or after the id), up to [`MAX_BOX_W`].
+    fn natural(&self, l: usize, name_lines: u16) -> u16 {
+        let need = |n: usize| -> usize {
+            let head = self.ids[n].width() + 2;
+            let name = &self.names[n];
+            if name.is_empty() {
+                return head;
+            }
+            if name_lines == 0 {
+                return head + 1 + name.width();
+            }
+            let longest = name
+                .split_whitespace()
+                .map(|w| w.width())
+                .max()
+                .unwrap_or(0);
+            let fits = (longest..name.width())
+                .find(|&w| route::wrap(name, w, usize::MAX).len() <= usize::from(name_lines))
+                .unwrap_or(name.width());
+            fits.max(head)
+        };
+        let inner = self.layers[l]
+            .iter()
+            .filter_map(|(s, _)| match s {
+                Slot::Node(n) => Some(need(*n)),
+                Slot::Pass(_) => None,
+            })
+            .max()
+            .unwrap_or(0);
+        (inner as u16 + 2).min(MAX_BOX_W)
+    }
+
+    /// Box sizes for a canvas at most `width` columns wide: each layer as wide as its labels
+    /// need, the widest cut down until the graph fits; with `tall`, names on lines of their own.
+    /// A graph that cannot fit at all is panned: its boxes then stay readable.
+    pub fn fit(&self, width: u16, tall: bool) -> Geometry {
+        let name_lines = if tall { 2 } else { 0 };
+        let n = self.layers.len() as u16;
+        let gaps = n.saturating_sub(1) * self.gap;
+        let natural: Vec<u16> = (0..self.layers.len())
+            .map(|l| self.natural(l, name_lines).max(MIN_BOX_W))
+            .collect();
+        let total = |cap: u16| natural.iter().map(|&w| w.min(cap)).sum::<u16>() + gaps;
+        let widest = natural.iter().copied().max().unwrap_or(MIN_BOX_W);
+        let box_w = (MIN_BOX_W..=widest)
+            .rev()
+            .find(|&cap| total(cap) <= width)
+            .unwrap_or(COMFORTABLE_BOX_W);
+        Geometry { box_w, name_lines }
+    }
+
+    pub fn geometry(&self) -> Geometry {
+        self.geo
+    }
+
+    pub fn ids(&self) -> &[String] {
+        &self.ids
+    }
+
+    /// The drawn (transitively reduced) edges, (dependency, dependant).
+    pub fn edges(&self) -> &[(usize, usize)] {
+        &self.edges
+    }
+
+    pub fn layer_count(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// The canvas size: (columns, rows).
+    pub fn size(&self) -> (u16, u16) {
+        let n = self.layers.len() as u16;
+        let rows = self
+            .layers
+            .iter()
+            .flat_map(|l| l.iter().map(|(_, r)| *r))
+            .max()
+            .map_or(0, |r| r + 1);
+        let w = (self.widths.iter().sum::<u16>() + n.saturating_sub(1) * self.gap).max(1);
+        let h = (rows * self.geo.pitch()).saturating_sub(1).max(1);
+        (w, h)
+    }
+
+    fn x(&self, layer: usize) -> u16 {
+        self.widths[..layer].iter().sum::<u16>() + layer as u16 * self.gap
+    }
+
+    /// The width of layer `layer`'s boxes.
+    fn width(&self, layer: usize) -> u16 {
+        self.widths.get(layer).copied().unwrap_or(MIN_BOX_W)
+    }
+
+    fn y(&self, row: u16) -> u16 {
+        row * self.geo.pitch()
+    }
+
+    /// Where node `n`'s box is.
+    pub fn rect(&self, n: usize) -> Option<Rect> {
+        let l = *self.layer.get(n)?;
+        let row = self.layers[l]
+            .iter()
+            .find(|(s, _)| *s == Slot::Node(n))
+            .map(|(_, r)| *r)?;
+        Some(Rect {
+            x: self.x(l),
+            y: self.y(row),
+            w: self.width(l),
+            h: self.geo.box_h(),
+        })
+    }
+
+    /// The box to select after `from` moves one `step` along the graph (`from` if none).
+    pub fn step(&self, from: usize, step: Step) -> usize {
+        let Some(here) = self.rect(from) else {
+            return from;
+        };
+        let row = |n: usize| self.rect(n).map_or(0, |r| r.y);
+        let nearest = |cands: Vec<usize>| {
+            cands
+                .into_iter()
+                .min_by_key(|&n| (row(n).abs_diff(here.y), n))
+        };
+        let l = self.layer[from];
+        let nodes_of = |layer: usize| -> Vec<usize> {
+            self.layers[layer]
+                .iter()
+                .filter_map(|(s, _)| match s {
+                    Slot::Node(n) => Some(*n),
+                    Slot::Pass(_) => None,
+                })
+                .collect()
+        };
+        let found = match step {
+            Step::Left | Step::Right => {
+                let linked: Vec<usize> = self
+                    .edges
+                    .iter()
+                    .filter_map(|&(a, b)| match step {
+                        Step::Left if b == from => Some(a),
+                        Step::Right if a == from => Some(b),
+                        _ => None,
+                    })
+                    .collect();
+                let layers: Vec<usize> = if step == Step::Left {
+                    (0..l).rev().collect()
+                } else {
+                    (l + 1..self.layers.len()).collect()
+                };
+                nearest(linked).or_else(|| {
+                    layers
+                        .into_iter()
+                        .map(nodes_of)
+                        .find(|v| !v.is_empty())
+                        .and_then(nearest)
+                })
+            }
+            Step::Up | Step::Down => {
+                let same = nodes_of(l);
+                let at = same.iter().position(|&n| n == from).unwrap_or(0);
+                match step {
+                    Step::Up => at.checked_sub(1).map(|i| same[i]),
+                    _ => same.get(at + 1).copied(),
+                }
+            }
+        };
+        found.unwrap_or(from)
+    }
+
+    /// The slots of each layer, in map order, edges passing through after the milestones.
+    fn slots(&self) -> Vec<Vec<Slot>> {
+        let n = self.layer.iter().max().map_or(0, |m| m + 1);
+        let mut out = vec![Vec::new(); n];
+        for (i, &l) in self.layer.iter().enumerate() {
+            out[l].push(Slot::Node(i));
+        }
+        for (e, &(a, b)) in self.edges.iter().enumerate() {
+            for layer in out.iter_mut().take(self.layer[b]).skip(self.layer[a] + 1) {
+                layer.push(Slot::Pass(e));
+            }
+        }
+        out
+    }
+
+    /// The slots `slot` (in layer `l`) connects to in layer `l - 1` (`before`) or `l + 1`.
+    fn neighbours(&self, slot: Slot, l: usize, before: bool) -> Vec<Slot> {
+        let other = if before { l.wrapping_sub(1) } else { l + 1 };
+        let via = |e: usize| {
+            let (a, b) = self.edges[e];
+            let end = if before { a } else { b };
+            if self.layer[end] == other {
+                Slot::Node(end)
+            } else {
+                Slot::Pass(e)
+            }
+        };
+        match slot {
+            Slot::Pass(e) => vec![via(e)],
+            Slot::Node(n) => self
+                .edges
+                .iter()
+                .enumerate()
+                .filter(|(_, (a, b))| if before { *b == n } else { *a == n })
+                .map(|(e, _)| via(e))
+                .collect(),
+        }
+    }
+
+    /// Each layer's slots in the order with the fewest crossings barycentre sweeps found.
+    fn order(&self) -> Vec<Vec<Slot>> {
+        let mut order = self.slots();
+        let mut best = (self.crossings(&order), order.clone());
+        for pass in 0..12 {
+            let down = pass % 2 == 0;
+            let layers: Vec<usize> = if down {
+                (1..order.len()).collect()
+            } else {
+                (0..order.len().saturating_sub(1)).rev().collect()
+            };
+            for l in layers {
+                let fixed = if down { l - 1 } else { l + 1 };
+                let pos = |s: Slot| order[fixed].iter().position(|x| *x == s);
+                let mut keyed: Vec<(f64, Slot)> = order[l]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &s)| {
+                        let ps: Vec<usize> = self
+                            .neighbours(s, l, down)
+                            .into_iter()
+                            .filter_map(pos)
+                            .collect();
+                        let key = if ps.is_empty() {
+                            i as f64
+                        } else {
+                            ps.iter().sum::<usize>() as f64 / ps.len() as f64
+                        };
+                        (key, s)
+                    })
+                    .collect();
+                keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
+                order[l] = keyed.into_iter().map(|(_, s)| s).collect();
+            }
+            let c = self.crossings(&order);
+            if c < best.0 {
+                best = (c, order.clone());
+            }
+        }
+        best.1
+    }
+
+    /// Pairs of segments between adjacent layers that cross.
+    fn crossings(&self, order: &[Vec<Slot>]) -> usize {
+        let mut total = 0;
+        for l in 0..order.len().saturating_sub(1) {
+            let pos = |layer: usize, s: Slot| order[layer].iter().position(|x| *x == s);
+            let segs: Vec<(usize, usize)> = order[l]
+                .iter()
+                .enumerate()
+                .flat_map(|(i, &s)| {
+                    self.neighbours(s, l, false)
+                        .into_iter()
+                        .filter_map(move |t| pos(l + 1, t).map(|j| (i, j)))
+                })
+                .collect();
+            for (k, a) in segs.iter().enumerate() {
+                total += segs[k + 1..]
+                    .iter()
+                    .filter(|b| (a.0 < b.0 && a.1 > b.1) || (a.0 > b.0 && a.1 < b.1))
+                    .count();
+            }
+        }
+        total
+    }
+
+    /// Rows for the ordered slots: as level with their neighbours as order allows, so that
+    /// edges run straight where they can.
+    fn rows(&self, order: Vec<Vec<Slot>>) -> Vec<Vec<(Slot, u16)>> {
+        let mut rows: Vec<Vec<u16>> = order.iter().map(|l| vec![0; l.len()]).collect();
+        let mean = |v: Vec<u16>| -> Option<u16> {
+            (!v.is_empty()).then(|| {
+                let sum: u32 = v.iter().map(|&r| u32::from(r)).sum();
+                (f64::from(sum) / v.len() as f64).round() as u16
+            })
+        };
+        for l in 0..order.len() {
+            let mut last: Option<u16> = None;
+            for (i, &s) in order[l].iter().enumerate() {
+                let wanted = if l == 0 {
+                    i as u16
+                } else {
+                    let ps = self.neighbours(s, l, true);
+                    let prev: Vec<u16> = ps
+                        .iter()
+                        .filter_map(|p| order[l - 1].iter().position(|x| x == p))
+                        .map(|j| rows[l - 1][j])
+                        .collect();
+                    mean(prev).unwrap_or(last.map_or(0, |r| r + 1))
+                };
+                let r = last.map_or(wanted, |p| wanted.max(p + 1));
+                rows[l][i] = r;
+                last = Some(r);
+            }
+        }
+        // Then pull boxes down towards what they lead to, within their order.
+        for l in (0..order.len().saturating_sub(1)).rev() {
+            for i in (0..order[l].len()).rev() {
+                let next: Vec<u16> = self
+                    .neighbours(order[l][i], l, false)
+                    .iter()
+                    .filter_map(|n| order[l + 1].iter().position(|x| x == n))
+                    .map(|j| rows[l + 1][j])
+                    .collect();
+                let upper = rows[l].get(i + 1).map_or(u16::MAX, |r| r - 1);
+                if let Some(want) = mean(next).filter(|w| *w > rows[l][i]) {
+                    rows[l][i] = want.min(upper);
+                }
+            }
+        }
+        order
+            .into_iter()
+            .zip(rows)
+            .map(|(slots, rs)| slots.into_iter().zip(rs).collect())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,0 +1,383 @@
+//! Edges routed between layers and the graph drawn on a canvas of glyphs.
+//!
+//! Between two layers an edge runs straight when both ends share a row; otherwise it leaves its
+//! source on a stub, turns down or up in a channel column of its own (edges from one source share
+//! one: a fan-out), and enters its target from the left with an arrow. Channels are ordered so
+//! that a stub never runs along another edge's stub (which would read as a connection).
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use super::{Graph, Slot};
+
+const UP: u8 = 1;
+const DOWN: u8 = 2;
+const LEFT: u8 = 4;
+const RIGHT: u8 = 8;
+
+/// What a cell of the canvas shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Blank,
+    /// The right half of a wide character: nothing to draw.
+    Skip,
+    /// A line or arrow; `lit` when it belongs to a highlighted edge.
+    Edge {
+        lit: bool,
+    },
+    Border(usize),
+    Text(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Glyph {
+    pub ch: char,
+    pub role: Role,
+}
+
+/// A box's frame: plain, double (the current milestone), heavy (the selection).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frame {
+    Plain,
+    Double,
+    Heavy,
+}
+
+/// What a box says: its first line (status symbol and id) and the name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub head: String,
+    pub name: String,
+    pub frame: Frame,
+}
+
+/// The drawn graph: `width × height` glyphs, row by row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Canvas {
+    pub width: u16,
+    pub height: u16,
+    pub cells: Vec<Glyph>,
+}
+
+impl Canvas {
+    pub fn get(&self, x: u16, y: u16) -> Option<&Glyph> {
+        self.cells
+            .get(usize::from(y) * usize::from(self.width) + usize::from(x))
+    }
+
+    /// The rows as plain text, trailing blanks trimmed.
+    pub fn lines(&self) -> Vec<String> {
+        self.cells
+            .chunks(usize::from(self.width.max(1)))
+            .map(|row| {
+                let s: String = row
+                    .iter()
+                    .filter(|g| g.role != Role::Skip)
+                    .map(|g| g.ch)
+                    .collect();
+                s.trim_end().to_string()
+            })
+            .collect()
+    }
+}
+
+/// One piece of an edge between layer `layer` and the next.
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    edge: usize,
+    layer: usize,
+    from_row: u16,
+    to_row: u16,
+    /// The target is a milestone (an arrow), not the edge passing through.
+    into_node: bool,
+}
+
+fn segments(g: &Graph) -> Vec<Segment> {
+    let row_of = |l: usize, s: Slot| {
+        g.layers[l]
+            .iter()
+            .find(|(x, _)| *x == s)
+            .map_or(0, |(_, r)| *r)
+    };
+    let mut out = Vec::new();
+    for (e, &(a, b)) in g.edges.iter().enumerate() {
+        let (la, lb) = (g.layer[a], g.layer[b]);
+        for l in la..lb {
+            let from = if l == la {
+                Slot::Node(a)
+            } else {
+                Slot::Pass(e)
+            };
+            let to = if l + 1 == lb {
+                Slot::Node(b)
+            } else {
+                Slot::Pass(e)
+            };
+            out.push(Segment {
+                edge: e,
+                layer: l,
+                from_row: row_of(l, from),
+                to_row: row_of(l + 1, to),
+                into_node: l + 1 == lb,
+            });
+        }
+    }
+    out
+}
+
+/// The bent segments between `layer` and the next, grouped by source row, each group's channel
+/// index (0: leftmost).
+fn channels(segs: &[Segment], layer: usize) -> Vec<(u16, usize)> {
+    let mut groups: Vec<u16> = segs
+        .iter()
+        .filter(|s| s.layer == layer && s.from_row != s.to_row)
+        .map(|s| s.from_row)
+        .collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let targets = |src: u16| -> Vec<u16> {
+        segs.iter()
+            .filter(|s| s.layer == layer && s.from_row == src)
+            .map(|s| s.to_row)
+            .collect()
+    };
+    // Fewest crossings: groups going up leftmost (top first), then mixed, then going down
+    // (bottom first).
+    let pref = |src: u16| {
+        let t = targets(src);
+        let up = t.iter().all(|&r| r <= src);
+        let down = t.iter().all(|&r| r >= src);
+        match (up, down) {
+            (true, _) => (0, i32::from(src)),
+            (false, false) => (1, i32::from(src)),
+            (false, true) => (2, -i32::from(src)),
+        }
+    };
+    groups.sort_by_key(|&g| pref(g));
+    // A group whose source row another group ends on goes left of it: their stubs would overlap.
+    let must_precede = |a: u16, b: u16| a != b && targets(b).contains(&a);
+    let mut placed: Vec<u16> = Vec::new();
+    let mut left = groups.clone();
+    while !left.is_empty() {
+        let free = left
+            .iter()
+            .position(|&g| !left.iter().any(|&h| must_precede(h, g)))
+            .unwrap_or(0);
+        placed.push(left.remove(free));
+    }
+    placed
+        .into_iter()
+        .enumerate()
+        .map(|(i, g)| (g, i))
+        .collect()
+}
+
+/// The most channels any gap needs.
+pub(super) fn max_channels(g: &Graph) -> usize {
+    let segs = segments(g);
+    (0..g.layers.len())
+        .map(|l| channels(&segs, l).len())
+        .max()
+        .unwrap_or(0)
+}
+
+/// Line masks per cell: every edge's, the lit edges', and where arrows are.
+struct Lines {
+    width: u16,
+    all: Vec<u8>,
+    lit: Vec<u8>,
+    arrow: Vec<bool>,
+}
+
+impl Lines {
+    fn add(&mut self, x: u16, y: u16, mask: u8, lit: bool) {
+        let i = usize::from(y) * usize::from(self.width) + usize::from(x);
+        if let Some(c) = self.all.get_mut(i) {
+            *c |= mask;
+            if lit {
+                self.lit[i] |= mask;
+            }
+        }
+    }
+
+    fn hline(&mut self, x0: u16, x1: u16, y: u16, lit: bool) {
+        for x in x0..x1 {
+            self.add(x, y, LEFT | RIGHT, lit);
+        }
+    }
+}
+
+fn line_char(mask: u8) -> char {
+    match mask {
+        m if m == LEFT | RIGHT || m == LEFT || m == RIGHT => '─',
+        m if m == UP | DOWN || m == UP || m == DOWN => '│',
+        m if m == DOWN | RIGHT => '╭',
+        m if m == DOWN | LEFT => '╮',
+        m if m == UP | RIGHT => '╰',
+        m if m == UP | LEFT => '╯',
+        m if m == UP | DOWN | RIGHT => '├',
+        m if m == UP | DOWN | LEFT => '┤',
+        m if m == LEFT | RIGHT | DOWN => '┬',
+        m if m == LEFT | RIGHT | UP => '┴',
+        _ => '┼',
+    }
+}
+
+impl Graph {
+    /// Draws the boxes (`labels[n]` for node `n`) and the edges (`lit[e]`: edge `e` is
+    /// highlighted), on a canvas of [`Graph::size`].
+    pub fn draw(&self, labels: &[Label], lit: &[bool]) -> Canvas {
+        let (width, height) = self.size();
+        let n = usize::from(width) * usize::from(height);
+        let mut lines = Lines {
+            width,
+            all: vec![0; n],
+            lit: vec![0; n],
+            arrow: vec![false; n],
+        };
+        let segs = segments(self);
+        let mid = self.geo.mid();
+        for l in 0..self.layers.len().saturating_sub(1) {
+            let chans = channels(&segs, l);
+            let start = self.x(l) + self.width(l);
+            let end = self.x(l + 1);
+            for s in segs.iter().filter(|s| s.layer == l) {
+                let on = lit.get(s.edge).copied().unwrap_or(false);
+                let (ys, yt) = (self.y(s.from_row) + mid, self.y(s.to_row) + mid);
+                if ys == yt {
+                    lines.hline(start, end, ys, on);
+                } else {
+                    let k = chans
+                        .iter()
+                        .find(|(r, _)| *r == s.from_row)
+                        .map_or(0, |(_, k)| *k as u16);
+                    let c = start + 1 + k;
+                    lines.hline(start, c, ys, on);
+                    let (turn_in, turn_out) = if yt > ys { (DOWN, UP) } else { (UP, DOWN) };
+                    lines.add(c, ys, LEFT | turn_in, on);
+                    for y in ys.min(yt) + 1..ys.max(yt) {
+                        lines.add(c, y, UP | DOWN, on);
+                    }
+                    lines.add(c, yt, turn_out | RIGHT, on);
+                    lines.hline(c + 1, end, yt, on);
+                }
+                if s.into_node {
+                    let i = usize::from(yt) * usize::from(width) + usize::from(end - 1);
+                    lines.arrow[i] = true;
+                } else {
+                    // Passing through the next layer's column.
+                    lines.hline(end, end + self.width(l + 1), yt, on);
+                }
+            }
+        }
+        let mut cells: Vec<Glyph> = (0..n)
+            .map(|i| match (lines.arrow[i], lines.all[i]) {
+                (_, 0) => Glyph {
+                    ch: ' ',
+                    role: Role::Blank,
+                },
+                (arrow, mask) => Glyph {
+                    ch: if arrow { '▶' } else { line_char(mask) },
+                    role: Role::Edge {
+                        lit: lines.lit[i] != 0,
+                    },
+                },
+            })
+            .collect();
+        for (node, label) in labels.iter().enumerate().take(self.ids.len()) {
+            self.draw_box(&mut cells, width, node, label);
+        }
+        Canvas {
+            width,
+            height,
+            cells,
+        }
+    }
+
+    fn draw_box(&self, cells: &mut [Glyph], width: u16, node: usize, label: &Label) {
+        let Some(r) = self.rect(node) else { return };
+        let [tl, h, tr, v, bl, br] = match label.frame {
+            Frame::Plain => ['┌', '─', '┐', '│', '└', '┘'],
+            Frame::Double => ['╔', '═', '╗', '║', '╚', '╝'],
+            Frame::Heavy => ['┏', '━', '┓', '┃', '┗', '┛'],
+        };
+        let mut put = |x: u16, y: u16, ch: char, role: Role| {
+            if let Some(c) = cells.get_mut(usize::from(y) * usize::from(width) + usize::from(x)) {
+                *c = Glyph { ch, role };
+            }
+        };
+        let border = Role::Border(node);
+        let (right, bottom) = (r.x + r.w - 1, r.y + r.h - 1);
+        for x in r.x..=right {
+            let (top, bot) = match x {
+                x if x == r.x => (tl, bl),
+                x if x == right => (tr, br),
+                _ => (h, h),
+            };
+            put(x, r.y, top, border);
+            put(x, bottom, bot, border);
+        }
+        let leaves = self.edges.iter().any(|(a, _)| *a == node);
+        for y in r.y + 1..bottom {
+            for x in r.x + 1..right {
+                put(x, y, ' ', Role::Text(node));
+            }
+            put(r.x, y, v, border);
+            let out = leaves && y == r.y + self.geo.mid() && label.frame == Frame::Plain;
+            put(right, y, if out { '├' } else { v }, border);
+        }
+        let inner = usize::from(r.w.saturating_sub(2));
+        let text: Vec<String> = if self.geo.name_lines == 0 {
+            // A name cut to less than a few letters says nothing: the id alone then.
+            let head = label.head.width();
+            if label.name.is_empty() || inner < head + 4 {
+                vec![fit(&label.head, inner)]
+            } else {
+                vec![fit(&format!("{} {}", label.head, label.name), inner)]
+            }
+        } else {
+            let mut t = vec![fit(&label.head, inner)];
+            t.extend(wrap(&label.name, inner, usize::from(self.geo.name_lines)));
+            t
+        };
+        for (dy, line) in text.iter().enumerate() {
+            let mut x = r.x + 1;
+            for ch in line.chars() {
+                let w = ch.width().unwrap_or(0) as u16;
+                if w == 0 {
+                    continue;
+                }
+                put(x, r.y + 1 + dy as u16, ch, Role::Text(node));
+                if w == 2 {
+                    put(x + 1, r.y + 1 + dy as u16, ' ', Role::Skip);
+                }
+                x += w;
+            }
+        }
+    }
+}
+
+/// `text` made inert and cut to `max` columns with an ellipsis.
+fn fit(text: &str, max: usize) -> String {
+    crate::text::fit(text, max)
+}
+
+/// `text` word-wrapped into at most `lines` lines of `max` columns; the last takes the rest,
+/// cut with an ellipsis.
+pub(super) fn wrap(text: &str, max: usize, lines: usize) -> Vec<String> {
+    let text = crate::text::inert_line(text);
+    let mut out: Vec<String> = Vec::new();
+    for w in text.split_whitespace() {
+        match out.last_mut() {
+            Some(cur) if cur.width() + 1 + w.width() <= max => {
+                cur.push(' ');
+                cur.push_str(w);
+            }
+            _ => out.push(w.to_string()),
+        }
+    }
+    if out.len() > lines && lines > 0 {
+        let rest = out.split_off(lines - 1).join(" ");
+        out.push(rest);
+    }
+    out.into_iter().map(|l| fit(&l, max)).collect()
+}

@@ -1,0 +1,158 @@
+//! One item in full — its decision, source, score, tokens and whole text — as the Layers
+//! screen's preview pane and as the overlay `enter` opens (scrollable).
+
+use ratatui::Frame;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::theme::Theme;
+use super::{block, clear, il, inert_lines, styled};
+use crate::app::layout;
+use crate::app::state::{State, UserView};
+use crate::app::update::{LayerRow, selected_row};
+use crate::engine::snapshot::{Malformed, fmt_ts};
+use crate::engine::tokens::chars4;
+use crate::engine::{Assembly, Decision, Item, ItemKind};
+
+/// Where an item came from: the Redis key or table row.
+pub(crate) fn source_of(it: &Item, v: &UserView) -> String {
+    let snap = v.snapshot();
+    match it.kind {
+        ItemKind::Turn => {
+            let idx = it.id.rsplit('#').next().unwrap_or("?");
+            let key = v.data().session_key().map_or_else(
+                || {
+                    crate::engine::keys::session_key(
+                        "",
+                        &snap.user_id,
+                        snap.session_id.as_deref().unwrap_or("?"),
+                    )
+                },
+                str::to_string,
+            );
+            format!("redis {key}[{idx}]")
+        }
+        ItemKind::BusinessDna | ItemKind::MilestoneData | ItemKind::Transition => {
+            format!(
+                "postgres memory_bank id={}",
+                it.id.trim_start_matches("mb:")
+            )
+        }
+        ItemKind::Knowledge => format!("postgres knowledge id={}", it.id.trim_start_matches("kn:")),
+        ItemKind::Static => format!("policy [[static]] {}", it.id),
+        ItemKind::Query => "the query (newest user turn, or --query)".into(),
+    }
+}
+
+/// The lines describing `row`: fields, then the whole text (made inert).
+pub(crate) fn lines(row: LayerRow, v: &UserView, a: &Assembly, t: &Theme) -> Vec<Line<'static>> {
+    let it = match row {
+        LayerRow::Item(it) => it,
+        LayerRow::Malformed(m, _) => return malformed(m, t),
+    };
+    let field = |k: &str, v: String| {
+        Line::from(vec![
+            styled(format!("{k:<11}"), t.muted()),
+            styled(v, t.base()),
+        ])
+    };
+    let reason = it
+        .reason
+        .map(|r| format!(" ({})", r.as_str().replace('_', " ")))
+        .unwrap_or_default();
+    let estimate = chars4(&it.text);
+    let mut out = vec![
+        Line::from(vec![
+            styled(format!("{:<11}", "decision"), t.muted()),
+            styled(
+                format!("{}{reason}", it.decision.as_str()),
+                t.decision(it.decision),
+            ),
+        ]),
+        field("source", il(&source_of(it, v))),
+        field(
+            "timestamp",
+            it.timestamp.as_ref().map_or("—".into(), fmt_ts),
+        ),
+        field(
+            "score",
+            format!(
+                "{:.3} relevance × {:.2} recency = {:.3}",
+                it.relevance, it.multiplier, it.score
+            ),
+        ),
+        field(
+            "tokens",
+            format!(
+                "{} exact ({}) · {} by chars/4 ({:+})",
+                it.tokens,
+                a.tokenizer,
+                estimate,
+                estimate as i64 - it.tokens as i64
+            ),
+        ),
+        field("in prompt", format!("{} tokens", it.kept_tokens)),
+        Line::from(""),
+    ];
+    if let Some(kept) = &it.kept_text {
+        out.push(Line::styled(
+            "truncated to:",
+            t.decision(Decision::Truncated),
+        ));
+        out.extend(inert_lines(kept));
+        out.push(Line::from(""));
+        out.push(Line::styled("full text:", t.muted()));
+    }
+    // Masked when loaded under --redact.
+    out.extend(inert_lines(&it.text));
+    out
+}
+
+fn malformed(m: &Malformed, t: &Theme) -> Vec<Line<'static>> {
+    let field = |k: &str, v: &str| {
+        Line::from(vec![
+            styled(format!("{k:<11}"), t.muted()),
+            styled(il(v), t.base()),
+        ])
+    };
+    vec![
+        Line::styled("⚠ malformed: not read", t.error()),
+        field("item", m.id.as_deref().unwrap_or("—")),
+        field("source", &m.source),
+        Line::from(vec![
+            styled(format!("{:<11}", "reason"), t.muted()),
+            styled(il(&m.reason), t.error()),
+        ]),
+        Line::from(""),
+        Line::styled("The rest of the user is assembled without it.", t.muted()),
+    ]
+}
+
+/// The overlay: the selected row in full, scrolled to `scroll`.
+pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
+    let Some(v) = &s.user.view else { return };
+    let Some(a) = &v.tuned else { return };
+    let Some(row) = selected_row(s, a) else {
+        return;
+    };
+    let area = layout::item_popup(s.ui.size);
+    clear(frame, area);
+    let name = match row {
+        LayerRow::Item(it) => format!("{} · {}", it.id, it.layer),
+        LayerRow::Malformed(m, _) => format!("{} · malformed", m.id.as_deref().unwrap_or("—")),
+    };
+    let total = crate::app::update::item_lines(s);
+    let height = usize::from(area.height.saturating_sub(2));
+    let scroll = scroll.min(total.saturating_sub(height));
+    let title = format!(
+        " {} · {}-{}/{total} · j/k scroll · y copy · esc ",
+        il(&name),
+        (scroll + 1).min(total),
+        (scroll + height).min(total)
+    );
+    let p = Paragraph::new(lines(row, v, a, t))
+        .wrap(Wrap { trim: false })
+        .scroll((scroll as u16, 0))
+        .block(block(title, true, t));
+    frame.render_widget(p, area);
+}

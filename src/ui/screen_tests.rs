@@ -1,0 +1,161 @@
+//! Snapshots of the screens' newer states at 120×40 and 80×24: the quit prompt, the prompt
+//! diff, Live paused, the users' tuned figures, help on Journey, snapshot files, a long error,
+//! the weights warning, a 26-milestone map panned to its selection, and the wide Layers preview.
+
+use super::tests::{draw, snap};
+use super::theme::Theme;
+use crate::app::Action;
+use crate::app::action::InputKey;
+use crate::app::state::{Screen, State};
+use crate::app::update::tests::{demo_app, open, settle, type_text};
+use crate::tui::effects::EffectContext;
+
+async fn tuned_u062() -> (State, EffectContext) {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    run(&mut s, &store, "set budget.total=2000").await;
+    (s, store)
+}
+
+async fn run(s: &mut State, store: &EffectContext, cmd: &str) {
+    settle(s, store, Action::Palette).await;
+    type_text(s, store, cmd).await;
+    settle(s, store, Action::Input(InputKey::Enter)).await;
+}
+
+/// The screen as text, for assertions that name what must be on it.
+fn text(s: &State, w: u16, h: u16) -> String {
+    format!("{:?}", draw(s, w, h, &Theme::default()).backend())
+}
+
+#[tokio::test]
+async fn quit_prompt_and_prompt_diff() {
+    let (mut s, store) = tuned_u062().await;
+    settle(&mut s, &store, Action::Quit).await;
+    snap("confirm_quit", &mut s);
+    assert!(text(&s, 80, 24).contains("--set budget.total=2000"));
+    settle(&mut s, &store, Action::Input(InputKey::Char('c'))).await;
+    settle(&mut s, &store, Action::ShowPrompt).await;
+    settle(&mut s, &store, Action::ToggleDiff).await;
+    snap("prompt_diff", &mut s);
+    let t = text(&s, 120, 40);
+    assert!(t.contains("Prompt diff · baseline → tuned"), "{t}");
+}
+
+#[tokio::test]
+async fn live_paused_with_every_users_events() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u064").await;
+    settle(&mut s, &store, Action::ShowLive).await;
+    for (i, user) in ["u014", "u064", "u014"].iter().enumerate() {
+        let ev = crate::store::ProgressEvent {
+            user_id: user.to_string(),
+            milestone: "M5".into(),
+            progress: 40.0 + i as f64 * 10.0,
+            timestamp: format!("2025-01-15T12:00:0{}Z", i * 3),
+        };
+        settle(&mut s, &store, Action::Progress(ev)).await;
+        if i == 1 {
+            settle(&mut s, &store, Action::Pause).await;
+        }
+    }
+    let mine = text(&s, 120, 40);
+    assert!(
+        mine.contains("PAUSED, 1 new held") && !mine.contains("progress:u014"),
+        "{mine}"
+    );
+    settle(&mut s, &store, Action::ToggleAll).await;
+    snap("live_paused_all", &mut s);
+    assert!(text(&s, 120, 40).contains("progress:u014"));
+}
+
+#[tokio::test]
+async fn users_with_tuned_figures_and_help_on_journey() {
+    let (mut s, store) = tuned_u062().await;
+    settle(&mut s, &store, Action::ShowUsers).await;
+    settle(&mut s, &store, Action::ToggleTuned).await;
+    snap("users_tuned", &mut s);
+    assert!(text(&s, 120, 40).contains("figures: tuned prolaunch"));
+    settle(&mut s, &store, Action::ShowJourney).await;
+    settle(&mut s, &store, Action::Help).await;
+    snap("help_journey", &mut s);
+    let t = text(&s, 120, 40);
+    let own = t.find("to a dependency").expect("the screen's keys");
+    let global = t.find("Everywhere").expect("the global keys");
+    assert!(own < global, "the screen's keys come first");
+}
+
+#[tokio::test]
+async fn a_long_error_wraps_whole_and_the_weights_warning_shows() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    run(
+        &mut s,
+        &store,
+        "frobnicate the context of every user right now please",
+    )
+    .await;
+    snap("long_error", &mut s);
+    let t = text(&s, 80, 24);
+    assert!(
+        t.contains(":q") && t.contains(" error "),
+        "the whole message: {t}"
+    );
+    settle(&mut s, &store, Action::ShowTune).await;
+    run(&mut s, &store, "set layers.journey.weight=0.6").await;
+    s.status.message = None;
+    let t = text(&s, 120, 40);
+    assert!(t.contains("⚠ layer weights sum to 1.1, not 1"), "{t}");
+    snap("tune_weights_warning", &mut s);
+}
+
+#[tokio::test]
+async fn snapshot_files_say_snapshot() {
+    use crate::store::snapshots::SnapshotStore;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/snapshot-u1.json");
+    let files = SnapshotStore::open(&[path], "tests/data/snapshot-u1.json").expect("reads");
+    let (mut s, store) =
+        crate::app::update::tests::app_over(std::sync::Arc::new(files), false).await;
+    settle(&mut s, &store, Action::Select).await;
+    snap("snapshot_layers", &mut s);
+    assert!(text(&s, 80, 24).contains(" SNAPSHOT "));
+}
+
+#[tokio::test]
+async fn a_26_milestone_map_pans_to_the_selection() {
+    let engine = crate::engine::Engine::new(crate::graph::tests::map_26());
+    let store = std::sync::Arc::new(crate::store::MemoryStore::demo());
+    let (mut s, store) = crate::app::update::tests::app_with(store, engine, false).await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowJourney).await;
+    s.user.milestone = s
+        .session
+        .engine
+        .milestones
+        .ids()
+        .position(|m| m == "S12")
+        .expect("S12");
+    snap("journey_26", &mut s);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = text(&s, w, h);
+        assert!(
+            t.contains("S12") && t.contains("view "),
+            "{w}×{h}: panned to S12\n{t}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn layers_show_the_selected_item_beside_the_table_when_wide() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    for _ in 0..9 {
+        settle(&mut s, &store, Action::Down).await;
+    }
+    s.ui.size = (160, 40);
+    let terminal = draw(&s, 160, 40, &Theme::default());
+    insta::assert_snapshot!("layers_preview_160x40", terminal.backend());
+    let t = format!("{:?}", terminal.backend());
+    assert!(t.contains("source     postgres memory_bank id=330"), "{t}");
+    let _ = Screen::Layers;
+}
