@@ -25,7 +25,7 @@ const LABELS: &[&str] = &[
     "decision", "text", "kind", "relevance", "multiplier", "prompt", "sources", "documentation",
     "rate", "users", "sessions", "activity", "name", "demo", "digraph", "rankdir", "node",
     "shape", "style", "filled", "label", "fillcolor", "palegreen", "lightskyblue", "khaki",
-    "lightgrey", "white", "missing", "json", "holds", "chat", "seed",
+    "lightgrey", "white", "missing", "json", "holds", "chat", "seed", "longer",
 ];
 
 /// Every demo user's private words: any output is checked against all of them.
