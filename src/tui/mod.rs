@@ -141,10 +141,9 @@ async fn event_loop(
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(1000 / TICKS_PER_SECOND));
     let mut pending: Vec<KeyName> = Vec::new();
-    for effect in update(state, Action::Refresh) {
-        spawn(effect, &mut ctx, &tx);
-    }
-    tokio::spawn(effects::follow_progress(ctx.store.clone(), tx.clone()));
+    // The first frame is drawn before the start-up work (loading users, the tokenizer's
+    // vocabulary) runs: on 2 cores it would otherwise compete with the draw.
+    let mut start_up = Some(update(state, Action::Refresh));
     let mut dirty = true;
     loop {
         if dirty {
@@ -154,6 +153,12 @@ async fn event_loop(
             if opts.exit_after_first_frame {
                 return Ok(Ended::Quit);
             }
+        }
+        if let Some(effects) = start_up.take() {
+            for effect in effects {
+                spawn(effect, &mut ctx, &tx);
+            }
+            tokio::spawn(effects::follow_progress(ctx.store.clone(), tx.clone()));
         }
         let action = tokio::select! {
             ev = events.next() => match ev {
