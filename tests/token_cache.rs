@@ -166,3 +166,26 @@ fn two_processes_at_once_leave_a_readable_cache() {
         assert_eq!(check.stderr, "");
     }
 }
+
+#[test]
+fn a_cache_that_cannot_be_written_is_named_and_the_report_still_printed() {
+    let snaps = fleet(2, "unwritable");
+    let reference = report(
+        snaps.path(),
+        tempfile::tempdir().expect("d").path(),
+        &["--no-cache"],
+    );
+    // The cache dir's parent is a file: nothing can be created under it.
+    let home = tempfile::tempdir().expect("cache home");
+    let blocked = home.path().join("a-file");
+    std::fs::write(&blocked, b"not a dir").expect("write");
+    let out = report(snaps.path(), &blocked, &[]);
+    assert_eq!(out.stdout, reference.stdout);
+    assert!(
+        out.stderr.contains("warning: token cache")
+            && out.stderr.contains(&path_string(&cache_file(&blocked)))
+            && out.stderr.contains("not saved"),
+        "{}",
+        out.stderr
+    );
+}

@@ -207,7 +207,7 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
     let (tally, info) = run(fleet, plan, Arc::clone(&engine), &mut bar, cancel).await?;
     bar.0.finish_and_clear();
     if let Some(Err(why)) = disk.map(|d| d.save(&engine.tokens.take_new())) {
-        warn(&why);
+        warn(&format!("{why}; this run's counts were not saved"));
     }
     let summary = tally.summary(&candidate, baseline.as_ref(), info);
     let out = &mut anstream::stdout();
@@ -257,7 +257,9 @@ fn counter(disk: Option<&DiskCache>) -> TokenCounter {
         None => counter,
         Some(Ok(known)) => counter.with_known(known, disk.map_or(0, DiskCache::limit)),
         Some(Err(why)) => {
-            warn(&format!("{why}; ignored (it is rewritten after this run)"));
+            warn(&format!(
+                "{why}; ignored (replaced when this run saves its counts)"
+            ));
             counter.with_known(Default::default(), disk.map_or(0, DiskCache::limit))
         }
     }
