@@ -57,10 +57,6 @@ impl DiskCache {
         Self { limit, ..self }
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     pub fn limit(&self) -> usize {
         self.limit
     }
@@ -192,6 +188,29 @@ mod tests {
         let mut with_chars4 = e.clone();
         with_chars4.push(((Tokenizer::Chars4, 5), 1));
         assert_eq!(decode(&encode(&with_chars4)), Ok(e));
+    }
+
+    #[test]
+    fn saving_keeps_the_newest_entries_and_other_runs_entries_up_to_the_limit() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let cache = DiskCache::at(dir.path().join("c").join("token-counts.bin")).with_limit(5);
+        assert_eq!(
+            cache.load(),
+            Ok(HashMap::new()),
+            "no file yet: nothing known"
+        );
+        let all = entries(8);
+        // Another run saved three; this run saves three more, one of them the same key again.
+        cache.save(&all[..3]).expect("save");
+        cache.save(&[all[3], all[4], all[0]]).expect("save");
+        let known = cache.load().expect("load");
+        assert_eq!(known.len(), 5);
+        assert!(all[..5].iter().all(|(k, n)| known.get(k) == Some(n)));
+        // Full: the newest entries stay, the oldest go.
+        cache.save(&all[5..8]).expect("save");
+        let known = cache.load().expect("load");
+        let kept: Vec<bool> = all.iter().map(|(k, _)| known.contains_key(k)).collect();
+        assert_eq!(kept, [false, false, false, true, true, true, true, true]);
     }
 
     #[test]

@@ -272,6 +272,16 @@ pub struct UsersState {
     pub tuned_for: Option<Box<Policy>>,
 }
 
+impl UsersState {
+    /// The ids of every loaded row, in load order.
+    pub fn ids(&self) -> Vec<String> {
+        self.rows
+            .iter()
+            .map(|r| r.summary.user_id.clone())
+            .collect()
+    }
+}
+
 /// The selected user and where the cursor is in each of its screens.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserState {

@@ -253,16 +253,16 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
 /// runs saved in `disk`, if any. A cache file that cannot be read is reported and left out.
 fn counter(disk: Option<&DiskCache>) -> TokenCounter {
     let counter = TokenCounter::bounded(REPORT_TOKEN_CACHE);
-    match disk.map(DiskCache::load) {
-        None => counter,
-        Some(Ok(known)) => counter.with_known(known, disk.map_or(0, DiskCache::limit)),
-        Some(Err(why)) => {
-            warn(&format!(
-                "{why}; ignored (replaced when this run saves its counts)"
-            ));
-            counter.with_known(Default::default(), disk.map_or(0, DiskCache::limit))
-        }
-    }
+    let Some(disk) = disk else {
+        return counter;
+    };
+    let known = disk.load().unwrap_or_else(|why| {
+        warn(&format!(
+            "{why}; ignored (replaced when this run saves its counts)"
+        ));
+        Default::default()
+    });
+    counter.with_known(known, disk.limit())
 }
 
 fn warn(message: &str) {

@@ -4,12 +4,12 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Row, Table};
 
 use super::layers::no_user;
 use super::theme::Theme;
-use super::{block, il, num, styled};
+use super::{block, il, num, styled, usage_bar};
 use crate::app::state::State;
 use crate::engine::assembly::LayerReport;
 use crate::engine::tokens::chars4;
@@ -32,19 +32,6 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     render_gauges(frame, gauges, lines, a, t);
     render_total(frame, total, a, t);
     render_drift(frame, drift, a, t);
-}
-
-fn bar_spans(used: usize, budget: usize, width: usize, t: &Theme) -> Vec<Span<'static>> {
-    let filled = if budget == 0 {
-        width
-    } else {
-        (used.min(budget) * width).div_ceil(budget).min(width)
-    };
-    let fill = if used > budget { t.gauge_over } else { t.gauge };
-    vec![
-        styled("█".repeat(filled), Style::new().fg(fill)),
-        styled("░".repeat(width - filled), t.muted()),
-    ]
 }
 
 /// The items of `layer` that reached the budget fit (not filtered before it), in fit order:
@@ -139,7 +126,7 @@ fn gauge_lines(a: &Assembly, width: usize, t: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     for (name, l) in a.layers.iter() {
         let mut spans = vec![styled(format!("{:<12}", il(name)), t.title())];
-        spans.extend(bar_spans(l.used, l.budget as usize, bar_w, t));
+        spans.extend(usage_bar(l.used, l.budget as usize, bar_w, t));
         spans.push(styled(
             format!(" {:>7} / {:<7}", num(l.used), num(l.budget as usize)),
             t.base(),

@@ -10,7 +10,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
-use super::{block, center_message, il, num, spinner, styled};
+use super::{block, center_message, il, num, spinner, styled, usage_bar};
 use crate::app::layout::{self, offset};
 use crate::app::state::State;
 use crate::app::update::{LayerRow, selected_row, shown_rows};
@@ -87,20 +87,6 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     }
 }
 
-/// `filled` of `width` cells for `used` of `budget`; the rest light.
-fn bar(used: usize, budget: usize, width: usize, t: &Theme) -> Vec<Span<'static>> {
-    let filled = if budget == 0 {
-        width
-    } else {
-        (used.min(budget) * width).div_ceil(budget).min(width)
-    };
-    let fill = if used > budget { t.gauge_over } else { t.gauge };
-    vec![
-        styled("█".repeat(filled), Style::new().fg(fill)),
-        styled("░".repeat(width - filled), t.muted()),
-    ]
-}
-
 /// The header: `549 + 1,960 + 114 = 2,623 / 4,000 tokens` with its bar, then one bar per layer
 /// (used / budget, and where the cut fell).
 fn render_totals(frame: &mut Frame, area: Rect, a: &Assembly, t: &Theme) {
@@ -128,14 +114,14 @@ fn render_totals(frame: &mut Frame, area: Rect, a: &Assembly, t: &Theme) {
     );
     let room = (inner.width as usize).saturating_sub(sum.width() + pct.len());
     let mut first = vec![styled(sum, t.title())];
-    first.extend(bar(a.total_tokens, total, room.min(60), t));
+    first.extend(usage_bar(a.total_tokens, total, room.min(60), t));
     first.push(styled(pct, t.base()));
     let mut lines = vec![Line::from(first)];
     let name_w = a.layers.iter().map(|(n, _)| n.width()).max().unwrap_or(5);
     let bar_w = (inner.width as usize / 4).clamp(8, 30);
     for (name, l) in a.layers.iter() {
         let mut spans = vec![styled(format!("{:<name_w$} ", il(name)), t.base())];
-        spans.extend(bar(l.used, l.budget as usize, bar_w, t));
+        spans.extend(usage_bar(l.used, l.budget as usize, bar_w, t));
         let cut = a
             .layer_items(name)
             .any(|i| i.decision == Decision::Truncated || i.reason.is_some_and(Reason::is_budget));

@@ -183,6 +183,21 @@ pub(crate) fn hint<'a>(key: &'a str, what: &'a str, t: &Theme) -> Vec<Span<'a>> 
     ]
 }
 
+/// A bar of `width` cells, filled for `used` of `budget` (all of it when over, in the
+/// over-budget colour), the rest light.
+pub(crate) fn usage_bar(used: usize, budget: usize, width: usize, t: &Theme) -> Vec<Span<'static>> {
+    let filled = if budget == 0 {
+        width
+    } else {
+        (used.min(budget) * width).div_ceil(budget).min(width)
+    };
+    let fill = if used > budget { t.gauge_over } else { t.gauge };
+    vec![
+        styled("█".repeat(filled), Style::new().fg(fill)),
+        styled("░".repeat(width - filled), t.muted()),
+    ]
+}
+
 pub(crate) fn styled(text: impl Into<String>, style: Style) -> Span<'static> {
     Span::styled(text.into(), style)
 }

@@ -234,7 +234,7 @@ impl TokenCounter {
             return n as usize;
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
-        let n = self.encoder(tok).map_or(0, |bpe| bpe_count(tok, bpe, text));
+        let n = self.count_uncached(tok, text);
         if let Some(journal) = &self.journal {
             let mut j = journal.lock().unwrap_or_else(|p| p.into_inner());
             if j.len() < self.journal_limit {
@@ -312,7 +312,7 @@ impl TokenCounter {
                 continue;
             };
             let candidate = prefix + marker;
-            let n = bpe.count(candidate.as_str());
+            let n = bpe_count(tok, bpe, &candidate);
             if n <= max_tokens {
                 return Some((candidate, n));
             }

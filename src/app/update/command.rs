@@ -112,12 +112,7 @@ fn candidates(s: &State, head: &str) -> Vec<String> {
         return NAMES.iter().map(|n| n.to_string()).collect();
     };
     match cmd {
-        "user" => s
-            .users
-            .rows
-            .iter()
-            .map(|r| r.summary.user_id.clone())
-            .collect(),
+        "user" => s.users.ids(),
         "policy" => crate::engine::policy::PRESETS
             .iter()
             .map(|(n, _)| n.to_string())

@@ -66,12 +66,7 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             s.user.cursor = 0;
             s.user.layer = None;
             // The users list shows the baseline's numbers: replay every loaded user under it.
-            let users: Vec<String> = s
-                .users
-                .rows
-                .iter()
-                .map(|r| r.summary.user_id.clone())
-                .collect();
+            let users = s.users.ids();
             let mut effects = replay(s);
             // The new policy searches knowledge differently: the open user is fetched again.
             if refetch {

@@ -52,12 +52,7 @@ pub(super) fn tuned_stats(s: &mut State) -> Vec<Effect> {
     for r in &mut s.users.rows {
         r.tuned = None;
     }
-    let users: Vec<String> = s
-        .users
-        .rows
-        .iter()
-        .map(|r| r.summary.user_id.clone())
-        .collect();
+    let users = s.users.ids();
     if users.is_empty() {
         return vec![];
     }
