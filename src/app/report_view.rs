@@ -132,10 +132,14 @@ fn verdict(m: Metric) -> Cell {
 fn answer(s: &Summary) -> Vec<ReportLine> {
     let mut out = Vec::new();
     if let Some(c) = &s.changes {
+        // Two lines, so the sentence is whole at 80 columns.
         let text = format!(
-            "Change: {} of {} users' context changes · {} tokens newly dropped · {} newly added",
+            "Change: {} of {} users' context changes",
             thousands(c.users_changed as f64, 0),
             thousands(c.users_compared as f64, 0),
+        );
+        let tokens = format!(
+            "        {} tokens newly dropped · {} newly added",
             thousands(c.tokens_newly_dropped as f64, 0),
             thousands(c.tokens_newly_added as f64, 0),
         );
@@ -146,6 +150,7 @@ fn answer(s: &Summary) -> Vec<ReportLine> {
         };
         out.push(ReportLine::blank());
         out.push(ReportLine::text(text, tone));
+        out.push(ReportLine::text(tokens, tone));
     }
     let failing: Vec<&str> = s
         .monitoring

@@ -416,3 +416,29 @@ async fn redacted_screens_show_no_personal_word_and_cannot_be_probed() {
         "the prompt search finds {turn:?}"
     );
 }
+
+#[tokio::test]
+async fn users_column_shows_long_ids_whole_where_they_fit() {
+    let (mut s, _store) = demo_app().await;
+    s.ui.screen = Screen::Users;
+    let long = "tenant-7:acme:user-0001"; // 23 columns
+    s.users.rows[0].summary.user_id = long.into();
+    let row = |terminal: &Terminal<TestBackend>| {
+        let buf = terminal.backend().buffer();
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .find(|l| l.contains("tenant-7"))
+            .unwrap_or_default()
+    };
+    // 120 columns: a fifth is 24, so the whole id shows, before the milestone.
+    let wide = row(&draw(&s, 120, 40, &Theme::default()));
+    assert!(wide.contains(&format!("{long} M0")), "{wide}");
+    // 80 columns: cut at 16, the rest of the row still in place.
+    let narrow = row(&draw(&s, 80, 24, &Theme::default()));
+    assert!(narrow.contains("tenant-7:acme:us M0"), "{narrow}");
+    assert!(!narrow.contains(long), "{narrow}");
+}

@@ -60,8 +60,15 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         "LAST ACTIVITY",
     ])
     .style(t.title());
+    // As wide as the longest id on screen (at least the header), up to a fifth of the screen.
+    let id_width = u.shown[first..(first + height).min(u.shown.len())]
+        .iter()
+        .map(|&i| unicode_width::UnicodeWidthStr::width(il(&u.rows[i].summary.user_id).as_str()))
+        .max()
+        .unwrap_or(0)
+        .clamp(4, usize::from(area.width / 5).max(10));
     let widths = [
-        Constraint::Length(10),
+        Constraint::Length(u16::try_from(id_width).unwrap_or(10)),
         Constraint::Length(26),
         Constraint::Fill(1),
         Constraint::Length(22),
