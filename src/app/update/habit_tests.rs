@@ -288,7 +288,7 @@ async fn y_copies_stored_text_inert() {
 }
 
 #[tokio::test]
-async fn users_show_tuned_figures_and_a_new_sort_starts_at_the_top() {
+async fn users_show_tuned_figures_and_a_new_sort_keeps_the_selected_user() {
     let (mut s, store) = tuned_u062().await;
     settle(&mut s, &store, Action::ShowUsers).await;
     settle(&mut s, &store, Action::ToggleTuned).await;
@@ -313,9 +313,15 @@ async fn users_show_tuned_figures_and_a_new_sort_starts_at_the_top() {
             .all(|r| r.tuned.is_some_and(|t| t.budget == 3000))
     );
     s.users.cursor = 30;
+    let selected = s.selected_row().map(|r| r.summary.user_id.clone());
     settle(&mut s, &store, Action::CycleSort).await; // milestone
     settle(&mut s, &store, Action::CycleSort).await; // tokens ↓
-    assert_eq!(s.users.cursor, 0, "the top of the new order");
+    assert_eq!(
+        s.selected_row().map(|r| r.summary.user_id.clone()),
+        selected,
+        "the selection follows its user into the new order"
+    );
+    assert_ne!(s.users.cursor, 30, "the user moved in the new order");
     let first = super::shown_stats(&s, &s.users.rows[s.users.shown[0]]).expect("counted");
     assert!(
         s.users

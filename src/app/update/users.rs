@@ -121,12 +121,12 @@ pub(super) fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
             }
             None => vec![],
         },
-        // A new order is read from its top: the cursor goes there.
+        // The selection follows its user into the new order (as htop and k9s do); `g` goes to
+        // the top.
         Action::CycleSort => {
             s.users.sort = s.users.sort.next();
             reshow_users(s);
-            s.users.cursor = 0;
-            vec![]
+            more_users(s)
         }
         other => {
             s.users.cursor = moved(s.users.cursor, s.users.shown.len(), &other, page(s));
