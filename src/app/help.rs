@@ -64,6 +64,8 @@ pub fn screen_keys(screen: Screen) -> Vec<(Action, &'static str)> {
             (Action::Select, "type a value"),
             (Action::ResetTuning, "back to the baseline"),
             (Action::Yank, "copy the --set flags"),
+            (Action::PageDown, "scroll the diff's item changes"),
+            (Action::PageUp, "scroll them back"),
         ],
         Screen::Prompt => &[
             (Action::Filter, "search"),

@@ -326,6 +326,8 @@ impl UserView {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TuneState {
     pub cursor: usize,
+    /// The first item change shown in the replay diff (`PgDn`/`PgUp` scroll it).
+    pub diff_scroll: usize,
 }
 
 /// The Report screen: the fleet summary for the tuned policy against the baseline.

@@ -66,6 +66,19 @@ async fn tune_screen_with_a_change() {
         settle(&mut s, &store, Action::Decrease).await; // budget.total 4000 → 2000
     }
     snap("tune_lowered_budget", &mut s);
+    // At 80x24 the item changes do not fit: the page keys scroll them, to the last one.
+    s.ui.size = (80, 24);
+    let text = |s: &State| format!("{:?}", draw(s, 80, 24, &Theme::default()).backend());
+    let before = text(&s);
+    assert!(before.contains("· 1–1 of 5 (PgDn/PgUp)"), "{before}");
+    for _ in 0..10 {
+        settle(&mut s, &store, Action::PageDown).await;
+    }
+    let after = text(&s);
+    assert!(after.contains("· 5–5 of 5 (PgDn/PgUp)"), "{after}");
+    assert!(after.contains("newly dropped mb:329"), "{after}");
+    settle(&mut s, &store, Action::PageUp).await;
+    assert!(text(&s).contains("· 1–1 of 5"), "half a page (4 rows) back");
 }
 
 #[tokio::test]

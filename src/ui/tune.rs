@@ -3,7 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, Wrap};
 
 use super::theme::Theme;
@@ -158,8 +158,10 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     };
     let d = diff(base, tuned);
     let inner = b.inner(area);
-    frame.render_widget(b, area);
-    let n = d.layers.len() as u16 + 3;
+    // On a short pane the spacer goes and the counts move into the title, to leave the item
+    // changes room.
+    let tight = inner.height < d.layers.len() as u16 + 6;
+    let n = d.layers.len() as u16 + if tight { 2 } else { 3 };
     let [layers, items] =
         Layout::vertical([Constraint::Length(n), Constraint::Min(1)]).areas(inner);
     let mut rows: Vec<Row> = d
@@ -199,15 +201,35 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             styled(format!("{} {}  ", d.count(*k), k.label()), style)
         })
         .collect();
-    let mut lines = if counts.is_empty() {
-        vec![]
-    } else {
-        vec![Line::from(counts)]
-    };
+    // The item changes from the scroll position, as many as fit under the counts.
+    let room = usize::from(items.height)
+        .saturating_sub(usize::from(!tight))
+        .max(1);
+    let first = s.tune.diff_scroll.min(d.items.len().saturating_sub(1));
+    let last = (first + room).min(d.items.len());
+    let mut counts = counts;
+    if first > 0 || last < d.items.len() {
+        counts.push(styled(
+            format!("· {}–{} of {} (PgDn/PgUp)", first + 1, last, d.items.len()),
+            t.muted(),
+        ));
+    }
+    let mut lines = vec![];
+    match (counts.is_empty(), tight) {
+        (true, _) => frame.render_widget(b, area),
+        (false, true) => {
+            counts.insert(0, Span::raw(" "));
+            frame.render_widget(b.title(Line::from(counts)), area);
+        }
+        (false, false) => {
+            frame.render_widget(b, area);
+            lines.push(Line::from(counts));
+        }
+    }
     if d.items.is_empty() {
         lines.push(Line::styled("no item changes", t.muted()));
     }
-    for i in &d.items {
+    for i in &d.items[first..last] {
         let kind = i.kind();
         let why = i
             .reason()

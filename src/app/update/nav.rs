@@ -118,6 +118,21 @@ fn tune_keys(s: &mut State, action: Action) -> Vec<Effect> {
     let dir = match action {
         Action::Right | Action::Increase => 1,
         Action::Left | Action::Decrease => -1,
+        // The fields move with j/k; a page key scrolls the replay diff's item changes, which
+        // do not fit beside the fields on a small terminal.
+        Action::PageDown => {
+            s.tune.diff_scroll = (s.tune.diff_scroll + (page(s) / 2).max(1))
+                .min(tune_diff_items(s).saturating_sub(1));
+            return vec![];
+        }
+        Action::PageUp => {
+            s.tune.diff_scroll = s
+                .tune
+                .diff_scroll
+                .saturating_sub((page(s) / 2).max(1))
+                .min(tune_diff_items(s).saturating_sub(1));
+            return vec![];
+        }
         Action::Select => {
             let text = tune::shown(&s.session.policy, &field.key);
             s.ui.input = Some(Input::new(InputKind::Edit, &text));
@@ -135,6 +150,20 @@ fn tune_keys(s: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
     }
+}
+
+/// How many item changes the Tune screen's replay diff lists.
+fn tune_diff_items(s: &State) -> usize {
+    s.user
+        .view
+        .as_ref()
+        .and_then(|v| {
+            Some(crate::engine::diff::diff(
+                v.baseline.as_ref()?,
+                v.tuned.as_ref()?,
+            ))
+        })
+        .map_or(0, |d| d.items.len())
 }
 
 /// The Prompt screen's lines as shown: the tuned prompt, or its diff against the baseline.

@@ -179,6 +179,7 @@ pub(super) fn retune(s: &mut State, policy: Policy) -> Vec<Effect> {
     }
     let refetch = KnowledgeParams::of(&policy) != KnowledgeParams::of(&s.session.policy);
     s.session.policy = policy;
+    s.tune.diff_scroll = 0;
     let mut effects = replay(s);
     if refetch {
         effects.extend(reload_user(s));
