@@ -130,6 +130,34 @@ fn a_filtered_search_reads_its_milestones_partial_index_and_finds_the_exact_answ
             .expect("connects");
         let demo = MemoryStore::demo();
         for id in map.ids() {
+            for min_similarity in [-1.0, 0.4] {
+                // The texts searched together (a report's batch), with a query of another
+                // milestone among them: the same answers as one search each, in their order.
+                let mut qs: Vec<KnowledgeQuery> = texts
+                    .iter()
+                    .map(|text| KnowledgeQuery {
+                        embedding: embed(text, 384),
+                        milestone_filter: Some(id.to_string()),
+                        min_similarity,
+                        limit: 15,
+                    })
+                    .collect();
+                qs.insert(
+                    1,
+                    KnowledgeQuery {
+                        milestone_filter: Some("M0".into()),
+                        ..qs[0].clone()
+                    },
+                );
+                for store in [&store, &indexed] {
+                    let together = store.search_many(&qs).await;
+                    assert_eq!(together.len(), qs.len());
+                    for (q, found) in qs.iter().zip(together) {
+                        let exact = store.search_exact(q).await.expect("exact search");
+                        assert_eq!(found.expect("batched search"), exact, "{id}: batched");
+                    }
+                }
+            }
             for text in texts {
                 for min_similarity in [-1.0, 0.4] {
                     let q = KnowledgeQuery {
@@ -348,14 +376,35 @@ fn unscorable_embeddings_are_reported_on_every_search_path() {
             assert!(plan.contains("knowledge_embedding_unscorable"), "{plan}");
             let exact = new.search_exact(&q).await.expect("exact");
             assert_eq!(reported(&exact), want, "{filter:?}: exact scan");
+            // Searched with others in one statement (another text, and `q` again): the same.
+            let other = KnowledgeQuery {
+                embedding: embed("trademark", 384),
+                ..q.clone()
+            };
+            let batch = [q.clone(), other.clone(), q.clone()];
             for (store, how) in [
                 (&new, "migrated"),
                 (&new_indexed, "migrated, index scans"),
                 (&old, "old zero index"),
                 (&old_indexed, "old zero index, index scans"),
+                (&untyped, "untyped"),
             ] {
                 let found = store.search(&q).await.expect("search");
-                assert_eq!(found, exact, "{filter:?}: {how}");
+                if how != "untyped" {
+                    assert_eq!(found, exact, "{filter:?}: {how}");
+                }
+                let alone = store.search(&other).await.expect("search");
+                let together: Vec<_> = store
+                    .search_many(&batch)
+                    .await
+                    .into_iter()
+                    .map(|r| r.expect("batched search"))
+                    .collect();
+                assert_eq!(
+                    together,
+                    [found.clone(), alone, found],
+                    "{filter:?}: {how}, batched"
+                );
             }
             let plan = old_indexed.explain_search(&q).await.expect("EXPLAIN");
             assert!(!plan.contains("knowledge_embedding_zero"), "{plan}");

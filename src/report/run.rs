@@ -12,7 +12,7 @@ use super::catch;
 use super::source::{Fleet, Job, Lister};
 use super::{RunInfo, Tally, UserOutcome};
 use crate::engine::{Engine, Policy, Snapshot};
-use crate::store::{FleetPass, KnowledgeParams, LoadOptions, Store, StoreError, snapshots_of};
+use crate::store::{FleetPass, KnowledgeParams, LoadOptions, Store, StoreError, snapshots_of_many};
 
 /// Users per task: enough to amortise a task, few enough to spread over the cores.
 const BATCH: usize = 64;
@@ -335,11 +335,12 @@ async fn load(jobs: &[Job], s: &Shared) -> Vec<JobSnapshots> {
     if let (Some(store), false) = (&s.store, to_read.is_empty()) {
         let ids: Vec<String> = to_read.iter().map(|(_, id)| id.to_string()).collect();
         let datas = store.load_users(&ids, &s.plan.opts, &s.pass).await;
-        let searches = datas.into_iter().map(|data| async move {
-            let data = data?;
-            snapshots_of(store.as_ref(), &data, &s.plan.opts, &s.params).await
-        });
-        for ((i, id), snaps) in to_read.iter().zip(join_all(searches).await) {
+        let datas = datas
+            .iter()
+            .map(|d| d.as_ref().map_err(Clone::clone))
+            .collect();
+        let found = snapshots_of_many(store.as_ref(), datas, &s.plan.opts, &s.params).await;
+        for ((i, id), snaps) in to_read.iter().zip(found) {
             out[*i] = Some(match snaps {
                 Ok(snaps) => {
                     let snaps: Vec<Arc<Snapshot>> = snaps.into_iter().map(Arc::new).collect();

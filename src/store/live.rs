@@ -425,4 +425,14 @@ impl Store for LiveStore {
             None => Ok(KnowledgeHits::default()),
         }
     }
+
+    async fn search_knowledge_many(
+        &self,
+        qs: &[KnowledgeQuery],
+    ) -> Vec<Result<KnowledgeHits, StoreError>> {
+        match &self.pg {
+            Some(pg) => pg.search_many(qs).await,
+            None => qs.iter().map(|_| Ok(KnowledgeHits::default())).collect(),
+        }
+    }
 }

@@ -367,6 +367,15 @@ pub trait Store: Send + Sync {
     /// Knowledge hits for a query, best first, and rows that could not be scored.
     async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError>;
 
+    /// [`Store::search_knowledge`] for several queries, answers in the same order: by default
+    /// one search each, concurrently. A store can answer like queries in one round trip.
+    async fn search_knowledge_many(
+        &self,
+        qs: &[KnowledgeQuery],
+    ) -> Vec<Result<KnowledgeHits, StoreError>> {
+        futures_util::future::join_all(qs.iter().map(|q| self.search_knowledge(q))).await
+    }
+
     /// A user's snapshot exactly as stored, for stores that hold snapshots rather than the data
     /// to make them (snapshot files): replayed as written, knowledge hits included.
     fn fixed_snapshot(&self, _user: &str) -> Option<Snapshot> {
@@ -441,11 +450,100 @@ pub async fn snapshots_of(
     opts: &LoadOptions,
     params: &[KnowledgeParams],
 ) -> Result<Vec<Snapshot>, StoreError> {
+    let mut one = snapshots_of_many(store, vec![Ok(data)], opts, params).await;
+    one.pop().unwrap_or_else(|| Ok(vec![]))
+}
+
+/// [`snapshots_of`] for several users at once: their queries embedded concurrently, then
+/// searched together ([`Store::search_knowledge_many`]: on Postgres, one statement per group of
+/// like queries). A user that was not loaded, or whose query could not be embedded or searched,
+/// keeps its own error; the others are unaffected.
+pub async fn snapshots_of_many(
+    store: &dyn Store,
+    datas: Vec<Result<&UserData, StoreError>>,
+    opts: &LoadOptions,
+    params: &[KnowledgeParams],
+) -> Vec<Result<Vec<Snapshot>, StoreError>> {
+    let prepared = futures_util::future::join_all(
+        datas
+            .into_iter()
+            .map(|data| async move { prepare(store, data?, opts, params).await }),
+    )
+    .await;
+    // Every query of every user, in order; each user's slots point into the answers.
+    let queries: Vec<KnowledgeQuery> = prepared
+        .iter()
+        .flatten()
+        .flat_map(|p| p.queries.iter().flatten().cloned())
+        .collect();
+    let mut answers = store.search_knowledge_many(&queries).await.into_iter();
+    prepared
+        .into_iter()
+        .map(|p| {
+            let p = p?;
+            // Take this user's answers first, so one failed search cannot shift the next user's.
+            let mine: Vec<_> = answers
+                .by_ref()
+                .take(p.queries.iter().flatten().count())
+                .collect();
+            p.finish(mine)
+        })
+        .collect()
+}
+
+/// A user's snapshot before its knowledge search, and the searches it needs: one per entry of
+/// `params`, `None` where an earlier entry's search serves (or there is no query).
+struct Prepared {
+    base: Snapshot,
+    queries: Vec<Option<KnowledgeQuery>>,
+    /// For each entry of `params`, the earlier entry whose snapshot it shares.
+    same_as: Vec<Option<usize>>,
+}
+
+impl Prepared {
+    fn finish(
+        self,
+        answers: Vec<Result<KnowledgeHits, StoreError>>,
+    ) -> Result<Vec<Snapshot>, StoreError> {
+        let mut answers = answers.into_iter();
+        let mut snaps: Vec<Snapshot> = Vec::with_capacity(self.queries.len());
+        for (query, same) in self.queries.iter().zip(&self.same_as) {
+            let snap = match (query, same) {
+                (_, Some(j)) => snaps[*j].clone(),
+                (None, None) => self.base.clone(),
+                (Some(_), None) => {
+                    let found = answers
+                        .next()
+                        .unwrap_or_else(|| Ok(KnowledgeHits::default()))?;
+                    let mut snap = self.base.clone();
+                    snap.knowledge = found.hits;
+                    snap.malformed.extend(found.malformed);
+                    snap.notes.extend(found.notes);
+                    snap
+                }
+            };
+            snaps.push(snap);
+        }
+        Ok(snaps)
+    }
+}
+
+/// The snapshot of `data` without knowledge, its query embedded, and its searches.
+async fn prepare(
+    store: &dyn Store,
+    data: &UserData,
+    opts: &LoadOptions,
+    params: &[KnowledgeParams],
+) -> Result<Prepared, StoreError> {
     if let Some(mut fixed) = store.fixed_snapshot(&data.user_id) {
         if let Some(now) = opts.now {
             fixed.now = now;
         }
-        return Ok(params.iter().map(|_| fixed.clone()).collect());
+        return Ok(Prepared {
+            base: fixed,
+            queries: params.iter().map(|_| None).collect(),
+            same_as: params.iter().map(|_| None).collect(),
+        });
     }
     let mut base = Snapshot {
         user_id: data.user_id.clone(),
@@ -465,8 +563,17 @@ pub async fn snapshots_of(
         .query
         .clone()
         .or_else(|| base.newest_user_text().map(str::to_string));
+    let same_as: Vec<Option<usize>> = params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| params[..i].iter().position(|earlier| earlier == p))
+        .collect();
     let Some(q) = base.query.as_deref() else {
-        return Ok(params.iter().map(|_| base.clone()).collect());
+        return Ok(Prepared {
+            base,
+            queries: params.iter().map(|_| None).collect(),
+            same_as,
+        });
     };
     let embedding = opts
         .embedder
@@ -477,30 +584,26 @@ pub async fn snapshots_of(
             what: "query embedding".into(),
             cause,
         })?;
-    let mut snaps: Vec<Snapshot> = Vec::with_capacity(params.len());
-    for (i, p) in params.iter().enumerate() {
-        if let Some(j) = params[..i].iter().position(|earlier| earlier == p) {
-            let same = snaps[j].clone();
-            snaps.push(same);
-            continue;
-        }
-        let query = KnowledgeQuery {
-            embedding: embedding.clone(),
-            milestone_filter: if p.same_milestone_only {
-                // No journey: only hits of no milestone match (an impossible id filters the rest).
-                Some(data.current_milestone.clone().unwrap_or_default())
-            } else {
-                None
-            },
-            min_similarity: p.similarity_threshold - NEAR_MISS_MARGIN,
-            limit: p.limit + NEAR_MISSES,
-        };
-        let found = store.search_knowledge(&query).await?;
-        let mut snap = base.clone();
-        snap.knowledge = found.hits;
-        snap.malformed.extend(found.malformed);
-        snap.notes.extend(found.notes);
-        snaps.push(snap);
-    }
-    Ok(snaps)
+    let queries = params
+        .iter()
+        .zip(&same_as)
+        .map(|(p, same)| {
+            same.is_none().then(|| KnowledgeQuery {
+                embedding: embedding.clone(),
+                milestone_filter: if p.same_milestone_only {
+                    // No journey: only hits of no milestone match (an impossible id filters the rest).
+                    Some(data.current_milestone.clone().unwrap_or_default())
+                } else {
+                    None
+                },
+                min_similarity: p.similarity_threshold - NEAR_MISS_MARGIN,
+                limit: p.limit + NEAR_MISSES,
+            })
+        })
+        .collect();
+    Ok(Prepared {
+        base,
+        queries,
+        same_as,
+    })
 }

@@ -40,14 +40,10 @@ fn ranked_branch(filter: &str) -> String {
 /// `vector(n)` without a milestone filter, or with one where the partial indexes are missing:
 /// ORDER BY the distance uses the table-wide HNSW index. With `indexed`, the rows pgvector cannot
 /// score come from `ctxlens migrate`'s index of them; without, [`PgStore`] finds them apart.
-pub fn typed_search(indexed: bool) -> String {
+pub fn typed_search(indexed: bool, many: bool) -> String {
     let filter = "($2::text IS NULL OR milestone = $2 OR milestone IS NULL)";
-    let mut sql = format!("SELECT * FROM ({}", ranked_branch(filter));
-    if indexed {
-        sql.push_str(&format!("\nUNION ALL\n{}", unscorable_branch(filter)));
-    }
-    sql.push_str(") AS found\nORDER BY distance NULLS LAST, id");
-    sql
+    let unscorable = indexed.then(|| unscorable_branch(filter));
+    compose(&ranked_branch(filter), unscorable.as_deref(), many)
 }
 
 /// `vector(n)` with a milestone filter, where `ctxlens migrate` made the partial indexes: the
@@ -55,18 +51,36 @@ pub fn typed_search(indexed: bool) -> String {
 /// so that each branch walks its own partial HNSW index (`seed::partial_indexes`) with the filter
 /// inside the graph instead of after it; they are merged by distance, then id, as the embedded
 /// store breaks ties. Unscorable rows as in [`typed_search`].
-pub fn typed_milestone_search(indexed: bool) -> String {
-    let mut sql = format!(
-        "SELECT * FROM ((SELECT * FROM ({}\nUNION ALL\n{}) AS scored ORDER BY distance, id LIMIT $4)",
+pub fn typed_milestone_search(indexed: bool, many: bool) -> String {
+    let ranked = format!(
+        "(SELECT * FROM ({}\nUNION ALL\n{}) AS scored ORDER BY distance, id LIMIT $4)",
         ranked_branch("milestone = $2::text"),
         ranked_branch("milestone IS NULL")
     );
-    if indexed {
-        let filter = "(milestone = $2::text OR milestone IS NULL)";
-        sql.push_str(&format!("\nUNION ALL\n{}", unscorable_branch(filter)));
+    let unscorable =
+        indexed.then(|| unscorable_branch("(milestone = $2::text OR milestone IS NULL)"));
+    compose(&ranked, unscorable.as_deref(), many)
+}
+
+/// A search statement from its parts: `ranked`, the rows ranked by distance to `$1`, and the
+/// unscorable rows, if the statement finds them itself. With `many`, `$1` is an array of query
+/// vectors, each searched as one would be (a lateral join: each still walks its HNSW index),
+/// the unscorable rows, which do not depend on the vector, found once for all; every row is
+/// tagged with its vector's position `ord` (from 1) and ordered by it first.
+fn compose(ranked: &str, unscorable: Option<&str>, many: bool) -> String {
+    const ORDER: &str = "ORDER BY distance NULLS LAST, id";
+    if !many {
+        let odd = unscorable.map_or(String::new(), |u| format!("\nUNION ALL\n{u}"));
+        return format!("SELECT * FROM ({ranked}{odd}) AS found\n{ORDER}");
     }
-    sql.push_str(") AS found\nORDER BY distance NULLS LAST, id");
-    sql
+    const VECTORS: &str = "unnest($1::vector[]) WITH ORDINALITY AS q(v, ord)";
+    let odd = unscorable.map_or(String::new(), |u| {
+        format!("\nUNION ALL\nSELECT q.ord, odd.* FROM {VECTORS} CROSS JOIN {u} AS odd")
+    });
+    format!(
+        "SELECT * FROM (SELECT q.ord, found.* FROM {VECTORS}\nCROSS JOIN LATERAL {} AS found{odd}) AS found\nORDER BY ord, distance NULLS LAST, id",
+        ranked.replace("$1", "q.v")
+    )
 }
 
 /// Untyped `vector`: no index, one scan. The distance only where the dimensions match and the

@@ -55,6 +55,101 @@ impl PgStore {
         Ok(self.hits(q, &rows, extra))
     }
 
+    /// [`PgStore::search`] for many queries, answers in their order: queries alike but for
+    /// their vector (milestone filter, threshold, limit) are answered by one statement
+    /// (`pg_schema::typed_search` and the like, `many`), with the same rows, in the same order, as one search
+    /// each. An untyped column, or a query of another dimension, is searched alone.
+    pub async fn search_many(
+        &self,
+        qs: &[KnowledgeQuery],
+    ) -> Vec<Result<KnowledgeHits, StoreError>> {
+        type Key<'a> = (Option<&'a str>, u64, usize);
+        let mut groups: Vec<(Key, Vec<usize>)> = Vec::new();
+        let mut alone = Vec::new();
+        for (i, q) in qs.iter().enumerate() {
+            if self.dim != Some(q.embedding.len()) || unscorable(norm(&q.embedding)).is_some() {
+                alone.push(i);
+                continue;
+            }
+            let key = (
+                q.milestone_filter.as_deref(),
+                q.min_similarity.to_bits(),
+                q.limit,
+            );
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, members)) => members.push(i),
+                None => groups.push((key, vec![i])),
+            }
+        }
+        let mut out: Vec<Option<Result<KnowledgeHits, StoreError>>> = vec![None; qs.len()];
+        for (_, members) in groups {
+            if members.len() == 1 {
+                alone.extend(members);
+                continue;
+            }
+            let group: Vec<&KnowledgeQuery> = members.iter().map(|&i| &qs[i]).collect();
+            for (i, answer) in members.iter().zip(self.search_group(&group).await) {
+                out[*i] = Some(answer);
+            }
+        }
+        let singles = futures_util::future::join_all(alone.iter().map(|&i| self.search(&qs[i])));
+        for (i, answer) in alone.iter().zip(singles.await) {
+            out[*i] = Some(answer);
+        }
+        out.into_iter()
+            .map(|o| o.unwrap_or_else(|| Ok(KnowledgeHits::default())))
+            .collect()
+    }
+
+    /// One statement for queries alike but for their vectors (of the column's dimension).
+    async fn search_group(
+        &self,
+        group: &[&KnowledgeQuery],
+    ) -> Vec<Result<KnowledgeHits, StoreError>> {
+        let Some(first) = group.first() else {
+            return vec![];
+        };
+        let sql = match &first.milestone_filter {
+            Some(_) if self.general_index => self.sql.typed_milestone_search_many.clone(),
+            _ => self.sql.typed_search_many.clone(),
+        };
+        let vectors: Vec<pgvector::Vector> = group
+            .iter()
+            .map(|q| pgvector::Vector::from(q.embedding.clone()))
+            .collect();
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(vectors)
+            .bind(first.milestone_filter.clone())
+            .bind(first.min_similarity)
+            .bind(i64::try_from(first.limit).unwrap_or(i64::MAX))
+            .bind(i32::try_from(first.embedding.len()).unwrap_or(i32::MAX))
+            .fetch_all(self.pool())
+            .await
+            .map_err(|e| self.fail("knowledge search", e));
+        let rows = match rows {
+            Ok(rows) => rows,
+            Err(e) => return group.iter().map(|_| Err(e.clone())).collect(),
+        };
+        // Rows come ordered by `ord`, 1 for the first vector.
+        let mut per: Vec<Vec<sqlx::postgres::PgRow>> = group.iter().map(|_| Vec::new()).collect();
+        for r in rows {
+            let ord = column::<i64>(&r, "ord")
+                .ok()
+                .and_then(|o| usize::try_from(o).ok());
+            if let Some(mine) = ord.and_then(|o| per.get_mut(o.wrapping_sub(1))) {
+                mine.push(r);
+            }
+        }
+        let mut out = Vec::with_capacity(group.len());
+        for (q, rows) in group.iter().zip(per) {
+            out.push(match self.unscorable_rows(q).await {
+                Ok(extra) => Ok(self.hits(q, &rows, extra)),
+                Err(e) => Err(e),
+            });
+        }
+        out
+    }
+
     /// The same search as an exact scan (index scans off, in a transaction rolled back): what
     /// the HNSW index should find, for measuring its recall.
     pub async fn search_exact(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {

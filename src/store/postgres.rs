@@ -70,6 +70,9 @@ pub(super) struct Statements {
     known: Sql,
     pub(super) typed_search: Sql,
     pub(super) typed_milestone_search: Sql,
+    /// The two typed searches for many query vectors at once.
+    pub(super) typed_search_many: Sql,
+    pub(super) typed_milestone_search_many: Sql,
     pub(super) untyped_search: Sql,
     /// The knowledge table's quoted name.
     pub(super) knowledge: Sql,
@@ -97,8 +100,10 @@ impl Statements {
                 "SELECT DISTINCT ON (user_id) user_id, current_milestone, display_name FROM {user_journeys} WHERE user_id > $1 ORDER BY user_id, current_milestone, display_name LIMIT $2",
             ),
             known: fill("SELECT DISTINCT user_id FROM {user_journeys} WHERE user_id = ANY($1)"),
-            typed_search: fill(&typed_search(unscorable_index)),
-            typed_milestone_search: fill(&typed_milestone_search(unscorable_index)),
+            typed_search: fill(&typed_search(unscorable_index, false)),
+            typed_milestone_search: fill(&typed_milestone_search(unscorable_index, false)),
+            typed_search_many: fill(&typed_search(unscorable_index, true)),
+            typed_milestone_search_many: fill(&typed_milestone_search(unscorable_index, true)),
             untyped_search: fill(&untyped_search()),
             knowledge: t.knowledge.clone().into(),
         }
