@@ -11,8 +11,9 @@ use super::{block, styled};
 use crate::app::layout::{offset, table_rows};
 use crate::app::state::State;
 use crate::app::tune;
+use crate::engine::Assembly;
 use crate::engine::Decision;
-use crate::engine::diff::{ChangeKind, diff};
+use crate::engine::diff::{AssemblyDiff, ChangeKind, ItemChange, diff};
 
 /// Narrower than this, the fields go above the diff instead of beside it.
 const SIDE_BY_SIDE: u16 = 110;
@@ -164,34 +165,7 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let n = d.layers.len() as u16 + if tight { 2 } else { 3 };
     let [layers, items] =
         Layout::vertical([Constraint::Length(n), Constraint::Min(1)]).areas(inner);
-    let mut rows: Vec<Row> = d
-        .layers
-        .iter()
-        .map(|l| {
-            let delta = l.used.1 as i64 - l.used.0 as i64;
-            Row::new(vec![
-                Line::from(super::il(&l.layer)),
-                Line::from(format!("{} → {}", l.budget.0, l.budget.1)),
-                Line::from(format!("{} → {}", l.used.0, l.used.1)),
-                Line::styled(format!("{delta:+}"), delta_style(delta, t)),
-            ])
-        })
-        .collect();
-    let total = d.total.1 as i64 - d.total.0 as i64;
-    rows.push(Row::new(vec![
-        Line::styled("total", t.title()),
-        Line::from(format!("{} → {}", base.budget.total, tuned.budget.total)),
-        Line::from(format!("{} → {}", d.total.0, d.total.1)),
-        Line::styled(format!("{total:+}"), delta_style(total, t)),
-    ]));
-    let header = Row::new(["LAYER", "BUDGET", "USED", "Δ"]).style(t.title());
-    let widths = [
-        Constraint::Length(12),
-        Constraint::Length(15),
-        Constraint::Length(15),
-        Constraint::Length(8),
-    ];
-    frame.render_widget(Table::new(rows, widths).header(header), layers);
+    frame.render_widget(layer_table(&d, (base, tuned), t), layers);
     // The kinds of change there are, with their counts.
     let counts: Vec<_> = ChangeKind::ALL
         .iter()
@@ -229,24 +203,63 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     if d.items.is_empty() {
         lines.push(Line::styled("no item changes", t.muted()));
     }
-    for i in &d.items[first..last] {
-        let kind = i.kind();
-        let why = i
-            .reason()
-            .map(|r| format!(" ({})", r.as_str()))
-            .unwrap_or_default();
-        let (before, after) = i.tokens();
-        let delta = after as i64 - before as i64;
-        lines.push(Line::from(vec![
-            styled(format!("{:<14}", kind.label()), kind_style(kind, t)),
-            styled(
-                format!("{:<10} {:<10}", super::il(&i.id), super::il(&i.layer)),
-                t.base(),
-            ),
-            styled(format!("{before} → {after} ({delta:+}){why}"), t.muted()),
-        ]));
-    }
+    lines.extend(d.items[first..last].iter().map(|i| item_line(i, t)));
     frame.render_widget(Paragraph::new(lines), items);
+}
+
+/// Per layer and in total: budget and use, baseline → tuned, and the change in use.
+fn layer_table<'a>(
+    d: &AssemblyDiff,
+    (base, tuned): (&Assembly, &Assembly),
+    t: &Theme,
+) -> Table<'a> {
+    let mut rows: Vec<Row> = d
+        .layers
+        .iter()
+        .map(|l| {
+            let delta = l.used.1 as i64 - l.used.0 as i64;
+            Row::new(vec![
+                Line::from(super::il(&l.layer)),
+                Line::from(format!("{} → {}", l.budget.0, l.budget.1)),
+                Line::from(format!("{} → {}", l.used.0, l.used.1)),
+                Line::styled(format!("{delta:+}"), delta_style(delta, t)),
+            ])
+        })
+        .collect();
+    let total = d.total.1 as i64 - d.total.0 as i64;
+    rows.push(Row::new(vec![
+        Line::styled("total", t.title()),
+        Line::from(format!("{} → {}", base.budget.total, tuned.budget.total)),
+        Line::from(format!("{} → {}", d.total.0, d.total.1)),
+        Line::styled(format!("{total:+}"), delta_style(total, t)),
+    ]));
+    let header = Row::new(["LAYER", "BUDGET", "USED", "Δ"]).style(t.title());
+    let widths = [
+        Constraint::Length(12),
+        Constraint::Length(15),
+        Constraint::Length(15),
+        Constraint::Length(8),
+    ];
+    Table::new(rows, widths).header(header)
+}
+
+/// One item change: its kind, id, layer, tokens before → after and why.
+fn item_line<'a>(i: &ItemChange, t: &Theme) -> Line<'a> {
+    let kind = i.kind();
+    let why = i
+        .reason()
+        .map(|r| format!(" ({})", r.as_str()))
+        .unwrap_or_default();
+    let (before, after) = i.tokens();
+    let delta = after as i64 - before as i64;
+    Line::from(vec![
+        styled(format!("{:<14}", kind.label()), kind_style(kind, t)),
+        styled(
+            format!("{:<10} {:<10}", super::il(&i.id), super::il(&i.layer)),
+            t.base(),
+        ),
+        styled(format!("{before} → {after} ({delta:+}){why}"), t.muted()),
+    ])
 }
 
 fn kind_style(kind: ChangeKind, t: &Theme) -> ratatui::style::Style {
