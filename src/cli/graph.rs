@@ -9,7 +9,7 @@ use super::output::{BOLD, DIM, inert_line, io, paint, status_label, status_style
 use super::{CliError, Ctx, GraphFormat};
 use crate::engine::milestones::{MilestoneMap, Status, completed, prepare_transition};
 use crate::engine::render::json_lines;
-use crate::graph::{Frame, Geometry, Graph, Label, MIN_BOX_W, Role};
+use crate::graph::{Canvas, Frame, Geometry, Graph, Label, MIN_BOX_W, Role};
 use crate::text::inert;
 use crate::ui::theme::status_symbol;
 
@@ -141,6 +141,17 @@ fn write_text(
     )
     .map_err(io)?;
     let ids = g.ids();
+    write_canvas(out, &canvas, ids, &status)?;
+    write_legend_and_deps(out, map, ids, st.is_some())
+}
+
+/// The drawn graph, one line per canvas row, each box in its status's style, edges dim.
+fn write_canvas(
+    out: &mut impl Write,
+    canvas: &Canvas,
+    ids: &[String],
+    status: &dyn Fn(&str) -> Option<Status>,
+) -> Result<(), CliError> {
     for y in 0..canvas.height {
         let mut line = String::new();
         let mut run = String::new();
@@ -169,7 +180,17 @@ fn write_text(
         }
         writeln!(out, "{}", line.trim_end()).map_err(io)?;
     }
-    if st.is_some() {
+    Ok(())
+}
+
+/// The status legend (when statuses are shown), then every milestone's dependencies in full.
+fn write_legend_and_deps(
+    out: &mut impl Write,
+    map: &MilestoneMap,
+    ids: &[String],
+    legend: bool,
+) -> Result<(), CliError> {
+    if legend {
         let legend: Vec<String> = [
             Status::Completed,
             Status::Current,
