@@ -328,6 +328,9 @@ pub struct TuneState {
     pub cursor: usize,
     /// The first item change shown in the replay diff (`PgDn`/`PgUp` scroll it).
     pub diff_scroll: usize,
+    /// How many item changes the last frame had room for: a page of them. Set while drawing
+    /// (the pane's size is known only then), read by the page keys.
+    pub diff_rows: std::cell::Cell<usize>,
 }
 
 /// The Report screen: the fleet summary for the tuned policy against the baseline.

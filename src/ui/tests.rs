@@ -71,6 +71,9 @@ async fn tune_screen_with_a_change() {
     let text = |s: &State| format!("{:?}", draw(s, 80, 24, &Theme::default()).backend());
     let before = text(&s);
     assert!(before.contains("· 1–1 of 5 (PgDn/PgUp)"), "{before}");
+    // A page is what the pane showed: one change here, so none is skipped.
+    settle(&mut s, &store, Action::PageDown).await;
+    assert!(text(&s).contains("· 2–2 of 5"));
     for _ in 0..10 {
         settle(&mut s, &store, Action::PageDown).await;
     }
@@ -78,7 +81,7 @@ async fn tune_screen_with_a_change() {
     assert!(after.contains("· 5–5 of 5 (PgDn/PgUp)"), "{after}");
     assert!(after.contains("newly dropped mb:329"), "{after}");
     settle(&mut s, &store, Action::PageUp).await;
-    assert!(text(&s).contains("· 1–1 of 5"), "half a page (4 rows) back");
+    assert!(text(&s).contains("· 4–4 of 5"), "a page (one row) back");
 }
 
 #[tokio::test]

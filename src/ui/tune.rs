@@ -179,6 +179,7 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let room = usize::from(items.height)
         .saturating_sub(usize::from(!tight))
         .max(1);
+    s.tune.diff_rows.set(room);
     let first = s.tune.diff_scroll.min(d.items.len().saturating_sub(1));
     let last = (first + room).min(d.items.len());
     let mut counts = counts;

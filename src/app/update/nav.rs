@@ -121,7 +121,7 @@ fn tune_keys(s: &mut State, action: Action) -> Vec<Effect> {
         // The fields move with j/k; a page key scrolls the replay diff's item changes, which
         // do not fit beside the fields on a small terminal.
         Action::PageDown => {
-            s.tune.diff_scroll = (s.tune.diff_scroll + (page(s) / 2).max(1))
+            s.tune.diff_scroll = (s.tune.diff_scroll + s.tune.diff_rows.get().max(1))
                 .min(tune_diff_items(s).saturating_sub(1));
             return vec![];
         }
@@ -129,7 +129,7 @@ fn tune_keys(s: &mut State, action: Action) -> Vec<Effect> {
             s.tune.diff_scroll = s
                 .tune
                 .diff_scroll
-                .saturating_sub((page(s) / 2).max(1))
+                .saturating_sub(s.tune.diff_rows.get().max(1))
                 .min(tune_diff_items(s).saturating_sub(1));
             return vec![];
         }
