@@ -41,6 +41,9 @@ pub enum FindingKind {
     AmbiguousKey,
     /// A value of another shape than SPEC §1 gives it, read as it is.
     UnexpectedShape,
+    /// An item that copies another (exactly, or as a near copy): the second copy spends tokens
+    /// on what the prompt already holds, unless the policy's `dedupe` removes it.
+    Duplicate,
 }
 
 impl From<NoteKind> for FindingKind {
@@ -134,6 +137,13 @@ pub fn findings(
             );
         }
     }
+    for p in &replay.duplicates {
+        add(
+            FindingKind::Duplicate,
+            item_source(data, replay, &p.id),
+            duplicate_message(p),
+        );
+    }
     let sum: f64 = policy.layers.iter().map(|l| l.weight).sum();
     if (sum - 1.0).abs() > 1e-9 {
         let effect = if sum > 1.0 {
@@ -148,6 +158,50 @@ pub fn findings(
         );
     }
     out
+}
+
+/// Where an item of `a` is stored: the Redis key or table row (static modules: the policy).
+fn item_source(data: &UserData, a: &Assembly, id: &str) -> String {
+    use crate::engine::ItemKind;
+    match a.item(id).map(|i| i.kind) {
+        Some(ItemKind::Turn) => {
+            let key = data.session_key().map_or_else(
+                || {
+                    crate::store::keys::session_key(
+                        "",
+                        &data.user_id,
+                        data.session_id.as_deref().unwrap_or("?"),
+                    )
+                },
+                str::to_string,
+            );
+            format!("{key}[{}]", id.rsplit('#').next().unwrap_or("?"))
+        }
+        Some(ItemKind::BusinessDna | ItemKind::MilestoneData | ItemKind::Transition) => {
+            format!("memory_bank id={}", id.trim_start_matches("mb:"))
+        }
+        Some(ItemKind::Knowledge) => format!("knowledge id={}", id.trim_start_matches("kn:")),
+        _ => format!("policy [[static]] {id}"),
+    }
+}
+
+/// `kn:12 (knowledge) is a near copy (Jaccard 0.85) of s1#4 (session): 96 tokens spent on it`.
+pub fn duplicate_message(p: &crate::engine::dedupe::Pair) -> String {
+    let how = match p.kind {
+        crate::engine::dedupe::Match::Exact => "an exact copy".to_string(),
+        crate::engine::dedupe::Match::Near => format!("a near copy (Jaccard {:.2})", p.similarity),
+    };
+    let cost = if p.removed {
+        format!("removed by dedupe before the fit ({} tokens)", p.tokens)
+    } else if p.spent > 0 {
+        format!("{} tokens of the prompt spent on the second copy", p.spent)
+    } else {
+        "not in the prompt twice".to_string()
+    };
+    format!(
+        "{} ({}) is {how} of {} ({}): {cost}",
+        p.id, p.layer, p.of, p.of_layer
+    )
 }
 
 /// One line on how a cache differs from a replay.

@@ -26,7 +26,7 @@ pub struct Cell {
 
 impl Cell {
     /// A text cell: user ids and messages are stored text, shown inert.
-    fn text(s: impl Into<String>) -> Self {
+    pub(super) fn text(s: impl Into<String>) -> Self {
         let s = s.into();
         Cell {
             shown: crate::text::inert_line(&s).into_owned(),
@@ -35,7 +35,7 @@ impl Cell {
         }
     }
 
-    fn num(shown: String, raw: impl ToString) -> Self {
+    pub(super) fn num(shown: String, raw: impl ToString) -> Self {
         Cell {
             shown,
             raw: raw.to_string(),
@@ -43,7 +43,7 @@ impl Cell {
         }
     }
 
-    fn tone(mut self, tone: Tone) -> Self {
+    pub(super) fn tone(mut self, tone: Tone) -> Self {
         self.tone = tone;
         self
     }
@@ -180,6 +180,10 @@ pub fn sections(s: &Summary) -> Vec<Section> {
         out.push(tokens(side, p, sides.len() > 1));
     }
     out.push(cache(&sides));
+    out.push(super::dupes::section(s));
+    if !s.duplicated_users.is_empty() {
+        out.push(super::dupes::offenders(s));
+    }
     out.push(milestones(s));
     if let Some(c) = &s.changes {
         out.push(Section {

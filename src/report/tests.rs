@@ -22,6 +22,7 @@ fn outcome(
         lost: lost_reached.0,
         reached: lost_reached.1,
         cache,
+        duplicates: (0, 0),
     }
 }
 

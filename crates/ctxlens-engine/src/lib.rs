@@ -6,6 +6,7 @@
 pub mod assemble;
 pub mod assembly;
 pub mod cache;
+pub mod dedupe;
 pub mod diff;
 pub mod embed;
 pub mod json;
