@@ -324,6 +324,60 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn demo_copies_are_findings_with_their_cost() {
+        let p = Policy::preset("prolaunch").expect("preset");
+        let dups = |f: &[Finding]| -> Vec<(String, String)> {
+            f.iter()
+                .filter(|x| x.kind == FindingKind::Duplicate)
+                .map(|x| (x.source.clone(), x.message.clone()))
+                .collect()
+        };
+        let (f, a) = load("u069", &p).await;
+        let spent = a.item("kn:29").expect("the article").kept_tokens;
+        assert_eq!(
+            dups(&f),
+            [(
+                "knowledge id=29".to_string(),
+                format!(
+                    "kn:29 (knowledge) is a near copy (Jaccard 0.75) of s1#6 (session): {spent} \
+                     tokens of the prompt spent on the second copy"
+                )
+            )]
+        );
+        let (f, _) = load("u070", &p).await;
+        let found = dups(&f);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, "session:u070:s1[4]");
+        assert!(
+            found[0]
+                .1
+                .starts_with("s1#4 (session) is an exact copy of s1#5 (session): ")
+        );
+        assert!(
+            found[1].1.contains("(journey) is an exact copy of mb:"),
+            "{found:?}"
+        );
+        let (f, _) = load("u071", &p).await;
+        assert!(
+            dups(&f)[0]
+                .1
+                .contains("is a near copy (Jaccard 0.79) of s1#6"),
+            "{f:?}"
+        );
+        assert!(dups(&load("u001", &p).await.0).is_empty());
+        // Under dedupe the copy is gone from the prompt, and the finding says so.
+        let near = p.with_overrides(&["dedupe=near".into()]).expect("valid");
+        let (f, a) = load("u069", &near).await;
+        let tokens = a.item("kn:29").expect("the article").tokens;
+        assert!(
+            dups(&f)[0].1.ends_with(&format!(
+                "removed by dedupe before the fit ({tokens} tokens)"
+            )),
+            "{f:?}"
+        );
+    }
+
+    #[tokio::test]
     async fn weights_that_do_not_sum_to_one() {
         let p = Policy::preset("prolaunch")
             .expect("preset")

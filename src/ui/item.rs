@@ -92,8 +92,9 @@ pub(crate) fn lines(row: LayerRow, v: &UserView, a: &Assembly, t: &Theme) -> Vec
             ),
         ),
         field("in prompt", format!("{} tokens", it.kept_tokens)),
-        Line::from(""),
     ];
+    out.extend(duplicate_lines(it, a, t));
+    out.push(Line::from(""));
     if let Some(kept) = &it.kept_text {
         out.push(Line::styled(
             "truncated to:",
@@ -105,6 +106,43 @@ pub(crate) fn lines(row: LayerRow, v: &UserView, a: &Assembly, t: &Theme) -> Vec
     }
     // Masked when loaded under --redact.
     out.extend(inert_lines(&it.text));
+    out
+}
+
+/// `copy of   s1#6 (session) · near, Jaccard 0.75 · 125 tokens spent on it`, and the items
+/// that copy this one.
+fn duplicate_lines(it: &Item, a: &Assembly, t: &Theme) -> Vec<Line<'static>> {
+    let field = |k: &str, v: String| {
+        Line::from(vec![
+            styled(format!("{k:<11}"), t.muted()),
+            styled(v, t.base()),
+        ])
+    };
+    let mut out = Vec::new();
+    if let Some(p) = a.duplicates.iter().find(|p| p.id == it.id) {
+        let how = match p.kind {
+            crate::engine::dedupe::Match::Exact => "exact".to_string(),
+            crate::engine::dedupe::Match::Near => format!("near, Jaccard {:.2}", p.similarity),
+        };
+        let cost = if p.removed {
+            "removed by dedupe".to_string()
+        } else {
+            format!("{} tokens spent on it", p.spent)
+        };
+        out.push(field(
+            "copy of",
+            format!("{} ({}) · {how} · {cost}", il(&p.of), il(&p.of_layer)),
+        ));
+    }
+    let copies: Vec<String> = a
+        .duplicates
+        .iter()
+        .filter(|p| p.of == it.id)
+        .map(|p| format!("{} ({})", il(&p.id), il(&p.layer)))
+        .collect();
+    if !copies.is_empty() {
+        out.push(field("copied by", copies.join(", ")));
+    }
     out
 }
 

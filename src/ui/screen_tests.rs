@@ -159,3 +159,31 @@ async fn layers_show_the_selected_item_beside_the_table_when_wide() {
     assert!(t.contains("source     postgres memory_bank id=330"), "{t}");
     let _ = Screen::Layers;
 }
+
+#[tokio::test]
+async fn layers_badge_copies_and_the_item_names_its_original() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u070").await;
+    settle(&mut s, &store, Action::ShowLayers).await;
+    let t = text(&s, 120, 40);
+    assert!(t.contains("✔ kept · dup of s1#5"), "{t}");
+    assert!(t.contains("✔ kept · dup of mb:372"), "{t}");
+    // The second row is the resent turn: its overlay names the first copy and the cost.
+    settle(&mut s, &store, Action::Down).await;
+    settle(&mut s, &store, Action::Select).await;
+    let t = text(&s, 120, 40);
+    assert!(
+        t.contains("copy of    s1#5 (session) · exact · 101 tokens spent on it"),
+        "{t}"
+    );
+    settle(&mut s, &store, Action::Back).await;
+    settle(&mut s, &store, Action::Up).await;
+    settle(&mut s, &store, Action::Select).await;
+    assert!(text(&s, 120, 40).contains("copied by  s1#4 (session)"));
+    // Under dedupe the copy is dropped before the fit, and the badge says of what.
+    settle(&mut s, &store, Action::Back).await;
+    run(&mut s, &store, "set dedupe=exact").await;
+    let t = text(&s, 120, 40);
+    assert!(t.contains("✘ dup of s1#5"), "{t}");
+    assert!(t.contains("✘ dup of mb:372"), "{t}");
+}

@@ -377,7 +377,9 @@ async fn redacted_screens_show_no_personal_word_and_cannot_be_probed() {
         .collect();
     let (mut s, store) = crate::app::update::tests::demo_app_with(true).await;
     let mut all = Vec::new();
-    for user in ["u001", "u062", "u064", "u065", "u066", "u067", "u068"] {
+    for user in [
+        "u001", "u062", "u064", "u065", "u066", "u067", "u068", "u069", "u070", "u071",
+    ] {
         open(&mut s, &store, user).await;
         let text = every_screen(&mut s).to_lowercase();
         let shown: std::collections::BTreeSet<&str> =
