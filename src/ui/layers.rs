@@ -81,7 +81,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         let b = block(" Selected ", false, t);
         let lines = selected_row(s, a).map_or_else(
             || vec![Line::styled("nothing selected", t.muted())],
-            |row| super::item::lines(row, v, a, t),
+            |row| super::item::lines(row, s, v, a, t),
         );
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(b), p);
     }

@@ -282,13 +282,25 @@ fn unsafe_cell(symbol: &str) -> bool {
 fn every_screen(s: &mut State) -> String {
     use crate::app::state::Overlay;
     let mut text = String::new();
+    let views = [
+        crate::app::token_view::TokenView::default(),
+        crate::app::token_view::TokenView {
+            on: true,
+            ids: true,
+        },
+    ];
     for screen in Screen::ALL {
-        for overlay in [Overlay::None, Overlay::Item { scroll: 0 }] {
+        for (overlay, view) in [
+            (Overlay::None, views[0]),
+            (Overlay::Item { scroll: 0 }, views[0]),
+            (Overlay::Item { scroll: 0 }, views[1]),
+        ] {
             if overlay != Overlay::None && screen != Screen::Layers {
                 continue;
             }
             s.ui.screen = screen;
             s.ui.overlay = overlay;
+            s.ui.tokens = view;
             s.ui.size = (120, 40);
             let terminal = draw(s, 120, 40, &Theme::default());
             for cell in terminal.backend().buffer().content() {
@@ -302,6 +314,7 @@ fn every_screen(s: &mut State) -> String {
             text.push('\n');
         }
     }
+    s.ui.tokens = views[0];
     s.ui.overlay = Overlay::Help {
         search: String::new(),
         scroll: 0,

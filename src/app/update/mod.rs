@@ -131,6 +131,16 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             users::apply(s, action)
         }
         Action::Yank => yank::yank(s),
+        Action::ToggleTokens => {
+            s.ui.tokens.on = !s.ui.tokens.on;
+            s.ui.tokens.ids &= s.ui.tokens.on;
+            vec![]
+        }
+        Action::ToggleTokenIds => {
+            s.ui.tokens.ids = !s.ui.tokens.ids;
+            s.ui.tokens.on |= s.ui.tokens.ids;
+            vec![]
+        }
         Action::UserLoaded(_)
         | Action::TokenizerReady(_)
         | Action::PolicyLoaded(..)
