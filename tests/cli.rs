@@ -119,6 +119,78 @@ fn replay_names_copies_and_dedupe_removes_them_before_the_fit() {
 }
 
 #[test]
+fn explain_gives_each_gate_of_a_knowledge_row() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = ctxlens(args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        serde_json::from_str(&out.stdout).expect("JSON")
+    };
+    let kept = json(&["explain", "u005", "kn:25", "--json"]);
+    assert_eq!(kept["first_failed"], serde_json::Value::Null);
+    assert_eq!(kept["decision"], "kept");
+    let gates: Vec<&str> = kept["gates"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|g| g["gate"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        gates,
+        [
+            "search",
+            "similarity",
+            "milestone",
+            "rank",
+            "recency",
+            "score",
+            "budget"
+        ]
+    );
+    // Not among the search's answer: scored on its own, and the threshold is to blame.
+    let missed = json(&["explain", "u005", "27", "--json"]);
+    assert_eq!(missed["retrieved"], false);
+    assert_eq!(missed["gates"][0]["pass"], serde_json::Value::Null);
+    assert_eq!(missed["first_failed"], "similarity");
+    assert_eq!(missed["gates"][1]["detail"], "0.328 < threshold 0.70");
+    // Text: the first failed gate marked.
+    let text = ctxlens(&["explain", "u005", "kn:27"]);
+    assert!(
+        text.stdout
+            .contains("✘ similarity  0.328 < threshold 0.70  ← first failed gate"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .ends_with("not in the prompt: it fails at similarity\n")
+    );
+    // A title names the row; a raised threshold moves the first failure; a copy fails the budget.
+    let titled = json(&["explain", "u069", "price testing", "--json"]);
+    assert_eq!(titled["row"]["id"], "kn:29");
+    let dup = json(&["explain", "u069", "kn:29", "--json", "--set", "dedupe=near"]);
+    assert_eq!(dup["first_failed"], "budget");
+    assert_eq!(
+        dup["gates"][6]["detail"],
+        "dropped before the fit as a copy of s1#6"
+    );
+    expect_error(
+        &["explain", "u005", "no such title"],
+        2,
+        "ctxlens: no knowledge row's title contains \"no such title\" in DEMO",
+    );
+    expect_error(
+        &["explain", "u005", "kn:9999"],
+        2,
+        "ctxlens: no knowledge row kn:9999 in DEMO",
+    );
+    let several = ctxlens(&["explain", "u005", "price"]);
+    assert_eq!(several.code, 2);
+    assert!(
+        several
+            .stderr
+            .contains("names several knowledge rows; give one id:\n  kn:")
+    );
+}
+
+#[test]
 fn replay_prompt_prints_only_the_prompt() {
     let out = ctxlens(&[
         "replay",

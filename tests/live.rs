@@ -91,6 +91,18 @@ fn every_demo_user_replays_identically_from_live_and_embedded() {
         &[],
         "live vs embedded",
     );
+    // A knowledge row explained: one exact cosine query on Postgres, the same gates as the demo,
+    // also for a row the search does not return (kn:27 for u005) and one named by its title.
+    for args in [
+        ["explain", "u005", "kn:25", "--json"],
+        ["explain", "u005", "kn:27", "--json"],
+        ["explain", "u069", "Price testing", "--json"],
+    ] {
+        let live = ctxlens_with(&args, &env(&redis, &db));
+        let embedded = ctxlens_with(&args, &[]);
+        assert_eq!(live.code, 0, "{args:?}: {}", live.stderr);
+        assert_eq!(live.stdout, embedded.stdout, "{args:?}");
+    }
     // The fleet report, with a baseline, is the same from live stores and from embedded.
     let args = [
         "report",
@@ -176,6 +188,7 @@ fn read_commands_run_as_a_read_only_user_and_issue_no_writes() {
         vec!["graph", "u005"],
         vec!["transition", "u005", "--to", "M5"],
         vec!["report", "--json", "--sample", "20"],
+        vec!["explain", "u005", "kn:27"],
     ] {
         let out = ctxlens_with(&args, &env);
         assert_eq!(

@@ -9,6 +9,7 @@ pub mod cache;
 pub mod dedupe;
 pub mod diff;
 pub mod embed;
+pub mod explain;
 pub mod json;
 pub mod keys;
 pub mod milestones;
