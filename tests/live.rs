@@ -94,9 +94,9 @@ fn every_demo_user_replays_identically_from_live_and_embedded() {
     // A knowledge row explained: one exact cosine query on Postgres, the same gates as the demo,
     // also for a row the search does not return (kn:27 for u005) and one named by its title.
     for args in [
-        ["explain", "u005", "kn:25", "--json"],
-        ["explain", "u005", "kn:27", "--json"],
-        ["explain", "u069", "Price testing", "--json"],
+        ["explain", "u005", "kn:25", "--json", "--now", NOW],
+        ["explain", "u005", "kn:27", "--json", "--now", NOW],
+        ["explain", "u069", "Price testing", "--json", "--now", NOW],
     ] {
         let live = ctxlens_with(&args, &env(&redis, &db));
         let embedded = ctxlens_with(&args, &[]);

@@ -299,6 +299,8 @@ pub struct UserState {
     pub search: String,
     pub found: usize,
     pub diff: bool,
+    /// The knowledge query asked with `:query` instead of the newest user turn (this user only).
+    pub query: Option<String>,
 }
 
 /// One loaded user (masked under `--redact`), its assemblies and findings (None while counting).

@@ -38,10 +38,8 @@ pub fn token_lines(text: &str, spans: &[TokenSpan]) -> Vec<TokenLine> {
                 out.push(TokenLine::default());
                 at += 1;
             }
-            if !part.is_empty() {
-                if let Some(l) = out.last_mut() {
-                    l.pieces.push((at..at + part.len(), k));
-                }
+            if let Some(l) = out.last_mut().filter(|_| !part.is_empty()) {
+                l.pieces.push((at..at + part.len(), k));
             }
             at += part.len();
         }

@@ -248,3 +248,31 @@ async fn a_truncated_item_says_where_it_was_cut() {
     settle(&mut s, &store, Action::ToggleTokens).await;
     assert!(text(&s, 200, 160).contains('✂'));
 }
+
+#[tokio::test]
+async fn query_asks_as_the_user_would_and_an_empty_one_goes_back() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u005").await;
+    let hits = |s: &State| -> (Option<String>, Vec<String>) {
+        let v = s.user.view.as_ref();
+        (
+            v.and_then(|v| v.snapshot().query.clone()),
+            v.map(|v| {
+                v.snapshot()
+                    .knowledge
+                    .iter()
+                    .map(|h| h.id.clone())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        )
+    };
+    let (stored, before) = hits(&s);
+    let ask = "How do I vet a supplier and compare factory quotes before the first order?";
+    run(&mut s, &store, &format!("query {ask}")).await;
+    let (query, after) = hits(&s);
+    assert_eq!(query.as_deref(), Some(ask));
+    assert_ne!(after, before, "another question retrieves other rows");
+    run(&mut s, &store, "query").await;
+    assert_eq!(hits(&s), (stored, before));
+}

@@ -21,7 +21,7 @@ pub(crate) struct TokenSource<'a> {
 
 /// Alternating token styles: plain, then accent and underlined (so spaces show too).
 fn token_style(k: usize, t: &Theme) -> Style {
-    if k % 2 == 0 {
+    if k.is_multiple_of(2) {
         t.base()
     } else {
         t.accent().add_modifier(Modifier::UNDERLINED)

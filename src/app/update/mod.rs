@@ -34,6 +34,8 @@ pub enum Effect {
     LoadUser {
         user: String,
         knowledge: KnowledgeParams,
+        /// Search knowledge with this text instead of the newest user turn (`:query`).
+        query: Option<String>,
     },
     /// Replay these users under a policy for the users list (the tuned one: `tuned`).
     ComputeStats {
