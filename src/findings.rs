@@ -41,6 +41,9 @@ pub enum FindingKind {
     AmbiguousKey,
     /// A value of another shape than SPEC §1 gives it, read as it is.
     UnexpectedShape,
+    /// An item that copies another (exactly, or as a near copy): the second copy spends tokens
+    /// on what the prompt already holds, unless the policy's `dedupe` removes it.
+    Duplicate,
 }
 
 impl From<NoteKind> for FindingKind {
@@ -134,6 +137,13 @@ pub fn findings(
             );
         }
     }
+    for p in &replay.duplicates {
+        add(
+            FindingKind::Duplicate,
+            item_source(data, replay, &p.id),
+            duplicate_message(p),
+        );
+    }
     let sum: f64 = policy.layers.iter().map(|l| l.weight).sum();
     if (sum - 1.0).abs() > 1e-9 {
         let effect = if sum > 1.0 {
@@ -148,6 +158,50 @@ pub fn findings(
         );
     }
     out
+}
+
+/// Where an item of `a` is stored: the Redis key or table row (static modules: the policy).
+fn item_source(data: &UserData, a: &Assembly, id: &str) -> String {
+    use crate::engine::ItemKind;
+    match a.item(id).map(|i| i.kind) {
+        Some(ItemKind::Turn) => {
+            let key = data.session_key().map_or_else(
+                || {
+                    crate::store::keys::session_key(
+                        "",
+                        &data.user_id,
+                        data.session_id.as_deref().unwrap_or("?"),
+                    )
+                },
+                str::to_string,
+            );
+            format!("{key}[{}]", id.rsplit('#').next().unwrap_or("?"))
+        }
+        Some(ItemKind::BusinessDna | ItemKind::MilestoneData | ItemKind::Transition) => {
+            format!("memory_bank id={}", id.trim_start_matches("mb:"))
+        }
+        Some(ItemKind::Knowledge) => format!("knowledge id={}", id.trim_start_matches("kn:")),
+        _ => format!("policy [[static]] {id}"),
+    }
+}
+
+/// `kn:12 (knowledge) is a near copy (Jaccard 0.85) of s1#4 (session): 96 tokens spent on it`.
+pub fn duplicate_message(p: &crate::engine::dedupe::Pair) -> String {
+    let how = match p.kind {
+        crate::engine::dedupe::Match::Exact => "an exact copy".to_string(),
+        crate::engine::dedupe::Match::Near => format!("a near copy (Jaccard {:.2})", p.similarity),
+    };
+    let cost = if p.removed {
+        format!("removed by dedupe before the fit ({} tokens)", p.tokens)
+    } else if p.spent > 0 {
+        format!("{} tokens of the prompt spent on the second copy", p.spent)
+    } else {
+        "not in the prompt twice".to_string()
+    };
+    format!(
+        "{} ({}) is {how} of {} ({}): {cost}",
+        p.id, p.layer, p.of, p.of_layer
+    )
 }
 
 /// One line on how a cache differs from a replay.
@@ -267,6 +321,60 @@ mod tests {
         let f = findings(&data, &snap, &p, &engine.milestones, &a);
         assert_eq!(kinds(&f), [FindingKind::AmbiguousKey]);
         assert_eq!(f[0].source, "session:u001:x:s1");
+    }
+
+    #[tokio::test]
+    async fn demo_copies_are_findings_with_their_cost() {
+        let p = Policy::preset("prolaunch").expect("preset");
+        let dups = |f: &[Finding]| -> Vec<(String, String)> {
+            f.iter()
+                .filter(|x| x.kind == FindingKind::Duplicate)
+                .map(|x| (x.source.clone(), x.message.clone()))
+                .collect()
+        };
+        let (f, a) = load("u069", &p).await;
+        let spent = a.item("kn:29").expect("the article").kept_tokens;
+        assert_eq!(
+            dups(&f),
+            [(
+                "knowledge id=29".to_string(),
+                format!(
+                    "kn:29 (knowledge) is a near copy (Jaccard 0.75) of s1#6 (session): {spent} \
+                     tokens of the prompt spent on the second copy"
+                )
+            )]
+        );
+        let (f, _) = load("u070", &p).await;
+        let found = dups(&f);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, "session:u070:s1[4]");
+        assert!(
+            found[0]
+                .1
+                .starts_with("s1#4 (session) is an exact copy of s1#5 (session): ")
+        );
+        assert!(
+            found[1].1.contains("(journey) is an exact copy of mb:"),
+            "{found:?}"
+        );
+        let (f, _) = load("u071", &p).await;
+        assert!(
+            dups(&f)[0]
+                .1
+                .contains("is a near copy (Jaccard 0.79) of s1#6"),
+            "{f:?}"
+        );
+        assert!(dups(&load("u001", &p).await.0).is_empty());
+        // Under dedupe the copy is gone from the prompt, and the finding says so.
+        let near = p.with_overrides(&["dedupe=near".into()]).expect("valid");
+        let (f, a) = load("u069", &near).await;
+        let tokens = a.item("kn:29").expect("the article").tokens;
+        assert!(
+            dups(&f)[0].1.ends_with(&format!(
+                "removed by dedupe before the fit ({tokens} tokens)"
+            )),
+            "{f:?}"
+        );
     }
 
     #[tokio::test]

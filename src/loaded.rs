@@ -56,6 +56,23 @@ impl Loaded {
         }
     }
 
+    /// Why knowledge row `row` was (not) used, gate by gate: assembled from the stored data (the
+    /// explanation holds ids, titles and numbers, no user text).
+    pub fn explain_knowledge(
+        &self,
+        engine: &Engine,
+        policy: &Policy,
+        row: &crate::engine::snapshot::KnowledgeEntry,
+    ) -> crate::engine::explain::Explanation {
+        engine.explain_knowledge(&self.snapshot, policy, row)
+    }
+
+    /// The query as stored, to embed it again (never shown: under `--redact` the shown one is
+    /// masked).
+    pub fn query_to_embed(&self) -> Option<&str> {
+        self.snapshot.query.as_deref()
+    }
+
     /// Findings under `policy`, against an unmasked replay (`replay`, when the caller holds one
     /// of `policy` and the data is not masked; else one is made). Under `--redact` values quoted
     /// in messages are masked.

@@ -66,6 +66,131 @@ fn readable_replay_shows_layers_and_decisions() {
 }
 
 #[test]
+fn replay_names_copies_and_dedupe_removes_them_before_the_fit() {
+    let text = ctxlens(&["replay", "u070"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(
+        text.stdout
+            .contains("duplicates (2) · 234 of 1220 prompt tokens on second copies"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("s1#4    session  exact  s1#5"),
+        "{}",
+        text.stdout
+    );
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = ctxlens(args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        serde_json::from_str(&out.stdout).expect("JSON")
+    };
+    let off = json(&["replay", "u070", "--json"]);
+    let item = |v: &serde_json::Value, id: &str| -> serde_json::Value {
+        v["items"]
+            .as_array()
+            .and_then(|a| a.iter().find(|i| i["id"] == id).cloned())
+            .unwrap_or_default()
+    };
+    assert_eq!(item(&off, "s1#4")["decision"], "kept");
+    assert_eq!(
+        item(&off, "s1#4")["duplicate"],
+        serde_json::json!({"of": "s1#5", "match": "exact", "similarity": 1.0})
+    );
+    let exact = json(&["replay", "u070", "--json", "--set", "dedupe=exact"]);
+    assert_eq!(item(&exact, "s1#4")["reason"], "duplicate");
+    assert_eq!(item(&exact, "s1#4")["kept_tokens"], 0);
+    assert_eq!(exact["duplicates"][0]["removed"], true);
+    assert_eq!(
+        off["total_tokens"].as_u64().unwrap_or(0) - exact["total_tokens"].as_u64().unwrap_or(0),
+        234
+    );
+    expect_error(
+        &["replay", "u070", "--set", "dedupe=bogus"],
+        2,
+        "ctxlens: policy error: --set dedupe=bogus: unknown variant `bogus`, expected one of `off`, `exact`, `near`",
+    );
+    let report = json(&["report", "--format", "json"]);
+    assert_eq!(report["candidate"]["users_with_duplicates"], 4);
+    assert_eq!(report["duplicated_users"][0]["user_id"], "u070");
+    assert_eq!(report["duplicated_users"][0]["spent_tokens"], 234);
+    let dedupe = json(&["report", "--format", "json", "--set", "dedupe=near"]);
+    assert_eq!(dedupe["candidate"]["duplicate_tokens"], 0);
+}
+
+#[test]
+fn explain_gives_each_gate_of_a_knowledge_row() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = ctxlens(args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        serde_json::from_str(&out.stdout).expect("JSON")
+    };
+    let kept = json(&["explain", "u005", "kn:25", "--json"]);
+    assert_eq!(kept["first_failed"], serde_json::Value::Null);
+    assert_eq!(kept["decision"], "kept");
+    let gates: Vec<&str> = kept["gates"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|g| g["gate"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        gates,
+        [
+            "search",
+            "similarity",
+            "milestone",
+            "rank",
+            "recency",
+            "score",
+            "budget"
+        ]
+    );
+    // Not among the search's answer: scored on its own, and the threshold is to blame.
+    let missed = json(&["explain", "u005", "27", "--json"]);
+    assert_eq!(missed["retrieved"], false);
+    assert_eq!(missed["gates"][0]["pass"], serde_json::Value::Null);
+    assert_eq!(missed["first_failed"], "similarity");
+    assert_eq!(missed["gates"][1]["detail"], "0.328 < threshold 0.70");
+    // Text: the first failed gate marked.
+    let text = ctxlens(&["explain", "u005", "kn:27"]);
+    assert!(
+        text.stdout
+            .contains("✘ similarity  0.328 < threshold 0.70  ← first failed gate"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .ends_with("not in the prompt: it fails at similarity\n")
+    );
+    // A title names the row; a raised threshold moves the first failure; a copy fails the budget.
+    let titled = json(&["explain", "u069", "price testing", "--json"]);
+    assert_eq!(titled["row"]["id"], "kn:29");
+    let dup = json(&["explain", "u069", "kn:29", "--json", "--set", "dedupe=near"]);
+    assert_eq!(dup["first_failed"], "budget");
+    assert_eq!(
+        dup["gates"][6]["detail"],
+        "dropped before the fit as a copy of s1#6"
+    );
+    expect_error(
+        &["explain", "u005", "no such title"],
+        2,
+        "ctxlens: no knowledge row's title contains \"no such title\" in DEMO",
+    );
+    expect_error(
+        &["explain", "u005", "kn:9999"],
+        2,
+        "ctxlens: no knowledge row kn:9999 in DEMO",
+    );
+    let several = ctxlens(&["explain", "u005", "price"]);
+    assert_eq!(several.code, 2);
+    assert!(
+        several
+            .stderr
+            .contains("names several knowledge rows; give one id:\n  kn:")
+    );
+}
+
+#[test]
 fn replay_prompt_prints_only_the_prompt() {
     let out = ctxlens(&[
         "replay",
@@ -369,7 +494,7 @@ fn report_prints_the_monitoring_table_in_every_format() {
     let table = ctxlens(&["report", "--set", "budget.total=2000"]);
     assert_eq!(table.code, 0, "{}", table.stderr);
     for heading in [
-        "Fleet report · DEMO · 68 users",
+        "Fleet report · DEMO · 71 users",
         "Monitoring (seed 003 targets)",
         "Avg context tokens",
         "Tokens per layer — candidate",
@@ -385,7 +510,7 @@ fn report_prints_the_monitoring_table_in_every_format() {
     }
     let md = ctxlens(&["report", "--format", "markdown"]);
     assert_eq!(md.code, 0, "{}", md.stderr);
-    assert!(md.stdout.starts_with("# Fleet report · DEMO · 68 users"));
+    assert!(md.stdout.starts_with("# Fleet report · DEMO · 71 users"));
     assert!(
         md.stdout
             .contains("| Metric | Target | Candidate | Status |"),
@@ -396,7 +521,7 @@ fn report_prints_the_monitoring_table_in_every_format() {
     assert_eq!(csv.code, 0, "{}", csv.stderr);
     assert!(
         csv.stdout
-            .starts_with("section,row,column,value\nrun,,source,DEMO\nrun,,users,68\n")
+            .starts_with("section,row,column,value\nrun,,source,DEMO\nrun,,users,71\n")
     );
     // No baseline without --baseline or --set: no change section.
     let json = ctxlens(&["report", "--json"]);

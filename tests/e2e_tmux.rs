@@ -134,7 +134,7 @@ fn open_a_user_see_the_total_and_the_graph_tune_and_save_on_quit() {
     let saved = dir.path().join("tuned.toml");
     t.send(&[&format!("{bin}; echo CTXLENS_EXIT=$?"), "Enter"]);
     t.wait_for("the users list with stats", |s| {
-        s.contains("Users 68/68") && s.contains("u001") && !s.contains("counting")
+        s.contains("Users 71/71") && s.contains("u001") && !s.contains("counting")
     });
 
     // Open u062: the total against the budget heads the Layers screen.

@@ -17,6 +17,12 @@ const USERS: &[(&str, &str)] = &[
     ("u066", "malformed turns and values"),
     ("u067", "no journey at all"),
     ("u068", "newest turn in the middle session"),
+    ("u069", "a knowledge article pasted into a turn"),
+    (
+        "u070",
+        "a resent turn, a transition carrying a milestone's record",
+    ),
+    ("u071", "an answer repeated nearly word for word"),
 ];
 
 /// `replay --json` as a reviewable golden: the budget, each layer's totals, one line per item
@@ -41,7 +47,15 @@ fn golden(json: &str) -> String {
         ));
     }
     for i in v["items"].as_array().into_iter().flatten() {
-        let reason = i["reason"].as_str().unwrap_or("");
+        let mut reason = i["reason"].as_str().unwrap_or("").to_string();
+        if let Some(d) = i["duplicate"].as_object() {
+            reason.push_str(&format!(
+                " (dup of {} {} {})",
+                d["of"].as_str().unwrap_or(""),
+                d["match"].as_str().unwrap_or(""),
+                d["similarity"]
+            ));
+        }
         out.push_str(&format!(
             "{:<10} {:<10} {:<15} {:>5} {:>5} {:>8.4} {} {reason}\n",
             i["id"].as_str().unwrap_or(""),
@@ -80,6 +94,15 @@ fn replay_json_layered_adr() {
         let out = ctxlens(&["replay", user, "--json", "--policy", "layered-adr"]);
         assert_eq!(out.code, 0, "{user}: {}", out.stderr);
         insta::assert_snapshot!(format!("replay_{user}_layered_adr"), golden(&out.stdout));
+    }
+}
+
+#[test]
+fn replay_json_dedupe_near() {
+    for user in ["u069", "u070", "u071"] {
+        let out = ctxlens(&["replay", user, "--json", "--set", "dedupe=near"]);
+        assert_eq!(out.code, 0, "{user}: {}", out.stderr);
+        insta::assert_snapshot!(format!("replay_{user}_dedupe_near"), golden(&out.stdout));
     }
 }
 
@@ -177,7 +200,7 @@ fn users_json_pages_with_a_cursor() {
     let cursor = v["next_cursor"].as_str().expect("more users");
     let rest = ctxlens(&["users", "--json", "--cursor", cursor]);
     let r: serde_json::Value = serde_json::from_str(&rest.stdout).expect("JSON");
-    assert_eq!(r["users"].as_array().map(Vec::len), Some(38));
+    assert_eq!(r["users"].as_array().map(Vec::len), Some(41));
     assert_eq!(r["next_cursor"], serde_json::Value::Null);
     assert_eq!(r["users"][0]["user_id"], "u031");
 }

@@ -27,7 +27,7 @@ fn seeded(db: &str) -> (RedisServer, String) {
     let s = ctxlens_with(&["seed"], &env);
     assert_eq!(s.code, 0, "seed: {}", s.stderr);
     assert!(
-        s.stdout.contains(": 68 users, 66 knowledge rows"),
+        s.stdout.contains(": 71 users, 66 knowledge rows"),
         "{}",
         s.stdout
     );
@@ -81,7 +81,7 @@ fn every_demo_user_replays_identically_from_live_and_embedded() {
                     break;
                 }
             }
-            assert_eq!(users, 68);
+            assert_eq!(users, 71);
         }
     });
     // And through the binary, for a few users.
@@ -91,6 +91,18 @@ fn every_demo_user_replays_identically_from_live_and_embedded() {
         &[],
         "live vs embedded",
     );
+    // A knowledge row explained: one exact cosine query on Postgres, the same gates as the demo,
+    // also for a row the search does not return (kn:27 for u005) and one named by its title.
+    for args in [
+        ["explain", "u005", "kn:25", "--json", "--now", NOW],
+        ["explain", "u005", "kn:27", "--json", "--now", NOW],
+        ["explain", "u069", "Price testing", "--json", "--now", NOW],
+    ] {
+        let live = ctxlens_with(&args, &env(&redis, &db));
+        let embedded = ctxlens_with(&args, &[]);
+        assert_eq!(live.code, 0, "{args:?}: {}", live.stderr);
+        assert_eq!(live.stdout, embedded.stdout, "{args:?}");
+    }
     // The fleet report, with a baseline, is the same from live stores and from embedded.
     let args = [
         "report",
@@ -114,7 +126,7 @@ fn every_demo_user_replays_identically_from_live_and_embedded() {
     let ((a, live_source), (b, demo_source)) = (parse(&live.stdout), parse(&embedded.stdout));
     assert_eq!(demo_source, "DEMO");
     assert_ne!(live_source, demo_source);
-    assert_eq!(a["users"], 68);
+    assert_eq!(a["users"], 71);
     assert!(a["changes"]["users_changed"].as_u64() > Some(0), "{a}");
     if a != b {
         let (a, b) = (a.to_string(), b.to_string());
@@ -176,6 +188,7 @@ fn read_commands_run_as_a_read_only_user_and_issue_no_writes() {
         vec!["graph", "u005"],
         vec!["transition", "u005", "--to", "M5"],
         vec!["report", "--json", "--sample", "20"],
+        vec!["explain", "u005", "kn:27"],
     ] {
         let out = ctxlens_with(&args, &env);
         assert_eq!(
@@ -431,7 +444,7 @@ fn a_redis_cluster_reads_like_a_single_server() {
     let v: serde_json::Value =
         serde_json::from_str(&users.stdout).unwrap_or_else(|_| panic!("{}", users.stderr));
     let n = v["users"].as_array().map_or(0, Vec::len);
-    assert_eq!(n, 68, "every master scanned: {n} users");
+    assert_eq!(n, 71, "every master scanned: {n} users");
     for user in ["u005", "u064", "u066"] {
         let a = ctxlens_with(
             &["replay", user, "--json", "--now", NOW],
@@ -459,7 +472,7 @@ fn a_redis_cluster_reads_like_a_single_server() {
         v
     };
     let (a, b) = (report(&cluster_url), report(&single.url()));
-    assert_eq!(a["users"], 68);
+    assert_eq!(a["users"], 71);
     assert!(a == b, "cluster and single-server reports differ");
     let again = ctxlens_with(&["seed"], &[("REDIS_URL", cluster_url)]);
     assert!(
@@ -655,5 +668,5 @@ fn a_fleet_pass_reads_batches_as_loading_each_user_would_with_one_scan() {
         .iter()
         .find(|(c, _)| c == "scan")
         .map_or(0, |(_, k)| *k);
-    assert!(n <= 3, "68 users read with {n} SCAN calls: {stats:?}");
+    assert!(n <= 3, "71 users read with {n} SCAN calls: {stats:?}");
 }

@@ -68,8 +68,8 @@ fn the_tui_reports_an_outage_keeps_its_data_and_recovers() {
         let mut s = State::new(session, store.describe(), false, "default".into(), false);
         drive(&mut s, &store, Action::Refresh).await;
         drive(&mut s, &store, Action::Health(store.health().await)).await;
-        // The first page is Postgres' 67 journey users; the Redis-only user comes on the next page.
-        assert_eq!(s.users.rows.len(), 67);
+        // The first page is Postgres' 70 journey users; the Redis-only user comes on the next page.
+        assert_eq!(s.users.rows.len(), 70);
         assert_eq!(s.users.next_cursor.as_deref(), Some("redis"));
         assert!(
             s.status
@@ -102,7 +102,7 @@ fn the_tui_reports_an_outage_keeps_its_data_and_recovers() {
             s.status.message.as_ref().is_some_and(|m| m.error),
             "the failed load is reported"
         );
-        assert_eq!(s.users.rows.len(), 67, "the users stay on screen");
+        assert_eq!(s.users.rows.len(), 70, "the users stay on screen");
         assert_eq!(s.status.health.failed_user.as_deref(), Some("u062"));
         assert!(s.status.health.backoff >= 1, "checks back off while down");
 

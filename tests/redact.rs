@@ -11,8 +11,10 @@ use common::{Output, ctxlens};
 use ctxlens::demo::{Dataset, private_words};
 
 /// The demo users the sweep reads: ordinary, over budget, many turns, non-Latin text, malformed
-/// turns, no journey, three sessions.
-const USERS: &[&str] = &["u001", "u062", "u064", "u065", "u066", "u067", "u068"];
+/// turns, no journey, three sessions, copies within and across layers.
+const USERS: &[&str] = &[
+    "u001", "u062", "u064", "u065", "u066", "u067", "u068", "u069", "u070", "u071",
+];
 
 /// Words ctxlens itself prints (labels, reasons, section titles): shown whatever the data.
 #[rustfmt::skip]
@@ -25,7 +27,8 @@ const LABELS: &[&str] = &[
     "decision", "text", "kind", "relevance", "multiplier", "prompt", "sources", "documentation",
     "rate", "users", "sessions", "activity", "name", "demo", "digraph", "rankdir", "node",
     "shape", "style", "filled", "label", "fillcolor", "palegreen", "lightskyblue", "khaki",
-    "lightgrey", "white", "missing", "json", "holds", "chat", "seed", "longer",
+    "lightgrey", "white", "missing", "json", "holds", "chat", "seed", "longer", "twice",
+    "earlier", "detail", "among",
 ];
 
 /// Every demo user's private words: any output is checked against all of them.
@@ -120,6 +123,9 @@ fn no_personal_word_in_any_read_command_or_format() {
             &private,
             &mut seen,
         );
+        // The query shown is masked; the gates hold ids, titles and numbers only.
+        sweep(&["explain", user, "kn:29"], &private, &mut seen);
+        sweep(&["explain", user, "kn:29", "--json"], &private, &mut seen);
         for format in [&[][..], &["--json"], &["--format", "dot"]] {
             let mut args = vec!["graph", user];
             args.extend_from_slice(format);

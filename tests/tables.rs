@@ -51,7 +51,7 @@ fn configured_tables_are_read_and_written() {
     }
     let users = ctxlens_with(&["users", "--json", "--config", config], &env);
     let v: serde_json::Value = serde_json::from_str(&users.stdout).expect("users JSON");
-    assert_eq!(v["users"].as_array().map(Vec::len), Some(68));
+    assert_eq!(v["users"].as_array().map(Vec::len), Some(71));
 
     // migrate creates SPEC §1's schema under the configured names, in a fresh database, with its
     // indexes named after the tables; seed fills them; both are idempotent as before.

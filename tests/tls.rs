@@ -30,14 +30,14 @@ fn tls_stores_seed_and_replay_like_the_embedded_demo() {
     let s = ctxlens_with(&["seed"], &env);
     assert_eq!(s.code, 0, "seed: {}", s.stderr);
     assert!(
-        s.stdout.contains(": 68 users, 66 knowledge rows"),
+        s.stdout.contains(": 71 users, 66 knowledge rows"),
         "{}",
         s.stdout
     );
     let users = ctxlens_with(&["users", "--json"], &env);
     let v: serde_json::Value =
         serde_json::from_str(&users.stdout).unwrap_or_else(|_| panic!("{}", users.stderr));
-    assert_eq!(v["users"].as_array().map_or(0, Vec::len), 68);
+    assert_eq!(v["users"].as_array().map_or(0, Vec::len), 71);
     same_replays(
         &["u001", "u005", "u066", "u067"],
         &env,
@@ -167,7 +167,7 @@ fn tls_cluster_reads_like_a_single_server() {
     let users = ctxlens_with(&["users", "--json"], &cluster_env);
     let v: serde_json::Value =
         serde_json::from_str(&users.stdout).unwrap_or_else(|_| panic!("{}", users.stderr));
-    assert_eq!(v["users"].as_array().map_or(0, Vec::len), 68);
+    assert_eq!(v["users"].as_array().map_or(0, Vec::len), 71);
     same_replays(
         &["u005", "u066"],
         &cluster_env,

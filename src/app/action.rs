@@ -75,6 +75,8 @@ actions! {
         ToggleAll => "every user's events",
         Pause => "pause or resume",
         Refresh => "reload from the store",
+        ToggleTokens => "item: its text cut into tokens",
+        ToggleTokenIds => "item: token ids",
     }
     made {
         /// A key typed into the active input line.

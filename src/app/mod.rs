@@ -9,6 +9,7 @@ pub mod prompt_diff;
 pub mod report_view;
 pub mod state;
 pub mod task;
+pub mod token_view;
 pub mod tune;
 pub mod update;
 

@@ -68,6 +68,8 @@ pub struct UiState {
     /// Screens shown before this one, newest last: `esc` goes back to them.
     pub history: Vec<Screen>,
     pub overlay: Overlay,
+    /// How the item overlay shows text: as is, or cut into tokens (with their ids).
+    pub tokens: super::token_view::TokenView,
     /// The active input line, if any: keys go to it instead of the keymap.
     pub input: Option<Input>,
     /// `:` commands run so far, oldest first (↑/↓ in the palette).
@@ -297,6 +299,8 @@ pub struct UserState {
     pub search: String,
     pub found: usize,
     pub diff: bool,
+    /// The knowledge query asked with `:query` instead of the newest user turn (this user only).
+    pub query: Option<String>,
 }
 
 /// One loaded user (masked under `--redact`), its assemblies and findings (None while counting).
@@ -384,6 +388,7 @@ impl State {
                 screen: Screen::Users,
                 history: Vec::new(),
                 overlay: Overlay::None,
+                tokens: Default::default(),
                 input: None,
                 palette_history: Vec::new(),
                 size: (120, 40),

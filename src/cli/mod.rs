@@ -1,6 +1,7 @@
 //! The command line: arguments, dispatch, exit codes (SPEC §5).
 
 mod docs;
+mod explain;
 mod graph;
 mod output;
 mod replay;
@@ -201,6 +202,20 @@ pub enum Command {
         /// visibly instead (`␛`, `\u{202e}`), so stored text cannot drive the terminal.
         #[arg(long, conflicts_with = "json")]
         prompt: bool,
+        /// Print JSON (exact data, stable across runs) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Why a knowledge row was (not) used for a user: one line per gate (search, similarity,
+    /// milestone, rank, recency, score, budget), the first it failed marked. Live stores score
+    /// the row with one exact cosine query, so a row the index missed is explained too.
+    Explain {
+        /// The user id.
+        user: String,
+        /// The knowledge row: `kn:12`, `12`, or text in its title.
+        row: String,
+        #[command(flatten)]
+        sel: Selection,
         /// Print JSON (exact data, stable across runs) instead of text.
         #[arg(long)]
         json: bool,
@@ -585,6 +600,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             out: file,
             sel,
         }) => replay::snapshot(&ctx, out, &user, &file, &sel).await,
+        Some(Command::Explain {
+            user,
+            row,
+            sel,
+            json,
+        }) => explain::explain(&ctx, out, &user, &row, &sel, json).await,
         Some(Command::Graph { user, format, json }) => {
             graph::graph(&ctx, out, user.as_deref(), format, json).await
         }

@@ -65,6 +65,7 @@ pub async fn replay(
             write_layers(out, &asm)?;
             writeln!(out).map_err(io)?;
             write_items(out, &asm)?;
+            write_duplicates(out, &asm)?;
             write_malformed(out, &asm.malformed)
         }
     }
@@ -152,6 +153,52 @@ fn write_items(out: &mut impl Write, asm: &Assembly) -> Result<(), CliError> {
         ]);
     }
     t.write(out, 0)
+}
+
+/// Each copy, the copy assembly prefers, and what the second costs the prompt.
+pub fn write_duplicates(out: &mut impl Write, asm: &Assembly) -> Result<(), CliError> {
+    if asm.duplicates.is_empty() {
+        return Ok(());
+    }
+    let spent = asm.duplicate_tokens();
+    let title = format!(
+        "duplicates ({}) · {spent} of {} prompt tokens on second copies",
+        asm.duplicates.len(),
+        asm.total_tokens
+    );
+    writeln!(out, "\n{}", paint(BOLD, &title)).map_err(io)?;
+    let mut t = Table::new(&[
+        ("COPY", false),
+        ("LAYER", false),
+        ("MATCH", false),
+        ("OF (KEPT FIRST)", false),
+        ("LAYER", false),
+        ("TOKENS", true),
+        ("SPENT", true),
+        ("DECISION", false),
+    ]);
+    for p in &asm.duplicates {
+        let how = match p.kind {
+            crate::engine::dedupe::Match::Exact => "exact".to_string(),
+            crate::engine::dedupe::Match::Near => format!("near {:.2}", p.similarity),
+        };
+        let decision = if p.removed {
+            "dropped duplicate".to_string()
+        } else {
+            p.decision.as_str().to_string()
+        };
+        t.row(vec![
+            (p.id.clone(), Default::default()),
+            (p.layer.clone(), DIM),
+            (how, Default::default()),
+            (p.of.clone(), Default::default()),
+            (p.of_layer.clone(), DIM),
+            (p.tokens.to_string(), Default::default()),
+            (p.spent.to_string(), BOLD),
+            (decision, decision_style(p.decision)),
+        ]);
+    }
+    t.write(out, 2)
 }
 
 fn write_malformed(out: &mut impl Write, malformed: &[Malformed]) -> Result<(), CliError> {

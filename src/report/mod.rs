@@ -8,6 +8,7 @@
 //! bounded heap), and [`Tally::summary`] computes the figures. [`run`] feeds it from a store.
 
 pub mod catch;
+pub mod dupes;
 pub mod format;
 mod outcome;
 pub mod run;

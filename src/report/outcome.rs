@@ -20,6 +20,8 @@ pub struct PolicyOutcome {
     /// Items that reached a fit (its denominator).
     pub reached: usize,
     pub cache: CacheState,
+    /// Duplicate pairs, and the prompt tokens spent on their second copies.
+    pub duplicates: (usize, usize),
 }
 
 /// The user's cached context, as a cache-hit and drift metric sees it.
@@ -101,6 +103,7 @@ impl PolicyOutcome {
             lost,
             reached,
             cache,
+            duplicates: (a.duplicates.len(), a.duplicate_tokens()),
         }
     }
 }

@@ -43,6 +43,9 @@ pub struct Summary {
     pub milestones: Vec<MilestoneRow>,
     pub changes: Option<Changes>,
     pub errors: ErrorSummary,
+    /// The users spending the most prompt tokens on second copies (candidate policy).
+    #[serde(default)]
+    pub duplicated_users: Vec<super::dupes::DupOffender>,
 }
 
 /// One policy's figures over the fleet (seed 000's ContextMetrics and the monitoring inputs).
@@ -67,6 +70,14 @@ pub struct PolicySummary {
     /// Users whose cached context differs from the replay, of those with one.
     pub cache_drift_rate: Option<f64>,
     pub cache_unreadable: u64,
+    /// Prompt tokens spent on second copies of items (`dedupe`), summed over the users.
+    #[serde(default)]
+    pub duplicate_tokens: u64,
+    /// `duplicate_tokens` of all prompt tokens.
+    #[serde(default)]
+    pub duplicate_share: f64,
+    #[serde(default)]
+    pub users_with_duplicates: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]

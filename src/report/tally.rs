@@ -85,6 +85,8 @@ pub struct Counts {
     pub cache_present: u64,
     pub cache_unreadable: u64,
     pub cache_drift: u64,
+    pub duplicate_tokens: u64,
+    pub users_with_duplicates: u64,
 }
 
 impl Counts {
@@ -105,6 +107,8 @@ impl Counts {
         }
         self.lost += o.lost as u64;
         self.reached += o.reached as u64;
+        self.duplicate_tokens += o.duplicates.1 as u64;
+        self.users_with_duplicates += u64::from(o.duplicates.0 > 0);
         match o.cache {
             CacheState::Absent => {}
             CacheState::Unreadable => self.cache_unreadable += 1,
@@ -132,6 +136,8 @@ impl Counts {
         self.cache_present += o.cache_present;
         self.cache_unreadable += o.cache_unreadable;
         self.cache_drift += o.cache_drift;
+        self.duplicate_tokens += o.duplicate_tokens;
+        self.users_with_duplicates += o.users_with_duplicates;
     }
 
     pub(super) fn truncation_rate(&self) -> f64 {
@@ -187,6 +193,7 @@ pub struct Tally {
     pub compared: bool,
     pub errors: u64,
     pub error_messages: Vec<String>,
+    pub(super) duplicated: super::dupes::DupTop,
 }
 
 impl Tally {
@@ -200,6 +207,13 @@ impl Tally {
 
     pub fn add(&mut self, o: UserOutcome) {
         self.fleet.add(&o);
+        self.duplicated.offer(super::dupes::DupOffender {
+            user_id: o.user_id.clone(),
+            milestone: o.milestone.clone(),
+            pairs: o.candidate.duplicates.0,
+            spent_tokens: o.candidate.duplicates.1,
+            total_tokens: o.candidate.total_tokens,
+        });
         self.milestones
             .entry(o.milestone.clone().unwrap_or_default())
             .or_default()
@@ -246,6 +260,7 @@ impl Tally {
         for a in other.top {
             self.offer(a);
         }
+        self.duplicated.merge(other.duplicated);
         self.errors += other.errors;
         for m in other.error_messages {
             if self.error_messages.len() < ERRORS_KEPT {
@@ -310,6 +325,7 @@ impl Tally {
                 count: self.errors,
                 first: self.error_messages.clone(),
             },
+            duplicated_users: self.duplicated.sorted(),
         }
     }
 }
@@ -345,6 +361,9 @@ impl PolicySummary {
             cache_drift_rate: (c.cache_present > 0)
                 .then(|| round4(ratio(c.cache_drift, c.cache_present))),
             cache_unreadable: c.cache_unreadable,
+            duplicate_tokens: c.duplicate_tokens,
+            duplicate_share: round4(ratio(c.duplicate_tokens, sum_total)),
+            users_with_duplicates: c.users_with_duplicates,
         }
     }
 

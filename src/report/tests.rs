@@ -22,6 +22,7 @@ fn outcome(
         lost: lost_reached.0,
         reached: lost_reached.1,
         cache,
+        duplicates: (0, 0),
     }
 }
 
@@ -344,12 +345,12 @@ fn the_demo_fleet_against_itself_changes_nothing() {
             plan(p.clone(), Some(p)),
         )
         .await;
-        assert_eq!(s.users, 68);
+        assert_eq!(s.users, 71);
         assert_eq!(s.errors.count, 0);
         let ch = s.changes.expect("compared");
         assert_eq!(
             (ch.users_compared, ch.users_changed, ch.tokens_newly_dropped),
-            (68, 0, 0)
+            (71, 0, 0)
         );
         assert!(ch.most_affected.is_empty());
         assert_eq!(s.baseline.as_ref(), Some(&s.candidate));
@@ -515,7 +516,7 @@ fn json_and_csv_read_back() {
                 .map(|r| r[3].to_string())
                 .unwrap_or_else(|| panic!("no {section}/{row}/{column}"))
         };
-        assert_eq!(get("run", "", "users"), "68");
+        assert_eq!(get("run", "", "users"), "71");
         let avg: f64 = get("monitoring", "avg_context_tokens", "candidate")
             .parse()
             .expect("number");

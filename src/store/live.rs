@@ -435,4 +435,29 @@ impl Store for LiveStore {
             None => qs.iter().map(|_| Ok(KnowledgeHits::default())).collect(),
         }
     }
+
+    async fn find_knowledge(
+        &self,
+        text: &str,
+        limit: usize,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        match &self.pg {
+            Some(pg) => pg.find_knowledge(text, limit).await,
+            None => Ok(Vec::new()),
+        }
+    }
+
+    async fn knowledge_row(
+        &self,
+        id: i64,
+        embedding: &[f32],
+    ) -> Result<
+        Option<Result<crate::engine::snapshot::KnowledgeEntry, crate::engine::snapshot::Malformed>>,
+        StoreError,
+    > {
+        match &self.pg {
+            Some(pg) => pg.knowledge_row(id, embedding).await,
+            None => Ok(None),
+        }
+    }
 }

@@ -73,6 +73,23 @@ impl Users {
     }
 }
 
+/// A knowledge row as a hit of `similarity`.
+fn entry(row: &KnowledgeRow, similarity: f64) -> KnowledgeEntry {
+    KnowledgeEntry {
+        id: format!("kn:{}", row.id),
+        milestone: row.milestone.clone(),
+        title: row.title.clone(),
+        content: row.content.clone(),
+        section: row
+            .metadata
+            .get("section")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        similarity,
+        timestamp: ts(&row.created_at),
+    }
+}
+
 fn ts(s: &str) -> Option<DateTime<Utc>> {
     parse_timestamp(&Value::String(s.to_string())).ok()
 }
@@ -349,6 +366,41 @@ impl Store for MemoryStore {
         Ok(Box::pin(events))
     }
 
+    async fn find_knowledge(
+        &self,
+        text: &str,
+        limit: usize,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        let want = text.to_lowercase();
+        let mut found: Vec<(i64, String)> = self
+            .knowledge
+            .iter()
+            .filter(|(row, _)| row.title.to_lowercase().contains(&want))
+            .map(|(row, _)| (row.id, row.title.clone()))
+            .collect();
+        found.sort();
+        found.truncate(limit);
+        Ok(found)
+    }
+
+    async fn knowledge_row(
+        &self,
+        id: i64,
+        embedding: &[f32],
+    ) -> Result<Option<Result<KnowledgeEntry, Malformed>>, StoreError> {
+        let Some((row, v)) = self.knowledge.iter().find(|(row, _)| row.id == id) else {
+            return Ok(None);
+        };
+        if let Some(reason) = unscorable(norm(v)).or_else(|| unscorable(norm(embedding))) {
+            return Ok(Some(Err(Malformed {
+                id: Some(format!("kn:{id}")),
+                source: format!("knowledge id={id}"),
+                reason,
+            })));
+        }
+        Ok(Some(Ok(entry(row, cosine(embedding, v)))))
+    }
+
     /// As Postgres searches: rows whose embedding pgvector could not score are reported, by id,
     /// never ranked; a query vector that cannot be scored finds nothing.
     async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
@@ -378,19 +430,7 @@ impl Store for MemoryStore {
         hits.truncate(q.limit);
         let hits = hits
             .into_iter()
-            .map(|(similarity, row)| KnowledgeEntry {
-                id: format!("kn:{}", row.id),
-                milestone: row.milestone.clone(),
-                title: row.title.clone(),
-                content: row.content.clone(),
-                section: row
-                    .metadata
-                    .get("section")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-                similarity,
-                timestamp: ts(&row.created_at),
-            })
+            .map(|(similarity, row)| entry(row, similarity))
             .collect();
         Ok(KnowledgeHits {
             hits,

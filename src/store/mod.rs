@@ -376,6 +376,27 @@ pub trait Store: Send + Sync {
         futures_util::future::join_all(qs.iter().map(|q| self.search_knowledge(q))).await
     }
 
+    /// Knowledge rows whose title contains `text` (ignoring case), by id, at most `limit`:
+    /// `(id, title)`. Stores without a knowledge table find none.
+    async fn find_knowledge(
+        &self,
+        _text: &str,
+        _limit: usize,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    /// Knowledge row `id` scored against `embedding` on its own (an exact cosine, no index and no
+    /// filter), so it also explains a row the search did not return. `Ok(None)`: no such row;
+    /// `Err` names why it cannot be scored.
+    async fn knowledge_row(
+        &self,
+        _id: i64,
+        _embedding: &[f32],
+    ) -> Result<Option<Result<KnowledgeEntry, Malformed>>, StoreError> {
+        Ok(None)
+    }
+
     /// A user's snapshot exactly as stored, for stores that hold snapshots rather than the data
     /// to make them (snapshot files): replayed as written, knowledge hits included.
     fn fixed_snapshot(&self, _user: &str) -> Option<Snapshot> {

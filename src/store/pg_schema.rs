@@ -106,6 +106,20 @@ ORDER BY similarity DESC NULLS LAST, id"
     )
 }
 
+/// One row of `knowledge` (quoted name) scored alone: `$1` the query vector, `$2` its
+/// dimension, `$3` the row's id. No index serves it: an exact cosine, guarded as the untyped
+/// search is.
+pub fn row_score(knowledge: &str) -> String {
+    let scorable = format!("vector_dims(embedding) = $2 AND NOT {UNSCORABLE_SQL}");
+    format!(
+        "SELECT {COLUMNS}, vector_dims(embedding) AS dims,
+         CASE WHEN {scorable} THEN embedding <=> $1 END AS distance,
+         CASE WHEN {scorable} THEN 1 - (embedding <=> $1) END AS similarity
+    FROM {knowledge}
+   WHERE id = $3"
+    )
+}
+
 /// The schema `ctxlens migrate` creates (SPEC §1), under the configured table names: idempotent
 /// (`IF NOT EXISTS` throughout). Index names follow the tables' own names, so SPEC §1's tables get
 /// the names earlier versions gave them (`knowledge_embedding_idx`, …).

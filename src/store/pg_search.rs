@@ -337,6 +337,62 @@ fn hit(
     Ok(entry)
 }
 
+impl PgStore {
+    /// Knowledge rows whose title contains `text` (ignoring case), by id.
+    pub async fn find_knowledge(
+        &self,
+        text: &str,
+        limit: usize,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        let sql = format!(
+            "SELECT id, title FROM {} WHERE strpos(lower(title), lower($1)) > 0 ORDER BY id LIMIT $2",
+            self.sql.knowledge
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(text)
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(self.pool())
+            .await
+            .map_err(|e| self.fail("knowledge title search", e))?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| Some((column::<i64>(r, "id").ok()?, column(r, "title").ok()?)))
+            .collect())
+    }
+
+    /// Row `id` scored against `embedding` alone: one exact cosine (`WHERE id = $2`, no index),
+    /// guarded as the untyped search is (another dimension or an unscorable norm is reported).
+    pub async fn knowledge_row(
+        &self,
+        id: i64,
+        embedding: &[f32],
+    ) -> Result<Option<Result<KnowledgeEntry, Malformed>>, StoreError> {
+        let q = KnowledgeQuery {
+            embedding: embedding.to_vec(),
+            milestone_filter: None,
+            min_similarity: -1.0,
+            limit: 1,
+        };
+        if let Some(reason) = unscorable(norm(embedding)) {
+            return Ok(Some(Err(super::pg_rows::bad_row(
+                "knowledge",
+                "kn",
+                id,
+                format!("the query vector: {reason}"),
+            ))));
+        }
+        let sql = super::pg_schema::row_score(&self.sql.knowledge);
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(pgvector::Vector::from(q.embedding.clone()))
+            .bind(i32::try_from(q.embedding.len()).unwrap_or(i32::MAX))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(|e| self.fail("knowledge row score", e))?;
+        Ok(row.map(|r| hit(&q, &r, id, &mut Vec::new())))
+    }
+}
+
 /// The search's parameters, the same for every statement: $1 the query vector, $2 the milestone
 /// filter, $3 the threshold, $4 the limit, $5 the query's dimension.
 fn bind_search<'q>(

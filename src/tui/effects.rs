@@ -57,9 +57,16 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
             Ok(page) => Action::UsersLoaded(page),
             Err(e) => failed(e.into()),
         },
-        Effect::LoadUser { user, knowledge } => {
-            let loaded =
-                load_snapshot(ctx.store.as_ref(), &user, &ctx.load_options(), knowledge).await;
+        Effect::LoadUser {
+            user,
+            knowledge,
+            query,
+        } => {
+            let opts = LoadOptions {
+                query,
+                ..ctx.load_options()
+            };
+            let loaded = load_snapshot(ctx.store.as_ref(), &user, &opts, knowledge).await;
             match loaded {
                 Ok((snap, data)) => Action::UserLoaded(Box::new((data, snap))),
                 Err(e) => failed(e.into()),

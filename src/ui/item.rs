@@ -6,6 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme::Theme;
+use super::tokens::{self, TokenSource};
 use super::{block, clear, il, inert_lines, styled};
 use crate::app::layout;
 use crate::app::state::{State, UserView};
@@ -44,8 +45,15 @@ pub(crate) fn source_of(it: &Item, v: &UserView) -> String {
     }
 }
 
-/// The lines describing `row`: fields, then the whole text (made inert).
-pub(crate) fn lines(row: LayerRow, v: &UserView, a: &Assembly, t: &Theme) -> Vec<Line<'static>> {
+/// The lines describing `row`: fields, then the whole text (made inert), or the text cut into
+/// its tokens when the token view is on.
+pub(crate) fn lines(
+    row: LayerRow,
+    s: &State,
+    v: &UserView,
+    a: &Assembly,
+    t: &Theme,
+) -> Vec<Line<'static>> {
     let it = match row {
         LayerRow::Item(it) => it,
         LayerRow::Malformed(m, _) => return malformed(m, t),
@@ -92,8 +100,23 @@ pub(crate) fn lines(row: LayerRow, v: &UserView, a: &Assembly, t: &Theme) -> Vec
             ),
         ),
         field("in prompt", format!("{} tokens", it.kept_tokens)),
-        Line::from(""),
     ];
+    let src = TokenSource {
+        counter: &s.session.engine.tokens,
+        tokenizer: a.tokenizer,
+        view: s.ui.tokens,
+        redact: s.ui.redact,
+        marker: &s.session.policy.truncate_marker,
+    };
+    if let Some(c) = tokens::cut(it, &src) {
+        out.push(field("cut", c));
+    }
+    out.extend(duplicate_lines(it, a, t));
+    out.push(Line::from(""));
+    if s.ui.tokens.on {
+        out.extend(tokens::lines(it, &src, t));
+        return out;
+    }
     if let Some(kept) = &it.kept_text {
         out.push(Line::styled(
             "truncated to:",
@@ -105,6 +128,43 @@ pub(crate) fn lines(row: LayerRow, v: &UserView, a: &Assembly, t: &Theme) -> Vec
     }
     // Masked when loaded under --redact.
     out.extend(inert_lines(&it.text));
+    out
+}
+
+/// `copy of   s1#6 (session) · near, Jaccard 0.75 · 125 tokens spent on it`, and the items
+/// that copy this one.
+fn duplicate_lines(it: &Item, a: &Assembly, t: &Theme) -> Vec<Line<'static>> {
+    let field = |k: &str, v: String| {
+        Line::from(vec![
+            styled(format!("{k:<11}"), t.muted()),
+            styled(v, t.base()),
+        ])
+    };
+    let mut out = Vec::new();
+    if let Some(p) = a.duplicates.iter().find(|p| p.id == it.id) {
+        let how = match p.kind {
+            crate::engine::dedupe::Match::Exact => "exact".to_string(),
+            crate::engine::dedupe::Match::Near => format!("near, Jaccard {:.2}", p.similarity),
+        };
+        let cost = if p.removed {
+            "removed by dedupe".to_string()
+        } else {
+            format!("{} tokens spent on it", p.spent)
+        };
+        out.push(field(
+            "copy of",
+            format!("{} ({}) · {how} · {cost}", il(&p.of), il(&p.of_layer)),
+        ));
+    }
+    let copies: Vec<String> = a
+        .duplicates
+        .iter()
+        .filter(|p| p.of == it.id)
+        .map(|p| format!("{} ({})", il(&p.id), il(&p.layer)))
+        .collect();
+    if !copies.is_empty() {
+        out.push(field("copied by", copies.join(", ")));
+    }
     out
 }
 
@@ -145,12 +205,12 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
     let height = usize::from(area.height.saturating_sub(2));
     let scroll = scroll.min(total.saturating_sub(height));
     let title = format!(
-        " {} · {}-{}/{total} · j/k scroll · y copy · esc ",
+        " {} · {}-{}/{total} · j/k scroll · T tokens · y copy · esc ",
         il(&name),
         (scroll + 1).min(total),
         (scroll + height).min(total)
     );
-    let p = Paragraph::new(lines(row, v, a, t))
+    let p = Paragraph::new(lines(row, s, v, a, t))
         .wrap(Wrap { trim: false })
         .scroll((scroll as u16, 0))
         .block(block(title, true, t));

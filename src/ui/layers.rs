@@ -81,7 +81,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         let b = block(" Selected ", false, t);
         let lines = selected_row(s, a).map_or_else(
             || vec![Line::styled("nothing selected", t.muted())],
-            |row| super::item::lines(row, v, a, t),
+            |row| super::item::lines(row, s, v, a, t),
         );
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(b), p);
     }
@@ -179,13 +179,22 @@ pub(crate) fn kind_label(k: ItemKind) -> &'static str {
     }
 }
 
-/// The decision with its glyph and, for a drop, the reason: `✘ layer budget`.
+/// The decision with its glyph and, for a drop, the reason: `✘ layer budget`; a copy of
+/// another item says of which: `✔ kept · dup of mb:12`, `✘ dup of mb:12` (removed by dedupe).
 pub(crate) fn badge(it: &Item) -> String {
-    match (it.decision, it.reason) {
+    let decision = match (it.decision, it.reason) {
         (Decision::Kept, _) => "✔ kept".into(),
         (Decision::Truncated, _) => "✂ truncated".into(),
+        (Decision::Dropped, Some(Reason::Duplicate)) if it.duplicate.is_some() => "✘".into(),
         (Decision::Dropped, Some(r)) => format!("✘ {}", r.as_str().replace('_', " ")),
         (Decision::Dropped, None) => "✘ dropped".into(),
+    };
+    match &it.duplicate {
+        Some(d) if it.reason == Some(Reason::Duplicate) => {
+            format!("{decision} dup of {}", il(&d.of))
+        }
+        Some(d) => format!("{decision} · dup of {}", il(&d.of)),
+        None => decision,
     }
 }
 

@@ -298,13 +298,25 @@ fn unsafe_cell(symbol: &str) -> bool {
 fn every_screen(s: &mut State) -> String {
     use crate::app::state::Overlay;
     let mut text = String::new();
+    let views = [
+        crate::app::token_view::TokenView::default(),
+        crate::app::token_view::TokenView {
+            on: true,
+            ids: true,
+        },
+    ];
     for screen in Screen::ALL {
-        for overlay in [Overlay::None, Overlay::Item { scroll: 0 }] {
+        for (overlay, view) in [
+            (Overlay::None, views[0]),
+            (Overlay::Item { scroll: 0 }, views[0]),
+            (Overlay::Item { scroll: 0 }, views[1]),
+        ] {
             if overlay != Overlay::None && screen != Screen::Layers {
                 continue;
             }
             s.ui.screen = screen;
             s.ui.overlay = overlay;
+            s.ui.tokens = view;
             s.ui.size = (120, 40);
             let terminal = draw(s, 120, 40, &Theme::default());
             for cell in terminal.backend().buffer().content() {
@@ -318,6 +330,7 @@ fn every_screen(s: &mut State) -> String {
             text.push('\n');
         }
     }
+    s.ui.tokens = views[0];
     s.ui.overlay = Overlay::Help {
         search: String::new(),
         scroll: 0,
@@ -393,7 +406,9 @@ async fn redacted_screens_show_no_personal_word_and_cannot_be_probed() {
         .collect();
     let (mut s, store) = crate::app::update::tests::demo_app_with(true).await;
     let mut all = Vec::new();
-    for user in ["u001", "u062", "u064", "u065", "u066", "u067", "u068"] {
+    for user in [
+        "u001", "u062", "u064", "u065", "u066", "u067", "u068", "u069", "u070", "u071",
+    ] {
         open(&mut s, &store, user).await;
         let text = every_screen(&mut s).to_lowercase();
         let shown: std::collections::BTreeSet<&str> =

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use super::assembly::{
     Assembly, BudgetReport, Decision, Item, ItemKind, LayerReport, Ordered, Reason,
 };
+use super::dedupe::{self, Dedupe, DuplicateOf, Fingerprint, Match};
 use super::milestones::{MilestoneMap, Relation};
 use super::policy::{LayerSpec, Policy, Source, Strategy};
 use super::redact::{mask, mask_quoted, mask_snapshot, masked_kind};
@@ -50,6 +51,8 @@ struct Work {
     candidate: bool,
     /// RAG source line parts: rank, title, section.
     source: Option<(usize, String, Option<String>)>,
+    /// What duplicate detection compares (candidates other than the query).
+    print: Option<Fingerprint>,
 }
 
 /// A pre-scoring item: its kind, id, relevance, timestamp and how to render it.
@@ -62,6 +65,8 @@ struct Raw<'a> {
     excluded: Option<Reason>,
     seq: usize,
     text: RawText<'a>,
+    /// The body duplicate detection compares, for candidates ([`dedupe`]).
+    print: Option<Fingerprint>,
 }
 
 enum RawText<'a> {
@@ -120,8 +125,9 @@ impl Engine {
         } = mode;
         let budgets = policy.budgets();
         let mut works = Vec::new();
+        let mut ranges = Vec::new();
         for (li, layer) in policy.layers.iter().enumerate() {
-            let raws = self.raw_items(snapshot, policy, layer);
+            let raws = self.raw_items(snapshot, policy, layer, true);
             let start = works.len();
             works.extend(self.score_and_order(
                 policy,
@@ -130,9 +136,13 @@ impl Engine {
                 snapshot.now,
                 raws,
             ));
-            let order: Vec<usize> = (start..works.len())
-                .filter(|&i| works[i].candidate)
-                .collect();
+            ranges.push(start..works.len());
+        }
+        // Duplicates are found among every layer's candidates, and removed (`dedupe`) before
+        // any layer is fitted: between SPEC §3.5 and §3.6.
+        mark_duplicates(&mut works, policy);
+        for (li, range) in ranges.into_iter().enumerate() {
+            let order: Vec<usize> = range.filter(|&i| works[i].candidate).collect();
             self.fit(
                 &mut works,
                 &order,
@@ -178,7 +188,7 @@ impl Engine {
                 layer.source,
                 Source::Session | Source::Journey | Source::Query
             ) {
-                for raw in self.raw_items(&shown, policy, layer) {
+                for raw in self.raw_items(&shown, policy, layer, false) {
                     if let RawText::Ready(t) = raw.text {
                         texts.insert(raw.id, t);
                     }
@@ -203,13 +213,16 @@ impl Engine {
         }
     }
 
-    /// The items a layer's source offers, before scoring (SPEC §3.2).
+    /// The items a layer's source offers, before scoring (SPEC §3.2), with the fingerprints of
+    /// the candidates' bodies when `prints`.
     fn raw_items<'a>(
         &self,
         snap: &'a Snapshot,
         policy: &Policy,
         layer: &LayerSpec,
+        prints: bool,
     ) -> Vec<Raw<'a>> {
+        let print = |body: &str| prints.then(|| Fingerprint::of(body));
         let plain = |id: String, kind, relevance, timestamp, milestone, text| Raw {
             id,
             kind,
@@ -218,6 +231,7 @@ impl Engine {
             milestone,
             excluded: None,
             seq: 0,
+            print: None,
             text: RawText::Ready(text),
         };
         match layer.source {
@@ -231,6 +245,9 @@ impl Engine {
                     .map(|(pos, (i, t))| Raw {
                         excluded: (pos < first_kept).then_some(Reason::MaxItems),
                         seq: pos,
+                        print: (pos >= first_kept)
+                            .then(|| print(&render::turn_body(t)))
+                            .flatten(),
                         ..plain(
                             snap.turn_id(*i),
                             ItemKind::Turn,
@@ -248,21 +265,27 @@ impl Engine {
                 .map(|j| {
                     let (kind, r) = self.journey_relevance(snap, policy, j);
                     let text = render::journey_text(j, &self.milestones);
-                    plain(
-                        j.id.clone(),
-                        kind,
-                        r,
-                        j.timestamp,
-                        j.milestone.clone(),
-                        text,
-                    )
+                    // The heading names the row's kind and milestone; the data is the body.
+                    let body = text.split_once('\n').map_or("", |(_, b)| b);
+                    Raw {
+                        print: print(body),
+                        ..plain(
+                            j.id.clone(),
+                            kind,
+                            r,
+                            j.timestamp,
+                            j.milestone.clone(),
+                            text,
+                        )
+                    }
                 })
                 .collect(),
-            Source::Knowledge => knowledge_items(snap, policy),
+            Source::Knowledge => knowledge_items(snap, policy, prints),
             Source::Static => policy
                 .active_modules()
-                .map(|m| {
-                    plain(
+                .map(|m| Raw {
+                    print: print(&m.text),
+                    ..plain(
                         m.name.clone(),
                         ItemKind::Static,
                         m.priority,
@@ -395,6 +418,7 @@ impl Engine {
                     kept_text: None,
                     timestamp: raw.timestamp,
                     milestone: raw.milestone,
+                    duplicate: None,
                 };
                 Work {
                     item,
@@ -402,6 +426,7 @@ impl Engine {
                     seq: raw.seq,
                     candidate,
                     source,
+                    print: raw.print,
                 }
             })
             .collect()
@@ -452,7 +477,7 @@ impl Engine {
 }
 
 /// Knowledge hits with their exclusions (SPEC §3.2): threshold, milestone, then the limit best.
-fn knowledge_items<'a>(snap: &'a Snapshot, policy: &Policy) -> Vec<Raw<'a>> {
+fn knowledge_items<'a>(snap: &'a Snapshot, policy: &Policy, prints: bool) -> Vec<Raw<'a>> {
     let k = &policy.knowledge;
     let mut hits: Vec<_> = snap.knowledge.iter().collect();
     hits.sort_by(|a, b| {
@@ -482,12 +507,72 @@ fn knowledge_items<'a>(snap: &'a Snapshot, policy: &Policy) -> Vec<Raw<'a>> {
                 relevance: h.similarity,
                 timestamp: h.timestamp,
                 milestone: h.milestone.clone(),
+                print: (prints && excluded.is_none()).then(|| Fingerprint::of(&h.content)),
                 excluded,
                 seq: 0,
                 text: RawText::Knowledge(h),
             }
         })
         .collect()
+}
+
+/// Finds duplicates among the candidates (walked in the global pass's order, so the copy
+/// assembly prefers is the original) and, under `dedupe`, removes them before any fit: dropped,
+/// reason `duplicate`, no longer a candidate. Under `exact` the near copies that remain are
+/// still marked.
+fn mark_duplicates(works: &mut [Work], policy: &Policy) {
+    let mut order: Vec<usize> = (0..works.len())
+        .filter(|&i| works[i].candidate && works[i].print.is_some())
+        .collect();
+    if order.len() < 2 {
+        return;
+    }
+    order.sort_by(|&a, &b| global_order(&works[a], &works[b]));
+    let threshold = policy.dedupe_threshold;
+    let prints: Vec<&Fingerprint> = order
+        .iter()
+        .filter_map(|&i| works[i].print.as_ref())
+        .collect();
+    let found = dedupe::assign(&prints, threshold, policy.dedupe == Dedupe::Exact);
+    let mut marks: Vec<(usize, usize, Match, f64)> = found
+        .iter()
+        .enumerate()
+        .filter_map(|(k, f)| f.map(|(o, m, sim)| (order[k], order[o], m, sim)))
+        .collect();
+    if policy.dedupe == Dedupe::Exact {
+        // The exact copies go; near copies among what remains are marked, not removed.
+        let removed: Vec<bool> = found.iter().map(Option::is_some).collect();
+        let rest: Vec<usize> = (0..order.len()).filter(|&k| !removed[k]).collect();
+        let rest_prints: Vec<&Fingerprint> = rest.iter().map(|&k| prints[k]).collect();
+        for (r, f) in dedupe::assign(&rest_prints, threshold, false)
+            .iter()
+            .enumerate()
+        {
+            if let Some((o, m, sim)) = f {
+                marks.push((order[rest[r]], order[rest[*o]], *m, *sim));
+            }
+        }
+    }
+    for (i, of, m, sim) in marks {
+        let remove = match policy.dedupe {
+            Dedupe::Off => false,
+            Dedupe::Exact => m == Match::Exact,
+            Dedupe::Near => true,
+        };
+        let of = works[of].item.id.clone();
+        let w = &mut works[i];
+        w.item.duplicate = Some(DuplicateOf {
+            of,
+            kind: m,
+            similarity: dedupe::round3(sim),
+        });
+        if remove {
+            w.candidate = false;
+            w.item.decision = Decision::Dropped;
+            w.item.reason = Some(Reason::Duplicate);
+            w.item.kept_tokens = 0;
+        }
+    }
 }
 
 /// Score descending, then timestamp descending (none = oldest), then id ascending.
@@ -577,6 +662,8 @@ fn finish(
             w.item.decision == Decision::Truncated || w.item.reason.is_some_and(Reason::is_budget)
         })
         .count();
+    let total_tokens = works.iter().map(|w| w.item.kept_tokens).sum();
+    let items: Vec<Item> = works.into_iter().map(|w| w.item).collect();
     let mut malformed = snap.malformed_turns();
     malformed.extend(snap.malformed.iter().cloned());
     Assembly {
@@ -595,19 +682,22 @@ fn finish(
                     .collect(),
             ),
         },
-        total_tokens: works.iter().map(|w| w.item.kept_tokens).sum(),
+        total_tokens,
         truncation_rate: if candidates == 0 {
             0.0
         } else {
             lost as f64 / candidates as f64
         },
-        items: works.into_iter().map(|w| w.item).collect(),
+        duplicates: dedupe::pairs(&items),
+        items,
         layers: Ordered(reports),
         prompt,
         malformed,
     }
 }
 
+#[cfg(test)]
+mod dupes;
 #[cfg(test)]
 mod props;
 #[cfg(test)]

@@ -24,6 +24,9 @@ pub struct Assembly {
     /// Data that could not be read, with its source and reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub malformed: Vec<Malformed>,
+    /// Items that copy another (`dedupe`): which copy assembly prefers, what the second costs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub duplicates: Vec<super::dedupe::Pair>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +70,9 @@ pub struct Item {
     pub timestamp: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub milestone: Option<String>,
+    /// The earlier copy this item duplicates (`dedupe`), whether or not the policy removes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate: Option<super::dedupe::DuplicateOf>,
 }
 
 impl Item {
@@ -119,6 +125,8 @@ pub enum Reason {
     OverLimit,
     LayerBudget,
     GlobalBudget,
+    /// A copy of an item assembly prefers, removed before the fit by the policy's `dedupe`.
+    Duplicate,
 }
 
 impl Reason {
@@ -130,6 +138,7 @@ impl Reason {
             Reason::OverLimit => "over_limit",
             Reason::LayerBudget => "layer_budget",
             Reason::GlobalBudget => "global_budget",
+            Reason::Duplicate => "duplicate",
         }
     }
 
@@ -198,5 +207,10 @@ impl Assembly {
 
     pub fn item(&self, id: &str) -> Option<&Item> {
         self.items.iter().find(|i| i.id == id)
+    }
+
+    /// Tokens of the prompt spent on second copies (see [`Assembly::duplicates`]).
+    pub fn duplicate_tokens(&self) -> usize {
+        super::dedupe::spent_tokens(&self.duplicates)
     }
 }

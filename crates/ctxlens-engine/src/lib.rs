@@ -6,8 +6,10 @@
 pub mod assemble;
 pub mod assembly;
 pub mod cache;
+pub mod dedupe;
 pub mod diff;
 pub mod embed;
+pub mod explain;
 pub mod json;
 pub mod keys;
 pub mod milestones;

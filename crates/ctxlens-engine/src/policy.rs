@@ -89,6 +89,15 @@ pub struct Policy {
     pub truncate_marker: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
+    /// Duplicates removed before the fit (`off`: none, SPEC §3 as written).
+    #[serde(default, skip_serializing_if = "super::dedupe::Dedupe::is_off")]
+    pub dedupe: super::dedupe::Dedupe,
+    /// Jaccard of word 3-shingles at or above which two items are near copies.
+    #[serde(
+        default = "default_dedupe_threshold",
+        skip_serializing_if = "is_default_dedupe_threshold"
+    )]
+    pub dedupe_threshold: f64,
     pub budget: BudgetSpec,
     #[serde(default)]
     pub recency: Recency,
@@ -108,6 +117,12 @@ fn default_tokenizer() -> Tokenizer {
 }
 fn default_min_remaining() -> u32 {
     100
+}
+fn default_dedupe_threshold() -> f64 {
+    super::dedupe::DEFAULT_THRESHOLD
+}
+fn is_default_dedupe_threshold(t: &f64) -> bool {
+    *t == super::dedupe::DEFAULT_THRESHOLD
 }
 fn default_marker() -> String {
     "\n[...truncated]".into()
@@ -422,6 +437,13 @@ impl Policy {
             if !(v.is_finite() && v >= 0.0) {
                 return bad(key, format!("must be a number ≥ 0, got {v}"));
             }
+        }
+        let d = self.dedupe_threshold;
+        if !(d > 0.0 && d <= 1.0) {
+            return bad(
+                "dedupe_threshold",
+                format!("must be within (0, 1], got {d}"),
+            );
         }
         let t = self.knowledge.similarity_threshold;
         if !(-1.0..=1.0).contains(&t) {

@@ -16,6 +16,14 @@ pub fn turn_text(t: &Turn) -> String {
     }
 }
 
+/// A turn's words without their labels: what duplicate detection compares.
+pub fn turn_body(t: &Turn) -> String {
+    match &t.body {
+        TurnBody::Exchange { user, assistant } => format!("{user}\n{assistant}"),
+        TurnBody::Message { content, .. } => content.clone(),
+    }
+}
+
 /// A journey row: a one-line heading, then its JSON data as indented `key: value` lines.
 pub fn journey_text(j: &JourneyEntry, map: &MilestoneMap) -> String {
     let m = j.milestone.as_deref().unwrap_or("?");

@@ -321,6 +321,86 @@ impl TokenCounter {
     }
 }
 
+/// A piece of a text as its tokenizer cuts it: bytes `start..end` (on character boundaries) and
+/// the tokens in them. A BPE token that ends inside a character is shown with the next one, so a
+/// piece may hold several tokens; `chars4` pieces are 4 UTF-16 units and have no ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenSpan {
+    pub start: usize,
+    pub end: usize,
+    pub tokens: usize,
+    /// Token ids (empty for `chars4`).
+    pub ids: Vec<u32>,
+}
+
+impl TokenCounter {
+    /// `text` cut into its tokens, in order: the pieces cover the text and their `tokens` sum to
+    /// [`TokenCounter::count`]. Encodes the text (nothing is cached): for showing one item.
+    pub fn split(&self, tok: Tokenizer, text: &str) -> Vec<TokenSpan> {
+        let Some(bpe) = self.encoder(tok) else {
+            return split_chars4(text);
+        };
+        let mut out: Vec<TokenSpan> = Vec::new();
+        let mut at = 0;
+        // Open piece: a token ended inside a character, so the next one joins it.
+        let mut open = false;
+        for piece in bpe.split(text) {
+            for id in bpe.bpe.encode_via_backtracking(piece.as_bytes()) {
+                let end = at + bpe.bpe.token_len(id);
+                match out.last_mut() {
+                    Some(last) if open => {
+                        last.end = end;
+                        last.tokens += 1;
+                        last.ids.push(id);
+                    }
+                    _ => out.push(TokenSpan {
+                        start: at,
+                        end,
+                        tokens: 1,
+                        ids: vec![id],
+                    }),
+                }
+                at = end;
+                open = !text.is_char_boundary(at.min(text.len()));
+            }
+        }
+        out
+    }
+}
+
+/// Seed 003's estimate as pieces of 4 UTF-16 units each. A surrogate pair is never split: its
+/// second unit counts in the next piece (or, at the end, in one more token of the last), so the
+/// pieces' `tokens` sum to `chars4(text)`.
+fn split_chars4(text: &str) -> Vec<TokenSpan> {
+    let mut out = Vec::new();
+    let (mut start, mut units) = (0, 0);
+    for (i, c) in text.char_indices() {
+        units += c.len_utf16();
+        if units >= 4 {
+            let end = i + c.len_utf8();
+            out.push(TokenSpan {
+                start,
+                end,
+                tokens: 1,
+                ids: Vec::new(),
+            });
+            start = end;
+            units -= 4;
+        }
+    }
+    if start < text.len() {
+        out.push(TokenSpan {
+            start,
+            end: text.len(),
+            tokens: 1,
+            ids: Vec::new(),
+        });
+    } else if let Some(last) = out.last_mut().filter(|_| units > 0) {
+        last.tokens += 1;
+    }
+    out
+}
+
 fn truncate_chars4(text: &str, max_tokens: usize, marker: &str) -> Option<(String, usize)> {
     // Seed 003: text.slice(0, maxTokens * 4 * 0.9) — JS truncates the float index toward zero.
     let mut units = (max_tokens as f64 * 4.0 * 0.9).floor() as usize;
@@ -439,6 +519,70 @@ mod tests {
         let plain = TokenCounter::new();
         plain.count(Tokenizer::Cl100kBase, "one fish");
         assert!(plain.take_new().is_empty());
+    }
+
+    #[test]
+    fn split_covers_the_text_and_sums_to_the_count() {
+        let tc = TokenCounter::new();
+        let texts = [
+            "hello world",
+            "Landed cost per unit adds freight, duty and fulfilment fees.\n  Next line.",
+            "抹茶セット☕とお菓子🍵を自宅で楽しむ。",
+            "<|endoftext|> is text",
+            "abc😀",
+            "abc😀d",
+            "",
+        ];
+        for tok in Tokenizer::ALL {
+            for text in texts {
+                let spans = tc.split(tok, text);
+                let joined: String = spans.iter().map(|s| &text[s.start..s.end]).collect();
+                assert_eq!(joined, text, "{tok} {text:?}");
+                assert_eq!(
+                    spans.iter().map(|s| s.tokens).sum::<usize>(),
+                    tc.count(tok, text),
+                    "{tok} {text:?}"
+                );
+                for s in &spans {
+                    assert_eq!(
+                        s.ids.len(),
+                        if tok == Tokenizer::Chars4 {
+                            0
+                        } else {
+                            s.tokens
+                        }
+                    );
+                }
+            }
+        }
+        let hello = tc.split(Tokenizer::Cl100kBase, "hello world");
+        assert_eq!(
+            hello,
+            [
+                TokenSpan {
+                    start: 0,
+                    end: 5,
+                    tokens: 1,
+                    ids: vec![15339]
+                },
+                TokenSpan {
+                    start: 5,
+                    end: 11,
+                    tokens: 1,
+                    ids: vec![1917]
+                },
+            ]
+        );
+        // A character made of several byte tokens is one piece holding them all.
+        let cup = tc.split(Tokenizer::Cl100kBase, "☕");
+        assert_eq!((cup.len(), cup[0].end), (1, "☕".len()));
+        assert!(cup[0].tokens == tc.count(Tokenizer::Cl100kBase, "☕"));
+        let est: Vec<(usize, usize)> = tc
+            .split(Tokenizer::Chars4, "abcdefghij")
+            .iter()
+            .map(|s| (s.start, s.end))
+            .collect();
+        assert_eq!(est, [(0, 4), (4, 8), (8, 10)]);
     }
 
     #[test]

@@ -6,11 +6,11 @@ use crate::app::state::{Quit, State};
 use crate::app::tune;
 
 /// The `:` commands, for the error message and the help overlay.
-pub const COMMANDS: &str =
-    ":user ID · :policy FILE|PRESET · :theme NAME · :set KEY=VALUE · :w FILE · :reset · :q";
+pub const COMMANDS: &str = ":user ID · :query TEXT · :policy FILE|PRESET · :theme NAME · \
+     :set KEY=VALUE · :w FILE · :reset · :q";
 
 /// Command names, for completion.
-const NAMES: &[&str] = &["user", "policy", "theme", "set", "w", "reset", "q"];
+const NAMES: &[&str] = &["user", "query", "policy", "theme", "set", "w", "reset", "q"];
 
 /// History entries kept.
 const HISTORY: usize = 100;
@@ -58,6 +58,26 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
             vec![]
         }
         ("user", id) if !id.is_empty() => users::jump_to_user(s, id.to_string()),
+        // Ask as this user would: knowledge searched and the context assembled for `text`
+        // (nothing: the newest user turn again).
+        ("query", text) => {
+            s.user.query = (!text.is_empty()).then(|| text.to_string());
+            match super::user::reload_user(s) {
+                Some(e) => {
+                    let what = if text.is_empty() {
+                        "query: the newest user turn".to_string()
+                    } else {
+                        format!("query: {}", crate::text::preview(text, 60))
+                    };
+                    info(s, &what);
+                    vec![e]
+                }
+                None => {
+                    error(s, ":query needs a user open (:user ID)");
+                    vec![]
+                }
+            }
+        }
         ("policy", file) if !file.is_empty() => vec![Effect::LoadPolicy(file.to_string())],
         ("theme", name) if s.session.themes.iter().any(|t| t == name) => {
             s.ui.theme = name.to_string();

@@ -34,6 +34,8 @@ pub enum Effect {
     LoadUser {
         user: String,
         knowledge: KnowledgeParams,
+        /// Search knowledge with this text instead of the newest user turn (`:query`).
+        query: Option<String>,
     },
     /// Replay these users under a policy for the users list (the tuned one: `tuned`).
     ComputeStats {
@@ -131,6 +133,16 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             users::apply(s, action)
         }
         Action::Yank => yank::yank(s),
+        Action::ToggleTokens => {
+            s.ui.tokens.on = !s.ui.tokens.on;
+            s.ui.tokens.ids &= s.ui.tokens.on;
+            vec![]
+        }
+        Action::ToggleTokenIds => {
+            s.ui.tokens.ids = !s.ui.tokens.ids;
+            s.ui.tokens.on |= s.ui.tokens.ids;
+            vec![]
+        }
         Action::UserLoaded(_)
         | Action::TokenizerReady(_)
         | Action::PolicyLoaded(..)

@@ -72,12 +72,41 @@ pub fn item_lines(s: &State) -> usize {
     };
     match layers::selected_row(s, a) {
         Some(layers::LayerRow::Item(it)) => {
+            // The cut (truncated items), `copy of` and `copied by` fields.
+            let extra = usize::from(it.kept_text.is_some()) * 2
+                + usize::from(it.duplicate.is_some())
+                + usize::from(a.duplicates.iter().any(|p| p.of == it.id));
+            if s.ui.tokens.on && !s.ui.redact {
+                return 8 + extra + token_view_lines(s, &it.text, a.tokenizer, width);
+            }
             let kept = it.kept_text.as_deref().map_or(0, |k| wrapped(k) + 3);
-            8 + kept + wrapped(&it.text)
+            8 + extra + kept + wrapped(&it.text)
         }
         Some(layers::LayerRow::Malformed(..)) => 6,
         None => 0,
     }
+}
+
+/// Rows of the token view of `text` at `width`: its heading, each line behind its 7-cell count
+/// (and a cut mark), and the ids beneath when shown.
+fn token_view_lines(s: &State, text: &str, tok: crate::engine::Tokenizer, width: usize) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    let spans = s.session.engine.tokens.split(tok, text);
+    let rows = |w: usize| w.div_ceil(width).max(1);
+    let mut n = 1;
+    for line in crate::app::token_view::token_lines(text, &spans) {
+        let w: usize = line
+            .pieces
+            .iter()
+            .map(|(r, _)| crate::text::inert_line(&text[r.clone()]).width())
+            .sum();
+        n += rows(w + 8);
+        if s.ui.tokens.ids && !line.ids.is_empty() {
+            let ids: usize = line.ids.iter().map(|i| i.to_string().len() + 1).sum();
+            n += rows(ids + 10);
+        }
+    }
+    n
 }
 
 /// The milestone graph, laid out (box sizes do not matter for moving).

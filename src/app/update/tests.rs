@@ -103,7 +103,7 @@ fn decision(s: &State, id: &str) -> Option<(Decision, Option<Reason>)> {
 #[tokio::test]
 async fn users_load_with_stats_and_filter_picks_the_best_match() {
     let (mut s, store) = demo_app().await;
-    assert_eq!(s.users.rows.len(), 68);
+    assert_eq!(s.users.rows.len(), 71);
     assert!(
         s.users.rows.iter().all(|r| r.stats.is_some()),
         "every row replayed"
@@ -120,7 +120,7 @@ async fn users_load_with_stats_and_filter_picks_the_best_match() {
         Some("u062")
     );
     settle(&mut s, &store, Action::Input(InputKey::Esc)).await;
-    assert_eq!((s.users.filter.as_str(), s.users.shown.len()), ("", 68));
+    assert_eq!((s.users.filter.as_str(), s.users.shown.len()), ("", 71));
 }
 
 #[tokio::test]
@@ -288,7 +288,7 @@ async fn unknown_user_is_an_error_not_a_crash() {
 async fn vim_motions_and_sort() {
     let (mut s, store) = demo_app().await;
     settle(&mut s, &store, Action::Bottom).await;
-    assert_eq!(s.users.cursor, 67);
+    assert_eq!(s.users.cursor, 70);
     settle(&mut s, &store, Action::Top).await;
     assert_eq!(s.users.cursor, 0);
     settle(&mut s, &store, Action::CycleSort).await; // milestone
@@ -414,7 +414,7 @@ async fn a_store_that_goes_away_is_retried_with_backoff_and_reloads_when_back() 
     );
     assert_eq!(s.status.health.failed_user.as_deref(), Some("u062"));
     assert!(
-        s.users.rows.len() == 68 && s.user.view.is_some(),
+        s.users.rows.len() == 71 && s.user.view.is_some(),
         "the last data stays"
     );
     let mut waits = Vec::new();
@@ -462,7 +462,7 @@ async fn the_report_screen_compares_the_tuned_policy_with_the_baseline_and_follo
     settle(&mut s, &store, Action::ShowReport).await;
     assert_eq!(s.ui.screen, Screen::Report);
     let first = s.report.summary.clone().expect("a report");
-    assert_eq!(first.users, 68);
+    assert_eq!(first.users, 71);
     assert_eq!(first.changes.as_ref().map(|c| c.users_changed), Some(0));
     assert_eq!(s.report.runs, 1);
     // Nothing changed: showing it again does not run it again.

@@ -113,11 +113,13 @@ pub(super) fn open_user(s: &mut State, id: String) -> Vec<Effect> {
     }
     // The last user stays in the view until this one arrives (or fails to).
     s.user.loading = Some(id.clone());
+    s.user.query = None;
     start_loading(s, Task::User);
     let knowledge = KnowledgeParams::of(&s.session.policy);
     vec![Effect::LoadUser {
         user: id,
         knowledge,
+        query: None,
     }]
 }
 
@@ -197,5 +199,6 @@ pub(super) fn reload_user(s: &mut State) -> Option<Effect> {
     Some(Effect::LoadUser {
         user: id,
         knowledge: KnowledgeParams::of(&s.session.policy),
+        query: s.user.query.clone(),
     })
 }

@@ -22,6 +22,7 @@ use crate::engine::embed::{BUILTIN_DIM, cosine, embed};
 
 mod awkward;
 mod caches;
+mod dupes;
 mod journey;
 mod plan;
 mod sessions;
@@ -29,6 +30,7 @@ mod sessions;
 mod tests;
 
 use awkward::*;
+use dupes::*;
 use journey::*;
 use plan::*;
 use sessions::*;
@@ -47,8 +49,8 @@ const DEMO_NORMAL_USERS: usize = 60;
 /// TTL of a session key (seed 000).
 const SESSION_TTL: u64 = 3_600;
 
-/// The demo dataset: 60 normal users, then the awkward ones (`u061`–`u068`), with the contexts
-/// the system cached for them.
+/// The demo dataset: 60 normal users, then the awkward ones (`u061`–`u068`) and those whose
+/// context holds copies (`u069`–`u071`), with the contexts the system cached for them.
 ///
 /// Cache entries are assembled through the store, which is async: this runs a current-thread
 /// runtime and must not be called from inside another one.
@@ -73,6 +75,7 @@ pub fn generate_demo() -> Dataset {
         ));
     }
     users.extend(awkward_users(&mut ids));
+    users.extend(duplicate_users(&mut ids));
     let mut dataset = Dataset {
         now: NOW.to_string(),
         knowledge,

@@ -1,0 +1,387 @@
+//! Duplicate items: exact (whitespace- and case-normalised) and near (word-shingle Jaccard,
+//! screened by a bottom-k MinHash sketch) copies among the items that reach a fit, within and
+//! across layers.
+//!
+//! What is compared is an item's body, not its rendering: a turn's words (user, then assistant),
+//! a journey row's data without its heading, a knowledge hit's content, a static module's text.
+//! The query is the question itself and is never a duplicate. Items of fewer than [`MIN_WORDS`]
+//! words ("thanks!") are never called copies.
+//!
+//! Which copy is the original: items are walked in the global pass's order (score desc,
+//! timestamp desc, layer order, id asc, SPEC §3.7) and each is a duplicate of the first earlier
+//! *original* it matches, so the copy assembly prefers is the one kept; a chain A≈B≈C where A
+//! and C differ keeps C when B goes.
+
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
+
+use std::collections::HashMap;
+
+use super::assembly::{Decision, Item, Reason};
+
+/// Words per shingle.
+pub const SHINGLE_WORDS: usize = 3;
+/// Hashes kept in an item's MinHash sketch (the smallest shingle hashes).
+pub const SKETCH: usize = 64;
+/// Items with fewer words than this are never duplicates.
+pub const MIN_WORDS: usize = 8;
+/// The Jaccard similarity of word 3-shingles at or above which two items are near duplicates,
+/// unless the policy sets `dedupe_threshold`.
+pub const DEFAULT_THRESHOLD: f64 = 0.7;
+/// A pair whose MinHash estimate falls this far below the threshold is not compared exactly.
+/// With 64 hashes the estimate's standard deviation is at most 0.0625, so a pair at the
+/// threshold is missed with probability below 1e-3; the similarity reported is always exact.
+const SCREEN_MARGIN: f64 = 0.2;
+
+/// The policy's `dedupe`: what is removed before the fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Dedupe {
+    /// Nothing is removed (SPEC §3 as written); duplicates are still found and reported.
+    #[default]
+    Off,
+    /// Exact copies (after whitespace and case normalisation) are removed.
+    Exact,
+    /// Exact copies and near copies (Jaccard ≥ `dedupe_threshold`) are removed.
+    Near,
+}
+
+impl Dedupe {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dedupe::Off => "off",
+            Dedupe::Exact => "exact",
+            Dedupe::Near => "near",
+        }
+    }
+
+    pub fn is_off(&self) -> bool {
+        *self == Dedupe::Off
+    }
+}
+
+/// How two items match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Match {
+    Exact,
+    Near,
+}
+
+impl Match {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Match::Exact => "exact",
+            Match::Near => "near",
+        }
+    }
+}
+
+/// On an item: the earlier copy it duplicates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateOf {
+    /// The id of the copy assembly prefers.
+    pub of: String,
+    #[serde(rename = "match")]
+    pub kind: Match,
+    /// Jaccard similarity of the two items' word 3-shingles (1 for exact copies), 3 decimals.
+    pub similarity: f64,
+}
+
+/// What an item's body is compared by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// Hash of the body with whitespace runs collapsed to one space and letters lowercased.
+    exact: u128,
+    /// Words (alphanumeric runs).
+    words: usize,
+    /// Hashes of the word 3-shingles, sorted, without repeats.
+    shingles: Vec<u64>,
+}
+
+impl Fingerprint {
+    /// The fingerprint of `body`.
+    pub fn of(body: &str) -> Fingerprint {
+        let mut norm = String::with_capacity(body.len());
+        for w in body.split_whitespace() {
+            if !norm.is_empty() {
+                norm.push(' ');
+            }
+            norm.extend(w.chars().flat_map(char::to_lowercase));
+        }
+        let words: Vec<u64> = norm
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| xxh3_64(w.as_bytes()))
+            .collect();
+        let mut shingles: Vec<u64> = if words.len() < SHINGLE_WORDS {
+            vec![shingle(&words)]
+        } else {
+            words.windows(SHINGLE_WORDS).map(shingle).collect()
+        };
+        shingles.sort_unstable();
+        shingles.dedup();
+        Fingerprint {
+            exact: xxh3_128(norm.as_bytes()),
+            words: words.len(),
+            shingles,
+        }
+    }
+
+    /// The MinHash sketch: the [`SKETCH`] smallest shingle hashes (all of them for short texts).
+    fn sketch(&self) -> &[u64] {
+        &self.shingles[..self.shingles.len().min(SKETCH)]
+    }
+}
+
+fn shingle(words: &[u64]) -> u64 {
+    let mut bytes = [0u8; 8 * SHINGLE_WORDS];
+    for (chunk, w) in bytes.chunks_mut(8).zip(words) {
+        chunk.copy_from_slice(&w.to_le_bytes());
+    }
+    xxh3_64(&bytes[..8 * words.len().min(SHINGLE_WORDS)])
+}
+
+/// How `a` and `b` match at `threshold`, if they do: exact, or near with their exact Jaccard.
+pub fn compare(a: &Fingerprint, b: &Fingerprint, threshold: f64) -> Option<(Match, f64)> {
+    if a.words < MIN_WORDS || b.words < MIN_WORDS {
+        return None;
+    }
+    if a.exact == b.exact {
+        return Some((Match::Exact, 1.0));
+    }
+    let (small, large) = (
+        a.shingles.len().min(b.shingles.len()),
+        a.shingles.len().max(b.shingles.len()),
+    );
+    // Jaccard is at most |small| / |large|: no need to look closer.
+    if (small as f64) < threshold * large as f64 {
+        return None;
+    }
+    if minhash_estimate(a.sketch(), b.sketch()) < threshold - SCREEN_MARGIN {
+        return None;
+    }
+    let j = jaccard(&a.shingles, &b.shingles);
+    (j >= threshold).then_some((Match::Near, j))
+}
+
+/// Bottom-k MinHash: of the [`SKETCH`] smallest hashes of the union (which are the smallest of
+/// the union of the two sketches), the share found in both. Exact when both sets are small.
+fn minhash_estimate(a: &[u64], b: &[u64]) -> f64 {
+    let (mut i, mut j, mut seen, mut both) = (0, 0, 0usize, 0usize);
+    while seen < SKETCH && (i < a.len() || j < b.len()) {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x == y => {
+                both += 1;
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x < y => i += 1,
+            (Some(_), None) => i += 1,
+            _ => j += 1,
+        }
+        seen += 1;
+    }
+    if seen == 0 {
+        0.0
+    } else {
+        both as f64 / seen as f64
+    }
+}
+
+/// |A ∩ B| / |A ∪ B| of two sorted sets.
+fn jaccard(a: &[u64], b: &[u64]) -> f64 {
+    let (mut i, mut j, mut both) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                both += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - both;
+    if union == 0 {
+        1.0
+    } else {
+        both as f64 / union as f64
+    }
+}
+
+/// For fingerprints in preference order: which earlier original each one duplicates (its index
+/// and how it matches), `None` for originals. `exact_only` ignores near copies.
+pub fn assign(
+    prints: &[&Fingerprint],
+    threshold: f64,
+    exact_only: bool,
+) -> Vec<Option<(usize, Match, f64)>> {
+    let mut out = vec![None; prints.len()];
+    let mut originals: Vec<usize> = Vec::new();
+    for (i, p) in prints.iter().enumerate() {
+        let found = originals.iter().find_map(|&o| {
+            compare(prints[o], p, threshold)
+                .filter(|(m, _)| !exact_only || *m == Match::Exact)
+                .map(|(m, s)| (o, m, s))
+        });
+        match found {
+            Some(f) => out[i] = Some(f),
+            None => originals.push(i),
+        }
+    }
+    out
+}
+
+/// One duplicate pair of an assembly: the second copy, the first, and what the second costs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pair {
+    /// The second copy (the one a dedupe removes).
+    pub id: String,
+    pub layer: String,
+    /// The copy assembly prefers.
+    pub of: String,
+    pub of_layer: String,
+    #[serde(rename = "match")]
+    pub kind: Match,
+    pub similarity: f64,
+    /// The second copy's tokens.
+    pub tokens: usize,
+    /// Tokens the second copy puts in the prompt while the first is there too.
+    pub spent: usize,
+    /// The second copy's decision (`dropped` with reason `duplicate` under a dedupe policy).
+    pub decision: Decision,
+    pub removed: bool,
+}
+
+/// Every duplicate pair among an assembly's `items`, in item order.
+pub fn pairs(items: &[Item]) -> Vec<Pair> {
+    if items.iter().all(|i| i.duplicate.is_none()) {
+        return Vec::new();
+    }
+    let by_id: HashMap<&str, &Item> = items.iter().map(|i| (i.id.as_str(), i)).collect();
+    items
+        .iter()
+        .filter_map(|it| {
+            let d = it.duplicate.as_ref()?;
+            let first = *by_id.get(d.of.as_str())?;
+            Some(Pair {
+                id: it.id.clone(),
+                layer: it.layer.clone(),
+                of: d.of.clone(),
+                of_layer: first.layer.clone(),
+                kind: d.kind,
+                similarity: d.similarity,
+                tokens: it.tokens,
+                spent: spent(it, first),
+                decision: it.decision,
+                removed: it.reason == Some(Reason::Duplicate),
+            })
+        })
+        .collect()
+}
+
+/// Tokens `second` puts in the prompt while `first` is in it too.
+fn spent(second: &Item, first: &Item) -> usize {
+    if first.prompt_text().is_some() {
+        second.kept_tokens
+    } else {
+        0
+    }
+}
+
+/// Tokens of a prompt spent on second copies, of its duplicate `pairs`.
+pub fn spent_tokens(pairs: &[Pair]) -> usize {
+    pairs.iter().map(|p| p.spent).sum()
+}
+
+/// Rounds a similarity to 3 decimals, as reported.
+pub(crate) fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARTICLE: &str = "Landed cost per unit adds freight, duty, insurance and fulfilment \
+        fees to the factory price; price from landed cost, never from the factory quote.";
+
+    #[test]
+    fn whitespace_and_case_do_not_make_a_text_new() {
+        let a = Fingerprint::of(ARTICLE);
+        let b = Fingerprint::of(&ARTICLE.to_uppercase().replace(' ', "  \n "));
+        assert_eq!(compare(&a, &b, 0.7), Some((Match::Exact, 1.0)));
+        // Punctuation is not whitespace: the same words, a near copy.
+        let c = Fingerprint::of(&ARTICLE.replace(';', "."));
+        assert_eq!(compare(&a, &c, 0.7), Some((Match::Near, 1.0)));
+    }
+
+    #[test]
+    fn a_pasted_article_with_a_short_frame_is_a_near_copy_and_another_text_is_not() {
+        let a = Fingerprint::of(ARTICLE);
+        let pasted = Fingerprint::of(&format!("From the guide: {ARTICLE}\nNoted."));
+        let (m, j) = compare(&a, &pasted, 0.7).expect("near copy");
+        assert_eq!(m, Match::Near);
+        // 22 shingles of the article, 26 in the pasted turn: every article shingle is shared.
+        assert!((j - 22.0 / 26.0).abs() < 1e-9, "{j}");
+        let other = Fingerprint::of(
+            "Interview twenty customers before you build anything; ask what they paid last time.",
+        );
+        assert_eq!(compare(&a, &other, 0.7), None);
+        assert_eq!(
+            compare(&a, &pasted, 0.9),
+            None,
+            "below a stricter threshold"
+        );
+    }
+
+    #[test]
+    fn short_texts_are_never_copies() {
+        let a = Fingerprint::of("Thanks, that helps!");
+        assert_eq!(compare(&a, &a.clone(), 0.7), None);
+    }
+
+    #[test]
+    fn the_estimate_is_exact_for_small_sets_and_close_for_large_ones() {
+        let x: Vec<u64> = (0..40).collect();
+        let y: Vec<u64> = (20..60).collect();
+        assert!((minhash_estimate(&x, &y) - jaccard(&x, &y)).abs() < 1e-9);
+        let text: Vec<String> = (0..600).map(|i| format!("w{i}")).collect();
+        let a = Fingerprint::of(&text.join(" "));
+        let b = Fingerprint::of(&text[100..].join(" "));
+        let exact = jaccard(&a.shingles, &b.shingles);
+        let est = minhash_estimate(a.sketch(), b.sketch());
+        assert!((est - exact).abs() < 0.2, "estimate {est} vs exact {exact}");
+        assert_eq!(compare(&a, &b, 0.8).map(|m| m.0), Some(Match::Near));
+    }
+
+    #[test]
+    fn each_copy_points_at_the_first_original_it_matches() {
+        let base: Vec<String> = (0..30).map(|i| format!("word{i}")).collect();
+        let a = base.join(" ");
+        // b shares most of a; c shares most of b but not enough of a.
+        let b = format!("{} extra1 extra2 extra3", base[3..].join(" "));
+        let c = format!("{} extra1 extra2 extra3 more1 more2", base[7..].join(" "));
+        let p: Vec<Fingerprint> = [&a, &b, &c, &a]
+            .iter()
+            .map(|t| Fingerprint::of(t))
+            .collect();
+        let refs: Vec<&Fingerprint> = p.iter().collect();
+        let got = assign(&refs, 0.7, false);
+        assert_eq!(got[0], None);
+        assert_eq!(got[1].map(|g| (g.0, g.1)), Some((0, Match::Near)));
+        assert!(
+            compare(&p[1], &p[2], 0.7).is_some(),
+            "c is a near copy of b, which is itself a copy"
+        );
+        assert_eq!(got[2], None, "so c stays an original");
+        assert_eq!(got[3], Some((0, Match::Exact, 1.0)));
+        let exact = assign(&refs, 0.7, true);
+        assert_eq!(
+            exact.iter().map(|g| g.map(|x| x.0)).collect::<Vec<_>>(),
+            [None, None, None, Some(0)]
+        );
+    }
+}

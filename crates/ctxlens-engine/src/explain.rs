@@ -1,0 +1,304 @@
+//! Why a knowledge row was (not) used: one line per gate it meets on its way into the prompt
+//! (the search, SPEC §3.2's threshold, milestone filter and limit, §3.4's recency and score, the
+//! fit), the first one it failed named.
+
+use serde::Serialize;
+
+use super::assemble::Engine;
+use super::assembly::{Decision, Reason};
+use super::policy::{Policy, Source};
+use super::snapshot::{KnowledgeEntry, Snapshot, fmt_ts};
+
+/// A gate of the way into the prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GateName {
+    /// Whether the store's search returned the row.
+    Search,
+    Similarity,
+    Milestone,
+    Rank,
+    Recency,
+    Score,
+    Budget,
+}
+
+impl GateName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GateName::Search => "search",
+            GateName::Similarity => "similarity",
+            GateName::Milestone => "milestone",
+            GateName::Rank => "rank",
+            GateName::Recency => "recency",
+            GateName::Score => "score",
+            GateName::Budget => "budget",
+        }
+    }
+}
+
+/// One gate: passed, failed, or not a pass/fail question (`None`: recency and score, or a gate
+/// never reached).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Gate {
+    pub gate: GateName,
+    pub pass: Option<bool>,
+    pub detail: String,
+}
+
+/// The row as scored for this user's query.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowFacts {
+    pub id: String,
+    pub title: String,
+    pub milestone: Option<String>,
+    /// Exact cosine similarity to the query.
+    pub similarity: f64,
+    pub created_at: Option<String>,
+}
+
+/// Every gate of one knowledge row for one user.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    pub user_id: String,
+    pub policy: String,
+    pub current_milestone: Option<String>,
+    pub row: RowFacts,
+    /// Whether the store's search returned the row (else the gates after it say what would
+    /// have happened had it).
+    pub retrieved: bool,
+    pub gates: Vec<Gate>,
+    pub first_failed: Option<GateName>,
+    /// The row's decision in the assembly (with the row added when the search missed it).
+    pub decision: Option<Decision>,
+    pub reason: Option<Reason>,
+    pub kept_tokens: usize,
+}
+
+impl Engine {
+    /// Explains `row` (scored exactly against the user's query) for the user of `snap` under
+    /// `policy`: `snap` as loaded, its knowledge the search's answer.
+    pub fn explain_knowledge(
+        &self,
+        snap: &Snapshot,
+        policy: &Policy,
+        row: &KnowledgeEntry,
+    ) -> Explanation {
+        let retrieved = snap.knowledge.iter().any(|h| h.id == row.id);
+        let mut with_row = snap.clone();
+        if !retrieved {
+            with_row.knowledge.push(row.clone());
+        }
+        let a = self.assemble_decisions(&with_row, policy);
+        let item = a.item(&row.id);
+        let k = &policy.knowledge;
+        let current = snap.current_milestone.as_deref();
+        let sim_ok = row.similarity >= k.similarity_threshold;
+        let milestone_ok = !k.same_milestone_only
+            || row.milestone.is_none()
+            || row.milestone.as_deref() == current;
+        // Qualifying rows ahead of this one: the search's answer, as assembly ranks it.
+        let ahead = with_row
+            .knowledge
+            .iter()
+            .filter(|h| {
+                h.similarity >= k.similarity_threshold
+                    && (!k.same_milestone_only
+                        || h.milestone.is_none()
+                        || h.milestone.as_deref() == current)
+            })
+            .filter(|h| {
+                h.similarity > row.similarity || (h.similarity == row.similarity && h.id < row.id)
+            })
+            .count();
+        let rank = ahead + 1;
+        let rank_ok = rank <= k.limit;
+        let qualifies = sim_ok && milestone_ok && rank_ok;
+        let mut gates = Vec::new();
+        let mut gate = |gate, pass, detail: String| gates.push(Gate { gate, pass, detail });
+        let searched = match (retrieved, qualifies) {
+            (true, _) => Some(true),
+            (false, true) => Some(false),
+            (false, false) => None,
+        };
+        gate(
+            GateName::Search,
+            searched,
+            search_detail(retrieved, qualifies),
+        );
+        let cmp = if sim_ok { "≥" } else { "<" };
+        gate(
+            GateName::Similarity,
+            Some(sim_ok),
+            format!(
+                "{:.3} {cmp} threshold {:.2}",
+                row.similarity, k.similarity_threshold
+            ),
+        );
+        gate(
+            GateName::Milestone,
+            Some(milestone_ok),
+            milestone_detail(k.same_milestone_only, row.milestone.as_deref(), current),
+        );
+        gate(
+            GateName::Rank,
+            (sim_ok && milestone_ok).then_some(rank_ok),
+            if sim_ok && milestone_ok {
+                format!("{rank} among the qualifying rows, limit {}", k.limit)
+            } else {
+                "not ranked: an earlier gate failed".into()
+            },
+        );
+        let (multiplier, score, relevance) = item
+            .map_or((1.0, row.similarity, row.similarity), |i| {
+                (i.multiplier, i.score, i.relevance)
+            });
+        let age = row.timestamp.map_or("no timestamp".to_string(), |t| {
+            let hours = (snap.now - t).num_minutes() as f64 / 60.0;
+            format!("created {} ({} before now)", fmt_ts(&t), human_hours(hours))
+        });
+        gate(
+            GateName::Recency,
+            None,
+            format!(
+                "{age}; window {} h: × {multiplier:.2}",
+                policy.recency.window_hours
+            ),
+        );
+        let layer = policy.layer_for(Source::Knowledge);
+        let position = item.and_then(|it| {
+            a.layer_items(&it.layer)
+                .filter(|i| i.reason.is_none_or(|r| r.is_budget()))
+                .position(|i| i.id == it.id)
+        });
+        gate(
+            GateName::Score,
+            None,
+            format!(
+                "{relevance:.3} relevance × {multiplier:.2} recency = {score:.3}{}",
+                position.map_or(String::new(), |p| format!(
+                    ", {} in the layer's fit order",
+                    ordinal(p + 1)
+                ))
+            ),
+        );
+        let (pass, detail) = match (layer, item) {
+            (None, _) => (Some(false), "the policy has no knowledge layer".to_string()),
+            (Some(_), None) => (None, "not an item of this assembly".to_string()),
+            (Some(l), Some(it)) => budget_gate(it, l, &a),
+        };
+        let detail = if retrieved {
+            detail
+        } else {
+            format!("had the search returned it: {detail}")
+        };
+        gate(GateName::Budget, pass, detail);
+        let first_failed = gates.iter().find(|g| g.pass == Some(false)).map(|g| g.gate);
+        Explanation {
+            user_id: snap.user_id.clone(),
+            policy: policy.name.clone(),
+            current_milestone: snap.current_milestone.clone(),
+            row: RowFacts {
+                id: row.id.clone(),
+                title: row.title.clone(),
+                milestone: row.milestone.clone(),
+                similarity: row.similarity,
+                created_at: row.timestamp.as_ref().map(fmt_ts),
+            },
+            retrieved,
+            gates,
+            first_failed,
+            decision: item.map(|i| i.decision),
+            reason: item.and_then(|i| i.reason),
+            kept_tokens: item.map_or(0, |i| i.kept_tokens),
+        }
+    }
+}
+
+fn search_detail(retrieved: bool, qualifies: bool) -> String {
+    match (retrieved, qualifies) {
+        (true, _) => "returned by the store's search".into(),
+        (false, true) => "not returned by the store's search, though its exact score qualifies \
+                          (an approximate index missed it)"
+            .into(),
+        (false, false) => "not returned by the store's search (it returns hits at least \
+                           threshold − 0.3 similar, limit + 5 of them): the gates below say why"
+            .into(),
+    }
+}
+
+fn milestone_detail(filter: bool, row: Option<&str>, current: Option<&str>) -> String {
+    match (filter, row, current) {
+        (false, _, _) => "filter off (same_milestone_only = false)".into(),
+        (true, None, _) => "a general row (no milestone): matches every milestone".into(),
+        (true, Some(m), Some(c)) if m == c => format!("{m}, the user's milestone"),
+        (true, Some(m), Some(c)) => format!("a row of {m}; the user is at {c}"),
+        (true, Some(m), None) => format!("a row of {m}; the user has no milestone"),
+    }
+}
+
+/// The fit: kept, truncated, or what dropped it.
+fn budget_gate(
+    it: &super::assembly::Item,
+    layer: &super::policy::LayerSpec,
+    a: &super::assembly::Assembly,
+) -> (Option<bool>, String) {
+    let used = a.layers.get(&layer.name).map_or(0, |l| l.used);
+    let budget = a.budget.layers.get(&layer.name).copied().unwrap_or(0);
+    let room = format!("layer {} used {used} of {budget}", layer.name);
+    match (it.decision, it.reason) {
+        (Decision::Kept, _) => (
+            Some(true),
+            format!("kept whole: {} tokens; {room}", it.kept_tokens),
+        ),
+        (Decision::Truncated, _) => (
+            Some(true),
+            format!(
+                "truncated to {} of {} tokens; {room}",
+                it.kept_tokens, it.tokens
+            ),
+        ),
+        (Decision::Dropped, Some(r @ (Reason::LayerBudget | Reason::GlobalBudget))) => (
+            Some(false),
+            format!("dropped by {} ({} tokens); {room}", r.as_str(), it.tokens),
+        ),
+        (Decision::Dropped, Some(Reason::Duplicate)) => (
+            Some(false),
+            format!(
+                "dropped before the fit as a copy of {}",
+                it.duplicate
+                    .as_ref()
+                    .map_or("another item", |d| d.of.as_str())
+            ),
+        ),
+        (Decision::Dropped, r) => (
+            None,
+            format!(
+                "did not reach the fit ({})",
+                r.map_or("dropped", Reason::as_str)
+            ),
+        ),
+    }
+}
+
+fn human_hours(h: f64) -> String {
+    if h < 48.0 {
+        format!("{h:.1} h")
+    } else {
+        format!("{:.0} days", h / 24.0)
+    }
+}
+
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (1, 11) | (2, 12) | (3, 13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,248 @@
+//! The item overlay's token view: the text cut into its tokens in alternating colours, each
+//! line led by the number of tokens starting on it, the ids beneath on demand, and where a
+//! truncated item's cut falls.
+
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+
+use super::theme::Theme;
+use super::{il, inert_lines, styled};
+use crate::app::token_view::{TokenView, token_lines};
+use crate::engine::{Decision, Item, TokenCounter, Tokenizer};
+
+/// What the token view needs besides the item.
+pub(crate) struct TokenSource<'a> {
+    pub counter: &'a TokenCounter,
+    pub tokenizer: Tokenizer,
+    pub view: TokenView,
+    pub redact: bool,
+    pub marker: &'a str,
+}
+
+/// Alternating token styles: plain, then accent and underlined (so spaces show too).
+fn token_style(k: usize, t: &Theme) -> Style {
+    if k.is_multiple_of(2) {
+        t.base()
+    } else {
+        t.accent().add_modifier(Modifier::UNDERLINED)
+    }
+}
+
+/// The item's text as token lines (under `--redact`: the masked text, and why no tokens show).
+pub(crate) fn lines(it: &Item, src: &TokenSource, t: &Theme) -> Vec<Line<'static>> {
+    if src.redact {
+        let mut out = vec![Line::styled(
+            "token boundaries and ids are not shown under --redact: they would spell the words",
+            t.muted(),
+        )];
+        out.extend(inert_lines(&it.text));
+        return out;
+    }
+    let spans = src.counter.split(src.tokenizer, &it.text);
+    let cut = it
+        .kept_text
+        .as_deref()
+        .map(|k| k.strip_suffix(src.marker).unwrap_or(k).len());
+    let text_lines = token_lines(&it.text, &spans);
+    let ids_note = if src.tokenizer == Tokenizer::Chars4 {
+        "chars4 pieces are 4 UTF-16 units: no ids"
+    } else if src.view.ids {
+        "i hides ids"
+    } else {
+        "i shows ids"
+    };
+    let mut out = vec![Line::styled(
+        format!(
+            "{} tokens ({}) in {} lines · T plain text · {ids_note}",
+            spans.iter().map(|s| s.tokens).sum::<usize>(),
+            src.tokenizer,
+            text_lines.len()
+        ),
+        t.muted(),
+    )];
+    let mut cut_drawn = false;
+    for line in &text_lines {
+        let mut row = vec![styled(format!("{:>4} │ ", line.tokens), t.muted())];
+        for (range, k) in &line.pieces {
+            if cut == Some(range.start) && !cut_drawn {
+                row.push(styled("✂", t.decision(Decision::Truncated)));
+                cut_drawn = true;
+            }
+            row.push(Span::styled(
+                il(&it.text[range.clone()]),
+                token_style(*k, t),
+            ));
+        }
+        out.push(Line::from(row));
+        if src.view.ids && !line.ids.is_empty() {
+            let ids: Vec<String> = line.ids.iter().map(u32::to_string).collect();
+            out.push(Line::from(vec![
+                styled("     │ ", t.muted()),
+                styled(format!("ids {}", ids.join(" ")), t.muted()),
+            ]));
+        }
+    }
+    out
+}
+
+/// For a truncated item: where the cut falls and what the marker costs.
+pub(crate) fn cut(it: &Item, src: &TokenSource) -> Option<String> {
+    let kept = it.kept_text.as_deref()?;
+    let prefix = kept.strip_suffix(src.marker).unwrap_or(kept);
+    let chars = prefix.chars().count();
+    let total = it.text.chars().count();
+    let line = prefix.matches('\n').count() + 1;
+    let marker = src.counter.count(src.tokenizer, src.marker);
+    let at = format!("after character {chars} of {total} (line {line})");
+    if src.redact {
+        // The prefix shown is masked: its own count would not be the stored text's.
+        return Some(format!(
+            "{at} · {} of {} tokens kept, the marker {marker} of them",
+            it.kept_tokens, it.tokens
+        ));
+    }
+    let p = src.counter.count(src.tokenizer, prefix);
+    let sum = if p + marker == it.kept_tokens {
+        format!("prefix {p} + marker {marker} = {}", it.kept_tokens)
+    } else {
+        format!(
+            "prefix {p} and marker {marker} apart, {} together (they merge at the seam)",
+            it.kept_tokens
+        )
+    };
+    Some(format!("{at} · {sum} of {} tokens", it.tokens))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Engine, Policy, Snapshot};
+
+    /// One long turn truncated to fit 40 cl100k tokens.
+    fn truncated() -> (Item, Engine) {
+        let words = "landed cost adds freight duty and fees to the unit price ".repeat(12);
+        let snap = Snapshot::from_json(&format!(
+            r#"{{"user_id":"u","session_id":"s1","now":"2025-01-15T12:00:00Z","session":[
+               {{"user":"{words}","assistant":"ok","timestamp":"2025-01-15T11:00:00Z"}}]}}"#
+        ))
+        .expect("snapshot");
+        let policy = Policy::from_toml(
+            "name = \"t\"\nstrategy = \"truncate\"\ntruncate_min_remaining = 5\n[budget]\ntotal = 40\n\
+             [[layers]]\nname = \"session\"\nsource = \"session\"\nweight = 1.0",
+            "t.toml",
+        )
+        .expect("policy");
+        let engine = Engine::default();
+        let a = engine.assemble(&snap, &policy);
+        let it = a.items[0].clone();
+        assert_eq!(it.decision, Decision::Truncated);
+        (it, engine)
+    }
+
+    fn src<'a>(engine: &'a Engine, view: TokenView, redact: bool) -> TokenSource<'a> {
+        TokenSource {
+            counter: &engine.tokens,
+            tokenizer: Tokenizer::Cl100kBase,
+            view,
+            redact,
+            marker: "\n[...truncated]",
+        }
+    }
+
+    fn plain(lines: &[Line]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn the_cut_says_where_it_falls_and_what_the_marker_costs() {
+        let (it, engine) = truncated();
+        let s = src(&engine, TokenView::default(), false);
+        let kept = it.kept_text.as_deref().unwrap_or_default();
+        let prefix = kept.trim_end_matches("\n[...truncated]");
+        let p = engine.tokens.count(Tokenizer::Cl100kBase, prefix);
+        let m = engine
+            .tokens
+            .count(Tokenizer::Cl100kBase, "\n[...truncated]");
+        assert_eq!(m, 6, "newline, [, ..., truncated, ]");
+        let want_sum = if p + m == it.kept_tokens {
+            format!("prefix {p} + marker 6 = {}", it.kept_tokens)
+        } else {
+            format!(
+                "prefix {p} and marker 6 apart, {} together (they merge at the seam)",
+                it.kept_tokens
+            )
+        };
+        assert_eq!(
+            cut(&it, &s),
+            Some(format!(
+                "after character {} of {} (line 1) · {want_sum} of {} tokens",
+                prefix.chars().count(),
+                it.text.chars().count(),
+                it.tokens
+            ))
+        );
+        assert!(
+            it.kept_tokens <= 40 && it.kept_tokens >= 35,
+            "{}",
+            it.kept_tokens
+        );
+        // Under --redact the masked prefix is not counted.
+        let r = cut(&it, &src(&engine, TokenView::default(), true)).unwrap_or_default();
+        assert!(
+            r.ends_with(&format!(
+                "{} of {} tokens kept, the marker 6 of them",
+                it.kept_tokens, it.tokens
+            )),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn token_lines_show_the_whole_text_the_counts_the_cut_and_ids_on_demand() {
+        let (it, engine) = truncated();
+        let on = TokenView {
+            on: true,
+            ids: false,
+        };
+        let shown = plain(&lines_of(&it, &engine, on));
+        assert_eq!(
+            shown[0],
+            format!(
+                "{} tokens (cl100k_base) in 2 lines · T plain text · i shows ids",
+                it.tokens
+            )
+        );
+        // Each text line behind its count; the text reads back whole, with one cut mark.
+        let body: Vec<String> = shown[1..]
+            .iter()
+            .map(|l| l.chars().skip(7).collect())
+            .collect();
+        assert_eq!(body.join("\n").replace('✂', ""), it.text);
+        assert_eq!(shown.iter().filter(|l| l.contains('✂')).count(), 1);
+        let counts: usize = shown[1..]
+            .iter()
+            .map(|l| l[..4].trim().parse::<usize>().unwrap_or(0))
+            .sum();
+        assert_eq!(counts, it.tokens);
+        let ids = plain(&lines_of(
+            &it,
+            &engine,
+            TokenView {
+                on: true,
+                ids: true,
+            },
+        ));
+        assert!(ids[2].starts_with("     │ ids 1502 25"), "{}", ids[2]);
+        assert!(ids.iter().all(|l| !l.chars().any(char::is_control)));
+        let masked = plain(&lines(&it, &src(&engine, on, true), &Theme::default()));
+        assert!(masked[0].starts_with("token boundaries and ids are not shown under --redact"));
+        assert!(!masked.iter().any(|l| l.contains("│")), "no counts, no ids");
+    }
+
+    fn lines_of(it: &Item, engine: &Engine, view: TokenView) -> Vec<Line<'static>> {
+        lines(it, &src(engine, view, false), &Theme::default())
+    }
+}
