@@ -204,6 +204,12 @@ pub enum Command {
         /// Print JSON (exact data, stable across runs) instead of text.
         #[arg(long)]
         json: bool,
+        /// Also show the margins: per layer and for the global pass, the budget that keeps every
+        /// candidate, the item a larger budget admits next (and how many tokens more), the item
+        /// a smaller one loses first (and how many fewer), and under stop the item that blocks
+        /// the rest (`"margins"` in --json).
+        #[arg(long, conflicts_with = "prompt")]
+        explain: bool,
     },
     /// Write a user's snapshot (the exact input of a replay) to a file.
     Snapshot {
@@ -570,6 +576,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             sel,
             prompt,
             json,
+            explain,
         }) => {
             let mode = if json {
                 replay::Mode::Json
@@ -578,7 +585,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             } else {
                 replay::Mode::Text
             };
-            replay::replay(&ctx, out, user.as_deref(), snapshot.as_deref(), &sel, mode).await
+            let input = (user.as_deref(), snapshot.as_deref());
+            replay::replay(&ctx, out, input, &sel, mode, explain).await
         }
         Some(Command::Snapshot {
             user,

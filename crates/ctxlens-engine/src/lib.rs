@@ -10,6 +10,7 @@ pub mod diff;
 pub mod embed;
 pub mod json;
 pub mod keys;
+pub mod margins;
 pub mod milestones;
 pub mod policy;
 pub mod redact;
@@ -19,6 +20,7 @@ pub mod tokens;
 
 pub use assemble::Engine;
 pub use assembly::{Assembly, Decision, Item, ItemKind, LayerReport, Reason};
+pub use margins::{FitMargin, Margins};
 pub use milestones::{MilestoneMap, Status};
 pub use policy::{Policy, PolicyError, Source, Strategy};
 pub use snapshot::Snapshot;
