@@ -2,6 +2,7 @@
 
 mod docs;
 mod graph;
+mod optimize;
 mod output;
 mod replay;
 mod report;
@@ -247,6 +248,11 @@ pub enum Command {
     /// policy and a baseline: seed 003's monitoring table, token distributions, cache metrics,
     /// per-milestone figures and the users a change affects most.
     Report(report::ReportArgs),
+    /// Search the policy space (weights, caps, knowledge threshold and limit, max_items,
+    /// strategy, recency; the total when freed) for the policy that meets the fleet targets at
+    /// the least cost (or the most quality), by replaying the loaded fleet; prints the Pareto
+    /// front, the recommended policy and its fleet report against the baseline.
+    Optimize(optimize::OptimizeArgs),
     /// Create the pgvector extension, tables and HNSW indexes (idempotent); this command writes
     /// to the database.
     Migrate,
@@ -497,7 +503,7 @@ pub fn main() -> ExitCode {
     // A report spreads its replays over the cores; everything else runs on one thread but
     // the TUI: its Report screen runs reports off the thread that draws.
     let mut builder = match cli.command {
-        Some(Command::Report(_) | Command::Tui { .. }) | None => {
+        Some(Command::Report(_) | Command::Optimize(_) | Command::Tui { .. }) | None => {
             tokio::runtime::Builder::new_multi_thread()
         }
         _ => tokio::runtime::Builder::new_current_thread(),
@@ -532,6 +538,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Man) => return docs::man(),
         Some(Command::Migrate) => return write::migrate(&cli.global).await,
         Some(Command::Report(args)) => return report::report(&cli.global, args).await,
+        Some(Command::Optimize(args)) => return optimize::optimize_cmd(&cli.global, args).await,
         Some(Command::Seed {
             synthetic,
             seed,
@@ -606,6 +613,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Command::Migrate
             | Command::Seed { .. }
             | Command::Report(_)
+            | Command::Optimize(_)
             | Command::Completions { .. }
             | Command::Man,
         ) => Ok(()),
