@@ -506,11 +506,22 @@ fn write_text(out: &mut impl Write, v: &Out) -> Result<(), CliError> {
 }
 
 fn write_pareto(out: &mut impl Write, f: &Found) -> Result<(), CliError> {
+    // Feasible points first (cheapest first), then the nearest to feasible.
+    let mut rows: Vec<&Trial> = f.pareto.iter().filter(|t| t.feasible()).collect();
+    let mut near: Vec<&Trial> = f.pareto.iter().filter(|t| !t.feasible()).collect();
+    near.sort_by(|a, b| a.violation.total_cmp(&b.violation).then(a.n.cmp(&b.n)));
+    rows.extend(near);
     writeln!(
         out,
         "\n{} {}",
         paint(BOLD, "Pareto front"),
-        paint(DIM, "(objective against each target's slack; ✓ feasible)")
+        paint(
+            DIM,
+            &format!(
+                "({} points: objective against each target's slack; feasible first, then the nearest to feasible; 15 shown)",
+                f.pareto.len()
+            )
+        )
     )
     .map_err(io)?;
     let objective = match f.objective {
@@ -522,7 +533,7 @@ fn write_pareto(out: &mut impl Write, f: &Found) -> Result<(), CliError> {
     header.push(("".into(), false));
     let h: Vec<(&str, bool)> = header.iter().map(|(s, r)| (s.as_str(), *r)).collect();
     let mut t = Table::new(&h);
-    for tr in f.pareto.iter().take(15) {
+    for tr in rows.into_iter().take(15) {
         let mut cells = vec![
             (tr.n.to_string(), Default::default()),
             (format!("{:.2}", tr.objective.abs()), BOLD),
@@ -544,14 +555,13 @@ fn write_pareto(out: &mut impl Write, f: &Found) -> Result<(), CliError> {
             };
             cells.push((shown, if ok { GREEN } else { RED }));
         }
-        cells.push((
-            if tr.feasible() {
-                "✓".into()
-            } else {
-                "✗".into()
-            },
-            Default::default(),
-        ));
+        let mark = match (tr.feasible(), tr.n == f.best.n) {
+            (true, true) => "✓ ← recommended",
+            (false, true) => "✗ ← closest",
+            (true, false) => "✓",
+            (false, false) => "✗",
+        };
+        cells.push((mark.into(), Default::default()));
         t.row(cells);
     }
     t.write(out, 2)

@@ -69,6 +69,8 @@ pub struct Found {
     /// Targets the best point misses (its closest approach when nothing is feasible).
     pub unmet: Vec<String>,
     pub pareto: Vec<Trial>,
+    /// Each trial that improved on the best so far: how the answer got better with trials.
+    pub improvements: Vec<Improvement>,
     pub changes: Vec<Change>,
     /// The `--set` overrides that make the recommended policy from the baseline.
     pub sets: Vec<String>,
@@ -76,6 +78,31 @@ pub struct Found {
     pub policy: Policy,
     #[serde(skip)]
     pub history: Vec<Trial>,
+}
+
+/// A new best: at which trial, its objective and whether it was feasible.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Improvement {
+    pub trial: usize,
+    pub objective: f64,
+    pub violation: f64,
+}
+
+/// The trials that beat every trial before them.
+fn improvements(history: &[Trial]) -> Vec<Improvement> {
+    let mut out = Vec::new();
+    let mut best: Option<&Trial> = None;
+    for t in history {
+        if best.is_none_or(|b| t.better_than(b)) {
+            best = Some(t);
+            out.push(Improvement {
+                trial: t.n,
+                objective: t.objective,
+                violation: t.violation,
+            });
+        }
+    }
+    out
 }
 
 /// Targets `m` misses, as `truncation_rate<0.05 (is 0.0712)`.
@@ -161,6 +188,7 @@ pub fn optimize(
         feasible: best.feasible(),
         unmet: unmet(&targets, &best.metrics),
         pareto: pareto(&history, &targets).into_iter().cloned().collect(),
+        improvements: improvements(&history),
         sets: space.sets(&best.point),
         targets,
         baseline: base_metrics,
