@@ -165,3 +165,42 @@ fn bad_arguments_are_usage_errors_naming_what_is_wrong() {
         assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
     }
 }
+
+#[test]
+fn ctrl_c_returns_the_best_so_far() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ctxlens"))
+        .args(["optimize", "--synthetic", "300", "--time", "600s", "--json"])
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("ctxlens-tests-no-config"),
+        )
+        .env_remove("REDIS_URL")
+        .env_remove("DATABASE_URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("ctxlens runs");
+    // The fleet is loaded and the search under way once it says so.
+    let mut err = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    while !line.contains("searching on") {
+        line.clear();
+        assert!(err.read_line(&mut line).expect("stderr") > 0, "ended early");
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
+    let out = child.wait_with_output().expect("ctxlens exits");
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the answer is printed");
+    assert_eq!(v["stopped"], "interrupted");
+    assert!(v["trials"].as_u64() >= Some(1));
+    assert!(
+        v["policy_toml"]
+            .as_str()
+            .is_some_and(|t| t.contains("[budget]"))
+    );
+}

@@ -273,6 +273,7 @@ pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<()
         deadline: args.time.map(|d| Instant::now() + d),
         cancel: cancel.clone(),
     };
+    let limits_trials = limits.trials;
     if let Some(n) = limits.trials {
         bar.set_length(n as u64);
         bar.set_style(
@@ -291,6 +292,20 @@ pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<()
         seed: args.seed,
         limits,
     };
+    if !args.quiet {
+        let upto = match (limits_trials, args.time) {
+            (Some(n), _) => format!("up to {n} trials"),
+            (None, Some(t)) => format!("for {:.0} s", t.as_secs_f64()),
+            (None, None) => String::new(),
+        };
+        bar.suspend(|| {
+            eprintln!(
+                "ctxlens: searching on {} users ({} held out), {upto}; Ctrl-C keeps the best so far",
+                train.len(),
+                held.len()
+            )
+        });
+    }
     let searched = Instant::now();
     let found = {
         let (engine, bar, base) = (engine.clone(), bar.clone(), baseline.clone());
@@ -322,7 +337,12 @@ pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<()
         plan(found.policy.clone(), Some(baseline.clone())),
         engine.clone(),
         &mut Quiet,
-        std::future::pending::<()>(),
+        // A second Ctrl-C cuts the report short (marked PARTIAL).
+        async {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        },
     )
     .await?;
     let summary = tally.summary(&found.policy, Some(&baseline), info);

@@ -133,7 +133,8 @@ impl<'a> Search<'a> {
             self.repeats += 1;
             return (!self.out_of_budget()).then_some(i);
         }
-        if self.out_of_budget() {
+        // The first point (the baseline's) is always measured: there is always an answer.
+        if self.out_of_budget() && !self.trials.is_empty() {
             return None;
         }
         self.repeats = 0;
