@@ -204,3 +204,58 @@ fn ctrl_c_returns_the_best_so_far() {
             .is_some_and(|t| t.contains("[budget]"))
     );
 }
+
+#[test]
+fn per_category_writes_one_policy_per_category_that_replays_to_its_metrics() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("tuned.toml");
+    let found = json(&ctxlens(&[
+        "optimize",
+        "--policy",
+        "layered-adr",
+        "--per-category",
+        "--trials",
+        "15",
+        "--holdout",
+        "0",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+        "--json",
+    ]));
+    let cats = found["per_category"].as_array().expect("per category");
+    let names: Vec<&str> = cats
+        .iter()
+        .map(|c| c["category"].as_str().expect("name"))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "analysis",
+            "retrieval",
+            "recommendation",
+            "technical",
+            "business"
+        ]
+    );
+    for c in cats {
+        let name = c["category"].as_str().expect("name");
+        let path = dir.path().join(format!("tuned-{name}.toml"));
+        let text = std::fs::read_to_string(&path).expect("one file per category");
+        assert!(text.contains(&format!("category = \"{name}\"")), "{text}");
+        let report = json(&ctxlens(&[
+            "report",
+            "--policy",
+            path.to_str().expect("utf-8 path"),
+            "--json",
+        ]));
+        let best = &c["best"]["metrics"];
+        assert_eq!(
+            report["candidate"]["avg_context_tokens"], best["avg_tokens"],
+            "{name}"
+        );
+        assert_eq!(
+            report["candidate"]["static_share"], best["static_share"],
+            "{name}"
+        );
+    }
+}
