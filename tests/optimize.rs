@@ -184,7 +184,7 @@ fn ctrl_c_returns_the_best_so_far() {
     // The fleet is loaded and the search under way once it says so.
     let mut err = std::io::BufReader::new(child.stderr.take().expect("stderr"));
     let mut line = String::new();
-    while !line.contains("searching on") {
+    while !line.contains("ctxlens: searching") {
         line.clear();
         assert!(err.read_line(&mut line).expect("stderr") > 0, "ended early");
     }
