@@ -14,6 +14,7 @@
 //! - `loaded`: one user as loaded and what a person may see of it (`--redact` masks it here, once).
 //! - `token_cache`: the persistent token-count cache on disk (hashes and counts, never text).
 //! - `report`: the fleet what-if report: metrics over every user, streamed (bounded memory).
+//! - `optimize`: searches the policy space against the fleet targets by replaying a loaded fleet.
 //! - `cli`: the non-interactive subcommands, their output formats, completions and the manual.
 //! - `app`: the TUI's state, actions and `update` (Elm architecture): plain data, no I/O.
 //! - `tui`: the TUI's loop: the terminal, signals, and the effects `update` asks for, run on tasks.
@@ -34,6 +35,7 @@ pub use ctxlens_engine as engine;
 pub mod findings;
 pub mod graph;
 pub mod loaded;
+pub mod optimize;
 pub mod report;
 pub mod store;
 pub mod text;

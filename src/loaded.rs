@@ -4,7 +4,7 @@
 
 use crate::engine::cache::CachedContext;
 use crate::engine::redact::{mask, mask_json, mask_quoted, mask_snapshot};
-use crate::engine::{Assembly, Engine, Policy, Snapshot};
+use crate::engine::{Assembly, Engine, Margins, Policy, Snapshot};
 use crate::findings::{Finding, findings};
 use crate::store::{UserData, UserSummary};
 
@@ -71,6 +71,12 @@ impl Loaded {
     /// masked).
     pub fn query_to_embed(&self) -> Option<&str> {
         self.snapshot.query.as_deref()
+    }
+
+    /// How far each budget is from changing what `policy` keeps (counted on the stored text;
+    /// margins name items by id and count tokens, so nothing in them needs masking).
+    pub fn margins(&self, engine: &Engine, policy: &Policy) -> Margins {
+        engine.margins(&self.snapshot, policy)
     }
 
     /// Findings under `policy`, against an unmasked replay (`replay`, when the caller holds one

@@ -721,3 +721,91 @@ fn malformed_store_addresses_are_usage_errors_without_the_password() {
         }
     }
 }
+
+/// `replay --explain`: the margins it states replay exactly through the policy.
+#[test]
+fn replay_explain_states_margins_that_replay_exactly() {
+    let out = ctxlens(&["replay", "u062", "--explain", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(v["user_id"], "u062", "the assembly is still there");
+    let journey = &v["margins"]["layers"][1];
+    assert_eq!(journey["name"], "journey");
+    let next = journey["next_in"]["id"].as_str().expect("an item waits");
+    let more = journey["next_in"]["tokens"].as_u64().expect("tokens");
+    let budget = journey["budget"].as_u64().expect("budget");
+    // The layer budget, pinned by a cap (weight 1 leaves T × 1 above it).
+    let decision_at = |b: u64| {
+        let out = ctxlens(&[
+            "replay",
+            "u062",
+            "--json",
+            "--set",
+            "layers.journey.weight=1",
+            "--set",
+            &format!("layers.journey.cap={b}"),
+            "--set",
+            "budget.total=100000",
+        ]);
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+        let item = v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["id"] == next)
+            .cloned()
+            .expect("the item");
+        item["decision"].as_str().unwrap_or_default().to_string()
+    };
+    assert_eq!(decision_at(budget + more), "kept");
+    assert_eq!(decision_at(budget + more - 1), "dropped");
+    let t = v["margins"]["total_for_all"].as_u64().expect("reachable");
+    let lost_at = |t: u64| {
+        let out = ctxlens(&[
+            "replay",
+            "u062",
+            "--json",
+            "--set",
+            &format!("budget.total={t}"),
+        ]);
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+        v["truncation_rate"].as_f64().expect("rate")
+    };
+    assert_eq!(lost_at(t), 0.0);
+    assert!(lost_at(t - 1) > 0.0);
+    let text = ctxlens(&["replay", "u062", "--explain"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(text.stdout.contains("margins"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains(&format!("+{more} {next}")),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains(&format!("budget.total = {t} keeps every candidate"))
+    );
+}
+
+/// `report`: per layer, the budget at which 50 / 90 / 99 % of users keep every candidate.
+#[test]
+fn report_states_the_budget_that_keeps_every_candidate() {
+    let json = ctxlens(&["report", "--json"]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let journey = &v["candidate"]["layers"][1];
+    assert_eq!(journey["layer"], "journey");
+    let k = &journey["keeps_all"];
+    let (p50, p90, p99) = (k["p50"].as_u64(), k["p90"].as_u64(), k["p99"].as_u64());
+    assert!(p50 <= p90 && p90 <= p99 && p99.is_some(), "{k}");
+    let whole = k["users_kept_whole"].as_f64().expect("share");
+    assert!((0.0..=1.0).contains(&whole));
+    let table = ctxlens(&["report"]);
+    assert!(
+        table
+            .stdout
+            .contains("Layer budget that keeps every candidate, by share of users"),
+        "{}",
+        table.stdout
+    );
+}

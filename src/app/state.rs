@@ -309,6 +309,8 @@ pub struct UserView {
     pub user: Loaded,
     pub baseline: Option<Assembly>,
     pub tuned: Option<Assembly>,
+    /// The tuned assembly's margins (Budget screen), with it.
+    pub margins: Option<crate::engine::Margins>,
     /// Findings under the baseline policy, made with the baseline replay.
     pub findings: Option<Vec<Finding>>,
     /// Tick when loaded, for TTL countdowns.

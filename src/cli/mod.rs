@@ -3,6 +3,7 @@
 mod docs;
 mod explain;
 mod graph;
+mod optimize;
 mod output;
 mod replay;
 mod report;
@@ -205,6 +206,12 @@ pub enum Command {
         /// Print JSON (exact data, stable across runs) instead of text.
         #[arg(long)]
         json: bool,
+        /// Also show the margins: per layer and for the global pass, the budget that keeps every
+        /// candidate, the item a larger budget admits next (and how many tokens more), the item
+        /// a smaller one loses first (and how many fewer), and under stop the item that blocks
+        /// the rest (`"margins"` in --json).
+        #[arg(long, conflicts_with = "prompt")]
+        explain: bool,
     },
     /// Why a knowledge row was (not) used for a user: one line per gate (search, similarity,
     /// milestone, rank, recency, score, budget), the first it failed marked. Live stores score
@@ -256,6 +263,11 @@ pub enum Command {
     /// policy and a baseline: seed 003's monitoring table, token distributions, cache metrics,
     /// per-milestone figures and the users a change affects most.
     Report(report::ReportArgs),
+    /// Search the policy space (weights, caps, knowledge threshold and limit, max_items,
+    /// strategy, recency; the total when freed) for the policy that meets the fleet targets at
+    /// the least cost (or the most quality), by replaying the loaded fleet; prints the Pareto
+    /// front, the recommended policy and its fleet report against the baseline.
+    Optimize(optimize::OptimizeArgs),
     /// Create the pgvector extension, tables and HNSW indexes (idempotent); this command writes
     /// to the database.
     Migrate,
@@ -506,7 +518,7 @@ pub fn main() -> ExitCode {
     // A report spreads its replays over the cores; everything else runs on one thread but
     // the TUI: its Report screen runs reports off the thread that draws.
     let mut builder = match cli.command {
-        Some(Command::Report(_) | Command::Tui { .. }) | None => {
+        Some(Command::Report(_) | Command::Optimize(_) | Command::Tui { .. }) | None => {
             tokio::runtime::Builder::new_multi_thread()
         }
         _ => tokio::runtime::Builder::new_current_thread(),
@@ -541,6 +553,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Man) => return docs::man(),
         Some(Command::Migrate) => return write::migrate(&cli.global).await,
         Some(Command::Report(args)) => return report::report(&cli.global, args).await,
+        Some(Command::Optimize(args)) => return optimize::optimize_cmd(&cli.global, args).await,
         Some(Command::Seed {
             synthetic,
             seed,
@@ -585,6 +598,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             sel,
             prompt,
             json,
+            explain,
         }) => {
             let mode = if json {
                 replay::Mode::Json
@@ -593,7 +607,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             } else {
                 replay::Mode::Text
             };
-            replay::replay(&ctx, out, user.as_deref(), snapshot.as_deref(), &sel, mode).await
+            let input = (user.as_deref(), snapshot.as_deref());
+            replay::replay(&ctx, out, input, &sel, mode, explain).await
         }
         Some(Command::Snapshot {
             user,
@@ -619,6 +634,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Command::Migrate
             | Command::Seed { .. }
             | Command::Report(_)
+            | Command::Optimize(_)
             | Command::Completions { .. }
             | Command::Man,
         ) => Ok(()),

@@ -6,13 +6,14 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::output::{
-    BOLD, DIM, RED, Table, bar, decision_style, inert_line, io, paint, preview, status_label,
-    status_style, write_json,
+    BOLD, DIM, GREEN, RED, Table, bar, decision_style, inert_line, io, paint, preview,
+    status_label, status_style, write_json,
 };
 use super::{CliError, Ctx, Selection};
+use crate::engine::margins::Step;
 use crate::engine::milestones::{Status, completed};
 use crate::engine::snapshot::{Malformed, fmt_ts};
-use crate::engine::{Assembly, Snapshot};
+use crate::engine::{Assembly, Margins, Snapshot};
 use crate::loaded::Loaded;
 use crate::store::SessionInfo;
 
@@ -31,10 +32,10 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, CliError> {
 pub async fn replay(
     ctx: &Ctx,
     out: &mut impl Write,
-    user: Option<&str>,
-    file: Option<&Path>,
+    (user, file): (Option<&str>, Option<&Path>),
     sel: &Selection,
     mode: Mode,
+    explain: bool,
 ) -> Result<(), CliError> {
     let loaded = match (file, user) {
         // A file holds no store data about the user beyond its snapshot.
@@ -52,8 +53,18 @@ pub async fn replay(
     };
     let asm = loaded.assemble(&ctx.engine, &ctx.policy);
     let snap = loaded.snapshot();
+    let margins = explain.then(|| loaded.margins(&ctx.engine, &ctx.policy));
     match mode {
-        Mode::Json => write!(out, "{}", asm.to_json()).map_err(io),
+        Mode::Json => match &margins {
+            None => write!(out, "{}", asm.to_json()).map_err(io),
+            Some(m) => write_json(
+                out,
+                &Explained {
+                    assembly: &asm,
+                    margins: m,
+                },
+            ),
+        },
         // The prompt as the model gets it, byte for byte, unless a person reads it on a terminal.
         Mode::Prompt if std::io::stdout().is_terminal() => {
             writeln!(out, "{}", crate::text::inert(&asm.prompt)).map_err(io)
@@ -66,9 +77,71 @@ pub async fn replay(
             writeln!(out).map_err(io)?;
             write_items(out, &asm)?;
             write_duplicates(out, &asm)?;
+            if let Some(m) = &margins {
+                write_margins(out, m)?;
+            }
             write_malformed(out, &asm.malformed)
         }
     }
+}
+
+/// `replay --explain --json`: the assembly with its margins.
+#[derive(Serialize)]
+struct Explained<'a> {
+    #[serde(flatten)]
+    assembly: &'a Assembly,
+    margins: &'a Margins,
+}
+
+/// The margins table: per layer and for the global pass, how far the budget is from a change.
+pub fn write_margins(out: &mut impl Write, m: &Margins) -> Result<(), CliError> {
+    writeln!(
+        out,
+        "\n{} {}",
+        paint(BOLD, "margins"),
+        paint(
+            DIM,
+            "(tokens of budget that change what is kept in full; global: T with the layer budgets held)"
+        )
+    )
+    .map_err(io)?;
+    let mut t = Table::new(&[
+        ("FIT", false),
+        ("BUDGET", true),
+        ("KEEPS ALL AT", true),
+        ("NEXT IN", false),
+        ("FIRST OUT", false),
+        ("BLOCKED AT", false),
+    ]);
+    let step = |s: &Option<Step>, sign: &str| {
+        s.as_ref().map_or("—".to_string(), |s| {
+            format!("{sign}{} {}", s.tokens, inert_line(&s.id))
+        })
+    };
+    for f in m.layers.iter().chain([&m.global]) {
+        let blocked = f.blocker.as_ref().map_or("—".to_string(), |b| {
+            format!(
+                "{} ({} behind, {} tokens)",
+                inert_line(&b.id),
+                b.behind,
+                b.behind_tokens
+            )
+        });
+        t.row(vec![
+            (inert_line(&f.name).into_owned(), BOLD),
+            (f.budget.to_string(), DIM),
+            (f.keeps_all_at.to_string(), Default::default()),
+            (step(&f.next_in, "+"), GREEN),
+            (step(&f.first_out, "−"), RED),
+            (blocked, Default::default()),
+        ]);
+    }
+    t.write(out, 0)?;
+    let all = match m.total_for_all {
+        Some(t) => format!("budget.total = {t} keeps every candidate (weights and caps as they are)"),
+        None => "no budget.total keeps every candidate: a cap or a zero weight holds a layer below what it needs".into(),
+    };
+    writeln!(out, "{all}").map_err(io)
 }
 
 fn heading(asm: &Assembly, snap: &Snapshot) -> String {

@@ -270,7 +270,7 @@ fn warn(message: &str) {
 }
 
 /// The human-readable report: headline, then each section as an aligned table.
-fn table(out: &mut impl Write, s: &Summary) -> Result<(), CliError> {
+pub(super) fn table(out: &mut impl Write, s: &Summary) -> Result<(), CliError> {
     for (i, line) in headline(s).iter().enumerate() {
         let style = match i {
             0 => BOLD,

@@ -179,6 +179,9 @@ pub fn sections(s: &Summary) -> Vec<Section> {
     for (side, p) in &sides {
         out.push(tokens(side, p, sides.len() > 1));
     }
+    if s.candidate.layers.iter().any(|l| l.keeps_all.is_some()) {
+        out.push(keeps_all(&s.candidate));
+    }
     out.push(cache(&sides));
     out.push(duplicates(s));
     if !s.duplicated_users.is_empty() {
@@ -402,6 +405,44 @@ fn tokens(side: &str, p: &PolicySummary, both: bool) -> Section {
             ("p50", "p50".into(), true),
             ("p90", "p90".into(), true),
             ("p99", "p99".into(), true),
+        ],
+        rows,
+    }
+}
+
+/// Per layer: the budget at which 50 / 90 / 99 % of users keep every candidate.
+fn keeps_all(p: &PolicySummary) -> Section {
+    let n = |v: usize| Cell::num(thousands(v as f64, 0), v);
+    let rows = p
+        .layers
+        .iter()
+        .filter_map(|l| {
+            let k = l.keeps_all?;
+            let whole = Cell::num(pct(k.users_kept_whole), k.users_kept_whole);
+            let cells = vec![
+                Cell::text(l.layer.clone()),
+                Cell::num(thousands(f64::from(l.budget), 0), l.budget),
+                whole,
+                n(k.p50),
+                n(k.p90),
+                n(k.p99),
+            ];
+            Some((l.layer.clone(), cells))
+        })
+        .collect();
+    Section {
+        key: "keeps_all",
+        title: format!(
+            "Layer budget that keeps every candidate, by share of users ({})",
+            p.policy
+        ),
+        columns: vec![
+            ("layer", "Layer".into(), false),
+            ("budget", "Budget".into(), true),
+            ("users_kept_whole", "Users whole now".into(), true),
+            ("p50", "50 % of users".into(), true),
+            ("p90", "90 %".into(), true),
+            ("p99", "99 %".into(), true),
         ],
         rows,
     }

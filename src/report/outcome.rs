@@ -11,6 +11,11 @@ pub struct PolicyOutcome {
     pub total_tokens: usize,
     /// Kept tokens per layer, in the policy's layer order.
     pub layer_tokens: Vec<usize>,
+    /// Per layer, the tokens of every item that reached its fit: the layer budget that would
+    /// keep them all.
+    pub layer_needs: Vec<usize>,
+    /// Kept tokens weighted by score (`--objective quality`).
+    pub kept_score: f64,
     /// Kept tokens of layers whose source is `static`.
     pub static_tokens: usize,
     /// `None`: no knowledge search was made (no query, or no knowledge layer).
@@ -54,6 +59,8 @@ impl PolicyOutcome {
     /// Boils `a` (an assembly of `snap` under `policy`) down.
     pub fn of(snap: &Snapshot, policy: &Policy, a: &Assembly) -> Self {
         let mut layer_tokens = vec![0; policy.layers.len()];
+        let mut layer_needs = vec![0; policy.layers.len()];
+        let mut kept_score = 0.0;
         let index: HashMap<&str, usize> = policy
             .layers
             .iter()
@@ -66,9 +73,11 @@ impl PolicyOutcome {
                 continue;
             };
             layer_tokens[li] += item.kept_tokens;
+            kept_score += item.score * item.kept_tokens as f64;
             let budget_drop = item.reason.is_some_and(Reason::is_budget);
             if item.decision != Decision::Dropped || budget_drop {
                 reached += 1;
+                layer_needs[li] += item.tokens;
             }
             if item.decision == Decision::Truncated || budget_drop {
                 lost += 1;
@@ -98,6 +107,8 @@ impl PolicyOutcome {
         PolicyOutcome {
             total_tokens: a.total_tokens,
             layer_tokens,
+            layer_needs,
+            kept_score,
             static_tokens,
             rag_hit: searched.then_some(rag_kept),
             lost,

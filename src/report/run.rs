@@ -99,6 +99,23 @@ impl SnapshotCache {
         held.drain(..over);
     }
 
+    /// Every user held with a snapshot for `params`, ordered by user id (`optimize` replays
+    /// them many times).
+    pub fn snapshots(&self, params: &KnowledgeParams) -> Vec<Arc<Snapshot>> {
+        let Ok(users) = self.users.lock() else {
+            return Vec::new();
+        };
+        let mut out: Vec<(&String, Arc<Snapshot>)> = users
+            .iter()
+            .filter_map(|(id, held)| {
+                let snap = held.iter().find(|(q, _)| q == params)?;
+                Some((id, snap.1.clone()))
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(b.0));
+        out.into_iter().map(|(_, s)| s).collect()
+    }
+
     /// Users held.
     pub fn len(&self) -> usize {
         self.users.lock().map_or(0, |u| u.len())

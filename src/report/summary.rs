@@ -62,6 +62,9 @@ pub struct PolicySummary {
     /// `None`: no user had a knowledge search.
     pub rag_hit_rate: Option<f64>,
     pub truncation_rate: f64,
+    /// Kept tokens weighted by score, per user (what `optimize --objective quality` raises).
+    #[serde(default)]
+    pub avg_kept_score: f64,
     pub total_tokens: Dist,
     /// Kept tokens per layer, in policy order.
     pub layers: Vec<LayerDist>,
@@ -98,6 +101,19 @@ pub struct LayerDist {
     pub budget: u32,
     #[serde(flatten)]
     pub tokens: Dist,
+    /// The layer budget at which half, 90 % and 99 % of users would keep every candidate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keeps_all: Option<KeepsAll>,
+}
+
+/// Per layer over the fleet: the budgets that keep every candidate for a share of users.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct KeepsAll {
+    pub p50: usize,
+    pub p90: usize,
+    pub p99: usize,
+    /// Users whose candidates all fit the layer's budget now, of all users.
+    pub users_kept_whole: f64,
 }
 
 /// A metric's value under one policy and whether it meets seed 003's target (`None`: n/a).

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BinaryHeap};
 
 use super::outcome::{CacheState, PolicyOutcome, UserOutcome};
 use super::summary::{
-    Affected, Changes, Dist, ErrorSummary, LayerDist, Metric, MilestoneFigures, MilestoneRow,
-    MonitoringRow, PolicySummary, RunInfo, Summary,
+    Affected, Changes, Dist, ErrorSummary, KeepsAll, LayerDist, Metric, MilestoneFigures,
+    MilestoneRow, MonitoringRow, PolicySummary, RunInfo, Summary,
 };
 use super::{
     AVG_TOKENS_TARGET, ERRORS_KEPT, MONITORING, RAG_HIT_TARGET, STATIC_SHARE_TARGET,
@@ -59,6 +59,18 @@ impl Histogram {
         0
     }
 
+    /// The budgets at which half, 90 % and 99 % of users keep every candidate (the needs'
+    /// quantiles), and the share of users whose needs fit `budget`.
+    pub fn keeps_all(&self, budget: u32) -> KeepsAll {
+        let fit: u64 = self.counts.range(..=budget as usize).map(|(_, c)| c).sum();
+        KeepsAll {
+            p50: self.quantile(0.50),
+            p90: self.quantile(0.90),
+            p99: self.quantile(0.99),
+            users_kept_whole: round4(ratio(fit, self.n)),
+        }
+    }
+
     pub fn stats(&self) -> Dist {
         Dist {
             sum: u64::try_from(self.sum).unwrap_or(u64::MAX),
@@ -77,6 +89,9 @@ pub struct Counts {
     pub total: Histogram,
     /// Per policy layer.
     pub layers: Vec<Histogram>,
+    /// Per policy layer: the budget that keeps every candidate, per user.
+    pub needs: Vec<Histogram>,
+    pub kept_score: f64,
     pub static_tokens: u64,
     pub rag_searched: u64,
     pub rag_hits: u64,
@@ -100,6 +115,14 @@ impl Counts {
         for (h, t) in self.layers.iter_mut().zip(&o.layer_tokens) {
             h.add(*t);
         }
+        if self.needs.len() < o.layer_needs.len() {
+            self.needs
+                .resize_with(o.layer_needs.len(), Histogram::default);
+        }
+        for (h, t) in self.needs.iter_mut().zip(&o.layer_needs) {
+            h.add(*t);
+        }
+        self.kept_score += o.kept_score;
         self.static_tokens += o.static_tokens as u64;
         if let Some(hit) = o.rag_hit {
             self.rag_searched += 1;
@@ -128,6 +151,13 @@ impl Counts {
         for (h, other) in self.layers.iter_mut().zip(&o.layers) {
             h.merge(other);
         }
+        if self.needs.len() < o.needs.len() {
+            self.needs.resize_with(o.needs.len(), Histogram::default);
+        }
+        for (h, other) in self.needs.iter_mut().zip(&o.needs) {
+            h.merge(other);
+        }
+        self.kept_score += o.kept_score;
         self.static_tokens += o.static_tokens;
         self.rag_searched += o.rag_searched;
         self.rag_hits += o.rag_hits;
@@ -345,6 +375,11 @@ impl PolicySummary {
             static_share: has_static.then(|| round4(ratio(c.static_tokens, sum_total))),
             rag_hit_rate: c.rag_hit_rate().map(round4),
             truncation_rate: round4(c.truncation_rate()),
+            avg_kept_score: round2(if c.users == 0 {
+                0.0
+            } else {
+                c.kept_score / c.users as f64
+            }),
             total_tokens: c.total.stats(),
             layers: p
                 .layers
@@ -355,6 +390,10 @@ impl PolicySummary {
                     source: l.source.as_str().to_string(),
                     budget: budgets.layers.get(i).copied().unwrap_or(0),
                     tokens: c.layers.get(i).map(Histogram::stats).unwrap_or_default(),
+                    keeps_all: c
+                        .needs
+                        .get(i)
+                        .map(|h| h.keeps_all(budgets.layers.get(i).copied().unwrap_or(0))),
                 })
                 .collect(),
             cache_hit_rate: round4(ratio(c.cache_present, c.users)),

@@ -17,6 +17,8 @@ fn outcome(
     PolicyOutcome {
         total_tokens: total,
         layer_tokens: layers.to_vec(),
+        layer_needs: layers.to_vec(),
+        kept_score: total as f64,
         static_tokens,
         rag_hit,
         lost: lost_reached.0,

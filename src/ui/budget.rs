@@ -13,7 +13,7 @@ use super::{block, il, num, styled, usage_bar};
 use crate::app::state::State;
 use crate::engine::assembly::LayerReport;
 use crate::engine::tokens::chars4;
-use crate::engine::{Assembly, Decision, Item, Reason};
+use crate::engine::{Assembly, Decision, FitMargin, Item, Margins, Reason};
 
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     if no_user(frame, area, s, t, "Budget") {
@@ -22,15 +22,16 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let Some(a) = s.user.view.as_ref().and_then(|v| v.tuned.as_ref()) else {
         return;
     };
-    let lines = gauge_lines(a, usize::from(area.width.saturating_sub(2)), t);
+    let margins = s.user.view.as_ref().and_then(|v| v.margins.as_ref());
+    let lines = gauge_lines(a, margins, usize::from(area.width.saturating_sub(2)), t);
     let [gauges, total, drift] = Layout::vertical([
         Constraint::Length(lines.len() as u16 + 2),
-        Constraint::Length(4),
+        Constraint::Length(5),
         Constraint::Min(3),
     ])
     .areas(area);
     render_gauges(frame, gauges, lines, a, t);
-    render_total(frame, total, a, t);
+    render_total(frame, total, a, margins, t);
     render_drift(frame, drift, a, t);
 }
 
@@ -88,39 +89,42 @@ fn demand(a: &Assembly, layer: &str, l: &LayerReport) -> String {
     )
 }
 
-/// With more room: the budget each next cut item would need to be kept too.
-fn more_room(a: &Assembly, layer: &str, l: &LayerReport) -> Option<String> {
-    let lost: Vec<&Item> = reached_fit(a, layer)
-        .into_iter()
-        .filter(|i| i.decision != Decision::Kept)
-        .collect();
-    if lost.is_empty() {
-        return None;
+/// The layer's exact margins: what one more token at a time admits, what fewer lose, where a
+/// `stop` fit ended and the budget that keeps everything (see `engine::margins`).
+pub fn margin_line(m: &FitMargin) -> String {
+    let mut parts = Vec::new();
+    if let Some(step) = &m.next_in {
+        parts.push(format!("+{} admits {}", num(step.tokens), il(&step.id)));
     }
-    let mut need = l.used;
-    let steps: Vec<String> = lost
-        .iter()
-        .take(3)
-        .map(|i| {
-            need += i.tokens - i.kept_tokens;
-            format!(
-                "{} at {} (+{})",
-                il(&i.id),
-                num(need),
-                num(need.saturating_sub(l.budget as usize))
-            )
-        })
-        .collect();
-    let all: usize = l.used + lost.iter().map(|i| i.tokens - i.kept_tokens).sum::<usize>();
-    Some(format!(
-        "more room keeps {} · all of it at {}",
-        steps.join(", "),
-        num(all)
-    ))
+    if let Some(step) = &m.first_out {
+        parts.push(format!("−{} loses {}", num(step.tokens), il(&step.id)));
+    }
+    if let Some(b) = &m.blocker
+        && b.behind > 0
+    {
+        parts.push(format!(
+            "{} blocks {} more ({} tokens)",
+            il(&b.id),
+            b.behind,
+            num(b.behind_tokens)
+        ));
+    }
+    if m.next_in.is_some() {
+        parts.push(format!("all {} at {}", m.entered, num(m.keeps_all_at)));
+    }
+    if parts.is_empty() {
+        return "margin: nothing reached the fit".into();
+    }
+    format!("margin: {}", parts.join(" · "))
 }
 
 /// A bar per layer, then what it wants and what more room would keep, wrapped under the bar.
-fn gauge_lines(a: &Assembly, width: usize, t: &Theme) -> Vec<Line<'static>> {
+fn gauge_lines(
+    a: &Assembly,
+    margins: Option<&Margins>,
+    width: usize,
+    t: &Theme,
+) -> Vec<Line<'static>> {
     let bar_w = width.saturating_sub(32).max(10);
     let text_w = width.saturating_sub(12).max(20);
     let mut lines = Vec::new();
@@ -134,7 +138,9 @@ fn gauge_lines(a: &Assembly, width: usize, t: &Theme) -> Vec<Line<'static>> {
         lines.push(Line::from(spans));
         let notes = [
             Some((demand(a, name, l), t.base())),
-            more_room(a, name, l).map(|m| (m, t.muted())),
+            margins
+                .and_then(|m| m.layers.iter().find(|lm| lm.name == name))
+                .map(|m| (margin_line(m), t.muted())),
         ];
         for (text, style) in notes.into_iter().flatten() {
             for part in super::wrap_words(&text, text_w) {
@@ -168,7 +174,7 @@ fn render_gauges(
 }
 
 /// One bar, each layer's share of the total budget in its own colour.
-fn render_total(frame: &mut Frame, area: Rect, a: &Assembly, t: &Theme) {
+fn render_total(frame: &mut Frame, area: Rect, a: &Assembly, m: Option<&Margins>, t: &Theme) {
     let b = block(
         format!(
             " Total {} / {} tokens ",
@@ -204,10 +210,21 @@ fn render_total(frame: &mut Frame, area: Rect, a: &Assembly, t: &Theme) {
         drawn += w;
     }
     spans.push(styled("░".repeat(width - drawn), t.muted()));
-    frame.render_widget(
-        Paragraph::new(vec![Line::from(spans), Line::from(legend)]),
-        inner,
-    );
+    let mut lines = vec![Line::from(spans), Line::from(legend)];
+    if let Some(m) = m {
+        lines.push(Line::from(styled(global_line(m), t.muted())));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The global pass's margin (layer budgets held), and the total that keeps every candidate.
+pub fn global_line(m: &Margins) -> String {
+    let all = match m.total_for_all {
+        Some(t) => format!("budget.total {} keeps every candidate", num(t as usize)),
+        None => "a cap keeps some candidate out at any total".into(),
+    };
+    let pass = margin_line(&m.global).replacen("margin: ", "global pass: ", 1);
+    format!("{pass} · {all}")
 }
 
 /// Per layer: exact tokens of the candidates against seed 003's chars/4 estimate.

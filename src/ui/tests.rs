@@ -188,10 +188,12 @@ fn fixture_state() -> State {
     let session = crate::app::update::tests::session(&engine);
     let mut s = State::new(session, "FIXTURE".into(), true, "default".into(), false);
     let a = engine.assemble(&snap, &s.session.policy);
+    let margins = engine.margins(&snap, &s.session.policy);
     s.user.view = Some(crate::app::state::UserView {
         user: crate::loaded::Loaded::new(data, snap, false),
         baseline: Some(a.clone()),
         tuned: Some(a),
+        margins: Some(margins),
         findings: Some(vec![]),
         loaded_tick: 0,
     });

@@ -10,7 +10,7 @@ use super::assembly::{
 };
 use super::dedupe::{self, Dedupe, DuplicateOf, Fingerprint, Match};
 use super::milestones::{MilestoneMap, Relation};
-use super::policy::{LayerSpec, Policy, Source, Strategy};
+use super::policy::{Budgets, LayerSpec, Policy, Source, Strategy};
 use super::redact::{mask, mask_quoted, mask_snapshot, masked_kind};
 use super::render;
 use super::snapshot::{JourneyEntry, JourneyKind, KnowledgeEntry, Snapshot};
@@ -30,6 +30,8 @@ struct Mode {
     redact: bool,
     /// Count the tokens of items excluded before any fit.
     count_excluded: bool,
+    /// Run the global pass (off: what the layer passes alone keep, for margins).
+    global_pass: bool,
 }
 
 impl Default for Mode {
@@ -37,6 +39,7 @@ impl Default for Mode {
         Self {
             redact: false,
             count_excluded: true,
+            global_pass: true,
         }
     }
 }
@@ -85,7 +88,7 @@ impl Engine {
 
     /// Assembles `snapshot` under `policy`: every item gets a decision and a reason.
     pub fn assemble(&self, snapshot: &Snapshot, policy: &Policy) -> Assembly {
-        self.assemble_with(snapshot, policy, Mode::default())
+        self.assemble_with(snapshot, policy, &policy.budgets(), Mode::default())
     }
 
     /// Assembles as [`Engine::assemble`] does, counting only the tokens a decision needs: items
@@ -97,6 +100,7 @@ impl Engine {
         self.assemble_with(
             snapshot,
             policy,
+            &policy.budgets(),
             Mode {
                 count_excluded: false,
                 ..Mode::default()
@@ -111,6 +115,7 @@ impl Engine {
         self.assemble_with(
             snapshot,
             policy,
+            &policy.budgets(),
             Mode {
                 redact: true,
                 ..Mode::default()
@@ -118,12 +123,40 @@ impl Engine {
         )
     }
 
-    fn assemble_with(&self, snapshot: &Snapshot, policy: &Policy, mode: Mode) -> Assembly {
+    /// Assembles as [`Engine::assemble`] does, with `budgets` in place of the policy's (T and
+    /// every layer budget): what a margin is stated against, so a replay at a budget ± its
+    /// margin can be checked.
+    pub fn assemble_at(&self, snapshot: &Snapshot, policy: &Policy, budgets: &Budgets) -> Assembly {
+        self.assemble_with(snapshot, policy, budgets, Mode::default())
+    }
+
+    /// The layer passes alone (no global pass), counting only what decisions need.
+    pub(crate) fn assemble_layers(
+        &self,
+        snapshot: &Snapshot,
+        policy: &Policy,
+        budgets: &Budgets,
+    ) -> Assembly {
+        let mode = Mode {
+            count_excluded: false,
+            global_pass: false,
+            ..Mode::default()
+        };
+        self.assemble_with(snapshot, policy, budgets, mode)
+    }
+
+    fn assemble_with(
+        &self,
+        snapshot: &Snapshot,
+        policy: &Policy,
+        budgets: &Budgets,
+        mode: Mode,
+    ) -> Assembly {
         let Mode {
             redact,
             count_excluded,
+            global_pass,
         } = mode;
-        let budgets = policy.budgets();
         let mut works = Vec::new();
         let mut ranges = Vec::new();
         for (li, layer) in policy.layers.iter().enumerate() {
@@ -146,13 +179,13 @@ impl Engine {
             self.fit(
                 &mut works,
                 &order,
-                budgets.layers[li] as usize,
+                budgets.layers.get(li).copied().unwrap_or(0) as usize,
                 policy,
                 Reason::LayerBudget,
             );
         }
         let kept: usize = works.iter().map(|w| w.item.kept_tokens).sum();
-        if kept > budgets.total as usize {
+        if global_pass && kept > budgets.total as usize {
             let mut order: Vec<usize> = (0..works.len())
                 .filter(|&i| works[i].item.decision != Decision::Dropped)
                 .collect();
@@ -589,14 +622,18 @@ fn fit_order(
         .then_with(|| ia.cmp(ib))
 }
 
-/// The global pass order: score desc, timestamp desc, layer order, id asc (SPEC §3.7).
 fn global_order(a: &Work, b: &Work) -> Ordering {
-    b.item
-        .score
-        .total_cmp(&a.item.score)
-        .then_with(|| b.item.timestamp.cmp(&a.item.timestamp))
-        .then_with(|| a.layer_idx.cmp(&b.layer_idx))
-        .then_with(|| a.item.id.cmp(&b.item.id))
+    global_cmp((&a.item, a.layer_idx), (&b.item, b.layer_idx))
+}
+
+/// The global pass order: score desc, timestamp desc, layer order, id asc (SPEC §3.7); each
+/// item with the index of its layer in the policy.
+pub(crate) fn global_cmp((a, la): (&Item, usize), (b, lb): (&Item, usize)) -> Ordering {
+    b.score
+        .total_cmp(&a.score)
+        .then_with(|| b.timestamp.cmp(&a.timestamp))
+        .then_with(|| la.cmp(&lb))
+        .then_with(|| a.id.cmp(&b.id))
 }
 
 /// Per-layer totals, the prompt, and the assembly.
@@ -618,7 +655,7 @@ fn finish(
     for (li, layer) in policy.layers.iter().enumerate() {
         let mine: Vec<&Work> = works.iter().filter(|w| w.layer_idx == li).collect();
         let mut report = LayerReport {
-            budget: layer_budgets[li],
+            budget: layer_budgets.get(li).copied().unwrap_or(0),
             ..LayerReport::default()
         };
         for w in &mine {
@@ -698,6 +735,8 @@ fn finish(
 
 #[cfg(test)]
 mod dupes;
+#[cfg(test)]
+mod margin_props;
 #[cfg(test)]
 mod props;
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod embed;
 pub mod explain;
 pub mod json;
 pub mod keys;
+pub mod margins;
 pub mod milestones;
 pub mod policy;
 pub mod redact;
@@ -21,6 +22,7 @@ pub mod tokens;
 
 pub use assemble::Engine;
 pub use assembly::{Assembly, Decision, Item, ItemKind, LayerReport, Reason};
+pub use margins::{FitMargin, Margins};
 pub use milestones::{MilestoneMap, Status};
 pub use policy::{Policy, PolicyError, Source, Strategy};
 pub use snapshot::Snapshot;

@@ -40,6 +40,7 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
                 user: Loaded::new(data, snapshot, s.ui.redact),
                 baseline: None,
                 tuned: None,
+                margins: None,
                 findings: None,
                 loaded_tick: s.ui.tick,
             });
@@ -168,6 +169,10 @@ pub(super) fn replay(s: &mut State) -> Vec<Effect> {
         } else {
             Some(v.user.assemble(engine, &s.session.policy))
         };
+        v.margins = v
+            .tuned
+            .as_ref()
+            .map(|_| v.user.margins(engine, &s.session.policy));
     }
     effects
 }

@@ -6,7 +6,7 @@ use proptest::strategy::Strategy as _;
 use super::tests::{hit, policy, snapshot, turn};
 use super::*;
 
-fn arb_snapshot() -> impl proptest::strategy::Strategy<Value = Snapshot> {
+pub(super) fn arb_snapshot() -> impl proptest::strategy::Strategy<Value = Snapshot> {
     let turns = prop::collection::vec(("[a-z ]{0,300}", 0i64..200), 0..14);
     let hits = prop::collection::vec(
         (
@@ -33,7 +33,7 @@ fn arb_snapshot() -> impl proptest::strategy::Strategy<Value = Snapshot> {
     })
 }
 
-fn arb_policy() -> impl proptest::strategy::Strategy<Value = Policy> {
+pub(super) fn arb_policy() -> impl proptest::strategy::Strategy<Value = Policy> {
     (
         1u32..3000,
         prop::sample::select(vec!["stop", "skip", "truncate"]),
@@ -47,7 +47,7 @@ fn arb_policy() -> impl proptest::strategy::Strategy<Value = Policy> {
         })
 }
 
-fn engine() -> &'static Engine {
+pub(super) fn engine() -> &'static Engine {
     static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
     ENGINE.get_or_init(Engine::default)
 }

@@ -1,0 +1,356 @@
+//! `ctxlens optimize`: searches the policy space against the fleet targets, prints the Pareto
+//! front, the recommended policy (TOML) and the fleet report of it against the baseline.
+
+mod search;
+mod text;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use serde::Serialize;
+
+use super::output::write_json;
+use super::{CliError, GlobalArgs, open_store, parse_now};
+use crate::config::{Config, load_policy};
+use crate::engine::{Engine, Policy, TokenCounter};
+use crate::optimize::eval::{Fleet as Loaded, split};
+use crate::optimize::search::Method;
+use crate::optimize::space::Space;
+use crate::optimize::target::{Objective, Target, targets};
+use crate::optimize::{Found, Holdout};
+use crate::report::Summary;
+use crate::report::run::{Observer, Plan, Quiet, SnapshotCache, run};
+use crate::report::source::{Fleet, Pick, read_user_list, snapshot_files};
+use crate::store::{KnowledgeParams, LoadOptions, MemoryStore, Store};
+use search::{SearchCtx, per_category};
+use text::{tuned_toml, write_text};
+
+#[derive(Debug, Args)]
+pub struct OptimizeArgs {
+    /// A key the search may move, optionally with bounds (repeatable): layers.*.weight,
+    /// layers.NAME.cap=0..1500, knowledge.similarity_threshold, knowledge.limit,
+    /// session.max_items, strategy, recency.window_hours, recency.boost, budget.total,
+    /// truncate_min_remaining. Default: layer weights and set caps, the knowledge threshold
+    /// and limit, session.max_items, strategy and recency; never the total unless freed.
+    #[arg(long, value_name = "KEY[=LO..HI]")]
+    pub free: Vec<String>,
+    /// Keep this key as the baseline has it (repeatable; `*` for a layer name).
+    #[arg(long, value_name = "KEY")]
+    pub fixed: Vec<String>,
+    /// A constraint (repeatable), replacing seed 003's target for that metric:
+    /// truncation_rate<0.03, avg_tokens<2000, rag_hits>0.85, static_share=0.2..0.4.
+    #[arg(long, value_name = "METRIC<V")]
+    pub target: Vec<String>,
+    /// No user may lose more than K kept tokens of items scoring at least S, against the
+    /// baseline: `--guard 200@1.5`.
+    #[arg(long, value_name = "K@S")]
+    pub guard: Option<String>,
+    /// What to minimise within the targets: cost (average context tokens) or quality (most
+    /// kept tokens weighted by score).
+    #[arg(long, value_enum, default_value_t = Objective::Cost)]
+    pub objective: Objective,
+    /// Search method: coordinate search from the baseline, or random search (to compare).
+    #[arg(long, value_enum, default_value_t = Method::Coordinate)]
+    pub method: Method,
+    /// Stop after N measured policies [default: 200 unless --time is given].
+    #[arg(long, value_name = "N")]
+    pub trials: Option<usize>,
+    /// Stop after this long (60s, 2m, 500ms): the best so far is the answer.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub time: Option<Duration>,
+    /// Seed of the search and of the held-out split: the same seed and --trials give the
+    /// same answer.
+    #[arg(long, default_value_t = 1, value_name = "SEED")]
+    pub seed: u64,
+    /// Share of users held out of the search and measured after it, to show over-fitting.
+    #[arg(long, default_value_t = 0.3, value_name = "SHARE", value_parser = parse_share)]
+    pub holdout: f64,
+    /// Write the recommended policy (TOML) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replay N users drawn at random (the same N for the same --fleet-seed).
+    #[arg(long, value_name = "N", conflicts_with = "users")]
+    pub sample: Option<usize>,
+    /// Replay the users listed in FILE (one id per line; `#` comments).
+    #[arg(long, value_name = "FILE")]
+    pub users: Option<PathBuf>,
+    /// Replay the snapshot files in DIR instead of a store.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["sample", "users", "synthetic"])]
+    pub snapshots: Option<PathBuf>,
+    /// Replay N generated users instead of a store.
+    #[arg(long, value_name = "N")]
+    pub synthetic: Option<usize>,
+    /// Seed of the synthetic fleet and of --sample.
+    #[arg(long, default_value_t = 1, value_name = "SEED")]
+    pub fleet_seed: u64,
+    /// Replay as of this instant (RFC 3339); default: each store's now.
+    #[arg(long, value_name = "TIME", value_parser = parse_now)]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+    /// How many most-affected users the fleet report lists.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top: usize,
+    /// One search per seed 003 category (analysis, retrieval, recommendation, technical,
+    /// business): the policy's `category` set to each (its static modules), one TOML each
+    /// (`--out tuned.toml` writes tuned-analysis.toml, …).
+    #[arg(long, conflicts_with = "guard")]
+    pub per_category: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (n, unit) = s.split_at(split);
+    let n: f64 = n
+        .parse()
+        .map_err(|_| format!("{s}: a duration is a number and a unit: 60s, 2m, 500ms"))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "ms" => n / 1000.0,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => return Err(format!("{s}: unit {unit:?} is not ms, s, m or h")),
+    };
+    Duration::try_from_secs_f64(secs).map_err(|e| format!("{s}: {e}"))
+}
+
+fn parse_share(s: &str) -> Result<f64, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|v| (0.0..0.95).contains(v))
+        .ok_or_else(|| format!("{s}: a share of users from 0 to 0.95"))
+}
+
+/// `K@S`.
+fn parse_guard(s: &str) -> Result<(usize, f64), CliError> {
+    let bad = || CliError::Usage(format!("--guard {s}: expected K@S, e.g. 200@1.5"));
+    let (k, sc) = s.split_once('@').ok_or_else(bad)?;
+    let k = k.trim().parse().map_err(|_| bad())?;
+    let sc: f64 = sc.trim().parse().map_err(|_| bad())?;
+    Ok((k, sc))
+}
+
+/// A progress bar on stderr: trials, and the best feasible so far.
+struct Progress(indicatif::ProgressBar);
+
+impl Observer for Progress {
+    fn progress(&mut self, done: u64) {
+        self.0.set_message(format!("loading users: {done}"));
+    }
+}
+
+/// The whole answer, as `--json` prints it.
+#[derive(Serialize)]
+struct Out<'a> {
+    source: &'a str,
+    users: u64,
+    #[serde(flatten)]
+    found: &'a Found,
+    holdout: Option<&'a Holdout>,
+    elapsed_ms: u64,
+    trials_per_second: f64,
+    out: Option<String>,
+    policy_toml: String,
+    report: &'a Summary,
+}
+
+/// Where the users come from: snapshot files (held in memory), a synthetic fleet, the stores.
+async fn fleet(
+    global: &GlobalArgs,
+    args: &OptimizeArgs,
+    config: &Config,
+) -> Result<Fleet, CliError> {
+    let store: Arc<dyn Store> = if let Some(dir) = &args.snapshots {
+        let files = snapshot_files(dir).map_err(CliError::Usage)?;
+        let from = dir.display().to_string();
+        Arc::new(
+            crate::store::snapshots::SnapshotStore::open(&files, &from).map_err(CliError::Usage)?,
+        )
+    } else if let Some(n) = args.synthetic {
+        Arc::new(MemoryStore::synthetic(args.fleet_seed, n))
+    } else {
+        open_store(global, config).await?.into()
+    };
+    let pick = match (&args.users, args.sample) {
+        (Some(file), _) => Pick::Listed(read_user_list(file).map_err(CliError::Usage)?),
+        (None, Some(n)) => Pick::Sample {
+            n,
+            seed: args.fleet_seed,
+        },
+        (None, None) => Pick::All,
+    };
+    Ok(Fleet::Store { store, pick })
+}
+
+pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<(), CliError> {
+    let started = Instant::now();
+    let (config, _) = Config::load(global.config.as_deref())?;
+    let map = config
+        .milestone_map()
+        .map_err(|e| CliError::Usage(format!("config: {e}")))?;
+    let baseline = load_policy(&global.policy, &global.sets)?;
+    let space = Space::build(&baseline, &args.free, &args.fixed).map_err(CliError::Usage)?;
+    let mut goals = targets(&baseline, &args.target).map_err(CliError::Usage)?;
+    let guard = args.guard.as_deref().map(parse_guard).transpose()?;
+    if let Some((k, s)) = guard {
+        goals.push(Target::guard(k, s));
+    }
+    let engine = Arc::new(Engine {
+        milestones: map,
+        tokens: Arc::new(TokenCounter::new()),
+    });
+    let bar = progress_bar(args);
+    let cache = Arc::new(SnapshotCache::new(usize::MAX));
+    let opts = LoadOptions {
+        now: args.now,
+        embedder: global.embedder()?,
+        ..LoadOptions::default()
+    };
+    let plan = |candidate: Policy, base: Option<Policy>| Plan {
+        candidate,
+        baseline: base,
+        top: args.top,
+        opts: opts.clone(),
+        cache: Some(cache.clone()),
+    };
+    let watch = CtrlC::watch();
+    // Load every user once, with the baseline's knowledge search; the search replays them.
+    let (_, info) = run(
+        fleet(global, args, &config).await?,
+        plan(baseline.clone(), None),
+        engine.clone(),
+        &mut Progress(bar.clone()),
+        watch.stop_load(),
+    )
+    .await?;
+    if let Some(st) = &info.stopped {
+        bar.finish_and_clear();
+        return Err(CliError::Runtime(format!(
+            "loading the fleet stopped: {}",
+            st.cause
+        )));
+    }
+    let snaps = cache.snapshots(&KnowledgeParams::of(&baseline));
+    let users = snaps.len() as u64;
+    let (train, held) = split(snaps, args.holdout, args.seed);
+    let (mut train, mut held) = (Loaded::new(train), Loaded::new(held));
+    if let Some((_, s)) = guard {
+        train = train.with_guard(&engine, &baseline, s);
+        held = held.with_guard(&engine, &baseline, s);
+    }
+    let ctx = SearchCtx {
+        engine: engine.clone(),
+        train: Arc::new(train),
+        held: Arc::new(held),
+        cancel: watch.cancel.clone(),
+        bar: bar.clone(),
+    };
+    if args.per_category {
+        let result = per_category(&ctx, args, &baseline).await;
+        watch.task.abort();
+        return result;
+    }
+    let searched = Instant::now();
+    let (found, hold) = ctx.search(args, &baseline, space, goals, args.time).await?;
+    let search_secs = searched.elapsed().as_secs_f64();
+    watch.task.abort();
+    bar.finish_and_clear();
+    let toml = tuned_toml(&found);
+    if let Some(path) = &args.out {
+        std::fs::write(path, &toml)
+            .map_err(|e| CliError::Runtime(format!("writing {}: {e}", path.display())))?;
+    }
+    // The fleet report of the recommended policy against the baseline, over every user.
+    let (tally, info) = run(
+        fleet(global, args, &config).await?,
+        plan(found.policy.clone(), Some(baseline.clone())),
+        engine.clone(),
+        &mut Quiet,
+        // A second Ctrl-C cuts the report short (marked PARTIAL).
+        async {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        },
+    )
+    .await?;
+    let summary = tally.summary(&found.policy, Some(&baseline), info);
+    let view = Out {
+        source: &summary.source,
+        users,
+        found: &found,
+        holdout: hold.as_ref(),
+        elapsed_ms: started.elapsed().as_millis() as u64,
+        trials_per_second: found.trials as f64 / search_secs.max(1e-9),
+        out: args.out.as_ref().map(|p| p.display().to_string()),
+        policy_toml: toml,
+        report: &summary,
+    };
+    let out = &mut anstream::stdout();
+    if args.json {
+        write_json(out, &view)
+    } else {
+        write_text(out, &view)
+    }
+}
+
+/// A bar on stderr when it is a terminal (not with --json or --quiet): users loaded, then trials.
+fn progress_bar(args: &OptimizeArgs) -> indicatif::ProgressBar {
+    let show = !args.quiet && !args.json && std::io::stderr().is_terminal();
+    let bar = if show {
+        indicatif::ProgressBar::new_spinner()
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} · {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    bar
+}
+
+/// Ctrl-C: it stops the load (a partial fleet is no basis for a policy) or ends the search with
+/// the best point so far.
+struct CtrlC {
+    cancel: Arc<AtomicBool>,
+    interrupted: Arc<tokio::sync::Notify>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl CtrlC {
+    fn watch() -> Self {
+        let cancel = Arc::new(AtomicBool::new(false));
+        let interrupted = Arc::new(tokio::sync::Notify::new());
+        let task = {
+            let (cancel, interrupted) = (cancel.clone(), interrupted.clone());
+            tokio::spawn(async move {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    cancel.store(true, Ordering::Relaxed);
+                    interrupted.notify_one();
+                }
+            })
+        };
+        CtrlC {
+            cancel,
+            interrupted,
+            task,
+        }
+    }
+
+    /// Completes on Ctrl-C (a load's `cancel`).
+    fn stop_load(&self) -> impl std::future::Future<Output = ()> + use<> {
+        let interrupted = self.interrupted.clone();
+        async move { interrupted.notified().await }
+    }
+}

@@ -1,0 +1,278 @@
+//! The answer as text: the search, the Pareto front, the recommended policy and its metrics.
+
+use std::io::Write;
+
+use super::super::CliError;
+use super::super::output::{BOLD, DIM, GREEN, RED, Table, io, paint};
+use super::Out;
+use crate::optimize::search::Trial;
+use crate::optimize::target::{Metrics, Objective};
+use crate::optimize::{Found, Holdout};
+
+/// `best feasible: 2,310.4 avg tokens (trial 57)` or the closest infeasible.
+pub(super) fn best_line(best: &Trial) -> String {
+    let what = if best.feasible() {
+        "best feasible"
+    } else {
+        "none feasible yet; closest"
+    };
+    format!(
+        "{what}: {:.1} avg tokens, truncation {:.1} % (trial {})",
+        best.metrics.avg_tokens,
+        best.metrics.truncation_rate * 100.0,
+        best.n
+    )
+}
+
+/// The recommended policy as a TOML file, with a header saying where it came from.
+pub(super) fn tuned_toml(f: &Found) -> String {
+    let mut s = String::from("# Written by `ctxlens optimize`");
+    s.push_str(&format!(
+        " ({:?} search, {} trials, seed {}, objective {:?}).\n",
+        f.method, f.trials, f.seed, f.objective
+    ));
+    for c in &f.changes {
+        s.push_str(&format!("# {}: {} → {}\n", c.key, c.from, c.to));
+    }
+    s.push('\n');
+    s.push_str(&f.policy.to_toml());
+    s
+}
+
+fn fmt_metric(key: &str, v: Option<f64>) -> String {
+    match (key, v) {
+        (_, None) => "n/a".into(),
+        ("avg_tokens" | "guard_loss", Some(v)) => format!("{v:.1}"),
+        ("avg_kept_score", Some(v)) => format!("{v:.1}"),
+        (_, Some(v)) => format!("{:.2} %", v * 100.0),
+    }
+}
+
+fn metric_rows(m: &Metrics) -> Vec<(&'static str, Option<f64>)> {
+    vec![
+        ("avg_tokens", Some(m.avg_tokens)),
+        ("static_share", m.static_share),
+        ("rag_hits", m.rag_hits),
+        ("truncation_rate", Some(m.truncation_rate)),
+        ("avg_kept_score", Some(m.avg_kept_score)),
+        ("guard_loss", m.guard_loss.map(|l| l as f64)),
+    ]
+}
+
+pub(super) fn write_text(out: &mut impl Write, v: &Out) -> Result<(), CliError> {
+    let f = v.found;
+    let line = |out: &mut dyn Write, s: String| writeln!(out, "{s}").map_err(io);
+    line(
+        out,
+        paint(
+            BOLD,
+            &format!(
+                "Optimize · {} · {} users ({} optimized on, {} held out, seed {})",
+                crate::text::inert_line(v.source),
+                v.users,
+                f.users_optimized,
+                v.holdout.map_or(0, |h| h.users),
+                f.seed
+            ),
+        ),
+    )?;
+    line(
+        out,
+        format!(
+            "{} · {:?} search · {} trials in {:.1} s ({:.1} trials/s){}",
+            f.objective.describe(),
+            f.method,
+            f.trials,
+            v.elapsed_ms as f64 / 1000.0,
+            v.trials_per_second,
+            f.stopped
+                .as_ref()
+                .map_or(String::new(), |s| format!(" · stopped: {s}"))
+        )
+        .to_lowercase(),
+    )?;
+    let free: Vec<String> = f
+        .free
+        .iter()
+        .map(|p| {
+            let (lo, hi) = p.bounds();
+            if p.is_choice() {
+                p.key.clone()
+            } else {
+                format!("{} {}..{}", p.key, p.show(lo), p.show(hi))
+            }
+        })
+        .collect();
+    line(out, paint(DIM, &format!("free: {}", free.join(", "))))?;
+    for n in &f.notes {
+        line(out, paint(DIM, &format!("note: {n}")))?;
+    }
+    let goals: Vec<&str> = f.targets.iter().map(|t| t.text.as_str()).collect();
+    line(out, paint(DIM, &format!("targets: {}", goals.join(", "))))?;
+    line(out, String::new())?;
+    if f.feasible {
+        line(
+            out,
+            paint(
+                GREEN.bold(),
+                &format!("Feasible: trial {} meets every target", f.best.n),
+            ),
+        )?;
+    } else {
+        line(
+            out,
+            paint(
+                RED.bold(),
+                &format!(
+                    "No feasible policy found: {} cannot be met within these bounds; the closest point (trial {}) is shown",
+                    f.unmet.join(", "),
+                    f.best.n
+                ),
+            ),
+        )?;
+    }
+    write_pareto(out, f)?;
+    line(
+        out,
+        format!(
+            "\n{}",
+            paint(BOLD, "Recommended policy (changes from the baseline)")
+        ),
+    )?;
+    if f.changes.is_empty() {
+        line(out, "  none: the baseline is the best point found".into())?;
+    }
+    for c in &f.changes {
+        line(out, format!("  {:<34} {} → {}", c.key, c.from, c.to))?;
+    }
+    match &v.out {
+        Some(p) => line(
+            out,
+            paint(DIM, &format!("  written to {}", crate::text::inert_line(p))),
+        )?,
+        None => line(
+            out,
+            paint(
+                DIM,
+                "  (--out FILE writes it as TOML; --json carries it too)",
+            ),
+        )?,
+    }
+    write_metrics(out, f, v.holdout)?;
+    line(
+        out,
+        format!(
+            "\n{}",
+            paint(BOLD, "Fleet report: recommended vs baseline (every user)")
+        ),
+    )?;
+    super::super::report::table(out, v.report)
+}
+
+fn write_pareto(out: &mut impl Write, f: &Found) -> Result<(), CliError> {
+    // Feasible points first (cheapest first), then the nearest to feasible.
+    let mut rows: Vec<&Trial> = f.pareto.iter().filter(|t| t.feasible()).collect();
+    let mut near: Vec<&Trial> = f.pareto.iter().filter(|t| !t.feasible()).collect();
+    near.sort_by(|a, b| a.violation.total_cmp(&b.violation).then(a.n.cmp(&b.n)));
+    rows.extend(near);
+    writeln!(
+        out,
+        "\n{} {}",
+        paint(BOLD, "Pareto front"),
+        paint(
+            DIM,
+            &format!(
+                "({} points: objective against each target's slack; feasible first, then the nearest to feasible; 15 shown)",
+                f.pareto.len()
+            )
+        )
+    )
+    .map_err(io)?;
+    let objective = match f.objective {
+        Objective::Cost => "AVG TOKENS",
+        Objective::Quality => "KEPT SCORE",
+    };
+    let mut header: Vec<(String, bool)> = vec![("TRIAL".into(), true), (objective.into(), true)];
+    header.extend(f.targets.iter().map(|t| (t.text.to_uppercase(), true)));
+    header.push(("".into(), false));
+    let h: Vec<(&str, bool)> = header.iter().map(|(s, r)| (s.as_str(), *r)).collect();
+    let mut t = Table::new(&h);
+    for tr in rows.into_iter().take(15) {
+        let mut cells = vec![
+            (tr.n.to_string(), Default::default()),
+            (format!("{:.2}", tr.objective.abs()), BOLD),
+        ];
+        for g in &f.targets {
+            let slack = g.slack(&tr.metrics);
+            let ok = g.violation(&tr.metrics) == 0.0;
+            let key = g.metric.as_str();
+            let value = fmt_metric(
+                key,
+                metric_rows(&tr.metrics)
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .and_then(|(_, v)| *v),
+            );
+            let shown = match slack {
+                Some(s) => format!("{value} ({s:+.3})"),
+                None => value,
+            };
+            cells.push((shown, if ok { GREEN } else { RED }));
+        }
+        let mark = match (tr.feasible(), tr.n == f.best.n) {
+            (true, true) => "✓ ← recommended",
+            (false, true) => "✗ ← closest",
+            (true, false) => "✓",
+            (false, false) => "✗",
+        };
+        cells.push((mark.into(), Default::default()));
+        t.row(cells);
+    }
+    t.write(out, 2)
+}
+
+fn write_metrics(out: &mut impl Write, f: &Found, hold: Option<&Holdout>) -> Result<(), CliError> {
+    writeln!(out, "\n{}", paint(BOLD, "Metrics: baseline → recommended")).map_err(io)?;
+    let mut header = vec![("METRIC", false), ("BASELINE", true), ("RECOMMENDED", true)];
+    if hold.is_some() {
+        header.extend([("HELD-OUT BASELINE", true), ("HELD-OUT RECOMMENDED", true)]);
+    }
+    let mut t = Table::new(&header);
+    let base = metric_rows(&f.baseline);
+    let best = metric_rows(&f.best.metrics);
+    let hb = hold.map(|h| metric_rows(&h.baseline));
+    let hr = hold.map(|h| metric_rows(&h.best));
+    for (i, (key, b)) in base.iter().enumerate() {
+        if b.is_none() && best[i].1.is_none() {
+            continue;
+        }
+        let mut cells = vec![
+            (key.to_string(), Default::default()),
+            (fmt_metric(key, *b), DIM),
+            (fmt_metric(key, best[i].1), BOLD),
+        ];
+        if let (Some(hb), Some(hr)) = (&hb, &hr) {
+            cells.push((fmt_metric(key, hb[i].1), DIM));
+            cells.push((fmt_metric(key, hr[i].1), Default::default()));
+        }
+        t.row(cells);
+    }
+    t.write(out, 2)?;
+    if let Some(h) = hold
+        && !h.unmet.is_empty()
+    {
+        writeln!(
+            out,
+            "  {}",
+            paint(
+                RED,
+                &format!(
+                    "held out, the recommendation misses: {}",
+                    h.unmet.join(", ")
+                )
+            )
+        )
+        .map_err(io)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,472 @@
+//! The policy space `optimize` searches: which keys move, within which bounds, and how a point
+//! of the space becomes a policy (through the same `--set` overrides a person would type).
+
+use serde::Serialize;
+
+use crate::engine::{Policy, Source};
+use crate::store::{NEAR_MISS_MARGIN, NEAR_MISSES};
+
+/// What values a key takes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Domain {
+    Real { lo: f64, hi: f64 },
+    Int { lo: i64, hi: i64 },
+    Choice { options: Vec<String> },
+}
+
+/// One free key and its domain.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Param {
+    pub key: String,
+    #[serde(flatten)]
+    pub domain: Domain,
+}
+
+/// A point: one value per parameter (a choice by its index), always within bounds.
+pub type Point = Vec<f64>;
+
+/// Real-valued keys are rounded to 1 / GRID (0.0001), so a TOML written from a point replays
+/// the very policy that was measured.
+const GRID: f64 = 1e4;
+
+/// `v` on the grid, at or above `lo`.
+fn grid_up(v: f64) -> f64 {
+    (v * GRID - 1e-6).ceil() / GRID
+}
+
+/// Keys `--free` accepts (`*` stands for a layer name).
+pub const KEYS: &[&str] = &[
+    "budget.total",
+    "layers.*.weight",
+    "layers.*.cap",
+    "knowledge.similarity_threshold",
+    "knowledge.limit",
+    "session.max_items",
+    "strategy",
+    "recency.window_hours",
+    "recency.boost",
+    "truncate_min_remaining",
+];
+
+/// The parameters and what was said about their bounds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Space {
+    pub params: Vec<Param>,
+    /// Why some bounds are narrower than asked (knowledge coverage), and what stays fixed.
+    pub notes: Vec<String>,
+}
+
+impl Param {
+    fn clamp(&self, v: f64) -> f64 {
+        match &self.domain {
+            Domain::Real { lo, hi } => {
+                let g = (v.clamp(*lo, *hi) * GRID).round() / GRID;
+                // Rounding must not leave the bounds (the knowledge bounds are coverage).
+                if g < *lo {
+                    grid_up(*lo)
+                } else if g > *hi {
+                    (hi * GRID + 1e-6).floor() / GRID
+                } else {
+                    g
+                }
+            }
+            Domain::Int { lo, hi } => v.round().clamp(*lo as f64, *hi as f64),
+            Domain::Choice { options } => v.round().clamp(0.0, options.len() as f64 - 1.0),
+        }
+    }
+
+    /// The lowest and highest values (a choice: its first and last index).
+    pub fn bounds(&self) -> (f64, f64) {
+        match &self.domain {
+            Domain::Real { lo, hi } => (*lo, *hi),
+            Domain::Int { lo, hi } => (*lo as f64, *hi as f64),
+            Domain::Choice { options } => (0.0, options.len() as f64 - 1.0),
+        }
+    }
+
+    /// The span a step is a fraction of.
+    pub fn range(&self) -> f64 {
+        match &self.domain {
+            Domain::Real { lo, hi } => hi - lo,
+            Domain::Int { lo, hi } => (hi - lo) as f64,
+            Domain::Choice { options } => options.len() as f64 - 1.0,
+        }
+    }
+
+    pub fn is_choice(&self) -> bool {
+        matches!(self.domain, Domain::Choice { .. })
+    }
+
+    pub fn is_int(&self) -> bool {
+        !matches!(self.domain, Domain::Real { .. })
+    }
+
+    /// The value as `--set` writes it.
+    pub fn show(&self, v: f64) -> String {
+        match &self.domain {
+            Domain::Real { .. } => {
+                let s = format!("{:.4}", self.clamp(v));
+                let s = s.trim_end_matches('0');
+                if s.ends_with('.') {
+                    format!("{s}0")
+                } else {
+                    s.to_string()
+                }
+            }
+            Domain::Int { .. } => format!("{}", self.clamp(v) as i64),
+            Domain::Choice { options } => options
+                .get(self.clamp(v) as usize)
+                .cloned()
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The baseline's value of this key as a point coordinate (clamped into the bounds).
+    fn value_in(&self, p: &Policy) -> f64 {
+        let v = p.get(&self.key);
+        let raw = match (&self.domain, v) {
+            (Domain::Choice { options }, Some(toml::Value::String(s))) => {
+                options.iter().position(|o| *o == s).unwrap_or(0) as f64
+            }
+            (_, Some(toml::Value::Integer(i))) => i as f64,
+            (_, Some(toml::Value::Float(f))) => f,
+            (Domain::Int { hi, .. }, None) if self.key.ends_with(".cap") => *hi as f64,
+            (Domain::Int { .. }, None) if self.key == "budget.total" => {
+                f64::from(p.budgets().total)
+            }
+            _ => 0.0,
+        };
+        self.clamp(raw)
+    }
+}
+
+impl Space {
+    /// The point the baseline policy is at.
+    pub fn origin(&self, baseline: &Policy) -> Point {
+        self.params.iter().map(|p| p.value_in(baseline)).collect()
+    }
+
+    pub fn clamp(&self, point: &mut Point) {
+        for (p, v) in self.params.iter().zip(point.iter_mut()) {
+            *v = p.clamp(*v);
+        }
+    }
+
+    /// The `--set` overrides that move the baseline to `point`.
+    pub fn sets(&self, point: &Point) -> Vec<String> {
+        self.params
+            .iter()
+            .zip(point)
+            .map(|(p, v)| format!("{}={}", p.key, p.show(*v)))
+            .collect()
+    }
+
+    /// The policy at `point`: the baseline with every free key set.
+    pub fn policy(&self, baseline: &Policy, point: &Point) -> Result<Policy, String> {
+        let mut p = baseline
+            .clone()
+            .with_overrides(&self.sets(point))
+            .map_err(|e| e.to_string())?;
+        p.name = format!("{}-tuned", baseline.name);
+        Ok(p)
+    }
+
+    /// The keys whose value at `point` differs from the baseline's: (key, from, to).
+    pub fn changes(&self, origin: &Point, point: &Point) -> Vec<(String, String, String)> {
+        self.params
+            .iter()
+            .zip(origin.iter().zip(point))
+            .filter(|(p, (a, b))| p.show(**a) != p.show(**b))
+            .map(|(p, (a, b))| (p.key.clone(), p.show(*a), p.show(*b)))
+            .collect()
+    }
+
+    /// The space `--free` / `--fixed` ask for over `baseline`. Knowledge bounds are narrowed to
+    /// what the loaded hits cover: a snapshot holds the hits at `threshold − 0.3` and up to
+    /// `limit + 5`, so a search outside that would need the store to search again.
+    pub fn build(baseline: &Policy, free: &[String], fixed: &[String]) -> Result<Space, String> {
+        let mut asked: Vec<(String, Option<(f64, f64)>)> = Vec::new();
+        let specs: Vec<String> = if free.is_empty() {
+            default_keys(baseline)
+        } else {
+            free.to_vec()
+        };
+        for spec in &specs {
+            let (key, bounds) = match spec.split_once('=') {
+                Some((k, b)) => (k.trim(), Some(parse_bounds(k, b)?)),
+                None => (spec.trim(), None),
+            };
+            for k in expand(baseline, key)? {
+                if !fixed.iter().any(|f| matches_key(f, &k)) {
+                    asked.retain(|(a, _)| *a != k);
+                    asked.push((k, bounds));
+                }
+            }
+        }
+        for f in fixed {
+            if !KEYS.iter().any(|k| matches_key(k, f) || matches_key(f, k)) {
+                return Err(format!(
+                    "--fixed {f}: not a key optimize moves ({})",
+                    KEYS.join(", ")
+                ));
+            }
+        }
+        let mut notes = Vec::new();
+        let params = asked
+            .into_iter()
+            .map(|(key, bounds)| param(baseline, key, bounds, &mut notes))
+            .collect::<Result<Vec<_>, _>>()?;
+        if baseline.layer_for(Source::Knowledge).is_some() {
+            notes.push(
+                "knowledge.same_milestone_only stays as it is: changing it needs a new search"
+                    .into(),
+            );
+        }
+        if params.is_empty() {
+            return Err("nothing to optimize: every key is --fixed".into());
+        }
+        Ok(Space { params, notes })
+    }
+}
+
+/// The default free keys: layer weights (and caps that are set), the knowledge threshold and
+/// limit, the session's max_items, strategy and recency. Not the total: `--free budget.total`.
+fn default_keys(p: &Policy) -> Vec<String> {
+    let mut keys = Vec::new();
+    for l in &p.layers {
+        keys.push(format!("layers.{}.weight", l.name));
+        if l.cap.is_some() {
+            keys.push(format!("layers.{}.cap", l.name));
+        }
+    }
+    if p.layer_for(Source::Knowledge).is_some() {
+        keys.push("knowledge.similarity_threshold".into());
+        keys.push("knowledge.limit".into());
+    }
+    if p.layer_for(Source::Session).is_some() {
+        keys.push("session.max_items".into());
+    }
+    keys.push("strategy".into());
+    if p.recency.boost != 1.0 {
+        keys.push("recency.window_hours".into());
+        keys.push("recency.boost".into());
+    }
+    keys
+}
+
+/// `layers.*.weight` → one key per layer; any other key must be one of [`KEYS`].
+fn expand(p: &Policy, key: &str) -> Result<Vec<String>, String> {
+    let unknown = || {
+        format!(
+            "--free {key}: not a key optimize moves ({})",
+            KEYS.join(", ")
+        )
+    };
+    let segs: Vec<&str> = key.split('.').collect();
+    if let ["layers", name, field @ ("weight" | "cap")] = segs.as_slice() {
+        let names: Vec<&str> = p.layers.iter().map(|l| l.name.as_str()).collect();
+        return if *name == "*" {
+            Ok(names
+                .iter()
+                .map(|n| format!("layers.{n}.{field}"))
+                .collect())
+        } else if names.contains(name) {
+            Ok(vec![key.to_string()])
+        } else {
+            Err(format!(
+                "--free {key}: no layer {name:?} (have: {})",
+                names.join(", ")
+            ))
+        };
+    }
+    if KEYS.contains(&key) {
+        Ok(vec![key.to_string()])
+    } else {
+        Err(unknown())
+    }
+}
+
+/// Whether pattern `pat` (with `*` for a layer name) names `key`.
+fn matches_key(pat: &str, key: &str) -> bool {
+    let (a, b): (Vec<&str>, Vec<&str>) = (pat.split('.').collect(), key.split('.').collect());
+    a.len() == b.len()
+        && a.iter()
+            .zip(&b)
+            .all(|(x, y)| x == y || *x == "*" || *y == "*")
+}
+
+/// `LO..HI`.
+fn parse_bounds(key: &str, b: &str) -> Result<(f64, f64), String> {
+    let bad = || format!("--free {key}={b}: bounds are LO..HI, e.g. {key}=0.1..0.6");
+    let (lo, hi) = b.split_once("..").ok_or_else(bad)?;
+    let (lo, hi): (f64, f64) = (
+        lo.trim().parse().map_err(|_| bad())?,
+        hi.trim().parse().map_err(|_| bad())?,
+    );
+    if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
+        return Err(bad());
+    }
+    Ok((lo, hi))
+}
+
+/// A key's domain: the asked bounds, else a default around the baseline.
+fn param(
+    p: &Policy,
+    key: String,
+    asked: Option<(f64, f64)>,
+    notes: &mut Vec<String>,
+) -> Result<Param, String> {
+    let total = f64::from(p.budgets().total);
+    let k = &p.knowledge;
+    let real = |lo: f64, hi: f64| {
+        let (lo, hi) = asked.unwrap_or((lo, hi));
+        Domain::Real { lo, hi }
+    };
+    let int = |lo: f64, hi: f64| {
+        let (lo, hi) = asked.unwrap_or((lo, hi));
+        Domain::Int {
+            lo: lo.round() as i64,
+            hi: hi.round() as i64,
+        }
+    };
+    let domain = match key.as_str() {
+        "strategy" => Domain::Choice {
+            options: ["stop", "skip", "truncate"].map(String::from).to_vec(),
+        },
+        "budget.total" => int((total / 4.0).max(1.0), total * 2.0),
+        "knowledge.similarity_threshold" => {
+            let covered = (
+                grid_up((k.similarity_threshold - NEAR_MISS_MARGIN).max(-1.0)),
+                1.0,
+            );
+            let (lo, hi) = asked.unwrap_or(covered);
+            if lo < covered.0 {
+                notes.push(format!(
+                    "knowledge.similarity_threshold: {lo} is below what the loaded hits cover; searched from {:.2}",
+                    covered.0
+                ));
+            }
+            notes.push(format!(
+                "knowledge.similarity_threshold searched within {:.2}..{:.2}: the loaded hits reach down to threshold − {NEAR_MISS_MARGIN}",
+                lo.max(covered.0),
+                hi.min(1.0)
+            ));
+            Domain::Real {
+                lo: lo.max(covered.0),
+                hi: hi.min(1.0),
+            }
+        }
+        "knowledge.limit" => {
+            let covered = (k.limit + NEAR_MISSES) as f64;
+            let (lo, hi) = asked.unwrap_or((1.0, covered));
+            if hi > covered {
+                notes.push(format!(
+                    "knowledge.limit: {hi} is past what the loaded hits cover; searched up to {covered}"
+                ));
+            }
+            notes.push(format!(
+                "knowledge.limit searched within {}..{}: the loaded hits go to limit + {NEAR_MISSES}",
+                lo.max(0.0),
+                hi.min(covered)
+            ));
+            Domain::Int {
+                lo: lo.max(0.0).round() as i64,
+                hi: hi.min(covered).round() as i64,
+            }
+        }
+        "session.max_items" => {
+            let m = p.session.max_items as f64;
+            int(1.0, (m * 2.0).max(m + 5.0))
+        }
+        "recency.window_hours" => real(0.0, 168.0),
+        "recency.boost" => real(1.0, 4.0),
+        "truncate_min_remaining" => int(0.0, 500.0),
+        _ if key.ends_with(".weight") => real(0.0, 1.0),
+        _ if key.ends_with(".cap") => {
+            let name = key.split('.').nth(1).unwrap_or_default();
+            let cap = p.layers.iter().find(|l| l.name == name).and_then(|l| l.cap);
+            int(0.0, cap.map_or(total, |c| f64::from(c) * 2.0))
+        }
+        _ => return Err(format!("--free {key}: not a key optimize moves")),
+    };
+    let empty = match &domain {
+        Domain::Real { lo, hi } => lo > hi,
+        Domain::Int { lo, hi } => lo > hi,
+        Domain::Choice { options } => options.is_empty(),
+    };
+    if empty {
+        return Err(format!("--free {key}: its bounds leave nothing to search"));
+    }
+    Ok(Param { key, domain })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prolaunch() -> Policy {
+        Policy::preset("prolaunch").expect("preset")
+    }
+
+    #[test]
+    fn default_space_covers_weights_knowledge_session_and_strategy() {
+        let s = Space::build(&prolaunch(), &[], &[]).expect("space");
+        let keys: Vec<&str> = s.params.iter().map(|p| p.key.as_str()).collect();
+        assert!(keys.contains(&"layers.journey.weight"));
+        assert!(keys.contains(&"knowledge.limit"));
+        assert!(keys.contains(&"strategy"));
+        assert!(
+            !keys.contains(&"budget.total"),
+            "the total moves only when freed"
+        );
+        let limit = s
+            .params
+            .iter()
+            .find(|p| p.key == "knowledge.limit")
+            .expect("limit");
+        assert_eq!(limit.domain, Domain::Int { lo: 1, hi: 15 });
+    }
+
+    #[test]
+    fn origin_replays_the_baseline() {
+        let base = prolaunch();
+        let s = Space::build(&base, &[], &[]).expect("space");
+        let p = s.policy(&base, &s.origin(&base)).expect("policy");
+        assert_eq!(p.layers, base.layers);
+        assert_eq!(p.knowledge, base.knowledge);
+        assert_eq!(p.strategy, base.strategy);
+    }
+
+    #[test]
+    fn free_bounds_fixed_and_coverage() {
+        let base = prolaunch();
+        let free = [
+            "layers.*.weight=0.1..0.6".to_string(),
+            "knowledge.similarity_threshold=0.1..0.9".into(),
+        ];
+        let s = Space::build(&base, &free, &["layers.session.weight".into()]).expect("space");
+        let keys: Vec<&str> = s.params.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "layers.journey.weight",
+                "layers.knowledge.weight",
+                "knowledge.similarity_threshold"
+            ]
+        );
+        assert_eq!(s.params[0].domain, Domain::Real { lo: 0.1, hi: 0.6 });
+        // The hits were searched at 0.7 − 0.3: nothing below 0.4 is known.
+        assert_eq!(s.params[2].domain, Domain::Real { lo: 0.4, hi: 0.9 });
+        assert!(
+            s.notes
+                .iter()
+                .any(|n| n.contains("below what the loaded hits cover"))
+        );
+        let err =
+            Space::build(&base, &["layers.nope.weight".into()], &[]).expect_err("unknown layer");
+        assert!(err.contains("no layer \"nope\""), "{err}");
+        let err = Space::build(&base, &["knowledge.limit=3".into()], &[]).expect_err("bad bounds");
+        assert!(err.contains("LO..HI"), "{err}");
+    }
+}

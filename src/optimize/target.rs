@@ -1,0 +1,289 @@
+//! What a candidate policy is measured by: the fleet metrics, the constraints on them (seed
+//! 003's targets by default, `--target` and `--guard` for others) and the objective.
+
+use serde::Serialize;
+
+use crate::engine::{Policy, Source};
+use crate::report::{
+    AVG_TOKENS_TARGET, PolicySummary, RAG_HIT_TARGET, STATIC_SHARE_TARGET, TRUNCATION_TARGET,
+};
+
+/// A policy's figures over a set of users, rounded as the report rounds them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Metrics {
+    pub users: u64,
+    pub avg_tokens: f64,
+    pub static_share: Option<f64>,
+    pub rag_hits: Option<f64>,
+    pub truncation_rate: f64,
+    /// Kept tokens weighted by score, per user.
+    pub avg_kept_score: f64,
+    /// With `--guard`: the most kept tokens of score ≥ S any one user loses against the baseline.
+    pub guard_loss: Option<usize>,
+}
+
+impl Metrics {
+    pub fn of(s: &PolicySummary, guard_loss: Option<usize>) -> Self {
+        Metrics {
+            users: s.users,
+            avg_tokens: s.avg_context_tokens,
+            static_share: s.static_share,
+            rag_hits: s.rag_hit_rate,
+            truncation_rate: s.truncation_rate,
+            avg_kept_score: s.avg_kept_score,
+            guard_loss,
+        }
+    }
+
+    fn get(&self, m: MetricKey) -> Option<f64> {
+        match m {
+            MetricKey::AvgTokens => Some(self.avg_tokens),
+            MetricKey::StaticShare => self.static_share,
+            MetricKey::RagHits => self.rag_hits,
+            MetricKey::Truncation => Some(self.truncation_rate),
+            MetricKey::GuardLoss => self.guard_loss.map(|l| l as f64),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricKey {
+    AvgTokens,
+    StaticShare,
+    RagHits,
+    Truncation,
+    GuardLoss,
+}
+
+impl MetricKey {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MetricKey::AvgTokens => "avg_tokens",
+            MetricKey::StaticShare => "static_share",
+            MetricKey::RagHits => "rag_hits",
+            MetricKey::Truncation => "truncation_rate",
+            MetricKey::GuardLoss => "guard_loss",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "avg_tokens" | "avg_context_tokens" => MetricKey::AvgTokens,
+            "static_share" => MetricKey::StaticShare,
+            "rag_hits" | "rag_hit_rate" => MetricKey::RagHits,
+            "truncation_rate" | "truncation" => MetricKey::Truncation,
+            _ => return None,
+        })
+    }
+}
+
+/// Where a metric must be.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bound {
+    /// `< v` (or `≤ v` when not strict).
+    Below { v: f64, strict: bool },
+    /// `> v` (or `≥ v`).
+    Above { v: f64, strict: bool },
+    /// `lo..hi`, both included.
+    Within { lo: f64, hi: f64 },
+}
+
+/// A constraint on one metric.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Target {
+    pub metric: MetricKey,
+    pub bound: Bound,
+    /// As written (`truncation_rate<0.05`).
+    pub text: String,
+}
+
+/// A tiny amount past a strict bound still fails it.
+const STRICT: f64 = 1e-9;
+
+impl Target {
+    /// `truncation_rate<0.03`, `rag_hits>0.85`, `static_share=0.2..0.4`, `avg_tokens<=2000`.
+    pub fn parse(s: &str) -> Result<Target, String> {
+        let bad = |why: &str| {
+            format!(
+                "--target {s}: {why} (e.g. truncation_rate<0.03, avg_tokens<2000, rag_hits>0.85, static_share=0.2..0.4)"
+            )
+        };
+        let at = s.find(['<', '>', '=']).ok_or_else(|| bad("no <, > or ="))?;
+        let (name, rest) = s.split_at(at);
+        let metric = MetricKey::parse(name.trim()).ok_or_else(|| bad("unknown metric"))?;
+        let num = |v: &str| -> Result<f64, String> {
+            v.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| bad("not a number"))
+        };
+        let bound = if let Some(v) = rest.strip_prefix("<=") {
+            Bound::Below {
+                v: num(v)?,
+                strict: false,
+            }
+        } else if let Some(v) = rest.strip_prefix(">=") {
+            Bound::Above {
+                v: num(v)?,
+                strict: false,
+            }
+        } else if let Some(v) = rest.strip_prefix('<') {
+            Bound::Below {
+                v: num(v)?,
+                strict: true,
+            }
+        } else if let Some(v) = rest.strip_prefix('>') {
+            Bound::Above {
+                v: num(v)?,
+                strict: true,
+            }
+        } else {
+            let r = rest.trim_start_matches('=');
+            let (lo, hi) = r.split_once("..").ok_or_else(|| bad("a range is LO..HI"))?;
+            let (lo, hi) = (num(lo)?, num(hi)?);
+            if lo > hi {
+                return Err(bad("LO is above HI"));
+            }
+            Bound::Within { lo, hi }
+        };
+        Ok(Target {
+            metric,
+            bound,
+            text: s.trim().to_string(),
+        })
+    }
+
+    /// `--guard K@S`: no user loses more than K kept tokens of items scoring at least S.
+    pub fn guard(k: usize, s: f64) -> Target {
+        Target {
+            metric: MetricKey::GuardLoss,
+            bound: Bound::Below {
+                v: k as f64,
+                strict: false,
+            },
+            text: format!("no user loses > {k} kept tokens of score ≥ {s}"),
+        }
+    }
+
+    /// How far inside the bound the metric is (negative: outside); `None`: not measured.
+    pub fn slack(&self, m: &Metrics) -> Option<f64> {
+        let x = m.get(self.metric)?;
+        Some(match self.bound {
+            Bound::Below { v, .. } => v - x,
+            Bound::Above { v, .. } => x - v,
+            Bound::Within { lo, hi } => (x - lo).min(hi - x),
+        })
+    }
+
+    /// 0 when met (or not measured), else how far outside, relative to the bound's size.
+    pub fn violation(&self, m: &Metrics) -> f64 {
+        let Some(x) = m.get(self.metric) else {
+            return 0.0;
+        };
+        let rel = |d: f64, scale: f64| d / scale.abs().max(1e-6);
+        match self.bound {
+            Bound::Below { v, strict } if x > v || (strict && x == v) => rel(x - v + STRICT, v),
+            Bound::Above { v, strict } if x < v || (strict && x == v) => rel(v - x + STRICT, v),
+            Bound::Within { lo, hi } if x < lo => rel(lo - x, hi - lo),
+            Bound::Within { lo, hi } if x > hi => rel(x - hi, hi - lo),
+            _ => 0.0,
+        }
+    }
+}
+
+/// Seed 003's targets (those the policy can be measured by), with `asked` replacing any of
+/// the same metric.
+pub fn targets(policy: &Policy, asked: &[String]) -> Result<Vec<Target>, String> {
+    let mut out = vec![Target::parse(&format!("avg_tokens<{AVG_TOKENS_TARGET}"))?];
+    if policy.layers.iter().any(|l| l.source == Source::Static) {
+        let (lo, hi) = STATIC_SHARE_TARGET;
+        out.push(Target::parse(&format!("static_share={lo}..{hi}"))?);
+    }
+    if policy.layer_for(Source::Knowledge).is_some() {
+        out.push(Target::parse(&format!("rag_hits>{RAG_HIT_TARGET}"))?);
+    }
+    out.push(Target::parse(&format!(
+        "truncation_rate<{TRUNCATION_TARGET}"
+    ))?);
+    for a in asked {
+        let t = Target::parse(a)?;
+        out.retain(|o| o.metric != t.metric);
+        out.push(t);
+    }
+    Ok(out)
+}
+
+/// What the search minimises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Objective {
+    /// Fewest average context tokens.
+    Cost,
+    /// Most kept tokens weighted by score.
+    Quality,
+}
+
+impl Objective {
+    /// The value to minimise.
+    pub fn value(self, m: &Metrics) -> f64 {
+        match self {
+            Objective::Cost => m.avg_tokens,
+            Objective::Quality => -m.avg_kept_score,
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Objective::Cost => "cost: fewest average context tokens",
+            Objective::Quality => "quality: most kept tokens weighted by score",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(avg: f64, trunc: f64) -> Metrics {
+        Metrics {
+            users: 1,
+            avg_tokens: avg,
+            static_share: None,
+            rag_hits: Some(0.9),
+            truncation_rate: trunc,
+            avg_kept_score: 0.0,
+            guard_loss: None,
+        }
+    }
+
+    #[test]
+    fn targets_parse_and_measure() {
+        let t = Target::parse("truncation_rate<0.03").expect("target");
+        assert_eq!(t.violation(&m(0.0, 0.02)), 0.0);
+        assert!(t.violation(&m(0.0, 0.03)) > 0.0, "strict: equal fails");
+        assert!((t.slack(&m(0.0, 0.01)).expect("slack") - 0.02).abs() < 1e-12);
+        let r = Target::parse("static_share=0.2..0.4").expect("range");
+        assert_eq!(
+            r.violation(&m(0.0, 0.0)),
+            0.0,
+            "not measured: no static layer"
+        );
+        assert!(Target::parse("nope<1").is_err());
+        assert!(Target::parse("avg_tokens<x").is_err());
+        assert!(Target::parse("static_share=0.4..0.2").is_err());
+    }
+
+    #[test]
+    fn asked_targets_replace_seed_defaults() {
+        let p = Policy::preset("prolaunch").expect("preset");
+        let ts = targets(&p, &["truncation_rate<0.03".into()]).expect("targets");
+        let texts: Vec<&str> = ts.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["avg_tokens<2500", "rag_hits>0.8", "truncation_rate<0.03"]
+        );
+    }
+}

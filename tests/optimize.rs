@@ -1,0 +1,261 @@
+//! `ctxlens optimize` end to end: the recommended policy replays to the metrics it reports, the
+//! answer is the same for the same seed, and bad arguments are usage errors.
+// Test code: a failed step fails the test with its message.
+#![allow(clippy::expect_used)]
+
+mod common;
+
+use common::ctxlens;
+
+fn json(out: &common::Output) -> serde_json::Value {
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    serde_json::from_str(&out.stdout).expect("JSON")
+}
+
+#[test]
+fn the_recommended_toml_replays_to_the_reported_metrics() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let toml = dir.path().join("tuned.toml");
+    let toml_s = toml.to_str().expect("utf-8 path");
+    let args = [
+        "optimize",
+        "--trials",
+        "40",
+        "--seed",
+        "3",
+        "--holdout",
+        "0",
+        "--json",
+        "--out",
+        toml_s,
+    ];
+    let found = json(&ctxlens(&args));
+    assert_eq!(found["trials"], 40);
+    assert_eq!(found["users"], 71);
+    assert_eq!(found["users_optimized"], 71, "nothing held out");
+    let best = &found["best"]["metrics"];
+    // On the demo the default targets can be met.
+    assert_eq!(found["feasible"], true, "{}", found["unmet"]);
+    assert!(best["truncation_rate"].as_f64().expect("rate") < 0.05);
+    assert!(
+        best["avg_tokens"].as_f64() < found["baseline"]["avg_tokens"].as_f64(),
+        "cheaper than the baseline"
+    );
+    let written = std::fs::read_to_string(&toml).expect("tuned.toml");
+    assert_eq!(written, found["policy_toml"].as_str().expect("toml"));
+    let report = json(&ctxlens(&["report", "--policy", toml_s, "--json"]));
+    let cand = &report["candidate"];
+    assert_eq!(cand["avg_context_tokens"], best["avg_tokens"]);
+    assert_eq!(cand["truncation_rate"], best["truncation_rate"]);
+    assert_eq!(cand["rag_hit_rate"], best["rag_hits"]);
+    assert_eq!(cand["avg_kept_score"], best["avg_kept_score"]);
+    // Its own fleet report says the same.
+    assert_eq!(
+        found["report"]["candidate"]["avg_context_tokens"],
+        best["avg_tokens"]
+    );
+    assert!(found["report"]["changes"]["users_changed"].as_u64() > Some(0));
+    // The same seed gives the same answer.
+    let again = json(&ctxlens(&args));
+    assert_eq!(again["best"], found["best"]);
+    assert_eq!(again["policy_toml"], found["policy_toml"]);
+    assert_eq!(again["pareto"], found["pareto"]);
+}
+
+#[test]
+fn holdout_targets_guard_and_fixed_keys_show_in_the_answer() {
+    let found = json(&ctxlens(&[
+        "optimize",
+        "--trials",
+        "25",
+        "--target",
+        "truncation_rate<0.03",
+        "--guard",
+        "300@1.5",
+        "--fixed",
+        "session.max_items",
+        "--free",
+        "layers.*.weight=0.1..0.7",
+        "--free",
+        "knowledge.limit",
+        "--json",
+    ]));
+    let free: Vec<&str> = found["free"]
+        .as_array()
+        .expect("free")
+        .iter()
+        .map(|p| p["key"].as_str().expect("key"))
+        .collect();
+    assert_eq!(
+        free,
+        [
+            "layers.session.weight",
+            "layers.journey.weight",
+            "layers.knowledge.weight",
+            "knowledge.limit"
+        ]
+    );
+    let targets: Vec<&str> = found["targets"]
+        .as_array()
+        .expect("targets")
+        .iter()
+        .map(|t| t["text"].as_str().expect("text"))
+        .collect();
+    assert!(targets.contains(&"truncation_rate<0.03"));
+    assert!(!targets.contains(&"truncation_rate<0.05"), "replaced");
+    assert!(targets.iter().any(|t| t.contains("300 kept tokens")));
+    let hold = &found["holdout"];
+    assert_eq!(
+        hold["users"].as_u64().expect("held out") + found["users_optimized"].as_u64().expect("n"),
+        71
+    );
+    assert!(hold["best"]["avg_tokens"].is_number());
+    let loss = found["best"]["metrics"]["guard_loss"]
+        .as_u64()
+        .expect("guard measured");
+    if found["feasible"] == true {
+        assert!(loss <= 300);
+    }
+    let notes = found["notes"].as_array().expect("notes");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.as_str().is_some_and(|n| n.contains("limit + 5"))),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn text_output_has_the_front_the_policy_and_the_report() {
+    let out = ctxlens(&["optimize", "--trials", "12", "--method", "random"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for part in [
+        "Optimize · DEMO · 71 users",
+        "Pareto front",
+        "Recommended policy",
+        "Metrics: baseline → recommended",
+        "Fleet report: recommended vs baseline",
+        "Monitoring (seed 003 targets)",
+    ] {
+        assert!(out.stdout.contains(part), "{part}: {}", out.stdout);
+    }
+}
+
+#[test]
+fn bad_arguments_are_usage_errors_naming_what_is_wrong() {
+    for (args, says) in [
+        (
+            &["optimize", "--free", "layers.nope.weight"][..],
+            "no layer \"nope\"",
+        ),
+        (
+            &["optimize", "--free", "budget.nope"][..],
+            "not a key optimize moves",
+        ),
+        (
+            &["optimize", "--target", "truncation_rate~0.1"][..],
+            "--target",
+        ),
+        (&["optimize", "--guard", "lots"][..], "--guard lots"),
+        (&["optimize", "--time", "5 parsecs"][..], "parsecs"),
+        (&["optimize", "--holdout", "2"][..], "share of users"),
+    ] {
+        let out = ctxlens(args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
+    }
+}
+
+#[test]
+fn ctrl_c_returns_the_best_so_far() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ctxlens"))
+        .args(["optimize", "--synthetic", "300", "--time", "600s", "--json"])
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("ctxlens-tests-no-config"),
+        )
+        .env_remove("REDIS_URL")
+        .env_remove("DATABASE_URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("ctxlens runs");
+    // The fleet is loaded and the search under way once it says so.
+    let mut err = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    while !line.contains("ctxlens: searching") {
+        line.clear();
+        assert!(err.read_line(&mut line).expect("stderr") > 0, "ended early");
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
+    let out = child.wait_with_output().expect("ctxlens exits");
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the answer is printed");
+    assert_eq!(v["stopped"], "interrupted");
+    assert!(v["trials"].as_u64() >= Some(1));
+    assert!(
+        v["policy_toml"]
+            .as_str()
+            .is_some_and(|t| t.contains("[budget]"))
+    );
+}
+
+#[test]
+fn per_category_writes_one_policy_per_category_that_replays_to_its_metrics() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("tuned.toml");
+    let found = json(&ctxlens(&[
+        "optimize",
+        "--policy",
+        "layered-adr",
+        "--per-category",
+        "--trials",
+        "15",
+        "--holdout",
+        "0",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+        "--json",
+    ]));
+    let cats = found["per_category"].as_array().expect("per category");
+    let names: Vec<&str> = cats
+        .iter()
+        .map(|c| c["category"].as_str().expect("name"))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "analysis",
+            "retrieval",
+            "recommendation",
+            "technical",
+            "business"
+        ]
+    );
+    for c in cats {
+        let name = c["category"].as_str().expect("name");
+        let path = dir.path().join(format!("tuned-{name}.toml"));
+        let text = std::fs::read_to_string(&path).expect("one file per category");
+        assert!(text.contains(&format!("category = \"{name}\"")), "{text}");
+        let report = json(&ctxlens(&[
+            "report",
+            "--policy",
+            path.to_str().expect("utf-8 path"),
+            "--json",
+        ]));
+        let best = &c["best"]["metrics"];
+        assert_eq!(
+            report["candidate"]["avg_context_tokens"], best["avg_tokens"],
+            "{name}"
+        );
+        assert_eq!(
+            report["candidate"]["static_share"], best["static_share"],
+            "{name}"
+        );
+    }
+}
