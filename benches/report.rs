@@ -32,6 +32,7 @@ fn plan(candidate: &Policy, baseline: Option<&Policy>, cache: Option<&Arc<Snapsh
         top: 10,
         opts: LoadOptions::default(),
         cache: cache.cloned(),
+        duplicates: false,
     }
 }
 

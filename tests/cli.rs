@@ -110,11 +110,25 @@ fn replay_names_copies_and_dedupe_removes_them_before_the_fit() {
         2,
         "ctxlens: policy error: --set dedupe=bogus: unknown variant `bogus`, expected one of `off`, `exact`, `near`",
     );
-    let report = json(&["report", "--format", "json"]);
+    // Without --duplicates a report does not look for copies (it costs a replay's work), and
+    // says so.
+    let plain = json(&["report", "--format", "json"]);
+    assert_eq!(plain["duplicates_found"], false);
+    assert_eq!(plain["candidate"]["users_with_duplicates"], 0);
+    let plain_text = ctxlens(&["report"]);
+    assert!(
+        !plain_text.stdout.contains("second copies"),
+        "{}",
+        plain_text.stdout
+    );
+    let report = json(&["report", "--format", "json", "--duplicates"]);
+    assert_eq!(report["duplicates_found"], true);
     assert_eq!(report["candidate"]["users_with_duplicates"], 4);
     assert_eq!(report["duplicated_users"][0]["user_id"], "u070");
     assert_eq!(report["duplicated_users"][0]["spent_tokens"], 234);
+    // A policy that dedupes finds them anyway: none is left in the prompt.
     let dedupe = json(&["report", "--format", "json", "--set", "dedupe=near"]);
+    assert_eq!(dedupe["duplicates_found"], true);
     assert_eq!(dedupe["candidate"]["duplicate_tokens"], 0);
 }
 

@@ -61,6 +61,10 @@ pub struct ReportArgs {
     /// ($XDG_CACHE_HOME/ctxlens/token-counts.bin: hashes and counts, never text).
     #[arg(long)]
     pub no_cache: bool,
+    /// Look for duplicate items (exact and near copies) in every user, for the duplicates
+    /// sections: about twice the replay's work. Always on when a policy dedupes.
+    #[arg(long)]
+    pub duplicates: bool,
     /// Exit with status 3 when the candidate fails a seed 003 target: `target` for any of them,
     /// or one by name (avg_context_tokens, static_share, rag_hit_rate, truncation_rate);
     /// repeatable. Gates a budget change in CI.
@@ -182,6 +186,7 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
         },
         // One run: nothing to keep snapshots for.
         cache: None,
+        duplicates: args.duplicates,
     };
     let show_bar = !args.quiet && format != ReportFormat::Json && std::io::stderr().is_terminal();
     let mut bar = Bar(if show_bar {

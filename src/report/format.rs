@@ -183,9 +183,11 @@ pub fn sections(s: &Summary) -> Vec<Section> {
         out.push(keeps_all(&s.candidate));
     }
     out.push(cache(&sides));
-    out.push(duplicates(s));
-    if !s.duplicated_users.is_empty() {
-        out.push(duplicated_users(s));
+    if s.duplicates_found {
+        out.push(duplicates(s));
+        if !s.duplicated_users.is_empty() {
+            out.push(duplicated_users(s));
+        }
     }
     out.push(milestones(s));
     if let Some(c) = &s.changes {

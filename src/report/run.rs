@@ -29,6 +29,17 @@ pub struct Plan {
     pub opts: LoadOptions,
     /// Keep loaded snapshots here for the next run (see [`SnapshotCache`]).
     pub cache: Option<Arc<SnapshotCache>>,
+    /// Find duplicates (`report --duplicates`) where the policies do not dedupe, for the
+    /// duplicates sections: fingerprinting every candidate costs more than a cached replay.
+    pub duplicates: bool,
+}
+
+impl Plan {
+    /// Whether the run finds duplicates: asked for, or a policy removes them.
+    pub fn finds_duplicates(&self) -> bool {
+        let dedupes = |p: &Policy| p.dedupe != crate::engine::dedupe::Dedupe::Off;
+        self.duplicates || dedupes(&self.candidate) || self.baseline.as_ref().is_some_and(dedupes)
+    }
 }
 
 /// Snapshots kept between runs in one process — the TUI's Report screen after each tuning
@@ -245,6 +256,7 @@ pub async fn run(
         not_read_lower_bound: total.is_none() && !listed_all,
     });
     let info = RunInfo {
+        duplicates: shared.plan.finds_duplicates(),
         source,
         users_total: total,
         partial: stopped.is_some(),
@@ -377,12 +389,13 @@ async fn load(jobs: &[Job], s: &Shared) -> Vec<JobSnapshots> {
 }
 
 fn outcome(snaps: &[Arc<Snapshot>], s: &Shared) -> UserOutcome {
-    let cand = s.engine.assemble_decisions(&snaps[0], &s.plan.candidate);
+    let dup = s.plan.duplicates;
+    let cand = s.engine.assemble_fleet(&snaps[0], &s.plan.candidate, dup);
     match &s.plan.baseline {
         None => UserOutcome::of(&snaps[0], (&s.plan.candidate, &cand), None),
         Some(p) => {
             let snap = snaps.get(1).unwrap_or(&snaps[0]);
-            let base = s.engine.assemble_decisions(snap, p);
+            let base = s.engine.assemble_fleet(snap, p, dup);
             UserOutcome::of(&snaps[0], (&s.plan.candidate, &cand), Some((p, &base)))
         }
     }

@@ -25,6 +25,8 @@ pub struct RunInfo {
     pub partial: bool,
     /// Why it stopped early, and how many users it did not read.
     pub stopped: Option<Stopped>,
+    /// Duplicates were looked for (`--duplicates`, or a policy that dedupes).
+    pub duplicates: bool,
 }
 
 /// A whole report, as `--format json` prints it.
@@ -46,6 +48,9 @@ pub struct Summary {
     /// The users spending the most prompt tokens on second copies (candidate policy).
     #[serde(default)]
     pub duplicated_users: Vec<super::dupes::DupOffender>,
+    /// Whether duplicates were looked for: without, the duplicate figures are zeros.
+    #[serde(default)]
+    pub duplicates_found: bool,
 }
 
 /// One policy's figures over the fleet (seed 000's ContextMetrics and the monitoring inputs).

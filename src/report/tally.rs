@@ -356,6 +356,7 @@ impl Tally {
                 first: self.error_messages.clone(),
             },
             duplicated_users: self.duplicated.sorted(),
+            duplicates_found: run.duplicates,
         }
     }
 }

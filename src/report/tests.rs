@@ -300,6 +300,7 @@ fn plan(candidate: Policy, baseline: Option<Policy>) -> Plan {
         top: DEFAULT_TOP,
         opts: LoadOptions::default(),
         cache: None,
+        duplicates: false,
     }
 }
 

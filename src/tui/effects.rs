@@ -132,6 +132,8 @@ async fn fleet_report(
         top: crate::report::DEFAULT_TOP,
         opts: ctx.load_options(),
         cache: Some(ctx.snapshots.clone()),
+        // The Report screen shows the duplicates sections (its fleet is the demo or a sample).
+        duplicates: true,
     };
     let fleet = Fleet::Store {
         store: ctx.store.clone(),

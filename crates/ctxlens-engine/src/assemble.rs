@@ -32,6 +32,10 @@ struct Mode {
     count_excluded: bool,
     /// Run the global pass (off: what the layer passes alone keep, for margins).
     global_pass: bool,
+    /// Find duplicates even where the policy does not remove them (they are always found
+    /// under `dedupe`): off in a fleet pass that does not report them, since fingerprinting
+    /// every candidate costs more than a replay with cached counts.
+    duplicates: bool,
 }
 
 impl Default for Mode {
@@ -40,6 +44,7 @@ impl Default for Mode {
             redact: false,
             count_excluded: true,
             global_pass: true,
+            duplicates: true,
         }
     }
 }
@@ -108,6 +113,27 @@ impl Engine {
         )
     }
 
+    /// [`Engine::assemble_decisions`] for a fleet pass: with `duplicates` off, copies are found
+    /// only where the policy's `dedupe` removes them (what it keeps is then the same; only the
+    /// `duplicate` marks and pairs of a `dedupe = "off"` policy are left out).
+    pub fn assemble_fleet(
+        &self,
+        snapshot: &Snapshot,
+        policy: &Policy,
+        duplicates: bool,
+    ) -> Assembly {
+        self.assemble_with(
+            snapshot,
+            policy,
+            &policy.budgets(),
+            Mode {
+                count_excluded: false,
+                duplicates,
+                ..Mode::default()
+            },
+        )
+    }
+
     /// Assembles as [`Engine::assemble`] does, with the texts of chat, journey and query items
     /// masked (`--redact`) before the prompt is built from them: tokens, decisions and the
     /// prompt's shape are those of the stored text.
@@ -140,6 +166,7 @@ impl Engine {
         let mode = Mode {
             count_excluded: false,
             global_pass: false,
+            duplicates: false,
             ..Mode::default()
         };
         self.assemble_with(snapshot, policy, budgets, mode)
@@ -156,11 +183,13 @@ impl Engine {
             redact,
             count_excluded,
             global_pass,
+            duplicates,
         } = mode;
+        let prints = duplicates || policy.dedupe != Dedupe::Off;
         let mut works = Vec::new();
         let mut ranges = Vec::new();
         for (li, layer) in policy.layers.iter().enumerate() {
-            let raws = self.raw_items(snapshot, policy, layer, true);
+            let raws = self.raw_items(snapshot, policy, layer, prints);
             let start = works.len();
             works.extend(self.score_and_order(
                 policy,

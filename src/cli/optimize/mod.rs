@@ -223,6 +223,8 @@ pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<()
         top: args.top,
         opts: opts.clone(),
         cache: Some(cache.clone()),
+        // Trials compare policies; duplicate marks change no decision a trial measures.
+        duplicates: false,
     };
     let watch = CtrlC::watch();
     // Load every user once, with the baseline's knowledge search; the search replays them.

@@ -87,6 +87,22 @@ proptest! {
     }
 
     #[test]
+    fn a_fleet_pass_without_duplicates_decides_the_same(snap in arb_snapshot(), p in arb_policy()) {
+        let engine = Engine::default();
+        let with = engine.assemble_decisions(&snap, &p);
+        let mut without = engine.assemble_fleet(&snap, &p, false);
+        if p.dedupe == crate::dedupe::Dedupe::Off {
+            // Only the marks go: put them back and everything else is equal.
+            prop_assert!(without.items.iter().all(|i| i.duplicate.is_none()));
+            for (w, f) in without.items.iter_mut().zip(&with.items) {
+                w.duplicate = f.duplicate.clone();
+            }
+            without.duplicates = with.duplicates.clone();
+        }
+        prop_assert_eq!(without.to_json(), with.to_json());
+    }
+
+    #[test]
     fn counting_only_what_decisions_need_changes_nothing_else(snap in arb_snapshot(), p in arb_policy()) {
         let full = engine().assemble(&snap, &p);
         let mut lean = Engine::default().assemble_decisions(&snap, &p);
