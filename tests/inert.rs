@@ -159,6 +159,7 @@ fn stored_payloads_reach_no_terminal_from_any_command() {
         let user = user_id(i);
         let shown = ctxlens::text::inert_line(payload).into_owned();
         let u = user.as_str();
+        let row = format!("kn:{}", 9000 + i);
         assert!(
             listed.contains(&shown),
             "{name}: users does not show {shown}"
@@ -172,6 +173,9 @@ fn stored_payloads_reach_no_terminal_from_any_command() {
             &["graph", u],
             &["transition", u, "--to", "M2"],
             &["transition", u, "--to", "M2", "--json"],
+            &["replay", u, "--explain"],
+            &["explain", u, row.as_str()],
+            &["explain", u, row.as_str(), "--json"],
         ] {
             let out = run(args, &stores, &mut runs);
             if !args.contains(&"--json") && args[0] != "graph" {
@@ -208,6 +212,7 @@ fn stored_payloads_reach_no_terminal_from_any_command() {
             &[
                 "report",
                 "--quiet",
+                "--duplicates",
                 "--set",
                 "budget.total=200",
                 "--format",
@@ -224,7 +229,7 @@ fn stored_payloads_reach_no_terminal_from_any_command() {
             );
         }
     }
-    assert_eq!(runs, 2 + PAYLOADS.len() * 13 + 4, "every command ran");
+    assert_eq!(runs, 2 + PAYLOADS.len() * 16 + 4, "every command ran");
 }
 
 /// `watch USER --count 1` on a pty while an event whose fields carry `payload` is published.
