@@ -88,3 +88,16 @@ pub fn runtime() -> tokio::runtime::Runtime {
 pub fn env(redis: &servers::RedisServer, db: &str) -> [(&'static str, String); 2] {
     [("REDIS_URL", redis.url()), ("DATABASE_URL", db.to_string())]
 }
+
+/// Runs ctxlens expecting exit `code`, exactly `stderr` (trailing whitespace aside) and nothing on
+/// stdout.
+pub fn expect_error(args: &[&str], code: i32, stderr: &str) {
+    let out = ctxlens(args);
+    assert_eq!(out.code, code, "args {args:?}: stderr {}", out.stderr);
+    assert_eq!(out.stderr.trim_end(), stderr, "args {args:?}");
+    assert!(
+        out.stdout.is_empty(),
+        "nothing on stdout on error: {}",
+        out.stdout
+    );
+}
