@@ -22,11 +22,15 @@ pub const UNSCORABLE_TTL: Duration = Duration::from_secs(60);
 const UNSCORABLE_HELD: i64 = 10_000;
 
 impl PgStore {
-    fn search_sql(&self, q: &KnowledgeQuery) -> Arc<str> {
-        match (self.dim, &q.milestone_filter) {
-            (None, _) => self.sql.untyped_search.clone(),
-            (Some(_), Some(_)) if self.general_index => self.sql.typed_milestone_search.clone(),
-            (Some(_), _) => self.sql.typed_search.clone(),
+    /// The statement for `q`; with `many`, its form for many query vectors (a typed column's).
+    fn search_sql(&self, q: &KnowledgeQuery, many: bool) -> Arc<str> {
+        let s = &self.sql;
+        match (self.dim, &q.milestone_filter, many) {
+            (None, _, _) => s.untyped_search.clone(),
+            (Some(_), Some(_), false) if self.general_index => s.typed_milestone_search.clone(),
+            (Some(_), Some(_), true) if self.general_index => s.typed_milestone_search_many.clone(),
+            (Some(_), _, false) => s.typed_search.clone(),
+            (Some(_), _, true) => s.typed_search_many.clone(),
         }
     }
 
@@ -109,10 +113,7 @@ impl PgStore {
         let Some(first) = group.first() else {
             return vec![];
         };
-        let sql = match &first.milestone_filter {
-            Some(_) if self.general_index => self.sql.typed_milestone_search_many.clone(),
-            _ => self.sql.typed_search_many.clone(),
-        };
+        let sql = self.search_sql(first, true);
         let vectors: Vec<pgvector::Vector> = group
             .iter()
             .map(|q| pgvector::Vector::from(q.embedding.clone()))
@@ -177,7 +178,7 @@ impl PgStore {
     /// The plan Postgres picks for the search of `q` (`EXPLAIN`, one line per row): which index,
     /// if any, serves it under this connection's settings.
     pub async fn explain_search(&self, q: &KnowledgeQuery) -> Result<String, StoreError> {
-        let sql = format!("EXPLAIN {}", self.search_sql(q));
+        let sql = format!("EXPLAIN {}", self.search_sql(q, false));
         let fail = |e| self.fail("EXPLAIN knowledge search", e);
         let rows = bind_search(sqlx::query(sqlx::AssertSqlSafe(sql)), q)
             .fetch_all(self.pool())
@@ -195,7 +196,10 @@ impl PgStore {
         &self,
         q: &'q KnowledgeQuery,
     ) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
-        bind_search(sqlx::query(sqlx::AssertSqlSafe(self.search_sql(q))), q)
+        bind_search(
+            sqlx::query(sqlx::AssertSqlSafe(self.search_sql(q, false))),
+            q,
+        )
     }
 
     /// The unscorable rows the statement does not return itself (a typed column without
