@@ -77,6 +77,9 @@ actions! {
         Refresh => "reload from the store",
         ToggleTokens => "item: its text cut into tokens",
         ToggleTokenIds => "item: token ids",
+        Earlier => "time travel: the user as of the moment before",
+        Later => "time travel: the moment after (past the last, now)",
+        Present => "time travel: back to now",
     }
     made {
         /// A key typed into the active input line.

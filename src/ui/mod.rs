@@ -10,6 +10,7 @@ mod prompt;
 mod report;
 mod status;
 pub mod theme;
+mod timeline;
 mod tokens;
 mod tune;
 mod users;

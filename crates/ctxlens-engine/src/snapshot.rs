@@ -87,6 +87,16 @@ pub enum NoteKind {
     BeforeAnyData,
 }
 
+impl NoteKind {
+    /// Whether the note is about time travel (`--at`): what cannot be told of an earlier instant.
+    pub fn is_time_travel(self) -> bool {
+        matches!(
+            self,
+            NoteKind::Expired | NoteKind::Undated | NoteKind::OnlyCurrent | NoteKind::BeforeAnyData
+        )
+    }
+}
+
 /// A chat turn in either of SPEC §1's shapes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TurnBody {
