@@ -49,13 +49,55 @@ fn seed(pg: &Postgres, db: &str, redis: &RedisServer, s: &Story) {
          VALUES ('tt1', 'M4', 'Mara Lind');\n",
     );
     let rows = [
-        (1, "business_dna", "NULL", json!({"product": "candles"}), 10 * Story::DAY),
-        (2, "milestone_data", "'M0'", json!({"summary": "dna done"}), 9 * Story::DAY),
-        (3, "transition", "'M1'", json!({"from": "M0", "to": "M1", "context": {}}), 9 * Story::DAY - 1),
-        (4, "milestone_data", "'M1'", json!({"summary": "market sized"}), 6 * Story::DAY),
-        (5, "transition", "'M2'", json!({"from": "M1", "to": "M2", "context": {}}), 6 * Story::DAY - 1),
-        (6, "milestone_data", "'M2'", json!({"summary": "validated"}), 2 * Story::DAY),
-        (7, "transition", "'M3'", json!({"from": "M2", "to": "M3", "context": {}}), 2 * Story::DAY - 1),
+        (
+            1,
+            "business_dna",
+            "NULL",
+            json!({"product": "candles"}),
+            10 * Story::DAY,
+        ),
+        (
+            2,
+            "milestone_data",
+            "'M0'",
+            json!({"summary": "dna done"}),
+            9 * Story::DAY,
+        ),
+        (
+            3,
+            "transition",
+            "'M1'",
+            json!({"from": "M0", "to": "M1", "context": {}}),
+            9 * Story::DAY - 1,
+        ),
+        (
+            4,
+            "milestone_data",
+            "'M1'",
+            json!({"summary": "market sized"}),
+            6 * Story::DAY,
+        ),
+        (
+            5,
+            "transition",
+            "'M2'",
+            json!({"from": "M1", "to": "M2", "context": {}}),
+            6 * Story::DAY - 1,
+        ),
+        (
+            6,
+            "milestone_data",
+            "'M2'",
+            json!({"summary": "validated"}),
+            2 * Story::DAY,
+        ),
+        (
+            7,
+            "transition",
+            "'M3'",
+            json!({"from": "M2", "to": "M3", "context": {}}),
+            2 * Story::DAY - 1,
+        ),
     ];
     for (id, kind, m, data, ago) in rows {
         sql.push_str(&format!(
@@ -82,9 +124,7 @@ fn seed(pg: &Postgres, db: &str, redis: &RedisServer, s: &Story) {
         ));
     }
     pg.psql(db, &sql);
-    let turn = |ago: i64, text: &str| {
-        json!({"user": text, "assistant": "noted", "timestamp": fmt_ts(&s.ago(ago))})
-    };
+    let turn = |ago: i64, text: &str| json!({"user": text, "assistant": "noted", "timestamp": fmt_ts(&s.ago(ago))});
     let session = json!([turn(3000, "hello"), turn(2400, "thanks"), turn(1800, QUERY)]);
     let cached = json!({"user_id": "tt1", "milestone": "M4", "policy": "prolaunch",
         "created_at": fmt_ts(&s.now), "total_tokens": 10, "items": [], "prompt": "p"});
@@ -168,7 +208,10 @@ fn a_user_as_of_an_instant_from_live_stores() {
     assert_eq!(journey, ["mb:1", "mb:2", "mb:3", "mb:4", "mb:5"]);
     assert_eq!(then["as_of"]["at"], at);
     assert_eq!(then["as_of"]["milestone"], "M2");
-    assert_eq!(then["as_of"]["milestone_from"], json!({"from": "transition", "id": "mb:5"}));
+    assert_eq!(
+        then["as_of"]["milestone_from"],
+        json!({"from": "transition", "id": "mb:5"})
+    );
     assert_eq!(ids(&then, "knowledge"), ["kn:1"]);
     assert!(ids(&then, "session").is_empty());
     let n = notes(&then);
@@ -177,16 +220,29 @@ fn a_user_as_of_an_instant_from_live_stores() {
             .any(|(k, s, m)| k == kind && s == source && m.contains(text))
     };
     assert!(
-        has("expired", "session:tt1:s1", "no stored turn is at or before T"),
+        has(
+            "expired",
+            "session:tt1:s1",
+            "no stored turn is at or before T"
+        ),
         "{n:#?}"
     );
-    assert!(has("expired", "session:tt1:*", "was live at T and is gone now"), "{n:#?}");
+    assert!(
+        has("expired", "session:tt1:*", "was live at T and is gone now"),
+        "{n:#?}"
+    );
     assert!(
         has("expired", "context:tt1:M4", "at T the user was at M2"),
         "{n:#?}"
     );
-    assert!(has("only_current", "user_journeys", "derived from memory_bank"), "{n:#?}");
-    assert!(has("only_current", "knowledge", "cannot be restored"), "{n:#?}");
+    assert!(
+        has("only_current", "user_journeys", "derived from memory_bank"),
+        "{n:#?}"
+    );
+    assert!(
+        has("only_current", "knowledge", "cannot be restored"),
+        "{n:#?}"
+    );
 
     // 35 minutes back: the two turns by then (the query is the newest of them), M3, and the
     // cached context (M4's, written now) left out.
@@ -205,7 +261,10 @@ fn a_user_as_of_an_instant_from_live_stores() {
     );
     // The notes are findings too.
     let findings = inspect["findings"].as_array().expect("findings");
-    assert!(findings.iter().any(|f| f["kind"] == "only_current"), "{findings:#?}");
+    assert!(
+        findings.iter().any(|f| f["kind"] == "only_current"),
+        "{findings:#?}"
+    );
 
     // Before any data: nothing of the user, and said so.
     let early = fmt_ts(&story.ago(30 * Story::DAY));
@@ -218,7 +277,11 @@ fn a_user_as_of_an_instant_from_live_stores() {
     let later = fmt_ts(&(story.now + TimeDelta::days(2)));
     let out = ctxlens_with(&["replay", "tt1", "--at", &later], &env);
     assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(out.stderr.contains(&format!("--at {later} is later than")), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("--at {later} is later than")),
+        "{}",
+        out.stderr
+    );
 
     // The batched search answers each query as the single one does, the instant in its SQL.
     runtime().block_on(async {

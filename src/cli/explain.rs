@@ -28,7 +28,8 @@ pub async fn explain(
         match entry.timestamp {
             Some(t) if t <= at => {}
             created => {
-                let when = created.map_or("at no readable time".into(), |t| format!("at {}", fmt(&t)));
+                let when =
+                    created.map_or("at no readable time".into(), |t| format!("at {}", fmt(&t)));
                 return Err(CliError::Usage(format!(
                     "{} was created {when}, not by --at {}: the knowledge table held no such \
                      row then",

@@ -526,7 +526,9 @@ impl Selection {
             query: self.query.clone(),
             now: self.now,
             at: self.at,
-            milestones: self.at.map(|_| std::sync::Arc::new(ctx.engine.milestones.clone())),
+            milestones: self
+                .at
+                .map(|_| std::sync::Arc::new(ctx.engine.milestones.clone())),
             embedder: ctx.embedder.clone(),
         }
     }

@@ -112,7 +112,9 @@ pub fn as_of_line(a: &AsOfView) -> String {
     use crate::engine::rewind::MilestoneFrom;
     let i = &a.info;
     let milestone = match (&i.milestone, &i.milestone_from) {
-        (Some(m), MilestoneFrom::Transition { id }) => format!("milestone {m}, from transition {id}"),
+        (Some(m), MilestoneFrom::Transition { id }) => {
+            format!("milestone {m}, from transition {id}")
+        }
         (Some(m), MilestoneFrom::Completions { id }) => {
             format!("milestone {m}, after the completions up to {id}")
         }

@@ -224,6 +224,9 @@ fn draw_canvas(
     }
 }
 
+/// Most rows the selection panel gives the timeline.
+const TIMELINE_ROWS: usize = 7;
+
 /// The selected milestone: status, dependencies, what it contributes, and what a transition
 /// carries (into it; for the current milestone, into the next ones).
 fn render_selection(
@@ -272,6 +275,16 @@ fn render_selection(
         lines.push(Line::styled("  nothing", t.muted()));
     }
     lines.extend(items);
+    // The timeline before the transitions' carried data, which can run long: time travel
+    // steps through it.
+    lines.push(Line::styled("timeline (newest first):", t.accent()));
+    let rows = usize::from(area.height.saturating_sub(2)).saturating_sub(lines.len() + 2);
+    lines.extend(super::timeline::lines(
+        s,
+        v,
+        t,
+        rows.clamp(3, TIMELINE_ROWS),
+    ));
     let targets: Vec<&str> = if st[sel] == Status::Current {
         ids.iter()
             .copied()
@@ -312,9 +325,6 @@ fn render_selection(
             ));
         }
     }
-    lines.push(Line::styled("timeline (newest first):", t.accent()));
-    let rows = usize::from(area.height.saturating_sub(2)).saturating_sub(lines.len());
-    lines.extend(super::timeline::lines(s, v, t, rows.max(3)));
     let title = il(&format!(" {id} {} ", map.name(id)));
     frame.render_widget(
         Paragraph::new(lines)

@@ -247,3 +247,5 @@ pub(crate) fn selected_line<'a>(line: Line<'a>, t: &Theme) -> Line<'a> {
 mod screen_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod time_tests;

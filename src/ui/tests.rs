@@ -398,7 +398,7 @@ async fn redacted_screens_show_no_personal_word_and_cannot_be_probed() {
         "shift", "screen", "right", "raise", "kept", "filter", "everything", "cycle", "closure",
         "close", "seed", "nothing", "holds", "assistant", "carried", "context", "transition",
         "business", "milestone", "completed", "user", "system", "everywhere", "missing", "opens",
-        "twice", "wants", "json",
+        "twice", "wants", "json", "earlier",
     ];
     let data = Dataset::demo();
     let private: std::collections::BTreeSet<String> = data

@@ -25,7 +25,10 @@ fn stops<'a>(s: &State, v: &'a UserView) -> (Vec<&'a Moment>, Option<usize>) {
 
 /// A key bound to `action`, for hints (`?` when unbound).
 fn key(s: &State, action: &Action) -> String {
-    s.session.keymap.key_for(action).unwrap_or_else(|| "?".into())
+    s.session
+        .keymap
+        .key_for(action)
+        .unwrap_or_else(|| "?".into())
 }
 
 /// ` as of T · 12/40 completed M5 · [ ] moment · 0 now `, or at now ` now · 40 moments · [ earlier `.
@@ -113,6 +116,8 @@ pub fn lines(s: &State, v: &UserView, t: &Theme, rows: usize) -> Vec<Line<'stati
         (false, None) => all.len() - 1,
     };
     let rows = rows.max(1);
-    let first = sel.saturating_sub(rows / 2).min(all.len().saturating_sub(rows));
+    let first = sel
+        .saturating_sub(rows / 2)
+        .min(all.len().saturating_sub(rows));
     all.into_iter().skip(first).take(rows).collect()
 }

@@ -240,7 +240,11 @@ fn session_at(snap: &Snapshot, r: &Rewind, notes: &mut Vec<Note>) -> Vec<Session
 }
 
 /// The journey rows created by `T`; rows without `created_at` cannot be placed and are left out.
-fn journey_at(rows: &[JourneyEntry], at: DateTime<Utc>, notes: &mut Vec<Note>) -> Vec<JourneyEntry> {
+fn journey_at(
+    rows: &[JourneyEntry],
+    at: DateTime<Utc>,
+    notes: &mut Vec<Note>,
+) -> Vec<JourneyEntry> {
     let undated: Vec<&str> = rows
         .iter()
         .filter(|j| j.timestamp.is_none())
@@ -266,7 +270,12 @@ fn journey_at(rows: &[JourneyEntry], at: DateTime<Utc>, notes: &mut Vec<Note>) -
 /// At most six ids, then how many more.
 fn list(ids: &[&str]) -> String {
     const SHOWN: usize = 6;
-    let head = ids.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", ");
+    let head = ids
+        .iter()
+        .take(SHOWN)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
     match ids.len().saturating_sub(SHOWN) {
         0 => head,
         more => format!("{head} and {more} more"),
@@ -292,12 +301,16 @@ fn knowledge_at(hits: &[KnowledgeEntry], r: &Rewind, notes: &mut Vec<Note>) -> V
         );
     }
     let message = match r.origin {
-        Origin::Stores => "knowledge is read as it is now: rows created after T are left out of \
+        Origin::Stores => {
+            "knowledge is read as it is now: rows created after T are left out of \
                            the search, but rows changed or deleted since T cannot be restored (the \
-                           table keeps no history)",
-        Origin::File => "the file's knowledge hits are those its search found: hits created \
+                           table keeps no history)"
+        }
+        Origin::File => {
+            "the file's knowledge hits are those its search found: hits created \
                          after T are left out, but rows its search did not return cannot be \
-                         added back",
+                         added back"
+        }
     };
     note(notes, NoteKind::OnlyCurrent, "knowledge", message.into());
     hits.iter()

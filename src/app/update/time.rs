@@ -33,7 +33,9 @@ pub(super) fn travel(s: &mut State, action: &Action) -> Vec<Effect> {
                 Some(t) => Some(*t),
                 None => {
                     let msg = match stops.first() {
-                        Some(first) => format!("time travel: {} is the oldest moment", fmt_ts(first)),
+                        Some(first) => {
+                            format!("time travel: {} is the oldest moment", fmt_ts(first))
+                        }
                         None => "time travel: this user has no dated data".to_string(),
                     };
                     info(s, &msg);

@@ -42,10 +42,7 @@ pub fn milestone_at(
             })
     };
     if let Some((j, to)) = newest(JourneyKind::Transition) {
-        return (
-            Some(to),
-            MilestoneFrom::Transition { id: j.id.clone() },
-        );
+        return (Some(to), MilestoneFrom::Transition { id: j.id.clone() });
     }
     if let Some((j, last)) = newest(JourneyKind::MilestoneData) {
         let done: std::collections::BTreeSet<String> = rows

@@ -14,7 +14,7 @@ pub struct Moment {
     /// The items stored at that instant (`mb:12`, `s1#3`), journey rows first.
     pub ids: Vec<String>,
     /// What happened, in ids and milestones only (no stored text): `transition → M3`,
-    /// `completed M2`, `business DNA`, `turn`; several joined by `, `.
+    /// `completed M2`, `business DNA`, `turn s1#3`; several joined by `, `.
     pub label: String,
 }
 
@@ -41,7 +41,8 @@ pub fn moments_of(journey: &[JourneyEntry], sessions: &[(&str, &[SessionEntry])]
     for (sid, entries) in sessions {
         for (i, e) in entries.iter().enumerate() {
             if let Ok(t) = &e.turn {
-                events.push((t.timestamp, 1, format!("{sid}#{i}"), "turn".into()));
+                let id = format!("{sid}#{i}");
+                events.push((t.timestamp, 1, id.clone(), format!("turn {id}")));
             }
         }
     }

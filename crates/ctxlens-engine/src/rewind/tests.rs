@@ -6,11 +6,15 @@ use super::*;
 use crate::snapshot::{JourneyKind, parse_turn};
 
 fn t(secs: i64) -> DateTime<Utc> {
-    Utc.timestamp_opt(1_736_000_000 + secs, 0).single().expect("in range")
+    Utc.timestamp_opt(1_736_000_000 + secs, 0)
+        .single()
+        .expect("in range")
 }
 
 fn turn(secs: i64, text: &str) -> SessionEntry {
-    SessionEntry::from_value(json!({"user": text, "assistant": "ok", "timestamp": fmt_ts(&t(secs))}))
+    SessionEntry::from_value(
+        json!({"user": text, "assistant": "ok", "timestamp": fmt_ts(&t(secs))}),
+    )
 }
 
 fn row(id: i64, kind: JourneyKind, milestone: Option<&str>, secs: Option<i64>) -> JourneyEntry {
@@ -42,7 +46,11 @@ fn snap() -> Snapshot {
         current_milestone: Some("M3".into()),
         now: t(100_000),
         query: Some("latest".into()),
-        session: vec![turn(90_000, "first"), turn(95_000, "second"), turn(99_000, "latest")],
+        session: vec![
+            turn(90_000, "first"),
+            turn(95_000, "second"),
+            turn(99_000, "latest"),
+        ],
         journey: vec![
             row(1, JourneyKind::BusinessDna, None, Some(0)),
             row(2, JourneyKind::MilestoneData, Some("M0"), Some(10_000)),
@@ -87,7 +95,10 @@ fn keeps_rows_turns_and_hits_up_to_t_and_derives_the_milestone() {
     assert_eq!(s.now, t(60_000));
     assert_eq!(ids_j(s), ["mb:1", "mb:2", "mb:3", "mb:4", "mb:5"]);
     assert_eq!(s.current_milestone.as_deref(), Some("M2"));
-    assert_eq!(r.as_of.milestone_from, MilestoneFrom::Transition { id: "mb:5".into() });
+    assert_eq!(
+        r.as_of.milestone_from,
+        MilestoneFrom::Transition { id: "mb:5".into() }
+    );
     // Every turn is later than T: none kept, and that is said.
     assert!(s.session.is_empty());
     assert!(
@@ -99,7 +110,11 @@ fn keeps_rows_turns_and_hits_up_to_t_and_derives_the_milestone() {
     );
     let kept: Vec<&str> = s.knowledge.iter().map(|k| k.id.as_str()).collect();
     assert_eq!(kept, ["kn:1", "kn:2"]);
-    assert!(kinds(s, NoteKind::Undated).iter().any(|n| n.message.contains("kn:3")));
+    assert!(
+        kinds(s, NoteKind::Undated)
+            .iter()
+            .any(|n| n.message.contains("kn:3"))
+    );
     // The whole timeline of the data as read: 7 journey rows and 3 turns.
     assert_eq!(moments(&snap()).len(), 10);
 }
@@ -107,7 +122,9 @@ fn keeps_rows_turns_and_hits_up_to_t_and_derives_the_milestone() {
 #[test]
 fn turns_keep_their_stored_ids_and_the_query_moves_back() {
     let map = MilestoneMap::default();
-    let s = rewind(&snap(), &at(96_000, Origin::Stores, &map)).expect("past").snapshot;
+    let s = rewind(&snap(), &at(96_000, Origin::Stores, &map))
+        .expect("past")
+        .snapshot;
     let turns: Vec<String> = s.turns().map(|(i, _)| s.turn_id(i)).collect();
     assert_eq!(turns, ["s1#0", "s1#1"]);
     assert_eq!(s.newest_user_text(), Some("second"));
@@ -125,10 +142,22 @@ fn turns_keep_their_stored_ids_and_the_query_moves_back() {
 fn a_turn_stamped_after_t_but_stored_before_stays_malformed_with_its_id() {
     let map = MilestoneMap::default();
     let mut s = snap();
-    s.session = vec![turn(10, "a"), turn(500, "skewed"), turn(20, "b"), turn(900, "later")];
-    let out = rewind(&s, &at(100, Origin::Stores, &map)).expect("past").snapshot;
+    s.session = vec![
+        turn(10, "a"),
+        turn(500, "skewed"),
+        turn(20, "b"),
+        turn(900, "later"),
+    ];
+    let out = rewind(&s, &at(100, Origin::Stores, &map))
+        .expect("past")
+        .snapshot;
     assert_eq!(out.session.len(), 3);
-    assert!(out.session[1].turn.as_ref().is_err_and(|e| e.contains("after --at")));
+    assert!(
+        out.session[1]
+            .turn
+            .as_ref()
+            .is_err_and(|e| e.contains("after --at"))
+    );
     let ok: Vec<usize> = out.turns().map(|(i, _)| i).collect();
     assert_eq!(ok, [0, 2]);
 }
@@ -137,25 +166,43 @@ fn a_turn_stamped_after_t_but_stored_before_stays_malformed_with_its_id() {
 fn undated_entries_and_a_stale_session_are_said() {
     let map = MilestoneMap::default();
     let mut s = snap();
-    s.session.insert(1, SessionEntry::from_value(json!({"user": "no time", "assistant": "x"})));
-    s.journey.push(row(8, JourneyKind::MilestoneData, Some("M3"), None));
-    let out = rewind(&s, &at(98_000, Origin::Stores, &map)).expect("past").snapshot;
+    s.session.insert(
+        1,
+        SessionEntry::from_value(json!({"user": "no time", "assistant": "x"})),
+    );
+    s.journey
+        .push(row(8, JourneyKind::MilestoneData, Some("M3"), None));
+    let out = rewind(&s, &at(98_000, Origin::Stores, &map))
+        .expect("past")
+        .snapshot;
     let undated = kinds(&out, NoteKind::Undated);
-    assert!(undated.iter().any(|n| n.source == "memory_bank" && n.message.contains("mb:8")));
+    assert!(
+        undated
+            .iter()
+            .any(|n| n.source == "memory_bank" && n.message.contains("mb:8"))
+    );
     assert!(
         undated.iter().any(|n| n.source == "session:u1:s1"
-            && n.message.ends_with("(1): 1 stored among the turns up to T are kept as malformed, the rest left out")),
+            && n.message.ends_with(
+                "(1): 1 stored among the turns up to T are kept as malformed, the rest left out"
+            )),
         "{undated:#?}"
     );
     // The newest turn by T is 3 000 s old: within the session TTL, nothing to say about it.
-    assert!(!out.notes.iter().any(|n| n.message.contains(" earlier (")), "{:#?}", out.notes);
+    assert!(
+        !out.notes.iter().any(|n| n.message.contains(" earlier (")),
+        "{:#?}",
+        out.notes
+    );
     let mut gap = snap();
     gap.session = vec![turn(10_000, "old"), turn(99_000, "new")];
-    let out = rewind(&gap, &at(20_000, Origin::Stores, &map)).expect("past").snapshot;
+    let out = rewind(&gap, &at(20_000, Origin::Stores, &map))
+        .expect("past")
+        .snapshot;
     assert!(
-        kinds(&out, NoteKind::Expired)
-            .iter()
-            .any(|n| n.message.starts_with("the newest turn at or before T is 2 h 46 min earlier")),
+        kinds(&out, NoteKind::Expired).iter().any(|n| n
+            .message
+            .starts_with("the newest turn at or before T is 2 h 46 min earlier")),
         "{:#?}",
         out.notes
     );
@@ -169,7 +216,10 @@ fn milestone_from_completions_default_and_none() {
     let r = rewind(&s, &at(60_000, Origin::Stores, &map)).expect("past");
     // M0 and M1 completed: M2 is the first whose dependencies are all completed.
     assert_eq!(r.snapshot.current_milestone.as_deref(), Some("M2"));
-    assert_eq!(r.as_of.milestone_from, MilestoneFrom::Completions { id: "mb:4".into() });
+    assert_eq!(
+        r.as_of.milestone_from,
+        MilestoneFrom::Completions { id: "mb:4".into() }
+    );
     let early = rewind(&snap(), &at(5, Origin::Stores, &map)).expect("past");
     assert_eq!(early.snapshot.current_milestone.as_deref(), Some("M0"));
     assert_eq!(early.as_of.milestone_from, MilestoneFrom::Default);
@@ -196,7 +246,9 @@ fn the_present_row_disagreeing_with_the_rows_is_said() {
     let map = MilestoneMap::default();
     let mut s = snap();
     s.current_milestone = Some("M4".into());
-    let out = rewind(&s, &at(99_999, Origin::Stores, &map)).expect("past").snapshot;
+    let out = rewind(&s, &at(99_999, Origin::Stores, &map))
+        .expect("past")
+        .snapshot;
     assert_eq!(out.current_milestone.as_deref(), Some("M3"));
     let n = kinds(&out, NoteKind::OnlyCurrent);
     assert!(
@@ -230,24 +282,40 @@ fn the_cached_context_is_kept_only_inside_its_window() {
         kinds(&before, NoteKind::Expired)
             .iter()
             .any(|n| n.source == "context:u1:M3"
-                && n.message.contains(&format!("written at {}", fmt_ts(&t(99_900))))),
+                && n.message
+                    .contains(&format!("written at {}", fmt_ts(&t(99_900))))),
         "{:#?}",
         before.notes
     );
     // Another milestone at T: the key read is not T's.
     let other = rewind(&s, &with_ttl(60_000)).expect("past").snapshot;
     assert!(other.cached_context.is_none());
-    assert!(kinds(&other, NoteKind::Expired).iter().any(|n| n.message.contains("at M2")));
+    assert!(
+        kinds(&other, NoteKind::Expired)
+            .iter()
+            .any(|n| n.message.contains("at M2"))
+    );
     // No TTL and an unreadable created_at: cannot be placed.
     s.cached_context = Some(json!({"odd": true}));
-    let unknown = rewind(&s, &at(99_999, Origin::Stores, &map)).expect("past").snapshot;
+    let unknown = rewind(&s, &at(99_999, Origin::Stores, &map))
+        .expect("past")
+        .snapshot;
     assert!(unknown.cached_context.is_none());
-    assert!(kinds(&unknown, NoteKind::Undated).iter().any(|n| n.source == "context:u1:M3"));
+    assert!(
+        kinds(&unknown, NoteKind::Undated)
+            .iter()
+            .any(|n| n.source == "context:u1:M3")
+    );
     // None now, and T more than 300 s back: whether there was one cannot be told.
     s.cached_context = None;
-    let gone = rewind(&s, &at(99_000, Origin::Stores, &map)).expect("past").snapshot;
-    assert!(kinds(&gone, NoteKind::Expired).iter().any(|n| n.source == "context:u1:M3"
-        && n.message.contains("cannot be told")));
+    let gone = rewind(&s, &at(99_000, Origin::Stores, &map))
+        .expect("past")
+        .snapshot;
+    assert!(
+        kinds(&gone, NoteKind::Expired)
+            .iter()
+            .any(|n| n.source == "context:u1:M3" && n.message.contains("cannot be told"))
+    );
 }
 
 #[test]
@@ -255,12 +323,24 @@ fn a_file_is_placed_by_its_created_at_and_its_query_is_kept() {
     let map = MilestoneMap::default();
     let mut s = snap();
     s.cached_context = Some(cache(&fmt_ts(&t(98_000))));
-    let out = rewind(&s, &at(96_000, Origin::File, &map)).expect("past").snapshot;
+    let out = rewind(&s, &at(96_000, Origin::File, &map))
+        .expect("past")
+        .snapshot;
     assert!(out.cached_context.is_none());
     assert_eq!(out.query.as_deref(), Some("latest"));
-    assert!(kinds(&out, NoteKind::OnlyCurrent).iter().any(|n| n.message.contains("not the file's query")));
-    assert!(kinds(&out, NoteKind::Expired).iter().any(|n| n.message.starts_with("a snapshot file holds one session")));
-    let kept = rewind(&s, &at(99_500, Origin::File, &map)).expect("past").snapshot;
+    assert!(
+        kinds(&out, NoteKind::OnlyCurrent)
+            .iter()
+            .any(|n| n.message.contains("not the file's query"))
+    );
+    assert!(
+        kinds(&out, NoteKind::Expired)
+            .iter()
+            .any(|n| n.message.starts_with("a snapshot file holds one session"))
+    );
+    let kept = rewind(&s, &at(99_500, Origin::File, &map))
+        .expect("past")
+        .snapshot;
     assert!(kept.cached_context.is_some());
 }
 
@@ -285,7 +365,7 @@ fn moments_group_an_instant_and_name_no_text() {
     let m = moments(&s);
     let at = m.iter().find(|m| m.at == t(10_001)).expect("the instant");
     assert_eq!(at.ids, ["mb:3", "s1#3"]);
-    assert_eq!(at.label, "transition → M1, turn");
+    assert_eq!(at.label, "transition → M1, turn s1#3");
     assert!(m.windows(2).all(|w| w[0].at < w[1].at));
     assert!(!format!("{m:?}").contains("secret"));
 }
@@ -304,10 +384,18 @@ fn arb_snapshot() -> impl Strategy<Value = Snapshot> {
             .into_iter()
             .enumerate()
             .map(|(i, (k, m, secs))| {
-                let kind = [JourneyKind::BusinessDna, JourneyKind::MilestoneData, JourneyKind::Transition]
-                    [usize::from(k)];
+                let kind = [
+                    JourneyKind::BusinessDna,
+                    JourneyKind::MilestoneData,
+                    JourneyKind::Transition,
+                ][usize::from(k)];
                 let m = format!("M{m}");
-                row(i as i64 + 1, kind, (kind != JourneyKind::BusinessDna).then_some(m.as_str()), secs)
+                row(
+                    i as i64 + 1,
+                    kind,
+                    (kind != JourneyKind::BusinessDna).then_some(m.as_str()),
+                    secs,
+                )
             })
             .collect();
         s.session = turns
