@@ -176,6 +176,9 @@ fn stored_payloads_reach_no_terminal_from_any_command() {
             &["replay", u, "--explain"],
             &["explain", u, row.as_str()],
             &["explain", u, row.as_str(), "--json"],
+            &["inspect", u, "--at", "2025-01-15T00:00:00Z"],
+            &["replay", u, "--at", "2025-01-15T00:00:00Z"],
+            &["replay", u, "--at", "2025-01-15T00:00:00Z", "--json"],
         ] {
             let out = run(args, &stores, &mut runs);
             if !args.contains(&"--json") && args[0] != "graph" {

@@ -190,7 +190,7 @@ fn a_user_as_of_an_instant_from_live_stores() {
     // window (limit 10 + 5 near misses), so the older article is not even a near miss.
     let now = run(&["replay", "tt1", "--json"], &env);
     assert_eq!(ids(&now, "journey").len(), 7);
-    assert_eq!(ids(&now, "session"), ["s1#0", "s1#1", "s1#2"]);
+    assert_eq!(ids(&now, "session"), ["s1#2", "s1#1", "s1#0"]);
     let kn = ids(&now, "knowledge");
     assert_eq!(kn.len(), 15, "{kn:?}");
     assert!(!kn.contains(&"kn:1".to_string()), "{kn:?}");
@@ -250,7 +250,7 @@ fn a_user_as_of_an_instant_from_live_stores() {
     let inspect = run(&["inspect", "tt1", "--json", "--at", &t2], &env);
     assert_eq!(inspect["current_milestone"], "M3");
     assert_eq!(inspect["cached_context"], false);
-    assert_eq!(ids(&inspect["assembly"], "session"), ["s1#0", "s1#1"]);
+    assert_eq!(ids(&inspect["assembly"], "session"), ["s1#1", "s1#0"]);
     assert_eq!(inspect["query"], "thanks", "the newest user turn by then");
     let n = notes(&inspect);
     assert!(
@@ -307,4 +307,135 @@ fn a_user_as_of_an_instant_from_live_stores() {
             }
         }
     });
+}
+
+/// The demo (no store configured): `replay u062 --at T` is the earlier context.
+#[test]
+fn the_demo_replays_a_user_as_of_an_earlier_instant() {
+    let env: [(&str, String); 0] = [];
+    let now = run(&["replay", "u062", "--json"], &env);
+    let then = run(
+        &["replay", "u062", "--json", "--at", "2025-01-10T00:00:00Z"],
+        &env,
+    );
+    // Now: the newest session (s2) and the M8 completion and transition into M9 of 14 January.
+    assert!(ids(&now, "session").iter().all(|i| i.starts_with("s2#")));
+    assert!(ids(&now, "journey").contains(&"mb:331".to_string()));
+    // Then: the session of 8 January, no journey row after T, M8 from the completions.
+    assert_eq!(
+        ids(&then, "session"),
+        ["s1#6", "s1#5", "s1#4", "s1#3", "s1#2", "s1#1", "s1#0"]
+    );
+    let journey = ids(&then, "journey");
+    assert_eq!(journey.len(), 11, "{journey:?}");
+    assert!(!journey.iter().any(|j| j == "mb:330" || j == "mb:331"));
+    assert_eq!(then["as_of"]["milestone"], "M8");
+    assert_eq!(
+        then["as_of"]["milestone_from"],
+        json!({"from": "completions", "id": "mb:329"})
+    );
+    assert_ne!(then["prompt"], now["prompt"]);
+    let n = notes(&then);
+    assert!(
+        n.iter().any(|(k, s, m)| k == "expired"
+            && s == "session:u062:s1"
+            && m.starts_with("the newest turn at or before T is 44 h 52 min earlier")),
+        "{n:#?}"
+    );
+    assert!(
+        n.iter()
+            .any(|(k, s, _)| k == "expired" && s == "context:u062:M9"),
+        "{n:#?}"
+    );
+    // Replay JSON without --at is unchanged: no as_of.
+    assert!(now.get("as_of").is_none());
+}
+
+/// A snapshot written `--at T` replays to the same assembly, and a file can travel too.
+#[test]
+fn a_snapshot_as_of_an_instant_replays_the_same() {
+    let env: [(&str, String); 0] = [];
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("u062.json");
+    let path = file.to_str().expect("utf-8 path");
+    let at = "2025-01-10T00:00:00Z";
+    let wrote = ctxlens_with(&["snapshot", "u062", "--at", at, "--out", path], &env);
+    assert_eq!(wrote.code, 0, "{}", wrote.stderr);
+    let snap: Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("written")).expect("JSON");
+    assert_eq!(snap["now"], at);
+    assert_eq!(snap["current_milestone"], "M8");
+    assert!(snap["notes"].as_array().is_some_and(|n| !n.is_empty()));
+    let mut live = run(&["replay", "u062", "--json", "--at", at], &env);
+    live.as_object_mut().expect("object").remove("as_of");
+    let file_replay = run(&["replay", "--snapshot", path, "--json"], &env);
+    assert_eq!(live, file_replay);
+    // The file as of an earlier instant: its own session cut, its cache and query as it holds.
+    let earlier = run(
+        &[
+            "replay",
+            "--snapshot",
+            path,
+            "--json",
+            "--at",
+            "2025-01-08T02:40:00Z",
+        ],
+        &env,
+    );
+    assert_eq!(ids(&earlier, "session"), ["s1#1", "s1#0"]);
+    assert!(
+        notes(&earlier)
+            .iter()
+            .any(|(k, _, m)| k == "expired" && m.starts_with("a snapshot file holds one session")),
+        "{:#?}",
+        notes(&earlier)
+    );
+}
+
+#[test]
+fn bad_instants_are_usage_errors() {
+    common::expect_error(
+        &["replay", "u062", "--at", "nonsense"],
+        2,
+        "error: invalid value 'nonsense' for '--at <TIME>': \"nonsense\": premature end of input (use RFC 3339)\n\nFor more information, try '--help'.",
+    );
+    let both = ctxlens_with(
+        &[
+            "inspect",
+            "u062",
+            "--at",
+            "2025-01-10T00:00:00Z",
+            "--now",
+            "2025-01-10T00:00:00Z",
+        ],
+        &[],
+    );
+    assert_eq!(both.code, 2);
+    assert!(
+        both.stderr
+            .starts_with("error: the argument '--at <TIME>' cannot be used with '--now <TIME>'"),
+        "{}",
+        both.stderr
+    );
+    common::expect_error(
+        &["replay", "u062", "--at", "2025-01-16T00:00:00Z"],
+        2,
+        "ctxlens: DEMO: time travel: --at 2025-01-16T00:00:00Z is later than the data's clock \
+         (2025-01-15T12:00:00Z): nothing stored is from then",
+    );
+    // explain: a row created after T was not there to retrieve.
+    common::expect_error(
+        &[
+            "explain",
+            "u062",
+            "kn:58",
+            "--at",
+            "2024-12-08T00:00:00Z",
+            "--query",
+            "price",
+        ],
+        2,
+        "ctxlens: kn:58 was created at 2024-12-10T11:00:00Z, not by --at 2024-12-08T00:00:00Z: \
+         the knowledge table held no such row then",
+    );
 }
