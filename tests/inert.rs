@@ -232,7 +232,7 @@ fn stored_payloads_reach_no_terminal_from_any_command() {
             );
         }
     }
-    assert_eq!(runs, 2 + PAYLOADS.len() * 16 + 4, "every command ran");
+    assert_eq!(runs, 2 + PAYLOADS.len() * 19 + 4, "every command ran");
 }
 
 /// `watch USER --count 1` on a pty while an event whose fields carry `payload` is published.

@@ -28,7 +28,8 @@ const LABELS: &[&str] = &[
     "rate", "users", "sessions", "activity", "name", "demo", "digraph", "rankdir", "node",
     "shape", "style", "filled", "label", "fillcolor", "palegreen", "lightskyblue", "khaki",
     "lightgrey", "white", "missing", "json", "holds", "chat", "seed", "longer", "twice",
-    "earlier", "detail", "among",
+    "earlier", "detail", "among", "held", "nothing", "theirs", "today", "rest", "there", "told",
+    "unless",
 ];
 
 /// Every demo user's private words: any output is checked against all of them.
