@@ -106,6 +106,8 @@ actions! {
         Progress(ProgressEvent),
         /// A fleet report finished: its run number and summary.
         ReportReady(u64, Box<crate::report::Summary>),
+        /// Two contexts compared (`:diff`).
+        Compared(Box<super::state::Compared>),
         /// The stores' health, from a check.
         Health(Vec<crate::store::Health>),
         /// A task failed: which, and why (an unreachable store is marked down; a missing user or

@@ -105,6 +105,19 @@ pub enum Overlay {
     },
     /// `q` with unsaved tuning: save, discard or cancel.
     ConfirmQuit,
+    /// `:diff`: two contexts side by side and the first cause, scrolled this far.
+    Diff {
+        scroll: usize,
+    },
+}
+
+/// Two contexts compared (`:diff`): what each side is, and the comparison (its assemblies masked
+/// under `--redact`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compared {
+    pub a: String,
+    pub b: String,
+    pub comparison: crate::engine::cause::Comparison,
 }
 
 /// A line being typed: what it is for, the line editor, and Tab's candidates.
@@ -301,6 +314,8 @@ pub struct UserState {
     pub diff: bool,
     /// The knowledge query asked with `:query` instead of the newest user turn (this user only).
     pub query: Option<String>,
+    /// The last `:diff`, shown in its overlay.
+    pub compared: Option<Box<Compared>>,
 }
 
 /// One loaded user (masked under `--redact`), its assemblies and findings (None while counting).

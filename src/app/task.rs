@@ -29,6 +29,8 @@ pub enum Task {
     Progress,
     /// Reading the terminal.
     Terminal,
+    /// Two contexts compared (`:diff`).
+    Compare,
 }
 
 impl fmt::Display for Task {
@@ -44,6 +46,7 @@ impl fmt::Display for Task {
             Task::Report => f.write_str("report"),
             Task::Progress => f.write_str("progress channel"),
             Task::Terminal => f.write_str("terminal"),
+            Task::Compare => f.write_str("diff"),
         }
     }
 }

@@ -89,6 +89,7 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
             Err(e) => failed(e.to_string().into()),
         },
         Effect::CheckHealth => Action::Health(ctx.store.health().await),
+        Effect::Compare(req) => compare(&ctx, *req).await,
         Effect::RunReport {
             id,
             candidate,
@@ -163,6 +164,35 @@ async fn fleet_report(
 
 /// Replays each user under `policy` for the users list (loads here, assembly on a blocking
 /// thread); a user that cannot be loaded is answered with why.
+/// Loads both sides of a `:diff` and compares them off the thread that draws.
+async fn compare(ctx: &EffectContext, req: crate::app::CompareRequest) -> Action {
+    let mut loaded = Vec::with_capacity(2);
+    for side in [&req.a, &req.b] {
+        let opts = LoadOptions {
+            query: side.query.clone(),
+            ..ctx.load_options()
+        };
+        let params = KnowledgeParams::of(&side.policy);
+        match load_snapshot(ctx.store.as_ref(), &side.user, &opts, params).await {
+            Ok((snap, data)) => loaded.push(crate::loaded::Loaded::new(data, snap, req.redact)),
+            Err(e) => return Action::Failed(Task::Compare, e.into()),
+        }
+    }
+    let engine = ctx.engine.clone();
+    let work = tokio::task::spawn_blocking(move || {
+        let c = loaded[0].compare(&engine, &req.a.policy, &loaded[1], &req.b.policy);
+        crate::app::state::Compared {
+            a: req.a.label,
+            b: req.b.label,
+            comparison: c,
+        }
+    });
+    match work.await {
+        Ok(c) => Action::Compared(Box::new(c)),
+        Err(e) => Action::Failed(Task::Compare, TaskError::Other(e.to_string())),
+    }
+}
+
 async fn compute_stats(
     ctx: &EffectContext,
     users: Vec<String>,

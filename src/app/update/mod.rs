@@ -1,6 +1,7 @@
 //! `update`: the only place state changes. Synchronous; I/O is returned as effects.
 
 mod command;
+mod compare;
 mod input;
 mod layers;
 mod nav;
@@ -61,6 +62,25 @@ pub enum Effect {
     ForgetSnapshots,
     /// Put this text (already made inert) on the terminal's clipboard (OSC 52).
     Clipboard(String),
+    /// Load two contexts and compare them (`:diff`).
+    Compare(Box<CompareRequest>),
+}
+
+/// One side of a `:diff`: a user, the policy and query it is replayed with, and its label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareSide {
+    pub user: String,
+    pub policy: Policy,
+    pub query: Option<String>,
+    pub label: String,
+}
+
+/// What `:diff` compares; `redact` masks what is shown, as everywhere.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareRequest {
+    pub a: CompareSide,
+    pub b: CompareSide,
+    pub redact: bool,
 }
 
 impl Effect {
@@ -76,6 +96,7 @@ impl Effect {
             Effect::CheckHealth => Task::Health,
             Effect::RunReport { .. } | Effect::ForgetSnapshots => Task::Report,
             Effect::Clipboard(_) => Task::Terminal,
+            Effect::Compare(_) => Task::Compare,
         }
     }
 }
@@ -149,6 +170,7 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::ResetTuning
         | Action::Refresh => user::apply(s, action),
         Action::Health(_) | Action::Failed(..) | Action::Saved(_) => status::apply(s, action),
+        Action::Compared(c) => compare::arrived(s, c),
         Action::ReportReady(id, summary) => {
             if s.report.running == Some(id) {
                 done_loading(s, Task::Report);
