@@ -176,6 +176,8 @@ fn stored_payloads_reach_no_terminal_from_any_command() {
             &["replay", u, "--explain"],
             &["explain", u, row.as_str()],
             &["explain", u, row.as_str(), "--json"],
+            &["diff", u, "--against-set", "budget.total=200"],
+            &["diff", u, "--against-set", "budget.total=200", "--json"],
         ] {
             let out = run(args, &stores, &mut runs);
             if !args.contains(&"--json") && args[0] != "graph" {
@@ -229,7 +231,7 @@ fn stored_payloads_reach_no_terminal_from_any_command() {
             );
         }
     }
-    assert_eq!(runs, 2 + PAYLOADS.len() * 16 + 4, "every command ran");
+    assert_eq!(runs, 2 + PAYLOADS.len() * 18 + 4, "every command ran");
 }
 
 /// `watch USER --count 1` on a pty while an event whose fields carry `payload` is published.

@@ -86,7 +86,7 @@ fn cause(cmp: &Comparison, out: &mut Vec<Row>) {
     };
     out.push(text(
         format!(
-            "  explains {what} with {} of {} input changes (delta debugging, {} replays{})",
+            "  {} of {} input changes explain {what} ({} replays{})",
             cmp.cause.len(),
             cmp.inputs.len(),
             cmp.replays,

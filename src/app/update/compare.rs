@@ -59,3 +59,74 @@ pub(super) fn arrived(s: &mut State, c: Box<Compared>) -> Vec<Effect> {
     s.ui.overlay = Overlay::Diff { scroll: 0 };
     vec![]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{demo_app, open, settle, type_text};
+    use crate::app::action::{Action, InputKey};
+    use crate::app::state::{Overlay, State};
+    use crate::engine::cause::Cause;
+
+    async fn command(s: &mut State, store: &crate::tui::effects::EffectContext, line: &str) {
+        settle(s, store, Action::Palette).await;
+        type_text(s, store, line).await;
+        settle(s, store, Action::Input(InputKey::Enter)).await;
+    }
+
+    #[tokio::test]
+    async fn diff_needs_a_user_and_a_change_then_names_the_tuned_key() {
+        let (mut s, store) = demo_app().await;
+        command(&mut s, &store, "diff").await;
+        let msg = s.status.message.as_ref().map(|m| m.text.clone());
+        assert_eq!(msg.as_deref(), Some(":diff needs a user open (:user ID)"));
+        open(&mut s, &store, "u062").await;
+        command(&mut s, &store, "diff").await;
+        let msg = s
+            .status
+            .message
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default();
+        assert!(msg.starts_with(":diff compares the baseline"), "{msg}");
+        assert!(s.user.compared.is_none());
+        command(&mut s, &store, "set session.max_items=3").await;
+        command(&mut s, &store, "diff").await;
+        let c = s.user.compared.as_ref().expect("compared");
+        assert_eq!(s.ui.overlay, Overlay::Diff { scroll: 0 });
+        let (first, input) = c.comparison.first().expect("a first cause");
+        assert_eq!(
+            (first.cause, input.subject.as_str()),
+            (Cause::PolicyFieldChange, "session.max_items")
+        );
+        assert_eq!(c.a, "u062 · baseline prolaunch");
+        // The overlay scrolls, and esc closes it.
+        settle(&mut s, &store, Action::Down).await;
+        assert_eq!(s.ui.overlay, Overlay::Diff { scroll: 1 });
+        settle(&mut s, &store, Action::Bottom).await;
+        let Overlay::Diff { scroll } = s.ui.overlay else {
+            panic!("the overlay stays")
+        };
+        assert!(scroll > 10, "{scroll}");
+        settle(&mut s, &store, Action::Back).await;
+        assert_eq!(s.ui.overlay, Overlay::None);
+    }
+
+    #[tokio::test]
+    async fn diff_against_another_user() {
+        let (mut s, store) = demo_app().await;
+        open(&mut s, &store, "u005").await;
+        command(&mut s, &store, "diff u006").await;
+        let c = s.user.compared.as_ref().expect("compared");
+        assert_eq!((c.a.as_str(), c.b.as_str()), ("u005", "u006"));
+        assert_eq!(c.comparison.after.user_id, "u006");
+        assert!(!c.comparison.cause.is_empty());
+        command(&mut s, &store, "diff nobody").await;
+        let msg = s
+            .status
+            .message
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default();
+        assert!(msg.contains("nobody"), "{msg}");
+    }
+}

@@ -206,7 +206,7 @@ impl<'a> Delta<'a> {
                         self.push(
                             cause,
                             a.turn_id(i),
-                            "no longer stored".into(),
+                            "in A only (trimmed or expired)".into(),
                             stamp(&a.session[i]),
                         )
                     }
@@ -216,7 +216,7 @@ impl<'a> Delta<'a> {
                     None => self.push(
                         Cause::NewTurn,
                         b.turn_id(j),
-                        "stored since".into(),
+                        "in B only".into(),
                         stamp(&b.session[j]),
                     ),
                 }),
