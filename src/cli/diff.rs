@@ -17,6 +17,59 @@ use crate::loaded::Loaded;
 /// Lines of context shown around each changed stretch of the prompt.
 const CONTEXT: usize = 2;
 
+/// `ctxlens diff`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// A snapshot file (`ctxlens snapshot` output) or a user id.
+    a: String,
+    /// A second snapshot file or user id [default: A again, under --against].
+    b: Option<String>,
+    /// The second side's policy: a preset or a TOML file [default: --policy].
+    #[arg(long, value_name = "PRESET|FILE")]
+    against: Option<String>,
+    /// Override a key of the second side's policy (repeatable), as --set does for the first.
+    #[arg(long = "against-set", value_name = "KEY=VALUE")]
+    against_sets: Vec<String>,
+    #[command(flatten)]
+    sel: Selection,
+    /// Print JSON (exact data, stable across runs) instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Loads both sides as the arguments ask and prints the comparison.
+pub async fn diff_cmd(ctx: &Ctx, out: &mut impl Write, args: &DiffArgs) -> Result<(), CliError> {
+    if args.b.is_none() && args.against.is_none() && args.against_sets.is_empty() {
+        return Err(CliError::Usage(
+            "diff needs two contexts: A B (snapshot files or users), or A with --against POLICY \
+             or --against-set KEY=VALUE"
+                .into(),
+        ));
+    }
+    let policy_b = match &args.against {
+        Some(p) => crate::config::load_policy(p, &args.against_sets)?,
+        None => ctx.policy.clone().with_overrides(&args.against_sets)?,
+    };
+    let a = side(ctx, &args.a, &args.sel, ctx.policy.clone()).await?;
+    let mut b = side(
+        ctx,
+        args.b.as_deref().unwrap_or(&args.a),
+        &args.sel,
+        policy_b,
+    )
+    .await?;
+    if args.b.is_none() {
+        let mut how: Vec<String> = args.against.iter().cloned().collect();
+        how.extend(
+            args.against_sets
+                .iter()
+                .map(|s| format!("--against-set {s}")),
+        );
+        b.source = format!("{} under {}", args.a, how.join(" "));
+    }
+    diff(ctx, out, &a, &b, args.json)
+}
+
 /// One side of a diff: where it came from and what was loaded.
 pub struct Side {
     pub source: String,
@@ -60,7 +113,7 @@ struct FirstJson<'a> {
 }
 
 /// Loads one side: a snapshot file when `arg` names one, else a user of the store.
-pub async fn side(ctx: &Ctx, arg: &str, sel: &Selection, policy: Policy) -> Result<Side, CliError> {
+async fn side(ctx: &Ctx, arg: &str, sel: &Selection, policy: Policy) -> Result<Side, CliError> {
     let path = Path::new(arg);
     let loaded = if path.is_file() {
         let snap = super::replay::read_snapshot(path)?;

@@ -233,23 +233,7 @@ pub enum Command {
     /// changes, the smallest set of them that reproduces the second prompt (delta debugging:
     /// subsets are replayed), the first cause, the items that differ and a line diff of the
     /// prompt.
-    Diff {
-        /// A snapshot file (`ctxlens snapshot` output) or a user id.
-        a: String,
-        /// A second snapshot file or user id [default: A again, under --against].
-        b: Option<String>,
-        /// The second side's policy: a preset or a TOML file [default: --policy].
-        #[arg(long, value_name = "PRESET|FILE")]
-        against: Option<String>,
-        /// Override a key of the second side's policy (repeatable), as --set does for the first.
-        #[arg(long = "against-set", value_name = "KEY=VALUE")]
-        against_sets: Vec<String>,
-        #[command(flatten)]
-        sel: Selection,
-        /// Print JSON (exact data, stable across runs) instead of text.
-        #[arg(long)]
-        json: bool,
-    },
+    Diff(diff::DiffArgs),
     /// Write a user's snapshot (the exact input of a replay) to a file.
     Snapshot {
         /// The user id.
@@ -644,34 +628,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             sel,
             json,
         }) => explain::explain(&ctx, out, &user, &row, &sel, json).await,
-        Some(Command::Diff {
-            a,
-            b,
-            against,
-            against_sets,
-            sel,
-            json,
-        }) => {
-            if b.is_none() && against.is_none() && against_sets.is_empty() {
-                return Err(CliError::Usage(
-                    "diff needs two contexts: A B (snapshot files or users), or A with \
-                     --against POLICY or --against-set KEY=VALUE"
-                        .into(),
-                ));
-            }
-            let policy_b = match &against {
-                Some(p) => load_policy(p, &against_sets)?,
-                None => ctx.policy.clone().with_overrides(&against_sets)?,
-            };
-            let side_a = diff::side(&ctx, &a, &sel, ctx.policy.clone()).await?;
-            let mut side_b = diff::side(&ctx, b.as_deref().unwrap_or(&a), &sel, policy_b).await?;
-            if b.is_none() {
-                let mut how: Vec<String> = against.iter().cloned().collect();
-                how.extend(against_sets.iter().map(|s| format!("--against-set {s}")));
-                side_b.source = format!("{a} under {}", how.join(" "));
-            }
-            diff::diff(&ctx, out, &side_a, &side_b, json)
-        }
+        Some(Command::Diff(args)) => diff::diff_cmd(&ctx, out, &args).await,
         Some(Command::Graph { user, format, json }) => {
             graph::graph(&ctx, out, user.as_deref(), format, json).await
         }
