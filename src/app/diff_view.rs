@@ -84,16 +84,18 @@ fn cause(cmp: &Comparison, out: &mut Vec<Row>) {
     } else {
         "the changed decisions"
     };
-    out.push(text(
+    let how = if cmp.inputs.len() == 1 {
+        format!("  the only input change explains {what}")
+    } else {
         format!(
             "  {} of {} input changes explain {what} ({} replays{})",
             cmp.cause.len(),
             cmp.inputs.len(),
             cmp.replays,
             if cmp.minimal { "" } else { ", budget spent" }
-        ),
-        Tone::Muted,
-    ));
+        )
+    };
+    out.push(text(how, Tone::Muted));
     out.push(text("", Tone::Base));
 }
 

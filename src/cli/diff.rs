@@ -260,29 +260,26 @@ fn write_cause(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {
         Outcome::Prompt => "the prompt change",
         _ => "the changed decisions (the prompt is the same)",
     };
-    let also = match c.cause.len() {
-        1 => "alone".to_string(),
-        n => format!("with {} more", n - 1),
-    };
-    let how = if c.minimal {
-        "delta debugging"
+    let how = if c.inputs.len() == 1 {
+        format!("  the only input change explains {what}")
     } else {
-        "delta debugging, replay budget spent: may not be minimal"
-    };
-    writeln!(
-        out,
-        "{}\n",
-        paint(
-            DIM,
-            &format!(
-                "  explains {what} {also}: {} of {} input changes ({how}, {} replays)",
-                c.cause.len(),
-                c.inputs.len(),
-                c.replays
-            )
+        let also = match c.cause.len() {
+            1 => "alone".to_string(),
+            n => format!("with {} more", n - 1),
+        };
+        let budget = if c.minimal {
+            ""
+        } else {
+            "; replay budget spent: may not be minimal"
+        };
+        format!(
+            "  explains {what} {also}: {} of {} input changes (delta debugging, {} replays{budget})",
+            c.cause.len(),
+            c.inputs.len(),
+            c.replays
         )
-    )
-    .map_err(io)
+    };
+    writeln!(out, "{}\n", paint(DIM, &how)).map_err(io)
 }
 
 fn write_inputs(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {
