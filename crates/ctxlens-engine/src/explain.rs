@@ -5,8 +5,7 @@
 use serde::Serialize;
 
 use super::assemble::Engine;
-use super::assembly::Assembly;
-use super::assembly::{Decision, Reason};
+use super::assembly::{Assembly, Decision, Reason};
 use super::policy::{Policy, Source};
 use super::snapshot::{KnowledgeEntry, Snapshot, fmt_ts};
 
