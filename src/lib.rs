@@ -34,6 +34,7 @@ pub mod demo;
 pub use ctxlens_engine as engine;
 pub mod findings;
 pub mod graph;
+pub mod knowledge_row;
 pub mod loaded;
 pub mod optimize;
 pub mod report;
