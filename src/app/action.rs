@@ -107,7 +107,7 @@ actions! {
         /// A fleet report finished: its run number and summary.
         ReportReady(u64, Box<crate::report::Summary>),
         /// Two contexts compared (`:diff`).
-        Compared(Box<super::state::Compared>),
+        Compared(Box<super::diff_view::Compared>),
         /// The stores' health, from a check.
         Health(Vec<crate::store::Health>),
         /// A task failed: which, and why (an unreachable store is marked down; a missing user or

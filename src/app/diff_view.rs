@@ -1,10 +1,18 @@
 //! The `:diff` overlay's rows: the two sides, the first cause and the set that explains the
 //! change, the input changes, the items that differ, and the two prompts side by side.
 
-use super::state::Compared;
 use crate::engine::cause::{Comparison, Outcome};
 use crate::engine::linediff::{Change, diff_lines};
 use crate::engine::snapshot::fmt_ts;
+
+/// Two contexts compared (`:diff`): what each side is, and the comparison (its assemblies masked
+/// under `--redact`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compared {
+    pub a: String,
+    pub b: String,
+    pub comparison: Comparison,
+}
 
 /// How a row is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

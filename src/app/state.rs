@@ -111,14 +111,7 @@ pub enum Overlay {
     },
 }
 
-/// Two contexts compared (`:diff`): what each side is, and the comparison (its assemblies masked
-/// under `--redact`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Compared {
-    pub a: String,
-    pub b: String,
-    pub comparison: crate::engine::cause::Comparison,
-}
+pub use super::diff_view::Compared;
 
 /// A line being typed: what it is for, the line editor, and Tab's candidates.
 #[derive(Debug, Clone)]
