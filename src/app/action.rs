@@ -77,6 +77,7 @@ actions! {
         Refresh => "reload from the store",
         ToggleTokens => "item: its text cut into tokens",
         ToggleTokenIds => "item: token ids",
+        Explain => "knowledge row: why it was (not) used, gate by gate",
     }
     made {
         /// A key typed into the active input line.
@@ -106,6 +107,8 @@ actions! {
         Progress(ProgressEvent),
         /// A fleet report finished: its run number and summary.
         ReportReady(u64, Box<crate::report::Summary>),
+        /// A knowledge row explained (`:explain ROW`).
+        Explained(Box<crate::engine::explain::Explanation>),
         /// Two contexts compared (`:diff`).
         Compared(Box<super::diff_view::Compared>),
         /// The stores' health, from a check.

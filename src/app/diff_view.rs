@@ -205,3 +205,51 @@ fn prompt(cmp: &Comparison, out: &mut Vec<Row>) {
         k = after_removed + added.len();
     }
 }
+
+/// The `e` / `:explain` overlay's lines: the row, the user and policy, one line per gate (the
+/// first failed one marked), the verdict.
+pub fn explain_lines(e: &crate::engine::explain::Explanation) -> Vec<(String, Tone)> {
+    let milestone = e.row.milestone.as_deref().unwrap_or("general");
+    let at = e.current_milestone.as_deref().unwrap_or("no milestone");
+    let mut out = vec![
+        (
+            format!("{} {:?} ({milestone})", e.row.id, e.row.title),
+            Tone::Title,
+        ),
+        (
+            format!("for {} at {at} · policy {}", e.user_id, e.policy),
+            Tone::Muted,
+        ),
+    ];
+    for g in &e.gates {
+        let first = e.first_failed == Some(g.gate) && g.pass == Some(false);
+        let (mark, tone) = match g.pass {
+            Some(true) => ("✔", Tone::Added),
+            Some(false) => ("✘", Tone::Removed),
+            None => ("·", Tone::Muted),
+        };
+        let tail = if first { "  ← first failed gate" } else { "" };
+        out.push((
+            format!("{mark} {:<10}  {}{tail}", g.gate.as_str(), g.detail),
+            tone,
+        ));
+    }
+    let verdict = match e.first_failed {
+        None => "in the prompt".to_string(),
+        Some(g) => format!("not in the prompt: it fails at {}", g.as_str()),
+    };
+    out.push((String::new(), Tone::Base));
+    out.push((verdict, Tone::Accent));
+    out
+}
+
+/// Rows the explain overlay's lines take wrapped at `width` cells: where its scrolling ends.
+pub fn explain_rows(e: &crate::engine::explain::Explanation, width: usize) -> usize {
+    explain_lines(e)
+        .iter()
+        .map(|(l, _)| {
+            let w = unicode_width::UnicodeWidthStr::width(crate::text::inert_line(l).as_ref());
+            w.div_ceil(width.max(1)).max(1)
+        })
+        .sum()
+}

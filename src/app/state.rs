@@ -109,6 +109,10 @@ pub enum Overlay {
     Diff {
         scroll: usize,
     },
+    /// `e` / `:explain`: a knowledge row's gates.
+    Explain {
+        scroll: usize,
+    },
 }
 
 pub use super::diff_view::Compared;
@@ -309,6 +313,8 @@ pub struct UserState {
     pub query: Option<String>,
     /// The last `:diff`, shown in its overlay.
     pub compared: Option<Box<Compared>>,
+    /// The last knowledge row explained, shown in its overlay.
+    pub explained: Option<Box<crate::engine::explain::Explanation>>,
 }
 
 /// One loaded user (masked under `--redact`), its assemblies and findings (None while counting).

@@ -31,6 +31,8 @@ pub enum Task {
     Terminal,
     /// Two contexts compared (`:diff`).
     Compare,
+    /// A knowledge row found and scored (`:explain`).
+    Explain,
 }
 
 impl fmt::Display for Task {
@@ -47,6 +49,7 @@ impl fmt::Display for Task {
             Task::Progress => f.write_str("progress channel"),
             Task::Terminal => f.write_str("terminal"),
             Task::Compare => f.write_str("diff"),
+            Task::Explain => f.write_str("explain"),
         }
     }
 }

@@ -90,6 +90,18 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
         },
         Effect::CheckHealth => Action::Health(ctx.store.health().await),
         Effect::Compare(req) => compare(&ctx, *req).await,
+        Effect::ExplainRow { user, policy, arg } => {
+            let found =
+                crate::knowledge_row::find_row(ctx.store.as_ref(), &ctx.embedder, &user, &arg)
+                    .await;
+            match found {
+                Ok(row) => {
+                    Action::Explained(Box::new(user.explain_knowledge(&ctx.engine, &policy, &row)))
+                }
+                Err(crate::knowledge_row::RowError::Store(e)) => failed(e.into()),
+                Err(e) => failed(e.to_string().into()),
+            }
+        }
         Effect::RunReport {
             id,
             candidate,

@@ -1,14 +1,15 @@
 //! The `:diff` overlay: the first cause and what explains it, the input changes, the items that
-//! differ, and the two prompts side by side (removed on the left, added on the right).
+//! differ, and the two prompts side by side (removed on the left, added on the right); and the
+//! `e` / `:explain` overlay: a knowledge row's gates, the first failed one marked.
 
 use ratatui::Frame;
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme::Theme;
 use super::{block, clear, styled};
-use crate::app::diff_view::{Row, Tone, rows};
+use crate::app::diff_view::{Row, Tone, explain_lines, explain_rows, rows};
 use crate::app::layout;
 use crate::app::state::State;
 use crate::engine::linediff::Change;
@@ -69,4 +70,32 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
         all.len()
     );
     frame.render_widget(Paragraph::new(lines).block(block(title, true, t)), area);
+}
+
+/// A knowledge row's gates, one line each (`✔`, `✘` or `·`), the first failed one marked.
+pub fn render_explain(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
+    let Some(e) = &s.user.explained else { return };
+    let area = layout::item_popup(s.ui.size);
+    clear(frame, area);
+    let lines: Vec<Line> = explain_lines(e)
+        .into_iter()
+        .map(|(text, to)| {
+            Line::from(styled(
+                crate::text::inert_line(&text).into_owned(),
+                tone(t, to),
+            ))
+        })
+        .collect();
+    let width = usize::from(area.width.saturating_sub(2));
+    let height = usize::from(area.height.saturating_sub(2));
+    let scroll = scroll.min(explain_rows(e, width).saturating_sub(height));
+    let title = format!(
+        " explain {} · j/k scroll · esc ",
+        crate::text::fit(&e.row.id, 20)
+    );
+    let p = Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .scroll((scroll as u16, 0))
+        .block(block(title, true, t));
+    frame.render_widget(p, area);
 }

@@ -62,6 +62,7 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
         Overlay::Help { search, scroll } => help::render(frame, area, s, t, search, *scroll),
         Overlay::Item { scroll } => item::render(frame, s, t, *scroll),
         Overlay::Diff { scroll } => diff::render(frame, s, t, *scroll),
+        Overlay::Explain { scroll } => diff::render_explain(frame, s, t, *scroll),
         Overlay::ConfirmQuit => confirm_quit(frame, area, s, t),
         Overlay::None => {}
     }

@@ -313,11 +313,14 @@ fn every_screen(s: &mut State) -> String {
             (Overlay::Item { scroll: 0 }, views[0]),
             (Overlay::Item { scroll: 0 }, views[1]),
             (Overlay::Diff { scroll: 0 }, views[0]),
+            (Overlay::Explain { scroll: 0 }, views[0]),
         ] {
             if overlay != Overlay::None && screen != Screen::Layers {
                 continue;
             }
-            if matches!(overlay, Overlay::Diff { .. }) && s.user.compared.is_none() {
+            if matches!(overlay, Overlay::Diff { .. }) && s.user.compared.is_none()
+                || matches!(overlay, Overlay::Explain { .. }) && s.user.explained.is_none()
+            {
                 continue;
             }
             s.ui.screen = screen;
@@ -349,18 +352,29 @@ fn every_screen(s: &mut State) -> String {
     text
 }
 
-/// `:diff` of the open user, its baseline against a tight budget (then the tuning reset): the
-/// comparison `every_screen` draws in its overlay.
-async fn diffed(s: &mut State, store: &crate::tui::effects::EffectContext) {
-    for cmd in ["set budget.total=150", "diff", "reset"] {
+/// `:diff` of the open user, its baseline against a tight budget (then the tuning reset), and
+/// `:explain ROW`: the comparison and the explanation `every_screen` draws in their overlays.
+async fn diffed(s: &mut State, store: &crate::tui::effects::EffectContext, row: &str) {
+    s.user.explained = None;
+    let explain = format!("explain {row}");
+    for cmd in ["set budget.total=150", "diff", "reset", explain.as_str()] {
         settle(s, store, Action::Palette).await;
         type_text(s, store, cmd).await;
         settle(s, store, Action::Input(InputKey::Enter)).await;
-        if cmd == "diff" {
-            assert!(s.user.compared.is_some(), "{:?}", s.status.message);
-            settle(s, store, Action::Back).await;
-        }
+        settle(s, store, Action::Back).await;
     }
+    assert!(s.user.compared.is_some(), "{:?}", s.status.message);
+    assert!(s.user.explained.is_some(), "{:?}", s.status.message);
+}
+
+#[tokio::test]
+async fn explain_overlay() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u005").await;
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "explain kn:27").await;
+    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    snap("explain_overlay", &mut s);
 }
 
 #[tokio::test]
@@ -404,7 +418,7 @@ async fn hostile_text_is_drawn_inert_on_every_screen() {
             .expect("listed");
         settle(&mut s, &store, Action::Select).await;
         settle(&mut s, &store, Action::ShowReport).await;
-        diffed(&mut s, &store).await;
+        diffed(&mut s, &store, &format!("kn:{}", 9000 + i)).await;
         let text = every_screen(&mut s);
         let shown = crate::text::inert_line(payload);
         assert!(
@@ -429,7 +443,7 @@ async fn redacted_screens_show_no_personal_word_and_cannot_be_probed() {
         "shift", "screen", "right", "raise", "kept", "filter", "everything", "cycle", "closure",
         "close", "seed", "nothing", "holds", "assistant", "carried", "context", "transition",
         "business", "milestone", "completed", "user", "system", "everywhere", "missing", "opens",
-        "twice", "wants", "json", "cause",
+        "twice", "wants", "json", "cause", "earlier", "explain",
     ];
     let data = Dataset::demo();
     let private: std::collections::BTreeSet<String> = data
@@ -443,7 +457,7 @@ async fn redacted_screens_show_no_personal_word_and_cannot_be_probed() {
         "u001", "u062", "u064", "u065", "u066", "u067", "u068", "u069", "u070", "u071",
     ] {
         open(&mut s, &store, user).await;
-        diffed(&mut s, &store).await;
+        diffed(&mut s, &store, "kn:27").await;
         let text = every_screen(&mut s).to_lowercase();
         let shown: std::collections::BTreeSet<&str> =
             text.split(|c: char| !c.is_alphanumeric()).collect();

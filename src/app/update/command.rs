@@ -6,12 +6,12 @@ use crate::app::state::{Quit, State};
 use crate::app::tune;
 
 /// The `:` commands, for the error message and the help overlay.
-pub const COMMANDS: &str = ":user ID · :query TEXT · :diff [USER] · :policy FILE|PRESET · \
-     :theme NAME · :set KEY=VALUE · :w FILE · :reset · :q";
+pub const COMMANDS: &str = ":user ID · :query TEXT · :diff [USER] · :explain ROW · \
+     :policy FILE|PRESET · :theme NAME · :set KEY=VALUE · :w FILE · :reset · :q";
 
 /// Command names, for completion.
 const NAMES: &[&str] = &[
-    "user", "query", "diff", "policy", "theme", "set", "w", "reset", "q",
+    "user", "query", "diff", "explain", "policy", "theme", "set", "w", "reset", "q",
 ];
 
 /// History entries kept.
@@ -81,6 +81,7 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
             }
         }
         ("diff", arg) => super::compare::start(s, arg),
+        ("explain", row) if !row.is_empty() => super::compare::explain_row(s, row),
         ("policy", file) if !file.is_empty() => vec![Effect::LoadPolicy(file.to_string())],
         ("theme", name) if s.session.themes.iter().any(|t| t == name) => {
             s.ui.theme = name.to_string();

@@ -1,9 +1,11 @@
 //! `:diff`: the open user under the baseline and the tuned policy, or against another user;
-//! loaded and compared on a task, shown in an overlay.
+//! loaded and compared on a task, shown in an overlay. `e` and `:explain ROW`: why a knowledge
+//! row was (not) used, gate by gate, in an overlay.
 
 use super::{CompareRequest, CompareSide, Effect, done_loading, error, start_loading};
-use crate::app::state::{Compared, Overlay, State};
+use crate::app::state::{Compared, Overlay, Screen, State};
 use crate::app::task::Task;
+use crate::engine::ItemKind;
 
 /// Runs `:diff` (no argument: baseline → tuned) or `:diff USER` (this user → USER).
 pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
@@ -57,6 +59,57 @@ pub(super) fn arrived(s: &mut State, c: Box<Compared>) -> Vec<Effect> {
     done_loading(s, Task::Compare);
     s.user.compared = Some(c);
     s.ui.overlay = Overlay::Diff { scroll: 0 };
+    vec![]
+}
+
+/// `e` on Layers: the selected knowledge item explained from the loaded data.
+pub(super) fn explain_selected(s: &mut State) -> Vec<Effect> {
+    let row = s.user.view.as_ref().and_then(|v| {
+        let a = v.tuned.as_ref()?;
+        let id = match crate::app::update::selected_row(s, a)? {
+            crate::app::update::LayerRow::Item(it) if it.kind == ItemKind::Knowledge => {
+                it.id.clone()
+            }
+            _ => return None,
+        };
+        let hit = v.user.snapshot().knowledge.iter().find(|h| h.id == id)?;
+        Some(
+            v.user
+                .explain_knowledge(&s.session.engine, &s.session.policy, hit),
+        )
+    });
+    match (s.ui.screen, row) {
+        (Screen::Layers, Some(e)) => explained(s, Box::new(e)),
+        _ => {
+            error(
+                s,
+                "e explains a knowledge row: select one on Layers, or :explain ROW",
+            );
+            vec![]
+        }
+    }
+}
+
+/// `:explain ROW` (`kn:12`, `12`, or text in a title): found and scored on a task.
+pub(super) fn explain_row(s: &mut State, arg: &str) -> Vec<Effect> {
+    let Some(v) = &s.user.view else {
+        error(s, ":explain needs a user open (:user ID)");
+        return vec![];
+    };
+    let effect = Effect::ExplainRow {
+        user: Box::new(v.user.clone()),
+        policy: Box::new(s.session.policy.clone()),
+        arg: arg.to_string(),
+    };
+    start_loading(s, Task::Explain);
+    vec![effect]
+}
+
+/// An explanation to show.
+pub(super) fn explained(s: &mut State, e: Box<crate::engine::explain::Explanation>) -> Vec<Effect> {
+    done_loading(s, Task::Explain);
+    s.user.explained = Some(e);
+    s.ui.overlay = Overlay::Explain { scroll: 0 };
     vec![]
 }
 
@@ -128,5 +181,64 @@ mod tests {
             .map(|m| m.text.clone())
             .unwrap_or_default();
         assert!(msg.contains("nobody"), "{msg}");
+    }
+
+    #[tokio::test]
+    async fn e_explains_the_selected_knowledge_item_and_explain_finds_any_row() {
+        let (mut s, store) = demo_app().await;
+        open(&mut s, &store, "u005").await;
+        settle(&mut s, &store, Action::ShowLayers).await;
+        settle(&mut s, &store, Action::Explain).await;
+        let msg = s
+            .status
+            .message
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default();
+        assert!(
+            msg.starts_with("e explains a knowledge row"),
+            "the first row is a turn: {msg}"
+        );
+        let rows = {
+            let a = s
+                .user
+                .view
+                .as_ref()
+                .and_then(|v| v.tuned.as_ref())
+                .expect("replayed");
+            crate::app::update::shown_rows(&s, a)
+                .iter()
+                .map(|r| match r {
+                    crate::app::update::LayerRow::Item(it) => it.id.clone(),
+                    crate::app::update::LayerRow::Malformed(..) => String::new(),
+                })
+                .collect::<Vec<_>>()
+        };
+        s.user.cursor = rows
+            .iter()
+            .position(|id| id == "kn:25")
+            .expect("kn:25 is shown");
+        settle(&mut s, &store, Action::Explain).await;
+        assert_eq!(s.ui.overlay, Overlay::Explain { scroll: 0 });
+        let e = s.user.explained.as_ref().expect("explained");
+        assert_eq!((e.row.id.as_str(), e.first_failed), ("kn:25", None));
+        settle(&mut s, &store, Action::Back).await;
+        // A row the search did not return: scored on a task, its first failed gate named.
+        command(&mut s, &store, "explain kn:27").await;
+        let e = s.user.explained.as_ref().expect("explained");
+        assert_eq!(e.row.id, "kn:27");
+        assert!(!e.retrieved);
+        assert_eq!(
+            e.first_failed,
+            Some(crate::engine::explain::GateName::Similarity)
+        );
+        command(&mut s, &store, "explain no such title at all").await;
+        let msg = s
+            .status
+            .message
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default();
+        assert!(msg.contains("no knowledge row's title contains"), "{msg}");
     }
 }

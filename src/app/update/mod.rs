@@ -64,6 +64,13 @@ pub enum Effect {
     Clipboard(String),
     /// Load two contexts and compare them (`:diff`).
     Compare(Box<CompareRequest>),
+    /// Find the knowledge row `arg` names, score it against the user's query and explain it
+    /// under `policy` (`:explain`).
+    ExplainRow {
+        user: Box<crate::loaded::Loaded>,
+        policy: Box<Policy>,
+        arg: String,
+    },
 }
 
 /// One side of a `:diff`: a user, the policy and query it is replayed with, and its label.
@@ -97,6 +104,7 @@ impl Effect {
             Effect::RunReport { .. } | Effect::ForgetSnapshots => Task::Report,
             Effect::Clipboard(_) => Task::Terminal,
             Effect::Compare(_) => Task::Compare,
+            Effect::ExplainRow { .. } => Task::Explain,
         }
     }
 }
@@ -171,6 +179,8 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::Refresh => user::apply(s, action),
         Action::Health(_) | Action::Failed(..) | Action::Saved(_) => status::apply(s, action),
         Action::Compared(c) => compare::arrived(s, c),
+        Action::Explain => compare::explain_selected(s),
+        Action::Explained(e) => compare::explained(s, e),
         Action::ReportReady(id, summary) => {
             if s.report.running == Some(id) {
                 done_loading(s, Task::Report);
