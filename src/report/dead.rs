@@ -34,7 +34,8 @@ fn opt_count(v: Option<u64>) -> Cell {
     v.map_or_else(|| Cell::text("n/a").tone(Tone::Dim), count)
 }
 
-/// Per user milestone: seed 003's RAG hit rate, and the hits the budget let through.
+/// Per user milestone: seed 003's RAG hit rate (users whose prompt kept a hit, of those
+/// searched), and the hits the budget let through (kept of retrieved).
 fn rag_by_milestone(s: &Summary) -> Section {
     let rows = s
         .milestones
@@ -59,10 +60,10 @@ fn rag_by_milestone(s: &Summary) -> Section {
         columns: vec![
             ("milestone", "Milestone".into(), false),
             ("users", "Users".into(), true),
-            ("rag_hit_rate", "Users with a hit kept".into(), true),
+            ("rag_hit_rate", "RAG hits".into(), true),
             ("rag_hits_retrieved", "Hits retrieved".into(), true),
             ("rag_hits_kept", "Hits kept".into(), true),
-            ("rag_kept_share", "Kept of retrieved".into(), true),
+            ("rag_kept_share", "Kept share".into(), true),
         ],
         rows,
     }
