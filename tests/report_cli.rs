@@ -292,8 +292,12 @@ fn report_names_dead_knowledge_on_live_stores() {
         let data = dead_knowledge_dataset();
         let pg = PgStore::connect(&db, t).await.expect("postgres");
         seed::seed_postgres(&pg, &data, false).await.expect("seed");
-        let r = RedisStore::connect(&redis.url(), "", t).await.expect("redis");
-        seed::seed_redis(&r, &data, true, false).await.expect("seed");
+        let r = RedisStore::connect(&redis.url(), "", t)
+            .await
+            .expect("redis");
+        seed::seed_redis(&r, &data, true, false)
+            .await
+            .expect("seed");
     });
     let out = common::ctxlens_with(&["report", "--json", "--now", common::NOW], &stores);
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -318,7 +322,10 @@ fn report_names_dead_knowledge_on_live_stores() {
     );
     let m1 = &k["milestones"][1];
     assert_eq!(m1["milestone"], "M1");
-    assert_eq!((&m1["rows"], &m1["never_retrieved"]), (&3.into(), &1.into()));
+    assert_eq!(
+        (&m1["rows"], &m1["never_retrieved"]),
+        (&3.into(), &1.into())
+    );
     assert_eq!(m1["never_retrieved_rows"][0]["id"], "kn:3");
     let dead = &m1["retrieved_never_kept_rows"];
     assert_eq!(dead.as_array().map(Vec::len), Some(1), "{dead}");

@@ -16,9 +16,9 @@ use crate::token_cache::DiskCache;
 /// in flight, and memory does not grow with the fleet.
 const REPORT_TOKEN_CACHE: usize = 1 << 16;
 use crate::report::format::{Section, Tone, csv, headline, markdown, not_read, sections};
+use crate::report::knowledge::DEFAULT_LISTED;
 use crate::report::run::{INTERRUPTED, Observer, Plan, run};
 use crate::report::source::{Fleet, Pick, read_user_list, snapshot_files};
-use crate::report::knowledge::DEFAULT_LISTED;
 use crate::report::{DEFAULT_TOP, Summary};
 use crate::store::{LoadOptions, MemoryStore, Store};
 

@@ -94,13 +94,7 @@ impl KnowledgeUse {
                     mine.kept += theirs.kept;
                 }
                 None => {
-                    self.rows.insert(
-                        id,
-                        RowUse {
-                            stamp: 0,
-                            ..theirs
-                        },
-                    );
+                    self.rows.insert(id, RowUse { stamp: 0, ..theirs });
                 }
             }
         }
@@ -182,7 +176,10 @@ pub async fn scan(
             return Ok(None);
         };
         out.count(&page, used, listed);
-        let next = page.last().filter(|_| page.len() >= CATALOGUE_PAGE).map(|r| r.id);
+        let next = page
+            .last()
+            .filter(|_| page.len() >= CATALOGUE_PAGE)
+            .map(|r| r.id);
         keep = keep.filter(|k| k.len() + page.len() <= CATALOGUE_HELD);
         if let Some(k) = &mut keep {
             k.extend(page);
@@ -292,7 +289,9 @@ impl KnowledgeUse {
         };
         let mut groups = self.groups();
         for (m, s) in scanned.iter().flat_map(|s| &s.groups) {
-            let g = groups.entry(m.clone()).or_insert_with(|| KnowledgeGroup::new(m));
+            let g = groups
+                .entry(m.clone())
+                .or_insert_with(|| KnowledgeGroup::new(m));
             g.counts.rows = Some(s.rows);
             g.counts.never_retrieved = Some(s.never_retrieved);
             g.never_retrieved_rows = s.listed.clone();
@@ -409,7 +408,10 @@ mod tests {
     }
 
     fn used(users: &[&str]) -> KnowledgeUse {
-        let (engine, p) = (Engine::default(), Policy::preset("prolaunch").expect("preset"));
+        let (engine, p) = (
+            Engine::default(),
+            Policy::preset("prolaunch").expect("preset"),
+        );
         let mut used = KnowledgeUse::default();
         for u in users {
             let snap = snapshot(u);
@@ -445,7 +447,10 @@ mod tests {
         assert_eq!(s.catalogue_note.as_deref(), Some(UNLISTED));
         let m1 = &s.milestones[0];
         assert_eq!(m1.milestone.as_deref(), Some("M1"));
-        assert_eq!((m1.counts.seen, m1.counts.retrieved, m1.counts.kept), (3, 2, 1));
+        assert_eq!(
+            (m1.counts.seen, m1.counts.retrieved, m1.counts.kept),
+            (3, 2, 1)
+        );
         assert_eq!((m1.counts.rows, m1.counts.never_retrieved), (None, None));
         assert_eq!(m1.counts.retrieved_never_kept, 1);
         assert_eq!(m1.retrieved_never_kept_rows[0].id, "kn:2");

@@ -9,10 +9,10 @@ use std::sync::{Arc, Mutex};
 use futures_util::future::join_all;
 
 use super::catch;
+use super::knowledge::{Catalogue, HeldCatalogue, KnowledgeUse};
 use super::source::{Fleet, Job, Lister};
 use super::{RunInfo, Tally, UserOutcome};
 use crate::engine::{Engine, Policy, Snapshot};
-use super::knowledge::{Catalogue, HeldCatalogue, KnowledgeUse};
 use crate::store::{FleetPass, KnowledgeParams, LoadOptions, Store, StoreError, snapshots_of_many};
 
 /// Users per task: enough to amortise a task, few enough to spread over the cores.
@@ -262,7 +262,9 @@ pub async fn run(
         not_read_lower_bound: total.is_none() && !listed_all,
     });
     let catalogue = match (&stopped, &shared.store) {
-        (Some(_), Some(_)) => Catalogue::NotRead("the run stopped before the rows were listed".into()),
+        (Some(_), Some(_)) => {
+            Catalogue::NotRead("the run stopped before the rows were listed".into())
+        }
         (_, None) => Catalogue::Unlisted,
         (None, Some(store)) => {
             let cache = shared.plan.cache.as_ref().map(|c| &c.catalogue);

@@ -460,7 +460,8 @@ impl MilestoneFigures {
             rag_hit_rate: c.rag_hit_rate().map(round4),
             rag_hits_retrieved: c.rag_retrieved,
             rag_hits_kept: c.rag_kept,
-            rag_kept_share: (c.rag_retrieved > 0).then(|| round4(ratio(c.rag_kept, c.rag_retrieved))),
+            rag_kept_share: (c.rag_retrieved > 0)
+                .then(|| round4(ratio(c.rag_kept, c.rag_retrieved))),
         }
     }
 }
