@@ -147,6 +147,7 @@ async fn fleet_report(
         cache: Some(ctx.snapshots.clone()),
         // The Report screen shows the duplicates sections (its fleet is the demo or a sample).
         duplicates: true,
+        knowledge_rows: crate::report::knowledge::DEFAULT_LISTED,
     };
     let fleet = Fleet::Store {
         store: ctx.store.clone(),

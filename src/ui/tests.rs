@@ -284,6 +284,29 @@ async fn report_screen_before_and_after_a_change() {
     snap("report_scrolled", &mut s);
 }
 
+#[tokio::test]
+async fn report_screen_shows_dead_knowledge_by_row_milestone() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::ShowReport).await;
+    let summary = s.report.summary.clone().expect("a report");
+    let at = crate::app::report_view::lines(&summary)
+        .iter()
+        .position(|l| l.plain().contains("Knowledge rows by their milestone"))
+        .expect("the section");
+    for _ in 0..at {
+        settle(&mut s, &store, Action::Down).await;
+    }
+    snap("report_dead_knowledge", &mut s);
+    let text = format!("{:?}", draw(&s, 80, 24, &Theme::default()).backend());
+    for want in [
+        "Knowledge rows by their milestone (prolaunch)",
+        "Never retrieved",
+        "M0                6          2     2                4",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+}
+
 /// Whether a cell shows something that would drive a terminal (ratatui drops C0 and C1
 /// controls silently, so their absence alone proves nothing: the visible forms are checked too).
 fn unsafe_cell(symbol: &str) -> bool {
