@@ -347,6 +347,7 @@ fn main() {
                     milestone_filter: milestone,
                     min_similarity: THRESHOLD - NEAR_MISS_MARGIN,
                     limit: LIMIT + NEAR_MISSES,
+                    created_by: None,
                 }
             })
             .collect();

@@ -47,6 +47,8 @@ fn app(screen: Screen) -> State {
         cached_context_key: None,
         malformed: vec![],
         notes: vec![],
+        moments: vec![],
+        as_of: None,
     };
     s.user.loading = Some(snap.user_id.clone());
     update(&mut s, Action::UserLoaded(Box::new((data, snap))));

@@ -44,6 +44,15 @@ pub enum FindingKind {
     /// An item that copies another (exactly, or as a near copy): the second copy spends tokens
     /// on what the prompt already holds, unless the policy's `dedupe` removes it.
     Duplicate,
+    /// As of an earlier instant (`--at`): what lived then may have expired since (a session,
+    /// the cached context).
+    Expired,
+    /// As of an earlier instant: an item without a readable timestamp, left out.
+    Undated,
+    /// As of an earlier instant: a value kept only as it is now (`user_journeys`, knowledge).
+    OnlyCurrent,
+    /// As of an earlier instant: the instant is before any of the user's dated data.
+    BeforeAnyData,
 }
 
 impl From<NoteKind> for FindingKind {
@@ -53,6 +62,10 @@ impl From<NoteKind> for FindingKind {
             NoteKind::DuplicateRow => FindingKind::DuplicateRow,
             NoteKind::AmbiguousKey => FindingKind::AmbiguousKey,
             NoteKind::UnexpectedShape => FindingKind::UnexpectedShape,
+            NoteKind::Expired => FindingKind::Expired,
+            NoteKind::Undated => FindingKind::Undated,
+            NoteKind::OnlyCurrent => FindingKind::OnlyCurrent,
+            NoteKind::BeforeAnyData => FindingKind::BeforeAnyData,
         }
     }
 }

@@ -136,7 +136,36 @@ impl Loaded {
     }
 }
 
+/// What a load as of an earlier instant (`--at`) found out, as every output shows it: the
+/// instant, when the data was read, the milestone of then and where it comes from, and the notes
+/// on what cannot be told (their quoted values masked under `--redact`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AsOfView {
+    #[serde(flatten)]
+    pub info: crate::engine::rewind::AsOf,
+    pub notes: Vec<crate::engine::snapshot::Note>,
+}
+
 impl Loaded {
+    /// What the `--at` load found out; `None` for a load of the present.
+    pub fn as_of(&self) -> Option<AsOfView> {
+        let info = self.data.as_of.clone()?;
+        let notes = self
+            .snapshot
+            .notes
+            .iter()
+            .filter(|n| n.kind.is_time_travel())
+            .map(|n| {
+                let mut n = n.clone();
+                if self.redacted() {
+                    n.message = mask_quoted(&n.message);
+                }
+                n
+            })
+            .collect();
+        Some(AsOfView { info, notes })
+    }
+
     /// The cached context in one line (items, tokens, policy, when written), read from the
     /// stored value; `None` without one, an error when it cannot be read.
     pub fn cached_summary(&self) -> Option<Result<String, String>> {

@@ -140,6 +140,7 @@ fn a_filtered_search_reads_its_milestones_partial_index_and_finds_the_exact_answ
                         milestone_filter: Some(id.to_string()),
                         min_similarity,
                         limit: 15,
+                        created_by: None,
                     })
                     .collect();
                 qs.insert(
@@ -165,6 +166,7 @@ fn a_filtered_search_reads_its_milestones_partial_index_and_finds_the_exact_answ
                         milestone_filter: Some(id.to_string()),
                         min_similarity,
                         limit: 15,
+                        created_by: None,
                     };
                     let plan = indexed.explain_search(&q).await.expect("EXPLAIN");
                     assert!(
@@ -214,6 +216,7 @@ fn a_filtered_search_reads_its_milestones_partial_index_and_finds_the_exact_answ
             milestone_filter: Some("M4".into()),
             min_similarity: 0.4,
             limit: 15,
+            created_by: None,
         };
         for found in [&indexed, &store] {
             let found = found.search(&q).await.expect("search");
@@ -229,6 +232,7 @@ fn a_filtered_search_reads_its_milestones_partial_index_and_finds_the_exact_answ
             milestone_filter: None,
             min_similarity: -1.0,
             limit: 15,
+            created_by: None,
         };
         let plan = indexed.explain_search(&q).await.expect("EXPLAIN");
         assert!(
@@ -370,6 +374,7 @@ fn unscorable_embeddings_are_reported_on_every_search_path() {
                 milestone_filter: filter.map(str::to_string),
                 min_similarity: -1.0,
                 limit: 15,
+                created_by: None,
             };
             // The split search plans on the index of unscorable rows where it exists.
             let plan = new_indexed.explain_search(&q).await.expect("EXPLAIN");
@@ -460,6 +465,7 @@ fn unscorable_embeddings_are_reported_on_every_search_path() {
             milestone_filter: Some("M4".into()),
             min_similarity: 0.4,
             limit: 15,
+            created_by: None,
         };
         let plan = migrated.explain_search(&q).await.expect("EXPLAIN");
         assert!(plan.contains("knowledge_embedding_unscorable"), "{plan}");
@@ -473,6 +479,7 @@ fn unscorable_embeddings_are_reported_on_every_search_path() {
             milestone_filter: None,
             min_similarity: -1.0,
             limit: 15,
+            created_by: None,
         };
         assert_eq!(new.search(&zero).await.expect("search"), Default::default());
     });

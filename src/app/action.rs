@@ -78,6 +78,9 @@ actions! {
         ToggleTokens => "item: its text cut into tokens",
         ToggleTokenIds => "item: token ids",
         Explain => "knowledge row: why it was (not) used, gate by gate",
+        Earlier => "time travel: the user as of the moment before",
+        Later => "time travel: the moment after (past the last, now)",
+        Present => "time travel: back to now",
     }
     made {
         /// A key typed into the active input line.

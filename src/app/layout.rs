@@ -28,25 +28,38 @@ impl Areas {
     }
 }
 
-/// Each tab's label and its columns on a tab bar `width` columns wide (labels lose their
-/// padding when the padded ones would not leave room).
-pub fn tabs(width: u16) -> Vec<(Screen, String, u16, u16)> {
+/// Each tab's label and its columns on a tab bar `width` columns wide, `reserve` columns of
+/// which the header keeps for a label of its own (time travel's `AS OF …`). Labels lose their
+/// padding when the padded ones would not leave room, and then, where even that would not
+/// leave `reserve`, every tab but `current` shows only its number.
+pub fn tabs(width: u16, current: Screen, reserve: u16) -> Vec<(Screen, String, u16, u16)> {
     let padded = |i: usize, s: &Screen| format!(" {} {} ", i + 1, s.title());
-    let full: usize = Screen::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, s)| padded(i, s).chars().count() + 1)
-        .sum();
-    let tight = full + 20 > width as usize;
+    let tight = |i: usize, s: &Screen| format!("{} {}", i + 1, s.title());
+    let total = |label: &dyn Fn(usize, &Screen) -> String| -> usize {
+        Screen::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, s)| label(i, s).chars().count() + 1)
+            .sum()
+    };
+    let (width, reserve) = (width as usize, reserve as usize);
+    let room = |n: usize| n + reserve <= width;
+    let level = if room(total(&padded) + 20) {
+        0
+    } else if reserve == 0 || room(total(&tight) + 2) {
+        1
+    } else {
+        2
+    };
     let mut x = 0;
     Screen::ALL
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let label = if tight {
-                format!("{} {}", i + 1, s.title())
-            } else {
-                padded(i, s)
+            let label = match level {
+                0 => padded(i, s),
+                2 if *s != current => (i + 1).to_string(),
+                _ => tight(i, s),
             };
             let w = label.chars().count() as u16;
             let tab = (*s, label, x, x + w);

@@ -315,6 +315,9 @@ pub struct UserState {
     pub compared: Option<Box<Compared>>,
     /// The last knowledge row explained, shown in its overlay.
     pub explained: Option<Box<crate::engine::explain::Explanation>>,
+    /// The instant users are loaded as of (`tui --at`, or a moment picked with `[`/`]`);
+    /// `None`: now. The view shows it once its load arrives ([`State::shown_at`]).
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// One loaded user (masked under `--redact`), its assemblies and findings (None while counting).
@@ -469,5 +472,23 @@ impl State {
     /// Whether the tuned policy differs from the baseline.
     pub fn modified(&self) -> bool {
         self.session.policy != self.session.baseline
+    }
+
+    /// The instant the open user is shown as of; `None`: now (or no user).
+    pub fn shown_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        let v = self.user.view.as_ref()?;
+        v.data().as_of.as_ref().map(|a| a.at)
+    }
+
+    /// Columns the header keeps for [`State::as_of_label`] (0 without one).
+    pub fn header_reserve(&self) -> u16 {
+        self.as_of_label()
+            .map_or(0, |l| u16::try_from(l.chars().count()).unwrap_or(u16::MAX))
+    }
+
+    /// The header's label while a user is shown as of an earlier instant: ` AS OF {T} `.
+    pub fn as_of_label(&self) -> Option<String> {
+        self.shown_at()
+            .map(|t| format!(" AS OF {} ", crate::engine::snapshot::fmt_ts(&t)))
     }
 }

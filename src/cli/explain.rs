@@ -24,6 +24,23 @@ pub async fn explain(
             RowError::Runtime(m) => CliError::Runtime(m),
             RowError::Store(e) => e.into(),
         })?;
+    if let Some(at) = sel.at {
+        // As of then, a row created later was not in the table: no gate to explain.
+        let fmt = crate::engine::snapshot::fmt_ts;
+        match entry.timestamp {
+            Some(t) if t <= at => {}
+            created => {
+                let when =
+                    created.map_or("at no readable time".into(), |t| format!("at {}", fmt(&t)));
+                return Err(CliError::Usage(format!(
+                    "{} was created {when}, not by --at {}: the knowledge table held no such \
+                     row then",
+                    entry.id,
+                    fmt(&at)
+                )));
+            }
+        }
+    }
     let e = loaded.explain_knowledge(&ctx.engine, &ctx.policy, &entry);
     if json {
         return write_json(out, &e);

@@ -138,9 +138,20 @@ pub struct Selection {
     /// Search knowledge with this text instead of the newest user turn.
     #[arg(long, value_name = "TEXT")]
     pub query: Option<String>,
-    /// Replay as of this instant (RFC 3339), e.g. when a ticket was filed; default: the store's now.
+    /// Replay the data as stored now with the clock at this instant (RFC 3339): only the
+    /// recency window moves. To see the user as they were then, use --at.
     #[arg(long, value_name = "TIME", value_parser = parse_now)]
     pub now: Option<chrono::DateTime<chrono::Utc>>,
+    /// Reconstruct the user as of this instant (RFC 3339), e.g. when a ticket was filed: the
+    /// turns, journey rows and knowledge there were then, the milestone of then, the clock at
+    /// it; notes say what cannot be told (expired sessions and cache). Not with --now.
+    #[arg(
+        long,
+        value_name = "TIME",
+        value_parser = parse_now,
+        conflicts_with = "now"
+    )]
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 fn parse_now(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
@@ -166,6 +177,10 @@ pub enum Command {
         /// Open the snapshot files (`*.json`) in DIR instead of a store.
         #[arg(long, value_name = "DIR")]
         snapshots: Option<PathBuf>,
+        /// Open every user as of this instant (RFC 3339), as `inspect --at` does; on the
+        /// Journey screen `[` and `]` step through the user's moments and `0` comes back to now.
+        #[arg(long, value_name = "TIME", value_parser = parse_now)]
+        at: Option<chrono::DateTime<chrono::Utc>>,
     },
     /// List users: current milestone, sessions, last activity.
     Users {
@@ -487,18 +502,21 @@ impl Ctx {
     }
 }
 
-async fn tui(
-    ctx: Ctx,
-    global: &GlobalArgs,
+/// What `tui` was asked for besides the store.
+struct TuiArgs {
     theme: Option<String>,
     exit_after_first_frame: bool,
-) -> Result<(), CliError> {
+    at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+async fn tui(ctx: Ctx, global: &GlobalArgs, args: TuiArgs) -> Result<(), CliError> {
     let (config, _) = Config::load(global.config.as_deref())?;
     let opts = crate::tui::TuiOptions {
-        theme: theme.or(config.theme),
+        theme: args.theme.or(config.theme),
         redact: global.redact,
-        exit_after_first_frame,
+        exit_after_first_frame: args.exit_after_first_frame,
         embedder: ctx.embedder.clone(),
+        at: args.at,
     };
     let demo = ctx.store.describe() == "DEMO";
     match crate::tui::run_tui(ctx.store.into(), ctx.engine, ctx.policy, demo, opts).await {
@@ -514,6 +532,10 @@ impl Selection {
             session: self.session.clone(),
             query: self.query.clone(),
             now: self.now,
+            at: self.at,
+            milestones: self
+                .at
+                .map(|_| std::sync::Arc::new(ctx.engine.milestones.clone())),
             embedder: ctx.embedder.clone(),
         }
     }
@@ -574,9 +596,15 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             exit_after_first_frame,
             snapshot,
             snapshots,
+            at,
         }) if snapshot.is_some() || snapshots.is_some() => {
             let ctx = Ctx::offline(&cli.global, snapshot.as_deref(), snapshots.as_deref())?;
-            return tui(ctx, &cli.global, theme.clone(), *exit_after_first_frame).await;
+            let args = TuiArgs {
+                theme: theme.clone(),
+                exit_after_first_frame: *exit_after_first_frame,
+                at: *at,
+            };
+            return tui(ctx, &cli.global, args).await;
         }
         _ => {}
     }
@@ -584,12 +612,27 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     let out = &mut anstream::stdout();
     let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
     match cli.command {
-        None if tty => tui(ctx, &cli.global, None, false).await,
+        None if tty => {
+            let args = TuiArgs {
+                theme: None,
+                exit_after_first_frame: false,
+                at: None,
+            };
+            tui(ctx, &cli.global, args).await
+        }
         Some(Command::Tui {
             theme,
             exit_after_first_frame,
+            at,
             ..
-        }) => tui(ctx, &cli.global, theme, exit_after_first_frame).await,
+        }) => {
+            let args = TuiArgs {
+                theme,
+                exit_after_first_frame,
+                at,
+            };
+            tui(ctx, &cli.global, args).await
+        }
         None => users::summary(&ctx, out).await,
         Some(Command::Users {
             limit,

@@ -14,7 +14,7 @@ use crate::engine::margins::Step;
 use crate::engine::milestones::{Status, completed};
 use crate::engine::snapshot::{Malformed, fmt_ts};
 use crate::engine::{Assembly, Margins, Snapshot};
-use crate::loaded::Loaded;
+use crate::loaded::{AsOfView, Loaded};
 use crate::store::SessionInfo;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +41,8 @@ pub async fn replay(
         // A file holds no store data about the user beyond its snapshot.
         (Some(f), _) => {
             let snap = read_snapshot(f)?;
-            let data = crate::store::UserData::of_snapshot(&snap);
+            let label = crate::store::snapshots::LABEL;
+            let (snap, data) = crate::store::as_of::rewind_file(snap, &sel.options(ctx), label)?;
             Loaded::new(data, snap, ctx.redact)
         }
         (None, Some(u)) => ctx.load(u, sel).await?,
@@ -54,17 +55,19 @@ pub async fn replay(
     let asm = loaded.assemble(&ctx.engine, &ctx.policy);
     let snap = loaded.snapshot();
     let margins = explain.then(|| loaded.margins(&ctx.engine, &ctx.policy));
+    let as_of = loaded.as_of();
     match mode {
-        Mode::Json => match &margins {
-            None => write!(out, "{}", asm.to_json()).map_err(io),
-            Some(m) => write_json(
-                out,
-                &Explained {
-                    assembly: &asm,
-                    margins: m,
-                },
-            ),
-        },
+        Mode::Json if margins.is_none() && as_of.is_none() => {
+            write!(out, "{}", asm.to_json()).map_err(io)
+        }
+        Mode::Json => write_json(
+            out,
+            &Explained {
+                assembly: &asm,
+                margins: margins.as_ref(),
+                as_of: as_of.as_ref(),
+            },
+        ),
         // The prompt as the model gets it, byte for byte, unless a person reads it on a terminal.
         Mode::Prompt if std::io::stdout().is_terminal() => {
             writeln!(out, "{}", crate::text::inert(&asm.prompt)).map_err(io)
@@ -73,6 +76,9 @@ pub async fn replay(
         Mode::Prompt => writeln!(std::io::stdout().lock(), "{}", asm.prompt).map_err(io),
         Mode::Text => {
             writeln!(out, "{}", paint(BOLD, &heading(&asm, snap))).map_err(io)?;
+            if let Some(a) = &as_of {
+                writeln!(out, "{}", paint(BOLD, &as_of_line(a))).map_err(io)?;
+            }
             write_layers(out, &asm)?;
             writeln!(out).map_err(io)?;
             write_items(out, &asm)?;
@@ -80,17 +86,66 @@ pub async fn replay(
             if let Some(m) = &margins {
                 write_margins(out, m)?;
             }
-            write_malformed(out, &asm.malformed)
+            write_malformed(out, &asm.malformed)?;
+            match &as_of {
+                Some(a) => write_as_of_notes(out, a),
+                None => Ok(()),
+            }
         }
     }
 }
 
-/// `replay --explain --json`: the assembly with its margins.
+/// `replay --json` with `--explain` or `--at`: the assembly with its margins, and what the
+/// load as of an earlier instant found out.
 #[derive(Serialize)]
 struct Explained<'a> {
     #[serde(flatten)]
     assembly: &'a Assembly,
-    margins: &'a Margins,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    margins: Option<&'a Margins>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    as_of: Option<&'a AsOfView>,
+}
+
+/// `as of T (data read at R) · milestone M2, from transition mb:5`.
+pub fn as_of_line(a: &AsOfView) -> String {
+    use crate::engine::rewind::MilestoneFrom;
+    let i = &a.info;
+    let milestone = match (&i.milestone, &i.milestone_from) {
+        (Some(m), MilestoneFrom::Transition { id }) => {
+            format!("milestone {m}, from transition {id}")
+        }
+        (Some(m), MilestoneFrom::Completions { id }) => {
+            format!("milestone {m}, after the completions up to {id}")
+        }
+        (Some(m), _) => format!("milestone {m}, user_journeys' default (no journey row by then)"),
+        (None, _) => "no milestone (no journey)".into(),
+    };
+    inert_line(&format!(
+        "as of {} (data read at {}) · {milestone}",
+        fmt_ts(&i.at),
+        fmt_ts(&i.read_at)
+    ))
+    .into_owned()
+}
+
+/// What cannot be told of the instant, one line per note.
+fn write_as_of_notes(out: &mut impl Write, a: &AsOfView) -> Result<(), CliError> {
+    if a.notes.is_empty() {
+        return Ok(());
+    }
+    let title = format!("not reconstructed ({})", a.notes.len());
+    writeln!(out, "\n{}", paint(super::output::YELLOW.bold(), &title)).map_err(io)?;
+    for n in &a.notes {
+        writeln!(
+            out,
+            "  {}  {}",
+            inert_line(&n.source),
+            paint(DIM, &inert_line(&n.message))
+        )
+        .map_err(io)?;
+    }
+    Ok(())
 }
 
 /// The margins table: per layer and for the global pass, how far the budget is from a change.
@@ -316,6 +371,9 @@ struct InspectOut<'a> {
     cached_context: bool,
     cached_context_ttl: Option<u64>,
     findings: &'a [crate::findings::Finding],
+    /// Loaded `--at` an earlier instant: when, the milestone of then, what cannot be told.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    as_of: Option<AsOfView>,
     assembly: &'a Assembly,
 }
 
@@ -380,6 +438,7 @@ impl<'a> Inspected<'a> {
             cached_context: snap.cached_context.is_some(),
             cached_context_ttl: data.cached_context_ttl,
             findings: self.found,
+            as_of: self.loaded.as_of(),
             assembly: self.asm,
         }
     }
@@ -397,6 +456,9 @@ impl<'a> Inspected<'a> {
             .map_or("no journey".into(), |m| format!("at {m} {}", map.name(m)));
         let title = format!("{}{who} · {at} · {}", snap.user_id, ctx.store.describe());
         writeln!(out, "{}", paint(BOLD, &inert_line(&title))).map_err(io)?;
+        if let Some(a) = self.loaded.as_of() {
+            writeln!(out, "{}", paint(BOLD, &as_of_line(&a))).map_err(io)?;
+        }
         let marks: Vec<String> = self
             .statuses
             .iter()

@@ -436,13 +436,18 @@ impl Store for MemoryStore {
         if unscorable(norm(&q.embedding)).is_some() {
             return Ok(KnowledgeHits::default());
         }
-        let rows =
-            self.knowledge
-                .iter()
-                .filter(|(row, _)| match (&q.milestone_filter, &row.milestone) {
-                    (Some(m), Some(rm)) => m == rm,
-                    _ => true,
-                });
+        let rows = self
+            .knowledge
+            .iter()
+            .filter(|(row, _)| match (&q.milestone_filter, &row.milestone) {
+                (Some(m), Some(rm)) => m == rm,
+                _ => true,
+            })
+            // As of `--at`: rows created by then, before the limit (as Postgres filters).
+            .filter(|(row, _)| {
+                q.created_by
+                    .is_none_or(|by| ts(&row.created_at).is_some_and(|t| t <= by))
+            });
         let (bad, good): (Vec<_>, Vec<_>) = rows.partition(|(_, v)| unscorable(norm(v)).is_some());
         let mut malformed: Vec<(i64, String)> = bad
             .into_iter()

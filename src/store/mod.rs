@@ -1,5 +1,6 @@
 //! Where snapshots come from: the `Store` trait, its errors, and snapshot loading over any store.
 
+pub mod as_of;
 pub mod dataset;
 pub mod embedder;
 pub mod fault;
@@ -30,6 +31,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::engine::embed::BUILTIN_DIM;
+use crate::engine::rewind::{AsOf, Moment};
 use crate::engine::snapshot::{
     JourneyEntry, KnowledgeEntry, Malformed, Note, SessionEntry, Snapshot, fmt_ts,
 };
@@ -156,6 +158,12 @@ pub struct UserData {
     pub malformed: Vec<Malformed>,
     /// What was read but deserves a finding (odd timestamps, duplicate rows, ambiguous keys).
     pub notes: Vec<Note>,
+    /// The user's timeline as read (every session's turns and the journey rows, not only those
+    /// up to an `--at` instant): the moments time travel steps through.
+    pub moments: Vec<Moment>,
+    /// Loaded as of an earlier instant ([`LoadOptions::at`]): when, when the data was read, and
+    /// where the milestone of then comes from. The rest of the data is as of then.
+    pub as_of: Option<AsOf>,
 }
 
 impl UserData {
@@ -188,6 +196,8 @@ impl UserData {
             malformed: s.malformed.clone(),
             // The snapshot's notes reach findings through the snapshot itself.
             notes: Vec::new(),
+            moments: crate::engine::rewind::moments(s),
+            as_of: None,
         }
     }
 }
@@ -202,6 +212,9 @@ pub struct KnowledgeQuery {
     pub min_similarity: f64,
     /// The policy's limit plus [`NEAR_MISSES`].
     pub limit: usize,
+    /// Only rows created at or before this instant (`--at`): filtered in the search itself,
+    /// before its limit, never after.
+    pub created_by: Option<DateTime<Utc>>,
 }
 
 /// A knowledge search's answer.
@@ -262,6 +275,12 @@ pub struct LoadOptions {
     pub query: Option<String>,
     /// Replay as of this instant instead of the store's clock (live stores: now).
     pub now: Option<DateTime<Utc>>,
+    /// Reconstruct the user as of this instant (`--at`): the data stored by then, the
+    /// milestone of then, `now` = this instant, and notes on what cannot be told
+    /// ([`crate::engine::rewind`]). `now`, if also given, then moves the clock only.
+    pub at: Option<DateTime<Utc>>,
+    /// The dependency map the milestone at `at` is derived with (`None`: seed 000's).
+    pub milestones: Option<std::sync::Arc<crate::engine::MilestoneMap>>,
     /// How the knowledge query is embedded.
     pub embedder: embedder::Embedder,
 }
@@ -583,6 +602,9 @@ async fn prepare(
     params: &[KnowledgeParams],
 ) -> Result<Prepared, StoreError> {
     if let Some(mut fixed) = store.fixed_snapshot(&data.user_id) {
+        if opts.at.is_some() {
+            fixed = as_of::rewind_file(fixed, opts, &store.describe())?.0;
+        }
         if let Some(now) = opts.now {
             fixed.now = now;
         }
@@ -645,6 +667,7 @@ async fn prepare(
                 },
                 min_similarity: p.similarity_threshold - NEAR_MISS_MARGIN,
                 limit: p.limit + NEAR_MISSES,
+                created_by: opts.at,
             })
         })
         .collect();

@@ -6,6 +6,10 @@ use crate::engine::MilestoneMap;
 use super::tables::{Quoted, Tables, quote_part};
 use super::vectors::UNSCORABLE_SQL;
 
+/// Rows created by the `--at` instant `$6` (every row when it is NULL): part of every search's
+/// filter, so a search as of then ranks and limits only the rows there were then.
+const CREATED_BY: &str = "($6::timestamptz IS NULL OR created_at <= $6)";
+
 /// What a scored row carries; `norm` tells unscorable embeddings from the rest.
 const COLUMNS: &str = "id, milestone, title, content, metadata -> 'section' AS section, created_at, \
      embedding, vector_norm(embedding) AS norm";
@@ -15,7 +19,7 @@ fn unscorable_branch(filter: &str) -> String {
     format!(
         "(SELECT {COLUMNS}, $5::int AS dims, NULL::float8 AS distance, NULL::float8 AS similarity
            FROM {{knowledge}}
-          WHERE {filter} AND {UNSCORABLE_SQL}
+          WHERE {filter} AND {CREATED_BY} AND {UNSCORABLE_SQL}
           ORDER BY id
           LIMIT $4)"
     )
@@ -29,7 +33,7 @@ fn ranked_branch(filter: &str) -> String {
         "(SELECT {COLUMNS}, $5::int AS dims, embedding <=> $1 AS distance,
                 1 - (embedding <=> $1) AS similarity
            FROM {{knowledge}}
-          WHERE {filter}
+          WHERE {filter} AND {CREATED_BY}
             AND 1 - (embedding <=> $1) >= $3
             AND NOT {UNSCORABLE_SQL}
           ORDER BY embedding <=> $1
@@ -94,7 +98,7 @@ pub fn untyped_search() -> String {
          CASE WHEN {scorable} THEN embedding <=> $1 END AS distance,
          CASE WHEN {scorable} THEN 1 - (embedding <=> $1) END AS similarity
     FROM {{knowledge}}
-   WHERE ($2::text IS NULL OR milestone = $2 OR milestone IS NULL))
+   WHERE ($2::text IS NULL OR milestone = $2 OR milestone IS NULL) AND {CREATED_BY})
 SELECT * FROM (
 (SELECT * FROM scored WHERE similarity >= $3 ORDER BY similarity DESC, id LIMIT $4)
 UNION ALL

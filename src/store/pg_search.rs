@@ -46,9 +46,16 @@ impl PgStore {
     /// column cannot be indexed, and may hold vectors of other dimensions: then the distance is
     /// guarded and those rows reported. Rows whose embedding pgvector cannot score are reported on
     /// every path, never ranked. A query vector that cannot be scored finds nothing.
+    ///
+    /// A search as of an earlier instant (`created_by`) is an exact scan ([`PgStore::search_exact`]):
+    /// an HNSW walk returns `hnsw.ef_search` candidates before the filter applies, so when many
+    /// rows are newer than the instant it would miss older ones that rank within the limit.
     pub async fn search(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
         if unscorable(norm(&q.embedding)).is_some() {
             return Ok(KnowledgeHits::default());
+        }
+        if q.created_by.is_some() {
+            return self.search_exact(q).await;
         }
         let rows = self
             .search_query(q)
@@ -62,7 +69,8 @@ impl PgStore {
     /// [`PgStore::search`] for many queries, answers in their order: queries alike but for
     /// their vector (milestone filter, threshold, limit) are answered by one statement
     /// (`pg_schema::typed_search` and the like, `many`), with the same rows, in the same order, as one search
-    /// each. An untyped column, or a query of another dimension, is searched alone.
+    /// each. An untyped column, a query of another dimension, or one as of an earlier instant
+    /// (an exact scan) is searched alone.
     pub async fn search_many(
         &self,
         qs: &[KnowledgeQuery],
@@ -71,7 +79,10 @@ impl PgStore {
         let mut groups: Vec<(Key, Vec<usize>)> = Vec::new();
         let mut alone = Vec::new();
         for (i, q) in qs.iter().enumerate() {
-            if self.dim != Some(q.embedding.len()) || unscorable(norm(&q.embedding)).is_some() {
+            if self.dim != Some(q.embedding.len())
+                || unscorable(norm(&q.embedding)).is_some()
+                || q.created_by.is_some()
+            {
                 alone.push(i);
                 continue;
             }
@@ -124,6 +135,7 @@ impl PgStore {
             .bind(first.min_similarity)
             .bind(i64::try_from(first.limit).unwrap_or(i64::MAX))
             .bind(i32::try_from(first.embedding.len()).unwrap_or(i32::MAX))
+            .bind(first.created_by)
             .fetch_all(self.pool())
             .await
             .map_err(|e| self.fail("knowledge search", e));
@@ -219,21 +231,27 @@ impl PgStore {
                 }
             }
         };
+        let by = q.created_by.map(|t| t.timestamp_micros() as f64 / 1e6);
         Ok(rows
             .iter()
-            .filter(|(_, m, _)| match (&q.milestone_filter, m) {
+            .filter(|(_, m, ..)| match (&q.milestone_filter, m) {
                 (Some(want), Some(m)) => want == m,
                 _ => true,
             })
+            .filter(|(.., created)| by.is_none_or(|by| created.is_some_and(|c| c <= by)))
             .take(q.limit)
-            .filter_map(|(id, _, n)| unscorable(*n).map(|r| bad_row("knowledge", "kn", *id, r)))
+            .filter_map(|(id, _, n, _)| unscorable(*n).map(|r| bad_row("knowledge", "kn", *id, r)))
             .collect())
     }
 
     /// One scan of the table for rows pgvector cannot score.
-    async fn scan_unscorable(&self) -> Result<Vec<(i64, Option<String>, f64)>, StoreError> {
+    async fn scan_unscorable(
+        &self,
+    ) -> Result<Vec<(i64, Option<String>, f64, Option<f64>)>, StoreError> {
+        // Creation as epoch seconds: a float holds `infinity`, which a timestamp decode cannot.
         let sql = format!(
-            "SELECT id, milestone, vector_norm(embedding) AS norm FROM {} WHERE {UNSCORABLE_SQL} \
+            "SELECT id, milestone, vector_norm(embedding) AS norm, \
+             extract(epoch FROM created_at)::float8 AS created FROM {} WHERE {UNSCORABLE_SQL} \
              AND id IS NOT NULL ORDER BY id LIMIT {UNSCORABLE_HELD}",
             self.sql.knowledge
         );
@@ -246,7 +264,8 @@ impl PgStore {
             .filter_map(|r| {
                 let id = column::<i64>(r, "id").ok()?;
                 let norm = column::<f64>(r, "norm").ok()?;
-                Some((id, column(r, "milestone").ok().flatten(), norm))
+                let created = column(r, "created").ok().flatten();
+                Some((id, column(r, "milestone").ok().flatten(), norm, created))
             })
             .collect())
     }
@@ -376,6 +395,7 @@ impl PgStore {
             milestone_filter: None,
             min_similarity: -1.0,
             limit: 1,
+            created_by: None,
         };
         if let Some(reason) = unscorable(norm(embedding)) {
             return Ok(Some(Err(super::pg_rows::bad_row(
@@ -398,7 +418,7 @@ impl PgStore {
 }
 
 /// The search's parameters, the same for every statement: $1 the query vector, $2 the milestone
-/// filter, $3 the threshold, $4 the limit, $5 the query's dimension.
+/// filter, $3 the threshold, $4 the limit, $5 the query's dimension, $6 the `--at` instant.
 fn bind_search<'q>(
     query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
     q: &KnowledgeQuery,
@@ -409,4 +429,5 @@ fn bind_search<'q>(
         .bind(q.min_similarity)
         .bind(i64::try_from(q.limit).unwrap_or(i64::MAX))
         .bind(i32::try_from(q.embedding.len()).unwrap_or(i32::MAX))
+        .bind(q.created_by)
 }

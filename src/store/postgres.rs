@@ -30,8 +30,8 @@ pub struct PgUser {
 /// Ids looked up in one `= ANY` statement, at most.
 const LOOKUP_CHUNK: usize = 10_000;
 
-/// Unscorable rows found by a scan: (id, milestone, norm), by id.
-pub(super) type UnscorableRows = std::sync::Arc<Vec<(i64, Option<String>, f64)>>;
+/// Unscorable rows found by a scan: (id, milestone, norm, created_at as epoch seconds), by id.
+pub(super) type UnscorableRows = std::sync::Arc<Vec<(i64, Option<String>, f64, Option<f64>)>>;
 
 /// The scan's cache: when it ran and what it found.
 pub(super) type UnscorableCache = tokio::sync::Mutex<Option<(std::time::Instant, UnscorableRows)>>;

@@ -86,8 +86,9 @@ impl Store for SnapshotStore {
         Ok(UserPage { users, next_cursor })
     }
 
-    async fn load_user(&self, user: &str, _opts: &LoadOptions) -> Result<UserData, StoreError> {
-        self.get(user).map(UserData::of_snapshot)
+    async fn load_user(&self, user: &str, opts: &LoadOptions) -> Result<UserData, StoreError> {
+        let file = self.get(user)?.clone();
+        Ok(super::as_of::rewind_file(file, opts, &self.describe())?.1)
     }
 
     fn fixed_snapshot(&self, user: &str) -> Option<Snapshot> {

@@ -156,8 +156,10 @@ pub fn user_data(
                         .join(", "),
                 })?,
         ),
-        // Newest turn wins; ties go to the first session.
-        None => (0..parsed.len()).rev().max_by_key(|&i| parsed[i].1.newest),
+        // Newest turn wins (as of `--at`: the newest by then); ties go to the first session.
+        None => (0..parsed.len())
+            .rev()
+            .max_by_key(|&i| newest_by(&parsed[i], opts.at)),
     };
     let mut session = Vec::new();
     for (i, (p, _)) in parsed.iter().enumerate() {
@@ -173,7 +175,12 @@ pub fn user_data(
     };
     let journey = journey_entries(&raw.memory, &mut malformed, &mut notes);
     let (current_milestone, display_name) = raw.journey.map_or((None, None), |(m, n)| (Some(m), n));
-    Ok(UserData {
+    let sessions: Vec<(&str, &[SessionEntry])> = parsed
+        .iter()
+        .filter_map(|(p, i)| Some((i.session_id.as_str(), p.as_deref().ok()?)))
+        .collect();
+    let moments = crate::engine::rewind::moments_of(&journey, &sessions);
+    let mut data = UserData {
         user_id: raw.user_id,
         display_name,
         current_milestone,
@@ -187,7 +194,27 @@ pub fn user_data(
         cached_context_key: raw.cached_name,
         malformed,
         notes,
-    })
+        moments,
+        as_of: None,
+    };
+    super::as_of::rewind_user(&mut data, opts, store)?;
+    Ok(data)
+}
+
+/// The newest readable turn of a session (`at`: at or before it).
+fn newest_by(
+    (parsed, info): &(Result<Vec<SessionEntry>, Malformed>, SessionInfo),
+    at: Option<DateTime<Utc>>,
+) -> Option<DateTime<Utc>> {
+    let Some(at) = at else { return info.newest };
+    parsed
+        .as_ref()
+        .ok()?
+        .iter()
+        .filter_map(|e| e.turn.as_ref().ok())
+        .map(|t| t.timestamp)
+        .filter(|t| *t <= at)
+        .max()
 }
 
 fn cached_value(k: &RawKey, malformed: &mut Vec<Malformed>) -> Option<Value> {

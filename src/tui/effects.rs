@@ -61,9 +61,12 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
             user,
             knowledge,
             query,
+            at,
         } => {
             let opts = LoadOptions {
                 query,
+                at,
+                milestones: at.map(|_| Arc::new(ctx.engine.milestones.clone())),
                 ..ctx.load_options()
             };
             let loaded = load_snapshot(ctx.store.as_ref(), &user, &opts, knowledge).await;

@@ -34,6 +34,8 @@ pub struct TuiOptions {
     /// Draw one frame and exit (for start-up benchmarks).
     pub exit_after_first_frame: bool,
     pub embedder: crate::store::embedder::Embedder,
+    /// Open users as of this instant (`tui --at`); `None`: now.
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// How the TUI ended, the terminal restored either way.
@@ -71,6 +73,7 @@ pub async fn run_tui(
         warming: Default::default(),
     };
     let mut state = State::new(session, store.describe(), demo, theme, opts.redact);
+    state.user.at = opts.at;
     if store.describe() == crate::store::snapshots::LABEL {
         state.live.source = "no event source (snapshot files)".into();
     }

@@ -19,7 +19,6 @@ use super::{block, il, styled};
 use crate::app::layout;
 use crate::app::state::{State, UserView};
 use crate::engine::milestones::{MilestoneMap, Status, completed, prepare_transition};
-use crate::engine::snapshot::{JourneyKind, fmt_ts};
 use crate::graph::{Canvas, Frame as BoxFrame, Geometry, Graph, Label, Role};
 
 /// Each milestone's status for the open user, in map order.
@@ -92,6 +91,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         sel,
         st: &st,
         closure: &closure,
+        time: super::timeline::strip(s, v, t, usize::from(graph_area.width.saturating_sub(4))),
     };
     render_graph(frame, graph_area, &view, t);
     let [left, right] =
@@ -117,6 +117,8 @@ struct GraphView<'a> {
     sel: usize,
     st: &'a [Status],
     closure: &'a BTreeSet<&'a str>,
+    /// The time travel strip, on the bottom border.
+    time: Line<'static>,
 }
 
 fn render_graph(frame: &mut Frame, area: Rect, v: &GraphView, t: &Theme) {
@@ -126,6 +128,7 @@ fn render_graph(frame: &mut Frame, area: Rect, v: &GraphView, t: &Theme) {
         sel,
         st,
         closure,
+        ..
     } = *v;
     let ids = g.ids();
     let (w, h) = (canvas.width, canvas.height);
@@ -155,7 +158,10 @@ fn render_graph(frame: &mut Frame, area: Rect, v: &GraphView, t: &Theme) {
         ids.len(),
         g.layer_count()
     );
-    frame.render_widget(b.title(Line::styled(title, t.title())), area);
+    let b = b
+        .title(Line::styled(title, t.title()))
+        .title_bottom(v.time.clone());
+    frame.render_widget(b, area);
     let legend = Line::from(vec![
         styled("✓ completed ", t.status(Status::Completed)),
         styled("◉ current ", t.status(Status::Current)),
@@ -218,6 +224,9 @@ fn draw_canvas(
     }
 }
 
+/// Most rows the selection panel gives the timeline.
+const TIMELINE_ROWS: usize = 7;
+
 /// The selected milestone: status, dependencies, what it contributes, and what a transition
 /// carries (into it; for the current milestone, into the next ones).
 fn render_selection(
@@ -266,6 +275,16 @@ fn render_selection(
         lines.push(Line::styled("  nothing", t.muted()));
     }
     lines.extend(items);
+    // The timeline before the transitions' carried data, which can run long: time travel
+    // steps through it.
+    lines.push(Line::styled("timeline (newest first):", t.accent()));
+    let rows = usize::from(area.height.saturating_sub(2)).saturating_sub(lines.len() + 2);
+    lines.extend(super::timeline::lines(
+        s,
+        v,
+        t,
+        rows.clamp(3, TIMELINE_ROWS),
+    ));
     let targets: Vec<&str> = if st[sel] == Status::Current {
         ids.iter()
             .copied()
@@ -306,8 +325,6 @@ fn render_selection(
             ));
         }
     }
-    lines.push(Line::styled("journey so far (newest first):", t.accent()));
-    lines.extend(timeline(v, t));
     let title = il(&format!(" {id} {} ", map.name(id)));
     frame.render_widget(
         Paragraph::new(lines)
@@ -315,37 +332,6 @@ fn render_selection(
             .block(block(title, false, t)),
         area,
     );
-}
-
-/// The user's completions and transitions, newest first.
-fn timeline(v: &UserView, t: &Theme) -> Vec<Line<'static>> {
-    let mut rows: Vec<_> = v
-        .snapshot()
-        .journey
-        .iter()
-        .filter(|j| j.kind != JourneyKind::BusinessDna)
-        .collect();
-    rows.sort_by(|a, b| b.timestamp.cmp(&a.timestamp).then_with(|| a.id.cmp(&b.id)));
-    if rows.is_empty() {
-        return vec![Line::styled("  nothing yet", t.muted())];
-    }
-    rows.iter()
-        .map(|j| {
-            let when = j.timestamp.as_ref().map_or("—".into(), fmt_ts);
-            let m = j.milestone.as_deref().unwrap_or("?");
-            let what = match j.kind {
-                JourneyKind::Transition => {
-                    let from = j.data.get("from").and_then(|x| x.as_str()).unwrap_or("?");
-                    format!("transition {from} → {m}")
-                }
-                _ => format!("completed {m}"),
-            };
-            Line::from(vec![
-                styled(format!("  {when}  "), t.muted()),
-                styled(il(&what), t.base()),
-            ])
-        })
-        .collect()
 }
 
 /// Every milestone's full dependency list (the graph draws only edges not implied by others).

@@ -11,6 +11,7 @@ mod prompt;
 mod report;
 mod status;
 pub mod theme;
+mod timeline;
 mod tokens;
 mod tune;
 mod users;
@@ -249,3 +250,5 @@ pub(crate) fn selected_line<'a>(line: Line<'a>, t: &Theme) -> Line<'a> {
 mod screen_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod time_tests;

@@ -14,7 +14,8 @@ use unicode_width::UnicodeWidthStr;
 
 pub fn render_tabs(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let mut spans: Vec<Span> = Vec::new();
-    for (screen, label, ..) in tabs(area.width) {
+    let as_of = s.as_of_label();
+    for (screen, label, ..) in tabs(area.width, s.ui.screen, s.header_reserve()) {
         let style = if screen == s.ui.screen {
             t.selected().add_modifier(Modifier::BOLD)
         } else {
@@ -36,6 +37,11 @@ pub fn render_tabs(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         }
         (None, None) => String::new(),
     };
+    // The instant shown comes before who: it changes what every screen means.
+    let room = (area.width as usize).saturating_sub(spans.iter().map(|sp| sp.width()).sum());
+    if let Some(label) = as_of.filter(|l| l.chars().count() <= room) {
+        spans.push(styled(label, t.badge().add_modifier(Modifier::BOLD)));
+    }
     let used: usize = spans.iter().map(|sp| sp.width()).sum();
     let room = (area.width as usize).saturating_sub(used);
     let who: String = if who.chars().count() > room {

@@ -19,6 +19,7 @@ pub mod milestones;
 pub mod policy;
 pub mod redact;
 pub mod render;
+pub mod rewind;
 pub mod snapshot;
 pub mod tokens;
 

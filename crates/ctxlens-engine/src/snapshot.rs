@@ -75,6 +75,26 @@ pub enum NoteKind {
     AmbiguousKey,
     /// A value of another shape than SPEC §1 gives it, read as it is.
     UnexpectedShape,
+    /// As of an earlier instant (`--at T`): data that lived at `T` may have expired since (a
+    /// session, a cached context), so what is shown for it may be incomplete or is left out.
+    Expired,
+    /// As of an earlier instant: an item without a readable timestamp cannot be placed in time.
+    Undated,
+    /// As of an earlier instant: a value stored only as it is now (`user_journeys`, knowledge
+    /// rows), so `T`'s cannot be restored.
+    OnlyCurrent,
+    /// As of an earlier instant: `T` is before any of the user's dated data.
+    BeforeAnyData,
+}
+
+impl NoteKind {
+    /// Whether the note is about time travel (`--at`): what cannot be told of an earlier instant.
+    pub fn is_time_travel(self) -> bool {
+        matches!(
+            self,
+            NoteKind::Expired | NoteKind::Undated | NoteKind::OnlyCurrent | NoteKind::BeforeAnyData
+        )
+    }
 }
 
 /// A chat turn in either of SPEC §1's shapes.
@@ -364,7 +384,7 @@ pub fn fmt_ts(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
-mod rfc3339 {
+pub(crate) mod rfc3339 {
     use super::*;
 
     pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {

@@ -7,6 +7,7 @@ mod layers;
 mod nav;
 mod screen;
 mod status;
+mod time;
 mod user;
 mod users;
 mod yank;
@@ -37,6 +38,8 @@ pub enum Effect {
         knowledge: KnowledgeParams,
         /// Search knowledge with this text instead of the newest user turn (`:query`).
         query: Option<String>,
+        /// Load the user as of this instant (time travel); `None`: now.
+        at: Option<chrono::DateTime<chrono::Utc>>,
     },
     /// Replay these users under a policy for the users list (the tuned one: `tuned`).
     ComputeStats {
@@ -162,6 +165,7 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             users::apply(s, action)
         }
         Action::Yank => yank::yank(s),
+        Action::Earlier | Action::Later | Action::Present => time::travel(s, &action),
         Action::ToggleTokens => {
             s.ui.tokens.on = !s.ui.tokens.on;
             s.ui.tokens.ids &= s.ui.tokens.on;

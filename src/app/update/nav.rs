@@ -289,7 +289,7 @@ fn report(s: &mut State, action: Action) -> Vec<Effect> {
 fn click(s: &mut State, x: u16, y: u16) -> Vec<Effect> {
     let areas = Areas::new(s.ui.size);
     if y == areas.tabs.y {
-        let tab = layout::tabs(s.ui.size.0)
+        let tab = layout::tabs(s.ui.size.0, s.ui.screen, s.header_reserve())
             .into_iter()
             .find(|(_, _, a, b)| (*a..*b).contains(&x));
         return match tab {

@@ -115,6 +115,8 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
         }
         Task::User => {
             let wanted = s.user.loading.take();
+            // A moment that could not be loaded is not the one shown: step on from the shown one.
+            s.user.at = s.shown_at();
             if down.is_some() {
                 s.status.health.failed_user = wanted;
                 // Check the stores soon: the next health answer restarts the load when back.

@@ -16,8 +16,10 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::UserLoaded(loaded) => {
             let (data, snapshot) = *loaded;
-            if s.user.loading.as_deref() != Some(data.user_id.as_str()) {
-                return vec![]; // a newer selection superseded this load
+            if s.user.loading.as_deref() != Some(data.user_id.as_str())
+                || data.as_of.as_ref().map(|a| a.at) != s.user.at
+            {
+                return vec![]; // a newer selection (of a user, or of a moment) superseded this load
             }
             done_loading(s, Task::User);
             s.user.loading = None;
@@ -26,8 +28,12 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
                 .view
                 .as_ref()
                 .is_some_and(|v| v.data().user_id == data.user_id);
-            if !same {
-                s.user.cursor = 0;
+            // Another moment of the same user: its milestone of then is selected, as for a user.
+            let moved = same && s.shown_at() != s.user.at;
+            if !same || moved {
+                if !same {
+                    s.user.cursor = 0;
+                }
                 s.user.scroll = 0;
                 s.user.milestone = snapshot
                     .current_milestone
@@ -121,6 +127,7 @@ pub(super) fn open_user(s: &mut State, id: String) -> Vec<Effect> {
         user: id,
         knowledge,
         query: None,
+        at: s.user.at,
     }]
 }
 
@@ -205,5 +212,6 @@ pub(super) fn reload_user(s: &mut State) -> Option<Effect> {
         user: id,
         knowledge: KnowledgeParams::of(&s.session.policy),
         query: s.user.query.clone(),
+        at: s.user.at,
     })
 }

@@ -156,7 +156,7 @@ fn cache_key(
         session: None,
         query: p.past.as_ref().and_then(|past| past.query.clone()),
         now: None,
-        embedder: Default::default(),
+        ..Default::default()
     };
     let params = knowledge_params(policy);
     let (mut snap, _) = block_on(store::load_snapshot(store, user_id, &opts, params))?;

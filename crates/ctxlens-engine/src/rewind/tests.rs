@@ -1,0 +1,481 @@
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+use super::*;
+use crate::snapshot::{JourneyKind, parse_turn};
+
+fn t(secs: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(1_736_000_000 + secs, 0)
+        .single()
+        .expect("in range")
+}
+
+fn turn(secs: i64, text: &str) -> SessionEntry {
+    SessionEntry::from_value(
+        json!({"user": text, "assistant": "ok", "timestamp": fmt_ts(&t(secs))}),
+    )
+}
+
+fn row(id: i64, kind: JourneyKind, milestone: Option<&str>, secs: Option<i64>) -> JourneyEntry {
+    JourneyEntry {
+        id: format!("mb:{id}"),
+        kind,
+        milestone: milestone.map(str::to_string),
+        data: json!({}),
+        timestamp: secs.map(t),
+    }
+}
+
+fn hit(id: i64, secs: Option<i64>) -> KnowledgeEntry {
+    KnowledgeEntry {
+        id: format!("kn:{id}"),
+        milestone: None,
+        title: format!("article {id}"),
+        content: "text".into(),
+        section: None,
+        similarity: 0.9,
+        timestamp: secs.map(t),
+    }
+}
+
+fn snap() -> Snapshot {
+    Snapshot {
+        user_id: "u1".into(),
+        session_id: Some("s1".into()),
+        current_milestone: Some("M3".into()),
+        now: t(100_000),
+        query: Some("latest".into()),
+        session: vec![
+            turn(90_000, "first"),
+            turn(95_000, "second"),
+            turn(99_000, "latest"),
+        ],
+        journey: vec![
+            row(1, JourneyKind::BusinessDna, None, Some(0)),
+            row(2, JourneyKind::MilestoneData, Some("M0"), Some(10_000)),
+            row(3, JourneyKind::Transition, Some("M1"), Some(10_001)),
+            row(4, JourneyKind::MilestoneData, Some("M1"), Some(50_000)),
+            row(5, JourneyKind::Transition, Some("M2"), Some(50_001)),
+            row(6, JourneyKind::MilestoneData, Some("M2"), Some(80_000)),
+            row(7, JourneyKind::Transition, Some("M3"), Some(80_001)),
+        ],
+        knowledge: vec![hit(1, Some(0)), hit(2, Some(60_000)), hit(3, None)],
+        cached_context: None,
+        session_key: None,
+        malformed: vec![],
+        notes: vec![],
+    }
+}
+
+fn at(at: i64, origin: Origin, map: &MilestoneMap) -> Rewind<'_> {
+    Rewind {
+        at: t(at),
+        read_at: t(100_000),
+        origin,
+        cache_ttl: None,
+        journey_row: true,
+        map,
+    }
+}
+
+fn kinds(s: &Snapshot, kind: NoteKind) -> Vec<&Note> {
+    s.notes.iter().filter(|n| n.kind == kind).collect()
+}
+
+fn ids_j(s: &Snapshot) -> Vec<&str> {
+    s.journey.iter().map(|j| j.id.as_str()).collect()
+}
+
+#[test]
+fn keeps_rows_turns_and_hits_up_to_t_and_derives_the_milestone() {
+    let map = MilestoneMap::default();
+    let r = rewind(&snap(), &at(60_000, Origin::Stores, &map)).expect("past");
+    let s = &r.snapshot;
+    assert_eq!(s.now, t(60_000));
+    assert_eq!(ids_j(s), ["mb:1", "mb:2", "mb:3", "mb:4", "mb:5"]);
+    assert_eq!(s.current_milestone.as_deref(), Some("M2"));
+    assert_eq!(
+        r.as_of.milestone_from,
+        MilestoneFrom::Transition { id: "mb:5".into() }
+    );
+    // Every turn is later than T: none kept, and that is said.
+    assert!(s.session.is_empty());
+    assert!(
+        kinds(s, NoteKind::Expired)
+            .iter()
+            .any(|n| n.message.starts_with("no stored turn is at or before T")),
+        "{:#?}",
+        s.notes
+    );
+    let kept: Vec<&str> = s.knowledge.iter().map(|k| k.id.as_str()).collect();
+    assert_eq!(kept, ["kn:1", "kn:2"]);
+    assert!(
+        kinds(s, NoteKind::Undated)
+            .iter()
+            .any(|n| n.message.contains("kn:3"))
+    );
+    // The whole timeline of the data as read: 7 journey rows and 3 turns.
+    assert_eq!(moments(&snap()).len(), 10);
+}
+
+#[test]
+fn turns_keep_their_stored_ids_and_the_query_moves_back() {
+    let map = MilestoneMap::default();
+    let s = rewind(&snap(), &at(96_000, Origin::Stores, &map))
+        .expect("past")
+        .snapshot;
+    let turns: Vec<String> = s.turns().map(|(i, _)| s.turn_id(i)).collect();
+    assert_eq!(turns, ["s1#0", "s1#1"]);
+    assert_eq!(s.newest_user_text(), Some("second"));
+    // The live window: sessions last written an hour before T to an hour before the read.
+    let window = kinds(&s, NoteKind::Expired);
+    assert!(
+        window.iter().any(|n| n.source == "session:u1:*"
+            && n.message.contains(&fmt_ts(&t(92_400)))
+            && n.message.contains(&fmt_ts(&t(96_400)))),
+        "{window:#?}"
+    );
+}
+
+#[test]
+fn a_turn_stamped_after_t_but_stored_before_stays_malformed_with_its_id() {
+    let map = MilestoneMap::default();
+    let mut s = snap();
+    s.session = vec![
+        turn(10, "a"),
+        turn(500, "skewed"),
+        turn(20, "b"),
+        turn(900, "later"),
+    ];
+    let out = rewind(&s, &at(100, Origin::Stores, &map))
+        .expect("past")
+        .snapshot;
+    assert_eq!(out.session.len(), 3);
+    assert!(
+        out.session[1]
+            .turn
+            .as_ref()
+            .is_err_and(|e| e.contains("after --at"))
+    );
+    let ok: Vec<usize> = out.turns().map(|(i, _)| i).collect();
+    assert_eq!(ok, [0, 2]);
+}
+
+#[test]
+fn undated_entries_and_a_stale_session_are_said() {
+    let map = MilestoneMap::default();
+    let mut s = snap();
+    s.session.insert(
+        1,
+        SessionEntry::from_value(json!({"user": "no time", "assistant": "x"})),
+    );
+    s.journey
+        .push(row(8, JourneyKind::MilestoneData, Some("M3"), None));
+    let out = rewind(&s, &at(98_000, Origin::Stores, &map))
+        .expect("past")
+        .snapshot;
+    let undated = kinds(&out, NoteKind::Undated);
+    assert!(
+        undated
+            .iter()
+            .any(|n| n.source == "memory_bank" && n.message.contains("mb:8"))
+    );
+    assert!(
+        undated.iter().any(|n| n.source == "session:u1:s1"
+            && n.message.ends_with(
+                "(1): 1 stored among the turns up to T are kept as malformed, the rest left out"
+            )),
+        "{undated:#?}"
+    );
+    // The newest turn by T is 3 000 s old: within the session TTL, nothing to say about it.
+    assert!(
+        !out.notes.iter().any(|n| n.message.contains(" earlier (")),
+        "{:#?}",
+        out.notes
+    );
+    let mut gap = snap();
+    gap.session = vec![turn(10_000, "old"), turn(99_000, "new")];
+    let out = rewind(&gap, &at(20_000, Origin::Stores, &map))
+        .expect("past")
+        .snapshot;
+    assert!(
+        kinds(&out, NoteKind::Expired).iter().any(|n| n
+            .message
+            .starts_with("the newest turn at or before T is 2 h 46 min earlier")),
+        "{:#?}",
+        out.notes
+    );
+}
+
+#[test]
+fn milestone_from_completions_default_and_none() {
+    let map = MilestoneMap::default();
+    let mut s = snap();
+    s.journey.retain(|j| j.kind != JourneyKind::Transition);
+    let r = rewind(&s, &at(60_000, Origin::Stores, &map)).expect("past");
+    // M0 and M1 completed: M2 is the first whose dependencies are all completed.
+    assert_eq!(r.snapshot.current_milestone.as_deref(), Some("M2"));
+    assert_eq!(
+        r.as_of.milestone_from,
+        MilestoneFrom::Completions { id: "mb:4".into() }
+    );
+    let early = rewind(&snap(), &at(5, Origin::Stores, &map)).expect("past");
+    assert_eq!(early.snapshot.current_milestone.as_deref(), Some("M0"));
+    assert_eq!(early.as_of.milestone_from, MilestoneFrom::Default);
+    let mut none = snap();
+    none.current_milestone = None;
+    let r = Rewind {
+        journey_row: false,
+        ..at(-5, Origin::Stores, &map)
+    };
+    let out = rewind(&none, &r).expect("past");
+    assert_eq!(out.snapshot.current_milestone, None);
+    assert_eq!(out.as_of.milestone_from, MilestoneFrom::None);
+    assert!(
+        kinds(&out.snapshot, NoteKind::BeforeAnyData)
+            .iter()
+            .any(|n| n.message.contains(&fmt_ts(&t(0)))),
+        "{:#?}",
+        out.snapshot.notes
+    );
+}
+
+#[test]
+fn the_present_row_disagreeing_with_the_rows_is_said() {
+    let map = MilestoneMap::default();
+    let mut s = snap();
+    s.current_milestone = Some("M4".into());
+    let out = rewind(&s, &at(99_999, Origin::Stores, &map))
+        .expect("past")
+        .snapshot;
+    assert_eq!(out.current_milestone.as_deref(), Some("M3"));
+    let n = kinds(&out, NoteKind::OnlyCurrent);
+    assert!(
+        n.iter().any(|n| n.source == "user_journeys"
+            && n.message.contains("current milestone M4")
+            && n.message.contains("give M3")),
+        "{n:#?}"
+    );
+}
+
+fn cache(created_at: &str) -> Value {
+    json!({"user_id": "u1", "milestone": "M3", "policy": "prolaunch", "created_at": created_at,
+           "total_tokens": 1, "items": [], "prompt": "p"})
+}
+
+#[test]
+fn the_cached_context_is_kept_only_inside_its_window() {
+    let map = MilestoneMap::default();
+    let mut s = snap();
+    s.cached_context = Some(cache("2000-01-01T00:00:00Z"));
+    // Read with 200 s left of 300: written 100 s before the read.
+    let with_ttl = |secs| Rewind {
+        cache_ttl: Some(200),
+        ..at(secs, Origin::Stores, &map)
+    };
+    let inside = rewind(&s, &with_ttl(99_950)).expect("past").snapshot;
+    assert!(inside.cached_context.is_some(), "{:#?}", inside.notes);
+    let before = rewind(&s, &with_ttl(99_850)).expect("past").snapshot;
+    assert!(before.cached_context.is_none());
+    assert!(
+        kinds(&before, NoteKind::Expired)
+            .iter()
+            .any(|n| n.source == "context:u1:M3"
+                && n.message
+                    .contains(&format!("written at {}", fmt_ts(&t(99_900))))),
+        "{:#?}",
+        before.notes
+    );
+    // Another milestone at T: the key read is not T's.
+    let other = rewind(&s, &with_ttl(60_000)).expect("past").snapshot;
+    assert!(other.cached_context.is_none());
+    assert!(
+        kinds(&other, NoteKind::Expired)
+            .iter()
+            .any(|n| n.message.contains("at M2"))
+    );
+    // No TTL and an unreadable created_at: cannot be placed.
+    s.cached_context = Some(json!({"odd": true}));
+    let unknown = rewind(&s, &at(99_999, Origin::Stores, &map))
+        .expect("past")
+        .snapshot;
+    assert!(unknown.cached_context.is_none());
+    assert!(
+        kinds(&unknown, NoteKind::Undated)
+            .iter()
+            .any(|n| n.source == "context:u1:M3")
+    );
+    // None now, and T more than 300 s back: whether there was one cannot be told.
+    s.cached_context = None;
+    let gone = rewind(&s, &at(99_000, Origin::Stores, &map))
+        .expect("past")
+        .snapshot;
+    assert!(
+        kinds(&gone, NoteKind::Expired)
+            .iter()
+            .any(|n| n.source == "context:u1:M3" && n.message.contains("cannot be told"))
+    );
+}
+
+#[test]
+fn a_file_is_placed_by_its_created_at_and_its_query_is_kept() {
+    let map = MilestoneMap::default();
+    let mut s = snap();
+    s.cached_context = Some(cache(&fmt_ts(&t(98_000))));
+    let out = rewind(&s, &at(96_000, Origin::File, &map))
+        .expect("past")
+        .snapshot;
+    assert!(out.cached_context.is_none());
+    assert_eq!(out.query.as_deref(), Some("latest"));
+    assert!(
+        kinds(&out, NoteKind::OnlyCurrent)
+            .iter()
+            .any(|n| n.message.contains("not the file's query"))
+    );
+    assert!(
+        kinds(&out, NoteKind::Expired)
+            .iter()
+            .any(|n| n.message.starts_with("a snapshot file holds one session"))
+    );
+    let kept = rewind(&s, &at(99_500, Origin::File, &map))
+        .expect("past")
+        .snapshot;
+    assert!(kept.cached_context.is_some());
+}
+
+#[test]
+fn the_future_is_refused() {
+    let map = MilestoneMap::default();
+    let err = rewind(&snap(), &at(100_001, Origin::Stores, &map)).expect_err("future");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "--at {} is later than the data's clock ({}): nothing stored is from then",
+            fmt_ts(&t(100_001)),
+            fmt_ts(&t(100_000))
+        )
+    );
+}
+
+#[test]
+fn moments_group_an_instant_and_name_no_text() {
+    let mut s = snap();
+    s.session.push(turn(10_001, "secret words"));
+    let m = moments(&s);
+    let at = m.iter().find(|m| m.at == t(10_001)).expect("the instant");
+    assert_eq!(at.ids, ["mb:3", "s1#3"]);
+    assert_eq!(at.label, "transition → M1, turn s1#3");
+    assert!(m.windows(2).all(|w| w[0].at < w[1].at));
+    assert!(!format!("{m:?}").contains("secret"));
+}
+
+/// A journey row or a turn at a second in [0, 1000), some without a timestamp.
+fn arb_snapshot() -> impl Strategy<Value = Snapshot> {
+    let rows = prop::collection::vec(
+        (0..3u8, 0..10u8, prop::option::weighted(0.9, 0..1000i64)),
+        0..12,
+    );
+    let turns = prop::collection::vec(prop::option::weighted(0.9, 0..1000i64), 0..12);
+    (rows, turns, any::<bool>()).prop_map(|(rows, turns, journey_row)| {
+        let mut s = snap();
+        s.current_milestone = journey_row.then(|| "M9".into());
+        s.journey = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, (k, m, secs))| {
+                let kind = [
+                    JourneyKind::BusinessDna,
+                    JourneyKind::MilestoneData,
+                    JourneyKind::Transition,
+                ][usize::from(k)];
+                let m = format!("M{m}");
+                row(
+                    i as i64 + 1,
+                    kind,
+                    (kind != JourneyKind::BusinessDna).then_some(m.as_str()),
+                    secs,
+                )
+            })
+            .collect();
+        s.session = turns
+            .into_iter()
+            .map(|secs| match secs {
+                Some(secs) => turn(secs, "x"),
+                None => SessionEntry::from_value(json!({"user": "x", "assistant": "y"})),
+            })
+            .collect();
+        s.knowledge = (0..5).map(|i| hit(i, Some(i * 200))).collect();
+        s.now = t(1000);
+        s
+    })
+}
+
+proptest! {
+    #[test]
+    fn keeps_exactly_what_is_dated_up_to_t(s in arb_snapshot(), at_secs in -10..1010i64) {
+        let map = MilestoneMap::default();
+        let r = Rewind {
+            at: t(at_secs),
+            read_at: t(1010),
+            origin: Origin::Stores,
+            cache_ttl: None,
+            journey_row: s.current_milestone.is_some(),
+            map: &map,
+        };
+        let out = rewind(&s, &r).expect("past");
+        let o = &out.snapshot;
+        prop_assert_eq!(o.now, t(at_secs));
+        let want: Vec<&str> = s.journey.iter()
+            .filter(|j| j.timestamp.is_some_and(|x| x <= t(at_secs)))
+            .map(|j| j.id.as_str()).collect();
+        prop_assert_eq!(ids_j(o), want);
+        // Readable turns kept: exactly those at or before T, under their stored ids.
+        let want: Vec<(usize, DateTime<Utc>)> = s.turns()
+            .filter(|(_, x)| x.timestamp <= t(at_secs))
+            .map(|(i, x)| (i, x.timestamp)).collect();
+        let got: Vec<(usize, DateTime<Utc>)> = o.turns().map(|(i, x)| (i, x.timestamp)).collect();
+        prop_assert_eq!(got, want);
+        for (i, e) in o.session.iter().enumerate() {
+            prop_assert_eq!(&e.raw, &s.session[i].raw);
+            prop_assert_eq!(parse_turn(&e.raw).is_ok(), s.session[i].turn.is_ok());
+        }
+        prop_assert!(o.knowledge.iter().all(|k| k.timestamp.is_some_and(|x| x <= t(at_secs))));
+        // The milestone: the newest transition's by T, when there is one.
+        let newest = s.journey.iter()
+            .filter(|j| j.kind == JourneyKind::Transition && j.timestamp.is_some_and(|x| x <= t(at_secs)))
+            .max_by_key(|j| (j.timestamp, row_number(&j.id)));
+        if let Some(j) = newest {
+            prop_assert_eq!(o.current_milestone.as_ref(), j.milestone.as_ref());
+        } else if o.journey.iter().all(|j| j.kind == JourneyKind::BusinessDna) {
+            prop_assert_eq!(o.current_milestone.is_some(), s.current_milestone.is_some());
+        }
+        // Undated items are said exactly when there are some.
+        let undated_rows = s.journey.iter().any(|j| j.timestamp.is_none());
+        prop_assert_eq!(
+            kinds(o, NoteKind::Undated).iter().any(|n| n.source == "memory_bank"),
+            undated_rows
+        );
+        let undated_turns = s.session.iter().any(|e| e.turn.is_err());
+        prop_assert_eq!(
+            kinds(o, NoteKind::Undated).iter().any(|n| n.source.starts_with("session:")),
+            undated_turns
+        );
+        // The same inputs, the same answer.
+        prop_assert_eq!(rewind(&s, &r).expect("past"), out.clone());
+        // Rewinding to T twice changes nothing more than once.
+        let again = rewind(o, &Rewind { read_at: t(at_secs), ..r }).expect("past");
+        prop_assert_eq!(ids_j(&again.snapshot), ids_j(o));
+    }
+}
+
+fn row_number(id: &str) -> i64 {
+    id.trim_start_matches("mb:").parse().unwrap_or(0)
+}
+
+#[test]
+fn span_reads_as_a_person_would() {
+    assert_eq!(span(TimeDelta::seconds(59)), "59 s");
+    assert_eq!(span(TimeDelta::seconds(7200)), "2 h");
+    assert_eq!(span(TimeDelta::seconds(10_000)), "2 h 46 min");
+}

@@ -1,0 +1,61 @@
+//! Time travel on the open user: stepping through the moments of their data (journey rows and
+//! turns, [`crate::engine::rewind::moments`]) and back to now. Each step loads the user again as
+//! of the moment picked; the view stays until it arrives.
+
+use chrono::{DateTime, Utc};
+
+use super::user::reload_user;
+use super::{Effect, info};
+use crate::app::action::Action;
+use crate::app::state::State;
+use crate::engine::snapshot::fmt_ts;
+
+/// Applies `Earlier`, `Later` or `Present`.
+pub(super) fn travel(s: &mut State, action: &Action) -> Vec<Effect> {
+    let Some(v) = &s.user.view else {
+        info(s, "time travel: open a user first");
+        return vec![];
+    };
+    let data = v.data();
+    // Moments after the data was read (a clock ahead of the store's) cannot be loaded.
+    let read_at = data.as_of.as_ref().map_or(data.now, |a| a.read_at);
+    let stops: Vec<DateTime<Utc>> = data
+        .moments
+        .iter()
+        .map(|m| m.at)
+        .filter(|t| *t <= read_at)
+        .collect();
+    let from = s.user.at;
+    let to = match action {
+        Action::Earlier => {
+            let before = from.unwrap_or(DateTime::<Utc>::MAX_UTC);
+            match stops.iter().rev().find(|t| **t < before) {
+                Some(t) => Some(*t),
+                None => {
+                    let msg = match stops.first() {
+                        Some(first) => {
+                            format!("time travel: {} is the oldest moment", fmt_ts(first))
+                        }
+                        None => "time travel: this user has no dated data".to_string(),
+                    };
+                    info(s, &msg);
+                    return vec![];
+                }
+            }
+        }
+        Action::Later => match from {
+            None => {
+                info(s, "time travel: already at now");
+                return vec![];
+            }
+            // Past the newest moment: now.
+            Some(at) => stops.iter().find(|t| **t > at).copied(),
+        },
+        _ => None,
+    };
+    if to == from {
+        return vec![];
+    }
+    s.user.at = to;
+    reload_user(s).into_iter().collect()
+}

@@ -1,0 +1,92 @@
+//! Loading a user as of an earlier instant ([`LoadOptions::at`]): the engine's rewind
+//! (`crate::engine::rewind`) applied to what a store read, a user's data or a snapshot file.
+//! The knowledge search does its part itself ([`super::KnowledgeQuery::created_by`]).
+
+use std::borrow::Cow;
+
+use super::{LoadOptions, StoreError, UserData};
+use crate::engine::rewind::{Origin, Rewind, moments, rewind};
+use crate::engine::{MilestoneMap, Snapshot};
+
+/// The map the milestone of `at` is derived with.
+fn map(opts: &LoadOptions) -> Cow<'_, MilestoneMap> {
+    match &opts.milestones {
+        Some(m) => Cow::Borrowed(m.as_ref()),
+        None => Cow::Owned(MilestoneMap::default()),
+    }
+}
+
+fn in_future(store: &str, e: crate::engine::rewind::InFuture) -> StoreError {
+    StoreError::Config {
+        store: store.into(),
+        what: "time travel".into(),
+        cause: e.to_string(),
+    }
+}
+
+/// `data`, read from live stores or the demo at `data.now`, as of `opts.at` (unchanged without
+/// it). An instant after the read is a usage error.
+pub fn rewind_user(data: &mut UserData, opts: &LoadOptions, store: &str) -> Result<(), StoreError> {
+    let Some(at) = opts.at else { return Ok(()) };
+    let snap = Snapshot {
+        user_id: data.user_id.clone(),
+        session_id: data.session_id.clone(),
+        current_milestone: data.current_milestone.clone(),
+        now: data.now,
+        query: None,
+        session: std::mem::take(&mut data.session),
+        journey: std::mem::take(&mut data.journey),
+        knowledge: Vec::new(),
+        cached_context: data.cached_context.take(),
+        session_key: data.session_key().map(str::to_string),
+        malformed: Vec::new(),
+        notes: Vec::new(),
+    };
+    let r = Rewind {
+        at,
+        read_at: data.now,
+        origin: Origin::Stores,
+        cache_ttl: data.cached_context_ttl,
+        journey_row: data.current_milestone.is_some(),
+        map: &map(opts),
+    };
+    let out = rewind(&snap, &r).map_err(|e| in_future(store, e))?;
+    let s = out.snapshot;
+    data.session = s.session;
+    data.journey = s.journey;
+    if s.cached_context.is_none() {
+        data.cached_context_ttl = None;
+    }
+    data.cached_context = s.cached_context;
+    data.current_milestone = s.current_milestone;
+    data.now = s.now;
+    data.notes.extend(s.notes);
+    data.as_of = Some(out.as_of);
+    Ok(())
+}
+
+/// A snapshot file's user as of `opts.at` (the file's `now` is when it was read): the
+/// snapshot, knowledge hits included, and its user data. Without `at`, the file as written.
+pub fn rewind_file(
+    file: Snapshot,
+    opts: &LoadOptions,
+    store: &str,
+) -> Result<(Snapshot, UserData), StoreError> {
+    let Some(at) = opts.at else {
+        let data = UserData::of_snapshot(&file);
+        return Ok((file, data));
+    };
+    let r = Rewind {
+        at,
+        read_at: file.now,
+        origin: Origin::File,
+        cache_ttl: None,
+        journey_row: file.current_milestone.is_some(),
+        map: &map(opts),
+    };
+    let out = rewind(&file, &r).map_err(|e| in_future(store, e))?;
+    let mut data = UserData::of_snapshot(&out.snapshot);
+    data.moments = moments(&file);
+    data.as_of = Some(out.as_of);
+    Ok((out.snapshot, data))
+}

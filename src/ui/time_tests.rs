@@ -1,0 +1,120 @@
+//! Time travel in the TUI: stepping through u062's timeline on the Journey screen, the header's
+//! `AS OF` label on every screen, the context of then, and back to now; `tui --at`.
+
+use super::tests::{draw, snap};
+use super::theme::Theme;
+use crate::app::Action;
+use crate::app::state::State;
+use crate::app::update::tests::{demo_app, open, settle};
+use crate::engine::snapshot::fmt_ts;
+use crate::tui::effects::EffectContext;
+
+/// The screen as text, one string per row.
+fn rows(s: &State, w: u16, h: u16) -> Vec<String> {
+    let t = draw(s, w, h, &Theme::default());
+    let buf = t.backend().buffer().clone();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect())
+        .collect()
+}
+
+async fn press(s: &mut State, ctx: &EffectContext, action: Action, times: usize) {
+    for _ in 0..times {
+        settle(s, ctx, action.clone()).await;
+    }
+}
+
+fn ids(s: &State) -> Vec<String> {
+    let v = s.user.view.as_ref().expect("a user");
+    let a = v.tuned.as_ref().expect("replayed");
+    a.items.iter().map(|i| i.id.clone()).collect()
+}
+
+fn shown(s: &State) -> Option<String> {
+    s.shown_at().map(|t| fmt_ts(&t))
+}
+
+#[tokio::test]
+async fn the_journey_timeline_steps_back_and_forth_and_returns_to_now() {
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u062").await;
+    settle(&mut s, &ctx, Action::ShowJourney).await;
+    let now = rows(&s, 80, 24);
+    assert!(now[14].contains("now · 28 moments · [ earlier"), "{now:#?}");
+    assert!(!now[0].contains("AS OF"));
+    assert!(ids(&s).contains(&"s2#7".to_string()));
+
+    // Past the eight turns of the newest session: the transition into M9.
+    press(&mut s, &ctx, Action::Earlier, 9).await;
+    assert_eq!(shown(&s).as_deref(), Some("2025-01-14T21:53:38Z"));
+    let then = rows(&s, 80, 24);
+    assert!(
+        then[0].contains(" AS OF 2025-01-14T21:53:38Z "),
+        "{then:#?}"
+    );
+    assert!(
+        then[14]
+            .contains("as of 2025-01-14T21:53:38Z · 20/28 transition → M9 · [ ] moment · 0 now"),
+        "{then:#?}"
+    );
+    let items = ids(&s);
+    assert!(!items.iter().any(|i| i.starts_with("s2#")), "{items:?}");
+    assert!(items.contains(&"s1#6".to_string()) && items.contains(&"mb:331".to_string()));
+    // Every screen says so.
+    for screen in [Action::ShowLayers, Action::ShowPrompt, Action::ShowBudget] {
+        settle(&mut s, &ctx, screen).await;
+        assert!(rows(&s, 80, 24)[0].contains("AS OF 2025-01-14T21:53:38Z"));
+    }
+    settle(&mut s, &ctx, Action::ShowJourney).await;
+
+    // Ten moments further back: the completion of M6, where M7 was the milestone.
+    press(&mut s, &ctx, Action::Earlier, 10).await;
+    assert_eq!(shown(&s).as_deref(), Some("2024-12-30T20:25:43Z"));
+    let v = s.user.view.as_ref().expect("a user");
+    assert_eq!(v.snapshot().current_milestone.as_deref(), Some("M7"));
+    let items = ids(&s);
+    assert!(
+        !items
+            .iter()
+            .any(|i| i == "mb:329" || i == "mb:331" || i.starts_with("s1#")),
+        "{items:?}"
+    );
+    let journey = rows(&s, 120, 40).join("\n");
+    assert!(journey.contains("◉ M7"), "{journey}");
+    assert!(
+        journey.contains("▶ 2024-12-30T20:25:43Z  completed M6"),
+        "{journey}"
+    );
+    snap("journey_as_of", &mut s);
+
+    // One later: the completion of M7; then back to now.
+    press(&mut s, &ctx, Action::Later, 1).await;
+    assert_eq!(shown(&s).as_deref(), Some("2025-01-07T07:44:31Z"));
+    settle(&mut s, &ctx, Action::Present).await;
+    assert_eq!(shown(&s), None);
+    assert!(ids(&s).contains(&"s2#7".to_string()));
+    assert!(!rows(&s, 80, 24)[0].contains("AS OF"));
+}
+
+#[tokio::test]
+async fn the_oldest_moment_says_so_and_tui_at_opens_users_then() {
+    let (mut s, ctx) = demo_app().await;
+    s.user.at = chrono::DateTime::parse_from_rfc3339("2024-12-01T00:00:00Z")
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc));
+    open(&mut s, &ctx, "u062").await;
+    assert_eq!(shown(&s).as_deref(), Some("2024-12-01T00:00:00Z"));
+    let v = s.user.view.as_ref().expect("a user");
+    assert_eq!(v.snapshot().current_milestone.as_deref(), Some("M4"));
+    // Six moments before it, the oldest; one more says so and stays.
+    press(&mut s, &ctx, Action::Earlier, 7).await;
+    assert_eq!(shown(&s).as_deref(), Some("2024-10-22T05:28:18Z"));
+    let msg = s.status.message.as_ref().map(|m| m.text.clone());
+    assert_eq!(
+        msg.as_deref(),
+        Some("time travel: 2024-10-22T05:28:18Z is the oldest moment")
+    );
+    // Another user opens at the instant shown.
+    open(&mut s, &ctx, "u001").await;
+    assert_eq!(shown(&s).as_deref(), Some("2024-10-22T05:28:18Z"));
+}

@@ -1,0 +1,441 @@
+//! Time travel (`--at T`) against real Redis and Postgres+pgvector started by the harness: rows
+//! created at known times, the user reconstructed as of an instant (journey rows, milestone,
+//! knowledge, turns), and what cannot be told said as notes.
+// Test code: a failed step fails the test with its message.
+#![allow(clippy::expect_used)]
+
+mod common;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde_json::{Value, json};
+
+use common::servers::{Postgres, RedisServer};
+use common::{ctxlens_with, endpoints, env, runtime};
+use ctxlens::engine::embed::embed;
+use ctxlens::engine::snapshot::fmt_ts;
+use ctxlens::store::live::LiveStore;
+use ctxlens::store::{KnowledgeQuery, Store};
+
+const QUERY: &str = "how should I price my scented candles for wholesale buyers";
+
+fn vector(text: &str) -> String {
+    let v: Vec<String> = embed(text, 384).iter().map(|x| x.to_string()).collect();
+    format!("'[{}]'", v.join(","))
+}
+
+fn sql_ts(t: DateTime<Utc>) -> String {
+    format!("'{}'", fmt_ts(&t))
+}
+
+/// The instants of the story, from the test's clock (the live store's clock is the machine's).
+struct Story {
+    now: DateTime<Utc>,
+}
+
+impl Story {
+    fn ago(&self, secs: i64) -> DateTime<Utc> {
+        self.now - TimeDelta::seconds(secs)
+    }
+    const DAY: i64 = 86_400;
+}
+
+/// Postgres: user `tt1` at M4 now; journey rows ten, six, four and two days back; knowledge
+/// rows five days back and, more similar to the question, thirty rows a day back.
+/// Redis: one session with turns 50, 40 and 30 minutes back (TTL 3600; the last asks `QUERY`),
+/// a cached context of M4 written now (TTL 300).
+fn seed(pg: &Postgres, db: &str, redis: &RedisServer, s: &Story) {
+    let mut sql = String::from(
+        "INSERT INTO user_journeys (user_id, current_milestone, display_name) \
+         VALUES ('tt1', 'M4', 'Mara Lind');\n",
+    );
+    let rows = [
+        (
+            1,
+            "business_dna",
+            "NULL",
+            json!({"product": "candles"}),
+            10 * Story::DAY,
+        ),
+        (
+            2,
+            "milestone_data",
+            "'M0'",
+            json!({"summary": "dna done"}),
+            9 * Story::DAY,
+        ),
+        (
+            3,
+            "transition",
+            "'M1'",
+            json!({"from": "M0", "to": "M1", "context": {}}),
+            9 * Story::DAY - 1,
+        ),
+        (
+            4,
+            "milestone_data",
+            "'M1'",
+            json!({"summary": "market sized"}),
+            6 * Story::DAY,
+        ),
+        (
+            5,
+            "transition",
+            "'M2'",
+            json!({"from": "M1", "to": "M2", "context": {}}),
+            6 * Story::DAY - 1,
+        ),
+        (
+            6,
+            "milestone_data",
+            "'M2'",
+            json!({"summary": "validated"}),
+            2 * Story::DAY,
+        ),
+        (
+            7,
+            "transition",
+            "'M3'",
+            json!({"from": "M2", "to": "M3", "context": {}}),
+            2 * Story::DAY - 1,
+        ),
+    ];
+    for (id, kind, m, data, ago) in rows {
+        sql.push_str(&format!(
+            "INSERT INTO memory_bank (id, user_id, context_type, milestone, data, created_at) \
+             VALUES ({id}, 'tt1', '{kind}', {m}, '{data}', {});\n",
+            sql_ts(s.ago(ago))
+        ));
+    }
+    let old = format!("{QUERY} in the spring season markets");
+    sql.push_str(&format!(
+        "INSERT INTO knowledge (id, milestone, title, content, embedding, created_at) VALUES \
+         (1, NULL, 'Wholesale pricing', '{old}', {}, {});\n",
+        vector(&old),
+        sql_ts(s.ago(5 * Story::DAY))
+    ));
+    for i in 0..30 {
+        let text = format!("{QUERY} {i}");
+        sql.push_str(&format!(
+            "INSERT INTO knowledge (id, milestone, title, content, embedding, created_at) VALUES \
+             ({}, NULL, 'Pricing note {i}', '{text}', {}, {});\n",
+            100 + i,
+            vector(&text),
+            sql_ts(s.ago(Story::DAY))
+        ));
+    }
+    pg.psql(db, &sql);
+    let turn = |ago: i64, text: &str| json!({"user": text, "assistant": "noted", "timestamp": fmt_ts(&s.ago(ago))});
+    let session = json!([turn(3000, "hello"), turn(2400, "thanks"), turn(1800, QUERY)]);
+    let cached = json!({"user_id": "tt1", "milestone": "M4", "policy": "prolaunch",
+        "created_at": fmt_ts(&s.now), "total_tokens": 10, "items": [], "prompt": "p"});
+    let mut conn = redis.connection();
+    redis::pipe()
+        .cmd("SET")
+        .arg("session:tt1:s1")
+        .arg(session.to_string())
+        .arg("EX")
+        .arg(3600)
+        .ignore()
+        .cmd("SET")
+        .arg("context:tt1:M4")
+        .arg(cached.to_string())
+        .arg("EX")
+        .arg(300)
+        .ignore()
+        .query::<()>(&mut conn)
+        .expect("redis writes");
+}
+
+fn run(args: &[&str], env: &[(&str, String)]) -> Value {
+    let out = ctxlens_with(args, env);
+    assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+    serde_json::from_str(&out.stdout).expect("JSON")
+}
+
+fn ids(v: &Value, layer: &str) -> Vec<String> {
+    v["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|i| i["layer"] == layer)
+        .map(|i| i["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+fn notes(v: &Value) -> Vec<(String, String, String)> {
+    v["as_of"]["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .map(|n| {
+            let f = |k: &str| n[k].as_str().expect("field").to_string();
+            (f("kind"), f("source"), f("message"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_user_as_of_an_instant_from_live_stores() {
+    let pg = Postgres::shared();
+    let db = "time_travel";
+    let url = pg.create_database(db);
+    let redis = RedisServer::start();
+    let env = env(&redis, &url);
+    let m = ctxlens_with(&["migrate"], &env);
+    assert_eq!(m.code, 0, "migrate: {}", m.stderr);
+    let story = Story { now: Utc::now() };
+    seed(pg, db, &redis, &story);
+
+    // Now: every journey row, the three turns, and the thirty newer notes fill the search's
+    // window (limit 10 + 5 near misses), so the older article is not even a near miss.
+    let now = run(&["replay", "tt1", "--json"], &env);
+    assert_eq!(ids(&now, "journey").len(), 7);
+    assert_eq!(ids(&now, "session"), ["s1#2", "s1#1", "s1#0"]);
+    let kn = ids(&now, "knowledge");
+    assert_eq!(kn.len(), 15, "{kn:?}");
+    assert!(!kn.contains(&"kn:1".to_string()), "{kn:?}");
+    assert!(now.get("as_of").is_none(), "no as_of without --at");
+
+    // Three days back: the rows created by then, M2 from the transition of six days back, and
+    // only the article there was then, though thirty newer ones are more similar. No turn is
+    // that old, so the question is asked with --query.
+    let t = story.ago(3 * Story::DAY);
+    let at = fmt_ts(&t);
+    let args = ["replay", "tt1", "--json", "--at", &at, "--query", QUERY];
+    let then = run(&args, &env);
+    let mut journey = ids(&then, "journey");
+    journey.sort();
+    assert_eq!(journey, ["mb:1", "mb:2", "mb:3", "mb:4", "mb:5"]);
+    assert_eq!(then["as_of"]["at"], at);
+    assert_eq!(then["as_of"]["milestone"], "M2");
+    assert_eq!(
+        then["as_of"]["milestone_from"],
+        json!({"from": "transition", "id": "mb:5"})
+    );
+    assert_eq!(ids(&then, "knowledge"), ["kn:1"]);
+    assert!(ids(&then, "session").is_empty());
+    let n = notes(&then);
+    let has = |kind: &str, source: &str, text: &str| {
+        n.iter()
+            .any(|(k, s, m)| k == kind && s == source && m.contains(text))
+    };
+    assert!(
+        has(
+            "expired",
+            "session:tt1:s1",
+            "no stored turn is at or before T"
+        ),
+        "{n:#?}"
+    );
+    assert!(
+        has("expired", "session:tt1:*", "was live at T and is gone now"),
+        "{n:#?}"
+    );
+    assert!(
+        has("expired", "context:tt1:M4", "at T the user was at M2"),
+        "{n:#?}"
+    );
+    assert!(
+        has("only_current", "user_journeys", "derived from memory_bank"),
+        "{n:#?}"
+    );
+    assert!(
+        has("only_current", "knowledge", "cannot be restored"),
+        "{n:#?}"
+    );
+
+    // 35 minutes back: the two turns by then (the query is the newest of them), M3, and the
+    // cached context (M4's, written now) left out.
+    let t2 = fmt_ts(&story.ago(2100));
+    let inspect = run(&["inspect", "tt1", "--json", "--at", &t2], &env);
+    assert_eq!(inspect["current_milestone"], "M3");
+    assert_eq!(inspect["cached_context"], false);
+    assert_eq!(ids(&inspect["assembly"], "session"), ["s1#1", "s1#0"]);
+    assert_eq!(inspect["query"], "thanks", "the newest user turn by then");
+    let n = notes(&inspect);
+    assert!(
+        n.iter().any(|(k, s, m)| k == "expired"
+            && s == "context:tt1:M4"
+            && m.contains("the cached context read is M4's; at T the user was at M3")),
+        "{n:#?}"
+    );
+    // The notes are findings too.
+    let findings = inspect["findings"].as_array().expect("findings");
+    assert!(
+        findings.iter().any(|f| f["kind"] == "only_current"),
+        "{findings:#?}"
+    );
+
+    // Before any data: nothing of the user, and said so.
+    let early = fmt_ts(&story.ago(30 * Story::DAY));
+    let before = run(&["replay", "tt1", "--json", "--at", &early], &env);
+    assert!(ids(&before, "journey").is_empty());
+    assert_eq!(before["as_of"]["milestone"], "M0");
+    assert!(notes(&before).iter().any(|(k, ..)| k == "before_any_data"));
+
+    // In the future: a usage error naming the instant.
+    let later = fmt_ts(&(story.now + TimeDelta::days(2)));
+    let out = ctxlens_with(&["replay", "tt1", "--at", &later], &env);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("--at {later} is later than")),
+        "{}",
+        out.stderr
+    );
+
+    // The batched search answers each query as the single one does, the instant in its SQL.
+    runtime().block_on(async {
+        let live = LiveStore::connect(&endpoints(&redis, &url))
+            .await
+            .expect("connects");
+        let q = |created_by| KnowledgeQuery {
+            embedding: embed(QUERY, 384),
+            milestone_filter: Some("M2".into()),
+            min_similarity: 0.4,
+            limit: 15,
+            created_by,
+        };
+        let qs = [q(Some(t)), q(None), q(Some(t))];
+        let many = live.search_knowledge_many(&qs).await;
+        for (q, got) in qs.iter().zip(many) {
+            let got = got.expect("search");
+            assert_eq!(got, live.search_knowledge(q).await.expect("search"));
+            let ids: Vec<&str> = got.hits.iter().map(|h| h.id.as_str()).collect();
+            match q.created_by {
+                Some(_) => assert_eq!(ids, ["kn:1"]),
+                None => assert_eq!(ids.len(), 15),
+            }
+        }
+    });
+}
+
+/// The demo (no store configured): `replay u062 --at T` is the earlier context.
+#[test]
+fn the_demo_replays_a_user_as_of_an_earlier_instant() {
+    let env: [(&str, String); 0] = [];
+    let now = run(&["replay", "u062", "--json"], &env);
+    let then = run(
+        &["replay", "u062", "--json", "--at", "2025-01-10T00:00:00Z"],
+        &env,
+    );
+    // Now: the newest session (s2) and the M8 completion and transition into M9 of 14 January.
+    assert!(ids(&now, "session").iter().all(|i| i.starts_with("s2#")));
+    assert!(ids(&now, "journey").contains(&"mb:331".to_string()));
+    // Then: the session of 8 January, no journey row after T, M8 from the completions.
+    assert_eq!(
+        ids(&then, "session"),
+        ["s1#6", "s1#5", "s1#4", "s1#3", "s1#2", "s1#1", "s1#0"]
+    );
+    let journey = ids(&then, "journey");
+    assert_eq!(journey.len(), 11, "{journey:?}");
+    assert!(!journey.iter().any(|j| j == "mb:330" || j == "mb:331"));
+    assert_eq!(then["as_of"]["milestone"], "M8");
+    assert_eq!(
+        then["as_of"]["milestone_from"],
+        json!({"from": "completions", "id": "mb:329"})
+    );
+    assert_ne!(then["prompt"], now["prompt"]);
+    let n = notes(&then);
+    assert!(
+        n.iter().any(|(k, s, m)| k == "expired"
+            && s == "session:u062:s1"
+            && m.starts_with("the newest turn at or before T is 44 h 52 min earlier")),
+        "{n:#?}"
+    );
+    assert!(
+        n.iter()
+            .any(|(k, s, _)| k == "expired" && s == "context:u062:M9"),
+        "{n:#?}"
+    );
+    // Replay JSON without --at is unchanged: no as_of.
+    assert!(now.get("as_of").is_none());
+}
+
+/// A snapshot written `--at T` replays to the same assembly, and a file can travel too.
+#[test]
+fn a_snapshot_as_of_an_instant_replays_the_same() {
+    let env: [(&str, String); 0] = [];
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("u062.json");
+    let path = file.to_str().expect("utf-8 path");
+    let at = "2025-01-10T00:00:00Z";
+    let wrote = ctxlens_with(&["snapshot", "u062", "--at", at, "--out", path], &env);
+    assert_eq!(wrote.code, 0, "{}", wrote.stderr);
+    let snap: Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("written")).expect("JSON");
+    assert_eq!(snap["now"], at);
+    assert_eq!(snap["current_milestone"], "M8");
+    assert!(snap["notes"].as_array().is_some_and(|n| !n.is_empty()));
+    let mut live = run(&["replay", "u062", "--json", "--at", at], &env);
+    live.as_object_mut().expect("object").remove("as_of");
+    let file_replay = run(&["replay", "--snapshot", path, "--json"], &env);
+    assert_eq!(live, file_replay);
+    // The file as of an earlier instant: its own session cut, its cache and query as it holds.
+    let earlier = run(
+        &[
+            "replay",
+            "--snapshot",
+            path,
+            "--json",
+            "--at",
+            "2025-01-08T02:40:00Z",
+        ],
+        &env,
+    );
+    assert_eq!(ids(&earlier, "session"), ["s1#1", "s1#0"]);
+    assert!(
+        notes(&earlier)
+            .iter()
+            .any(|(k, _, m)| k == "expired" && m.starts_with("a snapshot file holds one session")),
+        "{:#?}",
+        notes(&earlier)
+    );
+}
+
+#[test]
+fn bad_instants_are_usage_errors() {
+    common::expect_error(
+        &["replay", "u062", "--at", "nonsense"],
+        2,
+        "error: invalid value 'nonsense' for '--at <TIME>': \"nonsense\": premature end of input (use RFC 3339)\n\nFor more information, try '--help'.",
+    );
+    let both = ctxlens_with(
+        &[
+            "inspect",
+            "u062",
+            "--at",
+            "2025-01-10T00:00:00Z",
+            "--now",
+            "2025-01-10T00:00:00Z",
+        ],
+        &[],
+    );
+    assert_eq!(both.code, 2);
+    assert!(
+        both.stderr
+            .starts_with("error: the argument '--at <TIME>' cannot be used with '--now <TIME>'"),
+        "{}",
+        both.stderr
+    );
+    common::expect_error(
+        &["replay", "u062", "--at", "2025-01-16T00:00:00Z"],
+        2,
+        "ctxlens: DEMO: time travel: --at 2025-01-16T00:00:00Z is later than the data's clock \
+         (2025-01-15T12:00:00Z): nothing stored is from then",
+    );
+    // explain: a row created after T was not there to retrieve.
+    common::expect_error(
+        &[
+            "explain",
+            "u062",
+            "kn:58",
+            "--at",
+            "2024-12-08T00:00:00Z",
+            "--query",
+            "price",
+        ],
+        2,
+        "ctxlens: kn:58 was created at 2024-12-10T11:00:00Z, not by --at 2024-12-08T00:00:00Z: \
+         the knowledge table held no such row then",
+    );
+}
