@@ -113,8 +113,8 @@ fn bad_input_is_a_usage_error_naming_it() {
     expect_error(
         &["diff", "u005"],
         2,
-        "ctxlens: diff needs two contexts: A B (snapshot files or users), or A with --against \
-         POLICY or --against-set KEY=VALUE",
+        "ctxlens: diff needs two contexts: A B (snapshot files or users), A with --at T (then \
+         and now), or A with --against POLICY or --against-set KEY=VALUE",
     );
     expect_error(
         &["diff", "u005", "--against", "nope"],
@@ -153,4 +153,60 @@ fn redact_masks_the_prompt_lines_and_keeps_the_cause() {
     );
     let js = ctxlens(&["--redact", "diff", BEFORE, AFTER, "--json"]);
     assert!(!js.stdout.contains("competitors"), "{}", js.stdout);
+}
+
+/// u062 moved from M8 to M9 on 14 January: as of the 10th against now, and the 10th against an
+/// hour before the transition.
+#[test]
+fn one_user_at_two_moments() {
+    let d = json(&["diff", "u062", "--at", "2025-01-10T00:00:00Z", "--json"]);
+    assert_eq!(d["a"]["now"], "2025-01-10T00:00:00Z");
+    assert_eq!(d["a"]["source"], "u062 as of 2025-01-10T00:00:00Z");
+    assert_eq!(d["b"]["source"], "u062 now");
+    let inputs = d["inputs"].as_array().expect("inputs");
+    let has = |cause: &str, subject: &str| {
+        inputs
+            .iter()
+            .any(|i| i["cause"] == cause && i["subject"] == subject)
+    };
+    assert!(has("milestone_change", "current_milestone"), "{inputs:?}");
+    assert!(has("memory_bank_row_added", "mb:330"), "{inputs:?}");
+    assert!(has("memory_bank_row_added", "mb:331"), "{inputs:?}");
+    assert!(d["first_cause"].is_object());
+    let two = json(&[
+        "diff",
+        "u062",
+        "--at",
+        "2025-01-10T00:00:00Z",
+        "--at",
+        "2025-01-14T21:00:00Z",
+        "--json",
+    ]);
+    assert_eq!(two["b"]["now"], "2025-01-14T21:00:00Z");
+    let subjects: Vec<&str> = two["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .map(|i| i["subject"].as_str().expect("subject"))
+        .collect();
+    assert!(subjects.contains(&"mb:330"), "{subjects:?}");
+    assert!(
+        !subjects.contains(&"mb:331"),
+        "the transition of 21:53 is after the second instant: {subjects:?}"
+    );
+    let three = [
+        "diff",
+        "u062",
+        "--at",
+        "2025-01-10T00:00:00Z",
+        "--at",
+        "2025-01-11T00:00:00Z",
+        "--at",
+        "2025-01-12T00:00:00Z",
+    ];
+    expect_error(
+        &three,
+        2,
+        "ctxlens: diff takes --at at most twice (A's instant, then B's), not 3 times",
+    );
 }

@@ -30,8 +30,19 @@ pub struct DiffArgs {
     /// Override a key of the second side's policy (repeatable), as --set does for the first.
     #[arg(long = "against-set", value_name = "KEY=VALUE")]
     against_sets: Vec<String>,
-    #[command(flatten)]
-    sel: Selection,
+    /// Reconstruct A as of this instant (RFC 3339), as `inspect --at` does; given twice, B as of
+    /// the second [default: B as stored now]. `diff USER --at T` is what changed since T.
+    #[arg(long, value_name = "TIME", value_parser = super::parse_now, num_args = 1, action = clap::ArgAction::Append)]
+    at: Vec<chrono::DateTime<chrono::Utc>>,
+    /// Read this session instead of the one with the newest turn.
+    #[arg(long, value_name = "ID")]
+    session: Option<String>,
+    /// Search knowledge with this text instead of the newest user turn.
+    #[arg(long, value_name = "TEXT")]
+    query: Option<String>,
+    /// Replay the data as stored now with the clock at this instant (RFC 3339). Not with --at.
+    #[arg(long, value_name = "TIME", value_parser = super::parse_now, conflicts_with = "at")]
+    now: Option<chrono::DateTime<chrono::Utc>>,
     /// Print JSON (exact data, stable across runs) instead of text.
     #[arg(long)]
     json: bool,
@@ -39,33 +50,58 @@ pub struct DiffArgs {
 
 /// Loads both sides as the arguments ask and prints the comparison.
 pub async fn diff_cmd(ctx: &Ctx, out: &mut impl Write, args: &DiffArgs) -> Result<(), CliError> {
-    if args.b.is_none() && args.against.is_none() && args.against_sets.is_empty() {
+    if args.b.is_none()
+        && args.against.is_none()
+        && args.against_sets.is_empty()
+        && args.at.is_empty()
+    {
         return Err(CliError::Usage(
-            "diff needs two contexts: A B (snapshot files or users), or A with --against POLICY \
-             or --against-set KEY=VALUE"
+            "diff needs two contexts: A B (snapshot files or users), A with --at T (then and \
+             now), or A with --against POLICY or --against-set KEY=VALUE"
                 .into(),
         ));
     }
+    if args.at.len() > 2 {
+        return Err(CliError::Usage(format!(
+            "diff takes --at at most twice (A's instant, then B's), not {} times",
+            args.at.len()
+        )));
+    }
+    let sel = |at: Option<&chrono::DateTime<chrono::Utc>>| Selection {
+        session: args.session.clone(),
+        query: args.query.clone(),
+        now: args.now,
+        at: at.copied(),
+    };
     let policy_b = match &args.against {
         Some(p) => crate::config::load_policy(p, &args.against_sets)?,
         None => ctx.policy.clone().with_overrides(&args.against_sets)?,
     };
-    let a = side(ctx, &args.a, &args.sel, ctx.policy.clone()).await?;
-    let mut b = side(
-        ctx,
-        args.b.as_deref().unwrap_or(&args.a),
-        &args.sel,
-        policy_b,
-    )
-    .await?;
+    let mut a = side(ctx, &args.a, &sel(args.at.first()), ctx.policy.clone()).await?;
+    let b_arg = args.b.as_deref().unwrap_or(&args.a);
+    let mut b = side(ctx, b_arg, &sel(args.at.get(1)), policy_b).await?;
+    if let Some(t) = args.at.first() {
+        a.source = format!("{} as of {}", args.a, fmt_ts(t));
+    }
+    let mut how: Vec<String> = args
+        .at
+        .get(1)
+        .map(|t| format!("as of {}", fmt_ts(t)))
+        .into_iter()
+        .collect();
     if args.b.is_none() {
-        let mut how: Vec<String> = args.against.iter().cloned().collect();
+        how.extend(args.against.iter().map(|p| format!("under {p}")));
         how.extend(
             args.against_sets
                 .iter()
-                .map(|s| format!("--against-set {s}")),
+                .map(|s| format!("under --against-set {s}")),
         );
-        b.source = format!("{} under {}", args.a, how.join(" "));
+        if how.is_empty() {
+            how.push("now".into());
+        }
+    }
+    if !how.is_empty() {
+        b.source = format!("{b_arg} {}", how.join(" "));
     }
     diff(ctx, out, &a, &b, args.json)
 }

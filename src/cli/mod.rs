@@ -154,7 +154,7 @@ pub struct Selection {
     pub at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-fn parse_now(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+pub(crate) fn parse_now(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
     chrono::DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&chrono::Utc))
         .map_err(|e| format!("{s:?}: {e} (use RFC 3339)"))

@@ -240,8 +240,16 @@ impl<'a> Delta<'a> {
             |e: &JourneyEntry| e.id.as_str(),
             |x, y| {
                 let (cause, detail, at) = match (x, y) {
-                    (None, Some(e)) => (Cause::MemoryBankRowAdded, kind_of(e), e.timestamp),
-                    (Some(e), None) => (Cause::MemoryBankRowRemoved, kind_of(e), e.timestamp),
+                    (None, Some(e)) => (
+                        Cause::MemoryBankRowAdded,
+                        format!("{} in B only", kind_of(e)),
+                        e.timestamp,
+                    ),
+                    (Some(e), None) => (
+                        Cause::MemoryBankRowRemoved,
+                        format!("{} in A only", kind_of(e)),
+                        e.timestamp,
+                    ),
                     (_, e) => (
                         Cause::MemoryBankRowChanged,
                         "data changed".into(),
@@ -264,8 +272,14 @@ impl<'a> Delta<'a> {
             |x, y| {
                 let sim = |e: &KnowledgeEntry| format!("similarity {:.3}", e.similarity);
                 let (cause, detail) = match (x, y) {
-                    (None, Some(e)) => (Cause::KnowledgeRowAdded, sim(e)),
-                    (Some(e), None) => (Cause::KnowledgeRowRemoved, sim(e)),
+                    (None, Some(e)) => (
+                        Cause::KnowledgeRowAdded,
+                        format!("a hit in B only, {}", sim(e)),
+                    ),
+                    (Some(e), None) => (
+                        Cause::KnowledgeRowRemoved,
+                        format!("a hit in A only, {}", sim(e)),
+                    ),
                     (Some(p), Some(n))
                         if p.similarity != n.similarity
                             && (KnowledgeEntry {
