@@ -186,6 +186,8 @@ async fn compare(ctx: &EffectContext, req: crate::app::CompareRequest) -> Action
     for side in [&req.a, &req.b] {
         let opts = LoadOptions {
             query: side.query.clone(),
+            at: side.at,
+            milestones: side.at.map(|_| Arc::new(ctx.engine.milestones.clone())),
             ..ctx.load_options()
         };
         let params = KnowledgeParams::of(&side.policy);

@@ -6,8 +6,10 @@ use super::{CompareRequest, CompareSide, Effect, done_loading, error, start_load
 use crate::app::state::{Compared, Overlay, Screen, State};
 use crate::app::task::Task;
 use crate::engine::ItemKind;
+use crate::engine::snapshot::fmt_ts;
 
-/// Runs `:diff` (no argument: baseline → tuned) or `:diff USER` (this user → USER).
+/// Runs `:diff`: with a Journey moment shown, that moment → now; else the baseline → the tuned
+/// policy. `:diff USER`: this user → USER (both now).
 pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
     let Some(v) = &s.user.view else {
         error(s, ":diff needs a user open (:user ID)");
@@ -19,32 +21,40 @@ pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
         user: user.to_string(),
         policy: policy.clone(),
         query: s.user.query.clone(),
+        at: None,
         label,
     };
-    let (a, b) = if arg.is_empty() {
-        if baseline == tuned {
+    let (a, b) = match (arg.is_empty(), s.shown_at()) {
+        (true, Some(t)) => (
+            CompareSide {
+                at: Some(t),
+                ..side(&user, tuned, format!("{user} as of {}", fmt_ts(&t)))
+            },
+            side(&user, tuned, format!("{user} now")),
+        ),
+        (true, None) if baseline == tuned => {
             error(
                 s,
-                ":diff compares the baseline with the tuned policy: tune something first, or :diff USER",
+                ":diff compares the baseline with the tuned policy (or a Journey moment with \
+                 now): tune something first, pick a moment, or :diff USER",
             );
             return vec![];
         }
-        (
+        (true, None) => (
             side(
                 &user,
                 baseline,
                 format!("{user} · baseline {}", baseline.name),
             ),
             side(&user, tuned, format!("{user} · tuned")),
-        )
-    } else {
-        (
+        ),
+        (false, _) => (
             side(&user, tuned, user.clone()),
             CompareSide {
                 query: None,
                 ..side(arg, tuned, arg.to_string())
             },
-        )
+        ),
     };
     start_loading(s, Task::Compare);
     vec![Effect::Compare(Box::new(CompareRequest {
@@ -240,5 +250,30 @@ mod tests {
             .map(|m| m.text.clone())
             .unwrap_or_default();
         assert!(msg.contains("no knowledge row's title contains"), "{msg}");
+    }
+
+    #[tokio::test]
+    async fn diff_of_a_journey_moment_against_now() {
+        let (mut s, store) = demo_app().await;
+        open(&mut s, &store, "u062").await;
+        settle(&mut s, &store, Action::ShowJourney).await;
+        // Back past the newest turns, to before u062's M8 record.
+        for _ in 0..4 {
+            settle(&mut s, &store, Action::Earlier).await;
+        }
+        let at = s.shown_at().expect("a moment is shown");
+        command(&mut s, &store, "diff").await;
+        let c = s.user.compared.as_ref().expect("compared");
+        assert_eq!(
+            c.a,
+            format!("u062 as of {}", crate::engine::snapshot::fmt_ts(&at))
+        );
+        assert_eq!(c.b, "u062 now");
+        assert_eq!(c.comparison.before.user_id, "u062");
+        assert!(!c.comparison.inputs.is_empty());
+        assert!(
+            c.comparison.first().is_some(),
+            "a moment before now differs from now"
+        );
     }
 }

@@ -82,6 +82,8 @@ pub struct CompareSide {
     pub user: String,
     pub policy: Policy,
     pub query: Option<String>,
+    /// The user as of this instant (a Journey moment), or now.
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
     pub label: String,
 }
 
