@@ -130,6 +130,15 @@ mod tests {
     use crate::app::state::{Overlay, State};
     use crate::engine::cause::Cause;
 
+    /// The status bar's message (empty when none).
+    fn message(s: &State) -> String {
+        s.status
+            .message
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default()
+    }
+
     async fn command(s: &mut State, store: &crate::tui::effects::EffectContext, line: &str) {
         settle(s, store, Action::Palette).await;
         type_text(s, store, line).await;
@@ -140,16 +149,10 @@ mod tests {
     async fn diff_needs_a_user_and_a_change_then_names_the_tuned_key() {
         let (mut s, store) = demo_app().await;
         command(&mut s, &store, "diff").await;
-        let msg = s.status.message.as_ref().map(|m| m.text.clone());
-        assert_eq!(msg.as_deref(), Some(":diff needs a user open (:user ID)"));
+        assert_eq!(message(&s), ":diff needs a user open (:user ID)");
         open(&mut s, &store, "u062").await;
         command(&mut s, &store, "diff").await;
-        let msg = s
-            .status
-            .message
-            .as_ref()
-            .map(|m| m.text.clone())
-            .unwrap_or_default();
+        let msg = message(&s);
         assert!(msg.starts_with(":diff compares the baseline"), "{msg}");
         assert!(s.user.compared.is_none());
         command(&mut s, &store, "set session.max_items=3").await;
@@ -184,12 +187,7 @@ mod tests {
         assert_eq!(c.comparison.after.user_id, "u006");
         assert!(!c.comparison.cause.is_empty());
         command(&mut s, &store, "diff nobody").await;
-        let msg = s
-            .status
-            .message
-            .as_ref()
-            .map(|m| m.text.clone())
-            .unwrap_or_default();
+        let msg = message(&s);
         assert!(msg.contains("nobody"), "{msg}");
     }
 
@@ -199,12 +197,7 @@ mod tests {
         open(&mut s, &store, "u005").await;
         settle(&mut s, &store, Action::ShowLayers).await;
         settle(&mut s, &store, Action::Explain).await;
-        let msg = s
-            .status
-            .message
-            .as_ref()
-            .map(|m| m.text.clone())
-            .unwrap_or_default();
+        let msg = message(&s);
         assert!(
             msg.starts_with("e explains a knowledge row"),
             "the first row is a turn: {msg}"
@@ -243,12 +236,7 @@ mod tests {
             Some(crate::engine::explain::GateName::Similarity)
         );
         command(&mut s, &store, "explain no such title at all").await;
-        let msg = s
-            .status
-            .message
-            .as_ref()
-            .map(|m| m.text.clone())
-            .unwrap_or_default();
+        let msg = message(&s);
         assert!(msg.contains("no knowledge row's title contains"), "{msg}");
     }
 

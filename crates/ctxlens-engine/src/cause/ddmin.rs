@@ -36,11 +36,23 @@ pub fn ddmin(n: usize, limit: usize, mut test: impl FnMut(&[usize]) -> bool) -> 
     let mut parts = 2;
     while set.len() >= 2 {
         let chunks = split(&set, parts);
+        // Each chunk (then reduce to it), then, past two chunks, each complement (then drop
+        // that chunk and go on at one part fewer).
+        let complements = (0..chunks.len()).filter(|_| chunks.len() > 2).map(|k| {
+            let rest: Vec<usize> = chunks
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != k)
+                .flat_map(|(_, c)| c.iter().copied())
+                .collect();
+            (rest, (parts - 1).max(2))
+        });
+        let candidates = chunks.iter().map(|c| (c.clone(), 2)).chain(complements);
         let mut next = None;
-        for chunk in &chunks {
-            match check(chunk, &mut tests) {
+        for (candidate, next_parts) in candidates {
+            match check(&candidate, &mut tests) {
                 Some(true) => {
-                    next = Some((chunk.clone(), 2));
+                    next = Some((candidate, next_parts));
                     break;
                 }
                 Some(false) => {}
@@ -50,30 +62,6 @@ pub fn ddmin(n: usize, limit: usize, mut test: impl FnMut(&[usize]) -> bool) -> 
                         tests,
                         complete: false,
                     };
-                }
-            }
-        }
-        if next.is_none() && chunks.len() > 2 {
-            for k in 0..chunks.len() {
-                let rest: Vec<usize> = chunks
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, _)| *j != k)
-                    .flat_map(|(_, c)| c.iter().copied())
-                    .collect();
-                match check(&rest, &mut tests) {
-                    Some(true) => {
-                        next = Some((rest, (parts - 1).max(2)));
-                        break;
-                    }
-                    Some(false) => {}
-                    None => {
-                        return Minimal {
-                            set,
-                            tests,
-                            complete: false,
-                        };
-                    }
                 }
             }
         }
