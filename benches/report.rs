@@ -33,6 +33,7 @@ fn plan(candidate: &Policy, baseline: Option<&Policy>, cache: Option<&Arc<Snapsh
         opts: LoadOptions::default(),
         cache: cache.cloned(),
         duplicates: false,
+        knowledge_rows: ctxlens::report::knowledge::DEFAULT_LISTED,
     }
 }
 

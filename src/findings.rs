@@ -80,82 +80,21 @@ pub fn findings(
     map: &MilestoneMap,
     replay: &Assembly,
 ) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let mut add = |kind, source: String, message: String| {
-        out.push(Finding {
-            kind,
-            source,
-            message,
-        })
-    };
-    for n in &snap.notes {
-        add(n.kind.into(), n.source.clone(), n.message.clone());
-    }
-    for s in &data.sessions {
-        if s.turns > policy.session.max_items {
-            let msg = format!(
-                "holds {} turns; the writer keeps the newest {}",
-                s.turns, policy.session.max_items
-            );
-            add(FindingKind::SessionOverMaxItems, s.key.clone(), msg);
-        }
-        if s.ttl.is_none() {
-            add(
-                FindingKind::NoTtl,
-                s.key.clone(),
-                "session key has no TTL (the system sets 3600 s)".into(),
-            );
-        }
-    }
-    let cache_key = data
-        .cached_context_key
-        .clone()
-        .unwrap_or_else(|| crate::store::keys::context_key("", &data.user_id, "?"));
-    if let Some(v) = &data.cached_context {
-        if data.cached_context_ttl.is_none() {
-            add(
-                FindingKind::NoTtl,
-                cache_key.clone(),
-                "cached context has no TTL (the system sets 300 s)".into(),
-            );
-        }
-        match CachedContext::from_json(v) {
-            Err(e) => add(FindingKind::CacheUnreadable, cache_key, e),
-            Ok(c) => {
-                let d = drift(&c, replay);
-                if !d.is_empty() {
-                    add(FindingKind::CacheDrift, cache_key, drift_summary(&d));
-                }
-            }
-        }
-    }
-    if let Some(m) = data
-        .current_milestone
-        .as_deref()
-        .filter(|m| !map.contains(m))
-    {
-        add(
-            FindingKind::UnknownMilestone,
-            "user_journeys".into(),
-            format!("current milestone {m} is not in the dependency map"),
-        );
-    }
-    for j in &snap.journey {
-        if let Some(m) = j.milestone.as_deref().filter(|m| !map.contains(m)) {
-            let row = format!("memory_bank id={}", j.id.trim_start_matches("mb:"));
-            add(
-                FindingKind::UnknownMilestone,
-                row,
-                format!("milestone {m} is not in the dependency map"),
-            );
-        }
-    }
+    let mut out: Vec<Finding> = snap
+        .notes
+        .iter()
+        .map(|n| finding(n.kind.into(), n.source.clone(), n.message.clone()))
+        .collect();
+    sessions(&mut out, data, policy);
+    cache(&mut out, data, replay);
+    milestones(&mut out, data, snap, map);
     for p in &replay.duplicates {
-        add(
+        let source = item_source(data, replay, &p.id);
+        out.push(finding(
             FindingKind::Duplicate,
-            item_source(data, replay, &p.id),
+            source,
             duplicate_message(p),
-        );
+        ));
     }
     let sum: f64 = policy.layers.iter().map(|l| l.weight).sum();
     if (sum - 1.0).abs() > 1e-9 {
@@ -164,13 +103,88 @@ pub fn findings(
         } else {
             "part of T is never used"
         };
-        add(
+        out.push(finding(
             FindingKind::WeightsSum,
             format!("policy {}", policy.name),
             format!("layer weights sum to {sum:.2}, not 1: {effect}"),
-        );
+        ));
     }
     out
+}
+
+fn finding(kind: FindingKind, source: String, message: String) -> Finding {
+    Finding {
+        kind,
+        source,
+        message,
+    }
+}
+
+/// Sessions longer than the writer keeps, or without a TTL.
+fn sessions(out: &mut Vec<Finding>, data: &UserData, policy: &Policy) {
+    for s in &data.sessions {
+        if s.turns > policy.session.max_items {
+            let msg = format!(
+                "holds {} turns; the writer keeps the newest {}",
+                s.turns, policy.session.max_items
+            );
+            out.push(finding(
+                FindingKind::SessionOverMaxItems,
+                s.key.clone(),
+                msg,
+            ));
+        }
+        if s.ttl.is_none() {
+            let msg = "session key has no TTL (the system sets 3600 s)".to_string();
+            out.push(finding(FindingKind::NoTtl, s.key.clone(), msg));
+        }
+    }
+}
+
+/// A cached context without a TTL, unreadable, or drifted from the replay.
+fn cache(out: &mut Vec<Finding>, data: &UserData, replay: &Assembly) {
+    let Some(v) = &data.cached_context else {
+        return;
+    };
+    let key = data
+        .cached_context_key
+        .clone()
+        .unwrap_or_else(|| crate::store::keys::context_key("", &data.user_id, "?"));
+    if data.cached_context_ttl.is_none() {
+        let msg = "cached context has no TTL (the system sets 300 s)".to_string();
+        out.push(finding(FindingKind::NoTtl, key.clone(), msg));
+    }
+    match CachedContext::from_json(v) {
+        Err(e) => out.push(finding(FindingKind::CacheUnreadable, key, e)),
+        Ok(c) => {
+            let d = drift(&c, replay);
+            if !d.is_empty() {
+                out.push(finding(FindingKind::CacheDrift, key, drift_summary(&d)));
+            }
+        }
+    }
+}
+
+/// Milestones (the user's, or a journey row's) the dependency map does not know.
+fn milestones(out: &mut Vec<Finding>, data: &UserData, snap: &Snapshot, map: &MilestoneMap) {
+    if let Some(m) = data
+        .current_milestone
+        .as_deref()
+        .filter(|m| !map.contains(m))
+    {
+        out.push(finding(
+            FindingKind::UnknownMilestone,
+            "user_journeys".into(),
+            format!("current milestone {m} is not in the dependency map"),
+        ));
+    }
+    for j in &snap.journey {
+        if let Some(m) = j.milestone.as_deref().filter(|m| !map.contains(m)) {
+            let row = format!("memory_bank id={}", j.id.trim_start_matches("mb:"));
+            let msg = format!("milestone {m} is not in the dependency map");
+            out.push(finding(FindingKind::UnknownMilestone, row, msg));
+        }
+    }
 }
 
 /// Where an item of `a` is stored: the Redis key or table row (static modules: the policy).

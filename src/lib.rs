@@ -12,6 +12,7 @@
 //!   Journey screen and `ctxlens graph` alike.
 //! - `findings`: anomalies in one user's stored data (TTLs, oversize sessions, cache drift).
 //! - `loaded`: one user as loaded and what a person may see of it (`--redact` masks it here, once).
+//! - `knowledge_row`: the knowledge row a person names, found and scored against a user's query.
 //! - `token_cache`: the persistent token-count cache on disk (hashes and counts, never text).
 //! - `report`: the fleet what-if report: metrics over every user, streamed (bounded memory).
 //! - `optimize`: searches the policy space against the fleet targets by replaying a loaded fleet.
@@ -22,8 +23,8 @@
 //! - `text`: text as a person reads it: stored text made inert for a terminal, previews.
 //! - `config`: the config file (milestone map, stores, tables), from `--config` or the XDG dir.
 //!
-//! Dependencies point one way: `cli → tui → ui → app → (loaded, findings, report) → (store, graph)
-//! → engine`, `token_cache → engine`, `demo → store`. `tests/architecture.rs` checks it: no module
+//! Dependencies point one way: `cli → tui → ui → app → optimize → knowledge_row → (loaded,
+//! findings, report) → (store, graph) → engine`, `token_cache → engine`, `demo → store`. `tests/architecture.rs` checks it: no module
 //! imports one to its left, no two modules import each other, and the engine crate's dependency
 //! tree holds none of tokio, redis, sqlx, ratatui, crossterm or clap.
 
@@ -34,6 +35,7 @@ pub mod demo;
 pub use ctxlens_engine as engine;
 pub mod findings;
 pub mod graph;
+pub mod knowledge_row;
 pub mod loaded;
 pub mod optimize;
 pub mod report;

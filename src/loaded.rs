@@ -56,6 +56,30 @@ impl Loaded {
         }
     }
 
+    /// How `other` differs from this user, and why (`ctxlens diff`): found on the stored data
+    /// (the comparison's own fields hold ids, timestamps and numbers, no user text); the two
+    /// assemblies it carries are the ones shown (masked under `--redact`).
+    pub fn compare(
+        &self,
+        engine: &Engine,
+        policy: &Policy,
+        other: &Loaded,
+        other_policy: &Policy,
+    ) -> crate::engine::cause::Comparison {
+        let mut c = crate::engine::cause::compare(
+            engine,
+            (&self.snapshot, policy),
+            (&other.snapshot, other_policy),
+        );
+        if self.redacted() {
+            c.before = self.assemble(engine, policy);
+        }
+        if other.redacted() {
+            c.after = other.assemble(engine, other_policy);
+        }
+        c
+    }
+
     /// Why knowledge row `row` was (not) used, gate by gate: assembled from the stored data (the
     /// explanation holds ids, titles and numbers, no user text).
     pub fn explain_knowledge(

@@ -17,6 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["store", "token_cache", "graph"],
     &["config", "demo", "findings"],
     &["loaded", "report"],
+    &["knowledge_row"],
     &["optimize"],
     &["app"],
     &["ui"],

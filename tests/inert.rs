@@ -176,6 +176,8 @@ fn stored_payloads_reach_no_terminal_from_any_command() {
             &["replay", u, "--explain"],
             &["explain", u, row.as_str()],
             &["explain", u, row.as_str(), "--json"],
+            &["diff", u, "--against-set", "budget.total=200"],
+            &["diff", u, "--against-set", "budget.total=200", "--json"],
             &["inspect", u, "--at", "2025-01-15T00:00:00Z"],
             &["replay", u, "--at", "2025-01-15T00:00:00Z"],
             &["replay", u, "--at", "2025-01-15T00:00:00Z", "--json"],
@@ -232,7 +234,7 @@ fn stored_payloads_reach_no_terminal_from_any_command() {
             );
         }
     }
-    assert_eq!(runs, 2 + PAYLOADS.len() * 19 + 4, "every command ran");
+    assert_eq!(runs, 2 + PAYLOADS.len() * 21 + 4, "every command ran");
 }
 
 /// `watch USER --count 1` on a pty while an event whose fields carry `payload` is published.

@@ -670,3 +670,33 @@ fn a_fleet_pass_reads_batches_as_loading_each_user_would_with_one_scan() {
         .map_or(0, |(_, k)| *k);
     assert!(n <= 3, "71 users read with {n} SCAN calls: {stats:?}");
 }
+
+#[test]
+fn diff_reads_live_stores_as_it_reads_the_demo() {
+    let (redis, db) = seeded("diffs");
+    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db)];
+    for args in [
+        &["diff", "u005", "u006", "--json", "--now", NOW][..],
+        &[
+            "diff",
+            "u062",
+            "--against-set",
+            "session.max_items=3",
+            "--json",
+            "--now",
+            NOW,
+        ],
+        &["diff", "u062", "--against", "layered-adr", "--now", NOW],
+    ] {
+        let (live, demo) = (ctxlens_with(args, &env), ctxlens_with(args, &[]));
+        assert_eq!(
+            (live.code, demo.code),
+            (0, 0),
+            "{}{}",
+            live.stderr,
+            demo.stderr
+        );
+        assert!(live.stdout.contains("first cause") || live.stdout.contains("\"first_cause\": {"));
+        assert!(live.stdout == demo.stdout, "{args:?}: live and demo differ");
+    }
+}

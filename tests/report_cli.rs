@@ -238,3 +238,154 @@ fn report_states_the_budget_that_keeps_every_candidate() {
         table.stdout
     );
 }
+
+/// Four knowledge rows for two users at M1 who ask about pricing: one kept, one retrieved but
+/// too long for the knowledge budget, one on another topic, and one of no milestone on another
+/// topic with a hostile title.
+fn dead_knowledge_dataset() -> ctxlens::store::dataset::Dataset {
+    let pricing = "pricing strategy value based pricing tiers";
+    let row = |id: i64, milestone: Option<&str>, title: &str, content: String| {
+        serde_json::json!({
+            "id": id, "milestone": milestone, "title": title, "content": content,
+            "metadata": {}, "created_at": "2025-01-10T09:00:00Z",
+        })
+    };
+    let user = |id: &str| {
+        let turns = serde_json::json!([
+            {"user": pricing, "assistant": "Start from value.", "timestamp": "2025-01-15T11:00:00Z"}
+        ]);
+        serde_json::json!({
+            "user_id": id,
+            "journey": {"current_milestone": "M1", "display_name": null,
+                        "updated_at": "2025-01-15T09:00:00Z"},
+            "sessions": [{"session_id": "s1", "ttl": null,
+                          "value": {"type": "string", "value": turns.to_string()}}],
+            "memory_bank": [], "cached_contexts": [],
+        })
+    };
+    let data = serde_json::json!({
+        "now": common::NOW,
+        "knowledge": [
+            row(1, Some("M1"), "Pricing basics", pricing.to_string()),
+            row(2, Some("M1"), "Pricing, every detail", format!("{pricing} ").repeat(400)),
+            row(3, Some("M1"), "Hiring your first engineer", "hiring engineers interviews".into()),
+            row(4, None, "\u{1b}[31mRed\u{202e} title", "legal incorporation paperwork".into()),
+        ],
+        "users": [user("d1"), user("d2")],
+    });
+    ctxlens::store::dataset::Dataset::from_json(&data.to_string()).expect("dataset")
+}
+
+/// `report` on live stores: a row no user retrieves, and one retrieved for both users but
+/// dropped by the knowledge budget every time, by their milestone; hits by the users' milestone.
+#[test]
+fn report_names_dead_knowledge_on_live_stores() {
+    use common::servers::{Postgres, RedisServer};
+    let redis = RedisServer::start();
+    let db = Postgres::shared().create_database("dead_knowledge");
+    let stores = common::env(&redis, &db);
+    let m = common::ctxlens_with(&["migrate"], &stores);
+    assert_eq!(m.code, 0, "migrate: {}", m.stderr);
+    common::runtime().block_on(async {
+        use ctxlens::store::{postgres::PgStore, redis::RedisStore, seed};
+        let t = std::time::Duration::from_secs(5);
+        let data = dead_knowledge_dataset();
+        let pg = PgStore::connect(&db, t).await.expect("postgres");
+        seed::seed_postgres(&pg, &data, false).await.expect("seed");
+        let r = RedisStore::connect(&redis.url(), "", t)
+            .await
+            .expect("redis");
+        seed::seed_redis(&r, &data, true, false)
+            .await
+            .expect("seed");
+    });
+    let out = common::ctxlens_with(&["report", "--json", "--now", common::NOW], &stores);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let k = &v["knowledge"];
+    assert_eq!(k["catalogue"], true, "{k}");
+    assert!(k["catalogue_note"].is_null());
+    let total = &k["total"];
+    assert_eq!(
+        (&total["rows"], &total["retrieved"], &total["kept"]),
+        (&4.into(), &2.into(), &1.into()),
+        "{total}"
+    );
+    assert_eq!(total["never_retrieved"], 2);
+    assert_eq!(total["retrieved_never_kept"], 1);
+    let general = &k["milestones"][0];
+    assert!(general["milestone"].is_null(), "{general}");
+    assert_eq!(general["never_retrieved_rows"][0]["id"], "kn:4");
+    assert_eq!(
+        general["never_retrieved_rows"][0]["title"],
+        "\u{1b}[31mRed\u{202e} title"
+    );
+    let m1 = &k["milestones"][1];
+    assert_eq!(m1["milestone"], "M1");
+    assert_eq!(
+        (&m1["rows"], &m1["never_retrieved"]),
+        (&3.into(), &1.into())
+    );
+    assert_eq!(m1["never_retrieved_rows"][0]["id"], "kn:3");
+    let dead = &m1["retrieved_never_kept_rows"];
+    assert_eq!(dead.as_array().map(Vec::len), Some(1), "{dead}");
+    assert_eq!(dead[0]["id"], "kn:2");
+    assert_eq!(dead[0]["users_retrieved"], 2);
+    // By the users' milestone: both users kept a hit; 2 of the 4 hits retrieved were kept.
+    let users_m1 = &v["milestones"][0]["candidate"];
+    assert_eq!(users_m1["rag_hit_rate"], 1.0);
+    assert_eq!(
+        (&users_m1["rag_hits_retrieved"], &users_m1["rag_hits_kept"]),
+        (&4.into(), &2.into())
+    );
+    assert_eq!(users_m1["rag_kept_share"], 0.5);
+    // The text report lists them, the hostile title inert.
+    let text = common::ctxlens_with(&["report", "--now", common::NOW], &stores);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    for want in [
+        "Knowledge rows by their milestone (prolaunch)",
+        "kn:3 Hiring your first engineer",
+        "retrieved 2×, never kept",
+        "kn:4 ␛[31mRed",
+    ] {
+        assert!(text.stdout.contains(want), "{want}: {}", text.stdout);
+    }
+    assert!(!text.stdout.contains('\u{1b}') && !text.stdout.contains('\u{202e}'));
+}
+
+/// On the demo every row is listed; from snapshot files only "retrieved but never kept" can be
+/// known, and the report says so.
+#[test]
+fn report_knows_never_retrieved_rows_on_the_demo_but_not_from_snapshot_files() {
+    let demo = ctxlens(&["report", "--json"]);
+    assert_eq!(demo.code, 0, "{}", demo.stderr);
+    let v: serde_json::Value = serde_json::from_str(&demo.stdout).expect("JSON");
+    let total = &v["knowledge"]["total"];
+    assert_eq!(total["rows"], 66, "the demo's knowledge table: {total}");
+    let never = total["never_retrieved"].as_u64().expect("known");
+    let retrieved = total["retrieved"].as_u64().expect("count");
+    assert_eq!(never + retrieved, 66, "{total}");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for user in ["u001", "u005", "u062"] {
+        let path = dir.path().join(format!("{user}.json"));
+        let p = path.to_str().expect("utf-8");
+        let s = ctxlens(&["snapshot", user, "--out", p]);
+        assert_eq!(s.code, 0, "{}", s.stderr);
+    }
+    let d = dir.path().to_str().expect("utf-8");
+    let files = ctxlens(&["report", "--snapshots", d, "--json"]);
+    assert_eq!(files.code, 0, "{}", files.stderr);
+    let v: serde_json::Value = serde_json::from_str(&files.stdout).expect("JSON");
+    let k = &v["knowledge"];
+    assert_eq!(k["catalogue"], false);
+    assert!(k["total"]["rows"].is_null() && k["total"]["never_retrieved"].is_null());
+    assert!(k["total"]["seen"].as_u64() > Some(0), "{k}");
+    let note = k["catalogue_note"].as_str().expect("a note");
+    assert!(note.contains("cannot be known"), "{note}");
+    let text = ctxlens(&["report", "--snapshots", d]);
+    assert!(
+        text.stdout.contains("rows never retrieved cannot be known"),
+        "{}",
+        text.stdout
+    );
+}

@@ -77,6 +77,7 @@ actions! {
         Refresh => "reload from the store",
         ToggleTokens => "item: its text cut into tokens",
         ToggleTokenIds => "item: token ids",
+        Explain => "knowledge row: why it was (not) used, gate by gate",
         Earlier => "time travel: the user as of the moment before",
         Later => "time travel: the moment after (past the last, now)",
         Present => "time travel: back to now",
@@ -109,6 +110,10 @@ actions! {
         Progress(ProgressEvent),
         /// A fleet report finished: its run number and summary.
         ReportReady(u64, Box<crate::report::Summary>),
+        /// A knowledge row explained (`:explain ROW`).
+        Explained(Box<crate::engine::explain::Explanation>),
+        /// Two contexts compared (`:diff`).
+        Compared(Box<super::diff_view::Compared>),
         /// The stores' health, from a check.
         Health(Vec<crate::store::Health>),
         /// A task failed: which, and why (an unreachable store is marked down; a missing user or

@@ -2,10 +2,11 @@
 //! returns effects for the loop (`crate::tui`) to run. Nothing here does I/O.
 
 pub mod action;
+pub mod diff_view;
 pub mod help;
 pub mod keymap;
 pub mod layout;
-pub mod prompt_diff;
+pub use crate::engine::linediff as prompt_diff;
 pub mod report_view;
 pub mod state;
 pub mod task;
@@ -16,4 +17,4 @@ pub mod update;
 pub use action::Action;
 pub use state::{Screen, State};
 pub use task::{Task, TaskError};
-pub use update::{Effect, update};
+pub use update::{CompareRequest, CompareSide, Effect, update};

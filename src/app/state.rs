@@ -105,7 +105,17 @@ pub enum Overlay {
     },
     /// `q` with unsaved tuning: save, discard or cancel.
     ConfirmQuit,
+    /// `:diff`: two contexts side by side and the first cause, scrolled this far.
+    Diff {
+        scroll: usize,
+    },
+    /// `e` / `:explain`: a knowledge row's gates.
+    Explain {
+        scroll: usize,
+    },
 }
+
+pub use super::diff_view::Compared;
 
 /// A line being typed: what it is for, the line editor, and Tab's candidates.
 #[derive(Debug, Clone)]
@@ -301,6 +311,10 @@ pub struct UserState {
     pub diff: bool,
     /// The knowledge query asked with `:query` instead of the newest user turn (this user only).
     pub query: Option<String>,
+    /// The last `:diff`, shown in its overlay.
+    pub compared: Option<Box<Compared>>,
+    /// The last knowledge row explained, shown in its overlay.
+    pub explained: Option<Box<crate::engine::explain::Explanation>>,
     /// The instant users are loaded as of (`tui --at`, or a moment picked with `[`/`]`);
     /// `None`: now. The view shows it once its load arrives ([`State::shown_at`]).
     pub at: Option<chrono::DateTime<chrono::Utc>>,

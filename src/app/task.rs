@@ -29,6 +29,10 @@ pub enum Task {
     Progress,
     /// Reading the terminal.
     Terminal,
+    /// Two contexts compared (`:diff`).
+    Compare,
+    /// A knowledge row found and scored (`:explain`).
+    Explain,
 }
 
 impl fmt::Display for Task {
@@ -44,6 +48,8 @@ impl fmt::Display for Task {
             Task::Report => f.write_str("report"),
             Task::Progress => f.write_str("progress channel"),
             Task::Terminal => f.write_str("terminal"),
+            Task::Compare => f.write_str("diff"),
+            Task::Explain => f.write_str("explain"),
         }
     }
 }

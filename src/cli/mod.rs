@@ -1,5 +1,6 @@
 //! The command line: arguments, dispatch, exit codes (SPEC §5).
 
+mod diff;
 mod docs;
 mod explain;
 mod graph;
@@ -153,7 +154,7 @@ pub struct Selection {
     pub at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-fn parse_now(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+pub(crate) fn parse_now(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
     chrono::DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&chrono::Utc))
         .map_err(|e| format!("{s:?}: {e} (use RFC 3339)"))
@@ -242,6 +243,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Compare two contexts and find what caused the difference: two snapshot files, two users,
+    /// or one context under two policies (`--against`, `--against-set`). Prints the input
+    /// changes, the smallest set of them that reproduces the second prompt (delta debugging:
+    /// subsets are replayed), the first cause, the items that differ and a line diff of the
+    /// prompt.
+    Diff(diff::DiffArgs),
     /// Write a user's snapshot (the exact input of a replay) to a file.
     Snapshot {
         /// The user id.
@@ -664,6 +671,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             sel,
             json,
         }) => explain::explain(&ctx, out, &user, &row, &sel, json).await,
+        Some(Command::Diff(args)) => diff::diff_cmd(&ctx, out, &args).await,
         Some(Command::Graph { user, format, json }) => {
             graph::graph(&ctx, out, user.as_deref(), format, json).await
         }

@@ -108,7 +108,9 @@ impl Table {
             let mut line = pad.clone();
             for (i, (c, style)) in r.iter().enumerate() {
                 let gap = " ".repeat(widths[i] - shown_width(c));
-                let cell = if self.right[i] {
+                let cell = if c.is_empty() {
+                    gap
+                } else if self.right[i] {
                     format!("{gap}{}", paint(*style, c))
                 } else {
                     format!("{}{gap}", paint(*style, c))

@@ -16,6 +16,7 @@ use crate::token_cache::DiskCache;
 /// in flight, and memory does not grow with the fleet.
 const REPORT_TOKEN_CACHE: usize = 1 << 16;
 use crate::report::format::{Section, Tone, csv, headline, markdown, not_read, sections};
+use crate::report::knowledge::DEFAULT_LISTED;
 use crate::report::run::{INTERRUPTED, Observer, Plan, run};
 use crate::report::source::{Fleet, Pick, read_user_list, snapshot_files};
 use crate::report::{DEFAULT_TOP, Summary};
@@ -65,6 +66,10 @@ pub struct ReportArgs {
     /// sections: about twice the replay's work. Always on when a policy dedupes.
     #[arg(long)]
     pub duplicates: bool,
+    /// Knowledge rows the dead-knowledge section lists per milestone, of each kind (never
+    /// retrieved; retrieved but never kept); the counts cover every row.
+    #[arg(long, default_value_t = DEFAULT_LISTED, value_name = "N")]
+    pub knowledge_rows: usize,
     /// Exit with status 3 when the candidate fails a seed 003 target: `target` for any of them,
     /// or one by name (avg_context_tokens, static_share, rag_hit_rate, truncation_rate);
     /// repeatable. Gates a budget change in CI.
@@ -187,6 +192,7 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
         // One run: nothing to keep snapshots for.
         cache: None,
         duplicates: args.duplicates,
+        knowledge_rows: args.knowledge_rows,
     };
     let show_bar = !args.quiet && format != ReportFormat::Json && std::io::stderr().is_terminal();
     let mut bar = Bar(if show_bar {

@@ -3,92 +3,10 @@
 
 use std::fmt::Write as _;
 
+pub use super::cells::{Cell, Section, Tone, thousands};
+use super::cells::{opt_pct, pct};
 use super::run::{INTERRUPTED, Stopped};
 use super::{Metric, PolicySummary, Summary};
-
-/// How a cell reads at a glance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tone {
-    Plain,
-    Pass,
-    Fail,
-    Dim,
-    Bold,
-}
-
-/// One cell: what a reader sees, and the plain value CSV carries.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Cell {
-    pub shown: String,
-    pub raw: String,
-    pub tone: Tone,
-}
-
-impl Cell {
-    /// A text cell: user ids and messages are stored text, shown inert.
-    fn text(s: impl Into<String>) -> Self {
-        let s = s.into();
-        Cell {
-            shown: crate::text::inert_line(&s).into_owned(),
-            raw: s,
-            tone: Tone::Plain,
-        }
-    }
-
-    fn num(shown: String, raw: impl ToString) -> Self {
-        Cell {
-            shown,
-            raw: raw.to_string(),
-            tone: Tone::Plain,
-        }
-    }
-
-    fn tone(mut self, tone: Tone) -> Self {
-        self.tone = tone;
-        self
-    }
-}
-
-/// A titled table; `columns[i]` is (CSV key, heading, right-aligned).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Section {
-    pub key: &'static str,
-    pub title: String,
-    pub columns: Vec<(&'static str, String, bool)>,
-    /// Each row: its CSV key, then one cell per column.
-    pub rows: Vec<(String, Vec<Cell>)>,
-}
-
-/// `1234.5` → `1,234.5`; whole numbers without decimals.
-pub fn thousands(v: f64, decimals: usize) -> String {
-    let s = format!("{v:.decimals$}");
-    let (int, frac) = s
-        .split_once('.')
-        .map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
-    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    match frac {
-        Some(f) => format!("{sign}{out}.{f}"),
-        None => format!("{sign}{out}"),
-    }
-}
-
-fn pct(v: f64) -> String {
-    format!("{:.1} %", v * 100.0)
-}
-
-fn opt_pct(v: Option<f64>) -> Cell {
-    match v {
-        Some(v) => Cell::num(pct(v), v),
-        None => Cell::text("n/a").tone(Tone::Dim),
-    }
-}
 
 fn metric_cell(key: &str, m: Metric) -> Cell {
     let Some(v) = m.value else {
@@ -190,6 +108,7 @@ pub fn sections(s: &Summary) -> Vec<Section> {
         }
     }
     out.push(milestones(s));
+    out.extend(super::dead::sections(s));
     if let Some(c) = &s.changes {
         out.push(Section {
             key: "changes",

@@ -8,8 +8,11 @@
 //! bounded heap), and [`Tally::summary`] computes the figures. [`run`] feeds it from a store.
 
 pub mod catch;
+mod cells;
+mod dead;
 pub mod dupes;
 pub mod format;
+pub mod knowledge;
 mod outcome;
 pub mod run;
 pub mod source;

@@ -20,6 +20,10 @@ pub struct PolicyOutcome {
     pub static_tokens: usize,
     /// `None`: no knowledge search was made (no query, or no knowledge layer).
     pub rag_hit: Option<bool>,
+    /// Knowledge hits that passed retrieval (threshold, milestone filter, limit), and of those
+    /// the ones kept whole or truncated.
+    pub rag_retrieved: usize,
+    pub rag_kept: usize,
     /// Truncated or dropped for budget (the numerator of `truncation_rate`).
     pub lost: usize,
     /// Items that reached a fit (its denominator).
@@ -68,6 +72,7 @@ impl PolicyOutcome {
             .map(|(i, l)| (l.name.as_str(), i))
             .collect();
         let (mut lost, mut reached, mut rag_kept) = (0, 0, false);
+        let (mut rag_retrieved, mut rag_kept_hits) = (0, 0);
         for item in &a.items {
             let Some(&li) = index.get(item.layer.as_str()) else {
                 continue;
@@ -82,8 +87,11 @@ impl PolicyOutcome {
             if item.decision == Decision::Truncated || budget_drop {
                 lost += 1;
             }
-            if policy.layers[li].source == Source::Knowledge && item.decision != Decision::Dropped {
-                rag_kept = true;
+            if policy.layers[li].source == Source::Knowledge {
+                let kept = item.decision != Decision::Dropped;
+                rag_kept |= kept;
+                rag_kept_hits += usize::from(kept);
+                rag_retrieved += usize::from(!item.reason.is_some_and(Reason::is_retrieval));
             }
         }
         let static_tokens = policy
@@ -111,6 +119,8 @@ impl PolicyOutcome {
             kept_score,
             static_tokens,
             rag_hit: searched.then_some(rag_kept),
+            rag_retrieved,
+            rag_kept: rag_kept_hits,
             lost,
             reached,
             cache,

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use futures_util::future::join_all;
 
 use super::catch;
+use super::knowledge::{Catalogue, HeldCatalogue, KnowledgeUse};
 use super::source::{Fleet, Job, Lister};
 use super::{RunInfo, Tally, UserOutcome};
 use crate::engine::{Engine, Policy, Snapshot};
@@ -32,6 +33,8 @@ pub struct Plan {
     /// Find duplicates (`report --duplicates`) where the policies do not dedupe, for the
     /// duplicates sections: fingerprinting every candidate costs more than a cached replay.
     pub duplicates: bool,
+    /// Knowledge rows the dead-knowledge section lists per milestone and kind.
+    pub knowledge_rows: usize,
 }
 
 impl Plan {
@@ -50,6 +53,8 @@ impl Plan {
 pub struct SnapshotCache {
     capacity: usize,
     users: Mutex<HashMap<String, Loaded>>,
+    /// The store's knowledge rows, so a run after a tuning step lists none.
+    pub catalogue: HeldCatalogue,
 }
 
 /// Users the TUI's Report screen replays in full (and keeps snapshots of); a larger fleet, or
@@ -80,6 +85,7 @@ impl SnapshotCache {
         SnapshotCache {
             capacity,
             users: Mutex::new(HashMap::new()),
+            catalogue: HeldCatalogue::default(),
         }
     }
 
@@ -255,12 +261,29 @@ pub async fn run(
         not_read: total.unwrap_or(listed).saturating_sub(done),
         not_read_lower_bound: total.is_none() && !listed_all,
     });
+    let catalogue = match (&stopped, &shared.store) {
+        (Some(_), Some(_)) => {
+            Catalogue::NotRead("the run stopped before the rows were listed".into())
+        }
+        (_, None) => Catalogue::Unlisted,
+        (None, Some(store)) => {
+            let cache = shared.plan.cache.as_ref().map(|c| &c.catalogue);
+            let listed = shared.plan.knowledge_rows;
+            match super::knowledge::scan(store.as_ref(), &tally.knowledge, listed, cache).await {
+                Ok(Some(scan)) => Catalogue::Scanned(scan),
+                Ok(None) => Catalogue::Unlisted,
+                Err(e) => Catalogue::NotRead(e.to_string()),
+            }
+        }
+    };
     let info = RunInfo {
         duplicates: shared.plan.finds_duplicates(),
         source,
         users_total: total,
         partial: stopped.is_some(),
         stopped,
+        catalogue,
+        knowledge_listed: shared.plan.knowledge_rows,
     };
     Ok((tally, info))
 }
@@ -279,7 +302,7 @@ async fn batch(jobs: Vec<Job>, s: Arc<Shared>) -> Part {
     let mut outage = None;
     for (job, loaded) in jobs.iter().zip(load_isolated(&jobs, &s).await) {
         match loaded {
-            Ok(snaps) => match catch::call(|| outcome(&snaps, &s)) {
+            Ok(snaps) => match catch::call(|| outcome(&snaps, &s, &mut tally.knowledge)) {
                 Ok(o) => tally.add(o),
                 Err(panic) => tally.error(format!("{}: replay failed: {panic}", job.name())),
             },
@@ -388,15 +411,18 @@ async fn load(jobs: &[Job], s: &Shared) -> Vec<JobSnapshots> {
         .collect()
 }
 
-fn outcome(snaps: &[Arc<Snapshot>], s: &Shared) -> UserOutcome {
+/// One user's outcome; the candidate's use of knowledge rows goes to `used`.
+fn outcome(snaps: &[Arc<Snapshot>], s: &Shared, used: &mut KnowledgeUse) -> UserOutcome {
     let dup = s.plan.duplicates;
     let cand = s.engine.assemble_fleet(&snaps[0], &s.plan.candidate, dup);
-    match &s.plan.baseline {
+    let o = match &s.plan.baseline {
         None => UserOutcome::of(&snaps[0], (&s.plan.candidate, &cand), None),
         Some(p) => {
             let snap = snaps.get(1).unwrap_or(&snaps[0]);
             let base = s.engine.assemble_fleet(snap, p, dup);
             UserOutcome::of(&snaps[0], (&s.plan.candidate, &cand), Some((p, &base)))
         }
-    }
+    };
+    used.add(&snaps[0], &cand);
+    o
 }

@@ -27,6 +27,10 @@ pub struct RunInfo {
     pub stopped: Option<Stopped>,
     /// Duplicates were looked for (`--duplicates`, or a policy that dedupes).
     pub duplicates: bool,
+    /// What is known of the set of every knowledge row (for "never retrieved").
+    pub catalogue: super::knowledge::Catalogue,
+    /// Knowledge rows listed per milestone and kind.
+    pub knowledge_listed: usize,
 }
 
 /// A whole report, as `--format json` prints it.
@@ -51,6 +55,10 @@ pub struct Summary {
     /// Whether duplicates were looked for: without, the duplicate figures are zeros.
     #[serde(default)]
     pub duplicates_found: bool,
+    /// How the candidate used the knowledge rows: dead knowledge by row milestone (`None`: the
+    /// candidate has no knowledge layer).
+    #[serde(default)]
+    pub knowledge: Option<super::knowledge::KnowledgeSummary>,
 }
 
 /// One policy's figures over the fleet (seed 000's ContextMetrics and the monitoring inputs).
@@ -151,7 +159,17 @@ pub struct MilestoneRow {
 pub struct MilestoneFigures {
     pub avg_context_tokens: f64,
     pub truncation_rate: f64,
+    /// Seed 003's "RAG context hits": of the users searched, those whose prompt kept a hit.
     pub rag_hit_rate: Option<f64>,
+    /// Hits retrieved (through threshold, milestone filter and limit), summed over the users.
+    #[serde(default)]
+    pub rag_hits_retrieved: u64,
+    /// Of those, kept whole or truncated.
+    #[serde(default)]
+    pub rag_hits_kept: u64,
+    /// `rag_hits_kept / rag_hits_retrieved` (`None`: nothing retrieved).
+    #[serde(default)]
+    pub rag_kept_share: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

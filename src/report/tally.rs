@@ -95,6 +95,9 @@ pub struct Counts {
     pub static_tokens: u64,
     pub rag_searched: u64,
     pub rag_hits: u64,
+    /// Hits retrieved (through the knowledge gates) and kept, summed over users.
+    pub rag_retrieved: u64,
+    pub rag_kept: u64,
     pub lost: u64,
     pub reached: u64,
     pub cache_present: u64,
@@ -128,6 +131,8 @@ impl Counts {
             self.rag_searched += 1;
             self.rag_hits += u64::from(hit);
         }
+        self.rag_retrieved += o.rag_retrieved as u64;
+        self.rag_kept += o.rag_kept as u64;
         self.lost += o.lost as u64;
         self.reached += o.reached as u64;
         self.duplicate_tokens += o.duplicates.1 as u64;
@@ -161,6 +166,8 @@ impl Counts {
         self.static_tokens += o.static_tokens;
         self.rag_searched += o.rag_searched;
         self.rag_hits += o.rag_hits;
+        self.rag_retrieved += o.rag_retrieved;
+        self.rag_kept += o.rag_kept;
         self.lost += o.lost;
         self.reached += o.reached;
         self.cache_present += o.cache_present;
@@ -224,6 +231,8 @@ pub struct Tally {
     pub errors: u64,
     pub error_messages: Vec<String>,
     pub(super) duplicated: super::dupes::DupTop,
+    /// How the candidate's replays used each knowledge row (filled by [`super::run`]).
+    pub knowledge: super::knowledge::KnowledgeUse,
 }
 
 impl Tally {
@@ -291,6 +300,7 @@ impl Tally {
             self.offer(a);
         }
         self.duplicated.merge(other.duplicated);
+        self.knowledge.merge(other.knowledge);
         self.errors += other.errors;
         for m in other.error_messages {
             if self.error_messages.len() < ERRORS_KEPT {
@@ -305,6 +315,14 @@ impl Tally {
 
     /// The figures, for output.
     pub fn summary(&self, candidate: &Policy, baseline: Option<&Policy>, run: RunInfo) -> Summary {
+        let knowledge = candidate
+            .layers
+            .iter()
+            .any(|l| l.source == Source::Knowledge)
+            .then(|| {
+                self.knowledge
+                    .summary(&candidate.name, &run.catalogue, run.knowledge_listed)
+            });
         let side = |c: &Counts, p: &Policy| PolicySummary::of(c, p);
         let cand = side(&self.fleet.candidate, candidate);
         let base = baseline.map(|p| side(&self.fleet.baseline, p));
@@ -357,6 +375,7 @@ impl Tally {
             },
             duplicated_users: self.duplicated.sorted(),
             duplicates_found: run.duplicates,
+            knowledge,
         }
     }
 }
@@ -439,6 +458,10 @@ impl MilestoneFigures {
             avg_context_tokens: round2(c.total.mean()),
             truncation_rate: round4(c.truncation_rate()),
             rag_hit_rate: c.rag_hit_rate().map(round4),
+            rag_hits_retrieved: c.rag_retrieved,
+            rag_hits_kept: c.rag_kept,
+            rag_kept_share: (c.rag_retrieved > 0)
+                .then(|| round4(ratio(c.rag_kept, c.rag_retrieved))),
         }
     }
 }

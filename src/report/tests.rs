@@ -21,6 +21,8 @@ fn outcome(
         kept_score: total as f64,
         static_tokens,
         rag_hit,
+        rag_retrieved: 0,
+        rag_kept: 0,
         lost: lost_reached.0,
         reached: lost_reached.1,
         cache,
@@ -301,6 +303,7 @@ fn plan(candidate: Policy, baseline: Option<Policy>) -> Plan {
         opts: LoadOptions::default(),
         cache: None,
         duplicates: false,
+        knowledge_rows: super::knowledge::DEFAULT_LISTED,
     }
 }
 

@@ -447,6 +447,18 @@ impl Store for LiveStore {
         }
     }
 
+    async fn knowledge_catalogue(
+        &self,
+        after: Option<i64>,
+        limit: usize,
+    ) -> Result<Option<Vec<super::CatalogueRow>>, StoreError> {
+        match &self.pg {
+            Some(pg) => pg.knowledge_catalogue(after, limit).await.map(Some),
+            // No Postgres: no knowledge table, and nothing was retrieved.
+            None => Ok(Some(Vec::new())),
+        }
+    }
+
     async fn knowledge_row(
         &self,
         id: i64,

@@ -9,6 +9,7 @@ mod key_window;
 pub mod keys;
 pub mod live;
 pub mod memory;
+mod pg_catalogue;
 mod pg_rows;
 pub mod pg_schema;
 mod pg_search;
@@ -227,6 +228,20 @@ pub struct KnowledgeHits {
     pub notes: Vec<Note>,
 }
 
+/// One knowledge row as the fleet report's catalogue lists it: no content, no embedding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogueRow {
+    pub id: i64,
+    /// `None`: relevant to every milestone.
+    pub milestone: Option<String>,
+    /// At most [`CATALOGUE_TITLE_CHARS`] characters of the stored title (an ellipsis marks a cut).
+    pub title: String,
+}
+
+/// How much of a title the catalogue reads: a report shows titles on one line, and a hostile
+/// title may be megabytes.
+pub const CATALOGUE_TITLE_CHARS: usize = 200;
+
 /// Which user ids have a `user_journeys` row: what deciding the owner of a Redis key whose
 /// candidates are several needs ([`keys`]).
 #[async_trait]
@@ -403,6 +418,17 @@ pub trait Store: Send + Sync {
         _limit: usize,
     ) -> Result<Vec<(i64, String)>, StoreError> {
         Ok(Vec::new())
+    }
+
+    /// A page of every knowledge row, by id, starting after `after`: at most `limit` rows, ids,
+    /// milestones and titles only (what the fleet report's "never retrieved" needs). `Ok(None)`:
+    /// this store cannot list its knowledge rows (it holds only each user's hits).
+    async fn knowledge_catalogue(
+        &self,
+        _after: Option<i64>,
+        _limit: usize,
+    ) -> Result<Option<Vec<CatalogueRow>>, StoreError> {
+        Ok(None)
     }
 
     /// Knowledge row `id` scored against `embedding` on its own (an exact cosine, no index and no

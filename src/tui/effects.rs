@@ -92,6 +92,19 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
             Err(e) => failed(e.to_string().into()),
         },
         Effect::CheckHealth => Action::Health(ctx.store.health().await),
+        Effect::Compare(req) => compare(&ctx, *req).await,
+        Effect::ExplainRow { user, policy, arg } => {
+            let found =
+                crate::knowledge_row::find_row(ctx.store.as_ref(), &ctx.embedder, &user, &arg)
+                    .await;
+            match found {
+                Ok(row) => {
+                    Action::Explained(Box::new(user.explain_knowledge(&ctx.engine, &policy, &row)))
+                }
+                Err(crate::knowledge_row::RowError::Store(e)) => failed(e.into()),
+                Err(e) => failed(e.to_string().into()),
+            }
+        }
         Effect::RunReport {
             id,
             candidate,
@@ -137,6 +150,7 @@ async fn fleet_report(
         cache: Some(ctx.snapshots.clone()),
         // The Report screen shows the duplicates sections (its fleet is the demo or a sample).
         duplicates: true,
+        knowledge_rows: crate::report::knowledge::DEFAULT_LISTED,
     };
     let fleet = Fleet::Store {
         store: ctx.store.clone(),
@@ -166,6 +180,37 @@ async fn fleet_report(
 
 /// Replays each user under `policy` for the users list (loads here, assembly on a blocking
 /// thread); a user that cannot be loaded is answered with why.
+/// Loads both sides of a `:diff` and compares them off the thread that draws.
+async fn compare(ctx: &EffectContext, req: crate::app::CompareRequest) -> Action {
+    let mut loaded = Vec::with_capacity(2);
+    for side in [&req.a, &req.b] {
+        let opts = LoadOptions {
+            query: side.query.clone(),
+            at: side.at,
+            milestones: side.at.map(|_| Arc::new(ctx.engine.milestones.clone())),
+            ..ctx.load_options()
+        };
+        let params = KnowledgeParams::of(&side.policy);
+        match load_snapshot(ctx.store.as_ref(), &side.user, &opts, params).await {
+            Ok((snap, data)) => loaded.push(crate::loaded::Loaded::new(data, snap, req.redact)),
+            Err(e) => return Action::Failed(Task::Compare, e.into()),
+        }
+    }
+    let engine = ctx.engine.clone();
+    let work = tokio::task::spawn_blocking(move || {
+        let c = loaded[0].compare(&engine, &req.a.policy, &loaded[1], &req.b.policy);
+        crate::app::state::Compared {
+            a: req.a.label,
+            b: req.b.label,
+            comparison: c,
+        }
+    });
+    match work.await {
+        Ok(c) => Action::Compared(Box::new(c)),
+        Err(e) => Action::Failed(Task::Compare, TaskError::Other(e.to_string())),
+    }
+}
+
 async fn compute_stats(
     ctx: &EffectContext,
     users: Vec<String>,

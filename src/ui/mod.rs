@@ -1,6 +1,7 @@
 //! Rendering: pure functions of borrowed state and a theme. Nothing here changes state.
 
 mod budget;
+mod diff;
 mod help;
 mod item;
 mod journey;
@@ -61,6 +62,8 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
     match &s.ui.overlay {
         Overlay::Help { search, scroll } => help::render(frame, area, s, t, search, *scroll),
         Overlay::Item { scroll } => item::render(frame, s, t, *scroll),
+        Overlay::Diff { scroll } => diff::render(frame, s, t, *scroll),
+        Overlay::Explain { scroll } => diff::render_explain(frame, s, t, *scroll),
         Overlay::ConfirmQuit => confirm_quit(frame, area, s, t),
         Overlay::None => {}
     }

@@ -284,6 +284,29 @@ async fn report_screen_before_and_after_a_change() {
     snap("report_scrolled", &mut s);
 }
 
+#[tokio::test]
+async fn report_screen_shows_dead_knowledge_by_row_milestone() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::ShowReport).await;
+    let summary = s.report.summary.clone().expect("a report");
+    let at = crate::app::report_view::lines(&summary)
+        .iter()
+        .position(|l| l.plain().contains("Knowledge rows by their milestone"))
+        .expect("the section");
+    for _ in 0..at {
+        settle(&mut s, &store, Action::Down).await;
+    }
+    snap("report_dead_knowledge", &mut s);
+    let text = format!("{:?}", draw(&s, 80, 24, &Theme::default()).backend());
+    for want in [
+        "Knowledge rows by their milestone (prolaunch)",
+        "Never retrieved",
+        "M0                6          2     2                4",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+}
+
 /// Whether a cell shows something that would drive a terminal (ratatui drops C0 and C1
 /// controls silently, so their absence alone proves nothing: the visible forms are checked too).
 fn unsafe_cell(symbol: &str) -> bool {
@@ -312,8 +335,15 @@ fn every_screen(s: &mut State) -> String {
             (Overlay::None, views[0]),
             (Overlay::Item { scroll: 0 }, views[0]),
             (Overlay::Item { scroll: 0 }, views[1]),
+            (Overlay::Diff { scroll: 0 }, views[0]),
+            (Overlay::Explain { scroll: 0 }, views[0]),
         ] {
             if overlay != Overlay::None && screen != Screen::Layers {
+                continue;
+            }
+            if matches!(overlay, Overlay::Diff { .. }) && s.user.compared.is_none()
+                || matches!(overlay, Overlay::Explain { .. }) && s.user.explained.is_none()
+            {
                 continue;
             }
             s.ui.screen = screen;
@@ -345,6 +375,43 @@ fn every_screen(s: &mut State) -> String {
     text
 }
 
+/// `:diff` of the open user, its baseline against a tight budget (then the tuning reset), and
+/// `:explain ROW`: the comparison and the explanation `every_screen` draws in their overlays.
+async fn diffed(s: &mut State, store: &crate::tui::effects::EffectContext, row: &str) {
+    s.user.explained = None;
+    let explain = format!("explain {row}");
+    for cmd in ["set budget.total=150", "diff", "reset", explain.as_str()] {
+        settle(s, store, Action::Palette).await;
+        type_text(s, store, cmd).await;
+        settle(s, store, Action::Input(InputKey::Enter)).await;
+        settle(s, store, Action::Back).await;
+    }
+    assert!(s.user.compared.is_some(), "{:?}", s.status.message);
+    assert!(s.user.explained.is_some(), "{:?}", s.status.message);
+}
+
+#[tokio::test]
+async fn explain_overlay() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u005").await;
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "explain kn:27").await;
+    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    snap("explain_overlay", &mut s);
+}
+
+#[tokio::test]
+async fn diff_overlay_side_by_side() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    for cmd in ["set session.max_items=3", "diff"] {
+        settle(&mut s, &store, Action::Palette).await;
+        type_text(&mut s, &store, cmd).await;
+        settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    }
+    snap("diff_overlay", &mut s);
+}
+
 #[tokio::test]
 async fn hostile_text_is_drawn_inert_on_every_screen() {
     use crate::demo::hostile::{PAYLOADS, dataset, user_id};
@@ -374,6 +441,7 @@ async fn hostile_text_is_drawn_inert_on_every_screen() {
             .expect("listed");
         settle(&mut s, &store, Action::Select).await;
         settle(&mut s, &store, Action::ShowReport).await;
+        diffed(&mut s, &store, &format!("kn:{}", 9000 + i)).await;
         let text = every_screen(&mut s);
         let shown = crate::text::inert_line(payload);
         assert!(
@@ -398,8 +466,8 @@ async fn redacted_screens_show_no_personal_word_and_cannot_be_probed() {
         "shift", "screen", "right", "raise", "kept", "filter", "everything", "cycle", "closure",
         "close", "seed", "nothing", "holds", "assistant", "carried", "context", "transition",
         "business", "milestone", "completed", "user", "system", "everywhere", "missing", "opens",
-        "twice", "wants", "json", "earlier", "held", "moment", "today", "among", "rest",
-        "there", "told", "unless", "theirs",
+        "twice", "wants", "json", "cause", "earlier", "explain", "held", "moment", "today",
+        "among", "rest", "there", "told", "unless", "theirs",
     ];
     let data = Dataset::demo();
     let private: std::collections::BTreeSet<String> = data
@@ -413,6 +481,7 @@ async fn redacted_screens_show_no_personal_word_and_cannot_be_probed() {
         "u001", "u062", "u064", "u065", "u066", "u067", "u068", "u069", "u070", "u071",
     ] {
         open(&mut s, &store, user).await;
+        diffed(&mut s, &store, "kn:27").await;
         let mut text = every_screen(&mut s).to_lowercase();
         // And as of three moments back (time travel): its label, timeline and notes.
         for _ in 0..3 {

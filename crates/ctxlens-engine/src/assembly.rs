@@ -146,6 +146,15 @@ impl Reason {
     pub fn is_budget(self) -> bool {
         matches!(self, Reason::LayerBudget | Reason::GlobalBudget)
     }
+
+    /// Whether a knowledge gate left the item out (threshold, milestone filter, limit): it was
+    /// returned by the search but not retrieved, so it never reached a fit.
+    pub fn is_retrieval(self) -> bool {
+        matches!(
+            self,
+            Reason::BelowThreshold | Reason::OtherMilestone | Reason::OverLimit
+        )
+    }
 }
 
 /// A JSON object whose keys keep their order (policy layer order).

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::assemble::Engine;
-use super::assembly::{Decision, Reason};
+use super::assembly::{Assembly, Decision, Reason};
 use super::policy::{Policy, Source};
 use super::snapshot::{KnowledgeEntry, Snapshot, fmt_ts};
 
@@ -91,108 +91,8 @@ impl Engine {
         }
         let a = self.assemble_decisions(&with_row, policy);
         let item = a.item(&row.id);
-        let k = &policy.knowledge;
-        let current = snap.current_milestone.as_deref();
-        let sim_ok = row.similarity >= k.similarity_threshold;
-        let milestone_ok = !k.same_milestone_only
-            || row.milestone.is_none()
-            || row.milestone.as_deref() == current;
-        // Qualifying rows ahead of this one: the search's answer, as assembly ranks it.
-        let ahead = with_row
-            .knowledge
-            .iter()
-            .filter(|h| {
-                h.similarity >= k.similarity_threshold
-                    && (!k.same_milestone_only
-                        || h.milestone.is_none()
-                        || h.milestone.as_deref() == current)
-            })
-            .filter(|h| {
-                h.similarity > row.similarity || (h.similarity == row.similarity && h.id < row.id)
-            })
-            .count();
-        let rank = ahead + 1;
-        let rank_ok = rank <= k.limit;
-        let qualifies = sim_ok && milestone_ok && rank_ok;
-        let mut gates = Vec::new();
-        let mut gate = |gate, pass, detail: String| gates.push(Gate { gate, pass, detail });
-        let searched = match (retrieved, qualifies) {
-            (true, _) => Some(true),
-            (false, true) => Some(false),
-            (false, false) => None,
-        };
-        gate(
-            GateName::Search,
-            searched,
-            search_detail(retrieved, qualifies),
-        );
-        let cmp = if sim_ok { "≥" } else { "<" };
-        gate(
-            GateName::Similarity,
-            Some(sim_ok),
-            format!(
-                "{:.3} {cmp} threshold {:.2}",
-                row.similarity, k.similarity_threshold
-            ),
-        );
-        gate(
-            GateName::Milestone,
-            Some(milestone_ok),
-            milestone_detail(k.same_milestone_only, row.milestone.as_deref(), current),
-        );
-        gate(
-            GateName::Rank,
-            (sim_ok && milestone_ok).then_some(rank_ok),
-            if sim_ok && milestone_ok {
-                format!("{rank} among the qualifying rows, limit {}", k.limit)
-            } else {
-                "not ranked: an earlier gate failed".into()
-            },
-        );
-        let (multiplier, score, relevance) = item
-            .map_or((1.0, row.similarity, row.similarity), |i| {
-                (i.multiplier, i.score, i.relevance)
-            });
-        let age = row.timestamp.map_or("no timestamp".to_string(), |t| {
-            let hours = (snap.now - t).num_minutes() as f64 / 60.0;
-            format!("created {} ({} before now)", fmt_ts(&t), human_hours(hours))
-        });
-        gate(
-            GateName::Recency,
-            None,
-            format!(
-                "{age}; window {} h: × {multiplier:.2}",
-                policy.recency.window_hours
-            ),
-        );
-        let layer = policy.layer_for(Source::Knowledge);
-        let position = item.and_then(|it| {
-            a.layer_items(&it.layer)
-                .filter(|i| i.reason.is_none_or(|r| r.is_budget()))
-                .position(|i| i.id == it.id)
-        });
-        gate(
-            GateName::Score,
-            None,
-            format!(
-                "{relevance:.3} relevance × {multiplier:.2} recency = {score:.3}{}",
-                position.map_or(String::new(), |p| format!(
-                    ", {} in the layer's fit order",
-                    ordinal(p + 1)
-                ))
-            ),
-        );
-        let (pass, detail) = match (layer, item) {
-            (None, _) => (Some(false), "the policy has no knowledge layer".to_string()),
-            (Some(_), None) => (None, "not an item of this assembly".to_string()),
-            (Some(l), Some(it)) => budget_gate(it, l, &a),
-        };
-        let detail = if retrieved {
-            detail
-        } else {
-            format!("had the search returned it: {detail}")
-        };
-        gate(GateName::Budget, pass, detail);
+        let mut gates = retrieval_gates(snap, &with_row, policy, row, retrieved);
+        gates.extend(assembly_gates(snap, policy, row, &a, retrieved));
         let first_failed = gates.iter().find(|g| g.pass == Some(false)).map(|g| g.gate);
         Explanation {
             user_id: snap.user_id.clone(),
@@ -213,6 +113,132 @@ impl Engine {
             kept_tokens: item.map_or(0, |i| i.kept_tokens),
         }
     }
+}
+
+/// The search's gates: whether it returned the row, its similarity, its milestone, its rank.
+fn retrieval_gates(
+    snap: &Snapshot,
+    with_row: &Snapshot,
+    policy: &Policy,
+    row: &KnowledgeEntry,
+    retrieved: bool,
+) -> Vec<Gate> {
+    let k = &policy.knowledge;
+    let current = snap.current_milestone.as_deref();
+    let sim_ok = row.similarity >= k.similarity_threshold;
+    let milestone_ok =
+        !k.same_milestone_only || row.milestone.is_none() || row.milestone.as_deref() == current;
+    // Qualifying rows ahead of this one: the search's answer, as assembly ranks it.
+    let ahead = with_row
+        .knowledge
+        .iter()
+        .filter(|h| {
+            h.similarity >= k.similarity_threshold
+                && (!k.same_milestone_only
+                    || h.milestone.is_none()
+                    || h.milestone.as_deref() == current)
+        })
+        .filter(|h| {
+            h.similarity > row.similarity || (h.similarity == row.similarity && h.id < row.id)
+        })
+        .count();
+    let rank = ahead + 1;
+    let rank_ok = rank <= k.limit;
+    let qualifies = sim_ok && milestone_ok && rank_ok;
+    let searched = match (retrieved, qualifies) {
+        (true, _) => Some(true),
+        (false, true) => Some(false),
+        (false, false) => None,
+    };
+    let cmp = if sim_ok { "≥" } else { "<" };
+    let ranked = if sim_ok && milestone_ok {
+        format!("{rank} among the qualifying rows, limit {}", k.limit)
+    } else {
+        "not ranked: an earlier gate failed".into()
+    };
+    vec![
+        Gate {
+            gate: GateName::Search,
+            pass: searched,
+            detail: search_detail(retrieved, qualifies),
+        },
+        Gate {
+            gate: GateName::Similarity,
+            pass: Some(sim_ok),
+            detail: format!(
+                "{:.3} {cmp} threshold {:.2}",
+                row.similarity, k.similarity_threshold
+            ),
+        },
+        Gate {
+            gate: GateName::Milestone,
+            pass: Some(milestone_ok),
+            detail: milestone_detail(k.same_milestone_only, row.milestone.as_deref(), current),
+        },
+        Gate {
+            gate: GateName::Rank,
+            pass: (sim_ok && milestone_ok).then_some(rank_ok),
+            detail: ranked,
+        },
+    ]
+}
+
+/// Assembly's gates: recency, score (and the place in the fit order), and the budget.
+fn assembly_gates(
+    snap: &Snapshot,
+    policy: &Policy,
+    row: &KnowledgeEntry,
+    a: &Assembly,
+    retrieved: bool,
+) -> Vec<Gate> {
+    let item = a.item(&row.id);
+    let (multiplier, score, relevance) = item.map_or((1.0, row.similarity, row.similarity), |i| {
+        (i.multiplier, i.score, i.relevance)
+    });
+    let age = row.timestamp.map_or("no timestamp".to_string(), |t| {
+        let hours = (snap.now - t).num_minutes() as f64 / 60.0;
+        format!("created {} ({} before now)", fmt_ts(&t), human_hours(hours))
+    });
+    let position = item.and_then(|it| {
+        a.layer_items(&it.layer)
+            .filter(|i| i.reason.is_none_or(|r| r.is_budget()))
+            .position(|i| i.id == it.id)
+    });
+    let place = position.map_or(String::new(), |p| {
+        format!(", {} in the layer's fit order", ordinal(p + 1))
+    });
+    let (pass, detail) = match (policy.layer_for(Source::Knowledge), item) {
+        (None, _) => (Some(false), "the policy has no knowledge layer".to_string()),
+        (Some(_), None) => (None, "not an item of this assembly".to_string()),
+        (Some(l), Some(it)) => budget_gate(it, l, a),
+    };
+    let detail = if retrieved {
+        detail
+    } else {
+        format!("had the search returned it: {detail}")
+    };
+    vec![
+        Gate {
+            gate: GateName::Recency,
+            pass: None,
+            detail: format!(
+                "{age}; window {} h: × {multiplier:.2}",
+                policy.recency.window_hours
+            ),
+        },
+        Gate {
+            gate: GateName::Score,
+            pass: None,
+            detail: format!(
+                "{relevance:.3} relevance × {multiplier:.2} recency = {score:.3}{place}"
+            ),
+        },
+        Gate {
+            gate: GateName::Budget,
+            pass,
+            detail,
+        },
+    ]
 }
 
 fn search_detail(retrieved: bool, qualifies: bool) -> String {

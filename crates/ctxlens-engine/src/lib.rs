@@ -6,12 +6,14 @@
 pub mod assemble;
 pub mod assembly;
 pub mod cache;
+pub mod cause;
 pub mod dedupe;
 pub mod diff;
 pub mod embed;
 pub mod explain;
 pub mod json;
 pub mod keys;
+pub mod linediff;
 pub mod margins;
 pub mod milestones;
 pub mod policy;

@@ -6,11 +6,13 @@ use crate::app::state::{Quit, State};
 use crate::app::tune;
 
 /// The `:` commands, for the error message and the help overlay.
-pub const COMMANDS: &str = ":user ID · :query TEXT · :policy FILE|PRESET · :theme NAME · \
-     :set KEY=VALUE · :w FILE · :reset · :q";
+pub const COMMANDS: &str = ":user ID · :query TEXT · :diff [USER] · :explain ROW · \
+     :policy FILE|PRESET · :theme NAME · :set KEY=VALUE · :w FILE · :reset · :q";
 
 /// Command names, for completion.
-const NAMES: &[&str] = &["user", "query", "policy", "theme", "set", "w", "reset", "q"];
+const NAMES: &[&str] = &[
+    "user", "query", "diff", "explain", "policy", "theme", "set", "w", "reset", "q",
+];
 
 /// History entries kept.
 const HISTORY: usize = 100;
@@ -78,6 +80,8 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
                 }
             }
         }
+        ("diff", arg) => super::compare::start(s, arg),
+        ("explain", row) if !row.is_empty() => super::compare::explain_row(s, row),
         ("policy", file) if !file.is_empty() => vec![Effect::LoadPolicy(file.to_string())],
         ("theme", name) if s.session.themes.iter().any(|t| t == name) => {
             s.ui.theme = name.to_string();
@@ -132,7 +136,7 @@ fn candidates(s: &State, head: &str) -> Vec<String> {
         return NAMES.iter().map(|n| n.to_string()).collect();
     };
     match cmd {
-        "user" => s.users.ids(),
+        "user" | "diff" => s.users.ids(),
         "policy" => crate::engine::policy::PRESETS
             .iter()
             .map(|(n, _)| n.to_string())

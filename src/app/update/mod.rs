@@ -1,6 +1,7 @@
 //! `update`: the only place state changes. Synchronous; I/O is returned as effects.
 
 mod command;
+mod compare;
 mod input;
 mod layers;
 mod nav;
@@ -64,6 +65,34 @@ pub enum Effect {
     ForgetSnapshots,
     /// Put this text (already made inert) on the terminal's clipboard (OSC 52).
     Clipboard(String),
+    /// Load two contexts and compare them (`:diff`).
+    Compare(Box<CompareRequest>),
+    /// Find the knowledge row `arg` names, score it against the user's query and explain it
+    /// under `policy` (`:explain`).
+    ExplainRow {
+        user: Box<crate::loaded::Loaded>,
+        policy: Box<Policy>,
+        arg: String,
+    },
+}
+
+/// One side of a `:diff`: a user, the policy and query it is replayed with, and its label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareSide {
+    pub user: String,
+    pub policy: Policy,
+    pub query: Option<String>,
+    /// The user as of this instant (a Journey moment), or now.
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+    pub label: String,
+}
+
+/// What `:diff` compares; `redact` masks what is shown, as everywhere.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareRequest {
+    pub a: CompareSide,
+    pub b: CompareSide,
+    pub redact: bool,
 }
 
 impl Effect {
@@ -79,6 +108,8 @@ impl Effect {
             Effect::CheckHealth => Task::Health,
             Effect::RunReport { .. } | Effect::ForgetSnapshots => Task::Report,
             Effect::Clipboard(_) => Task::Terminal,
+            Effect::Compare(_) => Task::Compare,
+            Effect::ExplainRow { .. } => Task::Explain,
         }
     }
 }
@@ -153,6 +184,9 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::ResetTuning
         | Action::Refresh => user::apply(s, action),
         Action::Health(_) | Action::Failed(..) | Action::Saved(_) => status::apply(s, action),
+        Action::Compared(c) => compare::arrived(s, c),
+        Action::Explain => compare::explain_selected(s),
+        Action::Explained(e) => compare::explained(s, e),
         Action::ReportReady(id, summary) => {
             if s.report.running == Some(id) {
                 done_loading(s, Task::Report);

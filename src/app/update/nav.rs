@@ -44,10 +44,23 @@ fn overlay(s: &mut State, action: &Action) -> bool {
         Overlay::ConfirmQuit => return true,
         Overlay::Help { .. } => usize::MAX / 2,
         Overlay::Item { .. } => item_lines(s),
+        Overlay::Diff { .. } => s
+            .user
+            .compared
+            .as_ref()
+            .map_or(0, |c| crate::app::diff_view::rows(c).len()),
+        Overlay::Explain { .. } => s.user.explained.as_ref().map_or(0, |e| {
+            let width = usize::from(layout::item_popup(s.ui.size).width.saturating_sub(2));
+            crate::app::diff_view::explain_rows(e, width)
+        }),
     };
     let height = usize::from(layout::item_popup(s.ui.size).height.saturating_sub(2)).max(1);
     let last = lines.saturating_sub(height) + 1;
-    if let Overlay::Help { scroll, .. } | Overlay::Item { scroll } = &mut s.ui.overlay {
+    if let Overlay::Help { scroll, .. }
+    | Overlay::Item { scroll }
+    | Overlay::Diff { scroll }
+    | Overlay::Explain { scroll } = &mut s.ui.overlay
+    {
         *scroll = moved(*scroll, last, action, height);
     }
     true

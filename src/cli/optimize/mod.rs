@@ -225,6 +225,7 @@ pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<()
         cache: Some(cache.clone()),
         // Trials compare policies; duplicate marks change no decision a trial measures.
         duplicates: false,
+        knowledge_rows: crate::report::knowledge::DEFAULT_LISTED,
     };
     let watch = CtrlC::watch();
     // Load every user once, with the baseline's knowledge search; the search replays them.

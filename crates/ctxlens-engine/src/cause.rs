@@ -1,0 +1,438 @@
+//! Why two contexts differ: the same user at two moments, two snapshot files, or one user under two
+//! policies. Lists the input changes, replays subsets of them (delta debugging) to find the
+//! smallest set that still turns the first prompt into the second, classifies each, and names the
+//! first cause — upstream first (a new turn before the query it changes, the query before the
+//! similarities it moves).
+
+mod ddmin;
+mod inputs;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+pub use ddmin::{Minimal, ddmin};
+pub use inputs::{Delta, InputChange};
+
+use crate::assemble::Engine;
+use crate::assembly::{Assembly, Decision, Item, Reason};
+use crate::diff::{ChangeKind, Fate, ItemChange};
+use crate::policy::Policy;
+use crate::snapshot::Snapshot;
+
+/// Subsets replayed at most, so a pair of very different snapshots still answers quickly.
+pub const REPLAY_LIMIT: usize = 2_000;
+
+/// What kind of input change; the declaration order is the causal order the first cause is
+/// picked in (upstream first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    UserSwitched,
+    SessionSwitched,
+    /// A turn arrived and pushed an older one out of the `max_items` window.
+    MaxItemsShift,
+    NewTurn,
+    TurnEdited,
+    /// A turn at the front of the session is no longer stored (trimmed or expired).
+    AgedOutTurn,
+    TurnRemoved,
+    QueryChanged,
+    MilestoneChange,
+    MemoryBankRowAdded,
+    MemoryBankRowRemoved,
+    MemoryBankRowChanged,
+    KnowledgeRowAdded,
+    KnowledgeRowRemoved,
+    SimilarityChanged,
+    KnowledgeRowChanged,
+    /// `now` moved and an item crossed `recency.window_hours` (its multiplier changed).
+    RecencyWindowCrossed,
+    ClockMoved,
+    CachedContextChanged,
+    PolicyFieldChange,
+}
+
+impl Cause {
+    pub fn label(self) -> &'static str {
+        match self {
+            Cause::UserSwitched => "another user",
+            Cause::SessionSwitched => "session switched",
+            Cause::MaxItemsShift => "max_items shift",
+            Cause::NewTurn => "new turn",
+            Cause::TurnEdited => "turn edited",
+            Cause::AgedOutTurn => "aged-out turn",
+            Cause::TurnRemoved => "turn removed",
+            Cause::QueryChanged => "query changed",
+            Cause::MilestoneChange => "milestone change",
+            Cause::MemoryBankRowAdded => "memory-bank row added",
+            Cause::MemoryBankRowRemoved => "memory-bank row removed",
+            Cause::MemoryBankRowChanged => "memory-bank row changed",
+            Cause::KnowledgeRowAdded => "knowledge row added",
+            Cause::KnowledgeRowRemoved => "knowledge row removed",
+            Cause::SimilarityChanged => "similarity changed",
+            Cause::KnowledgeRowChanged => "knowledge row changed",
+            Cause::RecencyWindowCrossed => "recency window crossed",
+            Cause::ClockMoved => "clock moved",
+            Cause::CachedContextChanged => "cached context changed",
+            Cause::PolicyFieldChange => "policy field change",
+        }
+    }
+}
+
+/// What the cause analysis reproduces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The prompts differ: the set turns the first prompt into the second, byte for byte.
+    Prompt,
+    /// The prompts are the same but items' decisions differ: the set reproduces every decision.
+    Decisions,
+    /// Nothing differs.
+    Nothing,
+}
+
+/// One input change of the explaining set, and what it does alone.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explained {
+    /// Index into [`Comparison::inputs`].
+    pub change: usize,
+    /// The class after looking at its effect (a new turn that pushes another out is a
+    /// `max_items` shift; a clock that moves a multiplier crosses the recency window).
+    pub cause: Cause,
+    /// Items (of the first assembly) whose fate this change alone alters, e.g. `s1#2 kept →
+    /// dropped (max_items)`.
+    pub effects: Vec<String>,
+}
+
+/// How an item differs between the two assemblies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemDeltaKind {
+    /// Only the second assembly has it.
+    Added,
+    /// Only the first has it.
+    Removed,
+    NewlyDropped,
+    NewlyKept,
+    NewlyTruncated,
+    Resized,
+    ReasonChanged,
+    /// The same fate, other text.
+    Edited,
+}
+
+impl ItemDeltaKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ItemDeltaKind::Added => "added",
+            ItemDeltaKind::Removed => "removed",
+            ItemDeltaKind::NewlyDropped => "kept → dropped",
+            ItemDeltaKind::NewlyKept => "now kept",
+            ItemDeltaKind::NewlyTruncated => "now truncated",
+            ItemDeltaKind::Resized => "resized",
+            ItemDeltaKind::ReasonChanged => "reason changed",
+            ItemDeltaKind::Edited => "edited",
+        }
+    }
+
+    /// The mark in front of the row: colour is never the only sign.
+    pub fn mark(self) -> char {
+        match self {
+            ItemDeltaKind::Added | ItemDeltaKind::NewlyKept => '+',
+            ItemDeltaKind::Removed | ItemDeltaKind::NewlyDropped => '-',
+            _ => '~',
+        }
+    }
+}
+
+/// One item that differs: matched by identity (a turn by its stored content, so a turn whose
+/// index moved because older ones aged out is the same item), else by id.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemDelta {
+    /// The id in the second assembly (the first's when removed).
+    pub id: String,
+    /// The id in the first assembly, when it differs (`s1#4` that is now `s1#2`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub was: Option<String>,
+    pub layer: String,
+    pub kind: ItemDeltaKind,
+    pub before: Option<Fate>,
+    pub after: Option<Fate>,
+}
+
+impl ItemDelta {
+    /// Tokens it puts in the prompt before and after.
+    pub fn tokens(&self) -> (usize, usize) {
+        let kept = |f: &Option<Fate>| f.as_ref().map_or(0, |f| f.kept_tokens);
+        (kept(&self.before), kept(&self.after))
+    }
+}
+
+/// Two contexts compared: the assemblies, the items that differ, every input change, and the
+/// smallest set of them that explains the difference.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    #[serde(skip)]
+    pub before: Assembly,
+    #[serde(skip)]
+    pub after: Assembly,
+    pub outcome: Outcome,
+    pub items: Vec<ItemDelta>,
+    pub inputs: Vec<InputChange>,
+    /// The explaining set, first cause first.
+    pub cause: Vec<Explained>,
+    /// Subsets replayed to find it.
+    pub replays: usize,
+    /// Whether the set is 1-minimal (false: the replay budget ran out first).
+    pub minimal: bool,
+}
+
+impl Comparison {
+    /// The first cause: the most upstream change of the explaining set.
+    pub fn first(&self) -> Option<(&Explained, &InputChange)> {
+        let e = self.cause.first()?;
+        Some((e, &self.inputs[e.change]))
+    }
+}
+
+/// Compares `a` (snapshot and policy) with `b`.
+pub fn compare(engine: &Engine, a: (&Snapshot, &Policy), b: (&Snapshot, &Policy)) -> Comparison {
+    let before = engine.assemble(a.0, a.1);
+    let after = engine.assemble(b.0, b.1);
+    let delta = Delta::new(a, b);
+    let items = item_deltas(&before, &after, &delta);
+    let outcome = if before.prompt != after.prompt {
+        Outcome::Prompt
+    } else if decisions(&before) != decisions(&after) {
+        Outcome::Decisions
+    } else {
+        Outcome::Nothing
+    };
+    let n = delta.changes.len();
+    let reproduces = |set: &[usize]| {
+        let mut on = vec![false; n];
+        for &c in set {
+            on[c] = true;
+        }
+        let Some((s, p)) = delta.apply(&on) else {
+            return false;
+        };
+        let got = engine.assemble_fleet(&s, &p, false);
+        match outcome {
+            Outcome::Prompt => got.prompt == after.prompt,
+            _ => decisions(&got) == decisions(&after),
+        }
+    };
+    let found = match outcome {
+        Outcome::Nothing => Minimal {
+            set: Vec::new(),
+            tests: 0,
+            complete: true,
+        },
+        _ => ddmin(n, REPLAY_LIMIT, reproduces),
+    };
+    let mut cause: Vec<Explained> = found
+        .set
+        .iter()
+        .map(|&c| explain(engine, &delta, &before, c))
+        .collect();
+    // Upstream first; within a class the earliest, then the one that alone moves the most.
+    cause.sort_by_key(|e| {
+        let at = delta.changes[e.change].at;
+        (e.cause, at, std::cmp::Reverse(e.effects.len()), e.change)
+    });
+    Comparison {
+        before,
+        after,
+        outcome,
+        items,
+        inputs: delta.changes,
+        cause,
+        replays: found.tests,
+        minimal: found.complete,
+    }
+}
+
+/// Every item's fate, without ids (which move when turns age out).
+fn decisions(a: &Assembly) -> Vec<(&str, &str, Decision, Option<Reason>, usize)> {
+    a.items
+        .iter()
+        .map(|i| {
+            (
+                i.layer.as_str(),
+                i.text.as_str(),
+                i.decision,
+                i.reason,
+                i.kept_tokens,
+            )
+        })
+        .collect()
+}
+
+fn fate(i: &Item) -> Fate {
+    Fate {
+        decision: i.decision,
+        reason: i.reason,
+        kept_tokens: i.kept_tokens,
+    }
+}
+
+fn fate_words(f: &Fate) -> String {
+    match (f.decision, f.reason) {
+        (Decision::Dropped, Some(r)) => format!("dropped ({})", r.as_str()),
+        (d, _) => d.as_str().to_string(),
+    }
+}
+
+/// `s1#2 kept → dropped (max_items)`, or `s1#2 kept 70 → 61 tokens` when only the count moved.
+fn moved_words(id: &str, was: &Fate, now: &Fate) -> String {
+    let (a, b) = (fate_words(was), fate_words(now));
+    if a == b {
+        format!("{id} {a} {} → {} tokens", was.kept_tokens, now.kept_tokens)
+    } else {
+        format!("{id} {a} → {b}")
+    }
+}
+
+/// Change `c` applied alone to `a`: its class refined by what it does, and its effects.
+fn explain(engine: &Engine, delta: &Delta, before: &Assembly, c: usize) -> Explained {
+    let mut on = vec![false; delta.changes.len()];
+    on[c] = true;
+    let change = &delta.changes[c];
+    let solo = delta.apply(&on).map(|(s, p)| engine.assemble(&s, &p));
+    let Some(solo) = solo else {
+        return Explained {
+            change: c,
+            cause: change.cause,
+            effects: Vec::new(),
+        };
+    };
+    let old: HashMap<(&str, &str), &Item> = before
+        .items
+        .iter()
+        .map(|i| ((i.layer.as_str(), i.text.as_str()), i))
+        .collect();
+    let mut effects = Vec::new();
+    let (mut pushed_out, mut crossed) = (false, false);
+    for item in &solo.items {
+        let Some(prev) = old.get(&(item.layer.as_str(), item.text.as_str())) else {
+            continue;
+        };
+        crossed |= prev.multiplier != item.multiplier;
+        if fate(prev) != fate(item) {
+            pushed_out |=
+                item.reason == Some(Reason::MaxItems) && prev.reason != Some(Reason::MaxItems);
+            effects.push(moved_words(&prev.id, &fate(prev), &fate(item)));
+        } else if prev.multiplier != item.multiplier {
+            effects.push(format!(
+                "{} recency ×{} → ×{}",
+                prev.id, prev.multiplier, item.multiplier
+            ));
+        }
+    }
+    let cause = match change.cause {
+        Cause::NewTurn if pushed_out => Cause::MaxItemsShift,
+        Cause::ClockMoved if crossed => Cause::RecencyWindowCrossed,
+        other => other,
+    };
+    Explained {
+        change: c,
+        cause,
+        effects,
+    }
+}
+
+/// The items that differ, matched by identity: turns through the session alignment (so one that
+/// moved index is one item), everything else by id.
+fn item_deltas(before: &Assembly, after: &Assembly, delta: &Delta) -> Vec<ItemDelta> {
+    // The first assembly's id of each of the second's turns that is the same stored turn.
+    let mut same_turn: HashMap<usize, usize> = HashMap::new();
+    if let Some(slots) = &delta.turns {
+        for s in slots {
+            if let (Some(i), Some(j)) = (s.a, s.b) {
+                same_turn.insert(j, i);
+            } else if let (Some(_), Some(c)) = (s.b, s.change) {
+                // An edited turn shares one change with its earlier text.
+                if let Some(i) = slots
+                    .iter()
+                    .find(|o| o.change == Some(c) && o.a.is_some())
+                    .and_then(|o| o.a)
+                {
+                    same_turn.insert(s.b.unwrap_or(0), i);
+                }
+            }
+        }
+    }
+    let renamed = |item: &Item| -> String {
+        match (
+            item.kind == crate::assembly::ItemKind::Turn,
+            item.id.rsplit_once('#'),
+        ) {
+            (true, Some((sid, idx))) => {
+                match idx.parse::<usize>().ok().and_then(|j| same_turn.get(&j)) {
+                    Some(i) => format!("{sid}#{i}"),
+                    None => format!("{sid}#new{idx}"),
+                }
+            }
+            _ => item.id.clone(),
+        }
+    };
+    let old: HashMap<&str, &Item> = before.items.iter().map(|i| (i.id.as_str(), i)).collect();
+    let mut matched = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for item in &after.items {
+        let key = renamed(item);
+        let prev = old.get(key.as_str()).copied();
+        if let Some(p) = prev {
+            matched.insert(p.id.as_str());
+        }
+        let kind = match prev {
+            None => ItemDeltaKind::Added,
+            Some(p) if fate(p) != fate(item) => delta_kind(p, item),
+            Some(p) if p.text != item.text => ItemDeltaKind::Edited,
+            Some(_) => continue,
+        };
+        out.push(ItemDelta {
+            id: item.id.clone(),
+            was: prev.filter(|p| p.id != item.id).map(|p| p.id.clone()),
+            layer: item.layer.clone(),
+            kind,
+            before: prev.map(fate),
+            after: Some(fate(item)),
+        });
+    }
+    for item in before
+        .items
+        .iter()
+        .filter(|i| !matched.contains(i.id.as_str()))
+    {
+        out.push(ItemDelta {
+            id: item.id.clone(),
+            was: None,
+            layer: item.layer.clone(),
+            kind: ItemDeltaKind::Removed,
+            before: Some(fate(item)),
+            after: None,
+        });
+    }
+    out
+}
+
+fn delta_kind(p: &Item, n: &Item) -> ItemDeltaKind {
+    let change = ItemChange {
+        id: n.id.clone(),
+        layer: n.layer.clone(),
+        before: Some(fate(p)),
+        after: Some(fate(n)),
+    };
+    match change.kind() {
+        ChangeKind::NewlyDropped => ItemDeltaKind::NewlyDropped,
+        ChangeKind::NewlyKept => ItemDeltaKind::NewlyKept,
+        ChangeKind::NewlyTruncated => ItemDeltaKind::NewlyTruncated,
+        ChangeKind::Resized => ItemDeltaKind::Resized,
+        ChangeKind::ReasonChanged => ItemDeltaKind::ReasonChanged,
+    }
+}

@@ -1,0 +1,568 @@
+//! The input changes between two (snapshot, policy) pairs, each one atomic, and any subset of
+//! them applied to the first pair: what delta debugging replays.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::Cause;
+use crate::linediff::align;
+use crate::policy::Policy;
+use crate::snapshot::{JourneyEntry, KnowledgeEntry, SessionEntry, Snapshot, fmt_ts};
+
+/// One atomic difference between the two inputs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputChange {
+    pub cause: Cause,
+    /// What changed: an item id (`s1#12`, `mb:17`, `kn:5`), a policy key, or a snapshot field.
+    pub subject: String,
+    /// Before → after, in words (`0.712 → 0.781`, `M2 → M3`); never stored text.
+    pub detail: String,
+    /// When the changed data says it happened (a turn's or row's timestamp), if it says.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::snapshot::rfc3339_opt"
+    )]
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// A position in the merged order of one list of both sides: the element of `a`, of `b`, or
+/// both, and the change (if any) that chooses between them.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Slot {
+    pub a: Option<usize>,
+    pub b: Option<usize>,
+    pub change: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    User,
+    Milestone,
+    Now,
+    Query,
+    Cached,
+}
+
+/// Every input change from `a` to `b`, and how to apply any subset of them to `a`.
+pub struct Delta<'a> {
+    a: (&'a Snapshot, &'a Policy),
+    b: (&'a Snapshot, &'a Policy),
+    pub changes: Vec<InputChange>,
+    /// `None` when the session itself was switched (one change replaces it whole).
+    pub(super) turns: Option<Vec<Slot>>,
+    session_switch: Option<usize>,
+    journey: Vec<Slot>,
+    knowledge: Vec<Slot>,
+    fields: Vec<(Field, usize)>,
+    policy: Vec<(Vec<String>, usize)>,
+    trees: (toml::Value, toml::Value),
+}
+
+impl<'a> Delta<'a> {
+    pub fn new(a: (&'a Snapshot, &'a Policy), b: (&'a Snapshot, &'a Policy)) -> Self {
+        let trees = (tree(a.1), tree(b.1));
+        let mut d = Delta {
+            a,
+            b,
+            changes: Vec::new(),
+            turns: None,
+            session_switch: None,
+            journey: Vec::new(),
+            knowledge: Vec::new(),
+            fields: Vec::new(),
+            policy: Vec::new(),
+            trees,
+        };
+        d.scalars();
+        d.session();
+        d.journey = d.keyed_journey();
+        d.knowledge = d.keyed_knowledge();
+        let mut keys = Vec::new();
+        policy_keys(
+            &mut Vec::new(),
+            Some(&d.trees.0),
+            Some(&d.trees.1),
+            &mut keys,
+        );
+        for key in keys {
+            let name = key.join(".");
+            let value = |t: &toml::Value| lookup(t, &key).map_or("unset".into(), shown);
+            let detail = format!("{} → {}", value(&d.trees.0), value(&d.trees.1));
+            let c = d.push(Cause::PolicyFieldChange, name, detail, None);
+            d.policy.push((key, c));
+        }
+        d
+    }
+
+    fn push(
+        &mut self,
+        cause: Cause,
+        subject: String,
+        detail: String,
+        at: Option<DateTime<Utc>>,
+    ) -> usize {
+        self.changes.push(InputChange {
+            cause,
+            subject,
+            detail,
+            at,
+        });
+        self.changes.len() - 1
+    }
+
+    fn scalars(&mut self) {
+        let (a, b) = (self.a.0, self.b.0);
+        let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
+        let mut fields = Vec::new();
+        if a.user_id != b.user_id {
+            let detail = format!("{} → {}", a.user_id, b.user_id);
+            fields.push((Field::User, Cause::UserSwitched, "user_id", detail));
+        }
+        if a.current_milestone != b.current_milestone {
+            let detail = format!(
+                "{} → {}",
+                opt(&a.current_milestone),
+                opt(&b.current_milestone)
+            );
+            fields.push((
+                Field::Milestone,
+                Cause::MilestoneChange,
+                "current_milestone",
+                detail,
+            ));
+        }
+        if a.now != b.now {
+            let detail = format!("{} → {}", fmt_ts(&a.now), fmt_ts(&b.now));
+            fields.push((Field::Now, Cause::ClockMoved, "now", detail));
+        }
+        if a.query != b.query {
+            let set = |q: &Option<String>| {
+                if q.is_some() {
+                    "a given text"
+                } else {
+                    "the newest user turn"
+                }
+            };
+            let detail = match (&a.query, &b.query) {
+                (Some(_), Some(_)) => "another text".to_string(),
+                _ => format!("{} → {}", set(&a.query), set(&b.query)),
+            };
+            fields.push((Field::Query, Cause::QueryChanged, "query", detail));
+        }
+        if a.cached_context != b.cached_context {
+            let detail = "the cached context differs".to_string();
+            fields.push((
+                Field::Cached,
+                Cause::CachedContextChanged,
+                "cached_context",
+                detail,
+            ));
+        }
+        for (field, cause, subject, detail) in fields {
+            let c = self.push(cause, subject.into(), detail, None);
+            self.fields.push((field, c));
+        }
+    }
+
+    fn session(&mut self) {
+        let (a, b) = (self.a.0, self.b.0);
+        if a.session_id != b.session_id {
+            let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
+            let detail = format!("{} → {}", opt(&a.session_id), opt(&b.session_id));
+            self.session_switch =
+                Some(self.push(Cause::SessionSwitched, "session_id".into(), detail, None));
+            return;
+        }
+        let pairs = align(a.session.len(), b.session.len(), |i, j| {
+            a.session[i].raw == b.session[j].raw
+        });
+        let partner = edit_partners(&pairs, a, b);
+        let first_common = pairs.iter().position(|(x, y)| x.is_some() && y.is_some());
+        let mut edits: HashMap<usize, usize> = HashMap::new();
+        let mut slots: Vec<Slot> = Vec::with_capacity(pairs.len());
+        for (k, &(ia, ib)) in pairs.iter().enumerate() {
+            let change = match (ia, ib) {
+                (Some(i), None) => Some(match partner.get(&k) {
+                    Some(&(kb, j)) => {
+                        let detail = format!("text changed (was {})", a.turn_id(i));
+                        let c = self.push(
+                            Cause::TurnEdited,
+                            b.turn_id(j),
+                            detail,
+                            stamp(&a.session[i]),
+                        );
+                        edits.insert(kb, c);
+                        c
+                    }
+                    None => {
+                        let front = first_common.is_none_or(|f| k < f);
+                        let cause = if front {
+                            Cause::AgedOutTurn
+                        } else {
+                            Cause::TurnRemoved
+                        };
+                        self.push(
+                            cause,
+                            a.turn_id(i),
+                            "in A only (trimmed or expired)".into(),
+                            stamp(&a.session[i]),
+                        )
+                    }
+                }),
+                (None, Some(j)) => Some(match edits.get(&k) {
+                    Some(&c) => c,
+                    None => self.push(
+                        Cause::NewTurn,
+                        b.turn_id(j),
+                        "in B only".into(),
+                        stamp(&b.session[j]),
+                    ),
+                }),
+                _ => None,
+            };
+            slots.push(Slot {
+                a: ia,
+                b: ib,
+                change,
+            });
+        }
+        self.turns = Some(slots);
+    }
+
+    fn keyed_journey(&mut self) -> Vec<Slot> {
+        let (sa, sb) = (self.a.0, self.b.0);
+        let (a, b) = (&sa.journey, &sb.journey);
+        keyed(
+            a,
+            b,
+            |e: &JourneyEntry| e.id.as_str(),
+            |x, y| {
+                let (cause, detail, at) = match (x, y) {
+                    (None, Some(e)) => (
+                        Cause::MemoryBankRowAdded,
+                        format!("{} in B only", kind_of(e)),
+                        e.timestamp,
+                    ),
+                    (Some(e), None) => (
+                        Cause::MemoryBankRowRemoved,
+                        format!("{} in A only", kind_of(e)),
+                        e.timestamp,
+                    ),
+                    (_, e) => (
+                        Cause::MemoryBankRowChanged,
+                        "data changed".into(),
+                        e.and_then(|e| e.timestamp),
+                    ),
+                };
+                let id = y.or(x).map(|e| e.id.clone()).unwrap_or_default();
+                self.push(cause, id, detail, at)
+            },
+        )
+    }
+
+    fn keyed_knowledge(&mut self) -> Vec<Slot> {
+        let (sa, sb) = (self.a.0, self.b.0);
+        let (a, b) = (&sa.knowledge, &sb.knowledge);
+        keyed(
+            a,
+            b,
+            |e: &KnowledgeEntry| e.id.as_str(),
+            |x, y| {
+                let sim = |e: &KnowledgeEntry| format!("similarity {:.3}", e.similarity);
+                let (cause, detail) = match (x, y) {
+                    (None, Some(e)) => (
+                        Cause::KnowledgeRowAdded,
+                        format!("a hit in B only, {}", sim(e)),
+                    ),
+                    (Some(e), None) => (
+                        Cause::KnowledgeRowRemoved,
+                        format!("a hit in A only, {}", sim(e)),
+                    ),
+                    (Some(p), Some(n))
+                        if p.similarity != n.similarity
+                            && (KnowledgeEntry {
+                                similarity: n.similarity,
+                                ..p.clone()
+                            }) == *n =>
+                    {
+                        (
+                            Cause::SimilarityChanged,
+                            format!("{:.3} → {:.3}", p.similarity, n.similarity),
+                        )
+                    }
+                    _ => (Cause::KnowledgeRowChanged, "row changed".into()),
+                };
+                let e = y.or(x);
+                let id = e.map(|e| e.id.clone()).unwrap_or_default();
+                self.push(cause, id, detail, e.and_then(|e| e.timestamp))
+            },
+        )
+    }
+
+    /// The first pair with the changes in `on` applied; `None` when the policy so made is not a
+    /// valid one (e.g. layer weights that no longer add up).
+    pub fn apply(&self, on: &[bool]) -> Option<(Snapshot, Policy)> {
+        let (a, b) = (self.a.0, self.b.0);
+        let is_on = |c: &usize| on[*c];
+        let mut s = a.clone();
+        for (field, c) in &self.fields {
+            if !on[*c] {
+                continue;
+            }
+            match field {
+                Field::User => s.user_id = b.user_id.clone(),
+                Field::Milestone => s.current_milestone = b.current_milestone.clone(),
+                Field::Now => s.now = b.now,
+                Field::Query => s.query = b.query.clone(),
+                Field::Cached => s.cached_context = b.cached_context.clone(),
+            }
+        }
+        match (&self.turns, self.session_switch) {
+            (_, Some(c)) if on[c] => {
+                s.session_id = b.session_id.clone();
+                s.session_key = b.session_key.clone();
+                s.session = b.session.clone();
+            }
+            (Some(slots), _) => s.session = pick(slots, &a.session, &b.session, on),
+            _ => {}
+        }
+        s.journey = pick(&self.journey, &a.journey, &b.journey, on);
+        s.knowledge = pick(&self.knowledge, &a.knowledge, &b.knowledge, on);
+        let policy = if !self.policy.iter().any(|(_, c)| is_on(c)) {
+            self.a.1.clone()
+        } else if self.policy.iter().all(|(_, c)| is_on(c)) {
+            self.b.1.clone()
+        } else {
+            let mut t = self.trees.0.clone();
+            for (key, _) in self.policy.iter().filter(|(_, c)| is_on(c)) {
+                set(&mut t, key, lookup(&self.trees.1, key).cloned());
+            }
+            let text = toml::to_string(&t).ok()?;
+            Policy::from_toml(&text, "a partly changed policy").ok()?
+        };
+        Some((s, policy))
+    }
+}
+
+/// A turn only `a` has and one only `b` has, between the same common turns and with the same
+/// timestamp, are one turn edited: for the slot of each such `a` turn, the slot and index of its
+/// `b` turn.
+fn edit_partners(
+    pairs: &[(Option<usize>, Option<usize>)],
+    a: &Snapshot,
+    b: &Snapshot,
+) -> HashMap<usize, (usize, usize)> {
+    let mut out = HashMap::new();
+    let mut taken = vec![false; pairs.len()];
+    let mut start = 0;
+    while start < pairs.len() {
+        let end = (start..pairs.len())
+            .find(|&k| pairs[k].0.is_some() && pairs[k].1.is_some())
+            .unwrap_or(pairs.len());
+        for ka in start..end {
+            let (Some(i), None) = pairs[ka] else { continue };
+            let Some(ts) = stamp(&a.session[i]) else {
+                continue;
+            };
+            let found = (start..end).find(|&kb| {
+                !taken[kb]
+                    && matches!(pairs[kb], (None, Some(j)) if stamp(&b.session[j]) == Some(ts))
+            });
+            if let Some(kb) = found {
+                taken[kb] = true;
+                out.insert(ka, (kb, pairs[kb].1.unwrap_or(0)));
+            }
+        }
+        start = end + 1;
+    }
+    out
+}
+
+fn stamp(e: &SessionEntry) -> Option<DateTime<Utc>> {
+    e.turn.as_ref().ok().map(|t| t.timestamp)
+}
+
+fn kind_of(e: &JourneyEntry) -> String {
+    match &e.milestone {
+        Some(m) => format!("{} {m}", e.kind.as_str()),
+        None => e.kind.as_str().to_string(),
+    }
+}
+
+/// Aligns two lists of rows with unique ids: one change per row added, removed or changed
+/// (`change(before, after)` records it). A row whose position moved is one change too, its
+/// two positions sharing it.
+fn keyed<T: PartialEq>(
+    a: &[T],
+    b: &[T],
+    id: impl Fn(&T) -> &str,
+    mut change: impl FnMut(Option<&T>, Option<&T>) -> usize,
+) -> Vec<Slot> {
+    let pairs = align(a.len(), b.len(), |i, j| id(&a[i]) == id(&b[j]));
+    let only_b: HashMap<&str, usize> = pairs
+        .iter()
+        .filter_map(|p| match p {
+            (None, Some(j)) => Some((id(&b[*j]), *j)),
+            _ => None,
+        })
+        .collect();
+    let mut moved: HashMap<&str, usize> = HashMap::new();
+    let mut slots = Vec::with_capacity(pairs.len());
+    for (ia, ib) in pairs {
+        let change = match (ia, ib) {
+            (Some(i), Some(j)) => (a[i] != b[j]).then(|| change(Some(&a[i]), Some(&b[j]))),
+            (Some(i), None) => Some(match only_b.get(id(&a[i])) {
+                Some(&j) => *moved
+                    .entry(id(&a[i]))
+                    .or_insert_with(|| change(Some(&a[i]), Some(&b[j]))),
+                None => change(Some(&a[i]), None),
+            }),
+            (None, Some(j)) => Some(match moved.get(id(&b[j])) {
+                Some(&c) => c,
+                None if a.iter().any(|x| id(x) == id(&b[j])) => {
+                    let i = a.iter().position(|x| id(x) == id(&b[j])).unwrap_or(0);
+                    *moved
+                        .entry(id(&b[j]))
+                        .or_insert_with(|| change(Some(&a[i]), Some(&b[j])))
+                }
+                None => change(None, Some(&b[j])),
+            }),
+            (None, None) => None,
+        };
+        slots.push(Slot {
+            a: ia,
+            b: ib,
+            change,
+        });
+    }
+    slots
+}
+
+/// One list with the changes in `on` applied: `b`'s element where its change is applied, `a`'s
+/// where not, in the merged order (so all applied is `b` and none is `a`, exactly).
+fn pick<T: Clone>(slots: &[Slot], a: &[T], b: &[T], on: &[bool]) -> Vec<T> {
+    slots
+        .iter()
+        .filter_map(|s| {
+            let applied = s.change.is_some_and(|c| on[c]);
+            match (s.a, s.b) {
+                (Some(i), Some(j)) => Some(if applied { &b[j] } else { &a[i] }),
+                (Some(i), None) => (!applied).then_some(&a[i]),
+                (None, Some(j)) => applied.then_some(&b[j]),
+                (None, None) => None,
+            }
+        })
+        .cloned()
+        .collect()
+}
+
+fn tree(p: &Policy) -> toml::Value {
+    toml::Value::Table(toml::Table::try_from(p).unwrap_or_default())
+}
+
+/// Named arrays (`layers`, `static`): every element a table with a unique `name`.
+fn names(v: &[toml::Value]) -> Option<Vec<&str>> {
+    let names: Vec<&str> = v
+        .iter()
+        .map(|e| e.get("name").and_then(toml::Value::as_str))
+        .collect::<Option<_>>()?;
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    (sorted.len() == names.len()).then_some(names)
+}
+
+/// The keys (as `--set` addresses them) whose values differ; a table or named array whose shape
+/// differs (a layer added, renamed or reordered) is one key.
+fn policy_keys(
+    path: &mut Vec<String>,
+    a: Option<&toml::Value>,
+    b: Option<&toml::Value>,
+    out: &mut Vec<Vec<String>>,
+) {
+    use toml::Value::{Array, Table};
+    match (a, b) {
+        (Some(Table(ta)), Some(Table(tb))) => {
+            let mut keys: Vec<&String> = ta.keys().chain(tb.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for k in keys {
+                path.push(k.clone());
+                policy_keys(path, ta.get(k), tb.get(k), out);
+                path.pop();
+            }
+        }
+        (Some(Array(xa)), Some(Array(xb)))
+            if names(xa).is_some() && names(xa) == names(xb) && xa != xb =>
+        {
+            for (ea, eb) in xa.iter().zip(xb) {
+                let name = ea
+                    .get("name")
+                    .and_then(toml::Value::as_str)
+                    .unwrap_or_default();
+                path.push(name.to_string());
+                policy_keys(path, Some(ea), Some(eb), out);
+                path.pop();
+            }
+        }
+        _ if a != b => out.push(path.clone()),
+        _ => {}
+    }
+}
+
+/// A policy value in a few words: a named array by its names, anything long cut.
+fn shown(v: &toml::Value) -> String {
+    const MAX: usize = 40;
+    if let toml::Value::Array(items) = v
+        && let Some(names) = names(items)
+    {
+        return format!("[{}]", names.join(", "));
+    }
+    let text = v.to_string();
+    let line = text.lines().next().unwrap_or_default();
+    if line.chars().count() > MAX || line.len() < text.len() {
+        let cut: String = line.chars().take(MAX).collect();
+        format!("{cut}…")
+    } else {
+        text
+    }
+}
+
+fn lookup<'t>(t: &'t toml::Value, key: &[String]) -> Option<&'t toml::Value> {
+    key.iter().try_fold(t, |cur, seg| match cur {
+        toml::Value::Table(t) => t.get(seg),
+        toml::Value::Array(items) => items
+            .iter()
+            .find(|v| v.get("name").and_then(toml::Value::as_str) == Some(seg)),
+        _ => None,
+    })
+}
+
+fn set(t: &mut toml::Value, key: &[String], value: Option<toml::Value>) {
+    let Some((last, parents)) = key.split_last() else {
+        return;
+    };
+    let mut cur = t;
+    for seg in parents {
+        let next = match cur {
+            toml::Value::Table(t) => t.get_mut(seg),
+            toml::Value::Array(items) => items
+                .iter_mut()
+                .find(|v| v.get("name").and_then(toml::Value::as_str) == Some(seg)),
+            _ => None,
+        };
+        let Some(next) = next else { return };
+        cur = next;
+    }
+    let toml::Value::Table(t) = cur else { return };
+    match value {
+        Some(v) => {
+            t.insert(last.clone(), v);
+        }
+        None => {
+            t.remove(last);
+        }
+    }
+}

@@ -1,0 +1,267 @@
+//! `:diff`: the open user under the baseline and the tuned policy, or against another user;
+//! loaded and compared on a task, shown in an overlay. `e` and `:explain ROW`: why a knowledge
+//! row was (not) used, gate by gate, in an overlay.
+
+use super::{CompareRequest, CompareSide, Effect, done_loading, error, start_loading};
+use crate::app::state::{Compared, Overlay, Screen, State};
+use crate::app::task::Task;
+use crate::engine::ItemKind;
+use crate::engine::snapshot::fmt_ts;
+
+/// Runs `:diff`: with a Journey moment shown, that moment → now; else the baseline → the tuned
+/// policy. `:diff USER`: this user → USER (both now).
+pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
+    let Some(v) = &s.user.view else {
+        error(s, ":diff needs a user open (:user ID)");
+        return vec![];
+    };
+    let user = v.data().user_id.clone();
+    let (baseline, tuned) = (&s.session.baseline, &s.session.policy);
+    let side = |user: &str, policy: &crate::engine::Policy, label: String| CompareSide {
+        user: user.to_string(),
+        policy: policy.clone(),
+        query: s.user.query.clone(),
+        at: None,
+        label,
+    };
+    let (a, b) = match (arg.is_empty(), s.shown_at()) {
+        (true, Some(t)) => (
+            CompareSide {
+                at: Some(t),
+                ..side(&user, tuned, format!("{user} as of {}", fmt_ts(&t)))
+            },
+            side(&user, tuned, format!("{user} now")),
+        ),
+        (true, None) if baseline == tuned => {
+            error(
+                s,
+                ":diff compares the baseline with the tuned policy (or a Journey moment with \
+                 now): tune something first, pick a moment, or :diff USER",
+            );
+            return vec![];
+        }
+        (true, None) => (
+            side(
+                &user,
+                baseline,
+                format!("{user} · baseline {}", baseline.name),
+            ),
+            side(&user, tuned, format!("{user} · tuned")),
+        ),
+        (false, _) => (
+            side(&user, tuned, user.clone()),
+            CompareSide {
+                query: None,
+                ..side(arg, tuned, arg.to_string())
+            },
+        ),
+    };
+    start_loading(s, Task::Compare);
+    vec![Effect::Compare(Box::new(CompareRequest {
+        a,
+        b,
+        redact: s.ui.redact,
+    }))]
+}
+
+/// The comparison arrived: shown in the overlay.
+pub(super) fn arrived(s: &mut State, c: Box<Compared>) -> Vec<Effect> {
+    done_loading(s, Task::Compare);
+    s.user.compared = Some(c);
+    s.ui.overlay = Overlay::Diff { scroll: 0 };
+    vec![]
+}
+
+/// `e` on Layers: the selected knowledge item explained from the loaded data.
+pub(super) fn explain_selected(s: &mut State) -> Vec<Effect> {
+    let row = s.user.view.as_ref().and_then(|v| {
+        let a = v.tuned.as_ref()?;
+        let id = match crate::app::update::selected_row(s, a)? {
+            crate::app::update::LayerRow::Item(it) if it.kind == ItemKind::Knowledge => {
+                it.id.clone()
+            }
+            _ => return None,
+        };
+        let hit = v.user.snapshot().knowledge.iter().find(|h| h.id == id)?;
+        Some(
+            v.user
+                .explain_knowledge(&s.session.engine, &s.session.policy, hit),
+        )
+    });
+    match (s.ui.screen, row) {
+        (Screen::Layers, Some(e)) => explained(s, Box::new(e)),
+        _ => {
+            error(
+                s,
+                "e explains a knowledge row: select one on Layers, or :explain ROW",
+            );
+            vec![]
+        }
+    }
+}
+
+/// `:explain ROW` (`kn:12`, `12`, or text in a title): found and scored on a task.
+pub(super) fn explain_row(s: &mut State, arg: &str) -> Vec<Effect> {
+    let Some(v) = &s.user.view else {
+        error(s, ":explain needs a user open (:user ID)");
+        return vec![];
+    };
+    let effect = Effect::ExplainRow {
+        user: Box::new(v.user.clone()),
+        policy: Box::new(s.session.policy.clone()),
+        arg: arg.to_string(),
+    };
+    start_loading(s, Task::Explain);
+    vec![effect]
+}
+
+/// An explanation to show.
+pub(super) fn explained(s: &mut State, e: Box<crate::engine::explain::Explanation>) -> Vec<Effect> {
+    done_loading(s, Task::Explain);
+    s.user.explained = Some(e);
+    s.ui.overlay = Overlay::Explain { scroll: 0 };
+    vec![]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{demo_app, open, settle, type_text};
+    use crate::app::action::{Action, InputKey};
+    use crate::app::state::{Overlay, State};
+    use crate::engine::cause::Cause;
+
+    /// The status bar's message (empty when none).
+    fn message(s: &State) -> String {
+        s.status
+            .message
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default()
+    }
+
+    async fn command(s: &mut State, store: &crate::tui::effects::EffectContext, line: &str) {
+        settle(s, store, Action::Palette).await;
+        type_text(s, store, line).await;
+        settle(s, store, Action::Input(InputKey::Enter)).await;
+    }
+
+    #[tokio::test]
+    async fn diff_needs_a_user_and_a_change_then_names_the_tuned_key() {
+        let (mut s, store) = demo_app().await;
+        command(&mut s, &store, "diff").await;
+        assert_eq!(message(&s), ":diff needs a user open (:user ID)");
+        open(&mut s, &store, "u062").await;
+        command(&mut s, &store, "diff").await;
+        let msg = message(&s);
+        assert!(msg.starts_with(":diff compares the baseline"), "{msg}");
+        assert!(s.user.compared.is_none());
+        command(&mut s, &store, "set session.max_items=3").await;
+        command(&mut s, &store, "diff").await;
+        let c = s.user.compared.as_ref().expect("compared");
+        assert_eq!(s.ui.overlay, Overlay::Diff { scroll: 0 });
+        let (first, input) = c.comparison.first().expect("a first cause");
+        assert_eq!(
+            (first.cause, input.subject.as_str()),
+            (Cause::PolicyFieldChange, "session.max_items")
+        );
+        assert_eq!(c.a, "u062 · baseline prolaunch");
+        // The overlay scrolls, and esc closes it.
+        settle(&mut s, &store, Action::Down).await;
+        assert_eq!(s.ui.overlay, Overlay::Diff { scroll: 1 });
+        settle(&mut s, &store, Action::Bottom).await;
+        let Overlay::Diff { scroll } = s.ui.overlay else {
+            panic!("the overlay stays")
+        };
+        assert!(scroll > 10, "{scroll}");
+        settle(&mut s, &store, Action::Back).await;
+        assert_eq!(s.ui.overlay, Overlay::None);
+    }
+
+    #[tokio::test]
+    async fn diff_against_another_user() {
+        let (mut s, store) = demo_app().await;
+        open(&mut s, &store, "u005").await;
+        command(&mut s, &store, "diff u006").await;
+        let c = s.user.compared.as_ref().expect("compared");
+        assert_eq!((c.a.as_str(), c.b.as_str()), ("u005", "u006"));
+        assert_eq!(c.comparison.after.user_id, "u006");
+        assert!(!c.comparison.cause.is_empty());
+        command(&mut s, &store, "diff nobody").await;
+        let msg = message(&s);
+        assert!(msg.contains("nobody"), "{msg}");
+    }
+
+    #[tokio::test]
+    async fn e_explains_the_selected_knowledge_item_and_explain_finds_any_row() {
+        let (mut s, store) = demo_app().await;
+        open(&mut s, &store, "u005").await;
+        settle(&mut s, &store, Action::ShowLayers).await;
+        settle(&mut s, &store, Action::Explain).await;
+        let msg = message(&s);
+        assert!(
+            msg.starts_with("e explains a knowledge row"),
+            "the first row is a turn: {msg}"
+        );
+        let rows = {
+            let a = s
+                .user
+                .view
+                .as_ref()
+                .and_then(|v| v.tuned.as_ref())
+                .expect("replayed");
+            crate::app::update::shown_rows(&s, a)
+                .iter()
+                .map(|r| match r {
+                    crate::app::update::LayerRow::Item(it) => it.id.clone(),
+                    crate::app::update::LayerRow::Malformed(..) => String::new(),
+                })
+                .collect::<Vec<_>>()
+        };
+        s.user.cursor = rows
+            .iter()
+            .position(|id| id == "kn:25")
+            .expect("kn:25 is shown");
+        settle(&mut s, &store, Action::Explain).await;
+        assert_eq!(s.ui.overlay, Overlay::Explain { scroll: 0 });
+        let e = s.user.explained.as_ref().expect("explained");
+        assert_eq!((e.row.id.as_str(), e.first_failed), ("kn:25", None));
+        settle(&mut s, &store, Action::Back).await;
+        // A row the search did not return: scored on a task, its first failed gate named.
+        command(&mut s, &store, "explain kn:27").await;
+        let e = s.user.explained.as_ref().expect("explained");
+        assert_eq!(e.row.id, "kn:27");
+        assert!(!e.retrieved);
+        assert_eq!(
+            e.first_failed,
+            Some(crate::engine::explain::GateName::Similarity)
+        );
+        command(&mut s, &store, "explain no such title at all").await;
+        let msg = message(&s);
+        assert!(msg.contains("no knowledge row's title contains"), "{msg}");
+    }
+
+    #[tokio::test]
+    async fn diff_of_a_journey_moment_against_now() {
+        let (mut s, store) = demo_app().await;
+        open(&mut s, &store, "u062").await;
+        settle(&mut s, &store, Action::ShowJourney).await;
+        // Back past the newest turns, to before u062's M8 record.
+        for _ in 0..4 {
+            settle(&mut s, &store, Action::Earlier).await;
+        }
+        let at = s.shown_at().expect("a moment is shown");
+        command(&mut s, &store, "diff").await;
+        let c = s.user.compared.as_ref().expect("compared");
+        assert_eq!(
+            c.a,
+            format!("u062 as of {}", crate::engine::snapshot::fmt_ts(&at))
+        );
+        assert_eq!(c.b, "u062 now");
+        assert_eq!(c.comparison.before.user_id, "u062");
+        assert!(!c.comparison.inputs.is_empty());
+        assert!(
+            c.comparison.first().is_some(),
+            "a moment before now differs from now"
+        );
+    }
+}

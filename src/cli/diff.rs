@@ -1,0 +1,456 @@
+//! `ctxlens diff A B`: two contexts compared item by item and line by line, and the first cause
+//! of the difference, found by replaying subsets of the input changes (delta debugging).
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::output::{BOLD, DIM, GREEN, RED, Table, YELLOW, inert_line, io, paint, write_json};
+use super::{CliError, Ctx, Selection};
+use crate::engine::Policy;
+use crate::engine::cause::{Comparison, Outcome};
+use crate::engine::linediff::{Change, diff_lines};
+use crate::engine::snapshot::fmt_ts;
+use crate::loaded::Loaded;
+
+/// Lines of context shown around each changed stretch of the prompt.
+const CONTEXT: usize = 2;
+
+/// `ctxlens diff`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// A snapshot file (`ctxlens snapshot` output) or a user id.
+    a: String,
+    /// A second snapshot file or user id [default: A again, under --against].
+    b: Option<String>,
+    /// The second side's policy: a preset or a TOML file [default: --policy].
+    #[arg(long, value_name = "PRESET|FILE")]
+    against: Option<String>,
+    /// Override a key of the second side's policy (repeatable), as --set does for the first.
+    #[arg(long = "against-set", value_name = "KEY=VALUE")]
+    against_sets: Vec<String>,
+    /// Reconstruct A as of this instant (RFC 3339), as `inspect --at` does; given twice, B as of
+    /// the second [default: B as stored now]. `diff USER --at T` is what changed since T.
+    #[arg(long, value_name = "TIME", value_parser = super::parse_now, num_args = 1, action = clap::ArgAction::Append)]
+    at: Vec<chrono::DateTime<chrono::Utc>>,
+    /// Read this session instead of the one with the newest turn.
+    #[arg(long, value_name = "ID")]
+    session: Option<String>,
+    /// Search knowledge with this text instead of the newest user turn.
+    #[arg(long, value_name = "TEXT")]
+    query: Option<String>,
+    /// Replay the data as stored now with the clock at this instant (RFC 3339). Not with --at.
+    #[arg(long, value_name = "TIME", value_parser = super::parse_now, conflicts_with = "at")]
+    now: Option<chrono::DateTime<chrono::Utc>>,
+    /// Print JSON (exact data, stable across runs) instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Loads both sides as the arguments ask and prints the comparison.
+pub async fn diff_cmd(ctx: &Ctx, out: &mut impl Write, args: &DiffArgs) -> Result<(), CliError> {
+    if args.b.is_none()
+        && args.against.is_none()
+        && args.against_sets.is_empty()
+        && args.at.is_empty()
+    {
+        return Err(CliError::Usage(
+            "diff needs two contexts: A B (snapshot files or users), A with --at T (then and \
+             now), or A with --against POLICY or --against-set KEY=VALUE"
+                .into(),
+        ));
+    }
+    if args.at.len() > 2 {
+        return Err(CliError::Usage(format!(
+            "diff takes --at at most twice (A's instant, then B's), not {} times",
+            args.at.len()
+        )));
+    }
+    let sel = |at: Option<&chrono::DateTime<chrono::Utc>>| Selection {
+        session: args.session.clone(),
+        query: args.query.clone(),
+        now: args.now,
+        at: at.copied(),
+    };
+    let policy_b = match &args.against {
+        Some(p) => crate::config::load_policy(p, &args.against_sets)?,
+        None => ctx.policy.clone().with_overrides(&args.against_sets)?,
+    };
+    let mut a = side(ctx, &args.a, &sel(args.at.first()), ctx.policy.clone()).await?;
+    let b_arg = args.b.as_deref().unwrap_or(&args.a);
+    let mut b = side(ctx, b_arg, &sel(args.at.get(1)), policy_b).await?;
+    if let Some(t) = args.at.first() {
+        a.source = format!("{} as of {}", args.a, fmt_ts(t));
+    }
+    let mut how: Vec<String> = args
+        .at
+        .get(1)
+        .map(|t| format!("as of {}", fmt_ts(t)))
+        .into_iter()
+        .collect();
+    if args.b.is_none() {
+        how.extend(args.against.iter().map(|p| format!("under {p}")));
+        how.extend(
+            args.against_sets
+                .iter()
+                .map(|s| format!("under --against-set {s}")),
+        );
+        if how.is_empty() {
+            how.push("now".into());
+        }
+    }
+    if !how.is_empty() {
+        b.source = format!("{b_arg} {}", how.join(" "));
+    }
+    diff(ctx, out, &a, &b, args.json)
+}
+
+/// One side of a diff: where it came from and what was loaded.
+pub struct Side {
+    pub source: String,
+    pub loaded: Loaded,
+    pub policy: Policy,
+}
+
+#[derive(Serialize)]
+struct SideJson<'a> {
+    source: &'a str,
+    user_id: &'a str,
+    now: String,
+    policy: &'a str,
+    total_tokens: usize,
+}
+
+#[derive(Serialize)]
+struct PromptLine<'a> {
+    op: &'static str,
+    /// 1-based line in the first prompt (`removed`) or the second (`added`).
+    line: usize,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct DiffJson<'a> {
+    a: SideJson<'a>,
+    b: SideJson<'a>,
+    #[serde(flatten)]
+    comparison: &'a Comparison,
+    first_cause: Option<FirstJson<'a>>,
+    prompt_diff: Vec<PromptLine<'a>>,
+}
+
+#[derive(Serialize)]
+struct FirstJson<'a> {
+    cause: crate::engine::cause::Cause,
+    label: &'static str,
+    subject: &'a str,
+    detail: &'a str,
+}
+
+/// Loads one side: a snapshot file when `arg` names one, else a user of the store.
+async fn side(ctx: &Ctx, arg: &str, sel: &Selection, policy: Policy) -> Result<Side, CliError> {
+    let path = Path::new(arg);
+    let loaded = if path.is_file() {
+        let snap = super::replay::read_snapshot(path)?;
+        let data = crate::store::UserData::of_snapshot(&snap);
+        Loaded::new(data, snap, ctx.redact)
+    } else {
+        ctx.load(arg, sel).await?
+    };
+    Ok(Side {
+        source: arg.to_string(),
+        loaded,
+        policy,
+    })
+}
+
+pub fn diff(
+    ctx: &Ctx,
+    out: &mut impl Write,
+    a: &Side,
+    b: &Side,
+    json: bool,
+) -> Result<(), CliError> {
+    let c = a
+        .loaded
+        .compare(&ctx.engine, &a.policy, &b.loaded, &b.policy);
+    let lines = diff_lines(&c.before.prompt, &c.after.prompt);
+    if json {
+        return write_json(out, &to_json(a, b, &c, &lines));
+    }
+    write_heading(out, a, b, &c)?;
+    write_cause(out, &c)?;
+    write_inputs(out, &c)?;
+    write_items(out, &c)?;
+    write_prompt(out, &lines)
+}
+
+fn side_json<'a>(s: &'a Side, total: usize) -> SideJson<'a> {
+    let snap = s.loaded.snapshot();
+    SideJson {
+        source: &s.source,
+        user_id: &snap.user_id,
+        now: fmt_ts(&snap.now),
+        policy: &s.policy.name,
+        total_tokens: total,
+    }
+}
+
+fn to_json<'a>(
+    a: &'a Side,
+    b: &'a Side,
+    c: &'a Comparison,
+    lines: &[(Change, &'a str)],
+) -> DiffJson<'a> {
+    DiffJson {
+        a: side_json(a, c.before.total_tokens),
+        b: side_json(b, c.after.total_tokens),
+        comparison: c,
+        first_cause: c.first().map(|(e, i)| FirstJson {
+            cause: e.cause,
+            label: e.cause.label(),
+            subject: &i.subject,
+            detail: &i.detail,
+        }),
+        prompt_diff: numbered(lines)
+            .into_iter()
+            .filter(|(ch, ..)| *ch != Change::Same)
+            .map(|(ch, la, lb, text)| PromptLine {
+                op: if ch == Change::Added {
+                    "added"
+                } else {
+                    "removed"
+                },
+                line: if ch == Change::Added { lb } else { la },
+                text,
+            })
+            .collect(),
+    }
+}
+
+/// Each line with its 1-based number in the first and the second prompt.
+fn numbered<'a>(lines: &[(Change, &'a str)]) -> Vec<(Change, usize, usize, &'a str)> {
+    let (mut la, mut lb) = (0, 0);
+    lines
+        .iter()
+        .map(|&(ch, text)| {
+            if ch != Change::Added {
+                la += 1;
+            }
+            if ch != Change::Removed {
+                lb += 1;
+            }
+            (ch, la, lb, text)
+        })
+        .collect()
+}
+
+fn describe(s: &Side) -> String {
+    let snap = s.loaded.snapshot();
+    format!(
+        "{} · {} · {}",
+        inert_line(&snap.user_id),
+        fmt_ts(&snap.now),
+        inert_line(&s.policy.name)
+    )
+}
+
+fn write_heading(out: &mut impl Write, a: &Side, b: &Side, c: &Comparison) -> Result<(), CliError> {
+    let head = format!(
+        "diff  {} → {}",
+        inert_line(&a.source),
+        inert_line(&b.source)
+    );
+    writeln!(out, "{}", paint(BOLD, &head)).map_err(io)?;
+    writeln!(out, "      {}", paint(DIM, &describe(a))).map_err(io)?;
+    writeln!(out, "    → {}", paint(DIM, &describe(b))).map_err(io)?;
+    let (ta, tb) = (c.before.total_tokens, c.after.total_tokens);
+    let change = tb as i64 - ta as i64;
+    writeln!(out, "tokens {ta} → {tb} ({change:+})\n").map_err(io)
+}
+
+fn write_cause(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {
+    let Some((first, input)) = c.first() else {
+        let why = match c.outcome {
+            Outcome::Nothing => "the two contexts are the same: same prompt, same decisions",
+            _ => "no input change reproduces the difference (a partly changed policy is not valid)",
+        };
+        return writeln!(out, "{}\n", paint(BOLD, why)).map_err(io);
+    };
+    let at = input
+        .at
+        .map(|t| format!(" at {}", fmt_ts(&t)))
+        .unwrap_or_default();
+    let line = format!(
+        "first cause: {} {}{at} ({})",
+        first.cause.label(),
+        inert_line(&input.subject),
+        inert_line(&input.detail)
+    );
+    writeln!(out, "{}", paint(BOLD, &line)).map_err(io)?;
+    for e in first.effects.iter().take(8) {
+        writeln!(out, "  {}", inert_line(e)).map_err(io)?;
+    }
+    let what = match c.outcome {
+        Outcome::Prompt => "the prompt change",
+        _ => "the changed decisions (the prompt is the same)",
+    };
+    let how = if c.inputs.len() == 1 {
+        format!("  the only input change explains {what}")
+    } else {
+        let also = match c.cause.len() {
+            1 => "alone".to_string(),
+            n => format!("with {} more", n - 1),
+        };
+        let budget = if c.minimal {
+            ""
+        } else {
+            "; replay budget spent: may not be minimal"
+        };
+        format!(
+            "  explains {what} {also}: {} of {} input changes (delta debugging, {} replays{budget})",
+            c.cause.len(),
+            c.inputs.len(),
+            c.replays
+        )
+    };
+    writeln!(out, "{}\n", paint(DIM, &how)).map_err(io)
+}
+
+fn write_inputs(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {
+    if c.inputs.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{}",
+        paint(
+            BOLD,
+            &format!("input changes ({})  * explains it", c.inputs.len())
+        )
+    )
+    .map_err(io)?;
+    let mut t = Table::new(&[
+        ("", false),
+        ("cause", false),
+        ("what", false),
+        ("change", false),
+        ("at", false),
+    ]);
+    for (k, input) in c.inputs.iter().enumerate() {
+        let explained = c.cause.iter().find(|e| e.change == k);
+        let cause = explained.map_or(input.cause, |e| e.cause);
+        let style = if explained.is_some() { YELLOW } else { DIM };
+        t.row(vec![
+            (if explained.is_some() { "*" } else { "" }.into(), style),
+            (cause.label().into(), style),
+            (input.subject.clone(), style),
+            (input.detail.clone(), style),
+            (input.at.map(|t| fmt_ts(&t)).unwrap_or_default(), DIM),
+        ]);
+    }
+    t.write(out, 2)?;
+    writeln!(out).map_err(io)
+}
+
+fn write_items(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {
+    if c.items.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{}",
+        paint(BOLD, &format!("items ({})", c.items.len()))
+    )
+    .map_err(io)?;
+    let mut t = Table::new(&[
+        ("", false),
+        ("item", false),
+        ("layer", false),
+        ("change", false),
+        ("tokens", true),
+        ("why", false),
+    ]);
+    for d in &c.items {
+        let (ta, tb) = d.tokens();
+        let style = match d.kind.mark() {
+            '+' => GREEN,
+            '-' => RED,
+            _ => YELLOW,
+        };
+        let id = match &d.was {
+            Some(w) => format!("{w} → {}", d.id),
+            None => d.id.clone(),
+        };
+        let why = d
+            .after
+            .as_ref()
+            .and_then(|f| f.reason)
+            .map(|r| r.as_str().to_string())
+            .unwrap_or_default();
+        t.row(vec![
+            (d.kind.mark().to_string(), style),
+            (id, style),
+            (d.layer.clone(), DIM),
+            (d.kind.label().into(), style),
+            (format!("{:+}", tb as i64 - ta as i64), style),
+            (why, DIM),
+        ]);
+    }
+    t.write(out, 2)?;
+    writeln!(out).map_err(io)
+}
+
+/// The prompt's changed stretches with [`CONTEXT`] lines around them, `@@ -a +b @@` before each.
+fn write_prompt(out: &mut impl Write, lines: &[(Change, &str)]) -> Result<(), CliError> {
+    let rows = numbered(lines);
+    let changed: Vec<usize> = (0..rows.len())
+        .filter(|&k| rows[k].0 != Change::Same)
+        .collect();
+    if changed.is_empty() {
+        return writeln!(out, "{}", paint(DIM, "prompt: the same")).map_err(io);
+    }
+    writeln!(out, "{}", paint(BOLD, "prompt")).map_err(io)?;
+    let near = |k: usize| changed.iter().any(|&x| x.abs_diff(k) <= CONTEXT);
+    let mut last_shown: Option<usize> = None;
+    for (k, &(ch, la, lb, text)) in rows.iter().enumerate() {
+        if !near(k) {
+            continue;
+        }
+        if last_shown.is_none_or(|l| l + 1 != k) {
+            writeln!(out, "{}", paint(DIM, &format!("@@ -{la} +{lb} @@"))).map_err(io)?;
+        }
+        last_shown = Some(k);
+        let style = match ch {
+            Change::Same => DIM,
+            Change::Removed => RED,
+            Change::Added => GREEN,
+        };
+        writeln!(
+            out,
+            "{}",
+            paint(style, &format!("{}{}", ch.mark(), inert_line(text)))
+        )
+        .map_err(io)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_numbered_on_their_own_side() {
+        let lines = [
+            (Change::Same, "a"),
+            (Change::Removed, "b"),
+            (Change::Added, "c"),
+            (Change::Added, "d"),
+            (Change::Same, "e"),
+        ];
+        let n: Vec<(usize, usize)> = numbered(&lines).iter().map(|r| (r.1, r.2)).collect();
+        assert_eq!(n, [(1, 1), (2, 1), (2, 2), (2, 3), (3, 4)]);
+    }
+}

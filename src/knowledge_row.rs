@@ -1,0 +1,119 @@
+//! The knowledge row a person names (`kn:12`, `12`, or text in its title), scored exactly against
+//! a user's query: the store's one-row cosine, or for a snapshot file the hit it holds. Shared by
+//! `ctxlens explain` and the TUI's `:explain`.
+
+use crate::engine::snapshot::KnowledgeEntry;
+use crate::loaded::Loaded;
+use crate::store::embedder::Embedder;
+use crate::store::{Store, StoreError};
+use crate::text::inert_line;
+
+/// How many title matches are listed when a text names several rows.
+const MATCHES_SHOWN: usize = 20;
+
+/// Why no one row was found.
+#[derive(Debug, thiserror::Error)]
+pub enum RowError {
+    /// The name matches no row, or several: the person must say which.
+    #[error("{0}")]
+    Usage(String),
+    /// The row could not be scored (the embedding, or a malformed row).
+    #[error("{0}")]
+    Runtime(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The row `arg` names, scored against `loaded`'s query.
+pub async fn find_row(
+    store: &dyn Store,
+    embedder: &Embedder,
+    loaded: &Loaded,
+    arg: &str,
+) -> Result<KnowledgeEntry, RowError> {
+    let snap = loaded.snapshot();
+    let id = arg.strip_prefix("kn:").unwrap_or(arg).parse::<i64>().ok();
+    if store.fixed_snapshot(&snap.user_id).is_some() {
+        // A snapshot file holds the hits it was written with, and nothing to score others by.
+        let want = arg.to_lowercase();
+        let hits: Vec<&KnowledgeEntry> = snap
+            .knowledge
+            .iter()
+            .filter(|h| match id {
+                Some(n) => h.id == format!("kn:{n}"),
+                None => h.title.to_lowercase().contains(&want),
+            })
+            .collect();
+        return match hits.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => Err(RowError::Usage(format!(
+                "knowledge row {arg:?} is not among the snapshot's {} hits (a snapshot file \
+                 cannot score other rows)",
+                snap.knowledge.len()
+            ))),
+            many => Err(several(
+                arg,
+                many.iter().map(|h| (h.id.clone(), h.title.clone())),
+            )),
+        };
+    }
+    let id = match id {
+        Some(n) => n,
+        None => by_title(store, arg).await?,
+    };
+    let query = loaded.query_to_embed().ok_or_else(|| {
+        RowError::Usage(format!(
+            "{} has no query to score knowledge against (no user turn): give --query TEXT",
+            snap.user_id
+        ))
+    })?;
+    let embedding = embedder
+        .embed(query, store.embedding_dim())
+        .await
+        .map_err(|e| RowError::Runtime(format!("query embedding: {e}")))?;
+    match store.knowledge_row(id, &embedding).await? {
+        Some(Ok(entry)) => Ok(entry),
+        Some(Err(m)) => Err(RowError::Runtime(format!(
+            "{}: {}",
+            m.source,
+            inert_line(&m.reason)
+        ))),
+        None => Err(RowError::Usage(format!(
+            "no knowledge row kn:{id} in {}",
+            store.describe()
+        ))),
+    }
+}
+
+/// The one row whose title contains `text` (or equals it, among several).
+async fn by_title(store: &dyn Store, text: &str) -> Result<i64, RowError> {
+    let found = store.find_knowledge(text, MATCHES_SHOWN + 1).await?;
+    let exact: Vec<&(i64, String)> = found
+        .iter()
+        .filter(|(_, t)| t.eq_ignore_ascii_case(text))
+        .collect();
+    match (found.as_slice(), exact.as_slice()) {
+        ([(id, _)], _) | (_, [(id, _)]) => Ok(*id),
+        ([], _) => Err(RowError::Usage(format!(
+            "no knowledge row's title contains {:?} in {}",
+            inert_line(text),
+            store.describe()
+        ))),
+        (many, _) => Err(several(
+            text,
+            many.iter().map(|(id, t)| (format!("kn:{id}"), t.clone())),
+        )),
+    }
+}
+
+fn several(arg: &str, rows: impl Iterator<Item = (String, String)>) -> RowError {
+    let listed: Vec<String> = rows
+        .take(MATCHES_SHOWN)
+        .map(|(id, t)| format!("  {id}  {}", inert_line(&t)))
+        .collect();
+    RowError::Usage(format!(
+        "{:?} names several knowledge rows; give one id:\n{}",
+        inert_line(arg),
+        listed.join("\n")
+    ))
+}

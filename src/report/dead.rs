@@ -1,0 +1,166 @@
+//! The knowledge sections of a report: RAG hits by the users' milestone, knowledge use by the
+//! rows' milestone, and the dead rows (never retrieved; retrieved but never kept).
+
+use super::cells::{Cell, Section, Tone, opt_pct, thousands};
+use super::knowledge::{KnowledgeCounts, KnowledgeGroup, KnowledgeSummary};
+use super::{MilestoneFigures, Summary};
+
+/// Display columns a title takes in a table.
+const TITLE_COLUMNS: usize = 30;
+
+/// The knowledge sections, in reading order (none when the candidate has no knowledge layer).
+pub fn sections(s: &Summary) -> Vec<Section> {
+    let Some(k) = &s.knowledge else {
+        return Vec::new();
+    };
+    let mut out = vec![rag_by_milestone(s), use_by_milestone(k)];
+    if let Some(note) = &k.catalogue_note {
+        out.push(Section {
+            key: "knowledge_note",
+            title: "Knowledge rows: what this report cannot know".into(),
+            columns: vec![("note", "Note".into(), false)],
+            rows: vec![("0".into(), vec![Cell::text(note.clone()).tone(Tone::Dim)])],
+        });
+    }
+    out.push(dead_rows(k));
+    out
+}
+
+fn count(v: u64) -> Cell {
+    Cell::num(thousands(v as f64, 0), v)
+}
+
+fn opt_count(v: Option<u64>) -> Cell {
+    v.map_or_else(|| Cell::text("n/a").tone(Tone::Dim), count)
+}
+
+/// Per user milestone: seed 003's RAG hit rate (users whose prompt kept a hit, of those
+/// searched), and the hits the budget let through (kept of retrieved).
+fn rag_by_milestone(s: &Summary) -> Section {
+    let rows = s
+        .milestones
+        .iter()
+        .map(|m| {
+            let name = m.milestone.clone().unwrap_or_else(|| "(no journey)".into());
+            let c: &MilestoneFigures = &m.candidate;
+            let cells = vec![
+                Cell::text(name),
+                count(m.users),
+                opt_pct(c.rag_hit_rate),
+                count(c.rag_hits_retrieved),
+                count(c.rag_hits_kept),
+                opt_pct(c.rag_kept_share),
+            ];
+            (m.milestone.clone().unwrap_or_default(), cells)
+        })
+        .collect();
+    Section {
+        key: "rag_by_milestone",
+        title: format!("RAG hits by user milestone ({})", s.candidate.policy),
+        columns: vec![
+            ("milestone", "Milestone".into(), false),
+            ("users", "Users".into(), true),
+            ("rag_hit_rate", "RAG hits".into(), true),
+            ("rag_hits_retrieved", "Hits retrieved".into(), true),
+            ("rag_hits_kept", "Hits kept".into(), true),
+            ("rag_kept_share", "Kept share".into(), true),
+        ],
+        rows,
+    }
+}
+
+fn counts_cells(label: Cell, c: &KnowledgeCounts) -> Vec<Cell> {
+    let dead = c.retrieved_never_kept;
+    let never = c.never_retrieved;
+    vec![
+        label,
+        opt_count(c.rows),
+        count(c.retrieved),
+        count(c.kept),
+        opt_count(never).tone(if never.is_some_and(|n| n > 0) {
+            Tone::Fail
+        } else {
+            Tone::Plain
+        }),
+        count(dead).tone(if dead > 0 { Tone::Fail } else { Tone::Plain }),
+    ]
+}
+
+fn row_milestone(m: &Option<String>) -> String {
+    m.clone().unwrap_or_else(|| "(general)".into())
+}
+
+/// Per row milestone: rows, retrieved, kept, never retrieved, retrieved but never kept.
+fn use_by_milestone(k: &KnowledgeSummary) -> Section {
+    let mut rows: Vec<(String, Vec<Cell>)> = k
+        .milestones
+        .iter()
+        .map(|g| {
+            let label = Cell::text(row_milestone(&g.milestone));
+            (
+                g.milestone.clone().unwrap_or_default(),
+                counts_cells(label, &g.counts),
+            )
+        })
+        .collect();
+    let total = Cell::text("total").tone(Tone::Bold);
+    rows.push(("total".into(), counts_cells(total, &k.total)));
+    Section {
+        key: "knowledge_use",
+        title: format!("Knowledge rows by their milestone ({})", k.policy),
+        columns: vec![
+            ("milestone", "Row milestone".into(), false),
+            ("rows", "Rows".into(), true),
+            ("retrieved", "Retrieved".into(), true),
+            ("kept", "Kept".into(), true),
+            ("never_retrieved", "Never retrieved".into(), true),
+            ("retrieved_never_kept", "Retrieved, never kept".into(), true),
+        ],
+        rows,
+    }
+}
+
+/// The dead rows listed, per row milestone: never retrieved first, then retrieved but never kept.
+fn dead_rows(k: &KnowledgeSummary) -> Section {
+    let rows = k.milestones.iter().flat_map(group_rows).collect();
+    Section {
+        key: "dead_knowledge",
+        title: format!(
+            "Dead knowledge (at most {} rows of each kind per milestone)",
+            k.listed_per_milestone
+        ),
+        columns: vec![
+            ("milestone", "Row milestone".into(), false),
+            ("title", "Title".into(), false),
+            ("state", "State".into(), false),
+        ],
+        rows,
+    }
+}
+
+fn group_rows(g: &KnowledgeGroup) -> Vec<(String, Vec<Cell>)> {
+    let never = g.never_retrieved_rows.iter().map(|r| {
+        let state = Cell::text("never retrieved").tone(Tone::Fail);
+        (r, state)
+    });
+    let dead = g.retrieved_never_kept_rows.iter().map(|r| {
+        let state = format!("retrieved {}×, never kept", r.users_retrieved);
+        (r, Cell::text(state).tone(Tone::Fail))
+    });
+    never
+        .chain(dead)
+        .map(|(r, state)| {
+            let title = Cell {
+                shown: format!(
+                    "{} {}",
+                    crate::text::inert_line(&r.id),
+                    crate::text::fit(&r.title, TITLE_COLUMNS)
+                ),
+                raw: r.title.clone(),
+                tone: Tone::Plain,
+            };
+            let cells = vec![Cell::text(row_milestone(&g.milestone)), title, state];
+            (r.id.clone(), cells)
+        })
+        .collect()
+}

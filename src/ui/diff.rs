@@ -1,0 +1,101 @@
+//! The `:diff` overlay: the first cause and what explains it, the input changes, the items that
+//! differ, and the two prompts side by side (removed on the left, added on the right); and the
+//! `e` / `:explain` overlay: a knowledge row's gates, the first failed one marked.
+
+use ratatui::Frame;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::theme::Theme;
+use super::{block, clear, styled};
+use crate::app::diff_view::{Row, Tone, explain_lines, explain_rows, rows};
+use crate::app::layout;
+use crate::app::state::State;
+use crate::engine::linediff::Change;
+
+fn tone(t: &Theme, tone: Tone) -> Style {
+    match tone {
+        Tone::Title => t.title(),
+        Tone::Base => t.base(),
+        Tone::Muted => t.muted(),
+        Tone::Accent => t.accent(),
+        Tone::Added => t.ok(),
+        Tone::Removed => t.error(),
+        Tone::Changed => t.warning(),
+    }
+}
+
+/// One side of a prompt row, `width` cells wide: its mark and the line cut to fit.
+fn half(side: Option<&(Change, String)>, width: usize, t: &Theme) -> ratatui::text::Span<'static> {
+    let Some((ch, text)) = side else {
+        return styled(" ".repeat(width), t.muted());
+    };
+    let style = match ch {
+        Change::Same => t.muted(),
+        Change::Removed => t.error(),
+        Change::Added => t.ok(),
+    };
+    let cell = crate::text::fit(&format!("{}{text}", ch.mark()), width);
+    let pad = width.saturating_sub(unicode_width::UnicodeWidthStr::width(cell.as_str()));
+    styled(format!("{cell}{}", " ".repeat(pad)), style)
+}
+
+pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
+    let Some(c) = &s.user.compared else { return };
+    let area = layout::item_popup(s.ui.size);
+    clear(frame, area);
+    let all = rows(c);
+    let height = usize::from(area.height.saturating_sub(2));
+    let width = usize::from(area.width.saturating_sub(2));
+    let scroll = scroll.min(all.len().saturating_sub(height));
+    let half_w = width.saturating_sub(3) / 2;
+    let lines: Vec<Line> = all
+        .iter()
+        .skip(scroll)
+        .take(height)
+        .map(|r| match r {
+            Row::Text(x, to) => Line::from(styled(crate::text::fit(x, width), tone(t, *to))),
+            Row::Pair(a, b) => Line::from(vec![
+                half(a.as_ref(), half_w, t),
+                styled(" │ ", t.muted()),
+                half(b.as_ref(), half_w, t),
+            ]),
+        })
+        .collect();
+    let title = format!(
+        " diff · {}-{}/{} · j/k scroll · esc ",
+        (scroll + 1).min(all.len()),
+        (scroll + height).min(all.len()),
+        all.len()
+    );
+    frame.render_widget(Paragraph::new(lines).block(block(title, true, t)), area);
+}
+
+/// A knowledge row's gates, one line each (`✔`, `✘` or `·`), the first failed one marked.
+pub fn render_explain(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
+    let Some(e) = &s.user.explained else { return };
+    let area = layout::item_popup(s.ui.size);
+    clear(frame, area);
+    let lines: Vec<Line> = explain_lines(e)
+        .into_iter()
+        .map(|(text, to)| {
+            Line::from(styled(
+                crate::text::inert_line(&text).into_owned(),
+                tone(t, to),
+            ))
+        })
+        .collect();
+    let width = usize::from(area.width.saturating_sub(2));
+    let height = usize::from(area.height.saturating_sub(2));
+    let scroll = scroll.min(explain_rows(e, width).saturating_sub(height));
+    let title = format!(
+        " explain {} · j/k scroll · esc ",
+        crate::text::fit(&e.row.id, 20)
+    );
+    let p = Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .scroll((scroll as u16, 0))
+        .block(block(title, true, t));
+    frame.render_widget(p, area);
+}

@@ -1,0 +1,212 @@
+//! `diff` end to end: two snapshot files of one user an hour apart, one user under two policies,
+//! two users; JSON and text; bad input; `--redact`.
+// Test code: a failed step fails the test with its message.
+#![allow(clippy::expect_used)]
+
+mod common;
+
+use common::{ctxlens, expect_error};
+use serde_json::Value;
+
+const BEFORE: &str = "fixtures/diff/u005-before.json";
+const AFTER: &str = "fixtures/diff/u005-after.json";
+
+fn json(args: &[&str]) -> Value {
+    let out = ctxlens(args);
+    assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+    serde_json::from_str(&out.stdout).expect("diff --json is JSON")
+}
+
+/// An hour later the user asked one more question, the clock moved and a knowledge row below the
+/// threshold scored a little higher: only the new turn changes the prompt.
+#[test]
+fn two_moments_name_the_new_turn_and_leave_out_what_did_not_matter() {
+    let d = json(&["diff", BEFORE, AFTER, "--json"]);
+    assert_eq!(d["first_cause"]["cause"], "new_turn");
+    assert_eq!(d["first_cause"]["subject"], "s1#7");
+    let inputs: Vec<&str> = d["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .map(|i| i["cause"].as_str().expect("cause"))
+        .collect();
+    assert_eq!(inputs, ["clock_moved", "new_turn", "similarity_changed"]);
+    assert_eq!(d["cause"].as_array().expect("cause").len(), 1);
+    assert_eq!(d["minimal"], true);
+    let items = d["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["id"], "s1#7");
+    assert_eq!(items[0]["kind"], "added");
+    assert_eq!(
+        d["a"]["total_tokens"].as_u64().expect("n") + 28,
+        d["b"]["total_tokens"]
+    );
+    let added: Vec<&str> = d["prompt_diff"]
+        .as_array()
+        .expect("prompt_diff")
+        .iter()
+        .filter(|l| l["op"] == "added")
+        .map(|l| l["text"].as_str().expect("text"))
+        .collect();
+    assert!(
+        added.contains(&"User: Which return window do competitors offer for desk lamps?"),
+        "{added:?}"
+    );
+    let text = ctxlens(&["diff", BEFORE, AFTER]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    for want in [
+        "first cause: new turn s1#7 at 2025-01-15T12:55:00Z",
+        "explains the prompt change alone: 1 of 3 input changes",
+        "+ User: Which return window do competitors offer for desk lamps?",
+    ] {
+        assert!(text.stdout.contains(want), "{want}: {}", text.stdout);
+    }
+}
+
+#[test]
+fn one_user_under_two_policies_names_the_policy_key() {
+    let d = json(&[
+        "diff",
+        "u005",
+        "--against-set",
+        "session.max_items=3",
+        "--json",
+    ]);
+    assert_eq!(d["first_cause"]["cause"], "policy_field_change");
+    assert_eq!(d["first_cause"]["subject"], "session.max_items");
+    assert_eq!(d["first_cause"]["detail"], "10 → 3");
+    let dropped = d["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|i| i["kind"] == "newly_dropped" && i["after"]["reason"] == "max_items")
+        .count();
+    assert_eq!(dropped, 4, "u005 has 7 turns: 4 leave a window of 3");
+    // A preset against another: many keys change, the smallest set that matters is named.
+    let presets = json(&["diff", "u005", "--against", "layered-adr", "--json"]);
+    let n_inputs = presets["inputs"].as_array().expect("inputs").len();
+    let n_cause = presets["cause"].as_array().expect("cause").len();
+    assert!(
+        n_cause >= 1 && n_cause < n_inputs,
+        "{n_cause} of {n_inputs}"
+    );
+}
+
+#[test]
+fn two_users_compare_and_the_same_context_says_so() {
+    let same = ctxlens(&["diff", "u005", "u005", "--set", "budget.total=3000"]);
+    assert_eq!(same.code, 0, "{}", same.stderr);
+    assert!(
+        same.stdout.contains("the two contexts are the same"),
+        "{}",
+        same.stdout
+    );
+    let d = json(&["diff", "u005", "u006", "--json"]);
+    assert_eq!(d["a"]["user_id"], "u005");
+    assert_eq!(d["b"]["user_id"], "u006");
+    assert_eq!(d["outcome"], "prompt");
+    assert!(!d["cause"].as_array().expect("cause").is_empty());
+}
+
+#[test]
+fn bad_input_is_a_usage_error_naming_it() {
+    expect_error(
+        &["diff", "u005"],
+        2,
+        "ctxlens: diff needs two contexts: A B (snapshot files or users), A with --at T (then \
+         and now), or A with --against POLICY or --against-set KEY=VALUE",
+    );
+    expect_error(
+        &["diff", "u005", "--against", "nope"],
+        2,
+        "ctxlens: policy error: policy nope: No such file or directory (os error 2) (presets: \
+         prolaunch, layered-adr)",
+    );
+    let bad = common::write_temp("bad-diff.json", "{\n  \"user_id\": \"u1\",\n  oops\n}");
+    let path = bad.to_str().expect("utf-8 path");
+    expect_error(
+        &["diff", path, BEFORE],
+        2,
+        &format!("ctxlens: snapshot {path}:3:3: key must be a string"),
+    );
+    expect_error(
+        &["diff", "no-such-user", BEFORE],
+        1,
+        "ctxlens: user \"no-such-user\" not found in DEMO",
+    );
+}
+
+#[test]
+fn redact_masks_the_prompt_lines_and_keeps_the_cause() {
+    let out = ctxlens(&["--redact", "diff", BEFORE, AFTER]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("first cause: new turn s1#7"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("competitors"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("+ User: ••••• ••••••"),
+        "{}",
+        out.stdout
+    );
+    let js = ctxlens(&["--redact", "diff", BEFORE, AFTER, "--json"]);
+    assert!(!js.stdout.contains("competitors"), "{}", js.stdout);
+}
+
+/// u062 moved from M8 to M9 on 14 January: as of the 10th against now, and the 10th against an
+/// hour before the transition.
+#[test]
+fn one_user_at_two_moments() {
+    let d = json(&["diff", "u062", "--at", "2025-01-10T00:00:00Z", "--json"]);
+    assert_eq!(d["a"]["now"], "2025-01-10T00:00:00Z");
+    assert_eq!(d["a"]["source"], "u062 as of 2025-01-10T00:00:00Z");
+    assert_eq!(d["b"]["source"], "u062 now");
+    let inputs = d["inputs"].as_array().expect("inputs");
+    let has = |cause: &str, subject: &str| {
+        inputs
+            .iter()
+            .any(|i| i["cause"] == cause && i["subject"] == subject)
+    };
+    assert!(has("milestone_change", "current_milestone"), "{inputs:?}");
+    assert!(has("memory_bank_row_added", "mb:330"), "{inputs:?}");
+    assert!(has("memory_bank_row_added", "mb:331"), "{inputs:?}");
+    assert!(d["first_cause"].is_object());
+    let two = json(&[
+        "diff",
+        "u062",
+        "--at",
+        "2025-01-10T00:00:00Z",
+        "--at",
+        "2025-01-14T21:00:00Z",
+        "--json",
+    ]);
+    assert_eq!(two["b"]["now"], "2025-01-14T21:00:00Z");
+    let subjects: Vec<&str> = two["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .map(|i| i["subject"].as_str().expect("subject"))
+        .collect();
+    assert!(subjects.contains(&"mb:330"), "{subjects:?}");
+    assert!(
+        !subjects.contains(&"mb:331"),
+        "the transition of 21:53 is after the second instant: {subjects:?}"
+    );
+    let three = [
+        "diff",
+        "u062",
+        "--at",
+        "2025-01-10T00:00:00Z",
+        "--at",
+        "2025-01-11T00:00:00Z",
+        "--at",
+        "2025-01-12T00:00:00Z",
+    ];
+    expect_error(
+        &three,
+        2,
+        "ctxlens: diff takes --at at most twice (A's instant, then B's), not 3 times",
+    );
+}
