@@ -77,6 +77,7 @@ actions! {
         Refresh => "reload from the store",
         ToggleTokens => "item: its text cut into tokens",
         ToggleTokenIds => "item: token ids",
+        Optimize => "tune: search the fleet for a policy meeting the targets",
     }
     made {
         /// A key typed into the active input line.
@@ -106,6 +107,8 @@ actions! {
         Progress(ProgressEvent),
         /// A fleet report finished: its run number and summary.
         ReportReady(u64, Box<crate::report::Summary>),
+        /// How an optimizer search goes (its number): the last one says it ended.
+        OptimizeProgress(u64, Box<crate::optimize::run::Progress>),
         /// The stores' health, from a check.
         Health(Vec<crate::store::Health>),
         /// A task failed: which, and why (an unreachable store is marked down; a missing user or

@@ -6,6 +6,7 @@ mod item;
 mod journey;
 mod layers;
 mod live;
+mod optimize;
 mod prompt;
 mod report;
 mod status;
@@ -61,6 +62,7 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
         Overlay::Help { search, scroll } => help::render(frame, area, s, t, search, *scroll),
         Overlay::Item { scroll } => item::render(frame, s, t, *scroll),
         Overlay::ConfirmQuit => confirm_quit(frame, area, s, t),
+        Overlay::Optimize => optimize::render(frame, s, t),
         Overlay::None => {}
     }
     let room = status::render(frame, areas.status, s, t);

@@ -4,6 +4,7 @@ mod command;
 mod input;
 mod layers;
 mod nav;
+mod optimize;
 mod screen;
 mod status;
 mod user;
@@ -13,6 +14,7 @@ mod yank;
 pub use command::COMMANDS;
 pub use layers::{LayerRow, layer_rows, selected_row, shown_rows};
 pub use nav::{item_lines, prompt_lines, search_lines};
+pub use optimize::candidates;
 use screen::show;
 pub use status::set_store;
 use user::{open_user, retune};
@@ -59,6 +61,11 @@ pub enum Effect {
     },
     /// Drop the snapshots kept for reports (a reload reads the stores again).
     ForgetSnapshots,
+    /// Search the fleet for the policy that meets the targets, from `baseline` (search `id`),
+    /// telling how it goes.
+    RunOptimize { id: u64, baseline: Box<Policy> },
+    /// Stop search `id` (it answers with the best so far).
+    StopOptimize(u64),
     /// Put this text (already made inert) on the terminal's clipboard (OSC 52).
     Clipboard(String),
 }
@@ -75,6 +82,7 @@ impl Effect {
             Effect::SavePolicy { .. } => Task::Save,
             Effect::CheckHealth => Task::Health,
             Effect::RunReport { .. } | Effect::ForgetSnapshots => Task::Report,
+            Effect::RunOptimize { .. } | Effect::StopOptimize(_) => Task::Optimize,
             Effect::Clipboard(_) => Task::Terminal,
         }
     }
@@ -84,6 +92,7 @@ impl Effect {
 pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
     let mut effects = apply(s, action);
     effects.extend(report_if_stale(s));
+    effects.extend(optimize::stop_if_left(s));
     effects
 }
 
@@ -109,6 +118,9 @@ fn report_if_stale(s: &mut State) -> Vec<Effect> {
 }
 
 fn apply(s: &mut State, action: Action) -> Vec<Effect> {
+    if let Some(effects) = optimize::overlay_keys(s, &action) {
+        return effects;
+    }
     match action {
         Action::Input(key) => input::key(s, key),
         Action::Quit
@@ -149,6 +161,8 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::ResetTuning
         | Action::Refresh => user::apply(s, action),
         Action::Health(_) | Action::Failed(..) | Action::Saved(_) => status::apply(s, action),
+        Action::Optimize => optimize::start(s),
+        Action::OptimizeProgress(id, progress) => optimize::progress(s, id, progress),
         Action::ReportReady(id, summary) => {
             if s.report.running == Some(id) {
                 done_loading(s, Task::Report);
