@@ -372,6 +372,8 @@ pub struct OptimizeState {
     pub cursor: usize,
     /// The baseline the search started from.
     pub baseline: Option<Box<Policy>>,
+    /// Trials a search makes at most (0: [`crate::optimize::run::TRIALS`]).
+    pub trials: usize,
 }
 
 pub use crate::store::ProgressEvent;

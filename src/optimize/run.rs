@@ -19,7 +19,7 @@ use crate::report::run::{Observer, Plan, SnapshotCache, TUI_ALL_USERS_UP_TO, run
 use crate::report::source::{Fleet, Pick};
 use crate::store::{KnowledgeParams, LoadOptions, Store};
 
-/// Trials a TUI search makes at most (`ctxlens optimize`'s default).
+/// Trials a TUI search makes unless asked otherwise (`ctxlens optimize`'s default).
 pub const TRIALS: usize = 200;
 /// Users a TUI search loads of a larger or live fleet.
 pub const SAMPLE: usize = 1_000;
@@ -88,6 +88,8 @@ pub struct Request {
     pub opts: LoadOptions,
     /// Snapshots shared with the Report screen: users it loaded are not read again.
     pub snapshots: Arc<SnapshotCache>,
+    /// Trials to make at most.
+    pub trials: usize,
     /// The run's number; it stops once `stop` holds a number at least this.
     pub id: u64,
     pub stop: watch::Receiver<u64>,
@@ -114,6 +116,7 @@ pub async fn search(req: Request, tell: Tell) -> Progress {
     let (train, held) = split(snaps, HOLDOUT, 1);
     let base = Progress {
         phase: Phase::Searching,
+        max_trials: req.trials,
         users: train.len(),
         held_out: held.len(),
         targets: goals.iter().map(|t| t.text.clone()).collect(),
@@ -133,6 +136,7 @@ pub async fn search(req: Request, tell: Tell) -> Progress {
         held: Loaded::new(held),
         space,
         goals,
+        trials: req.trials,
         started,
     };
     let blocking = tokio::task::spawn_blocking(move || job.run(base, cancel, watch, tell));
@@ -229,9 +233,7 @@ async fn load(
     if let Some(st) = info.stopped {
         return Err(format!("loading the fleet stopped: {}", st.cause));
     }
-    let snaps = req
-        .snapshots
-        .snapshots(&KnowledgeParams::of(&req.baseline));
+    let snaps = req.snapshots.snapshots(&KnowledgeParams::of(&req.baseline));
     if snaps.is_empty() {
         return Err("no users to optimize on".into());
     }
@@ -261,6 +263,7 @@ struct Job {
     held: Loaded,
     space: Space,
     goals: Vec<Target>,
+    trials: usize,
     started: Instant,
 }
 
@@ -274,7 +277,7 @@ impl Job {
             method: Method::Coordinate,
             seed: 1,
             limits: Limits {
-                trials: Some(TRIALS),
+                trials: Some(self.trials),
                 deadline: None,
                 cancel,
             },
@@ -297,8 +300,8 @@ impl Job {
         };
         let mut last = self.progress(&base, &found.history, &found.best, Some(found.baseline));
         last.phase = Phase::Done(found.stopped.clone());
-        last.holdout =
-            (!self.held.is_empty()).then(|| holdout(&self.engine, &self.held, &found, &self.baseline));
+        last.holdout = (!self.held.is_empty())
+            .then(|| holdout(&self.engine, &self.held, &found, &self.baseline));
         last
     }
 

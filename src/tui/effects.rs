@@ -113,7 +113,11 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
                 Err(e) => failed(e.to_string().into()),
             }
         }
-        Effect::RunOptimize { id, baseline } => optimize(&ctx, id, *baseline).await,
+        Effect::RunOptimize {
+            id,
+            baseline,
+            trials,
+        } => optimize(&ctx, id, *baseline, trials).await,
         Effect::StopOptimize(id) => {
             ctx.stop_optimizer(id);
             Action::Tick
@@ -180,7 +184,7 @@ async fn fleet_report(
 
 /// An optimizer search from `baseline`: its progress goes to the loop as it comes, the last
 /// (it ended) is the answer.
-async fn optimize(ctx: &EffectContext, id: u64, baseline: Policy) -> Action {
+async fn optimize(ctx: &EffectContext, id: u64, baseline: Policy, trials: usize) -> Action {
     use crate::optimize::run::{Request, Tell, search};
     let tx = ctx.actions.clone();
     let tell: Tell = Arc::new(move |p| {
@@ -194,6 +198,7 @@ async fn optimize(ctx: &EffectContext, id: u64, baseline: Policy) -> Action {
         baseline,
         opts: ctx.load_options(),
         snapshots: ctx.snapshots.clone(),
+        trials,
         id,
         stop: ctx.optimizer_stop.subscribe(),
     };

@@ -41,7 +41,10 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
     .areas(inner);
     frame.render_widget(Paragraph::new(head), head_area);
     render_table(frame, table_area, s, p, t);
-    frame.render_widget(Paragraph::new(detail).wrap(Wrap { trim: false }), detail_area);
+    frame.render_widget(
+        Paragraph::new(detail).wrap(Wrap { trim: false }),
+        detail_area,
+    );
     let mut keys = hint("↑/↓", "choose", t);
     keys.extend(hint("enter", "load as tuned (:w saves)", t));
     let esc = if s.optimize.running.is_some() {
@@ -70,12 +73,15 @@ fn head_lines(s: &State, p: &Progress, width: usize, t: &Theme) -> Vec<Line<'sta
             ));
             Line::from(spans)
         }
-        Phase::Done(None) => Line::styled(
-            format!("done: {} trials in {secs:.1} s", p.trials),
-            t.ok(),
-        ),
+        Phase::Done(None) => {
+            Line::styled(format!("done: {} trials in {secs:.1} s", p.trials), t.ok())
+        }
         Phase::Done(Some(why)) => Line::styled(
-            format!("stopped ({}) after {} trials, {secs:.1} s", il(why), p.trials),
+            format!(
+                "stopped ({}) after {} trials, {secs:.1} s",
+                il(why),
+                p.trials
+            ),
             t.warning(),
         ),
         Phase::Failed(why) => Line::styled(format!("failed: {}", il(why)), t.error()),
@@ -138,8 +144,15 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, p: &Progress, t: &Them
             row.style(t.warning())
         });
     }
-    let header = Row::new(["Trial", "Avg tokens", "Trunc.", "RAG hits", "Static", "Targets"])
-        .style(t.title());
+    let header = Row::new([
+        "Trial",
+        "Avg tokens",
+        "Trunc.",
+        "RAG hits",
+        "Static",
+        "Targets",
+    ])
+    .style(t.title());
     let widths = [
         Constraint::Length(10),
         Constraint::Length(10),

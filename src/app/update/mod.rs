@@ -63,7 +63,11 @@ pub enum Effect {
     ForgetSnapshots,
     /// Search the fleet for the policy that meets the targets, from `baseline` (search `id`),
     /// telling how it goes.
-    RunOptimize { id: u64, baseline: Box<Policy> },
+    RunOptimize {
+        id: u64,
+        baseline: Box<Policy>,
+        trials: usize,
+    },
     /// Stop search `id` (it answers with the best so far).
     StopOptimize(u64),
     /// Put this text (already made inert) on the terminal's clipboard (OSC 52).
@@ -226,5 +230,7 @@ pub(super) fn error(s: &mut State, text: &str) {
 mod fault_tests;
 #[cfg(test)]
 mod habit_tests;
+#[cfg(test)]
+pub(crate) mod optimize_tests;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -41,9 +41,14 @@ pub(super) fn start(s: &mut State) -> Vec<Effect> {
     o.baseline = Some(Box::new(s.session.baseline.clone()));
     let id = o.runs;
     start_loading(s, Task::Optimize);
+    let trials = match s.optimize.trials {
+        0 => crate::optimize::run::TRIALS,
+        n => n,
+    };
     effects.push(Effect::RunOptimize {
         id,
         baseline: Box::new(s.session.baseline.clone()),
+        trials,
     });
     effects
 }
@@ -75,10 +80,8 @@ pub(super) fn overlay_keys(s: &mut State, action: &Action) -> Option<Vec<Effect>
             Some(vec![])
         }
         Action::Select => Some(apply(s)),
-        Action::Back if s.optimize.running.is_some() => {
-            info(s, "stopping the search: the best so far stays");
-            Some(stop(s))
-        }
+        // The overlay says how it ends: "stopped (interrupted)", the best so far listed.
+        Action::Back if s.optimize.running.is_some() => Some(stop(s)),
         Action::Back => {
             s.ui.overlay = Overlay::None;
             Some(vec![])
@@ -119,7 +122,10 @@ fn apply(s: &mut State) -> Vec<Effect> {
         return vec![];
     };
     if s.optimize.baseline.as_deref() != Some(&s.session.baseline) {
-        error(s, "the baseline changed since this search: o searches again");
+        error(
+            s,
+            "the baseline changed since this search: o searches again",
+        );
         return vec![];
     }
     let mut effects = stop(s);
@@ -150,18 +156,18 @@ pub(super) fn progress(s: &mut State, id: u64, p: Box<Progress>) -> Vec<Effect> 
     o.running = None;
     o.stopping = false;
     done_loading(s, Task::Optimize);
+    // The overlay, when shown, says it all; a message would cover its foot.
+    let shown = s.ui.overlay == Overlay::Optimize;
     match (phase, best) {
+        (_, _) if shown => {}
         (Phase::Failed(why), _) => error(s, &format!("optimizer: {why}")),
         (_, Some((trial, feasible))) => {
             let what = if feasible {
                 "meets every target"
             } else {
-                "is the closest to the targets"
+                "comes closest"
             };
-            info(
-                s,
-                &format!("search done: trial {trial} {what} · enter loads the selected one"),
-            );
+            info(s, &format!("search done: #{trial} {what}"));
         }
         _ => {}
     }
