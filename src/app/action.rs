@@ -81,6 +81,7 @@ actions! {
         Earlier => "time travel: the user as of the moment before",
         Later => "time travel: the moment after (past the last, now)",
         Present => "time travel: back to now",
+        Optimize => "tune: search the fleet for a policy meeting the targets",
     }
     made {
         /// A key typed into the active input line.
@@ -114,6 +115,8 @@ actions! {
         Explained(Box<crate::engine::explain::Explanation>),
         /// Two contexts compared (`:diff`).
         Compared(Box<super::diff_view::Compared>),
+        /// How an optimizer search goes (its number): the last one says it ended.
+        OptimizeProgress(u64, Box<crate::optimize::run::Progress>),
         /// The stores' health, from a check.
         Health(Vec<crate::store::Health>),
         /// A task failed: which, and why (an unreachable store is marked down; a missing user or

@@ -59,6 +59,7 @@ pub struct State {
     pub tune: TuneState,
     pub live: LiveState,
     pub report: ReportState,
+    pub optimize: OptimizeState,
 }
 
 /// Where the user is looking and what is open.
@@ -113,6 +114,8 @@ pub enum Overlay {
     Explain {
         scroll: usize,
     },
+    /// The optimizer over the Tune screen (`o`): the search as it goes, its candidates.
+    Optimize,
 }
 
 pub use super::diff_view::Compared;
@@ -371,6 +374,25 @@ pub struct ReportState {
     pub cursor: usize,
 }
 
+/// The optimizer (`o` on Tune): a search of the fleet for the policy that meets seed 003's
+/// targets at the least cost, run on a task; its best so far can be loaded as the tuned policy.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OptimizeState {
+    /// The search under way (its number).
+    pub running: Option<u64>,
+    /// Whether it was asked to stop (it answers with the best so far).
+    pub stopping: bool,
+    /// Searches started so far: progress of an older one is dropped.
+    pub runs: u64,
+    pub progress: Option<Box<crate::optimize::run::Progress>>,
+    /// The candidate under the cursor (the best first, then the Pareto front).
+    pub cursor: usize,
+    /// The baseline the search started from.
+    pub baseline: Option<Box<Policy>>,
+    /// Trials a search makes at most (0: [`crate::optimize::run::TRIALS`]).
+    pub trials: usize,
+}
+
 pub use crate::store::ProgressEvent;
 
 /// The live screen: recent events (newest first).
@@ -458,6 +480,7 @@ impl State {
                 ..LiveState::default()
             },
             report: ReportState::default(),
+            optimize: OptimizeState::default(),
         }
     }
 

@@ -25,6 +25,8 @@ pub enum Task {
     Health,
     /// The fleet report.
     Report,
+    /// The optimizer's search.
+    Optimize,
     /// The progress subscription.
     Progress,
     /// Reading the terminal.
@@ -46,6 +48,7 @@ impl fmt::Display for Task {
             Task::Save => f.write_str("save"),
             Task::Health => f.write_str("health"),
             Task::Report => f.write_str("report"),
+            Task::Optimize => f.write_str("optimizer"),
             Task::Progress => f.write_str("progress channel"),
             Task::Terminal => f.write_str("terminal"),
             Task::Compare => f.write_str("diff"),

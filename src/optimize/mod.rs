@@ -6,8 +6,10 @@
 //! - `target`: the metrics, the constraints (seed 003's targets by default) and the objective.
 //! - `eval`: one policy measured on the loaded users with the report's outcome and tally.
 //! - `search`: coordinate search (and random search to compare), and the Pareto front.
+//! - `run`: one whole search as the TUI runs it on a task, telling how it goes.
 
 pub mod eval;
+pub mod run;
 pub mod search;
 pub mod space;
 pub mod target;

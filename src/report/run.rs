@@ -261,21 +261,7 @@ pub async fn run(
         not_read: total.unwrap_or(listed).saturating_sub(done),
         not_read_lower_bound: total.is_none() && !listed_all,
     });
-    let catalogue = match (&stopped, &shared.store) {
-        (Some(_), Some(_)) => {
-            Catalogue::NotRead("the run stopped before the rows were listed".into())
-        }
-        (_, None) => Catalogue::Unlisted,
-        (None, Some(store)) => {
-            let cache = shared.plan.cache.as_ref().map(|c| &c.catalogue);
-            let listed = shared.plan.knowledge_rows;
-            match super::knowledge::scan(store.as_ref(), &tally.knowledge, listed, cache).await {
-                Ok(Some(scan)) => Catalogue::Scanned(scan),
-                Ok(None) => Catalogue::Unlisted,
-                Err(e) => Catalogue::NotRead(e.to_string()),
-            }
-        }
-    };
+    let catalogue = catalogue(&shared, stopped.is_some(), &tally.knowledge).await;
     let info = RunInfo {
         duplicates: shared.plan.finds_duplicates(),
         source,
@@ -286,6 +272,24 @@ pub async fn run(
         knowledge_listed: shared.plan.knowledge_rows,
     };
     Ok((tally, info))
+}
+
+/// What the run learns of every knowledge row: the store's rows listed (after the replays, so
+/// each is classified against them), unless the run stopped early or the fleet is files.
+async fn catalogue(shared: &Shared, stopped: bool, used: &KnowledgeUse) -> Catalogue {
+    let Some(store) = &shared.store else {
+        return Catalogue::Unlisted;
+    };
+    if stopped {
+        return Catalogue::NotRead("the run stopped before the rows were listed".into());
+    }
+    let held = shared.plan.cache.as_ref().map(|c| &c.catalogue);
+    let listed = shared.plan.knowledge_rows;
+    match super::knowledge::scan(store.as_ref(), used, listed, held).await {
+        Ok(Some(scan)) => Catalogue::Scanned(scan),
+        Ok(None) => Catalogue::Unlisted,
+        Err(e) => Catalogue::NotRead(e.to_string()),
+    }
 }
 
 /// A batch's result: its users' tally, and the outage that kept some of them from being read.

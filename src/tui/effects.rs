@@ -28,6 +28,10 @@ pub struct EffectContext {
     pub embedder: Embedder,
     /// Snapshots kept between report runs, so a report after a tuning step only replays.
     pub snapshots: Arc<SnapshotCache>,
+    /// Where an effect that tells how it goes (the optimizer) sends its progress.
+    pub actions: Option<UnboundedSender<Action>>,
+    /// The number of the last optimizer search asked to stop (every search up to it stops).
+    pub optimizer_stop: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl EffectContext {
@@ -37,7 +41,14 @@ impl EffectContext {
             engine,
             embedder,
             snapshots: Arc::default(),
+            actions: None,
+            optimizer_stop: Arc::new(tokio::sync::watch::Sender::new(0)),
         }
+    }
+
+    /// Stops optimizer search `id` (and any earlier one).
+    pub fn stop_optimizer(&self, id: u64) {
+        self.optimizer_stop.send_modify(|g| *g = (*g).max(id));
     }
 
     fn load_options(&self) -> LoadOptions {
@@ -118,6 +129,15 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
                 Err(e) => failed(e.to_string().into()),
             }
         }
+        Effect::RunOptimize {
+            id,
+            baseline,
+            trials,
+        } => optimize(&ctx, id, *baseline, trials).await,
+        Effect::StopOptimize(id) => {
+            ctx.stop_optimizer(id);
+            Action::Tick
+        }
         // The loop does these itself; nothing runs on a task.
         Effect::ForgetSnapshots | Effect::Clipboard(_) => Action::Tick,
     }
@@ -176,6 +196,29 @@ async fn fleet_report(
         }
         Err(e) => Action::Failed(Task::Report, e.into()),
     }
+}
+
+/// An optimizer search from `baseline`: its progress goes to the loop as it comes, the last
+/// (it ended) is the answer.
+async fn optimize(ctx: &EffectContext, id: u64, baseline: Policy, trials: usize) -> Action {
+    use crate::optimize::run::{Request, Tell, search};
+    let tx = ctx.actions.clone();
+    let tell: Tell = Arc::new(move |p| {
+        if let Some(tx) = &tx {
+            let _ = tx.send(Action::OptimizeProgress(id, Box::new(p)));
+        }
+    });
+    let req = Request {
+        store: ctx.store.clone(),
+        engine: Arc::new(ctx.engine.clone()),
+        baseline,
+        opts: ctx.load_options(),
+        snapshots: ctx.snapshots.clone(),
+        trials,
+        id,
+        stop: ctx.optimizer_stop.subscribe(),
+    };
+    Action::OptimizeProgress(id, Box::new(search(req, tell).await))
 }
 
 /// Replays each user under `policy` for the users list (loads here, assembly on a blocking

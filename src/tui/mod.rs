@@ -141,6 +141,7 @@ async fn event_loop(
     stops: &mut signals::Stops,
 ) -> color_eyre::Result<Ended> {
     let (tx, mut rx) = unbounded_channel::<Action>();
+    ctx.actions = Some(tx.clone());
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(1000 / TICKS_PER_SECOND));
     let mut pending: Vec<KeyName> = Vec::new();
@@ -280,6 +281,7 @@ fn spawn(effect: Effect, ctx: &mut EffectContext, tx: &UnboundedSender<Action>) 
             ctx.snapshots = Arc::default();
             return;
         }
+        Effect::StopOptimize(id) => return ctx.stop_optimizer(id),
         Effect::Clipboard(text) => return clipboard(&text),
         _ => {}
     }

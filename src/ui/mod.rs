@@ -7,6 +7,7 @@ mod item;
 mod journey;
 mod layers;
 mod live;
+mod optimize;
 mod prompt;
 mod report;
 mod status;
@@ -65,6 +66,7 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
         Overlay::Diff { scroll } => diff::render(frame, s, t, *scroll),
         Overlay::Explain { scroll } => diff::render_explain(frame, s, t, *scroll),
         Overlay::ConfirmQuit => confirm_quit(frame, area, s, t),
+        Overlay::Optimize => optimize::render(frame, s, t),
         Overlay::None => {}
     }
     let room = status::render(frame, areas.status, s, t);

@@ -307,6 +307,28 @@ async fn report_screen_shows_dead_knowledge_by_row_milestone() {
     }
 }
 
+#[tokio::test]
+async fn optimizer_overlay_then_the_tune_diff_of_its_best() {
+    use crate::app::update::optimize_tests::{drive, optimizer_app};
+    let (mut s, ctx, mut rx) = optimizer_app().await;
+    drive(&mut s, &ctx, &mut rx, Action::Optimize, None).await;
+    if let Some(p) = s.optimize.progress.as_deref_mut() {
+        p.elapsed = std::time::Duration::from_millis(1500); // the clock, not the answer
+    }
+    snap("optimizer_done", &mut s);
+    let text = format!("{:?}", draw(&s, 80, 24, &Theme::default()).backend());
+    for want in [
+        "done: 40 trials",
+        "best #27",
+        "✓ all",
+        "enter load as tuned",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    settle(&mut s, &ctx, Action::Select).await;
+    snap("tune_after_optimizer", &mut s);
+}
+
 /// Whether a cell shows something that would drive a terminal (ratatui drops C0 and C1
 /// controls silently, so their absence alone proves nothing: the visible forms are checked too).
 fn unsafe_cell(symbol: &str) -> bool {

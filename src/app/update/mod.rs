@@ -5,6 +5,7 @@ mod compare;
 mod input;
 mod layers;
 mod nav;
+mod optimize;
 mod screen;
 mod status;
 mod time;
@@ -15,6 +16,7 @@ mod yank;
 pub use command::COMMANDS;
 pub use layers::{LayerRow, layer_rows, selected_row, shown_rows};
 pub use nav::{item_lines, prompt_lines, search_lines};
+pub use optimize::candidates;
 use screen::show;
 pub use status::set_store;
 use user::{open_user, retune};
@@ -63,6 +65,15 @@ pub enum Effect {
     },
     /// Drop the snapshots kept for reports (a reload reads the stores again).
     ForgetSnapshots,
+    /// Search the fleet for the policy that meets the targets, from `baseline` (search `id`),
+    /// telling how it goes.
+    RunOptimize {
+        id: u64,
+        baseline: Box<Policy>,
+        trials: usize,
+    },
+    /// Stop search `id` (it answers with the best so far).
+    StopOptimize(u64),
     /// Put this text (already made inert) on the terminal's clipboard (OSC 52).
     Clipboard(String),
     /// Load two contexts and compare them (`:diff`).
@@ -107,6 +118,7 @@ impl Effect {
             Effect::SavePolicy { .. } => Task::Save,
             Effect::CheckHealth => Task::Health,
             Effect::RunReport { .. } | Effect::ForgetSnapshots => Task::Report,
+            Effect::RunOptimize { .. } | Effect::StopOptimize(_) => Task::Optimize,
             Effect::Clipboard(_) => Task::Terminal,
             Effect::Compare(_) => Task::Compare,
             Effect::ExplainRow { .. } => Task::Explain,
@@ -118,6 +130,7 @@ impl Effect {
 pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
     let mut effects = apply(s, action);
     effects.extend(report_if_stale(s));
+    effects.extend(optimize::stop_if_left(s));
     effects
 }
 
@@ -143,6 +156,9 @@ fn report_if_stale(s: &mut State) -> Vec<Effect> {
 }
 
 fn apply(s: &mut State, action: Action) -> Vec<Effect> {
+    if let Some(effects) = optimize::overlay_keys(s, &action) {
+        return effects;
+    }
     match action {
         Action::Input(key) => input::key(s, key),
         Action::Quit
@@ -187,6 +203,8 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Compared(c) => compare::arrived(s, c),
         Action::Explain => compare::explain_selected(s),
         Action::Explained(e) => compare::explained(s, e),
+        Action::Optimize => optimize::start(s),
+        Action::OptimizeProgress(id, progress) => optimize::progress(s, id, progress),
         Action::ReportReady(id, summary) => {
             if s.report.running == Some(id) {
                 done_loading(s, Task::Report);
@@ -250,5 +268,7 @@ pub(super) fn error(s: &mut State, text: &str) {
 mod fault_tests;
 #[cfg(test)]
 mod habit_tests;
+#[cfg(test)]
+pub(crate) mod optimize_tests;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -41,7 +41,7 @@ pub fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
 fn overlay(s: &mut State, action: &Action) -> bool {
     let lines = match &s.ui.overlay {
         Overlay::None => return false,
-        Overlay::ConfirmQuit => return true,
+        Overlay::ConfirmQuit | Overlay::Optimize => return true,
         Overlay::Help { .. } => usize::MAX / 2,
         Overlay::Item { .. } => item_lines(s),
         Overlay::Diff { .. } => s

@@ -1,0 +1,175 @@
+//! The optimizer overlay driven as a person would, on the demo: `o` starts a search on a task,
+//! its progress arrives while it runs, the best is feasible, `enter` loads it as the tuned
+//! policy (the Tune diff shows it, unsaved), `esc` stops a search and keeps its best.
+
+use std::collections::VecDeque;
+
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+use super::tests::{demo_app, open, settle};
+use super::*;
+use crate::app::state::Overlay;
+use crate::optimize::run::Phase;
+use crate::tui::effects::EffectContext;
+
+/// Trials a test search makes: the demo's first feasible point is trial 27.
+pub(crate) const TEST_TRIALS: usize = 40;
+
+/// The demo with u062 open, searches of [`TEST_TRIALS`], and a context whose effects can send
+/// progress.
+pub(crate) async fn optimizer_app() -> (State, EffectContext, UnboundedReceiver<Action>) {
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u062").await;
+    s.optimize.trials = TEST_TRIALS;
+    let (tx, rx) = unbounded_channel();
+    let ctx = EffectContext {
+        actions: Some(tx),
+        ..ctx
+    };
+    (s, ctx, rx)
+}
+
+/// What a drive saw: the progress applied before the end.
+#[derive(Default)]
+pub(crate) struct Seen {
+    pub searching: Vec<usize>,
+    pub loading: usize,
+}
+
+/// Applies `action`, then runs its effects as the loop would: a search on its own task, its
+/// progress fed to `update` as it arrives, until every effect has answered. `stop_after`:
+/// once a progress with at least this many trials arrives, `esc` is pressed.
+pub(crate) async fn drive(
+    s: &mut State,
+    ctx: &EffectContext,
+    rx: &mut UnboundedReceiver<Action>,
+    action: Action,
+    stop_after: Option<usize>,
+) -> Seen {
+    let mut seen = Seen::default();
+    let mut queue: VecDeque<Effect> = update(s, action).into();
+    while let Some(effect) = queue.pop_front() {
+        if !matches!(effect, Effect::RunOptimize { .. }) {
+            let result = crate::tui::effects::run(effect, ctx.clone()).await;
+            queue.extend(update(s, result));
+            continue;
+        }
+        let mut task = tokio::spawn(crate::tui::effects::run(effect, ctx.clone()));
+        let last = loop {
+            tokio::select! {
+                biased;
+                Some(a) = rx.recv() => {
+                    if let Action::OptimizeProgress(_, p) = &a {
+                        match p.phase {
+                            Phase::Searching => seen.searching.push(p.trials),
+                            Phase::Loading(_) => seen.loading += 1,
+                            _ => {}
+                        }
+                        let stop = stop_after.is_some_and(|n| p.trials >= n);
+                        queue.extend(update(s, a));
+                        if stop {
+                            queue.extend(update(s, Action::Back));
+                            for e in std::mem::take(&mut queue) {
+                                let r = crate::tui::effects::run(e, ctx.clone()).await;
+                                queue.extend(update(s, r));
+                            }
+                        }
+                    }
+                }
+                done = &mut task => break done.expect("the search task ends"),
+            }
+        };
+        while let Ok(a) = rx.try_recv() {
+            queue.extend(update(s, a));
+        }
+        queue.extend(update(s, last));
+    }
+    seen
+}
+
+#[tokio::test]
+async fn a_search_runs_on_a_task_shows_its_progress_and_its_best_loads_as_the_tuned_policy() {
+    let (mut s, ctx, mut rx) = optimizer_app().await;
+    assert!(!s.modified());
+    let seen = drive(&mut s, &ctx, &mut rx, Action::Optimize, None).await;
+    assert_eq!(s.ui.screen, Screen::Tune);
+    assert_eq!(s.ui.overlay, Overlay::Optimize);
+    assert!(
+        seen.searching.iter().any(|&n| n > 0 && n < TEST_TRIALS),
+        "progress while it ran: {:?}",
+        seen.searching
+    );
+    let p = s.optimize.progress.as_deref().expect("an answer");
+    assert_eq!(p.phase, Phase::Done(None), "every trial made");
+    assert_eq!(p.trials, TEST_TRIALS);
+    assert!(
+        p.users > 0 && p.held_out > 0,
+        "{} / {}",
+        p.users,
+        p.held_out
+    );
+    let best = p.best.clone().expect("a best");
+    assert!(
+        best.feasible,
+        "the demo has a feasible policy: {:?}",
+        best.unmet
+    );
+    assert!(!best.changes.is_empty(), "it differs from the baseline");
+    assert!(best.metrics.avg_tokens < p.baseline.expect("baseline").avg_tokens);
+    assert!(p.holdout.is_some(), "measured on the held-out users");
+    assert_eq!(s.optimize.running, None);
+    assert!(!s.status.loading.contains(&Task::Optimize));
+    // `enter` loads the best as the tuned policy: unsaved, shown by the Tune diff.
+    settle(&mut s, &ctx, Action::Select).await;
+    assert_eq!(s.ui.overlay, Overlay::None);
+    assert!(s.modified(), "tuned, not saved");
+    assert_eq!(s.session.policy, best.policy);
+    assert_eq!(s.session.policy.name, s.session.baseline.name);
+    let flags = crate::app::tune::set_flags(&s.session.baseline, &s.session.policy);
+    for c in &best.changes {
+        assert!(
+            flags
+                .iter()
+                .any(|f| f.starts_with(&format!("--set {}=", c.key))),
+            "{} in {flags:?}",
+            c.key
+        );
+    }
+    let msg = s.status.message.as_ref().expect("a message");
+    assert!(msg.text.contains(":w FILE writes it"), "{}", msg.text);
+}
+
+#[tokio::test]
+async fn esc_stops_a_search_and_keeps_its_best_so_far() {
+    let (mut s, ctx, mut rx) = optimizer_app().await;
+    let seen = drive(&mut s, &ctx, &mut rx, Action::Optimize, Some(3)).await;
+    assert!(!seen.searching.is_empty());
+    let p = s.optimize.progress.as_deref().expect("an answer");
+    assert_eq!(p.phase, Phase::Done(Some("interrupted".into())));
+    assert!(p.trials >= 3 && p.trials < TEST_TRIALS, "{}", p.trials);
+    assert!(p.best.is_some(), "the best so far stays");
+    assert_eq!(s.optimize.running, None);
+    assert_eq!(
+        s.ui.overlay,
+        Overlay::Optimize,
+        "still shown, to choose from"
+    );
+    // A second `esc` closes it; nothing was loaded.
+    settle(&mut s, &ctx, Action::Back).await;
+    assert_eq!(s.ui.overlay, Overlay::None);
+    assert!(!s.modified());
+}
+
+#[tokio::test]
+async fn leaving_the_overlay_stops_the_search() {
+    let (mut s, _ctx, _rx) = optimizer_app().await;
+    let effects = update(&mut s, Action::Optimize);
+    let id = match effects.last() {
+        Some(Effect::RunOptimize { id, .. }) => *id,
+        other => panic!("a search starts: {other:?}"),
+    };
+    let effects = update(&mut s, Action::ShowReport);
+    assert!(effects.contains(&Effect::StopOptimize(id)), "{effects:?}");
+    // Asked once: another action while it winds down asks nothing more.
+    assert!(!update(&mut s, Action::ShowUsers).contains(&Effect::StopOptimize(id)));
+}
