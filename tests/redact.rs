@@ -29,7 +29,7 @@ const LABELS: &[&str] = &[
     "shape", "style", "filled", "label", "fillcolor", "palegreen", "lightskyblue", "khaki",
     "lightgrey", "white", "missing", "json", "holds", "chat", "seed", "longer", "twice",
     "earlier", "detail", "among", "held", "nothing", "theirs", "today", "rest", "there", "told",
-    "unless",
+    "unless", "note",
 ];
 
 /// Every demo user's private words: any output is checked against all of them.
