@@ -38,6 +38,25 @@ pub struct RowUse {
     counted: (bool, bool),
 }
 
+impl RowUse {
+    /// Counts one listing of the row for user `stamp` (a user counts once however often).
+    fn count(&mut self, stamp: u64, retrieved: bool, kept: bool) {
+        if self.stamp != stamp {
+            self.stamp = stamp;
+            self.counted = (false, false);
+            self.seen += 1;
+        }
+        if retrieved && !self.counted.0 {
+            self.retrieved += 1;
+            self.counted.0 = true;
+        }
+        if kept && !self.counted.1 {
+            self.kept += 1;
+            self.counted.1 = true;
+        }
+    }
+}
+
 /// Every knowledge row some user's search returned, by item id (`kn:{id}`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct KnowledgeUse {
@@ -52,35 +71,21 @@ impl KnowledgeUse {
         self.users += 1;
         let stamp = self.users;
         for item in a.items.iter().filter(|i| i.kind == ItemKind::Knowledge) {
-            if !self.rows.contains_key(&item.id) {
-                let entry = snap.knowledge.iter().find(|k| k.id == item.id);
-                let row = RowUse {
-                    milestone: entry.map_or(item.milestone.clone(), |k| k.milestone.clone()),
-                    title: entry.map(|k| cut_title(&k.title)).unwrap_or_default(),
-                    ..RowUse::default()
-                };
-                self.rows.insert(item.id.clone(), row);
-            }
-            let Some(row) = self.rows.get_mut(&item.id) else {
+            let ret = !item.reason.is_some_and(Reason::is_retrieval);
+            let kept = item.decision != Decision::Dropped;
+            // One lookup for a row seen before (most are: a fleet shares its rows).
+            if let Some(row) = self.rows.get_mut(&item.id) {
+                row.count(stamp, ret, kept);
                 continue;
+            }
+            let entry = snap.knowledge.iter().find(|k| k.id == item.id);
+            let mut row = RowUse {
+                milestone: entry.map_or(item.milestone.clone(), |k| k.milestone.clone()),
+                title: entry.map(|k| cut_title(&k.title)).unwrap_or_default(),
+                ..RowUse::default()
             };
-            let (ret, kept) = (
-                !item.reason.is_some_and(Reason::is_retrieval),
-                item.decision != Decision::Dropped,
-            );
-            if row.stamp != stamp {
-                row.stamp = stamp;
-                row.counted = (false, false);
-                row.seen += 1;
-            }
-            if ret && !row.counted.0 {
-                row.retrieved += 1;
-                row.counted.0 = true;
-            }
-            if kept && !row.counted.1 {
-                row.kept += 1;
-                row.counted.1 = true;
-            }
+            row.count(stamp, ret, kept);
+            self.rows.insert(item.id.clone(), row);
         }
     }
 
@@ -471,6 +476,21 @@ mod tests {
         assert_eq!(s.milestones[0].counts.never_retrieved, Some(2));
         assert_eq!(s.milestones[1].counts.rows, Some(0), "M5: no row listed");
         assert_eq!((s.total.rows, s.total.never_retrieved), (Some(4), Some(2)));
+    }
+
+    #[test]
+    fn a_row_listed_twice_for_one_user_counts_once() {
+        let (engine, p) = (
+            Engine::default(),
+            Policy::preset("prolaunch").expect("preset"),
+        );
+        let mut snap = snapshot("a");
+        let twice = snap.knowledge[0].clone();
+        snap.knowledge.push(twice);
+        let mut u = KnowledgeUse::default();
+        u.add(&snap, &engine.assemble_fleet(&snap, &p, false));
+        let r = &u.rows["kn:1"];
+        assert_eq!((r.seen, r.retrieved, r.kept), (1, 1, 1));
     }
 
     #[test]
