@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Assembly, Decision, ItemKind, Reason, Snapshot};
-use crate::store::{CATALOGUE_TITLE_CHARS, CatalogueRow, Store, StoreError};
+use crate::store::{CatalogueRow, Store, StoreError, cut_title};
 
 /// Rows read per page of the catalogue.
 const CATALOGUE_PAGE: usize = 1_000;
@@ -103,15 +103,6 @@ impl KnowledgeUse {
                 }
             }
         }
-    }
-}
-
-/// A title as a report keeps it: at most [`CATALOGUE_TITLE_CHARS`] characters, as the
-/// catalogue reads it.
-fn cut_title(title: &str) -> String {
-    match title.char_indices().nth(CATALOGUE_TITLE_CHARS) {
-        Some((at, _)) => format!("{}…", &title[..at]),
-        None => title.to_string(),
     }
 }
 
@@ -235,7 +226,7 @@ pub struct KnowledgeSummary {
     /// Every row of the store was listed: `rows` and `never_retrieved` are known.
     pub catalogue: bool,
     /// Why they are not, when not.
-    pub catalogue_note: Option<String>,
+    pub catalogue_caveat: Option<String>,
     /// Rows listed per milestone and kind, at most.
     pub listed_per_milestone: usize,
     pub total: KnowledgeCounts,
@@ -326,7 +317,7 @@ impl KnowledgeUse {
         KnowledgeSummary {
             policy: policy.to_string(),
             catalogue: scanned.is_some(),
-            catalogue_note: match catalogue {
+            catalogue_caveat: match catalogue {
                 Catalogue::Scanned(_) => None,
                 Catalogue::Unlisted => Some(UNLISTED.into()),
                 Catalogue::NotRead(why) => Some(format!("rows never retrieved not known: {why}")),
@@ -449,7 +440,7 @@ mod tests {
     fn the_summary_groups_by_row_milestone_and_says_what_it_cannot_know() {
         let s = used(&["a"]).summary("prolaunch", &Catalogue::Unlisted, 10);
         assert!(!s.catalogue);
-        assert_eq!(s.catalogue_note.as_deref(), Some(UNLISTED));
+        assert_eq!(s.catalogue_caveat.as_deref(), Some(UNLISTED));
         let m1 = &s.milestones[0];
         assert_eq!(m1.milestone.as_deref(), Some("M1"));
         assert_eq!(
@@ -472,7 +463,7 @@ mod tests {
             )]),
         };
         let s = used(&["a"]).summary("prolaunch", &Catalogue::Scanned(scan), 10);
-        assert!(s.catalogue && s.catalogue_note.is_none());
+        assert!(s.catalogue && s.catalogue_caveat.is_none());
         assert_eq!(s.milestones[0].counts.never_retrieved, Some(2));
         assert_eq!(s.milestones[1].counts.rows, Some(0), "M5: no row listed");
         assert_eq!((s.total.rows, s.total.never_retrieved), (Some(4), Some(2)));
@@ -495,6 +486,7 @@ mod tests {
 
     #[test]
     fn titles_are_cut_as_the_catalogue_cuts_them() {
+        use crate::store::CATALOGUE_TITLE_CHARS;
         let long = "é".repeat(CATALOGUE_TITLE_CHARS + 5);
         let cut = cut_title(&long);
         assert_eq!(cut.chars().count(), CATALOGUE_TITLE_CHARS + 1);
