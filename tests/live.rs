@@ -200,6 +200,12 @@ fn read_commands_run_as_a_read_only_user_and_issue_no_writes() {
             !out.stdout.contains("s3cret") && !out.stderr.contains("s3cret"),
             "no password printed"
         );
+        if args[0] == "report" {
+            // The read-only role lists the knowledge rows too (dead knowledge).
+            let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("report JSON");
+            assert_eq!(v["knowledge"]["catalogue"], true, "{}", v["knowledge"]);
+            assert_eq!(v["knowledge"]["total"]["rows"], 66);
+        }
     }
     let stats = redis.command_stats();
     // CONFIG RESETSTAT is the harness's own reset, counted after it clears the counters.

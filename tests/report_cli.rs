@@ -304,7 +304,7 @@ fn report_names_dead_knowledge_on_live_stores() {
     let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
     let k = &v["knowledge"];
     assert_eq!(k["catalogue"], true, "{k}");
-    assert!(k["catalogue_note"].is_null());
+    assert!(k["catalogue_caveat"].is_null());
     let total = &k["total"];
     assert_eq!(
         (&total["rows"], &total["retrieved"], &total["kept"]),
@@ -380,7 +380,7 @@ fn report_knows_never_retrieved_rows_on_the_demo_but_not_from_snapshot_files() {
     assert_eq!(k["catalogue"], false);
     assert!(k["total"]["rows"].is_null() && k["total"]["never_retrieved"].is_null());
     assert!(k["total"]["seen"].as_u64() > Some(0), "{k}");
-    let note = k["catalogue_note"].as_str().expect("a note");
+    let note = k["catalogue_caveat"].as_str().expect("a note");
     assert!(note.contains("cannot be known"), "{note}");
     let text = ctxlens(&["report", "--snapshots", d]);
     assert!(

@@ -63,6 +63,10 @@ pub fn screen_keys(screen: Screen) -> Vec<(Action, &'static str)> {
             (Action::Left, "lower the value"),
             (Action::Select, "type a value"),
             (Action::ResetTuning, "back to the baseline"),
+            (
+                Action::Optimize,
+                "optimizer: search the fleet, enter loads a candidate",
+            ),
             (Action::Yank, "copy the --set flags"),
             (Action::PageDown, "scroll the diff's item changes"),
             (Action::PageUp, "scroll them back"),

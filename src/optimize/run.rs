@@ -111,6 +111,14 @@ pub async fn search(req: Request, tell: Tell) -> Progress {
     };
     let snaps = match load(&req, &tell, started).await {
         Ok(snaps) => snaps,
+        // Stopped while loading: nothing measured, nothing failed.
+        Err(_) if *req.stop.borrow() >= req.id => {
+            return Progress {
+                phase: Phase::Done(Some(crate::report::run::INTERRUPTED.into())),
+                trials: 0,
+                ..empty(started)
+            };
+        }
         Err(why) => return failed(why, started),
     };
     let (train, held) = split(snaps, HOLDOUT, 1);

@@ -14,12 +14,12 @@ pub fn sections(s: &Summary) -> Vec<Section> {
         return Vec::new();
     };
     let mut out = vec![rag_by_milestone(s), use_by_milestone(k)];
-    if let Some(note) = &k.catalogue_note {
+    if let Some(caveat) = &k.catalogue_caveat {
         out.push(Section {
-            key: "knowledge_note",
+            key: "knowledge_caveat",
             title: "Knowledge rows: what this report cannot know".into(),
-            columns: vec![("note", "Note".into(), false)],
-            rows: vec![("0".into(), vec![Cell::text(note.clone()).tone(Tone::Dim)])],
+            columns: vec![("caveat", "Caveat".into(), false)],
+            rows: vec![("0".into(), vec![Cell::text(caveat.clone()).tone(Tone::Dim)])],
         });
     }
     out.push(dead_rows(k));

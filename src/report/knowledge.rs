@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Assembly, Decision, ItemKind, Reason, Snapshot};
-use crate::store::{CATALOGUE_TITLE_CHARS, CatalogueRow, Store, StoreError};
+use crate::store::{CatalogueRow, Store, StoreError, cut_title};
 
 /// Rows read per page of the catalogue.
 const CATALOGUE_PAGE: usize = 1_000;
@@ -38,6 +38,25 @@ pub struct RowUse {
     counted: (bool, bool),
 }
 
+impl RowUse {
+    /// Counts one listing of the row for user `stamp` (a user counts once however often).
+    fn count(&mut self, stamp: u64, retrieved: bool, kept: bool) {
+        if self.stamp != stamp {
+            self.stamp = stamp;
+            self.counted = (false, false);
+            self.seen += 1;
+        }
+        if retrieved && !self.counted.0 {
+            self.retrieved += 1;
+            self.counted.0 = true;
+        }
+        if kept && !self.counted.1 {
+            self.kept += 1;
+            self.counted.1 = true;
+        }
+    }
+}
+
 /// Every knowledge row some user's search returned, by item id (`kn:{id}`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct KnowledgeUse {
@@ -52,35 +71,21 @@ impl KnowledgeUse {
         self.users += 1;
         let stamp = self.users;
         for item in a.items.iter().filter(|i| i.kind == ItemKind::Knowledge) {
-            if !self.rows.contains_key(&item.id) {
-                let entry = snap.knowledge.iter().find(|k| k.id == item.id);
-                let row = RowUse {
-                    milestone: entry.map_or(item.milestone.clone(), |k| k.milestone.clone()),
-                    title: entry.map(|k| cut_title(&k.title)).unwrap_or_default(),
-                    ..RowUse::default()
-                };
-                self.rows.insert(item.id.clone(), row);
-            }
-            let Some(row) = self.rows.get_mut(&item.id) else {
+            let ret = !item.reason.is_some_and(Reason::is_retrieval);
+            let kept = item.decision != Decision::Dropped;
+            // One lookup for a row seen before (most are: a fleet shares its rows).
+            if let Some(row) = self.rows.get_mut(&item.id) {
+                row.count(stamp, ret, kept);
                 continue;
+            }
+            let entry = snap.knowledge.iter().find(|k| k.id == item.id);
+            let mut row = RowUse {
+                milestone: entry.map_or(item.milestone.clone(), |k| k.milestone.clone()),
+                title: entry.map(|k| cut_title(&k.title)).unwrap_or_default(),
+                ..RowUse::default()
             };
-            let (ret, kept) = (
-                !item.reason.is_some_and(Reason::is_retrieval),
-                item.decision != Decision::Dropped,
-            );
-            if row.stamp != stamp {
-                row.stamp = stamp;
-                row.counted = (false, false);
-                row.seen += 1;
-            }
-            if ret && !row.counted.0 {
-                row.retrieved += 1;
-                row.counted.0 = true;
-            }
-            if kept && !row.counted.1 {
-                row.kept += 1;
-                row.counted.1 = true;
-            }
+            row.count(stamp, ret, kept);
+            self.rows.insert(item.id.clone(), row);
         }
     }
 
@@ -98,15 +103,6 @@ impl KnowledgeUse {
                 }
             }
         }
-    }
-}
-
-/// A title as a report keeps it: at most [`CATALOGUE_TITLE_CHARS`] characters, as the
-/// catalogue reads it.
-fn cut_title(title: &str) -> String {
-    match title.char_indices().nth(CATALOGUE_TITLE_CHARS) {
-        Some((at, _)) => format!("{}…", &title[..at]),
-        None => title.to_string(),
     }
 }
 
@@ -230,7 +226,7 @@ pub struct KnowledgeSummary {
     /// Every row of the store was listed: `rows` and `never_retrieved` are known.
     pub catalogue: bool,
     /// Why they are not, when not.
-    pub catalogue_note: Option<String>,
+    pub catalogue_caveat: Option<String>,
     /// Rows listed per milestone and kind, at most.
     pub listed_per_milestone: usize,
     pub total: KnowledgeCounts,
@@ -321,7 +317,7 @@ impl KnowledgeUse {
         KnowledgeSummary {
             policy: policy.to_string(),
             catalogue: scanned.is_some(),
-            catalogue_note: match catalogue {
+            catalogue_caveat: match catalogue {
                 Catalogue::Scanned(_) => None,
                 Catalogue::Unlisted => Some(UNLISTED.into()),
                 Catalogue::NotRead(why) => Some(format!("rows never retrieved not known: {why}")),
@@ -444,7 +440,7 @@ mod tests {
     fn the_summary_groups_by_row_milestone_and_says_what_it_cannot_know() {
         let s = used(&["a"]).summary("prolaunch", &Catalogue::Unlisted, 10);
         assert!(!s.catalogue);
-        assert_eq!(s.catalogue_note.as_deref(), Some(UNLISTED));
+        assert_eq!(s.catalogue_caveat.as_deref(), Some(UNLISTED));
         let m1 = &s.milestones[0];
         assert_eq!(m1.milestone.as_deref(), Some("M1"));
         assert_eq!(
@@ -467,14 +463,30 @@ mod tests {
             )]),
         };
         let s = used(&["a"]).summary("prolaunch", &Catalogue::Scanned(scan), 10);
-        assert!(s.catalogue && s.catalogue_note.is_none());
+        assert!(s.catalogue && s.catalogue_caveat.is_none());
         assert_eq!(s.milestones[0].counts.never_retrieved, Some(2));
         assert_eq!(s.milestones[1].counts.rows, Some(0), "M5: no row listed");
         assert_eq!((s.total.rows, s.total.never_retrieved), (Some(4), Some(2)));
     }
 
     #[test]
+    fn a_row_listed_twice_for_one_user_counts_once() {
+        let (engine, p) = (
+            Engine::default(),
+            Policy::preset("prolaunch").expect("preset"),
+        );
+        let mut snap = snapshot("a");
+        let twice = snap.knowledge[0].clone();
+        snap.knowledge.push(twice);
+        let mut u = KnowledgeUse::default();
+        u.add(&snap, &engine.assemble_fleet(&snap, &p, false));
+        let r = &u.rows["kn:1"];
+        assert_eq!((r.seen, r.retrieved, r.kept), (1, 1, 1));
+    }
+
+    #[test]
     fn titles_are_cut_as_the_catalogue_cuts_them() {
+        use crate::store::CATALOGUE_TITLE_CHARS;
         let long = "é".repeat(CATALOGUE_TITLE_CHARS + 5);
         let cut = cut_title(&long);
         assert_eq!(cut.chars().count(), CATALOGUE_TITLE_CHARS + 1);

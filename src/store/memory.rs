@@ -94,15 +94,6 @@ fn ts(s: &str) -> Option<DateTime<Utc>> {
     parse_timestamp(&Value::String(s.to_string())).ok()
 }
 
-/// A title as the catalogue reads it: cut to [`super::CATALOGUE_TITLE_CHARS`] characters, as
-/// Postgres's `left(title, n)` cuts it, with an ellipsis marking the cut.
-fn catalogue_title(title: &str) -> String {
-    match title.char_indices().nth(super::CATALOGUE_TITLE_CHARS) {
-        Some((at, _)) => format!("{}…", &title[..at]),
-        None => title.to_string(),
-    }
-}
-
 /// The text a knowledge row is embedded from (the seed embeds the content).
 pub fn knowledge_embedding_text(row: &KnowledgeRow) -> &str {
     &row.content
@@ -404,7 +395,7 @@ impl Store for MemoryStore {
             .map(|(row, _)| super::CatalogueRow {
                 id: row.id,
                 milestone: row.milestone.clone(),
-                title: catalogue_title(&row.title),
+                title: super::cut_title(&row.title),
             })
             .collect();
         rows.sort_by_key(|r| r.id);

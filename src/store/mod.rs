@@ -242,6 +242,15 @@ pub struct CatalogueRow {
 /// title may be megabytes.
 pub const CATALOGUE_TITLE_CHARS: usize = 200;
 
+/// A title as the catalogue reads it: its first [`CATALOGUE_TITLE_CHARS`] characters, as
+/// Postgres's `left(title, n)` cuts it, and an ellipsis where it was cut.
+pub fn cut_title(title: &str) -> String {
+    match title.char_indices().nth(CATALOGUE_TITLE_CHARS) {
+        Some((at, _)) => format!("{}…", &title[..at]),
+        None => title.to_string(),
+    }
+}
+
 /// Which user ids have a `user_journeys` row: what deciding the owner of a Redis key whose
 /// candidates are several needs ([`keys`]).
 #[async_trait]

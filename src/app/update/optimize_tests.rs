@@ -173,3 +173,27 @@ async fn leaving_the_overlay_stops_the_search() {
     // Asked once: another action while it winds down asks nothing more.
     assert!(!update(&mut s, Action::ShowUsers).contains(&Effect::StopOptimize(id)));
 }
+
+#[tokio::test]
+async fn a_search_stopped_while_loading_ends_without_a_candidate_and_without_an_error() {
+    let (mut s, ctx, _rx) = optimizer_app().await;
+    let mut effects = update(&mut s, Action::Optimize);
+    let Some(run @ Effect::RunOptimize { id, .. }) = effects.pop() else {
+        panic!("a search starts");
+    };
+    ctx.stop_optimizer(id);
+    let last = crate::tui::effects::run(run, ctx.clone()).await;
+    update(&mut s, last);
+    let p = s.optimize.progress.as_deref().expect("an answer");
+    assert_eq!(p.phase, Phase::Done(Some("interrupted".into())));
+    assert!(p.best.is_none() && p.trials == 0);
+    assert_eq!(s.optimize.running, None);
+    settle(&mut s, &ctx, Action::Select).await;
+    let msg = s.status.message.as_ref().expect("a message");
+    assert!(
+        msg.error && msg.text.contains("no candidate yet"),
+        "{}",
+        msg.text
+    );
+    assert!(!s.modified());
+}
