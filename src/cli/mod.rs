@@ -503,6 +503,7 @@ impl Ctx {
 }
 
 /// What `tui` was asked for besides the store.
+#[derive(Default)]
 struct TuiArgs {
     theme: Option<String>,
     exit_after_first_frame: bool,
@@ -612,14 +613,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     let out = &mut anstream::stdout();
     let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
     match cli.command {
-        None if tty => {
-            let args = TuiArgs {
-                theme: None,
-                exit_after_first_frame: false,
-                at: None,
-            };
-            tui(ctx, &cli.global, args).await
-        }
+        None if tty => tui(ctx, &cli.global, TuiArgs::default()).await,
         Some(Command::Tui {
             theme,
             exit_after_first_frame,

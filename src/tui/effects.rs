@@ -104,18 +104,7 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
         },
         Effect::CheckHealth => Action::Health(ctx.store.health().await),
         Effect::Compare(req) => compare(&ctx, *req).await,
-        Effect::ExplainRow { user, policy, arg } => {
-            let found =
-                crate::knowledge_row::find_row(ctx.store.as_ref(), &ctx.embedder, &user, &arg)
-                    .await;
-            match found {
-                Ok(row) => {
-                    Action::Explained(Box::new(user.explain_knowledge(&ctx.engine, &policy, &row)))
-                }
-                Err(crate::knowledge_row::RowError::Store(e)) => failed(e.into()),
-                Err(e) => failed(e.to_string().into()),
-            }
-        }
+        Effect::ExplainRow { user, policy, arg } => explain_row(&ctx, &user, &policy, &arg).await,
         Effect::RunReport {
             id,
             candidate,
@@ -223,6 +212,20 @@ async fn optimize(ctx: &EffectContext, id: u64, baseline: Policy, trials: usize)
 
 /// Replays each user under `policy` for the users list (loads here, assembly on a blocking
 /// thread); a user that cannot be loaded is answered with why.
+/// `:explain ROW`: the row found and scored against the user's query, then explained.
+async fn explain_row(
+    ctx: &EffectContext,
+    user: &crate::loaded::Loaded,
+    policy: &Policy,
+    arg: &str,
+) -> Action {
+    match crate::knowledge_row::find_row(ctx.store.as_ref(), &ctx.embedder, user, arg).await {
+        Ok(row) => Action::Explained(Box::new(user.explain_knowledge(&ctx.engine, policy, &row))),
+        Err(crate::knowledge_row::RowError::Store(e)) => Action::Failed(Task::Explain, e.into()),
+        Err(e) => Action::Failed(Task::Explain, TaskError::Other(e.to_string())),
+    }
+}
+
 /// Loads both sides of a `:diff` and compares them off the thread that draws.
 async fn compare(ctx: &EffectContext, req: crate::app::CompareRequest) -> Action {
     let mut loaded = Vec::with_capacity(2);
