@@ -155,16 +155,50 @@ async fn fleet(global: &GlobalArgs, args: &ReportArgs, config: &Config) -> Resul
             .map(Fleet::Snapshots)
             .map_err(CliError::Usage);
     }
-    let store: Arc<dyn Store> = match args.synthetic {
-        Some(n) => Arc::new(MemoryStore::synthetic(args.seed, n)),
-        None => open_store(global, config).await?.into(),
+    let which = FleetChoice {
+        users: args.users.as_deref(),
+        sample: args.sample,
+        synthetic: args.synthetic,
+        seed: args.seed,
     };
-    let pick = match (&args.users, args.sample) {
-        (Some(file), _) => Pick::Listed(read_user_list(file).map_err(CliError::Usage)?),
-        (None, Some(n)) => Pick::Sample { n, seed: args.seed },
-        (None, None) => Pick::All,
-    };
-    Ok(Fleet::Store { store, pick })
+    let store = which.store(global, config).await?;
+    Ok(Fleet::Store {
+        store,
+        pick: which.pick()?,
+    })
+}
+
+/// The fleet a command replays from a store (`report` and `optimize` alike): a synthetic one
+/// or the configured stores, all users, a listed few or a seeded sample.
+pub(super) struct FleetChoice<'a> {
+    pub users: Option<&'a std::path::Path>,
+    pub sample: Option<usize>,
+    pub synthetic: Option<usize>,
+    /// Of the synthetic fleet and of the sample.
+    pub seed: u64,
+}
+
+impl FleetChoice<'_> {
+    /// The synthetic fleet asked for, else the stores (or the demo).
+    pub async fn store(
+        &self,
+        global: &GlobalArgs,
+        config: &Config,
+    ) -> Result<Arc<dyn Store>, CliError> {
+        Ok(match self.synthetic {
+            Some(n) => Arc::new(MemoryStore::synthetic(self.seed, n)),
+            None => open_store(global, config).await?.into(),
+        })
+    }
+
+    /// Which of the store's users: the listed ones, a seeded sample, or all.
+    pub fn pick(&self) -> Result<Pick, CliError> {
+        Ok(match (self.users, self.sample) {
+            (Some(file), _) => Pick::Listed(read_user_list(file).map_err(CliError::Usage)?),
+            (None, Some(n)) => Pick::Sample { n, seed: self.seed },
+            (None, None) => Pick::All,
+        })
+    }
 }
 
 pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliError> {

@@ -14,7 +14,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::output::write_json;
-use super::{CliError, GlobalArgs, open_store, parse_now};
+use super::{CliError, GlobalArgs, parse_now};
 use crate::config::{Config, load_policy};
 use crate::engine::{Engine, Policy, TokenCounter};
 use crate::optimize::eval::{Fleet as Loaded, split};
@@ -24,8 +24,8 @@ use crate::optimize::target::{Objective, Target, targets};
 use crate::optimize::{Found, Holdout};
 use crate::report::Summary;
 use crate::report::run::{Observer, Plan, Quiet, SnapshotCache, run};
-use crate::report::source::{Fleet, Pick, read_user_list, snapshot_files};
-use crate::store::{KnowledgeParams, LoadOptions, MemoryStore, Store};
+use crate::report::source::{Fleet, snapshot_files};
+use crate::store::{KnowledgeParams, LoadOptions, Store};
 use search::{SearchCtx, per_category};
 use text::{tuned_toml, write_text};
 
@@ -165,32 +165,33 @@ struct Out<'a> {
     report: &'a Summary,
 }
 
-/// Where the users come from: snapshot files (held in memory), a synthetic fleet, the stores.
+/// Where the users come from: snapshot files (as a store), a synthetic fleet, the stores.
 async fn fleet(
     global: &GlobalArgs,
     args: &OptimizeArgs,
     config: &Config,
 ) -> Result<Fleet, CliError> {
-    let store: Arc<dyn Store> = if let Some(dir) = &args.snapshots {
-        let files = snapshot_files(dir).map_err(CliError::Usage)?;
-        let from = dir.display().to_string();
-        Arc::new(
-            crate::store::snapshots::SnapshotStore::open(&files, &from).map_err(CliError::Usage)?,
-        )
-    } else if let Some(n) = args.synthetic {
-        Arc::new(MemoryStore::synthetic(args.fleet_seed, n))
-    } else {
-        open_store(global, config).await?.into()
+    let which = super::report::FleetChoice {
+        users: args.users.as_deref(),
+        sample: args.sample,
+        synthetic: args.synthetic,
+        seed: args.fleet_seed,
     };
-    let pick = match (&args.users, args.sample) {
-        (Some(file), _) => Pick::Listed(read_user_list(file).map_err(CliError::Usage)?),
-        (None, Some(n)) => Pick::Sample {
-            n,
-            seed: args.fleet_seed,
-        },
-        (None, None) => Pick::All,
+    let store: Arc<dyn Store> = match &args.snapshots {
+        Some(dir) => {
+            let files = snapshot_files(dir).map_err(CliError::Usage)?;
+            let from = dir.display().to_string();
+            Arc::new(
+                crate::store::snapshots::SnapshotStore::open(&files, &from)
+                    .map_err(CliError::Usage)?,
+            )
+        }
+        None => which.store(global, config).await?,
     };
-    Ok(Fleet::Store { store, pick })
+    Ok(Fleet::Store {
+        store,
+        pick: which.pick()?,
+    })
 }
 
 pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<(), CliError> {
