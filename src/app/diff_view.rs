@@ -5,13 +5,27 @@ use crate::engine::cause::{Comparison, Outcome};
 use crate::engine::linediff::{Change, diff_lines};
 use crate::engine::snapshot::fmt_ts;
 
-/// Two contexts compared (`:diff`): what each side is, and the comparison (its assemblies masked
-/// under `--redact`).
+/// Two contexts compared (`:diff`): what each side is, the comparison (its assemblies masked
+/// under `--redact`), and the overlay's rows, laid out once when it arrives (the prompt's line
+/// diff is not redone on every frame or key).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Compared {
     pub a: String,
     pub b: String,
     pub comparison: Comparison,
+    pub rows: Vec<Row>,
+}
+
+impl Compared {
+    pub fn new(a: String, b: String, comparison: Comparison) -> Self {
+        let rows = rows(&a, &b, &comparison);
+        Compared {
+            a,
+            b,
+            comparison,
+            rows,
+        }
+    }
 }
 
 /// How a row is shown.
@@ -39,12 +53,11 @@ fn text(s: impl Into<String>, tone: Tone) -> Row {
 }
 
 /// Every row, in order (stored text in them is made inert when drawn).
-pub fn rows(c: &Compared) -> Vec<Row> {
-    let cmp = &c.comparison;
+fn rows(a: &str, b: &str, cmp: &Comparison) -> Vec<Row> {
     let (ta, tb) = (cmp.before.total_tokens, cmp.after.total_tokens);
     let mut out = vec![
-        text(format!("A  {}", c.a), Tone::Title),
-        text(format!("B  {}", c.b), Tone::Title),
+        text(format!("A  {a}"), Tone::Title),
+        text(format!("B  {b}"), Tone::Title),
         text(
             format!("tokens {ta} → {tb} ({:+})", tb as i64 - ta as i64),
             Tone::Base,

@@ -152,9 +152,7 @@ struct FirstJson<'a> {
 async fn side(ctx: &Ctx, arg: &str, sel: &Selection, policy: Policy) -> Result<Side, CliError> {
     let path = Path::new(arg);
     let loaded = if path.is_file() {
-        let snap = super::replay::read_snapshot(path)?;
-        let data = crate::store::UserData::of_snapshot(&snap);
-        Loaded::new(data, snap, ctx.redact)
+        ctx.load_file(path, sel)?
     } else {
         ctx.load(arg, sel).await?
     };
@@ -412,10 +410,15 @@ fn write_prompt(out: &mut impl Write, lines: &[(Change, &str)]) -> Result<(), Cl
         return writeln!(out, "{}", paint(DIM, "prompt: the same")).map_err(io);
     }
     writeln!(out, "{}", paint(BOLD, "prompt")).map_err(io)?;
-    let near = |k: usize| changed.iter().any(|&x| x.abs_diff(k) <= CONTEXT);
+    // Rows within CONTEXT of a changed one, marked in one pass over the changed rows.
+    let mut near = vec![false; rows.len()];
+    for &x in &changed {
+        let end = (x + CONTEXT).min(rows.len() - 1);
+        near[x.saturating_sub(CONTEXT)..=end].fill(true);
+    }
     let mut last_shown: Option<usize> = None;
     for (k, &(ch, la, lb, text)) in rows.iter().enumerate() {
-        if !near(k) {
+        if !near[k] {
             continue;
         }
         if last_shown.is_none_or(|l| l + 1 != k) {

@@ -497,6 +497,14 @@ impl Ctx {
         Ok(Loaded::new(data, snap, self.redact))
     }
 
+    /// A snapshot file as `sel` asks (rewound under `--at`), masked under `--redact`.
+    fn load_file(&self, path: &Path, sel: &Selection) -> Result<Loaded, CliError> {
+        let snap = replay::read_snapshot(path)?;
+        let label = crate::store::snapshots::LABEL;
+        let (snap, data) = crate::store::as_of::rewind_file(snap, &sel.options(self), label)?;
+        Ok(Loaded::new(data, snap, self.redact))
+    }
+
     fn knowledge_params(&self) -> KnowledgeParams {
         KnowledgeParams::of(&self.policy)
     }

@@ -39,12 +39,7 @@ pub async fn replay(
 ) -> Result<(), CliError> {
     let loaded = match (file, user) {
         // A file holds no store data about the user beyond its snapshot.
-        (Some(f), _) => {
-            let snap = read_snapshot(f)?;
-            let label = crate::store::snapshots::LABEL;
-            let (snap, data) = crate::store::as_of::rewind_file(snap, &sel.options(ctx), label)?;
-            Loaded::new(data, snap, ctx.redact)
-        }
+        (Some(f), _) => ctx.load_file(f, sel)?,
         (None, Some(u)) => ctx.load(u, sel).await?,
         (None, None) => {
             return Err(CliError::Usage(

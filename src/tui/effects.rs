@@ -245,11 +245,7 @@ async fn compare(ctx: &EffectContext, req: crate::app::CompareRequest) -> Action
     let engine = ctx.engine.clone();
     let work = tokio::task::spawn_blocking(move || {
         let c = loaded[0].compare(&engine, &req.a.policy, &loaded[1], &req.b.policy);
-        crate::app::state::Compared {
-            a: req.a.label,
-            b: req.b.label,
-            comparison: c,
-        }
+        crate::app::state::Compared::new(req.a.label, req.b.label, c)
     });
     match work.await {
         Ok(c) => Action::Compared(Box::new(c)),

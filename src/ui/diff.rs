@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme::Theme;
 use super::{block, clear, styled};
-use crate::app::diff_view::{Row, Tone, explain_lines, explain_rows, rows};
+use crate::app::diff_view::{Row, Tone, explain_lines, explain_rows};
 use crate::app::layout;
 use crate::app::state::State;
 use crate::engine::linediff::Change;
@@ -45,7 +45,7 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
     let Some(c) = &s.user.compared else { return };
     let area = layout::item_popup(s.ui.size);
     clear(frame, area);
-    let all = rows(c);
+    let all = &c.rows;
     let height = usize::from(area.height.saturating_sub(2));
     let width = usize::from(area.width.saturating_sub(2));
     let scroll = scroll.min(all.len().saturating_sub(height));

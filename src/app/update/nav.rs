@@ -44,11 +44,7 @@ fn overlay(s: &mut State, action: &Action) -> bool {
         Overlay::ConfirmQuit | Overlay::Optimize => return true,
         Overlay::Help { .. } => usize::MAX / 2,
         Overlay::Item { .. } => item_lines(s),
-        Overlay::Diff { .. } => s
-            .user
-            .compared
-            .as_ref()
-            .map_or(0, |c| crate::app::diff_view::rows(c).len()),
+        Overlay::Diff { .. } => s.user.compared.as_ref().map_or(0, |c| c.rows.len()),
         Overlay::Explain { .. } => s.user.explained.as_ref().map_or(0, |e| {
             let width = usize::from(layout::item_popup(s.ui.size).width.saturating_sub(2));
             crate::app::diff_view::explain_rows(e, width)

@@ -401,34 +401,30 @@ fn keyed<T: PartialEq>(
     mut change: impl FnMut(Option<&T>, Option<&T>) -> usize,
 ) -> Vec<Slot> {
     let pairs = align(a.len(), b.len(), |i, j| id(&a[i]) == id(&b[j]));
-    let only_b: HashMap<&str, usize> = pairs
-        .iter()
-        .filter_map(|p| match p {
-            (None, Some(j)) => Some((id(&b[*j]), *j)),
-            _ => None,
-        })
-        .collect();
-    let mut moved: HashMap<&str, usize> = HashMap::new();
+    let (in_a, in_b) = (positions(a, &id), positions(b, &id));
+    // A row outside the alignment is added or removed, or moved when the other side has its id:
+    // both its positions then share one change.
+    let mut unaligned: HashMap<&str, usize> = HashMap::new();
     let mut slots = Vec::with_capacity(pairs.len());
     for (ia, ib) in pairs {
         let change = match (ia, ib) {
             (Some(i), Some(j)) => (a[i] != b[j]).then(|| change(Some(&a[i]), Some(&b[j]))),
-            (Some(i), None) => Some(match only_b.get(id(&a[i])) {
-                Some(&j) => *moved
-                    .entry(id(&a[i]))
-                    .or_insert_with(|| change(Some(&a[i]), Some(&b[j]))),
-                None => change(Some(&a[i]), None),
-            }),
-            (None, Some(j)) => Some(match moved.get(id(&b[j])) {
-                Some(&c) => c,
-                None if a.iter().any(|x| id(x) == id(&b[j])) => {
-                    let i = a.iter().position(|x| id(x) == id(&b[j])).unwrap_or(0);
-                    *moved
+            (Some(i), None) => {
+                let j = in_b.get(id(&a[i])).map(|&j| &b[j]);
+                Some(
+                    *unaligned
+                        .entry(id(&a[i]))
+                        .or_insert_with(|| change(Some(&a[i]), j)),
+                )
+            }
+            (None, Some(j)) => {
+                let i = in_a.get(id(&b[j])).map(|&i| &a[i]);
+                Some(
+                    *unaligned
                         .entry(id(&b[j]))
-                        .or_insert_with(|| change(Some(&a[i]), Some(&b[j])))
-                }
-                None => change(None, Some(&b[j])),
-            }),
+                        .or_insert_with(|| change(i, Some(&b[j]))),
+                )
+            }
             (None, None) => None,
         };
         slots.push(Slot {
@@ -438,6 +434,11 @@ fn keyed<T: PartialEq>(
         });
     }
     slots
+}
+
+/// Each row's position by its id.
+fn positions<'x, T>(xs: &'x [T], id: &impl Fn(&T) -> &str) -> HashMap<&'x str, usize> {
+    xs.iter().enumerate().map(|(k, x)| (id(x), k)).collect()
 }
 
 /// One list with the changes in `on` applied: `b`'s element where its change is applied, `a`'s
