@@ -230,10 +230,12 @@ async fn explain_row(
 async fn compare(ctx: &EffectContext, req: crate::app::CompareRequest) -> Action {
     let mut loaded = Vec::with_capacity(2);
     for side in [&req.a, &req.b] {
+        if let Some(shown) = &side.loaded {
+            loaded.push((**shown).clone());
+            continue;
+        }
         let opts = LoadOptions {
             query: side.query.clone(),
-            at: side.at,
-            milestones: side.at.map(|_| Arc::new(ctx.engine.milestones.clone())),
             ..ctx.load_options()
         };
         let params = KnowledgeParams::of(&side.policy);

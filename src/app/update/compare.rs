@@ -16,20 +16,22 @@ pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
         return vec![];
     };
     let user = v.data().user_id.clone();
+    let shown = Some(Box::new(v.user.clone()));
     let (baseline, tuned) = (&s.session.baseline, &s.session.policy);
     let side = |user: &str, policy: &crate::engine::Policy, label: String| CompareSide {
         user: user.to_string(),
         policy: policy.clone(),
         query: s.user.query.clone(),
-        at: None,
         label,
+        loaded: None,
+    };
+    let open = |policy: &crate::engine::Policy, label: String| CompareSide {
+        loaded: shown.clone(),
+        ..side(&user, policy, label)
     };
     let (a, b) = match (arg.is_empty(), s.shown_at()) {
         (true, Some(t)) => (
-            CompareSide {
-                at: Some(t),
-                ..side(&user, tuned, format!("{user} as of {}", fmt_ts(&t)))
-            },
+            open(tuned, format!("{user} as of {}", fmt_ts(&t))),
             side(&user, tuned, format!("{user} now")),
         ),
         (true, None) if baseline == tuned => {
@@ -41,15 +43,11 @@ pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
             return vec![];
         }
         (true, None) => (
-            side(
-                &user,
-                baseline,
-                format!("{user} · baseline {}", baseline.name),
-            ),
-            side(&user, tuned, format!("{user} · tuned")),
+            open(baseline, format!("{user} · baseline {}", baseline.name)),
+            open(tuned, format!("{user} · tuned")),
         ),
         (false, _) => (
-            side(&user, tuned, user.clone()),
+            open(tuned, user.clone()),
             CompareSide {
                 query: None,
                 ..side(arg, tuned, arg.to_string())

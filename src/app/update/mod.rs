@@ -87,15 +87,17 @@ pub enum Effect {
     },
 }
 
-/// One side of a `:diff`: a user, the policy and query it is replayed with, and its label.
+/// One side of a `:diff`: a user (the open one as shown, or one to read now), the policy and
+/// query it is replayed with, and its label.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompareSide {
     pub user: String,
     pub policy: Policy,
     pub query: Option<String>,
-    /// The user as of this instant (a Journey moment), or now.
-    pub at: Option<chrono::DateTime<chrono::Utc>>,
     pub label: String,
+    /// The open user as shown: compared as loaded, not read from the store again (so both
+    /// sides of baseline → tuned are the same data, at the same clock).
+    pub loaded: Option<Box<crate::loaded::Loaded>>,
 }
 
 /// What `:diff` compares; `redact` masks what is shown, as everywhere.
