@@ -210,3 +210,25 @@ fn one_user_at_two_moments() {
         "ctxlens: diff takes --at at most twice (A's instant, then B's), not 3 times",
     );
 }
+
+/// A snapshot file rewound with `--at` to before its last turn, against the file as stored:
+/// the turn stored since is the cause, and the rewound side says which instant it shows.
+#[test]
+fn a_snapshot_file_at_an_earlier_instant_against_itself() {
+    let d = json(&["diff", AFTER, "--at", "2025-01-15T12:30:00Z", "--json"]);
+    assert_eq!(d["a"]["now"], "2025-01-15T12:30:00Z");
+    assert_eq!(
+        d["a"]["source"],
+        format!("{AFTER} as of 2025-01-15T12:30:00Z")
+    );
+    assert_eq!(d["first_cause"]["cause"], "new_turn");
+    assert_eq!(d["first_cause"]["subject"], "s1#7");
+    let added: Vec<&str> = d["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|i| i["kind"] == "added")
+        .map(|i| i["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(added, ["s1#7"]);
+}

@@ -1,5 +1,6 @@
 //! The command line: arguments, dispatch, exit codes (SPEC §5).
 
+mod args;
 mod diff;
 mod docs;
 mod explain;
@@ -13,328 +14,18 @@ mod watch;
 mod write;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::Parser;
+
+pub(crate) use args::parse_now;
+pub use args::{Cli, Command, EmbedderKind, GlobalArgs, GraphFormat, Selection};
 
 use crate::config::{Config, ConfigError, load_policy};
 use crate::engine::{Engine, Policy, PolicyError};
 use crate::loaded::Loaded;
 use crate::store::{KnowledgeParams, LoadOptions, MemoryStore, Store, StoreError, load_snapshot};
-
-#[derive(Debug, Parser)]
-#[command(
-    name = "ctxlens",
-    version,
-    about = "See, and replay, the context an LLM was given."
-)]
-pub struct Cli {
-    #[command(flatten)]
-    pub global: GlobalArgs,
-    #[command(subcommand)]
-    pub command: Option<Command>,
-}
-
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Global options")]
-pub struct GlobalArgs {
-    /// Policy: a preset name (prolaunch, layered-adr) or a TOML file.
-    #[arg(
-        long,
-        global = true,
-        default_value = "prolaunch",
-        value_name = "PRESET|FILE"
-    )]
-    pub policy: String,
-    /// Override a policy key by dotted path, layers by name (repeatable):
-    /// --set layers.journey.weight=0.6 --set budget.total=3000 --set strategy=skip
-    #[arg(long = "set", global = true, value_name = "KEY=VALUE")]
-    pub sets: Vec<String>,
-    /// Config file [default: $XDG_CONFIG_HOME/ctxlens/config.toml, when present].
-    #[arg(long, global = true, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Mask chat and journey text, the query and display names on every output (token counts
-    /// stay), for support use. `snapshot` refuses it (a snapshot is the exact stored input).
-    #[arg(long, global = true)]
-    pub redact: bool,
-    /// Redis to read (rediss:// for TLS; a private CA is trusted through SSL_CERT_FILE).
-    /// Without any store URL, the embedded demo.
-    #[arg(
-        long,
-        global = true,
-        env = "REDIS_URL",
-        value_name = "URL",
-        hide_env_values = true
-    )]
-    pub redis_url: Option<String>,
-    /// Postgres to read (`sslmode` and `sslrootcert` in the URL pass through).
-    #[arg(
-        long,
-        global = true,
-        env = "DATABASE_URL",
-        value_name = "URL",
-        hide_env_values = true
-    )]
-    pub database_url: Option<String>,
-    /// Prefix of every Redis key and channel.
-    #[arg(long, global = true, value_name = "PREFIX")]
-    pub key_prefix: Option<String>,
-    /// Seconds to wait for a store to answer when connecting.
-    #[arg(long, global = true, default_value_t = 3.0, value_name = "SECONDS")]
-    pub connect_timeout: f64,
-    /// How the knowledge query is embedded.
-    #[arg(long, global = true, value_enum, default_value_t = EmbedderKind::Builtin)]
-    pub embedder: EmbedderKind,
-    /// An OpenAI-compatible embeddings endpoint (with --embedder http); the API key is read from
-    /// CTXLENS_EMBED_API_KEY when set.
-    #[arg(long, global = true, value_name = "URL")]
-    pub embed_url: Option<String>,
-    /// The embedding model to ask the endpoint for.
-    #[arg(
-        long,
-        global = true,
-        default_value = "text-embedding-3-small",
-        value_name = "NAME"
-    )]
-    pub embed_model: String,
-    /// Seconds to wait for the embeddings endpoint.
-    #[arg(long, global = true, default_value_t = 10.0, value_name = "SECONDS")]
-    pub embed_timeout: f64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum EmbedderKind {
-    Builtin,
-    Http,
-}
-
-impl GlobalArgs {
-    /// The query embedder these flags ask for.
-    fn embedder(&self) -> Result<crate::store::embedder::Embedder, CliError> {
-        use crate::store::embedder::Embedder;
-        match (self.embedder, &self.embed_url) {
-            (EmbedderKind::Builtin, _) => Ok(Embedder::Builtin),
-            (EmbedderKind::Http, None) => Err(CliError::Usage(
-                "--embedder http needs --embed-url URL".into(),
-            )),
-            (EmbedderKind::Http, Some(url)) => Ok(Embedder::Http {
-                url: url.clone(),
-                model: self.embed_model.clone(),
-                api_key: std::env::var("CTXLENS_EMBED_API_KEY")
-                    .ok()
-                    .filter(|k| !k.is_empty()),
-                timeout: std::time::Duration::from_secs_f64(self.embed_timeout.max(0.1)),
-            }),
-        }
-    }
-}
-
-#[derive(Debug, Args, Default)]
-pub struct Selection {
-    /// Read this session instead of the one with the newest turn.
-    #[arg(long, value_name = "ID")]
-    pub session: Option<String>,
-    /// Search knowledge with this text instead of the newest user turn.
-    #[arg(long, value_name = "TEXT")]
-    pub query: Option<String>,
-    /// Replay the data as stored now with the clock at this instant (RFC 3339): only the
-    /// recency window moves. To see the user as they were then, use --at.
-    #[arg(long, value_name = "TIME", value_parser = parse_now)]
-    pub now: Option<chrono::DateTime<chrono::Utc>>,
-    /// Reconstruct the user as of this instant (RFC 3339), e.g. when a ticket was filed: the
-    /// turns, journey rows and knowledge there were then, the milestone of then, the clock at
-    /// it; notes say what cannot be told (expired sessions and cache). Not with --now.
-    #[arg(
-        long,
-        value_name = "TIME",
-        value_parser = parse_now,
-        conflicts_with = "now"
-    )]
-    pub at: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-pub(crate) fn parse_now(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .map_err(|e| format!("{s:?}: {e} (use RFC 3339)"))
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Open the terminal UI (what `ctxlens` alone does in a terminal).
-    Tui {
-        /// Colour theme: default, light, high-contrast, or one in the config dir's themes/.
-        #[arg(long)]
-        theme: Option<String>,
-        /// Draw the first frame and exit (start-up benchmark).
-        #[arg(long, hide = true)]
-        exit_after_first_frame: bool,
-        /// Open a snapshot file (`ctxlens snapshot` output) instead of a store: every screen
-        /// works offline on it.
-        #[arg(long, value_name = "FILE", conflicts_with = "snapshots")]
-        snapshot: Option<PathBuf>,
-        /// Open the snapshot files (`*.json`) in DIR instead of a store.
-        #[arg(long, value_name = "DIR")]
-        snapshots: Option<PathBuf>,
-        /// Open every user as of this instant (RFC 3339), as `inspect --at` does; on the
-        /// Journey screen `[` and `]` step through the user's moments and `0` comes back to now.
-        #[arg(long, value_name = "TIME", value_parser = parse_now)]
-        at: Option<chrono::DateTime<chrono::Utc>>,
-    },
-    /// List users: current milestone, sessions, last activity.
-    Users {
-        /// Stop after this many users (then `next_cursor` says where to go on).
-        #[arg(long)]
-        limit: Option<usize>,
-        /// Start at this cursor (from a previous `next_cursor`).
-        #[arg(long)]
-        cursor: Option<String>,
-        /// Print JSON (exact data, stable across runs) instead of text.
-        #[arg(long)]
-        json: bool,
-    },
-    /// One user: milestones, sessions, cached context, malformed data, and the assembly.
-    Inspect {
-        /// The user id.
-        user: String,
-        #[command(flatten)]
-        sel: Selection,
-        /// Print JSON (exact data, stable across runs) instead of text.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Replay the assembly for a user (or a snapshot file) under the policy.
-    #[command(group = clap::ArgGroup::new("input").required(true).args(["user", "snapshot"]))]
-    Replay {
-        /// The user id (or give --snapshot FILE).
-        user: Option<String>,
-        /// Replay a snapshot file written by `ctxlens snapshot`.
-        #[arg(long, value_name = "FILE")]
-        snapshot: Option<PathBuf>,
-        #[command(flatten)]
-        sel: Selection,
-        /// Print only the assembled prompt, byte for byte as the model gets it when stdout is a
-        /// file or a pipe; on a terminal, control characters and bidi controls in it are shown
-        /// visibly instead (`␛`, `\u{202e}`), so stored text cannot drive the terminal.
-        #[arg(long, conflicts_with = "json")]
-        prompt: bool,
-        /// Print JSON (exact data, stable across runs) instead of text.
-        #[arg(long)]
-        json: bool,
-        /// Also show the margins: per layer and for the global pass, the budget that keeps every
-        /// candidate, the item a larger budget admits next (and how many tokens more), the item
-        /// a smaller one loses first (and how many fewer), and under stop the item that blocks
-        /// the rest (`"margins"` in --json).
-        #[arg(long, conflicts_with = "prompt")]
-        explain: bool,
-    },
-    /// Why a knowledge row was (not) used for a user: one line per gate (search, similarity,
-    /// milestone, rank, recency, score, budget), the first it failed marked. Live stores score
-    /// the row with one exact cosine query, so a row the index missed is explained too.
-    Explain {
-        /// The user id.
-        user: String,
-        /// The knowledge row: `kn:12`, `12`, or text in its title.
-        row: String,
-        #[command(flatten)]
-        sel: Selection,
-        /// Print JSON (exact data, stable across runs) instead of text.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Compare two contexts and find what caused the difference: two snapshot files, two users,
-    /// or one context under two policies (`--against`, `--against-set`). Prints the input
-    /// changes, the smallest set of them that reproduces the second prompt (delta debugging:
-    /// subsets are replayed), the first cause, the items that differ and a line diff of the
-    /// prompt.
-    Diff(diff::DiffArgs),
-    /// Write a user's snapshot (the exact input of a replay) to a file.
-    Snapshot {
-        /// The user id.
-        user: String,
-        /// The file to write (SPEC §4 snapshot JSON).
-        #[arg(long, value_name = "FILE")]
-        out: PathBuf,
-        #[command(flatten)]
-        sel: Selection,
-    },
-    /// The milestone dependency graph, with a user's status per milestone.
-    Graph {
-        /// Show this user's status per milestone.
-        user: Option<String>,
-        /// Text layers, or Graphviz dot.
-        #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
-        format: GraphFormat,
-        /// Print JSON (exact data, stable across runs) instead of text.
-        #[arg(long, conflicts_with = "format")]
-        json: bool,
-    },
-    /// Print `progress:{user}` events as they arrive (every user's with no USER).
-    Watch {
-        /// Only this user's channel.
-        user: Option<String>,
-        /// Print each event as a line of JSON.
-        #[arg(long)]
-        json: bool,
-        /// Stop after this many events.
-        #[arg(long, value_name = "N")]
-        count: Option<usize>,
-    },
-    /// Replay every user (or a sample, a list, snapshot files, a synthetic fleet) under the
-    /// policy and a baseline: seed 003's monitoring table, token distributions, cache metrics,
-    /// per-milestone figures and the users a change affects most.
-    Report(report::ReportArgs),
-    /// Search the policy space (weights, caps, knowledge threshold and limit, max_items,
-    /// strategy, recency; the total when freed) for the policy that meets the fleet targets at
-    /// the least cost (or the most quality), by replaying the loaded fleet; prints the Pareto
-    /// front, the recommended policy and its fleet report against the baseline.
-    Optimize(optimize::OptimizeArgs),
-    /// Create the pgvector extension, tables and HNSW indexes (idempotent); this command writes
-    /// to the database.
-    Migrate,
-    /// Load the demo dataset (or N synthetic users) into the stores; this command writes to both.
-    Seed {
-        /// Generate this many synthetic users instead of the demo.
-        #[arg(long, value_name = "N")]
-        synthetic: Option<usize>,
-        /// Seed number of the synthetic generator.
-        #[arg(long, default_value_t = 1, value_name = "SEED")]
-        seed: u64,
-        /// Write keys without TTLs (for long demos).
-        #[arg(long)]
-        no_ttl: bool,
-        /// Replace what the stores hold (refused otherwise when they are not empty).
-        #[arg(long)]
-        force: bool,
-    },
-    /// What a transition of USER to milestone M would carry (seed 000's prepare_transition).
-    Transition {
-        /// The user id.
-        user: String,
-        /// The milestone the user would move to.
-        #[arg(long, value_name = "M")]
-        to: String,
-        /// Print JSON (exact data, stable across runs) instead of text.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to stdout.
-    Completions {
-        /// The shell to complete for.
-        shell: clap_complete::Shell,
-    },
-    /// Print the manual page (roff) to stdout: `ctxlens man > ctxlens.1`.
-    Man,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum GraphFormat {
-    /// The DAG in layers, as text.
-    Text,
-    /// Graphviz dot.
-    Dot,
-}
 
 /// A failure and its exit code: 1 runtime, 2 usage or config, 3 a gate (`report --fail-on`).
 #[derive(Debug, thiserror::Error)]
@@ -586,39 +277,10 @@ pub fn main() -> ExitCode {
 
 /// Runs one parsed command line.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
-    match &cli.command {
-        Some(Command::Completions { shell }) => return docs::completions(*shell),
-        Some(Command::Man) => return docs::man(),
-        Some(Command::Migrate) => return write::migrate(&cli.global).await,
-        Some(Command::Report(args)) => return report::report(&cli.global, args).await,
-        Some(Command::Optimize(args)) => return optimize::optimize_cmd(&cli.global, args).await,
-        Some(Command::Seed {
-            synthetic,
-            seed,
-            no_ttl,
-            force,
-        }) => {
-            return write::seed(&cli.global, *synthetic, *seed, *no_ttl, *force).await;
-        }
-        Some(Command::Tui {
-            theme,
-            exit_after_first_frame,
-            snapshot,
-            snapshots,
-            at,
-        }) if snapshot.is_some() || snapshots.is_some() => {
-            let ctx = Ctx::offline(&cli.global, snapshot.as_deref(), snapshots.as_deref())?;
-            let args = TuiArgs {
-                theme: theme.clone(),
-                exit_after_first_frame: *exit_after_first_frame,
-                at: *at,
-            };
-            return tui(ctx, &cli.global, args).await;
-        }
-        _ => {}
+    if let Some(done) = run_standalone(&cli).await {
+        return done;
     }
     let ctx = Ctx::new(&cli.global).await?;
-    let out = &mut anstream::stdout();
     let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
     match cli.command {
         None if tty => tui(ctx, &cli.global, TuiArgs::default()).await,
@@ -635,23 +297,65 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             };
             tui(ctx, &cli.global, args).await
         }
-        None => users::summary(&ctx, out).await,
-        Some(Command::Users {
+        None => users::summary(&ctx, &mut anstream::stdout()).await,
+        Some(command) => dispatch(&ctx, command).await,
+    }
+}
+
+/// The commands that open what they read themselves (or read nothing): `None` for the rest.
+async fn run_standalone(cli: &Cli) -> Option<Result<(), CliError>> {
+    Some(match &cli.command {
+        Some(Command::Completions { shell }) => docs::completions(*shell),
+        Some(Command::Man) => docs::man(),
+        Some(Command::Migrate) => write::migrate(&cli.global).await,
+        Some(Command::Report(args)) => report::report(&cli.global, args).await,
+        Some(Command::Optimize(args)) => optimize::optimize_cmd(&cli.global, args).await,
+        Some(Command::Seed {
+            synthetic,
+            seed,
+            no_ttl,
+            force,
+        }) => write::seed(&cli.global, *synthetic, *seed, *no_ttl, *force).await,
+        Some(Command::Tui {
+            theme,
+            exit_after_first_frame,
+            snapshot,
+            snapshots,
+            at,
+        }) if snapshot.is_some() || snapshots.is_some() => {
+            let offline = Ctx::offline(&cli.global, snapshot.as_deref(), snapshots.as_deref());
+            let args = TuiArgs {
+                theme: theme.clone(),
+                exit_after_first_frame: *exit_after_first_frame,
+                at: *at,
+            };
+            match offline {
+                Ok(ctx) => tui(ctx, &cli.global, args).await,
+                Err(e) => Err(e),
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// The commands that read one store through `ctx` and print to stdout.
+async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
+    let out = &mut anstream::stdout();
+    match command {
+        Command::Users {
             limit,
             cursor,
             json,
-        }) => users::list(&ctx, out, limit, cursor, json).await,
-        Some(Command::Inspect { user, sel, json }) => {
-            replay::inspect(&ctx, out, &user, &sel, json).await
-        }
-        Some(Command::Replay {
+        } => users::list(ctx, out, limit, cursor, json).await,
+        Command::Inspect { user, sel, json } => replay::inspect(ctx, out, &user, &sel, json).await,
+        Command::Replay {
             user,
             snapshot,
             sel,
             prompt,
             json,
             explain,
-        }) => {
+        } => {
             let mode = if json {
                 replay::Mode::Json
             } else if prompt {
@@ -660,36 +364,35 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 replay::Mode::Text
             };
             let input = (user.as_deref(), snapshot.as_deref());
-            replay::replay(&ctx, out, input, &sel, mode, explain).await
+            replay::replay(ctx, out, input, &sel, mode, explain).await
         }
-        Some(Command::Snapshot {
+        Command::Snapshot {
             user,
             out: file,
             sel,
-        }) => replay::snapshot(&ctx, out, &user, &file, &sel).await,
-        Some(Command::Explain {
+        } => replay::snapshot(ctx, out, &user, &file, &sel).await,
+        Command::Explain {
             user,
             row,
             sel,
             json,
-        }) => explain::explain(&ctx, out, &user, &row, &sel, json).await,
-        Some(Command::Diff(args)) => diff::diff_cmd(&ctx, out, &args).await,
-        Some(Command::Graph { user, format, json }) => {
-            graph::graph(&ctx, out, user.as_deref(), format, json).await
+        } => explain::explain(ctx, out, &user, &row, &sel, json).await,
+        Command::Diff(args) => diff::diff_cmd(ctx, out, &args).await,
+        Command::Graph { user, format, json } => {
+            graph::graph(ctx, out, user.as_deref(), format, json).await
         }
-        Some(Command::Transition { user, to, json }) => {
-            graph::transition(&ctx, out, &user, &to, json).await
+        Command::Transition { user, to, json } => {
+            graph::transition(ctx, out, &user, &to, json).await
         }
-        Some(Command::Watch { user, json, count }) => {
-            watch::watch(&ctx, out, user.as_deref(), json, count).await
+        Command::Watch { user, json, count } => {
+            watch::watch(ctx, out, user.as_deref(), json, count).await
         }
-        Some(
-            Command::Migrate
-            | Command::Seed { .. }
-            | Command::Report(_)
-            | Command::Optimize(_)
-            | Command::Completions { .. }
-            | Command::Man,
-        ) => Ok(()),
+        Command::Tui { .. }
+        | Command::Migrate
+        | Command::Seed { .. }
+        | Command::Report(_)
+        | Command::Optimize(_)
+        | Command::Completions { .. }
+        | Command::Man => Ok(()),
     }
 }

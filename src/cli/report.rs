@@ -119,6 +119,21 @@ pub enum ReportFormat {
 /// A progress bar on stderr.
 struct Bar(indicatif::ProgressBar);
 
+impl Bar {
+    /// Drawn when `show` and stderr is a terminal; else hidden.
+    fn new(show: bool) -> Self {
+        Bar(if show && std::io::stderr().is_terminal() {
+            // Until the total is known (never, for live stores), a count and the time so far.
+            indicatif::ProgressBar::new_spinner().with_style(
+                indicatif::ProgressStyle::with_template("{spinner} {human_pos} users · {elapsed}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            )
+        } else {
+            indicatif::ProgressBar::hidden()
+        })
+    }
+}
+
 impl Observer for Bar {
     fn total(&mut self, users: Option<u64>) {
         if let Some(n) = users {
@@ -228,16 +243,7 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
         duplicates: args.duplicates,
         knowledge_rows: args.knowledge_rows,
     };
-    let show_bar = !args.quiet && format != ReportFormat::Json && std::io::stderr().is_terminal();
-    let mut bar = Bar(if show_bar {
-        // Until the total is known (never, for live stores), a count and the time so far.
-        indicatif::ProgressBar::new_spinner().with_style(
-            indicatif::ProgressStyle::with_template("{spinner} {human_pos} users · {elapsed}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        )
-    } else {
-        indicatif::ProgressBar::hidden()
-    });
+    let mut bar = Bar::new(!args.quiet && format != ReportFormat::Json);
     let cancel = async {
         // Without a signal handler there is nothing to wait for: never cancel.
         if tokio::signal::ctrl_c().await.is_err() {
@@ -262,6 +268,12 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
         ReportFormat::Markdown => write!(out, "{}", markdown(&summary)).map_err(io)?,
         ReportFormat::Table => table(out, &summary)?,
     }
+    verdict(&summary, &gated)
+}
+
+/// The exit of a written report: a run stopped early or users that could not be read are
+/// runtime failures; a failing `--fail-on` target is a gate.
+fn verdict(summary: &Summary, gated: &[&str]) -> Result<(), CliError> {
     if let Some(st) = &summary.stopped {
         return Err(CliError::Runtime(if st.cause == INTERRUPTED {
             format!(
@@ -284,7 +296,7 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
             summary.errors.count, summary.users
         )));
     }
-    let failed = failing(&summary, &gated);
+    let failed = failing(summary, gated);
     if !failed.is_empty() {
         return Err(CliError::Gate(format!(
             "--fail-on: the candidate fails {}",

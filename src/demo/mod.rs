@@ -8,6 +8,8 @@ pub mod content;
 pub mod generator;
 pub mod hostile;
 
+use std::collections::BTreeSet;
+
 /// The checked-in demo dataset, embedded in the binary.
 pub const DEMO_JSON: &str = include_str!("../../fixtures/demo.json");
 
@@ -24,43 +26,9 @@ impl Dataset {
     }
 }
 
-/// The words of `user`'s personal data (chat turns, journey values, display name) that appear
-/// nowhere in shared text a person may see under `--redact` (knowledge articles, milestone names,
-/// policy presets, journey keys, `shared`): what redaction must never show. Words are runs of
-/// letters and digits, lowercased, at least four long; numbers and pieces of timestamps
-/// (`14t16`), which ctxlens shows as times, are left out.
-pub fn private_words(
-    data: &Dataset,
-    user: &str,
-    shared: &[&str],
-) -> std::collections::BTreeSet<String> {
-    use std::collections::BTreeSet;
-    fn words(text: &str, out: &mut BTreeSet<String>) {
-        for w in text.split(|c: char| !c.is_alphanumeric()) {
-            let number_like = w
-                .chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, 't' | 'T' | 'z' | 'Z'));
-            if w.chars().count() >= 4 && !number_like {
-                out.insert(w.to_lowercase());
-            }
-        }
-    }
-    fn values(v: &serde_json::Value, out: &mut BTreeSet<String>, keys: &mut BTreeSet<String>) {
-        match v {
-            serde_json::Value::String(s) => words(s, out),
-            serde_json::Value::Number(n) => words(&n.to_string(), out),
-            serde_json::Value::Array(a) => a.iter().for_each(|x| values(x, out, keys)),
-            serde_json::Value::Object(o) => {
-                for (k, x) in o {
-                    words(k, keys);
-                    values(x, out, keys);
-                }
-            }
-            _ => {}
-        }
-    }
+/// The words of text every user may see: knowledge, milestone names, the presets, `shared`.
+fn public_words(data: &Dataset, shared: &[&str]) -> BTreeSet<String> {
     let mut public = BTreeSet::new();
-    let mut private = BTreeSet::new();
     for k in &data.knowledge {
         words(&k.title, &mut public);
         words(&k.content, &mut public);
@@ -77,6 +45,45 @@ pub fn private_words(
         }
     }
     shared.iter().for_each(|s| words(s, &mut public));
+    public
+}
+
+/// The words of `text` redaction is checked on: four or more letters or digits, not a number
+/// or a piece of a timestamp.
+fn words(text: &str, out: &mut BTreeSet<String>) {
+    for w in text.split(|c: char| !c.is_alphanumeric()) {
+        let number_like = w
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, 't' | 'T' | 'z' | 'Z'));
+        if w.chars().count() >= 4 && !number_like {
+            out.insert(w.to_lowercase());
+        }
+    }
+}
+/// The words of a JSON value's strings and numbers, its keys' words into `keys`.
+fn values(v: &serde_json::Value, out: &mut BTreeSet<String>, keys: &mut BTreeSet<String>) {
+    match v {
+        serde_json::Value::String(s) => words(s, out),
+        serde_json::Value::Number(n) => words(&n.to_string(), out),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| values(x, out, keys)),
+        serde_json::Value::Object(o) => {
+            for (k, x) in o {
+                words(k, keys);
+                values(x, out, keys);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The words of `user`'s personal data (chat turns, journey values, display name) that appear
+/// nowhere in shared text a person may see under `--redact` (knowledge articles, milestone names,
+/// policy presets, journey keys, `shared`): what redaction must never show. Words are runs of
+/// letters and digits, lowercased, at least four long; numbers and pieces of timestamps
+/// (`14t16`), which ctxlens shows as times, are left out.
+pub fn private_words(data: &Dataset, user: &str, shared: &[&str]) -> BTreeSet<String> {
+    let public = public_words(data, shared);
+    let mut private = BTreeSet::new();
     let Some(u) = data.users.iter().find(|u| u.user_id == user) else {
         return private;
     };

@@ -310,6 +310,49 @@ fn parse_bounds(key: &str, b: &str) -> Result<(f64, f64), String> {
     Ok((lo, hi))
 }
 
+/// The similarity thresholds the loaded hits can answer for (they reach down to the
+/// baseline's threshold − [`NEAR_MISS_MARGIN`]), within the asked bounds; notes say so.
+fn threshold_domain(baseline: f64, asked: Option<(f64, f64)>, notes: &mut Vec<String>) -> Domain {
+    let covered = (grid_up((baseline - NEAR_MISS_MARGIN).max(-1.0)), 1.0);
+    let (lo, hi) = asked.unwrap_or(covered);
+    if lo < covered.0 {
+        notes.push(format!(
+            "knowledge.similarity_threshold: {lo} is below what the loaded hits cover; searched from {:.2}",
+            covered.0
+        ));
+    }
+    notes.push(format!(
+        "knowledge.similarity_threshold searched within {:.2}..{:.2}: the loaded hits reach down to threshold − {NEAR_MISS_MARGIN}",
+        lo.max(covered.0),
+        hi.min(1.0)
+    ));
+    Domain::Real {
+        lo: lo.max(covered.0),
+        hi: hi.min(1.0),
+    }
+}
+
+/// The knowledge limits the loaded hits can answer for (up to the baseline's limit +
+/// [`NEAR_MISSES`]), within the asked bounds; notes say so.
+fn limit_domain(baseline: usize, asked: Option<(f64, f64)>, notes: &mut Vec<String>) -> Domain {
+    let covered = (baseline + NEAR_MISSES) as f64;
+    let (lo, hi) = asked.unwrap_or((1.0, covered));
+    if hi > covered {
+        notes.push(format!(
+            "knowledge.limit: {hi} is past what the loaded hits cover; searched up to {covered}"
+        ));
+    }
+    notes.push(format!(
+        "knowledge.limit searched within {}..{}: the loaded hits go to limit + {NEAR_MISSES}",
+        lo.max(0.0),
+        hi.min(covered)
+    ));
+    Domain::Int {
+        lo: lo.max(0.0).round() as i64,
+        hi: hi.min(covered).round() as i64,
+    }
+}
+
 /// A key's domain: the asked bounds, else a default around the baseline.
 fn param(
     p: &Policy,
@@ -335,46 +378,8 @@ fn param(
             options: ["stop", "skip", "truncate"].map(String::from).to_vec(),
         },
         "budget.total" => int((total / 4.0).max(1.0), total * 2.0),
-        "knowledge.similarity_threshold" => {
-            let covered = (
-                grid_up((k.similarity_threshold - NEAR_MISS_MARGIN).max(-1.0)),
-                1.0,
-            );
-            let (lo, hi) = asked.unwrap_or(covered);
-            if lo < covered.0 {
-                notes.push(format!(
-                    "knowledge.similarity_threshold: {lo} is below what the loaded hits cover; searched from {:.2}",
-                    covered.0
-                ));
-            }
-            notes.push(format!(
-                "knowledge.similarity_threshold searched within {:.2}..{:.2}: the loaded hits reach down to threshold − {NEAR_MISS_MARGIN}",
-                lo.max(covered.0),
-                hi.min(1.0)
-            ));
-            Domain::Real {
-                lo: lo.max(covered.0),
-                hi: hi.min(1.0),
-            }
-        }
-        "knowledge.limit" => {
-            let covered = (k.limit + NEAR_MISSES) as f64;
-            let (lo, hi) = asked.unwrap_or((1.0, covered));
-            if hi > covered {
-                notes.push(format!(
-                    "knowledge.limit: {hi} is past what the loaded hits cover; searched up to {covered}"
-                ));
-            }
-            notes.push(format!(
-                "knowledge.limit searched within {}..{}: the loaded hits go to limit + {NEAR_MISSES}",
-                lo.max(0.0),
-                hi.min(covered)
-            ));
-            Domain::Int {
-                lo: lo.max(0.0).round() as i64,
-                hi: hi.min(covered).round() as i64,
-            }
-        }
+        "knowledge.similarity_threshold" => threshold_domain(k.similarity_threshold, asked, notes),
+        "knowledge.limit" => limit_domain(k.limit, asked, notes),
         "session.max_items" => {
             let m = p.session.max_items as f64;
             int(1.0, (m * 2.0).max(m + 5.0))

@@ -74,6 +74,11 @@ pub fn thousands(v: f64, decimals: usize) -> String {
     }
 }
 
+/// A row of a measure table: its key, its label and its value.
+pub(super) fn row(key: &str, label: &str, value: Cell) -> (String, Vec<Cell>) {
+    (key.to_string(), vec![Cell::text(label), value])
+}
+
 pub(super) fn pct(v: f64) -> String {
     format!("{:.1} %", v * 100.0)
 }

@@ -9,6 +9,7 @@
 
 pub mod catch;
 mod cells;
+mod changes;
 mod dead;
 pub mod dupes;
 pub mod format;

@@ -179,19 +179,7 @@ pub async fn run(
     observer: &mut dyn Observer,
     cancel: impl Future<Output = ()>,
 ) -> Result<(Tally, RunInfo), StoreError> {
-    let (store, source) = match &fleet {
-        Fleet::Store { store, .. } => (Some(store.clone()), store.describe()),
-        Fleet::Snapshots(files) => (None, format!("{} snapshot files", files.len())),
-    };
-    let mut params = vec![KnowledgeParams::of(&plan.candidate)];
-    params.extend(plan.baseline.iter().map(KnowledgeParams::of));
-    let shared = Arc::new(Shared {
-        plan,
-        engine,
-        store,
-        params,
-        pass: FleetPass::default(),
-    });
+    let (shared, source) = Shared::new(&fleet, plan, engine);
     let mut lister = Lister::new(fleet).await?;
     let total = lister.total();
     observer.total(total);
@@ -261,17 +249,48 @@ pub async fn run(
         not_read: total.unwrap_or(listed).saturating_sub(done),
         not_read_lower_bound: total.is_none() && !listed_all,
     });
-    let catalogue = catalogue(&shared, stopped.is_some(), &tally.knowledge).await;
-    let info = RunInfo {
-        duplicates: shared.plan.finds_duplicates(),
-        source,
-        users_total: total,
-        partial: stopped.is_some(),
-        stopped,
-        catalogue,
-        knowledge_listed: shared.plan.knowledge_rows,
-    };
+    let info = shared.info(source, total, stopped, &tally).await;
     Ok((tally, info))
+}
+
+impl Shared {
+    /// What the workers of a run over `fleet` share, and the fleet's description.
+    fn new(fleet: &Fleet, plan: Plan, engine: Arc<Engine>) -> (Arc<Shared>, String) {
+        let (store, source) = match fleet {
+            Fleet::Store { store, .. } => (Some(store.clone()), store.describe()),
+            Fleet::Snapshots(files) => (None, format!("{} snapshot files", files.len())),
+        };
+        let mut params = vec![KnowledgeParams::of(&plan.candidate)];
+        params.extend(plan.baseline.iter().map(KnowledgeParams::of));
+        let shared = Shared {
+            plan,
+            engine,
+            store,
+            params,
+            pass: FleetPass::default(),
+        };
+        (Arc::new(shared), source)
+    }
+
+    /// What a finished (or stopped) run tells besides its tally.
+    async fn info(
+        &self,
+        source: String,
+        total: Option<u64>,
+        stopped: Option<Stopped>,
+        tally: &Tally,
+    ) -> RunInfo {
+        let catalogue = catalogue(self, stopped.is_some(), &tally.knowledge).await;
+        RunInfo {
+            duplicates: self.plan.finds_duplicates(),
+            source,
+            users_total: total,
+            partial: stopped.is_some(),
+            stopped,
+            catalogue,
+            knowledge_listed: self.plan.knowledge_rows,
+        }
+    }
 }
 
 /// What the run learns of every knowledge row: the store's rows listed (after the replays, so

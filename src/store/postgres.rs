@@ -180,54 +180,8 @@ impl PgStore {
             };
             fault::classify(fault::pg_outage(&e), &label, what, cause)
         };
-        // A pool retries a failed connection until its timeout and then says only that it timed
-        // out: one connection made directly first reports why (refused, authentication, TLS).
-        match tokio::time::timeout(timeout, PgConnection::connect_with(&opts)).await {
-            Err(_) => {
-                return Err(StoreError::Unavailable {
-                    store: label.clone(),
-                    what: "connect".into(),
-                    cause: format!("no answer within {} s", timeout.as_secs_f32()),
-                });
-            }
-            Ok(Err(e)) => return Err(fail("connect", e)),
-            Ok(Ok(conn)) => {
-                let _ = conn.close().await;
-            }
-        }
-        let settings = std::sync::Arc::new(settings);
-        let pool = PgPoolOptions::new()
-            .max_connections(4)
-            .acquire_timeout(timeout)
-            // Set before any statement is prepared, since a plan keeps the settings it was made with.
-            .after_connect(move |conn, _| {
-                let settings = settings.clone();
-                Box::pin(async move {
-                    for set in settings.iter() {
-                        sqlx::Executor::execute(&mut *conn, sqlx::AssertSqlSafe(set.clone()))
-                            .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(opts)
-            .await
-            .map_err(|e| fail("connect", e))?;
-        // atttypmod of a vector(n) column is n; -1 when the column has no dimension.
-        // The partial indexes `ctxlens migrate` makes are on SPEC §1's table; another table is
-        // searched the same way only where an index of those names is on it.
-        let column: Option<(i32, bool, bool)> = sqlx::query_as(
-            "SELECT atttypmod,
-                    EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass($2) AND indrelid = attrelid),
-                    EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass($3) AND indrelid = attrelid)
-               FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'embedding'",
-        )
-        .bind(&quoted.knowledge)
-        .bind(qualified(&quoted, &general_index(&quoted)))
-        .bind(qualified(&quoted, &unscorable_index(&quoted)))
-        .fetch_optional(&pool)
-        .await
-        .map_err(|e| fail(&format!("reading {}.embedding", tables.knowledge), e))?;
+        let pool = connect(opts, timeout, settings, &label, &fail).await?;
+        let column = embedding_column(&pool, &quoted, &tables.knowledge, &fail).await?;
         let dim = column
             .and_then(|(d, ..)| usize::try_from(d).ok())
             .filter(|d| *d > 0);
@@ -367,6 +321,72 @@ impl PgStore {
         }
         Ok(out)
     }
+}
+
+/// A pool of connections with `settings` applied to each; one connection made directly first,
+/// since a pool that cannot connect says only that it timed out, not why (refused,
+/// authentication, TLS).
+async fn connect(
+    opts: PgConnectOptions,
+    timeout: Duration,
+    settings: Vec<String>,
+    label: &str,
+    fail: &dyn Fn(&str, sqlx::Error) -> StoreError,
+) -> Result<PgPool, StoreError> {
+    match tokio::time::timeout(timeout, PgConnection::connect_with(&opts)).await {
+        Err(_) => {
+            return Err(StoreError::Unavailable {
+                store: label.into(),
+                what: "connect".into(),
+                cause: format!("no answer within {} s", timeout.as_secs_f32()),
+            });
+        }
+        Ok(Err(e)) => return Err(fail("connect", e)),
+        Ok(Ok(conn)) => {
+            let _ = conn.close().await;
+        }
+    }
+    let settings = std::sync::Arc::new(settings);
+    PgPoolOptions::new()
+        .max_connections(4)
+        .acquire_timeout(timeout)
+        // Set before any statement is prepared, since a plan keeps the settings it was made with.
+        .after_connect(move |conn, _| {
+            let settings = settings.clone();
+            Box::pin(async move {
+                for set in settings.iter() {
+                    sqlx::Executor::execute(&mut *conn, sqlx::AssertSqlSafe(set.clone())).await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(opts)
+        .await
+        .map_err(|e| fail("connect", e))
+}
+
+/// The knowledge table's embedding column: its dimension (atttypmod of a vector(n) column is
+/// n; -1 without one) and whether the general and unscorable partial indexes are on it.
+async fn embedding_column(
+    pool: &PgPool,
+    quoted: &Quoted,
+    knowledge: &str,
+    fail: &dyn Fn(&str, sqlx::Error) -> StoreError,
+) -> Result<Option<(i32, bool, bool)>, StoreError> {
+    // The partial indexes `ctxlens migrate` makes are on SPEC §1's table; another table is
+    // searched the same way only where an index of those names is on it.
+    sqlx::query_as(
+        "SELECT atttypmod,
+                EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass($2) AND indrelid = attrelid),
+                EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass($3) AND indrelid = attrelid)
+           FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'embedding'",
+    )
+    .bind(&quoted.knowledge)
+    .bind(qualified(quoted, &general_index(quoted)))
+    .bind(qualified(quoted, &unscorable_index(quoted)))
+    .fetch_optional(pool)
+    .await
+    .map_err(|e| fail(&format!("reading {knowledge}.embedding"), e))
 }
 
 #[async_trait]

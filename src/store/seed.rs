@@ -240,9 +240,7 @@ pub async fn stage_postgres(
     data: &Dataset,
     force: bool,
 ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, SeedError> {
-    let fail = |what: &str, e: sqlx::Error| {
-        SeedError(super::fault::pg_error(&pg.label, what, &e).to_string())
-    };
+    let fail = pg_fail(&pg.label);
     let dim = pg.dim.ok_or_else(|| {
         SeedError(format!(
             "{}: no knowledge.embedding column: run ctxlens migrate first",
@@ -266,6 +264,35 @@ pub async fn stage_postgres(
     .execute(&mut *tx)
     .await
     .map_err(|e| fail("truncate", e))?;
+    insert_knowledge(&mut tx, &kn, data, dim, &pg.label).await?;
+    insert_users(&mut tx, [&uj, &mb], data, &pg.label).await?;
+    for table in [&mb, &kn] {
+        let sql = format!(
+            "SELECT setval(pg_get_serial_sequence($1, 'id'), GREATEST((SELECT max(id) FROM {table}), 1))"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(table)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| fail(table, e))?;
+    }
+    Ok(tx)
+}
+
+/// An error of one step of the seed, named as the store names its errors.
+fn pg_fail(label: &str) -> impl Fn(&str, sqlx::Error) -> SeedError + '_ {
+    move |what, e| SeedError(super::fault::pg_error(label, what, &e).to_string())
+}
+
+/// The knowledge rows, each with its builtin embedding.
+async fn insert_knowledge(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    kn: &str,
+    data: &Dataset,
+    dim: usize,
+    label: &str,
+) -> Result<(), SeedError> {
+    let fail = pg_fail(label);
     for k in &data.knowledge {
         let v = pgvector::Vector::from(embed(
             crate::store::memory::knowledge_embedding_text(k),
@@ -279,10 +306,21 @@ pub async fn stage_postgres(
             .bind(&k.metadata)
             .bind(v)
             .bind(ts(&k.created_at)?)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(|e| fail("knowledge", e))?;
     }
+    Ok(())
+}
+
+/// The journeys and memory-bank rows, one insert per table.
+async fn insert_users(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    [uj, mb]: [&str; 2],
+    data: &Dataset,
+    label: &str,
+) -> Result<(), SeedError> {
+    let fail = pg_fail(label);
     let (mut ids, mut ms, mut names, mut ups) = (vec![], vec![], vec![], vec![]);
     let (mut mb_id, mut mb_user, mut mb_type, mut mb_m, mut mb_data, mut mb_at) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);
@@ -307,7 +345,7 @@ pub async fn stage_postgres(
         .bind(&ms)
         .bind(&names)
         .bind(&ups)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .map_err(|e| fail("user_journeys", e))?;
     sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -320,20 +358,10 @@ pub async fn stage_postgres(
     .bind(&mb_m)
     .bind(&mb_data)
     .bind(&mb_at)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await
     .map_err(|e| fail("memory_bank", e))?;
-    for table in [&mb, &kn] {
-        let sql = format!(
-            "SELECT setval(pg_get_serial_sequence($1, 'id'), GREATEST((SELECT max(id) FROM {table}), 1))"
-        );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(table)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| fail(table, e))?;
-    }
-    Ok(tx)
+    Ok(())
 }
 
 pub async fn seed_redis(

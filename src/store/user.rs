@@ -120,47 +120,8 @@ pub fn user_data(
     }
     let mut malformed = raw.malformed;
     let mut notes = raw.notes;
-    let parsed: Vec<(Result<Vec<SessionEntry>, Malformed>, SessionInfo)> = raw
-        .sessions
-        .iter()
-        .map(|s| {
-            let parsed = parse_key(&s.key);
-            let entries = parsed.as_deref().unwrap_or_default();
-            let info = SessionInfo {
-                session_id: s.session_id.clone(),
-                key: s.key.name.clone(),
-                turns: entries.iter().filter(|e| e.turn.is_ok()).count(),
-                ttl: s.key.ttl,
-                newest: entries
-                    .iter()
-                    .filter_map(|e| e.turn.as_ref().ok())
-                    .map(|t| t.timestamp)
-                    .max(),
-            };
-            (parsed, info)
-        })
-        .collect();
-    let chosen = match &opts.session {
-        Some(id) => Some(
-            parsed
-                .iter()
-                .position(|(_, i)| &i.session_id == id)
-                .ok_or_else(|| StoreError::SessionNotFound {
-                    store: store.into(),
-                    user: raw.user_id.clone(),
-                    session: id.clone(),
-                    have: parsed
-                        .iter()
-                        .map(|(_, i)| i.session_id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                })?,
-        ),
-        // Newest turn wins (as of `--at`: the newest by then); ties go to the first session.
-        None => (0..parsed.len())
-            .rev()
-            .max_by_key(|&i| newest_by(&parsed[i], opts.at)),
-    };
+    let parsed = parse_sessions(&raw.sessions);
+    let chosen = choose_session(&parsed, opts, store, &raw.user_id)?;
     let mut session = Vec::new();
     for (i, (p, _)) in parsed.iter().enumerate() {
         match p {
@@ -201,11 +162,64 @@ pub fn user_data(
     Ok(data)
 }
 
+/// A session key's turns, or why they could not be read, and what the listing says of it.
+type ParsedSession = (Result<Vec<SessionEntry>, Malformed>, SessionInfo);
+
+/// Every session key of a user read into turns.
+fn parse_sessions(keys: &[RawSessionKey]) -> Vec<ParsedSession> {
+    keys.iter()
+        .map(|s| {
+            let parsed = parse_key(&s.key);
+            let entries = parsed.as_deref().unwrap_or_default();
+            let info = SessionInfo {
+                session_id: s.session_id.clone(),
+                key: s.key.name.clone(),
+                turns: entries.iter().filter(|e| e.turn.is_ok()).count(),
+                ttl: s.key.ttl,
+                newest: entries
+                    .iter()
+                    .filter_map(|e| e.turn.as_ref().ok())
+                    .map(|t| t.timestamp)
+                    .max(),
+            };
+            (parsed, info)
+        })
+        .collect()
+}
+
+/// The session asked for (an error naming the ones there are when it is not), else the one
+/// with the newest turn.
+fn choose_session(
+    parsed: &[ParsedSession],
+    opts: &LoadOptions,
+    store: &str,
+    user: &str,
+) -> Result<Option<usize>, StoreError> {
+    Ok(match &opts.session {
+        Some(id) => Some(
+            parsed
+                .iter()
+                .position(|(_, i)| &i.session_id == id)
+                .ok_or_else(|| StoreError::SessionNotFound {
+                    store: store.into(),
+                    user: user.into(),
+                    session: id.clone(),
+                    have: parsed
+                        .iter()
+                        .map(|(_, i)| i.session_id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })?,
+        ),
+        // Newest turn wins (as of `--at`: the newest by then); ties go to the first session.
+        None => (0..parsed.len())
+            .rev()
+            .max_by_key(|&i| newest_by(&parsed[i], opts.at)),
+    })
+}
+
 /// The newest readable turn of a session (`at`: at or before it).
-fn newest_by(
-    (parsed, info): &(Result<Vec<SessionEntry>, Malformed>, SessionInfo),
-    at: Option<DateTime<Utc>>,
-) -> Option<DateTime<Utc>> {
+fn newest_by((parsed, info): &ParsedSession, at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
     let Some(at) = at else { return info.newest };
     parsed
         .as_ref()

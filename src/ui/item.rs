@@ -45,31 +45,23 @@ pub(crate) fn source_of(it: &Item, v: &UserView) -> String {
     }
 }
 
-/// The lines describing `row`: fields, then the whole text (made inert), or the text cut into
-/// its tokens when the token view is on.
-pub(crate) fn lines(
-    row: LayerRow,
-    s: &State,
-    v: &UserView,
-    a: &Assembly,
-    t: &Theme,
-) -> Vec<Line<'static>> {
-    let it = match row {
-        LayerRow::Item(it) => it,
-        LayerRow::Malformed(m, _) => return malformed(m, t),
-    };
-    let field = |k: &str, v: String| {
-        Line::from(vec![
-            styled(format!("{k:<11}"), t.muted()),
-            styled(v, t.base()),
-        ])
-    };
+/// A `name       value` line of the item overlay.
+fn field(t: &Theme, k: &str, v: String) -> Line<'static> {
+    Line::from(vec![
+        styled(format!("{k:<11}"), t.muted()),
+        styled(v, t.base()),
+    ])
+}
+
+/// The item's decision, source, timestamp, score and tokens.
+fn fields(it: &Item, v: &UserView, a: &Assembly, t: &Theme) -> Vec<Line<'static>> {
+    let field = |k: &str, v: String| field(t, k, v);
     let reason = it
         .reason
         .map(|r| format!(" ({})", r.as_str().replace('_', " ")))
         .unwrap_or_default();
     let estimate = chars4(&it.text);
-    let mut out = vec![
+    vec![
         Line::from(vec![
             styled(format!("{:<11}", "decision"), t.muted()),
             styled(
@@ -100,7 +92,24 @@ pub(crate) fn lines(
             ),
         ),
         field("in prompt", format!("{} tokens", it.kept_tokens)),
-    ];
+    ]
+}
+
+/// The lines describing `row`: fields, then the whole text (made inert), or the text cut into
+/// its tokens when the token view is on.
+pub(crate) fn lines(
+    row: LayerRow,
+    s: &State,
+    v: &UserView,
+    a: &Assembly,
+    t: &Theme,
+) -> Vec<Line<'static>> {
+    let it = match row {
+        LayerRow::Item(it) => it,
+        LayerRow::Malformed(m, _) => return malformed(m, t),
+    };
+    let field = |k: &str, v: String| field(t, k, v);
+    let mut out = fields(it, v, a, t);
     let src = TokenSource {
         counter: &s.session.engine.tokens,
         tokenizer: a.tokenizer,
@@ -134,12 +143,7 @@ pub(crate) fn lines(
 /// `copy of   s1#6 (session) · near, Jaccard 0.75 · 125 tokens spent on it`, and the items
 /// that copy this one.
 fn duplicate_lines(it: &Item, a: &Assembly, t: &Theme) -> Vec<Line<'static>> {
-    let field = |k: &str, v: String| {
-        Line::from(vec![
-            styled(format!("{k:<11}"), t.muted()),
-            styled(v, t.base()),
-        ])
-    };
+    let field = |k: &str, v: String| field(t, k, v);
     let mut out = Vec::new();
     if let Some(p) = a.duplicates.iter().find(|p| p.id == it.id) {
         let how = match p.kind {

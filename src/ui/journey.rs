@@ -258,6 +258,29 @@ fn render_selection(
         styled(list(map.closure(id)), t.base()),
     ]));
     lines.push(Line::styled("contributes (journey layer):", t.accent()));
+    lines.extend(contribution_lines(v, id, t));
+    // The timeline before the transitions' carried data, which can run long: time travel
+    // steps through it.
+    lines.push(Line::styled("timeline (newest first):", t.accent()));
+    let rows = usize::from(area.height.saturating_sub(2)).saturating_sub(lines.len() + 2);
+    lines.extend(super::timeline::lines(
+        s,
+        v,
+        t,
+        rows.clamp(3, TIMELINE_ROWS),
+    ));
+    lines.extend(transition_lines(s, v, t, id, st[sel], width));
+    let title = il(&format!(" {id} {} ", map.name(id)));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(title, false, t)),
+        area,
+    );
+}
+
+/// The items a milestone gives the journey layer under the tuned policy, or "nothing".
+fn contribution_lines(v: &UserView, id: &str, t: &Theme) -> Vec<Line<'static>> {
     let items: Vec<Line> = v
         .tuned
         .iter()
@@ -272,20 +295,24 @@ fn render_selection(
         })
         .collect();
     if items.is_empty() {
-        lines.push(Line::styled("  nothing", t.muted()));
+        return vec![Line::styled("  nothing", t.muted())];
     }
-    lines.extend(items);
-    // The timeline before the transitions' carried data, which can run long: time travel
-    // steps through it.
-    lines.push(Line::styled("timeline (newest first):", t.accent()));
-    let rows = usize::from(area.height.saturating_sub(2)).saturating_sub(lines.len() + 2);
-    lines.extend(super::timeline::lines(
-        s,
-        v,
-        t,
-        rows.clamp(3, TIMELINE_ROWS),
-    ));
-    let targets: Vec<&str> = if st[sel] == Status::Current {
+    items
+}
+
+/// What a transition into `id` would carry; for the current milestone, into each next one.
+fn transition_lines(
+    s: &State,
+    v: &UserView,
+    t: &Theme,
+    id: &str,
+    status: Status,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let map = &s.session.engine.milestones;
+    let ids: Vec<&str> = map.ids().collect();
+    let mut lines = Vec::new();
+    let targets: Vec<&str> = if status == Status::Current {
         ids.iter()
             .copied()
             .filter(|m| map.deps(m).iter().any(|d| d == id))
@@ -293,7 +320,7 @@ fn render_selection(
     } else {
         vec![id]
     };
-    if st[sel] == Status::Current && targets.is_empty() {
+    if status == Status::Current && targets.is_empty() {
         lines.push(Line::styled(
             il(&format!("{id} is current and nothing comes after it")),
             t.muted(),
@@ -325,13 +352,7 @@ fn render_selection(
             ));
         }
     }
-    let title = il(&format!(" {id} {} ", map.name(id)));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block(title, false, t)),
-        area,
-    );
+    lines
 }
 
 /// Every milestone's full dependency list (the graph draws only edges not implied by others).

@@ -198,8 +198,8 @@ pub(crate) fn badge(it: &Item) -> String {
     }
 }
 
-fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Theme, height: usize) {
-    let rows = shown_rows(s, a);
+/// `Items · layer journey (2/4) · 9 rows · …`: which layers are shown, and the keys.
+fn table_title(s: &State, rows: usize) -> String {
     let which = match s.user.layer {
         None => "all layers".to_string(),
         Some(l) => format!(
@@ -209,10 +209,12 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Them
             s.session.policy.layers.len()
         ),
     };
-    let title = format!(
-        " Items · {which} · {} rows · tab one layer · enter open ",
-        rows.len()
-    );
+    format!(" Items · {which} · {rows} rows · tab one layer · enter open ")
+}
+
+fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Theme, height: usize) {
+    let rows = shown_rows(s, a);
+    let title = table_title(s, rows.len());
     if rows.is_empty() {
         let p = Paragraph::new(Line::styled("no items", t.muted())).block(block(title, true, t));
         frame.render_widget(p, area);

@@ -230,7 +230,7 @@ impl Engine {
         if redact {
             self.mask_texts(&mut works, snapshot, policy);
         }
-        let mut a = finish(snapshot, policy, &budgets.layers, budgets.total, works);
+        let mut a = finish::finish(snapshot, policy, &budgets.layers, budgets.total, works);
         if redact {
             for m in &mut a.malformed {
                 m.reason = mask_quoted(&m.reason);
@@ -275,135 +275,6 @@ impl Engine {
         }
     }
 
-    /// The items a layer's source offers, before scoring (SPEC §3.2), with the fingerprints of
-    /// the candidates' bodies when `prints`.
-    fn raw_items<'a>(
-        &self,
-        snap: &'a Snapshot,
-        policy: &Policy,
-        layer: &LayerSpec,
-        prints: bool,
-    ) -> Vec<Raw<'a>> {
-        let print = |body: &str| prints.then(|| Fingerprint::of(body));
-        let plain = |id: String, kind, relevance, timestamp, milestone, text| Raw {
-            id,
-            kind,
-            relevance,
-            timestamp,
-            milestone,
-            excluded: None,
-            seq: 0,
-            print: None,
-            text: RawText::Ready(text),
-        };
-        match layer.source {
-            Source::Session => {
-                let mut turns: Vec<_> = snap.turns().collect();
-                turns.sort_by(|a, b| a.1.timestamp.cmp(&b.1.timestamp).then(a.0.cmp(&b.0)));
-                let first_kept = turns.len().saturating_sub(policy.session.max_items);
-                turns
-                    .iter()
-                    .enumerate()
-                    .map(|(pos, (i, t))| Raw {
-                        excluded: (pos < first_kept).then_some(Reason::MaxItems),
-                        seq: pos,
-                        print: (pos >= first_kept)
-                            .then(|| print(&render::turn_body(t)))
-                            .flatten(),
-                        ..plain(
-                            snap.turn_id(*i),
-                            ItemKind::Turn,
-                            1.0,
-                            Some(t.timestamp),
-                            None,
-                            render::turn_text(t),
-                        )
-                    })
-                    .collect()
-            }
-            Source::Journey => snap
-                .journey
-                .iter()
-                .map(|j| {
-                    let (kind, r) = self.journey_relevance(snap, policy, j);
-                    let text = render::journey_text(j, &self.milestones);
-                    // The heading names the row's kind and milestone; the data is the body.
-                    let body = text.split_once('\n').map_or("", |(_, b)| b);
-                    Raw {
-                        print: print(body),
-                        ..plain(
-                            j.id.clone(),
-                            kind,
-                            r,
-                            j.timestamp,
-                            j.milestone.clone(),
-                            text,
-                        )
-                    }
-                })
-                .collect(),
-            Source::Knowledge => knowledge_items(snap, policy, prints),
-            Source::Static => policy
-                .active_modules()
-                .map(|m| Raw {
-                    print: print(&m.text),
-                    ..plain(
-                        m.name.clone(),
-                        ItemKind::Static,
-                        m.priority,
-                        None,
-                        None,
-                        m.text.clone(),
-                    )
-                })
-                .collect(),
-            Source::Query => snap
-                .query
-                .iter()
-                .filter(|q| !q.trim().is_empty())
-                .map(|q| plain("query".into(), ItemKind::Query, 1.0, None, None, q.clone()))
-                .collect(),
-        }
-    }
-
-    fn journey_relevance(
-        &self,
-        snap: &Snapshot,
-        policy: &Policy,
-        j: &JourneyEntry,
-    ) -> (ItemKind, f64) {
-        let rel = &policy.journey.relevance;
-        let current = snap.current_milestone.as_deref();
-        let relation = |m: Option<&str>| match (current, m) {
-            (Some(c), Some(m)) => self.milestones.relation(c, m),
-            _ => Relation::Other,
-        };
-        let by_relation = |r: Relation| match r {
-            Relation::Direct => rel.direct,
-            Relation::Transitive => rel.transitive,
-            Relation::Other => rel.other,
-        };
-        match j.kind {
-            JourneyKind::BusinessDna => (ItemKind::BusinessDna, rel.business_dna),
-            JourneyKind::MilestoneData => (
-                ItemKind::MilestoneData,
-                by_relation(relation(j.milestone.as_deref())),
-            ),
-            JourneyKind::Transition => {
-                let to = j
-                    .milestone
-                    .as_deref()
-                    .or_else(|| j.data.get("to").and_then(|v| v.as_str()));
-                let r = if to.is_some() && to == current {
-                    rel.direct
-                } else {
-                    rel.other
-                };
-                (ItemKind::Transition, r)
-            }
-        }
-    }
-
     /// Scores, orders (SPEC §3.5), renders and counts a layer's items: candidates first, in fit
     /// order. Items excluded before the fit are counted only when `count_excluded`.
     fn score_and_order(
@@ -414,35 +285,7 @@ impl Engine {
         now: DateTime<Utc>,
         raws: Vec<Raw>,
     ) -> Vec<Work> {
-        let window_ms = policy.recency.window_hours * 3_600_000.0;
-        let works: Vec<(Raw<'_>, f64, f64)> = raws
-            .into_iter()
-            .map(|r| {
-                let recent = r
-                    .timestamp
-                    .is_some_and(|t| ((now - t).num_milliseconds() as f64) < window_ms);
-                let m = if recent { policy.recency.boost } else { 1.0 };
-                let score = r.relevance * m;
-                (r, m, score)
-            })
-            .collect();
-        // Candidates first (stable for the excluded, which keep their listing order). Sorting
-        // indices, not the items, keeps large moves out of the sort.
-        let mut order: Vec<usize> = (0..works.len()).collect();
-        order.sort_by(|&i, &j| {
-            let (a, b) = (&works[i], &works[j]);
-            a.0.excluded
-                .is_some()
-                .cmp(&b.0.excluded.is_some())
-                .then_with(|| {
-                    if a.0.excluded.is_some() {
-                        return Ordering::Equal;
-                    }
-                    fit_order(a.2, a.0.timestamp, &a.0.id, b.2, b.0.timestamp, &b.0.id)
-                })
-        });
-        let mut slots: Vec<Option<(Raw<'_>, f64, f64)>> = works.into_iter().map(Some).collect();
-        let works = order.into_iter().filter_map(|i| slots[i].take());
+        let works = scored_in_fit_order(policy, now, raws);
         let tok = policy.tokenizer;
         works
             .enumerate()
@@ -538,44 +381,42 @@ impl Engine {
     }
 }
 
-/// Knowledge hits with their exclusions (SPEC §3.2): threshold, milestone, then the limit best.
-fn knowledge_items<'a>(snap: &'a Snapshot, policy: &Policy, prints: bool) -> Vec<Raw<'a>> {
-    let k = &policy.knowledge;
-    let mut hits: Vec<_> = snap.knowledge.iter().collect();
-    hits.sort_by(|a, b| {
-        b.similarity
-            .total_cmp(&a.similarity)
-            .then_with(|| a.id.cmp(&b.id))
-    });
-    let mut passed = 0;
-    hits.into_iter()
-        .map(|h| {
-            let excluded = if h.similarity < k.similarity_threshold {
-                Some(Reason::BelowThreshold)
-            } else if k.same_milestone_only
-                && h.milestone.is_some()
-                && h.milestone.as_deref() != snap.current_milestone.as_deref()
-            {
-                Some(Reason::OtherMilestone)
-            } else if passed >= k.limit {
-                Some(Reason::OverLimit)
-            } else {
-                passed += 1;
-                None
-            };
-            Raw {
-                id: h.id.clone(),
-                kind: ItemKind::Knowledge,
-                relevance: h.similarity,
-                timestamp: h.timestamp,
-                milestone: h.milestone.clone(),
-                print: (prints && excluded.is_none()).then(|| Fingerprint::of(&h.content)),
-                excluded,
-                seq: 0,
-                text: RawText::Knowledge(h),
-            }
+/// Each item with its recency multiplier and score (SPEC §3.4), candidates first in fit order
+/// (§3.5); the excluded after them keep their listing order.
+fn scored_in_fit_order<'a>(
+    policy: &Policy,
+    now: DateTime<Utc>,
+    raws: Vec<Raw<'a>>,
+) -> impl Iterator<Item = (Raw<'a>, f64, f64)> + use<'a> {
+    let window_ms = policy.recency.window_hours * 3_600_000.0;
+    let works: Vec<(Raw<'a>, f64, f64)> = raws
+        .into_iter()
+        .map(|r| {
+            let recent = r
+                .timestamp
+                .is_some_and(|t| ((now - t).num_milliseconds() as f64) < window_ms);
+            let m = if recent { policy.recency.boost } else { 1.0 };
+            let score = r.relevance * m;
+            (r, m, score)
         })
-        .collect()
+        .collect();
+    // Candidates first (stable for the excluded, which keep their listing order). Sorting
+    // indices, not the items, keeps large moves out of the sort.
+    let mut order: Vec<usize> = (0..works.len()).collect();
+    order.sort_by(|&i, &j| {
+        let (a, b) = (&works[i], &works[j]);
+        a.0.excluded
+            .is_some()
+            .cmp(&b.0.excluded.is_some())
+            .then_with(|| {
+                if a.0.excluded.is_some() {
+                    return Ordering::Equal;
+                }
+                fit_order(a.2, a.0.timestamp, &a.0.id, b.2, b.0.timestamp, &b.0.id)
+            })
+    });
+    let mut slots: Vec<Option<(Raw<'a>, f64, f64)>> = works.into_iter().map(Some).collect();
+    order.into_iter().filter_map(move |i| slots[i].take())
 }
 
 /// Finds duplicates among the candidates (walked in the global pass's order, so the copy
@@ -665,102 +506,8 @@ pub(crate) fn global_cmp((a, la): (&Item, usize), (b, lb): (&Item, usize)) -> Or
         .then_with(|| a.id.cmp(&b.id))
 }
 
-/// Per-layer totals, the prompt, and the assembly.
-fn finish(
-    snap: &Snapshot,
-    policy: &Policy,
-    layer_budgets: &[u32],
-    total: u32,
-    works: Vec<Work>,
-) -> Assembly {
-    let mut prompt = String::with_capacity(
-        works
-            .iter()
-            .map(|w| w.item.prompt_text().map_or(0, str::len) + 2)
-            .sum::<usize>()
-            + 256,
-    );
-    let mut reports = Vec::new();
-    for (li, layer) in policy.layers.iter().enumerate() {
-        let mine: Vec<&Work> = works.iter().filter(|w| w.layer_idx == li).collect();
-        let mut report = LayerReport {
-            budget: layer_budgets.get(li).copied().unwrap_or(0),
-            ..LayerReport::default()
-        };
-        for w in &mine {
-            report.used += w.item.kept_tokens;
-            match w.item.decision {
-                Decision::Kept => report.kept += 1,
-                Decision::Truncated => report.truncated += 1,
-                Decision::Dropped => report.dropped += 1,
-            }
-        }
-        reports.push((layer.name.clone(), report));
-        let mut kept: Vec<&Work> = mine
-            .into_iter()
-            .filter(|w| w.item.prompt_text().is_some())
-            .collect();
-        if layer.source == Source::Session {
-            kept.sort_by_key(|w| w.seq);
-        }
-        if kept.is_empty() {
-            continue;
-        }
-        let texts: Vec<&str> = kept.iter().filter_map(|w| w.item.prompt_text()).collect();
-        let sources: Vec<(usize, &str, Option<&str>)> = kept
-            .iter()
-            .filter_map(|w| w.source.as_ref())
-            .map(|(n, t, s)| (*n, t.as_str(), s.as_deref()))
-            .collect();
-        let title = layer
-            .title
-            .as_deref()
-            .unwrap_or(render::default_title(layer.source));
-        if !prompt.is_empty() {
-            prompt.push_str("\n\n");
-        }
-        render::write_section(&mut prompt, title, layer.render, &texts, &sources);
-    }
-    let candidates = works.iter().filter(|w| w.candidate).count();
-    let lost = works
-        .iter()
-        .filter(|w| {
-            w.item.decision == Decision::Truncated || w.item.reason.is_some_and(Reason::is_budget)
-        })
-        .count();
-    let total_tokens = works.iter().map(|w| w.item.kept_tokens).sum();
-    let items: Vec<Item> = works.into_iter().map(|w| w.item).collect();
-    let mut malformed = snap.malformed_turns();
-    malformed.extend(snap.malformed.iter().cloned());
-    Assembly {
-        user_id: snap.user_id.clone(),
-        policy: policy.name.clone(),
-        tokenizer: policy.tokenizer,
-        strategy: policy.strategy,
-        budget: BudgetReport {
-            total,
-            layers: Ordered(
-                policy
-                    .layers
-                    .iter()
-                    .zip(layer_budgets)
-                    .map(|(l, b)| (l.name.clone(), *b))
-                    .collect(),
-            ),
-        },
-        total_tokens,
-        truncation_rate: if candidates == 0 {
-            0.0
-        } else {
-            lost as f64 / candidates as f64
-        },
-        duplicates: dedupe::pairs(&items),
-        items,
-        layers: Ordered(reports),
-        prompt,
-        malformed,
-    }
-}
+mod finish;
+mod sources;
 
 #[cfg(test)]
 mod dupes;

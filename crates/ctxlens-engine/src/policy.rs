@@ -398,28 +398,7 @@ impl Policy {
         if self.layers.is_empty() {
             return bad("layers", "at least one layer is needed".into());
         }
-        for (i, l) in self.layers.iter().enumerate() {
-            if !(l.weight.is_finite() && l.weight >= 0.0) {
-                return bad(
-                    &format!("layers.{}.weight", l.name),
-                    format!("must be a number ≥ 0, got {}", l.weight),
-                );
-            }
-            if let Some(other) = self.layers[..i].iter().find(|o| o.name == l.name) {
-                return bad(
-                    &format!("layers.{}", other.name),
-                    "layer name used twice".into(),
-                );
-            }
-            if let Some(other) = self.layers[..i].iter().find(|o| o.source == l.source) {
-                let msg = format!(
-                    "source {} already feeds layer {}",
-                    l.source.as_str(),
-                    other.name
-                );
-                return bad(&format!("layers.{}.source", l.name), msg);
-            }
-        }
+        self.validate_layers()?;
         for (key, v) in [
             ("recency.window_hours", self.recency.window_hours),
             ("recency.boost", self.recency.boost),
@@ -452,6 +431,40 @@ impl Policy {
                 format!("must be within [-1, 1], got {t}"),
             );
         }
+        self.validate_modules()
+    }
+
+    /// Each layer's weight, and no name or source used twice.
+    fn validate_layers(&self) -> Result<(), (String, String)> {
+        let bad = |key: &str, msg: String| Err((key.to_string(), msg));
+        for (i, l) in self.layers.iter().enumerate() {
+            if !(l.weight.is_finite() && l.weight >= 0.0) {
+                return bad(
+                    &format!("layers.{}.weight", l.name),
+                    format!("must be a number ≥ 0, got {}", l.weight),
+                );
+            }
+            if let Some(other) = self.layers[..i].iter().find(|o| o.name == l.name) {
+                return bad(
+                    &format!("layers.{}", other.name),
+                    "layer name used twice".into(),
+                );
+            }
+            if let Some(other) = self.layers[..i].iter().find(|o| o.source == l.source) {
+                let msg = format!(
+                    "source {} already feeds layer {}",
+                    l.source.as_str(),
+                    other.name
+                );
+                return bad(&format!("layers.{}.source", l.name), msg);
+            }
+        }
+        Ok(())
+    }
+
+    /// Each static module's priority, and no name used twice.
+    fn validate_modules(&self) -> Result<(), (String, String)> {
+        let bad = |key: &str, msg: String| Err((key.to_string(), msg));
         for (i, m) in self.modules.iter().enumerate() {
             if !(m.priority.is_finite() && m.priority >= 0.0) {
                 return bad(

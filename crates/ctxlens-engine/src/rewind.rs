@@ -147,25 +147,7 @@ fn session_source(snap: &Snapshot) -> String {
 fn session_at(snap: &Snapshot, r: &Rewind, notes: &mut Vec<Note>) -> Vec<SessionEntry> {
     let source = session_source(snap);
     let at = r.at;
-    let by_t = |e: &SessionEntry| e.turn.as_ref().is_ok_and(|t| t.timestamp <= at);
-    let last = snap.session.iter().rposition(by_t);
-    let kept: Vec<SessionEntry> = match last {
-        None => Vec::new(),
-        Some(last) => snap.session[..=last]
-            .iter()
-            .map(|e| match &e.turn {
-                Ok(t) if t.timestamp > at => SessionEntry {
-                    raw: e.raw.clone(),
-                    turn: Err(format!(
-                        "timestamp {} is after --at {}, yet stored before a turn at or before it",
-                        fmt_ts(&t.timestamp),
-                        fmt_ts(&at)
-                    )),
-                },
-                _ => e.clone(),
-            })
-            .collect(),
-    };
+    let kept = stored_by(snap, at);
     let undated = snap.session.iter().filter(|e| e.turn.is_err()).count();
     if undated > 0 {
         let inside = kept.iter().filter(|e| e.turn.is_err()).count();
@@ -210,6 +192,37 @@ fn session_at(snap: &Snapshot, r: &Rewind, notes: &mut Vec<Note>) -> Vec<Session
         ),
         _ => {}
     }
+    session_loss_note(snap, r, source, notes);
+    kept
+}
+
+/// The stored session up to its last turn at or before `at`; a later-stamped turn stored
+/// among them becomes malformed.
+fn stored_by(snap: &Snapshot, at: DateTime<Utc>) -> Vec<SessionEntry> {
+    let by_t = |e: &SessionEntry| e.turn.as_ref().is_ok_and(|t| t.timestamp <= at);
+    let last = snap.session.iter().rposition(by_t);
+    match last {
+        None => Vec::new(),
+        Some(last) => snap.session[..=last]
+            .iter()
+            .map(|e| match &e.turn {
+                Ok(t) if t.timestamp > at => SessionEntry {
+                    raw: e.raw.clone(),
+                    turn: Err(format!(
+                        "timestamp {} is after --at {}, yet stored before a turn at or before it",
+                        fmt_ts(&t.timestamp),
+                        fmt_ts(&at)
+                    )),
+                },
+                _ => e.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// What the origin of the data says of sessions live at `T` that are not in it.
+fn session_loss_note(snap: &Snapshot, r: &Rewind, source: String, notes: &mut Vec<Note>) {
+    let at = r.at;
     match r.origin {
         Origin::Stores if at < r.read_at => {
             let ttl = TimeDelta::seconds(SESSION_TTL_SECS);
@@ -236,7 +249,6 @@ fn session_at(snap: &Snapshot, r: &Rewind, notes: &mut Vec<Note>) -> Vec<Session
         ),
         Origin::Stores => {}
     }
-    kept
 }
 
 /// The journey rows created by `T`; rows without `created_at` cannot be placed and are left out.

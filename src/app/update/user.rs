@@ -16,41 +16,7 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::UserLoaded(loaded) => {
             let (data, snapshot) = *loaded;
-            if s.user.loading.as_deref() != Some(data.user_id.as_str())
-                || data.as_of.as_ref().map(|a| a.at) != s.user.at
-            {
-                return vec![]; // a newer selection (of a user, or of a moment) superseded this load
-            }
-            done_loading(s, Task::User);
-            s.user.loading = None;
-            let same = s
-                .user
-                .view
-                .as_ref()
-                .is_some_and(|v| v.data().user_id == data.user_id);
-            // Another moment of the same user: its milestone of then is selected, as for a user.
-            let moved = same && s.shown_at() != s.user.at;
-            if !same || moved {
-                if !same {
-                    s.user.cursor = 0;
-                }
-                s.user.scroll = 0;
-                s.user.milestone = snapshot
-                    .current_milestone
-                    .as_deref()
-                    .and_then(|m| s.session.engine.milestones.ids().position(|x| x == m))
-                    .unwrap_or(0);
-            }
-            // Masked here, once, under --redact: everything shown and searched is the masked copy.
-            s.user.view = Some(UserView {
-                user: Loaded::new(data, snapshot, s.ui.redact),
-                baseline: None,
-                tuned: None,
-                margins: None,
-                findings: None,
-                loaded_tick: s.ui.tick,
-            });
-            replay(s)
+            user_loaded(s, data, snapshot)
         }
         Action::TokenizerReady(t) => {
             s.session.warming.remove(&t);
@@ -58,37 +24,7 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             done_loading(s, Task::Tokenizer(t));
             replay(s)
         }
-        Action::PolicyLoaded(policy, from) => {
-            let refetch = KnowledgeParams::of(&policy) != KnowledgeParams::of(&s.session.policy);
-            s.session.baseline = (*policy).clone();
-            s.session.policy = *policy;
-            info(
-                s,
-                &format!("policy {} loaded from {from}", s.session.policy.name),
-            );
-            if let Some(v) = &mut s.user.view {
-                v.baseline = None;
-                v.findings = None;
-            }
-            s.user.cursor = 0;
-            s.user.layer = None;
-            // The users list shows the baseline's numbers: replay every loaded user under it.
-            let users = s.users.ids();
-            let mut effects = replay(s);
-            // The new policy searches knowledge differently: the open user is fetched again.
-            if refetch {
-                effects.extend(reload_user(s));
-            }
-            if !users.is_empty() {
-                start_loading(s, Task::Stats);
-                effects.push(Effect::ComputeStats {
-                    users,
-                    policy: Box::new(s.session.baseline.clone()),
-                    tuned: false,
-                });
-            }
-            effects
-        }
+        Action::PolicyLoaded(policy, from) => policy_loaded(s, *policy, &from),
         Action::ResetTuning => {
             s.session.policy = s.session.baseline.clone();
             info(s, "tuning reset to the baseline policy");
@@ -99,6 +35,82 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Refresh => refresh(s),
         _ => vec![],
     }
+}
+
+/// A user read: shown when it is still the one (and the moment) asked for, then replayed.
+fn user_loaded(
+    s: &mut State,
+    data: crate::store::UserData,
+    snapshot: crate::engine::Snapshot,
+) -> Vec<Effect> {
+    if s.user.loading.as_deref() != Some(data.user_id.as_str())
+        || data.as_of.as_ref().map(|a| a.at) != s.user.at
+    {
+        return vec![]; // a newer selection (of a user, or of a moment) superseded this load
+    }
+    done_loading(s, Task::User);
+    s.user.loading = None;
+    let same = s
+        .user
+        .view
+        .as_ref()
+        .is_some_and(|v| v.data().user_id == data.user_id);
+    // Another moment of the same user: its milestone of then is selected, as for a user.
+    let moved = same && s.shown_at() != s.user.at;
+    if !same || moved {
+        if !same {
+            s.user.cursor = 0;
+        }
+        s.user.scroll = 0;
+        s.user.milestone = snapshot
+            .current_milestone
+            .as_deref()
+            .and_then(|m| s.session.engine.milestones.ids().position(|x| x == m))
+            .unwrap_or(0);
+    }
+    // Masked here, once, under --redact: everything shown and searched is the masked copy.
+    s.user.view = Some(UserView {
+        user: Loaded::new(data, snapshot, s.ui.redact),
+        baseline: None,
+        tuned: None,
+        margins: None,
+        findings: None,
+        loaded_tick: s.ui.tick,
+    });
+    replay(s)
+}
+
+/// A policy file or preset loaded as the new baseline: every loaded user is replayed under it.
+fn policy_loaded(s: &mut State, policy: Policy, from: &str) -> Vec<Effect> {
+    let refetch = KnowledgeParams::of(&policy) != KnowledgeParams::of(&s.session.policy);
+    s.session.baseline = policy.clone();
+    s.session.policy = policy;
+    info(
+        s,
+        &format!("policy {} loaded from {from}", s.session.policy.name),
+    );
+    if let Some(v) = &mut s.user.view {
+        v.baseline = None;
+        v.findings = None;
+    }
+    s.user.cursor = 0;
+    s.user.layer = None;
+    // The users list shows the baseline's numbers: replay every loaded user under it.
+    let users = s.users.ids();
+    let mut effects = replay(s);
+    // The new policy searches knowledge differently: the open user is fetched again.
+    if refetch {
+        effects.extend(reload_user(s));
+    }
+    if !users.is_empty() {
+        start_loading(s, Task::Stats);
+        effects.push(Effect::ComputeStats {
+            users,
+            policy: Box::new(s.session.baseline.clone()),
+            tuned: false,
+        });
+    }
+    effects
 }
 
 /// Starts loading `id` as the selected user.

@@ -194,6 +194,91 @@ async fn fleet(
     })
 }
 
+/// How every fleet run of one optimize call loads and replays: one cache of loaded users.
+struct Runs<'a> {
+    global: &'a GlobalArgs,
+    args: &'a OptimizeArgs,
+    config: Config,
+    engine: Arc<Engine>,
+    cache: Arc<SnapshotCache>,
+    opts: LoadOptions,
+}
+
+impl Runs<'_> {
+    fn plan(&self, candidate: Policy, baseline: Option<Policy>) -> Plan {
+        Plan {
+            candidate,
+            baseline,
+            top: self.args.top,
+            opts: self.opts.clone(),
+            cache: Some(self.cache.clone()),
+            // Trials compare policies; duplicate marks change no decision a trial measures.
+            duplicates: false,
+            knowledge_rows: crate::report::knowledge::DEFAULT_LISTED,
+        }
+    }
+
+    /// Loads every user once, with the baseline's knowledge search, and splits them into the
+    /// users searched on and the held-out ones: the search replays them from memory.
+    async fn load(
+        &self,
+        baseline: &Policy,
+        guard: Option<(usize, f64)>,
+        watch: &CtrlC,
+        bar: &indicatif::ProgressBar,
+    ) -> Result<(SearchCtx, u64), CliError> {
+        let (_, info) = run(
+            fleet(self.global, self.args, &self.config).await?,
+            self.plan(baseline.clone(), None),
+            self.engine.clone(),
+            &mut Progress(bar.clone()),
+            watch.stop_load(),
+        )
+        .await?;
+        if let Some(st) = &info.stopped {
+            bar.finish_and_clear();
+            return Err(CliError::Runtime(format!(
+                "loading the fleet stopped: {}",
+                st.cause
+            )));
+        }
+        let snaps = self.cache.snapshots(&KnowledgeParams::of(baseline));
+        let users = snaps.len() as u64;
+        let (train, held) = split(snaps, self.args.holdout, self.args.seed);
+        let (mut train, mut held) = (Loaded::new(train), Loaded::new(held));
+        if let Some((_, s)) = guard {
+            train = train.with_guard(&self.engine, baseline, s);
+            held = held.with_guard(&self.engine, baseline, s);
+        }
+        let ctx = SearchCtx {
+            engine: self.engine.clone(),
+            train: Arc::new(train),
+            held: Arc::new(held),
+            cancel: watch.cancel.clone(),
+            bar: bar.clone(),
+        };
+        Ok((ctx, users))
+    }
+
+    /// The fleet report of the recommended policy against the baseline, over every user.
+    async fn report(&self, found: &Found, baseline: &Policy) -> Result<Summary, CliError> {
+        let (tally, info) = run(
+            fleet(self.global, self.args, &self.config).await?,
+            self.plan(found.policy.clone(), Some(baseline.clone())),
+            self.engine.clone(),
+            &mut Quiet,
+            // A second Ctrl-C cuts the report short (marked PARTIAL).
+            async {
+                if tokio::signal::ctrl_c().await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            },
+        )
+        .await?;
+        Ok(tally.summary(&found.policy, Some(baseline), info))
+    }
+}
+
 pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<(), CliError> {
     let started = Instant::now();
     let (config, _) = Config::load(global.config.as_deref())?;
@@ -207,59 +292,24 @@ pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<()
     if let Some((k, s)) = guard {
         goals.push(Target::guard(k, s));
     }
-    let engine = Arc::new(Engine {
-        milestones: map,
-        tokens: Arc::new(TokenCounter::new()),
-    });
+    let runs = Runs {
+        global,
+        args,
+        config,
+        engine: Arc::new(Engine {
+            milestones: map,
+            tokens: Arc::new(TokenCounter::new()),
+        }),
+        cache: Arc::new(SnapshotCache::new(usize::MAX)),
+        opts: LoadOptions {
+            now: args.now,
+            embedder: global.embedder()?,
+            ..LoadOptions::default()
+        },
+    };
     let bar = progress_bar(args);
-    let cache = Arc::new(SnapshotCache::new(usize::MAX));
-    let opts = LoadOptions {
-        now: args.now,
-        embedder: global.embedder()?,
-        ..LoadOptions::default()
-    };
-    let plan = |candidate: Policy, base: Option<Policy>| Plan {
-        candidate,
-        baseline: base,
-        top: args.top,
-        opts: opts.clone(),
-        cache: Some(cache.clone()),
-        // Trials compare policies; duplicate marks change no decision a trial measures.
-        duplicates: false,
-        knowledge_rows: crate::report::knowledge::DEFAULT_LISTED,
-    };
     let watch = CtrlC::watch();
-    // Load every user once, with the baseline's knowledge search; the search replays them.
-    let (_, info) = run(
-        fleet(global, args, &config).await?,
-        plan(baseline.clone(), None),
-        engine.clone(),
-        &mut Progress(bar.clone()),
-        watch.stop_load(),
-    )
-    .await?;
-    if let Some(st) = &info.stopped {
-        bar.finish_and_clear();
-        return Err(CliError::Runtime(format!(
-            "loading the fleet stopped: {}",
-            st.cause
-        )));
-    }
-    let snaps = cache.snapshots(&KnowledgeParams::of(&baseline));
-    let users = snaps.len() as u64;
-    let (train, held) = split(snaps, args.holdout, args.seed);
-    let (mut train, mut held) = (Loaded::new(train), Loaded::new(held));
-    if let Some((_, s)) = guard {
-        train = train.with_guard(&engine, &baseline, s);
-        held = held.with_guard(&engine, &baseline, s);
-    }
-    let ctx = SearchCtx {
-        engine: engine.clone(),
-        train: Arc::new(train),
-        held: Arc::new(held),
-        cancel: watch.cancel.clone(),
-        bar: bar.clone(),
-    };
+    let (ctx, users) = runs.load(&baseline, guard, &watch, &bar).await?;
     if args.per_category {
         let result = per_category(&ctx, args, &baseline).await;
         watch.task.abort();
@@ -275,21 +325,7 @@ pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<()
         std::fs::write(path, &toml)
             .map_err(|e| CliError::Runtime(format!("writing {}: {e}", path.display())))?;
     }
-    // The fleet report of the recommended policy against the baseline, over every user.
-    let (tally, info) = run(
-        fleet(global, args, &config).await?,
-        plan(found.policy.clone(), Some(baseline.clone())),
-        engine.clone(),
-        &mut Quiet,
-        // A second Ctrl-C cuts the report short (marked PARTIAL).
-        async {
-            if tokio::signal::ctrl_c().await.is_err() {
-                std::future::pending::<()>().await;
-            }
-        },
-    )
-    .await?;
-    let summary = tally.summary(&found.policy, Some(&baseline), info);
+    let summary = runs.report(&found, &baseline).await?;
     let view = Out {
         source: &summary.source,
         users,

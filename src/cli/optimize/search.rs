@@ -169,6 +169,16 @@ pub(super) async fn per_category(
     if args.json {
         return write_json(out, &serde_json::json!({ "per_category": outs }));
     }
+    write_categories(out, ctx, args, &outs)
+}
+
+/// The per-category answers as a table: one row per category.
+fn write_categories(
+    out: &mut impl Write,
+    ctx: &SearchCtx,
+    args: &OptimizeArgs,
+    outs: &[CategoryOut],
+) -> Result<(), CliError> {
     writeln!(
         out,
         "{}",
@@ -194,7 +204,7 @@ pub(super) async fn per_category(
         ("CHANGES", false),
         ("FILE", false),
     ]);
-    for o in &outs {
+    for o in outs {
         let f = &o.found;
         let feasible = if f.feasible {
             ("yes".to_string(), GREEN)

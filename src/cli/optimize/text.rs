@@ -60,8 +60,27 @@ fn metric_rows(m: &Metrics) -> Vec<(&'static str, Option<f64>)> {
 }
 
 pub(super) fn write_text(out: &mut impl Write, v: &Out) -> Result<(), CliError> {
+    write_header(out, v)?;
+    write_verdict(out, v.found)?;
+    write_pareto(out, v.found)?;
+    write_recommended(out, v)?;
+    write_metrics(out, v.found, v.holdout)?;
+    writeln!(
+        out,
+        "\n{}",
+        paint(BOLD, "Fleet report: recommended vs baseline (every user)")
+    )
+    .map_err(io)?;
+    super::super::report::table(out, v.report)
+}
+
+fn line(out: &mut dyn Write, s: String) -> Result<(), CliError> {
+    writeln!(out, "{s}").map_err(io)
+}
+
+/// What was searched: the fleet, the method and its pace, the free keys and the targets.
+fn write_header(out: &mut impl Write, v: &Out) -> Result<(), CliError> {
     let f = v.found;
-    let line = |out: &mut dyn Write, s: String| writeln!(out, "{s}").map_err(io);
     line(
         out,
         paint(
@@ -109,7 +128,11 @@ pub(super) fn write_text(out: &mut impl Write, v: &Out) -> Result<(), CliError> 
     }
     let goals: Vec<&str> = f.targets.iter().map(|t| t.text.as_str()).collect();
     line(out, paint(DIM, &format!("targets: {}", goals.join(", "))))?;
-    line(out, String::new())?;
+    line(out, String::new())
+}
+
+/// Whether a policy meets every target, or which targets no point met.
+fn write_verdict(out: &mut impl Write, f: &Found) -> Result<(), CliError> {
     if f.feasible {
         line(
             out,
@@ -117,7 +140,7 @@ pub(super) fn write_text(out: &mut impl Write, v: &Out) -> Result<(), CliError> 
                 GREEN.bold(),
                 &format!("Feasible: trial {} meets every target", f.best.n),
             ),
-        )?;
+        )
     } else {
         line(
             out,
@@ -129,9 +152,13 @@ pub(super) fn write_text(out: &mut impl Write, v: &Out) -> Result<(), CliError> 
                     f.best.n
                 ),
             ),
-        )?;
+        )
     }
-    write_pareto(out, f)?;
+}
+
+/// The recommended policy's changes from the baseline, and where it was written.
+fn write_recommended(out: &mut impl Write, v: &Out) -> Result<(), CliError> {
+    let f = v.found;
     line(
         out,
         format!(
@@ -149,24 +176,15 @@ pub(super) fn write_text(out: &mut impl Write, v: &Out) -> Result<(), CliError> 
         Some(p) => line(
             out,
             paint(DIM, &format!("  written to {}", crate::text::inert_line(p))),
-        )?,
+        ),
         None => line(
             out,
             paint(
                 DIM,
                 "  (--out FILE writes it as TOML; --json carries it too)",
             ),
-        )?,
-    }
-    write_metrics(out, f, v.holdout)?;
-    line(
-        out,
-        format!(
-            "\n{}",
-            paint(BOLD, "Fleet report: recommended vs baseline (every user)")
         ),
-    )?;
-    super::super::report::table(out, v.report)
+    }
 }
 
 fn write_pareto(out: &mut impl Write, f: &Found) -> Result<(), CliError> {
