@@ -80,7 +80,12 @@ pub fn preview(text: &str, max: usize) -> String {
         .find(|l| !l.trim().is_empty())
         .unwrap_or("")
         .trim();
-    let line = inert_line(line);
+    fit(line, max)
+}
+
+/// One line made inert and cut to `max` display columns with an ellipsis; its indentation stays.
+pub fn fit(text: &str, max: usize) -> String {
+    let line = inert_line(text);
     if line.width() <= max {
         return line.into_owned();
     }
@@ -100,15 +105,6 @@ pub fn preview(text: &str, max: usize) -> String {
     out
 }
 
-/// `text` cut to `max` display columns (an ellipsis marks the cut), made inert first.
-pub fn fit(text: &str, max: usize) -> String {
-    let line = inert_line(text);
-    if line.width() <= max {
-        return line.into_owned();
-    }
-    preview(&line, max)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +116,14 @@ mod tests {
         assert_eq!(preview("抹茶セットと", 8), "抹茶セ…");
         assert_eq!(preview("abcdefghij", 5), "abcd…");
         assert_eq!(preview("a\u{1b}[2Jb", 20), "a␛[2Jb");
+    }
+
+    #[test]
+    fn fit_keeps_indentation_whether_or_not_it_cuts() {
+        assert_eq!(fit("    short", 20), "    short");
+        assert_eq!(fit("    a longer line", 10), "    a lon…");
+        assert_eq!(fit("  抹茶セットと", 8), "  抹茶…");
+        assert_eq!(fit("\tx\u{1b}", 5), "␉x␛");
     }
 
     /// The payloads the README's Reliability section names, and what a reader sees of them.
