@@ -579,3 +579,53 @@ fn replay_explain_states_margins_that_replay_exactly() {
             .contains(&format!("budget.total = {t} keeps every candidate"))
     );
 }
+
+/// A blank `--query` has nothing to embed: refused naming the flag, on every command taking it.
+#[test]
+fn a_blank_query_is_a_usage_error() {
+    for args in [
+        &["explain", "u005", "kn:25", "--query", ""][..],
+        &["replay", "u005", "--query", "  "],
+        &["inspect", "u005", "--query", ""],
+        &[
+            "diff",
+            "u005",
+            "--against-set",
+            "session.max_items=3",
+            "--query",
+            "",
+        ],
+    ] {
+        let out = ctxlens(args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("--query") && out.stderr.contains("empty"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+}
+
+/// A cursor no listing printed is a usage error, before any output; a limit of 0 is refused.
+#[test]
+fn users_refuses_a_cursor_it_never_gave_and_a_zero_limit() {
+    let out = ctxlens(&["users", "--cursor", "garbage"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stdout.is_empty(),
+        "no head before the error: {}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains("invalid cursor \"garbage\""),
+        "{}",
+        out.stderr
+    );
+    let zero = ctxlens(&["users", "--limit", "0"]);
+    assert_eq!(zero.code, 2, "{}", zero.stderr);
+    assert!(zero.stderr.contains("at least 1"), "{}", zero.stderr);
+    let one = ctxlens(&["users", "--limit", "1", "--json"]);
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    let v: serde_json::Value = serde_json::from_str(&one.stdout).expect("json");
+    assert_eq!(v["users"].as_array().expect("users").len(), 1);
+}

@@ -232,3 +232,16 @@ fn a_snapshot_file_at_an_earlier_instant_against_itself() {
         .collect();
     assert_eq!(added, ["s1#7"]);
 }
+
+/// A missing file is named as one (a usage error), not looked up as a user alone.
+#[test]
+fn a_missing_file_is_named_as_a_file() {
+    let out = ctxlens(&["diff", BEFORE, "fixtures/diff/nosuch.json"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("fixtures/diff/nosuch.json: no such file"),
+        "{}",
+        out.stderr
+    );
+}

@@ -705,4 +705,25 @@ fn diff_reads_live_stores_as_it_reads_the_demo() {
         assert!(live.stdout.contains("first cause") || live.stdout.contains("\"first_cause\": {"));
         assert!(live.stdout == demo.stdout, "{args:?}: live and demo differ");
     }
+    // Without --now the live clock runs: one user under two policies is still read once, so
+    // the policy key is the only input change (no "clock moved" between two reads).
+    let out = ctxlens_with(
+        &[
+            "diff",
+            "u062",
+            "--against-set",
+            "session.max_items=3",
+            "--json",
+        ],
+        &env,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let d: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let causes: Vec<&str> = d["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .map(|i| i["cause"].as_str().expect("cause"))
+        .collect();
+    assert_eq!(causes, ["policy_field_change"], "{}", out.stdout);
 }

@@ -120,7 +120,7 @@ pub struct Selection {
     #[arg(long, value_name = "ID")]
     pub session: Option<String>,
     /// Search knowledge with this text instead of the newest user turn.
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", value_parser = non_blank)]
     pub query: Option<String>,
     /// Replay the data as stored now with the clock at this instant (RFC 3339): only the
     /// recency window moves. To see the user as they were then, use --at.
@@ -136,6 +136,23 @@ pub struct Selection {
         conflicts_with = "now"
     )]
     pub at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A text that says something: an empty or blank `--query` would embed to nothing to compare.
+pub(crate) fn non_blank(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        return Err("empty: give the text to search knowledge with".into());
+    }
+    Ok(s.to_string())
+}
+
+/// A count of one or more.
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("{s:?}: {e}")),
+    }
 }
 
 pub(crate) fn parse_now(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
@@ -168,8 +185,8 @@ pub enum Command {
     },
     /// List users: current milestone, sessions, last activity.
     Users {
-        /// Stop after this many users (then `next_cursor` says where to go on).
-        #[arg(long)]
+        /// Stop after this many users, at least 1 (then `next_cursor` says where to go on).
+        #[arg(long, value_parser = at_least_one)]
         limit: Option<usize>,
         /// Start at this cursor (from a previous `next_cursor`).
         #[arg(long)]

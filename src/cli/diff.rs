@@ -13,6 +13,7 @@ use crate::engine::cause::{Comparison, Outcome};
 use crate::engine::linediff::{Change, diff_lines};
 use crate::engine::snapshot::fmt_ts;
 use crate::loaded::Loaded;
+use crate::store::KnowledgeParams;
 
 /// Lines of context shown around each changed stretch of the prompt.
 const CONTEXT: usize = 2;
@@ -38,7 +39,7 @@ pub struct DiffArgs {
     #[arg(long, value_name = "ID")]
     session: Option<String>,
     /// Search knowledge with this text instead of the newest user turn.
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", value_parser = super::non_blank)]
     query: Option<String>,
     /// Replay the data as stored now with the clock at this instant (RFC 3339). Not with --at.
     #[arg(long, value_name = "TIME", value_parser = super::parse_now, conflicts_with = "at")]
@@ -77,9 +78,14 @@ pub async fn diff_cmd(ctx: &Ctx, out: &mut impl Write, args: &DiffArgs) -> Resul
         Some(p) => crate::config::load_policy(p, &args.against_sets)?,
         None => ctx.policy.clone().with_overrides(&args.against_sets)?,
     };
-    let mut a = side(ctx, &args.a, &sel(args.at.first()), ctx.policy.clone()).await?;
     let b_arg = args.b.as_deref().unwrap_or(&args.a);
-    let mut b = side(ctx, b_arg, &sel(args.at.get(1)), policy_b).await?;
+    let (mut a, mut b) = if b_arg == args.a && args.at.is_empty() {
+        // One context under two policies: read once, so the policy is the only input change.
+        one_context_two_policies(ctx, &args.a, &sel(None), policy_b).await?
+    } else {
+        let a = side(ctx, &args.a, &sel(args.at.first()), ctx.policy.clone()).await?;
+        (a, side(ctx, b_arg, &sel(args.at.get(1)), policy_b).await?)
+    };
     if let Some(t) = args.at.first() {
         a.source = format!("{} as of {}", args.a, fmt_ts(t));
     }
@@ -148,19 +154,74 @@ struct FirstJson<'a> {
     detail: &'a str,
 }
 
-/// Loads one side: a snapshot file when `arg` names one, else a user of the store.
+/// Loads one side: a snapshot file when `arg` names one, else a user of the store, its
+/// knowledge searched as `policy` asks.
 async fn side(ctx: &Ctx, arg: &str, sel: &Selection, policy: Policy) -> Result<Side, CliError> {
     let path = Path::new(arg);
     let loaded = if path.is_file() {
         ctx.load_file(path, sel)?
     } else {
-        ctx.load(arg, sel).await?
+        let mut one = load_user(ctx, arg, sel, &[KnowledgeParams::of(&policy)]).await?;
+        one.pop()
+            .ok_or_else(|| CliError::Runtime(format!("{arg}: nothing loaded")))?
     };
     Ok(Side {
         source: arg.to_string(),
         loaded,
         policy,
     })
+}
+
+/// One file or user read once, under the command's policy and under `policy_b`: each side's
+/// knowledge is searched as its policy asks.
+async fn one_context_two_policies(
+    ctx: &Ctx,
+    arg: &str,
+    sel: &Selection,
+    policy_b: Policy,
+) -> Result<(Side, Side), CliError> {
+    let path = Path::new(arg);
+    let (a, b) = if path.is_file() {
+        let loaded = ctx.load_file(path, sel)?;
+        (loaded.clone(), loaded)
+    } else {
+        let params = [
+            KnowledgeParams::of(&ctx.policy),
+            KnowledgeParams::of(&policy_b),
+        ];
+        let mut both = load_user(ctx, arg, sel, &params).await?.into_iter();
+        match (both.next(), both.next()) {
+            (Some(a), Some(b)) => (a, b),
+            _ => return Err(CliError::Runtime(format!("{arg}: nothing loaded"))),
+        }
+    };
+    let side = |loaded, policy| Side {
+        source: arg.to_string(),
+        loaded,
+        policy,
+    };
+    Ok((side(a, ctx.policy.clone()), side(b, policy_b)))
+}
+
+/// A user of the store; when there is none and `arg` reads as a file name, the error says the
+/// file is not there either.
+async fn load_user(
+    ctx: &Ctx,
+    arg: &str,
+    sel: &Selection,
+    params: &[KnowledgeParams],
+) -> Result<Vec<Loaded>, CliError> {
+    match ctx.load_each(arg, sel, params).await {
+        Err(CliError::Runtime(e)) if looks_like_a_file(arg) && !Path::new(arg).exists() => {
+            Err(CliError::Usage(format!("{arg}: no such file ({e})")))
+        }
+        other => other,
+    }
+}
+
+/// A path rather than a user id: it names a directory or a JSON file.
+fn looks_like_a_file(arg: &str) -> bool {
+    arg.contains(std::path::MAIN_SEPARATOR) || arg.ends_with(".json")
 }
 
 pub fn diff(

@@ -19,8 +19,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-pub(crate) use args::parse_now;
 pub use args::{Cli, Command, EmbedderKind, GlobalArgs, GraphFormat, Selection};
+pub(crate) use args::{non_blank, parse_now};
 
 use crate::config::{Config, ConfigError, load_policy};
 use crate::engine::{Engine, Policy, PolicyError};
@@ -186,6 +186,23 @@ impl Ctx {
         )
         .await?;
         Ok(Loaded::new(data, snap, self.redact))
+    }
+
+    /// A user read once as `sel` asks, searched once per set of knowledge `params` (equal sets
+    /// once): one view per entry, masked under `--redact`.
+    async fn load_each(
+        &self,
+        user: &str,
+        sel: &Selection,
+        params: &[KnowledgeParams],
+    ) -> Result<Vec<Loaded>, CliError> {
+        let opts = sel.options(self);
+        let (snaps, data) =
+            crate::store::load_snapshots(self.store.as_ref(), user, &opts, params).await?;
+        Ok(snaps
+            .into_iter()
+            .map(|snap| Loaded::new(data.clone(), snap, self.redact))
+            .collect())
     }
 
     /// A snapshot file as `sel` asks (rewound under `--at`), masked under `--redact`.

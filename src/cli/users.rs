@@ -45,20 +45,21 @@ pub async fn list(
 ) -> Result<(), CliError> {
     let mut first = true;
     let mut count = 0;
-    if json {
-        write!(out, "{{\n  \"users\": [").map_err(io)?;
-    } else {
-        writeln!(
-            out,
-            "{}",
-            paint(
-                BOLD,
-                &row("USER", "MILESTONE", "NAME", "SESSIONS", "LAST ACTIVITY")
-            )
-        )
-        .map_err(io)?;
-    }
+    // The head goes out with the first page, so a cursor the store refuses prints nothing.
+    let mut started = false;
+    let mut head = |out: &mut dyn Write| -> Result<(), CliError> {
+        if std::mem::replace(&mut started, true) {
+            return Ok(());
+        }
+        if json {
+            write!(out, "{{\n  \"users\": [").map_err(io)
+        } else {
+            let cols = row("USER", "MILESTONE", "NAME", "SESSIONS", "LAST ACTIVITY");
+            writeln!(out, "{}", paint(BOLD, &cols)).map_err(io)
+        }
+    };
     let next = pages(ctx, limit, cursor, |users| {
+        head(out)?;
         for u in users {
             if json {
                 let sep = if first { "" } else { "," };
@@ -79,6 +80,7 @@ pub async fn list(
         out.flush().map_err(io)
     })
     .await?;
+    head(out)?;
     if json {
         let next = serde_json::to_string(&next).map_err(|e| CliError::Runtime(e.to_string()))?;
         let close = if first { "]" } else { "\n  ]" };

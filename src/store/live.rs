@@ -271,10 +271,10 @@ impl Store for LiveStore {
             (None, _) => Some(""),
             (Some(_), Some("")) => None,
             (Some(_), Some(rest)) if rest.starts_with(':') => None,
-            (Some(c), _) => Some(c.strip_prefix("pg:").ok_or_else(|| StoreError::Backend {
+            (Some(c), _) => Some(c.strip_prefix("pg:").ok_or_else(|| StoreError::Config {
                 store: self.describe(),
-                what: "users".into(),
-                cause: format!("invalid cursor {c:?}"),
+                what: "--cursor".into(),
+                cause: format!("invalid cursor {c:?}: use a next_cursor a listing printed"),
             })?),
         };
         if let (Some(after), Some(pg)) = (pg_after, &self.pg) {

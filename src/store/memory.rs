@@ -108,10 +108,10 @@ impl MemoryStore {
     ) -> Result<(std::ops::Range<usize>, Option<String>), StoreError> {
         let start = match cursor {
             None => 0,
-            Some(c) => c.parse::<usize>().map_err(|_| StoreError::Backend {
+            Some(c) => c.parse::<usize>().map_err(|_| StoreError::Config {
                 store: self.label.clone(),
-                what: "users".into(),
-                cause: format!("invalid cursor {c:?}"),
+                what: "--cursor".into(),
+                cause: format!("invalid cursor {c:?}: use a next_cursor a listing printed"),
             })?,
         };
         let end = (start + limit.max(1)).min(self.users.len());

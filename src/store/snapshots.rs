@@ -13,45 +13,83 @@ use crate::engine::Snapshot;
 /// What the status bar calls this store.
 pub const LABEL: &str = "SNAPSHOT";
 
-/// Snapshot files held in memory, one user each (listing cursors are positions).
+/// Snapshot files held in memory, one entry each (listing cursors are positions).
 pub struct SnapshotStore {
-    snapshots: Vec<Snapshot>,
+    entries: Vec<Entry>,
     /// Where they were read from, for the status bar.
     from: String,
 }
 
+/// One file: the id it is listed under, and its snapshot or why it could not be read.
+struct Entry {
+    id: String,
+    snap: Result<Snapshot, String>,
+}
+
 impl SnapshotStore {
-    /// Reads `files`; a file that cannot be read is an error naming it.
+    /// Reads `files`. A file that cannot be read is listed under its file name, and opening it
+    /// says why; a user found in several files (a ticket's before and after) is listed once per
+    /// file, as `USER@FILE`. An error only when no file can be read: the first file's error.
     pub fn open(files: &[std::path::PathBuf], from: &str) -> Result<SnapshotStore, String> {
-        let mut snapshots = Vec::with_capacity(files.len());
-        for f in files {
-            let snap = super::file::read_snapshot(f)?;
-            if snapshots
-                .iter()
-                .any(|s: &Snapshot| s.user_id == snap.user_id)
-            {
-                return Err(format!(
-                    "snapshot {}: user {:?} is in another file too",
-                    f.display(),
-                    snap.user_id
-                ));
-            }
-            snapshots.push(snap);
+        let read: Vec<(String, Result<Snapshot, String>)> = files
+            .iter()
+            .map(|f| {
+                let name = f
+                    .file_name()
+                    .map_or_else(|| f.display().to_string(), |n| n.to_string_lossy().into());
+                (name, super::file::read_snapshot(f))
+            })
+            .collect();
+        if !read.is_empty() && read.iter().all(|(_, r)| r.is_err()) {
+            return Err(read
+                .into_iter()
+                .find_map(|(_, r)| r.err())
+                .unwrap_or_default());
         }
+        let users = |id: &str| {
+            read.iter()
+                .filter(|(_, r)| r.as_ref().is_ok_and(|s| s.user_id == id))
+                .count()
+        };
+        let entries = read
+            .iter()
+            .map(|(name, r)| match r {
+                Ok(snap) if users(&snap.user_id) > 1 => {
+                    let id = format!("{}@{name}", snap.user_id);
+                    let mut snap = snap.clone();
+                    snap.user_id.clone_from(&id);
+                    Entry { id, snap: Ok(snap) }
+                }
+                Ok(snap) => Entry {
+                    id: snap.user_id.clone(),
+                    snap: Ok(snap.clone()),
+                },
+                Err(e) => Entry {
+                    id: name.clone(),
+                    snap: Err(e.clone()),
+                },
+            })
+            .collect();
         Ok(SnapshotStore {
-            snapshots,
+            entries,
             from: from.to_string(),
         })
     }
 
     fn get(&self, user: &str) -> Result<&Snapshot, StoreError> {
-        self.snapshots
-            .iter()
-            .find(|s| s.user_id == user)
-            .ok_or_else(|| StoreError::UserNotFound {
+        let entry = self.entries.iter().find(|e| e.id == user);
+        match entry.map(|e| &e.snap) {
+            Some(Ok(snap)) => Ok(snap),
+            Some(Err(why)) => Err(StoreError::Backend {
+                store: self.describe(),
+                what: format!("file {user}"),
+                cause: why.clone(),
+            }),
+            None => Err(StoreError::UserNotFound {
                 store: self.describe(),
                 user: user.into(),
-            })
+            }),
+        }
     }
 }
 
@@ -62,27 +100,43 @@ impl Store for SnapshotStore {
     }
 
     fn user_count(&self) -> Option<usize> {
-        Some(self.snapshots.len())
+        Some(self.entries.len())
     }
 
     async fn users(&self, cursor: Option<&str>, limit: usize) -> Result<UserPage, StoreError> {
-        let start = cursor.and_then(|c| c.parse::<usize>().ok()).unwrap_or(0);
-        let end = (start + limit.max(1)).min(self.snapshots.len());
-        let users = self.snapshots[start.min(end)..end]
+        let start = match cursor {
+            None => 0,
+            Some(c) => c.parse::<usize>().map_err(|_| StoreError::Config {
+                store: self.describe(),
+                what: "--cursor".into(),
+                cause: format!("invalid cursor {c:?}: use a next_cursor a listing printed"),
+            })?,
+        };
+        let end = (start + limit.max(1)).min(self.entries.len());
+        let users = self.entries[start.min(end)..end]
             .iter()
-            .map(|s| UserSummary {
-                user_id: s.user_id.clone(),
-                current_milestone: s.current_milestone.clone(),
-                display_name: None,
-                last_activity: s
-                    .session
-                    .iter()
-                    .filter_map(|t| t.turn.as_ref().ok().map(|t| t.timestamp))
-                    .max(),
-                sessions: Some(usize::from(s.session_id.is_some())),
+            .map(|e| match &e.snap {
+                Ok(s) => UserSummary {
+                    user_id: e.id.clone(),
+                    current_milestone: s.current_milestone.clone(),
+                    display_name: None,
+                    last_activity: s
+                        .session
+                        .iter()
+                        .filter_map(|t| t.turn.as_ref().ok().map(|t| t.timestamp))
+                        .max(),
+                    sessions: Some(usize::from(s.session_id.is_some())),
+                },
+                Err(_) => UserSummary {
+                    user_id: e.id.clone(),
+                    current_milestone: None,
+                    display_name: None,
+                    last_activity: None,
+                    sessions: None,
+                },
             })
             .collect();
-        let next_cursor = (end < self.snapshots.len()).then(|| end.to_string());
+        let next_cursor = (end < self.entries.len()).then(|| end.to_string());
         Ok(UserPage { users, next_cursor })
     }
 
@@ -143,9 +197,51 @@ mod tests {
         .await
         .expect("loads");
         assert_eq!(snap, written, "the file's knowledge hits, query and clock");
-        let err = SnapshotStore::open(&[path.clone(), path], "x")
-            .err()
-            .expect("twice");
-        assert!(err.contains("is in another file too"), "{err}");
+    }
+
+    /// A ticket's before and after of one user open side by side; a broken file among them is
+    /// listed and says why when opened; only a folder of nothing readable is refused.
+    #[tokio::test]
+    async fn one_user_in_two_files_and_a_broken_file_all_open() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let broken = dir.path().join("broken.json");
+        std::fs::write(&broken, "{\"user_id\": ").expect("writes");
+        let files = [
+            root.join("fixtures/diff/u005-before.json"),
+            root.join("fixtures/diff/u005-after.json"),
+            broken.clone(),
+        ];
+        let store = SnapshotStore::open(&files, "ticket").expect("opens");
+        let page = store.users(None, 10).await.expect("listed");
+        let ids: Vec<&str> = page.users.iter().map(|u| u.user_id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "u005@u005-before.json",
+                "u005@u005-after.json",
+                "broken.json"
+            ]
+        );
+        let opts = LoadOptions::default();
+        let after = store
+            .load_user("u005@u005-after.json", &opts)
+            .await
+            .expect("loads");
+        assert_eq!(after.user_id, "u005@u005-after.json");
+        let before = store.load_user("u005@u005-before.json", &opts).await;
+        assert!(
+            before.expect("loads").session.len() < after.session.len(),
+            "each file is its own moment"
+        );
+        let err = store
+            .load_user("broken.json", &opts)
+            .await
+            .expect_err("unreadable");
+        assert!(!err.is_outage(), "a bad file is no outage: {err}");
+        let msg = err.to_string();
+        assert!(msg.contains("broken.json") && msg.contains("1:"), "{msg}");
+        let none = SnapshotStore::open(&[broken], "x").err().expect("refused");
+        assert!(none.contains("broken.json"), "{none}");
     }
 }

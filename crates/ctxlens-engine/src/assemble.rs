@@ -5,15 +5,13 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::assembly::{
-    Assembly, BudgetReport, Decision, Item, ItemKind, LayerReport, Ordered, Reason,
-};
+use super::assembly::{Assembly, Decision, Item, ItemKind, Reason};
 use super::dedupe::{self, Dedupe, DuplicateOf, Fingerprint, Match};
-use super::milestones::{MilestoneMap, Relation};
+use super::milestones::MilestoneMap;
 use super::policy::{Budgets, LayerSpec, Policy, Source, Strategy};
 use super::redact::{mask, mask_quoted, mask_snapshot, masked_kind};
 use super::render;
-use super::snapshot::{JourneyEntry, JourneyKind, KnowledgeEntry, Snapshot};
+use super::snapshot::{KnowledgeEntry, Snapshot};
 use super::tokens::TokenCounter;
 
 /// What assembly needs besides a snapshot and a policy: the milestone map and the token cache.

@@ -6,7 +6,7 @@ use serde_json::json;
 use super::tests::{hit, now, policy, snapshot};
 use super::*;
 use crate::assembly::Decision::{Dropped, Kept};
-use crate::snapshot::{JourneyEntry, SessionEntry};
+use crate::snapshot::{JourneyEntry, JourneyKind, SessionEntry};
 
 const ARTICLE: &str = "Landed cost per unit adds freight, duty, insurance and fulfilment fees to \
     the factory price; price from landed cost, never from the factory quote.";

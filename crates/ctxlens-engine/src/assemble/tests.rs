@@ -3,7 +3,7 @@ use serde_json::json;
 
 use super::*;
 use crate::assembly::Decision::{Dropped, Kept, Truncated};
-use crate::snapshot::{JourneyEntry, KnowledgeEntry, SessionEntry};
+use crate::snapshot::{JourneyEntry, JourneyKind, KnowledgeEntry, SessionEntry};
 
 pub(super) fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 1, 15, 12, 0, 0)
