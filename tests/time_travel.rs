@@ -349,6 +349,28 @@ fn the_demo_replays_a_user_as_of_an_earlier_instant() {
     );
     // Replay JSON without --at is unchanged: no as_of.
     assert!(now.get("as_of").is_none());
+    // The sessions are listed as they were at T: s2's turns are all after it.
+    let inspect = run(
+        &["inspect", "u062", "--json", "--at", "2025-01-10T00:00:00Z"],
+        &env,
+    );
+    let sessions: Vec<(String, u64, Value)> = inspect["sessions"]
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .map(|s| {
+            let id = s["session_id"].as_str().expect("id").to_string();
+            (id, s["turns"].as_u64().expect("turns"), s["newest"].clone())
+        })
+        .collect();
+    assert_eq!(
+        sessions,
+        [
+            ("s1".to_string(), 7, json!("2025-01-08T03:07:28Z")),
+            ("s2".to_string(), 0, Value::Null)
+        ],
+        "{sessions:?}"
+    );
 }
 
 /// A snapshot written `--at T` replays to the same assembly, and a file can travel too.

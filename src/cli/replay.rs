@@ -113,7 +113,9 @@ pub fn as_of_line(a: &AsOfView) -> String {
         (Some(m), MilestoneFrom::Completions { id }) => {
             format!("milestone {m}, after the completions up to {id}")
         }
-        (Some(m), _) => format!("milestone {m}, user_journeys' default (no journey row by then)"),
+        (Some(m), _) => {
+            format!("milestone {m}, user_journeys' default (no transition or completion by then)")
+        }
         (None, _) => "no milestone (no journey)".into(),
     };
     inert_line(&format!(

@@ -120,7 +120,7 @@ pub fn user_data(
     }
     let mut malformed = raw.malformed;
     let mut notes = raw.notes;
-    let parsed = parse_sessions(&raw.sessions);
+    let parsed = parse_sessions(&raw.sessions, opts.at);
     let chosen = choose_session(&parsed, opts, store, &raw.user_id)?;
     let mut session = Vec::new();
     for (i, (p, _)) in parsed.iter().enumerate() {
@@ -165,22 +165,24 @@ pub fn user_data(
 /// A session key's turns, or why they could not be read, and what the listing says of it.
 type ParsedSession = (Result<Vec<SessionEntry>, Malformed>, SessionInfo);
 
-/// Every session key of a user read into turns.
-fn parse_sessions(keys: &[RawSessionKey]) -> Vec<ParsedSession> {
+/// Every session key of a user read into turns; its turns counted as of `at` (every readable
+/// turn without it), as the listing of a user as of an instant shows them.
+fn parse_sessions(keys: &[RawSessionKey], at: Option<DateTime<Utc>>) -> Vec<ParsedSession> {
     keys.iter()
         .map(|s| {
             let parsed = parse_key(&s.key);
             let entries = parsed.as_deref().unwrap_or_default();
+            let stamps = entries
+                .iter()
+                .filter_map(|e| e.turn.as_ref().ok())
+                .map(|t| t.timestamp)
+                .filter(|t| at.is_none_or(|at| *t <= at));
             let info = SessionInfo {
                 session_id: s.session_id.clone(),
                 key: s.key.name.clone(),
-                turns: entries.iter().filter(|e| e.turn.is_ok()).count(),
+                turns: stamps.clone().count(),
                 ttl: s.key.ttl,
-                newest: entries
-                    .iter()
-                    .filter_map(|e| e.turn.as_ref().ok())
-                    .map(|t| t.timestamp)
-                    .max(),
+                newest: stamps.max(),
             };
             (parsed, info)
         })
@@ -212,23 +214,8 @@ fn choose_session(
                 })?,
         ),
         // Newest turn wins (as of `--at`: the newest by then); ties go to the first session.
-        None => (0..parsed.len())
-            .rev()
-            .max_by_key(|&i| newest_by(&parsed[i], opts.at)),
+        None => (0..parsed.len()).rev().max_by_key(|&i| parsed[i].1.newest),
     })
-}
-
-/// The newest readable turn of a session (`at`: at or before it).
-fn newest_by((parsed, info): &ParsedSession, at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
-    let Some(at) = at else { return info.newest };
-    parsed
-        .as_ref()
-        .ok()?
-        .iter()
-        .filter_map(|e| e.turn.as_ref().ok())
-        .map(|t| t.timestamp)
-        .filter(|t| *t <= at)
-        .max()
 }
 
 fn cached_value(k: &RawKey, malformed: &mut Vec<Malformed>) -> Option<Value> {

@@ -16,7 +16,7 @@ pub enum MilestoneFrom {
     /// all are, after the completions up to `T` (`id`: the newest of them); when every
     /// milestone is completed, the newest completion's.
     Completions { id: String },
-    /// A `user_journeys` row and no journey row by `T`: the table's default, `M0` (the map's
+    /// A `user_journeys` row and no transition or completion by `T`: the table's default, `M0` (the map's
     /// first milestone when it has no `M0`).
     Default,
     /// No `user_journeys` row and no journey row by `T`: no milestone.
