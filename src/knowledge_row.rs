@@ -34,28 +34,7 @@ pub async fn find_row(
     let snap = loaded.snapshot();
     let id = arg.strip_prefix("kn:").unwrap_or(arg).parse::<i64>().ok();
     if store.fixed_snapshot(&snap.user_id).is_some() {
-        // A snapshot file holds the hits it was written with, and nothing to score others by.
-        let want = arg.to_lowercase();
-        let hits: Vec<&KnowledgeEntry> = snap
-            .knowledge
-            .iter()
-            .filter(|h| match id {
-                Some(n) => h.id == format!("kn:{n}"),
-                None => h.title.to_lowercase().contains(&want),
-            })
-            .collect();
-        return match hits.as_slice() {
-            [one] => Ok((*one).clone()),
-            [] => Err(RowError::Usage(format!(
-                "knowledge row {arg:?} is not among the snapshot's {} hits (a snapshot file \
-                 cannot score other rows)",
-                snap.knowledge.len()
-            ))),
-            many => Err(several(
-                arg,
-                many.iter().map(|h| (h.id.clone(), h.title.clone())),
-            )),
-        };
+        return in_snapshot(loaded, arg);
     }
     let id = match id {
         Some(n) => n,
@@ -82,6 +61,34 @@ pub async fn find_row(
             "no knowledge row kn:{id} in {}",
             store.describe()
         ))),
+    }
+}
+
+/// The hit of a snapshot file `arg` names: a file holds the hits it was written with, and
+/// nothing to score others by.
+pub fn in_snapshot(loaded: &Loaded, arg: &str) -> Result<KnowledgeEntry, RowError> {
+    let snap = loaded.snapshot();
+    let id = arg.strip_prefix("kn:").unwrap_or(arg).parse::<i64>().ok();
+    let want = arg.to_lowercase();
+    let hits: Vec<&KnowledgeEntry> = snap
+        .knowledge
+        .iter()
+        .filter(|h| match id {
+            Some(n) => h.id == format!("kn:{n}"),
+            None => h.title.to_lowercase().contains(&want),
+        })
+        .collect();
+    match hits.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(RowError::Usage(format!(
+            "knowledge row {arg:?} is not among the snapshot's {} hits (a snapshot file \
+             cannot score other rows)",
+            snap.knowledge.len()
+        ))),
+        many => Err(several(
+            arg,
+            many.iter().map(|h| (h.id.clone(), h.title.clone())),
+        )),
     }
 }
 

@@ -629,3 +629,27 @@ fn users_refuses_a_cursor_it_never_gave_and_a_zero_limit() {
     let v: serde_json::Value = serde_json::from_str(&one.stdout).expect("json");
     assert_eq!(v["users"].as_array().expect("users").len(), 1);
 }
+
+/// `explain FILE ROW` explains a hit a snapshot file holds, and names the file's hits otherwise.
+#[test]
+fn explain_reads_a_snapshot_file() {
+    let file = "fixtures/diff/u005-after.json";
+    let snap: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).expect("reads")).expect("json");
+    let hit = snap["knowledge"][0]["id"]
+        .as_str()
+        .expect("a hit")
+        .to_string();
+    let out = ctxlens(&["explain", file, &hit, "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let e: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(e["row"]["id"], hit.as_str());
+    assert_eq!(e["user_id"], "u005");
+    let missing = ctxlens(&["explain", file, "kn:9999"]);
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("is not among the snapshot's"),
+        "{}",
+        missing.stderr
+    );
+}

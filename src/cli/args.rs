@@ -234,7 +234,9 @@ pub enum Command {
     /// milestone, rank, recency, score, budget), the first it failed marked. Live stores score
     /// the row with one exact cosine query, so a row the index missed is explained too.
     Explain {
-        /// The user id.
+        /// The user id, or a snapshot file (`ctxlens snapshot` output): then only the hits the
+        /// file holds can be explained.
+        #[arg(value_name = "USER|FILE")]
         user: String,
         /// The knowledge row: `kn:12`, `12`, or text in its title.
         row: String,

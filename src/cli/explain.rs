@@ -16,14 +16,23 @@ pub async fn explain(
     sel: &Selection,
     json: bool,
 ) -> Result<(), CliError> {
-    let loaded = ctx.load(user, sel).await?;
-    let entry = crate::knowledge_row::find_row(ctx.store.as_ref(), &ctx.embedder, &loaded, row)
-        .await
-        .map_err(|e| match e {
-            RowError::Usage(m) => CliError::Usage(m),
-            RowError::Runtime(m) => CliError::Runtime(m),
-            RowError::Store(e) => e.into(),
-        })?;
+    // A snapshot file (a ticket's attachment) explains the hits it holds.
+    let file = std::path::Path::new(user);
+    let (loaded, entry) = if file.is_file() {
+        let loaded = ctx.load_file(file, sel)?;
+        let entry = crate::knowledge_row::in_snapshot(&loaded, row);
+        (loaded, entry)
+    } else {
+        let loaded = ctx.load(user, sel).await?;
+        let store = ctx.store.as_ref();
+        let entry = crate::knowledge_row::find_row(store, &ctx.embedder, &loaded, row).await;
+        (loaded, entry)
+    };
+    let entry = entry.map_err(|e| match e {
+        RowError::Usage(m) => CliError::Usage(m),
+        RowError::Runtime(m) => CliError::Runtime(m),
+        RowError::Store(e) => e.into(),
+    })?;
     if let Some(at) = sel.at {
         // As of then, a row created later was not in the table: no gate to explain.
         let fmt = crate::engine::snapshot::fmt_ts;
