@@ -653,3 +653,19 @@ fn explain_reads_a_snapshot_file() {
         missing.stderr
     );
 }
+
+/// `snapshot --out -` writes the snapshot to stdout (no file named `-`), and it replays as the
+/// user does.
+#[test]
+fn snapshot_to_stdout() {
+    let out = ctxlens(&["snapshot", "u005", "--out", "-"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!std::path::Path::new("-").exists(), "no file named -");
+    let snap: serde_json::Value = serde_json::from_str(&out.stdout).expect("snapshot JSON");
+    assert_eq!(snap["user_id"], "u005");
+    let file = write_temp("u005.json", &out.stdout);
+    let from_file = ctxlens(&["replay", "--snapshot", file.to_str().expect("utf-8"), "--json"]);
+    let from_store = ctxlens(&["replay", "u005", "--json"]);
+    assert_eq!(from_file.code, 0, "{}", from_file.stderr);
+    assert_eq!(from_file.stdout, from_store.stdout);
+}

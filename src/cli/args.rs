@@ -256,7 +256,7 @@ pub enum Command {
     Snapshot {
         /// The user id.
         user: String,
-        /// The file to write (SPEC §4 snapshot JSON).
+        /// The file to write (SPEC §4 snapshot JSON); `-` writes it to stdout.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
         #[command(flatten)]

@@ -547,6 +547,10 @@ pub async fn snapshot(
     let snap = loaded
         .stored_snapshot()
         .ok_or_else(|| CliError::Usage("snapshot cannot be written under --redact".into()))?;
+    if file == Path::new("-") {
+        // `--out -`: the snapshot itself on stdout (exact JSON), for a pipe.
+        return write!(out, "{}", snap.to_json()).map_err(io);
+    }
     std::fs::write(file, snap.to_json())
         .map_err(|e| CliError::Runtime(format!("writing snapshot {}: {e}", file.display())))?;
     writeln!(
