@@ -66,7 +66,7 @@ fn write_text(out: &mut impl Write, e: &Explanation, query: &str) -> Result<(), 
     let milestone = e.row.milestone.as_deref().unwrap_or("general");
     let at = e.current_milestone.as_deref().unwrap_or("no milestone");
     let head = format!(
-        "{} {:?} ({milestone}) for {} at {at} · policy {} · query {query}",
+        "{} \"{}\" ({milestone}) for {} at {at} · policy {} · query {query}",
         e.row.id, e.row.title, e.user_id, e.policy
     );
     writeln!(out, "{}", paint(BOLD, &inert_line(&head))).map_err(io)?;
