@@ -33,7 +33,8 @@ pub async fn find_row(
 ) -> Result<KnowledgeEntry, RowError> {
     let snap = loaded.snapshot();
     let id = arg.strip_prefix("kn:").unwrap_or(arg).parse::<i64>().ok();
-    if store.fixed_snapshot(&snap.user_id).is_some() {
+    // The store's id of the user (a snapshot folder lists one user in two files as USER@FILE).
+    if store.fixed_snapshot(&loaded.data().user_id).is_some() {
         return in_snapshot(loaded, arg);
     }
     let id = match id {

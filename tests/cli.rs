@@ -664,7 +664,12 @@ fn snapshot_to_stdout() {
     let snap: serde_json::Value = serde_json::from_str(&out.stdout).expect("snapshot JSON");
     assert_eq!(snap["user_id"], "u005");
     let file = write_temp("u005.json", &out.stdout);
-    let from_file = ctxlens(&["replay", "--snapshot", file.to_str().expect("utf-8"), "--json"]);
+    let from_file = ctxlens(&[
+        "replay",
+        "--snapshot",
+        file.to_str().expect("utf-8"),
+        "--json",
+    ]);
     let from_store = ctxlens(&["replay", "u005", "--json"]);
     assert_eq!(from_file.code, 0, "{}", from_file.stderr);
     assert_eq!(from_file.stdout, from_store.stdout);

@@ -54,12 +54,12 @@ impl SnapshotStore {
         let entries = read
             .iter()
             .map(|(name, r)| match r {
-                Ok(snap) if users(&snap.user_id) > 1 => {
-                    let id = format!("{}@{name}", snap.user_id);
-                    let mut snap = snap.clone();
-                    snap.user_id.clone_from(&id);
-                    Entry { id, snap: Ok(snap) }
-                }
+                // The snapshot keeps its user id (it is the same user in each file); the
+                // listing tells the files apart.
+                Ok(snap) if users(&snap.user_id) > 1 => Entry {
+                    id: format!("{}@{name}", snap.user_id),
+                    snap: Ok(snap.clone()),
+                },
                 Ok(snap) => Entry {
                     id: snap.user_id.clone(),
                     snap: Ok(snap.clone()),
@@ -142,7 +142,10 @@ impl Store for SnapshotStore {
 
     async fn load_user(&self, user: &str, opts: &LoadOptions) -> Result<UserData, StoreError> {
         let file = self.get(user)?.clone();
-        Ok(super::as_of::rewind_file(file, opts, &self.describe())?.1)
+        let mut data = super::as_of::rewind_file(file, opts, &self.describe())?.1;
+        // Listed under this id (`USER@FILE` when the user is in several files).
+        data.user_id = user.to_string();
+        Ok(data)
     }
 
     fn fixed_snapshot(&self, user: &str) -> Option<Snapshot> {
