@@ -241,7 +241,7 @@ pub fn parse_timestamp(v: &Value) -> Result<DateTime<Utc>, String> {
             let nanos = ((secs - whole) * 1e9).round().min(999_999_999.0) as u32;
             Utc.timestamp_opt(whole as i64, nanos)
                 .single()
-                .ok_or_else(|| format!("epoch seconds {secs} out of range"))
+                .ok_or_else(|| format!("epoch seconds {n} out of range"))
         }
         other => Err(format!(
             "expected a string or number, found {}",
@@ -533,6 +533,12 @@ mod tests {
             "{json}"
         );
         assert_eq!(Snapshot::from_json(&json).expect("parses"), snap);
+    }
+
+    #[test]
+    fn a_huge_epoch_is_named_as_written() {
+        let err = parse_timestamp(&serde_json::json!(1e300)).expect_err("out of range");
+        assert_eq!(err, "epoch seconds 1e+300 out of range");
     }
 
     #[test]
