@@ -17,9 +17,17 @@ pub enum RowError {
     /// The name matches no row, or several: the person must say which.
     #[error("{0}")]
     Usage(String),
-    /// The row could not be scored (the embedding, or a malformed row).
+    /// The query could not be embedded.
     #[error("{0}")]
     Runtime(String),
+    /// The row is there but cannot be scored or read (an all-zero or NULL embedding, a NULL
+    /// title): the search never returns it, which is the answer.
+    #[error("{place}: {}", inert_line(.reason))]
+    Unreadable {
+        id: String,
+        place: String,
+        reason: String,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -53,11 +61,11 @@ pub async fn find_row(
         .map_err(|e| RowError::Runtime(format!("query embedding: {e}")))?;
     match store.knowledge_row(id, &embedding).await? {
         Some(Ok(entry)) => Ok(entry),
-        Some(Err(m)) => Err(RowError::Runtime(format!(
-            "{}: {}",
-            m.source,
-            inert_line(&m.reason)
-        ))),
+        Some(Err(m)) => Err(RowError::Unreadable {
+            id: format!("kn:{id}"),
+            place: m.source,
+            reason: m.reason,
+        }),
         None => Err(RowError::Usage(format!(
             "no knowledge row kn:{id} in {}",
             store.describe()

@@ -483,4 +483,27 @@ fn unscorable_embeddings_are_reported_on_every_search_path() {
         };
         assert_eq!(new.search(&zero).await.expect("search"), Default::default());
     });
+    // `explain` answers for such a row: the search gate fails, saying why (not an error).
+    let env = [("DATABASE_URL", url(names[0]))];
+    let ask = [
+        "explain",
+        "u005",
+        "kn:901",
+        "--query",
+        "price against landed cost",
+    ];
+    let out = ctxlens_with(&[&ask[..], &["--json"]].concat(), &env);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let e: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(e["first_failed"], "search", "{e}");
+    assert_eq!(e["gates"][0]["pass"], false, "{e}");
+    let detail = e["gates"][0]["detail"].as_str().expect("detail");
+    assert!(detail.contains("knowledge id=901"), "{detail}");
+    let text = ctxlens_with(&ask, &env);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(
+        text.stdout.contains("← first failed gate"),
+        "{}",
+        text.stdout
+    );
 }

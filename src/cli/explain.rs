@@ -28,11 +28,15 @@ pub async fn explain(
         let entry = crate::knowledge_row::find_row(store, &ctx.embedder, &loaded, row).await;
         (loaded, entry)
     };
-    let entry = entry.map_err(|e| match e {
-        RowError::Usage(m) => CliError::Usage(m),
-        RowError::Runtime(m) => CliError::Runtime(m),
-        RowError::Store(e) => e.into(),
-    })?;
+    let entry = match entry {
+        Ok(entry) => entry,
+        Err(RowError::Unreadable { id, place, reason }) => {
+            return unreadable(out, &loaded, ctx, (&id, &place, &reason), json);
+        }
+        Err(RowError::Usage(m)) => return Err(CliError::Usage(m)),
+        Err(RowError::Runtime(m)) => return Err(CliError::Runtime(m)),
+        Err(RowError::Store(e)) => return Err(e.into()),
+    };
     if let Some(at) = sel.at {
         // As of then, a row created later was not in the table: no gate to explain.
         let fmt = crate::engine::snapshot::fmt_ts;
@@ -95,4 +99,44 @@ fn write_text(out: &mut impl Write, e: &Explanation, query: &str) -> Result<(), 
         Some(g) => format!("not in the prompt: it fails at {}", g.as_str()),
     };
     writeln!(out, "{}", paint(BOLD, &verdict)).map_err(io)
+}
+
+/// A row the search can never return (its embedding cannot be scored, or the row cannot be
+/// read): the answer is the search gate, failed, and why.
+fn unreadable(
+    out: &mut impl Write,
+    loaded: &crate::loaded::Loaded,
+    ctx: &Ctx,
+    (id, source, reason): (&str, &str, &str),
+    json: bool,
+) -> Result<(), CliError> {
+    let snap = loaded.snapshot();
+    let detail = format!("never returned: {source} cannot be scored or read: {reason}");
+    if json {
+        let v = serde_json::json!({
+            "user_id": snap.user_id,
+            "policy": ctx.policy.name,
+            "current_milestone": snap.current_milestone,
+            "row": { "id": id },
+            "retrieved": false,
+            "gates": [{ "gate": "search", "pass": false, "detail": detail }],
+            "first_failed": "search",
+            "decision": null,
+        });
+        return write_json(out, &v);
+    }
+    let at = snap.current_milestone.as_deref().unwrap_or("no milestone");
+    let head = format!(
+        "{id} (unreadable) for {} at {at} · policy {}",
+        snap.user_id, ctx.policy.name
+    );
+    writeln!(out, "{}", paint(BOLD, &inert_line(&head))).map_err(io)?;
+    let line = format!("✘ {:<10}  {}", "search", inert_line(&detail));
+    writeln!(
+        out,
+        "  {}  {}\n\nnot in the prompt: the search skips the row (inspect lists it as malformed)",
+        paint(RED.bold(), &line),
+        paint(RED.bold(), "← first failed gate")
+    )
+    .map_err(io)
 }
