@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::engine::Snapshot;
+use crate::engine::snapshot::{Note, NoteKind};
 
 /// Reads a snapshot file; the error starts `snapshot FILE:` and names the line and column of bad JSON.
 pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
@@ -10,13 +11,39 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("snapshot {shown}: {e}"))?;
     // Editors on some systems start a UTF-8 file with a byte-order mark: not part of the JSON.
     let json = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    Snapshot::from_json(json).map_err(|e| {
+    let mut snap = Snapshot::from_json(json).map_err(|e| {
         let msg = e.to_string();
         let msg = msg
             .rsplit_once(" at line ")
             .map_or(msg.as_str(), |(m, _)| m);
         format!("snapshot {shown}:{}:{}: {msg}", e.line(), e.column())
-    })
+    })?;
+    read_each_id_once(&mut snap, &shown.to_string());
+    Ok(snap)
+}
+
+/// A hand-edited file may hold a journey row or a knowledge hit twice under one id: as the
+/// stores do with such rows, the first is read and a note says so (two items of one id would
+/// be one item twice in every view).
+fn read_each_id_once(snap: &mut Snapshot, file: &str) {
+    fn first_of_each<T>(items: &mut Vec<T>, id: impl Fn(&T) -> &str) -> Vec<(String, usize)> {
+        let mut seen: std::collections::BTreeMap<String, usize> = Default::default();
+        items.retain(|item| {
+            let n = seen.entry(id(item).to_string()).or_default();
+            *n += 1;
+            *n == 1
+        });
+        seen.into_iter().filter(|(_, n)| *n > 1).collect()
+    }
+    let journey = first_of_each(&mut snap.journey, |j| j.id.as_str());
+    let knowledge = first_of_each(&mut snap.knowledge, |k| k.id.as_str());
+    for (id, n) in journey.into_iter().chain(knowledge) {
+        snap.notes.push(Note {
+            kind: NoteKind::DuplicateRow,
+            source: format!("{file} {id}"),
+            message: format!("{n} items with this id in the file; only the first is read"),
+        });
+    }
 }
 
 #[cfg(test)]
@@ -33,5 +60,39 @@ mod tests {
         std::fs::write(&bom, format!("\u{feff}{text}")).expect("writes");
         let plain = Snapshot::from_json(&text).expect("parses");
         assert_eq!(read_snapshot(&bom).expect("reads with a BOM"), plain);
+    }
+
+    #[test]
+    fn an_id_twice_in_a_file_is_read_once_with_a_note() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text =
+            std::fs::read_to_string(root.join("fixtures/diff/u005-after.json")).expect("reads");
+        let mut v: serde_json::Value = serde_json::from_str(&text).expect("json");
+        let first = v["journey"][0].clone();
+        let id = first["id"].as_str().expect("id").to_string();
+        let rows = v["journey"].as_array_mut().expect("journey");
+        let before = rows.len();
+        rows.push(first.clone());
+        rows.push(first);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("twice.json");
+        std::fs::write(&path, v.to_string()).expect("writes");
+        let snap = read_snapshot(&path).expect("reads");
+        assert_eq!(snap.journey.len(), before);
+        let note = snap
+            .notes
+            .iter()
+            .find(|n| n.kind == NoteKind::DuplicateRow)
+            .expect("a note");
+        assert!(
+            note.source.ends_with(&format!("twice.json {id}")),
+            "{}",
+            note.source
+        );
+        assert!(
+            note.message.starts_with("3 items with this id"),
+            "{}",
+            note.message
+        );
     }
 }
