@@ -159,6 +159,22 @@ fn bad_arguments_are_usage_errors_naming_what_is_wrong() {
         (&["optimize", "--guard", "lots"][..], "--guard lots"),
         (&["optimize", "--time", "5 parsecs"][..], "parsecs"),
         (&["optimize", "--holdout", "2"][..], "share of users"),
+        (
+            &["optimize", "--trials", "0"][..],
+            "--trials must be at least 1",
+        ),
+        (
+            &["optimize", "--free", "strategy=1..2"][..],
+            "--free strategy=1..2: strategy is a choice",
+        ),
+        (
+            &["optimize", "--free", "budget.total=0..10"][..],
+            "--free budget.total=0..10: budget.total must be ≥ 1",
+        ),
+        (
+            &["optimize", "--policy", "prolaunch", "--per-category"][..],
+            "--per-category: policy prolaunch has no static layer",
+        ),
     ] {
         let out = ctxlens(args);
         assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
@@ -257,5 +273,161 @@ fn per_category_writes_one_policy_per_category_that_replays_to_its_metrics() {
             report["candidate"]["static_share"], best["static_share"],
             "{name}"
         );
+    }
+}
+
+#[test]
+fn per_category_progress_names_the_category_searched() {
+    let out = ctxlens(&[
+        "optimize",
+        "--policy",
+        "layered-adr",
+        "--per-category",
+        "--trials",
+        "2",
+        "--holdout",
+        "0",
+        "--json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for (i, c) in [
+        "analysis",
+        "retrieval",
+        "recommendation",
+        "technical",
+        "business",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let says = format!(
+            "ctxlens: searching layered-adr for category {c} ({} of 5)",
+            i + 1
+        );
+        assert!(out.stderr.contains(&says), "{says}: {}", out.stderr);
+    }
+}
+
+/// A baseline value outside the asked bounds: the origin is clamped into them, and what the
+/// answer changes is stated against the baseline's real value.
+#[test]
+fn a_clamped_baseline_value_is_a_change_from_the_baseline_and_is_noted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let toml = dir.path().join("bt.toml");
+    let toml_s = toml.to_str().expect("utf-8 path");
+    let args = [
+        "optimize",
+        "--free",
+        "budget.total=1..10",
+        "--trials",
+        "3",
+        "--holdout",
+        "0",
+        "--out",
+        toml_s,
+    ];
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let found = json(&ctxlens(&json_args));
+    let changes = found["changes"].as_array().expect("changes");
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0]["key"], "budget.total");
+    assert_eq!(changes[0]["from"], "4000", "the baseline's real total");
+    let to = changes[0]["to"].as_str().expect("to");
+    let written = std::fs::read_to_string(&toml).expect("bt.toml");
+    assert!(written.contains(&format!("total = {to}\n")), "{written}");
+    assert!(
+        written.contains(&format!("# budget.total: 4000 → {to}")),
+        "{written}"
+    );
+    let notes = found["notes"].as_array().expect("notes");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n
+                == "budget.total: the baseline's 4000 is outside 1..10; the search starts at 10"),
+        "{notes:?}"
+    );
+    let text = ctxlens(&args);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(
+        !text
+            .stdout
+            .contains("none: the baseline is the best point found"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains(&format!("4000 → {to}")),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn a_holdout_keeps_a_user_to_optimize_on_or_says_what_to_change() {
+    // Seed 1's hash holds out all five synthetic users; one is kept to optimize on.
+    let found = json(&ctxlens(&[
+        "optimize",
+        "--synthetic",
+        "5",
+        "--trials",
+        "2",
+        "--json",
+    ]));
+    assert_eq!(found["users"], 5);
+    assert_eq!(found["users_optimized"], 1, "{}", found["holdout"]);
+    assert_eq!(found["holdout"]["users"], 4);
+    // One user alone, held out (with this seed): nothing is left, and the message says why.
+    let out = ctxlens(&[
+        "optimize",
+        "--synthetic",
+        "1",
+        "--holdout",
+        "0.9",
+        "--seed",
+        LONE_HELD_OUT_SEED,
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("the holdout left no users to optimize on"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("--holdout 0"), "{}", out.stderr);
+}
+
+/// A seed whose hash holds out the one user of `--synthetic 1` at `--holdout 0.9`.
+const LONE_HELD_OUT_SEED: &str = "1";
+
+#[test]
+fn the_pareto_header_counts_the_rows_it_shows() {
+    for trials in ["3", "60"] {
+        let out = ctxlens(&["optimize", "--trials", trials, "--holdout", "0"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let lines: Vec<&str> = out.stdout.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("Pareto front ("))
+            .expect("a Pareto front");
+        let header = lines[at];
+        let points: usize = header["Pareto front (".len()..]
+            .split(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("a count of points");
+        let rows = lines[at + 2..]
+            .iter()
+            .take_while(|l| !l.trim().is_empty())
+            .count();
+        let shown = if points > 15 {
+            assert!(header.contains("; the first 15 shown)"), "{header}");
+            15
+        } else {
+            assert!(!header.contains("shown"), "{header}");
+            points
+        };
+        assert_eq!(rows, shown, "{header}\n{}", out.stdout);
     }
 }

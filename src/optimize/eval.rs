@@ -117,6 +117,8 @@ impl Fleet {
 
 /// Splits users into (optimized on, held out): a user is held out when a hash of the seed and
 /// its id falls below `share`, so the split is the same for the same seed whatever the order.
+/// With more than one user at least one is optimized on: when the hash holds out every user,
+/// the one whose hash is the highest (the nearest to staying in) is kept for the search.
 pub fn split(
     snaps: Vec<Arc<Snapshot>>,
     share: f64,
@@ -125,10 +127,65 @@ pub fn split(
     if share <= 0.0 {
         return (snaps, Vec::new());
     }
-    snaps.into_iter().partition(|s| {
+    let position = |s: &Snapshot| {
         let mut key = seed.to_le_bytes().to_vec();
         key.extend_from_slice(s.user_id.as_bytes());
-        let h = xxhash_rust::xxh3::xxh3_64(&key);
-        (h as f64 / u64::MAX as f64) >= share
-    })
+        xxhash_rust::xxh3::xxh3_64(&key) as f64 / u64::MAX as f64
+    };
+    let (mut train, mut held): (Vec<_>, Vec<_>) =
+        snaps.into_iter().partition(|s| position(s) >= share);
+    if train.is_empty() && held.len() > 1 {
+        let keep = held
+            .iter()
+            .enumerate()
+            .max_by(|(_, a), (_, b)| {
+                position(a)
+                    .total_cmp(&position(b))
+                    .then_with(|| b.user_id.cmp(&a.user_id))
+            })
+            .map(|(i, _)| i);
+        if let Some(i) = keep {
+            train.push(held.remove(i));
+        }
+    }
+    (train, held)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn users(n: usize) -> Vec<Arc<Snapshot>> {
+        (0..n)
+            .map(|i| {
+                let json = serde_json::json!({ "user_id": format!("u{i}"), "now": "2025-01-15T12:00:00Z" });
+                Arc::new(serde_json::from_value(json).expect("snapshot"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_holdout_leaves_at_least_one_user_to_optimize_on() {
+        // Nearly every user is held out at 0.94: some seed's hash holds out all three.
+        let held_by_hash = |s: u64, u: &Snapshot| {
+            let mut key = s.to_le_bytes().to_vec();
+            key.extend_from_slice(u.user_id.as_bytes());
+            (xxhash_rust::xxh3::xxh3_64(&key) as f64 / u64::MAX as f64) < 0.94
+        };
+        let seed = (0..10_000u64)
+            .find(|&s| users(3).iter().all(|u| held_by_hash(s, u)))
+            .expect("a seed that holds out every user");
+        let (train, held) = split(users(3), 0.94, seed);
+        assert_eq!((train.len(), held.len()), (1, 2));
+        // The same user whatever the order.
+        let mut rev = users(3);
+        rev.reverse();
+        let (again, _) = split(rev, 0.94, seed);
+        assert_eq!(again[0].user_id, train[0].user_id);
+        // One user alone may still be held out: there is nothing to keep back then.
+        let lone = (0..10_000u64)
+            .find(|&s| split(users(1), 0.9, s).0.is_empty())
+            .expect("a seed that holds out the one user");
+        assert_eq!(split(users(1), 0.9, lone).1.len(), 1);
+    }
 }

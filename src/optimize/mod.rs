@@ -172,9 +172,9 @@ pub fn optimize(
         Some("every point within reach was measured".into())
     };
     let policy = space.policy(&baseline, &best.point)?;
-    let origin = space.origin(&baseline);
+    // Against the baseline's own values: its origin is clamped into the asked bounds.
     let changes = space
-        .changes(&origin, &best.point)
+        .changes(&baseline, &best.point)
         .into_iter()
         .map(|(key, from, to)| Change { key, from, to })
         .collect();

@@ -11,7 +11,7 @@ use tokio::sync::watch;
 
 use super::eval::{Fleet as Loaded, split};
 use super::search::{Limits, Method, Trial, pareto};
-use super::space::{Point, Space};
+use super::space::Space;
 use super::target::{Metrics, Objective, Target, targets};
 use super::{Change, Holdout, Setup, holdout, optimize, unmet};
 use crate::engine::{Engine, Policy};
@@ -335,7 +335,6 @@ impl Job {
     }
 
     fn candidate(&self, t: &Trial) -> Candidate {
-        let origin: Point = self.space.origin(&self.baseline);
         let mut policy = self
             .space
             .policy(&self.baseline, &t.point)
@@ -348,7 +347,7 @@ impl Job {
             unmet: unmet(&self.goals, &t.metrics),
             changes: self
                 .space
-                .changes(&origin, &t.point)
+                .changes(&self.baseline, &t.point)
                 .into_iter()
                 .map(|(key, from, to)| Change { key, from, to })
                 .collect(),

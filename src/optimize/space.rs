@@ -122,22 +122,81 @@ impl Param {
         }
     }
 
-    /// The baseline's value of this key as a point coordinate (clamped into the bounds).
-    fn value_in(&self, p: &Policy) -> f64 {
+    /// The value as `--set` writes it, not clamped into the bounds (the baseline's may lie
+    /// outside them); a real off the grid is shown in full.
+    fn show_raw(&self, v: f64) -> String {
+        match &self.domain {
+            Domain::Real { .. } if (v * GRID).round() / GRID == v => {
+                let s = format!("{v:.4}");
+                let s = s.trim_end_matches('0');
+                if s.ends_with('.') {
+                    format!("{s}0")
+                } else {
+                    s.to_string()
+                }
+            }
+            Domain::Real { .. } => format!("{v}"),
+            Domain::Int { .. } => format!("{}", v as i64),
+            Domain::Choice { options } => options
+                .get(v.max(0.0) as usize)
+                .cloned()
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The baseline's own value of this key (a choice by its index), not clamped into the
+    /// bounds; `None` when the baseline leaves it unset (a layer without a cap).
+    fn raw_in(&self, p: &Policy) -> Option<f64> {
         let v = p.get(&self.key);
-        let raw = match (&self.domain, v) {
+        match (&self.domain, v) {
             (Domain::Choice { options }, Some(toml::Value::String(s))) => {
-                options.iter().position(|o| *o == s).unwrap_or(0) as f64
+                Some(options.iter().position(|o| *o == s).unwrap_or(0) as f64)
             }
-            (_, Some(toml::Value::Integer(i))) => i as f64,
-            (_, Some(toml::Value::Float(f))) => f,
-            (Domain::Int { hi, .. }, None) if self.key.ends_with(".cap") => *hi as f64,
+            (_, Some(toml::Value::Integer(i))) => Some(i as f64),
+            (_, Some(toml::Value::Float(f))) => Some(f),
+            (Domain::Int { .. }, None) if self.key.ends_with(".cap") => None,
             (Domain::Int { .. }, None) if self.key == "budget.total" => {
-                f64::from(p.budgets().total)
+                Some(f64::from(p.budgets().total))
             }
-            _ => 0.0,
-        };
+            _ => Some(0.0),
+        }
+    }
+
+    /// The baseline's value of this key as a point coordinate (clamped into the bounds; an
+    /// unset cap starts at the highest).
+    fn value_in(&self, p: &Policy) -> f64 {
+        let raw = self.raw_in(p).unwrap_or(self.bounds().1);
         self.clamp(raw)
+    }
+
+    /// The baseline's value as the changes show it: `unset` for a cap it does not set.
+    fn baseline_text(&self, p: &Policy) -> String {
+        self.raw_in(p)
+            .map_or_else(|| "unset".to_string(), |v| self.show_raw(v))
+    }
+
+    /// A note when the baseline's value lies outside the bounds (the search starts at the
+    /// nearest bound), or leaves the key unset.
+    fn outside_note(&self, p: &Policy) -> Option<String> {
+        if self.is_choice() {
+            return None;
+        }
+        let (lo, hi) = self.bounds();
+        let start = self.show(self.value_in(p));
+        match self.raw_in(p) {
+            None => Some(format!(
+                "{}: the baseline sets none; the search starts at {start}",
+                self.key
+            )),
+            Some(v) if v < lo || v > hi => Some(format!(
+                "{}: the baseline's {} is outside {}..{}; the search starts at {start}",
+                self.key,
+                self.show_raw(v),
+                self.show(lo),
+                self.show(hi)
+            )),
+            Some(_) => None,
+        }
     }
 }
 
@@ -172,13 +231,14 @@ impl Space {
         Ok(p)
     }
 
-    /// The keys whose value at `point` differs from the baseline's: (key, from, to).
-    pub fn changes(&self, origin: &Point, point: &Point) -> Vec<(String, String, String)> {
+    /// The keys whose value at `point` differs from the baseline policy's own value (not the
+    /// origin's, which is clamped into the bounds): (key, from, to).
+    pub fn changes(&self, baseline: &Policy, point: &Point) -> Vec<(String, String, String)> {
         self.params
             .iter()
-            .zip(origin.iter().zip(point))
-            .filter(|(p, (a, b))| p.show(**a) != p.show(**b))
-            .map(|(p, (a, b))| (p.key.clone(), p.show(*a), p.show(*b)))
+            .zip(point)
+            .map(|(p, v)| (p.key.clone(), p.baseline_text(baseline), p.show(*v)))
+            .filter(|(_, from, to)| from != to)
             .collect()
     }
 
@@ -198,6 +258,9 @@ impl Space {
                 None => (spec.trim(), None),
             };
             for k in expand(baseline, key)? {
+                if let Some(b) = bounds {
+                    check_bounds(spec, &k, b)?;
+                }
                 if !fixed.iter().any(|f| matches_key(f, &k)) {
                     asked.retain(|(a, _)| *a != k);
                     asked.push((k, bounds));
@@ -217,6 +280,10 @@ impl Space {
             .into_iter()
             .map(|(key, bounds)| param(baseline, key, bounds, &mut notes))
             .collect::<Result<Vec<_>, _>>()?;
+        for p in &params {
+            check_policy(baseline, p)?;
+            notes.extend(p.outside_note(baseline));
+        }
         if baseline.layer_for(Source::Knowledge).is_some() {
             notes.push(
                 "knowledge.same_milestone_only stays as it is: changing it needs a new search"
@@ -308,6 +375,71 @@ fn parse_bounds(key: &str, b: &str) -> Result<(f64, f64), String> {
         return Err(bad());
     }
     Ok((lo, hi))
+}
+
+/// The values a policy accepts for `key` (SPEC §2: T > 0, weights and counts ≥ 0, a
+/// similarity within −1..1): `--free` bounds outside them are a usage error, and a choice
+/// takes no bounds at all.
+fn check_bounds(spec: &str, key: &str, (lo, hi): (f64, f64)) -> Result<(), String> {
+    let (min, max): (f64, f64) = match key {
+        "strategy" => {
+            return Err(format!(
+                "--free {spec}: strategy is a choice (stop, skip, truncate), it takes no bounds: --free strategy"
+            ));
+        }
+        "budget.total" => (1.0, i64::MAX as f64),
+        "knowledge.similarity_threshold" => (-1.0, 1.0),
+        "truncate_min_remaining" => (0.0, f64::from(u32::MAX)),
+        _ if key.ends_with(".cap") => (0.0, f64::from(u32::MAX)),
+        _ => (0.0, f64::INFINITY),
+    };
+    let why = match key {
+        "budget.total" => " (the total budget T must be > 0)",
+        _ => "",
+    };
+    let bound = |v: f64| {
+        if v.fract() == 0.0 {
+            format!("{}", v as i64)
+        } else {
+            format!("{v}")
+        }
+    };
+    if lo < min {
+        return Err(format!(
+            "--free {spec}: {key} must be ≥ {}{why}; {} is not a valid {key}",
+            bound(min),
+            bound(lo)
+        ));
+    }
+    if hi > max {
+        return Err(format!(
+            "--free {spec}: {key} must be ≤ {}; {} is not a valid {key}",
+            bound(max),
+            bound(hi)
+        ));
+    }
+    Ok(())
+}
+
+/// Both ends of `p`'s bounds must make a valid policy from `baseline` (the policy's own checks,
+/// after any rule [`check_bounds`] does not know of).
+fn check_policy(baseline: &Policy, p: &Param) -> Result<(), String> {
+    if p.is_choice() {
+        return Ok(());
+    }
+    let (lo, hi) = p.bounds();
+    for v in [lo, hi] {
+        let set = format!("{}={}", p.key, p.show(v));
+        if let Err(e) = baseline.clone().with_overrides(std::slice::from_ref(&set)) {
+            return Err(format!(
+                "--free {}: the bounds {}..{} make an invalid policy: {e}",
+                p.key,
+                p.show(lo),
+                p.show(hi)
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The similarity thresholds the loaded hits can answer for (they reach down to the
@@ -407,71 +539,4 @@ fn param(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn prolaunch() -> Policy {
-        Policy::preset("prolaunch").expect("preset")
-    }
-
-    #[test]
-    fn default_space_covers_weights_knowledge_session_and_strategy() {
-        let s = Space::build(&prolaunch(), &[], &[]).expect("space");
-        let keys: Vec<&str> = s.params.iter().map(|p| p.key.as_str()).collect();
-        assert!(keys.contains(&"layers.journey.weight"));
-        assert!(keys.contains(&"knowledge.limit"));
-        assert!(keys.contains(&"strategy"));
-        assert!(
-            !keys.contains(&"budget.total"),
-            "the total moves only when freed"
-        );
-        let limit = s
-            .params
-            .iter()
-            .find(|p| p.key == "knowledge.limit")
-            .expect("limit");
-        assert_eq!(limit.domain, Domain::Int { lo: 1, hi: 15 });
-    }
-
-    #[test]
-    fn origin_replays_the_baseline() {
-        let base = prolaunch();
-        let s = Space::build(&base, &[], &[]).expect("space");
-        let p = s.policy(&base, &s.origin(&base)).expect("policy");
-        assert_eq!(p.layers, base.layers);
-        assert_eq!(p.knowledge, base.knowledge);
-        assert_eq!(p.strategy, base.strategy);
-    }
-
-    #[test]
-    fn free_bounds_fixed_and_coverage() {
-        let base = prolaunch();
-        let free = [
-            "layers.*.weight=0.1..0.6".to_string(),
-            "knowledge.similarity_threshold=0.1..0.9".into(),
-        ];
-        let s = Space::build(&base, &free, &["layers.session.weight".into()]).expect("space");
-        let keys: Vec<&str> = s.params.iter().map(|p| p.key.as_str()).collect();
-        assert_eq!(
-            keys,
-            [
-                "layers.journey.weight",
-                "layers.knowledge.weight",
-                "knowledge.similarity_threshold"
-            ]
-        );
-        assert_eq!(s.params[0].domain, Domain::Real { lo: 0.1, hi: 0.6 });
-        // The hits were searched at 0.7 − 0.3: nothing below 0.4 is known.
-        assert_eq!(s.params[2].domain, Domain::Real { lo: 0.4, hi: 0.9 });
-        assert!(
-            s.notes
-                .iter()
-                .any(|n| n.contains("below what the loaded hits cover"))
-        );
-        let err =
-            Space::build(&base, &["layers.nope.weight".into()], &[]).expect_err("unknown layer");
-        assert!(err.contains("no layer \"nope\""), "{err}");
-        let err = Space::build(&base, &["knowledge.limit=3".into()], &[]).expect_err("bad bounds");
-        assert!(err.contains("LO..HI"), "{err}");
-    }
-}
+mod tests;

@@ -56,8 +56,8 @@ pub struct OptimizeArgs {
     /// Search method: coordinate search from the baseline, or random search (to compare).
     #[arg(long, value_enum, default_value_t = Method::Coordinate)]
     pub method: Method,
-    /// Stop after N measured policies [default: 200 unless --time is given].
-    #[arg(long, value_name = "N")]
+    /// Stop after N measured policies, at least 1 [default: 200 unless --time is given].
+    #[arg(long, value_name = "N", value_parser = parse_trials)]
     pub trials: Option<usize>,
     /// Stop after this long (60s, 2m, 500ms): the best so far is the answer.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
@@ -123,6 +123,16 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         _ => return Err(format!("{s}: unit {unit:?} is not ms, s, m or h")),
     };
     Duration::try_from_secs_f64(secs).map_err(|e| format!("{s}: {e}"))
+}
+
+fn parse_trials(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("--trials must be at least 1: a search measures one policy or more".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!(
+            "{s}: --trials is a whole number of trials, at least 1"
+        )),
+    }
 }
 
 fn parse_share(s: &str) -> Result<f64, String> {
@@ -245,6 +255,21 @@ impl Runs<'_> {
         let snaps = self.cache.snapshots(&KnowledgeParams::of(baseline));
         let users = snaps.len() as u64;
         let (train, held) = split(snaps, self.args.holdout, self.args.seed);
+        if train.is_empty() {
+            bar.finish_and_clear();
+            return Err(if held.is_empty() {
+                CliError::Runtime("no users to optimize on: the fleet has no users".into())
+            } else {
+                let what = match held.len() {
+                    1 => "the fleet's one user is held out".to_string(),
+                    n => format!("all {n} users are held out"),
+                };
+                CliError::Usage(format!(
+                    "--holdout {}: the holdout left no users to optimize on ({what} with --seed {}); use a smaller --holdout, or --holdout 0",
+                    self.args.holdout, self.args.seed
+                ))
+            });
+        }
         let (mut train, mut held) = (Loaded::new(train), Loaded::new(held));
         if let Some((_, s)) = guard {
             train = train.with_guard(&self.engine, baseline, s);
@@ -287,6 +312,9 @@ pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<()
         .map_err(|e| CliError::Usage(format!("config: {e}")))?;
     let baseline = load_policy(&global.policy, &global.sets)?;
     let space = Space::build(&baseline, &args.free, &args.fixed).map_err(CliError::Usage)?;
+    if args.per_category {
+        search::category_matters(&baseline).map_err(CliError::Usage)?;
+    }
     let mut goals = targets(&baseline, &args.target).map_err(CliError::Usage)?;
     let guard = args.guard.as_deref().map(parse_guard).transpose()?;
     if let Some((k, s)) = guard {
@@ -316,7 +344,9 @@ pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<()
         return result;
     }
     let searched = Instant::now();
-    let (found, hold) = ctx.search(args, &baseline, space, goals, args.time).await?;
+    let (found, hold) = ctx
+        .search(args, &baseline, &baseline.name, space, goals, args.time)
+        .await?;
     let search_secs = searched.elapsed().as_secs_f64();
     watch.task.abort();
     bar.finish_and_clear();

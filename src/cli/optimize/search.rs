@@ -12,7 +12,7 @@ use super::super::CliError;
 use super::super::output::{BOLD, DIM, GREEN, RED, Table, io, paint, write_json};
 use super::OptimizeArgs;
 use super::text::{best_line, tuned_toml};
-use crate::engine::{Engine, Policy};
+use crate::engine::{Engine, Policy, Source};
 use crate::optimize::eval::Fleet as Loaded;
 use crate::optimize::search::{Limits, Trial};
 use crate::optimize::space::Space;
@@ -29,11 +29,13 @@ pub(super) struct SearchCtx {
 }
 
 impl SearchCtx {
-    /// One search from `baseline` over `space`, for at most `time`, then its held-out figures.
+    /// One search from `baseline` over `space`, for at most `time`, then its held-out figures;
+    /// the progress line on stderr calls it `what`.
     pub async fn search(
         &self,
         args: &OptimizeArgs,
         baseline: &Policy,
+        what: &str,
         space: Space,
         goals: Vec<Target>,
         time: Option<Duration>,
@@ -65,7 +67,7 @@ impl SearchCtx {
             bar.suspend(|| {
                 eprintln!(
                     "ctxlens: searching {} on {} users ({} held out), {upto}; Ctrl-C keeps the best so far",
-                    crate::text::inert_line(&baseline.name),
+                    crate::text::inert_line(what),
                     self.train.len(),
                     self.held.len()
                 )
@@ -121,6 +123,34 @@ struct CategoryOut {
     policy_toml: String,
 }
 
+/// Whether `--per-category` has anything to search: `category` only picks the static modules a
+/// static layer shows, so without such a layer, or with modules that are the same for every
+/// category, the five searches would be one search five times over: a usage error.
+pub(super) fn category_matters(baseline: &Policy) -> Result<(), String> {
+    let name = crate::text::inert_line(&baseline.name).into_owned();
+    if baseline.layer_for(Source::Static).is_none() {
+        return Err(format!(
+            "--per-category: policy {name} has no static layer, so its category changes nothing (category only picks the static modules); the five searches would be the same: search once without --per-category"
+        ));
+    }
+    let modules = |c: &str| -> Result<Vec<String>, String> {
+        let p = baseline
+            .clone()
+            .with_overrides(&[format!("category={c}")])
+            .map_err(|e| e.to_string())?;
+        Ok(p.active_modules().map(|m| m.name.clone()).collect())
+    };
+    let first = modules(CATEGORIES[0])?;
+    for c in &CATEGORIES[1..] {
+        if modules(c)? != first {
+            return Ok(());
+        }
+    }
+    Err(format!(
+        "--per-category: policy {name} shows the same static modules for every category, so its category changes nothing; the five searches would be the same: search once without --per-category"
+    ))
+}
+
 /// `--out tuned.toml` → `tuned-analysis.toml` beside it.
 fn category_path(out: &std::path::Path, category: &str) -> PathBuf {
     let stem = out
@@ -137,7 +167,7 @@ pub(super) async fn per_category(
     baseline: &Policy,
 ) -> Result<(), CliError> {
     let mut outs = Vec::new();
-    for c in CATEGORIES {
+    for (i, c) in CATEGORIES.into_iter().enumerate() {
         if ctx.cancel.load(Ordering::Relaxed) {
             break;
         }
@@ -148,7 +178,13 @@ pub(super) async fn per_category(
         let space = Space::build(&base, &args.free, &args.fixed).map_err(CliError::Usage)?;
         let goals = targets(&base, &args.target).map_err(CliError::Usage)?;
         let time = args.time.map(|t| t / CATEGORIES.len() as u32);
-        let (mut found, holdout) = ctx.search(args, &base, space, goals, time).await?;
+        let what = format!(
+            "{} for category {c} ({} of {})",
+            baseline.name,
+            i + 1,
+            CATEGORIES.len()
+        );
+        let (mut found, holdout) = ctx.search(args, &base, &what, space, goals, time).await?;
         found.policy.name = format!("{}-{c}", found.policy.name);
         let toml = tuned_toml(&found);
         let out = args.out.as_ref().map(|o| category_path(o, c));

@@ -187,12 +187,24 @@ fn write_recommended(out: &mut impl Write, v: &Out) -> Result<(), CliError> {
     }
 }
 
+/// Rows of the Pareto front the text shows (`--json` has every point).
+const PARETO_SHOWN: usize = 15;
+
 fn write_pareto(out: &mut impl Write, f: &Found) -> Result<(), CliError> {
     // Feasible points first (cheapest first), then the nearest to feasible.
     let mut rows: Vec<&Trial> = f.pareto.iter().filter(|t| t.feasible()).collect();
     let mut near: Vec<&Trial> = f.pareto.iter().filter(|t| !t.feasible()).collect();
     near.sort_by(|a, b| a.violation.total_cmp(&b.violation).then(a.n.cmp(&b.n)));
     rows.extend(near);
+    let points = match rows.len() {
+        1 => "1 point".to_string(),
+        n => format!("{n} points"),
+    };
+    let shown = if rows.len() > PARETO_SHOWN {
+        format!("; the first {PARETO_SHOWN} shown")
+    } else {
+        String::new()
+    };
     writeln!(
         out,
         "\n{} {}",
@@ -200,8 +212,7 @@ fn write_pareto(out: &mut impl Write, f: &Found) -> Result<(), CliError> {
         paint(
             DIM,
             &format!(
-                "({} points: objective against each target's slack; feasible first, then the nearest to feasible; 15 shown)",
-                f.pareto.len()
+                "({points}: objective against each target's slack; feasible first, then the nearest to feasible{shown})"
             )
         )
     )
@@ -215,7 +226,7 @@ fn write_pareto(out: &mut impl Write, f: &Found) -> Result<(), CliError> {
     header.push(("".into(), false));
     let h: Vec<(&str, bool)> = header.iter().map(|(s, r)| (s.as_str(), *r)).collect();
     let mut t = Table::new(&h);
-    for tr in rows.into_iter().take(15) {
+    for tr in rows.into_iter().take(PARETO_SHOWN) {
         let mut cells = vec![
             (tr.n.to_string(), Default::default()),
             (format!("{:.2}", tr.objective.abs()), BOLD),

@@ -1,0 +1,125 @@
+//! The policy space: default keys, bounds, coverage, and changes against the baseline.
+
+use super::*;
+
+fn prolaunch() -> Policy {
+    Policy::preset("prolaunch").expect("preset")
+}
+
+#[test]
+fn default_space_covers_weights_knowledge_session_and_strategy() {
+    let s = Space::build(&prolaunch(), &[], &[]).expect("space");
+    let keys: Vec<&str> = s.params.iter().map(|p| p.key.as_str()).collect();
+    assert!(keys.contains(&"layers.journey.weight"));
+    assert!(keys.contains(&"knowledge.limit"));
+    assert!(keys.contains(&"strategy"));
+    assert!(
+        !keys.contains(&"budget.total"),
+        "the total moves only when freed"
+    );
+    let limit = s
+        .params
+        .iter()
+        .find(|p| p.key == "knowledge.limit")
+        .expect("limit");
+    assert_eq!(limit.domain, Domain::Int { lo: 1, hi: 15 });
+}
+
+#[test]
+fn origin_replays_the_baseline() {
+    let base = prolaunch();
+    let s = Space::build(&base, &[], &[]).expect("space");
+    let p = s.policy(&base, &s.origin(&base)).expect("policy");
+    assert_eq!(p.layers, base.layers);
+    assert_eq!(p.knowledge, base.knowledge);
+    assert_eq!(p.strategy, base.strategy);
+}
+
+#[test]
+fn free_bounds_fixed_and_coverage() {
+    let base = prolaunch();
+    let free = [
+        "layers.*.weight=0.1..0.6".to_string(),
+        "knowledge.similarity_threshold=0.1..0.9".into(),
+    ];
+    let s = Space::build(&base, &free, &["layers.session.weight".into()]).expect("space");
+    let keys: Vec<&str> = s.params.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "layers.journey.weight",
+            "layers.knowledge.weight",
+            "knowledge.similarity_threshold"
+        ]
+    );
+    assert_eq!(s.params[0].domain, Domain::Real { lo: 0.1, hi: 0.6 });
+    // The hits were searched at 0.7 − 0.3: nothing below 0.4 is known.
+    assert_eq!(s.params[2].domain, Domain::Real { lo: 0.4, hi: 0.9 });
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("below what the loaded hits cover"))
+    );
+    let err = Space::build(&base, &["layers.nope.weight".into()], &[]).expect_err("unknown layer");
+    assert!(err.contains("no layer \"nope\""), "{err}");
+    let err = Space::build(&base, &["knowledge.limit=3".into()], &[]).expect_err("bad bounds");
+    assert!(err.contains("LO..HI"), "{err}");
+}
+
+#[test]
+fn changes_are_stated_against_the_baseline_even_when_its_value_is_outside_the_bounds() {
+    let base = prolaunch();
+    let s = Space::build(&base, &["budget.total=1..10".into()], &[]).expect("space");
+    let origin = s.origin(&base);
+    assert_eq!(origin, [10.0], "the origin is clamped into the bounds");
+    // The clamped origin is a change: the policy it makes has a total of 10, not 4000.
+    assert_eq!(
+        s.changes(&base, &origin),
+        [("budget.total".into(), "4000".into(), "10".into())]
+    );
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n
+                == "budget.total: the baseline's 4000 is outside 1..10; the search starts at 10"),
+        "{:?}",
+        s.notes
+    );
+    // Within the bounds, the origin is no change and nothing is noted.
+    let s = Space::build(&base, &["budget.total=1000..5000".into()], &[]).expect("space");
+    assert!(s.changes(&base, &s.origin(&base)).is_empty());
+    assert!(
+        !s.notes.iter().any(|n| n.contains("outside")),
+        "{:?}",
+        s.notes
+    );
+    // A cap the baseline leaves unset shows as `unset`, and setting one is a change.
+    let s = Space::build(&base, &["layers.session.cap=0..500".into()], &[]).expect("space");
+    assert_eq!(
+        s.changes(&base, &s.origin(&base)),
+        [("layers.session.cap".into(), "unset".into(), "500".into())]
+    );
+}
+
+#[test]
+fn bounds_that_make_a_key_invalid_and_bounds_on_a_choice_are_refused() {
+    let base = prolaunch();
+    for (spec, says) in [
+        ("budget.total=0..10", "budget.total must be ≥ 1"),
+        ("budget.total=-5..10", "budget.total must be ≥ 1"),
+        (
+            "layers.*.weight=-0.5..0.5",
+            "layers.session.weight must be ≥ 0",
+        ),
+        ("knowledge.similarity_threshold=0.5..1.5", "must be ≤ 1"),
+        ("knowledge.limit=-1..3", "knowledge.limit must be ≥ 0"),
+        ("strategy=1..2", "strategy is a choice"),
+    ] {
+        let err = Space::build(&base, &[spec.into()], &[]).expect_err(spec);
+        assert!(err.starts_with(&format!("--free {spec}: ")), "{err}");
+        assert!(err.contains(says), "{spec}: {err}");
+    }
+    // Bounds at the edge of what is valid are fine.
+    Space::build(&base, &["budget.total=1..10".into()], &[]).expect("T = 1 is valid");
+    Space::build(&base, &["strategy".into()], &[]).expect("strategy without bounds");
+}
