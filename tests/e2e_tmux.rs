@@ -184,17 +184,21 @@ fn open_a_user_see_the_total_and_the_graph_tune_and_save_on_quit() {
         "mb:330 is newly dropped at budget 2000:\n{tuned}"
     );
 
-    // `q` asks; `s` offers `:w FILE`; the file is written and the TUI ends.
+    // `q` asks; `s` asks for the file (its name alone is edited: ctrl-u clears just the name);
+    // the file is written and the TUI ends.
     t.send(&["q"]);
     t.wait_for("the quit prompt", |s| {
         s.contains("Quit?") && s.contains("save (:w FILE) and quit")
     });
     t.send(&["s"]);
-    t.wait_for("the save command", |s| {
-        s.contains(":w prolaunch-tuned.toml")
+    t.wait_for("the save prompt", |s| {
+        s.contains("save tuned policy to: prolaunch-tuned.toml")
     });
     t.send(&["C-u"]);
-    t.send(&["-l", &format!("w {}", saved.display())]);
+    t.wait_for("the file name cleared, the prompt kept", |s| {
+        s.contains("save tuned policy to:") && !s.contains("prolaunch-tuned.toml")
+    });
+    t.send(&["-l", &saved.display().to_string()]);
     t.send(&["Enter"]);
     let end = t.wait_for("the shell prompt back", |s| {
         s.contains("CTXLENS_EXIT=0") && s.trim_end().ends_with("READY$")
@@ -205,6 +209,7 @@ fn open_a_user_see_the_total_and_the_graph_tune_and_save_on_quit() {
     );
     let toml = std::fs::read_to_string(&saved).expect("the tuned policy was written");
     assert!(toml.contains("total = 2000"), "{toml}");
+    assert!(toml.contains("name = \"prolaunch-tuned\""), "{toml}");
 }
 
 /// The pane's terminal modes that a TUI changes: alternate screen, the mouse reporting modes

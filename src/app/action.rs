@@ -8,12 +8,43 @@ use crate::store::{UserData, UserPage};
 use super::task::{Task, TaskError};
 use crate::store::ProgressEvent;
 
-/// Per-user numbers for the users list, under the baseline policy.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// Per-user numbers for the users list, under one policy, as of the instant the list is counted
+/// at ([`super::state::UsersState::stats_at`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UserStats {
     pub tokens: usize,
     pub budget: u32,
     pub truncation_rate: f64,
+    /// The milestone of then.
+    pub milestone: Option<String>,
+    /// The newest turn read (at or before the instant).
+    pub last_activity: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A message on `progress:{user}` that could not be read as a progress event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unreadable {
+    /// The user its channel names (empty when the channel could not be told).
+    pub user: String,
+    /// Why it could not be read (not JSON, a field missing), as the store said.
+    pub why: String,
+    /// When it arrived (it carries no time of its own that could be read).
+    pub received: String,
+}
+
+impl Unreadable {
+    /// Reads the store's message, `progress:{user}: why`, received at `received`.
+    pub fn from_message(message: &str, received: String) -> Unreadable {
+        let (user, why) = message
+            .strip_prefix("progress:")
+            .and_then(|rest| rest.split_once(": "))
+            .unwrap_or(("", message));
+        Unreadable {
+            user: user.to_string(),
+            why: why.to_string(),
+            received,
+        }
+    }
 }
 
 /// Defines [`Action`] once: the bindable actions in help order, each with its help line (also
@@ -98,9 +129,9 @@ actions! {
         UsersLoaded(UserPage),
         /// The selected user's data and snapshot arrived.
         UserLoaded(Box<(UserData, Snapshot)>),
-        /// Users' numbers for the list (under the tuned policy: `true`), and the users whose
-        /// load failed (with why).
-        StatsComputed(bool, Vec<(String, Result<UserStats, String>)>),
+        /// Users' numbers for the list (under the tuned policy: `true`) as of an instant (`None`:
+        /// now), and the users whose load failed (with why).
+        StatsComputed(bool, Option<chrono::DateTime<chrono::Utc>>, Vec<(String, Result<UserStats, String>)>),
         /// A tokenizer's vocabulary is loaded.
         TokenizerReady(Tokenizer),
         /// A policy was read (from the file or preset named).
@@ -109,6 +140,8 @@ actions! {
         Saved(String),
         /// A `progress:{user}` event arrived.
         Progress(ProgressEvent),
+        /// A message on a progress channel that is not a progress event arrived.
+        ProgressUnreadable(Unreadable),
         /// A fleet report finished: its run number and summary.
         ReportReady(u64, Box<crate::report::Summary>),
         /// A knowledge row explained (`:explain ROW`).

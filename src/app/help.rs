@@ -48,7 +48,19 @@ pub fn screen_keys(screen: Screen) -> Vec<(Action, &'static str)> {
             (Action::Select, "the item's full text and detail"),
             (Action::NextPane, "one layer at a time, then all"),
             (Action::PrevPane, "the layer before"),
+            (
+                Action::Explain,
+                "explain the knowledge item: why (not) used",
+            ),
             (Action::Yank, "copy the item's text"),
+            (
+                Action::ToggleTokens,
+                "in the item's detail: its text cut into tokens",
+            ),
+            (
+                Action::ToggleTokenIds,
+                "in the item's detail: the token ids",
+            ),
         ],
         Screen::Budget => &[],
         Screen::Journey => &[
@@ -56,6 +68,12 @@ pub fn screen_keys(screen: Screen) -> Vec<(Action, &'static str)> {
             (Action::Right, "to a dependant (else the layer after)"),
             (Action::Up, "the box above"),
             (Action::Down, "the box below"),
+            (
+                Action::Earlier,
+                "time travel: the user as of the moment before",
+            ),
+            (Action::Later, "the moment after (past the last: now)"),
+            (Action::Present, "back to now"),
             (Action::Yank, "copy the user id"),
         ],
         Screen::Tune => &[
@@ -106,6 +124,17 @@ mod tests {
         }
         for a in EVERYWHERE {
             assert!(k.key_for(a).is_some(), "{a:?} has no key");
+        }
+    }
+
+    #[test]
+    fn each_screen_lists_the_keys_that_work_there() {
+        let has =
+            |screen: Screen, action: Action| screen_keys(screen).iter().any(|(a, _)| *a == action);
+        assert!(has(Screen::Layers, Action::Explain), "e on Layers");
+        assert!(has(Screen::Layers, Action::ToggleTokens));
+        for a in [Action::Earlier, Action::Later, Action::Present] {
+            assert!(has(Screen::Journey, a.clone()), "{a:?} on Journey");
         }
     }
 }

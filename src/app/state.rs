@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
-pub use super::action::UserStats;
+pub use super::action::{Unreadable, UserStats};
 use super::keymap::Keymap;
 use super::task::Task;
 use crate::engine::{Assembly, Engine, Policy, Snapshot, Tokenizer};
@@ -168,6 +168,9 @@ pub enum InputKind {
     Palette,
     /// Enter on a Tune field.
     Edit,
+    /// The file the tuned policy is written to (`:w` alone, `s` at the quit prompt): the line
+    /// holds the file name only.
+    Save,
 }
 
 /// The engine and the policies: the baseline as loaded, and the tuned one replays use.
@@ -285,6 +288,9 @@ pub struct UsersState {
     pub show_tuned: bool,
     /// The policy the rows' tuned numbers were counted under.
     pub tuned_for: Option<Box<Policy>>,
+    /// The instant the rows' numbers (milestone, tokens, truncation, activity) are counted as
+    /// of: the open user's ([`UserState::at`]), followed whenever the list is shown; `None`: now.
+    pub stats_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl UsersState {
@@ -395,12 +401,30 @@ pub struct OptimizeState {
 
 pub use crate::store::ProgressEvent;
 
+/// A line of the Live screen: a progress event, or a message on a progress channel that is not
+/// one (listed, never dropped: `ctxlens watch` reports it too).
+#[derive(Debug, Clone, PartialEq)]
+pub enum LiveEntry {
+    Event(ProgressEvent),
+    Unreadable(Unreadable),
+}
+
+impl LiveEntry {
+    /// The user whose channel it came on.
+    pub fn user(&self) -> &str {
+        match self {
+            LiveEntry::Event(e) => &e.user_id,
+            LiveEntry::Unreadable(u) => &u.user,
+        }
+    }
+}
+
 /// The live screen: recent events (newest first).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveState {
-    pub events: VecDeque<ProgressEvent>,
+    pub events: VecDeque<LiveEntry>,
     /// Events that arrived while paused, shown on resume.
-    pub held: VecDeque<ProgressEvent>,
+    pub held: VecDeque<LiveEntry>,
     /// Where the events come from (the demo's built-in source, a channel, none).
     pub source: String,
     /// Every user's events, not only the open user's.
@@ -468,6 +492,7 @@ impl State {
                 wanted: None,
                 show_tuned: false,
                 tuned_for: None,
+                stats_at: None,
             },
             user: UserState::default(),
             tune: TuneState::default(),
@@ -509,9 +534,18 @@ impl State {
             .map_or(0, |l| u16::try_from(l.chars().count()).unwrap_or(u16::MAX))
     }
 
-    /// The header's label while a user is shown as of an earlier instant: ` AS OF {T} `.
+    /// The instant the screen shows: on Users, the one the list's numbers are counted as of;
+    /// elsewhere the open user's. `None`: now.
+    pub fn header_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        match self.ui.screen {
+            Screen::Users => self.users.stats_at,
+            _ => self.shown_at(),
+        }
+    }
+
+    /// The header's label while the screen shows an earlier instant: ` AS OF {T} `.
     pub fn as_of_label(&self) -> Option<String> {
-        self.shown_at()
+        self.header_at()
             .map(|t| format!(" AS OF {} ", crate::engine::snapshot::fmt_ts(&t)))
     }
 }

@@ -159,16 +159,44 @@ fn default_int(p: &Policy, key: &str) -> i64 {
         .map_or(0, |i| i64::from(budgets.layers[i]))
 }
 
-/// The `--set` flags that turn `base` into `tuned`, one per changed field.
-pub fn set_flags(base: &Policy, tuned: &Policy) -> Vec<String> {
-    let mut keys: Vec<String> = fields(tuned).into_iter().map(|f| f.key).collect();
-    for f in fields(base) {
+/// The tuned policy as it is written (`:w`): when it differs from the baseline it was tuned from
+/// and still bears its name, it is named `{baseline}-tuned` (as `ctxlens optimize` names what it
+/// finds), so that a report of one against the other tells them apart. A name of its own stays.
+pub fn saved_policy(session: &crate::app::state::Session) -> Policy {
+    let (base, tuned) = (&session.baseline, &session.policy);
+    let mut p = tuned.clone();
+    if tuned != base && tuned.name == base.name {
+        p.name = format!("{}-tuned", base.name);
+    }
+    p
+}
+
+/// The fields of `a` or `b` whose values differ, in screen order.
+fn changed_keys(a: &Policy, b: &Policy) -> Vec<String> {
+    let mut keys: Vec<String> = fields(b).into_iter().map(|f| f.key).collect();
+    for f in fields(a) {
         if !keys.contains(&f.key) {
             keys.push(f.key);
         }
     }
-    keys.into_iter()
-        .filter(|k| shown(base, k) != shown(tuned, k))
+    keys.retain(|k| shown(a, k) != shown(b, k));
+    keys
+}
+
+/// What replacing `tuned` (tuned from `base`) with `next` undoes: each field tuned away from the
+/// baseline that `next` sets otherwise, as `key=value (now value)`.
+pub fn replaced(base: &Policy, tuned: &Policy, next: &Policy) -> Vec<String> {
+    changed_keys(base, tuned)
+        .into_iter()
+        .filter(|k| shown(tuned, k) != shown(next, k))
+        .map(|k| format!("{k}={} (now {})", shown(tuned, &k), shown(next, &k)))
+        .collect()
+}
+
+/// The `--set` flags that turn `base` into `tuned`, one per changed field.
+pub fn set_flags(base: &Policy, tuned: &Policy) -> Vec<String> {
+    changed_keys(base, tuned)
+        .into_iter()
         .map(|k| {
             let v = shown(tuned, &k);
             if v.chars()

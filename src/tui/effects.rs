@@ -57,6 +57,16 @@ impl EffectContext {
             ..LoadOptions::default()
         }
     }
+
+    /// How users are loaded as of `at` (time travel: the milestone of then derived with the
+    /// engine's map); `None`: now.
+    fn load_options_at(&self, at: Option<chrono::DateTime<chrono::Utc>>) -> LoadOptions {
+        LoadOptions {
+            at,
+            milestones: at.map(|_| Arc::new(self.engine.milestones.clone())),
+            ..self.load_options()
+        }
+    }
 }
 
 /// Runs `effect` and returns the action that reports its result.
@@ -76,9 +86,7 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
         } => {
             let opts = LoadOptions {
                 query,
-                at,
-                milestones: at.map(|_| Arc::new(ctx.engine.milestones.clone())),
-                ..ctx.load_options()
+                ..ctx.load_options_at(at)
             };
             let loaded = load_snapshot(ctx.store.as_ref(), &user, &opts, knowledge).await;
             match loaded {
@@ -90,7 +98,8 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
             users,
             policy,
             tuned,
-        } => compute_stats(&ctx, users, *policy, tuned).await,
+            at,
+        } => compute_stats(&ctx, users, *policy, tuned, at).await,
         Effect::WarmTokenizer(t) => {
             let engine = ctx.engine.clone();
             match tokio::task::spawn_blocking(move || engine.tokens.warm(t)).await {
@@ -210,8 +219,6 @@ async fn optimize(ctx: &EffectContext, id: u64, baseline: Policy, trials: usize)
     Action::OptimizeProgress(id, Box::new(search(req, tell).await))
 }
 
-/// Replays each user under `policy` for the users list (loads here, assembly on a blocking
-/// thread); a user that cannot be loaded is answered with why.
 /// `:explain ROW`: the row found and scored against the user's query, then explained.
 async fn explain_row(
     ctx: &EffectContext,
@@ -255,14 +262,18 @@ async fn compare(ctx: &EffectContext, req: crate::app::CompareRequest) -> Action
     }
 }
 
+/// Replays each user under `policy` for the users list (loads here, assembly on a blocking
+/// thread), loaded as of `at` as the open user is (`None`: now): its numbers, and its milestone
+/// and newest turn then. A user that cannot be loaded is answered with why.
 async fn compute_stats(
     ctx: &EffectContext,
     users: Vec<String>,
     policy: Policy,
     tuned: bool,
+    at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Action {
     let params = KnowledgeParams::of(&policy);
-    let opts = ctx.load_options();
+    let opts = ctx.load_options_at(at);
     let mut snaps = Vec::with_capacity(users.len());
     let mut failed = Vec::new();
     for u in &users {
@@ -281,6 +292,12 @@ async fn compute_stats(
                     tokens: a.total_tokens,
                     budget: a.budget.total,
                     truncation_rate: a.truncation_rate,
+                    milestone: snap.current_milestone.clone(),
+                    last_activity: snap
+                        .session
+                        .iter()
+                        .filter_map(|e| e.turn.as_ref().ok().map(|t| t.timestamp))
+                        .max(),
                 };
                 (snap.user_id.clone(), Ok(stats))
             })
@@ -288,7 +305,7 @@ async fn compute_stats(
             .collect::<Vec<_>>()
     });
     match work.await {
-        Ok(stats) => Action::StatsComputed(tuned, stats),
+        Ok(stats) => Action::StatsComputed(tuned, at, stats),
         Err(e) => Action::Failed(Task::Stats, e.to_string().into()),
     }
 }
@@ -306,7 +323,14 @@ pub async fn follow_progress(store: Arc<dyn Store>, tx: UnboundedSender<Action>)
     while let Some(ev) = events.next().await {
         let action = match ev {
             Ok(ev) => Action::Progress(ev),
-            Err(e) => lost(e.into()),
+            // A message that is not a progress event is listed on the Live screen, as read.
+            Err(e) => Action::ProgressUnreadable(crate::app::state::Unreadable::from_message(
+                &e,
+                crate::engine::snapshot::fmt_ts(&chrono::SubsecRound::trunc_subsecs(
+                    chrono::Utc::now(),
+                    0,
+                )),
+            )),
         };
         if tx.send(action).is_err() {
             return;

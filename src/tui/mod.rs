@@ -74,6 +74,8 @@ pub async fn run_tui(
     };
     let mut state = State::new(session, store.describe(), demo, theme, opts.redact);
     state.user.at = opts.at;
+    // The users list is counted as of the same instant.
+    state.users.stats_at = opts.at;
     if store.describe() == crate::store::snapshots::LABEL {
         state.live.source = "no event source (snapshot files)".into();
     }
@@ -363,5 +365,59 @@ mod tests {
             spawn(effect, &mut ctx, &tx);
         }
         assert!(rx.recv().await.is_some());
+    }
+
+    /// The demo, except that its progress channel carries a message that is not JSON, then an
+    /// event.
+    struct BadEvents(MemoryStore);
+
+    #[async_trait::async_trait]
+    impl Store for BadEvents {
+        fn describe(&self) -> String {
+            self.0.describe()
+        }
+        async fn users(&self, cursor: Option<&str>, limit: usize) -> Result<UserPage, StoreError> {
+            self.0.users(cursor, limit).await
+        }
+        async fn load_user(&self, user: &str, o: &LoadOptions) -> Result<UserData, StoreError> {
+            self.0.load_user(user, o).await
+        }
+        async fn health(&self) -> Vec<crate::store::Health> {
+            self.0.health().await
+        }
+        async fn subscribe(&self, _user: Option<&str>) -> Result<EventStream, StoreError> {
+            let bad = crate::store::parse_progress("u001", b"hello \x1b[2J");
+            let good = crate::store::parse_progress(
+                "u001",
+                br#"{"milestone":"M2","progress":0.5,"timestamp":"2025-01-15T12:00:00Z"}"#,
+            );
+            Ok(Box::pin(futures_util::stream::iter([bad, good])))
+        }
+        async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
+            self.0.search_knowledge(q).await
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unreadable_progress_message_is_listed_on_live_naming_its_channel() {
+        let store: Arc<dyn Store> = Arc::new(BadEvents(MemoryStore::demo()));
+        let (mut s, _) = crate::app::update::tests::app_over(store.clone(), false).await;
+        let (tx, mut rx) = unbounded_channel();
+        effects::follow_progress(store, tx).await;
+        while let Ok(action) = rx.try_recv() {
+            update(&mut s, action);
+        }
+        let entries: Vec<_> = s.live.events.iter().collect();
+        assert_eq!(entries.len(), 2, "{entries:?}");
+        match entries[1] {
+            crate::app::state::LiveEntry::Unreadable(u) => {
+                assert_eq!(u.user, "u001");
+                assert!(u.why.starts_with("payload is not JSON"), "{u:?}");
+            }
+            other => panic!("the unreadable message first: {other:?}"),
+        }
+        assert!(
+            matches!(entries[0], crate::app::state::LiveEntry::Event(e) if e.milestone == "M2")
+        );
     }
 }

@@ -7,7 +7,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme::Theme;
 use super::{block, il, styled};
-use crate::app::state::{ProgressEvent, State, TICKS_PER_SECOND};
+use crate::app::state::{LiveEntry, State, TICKS_PER_SECOND};
 use crate::engine::Decision;
 use crate::findings::FindingKind;
 
@@ -23,10 +23,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
 fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let live = &s.live;
     let open = s.user.view.as_ref().map(|v| v.data().user_id.as_str());
-    let shown: Vec<&ProgressEvent> = live
+    let shown: Vec<&LiveEntry> = live
         .events
         .iter()
-        .filter(|e| live.all || open.is_none_or(|u| e.user_id == u))
+        .filter(|e| live.all || open.is_none_or(|u| e.user() == u))
         .collect();
     let height = area.height.saturating_sub(2) as usize;
     let first = live.scroll.min(shown.len().saturating_sub(1));
@@ -47,23 +47,7 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             .iter()
             .skip(first)
             .take(height)
-            .map(|e| {
-                let mine = open == Some(e.user_id.as_str());
-                Line::from(vec![
-                    styled(format!("{}  ", il(&e.timestamp)), t.muted()),
-                    styled(
-                        format!(
-                            "{:<17}",
-                            il(&crate::engine::keys::progress_channel("", &e.user_id))
-                        ),
-                        if mine { t.accent() } else { t.base() },
-                    ),
-                    styled(
-                        format!(" {} {:>5.1}%", il(&e.milestone), e.progress),
-                        t.base(),
-                    ),
-                ])
-            })
+            .map(|e| entry_line(e, open, t))
             .collect()
     };
     let whose = match (live.all, open) {
@@ -85,6 +69,35 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         Paragraph::new(lines).block(block(title, false, t).border_style(style)),
         area,
     );
+}
+
+/// One event: when, its channel (the open user's in the accent colour), the milestone and
+/// progress; a message that could not be read says so in words, and why, made inert.
+fn entry_line(e: &LiveEntry, open: Option<&str>, t: &Theme) -> Line<'static> {
+    let mine = open == Some(e.user());
+    let channel = styled(
+        format!(
+            "{:<17}",
+            il(&crate::engine::keys::progress_channel("", e.user()))
+        ),
+        if mine { t.accent() } else { t.base() },
+    );
+    match e {
+        LiveEntry::Event(e) => Line::from(vec![
+            styled(format!("{}  ", il(&e.timestamp)), t.muted()),
+            channel,
+            styled(
+                format!(" {} {:>5.1}%", il(&e.milestone), e.progress),
+                t.base(),
+            ),
+        ]),
+        LiveEntry::Unreadable(u) => Line::from(vec![
+            styled(format!("{}  ", il(&u.received)), t.muted()),
+            channel,
+            styled(" unreadable: ", t.error()),
+            styled(il(&u.why), t.base()),
+        ]),
+    }
 }
 
 fn render_cache(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {

@@ -73,16 +73,23 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
     long_message(frame, areas, s, t, room);
 }
 
-/// A message too long for the status bar: wrapped in a box above it, whole.
+/// A message too long for the status bar, or of several lines: wrapped in a box above it, whole.
+/// Its own line breaks stay; every line is made inert (stored text inside it was made inert as
+/// one line where the message was made, so its newlines show as `␊`).
 fn long_message(frame: &mut Frame, areas: Areas, s: &State, t: &Theme, room: usize) {
     let Some(m) = &s.status.message else { return };
-    let text = il(&m.text);
-    if s.ui.input.is_some() || text.width() <= room {
+    let one_line = !m.text.contains('\n');
+    if s.ui.input.is_some() || (one_line && il(&m.text).width() <= room) {
         return;
     }
+    let lines = inert_lines(&m.text);
     let width = areas.body.width.saturating_sub(4).max(10);
-    let lines = (text.width() as u16).div_ceil(width.saturating_sub(2).max(1)) + 2;
-    let h = lines.min(areas.body.height / 2).max(3);
+    let inner = usize::from(width.saturating_sub(2).max(1));
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let h = u16::try_from(rows + 2)
+        .unwrap_or(u16::MAX)
+        .min(areas.body.height / 2)
+        .max(3);
     let rect = Rect::new(areas.body.x + 2, areas.status.y.saturating_sub(h), width, h);
     clear(frame, rect);
     let (title, style) = if m.error {
@@ -90,9 +97,10 @@ fn long_message(frame: &mut Frame, areas: Areas, s: &State, t: &Theme, room: usi
     } else {
         (" message ", t.base())
     };
-    let p = Paragraph::new(text)
+    // A listing's indentation stays; one long line wraps as words.
+    let p = Paragraph::new(lines)
         .style(style)
-        .wrap(Wrap { trim: true })
+        .wrap(Wrap { trim: one_line })
         .block(block(title, true, t));
     frame.render_widget(p, rect);
 }
@@ -250,6 +258,8 @@ pub(crate) fn selected_line<'a>(line: Line<'a>, t: &Theme) -> Line<'a> {
 
 #[cfg(test)]
 mod screen_tests;
+#[cfg(test)]
+mod status_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::theme::Theme;
 use super::{hint, il, spinner, styled};
 use crate::app::layout::tabs;
-use crate::app::state::{Input, InputKind, State};
+use crate::app::state::{Input, InputKind, Quit, State};
 use unicode_width::UnicodeWidthStr;
 
 pub fn render_tabs(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
@@ -61,6 +61,7 @@ fn render_input(frame: &mut Frame, area: Rect, s: &State, t: &Theme, input: &Inp
         InputKind::Search => "search /".to_string(),
         InputKind::HelpSearch => "help /".to_string(),
         InputKind::Palette => ":".to_string(),
+        InputKind::Save => "save tuned policy to: ".to_string(),
         InputKind::Edit => {
             let fields = crate::app::tune::fields(&s.session.policy);
             format!(
@@ -88,6 +89,11 @@ fn render_input(frame: &mut Frame, area: Rect, s: &State, t: &Theme, input: &Inp
             "   tab completes · ↑/↓ history · enter run · esc cancel".to_string(),
             t.muted(),
         ),
+        InputKind::Save if s.ui.quit == Quit::AfterSave => (
+            "   enter writes and quits · esc stays".to_string(),
+            t.muted(),
+        ),
+        InputKind::Save => ("   enter writes · esc cancels".to_string(), t.muted()),
         _ => ("   enter ok · esc cancel".to_string(), t.muted()),
     };
     let text = il(input.text());
@@ -113,77 +119,319 @@ fn render_input(frame: &mut Frame, area: Rect, s: &State, t: &Theme, input: &Inp
     frame.render_widget(Paragraph::new(line), area);
 }
 
+/// A status bar laid out to its width: parts in display order, each with its forms (richest
+/// first); the plan says which part gives way next while the bar is too wide.
+#[derive(Default)]
+struct Bar {
+    parts: Vec<Vec<Vec<Span<'static>>>>,
+    levels: Vec<usize>,
+}
+
+impl Bar {
+    /// Adds a part with its forms (richest first); returns its index for the plan.
+    fn push(&mut self, forms: Vec<Vec<Span<'static>>>) -> usize {
+        self.parts.push(forms);
+        self.levels.push(0);
+        self.parts.len() - 1
+    }
+
+    fn width(&self) -> usize {
+        self.parts
+            .iter()
+            .zip(&self.levels)
+            .filter_map(|(forms, &l)| forms.get(l))
+            .flatten()
+            .map(Span::width)
+            .sum()
+    }
+
+    /// Gives way, part by part in `plan`'s order (a part named twice gives way twice), until the
+    /// bar fits `width` or nothing more can go; then takes back, latest first, what the last
+    /// steps made room for (a latency dropped before a long error was), except `last`: what
+    /// gives way first comes back only while nothing else had to.
+    fn fit(&mut self, plan: &[usize], width: usize, last: Option<usize>) {
+        let mut taken = Vec::new();
+        for &p in plan {
+            if self.width() <= width {
+                break;
+            }
+            if self.levels[p] + 1 < self.parts[p].len() {
+                self.levels[p] += 1;
+                taken.push(p);
+            }
+        }
+        for &p in taken.iter().rev().filter(|&&p| Some(p) != last) {
+            self.levels[p] -= 1;
+            if self.width() > width {
+                self.levels[p] += 1;
+            }
+        }
+    }
+
+    /// Part `p` as `form` in place of the form shown, if the bar still fits `width` with it.
+    fn widen(&mut self, p: usize, form: Vec<Span<'static>>, width: usize) {
+        let l = self.levels[p];
+        let old = std::mem::replace(&mut self.parts[p][l], form);
+        if self.width() > width {
+            self.parts[p][l] = old;
+        }
+    }
+
+    fn spans(self) -> Vec<Span<'static>> {
+        self.parts
+            .into_iter()
+            .zip(self.levels)
+            .filter_map(|(mut forms, l)| (l < forms.len()).then(|| forms.swap_remove(l)))
+            .flatten()
+            .collect()
+    }
+}
+
+/// A store's address as the bar shows it: host and port only (a Postgres label's database, a
+/// cluster's words dropped), at most [`HOST_WIDTH`] columns, cut in the host so the port stays.
+/// Another label (the demo's, a snapshot file's path) keeps its end, at most [`PATH_WIDTH`].
+fn short_host(host: &str) -> String {
+    let Some(token) = host.split_whitespace().find(|w| w.contains(':')) else {
+        return keep_end(&il(host), PATH_WIDTH);
+    };
+    let token = match token.rfind(':') {
+        Some(colon) => match token[colon..].find('/') {
+            Some(slash) => &token[..colon + slash],
+            None => token,
+        },
+        None => token,
+    };
+    let token = il(token);
+    if token.width() <= HOST_WIDTH {
+        return token;
+    }
+    match token.rfind(':') {
+        Some(colon) if token[colon..].width() < HOST_WIDTH / 2 => {
+            let port = &token[colon..];
+            format!(
+                "{}{port}",
+                crate::text::fit(&token[..colon], HOST_WIDTH - port.width())
+            )
+        }
+        _ => crate::text::fit(&token, HOST_WIDTH),
+    }
+}
+
+/// `text` in at most `max` columns: its end, after an ellipsis when cut.
+fn keep_end(text: &str, max: usize) -> String {
+    if text.width() <= max {
+        return text.to_string();
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut width = 1;
+    for c in text.chars().rev() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if width + w > max {
+            break;
+        }
+        width += w;
+        tail.push(c);
+    }
+    std::iter::once('…').chain(tail.into_iter().rev()).collect()
+}
+
+/// The fewest columns a cut message is shown in on the bar.
+const MESSAGE_MIN: usize = 12;
+
+/// Columns a store's host and port take at most.
+const HOST_WIDTH: usize = 24;
+/// Columns another store label (a file's path) takes at most.
+const PATH_WIDTH: usize = 32;
+
+/// The data source as its badge says it, unless the stores listed after it say the same
+/// (live stores: `redis host:port · postgres host:port/db`): then `None`.
+fn source_label(s: &State) -> Option<String> {
+    let parts: Vec<&str> = s.status.source.split(" · ").collect();
+    let told = |p: &&str| {
+        s.status
+            .stores
+            .iter()
+            .any(|st| format!("{} {}", st.name, st.host) == *p)
+    };
+    if !s.status.stores.is_empty() && parts.iter().all(told) {
+        return None;
+    }
+    let shown: Vec<String> = parts
+        .iter()
+        .map(|p| match p.split_once(' ') {
+            Some((name, host)) if host.contains(':') => {
+                format!("{} {}", il(name), short_host(host))
+            }
+            _ => il(p),
+        })
+        .collect();
+    Some(shown.join(" · "))
+}
+
 /// Draws the status bar; returns the columns the message had (a longer one is also shown
 /// whole above the bar).
+///
+/// What changes how far the screen may be trusted always stays: the data source (DEMO,
+/// SNAPSHOT), REDACTED, each store's up or DOWN, the policy (and whether it is tuned) and
+/// READ-ONLY. The rest gives way while the bar is too narrow, least needed first: the key
+/// hints, latencies, "(tuned)", a down store's error, what is loading (the spinner stays),
+/// the stores' addresses, then the policy's and the source's names are cut.
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) -> usize {
     if let Some(input) = &s.ui.input {
         render_input(frame, area, s, t, input);
         return usize::MAX;
     }
-    let mut spans = vec![
-        styled(format!(" {} ", il(&s.status.source)), t.badge()),
-        Span::raw(" "),
-    ];
+    let mut bar = Bar::default();
+    let source = source_label(s).map(|label| {
+        bar.push(vec![
+            vec![styled(format!(" {label} "), t.badge()), Span::raw(" ")],
+            vec![
+                styled(format!(" {} ", crate::text::fit(&label, 16)), t.badge()),
+                Span::raw(" "),
+            ],
+        ])
+    });
     if s.ui.redact {
-        spans.push(styled(" REDACTED ", t.badge()));
-        spans.push(Span::raw(" "));
+        bar.push(vec![vec![styled(" REDACTED ", t.badge()), Span::raw(" ")]]);
     }
+    let stores = store_parts(&mut bar, s, t);
+    let policy = policy_part(&mut bar, s, t);
+    bar.push(vec![vec![
+        Span::raw("  "),
+        styled(" READ-ONLY ", t.selected()),
+    ]]);
+    let what: Vec<String> = s.status.loading.iter().map(ToString::to_string).collect();
+    let loading = (!what.is_empty()).then(|| {
+        bar.push(vec![
+            vec![styled(
+                format!("  {} {}", spinner(s), what.join(", ")),
+                t.accent(),
+            )],
+            vec![styled(format!("  {}", spinner(s)), t.accent())],
+        ])
+    });
+    let hints = s.status.message.is_none().then(|| bar.push(hint_forms(t)));
+    let mut plan: Vec<usize> = std::iter::repeat_n(hints, HINTS.len()).flatten().collect();
+    plan.extend(stores.latencies);
+    plan.push(policy);
+    plan.extend(stores.errors);
+    plan.extend(loading);
+    plan.extend(stores.hosts.into_iter().rev());
+    plan.push(policy);
+    plan.extend(source);
+    let width = area.width as usize;
+    bar.fit(&plan, width, hints);
+    // What is loading, cut to the room left when it had to give way.
+    if let Some(p) = loading.filter(|&p| bar.levels[p] > 0) {
+        let room = width.saturating_sub(bar.width());
+        let cut = crate::text::fit(&what.join(", "), room.saturating_sub(1));
+        if room > 5 {
+            let form = vec![styled(format!("  {} {cut}", spinner(s)), t.accent())];
+            bar.widen(p, form, width);
+        }
+    }
+    let room = width.saturating_sub(bar.width() + 2);
+    let mut spans = bar.spans();
+    if let Some(m) = &s.status.message {
+        // The bar shows the first line (none of it in a few columns); a message of several
+        // lines, or too long, is shown whole above it.
+        let first = m.text.lines().next().unwrap_or_default();
+        let shown = crate::text::fit(first, room);
+        if room >= MESSAGE_MIN || shown.width() == il(first).width() {
+            spans.push(Span::raw("  "));
+            spans.push(styled(shown, if m.error { t.error() } else { t.base() }));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    room
+}
+
+/// The key hints, as the bar shows them while there is no message.
+const HINTS: [(&str, &str); 4] = [("?", "help"), (":", "cmd"), ("/", "filter"), ("q", "quit")];
+
+/// The hints' forms: all of them, then one fewer each, down to none.
+fn hint_forms(t: &Theme) -> Vec<Vec<Span<'static>>> {
+    (0..=HINTS.len())
+        .rev()
+        .map(|n| {
+            let mut spans: Vec<Span> = HINTS[..n].iter().flat_map(|(k, w)| hint(k, w, t)).collect();
+            // Spaced from what comes before; the last hint's own spacing may fall off the edge.
+            if let Some(last) = spans.pop() {
+                spans.push(styled(last.content.trim_end().to_string(), last.style));
+                spans.insert(0, Span::raw("  "));
+            }
+            spans
+        })
+        .collect()
+}
+
+/// The parts of the stores that can give way, for the plan.
+struct StoreParts {
+    hosts: Vec<usize>,
+    latencies: Vec<usize>,
+    errors: Vec<usize>,
+}
+
+/// Each store: `● up NAME` or `● DOWN NAME` (the word says it too: colour is not the only sign),
+/// then what can give way: its address, its latency, a down store's error.
+fn store_parts(bar: &mut Bar, s: &State, t: &Theme) -> StoreParts {
+    let mut parts = StoreParts {
+        hosts: Vec::new(),
+        latencies: Vec::new(),
+        errors: Vec::new(),
+    };
     for st in &s.status.stores {
-        // The word says it too: colour is not the only sign.
         let (dot, style) = if st.up {
             ("● up", t.ok())
         } else {
             ("● DOWN", t.error())
         };
-        spans.push(styled(format!("{dot} "), style));
-        spans.push(styled(il(&format!("{} {}", st.name, st.host)), t.muted()));
+        bar.push(vec![vec![
+            styled(format!("{dot} "), style),
+            styled(il(&st.name), t.muted()),
+        ]]);
+        parts.hosts.push(bar.push(vec![
+            vec![styled(format!(" {}", short_host(&st.host)), t.muted())],
+            vec![],
+        ]));
         if let (true, Some(l)) = (st.up, st.latency) {
-            spans.push(styled(
-                format!(" {:.1} ms", l.as_secs_f64() * 1000.0),
-                t.muted(),
-            ));
+            let ms = format!(" {:.1} ms", l.as_secs_f64() * 1000.0);
+            parts
+                .latencies
+                .push(bar.push(vec![vec![styled(ms, t.muted())], vec![]]));
         }
         if let (false, Some(e)) = (st.up, &st.last_error) {
-            spans.push(styled(format!(" ({})", il(e)), t.error()));
+            // Without the store's label, said just before.
+            let e = e
+                .strip_prefix(&format!("{} {}: ", st.name, st.host))
+                .unwrap_or(e);
+            let e = format!(" ({})", crate::text::fit(e, 40));
+            parts
+                .errors
+                .push(bar.push(vec![vec![styled(e, t.error())], vec![]]));
         }
-        spans.push(Span::raw("  "));
+        bar.push(vec![vec![Span::raw("  ")]]);
     }
-    let modified = if s.modified() { "* (tuned)" } else { "" };
-    spans.push(styled(
-        format!("policy {}{modified}", il(&s.session.policy.name)),
-        t.accent(),
-    ));
-    spans.push(Span::raw("  "));
-    spans.push(styled(" READ-ONLY ", t.selected()));
-    spans.push(Span::raw("  "));
-    if !s.status.loading.is_empty() {
-        spans.push(styled(
-            format!(
-                "{} {}  ",
-                spinner(s),
-                s.status
-                    .loading
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+    parts
+}
+
+/// `policy NAME* (tuned)`, then without "(tuned)" (the `*` says it), then its name cut.
+fn policy_part(bar: &mut Bar, s: &State, t: &Theme) -> usize {
+    let name = &s.session.policy.name;
+    let (star, tuned) = if s.modified() {
+        ("*", " (tuned)")
+    } else {
+        ("", "")
+    };
+    bar.push(vec![
+        vec![styled(
+            format!("policy {}{star}{tuned}", il(name)),
             t.accent(),
-        ));
-    }
-    let used: usize = spans.iter().map(Span::width).sum();
-    let room = (area.width as usize).saturating_sub(used);
-    match &s.status.message {
-        Some(m) => spans.push(styled(
-            crate::text::fit(&m.text, room),
-            if m.error { t.error() } else { t.base() },
-        )),
-        None => {
-            for (k, w) in [("?", "help"), (":", "cmd"), ("/", "filter"), ("q", "quit")] {
-                spans.extend(hint(k, w, t));
-            }
-        }
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
-    room
+        )],
+        vec![styled(format!("policy {}{star}", il(name)), t.accent())],
+        vec![styled(
+            format!("policy {}{star}", crate::text::fit(name, 12)),
+            t.accent(),
+        )],
+    ])
 }

@@ -118,3 +118,42 @@ async fn the_oldest_moment_says_so_and_tui_at_opens_users_then() {
     open(&mut s, &ctx, "u001").await;
     assert_eq!(shown(&s).as_deref(), Some("2024-10-22T05:28:18Z"));
 }
+
+#[tokio::test]
+async fn tui_at_shows_the_users_list_as_of_then() {
+    let (_, ctx) = demo_app().await;
+    let at = chrono::DateTime::parse_from_rfc3339("2025-01-14T00:00:00Z")
+        .expect("an instant")
+        .with_timezone(&chrono::Utc);
+    let engine = crate::engine::Engine::default();
+    let session = crate::app::update::tests::session(&engine);
+    let mut s = State::new(session, "DEMO".into(), true, "default".into(), false);
+    // As `tui --at` starts.
+    s.user.at = Some(at);
+    s.users.stats_at = Some(at);
+    settle(&mut s, &ctx, Action::Refresh).await;
+    settle(&mut s, &ctx, Action::Filter).await;
+    crate::app::update::tests::type_text(&mut s, &ctx, "u062").await;
+    for (w, h) in [(120, 40), (80, 24)] {
+        let screen = rows(&s, w, h);
+        assert!(
+            screen[0].contains(" AS OF 2025-01-14T00:00:00Z "),
+            "{screen:#?}"
+        );
+        let row = screen
+            .iter()
+            .find(|r| r.contains("│u062 "))
+            .unwrap_or_else(|| panic!("u062 listed: {screen:#?}"));
+        // u062 was at M8 then, its context 2030 tokens (as Layers shows it at T), not today's
+        // M9 and 2623.
+        assert!(row.contains("M8 "), "{row}");
+        if w == 120 {
+            assert!(row.contains(" 2030 / 4000"), "{row}");
+            // Nothing after T: the newest turn then.
+            assert!(
+                !row.contains("2025-01-14T") && !row.contains("2025-01-15T"),
+                "{row}"
+            );
+        }
+    }
+}

@@ -84,13 +84,13 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
 
 /// One row of the table: id, milestone, name, tokens against the budget, truncation, activity.
 fn user_row<'a>(s: &State, r: &UserRow, selected: bool, t: &Theme) -> Row<'a> {
-    let m = r
-        .summary
-        .current_milestone
-        .as_deref()
-        .map_or("—".to_string(), |m| {
-            il(&format!("{m} {}", s.session.engine.milestones.name(m)))
-        });
+    // Under AS OF, the milestone and activity of then: "…" until counted.
+    let then = crate::app::update::row_then(s, r);
+    let m = match then.as_ref().map(|t| t.0.as_deref()) {
+        None => "…".to_string(),
+        Some(None) => "—".to_string(),
+        Some(Some(m)) => il(&format!("{m} {}", s.session.engine.milestones.name(m))),
+    };
     // Masked when loaded under --redact; made inert here.
     let name = il(r.summary.display_name.as_deref().unwrap_or_default());
     let (tokens, trunc) = match crate::app::update::shown_stats(s, r) {
@@ -120,7 +120,10 @@ fn user_row<'a>(s: &State, r: &UserRow, selected: bool, t: &Theme) -> Row<'a> {
     } else {
         (tokens, trunc)
     };
-    let last = r.summary.last_activity.as_ref().map_or("—".into(), fmt_ts);
+    let last = match then.map(|t| t.1) {
+        None => "…".to_string(),
+        Some(last) => last.as_ref().map_or("—".into(), fmt_ts),
+    };
     let row = Row::new(vec![
         Cell::from(il(&r.summary.user_id)),
         Cell::from(m),

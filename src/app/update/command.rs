@@ -2,12 +2,29 @@
 
 use super::{Effect, error, info, retune, users};
 use crate::app::action::Action;
-use crate::app::state::{Quit, State};
+use crate::app::state::{Input, InputKind, Quit, State};
 use crate::app::tune;
 
 /// The `:` commands, for the error message and the help overlay.
 pub const COMMANDS: &str = ":user ID · :query TEXT · :diff [USER] · :explain ROW · \
-     :policy FILE|PRESET · :theme NAME · :set KEY=VALUE · :w FILE · :reset · :q";
+     :policy FILE|PRESET · :theme NAME · :set KEY=VALUE · :w [FILE] · :reset · :q";
+
+/// What a command needs, said when it is run without it.
+const USAGE: &[(&str, &str)] = &[
+    ("user", ":user ID — a user id (tab completes)"),
+    (
+        "explain",
+        ":explain ROW — a knowledge row id (kn:12) or title text",
+    ),
+    (
+        "policy",
+        ":policy FILE|PRESET — a policy TOML file or a preset (tab completes)",
+    ),
+    (
+        "set",
+        ":set KEY=VALUE — a Tune field (tab completes) and its value: :set budget.total=3000",
+    ),
+];
 
 /// Command names, for completion.
 const NAMES: &[&str] = &[
@@ -60,8 +77,6 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
             vec![]
         }
         ("user", id) if !id.is_empty() => users::jump_to_user(s, id.to_string()),
-        // Ask as this user would: knowledge searched and the context assembled for `text`
-        // (nothing: the newest user turn again).
         ("query", text) => {
             s.user.query = (!text.is_empty()).then(|| text.to_string());
             match super::user::reload_user(s) {
@@ -83,6 +98,11 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
         ("diff", arg) => super::compare::start(s, arg),
         ("explain", row) if !row.is_empty() => super::compare::explain_row(s, row),
         ("policy", file) if !file.is_empty() => vec![Effect::LoadPolicy(file.to_string())],
+        ("theme", "") => {
+            let msg = format!(":theme NAME — one of: {}", s.session.themes.join(", "));
+            error(s, &msg);
+            vec![]
+        }
         ("theme", name) if s.session.themes.iter().any(|t| t == name) => {
             s.ui.theme = name.to_string();
             info(s, &format!("theme {name}"));
@@ -97,18 +117,43 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
             vec![]
         }
         ("set", kv) if kv.contains('=') => apply_set(s, kv),
-        ("w" | "write", file) if !file.is_empty() => {
-            vec![Effect::SavePolicy {
-                path: file.to_string(),
-                toml: s.session.policy.to_toml(),
-            }]
+        ("w" | "write", "") => {
+            save_prompt(s);
+            vec![]
         }
+        ("w" | "write", file) => save(s, file),
         ("reset", _) => super::update(s, Action::ResetTuning),
         _ => {
-            error(s, &format!("unknown command {line:?}: {COMMANDS}"));
+            // A known command without what it needs says what that is.
+            match USAGE.iter().find(|(c, _)| *c == cmd) {
+                Some((_, usage)) => error(s, usage),
+                None => error(s, &format!("unknown command {line:?}: {COMMANDS}")),
+            }
             vec![]
         }
     }
+}
+
+/// The save prompt (`:w` without a file, `s` at the quit prompt): the file name alone is the
+/// line being edited, so ctrl-u clears the name and nothing else.
+pub(super) fn save_prompt(s: &mut State) {
+    let file = format!("{}.toml", tune::saved_policy(&s.session).name);
+    s.ui.input = Some(Input::new(InputKind::Save, &file));
+}
+
+/// Writes the tuned policy to `file` (under its own name when tuned, [`tune::saved_policy`]).
+pub(super) fn save(s: &mut State, file: &str) -> Vec<Effect> {
+    if file.is_empty() {
+        if s.ui.quit == Quit::AfterSave {
+            s.ui.quit = Quit::No;
+        }
+        error(s, "save: no file name given; nothing written");
+        return vec![];
+    }
+    vec![Effect::SavePolicy {
+        path: file.to_string(),
+        toml: tune::saved_policy(&s.session).to_toml(),
+    }]
 }
 
 /// ↑ (`older`) or ↓ through the commands run before.

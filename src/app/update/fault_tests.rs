@@ -128,6 +128,7 @@ async fn rows_whose_numbers_failed_are_counted_again_when_the_stores_are_back() 
         &mut s,
         Action::StatsComputed(
             false,
+            None,
             vec![("u003".into(), Err("memory: connection refused".into()))],
         ),
     );

@@ -3,7 +3,7 @@
 
 use tui_input::InputRequest;
 
-use super::{Effect, command, info, search_lines, users};
+use super::{Effect, command, search_lines, users};
 use crate::app::action::{Action, InputKey};
 use crate::app::state::{InputKind, Overlay, Quit, State};
 
@@ -63,7 +63,7 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
                 InputKind::Filter => s.users.filter.clear(),
                 InputKind::Search => s.user.search.clear(),
                 InputKind::HelpSearch => set_help_search(s, String::new()),
-                InputKind::Palette | InputKind::Edit => {}
+                InputKind::Palette | InputKind::Edit | InputKind::Save => {}
             }
             live(s, kind);
             vec![]
@@ -77,6 +77,7 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
             match kind {
                 InputKind::Palette => command::run(s, text.trim()),
                 InputKind::Edit => command::edit(s, text.trim()),
+                InputKind::Save => command::save(s, text.trim()),
                 InputKind::Filter | InputKind::Search | InputKind::HelpSearch => vec![],
             }
         }
@@ -84,18 +85,14 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
     }
 }
 
-/// The quit prompt: `s` saves (the palette, filled with `:w` and a file name, then quits once
+/// The quit prompt: `s` saves (the save prompt, filled with a file name, then quits once
 /// written), `d` discards and quits, `c` or `esc` stays.
 fn confirm_quit(s: &mut State, key: InputKey) -> Vec<Effect> {
     match key {
         InputKey::Char('s' | 'w' | 'y') | InputKey::Enter => {
             s.ui.overlay = Overlay::None;
-            let file = format!("{}-tuned.toml", s.session.baseline.name);
-            let mut input = crate::app::state::Input::new(InputKind::Palette, &format!("w {file}"));
-            input.recalled = None;
-            s.ui.input = Some(input);
+            command::save_prompt(s);
             s.ui.quit = Quit::AfterSave;
-            info(s, "enter writes the tuned policy and quits; esc stays");
         }
         InputKey::Char('d' | 'n') => {
             s.ui.overlay = Overlay::None;
@@ -131,7 +128,7 @@ fn live(s: &mut State, kind: InputKind) {
                 set_help_search(s, t);
             }
         }
-        InputKind::Palette | InputKind::Edit => {}
+        InputKind::Palette | InputKind::Edit | InputKind::Save => {}
     }
 }
 

@@ -20,7 +20,7 @@ pub use optimize::candidates;
 use screen::show;
 pub use status::set_store;
 use user::{open_user, retune};
-pub use users::shown_stats;
+pub use users::{row_then, shown_stats};
 
 use super::action::Action;
 use super::state::{MESSAGE_SECONDS, Message, Screen, State, TICKS_PER_SECOND};
@@ -43,11 +43,13 @@ pub enum Effect {
         /// Load the user as of this instant (time travel); `None`: now.
         at: Option<chrono::DateTime<chrono::Utc>>,
     },
-    /// Replay these users under a policy for the users list (the tuned one: `tuned`).
+    /// Replay these users under a policy for the users list (the tuned one: `tuned`), loaded
+    /// as of `at` (`None`: now), the instant the open user is shown as of.
     ComputeStats {
         users: Vec<String>,
         policy: Box<Policy>,
         tuned: bool,
+        at: Option<chrono::DateTime<chrono::Utc>>,
     },
     /// Load a tokenizer's vocabulary in the background.
     WarmTokenizer(Tokenizer),
@@ -131,6 +133,7 @@ impl Effect {
 /// Applies `action` to `s` and returns the effects to run.
 pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
     let mut effects = apply(s, action);
+    effects.extend(users::count_again_if_moved(s));
     effects.extend(report_if_stale(s));
     effects.extend(optimize::stop_if_left(s));
     effects
@@ -171,6 +174,7 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::Filter
         | Action::Back
         | Action::Progress(_)
+        | Action::ProgressUnreadable(_)
         | Action::ShowUsers
         | Action::ShowLayers
         | Action::ShowBudget
@@ -266,6 +270,8 @@ pub(super) fn error(s: &mut State, text: &str) {
     });
 }
 
+#[cfg(test)]
+mod command_tests;
 #[cfg(test)]
 mod fault_tests;
 #[cfg(test)]

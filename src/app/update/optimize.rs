@@ -128,13 +128,21 @@ fn apply(s: &mut State) -> Vec<Effect> {
         );
         return vec![];
     }
+    // Tuning not saved yet is replaced: the message names what was undone.
+    let lost = crate::app::tune::replaced(&s.session.baseline, &s.session.policy, &policy);
     let mut effects = stop(s);
     s.ui.overlay = Overlay::None;
     effects.extend(retune(s, policy));
-    info(
-        s,
-        &format!("trial {trial} loaded as the tuned policy (not saved: :w FILE writes it)"),
-    );
+    let msg = if lost.is_empty() {
+        format!("trial {trial} loaded as the tuned policy (not saved: :w FILE writes it)")
+    } else {
+        format!(
+            "trial {trial} loaded as the tuned policy (not saved: :w FILE writes it); it \
+             replaced unsaved tuning: {}",
+            lost.join(", ")
+        )
+    };
+    info(s, &msg);
     effects
 }
 

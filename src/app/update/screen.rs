@@ -5,7 +5,7 @@ use super::Effect;
 use super::error;
 use super::open_user;
 use crate::app::action::Action;
-use crate::app::state::{Input, InputKind, MAX_EVENTS, Overlay, Quit, Screen, State};
+use crate::app::state::{Input, InputKind, LiveEntry, MAX_EVENTS, Overlay, Quit, Screen, State};
 
 /// Screens kept for `esc` to go back through.
 const HISTORY: usize = 32;
@@ -57,14 +57,11 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::ShowLive => show(s, Screen::Live),
         Action::ShowReport => show(s, Screen::Report),
         Action::Progress(ev) => {
-            let live = &mut s.live;
-            let list = if live.paused {
-                &mut live.held
-            } else {
-                &mut live.events
-            };
-            list.push_front(ev);
-            list.truncate(MAX_EVENTS);
+            arrived(s, LiveEntry::Event(ev));
+            vec![]
+        }
+        Action::ProgressUnreadable(u) => {
+            arrived(s, LiveEntry::Unreadable(u));
             vec![]
         }
         Action::ToggleAll if s.ui.screen == Screen::Live => {
@@ -85,6 +82,18 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         }
         _ => vec![],
     }
+}
+
+/// An event on the Live screen (held while paused), newest first.
+fn arrived(s: &mut State, entry: LiveEntry) {
+    let live = &mut s.live;
+    let list = if live.paused {
+        &mut live.held
+    } else {
+        &mut live.events
+    };
+    list.push_front(entry);
+    list.truncate(MAX_EVENTS);
 }
 
 /// The clock: messages expire, and the stores are checked when due.

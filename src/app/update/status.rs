@@ -88,12 +88,7 @@ pub(super) fn health(s: &mut State, list: Vec<crate::store::Health>) -> Vec<Effe
         .map(|r| r.summary.user_id.clone())
         .collect();
     if !missing.is_empty() {
-        start_loading(s, Task::Stats);
-        effects.push(Effect::ComputeStats {
-            users: missing,
-            policy: Box::new(s.session.baseline.clone()),
-            tuned: false,
-        });
+        effects.push(super::users::count(s, missing, false));
     }
     effects
 }

@@ -103,12 +103,7 @@ fn policy_loaded(s: &mut State, policy: Policy, from: &str) -> Vec<Effect> {
         effects.extend(reload_user(s));
     }
     if !users.is_empty() {
-        start_loading(s, Task::Stats);
-        effects.push(Effect::ComputeStats {
-            users,
-            policy: Box::new(s.session.baseline.clone()),
-            tuned: false,
-        });
+        effects.push(super::users::count(s, users, false));
     }
     effects
 }

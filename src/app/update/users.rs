@@ -9,12 +9,15 @@ use crate::app::action::Action;
 use crate::app::layout;
 use crate::app::state::{Screen, SortKey, State, UserRow, UserStats};
 use crate::app::task::Task;
+use chrono::{DateTime, Utc};
 
 /// Applies an action of this part of the state.
 pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::UsersLoaded(page) => users_loaded(s, page),
-        Action::StatsComputed(tuned, stats) => {
+        // Counted as of another instant than the list's now: no longer wanted.
+        Action::StatsComputed(_, at, _) if at != s.users.stats_at => vec![],
+        Action::StatsComputed(tuned, _, stats) => {
             for (id, st) in stats {
                 if let Some(row) = s.users.rows.iter_mut().find(|r| r.summary.user_id == id) {
                     match (st, tuned) {
@@ -56,12 +59,45 @@ pub(super) fn tuned_stats(s: &mut State) -> Vec<Effect> {
     if users.is_empty() {
         return vec![];
     }
+    vec![count(s, users, true)]
+}
+
+/// Counts `users`' numbers for the list under the baseline policy (the tuned one: `tuned`), as
+/// of the list's instant.
+pub(super) fn count(s: &mut State, users: Vec<String>, tuned: bool) -> Effect {
     start_loading(s, Task::Stats);
-    vec![Effect::ComputeStats {
+    let policy = if tuned {
+        &s.session.policy
+    } else {
+        &s.session.baseline
+    };
+    Effect::ComputeStats {
         users,
-        policy: Box::new(s.session.policy.clone()),
-        tuned: true,
-    }]
+        policy: Box::new(policy.clone()),
+        tuned,
+        at: s.users.stats_at,
+    }
+}
+
+/// While the list is shown, its numbers follow the instant the open user is shown as of (`tui
+/// --at`, time travel): counted again, as of then, when that instant moved.
+pub(super) fn count_again_if_moved(s: &mut State) -> Vec<Effect> {
+    if s.ui.screen != Screen::Users || s.users.stats_at == s.user.at {
+        return vec![];
+    }
+    s.users.stats_at = s.user.at;
+    s.users.tuned_for = None;
+    for r in &mut s.users.rows {
+        (r.stats, r.tuned, r.failed) = (None, None, None);
+    }
+    let users = s.users.ids();
+    if users.is_empty() {
+        return vec![];
+    }
+    let mut effects = vec![count(s, users, false)];
+    effects.extend(tuned_stats(s));
+    reshow_users(s);
+    effects
 }
 
 pub(super) fn users_loaded(s: &mut State, page: crate::store::UserPage) -> Vec<Effect> {
@@ -87,18 +123,9 @@ pub(super) fn users_loaded(s: &mut State, page: crate::store::UserPage) -> Vec<E
     reshow_users(s);
     let mut effects = Vec::new();
     if !ids.is_empty() {
-        start_loading(s, Task::Stats);
-        effects.push(Effect::ComputeStats {
-            users: ids.clone(),
-            policy: Box::new(s.session.baseline.clone()),
-            tuned: false,
-        });
+        effects.push(count(s, ids.clone(), false));
         if s.users.show_tuned {
-            effects.push(Effect::ComputeStats {
-                users: ids,
-                policy: Box::new(s.session.policy.clone()),
-                tuned: true,
-            });
+            effects.push(count(s, ids, true));
         }
     }
     if let Some(wanted) = s.users.wanted.take() {
@@ -108,8 +135,25 @@ pub(super) fn users_loaded(s: &mut State, page: crate::store::UserPage) -> Vec<E
 }
 
 /// The numbers a row shows: the tuned policy's while those are asked for.
-pub fn shown_stats(s: &State, r: &UserRow) -> Option<UserStats> {
-    if s.users.show_tuned { r.tuned } else { r.stats }
+pub fn shown_stats<'a>(s: &State, r: &'a UserRow) -> Option<&'a UserStats> {
+    if s.users.show_tuned {
+        r.tuned.as_ref()
+    } else {
+        r.stats.as_ref()
+    }
+}
+
+/// A row's milestone and last activity as the list shows them: the listing's (now), or, while
+/// the list is counted as of an earlier instant, those of then as its replay read them (`None`
+/// until counted: today's would be wrong).
+pub fn row_then(s: &State, r: &UserRow) -> Option<(Option<String>, Option<DateTime<Utc>>)> {
+    if s.users.stats_at.is_none() {
+        return Some((r.summary.current_milestone.clone(), r.summary.last_activity));
+    }
+    r.stats
+        .as_ref()
+        .or(r.tuned.as_ref())
+        .map(|st| (st.milestone.clone(), st.last_activity))
 }
 
 pub(super) fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
@@ -169,14 +213,11 @@ pub fn reshow_users(s: &mut State) {
     let rows = &s.users.rows;
     let mut shown: Vec<usize> = (0..rows.len()).collect();
     let stats = |i: &usize| shown_stats(s, &rows[*i]);
+    let then: Vec<_> = rows.iter().map(|r| row_then(s, r)).collect();
+    let milestone = |i: &usize| then[*i].as_ref().and_then(|t| t.0.clone());
     match s.users.sort {
         SortKey::Id => {}
-        SortKey::Milestone => shown.sort_by(|a, b| {
-            rows[*a]
-                .summary
-                .current_milestone
-                .cmp(&rows[*b].summary.current_milestone)
-        }),
+        SortKey::Milestone => shown.sort_by_key(milestone),
         SortKey::Tokens => {
             shown.sort_by_key(|i| std::cmp::Reverse(stats(i).map_or(-1, |x| x.tokens as i64)))
         }
@@ -185,7 +226,8 @@ pub fn reshow_users(s: &mut State) {
             key(b).total_cmp(&key(a))
         }),
         SortKey::Activity => shown.sort_by_key(|i| {
-            std::cmp::Reverse(rows[*i].summary.last_activity.map(|t| t.timestamp_millis()))
+            let last = then[*i].as_ref().and_then(|t| t.1);
+            std::cmp::Reverse(last.map(|t| t.timestamp_millis()))
         }),
     }
     if !s.users.filter.is_empty() {
@@ -200,7 +242,7 @@ pub fn reshow_users(s: &mut State) {
                 let hay = format!(
                     "{} {} {}",
                     r.user_id,
-                    r.current_milestone.as_deref().unwrap_or(""),
+                    milestone(&i).unwrap_or_default(),
                     r.display_name.as_deref().unwrap_or("")
                 );
                 pattern

@@ -1,0 +1,198 @@
+//! The palette and the save path as a person drives them: commands without their argument say
+//! what they take, the tuned policy is written under a name of its own from a prompt that holds
+//! the file name alone, loading an optimizer candidate says what tuning it replaced, and `tui
+//! --at` counts the users list as of that instant.
+
+use super::optimize_tests::{drive, optimizer_app};
+use super::tests::{demo_app, open, settle, type_text};
+use super::*;
+use crate::app::action::InputKey;
+use crate::app::state::{InputKind, Overlay, Quit};
+use crate::engine::snapshot::fmt_ts;
+use crate::tui::effects::EffectContext;
+
+async fn command(s: &mut State, ctx: &EffectContext, line: &str) -> Vec<Effect> {
+    update(s, Action::Palette);
+    type_text(s, ctx, line).await;
+    update(s, Action::Input(InputKey::Enter))
+}
+
+fn message(s: &State) -> (String, bool) {
+    s.status
+        .message
+        .as_ref()
+        .map(|m| (m.text.clone(), m.error))
+        .unwrap_or_default()
+}
+
+/// The TOML a save effect writes, and where.
+fn saved(effects: &[Effect]) -> (String, String) {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::SavePolicy { path, toml } => Some((path.clone(), toml.clone())),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("a save: {effects:?}"))
+}
+
+#[tokio::test]
+async fn a_command_without_its_argument_says_what_it_takes() {
+    let (mut s, ctx) = demo_app().await;
+    for (line, usage) in [
+        (
+            "explain",
+            ":explain ROW — a knowledge row id (kn:12) or title text",
+        ),
+        ("user", ":user ID — a user id (tab completes)"),
+        ("user   ", ":user ID — a user id (tab completes)"),
+        ("policy", ":policy FILE|PRESET"),
+        ("set budget.total", ":set KEY=VALUE"),
+        (
+            "theme",
+            ":theme NAME — one of: default, high-contrast, light",
+        ),
+    ] {
+        assert!(command(&mut s, &ctx, line).await.is_empty(), "{line}");
+        let (text, error) = message(&s);
+        assert!(error && text.starts_with(usage), "{line:?}: {text}");
+        assert!(!text.contains("unknown command"), "{line:?}: {text}");
+    }
+    command(&mut s, &ctx, "frobnicate").await;
+    assert!(message(&s).0.starts_with("unknown command \"frobnicate\""));
+}
+
+#[tokio::test]
+async fn a_tuned_policy_is_saved_under_a_name_of_its_own() {
+    let (mut s, ctx) = demo_app().await;
+    // Untuned, it is the baseline: written under its name.
+    let (_, toml) = saved(&command(&mut s, &ctx, "w same.toml").await);
+    assert!(toml.contains("name = \"prolaunch\""), "{toml}");
+    command(&mut s, &ctx, "set budget.total=3700").await;
+    let (path, toml) = saved(&command(&mut s, &ctx, "w tuned.toml").await);
+    assert_eq!(path, "tuned.toml");
+    let written = Policy::from_toml(&toml, &path).expect("it reads back");
+    assert_eq!(
+        written.name, "prolaunch-tuned",
+        "as `ctxlens optimize` names it"
+    );
+    assert_eq!(written.budget.total, Some(3700));
+    // Only the file says so: the session still compares it with its baseline.
+    assert_eq!(s.session.policy.name, "prolaunch");
+    assert!(s.modified());
+}
+
+#[tokio::test]
+async fn the_save_prompt_edits_the_file_name_alone() {
+    let (mut s, ctx) = demo_app().await;
+    command(&mut s, &ctx, "set budget.total=3700").await;
+    update(&mut s, Action::Quit);
+    assert_eq!(s.ui.overlay, Overlay::ConfirmQuit);
+    update(&mut s, Action::Input(InputKey::Char('s')));
+    let input = s.ui.input.as_ref().expect("the save prompt");
+    assert_eq!(
+        (input.kind, input.text()),
+        (InputKind::Save, "prolaunch-tuned.toml")
+    );
+    // ctrl-u clears the name, and only the name: what is typed next is the file.
+    update(&mut s, Action::Input(InputKey::DeleteToStart));
+    assert_eq!(s.ui.input.as_ref().map(|i| i.text()), Some(""));
+    type_text(&mut s, &ctx, "mine.toml").await;
+    let effects = update(&mut s, Action::Input(InputKey::Enter));
+    let (path, toml) = saved(&effects);
+    assert_eq!(path, "mine.toml");
+    assert!(toml.contains("name = \"prolaunch-tuned\""), "{toml}");
+    assert_eq!(s.ui.quit, Quit::AfterSave, "quits once written");
+    // `:w` alone asks for the file the same way; an empty name writes nothing.
+    s.ui.quit = Quit::No;
+    assert!(command(&mut s, &ctx, "w").await.is_empty());
+    assert_eq!(s.ui.input.as_ref().map(|i| i.kind), Some(InputKind::Save));
+    update(&mut s, Action::Input(InputKey::DeleteToStart));
+    assert!(update(&mut s, Action::Input(InputKey::Enter)).is_empty());
+    assert!(message(&s).0.contains("no file name"), "{:?}", message(&s));
+}
+
+#[tokio::test]
+async fn loading_a_candidate_names_the_unsaved_tuning_it_replaces() {
+    let (mut s, ctx, mut rx) = optimizer_app().await;
+    command(&mut s, &ctx, "set budget.total=3700").await;
+    drive(&mut s, &ctx, &mut rx, Action::Optimize, None).await;
+    settle(&mut s, &ctx, Action::Select).await;
+    assert_ne!(s.session.policy.budget.total, Some(3700), "replaced");
+    let (text, _) = message(&s);
+    assert!(
+        text.contains("it replaced unsaved tuning: budget.total=3700 (now "),
+        "{text}"
+    );
+    // Loaded again over itself, nothing of the person's is lost: nothing named.
+    drive(&mut s, &ctx, &mut rx, Action::Optimize, None).await;
+    settle(&mut s, &ctx, Action::Select).await;
+    let (text, _) = message(&s);
+    assert!(!text.contains("replaced"), "{text}");
+    // The candidate bears the baseline's name; written, it is told apart.
+    let (_, toml) = saved(&command(&mut s, &ctx, "w c.toml").await);
+    assert!(toml.contains("name = \"prolaunch-tuned\""), "{toml}");
+}
+
+#[tokio::test]
+async fn tui_at_counts_the_users_list_as_of_then() {
+    let at = chrono::DateTime::parse_from_rfc3339("2025-01-14T00:00:00Z")
+        .expect("an instant")
+        .with_timezone(&chrono::Utc);
+    let (s, ctx) = demo_app().await;
+    let now = row(&s, "u062").clone();
+    assert_eq!(now.milestone.as_deref(), Some("M9"));
+    // As `tui --at` starts.
+    let engine = s.session.engine.clone();
+    let mut s = State::new(
+        super::tests::session(&engine),
+        "DEMO".into(),
+        true,
+        "default".into(),
+        false,
+    );
+    s.user.at = Some(at);
+    s.users.stats_at = Some(at);
+    settle(&mut s, &ctx, Action::Refresh).await;
+    let then = row(&s, "u062").clone();
+    assert_eq!(
+        then.milestone.as_deref(),
+        Some("M8"),
+        "the milestone of then"
+    );
+    assert!(then.last_activity.is_some_and(|t| t <= at), "{then:?}");
+    assert_ne!(then.tokens, now.tokens);
+    // The open user, as of the same instant, agrees with its row.
+    open(&mut s, &ctx, "u062").await;
+    let v = s.user.view.as_ref().expect("open");
+    assert_eq!(v.snapshot().current_milestone.as_deref(), Some("M8"));
+    let base = v.baseline.as_ref().expect("replayed");
+    assert_eq!(base.total_tokens, then.tokens);
+
+    // Time travel moves the instant: back on Users, the list is counted as of the new one.
+    settle(&mut s, &ctx, Action::Earlier).await;
+    let moved = s.shown_at().expect("a moment");
+    assert!(moved < at);
+    settle(&mut s, &ctx, Action::ShowUsers).await;
+    assert_eq!(s.users.stats_at, Some(moved));
+    assert_eq!(
+        s.as_of_label().as_deref(),
+        Some(format!(" AS OF {} ", fmt_ts(&moved)).as_str())
+    );
+    let v = s.user.view.as_ref().expect("open");
+    let tokens = v.baseline.as_ref().expect("replayed").total_tokens;
+    assert_eq!(row(&s, "u062").tokens, tokens);
+    // A count for an instant no longer shown is dropped.
+    let stale = vec![("u062".to_string(), Ok(now.clone()))];
+    update(&mut s, Action::StatsComputed(false, None, stale));
+    assert_eq!(row(&s, "u062").tokens, tokens);
+}
+
+fn row<'a>(s: &'a State, id: &str) -> &'a crate::app::state::UserStats {
+    s.users
+        .rows
+        .iter()
+        .find(|r| r.summary.user_id == id)
+        .and_then(|r| r.stats.as_ref())
+        .unwrap_or_else(|| panic!("{id} counted"))
+}

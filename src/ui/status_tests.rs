@@ -1,0 +1,251 @@
+//! The status bar on live stores with long labels at 80 and 120 columns (what may be trusted
+//! always shown, the rest giving way), messages of several lines, the save prompt, Live's
+//! unreadable events, and Layers' help.
+
+use std::time::Duration;
+
+use super::tests::draw;
+use super::theme::Theme;
+use crate::app::Action;
+use crate::app::action::InputKey;
+use crate::app::state::{Message, State, StoreStatus, Unreadable};
+use crate::app::task::Task;
+use crate::app::update::tests::{demo_app, open, session, settle, type_text};
+use crate::engine::Engine;
+
+/// The screen's rows as text.
+fn rows(s: &State, w: u16, h: u16) -> Vec<String> {
+    let t = draw(s, w, h, &Theme::default());
+    let buf = t.backend().buffer().clone();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect())
+        .collect()
+}
+
+/// The status bar's row at `w` columns.
+fn bar(s: &State, w: u16) -> String {
+    let h = if w >= 120 { 40 } else { 24 };
+    rows(s, w, h)
+        .pop()
+        .unwrap_or_default()
+        .trim_end()
+        .to_string()
+}
+
+fn store(name: &str, host: &str, up: bool) -> StoreStatus {
+    StoreStatus {
+        name: name.into(),
+        host: host.into(),
+        up,
+        last_error: (!up).then(|| format!("{name} {host}: users: connection refused")),
+        latency: up.then(|| Duration::from_micros(640)),
+    }
+}
+
+/// `tui --redact` on live stores (Redis down, Postgres up), the policy tuned.
+fn live_redacted(pg_host: &str) -> State {
+    let engine = Engine::default();
+    let redis = "127.0.0.1:56379";
+    let source = format!("redis {redis} · postgres {pg_host}");
+    let mut s = State::new(session(&engine), source, false, "default".into(), true);
+    s.status.stores = vec![
+        store("redis", redis, false),
+        store("postgres", pg_host, true),
+    ];
+    s.session.policy = s
+        .session
+        .policy
+        .clone()
+        .with_overrides(&["budget.total=3700".into()])
+        .expect("valid");
+    s
+}
+
+#[test]
+fn the_status_bar_keeps_what_may_be_trusted_at_80_and_120_columns() {
+    let hosts = [
+        "127.0.0.1:56432/ctxlens_probe_fleet_with_a_long_name",
+        "db-primary.eu-west-1.rds.example-corporation.internal:5432/fleet",
+    ];
+    for w in [80u16, 120] {
+        let mut shown = Vec::new();
+        for host in hosts {
+            let mut s = live_redacted(host);
+            shown.push(bar(&s, w));
+            s.status.loading = vec![Task::Users, Task::Stats];
+            shown.push(bar(&s, w));
+            s.status.loading.clear();
+            s.status.stores.iter_mut().for_each(|st| st.up = true);
+            s.status.message = Some(Message {
+                text: "stores are back".into(),
+                error: false,
+                until: u64::MAX,
+            });
+            shown.push(bar(&s, w));
+        }
+        for line in &shown {
+            for must in [
+                "REDACTED",
+                "redis",
+                "postgres",
+                "policy prolaunch*",
+                "READ-ONLY",
+            ] {
+                assert!(line.contains(must), "{w}: {must} in {line:?}");
+            }
+            assert!(line.contains("● DOWN redis") || line.contains("● up redis"));
+            assert!(line.contains("● up postgres"), "{line:?}");
+            assert!(!line.contains("fleet"), "no database name: {line:?}");
+            assert_eq!(line.matches("redis").count(), 1, "said once: {line:?}");
+        }
+        if w == 120 {
+            assert!(
+                shown[0].contains("127.0.0.1:56432 0.6 ms"),
+                "{:?}",
+                shown[0]
+            );
+            assert!(shown[3].contains("db-primary.eu-west…:5432"), "{shown:?}");
+        }
+        insta::assert_snapshot!(format!("status_bar_live_{w}"), shown.join("\n"));
+    }
+}
+
+#[test]
+fn a_snapshot_or_demo_badge_stays_beside_long_store_labels() {
+    let engine = Engine::default();
+    let mut s = State::new(
+        session(&engine),
+        "SNAPSHOT".into(),
+        true,
+        "default".into(),
+        true,
+    );
+    s.status.stores.push(store(
+        "files",
+        "/home/someone/with/a/very/long/path/to/snapshots/u001-2025-01-14.json",
+        true,
+    ));
+    let line = bar(&s, 80);
+    for must in [
+        " SNAPSHOT ",
+        "REDACTED",
+        "● up memory",
+        "● up files",
+        "READ-ONLY",
+    ] {
+        assert!(line.contains(must), "{must} in {line:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_message_of_several_lines_keeps_its_line_breaks_and_its_stored_text_inert() {
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u005").await;
+    settle(&mut s, &ctx, Action::Palette).await;
+    type_text(&mut s, &ctx, "explain price").await;
+    settle(&mut s, &ctx, Action::Input(InputKey::Enter)).await;
+    let text = s.status.message.as_ref().map(|m| m.text.clone());
+    assert!(
+        text.as_deref()
+            .is_some_and(|t| t.contains("names several knowledge rows; give one id:\n")),
+        "{text:?}"
+    );
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = rows(&s, w, h);
+        let all = screen.join("\n");
+        assert!(!all.contains('␊'), "{all}");
+        let listed = screen.iter().filter(|r| r.contains("│  kn:")).count();
+        assert!(listed >= 2, "one row per line of the listing: {all}");
+        assert!(
+            screen
+                .iter()
+                .any(|r| r
+                    .contains("│explain: \"price\" names several knowledge rows; give one id:")),
+            "the first line whole, the rest below it: {all}"
+        );
+    }
+    // Stored text inside a message was made inert as one line where the message was made: it
+    // stays one line, its controls visible; the message's own newlines break lines.
+    let stored = crate::text::inert_line("two\nlines\u{1b}]0;owned\u{7}");
+    s.status.message = Some(Message {
+        text: format!(
+            "\"x\" names several knowledge rows; give one id:\n  kn:1  {stored}\n  kn:2  b\u{1b}[2J"
+        ),
+        error: true,
+        until: u64::MAX,
+    });
+    let screen = rows(&s, 80, 24);
+    let all = screen.join("\n");
+    assert!(
+        screen
+            .iter()
+            .any(|r| r.contains("kn:1  two␊lines␛]0;owned␇")),
+        "{all}"
+    );
+    assert!(screen.iter().any(|r| r.contains("│  kn:2  b␛[2J")), "{all}");
+}
+
+#[tokio::test]
+async fn the_save_prompt_says_what_it_writes() {
+    let (mut s, ctx) = demo_app().await;
+    settle(&mut s, &ctx, Action::Palette).await;
+    type_text(&mut s, &ctx, "set budget.total=3700").await;
+    settle(&mut s, &ctx, Action::Input(InputKey::Enter)).await;
+    settle(&mut s, &ctx, Action::Quit).await;
+    settle(&mut s, &ctx, Action::Input(InputKey::Char('s'))).await;
+    let line = bar(&s, 80);
+    assert!(
+        line.starts_with("save tuned policy to: prolaunch-tuned.toml"),
+        "{line}"
+    );
+    assert!(
+        line.contains("enter writes and quits · esc stays"),
+        "{line}"
+    );
+}
+
+#[tokio::test]
+async fn live_lists_an_unreadable_event_naming_its_channel() {
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u064").await;
+    settle(&mut s, &ctx, Action::ShowLive).await;
+    for payload in ["expected value at line 1 column 1", "\u{1b}[2Jnot json"] {
+        let u = Unreadable::from_message(
+            &format!("progress:u064: payload is not JSON: {payload}"),
+            "2025-01-15T12:00:00Z".into(),
+        );
+        settle(&mut s, &ctx, Action::ProgressUnreadable(u)).await;
+    }
+    let all = rows(&s, 120, 40).join("\n");
+    assert!(
+        all.contains("2025-01-15T12:00:00Z  progress:u064     unreadable: payload is not JSON: expected value at line 1 column 1"),
+        "{all}"
+    );
+    assert!(
+        all.contains("unreadable: payload is not JSON: ␛[2Jnot json"),
+        "{all}"
+    );
+    assert!(all.contains("2 of 2 received"), "{all}");
+}
+
+#[tokio::test]
+async fn layers_help_lists_e() {
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u005").await;
+    settle(&mut s, &ctx, Action::ShowLayers).await;
+    let entries = super::help::entries(&s);
+    let layers: Vec<&(bool, String, String)> = entries
+        .iter()
+        .skip(1)
+        .take_while(|(head, ..)| !head)
+        .collect();
+    assert!(
+        layers
+            .iter()
+            .any(|(_, k, what)| k == "e" && what.starts_with("explain the knowledge item")),
+        "{layers:?}"
+    );
+    settle(&mut s, &ctx, Action::Help).await;
+    let all = rows(&s, 120, 40).join("\n");
+    assert!(all.contains("e  explain the knowledge item"), "{all}");
+}
