@@ -310,14 +310,53 @@ async fn compute_stats(
     }
 }
 
-/// Forwards the store's progress events (the demo's built-in source, or `progress:*`) as actions.
-pub async fn follow_progress(store: Arc<dyn Store>, tx: UnboundedSender<Action>) {
+/// How a subscription to the progress channel ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Followed {
+    /// The TUI is gone: nothing to forward to.
+    Closed,
+    /// The store has no progress channel to follow (no Redis configured): said once.
+    Unavailable,
+    /// The connection went away (or could not be made): worth subscribing again.
+    Lost,
+}
+
+/// Follows the progress channel for as long as the TUI runs: after a lost connection it
+/// subscribes again (after 1 s, doubling to 30 s while the store stays away), so the Live screen
+/// resumes by itself when Redis is back.
+pub async fn keep_following(store: Arc<dyn Store>, tx: UnboundedSender<Action>) {
+    const FIRST: std::time::Duration = std::time::Duration::from_secs(1);
+    const MOST: std::time::Duration = std::time::Duration::from_secs(30);
+    let mut wait = FIRST;
+    loop {
+        let started = std::time::Instant::now();
+        match follow_progress(store.clone(), tx.clone()).await {
+            Followed::Closed | Followed::Unavailable => return,
+            Followed::Lost => {}
+        }
+        // A subscription that lasted a while was a recovery: start the backoff over.
+        if started.elapsed() > MOST {
+            wait = FIRST;
+        }
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(MOST);
+    }
+}
+
+/// Forwards the store's progress events (the demo's built-in source, or `progress:*`) as actions
+/// until the subscription ends, and says how it ended.
+pub async fn follow_progress(store: Arc<dyn Store>, tx: UnboundedSender<Action>) -> Followed {
     let lost = |e: TaskError| Action::Failed(Task::Progress, e);
     let mut events = match store.subscribe(None).await {
         Ok(e) => e,
         Err(e) => {
+            let outage = e.is_outage();
             let _ = tx.send(lost(e.into()));
-            return;
+            return if outage {
+                Followed::Lost
+            } else {
+                Followed::Unavailable
+            };
         }
     };
     while let Some(ev) = events.next().await {
@@ -333,15 +372,16 @@ pub async fn follow_progress(store: Arc<dyn Store>, tx: UnboundedSender<Action>)
             )),
         };
         if tx.send(action).is_err() {
-            return;
+            return Followed::Closed;
         }
     }
     // The stream ends only when the connection does.
-    let _ = tx.send(lost(
-        format!(
-            "{}: the subscription ended: connection lost",
-            store.progress_source()
-        )
-        .into(),
-    ));
+    let gone = format!(
+        "{}: the subscription ended: connection lost; subscribing again",
+        store.progress_source()
+    );
+    if tx.send(lost(gone.into())).is_err() {
+        return Followed::Closed;
+    }
+    Followed::Lost
 }

@@ -164,7 +164,7 @@ async fn event_loop(
             for effect in effects {
                 spawn(effect, &mut ctx, &tx);
             }
-            tokio::spawn(effects::follow_progress(ctx.store.clone(), tx.clone()));
+            tokio::spawn(effects::keep_following(ctx.store.clone(), tx.clone()));
         }
         let action = tokio::select! {
             ev = events.next() => match ev {
@@ -403,7 +403,11 @@ mod tests {
         let store: Arc<dyn Store> = Arc::new(BadEvents(MemoryStore::demo()));
         let (mut s, _) = crate::app::update::tests::app_over(store.clone(), false).await;
         let (tx, mut rx) = unbounded_channel();
-        effects::follow_progress(store, tx).await;
+        assert_eq!(
+            effects::follow_progress(store, tx).await,
+            effects::Followed::Lost,
+            "a stream that ends is a connection lost"
+        );
         while let Ok(action) = rx.try_recv() {
             update(&mut s, action);
         }
@@ -418,6 +422,113 @@ mod tests {
         }
         assert!(
             matches!(entries[0], crate::app::state::LiveEntry::Event(e) if e.milestone == "M2")
+        );
+    }
+
+    /// The demo, except that its progress channel is away for the first `n` subscriptions (an
+    /// outage), then carries one event and stays open.
+    struct AwayThenBack(MemoryStore, std::sync::atomic::AtomicUsize);
+
+    #[async_trait::async_trait]
+    impl Store for AwayThenBack {
+        fn describe(&self) -> String {
+            self.0.describe()
+        }
+        async fn users(&self, cursor: Option<&str>, limit: usize) -> Result<UserPage, StoreError> {
+            self.0.users(cursor, limit).await
+        }
+        async fn load_user(&self, user: &str, o: &LoadOptions) -> Result<UserData, StoreError> {
+            self.0.load_user(user, o).await
+        }
+        async fn health(&self) -> Vec<crate::store::Health> {
+            self.0.health().await
+        }
+        async fn subscribe(&self, _user: Option<&str>) -> Result<EventStream, StoreError> {
+            let left = self.1.load(std::sync::atomic::Ordering::SeqCst);
+            if left > 0 {
+                self.1.store(left - 1, std::sync::atomic::Ordering::SeqCst);
+                return Err(StoreError::Unavailable {
+                    store: "redis 127.0.0.1:1".into(),
+                    what: "subscribe".into(),
+                    cause: "connection refused".into(),
+                });
+            }
+            let event = crate::store::parse_progress(
+                "u001",
+                br#"{"milestone":"M3","progress":0.5,"timestamp":"2025-01-15T12:00:00Z"}"#,
+            );
+            let stream = futures_util::stream::iter([event]).chain(futures_util::stream::pending());
+            Ok(Box::pin(stream))
+        }
+        async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
+            self.0.search_knowledge(q).await
+        }
+    }
+
+    /// Live resumes by itself: after the outage the channel is subscribed again (with backoff;
+    /// the test's clock is paused, so the waits pass at once).
+    #[tokio::test(start_paused = true)]
+    async fn the_progress_channel_is_followed_again_when_the_store_is_back() {
+        let store: Arc<dyn Store> = Arc::new(AwayThenBack(MemoryStore::demo(), 3.into()));
+        let (tx, mut rx) = unbounded_channel();
+        let task = tokio::spawn(effects::keep_following(store, tx));
+        let mut failures = 0;
+        loop {
+            match rx.recv().await.expect("the follower answers") {
+                Action::Failed(Task::Progress, _) => failures += 1,
+                Action::Progress(ev) => {
+                    assert_eq!(ev.milestone, "M3");
+                    break;
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(failures, 3, "each failed subscription said so");
+        task.abort();
+    }
+
+    /// A store without a progress channel is said once, not retried.
+    #[tokio::test(start_paused = true)]
+    async fn a_store_without_a_channel_is_not_subscribed_again() {
+        struct NoChannel(MemoryStore);
+        #[async_trait::async_trait]
+        impl Store for NoChannel {
+            fn describe(&self) -> String {
+                self.0.describe()
+            }
+            async fn users(&self, c: Option<&str>, l: usize) -> Result<UserPage, StoreError> {
+                self.0.users(c, l).await
+            }
+            async fn load_user(&self, u: &str, o: &LoadOptions) -> Result<UserData, StoreError> {
+                self.0.load_user(u, o).await
+            }
+            async fn health(&self) -> Vec<crate::store::Health> {
+                self.0.health().await
+            }
+            async fn subscribe(&self, _user: Option<&str>) -> Result<EventStream, StoreError> {
+                Err(StoreError::Backend {
+                    store: "postgres".into(),
+                    what: "progress channel".into(),
+                    cause: "no Redis configured (--redis-url)".into(),
+                })
+            }
+            async fn search_knowledge(
+                &self,
+                q: &KnowledgeQuery,
+            ) -> Result<KnowledgeHits, StoreError> {
+                self.0.search_knowledge(q).await
+            }
+        }
+        let store: Arc<dyn Store> = Arc::new(NoChannel(MemoryStore::demo()));
+        let (tx, mut rx) = unbounded_channel();
+        effects::keep_following(store, tx).await;
+        assert!(matches!(
+            rx.recv().await,
+            Some(Action::Failed(Task::Progress, _))
+        ));
+        assert!(
+            rx.recv().await.is_none(),
+            "said once, then the follower ended"
         );
     }
 }
