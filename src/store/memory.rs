@@ -106,14 +106,7 @@ impl MemoryStore {
         cursor: Option<&str>,
         limit: usize,
     ) -> Result<(std::ops::Range<usize>, Option<String>), StoreError> {
-        let start = match cursor {
-            None => 0,
-            Some(c) => c.parse::<usize>().map_err(|_| StoreError::Config {
-                store: self.label.clone(),
-                what: "--cursor".into(),
-                cause: format!("invalid cursor {c:?}: use a next_cursor a listing printed"),
-            })?,
-        };
+        let start = position_cursor(&self.label, cursor)?;
         let end = (start + limit.max(1)).min(self.users.len());
         let next_cursor = (end < self.users.len()).then(|| end.to_string());
         Ok((start.min(end)..end, next_cursor))
@@ -469,6 +462,19 @@ impl Store for MemoryStore {
                 .collect(),
             notes: vec![],
         })
+    }
+}
+
+/// Where a listing by position starts: 0, or the position a `next_cursor` gave; anything else
+/// is a usage error of `store`.
+pub(crate) fn position_cursor(store: &str, cursor: Option<&str>) -> Result<usize, StoreError> {
+    match cursor {
+        None => Ok(0),
+        Some(c) => c.parse::<usize>().map_err(|_| StoreError::Config {
+            store: store.into(),
+            what: "--cursor".into(),
+            cause: format!("invalid cursor {c:?}: use a next_cursor a listing printed"),
+        }),
     }
 }
 

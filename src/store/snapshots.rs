@@ -104,14 +104,7 @@ impl Store for SnapshotStore {
     }
 
     async fn users(&self, cursor: Option<&str>, limit: usize) -> Result<UserPage, StoreError> {
-        let start = match cursor {
-            None => 0,
-            Some(c) => c.parse::<usize>().map_err(|_| StoreError::Config {
-                store: self.describe(),
-                what: "--cursor".into(),
-                cause: format!("invalid cursor {c:?}: use a next_cursor a listing printed"),
-            })?,
-        };
+        let start = super::memory::position_cursor(&self.describe(), cursor)?;
         let end = (start + limit.max(1)).min(self.entries.len());
         let users = self.entries[start.min(end)..end]
             .iter()

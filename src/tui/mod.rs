@@ -367,12 +367,14 @@ mod tests {
         assert!(rx.recv().await.is_some());
     }
 
-    /// The demo, except that its progress channel carries a message that is not JSON, then an
-    /// event.
-    struct BadEvents(MemoryStore);
+    /// What a fake progress channel answers each subscription with.
+    type Subscribe = Box<dyn Fn() -> Result<EventStream, StoreError> + Send + Sync>;
+
+    /// The demo, except for its progress channel.
+    struct Channel(MemoryStore, Subscribe);
 
     #[async_trait::async_trait]
-    impl Store for BadEvents {
+    impl Store for Channel {
         fn describe(&self) -> String {
             self.0.describe()
         }
@@ -386,21 +388,32 @@ mod tests {
             self.0.health().await
         }
         async fn subscribe(&self, _user: Option<&str>) -> Result<EventStream, StoreError> {
-            let bad = crate::store::parse_progress("u001", b"hello \x1b[2J");
-            let good = crate::store::parse_progress(
-                "u001",
-                br#"{"milestone":"M2","progress":0.5,"timestamp":"2025-01-15T12:00:00Z"}"#,
-            );
-            Ok(Box::pin(futures_util::stream::iter([bad, good])))
+            (self.1)()
         }
         async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
             self.0.search_knowledge(q).await
         }
     }
 
+    fn channel(subscribe: Subscribe) -> Arc<dyn Store> {
+        Arc::new(Channel(MemoryStore::demo(), subscribe))
+    }
+
+    /// A progress event of `u001` at `milestone`.
+    fn event(milestone: &str) -> Result<crate::store::ProgressEvent, String> {
+        let json = format!(
+            r#"{{"milestone":"{milestone}","progress":0.5,"timestamp":"2025-01-15T12:00:00Z"}}"#
+        );
+        crate::store::parse_progress("u001", json.as_bytes())
+    }
+
     #[tokio::test]
     async fn an_unreadable_progress_message_is_listed_on_live_naming_its_channel() {
-        let store: Arc<dyn Store> = Arc::new(BadEvents(MemoryStore::demo()));
+        // A message that is not JSON, then an event; then the channel ends.
+        let store = channel(Box::new(|| {
+            let bad = crate::store::parse_progress("u001", b"hello \x1b[2J");
+            Ok(Box::pin(futures_util::stream::iter([bad, event("M2")])))
+        }));
         let (mut s, _) = crate::app::update::tests::app_over(store.clone(), false).await;
         let (tx, mut rx) = unbounded_channel();
         assert_eq!(
@@ -425,51 +438,27 @@ mod tests {
         );
     }
 
-    /// The demo, except that its progress channel is away for the first `n` subscriptions (an
-    /// outage), then carries one event and stays open.
-    struct AwayThenBack(MemoryStore, std::sync::atomic::AtomicUsize);
-
-    #[async_trait::async_trait]
-    impl Store for AwayThenBack {
-        fn describe(&self) -> String {
-            self.0.describe()
-        }
-        async fn users(&self, cursor: Option<&str>, limit: usize) -> Result<UserPage, StoreError> {
-            self.0.users(cursor, limit).await
-        }
-        async fn load_user(&self, user: &str, o: &LoadOptions) -> Result<UserData, StoreError> {
-            self.0.load_user(user, o).await
-        }
-        async fn health(&self) -> Vec<crate::store::Health> {
-            self.0.health().await
-        }
-        async fn subscribe(&self, _user: Option<&str>) -> Result<EventStream, StoreError> {
-            let left = self.1.load(std::sync::atomic::Ordering::SeqCst);
-            if left > 0 {
-                self.1.store(left - 1, std::sync::atomic::Ordering::SeqCst);
+    /// Live resumes by itself: after the outage the channel is subscribed again (with backoff;
+    /// the test's clock is paused, so the waits pass at once).
+    #[tokio::test(start_paused = true)]
+    async fn the_progress_channel_is_followed_again_when_the_store_is_back() {
+        // Away for the first three subscriptions (an outage), then one event, and it stays open.
+        let away = std::sync::atomic::AtomicUsize::new(3);
+        let store = channel(Box::new(move || {
+            use std::sync::atomic::Ordering::SeqCst;
+            if away
+                .fetch_update(SeqCst, SeqCst, |n| n.checked_sub(1))
+                .is_ok()
+            {
                 return Err(StoreError::Unavailable {
                     store: "redis 127.0.0.1:1".into(),
                     what: "subscribe".into(),
                     cause: "connection refused".into(),
                 });
             }
-            let event = crate::store::parse_progress(
-                "u001",
-                br#"{"milestone":"M3","progress":0.5,"timestamp":"2025-01-15T12:00:00Z"}"#,
-            );
-            let stream = futures_util::stream::iter([event]).chain(futures_util::stream::pending());
-            Ok(Box::pin(stream))
-        }
-        async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
-            self.0.search_knowledge(q).await
-        }
-    }
-
-    /// Live resumes by itself: after the outage the channel is subscribed again (with backoff;
-    /// the test's clock is paused, so the waits pass at once).
-    #[tokio::test(start_paused = true)]
-    async fn the_progress_channel_is_followed_again_when_the_store_is_back() {
-        let store: Arc<dyn Store> = Arc::new(AwayThenBack(MemoryStore::demo(), 3.into()));
+            let events = futures_util::stream::iter([event("M3")]);
+            Ok(Box::pin(events.chain(futures_util::stream::pending())))
+        }));
         let (tx, mut rx) = unbounded_channel();
         let task = tokio::spawn(effects::keep_following(store, tx));
         let mut failures = 0;
@@ -490,36 +479,13 @@ mod tests {
     /// A store without a progress channel is said once, not retried.
     #[tokio::test(start_paused = true)]
     async fn a_store_without_a_channel_is_not_subscribed_again() {
-        struct NoChannel(MemoryStore);
-        #[async_trait::async_trait]
-        impl Store for NoChannel {
-            fn describe(&self) -> String {
-                self.0.describe()
-            }
-            async fn users(&self, c: Option<&str>, l: usize) -> Result<UserPage, StoreError> {
-                self.0.users(c, l).await
-            }
-            async fn load_user(&self, u: &str, o: &LoadOptions) -> Result<UserData, StoreError> {
-                self.0.load_user(u, o).await
-            }
-            async fn health(&self) -> Vec<crate::store::Health> {
-                self.0.health().await
-            }
-            async fn subscribe(&self, _user: Option<&str>) -> Result<EventStream, StoreError> {
-                Err(StoreError::Backend {
-                    store: "postgres".into(),
-                    what: "progress channel".into(),
-                    cause: "no Redis configured (--redis-url)".into(),
-                })
-            }
-            async fn search_knowledge(
-                &self,
-                q: &KnowledgeQuery,
-            ) -> Result<KnowledgeHits, StoreError> {
-                self.0.search_knowledge(q).await
-            }
-        }
-        let store: Arc<dyn Store> = Arc::new(NoChannel(MemoryStore::demo()));
+        let store = channel(Box::new(|| {
+            Err(StoreError::Backend {
+                store: "postgres".into(),
+                what: "progress channel".into(),
+                cause: "no Redis configured (--redis-url)".into(),
+            })
+        }));
         let (tx, mut rx) = unbounded_channel();
         effects::keep_following(store, tx).await;
         assert!(matches!(

@@ -4,23 +4,13 @@
 
 use std::time::Duration;
 
-use super::tests::draw;
-use super::theme::Theme;
+use super::tests::rows;
 use crate::app::Action;
 use crate::app::action::InputKey;
 use crate::app::state::{Message, State, StoreStatus, Unreadable};
 use crate::app::task::Task;
 use crate::app::update::tests::{demo_app, open, session, settle, type_text};
 use crate::engine::Engine;
-
-/// The screen's rows as text.
-fn rows(s: &State, w: u16, h: u16) -> Vec<String> {
-    let t = draw(s, w, h, &Theme::default());
-    let buf = t.backend().buffer().clone();
-    (0..h)
-        .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect())
-        .collect()
-}
 
 /// The status bar's row at `w` columns.
 fn bar(s: &State, w: u16) -> String {

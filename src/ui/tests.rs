@@ -10,6 +10,15 @@ use crate::app::action::InputKey;
 use crate::app::state::{ProgressEvent, Screen, State};
 use crate::app::update::tests::{demo_app, open, settle, type_text};
 
+/// The screen as text, one string per row.
+pub(super) fn rows(s: &State, w: u16, h: u16) -> Vec<String> {
+    let t = draw(s, w, h, &Theme::default());
+    let buf = t.backend().buffer().clone();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect())
+        .collect()
+}
+
 pub(super) fn draw(s: &State, w: u16, h: u16, theme: &Theme) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
     terminal.draw(|f| render(f, s, theme)).expect("draws");

@@ -1,22 +1,12 @@
 //! Time travel in the TUI: stepping through u062's timeline on the Journey screen, the header's
 //! `AS OF` label on every screen, the context of then, and back to now; `tui --at`.
 
-use super::tests::{draw, snap};
-use super::theme::Theme;
+use super::tests::{rows, snap};
 use crate::app::Action;
 use crate::app::state::State;
 use crate::app::update::tests::{demo_app, open, settle};
 use crate::engine::snapshot::fmt_ts;
 use crate::tui::effects::EffectContext;
-
-/// The screen as text, one string per row.
-fn rows(s: &State, w: u16, h: u16) -> Vec<String> {
-    let t = draw(s, w, h, &Theme::default());
-    let buf = t.backend().buffer().clone();
-    (0..h)
-        .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect())
-        .collect()
-}
 
 async fn press(s: &mut State, ctx: &EffectContext, action: Action, times: usize) {
     for _ in 0..times {
