@@ -2,6 +2,8 @@
 //! store, so the TUI works offline on them. Each file is one user, replayed exactly as written:
 //! its knowledge hits are the ones it holds, whatever the policy asks of a search.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 
 use super::{
@@ -16,6 +18,8 @@ pub const LABEL: &str = "SNAPSHOT";
 /// Snapshot files held in memory, one entry each (listing cursors are positions).
 pub struct SnapshotStore {
     entries: Vec<Entry>,
+    /// Each listed id's entry.
+    index: HashMap<String, usize>,
     /// Where they were read from, for the status bar.
     from: String,
 }
@@ -46,38 +50,44 @@ impl SnapshotStore {
                 .find_map(|(_, r)| r.err())
                 .unwrap_or_default());
         }
-        let users = |id: &str| {
-            read.iter()
-                .filter(|(_, r)| r.as_ref().is_ok_and(|s| s.user_id == id))
-                .count()
-        };
-        let entries = read
-            .iter()
+        // How many readable files hold each user: counted once, not per file.
+        let mut files_of: HashMap<String, usize> = HashMap::new();
+        for snap in read.iter().filter_map(|(_, r)| r.as_ref().ok()) {
+            *files_of.entry(snap.user_id.clone()).or_default() += 1;
+        }
+        let entries: Vec<Entry> = read
+            .into_iter()
             .map(|(name, r)| match r {
                 // The snapshot keeps its user id (it is the same user in each file); the
                 // listing tells the files apart.
-                Ok(snap) if users(&snap.user_id) > 1 => Entry {
-                    id: format!("{}@{name}", snap.user_id),
-                    snap: Ok(snap.clone()),
-                },
                 Ok(snap) => Entry {
-                    id: snap.user_id.clone(),
-                    snap: Ok(snap.clone()),
+                    id: if files_of.get(&snap.user_id).is_some_and(|n| *n > 1) {
+                        format!("{}@{name}", snap.user_id)
+                    } else {
+                        snap.user_id.clone()
+                    },
+                    snap: Ok(snap),
                 },
                 Err(e) => Entry {
-                    id: name.clone(),
-                    snap: Err(e.clone()),
+                    id: name,
+                    snap: Err(e),
                 },
             })
             .collect();
+        let index = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
         Ok(SnapshotStore {
             entries,
+            index,
             from: from.to_string(),
         })
     }
 
     fn get(&self, user: &str) -> Result<&Snapshot, StoreError> {
-        let entry = self.entries.iter().find(|e| e.id == user);
+        let entry = self.index.get(user).map(|&i| &self.entries[i]);
         match entry.map(|e| &e.snap) {
             Some(Ok(snap)) => Ok(snap),
             Some(Err(why)) => Err(StoreError::Backend {
