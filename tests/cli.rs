@@ -476,25 +476,25 @@ fn malformed_store_addresses_are_usage_errors_without_the_password() {
         (
             "DATABASE_URL",
             "postgres://x:hunter2@127.0.0.1:1/db?sslmode=bogus",
-            "ctxlens: postgres: DATABASE_URL: ",
+            "ctxlens: postgres: URL (--database-url, DATABASE_URL or [stores] database_url): ",
             "bogus",
         ),
         (
             "DATABASE_URL",
             "postgres://x:hunter2@[bad/db",
-            "ctxlens: postgres: DATABASE_URL: ",
+            "ctxlens: postgres: URL (--database-url, DATABASE_URL or [stores] database_url): ",
             "",
         ),
         (
             "REDIS_URL",
             "redis://:hunter2@[bad",
-            "ctxlens: redis: REDIS_URL: ",
+            "ctxlens: redis: URL (--redis-url, REDIS_URL or [stores] redis_url): ",
             "",
         ),
         (
             "REDIS_URL",
             "http://:hunter2@127.0.0.1:1/",
-            "ctxlens: redis: REDIS_URL: ",
+            "ctxlens: redis: URL (--redis-url, REDIS_URL or [stores] redis_url): ",
             "",
         ),
     ];

@@ -222,13 +222,9 @@ fn prompt(cmp: &Comparison, out: &mut Vec<Row>) {
 /// The `e` / `:explain` overlay's lines: the row, the user and policy, one line per gate (the
 /// first failed one marked), the verdict.
 pub fn explain_lines(e: &crate::engine::explain::Explanation) -> Vec<(String, Tone)> {
-    let milestone = e.row.milestone.as_deref().unwrap_or("general");
     let at = e.current_milestone.as_deref().unwrap_or("no milestone");
     let mut out = vec![
-        (
-            format!("{} {:?} ({milestone})", e.row.id, e.row.title),
-            Tone::Title,
-        ),
+        (e.row_heading(), Tone::Title),
         (
             format!("for {} at {at} · policy {}", e.user_id, e.policy),
             Tone::Muted,
@@ -247,12 +243,8 @@ pub fn explain_lines(e: &crate::engine::explain::Explanation) -> Vec<(String, To
             tone,
         ));
     }
-    let verdict = match e.first_failed {
-        None => "in the prompt".to_string(),
-        Some(g) => format!("not in the prompt: it fails at {}", g.as_str()),
-    };
     out.push((String::new(), Tone::Base));
-    out.push((verdict, Tone::Accent));
+    out.push((e.verdict(), Tone::Accent));
     out
 }
 

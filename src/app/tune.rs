@@ -4,6 +4,7 @@
 //! policy is always one the command line could produce.
 
 use crate::engine::policy::{Policy, PolicyError};
+use crate::engine::dedupe::Dedupe;
 use crate::engine::{Strategy, Tokenizer};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +78,17 @@ pub fn fields(p: &Policy) -> Vec<Field> {
     ));
     f.push(int("truncate_min_remaining".into(), 10, 0));
     f.push(choice(
+        "dedupe",
+        [Dedupe::Off, Dedupe::Exact, Dedupe::Near]
+            .iter()
+            .map(|d| d.as_str().to_string())
+            .collect(),
+    ));
+    f.push(float("dedupe_threshold".into(), 0.05, 0.05, 1.0));
+    for part in ["business_dna", "direct", "transitive", "other"] {
+        f.push(float(format!("journey.relevance.{part}"), 0.1, 0.0, 10.0));
+    }
+    f.push(choice(
         "tokenizer",
         Tokenizer::ALL
             .iter()
@@ -100,6 +112,12 @@ pub fn fields(p: &Policy) -> Vec<Field> {
 
 /// The value of `key` as shown and as `--set` would take it; `none` when unset.
 pub fn shown(p: &Policy, key: &str) -> String {
+    // Written out only when not the default: shown as it applies.
+    match key {
+        "dedupe" => return p.dedupe.as_str().into(),
+        "dedupe_threshold" => return fmt_float(p.dedupe_threshold),
+        _ => {}
+    }
     match p.get(key) {
         None => "none".into(),
         Some(toml::Value::String(s)) => s,
@@ -121,19 +139,17 @@ pub fn fmt_float(x: f64) -> String {
 
 /// `p` with `field` stepped one notch up (`dir > 0`) or down.
 pub fn step(p: &Policy, field: &Field, dir: i64) -> Result<Policy, PolicyError> {
-    let current = p.get(&field.key);
     let value = match &field.kind {
         Kind::Int { step, min } => {
             // An unset cap steps up from the layer's budget, so the first press means something.
-            let base = current
+            let base = p
+                .get(&field.key)
                 .and_then(|v| v.as_integer())
                 .unwrap_or_else(|| default_int(p, &field.key));
             (base + dir * step).max(*min).to_string()
         }
         Kind::Float { step, min, max } => {
-            let base = current
-                .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
-                .unwrap_or(0.0);
+            let base = shown(p, &field.key).parse::<f64>().unwrap_or(0.0);
             let next = ((base + dir as f64 * step) * 1e6).round() / 1e6;
             fmt_float(next.clamp(*min, *max))
         }
@@ -276,6 +292,25 @@ mod tests {
             shown(&step(&p, strategy, -1).expect("valid"), "strategy"),
             "truncate"
         );
+    }
+
+    /// Fields written out only when not the default are listed, shown and stepped from the
+    /// value that applies.
+    #[test]
+    fn dedupe_and_journey_relevance_are_tunable() {
+        let p = prolaunch();
+        let f = fields(&p);
+        let field = |key: &str| f.iter().find(|x| x.key == key).cloned().expect(key);
+        assert_eq!(shown(&p, "dedupe"), "off");
+        let near = step(&p, &field("dedupe"), -1).expect("valid");
+        assert_eq!(near.dedupe, Dedupe::Near);
+        assert_eq!(set_flags(&p, &near), ["--set dedupe=near"]);
+        let t = shown(&p, "dedupe_threshold").parse::<f64>().expect("a number");
+        let up = step(&p, &field("dedupe_threshold"), 1).expect("valid");
+        assert!((up.dedupe_threshold - (t + 0.05)).abs() < 1e-9, "{up:?}");
+        let other = step(&p, &field("journey.relevance.other"), -1).expect("valid");
+        assert!((other.journey.relevance.other - (p.journey.relevance.other - 0.1)).abs() < 1e-9);
+        assert_eq!(set_flags(&p, &other), ["--set journey.relevance.other=0.3"]);
     }
 
     #[test]

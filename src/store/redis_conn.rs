@@ -115,7 +115,7 @@ async fn connect_node(
     };
     // Client::open only parses the address: any error is a malformed URL.
     let client = Client::open(url)
-        .map_err(|e| fault::config_error("redis", "REDIS_URL", &e.to_string(), url))?;
+        .map_err(|e| fault::config_error("redis", "URL (--redis-url, REDIS_URL or [stores] redis_url)", &e.to_string(), url))?;
     let config = ConnectionManagerConfig::new()
         .set_connection_timeout(Some(timeout))
         .set_response_timeout(Some(timeout))

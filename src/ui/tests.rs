@@ -431,6 +431,33 @@ async fn explain_overlay() {
     snap("explain_overlay", &mut s);
 }
 
+/// A knowledge row the search can never return (its content embeds to the zero vector) is
+/// answered in the overlay, as `ctxlens explain` answers it: the search gate failed, and why.
+#[tokio::test]
+async fn explain_overlay_of_an_unscorable_row() {
+    use crate::demo::{Dataset, KnowledgeRow};
+    use crate::store::MemoryStore;
+    let mut data = Dataset::demo();
+    data.knowledge.push(KnowledgeRow {
+        id: 990,
+        milestone: None,
+        title: "Blank article".into(),
+        content: String::new(),
+        metadata: serde_json::json!({}),
+        created_at: data.now.clone(),
+    });
+    let store = std::sync::Arc::new(MemoryStore::from_dataset(data, "DEMO").expect("store"));
+    let (mut s, ctx) = crate::app::update::tests::app_over(store, false).await;
+    open(&mut s, &ctx, "u005").await;
+    settle(&mut s, &ctx, Action::Palette).await;
+    type_text(&mut s, &ctx, "explain kn:990").await;
+    settle(&mut s, &ctx, Action::Input(InputKey::Enter)).await;
+    let e = s.user.explained.as_deref().expect("answered, not an error");
+    assert_eq!(e.row.id, "kn:990");
+    assert!(!e.scorable(), "{e:?}");
+    snap("explain_overlay_unscorable", &mut s);
+}
+
 #[tokio::test]
 async fn diff_overlay_side_by_side() {
     let (mut s, store) = demo_app().await;

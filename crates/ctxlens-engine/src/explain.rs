@@ -52,8 +52,8 @@ pub struct RowFacts {
     pub id: String,
     pub title: String,
     pub milestone: Option<String>,
-    /// Exact cosine similarity to the query.
-    pub similarity: f64,
+    /// Exact cosine similarity to the query (`None`: the row cannot be scored).
+    pub similarity: Option<f64>,
     pub created_at: Option<String>,
 }
 
@@ -102,7 +102,7 @@ impl Engine {
                 id: row.id.clone(),
                 title: row.title.clone(),
                 milestone: row.milestone.clone(),
-                similarity: row.similarity,
+                similarity: Some(row.similarity),
                 created_at: row.timestamp.as_ref().map(fmt_ts),
             },
             retrieved,
@@ -112,6 +112,60 @@ impl Engine {
             reason: item.and_then(|i| i.reason),
             kept_tokens: item.map_or(0, |i| i.kept_tokens),
         }
+    }
+}
+
+impl Explanation {
+    /// A row the search can never return (its embedding cannot be scored, or the row cannot be
+    /// read at `source`): one gate, the search, failed, and why.
+    pub fn unreadable(snap: &Snapshot, policy: &str, id: &str, source: &str, reason: &str) -> Self {
+        Explanation {
+            user_id: snap.user_id.clone(),
+            policy: policy.to_string(),
+            current_milestone: snap.current_milestone.clone(),
+            row: RowFacts {
+                id: id.to_string(),
+                title: String::new(),
+                milestone: None,
+                similarity: None,
+                created_at: None,
+            },
+            retrieved: false,
+            gates: vec![Gate {
+                gate: GateName::Search,
+                pass: Some(false),
+                detail: format!("never returned: {source} cannot be scored or read: {reason}"),
+            }],
+            first_failed: Some(GateName::Search),
+            decision: None,
+            reason: None,
+            kept_tokens: 0,
+        }
+    }
+
+    /// Whether the row could be scored at all (else only the search gate is known).
+    pub fn scorable(&self) -> bool {
+        self.row.similarity.is_some()
+    }
+
+    /// The one-line answer: in the prompt, or the gate it fails at.
+    pub fn verdict(&self) -> String {
+        match self.first_failed {
+            None => "in the prompt".to_string(),
+            Some(_) if !self.scorable() => {
+                "not in the prompt: the search skips the row (inspect lists it as malformed)".into()
+            }
+            Some(g) => format!("not in the prompt: it fails at {}", g.as_str()),
+        }
+    }
+
+    /// The heading's row part: `kn:12 "Title" (M3)`, or `kn:12 (unreadable)`.
+    pub fn row_heading(&self) -> String {
+        if !self.scorable() {
+            return format!("{} (unreadable)", self.row.id);
+        }
+        let milestone = self.row.milestone.as_deref().unwrap_or("general");
+        format!("{} \"{}\" ({milestone})", self.row.id, self.row.title)
     }
 }
 
