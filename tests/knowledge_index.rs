@@ -499,7 +499,10 @@ fn unscorable_embeddings_are_reported_on_every_search_path() {
     assert_eq!(e["gates"][0]["pass"], false, "{e}");
     let detail = e["gates"][0]["detail"].as_str().expect("detail");
     assert!(detail.contains("knowledge id=901"), "{detail}");
-    assert!(e["row"]["similarity"].is_null(), "no similarity is made up: {e}");
+    assert!(
+        e["row"]["similarity"].is_null(),
+        "no similarity is made up: {e}"
+    );
     let text = ctxlens_with(&ask, &env);
     assert_eq!(text.code, 0, "{}", text.stderr);
     assert!(

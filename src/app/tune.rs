@@ -3,8 +3,8 @@
 //! Every change goes through `Policy::with_overrides`, the same path as `--set`, so a tuned
 //! policy is always one the command line could produce.
 
-use crate::engine::policy::{Policy, PolicyError};
 use crate::engine::dedupe::Dedupe;
+use crate::engine::policy::{Policy, PolicyError};
 use crate::engine::{Strategy, Tokenizer};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -305,7 +305,9 @@ mod tests {
         let near = step(&p, &field("dedupe"), -1).expect("valid");
         assert_eq!(near.dedupe, Dedupe::Near);
         assert_eq!(set_flags(&p, &near), ["--set dedupe=near"]);
-        let t = shown(&p, "dedupe_threshold").parse::<f64>().expect("a number");
+        let t = shown(&p, "dedupe_threshold")
+            .parse::<f64>()
+            .expect("a number");
         let up = step(&p, &field("dedupe_threshold"), 1).expect("valid");
         assert!((up.dedupe_threshold - (t + 0.05)).abs() < 1e-9, "{up:?}");
         let other = step(&p, &field("journey.relevance.other"), -1).expect("valid");

@@ -162,7 +162,12 @@ impl PgStore {
             .quoted()
             .map_err(|cause| fault::config_error("postgres", "config", &cause, url))?;
         let opts: PgConnectOptions = url.parse().map_err(|e: sqlx::Error| {
-            fault::config_error("postgres", "URL (--database-url, DATABASE_URL or [stores] database_url)", &e.to_string(), url)
+            fault::config_error(
+                "postgres",
+                "URL (--database-url, DATABASE_URL or [stores] database_url)",
+                &e.to_string(),
+                url,
+            )
         })?;
         let label = label(&opts);
         let verifies = matches!(

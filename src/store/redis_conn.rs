@@ -114,8 +114,14 @@ async fn connect_node(
         fault::classify(fault::redis_outage(&e), label, what, tls_hint(url, &cause))
     };
     // Client::open only parses the address: any error is a malformed URL.
-    let client = Client::open(url)
-        .map_err(|e| fault::config_error("redis", "URL (--redis-url, REDIS_URL or [stores] redis_url)", &e.to_string(), url))?;
+    let client = Client::open(url).map_err(|e| {
+        fault::config_error(
+            "redis",
+            "URL (--redis-url, REDIS_URL or [stores] redis_url)",
+            &e.to_string(),
+            url,
+        )
+    })?;
     let config = ConnectionManagerConfig::new()
         .set_connection_timeout(Some(timeout))
         .set_response_timeout(Some(timeout))
