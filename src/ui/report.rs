@@ -66,11 +66,17 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     if stale && !shown.is_empty() {
         shown[0] = Line::styled("policies changed since: computing again…", t.accent());
     }
+    // The fleet is replayed as it is now, whatever moment the open user is shown at.
+    let of_now = if s.shown_at().is_some() {
+        "fleet of now · "
+    } else {
+        ""
+    };
     let title = if running {
-        " Report · computing… ".to_string()
+        format!(" Report · {of_now}computing… ")
     } else {
         format!(
-            " Report · tuned vs baseline · {} users · line {}/{} ",
+            " Report · {of_now}tuned vs baseline · {} users · line {}/{} ",
             summary.users,
             cursor + 1,
             all.len()

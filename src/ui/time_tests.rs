@@ -55,6 +55,13 @@ async fn the_journey_timeline_steps_back_and_forth_and_returns_to_now() {
         settle(&mut s, &ctx, screen).await;
         assert!(rows(&s, 80, 24)[0].contains("AS OF 2025-01-14T21:53:38Z"));
     }
+    // The fleet report is of now, and says so while the user is shown as of then.
+    settle(&mut s, &ctx, Action::ShowReport).await;
+    let report = rows(&s, 120, 40);
+    assert!(
+        report[1].contains(" Report · fleet of now · tuned vs baseline · "),
+        "{report:#?}"
+    );
     settle(&mut s, &ctx, Action::ShowJourney).await;
 
     // Ten moments further back: the completion of M6, where M7 was the milestone.
