@@ -212,37 +212,113 @@ fn recall(exact: &KnowledgeHits, got: &KnowledgeHits, limit: usize) -> (f64, f64
     (by_id as f64 / n, tied as f64 / n, by_id)
 }
 
-fn main() {
-    let full = std::env::args().any(|a| a == "--bench");
-    let rows: usize = env_or("CTXLENS_SCALE_ROWS", if full { 100_000 } else { 2_000 });
-    let queries: usize = env_or("CTXLENS_SCALE_QUERIES", if full { 500 } else { 20 });
-    let partial = match std::env::var("CTXLENS_SCALE_PARTIAL").as_deref() {
-        Err(_) | Ok("on") => true,
-        Ok("off") => false,
-        Ok(other) => panic!("CTXLENS_SCALE_PARTIAL: on or off, not {other}"),
-    };
-    let corpus = std::env::var("CTXLENS_SCALE_CORPUS").unwrap_or_else(|_| "distinct".into());
-    let near_duplicates = match corpus.as_str() {
-        "distinct" => false,
-        "near-duplicates" => true,
-        other => panic!("CTXLENS_SCALE_CORPUS: distinct or near-duplicates, not {other}"),
-    };
-    let indexes: Vec<String> = std::env::var("CTXLENS_SCALE_INDEX")
-        .map(|v| v.split(';').map(|s| s.trim().to_string()).collect())
-        .unwrap_or_else(|_| vec![String::new()]);
-    let setting_sets: Vec<Vec<String>> = std::env::var("CTXLENS_SCALE_SETTINGS")
-        .map(|v| {
-            v.split(';')
-                .map(|set| {
-                    set.split(',')
-                        .filter(|s| !s.trim().is_empty())
-                        .map(|s| s.trim().to_string())
-                        .collect()
-                })
-                .collect()
-        })
-        .unwrap_or_else(|_| vec![vec![]]);
+/// The run's knobs, from the environment (see the module's documentation).
+struct Config {
+    rows: usize,
+    queries: usize,
+    partial: bool,
+    corpus: String,
+    near_duplicates: bool,
+    indexes: Vec<String>,
+    setting_sets: Vec<Vec<String>>,
+}
 
+impl Config {
+    fn from_env() -> Self {
+        let full = std::env::args().any(|a| a == "--bench");
+        let partial = match std::env::var("CTXLENS_SCALE_PARTIAL").as_deref() {
+            Err(_) | Ok("on") => true,
+            Ok("off") => false,
+            Ok(other) => panic!("CTXLENS_SCALE_PARTIAL: on or off, not {other}"),
+        };
+        let corpus = std::env::var("CTXLENS_SCALE_CORPUS").unwrap_or_else(|_| "distinct".into());
+        let near_duplicates = match corpus.as_str() {
+            "distinct" => false,
+            "near-duplicates" => true,
+            other => panic!("CTXLENS_SCALE_CORPUS: distinct or near-duplicates, not {other}"),
+        };
+        let indexes = std::env::var("CTXLENS_SCALE_INDEX")
+            .map(|v| v.split(';').map(|s| s.trim().to_string()).collect())
+            .unwrap_or_else(|_| vec![String::new()]);
+        let setting_sets = std::env::var("CTXLENS_SCALE_SETTINGS")
+            .map(|v| {
+                v.split(';')
+                    .map(|set| {
+                        set.split(',')
+                            .filter(|s| !s.trim().is_empty())
+                            .map(|s| s.trim().to_string())
+                            .collect()
+                    })
+                    .collect()
+            })
+            .unwrap_or_else(|_| vec![vec![]]);
+        Config {
+            rows: env_or("CTXLENS_SCALE_ROWS", if full { 100_000 } else { 2_000 }),
+            queries: env_or("CTXLENS_SCALE_QUERIES", if full { 500 } else { 20 }),
+            partial,
+            corpus,
+            near_duplicates,
+            indexes,
+            setting_sets,
+        }
+    }
+}
+
+/// Where articles and questions come from: the distinct corpus, or variants of the demo's.
+struct Corpus {
+    near_duplicates: bool,
+    topics: Topics,
+    demo: Vec<(Option<String>, String)>,
+    texts: Vec<String>,
+}
+
+impl Corpus {
+    fn new(near_duplicates: bool) -> Self {
+        let demo: Vec<(Option<String>, String)> = articles()
+            .iter()
+            .map(|a| (a.milestone.map(str::to_string), a.content.to_string()))
+            .collect();
+        let texts = demo.iter().map(|d| d.1.clone()).collect();
+        Corpus {
+            near_duplicates,
+            topics: Topics::demo(),
+            demo,
+            texts,
+        }
+    }
+
+    /// The next article: its milestone and text.
+    fn article(&self, rng: &mut ChaCha8Rng) -> (Option<String>, String) {
+        if self.near_duplicates {
+            let (i, text) = variant(rng, &self.texts);
+            (self.demo[i].0.clone(), text)
+        } else {
+            self.topics.article(rng)
+        }
+    }
+
+    /// The next search: a question's embedding and its milestone filter.
+    fn query(&self, rng: &mut ChaCha8Rng, dim: usize) -> KnowledgeQuery {
+        let (milestone, text) = if self.near_duplicates {
+            let (i, text) = variant(rng, &self.texts);
+            let words: Vec<&str> = text.split_whitespace().take(25).collect();
+            (self.demo[i].0.clone(), words.join(" "))
+        } else {
+            let (m, text) = question(rng);
+            (Some(m), text)
+        };
+        KnowledgeQuery {
+            embedding: embed(&text, dim),
+            milestone_filter: milestone,
+            min_similarity: THRESHOLD - NEAR_MISS_MARGIN,
+            limit: LIMIT + NEAR_MISSES,
+            created_by: None,
+        }
+    }
+}
+
+fn main() {
+    let cfg = Config::from_env();
     // A server of its own when shared_buffers is set (a restart applies it), else the shared one.
     let mut own = std::env::var("CTXLENS_SCALE_SHARED_BUFFERS")
         .ok()
@@ -264,270 +340,348 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    rt.block_on(async {
-        let store = PgStore::connect(&url, Duration::from_secs(10)).await.expect("connects");
-        let map = MilestoneMap::default();
-        seed::migrate_for(&store, &map).await.expect("migrate");
-        let store = PgStore::connect(&url, Duration::from_secs(60)).await.expect("connects");
-        let dim = store.dim.expect("vector(384) column");
-        // The index as the migrations create it; loading goes without it and the partial indexes
-        // (maintaining them row by row is slow), which are built after.
-        let production_index: String =
-            sqlx::query_scalar("SELECT pg_get_indexdef('knowledge_embedding_idx'::regclass)")
-                .fetch_one(store.pool())
-                .await
-                .expect("the migrations' HNSW index");
-        sqlx::query("DROP INDEX knowledge_embedding_idx").execute(store.pool()).await.expect("drop index");
-        let tables = store.tables();
-        let names = seed::partial_indexes(tables, &map).into_iter().map(|i| i.name);
-        let unscorable = ctxlens::store::pg_schema::unscorable_index(tables);
-        for name in names.chain([unscorable]) {
-            let drop = format!("DROP INDEX \"{name}\"");
-            sqlx::query(sqlx::AssertSqlSafe(drop)).execute(store.pool()).await.expect("drop partial index");
-        }
+    rt.block_on(run(&cfg, &url));
+}
 
-        let mut rng = ChaCha8Rng::seed_from_u64(42);
-        let topics = Topics::demo();
-        let demo: Vec<(Option<String>, String)> =
-            articles().iter().map(|a| (a.milestone.map(str::to_string), a.content.to_string())).collect();
-        let texts: Vec<String> = demo.iter().map(|d| d.1.clone()).collect();
-        let next_article = |rng: &mut ChaCha8Rng| {
-            if near_duplicates {
-                let (i, text) = variant(rng, &texts);
-                (demo[i].0.clone(), text)
-            } else {
-                topics.article(rng)
-            }
-        };
-        let start = Instant::now();
-        let mut seen = HashSet::new();
-        let mut repeated = 0;
-        for chunk in 0..rows.div_ceil(5_000) {
-            let n = (rows - chunk * 5_000).min(5_000);
-            let (mut ms, mut ts, mut cs, mut es) = (vec![], vec![], vec![], vec![]);
-            for _ in 0..n {
-                let (m, text) = next_article(&mut rng);
-                if !seen.insert(xxhash_rust::xxh3::xxh3_64(text.as_bytes())) {
-                    repeated += 1;
-                }
-                let v = embed(&text, dim);
-                ts.push(text.split_whitespace().take(6).collect::<Vec<_>>().join(" "));
-                ms.push(m);
-                es.push(format!("[{}]", v.iter().map(f32::to_string).collect::<Vec<_>>().join(",")));
-                cs.push(text);
-            }
-            sqlx::query(
-                "INSERT INTO knowledge (milestone, title, content, embedding)
-                 SELECT m, t, c, e::vector FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[]) AS x(m, t, c, e)",
-            )
-            .bind(&ms)
-            .bind(&ts)
-            .bind(&cs)
-            .bind(&es)
-            .execute(store.pool())
-            .await
-            .expect("insert");
-        }
-        drop(seen);
-        let loaded = start.elapsed();
-        sqlx::query("VACUUM ANALYZE knowledge").execute(store.pool()).await.expect("analyze");
+async fn run(cfg: &Config, url: &str) {
+    let map = MilestoneMap::default();
+    let (store, production_index) = bare_table(url, &map).await;
+    let dim = store.dim.expect("vector(384) column");
+    let mut rng = ChaCha8Rng::seed_from_u64(42);
+    let corpus = Corpus::new(cfg.near_duplicates);
+    let (loaded, repeated) = load(&store, cfg.rows, &corpus, &mut rng, dim).await;
+    sqlx::query("VACUUM ANALYZE knowledge")
+        .execute(store.pool())
+        .await
+        .expect("analyze");
 
-        let qs: Vec<KnowledgeQuery> = (0..queries)
-            .map(|_| {
-                let (milestone, text) = if near_duplicates {
-                    let (i, text) = variant(&mut rng, &texts);
-                    let words: Vec<&str> = text.split_whitespace().take(25).collect();
-                    (demo[i].0.clone(), words.join(" "))
-                } else {
-                    let (m, text) = question(&mut rng);
-                    (Some(m), text)
-                };
-                KnowledgeQuery {
-                    embedding: embed(&text, dim),
-                    milestone_filter: milestone,
-                    min_similarity: THRESHOLD - NEAR_MISS_MARGIN,
-                    limit: LIMIT + NEAR_MISSES,
-                    created_by: None,
-                }
-            })
-            .collect();
-        // What each search should find, by an exact scan (there is no index yet).
-        let mut exact = Vec::with_capacity(qs.len());
-        let mut exact_times = Vec::with_capacity(qs.len());
-        for q in &qs {
-            let t = Instant::now();
-            exact.push(store.search_exact(q).await.expect("exact search"));
-            exact_times.push(t.elapsed());
-        }
-        exact_times.sort();
-        let none = exact.iter().filter(|e| e.hits.is_empty()).count();
-        let full_sets = exact.iter().filter(|e| e.hits.len() == LIMIT + NEAR_MISSES).count();
-        let with_hits = qs.len() - none;
-        let shared_buffers: String =
-            sqlx::query_scalar("SHOW shared_buffers").fetch_one(store.pool()).await.expect("shared_buffers");
-        println!(
-            "corpus {corpus}: {rows} vectors × {dim} ({repeated} repeated texts), loaded in {:.1} s; \
-             {} queries, threshold {THRESHOLD} − {NEAR_MISS_MARGIN}, limit {LIMIT} + {NEAR_MISSES}, milestone filter; \
-             shared_buffers {shared_buffers}",
-            loaded.as_secs_f64(),
-            qs.len()
-        );
-        println!(
-            "exact scan: p50 {:.1} ms, p99 {:.1} ms; hits: none for {none} queries, the full {} for {full_sets}, fewer for {}",
-            pct(&exact_times, 0.5),
-            pct(&exact_times, 0.99),
-            LIMIT + NEAR_MISSES,
-            with_hits - full_sets,
-        );
-        assert!(with_hits > 0, "queries found hits to compare");
+    let qs: Vec<KnowledgeQuery> = (0..cfg.queries)
+        .map(|_| corpus.query(&mut rng, dim))
+        .collect();
+    // What each search should find, by an exact scan (there is no index yet).
+    let mut exact = Vec::with_capacity(qs.len());
+    let mut exact_times = Vec::with_capacity(qs.len());
+    for q in &qs {
+        let t = Instant::now();
+        exact.push(store.search_exact(q).await.expect("exact search"));
+        exact_times.push(t.elapsed());
+    }
+    exact_times.sort();
+    let none = exact.iter().filter(|e| e.hits.is_empty()).count();
+    let full_sets = exact
+        .iter()
+        .filter(|e| e.hits.len() == LIMIT + NEAR_MISSES)
+        .count();
+    let with_hits = qs.len() - none;
+    let shared_buffers: String = sqlx::query_scalar("SHOW shared_buffers")
+        .fetch_one(store.pool())
+        .await
+        .expect("shared_buffers");
+    println!(
+        "corpus {}: {} vectors × {dim} ({repeated} repeated texts), loaded in {:.1} s; \
+         {} queries, threshold {THRESHOLD} − {NEAR_MISS_MARGIN}, limit {LIMIT} + {NEAR_MISSES}, milestone filter; \
+         shared_buffers {shared_buffers}",
+        cfg.corpus,
+        cfg.rows,
+        loaded.as_secs_f64(),
+        qs.len()
+    );
+    println!(
+        "exact scan: p50 {:.1} ms, p99 {:.1} ms; hits: none for {none} queries, the full {} for {full_sets}, fewer for {}",
+        pct(&exact_times, 0.5),
+        pct(&exact_times, 0.99),
+        LIMIT + NEAR_MISSES,
+        with_hits - full_sets,
+    );
+    assert!(with_hits > 0, "queries found hits to compare");
 
-        // The partial indexes, by the function `ctxlens migrate` runs, with room to build in memory.
-        if partial {
-            let builder = PgStore::connect_with(&url, Duration::from_secs(10), vec!["SET maintenance_work_mem = '1GB'".into()])
-                .await
-                .expect("connects");
-            let start = Instant::now();
-            let made = seed::create_partial_indexes(&builder, &map).await.expect("partial indexes");
-            let built = start.elapsed();
-            drop(builder);
-            let size: i64 = sqlx::query_scalar(
-                "SELECT sum(pg_relation_size(indexrelid))::bigint FROM pg_index
-                  WHERE indrelid = 'knowledge'::regclass AND indpred IS NOT NULL",
-            )
+    if cfg.partial {
+        partial_indexes(url, &store, &map).await;
+    }
+    for with in &cfg.indexes {
+        table_wide_index(&store, with, &production_index).await;
+        for extra in &cfg.setting_sets {
+            measure(url, &store, (&qs, &exact), extra).await;
+        }
+    }
+}
+
+/// The table as the migrations make it, without its indexes (maintaining them row by row while
+/// loading is slow; they are built after): the store and the migrations' HNSW index definition.
+async fn bare_table(url: &str, map: &MilestoneMap) -> (PgStore, String) {
+    let store = PgStore::connect(url, Duration::from_secs(10))
+        .await
+        .expect("connects");
+    seed::migrate_for(&store, map).await.expect("migrate");
+    let store = PgStore::connect(url, Duration::from_secs(60))
+        .await
+        .expect("connects");
+    let production_index: String =
+        sqlx::query_scalar("SELECT pg_get_indexdef('knowledge_embedding_idx'::regclass)")
             .fetch_one(store.pool())
             .await
-            .expect("partial index sizes");
-            println!(
-                "partial indexes: {} built in {:.1} s, {:.0} MB in all",
-                made.created.len(),
-                built.as_secs_f64(),
-                size as f64 / 1e6
-            );
-        }
+            .expect("the migrations' HNSW index");
+    sqlx::query("DROP INDEX knowledge_embedding_idx")
+        .execute(store.pool())
+        .await
+        .expect("drop index");
+    let tables = store.tables();
+    let names = seed::partial_indexes(tables, map)
+        .into_iter()
+        .map(|i| i.name);
+    let unscorable = ctxlens::store::pg_schema::unscorable_index(tables);
+    for name in names.chain([unscorable]) {
+        let drop = format!("DROP INDEX \"{name}\"");
+        sqlx::query(sqlx::AssertSqlSafe(drop))
+            .execute(store.pool())
+            .await
+            .expect("drop partial index");
+    }
+    (store, production_index)
+}
 
-        for with in &indexes {
-            let definition = if with.is_empty() {
-                production_index.clone()
-            } else {
-                format!("CREATE INDEX knowledge_embedding_idx ON knowledge USING hnsw (embedding vector_cosine_ops) WITH ({with})")
-            };
-            let start = Instant::now();
-            let mut conn = store.pool().acquire().await.expect("connection");
-            for sql in [
-                "DROP INDEX IF EXISTS knowledge_embedding_idx",
-                "SET maintenance_work_mem = '1GB'",
-                definition.as_str(),
-                "ANALYZE knowledge",
-            ] {
-                sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(&mut *conn).await.expect(sql);
+/// Inserts `rows` articles in chunks of 5,000: how long it took, and how many texts repeated.
+async fn load(
+    store: &PgStore,
+    rows: usize,
+    corpus: &Corpus,
+    rng: &mut ChaCha8Rng,
+    dim: usize,
+) -> (Duration, usize) {
+    let start = Instant::now();
+    let mut seen = HashSet::new();
+    let mut repeated = 0;
+    for chunk in 0..rows.div_ceil(5_000) {
+        let n = (rows - chunk * 5_000).min(5_000);
+        let (mut ms, mut ts, mut cs, mut es) = (vec![], vec![], vec![], vec![]);
+        for _ in 0..n {
+            let (m, text) = corpus.article(rng);
+            if !seen.insert(xxhash_rust::xxh3::xxh3_64(text.as_bytes())) {
+                repeated += 1;
             }
-            drop(conn);
-            let built = start.elapsed();
-            let size: i64 = sqlx::query_scalar("SELECT pg_relation_size('knowledge_embedding_idx')")
-                .fetch_one(store.pool())
-                .await
-                .expect("index size");
-            let params = definition.split_once(" WITH ").map_or("defaults (m = 16, ef_construction = 64)", |(_, w)| w);
-            println!(
-                "index {params}: built in {:.1} s, {:.0} MB",
-                built.as_secs_f64(),
-                size as f64 / 1e6
+            let v = embed(&text, dim);
+            ts.push(
+                text.split_whitespace()
+                    .take(6)
+                    .collect::<Vec<_>>()
+                    .join(" "),
             );
-            for extra in &setting_sets {
-                let mut settings: Vec<String> = SEARCH_SETTINGS.iter().map(|s| (*s).to_string()).collect();
-                settings.extend(extra.iter().map(|s| {
-                    let (k, v) = s.split_once('=').expect("name=value");
-                    format!("SET {k} = '{v}'")
-                }));
-                let searcher = PgStore::connect_with(&url, Duration::from_secs(10), settings)
-                    .await
-                    .expect("connects");
-                // Which indexes the first query's plan reads.
-                let plan = searcher.explain_search(&qs[0]).await.expect("EXPLAIN");
-                let scans: Vec<&str> = plan
-                    .lines()
-                    .filter(|l| l.contains("Scan using") || l.contains("Seq Scan"))
-                    .map(|l| l.trim().trim_start_matches("->  ").split("  (cost").next().unwrap_or(l))
-                    .collect();
-                println!("  plan of the first query: {}", scans.join("; "));
-                let mut passes = Vec::new();
-                let mut results = Vec::new();
-                // The first pass reads the index into the caches; the second is the steady state.
-                for _ in 0..2 {
-                    let mut times = Vec::with_capacity(qs.len());
-                    results.clear();
-                    for q in &qs {
-                        let t = Instant::now();
-                        let got = searcher.search(q).await.expect("search");
-                        times.push(t.elapsed());
-                        results.push(got);
-                    }
-                    times.sort();
-                    passes.push(times);
-                }
-                let (mut by_id, mut tied, mut found, mut wanted, mut short) = (0.0, 0.0, 0, 0, 0);
-                for (e, g) in exact.iter().zip(&results) {
-                    if e.hits.is_empty() {
-                        continue;
-                    }
-                    let (r, t, f) = recall(e, g, LIMIT + NEAR_MISSES);
-                    by_id += r;
-                    tied += t;
-                    found += f;
-                    wanted += e.hits.len();
-                    if g.hits.len() < e.hits.len() {
-                        short += 1;
-                    }
-                }
-                if std::env::var("CTXLENS_SCALE_DIAG").is_ok() {
-                    // Where the missed rows rank: among all rows, and among those the filter lets through.
-                    let mut shown = 0;
-                    for ((q, e), g) in qs.iter().zip(&exact).zip(&results) {
-                        let missed: Vec<_> = e.hits.iter().filter(|h| !g.hits.iter().any(|x| x.id == h.id)).collect();
-                        if missed.is_empty() || shown == 8 {
-                            continue;
-                        }
-                        shown += 1;
-                        let mut ranks = Vec::new();
-                        for h in missed.iter().take(3) {
-                            let (all, filtered): (i64, i64) = sqlx::query_as(
-                                "SELECT count(*), count(*) FILTER (WHERE milestone = $2 OR milestone IS NULL)
-                                   FROM knowledge WHERE 1 - (embedding <=> $1) > $3",
-                            )
-                            .bind(pgvector::Vector::from(q.embedding.clone()))
-                            .bind(q.milestone_filter.as_deref())
-                            .bind(h.similarity)
-                            .fetch_one(store.pool())
-                            .await
-                            .expect("rank");
-                            ranks.push(format!("sim {:.3} rank {all} of all, {filtered} filtered", h.similarity));
-                        }
-                        println!(
-                            "    missed {} of {} (got {}), exact sims {:.3}..{:.3}: {}",
-                            missed.len(),
-                            e.hits.len(),
-                            g.hits.len(),
-                            e.hits.first().map_or(0.0, |h| h.similarity),
-                            e.hits.last().map_or(0.0, |h| h.similarity),
-                            ranks.join("; ")
-                        );
-                    }
-                }
-                let label = if extra.is_empty() { "production settings".to_string() } else { extra.join(", ") };
-                let warm = &passes[1];
-                println!(
-                    "  {label}: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (first pass p50 {:.2}, p99 {:.2}); \
-                     recall {:.4} (ties at the limit as found {:.4}; pooled {found}/{wanted} = {:.4}) over {with_hits} queries with hits, {short} returned fewer hits than the exact scan",
-                    pct(warm, 0.5),
-                    pct(warm, 0.99),
-                    pct(warm, 1.0),
-                    pct(&passes[0], 0.5),
-                    pct(&passes[0], 0.99),
-                    by_id / with_hits as f64,
-                    tied / with_hits as f64,
-                    found as f64 / wanted as f64,
-                );
-            }
+            ms.push(m);
+            es.push(format!(
+                "[{}]",
+                v.iter().map(f32::to_string).collect::<Vec<_>>().join(",")
+            ));
+            cs.push(text);
         }
-    });
+        sqlx::query(
+            "INSERT INTO knowledge (milestone, title, content, embedding)
+             SELECT m, t, c, e::vector FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[]) AS x(m, t, c, e)",
+        )
+        .bind(&ms)
+        .bind(&ts)
+        .bind(&cs)
+        .bind(&es)
+        .execute(store.pool())
+        .await
+        .expect("insert");
+    }
+    (start.elapsed(), repeated)
+}
+
+/// The partial indexes, by the function `ctxlens migrate` runs, with room to build in memory.
+async fn partial_indexes(url: &str, store: &PgStore, map: &MilestoneMap) {
+    let builder = PgStore::connect_with(
+        url,
+        Duration::from_secs(10),
+        vec!["SET maintenance_work_mem = '1GB'".into()],
+    )
+    .await
+    .expect("connects");
+    let start = Instant::now();
+    let made = seed::create_partial_indexes(&builder, map)
+        .await
+        .expect("partial indexes");
+    let built = start.elapsed();
+    drop(builder);
+    let size: i64 = sqlx::query_scalar(
+        "SELECT sum(pg_relation_size(indexrelid))::bigint FROM pg_index
+          WHERE indrelid = 'knowledge'::regclass AND indpred IS NOT NULL",
+    )
+    .fetch_one(store.pool())
+    .await
+    .expect("partial index sizes");
+    println!(
+        "partial indexes: {} built in {:.1} s, {:.0} MB in all",
+        made.created.len(),
+        built.as_secs_f64(),
+        size as f64 / 1e6
+    );
+}
+
+/// (Re)builds the table-wide index `WITH (with)` (empty: as the migrations define it).
+async fn table_wide_index(store: &PgStore, with: &str, production_index: &str) {
+    let definition = if with.is_empty() {
+        production_index.to_string()
+    } else {
+        format!(
+            "CREATE INDEX knowledge_embedding_idx ON knowledge USING hnsw (embedding vector_cosine_ops) WITH ({with})"
+        )
+    };
+    let start = Instant::now();
+    let mut conn = store.pool().acquire().await.expect("connection");
+    for sql in [
+        "DROP INDEX IF EXISTS knowledge_embedding_idx",
+        "SET maintenance_work_mem = '1GB'",
+        definition.as_str(),
+        "ANALYZE knowledge",
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(&mut *conn)
+            .await
+            .expect(sql);
+    }
+    drop(conn);
+    let built = start.elapsed();
+    let size: i64 = sqlx::query_scalar("SELECT pg_relation_size('knowledge_embedding_idx')")
+        .fetch_one(store.pool())
+        .await
+        .expect("index size");
+    let params = definition
+        .split_once(" WITH ")
+        .map_or("defaults (m = 16, ef_construction = 64)", |(_, w)| w);
+    println!(
+        "index {params}: built in {:.1} s, {:.0} MB",
+        built.as_secs_f64(),
+        size as f64 / 1e6
+    );
+}
+
+/// Latency and recall of every query under the production settings and `extra`.
+async fn measure(
+    url: &str,
+    store: &PgStore,
+    (qs, exact): (&[KnowledgeQuery], &[KnowledgeHits]),
+    extra: &[String],
+) {
+    let mut settings: Vec<String> = SEARCH_SETTINGS.iter().map(|s| (*s).to_string()).collect();
+    settings.extend(extra.iter().map(|s| {
+        let (k, v) = s.split_once('=').expect("name=value");
+        format!("SET {k} = '{v}'")
+    }));
+    let searcher = PgStore::connect_with(url, Duration::from_secs(10), settings)
+        .await
+        .expect("connects");
+    // Which indexes the first query's plan reads.
+    let plan = searcher.explain_search(&qs[0]).await.expect("EXPLAIN");
+    let scans: Vec<&str> = plan
+        .lines()
+        .filter(|l| l.contains("Scan using") || l.contains("Seq Scan"))
+        .map(|l| {
+            l.trim()
+                .trim_start_matches("->  ")
+                .split("  (cost")
+                .next()
+                .unwrap_or(l)
+        })
+        .collect();
+    println!("  plan of the first query: {}", scans.join("; "));
+    let mut passes = Vec::new();
+    let mut results = Vec::new();
+    // The first pass reads the index into the caches; the second is the steady state.
+    for _ in 0..2 {
+        let mut times = Vec::with_capacity(qs.len());
+        results.clear();
+        for q in qs {
+            let t = Instant::now();
+            let got = searcher.search(q).await.expect("search");
+            times.push(t.elapsed());
+            results.push(got);
+        }
+        times.sort();
+        passes.push(times);
+    }
+    let with_hits = exact.iter().filter(|e| !e.hits.is_empty()).count();
+    let (mut by_id, mut tied, mut found, mut wanted, mut short) = (0.0, 0.0, 0, 0, 0);
+    for (e, g) in exact.iter().zip(&results) {
+        if e.hits.is_empty() {
+            continue;
+        }
+        let (r, t, f) = recall(e, g, LIMIT + NEAR_MISSES);
+        by_id += r;
+        tied += t;
+        found += f;
+        wanted += e.hits.len();
+        if g.hits.len() < e.hits.len() {
+            short += 1;
+        }
+    }
+    if std::env::var("CTXLENS_SCALE_DIAG").is_ok() {
+        diagnose(store, qs, exact, &results).await;
+    }
+    let label = if extra.is_empty() {
+        "production settings".to_string()
+    } else {
+        extra.join(", ")
+    };
+    let warm = &passes[1];
+    println!(
+        "  {label}: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (first pass p50 {:.2}, p99 {:.2}); \
+         recall {:.4} (ties at the limit as found {:.4}; pooled {found}/{wanted} = {:.4}) over {with_hits} queries with hits, {short} returned fewer hits than the exact scan",
+        pct(warm, 0.5),
+        pct(warm, 0.99),
+        pct(warm, 1.0),
+        pct(&passes[0], 0.5),
+        pct(&passes[0], 0.99),
+        by_id / with_hits as f64,
+        tied / with_hits as f64,
+        found as f64 / wanted as f64,
+    );
+}
+
+/// Where the missed rows rank: among all rows, and among those the filter lets through (for a
+/// few queries with misses).
+async fn diagnose(
+    store: &PgStore,
+    qs: &[KnowledgeQuery],
+    exact: &[KnowledgeHits],
+    results: &[KnowledgeHits],
+) {
+    let mut shown = 0;
+    for ((q, e), g) in qs.iter().zip(exact).zip(results) {
+        let missed: Vec<_> = e
+            .hits
+            .iter()
+            .filter(|h| !g.hits.iter().any(|x| x.id == h.id))
+            .collect();
+        if missed.is_empty() || shown == 8 {
+            continue;
+        }
+        shown += 1;
+        let mut ranks = Vec::new();
+        for h in missed.iter().take(3) {
+            let (all, filtered): (i64, i64) = sqlx::query_as(
+                "SELECT count(*), count(*) FILTER (WHERE milestone = $2 OR milestone IS NULL)
+                   FROM knowledge WHERE 1 - (embedding <=> $1) > $3",
+            )
+            .bind(pgvector::Vector::from(q.embedding.clone()))
+            .bind(q.milestone_filter.as_deref())
+            .bind(h.similarity)
+            .fetch_one(store.pool())
+            .await
+            .expect("rank");
+            ranks.push(format!(
+                "sim {:.3} rank {all} of all, {filtered} filtered",
+                h.similarity
+            ));
+        }
+        println!(
+            "    missed {} of {} (got {}), exact sims {:.3}..{:.3}: {}",
+            missed.len(),
+            e.hits.len(),
+            g.hits.len(),
+            e.hits.first().map_or(0.0, |h| h.similarity),
+            e.hits.last().map_or(0.0, |h| h.similarity),
+            ranks.join("; ")
+        );
+    }
 }
