@@ -486,6 +486,12 @@ fn malformed_store_addresses_are_usage_errors_without_the_password() {
             "",
         ),
         (
+            "DATABASE_URL",
+            "mysql://x:hunter2@127.0.0.1:1/db",
+            "ctxlens: postgres: URL (--database-url, DATABASE_URL or [stores] database_url): ",
+            "postgres://",
+        ),
+        (
             "REDIS_URL",
             "redis://:hunter2@[bad",
             "ctxlens: redis: URL (--redis-url, REDIS_URL or [stores] redis_url): ",
@@ -604,6 +610,86 @@ fn a_blank_query_is_a_usage_error() {
             out.stderr
         );
     }
+}
+
+/// Numbers out of range are usage errors naming what was wrong, never a crash or a value
+/// silently changed: timeouts, budgets whose arithmetic overflows or exceeds what a budget can
+/// be, a count of 0; an embedder URL the builtin embedder would ignore.
+#[test]
+fn out_of_range_numbers_are_usage_errors() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--connect-timeout", "inf", "users"], "from 0.1 to 86400"),
+        (
+            &["--connect-timeout", "1e400", "users"],
+            "from 0.1 to 86400",
+        ),
+        (&["--connect-timeout", "nan", "users"], "from 0.1 to 86400"),
+        (&["--connect-timeout", "0", "users"], "from 0.1 to 86400"),
+        (
+            &["--connect-timeout", "18446744073709551616", "users"],
+            "from 0.1 to 86400",
+        ),
+        (&["--embed-timeout", "1e30", "users"], "from 0.1 to 86400"),
+        (
+            &["replay", "u062", "--set", "budget.total=4294967296"],
+            "must be at most 4294967295",
+        ),
+        (
+            &[
+                "replay",
+                "u062",
+                "--set",
+                "budget.model_max_tokens=9223372036854775807",
+                "--set",
+                "budget.expected_output_tokens=-9223372036854775807",
+            ],
+            "out of range",
+        ),
+        (&["watch", "--count", "0"], "at least 1"),
+        (
+            &["--embed-url", "http://127.0.0.1:1/v1", "replay", "u062"],
+            "--embedder http",
+        ),
+    ];
+    for (args, says) in cases {
+        let out = ctxlens(args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
+        assert!(!out.stderr.contains("panicked"), "{args:?}: {}", out.stderr);
+    }
+}
+
+/// A preset's budget can be switched to the other form (model limits for a total) by two
+/// `--set`s: the policy is checked once all are set, and the result replays.
+#[test]
+fn the_budget_form_switches_with_two_sets() {
+    for order in [
+        [
+            "budget.model_max_tokens=8000",
+            "budget.expected_output_tokens=1000",
+        ],
+        [
+            "budget.expected_output_tokens=1000",
+            "budget.model_max_tokens=8000",
+        ],
+    ] {
+        let out = ctxlens(&[
+            "replay", "u062", "--set", order[0], "--set", order[1], "--json",
+        ]);
+        assert_eq!(out.code, 0, "{order:?}: {}", out.stderr);
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+        // T = 8000 − 1000 − the default overhead of 500.
+        assert_eq!(v["budget"]["total"], 6500, "{order:?}");
+    }
+    // A budget left incomplete is still refused, naming the override that left it so.
+    let out = ctxlens(&["replay", "u062", "--set", "budget.model_max_tokens=8000"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("budget.model_max_tokens=8000")
+            && out.stderr.contains("needs expected_output_tokens"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// A cursor no listing printed is a usage error, before any output; a limit of 0 is refused.

@@ -319,3 +319,68 @@ fn a_user_id_with_colons_and_glob_characters_subscribes_to_exactly_its_channel()
     assert_eq!(v["user_id"], user);
     assert_eq!(v["milestone"], "M0");
 }
+
+/// A key name that is not UTF-8 is nobody's user (ids are text): not listed, never read as the
+/// user its lossy text would name; a user whose `session:{user}:` it begins with is told of it
+/// as a malformed item naming the key, on one load and in a report's batches alike.
+#[test]
+fn key_names_that_are_not_utf8_are_named_and_never_a_user() {
+    let redis = RedisServer::start();
+    let mut pipe = redis::pipe();
+    pipe.cmd("SET")
+        .arg("session:u1:s1")
+        .arg(turn("session:u1:s1"))
+        .ignore();
+    // The lossy text of the next key would be the id of this user.
+    pipe.cmd("SET")
+        .arg("session:bad\u{FFFD}utf:s1")
+        .arg(turn("session:bad\u{FFFD}utf:s1"))
+        .ignore();
+    pipe.cmd("SET")
+        .arg(&b"session:bad\xffutf:s1"[..])
+        .arg(turn("bad bytes"))
+        .ignore();
+    pipe.cmd("SET")
+        .arg(&b"session:u1:s\xff"[..])
+        .arg(turn("u1's bad bytes"))
+        .ignore();
+    let () = pipe.query(&mut redis.connection()).expect("write keys");
+    let env = [("REDIS_URL", redis.url())];
+
+    let users = ctxlens_with(&["users", "--json"], &env);
+    assert_eq!(users.code, 0, "{}", users.stderr);
+    let v: serde_json::Value = serde_json::from_str(&users.stdout).expect("users JSON");
+    let listed: Vec<&str> = v["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .filter_map(|u| u["user_id"].as_str())
+        .collect();
+    assert_eq!(listed, ["bad\u{FFFD}utf", "u1"]);
+
+    let inspect = |user: &str| {
+        let out = ctxlens_with(&["inspect", user, "--json"], &env);
+        assert_eq!(out.code, 0, "{user}: {}", out.stderr);
+        serde_json::from_str::<serde_json::Value>(&out.stdout).expect("inspect JSON")
+    };
+    let u1 = inspect("u1");
+    let malformed = u1["assembly"]["malformed"].as_array().expect("malformed");
+    assert_eq!(malformed.len(), 1, "{u1}");
+    assert_eq!(malformed[0]["source"], "session:u1:s\\xFF", "{u1}");
+    assert!(
+        malformed[0]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("not UTF-8")),
+        "{u1}"
+    );
+    // The user whose id is the lossy text reads its own key only, and no malformed item.
+    let lossy = inspect("bad\u{FFFD}utf");
+    assert!(!lossy.to_string().contains("bad bytes"), "{lossy}");
+    assert!(lossy["assembly"]["malformed"].is_null(), "{lossy}");
+
+    // A report reads every listed user (none fails) and counts u1's malformed item.
+    let report = ctxlens_with(&["report", "--json"], &env);
+    assert_eq!(report.code, 0, "{}", report.stderr);
+    let r: serde_json::Value = serde_json::from_str(&report.stdout).expect("report JSON");
+    assert_eq!(r["users"], 2, "{r}");
+}

@@ -64,9 +64,9 @@ pub struct GlobalArgs {
     /// Prefix of every Redis key and channel.
     #[arg(long, global = true, value_name = "PREFIX")]
     pub key_prefix: Option<String>,
-    /// Seconds to wait for a store to answer when connecting.
-    #[arg(long, global = true, default_value_t = 3.0, value_name = "SECONDS")]
-    pub connect_timeout: f64,
+    /// Seconds to wait for a store to answer when connecting (0.1 to 86400).
+    #[arg(long, global = true, default_value = "3", value_name = "SECONDS", value_parser = parse_seconds)]
+    pub connect_timeout: std::time::Duration,
     /// How the knowledge query is embedded.
     #[arg(long, global = true, value_enum, default_value_t = EmbedderKind::Builtin)]
     pub embedder: EmbedderKind,
@@ -82,9 +82,9 @@ pub struct GlobalArgs {
         value_name = "NAME"
     )]
     pub embed_model: String,
-    /// Seconds to wait for the embeddings endpoint.
-    #[arg(long, global = true, default_value_t = 10.0, value_name = "SECONDS")]
-    pub embed_timeout: f64,
+    /// Seconds to wait for the embeddings endpoint (0.1 to 86400).
+    #[arg(long, global = true, default_value = "10", value_name = "SECONDS", value_parser = parse_seconds)]
+    pub embed_timeout: std::time::Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -98,7 +98,12 @@ impl GlobalArgs {
     pub(super) fn embedder(&self) -> Result<crate::store::embedder::Embedder, CliError> {
         use crate::store::embedder::Embedder;
         match (self.embedder, &self.embed_url) {
-            (EmbedderKind::Builtin, _) => Ok(Embedder::Builtin),
+            (EmbedderKind::Builtin, None) => Ok(Embedder::Builtin),
+            (EmbedderKind::Builtin, Some(_)) => Err(CliError::Usage(
+                "--embed-url is only used with --embedder http (the builtin embedder asks no \
+                 endpoint)"
+                    .into(),
+            )),
             (EmbedderKind::Http, None) => Err(CliError::Usage(
                 "--embedder http needs --embed-url URL".into(),
             )),
@@ -108,7 +113,7 @@ impl GlobalArgs {
                 api_key: std::env::var("CTXLENS_EMBED_API_KEY")
                     .ok()
                     .filter(|k| !k.is_empty()),
-                timeout: std::time::Duration::from_secs_f64(self.embed_timeout.max(0.1)),
+                timeout: self.embed_timeout,
             }),
         }
     }
@@ -144,6 +149,16 @@ pub(crate) fn non_blank(s: &str) -> Result<String, String> {
         return Err("empty: give the text to search knowledge with".into());
     }
     Ok(s.to_string())
+}
+
+/// A timeout in seconds: a number from 0.1 to a day.
+fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
+    const RANGE: std::ops::RangeInclusive<f64> = 0.1..=86_400.0;
+    match s.trim().parse::<f64>() {
+        Ok(x) if RANGE.contains(&x) => Ok(std::time::Duration::from_secs_f64(x)),
+        Ok(_) => Err(format!("{s:?}: a number of seconds from 0.1 to 86400")),
+        Err(e) => Err(format!("{s:?}: {e}")),
+    }
 }
 
 /// A count of one or more.
@@ -281,7 +296,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
         /// Stop after this many events.
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", value_parser = at_least_one)]
         count: Option<usize>,
     },
     /// Replay every user (or a sample, a list, snapshot files, a synthetic fleet) under the

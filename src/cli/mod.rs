@@ -115,7 +115,7 @@ pub fn endpoints(global: &GlobalArgs, config: &Config) -> crate::store::live::En
             .or_else(|| config.stores.key_prefix.clone())
             .unwrap_or_default(),
         tables: config.stores.tables.clone(),
-        connect_timeout: std::time::Duration::from_secs_f64(global.connect_timeout.max(0.1)),
+        connect_timeout: global.connect_timeout,
     }
 }
 

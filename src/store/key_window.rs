@@ -42,6 +42,8 @@ pub struct KeyWindow {
     from: String,
     until: Option<String>,
     pub(super) keys: BTreeMap<String, UserKeys>,
+    /// The names found that are not UTF-8 (no user's; reported to the users they begin with).
+    pub(super) not_utf8: Vec<Vec<u8>>,
 }
 
 /// One user's keys in a window: those it owns (node, key name), and notes of ambiguous ones.
@@ -78,17 +80,18 @@ impl KeyWindow {
         prefix: &str,
         from: &str,
         cap: usize,
-        found: &[Vec<String>],
+        found: &[super::redis::Found],
         owners: &Owners<'_>,
     ) -> KeyWindow {
         let mut w = KeyWindow {
             from: from.to_string(),
             until: None,
             keys: BTreeMap::new(),
+            not_utf8: found.iter().flat_map(|f| f.not_utf8.clone()).collect(),
         };
         let mut held = 0usize;
         for (node, names) in found.iter().enumerate() {
-            for k in names {
+            for k in &names.keys {
                 let Some((_, rest)) = keys::parse(prefix, k) else {
                     continue;
                 };
@@ -126,8 +129,11 @@ impl KeyWindow {
 mod tests {
     use super::*;
 
-    fn names(v: &[&str]) -> Vec<String> {
-        v.iter().map(|k| (*k).to_string()).collect()
+    fn names(v: &[&str]) -> super::super::redis::Found {
+        super::super::redis::Found {
+            keys: v.iter().map(|k| (*k).to_string()).collect(),
+            not_utf8: vec![],
+        }
     }
 
     #[test]
@@ -168,6 +174,7 @@ mod tests {
         ])];
         let journey: HashSet<String> = ["a", "a:b:c", "m31"].map(String::from).into();
         let sessions: Vec<&str> = found[0]
+            .keys
             .iter()
             .filter_map(|k| k.strip_prefix("p:session:"))
             .collect();

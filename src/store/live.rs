@@ -210,9 +210,10 @@ impl LiveStore {
         opts: &LoadOptions,
     ) -> Result<UserData, StoreError> {
         let current = pg.journey.as_ref().map(|(m, _)| m.clone());
-        let (sessions, contexts, key_notes) = redis.map_or((vec![], vec![], vec![]), |r| {
-            (r.sessions, r.contexts, r.notes)
-        });
+        let (sessions, contexts, key_notes, unreadable) = redis
+            .map_or((vec![], vec![], vec![], vec![]), |r| {
+                (r.sessions, r.contexts, r.notes, r.unreadable)
+            });
         let cached = contexts
             .into_iter()
             .find(|(m, _)| Some(m) == current.as_ref())
@@ -230,7 +231,7 @@ impl LiveStore {
             memory: pg.memory,
             cached,
             cached_name,
-            malformed: pg.malformed,
+            malformed: pg.malformed.into_iter().chain(unreadable).collect(),
             notes,
         };
         user_data(raw, opts, Utc::now(), &self.describe())

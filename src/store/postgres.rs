@@ -161,14 +161,15 @@ impl PgStore {
         let quoted = tables
             .quoted()
             .map_err(|cause| fault::config_error("postgres", "config", &cause, url))?;
-        let opts: PgConnectOptions = url.parse().map_err(|e: sqlx::Error| {
-            fault::config_error(
-                "postgres",
-                "URL (--database-url, DATABASE_URL or [stores] database_url)",
-                &e.to_string(),
-                url,
-            )
-        })?;
+        let what = "URL (--database-url, DATABASE_URL or [stores] database_url)";
+        let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+        if !matches!(scheme.as_deref(), Some("postgres" | "postgresql")) {
+            let cause = "expected a postgres:// or postgresql:// URL";
+            return Err(fault::config_error("postgres", what, cause, url));
+        }
+        let opts: PgConnectOptions = url
+            .parse()
+            .map_err(|e: sqlx::Error| fault::config_error("postgres", what, &e.to_string(), url))?;
         let label = label(&opts);
         let verifies = matches!(
             opts.get_ssl_mode(),

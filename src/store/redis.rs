@@ -12,7 +12,7 @@ use super::key_window::{KeyWindow, ambiguous_note, journey_rows};
 use super::keys::{self, Family, Owner, Owners, glob_escape};
 use super::user::{RawKey, RawSessionKey, RawValue};
 use super::{JourneyIds, StoreError, fault};
-use crate::engine::snapshot::Note;
+use crate::engine::snapshot::{Malformed, Note};
 
 /// SCAN's COUNT: large, so a big keyspace takes few round trips (COUNT 10 is ~16× slower).
 const SCAN_COUNT: usize = 1000;
@@ -38,6 +38,47 @@ pub struct RedisUser {
     pub sessions: Vec<RawSessionKey>,
     pub contexts: Vec<(String, RawKey)>,
     pub notes: Vec<Note>,
+    /// Keys of the user whose names are not UTF-8: not read, each a malformed item.
+    pub unreadable: Vec<Malformed>,
+}
+
+/// The keys one node's SCAN found: names as text, and names that are not UTF-8. No user id is
+/// such a name (ids are text), so those are never read as anyone's keys; a user whose
+/// `session:{user}:` or `context:{user}:` they begin with is told of them ([`unreadable_keys`]).
+#[derive(Debug, Default)]
+pub(super) struct Found {
+    pub(super) keys: Vec<String>,
+    pub(super) not_utf8: Vec<Vec<u8>>,
+}
+
+/// The keys of `user` among `not_utf8` (names that are not UTF-8), as malformed items named by
+/// the key, its invalid bytes written `\xHH`.
+pub(super) fn unreadable_keys(prefix: &str, user: &str, not_utf8: &[Vec<u8>]) -> Vec<Malformed> {
+    let starts = [
+        keys::session_key(prefix, user, ""),
+        keys::context_key(prefix, user, ""),
+    ];
+    not_utf8
+        .iter()
+        .filter(|k| starts.iter().any(|s| k.starts_with(s.as_bytes())))
+        .map(|k| Malformed {
+            id: None,
+            source: escape_name(k),
+            reason: "the key's name is not UTF-8: not read".into(),
+        })
+        .collect()
+}
+
+/// A key name that is not UTF-8, its invalid bytes written `\xHH`.
+pub(super) fn escape_name(raw: &[u8]) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for chunk in raw.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
 }
 
 impl RedisStore {
@@ -66,25 +107,26 @@ impl RedisStore {
     }
 
     /// Every key matching `pattern` on one node, by SCAN with a cursor (never KEYS).
-    async fn scan_node(&self, node: usize, pattern: &str) -> Result<Vec<String>, StoreError> {
+    async fn scan_node(&self, node: usize, pattern: &str) -> Result<Found, StoreError> {
         let mut cursor: u64 = 0;
-        let mut keys = Vec::new();
+        let mut found = Found::default();
         loop {
             let (next, batch) = self.scan_step(node, cursor, pattern).await?;
-            keys.extend(
-                batch
-                    .into_iter()
-                    .map(|k| String::from_utf8_lossy(&k).into_owned()),
-            );
+            for k in batch {
+                match String::from_utf8(k) {
+                    Ok(name) => found.keys.push(name),
+                    Err(e) => found.not_utf8.push(e.into_bytes()),
+                }
+            }
             if next == 0 {
-                return Ok(keys);
+                return Ok(found);
             }
             cursor = next;
         }
     }
 
     /// Every key matching `pattern`, per node: every master is scanned, concurrently.
-    async fn scan(&self, pattern: &str) -> Result<Vec<Vec<String>>, StoreError> {
+    async fn scan(&self, pattern: &str) -> Result<Vec<Found>, StoreError> {
         let scans = (0..self.nodes.len()).map(|n| self.scan_node(n, pattern));
         futures_util::future::join_all(scans)
             .await
@@ -94,7 +136,12 @@ impl RedisStore {
 
     /// Every key matching a pattern (for `seed --force`).
     pub async fn keys(&self, pattern: &str) -> Result<Vec<String>, StoreError> {
-        Ok(self.scan(pattern).await?.concat())
+        Ok(self
+            .scan(pattern)
+            .await?
+            .into_iter()
+            .flat_map(|f| f.keys)
+            .collect())
     }
 
     /// A user's session and context keys: found by SCAN, given to their owners ([`keys`]: the
@@ -110,12 +157,12 @@ impl RedisStore {
         // shorter and longer namesakes: on a keyspace SCAN covers in one call, a user costs two
         // round trips, this and the pipeline. A key found on a master lives there, so each node
         // gets the pipeline of its own keys; nodes are read concurrently.
-        let found: Vec<(usize, String)> = self
-            .scan(&keys::scan_pattern(&self.prefix, user))
-            .await?
+        let scanned = self.scan(&keys::scan_pattern(&self.prefix, user)).await?;
+        let not_utf8: Vec<Vec<u8>> = scanned.iter().flat_map(|f| f.not_utf8.clone()).collect();
+        let found: Vec<(usize, String)> = scanned
             .into_iter()
             .enumerate()
-            .flat_map(|(node, keys)| keys.into_iter().map(move |k| (node, k)))
+            .flat_map(|(node, f)| f.keys.into_iter().map(move |k| (node, k)))
             .collect();
         let parsed: Vec<(usize, &str, Family, &str)> = found
             .iter()
@@ -140,7 +187,9 @@ impl RedisStore {
             }
         }
         let values = self.read_all(&owned, user).await?;
-        Ok(self.user_keys(user, &owned, &values, notes))
+        let mut out = self.user_keys(user, &owned, &values, notes);
+        out.unreadable = unreadable_keys(&self.prefix, user, &not_utf8);
+        Ok(out)
     }
 
     /// Several users' keys: found in `pass`'s window of the keyspace (one SCAN for a range of users,
@@ -186,7 +235,11 @@ impl RedisStore {
                         .and_then(|w| w.keys.get(u))
                         .cloned()
                         .unwrap_or_default();
-                    Ok(self.user_keys(u, &mine.owned, values, mine.ambiguous))
+                    let mut out = self.user_keys(u, &mine.owned, values, mine.ambiguous);
+                    out.unreadable = window
+                        .as_ref()
+                        .map_or(vec![], |w| unreadable_keys(&self.prefix, u, &w.not_utf8));
+                    Ok(out)
                 }
                 Err(e) => Err(e.clone()),
             });
@@ -207,7 +260,7 @@ impl RedisStore {
             .await?;
         let parsed: Vec<(Family, &str)> = found
             .iter()
-            .flatten()
+            .flat_map(|f| &f.keys)
             .filter_map(|k| keys::parse(&self.prefix, k))
             .collect();
         // Keys of users before `from` are not in this window: their owners need no deciding.
@@ -240,6 +293,7 @@ impl RedisStore {
             sessions: vec![],
             contexts: vec![],
             notes,
+            unreadable: vec![],
         };
         for k in names {
             let Some(answers) = values.get(k) else {
@@ -336,10 +390,11 @@ impl RedisStore {
     ) -> Result<(u64, Vec<String>), StoreError> {
         let pattern = format!("{}session:*", glob_escape(&self.prefix));
         let (next, batch) = self.scan_step(node, cursor, &pattern).await?;
+        // A name that is not UTF-8 is no user's (ids are text): not listed.
         let rests = batch
             .iter()
-            .map(|k| String::from_utf8_lossy(k))
-            .filter_map(|k| match keys::parse(&self.prefix, &k) {
+            .filter_map(|k| std::str::from_utf8(k).ok())
+            .filter_map(|k| match keys::parse(&self.prefix, k) {
                 Some((Family::Session, rest)) => Some(rest.to_string()),
                 _ => None,
             })

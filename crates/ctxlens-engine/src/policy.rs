@@ -293,6 +293,13 @@ impl Policy {
     /// Applies `key=value` overrides by dotted path; `layers.NAME.…` and `static.NAME.…` pick by name.
     pub fn with_overrides(self, sets: &[String]) -> Result<Policy, PolicyError> {
         let mut policy = self;
+        if sets.is_empty() {
+            return Ok(policy);
+        }
+        let mut tree = toml::Table::try_from(&policy).map_err(|e| PolicyError::Override {
+            arg: sets.first().cloned().unwrap_or_default(),
+            message: e.to_string(),
+        })?;
         for arg in sets {
             let fail = |message: String| PolicyError::Override {
                 arg: arg.clone(),
@@ -301,15 +308,28 @@ impl Policy {
             let (path, raw) = arg
                 .split_once('=')
                 .ok_or_else(|| fail("expected key=value".into()))?;
-            let mut tree = toml::Table::try_from(&policy).map_err(|e| fail(e.to_string()))?;
             set_path(&mut tree, path.trim(), parse_value(raw.trim())).map_err(fail)?;
-            let next: Policy = tree
+            // Each value's type is checked as it is set ...
+            policy = tree
+                .clone()
                 .try_into()
                 .map_err(|e: toml::de::Error| fail(e.message().trim().to_string()))?;
-            next.validate()
-                .map_err(|(key, message)| fail(format!("{key}: {message}")))?;
-            policy = next;
         }
+        // ... and the policy as a whole once every one is (switching the budget's form takes
+        // two keys), the error given to the last override of the key it names.
+        policy.validate().map_err(|(key, message)| {
+            let touches = |arg: &&String| {
+                let path = arg.split_once('=').map_or(arg.as_str(), |(p, _)| p).trim();
+                path == key
+                    || path.starts_with(&format!("{key}."))
+                    || key.starts_with(&format!("{path}."))
+            };
+            let arg = sets.iter().rev().find(touches).or(sets.last());
+            PolicyError::Override {
+                arg: arg.cloned().unwrap_or_default(),
+                message: format!("{key}: {message}"),
+            }
+        })?;
         Ok(policy)
     }
 
@@ -360,7 +380,16 @@ impl Policy {
                 Err("set either total or model_max_tokens/expected_output_tokens, not both".into())
             }
             (Some(t), None, None) => Ok(t),
-            (None, Some(m), Some(o)) => Ok(m - o - b.overhead.unwrap_or(500)),
+            (None, Some(m), Some(o)) => m
+                .checked_sub(o)
+                .and_then(|t| t.checked_sub(b.overhead.unwrap_or(500)))
+                .ok_or_else(|| {
+                    format!(
+                        "model_max_tokens {m} − expected_output_tokens {o} − overhead {} is out \
+                         of range",
+                        b.overhead.unwrap_or(500)
+                    )
+                }),
             (None, Some(_), None) => Err("model_max_tokens needs expected_output_tokens".into()),
             (None, None, _) => {
                 Err("set total, or model_max_tokens and expected_output_tokens".into())
@@ -391,6 +420,16 @@ impl Policy {
                 return bad(
                     "budget",
                     format!("total budget T = {t} must be > 0{}", self.budget_formula()),
+                );
+            }
+            Ok(t) if t > i64::from(u32::MAX) => {
+                return bad(
+                    "budget",
+                    format!(
+                        "total budget T = {t} must be at most {}{}",
+                        u32::MAX,
+                        self.budget_formula()
+                    ),
                 );
             }
             Ok(_) => {}
