@@ -295,6 +295,40 @@ fn an_outcome_reads_its_figures_off_the_assembly() {
     assert_eq!(o.cache, CacheState::Absent);
 }
 
+/// A cached context the store could not read at all (a malformed item naming the current
+/// milestone's key, under any prefix) is counted unreadable, not absent.
+#[test]
+fn an_unreadable_cached_context_is_counted_so() {
+    let p = Policy::preset("prolaunch").expect("preset");
+    let mut snap = crate::engine::Snapshot {
+        user_id: "u:1".into(),
+        session_id: None,
+        current_milestone: Some("M2".into()),
+        now: chrono::DateTime::UNIX_EPOCH,
+        query: None,
+        session: vec![],
+        journey: vec![],
+        knowledge: vec![],
+        cached_context: None,
+        session_key: None,
+        malformed: vec![],
+        notes: vec![],
+    };
+    let cache = |snap: &crate::engine::Snapshot| {
+        let a = Engine::default().assemble(snap, &p);
+        PolicyOutcome::of(snap, &p, &a).cache
+    };
+    assert_eq!(cache(&snap), CacheState::Absent);
+    snap.malformed.push(crate::engine::snapshot::Malformed {
+        id: None,
+        source: "app:context:u:1:M1".into(),
+        reason: "cached context is not JSON: expected value".into(),
+    });
+    assert_eq!(cache(&snap), CacheState::Absent, "another milestone's key");
+    snap.malformed[0].source = "app:context:u:1:M2".into();
+    assert_eq!(cache(&snap), CacheState::Unreadable);
+}
+
 fn plan(candidate: Policy, baseline: Option<Policy>) -> Plan {
     Plan {
         candidate,
