@@ -583,6 +583,17 @@ async fn redacted_screens_show_no_personal_word_and_cannot_be_probed() {
         crate::app::update::search_lines(&s).is_empty(),
         "the prompt search finds {turn:?}"
     );
+    // A query asked with `:query` is masked as the stored one is, the status bar's echo too.
+    s.user.search.clear();
+    open(&mut s, &store, "u068").await;
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, &format!("query why {turn}")).await;
+    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    let shown = every_screen(&mut s).to_lowercase();
+    assert!(
+        !shown.contains(&turn),
+        "the asked query's {turn:?} is shown"
+    );
 }
 
 #[tokio::test]

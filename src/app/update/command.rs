@@ -83,6 +83,9 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
                 Some(e) => {
                     let what = if text.is_empty() {
                         "query: the newest user turn".to_string()
+                    } else if s.ui.redact {
+                        // Masked as the query is on every screen.
+                        format!("query: {}", crate::engine::redact::mask(text))
                     } else {
                         format!("query: {}", crate::text::preview(text, 60))
                     };
