@@ -363,6 +363,10 @@ pub struct TuneState {
     /// How many item changes the last frame had room for: a page of them. Set while drawing
     /// (the pane's size is known only then), read by the page keys.
     pub diff_rows: std::cell::Cell<usize>,
+    /// The tuned policy as `:w` last wrote it (`None`: never written).
+    pub saved: Option<Box<Policy>>,
+    /// The tuned policy a `:w` under way writes (becomes `saved` when it is written).
+    pub saving: Option<Box<Policy>>,
 }
 
 /// The Report screen: the fleet summary for the tuned policy against the baseline.
@@ -520,6 +524,11 @@ impl State {
     /// Whether the tuned policy differs from the baseline.
     pub fn modified(&self) -> bool {
         self.session.policy != self.session.baseline
+    }
+
+    /// Tuned, and not as `:w` last wrote it: quitting asks first.
+    pub fn unsaved(&self) -> bool {
+        self.modified() && self.tune.saved.as_deref() != Some(&self.session.policy)
     }
 
     /// The instant the open user is shown as of; `None`: now (or no user).

@@ -187,12 +187,19 @@ pub fn saved_policy(session: &crate::app::state::Session) -> Policy {
     p
 }
 
-/// The fields of `a` or `b` whose values differ, in screen order.
+/// Keys tuned only with `:set` (text, not stepped): not listed, but compared and reproduced.
+const SET_ONLY: &[&str] = &["truncate_marker"];
+
+/// The fields of `a` or `b` whose values differ, in screen order (then the `:set`-only keys).
 fn changed_keys(a: &Policy, b: &Policy) -> Vec<String> {
     let mut keys: Vec<String> = fields(b).into_iter().map(|f| f.key).collect();
-    for f in fields(a) {
-        if !keys.contains(&f.key) {
-            keys.push(f.key);
+    let more = fields(a)
+        .into_iter()
+        .map(|f| f.key)
+        .chain(SET_ONLY.iter().map(|k| (*k).to_string()));
+    for key in more {
+        if !keys.contains(&key) {
+            keys.push(key);
         }
     }
     keys.retain(|k| shown(a, k) != shown(b, k));
@@ -335,6 +342,17 @@ mod tests {
                 "--set strategy=skip"
             ]
         );
+        // A text key tuned with `:set` only is reproduced too, quoted.
+        let marked = tuned
+            .clone()
+            .with_overrides(&["truncate_marker=[cut it]".into()])
+            .expect("valid");
+        assert_eq!(
+            set_flags(&tuned, &marked),
+            [r#"--set 'truncate_marker="[cut it]"'"#]
+        );
+        let args = [r#"truncate_marker="[cut it]""#.to_string()];
+        assert_eq!(tuned.clone().with_overrides(&args).expect("valid"), marked);
         let args: Vec<String> = flags
             .iter()
             .map(|f| f.trim_start_matches("--set ").to_string())

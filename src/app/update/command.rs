@@ -28,7 +28,7 @@ const USAGE: &[(&str, &str)] = &[
 
 /// Command names, for completion.
 const NAMES: &[&str] = &[
-    "user", "query", "diff", "explain", "policy", "theme", "set", "w", "reset", "q",
+    "user", "query", "diff", "explain", "policy", "theme", "set", "w", "w!", "reset", "q",
 ];
 
 /// History entries kept.
@@ -67,7 +67,7 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
     let (cmd, arg) = line
         .split_once(char::is_whitespace)
         .map_or((line, ""), |(c, a)| (c, a.trim()));
-    if !matches!(cmd, "w" | "write") && s.ui.quit == Quit::AfterSave {
+    if !matches!(cmd, "w" | "write" | "w!" | "write!") && s.ui.quit == Quit::AfterSave {
         s.ui.quit = Quit::No;
     }
     match (cmd, arg) {
@@ -120,11 +120,12 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
             vec![]
         }
         ("set", kv) if kv.contains('=') => apply_set(s, kv),
-        ("w" | "write", "") => {
+        ("w" | "write" | "w!" | "write!", "") => {
             save_prompt(s);
             vec![]
         }
-        ("w" | "write", file) => save(s, file),
+        ("w" | "write", file) => save(s, file, false),
+        ("w!" | "write!", file) => save(s, file, true),
         ("reset", _) => super::update(s, Action::ResetTuning),
         _ => {
             // A known command without what it needs says what that is.
@@ -144,15 +145,28 @@ pub(super) fn save_prompt(s: &mut State) {
     s.ui.input = Some(Input::new(InputKind::Save, &file));
 }
 
-/// Writes the tuned policy to `file` (under its own name when tuned, [`tune::saved_policy`]).
-pub(super) fn save(s: &mut State, file: &str) -> Vec<Effect> {
-    if file.is_empty() {
+/// Writes the tuned policy to `file` (under its own name when tuned, [`tune::saved_policy`]);
+/// an existing file only when `overwrite` (`:w!`).
+pub(super) fn save(s: &mut State, file: &str, overwrite: bool) -> Vec<Effect> {
+    let refused = if file.is_empty() {
+        Some("save: no file name given; nothing written".to_string())
+    } else if !overwrite && std::path::Path::new(file).exists() {
+        Some(format!(
+            "save: {} exists; nothing written (:w! {} replaces it)",
+            crate::text::inert_line(file),
+            crate::text::inert_line(file)
+        ))
+    } else {
+        None
+    };
+    if let Some(why) = refused {
         if s.ui.quit == Quit::AfterSave {
             s.ui.quit = Quit::No;
         }
-        error(s, "save: no file name given; nothing written");
+        error(s, &why);
         return vec![];
     }
+    s.tune.saving = Some(Box::new(s.session.policy.clone()));
     vec![Effect::SavePolicy {
         path: file.to_string(),
         toml: tune::saved_policy(&s.session).to_toml(),

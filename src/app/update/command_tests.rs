@@ -82,6 +82,39 @@ async fn a_tuned_policy_is_saved_under_a_name_of_its_own() {
     assert!(s.modified());
 }
 
+/// `:w` never replaces a file unasked (`:w!` does); once written, quitting does not ask again
+/// until the policy is tuned further.
+#[tokio::test]
+async fn saving_refuses_to_replace_a_file_and_quit_knows_what_was_written() {
+    let (mut s, ctx) = demo_app().await;
+    command(&mut s, &ctx, "set budget.total=3700").await;
+    // Cargo.toml is there (tests run in the crate's directory).
+    assert!(command(&mut s, &ctx, "w Cargo.toml").await.is_empty());
+    let (text, error) = message(&s);
+    assert!(
+        error && text.contains("Cargo.toml exists") && text.contains(":w!"),
+        "{text}"
+    );
+    let (path, _) = saved(&command(&mut s, &ctx, "w! Cargo.toml").await);
+    assert_eq!(path, "Cargo.toml");
+    assert!(s.unsaved(), "not written until the write says so");
+    update(&mut s, Action::Saved(path));
+    assert!(s.modified() && !s.unsaved());
+    update(&mut s, Action::Quit);
+    assert_eq!(s.ui.quit, Quit::Now, "written: nothing to ask");
+    s.ui.quit = Quit::No;
+    command(&mut s, &ctx, "set budget.total=3600").await;
+    update(&mut s, Action::Quit);
+    assert_eq!(s.ui.overlay, Overlay::ConfirmQuit, "tuned since");
+    // The quit prompt's save refuses an existing file too, and stays.
+    update(&mut s, Action::Input(InputKey::Char('s')));
+    update(&mut s, Action::Input(InputKey::DeleteToStart));
+    type_text(&mut s, &ctx, "Cargo.toml").await;
+    assert!(update(&mut s, Action::Input(InputKey::Enter)).is_empty());
+    assert_eq!(s.ui.quit, Quit::No);
+    assert!(message(&s).0.contains("exists"), "{:?}", message(&s));
+}
+
 #[tokio::test]
 async fn the_save_prompt_edits_the_file_name_alone() {
     let (mut s, ctx) = demo_app().await;

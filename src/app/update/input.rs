@@ -77,7 +77,7 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
             match kind {
                 InputKind::Palette => command::run(s, text.trim()),
                 InputKind::Edit => command::edit(s, text.trim()),
-                InputKind::Save => command::save(s, text.trim()),
+                InputKind::Save => command::save(s, text.trim(), false),
                 InputKind::Filter | InputKind::Search | InputKind::HelpSearch => vec![],
             }
         }

@@ -14,7 +14,7 @@ const HISTORY: usize = 32;
 pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Quit => {
-            if s.modified() {
+            if s.unsaved() {
                 s.ui.overlay = Overlay::ConfirmQuit;
             } else {
                 s.ui.quit = Quit::Now;

@@ -14,6 +14,7 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Health(list) => health(s, list),
         Action::Failed(task, error) => failed(s, task, &error),
         Action::Saved(path) => {
+            s.tune.saved = s.tune.saving.take();
             info(s, &format!("tuned policy written to {path}"));
             if s.ui.quit == Quit::AfterSave {
                 s.ui.quit = Quit::Now;
