@@ -284,7 +284,9 @@ async fn compute_stats(
     let mut failed = Vec::new();
     for u in &users {
         match load_snapshot(ctx.store.as_ref(), u, &opts, params).await {
-            Ok((snap, _)) => snaps.push(snap),
+            // Answered by the listed id: a snapshot folder lists one user in several files as
+            // USER@FILE, each snapshot keeping the user's own id.
+            Ok((snap, _)) => snaps.push((u.clone(), snap)),
             Err(e) => failed.push((u.clone(), Err(e.to_string()))),
         }
     }
@@ -292,7 +294,7 @@ async fn compute_stats(
     let work = tokio::task::spawn_blocking(move || {
         snaps
             .iter()
-            .map(|snap| {
+            .map(|(listed, snap)| {
                 let a = engine.assemble(snap, &policy);
                 let stats = UserStats {
                     tokens: a.total_tokens,
@@ -305,7 +307,7 @@ async fn compute_stats(
                         .filter_map(|e| e.turn.as_ref().ok().map(|t| t.timestamp))
                         .max(),
                 };
-                (snap.user_id.clone(), Ok(stats))
+                (listed.clone(), Ok(stats))
             })
             .chain(failed)
             .collect::<Vec<_>>()

@@ -121,6 +121,31 @@ async fn snapshot_files_say_snapshot() {
     assert!(text(&s, 80, 24).contains(" SNAPSHOT "));
 }
 
+/// A user in two snapshot files is listed twice (`USER@FILE`), and each row is counted.
+#[tokio::test]
+async fn a_user_in_two_snapshot_files_is_counted_in_both_rows() {
+    use crate::store::snapshots::SnapshotStore;
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/snapshot-u1.json");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files: Vec<std::path::PathBuf> = ["a.json", "b.json"]
+        .iter()
+        .map(|name| {
+            let to = dir.path().join(name);
+            std::fs::copy(&src, &to).expect("copy");
+            to
+        })
+        .collect();
+    let store = SnapshotStore::open(&files, "snapshots").expect("reads");
+    let (s, _ctx) = crate::app::update::tests::app_over(std::sync::Arc::new(store), false).await;
+    let rows: Vec<(&str, bool)> = s
+        .users
+        .rows
+        .iter()
+        .map(|r| (r.summary.user_id.as_str(), r.stats.is_some()))
+        .collect();
+    assert_eq!(rows, [("u1@a.json", true), ("u1@b.json", true)]);
+}
+
 #[tokio::test]
 async fn a_26_milestone_map_pans_to_the_selection() {
     let engine = crate::engine::Engine::new(crate::graph::tests::map_26());
