@@ -44,6 +44,7 @@ fn app(screen: Screen) -> State {
         journey: snap.journey.clone(),
         cached_context: None,
         cached_context_ttl: None,
+        ttls_known: true,
         cached_context_key: None,
         malformed: vec![],
         notes: vec![],

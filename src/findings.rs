@@ -150,7 +150,7 @@ fn cache(out: &mut Vec<Finding>, data: &UserData, replay: &Assembly) {
         .cached_context_key
         .clone()
         .unwrap_or_else(|| crate::store::keys::context_key("", &data.user_id, "?"));
-    if data.cached_context_ttl.is_none() {
+    if data.ttls_known && data.cached_context_ttl.is_none() {
         let msg = "cached context has no TTL (the system sets 300 s)".to_string();
         out.push(finding(FindingKind::NoTtl, key.clone(), msg));
     }

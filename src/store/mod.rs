@@ -154,6 +154,9 @@ pub struct UserData {
     /// `context:{user}:{current milestone}`, parsed.
     pub cached_context: Option<Value>,
     pub cached_context_ttl: Option<u64>,
+    /// Whether the source tells key TTLs (`cached_context_ttl: None` is then no TTL); a snapshot
+    /// file holds none.
+    pub ttls_known: bool,
     /// The key the cached context is read from, `{prefix}context:{user}:{current milestone}`
     /// (`None` without a journey: no current milestone).
     pub cached_context_key: Option<String>,
@@ -191,6 +194,7 @@ impl UserData {
             journey: s.journey.clone(),
             cached_context: s.cached_context.clone(),
             cached_context_ttl: None,
+            ttls_known: false,
             cached_context_key: s
                 .current_milestone
                 .as_deref()

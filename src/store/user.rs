@@ -152,6 +152,7 @@ pub fn user_data(
         journey,
         cached_context,
         cached_context_ttl,
+        ttls_known: true,
         cached_context_key: raw.cached_name,
         malformed,
         notes,

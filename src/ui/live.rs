@@ -30,7 +30,13 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .collect();
     let height = area.height.saturating_sub(2) as usize;
     let first = live.scroll.min(shown.len().saturating_sub(1));
-    let lines: Vec<Line> = if shown.is_empty() {
+    let lines: Vec<Line> = if shown.is_empty() && s.status.source == crate::store::snapshots::LABEL
+    {
+        vec![Line::styled(
+            "snapshot files hold no events: progress events come from a live Redis (--redis-url)",
+            t.muted(),
+        )]
+    } else if shown.is_empty() {
         let whose = match (live.all, open) {
             (false, Some(u)) => format!("{}'s ", il(u)),
             _ => String::new(),
@@ -116,13 +122,23 @@ fn render_cache(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let elapsed = (s.ui.tick.saturating_sub(v.loaded_tick) / TICKS_PER_SECOND) as i64;
     let label = |k: &str| styled(format!("{k:<10}"), t.muted());
     let mut lines = vec![Line::from(vec![label("key"), styled(il(&key), t.base())])];
-    match v.user.cached_summary() {
-        None => lines.push(Line::styled(
+    // A value the store could not read at all is a malformed item naming the key.
+    let unreadable = data
+        .cached_context_key
+        .as_ref()
+        .and_then(|k| data.malformed.iter().find(|m| &m.source == k));
+    match (v.user.cached_summary(), unreadable) {
+        (None, Some(m)) => lines.push(Line::from(vec![
+            label("content"),
+            styled(format!("unreadable: {}", il(&m.reason)), t.error()),
+        ])),
+        (None, None) => lines.push(Line::styled(
             "no cached context: the next request aggregates afresh",
             t.muted(),
         )),
-        Some(summary) => {
+        (Some(summary), _) => {
             let ttl = match data.cached_context_ttl {
+                _ if !data.ttls_known => "unknown: a snapshot file holds no TTLs".into(),
                 Some(ttl) if ttl as i64 > elapsed => {
                     format!("{} s left (of {ttl} s when loaded)", ttl as i64 - elapsed)
                 }

@@ -121,6 +121,35 @@ async fn snapshot_files_say_snapshot() {
     assert!(text(&s, 80, 24).contains(" SNAPSHOT "));
 }
 
+/// The Live screen says what a snapshot file cannot tell (TTLs, events) instead of guessing,
+/// and names a cached context that could not be read instead of calling it absent.
+#[tokio::test]
+async fn live_says_what_it_cannot_know_and_what_it_could_not_read() {
+    use crate::store::snapshots::SnapshotStore;
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/snapshot-u1.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(src).expect("read")).expect("JSON");
+    v["cached_context"] = serde_json::json!({"milestone": "M4", "layers": {}});
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("u1.json");
+    std::fs::write(&file, v.to_string()).expect("write");
+    let store = SnapshotStore::open(&[file], "snapshots").expect("reads");
+    let (mut s, ctx) = crate::app::update::tests::app_over(std::sync::Arc::new(store), false).await;
+    settle(&mut s, &ctx, Action::Select).await;
+    settle(&mut s, &ctx, Action::ShowLive).await;
+    let t = text(&s, 120, 40);
+    assert!(t.contains("unknown: a snapshot file holds no TTLs"), "{t}");
+    assert!(t.contains("snapshot files hold no events"), "{t}");
+    assert!(!t.contains("has no TTL"), "no finding made up: {t}");
+
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u032").await;
+    settle(&mut s, &ctx, Action::ShowLive).await;
+    let t = text(&s, 120, 40);
+    assert!(t.contains("unreadable: cached context is not JSON"), "{t}");
+    assert!(!t.contains("no cached context"), "{t}");
+}
+
 /// A user in two snapshot files is listed twice (`USER@FILE`), and each row is counted.
 #[tokio::test]
 async fn a_user_in_two_snapshot_files_is_counted_in_both_rows() {
