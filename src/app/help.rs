@@ -78,7 +78,9 @@ pub fn screen_keys(screen: Screen) -> Vec<(Action, &'static str)> {
         ],
         Screen::Tune => &[
             (Action::Right, "raise the value"),
+            (Action::Increase, "raise the value"),
             (Action::Left, "lower the value"),
+            (Action::Decrease, "lower the value"),
             (Action::Select, "type a value"),
             (Action::ResetTuning, "back to the baseline"),
             (

@@ -96,6 +96,15 @@ impl Keymap {
         {
             return Lookup::Pending;
         }
+        // A key that completes no sequence begun is read on its own (`g` then `:` opens the
+        // palette), not swallowed.
+        if !pending.is_empty() {
+            return match self.lookup(&[], key) {
+                Lookup::Action(a) => Lookup::Action(a),
+                // (a key that begins another sequence is dropped with the one begun)
+                _ => Lookup::Unbound,
+            };
+        }
         Lookup::Unbound
     }
 
@@ -214,6 +223,15 @@ mod tests {
         assert_eq!(k.lookup(&["g".into()], "g"), Lookup::Action(Action::Top));
         assert_eq!(k.lookup(&[], "G"), Lookup::Action(Action::Bottom));
         assert_eq!(k.lookup(&[], "x"), Lookup::Unbound);
+        assert_eq!(
+            k.lookup(&["g".into()], ":"),
+            Lookup::Action(Action::Palette)
+        );
+        assert_eq!(
+            k.lookup(&["g".into()], "5"),
+            Lookup::Action(Action::ShowTune)
+        );
+        assert_eq!(k.lookup(&["g".into()], "x"), Lookup::Unbound);
         assert_eq!(k.key_for(&Action::Help).as_deref(), Some("?"));
     }
 

@@ -80,6 +80,9 @@ pub struct UiState {
     pub redact: bool,
     pub tick: u64,
     pub quit: Quit,
+    /// How many rows the help overlay's lines took when last drawn (wrapped at its width): where
+    /// its scrolling ends. Set while drawing, read by the scroll keys.
+    pub help_rows: std::cell::Cell<usize>,
 }
 
 /// Whether the app is ending.
@@ -465,6 +468,7 @@ impl State {
                 redact,
                 tick: 0,
                 quit: Quit::No,
+                help_rows: Default::default(),
             },
             session,
             status: StatusState {

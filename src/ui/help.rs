@@ -33,13 +33,21 @@ pub fn entries(s: &State) -> Vec<(bool, String, String)> {
     )];
     let own = screen_keys(s.ui.screen);
     if own.is_empty() {
-        out.push((false, String::new(), "nothing of its own: it shows".into()));
+        out.push((
+            false,
+            String::new(),
+            "no keys of its own: the keys below work here".into(),
+        ));
     }
-    for (a, what) in own {
-        out.push((false, keys(s, &a), what.to_string()));
+    for (a, what) in own.iter() {
+        out.push((false, keys(s, a), what.to_string()));
     }
     out.push((true, String::new(), "Everywhere".into()));
-    for a in EVERYWHERE {
+    // A key the screen gives a meaning of its own is listed once, with that meaning.
+    for a in EVERYWHERE
+        .iter()
+        .filter(|a| !own.iter().any(|(o, _)| o == *a))
+    {
         out.push((false, keys(s, a), a.describe().to_string()));
     }
     out.push((
@@ -101,10 +109,11 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme, search: &str,
         format!(" Keys matching /{} ", super::il(search))
     };
     let height = usize::from(area.height.saturating_sub(2));
-    let scroll = scroll.min(lines.len().saturating_sub(height));
-    let p = Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .scroll((scroll as u16, 0))
-        .block(block(title, true, t));
+    let p = Paragraph::new(lines).wrap(Wrap { trim: false });
+    // The rows the lines take once wrapped: where scrolling ends, so the last one can be read.
+    let rows = p.line_count(area.width.saturating_sub(2));
+    s.ui.help_rows.set(rows);
+    let scroll = scroll.min(rows.saturating_sub(height));
+    let p = p.scroll((scroll as u16, 0)).block(block(title, true, t));
     frame.render_widget(p, area);
 }

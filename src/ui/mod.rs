@@ -261,6 +261,6 @@ mod screen_tests;
 #[cfg(test)]
 mod status_tests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 #[cfg(test)]
 mod time_tests;

@@ -121,6 +121,24 @@ async fn snapshot_files_say_snapshot() {
     assert!(text(&s, 80, 24).contains(" SNAPSHOT "));
 }
 
+/// Help scrolls to its very last line at 80×24, where its lines wrap, and back one row.
+#[tokio::test]
+async fn help_scrolls_to_its_last_wrapped_line() {
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u062").await;
+    settle(&mut s, &ctx, Action::ShowBudget).await;
+    s.ui.size = (80, 24);
+    settle(&mut s, &ctx, Action::Help).await;
+    let top = text(&s, 80, 24);
+    assert!(top.contains("no keys of its own"), "{top}");
+    settle(&mut s, &ctx, Action::Bottom).await;
+    let end = text(&s, 80, 24);
+    assert!(end.contains("click tabs and rows"), "{end}");
+    settle(&mut s, &ctx, Action::Up).await;
+    let up = text(&s, 80, 24);
+    assert!(!up.contains("click tabs and rows") && up != top, "{up}");
+}
+
 /// The Live screen says what a snapshot file cannot tell (TTLs, events) instead of guessing,
 /// and names a cached context that could not be read instead of calling it absent.
 #[tokio::test]

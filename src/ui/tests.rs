@@ -19,7 +19,7 @@ pub(super) fn rows(s: &State, w: u16, h: u16) -> Vec<String> {
         .collect()
 }
 
-pub(super) fn draw(s: &State, w: u16, h: u16, theme: &Theme) -> Terminal<TestBackend> {
+pub(crate) fn draw(s: &State, w: u16, h: u16, theme: &Theme) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
     terminal.draw(|f| render(f, s, theme)).expect("draws");
     terminal

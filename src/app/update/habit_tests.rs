@@ -125,6 +125,10 @@ async fn overlays_scroll_instead_of_moving_the_selection() {
     settle(&mut s, &store, Action::Top).await;
     assert_eq!(s.ui.overlay, Overlay::Item { scroll: 0 });
     settle(&mut s, &store, Action::Help).await;
+    // Drawn once (its wrapped length is known then), at a size where it does not fit.
+    let theme = crate::ui::theme::Theme::default();
+    s.ui.size = (80, 24);
+    crate::ui::tests::draw(&s, 80, 24, &theme);
     settle(&mut s, &store, Action::PageDown).await;
     assert!(matches!(s.ui.overlay, Overlay::Help { scroll, .. } if scroll > 0));
 }

@@ -42,7 +42,7 @@ fn overlay(s: &mut State, action: &Action) -> bool {
     let lines = match &s.ui.overlay {
         Overlay::None => return false,
         Overlay::ConfirmQuit | Overlay::Optimize => return true,
-        Overlay::Help { .. } => usize::MAX / 2,
+        Overlay::Help { .. } => s.ui.help_rows.get(),
         Overlay::Item { .. } => item_lines(s),
         Overlay::Diff { .. } => s.user.compared.as_ref().map_or(0, |c| c.rows.len()),
         Overlay::Explain { .. } => s.user.explained.as_ref().map_or(0, |e| {
