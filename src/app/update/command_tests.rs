@@ -115,6 +115,29 @@ async fn saving_refuses_to_replace_a_file_and_quit_knows_what_was_written() {
     assert!(message(&s).0.contains("exists"), "{:?}", message(&s));
 }
 
+/// `:user` of an id no listed user has says so where you are; on the list, esc clears a filter
+/// that matches nothing, as the list says it does.
+#[tokio::test]
+async fn a_missing_user_stays_put_and_esc_clears_the_filter() {
+    let (mut s, ctx) = demo_app().await;
+    assert!(s.users.loaded_all, "the demo lists every user");
+    assert!(command(&mut s, &ctx, "user nosuchuser").await.is_empty());
+    assert_eq!(s.ui.screen, crate::app::state::Screen::Users);
+    let (text, error) = message(&s);
+    assert!(
+        error && text.starts_with("no user \"nosuchuser\""),
+        "{text}"
+    );
+    update(&mut s, Action::Filter);
+    type_text(&mut s, &ctx, "zzzz").await;
+    update(&mut s, Action::Input(InputKey::Enter));
+    assert!(s.users.shown.is_empty() && s.ui.input.is_none());
+    update(&mut s, Action::Back);
+    assert!(s.users.filter.is_empty());
+    assert_eq!(s.users.shown.len(), s.users.rows.len());
+    assert_eq!(s.ui.screen, crate::app::state::Screen::Users);
+}
+
 #[tokio::test]
 async fn the_save_prompt_edits_the_file_name_alone() {
     let (mut s, ctx) = demo_app().await;

@@ -268,6 +268,18 @@ pub fn reshow_users(s: &mut State) {
 /// `:user ID`: select the user (loading more pages if its row is not loaded yet) and open it.
 pub fn jump_to_user(s: &mut State, id: String) -> Vec<Effect> {
     let known = s.users.rows.iter().any(|r| r.summary.user_id == id);
+    if !known && s.users.loaded_all {
+        // Every user is listed: one not among them is not there; stay where you are.
+        super::error(
+            s,
+            &format!(
+                "no user {:?} in {}",
+                crate::text::inert_line(&id),
+                s.status.source
+            ),
+        );
+        return vec![];
+    }
     if let (false, false, Some(c)) = (known, s.users.loaded_all, s.users.next_cursor.clone()) {
         // Not loaded yet: fetch on, select it when its page arrives, and open it now.
         s.users.wanted = Some(id.clone());
