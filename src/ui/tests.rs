@@ -286,6 +286,11 @@ async fn report_screen_before_and_after_a_change() {
         settle(&mut s, &store, Action::Decrease).await; // budget.total 4000 → 2000
     }
     settle(&mut s, &store, Action::ShowReport).await;
+    let summary = s.report.summary.clone().expect("a report");
+    assert_eq!(
+        summary.candidate.policy, "prolaunch-tuned",
+        "told from the baseline"
+    );
     snap("report_lowered_budget", &mut s);
     for _ in 0..12 {
         settle(&mut s, &store, Action::Down).await;

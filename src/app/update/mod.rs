@@ -155,7 +155,8 @@ fn report_if_stale(s: &mut State) -> Vec<Effect> {
     start_loading(s, Task::Report);
     vec![Effect::RunReport {
         id: s.report.runs,
-        candidate: Box::new(wanted.0),
+        // Named `{baseline}-tuned` when tuned, so its line tells it from the baseline's.
+        candidate: Box::new(crate::app::tune::saved_policy(&s.session)),
         baseline: Box::new(wanted.1),
     }]
 }
