@@ -276,14 +276,14 @@ fn journey_entries(
                 continue;
             }
         };
-        if kind == JourneyKind::Transition && !row.data.is_object() {
+        if let Some(message) = (kind == JourneyKind::Transition)
+            .then(|| transition_shape(&row.data))
+            .flatten()
+        {
             notes.push(Note {
                 kind: NoteKind::UnexpectedShape,
                 source: format!("memory_bank id={}", row.id),
-                message: format!(
-                    "transition data is {}, not {{\"from\", \"to\", \"context\"}}: read as the carried context",
-                    json_kind(&row.data)
-                ),
+                message,
             });
         }
         out.push(JourneyEntry {
@@ -295,4 +295,24 @@ fn journey_entries(
         });
     }
     out
+}
+
+/// What is odd about a transition row's data, if anything: SPEC §1 gives it an object whose
+/// `from` and `to` are milestone ids (field names are written without quotes, which `--redact`
+/// masks).
+fn transition_shape(data: &Value) -> Option<String> {
+    let Value::Object(o) = data else {
+        return Some(format!(
+            "transition data is {}, not an object of `from`, `to` and `context`: read as the \
+             carried context",
+            json_kind(data)
+        ));
+    };
+    ["from", "to"].iter().find_map(|f| match o.get(*f) {
+        None | Some(Value::String(_)) => None,
+        Some(v) => Some(format!(
+            "transition data's `{f}` is {}, not a milestone id",
+            json_kind(v)
+        )),
+    })
 }

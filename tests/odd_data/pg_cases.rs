@@ -119,6 +119,19 @@ pub const CASES: &[Case] = &[
         ],
     ),
     case(
+        "transition from a number",
+        &[],
+        "INSERT INTO memory_bank VALUES ({id}, '{u}', 'transition', '{m}', '{\"from\": 5, \"to\": \"{m}\", \"context\": \"c\"}', now());",
+        &[
+            E::Finding(
+                "unexpected_shape",
+                "memory_bank id={id}",
+                "transition data's `from` is a number, not a milestone id",
+            ),
+            E::Item("mb:{id}"),
+        ],
+    ),
+    case(
         "unknown context_type",
         &[],
         "INSERT INTO memory_bank VALUES ({id}, '{u}', 'diary', NULL, '{}', now());",
