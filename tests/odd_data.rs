@@ -212,7 +212,7 @@ ALTER TABLE user_journeys ALTER COLUMN current_milestone DROP NOT NULL;
 ALTER TABLE memory_bank DROP CONSTRAINT memory_bank_pkey;
 ALTER TABLE memory_bank DROP CONSTRAINT memory_bank_context_type_check;
 ALTER TABLE memory_bank ALTER COLUMN id DROP NOT NULL, ALTER COLUMN context_type DROP NOT NULL,
-  ALTER COLUMN data DROP NOT NULL;
+  ALTER COLUMN data DROP NOT NULL, ALTER COLUMN created_at DROP NOT NULL;
 ALTER TABLE knowledge DROP CONSTRAINT knowledge_pkey;
 ALTER TABLE knowledge ALTER COLUMN title DROP NOT NULL;";
 

@@ -45,7 +45,14 @@ pub fn timestamp(
     notes: &mut Vec<Note>,
 ) -> Result<Option<DateTime<Utc>>, String> {
     match column::<Option<PgTimestamp>>(r, name)? {
-        None => Ok(None),
+        None => {
+            notes.push(Note {
+                kind: NoteKind::UnexpectedShape,
+                source: source.to_string(),
+                message: format!("{name} is NULL (SPEC §1: NOT NULL); treated as no timestamp"),
+            });
+            Ok(None)
+        }
         Some(PgTimestamp::At(t)) => Ok(Some(t)),
         Some(PgTimestamp::OutOfRange(v)) => {
             notes.push(Note {

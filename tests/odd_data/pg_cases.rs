@@ -159,6 +159,19 @@ pub const CASES: &[Case] = &[
         &[E::Malformed("memory_bank id=NULL", "id is NULL")],
     ),
     case(
+        "NULL memory_bank created_at",
+        &[],
+        "INSERT INTO memory_bank VALUES ({id}, '{u}', 'milestone_data', '{m}', '{\"summary\": \"x\"}', NULL);",
+        &[
+            E::Finding(
+                "unexpected_shape",
+                "memory_bank id={id}",
+                "created_at is NULL (SPEC §1: NOT NULL); treated as no timestamp",
+            ),
+            E::Item("mb:{id}"),
+        ],
+    ),
+    case(
         "NULL milestone on milestone_data",
         &[],
         "INSERT INTO memory_bank VALUES ({id}, '{u}', 'milestone_data', NULL, '{\"summary\": \"x\"}', now());",
