@@ -37,15 +37,16 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
             "Terminal too small: {}×{}. ctxlens needs at least {}×{}.",
             area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
         );
-        let [mid] = Layout::vertical([Constraint::Length(1)])
+        // Wrapped, so a narrow terminal still reads the size it needs.
+        let p = Paragraph::new(msg)
+            .style(t.error())
+            .alignment(Alignment::Center)
+            .wrap(ratatui::widgets::Wrap { trim: true });
+        let rows = u16::try_from(p.line_count(area.width)).unwrap_or(u16::MAX);
+        let [mid] = Layout::vertical([Constraint::Length(rows)])
             .flex(Flex::Center)
             .areas(area);
-        frame.render_widget(
-            Paragraph::new(msg)
-                .style(t.error())
-                .alignment(Alignment::Center),
-            mid,
-        );
+        frame.render_widget(p, mid);
         return;
     }
     let areas = Areas::new((area.width, area.height));

@@ -121,6 +121,17 @@ async fn snapshot_files_say_snapshot() {
     assert!(text(&s, 80, 24).contains(" SNAPSHOT "));
 }
 
+/// A terminal too small says so whole, the size it needs included, even 40 columns wide.
+#[tokio::test]
+async fn too_small_says_the_size_it_needs() {
+    let (s, _ctx) = demo_app().await;
+    let (w, h) = super::MIN_SIZE;
+    let rows = super::tests::rows(&s, 40, 12).join(" ");
+    let words: Vec<&str> = rows.split_whitespace().collect();
+    let said = words.join(" ");
+    assert!(said.contains(&format!("needs at least {w}×{h}.")), "{said}");
+}
+
 /// Help scrolls to its very last line at 80×24, where its lines wrap, and back one row.
 #[tokio::test]
 async fn help_scrolls_to_its_last_wrapped_line() {
