@@ -320,6 +320,9 @@ pub struct UserState {
     pub scroll: usize,
     pub search: String,
     pub found: usize,
+    /// The first line shown when the search being typed began: where a query that matches
+    /// nothing leaves the view.
+    pub search_from: usize,
     pub diff: bool,
     /// The knowledge query asked with `:query` instead of the newest user turn (this user only).
     pub query: Option<String>,

@@ -177,6 +177,13 @@ async fn slash_starts_a_fresh_query_and_the_prompt_search_counts() {
     settle(&mut s, &store, Action::PrevMatch).await;
     settle(&mut s, &store, Action::PrevMatch).await;
     assert_eq!(s.user.found, hits.len() - 1, "wraps around");
+    // A query that ends in no match leaves the view where the search began, not at the match
+    // of a shorter prefix typed on the way.
+    let before = s.user.scroll;
+    settle(&mut s, &store, Action::Filter).await;
+    type_text(&mut s, &store, "aqqqqzz").await;
+    assert!(super::search_lines(&s).is_empty());
+    assert_eq!(s.user.scroll, before);
 }
 
 #[tokio::test]

@@ -119,9 +119,11 @@ fn live(s: &mut State, kind: InputKind) {
                 s.user.search = t;
             }
             s.user.found = 0;
-            if let Some(&first) = search_lines(s).first() {
-                s.user.scroll = first;
-            }
+            // The first match is shown as you type; no match, the view where it was.
+            s.user.scroll = search_lines(s)
+                .first()
+                .copied()
+                .unwrap_or(s.user.search_from);
         }
         InputKind::HelpSearch => {
             if let Some(t) = text {

@@ -119,7 +119,10 @@ fn tick(s: &mut State) -> Vec<Effect> {
 fn filter(s: &mut State) {
     let kind = match (&s.ui.overlay, s.ui.screen) {
         (Overlay::Help { .. }, _) => InputKind::HelpSearch,
-        (_, Screen::Prompt) => InputKind::Search,
+        (_, Screen::Prompt) => {
+            s.user.search_from = s.user.scroll;
+            InputKind::Search
+        }
         _ => {
             s.ui.overlay = Overlay::None;
             if s.ui.screen != Screen::Users {
