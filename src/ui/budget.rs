@@ -196,15 +196,18 @@ fn render_total(frame: &mut Frame, area: Rect, a: &Assembly, m: Option<&Margins>
         t.available,
         t.dropped,
     ];
+    // Each layer its colour and its own fill, so the bar reads without colour too.
+    const FILLS: [&str; 3] = ["█", "▓", "▒"];
     let mut spans = Vec::new();
     let mut legend = Vec::new();
     let mut drawn = 0;
     for (i, (name, l)) in a.layers.iter().enumerate() {
         let w = (l.used * width / total).min(width - drawn);
         let c = palette[i % palette.len()];
-        spans.push(styled("█".repeat(w), Style::new().fg(c)));
+        let fill = FILLS[i % FILLS.len()];
+        spans.push(styled(fill.repeat(w), Style::new().fg(c)));
         legend.push(styled(
-            format!("■ {} {}  ", il(name), num(l.used)),
+            format!("{fill} {} {}  ", il(name), num(l.used)),
             Style::new().fg(c),
         ));
         drawn += w;
