@@ -92,6 +92,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         st: &st,
         closure: &closure,
         time: super::timeline::strip(s, v, t, usize::from(graph_area.width.saturating_sub(4))),
+        no_journey: v.data().current_milestone.is_none(),
     };
     render_graph(frame, graph_area, &view, t);
     let [left, right] =
@@ -119,6 +120,8 @@ struct GraphView<'a> {
     closure: &'a BTreeSet<&'a str>,
     /// The time travel strip, on the bottom border.
     time: Line<'static>,
+    /// The user has no journey row (no current milestone): the map is a new user's.
+    no_journey: bool,
 }
 
 fn render_graph(frame: &mut Frame, area: Rect, v: &GraphView, t: &Theme) {
@@ -154,9 +157,14 @@ fn render_graph(frame: &mut Frame, area: Rect, v: &GraphView, t: &Theme) {
         String::new()
     };
     let title = format!(
-        " Milestones · {} in {} layers · h/j/k/l move{panned} ",
+        " Milestones · {} in {} layers{} · h/j/k/l move{panned} ",
         ids.len(),
-        g.layer_count()
+        g.layer_count(),
+        if v.no_journey {
+            " · no journey row: a new user's map"
+        } else {
+            ""
+        }
     );
     let b = b
         .title(Line::styled(title, t.title()))

@@ -121,6 +121,23 @@ async fn snapshot_files_say_snapshot() {
     assert!(text(&s, 80, 24).contains(" SNAPSHOT "));
 }
 
+/// A user without a journey row is told so on the map, not shown as a user at M0.
+#[tokio::test]
+async fn a_user_without_a_journey_row_is_told_so_on_the_map() {
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u067").await;
+    settle(&mut s, &ctx, Action::ShowJourney).await;
+    assert!(
+        s.user
+            .view
+            .as_ref()
+            .is_some_and(|v| v.data().current_milestone.is_none())
+    );
+    assert!(text(&s, 120, 40).contains("no journey row: a new user's map"));
+    open(&mut s, &ctx, "u062").await;
+    assert!(!text(&s, 120, 40).contains("no journey row"));
+}
+
 /// A terminal too small says so whole, the size it needs included, even 40 columns wide.
 #[tokio::test]
 async fn too_small_says_the_size_it_needs() {
