@@ -135,7 +135,12 @@ async fn a_user_without_a_journey_row_is_told_so_on_the_map() {
     );
     assert!(text(&s, 120, 40).contains("no journey row: a new user's map"));
     open(&mut s, &ctx, "u062").await;
-    assert!(!text(&s, 120, 40).contains("no journey row"));
+    settle(&mut s, &ctx, Action::ShowJourney).await;
+    let t = text(&s, 120, 40);
+    assert!(
+        t.contains(" Milestones · ") && !t.contains("no journey row"),
+        "{t}"
+    );
 }
 
 /// A terminal too small says so whole, the size it needs included, even 40 columns wide.
