@@ -612,6 +612,34 @@ fn a_blank_query_is_a_usage_error() {
     }
 }
 
+/// A server that is not Redis (here one that answers as HTTP does) is a runtime failure of one
+/// line that says so.
+#[test]
+fn a_server_that_is_not_redis_is_said_to_be_so_on_one_line() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("address").port();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { return };
+            let mut buf = [0u8; 512];
+            let _ = conn.read(&mut buf);
+            let _ = conn.write_all(b"HTTP/1.0 400 Bad Request\r\n\r\n<html>no</html>\n");
+        }
+    });
+    let out = common::ctxlens_with(
+        &["users"],
+        &[("REDIS_URL", format!("redis://127.0.0.1:{port}"))],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.stderr.trim_end().lines().count(), 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("is not the Redis protocol"),
+        "{}",
+        out.stderr
+    );
+}
+
 /// Numbers out of range are usage errors naming what was wrong, never a crash or a value
 /// silently changed: timeouts, budgets whose arithmetic overflows or exceeds what a budget can
 /// be, a count of 0; an embedder URL the builtin embedder would ignore.

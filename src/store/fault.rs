@@ -48,8 +48,22 @@ pub fn redis_cause(e: &redis::RedisError) -> String {
         Some(errors) if errors.len() == 1 => server(&errors[0].1),
         // An I/O error reads as a phrase, as Postgres's do: "connection refused (os error 111)".
         _ if e.is_io_error() => lower_first(&e.to_string()),
-        _ => e.to_string(),
+        // What answered is not Redis (an HTTP server, say): one line, and says so.
+        _ if e.kind() == redis::ErrorKind::Parse => format!(
+            "the server's answer is not the Redis protocol (is it a Redis server?): {}",
+            one_line(&e.to_string())
+        ),
+        _ => one_line(&e.to_string()),
     }
+}
+
+/// An error's text on one line: its lines joined with ` / `, blank ones dropped.
+fn one_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" / ")
 }
 
 fn lower_first(s: &str) -> String {
