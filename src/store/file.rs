@@ -8,7 +8,23 @@ use crate::engine::snapshot::{Note, NoteKind};
 /// Reads a snapshot file; the error starts `snapshot FILE:` and names the line and column of bad JSON.
 pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
     let shown = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("snapshot {shown}: {e}"))?;
+    let bytes = std::fs::read(path).map_err(|e| format!("snapshot {shown}: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        // Where the first byte that is not UTF-8 is, as line:column (columns in bytes).
+        let bad = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        let line = bad[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = at
+            - bad[..at]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1)
+            + 1;
+        format!(
+            "snapshot {shown}:{line}:{column}: not UTF-8 (byte 0x{:02X}): not a snapshot file",
+            bad[at]
+        )
+    })?;
     // Editors on some systems start a UTF-8 file with a byte-order mark: not part of the JSON.
     let json = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut snap = Snapshot::from_json(json).map_err(|e| {
@@ -60,6 +76,18 @@ mod tests {
         std::fs::write(&bom, format!("\u{feff}{text}")).expect("writes");
         let plain = Snapshot::from_json(&text).expect("parses");
         assert_eq!(read_snapshot(&bom).expect("reads with a BOM"), plain);
+    }
+
+    #[test]
+    fn a_file_that_is_not_utf8_is_named_with_where() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let bin = dir.path().join("bin.json");
+        std::fs::write(&bin, b"{\n  \"user_id\": \"u\xff1\"\n}").expect("writes");
+        let err = read_snapshot(&bin).expect_err("not UTF-8");
+        assert!(
+            err.ends_with("bin.json:2:16: not UTF-8 (byte 0xFF): not a snapshot file"),
+            "{err}"
+        );
     }
 
     #[test]
