@@ -126,8 +126,12 @@ pub fn shown(p: &Policy, key: &str) -> String {
     }
 }
 
-/// Floats without binary noise: at most 4 decimals, trailing zeros trimmed, always a point.
+/// Floats without binary noise: at most 4 decimals, trailing zeros trimmed, always a point;
+/// huge ones in exponent form (`1e308`, as `--set` takes it).
 pub fn fmt_float(x: f64) -> String {
+    if x.abs() >= 1e15 {
+        return format!("{x:e}");
+    }
     let s = format!("{:.4}", x);
     let s = s.trim_end_matches('0');
     if s.ends_with('.') {
@@ -299,6 +303,19 @@ mod tests {
             shown(&step(&p, strategy, -1).expect("valid"), "strategy"),
             "truncate"
         );
+    }
+
+    #[test]
+    fn huge_floats_are_shown_as_set_takes_them() {
+        assert_eq!(fmt_float(1e308), "1e308");
+        assert_eq!(fmt_float(24.0), "24.0");
+        let p = prolaunch()
+            .with_overrides(&["recency.window_hours=1e308".into()])
+            .expect("valid");
+        let flags = set_flags(&prolaunch(), &p);
+        assert_eq!(flags, ["--set recency.window_hours=1e308"]);
+        let args = ["recency.window_hours=1e308".to_string()];
+        assert_eq!(prolaunch().with_overrides(&args).expect("valid"), p);
     }
 
     /// Fields written out only when not the default are listed, shown and stepped from the
