@@ -30,6 +30,15 @@ pub(super) async fn journey_rows<'a>(
     Ok((journey, relevant))
 }
 
+/// The keys one node's SCAN found: names as text, and names that are not UTF-8. No user id is
+/// such a name (ids are text), so those are never read as anyone's keys; a user whose
+/// `session:{user}:` or `context:{user}:` they begin with is told of them (`redis::unreadable_keys`).
+#[derive(Debug, Default)]
+pub(super) struct Found {
+    pub(super) keys: Vec<String>,
+    pub(super) not_utf8: Vec<Vec<u8>>,
+}
+
 /// The most keys a [`KeyWindow`] holds by default (~100 bytes each): a fleet pass's memory stays
 /// bounded, and a keyspace of up to this many session and context keys is scanned once per pass.
 pub const WINDOW_KEYS: usize = 200_000;
@@ -80,7 +89,7 @@ impl KeyWindow {
         prefix: &str,
         from: &str,
         cap: usize,
-        found: &[super::redis::Found],
+        found: &[Found],
         owners: &Owners<'_>,
     ) -> KeyWindow {
         let mut w = KeyWindow {
@@ -129,8 +138,8 @@ impl KeyWindow {
 mod tests {
     use super::*;
 
-    fn names(v: &[&str]) -> super::super::redis::Found {
-        super::super::redis::Found {
+    fn names(v: &[&str]) -> Found {
+        Found {
             keys: v.iter().map(|k| (*k).to_string()).collect(),
             not_utf8: vec![],
         }

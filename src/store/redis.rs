@@ -8,7 +8,7 @@ use redis::aio::ConnectionManager;
 use redis::{Client, Value};
 
 pub use super::key_window::WINDOW_KEYS;
-use super::key_window::{KeyWindow, ambiguous_note, journey_rows};
+use super::key_window::{Found, KeyWindow, ambiguous_note, journey_rows};
 use super::keys::{self, Family, Owner, Owners, glob_escape};
 use super::user::{RawKey, RawSessionKey, RawValue};
 use super::{JourneyIds, StoreError, fault};
@@ -40,15 +40,6 @@ pub struct RedisUser {
     pub notes: Vec<Note>,
     /// Keys of the user whose names are not UTF-8: not read, each a malformed item.
     pub unreadable: Vec<Malformed>,
-}
-
-/// The keys one node's SCAN found: names as text, and names that are not UTF-8. No user id is
-/// such a name (ids are text), so those are never read as anyone's keys; a user whose
-/// `session:{user}:` or `context:{user}:` they begin with is told of them ([`unreadable_keys`]).
-#[derive(Debug, Default)]
-pub(super) struct Found {
-    pub(super) keys: Vec<String>,
-    pub(super) not_utf8: Vec<Vec<u8>>,
 }
 
 /// The keys of `user` among `not_utf8` (names that are not UTF-8), as malformed items named by

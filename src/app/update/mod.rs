@@ -167,6 +167,16 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     }
     match action {
         Action::Input(key) => input::key(s, key),
+        // On the list, esc first clears its filter (as the list says).
+        Action::Back
+            if s.ui.overlay == crate::app::state::Overlay::None
+                && s.ui.screen == Screen::Users
+                && !s.users.filter.is_empty() =>
+        {
+            s.users.filter.clear();
+            users::reshow_users(s);
+            vec![]
+        }
         Action::Quit
         | Action::Tick
         | Action::Resize(..)

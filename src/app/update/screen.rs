@@ -138,10 +138,6 @@ fn filter(s: &mut State) {
 fn back(s: &mut State) {
     if s.ui.overlay != Overlay::None {
         s.ui.overlay = Overlay::None;
-    } else if s.ui.screen == Screen::Users && !s.users.filter.is_empty() {
-        // On the list, esc first clears its filter (as the list says).
-        s.users.filter.clear();
-        super::users::reshow_users(s);
     } else if let Some(prev) = s.ui.history.pop() {
         s.ui.screen = prev;
     } else {
