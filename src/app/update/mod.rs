@@ -166,6 +166,7 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     }
     match action {
         Action::Input(key) => input::key(s, key),
+        Action::Paste(text) => input::paste(s, &text),
         Action::Quit
         | Action::Tick
         | Action::Resize(..)
@@ -278,5 +279,7 @@ mod fault_tests;
 mod habit_tests;
 #[cfg(test)]
 pub(crate) mod optimize_tests;
+#[cfg(test)]
+mod paste_tests;
 #[cfg(test)]
 pub(crate) mod tests;
