@@ -399,7 +399,9 @@ fn quitting_or_a_signal_while_the_optimizer_runs_ends_the_process() {
                 .expect("kill runs");
             assert!(kill.success());
         }
-        // The process ends with the search stopped, not once it is done.
+        // The shell is back with the exit status. (That the search is stopped, not waited
+        // for, is pinned by `tui::tests::quitting_during_a_search_stops_it`: an unstopped
+        // search of 200 trials could still end within this wait.)
         let screen = t.wait_for("the shell after the TUI", |s| {
             s.contains(&format!("DONE_{i}"))
         });
