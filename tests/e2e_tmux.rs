@@ -1,7 +1,8 @@
 //! The real binary in a real terminal (tmux): open the demo, filter to a user, see the total on
 //! Layers and the milestone graph with its edges, tune the budget down, `q` asks, save, quit —
-//! and the shell prompt is back; and a signal (TERM, HUP, INT, QUIT) restores the terminal
-//! exactly as quitting does.
+//! and the shell prompt is back; a signal (TERM, HUP, INT, QUIT) restores the terminal exactly
+//! as quitting does, also while the optimizer runs; a paste is text, never keys; ctrl-z and
+//! SIGTSTP suspend (the shell gets the terminal as after an exit) and `fg` redraws the TUI.
 // Test code: a failed step fails the test with its message.
 #![allow(clippy::expect_used)]
 
@@ -76,6 +77,21 @@ impl Tmux {
             .output()
             .expect("tmux capture-pane");
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Pastes `text` as a terminal does: bracketed when the application asked for it (else as
+    /// typed keys), a line break sent as a carriage return.
+    fn paste(&self, text: &str) {
+        let tmux = |args: &[&str]| {
+            let status = Command::new("tmux")
+                .args(["-L", &self.socket])
+                .args(args)
+                .status()
+                .expect("tmux runs");
+            assert!(status.success(), "tmux {args:?}");
+        };
+        tmux(&["set-buffer", "-b", "e2e", "--", text]);
+        tmux(&["paste-buffer", "-p", "-b", "e2e", "-t", "e2e"]);
     }
 
     /// A tmux format (`#{alternate_on}` …) as the pane has it now.
@@ -312,5 +328,159 @@ fn signals_restore_the_terminal_exactly_as_quitting_does() {
         } else {
             assert_eq!(modes, after_quit, "{how} leaves what q leaves");
         }
+    }
+}
+
+/// The TUI started from a cleared shell with `line`, its users listed.
+fn start_tui(t: &Tmux, line: &str) {
+    t.send(&["clear", "Enter"]);
+    t.wait_for("a cleared screen", |s| s.trim() == "READY$");
+    t.send(&["-l", line]);
+    t.send(&["Enter"]);
+    t.wait_for("the users list with stats", |s| {
+        s.contains("Users 71/71") && s.contains("u001") && !s.contains("counting")
+    });
+}
+
+#[test]
+fn a_paste_is_text_for_the_input_line_never_keys() {
+    let t = Tmux::start(120, 40);
+    t.wait_for("the shell prompt", |s| s.contains("READY$"));
+    let bin = env!("CARGO_BIN_EXE_ctxlens");
+    start_tui(&t, &format!("{bin} tui; echo PASTE_EXIT=$?"));
+    // As keys, the line break would run `:user u005` and `q` would quit.
+    t.send(&[":"]);
+    t.wait_for("the palette", |s| s.contains("enter run · esc cancel"));
+    t.paste("user u005\nq");
+    t.wait_for("the paste in the palette", |s| {
+        s.contains(":user u005 q") && s.contains("enter run · esc cancel")
+    });
+    t.send(&["Escape"]);
+    t.wait_for("the palette closed", |s| {
+        !s.contains("enter run · esc cancel")
+    });
+    // As keys, the line break would close the filter, `5` show Tune and `r` reset the tuning.
+    t.send(&["/"]);
+    t.wait_for("the filter", |s| s.contains("enter ok · esc cancel"));
+    t.paste("u06\n5r");
+    let screen = t.wait_for("the paste in the filter", |s| s.contains("/u06 5r"));
+    assert!(
+        screen.contains("Users") && !screen.contains("Tune prolaunch"),
+        "still on Users:\n{screen}"
+    );
+    t.send(&["Escape"]);
+    t.wait_for("the filter closed", |s| {
+        !s.contains("enter ok · esc cancel")
+    });
+    t.send(&["q"]);
+    t.wait_for("the shell after the TUI", |s| s.contains("PASTE_EXIT=0"));
+}
+
+#[test]
+fn quitting_or_a_signal_while_the_optimizer_runs_ends_the_process() {
+    let t = Tmux::start(200, 40);
+    t.wait_for("the shell prompt", |s| s.contains("READY$"));
+    let bin = env!("CARGO_BIN_EXE_ctxlens");
+    for (i, (how, code)) in [("q", 0), ("TERM", 143)].into_iter().enumerate() {
+        start_tui(&t, &format!("{bin} tui; echo EXIT_{i}=$?; echo DONE''_{i}"));
+        t.send(&["5"]);
+        t.wait_for("the tune screen", |s| s.contains("Tune prolaunch"));
+        t.send(&["o"]);
+        // A search of 200 trials, well under way and far from done.
+        t.wait_for("the search under way", |s| {
+            s.contains("searching") && s.contains("/200 trials")
+        });
+        if how == "q" {
+            t.send(&["q"]);
+        } else {
+            let kill = Command::new("kill")
+                .args([format!("-{how}"), tui_pid(&t).to_string()])
+                .status()
+                .expect("kill runs");
+            assert!(kill.success());
+        }
+        // The shell is back with the exit status. (That the search is stopped, not waited
+        // for, is pinned by `tui::tests::quitting_during_a_search_stops_it`: an unstopped
+        // search of 200 trials could still end within this wait.)
+        let screen = t.wait_for("the shell after the TUI", |s| {
+            s.contains(&format!("DONE_{i}"))
+        });
+        assert!(
+            screen.contains(&format!("EXIT_{i}={code}")),
+            "{how}: exit status {code}:\n{screen}"
+        );
+        assert_eq!(
+            t.display(MODES),
+            "alternate=0 mouse=00000 cursor=1",
+            "{how}"
+        );
+    }
+}
+
+#[test]
+fn ctrl_z_and_sigtstp_suspend_and_fg_redraws_the_tui() {
+    let t = Tmux::start(200, 30);
+    t.wait_for("the shell prompt", |s| s.contains("READY$"));
+    let modes_before = t.display(MODES);
+    let bin = env!("CARGO_BIN_EXE_ctxlens");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (i, how) in ["C-z", "TSTP"].into_iter().enumerate() {
+        start_tui(&t, &format!("{bin} tui"));
+        if how == "C-z" {
+            t.send(&["C-z"]);
+        } else {
+            let kill = Command::new("kill")
+                .args([format!("-{how}"), tui_pid(&t).to_string()])
+                .status()
+                .expect("kill runs");
+            assert!(kill.success());
+        }
+        t.wait_for("the job stopped and the shell prompt", |s| {
+            s.contains("Stopped") && s.trim_end().ends_with("READY$")
+        });
+        // The shell has the terminal as after an exit: cooked, the main screen, no mouse.
+        let stty = dir.path().join(format!("stty-{i}"));
+        t.send(&[
+            "-l",
+            &format!("stty -a > {}; echo STTY''_{i}", stty.display()),
+        ]);
+        t.send(&["Enter"]);
+        t.wait_for("stty run", |s| s.contains(&format!("STTY_{i}")));
+        let words = stty_words(&stty);
+        for mode in ["icanon", "echo", "isig", "icrnl", "opost"] {
+            assert!(
+                words.iter().any(|w| w == mode),
+                "{how}: {mode} is on while suspended: {words:?}"
+            );
+        }
+        assert_eq!(
+            t.display(MODES),
+            modes_before,
+            "{how}: as before the TUI started"
+        );
+        // `fg`: the TUI takes the terminal again and draws the whole screen.
+        t.send(&["-l", &format!("fg; echo EXIT_{i}=$?")]);
+        t.send(&["Enter"]);
+        let screen = t.wait_for("the TUI drawn whole again", |s| {
+            let lines: Vec<&str> = s.lines().collect();
+            lines.first().is_some_and(|l| l.contains("1 Users"))
+                && lines.iter().any(|l| l.contains("u001"))
+                && lines.last().is_some_and(|l| l.contains("q quit"))
+        });
+        assert!(
+            !screen.contains("READY$"),
+            "{how}: no shell left on it:\n{screen}"
+        );
+        assert_eq!(
+            t.display(MODES),
+            "alternate=1 mouse=10011 cursor=0",
+            "{how}: the alternate screen, mouse reporting on"
+        );
+        // Raw again: `q` alone quits (a cooked terminal would wait for enter).
+        t.send(&["q"]);
+        t.wait_for("the shell after the TUI", |s| {
+            s.contains(&format!("EXIT_{i}=0"))
+        });
+        assert_eq!(t.display(MODES), modes_before, "{how}: restored on exit");
     }
 }

@@ -117,6 +117,9 @@ actions! {
     made {
         /// A key typed into the active input line.
         Input(InputKey),
+        /// Text pasted into the terminal (bracketed paste): typed into the open input line,
+        /// never read as keys.
+        Paste(String),
         /// A mouse click at (column, row).
         Click(u16, u16),
         /// Mouse wheel: true for up.

@@ -276,7 +276,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(run(cli)) {
+    let code = match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError::Quiet) => ExitCode::SUCCESS,
         Err(e) => {
@@ -289,8 +289,16 @@ pub fn main() -> ExitCode {
             );
             e.exit_code()
         }
-    }
+    };
+    // Blocking work whose answer nobody awaits any more (a tokenizer's vocabulary still loading,
+    // a stopped search finishing its trial) is given a moment, not the rest of its run: dropping
+    // the runtime would wait for all of it before the process could exit.
+    runtime.shutdown_timeout(EXIT_GRACE);
+    code
 }
+
+/// How long the exit waits for blocking work still running once the command is done.
+const EXIT_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Runs one parsed command line.
 pub async fn run(cli: Cli) -> Result<(), CliError> {

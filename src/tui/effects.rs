@@ -51,6 +51,11 @@ impl EffectContext {
         self.optimizer_stop.send_modify(|g| *g = (*g).max(id));
     }
 
+    /// A guard that stops every optimizer search, those started later included, when dropped.
+    pub fn stop_searches_on_drop(&self) -> StopSearches {
+        StopSearches(self.optimizer_stop.clone())
+    }
+
     fn load_options(&self) -> LoadOptions {
         LoadOptions {
             embedder: self.embedder.clone(),
@@ -66,6 +71,18 @@ impl EffectContext {
             milestones: at.map(|_| Arc::new(self.engine.milestones.clone())),
             ..self.load_options()
         }
+    }
+}
+
+/// Stops every optimizer search when dropped (see [`EffectContext::stop_searches_on_drop`]): a
+/// search measures its trials on a blocking thread, which the runtime waits for before the
+/// process exits, so the TUI's loop holds one of these however it ends (quit, a signal, an
+/// error, a panic). A stopped search ends after the trial it is measuring.
+pub struct StopSearches(Arc<tokio::sync::watch::Sender<u64>>);
+
+impl Drop for StopSearches {
+    fn drop(&mut self) {
+        self.0.send_modify(|g| *g = u64::MAX);
     }
 }
 

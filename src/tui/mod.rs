@@ -1,5 +1,6 @@
-//! The TUI's loop: the terminal taken over and restored (also on signals and panics), terminal
-//! events, effect results, signals and a clock tick in one `select!`; draws only on change.
+//! The TUI's loop: the terminal taken over and restored (also on signals and panics, and around
+//! a suspension: ctrl-z, SIGTSTP), terminal events, effect results, signals and a clock tick in
+//! one `select!`; draws only on change.
 
 pub mod effects;
 mod signals;
@@ -9,10 +10,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{
-    DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyCode, KeyEventKind,
-    KeyModifiers, MouseButton, MouseEventKind,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    EventStream, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
-use futures_util::StreamExt;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use futures_util::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::app::action::{Action, InputKey};
@@ -25,6 +31,7 @@ use crate::store::Store;
 use crate::ui;
 use crate::ui::theme::Theme;
 use effects::EffectContext;
+use signals::Caught;
 
 /// How the TUI starts.
 #[derive(Debug, Clone, Default)]
@@ -94,29 +101,98 @@ pub async fn run_tui(
     // Before the terminal is taken over, so that a signal from then on ends the loop instead
     // of the process.
     let mut stops = signals::Stops::install();
-    let mut terminal = ratatui::init();
     let previous = std::panic::take_hook();
     let ui_thread = std::thread::current().id();
     std::panic::set_hook(Box::new(move |info| {
         // Effects run on the runtime's workers: a panic there is caught at the task boundary and
         // shown as that load's error, so the terminal must stay as it is. The UI thread's own
-        // panic restores the terminal (ratatui's hook) before it is reported.
+        // panic restores the terminal before it is reported.
         if std::thread::current().id() != ui_thread {
             return;
         }
-        let _ = crossterm::execute!(stdout(), DisableMouseCapture);
+        give_back();
         previous(info);
     }));
-    let _ = crossterm::execute!(stdout(), EnableMouseCapture);
+    let taken = take_over().and_then(|()| Terminal::new(CrosstermBackend::new(stdout())));
+    let mut terminal = match taken {
+        Ok(t) => t,
+        Err(e) => {
+            give_back();
+            return Err(e.into());
+        }
+    };
     if let Ok(size) = terminal.size() {
         state.ui.size = (size.width, size.height);
     }
     let ctx = EffectContext::new(store, engine, opts.embedder.clone());
-    let result = event_loop(&mut terminal, &mut state, ctx, &themes, &opts, &mut stops).await;
+    let events = EventStream::new();
+    let result = event_loop(
+        &mut terminal,
+        &mut state,
+        ctx,
+        &themes,
+        &opts,
+        &mut stops,
+        events,
+    )
+    .await;
     // Every way out of the loop, a signal's included, restores the terminal here.
-    let _ = crossterm::execute!(stdout(), DisableMouseCapture);
-    ratatui::restore();
+    give_back();
     result
+}
+
+/// Takes the terminal over: raw mode, the alternate screen, mouse reporting and bracketed paste
+/// (a paste arrives as one event, never as keys).
+fn take_over() -> std::io::Result<()> {
+    enable_raw_mode()?;
+    crossterm::execute!(
+        stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )
+}
+
+/// Gives the terminal back as it was found: raw mode off, the main screen, no mouse reporting or
+/// bracketed paste, the cursor shown. Every step is tried (after a hangup the terminal may be
+/// gone: nothing here fails or panics).
+fn give_back() {
+    let _ = disable_raw_mode();
+    let _ = crossterm::execute!(
+        stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+/// ctrl-z or SIGTSTP: the terminal given back as on exit and the process stopped, as a shell's
+/// job control expects; once continued (`fg`), the terminal taken over again and drawn whole.
+/// Answers with the terminal's size now (it may have changed meanwhile), or why it failed.
+fn suspend<B: Backend>(terminal: &mut Terminal<B>) -> Action
+where
+    B::Error: Send + Sync + 'static,
+{
+    give_back();
+    // SIGSTOP cannot be caught: the process stops here until it is continued.
+    let stopped = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP);
+    let resumed = || -> color_eyre::Result<Action> {
+        take_over()?;
+        // The screen was the shell's meanwhile: cleared, and the next frame drawn in full.
+        let size = terminal.size()?;
+        terminal.resize(size.into())?;
+        stopped?;
+        Ok(Action::Resize(size.width, size.height))
+    };
+    resumed().unwrap_or_else(|e| Action::Failed(Task::Terminal, e.to_string().into()))
+}
+
+/// ctrl-z, whatever is open (as ctrl-c quits whatever is open).
+fn is_suspend_key(ev: &Event) -> bool {
+    matches!(ev, Event::Key(k) if k.kind != KeyEventKind::Release
+        && k.code == KeyCode::Char('z')
+        && k.modifiers.contains(KeyModifiers::CONTROL))
 }
 
 fn load_keymap() -> (Keymap, Option<String>) {
@@ -134,17 +210,24 @@ fn load_keymap() -> (Keymap, Option<String>) {
     }
 }
 
-async fn event_loop(
-    terminal: &mut ratatui::DefaultTerminal,
+/// Runs until quit or a signal: `events` are the terminal's (a stream, so tests can type).
+async fn event_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
     state: &mut State,
     mut ctx: EffectContext,
     themes: &std::collections::BTreeMap<String, Theme>,
     opts: &TuiOptions,
     stops: &mut signals::Stops,
-) -> color_eyre::Result<Ended> {
+    mut events: impl Stream<Item = std::io::Result<Event>> + Unpin,
+) -> color_eyre::Result<Ended>
+where
+    B::Error: Send + Sync + 'static,
+{
+    // However the loop ends, optimizer searches stop: each runs on a blocking thread that the
+    // runtime would otherwise wait for before the process can exit.
+    let _searches = ctx.stop_searches_on_drop();
     let (tx, mut rx) = unbounded_channel::<Action>();
     ctx.actions = Some(tx.clone());
-    let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(1000 / TICKS_PER_SECOND));
     let mut pending: Vec<KeyName> = Vec::new();
     // The first frame is drawn before the start-up work (loading users, the tokenizer's
@@ -168,13 +251,23 @@ async fn event_loop(
         }
         let action = tokio::select! {
             ev = events.next() => match ev {
+                Some(Ok(ev)) if is_suspend_key(&ev) => {
+                    pending.clear();
+                    Some(suspend(terminal))
+                }
                 Some(Ok(ev)) => map_event(state, &mut pending, ev),
                 Some(Err(e)) => Some(Action::Failed(Task::Terminal, e.to_string().into())),
                 None => break,
             },
             Some(a) = rx.recv() => Some(a),
             _ = tick.tick() => Some(Action::Tick),
-            n = stops.recv() => return Ok(Ended::Signal(n)),
+            caught = stops.recv() => match caught {
+                Caught::End(n) => return Ok(Ended::Signal(n)),
+                Caught::Suspend => {
+                    pending.clear();
+                    Some(suspend(terminal))
+                }
+            },
         };
         let Some(action) = action else { continue };
         let tick_only = action == Action::Tick;
@@ -192,7 +285,8 @@ async fn event_loop(
     Ok(Ended::Quit)
 }
 
-/// A terminal event as an action: keys through the keymap (or to the input line), mouse, resize.
+/// A terminal event as an action: keys through the keymap (or to the input line), mouse, resize,
+/// a paste.
 fn map_event(state: &State, pending: &mut Vec<KeyName>, ev: Event) -> Option<Action> {
     match ev {
         Event::Key(k) if k.kind != KeyEventKind::Release => {
@@ -225,6 +319,11 @@ fn map_event(state: &State, pending: &mut Vec<KeyName>, ev: Event) -> Option<Act
             _ => None,
         },
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        // Pasted text is typed into the open input line, never read as keys.
+        Event::Paste(text) => {
+            pending.clear();
+            Some(Action::Paste(text))
+        }
         _ => None,
     }
 }
@@ -365,6 +464,114 @@ mod tests {
             spawn(effect, &mut ctx, &tx);
         }
         assert!(rx.recv().await.is_some());
+    }
+
+    fn press(c: char, modifiers: KeyModifiers) -> Event {
+        Event::Key(crossterm::event::KeyEvent::new(KeyCode::Char(c), modifiers))
+    }
+
+    #[tokio::test]
+    async fn a_paste_is_one_paste_action_whatever_is_open_and_ctrl_z_suspends() {
+        let (mut s, _) = crate::app::update::tests::demo_app().await;
+        let text = "user u005\nq";
+        for palette in [false, true] {
+            if palette {
+                update(&mut s, Action::Palette);
+            }
+            // Half of `g g` typed before it.
+            let mut pending = vec![KeyName::from("g")];
+            assert_eq!(
+                map_event(&s, &mut pending, Event::Paste(text.into())),
+                Some(Action::Paste(text.into())),
+                "palette open: {palette}"
+            );
+            assert!(pending.is_empty(), "a paste ends a key sequence");
+        }
+        // ctrl-z is looked for before the keymap and the input line: it suspends from anywhere.
+        assert!(is_suspend_key(&press('z', KeyModifiers::CONTROL)));
+        assert!(!is_suspend_key(&press('z', KeyModifiers::NONE)));
+        assert!(!is_suspend_key(&Event::Paste("\u{1a}".into())));
+    }
+
+    /// The demo, except that it says when it is asked how many users there are: what a search
+    /// asks first, once it holds its stop signal.
+    struct SaysCounted(MemoryStore, Arc<tokio::sync::Notify>);
+
+    #[async_trait::async_trait]
+    impl Store for SaysCounted {
+        fn describe(&self) -> String {
+            self.0.describe()
+        }
+        fn user_count(&self) -> Option<usize> {
+            self.1.notify_one();
+            self.0.user_count()
+        }
+        async fn users(&self, cursor: Option<&str>, limit: usize) -> Result<UserPage, StoreError> {
+            self.0.users(cursor, limit).await
+        }
+        async fn load_user(&self, user: &str, o: &LoadOptions) -> Result<UserData, StoreError> {
+            self.0.load_user(user, o).await
+        }
+        async fn health(&self) -> Vec<crate::store::Health> {
+            self.0.health().await
+        }
+        async fn subscribe(&self, user: Option<&str>) -> Result<EventStream, StoreError> {
+            self.0.subscribe(user).await
+        }
+        async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
+            self.0.search_knowledge(q).await
+        }
+    }
+
+    /// `q` while the optimizer runs: the loop ends and so does the search, which would otherwise
+    /// go on on its blocking thread (the process could not exit until it was done).
+    #[tokio::test]
+    async fn quitting_during_a_search_stops_it() {
+        let counted = Arc::new(tokio::sync::Notify::new());
+        let store = Arc::new(SaysCounted(MemoryStore::demo(), counted.clone()));
+        let (mut s, ctx) = crate::app::update::tests::app_over(store, false).await;
+        // Unstopped, a search of this many trials would run for hours.
+        s.optimize.trials = 1_000_000;
+        s.ui.size = (120, 40);
+        let stop = ctx.optimizer_stop.clone();
+        let mut terminal =
+            Terminal::new(ratatui::backend::TestBackend::new(120, 40)).expect("a test terminal");
+        let (keys, mut typed) = unbounded_channel();
+        let events = futures_util::stream::poll_fn(move |cx| typed.poll_recv(cx));
+        let mut stops = signals::Stops::none();
+        let (themes, opts) = (Default::default(), TuiOptions::default());
+        let run = event_loop(
+            &mut terminal,
+            &mut s,
+            ctx,
+            &themes,
+            &opts,
+            &mut stops,
+            events,
+        );
+        let drive = async {
+            // Tune, and the optimizer on it.
+            for c in ['5', 'o'] {
+                keys.send(Ok(press(c, KeyModifiers::NONE))).expect("typed");
+            }
+            counted.notified().await;
+            keys.send(Ok(press('q', KeyModifiers::NONE)))
+                .expect("typed");
+        };
+        let (ended, ()) = tokio::join!(run, drive);
+        assert_eq!(ended.expect("the loop ends"), Ended::Quit);
+        assert_eq!(
+            s.optimize.running,
+            Some(1),
+            "it was running when q was pressed"
+        );
+        // Every search has let go of its stop signal: it ended. (A bound, should it not.)
+        let ended = tokio::time::timeout(Duration::from_secs(300), stop.closed()).await;
+        if ended.is_err() {
+            // Stopped here, so that the failure is reported instead of the runtime waiting.
+            stop.send_replace(u64::MAX);
+        }
+        assert!(ended.is_ok(), "the search was stopped when the loop ended");
     }
 
     /// What a fake progress channel answers each subscription with.

@@ -1,17 +1,28 @@
-//! The signals that end the TUI (TERM, HUP, INT, QUIT), caught so the terminal is restored first.
+//! The signals the TUI catches so the terminal is restored first: those that end it (TERM, HUP,
+//! INT, QUIT) and the one that suspends it (TSTP).
 
 use futures_util::future::select_all;
 use tokio::signal::unix::{Signal, SignalKind, signal};
 
+/// What a caught signal asks of the loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caught {
+    /// End the way `q` does; the process then exits with 128 + this signal's number.
+    End(i32),
+    /// Suspend (SIGTSTP): give the terminal back and stop until continued, as ctrl-z does.
+    Suspend,
+}
+
 /// Handlers for the signals whose default action would leave the terminal raw, on the alternate
-/// screen, with mouse reporting on. Once installed, these signals no longer kill the process: the
-/// event loop receives them and ends the way `q` does.
+/// screen, with mouse reporting on. Once installed, these signals no longer end or stop the
+/// process: the event loop receives them and ends the way `q` does, or suspends the way ctrl-z
+/// does.
 pub struct Stops {
     streams: Vec<(i32, Signal)>,
 }
 
 impl Stops {
-    /// Installs a handler for each of the four signals (one that cannot be installed keeps its
+    /// Installs a handler for each of the five signals (one that cannot be installed keeps its
     /// default action).
     pub fn install() -> Stops {
         let kinds = [
@@ -19,6 +30,7 @@ impl Stops {
             SignalKind::hangup(),
             SignalKind::interrupt(),
             SignalKind::quit(),
+            SignalKind::from_raw(signal_hook::consts::SIGTSTP),
         ];
         let streams = kinds
             .into_iter()
@@ -27,8 +39,16 @@ impl Stops {
         Stops { streams }
     }
 
-    /// The number of the next of these signals to arrive.
-    pub async fn recv(&mut self) -> i32 {
+    /// No handlers: nothing is ever received (a loop driven by a test).
+    #[cfg(test)]
+    pub fn none() -> Stops {
+        Stops {
+            streams: Vec::new(),
+        }
+    }
+
+    /// What the next of these signals to arrive asks.
+    pub async fn recv(&mut self) -> Caught {
         if self.streams.is_empty() {
             return std::future::pending().await;
         }
@@ -41,6 +61,9 @@ impl Stops {
                 }
             })
         });
-        select_all(next).await.0
+        match select_all(next).await.0 {
+            signal_hook::consts::SIGTSTP => Caught::Suspend,
+            n => Caught::End(n),
+        }
     }
 }

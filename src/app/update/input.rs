@@ -1,9 +1,9 @@
 //! Keys typed into the input line (a line editor: the users filter, the prompt search, the help
-//! search, Tune edits and `:` commands), and the answer to the quit prompt.
+//! search, Tune edits and `:` commands), text pasted into it, and the answer to the quit prompt.
 
 use tui_input::InputRequest;
 
-use super::{Effect, command, search_lines, users};
+use super::{Effect, command, info, search_lines, users};
 use crate::app::action::{Action, InputKey};
 use crate::app::state::{InputKind, Overlay, Quit, State};
 
@@ -83,6 +83,56 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
         }
         _ => vec![],
     }
+}
+
+/// The most characters of a paste an input line takes; the rest is left out (and said).
+pub const PASTE_MAX: usize = 4096;
+
+/// Text pasted into the terminal, typed into the open input line at its cursor as one line:
+/// line breaks and tabs become spaces (line breaks that end it are dropped), other control
+/// characters are dropped. None of it is a key: with no input line open (the quit prompt
+/// included) the paste is ignored, and the status bar says so.
+pub fn paste(s: &mut State, text: &str) -> Vec<Effect> {
+    let open = s.ui.overlay != Overlay::ConfirmQuit;
+    let Some(input) = s.ui.input.as_mut().filter(|_| open) else {
+        info(
+            s,
+            "paste ignored: no input line is open (/ filters or searches, : commands)",
+        );
+        return vec![];
+    };
+    let kind = input.kind;
+    let line = one_line(text);
+    let kept: String = line.chars().take(PASTE_MAX).collect();
+    // Inserted at once, not char by char: the line editor rebuilds its text on each insert.
+    let at = input.line.cursor();
+    let value = input.line.value();
+    let byte = value.char_indices().nth(at).map_or(value.len(), |(b, _)| b);
+    let joined = format!("{}{kept}{}", &value[..byte], &value[byte..]);
+    input.line = tui_input::Input::new(joined).with_cursor(at + kept.chars().count());
+    input.completions.clear();
+    live(s, kind);
+    if kept.len() < line.len() {
+        info(
+            s,
+            &format!("pasted the first {PASTE_MAX} characters, the rest left out"),
+        );
+    }
+    vec![]
+}
+
+/// Pasted text as one line of an input: line breaks (`CR LF` as one) and tabs as spaces, those
+/// that end it dropped, every other control character dropped.
+fn one_line(text: &str) -> String {
+    text.trim_end_matches(['\r', '\n'])
+        .replace("\r\n", "\n")
+        .chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
 }
 
 /// The quit prompt: `s` saves (the save prompt, filled with a file name, then quits once

@@ -167,6 +167,7 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     }
     match action {
         Action::Input(key) => input::key(s, key),
+        Action::Paste(text) => input::paste(s, &text),
         // On the list, esc first clears its filter (as the list says).
         Action::Back
             if s.ui.overlay == crate::app::state::Overlay::None
@@ -289,5 +290,7 @@ mod fault_tests;
 mod habit_tests;
 #[cfg(test)]
 pub(crate) mod optimize_tests;
+#[cfg(test)]
+mod paste_tests;
 #[cfg(test)]
 pub(crate) mod tests;
