@@ -115,6 +115,19 @@ fn as_strings(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| (*s).to_string()).collect()
 }
 
+/// The user ids `users --json` lists from the stores of `env` (exit 0 asserted).
+fn listed(env: &[(&str, String)]) -> Vec<String> {
+    let users = ctxlens_with(&["users", "--json"], env);
+    assert_eq!(users.code, 0, "{}", users.stderr);
+    let v: serde_json::Value = serde_json::from_str(&users.stdout).expect("users JSON");
+    v["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .filter_map(|u| u["user_id"].as_str().map(str::to_string))
+        .collect()
+}
+
 /// Every load path of `live` gives each user exactly its keys, and nobody else's.
 async fn check_loads(live: &LiveStore, want: &BTreeMap<&str, (Vec<&str>, Vec<&str>)>) {
     let opts = LoadOptions::default();
@@ -173,15 +186,7 @@ fn each_key_goes_to_its_one_known_owner_and_ambiguous_keys_to_nobody() {
     // The binary: the listing names exactly the known users, and each of them inspects to its
     // own keys with a finding per ambiguous key; ids that are no user are not found.
     let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.clone())];
-    let users = ctxlens_with(&["users", "--json"], &env);
-    assert_eq!(users.code, 0, "{}", users.stderr);
-    let v: serde_json::Value = serde_json::from_str(&users.stdout).expect("users JSON");
-    let listed: Vec<&str> = v["users"]
-        .as_array()
-        .expect("users")
-        .iter()
-        .filter_map(|u| u["user_id"].as_str())
-        .collect();
+    let listed = listed(&env);
     assert_eq!(listed, ["a", "a:b:c", "m31", "g*", "gX", "q", "q:z", "r:x"]);
     for u in &listed {
         let out = ctxlens_with(&["inspect", u, "--json"], &env);
@@ -194,7 +199,7 @@ fn each_key_goes_to_its_one_known_owner_and_ambiguous_keys_to_nobody() {
             .filter_map(|s| s["key"].as_str())
             .collect();
         keys.sort();
-        let (owned, noted) = &want[u];
+        let (owned, noted) = &want[u.as_str()];
         assert_eq!(&keys, owned, "{u}");
         let mut ambiguous: Vec<(&str, &str)> = v["findings"]
             .as_array()
@@ -246,14 +251,7 @@ fn without_postgres_keys_go_to_their_natural_owners() {
         .expect("connects");
         check_loads(&live, &want).await;
     });
-    let users = ctxlens_with(&["users", "--json"], &[("REDIS_URL", redis.url())]);
-    let v: serde_json::Value = serde_json::from_str(&users.stdout).expect("users JSON");
-    let listed: Vec<&str> = v["users"]
-        .as_array()
-        .expect("users")
-        .iter()
-        .filter_map(|u| u["user_id"].as_str())
-        .collect();
+    let listed = listed(&[("REDIS_URL", redis.url())]);
     assert_eq!(listed, want.keys().copied().collect::<Vec<_>>());
 }
 
@@ -347,15 +345,7 @@ fn key_names_that_are_not_utf8_are_named_and_never_a_user() {
     let () = pipe.query(&mut redis.connection()).expect("write keys");
     let env = [("REDIS_URL", redis.url())];
 
-    let users = ctxlens_with(&["users", "--json"], &env);
-    assert_eq!(users.code, 0, "{}", users.stderr);
-    let v: serde_json::Value = serde_json::from_str(&users.stdout).expect("users JSON");
-    let listed: Vec<&str> = v["users"]
-        .as_array()
-        .expect("users")
-        .iter()
-        .filter_map(|u| u["user_id"].as_str())
-        .collect();
+    let listed = listed(&env);
     assert_eq!(listed, ["bad\u{FFFD}utf", "u1"]);
 
     let inspect = |user: &str| {

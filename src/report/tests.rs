@@ -271,20 +271,7 @@ fn an_outcome_reads_its_figures_off_the_assembly() {
     let mut p = Policy::from_toml(toml, "s.toml").expect("policy");
     p.modules[0].text = "a".repeat(2000);
     p.modules[1].text = "b".repeat(1200);
-    let snap = crate::engine::Snapshot {
-        user_id: "u".into(),
-        session_id: None,
-        current_milestone: None,
-        now: chrono::DateTime::UNIX_EPOCH,
-        query: None,
-        session: vec![],
-        journey: vec![],
-        knowledge: vec![],
-        cached_context: None,
-        session_key: None,
-        malformed: vec![],
-        notes: vec![],
-    };
+    let snap = bare_snapshot("u", None);
     let a = Engine::default().assemble(&snap, &p);
     let o = PolicyOutcome::of(&snap, &p, &a);
     assert_eq!(o.total_tokens, 574);
@@ -295,15 +282,12 @@ fn an_outcome_reads_its_figures_off_the_assembly() {
     assert_eq!(o.cache, CacheState::Absent);
 }
 
-/// A cached context the store could not read at all (a malformed item naming the current
-/// milestone's key, under any prefix) is counted unreadable, not absent.
-#[test]
-fn an_unreadable_cached_context_is_counted_so() {
-    let p = Policy::preset("prolaunch").expect("preset");
-    let mut snap = crate::engine::Snapshot {
-        user_id: "u:1".into(),
+/// A user with nothing stored but its milestone.
+fn bare_snapshot(user: &str, milestone: Option<&str>) -> crate::engine::Snapshot {
+    crate::engine::Snapshot {
+        user_id: user.into(),
         session_id: None,
-        current_milestone: Some("M2".into()),
+        current_milestone: milestone.map(str::to_string),
         now: chrono::DateTime::UNIX_EPOCH,
         query: None,
         session: vec![],
@@ -313,7 +297,15 @@ fn an_unreadable_cached_context_is_counted_so() {
         session_key: None,
         malformed: vec![],
         notes: vec![],
-    };
+    }
+}
+
+/// A cached context the store could not read at all (a malformed item naming the current
+/// milestone's key, under any prefix) is counted unreadable, not absent.
+#[test]
+fn an_unreadable_cached_context_is_counted_so() {
+    let p = Policy::preset("prolaunch").expect("preset");
+    let mut snap = bare_snapshot("u:1", Some("M2"));
     let cache = |snap: &crate::engine::Snapshot| {
         let a = Engine::default().assemble(snap, &p);
         PolicyOutcome::of(snap, &p, &a).cache

@@ -172,16 +172,29 @@ fn render_cache(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             });
         }
     }
+    lines.extend(findings_lines(v, t));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(" Cached context · findings ", true, t)),
+        area,
+    );
+}
+
+/// The open user's findings, one line each (`none`, or nothing while they are counted).
+fn findings_lines(v: &crate::app::state::UserView, t: &Theme) -> Vec<Line<'static>> {
+    let label = |k: &str| styled(format!("{k:<10}"), t.muted());
+    let mut out = Vec::new();
     match &v.findings {
         None => {}
-        Some(f) if f.is_empty() => lines.push(Line::from(vec![
+        Some(f) if f.is_empty() => out.push(Line::from(vec![
             label("findings"),
             styled("none", t.decision(Decision::Kept)),
         ])),
         Some(f) => {
             for (i, x) in f.iter().enumerate() {
                 let head = if i == 0 { label("findings") } else { label("") };
-                lines.push(Line::from(vec![
+                out.push(Line::from(vec![
                     head,
                     styled(format!("{} ", il(&x.source)), t.accent()),
                     styled(il(&x.message), t.base()),
@@ -189,10 +202,5 @@ fn render_cache(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             }
         }
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block(" Cached context · findings ", true, t)),
-        area,
-    );
+    out
 }
