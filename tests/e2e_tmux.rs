@@ -286,24 +286,9 @@ fn signals_restore_the_terminal_exactly_as_quitting_does() {
             running, "alternate=1 mouse=10011 cursor=0",
             "{how}: the TUI runs on the alternate screen with mouse reporting on"
         );
-        if how == "q" {
-            t.send(&["q"]);
-        } else {
-            let kill = Command::new("kill")
-                .args([format!("-{how}"), tui_pid(&t).to_string()])
-                .status()
-                .expect("kill runs");
-            assert!(kill.success());
-        }
         // `DONE''_0` as typed, `DONE_0` once the shell has run the commands after the TUI.
-        let screen = t.wait_for("the shell after the TUI", |s| {
-            s.contains(&format!("DONE_{i}"))
-        });
         let code = if n == 0 { 0 } else { 128 + n };
-        assert!(
-            screen.contains(&format!("EXIT_{i}={code}")),
-            "{how}: exit status {code}:\n{screen}"
-        );
+        let screen = end_tui(&t, how, i, code);
         if how != "q" {
             assert!(
                 screen.contains(&format!("ctxlens: stopped by SIG{how}")),
@@ -332,6 +317,28 @@ fn signals_restore_the_terminal_exactly_as_quitting_does() {
 }
 
 /// The TUI started from a cleared shell with `line`, its users listed.
+/// Ends the TUI started as run `i` with `q` or the signal `how`, waits for the shell after it,
+/// and checks its exit status was `code`: the screen then.
+fn end_tui(t: &Tmux, how: &str, i: usize, code: i32) -> String {
+    if how == "q" {
+        t.send(&["q"]);
+    } else {
+        let kill = Command::new("kill")
+            .args([format!("-{how}"), tui_pid(t).to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(kill.success());
+    }
+    let screen = t.wait_for("the shell after the TUI", |s| {
+        s.contains(&format!("DONE_{i}"))
+    });
+    assert!(
+        screen.contains(&format!("EXIT_{i}={code}")),
+        "{how}: exit status {code}:\n{screen}"
+    );
+    screen
+}
+
 fn start_tui(t: &Tmux, line: &str) {
     t.send(&["clear", "Enter"]);
     t.wait_for("a cleared screen", |s| s.trim() == "READY$");
@@ -390,25 +397,10 @@ fn quitting_or_a_signal_while_the_optimizer_runs_ends_the_process() {
         t.wait_for("the search under way", |s| {
             s.contains("searching") && s.contains("/200 trials")
         });
-        if how == "q" {
-            t.send(&["q"]);
-        } else {
-            let kill = Command::new("kill")
-                .args([format!("-{how}"), tui_pid(&t).to_string()])
-                .status()
-                .expect("kill runs");
-            assert!(kill.success());
-        }
         // The shell is back with the exit status. (That the search is stopped, not waited
         // for, is pinned by `tui::tests::quitting_during_a_search_stops_it`: an unstopped
         // search of 200 trials could still end within this wait.)
-        let screen = t.wait_for("the shell after the TUI", |s| {
-            s.contains(&format!("DONE_{i}"))
-        });
-        assert!(
-            screen.contains(&format!("EXIT_{i}={code}")),
-            "{how}: exit status {code}:\n{screen}"
-        );
+        end_tui(&t, how, i, code);
         assert_eq!(
             t.display(MODES),
             "alternate=0 mouse=00000 cursor=1",
