@@ -154,3 +154,31 @@ async fn tui_at_shows_the_users_list_as_of_then() {
         }
     }
 }
+
+/// A moment picked on one user stays the instant for the next: between two of that user's
+/// moments, the strip names the one in force then with its own time.
+#[tokio::test]
+async fn an_instant_carried_to_another_user_names_its_moment_in_force() {
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u071").await;
+    settle(&mut s, &ctx, Action::ShowJourney).await;
+    press(&mut s, &ctx, Action::Earlier, 1).await;
+    let at = s.shown_at().expect("travelled");
+    open(&mut s, &ctx, "u001").await;
+    settle(&mut s, &ctx, Action::ShowJourney).await;
+    assert_eq!(s.shown_at(), Some(at), "the instant is carried over");
+    let v = s.user.view.as_ref().expect("a user");
+    let moment = v
+        .data()
+        .moments
+        .iter()
+        .filter(|m| m.at <= at)
+        .max_by_key(|m| m.at)
+        .expect("u001 has a moment before then");
+    assert_ne!(moment.at, at, "the instant falls between u001's moments");
+    let strip = rows(&s, 200, 60).join("\n");
+    assert!(
+        strip.contains(&format!("{} of {}", moment.label, fmt_ts(&moment.at))),
+        "{strip}"
+    );
+}

@@ -52,8 +52,16 @@ pub fn strip(s: &State, v: &UserView, t: &Theme, width: usize) -> Line<'static> 
                 format!("as of {}", fmt_ts(&at)),
                 t.warning().add_modifier(Modifier::BOLD),
             ));
+            // T between two moments (carried over from another user): the one in force then,
+            // with its own time.
             let what = shown.map_or("before every moment".to_string(), |i| {
-                format!("{}/{} {}", i + 1, stops.len(), il(&stops[i].label))
+                let m = stops[i];
+                let when = if m.at == at {
+                    String::new()
+                } else {
+                    format!(" of {}", fmt_ts(&m.at))
+                };
+                format!("{}/{} {}{when}", i + 1, stops.len(), il(&m.label))
             });
             spans.push(styled(format!(" · {what} · "), t.muted()));
             spans.push(styled(format!("{} {}", il(&back), il(&on)), t.accent()));
