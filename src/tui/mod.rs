@@ -406,19 +406,42 @@ mod tests {
         UserPage,
     };
 
-    /// The demo, except that once armed, loading a user panics (a bug on a data path).
-    struct PanicsOnLoad(MemoryStore, std::sync::atomic::AtomicBool);
+    /// What a fake progress channel answers each subscription with.
+    type Subscribe = Box<dyn Fn() -> Result<EventStream, StoreError> + Send + Sync>;
+
+    /// The demo with what a test changes of it: loading a user panics once armed (a bug on a data
+    /// path), asking how many users there are is told (what a search asks first, once it holds
+    /// its stop signal), and the progress channel answers as `subscribe` says.
+    #[derive(Default)]
+    struct Fake {
+        panics_on_load: std::sync::atomic::AtomicBool,
+        counted: Option<Arc<tokio::sync::Notify>>,
+        subscribe: Option<Subscribe>,
+    }
+
+    /// [`Fake`] over the demo.
+    struct FakeDemo(MemoryStore, Fake);
 
     #[async_trait::async_trait]
-    impl Store for PanicsOnLoad {
+    impl Store for FakeDemo {
         fn describe(&self) -> String {
             self.0.describe()
+        }
+        fn user_count(&self) -> Option<usize> {
+            if let Some(n) = &self.1.counted {
+                n.notify_one();
+            }
+            self.0.user_count()
         }
         async fn users(&self, cursor: Option<&str>, limit: usize) -> Result<UserPage, StoreError> {
             self.0.users(cursor, limit).await
         }
         async fn load_user(&self, user: &str, o: &LoadOptions) -> Result<UserData, StoreError> {
-            if self.1.load(std::sync::atomic::Ordering::SeqCst) {
+            if self
+                .1
+                .panics_on_load
+                .load(std::sync::atomic::Ordering::SeqCst)
+            {
                 panic!("index out of bounds reading {user}")
             }
             self.0.load_user(user, o).await
@@ -427,19 +450,29 @@ mod tests {
             self.0.health().await
         }
         async fn subscribe(&self, user: Option<&str>) -> Result<EventStream, StoreError> {
-            self.0.subscribe(user).await
+            match &self.1.subscribe {
+                Some(answer) => answer(),
+                None => self.0.subscribe(user).await,
+            }
         }
         async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
             self.0.search_knowledge(q).await
         }
     }
 
+    fn fake(f: Fake) -> Arc<FakeDemo> {
+        Arc::new(FakeDemo(MemoryStore::demo(), f))
+    }
+
     #[tokio::test]
     async fn a_panic_in_a_load_is_that_loads_error_and_the_app_goes_on() {
-        let panicking = Arc::new(PanicsOnLoad(MemoryStore::demo(), false.into()));
+        let panicking = fake(Fake::default());
         let store: Arc<dyn Store> = panicking.clone();
         let (mut s, store) = crate::app::update::tests::app_over(store, false).await;
-        panicking.1.store(true, std::sync::atomic::Ordering::SeqCst);
+        panicking
+            .1
+            .panics_on_load
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         let (tx, mut rx) = unbounded_channel();
         let mut ctx = store;
         for effect in update(&mut s, Action::Select) {
@@ -493,42 +526,15 @@ mod tests {
         assert!(!is_suspend_key(&Event::Paste("\u{1a}".into())));
     }
 
-    /// The demo, except that it says when it is asked how many users there are: what a search
-    /// asks first, once it holds its stop signal.
-    struct SaysCounted(MemoryStore, Arc<tokio::sync::Notify>);
-
-    #[async_trait::async_trait]
-    impl Store for SaysCounted {
-        fn describe(&self) -> String {
-            self.0.describe()
-        }
-        fn user_count(&self) -> Option<usize> {
-            self.1.notify_one();
-            self.0.user_count()
-        }
-        async fn users(&self, cursor: Option<&str>, limit: usize) -> Result<UserPage, StoreError> {
-            self.0.users(cursor, limit).await
-        }
-        async fn load_user(&self, user: &str, o: &LoadOptions) -> Result<UserData, StoreError> {
-            self.0.load_user(user, o).await
-        }
-        async fn health(&self) -> Vec<crate::store::Health> {
-            self.0.health().await
-        }
-        async fn subscribe(&self, user: Option<&str>) -> Result<EventStream, StoreError> {
-            self.0.subscribe(user).await
-        }
-        async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
-            self.0.search_knowledge(q).await
-        }
-    }
-
     /// `q` while the optimizer runs: the loop ends and so does the search, which would otherwise
     /// go on on its blocking thread (the process could not exit until it was done).
     #[tokio::test]
     async fn quitting_during_a_search_stops_it() {
         let counted = Arc::new(tokio::sync::Notify::new());
-        let store = Arc::new(SaysCounted(MemoryStore::demo(), counted.clone()));
+        let store = fake(Fake {
+            counted: Some(counted.clone()),
+            ..Fake::default()
+        });
         let (mut s, ctx) = crate::app::update::tests::app_over(store, false).await;
         // Unstopped, a search of this many trials would run for hours.
         s.optimize.trials = 1_000_000;
@@ -574,36 +580,11 @@ mod tests {
         assert!(ended.is_ok(), "the search was stopped when the loop ended");
     }
 
-    /// What a fake progress channel answers each subscription with.
-    type Subscribe = Box<dyn Fn() -> Result<EventStream, StoreError> + Send + Sync>;
-
-    /// The demo, except for its progress channel.
-    struct Channel(MemoryStore, Subscribe);
-
-    #[async_trait::async_trait]
-    impl Store for Channel {
-        fn describe(&self) -> String {
-            self.0.describe()
-        }
-        async fn users(&self, cursor: Option<&str>, limit: usize) -> Result<UserPage, StoreError> {
-            self.0.users(cursor, limit).await
-        }
-        async fn load_user(&self, user: &str, o: &LoadOptions) -> Result<UserData, StoreError> {
-            self.0.load_user(user, o).await
-        }
-        async fn health(&self) -> Vec<crate::store::Health> {
-            self.0.health().await
-        }
-        async fn subscribe(&self, _user: Option<&str>) -> Result<EventStream, StoreError> {
-            (self.1)()
-        }
-        async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
-            self.0.search_knowledge(q).await
-        }
-    }
-
     fn channel(subscribe: Subscribe) -> Arc<dyn Store> {
-        Arc::new(Channel(MemoryStore::demo(), subscribe))
+        fake(Fake {
+            subscribe: Some(subscribe),
+            ..Fake::default()
+        })
     }
 
     /// A progress event of `u001` at `milestone`.
