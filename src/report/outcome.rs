@@ -104,7 +104,7 @@ impl PolicyOutcome {
         let searched =
             snap.query.is_some() && policy.layers.iter().any(|l| l.source == Source::Knowledge);
         let cache = match &snap.cached_context {
-            None if cache_unreadable(snap) => CacheState::Unreadable,
+            None if snap.unreadable_cache().is_some() => CacheState::Unreadable,
             None => CacheState::Absent,
             Some(v) => match CachedContext::from_json(v) {
                 Ok(c) => CacheState::Present {
@@ -145,15 +145,4 @@ impl UserOutcome {
             change: baseline.map(|(_, a)| crate::engine::diff::diff(a, candidate.1)),
         }
     }
-}
-
-/// Whether the current milestone's cached context was there but could not be read at all (not
-/// JSON, not UTF-8, too large, another Redis type): the store made it a malformed item naming
-/// its key (under any key prefix).
-fn cache_unreadable(snap: &Snapshot) -> bool {
-    let Some(m) = &snap.current_milestone else {
-        return false;
-    };
-    let key = crate::engine::keys::context_key("", &snap.user_id, m);
-    snap.malformed.iter().any(|x| x.source.ends_with(&key))
 }

@@ -10,16 +10,11 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
     let shown = path.display();
     let bytes = std::fs::read(path).map_err(|e| format!("snapshot {shown}: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        // Where the first byte that is not UTF-8 is, as line:column (columns in bytes).
+        // Where the first byte that is not UTF-8 is, as line:column (of the valid text before it).
         let bad = e.as_bytes();
         let at = e.utf8_error().valid_up_to();
-        let line = bad[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = at
-            - bad[..at]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1)
-            + 1;
+        let before = std::str::from_utf8(&bad[..at]).unwrap_or_default();
+        let (line, column) = crate::engine::policy::line_col(before, at);
         format!(
             "snapshot {shown}:{line}:{column}: not UTF-8 (byte 0x{:02X}): not a snapshot file",
             bad[at]

@@ -123,10 +123,7 @@ fn render_cache(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let label = |k: &str| styled(format!("{k:<10}"), t.muted());
     let mut lines = vec![Line::from(vec![label("key"), styled(il(&key), t.base())])];
     // A value the store could not read at all is a malformed item naming the key.
-    let unreadable = data
-        .cached_context_key
-        .as_ref()
-        .and_then(|k| data.malformed.iter().find(|m| &m.source == k));
+    let unreadable = v.snapshot().unreadable_cache();
     match (v.user.cached_summary(), unreadable) {
         (None, Some(m)) => lines.push(Line::from(vec![
             label("content"),

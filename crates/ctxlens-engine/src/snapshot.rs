@@ -332,6 +332,15 @@ fn finite_similarity<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
 }
 
 impl Snapshot {
+    /// The malformed item of the current milestone's cached context, when the store could not
+    /// read it at all (not JSON, not UTF-8, too large, another Redis type): named by its key,
+    /// under any key prefix.
+    pub fn unreadable_cache(&self) -> Option<&Malformed> {
+        let m = self.current_milestone.as_deref()?;
+        let key = super::keys::context_key("", &self.user_id, m);
+        self.malformed.iter().find(|x| x.source.ends_with(&key))
+    }
+
     /// Parses snapshot JSON; errors carry line and column.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
         serde_json::from_str(text)
