@@ -2,7 +2,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use super::state::Screen;
+use super::state::{Screen, State};
 
 /// The smallest terminal ctxlens draws in.
 pub const MIN_SIZE: (u16, u16) = (80, 24);
@@ -78,6 +78,25 @@ pub fn offset(cursor: usize, height: usize) -> usize {
 /// Rows of a bordered table with a header inside `area`.
 pub fn table_rows(area: Rect) -> usize {
     area.height.saturating_sub(3) as usize
+}
+
+/// Narrower than this, the Tune fields go above the diff instead of beside it.
+const TUNE_SIDE_BY_SIDE: u16 = 110;
+
+/// The Tune screen's body: the fields table (as wide as it needs when beside the rest, so no
+/// value is cut) and the rest (the diff and the flags) beside it, or below it when the body is
+/// too narrow for both.
+pub fn tune_split(body: Rect, s: &State) -> (Rect, Rect) {
+    let need = super::tune::fields_width(&s.session.baseline, &s.session.policy);
+    if body.width < TUNE_SIDE_BY_SIDE || body.width < need + 50 {
+        let [a, b] =
+            Layout::vertical([Constraint::Percentage(52), Constraint::Percentage(48)]).areas(body);
+        (a, b)
+    } else {
+        let [a, b] =
+            Layout::horizontal([Constraint::Length(need), Constraint::Min(50)]).areas(body);
+        (a, b)
+    }
 }
 
 /// Columns from which the Layers screen shows the selected item's text beside the table.

@@ -237,6 +237,16 @@ pub fn set_flags(base: &Policy, tuned: &Policy) -> Vec<String> {
         .collect()
 }
 
+/// Columns the Tune fields table needs: the longest key, both values, spacing and borders.
+pub fn fields_width(baseline: &Policy, policy: &Policy) -> u16 {
+    let fields = fields(policy);
+    let widest = |f: &dyn Fn(&Field) -> usize| fields.iter().map(f).max().unwrap_or(8);
+    let key = widest(&|f| f.key.chars().count() + 2).max(17);
+    let base = widest(&|f| shown(baseline, &f.key).chars().count()).max(8);
+    let now = widest(&|f| shown(policy, &f.key).chars().count()).max(8);
+    u16::try_from(key + base + now + 4).unwrap_or(u16::MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

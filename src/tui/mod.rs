@@ -285,6 +285,11 @@ where
     Ok(Ended::Quit)
 }
 
+/// Whether the screen is smaller than ctxlens draws in (it then shows only how much it needs).
+fn too_small((w, h): (u16, u16)) -> bool {
+    w < crate::app::layout::MIN_SIZE.0 || h < crate::app::layout::MIN_SIZE.1
+}
+
 /// A terminal event as an action: keys through the keymap (or to the input line), mouse, resize,
 /// a paste.
 fn map_event(state: &State, pending: &mut Vec<KeyName>, ev: Event) -> Option<Action> {
@@ -292,6 +297,14 @@ fn map_event(state: &State, pending: &mut Vec<KeyName>, ev: Event) -> Option<Act
         Event::Key(k) if k.kind != KeyEventKind::Release => {
             if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
                 return Some(Action::Quit);
+            }
+            // While the terminal is too small to draw in, only quitting acts: nothing
+            // changes out of sight.
+            if too_small(state.ui.size) {
+                pending.clear();
+                let quit = Lookup::Action(Action::Quit);
+                return (state.session.keymap.lookup(&[], &key_name(&k)?) == quit)
+                    .then_some(Action::Quit);
             }
             if state.ui.input.is_some() || state.ui.overlay == Overlay::ConfirmQuit {
                 return input_key(&k).map(Action::Input);
@@ -497,6 +510,28 @@ mod tests {
             spawn(effect, &mut ctx, &tx);
         }
         assert!(rx.recv().await.is_some());
+    }
+
+    #[tokio::test]
+    async fn while_too_small_to_draw_only_quitting_acts() {
+        let (mut s, _) = crate::app::update::tests::demo_app().await;
+        let mut pending = vec![];
+        update(&mut s, Action::Resize(60, 20));
+        for c in ['j', '2', ':', '/', 'R'] {
+            assert_eq!(
+                map_event(&s, &mut pending, press(c, KeyModifiers::NONE)),
+                None
+            );
+        }
+        assert_eq!(
+            map_event(&s, &mut pending, press('q', KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
+        update(&mut s, Action::Resize(80, 24));
+        assert_eq!(
+            map_event(&s, &mut pending, press('2', KeyModifiers::NONE)),
+            Some(Action::ShowLayers)
+        );
     }
 
     fn press(c: char, modifiers: KeyModifiers) -> Event {

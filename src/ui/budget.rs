@@ -230,9 +230,11 @@ pub fn global_line(m: &Margins) -> String {
     format!("{pass} · {all}")
 }
 
-/// Per layer: exact tokens of the candidates against seed 003's chars/4 estimate.
+/// Per layer: exact tokens of the candidates against seed 003's chars/4 estimate. A table, or
+/// where the screen is too short for it, one line of the drifts (the figures behind them are on
+/// the table at a taller size).
 fn render_drift(frame: &mut Frame, area: Rect, a: &Assembly, t: &Theme) {
-    let rows: Vec<Row> = a
+    let drifts: Vec<(String, usize, usize, String)> = a
         .layers
         .iter()
         .map(|(name, _)| {
@@ -244,12 +246,28 @@ fn render_drift(frame: &mut Frame, area: Rect, a: &Assembly, t: &Theme) {
             } else {
                 (est as f64 - exact as f64) / exact as f64 * 100.0
             };
-            Row::new(vec![
-                name.to_string(),
-                exact.to_string(),
-                est.to_string(),
-                format!("{pct:+.1}%"),
-            ])
+            (super::il(name), exact, est, format!("{pct:+.1}%"))
+        })
+        .collect();
+    if usize::from(area.height) < drifts.len() + 3 {
+        let line = drifts
+            .iter()
+            .map(|(name, .., pct)| format!("{name} {pct}"))
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let title = format!(" Estimator drift: chars/4 against {} ", a.tokenizer);
+        frame.render_widget(
+            Paragraph::new(line)
+                .wrap(ratatui::widgets::Wrap { trim: true })
+                .block(block(title, false, t)),
+            area,
+        );
+        return;
+    }
+    let rows: Vec<Row> = drifts
+        .into_iter()
+        .map(|(name, exact, est, pct)| {
+            Row::new(vec![name, exact.to_string(), est.to_string(), pct])
         })
         .collect();
     let exact = format!("EXACT ({})", a.tokenizer);

@@ -57,6 +57,11 @@ pub fn entries(s: &State) -> Vec<(bool, String, String)> {
     ));
     out.push((
         false,
+        "ctrl-z".into(),
+        "suspend to the shell (fg resumes)".into(),
+    ));
+    out.push((
+        false,
         "input line".into(),
         "←/→ ctrl-a/e ctrl-w ctrl-u ctrl-k; tab completes in :".into(),
     ));

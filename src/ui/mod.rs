@@ -34,7 +34,7 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
     frame.render_widget(Block::new().style(t.base()), area);
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         let msg = format!(
-            "Terminal too small: {}×{}. ctxlens needs at least {}×{}.",
+            "Terminal too small: {}×{}. ctxlens needs at least {}×{}. q quits.",
             area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
         );
         // Wrapped, so a narrow terminal still reads the size it needs.

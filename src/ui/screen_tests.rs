@@ -104,8 +104,14 @@ async fn a_long_error_wraps_whole_and_the_weights_warning_shows() {
     settle(&mut s, &store, Action::ShowTune).await;
     run(&mut s, &store, "set layers.journey.weight=0.6").await;
     s.status.message = None;
-    let t = text(&s, 120, 40);
-    assert!(t.contains("⚠ layer weights sum to 1.1, not 1"), "{t}");
+    // Whole at both sizes: the budgets it explains add up to 4400 of the total 4000.
+    for (w, h) in [(120, 40), (80, 24)] {
+        let t = text(&s, w, h);
+        assert!(
+            t.contains("⚠ layer weights sum to 1.1, not 1:") && t.contains("4400 of 4000"),
+            "{w}×{h}: {t}"
+        );
+    }
     snap("tune_weights_warning", &mut s);
 }
 
@@ -151,7 +157,10 @@ async fn too_small_says_the_size_it_needs() {
     let rows = super::tests::rows(&s, 40, 12).join(" ");
     let words: Vec<&str> = rows.split_whitespace().collect();
     let said = words.join(" ");
-    assert!(said.contains(&format!("needs at least {w}×{h}.")), "{said}");
+    assert!(
+        said.contains(&format!("needs at least {w}×{h}. q quits.")),
+        "{said}"
+    );
 }
 
 /// Help scrolls to its very last line at 80×24, where its lines wrap, and back one row.

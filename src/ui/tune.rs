@@ -8,37 +8,15 @@ use ratatui::widgets::{Paragraph, Row, Table, Wrap};
 
 use super::theme::Theme;
 use super::{block, styled};
-use crate::app::layout::{offset, table_rows};
+use crate::app::layout::{offset, table_rows, tune_split};
 use crate::app::state::State;
 use crate::app::tune;
 use crate::engine::Assembly;
 use crate::engine::Decision;
 use crate::engine::diff::{AssemblyDiff, ChangeKind, ItemChange, diff};
 
-/// Narrower than this, the fields go above the diff instead of beside it.
-const SIDE_BY_SIDE: u16 = 110;
-
-/// Columns the fields table needs: the longest key, both values, spacing and borders.
-fn fields_width(s: &State) -> u16 {
-    let fields = tune::fields(&s.session.policy);
-    let widest = |f: &dyn Fn(&tune::Field) -> usize| fields.iter().map(f).max().unwrap_or(8);
-    let key = widest(&|f| f.key.chars().count() + 2).max(17);
-    let base = widest(&|f| tune::shown(&s.session.baseline, &f.key).chars().count()).max(8);
-    let now = widest(&|f| tune::shown(&s.session.policy, &f.key).chars().count()).max(8);
-    (key + base + now + 4) as u16
-}
-
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
-    let need = fields_width(s);
-    let (fields, rest) = if area.width < SIDE_BY_SIDE || area.width < need + 50 {
-        let [a, b] =
-            Layout::vertical([Constraint::Percentage(52), Constraint::Percentage(48)]).areas(area);
-        (a, b)
-    } else {
-        let [a, b] = Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
-            .areas(area);
-        (a, b)
-    };
+    let (fields, rest) = tune_split(area, s);
     render_fields(frame, fields, s, t);
     let [diff_area, flags] =
         Layout::vertical([Constraint::Min(4), Constraint::Length(3)]).areas(rest);
@@ -50,7 +28,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         set.join(" ")
     };
     let title = format!(
-        " Equivalent flags · policy {} ",
+        " Equivalent flags · policy {} · y copies ",
         super::il(&s.session.baseline.name)
     );
     frame.render_widget(
@@ -117,13 +95,10 @@ fn render_fields(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     ];
     let marker = if s.modified() { "*" } else { "" };
     let title = format!(
-        " Tune {}{marker} · ←/→ step · enter type · r reset · y copy flags ",
+        " Tune {}{marker} · ←/→ step · enter type · r reset ",
         super::il(&s.session.policy.name)
     );
-    let mut b = block(title, true, t);
-    if let Some(w) = weights_warning(&s.session.policy) {
-        b = b.title_bottom(Line::styled(w, t.warning()));
-    }
+    let b = block(title, true, t);
     frame.render_widget(Table::new(rows, widths).header(header).block(b), area);
 }
 
@@ -137,7 +112,7 @@ fn weights_warning(p: &crate::engine::Policy) -> Option<String> {
     let budgets = p.budgets();
     let layers: u64 = budgets.layers.iter().map(|&b| u64::from(b)).sum();
     Some(format!(
-        " ⚠ layer weights sum to {}, not 1: layer budgets add up to {layers} of {} ",
+        "⚠ layer weights sum to {}, not 1: layer budgets add up to {layers} of {}",
         tune::fmt_float(sum),
         budgets.total
     ))
@@ -159,6 +134,12 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     };
     let d = diff(base, tuned);
     let inner = b.inner(area);
+    // Under the layer table's budgets, why they do not add up to the total, whole.
+    let warning = weights_warning(&s.session.policy).map(|w| {
+        Paragraph::new(w)
+            .style(t.warning())
+            .wrap(Wrap { trim: true })
+    });
     // On a short pane the spacer goes and the counts move into the title, to leave the item
     // changes room.
     let tight = inner.height < d.layers.len() as u16 + 6;
@@ -166,6 +147,14 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let [layers, items] =
         Layout::vertical([Constraint::Length(n), Constraint::Min(1)]).areas(inner);
     frame.render_widget(layer_table(&d, (base, tuned), t), layers);
+    let mut items = items;
+    if let Some(w) = warning {
+        let rows = u16::try_from(w.line_count(items.width)).unwrap_or(u16::MAX);
+        let [warn, rest] =
+            Layout::vertical([Constraint::Length(rows), Constraint::Min(0)]).areas(items);
+        frame.render_widget(w, warn);
+        items = rest;
+    }
     // The kinds of change there are, with their counts.
     let counts: Vec<_> = ChangeKind::ALL
         .iter()

@@ -305,9 +305,14 @@ fn click(s: &mut State, x: u16, y: u16) -> Vec<Effect> {
             vec![]
         }
         Screen::Tune => {
+            let (fields, _) = layout::tune_split(body, s);
             let n = tune::fields(&s.session.policy).len();
-            let first = layout::offset(s.tune.cursor, layout::table_rows(body));
-            if first + row < n {
+            let first = layout::offset(s.tune.cursor, layout::table_rows(fields));
+            let inside = (fields.x..fields.right()).contains(&x)
+                && y >= fields.y + 2
+                && y < fields.bottom().saturating_sub(1);
+            let row = usize::from(y.saturating_sub(fields.y + 2));
+            if inside && first + row < n {
                 s.tune.cursor = first + row;
             }
             vec![]

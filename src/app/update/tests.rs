@@ -336,6 +336,20 @@ async fn mouse_clicks_tabs_and_rows_and_scrolls() {
         s.selected_row().map(|r| r.summary.user_id.as_str()),
         Some("u003")
     );
+    // Tune: a click on a field's row selects it; a click on the diff beside it selects nothing.
+    settle(&mut s, &store, Action::ShowTune).await;
+    let (fields, diff) =
+        crate::app::layout::tune_split(crate::app::layout::Areas::new(s.ui.size).body, &s);
+    assert!(diff.x >= fields.right(), "side by side at 120×40");
+    settle(
+        &mut s,
+        &store,
+        Action::Click(fields.x + 3, fields.y + 2 + 4),
+    )
+    .await;
+    assert_eq!(s.tune.cursor, 4);
+    settle(&mut s, &store, Action::Click(diff.x + 3, fields.y + 2 + 7)).await;
+    assert_eq!(s.tune.cursor, 4);
 }
 
 #[tokio::test]
