@@ -95,11 +95,20 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         no_journey: v.data().current_milestone.is_none(),
     };
     render_graph(frame, graph_area, &view, t);
+    // Narrow, the selection has the width (its `needs` line and the edges drawn above say what
+    // the dependency list would).
+    if panels.width < DEPENDENCIES_FROM {
+        render_selection(frame, panels, s, t, sel, &st);
+        return;
+    }
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(panels);
     render_selection(frame, left, s, t, sel, &st);
     render_dependencies(frame, right, s, t, sel, &g);
 }
+
+/// Columns from which the dependency list shows beside the selected milestone.
+const DEPENDENCIES_FROM: u16 = 100;
 
 /// The first column or row to show so that `[at, at + len)` is in a view of `view` cells over
 /// `total`, centred when it can be.
