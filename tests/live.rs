@@ -234,8 +234,20 @@ fn seed_refuses_a_non_empty_target_and_migrate_is_idempotent() {
         "{}",
         again.stderr
     );
+    // A key whose name is not UTF-8 is the seed's to replace too.
+    let bad: &[u8] = b"session:u001:s\xff";
+    let () = redis::cmd("SET")
+        .arg(bad)
+        .arg("[]")
+        .query(&mut redis.connection())
+        .expect("SET");
     let forced = ctxlens_with(&["seed", "--force", "--no-ttl"], &env);
     assert_eq!(forced.code, 0, "{}", forced.stderr);
+    let left: i64 = redis::cmd("EXISTS")
+        .arg(bad)
+        .query(&mut redis.connection())
+        .expect("EXISTS");
+    assert_eq!(left, 0, "seed --force deletes keys of any name");
     let migrate = ctxlens_with(&["migrate"], &env);
     assert_eq!(
         migrate.code, 0,

@@ -135,6 +135,17 @@ impl RedisStore {
             .collect())
     }
 
+    /// Every key matching `pattern` as the bytes of its name, UTF-8 or not (what `seed --force`
+    /// deletes).
+    pub async fn key_names(&self, pattern: &str) -> Result<Vec<Vec<u8>>, StoreError> {
+        Ok(self
+            .scan(pattern)
+            .await?
+            .into_iter()
+            .flat_map(|f| f.keys.into_iter().map(String::into_bytes).chain(f.not_utf8))
+            .collect())
+    }
+
     /// A user's session and context keys: found by SCAN, given to their owners ([`keys`]: the
     /// journey rows of other candidates are looked up only when a key has several), then read in
     /// one pipeline (TYPE, TTL, GET and LRANGE per key; the wrong one of GET/LRANGE answers

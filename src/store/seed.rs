@@ -379,7 +379,7 @@ pub async fn seed_redis(
     let p = &r.prefix;
     if force {
         for family in ["session", "context"] {
-            let keys = r.keys(&format!("{p}{family}:*")).await?;
+            let keys = r.key_names(&format!("{p}{family}:*")).await?;
             r.write(
                 keys.into_iter()
                     .map(|k| redis::cmd("UNLINK").arg(k).clone())
