@@ -390,3 +390,40 @@ async fn query_asks_as_the_user_would_and_an_empty_one_goes_back() {
     run(&mut s, &store, "query").await;
     assert_eq!(hits(&s), (stored, before));
 }
+
+/// Tune never cuts a figure or a flag: the largest total, the layer budgets it makes, and every
+/// `--set` flag, at both sizes.
+#[tokio::test]
+async fn tune_shows_large_figures_and_every_flag_whole() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowTune).await;
+    for set in [
+        "set budget.total=4294967295",
+        "set knowledge.similarity_threshold=0.6145",
+        "set session.max_items=1",
+    ] {
+        run(&mut s, &store, set).await;
+    }
+    s.status.message = None;
+    let flags = [
+        "--set budget.total=4294967295",
+        "--set knowledge.similarity_threshold=0.6145",
+        "--set session.max_items=1",
+    ];
+    let figures = [
+        "4000 → 4294967295",
+        "2000 → 2147483647",
+        "4000 → 4294967295",
+    ];
+    let t = text(&s, 120, 40);
+    for whole in figures.iter().chain(&flags) {
+        assert!(t.contains(whole), "120×40: {whole} in {t}");
+    }
+    // 80×24: the layer table stays whole; the flags box says what it cannot show.
+    let t = text(&s, 80, 24);
+    for whole in figures.iter().chain(&flags[..1]) {
+        assert!(t.contains(whole), "80×24: {whole} in {t}");
+    }
+    assert!(t.contains("3 flags, y copies all"), "{t}");
+}

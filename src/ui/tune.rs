@@ -18,25 +18,36 @@ use crate::engine::diff::{AssemblyDiff, ChangeKind, ItemChange, diff};
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let (fields, rest) = tune_split(area, s);
     render_fields(frame, fields, s, t);
-    let [diff_area, flags] =
-        Layout::vertical([Constraint::Min(4), Constraint::Length(3)]).areas(rest);
-    render_diff(frame, diff_area, s, t);
     let set = tune::set_flags(&s.session.baseline, &s.session.policy);
+    // One flag per line, every one shown while the diff keeps its layer table whole and a row
+    // of item changes; past that the title says how many there are (`y` copies them all).
     let text = if set.is_empty() {
         "(baseline: no overrides)".to_string()
     } else {
-        set.join(" ")
+        set.iter()
+            .map(|f| super::il(f))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let p = Paragraph::new(text).wrap(Wrap { trim: false });
+    let want = p.line_count(rest.width.saturating_sub(2)) + 2;
+    let diff_min = u16::try_from(s.session.policy.layers.len() + 5).unwrap_or(u16::MAX);
+    let rows = u16::try_from(want)
+        .unwrap_or(u16::MAX)
+        .min(rest.height.saturating_sub(diff_min).max(3));
+    let [diff_area, flags] =
+        Layout::vertical([Constraint::Min(diff_min), Constraint::Length(rows)]).areas(rest);
+    render_diff(frame, diff_area, s, t);
+    let more = if usize::from(rows) < want {
+        format!(" · {} flags, y copies all ", set.len())
+    } else {
+        " · y copies ".into()
     };
     let title = format!(
-        " Equivalent flags · policy {} · y copies ",
+        " Equivalent flags · policy {}{more}",
         super::il(&s.session.baseline.name)
     );
-    frame.render_widget(
-        Paragraph::new(text)
-            .wrap(Wrap { trim: true })
-            .block(block(title, false, t)),
-        flags,
-    );
+    frame.render_widget(p.block(block(title, false, t)), flags);
 }
 
 fn render_fields(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
@@ -203,33 +214,54 @@ fn layer_table<'a>(
     (base, tuned): (&Assembly, &Assembly),
     t: &Theme,
 ) -> Table<'a> {
-    let mut rows: Vec<Row> = d
+    // Cells as text first, so each column is as wide as its longest figure: none is cut.
+    let mut cells: Vec<[String; 4]> = d
         .layers
         .iter()
         .map(|l| {
-            let delta = l.used.1 as i64 - l.used.0 as i64;
+            [
+                super::il(&l.layer),
+                format!("{} → {}", l.budget.0, l.budget.1),
+                format!("{} → {}", l.used.0, l.used.1),
+                format!("{:+}", l.used.1 as i64 - l.used.0 as i64),
+            ]
+        })
+        .collect();
+    cells.push([
+        "total".into(),
+        format!("{} → {}", base.budget.total, tuned.budget.total),
+        format!("{} → {}", d.total.0, d.total.1),
+        format!("{:+}", d.total.1 as i64 - d.total.0 as i64),
+    ]);
+    let width = |i: usize, min: usize| {
+        let w = cells
+            .iter()
+            .map(|c| c[i].chars().count())
+            .max()
+            .unwrap_or(0);
+        Constraint::Length(u16::try_from(w.max(min)).unwrap_or(u16::MAX))
+    };
+    let widths = [width(0, 11), width(1, 14), width(2, 14), width(3, 7)];
+    let last = cells.len() - 1;
+    let rows: Vec<Row> = cells
+        .into_iter()
+        .enumerate()
+        .map(|(i, [layer, budget, used, delta])| {
+            let change = delta.parse::<i64>().unwrap_or(0);
+            let layer = if i == last {
+                Line::styled(layer, t.title())
+            } else {
+                Line::from(layer)
+            };
             Row::new(vec![
-                Line::from(super::il(&l.layer)),
-                Line::from(format!("{} → {}", l.budget.0, l.budget.1)),
-                Line::from(format!("{} → {}", l.used.0, l.used.1)),
-                Line::styled(format!("{delta:+}"), delta_style(delta, t)),
+                layer,
+                Line::from(budget),
+                Line::from(used),
+                Line::styled(delta, delta_style(change, t)),
             ])
         })
         .collect();
-    let total = d.total.1 as i64 - d.total.0 as i64;
-    rows.push(Row::new(vec![
-        Line::styled("total", t.title()),
-        Line::from(format!("{} → {}", base.budget.total, tuned.budget.total)),
-        Line::from(format!("{} → {}", d.total.0, d.total.1)),
-        Line::styled(format!("{total:+}"), delta_style(total, t)),
-    ]));
     let header = Row::new(["LAYER", "BUDGET", "USED", "Δ"]).style(t.title());
-    let widths = [
-        Constraint::Length(12),
-        Constraint::Length(15),
-        Constraint::Length(15),
-        Constraint::Length(8),
-    ];
     Table::new(rows, widths).header(header)
 }
 
