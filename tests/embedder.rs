@@ -131,6 +131,53 @@ fn http_embedder_failures_are_clear() {
         out.stderr
     );
 
+    // Neither the key an endpoint quotes back nor the URL's password is ever printed, on
+    // either failure.
+    let key = [("CTXLENS_EMBED_API_KEY", "sk-SUPERSECRET".to_string())];
+    let (url, _seen) = serve_once(|_| {
+        let quoted = r#"{"error":"Incorrect API key provided: Bearer sk-SUPERSECRET"}"#;
+        (401, quoted.into())
+    });
+    let with_password = url.replacen("http://", "http://u:pwSECRET@", 1);
+    let out = ctxlens_with(
+        &[
+            "replay",
+            "u005",
+            "--embedder",
+            "http",
+            "--embed-url",
+            &with_password,
+        ],
+        &key,
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("HTTP 401") && out.stderr.contains("Bearer ***"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("SUPERSECRET") && !out.stderr.contains("pwSECRET"),
+        "{}",
+        out.stderr
+    );
+    let (url, _seen) = serve_once(|_| (200, embedding_reply(&[0.1, 0.2, 0.3])));
+    let with_password = url.replacen("http://", "http://u:pwSECRET@", 1);
+    let out = ctxlens_with(
+        &[
+            "replay",
+            "u005",
+            "--embedder",
+            "http",
+            "--embed-url",
+            &with_password,
+        ],
+        &key,
+    );
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(all.contains("answered 3 dimensions"), "{all}");
+    assert!(all.contains("u:***@") && !all.contains("pwSECRET"), "{all}");
+
     let out = ctxlens_with(&["replay", "u005", "--embedder", "http"], &[]);
     assert_eq!(
         (out.code, out.stderr.trim_end()),

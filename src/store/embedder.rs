@@ -76,7 +76,7 @@ impl Embedder {
                     *timeout,
                     text.to_string(),
                 );
-                let shown = url.clone();
+                let shown = crate::store::url::mask(&url);
                 let v = tokio::task::spawn_blocking(move || {
                     post(&url, &model, key.as_deref(), timeout, &text)
                 })
@@ -116,7 +116,9 @@ fn post(
         .read_to_string()
         .map_err(|e| fail(e.to_string()))?;
     if status != 200 {
-        let snippet: String = text.chars().take(200).collect();
+        // An endpoint may quote the request back (its Authorization header, its URL): the key
+        // and the URL's password are masked before any of it is shown.
+        let snippet: String = scrub(&text, key, url).chars().take(200).collect();
         return Err(fail(format!("HTTP {status}: {snippet}")));
     }
     let v: Value =
@@ -134,9 +136,33 @@ fn post(
         .collect()
 }
 
+/// `text` with `key` and the password of `url` replaced by `***`.
+fn scrub(text: &str, key: Option<&str>, url: &str) -> String {
+    let text = match key {
+        Some(k) if !k.is_empty() => text.replace(k, "***"),
+        _ => text.to_string(),
+    };
+    crate::store::url::mask_in(&text, url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_quoting_the_key_or_the_url_password_is_shown_masked() {
+        let url = "https://user:hunter2@embed.example/v1/embeddings";
+        let body = "Incorrect API key provided: Bearer sk-secret-123 for user:hunter2@embed";
+        let shown = scrub(body, Some("sk-secret-123"), url);
+        assert!(
+            !shown.contains("sk-secret-123") && !shown.contains("hunter2"),
+            "{shown}"
+        );
+        assert!(
+            shown.starts_with("Incorrect API key provided: Bearer ***"),
+            "{shown}"
+        );
+    }
 
     #[test]
     fn debug_never_shows_the_api_key_or_a_url_password() {
