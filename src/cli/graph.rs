@@ -237,21 +237,26 @@ fn write_dot(out: &mut impl Write, nodes: &[Node]) -> Result<(), CliError> {
     )
     .map_err(io)?;
     for n in nodes {
-        let label = format!("{}\\n{}", n.id, n.name.replace('"', "\\\""));
+        let (id, name) = (dot_str(n.id), dot_str(&n.name));
         writeln!(
             out,
-            "  \"{}\" [label=\"{label}\", fillcolor={}];",
-            n.id,
+            "  \"{id}\" [label=\"{id}\\n{name}\", fillcolor={}];",
             fill(n.status)
         )
         .map_err(io)?;
     }
     for n in nodes {
         for d in n.depends_on {
-            writeln!(out, "  \"{d}\" -> \"{}\";", n.id).map_err(io)?;
+            writeln!(out, "  \"{}\" -> \"{}\";", dot_str(d), dot_str(n.id)).map_err(io)?;
         }
     }
     writeln!(out, "}}").map_err(io)
+}
+
+/// Text inside a DOT quoted string: made inert (a label is for people, and the output may be a
+/// terminal), then `\` and `"` escaped so an id or a name cannot end the string.
+fn dot_str(text: &str) -> String {
+    inert_line(text).replace('\\', "\\\\").replace('"', "\\\"")
 }
 
 pub async fn transition(
@@ -316,4 +321,44 @@ pub async fn transition(
         .map_err(io)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dot_labels_are_inert_and_cannot_end_their_string() {
+        let deps = vec!["M\"1".to_string()];
+        let nodes = [
+            Node {
+                id: "M\"1",
+                name: "Market \\ Research".into(),
+                depends_on: &[],
+                layer: 0,
+                status: None,
+            },
+            Node {
+                id: "M2",
+                name: "Bus\u{1b}]0;pwn\u{7}iness\u{9b}2J\u{202e}".into(),
+                depends_on: &deps,
+                layer: 1,
+                status: None,
+            },
+        ];
+        let mut out = Vec::new();
+        write_dot(&mut out, &nodes).expect("written");
+        let dot = String::from_utf8(out).expect("UTF-8");
+        assert!(
+            !dot.chars()
+                .any(|c| c.is_control() && c != '\n' || ('\u{202a}'..='\u{202e}').contains(&c)),
+            "{dot}"
+        );
+        assert!(
+            dot.contains(r#""M\"1" [label="M\"1\nMarket \\ Research""#),
+            "{dot}"
+        );
+        assert!(dot.contains(r#"  "M\"1" -> "M2";"#), "{dot}");
+        assert!(dot.contains("Bus␛]0;pwn␇iness"), "{dot}");
+    }
 }
