@@ -237,7 +237,7 @@ fn write_dot(out: &mut impl Write, nodes: &[Node]) -> Result<(), CliError> {
     )
     .map_err(io)?;
     for n in nodes {
-        let (id, name) = (dot_str(n.id), dot_str(&n.name));
+        let (id, name) = (dot_str(n.id), dot_str(n.name));
         writeln!(
             out,
             "  \"{id}\" [label=\"{id}\\n{name}\", fillcolor={}];",
@@ -333,14 +333,14 @@ mod tests {
         let nodes = [
             Node {
                 id: "M\"1",
-                name: "Market \\ Research".into(),
+                name: "Market \\ Research",
                 depends_on: &[],
                 layer: 0,
                 status: None,
             },
             Node {
                 id: "M2",
-                name: "Bus\u{1b}]0;pwn\u{7}iness\u{9b}2J\u{202e}".into(),
+                name: "Bus\u{1b}]0;pwn\u{7}iness\u{9b}2J\u{202e}",
                 depends_on: &deps,
                 layer: 1,
                 status: None,
