@@ -431,3 +431,39 @@ fn the_pareto_header_counts_the_rows_it_shows() {
         assert_eq!(rows, shown, "{header}\n{}", out.stdout);
     }
 }
+
+/// Without a feasible point the verdict says which targets no trial met and what the closest
+/// point misses: it never calls a target unreachable that some trial reached.
+#[test]
+fn an_infeasible_search_names_what_no_trial_met() {
+    let args = ["optimize", "--trials", "15", "--target", "rag_hits>0.999"];
+    let out = ctxlens(&args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains(
+            "No feasible policy found in 15 trials: no trial met rag_hits>0.999; the closest point"
+        ),
+        "{}",
+        out.stdout
+    );
+    let json = ctxlens(&[&args[..], &["--json"]].concat());
+    let found: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(found["feasible"], false);
+    assert_eq!(found["never_met"], serde_json::json!(["rag_hits>0.999"]));
+    // Every target the closest point misses that is not in never_met was met by some trial.
+    let easy = ctxlens(&[
+        "optimize",
+        "--trials",
+        "15",
+        "--target",
+        "rag_hits>0.5",
+        "--json",
+    ]);
+    let found: serde_json::Value = serde_json::from_str(&easy.stdout).expect("JSON");
+    assert_eq!(
+        found["never_met"],
+        serde_json::json!([]),
+        "{}",
+        found["unmet"]
+    );
+}

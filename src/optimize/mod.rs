@@ -70,6 +70,9 @@ pub struct Found {
     pub feasible: bool,
     /// Targets the best point misses (its closest approach when nothing is feasible).
     pub unmet: Vec<String>,
+    /// Targets no trial met, even alone (when nothing is feasible, the ones the bounds or the
+    /// trials did not reach; the others were met, only never together).
+    pub never_met: Vec<String>,
     pub pareto: Vec<Trial>,
     /// Each trial that improved on the best so far: how the answer got better with trials.
     pub improvements: Vec<Improvement>,
@@ -189,6 +192,11 @@ pub fn optimize(
         notes: space.notes.clone(),
         feasible: best.feasible(),
         unmet: unmet(&targets, &best.metrics),
+        never_met: targets
+            .iter()
+            .filter(|t| history.iter().all(|h| t.violation(&h.metrics) > 0.0))
+            .map(|t| t.text.clone())
+            .collect(),
         pareto: pareto(&history, &targets).into_iter().cloned().collect(),
         improvements: improvements(&history),
         sets: space.sets(&best.point),

@@ -147,9 +147,15 @@ fn write_verdict(out: &mut impl Write, f: &Found) -> Result<(), CliError> {
             paint(
                 RED.bold(),
                 &format!(
-                    "No feasible policy found: {} cannot be met within these bounds; the closest point (trial {}) is shown",
-                    f.unmet.join(", "),
-                    f.best.n
+                    "No feasible policy found in {} trials: {}; the closest point (trial {}, shown) misses {}",
+                    f.trials,
+                    if f.never_met.is_empty() {
+                        "each target was met by some trial, never all together".to_string()
+                    } else {
+                        format!("no trial met {}", f.never_met.join(", "))
+                    },
+                    f.best.n,
+                    f.unmet.join(", ")
                 ),
             ),
         )
