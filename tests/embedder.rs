@@ -178,6 +178,21 @@ fn http_embedder_failures_are_clear() {
     assert!(all.contains("answered 3 dimensions"), "{all}");
     assert!(all.contains("u:***@") && !all.contains("pwSECRET"), "{all}");
 
+    // An all-zero answer ranks nothing: the embedder's error, not the knowledge rows'.
+    let (url, _seen) = serve_once(|_| (200, embedding_reply(&[0.0; BUILTIN_DIM])));
+    let out = ctxlens_with(
+        &["replay", "u005", "--embedder", "http", "--embed-url", &url],
+        &[],
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.ends_with(
+            "answered a query vector pgvector cannot score (similarity is NaN: the embedding is all zeros)\n"
+        ),
+        "{}",
+        out.stderr
+    );
+
     let out = ctxlens_with(&["replay", "u005", "--embedder", "http"], &[]);
     assert_eq!(
         (out.code, out.stderr.trim_end()),

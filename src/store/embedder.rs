@@ -88,6 +88,15 @@ impl Embedder {
                         v.len()
                     ));
                 }
+                // Nothing can be ranked against a query pgvector cannot score: the embedder's
+                // fault, not the rows'.
+                if let Some(why) =
+                    crate::store::vectors::unscorable(crate::store::vectors::norm(&v))
+                {
+                    return Err(format!(
+                        "embedder {shown}: answered a query vector pgvector cannot score ({why})"
+                    ));
+                }
                 Ok(v)
             }
         }

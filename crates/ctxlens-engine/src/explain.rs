@@ -153,7 +153,7 @@ impl Explanation {
         match self.first_failed {
             None => "in the prompt".to_string(),
             Some(_) if !self.scorable() => {
-                "not in the prompt: the search skips the row (inspect lists it as malformed)".into()
+                "not in the prompt: the search skips the row, which it cannot rank".into()
             }
             Some(g) => format!("not in the prompt: it fails at {}", g.as_str()),
         }
