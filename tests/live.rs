@@ -414,6 +414,57 @@ fn watch_prints_published_progress_events() {
     );
 }
 
+/// Every user's events: a channel whose name is not UTF-8 is named by its bytes on stderr and
+/// never printed as an event of some user (`?`).
+#[test]
+fn watch_names_a_channel_that_is_not_utf8_and_gives_it_no_user() {
+    let (redis, db) = seeded("watchbytes");
+    let child = Command::new(env!("CARGO_BIN_EXE_ctxlens"))
+        .args(["watch", "--json", "--count", "2"])
+        .envs(env(&redis, &db))
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("watch runs");
+    let mut conn = redis.connection();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let n: i64 = redis::cmd("PUBSUB")
+            .arg("NUMPAT")
+            .query(&mut conn)
+            .expect("numpat");
+        if n > 0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "watch never subscribed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let payload = r#"{"milestone":"M1","progress":50,"timestamp":"2025-01-15T12:00:00Z"}"#;
+    for channel in [&b"progress:\xff\xfe"[..], b"progress:u001"] {
+        let _: i64 = redis::cmd("PUBLISH")
+            .arg(channel)
+            .arg(payload)
+            .query(&mut conn)
+            .expect("publish");
+    }
+    let out = child.wait_with_output().expect("watch ends after two");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stdout.trim(),
+        r#"{"user_id":"u001","milestone":"M1","progress":50.0,"timestamp":"2025-01-15T12:00:00Z"}"#,
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.trim(),
+        r"ctxlens: progress:\xFF\xFE: the channel's name is not UTF-8: not any user's event"
+    );
+}
+
 #[test]
 fn loading_one_user_is_one_scan_and_one_pipeline() {
     let (redis, db) = seeded("roundtrips");

@@ -410,7 +410,15 @@ impl Store for LiveStore {
         let prefix = format!("{}progress:", r.prefix);
         let pubsub = r.subscribe(user).await?;
         let events = futures_util::StreamExt::map(pubsub.into_on_message(), move |msg| {
-            let channel = msg.get_channel_name().to_string();
+            // A channel name that is not UTF-8 is nobody's: named by its bytes, never taken for
+            // a user (as a key name of that kind is).
+            let raw: Vec<u8> = msg.get_channel().unwrap_or_default();
+            let Ok(channel) = String::from_utf8(raw.clone()) else {
+                return Err(format!(
+                    "{}: the channel's name is not UTF-8: not any user's event",
+                    super::redis::escape_name(&raw)
+                ));
+            };
             let user = channel
                 .strip_prefix(&prefix)
                 .unwrap_or(&channel)
