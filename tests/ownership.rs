@@ -374,3 +374,48 @@ fn key_names_that_are_not_utf8_are_named_and_never_a_user() {
     let r: serde_json::Value = serde_json::from_str(&report.stdout).expect("report JSON");
     assert_eq!(r["users"], 2, "{r}");
 }
+
+/// The empty id is an id: listed first, paged past once, and counted by the summary.
+#[test]
+fn the_empty_user_id_is_listed_and_paged_once() {
+    let db = Postgres::shared().create_database("emptyid");
+    let out = ctxlens_with(&["migrate"], &[("DATABASE_URL", db.clone())]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    Postgres::shared().psql(
+        "emptyid",
+        "INSERT INTO user_journeys (user_id, current_milestone) VALUES ('', 'M0'), ('a', 'M1'), ('b', 'Mx')",
+    );
+    let env = [("DATABASE_URL", db)];
+    assert_eq!(listed(&env), ["", "a", "b"]);
+    // One at a time: '' then a then b, each once.
+    let mut cursor: Option<String> = None;
+    let mut seen = vec![];
+    loop {
+        let mut args = vec!["users", "--json", "--limit", "1"];
+        if let Some(c) = &cursor {
+            args.extend(["--cursor", c.as_str()]);
+        }
+        let out = ctxlens_with(&args, &env);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+        for u in v["users"].as_array().expect("users") {
+            seen.push(u["user_id"].as_str().expect("id").to_string());
+        }
+        match v["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+        assert!(seen.len() <= 3, "paged past the end: {seen:?}");
+    }
+    assert_eq!(seen, ["", "a", "b"]);
+    // The summary's milestones add up to the users: a milestone not in the map counted too.
+    let summary = ctxlens_with(&[], &env);
+    assert_eq!(summary.code, 0, "{}", summary.stderr);
+    assert!(summary.stdout.contains("— 3 users"), "{}", summary.stdout);
+    assert!(
+        summary.stdout.contains("M0:1  M1:1  M2:0")
+            && summary.stdout.contains("M9:0  not in the map:1"),
+        "{}",
+        summary.stdout
+    );
+}

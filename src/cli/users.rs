@@ -123,6 +123,13 @@ pub async fn summary(ctx: &Ctx, out: &mut impl Write) -> Result<(), CliError> {
         Ok(())
     })
     .await?;
+    // Users whose milestone the map does not know (the empty one included) are counted too,
+    // so the figures add up to the total.
+    let elsewhere: usize = per
+        .iter()
+        .filter(|(m, _)| *m != "none" && !ctx.engine.milestones.contains(m))
+        .map(|(_, n)| n)
+        .sum();
     let title = paint(BOLD, &format!("ctxlens · {}", ctx.store.describe()));
     writeln!(out, "{title} — {total} users, policy {}", ctx.policy.name).map_err(io)?;
     let spread: Vec<String> = ctx
@@ -130,6 +137,7 @@ pub async fn summary(ctx: &Ctx, out: &mut impl Write) -> Result<(), CliError> {
         .milestones
         .ids()
         .map(|m| format!("{m}:{}", per.get(m).copied().unwrap_or(0)))
+        .chain((elsewhere > 0).then(|| format!("not in the map:{elsewhere}")))
         .chain(per.get("none").map(|n| format!("no journey:{n}")))
         .collect();
     writeln!(out, "users by milestone  {}", spread.join("  ")).map_err(io)?;

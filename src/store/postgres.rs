@@ -97,7 +97,7 @@ impl Statements {
             ),
             // One row per id, the one a load reads first.
             users_page: fill(
-                "SELECT DISTINCT ON (user_id) user_id, current_milestone, display_name FROM {user_journeys} WHERE user_id > $1 ORDER BY user_id, current_milestone, display_name LIMIT $2",
+                "SELECT DISTINCT ON (user_id) user_id, current_milestone, display_name FROM {user_journeys} WHERE $1::text IS NULL OR user_id > $1 ORDER BY user_id, current_milestone, display_name LIMIT $2",
             ),
             known: fill("SELECT DISTINCT user_id FROM {user_journeys} WHERE user_id = ANY($1)"),
             typed_search: fill(&typed_search(unscorable_index, false)),
@@ -288,11 +288,12 @@ impl PgStore {
         Ok(out)
     }
 
-    /// One page of `user_journeys` after `after`, by user id: (id, milestone, name). A column
-    /// that cannot be read is left empty: the user's load says why.
+    /// One page of `user_journeys` after `after` (from the first id, the empty one included,
+    /// without), by user id: (id, milestone, name). A column that cannot be read is left empty:
+    /// the user's load says why.
     pub async fn users(
         &self,
-        after: &str,
+        after: Option<&str>,
         limit: usize,
     ) -> Result<Vec<(String, Option<String>, Option<String>)>, StoreError> {
         let rows = query(&self.sql.users_page)
