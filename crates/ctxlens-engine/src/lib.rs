@@ -30,3 +30,26 @@ pub use milestones::{MilestoneMap, Status};
 pub use policy::{Policy, PolicyError, Source, Strategy};
 pub use snapshot::Snapshot;
 pub use tokens::{TokenCounter, Tokenizer};
+
+/// A number as a message quotes it: as written for everyday magnitudes, in exponent form past
+/// them (`1e308`, not 309 digits).
+pub fn shown_f64(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-6..1e15).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+#[cfg(test)]
+mod shown_tests {
+    #[test]
+    fn large_and_tiny_numbers_are_quoted_short() {
+        assert_eq!(super::shown_f64(1e308), "1e308");
+        assert_eq!(super::shown_f64(-1e308), "-1e308");
+        assert_eq!(super::shown_f64(1.5), "1.5");
+        assert_eq!(super::shown_f64(0.0), "0");
+        assert_eq!(super::shown_f64(2e-9), "2e-9");
+        assert_eq!(super::shown_f64(f64::NAN), "NaN");
+    }
+}

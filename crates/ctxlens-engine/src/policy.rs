@@ -453,21 +453,24 @@ impl Policy {
             ("journey.relevance.other", self.journey.relevance.other),
         ] {
             if !(v.is_finite() && v >= 0.0) {
-                return bad(key, format!("must be a number ≥ 0, got {v}"));
+                return bad(
+                    key,
+                    format!("must be a number ≥ 0, got {}", crate::shown_f64(v)),
+                );
             }
         }
         let d = self.dedupe_threshold;
         if !(d > 0.0 && d <= 1.0) {
             return bad(
                 "dedupe_threshold",
-                format!("must be within (0, 1], got {d}"),
+                format!("must be within (0, 1], got {}", crate::shown_f64(d)),
             );
         }
         let t = self.knowledge.similarity_threshold;
         if !(-1.0..=1.0).contains(&t) {
             return bad(
                 "knowledge.similarity_threshold",
-                format!("must be within [-1, 1], got {t}"),
+                format!("must be within [-1, 1], got {}", crate::shown_f64(t)),
             );
         }
         self.validate_modules()
@@ -480,7 +483,7 @@ impl Policy {
             if !(l.weight.is_finite() && l.weight >= 0.0) {
                 return bad(
                     &format!("layers.{}.weight", l.name),
-                    format!("must be a number ≥ 0, got {}", l.weight),
+                    format!("must be a number ≥ 0, got {}", crate::shown_f64(l.weight)),
                 );
             }
             if let Some(other) = self.layers[..i].iter().find(|o| o.name == l.name) {
@@ -508,7 +511,7 @@ impl Policy {
             if !(m.priority.is_finite() && m.priority >= 0.0) {
                 return bad(
                     &format!("static.{}.priority", m.name),
-                    format!("must be a number ≥ 0, got {}", m.priority),
+                    format!("must be a number ≥ 0, got {}", crate::shown_f64(m.priority)),
                 );
             }
             if self.modules[..i].iter().any(|o| o.name == m.name) {

@@ -325,7 +325,8 @@ fn finite_similarity<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
     let s = f64::deserialize(d)?;
     if !(-1.0..=1.0).contains(&s) {
         return Err(D::Error::custom(format!(
-            "similarity {s} is outside [-1, 1]"
+            "similarity {} is outside [-1, 1]",
+            crate::shown_f64(s)
         )));
     }
     Ok(s)
