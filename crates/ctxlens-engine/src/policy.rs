@@ -313,7 +313,7 @@ impl Policy {
             policy = tree
                 .clone()
                 .try_into()
-                .map_err(|e: toml::de::Error| fail(e.message().trim().to_string()))?;
+                .map_err(|e: toml::de::Error| fail(plain_type_error(e.message().trim(), raw)))?;
         }
         // ... and the policy as a whole once every one is (switching the budget's form takes
         // two keys), the error given to the last override of the key it names.
@@ -560,6 +560,26 @@ fn parse_value(raw: &str) -> toml::Value {
         .ok()
         .and_then(|mut t| t.remove("v"))
         .unwrap_or_else(|| toml::Value::String(raw.to_string()))
+}
+
+/// A value of the wrong type in words (`expected an integer, got "abc"`) instead of serde's
+/// (`invalid type: string "abc", expected i64`); other messages as they are.
+fn plain_type_error(message: &str, raw: &str) -> String {
+    let Some(expected) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|m| m.split_once(", expected "))
+        .map(|(_, e)| e)
+    else {
+        return message.to_string();
+    };
+    let expected = match expected {
+        "i64" | "i32" | "u64" | "u32" | "u16" | "u8" | "usize" => "an integer",
+        "f64" | "f32" => "a number",
+        "a boolean" => "true or false",
+        "string only" => "a name",
+        other => other,
+    };
+    format!("expected {expected}, got {}", raw.trim())
 }
 
 /// Sets `path` in `tree`. Array-of-table segments select by `name`.

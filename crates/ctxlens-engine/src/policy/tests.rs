@@ -128,6 +128,18 @@ fn override_errors_name_the_argument() {
             "--set budget.totl=5: unknown field `totl`, expected one of `total`, `model_max_tokens`, `expected_output_tokens`, `overhead`",
         ),
         ("strategy", "--set strategy: expected key=value"),
+        (
+            "budget.total=abc",
+            "--set budget.total=abc: expected an integer, got abc",
+        ),
+        (
+            "knowledge.same_milestone_only=yes",
+            "--set knowledge.same_milestone_only=yes: expected true or false, got yes",
+        ),
+        (
+            "layers.journey.weight=x",
+            "--set layers.journey.weight=x: expected a number, got x",
+        ),
         ("name.x=1", "--set name.x=1: name is a value, not a table"),
     ];
     for (arg, want) in cases {
