@@ -121,6 +121,33 @@ async fn users_load_with_stats_and_filter_picks_the_best_match() {
     );
     settle(&mut s, &store, Action::Input(InputKey::Esc)).await;
     assert_eq!((s.users.filter.as_str(), s.users.shown.len()), ("", 71));
+    // A milestone's name matches as the row shows it: every user at M4 Pricing Strategy.
+    let at_m4 = s
+        .users
+        .rows
+        .iter()
+        .filter(|r| r.summary.current_milestone.as_deref() == Some("M4"))
+        .count();
+    assert!(at_m4 > 1);
+    settle(&mut s, &store, Action::Filter).await;
+    type_text(&mut s, &store, "pricing strategy").await;
+    let shown: Vec<_> = s
+        .users
+        .shown
+        .iter()
+        .map(|i| &s.users.rows[*i].summary)
+        .collect();
+    let m4 = shown
+        .iter()
+        .filter(|r| r.current_milestone.as_deref() == Some("M4"))
+        .count();
+    assert_eq!(m4, at_m4, "every M4 user matches");
+    assert!(
+        shown[..at_m4]
+            .iter()
+            .all(|r| r.current_milestone.as_deref() == Some("M4")),
+        "and they match best"
+    );
 }
 
 #[tokio::test]

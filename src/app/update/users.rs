@@ -239,10 +239,13 @@ pub fn reshow_users(s: &mut State) {
             .into_iter()
             .filter_map(|i| {
                 let r = &rows[i].summary;
+                // As the row shows it: the milestone's id and its name.
+                let m = milestone(&i).unwrap_or_default();
+                let name = s.session.engine.milestones.name(&m);
                 let hay = format!(
-                    "{} {} {}",
+                    "{} {m} {} {}",
                     r.user_id,
-                    milestone(&i).unwrap_or_default(),
+                    if name == m { "" } else { name },
                     r.display_name.as_deref().unwrap_or("")
                 );
                 pattern
