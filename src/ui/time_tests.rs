@@ -182,3 +182,40 @@ async fn an_instant_carried_to_another_user_names_its_moment_in_force() {
         "{strip}"
     );
 }
+
+/// Stepping through moments: a selection on the current milestone follows the milestone current
+/// then; one moved elsewhere stays where it was put.
+#[tokio::test]
+async fn a_picked_milestone_stays_selected_through_time_travel() {
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u062").await;
+    settle(&mut s, &ctx, Action::ShowJourney).await;
+    let id = |s: &State| {
+        s.session
+            .engine
+            .milestones
+            .ids()
+            .nth(s.user.milestone)
+            .expect("a milestone")
+            .to_string()
+    };
+    assert_eq!(id(&s), "M9");
+    // Back before the transition into M9: M8 was current then, and the selection follows.
+    press(&mut s, &ctx, Action::Earlier, 11).await;
+    let then = s.shown_at();
+    assert_eq!(id(&s), "M8");
+    let current_then = id(&s);
+    press(&mut s, &ctx, Action::Present, 1).await;
+    assert_eq!(id(&s), "M9");
+    // Picked M0 (not current): stays through both directions.
+    for _ in 0..12 {
+        settle(&mut s, &ctx, Action::Left).await;
+    }
+    let picked = id(&s);
+    assert_ne!(picked, "M9");
+    press(&mut s, &ctx, Action::Earlier, 11).await;
+    assert_eq!(s.shown_at(), then);
+    assert_eq!(id(&s), picked, "current then was {current_then}");
+    press(&mut s, &ctx, Action::Present, 1).await;
+    assert_eq!(id(&s), picked);
+}

@@ -55,18 +55,24 @@ fn user_loaded(
         .view
         .as_ref()
         .is_some_and(|v| v.data().user_id == data.user_id);
-    // Another moment of the same user: its milestone of then is selected, as for a user.
+    // Another moment of the same user: the selection follows the milestone current then, as for
+    // a user, unless it was moved off the current milestone (a milestone picked is kept).
     let moved = same && s.shown_at() != s.user.at;
+    let index = |m: Option<&str>| {
+        m.and_then(|m| s.session.engine.milestones.ids().position(|x| x == m))
+            .unwrap_or(0)
+    };
+    let was_current = s.user.view.as_ref().is_none_or(|v| {
+        index(v.data().current_milestone.as_deref()) == s.user.milestone
+    });
     if !same || moved {
         if !same {
             s.user.cursor = 0;
         }
         s.user.scroll = 0;
-        s.user.milestone = snapshot
-            .current_milestone
-            .as_deref()
-            .and_then(|m| s.session.engine.milestones.ids().position(|x| x == m))
-            .unwrap_or(0);
+        if !same || was_current {
+            s.user.milestone = index(snapshot.current_milestone.as_deref());
+        }
     }
     // Masked here, once, under --redact: everything shown and searched is the masked copy.
     s.user.view = Some(UserView {
