@@ -190,6 +190,14 @@ pub enum InputKey {
 }
 
 impl Action {
+    /// Whether a person did this (a key, a paste, the mouse), not time or a task.
+    pub fn by_person(&self) -> bool {
+        matches!(
+            self,
+            Action::Input(_) | Action::Paste(_) | Action::Click(..) | Action::Scroll(_)
+        ) || Action::BINDABLE.iter().any(|(a, _)| a == self)
+    }
+
     /// The help line of a bindable action (empty for the others).
     pub fn describe(&self) -> &'static str {
         Action::BINDABLE

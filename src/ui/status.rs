@@ -235,9 +235,6 @@ fn keep_end(text: &str, max: usize) -> String {
     std::iter::once('…').chain(tail.into_iter().rev()).collect()
 }
 
-/// The fewest columns a cut message is shown in on the bar.
-const MESSAGE_MIN: usize = 12;
-
 /// Columns a store's host and port take at most.
 const HOST_WIDTH: usize = 24;
 /// Columns another store label (a file's path) takes at most.
@@ -333,11 +330,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) -> usize {
     let room = width.saturating_sub(bar.width() + 2);
     let mut spans = bar.spans();
     if let Some(m) = &s.status.message {
-        // The bar shows the first line (none of it in a few columns); a message of several
-        // lines, or too long, is shown whole above it.
-        let first = m.text.lines().next().unwrap_or_default();
-        let shown = crate::text::fit(first, room);
-        if room >= MESSAGE_MIN || shown.width() == il(first).width() {
+        // The bar shows a message of one line that fits; one of several lines, or too long, is
+        // shown whole above it instead (once: not also cut here).
+        let shown = il(&m.text);
+        if !m.text.contains('\n') && shown.width() <= room {
             spans.push(Span::raw("  "));
             spans.push(styled(shown, if m.error { t.error() } else { t.base() }));
         }

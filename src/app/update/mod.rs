@@ -132,7 +132,14 @@ impl Effect {
 
 /// Applies `action` to `s` and returns the effects to run.
 pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
+    // A message answers the last thing done: the next thing a person does clears it (unless it
+    // sets its own), so no message outlives what it was about.
+    let by_person = action.by_person();
+    let before = s.status.message.clone();
     let mut effects = apply(s, action);
+    if by_person && before.is_some() && s.status.message == before {
+        s.status.message = None;
+    }
     effects.extend(users::count_again_if_moved(s));
     effects.extend(report_if_stale(s));
     effects.extend(optimize::stop_if_left(s));

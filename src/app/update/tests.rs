@@ -549,3 +549,27 @@ async fn the_report_scrolls_within_its_lines() {
     settle(&mut s, &store, Action::Top).await;
     assert_eq!(s.report.cursor, 0);
 }
+
+/// A message answers the last thing done: time does not clear it early, the next key does
+/// (unless that key answers with a message of its own).
+#[tokio::test]
+async fn the_next_key_clears_a_message_time_does_not() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "frobnicate").await;
+    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    let shown = s.status.message.clone().expect("an error");
+    assert!(
+        shown.error && shown.text.contains("frobnicate"),
+        "{}",
+        shown.text
+    );
+    update(&mut s, Action::Tick);
+    assert_eq!(s.status.message.as_ref(), Some(&shown), "a tick keeps it");
+    settle(&mut s, &store, Action::Down).await;
+    assert_eq!(s.status.message, None, "the next key clears it");
+    // A key that answers with its own message shows that one.
+    settle(&mut s, &store, Action::Later).await;
+    let own = s.status.message.clone().expect("its own message");
+    assert_ne!(own.text, shown.text);
+}

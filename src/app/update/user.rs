@@ -62,9 +62,11 @@ fn user_loaded(
         m.and_then(|m| s.session.engine.milestones.ids().position(|x| x == m))
             .unwrap_or(0)
     };
-    let was_current = s.user.view.as_ref().is_none_or(|v| {
-        index(v.data().current_milestone.as_deref()) == s.user.milestone
-    });
+    let was_current = s
+        .user
+        .view
+        .as_ref()
+        .is_none_or(|v| index(v.data().current_milestone.as_deref()) == s.user.milestone);
     if !same || moved {
         if !same {
             s.user.cursor = 0;
