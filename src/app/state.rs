@@ -310,6 +310,9 @@ impl UsersState {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserState {
     pub loading: Option<String>,
+    /// The last user asked for that could not be opened while none was shown, and why: the
+    /// user screens say so instead of "no user selected".
+    pub failed: Option<(String, String)>,
     pub view: Option<UserView>,
     /// Layers screen: one layer shown (its index in the policy), or all; the row selected.
     pub layer: Option<usize>,

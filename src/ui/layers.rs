@@ -28,6 +28,17 @@ pub(crate) fn no_user(frame: &mut Frame, area: Rect, s: &State, t: &Theme, title
             vec![Line::from(format!("{} Loading {}…", spinner(s), il(id)))],
             t,
         ),
+        (None, None) if let Some((user, why)) = &s.user.failed => {
+            let lines = vec![
+                Line::styled(format!("Could not open {}.", il(user)), t.error()),
+                Line::from(il(why)),
+                Line::styled(
+                    "Pick another on Users (1) and press enter, or :user ID",
+                    t.muted(),
+                ),
+            ];
+            center_message(frame, area, title, lines, t)
+        }
         (None, None) => center_message(
             frame,
             area,

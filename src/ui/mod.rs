@@ -156,16 +156,15 @@ pub(crate) fn center_message(
     let b = block(title.to_string(), false, t);
     let inner = b.inner(area);
     frame.render_widget(b, area);
-    let h = lines.len() as u16;
+    let p = Paragraph::new(lines)
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true });
+    // As many rows as the wrapped lines take, so a long one is not cut.
+    let h = u16::try_from(p.line_count(inner.width)).unwrap_or(u16::MAX);
     let [mid] = Layout::vertical([Constraint::Length(h)])
         .flex(Flex::Center)
         .areas(inner);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .alignment(Alignment::Center)
-            .wrap(Wrap { trim: true }),
-        mid,
-    );
+    frame.render_widget(p, mid);
 }
 
 /// The spinner frame for the current tick.

@@ -427,3 +427,29 @@ async fn tune_shows_large_figures_and_every_flag_whole() {
     }
     assert!(t.contains("3 flags, y copies all"), "{t}");
 }
+
+/// A snapshot file that cannot be read, opened from the list: the user screens say which and
+/// why, also after the error message has gone, instead of "no user selected".
+#[tokio::test]
+async fn a_file_that_cannot_be_read_says_so_on_the_user_screens() {
+    use crate::store::snapshots::SnapshotStore;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\"user_id\": \"u1\", \"sess").expect("write");
+    let good = dir.path().join("a.json");
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/snapshot-u1.json");
+    std::fs::copy(&src, &good).expect("copy");
+    let store = SnapshotStore::open(&[good, broken], "snapshots").expect("lists the files");
+    let (mut s, ctx) = crate::app::update::tests::app_over(std::sync::Arc::new(store), false).await;
+    open(&mut s, &ctx, "broken.json").await;
+    s.status.message = None;
+    for screen in [Action::ShowLayers, Action::ShowBudget, Action::ShowPrompt] {
+        settle(&mut s, &ctx, screen).await;
+        let t = text(&s, 80, 24);
+        assert!(
+            t.contains("Could not open broken.json.") && t.contains("EOF while parsing"),
+            "{t}"
+        );
+        assert!(!t.contains("No user selected"), "{t}");
+    }
+}

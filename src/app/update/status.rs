@@ -111,6 +111,9 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
         }
         Task::User => {
             let wanted = s.user.loading.take();
+            if s.user.view.is_none() {
+                s.user.failed = wanted.clone().map(|u| (u, err.to_string()));
+            }
             // A moment that could not be loaded is not the one shown: step on from the shown one.
             s.user.at = s.shown_at();
             if down.is_some() {

@@ -50,6 +50,7 @@ fn user_loaded(
     }
     done_loading(s, Task::User);
     s.user.loading = None;
+    s.user.failed = None;
     let same = s
         .user
         .view
