@@ -108,6 +108,10 @@ pub fn screen_keys(screen: Screen) -> Vec<(Action, &'static str)> {
         Screen::Journey | Screen::Budget => &[][..],
         _ => MOVE,
     };
+    // A move the screen gives a meaning of its own is listed once, with that meaning.
+    let moves = moves
+        .iter()
+        .filter(|(a, _)| !own.iter().any(|(o, _)| o == a));
     own.iter().chain(moves).cloned().collect()
 }
 
@@ -137,6 +141,16 @@ mod tests {
         assert!(has(Screen::Layers, Action::ToggleTokens));
         for a in [Action::Earlier, Action::Later, Action::Present] {
             assert!(has(Screen::Journey, a.clone()), "{a:?} on Journey");
+        }
+        // Each action once per screen: Tune's page keys scroll its diff, and say only that.
+        for screen in Screen::ALL {
+            let keys = screen_keys(screen);
+            for (i, (a, _)) in keys.iter().enumerate() {
+                assert!(
+                    !keys[..i].iter().any(|(b, _)| b == a),
+                    "{screen:?} lists {a:?} twice"
+                );
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::app::action::Action;
 use crate::app::help::{EVERYWHERE, screen_keys};
 use crate::app::layout;
 use crate::app::state::State;
+use unicode_width::UnicodeWidthStr;
 
 /// Every key bound to `action`, as the keymap names them.
 fn keys(s: &State, action: &Action) -> String {
@@ -86,7 +87,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme, search: &str,
         .max()
         .unwrap_or(8)
         .min(24);
-    let mut lines: Vec<Line> = all
+    let matching: Vec<(bool, String, String)> = all
         .into_iter()
         .filter(|(head, keys, what)| {
             needle.is_empty()
@@ -94,18 +95,29 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme, search: &str,
                 || keys.to_lowercase().contains(&needle)
                 || what.to_lowercase().contains(&needle)
         })
-        .map(|(head, keys, what)| {
-            if head {
-                Line::styled(what, t.title())
-            } else {
-                Line::from(vec![
-                    styled(format!("  {keys:>key_w$}  "), t.accent()),
-                    styled(what, t.base()),
-                ])
-            }
-        })
         .collect();
-    if lines.iter().all(|l| l.spans.len() < 2) && !needle.is_empty() {
+    // A heading stays only with a key under it; a description wraps under itself, its keys'
+    // column left clear.
+    let text_w = usize::from(area.width.saturating_sub(2))
+        .saturating_sub(key_w + 4)
+        .max(10);
+    let mut lines: Vec<Line> = vec![];
+    for (i, (head, keys, what)) in matching.iter().enumerate() {
+        if *head {
+            if matching.get(i + 1).is_some_and(|(next, ..)| !next) {
+                lines.push(Line::styled(what.clone(), t.title()));
+            }
+            continue;
+        }
+        for (n, part) in wrap_words(what, text_w).into_iter().enumerate() {
+            let keys = if n == 0 { keys.as_str() } else { "" };
+            lines.push(Line::from(vec![
+                styled(format!("  {keys:>key_w$}  "), t.accent()),
+                styled(part, t.base()),
+            ]));
+        }
+    }
+    if lines.is_empty() {
         lines.push(Line::styled(format!("no key matches /{search}"), t.muted()));
     }
     let title = if search.is_empty() {
@@ -121,4 +133,25 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme, search: &str,
     let scroll = scroll.min(rows.saturating_sub(height));
     let p = p.scroll((scroll as u16, 0)).block(block(title, true, t));
     frame.render_widget(p, area);
+}
+
+/// `text` in lines of at most `width` columns, broken between words (a word longer than a line
+/// has one to itself, and the paragraph's own wrapping cuts it).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut out: Vec<String> = vec![];
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let need = if line.is_empty() { 0 } else { 1 } + word.width();
+        if !line.is_empty() && line.width() + need > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
 }

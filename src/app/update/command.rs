@@ -7,7 +7,7 @@ use crate::app::tune;
 
 /// The `:` commands, for the error message and the help overlay.
 pub const COMMANDS: &str = ":user ID · :query TEXT · :diff [USER] · :explain ROW · \
-     :policy FILE|PRESET · :theme NAME · :set KEY=VALUE · :w [FILE] · :reset · :q";
+     :policy FILE|PRESET · :theme NAME · :set KEY=VALUE · :w [FILE] · :w! FILE · :reset · :q · :q!";
 
 /// What a command needs, said when it is run without it.
 const USAGE: &[(&str, &str)] = &[
@@ -28,7 +28,7 @@ const USAGE: &[(&str, &str)] = &[
 
 /// Command names, for completion.
 const NAMES: &[&str] = &[
-    "user", "query", "diff", "explain", "policy", "theme", "set", "w", "w!", "reset", "q",
+    "user", "query", "diff", "explain", "policy", "theme", "set", "w", "w!", "reset", "q", "q!",
 ];
 
 /// History entries kept.
