@@ -44,7 +44,7 @@ fn half(side: Option<&(Change, String)>, width: usize, t: &Theme) -> ratatui::te
 pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
     let Some(c) = &s.user.compared else { return };
     let area = layout::item_popup(s.ui.size);
-    clear(frame, area);
+    clear(frame, area, t);
     let all = &c.rows;
     let height = usize::from(area.height.saturating_sub(2));
     let width = usize::from(area.width.saturating_sub(2));
@@ -76,7 +76,7 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
 pub fn render_explain(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
     let Some(e) = &s.user.explained else { return };
     let area = layout::item_popup(s.ui.size);
-    clear(frame, area);
+    clear(frame, area, t);
     let lines: Vec<Line> = explain_lines(e)
         .into_iter()
         .map(|(text, to)| {

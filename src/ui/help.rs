@@ -78,7 +78,7 @@ pub fn entries(s: &State) -> Vec<(bool, String, String)> {
 
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme, search: &str, scroll: usize) {
     let area = layout::item_popup((area.width, area.height));
-    clear(frame, area);
+    clear(frame, area, t);
     let needle = search.to_lowercase();
     let all = entries(s);
     let key_w = all

@@ -200,7 +200,7 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
         return;
     };
     let area = layout::item_popup(s.ui.size);
-    clear(frame, area);
+    clear(frame, area, t);
     let name = match row {
         LayerRow::Item(it) => format!("{} · {}", it.id, it.layer),
         LayerRow::Malformed(m, _) => format!("{} · malformed", m.id.as_deref().unwrap_or("—")),

@@ -92,7 +92,7 @@ fn long_message(frame: &mut Frame, areas: Areas, s: &State, t: &Theme, room: usi
         .min(areas.body.height / 2)
         .max(3);
     let rect = Rect::new(areas.body.x + 2, areas.status.y.saturating_sub(h), width, h);
-    clear(frame, rect);
+    clear(frame, rect, t);
     let (title, style) = if m.error {
         (" error ", t.error())
     } else {
@@ -116,7 +116,7 @@ fn confirm_quit(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         width,
         9.min(area.height),
     );
-    clear(frame, rect);
+    clear(frame, rect, t);
     let mut lines = vec![
         Line::styled("The policy is tuned and not saved:", t.title()),
         Line::styled(il(&flags.join(" ")), t.accent()),
@@ -173,8 +173,11 @@ pub(crate) fn spinner(s: &State) -> &'static str {
     FRAMES[(s.ui.tick / 2) as usize % FRAMES.len()]
 }
 
-pub(crate) fn clear(frame: &mut Frame, area: Rect) {
+/// Clears `area` for an overlay and paints the theme's background on it (a theme with a
+/// background of its own keeps it under overlays too).
+pub(crate) fn clear(frame: &mut Frame, area: Rect, t: &Theme) {
     frame.render_widget(Clear, area);
+    frame.render_widget(Block::new().style(t.base()), area);
 }
 
 /// Stored text as one cell of a line: made inert (ids, names, keys, messages).

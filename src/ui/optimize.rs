@@ -19,7 +19,7 @@ const DETAIL_LINES: usize = 6;
 
 pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
     let area = item_popup(s.ui.size);
-    clear(frame, area);
+    clear(frame, area, t);
     let title = format!(" Optimizer · from {} ", il(&s.session.baseline.name));
     let b = block(title, true, t);
     let inner = b.inner(area);

@@ -453,3 +453,67 @@ async fn a_file_that_cannot_be_read_says_so_on_the_user_screens() {
         assert!(!t.contains("No user selected"), "{t}");
     }
 }
+
+/// The light theme paints its own background on every cell, overlays included, so it reads on
+/// a dark terminal as on a light one.
+#[tokio::test]
+async fn the_light_theme_paints_every_cell_on_every_screen_and_overlay() {
+    let (themes, _) = super::theme::load_all(None);
+    let light = &themes["light"];
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u062").await;
+    let screens = [
+        Action::ShowUsers,
+        Action::ShowLayers,
+        Action::ShowBudget,
+        Action::ShowJourney,
+        Action::ShowTune,
+        Action::ShowPrompt,
+        Action::ShowLive,
+        Action::ShowReport,
+    ];
+    for screen in screens {
+        settle(&mut s, &ctx, screen.clone()).await;
+        for overlay in [None, Some(Action::Help)] {
+            if let Some(o) = &overlay {
+                settle(&mut s, &ctx, o.clone()).await;
+            }
+            let term = super::tests::draw(&s, 120, 40, light);
+            let buf = term.backend().buffer();
+            let unpainted = unpainted(buf);
+            assert!(
+                unpainted.is_empty(),
+                "{screen:?} {overlay:?}: {} cells on the terminal's background, from {:?}",
+                unpainted.len(),
+                unpainted.first()
+            );
+            if overlay.is_some() {
+                settle(&mut s, &ctx, Action::Back).await;
+            }
+        }
+    }
+    // The item overlay, over Layers.
+    settle(&mut s, &ctx, Action::ShowLayers).await;
+    settle(&mut s, &ctx, Action::Select).await;
+    let term = super::tests::draw(&s, 120, 40, light);
+    let left = unpainted(term.backend().buffer());
+    assert!(
+        left.is_empty(),
+        "item overlay: {} cells, from {:?}",
+        left.len(),
+        left.first()
+    );
+}
+
+/// Cells left on the terminal's background (column, row), but for the second half of a wide
+/// character, which the terminal draws with the first.
+fn unpainted(buf: &ratatui::buffer::Buffer) -> Vec<(usize, usize)> {
+    use unicode_width::UnicodeWidthStr;
+    let cells = buf.content();
+    let w = usize::from(buf.area.width);
+    (0..cells.len())
+        .filter(|&i| cells[i].bg == ratatui::style::Color::Reset)
+        .filter(|&i| i % w == 0 || cells[i - 1].symbol().width() < 2)
+        .map(|i| (i % w, i / w))
+        .collect()
+}
