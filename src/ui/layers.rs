@@ -220,7 +220,7 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Them
         frame.render_widget(p, area);
         return;
     }
-    let first = offset(s.user.cursor, height);
+    let first = offset(s.user.cursor, height, rows.len());
     let w_layer = a
         .layers
         .iter()

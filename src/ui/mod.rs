@@ -265,3 +265,5 @@ mod status_tests;
 pub(crate) mod tests;
 #[cfg(test)]
 mod time_tests;
+#[cfg(test)]
+mod wrap_tests;

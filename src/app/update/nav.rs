@@ -307,7 +307,7 @@ fn click(s: &mut State, x: u16, y: u16) -> Vec<Effect> {
         Screen::Tune => {
             let (fields, _) = layout::tune_split(body, s);
             let n = tune::fields(&s.session.policy).len();
-            let first = layout::offset(s.tune.cursor, layout::table_rows(fields));
+            let first = layout::offset(s.tune.cursor, layout::table_rows(fields), n);
             let inside = (fields.x..fields.right()).contains(&x)
                 && y >= fields.y + 2
                 && y < fields.bottom().saturating_sub(1);
