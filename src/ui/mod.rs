@@ -16,6 +16,7 @@ mod timeline;
 mod tokens;
 mod tune;
 mod users;
+pub(crate) mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Flex, Layout, Rect};
