@@ -39,3 +39,176 @@ async fn users_bottom_shows_a_full_last_page() {
     let first_shown = rows.iter().position(|r| r.contains(&id(n - height)));
     assert_eq!(first_shown, Some(3), "{rows:#?}");
 }
+
+const MARKER: &str = "FINAL-SENTENCE-MARKER.";
+
+/// u1 of the test snapshot file, its first question a paragraph of about 8,900 characters of
+/// ordinary words ending in [`MARKER`], and its second a line of CJK text ending in `終わり`,
+/// under a budget that keeps both.
+async fn long_text() -> (State, crate::tui::effects::EffectContext) {
+    use crate::store::snapshots::SnapshotStore;
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/snapshot-u1.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(src).expect("read")).expect("JSON");
+    let words = "the supplier confirmed the landed cost and the freight schedule for spring ";
+    let long = format!("{}{MARKER}", words.repeat(8_900 / words.len()));
+    assert!(long.len() > 8_800, "{}", long.len());
+    v["session"][0]["user"] = serde_json::Value::String(long);
+    v["session"][1]["content"] = serde_json::Value::String(format!(
+        "{}終わり",
+        "抹茶セットの価格は送料込みで".repeat(150)
+    ));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("u1.json");
+    std::fs::write(&file, v.to_string()).expect("write");
+    let store = SnapshotStore::open(&[file], "snapshots").expect("reads");
+    let (mut s, ctx) = crate::app::update::tests::app_over(std::sync::Arc::new(store), false).await;
+    settle(&mut s, &ctx, Action::Select).await;
+    // A budget the long paragraph fits in, so it is in the prompt too.
+    settle(&mut s, &ctx, Action::Palette).await;
+    crate::app::update::tests::type_text(&mut s, &ctx, "set budget.total=40000").await;
+    settle(
+        &mut s,
+        &ctx,
+        Action::Input(crate::app::action::InputKey::Enter),
+    )
+    .await;
+    (s, ctx)
+}
+
+/// The Prompt screen's title: (first row, last row, rows).
+fn prompt_title(rows: &[String]) -> (usize, usize, usize) {
+    let t = &rows[1];
+    let at = t.find(" · rows ").expect("rows in the title") + " · rows ".len();
+    let nums: Vec<usize> = t[at..]
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|n| !n.is_empty())
+        .take(3)
+        .map(|n| n.parse().expect("number"))
+        .collect();
+    (nums[0], nums[1], nums[2])
+}
+
+#[tokio::test]
+async fn the_prompt_scrolls_by_screen_row_through_a_long_paragraph() {
+    let (mut s, ctx) = long_text().await;
+    s.ui.size = (80, 24);
+    settle(&mut s, &ctx, Action::ShowPrompt).await;
+    let height = usize::from(layout::Areas::new(s.ui.size).body.height) - 2;
+    let mut seen_marker = false;
+    let mut before = screen(&s);
+    let (_, _, total) = prompt_title(&before);
+    assert!(
+        total > 150,
+        "the paragraph is many rows at 78 columns: {total}"
+    );
+    // j moves the text up one screen row at a time, all the way to the last row.
+    for step in 1..total {
+        settle(&mut s, &ctx, Action::Down).await;
+        let now = screen(&s);
+        seen_marker |= now.iter().any(|r| r.contains(MARKER));
+        let (first, last, _) = prompt_title(&now);
+        if step <= total - height {
+            assert_eq!((first, last), (step + 1, step + height), "{now:#?}");
+            assert_eq!(now[2..=height], before[3..=height + 1], "one row up");
+        } else {
+            assert_eq!(
+                (first, last),
+                (total - height + 1, total),
+                "stops at the end"
+            );
+        }
+        before = now;
+    }
+    assert!(
+        seen_marker,
+        "the end of the long paragraph is on screen on the way"
+    );
+    // G: the last page is full, its last row at the bottom.
+    settle(&mut s, &ctx, Action::Top).await;
+    settle(&mut s, &ctx, Action::Bottom).await;
+    let end = screen(&s);
+    assert_eq!(prompt_title(&end), (total - height + 1, total, total));
+    assert!(
+        end[2..=height + 1]
+            .iter()
+            .filter(|r| r.trim() != "││")
+            .count()
+            > height / 2
+    );
+    // ctrl-d and ctrl-u move by a page of rows.
+    settle(&mut s, &ctx, Action::Top).await;
+    settle(&mut s, &ctx, Action::PageDown).await;
+    assert_eq!(prompt_title(&screen(&s)).0, height + 1);
+    settle(&mut s, &ctx, Action::PageUp).await;
+    assert_eq!(prompt_title(&screen(&s)).0, 1);
+}
+
+#[tokio::test]
+async fn a_search_brings_its_match_row_on_screen() {
+    let (mut s, ctx) = long_text().await;
+    s.ui.size = (80, 24);
+    settle(&mut s, &ctx, Action::ShowPrompt).await;
+    settle(&mut s, &ctx, Action::Filter).await;
+    crate::app::update::tests::type_text(&mut s, &ctx, "FINAL").await;
+    settle(
+        &mut s,
+        &ctx,
+        Action::Input(crate::app::action::InputKey::Enter),
+    )
+    .await;
+    let rows = screen(&s);
+    assert!(rows[1].contains("/FINAL 1/1"), "{rows:#?}");
+    assert!(rows.iter().any(|r| r.contains(MARKER)), "{rows:#?}");
+    // n comes back to it.
+    settle(&mut s, &ctx, Action::Top).await;
+    settle(&mut s, &ctx, Action::NextMatch).await;
+    assert!(screen(&s).iter().any(|r| r.contains(MARKER)));
+}
+
+/// Selects the Layers row of the item whose text contains `needle`, and opens it.
+async fn open_item(s: &mut State, ctx: &crate::tui::effects::EffectContext, needle: &str) {
+    settle(s, ctx, Action::ShowLayers).await;
+    let a = s
+        .user
+        .view
+        .as_ref()
+        .and_then(|v| v.tuned.as_ref())
+        .expect("replayed");
+    let at = crate::app::update::shown_rows(s, a)
+        .iter()
+        .position(
+            |r| matches!(r, crate::app::update::LayerRow::Item(it) if it.text.contains(needle)),
+        )
+        .expect("the item is listed");
+    s.user.cursor = at;
+    settle(s, ctx, Action::Select).await;
+    // Drawn, as the loop does before the next key.
+    screen(s);
+}
+
+#[tokio::test]
+async fn the_item_overlay_scrolls_to_the_end_of_long_and_cjk_text() {
+    let (mut s, ctx) = long_text().await;
+    for (size, needle, end) in [
+        ((80, 24), MARKER, MARKER),
+        ((120, 40), MARKER, MARKER),
+        ((120, 40), "終わり", "終わり"),
+        ((80, 24), "終わり", "終わり"),
+    ] {
+        s.ui.size = size;
+        open_item(&mut s, &ctx, needle).await;
+        settle(&mut s, &ctx, Action::Bottom).await;
+        let rows = screen(&s);
+        assert!(
+            rows.iter().any(|r| r.replace(' ', "").contains(end)),
+            "{size:?}: {rows:#?}"
+        );
+        // The title counts the rows drawn, and the last page ends on the last one.
+        let total = s.ui.item_rows.get();
+        let height = usize::from(layout::item_popup(size).height) - 2;
+        let want = format!("{}-{total}/{total}", total - height + 1);
+        assert!(rows.iter().any(|r| r.contains(&want)), "{want}: {rows:#?}");
+        settle(&mut s, &ctx, Action::Back).await;
+    }
+}
