@@ -212,3 +212,91 @@ async fn the_item_overlay_scrolls_to_the_end_of_long_and_cjk_text() {
         settle(&mut s, &ctx, Action::Back).await;
     }
 }
+
+#[tokio::test]
+async fn every_row_of_a_wrapped_diff_line_keeps_its_mark() {
+    let (mut s, ctx) = demo_app().await;
+    crate::app::update::tests::open(&mut s, &ctx, "u062").await;
+    settle(&mut s, &ctx, Action::Palette).await;
+    crate::app::update::tests::type_text(&mut s, &ctx, "set budget.total=2000").await;
+    settle(
+        &mut s,
+        &ctx,
+        Action::Input(crate::app::action::InputKey::Enter),
+    )
+    .await;
+    settle(&mut s, &ctx, Action::ShowPrompt).await;
+    settle(&mut s, &ctx, Action::ToggleDiff).await;
+    let removed = Theme::default()
+        .decision(crate::engine::Decision::Dropped)
+        .fg;
+    for size in [(80, 24), (120, 40)] {
+        s.ui.size = size;
+        let t = draw(&s, size.0, size.1, &Theme::default());
+        let buf = t.backend().buffer();
+        // Rows drawn in the removed colour, and whether each starts with the `-` mark.
+        let rows: Vec<bool> = (2..size.1 - 2)
+            .filter(|&y| buf[(3, y)].fg == removed.unwrap_or_default())
+            .map(|y| buf[(1, y)].symbol() == "-")
+            .collect();
+        // The removed lines on the first page take more rows than there are lines: they wrap.
+        let view = crate::app::update::prompt_rows(&s);
+        let (_, height) = crate::app::update::prompt_area(size);
+        let shown: Vec<usize> = view.rows[..height]
+            .iter()
+            .map(|(i, _)| *i)
+            .filter(|i| view.lines[*i].starts_with("- ") && view.lines[*i].len() > 2)
+            .collect();
+        let mut lines = shown.clone();
+        lines.dedup();
+        assert!(shown.len() > lines.len(), "{shown:?}");
+        assert_eq!(rows.len(), shown.len(), "{rows:?}");
+        assert!(
+            rows.len() > 4 && rows.iter().all(|m| *m),
+            "{size:?}: {rows:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_token_view_wraps_under_its_count_column() {
+    let (mut s, ctx) = long_text().await;
+    s.ui.size = (80, 24);
+    open_item(&mut s, &ctx, MARKER).await;
+    settle(&mut s, &ctx, Action::ToggleTokens).await;
+    screen(&s);
+    settle(&mut s, &ctx, Action::Bottom).await;
+    let popup = layout::item_popup(s.ui.size);
+    let inside = |rows: &[String]| -> Vec<String> {
+        rows[usize::from(popup.y) + 1..usize::from(popup.bottom()) - 1]
+            .iter()
+            .map(|r| {
+                r.chars()
+                    .skip(usize::from(popup.x) + 1)
+                    .take(usize::from(popup.width) - 2)
+                    .collect()
+            })
+            .collect()
+    };
+    let rows = inside(&screen(&s));
+    assert!(rows.iter().any(|r| r.contains(MARKER)), "{rows:#?}");
+    let gutter = |r: &String| {
+        let g: String = r.chars().take(7).collect();
+        g == "     │ " || (g.ends_with(" │ ") && g[..4].trim().parse::<usize>().is_ok())
+    };
+    assert!(rows.iter().all(gutter), "{rows:#?}");
+    assert!(rows.iter().filter(|r| r.starts_with("     │ ")).count() > 10);
+    // The ids wrap under the gutter too.
+    settle(&mut s, &ctx, Action::ToggleTokenIds).await;
+    screen(&s);
+    settle(&mut s, &ctx, Action::Bottom).await;
+    let rows = inside(&screen(&s));
+    assert!(rows.iter().all(gutter), "{rows:#?}");
+    let id_rows = rows
+        .iter()
+        .filter(|r| {
+            r.starts_with("     │ ") && r.chars().skip(7).all(|c| c.is_ascii_digit() || c == ' ')
+        })
+        .count();
+    assert!(id_rows > 5, "ids continue under the gutter: {rows:#?}");
+}
