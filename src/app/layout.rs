@@ -163,6 +163,13 @@ pub fn popup(area: Rect, pct_x: u16, pct_y: u16) -> Rect {
     h
 }
 
+/// The Live screen's body: the cached context's panel, and the events under it.
+pub fn live(body: Rect) -> (Rect, Rect) {
+    let [cache, events] =
+        Layout::vertical([Constraint::Length(12), Constraint::Min(3)]).areas(body);
+    (cache, events)
+}
+
 /// The Journey screen: the graph (with its legend), and the selection's panels under it.
 pub fn journey(body: Rect, graph_rows: u16) -> (Rect, Rect) {
     // The graph takes what it needs, leaving the panels at least a third of the body.

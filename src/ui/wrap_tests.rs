@@ -300,3 +300,38 @@ async fn the_token_view_wraps_under_its_count_column() {
         .count();
     assert!(id_rows > 5, "ids continue under the gutter: {rows:#?}");
 }
+
+#[tokio::test]
+async fn live_bottom_shows_a_full_last_page_of_events() {
+    let (mut s, ctx) = demo_app().await;
+    crate::app::update::tests::open(&mut s, &ctx, "u064").await;
+    settle(&mut s, &ctx, Action::ShowLive).await;
+    s.ui.size = (80, 24);
+    for i in 0..30 {
+        let ev = crate::store::ProgressEvent {
+            user_id: "u064".into(),
+            milestone: "M5".into(),
+            progress: f64::from(i),
+            timestamp: format!("2025-01-15T12:{i:02}:00Z"),
+        };
+        settle(&mut s, &ctx, Action::Progress(ev)).await;
+    }
+    settle(&mut s, &ctx, Action::Bottom).await;
+    let events = layout::live(layout::Areas::new(s.ui.size).body).1;
+    let rows = screen(&s);
+    let inside = &rows[usize::from(events.y) + 1..usize::from(events.bottom()) - 1];
+    // Newest first: the oldest event on the bottom row, and no empty row above it.
+    assert!(
+        inside.last().is_some_and(|r| r.contains("12:00:00")),
+        "{rows:#?}"
+    );
+    assert!(inside.iter().all(|r| r.contains("M5")), "{rows:#?}");
+    // k moves at once from there.
+    settle(&mut s, &ctx, Action::Up).await;
+    let rows = screen(&s);
+    let inside = &rows[usize::from(events.y) + 1..usize::from(events.bottom()) - 1];
+    assert!(
+        inside.last().is_some_and(|r| r.contains("12:01:00")),
+        "{rows:#?}"
+    );
+}

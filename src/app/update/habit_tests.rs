@@ -393,7 +393,7 @@ async fn live_pauses_and_resumes_in_order() {
             user_id: "u001".into(),
             milestone: "M1".into(),
             progress: f64::from(n),
-            timestamp: format!("2025-01-15T12:00:0{n}Z"),
+            timestamp: format!("2025-01-15T12:00:{n:02}Z"),
         })
     };
     settle(&mut s, &store, ev(1)).await;
@@ -414,6 +414,12 @@ async fn live_pauses_and_resumes_in_order() {
     assert_eq!(order, [3.0, 2.0, 1.0], "newest first");
     settle(&mut s, &store, Action::ToggleAll).await;
     assert!(s.live.all);
+    // Three events fit on the page: nothing to scroll. Once more than a page, j scrolls.
+    settle(&mut s, &store, Action::Down).await;
+    assert_eq!(s.live.scroll, 0);
+    for n in 4..40 {
+        settle(&mut s, &store, ev(n)).await;
+    }
     settle(&mut s, &store, Action::Down).await;
     assert_eq!(s.live.scroll, 1);
 }

@@ -29,8 +29,11 @@ pub fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
         Screen::Prompt => prompt(s, action),
         Screen::Report => report(s, action),
         Screen::Live => {
-            let n = s.live.events.len();
-            s.live.scroll = moved(s.live.scroll, n, &action, page(s));
+            // By event shown, ending on a full page.
+            let events = layout::live(layout::Areas::new(s.ui.size).body).1;
+            let height = usize::from(events.height.saturating_sub(2)).max(1);
+            let last = live_shown(s).len().saturating_sub(height);
+            s.live.scroll = moved(s.live.scroll.min(last), last + 1, &action, height);
             vec![]
         }
         Screen::Budget => vec![],
@@ -61,6 +64,16 @@ fn overlay(s: &mut State, action: &Action) -> bool {
         *scroll = moved((*scroll).min(last - 1), last, action, height);
     }
     true
+}
+
+/// The Live screen's events as listed: the open user's, or everyone's (`a`), newest first.
+pub fn live_shown(s: &State) -> Vec<&crate::app::state::LiveEntry> {
+    let open = s.user.view.as_ref().map(|v| v.data().user_id.as_str());
+    s.live
+        .events
+        .iter()
+        .filter(|e| s.live.all || open.is_none_or(|u| e.user() == u))
+        .collect()
 }
 
 /// The milestone graph, laid out (box sizes do not matter for moving).
