@@ -1,6 +1,6 @@
-//! Long text on screen: the last page of a list is full, the Prompt screen and the item overlay
-//! scroll by the rows drawn (so the end of a long paragraph can be read and a match is brought
-//! on screen), and marks and gutters stay on every row of a wrapped line.
+//! Long text on screen: the last page of a list is full, the Prompt screen and the item and
+//! explain overlays scroll by the rows drawn (so the end of a long paragraph can be read and a
+//! match is brought on screen), and marks and gutters stay on every row of a wrapped line.
 
 use super::tests::draw;
 use super::theme::Theme;
@@ -333,5 +333,56 @@ async fn live_bottom_shows_a_full_last_page_of_events() {
     assert!(
         inside.last().is_some_and(|r| r.contains("12:01:00")),
         "{rows:#?}"
+    );
+}
+
+/// The explain overlay's scroll bound is the rows it draws: a gate's reason wrapped by words
+/// takes more rows than its width divided by the overlay's.
+#[tokio::test]
+async fn the_explain_overlay_counts_the_rows_it_draws() {
+    use crate::demo::{Dataset, KnowledgeRow};
+    use crate::store::MemoryStore;
+    let mut data = Dataset::demo();
+    data.knowledge.push(KnowledgeRow {
+        id: 990,
+        milestone: None,
+        title: "Blank article".into(),
+        content: String::new(),
+        metadata: serde_json::json!({}),
+        created_at: data.now.clone(),
+    });
+    let store = std::sync::Arc::new(MemoryStore::from_dataset(data, "DEMO").expect("store"));
+    let (mut s, ctx) = crate::app::update::tests::app_over(store, false).await;
+    crate::app::update::tests::open(&mut s, &ctx, "u005").await;
+    settle(&mut s, &ctx, Action::Palette).await;
+    crate::app::update::tests::type_text(&mut s, &ctx, "explain kn:990").await;
+    settle(
+        &mut s,
+        &ctx,
+        Action::Input(crate::app::action::InputKey::Enter),
+    )
+    .await;
+    s.ui.size = (80, 24);
+    let popup = layout::item_popup(s.ui.size);
+    let width = usize::from(popup.width) - 2;
+    let rows = screen(&s);
+    let inside: Vec<String> = rows[usize::from(popup.y) + 1..usize::from(popup.bottom()) - 1]
+        .iter()
+        .map(|r| {
+            r.chars()
+                .skip(usize::from(popup.x) + 1)
+                .take(width)
+                .collect()
+        })
+        .collect();
+    let drawn = inside
+        .iter()
+        .rposition(|r| !r.trim().is_empty())
+        .map_or(0, |i| i + 1);
+    let e = s.user.explained.as_deref().expect("explained");
+    assert_eq!(
+        crate::app::diff_view::explain_rows(e, width),
+        drawn,
+        "{inside:#?}"
     );
 }
