@@ -105,6 +105,66 @@ pub fn fit(text: &str, max: usize) -> String {
     out
 }
 
+/// Where one line of inert text (no newline) breaks into screen rows `width` cells wide: each
+/// row's byte range, in order. Words move whole to the next row; a word wider than a row breaks
+/// between characters, filling the row it starts on; the spaces at a break belong to no row.
+/// An empty line is one empty row. Everything that draws wrapped text and everything that
+/// scrolls it counts rows with this, so a scroll bound is what is drawn.
+pub fn wrap(line: &str, width: usize) -> Vec<std::ops::Range<usize>> {
+    use unicode_width::UnicodeWidthChar;
+    let width = width.max(1);
+    let breaks = |c: char| c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}');
+    let mut rows = Vec::new();
+    // The row being filled: where it starts, where its last word ends, where the spaces after
+    // that word end, its width, and whether spaces filled it.
+    let (mut start, mut end, mut tail, mut used, mut full) = (0, 0, 0, 0, false);
+    let mut at = 0;
+    while at < line.len() {
+        let space = line[at..].starts_with(breaks);
+        let len = line[at..]
+            .find(|c: char| breaks(c) != space)
+            .unwrap_or(line.len() - at);
+        let run = &line[at..at + len];
+        let w = run.width();
+        if space {
+            if used + w <= width && !full {
+                tail = at + len;
+                used += w;
+            } else if used == 0 {
+                // Wider than a row on a row of its own: none of it shows.
+                (start, end, tail) = (at + len, at + len, at + len);
+            } else {
+                // The rest end the row.
+                full = true;
+            }
+        } else if used + w <= width && !full {
+            (end, tail) = (at + len, at + len);
+            used += w;
+        } else if w <= width {
+            rows.push(start..end);
+            (start, end, tail, used, full) = (at, at + len, at + len, w, false);
+        } else {
+            if full {
+                rows.push(start..end);
+                (start, end, used, full) = (at, at, 0, false);
+            }
+            for (i, c) in run.char_indices() {
+                let cw = c.width().unwrap_or(0);
+                if used + cw > width && used > 0 {
+                    rows.push(start..end);
+                    (start, used) = (at + i, 0);
+                }
+                end = at + i + c.len_utf8();
+                used += cw;
+            }
+            tail = end;
+        }
+        at += len;
+    }
+    rows.push(start..tail);
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +184,49 @@ mod tests {
         assert_eq!(fit("    a longer line", 10), "    a lon…");
         assert_eq!(fit("  抹茶セットと", 8), "  抹茶…");
         assert_eq!(fit("\tx\u{1b}", 5), "␉x␛");
+    }
+
+    fn rows(line: &str, width: usize) -> Vec<&str> {
+        wrap(line, width).into_iter().map(|r| &line[r]).collect()
+    }
+
+    #[test]
+    fn wrap_moves_words_whole_and_breaks_only_longer_ones() {
+        assert_eq!(rows("the quick brown fox", 10), ["the quick", "brown fox"]);
+        assert_eq!(rows("the quick brown fox", 9), ["the quick", "brown fox"]);
+        assert_eq!(
+            rows("hello ", 5),
+            ["hello"],
+            "the spaces at a break show nowhere"
+        );
+        assert_eq!(rows("ab abcdefghij", 4), ["ab a", "bcde", "fghi", "j"]);
+        assert_eq!(rows("  - indented item", 30), ["  - indented item"]);
+        assert_eq!(rows("", 10), [""]);
+        assert_eq!(rows("x", 0), ["x"], "a zero width is one cell");
+        // Wide characters never straddle a row's end.
+        assert_eq!(rows("抹茶セットと", 5), ["抹茶", "セッ", "トと"]);
+        assert_eq!(rows("ok 抹茶セットと", 7), ["ok 抹茶", "セット", "と"]);
+    }
+
+    proptest::proptest! {
+        /// Every row fits, the rows follow each other, and no character but a space at a break
+        /// is left out: the last words of a long paragraph are always on some row.
+        #[test]
+        fn wrap_loses_nothing_and_every_row_fits(
+            words in proptest::collection::vec("[a-z]{1,30}|抹茶{1,9}| {1,3}", 0..60),
+            width in 2usize..50,
+        ) {
+            let line: String = words.concat();
+            let ranges = wrap(&line, width);
+            let mut at = 0;
+            for r in &ranges {
+                proptest::prop_assert!(r.start >= at && r.start <= r.end);
+                proptest::prop_assert!(line[at..r.start].chars().all(|c| c == ' '));
+                proptest::prop_assert!(line[r.clone()].width() <= width, "{:?}", &line[r.clone()]);
+                at = r.end;
+            }
+            proptest::prop_assert!(line[at..].chars().all(|c| c == ' '));
+        }
     }
 
     /// The payloads the README's Reliability section names, and what a reader sees of them.

@@ -248,13 +248,11 @@ pub fn explain_lines(e: &crate::engine::explain::Explanation) -> Vec<(String, To
     out
 }
 
-/// Rows the explain overlay's lines take wrapped at `width` cells: where its scrolling ends.
+/// Rows the explain overlay's lines take wrapped at `width` cells (as drawn, by
+/// [`crate::text::wrap`]): where its scrolling ends.
 pub fn explain_rows(e: &crate::engine::explain::Explanation, width: usize) -> usize {
     explain_lines(e)
         .iter()
-        .map(|(l, _)| {
-            let w = unicode_width::UnicodeWidthStr::width(crate::text::inert_line(l).as_ref());
-            w.div_ceil(width.max(1)).max(1)
-        })
+        .map(|(l, _)| crate::text::wrap(&crate::text::inert_line(l), width).len())
         .sum()
 }

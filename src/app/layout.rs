@@ -70,9 +70,11 @@ pub fn tabs(width: u16, current: Screen, reserve: u16) -> Vec<(Screen, String, u
 }
 
 /// The first row shown of a list of `len` rows, `height` visible, with the cursor at `cursor`:
-/// pages of `height`, so the view only moves when the cursor leaves it.
-pub fn offset(cursor: usize, height: usize) -> usize {
-    cursor.checked_div(height).map_or(0, |page| page * height)
+/// pages of `height`, so the view only moves when the cursor leaves it, and the last page is a
+/// full one (its last row at the bottom), never a few rows above an empty rest.
+pub fn offset(cursor: usize, height: usize, len: usize) -> usize {
+    let page = cursor.checked_div(height).map_or(0, |page| page * height);
+    page.min(len.saturating_sub(height))
 }
 
 /// Rows of a bordered table with a header inside `area`.
@@ -161,6 +163,13 @@ pub fn popup(area: Rect, pct_x: u16, pct_y: u16) -> Rect {
     h
 }
 
+/// The Live screen's body: the cached context's panel, and the events under it.
+pub fn live(body: Rect) -> (Rect, Rect) {
+    let [cache, events] =
+        Layout::vertical([Constraint::Length(12), Constraint::Min(3)]).areas(body);
+    (cache, events)
+}
+
 /// The Journey screen: the graph (with its legend), and the selection's panels under it.
 pub fn journey(body: Rect, graph_rows: u16) -> (Rect, Rect) {
     // The graph takes what it needs, leaving the panels at least a third of the body.
@@ -171,4 +180,23 @@ pub fn journey(body: Rect, graph_rows: u16) -> (Rect, Rect) {
     ])
     .areas(body);
     (graph, rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::offset;
+
+    #[test]
+    fn the_last_page_is_a_full_one() {
+        // 36 rows, 35 shown: the first page, then the last 35 rows, not one row above 34 empty.
+        assert_eq!(offset(0, 35, 36), 0);
+        assert_eq!(offset(34, 35, 36), 0);
+        assert_eq!(offset(35, 35, 36), 1);
+        // Pages in between are whole pages; a list shorter than the view never moves.
+        assert_eq!(offset(45, 10, 100), 40);
+        assert_eq!(offset(99, 10, 100), 90);
+        assert_eq!(offset(95, 10, 97), 87);
+        assert_eq!(offset(3, 10, 5), 0);
+        assert_eq!(offset(3, 0, 5), 0);
+    }
 }

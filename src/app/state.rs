@@ -83,6 +83,9 @@ pub struct UiState {
     /// How many rows the help overlay's lines took when last drawn (wrapped at its width): where
     /// its scrolling ends. Set while drawing, read by the scroll keys.
     pub help_rows: std::cell::Cell<usize>,
+    /// How many rows the item overlay's lines took when last drawn (wrapped at its width): where
+    /// its scrolling ends. Set while drawing, read by the scroll keys.
+    pub item_rows: std::cell::Cell<usize>,
 }
 
 /// Whether the app is ending.
@@ -475,6 +478,7 @@ impl State {
                 tick: 0,
                 quit: Quit::No,
                 help_rows: Default::default(),
+                item_rows: Default::default(),
             },
             session,
             status: StatusState {

@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use super::{block, clear, styled};
@@ -93,9 +93,10 @@ pub fn render_explain(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
         " explain {} · j/k scroll · esc ",
         crate::text::fit(&e.row.id, 20)
     );
-    let p = Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .scroll((scroll as u16, 0))
-        .block(block(title, true, t));
-    frame.render_widget(p, area);
+    let rows: Vec<Line> = super::wrap::all_rows(&lines, width)
+        .into_iter()
+        .skip(scroll)
+        .take(height)
+        .collect();
+    frame.render_widget(Paragraph::new(rows).block(block(title, true, t)), area);
 }

@@ -3,11 +3,11 @@
 
 use ratatui::Frame;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use super::tokens::{self, TokenSource};
-use super::{block, clear, il, inert_lines, styled};
+use super::{block, clear, il, inert_lines, styled, wrap};
 use crate::app::layout;
 use crate::app::state::{State, UserView};
 use crate::app::update::{LayerRow, selected_row};
@@ -95,18 +95,20 @@ fn fields(it: &Item, v: &UserView, a: &Assembly, t: &Theme) -> Vec<Line<'static>
     ]
 }
 
-/// The lines describing `row`: fields, then the whole text (made inert), or the text cut into
-/// its tokens when the token view is on.
+/// The rows describing `row`, `width` cells wide: fields, then the whole text (made inert), or
+/// the text cut into its tokens when the token view is on. Wrapped here, so the overlay scrolls
+/// through exactly the rows it draws.
 pub(crate) fn lines(
     row: LayerRow,
     s: &State,
     v: &UserView,
     a: &Assembly,
     t: &Theme,
+    width: usize,
 ) -> Vec<Line<'static>> {
     let it = match row {
         LayerRow::Item(it) => it,
-        LayerRow::Malformed(m, _) => return malformed(m, t),
+        LayerRow::Malformed(m, _) => return wrap::all_rows(&malformed(m, t), width),
     };
     let field = |k: &str, v: String| field(t, k, v);
     let mut out = fields(it, v, a, t);
@@ -123,8 +125,9 @@ pub(crate) fn lines(
     out.extend(duplicate_lines(it, a, t));
     out.push(Line::from(""));
     if s.ui.tokens.on {
-        out.extend(tokens::lines(it, &src, t));
-        return out;
+        let mut rows = wrap::all_rows(&out, width);
+        rows.extend(tokens::lines(it, &src, t, width));
+        return rows;
     }
     if let Some(kept) = &it.kept_text {
         out.push(Line::styled(
@@ -137,7 +140,7 @@ pub(crate) fn lines(
     }
     // Masked when loaded under --redact.
     out.extend(inert_lines(&it.text));
-    out
+    wrap::all_rows(&out, width)
 }
 
 /// `copy of   s1#6 (session) · near, Jaccard 0.75 · 125 tokens spent on it`, and the items
@@ -205,7 +208,10 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
         LayerRow::Item(it) => format!("{} · {}", it.id, it.layer),
         LayerRow::Malformed(m, _) => format!("{} · malformed", m.id.as_deref().unwrap_or("—")),
     };
-    let total = crate::app::update::item_lines(s);
+    let rows = lines(row, s, v, a, t, usize::from(area.width.saturating_sub(2)));
+    let total = rows.len();
+    // Where the scroll keys stop: the last row drawn.
+    s.ui.item_rows.set(total);
     let height = usize::from(area.height.saturating_sub(2));
     let scroll = scroll.min(total.saturating_sub(height));
     let title = format!(
@@ -214,9 +220,6 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
         (scroll + 1).min(total),
         (scroll + height).min(total)
     );
-    let p = Paragraph::new(lines(row, s, v, a, t))
-        .wrap(Wrap { trim: false })
-        .scroll((scroll as u16, 0))
-        .block(block(title, true, t));
-    frame.render_widget(p, area);
+    let shown: Vec<Line> = rows.into_iter().skip(scroll).take(height).collect();
+    frame.render_widget(Paragraph::new(shown).block(block(title, true, t)), area);
 }

@@ -378,7 +378,7 @@ fn render_dependencies(frame: &mut Frame, area: Rect, s: &State, t: &Theme, sel:
     let ids: Vec<&str> = map.ids().collect();
     let id_w = ids.iter().map(|i| i.width()).max().unwrap_or(2);
     let height = usize::from(area.height.saturating_sub(2));
-    let first = layout::offset(sel, height.max(1));
+    let first = layout::offset(sel, height.max(1), ids.len());
     let lines: Vec<Line> = ids
         .iter()
         .enumerate()

@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
@@ -92,9 +92,9 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         let b = block(" Selected ", false, t);
         let lines = selected_row(s, a).map_or_else(
             || vec![Line::styled("nothing selected", t.muted())],
-            |row| super::item::lines(row, s, v, a, t),
+            |row| super::item::lines(row, s, v, a, t, usize::from(p.width.saturating_sub(2))),
         );
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(b), p);
+        frame.render_widget(Paragraph::new(lines).block(b), p);
     }
 }
 
@@ -231,7 +231,7 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Them
         frame.render_widget(p, area);
         return;
     }
-    let first = offset(s.user.cursor, height);
+    let first = offset(s.user.cursor, height, rows.len());
     let w_layer = a
         .layers
         .iter()

@@ -1,7 +1,7 @@
 //! The live screen: the cached context and its TTL, and `progress:{user}` events as they arrive.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -12,8 +12,7 @@ use crate::engine::Decision;
 use crate::findings::FindingKind;
 
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
-    let [cache, events] =
-        Layout::vertical([Constraint::Length(12), Constraint::Min(3)]).areas(area);
+    let (cache, events) = crate::app::layout::live(area);
     render_cache(frame, cache, s, t);
     render_events(frame, events, s, t);
 }
@@ -23,13 +22,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
 fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let live = &s.live;
     let open = s.user.view.as_ref().map(|v| v.data().user_id.as_str());
-    let shown: Vec<&LiveEntry> = live
-        .events
-        .iter()
-        .filter(|e| live.all || open.is_none_or(|u| e.user() == u))
-        .collect();
+    let shown = crate::app::update::live_shown(s);
     let height = area.height.saturating_sub(2) as usize;
-    let first = live.scroll.min(shown.len().saturating_sub(1));
+    // The last page is a full one.
+    let first = live.scroll.min(shown.len().saturating_sub(height));
     let lines: Vec<Line> = if shown.is_empty() && s.status.source == crate::store::snapshots::LABEL
     {
         vec![Line::styled(

@@ -16,6 +16,7 @@ mod timeline;
 mod tokens;
 mod tune;
 mod users;
+pub(crate) mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Flex, Layout, Rect};
@@ -267,3 +268,5 @@ mod status_tests;
 pub(crate) mod tests;
 #[cfg(test)]
 mod time_tests;
+#[cfg(test)]
+mod wrap_tests;

@@ -123,7 +123,7 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, p: &Progress, t: &Them
     let list = candidates(p);
     let height = usize::from(area.height.saturating_sub(2)).max(1);
     let cursor = s.optimize.cursor.min(list.len().saturating_sub(1));
-    let first = offset(cursor, height);
+    let first = offset(cursor, height, list.len());
     let mut rows: Vec<Row> = Vec::new();
     if let Some(b) = &p.baseline {
         rows.push(Row::new(figures("baseline".into(), b, "")).style(t.muted()));

@@ -5,13 +5,13 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::block;
 use super::layers::no_user;
 use super::theme::Theme;
 use crate::app::state::State;
-use crate::app::update::search_lines;
+use crate::app::update::{PromptRows, prompt_rows, search_lines};
 use crate::engine::Decision;
 
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
@@ -21,20 +21,30 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let Some(a) = s.user.view.as_ref().and_then(|v| v.tuned.as_ref()) else {
         return;
     };
-    // Masked when loaded under --redact; made inert here, so search matches what is shown.
-    let text: Vec<String> = crate::app::update::prompt_lines(s)
-        .iter()
-        .map(|l| crate::text::inert(l).into_owned())
-        .collect();
+    // Masked when loaded under --redact; made inert, so search matches what is shown. Drawn
+    // row by row as the scroll keys count them.
+    let PromptRows { lines: text, rows } = prompt_rows(s);
     let marker = s.session.policy.truncate_marker.trim();
     let needle = s.user.search.to_lowercase();
-    let total = text.len();
+    let total = rows.len();
     let height = area.height.saturating_sub(2) as usize;
-    let lines: Vec<Line> = text
+    let scroll = s.user.scroll.min(total.saturating_sub(height));
+    let lines: Vec<Line> = rows
         .iter()
-        .skip(s.user.scroll)
+        .skip(scroll)
         .take(height)
-        .map(|l| style_line(l, s.user.diff, marker, &needle, t))
+        .map(|(i, r)| {
+            let l = &text[*i];
+            let whole = style_line(l, s.user.diff, marker, &needle, t);
+            // In the diff every row of a line keeps its mark, not only its colour.
+            let mut spans = if s.user.diff {
+                vec![Span::raw(l.get(..2).unwrap_or("").to_string())]
+            } else {
+                vec![]
+            };
+            spans.extend(super::wrap::slice(&whole.spans, r.clone()));
+            Line::from(spans).style(whole.style)
+        })
         .collect();
     let search = if needle.is_empty() {
         String::new()
@@ -55,14 +65,13 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     } else {
         format!("Prompt · {} tokens · d diff", a.total_tokens)
     };
+    // Rows as drawn: a long line is several.
     let title = format!(
-        " {what} · lines {}-{} of {total}{search} ",
-        (s.user.scroll + 1).min(total),
-        (s.user.scroll + height).min(total)
+        " {what} · rows {}-{} of {total}{search} ",
+        (scroll + 1).min(total),
+        (scroll + height).min(total)
     );
-    // Scrolling is by prompt line (search jumps there); long lines wrap below it.
-    let p = Paragraph::new(lines).wrap(Wrap { trim: false });
-    frame.render_widget(p.block(block(title, true, t)), area);
+    frame.render_widget(Paragraph::new(lines).block(block(title, true, t)), area);
 }
 
 fn style_line<'a>(l: &str, diff: bool, marker: &str, needle: &str, t: &Theme) -> Line<'a> {

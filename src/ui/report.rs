@@ -34,7 +34,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let all = lines(summary);
     let height = area.height.saturating_sub(2) as usize;
     let cursor = s.report.cursor.min(all.len().saturating_sub(1));
-    let first = offset(cursor, height.max(1));
+    let first = offset(cursor, height.max(1), all.len());
     let tone = |tone: Tone| match tone {
         Tone::Plain => t.base(),
         Tone::Pass => t.decision(Decision::Kept),

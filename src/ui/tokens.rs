@@ -6,7 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
-use super::{il, inert_lines, styled};
+use super::{il, inert_lines, styled, wrap};
 use crate::app::token_view::{TokenView, token_lines};
 use crate::engine::{Decision, Item, TokenCounter, Tokenizer};
 
@@ -28,15 +28,16 @@ fn token_style(k: usize, t: &Theme) -> Style {
     }
 }
 
-/// The item's text as token lines (under `--redact`: the masked text, and why no tokens show).
-pub(crate) fn lines(it: &Item, src: &TokenSource, t: &Theme) -> Vec<Line<'static>> {
+/// The item's text as token lines, as rows `width` cells wide: a wrapped line continues under
+/// its count, not under it (under `--redact`: the masked text, and why no tokens show).
+pub(crate) fn lines(it: &Item, src: &TokenSource, t: &Theme, width: usize) -> Vec<Line<'static>> {
     if src.redact {
         let mut out = vec![Line::styled(
             "token boundaries and ids are not shown under --redact: they would spell the words",
             t.muted(),
         )];
         out.extend(inert_lines(&it.text));
-        return out;
+        return wrap::all_rows(&out, width);
     }
     let spans = src.counter.split(src.tokenizer, &it.text);
     let cut = it
@@ -51,18 +52,23 @@ pub(crate) fn lines(it: &Item, src: &TokenSource, t: &Theme) -> Vec<Line<'static
     } else {
         "i shows ids"
     };
-    let mut out = vec![Line::styled(
-        format!(
-            "{} tokens ({}) in {} lines · T plain text · {ids_note}",
-            spans.iter().map(|s| s.tokens).sum::<usize>(),
-            src.tokenizer,
-            text_lines.len()
+    let mut out = wrap::rows(
+        &Line::styled(
+            format!(
+                "{} tokens ({}) in {} lines · T plain text · {ids_note}",
+                spans.iter().map(|s| s.tokens).sum::<usize>(),
+                src.tokenizer,
+                text_lines.len()
+            ),
+            t.muted(),
         ),
-        t.muted(),
-    )];
+        width,
+    );
+    let under = [styled("     │ ", t.muted())];
     let mut cut_drawn = false;
     for line in &text_lines {
-        let mut row = vec![styled(format!("{:>4} │ ", line.tokens), t.muted())];
+        let count = [styled(format!("{:>4} │ ", line.tokens), t.muted())];
+        let mut row = Vec::new();
         for (range, k) in &line.pieces {
             if cut == Some(range.start) && !cut_drawn {
                 row.push(styled("✂", t.decision(Decision::Truncated)));
@@ -73,13 +79,11 @@ pub(crate) fn lines(it: &Item, src: &TokenSource, t: &Theme) -> Vec<Line<'static
                 token_style(*k, t),
             ));
         }
-        out.push(Line::from(row));
+        out.extend(wrap::hanging(&count, &under, &Line::from(row), width));
         if src.view.ids && !line.ids.is_empty() {
             let ids: Vec<String> = line.ids.iter().map(u32::to_string).collect();
-            out.push(Line::from(vec![
-                styled("     │ ", t.muted()),
-                styled(format!("ids {}", ids.join(" ")), t.muted()),
-            ]));
+            let ids = Line::from(styled(format!("ids {}", ids.join(" ")), t.muted()));
+            out.extend(wrap::hanging(&under, &under, &ids, width));
         }
     }
     out
@@ -237,12 +241,17 @@ mod tests {
         ));
         assert!(ids[2].starts_with("     │ ids 1502 25"), "{}", ids[2]);
         assert!(ids.iter().all(|l| !l.chars().any(char::is_control)));
-        let masked = plain(&lines(&it, &src(&engine, on, true), &Theme::default()));
+        let masked = plain(&lines(
+            &it,
+            &src(&engine, on, true),
+            &Theme::default(),
+            1000,
+        ));
         assert!(masked[0].starts_with("token boundaries and ids are not shown under --redact"));
         assert!(!masked.iter().any(|l| l.contains("│")), "no counts, no ids");
     }
 
     fn lines_of(it: &Item, engine: &Engine, view: TokenView) -> Vec<Line<'static>> {
-        lines(it, &src(engine, view, false), &Theme::default())
+        lines(it, &src(engine, view, false), &Theme::default(), 1000)
     }
 }

@@ -53,7 +53,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
 fn render_fields(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let fields = tune::fields(&s.session.policy);
     let height = table_rows(area);
-    let first = offset(s.tune.cursor, height);
+    let first = offset(s.tune.cursor, height, fields.len());
     let rows: Vec<Row> = fields
         .iter()
         .enumerate()

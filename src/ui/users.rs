@@ -45,7 +45,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         return center_message(frame, area, &title, lines, t);
     }
     let height = table_rows(area);
-    let first = offset(u.cursor, height);
+    let first = offset(u.cursor, height, u.shown.len());
     let rows: Vec<Row> = u.shown[first..(first + height).min(u.shown.len())]
         .iter()
         .enumerate()

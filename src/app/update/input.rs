@@ -3,7 +3,7 @@
 
 use tui_input::InputRequest;
 
-use super::{Effect, command, info, search_lines, users};
+use super::{Effect, command, info, users};
 use crate::app::action::{Action, InputKey};
 use crate::app::state::{InputKind, Overlay, Quit, State};
 
@@ -170,10 +170,7 @@ fn live(s: &mut State, kind: InputKind) {
             }
             s.user.found = 0;
             // The first match is shown as you type; no match, the view where it was.
-            s.user.scroll = search_lines(s)
-                .first()
-                .copied()
-                .unwrap_or(s.user.search_from);
+            s.user.scroll = super::match_scroll(s, 0).unwrap_or(s.user.search_from);
         }
         InputKind::HelpSearch => {
             if let Some(t) = text {

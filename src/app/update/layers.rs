@@ -149,7 +149,8 @@ pub(super) fn click(s: &mut State, x: u16, y: u16) {
     if x < t.x || x >= t.x + t.width || y < first_row || y + 1 >= t.y + t.height {
         return;
     }
-    let target = layout::offset(s.user.cursor, areas.rows()) + usize::from(y - first_row);
+    let target =
+        layout::offset(s.user.cursor, areas.rows(), shown_len(s)) + usize::from(y - first_row);
     if target < shown_len(s) {
         s.user.cursor = target;
     }

@@ -15,7 +15,9 @@ mod yank;
 
 pub use command::COMMANDS;
 pub use layers::{LayerRow, layer_rows, selected_row, shown_rows};
-pub use nav::{item_lines, prompt_lines, search_lines};
+pub use nav::{
+    PromptRows, live_shown, match_scroll, prompt_area, prompt_lines, prompt_rows, search_lines,
+};
 pub use optimize::candidates;
 use screen::show;
 pub use status::set_store;

@@ -29,8 +29,11 @@ pub fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
         Screen::Prompt => prompt(s, action),
         Screen::Report => report(s, action),
         Screen::Live => {
-            let n = s.live.events.len();
-            s.live.scroll = moved(s.live.scroll, n, &action, page(s));
+            // By event shown, ending on a full page.
+            let events = layout::live(layout::Areas::new(s.ui.size).body).1;
+            let height = usize::from(events.height.saturating_sub(2)).max(1);
+            let last = live_shown(s).len().saturating_sub(height);
+            s.live.scroll = moved(s.live.scroll.min(last), last + 1, &action, height);
             vec![]
         }
         Screen::Budget => vec![],
@@ -43,7 +46,7 @@ fn overlay(s: &mut State, action: &Action) -> bool {
         Overlay::None => return false,
         Overlay::ConfirmQuit | Overlay::Optimize => return true,
         Overlay::Help { .. } => s.ui.help_rows.get(),
-        Overlay::Item { .. } => item_lines(s),
+        Overlay::Item { .. } => s.ui.item_rows.get(),
         Overlay::Diff { .. } => s.user.compared.as_ref().map_or(0, |c| c.rows.len()),
         Overlay::Explain { .. } => s.user.explained.as_ref().map_or(0, |e| {
             let width = usize::from(layout::item_popup(s.ui.size).width.saturating_sub(2));
@@ -57,65 +60,20 @@ fn overlay(s: &mut State, action: &Action) -> bool {
     | Overlay::Diff { scroll }
     | Overlay::Explain { scroll } = &mut s.ui.overlay
     {
-        *scroll = moved(*scroll, last, action, height);
+        // From where it is drawn: a scroll past the end (the text got shorter) moves at once.
+        *scroll = moved((*scroll).min(last - 1), last, action, height);
     }
     true
 }
 
-/// Lines the item overlay shows for the selected item at this size (its fields, then the text
-/// wrapped to the overlay's width): where its scrolling ends.
-pub fn item_lines(s: &State) -> usize {
-    let Some(a) = s.user.view.as_ref().and_then(|v| v.tuned.as_ref()) else {
-        return 0;
-    };
-    let width = usize::from(layout::item_popup(s.ui.size).width.saturating_sub(2)).max(1);
-    let wrapped = |text: &str| -> usize {
-        crate::text::inert(text)
-            .lines()
-            .map(|l| {
-                unicode_width::UnicodeWidthStr::width(l)
-                    .div_ceil(width)
-                    .max(1)
-            })
-            .sum()
-    };
-    match layers::selected_row(s, a) {
-        Some(layers::LayerRow::Item(it)) => {
-            // The cut (truncated items), `copy of` and `copied by` fields.
-            let extra = usize::from(it.kept_text.is_some()) * 2
-                + usize::from(it.duplicate.is_some())
-                + usize::from(a.duplicates.iter().any(|p| p.of == it.id));
-            if s.ui.tokens.on && !s.ui.redact {
-                return 8 + extra + token_view_lines(s, &it.text, a.tokenizer, width);
-            }
-            let kept = it.kept_text.as_deref().map_or(0, |k| wrapped(k) + 3);
-            8 + extra + kept + wrapped(&it.text)
-        }
-        Some(layers::LayerRow::Malformed(..)) => 6,
-        None => 0,
-    }
-}
-
-/// Rows of the token view of `text` at `width`: its heading, each line behind its 7-cell count
-/// (and a cut mark), and the ids beneath when shown.
-fn token_view_lines(s: &State, text: &str, tok: crate::engine::Tokenizer, width: usize) -> usize {
-    use unicode_width::UnicodeWidthStr;
-    let spans = s.session.engine.tokens.split(tok, text);
-    let rows = |w: usize| w.div_ceil(width).max(1);
-    let mut n = 1;
-    for line in crate::app::token_view::token_lines(text, &spans) {
-        let w: usize = line
-            .pieces
-            .iter()
-            .map(|(r, _)| crate::text::inert_line(&text[r.clone()]).width())
-            .sum();
-        n += rows(w + 8);
-        if s.ui.tokens.ids && !line.ids.is_empty() {
-            let ids: usize = line.ids.iter().map(|i| i.to_string().len() + 1).sum();
-            n += rows(ids + 10);
-        }
-    }
-    n
+/// The Live screen's events as listed: the open user's, or everyone's (`a`), newest first.
+pub fn live_shown(s: &State) -> Vec<&crate::app::state::LiveEntry> {
+    let open = s.user.view.as_ref().map(|v| v.data().user_id.as_str());
+    s.live
+        .events
+        .iter()
+        .filter(|e| s.live.all || open.is_none_or(|u| e.user() == u))
+        .collect()
 }
 
 /// The milestone graph, laid out (box sizes do not matter for moving).
@@ -221,21 +179,78 @@ pub fn prompt_lines(s: &State) -> Vec<String> {
     }
 }
 
+/// The Prompt screen as drawn at this size: its lines, made inert (as search matches them),
+/// and the screen rows they wrap into, each its line's index and a byte range of that line.
+/// In the diff a line wraps behind its two-cell mark (`- `, `+ `), which every row repeats.
+pub struct PromptRows {
+    pub lines: Vec<String>,
+    pub rows: Vec<(usize, std::ops::Range<usize>)>,
+}
+
+/// The Prompt screen's text area at `size`: (columns, rows) inside its border.
+pub fn prompt_area(size: (u16, u16)) -> (usize, usize) {
+    let body = layout::Areas::new(size).body;
+    (
+        usize::from(body.width.saturating_sub(2)),
+        usize::from(body.height.saturating_sub(2)).max(1),
+    )
+}
+
+/// The Prompt screen's lines and rows (see [`PromptRows`]); both the screen and its scrolling
+/// use this, so the rows scrolled through are the rows drawn.
+pub fn prompt_rows(s: &State) -> PromptRows {
+    let lines: Vec<String> = prompt_lines(s)
+        .iter()
+        .map(|l| crate::text::inert(l).into_owned())
+        .collect();
+    let (width, _) = prompt_area(s.ui.size);
+    let mark = if s.user.diff { 2 } else { 0 };
+    let rows = lines
+        .iter()
+        .enumerate()
+        .flat_map(|(i, l)| {
+            let mark = mark.min(l.len());
+            crate::text::wrap(&l[mark..], width.saturating_sub(mark))
+                .into_iter()
+                .map(move |r| (i, r.start + mark..r.end + mark))
+        })
+        .collect();
+    PromptRows { lines, rows }
+}
+
+/// The first row of the Prompt screen's last page: where its scrolling ends.
+fn prompt_last(s: &State, rows: usize) -> usize {
+    rows.saturating_sub(prompt_area(s.ui.size).1)
+}
+
+/// The scroll that brings the `k`-th matching line's first match to the top of the Prompt
+/// screen (or on the last page, when it is there): the row it is on, not its line's first.
+pub fn match_scroll(s: &State, k: usize) -> Option<usize> {
+    let (line, at) = *search_hits(s).get(k)?;
+    let view = prompt_rows(s);
+    let row = view
+        .rows
+        .iter()
+        .rposition(|(i, r)| *i == line && r.start <= at)
+        .or_else(|| view.rows.iter().position(|(i, _)| *i == line))
+        .unwrap_or(0);
+    Some(row.min(prompt_last(s, view.rows.len())))
+}
+
 fn prompt(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::NextMatch | Action::PrevMatch => {
-            let hits = search_lines(s);
-            if hits.is_empty() {
+            let n = search_lines(s).len();
+            if n == 0 {
                 error(s, &format!("no match for /{}", s.user.search));
                 return vec![];
             }
-            let n = hits.len();
             s.user.found = if action == Action::NextMatch {
                 (s.user.found + 1) % n
             } else {
                 (s.user.found + n - 1) % n
             };
-            s.user.scroll = hits[s.user.found];
+            s.user.scroll = match_scroll(s, s.user.found).unwrap_or(s.user.scroll);
         }
         Action::ToggleDiff => {
             s.user.diff = !s.user.diff;
@@ -243,8 +258,10 @@ fn prompt(s: &mut State, action: Action) -> Vec<Effect> {
             s.user.found = 0;
         }
         other => {
-            let lines = prompt_lines(s).len();
-            s.user.scroll = moved(s.user.scroll, lines, &other, page(s));
+            // By screen row: a long paragraph scrolls through to its end.
+            let last = prompt_last(s, prompt_rows(s).rows.len());
+            let (_, height) = prompt_area(s.ui.size);
+            s.user.scroll = moved(s.user.scroll.min(last), last + 1, &other, height);
         }
     }
     vec![]
@@ -252,6 +269,12 @@ fn prompt(s: &mut State, action: Action) -> Vec<Effect> {
 
 /// Lines of the prompt as shown (made inert, as drawn) containing the search text, any case.
 pub fn search_lines(s: &State) -> Vec<usize> {
+    search_hits(s).into_iter().map(|(i, _)| i).collect()
+}
+
+/// Each line of the prompt as shown (made inert) containing the search text, any case, and the
+/// byte of that inert line its first match starts at.
+fn search_hits(s: &State) -> Vec<(usize, usize)> {
     let needle = s.user.search.to_lowercase();
     if needle.is_empty() {
         return vec![];
@@ -259,8 +282,19 @@ pub fn search_lines(s: &State) -> Vec<usize> {
     prompt_lines(s)
         .iter()
         .enumerate()
-        .filter(|(_, l)| crate::text::inert(l).to_lowercase().contains(&needle))
-        .map(|(i, _)| i)
+        .filter_map(|(i, l)| {
+            let l = crate::text::inert(l);
+            let lower = l.to_lowercase();
+            let pos = lower.find(&needle)?;
+            // Lower-casing can change byte lengths: then the match is found by its character.
+            let at = if lower.len() == l.len() {
+                pos
+            } else {
+                let n = lower[..pos].chars().count();
+                l.char_indices().nth(n).map_or(0, |(b, _)| b)
+            };
+            Some((i, at))
+        })
         .collect()
 }
 
@@ -307,7 +341,7 @@ fn click(s: &mut State, x: u16, y: u16) -> Vec<Effect> {
         Screen::Tune => {
             let (fields, _) = layout::tune_split(body, s);
             let n = tune::fields(&s.session.policy).len();
-            let first = layout::offset(s.tune.cursor, layout::table_rows(fields));
+            let first = layout::offset(s.tune.cursor, layout::table_rows(fields), n);
             let inside = (fields.x..fields.right()).contains(&x)
                 && y >= fields.y + 2
                 && y < fields.bottom().saturating_sub(1);

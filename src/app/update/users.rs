@@ -181,7 +181,7 @@ pub(super) fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
 
 /// A click on row `row` of the table: selects it; a second click opens it.
 pub(super) fn click(s: &mut State, row: usize) -> Vec<Effect> {
-    let first = layout::offset(s.users.cursor, page(s));
+    let first = layout::offset(s.users.cursor, page(s), s.users.shown.len());
     let target = first + row;
     if target >= s.users.shown.len() {
         return vec![];
