@@ -342,8 +342,13 @@ pub enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff) to stdout: `ctxlens man > ctxlens.1`.
-    Man,
+    /// Print the manual page (roff) to stdout: `ctxlens man > ctxlens.1`; with `--dir`, write
+    /// it and one page per command (`ctxlens-users.1`, …) there.
+    Man {
+        /// Write ctxlens.1 and each command's page into this directory instead of printing.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

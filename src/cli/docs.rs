@@ -15,12 +15,39 @@ pub fn completions(shell: clap_complete::Shell) -> Result<(), CliError> {
     out.flush().map_err(io)
 }
 
-/// Writes the manual page (roff) to stdout.
-pub fn man() -> Result<(), CliError> {
-    let mut out = std::io::stdout().lock();
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut out)
-        .map_err(io)?;
+/// What each exit status means, as the manual says it.
+const EXIT_STATUS: &str = "0 ok; 1 a runtime failure (a store, a file or a user that could not \
+be read, named); 2 a usage or configuration error (the file and line:column, or the key, named); \
+3 a gate failed (report --fail-on).";
+
+/// Writes the manual page (roff) to stdout, or with `dir` the page and one per command there.
+pub fn man(dir: Option<&std::path::Path>) -> Result<(), CliError> {
+    if let Some(dir) = dir {
+        clap_mangen::generate_to(Cli::command(), dir)
+            .map_err(|e| CliError::Runtime(format!("man --dir {}: {e}", dir.display())))?;
+        let mut page = std::fs::File::create(dir.join("ctxlens.1")).map_err(io)?;
+        return render(&mut page);
+    }
+    render(&mut std::io::stdout().lock())
+}
+
+/// The top page: clap's sections, then the exit status and where each command's page is.
+fn render(out: &mut dyn Write) -> Result<(), CliError> {
+    let man = clap_mangen::Man::new(Cli::command());
+    man.render_title(out).map_err(io)?;
+    man.render_name_section(out).map_err(io)?;
+    man.render_synopsis_section(out).map_err(io)?;
+    man.render_description_section(out).map_err(io)?;
+    man.render_options_section(out).map_err(io)?;
+    man.render_subcommands_section(out).map_err(io)?;
+    write!(
+        out,
+        ".SH \"EXIT STATUS\"\n{EXIT_STATUS}\n.SH \"SEE ALSO\"\nEach command's own page \
+         (its options): \\fBctxlens man \\-\\-dir DIR\\fR writes them, or \\fBctxlens COMMAND \
+         \\-\\-help\\fR.\n"
+    )
+    .map_err(io)?;
+    man.render_version_section(out).map_err(io)?;
     out.flush().map_err(io)
 }
 
@@ -60,10 +87,9 @@ mod tests {
         clap_complete::generate(clap_complete::Shell::Bash, &mut cmd, "ctxlens", &mut script);
         let script = String::from_utf8(script).expect("utf-8");
         let mut page = Vec::new();
-        clap_mangen::Man::new(Cli::command())
-            .render(&mut page)
-            .expect("renders");
+        render(&mut page).expect("renders");
         let page = String::from_utf8(page).expect("utf-8");
+        assert!(page.contains(".SH \"EXIT STATUS\"") && page.contains("2 a usage"));
         for name in [
             "inspect",
             "replay",
@@ -75,5 +101,27 @@ mod tests {
             assert!(script.contains(name), "bash completion lacks {name}");
             assert!(page.contains(name), "the manual lacks {name}");
         }
+    }
+
+    #[test]
+    fn man_dir_writes_a_page_per_command() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        man(Some(dir.path())).expect("written");
+        for page in [
+            "ctxlens.1",
+            "ctxlens-users.1",
+            "ctxlens-report.1",
+            "ctxlens-man.1",
+        ] {
+            let text = std::fs::read_to_string(dir.path().join(page)).expect(page);
+            assert!(
+                text.contains(".SH OPTIONS") || page == "ctxlens.1",
+                "{page}"
+            );
+        }
+        let top = std::fs::read_to_string(dir.path().join("ctxlens.1")).expect("top");
+        assert!(top.contains("EXIT STATUS"), "the top page is ctxlens's own");
+        let report = std::fs::read_to_string(dir.path().join("ctxlens-report.1")).expect("report");
+        assert!(report.contains("fail\\-on"), "its options");
     }
 }

@@ -331,7 +331,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 async fn run_standalone(cli: &Cli) -> Option<Result<(), CliError>> {
     Some(match &cli.command {
         Some(Command::Completions { shell }) => docs::completions(*shell),
-        Some(Command::Man) => docs::man(),
+        Some(Command::Man { dir }) => docs::man(dir.as_deref()),
         Some(Command::Migrate) => write::migrate(&cli.global).await,
         Some(Command::Report(args)) => report::report(&cli.global, args).await,
         Some(Command::Optimize(args)) => optimize::optimize_cmd(&cli.global, args).await,
@@ -418,6 +418,6 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         | Command::Report(_)
         | Command::Optimize(_)
         | Command::Completions { .. }
-        | Command::Man => Ok(()),
+        | Command::Man { .. } => Ok(()),
     }
 }
