@@ -573,3 +573,38 @@ async fn the_next_key_clears_a_message_time_does_not() {
     let own = s.status.message.clone().expect("its own message");
     assert_ne!(own.text, shown.text);
 }
+
+/// Live stores list users without their activity: the list shows (and sorts by) the newest turn
+/// its replays read instead of a dash.
+#[tokio::test]
+async fn activity_missing_from_the_listing_comes_from_the_replay() {
+    let (mut s, store) = demo_app().await;
+    let newest = |s: &State, id: &str| {
+        let r = s
+            .users
+            .rows
+            .iter()
+            .find(|r| r.summary.user_id == id)
+            .expect("row");
+        super::users::row_then(s, r).and_then(|t| t.1)
+    };
+    let listed = newest(&s, "u062").expect("the demo lists activity");
+    for r in &mut s.users.rows {
+        r.summary.last_activity = None;
+    }
+    assert_eq!(newest(&s, "u062"), Some(listed), "the replay's newest turn");
+    s.users.sort = crate::app::state::SortKey::Id;
+    while s.users.sort != crate::app::state::SortKey::Activity {
+        settle(&mut s, &store, Action::CycleSort).await;
+    }
+    let shown: Vec<_> = s
+        .users
+        .shown
+        .iter()
+        .map(|i| newest(&s, &s.users.rows[*i].summary.user_id))
+        .collect();
+    assert!(
+        shown.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {shown:?}"
+    );
+}

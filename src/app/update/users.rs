@@ -148,7 +148,14 @@ pub fn shown_stats<'a>(s: &State, r: &'a UserRow) -> Option<&'a UserStats> {
 /// until counted: today's would be wrong).
 pub fn row_then(s: &State, r: &UserRow) -> Option<(Option<String>, Option<DateTime<Utc>>)> {
     if s.users.stats_at.is_none() {
-        return Some((r.summary.current_milestone.clone(), r.summary.last_activity));
+        // A listing without activity (live stores list users without reading their sessions)
+        // takes the newest turn the replay for the list read.
+        let replayed = r.stats.as_ref().or(r.tuned.as_ref());
+        let last = r
+            .summary
+            .last_activity
+            .or_else(|| replayed.and_then(|st| st.last_activity));
+        return Some((r.summary.current_milestone.clone(), last));
     }
     r.stats
         .as_ref()
