@@ -309,6 +309,12 @@ async fn y_copies_stored_text_inert() {
 #[tokio::test]
 async fn users_show_tuned_figures_and_a_new_sort_keeps_the_selected_user() {
     let (mut s, store) = tuned_u062().await;
+    // Off the list, `t` says where it works and changes nothing.
+    settle(&mut s, &store, Action::ShowBudget).await;
+    settle(&mut s, &store, Action::ToggleTuned).await;
+    assert!(!s.users.show_tuned);
+    let said = s.status.message.as_ref().map(|m| m.text.as_str());
+    assert_eq!(said, Some("t: on Users (1), the tuned policy's figures"));
     settle(&mut s, &store, Action::ShowUsers).await;
     settle(&mut s, &store, Action::ToggleTuned).await;
     assert!(s.users.show_tuned);

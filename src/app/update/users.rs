@@ -34,6 +34,12 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             reshow_users(s);
             vec![]
         }
+        // The figures are the list's: elsewhere `t` says where it works instead of changing
+        // a screen out of sight.
+        Action::ToggleTuned if s.ui.screen != Screen::Users => {
+            super::info(s, "t: on Users (1), the tuned policy's figures");
+            vec![]
+        }
         Action::ToggleTuned => {
             s.users.show_tuned = !s.users.show_tuned;
             let effects = tuned_stats(s);
