@@ -102,7 +102,11 @@ pub fn screen_keys(screen: Screen) -> Vec<(Action, &'static str)> {
             (Action::ToggleAll, "every user's events, or the open user's"),
             (Action::Pause, "pause or resume"),
         ],
-        Screen::Report => &[(Action::Select, "open a most-affected user on Tune")],
+        Screen::Report => &[
+            (Action::Select, "open a most-affected user on Tune"),
+            (Action::NextMatch, "the next most-affected user"),
+            (Action::PrevMatch, "the one before"),
+        ],
     };
     let moves = match screen {
         Screen::Journey | Screen::Budget => &[][..],

@@ -305,14 +305,38 @@ fn report(s: &mut State, action: Action) -> Vec<Effect> {
         return vec![];
     };
     let lines = crate::app::report_view::lines(summary);
-    if action == Action::Select {
-        let Some(user) = lines.get(s.report.cursor).and_then(|l| l.user.clone()) else {
-            return vec![];
-        };
-        super::screen::go(s, Screen::Tune);
-        return open_user(s, user);
+    let users: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].user.is_some())
+        .collect();
+    match action {
+        Action::Select => {
+            let Some(user) = lines.get(s.report.cursor).and_then(|l| l.user.clone()) else {
+                let hint = if users.is_empty() {
+                    "no user is listed to open"
+                } else {
+                    "enter opens a most-affected user: n goes to the next one"
+                };
+                super::info(s, hint);
+                return vec![];
+            };
+            super::screen::go(s, Screen::Tune);
+            return open_user(s, user);
+        }
+        // From user line to user line, as a search's matches.
+        Action::NextMatch | Action::PrevMatch => {
+            let at = s.report.cursor;
+            let to = if action == Action::NextMatch {
+                users.iter().find(|&&i| i > at).or(users.first())
+            } else {
+                users.iter().rev().find(|&&i| i < at).or(users.last())
+            };
+            match to {
+                Some(&i) => s.report.cursor = i,
+                None => super::info(s, "no user is listed to open"),
+            }
+        }
+        _ => s.report.cursor = moved(s.report.cursor, lines.len(), &action, page(s)),
     }
-    s.report.cursor = moved(s.report.cursor, lines.len(), &action, page(s));
     vec![]
 }
 

@@ -528,6 +528,28 @@ async fn the_report_screen_compares_the_tuned_policy_with_the_baseline_and_follo
     let changes = after.changes.expect("compared");
     assert!(changes.users_changed > 0 && changes.tokens_newly_dropped > 0);
     assert!(changes.most_affected.iter().any(|a| a.user_id == "u062"));
+    // enter off a user line says how to reach one; n goes there, and enter opens it on Tune.
+    settle(&mut s, &store, Action::Top).await;
+    settle(&mut s, &store, Action::Select).await;
+    assert_eq!(s.ui.screen, Screen::Report);
+    let hint = s.status.message.as_ref().map(|m| m.text.clone());
+    assert_eq!(
+        hint.as_deref(),
+        Some("enter opens a most-affected user: n goes to the next one")
+    );
+    settle(&mut s, &store, Action::NextMatch).await;
+    let lines = crate::app::report_view::lines(s.report.summary.as_deref().expect("report"));
+    let first_user = lines
+        .iter()
+        .position(|l| l.user.is_some())
+        .expect("a user line");
+    assert_eq!(s.report.cursor, first_user);
+    settle(&mut s, &store, Action::PrevMatch).await;
+    let last_user = lines
+        .iter()
+        .rposition(|l| l.user.is_some())
+        .expect("a user line");
+    assert_eq!(s.report.cursor, last_user, "wraps round");
     // A result from an older run is dropped.
     let stale = first.clone();
     settle(&mut s, &store, Action::ReportReady(1, stale)).await;
