@@ -517,3 +517,12 @@ fn unpainted(buf: &ratatui::buffer::Buffer) -> Vec<(usize, usize)> {
         .map(|i| (i % w, i / w))
         .collect()
 }
+
+/// A current milestone the map does not know reads as such on Users, not as `M99 M99`.
+#[tokio::test]
+async fn an_unknown_milestone_reads_as_not_in_the_map() {
+    let (mut s, _ctx) = demo_app().await;
+    s.users.rows[0].summary.current_milestone = Some("M99".into());
+    let t = text(&s, 120, 40);
+    assert!(t.contains("M99 (not in the map)") && !t.contains("M99 M99"), "{t}");
+}

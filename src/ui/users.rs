@@ -89,6 +89,9 @@ fn user_row<'a>(s: &State, r: &UserRow, selected: bool, t: &Theme) -> Row<'a> {
     let m = match then.as_ref().map(|t| t.0.as_deref()) {
         None => "…".to_string(),
         Some(None) => "—".to_string(),
+        Some(Some(m)) if !s.session.engine.milestones.contains(m) => {
+            il(&format!("{m} (not in the map)"))
+        }
         Some(Some(m)) => il(&format!("{m} {}", s.session.engine.milestones.name(m))),
     };
     // Masked when loaded under --redact; made inert here.
