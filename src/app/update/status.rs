@@ -131,11 +131,16 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
             st.last_error = Some(err.to_string());
         }
     }
+    // Named by its task, unless the error already begins with it (`policy FILE: …`).
+    let text = err.to_string();
+    let said = if text.starts_with(&format!("{task} ")) {
+        text
+    } else {
+        format!("{task}: {text}")
+    };
     let shown = match s.user.view.as_ref() {
-        Some(v) if task == Task::User => {
-            format!("{task}: {err} · still showing {}", v.data().user_id)
-        }
-        _ => format!("{task}: {err}"),
+        Some(v) if task == Task::User => format!("{said} · still showing {}", v.data().user_id),
+        _ => said,
     };
     error(s, &shown);
     vec![]

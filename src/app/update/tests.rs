@@ -630,3 +630,15 @@ async fn activity_missing_from_the_listing_comes_from_the_replay() {
         "newest first: {shown:?}"
     );
 }
+
+/// A policy file that cannot be read is named once, by the error itself.
+#[tokio::test]
+async fn a_missing_policy_file_is_named_once() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "policy /nonexistent/p.toml").await;
+    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    let said = s.status.message.clone().expect("an error").text;
+    assert!(said.contains("/nonexistent/p.toml"), "{said}");
+    assert!(!said.starts_with("policy: policy"), "{said}");
+}
