@@ -621,8 +621,8 @@ async fn users_column_shows_long_ids_whole_where_they_fit() {
     // 120 columns: a fifth is 24, so the whole id shows, before the milestone.
     let wide = row(&draw(&s, 120, 40, &Theme::default()));
     assert!(wide.contains(&format!("{long} M0")), "{wide}");
-    // 80 columns: cut at 16, the rest of the row still in place.
+    // 80 columns: cut to 16 with `…`, the rest of the row still in place.
     let narrow = row(&draw(&s, 80, 24, &Theme::default()));
-    assert!(narrow.contains("tenant-7:acme:us M0"), "{narrow}");
+    assert!(narrow.contains("tenant-7:acme:u… M0"), "{narrow}");
     assert!(!narrow.contains(long), "{narrow}");
 }

@@ -1,7 +1,7 @@
 //! The users screen: a virtualised table (only visible rows are built) with filter and sort.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
@@ -46,11 +46,6 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     }
     let height = table_rows(area);
     let first = offset(u.cursor, height, u.shown.len());
-    let rows: Vec<Row> = u.shown[first..(first + height).min(u.shown.len())]
-        .iter()
-        .enumerate()
-        .map(|(k, &i)| user_row(s, &u.rows[i], first + k == u.cursor, t))
-        .collect();
     let header = Row::new([
         "USER",
         "MILESTONE",
@@ -75,6 +70,18 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         Constraint::Length(7),
         Constraint::Length(21),
     ];
+    // The columns' widths as the table lays them out, so a cut cell ends in `…`.
+    let cols: Vec<usize> = Layout::horizontal(widths)
+        .spacing(1)
+        .split(Rect::new(0, 0, area.width.saturating_sub(2), 1))
+        .iter()
+        .map(|c| usize::from(c.width))
+        .collect();
+    let rows: Vec<Row> = u.shown[first..(first + height).min(u.shown.len())]
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| user_row(s, &u.rows[i], first + k == u.cursor, &cols, t))
+        .collect();
     let table = Table::new(rows, widths)
         .header(header)
         .block(block(title, true, t))
@@ -83,7 +90,8 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
 }
 
 /// One row of the table: id, milestone, name, tokens against the budget, truncation, activity.
-fn user_row<'a>(s: &State, r: &UserRow, selected: bool, t: &Theme) -> Row<'a> {
+fn user_row<'a>(s: &State, r: &UserRow, selected: bool, cols: &[usize], t: &Theme) -> Row<'a> {
+    let fit = |i: usize, text: &str| crate::text::fit(text, cols.get(i).copied().unwrap_or(0));
     // Under AS OF, the milestone and activity of then: "…" until counted.
     let then = crate::app::update::row_then(s, r);
     let m = match then.as_ref().map(|t| t.0.as_deref()) {
@@ -128,9 +136,9 @@ fn user_row<'a>(s: &State, r: &UserRow, selected: bool, t: &Theme) -> Row<'a> {
         Some(last) => last.as_ref().map_or("—".into(), fmt_ts),
     };
     let row = Row::new(vec![
-        Cell::from(il(&r.summary.user_id)),
-        Cell::from(m),
-        Cell::from(name),
+        Cell::from(fit(0, &r.summary.user_id)),
+        Cell::from(fit(1, &m)),
+        Cell::from(fit(2, &name)),
         Cell::from(tokens),
         Cell::from(trunc),
         Cell::from(if selected {
