@@ -44,8 +44,9 @@ pub fn render_tabs(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     }
     let used: usize = spans.iter().map(|sp| sp.width()).sum();
     let room = (area.width as usize).saturating_sub(used);
-    let who: String = if who.chars().count() > room {
-        who.chars().take(room).collect()
+    // Cut with `…` (keeping a space at the end) when it does not fit.
+    let who: String = if who.width() > room {
+        format!("{} ", crate::text::fit(who.trim_end(), room.saturating_sub(1)))
     } else {
         who
     };
