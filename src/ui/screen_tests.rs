@@ -524,5 +524,8 @@ async fn an_unknown_milestone_reads_as_not_in_the_map() {
     let (mut s, _ctx) = demo_app().await;
     s.users.rows[0].summary.current_milestone = Some("M99".into());
     let t = text(&s, 120, 40);
-    assert!(t.contains("M99 (not in the map)") && !t.contains("M99 M99"), "{t}");
+    assert!(
+        t.contains("M99 (not in the map)") && !t.contains("M99 M99"),
+        "{t}"
+    );
 }

@@ -46,7 +46,10 @@ pub fn render_tabs(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let room = (area.width as usize).saturating_sub(used);
     // Cut with `…` (keeping a space at the end) when it does not fit.
     let who: String = if who.width() > room {
-        format!("{} ", crate::text::fit(who.trim_end(), room.saturating_sub(1)))
+        format!(
+            "{} ",
+            crate::text::fit(who.trim_end(), room.saturating_sub(1))
+        )
     } else {
         who
     };

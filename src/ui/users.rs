@@ -9,7 +9,6 @@ use super::theme::Theme;
 use super::{block, center_message, il, spinner, styled};
 use crate::app::layout::{offset, table_rows};
 use crate::app::state::{State, UserRow};
-use crate::engine::snapshot::fmt_ts;
 
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let u = &s.users;
@@ -133,7 +132,10 @@ fn user_row<'a>(s: &State, r: &UserRow, selected: bool, cols: &[usize], t: &Them
     };
     let last = match then.map(|t| t.1) {
         None => "…".to_string(),
-        Some(last) => last.as_ref().map_or("—".into(), fmt_ts),
+        // To the second: the column's width (the user's screens show the exact instant).
+        Some(last) => last
+            .as_ref()
+            .map_or("—".into(), |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
     };
     let row = Row::new(vec![
         Cell::from(fit(0, &r.summary.user_id)),
