@@ -204,7 +204,8 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     if d.items.is_empty() {
         lines.push(Line::styled("no item changes", t.muted()));
     }
-    lines.extend(d.items[first..last].iter().map(|i| item_line(i, t)));
+    let width = usize::from(items.width);
+    lines.extend(d.items[first..last].iter().map(|i| item_line(i, t, width)));
     frame.render_widget(Paragraph::new(lines), items);
 }
 
@@ -265,8 +266,9 @@ fn layer_table<'a>(
     Table::new(rows, widths).header(header)
 }
 
-/// One item change: its kind, id, layer, tokens before → after and why.
-fn item_line<'a>(i: &ItemChange, t: &Theme) -> Line<'a> {
+/// One item change: its kind, id, layer, tokens before → after and why. Where that does not fit
+/// `width`, the layer goes (the id names it: `s`, `mb:`, `kn:`).
+fn item_line<'a>(i: &ItemChange, t: &Theme, width: usize) -> Line<'a> {
     let kind = i.kind();
     let why = i
         .reason()
@@ -274,13 +276,17 @@ fn item_line<'a>(i: &ItemChange, t: &Theme) -> Line<'a> {
         .unwrap_or_default();
     let (before, after) = i.tokens();
     let delta = after as i64 - before as i64;
+    let change = format!("{before} → {after} ({delta:+}){why}");
+    let id = format!("{:<10} {:<10}", super::il(&i.id), super::il(&i.layer));
+    let id = if 14 + id.chars().count() + change.chars().count() > width {
+        format!("{:<10} ", super::il(&i.id))
+    } else {
+        id
+    };
     Line::from(vec![
         styled(format!("{:<14}", kind.label()), kind_style(kind, t)),
-        styled(
-            format!("{:<10} {:<10}", super::il(&i.id), super::il(&i.layer)),
-            t.base(),
-        ),
-        styled(format!("{before} → {after} ({delta:+}){why}"), t.muted()),
+        styled(id, t.base()),
+        styled(change, t.muted()),
     ])
 }
 
