@@ -56,16 +56,27 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         (true, _) | (_, None) => "every user".to_string(),
         (false, Some(u)) => il(u),
     };
-    let state = if live.paused {
-        format!(" · PAUSED, {} new held (p resumes)", live.held.len())
+    // Paused first (what the screen is not showing), then whose and how many; the key hints
+    // last, dropped when the title would be cut.
+    let (state, hints) = if live.paused {
+        (
+            format!(" · PAUSED, {} new held", live.held.len()),
+            " · p resumes · a all/mine",
+        )
     } else {
-        " · p pause".to_string()
+        (String::new(), " · p pause · a all/mine")
     };
-    let title = format!(
-        " Events · {whose} · {} of {} received · a all/mine{state} ",
+    let head = format!(
+        " Events{state} · {whose} · {} of {} received",
         shown.len(),
         live.events.len()
     );
+    let room = usize::from(area.width.saturating_sub(4));
+    let title = if head.chars().count() + hints.chars().count() < room {
+        format!("{head}{hints} ")
+    } else {
+        format!("{head} ")
+    };
     let style = if live.paused { t.warning() } else { t.base() };
     frame.render_widget(
         Paragraph::new(lines).block(block(title, false, t).border_style(style)),
