@@ -529,3 +529,31 @@ async fn an_unknown_milestone_reads_as_not_in_the_map() {
         "{t}"
     );
 }
+
+/// Sorted by user, snapshot files list by user id, not in the order of their files.
+#[tokio::test]
+async fn snapshot_files_sort_by_user_id() {
+    use crate::store::snapshots::SnapshotStore;
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/snapshot-u1.json");
+    let text = std::fs::read_to_string(&src).expect("read");
+    let mut v: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files: Vec<std::path::PathBuf> = [("1.json", "zeta"), ("2.json", "alpha")]
+        .iter()
+        .map(|(name, user)| {
+            v["user_id"] = serde_json::json!(user);
+            let to = dir.path().join(name);
+            std::fs::write(&to, v.to_string()).expect("write");
+            to
+        })
+        .collect();
+    let store = SnapshotStore::open(&files, "snapshots").expect("reads");
+    let (s, _ctx) = crate::app::update::tests::app_over(std::sync::Arc::new(store), false).await;
+    let shown: Vec<&str> = s
+        .users
+        .shown
+        .iter()
+        .map(|&i| s.users.rows[i].summary.user_id.as_str())
+        .collect();
+    assert_eq!(shown, ["alpha", "zeta"]);
+}

@@ -229,7 +229,10 @@ pub fn reshow_users(s: &mut State) {
     let then: Vec<_> = rows.iter().map(|r| row_then(s, r)).collect();
     let milestone = |i: &usize| then[*i].as_ref().and_then(|t| t.0.clone());
     match s.users.sort {
-        SortKey::Id => {}
+        // By id whatever order the store lists in (snapshot files come in file order).
+        SortKey::Id => {
+            shown.sort_by(|a, b| rows[*a].summary.user_id.cmp(&rows[*b].summary.user_id))
+        }
         SortKey::Milestone => shown.sort_by_key(milestone),
         SortKey::Tokens => {
             shown.sort_by_key(|i| std::cmp::Reverse(stats(i).map_or(-1, |x| x.tokens as i64)))
