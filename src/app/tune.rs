@@ -130,7 +130,7 @@ pub fn shown(p: &Policy, key: &str) -> String {
 /// huge ones in exponent form (`1e308`, as `--set` takes it).
 pub fn fmt_float(x: f64) -> String {
     if x.abs() >= 1e15 {
-        return format!("{x:e}");
+        return crate::engine::shown_f64(x);
     }
     let s = format!("{:.4}", x);
     let s = s.trim_end_matches('0');

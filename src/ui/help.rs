@@ -12,7 +12,6 @@ use crate::app::action::Action;
 use crate::app::help::{EVERYWHERE, screen_keys};
 use crate::app::layout;
 use crate::app::state::State;
-use unicode_width::UnicodeWidthStr;
 
 /// Every key bound to `action`, as the keymap names them.
 fn keys(s: &State, action: &Action) -> String {
@@ -98,9 +97,8 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme, search: &str,
         .collect();
     // A heading stays only with a key under it; a description wraps under itself, its keys'
     // column left clear.
-    let text_w = usize::from(area.width.saturating_sub(2))
-        .saturating_sub(key_w + 4)
-        .max(10);
+    let width = usize::from(area.width.saturating_sub(2));
+    let blank = [styled(" ".repeat(key_w + 4), t.accent())];
     let mut lines: Vec<Line> = vec![];
     for (i, (head, keys, what)) in matching.iter().enumerate() {
         if *head {
@@ -109,13 +107,9 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme, search: &str,
             }
             continue;
         }
-        for (n, part) in wrap_words(what, text_w).into_iter().enumerate() {
-            let keys = if n == 0 { keys.as_str() } else { "" };
-            lines.push(Line::from(vec![
-                styled(format!("  {keys:>key_w$}  "), t.accent()),
-                styled(part, t.base()),
-            ]));
-        }
+        let first = [styled(format!("  {keys:>key_w$}  "), t.accent())];
+        let body = Line::from(styled(what.clone(), t.base()));
+        lines.extend(super::wrap::hanging(&first, &blank, &body, width));
     }
     if lines.is_empty() {
         lines.push(Line::styled(format!("no key matches /{search}"), t.muted()));
@@ -133,25 +127,4 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme, search: &str,
     let scroll = scroll.min(rows.saturating_sub(height));
     let p = p.scroll((scroll as u16, 0)).block(block(title, true, t));
     frame.render_widget(p, area);
-}
-
-/// `text` in lines of at most `width` columns, broken between words (a word longer than a line
-/// has one to itself, and the paragraph's own wrapping cuts it).
-fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let mut out: Vec<String> = vec![];
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let need = if line.is_empty() { 0 } else { 1 } + word.width();
-        if !line.is_empty() && line.width() + need > width {
-            out.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() || out.is_empty() {
-        out.push(line);
-    }
-    out
 }

@@ -7,7 +7,7 @@ use super::theme::Theme;
 use crate::app::Action;
 use crate::app::action::InputKey;
 use crate::app::state::{Screen, State};
-use crate::app::update::tests::{demo_app, open, settle, type_text};
+use crate::app::update::tests::{app_over_files, demo_app, open, settle, snapshot_u1, type_text};
 use crate::tui::effects::EffectContext;
 
 async fn tuned_u062() -> (State, EffectContext) {
@@ -185,16 +185,9 @@ async fn help_scrolls_to_its_last_wrapped_line() {
 /// and names a cached context that could not be read instead of calling it absent.
 #[tokio::test]
 async fn live_says_what_it_cannot_know_and_what_it_could_not_read() {
-    use crate::store::snapshots::SnapshotStore;
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/snapshot-u1.json");
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(src).expect("read")).expect("JSON");
+    let mut v = snapshot_u1();
     v["cached_context"] = serde_json::json!({"milestone": "M4", "layers": {}});
-    let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("u1.json");
-    std::fs::write(&file, v.to_string()).expect("write");
-    let store = SnapshotStore::open(&[file], "snapshots").expect("reads");
-    let (mut s, ctx) = crate::app::update::tests::app_over(std::sync::Arc::new(store), false).await;
+    let (mut s, ctx, _dir) = app_over_files(&[("u1.json", v.to_string())]).await;
     settle(&mut s, &ctx, Action::Select).await;
     settle(&mut s, &ctx, Action::ShowLive).await;
     let t = text(&s, 120, 40);
@@ -213,19 +206,8 @@ async fn live_says_what_it_cannot_know_and_what_it_could_not_read() {
 /// A user in two snapshot files is listed twice (`USER@FILE`), and each row is counted.
 #[tokio::test]
 async fn a_user_in_two_snapshot_files_is_counted_in_both_rows() {
-    use crate::store::snapshots::SnapshotStore;
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/snapshot-u1.json");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let files: Vec<std::path::PathBuf> = ["a.json", "b.json"]
-        .iter()
-        .map(|name| {
-            let to = dir.path().join(name);
-            std::fs::copy(&src, &to).expect("copy");
-            to
-        })
-        .collect();
-    let store = SnapshotStore::open(&files, "snapshots").expect("reads");
-    let (s, _ctx) = crate::app::update::tests::app_over(std::sync::Arc::new(store), false).await;
+    let u1 = snapshot_u1().to_string();
+    let (s, _ctx, _dir) = app_over_files(&[("a.json", u1.clone()), ("b.json", u1)]).await;
     let rows: Vec<(&str, bool)> = s
         .users
         .rows
@@ -432,15 +414,11 @@ async fn tune_shows_large_figures_and_every_flag_whole() {
 /// why, also after the error message has gone, instead of "no user selected".
 #[tokio::test]
 async fn a_file_that_cannot_be_read_says_so_on_the_user_screens() {
-    use crate::store::snapshots::SnapshotStore;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let broken = dir.path().join("broken.json");
-    std::fs::write(&broken, "{\"user_id\": \"u1\", \"sess").expect("write");
-    let good = dir.path().join("a.json");
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/snapshot-u1.json");
-    std::fs::copy(&src, &good).expect("copy");
-    let store = SnapshotStore::open(&[good, broken], "snapshots").expect("lists the files");
-    let (mut s, ctx) = crate::app::update::tests::app_over(std::sync::Arc::new(store), false).await;
+    let (mut s, ctx, _dir) = app_over_files(&[
+        ("a.json", snapshot_u1().to_string()),
+        ("broken.json", "{\"user_id\": \"u1\", \"sess".into()),
+    ])
+    .await;
     open(&mut s, &ctx, "broken.json").await;
     s.status.message = None;
     for screen in [Action::ShowLayers, Action::ShowBudget, Action::ShowPrompt] {
@@ -533,22 +511,13 @@ async fn an_unknown_milestone_reads_as_not_in_the_map() {
 /// Sorted by user, snapshot files list by user id, not in the order of their files.
 #[tokio::test]
 async fn snapshot_files_sort_by_user_id() {
-    use crate::store::snapshots::SnapshotStore;
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/snapshot-u1.json");
-    let text = std::fs::read_to_string(&src).expect("read");
-    let mut v: serde_json::Value = serde_json::from_str(&text).expect("JSON");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let files: Vec<std::path::PathBuf> = [("1.json", "zeta"), ("2.json", "alpha")]
-        .iter()
-        .map(|(name, user)| {
-            v["user_id"] = serde_json::json!(user);
-            let to = dir.path().join(name);
-            std::fs::write(&to, v.to_string()).expect("write");
-            to
-        })
-        .collect();
-    let store = SnapshotStore::open(&files, "snapshots").expect("reads");
-    let (s, _ctx) = crate::app::update::tests::app_over(std::sync::Arc::new(store), false).await;
+    let named = |user: &str| {
+        let mut v = snapshot_u1();
+        v["user_id"] = serde_json::json!(user);
+        v.to_string()
+    };
+    let (s, _ctx, _dir) =
+        app_over_files(&[("1.json", named("zeta")), ("2.json", named("alpha"))]).await;
     let shown: Vec<&str> = s
         .users
         .shown

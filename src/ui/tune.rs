@@ -216,28 +216,30 @@ fn layer_table<'a>(
     t: &Theme,
 ) -> Table<'a> {
     // Cells as text first, so each column is as wide as its longest figure: none is cut.
-    let mut cells: Vec<[String; 4]> = d
+    let row = |layer: String, budget: (u32, u32), used: (usize, usize)| {
+        let delta = used.1 as i64 - used.0 as i64;
+        let cells = [
+            layer,
+            format!("{} → {}", budget.0, budget.1),
+            format!("{} → {}", used.0, used.1),
+            format!("{delta:+}"),
+        ];
+        (cells, delta)
+    };
+    let mut cells: Vec<([String; 4], i64)> = d
         .layers
         .iter()
-        .map(|l| {
-            [
-                super::il(&l.layer),
-                format!("{} → {}", l.budget.0, l.budget.1),
-                format!("{} → {}", l.used.0, l.used.1),
-                format!("{:+}", l.used.1 as i64 - l.used.0 as i64),
-            ]
-        })
+        .map(|l| row(super::il(&l.layer), l.budget, l.used))
         .collect();
-    cells.push([
+    cells.push(row(
         "total".into(),
-        format!("{} → {}", base.budget.total, tuned.budget.total),
-        format!("{} → {}", d.total.0, d.total.1),
-        format!("{:+}", d.total.1 as i64 - d.total.0 as i64),
-    ]);
+        (base.budget.total, tuned.budget.total),
+        d.total,
+    ));
     let width = |i: usize, min: usize| {
         let w = cells
             .iter()
-            .map(|c| c[i].chars().count())
+            .map(|(c, _)| c[i].chars().count())
             .max()
             .unwrap_or(0);
         Constraint::Length(u16::try_from(w.max(min)).unwrap_or(u16::MAX))
@@ -247,8 +249,7 @@ fn layer_table<'a>(
     let rows: Vec<Row> = cells
         .into_iter()
         .enumerate()
-        .map(|(i, [layer, budget, used, delta])| {
-            let change = delta.parse::<i64>().unwrap_or(0);
+        .map(|(i, ([layer, budget, used, delta], change))| {
             let layer = if i == last {
                 Line::styled(layer, t.title())
             } else {

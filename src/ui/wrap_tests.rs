@@ -46,10 +46,7 @@ const MARKER: &str = "FINAL-SENTENCE-MARKER.";
 /// ordinary words ending in [`MARKER`], and its second a line of CJK text ending in `終わり`,
 /// under a budget that keeps both.
 async fn long_text() -> (State, crate::tui::effects::EffectContext) {
-    use crate::store::snapshots::SnapshotStore;
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/snapshot-u1.json");
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(src).expect("read")).expect("JSON");
+    let mut v = crate::app::update::tests::snapshot_u1();
     let words = "the supplier confirmed the landed cost and the freight schedule for spring ";
     let long = format!("{}{MARKER}", words.repeat(8_900 / words.len()));
     assert!(long.len() > 8_800, "{}", long.len());
@@ -58,11 +55,8 @@ async fn long_text() -> (State, crate::tui::effects::EffectContext) {
         "{}終わり",
         "抹茶セットの価格は送料込みで".repeat(150)
     ));
-    let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("u1.json");
-    std::fs::write(&file, v.to_string()).expect("write");
-    let store = SnapshotStore::open(&[file], "snapshots").expect("reads");
-    let (mut s, ctx) = crate::app::update::tests::app_over(std::sync::Arc::new(store), false).await;
+    let (mut s, ctx, _dir) =
+        crate::app::update::tests::app_over_files(&[("u1.json", v.to_string())]).await;
     settle(&mut s, &ctx, Action::Select).await;
     // A budget the long paragraph fits in, so it is in the prompt too.
     settle(&mut s, &ctx, Action::Palette).await;

@@ -136,10 +136,12 @@ impl Effect {
 pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
     // A message answers the last thing done: the next thing a person does clears it (unless it
     // sets its own), so no message outlives what it was about.
-    let by_person = action.by_person();
-    let before = s.status.message.clone();
+    let before = action
+        .by_person()
+        .then(|| s.status.message.clone())
+        .flatten();
     let mut effects = apply(s, action);
-    if by_person && before.is_some() && s.status.message == before {
+    if before.is_some() && s.status.message == before {
         s.status.message = None;
     }
     effects.extend(users::count_again_if_moved(s));

@@ -41,6 +41,31 @@ pub(crate) async fn demo_app_with(redact: bool) -> (State, EffectContext) {
     app_over(Arc::new(MemoryStore::demo()), redact).await
 }
 
+/// The test snapshot file of u1 as JSON, to change before writing it out.
+pub(crate) fn snapshot_u1() -> serde_json::Value {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/snapshot-u1.json");
+    serde_json::from_str(&std::fs::read_to_string(src).expect("read")).expect("JSON")
+}
+
+/// The app over snapshot files (name, contents) written to a temp dir, which lives as long as
+/// the returned guard.
+pub(crate) async fn app_over_files(
+    files: &[(&str, String)],
+) -> (State, EffectContext, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let paths: Vec<std::path::PathBuf> = files
+        .iter()
+        .map(|(name, text)| {
+            let to = dir.path().join(name);
+            std::fs::write(&to, text).expect("write");
+            to
+        })
+        .collect();
+    let store = crate::store::snapshots::SnapshotStore::open(&paths, "snapshots").expect("reads");
+    let (s, ctx) = app_over(Arc::new(store), false).await;
+    (s, ctx, dir)
+}
+
 /// The app over `store` (shown as DEMO), its users listed, and the context its effects run in.
 pub(crate) async fn app_over(store: Arc<dyn Store>, redact: bool) -> (State, EffectContext) {
     app_with(store, Engine::default(), redact).await
