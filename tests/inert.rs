@@ -128,6 +128,18 @@ fn run(args: &[&str], stores: &[(&str, String)], runs: &mut usize) -> String {
     text
 }
 
+/// [`run`] for a command that fails: exit 1, and nothing foreign in its error either.
+fn run_failing(args: &[&str], stores: &[(&str, String)], runs: &mut usize) -> String {
+    let (code, bytes) = on_pty(args, stores);
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    assert_eq!(code, 1, "ctxlens {args:?} exited {code}:\n{text}");
+    if let Some(what) = foreign(&bytes) {
+        panic!("ctxlens {args:?}: {what}:\n{text:?}");
+    }
+    *runs += 1;
+    text
+}
+
 #[test]
 fn the_checker_catches_what_it_must() {
     assert_eq!(foreign(b"\x1b[1mbold\x1b[0m\r\n"), None);
@@ -191,7 +203,17 @@ fn stored_payloads_reach_no_terminal_from_any_command() {
             }
         }
         let prompt = run(&["replay", u, "--prompt"], &stores, &mut runs);
-        assert!(prompt.contains(&shown), "{name}: the prompt hides {shown}");
+        let multi_line = ctxlens::text::inert(payload);
+        assert!(
+            prompt.contains(&*multi_line),
+            "{name}: the prompt hides {multi_line}"
+        );
+        // Errors that quote stored data: the user's sessions, named in a failed lookup.
+        let failed = run_failing(&["inspect", u, "--session", "nope"], &stores, &mut runs);
+        assert!(
+            failed.contains(&format!("s{shown}")),
+            "{name}: the error does not name the session s{shown}: {failed}"
+        );
         // Into a pipe, the prompt is byte for byte what the model gets.
         let piped = ctxlens_with(&["replay", u, "--prompt"], &stores);
         assert!(
@@ -234,7 +256,7 @@ fn stored_payloads_reach_no_terminal_from_any_command() {
             );
         }
     }
-    assert_eq!(runs, 2 + PAYLOADS.len() * 21 + 4, "every command ran");
+    assert_eq!(runs, 2 + PAYLOADS.len() * 22 + 4, "every command ran");
 }
 
 /// `watch USER --count 1` on a pty while an event whose fields carry `payload` is published.

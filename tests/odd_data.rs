@@ -170,7 +170,8 @@ impl Placed {
                     .iter()
                     .any(|x| s(x, "key") == self.fill(key) && x["turns"] == n),
                 E::NoSession(key) => !sessions.iter().any(|x| s(x, "key") == self.fill(key)),
-                E::Item(id) => items.iter().any(|i| s(i, "id") == self.fill(id)),
+                // Exactly once: a row read twice is a finding, never counted twice.
+                E::Item(id) => items.iter().filter(|i| s(i, "id") == self.fill(id)).count() == 1,
                 E::Json(ptr, t) => v
                     .pointer(ptr)
                     .and_then(Value::as_str)

@@ -23,6 +23,8 @@ pub const PAYLOADS: &[(&str, &str)] = &[
     ("bell", "\u{7}\u{7}"),
     ("backspace", "secret\u{8}\u{8}\u{8}"),
     ("bare-cr", "shown\rhidden"),
+    // Kept in multi-line text, shown as `␊` in a one-line field (a user id in a table).
+    ("newline", "line\nfeed"),
 ];
 
 /// The dataset's clock.

@@ -164,3 +164,20 @@ pub fn duplicate(source: String, n: usize, what: &str) -> Note {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeats_names_each_key_read_more_than_once_with_its_count_in_first_seen_order() {
+        let mut r = Repeats::default();
+        let firsts: Vec<bool> = [7, 3, 7, 9, 3, 7].iter().map(|k| r.first(k)).collect();
+        assert_eq!(firsts, [true, true, false, true, false, false]);
+        let repeated: Vec<(i64, usize)> = r.repeated().map(|(k, n)| (*k, n)).collect();
+        assert_eq!(repeated, [(7, 3), (3, 2)]);
+        let note = duplicate("memory_bank id=7".into(), 3, "id");
+        assert_eq!(note.kind, NoteKind::DuplicateRow);
+        assert!(note.message.starts_with("3 rows with this id"), "{}", note.message);
+    }
+}

@@ -247,7 +247,7 @@ where
             for effect in effects {
                 spawn(effect, &mut ctx, &tx);
             }
-            tokio::spawn(effects::keep_following(ctx.store.clone(), tx.clone()));
+            tokio::spawn(follow_caught(ctx.store.clone(), tx.clone()));
         }
         let action = tokio::select! {
             ev = events.next() => match ev {
@@ -411,6 +411,16 @@ fn spawn(effect: Effect, ctx: &mut EffectContext, tx: &UnboundedSender<Action>) 
     });
 }
 
+/// Follows the progress channel for the whole session; a panic in it ends the feed with that
+/// error on the Live screen, like a panic in any other task, and the app goes on.
+async fn follow_caught(store: Arc<dyn Store>, tx: UnboundedSender<Action>) {
+    if let Err(panic) = crate::report::catch::future(effects::keep_following(store, tx.clone())).await
+    {
+        let why = format!("internal error (a bug in ctxlens, please report it): {panic}");
+        let _ = tx.send(Action::Failed(Task::Progress, TaskError::Other(why)));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -510,6 +520,26 @@ mod tests {
             spawn(effect, &mut ctx, &tx);
         }
         assert!(rx.recv().await.is_some());
+    }
+
+    #[tokio::test]
+    async fn a_panic_following_progress_is_the_feeds_error_and_the_app_goes_on() {
+        let store: Arc<dyn Store> = fake(Fake {
+            subscribe: Some(Box::new(|| panic!("progress decoder fell over"))),
+            ..Fake::default()
+        });
+        let (mut s, _) = crate::app::update::tests::app_over(store.clone(), false).await;
+        let (tx, mut rx) = unbounded_channel();
+        follow_caught(store, tx).await;
+        let action = rx.recv().await.expect("the follower answers");
+        assert!(
+            matches!(&action, Action::Failed(Task::Progress, TaskError::Other(msg))
+                if msg.contains("progress decoder fell over")),
+            "{action:?}"
+        );
+        update(&mut s, action);
+        let msg = s.status.message.clone().expect("shown");
+        assert!(msg.error && msg.text.contains("internal error"), "{}", msg.text);
     }
 
     #[tokio::test]

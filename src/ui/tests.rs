@@ -546,6 +546,12 @@ async fn redacted_screens_show_no_personal_word_and_cannot_be_probed() {
         open(&mut s, &store, user).await;
         diffed(&mut s, &store, "kn:27").await;
         let mut text = every_screen(&mut s).to_lowercase();
+        // Every screen says the view is redacted: Screen::ALL plus the Layers overlays.
+        assert!(
+            text.matches("redacted").count() >= Screen::ALL.len(),
+            "{user}: the REDACTED badge shows {} times",
+            text.matches("redacted").count()
+        );
         // And as of three moments back (time travel): its label, timeline and notes.
         for _ in 0..3 {
             crate::app::update::tests::settle(&mut s, &store, crate::app::Action::Earlier).await;

@@ -48,13 +48,23 @@ pub fn mask_json(v: &Value) -> Value {
     }
 }
 
-/// A stored turn masked: its words, not its role or timestamp.
+/// A stored turn masked: its words, not its role or timestamp — unless those hold something
+/// other than a role or a timestamp, which is then the user's to hide like the rest.
 fn mask_turn_value(raw: &Value) -> Value {
     match raw {
         Value::Object(obj) => Value::Object(
             obj.iter()
                 .map(|(k, x)| {
-                    let keep = matches!(k.as_str(), "timestamp" | "role");
+                    let keep = match (k.as_str(), x) {
+                        ("role", Value::String(r)) => {
+                            matches!(r.as_str(), "user" | "assistant" | "system")
+                        }
+                        ("timestamp", Value::Number(_)) => true,
+                        ("timestamp", Value::String(t)) => {
+                            chrono::DateTime::parse_from_rfc3339(t).is_ok()
+                        }
+                        _ => false,
+                    };
                     (k.clone(), if keep { x.clone() } else { mask_json(x) })
                 })
                 .collect(),
@@ -86,22 +96,54 @@ fn mask_entry(e: &SessionEntry) -> SessionEntry {
     }
 }
 
-/// A message about stored data with its quoted values (`"…"`) masked: a malformed turn's reason
-/// may quote what the user wrote.
+/// A message about stored data with its quoted values masked: a malformed turn's reason may
+/// quote what the user wrote. Values come quoted with escapes (`{:?}`, JSON), so a backslash
+/// inside quotes escapes the next character and `\"` does not end the value. serde quotes
+/// numbers in backticks (``invalid type: integer `42` ``): a backtick span is masked unless it
+/// is a field name.
 pub fn mask_quoted(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
-    let mut quoted = false;
-    for c in message.chars() {
-        if c == '"' {
-            quoted = !quoted;
-            out.push(c);
-        } else if quoted && c.is_alphanumeric() {
-            out.push('•');
+    let mut rest = message;
+    while let Some(at) = rest.find(['"', '`']) {
+        out.push_str(&rest[..at]);
+        let open = &rest[at..at + 1];
+        let body = &rest[at + 1..];
+        let end = if open == "`" {
+            body.find('`')
         } else {
-            out.push(c);
+            closing_quote(body)
+        };
+        let Some(end) = end else {
+            // An unclosed quote: everything after it may be the value.
+            out.push_str(open);
+            out.push_str(&mask(body));
+            return out;
+        };
+        let value = &body[..end];
+        let field_name = open == "`"
+            && value.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        out.push_str(open);
+        out.push_str(&if field_name { value.into() } else { mask(value) });
+        out.push_str(open);
+        rest = &body[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Where an escaped double-quoted value ends: the first `"` not escaped by a backslash.
+fn closing_quote(body: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in body.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return Some(i),
+            _ => {}
         }
     }
-    out
+    None
 }
 
 /// The snapshot as a person may see it under `--redact`.
@@ -137,6 +179,15 @@ mod tests {
             mask_quoted(r#"field `role` must be user, found "bot 7""#),
             r#"field `role` must be user, found "••• •""#
         );
+        // An escaped quote inside the value does not end it: the rest stays masked.
+        let reason = format!("found {:?}", r#"x" my secret \" recipe"#);
+        assert_eq!(mask_quoted(&reason), r#"found "•\" •• •••••• \\\" ••••••""#);
+        // serde's numbers in backticks are values; field names in backticks stay.
+        assert_eq!(
+            mask_quoted("invalid type: integer `4242`, expected `total_tokens`"),
+            "invalid type: integer `••••`, expected `total_tokens`"
+        );
+        assert_eq!(mask_quoted(r#"found "open secret"#), r#"found "•••• ••••••"#);
     }
 
     #[test]
