@@ -505,7 +505,14 @@ fn malformed_store_addresses_are_usage_errors_without_the_password() {
         ),
     ];
     for (var, url, prefix, names) in cases {
-        for args in [&["users"][..], &["seed"], &["migrate"], &["watch"]] {
+        for args in [
+            &["users"][..],
+            &["seed"],
+            &["migrate"],
+            &["watch"],
+            &["tui"],
+            &[],
+        ] {
             if var == "REDIS_URL" && args == ["migrate"] {
                 continue; // migrate reads only DATABASE_URL
             }

@@ -202,7 +202,8 @@ fn stored_payloads_reach_no_terminal_from_any_command() {
                 );
             }
         }
-        let prompt = run(&["replay", u, "--prompt"], &stores, &mut runs);
+        // A pty writes each newline as CR LF.
+        let prompt = run(&["replay", u, "--prompt"], &stores, &mut runs).replace("\r\n", "\n");
         let multi_line = ctxlens::text::inert(payload);
         assert!(
             prompt.contains(&*multi_line),
@@ -210,9 +211,11 @@ fn stored_payloads_reach_no_terminal_from_any_command() {
         );
         // Errors that quote stored data: the user's sessions, named in a failed lookup.
         let failed = run_failing(&["inspect", u, "--session", "nope"], &stores, &mut runs);
+        let quoted = format!("{:?}", format!("s{payload}"));
+        let quoted = ctxlens::text::inert_line(&quoted);
         assert!(
-            failed.contains(&format!("s{shown}")),
-            "{name}: the error does not name the session s{shown}: {failed}"
+            failed.contains(&*quoted),
+            "{name}: the error does not name the session {quoted}: {failed}"
         );
         // Into a pipe, the prompt is byte for byte what the model gets.
         let piped = ctxlens_with(&["replay", u, "--prompt"], &stores);

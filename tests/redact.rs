@@ -7,7 +7,8 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{Output, ctxlens};
+use common::servers::{Postgres, RedisServer};
+use common::{Output, ctxlens, ctxlens_with};
 use ctxlens::demo::{Dataset, private_words};
 
 /// The demo users the sweep reads: ordinary, over budget, many turns, non-Latin text, malformed
@@ -29,7 +30,7 @@ const LABELS: &[&str] = &[
     "shape", "style", "filled", "label", "fillcolor", "palegreen", "lightskyblue", "khaki",
     "lightgrey", "white", "missing", "json", "holds", "chat", "seed", "longer", "twice",
     "earlier", "detail", "among", "held", "nothing", "theirs", "today", "rest", "there", "told",
-    "unless", "note",
+    "unless", "note", "cause", "bound", "choice", "skip",
 ];
 
 /// Every demo user's private words: any output is checked against all of them.
@@ -81,35 +82,42 @@ fn check(args: &[&str], out: &Output, private: &BTreeSet<String>, seen: &mut See
     seen.runs += 1;
 }
 
+/// Where the sweep reads: the embedded demo (no variables) or live stores.
+struct Source<'a> {
+    env: &'a [(&'a str, String)],
+    live: bool,
+}
+
 /// Runs `args` with `--redact`, expects success and checks both streams.
-fn sweep(args: &[&str], private: &BTreeSet<String>, runs: &mut Seen) -> Output {
+fn sweep(args: &[&str], from: &Source, private: &BTreeSet<String>, runs: &mut Seen) -> Output {
     let mut all = args.to_vec();
     all.push("--redact");
-    let out = ctxlens(&all);
+    let out = ctxlens_with(&all, from.env);
     assert_eq!(out.code, 0, "ctxlens {}: {}", all.join(" "), out.stderr);
     check(&all, &out, private, runs);
     out
 }
 
-#[test]
-fn no_personal_word_in_any_read_command_or_format() {
-    let private = private();
-    let mut seen = Seen::default();
-    for args in [
-        &["users"][..],
-        &["users", "--json"],
-        &["watch", "--count", "3"],
-        &["watch", "--count", "3", "--json"],
-    ] {
-        sweep(args, &private, &mut seen);
+/// Every read command and format for `users`, then the fleet ones.
+fn sweep_all(users: &[&str], from: &Source, private: &BTreeSet<String>, seen: &mut Seen) {
+    let mut listing = vec![&["users"][..], &["users", "--json"]];
+    if !from.live {
+        // The demo's progress channel speaks by itself; a live one waits for a publisher.
+        listing.extend([
+            &["watch", "--count", "3"][..],
+            &["watch", "--count", "3", "--json"],
+        ]);
+    }
+    for args in listing {
+        sweep(args, from, private, seen);
     }
     let dir = tempfile::tempdir().expect("temp dir");
-    for user in USERS {
+    for user in users {
         for policy in ["prolaunch", "layered-adr"] {
             for format in [&[][..], &["--json"], &["--prompt"]] {
                 let mut args = vec!["replay", user, "--policy", policy];
                 args.extend_from_slice(format);
-                let out = sweep(&args, &private, &mut seen);
+                let out = sweep(&args, from, private, seen);
                 assert!(
                     out.stdout.contains('•'),
                     "masked text shows: {}",
@@ -117,68 +125,178 @@ fn no_personal_word_in_any_read_command_or_format() {
                 );
             }
         }
-        sweep(&["inspect", user], &private, &mut seen);
-        sweep(&["inspect", user, "--json"], &private, &mut seen);
-        // As of an earlier instant: the notes on what cannot be told hold keys and ids only.
         for format in [&[][..], &["--json"]] {
+            let mut args = vec!["inspect", user];
+            args.extend_from_slice(format);
+            sweep(&args, from, private, seen);
+            // As of an earlier instant: the notes on what cannot be told hold keys and ids only.
             for command in ["inspect", "replay"] {
                 let mut args = vec![command, user, "--at", "2025-01-10T00:00:00Z"];
                 args.extend_from_slice(format);
-                sweep(&args, &private, &mut seen);
+                sweep(&args, from, private, seen);
             }
+            // The diff of two policies: items, prompt lines and causes.
+            let mut args = vec!["diff", user, "--against-set", "budget.total=300"];
+            args.extend_from_slice(format);
+            sweep(&args, from, private, seen);
+            // The query shown is masked; the gates hold ids, titles and numbers only.
+            let mut args = vec!["explain", user, "kn:29"];
+            args.extend_from_slice(format);
+            sweep(&args, from, private, seen);
         }
-        sweep(
-            &["inspect", user, "--query", "my secret pricing plan"],
-            &private,
-            &mut seen,
+        // A query asked on the command line is the user's words too.
+        let asked = sweep(
+            &["inspect", user, "--query", "zqvsecret pricing plan"],
+            from,
+            private,
+            seen,
         );
-        // The query shown is masked; the gates hold ids, titles and numbers only.
-        sweep(&["explain", user, "kn:29"], &private, &mut seen);
-        sweep(&["explain", user, "kn:29", "--json"], &private, &mut seen);
+        assert!(
+            !asked.stdout.contains("zqvsecret"),
+            "the asked query shows: {}",
+            asked.stdout
+        );
         for format in [&[][..], &["--json"], &["--format", "dot"]] {
             let mut args = vec!["graph", user];
             args.extend_from_slice(format);
-            sweep(&args, &private, &mut seen);
+            sweep(&args, from, private, seen);
         }
         for to in ["M2", "M5", "M9"] {
-            sweep(&["transition", user, "--to", to], &private, &mut seen);
+            sweep(&["transition", user, "--to", to], from, private, seen);
             sweep(
                 &["transition", user, "--to", to, "--json"],
-                &private,
-                &mut seen,
+                from,
+                private,
+                seen,
             );
         }
         // A snapshot is the exact stored input: refused under --redact, and nothing is written.
         let file = dir.path().join(format!("{user}.json"));
         let path = file.to_str().expect("utf-8 path");
-        let refused = ctxlens(&["snapshot", user, "--out", path, "--redact"]);
+        let refused = ctxlens_with(&["snapshot", user, "--out", path, "--redact"], from.env);
         assert_eq!(refused.code, 2, "{}", refused.stderr);
         assert!(refused.stderr.contains("--redact"), "{}", refused.stderr);
         assert!(!file.exists(), "snapshot --redact wrote {path}");
-        check(
-            &["snapshot", user, "--redact"],
-            &refused,
-            &private,
-            &mut seen,
-        );
+        check(&["snapshot", user, "--redact"], &refused, private, seen);
         // Written without it, the file replays masked.
-        let written = ctxlens(&["snapshot", user, "--out", path]);
+        let written = ctxlens_with(&["snapshot", user, "--out", path], from.env);
         assert_eq!(written.code, 0, "{}", written.stderr);
+        let file_only = Source {
+            env: &[],
+            live: false,
+        };
         for format in [&[][..], &["--json"], &["--prompt"]] {
             let mut args = vec!["replay", "--snapshot", path];
             args.extend_from_slice(format);
-            sweep(&args, &private, &mut seen);
+            sweep(&args, &file_only, private, seen);
         }
     }
     for format in ["table", "json", "csv", "markdown"] {
         sweep(
-            &["report", "--set", "budget.total=1500", "--format", format],
-            &private,
-            &mut seen,
+            &[
+                "report",
+                "--set",
+                "budget.total=1500",
+                "--duplicates",
+                "--format",
+                format,
+            ],
+            from,
+            private,
+            seen,
         );
     }
+    for format in [&[][..], &["--json"]] {
+        let mut args = vec!["optimize", "--trials", "4", "--seed", "1"];
+        args.extend_from_slice(format);
+        sweep(&args, from, private, seen);
+    }
+}
+
+#[test]
+fn no_personal_word_in_any_read_command_or_format() {
+    let private = private();
+    let mut seen = Seen::default();
+    let demo = Source {
+        env: &[],
+        live: false,
+    };
+    sweep_all(USERS, &demo, &private, &mut seen);
     assert!(seen.leaks.is_empty(), "{}", seen.leaks.join("\n"));
-    assert!(seen.runs > 150, "{} runs", seen.runs);
+    assert!(seen.runs > 250, "{} runs", seen.runs);
+}
+
+/// A user whose secrets sit where a scan over messages used to lose track: a malformed turn
+/// whose role holds an escaped quote, a timestamp that is words, a cached context whose count is
+/// a secret number, and a display name.
+const QUOTER: &str = "quoter";
+const QUOTER_WORDS: &[&str] = &["zqvrole", "zqvtime", "zqvname", "zqvturn", "7391046"];
+
+fn seed_quoter(redis: &RedisServer, db_name: &str) {
+    let turns = serde_json::json!([
+        {"role": "x\" zqvrole zqvturn", "content": "zqvturn words", "timestamp": "2025-01-15T10:00:00Z"},
+        {"user": "zqvturn again", "assistant": "ok", "timestamp": "zqvtime \" zqvturn"},
+        {"user": "a good zqvturn", "assistant": "ok", "timestamp": "2025-01-15T11:00:00Z"},
+    ]);
+    let cached = serde_json::json!({
+        "user_id": QUOTER, "milestone": "M1", "policy": "prolaunch",
+        "created_at": "2025-01-15T11:55:00Z", "total_tokens": "7391046 zqvturn",
+        "items": [], "prompt": "zqvturn",
+    });
+    let mut con = redis.connection();
+    for (key, value) in [
+        (format!("session:{QUOTER}:s1"), turns.to_string()),
+        (format!("context:{QUOTER}:M1"), cached.to_string()),
+    ] {
+        let _: () = redis::cmd("SET")
+            .arg(key)
+            .arg(value)
+            .query(&mut con)
+            .expect("SET");
+    }
+    Postgres::shared().psql(
+        db_name,
+        &format!(
+            "INSERT INTO user_journeys (user_id, current_milestone, display_name) \
+             VALUES ('{QUOTER}', 'M1', 'Zqvname \"Zqvname\" Surname')"
+        ),
+    );
+}
+
+#[test]
+fn the_sweep_holds_on_live_stores_and_for_quotes_inside_values() {
+    let redis = RedisServer::start();
+    let db = Postgres::shared().create_database("redact_live");
+    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.clone())];
+    for cmd in ["migrate", "seed"] {
+        let out = ctxlens_with(&[cmd], &env);
+        assert_eq!(out.code, 0, "{cmd}: {}", out.stderr);
+    }
+    seed_quoter(&redis, "redact_live");
+    let mut private = private();
+    private.extend(QUOTER_WORDS.iter().map(|w| w.to_string()));
+    let mut seen = Seen::default();
+    let live = Source {
+        env: &env,
+        live: true,
+    };
+    sweep_all(
+        &["u062", "u066", "u068", QUOTER],
+        &live,
+        &private,
+        &mut seen,
+    );
+    assert!(seen.leaks.is_empty(), "{}", seen.leaks.join("\n"));
+    // Unredacted, the quoter's secrets are there to find: the sweep can see them.
+    let plain = ctxlens_with(&["inspect", QUOTER], &env);
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    for w in ["zqvrole", "zqvtime", "zqvname"] {
+        assert!(
+            plain.stdout.to_lowercase().contains(w),
+            "inspect {QUOTER} without --redact does not show {w}: {}",
+            plain.stdout
+        );
+    }
 }
 
 #[test]

@@ -209,7 +209,7 @@ fn choose_session(
                     session: id.clone(),
                     have: parsed
                         .iter()
-                        .map(|(_, i)| i.session_id.as_str())
+                        .map(|(_, i)| format!("{:?}", i.session_id))
                         .collect::<Vec<_>>()
                         .join(", "),
                 })?,

@@ -94,6 +94,27 @@ async fn a_missing_user_or_session_is_not_an_outage() {
     );
     assert_eq!(s.status.health.failed_user, None, "nothing to retry");
     assert_eq!(shown_user(&s), Some("u001"));
+    // A bad row or a failed statement names its store, and is still no outage.
+    assert!(!s.status.stores.is_empty(), "the demo has a store to mark");
+    for st in s.status.stores.clone() {
+        s.user.loading = Some("u002".into());
+        let e = StoreError::Backend {
+            store: st.name.clone(),
+            what: "reading u002".into(),
+            cause: format!(
+                "{}: column \"data\" does not exist (SQLSTATE 42703)",
+                st.name
+            ),
+        };
+        update(&mut s, Action::Failed(Task::User, e.into()));
+        assert!(
+            s.status.stores.iter().all(|st| st.up),
+            "a data error marked {} down",
+            st.name
+        );
+        assert_eq!(s.status.health.failed_user, None, "nothing to retry");
+        assert_eq!(shown_user(&s), Some("u001"));
+    }
     // The same through the real store: an unknown id (asked of the store while the list is
     // not known whole; a whole list answers without asking).
     settle(&mut s, &store, Action::ShowUsers).await;
