@@ -127,3 +127,74 @@ fn the_tui_reports_an_outage_keeps_its_data_and_recovers() {
         assert_eq!(v.data().current_milestone.as_deref(), Some("M9"));
     });
 }
+
+#[test]
+fn a_user_with_timestamps_chrono_cannot_hold_opens_with_a_finding_per_row() {
+    use ctxlens::app::Action;
+    use ctxlens::app::state::{Session, State};
+    use ctxlens::engine::snapshot::NoteKind;
+    let redis = RedisServer::start();
+    let pg = Postgres::shared();
+    let db = pg.create_database("tui_infinity");
+    let env = env(&redis, &db);
+    assert_eq!(ctxlens_with(&["migrate"], &env).code, 0);
+    assert_eq!(ctxlens_with(&["seed"], &env).code, 0);
+    // Legal in Postgres, out of chrono's range: once a panic that killed the loader task.
+    pg.psql(
+        "tui_infinity",
+        "UPDATE memory_bank SET created_at = 'infinity' WHERE id = \
+           (SELECT min(id) FROM memory_bank WHERE user_id = 'u005');\n\
+         UPDATE knowledge SET created_at = '-infinity';",
+    );
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let live = LiveStore::connect(&endpoints(&redis, &db))
+            .await
+            .expect("connects");
+        let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(live);
+        let policy = Policy::preset("prolaunch").expect("preset");
+        let session = Session {
+            engine: Engine::default(),
+            baseline: policy.clone(),
+            policy,
+            keymap: Default::default(),
+            themes: vec!["default".into()],
+            ready: [ctxlens::engine::Tokenizer::Chars4].into(),
+            warming: Default::default(),
+        };
+        let mut s = State::new(session, store.describe(), false, "default".into(), false);
+        drive(&mut s, &store, Action::Refresh).await;
+        type_command(&mut s, &store, "user u005").await;
+        let v = s.user.view.as_ref().expect("u005 opens");
+        assert!(v.tuned.is_some(), "u005 replays");
+        assert_eq!(v.data().user_id, "u005");
+        let out_of_range: Vec<&str> = v
+            .snapshot()
+            .notes
+            .iter()
+            .filter(|n| n.kind == NoteKind::TimestampOutOfRange)
+            .map(|n| n.source.as_str())
+            .collect();
+        assert!(
+            out_of_range
+                .iter()
+                .any(|src| src.starts_with("memory_bank id=")),
+            "{out_of_range:?}"
+        );
+        assert!(
+            out_of_range
+                .iter()
+                .any(|src| src.starts_with("knowledge id=")),
+            "{out_of_range:?}"
+        );
+        assert!(
+            s.status.message.as_ref().is_none_or(|m| !m.error),
+            "{:?}",
+            s.status.message
+        );
+        assert!(s.status.stores.iter().all(|st| st.up), "no outage");
+    });
+}
