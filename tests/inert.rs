@@ -128,6 +128,20 @@ fn run(args: &[&str], stores: &[(&str, String)], runs: &mut usize) -> String {
     text
 }
 
+/// [`run`] for `report` with its progress bar on: the bar's own `CR ESC [2K` (back to the line's
+/// start, clear it) is allowed; anything else foreign is not.
+fn run_with_bar(args: &[&str], stores: &[(&str, String)], runs: &mut usize) -> String {
+    let (code, bytes) = on_pty(args, stores);
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    assert_eq!(code, 0, "ctxlens {args:?} exited {code}:\n{text}");
+    let without_bar = text.replace("\r\u{1b}[2K", "");
+    if let Some(what) = foreign(without_bar.as_bytes()) {
+        panic!("ctxlens {args:?}: {what}:\n{text:?}");
+    }
+    *runs += 1;
+    text
+}
+
 /// [`run`] for a command that fails: exit 1, and nothing foreign in its error either.
 fn run_failing(args: &[&str], stores: &[(&str, String)], runs: &mut usize) -> String {
     let (code, bytes) = on_pty(args, stores);
@@ -143,6 +157,8 @@ fn run_failing(args: &[&str], stores: &[(&str, String)], runs: &mut usize) -> St
 #[test]
 fn the_checker_catches_what_it_must() {
     assert_eq!(foreign(b"\x1b[1mbold\x1b[0m\r\n"), None);
+    // The progress bar's line clear is allowed only by run_with_bar.
+    assert!(foreign(b"\r\x1b[2K12 users").is_some());
     for bad in [
         &b"\x1b]0;x\x07"[..],
         b"\x1b[2J",
@@ -259,7 +275,17 @@ fn stored_payloads_reach_no_terminal_from_any_command() {
             );
         }
     }
-    assert_eq!(runs, 2 + PAYLOADS.len() * 22 + 4, "every command ran");
+    // The progress bar on stderr (on when not --quiet and not JSON): counts and times only.
+    for format in ["table", "markdown"] {
+        let out = run_with_bar(
+            &["report", "--set", "budget.total=200", "--format", format],
+            &stores,
+            &mut runs,
+        );
+        let first = ctxlens::text::inert_line(&user_id(0)).into_owned();
+        assert!(out.contains(&first), "{format}: {out}");
+    }
+    assert_eq!(runs, 2 + PAYLOADS.len() * 22 + 6, "every command ran");
 }
 
 /// `watch USER --count 1` on a pty while an event whose fields carry `payload` is published.
