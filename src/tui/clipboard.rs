@@ -52,8 +52,15 @@ mod tests {
                 .any(|c| c == '\x1b' || c == '\x07' || ('\u{80}'..='\u{9f}').contains(&c)),
             "{text:?}"
         );
-        assert!(text.contains('␛') && text.starts_with("title"), "shown, not sent: {text:?}");
-        assert_eq!(text, crate::text::inert(hostile), "as the sanitiser makes it");
+        assert!(
+            text.contains('␛') && text.starts_with("title"),
+            "shown, not sent: {text:?}"
+        );
+        assert_eq!(
+            text,
+            crate::text::inert(hostile),
+            "as the sanitiser makes it"
+        );
         // Text `update` already made inert goes out unchanged.
         assert_eq!(carried(&osc52(&text)), text);
     }

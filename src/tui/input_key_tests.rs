@@ -21,7 +21,11 @@ fn readline_control_keys_edit_the_line() {
     for c in ['a', 'e', 'w'] {
         assert_ne!(ctrl(c), Some(InputKey::Char(c)));
     }
-    assert_eq!(ctrl('x'), None, "a control key without a meaning is dropped");
+    assert_eq!(
+        ctrl('x'),
+        None,
+        "a control key without a meaning is dropped"
+    );
     let plain = KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE);
     assert_eq!(input_key(&plain), Some(InputKey::Char('a')));
 }
@@ -46,10 +50,18 @@ async fn ctrl_a_e_and_w_move_and_delete_in_the_line() {
         settle(&mut s, &ctx, Action::Input(ctrl(key).expect("mapped"))).await;
         assert_eq!(text(&s).as_deref(), Some(then), "after ctrl-{key}");
         // Where the cursor is shows in what a typed character does.
-        let probe = if key == 'a' { "#set budget.total=" } else { "set budget.total=#" };
+        let probe = if key == 'a' {
+            "#set budget.total="
+        } else {
+            "set budget.total=#"
+        };
         settle(&mut s, &ctx, Action::Input(InputKey::Char('#'))).await;
         assert_eq!(text(&s).as_deref(), Some(probe), "typed after ctrl-{key}");
-        let undo = if key == 'a' { InputKey::Delete } else { InputKey::Backspace };
+        let undo = if key == 'a' {
+            InputKey::Delete
+        } else {
+            InputKey::Backspace
+        };
         if key == 'a' {
             settle(&mut s, &ctx, Action::Input(InputKey::Left)).await;
         }

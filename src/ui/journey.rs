@@ -242,10 +242,13 @@ fn graph_title(v: &GraphView, pan: &Pan, room: usize) -> String {
     } else {
         String::new()
     };
-    let short: String = [cols.map(|c| format!(" · cols {c}")), rows.map(|r| format!(" · rows {r}"))]
-        .into_iter()
-        .flatten()
-        .collect();
+    let short: String = [
+        cols.map(|c| format!(" · cols {c}")),
+        rows.map(|r| format!(" · rows {r}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let hint = " · h/j/k/l move";
     let candidates = [
         format!(" Milestones · {layers}{note}{hint}{long} "),
@@ -364,10 +367,7 @@ fn render_selection(
     };
     let title = il(&format!(" {id} {}{shown} ", map.name(id)));
     let first = u16::try_from(first).unwrap_or(u16::MAX);
-    frame.render_widget(
-        p.scroll((first, 0)).block(block(title, false, t)),
-        area,
-    );
+    frame.render_widget(p.scroll((first, 0)).block(block(title, false, t)), area);
 }
 
 /// The items a milestone gives the journey layer under the tuned policy, or "nothing".

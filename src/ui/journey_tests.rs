@@ -101,7 +101,10 @@ async fn the_current_milestones_panel_scrolls_to_the_next_ones_at_80x24() {
     let screen = |s: &State| rows(s, 80, 24).join("\n");
     let top = screen(&s);
     assert!(top.contains("◉ current"), "{top}");
-    assert!(top.contains(" · PgDn/PgUp"), "the panel says it scrolls: {top}");
+    assert!(
+        top.contains(" · PgDn/PgUp"),
+        "the panel says it scrolls: {top}"
+    );
     let mut seen = top.clone();
     for _ in 0..20 {
         if seen.contains("a transition M5 → M7 would carry:") {
@@ -129,7 +132,10 @@ async fn the_current_milestones_panel_scrolls_to_the_next_ones_at_80x24() {
         end = now;
     }
     let (rows, height) = s.user.panel_rows.get();
-    assert!(rows > height, "more rows than the panel has: {rows} in {height}");
+    assert!(
+        rows > height,
+        "more rows than the panel has: {rows} in {height}"
+    );
     assert!(
         end.contains(&format!("{}-{rows}/{rows} · PgDn/PgUp", rows - height + 1)),
         "the last page is a full one: {end}"
@@ -231,7 +237,9 @@ async fn a_26_milestone_map_is_walked_with_the_keys_and_panned_to_the_selection(
     // The title reads whole at 80 columns: the part of the graph shown, both ways.
     let title = rows(&s, 80, 24)[1].clone();
     assert!(
-        title.contains("Milestones · 26") && title.contains(" · cols ") && title.contains(" · rows "),
+        title.contains("Milestones · 26")
+            && title.contains(" · cols ")
+            && title.contains(" · rows "),
         "{title}"
     );
     let ends = title.trim_end_matches(['─', '╮']);

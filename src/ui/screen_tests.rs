@@ -7,8 +7,8 @@ use super::theme::Theme;
 use crate::app::Action;
 use crate::app::action::InputKey;
 use crate::app::state::{Screen, State};
-use crate::engine::Decision;
 use crate::app::update::tests::{app_over_files, demo_app, open, settle, snapshot_u1, type_text};
+use crate::engine::Decision;
 use crate::tui::effects::EffectContext;
 
 async fn tuned_u062() -> (State, EffectContext) {
@@ -566,18 +566,26 @@ async fn the_prompt_search_says_no_match() {
             t.error().fg.expect("error colour"),
             "{w}×{h}: \"no match\" in the error colour"
         );
-        assert!(screen.contains(" · /aqqqqzz no match "), "{w}×{h}: {screen}");
+        assert!(
+            screen.contains(" · /aqqqqzz no match "),
+            "{w}×{h}: {screen}"
+        );
     }
     settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
     for (w, h) in [(120, 40), (80, 24)] {
         s.ui.size = (w, h);
         let screen = text(&s, w, h);
-        assert!(screen.contains(" · /aqqqqzz no match "), "{w}×{h}: {screen}");
+        assert!(
+            screen.contains(" · /aqqqqzz no match "),
+            "{w}×{h}: {screen}"
+        );
     }
     // A search that finds says which match of how many instead.
     let lines = crate::app::update::prompt_lines(&s);
     let header = lines.iter().find_map(|l| l.strip_prefix("## "));
-    let word = header.and_then(|h| h.split_whitespace().next()).expect("a header");
+    let word = header
+        .and_then(|h| h.split_whitespace().next())
+        .expect("a header");
     settle(&mut s, &store, Action::Filter).await;
     type_text(&mut s, &store, word).await;
     settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
@@ -610,7 +618,10 @@ async fn the_prompt_diff_marks_added_lines() {
         let title: String = (0..120).map(|x| buf[(x, 1)].symbol().to_string()).collect();
         assert!(title.contains(&format!(" +{added} lines")), "{title}");
         if let Some((x, y)) = super::journey_tests::find(buf, "│+ ") {
-            assert_eq!(buf[(x + 1, y)].fg, t.decision(Decision::Kept).fg.expect("kept"));
+            assert_eq!(
+                buf[(x + 1, y)].fg,
+                t.decision(Decision::Kept).fg.expect("kept")
+            );
             seen = true;
             break;
         }

@@ -227,7 +227,9 @@ async fn live_lists_an_unreadable_event_naming_its_channel() {
     }
     // Events the store stamped carry no mark, and the title no note, once no unreadable line
     // is shown.
-    s.live.events.retain(|e| matches!(e, crate::app::state::LiveEntry::Event(_)));
+    s.live
+        .events
+        .retain(|e| matches!(e, crate::app::state::LiveEntry::Event(_)));
     let ev = crate::store::ProgressEvent {
         user_id: "u064".into(),
         milestone: "M5".into(),

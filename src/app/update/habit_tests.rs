@@ -242,7 +242,11 @@ async fn the_palette_completes_theme_names() {
     type_text(&mut s, &store, "hi").await;
     settle(&mut s, &store, key(InputKey::Tab)).await;
     assert_eq!(input_text(&s), Some("theme high-contrast"));
-    assert!(s.ui.input.as_ref().is_some_and(|i| i.completions.is_empty()));
+    assert!(
+        s.ui.input
+            .as_ref()
+            .is_some_and(|i| i.completions.is_empty())
+    );
     settle(&mut s, &store, key(InputKey::Enter)).await;
     assert_eq!(s.ui.theme, "high-contrast", "the completed name runs");
     settle(&mut s, &store, Action::Palette).await;
@@ -269,7 +273,10 @@ async fn messages_expire_and_errors_stay_longer() {
     settle(&mut s, &store, key(InputKey::Enter)).await;
     assert!(s.status.message.as_ref().is_some_and(|m| !m.error));
     ticks(&mut s, ttl);
-    assert!(s.status.message.is_some(), "still there at {MESSAGE_SECONDS} s");
+    assert!(
+        s.status.message.is_some(),
+        "still there at {MESSAGE_SECONDS} s"
+    );
     ticks(&mut s, 1);
     assert_eq!(s.status.message, None, "gone after {MESSAGE_SECONDS} s");
     settle(&mut s, &store, Action::Palette).await;
