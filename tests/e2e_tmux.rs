@@ -476,3 +476,54 @@ fn ctrl_z_and_sigtstp_suspend_and_fg_redraws_the_tui() {
         assert_eq!(t.display(MODES), modes_before, "{how}: restored on exit");
     }
 }
+
+/// `tui --snapshot FILE` and `tui --snapshots DIR` open what `ctxlens snapshot` wrote, offline:
+/// the status bar says SNAPSHOT and the user's Layers show its total as the demo's do.
+#[test]
+fn the_tui_opens_snapshot_files_written_by_ctxlens_snapshot() {
+    let bin = env!("CARGO_BIN_EXE_ctxlens");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for user in ["u062", "u001"] {
+        let file = dir.path().join(format!("{user}.json"));
+        let out = Command::new(bin)
+            .args(["snapshot", user, "--out"])
+            .arg(&file)
+            .output()
+            .expect("ctxlens snapshot runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let t = Tmux::start(120, 40);
+    t.wait_for("the shell prompt", |s| s.contains("READY$"));
+    let file = dir.path().join("u062.json");
+    let runs = [
+        (format!("--snapshot {}", file.display()), "Users 1/1"),
+        (format!("--snapshots {}", dir.path().display()), "Users 2/2"),
+    ];
+    for (i, (args, listed)) in runs.iter().enumerate() {
+        t.send(&["clear", "Enter"]);
+        t.wait_for("a cleared screen", |s| s.trim() == "READY$");
+        t.send(&["-l", &format!("{bin} tui {args}; echo SNAP_EXIT_{i}=$?")]);
+        t.send(&["Enter"]);
+        let users = t.wait_for("the snapshot's users", |s| {
+            s.contains(listed) && s.contains("u062") && !s.contains("counting")
+        });
+        let bar = users.lines().rev().find(|l| !l.trim().is_empty());
+        assert!(
+            bar.is_some_and(|l| l.contains(" SNAPSHOT ")),
+            "SNAPSHOT in the status bar:\n{users}"
+        );
+        t.send(&["-l", ":user u062"]);
+        t.send(&["Enter"]);
+        t.wait_for("u062's layers with the total", |s| {
+            s.contains("549 + 1,960 + 114 = 2,623 / 4,000 tokens") && s.contains("mb:330")
+        });
+        t.send(&["q"]);
+        t.wait_for("the shell after the TUI", |s| {
+            s.contains(&format!("SNAP_EXIT_{i}=0"))
+        });
+    }
+}

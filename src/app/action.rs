@@ -28,7 +28,8 @@ pub struct Unreadable {
     pub user: String,
     /// Why it could not be read (not JSON, a field missing), as the store said.
     pub why: String,
-    /// When it arrived (it carries no time of its own that could be read).
+    /// When it arrived, by this machine's clock: it carries no time of its own that could be
+    /// read, and the store's clock is not asked (Live marks the time as such).
     pub received: String,
 }
 

@@ -170,10 +170,16 @@ pub fn live(body: Rect) -> (Rect, Rect) {
     (cache, events)
 }
 
+/// The most rows the Journey screen's graph (frame and legend included) takes of a body
+/// `height` rows high: the panels under it keep at least a third.
+pub fn journey_graph_most(height: u16) -> u16 {
+    height.saturating_sub(height / 3).max(5)
+}
+
 /// The Journey screen: the graph (with its legend), and the selection's panels under it.
 pub fn journey(body: Rect, graph_rows: u16) -> (Rect, Rect) {
     // The graph takes what it needs, leaving the panels at least a third of the body.
-    let most = body.height.saturating_sub(body.height / 3).max(5);
+    let most = journey_graph_most(body.height);
     let [graph, rest] = Layout::vertical([
         Constraint::Length((graph_rows + 2).min(most)),
         Constraint::Min(3),

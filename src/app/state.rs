@@ -322,6 +322,11 @@ pub struct UserState {
     pub cursor: usize,
     /// Journey screen: the selected milestone (index in the map).
     pub milestone: usize,
+    /// Journey screen: the first row of the selection's panel shown (`PgDn`/`PgUp` scroll it).
+    pub panel: usize,
+    /// The rows the selection's panel took when last drawn (wrapped at its width) and the rows
+    /// it had: where its scrolling ends. Set while drawing, read by the page keys.
+    pub panel_rows: std::cell::Cell<(usize, usize)>,
     /// Prompt screen: first line shown, search text, current match, tuned-vs-baseline diff.
     pub scroll: usize,
     pub search: String,

@@ -101,9 +101,10 @@ fn write_text(
         Geometry {
             box_w: MIN_BOX_W,
             name_lines: 2,
+            row_gap: 1,
         },
     );
-    let g = g.clone().with_geometry(g.fit(width(), true));
+    let g = g.clone().with_geometry(g.fit(width(), 2));
     let status = |id: &str| st.and_then(|m| m.get(id).copied());
     let labels: Vec<Label> = g
         .ids()

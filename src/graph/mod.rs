@@ -19,13 +19,17 @@ pub const MIN_BOX_W: u16 = 7;
 const COMFORTABLE_BOX_W: u16 = 14;
 
 /// How boxes are drawn: the widest a box may be (each layer's boxes are as wide as its labels
-/// need, up to this), and how many lines of name go under the id line (0: the name follows the
-/// id on its line).
+/// need, up to this), how many lines of name go under the id line (0: the name follows the id
+/// on its line), and the blank rows between a layer's boxes (0 stacks them, for short screens).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Geometry {
     pub box_w: u16,
     pub name_lines: u16,
+    pub row_gap: u16,
 }
+
+/// What a name needs after the id on its line to say anything: a space, two letters and `…`.
+pub(crate) const NAME_ROOM: usize = 4;
 
 /// The widest a box grows to show a whole name.
 const MAX_BOX_W: u16 = 24;
@@ -35,9 +39,9 @@ impl Geometry {
         3 + self.name_lines
     }
 
-    /// Rows from one slot to the next: a box and a blank line.
+    /// Rows from one slot to the next: a box and the blank rows under it.
     fn pitch(self) -> u16 {
-        self.box_h() + 1
+        self.box_h() + self.row_gap
     }
 
     /// The row of a box where edges attach.
@@ -195,10 +199,10 @@ impl Graph {
     }
 
     /// Box sizes for a canvas at most `width` columns wide: each layer as wide as its labels
-    /// need, the widest cut down until the graph fits; with `tall`, names on lines of their own.
-    /// A graph that cannot fit at all is panned: its boxes then stay readable.
-    pub fn fit(&self, width: u16, tall: bool) -> Geometry {
-        let name_lines = if tall { 2 } else { 0 };
+    /// need, the widest cut down until the graph fits; names on `name_lines` lines of their own
+    /// (0: after the id), a blank row between boxes. A graph that cannot fit at all is panned:
+    /// its boxes then stay readable.
+    pub fn fit(&self, width: u16, name_lines: u16) -> Geometry {
         let n = self.layers.len() as u16;
         let gaps = n.saturating_sub(1) * self.gap;
         let natural: Vec<u16> = (0..self.layers.len())
@@ -210,7 +214,24 @@ impl Graph {
             .rev()
             .find(|&cap| total(cap) <= width)
             .unwrap_or(COMFORTABLE_BOX_W);
-        Geometry { box_w, name_lines }
+        Geometry {
+            box_w,
+            name_lines,
+            row_gap: 1,
+        }
+    }
+
+    /// Whether some box shows its id alone: names after the id (no lines of their own), and a
+    /// box too narrow for the first letters of its name.
+    pub fn drops_names(&self) -> bool {
+        self.geo.name_lines == 0
+            && (0..self.ids.len()).any(|n| {
+                let head = self.ids[n].width() + 2;
+                !self.names[n].is_empty()
+                    && self
+                        .rect(n)
+                        .is_some_and(|r| usize::from(r.w.saturating_sub(2)) < head + NAME_ROOM)
+            })
     }
 
     pub fn geometry(&self) -> Geometry {
@@ -240,7 +261,9 @@ impl Graph {
             .max()
             .map_or(0, |r| r + 1);
         let w = (self.widths.iter().sum::<u16>() + n.saturating_sub(1) * self.gap).max(1);
-        let h = (rows * self.geo.pitch()).saturating_sub(1).max(1);
+        let h = (rows * self.geo.pitch())
+            .saturating_sub(self.geo.row_gap)
+            .max(1);
         (w, h)
     }
 

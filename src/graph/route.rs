@@ -329,7 +329,7 @@ impl Graph {
         let text: Vec<String> = if self.geo.name_lines == 0 {
             // A name cut to less than a few letters says nothing: the id alone then.
             let head = label.head.width();
-            if label.name.is_empty() || inner < head + 4 {
+            if label.name.is_empty() || inner < head + super::NAME_ROOM {
                 vec![fit(&label.head, inner)]
             } else {
                 vec![fit(&format!("{} {}", label.head, label.name), inner)]

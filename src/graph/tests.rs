@@ -7,6 +7,7 @@ fn seed() -> Graph {
         Geometry {
             box_w: 14,
             name_lines: 2,
+            row_gap: 1,
         },
     )
 }
@@ -116,6 +117,7 @@ fn every_edge_ends_in_one_arrow_per_target_and_no_line_crosses_a_box() {
             Geometry {
                 box_w: 10,
                 name_lines: 0,
+                row_gap: 1,
             },
         ),
     ] {
@@ -151,6 +153,7 @@ fn a_26_milestone_map_is_laid_out_and_every_box_can_be_reached() {
         Geometry {
             box_w: 10,
             name_lines: 0,
+            row_gap: 1,
         },
     );
     let canvas = g.draw(&labels(&g), &[]);
@@ -190,11 +193,11 @@ fn moving_follows_edges_then_layers() {
 #[test]
 fn fit_chooses_boxes_for_the_width() {
     let g = seed();
-    let narrow = g.fit(78, false);
+    let narrow = g.fit(78, 0);
     let (w, _) = g.clone().with_geometry(narrow).size();
     assert!(w <= 78, "{w}");
     // 118 columns hold every seed name whole on two lines: each layer as wide as it needs.
-    let wide = g.clone().with_geometry(g.fit(118, true));
+    let wide = g.clone().with_geometry(g.fit(118, 2));
     assert_eq!(wide.geometry().name_lines, 2);
     assert!(wide.size().0 <= 118, "{:?}", wide.size());
     let names = MilestoneMap::default();

@@ -2,7 +2,10 @@
 //! a suspension: ctrl-z, SIGTSTP), terminal events, effect results, signals and a clock tick in
 //! one `select!`; draws only on change.
 
+mod clipboard;
 pub mod effects;
+#[cfg(test)]
+mod input_key_tests;
 mod signals;
 
 use std::io::stdout;
@@ -379,11 +382,9 @@ fn input_key(k: &crossterm::event::KeyEvent) -> Option<InputKey> {
 /// Puts `text` on the terminal's clipboard with OSC 52 (the terminal, or tmux, passes it to the
 /// system clipboard). `text` was made inert by `update`; base64 carries nothing else.
 fn clipboard(text: &str) {
-    use base64::Engine as _;
     use std::io::Write as _;
-    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
     let mut out = stdout();
-    let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+    let _ = write!(out, "{}", clipboard::osc52(text));
     let _ = out.flush();
 }
 

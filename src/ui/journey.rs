@@ -30,19 +30,38 @@ fn statuses(map: &MilestoneMap, v: &UserView) -> Vec<Status> {
         .collect()
 }
 
-/// The graph sized for `area`: names on lines of their own when there is height for them.
+/// The graph sized for a body `width` × `height`: names on two lines of their own when there
+/// is height for them; else after the id when every box has room for a few letters of it; else
+/// on a line of their own, cut with `…`, in boxes stacked without blank rows between them when
+/// that still fits the height (80×24); else the ids alone.
 pub(crate) fn sized(map: &MilestoneMap, width: u16, height: u16) -> Graph {
     let g = Graph::new(
         map,
         Geometry {
             box_w: crate::graph::MIN_BOX_W,
             name_lines: 0,
+            row_gap: 1,
         },
     );
-    let tall = g.fit(width, true);
-    let fits_tall = g.clone().with_geometry(tall).size().1 + 4 <= height * 2 / 3;
-    let geo = if fits_tall { tall } else { g.fit(width, false) };
-    g.with_geometry(geo)
+    let with = |geo: Geometry| g.clone().with_geometry(geo);
+    let tall = with(g.fit(width, 2));
+    if tall.size().1 + 4 <= height * 2 / 3 {
+        return tall;
+    }
+    let flat = with(g.fit(width, 0));
+    if !flat.drops_names() {
+        return flat;
+    }
+    let stacked = with(Geometry {
+        row_gap: 0,
+        ..g.fit(width, 1)
+    });
+    // Its frame and legend take three rows.
+    if stacked.size().1 + 3 <= layout::journey_graph_most(height) {
+        stacked
+    } else {
+        flat
+    }
 }
 
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
@@ -144,8 +163,7 @@ fn render_graph(frame: &mut Frame, area: Rect, v: &GraphView, t: &Theme) {
     } = *v;
     let ids = g.ids();
     let (w, h) = (canvas.width, canvas.height);
-    let b = block(String::new(), true, t);
-    let inner = b.inner(area);
+    let inner = block(String::new(), true, t).inner(area);
     let view_h = inner.height.saturating_sub(1);
     let r = g.rect(sel).unwrap_or(crate::graph::Rect {
         x: 0,
@@ -154,43 +172,14 @@ fn render_graph(frame: &mut Frame, area: Rect, v: &GraphView, t: &Theme) {
         h: 1,
     });
     let (ox, oy) = (pan(r.x, r.w, inner.width, w), pan(r.y, r.h, view_h, h));
-    let panned = if w > inner.width || h > view_h {
-        format!(
-            " · view {}-{} of {w} columns, {}-{} of {h} rows",
-            ox + 1,
-            (ox + inner.width).min(w),
-            oy + 1,
-            (oy + view_h).min(h)
-        )
-    } else {
-        String::new()
+    let view = Pan {
+        cols: (ox, inner.width, w),
+        rows: (oy, view_h, h),
     };
-    let title = format!(
-        " Milestones · {} in {} layers{} · h/j/k/l move{panned} ",
-        ids.len(),
-        g.layer_count(),
-        if v.no_journey {
-            " · no journey row: a new user's map"
-        } else {
-            ""
-        }
-    );
-    let b = b
-        .title(Line::styled(title, t.title()))
-        .title_bottom(v.time.clone());
+    let title = graph_title(v, &view, usize::from(area.width.saturating_sub(2)));
+    let b = block(title, true, t).title_bottom(v.time.clone());
     frame.render_widget(b, area);
-    let legend = Line::from(vec![
-        styled("✓ completed ", t.status(Status::Completed)),
-        styled("◉ current ", t.status(Status::Current)),
-        styled("○ available ", t.status(Status::Available)),
-        styled("⊘ locked", t.status(Status::Locked)),
-        styled(" · ┏┓ selected · ", t.muted()),
-        styled(
-            "bold: what it needs",
-            t.accent().add_modifier(Modifier::BOLD),
-        ),
-    ]);
-    frame.render_widget(Paragraph::new(legend), Rect { height: 1, ..inner });
+    frame.render_widget(Paragraph::new(legend(t)), Rect { height: 1, ..inner });
     // A graph narrower than the view is centred in it.
     let pad = inner.width.saturating_sub(w) / 2;
     let view = Rect {
@@ -214,6 +203,80 @@ fn render_graph(frame: &mut Frame, area: Rect, v: &GraphView, t: &Theme) {
         }
     };
     draw_canvas(frame.buffer_mut(), view, canvas, (ox, oy), style);
+}
+
+/// The part of the canvas shown: per axis, the first cell, the cells shown and the total.
+struct Pan {
+    cols: (u16, u16, u16),
+    rows: (u16, u16, u16),
+}
+
+impl Pan {
+    /// `first-last/total` of an axis, or nothing when it is shown whole.
+    fn range((first, shown, total): (u16, u16, u16)) -> Option<String> {
+        (total > shown).then(|| format!("{}-{}/{total}", first + 1, (first + shown).min(total)))
+    }
+}
+
+/// The graph's title: what it holds, the keys, and the part shown when panned; shortened to fit
+/// `room` columns (the layer count goes first, then the key hint), so the panned range reads.
+fn graph_title(v: &GraphView, pan: &Pan, room: usize) -> String {
+    let n = v.g.ids().len();
+    let layers = format!("{n} in {} layers", v.g.layer_count());
+    let note = if v.no_journey {
+        " · no journey row: a new user's map"
+    } else {
+        ""
+    };
+    let (cols, rows) = (Pan::range(pan.cols), Pan::range(pan.rows));
+    let long = if cols.is_some() || rows.is_some() {
+        let (c0, cs, ct) = pan.cols;
+        let (r0, rs, rt) = pan.rows;
+        format!(
+            " · view {}-{} of {ct} columns, {}-{} of {rt} rows",
+            c0 + 1,
+            (c0 + cs).min(ct),
+            r0 + 1,
+            (r0 + rs).min(rt)
+        )
+    } else {
+        String::new()
+    };
+    let short: String = [
+        cols.map(|c| format!(" · cols {c}")),
+        rows.map(|r| format!(" · rows {r}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let hint = " · h/j/k/l move";
+    let candidates = [
+        format!(" Milestones · {layers}{note}{hint}{long} "),
+        format!(" Milestones · {layers}{note}{hint}{short} "),
+        format!(" Milestones · {n}{note}{hint}{short} "),
+        format!(" Milestones · {n}{note}{short} "),
+    ];
+    let fits = |c: &String| c.width() <= room;
+    candidates
+        .iter()
+        .find(|c| fits(c))
+        .unwrap_or(&candidates[3])
+        .clone()
+}
+
+/// The status symbols and what the styles say.
+fn legend(t: &Theme) -> Line<'static> {
+    Line::from(vec![
+        styled("✓ completed ", t.status(Status::Completed)),
+        styled("◉ current ", t.status(Status::Current)),
+        styled("○ available ", t.status(Status::Available)),
+        styled("⊘ locked", t.status(Status::Locked)),
+        styled(" · ┏┓ selected · ", t.muted()),
+        styled(
+            "bold: what it needs",
+            t.accent().add_modifier(Modifier::BOLD),
+        ),
+    ])
 }
 
 /// Copies the part of `canvas` at `offset` into `area` of the buffer.
@@ -287,13 +350,24 @@ fn render_selection(
         rows.clamp(3, TIMELINE_ROWS),
     ));
     lines.extend(transition_lines(s, v, t, id, st[sel], width));
-    let title = il(&format!(" {id} {} ", map.name(id)));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block(title, false, t)),
-        area,
-    );
+    // Scrolled by the page keys where its rows do not fit (80×24): the title says which.
+    let p = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let rows = p.line_count(area.width.saturating_sub(2));
+    let height = usize::from(area.height.saturating_sub(2));
+    s.user.panel_rows.set((rows, height));
+    let first = s.user.panel.min(rows.saturating_sub(height));
+    let shown = if rows > height {
+        format!(
+            " · {}-{}/{rows} · PgDn/PgUp",
+            first + 1,
+            (first + height).min(rows)
+        )
+    } else {
+        String::new()
+    };
+    let title = il(&format!(" {id} {}{shown} ", map.name(id)));
+    let first = u16::try_from(first).unwrap_or(u16::MAX);
+    frame.render_widget(p.scroll((first, 0)).block(block(title, false, t)), area);
 }
 
 /// The items a milestone gives the journey layer under the tuned policy, or "nothing".

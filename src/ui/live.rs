@@ -71,12 +71,22 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         shown.len(),
         live.events.len()
     );
-    let room = usize::from(area.width.saturating_sub(4));
-    let title = if head.chars().count() + hints.chars().count() < room {
-        format!("{head}{hints} ")
+    // An unreadable message carries no time: the one shown (marked `*`) is its arrival's.
+    let unreadable = shown
+        .iter()
+        .skip(first)
+        .take(height)
+        .any(|e| matches!(e, LiveEntry::Unreadable(_)));
+    let note = if unreadable {
+        " · * arrival time, machine clock"
     } else {
-        format!("{head} ")
+        ""
     };
+    let room = usize::from(area.width.saturating_sub(4));
+    let title = [format!("{head}{note}{hints} "), format!("{head}{note} ")]
+        .into_iter()
+        .find(|t| t.chars().count() <= room)
+        .unwrap_or_else(|| format!("{head} "));
     let style = if live.paused { t.warning() } else { t.base() };
     frame.render_widget(
         Paragraph::new(lines).block(block(title, false, t).border_style(style)),
@@ -105,7 +115,7 @@ fn entry_line(e: &LiveEntry, open: Option<&str>, t: &Theme) -> Line<'static> {
             ),
         ]),
         LiveEntry::Unreadable(u) => Line::from(vec![
-            styled(format!("{}  ", il(&u.received)), t.muted()),
+            styled(format!("{}* ", il(&u.received)), t.muted()),
             channel,
             styled(" unreadable: ", t.error()),
             styled(il(&u.why), t.base()),

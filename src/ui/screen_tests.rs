@@ -1,6 +1,6 @@
 //! Snapshots of the screens' newer states at 120×40 and 80×24: the quit prompt, the prompt
 //! diff, Live paused, the users' tuned figures, help on Journey, snapshot files, a long error,
-//! the weights warning, a 26-milestone map panned to its selection, and the wide Layers preview.
+//! the weights warning, and the wide Layers preview.
 
 use super::tests::{draw, snap};
 use super::theme::Theme;
@@ -8,6 +8,7 @@ use crate::app::Action;
 use crate::app::action::InputKey;
 use crate::app::state::{Screen, State};
 use crate::app::update::tests::{app_over_files, demo_app, open, settle, snapshot_u1, type_text};
+use crate::engine::Decision;
 use crate::tui::effects::EffectContext;
 
 async fn tuned_u062() -> (State, EffectContext) {
@@ -215,30 +216,6 @@ async fn a_user_in_two_snapshot_files_is_counted_in_both_rows() {
         .map(|r| (r.summary.user_id.as_str(), r.stats.is_some()))
         .collect();
     assert_eq!(rows, [("u1@a.json", true), ("u1@b.json", true)]);
-}
-
-#[tokio::test]
-async fn a_26_milestone_map_pans_to_the_selection() {
-    let engine = crate::engine::Engine::new(crate::graph::tests::map_26());
-    let store = std::sync::Arc::new(crate::store::MemoryStore::demo());
-    let (mut s, store) = crate::app::update::tests::app_with(store, engine, false).await;
-    open(&mut s, &store, "u062").await;
-    settle(&mut s, &store, Action::ShowJourney).await;
-    s.user.milestone = s
-        .session
-        .engine
-        .milestones
-        .ids()
-        .position(|m| m == "S12")
-        .expect("S12");
-    snap("journey_26", &mut s);
-    for (w, h) in [(80, 24), (120, 40)] {
-        let t = text(&s, w, h);
-        assert!(
-            t.contains("S12") && t.contains("view "),
-            "{w}×{h}: panned to S12\n{t}"
-        );
-    }
 }
 
 #[tokio::test]
@@ -525,4 +502,150 @@ async fn snapshot_files_sort_by_user_id() {
         .map(|&i| s.users.rows[i].summary.user_id.as_str())
         .collect();
     assert_eq!(shown, ["alpha", "zeta"]);
+}
+
+/// A new sort shows the list from its top with the first row selected, also when the selection
+/// was far down the old order (as drawn: the row under the header is the new first).
+#[tokio::test]
+async fn a_new_sort_shows_the_top_of_the_list() {
+    let (mut s, store) = demo_app().await;
+    s.ui.size = (80, 24);
+    for _ in 0..30 {
+        settle(&mut s, &store, Action::Down).await;
+    }
+    let id = |s: &State, i: usize| s.users.rows[s.users.shown[i]].summary.user_id.clone();
+    let before = super::tests::rows(&s, 80, 24);
+    assert!(
+        !before[3].contains(&id(&s, 0)),
+        "scrolled down the list: {before:#?}"
+    );
+    settle(&mut s, &store, Action::CycleSort).await; // milestone
+    settle(&mut s, &store, Action::CycleSort).await; // tokens, largest first
+    let tokens = |r: &crate::app::state::UserRow| r.stats.as_ref().map_or(0, |st| st.tokens);
+    let most = s.users.rows.iter().map(tokens).max().expect("users");
+    let top = id(&s, 0);
+    let top_row = s.users.rows.iter().find(|r| r.summary.user_id == top);
+    assert_eq!(top_row.map(tokens), Some(most), "the largest context first");
+    let term = draw(&s, 80, 24, &Theme::default());
+    let buf = term.backend().buffer();
+    let row = |y: u16| -> String { (0..80).map(|x| buf[(x, y)].symbol().to_string()).collect() };
+    assert!(row(1).contains("sort tokens"), "{}", row(1));
+    assert!(
+        row(2).contains("USER") && row(3).starts_with(&format!("│{top} ")),
+        "the new first row under the header: {}",
+        row(3)
+    );
+    assert_eq!(
+        buf[(1, 3)].bg,
+        Theme::default().selected().bg.expect("a selection colour"),
+        "and selected"
+    );
+}
+
+/// A prompt search that finds nothing says so in the error colour as it is typed, and in the
+/// prompt's title once entered, at both sizes.
+#[tokio::test]
+async fn the_prompt_search_says_no_match() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowPrompt).await;
+    settle(&mut s, &store, Action::Filter).await;
+    type_text(&mut s, &store, "aqqqqzz").await;
+    let t = Theme::default();
+    for (w, h) in [(120, 40), (80, 24)] {
+        s.ui.size = (w, h);
+        let term = draw(&s, w, h, &t);
+        let buf = term.backend().buffer();
+        let screen = format!("{:?}", term.backend());
+        let (_, y) = super::journey_tests::find(buf, "search /aqqqqzz ")
+            .unwrap_or_else(|| panic!("{w}×{h}: the search line: {screen}"));
+        let said = (0..w).find(|&x| buf[(x, y)].symbol() == "n" && buf[(x + 1, y)].symbol() == "o");
+        let x = said.unwrap_or_else(|| panic!("{w}×{h}: no match said as typed: {screen}"));
+        assert_eq!(
+            buf[(x, y)].fg,
+            t.error().fg.expect("error colour"),
+            "{w}×{h}: \"no match\" in the error colour"
+        );
+        assert!(
+            screen.contains(" · /aqqqqzz no match "),
+            "{w}×{h}: {screen}"
+        );
+    }
+    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    for (w, h) in [(120, 40), (80, 24)] {
+        s.ui.size = (w, h);
+        let screen = text(&s, w, h);
+        assert!(
+            screen.contains(" · /aqqqqzz no match "),
+            "{w}×{h}: {screen}"
+        );
+    }
+    // A search that finds says which match of how many instead.
+    let lines = crate::app::update::prompt_lines(&s);
+    let header = lines.iter().find_map(|l| l.strip_prefix("## "));
+    let word = header
+        .and_then(|h| h.split_whitespace().next())
+        .expect("a header");
+    settle(&mut s, &store, Action::Filter).await;
+    type_text(&mut s, &store, word).await;
+    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    let screen = text(&s, 120, 40);
+    assert!(
+        screen.contains(&format!(" · /{word} 1/")) && !screen.contains("no match"),
+        "{screen}"
+    );
+}
+
+/// A tuning that admits more than the baseline shows its new lines marked `+ `, in the kept
+/// colour, and counted in the title.
+#[tokio::test]
+async fn the_prompt_diff_marks_added_lines() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    run(&mut s, &store, "set budget.total=16000").await;
+    settle(&mut s, &store, Action::ShowPrompt).await;
+    settle(&mut s, &store, Action::ToggleDiff).await;
+    s.status.message = None;
+    let lines = crate::app::update::prompt_lines(&s);
+    let added = lines.iter().filter(|l| l.starts_with("+ ")).count();
+    assert!(added > 5, "journey items the larger budget admits: {added}");
+    let t = Theme::default();
+    s.ui.size = (120, 40);
+    let mut seen = false;
+    for _ in 0..200 {
+        let term = draw(&s, 120, 40, &t);
+        let buf = term.backend().buffer();
+        let title: String = (0..120).map(|x| buf[(x, 1)].symbol().to_string()).collect();
+        assert!(title.contains(&format!(" +{added} lines")), "{title}");
+        if let Some((x, y)) = super::journey_tests::find(buf, "│+ ") {
+            assert_eq!(
+                buf[(x + 1, y)].fg,
+                t.decision(Decision::Kept).fg.expect("kept")
+            );
+            seen = true;
+            break;
+        }
+        settle(&mut s, &store, Action::PageDown).await;
+    }
+    assert!(seen, "an added line on screen");
+}
+
+/// The Layers preview shows from 140 columns (README: "From 140 columns"), not at 139.
+#[tokio::test]
+async fn the_layers_preview_starts_at_140_columns() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    for _ in 0..9 {
+        settle(&mut s, &store, Action::Down).await;
+    }
+    assert_eq!(crate::app::layout::PREVIEW_FROM, 140);
+    for (w, shown) in [(139, false), (140, true)] {
+        s.ui.size = (w, 40);
+        let screen = text(&s, w, 40);
+        assert_eq!(
+            screen.contains("source     postgres memory_bank id=330"),
+            shown,
+            "{w} columns: {screen}"
+        );
+    }
 }

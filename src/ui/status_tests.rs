@@ -208,7 +208,7 @@ async fn live_lists_an_unreadable_event_naming_its_channel() {
     }
     let all = rows(&s, 120, 40).join("\n");
     assert!(
-        all.contains("2025-01-15T12:00:00Z  progress:u064     unreadable: payload is not JSON: expected value at line 1 column 1"),
+        all.contains("2025-01-15T12:00:00Z* progress:u064     unreadable: payload is not JSON: expected value at line 1 column 1"),
         "{all}"
     );
     assert!(
@@ -216,6 +216,32 @@ async fn live_lists_an_unreadable_event_naming_its_channel() {
         "{all}"
     );
     assert!(all.contains("2 of 2 received"), "{all}");
+    // Its time is the machine's (the message has none): marked, and the title says so, also
+    // at 80 columns.
+    for (w, h) in [(120, 40), (80, 24)] {
+        let all = rows(&s, w, h).join("\n");
+        assert!(
+            all.contains(" · * arrival time, machine clock") && all.contains("Z* progress:u064"),
+            "{w}×{h}: {all}"
+        );
+    }
+    // Events the store stamped carry no mark, and the title no note, once no unreadable line
+    // is shown.
+    s.live
+        .events
+        .retain(|e| matches!(e, crate::app::state::LiveEntry::Event(_)));
+    let ev = crate::store::ProgressEvent {
+        user_id: "u064".into(),
+        milestone: "M5".into(),
+        progress: 50.0,
+        timestamp: "2025-01-15T12:00:01Z".into(),
+    };
+    settle(&mut s, &ctx, Action::Progress(ev)).await;
+    let all = rows(&s, 120, 40).join("\n");
+    assert!(
+        all.contains("2025-01-15T12:00:01Z  progress:u064") && !all.contains("machine clock"),
+        "{all}"
+    );
 }
 
 #[tokio::test]

@@ -30,7 +30,7 @@ async fn the_journey_timeline_steps_back_and_forth_and_returns_to_now() {
     open(&mut s, &ctx, "u062").await;
     settle(&mut s, &ctx, Action::ShowJourney).await;
     let now = rows(&s, 80, 24);
-    assert!(now[14].contains("now · 28 moments · [ earlier"), "{now:#?}");
+    assert!(now[15].contains("now · 28 moments · [ earlier"), "{now:#?}");
     assert!(!now[0].contains("AS OF"));
     assert!(ids(&s).contains(&"s2#7".to_string()));
 
@@ -43,7 +43,7 @@ async fn the_journey_timeline_steps_back_and_forth_and_returns_to_now() {
         "{then:#?}"
     );
     assert!(
-        then[14]
+        then[15]
             .contains("as of 2025-01-14T21:53:38Z · 20/28 transition → M9 · [ ] moment · 0 now"),
         "{then:#?}"
     );

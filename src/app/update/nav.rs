@@ -83,12 +83,17 @@ pub(super) fn graph(s: &State) -> Graph {
         Geometry {
             box_w: crate::graph::MIN_BOX_W,
             name_lines: 0,
+            row_gap: 1,
         },
     )
 }
 
-/// h/j/k/l and arrows move along the graph.
+/// h/j/k/l and arrows move along the graph; the page keys scroll the selection's panel, which
+/// starts at its top for each milestone selected.
 fn journey(s: &mut State, action: &Action) {
+    let (rows, height) = s.user.panel_rows.get();
+    let last = rows.saturating_sub(height);
+    let page = height.max(1);
     let step = match action {
         Action::Left => Step::Left,
         Action::Right => Step::Right,
@@ -96,11 +101,24 @@ fn journey(s: &mut State, action: &Action) {
         Action::Down => Step::Down,
         Action::Top => {
             s.user.milestone = 0;
+            s.user.panel = 0;
+            return;
+        }
+        Action::PageDown => {
+            s.user.panel = (s.user.panel.min(last) + page).min(last);
+            return;
+        }
+        Action::PageUp => {
+            s.user.panel = s.user.panel.min(last).saturating_sub(page);
             return;
         }
         _ => return,
     };
-    s.user.milestone = graph(s).step(s.user.milestone, step);
+    let to = graph(s).step(s.user.milestone, step);
+    if to != s.user.milestone {
+        s.user.milestone = to;
+        s.user.panel = 0;
+    }
 }
 
 fn tune_keys(s: &mut State, action: Action) -> Vec<Effect> {

@@ -73,6 +73,7 @@ fn user_loaded(
             s.user.cursor = 0;
         }
         s.user.scroll = 0;
+        s.user.panel = 0;
         if !same || was_current {
             s.user.milestone = index(snapshot.current_milestone.as_deref());
         }

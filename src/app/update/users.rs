@@ -178,11 +178,12 @@ pub(super) fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
             }
             None => vec![],
         },
-        // The selection follows its user into the new order (as htop and k9s do); `g` goes to
-        // the top.
+        // A new order is read from its top: the first row is selected, so the top of the list
+        // is on screen (the rows' numbers arriving later keep the selection on its user).
         Action::CycleSort => {
             s.users.sort = s.users.sort.next();
             reshow_users(s);
+            s.users.cursor = 0;
             more_users(s)
         }
         other => {
@@ -219,8 +220,8 @@ fn more_users(s: &mut State) -> Vec<Effect> {
     }
 }
 
-/// Recomputes the shown rows: fuzzy filter, then sort; the cursor stays on the same user (its
-/// page is shown, so the top of the list is in view whenever the user is on the first page).
+/// Recomputes the shown rows: fuzzy filter, then sort; the cursor stays on the same user (a
+/// new sort key then selects the first row: [`navigate`]).
 pub fn reshow_users(s: &mut State) {
     let keep = s.selected_row().map(|r| r.summary.user_id.clone());
     let rows = &s.users.rows;

@@ -1,0 +1,249 @@
+//! The Journey screen as drawn: names in the boxes at 80×24, the selection's panel scrolled to
+//! the next milestones, the dependency closure lit along the edges, and a 26-milestone map
+//! walked with the keys, panned so the selection stays on screen.
+
+use ratatui::buffer::Buffer;
+use ratatui::style::Modifier;
+
+use super::tests::{draw, rows, snap};
+use super::theme::Theme;
+use crate::app::Action;
+use crate::app::state::State;
+use crate::app::update::tests::{demo_app, open, settle};
+use crate::graph::{Geometry, Graph, Step};
+
+/// The selected milestone's id.
+fn selected(s: &State) -> String {
+    s.session.engine.milestones.defs()[s.user.milestone]
+        .id
+        .clone()
+}
+
+/// Where `text` starts in the buffer (column, row), cell by cell.
+pub(super) fn find(buf: &Buffer, text: &str) -> Option<(u16, u16)> {
+    let chars: Vec<String> = text.chars().map(String::from).collect();
+    let (w, h) = (buf.area.width, buf.area.height);
+    (0..h).find_map(|y| {
+        (0..w).find_map(|x| {
+            let at = |i: usize| buf.cell((x + i as u16, y)).map(|c| c.symbol());
+            chars
+                .iter()
+                .enumerate()
+                .all(|(i, ch)| at(i) == Some(ch.as_str()))
+                .then_some((x, y))
+        })
+    })
+}
+
+/// The arrow into the box whose first line reads `head`: left of its frame, on its middle row.
+fn arrow_into(buf: &Buffer, head: &str) -> (u16, u16) {
+    let (x, y) = find(buf, head).unwrap_or_else(|| panic!("{head} drawn"));
+    (y.saturating_sub(1)..y + 3)
+        .map(|row| (x - 2, row))
+        .find(|&p| buf[p].symbol() == "▶")
+        .unwrap_or_else(|| panic!("an arrow into {head}"))
+}
+
+#[tokio::test]
+async fn the_selections_closure_is_lit_along_its_edges() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowJourney).await;
+    for a in [Action::Left, Action::Left, Action::Up] {
+        settle(&mut s, &store, a).await;
+    }
+    assert_eq!(selected(&s), "M4");
+    let t = Theme::default();
+    let term = draw(&s, 120, 40, &t);
+    let buf = term.backend().buffer();
+    let lit = |head: &str| {
+        let cell = &buf[arrow_into(buf, head)];
+        let bold = cell.modifier.contains(Modifier::BOLD);
+        if cell.fg == t.accent().fg.expect("accent") && bold {
+            Some(true)
+        } else if cell.fg == t.muted().fg.expect("muted") && !bold {
+            Some(false)
+        } else {
+            None
+        }
+    };
+    // M4 needs M3 (and M0-M2 through it): the edges into M4 and into M3 are lit; the edge from
+    // M2 out of the closure into M5, and from M4 on to M9, are not.
+    assert_eq!(lit("✓ M4"), Some(true), "into the selection");
+    assert_eq!(lit("✓ M3"), Some(true), "within its closure");
+    assert_eq!(lit("✓ M5"), Some(false), "from the closure to outside it");
+    assert_eq!(lit("◉ M9"), Some(false), "on from the selection");
+}
+
+#[tokio::test]
+async fn at_80x24_the_boxes_keep_their_names_cut_with_an_ellipsis() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowJourney).await;
+    s.ui.size = (80, 24);
+    let screen = rows(&s, 80, 24).join("\n");
+    for name in ["│Busi…├", "│Prod…├", "│Bran…├", "┃Laun…┃"] {
+        assert!(screen.contains(name), "{name}:\n{screen}");
+    }
+    assert!(
+        screen.contains("Milestones · 10 in 7 layers · h/j/k/l move ") && !screen.contains("view "),
+        "the whole graph, not panned:\n{screen}"
+    );
+}
+
+#[tokio::test]
+async fn the_current_milestones_panel_scrolls_to_the_next_ones_at_80x24() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u064").await;
+    settle(&mut s, &store, Action::ShowJourney).await;
+    assert_eq!(selected(&s), "M5", "the current milestone first");
+    s.ui.size = (80, 24);
+    let screen = |s: &State| rows(s, 80, 24).join("\n");
+    let top = screen(&s);
+    assert!(top.contains("◉ current"), "{top}");
+    assert!(
+        top.contains(" · PgDn/PgUp"),
+        "the panel says it scrolls: {top}"
+    );
+    let mut seen = top.clone();
+    for _ in 0..20 {
+        if seen.contains("a transition M5 → M7 would carry:") {
+            break;
+        }
+        settle(&mut s, &store, Action::PageDown).await;
+        seen.push_str(&screen(&s));
+    }
+    // For the current milestone, the next ones: M6 and M7 depend on M5.
+    for next in ["M6", "M7"] {
+        assert!(
+            seen.contains(&format!("a transition M5 → {next} would carry:")),
+            "{next}:\n{seen}"
+        );
+    }
+    assert!(!seen.contains("transition M5 → M5"), "{seen}");
+    // The last page ends the scrolling; `PgUp` goes back to the top, as does another selection.
+    let mut end = screen(&s);
+    for _ in 0..20 {
+        settle(&mut s, &store, Action::PageDown).await;
+        let now = screen(&s);
+        if now == end {
+            break;
+        }
+        end = now;
+    }
+    let (rows, height) = s.user.panel_rows.get();
+    assert!(
+        rows > height,
+        "more rows than the panel has: {rows} in {height}"
+    );
+    assert!(
+        end.contains(&format!("{}-{rows}/{rows} · PgDn/PgUp", rows - height + 1)),
+        "the last page is a full one: {end}"
+    );
+    for _ in 0..20 {
+        settle(&mut s, &store, Action::PageUp).await;
+    }
+    assert_eq!(screen(&s), top);
+    settle(&mut s, &store, Action::PageDown).await;
+    settle(&mut s, &store, Action::Left).await;
+    assert_eq!(s.user.panel, 0, "a new selection's panel starts at its top");
+}
+
+/// The shortest run of moves from box `from` to box `to` along the graph, as the keys make them.
+fn moves(g: &Graph, from: usize, to: usize) -> Vec<Step> {
+    let steps = [Step::Left, Step::Right, Step::Up, Step::Down];
+    let mut paths = vec![(from, Vec::new())];
+    let mut seen = std::collections::BTreeSet::from([from]);
+    while !paths.is_empty() {
+        let mut next = Vec::new();
+        for (n, path) in paths {
+            if n == to {
+                return path;
+            }
+            for st in steps {
+                let m = g.step(n, st);
+                if seen.insert(m) {
+                    let mut p: Vec<Step> = path.clone();
+                    p.push(st);
+                    next.push((m, p));
+                }
+            }
+        }
+        paths = next;
+    }
+    panic!("no way from {from} to {to}")
+}
+
+/// The selection's heavy box is drawn whole: its first line between heavy sides, its bottom.
+fn selection_on_screen(screen: &[String], id: &str) -> bool {
+    let head = screen.iter().any(|r| {
+        ["✓", "◉", "○", "⊘"]
+            .iter()
+            .any(|sym| r.contains(&format!("┃{sym} {id}")))
+            && r.matches('┃').count() == 2
+    });
+    head && screen.iter().any(|r| r.contains('┗') && r.contains('┛'))
+}
+
+#[tokio::test]
+async fn a_26_milestone_map_is_walked_with_the_keys_and_panned_to_the_selection() {
+    let engine = crate::engine::Engine::new(crate::graph::tests::map_26());
+    let store = std::sync::Arc::new(crate::store::MemoryStore::demo());
+    let (mut s, store) = crate::app::update::tests::app_with(store, engine, false).await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowJourney).await;
+    let map = s.session.engine.milestones.clone();
+    let g = Graph::new(
+        &map,
+        Geometry {
+            box_w: crate::graph::MIN_BOX_W,
+            name_lines: 0,
+            row_gap: 1,
+        },
+    );
+    // From the first milestone (`g g`), across the map to S12.
+    settle(&mut s, &store, Action::Top).await;
+    assert_eq!(selected(&s), "S0");
+    // Right to the last layer, then the shortest way back to S12.
+    let mut path = Vec::new();
+    let mut at = 0;
+    while g.step(at, Step::Right) != at {
+        at = g.step(at, Step::Right);
+        path.push(Step::Right);
+    }
+    assert!(path.len() > 10, "across the map's layers: {path:?}");
+    let target = map.ids().position(|m| m == "S12").expect("S12");
+    path.extend(moves(&g, at, target));
+    for step in path {
+        let key = match step {
+            Step::Left => Action::Left,
+            Step::Right => Action::Right,
+            Step::Up => Action::Up,
+            Step::Down => Action::Down,
+        };
+        settle(&mut s, &store, key).await;
+        let id = selected(&s);
+        for (w, h) in [(80, 24), (120, 40)] {
+            let screen = rows(&s, w, h);
+            assert!(
+                selection_on_screen(&screen, &id),
+                "{w}×{h}: {id} on screen\n{}",
+                screen.join("\n")
+            );
+        }
+    }
+    assert_eq!(selected(&s), "S12");
+    snap("journey_26", &mut s);
+    // The title reads whole at 80 columns: the part of the graph shown, both ways.
+    let title = rows(&s, 80, 24)[1].clone();
+    assert!(
+        title.contains("Milestones · 26")
+            && title.contains(" · cols ")
+            && title.contains(" · rows "),
+        "{title}"
+    );
+    let ends = title.trim_end_matches(['─', '╮']);
+    assert!(ends.ends_with("/15 "), "the row range whole: {title}");
+    let wide = rows(&s, 120, 40)[1].clone();
+    assert!(wide.contains("h/j/k/l move · view "), "{wide}");
+}
