@@ -14,7 +14,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// Top-level modules, lowest first: a module may import only modules of a lower layer.
+/// Top-level modules, lowest first: a module may import only modules of a lower layer. `src/lib.rs`
+/// states the same list.
 const LAYERS: &[&[&str]] = &[
     &["engine", "text"],
     &["store", "token_cache", "graph"],
@@ -389,6 +390,44 @@ fn dependencies_point_one_way() {
         "imports against the layers:\n{}",
         bad.join("\n")
     );
+}
+
+/// The layers as `src/lib.rs` states them, highest first: `` `cli` → … → (`engine`, `text`) ``.
+fn layers_in_words() -> String {
+    LAYERS
+        .iter()
+        .rev()
+        .map(|layer| {
+            let names: Vec<String> = layer.iter().map(|m| format!("`{m}`")).collect();
+            match names.as_slice() {
+                [one] => one.clone(),
+                _ => format!("({})", names.join(", ")),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+#[test]
+fn the_module_map_states_the_layers_and_names_every_module() {
+    let files = crate_sources();
+    let map: String = files["lib"]
+        .lines()
+        .filter_map(|l| l.strip_prefix("//!"))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let layers = layers_in_words();
+    assert!(
+        map.contains(&layers),
+        "src/lib.rs states the layers as {layers}"
+    );
+    for module in LAYERS.iter().flat_map(|l| l.iter()) {
+        assert!(
+            map.contains(&format!("- `{module}`: ")),
+            "src/lib.rs's module map names {module}"
+        );
+    }
 }
 
 #[test]
