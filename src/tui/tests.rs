@@ -345,7 +345,8 @@ async fn live_names_the_channels_under_the_stores_key_prefix() {
     });
     let session = crate::app::update::tests::session(&Engine::default());
     let mut s = start_state(store.as_ref(), session, false, &TuiOptions::default());
-    update(&mut s, Action::ShowLive);
+    // Live needs no user: drawn as soon as the state is built.
+    s.ui.screen = Screen::Live;
     let screen = |s: &State| {
         let t = crate::ui::tests::draw(s, 120, 40, &Theme::default());
         format!("{:?}", t.backend())
