@@ -95,4 +95,3 @@ pub(super) fn clipboard(text: &str) {
     let _ = write!(out, "\x1b]52;c;{encoded}\x07");
     let _ = out.flush();
 }
-

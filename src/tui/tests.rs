@@ -123,7 +123,11 @@ async fn a_panic_following_progress_is_the_feeds_error_and_the_app_goes_on() {
     );
     update(&mut s, action);
     let msg = s.status.message.clone().expect("shown");
-    assert!(msg.error && msg.text.contains("internal error"), "{}", msg.text);
+    assert!(
+        msg.error && msg.text.contains("internal error"),
+        "{}",
+        msg.text
+    );
 }
 
 #[tokio::test]
@@ -270,9 +274,7 @@ async fn an_unreadable_progress_message_is_listed_on_live_naming_its_channel() {
         }
         other => panic!("the unreadable message first: {other:?}"),
     }
-    assert!(
-        matches!(entries[0], crate::app::state::LiveEntry::Event(e) if e.milestone == "M2")
-    );
+    assert!(matches!(entries[0], crate::app::state::LiveEntry::Event(e) if e.milestone == "M2"));
 }
 
 /// Live resumes by itself: after the outage the channel is subscribed again (with backoff;
@@ -352,7 +354,10 @@ async fn live_names_the_channels_under_the_stores_key_prefix() {
         format!("{:?}", t.backend())
     };
     let waiting = screen(&s);
-    assert!(waiting.contains("from the app:progress:* channel"), "{waiting}");
+    assert!(
+        waiting.contains("from the app:progress:* channel"),
+        "{waiting}"
+    );
     update(&mut s, Action::Progress(event("M2").expect("an event")));
     let shown = screen(&s);
     assert!(shown.contains("app:progress:u001"), "{shown}");

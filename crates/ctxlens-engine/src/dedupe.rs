@@ -15,7 +15,6 @@
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
-
 /// Words per shingle.
 pub const SHINGLE_WORDS: usize = 3;
 /// Hashes kept in an item's MinHash sketch (the smallest shingle hashes).

@@ -60,7 +60,6 @@ impl Policy {
         }
         Some(cur)
     }
-
 }
 
 /// A `--set` value: any TOML value (`3000`, `0.6`, `true`, `["*"]`, `"x"`), else a bare string.
@@ -160,4 +159,3 @@ fn named_element<'a>(
             )
         })
 }
-
