@@ -38,6 +38,7 @@ wait_for() {
 wait_for 'Users ([1-9][0-9]*)/\1 ·' "counting"
 tmux -L "$sock" send-keys -t b ":user u062" Enter
 # u062 assembled: its Layers screen's total line ("… = 2,623 / 4,000 tokens").
-wait_for '^╭ u062 · ' && wait_for '[0-9,]+ / [0-9,]+ tokens'
+wait_for '^╭ u062 · '
+wait_for '[0-9,]+ / [0-9,]+ tokens'
 pid=$(pgrep -f "^$bin$" | head -n1)
 grep -E "VmHWM|VmRSS" "/proc/$pid/status"
