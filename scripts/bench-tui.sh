@@ -19,15 +19,26 @@ echo "== peak RSS on the demo, everything loaded"
 sock="ctxlens-bench-$$"
 tmux -L "$sock" -f /dev/null new-session -d -s b -x 120 -y 40 "XDG_CONFIG_HOME=/nonexistent $bin"
 trap 'tmux -L "$sock" kill-server 2>/dev/null || true' EXIT
-for _ in $(seq 200); do
-  screen=$(tmux -L "$sock" capture-pane -p -t b)
-  if grep -q "Users 68/68" <<<"$screen" && ! grep -q "counting" <<<"$screen"; then break; fi
-  sleep 0.05
-done
+# Waits up to 10 s for the pane to show a line matching the extended regex $1 and no line
+# holding $2 (if given); on a timeout, says so with the screen and fails.
+wait_for() {
+  local screen
+  for _ in $(seq 200); do
+    screen=$(tmux -L "$sock" capture-pane -p -t b)
+    if grep -qE "$1" <<<"$screen" && { [ -z "${2:-}" ] || ! grep -qF "$2" <<<"$screen"; }; then
+      return 0
+    fi
+    sleep 0.05
+  done
+  printf 'timed out waiting for /%s/ on the screen:\n%s\n' "$1" "$screen" >&2
+  return 1
+}
+# Every user listed ("Users N/N", no "+" for more to come) and every row's stats counted,
+# whatever the demo's user count.
+wait_for 'Users ([1-9][0-9]*)/\1 ·' "counting"
 tmux -L "$sock" send-keys -t b ":user u062" Enter
-for _ in $(seq 200); do
-  tmux -L "$sock" capture-pane -p -t b | grep -q "journey 1960/2000" && break
-  sleep 0.05
-done
+# u062 assembled: its Layers screen's total line ("… = 2,623 / 4,000 tokens").
+wait_for '^╭ u062 · '
+wait_for '[0-9,]+ / [0-9,]+ tokens'
 pid=$(pgrep -f "^$bin$" | head -n1)
 grep -E "VmHWM|VmRSS" "/proc/$pid/status"

@@ -213,7 +213,7 @@ fn item_source(data: &UserData, a: &Assembly, id: &str) -> String {
 }
 
 /// `kn:12 (knowledge) is a near copy (Jaccard 0.85) of s1#4 (session): 96 tokens spent on it`.
-pub fn duplicate_message(p: &crate::engine::dedupe::Pair) -> String {
+pub fn duplicate_message(p: &crate::engine::assembly::Pair) -> String {
     let how = match p.kind {
         crate::engine::dedupe::Match::Exact => "an exact copy".to_string(),
         crate::engine::dedupe::Match::Near => format!("a near copy (Jaccard {:.2})", p.similarity),

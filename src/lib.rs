@@ -23,10 +23,13 @@
 //! - `text`: text as a person reads it: stored text made inert for a terminal, previews.
 //! - `config`: the config file (milestone map, stores, tables), from `--config` or the XDG dir.
 //!
-//! Dependencies point one way: `cli → tui → ui → app → optimize → knowledge_row → (loaded,
-//! findings, report) → (store, graph) → engine`, `token_cache → engine`, `demo → store`. `tests/architecture.rs` checks it: no module
-//! imports one to its left, no two modules import each other, and the engine crate's dependency
-//! tree holds none of tokio, redis, sqlx, ratatui, crossterm or clap.
+//! Dependencies point one way, down these layers: `cli` → `tui` → `ui` → `app` → `optimize` →
+//! `knowledge_row` → (`loaded`, `report`) → (`config`, `demo`, `findings`) → (`store`,
+//! `token_cache`, `graph`) → (`engine`, `text`). A module imports only modules of layers to its
+//! right, none of its own layer. `tests/architecture.rs` checks it against the same list: no
+//! module imports against the layers, no two modules of this crate or of the engine's import each
+//! other at any depth, and the engine crate's dependency tree holds none of tokio, redis, sqlx,
+//! ratatui, crossterm or clap.
 
 pub mod app;
 pub mod cli;

@@ -1,17 +1,27 @@
 //! The module structure: dependencies point one way (a module imports only modules below it in
-//! [`LAYERS`]), no two modules import each other at any depth, and the engine stays pure. The
-//! engine is its own crate, so the compiler stops it naming anything of this one; these checks
-//! cover what the compiler cannot: the directions among this crate's modules, the engine's
-//! dependency tree (from `Cargo.lock`) and its use of the standard library's I/O and clock.
-//! Tests plant violations to show each check fails.
+//! [`LAYERS`]), no two modules import each other at any depth, in this crate or in the engine's,
+//! and the engine stays pure. The engine is its own crate, so the compiler stops it naming
+//! anything of this one; these checks cover what the compiler cannot: the directions among this
+//! crate's modules, cycles among either crate's modules, the engine's dependency tree (from
+//! `Cargo.lock`) and its use of the standard library's I/O and clock. Imports are read as
+//! `architecture/imports.rs` says: `crate::`, `super::` and `self::` paths, grouped ones
+//! (`use super::{a, b::{c, d}}`) path by path, and names the crate root re-exports
+//! (`crate::Engine`) as the module that defines them. Tests plant violations to show each check
+//! fails.
 
 // Test code: a failed step fails the test with its message.
 #![allow(clippy::expect_used)]
 
+#[path = "architecture/imports.rs"]
+mod imports;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// Top-level modules, lowest first: a module may import only modules of a lower layer.
+use imports::{code, cycles, imports, sources};
+
+/// Top-level modules, lowest first: a module may import only modules of a lower layer. `src/lib.rs`
+/// states the same list.
 const LAYERS: &[&[&str]] = &[
     &["engine", "text"],
     &["store", "token_cache", "graph"],
@@ -24,93 +34,6 @@ const LAYERS: &[&[&str]] = &[
     &["tui"],
     &["cli"],
 ];
-
-/// Every `.rs` file under `dir`, by module path (`store::keys`, `app`, `lib`).
-fn sources(dir: &Path) -> BTreeMap<String, String> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
-        for entry in std::fs::read_dir(dir).expect("readable source dir") {
-            let path = entry.expect("dir entry").path();
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let rel = path
-                    .strip_prefix(root)
-                    .expect("under root")
-                    .with_extension("");
-                let mut parts: Vec<String> = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                if parts.last().is_some_and(|p| p == "mod") {
-                    parts.pop();
-                }
-                let text = std::fs::read_to_string(&path).expect("readable");
-                out.insert(parts.join("::"), text);
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
-
-/// Code without comments and without `#[cfg(test)] mod tests { … }` (a file's tests may reach
-/// anywhere).
-fn code(text: &str) -> String {
-    let body = text
-        .split("#[cfg(test)]\nmod tests {")
-        .next()
-        .unwrap_or(text);
-    body.lines()
-        .map(|l| l.split("//").next().unwrap_or(""))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Module → the modules it names through `crate::…` or `super::…` paths.
-fn imports(files: &BTreeMap<String, String>) -> BTreeMap<String, BTreeSet<String>> {
-    let modules: BTreeSet<&str> = files.keys().map(String::as_str).collect();
-    let longest = |path: &[&str]| -> Option<String> {
-        (1..=path.len())
-            .rev()
-            .map(|k| path[..k].join("::"))
-            .find(|m| modules.contains(m.as_str()))
-    };
-    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (module, text) in files {
-        if module.split("::").any(|p| p.ends_with("tests")) {
-            continue;
-        }
-        let code = code(text);
-        let here: Vec<&str> = module.split("::").collect();
-        for (anchor, base) in [
-            ("crate::", vec![]),
-            ("super::", here[..here.len().saturating_sub(1)].to_vec()),
-        ] {
-            for (i, _) in code.match_indices(anchor) {
-                let rest = &code[i + anchor.len()..];
-                let path: Vec<&str> = rest
-                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
-                    .next()
-                    .unwrap_or("")
-                    .split("::")
-                    .filter(|p| !p.is_empty())
-                    .collect();
-                let mut full = base.clone();
-                full.extend(path);
-                if let Some(target) = longest(&full) {
-                    let inside = target == *module
-                        || module.starts_with(&format!("{target}::"))
-                        || target.starts_with(&format!("{module}::"));
-                    if !inside {
-                        out.entry(module.clone()).or_default().insert(target);
-                    }
-                }
-            }
-        }
-    }
-    out
-}
 
 fn layer_of(module: &str) -> Option<usize> {
     let top = module.split("::").next().unwrap_or(module);
@@ -134,50 +57,6 @@ fn layer_violations(files: &BTreeMap<String, String>) -> Vec<String> {
         }
     }
     out
-}
-
-/// Groups of modules that import each other, at the depth of `depth` path segments.
-fn cycles(files: &BTreeMap<String, String>, depth: usize) -> Vec<Vec<String>> {
-    let cut = |m: &str| m.split("::").take(depth).collect::<Vec<_>>().join("::");
-    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (from, targets) in imports(files) {
-        for to in targets {
-            let (a, b) = (cut(&from), cut(&to));
-            if a != b {
-                graph.entry(a).or_default().insert(b);
-            }
-        }
-    }
-    // A module is in a cycle with every module it reaches that reaches it back.
-    let reach = |start: &str| -> BTreeSet<String> {
-        let mut seen = BTreeSet::new();
-        let mut todo = vec![start.to_string()];
-        while let Some(m) = todo.pop() {
-            for n in graph.get(&m).into_iter().flatten() {
-                if seen.insert(n.clone()) {
-                    todo.push(n.clone());
-                }
-            }
-        }
-        seen
-    };
-    let mut groups: BTreeSet<Vec<String>> = BTreeSet::new();
-    for m in graph.keys() {
-        let from_m = reach(m);
-        let mut group: Vec<String> = from_m
-            .iter()
-            .filter(|n| reach(n).contains(m))
-            .cloned()
-            .collect();
-        if !group.is_empty() {
-            if !group.contains(m) {
-                group.push(m.clone());
-            }
-            group.sort();
-            groups.insert(group);
-        }
-    }
-    groups.into_iter().collect()
 }
 
 fn crate_sources() -> BTreeMap<String, String> {
@@ -204,15 +83,57 @@ fn dependencies_point_one_way() {
     );
 }
 
+/// The layers as `src/lib.rs` states them, highest first: `` `cli` → … → (`engine`, `text`) ``.
+fn layers_in_words() -> String {
+    LAYERS
+        .iter()
+        .rev()
+        .map(|layer| {
+            let names: Vec<String> = layer.iter().map(|m| format!("`{m}`")).collect();
+            match names.as_slice() {
+                [one] => one.clone(),
+                _ => format!("({})", names.join(", ")),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+#[test]
+fn the_module_map_states_the_layers_and_names_every_module() {
+    let files = crate_sources();
+    let map: String = files["lib"]
+        .lines()
+        .filter_map(|l| l.strip_prefix("//!"))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let layers = layers_in_words();
+    assert!(
+        map.contains(&layers),
+        "src/lib.rs states the layers as {layers}"
+    );
+    for module in LAYERS.iter().flat_map(|l| l.iter()) {
+        assert!(
+            map.contains(&format!("- `{module}`: ")),
+            "src/lib.rs's module map names {module}"
+        );
+    }
+}
+
 #[test]
 fn no_modules_import_each_other() {
-    let files = crate_sources();
-    for depth in 1..=3 {
-        let found = cycles(&files, depth);
-        assert!(
-            found.is_empty(),
-            "import cycles at depth {depth}: {found:?}"
-        );
+    for (name, files) in [
+        ("ctxlens", crate_sources()),
+        ("the engine", engine_sources()),
+    ] {
+        for depth in 1..=3 {
+            let found = cycles(&files, depth);
+            assert!(
+                found.is_empty(),
+                "{name}: import cycles at depth {depth}: {found:?}"
+            );
+        }
     }
 }
 
@@ -254,6 +175,62 @@ fn the_checks_fail_on_planted_violations() {
         ]),
         "{found:?}"
     );
+}
+
+#[test]
+fn the_checks_fail_on_planted_grouped_imports() {
+    let mut files = crate_sources();
+    // Upwards, in a group and in a nested group.
+    files
+        .entry("text".into())
+        .and_modify(|t| t.insert_str(0, "use crate::{engine::Snapshot, app::State};\n"));
+    files.entry("store::memory".into()).and_modify(|t| {
+        t.push_str("\nuse crate::{\n    engine::keys,\n    report::{self, tally::Tally},\n};\n")
+    });
+    let bad = layer_violations(&files);
+    assert!(bad.contains(&"text imports app".to_string()), "{bad:?}");
+    assert!(
+        bad.contains(&"store::memory imports report".to_string()),
+        "{bad:?}"
+    );
+    assert!(
+        bad.contains(&"store::memory imports report::tally".to_string()),
+        "{bad:?}"
+    );
+    // Two submodules naming each other through grouped `super::` imports.
+    files
+        .entry("store::seed".into())
+        .and_modify(|t| t.push_str("\nuse super::{keys, postgres::{self, PgStore}};\n"));
+    files
+        .entry("store::postgres".into())
+        .and_modify(|t| t.push_str("\nuse super::{seed::{migrate, seed}};\n"));
+    let found = cycles(&files, 2);
+    assert!(
+        found.contains(&vec![
+            "store::postgres".to_string(),
+            "store::seed".to_string()
+        ]),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn the_engine_cycle_check_fails_on_a_planted_cycle() {
+    // The cycle once found in the engine: the duplicate pairs written in `dedupe` from the
+    // assembly's items while the assembly holds them, and the policy naming `dedupe`'s modes.
+    let mut files = engine_sources();
+    assert!(cycles(&files, 1).is_empty());
+    files
+        .entry("dedupe".into())
+        .and_modify(|t| t.insert_str(0, "use super::assembly::{Decision, Item, Reason};\n"));
+    let found = cycles(&files, 1);
+    assert_eq!(found, [vec!["assembly", "dedupe", "policy"]], "{found:?}");
+    // A module of the engine naming another through a crate-root re-export.
+    let mut files = engine_sources();
+    files
+        .entry("tokens".into())
+        .and_modify(|t| t.push_str("\nfn f(_: crate::Assembly) {}\n"));
+    assert!(!cycles(&files, 1).is_empty(), "tokens ↔ assembly");
 }
 
 /// Crates the engine must never depend on, directly or through another crate.

@@ -31,82 +31,106 @@ const MOVE: &[(Action, &str)] = &[
     (Action::Bottom, "bottom"),
 ];
 
+/// The Users screen's own keys.
+const USERS_KEYS: &[(Action, &str)] = &[
+    (Action::Select, "open the user"),
+    (Action::Filter, "filter (fuzzy: id, milestone, name)"),
+    (
+        Action::CycleSort,
+        "sort: user, milestone, tokens, truncation, activity",
+    ),
+    (Action::ToggleTuned, "show the tuned policy's figures"),
+    (Action::Yank, "copy the user id"),
+];
+
+/// The Layers screen's own keys.
+const LAYERS_KEYS: &[(Action, &str)] = &[
+    (Action::Select, "the item's full text and detail"),
+    (Action::NextPane, "one layer at a time, then all"),
+    (Action::PrevPane, "the layer before"),
+    (
+        Action::Explain,
+        "explain the knowledge item: why (not) used",
+    ),
+    (Action::Yank, "copy the item's text"),
+    (
+        Action::ToggleTokens,
+        "in the item's detail: its text cut into tokens",
+    ),
+    (
+        Action::ToggleTokenIds,
+        "in the item's detail: the token ids",
+    ),
+];
+
+/// The Budget screen has no keys of its own.
+const BUDGET_KEYS: &[(Action, &str)] = &[];
+
+/// The Journey screen's own keys: moving on the map, and time travel.
+const JOURNEY_KEYS: &[(Action, &str)] = &[
+    (Action::Left, "to a dependency (else the layer before)"),
+    (Action::Right, "to a dependant (else the layer after)"),
+    (Action::Up, "the box above"),
+    (Action::Down, "the box below"),
+    (
+        Action::Earlier,
+        "time travel: the user as of the moment before",
+    ),
+    (Action::Later, "the moment after (past the last: now)"),
+    (Action::Present, "back to now"),
+    (Action::Yank, "copy the user id"),
+];
+
+/// The Tune screen's own keys.
+const TUNE_KEYS: &[(Action, &str)] = &[
+    (Action::Right, "raise the value"),
+    (Action::Increase, "raise the value"),
+    (Action::Left, "lower the value"),
+    (Action::Decrease, "lower the value"),
+    (Action::Select, "type a value"),
+    (Action::ResetTuning, "back to the baseline"),
+    (
+        Action::Optimize,
+        "optimizer: search the fleet, enter loads a candidate",
+    ),
+    (Action::Yank, "copy the --set flags"),
+    (Action::PageDown, "scroll the diff's item changes"),
+    (Action::PageUp, "scroll them back"),
+];
+
+/// The Prompt screen's own keys.
+const PROMPT_KEYS: &[(Action, &str)] = &[
+    (Action::Filter, "search"),
+    (Action::NextMatch, "next match"),
+    (Action::PrevMatch, "previous match"),
+    (Action::ToggleDiff, "diff: tuned vs baseline"),
+    (Action::Yank, "copy the prompt as shown"),
+];
+
+/// The Live screen's own keys.
+const LIVE_KEYS: &[(Action, &str)] = &[
+    (Action::ToggleAll, "every user's events, or the open user's"),
+    (Action::Pause, "pause or resume"),
+];
+
+/// The Report screen's own keys.
+const REPORT_KEYS: &[(Action, &str)] = &[
+    (Action::Select, "open a most-affected user on Tune"),
+    (Action::NextMatch, "the next most-affected user"),
+    (Action::PrevMatch, "the one before"),
+];
+
 /// The keys of `screen`, each with what it does there.
 pub fn screen_keys(screen: Screen) -> Vec<(Action, &'static str)> {
-    let own: &[(Action, &str)] = match screen {
-        Screen::Users => &[
-            (Action::Select, "open the user"),
-            (Action::Filter, "filter (fuzzy: id, milestone, name)"),
-            (
-                Action::CycleSort,
-                "sort: user, milestone, tokens, truncation, activity",
-            ),
-            (Action::ToggleTuned, "show the tuned policy's figures"),
-            (Action::Yank, "copy the user id"),
-        ],
-        Screen::Layers => &[
-            (Action::Select, "the item's full text and detail"),
-            (Action::NextPane, "one layer at a time, then all"),
-            (Action::PrevPane, "the layer before"),
-            (
-                Action::Explain,
-                "explain the knowledge item: why (not) used",
-            ),
-            (Action::Yank, "copy the item's text"),
-            (
-                Action::ToggleTokens,
-                "in the item's detail: its text cut into tokens",
-            ),
-            (
-                Action::ToggleTokenIds,
-                "in the item's detail: the token ids",
-            ),
-        ],
-        Screen::Budget => &[],
-        Screen::Journey => &[
-            (Action::Left, "to a dependency (else the layer before)"),
-            (Action::Right, "to a dependant (else the layer after)"),
-            (Action::Up, "the box above"),
-            (Action::Down, "the box below"),
-            (
-                Action::Earlier,
-                "time travel: the user as of the moment before",
-            ),
-            (Action::Later, "the moment after (past the last: now)"),
-            (Action::Present, "back to now"),
-            (Action::Yank, "copy the user id"),
-        ],
-        Screen::Tune => &[
-            (Action::Right, "raise the value"),
-            (Action::Increase, "raise the value"),
-            (Action::Left, "lower the value"),
-            (Action::Decrease, "lower the value"),
-            (Action::Select, "type a value"),
-            (Action::ResetTuning, "back to the baseline"),
-            (
-                Action::Optimize,
-                "optimizer: search the fleet, enter loads a candidate",
-            ),
-            (Action::Yank, "copy the --set flags"),
-            (Action::PageDown, "scroll the diff's item changes"),
-            (Action::PageUp, "scroll them back"),
-        ],
-        Screen::Prompt => &[
-            (Action::Filter, "search"),
-            (Action::NextMatch, "next match"),
-            (Action::PrevMatch, "previous match"),
-            (Action::ToggleDiff, "diff: tuned vs baseline"),
-            (Action::Yank, "copy the prompt as shown"),
-        ],
-        Screen::Live => &[
-            (Action::ToggleAll, "every user's events, or the open user's"),
-            (Action::Pause, "pause or resume"),
-        ],
-        Screen::Report => &[
-            (Action::Select, "open a most-affected user on Tune"),
-            (Action::NextMatch, "the next most-affected user"),
-            (Action::PrevMatch, "the one before"),
-        ],
+    let own = match screen {
+        Screen::Users => USERS_KEYS,
+        Screen::Layers => LAYERS_KEYS,
+        Screen::Budget => BUDGET_KEYS,
+        Screen::Journey => JOURNEY_KEYS,
+        Screen::Tune => TUNE_KEYS,
+        Screen::Prompt => PROMPT_KEYS,
+        Screen::Live => LIVE_KEYS,
+        Screen::Report => REPORT_KEYS,
     };
     let moves = match screen {
         Screen::Journey | Screen::Budget => &[][..],

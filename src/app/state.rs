@@ -453,6 +453,9 @@ pub struct LiveState {
     pub paused: bool,
     /// The first event shown.
     pub scroll: usize,
+    /// What the store's channel names begin with (`--key-prefix`): events are listed by the
+    /// channel they came on, `{prefix}progress:{user}`.
+    pub key_prefix: String,
 }
 
 /// Ticks per second of the app clock.

@@ -163,17 +163,7 @@ pub fn optimize(
         .and_then(|b| history.get(b))
         .cloned()
         .ok_or("the search measured nothing (is --time long enough for one trial?)")?;
-    let stopped = if let Some(why) = failed {
-        Some(format!("failed: {why}"))
-    } else if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-        Some(crate::report::run::INTERRUPTED.into())
-    } else if max.is_some_and(|n| history.len() >= n) {
-        None
-    } else if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
-        Some("time".into())
-    } else {
-        Some("every point within reach was measured".into())
-    };
+    let stopped = why_stopped(failed, &cancel, max, deadline, history.len());
     let policy = space.policy(&baseline, &best.point)?;
     // Against the baseline's own values: its origin is clamped into the asked bounds.
     let changes = space
@@ -207,6 +197,28 @@ pub fn optimize(
         policy,
         history,
     })
+}
+
+/// Why a search of `measured` trials ended, in words; `None` when it measured the `max` trials
+/// asked for.
+fn why_stopped(
+    failed: Option<String>,
+    cancel: &std::sync::atomic::AtomicBool,
+    max: Option<usize>,
+    deadline: Option<std::time::Instant>,
+    measured: usize,
+) -> Option<String> {
+    if let Some(why) = failed {
+        Some(format!("failed: {why}"))
+    } else if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+        Some(crate::report::run::INTERRUPTED.into())
+    } else if max.is_some_and(|n| measured >= n) {
+        None
+    } else if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+        Some("time".into())
+    } else {
+        Some("every point within reach was measured".into())
+    }
 }
 
 /// The chosen and baseline policies measured on the held-out users.

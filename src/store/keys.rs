@@ -39,6 +39,13 @@ pub fn parse<'k>(prefix: &str, key: &'k str) -> Option<(Family, &'k str)> {
         .find_map(|f| r.strip_prefix(f.word()).map(|rest| (f, rest)))
 }
 
+/// Whether `name` is one of `user`'s session keys, under any key prefix and perhaps with an
+/// entry's index after it (`app:session:u1:s2[3]`): how data a store could not read, or that a
+/// snapshot file kept from a store with another prefix, is told to be session data.
+pub fn is_session_of(name: &str, user: &str) -> bool {
+    name.contains(&session_key("", user, ""))
+}
+
 /// The candidate owners of a rest, shortest first: every `{user}:{tail}` split, both non-empty.
 pub fn candidates(rest: &str) -> Vec<&str> {
     rest.match_indices(':')
@@ -192,6 +199,15 @@ mod tests {
 
     fn journey(ids: &[&str]) -> HashSet<String> {
         ids.iter().map(|s| (*s).to_string()).collect()
+    }
+
+    #[test]
+    fn a_users_session_keys_are_told_under_any_prefix() {
+        assert!(is_session_of("app:session:u1:s2[3]", "u1"));
+        assert!(is_session_of("session:a:b:s1", "a:b"));
+        assert!(!is_session_of("session:u10:s1", "u1"));
+        assert!(!is_session_of("context:u1:M1", "u1"));
+        assert!(!is_session_of("memory_bank id=17", "u1"));
     }
 
     #[test]

@@ -391,9 +391,8 @@ impl Store for LiveStore {
         r.into_iter().chain(p).collect()
     }
 
-    fn progress_channel(&self, user: Option<&str>) -> String {
-        let prefix = self.redis.as_ref().map_or("", |r| r.prefix.as_str());
-        super::keys::progress_channel(prefix, user.unwrap_or("*"))
+    fn key_prefix(&self) -> &str {
+        self.redis.as_ref().map_or("", |r| r.prefix.as_str())
     }
 
     fn progress_source(&self) -> String {
@@ -410,7 +409,8 @@ impl Store for LiveStore {
                 cause: "no Redis configured (--redis-url)".into(),
             });
         };
-        let prefix = format!("{}progress:", r.prefix);
+        // Every user's channel begins with this; the rest is the user.
+        let prefix = super::keys::progress_channel(&r.prefix, "");
         let pubsub = r.subscribe(user).await?;
         let events = futures_util::StreamExt::map(pubsub.into_on_message(), move |msg| {
             // A channel name that is not UTF-8 is nobody's: named by its bytes, never taken for

@@ -403,9 +403,14 @@ pub trait Store: Send + Sync {
     /// when the connection does (the store went away).
     async fn subscribe(&self, user: Option<&str>) -> Result<EventStream, StoreError>;
 
+    /// What this store's key and channel names begin with (`--key-prefix`; none by default).
+    fn key_prefix(&self) -> &str {
+        ""
+    }
+
     /// The progress channel of `user` (every user's pattern with `None`), as this store names it.
     fn progress_channel(&self, user: Option<&str>) -> String {
-        crate::engine::keys::progress_channel("", user.unwrap_or("*"))
+        crate::engine::keys::progress_channel(self.key_prefix(), user.unwrap_or("*"))
     }
 
     /// What messages about the progress channel name as its store (live: the Redis server).

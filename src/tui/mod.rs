@@ -7,17 +7,14 @@ pub mod effects;
 #[cfg(test)]
 mod input_key_tests;
 mod signals;
+mod terminal;
 
 use std::io::stdout;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
-    EventStream, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
-};
-use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Event, EventStream, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
 use futures_util::{Stream, StreamExt};
 use ratatui::Terminal;
@@ -35,6 +32,7 @@ use crate::ui;
 use crate::ui::theme::Theme;
 use effects::EffectContext;
 use signals::Caught;
+use terminal::{clipboard, give_back, give_back_on_panic, is_suspend_key, suspend, take_over};
 
 /// How the TUI starts.
 #[derive(Debug, Clone, Default)]
@@ -72,7 +70,6 @@ pub async fn run_tui(
             .and_then(|p| p.parent().map(|d| d.join("themes")))
             .as_deref(),
     );
-    let theme = opts.theme.clone().unwrap_or_else(|| "default".into());
     let session = Session {
         engine: engine.clone(),
         baseline: policy.clone(),
@@ -82,20 +79,13 @@ pub async fn run_tui(
         ready: [crate::engine::Tokenizer::Chars4].into(),
         warming: Default::default(),
     };
-    let mut state = State::new(session, store.describe(), demo, theme, opts.redact);
-    state.user.at = opts.at;
-    // The users list is counted as of the same instant.
-    state.users.stats_at = opts.at;
-    if store.describe() == crate::store::snapshots::LABEL {
-        state.live.source = "no event source (snapshot files)".into();
-    }
-    let problems: Vec<String> = keymap_error.into_iter().chain(theme_errors).collect();
+    let mut state = start_state(store.as_ref(), session, demo, &opts);
     if !themes.contains_key(&state.ui.theme) {
         state.ui.theme = "default".into();
     }
-    if let Some(p) = problems.first() {
+    if let Some(p) = keymap_error.into_iter().chain(theme_errors).next() {
         state.status.message = Some(crate::app::state::Message {
-            text: p.clone(),
+            text: p,
             error: true,
             until: 2 * crate::app::state::MESSAGE_SECONDS * TICKS_PER_SECOND,
         });
@@ -104,18 +94,7 @@ pub async fn run_tui(
     // Before the terminal is taken over, so that a signal from then on ends the loop instead
     // of the process.
     let mut stops = signals::Stops::install();
-    let previous = std::panic::take_hook();
-    let ui_thread = std::thread::current().id();
-    std::panic::set_hook(Box::new(move |info| {
-        // Effects run on the runtime's workers: a panic there is caught at the task boundary and
-        // shown as that load's error, so the terminal must stay as it is. The UI thread's own
-        // panic restores the terminal before it is reported.
-        if std::thread::current().id() != ui_thread {
-            return;
-        }
-        give_back();
-        previous(info);
-    }));
+    give_back_on_panic();
     let taken = take_over().and_then(|()| Terminal::new(CrosstermBackend::new(stdout())));
     let mut terminal = match taken {
         Ok(t) => t,
@@ -144,58 +123,21 @@ pub async fn run_tui(
     result
 }
 
-/// Takes the terminal over: raw mode, the alternate screen, mouse reporting and bracketed paste
-/// (a paste arrives as one event, never as keys).
-fn take_over() -> std::io::Result<()> {
-    enable_raw_mode()?;
-    crossterm::execute!(
-        stdout(),
-        EnterAlternateScreen,
-        EnableMouseCapture,
-        EnableBracketedPaste
-    )
-}
-
-/// Gives the terminal back as it was found: raw mode off, the main screen, no mouse reporting or
-/// bracketed paste, the cursor shown. Every step is tried (after a hangup the terminal may be
-/// gone: nothing here fails or panics).
-fn give_back() {
-    let _ = disable_raw_mode();
-    let _ = crossterm::execute!(
-        stdout(),
-        DisableBracketedPaste,
-        DisableMouseCapture,
-        LeaveAlternateScreen,
-        crossterm::cursor::Show
-    );
-}
-
-/// ctrl-z or SIGTSTP: the terminal given back as on exit and the process stopped, as a shell's
-/// job control expects; once continued (`fg`), the terminal taken over again and drawn whole.
-/// Answers with the terminal's size now (it may have changed meanwhile), or why it failed.
-fn suspend<B: Backend>(terminal: &mut Terminal<B>) -> Action
-where
-    B::Error: Send + Sync + 'static,
-{
-    give_back();
-    // SIGSTOP cannot be caught: the process stops here until it is continued.
-    let stopped = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP);
-    let resumed = || -> color_eyre::Result<Action> {
-        take_over()?;
-        // The screen was the shell's meanwhile: cleared, and the next frame drawn in full.
-        let size = terminal.size()?;
-        terminal.resize(size.into())?;
-        stopped?;
-        Ok(Action::Resize(size.width, size.height))
-    };
-    resumed().unwrap_or_else(|e| Action::Failed(Task::Terminal, e.to_string().into()))
-}
-
-/// ctrl-z, whatever is open (as ctrl-c quits whatever is open).
-fn is_suspend_key(ev: &Event) -> bool {
-    matches!(ev, Event::Key(k) if k.kind != KeyEventKind::Release
-        && k.code == KeyCode::Char('z')
-        && k.modifiers.contains(KeyModifiers::CONTROL))
+/// The state at start-up over `store`: named as the store names itself, its events' channels
+/// under its key prefix, users opened and counted as of `opts.at`.
+fn start_state(store: &dyn Store, session: Session, demo: bool, opts: &TuiOptions) -> State {
+    let theme = opts.theme.clone().unwrap_or_else(|| "default".into());
+    let mut state = State::new(session, store.describe(), demo, theme, opts.redact);
+    state.user.at = opts.at;
+    // The users list is counted as of the same instant.
+    state.users.stats_at = opts.at;
+    state.live.key_prefix = store.key_prefix().to_string();
+    if store.describe() == crate::store::snapshots::LABEL {
+        state.live.source = "no event source (snapshot files)".into();
+    } else if !demo {
+        state.live.source = format!("{} channel", store.progress_channel(None));
+    }
+    state
 }
 
 fn load_keymap() -> (Keymap, Option<String>) {
@@ -379,15 +321,6 @@ fn input_key(k: &crossterm::event::KeyEvent) -> Option<InputKey> {
     })
 }
 
-/// Puts `text` on the terminal's clipboard with OSC 52 (the terminal, or tmux, passes it to the
-/// system clipboard). `text` was made inert by `update`; base64 carries nothing else.
-fn clipboard(text: &str) {
-    use std::io::Write as _;
-    let mut out = stdout();
-    let _ = write!(out, "{}", clipboard::osc52(text));
-    let _ = out.flush();
-}
-
 /// Runs `effect` on a task. A panic inside it is caught at the task boundary and reported as
 /// that task's failure: the UI stays alive.
 fn spawn(effect: Effect, ctx: &mut EffectContext, tx: &UnboundedSender<Action>) {
@@ -424,336 +357,4 @@ async fn follow_caught(store: Arc<dyn Store>, tx: UnboundedSender<Action>) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::{
-        EventStream, KnowledgeHits, KnowledgeQuery, LoadOptions, MemoryStore, StoreError, UserData,
-        UserPage,
-    };
-
-    /// What a fake progress channel answers each subscription with.
-    type Subscribe = Box<dyn Fn() -> Result<EventStream, StoreError> + Send + Sync>;
-
-    /// The demo with what a test changes of it: loading a user panics once armed (a bug on a data
-    /// path), asking how many users there are is told (what a search asks first, once it holds
-    /// its stop signal), and the progress channel answers as `subscribe` says.
-    #[derive(Default)]
-    struct Fake {
-        panics_on_load: std::sync::atomic::AtomicBool,
-        counted: Option<Arc<tokio::sync::Notify>>,
-        subscribe: Option<Subscribe>,
-    }
-
-    /// [`Fake`] over the demo.
-    struct FakeDemo(MemoryStore, Fake);
-
-    #[async_trait::async_trait]
-    impl Store for FakeDemo {
-        fn describe(&self) -> String {
-            self.0.describe()
-        }
-        fn user_count(&self) -> Option<usize> {
-            if let Some(n) = &self.1.counted {
-                n.notify_one();
-            }
-            self.0.user_count()
-        }
-        async fn users(&self, cursor: Option<&str>, limit: usize) -> Result<UserPage, StoreError> {
-            self.0.users(cursor, limit).await
-        }
-        async fn load_user(&self, user: &str, o: &LoadOptions) -> Result<UserData, StoreError> {
-            if self
-                .1
-                .panics_on_load
-                .load(std::sync::atomic::Ordering::SeqCst)
-            {
-                panic!("index out of bounds reading {user}")
-            }
-            self.0.load_user(user, o).await
-        }
-        async fn health(&self) -> Vec<crate::store::Health> {
-            self.0.health().await
-        }
-        async fn subscribe(&self, user: Option<&str>) -> Result<EventStream, StoreError> {
-            match &self.1.subscribe {
-                Some(answer) => answer(),
-                None => self.0.subscribe(user).await,
-            }
-        }
-        async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError> {
-            self.0.search_knowledge(q).await
-        }
-    }
-
-    fn fake(f: Fake) -> Arc<FakeDemo> {
-        Arc::new(FakeDemo(MemoryStore::demo(), f))
-    }
-
-    #[tokio::test]
-    async fn a_panic_in_a_load_is_that_loads_error_and_the_app_goes_on() {
-        let panicking = fake(Fake::default());
-        let store: Arc<dyn Store> = panicking.clone();
-        let (mut s, store) = crate::app::update::tests::app_over(store, false).await;
-        panicking
-            .1
-            .panics_on_load
-            .store(true, std::sync::atomic::Ordering::SeqCst);
-        let (tx, mut rx) = unbounded_channel();
-        let mut ctx = store;
-        for effect in update(&mut s, Action::Select) {
-            spawn(effect, &mut ctx, &tx);
-        }
-        let action = rx.recv().await.expect("the task answers");
-        assert!(
-            matches!(&action, Action::Failed(Task::User, TaskError::Other(msg))
-                if msg.contains("index out of bounds reading u001")),
-            "{action:?}"
-        );
-        update(&mut s, action);
-        assert_eq!(s.user.loading, None);
-        let msg = s.status.message.clone().expect("shown");
-        assert!(
-            msg.error && msg.text.contains("internal error"),
-            "{}",
-            msg.text
-        );
-        // The app goes on: another page of work still runs.
-        for effect in update(&mut s, Action::Refresh) {
-            spawn(effect, &mut ctx, &tx);
-        }
-        assert!(rx.recv().await.is_some());
-    }
-
-    #[tokio::test]
-    async fn a_panic_following_progress_is_the_feeds_error_and_the_app_goes_on() {
-        let store: Arc<dyn Store> = fake(Fake {
-            subscribe: Some(Box::new(|| panic!("progress decoder fell over"))),
-            ..Fake::default()
-        });
-        let (mut s, _) = crate::app::update::tests::app_over(store.clone(), false).await;
-        let (tx, mut rx) = unbounded_channel();
-        follow_caught(store, tx).await;
-        let action = rx.recv().await.expect("the follower answers");
-        assert!(
-            matches!(&action, Action::Failed(Task::Progress, TaskError::Other(msg))
-                if msg.contains("progress decoder fell over")),
-            "{action:?}"
-        );
-        update(&mut s, action);
-        let msg = s.status.message.clone().expect("shown");
-        assert!(
-            msg.error && msg.text.contains("internal error"),
-            "{}",
-            msg.text
-        );
-    }
-
-    #[tokio::test]
-    async fn while_too_small_to_draw_only_quitting_acts() {
-        let (mut s, _) = crate::app::update::tests::demo_app().await;
-        let mut pending = vec![];
-        update(&mut s, Action::Resize(60, 20));
-        for c in ['j', '2', ':', '/', 'R'] {
-            assert_eq!(
-                map_event(&s, &mut pending, press(c, KeyModifiers::NONE)),
-                None
-            );
-        }
-        assert_eq!(
-            map_event(&s, &mut pending, press('q', KeyModifiers::NONE)),
-            Some(Action::Quit)
-        );
-        update(&mut s, Action::Resize(80, 24));
-        assert_eq!(
-            map_event(&s, &mut pending, press('2', KeyModifiers::NONE)),
-            Some(Action::ShowLayers)
-        );
-    }
-
-    fn press(c: char, modifiers: KeyModifiers) -> Event {
-        Event::Key(crossterm::event::KeyEvent::new(KeyCode::Char(c), modifiers))
-    }
-
-    #[tokio::test]
-    async fn a_paste_is_one_paste_action_whatever_is_open_and_ctrl_z_suspends() {
-        let (mut s, _) = crate::app::update::tests::demo_app().await;
-        let text = "user u005\nq";
-        for palette in [false, true] {
-            if palette {
-                update(&mut s, Action::Palette);
-            }
-            // Half of `g g` typed before it.
-            let mut pending = vec![KeyName::from("g")];
-            assert_eq!(
-                map_event(&s, &mut pending, Event::Paste(text.into())),
-                Some(Action::Paste(text.into())),
-                "palette open: {palette}"
-            );
-            assert!(pending.is_empty(), "a paste ends a key sequence");
-        }
-        // ctrl-z is looked for before the keymap and the input line: it suspends from anywhere.
-        assert!(is_suspend_key(&press('z', KeyModifiers::CONTROL)));
-        assert!(!is_suspend_key(&press('z', KeyModifiers::NONE)));
-        assert!(!is_suspend_key(&Event::Paste("\u{1a}".into())));
-    }
-
-    /// `q` while the optimizer runs: the loop ends and so does the search, which would otherwise
-    /// go on on its blocking thread (the process could not exit until it was done).
-    #[tokio::test]
-    async fn quitting_during_a_search_stops_it() {
-        let counted = Arc::new(tokio::sync::Notify::new());
-        let store = fake(Fake {
-            counted: Some(counted.clone()),
-            ..Fake::default()
-        });
-        let (mut s, ctx) = crate::app::update::tests::app_over(store, false).await;
-        // Unstopped, a search of this many trials would run for hours.
-        s.optimize.trials = 1_000_000;
-        s.ui.size = (120, 40);
-        let stop = ctx.optimizer_stop.clone();
-        let mut terminal =
-            Terminal::new(ratatui::backend::TestBackend::new(120, 40)).expect("a test terminal");
-        let (keys, mut typed) = unbounded_channel();
-        let events = futures_util::stream::poll_fn(move |cx| typed.poll_recv(cx));
-        let mut stops = signals::Stops::none();
-        let (themes, opts) = (Default::default(), TuiOptions::default());
-        let run = event_loop(
-            &mut terminal,
-            &mut s,
-            ctx,
-            &themes,
-            &opts,
-            &mut stops,
-            events,
-        );
-        let drive = async {
-            // Tune, and the optimizer on it.
-            for c in ['5', 'o'] {
-                keys.send(Ok(press(c, KeyModifiers::NONE))).expect("typed");
-            }
-            counted.notified().await;
-            keys.send(Ok(press('q', KeyModifiers::NONE)))
-                .expect("typed");
-        };
-        let (ended, ()) = tokio::join!(run, drive);
-        assert_eq!(ended.expect("the loop ends"), Ended::Quit);
-        assert_eq!(
-            s.optimize.running,
-            Some(1),
-            "it was running when q was pressed"
-        );
-        // Every search has let go of its stop signal: it ended. (A bound, should it not.)
-        let ended = tokio::time::timeout(Duration::from_secs(300), stop.closed()).await;
-        if ended.is_err() {
-            // Stopped here, so that the failure is reported instead of the runtime waiting.
-            stop.send_replace(u64::MAX);
-        }
-        assert!(ended.is_ok(), "the search was stopped when the loop ended");
-    }
-
-    fn channel(subscribe: Subscribe) -> Arc<dyn Store> {
-        fake(Fake {
-            subscribe: Some(subscribe),
-            ..Fake::default()
-        })
-    }
-
-    /// A progress event of `u001` at `milestone`.
-    fn event(milestone: &str) -> Result<crate::store::ProgressEvent, String> {
-        let json = format!(
-            r#"{{"milestone":"{milestone}","progress":0.5,"timestamp":"2025-01-15T12:00:00Z"}}"#
-        );
-        crate::store::parse_progress("u001", json.as_bytes())
-    }
-
-    #[tokio::test]
-    async fn an_unreadable_progress_message_is_listed_on_live_naming_its_channel() {
-        // A message that is not JSON, then an event; then the channel ends.
-        let store = channel(Box::new(|| {
-            let bad = crate::store::parse_progress("u001", b"hello \x1b[2J");
-            Ok(Box::pin(futures_util::stream::iter([bad, event("M2")])))
-        }));
-        let (mut s, _) = crate::app::update::tests::app_over(store.clone(), false).await;
-        let (tx, mut rx) = unbounded_channel();
-        assert_eq!(
-            effects::follow_progress(store, tx).await,
-            effects::Followed::Lost,
-            "a stream that ends is a connection lost"
-        );
-        while let Ok(action) = rx.try_recv() {
-            update(&mut s, action);
-        }
-        let entries: Vec<_> = s.live.events.iter().collect();
-        assert_eq!(entries.len(), 2, "{entries:?}");
-        match entries[1] {
-            crate::app::state::LiveEntry::Unreadable(u) => {
-                assert_eq!(u.user, "u001");
-                assert!(u.why.starts_with("payload is not JSON"), "{u:?}");
-            }
-            other => panic!("the unreadable message first: {other:?}"),
-        }
-        assert!(
-            matches!(entries[0], crate::app::state::LiveEntry::Event(e) if e.milestone == "M2")
-        );
-    }
-
-    /// Live resumes by itself: after the outage the channel is subscribed again (with backoff;
-    /// the test's clock is paused, so the waits pass at once).
-    #[tokio::test(start_paused = true)]
-    async fn the_progress_channel_is_followed_again_when_the_store_is_back() {
-        // Away for the first three subscriptions (an outage), then one event, and it stays open.
-        let away = std::sync::atomic::AtomicUsize::new(3);
-        let store = channel(Box::new(move || {
-            use std::sync::atomic::Ordering::SeqCst;
-            if away
-                .fetch_update(SeqCst, SeqCst, |n| n.checked_sub(1))
-                .is_ok()
-            {
-                return Err(StoreError::Unavailable {
-                    store: "redis 127.0.0.1:1".into(),
-                    what: "subscribe".into(),
-                    cause: "connection refused".into(),
-                });
-            }
-            let events = futures_util::stream::iter([event("M3")]);
-            Ok(Box::pin(events.chain(futures_util::stream::pending())))
-        }));
-        let (tx, mut rx) = unbounded_channel();
-        let task = tokio::spawn(effects::keep_following(store, tx));
-        let mut failures = 0;
-        loop {
-            match rx.recv().await.expect("the follower answers") {
-                Action::Failed(Task::Progress, _) => failures += 1,
-                Action::Progress(ev) => {
-                    assert_eq!(ev.milestone, "M3");
-                    break;
-                }
-                other => panic!("unexpected {other:?}"),
-            }
-        }
-        assert_eq!(failures, 3, "each failed subscription said so");
-        task.abort();
-    }
-
-    /// A store without a progress channel is said once, not retried.
-    #[tokio::test(start_paused = true)]
-    async fn a_store_without_a_channel_is_not_subscribed_again() {
-        let store = channel(Box::new(|| {
-            Err(StoreError::Backend {
-                store: "postgres".into(),
-                what: "progress channel".into(),
-                cause: "no Redis configured (--redis-url)".into(),
-            })
-        }));
-        let (tx, mut rx) = unbounded_channel();
-        effects::keep_following(store, tx).await;
-        assert!(matches!(
-            rx.recv().await,
-            Some(Action::Failed(Task::Progress, _))
-        ));
-        assert!(
-            rx.recv().await.is_none(),
-            "said once, then the follower ended"
-        );
-    }
-}
+mod tests;

@@ -49,7 +49,7 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             .iter()
             .skip(first)
             .take(height)
-            .map(|e| entry_line(e, open, t))
+            .map(|e| entry_line(e, &live.key_prefix, open, t))
             .collect()
     };
     let whose = match (live.all, open) {
@@ -94,14 +94,15 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     );
 }
 
-/// One event: when, its channel (the open user's in the accent colour), the milestone and
-/// progress; a message that could not be read says so in words, and why, made inert.
-fn entry_line(e: &LiveEntry, open: Option<&str>, t: &Theme) -> Line<'static> {
+/// One event: when, its channel as the store names it (under its key `prefix`; the open user's
+/// in the accent colour), the milestone and progress; a message that could not be read says so
+/// in words, and why, made inert.
+fn entry_line(e: &LiveEntry, prefix: &str, open: Option<&str>, t: &Theme) -> Line<'static> {
     let mine = open == Some(e.user());
     let channel = styled(
         format!(
             "{:<17}",
-            il(&crate::engine::keys::progress_channel("", e.user()))
+            il(&crate::engine::keys::progress_channel(prefix, e.user()))
         ),
         if mine { t.accent() } else { t.base() },
     );

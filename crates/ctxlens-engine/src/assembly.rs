@@ -5,6 +5,9 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use std::collections::HashMap;
+
+use super::dedupe::{DuplicateOf, Match};
 use super::policy::Strategy;
 use super::snapshot::Malformed;
 use super::tokens::Tokenizer;
@@ -26,7 +29,7 @@ pub struct Assembly {
     pub malformed: Vec<Malformed>,
     /// Items that copy another (`dedupe`): which copy assembly prefers, what the second costs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub duplicates: Vec<super::dedupe::Pair>,
+    pub duplicates: Vec<Pair>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,7 +75,7 @@ pub struct Item {
     pub milestone: Option<String>,
     /// The earlier copy this item duplicates (`dedupe`), whether or not the policy removes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duplicate: Option<super::dedupe::DuplicateOf>,
+    pub duplicate: Option<DuplicateOf>,
 }
 
 impl Item {
@@ -220,6 +223,68 @@ impl Assembly {
 
     /// Tokens of the prompt spent on second copies (see [`Assembly::duplicates`]).
     pub fn duplicate_tokens(&self) -> usize {
-        super::dedupe::spent_tokens(&self.duplicates)
+        spent_tokens(&self.duplicates)
     }
+}
+
+/// One duplicate pair of an assembly: the second copy, the first, and what the second costs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pair {
+    /// The second copy (the one a dedupe removes).
+    pub id: String,
+    pub layer: String,
+    /// The copy assembly prefers.
+    pub of: String,
+    pub of_layer: String,
+    #[serde(rename = "match")]
+    pub kind: Match,
+    pub similarity: f64,
+    /// The second copy's tokens.
+    pub tokens: usize,
+    /// Tokens the second copy puts in the prompt while the first is there too.
+    pub spent: usize,
+    /// The second copy's decision (`dropped` with reason `duplicate` under a dedupe policy).
+    pub decision: Decision,
+    pub removed: bool,
+}
+
+/// Every duplicate pair among an assembly's `items`, in item order.
+pub fn pairs(items: &[Item]) -> Vec<Pair> {
+    if items.iter().all(|i| i.duplicate.is_none()) {
+        return Vec::new();
+    }
+    let by_id: HashMap<&str, &Item> = items.iter().map(|i| (i.id.as_str(), i)).collect();
+    items
+        .iter()
+        .filter_map(|it| {
+            let d = it.duplicate.as_ref()?;
+            let first = *by_id.get(d.of.as_str())?;
+            Some(Pair {
+                id: it.id.clone(),
+                layer: it.layer.clone(),
+                of: d.of.clone(),
+                of_layer: first.layer.clone(),
+                kind: d.kind,
+                similarity: d.similarity,
+                tokens: it.tokens,
+                spent: spent(it, first),
+                decision: it.decision,
+                removed: it.reason == Some(Reason::Duplicate),
+            })
+        })
+        .collect()
+}
+
+/// Tokens `second` puts in the prompt while `first` is in it too.
+fn spent(second: &Item, first: &Item) -> usize {
+    if first.prompt_text().is_some() {
+        second.kept_tokens
+    } else {
+        0
+    }
+}
+
+/// Tokens of a prompt spent on second copies, of its duplicate `pairs`.
+pub fn spent_tokens(pairs: &[Pair]) -> usize {
+    pairs.iter().map(|p| p.spent).sum()
 }

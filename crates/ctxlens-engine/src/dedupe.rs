@@ -15,10 +15,6 @@
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
-use std::collections::HashMap;
-
-use super::assembly::{Decision, Item, Reason};
-
 /// Words per shingle.
 pub const SHINGLE_WORDS: usize = 3;
 /// Hashes kept in an item's MinHash sketch (the smallest shingle hashes).
@@ -245,68 +241,6 @@ pub fn assign(
         }
     }
     out
-}
-
-/// One duplicate pair of an assembly: the second copy, the first, and what the second costs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Pair {
-    /// The second copy (the one a dedupe removes).
-    pub id: String,
-    pub layer: String,
-    /// The copy assembly prefers.
-    pub of: String,
-    pub of_layer: String,
-    #[serde(rename = "match")]
-    pub kind: Match,
-    pub similarity: f64,
-    /// The second copy's tokens.
-    pub tokens: usize,
-    /// Tokens the second copy puts in the prompt while the first is there too.
-    pub spent: usize,
-    /// The second copy's decision (`dropped` with reason `duplicate` under a dedupe policy).
-    pub decision: Decision,
-    pub removed: bool,
-}
-
-/// Every duplicate pair among an assembly's `items`, in item order.
-pub fn pairs(items: &[Item]) -> Vec<Pair> {
-    if items.iter().all(|i| i.duplicate.is_none()) {
-        return Vec::new();
-    }
-    let by_id: HashMap<&str, &Item> = items.iter().map(|i| (i.id.as_str(), i)).collect();
-    items
-        .iter()
-        .filter_map(|it| {
-            let d = it.duplicate.as_ref()?;
-            let first = *by_id.get(d.of.as_str())?;
-            Some(Pair {
-                id: it.id.clone(),
-                layer: it.layer.clone(),
-                of: d.of.clone(),
-                of_layer: first.layer.clone(),
-                kind: d.kind,
-                similarity: d.similarity,
-                tokens: it.tokens,
-                spent: spent(it, first),
-                decision: it.decision,
-                removed: it.reason == Some(Reason::Duplicate),
-            })
-        })
-        .collect()
-}
-
-/// Tokens `second` puts in the prompt while `first` is in it too.
-fn spent(second: &Item, first: &Item) -> usize {
-    if first.prompt_text().is_some() {
-        second.kept_tokens
-    } else {
-        0
-    }
-}
-
-/// Tokens of a prompt spent on second copies, of its duplicate `pairs`.
-pub fn spent_tokens(pairs: &[Pair]) -> usize {
-    pairs.iter().map(|p| p.spent).sum()
 }
 
 /// Rounds a similarity to 3 decimals, as reported.

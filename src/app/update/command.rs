@@ -77,48 +77,11 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
             vec![]
         }
         ("user", id) if !id.is_empty() => users::jump_to_user(s, id.to_string()),
-        ("query", text) => {
-            s.user.query = (!text.is_empty()).then(|| text.to_string());
-            match super::user::reload_user(s) {
-                Some(e) => {
-                    let what = if text.is_empty() {
-                        "query: the newest user turn".to_string()
-                    } else if s.ui.redact {
-                        // Masked as the query is on every screen.
-                        format!("query: {}", crate::engine::redact::mask(text))
-                    } else {
-                        format!("query: {}", crate::text::preview(text, 60))
-                    };
-                    info(s, &what);
-                    vec![e]
-                }
-                None => {
-                    error(s, ":query needs a user open (:user ID)");
-                    vec![]
-                }
-            }
-        }
+        ("query", text) => query(s, text),
         ("diff", arg) => super::compare::start(s, arg),
         ("explain", row) if !row.is_empty() => super::compare::explain_row(s, row),
         ("policy", file) if !file.is_empty() => vec![Effect::LoadPolicy(file.to_string())],
-        ("theme", "") => {
-            let msg = format!(":theme NAME — one of: {}", s.session.themes.join(", "));
-            error(s, &msg);
-            vec![]
-        }
-        ("theme", name) if s.session.themes.iter().any(|t| t == name) => {
-            s.ui.theme = name.to_string();
-            info(s, &format!("theme {name}"));
-            vec![]
-        }
-        ("theme", name) => {
-            let msg = format!(
-                "no theme {name:?} (themes: {})",
-                s.session.themes.join(", ")
-            );
-            error(s, &msg);
-            vec![]
-        }
+        ("theme", name) => theme(s, name),
         ("set", kv) if kv.contains('=') => apply_set(s, kv),
         ("w" | "write" | "w!" | "write!", "") => {
             save_prompt(s);
@@ -136,6 +99,47 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
             vec![]
         }
     }
+}
+
+/// `:query TEXT`: the open user replayed for another question (none: the newest user turn).
+fn query(s: &mut State, text: &str) -> Vec<Effect> {
+    s.user.query = (!text.is_empty()).then(|| text.to_string());
+    match super::user::reload_user(s) {
+        Some(e) => {
+            let what = if text.is_empty() {
+                "query: the newest user turn".to_string()
+            } else if s.ui.redact {
+                // Masked as the query is on every screen.
+                format!("query: {}", crate::engine::redact::mask(text))
+            } else {
+                format!("query: {}", crate::text::preview(text, 60))
+            };
+            info(s, &what);
+            vec![e]
+        }
+        None => {
+            error(s, ":query needs a user open (:user ID)");
+            vec![]
+        }
+    }
+}
+
+/// `:theme NAME`: one of the themes, or which there are.
+fn theme(s: &mut State, name: &str) -> Vec<Effect> {
+    if name.is_empty() {
+        let msg = format!(":theme NAME — one of: {}", s.session.themes.join(", "));
+        error(s, &msg);
+    } else if s.session.themes.iter().any(|t| t == name) {
+        s.ui.theme = name.to_string();
+        info(s, &format!("theme {name}"));
+    } else {
+        let msg = format!(
+            "no theme {name:?} (themes: {})",
+            s.session.themes.join(", ")
+        );
+        error(s, &msg);
+    }
+    vec![]
 }
 
 /// The save prompt (`:w` without a file, `s` at the quit prompt): the file name alone is the

@@ -16,14 +16,15 @@ pub enum LayerRow<'a> {
     Malformed(&'a Malformed, usize),
 }
 
-/// The source layer a malformed entry would have fed, from its item id or where it was read.
-fn malformed_source(m: &Malformed) -> Option<Source> {
+/// The source layer a malformed entry of `user`'s would have fed, from its item id or where it
+/// was read.
+fn malformed_source(m: &Malformed, user: &str) -> Option<Source> {
     let id = m.id.as_deref().unwrap_or("");
     if id.starts_with("mb:") || m.source.starts_with("memory_bank") {
         Some(Source::Journey)
     } else if id.starts_with("kn:") || m.source.starts_with("knowledge") {
         Some(Source::Knowledge)
-    } else if id.contains('#') || m.source.contains("session:") {
+    } else if id.contains('#') || crate::store::keys::is_session_of(&m.source, user) {
         Some(Source::Session)
     } else {
         None
@@ -44,7 +45,7 @@ pub fn layer_rows<'a>(s: &State, a: &'a Assembly, layer: usize) -> Vec<LayerRow<
         .map(LayerRow::Item)
         .collect();
     let home = |m: &Malformed| {
-        let src = malformed_source(m);
+        let src = malformed_source(m, &a.user_id);
         layers
             .iter()
             .position(|l| Some(l.source) == src)

@@ -2,7 +2,6 @@
 
 use super::Work;
 use crate::assembly::{Assembly, BudgetReport, Decision, Item, LayerReport, Ordered, Reason};
-use crate::dedupe;
 use crate::policy::{LayerSpec, Policy, Source};
 use crate::render;
 use crate::snapshot::Snapshot;
@@ -62,7 +61,7 @@ pub(super) fn finish(
         } else {
             lost as f64 / candidates as f64
         },
-        duplicates: dedupe::pairs(&items),
+        duplicates: crate::assembly::pairs(&items),
         items,
         layers: Ordered(reports),
         prompt,

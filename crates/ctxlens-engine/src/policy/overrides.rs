@@ -1,0 +1,161 @@
+//! `--set key=value` overrides of a policy, and reading a value back by the same dotted key.
+
+use super::{Policy, PolicyError};
+
+impl Policy {
+    /// Applies `key=value` overrides by dotted path; `layers.NAME.…` and `static.NAME.…` pick by name.
+    pub fn with_overrides(self, sets: &[String]) -> Result<Policy, PolicyError> {
+        let mut policy = self;
+        if sets.is_empty() {
+            return Ok(policy);
+        }
+        let mut tree = toml::Table::try_from(&policy).map_err(|e| PolicyError::Override {
+            arg: sets.first().cloned().unwrap_or_default(),
+            message: e.to_string(),
+        })?;
+        for arg in sets {
+            let fail = |message: String| PolicyError::Override {
+                arg: arg.clone(),
+                message,
+            };
+            let (path, raw) = arg
+                .split_once('=')
+                .ok_or_else(|| fail("expected key=value".into()))?;
+            set_path(&mut tree, path.trim(), parse_value(raw.trim())).map_err(fail)?;
+            // Each value's type is checked as it is set ...
+            policy = tree
+                .clone()
+                .try_into()
+                .map_err(|e: toml::de::Error| fail(plain_type_error(e.message().trim(), raw)))?;
+        }
+        // ... and the policy as a whole once every one is (switching the budget's form takes
+        // two keys), the error given to the last override of the key it names.
+        policy.validate().map_err(|(key, message)| {
+            let touches = |arg: &&String| {
+                let path = arg.split_once('=').map_or(arg.as_str(), |(p, _)| p).trim();
+                path == key
+                    || path.starts_with(&format!("{key}."))
+                    || key.starts_with(&format!("{path}."))
+            };
+            let arg = sets.iter().rev().find(touches).or(sets.last());
+            PolicyError::Override {
+                arg: arg.cloned().unwrap_or_default(),
+                message: format!("{key}: {message}"),
+            }
+        })?;
+        Ok(policy)
+    }
+
+    /// The value at a dotted key as `--set` addresses it (`layers.journey.weight`), if set.
+    pub fn get(&self, key: &str) -> Option<toml::Value> {
+        let mut cur = toml::Value::Table(toml::Table::try_from(self).ok()?);
+        for seg in key.split('.') {
+            cur = match cur {
+                toml::Value::Table(mut t) => t.remove(seg)?,
+                toml::Value::Array(items) => items
+                    .into_iter()
+                    .find(|v| v.get("name").and_then(toml::Value::as_str) == Some(seg))?,
+                _ => return None,
+            };
+        }
+        Some(cur)
+    }
+}
+
+/// A `--set` value: any TOML value (`3000`, `0.6`, `true`, `["*"]`, `"x"`), else a bare string.
+fn parse_value(raw: &str) -> toml::Value {
+    toml::from_str::<toml::Table>(&format!("v = {raw}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(raw.to_string()))
+}
+
+/// A value of the wrong type in words (`expected an integer, got "abc"`) instead of serde's
+/// (`invalid type: string "abc", expected i64`); other messages as they are.
+fn plain_type_error(message: &str, raw: &str) -> String {
+    let Some(expected) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|m| m.split_once(", expected "))
+        .map(|(_, e)| e)
+    else {
+        return message.to_string();
+    };
+    let expected = match expected {
+        "i64" | "i32" | "u64" | "u32" | "u16" | "u8" | "usize" => "an integer",
+        "f64" | "f32" => "a number",
+        "a boolean" => "true or false",
+        "string only" => "a name",
+        other => other,
+    };
+    format!("expected {expected}, got {}", raw.trim())
+}
+
+/// Sets `path` in `tree`. Array-of-table segments select by `name`.
+fn set_path(tree: &mut toml::Table, path: &str, mut value: toml::Value) -> Result<(), String> {
+    let segs: Vec<&str> = path.split('.').collect();
+    if segs.iter().any(|s| s.is_empty()) {
+        return Err(format!("malformed key {path:?}"));
+    }
+    // A total replaces the model limits and the other way round, so `--set budget.total=3000` works on any preset.
+    if let (Some(&"budget"), Some(toml::Value::Table(b))) = (segs.first(), tree.get_mut("budget")) {
+        let replaced: &[&str] = match segs.get(1) {
+            Some(&"total") => &["model_max_tokens", "expected_output_tokens", "overhead"],
+            Some(&("model_max_tokens" | "expected_output_tokens" | "overhead")) => &["total"],
+            _ => &[],
+        };
+        for k in replaced {
+            b.remove(*k);
+        }
+    }
+    let (last, parents) = segs.split_last().ok_or("empty key")?;
+    let mut table = tree;
+    let mut i = 0;
+    while i < parents.len() {
+        let seg = parents[i];
+        let walked = segs[..=i].join(".");
+        let entry = table
+            .entry(seg.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        table = match entry {
+            toml::Value::Table(t) => t,
+            toml::Value::Array(items) => {
+                // `layers.journey.weight`: the segment after an array names the element.
+                i += 1;
+                let name = parents
+                    .get(i)
+                    .ok_or(format!("{walked} needs an element name: {walked}.NAME.KEY"))?;
+                named_element(items, &walked, name)?
+            }
+            _ => return Err(format!("{walked} is a value, not a table")),
+        };
+        i += 1;
+    }
+    // Integers given for float keys (weight=1) stay numbers of the key's type.
+    if let (Some(toml::Value::Float(_)), toml::Value::Integer(n)) = (table.get(*last), &value) {
+        value = toml::Value::Float(*n as f64);
+    }
+    table.insert(last.to_string(), value);
+    Ok(())
+}
+
+/// The element of the array of tables at `walked` whose `name` is `name`.
+fn named_element<'a>(
+    items: &'a mut [toml::Value],
+    walked: &str,
+    name: &str,
+) -> Result<&'a mut toml::Table, String> {
+    let names: Vec<String> = items
+        .iter()
+        .filter_map(|v| v.get("name").and_then(|n| n.as_str()).map(str::to_string))
+        .collect();
+    items
+        .iter_mut()
+        .filter_map(|v| v.as_table_mut())
+        .find(|t| t.get("name").and_then(|n| n.as_str()) == Some(name))
+        .ok_or_else(|| {
+            format!(
+                "no {walked} entry named {name:?} (have: {})",
+                names.join(", ")
+            )
+        })
+}

@@ -1,0 +1,95 @@
+//! The terminal: taken over and given back (also around a suspension, and before a panic on the
+//! UI thread is reported), and its clipboard.
+
+use std::io::stdout;
+
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    KeyCode, KeyEventKind, KeyModifiers,
+};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+
+use crate::app::Task;
+use crate::app::action::Action;
+
+/// Gives the terminal back before a panic on the calling (UI) thread is reported. Effects run on
+/// the runtime's workers: a panic there is caught at the task boundary and shown as that load's
+/// error, so the terminal stays as it is.
+pub(super) fn give_back_on_panic() {
+    let previous = std::panic::take_hook();
+    let ui_thread = std::thread::current().id();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().id() != ui_thread {
+            return;
+        }
+        give_back();
+        previous(info);
+    }));
+}
+
+/// Takes the terminal over: raw mode, the alternate screen, mouse reporting and bracketed paste
+/// (a paste arrives as one event, never as keys).
+pub(super) fn take_over() -> std::io::Result<()> {
+    enable_raw_mode()?;
+    crossterm::execute!(
+        stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )
+}
+
+/// Gives the terminal back as it was found: raw mode off, the main screen, no mouse reporting or
+/// bracketed paste, the cursor shown. Every step is tried (after a hangup the terminal may be
+/// gone: nothing here fails or panics).
+pub(super) fn give_back() {
+    let _ = disable_raw_mode();
+    let _ = crossterm::execute!(
+        stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+/// ctrl-z or SIGTSTP: the terminal given back as on exit and the process stopped, as a shell's
+/// job control expects; once continued (`fg`), the terminal taken over again and drawn whole.
+/// Answers with the terminal's size now (it may have changed meanwhile), or why it failed.
+pub(super) fn suspend<B: Backend>(terminal: &mut Terminal<B>) -> Action
+where
+    B::Error: Send + Sync + 'static,
+{
+    give_back();
+    // SIGSTOP cannot be caught: the process stops here until it is continued.
+    let stopped = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP);
+    let resumed = || -> color_eyre::Result<Action> {
+        take_over()?;
+        // The screen was the shell's meanwhile: cleared, and the next frame drawn in full.
+        let size = terminal.size()?;
+        terminal.resize(size.into())?;
+        stopped?;
+        Ok(Action::Resize(size.width, size.height))
+    };
+    resumed().unwrap_or_else(|e| Action::Failed(Task::Terminal, e.to_string().into()))
+}
+
+/// ctrl-z, whatever is open (as ctrl-c quits whatever is open).
+pub(super) fn is_suspend_key(ev: &Event) -> bool {
+    matches!(ev, Event::Key(k) if k.kind != KeyEventKind::Release
+        && k.code == KeyCode::Char('z')
+        && k.modifiers.contains(KeyModifiers::CONTROL))
+}
+
+/// Puts `text` on the terminal's clipboard with OSC 52 (the terminal, or tmux, passes it to the
+/// system clipboard). `text` was made inert by `update`; base64 carries nothing else.
+pub(super) fn clipboard(text: &str) {
+    use std::io::Write as _;
+    let mut out = stdout();
+    let _ = write!(out, "{}", super::clipboard::osc52(text));
+    let _ = out.flush();
+}
