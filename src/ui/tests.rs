@@ -346,10 +346,21 @@ async fn report_screen_shows_the_duplicates_sections() {
         "tokens on second copies",
         "share of prompt tokens",
         "users with duplicates",
-        "Most duplicated users",
-        "u070",
+        "Most duplicated users (4)",
     ] {
         assert!(text.contains(want), "{want}: {text}");
+    }
+    // The numbers as drawn: the demo's four users with copies, u070 the most.
+    let drawn = rows(&s, 120, 40);
+    for want in [
+        "  tokens on second copies       467        467",
+        "  users with duplicates           4          4",
+        "  u070  M5             2              234          1,220",
+    ] {
+        assert!(
+            drawn.iter().any(|r| r.contains(want)),
+            "{want}: {drawn:#?}"
+        );
     }
 }
 
