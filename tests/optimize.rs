@@ -476,10 +476,13 @@ fn quality_keeps_more_score_weighted_tokens_and_replays_to_its_metrics() {
     let dir = tempfile::tempdir().expect("temp dir");
     let toml = dir.path().join("quality.toml");
     let toml_s = toml.to_str().expect("utf-8 path");
+    // The demo's baseline sits exactly at rag_hits 0.8: `>=` lets it meet the target.
     let out = ctxlens(&[
         "optimize",
         "--objective",
         "quality",
+        "--target",
+        "rag_hits>=0.8",
         "--trials",
         "30",
         "--holdout",
@@ -622,7 +625,7 @@ fn snapshot_files_are_a_fleet_and_bound_the_knowledge_keys_to_what_they_hold() {
     ]));
     assert_eq!(found["users"], 6);
     assert_eq!(found["users_optimized"], 6);
-    assert_eq!(found["source"], format!("SNAPSHOT {files_s}"));
+    assert_eq!(found["source"], "SNAPSHOT");
     let threshold = free_key(&found, "knowledge.similarity_threshold");
     assert_eq!((threshold["lo"].as_f64(), threshold["hi"].as_f64()), (Some(0.5), Some(1.0)));
     let limit = free_key(&found, "knowledge.limit");
@@ -633,10 +636,8 @@ fn snapshot_files_are_a_fleet_and_bound_the_knowledge_keys_to_what_they_hold() {
             == "knowledge.similarity_threshold searched within 0.50..1.00: the loaded hits reach down to 0.50 (the users' recorded knowledge searches)"),
         "{notes:?}"
     );
-    let policy: toml::Value = std::fs::read_to_string(&toml)
-        .expect("tuned.toml")
-        .parse()
-        .expect("TOML");
+    let policy: toml::Table =
+        toml::from_str(&std::fs::read_to_string(&toml).expect("tuned.toml")).expect("TOML");
     let k = &policy["knowledge"];
     assert!(k["similarity_threshold"].as_float() >= Some(0.5), "{k}");
     assert!(k["limit"].as_integer() <= Some(11), "{k}");
