@@ -809,7 +809,8 @@ fn diff_at_two_instants_reads_live_stores_as_it_reads_the_demo() {
         live.stderr,
         demo.stderr
     );
-    let parse = |o: &Output| -> serde_json::Value { serde_json::from_str(&o.stdout).expect("json") };
+    let parse =
+        |o: &Output| -> serde_json::Value { serde_json::from_str(&o.stdout).expect("json") };
     let (l, d) = (parse(&live), parse(&demo));
     assert_eq!(l["a"]["now"], "2025-01-10T00:00:00Z");
     assert_eq!(l["b"]["now"], "2025-01-14T21:00:00Z");
@@ -824,7 +825,14 @@ fn diff_at_two_instants_reads_live_stores_as_it_reads_the_demo() {
         !subjects.contains(&"mb:331"),
         "the transition of 21:53 is after the second instant: {subjects:?}"
     );
-    for key in ["inputs", "cause", "first_cause", "minimal", "items", "prompt_diff"] {
+    for key in [
+        "inputs",
+        "cause",
+        "first_cause",
+        "minimal",
+        "items",
+        "prompt_diff",
+    ] {
         assert_eq!(l[key], d[key], "{key}: live and demo differ");
     }
     for side in ["a", "b"] {
@@ -868,16 +876,29 @@ fn duplicates_and_dedupe_read_live_stores_as_they_read_the_demo() {
     );
     assert_eq!(live["duplicates_found"], true);
     assert_eq!(live["candidate"]["users_with_duplicates"], 4);
-    for key in ["duplicate_tokens", "duplicate_share", "users_with_duplicates"] {
+    for key in [
+        "duplicate_tokens",
+        "duplicate_share",
+        "users_with_duplicates",
+    ] {
         assert_eq!(live["candidate"][key], demo["candidate"][key], "{key}");
     }
     assert_eq!(live["duplicated_users"], demo["duplicated_users"]);
     let args = [
-        "report", "--format", "json", "--set", "dedupe=near", "--now", NOW,
+        "report",
+        "--format",
+        "json",
+        "--set",
+        "dedupe=near",
+        "--now",
+        NOW,
     ];
     let dedupe = parse(&ctxlens_with(&args, &env));
     assert_eq!(dedupe["duplicates_found"], true);
-    assert_eq!(dedupe["candidate"]["duplicate_tokens"], 0, "none left in a prompt");
+    assert_eq!(
+        dedupe["candidate"]["duplicate_tokens"], 0,
+        "none left in a prompt"
+    );
 }
 
 /// `optimize` on live stores loads the fleet through the stores and finds what it finds on the
@@ -887,7 +908,14 @@ fn optimize_reads_live_stores_as_it_reads_the_demo() {
     let (redis, db) = seeded("optimize");
     let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db)];
     let args = [
-        "optimize", "--trials", "12", "--holdout", "0.3", "--now", NOW, "--json",
+        "optimize",
+        "--trials",
+        "12",
+        "--holdout",
+        "0.3",
+        "--now",
+        NOW,
+        "--json",
     ];
     let parse = |o: &Output| -> serde_json::Value {
         assert_eq!(o.code, 0, "{}", o.stderr);

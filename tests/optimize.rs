@@ -599,10 +599,9 @@ fn snapshot_files_are_a_fleet_and_bound_the_knowledge_keys_to_what_they_hold() {
             "knowledge.limit=6",
         ],
     );
-    let written: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(files.join("u062.json")).expect("written"),
-    )
-    .expect("JSON");
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(files.join("u062.json")).expect("written"))
+            .expect("JSON");
     assert_eq!(
         written["knowledge_search"],
         serde_json::json!({"min_similarity": 0.5, "limit": 11}),
@@ -627,9 +626,15 @@ fn snapshot_files_are_a_fleet_and_bound_the_knowledge_keys_to_what_they_hold() {
     assert_eq!(found["users_optimized"], 6);
     assert_eq!(found["source"], "SNAPSHOT");
     let threshold = free_key(&found, "knowledge.similarity_threshold");
-    assert_eq!((threshold["lo"].as_f64(), threshold["hi"].as_f64()), (Some(0.5), Some(1.0)));
+    assert_eq!(
+        (threshold["lo"].as_f64(), threshold["hi"].as_f64()),
+        (Some(0.5), Some(1.0))
+    );
     let limit = free_key(&found, "knowledge.limit");
-    assert_eq!((limit["lo"].as_i64(), limit["hi"].as_i64()), (Some(1), Some(11)));
+    assert_eq!(
+        (limit["lo"].as_i64(), limit["hi"].as_i64()),
+        (Some(1), Some(11))
+    );
     let notes = found["notes"].as_array().expect("notes");
     assert!(
         notes.iter().any(|n| n
@@ -651,8 +656,14 @@ fn snapshot_files_are_a_fleet_and_bound_the_knowledge_keys_to_what_they_hold() {
     ]));
     let best = &found["best"]["metrics"];
     assert_eq!(report["candidate"]["users"], 6);
-    assert_eq!(report["candidate"]["avg_context_tokens"], best["avg_tokens"]);
-    assert_eq!(report["candidate"]["truncation_rate"], best["truncation_rate"]);
+    assert_eq!(
+        report["candidate"]["avg_context_tokens"],
+        best["avg_tokens"]
+    );
+    assert_eq!(
+        report["candidate"]["truncation_rate"],
+        best["truncation_rate"]
+    );
     assert_eq!(report["candidate"]["rag_hit_rate"], best["rag_hits"]);
 }
 
@@ -666,7 +677,9 @@ fn snapshot_files_that_do_not_record_their_search_only_let_the_knowledge_keys_ti
     let path = dir.path().join("u062.json");
     let mut v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("written")).expect("JSON");
-    v.as_object_mut().expect("object").remove("knowledge_search");
+    v.as_object_mut()
+        .expect("object")
+        .remove("knowledge_search");
     std::fs::write(&path, v.to_string()).expect("rewritten");
     let found = json(&ctxlens(&[
         "optimize",
@@ -684,9 +697,11 @@ fn snapshot_files_that_do_not_record_their_search_only_let_the_knowledge_keys_ti
     assert_eq!(limit["hi"].as_i64(), Some(10), "prolaunch's limit");
     let notes = found["notes"].as_array().expect("notes");
     assert!(
-        notes.iter().any(|n| n.as_str().is_some_and(|n| n.starts_with(
-            "the hits of 1 user with a question do not record the search that fetched them"
-        ))),
+        notes
+            .iter()
+            .any(|n| n.as_str().is_some_and(|n| n.starts_with(
+                "the hits of 1 user with a question do not record the search that fetched them"
+            ))),
         "{notes:?}"
     );
 }
@@ -720,8 +735,14 @@ fn a_sample_is_a_fleet_and_the_answer_replays_on_the_same_sample() {
         "report", "--sample", "20", "--seed", "4", "--policy", toml_s, "--json",
     ]));
     assert_eq!(report["candidate"]["users"], 20);
-    assert_eq!(report["candidate"]["avg_context_tokens"], best["avg_tokens"]);
-    assert_eq!(report["candidate"]["truncation_rate"], best["truncation_rate"]);
+    assert_eq!(
+        report["candidate"]["avg_context_tokens"],
+        best["avg_tokens"]
+    );
+    assert_eq!(
+        report["candidate"]["truncation_rate"],
+        best["truncation_rate"]
+    );
     // Another draw is other users.
     let other = json(&ctxlens(&[
         "optimize",
@@ -786,12 +807,21 @@ fn category_of_searches_each_category_on_its_own_users() {
         .as_array()
         .expect("skipped")
         .iter()
-        .map(|s| (s["category"].as_str().expect("c"), s["why"].as_str().expect("why")))
+        .map(|s| {
+            (
+                s["category"].as_str().expect("c"),
+                s["why"].as_str().expect("why"),
+            )
+        })
         .collect();
     let none = "no user of the fleet is in this category";
     assert_eq!(
         skipped,
-        [("recommendation", none), ("technical", none), ("business", none)]
+        [
+            ("recommendation", none),
+            ("technical", none),
+            ("business", none)
+        ]
     );
     assert_eq!(found["category_of"]["unlisted_users"], 71 - 10);
     assert_eq!(found["category_of"]["missing_users"], 1, "u999");
@@ -811,8 +841,14 @@ fn category_of_searches_each_category_on_its_own_users() {
         let cat = cats.iter().find(|x| x["category"] == c).expect("searched");
         let best = &cat["best"]["metrics"];
         assert_eq!(report["candidate"]["users"], users.len() as u64, "{c}");
-        assert_eq!(report["candidate"]["avg_context_tokens"], best["avg_tokens"], "{c}");
-        assert_eq!(report["candidate"]["static_share"], best["static_share"], "{c}");
+        assert_eq!(
+            report["candidate"]["avg_context_tokens"], best["avg_tokens"],
+            "{c}"
+        );
+        assert_eq!(
+            report["candidate"]["static_share"], best["static_share"],
+            "{c}"
+        );
     }
     assert!(!dir.path().join("tuned-business.toml").exists());
     // The text says who was in no search and what was skipped.
@@ -841,9 +877,15 @@ fn category_of_searches_each_category_on_its_own_users() {
 #[test]
 fn a_bad_category_file_is_a_usage_error_naming_the_line() {
     for (text, says) in [
-        ("u001 analysis\nu002 poetry\n", ":2: poetry is not a category (analysis, retrieval"),
+        (
+            "u001 analysis\nu002 poetry\n",
+            ":2: poetry is not a category (analysis, retrieval",
+        ),
         ("u001 analysis extra\n", ":1: expected USER CATEGORY"),
-        ("u001 analysis\nu001 business\n", ":2: user u001 is already in category analysis"),
+        (
+            "u001 analysis\nu001 business\n",
+            ":2: user u001 is already in category analysis",
+        ),
         ("# nothing\n", "no USER CATEGORY lines"),
     ] {
         let file = common::write_temp("categories.txt", text);

@@ -703,9 +703,16 @@ fn a_user_whose_read_panics_or_fails_fails_alone_not_its_batch() {
         assert_eq!(s.users, all - 3, "every other user is read");
         assert!(!s.partial, "a data error is no outage");
         let named = |u: &str| s.errors.first.iter().any(|e| e.contains(u));
-        assert!(named("u007") && named("u010") && named("u011"), "{:?}", s.errors.first);
         assert!(
-            s.errors.first.iter().any(|e| e.contains("index out of bounds")),
+            named("u007") && named("u010") && named("u011"),
+            "{:?}",
+            s.errors.first
+        );
+        assert!(
+            s.errors
+                .first
+                .iter()
+                .any(|e| e.contains("index out of bounds")),
             "{:?}",
             s.errors.first
         );

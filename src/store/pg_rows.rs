@@ -178,6 +178,10 @@ mod tests {
         assert_eq!(repeated, [(7, 3), (3, 2)]);
         let note = duplicate("memory_bank id=7".into(), 3, "id");
         assert_eq!(note.kind, NoteKind::DuplicateRow);
-        assert!(note.message.starts_with("3 rows with this id"), "{}", note.message);
+        assert!(
+            note.message.starts_with("3 rows with this id"),
+            "{}",
+            note.message
+        );
     }
 }

@@ -414,7 +414,8 @@ fn spawn(effect: Effect, ctx: &mut EffectContext, tx: &UnboundedSender<Action>) 
 /// Follows the progress channel for the whole session; a panic in it ends the feed with that
 /// error on the Live screen, like a panic in any other task, and the app goes on.
 async fn follow_caught(store: Arc<dyn Store>, tx: UnboundedSender<Action>) {
-    if let Err(panic) = crate::report::catch::future(effects::keep_following(store, tx.clone())).await
+    if let Err(panic) =
+        crate::report::catch::future(effects::keep_following(store, tx.clone())).await
     {
         let why = format!("internal error (a bug in ctxlens, please report it): {panic}");
         let _ = tx.send(Action::Failed(Task::Progress, TaskError::Other(why)));
@@ -539,7 +540,11 @@ mod tests {
         );
         update(&mut s, action);
         let msg = s.status.message.clone().expect("shown");
-        assert!(msg.error && msg.text.contains("internal error"), "{}", msg.text);
+        assert!(
+            msg.error && msg.text.contains("internal error"),
+            "{}",
+            msg.text
+        );
     }
 
     #[tokio::test]

@@ -357,10 +357,7 @@ async fn report_screen_shows_the_duplicates_sections() {
         "  users with duplicates           4          4",
         "  u070  M5             2              234          1,220",
     ] {
-        assert!(
-            drawn.iter().any(|r| r.contains(want)),
-            "{want}: {drawn:#?}"
-        );
+        assert!(drawn.iter().any(|r| r.contains(want)), "{want}: {drawn:#?}");
     }
 }
 

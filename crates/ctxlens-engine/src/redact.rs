@@ -124,7 +124,11 @@ pub fn mask_quoted(message: &str) -> String {
             && value.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
             && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         out.push_str(open);
-        out.push_str(&if field_name { value.into() } else { mask(value) });
+        out.push_str(&if field_name {
+            value.into()
+        } else {
+            mask(value)
+        });
         out.push_str(open);
         rest = &body[end + 1..];
     }
@@ -187,7 +191,10 @@ mod tests {
             mask_quoted("invalid type: integer `4242`, expected `total_tokens`"),
             "invalid type: integer `••••`, expected `total_tokens`"
         );
-        assert_eq!(mask_quoted(r#"found "open secret"#), r#"found "•••• ••••••"#);
+        assert_eq!(
+            mask_quoted(r#"found "open secret"#),
+            r#"found "•••• ••••••"#
+        );
     }
 
     #[test]

@@ -130,7 +130,8 @@ fn user(id: &str, query: Option<&str>, search: Option<(f64, usize)>) -> Snapshot
         v["query"] = q.into();
     }
     if let Some((min_similarity, limit)) = search {
-        v["knowledge_search"] = serde_json::json!({ "min_similarity": min_similarity, "limit": limit });
+        v["knowledge_search"] =
+            serde_json::json!({ "min_similarity": min_similarity, "limit": limit });
     }
     serde_json::from_value(v).expect("snapshot")
 }
@@ -149,7 +150,11 @@ fn domain(s: &Space, key: &str) -> Domain {
 fn users_searched_as_the_baseline_searches_cover_its_margins() {
     let base = prolaunch();
     let store = [
-        user("a", Some("q"), Some((0.7 - NEAR_MISS_MARGIN, 10 + NEAR_MISSES))),
+        user(
+            "a",
+            Some("q"),
+            Some((0.7 - NEAR_MISS_MARGIN, 10 + NEAR_MISSES)),
+        ),
         user("b", None, None),
     ];
     assert_eq!(
@@ -183,7 +188,10 @@ fn snapshot_files_bound_the_knowledge_keys_to_what_they_hold() {
     assert_eq!(domain(&s, "knowledge.limit"), Domain::Int { lo: 1, hi: 8 });
     // The baseline's own margins (0.4, 15) would search past what the files hold.
     let wide = Space::build(&base, &[], &[]).expect("space");
-    assert_eq!(domain(&wide, "knowledge.limit"), Domain::Int { lo: 1, hi: 15 });
+    assert_eq!(
+        domain(&wide, "knowledge.limit"),
+        Domain::Int { lo: 1, hi: 15 }
+    );
     let asked = [
         "knowledge.similarity_threshold=0.2..0.9".to_string(),
         "knowledge.limit=2..20".into(),

@@ -203,15 +203,20 @@ fn the_generators_make_removed_copies_and_binding_caps() {
             .new_tree(&mut runner)
             .expect("a snapshot")
             .current();
-        let p = arb_policy().new_tree(&mut runner).expect("a policy").current();
+        let p = arb_policy()
+            .new_tree(&mut runner)
+            .expect("a policy")
+            .current();
         let a = engine().assemble(&snap, &p);
         if a.items.iter().any(|i| i.reason == Some(Reason::Duplicate)) {
             removed += 1;
         }
         let total = p.budgets().total;
-        if p.layers.iter().zip(&p.budgets().layers).any(|(l, &b)| {
-            l.cap == Some(b) && f64::from(b) < (f64::from(total) * l.weight).floor()
-        }) {
+        if p.layers
+            .iter()
+            .zip(&p.budgets().layers)
+            .any(|(l, &b)| l.cap == Some(b) && f64::from(b) < (f64::from(total) * l.weight).floor())
+        {
             capped += 1;
         }
     }

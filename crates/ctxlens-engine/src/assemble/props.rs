@@ -1,8 +1,6 @@
 //! Properties of assembly over generated snapshots and policies.
 
-use proptest::prelude::{
-    ProptestConfig, prop, prop_assert, prop_assert_eq, prop_oneof, proptest,
-};
+use proptest::prelude::{ProptestConfig, prop, prop_assert, prop_assert_eq, prop_oneof, proptest};
 use proptest::strategy::Strategy as _;
 
 use super::tests::{hit, policy, snapshot, turn};
