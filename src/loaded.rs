@@ -198,6 +198,7 @@ pub fn mask_user_data(d: &UserData) -> UserData {
         session: d.session.clone(),
         journey: d.journey.clone(),
         knowledge: Vec::new(),
+        knowledge_search: None,
         cached_context: None,
         session_key: None,
         malformed: d.malformed.clone(),

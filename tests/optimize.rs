@@ -467,3 +467,440 @@ fn an_infeasible_search_names_what_no_trial_met() {
         found["unmet"]
     );
 }
+
+/// `--objective quality` searches for the most kept score-weighted tokens: its progress line
+/// says so, the answer keeps more than the baseline (itself feasible, so it is beaten on the
+/// objective alone), and the written TOML replays to the reported metrics.
+#[test]
+fn quality_keeps_more_score_weighted_tokens_and_replays_to_its_metrics() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let toml = dir.path().join("quality.toml");
+    let toml_s = toml.to_str().expect("utf-8 path");
+    // The demo's baseline sits exactly at rag_hits 0.8: `>=` lets it meet the target.
+    let out = ctxlens(&[
+        "optimize",
+        "--objective",
+        "quality",
+        "--target",
+        "rag_hits>=0.8",
+        "--trials",
+        "30",
+        "--holdout",
+        "0",
+        "--json",
+        "--out",
+        toml_s,
+    ]);
+    let found = json(&out);
+    assert!(
+        out.stderr
+            .contains("up to 30 trials, for quality: most kept tokens weighted by score"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(found["objective"], "quality");
+    // Trial 1 is the baseline, and it meets every target.
+    assert_eq!(found["improvements"][0]["trial"], 1);
+    assert_eq!(found["improvements"][0]["violation"], 0.0);
+    assert_eq!(found["feasible"], true, "{}", found["unmet"]);
+    let best = &found["best"]["metrics"];
+    let kept = |m: &serde_json::Value| m["avg_kept_score"].as_f64().expect("kept score");
+    assert!(
+        kept(best) > kept(&found["baseline"]),
+        "{} ≤ the baseline's {}",
+        kept(best),
+        kept(&found["baseline"])
+    );
+    assert_eq!(
+        found["best"]["objective"].as_f64(),
+        Some(-kept(best)),
+        "quality minimises the negated kept score"
+    );
+    let report = json(&ctxlens(&["report", "--policy", toml_s, "--json"]));
+    let cand = &report["candidate"];
+    assert_eq!(cand["avg_kept_score"], best["avg_kept_score"]);
+    assert_eq!(cand["avg_context_tokens"], best["avg_tokens"]);
+    assert_eq!(cand["truncation_rate"], best["truncation_rate"]);
+    assert_eq!(cand["rag_hit_rate"], best["rag_hits"]);
+    // The text names the objective and heads the front's column with it.
+    let text = ctxlens(&["optimize", "--objective", "quality", "--trials", "5"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(
+        text.stdout
+            .contains("quality: most kept tokens weighted by score · coordinate search · 5 trials"),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains("KEPT SCORE"), "{}", text.stdout);
+}
+
+/// `--time` ends a search that has trials left: the answer says it stopped for time and is the
+/// best of the trials made.
+#[test]
+fn time_stops_the_search_before_its_trials_run_out() {
+    let found = json(&ctxlens(&[
+        "optimize",
+        "--time",
+        "1ms",
+        "--trials",
+        "1000000",
+        "--holdout",
+        "0",
+        "--json",
+    ]));
+    assert_eq!(found["stopped"], "time");
+    let trials = found["trials"].as_u64().expect("trials");
+    assert!((1..1_000_000).contains(&trials), "{trials}");
+    assert!(found["best"]["n"].as_u64() <= Some(trials));
+    assert!(
+        found["policy_toml"]
+            .as_str()
+            .is_some_and(|t| t.contains("[budget]"))
+    );
+}
+
+/// Writes `ctxlens snapshot USER` files of `users` into `dir`, with `extra` arguments.
+fn snapshot_files(dir: &std::path::Path, users: &[&str], extra: &[&str]) {
+    for u in users {
+        let file = dir.join(format!("{u}.json"));
+        let mut args = vec!["snapshot", u, "--out", file.to_str().expect("utf-8 path")];
+        args.extend_from_slice(extra);
+        let out = ctxlens(&args);
+        assert_eq!(out.code, 0, "{u}: {}", out.stderr);
+    }
+}
+
+fn free_key<'a>(found: &'a serde_json::Value, key: &str) -> &'a serde_json::Value {
+    found["free"]
+        .as_array()
+        .expect("free")
+        .iter()
+        .find(|p| p["key"] == key)
+        .unwrap_or_else(|| panic!("{key} is free: {}", found["free"]))
+}
+
+/// A folder of `ctxlens snapshot` files is a fleet: the answer replays to its metrics on the
+/// same files. Files written under a narrower knowledge search than the baseline's margins
+/// (threshold 0.8 and limit 6: hits down to 0.5, up to 11) bound the knowledge keys to what
+/// they hold, where the baseline's own margins would reach 0.4 and 15.
+#[test]
+fn snapshot_files_are_a_fleet_and_bound_the_knowledge_keys_to_what_they_hold() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files = dir.path().join("files");
+    std::fs::create_dir(&files).expect("folder");
+    let users = ["u001", "u005", "u020", "u040", "u062", "u070"];
+    snapshot_files(
+        &files,
+        &users,
+        &[
+            "--set",
+            "knowledge.similarity_threshold=0.8",
+            "--set",
+            "knowledge.limit=6",
+        ],
+    );
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(files.join("u062.json")).expect("written"))
+            .expect("JSON");
+    assert_eq!(
+        written["knowledge_search"],
+        serde_json::json!({"min_similarity": 0.5, "limit": 11}),
+        "a file says which search fetched its hits"
+    );
+    let toml = dir.path().join("tuned.toml");
+    let toml_s = toml.to_str().expect("utf-8 path");
+    let files_s = files.to_str().expect("utf-8 path");
+    let found = json(&ctxlens(&[
+        "optimize",
+        "--snapshots",
+        files_s,
+        "--trials",
+        "40",
+        "--holdout",
+        "0",
+        "--json",
+        "--out",
+        toml_s,
+    ]));
+    assert_eq!(found["users"], 6);
+    assert_eq!(found["users_optimized"], 6);
+    assert_eq!(found["source"], "SNAPSHOT");
+    let threshold = free_key(&found, "knowledge.similarity_threshold");
+    assert_eq!(
+        (threshold["lo"].as_f64(), threshold["hi"].as_f64()),
+        (Some(0.5), Some(1.0))
+    );
+    let limit = free_key(&found, "knowledge.limit");
+    assert_eq!(
+        (limit["lo"].as_i64(), limit["hi"].as_i64()),
+        (Some(1), Some(11))
+    );
+    let notes = found["notes"].as_array().expect("notes");
+    assert!(
+        notes.iter().any(|n| n
+            == "knowledge.similarity_threshold searched within 0.50..1.00: the loaded hits reach down to 0.50 (the users' recorded knowledge searches)"),
+        "{notes:?}"
+    );
+    let policy: toml::Table =
+        toml::from_str(&std::fs::read_to_string(&toml).expect("tuned.toml")).expect("TOML");
+    let k = &policy["knowledge"];
+    assert!(k["similarity_threshold"].as_float() >= Some(0.5), "{k}");
+    assert!(k["limit"].as_integer() <= Some(11), "{k}");
+    let report = json(&ctxlens(&[
+        "report",
+        "--snapshots",
+        files_s,
+        "--policy",
+        toml_s,
+        "--json",
+    ]));
+    let best = &found["best"]["metrics"];
+    assert_eq!(report["candidate"]["users"], 6);
+    assert_eq!(
+        report["candidate"]["avg_context_tokens"],
+        best["avg_tokens"]
+    );
+    assert_eq!(
+        report["candidate"]["truncation_rate"],
+        best["truncation_rate"]
+    );
+    assert_eq!(report["candidate"]["rag_hit_rate"], best["rag_hits"]);
+}
+
+/// A file whose hits do not say which search fetched them (written by hand, or before files
+/// said it) is taken to hold what the baseline keeps and no more: the search may only tighten
+/// the knowledge keys, and says why.
+#[test]
+fn snapshot_files_that_do_not_record_their_search_only_let_the_knowledge_keys_tighten() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    snapshot_files(dir.path(), &["u005", "u062"], &[]);
+    let path = dir.path().join("u062.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("written")).expect("JSON");
+    v.as_object_mut()
+        .expect("object")
+        .remove("knowledge_search");
+    std::fs::write(&path, v.to_string()).expect("rewritten");
+    let found = json(&ctxlens(&[
+        "optimize",
+        "--snapshots",
+        dir.path().to_str().expect("utf-8 path"),
+        "--trials",
+        "5",
+        "--holdout",
+        "0",
+        "--json",
+    ]));
+    let threshold = free_key(&found, "knowledge.similarity_threshold");
+    assert_eq!(threshold["lo"].as_f64(), Some(0.7), "prolaunch's threshold");
+    let limit = free_key(&found, "knowledge.limit");
+    assert_eq!(limit["hi"].as_i64(), Some(10), "prolaunch's limit");
+    let notes = found["notes"].as_array().expect("notes");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.as_str().is_some_and(|n| n.starts_with(
+                "the hits of 1 user with a question do not record the search that fetched them"
+            ))),
+        "{notes:?}"
+    );
+}
+
+/// `--sample N` optimizes on N users drawn by `--fleet-seed`, and `report --sample N --seed`
+/// draws the same N: the answer replays to its metrics there.
+#[test]
+fn a_sample_is_a_fleet_and_the_answer_replays_on_the_same_sample() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let toml = dir.path().join("sample.toml");
+    let toml_s = toml.to_str().expect("utf-8 path");
+    let found = json(&ctxlens(&[
+        "optimize",
+        "--sample",
+        "20",
+        "--fleet-seed",
+        "4",
+        "--trials",
+        "20",
+        "--holdout",
+        "0",
+        "--json",
+        "--out",
+        toml_s,
+    ]));
+    assert_eq!(found["users"], 20);
+    assert_eq!(found["users_optimized"], 20);
+    let best = &found["best"]["metrics"];
+    assert_eq!(best["users"], 20);
+    let report = json(&ctxlens(&[
+        "report", "--sample", "20", "--seed", "4", "--policy", toml_s, "--json",
+    ]));
+    assert_eq!(report["candidate"]["users"], 20);
+    assert_eq!(
+        report["candidate"]["avg_context_tokens"],
+        best["avg_tokens"]
+    );
+    assert_eq!(
+        report["candidate"]["truncation_rate"],
+        best["truncation_rate"]
+    );
+    // Another draw is other users.
+    let other = json(&ctxlens(&[
+        "optimize",
+        "--sample",
+        "20",
+        "--fleet-seed",
+        "5",
+        "--trials",
+        "1",
+        "--holdout",
+        "0",
+        "--json",
+    ]));
+    assert_ne!(other["baseline"], found["baseline"]);
+}
+
+/// `--category-of FILE` gives users a category: each category is searched on its own users,
+/// a category without users is said to be skipped, and users in none are counted.
+#[test]
+fn category_of_searches_each_category_on_its_own_users() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let map = dir.path().join("categories.txt");
+    let analysis = ["u001", "u002", "u003", "u004", "u005", "u006"];
+    let retrieval = ["u010", "u011", "u012", "u013"];
+    let mut text = String::from("# user category\n");
+    for u in analysis {
+        text.push_str(&format!("{u} analysis\n"));
+    }
+    for u in retrieval {
+        text.push_str(&format!("{u}\tretrieval\n"));
+    }
+    text.push_str("u999 business\n");
+    std::fs::write(&map, text).expect("written");
+    let out = dir.path().join("tuned.toml");
+    let found = json(&ctxlens(&[
+        "optimize",
+        "--policy",
+        "layered-adr",
+        "--per-category",
+        "--category-of",
+        map.to_str().expect("utf-8 path"),
+        "--trials",
+        "8",
+        "--holdout",
+        "0",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+        "--json",
+    ]));
+    let cats = found["per_category"].as_array().expect("per category");
+    let searched: Vec<(&str, u64)> = cats
+        .iter()
+        .map(|c| {
+            (
+                c["category"].as_str().expect("name"),
+                c["users_optimized"].as_u64().expect("users"),
+            )
+        })
+        .collect();
+    assert_eq!(searched, [("analysis", 6), ("retrieval", 4)]);
+    let skipped: Vec<(&str, &str)> = found["skipped"]
+        .as_array()
+        .expect("skipped")
+        .iter()
+        .map(|s| {
+            (
+                s["category"].as_str().expect("c"),
+                s["why"].as_str().expect("why"),
+            )
+        })
+        .collect();
+    let none = "no user of the fleet is in this category";
+    assert_eq!(
+        skipped,
+        [
+            ("recommendation", none),
+            ("technical", none),
+            ("business", none)
+        ]
+    );
+    assert_eq!(found["category_of"]["unlisted_users"], 71 - 10);
+    assert_eq!(found["category_of"]["missing_users"], 1, "u999");
+    // Each category's policy replays to its metrics on its own users.
+    for (c, users) in [("analysis", &analysis[..]), ("retrieval", &retrieval[..])] {
+        let list = dir.path().join(format!("{c}-users.txt"));
+        std::fs::write(&list, users.join("\n")).expect("written");
+        let path = dir.path().join(format!("tuned-{c}.toml"));
+        let report = json(&ctxlens(&[
+            "report",
+            "--users",
+            list.to_str().expect("utf-8 path"),
+            "--policy",
+            path.to_str().expect("utf-8 path"),
+            "--json",
+        ]));
+        let cat = cats.iter().find(|x| x["category"] == c).expect("searched");
+        let best = &cat["best"]["metrics"];
+        assert_eq!(report["candidate"]["users"], users.len() as u64, "{c}");
+        assert_eq!(
+            report["candidate"]["avg_context_tokens"], best["avg_tokens"],
+            "{c}"
+        );
+        assert_eq!(
+            report["candidate"]["static_share"], best["static_share"],
+            "{c}"
+        );
+    }
+    assert!(!dir.path().join("tuned-business.toml").exists());
+    // The text says who was in no search and what was skipped.
+    let text = ctxlens(&[
+        "optimize",
+        "--policy",
+        "layered-adr",
+        "--per-category",
+        "--category-of",
+        map.to_str().expect("utf-8 path"),
+        "--trials",
+        "2",
+        "--holdout",
+        "0",
+    ]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    for want in [
+        "61 users of the fleet are in no category there, so in no search",
+        "it lists 1 user not in the fleet",
+        "not searched: business: no user of the fleet is in this category",
+    ] {
+        assert!(text.stdout.contains(want), "{want}: {}", text.stdout);
+    }
+}
+
+#[test]
+fn a_bad_category_file_is_a_usage_error_naming_the_line() {
+    for (text, says) in [
+        (
+            "u001 analysis\nu002 poetry\n",
+            ":2: poetry is not a category (analysis, retrieval",
+        ),
+        ("u001 analysis extra\n", ":1: expected USER CATEGORY"),
+        (
+            "u001 analysis\nu001 business\n",
+            ":2: user u001 is already in category analysis",
+        ),
+        ("# nothing\n", "no USER CATEGORY lines"),
+    ] {
+        let file = common::write_temp("categories.txt", text);
+        let out = ctxlens(&[
+            "optimize",
+            "--policy",
+            "layered-adr",
+            "--per-category",
+            "--category-of",
+            file.to_str().expect("utf-8 path"),
+        ]);
+        assert_eq!(out.code, 2, "{text:?}: {}", out.stderr);
+        assert!(out.stderr.contains(says), "{says}: {}", out.stderr);
+    }
+    let out = ctxlens(&["optimize", "--category-of", "x.txt"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("--per-category"), "{}", out.stderr);
+}

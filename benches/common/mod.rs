@@ -53,6 +53,7 @@ pub fn user(turns: usize, journey: usize, hits: usize) -> Snapshot {
                 timestamp: Some(at(i * 50)),
             })
             .collect(),
+        knowledge_search: None,
         cached_context: None,
         session_key: None,
         malformed: vec![],

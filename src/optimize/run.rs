@@ -11,7 +11,7 @@ use tokio::sync::watch;
 
 use super::eval::{Fleet as Loaded, split};
 use super::search::{Limits, Method, Trial, pareto};
-use super::space::Space;
+use super::space::{Coverage, Space};
 use super::target::{Metrics, Objective, Target, targets};
 use super::{Change, Holdout, Setup, holdout, optimize, unmet};
 use crate::engine::{Engine, Policy};
@@ -105,10 +105,9 @@ pub async fn search(req: Request, tell: Tell) -> Progress {
         Ok(g) => g,
         Err(why) => return failed(why, started),
     };
-    let space = match Space::build(&req.baseline, &[], &[]) {
-        Ok(s) => s,
-        Err(why) => return failed(why, started),
-    };
+    if let Err(why) = Space::build(&req.baseline, &[], &[]) {
+        return failed(why, started);
+    }
     let snaps = match load(&req, &tell, started).await {
         Ok(snaps) => snaps,
         // Stopped while loading: nothing measured, nothing failed.
@@ -119,6 +118,12 @@ pub async fn search(req: Request, tell: Tell) -> Progress {
                 ..empty(started)
             };
         }
+        Err(why) => return failed(why, started),
+    };
+    // Knowledge keys within what the loaded hits cover (snapshot files say what they hold).
+    let cov = Coverage::of_snapshots(&req.baseline, snaps.iter().map(|s| s.as_ref()));
+    let space = match Space::build_within(&req.baseline, &[], &[], &cov) {
+        Ok(s) => s,
         Err(why) => return failed(why, started),
     };
     let (train, held) = split(snaps, HOLDOUT, 1);

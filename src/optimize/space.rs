@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::engine::{Policy, Source};
+use crate::engine::{Policy, Snapshot, Source};
 use crate::store::{NEAR_MISS_MARGIN, NEAR_MISSES};
 
 /// What values a key takes.
@@ -242,10 +242,21 @@ impl Space {
             .collect()
     }
 
-    /// The space `--free` / `--fixed` ask for over `baseline`. Knowledge bounds are narrowed to
-    /// what the loaded hits cover: a snapshot holds the hits at `threshold − 0.3` and up to
-    /// `limit + 5`, so a search outside that would need the store to search again.
+    /// The space `--free` / `--fixed` ask for over `baseline`, with users loaded by the
+    /// baseline's own knowledge search ([`Coverage::of_policy`]).
     pub fn build(baseline: &Policy, free: &[String], fixed: &[String]) -> Result<Space, String> {
+        Space::build_within(baseline, free, fixed, &Coverage::of_policy(baseline))
+    }
+
+    /// The space `--free` / `--fixed` ask for over `baseline`. Knowledge bounds are narrowed to
+    /// what the loaded hits cover (`cov`): outside it a replay would miss hits a new search
+    /// returns.
+    pub fn build_within(
+        baseline: &Policy,
+        free: &[String],
+        fixed: &[String],
+        cov: &Coverage,
+    ) -> Result<Space, String> {
         let mut asked: Vec<(String, Option<(f64, f64)>)> = Vec::new();
         let specs: Vec<String> = if free.is_empty() {
             default_keys(baseline)
@@ -278,11 +289,15 @@ impl Space {
         let mut notes = Vec::new();
         let params = asked
             .into_iter()
-            .map(|(key, bounds)| param(baseline, key, bounds, &mut notes))
+            .map(|(key, bounds)| param(baseline, key, bounds, cov, &mut notes))
             .collect::<Result<Vec<_>, _>>()?;
         for p in &params {
             check_policy(baseline, p)?;
             notes.extend(p.outside_note(baseline));
+        }
+        let searched = |key: &str| params.iter().any(|p| p.key == key);
+        if searched("knowledge.similarity_threshold") || searched("knowledge.limit") {
+            notes.extend(cov.note.clone());
         }
         if baseline.layer_for(Source::Knowledge).is_some() {
             notes.push(
@@ -442,10 +457,105 @@ fn check_policy(baseline: &Policy, p: &Param) -> Result<(), String> {
     Ok(())
 }
 
-/// The similarity thresholds the loaded hits can answer for (they reach down to the
-/// baseline's threshold − [`NEAR_MISS_MARGIN`]), within the asked bounds; notes say so.
-fn threshold_domain(baseline: f64, asked: Option<(f64, f64)>, notes: &mut Vec<String>) -> Domain {
-    let covered = (grid_up((baseline - NEAR_MISS_MARGIN).max(-1.0)), 1.0);
+/// The knowledge thresholds and limits the loaded hits answer for: a replay at a threshold of
+/// at least `min_threshold` and a limit of at most `max_limit` keeps exactly what a new search
+/// would return; outside it the store would have to search again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coverage {
+    pub min_threshold: f64,
+    pub max_limit: usize,
+    /// Where the bounds come from, for the notes (`threshold − 0.3`, `the snapshot files'
+    /// searches`).
+    pub threshold_why: String,
+    pub limit_why: String,
+    /// Said once, when some users' hits say nothing of their search.
+    pub note: Option<String>,
+}
+
+impl Coverage {
+    /// What a store search with `policy`'s knowledge settings fetches: hits down to
+    /// `threshold − 0.3`, up to `limit + 5`.
+    pub fn of_policy(policy: &Policy) -> Coverage {
+        let k = &policy.knowledge;
+        Coverage {
+            min_threshold: k.similarity_threshold - NEAR_MISS_MARGIN,
+            max_limit: k.limit + NEAR_MISSES,
+            threshold_why: format!("the loaded hits reach down to threshold − {NEAR_MISS_MARGIN}"),
+            limit_why: format!("the loaded hits go to limit + {NEAR_MISSES}"),
+            note: None,
+        }
+    }
+
+    /// What the loaded users' hits cover, from the knowledge search each records: users
+    /// loaded from a store were searched with the baseline's settings (the same as
+    /// [`Coverage::of_policy`]); snapshot files hold what the search that wrote them fetched,
+    /// whatever the policy is now. Every user must be covered, so the narrowest search bounds
+    /// the space. A user with a question whose hits record no search (a file written by hand,
+    /// or before files recorded it) is assumed to hold only what the baseline itself keeps:
+    /// its threshold and limit bound the space, so the search may only tighten them.
+    pub fn of_snapshots<'a>(
+        baseline: &Policy,
+        snaps: impl IntoIterator<Item = &'a Snapshot>,
+    ) -> Coverage {
+        let of_policy = Coverage::of_policy(baseline);
+        let k = &baseline.knowledge;
+        let (mut lo, mut hi): (Option<f64>, Option<usize>) = (None, None);
+        let (mut recorded, mut unrecorded) = (0usize, 0usize);
+        for s in snaps {
+            let (t, l) = match (&s.knowledge_search, &s.query) {
+                (Some(searched), _) => {
+                    recorded += 1;
+                    (searched.min_similarity, searched.limit)
+                }
+                // No question: no search, whatever the policy.
+                (None, None) => continue,
+                (None, Some(_)) => {
+                    unrecorded += 1;
+                    (k.similarity_threshold, k.limit)
+                }
+            };
+            lo = Some(lo.map_or(t, |x: f64| x.max(t)));
+            hi = Some(hi.map_or(l, |x: usize| x.min(l)));
+        }
+        let (Some(lo), Some(hi)) = (lo, hi) else {
+            return of_policy;
+        };
+        if unrecorded == 0 && lo == of_policy.min_threshold && hi == of_policy.max_limit {
+            return of_policy;
+        }
+        let users = |n: usize| match n {
+            1 => "1 user".to_string(),
+            n => format!("{n} users"),
+        };
+        let note = (unrecorded > 0).then(|| {
+            format!(
+                "the hits of {} with a question do not record the search that fetched them: \
+                 for them only the baseline's own threshold {} and limit {} are known to be \
+                 covered, so the search may only raise the threshold and lower the limit",
+                users(unrecorded),
+                k.similarity_threshold,
+                k.limit
+            )
+        });
+        let whose = match (recorded, unrecorded) {
+            (_, 0) => "the users' recorded knowledge searches",
+            (0, _) => "the baseline's own settings",
+            _ => "the users' recorded searches and the baseline's own settings",
+        };
+        Coverage {
+            min_threshold: lo,
+            max_limit: hi,
+            threshold_why: format!("the loaded hits reach down to {lo:.2} ({whose})"),
+            limit_why: format!("the loaded hits go to {hi} ({whose})"),
+            note,
+        }
+    }
+}
+
+/// The similarity thresholds the loaded hits can answer for (down to `cov.min_threshold`),
+/// within the asked bounds; notes say so.
+fn threshold_domain(cov: &Coverage, asked: Option<(f64, f64)>, notes: &mut Vec<String>) -> Domain {
+    let covered = (grid_up(cov.min_threshold.max(-1.0)), 1.0);
     let (lo, hi) = asked.unwrap_or(covered);
     if lo < covered.0 {
         notes.push(format!(
@@ -454,9 +564,10 @@ fn threshold_domain(baseline: f64, asked: Option<(f64, f64)>, notes: &mut Vec<St
         ));
     }
     notes.push(format!(
-        "knowledge.similarity_threshold searched within {:.2}..{:.2}: the loaded hits reach down to threshold − {NEAR_MISS_MARGIN}",
+        "knowledge.similarity_threshold searched within {:.2}..{:.2}: {}",
         lo.max(covered.0),
-        hi.min(1.0)
+        hi.min(1.0),
+        cov.threshold_why
     ));
     Domain::Real {
         lo: lo.max(covered.0),
@@ -464,20 +575,21 @@ fn threshold_domain(baseline: f64, asked: Option<(f64, f64)>, notes: &mut Vec<St
     }
 }
 
-/// The knowledge limits the loaded hits can answer for (up to the baseline's limit +
-/// [`NEAR_MISSES`]), within the asked bounds; notes say so.
-fn limit_domain(baseline: usize, asked: Option<(f64, f64)>, notes: &mut Vec<String>) -> Domain {
-    let covered = (baseline + NEAR_MISSES) as f64;
-    let (lo, hi) = asked.unwrap_or((1.0, covered));
+/// The knowledge limits the loaded hits can answer for (up to `cov.max_limit`), within the
+/// asked bounds; notes say so.
+fn limit_domain(cov: &Coverage, asked: Option<(f64, f64)>, notes: &mut Vec<String>) -> Domain {
+    let covered = cov.max_limit as f64;
+    let (lo, hi) = asked.unwrap_or((1.0_f64.min(covered), covered));
     if hi > covered {
         notes.push(format!(
             "knowledge.limit: {hi} is past what the loaded hits cover; searched up to {covered}"
         ));
     }
     notes.push(format!(
-        "knowledge.limit searched within {}..{}: the loaded hits go to limit + {NEAR_MISSES}",
+        "knowledge.limit searched within {}..{}: {}",
         lo.max(0.0),
-        hi.min(covered)
+        hi.min(covered),
+        cov.limit_why
     ));
     Domain::Int {
         lo: lo.max(0.0).round() as i64,
@@ -490,10 +602,10 @@ fn param(
     p: &Policy,
     key: String,
     asked: Option<(f64, f64)>,
+    cov: &Coverage,
     notes: &mut Vec<String>,
 ) -> Result<Param, String> {
     let total = f64::from(p.budgets().total);
-    let k = &p.knowledge;
     let real = |lo: f64, hi: f64| {
         let (lo, hi) = asked.unwrap_or((lo, hi));
         Domain::Real { lo, hi }
@@ -510,8 +622,8 @@ fn param(
             options: ["stop", "skip", "truncate"].map(String::from).to_vec(),
         },
         "budget.total" => int((total / 4.0).max(1.0), total * 2.0),
-        "knowledge.similarity_threshold" => threshold_domain(k.similarity_threshold, asked, notes),
-        "knowledge.limit" => limit_domain(k.limit, asked, notes),
+        "knowledge.similarity_threshold" => threshold_domain(cov, asked, notes),
+        "knowledge.limit" => limit_domain(cov, asked, notes),
         "session.max_items" => {
             let m = p.session.max_items as f64;
             int(1.0, (m * 2.0).max(m + 5.0))

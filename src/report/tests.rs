@@ -293,6 +293,7 @@ fn bare_snapshot(user: &str, milestone: Option<&str>) -> crate::engine::Snapshot
         session: vec![],
         journey: vec![],
         knowledge: vec![],
+        knowledge_search: None,
         cached_context: None,
         session_key: None,
         malformed: vec![],

@@ -37,6 +37,7 @@ pub fn rewind_user(data: &mut UserData, opts: &LoadOptions, store: &str) -> Resu
         session: std::mem::take(&mut data.session),
         journey: std::mem::take(&mut data.journey),
         knowledge: Vec::new(),
+        knowledge_search: None,
         cached_context: data.cached_context.take(),
         session_key: data.session_key().map(str::to_string),
         malformed: Vec::new(),

@@ -5,7 +5,7 @@ use super::{
     KnowledgeHits, KnowledgeQuery, LoadOptions, NEAR_MISS_MARGIN, NEAR_MISSES, Store, StoreError,
     UserData, as_of,
 };
-use crate::engine::snapshot::Snapshot;
+use crate::engine::snapshot::{KnowledgeSearch, Snapshot};
 
 /// Knowledge search parameters a snapshot load takes from the policy.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -127,12 +127,17 @@ impl Prepared {
             let snap = match (query, same) {
                 (_, Some(j)) => snaps[*j].clone(),
                 (None, None) => self.base.clone(),
-                (Some(_), None) => {
+                (Some(q), None) => {
                     let found = answers
                         .next()
                         .unwrap_or_else(|| Ok(KnowledgeHits::default()))?;
                     let mut snap = self.base.clone();
                     snap.knowledge = found.hits;
+                    // What the hits reach, so a snapshot file says which policies it answers for.
+                    snap.knowledge_search = Some(KnowledgeSearch {
+                        min_similarity: q.min_similarity,
+                        limit: q.limit,
+                    });
                     snap.malformed.extend(found.malformed);
                     snap.notes.extend(found.notes);
                     snap
@@ -210,6 +215,7 @@ fn base_snapshot(data: &UserData, opts: &LoadOptions) -> Snapshot {
         session: data.session.clone(),
         journey: data.journey.clone(),
         knowledge: Vec::new(),
+        knowledge_search: None,
         cached_context: data.cached_context.clone(),
         session_key: data.session_key().map(str::to_string),
         malformed: data.malformed.clone(),

@@ -321,6 +321,46 @@ async fn report_screen_shows_dead_knowledge_by_row_milestone() {
     }
 }
 
+/// The Report screen looks for copies in every user (the demo's u069–u071 paste articles and
+/// summaries twice): its Duplicates sections are drawn.
+#[tokio::test]
+async fn report_screen_shows_the_duplicates_sections() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::ShowReport).await;
+    let summary = s.report.summary.clone().expect("a report");
+    assert!(summary.duplicates_found, "the screen asks for duplicates");
+    let at = crate::app::report_view::lines(&summary)
+        .iter()
+        .position(|l| {
+            l.plain()
+                .contains("Duplicates (tokens spent on second copies)")
+        })
+        .expect("the section");
+    for _ in 0..at {
+        settle(&mut s, &store, Action::Down).await;
+    }
+    s.ui.size = (120, 40);
+    let text = format!("{:?}", draw(&s, 120, 40, &Theme::default()).backend());
+    for want in [
+        "Duplicates (tokens spent on second copies)",
+        "tokens on second copies",
+        "share of prompt tokens",
+        "users with duplicates",
+        "Most duplicated users (4)",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    // The numbers as drawn: the demo's four users with copies, u070 the most.
+    let drawn = rows(&s, 120, 40);
+    for want in [
+        "  tokens on second copies       467        467",
+        "  users with duplicates           4          4",
+        "  u070  M5             2              234          1,220",
+    ] {
+        assert!(drawn.iter().any(|r| r.contains(want)), "{want}: {drawn:#?}");
+    }
+}
+
 #[tokio::test]
 async fn optimizer_overlay_then_the_tune_diff_of_its_best() {
     use crate::app::update::optimize_tests::{drive, optimizer_app};

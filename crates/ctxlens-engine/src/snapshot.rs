@@ -25,6 +25,12 @@ pub struct Snapshot {
     pub journey: Vec<JourneyEntry>,
     #[serde(default)]
     pub knowledge: Vec<KnowledgeEntry>,
+    /// The knowledge search that returned `knowledge`: which hits it reaches, so a replay under
+    /// another threshold or limit can tell whether the hits held answer for it. `None`: no
+    /// search was made (no query), or the file does not say (written by hand or before it was
+    /// recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub knowledge_search: Option<KnowledgeSearch>,
     #[serde(default)]
     pub cached_context: Option<Value>,
     /// The Redis key the session was read from (with the store's key prefix). Not part of the
@@ -37,6 +43,16 @@ pub struct Snapshot {
     /// Data that was read but deserves a look (findings): odd values, duplicates, ambiguous keys.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Note>,
+}
+
+/// A knowledge search as it was asked: hits at least `min_similarity` similar (the policy's
+/// threshold less the near-miss margin), at most `limit` of them (the policy's limit plus the
+/// near misses).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnowledgeSearch {
+    pub min_similarity: f64,
+    pub limit: usize,
 }
 
 /// Something unreadable, kept as data: where it came from and why it was not read.

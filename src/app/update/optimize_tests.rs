@@ -197,3 +197,34 @@ async fn a_search_stopped_while_loading_ends_without_a_candidate_and_without_an_
     );
     assert!(!s.modified());
 }
+
+/// Moving the cursor off the best first: `enter` loads the Pareto row under it, not the best.
+#[tokio::test]
+async fn a_pareto_row_other_than_the_best_loads_as_the_tuned_policy() {
+    let (mut s, ctx, mut rx) = optimizer_app().await;
+    drive(&mut s, &ctx, &mut rx, Action::Optimize, None).await;
+    let p = s.optimize.progress.as_deref().expect("an answer");
+    let list = super::optimize::candidates(p);
+    assert!(list.len() >= 3, "a front to choose from: {}", list.len());
+    let best = list[0].clone();
+    assert_eq!(Some(best.trial), p.best.as_ref().map(|b| b.trial));
+    let chosen = list[2].clone();
+    assert_ne!(chosen.policy, best.policy);
+    settle(&mut s, &ctx, Action::Down).await;
+    settle(&mut s, &ctx, Action::Down).await;
+    assert_eq!(s.optimize.cursor, 2);
+    settle(&mut s, &ctx, Action::Select).await;
+    assert_eq!(s.ui.overlay, Overlay::None);
+    assert!(s.modified(), "tuned, not saved");
+    assert_eq!(s.session.policy, chosen.policy, "the row under the cursor");
+    assert_ne!(s.session.policy, best.policy);
+    let msg = s.status.message.as_ref().expect("a message");
+    assert!(
+        msg.text.starts_with(&format!(
+            "trial {} loaded as the tuned policy",
+            chosen.trial
+        )),
+        "{}",
+        msg.text
+    );
+}

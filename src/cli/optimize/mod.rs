@@ -19,14 +19,14 @@ use crate::config::{Config, load_policy};
 use crate::engine::{Engine, Policy, TokenCounter};
 use crate::optimize::eval::{Fleet as Loaded, split};
 use crate::optimize::search::Method;
-use crate::optimize::space::Space;
+use crate::optimize::space::{Coverage, Space};
 use crate::optimize::target::{Objective, Target, targets};
 use crate::optimize::{Found, Holdout};
 use crate::report::Summary;
 use crate::report::run::{Observer, Plan, Quiet, SnapshotCache, run};
 use crate::report::source::{Fleet, snapshot_files};
 use crate::store::{KnowledgeParams, LoadOptions, Store};
-use search::{SearchCtx, per_category};
+use search::{CategoryOf, SearchCtx, per_category};
 use text::{tuned_toml, write_text};
 
 #[derive(Debug, Args)]
@@ -94,10 +94,17 @@ pub struct OptimizeArgs {
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
     /// One search per seed 003 category (analysis, retrieval, recommendation, technical,
-    /// business): the policy's `category` set to each (its static modules), one TOML each
-    /// (`--out tuned.toml` writes tuned-analysis.toml, …).
+    /// business): the policy's `category` set to each (it picks the static modules), one TOML
+    /// each (`--out tuned.toml` writes tuned-analysis.toml, …). The stored data holds no
+    /// category per user, so every category is searched on every user unless --category-of
+    /// says which users are whose.
     #[arg(long, conflicts_with = "guard")]
     pub per_category: bool,
+    /// With --per-category: the category of each user, one `USER CATEGORY` a line (`#`
+    /// comments); each category is then searched on its own users only, and users not listed
+    /// are in no search.
+    #[arg(long, value_name = "FILE", requires = "per_category")]
+    pub category_of: Option<PathBuf>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -254,6 +261,7 @@ impl Runs<'_> {
         }
         let snaps = self.cache.snapshots(&KnowledgeParams::of(baseline));
         let users = snaps.len() as u64;
+        let coverage = Coverage::of_snapshots(baseline, snaps.iter().map(|s| s.as_ref()));
         let (train, held) = split(snaps, self.args.holdout, self.args.seed);
         if train.is_empty() {
             bar.finish_and_clear();
@@ -281,6 +289,7 @@ impl Runs<'_> {
             held: Arc::new(held),
             cancel: watch.cancel.clone(),
             bar: bar.clone(),
+            coverage,
         };
         Ok((ctx, users))
     }
@@ -311,10 +320,18 @@ pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<()
         .milestone_map()
         .map_err(|e| CliError::Usage(format!("config: {e}")))?;
     let baseline = load_policy(&global.policy, &global.sets)?;
-    let space = Space::build(&baseline, &args.free, &args.fixed).map_err(CliError::Usage)?;
-    if args.per_category {
+    // Bad keys and bounds are usage errors before any user is loaded.
+    Space::build(&baseline, &args.free, &args.fixed).map_err(CliError::Usage)?;
+    let category_of = if args.per_category {
         search::category_matters(&baseline).map_err(CliError::Usage)?;
-    }
+        args.category_of
+            .as_deref()
+            .map(CategoryOf::read)
+            .transpose()
+            .map_err(CliError::Usage)?
+    } else {
+        None
+    };
     let mut goals = targets(&baseline, &args.target).map_err(CliError::Usage)?;
     let guard = args.guard.as_deref().map(parse_guard).transpose()?;
     if let Some((k, s)) = guard {
@@ -339,10 +356,13 @@ pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<()
     let watch = CtrlC::watch();
     let (ctx, users) = runs.load(&baseline, guard, &watch, &bar).await?;
     if args.per_category {
-        let result = per_category(&ctx, args, &baseline).await;
+        let result = per_category(&ctx, args, &baseline, category_of.as_ref()).await;
         watch.task.abort();
         return result;
     }
+    // Knowledge keys within what the loaded hits cover (snapshot files say what they hold).
+    let space = Space::build_within(&baseline, &args.free, &args.fixed, &ctx.coverage)
+        .map_err(CliError::Usage)?;
     let searched = Instant::now();
     let (found, hold) = ctx
         .search(args, &baseline, &baseline.name, space, goals, args.time)

@@ -1,5 +1,6 @@
 //! One search (on a task, with the progress bar and Ctrl-C), and `--per-category`.
 
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -15,7 +16,7 @@ use super::text::{best_line, tuned_toml};
 use crate::engine::{Engine, Policy, Source};
 use crate::optimize::eval::Fleet as Loaded;
 use crate::optimize::search::{Limits, Trial};
-use crate::optimize::space::Space;
+use crate::optimize::space::{Coverage, Space};
 use crate::optimize::target::{Target, targets};
 use crate::optimize::{Found, Holdout, Setup, holdout, optimize};
 
@@ -26,9 +27,33 @@ pub(super) struct SearchCtx {
     pub held: Arc<Loaded>,
     pub cancel: Arc<AtomicBool>,
     pub bar: indicatif::ProgressBar,
+    /// The knowledge thresholds and limits the loaded hits answer for.
+    pub coverage: Coverage,
 }
 
 impl SearchCtx {
+    /// The same search context on the users `keep` names only (optimized on and held out as
+    /// they were split).
+    fn only(&self, keep: &dyn Fn(&str) -> bool) -> SearchCtx {
+        let pick = |f: &Loaded| {
+            Arc::new(Loaded::new(
+                f.snaps
+                    .iter()
+                    .filter(|s| keep(&s.user_id))
+                    .cloned()
+                    .collect(),
+            ))
+        };
+        SearchCtx {
+            engine: self.engine.clone(),
+            train: pick(&self.train),
+            held: pick(&self.held),
+            cancel: self.cancel.clone(),
+            bar: self.bar.clone(),
+            coverage: self.coverage.clone(),
+        }
+    }
+
     /// One search from `baseline` over `space`, for at most `time`, then its held-out figures;
     /// the progress line on stderr calls it `what`.
     pub async fn search(
@@ -48,6 +73,7 @@ impl SearchCtx {
             cancel: self.cancel.clone(),
         };
         let bar = self.bar.clone();
+        let objective = args.objective;
         bar.set_position(0);
         if let Some(n) = limits.trials {
             bar.set_length(n as u64);
@@ -66,10 +92,11 @@ impl SearchCtx {
             };
             bar.suspend(|| {
                 eprintln!(
-                    "ctxlens: searching {} on {} users ({} held out), {upto}; Ctrl-C keeps the best so far",
+                    "ctxlens: searching {} on {} users ({} held out), {upto}, for {}; Ctrl-C keeps the best so far",
                     crate::text::inert_line(what),
                     self.train.len(),
-                    self.held.len()
+                    self.held.len(),
+                    objective.describe()
                 )
             });
         }
@@ -91,7 +118,7 @@ impl SearchCtx {
         tokio::task::spawn_blocking(move || {
             let mut on = |t: &Trial, best: &Trial| {
                 bar.set_position(t.n as u64);
-                bar.set_message(best_line(best));
+                bar.set_message(best_line(objective, best));
             };
             let found = optimize(&engine, &train, setup, &mut on)?;
             let hold = (!held.is_empty()).then(|| holdout(&engine, &held, &found, &base));
@@ -121,6 +148,74 @@ struct CategoryOut {
     holdout: Option<Holdout>,
     out: Option<String>,
     policy_toml: String,
+}
+
+/// A category not searched, and why.
+#[derive(Serialize)]
+struct Skipped {
+    category: &'static str,
+    why: String,
+}
+
+/// `--category-of FILE`: which category each listed user's prompts belong to.
+pub(super) struct CategoryOf {
+    file: String,
+    of: HashMap<String, &'static str>,
+}
+
+impl CategoryOf {
+    /// Reads `USER CATEGORY` lines (blank lines and `#` comments skipped); a category must be
+    /// one of seed 003's, and a user has one.
+    pub fn read(path: &std::path::Path) -> Result<CategoryOf, String> {
+        let file = crate::text::inert_line(&path.display().to_string()).into_owned();
+        let text =
+            std::fs::read_to_string(path).map_err(|e| format!("--category-of {file}: {e}"))?;
+        let mut of: HashMap<String, &'static str> = HashMap::new();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let at = format!("--category-of {file}:{}", n + 1);
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let &[user, category] = words.as_slice() else {
+                return Err(format!(
+                    "{at}: expected USER CATEGORY, e.g. u001 analysis (got {} words)",
+                    words.len()
+                ));
+            };
+            let Some(&c) = CATEGORIES.iter().find(|c| **c == category) else {
+                return Err(format!(
+                    "{at}: {} is not a category ({})",
+                    crate::text::inert_line(category),
+                    CATEGORIES.join(", ")
+                ));
+            };
+            match of.insert(user.to_string(), c) {
+                Some(before) if before != c => {
+                    return Err(format!(
+                        "{at}: user {} is already in category {before}; a user has one",
+                        crate::text::inert_line(user)
+                    ));
+                }
+                _ => {}
+            }
+        }
+        if of.is_empty() {
+            return Err(format!("--category-of {file}: no USER CATEGORY lines"));
+        }
+        Ok(CategoryOf { file, of })
+    }
+}
+
+/// How the users were shared out among the categories, as `--json` prints it.
+#[derive(Serialize)]
+struct Sharing {
+    file: String,
+    /// Users of the fleet the file gives no category: in no search.
+    unlisted_users: usize,
+    /// Users the file lists that the fleet does not hold.
+    missing_users: usize,
 }
 
 /// Whether `--per-category` has anything to search: `category` only picks the static modules a
@@ -160,22 +255,56 @@ fn category_path(out: &std::path::Path, category: &str) -> PathBuf {
 }
 
 /// `--per-category`: one search per seed 003 category (the policy's `category` set to it, which
-/// picks its static modules), each with the same trials (or an equal share of `--time`).
+/// picks its static modules), each with the same trials (or an equal share of `--time`). With
+/// `--category-of`, each category is searched on its own users only; without it, on every user.
 pub(super) async fn per_category(
-    ctx: &SearchCtx,
+    all: &SearchCtx,
     args: &OptimizeArgs,
     baseline: &Policy,
+    category_of: Option<&CategoryOf>,
 ) -> Result<(), CliError> {
+    let sharing = category_of.map(|m| {
+        let ids: HashSet<&str> = all
+            .train
+            .snaps
+            .iter()
+            .chain(&all.held.snaps)
+            .map(|s| s.user_id.as_str())
+            .collect();
+        Sharing {
+            file: m.file.clone(),
+            unlisted_users: ids.iter().filter(|id| !m.of.contains_key(**id)).count(),
+            missing_users: m.of.keys().filter(|u| !ids.contains(u.as_str())).count(),
+        }
+    });
     let mut outs = Vec::new();
+    let mut skipped = Vec::new();
     for (i, c) in CATEGORIES.into_iter().enumerate() {
-        if ctx.cancel.load(Ordering::Relaxed) {
+        if all.cancel.load(Ordering::Relaxed) {
             break;
+        }
+        let mine;
+        let ctx = match category_of {
+            Some(m) => {
+                mine = all.only(&|id| m.of.get(id) == Some(&c));
+                &mine
+            }
+            None => all,
+        };
+        if ctx.train.is_empty() {
+            let why = match ctx.held.len() {
+                0 => "no user of the fleet is in this category".to_string(),
+                n => format!("its {n} users are all held out (--holdout)"),
+            };
+            skipped.push(Skipped { category: c, why });
+            continue;
         }
         let base = baseline
             .clone()
             .with_overrides(&[format!("category={c}")])
             .map_err(|e| CliError::Usage(e.to_string()))?;
-        let space = Space::build(&base, &args.free, &args.fixed).map_err(CliError::Usage)?;
+        let space = Space::build_within(&base, &args.free, &args.fixed, &ctx.coverage)
+            .map_err(CliError::Usage)?;
         let goals = targets(&base, &args.target).map_err(CliError::Usage)?;
         let time = args.time.map(|t| t / CATEGORIES.len() as u32);
         let what = format!(
@@ -200,12 +329,64 @@ pub(super) async fn per_category(
             policy_toml: toml,
         });
     }
-    ctx.bar.finish_and_clear();
+    all.bar.finish_and_clear();
     let out = &mut anstream::stdout();
     if args.json {
-        return write_json(out, &serde_json::json!({ "per_category": outs }));
+        return write_json(
+            out,
+            &serde_json::json!({ "per_category": outs, "skipped": skipped, "category_of": sharing }),
+        );
     }
-    write_categories(out, ctx, args, &outs)
+    write_categories(out, all, args, &outs)?;
+    write_sharing(out, sharing.as_ref(), &skipped)
+}
+
+/// Which users were in no search, and the categories not searched.
+fn write_sharing(
+    out: &mut impl Write,
+    sharing: Option<&Sharing>,
+    skipped: &[Skipped],
+) -> Result<(), CliError> {
+    let users = |n: usize| match n {
+        1 => "1 user".to_string(),
+        n => format!("{n} users"),
+    };
+    match sharing {
+        Some(s) => {
+            let mut said = format!("categories from {}", s.file);
+            if s.unlisted_users > 0 {
+                said.push_str(&format!(
+                    "; {} of the fleet are in no category there, so in no search",
+                    users(s.unlisted_users)
+                ));
+            }
+            if s.missing_users > 0 {
+                said.push_str(&format!(
+                    "; it lists {} not in the fleet",
+                    users(s.missing_users)
+                ));
+            }
+            writeln!(out, "{}", paint(DIM, &said)).map_err(io)?;
+        }
+        None => writeln!(
+            out,
+            "{}",
+            paint(
+                DIM,
+                "every category was searched on every user (the data holds no category per user; --category-of FILE gives one)"
+            )
+        )
+        .map_err(io)?,
+    }
+    for s in skipped {
+        writeln!(
+            out,
+            "{}",
+            paint(RED, &format!("not searched: {}: {}", s.category, s.why))
+        )
+        .map_err(io)?;
+    }
+    Ok(())
 }
 
 /// The per-category answers as a table: one row per category.
@@ -232,6 +413,7 @@ fn write_categories(
     .map_err(io)?;
     let mut t = Table::new(&[
         ("CATEGORY", false),
+        ("USERS (HELD OUT)", true),
         ("FEASIBLE", false),
         ("BASELINE AVG", true),
         ("BEST AVG", true),
@@ -254,6 +436,14 @@ fn write_categories(
             .collect();
         t.row(vec![
             (o.category.to_string(), BOLD),
+            (
+                format!(
+                    "{} ({})",
+                    f.users_optimized,
+                    o.holdout.as_ref().map_or(0, |h| h.users)
+                ),
+                Default::default(),
+            ),
             feasible,
             (format!("{:.1}", f.baseline.avg_tokens), DIM),
             (format!("{:.1}", f.best.metrics.avg_tokens), BOLD),

@@ -9,17 +9,25 @@ use crate::optimize::search::Trial;
 use crate::optimize::target::{Metrics, Objective};
 use crate::optimize::{Found, Holdout};
 
-/// `best feasible: 2,310.4 avg tokens (trial 57)` or the closest infeasible.
-pub(super) fn best_line(best: &Trial) -> String {
+/// `best feasible: 2310.4 avg tokens, truncation 3.1 % (trial 57)` or the closest infeasible;
+/// under `--objective quality` the kept score (what is maximised) comes first.
+pub(super) fn best_line(objective: Objective, best: &Trial) -> String {
     let what = if best.feasible() {
         "best feasible"
     } else {
         "none feasible yet; closest"
     };
+    let m = &best.metrics;
+    let value = match objective {
+        Objective::Cost => format!("{:.1} avg tokens", m.avg_tokens),
+        Objective::Quality => format!(
+            "kept score {:.1} (score-weighted tokens per user), {:.1} avg tokens",
+            m.avg_kept_score, m.avg_tokens
+        ),
+    };
     format!(
-        "{what}: {:.1} avg tokens, truncation {:.1} % (trial {})",
-        best.metrics.avg_tokens,
-        best.metrics.truncation_rate * 100.0,
+        "{what}: {value}, truncation {:.1} % (trial {})",
+        m.truncation_rate * 100.0,
         best.n
     )
 }
@@ -310,4 +318,43 @@ fn write_metrics(out: &mut impl Write, f: &Found, hold: Option<&Holdout>) -> Res
         .map_err(io)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::optimize::target::Metrics;
+
+    fn trial(violation: f64) -> Trial {
+        Trial {
+            n: 7,
+            point: vec![],
+            metrics: Metrics {
+                users: 3,
+                avg_tokens: 2100.0,
+                static_share: None,
+                rag_hits: None,
+                truncation_rate: 0.031,
+                avg_kept_score: 1234.56,
+                guard_loss: None,
+            },
+            violation,
+            objective: 0.0,
+        }
+    }
+
+    /// The progress line shows the objective searched on: average tokens for cost, the kept
+    /// score for quality.
+    #[test]
+    fn the_progress_line_shows_the_objective_being_optimized() {
+        assert_eq!(
+            best_line(Objective::Cost, &trial(0.0)),
+            "best feasible: 2100.0 avg tokens, truncation 3.1 % (trial 7)"
+        );
+        assert_eq!(
+            best_line(Objective::Quality, &trial(0.2)),
+            "none feasible yet; closest: kept score 1234.6 (score-weighted tokens per user), \
+             2100.0 avg tokens, truncation 3.1 % (trial 7)"
+        );
+    }
 }

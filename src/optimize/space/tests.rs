@@ -123,3 +123,124 @@ fn bounds_that_make_a_key_invalid_and_bounds_on_a_choice_are_refused() {
     Space::build(&base, &["budget.total=1..10".into()], &[]).expect("T = 1 is valid");
     Space::build(&base, &["strategy".into()], &[]).expect("strategy without bounds");
 }
+
+fn user(id: &str, query: Option<&str>, search: Option<(f64, usize)>) -> Snapshot {
+    let mut v = serde_json::json!({ "user_id": id, "now": "2025-01-15T12:00:00Z" });
+    if let Some(q) = query {
+        v["query"] = q.into();
+    }
+    if let Some((min_similarity, limit)) = search {
+        v["knowledge_search"] =
+            serde_json::json!({ "min_similarity": min_similarity, "limit": limit });
+    }
+    serde_json::from_value(v).expect("snapshot")
+}
+
+fn domain(s: &Space, key: &str) -> Domain {
+    s.params
+        .iter()
+        .find(|p| p.key == key)
+        .map(|p| p.domain.clone())
+        .expect(key)
+}
+
+/// Users loaded by the baseline's own search cover what the baseline's margins say; users
+/// without a question constrain nothing.
+#[test]
+fn users_searched_as_the_baseline_searches_cover_its_margins() {
+    let base = prolaunch();
+    let store = [
+        user(
+            "a",
+            Some("q"),
+            Some((0.7 - NEAR_MISS_MARGIN, 10 + NEAR_MISSES)),
+        ),
+        user("b", None, None),
+    ];
+    assert_eq!(
+        Coverage::of_snapshots(&base, &store),
+        Coverage::of_policy(&base)
+    );
+    let silent = [user("c", None, None)];
+    assert_eq!(
+        Coverage::of_snapshots(&base, &silent),
+        Coverage::of_policy(&base)
+    );
+}
+
+/// Snapshot files written under a narrower search than the baseline's margins bound the
+/// knowledge keys to what every file holds: the space never leaves it, even when asked.
+#[test]
+fn snapshot_files_bound_the_knowledge_keys_to_what_they_hold() {
+    let base = prolaunch();
+    let files = [
+        user("a", Some("q"), Some((0.45, 12))),
+        user("b", Some("q"), Some((0.55, 8))),
+        user("c", None, None),
+    ];
+    let cov = Coverage::of_snapshots(&base, &files);
+    assert_eq!((cov.min_threshold, cov.max_limit), (0.55, 8));
+    let s = Space::build_within(&base, &[], &[], &cov).expect("space");
+    assert_eq!(
+        domain(&s, "knowledge.similarity_threshold"),
+        Domain::Real { lo: 0.55, hi: 1.0 }
+    );
+    assert_eq!(domain(&s, "knowledge.limit"), Domain::Int { lo: 1, hi: 8 });
+    // The baseline's own margins (0.4, 15) would search past what the files hold.
+    let wide = Space::build(&base, &[], &[]).expect("space");
+    assert_eq!(
+        domain(&wide, "knowledge.limit"),
+        Domain::Int { lo: 1, hi: 15 }
+    );
+    let asked = [
+        "knowledge.similarity_threshold=0.2..0.9".to_string(),
+        "knowledge.limit=2..20".into(),
+    ];
+    let s = Space::build_within(&base, &asked, &[], &cov).expect("space");
+    assert_eq!(
+        domain(&s, "knowledge.similarity_threshold"),
+        Domain::Real { lo: 0.55, hi: 0.9 }
+    );
+    assert_eq!(domain(&s, "knowledge.limit"), Domain::Int { lo: 2, hi: 8 });
+    for want in [
+        "knowledge.similarity_threshold searched within 0.55..0.90: the loaded hits reach down to 0.55 (the users' recorded knowledge searches)",
+        "knowledge.limit: 20 is past what the loaded hits cover; searched up to 8",
+        "knowledge.limit searched within 2..8: the loaded hits go to 8 (the users' recorded knowledge searches)",
+    ] {
+        assert!(s.notes.iter().any(|n| n == want), "{want}: {:?}", s.notes);
+    }
+    // Every point of the space makes a policy whose search the files answer for.
+    let mut far = vec![0.0, 100.0];
+    s.clamp(&mut far);
+    let p = s.policy(&base, &far).expect("policy");
+    assert!(p.knowledge.similarity_threshold >= 0.55 && p.knowledge.limit <= 8);
+}
+
+/// A file with a question whose hits record no search is assumed to hold only what the
+/// baseline keeps: the threshold may only rise and the limit only fall, and a note says why.
+#[test]
+fn hits_without_a_recorded_search_only_let_the_baseline_tighten() {
+    let base = prolaunch();
+    let files = [
+        user("a", Some("q"), Some((0.4, 15))),
+        user("b", Some("q"), None),
+    ];
+    let cov = Coverage::of_snapshots(&base, &files);
+    assert_eq!((cov.min_threshold, cov.max_limit), (0.7, 10));
+    let s = Space::build_within(&base, &[], &[], &cov).expect("space");
+    assert_eq!(
+        domain(&s, "knowledge.similarity_threshold"),
+        Domain::Real { lo: 0.7, hi: 1.0 }
+    );
+    assert_eq!(domain(&s, "knowledge.limit"), Domain::Int { lo: 1, hi: 10 });
+    assert!(
+        s.notes.iter().any(|n| n.starts_with(
+            "the hits of 1 user with a question do not record the search that fetched them"
+        )),
+        "{:?}",
+        s.notes
+    );
+    // Without a knowledge key free, nothing is said of it.
+    let s = Space::build_within(&base, &["strategy".into()], &[], &cov).expect("space");
+    assert!(!s.notes.iter().any(|n| n.contains("do not record")));
+}

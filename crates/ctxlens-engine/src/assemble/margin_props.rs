@@ -190,3 +190,36 @@ proptest! {
         }
     }
 }
+
+/// The generated cases reach what the margins must hold under: copies removed by `dedupe`
+/// before the fit, and caps that bind a layer below its weight's share.
+#[test]
+fn the_generators_make_removed_copies_and_binding_caps() {
+    use proptest::strategy::{Strategy as _, ValueTree as _};
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let (mut removed, mut capped) = (0, 0);
+    for _ in 0..200 {
+        let snap = arb_snapshot()
+            .new_tree(&mut runner)
+            .expect("a snapshot")
+            .current();
+        let p = arb_policy()
+            .new_tree(&mut runner)
+            .expect("a policy")
+            .current();
+        let a = engine().assemble(&snap, &p);
+        if a.items.iter().any(|i| i.reason == Some(Reason::Duplicate)) {
+            removed += 1;
+        }
+        let total = p.budgets().total;
+        if p.layers
+            .iter()
+            .zip(&p.budgets().layers)
+            .any(|(l, &b)| l.cap == Some(b) && f64::from(b) < (f64::from(total) * l.weight).floor())
+        {
+            capped += 1;
+        }
+    }
+    assert!(removed >= 25, "{removed} of 200 cases removed a copy");
+    assert!(capped >= 25, "{capped} of 200 cases had a binding cap");
+}

@@ -1,18 +1,37 @@
 //! Properties of assembly over generated snapshots and policies.
 
-use proptest::prelude::{ProptestConfig, prop, prop_assert, prop_assert_eq, proptest};
+use proptest::prelude::{ProptestConfig, prop, prop_assert, prop_assert_eq, prop_oneof, proptest};
 use proptest::strategy::Strategy as _;
 
 use super::tests::{hit, policy, snapshot, turn};
 use super::*;
 
+/// Texts that copy one another, exactly or nearly: two near copies of an article and a
+/// milestone summary. A turn or a hit drawn from them makes duplicates within and across layers.
+const COPIES: [&str; 3] = [
+    "landed cost adds freight duty insurance and fulfilment fees to the factory price so price from landed cost never from the quote",
+    "landed cost adds freight duty insurance and fulfilment fees to the factory price so price from landed cost never from the offer",
+    "validated demand with twenty four interviews and thirty one preorders at a price of thirty eight dollars direct to consumer",
+];
+
+fn arb_text() -> impl proptest::strategy::Strategy<Value = String> {
+    prop_oneof![
+        3 => "[a-z ]{0,300}",
+        1 => prop::sample::select(COPIES.to_vec()).prop_map(String::from),
+    ]
+}
+
 pub(super) fn arb_snapshot() -> impl proptest::strategy::Strategy<Value = Snapshot> {
-    let turns = prop::collection::vec(("[a-z ]{0,300}", 0i64..200), 0..14);
+    let turns = prop::collection::vec((arb_text(), 0i64..200), 0..14);
+    let content = prop_oneof![
+        2 => (0usize..600).prop_map(|n| "w ".repeat(n)),
+        1 => prop::sample::select(COPIES.to_vec()).prop_map(String::from),
+    ];
     let hits = prop::collection::vec(
         (
             prop::option::of(prop::sample::select(vec!["M4", "M2"])),
             0.0f64..1.0,
-            0usize..600,
+            content,
         ),
         0..12,
     );
@@ -22,9 +41,9 @@ pub(super) fn arb_snapshot() -> impl proptest::strategy::Strategy<Value = Snapsh
         s.knowledge = hits
             .iter()
             .enumerate()
-            .map(|(i, (m, sim, len))| {
+            .map(|(i, (m, sim, content))| {
                 let mut k = hit(i as u32, *m, *sim);
-                k.content = "w ".repeat(*len);
+                k.content = content.clone();
                 k
             })
             .collect();
@@ -33,17 +52,26 @@ pub(super) fn arb_snapshot() -> impl proptest::strategy::Strategy<Value = Snapsh
     })
 }
 
+/// Policies of three layers (session, knowledge, query), each with or without a cap, under
+/// every strategy and every `dedupe`.
 pub(super) fn arb_policy() -> impl proptest::strategy::Strategy<Value = Policy> {
+    let cap = || prop::option::of(0u32..1500);
     (
         1u32..3000,
         prop::sample::select(vec!["stop", "skip", "truncate"]),
         prop::sample::select(vec!["chars4", "chars4", "cl100k_base"]),
         (0.0f64..1.2, 0.0f64..1.2, 0.0f64..1.2),
         0u32..200,
+        prop::sample::select(vec!["off", "off", "exact", "near"]),
+        (cap(), cap(), cap()),
     )
-        .prop_map(|(total, strategy, tok, (a, b, c), min)| {
-            let extra = format!("truncate_min_remaining = {min}\n[knowledge]\nsimilarity_threshold = 0.3\nlimit = 6\nsame_milestone_only = true");
-            policy(total, strategy, tok, &[("session", "session", a), ("knowledge", "knowledge", b), ("q", "query", c)], &extra)
+        .prop_map(|(total, strategy, tok, (a, b, c), min, dedupe, (ca, cb, cc))| {
+            let extra = format!("truncate_min_remaining = {min}\ndedupe = \"{dedupe}\"\n[knowledge]\nsimilarity_threshold = 0.3\nlimit = 6\nsame_milestone_only = true");
+            let mut p = policy(total, strategy, tok, &[("session", "session", a), ("knowledge", "knowledge", b), ("q", "query", c)], &extra);
+            for (l, cap) in p.layers.iter_mut().zip([ca, cb, cc]) {
+                l.cap = cap;
+            }
+            p
         })
 }
 

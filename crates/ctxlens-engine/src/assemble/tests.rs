@@ -21,6 +21,7 @@ pub(super) fn snapshot() -> Snapshot {
         session: vec![],
         journey: vec![],
         knowledge: vec![],
+        knowledge_search: None,
         cached_context: None,
         session_key: None,
         malformed: vec![],

@@ -46,6 +46,7 @@ fn snapshot() -> Snapshot {
             row(3, "M3", "Tech pack v3 signed off.", 100),
         ],
         knowledge: vec![],
+        knowledge_search: None,
         cached_context: None,
         session_key: None,
         malformed: vec![],

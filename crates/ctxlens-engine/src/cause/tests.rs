@@ -66,6 +66,7 @@ fn base() -> Snapshot {
             hit(2, "M4", 0.65, 48),
             hit(3, "M3", 0.91, 48),
         ],
+        knowledge_search: None,
         cached_context: None,
         session_key: None,
         malformed: vec![],

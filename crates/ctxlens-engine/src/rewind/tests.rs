@@ -61,6 +61,7 @@ fn snap() -> Snapshot {
             row(7, JourneyKind::Transition, Some("M3"), Some(80_001)),
         ],
         knowledge: vec![hit(1, Some(0)), hit(2, Some(60_000)), hit(3, None)],
+        knowledge_search: None,
         cached_context: None,
         session_key: None,
         malformed: vec![],
