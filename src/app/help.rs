@@ -72,6 +72,8 @@ const JOURNEY_KEYS: &[(Action, &str)] = &[
     (Action::Right, "to a dependant (else the layer after)"),
     (Action::Up, "the box above"),
     (Action::Down, "the box below"),
+    (Action::PageDown, "scroll the selection's panel down"),
+    (Action::PageUp, "scroll the selection's panel up"),
     (
         Action::Earlier,
         "time travel: the user as of the moment before",
