@@ -36,10 +36,30 @@ async fn type_command(s: &mut ctxlens::app::State, store: &std::sync::Arc<dyn St
     drive(s, store, Action::Input(InputKey::Enter)).await;
 }
 
+/// The app over live stores (redis, database URL) under `prolaunch`, nothing loaded yet.
+async fn app_on(redis: &RedisServer, db: &str) -> (ctxlens::app::State, std::sync::Arc<dyn Store>) {
+    use ctxlens::app::state::{Session, State};
+    let live = LiveStore::connect(&endpoints(redis, db))
+        .await
+        .expect("connects");
+    let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(live);
+    let policy = Policy::preset("prolaunch").expect("preset");
+    let session = Session {
+        engine: Engine::default(),
+        baseline: policy.clone(),
+        policy,
+        keymap: Default::default(),
+        themes: vec!["default".into()],
+        ready: [ctxlens::engine::Tokenizer::Chars4].into(),
+        warming: Default::default(),
+    };
+    let s = State::new(session, store.describe(), false, "default".into(), false);
+    (s, store)
+}
+
 #[test]
 fn the_tui_reports_an_outage_keeps_its_data_and_recovers() {
     use ctxlens::app::Action;
-    use ctxlens::app::state::{Session, State};
     let mut redis = RedisServer::start();
     let mut pg = Postgres::start();
     let db = pg.create_database("outage");
@@ -51,21 +71,7 @@ fn the_tui_reports_an_outage_keeps_its_data_and_recovers() {
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let live = LiveStore::connect(&endpoints(&redis, &db))
-            .await
-            .expect("connects");
-        let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(live);
-        let policy = Policy::preset("prolaunch").expect("preset");
-        let session = Session {
-            engine: Engine::default(),
-            baseline: policy.clone(),
-            policy,
-            keymap: Default::default(),
-            themes: vec!["default".into()],
-            ready: [ctxlens::engine::Tokenizer::Chars4].into(),
-            warming: Default::default(),
-        };
-        let mut s = State::new(session, store.describe(), false, "default".into(), false);
+        let (mut s, store) = app_on(&redis, &db).await;
         drive(&mut s, &store, Action::Refresh).await;
         drive(&mut s, &store, Action::Health(store.health().await)).await;
         // The first page is Postgres' 70 journey users; the Redis-only user comes on the next page.
@@ -131,7 +137,6 @@ fn the_tui_reports_an_outage_keeps_its_data_and_recovers() {
 #[test]
 fn a_user_with_timestamps_chrono_cannot_hold_opens_with_a_finding_per_row() {
     use ctxlens::app::Action;
-    use ctxlens::app::state::{Session, State};
     use ctxlens::engine::snapshot::NoteKind;
     let redis = RedisServer::start();
     let pg = Postgres::shared();
@@ -151,21 +156,7 @@ fn a_user_with_timestamps_chrono_cannot_hold_opens_with_a_finding_per_row() {
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let live = LiveStore::connect(&endpoints(&redis, &db))
-            .await
-            .expect("connects");
-        let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(live);
-        let policy = Policy::preset("prolaunch").expect("preset");
-        let session = Session {
-            engine: Engine::default(),
-            baseline: policy.clone(),
-            policy,
-            keymap: Default::default(),
-            themes: vec!["default".into()],
-            ready: [ctxlens::engine::Tokenizer::Chars4].into(),
-            warming: Default::default(),
-        };
-        let mut s = State::new(session, store.describe(), false, "default".into(), false);
+        let (mut s, store) = app_on(&redis, &db).await;
         drive(&mut s, &store, Action::Refresh).await;
         type_command(&mut s, &store, "user u005").await;
         let v = s.user.view.as_ref().expect("u005 opens");
