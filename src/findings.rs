@@ -175,13 +175,13 @@ fn milestones(out: &mut Vec<Finding>, data: &UserData, snap: &Snapshot, map: &Mi
         out.push(finding(
             FindingKind::UnknownMilestone,
             "user_journeys".into(),
-            format!("current milestone {m} is not in the dependency map"),
+            format!("current milestone {m:?} is not in the dependency map"),
         ));
     }
     for j in &snap.journey {
         if let Some(m) = j.milestone.as_deref().filter(|m| !map.contains(m)) {
             let row = format!("memory_bank id={}", j.id.trim_start_matches("mb:"));
-            let msg = format!("milestone {m} is not in the dependency map");
+            let msg = format!("milestone {m:?} is not in the dependency map");
             out.push(finding(FindingKind::UnknownMilestone, row, msg));
         }
     }

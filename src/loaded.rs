@@ -3,8 +3,8 @@
 //! assembly counts tokens on the stored text and findings compare against an unmasked replay.
 
 use crate::engine::cache::CachedContext;
-use crate::engine::redact::{mask, mask_json, mask_quoted, mask_snapshot};
-use crate::engine::{Assembly, Engine, Margins, Policy, Snapshot};
+use crate::engine::redact::{mask, mask_json, mask_milestone, mask_quoted, mask_snapshot};
+use crate::engine::{Assembly, Engine, Margins, MilestoneMap, Policy, Snapshot};
 use crate::findings::{Finding, findings};
 use crate::store::{UserData, UserSummary};
 
@@ -18,8 +18,10 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    pub fn new(data: UserData, snapshot: Snapshot, redact: bool) -> Self {
-        let masked = redact.then(|| Box::new((mask_user_data(&data), mask_snapshot(&snapshot))));
+    /// `redact`: under `--redact`, the engine's milestone map (the ids it knows stay in clear).
+    pub fn new(data: UserData, snapshot: Snapshot, redact: Option<&MilestoneMap>) -> Self {
+        let masked =
+            redact.map(|map| Box::new((mask_user_data(&data, map), mask_snapshot(&snapshot, map))));
         Loaded {
             data,
             snapshot,
@@ -81,14 +83,29 @@ impl Loaded {
     }
 
     /// Why knowledge row `row` was (not) used, gate by gate: assembled from the stored data (the
-    /// explanation holds ids, titles and numbers, no user text).
+    /// explanation holds ids, titles and numbers, no user text; the user's milestone is shown as
+    /// the masked copy shows it).
     pub fn explain_knowledge(
         &self,
         engine: &Engine,
         policy: &Policy,
         row: &crate::engine::snapshot::KnowledgeEntry,
     ) -> crate::engine::explain::Explanation {
-        engine.explain_knowledge(&self.snapshot, policy, row)
+        let mut e = engine.explain_knowledge(&self.snapshot, policy, row);
+        let shown = self.snapshot().current_milestone.clone();
+        if let Some(stored) = self.snapshot.current_milestone.as_deref()
+            && shown.as_deref() != Some(stored)
+        {
+            let (from, to) = (
+                format!("the user is at {stored}"),
+                format!("the user is at {}", shown.as_deref().unwrap_or("?")),
+            );
+            for g in &mut e.gates {
+                g.detail = g.detail.replace(&from, &to);
+            }
+            e.current_milestone = shown;
+        }
+        e
     }
 
     /// The query as stored, to embed it again (never shown: under `--redact` the shown one is
@@ -128,8 +145,18 @@ impl Loaded {
             replay,
         );
         if self.redacted() {
+            // The cached context's key names the milestone: shown as the masked copy shows it.
+            let (stored_key, shown_key) = (
+                &self.data.cached_context_key,
+                &self.data().cached_context_key,
+            );
             for f in &mut found {
                 f.message = mask_quoted(&f.message);
+                if let (Some(stored), Some(shown)) = (stored_key, shown_key)
+                    && f.source == *stored
+                {
+                    f.source = shown.clone();
+                }
             }
         }
         found
@@ -186,7 +213,7 @@ impl Loaded {
 
 /// A user's data as a person may see it under `--redact`: display name, chat, journey values,
 /// the cached context and quoted values in malformed reasons masked.
-pub fn mask_user_data(d: &UserData) -> UserData {
+pub fn mask_user_data(d: &UserData, map: &MilestoneMap) -> UserData {
     let mut out = d.clone();
     out.display_name = d.display_name.as_deref().map(mask);
     let snap_like = Snapshot {
@@ -204,17 +231,60 @@ pub fn mask_user_data(d: &UserData) -> UserData {
         malformed: d.malformed.clone(),
         notes: Vec::new(),
     };
-    let masked = mask_snapshot(&snap_like);
+    let masked = mask_snapshot(&snap_like, map);
     out.session = masked.session;
     out.journey = masked.journey;
+    out.current_milestone = masked.current_milestone;
     out.malformed = masked.malformed;
-    out.cached_context = d.cached_context.as_ref().map(mask_json);
+    out.cached_context = d.cached_context.as_ref().map(|c| mask_json(c, map));
+    // The cached context's key ends with the milestone (`context:{user}:{milestone}`).
+    if let (Some(key), Some(m)) = (&d.cached_context_key, &d.current_milestone)
+        && let Some(head) = key.strip_suffix(m.as_str())
+    {
+        out.cached_context_key = Some(format!("{head}{}", mask_milestone(m, map)));
+    }
+    for m in &mut out.moments {
+        m.label = mask_moment_label(&m.label, map);
+    }
     out
 }
 
-/// A listing row as a person may see it under `--redact`: the display name masked.
-pub fn mask_summary(u: &mut UserSummary) {
+/// A listing row as a person may see it under `--redact`: the display name masked, and the
+/// milestone unless the map knows it.
+pub fn mask_summary(u: &mut UserSummary, map: &MilestoneMap) {
     u.display_name = u.display_name.as_deref().map(mask);
+    u.current_milestone = u
+        .current_milestone
+        .as_deref()
+        .map(|m| mask_milestone(m, map));
+}
+
+/// A progress event as `--redact` shows it: its milestone masked unless the map knows it (the
+/// timestamp was read as one, the user id is the channel's).
+pub fn mask_event(ev: &mut crate::store::ProgressEvent, map: &MilestoneMap) {
+    ev.milestone = mask_milestone(&ev.milestone, map);
+}
+
+/// A moment's label (`transition → M3, turn s1#2`) as `--redact` shows it: a milestone the map
+/// does not know is masked; a part that is none of the label's own forms is masked whole.
+fn mask_moment_label(label: &str, map: &MilestoneMap) -> String {
+    label
+        .split(", ")
+        .map(|part| {
+            for form in ["completed ", "transition → "] {
+                if let Some(m) = part.strip_prefix(form) {
+                    return format!("{form}{}", mask_milestone(m, map));
+                }
+            }
+            let own = part == "business DNA"
+                || part
+                    .strip_prefix("turn ")
+                    .and_then(|id| id.rsplit_once('#'))
+                    .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            if own { part.to_string() } else { mask(part) }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -229,11 +299,51 @@ mod tests {
         let snap = Snapshot::from_json(text).expect("parses");
         let data = UserData::of_snapshot(&snap);
         let policy = Policy::preset("prolaunch").expect("preset");
-        let a = Loaded::new(data, snap, true).assemble(&Engine::default(), &policy);
+        let a = Loaded::new(data, snap, Some(&MilestoneMap::default()))
+            .assemble(&Engine::default(), &policy);
         assert!(!a.prompt.contains("secret"), "{}", a.prompt);
         assert!(!a.prompt.contains("recipe"), "{}", a.prompt);
         assert!(a.prompt.contains("## Recent conversation"), "{}", a.prompt);
     }
+
+    #[test]
+    fn milestones_the_map_does_not_know_are_masked_in_items_prompt_and_moments() {
+        let text = r#"{"user_id":"u1","current_milestone":"zqvstage","now":"2025-01-15T12:00:00Z",
+            "journey":[{"id":"mb:1","kind":"transition","milestone":"zqvstage","data":{"from":"zqvfrom","to":"zqvstage","context":{}},
+                        "timestamp":"2025-01-15T10:00:00Z"},
+                       {"id":"mb:2","kind":"milestone_data","milestone":"zqvdone","data":{"a":1},
+                        "timestamp":"2025-01-15T11:00:00Z"},
+                       {"id":"mb:3","kind":"milestone_data","milestone":"M1","data":{"a":1},
+                        "timestamp":"2025-01-15T11:00:00Z"}]}"#;
+        let snap = Snapshot::from_json(text).expect("parses");
+        let mut data = UserData::of_snapshot(&snap);
+        data.moments = crate::engine::rewind::moments(&snap);
+        let policy = Policy::preset("prolaunch").expect("preset");
+        let (engine, map) = (Engine::default(), MilestoneMap::default());
+        let plain = Loaded::new(data.clone(), snap.clone(), None).assemble(&engine, &policy);
+        assert!(plain.prompt.contains("zqvfrom"), "{}", plain.prompt);
+        let shown = Loaded::new(data, snap, Some(&map));
+        let a = shown.assemble(&engine, &policy);
+        let all = format!(
+            "{}{:?}{:?}{:?}",
+            a.prompt,
+            a.items,
+            shown.data(),
+            shown.snapshot()
+        );
+        assert!(!all.contains("zqv"), "{all}");
+        let labels: Vec<&str> = shown
+            .data()
+            .moments
+            .iter()
+            .map(|m| m.label.as_str())
+            .collect();
+        assert_eq!(
+            labels,
+            ["transition → ••••••••", "completed •••••••, completed M1"]
+        );
+    }
+
     use crate::store::{KnowledgeParams, LoadOptions, MemoryStore, load_snapshot};
 
     #[tokio::test]
@@ -249,8 +359,8 @@ mod tests {
         .await
         .expect("demo user");
         let engine = Engine::default();
-        let plain = Loaded::new(data.clone(), snap.clone(), false);
-        let masked = Loaded::new(data, snap, true);
+        let plain = Loaded::new(data.clone(), snap.clone(), None);
+        let masked = Loaded::new(data, snap, Some(&MilestoneMap::default()));
         let (a, b) = (
             plain.assemble(&engine, &policy),
             masked.assemble(&engine, &policy),

@@ -682,6 +682,18 @@ fn out_of_range_numbers_are_usage_errors() {
         ),
         (&["watch", "--count", "0"], "at least 1"),
         (
+            &["replay", "u062", "--set", "layers.session.weight=1e308"],
+            "is beyond 4294967295 tokens",
+        ),
+        (
+            &["report", "--sample", "0", "--fail-on", "truncation_rate"],
+            "--sample 0: a sample holds at least one user",
+        ),
+        (
+            &["optimize", "--sample", "0", "--trials", "2"],
+            "--sample 0: a sample holds at least one user",
+        ),
+        (
             &["--embed-url", "http://127.0.0.1:1/v1", "replay", "u062"],
             "--embedder http",
         ),
@@ -692,6 +704,20 @@ fn out_of_range_numbers_are_usage_errors() {
         assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
         assert!(!out.stderr.contains("panicked"), "{args:?}: {}", out.stderr);
     }
+}
+
+/// A gate over no user fails: nothing replayed cannot pass a target.
+#[test]
+fn a_gate_over_no_user_fails() {
+    let out = ctxlens(&["report", "--synthetic", "0", "--fail-on", "truncation_rate"]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("no user was replayed"),
+        "{}",
+        out.stderr
+    );
+    let ungated = ctxlens(&["report", "--synthetic", "0"]);
+    assert_eq!(ungated.code, 0, "{}", ungated.stderr);
 }
 
 /// A preset's budget can be switched to the other form (model limits for a total) by two

@@ -113,18 +113,17 @@ fn sweep_all(users: &[&str], from: &Source, private: &BTreeSet<String>, seen: &m
     }
     let dir = tempfile::tempdir().expect("temp dir");
     for user in users {
+        // Each user's replays show masked text (a policy may show none of its words).
+        let mut masked_shown = false;
         for policy in ["prolaunch", "layered-adr"] {
             for format in [&[][..], &["--json"], &["--prompt"]] {
                 let mut args = vec!["replay", user, "--policy", policy];
                 args.extend_from_slice(format);
                 let out = sweep(&args, from, private, seen);
-                assert!(
-                    out.stdout.contains('•'),
-                    "masked text shows: {}",
-                    out.stdout
-                );
+                masked_shown |= out.stdout.contains('•');
             }
         }
+        assert!(masked_shown, "no masked text shows for {user}");
         for format in [&[][..], &["--json"]] {
             let mut args = vec!["inspect", user];
             args.extend_from_slice(format);
@@ -263,6 +262,34 @@ fn seed_quoter(redis: &RedisServer, db_name: &str) {
     );
 }
 
+/// A user whose milestones are words the map does not know: where it stands, a transition's
+/// `from` and `to`, a completed milestone. Written by someone, so masked like the rest.
+const WANDERER: &str = "wanderer";
+const WANDERER_WORDS: &[&str] = &["zqvstage", "zqvfrom", "zqvto", "zqvdone"];
+
+fn seed_wanderer(redis: &RedisServer, db_name: &str) {
+    let turns = serde_json::json!([
+        {"user": "how do I price", "assistant": "ok", "timestamp": "2025-01-15T10:00:00Z"},
+    ]);
+    let _: () = redis::cmd("SET")
+        .arg(format!("session:{WANDERER}:s1"))
+        .arg(turns.to_string())
+        .query(&mut redis.connection())
+        .expect("SET");
+    Postgres::shared().psql(
+        db_name,
+        &format!(
+            "INSERT INTO user_journeys (user_id, current_milestone, display_name) \
+             VALUES ('{WANDERER}', 'zqvstage', 'W');
+             INSERT INTO memory_bank VALUES (990001, '{WANDERER}', 'transition', NULL, \
+               '{{\"from\": \"zqvfrom\", \"to\": \"zqvto\", \"context\": {{\"carried\": 1}}}}', \
+               '2025-01-14T09:00:00Z');
+             INSERT INTO memory_bank VALUES (990002, '{WANDERER}', 'milestone_data', 'zqvdone', \
+               '{{\"done\": true}}', '2025-01-14T10:00:00Z');"
+        ),
+    );
+}
+
 #[test]
 fn the_sweep_holds_on_live_stores_and_for_quotes_inside_values() {
     let redis = RedisServer::start();
@@ -273,15 +300,17 @@ fn the_sweep_holds_on_live_stores_and_for_quotes_inside_values() {
         assert_eq!(out.code, 0, "{cmd}: {}", out.stderr);
     }
     seed_quoter(&redis, "redact_live");
+    seed_wanderer(&redis, "redact_live");
     let mut private = private();
     private.extend(QUOTER_WORDS.iter().map(|w| w.to_string()));
+    private.extend(WANDERER_WORDS.iter().map(|w| w.to_string()));
     let mut seen = Seen::default();
     let live = Source {
         env: &env,
         live: true,
     };
     sweep_all(
-        &["u062", "u066", "u068", QUOTER],
+        &["u062", "u066", "u068", QUOTER, WANDERER],
         &live,
         &private,
         &mut seen,
@@ -297,6 +326,35 @@ fn the_sweep_holds_on_live_stores_and_for_quotes_inside_values() {
             plain.stdout
         );
     }
+    let plain = ctxlens_with(&["replay", WANDERER, "--json"], &env);
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    for w in WANDERER_WORDS {
+        assert!(
+            plain.stdout.contains(w),
+            "replay {WANDERER} without --redact does not show {w}: {}",
+            plain.stdout
+        );
+    }
+}
+
+/// An error about a snapshot file quotes what the file holds: masked under --redact.
+#[test]
+fn an_error_quoting_a_files_data_is_masked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bad.json");
+    std::fs::write(
+        &path,
+        r#"{"user_id":"u1","now":"zqvsecret o'clock","session":[]}"#,
+    )
+    .expect("writes");
+    let path = path.to_str().expect("utf-8 path");
+    let plain = ctxlens(&["replay", "--snapshot", path]);
+    assert_eq!(plain.code, 2, "{}", plain.stderr);
+    assert!(plain.stderr.contains("zqvsecret"), "{}", plain.stderr);
+    let masked = ctxlens(&["replay", "--snapshot", path, "--redact"]);
+    assert_eq!(masked.code, 2, "{}", masked.stderr);
+    assert!(!masked.stderr.contains("zqvsecret"), "{}", masked.stderr);
+    assert!(masked.stderr.contains('•'), "{}", masked.stderr);
 }
 
 #[test]

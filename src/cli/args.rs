@@ -38,8 +38,9 @@ pub struct GlobalArgs {
     /// Config file [default: $XDG_CONFIG_HOME/ctxlens/config.toml, when present].
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Mask chat and journey text, the query and display names on every output (token counts
-    /// stay), for support use. `snapshot` refuses it (a snapshot is the exact stored input).
+    /// Mask chat and journey text, the query, display names, milestone ids the milestone map
+    /// does not know and values quoted in error messages on every output (token counts stay),
+    /// for support use. `snapshot` refuses it (a snapshot is the exact stored input).
     #[arg(long, global = true)]
     pub redact: bool,
     /// Redis to read (rediss:// for TLS; a private CA is trusted through SSL_CERT_FILE).

@@ -130,6 +130,11 @@ pub async fn open_store(global: &GlobalArgs, config: &Config) -> Result<Box<dyn 
 }
 
 impl Ctx {
+    /// Under `--redact`, the milestone map whose ids stay in clear; `None`: nothing is masked.
+    fn shown(&self) -> Option<&crate::engine::MilestoneMap> {
+        self.redact.then_some(&self.engine.milestones)
+    }
+
     async fn new(global: &GlobalArgs) -> Result<Ctx, CliError> {
         let (config, _) = Config::load(global.config.as_deref())?;
         let store = open_store(global, &config).await?;
@@ -185,7 +190,7 @@ impl Ctx {
             self.knowledge_params(),
         )
         .await?;
-        Ok(Loaded::new(data, snap, self.redact))
+        Ok(Loaded::new(data, snap, self.shown()))
     }
 
     /// A user read once as `sel` asks, searched once per set of knowledge `params` (equal sets
@@ -201,7 +206,7 @@ impl Ctx {
             crate::store::load_snapshots(self.store.as_ref(), user, &opts, params).await?;
         Ok(snaps
             .into_iter()
-            .map(|snap| Loaded::new(data.clone(), snap, self.redact))
+            .map(|snap| Loaded::new(data.clone(), snap, self.shown()))
             .collect())
     }
 
@@ -210,7 +215,7 @@ impl Ctx {
         let snap = replay::read_snapshot(path)?;
         let label = crate::store::snapshots::LABEL;
         let (snap, data) = crate::store::as_of::rewind_file(snap, &sel.options(self), label)?;
-        Ok(Loaded::new(data, snap, self.redact))
+        Ok(Loaded::new(data, snap, self.shown()))
     }
 
     fn knowledge_params(&self) -> KnowledgeParams {
@@ -276,16 +281,24 @@ pub fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    let redact = cli.global.redact;
     let code = match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError::Quiet) => ExitCode::SUCCESS,
         Err(e) => {
-            // Errors quote keys, ids and data: inert on the terminal. After a hangup the
-            // terminal may be gone: a failed write must not panic.
+            // Errors quote keys, ids and data: inert on the terminal, and under --redact the
+            // values they quote are masked (a file's or a store's data may be among them).
+            // After a hangup the terminal may be gone: a failed write must not panic.
+            let message = e.to_string();
+            let message = if redact {
+                crate::engine::redact::mask_quoted(&message)
+            } else {
+                message
+            };
             let _ = writeln!(
                 std::io::stderr(),
                 "ctxlens: {}",
-                crate::text::inert(&e.to_string())
+                crate::text::inert(&message)
             );
             e.exit_code()
         }

@@ -210,6 +210,11 @@ impl FleetChoice<'_> {
     pub fn pick(&self) -> Result<Pick, CliError> {
         Ok(match (self.users, self.sample) {
             (Some(file), _) => Pick::Listed(read_user_list(file).map_err(CliError::Usage)?),
+            (None, Some(0)) => {
+                return Err(CliError::Usage(
+                    "--sample 0: a sample holds at least one user".into(),
+                ));
+            }
             (None, Some(n)) => Pick::Sample { n, seed: self.seed },
             (None, None) => Pick::All,
         })
@@ -260,7 +265,10 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
     if let Some(Err(why)) = disk.map(|d| d.save(&engine.tokens.take_new())) {
         warn(&format!("{why}; this run's counts were not saved"));
     }
-    let summary = tally.summary(&candidate, baseline.as_ref(), info);
+    let mut summary = tally.summary(&candidate, baseline.as_ref(), info);
+    if global.redact {
+        summary.mask(&engine.milestones);
+    }
     let out = &mut anstream::stdout();
     match format {
         ReportFormat::Json => write_json(out, &summary)?,
@@ -295,6 +303,12 @@ fn verdict(summary: &Summary, gated: &[&str]) -> Result<(), CliError> {
             "{} users could not be read; the report covers the other {}",
             summary.errors.count, summary.users
         )));
+    }
+    if summary.users == 0 && !gated.is_empty() {
+        // No user replayed: no target can be said to hold.
+        return Err(CliError::Gate(
+            "--fail-on: no user was replayed, so no target can be checked".into(),
+        ));
     }
     let failed = failing(summary, gated);
     if !failed.is_empty() {

@@ -24,7 +24,10 @@ async fn pages(
         let want = limit.map_or(PAGE, |l| (l - seen).min(PAGE));
         let mut page = ctx.store.users(cursor.as_deref(), want).await?;
         if ctx.redact {
-            page.users.iter_mut().for_each(crate::loaded::mask_summary);
+            let map = &ctx.engine.milestones;
+            page.users
+                .iter_mut()
+                .for_each(|u| crate::loaded::mask_summary(u, map));
         }
         seen += page.users.len();
         each(&page.users)?;

@@ -31,7 +31,14 @@ pub async fn watch(
         .map_err(io)?;
     }
     let mut seen = 0;
-    while let Some(ev) = events.next().await {
+    while let Some(mut ev) = events.next().await {
+        // Masked as they arrive, under --redact, like a loaded user.
+        if let Some(map) = ctx.shown() {
+            match &mut ev {
+                Ok(ev) => crate::loaded::mask_event(ev, map),
+                Err(why) => *why = crate::engine::redact::mask_quoted(why),
+            }
+        }
         match ev {
             Ok(ev) if json => {
                 writeln!(out, "{}", crate::engine::json::compact(&ev)).map_err(io)?;

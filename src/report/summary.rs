@@ -231,3 +231,21 @@ impl PartialOrd for Affected {
         Some(self.cmp(other))
     }
 }
+
+impl Summary {
+    /// The report as `--redact` shows it: a milestone the map does not know is masked (it was
+    /// written by someone, not taken from the map), and so are the values quoted in the
+    /// messages of users that could not be read and in why the run stopped.
+    pub fn mask(&mut self, map: &crate::engine::MilestoneMap) {
+        use crate::engine::redact::{mask_milestone, mask_quoted};
+        for row in &mut self.milestones {
+            row.milestone = row.milestone.as_deref().map(|m| mask_milestone(m, map));
+        }
+        for message in &mut self.errors.first {
+            *message = mask_quoted(message);
+        }
+        if let Some(stopped) = &mut self.stopped {
+            stopped.cause = mask_quoted(&stopped.cause);
+        }
+    }
+}

@@ -10,7 +10,7 @@ use redis::{Client, Value};
 pub use super::key_window::WINDOW_KEYS;
 use super::key_window::{Found, KeyWindow, ambiguous_note, journey_rows};
 use super::keys::{self, Family, Owner, Owners, glob_escape};
-use super::user::{RawKey, RawSessionKey, RawValue};
+use super::user::{MAX_VALUE_BYTES, RawKey, RawSessionKey, RawValue};
 use super::{JourneyIds, StoreError, fault};
 use crate::engine::snapshot::{Malformed, Note};
 
@@ -148,8 +148,8 @@ impl RedisStore {
 
     /// A user's session and context keys: found by SCAN, given to their owners ([`keys`]: the
     /// journey rows of other candidates are looked up only when a key has several), then read in
-    /// one pipeline (TYPE, TTL, GET and LRANGE per key; the wrong one of GET/LRANGE answers
-    /// WRONGTYPE).
+    /// one pipeline (TYPE, TTL, STRLEN, GETRANGE and LRANGE per key; the ones of the other
+    /// type answer WRONGTYPE).
     pub async fn load(
         &self,
         user: &str,
@@ -342,7 +342,9 @@ impl RedisStore {
         Ok(out)
     }
 
-    /// TYPE, TTL, GET and LRANGE of `keys` on `node`, in one pipeline.
+    /// TYPE, TTL, STRLEN, GETRANGE and LRANGE of `keys` on `node`, in one pipeline: a string
+    /// is read up to one byte past the read limit ([`MAX_VALUE_BYTES`]), so a value far over it
+    /// costs neither the transfer nor the memory; STRLEN tells its size.
     async fn read_keys(
         &self,
         node: usize,
@@ -359,8 +361,12 @@ impl RedisStore {
                 .arg(k)
                 .cmd("TTL")
                 .arg(k)
-                .cmd("GET")
+                .cmd("STRLEN")
                 .arg(k)
+                .cmd("GETRANGE")
+                .arg(k)
+                .arg(0)
+                .arg(MAX_VALUE_BYTES)
                 .cmd("LRANGE")
                 .arg(k)
                 .arg(0)
@@ -373,7 +379,7 @@ impl RedisStore {
             .map_err(|e| self.fail(&format!("reading the keys of {whose}"), e))?;
         Ok(keys
             .into_iter()
-            .zip(values.chunks(4).map(<[Value]>::to_vec))
+            .zip(values.chunks(ANSWERS).map(<[Value]>::to_vec))
             .collect())
     }
 
@@ -486,7 +492,11 @@ impl RedisStore {
     }
 }
 
-/// One key's TYPE, TTL, GET and LRANGE answers as a raw value.
+/// The answers [`RedisStore::read_keys`] gets per key: TYPE, TTL, STRLEN, GETRANGE, LRANGE.
+const ANSWERS: usize = 5;
+
+/// One key's TYPE, TTL, STRLEN, GETRANGE and LRANGE answers as a raw value (the wrong ones of
+/// them for its type answer WRONGTYPE).
 fn raw_key(name: &str, v: &[Value]) -> RawKey {
     let kind = match v.first() {
         Some(Value::SimpleString(s)) => s.clone(),
@@ -497,7 +507,10 @@ fn raw_key(name: &str, v: &[Value]) -> RawKey {
         Some(Value::Int(n)) if *n >= 0 => Some(*n as u64),
         _ => None,
     };
-    let value = match (kind.as_str(), v.get(2), v.get(3)) {
+    let value = match (kind.as_str(), v.get(3), v.get(4)) {
+        ("string", _, _) if strlen(v.get(2)) > MAX_VALUE_BYTES => {
+            RawValue::Oversized(strlen(v.get(2)))
+        }
         ("string", Some(Value::BulkString(b)), _) => RawValue::String(b.clone()),
         ("list", _, Some(Value::Array(items))) => RawValue::List(
             items
@@ -517,6 +530,14 @@ fn raw_key(name: &str, v: &[Value]) -> RawKey {
     }
 }
 
+/// A STRLEN answer (0 when it is not one).
+fn strlen(v: Option<&Value>) -> usize {
+    match v {
+        Some(Value::Int(n)) => usize::try_from(*n).unwrap_or(0),
+        _ => 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -528,6 +549,7 @@ mod tests {
             &[
                 Value::SimpleString("string".into()),
                 Value::Int(3600),
+                Value::Int(2),
                 Value::BulkString(b"[]".to_vec()),
                 Value::Nil,
             ],
@@ -539,6 +561,7 @@ mod tests {
             &[
                 Value::SimpleString("list".into()),
                 Value::Int(-1),
+                Value::Nil,
                 Value::Nil,
                 Value::Array(vec![Value::BulkString(b"{}".to_vec())]),
             ],
@@ -552,8 +575,21 @@ mod tests {
                 Value::Int(5),
                 Value::Nil,
                 Value::Nil,
+                Value::Nil,
             ],
         );
         assert!(matches!(h.value, RawValue::Other(ref t) if t == "hash"));
+        // Over the read limit: only its length was asked for.
+        let big = raw_key(
+            "k",
+            &[
+                Value::SimpleString("string".into()),
+                Value::Int(-1),
+                Value::Int(10 << 20),
+                Value::BulkString(vec![b'x'; MAX_VALUE_BYTES + 1]),
+                Value::Nil,
+            ],
+        );
+        assert!(matches!(big.value, RawValue::Oversized(n) if n == 10 << 20));
     }
 }

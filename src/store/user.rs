@@ -49,6 +49,8 @@ pub struct RawKey {
 #[derive(Debug, Clone)]
 pub enum RawValue {
     String(Vec<u8>),
+    /// A string longer than [`MAX_VALUE_BYTES`]: its length; its bytes were not read.
+    Oversized(usize),
     List(Vec<Vec<u8>>),
     /// Any other Redis type, by name (`hash`, `set`, …).
     Other(String),
@@ -67,6 +69,7 @@ pub struct RawMemoryRow {
 fn too_large(v: &RawValue) -> Option<usize> {
     let n = match v {
         RawValue::String(b) => b.len(),
+        RawValue::Oversized(n) => *n,
         RawValue::List(items) => items.iter().map(Vec::len).sum(),
         RawValue::Other(_) => 0,
     };
@@ -88,6 +91,8 @@ fn parse_key(key: &RawKey) -> Result<Vec<SessionEntry>, Malformed> {
     }
     match &key.value {
         RawValue::String(b) => parse_session(&key.name, RawSession::String(b)),
+        // Caught as too large above; its bytes were never read.
+        RawValue::Oversized(n) => Err(whole(format!("value is {n} bytes, unread"))),
         RawValue::List(items) => {
             let slices: Vec<&[u8]> = items.iter().map(Vec::as_slice).collect();
             parse_session(&key.name, RawSession::List(&slices))
@@ -232,6 +237,10 @@ fn cached_value(k: &RawKey, malformed: &mut Vec<Malformed>) -> Option<Value> {
                 "value is {} bytes, over the read limit",
                 b.len()
             )));
+            return None;
+        }
+        RawValue::Oversized(n) => {
+            malformed.push(fail(format!("value is {n} bytes, over the read limit")));
             return None;
         }
         RawValue::List(_) => {

@@ -270,7 +270,11 @@ async fn compare(ctx: &EffectContext, req: crate::app::CompareRequest) -> Action
         };
         let params = KnowledgeParams::of(&side.policy);
         match load_snapshot(ctx.store.as_ref(), &side.user, &opts, params).await {
-            Ok((snap, data)) => loaded.push(crate::loaded::Loaded::new(data, snap, req.redact)),
+            Ok((snap, data)) => loaded.push(crate::loaded::Loaded::new(
+                data,
+                snap,
+                req.redact.then_some(&ctx.engine.milestones),
+            )),
             Err(e) => return Action::Failed(Task::Compare, e.into()),
         }
     }

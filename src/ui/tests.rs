@@ -199,7 +199,7 @@ fn fixture_state() -> State {
     let a = engine.assemble(&snap, &s.session.policy);
     let margins = engine.margins(&snap, &s.session.policy);
     s.user.view = Some(crate::app::state::UserView {
-        user: crate::loaded::Loaded::new(data, snap, false),
+        user: crate::loaded::Loaded::new(data, snap, None),
         baseline: Some(a.clone()),
         tuned: Some(a),
         margins: Some(margins),

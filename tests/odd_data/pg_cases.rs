@@ -185,7 +185,7 @@ pub const CASES: &[Case] = &[
             E::Finding(
                 "unknown_milestone",
                 "memory_bank id={id}",
-                "milestone ZZ9 is not in the dependency map",
+                "milestone \"ZZ9\" is not in the dependency map",
             ),
             E::Item("mb:{id}"),
         ],
@@ -199,7 +199,7 @@ pub const CASES: &[Case] = &[
             &[E::Finding(
                 "unknown_milestone",
                 "user_journeys",
-                "current milestone ZZ8 is not in the dependency map",
+                "current milestone \"ZZ8\" is not in the dependency map",
             )],
         )
     },

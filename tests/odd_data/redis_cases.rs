@@ -255,7 +255,7 @@ pub const CASES: &[Case] = &[
         "",
         &[E::Malformed(
             "session:{u}:t[1]",
-            "epoch seconds 1000000000000000 out of range",
+            "epoch seconds `1000000000000000` out of range",
         )],
     ),
     case(

@@ -9,7 +9,7 @@ use super::assembly::{Assembly, Decision, Item, ItemKind, Reason};
 use super::dedupe::{self, Dedupe, DuplicateOf, Fingerprint, Match};
 use super::milestones::MilestoneMap;
 use super::policy::{Budgets, LayerSpec, Policy, Source, Strategy};
-use super::redact::{mask, mask_quoted, mask_snapshot, masked_kind};
+use super::redact::{mask, mask_milestone, mask_quoted, mask_snapshot, masked_kind};
 use super::render;
 use super::snapshot::{KnowledgeEntry, Snapshot};
 use super::tokens::TokenCounter;
@@ -241,7 +241,7 @@ impl Engine {
     /// snapshot: labels and headings stay readable, the user's words are `•`. Masking keeps every
     /// character's place, so a truncated item keeps the same number of characters.
     fn mask_texts(&self, works: &mut [Work], snapshot: &Snapshot, policy: &Policy) {
-        let shown = mask_snapshot(snapshot);
+        let shown = mask_snapshot(snapshot, &self.milestones);
         let mut texts: std::collections::HashMap<String, String> = Default::default();
         for layer in &policy.layers {
             if matches!(
@@ -270,6 +270,9 @@ impl Engine {
                 }
             });
             w.item.text = masked;
+            if let Some(m) = &w.item.milestone {
+                w.item.milestone = Some(mask_milestone(m, &self.milestones));
+            }
         }
     }
 

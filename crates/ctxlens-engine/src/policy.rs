@@ -379,7 +379,7 @@ impl Policy {
         if self.layers.is_empty() {
             return bad("layers", "at least one layer is needed".into());
         }
-        self.validate_layers()?;
+        self.validate_layers(self.total_budget().unwrap_or(0))?;
         for (key, v) in [
             ("recency.window_hours", self.recency.window_hours),
             ("recency.boost", self.recency.boost),
@@ -418,14 +418,25 @@ impl Policy {
         self.validate_modules()
     }
 
-    /// Each layer's weight, and no name or source used twice.
-    fn validate_layers(&self) -> Result<(), (String, String)> {
+    /// Each layer's weight (its budget `T × weight` a count of tokens), and no name or source
+    /// used twice.
+    fn validate_layers(&self, total: i64) -> Result<(), (String, String)> {
         let bad = |key: &str, msg: String| Err((key.to_string(), msg));
         for (i, l) in self.layers.iter().enumerate() {
             if !(l.weight.is_finite() && l.weight >= 0.0) {
                 return bad(
                     &format!("layers.{}.weight", l.name),
                     format!("must be a number ≥ 0, got {}", crate::shown_f64(l.weight)),
+                );
+            }
+            if total as f64 * l.weight > f64::from(u32::MAX) {
+                return bad(
+                    &format!("layers.{}.weight", l.name),
+                    format!(
+                        "T × weight = {total} × {} is beyond {} tokens",
+                        crate::shown_f64(l.weight),
+                        u32::MAX
+                    ),
                 );
             }
             if let Some(other) = self.layers[..i].iter().find(|o| o.name == l.name) {

@@ -2,12 +2,15 @@
 //! output inherits it; token counts are always counted on the stored text.
 //!
 //! Masked: chat content, the query, journey data values, display names and the cached context
-//! (it holds a prompt). Not masked: ids, milestone ids and names, policy text, knowledge articles
-//! (shared reference data), timestamps and token counts.
+//! (it holds a prompt). Not masked: ids, milestone ids and names the engine's map knows, policy
+//! text, knowledge articles (shared reference data), timestamps and token counts. A milestone
+//! field holding an id the map does not know (a transition's `to`, a progress row's milestone)
+//! was written by someone else and is masked like the rest.
 
 use serde_json::Value;
 
 use super::assembly::ItemKind;
+use super::milestones::MilestoneMap;
 use super::snapshot::{SessionEntry, Snapshot, Turn, TurnBody};
 
 /// Letters and digits become `•`; spacing and punctuation stay, so shape and length read.
@@ -29,18 +32,30 @@ pub fn masked_kind(kind: ItemKind) -> bool {
     )
 }
 
+/// A milestone id as `--redact` shows it: in clear when `map` knows it, masked otherwise.
+pub fn mask_milestone(id: &str, map: &MilestoneMap) -> String {
+    if map.contains(id) {
+        id.to_string()
+    } else {
+        mask(id)
+    }
+}
+
 /// JSON with its values masked: strings and numbers (as strings of `•`); keys, booleans and
-/// null stay, so the shape reads. Transition `from`/`to` milestone ids stay (they are ids).
-pub fn mask_json(v: &Value) -> Value {
+/// null stay, so the shape reads. Transition `from`/`to` stay when they are milestone ids `map`
+/// knows.
+pub fn mask_json(v: &Value, map: &MilestoneMap) -> Value {
     match v {
         Value::String(s) => Value::String(mask(s)),
         Value::Number(n) => Value::String(mask(&n.to_string())),
-        Value::Array(items) => Value::Array(items.iter().map(mask_json).collect()),
+        Value::Array(items) => Value::Array(items.iter().map(|x| mask_json(x, map)).collect()),
         Value::Object(obj) => Value::Object(
             obj.iter()
                 .map(|(k, x)| {
-                    let keep = matches!(k.as_str(), "from" | "to") && x.is_string();
-                    (k.clone(), if keep { x.clone() } else { mask_json(x) })
+                    let keep = matches!(k.as_str(), "from" | "to")
+                        && x.as_str().is_some_and(|id| map.contains(id));
+                    let shown = if keep { x.clone() } else { mask_json(x, map) };
+                    (k.clone(), shown)
                 })
                 .collect(),
         ),
@@ -50,7 +65,7 @@ pub fn mask_json(v: &Value) -> Value {
 
 /// A stored turn masked: its words, not its role or timestamp — unless those hold something
 /// other than a role or a timestamp, which is then the user's to hide like the rest.
-fn mask_turn_value(raw: &Value) -> Value {
+fn mask_turn_value(raw: &Value, map: &MilestoneMap) -> Value {
     match raw {
         Value::Object(obj) => Value::Object(
             obj.iter()
@@ -65,15 +80,15 @@ fn mask_turn_value(raw: &Value) -> Value {
                         }
                         _ => false,
                     };
-                    (k.clone(), if keep { x.clone() } else { mask_json(x) })
+                    (k.clone(), if keep { x.clone() } else { mask_json(x, map) })
                 })
                 .collect(),
         ),
-        other => mask_json(other),
+        other => mask_json(other, map),
     }
 }
 
-fn mask_entry(e: &SessionEntry) -> SessionEntry {
+fn mask_entry(e: &SessionEntry, map: &MilestoneMap) -> SessionEntry {
     let turn = match &e.turn {
         Ok(t) => Ok(Turn {
             body: match &t.body {
@@ -91,7 +106,7 @@ fn mask_entry(e: &SessionEntry) -> SessionEntry {
         Err(reason) => Err(mask_quoted(reason)),
     };
     SessionEntry {
-        raw: mask_turn_value(&e.raw),
+        raw: mask_turn_value(&e.raw, map),
         turn,
     }
 }
@@ -150,15 +165,21 @@ fn closing_quote(body: &str) -> Option<usize> {
     None
 }
 
-/// The snapshot as a person may see it under `--redact`.
-pub fn mask_snapshot(s: &Snapshot) -> Snapshot {
+/// The snapshot as a person may see it under `--redact`; `map` is the engine's milestone map
+/// (the ids it knows stay in clear).
+pub fn mask_snapshot(s: &Snapshot, map: &MilestoneMap) -> Snapshot {
     let mut out = s.clone();
-    out.session = s.session.iter().map(mask_entry).collect();
+    out.session = s.session.iter().map(|e| mask_entry(e, map)).collect();
     out.query = s.query.as_deref().map(mask);
+    out.current_milestone = s
+        .current_milestone
+        .as_deref()
+        .map(|m| mask_milestone(m, map));
     for j in &mut out.journey {
-        j.data = mask_json(&j.data);
+        j.data = mask_json(&j.data, map);
+        j.milestone = j.milestone.as_deref().map(|m| mask_milestone(m, map));
     }
-    out.cached_context = s.cached_context.as_ref().map(mask_json);
+    out.cached_context = s.cached_context.as_ref().map(|c| mask_json(c, map));
     for m in &mut out.malformed {
         m.reason = mask_quoted(&m.reason);
     }
@@ -173,11 +194,18 @@ mod tests {
     #[test]
     fn masks_words_and_keeps_shape() {
         assert_eq!(mask("Café Kōhī ☕, $64!"), "•••• •••• ☕, $••!");
+        let map = MilestoneMap::default();
         assert_eq!(
             mask_json(
-                &json!({"from": "M1", "to": "M2", "context": {"price": 49, "ok": true, "n": "Ann"}})
+                &json!({"from": "M1", "to": "M2", "context": {"price": 49, "ok": true, "n": "Ann"}}),
+                &map
             ),
             json!({"from": "M1", "to": "M2", "context": {"price": "••", "ok": true, "n": "•••"}})
+        );
+        // A `from`/`to` the map does not know is someone's text, not an id.
+        assert_eq!(
+            mask_json(&json!({"from": "my secret", "to": "M9x", "n": 1}), &map),
+            json!({"from": "•• ••••••", "to": "•••", "n": "•"})
         );
         assert_eq!(
             mask_quoted(r#"field `role` must be user, found "bot 7""#),
@@ -203,7 +231,7 @@ mod tests {
             "session":[{"role":"user","content":"Secret plan","timestamp":1736938800},{"user":"x"}],
             "journey":[{"id":"mb:1","kind":"business_dna","data":{"name":"Acme"}}]}"#;
         let snap = Snapshot::from_json(text).expect("parses");
-        let m = mask_snapshot(&snap);
+        let m = mask_snapshot(&snap, &MilestoneMap::default());
         assert_eq!(m.query.as_deref(), Some("••• •• •••••"));
         assert_eq!(
             m.session[0].raw,
@@ -212,5 +240,21 @@ mod tests {
         assert_eq!(m.turns().count(), 1);
         assert_eq!(m.journey[0].data, json!({"name": "••••"}));
         assert!(m.session[1].turn.is_err());
+    }
+
+    #[test]
+    fn milestones_the_map_does_not_know_are_masked() {
+        let text = r#"{"user_id":"u1","current_milestone":"zqv stage","now":"2025-01-15T12:00:00Z",
+            "journey":[{"id":"mb:1","kind":"milestone_data","milestone":"M2","data":{}},
+                       {"id":"mb:2","kind":"milestone_data","milestone":"my plan","data":{}},
+                       {"id":"mb:3","kind":"transition","data":{"from":"M2","to":"next big"}}]}"#;
+        let m = mask_snapshot(
+            &Snapshot::from_json(text).expect("parses"),
+            &MilestoneMap::default(),
+        );
+        assert_eq!(m.current_milestone.as_deref(), Some("••• •••••"));
+        let milestones: Vec<_> = m.journey.iter().map(|j| j.milestone.as_deref()).collect();
+        assert_eq!(milestones, [Some("M2"), Some("•• ••••"), None]);
+        assert_eq!(m.journey[2].data, json!({"from": "M2", "to": "•••• •••"}));
     }
 }

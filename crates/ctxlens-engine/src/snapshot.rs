@@ -258,13 +258,14 @@ pub fn parse_timestamp(v: &Value) -> Result<DateTime<Utc>, String> {
             Utc.timestamp_opt(whole as i64, nanos)
                 .single()
                 .ok_or_else(|| {
-                    // Beyond 18 digits, in exponent form: 1e300 is not worth 300 digits.
+                    // Beyond 18 digits, in exponent form: 1e300 is not worth 300 digits. Quoted
+                    // in backticks as serde quotes numbers: `--redact` masks quoted values.
                     let shown = if secs.abs() < 1e18 {
                         secs.to_string()
                     } else {
                         format!("{secs:e}")
                     };
-                    format!("epoch seconds {shown} out of range")
+                    format!("epoch seconds `{shown}` out of range")
                 })
         }
         other => Err(format!(
@@ -572,7 +573,7 @@ mod tests {
     #[test]
     fn a_huge_epoch_is_named_as_written() {
         let err = parse_timestamp(&serde_json::json!(1e300)).expect_err("out of range");
-        assert_eq!(err, "epoch seconds 1e300 out of range");
+        assert_eq!(err, "epoch seconds `1e300` out of range");
     }
 
     #[test]

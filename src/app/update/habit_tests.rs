@@ -566,3 +566,41 @@ async fn snapshot_files_open_offline_on_every_screen() {
     }
     assert_eq!(s.report.summary.as_ref().map(|r| r.users), Some(1));
 }
+
+#[tokio::test]
+async fn under_redact_live_masks_what_the_milestone_map_does_not_know() {
+    let (mut s, store) = crate::app::update::tests::demo_app_with(true).await;
+    settle(&mut s, &store, Action::ShowLive).await;
+    for milestone in ["M3", "zqv secret stage"] {
+        let ev = Action::Progress(crate::store::ProgressEvent {
+            user_id: "u001".into(),
+            milestone: milestone.into(),
+            progress: 50.0,
+            timestamp: "2025-01-15T12:00:00Z".into(),
+        });
+        settle(&mut s, &store, ev).await;
+    }
+    let unreadable = crate::app::state::Unreadable::from_message(
+        "progress:u001: timestamp: \"zqv o'clock\" is neither RFC 3339 nor epoch seconds",
+        "2025-01-15T12:00:01Z".into(),
+    );
+    settle(&mut s, &store, Action::ProgressUnreadable(unreadable)).await;
+    let shown: Vec<String> = s
+        .live
+        .events
+        .iter()
+        .map(|e| match e {
+            crate::app::state::LiveEntry::Event(e) => e.milestone.clone(),
+            crate::app::state::LiveEntry::Unreadable(u) => u.why.clone(),
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "timestamp: \"••• •'•••••\" is neither RFC 3339 nor epoch seconds",
+            "••• •••••• •••••",
+            "M3",
+        ],
+        "newest first; a known milestone stays"
+    );
+}

@@ -234,8 +234,11 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Explained(e) => compare::explained(s, e),
         Action::Optimize => optimize::start(s),
         Action::OptimizeProgress(id, progress) => optimize::progress(s, id, progress),
-        Action::ReportReady(id, summary) => {
+        Action::ReportReady(id, mut summary) => {
             if s.report.running == Some(id) {
+                if s.ui.redact {
+                    summary.mask(&s.session.engine.milestones);
+                }
                 done_loading(s, Task::Report);
                 s.report.running = None;
                 s.report.computed_for = s.report.running_for.take();

@@ -56,11 +56,18 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::ShowPrompt => show(s, Screen::Prompt),
         Action::ShowLive => show(s, Screen::Live),
         Action::ShowReport => show(s, Screen::Report),
-        Action::Progress(ev) => {
+        // Masked as they arrive, under --redact, like a loaded user.
+        Action::Progress(mut ev) => {
+            if s.ui.redact {
+                crate::loaded::mask_event(&mut ev, &s.session.engine.milestones);
+            }
             arrived(s, LiveEntry::Event(ev));
             vec![]
         }
-        Action::ProgressUnreadable(u) => {
+        Action::ProgressUnreadable(mut u) => {
+            if s.ui.redact {
+                u.why = crate::engine::redact::mask_quoted(&u.why);
+            }
             arrived(s, LiveEntry::Unreadable(u));
             vec![]
         }

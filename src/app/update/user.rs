@@ -80,7 +80,11 @@ fn user_loaded(
     }
     // Masked here, once, under --redact: everything shown and searched is the masked copy.
     s.user.view = Some(UserView {
-        user: Loaded::new(data, snapshot, s.ui.redact),
+        user: Loaded::new(
+            data,
+            snapshot,
+            s.ui.redact.then_some(&s.session.engine.milestones),
+        ),
         baseline: None,
         tuned: None,
         margins: None,

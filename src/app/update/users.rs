@@ -115,7 +115,7 @@ pub(super) fn users_loaded(s: &mut State, page: crate::store::UserPage) -> Vec<E
         .rows
         .extend(page.users.into_iter().map(|mut summary| {
             if s.ui.redact {
-                crate::loaded::mask_summary(&mut summary);
+                crate::loaded::mask_summary(&mut summary, &s.session.engine.milestones);
             }
             UserRow {
                 summary,

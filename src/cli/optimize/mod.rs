@@ -309,7 +309,11 @@ impl Runs<'_> {
             },
         )
         .await?;
-        Ok(tally.summary(&found.policy, Some(baseline), info))
+        let mut summary = tally.summary(&found.policy, Some(baseline), info);
+        if self.global.redact {
+            summary.mask(&self.engine.milestones);
+        }
+        Ok(summary)
     }
 }
 
