@@ -169,6 +169,9 @@ impl Placed {
                 E::Session(key, n) => sessions
                     .iter()
                     .any(|x| s(x, "key") == self.fill(key) && x["turns"] == n),
+                E::SessionMalformed(key, n) => sessions
+                    .iter()
+                    .any(|x| s(x, "key") == self.fill(key) && x["malformed"] == n),
                 E::NoSession(key) => !sessions.iter().any(|x| s(x, "key") == self.fill(key)),
                 // Exactly once: a row read twice is a finding, never counted twice.
                 E::Item(id) => items.iter().filter(|i| s(i, "id") == self.fill(id)).count() == 1,

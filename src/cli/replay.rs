@@ -484,9 +484,13 @@ impl<'a> Inspected<'a> {
             };
             let ttl = s.ttl.map_or("no TTL".into(), |t| format!("TTL {t} s"));
             let newest = s.newest.as_ref().map_or("—".into(), fmt_ts);
+            let malformed = match s.malformed {
+                0 => String::new(),
+                n => format!(", {n} malformed"),
+            };
             writeln!(
                 out,
-                "session     {} · {} turns · {ttl} · newest {newest}{chosen}",
+                "session     {} · {} turns{malformed} · {ttl} · newest {newest}{chosen}",
                 inert_line(&s.key),
                 s.turns
             )

@@ -133,6 +133,9 @@ pub struct SessionInfo {
     /// The Redis key it came from.
     pub key: String,
     pub turns: usize,
+    /// Entries that could not be read as turns (1 when the whole value cannot be): listed for
+    /// every key, read or not, so a bad entry in a session not read is not lost.
+    pub malformed: usize,
     pub ttl: Option<u64>,
     #[serde(serialize_with = "ser_opt_ts")]
     pub newest: Option<DateTime<Utc>>,

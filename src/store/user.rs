@@ -183,10 +183,15 @@ fn parse_sessions(keys: &[RawSessionKey], at: Option<DateTime<Utc>>) -> Vec<Pars
                 .filter_map(|e| e.turn.as_ref().ok())
                 .map(|t| t.timestamp)
                 .filter(|t| at.is_none_or(|at| *t <= at));
+            let malformed = match &parsed {
+                Ok(entries) => entries.iter().filter(|e| e.turn.is_err()).count(),
+                Err(_) => 1,
+            };
             let info = SessionInfo {
                 session_id: s.session_id.clone(),
                 key: s.key.name.clone(),
                 turns: stamps.clone().count(),
+                malformed,
                 ttl: s.key.ttl,
                 newest: stamps.max(),
             };

@@ -39,6 +39,8 @@ pub enum E {
     Text(&'static str),
     /// A session key with this many readable turns.
     Session(&'static str, u64),
+    /// A session key with this many entries that cannot be read (listed, read or not).
+    SessionMalformed(&'static str, u64),
     /// No session of this key.
     NoSession(&'static str),
     /// An assembly item of this id.

@@ -143,6 +143,27 @@ pub const CASES: &[Case] = &[
         )],
     ),
     case(
+        "bad entries in sessions that are not read",
+        &[
+            W::Push(
+                "session:{u}:old",
+                &[
+                    V::T(r#"{"user":"old","assistant":"ok","timestamp":"2025-01-10T10:00:00Z"}"#),
+                    V::T("{oops"),
+                    V::T("7"),
+                ],
+            ),
+            W::Set("session:{u}:older", V::T("not json at all")),
+        ],
+        "",
+        &[
+            E::Session("session:{u}:old", 1),
+            E::SessionMalformed("session:{u}:old", 2),
+            E::SessionMalformed("session:{u}:older", 1),
+            E::SessionMalformed("session:{u}:good", 0),
+        ],
+    ),
+    case(
         "list element not JSON",
         &[W::Push("session:{u}:l", &[GOOD_TURN, V::T("{oops")])],
         "",
