@@ -1,0 +1,282 @@
+//! How users are read: round trips per user, a cluster, the HNSW search setting, paging the users, a fleet pass.
+
+use super::*;
+
+#[test]
+fn loading_one_user_is_one_scan_and_one_pipeline() {
+    let (redis, db) = seeded("roundtrips");
+    redis.reset_stats();
+    let out = ctxlens_with(&["replay", "u005", "--json"], &env(&redis, &db));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let stats = redis.command_stats();
+    let calls = |c: &str| stats.iter().find(|(n, _)| n == c).map_or(0, |(_, k)| *k);
+    assert_eq!(
+        calls("scan"),
+        1,
+        "one SCAN call finds the user's keys on a small keyspace: {stats:?}"
+    );
+    // The pipeline: TYPE, TTL, STRLEN, GETRANGE and LRANGE for each of u005's keys, sent
+    // together (a string is read up to the read limit only).
+    assert!(
+        calls("type") >= 2
+            && calls("type") == calls("ttl")
+            && calls("ttl") == calls("strlen")
+            && calls("strlen") == calls("getrange"),
+        "{stats:?}"
+    );
+}
+
+#[test]
+fn a_redis_cluster_reads_like_a_single_server() {
+    let cluster = common::servers::RedisCluster::start();
+    let hosts: Vec<String> = cluster
+        .urls()
+        .iter()
+        .map(|u| {
+            u.trim_start_matches("redis://")
+                .trim_end_matches('/')
+                .to_string()
+        })
+        .collect();
+    let cluster_url = format!("redis+cluster://{}", hosts.join(","));
+    let single = RedisServer::start();
+    for url in [&cluster_url, &single.url()] {
+        let out = ctxlens_with(&["seed"], &[("REDIS_URL", url.clone())]);
+        assert_eq!(out.code, 0, "seed {url}: {}", out.stderr);
+    }
+    // The keys really are spread over the masters.
+    let spread = cluster.nodes().iter().filter(|n| {
+        let mut c = n.connection();
+        redis::cmd("DBSIZE").query::<u64>(&mut c).expect("dbsize") > 0
+    });
+    assert!(spread.count() >= 2, "keys on at least two masters");
+    let users = ctxlens_with(&["users", "--json"], &[("REDIS_URL", cluster_url.clone())]);
+    let v: serde_json::Value =
+        serde_json::from_str(&users.stdout).unwrap_or_else(|_| panic!("{}", users.stderr));
+    let n = v["users"].as_array().map_or(0, Vec::len);
+    assert_eq!(n, 71, "every master scanned: {n} users");
+    for user in ["u005", "u064", "u066"] {
+        let a = ctxlens_with(
+            &["replay", user, "--json", "--now", NOW],
+            &[("REDIS_URL", cluster_url.clone())],
+        );
+        let b = ctxlens_with(
+            &["replay", user, "--json", "--now", NOW],
+            &[("REDIS_URL", single.url())],
+        );
+        assert_eq!(a.code, 0, "{}", a.stderr);
+        assert!(
+            a.stdout == b.stdout,
+            "{user}: cluster and single server differ"
+        );
+    }
+    // A report reads batches across the masters: the same as from the single server.
+    let report = |url: &String| {
+        let out = ctxlens_with(
+            &["report", "--json", "--now", NOW],
+            &[("REDIS_URL", url.clone())],
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let mut v: serde_json::Value = serde_json::from_str(&out.stdout).expect("report JSON");
+        v["source"].take();
+        v
+    };
+    let (a, b) = (report(&cluster_url), report(&single.url()));
+    assert_eq!(a["users"], 71);
+    assert!(a == b, "cluster and single-server reports differ");
+    let again = ctxlens_with(&["seed"], &[("REDIS_URL", cluster_url)]);
+    assert!(
+        again.stderr.contains("redis cluster") && again.stderr.contains("not empty"),
+        "{}",
+        again.stderr
+    );
+}
+
+#[test]
+fn every_connection_searches_with_ef_search_100() {
+    let (redis, db) = seeded("efsearch");
+    let rt = runtime();
+    rt.block_on(async {
+        let live = LiveStore::connect(&endpoints(&redis, &db))
+            .await
+            .expect("connects");
+        let pool = live.pg.as_ref().expect("postgres").pool();
+        for _ in 0..3 {
+            let v: String = sqlx::query_scalar("SHOW hnsw.ef_search")
+                .fetch_one(pool)
+                .await
+                .expect("show");
+            assert_eq!(v, "100");
+        }
+    });
+}
+
+#[test]
+fn paging_users_lists_each_once_across_the_postgres_and_redis_phases() {
+    // 150 users with a journey row, 1,500 with sessions only: their 2,500 session keys and the
+    // journey users' keys take several SCAN batches, and most orphans have keys in more than one.
+    let redis = RedisServer::start();
+    let db = Postgres::shared().create_database("paging");
+    let env = env(&redis, &db);
+    assert_eq!(ctxlens_with(&["migrate"], &env).code, 0);
+    Postgres::shared().psql(
+        "paging",
+        "INSERT INTO user_journeys (user_id, current_milestone)
+         SELECT 'j' || lpad(i::text, 4, '0'), 'M1' FROM generate_series(0, 149) AS i;",
+    );
+    let mut conn = redis.connection();
+    let mut pipe = redis::pipe();
+    for i in 0..150 {
+        // Two in three journey users have sessions, so Redis knows them too.
+        for s in 0..(i % 3) {
+            pipe.cmd("SET")
+                .arg(format!("session:j{i:04}:s{s}"))
+                .arg("[]")
+                .ignore();
+        }
+    }
+    for i in 0..1_500 {
+        for s in 0..=(i % 2) {
+            pipe.cmd("SET")
+                .arg(format!("session:r{i:04}:s{s}"))
+                .arg("[]")
+                .ignore();
+        }
+        pipe.cmd("SET")
+            .arg(format!("context:r{i:04}:M0"))
+            .arg("{}")
+            .ignore();
+    }
+    let () = pipe.query(&mut conn).expect("load redis");
+    let expected: Vec<String> = (0..150)
+        .map(|i| format!("j{i:04}"))
+        .chain((0..1_500).map(|i| format!("r{i:04}")))
+        .collect();
+
+    let rt = runtime();
+    rt.block_on(async {
+        let live = LiveStore::connect(&endpoints(&redis, &db))
+            .await
+            .expect("connects");
+        let (mut listed, mut cursors) = (Vec::new(), Vec::new());
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = live.users(cursor.as_deref(), 40).await.expect("a page");
+            assert!(page.users.len() <= 40, "a page holds at most the limit");
+            listed.extend(page.users.into_iter().map(|u| u.user_id));
+            cursor = page.next_cursor;
+            match &cursor {
+                Some(c) => cursors.push(c.clone()),
+                None => break,
+            }
+        }
+        assert!(
+            listed == expected,
+            "every user once, journey users first, then those only Redis knows, each sorted \
+             ({} listed, {} distinct)",
+            listed.len(),
+            listed
+                .iter()
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+        );
+        assert!(cursors.iter().any(|c| c.starts_with("pg:")));
+        assert!(cursors.iter().any(|c| c == "redis"));
+        assert!(cursors.iter().any(|c| c.starts_with("redis:")));
+
+        // A cursor of the Redis phase carries on in another process (which scans afresh).
+        let resume = cursors
+            .iter()
+            .find(|c| c.starts_with("redis:"))
+            .expect("a Redis-phase cursor");
+        let other = LiveStore::connect(&endpoints(&redis, &db))
+            .await
+            .expect("connects");
+        let page = other.users(Some(resume), 1_000).await.expect("a page");
+        let at = listed
+            .iter()
+            .position(|u| resume.strip_prefix("redis:") == Some(u.as_str()))
+            .expect("the cursor names a listed user");
+        let rest: Vec<String> = page.users.into_iter().map(|u| u.user_id).collect();
+        assert_eq!(rest, listed[at + 1..at + 1 + rest.len()].to_vec());
+    });
+
+    // The binary, to the end, in the SPEC's JSON shape.
+    let out = ctxlens_with(&["users", "--json"], &env);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert!(v["next_cursor"].is_null());
+    let ids: Vec<&str> = v["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .filter_map(|u| u["user_id"].as_str())
+        .collect();
+    assert_eq!(ids, expected);
+}
+
+#[test]
+fn a_fleet_pass_reads_batches_as_loading_each_user_would_with_one_scan() {
+    let (redis, db) = seeded("batches");
+    let rt = runtime();
+    rt.block_on(async {
+        let mut live = LiveStore::connect(&endpoints(&redis, &db))
+            .await
+            .expect("connects");
+        let demo = MemoryStore::demo();
+        let mut ids = vec!["nobody".to_string()];
+        let page = demo.users(None, 1000).await.expect("demo users");
+        ids.extend(page.users.into_iter().map(|u| u.user_id));
+        let opts = LoadOptions::default();
+        // `now` is the time of the read, and TTLs count down between reads: compare whether a
+        // key has a TTL, and everything else.
+        let comparable = |r: Result<UserData, StoreError>| {
+            r.map(|mut d| {
+                d.now = chrono::DateTime::UNIX_EPOCH;
+                for s in &mut d.sessions {
+                    s.ttl = s.ttl.map(|_| 1);
+                }
+                d.cached_context_ttl = d.cached_context_ttl.map(|_| 1);
+                d
+            })
+            .map_err(|e| e.to_string())
+        };
+        let mut each = Vec::new();
+        for id in &ids {
+            each.push(comparable(live.load_user(id, &opts).await));
+        }
+        assert!(each[0].is_err() && each[1..].iter().all(Result::is_ok));
+        // The default window holds the whole keyspace: one SCAN for the pass. A window of one
+        // key is scanned again and again, and users with more keys are loaded one by one.
+        for (cap, scans) in [(WINDOW_KEYS, 1..=1), (1, 10..=usize::MAX)] {
+            live.redis.as_mut().expect("redis").window_keys = cap;
+            redis.reset_stats();
+            let pass = FleetPass::default();
+            let mut batched = Vec::new();
+            for chunk in ids.chunks(10) {
+                let loaded = live.load_users(chunk, &opts, &pass).await;
+                batched.extend(loaded.into_iter().map(comparable));
+            }
+            assert!(batched == each, "window of {cap} keys: batches differ");
+            let stats = redis.command_stats();
+            let n = stats
+                .iter()
+                .find(|(c, _)| c == "scan")
+                .map_or(0, |(_, k)| *k);
+            assert!(
+                scans.contains(&(n as usize)),
+                "window of {cap}: {n} SCAN calls"
+            );
+        }
+    });
+    // A whole report: the listing's SCAN of session keys and one for the loads.
+    redis.reset_stats();
+    let out = ctxlens_with(&["report", "--json", "--now", NOW], &env(&redis, &db));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let stats = redis.command_stats();
+    let n = stats
+        .iter()
+        .find(|(c, _)| c == "scan")
+        .map_or(0, |(_, k)| *k);
+    assert!(n <= 3, "71 users read with {n} SCAN calls: {stats:?}");
+}

@@ -1,0 +1,92 @@
+//! `ctxlens watch` against a live Redis: published events, and channels that are not UTF-8.
+
+use super::*;
+
+/// `ctxlens watch ARGS` against the seeded stores, once its subscription is on the server
+/// (a channel or a pattern, polled: the server cannot be awaited), and a connection to publish on.
+// The child goes to the caller, which waits for it; a failed step ends the test process.
+#[allow(clippy::zombie_processes)]
+fn watching(
+    redis: &RedisServer,
+    db: &str,
+    args: &[&str],
+) -> (std::process::Child, redis::Connection) {
+    let child = Command::new(env!("CARGO_BIN_EXE_ctxlens"))
+        .arg("watch")
+        .args(args)
+        .envs(env(redis, db))
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("watch runs");
+    let mut conn = redis.connection();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let (_, channels): (String, u64) = redis::cmd("PUBSUB")
+            .arg("NUMSUB")
+            .arg("progress:u001")
+            .query(&mut conn)
+            .expect("numsub");
+        let patterns: u64 = redis::cmd("PUBSUB")
+            .arg("NUMPAT")
+            .query(&mut conn)
+            .expect("numpat");
+        if channels + patterns > 0 {
+            return (child, conn);
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "watch never subscribed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn watch_prints_published_progress_events() {
+    let (redis, db) = seeded("watch");
+    let (child, mut conn) = watching(&redis, &db, &["u001", "--json", "--count", "1"]);
+    let payload = r#"{"milestone":"M0","progress":100,"timestamp":"2025-01-15T12:00:00Z"}"#;
+    let _: i64 = redis::cmd("PUBLISH")
+        .arg("progress:u001")
+        .arg(payload)
+        .query(&mut conn)
+        .expect("publish");
+    let out = child
+        .wait_with_output()
+        .expect("watch ends after one event");
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        line.trim(),
+        r#"{"user_id":"u001","milestone":"M0","progress":100.0,"timestamp":"2025-01-15T12:00:00Z"}"#
+    );
+}
+
+/// Every user's events: a channel whose name is not UTF-8 is named by its bytes on stderr and
+/// never printed as an event of some user (`?`).
+#[test]
+fn watch_names_a_channel_that_is_not_utf8_and_gives_it_no_user() {
+    let (redis, db) = seeded("watchbytes");
+    let (child, mut conn) = watching(&redis, &db, &["--json", "--count", "2"]);
+    let payload = r#"{"milestone":"M1","progress":50,"timestamp":"2025-01-15T12:00:00Z"}"#;
+    for channel in [&b"progress:\xff\xfe"[..], b"progress:u001"] {
+        let _: i64 = redis::cmd("PUBLISH")
+            .arg(channel)
+            .arg(payload)
+            .query(&mut conn)
+            .expect("publish");
+    }
+    let out = child.wait_with_output().expect("watch ends after two");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stdout.trim(),
+        r#"{"user_id":"u001","milestone":"M1","progress":50.0,"timestamp":"2025-01-15T12:00:00Z"}"#,
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.trim(),
+        r"ctxlens: progress:\xFF\xFE: the channel's name is not UTF-8: not any user's event"
+    );
+}

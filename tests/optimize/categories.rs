@@ -1,0 +1,238 @@
+//! `--per-category` and `--category-of`: one policy per category, searched on its own users.
+
+use super::*;
+
+#[test]
+fn per_category_writes_one_policy_per_category_that_replays_to_its_metrics() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("tuned.toml");
+    let found = json(&ctxlens(&[
+        "optimize",
+        "--policy",
+        "layered-adr",
+        "--per-category",
+        "--trials",
+        "15",
+        "--holdout",
+        "0",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+        "--json",
+    ]));
+    let cats = found["per_category"].as_array().expect("per category");
+    let names: Vec<&str> = cats
+        .iter()
+        .map(|c| c["category"].as_str().expect("name"))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "analysis",
+            "retrieval",
+            "recommendation",
+            "technical",
+            "business"
+        ]
+    );
+    for c in cats {
+        let name = c["category"].as_str().expect("name");
+        let path = dir.path().join(format!("tuned-{name}.toml"));
+        let text = std::fs::read_to_string(&path).expect("one file per category");
+        assert!(text.contains(&format!("category = \"{name}\"")), "{text}");
+        let report = json(&ctxlens(&[
+            "report",
+            "--policy",
+            path.to_str().expect("utf-8 path"),
+            "--json",
+        ]));
+        let best = &c["best"]["metrics"];
+        assert_eq!(
+            report["candidate"]["avg_context_tokens"], best["avg_tokens"],
+            "{name}"
+        );
+        assert_eq!(
+            report["candidate"]["static_share"], best["static_share"],
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn per_category_progress_names_the_category_searched() {
+    let out = ctxlens(&[
+        "optimize",
+        "--policy",
+        "layered-adr",
+        "--per-category",
+        "--trials",
+        "2",
+        "--holdout",
+        "0",
+        "--json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for (i, c) in [
+        "analysis",
+        "retrieval",
+        "recommendation",
+        "technical",
+        "business",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let says = format!(
+            "ctxlens: searching layered-adr for category {c} ({} of 5)",
+            i + 1
+        );
+        assert!(out.stderr.contains(&says), "{says}: {}", out.stderr);
+    }
+}
+
+/// A baseline value outside the asked bounds: the origin is clamped into them, and what the
+/// answer changes is stated against the baseline's real value.
+/// `--category-of FILE` gives users a category: each category is searched on its own users,
+/// a category without users is said to be skipped, and users in none are counted.
+#[test]
+fn category_of_searches_each_category_on_its_own_users() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let map = dir.path().join("categories.txt");
+    let analysis = ["u001", "u002", "u003", "u004", "u005", "u006"];
+    let retrieval = ["u010", "u011", "u012", "u013"];
+    let mut text = String::from("# user category\n");
+    for u in analysis {
+        text.push_str(&format!("{u} analysis\n"));
+    }
+    for u in retrieval {
+        text.push_str(&format!("{u}\tretrieval\n"));
+    }
+    text.push_str("u999 business\n");
+    std::fs::write(&map, text).expect("written");
+    let out = dir.path().join("tuned.toml");
+    let found = json(&ctxlens(&[
+        "optimize",
+        "--policy",
+        "layered-adr",
+        "--per-category",
+        "--category-of",
+        map.to_str().expect("utf-8 path"),
+        "--trials",
+        "8",
+        "--holdout",
+        "0",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+        "--json",
+    ]));
+    let cats = found["per_category"].as_array().expect("per category");
+    let searched: Vec<(&str, u64)> = cats
+        .iter()
+        .map(|c| {
+            (
+                c["category"].as_str().expect("name"),
+                c["users_optimized"].as_u64().expect("users"),
+            )
+        })
+        .collect();
+    assert_eq!(searched, [("analysis", 6), ("retrieval", 4)]);
+    let skipped: Vec<(&str, &str)> = found["skipped"]
+        .as_array()
+        .expect("skipped")
+        .iter()
+        .map(|s| {
+            (
+                s["category"].as_str().expect("c"),
+                s["why"].as_str().expect("why"),
+            )
+        })
+        .collect();
+    let none = "no user of the fleet is in this category";
+    assert_eq!(
+        skipped,
+        [
+            ("recommendation", none),
+            ("technical", none),
+            ("business", none)
+        ]
+    );
+    assert_eq!(found["category_of"]["unlisted_users"], 71 - 10);
+    assert_eq!(found["category_of"]["missing_users"], 1, "u999");
+    // Each category's policy replays to its metrics on its own users.
+    for (c, users) in [("analysis", &analysis[..]), ("retrieval", &retrieval[..])] {
+        let list = dir.path().join(format!("{c}-users.txt"));
+        std::fs::write(&list, users.join("\n")).expect("written");
+        let path = dir.path().join(format!("tuned-{c}.toml"));
+        let report = json(&ctxlens(&[
+            "report",
+            "--users",
+            list.to_str().expect("utf-8 path"),
+            "--policy",
+            path.to_str().expect("utf-8 path"),
+            "--json",
+        ]));
+        let cat = cats.iter().find(|x| x["category"] == c).expect("searched");
+        let best = &cat["best"]["metrics"];
+        assert_eq!(report["candidate"]["users"], users.len() as u64, "{c}");
+        assert_eq!(
+            report["candidate"]["avg_context_tokens"], best["avg_tokens"],
+            "{c}"
+        );
+        assert_eq!(
+            report["candidate"]["static_share"], best["static_share"],
+            "{c}"
+        );
+    }
+    assert!(!dir.path().join("tuned-business.toml").exists());
+    // The text says who was in no search and what was skipped.
+    let text = ctxlens(&[
+        "optimize",
+        "--policy",
+        "layered-adr",
+        "--per-category",
+        "--category-of",
+        map.to_str().expect("utf-8 path"),
+        "--trials",
+        "2",
+        "--holdout",
+        "0",
+    ]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    for want in [
+        "61 users of the fleet are in no category there, so in no search",
+        "it lists 1 user not in the fleet",
+        "not searched: business: no user of the fleet is in this category",
+    ] {
+        assert!(text.stdout.contains(want), "{want}: {}", text.stdout);
+    }
+}
+
+#[test]
+fn a_bad_category_file_is_a_usage_error_naming_the_line() {
+    for (text, says) in [
+        (
+            "u001 analysis\nu002 poetry\n",
+            ":2: poetry is not a category (analysis, retrieval",
+        ),
+        ("u001 analysis extra\n", ":1: expected USER CATEGORY"),
+        (
+            "u001 analysis\nu001 business\n",
+            ":2: user u001 is already in category analysis",
+        ),
+        ("# nothing\n", "no USER CATEGORY lines"),
+    ] {
+        let file = common::write_temp("categories.txt", text);
+        let out = ctxlens(&[
+            "optimize",
+            "--policy",
+            "layered-adr",
+            "--per-category",
+            "--category-of",
+            file.to_str().expect("utf-8 path"),
+        ]);
+        assert_eq!(out.code, 2, "{text:?}: {}", out.stderr);
+        assert!(out.stderr.contains(says), "{says}: {}", out.stderr);
+    }
+    let out = ctxlens(&["optimize", "--category-of", "x.txt"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("--per-category"), "{}", out.stderr);
+}

@@ -1,0 +1,203 @@
+//! Fleets other than the demo: snapshot files (and the knowledge keys they bound) and a seeded sample.
+
+use super::*;
+
+/// Writes `ctxlens snapshot USER` files of `users` into `dir`, with `extra` arguments.
+fn snapshot_files(dir: &std::path::Path, users: &[&str], extra: &[&str]) {
+    for u in users {
+        let file = dir.join(format!("{u}.json"));
+        let mut args = vec!["snapshot", u, "--out", file.to_str().expect("utf-8 path")];
+        args.extend_from_slice(extra);
+        let out = ctxlens(&args);
+        assert_eq!(out.code, 0, "{u}: {}", out.stderr);
+    }
+}
+
+fn free_key<'a>(found: &'a serde_json::Value, key: &str) -> &'a serde_json::Value {
+    found["free"]
+        .as_array()
+        .expect("free")
+        .iter()
+        .find(|p| p["key"] == key)
+        .unwrap_or_else(|| panic!("{key} is free: {}", found["free"]))
+}
+
+/// A folder of `ctxlens snapshot` files is a fleet: the answer replays to its metrics on the
+/// same files. Files written under a narrower knowledge search than the baseline's margins
+/// (threshold 0.8 and limit 6: hits down to 0.5, up to 11) bound the knowledge keys to what
+/// they hold, where the baseline's own margins would reach 0.4 and 15.
+#[test]
+fn snapshot_files_are_a_fleet_and_bound_the_knowledge_keys_to_what_they_hold() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files = dir.path().join("files");
+    std::fs::create_dir(&files).expect("folder");
+    let users = ["u001", "u005", "u020", "u040", "u062", "u070"];
+    snapshot_files(
+        &files,
+        &users,
+        &[
+            "--set",
+            "knowledge.similarity_threshold=0.8",
+            "--set",
+            "knowledge.limit=6",
+        ],
+    );
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(files.join("u062.json")).expect("written"))
+            .expect("JSON");
+    assert_eq!(
+        written["knowledge_search"],
+        serde_json::json!({"min_similarity": 0.5, "limit": 11}),
+        "a file says which search fetched its hits"
+    );
+    let toml = dir.path().join("tuned.toml");
+    let toml_s = toml.to_str().expect("utf-8 path");
+    let files_s = files.to_str().expect("utf-8 path");
+    let found = json(&ctxlens(&[
+        "optimize",
+        "--snapshots",
+        files_s,
+        "--trials",
+        "40",
+        "--holdout",
+        "0",
+        "--json",
+        "--out",
+        toml_s,
+    ]));
+    assert_eq!(found["users"], 6);
+    assert_eq!(found["users_optimized"], 6);
+    assert_eq!(found["source"], "SNAPSHOT");
+    let threshold = free_key(&found, "knowledge.similarity_threshold");
+    assert_eq!(
+        (threshold["lo"].as_f64(), threshold["hi"].as_f64()),
+        (Some(0.5), Some(1.0))
+    );
+    let limit = free_key(&found, "knowledge.limit");
+    assert_eq!(
+        (limit["lo"].as_i64(), limit["hi"].as_i64()),
+        (Some(1), Some(11))
+    );
+    let notes = found["notes"].as_array().expect("notes");
+    assert!(
+        notes.iter().any(|n| n
+            == "knowledge.similarity_threshold searched within 0.50..1.00: the loaded hits reach down to 0.50 (the users' recorded knowledge searches)"),
+        "{notes:?}"
+    );
+    let policy: toml::Table =
+        toml::from_str(&std::fs::read_to_string(&toml).expect("tuned.toml")).expect("TOML");
+    let k = &policy["knowledge"];
+    assert!(k["similarity_threshold"].as_float() >= Some(0.5), "{k}");
+    assert!(k["limit"].as_integer() <= Some(11), "{k}");
+    let report = json(&ctxlens(&[
+        "report",
+        "--snapshots",
+        files_s,
+        "--policy",
+        toml_s,
+        "--json",
+    ]));
+    let best = &found["best"]["metrics"];
+    assert_eq!(report["candidate"]["users"], 6);
+    assert_eq!(
+        report["candidate"]["avg_context_tokens"],
+        best["avg_tokens"]
+    );
+    assert_eq!(
+        report["candidate"]["truncation_rate"],
+        best["truncation_rate"]
+    );
+    assert_eq!(report["candidate"]["rag_hit_rate"], best["rag_hits"]);
+}
+
+/// A file whose hits do not say which search fetched them (written by hand, or before files
+/// said it) is taken to hold what the baseline keeps and no more: the search may only tighten
+/// the knowledge keys, and says why.
+#[test]
+fn snapshot_files_that_do_not_record_their_search_only_let_the_knowledge_keys_tighten() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    snapshot_files(dir.path(), &["u005", "u062"], &[]);
+    let path = dir.path().join("u062.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("written")).expect("JSON");
+    v.as_object_mut()
+        .expect("object")
+        .remove("knowledge_search");
+    std::fs::write(&path, v.to_string()).expect("rewritten");
+    let found = json(&ctxlens(&[
+        "optimize",
+        "--snapshots",
+        dir.path().to_str().expect("utf-8 path"),
+        "--trials",
+        "5",
+        "--holdout",
+        "0",
+        "--json",
+    ]));
+    let threshold = free_key(&found, "knowledge.similarity_threshold");
+    assert_eq!(threshold["lo"].as_f64(), Some(0.7), "prolaunch's threshold");
+    let limit = free_key(&found, "knowledge.limit");
+    assert_eq!(limit["hi"].as_i64(), Some(10), "prolaunch's limit");
+    let notes = found["notes"].as_array().expect("notes");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.as_str().is_some_and(|n| n.starts_with(
+                "the hits of 1 user with a question do not record the search that fetched them"
+            ))),
+        "{notes:?}"
+    );
+}
+
+/// `--sample N` optimizes on N users drawn by `--fleet-seed`, and `report --sample N --seed`
+/// draws the same N: the answer replays to its metrics there.
+#[test]
+fn a_sample_is_a_fleet_and_the_answer_replays_on_the_same_sample() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let toml = dir.path().join("sample.toml");
+    let toml_s = toml.to_str().expect("utf-8 path");
+    let found = json(&ctxlens(&[
+        "optimize",
+        "--sample",
+        "20",
+        "--fleet-seed",
+        "4",
+        "--trials",
+        "20",
+        "--holdout",
+        "0",
+        "--json",
+        "--out",
+        toml_s,
+    ]));
+    assert_eq!(found["users"], 20);
+    assert_eq!(found["users_optimized"], 20);
+    let best = &found["best"]["metrics"];
+    assert_eq!(best["users"], 20);
+    let report = json(&ctxlens(&[
+        "report", "--sample", "20", "--seed", "4", "--policy", toml_s, "--json",
+    ]));
+    assert_eq!(report["candidate"]["users"], 20);
+    assert_eq!(
+        report["candidate"]["avg_context_tokens"],
+        best["avg_tokens"]
+    );
+    assert_eq!(
+        report["candidate"]["truncation_rate"],
+        best["truncation_rate"]
+    );
+    // Another draw is other users.
+    let other = json(&ctxlens(&[
+        "optimize",
+        "--sample",
+        "20",
+        "--fleet-seed",
+        "5",
+        "--trials",
+        "1",
+        "--holdout",
+        "0",
+        "--json",
+    ]));
+    assert_ne!(other["baseline"], found["baseline"]);
+}
