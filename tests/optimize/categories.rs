@@ -45,15 +45,7 @@ fn per_category_writes_one_policy_per_category_that_replays_to_its_metrics() {
             path.to_str().expect("utf-8 path"),
             "--json",
         ]));
-        let best = &c["best"]["metrics"];
-        assert_eq!(
-            report["candidate"]["avg_context_tokens"], best["avg_tokens"],
-            "{name}"
-        );
-        assert_eq!(
-            report["candidate"]["static_share"], best["static_share"],
-            "{name}"
-        );
+        assert_replays_to(&report, &c["best"]["metrics"], name);
     }
 }
 
@@ -171,16 +163,8 @@ fn category_of_searches_each_category_on_its_own_users() {
             "--json",
         ]));
         let cat = cats.iter().find(|x| x["category"] == c).expect("searched");
-        let best = &cat["best"]["metrics"];
         assert_eq!(report["candidate"]["users"], users.len() as u64, "{c}");
-        assert_eq!(
-            report["candidate"]["avg_context_tokens"], best["avg_tokens"],
-            "{c}"
-        );
-        assert_eq!(
-            report["candidate"]["static_share"], best["static_share"],
-            "{c}"
-        );
+        assert_replays_to(&report, &cat["best"]["metrics"], c);
     }
     assert!(!dir.path().join("tuned-business.toml").exists());
     // The text says who was in no search and what was skipped.
