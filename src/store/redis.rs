@@ -342,9 +342,9 @@ impl RedisStore {
         Ok(out)
     }
 
-    /// TYPE, TTL, STRLEN, GETRANGE and LRANGE of `keys` on `node`, in one pipeline: a string
-    /// is read up to one byte past the read limit ([`MAX_VALUE_BYTES`]), so a value far over it
-    /// costs neither the transfer nor the memory; STRLEN tells its size.
+    /// TYPE, TTL, GETRANGE and LRANGE of `keys` on `node`, in one pipeline: a string is read up
+    /// to one byte past the read limit ([`MAX_VALUE_BYTES`]), so a value far over it costs
+    /// neither the transfer nor the memory.
     async fn read_keys(
         &self,
         node: usize,
@@ -360,8 +360,6 @@ impl RedisStore {
             pipe.cmd("TYPE")
                 .arg(k)
                 .cmd("TTL")
-                .arg(k)
-                .cmd("STRLEN")
                 .arg(k)
                 .cmd("GETRANGE")
                 .arg(k)
@@ -492,11 +490,11 @@ impl RedisStore {
     }
 }
 
-/// The answers [`RedisStore::read_keys`] gets per key: TYPE, TTL, STRLEN, GETRANGE, LRANGE.
-const ANSWERS: usize = 5;
+/// The answers [`RedisStore::read_keys`] gets per key: TYPE, TTL, GETRANGE, LRANGE.
+const ANSWERS: usize = 4;
 
-/// One key's TYPE, TTL, STRLEN, GETRANGE and LRANGE answers as a raw value (the wrong ones of
-/// them for its type answer WRONGTYPE).
+/// One key's TYPE, TTL, GETRANGE and LRANGE answers as a raw value (the one of GETRANGE and
+/// LRANGE for the other type answers WRONGTYPE).
 fn raw_key(name: &str, v: &[Value]) -> RawKey {
     let kind = match v.first() {
         Some(Value::SimpleString(s)) => s.clone(),
@@ -507,9 +505,9 @@ fn raw_key(name: &str, v: &[Value]) -> RawKey {
         Some(Value::Int(n)) if *n >= 0 => Some(*n as u64),
         _ => None,
     };
-    let value = match (kind.as_str(), v.get(3), v.get(4)) {
-        ("string", _, _) if strlen(v.get(2)) > MAX_VALUE_BYTES => {
-            RawValue::Oversized(strlen(v.get(2)))
+    let value = match (kind.as_str(), v.get(2), v.get(3)) {
+        ("string", Some(Value::BulkString(b)), _) if b.len() > MAX_VALUE_BYTES => {
+            RawValue::Oversized
         }
         ("string", Some(Value::BulkString(b)), _) => RawValue::String(b.clone()),
         ("list", _, Some(Value::Array(items))) => RawValue::List(
@@ -530,14 +528,6 @@ fn raw_key(name: &str, v: &[Value]) -> RawKey {
     }
 }
 
-/// A STRLEN answer (0 when it is not one).
-fn strlen(v: Option<&Value>) -> usize {
-    match v {
-        Some(Value::Int(n)) => usize::try_from(*n).unwrap_or(0),
-        _ => 0,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -549,7 +539,6 @@ mod tests {
             &[
                 Value::SimpleString("string".into()),
                 Value::Int(3600),
-                Value::Int(2),
                 Value::BulkString(b"[]".to_vec()),
                 Value::Nil,
             ],
@@ -561,7 +550,6 @@ mod tests {
             &[
                 Value::SimpleString("list".into()),
                 Value::Int(-1),
-                Value::Nil,
                 Value::Nil,
                 Value::Array(vec![Value::BulkString(b"{}".to_vec())]),
             ],
@@ -575,21 +563,19 @@ mod tests {
                 Value::Int(5),
                 Value::Nil,
                 Value::Nil,
-                Value::Nil,
             ],
         );
         assert!(matches!(h.value, RawValue::Other(ref t) if t == "hash"));
-        // Over the read limit: only its length was asked for.
+        // Read up to one byte past the limit: over it, and not kept.
         let big = raw_key(
             "k",
             &[
                 Value::SimpleString("string".into()),
                 Value::Int(-1),
-                Value::Int(10 << 20),
                 Value::BulkString(vec![b'x'; MAX_VALUE_BYTES + 1]),
                 Value::Nil,
             ],
         );
-        assert!(matches!(big.value, RawValue::Oversized(n) if n == 10 << 20));
+        assert!(matches!(big.value, RawValue::Oversized));
     }
 }

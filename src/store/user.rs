@@ -49,8 +49,8 @@ pub struct RawKey {
 #[derive(Debug, Clone)]
 pub enum RawValue {
     String(Vec<u8>),
-    /// A string longer than [`MAX_VALUE_BYTES`]: its length; its bytes were not read.
-    Oversized(usize),
+    /// A string longer than [`MAX_VALUE_BYTES`]: read no further than the limit, and not kept.
+    Oversized,
     List(Vec<Vec<u8>>),
     /// Any other Redis type, by name (`hash`, `set`, …).
     Other(String),
@@ -66,14 +66,20 @@ pub struct RawMemoryRow {
     pub created_at: Option<DateTime<Utc>>,
 }
 
-fn too_large(v: &RawValue) -> Option<usize> {
+/// Why a value is too large to read, if it is.
+fn too_large(v: &RawValue) -> Option<String> {
+    let limit = MAX_VALUE_BYTES >> 20;
     let n = match v {
+        RawValue::Oversized => {
+            return Some(format!(
+                "value is over the {limit} MiB read limit (read no further)"
+            ));
+        }
         RawValue::String(b) => b.len(),
-        RawValue::Oversized(n) => *n,
         RawValue::List(items) => items.iter().map(Vec::len).sum(),
         RawValue::Other(_) => 0,
     };
-    (n > MAX_VALUE_BYTES).then_some(n)
+    (n > MAX_VALUE_BYTES).then(|| format!("value is {n} bytes, over the {limit} MiB read limit"))
 }
 
 /// A session key's entries, or why the whole value could not be read.
@@ -83,16 +89,13 @@ fn parse_key(key: &RawKey) -> Result<Vec<SessionEntry>, Malformed> {
         source: key.name.clone(),
         reason,
     };
-    if let Some(n) = too_large(&key.value) {
-        return Err(whole(format!(
-            "value is {n} bytes, over the {} MiB read limit",
-            MAX_VALUE_BYTES >> 20
-        )));
+    if let Some(why) = too_large(&key.value) {
+        return Err(whole(why));
     }
     match &key.value {
         RawValue::String(b) => parse_session(&key.name, RawSession::String(b)),
-        // Caught as too large above; its bytes were never read.
-        RawValue::Oversized(n) => Err(whole(format!("value is {n} bytes, unread"))),
+        // Caught as too large above.
+        RawValue::Oversized => Err(whole("value is over the read limit".into())),
         RawValue::List(items) => {
             let slices: Vec<&[u8]> = items.iter().map(Vec::as_slice).collect();
             parse_session(&key.name, RawSession::List(&slices))
@@ -236,18 +239,12 @@ fn cached_value(k: &RawKey, malformed: &mut Vec<Malformed>) -> Option<Value> {
         reason,
     };
     let bytes = match &k.value {
-        RawValue::String(b) if b.len() <= MAX_VALUE_BYTES => b,
-        RawValue::String(b) => {
-            malformed.push(fail(format!(
-                "value is {} bytes, over the read limit",
-                b.len()
-            )));
+        RawValue::String(_) | RawValue::Oversized if too_large(&k.value).is_some() => {
+            malformed.push(fail(too_large(&k.value).unwrap_or_default()));
             return None;
         }
-        RawValue::Oversized(n) => {
-            malformed.push(fail(format!("value is {n} bytes, over the read limit")));
-            return None;
-        }
+        RawValue::String(b) => b,
+        RawValue::Oversized => return None,
         RawValue::List(_) => {
             malformed.push(fail("key holds a Redis list, not a string".into()));
             return None;

@@ -8,7 +8,6 @@ const READ_COMMANDS: &[&str] = &[
     "type",
     "ttl",
     "get",
-    "strlen",
     "getrange",
     "lrange",
     "ping",
