@@ -20,13 +20,20 @@ use crate::app::action::Action;
 /// the runtime's workers: a panic there is caught at the task boundary and shown as that load's
 /// error, so the terminal stays as it is.
 pub(super) fn give_back_on_panic() {
+    on_panic_here(give_back);
+}
+
+/// Runs `restore` when a panic on the calling thread is reported, before the report (so it is
+/// printed on the terminal given back). A panic on another thread is not printed: it would
+/// write over the screen, and its task reports it.
+fn on_panic_here(restore: impl Fn() + Send + Sync + 'static) {
     let previous = std::panic::take_hook();
     let ui_thread = std::thread::current().id();
     std::panic::set_hook(Box::new(move |info| {
         if std::thread::current().id() != ui_thread {
             return;
         }
-        give_back();
+        restore();
         previous(info);
     }));
 }
@@ -92,4 +99,28 @@ pub(super) fn clipboard(text: &str) {
     let mut out = stdout();
     let _ = write!(out, "{}", super::clipboard::osc52(text));
     let _ = out.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn a_panic_on_the_ui_thread_gives_the_terminal_back_before_it_is_reported() {
+        let restored = Arc::new(AtomicUsize::new(0));
+        let seen = restored.clone();
+        super::on_panic_here(move || {
+            seen.fetch_add(1, Ordering::SeqCst);
+        });
+        // Another thread's panic (a task's, caught at its boundary) leaves the terminal as is.
+        let other = std::thread::spawn(|| panic!("a worker fell over")).join();
+        assert!(other.is_err());
+        assert_eq!(restored.load(Ordering::SeqCst), 0);
+        let here = std::panic::catch_unwind(|| panic!("the UI fell over"));
+        // The process's own hook again, so other tests' panics are printed.
+        drop(std::panic::take_hook());
+        assert!(here.is_err());
+        assert_eq!(restored.load(Ordering::SeqCst), 1);
+    }
 }
