@@ -326,12 +326,12 @@ fn the_sweep_holds_on_live_stores_and_for_quotes_inside_values() {
             plain.stdout
         );
     }
-    let plain = ctxlens_with(&["replay", WANDERER, "--json"], &env);
+    let plain = ctxlens_with(&["inspect", WANDERER, "--json"], &env);
     assert_eq!(plain.code, 0, "{}", plain.stderr);
     for w in WANDERER_WORDS {
         assert!(
             plain.stdout.contains(w),
-            "replay {WANDERER} without --redact does not show {w}: {}",
+            "inspect {WANDERER} without --redact does not show {w}: {}",
             plain.stdout
         );
     }
