@@ -14,14 +14,33 @@ use crate::store::{UserData, UserSummary};
 pub struct Loaded {
     data: UserData,
     snapshot: Snapshot,
-    masked: Option<Box<(UserData, Snapshot)>>,
+    masked: Option<Box<Masked>>,
+}
+
+/// What `--redact` shows of a user.
+#[derive(Debug, Clone, PartialEq)]
+struct Masked {
+    data: UserData,
+    snapshot: Snapshot,
+    /// The milestone ids in the user's stored data that the map does not know, longest first:
+    /// masked wherever a message, a key or a note names them.
+    unknown: Vec<String>,
 }
 
 impl Loaded {
     /// `redact`: under `--redact`, the engine's milestone map (the ids it knows stay in clear).
     pub fn new(data: UserData, snapshot: Snapshot, redact: Option<&MilestoneMap>) -> Self {
-        let masked =
-            redact.map(|map| Box::new((mask_user_data(&data, map), mask_snapshot(&snapshot, map))));
+        let masked = redact.map(|map| {
+            let unknown = unknown_milestones(&data, &snapshot, map);
+            let mut shown = Masked {
+                data: mask_user_data(&data, map),
+                snapshot: mask_snapshot(&snapshot, map),
+                unknown,
+            };
+            let words = shown.unknown.clone();
+            mask_named(&mut shown.data, &mut shown.snapshot, &words);
+            Box::new(shown)
+        });
         Loaded {
             data,
             snapshot,
@@ -31,12 +50,21 @@ impl Loaded {
 
     /// The user's data as shown (masked under `--redact`).
     pub fn data(&self) -> &UserData {
-        self.masked.as_ref().map_or(&self.data, |m| &m.0)
+        self.masked.as_ref().map_or(&self.data, |m| &m.data)
     }
 
     /// The snapshot as shown (masked under `--redact`).
     pub fn snapshot(&self) -> &Snapshot {
-        self.masked.as_ref().map_or(&self.snapshot, |m| &m.1)
+        self.masked.as_ref().map_or(&self.snapshot, |m| &m.snapshot)
+    }
+
+    /// A message, key or detail about this user as shown: under `--redact`, the milestone ids
+    /// the map does not know are masked in it.
+    pub fn shown_text(&self, text: &str) -> String {
+        match &self.masked {
+            Some(m) => mask_words(text, &m.unknown),
+            None => text.to_string(),
+        }
     }
 
     /// The snapshot exactly as stored: what `snapshot --out` writes (refused under `--redact`).
@@ -52,7 +80,12 @@ impl Loaded {
     /// journey and query items are masked and the prompt is built from them.
     pub fn assemble(&self, engine: &Engine, policy: &Policy) -> Assembly {
         if self.redacted() {
-            engine.assemble_redacted(&self.snapshot, policy)
+            let mut a = engine.assemble_redacted(&self.snapshot, policy);
+            for m in &mut a.malformed {
+                m.reason = self.shown_text(&m.reason);
+                m.source = self.shown_text(&m.source);
+            }
+            a
         } else {
             engine.assemble(&self.snapshot, policy)
         }
@@ -79,6 +112,18 @@ impl Loaded {
         if other.redacted() {
             c.after = other.assemble(engine, other_policy);
         }
+        // The input changes name milestones (`M1 → M2`, a row's milestone): either side's
+        // unknown ones masked.
+        if self.redacted() || other.redacted() {
+            let shown = |t: &str| other.shown_text(&self.shown_text(t));
+            for i in &mut c.inputs {
+                i.subject = shown(&i.subject);
+                i.detail = shown(&i.detail);
+            }
+            for e in &mut c.cause {
+                e.effects = e.effects.iter().map(|x| shown(x)).collect();
+            }
+        }
         c
     }
 
@@ -92,18 +137,11 @@ impl Loaded {
         row: &crate::engine::snapshot::KnowledgeEntry,
     ) -> crate::engine::explain::Explanation {
         let mut e = engine.explain_knowledge(&self.snapshot, policy, row);
-        let shown = self.snapshot().current_milestone.clone();
-        if let Some(stored) = self.snapshot.current_milestone.as_deref()
-            && shown.as_deref() != Some(stored)
-        {
-            let (from, to) = (
-                format!("the user is at {stored}"),
-                format!("the user is at {}", shown.as_deref().unwrap_or("?")),
-            );
+        if self.redacted() {
+            e.current_milestone = self.snapshot().current_milestone.clone();
             for g in &mut e.gates {
-                g.detail = g.detail.replace(&from, &to);
+                g.detail = self.shown_text(&g.detail);
             }
-            e.current_milestone = shown;
         }
         e
     }
@@ -145,18 +183,10 @@ impl Loaded {
             replay,
         );
         if self.redacted() {
-            // The cached context's key names the milestone: shown as the masked copy shows it.
-            let (stored_key, shown_key) = (
-                &self.data.cached_context_key,
-                &self.data().cached_context_key,
-            );
+            // A cached context's key names its milestone.
             for f in &mut found {
-                f.message = mask_quoted(&f.message);
-                if let (Some(stored), Some(shown)) = (stored_key, shown_key)
-                    && f.source == *stored
-                {
-                    f.source = shown.clone();
-                }
+                f.message = self.shown_text(&mask_quoted(&f.message));
+                f.source = self.shown_text(&f.source);
             }
         }
         found
@@ -176,19 +206,14 @@ pub struct AsOfView {
 impl Loaded {
     /// What the `--at` load found out; `None` for a load of the present.
     pub fn as_of(&self) -> Option<AsOfView> {
-        let info = self.data.as_of.clone()?;
+        // The shown copies: the milestone of then and the notes masked under --redact.
+        let info = self.data().as_of.clone()?;
         let notes = self
-            .snapshot
+            .snapshot()
             .notes
             .iter()
             .filter(|n| n.kind.is_time_travel())
-            .map(|n| {
-                let mut n = n.clone();
-                if self.redacted() {
-                    n.message = mask_quoted(&n.message);
-                }
-                n
-            })
+            .cloned()
             .collect();
         Some(AsOfView { info, notes })
     }
@@ -237,16 +262,105 @@ pub fn mask_user_data(d: &UserData, map: &MilestoneMap) -> UserData {
     out.current_milestone = masked.current_milestone;
     out.malformed = masked.malformed;
     out.cached_context = d.cached_context.as_ref().map(|c| mask_json(c, map));
-    // The cached context's key ends with the milestone (`context:{user}:{milestone}`).
-    if let (Some(key), Some(m)) = (&d.cached_context_key, &d.current_milestone)
-        && let Some(head) = key.strip_suffix(m.as_str())
-    {
-        out.cached_context_key = Some(format!("{head}{}", mask_milestone(m, map)));
+    if let Some(a) = &mut out.as_of {
+        a.milestone = a.milestone.as_deref().map(|m| mask_milestone(m, map));
     }
     for m in &mut out.moments {
         m.label = mask_moment_label(&m.label, map);
     }
     out
+}
+
+/// The milestone ids in a user's stored data that `map` does not know, longest first (so a
+/// longer one is masked whole where a shorter one is part of it): the user's, then, a row's, a
+/// transition's `from` and `to`, the cached context key's.
+fn unknown_milestones(d: &UserData, s: &Snapshot, map: &MilestoneMap) -> Vec<String> {
+    let journey = d.journey.iter().chain(&s.journey).flat_map(|j| {
+        let ends = ["from", "to"].map(|k| j.data.get(k).and_then(|v| v.as_str()));
+        ends.into_iter().chain([j.milestone.as_deref()])
+    });
+    let key_tail = d
+        .cached_context_key
+        .as_deref()
+        .and_then(|k| k.rsplit_once(':'))
+        .map(|(_, m)| m);
+    let mut out: Vec<String> = [
+        d.current_milestone.as_deref(),
+        s.current_milestone.as_deref(),
+    ]
+    .into_iter()
+    .chain([
+        d.as_of.as_ref().and_then(|a| a.milestone.as_deref()),
+        key_tail,
+    ])
+    .chain(journey)
+    .flatten()
+    .filter(|m| !m.is_empty() && !map.contains(m) && mask(m) != *m)
+    .map(str::to_string)
+    .collect();
+    out.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    out.dedup();
+    out
+}
+
+/// `text` with every whole occurrence of `words` masked (not inside a longer word: `M1` in
+/// `M10` stays).
+fn mask_words(text: &str, words: &[String]) -> String {
+    if words.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let starts_word = |i: usize| {
+        !text[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+    };
+    while i < text.len() {
+        let rest = &text[i..];
+        let hit = starts_word(i)
+            .then(|| {
+                words.iter().find(|w| {
+                    rest.starts_with(w.as_str())
+                        && !rest[w.len()..]
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_alphanumeric)
+                })
+            })
+            .flatten();
+        match hit {
+            Some(w) => {
+                out.push_str(&mask(w));
+                i += w.len();
+            }
+            None => {
+                let c = rest.chars().next().unwrap_or_default();
+                out.push(c);
+                i += c.len_utf8().max(1);
+            }
+        }
+    }
+    out
+}
+
+/// Masks, in the shown copies, the unknown milestone `words` wherever the store's messages and
+/// key names hold them: notes, malformed sources, the cached context's key.
+fn mask_named(data: &mut UserData, snap: &mut Snapshot, words: &[String]) {
+    for n in data.notes.iter_mut().chain(snap.notes.iter_mut()) {
+        n.message = mask_words(&mask_quoted(&n.message), words);
+        n.source = mask_words(&n.source, words);
+    }
+    for m in data.malformed.iter_mut().chain(snap.malformed.iter_mut()) {
+        m.reason = mask_words(&m.reason, words);
+        m.source = mask_words(&m.source, words);
+    }
+    data.cached_context_key = data
+        .cached_context_key
+        .as_deref()
+        .map(|k| mask_words(k, words));
+    snap.session_key = snap.session_key.as_deref().map(|k| mask_words(k, words));
 }
 
 /// A listing row as a person may see it under `--redact`: the display name masked, and the
@@ -290,6 +404,20 @@ fn mask_moment_label(label: &str, map: &MilestoneMap) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_masked_whole_and_only_whole() {
+        let words = vec!["my stage".to_string(), "M1x".to_string(), "ab".to_string()];
+        assert_eq!(
+            mask_words(
+                "context:u1:my stage · M1x → M1 · M1xy · ab, abc, (ab)",
+                &words
+            ),
+            "context:u1:•• ••••• · ••• → M1 · M1xy · ••, abc, (••)"
+        );
+        assert_eq!(mask_words("nothing to hide", &[]), "nothing to hide");
+        assert_eq!(mask_words("é ab é", &words), "é •• é");
+    }
 
     #[test]
     fn a_heading_inside_a_turn_does_not_unmask_what_follows() {

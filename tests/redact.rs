@@ -30,7 +30,7 @@ const LABELS: &[&str] = &[
     "shape", "style", "filled", "label", "fillcolor", "palegreen", "lightskyblue", "khaki",
     "lightgrey", "white", "missing", "json", "holds", "chat", "seed", "longer", "twice",
     "earlier", "detail", "among", "held", "nothing", "theirs", "today", "rest", "there", "told",
-    "unless", "note", "cause", "bound", "choice", "skip",
+    "unless", "note", "cause", "bound", "choice", "skip", "clock",
 ];
 
 /// Every demo user's private words: any output is checked against all of them.
@@ -315,6 +315,27 @@ fn the_sweep_holds_on_live_stores_and_for_quotes_inside_values() {
         &private,
         &mut seen,
     );
+    // The wanderer's milestones as the commands name them in messages: the milestone of an
+    // instant after its transition, the changes between two users and two instants, the notes.
+    let after = "2025-01-14T09:30:00Z";
+    for args in [
+        &["inspect", WANDERER, "--at", after][..],
+        &["inspect", WANDERER, "--at", after, "--json"],
+        &["replay", WANDERER, "--at", after, "--json"],
+        &["diff", WANDERER, "u062"],
+        &["diff", WANDERER, "u062", "--json"],
+        &[
+            "diff",
+            WANDERER,
+            "--at",
+            "2025-01-14T08:00:00Z",
+            "--at",
+            after,
+        ],
+        &["diff", WANDERER, "--at", after, "--json"],
+    ] {
+        sweep(args, &live, &private, &mut seen);
+    }
     assert!(seen.leaks.is_empty(), "{}", seen.leaks.join("\n"));
     // Unredacted, the quoter's secrets are there to find: the sweep can see them.
     let plain = ctxlens_with(&["inspect", QUOTER], &env);

@@ -604,3 +604,31 @@ async fn under_redact_live_masks_what_the_milestone_map_does_not_know() {
         "newest first; a known milestone stays"
     );
 }
+
+#[tokio::test]
+async fn under_redact_a_rows_milestone_of_then_is_masked_unless_the_map_knows_it() {
+    let (mut s, store) = crate::app::update::tests::demo_app_with(true).await;
+    let stats = |m: &str| crate::app::action::UserStats {
+        tokens: 10,
+        budget: 4000,
+        truncation_rate: 0.0,
+        milestone: Some(m.into()),
+        last_activity: None,
+    };
+    let at = s.users.stats_at;
+    let computed = vec![
+        ("u001".to_string(), Ok(stats("zqv stage"))),
+        ("u002".to_string(), Ok(stats("M2"))),
+    ];
+    settle(&mut s, &store, Action::StatsComputed(false, at, computed)).await;
+    let milestone = |id: &str| {
+        s.users
+            .rows
+            .iter()
+            .find(|r| r.summary.user_id == id)
+            .and_then(|r| r.stats.as_ref())
+            .and_then(|st| st.milestone.clone())
+    };
+    assert_eq!(milestone("u001").as_deref(), Some("••• •••••"));
+    assert_eq!(milestone("u002").as_deref(), Some("M2"));
+}

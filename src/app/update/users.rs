@@ -18,7 +18,15 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         // Counted as of another instant than the list's now: no longer wanted.
         Action::StatsComputed(_, at, _) if at != s.users.stats_at => vec![],
         Action::StatsComputed(tuned, _, stats) => {
-            for (id, st) in stats {
+            for (id, mut st) in stats {
+                // The milestone of then, under --redact, as a loaded user shows it.
+                if let (true, Ok(st)) = (s.ui.redact, &mut st) {
+                    let map = &s.session.engine.milestones;
+                    st.milestone = st
+                        .milestone
+                        .as_deref()
+                        .map(|m| crate::engine::redact::mask_milestone(m, map));
+                }
                 if let Some(row) = s.users.rows.iter_mut().find(|r| r.summary.user_id == id) {
                     match (st, tuned) {
                         (Ok(st), true) => row.tuned = Some(st),
