@@ -213,3 +213,19 @@ async fn layers_list_malformed_data_with_source_and_reason() {
     assert!(text.contains("⚠ malformed: not read"), "{text}");
     assert!(text.contains("session:u066:"), "{text}");
 }
+
+#[tokio::test]
+async fn under_redact_an_error_quoting_stored_data_is_masked() {
+    let (mut s, ctx) = crate::app::update::tests::demo_app_with(true).await;
+    let why = "snapshot c1.json:5:26: \"Secretnow value\" is neither RFC 3339 nor epoch seconds";
+    settle(
+        &mut s,
+        &ctx,
+        Action::Failed(Task::User, crate::app::TaskError::Other(why.into())),
+    )
+    .await;
+    let msg = s.status.message.as_ref().expect("an error");
+    assert!(msg.error);
+    assert!(!msg.text.contains("Secretnow"), "{}", msg.text);
+    assert!(msg.text.contains("\"••••••••• •••••\""), "{}", msg.text);
+}

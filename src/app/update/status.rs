@@ -100,6 +100,13 @@ pub(super) fn health(s: &mut State, list: Vec<crate::store::Health>) -> Vec<Effe
 pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> {
     done_loading(s, task);
     let down = err.unavailable_store();
+    // Errors quote what the data holds (a file's bad value): masked under --redact, as the
+    // command line masks them.
+    let text = if s.ui.redact {
+        crate::engine::redact::mask_quoted(&err.to_string())
+    } else {
+        err.to_string()
+    };
     match task {
         Task::Health => s.status.health.checking = false,
         // Saving from the quit prompt failed: stay, with the error.
@@ -112,7 +119,7 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
         Task::User => {
             let wanted = s.user.loading.take();
             if s.user.view.is_none() {
-                s.user.failed = wanted.clone().map(|u| (u, err.to_string()));
+                s.user.failed = wanted.clone().map(|u| (u, text.clone()));
             }
             // A moment that could not be loaded is not the one shown: step on from the shown one.
             s.user.at = s.shown_at();
@@ -128,11 +135,10 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
         let name = store.split_whitespace().next().unwrap_or(store);
         for st in s.status.stores.iter_mut().filter(|st| st.name == name) {
             st.up = false;
-            st.last_error = Some(err.to_string());
+            st.last_error = Some(text.clone());
         }
     }
     // Named by its task, unless the error already begins with it (`policy FILE: …`).
-    let text = err.to_string();
     let said = if text.starts_with(&format!("{task} ")) {
         text
     } else {

@@ -20,12 +20,17 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::StatsComputed(tuned, _, stats) => {
             for (id, mut st) in stats {
                 // The milestone of then, under --redact, as a loaded user shows it.
-                if let (true, Ok(st)) = (s.ui.redact, &mut st) {
-                    let map = &s.session.engine.milestones;
-                    st.milestone = st
-                        .milestone
-                        .as_deref()
-                        .map(|m| crate::engine::redact::mask_milestone(m, map));
+                if s.ui.redact {
+                    match &mut st {
+                        Ok(st) => {
+                            let map = &s.session.engine.milestones;
+                            st.milestone = st
+                                .milestone
+                                .as_deref()
+                                .map(|m| crate::engine::redact::mask_milestone(m, map));
+                        }
+                        Err(e) => *e = crate::engine::redact::mask_quoted(e),
+                    }
                 }
                 if let Some(row) = s.users.rows.iter_mut().find(|r| r.summary.user_id == id) {
                     match (st, tuned) {
