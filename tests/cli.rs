@@ -342,6 +342,12 @@ fn snapshot_errors_exit_2_naming_file_line_column() {
 
 #[test]
 fn runtime_and_usage_errors() {
+    // The test's stdin and stdout are no terminal: nothing to take over, nothing written.
+    expect_error(
+        &["tui"],
+        2,
+        "ctxlens: tui: the TUI needs a terminal on stdin and stdout; for output to a file or a pipe, use a command (`users`, `inspect`, `replay`, `report`)",
+    );
     expect_error(
         &["replay", "nosuchuser"],
         1,

@@ -174,6 +174,25 @@ fn the_checker_catches_what_it_must() {
     }
 }
 
+/// What was typed on the command line is echoed by a usage error: inert there too.
+#[test]
+fn typed_arguments_echoed_by_usage_errors_are_inert() {
+    for (name, payload) in PAYLOADS {
+        for args in [
+            &[*payload][..],
+            &["inspect", "u001", "--at", payload],
+            &["users", "--limit", payload],
+        ] {
+            let (code, bytes) = on_pty(args, &[]);
+            let text = String::from_utf8_lossy(&bytes);
+            assert_eq!(code, 2, "{name}: ctxlens {args:?} exited {code}:\n{text}");
+            if let Some(what) = foreign(&bytes) {
+                panic!("{name}: ctxlens {args:?}: {what}:\n{text:?}");
+            }
+        }
+    }
+}
+
 #[test]
 fn stored_payloads_reach_no_terminal_from_any_command() {
     let (redis, db) = seeded();

@@ -232,6 +232,14 @@ struct TuiArgs {
 }
 
 async fn tui(ctx: Ctx, global: &GlobalArgs, args: TuiArgs) -> Result<(), CliError> {
+    use std::io::IsTerminal;
+    if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
+        return Err(CliError::Usage(
+            "tui: the TUI needs a terminal on stdin and stdout; for output to a file or a pipe, \
+             use a command (`users`, `inspect`, `replay`, `report`)"
+                .into(),
+        ));
+    }
     let (config, _) = Config::load(global.config.as_deref())?;
     let opts = crate::tui::TuiOptions {
         theme: args.theme.or(config.theme),
@@ -265,7 +273,10 @@ impl Selection {
 
 /// Parses the arguments, runs the command and returns the process exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     // A report spreads its replays over the cores; everything else runs on one thread but
     // the TUI: its Report screen runs reports off the thread that draws.
     let mut builder = match cli.command {
@@ -307,6 +318,31 @@ pub fn main() -> ExitCode {
     // a stopped search finishing its trial) is given a moment, not the rest of its run: dropping
     // the runtime would wait for all of it before the process could exit.
     runtime.shutdown_timeout(EXIT_GRACE);
+    code
+}
+
+/// Prints what the argument parser says (help, a version, or a usage error) and gives its exit
+/// code. A usage error quotes what was typed: it is made again from the arguments made inert,
+/// so it says the same with every control or bidi character visible.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    let code = ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+    if !e.use_stderr() {
+        let _ = e.print();
+        return code;
+    }
+    let shown: Vec<String> = std::env::args_os()
+        .map(|a| crate::text::inert_line(&a.to_string_lossy()).into_owned())
+        .collect();
+    match Cli::try_parse_from(shown) {
+        Err(again) if again.use_stderr() => {
+            let _ = again.print();
+        }
+        // Inert, the arguments parse: the message as it was, plain and inert.
+        _ => {
+            let plain = e.render().to_string();
+            let _ = write!(std::io::stderr(), "{}", crate::text::inert(&plain));
+        }
+    }
     code
 }
 
