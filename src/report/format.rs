@@ -451,13 +451,29 @@ fn md_escape(s: &str) -> String {
 }
 
 /// CSV in long form, one value per line: `section,row,column,value` (values unformatted).
+/// A CSV cell a spreadsheet will not run: text that starts as a formula does (`=`, `+`, `-`,
+/// `@`, a tab or a CR; a user id or a knowledge title may) gets a leading `'`, which spreadsheets
+/// read as "text". Numbers (`-0.5`, `+3`) stay as they are.
+fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula && cell.parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 pub fn csv(s: &Summary) -> String {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
-    // Writing to memory cannot fail; a field is made inert (a report may be read on a terminal).
+    // Writing to memory cannot fail; a field is made inert (a report may be read on a terminal)
+    // and safe to open in a spreadsheet.
     let mut line = |f: [&str; 4]| {
-        let _ = w.write_record(f.iter().map(|c| crate::text::inert_line(c).into_owned()));
+        let _ = w.write_record(
+            f.iter()
+                .map(|c| spreadsheet_safe(&crate::text::inert_line(c)).into_owned()),
+        );
     };
     line(["section", "row", "column", "value"]);
     line(["run", "", "source", &s.source]);
@@ -500,4 +516,27 @@ pub fn csv(s: &Summary) -> String {
     }
     let bytes = w.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_cell_that_starts_as_a_formula_is_text_and_numbers_stay_numbers() {
+        let cases = [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-1+1", "'-1+1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("-0.25", "-0.25"),
+            ("+3", "+3"),
+            ("u001", "u001"),
+            ("", ""),
+        ];
+        for (cell, shown) in cases {
+            assert_eq!(super::spreadsheet_safe(cell), shown, "{cell}");
+        }
+    }
 }
