@@ -105,6 +105,39 @@ pub fn fit(text: &str, max: usize) -> String {
     out
 }
 
+/// One line of text made inert and cut to `max` columns in the middle (`3f2a9c1e…4e5f#12`): an
+/// id keeps its start and its end, where what tells ids apart (`#n`) usually is.
+pub fn fit_middle(text: &str, max: usize) -> String {
+    let line = inert_line(text);
+    if line.width() <= max {
+        return line.into_owned();
+    }
+    if max < 3 {
+        return fit(&line, max);
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let width = |cs: &[char]| -> usize {
+        cs.iter()
+            .map(|c| unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0))
+            .sum()
+    };
+    // The end takes half of what is left after the `…`, the start the rest.
+    let tail_room = (max - 1) / 2;
+    let mut tail = chars.len();
+    while tail > 0 && width(&chars[tail - 1..]) <= tail_room {
+        tail -= 1;
+    }
+    let head_room = max - 1 - width(&chars[tail..]);
+    let mut head = 0;
+    while head < tail && width(&chars[..=head]) <= head_room {
+        head += 1;
+    }
+    let mut out: String = chars[..head].iter().collect();
+    out.push('…');
+    out.extend(&chars[tail..]);
+    out
+}
+
 /// Where one line of inert text (no newline) breaks into screen rows `width` cells wide: each
 /// row's byte range, in order. Words move whole to the next row; a word wider than a row breaks
 /// between characters, filling the row it starts on; the spaces at a break belong to no row.

@@ -190,6 +190,23 @@ pub(crate) fn kind_label(k: ItemKind) -> &'static str {
     }
 }
 
+/// [`badge`] in `width` columns: the id a copy is of cut in its middle, so its `#n` shows.
+fn badge_in(it: &Item, width: usize) -> String {
+    let full = badge(it);
+    if full.width() <= width {
+        return full;
+    }
+    match &it.duplicate {
+        Some(d) => {
+            let of = il(&d.of);
+            let head = &full[..full.len() - of.len()];
+            let room = width.saturating_sub(head.width());
+            format!("{head}{}", crate::text::fit_middle(&of, room))
+        }
+        None => crate::text::fit(&full, width),
+    }
+}
+
 /// The decision with its glyph and, for a drop, the reason: `✘ layer budget`; a copy of
 /// another item says of which: `✔ kept · dup of mb:12`, `✘ dup of mb:12` (removed by dedupe).
 pub(crate) fn badge(it: &Item) -> String {
@@ -255,6 +272,7 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Them
             LayerRow::Item(i) => kind_label(i.kind).width(),
             LayerRow::Malformed(..) => "⚠ malformed".width(),
         }),
+        id: w_id,
         tokens: column(&visible, "TOKENS", |r| match r {
             LayerRow::Item(i) => format!("{}/{}", i.kept_tokens, i.tokens).width(),
             LayerRow::Malformed(..) => 1,
@@ -265,11 +283,25 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Them
         }),
         text: 0,
     };
-    let fixed = w_layer + w_id + cols.kind + cols.tokens + 5 + cols.decision + 6;
+    // Numbers and kinds are never cut. When the row is too wide, the decision gives way first,
+    // then the id (both cut so an id keeps its `#n`), so some text still shows.
+    let total = usize::from(area.width.saturating_sub(2));
+    let room = total.saturating_sub(w_layer + cols.kind + cols.tokens + 5 + 6 + MIN_TEXT);
+    let mut w_id = w_id;
+    let mut w_decision = cols.decision;
+    if w_id + w_decision > room {
+        w_decision = room.saturating_sub(w_id).clamp(MIN_DECISION, w_decision);
+    }
+    if w_id + w_decision > room {
+        w_id = room
+            .saturating_sub(w_decision)
+            .clamp(w_id.min(MIN_ID), w_id);
+    }
+    let fixed = w_layer + w_id + cols.kind + cols.tokens + 5 + w_decision + 6;
     let cols = Columns {
-        text: usize::from(area.width.saturating_sub(2))
-            .saturating_sub(fixed)
-            .max(4),
+        id: w_id,
+        decision: w_decision,
+        text: total.saturating_sub(fixed).max(4),
         ..cols
     };
     let body: Vec<Row> = visible
@@ -280,7 +312,7 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Them
         Row::new(["LAYER", "ID", "KIND", "TOKENS", "SCORE", "DECISION", "TEXT"]).style(t.title());
     let widths = [
         Constraint::Length(w_layer as u16),
-        Constraint::Length(w_id as u16),
+        Constraint::Length(cols.id as u16),
         Constraint::Length(cols.kind as u16),
         Constraint::Length(cols.tokens as u16),
         Constraint::Length(5),
@@ -294,8 +326,14 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Them
     frame.render_widget(table, area);
 }
 
+/// The narrowest the text, decision and id columns are made when the row is too wide.
+const MIN_TEXT: usize = 8;
+const MIN_DECISION: usize = 14;
+const MIN_ID: usize = 10;
+
 /// Widths of the table's columns that vary with what is shown.
 struct Columns {
+    id: usize,
     kind: usize,
     tokens: usize,
     decision: usize,
@@ -324,7 +362,7 @@ fn table_row<'a>(s: &State, r: &LayerRow, selected: bool, t: &Theme, cols: &Colu
     let cells = match r {
         LayerRow::Item(it) => vec![
             c(il(&it.layer), t.muted()),
-            c(il(&it.id), t.base()),
+            c(crate::text::fit_middle(&it.id, cols.id), t.base()),
             c(kind_label(it.kind).into(), t.muted()),
             c(
                 format!(
@@ -335,13 +373,16 @@ fn table_row<'a>(s: &State, r: &LayerRow, selected: bool, t: &Theme, cols: &Colu
                 t.base(),
             ),
             c(format!("{:>5.2}", it.score), t.base()),
-            c(badge(it), t.decision(it.decision)),
+            c(badge_in(it, cols.decision), t.decision(it.decision)),
             // Masked when loaded under --redact; the preview is inert.
             c(crate::text::preview(&it.text, cols.text), t.muted()),
         ],
         LayerRow::Malformed(m, layer) => vec![
             c(layer_name(*layer), t.muted()),
-            c(il(m.id.as_deref().unwrap_or("—")), t.base()),
+            c(
+                crate::text::fit_middle(m.id.as_deref().unwrap_or("—"), cols.id),
+                t.base(),
+            ),
             c("⚠ malformed".into(), t.error()),
             c(format!("{:>w$}", "—", w = cols.tokens), t.muted()),
             c(format!("{:>5}", "—"), t.muted()),

@@ -184,13 +184,19 @@ async fn redacted_layers_and_prompt() {
 /// A purpose-built user (not the demo's): two turns kept, one knowledge hit below the threshold,
 /// one malformed turn, so every decision style shows.
 fn fixture_state() -> State {
-    let text = r#"{"user_id":"t1","session_id":"s1","current_milestone":"M1",
+    state_of(FIXTURE)
+}
+
+const FIXTURE: &str = r#"{"user_id":"t1","session_id":"s1","current_milestone":"M1",
       "now":"2025-01-15T12:00:00Z","query":"price",
       "session":[
         {"user":"How do I price candles?","assistant":"From landed cost.","timestamp":"2025-01-15T10:00:00Z"},
         {"user":"Margin?","assistant":"Sixty percent.","timestamp":"2025-01-15T11:00:00Z"},
         {"user":"broken"}],
       "knowledge":[{"id":"kn:1","milestone":null,"title":"Logistics","content":"Carriers.","similarity":0.5}]}"#;
+
+/// The Layers screen of the snapshot `text`, replayed under the default policy.
+fn state_of(text: &str) -> State {
     let snap = crate::engine::Snapshot::from_json(text).expect("fixture");
     let data = crate::store::UserData::of_snapshot(&snap);
     let engine = crate::engine::Engine::default();
@@ -671,4 +677,41 @@ async fn users_column_shows_long_ids_whole_where_they_fit() {
     let narrow = row(&draw(&s, 80, 24, &Theme::default()));
     assert!(narrow.contains("tenant-7:acme:u… M0"), "{narrow}");
     assert!(!narrow.contains(long), "{narrow}");
+}
+
+#[test]
+fn layers_cut_the_decision_and_ids_in_their_middle_never_the_numbers() {
+    // A UUID session id and three copies of one turn: long ids and `dup of` decisions.
+    let turn = r#"{"user":"How should I price my ceramic mugs for wholesale buyers in Europe?","assistant":"Start from landed cost.","timestamp":"2025-01-15T10:00:0NZ"}"#;
+    let turns: Vec<String> = (0..3).map(|n| turn.replace('N', &n.to_string())).collect();
+    let text = format!(
+        r#"{{"user_id":"d1","session_id":"3f2a9c1e-8d4b-4e2a-9f1c-0a1b2c3d4e5f","current_milestone":"M4",
+            "now":"2025-01-15T12:00:00Z","session":[{}]}}"#,
+        turns.join(",")
+    );
+    let mut s = state_of(&text);
+    let a = s
+        .user
+        .view
+        .as_ref()
+        .and_then(|v| v.tuned.clone())
+        .expect("replayed");
+    assert!(
+        a.items.iter().any(|i| i.duplicate.is_some()),
+        "copies found"
+    );
+    for (w, h) in [(80, 24), (120, 40)] {
+        s.ui.size = (w, h);
+        let screen = rows(&s, w, h).join("\n");
+        for it in a.items.iter().filter(|i| i.layer == "session") {
+            let tokens = format!("{}/{}", it.kept_tokens, it.tokens);
+            let row = screen
+                .lines()
+                .find(|l| l.contains(&format!("#{} ", it.id.rsplit('#').next().unwrap_or(""))))
+                .unwrap_or_else(|| panic!("{w}x{h}: no row of {}:\n{screen}", it.id));
+            assert!(row.contains(&tokens), "{w}x{h}: {tokens} cut:\n{row}");
+            assert!(row.contains("User:"), "{w}x{h}: no text:\n{row}");
+        }
+        assert!(screen.contains("dup of"), "{w}x{h}:\n{screen}");
+    }
 }
