@@ -138,16 +138,16 @@ impl<'a> Delta<'a> {
             fields.push((Field::Now, Cause::ClockMoved, "now", detail));
         }
         if a.query != b.query {
-            let set = |q: &Option<String>| {
-                if q.is_some() {
-                    "a given text"
-                } else {
-                    "the newest user turn"
-                }
+            // What each side asked: nothing, its newest user turn (as a load asks by default),
+            // or a text given to it.
+            let asked = |s: &Snapshot| match s.query.as_deref() {
+                None => "no query",
+                Some(q) if s.newest_user_text() == Some(q) => "the newest user turn",
+                Some(_) => "a given text",
             };
-            let detail = match (&a.query, &b.query) {
-                (Some(_), Some(_)) => "another text".to_string(),
-                _ => format!("{} → {}", set(&a.query), set(&b.query)),
+            let detail = match (asked(a), asked(b)) {
+                (x, y) if x == y => format!("{x}, another text"),
+                (x, y) => format!("{x} → {y}"),
             };
             fields.push((Field::Query, Cause::QueryChanged, "query", detail));
         }

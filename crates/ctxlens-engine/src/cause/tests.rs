@@ -366,3 +366,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_query_change_says_what_each_side_asked() {
+    let detail = |a: &Snapshot, b: &Snapshot| {
+        let c = compare(&engine(), (a, &prolaunch()), (b, &prolaunch()));
+        c.inputs
+            .iter()
+            .find(|i| i.cause == Cause::QueryChanged)
+            .map(|i| i.detail.clone())
+    };
+    let none = base();
+    let mut newest = base();
+    newest.query = newest.newest_user_text().map(str::to_string);
+    let mut given = base();
+    given.query = Some("how do I ship abroad".into());
+    let mut other = base();
+    other.query = Some("what about returns".into());
+    let cases = [
+        (&none, &newest, "no query → the newest user turn"),
+        (&newest, &given, "the newest user turn → a given text"),
+        (&given, &none, "a given text → no query"),
+        (&given, &other, "a given text, another text"),
+    ];
+    for (a, b, said) in cases {
+        assert_eq!(detail(a, b).as_deref(), Some(said));
+    }
+    assert_eq!(detail(&given, &given), None, "no change, no line");
+}
