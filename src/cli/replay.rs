@@ -272,7 +272,7 @@ fn write_items(out: &mut impl Write, asm: &Assembly) -> Result<(), CliError> {
             ),
             (i.tokens.to_string(), Default::default()),
             (i.kept_tokens.to_string(), Default::default()),
-            (format!("{:.2}", i.score), Default::default()),
+            (crate::engine::shown_factor(i.score, 2), Default::default()),
             (decision, decision_style(i.decision)),
             (preview(&i.text, 48), DIM),
         ]);

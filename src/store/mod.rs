@@ -339,6 +339,14 @@ pub fn parse_progress(user: &str, payload: &[u8]) -> Result<ProgressEvent, Strin
         .get("progress")
         .and_then(Value::as_f64)
         .ok_or(format!("progress:{user}: no numeric progress"))?;
+    // A percentage: anything else is not a progress event (quoted as serde quotes numbers, so
+    // `--redact` masks it).
+    if !(0.0..=100.0).contains(&progress) {
+        return Err(format!(
+            "progress:{user}: progress `{}` is outside 0–100",
+            crate::engine::shown_f64(progress)
+        ));
+    }
     let timestamp = match v.get("timestamp") {
         Some(t) => crate::engine::snapshot::parse_timestamp(t)
             .map(|t| fmt_ts(&t))
@@ -478,4 +486,27 @@ pub trait Store: Send + Sync {
 #[derive(Debug, Default)]
 pub struct FleetPass {
     pub(crate) redis_keys: tokio::sync::Mutex<Option<std::sync::Arc<key_window::KeyWindow>>>,
+}
+
+#[cfg(test)]
+mod progress_tests {
+    #[test]
+    fn progress_is_a_percentage_or_the_message_is_unreadable() {
+        let read = |p: &str| {
+            let payload = format!(
+                r#"{{"milestone":"M2","progress":{p},"timestamp":"2025-01-15T10:00:00Z"}}"#
+            );
+            super::parse_progress("u1", payload.as_bytes())
+        };
+        assert_eq!(read("0").map(|e| e.progress), Ok(0.0));
+        assert_eq!(read("100").map(|e| e.progress), Ok(100.0));
+        assert_eq!(
+            read("1e300").map(|e| e.progress),
+            Err("progress:u1: progress `1e300` is outside 0–100".into())
+        );
+        assert_eq!(
+            read("-50").map(|e| e.progress),
+            Err("progress:u1: progress `-50` is outside 0–100".into())
+        );
+    }
 }

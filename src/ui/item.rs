@@ -74,13 +74,15 @@ fn fields(it: &Item, v: &UserView, a: &Assembly, t: &Theme) -> Vec<Line<'static>
             "timestamp",
             it.timestamp.as_ref().map_or("—".into(), fmt_ts),
         ),
-        field(
-            "score",
+        field("score", {
+            let f = crate::engine::shown_factor;
             format!(
-                "{:.3} relevance × {:.2} recency = {:.3}",
-                it.relevance, it.multiplier, it.score
-            ),
-        ),
+                "{} relevance × {} recency = {}",
+                f(it.relevance, 3),
+                f(it.multiplier, 2),
+                f(it.score, 3)
+            )
+        }),
         field(
             "tokens",
             format!(

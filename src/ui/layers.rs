@@ -372,7 +372,10 @@ fn table_row<'a>(s: &State, r: &LayerRow, selected: bool, t: &Theme, cols: &Colu
                 ),
                 t.base(),
             ),
-            c(format!("{:>5.2}", it.score), t.base()),
+            c(
+                format!("{:>5}", crate::engine::shown_factor(it.score, 2)),
+                t.base(),
+            ),
             c(badge_in(it, cols.decision), t.decision(it.decision)),
             // Masked when loaded under --redact; the preview is inert.
             c(crate::text::preview(&it.text, cols.text), t.muted()),

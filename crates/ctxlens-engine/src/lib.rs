@@ -41,8 +41,26 @@ pub fn shown_f64(x: f64) -> String {
     }
 }
 
+/// A score or factor in a table cell: `decimals` places for everyday magnitudes, exponent form
+/// from 100,000 (`1.00e308`, not 309 digits: a policy may set `recency.boost` that high).
+pub fn shown_factor(x: f64, decimals: usize) -> String {
+    if x.is_finite() && x.abs() >= 1e5 {
+        format!("{x:.decimals$e}")
+    } else {
+        format!("{x:.decimals$}")
+    }
+}
+
 #[cfg(test)]
 mod shown_tests {
+    #[test]
+    fn factors_past_everyday_magnitudes_are_short() {
+        assert_eq!(super::shown_factor(1.8, 2), "1.80");
+        assert_eq!(super::shown_factor(99_999.0, 2), "99999.00");
+        assert_eq!(super::shown_factor(1e308, 2), "1.00e308");
+        assert_eq!(super::shown_factor(-2e6, 3), "-2.000e6");
+    }
+
     #[test]
     fn large_and_tiny_numbers_are_quoted_short() {
         assert_eq!(super::shown_f64(1e308), "1e308");

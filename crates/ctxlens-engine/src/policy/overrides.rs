@@ -87,7 +87,14 @@ fn plain_type_error(message: &str, raw: &str) -> String {
         "string only" => "a name",
         other => other,
     };
-    format!("expected {expected}, got {}", raw.trim())
+    let raw = raw.trim();
+    let digits = raw.strip_prefix(['-', '+']).unwrap_or(raw);
+    if expected == "an integer" && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        // An integer all the same, only too large for TOML's 64 bits.
+        return format!("{raw} is out of range for an integer");
+    }
+    format!("expected {expected}, got {raw}")
 }
 
 /// Sets `path` in `tree`. Array-of-table segments select by `name`.

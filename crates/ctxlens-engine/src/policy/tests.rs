@@ -120,6 +120,10 @@ fn override_errors_name_the_argument() {
             "--set layers.journey.weight=-0.5: layers.journey.weight: must be a number ≥ 0, got -0.5",
         ),
         (
+            "session.max_items=18446744073709551615",
+            "--set session.max_items=18446744073709551615: 18446744073709551615 is out of range for an integer",
+        ),
+        (
             "layers.session.weight=1e308",
             "--set layers.session.weight=1e308: layers.session.weight: T × weight = 4000 × 1e308 is beyond 4294967295 tokens",
         ),
