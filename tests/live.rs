@@ -154,6 +154,21 @@ fn every_demo_user_replays_identically_from_live_and_embedded() {
 #[test]
 fn malformed_live_data_is_reported_and_the_rest_still_loads() {
     let (redis, db) = seeded("malformed");
+    // A journey row with a milestone the map does not know and an empty name: the header says so.
+    Postgres::shared().psql(
+        "malformed",
+        "INSERT INTO user_journeys (user_id, current_milestone, display_name) VALUES \
+         ('odd1', 'ZZ9', ''), ('odd2', '', NULL)",
+    );
+    for (user, header) in [
+        ("odd1", "odd1 · at ZZ9 (not in the map) · "),
+        ("odd2", "odd2 · at no milestone (empty) · "),
+    ] {
+        let out = ctxlens_with(&["inspect", user], &env(&redis, &db));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let first = out.stdout.lines().next().unwrap_or_default();
+        assert!(first.starts_with(header), "{first}");
+    }
     let mut conn = redis.connection();
     let big = format!("[{}]", "x".repeat(5 << 20));
     redis::pipe()

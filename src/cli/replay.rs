@@ -446,11 +446,14 @@ impl<'a> Inspected<'a> {
         let who = data
             .display_name
             .as_deref()
+            .filter(|n| !n.trim().is_empty())
             .map_or(String::new(), |n| format!(" · {n}"));
-        let at = snap
-            .current_milestone
-            .as_deref()
-            .map_or("no journey".into(), |m| format!("at {m} {}", map.name(m)));
+        let at = match snap.current_milestone.as_deref() {
+            None => "no journey".to_string(),
+            Some(m) if m.trim().is_empty() => "at no milestone (empty)".to_string(),
+            Some(m) if map.contains(m) => format!("at {m} {}", map.name(m)),
+            Some(m) => format!("at {m} (not in the map)"),
+        };
         let title = format!("{}{who} · {at} · {}", snap.user_id, ctx.store.describe());
         writeln!(out, "{}", paint(BOLD, &inert_line(&title))).map_err(io)?;
         if let Some(a) = self.loaded.as_of() {
