@@ -66,7 +66,8 @@ pub async fn find_row(
             place: m.source,
             reason: m.reason,
         }),
-        None => Err(RowError::Usage(format!(
+        // Not found, like a user that is not there: a runtime failure (exit 1).
+        None => Err(RowError::Runtime(format!(
             "no knowledge row kn:{id} in {}",
             store.describe()
         ))),
@@ -89,7 +90,7 @@ pub fn in_snapshot(loaded: &Loaded, arg: &str) -> Result<KnowledgeEntry, RowErro
         .collect();
     match hits.as_slice() {
         [one] => Ok((*one).clone()),
-        [] => Err(RowError::Usage(format!(
+        [] => Err(RowError::Runtime(format!(
             "knowledge row {arg:?} is not among the snapshot's {} hits (a snapshot file \
              cannot score other rows)",
             snap.knowledge.len()
@@ -110,7 +111,7 @@ async fn by_title(store: &dyn Store, text: &str) -> Result<i64, RowError> {
         .collect();
     match (found.as_slice(), exact.as_slice()) {
         ([(id, _)], _) | (_, [(id, _)]) => Ok(*id),
-        ([], _) => Err(RowError::Usage(format!(
+        ([], _) => Err(RowError::Runtime(format!(
             "no knowledge row's title contains {:?} in {}",
             inert_line(text),
             store.describe()

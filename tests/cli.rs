@@ -185,14 +185,15 @@ fn explain_gives_each_gate_of_a_knowledge_row() {
         dup["gates"][6]["detail"],
         "dropped before the fit as a copy of s1#6"
     );
+    // Not found, like a user that is not there: exit 1. Several matches are a usage error.
     expect_error(
         &["explain", "u005", "no such title"],
-        2,
+        1,
         "ctxlens: no knowledge row's title contains \"no such title\" in DEMO",
     );
     expect_error(
         &["explain", "u005", "kn:9999"],
-        2,
+        1,
         "ctxlens: no knowledge row kn:9999 in DEMO",
     );
     let several = ctxlens(&["explain", "u005", "price"]);
@@ -799,7 +800,7 @@ fn explain_reads_a_snapshot_file() {
     assert_eq!(e["row"]["id"], hit.as_str());
     assert_eq!(e["user_id"], "u005");
     let missing = ctxlens(&["explain", file, "kn:9999"]);
-    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert_eq!(missing.code, 1, "{}", missing.stderr);
     assert!(
         missing.stderr.contains("is not among the snapshot's"),
         "{}",
