@@ -2,8 +2,9 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
 use super::{block, il, styled};
@@ -188,12 +189,60 @@ fn render_cache(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         }
     }
     lines.extend(findings_lines(v, t));
+    // A long value wraps under its column, not under the labels.
+    let width = usize::from(area.width.saturating_sub(2));
+    let lines: Vec<Line> = lines.into_iter().flat_map(|l| hanging(l, width)).collect();
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .block(block(" Cached context · findings ", true, t)),
         area,
     );
+}
+
+/// How wide the labels of the cached-context lines are (`key`, `content`, `findings`).
+const LABEL: usize = 10;
+
+/// `line` (a label of [`LABEL`] columns, then its value) in rows of `width` columns, the rows
+/// after the first indented under the value; a line without a label as it is.
+fn hanging(line: Line<'static>, width: usize) -> Vec<Line<'static>> {
+    let labelled = line.spans.len() > 1 && line.spans[0].content.width() == LABEL;
+    if !labelled || line.width() <= width || width <= LABEL + 8 {
+        return vec![line];
+    }
+    let mut spans = line.spans.into_iter();
+    let label = spans.next().unwrap_or_default();
+    let value: Vec<Span<'static>> = spans.collect();
+    let text: String = value.iter().map(|s| s.content.as_ref()).collect();
+    // Each span's byte range in `text`, with its style.
+    let mut at = 0;
+    let styled_ranges: Vec<(std::ops::Range<usize>, ratatui::style::Style)> = value
+        .iter()
+        .map(|s| {
+            let r = at..at + s.content.len();
+            at = r.end;
+            (r, s.style)
+        })
+        .collect();
+    crate::text::wrap(&text, width - LABEL)
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let head = if i == 0 {
+                label.clone()
+            } else {
+                Span::raw(" ".repeat(LABEL))
+            };
+            let mut out = vec![head];
+            for (r, style) in &styled_ranges {
+                let (from, to) = (r.start.max(row.start), r.end.min(row.end));
+                if from < to {
+                    out.push(Span::styled(text[from..to].to_string(), *style));
+                }
+            }
+            Line::from(out)
+        })
+        .collect()
 }
 
 /// The open user's findings, one line each (`none`, or nothing while they are counted).
