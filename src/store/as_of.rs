@@ -59,6 +59,19 @@ pub fn rewind_user(data: &mut UserData, opts: &LoadOptions, store: &str) -> Resu
         data.cached_context_ttl = None;
     }
     data.cached_context = s.cached_context;
+    // The cached context of then would sit under the milestone of then.
+    if s.current_milestone != data.current_milestone {
+        data.cached_context_key = match (
+            &data.cached_context_key,
+            &data.current_milestone,
+            &s.current_milestone,
+        ) {
+            (Some(key), Some(now), Some(then)) => key
+                .strip_suffix(now.as_str())
+                .map(|head| format!("{head}{then}")),
+            _ => None,
+        };
+    }
     data.current_milestone = s.current_milestone;
     data.now = s.now;
     data.notes.extend(s.notes);
@@ -90,4 +103,36 @@ pub fn rewind_file(
     data.moments = moments(&file);
     data.as_of = Some(out.as_of);
     Ok((out.snapshot, data))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::Policy;
+    use crate::store::{KnowledgeParams, LoadOptions, MemoryStore, load_snapshot};
+
+    #[tokio::test]
+    async fn as_of_an_earlier_milestone_the_cached_context_key_is_of_that_milestone() {
+        let store = MemoryStore::demo();
+        let policy = Policy::preset("prolaunch").expect("preset");
+        let read = |at: Option<&str>| {
+            let opts = LoadOptions {
+                at: at.map(|t| t.parse().expect("instant")),
+                ..LoadOptions::default()
+            };
+            let store = &store;
+            let params = KnowledgeParams::of(&policy);
+            async move {
+                let (_, data) = load_snapshot(store, "u062", &opts, params)
+                    .await
+                    .expect("u062");
+                (data.current_milestone, data.cached_context_key)
+            }
+        };
+        let (now_m, now_key) = read(None).await;
+        let (then_m, then_key) = read(Some("2025-01-10T00:00:00Z")).await;
+        assert_ne!(now_m, then_m, "u062 moved on since");
+        let (now_m, then_m) = (now_m.expect("a milestone"), then_m.expect("a milestone"));
+        assert_eq!(now_key, Some(format!("context:u062:{now_m}")));
+        assert_eq!(then_key, Some(format!("context:u062:{then_m}")));
+    }
 }
