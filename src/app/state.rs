@@ -224,6 +224,9 @@ pub struct Health {
     pub checking: bool,
     /// A user whose load failed, to load again when the stores are back.
     pub failed_user: Option<String>,
+    /// `R` was pressed while a store was down: the users list (kept meanwhile) is read again
+    /// when the stores are back.
+    pub reload_users: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

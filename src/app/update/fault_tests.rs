@@ -229,3 +229,36 @@ async fn under_redact_an_error_quoting_stored_data_is_masked() {
     assert!(!msg.text.contains("Secretnow"), "{}", msg.text);
     assert!(msg.text.contains("\"••••••••• •••••\""), "{}", msg.text);
 }
+
+#[tokio::test]
+async fn refreshing_while_a_store_is_down_keeps_the_list_and_reads_it_when_back() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::ShowUsers).await;
+    let listed = s.users.rows.len();
+    assert!(listed > 0);
+    update(&mut s, Action::Health(health(false)));
+    let effects = update(&mut s, Action::Refresh);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadUsers { .. })),
+        "{effects:?}"
+    );
+    assert!(effects.contains(&Effect::CheckHealth), "asked at once");
+    assert_eq!(s.users.rows.len(), listed, "the rows stay");
+    let msg = s.status.message.as_ref().expect("said why");
+    assert!(
+        msg.text.contains("read again when it is back"),
+        "{}",
+        msg.text
+    );
+    // Back: the list is read again.
+    let effects = update(&mut s, Action::Health(health(true)));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadUsers { cursor: None })),
+        "{effects:?}"
+    );
+    assert!(!s.status.health.reload_users);
+}

@@ -2,7 +2,7 @@
 //! is loading.
 
 use super::user::{open_user, reload_user};
-use super::{Effect, done_loading, error, info, start_loading};
+use super::{Effect, done_loading, error, info};
 use crate::app::action::Action;
 use crate::app::state::{Quit, State, StoreStatus};
 use crate::app::task::Task;
@@ -68,9 +68,8 @@ pub(super) fn health(s: &mut State, list: Vec<crate::store::Health>) -> Vec<Effe
     }
     info(s, "stores are back");
     let mut effects = Vec::new();
-    if s.users.rows.is_empty() {
-        start_loading(s, Task::Users);
-        effects.push(Effect::LoadUsers { cursor: None });
+    if s.users.rows.is_empty() || std::mem::take(&mut s.status.health.reload_users) {
+        effects.extend(super::user::reload_users(s));
     }
     if let Some(id) = s.status.health.failed_user.take() {
         let shown = s.user.view.as_ref().is_some_and(|v| v.data().user_id == id);

@@ -155,17 +155,38 @@ pub(super) fn open_user(s: &mut State, id: String) -> Vec<Effect> {
 pub(super) fn refresh(s: &mut State) -> Vec<Effect> {
     // The report is read again too (when its screen is shown), from the store.
     s.report.computed_for = None;
-    s.users.rows.clear();
-    s.users.shown.clear();
-    s.users.next_cursor = None;
-    s.users.loaded_all = false;
-    start_loading(s, Task::Users);
-    let mut effects = vec![Effect::ForgetSnapshots, Effect::LoadUsers { cursor: None }];
+    let mut effects = vec![Effect::ForgetSnapshots];
+    if s.status.stores.iter().any(|st| !st.up) {
+        // A list read now would lose what the store that is down holds: the rows and their
+        // figures stay, and the list is read again when the stores are back.
+        // The stores are asked at once: if they are back, the list is read now.
+        s.status.health.reload_users = true;
+        super::info(
+            s,
+            "a store is down: the users list stays as last read and is read again when it is back",
+        );
+        if !s.status.health.checking {
+            s.status.health.checking = true;
+            effects.push(Effect::CheckHealth);
+        }
+    } else {
+        effects.extend(reload_users(s));
+    }
     // With no user open, replay only starts loading the policy's tokenizer.
     effects.extend(replay(s));
     // The open user is read again; its last data stays on screen until the answer arrives.
     effects.extend(reload_user(s));
     effects
+}
+
+/// The users list read again from its first page, its rows counted as they arrive.
+pub(super) fn reload_users(s: &mut State) -> Vec<Effect> {
+    s.users.rows.clear();
+    s.users.shown.clear();
+    s.users.next_cursor = None;
+    s.users.loaded_all = false;
+    start_loading(s, Task::Users);
+    vec![Effect::LoadUsers { cursor: None }]
 }
 
 /// Replays the selected user: the baseline once, the tuned policy on every change. Waits for
