@@ -27,6 +27,11 @@ impl ReportLine {
         ReportLine::text("", Tone::Plain)
     }
 
+    /// How many columns the line takes.
+    pub fn width(&self) -> usize {
+        self.cells.iter().map(|(t, _)| t.width()).sum()
+    }
+
     /// The line as plain text.
     pub fn plain(&self) -> String {
         self.cells.iter().map(|(c, _)| c.as_str()).collect()

@@ -402,6 +402,8 @@ pub struct ReportState {
     pub runs: u64,
     /// The line under the cursor.
     pub cursor: usize,
+    /// Columns scrolled past on the left (`h`/`l`), for tables wider than the screen.
+    pub left: usize,
 }
 
 /// The optimizer (`o` on Tune): a search of the fleet for the policy that meets seed 003's

@@ -33,6 +33,8 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     };
     let all = lines(summary);
     let height = area.height.saturating_sub(2) as usize;
+    let width = usize::from(area.width.saturating_sub(2));
+    let wide = all.iter().any(|l| l.width() > width);
     let cursor = s.report.cursor.min(all.len().saturating_sub(1));
     let first = offset(cursor, height.max(1), all.len());
     let tone = |tone: Tone| match tone {
@@ -48,10 +50,14 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .skip(first)
         .take(height)
         .map(|(i, l)| {
-            let spans: Vec<Span> = l
+            let cells: Vec<(String, Tone)> = l
                 .cells
                 .iter()
-                .map(|(text, tn)| styled(super::il(text), tone(*tn)))
+                .map(|(text, tn)| (super::il(text), *tn))
+                .collect();
+            let spans: Vec<Span> = window(&cells, s.report.left, width)
+                .into_iter()
+                .map(|(text, tn)| styled(text, tone(tn)))
                 .collect();
             let line = Line::from(spans);
             if i == cursor {
@@ -76,11 +82,73 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         format!(" Report · {of_now}computing… ")
     } else {
         format!(
-            " Report · {of_now}tuned vs baseline · {} users · line {}/{} ",
+            " Report · {of_now}tuned vs baseline · {} users · line {}/{}{} ",
             summary.users,
             cursor + 1,
-            all.len()
+            all.len(),
+            if wide { " · h/l sideways" } else { "" }
         )
     };
     frame.render_widget(Paragraph::new(shown).block(block(title, true, t)), area);
+}
+
+/// The columns `left..left + width` of a line of cells: a `…` stands for what is cut on either
+/// side, so a cut number never reads as another.
+fn window(cells: &[(String, Tone)], left: usize, width: usize) -> Vec<(String, Tone)> {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let total: usize = cells.iter().map(|(t, _)| t.width()).sum();
+    if width == 0 || (left == 0 && total <= width) {
+        return cells.to_vec();
+    }
+    let cut_left = left > 0;
+    let cut_right = total > left + width;
+    // The columns shown between the marks.
+    let from = left + usize::from(cut_left);
+    let to = (left + width).min(total) - usize::from(cut_right);
+    let mut out: Vec<(String, Tone)> = Vec::new();
+    if cut_left {
+        out.push(("…".into(), Tone::Dim));
+    }
+    let mut col = 0;
+    for (text, tone) in cells {
+        let mut kept = String::new();
+        for c in text.chars() {
+            let w = c.width().unwrap_or(0);
+            if col >= from && col + w <= to {
+                kept.push(c);
+            }
+            col += w;
+        }
+        if !kept.is_empty() {
+            out.push((kept, *tone));
+        }
+    }
+    if cut_right {
+        out.push(("…".into(), Tone::Dim));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Tone, window};
+
+    #[test]
+    fn a_wide_line_is_cut_with_marks_on_the_sides_it_goes_on() {
+        let cells = vec![
+            ("M0   ".to_string(), Tone::Plain),
+            ("554.4  ".to_string(), Tone::Plain),
+            ("61.1 %".to_string(), Tone::Pass),
+        ];
+        let shown = |left, width| -> String {
+            window(&cells, left, width)
+                .into_iter()
+                .map(|(t, _)| t)
+                .collect()
+        };
+        assert_eq!(shown(0, 40), "M0   554.4  61.1 %");
+        assert_eq!(shown(0, 14), "M0   554.4  6…");
+        assert_eq!(shown(5, 13), "…54.4  61.1 %");
+        assert_eq!(shown(3, 8), "… 554.4…");
+    }
 }

@@ -302,6 +302,33 @@ async fn report_screen_before_and_after_a_change() {
         settle(&mut s, &store, Action::Down).await;
     }
     snap("report_scrolled", &mut s);
+    // Sideways at 80 columns: the per-milestone table's last columns come into view, cut
+    // columns marked, and no further than the widest line.
+    s.ui.size = (80, 24);
+    let lines = crate::app::report_view::lines(&summary);
+    s.report.cursor = lines
+        .iter()
+        .position(|l| l.cells.iter().any(|(t, _)| t.contains("Trunc base")))
+        .expect("the per-milestone table");
+    let milestone_header = |s: &State| {
+        rows(s, 80, 24)
+            .into_iter()
+            .find(|r| r.contains("Trunc base"))
+            .unwrap_or_default()
+    };
+    let before = milestone_header(&s);
+    assert!(before.contains('…') && !before.contains("RAG"), "{before}");
+    for _ in 0..40 {
+        settle(&mut s, &store, Action::Right).await;
+    }
+    let after = milestone_header(&s);
+    assert!(after.contains("RAG") && after.starts_with("│…"), "{after}");
+    let widest = lines.iter().map(|l| l.width()).max().unwrap_or(0);
+    assert_eq!(s.report.left, widest - 78, "up to the widest line's end");
+    for _ in 0..40 {
+        settle(&mut s, &store, Action::Left).await;
+    }
+    assert_eq!(s.report.left, 0);
 }
 
 #[tokio::test]

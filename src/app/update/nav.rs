@@ -353,10 +353,20 @@ fn report(s: &mut State, action: Action) -> Vec<Effect> {
                 None => super::info(s, "no user is listed to open"),
             }
         }
+        // Sideways, 8 columns a step, while some line is wider than the pane.
+        Action::Left => s.report.left = s.report.left.saturating_sub(SIDEWAYS),
+        Action::Right => {
+            let widest = lines.iter().map(|l| l.width()).max().unwrap_or(0);
+            let pane = usize::from(s.ui.size.0.saturating_sub(2));
+            s.report.left = (s.report.left + SIDEWAYS).min(widest.saturating_sub(pane));
+        }
         _ => s.report.cursor = moved(s.report.cursor, lines.len(), &action, page(s)),
     }
     vec![]
 }
+
+/// Columns the Report screen moves sideways a step.
+const SIDEWAYS: usize = 8;
 
 fn click(s: &mut State, x: u16, y: u16) -> Vec<Effect> {
     let areas = Areas::new(s.ui.size);
