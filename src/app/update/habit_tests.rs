@@ -632,3 +632,50 @@ async fn under_redact_a_rows_milestone_of_then_is_masked_unless_the_map_knows_it
     assert_eq!(milestone("u001").as_deref(), Some("••• •••••"));
     assert_eq!(milestone("u002").as_deref(), Some("M2"));
 }
+
+#[tokio::test]
+async fn a_filter_or_a_sort_reads_the_pages_not_loaded_yet() {
+    let (mut s, _store) = demo_app().await;
+    let summary = |id: &str| crate::store::UserSummary {
+        user_id: id.into(),
+        current_milestone: None,
+        display_name: None,
+        last_activity: None,
+        sessions: None,
+    };
+    // A list of which one page is loaded, more to come.
+    s.users.rows.clear();
+    let page = crate::store::UserPage {
+        users: vec![summary("a1"), summary("a2")],
+        next_cursor: Some("pg:a2".into()),
+    };
+    let effects = update(&mut s, Action::UsersLoaded(page.clone()));
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadUsers { .. })),
+        "unfiltered, by id: the next page waits for the cursor"
+    );
+    // Filtering asks for the rest, page after page, until the list is whole.
+    s.ui.screen = Screen::Users;
+    update(&mut s, Action::Filter);
+    let effects = update(&mut s, Action::Input(InputKey::Char('z')));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadUsers { cursor: Some(c) } if c == "pg:a2")),
+        "{effects:?}"
+    );
+    // So does an order other than by id.
+    let (mut s, _store) = demo_app().await;
+    s.users.rows.clear();
+    s.ui.screen = Screen::Users;
+    update(&mut s, Action::UsersLoaded(page));
+    let effects = update(&mut s, Action::CycleSort);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadUsers { cursor: Some(c) } if c == "pg:a2")),
+        "{effects:?}"
+    );
+}

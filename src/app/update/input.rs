@@ -33,8 +33,7 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
     if let Some(req) = request {
         input.line.handle(req);
         input.completions.clear();
-        live(s, kind);
-        return vec![];
+        return live(s, kind);
     }
     match key {
         InputKey::Up | InputKey::Down if kind == InputKind::Filter => {
@@ -65,8 +64,7 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
                 InputKind::HelpSearch => set_help_search(s, String::new()),
                 InputKind::Palette | InputKind::Edit | InputKind::Save => {}
             }
-            live(s, kind);
-            vec![]
+            live(s, kind)
         }
         InputKey::Enter => {
             let text =
@@ -111,14 +109,14 @@ pub fn paste(s: &mut State, text: &str) -> Vec<Effect> {
     let joined = format!("{}{kept}{}", &value[..byte], &value[byte..]);
     input.line = tui_input::Input::new(joined).with_cursor(at + kept.chars().count());
     input.completions.clear();
-    live(s, kind);
+    let effects = live(s, kind);
     if kept.len() < line.len() {
         info(
             s,
             &format!("pasted the first {PASTE_MAX} characters, the rest left out"),
         );
     }
-    vec![]
+    effects
 }
 
 /// Pasted text as one line of an input: line breaks (`CR LF` as one) and tabs as spaces, those
@@ -154,8 +152,8 @@ fn confirm_quit(s: &mut State, key: InputKey) -> Vec<Effect> {
     vec![]
 }
 
-/// Filters and searches follow every key.
-fn live(s: &mut State, kind: InputKind) {
+/// Filters and searches follow every key (a filter reads the pages not loaded yet).
+fn live(s: &mut State, kind: InputKind) -> Vec<Effect> {
     let text = s.ui.input.as_ref().map(|i| i.text().to_string());
     match kind {
         InputKind::Filter => {
@@ -163,6 +161,7 @@ fn live(s: &mut State, kind: InputKind) {
                 s.users.filter = t;
             }
             users::reshow_users(s);
+            return users::load_rest(s);
         }
         InputKind::Search => {
             if let Some(t) = text {
@@ -179,6 +178,7 @@ fn live(s: &mut State, kind: InputKind) {
         }
         InputKind::Palette | InputKind::Edit | InputKind::Save => {}
     }
+    vec![]
 }
 
 fn set_help_search(s: &mut State, text: String) {

@@ -150,7 +150,22 @@ pub(super) fn users_loaded(s: &mut State, page: crate::store::UserPage) -> Vec<E
     if let Some(wanted) = s.users.wanted.take() {
         effects.extend(jump_to_user(s, wanted));
     }
+    effects.extend(load_rest(s));
     effects
+}
+
+/// A filter, or a sort other than by id, is about the whole list: the pages not loaded yet are
+/// read, one after another, so a match or the top of an order is never only among those loaded.
+pub(super) fn load_rest(s: &mut State) -> Vec<Effect> {
+    let whole = !s.users.filter.is_empty() || s.users.sort != SortKey::Id;
+    let idle = !s.status.loading.contains(&Task::Users);
+    match s.users.next_cursor.clone() {
+        Some(c) if whole && idle && !s.users.loaded_all => {
+            start_loading(s, Task::Users);
+            vec![Effect::LoadUsers { cursor: Some(c) }]
+        }
+        _ => vec![],
+    }
 }
 
 /// The numbers a row shows: the tuned policy's while those are asked for.
@@ -197,7 +212,11 @@ pub(super) fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
             s.users.sort = s.users.sort.next();
             reshow_users(s);
             s.users.cursor = 0;
-            more_users(s)
+            let mut effects = more_users(s);
+            if effects.is_empty() {
+                effects = load_rest(s);
+            }
+            effects
         }
         other => {
             s.users.cursor = moved(s.users.cursor, s.users.shown.len(), &other, page(s));
