@@ -112,7 +112,7 @@ fn report_over_snapshot_files_names_a_bad_file_and_reports_the_rest() {
         "{msg}"
     );
     assert!(
-        out.stderr.contains("1 users could not be read"),
+        out.stderr.contains("1 user could not be read"),
         "{}",
         out.stderr
     );

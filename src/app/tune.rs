@@ -231,7 +231,9 @@ pub fn set_flags(base: &Policy, tuned: &Policy) -> Vec<String> {
             {
                 format!("--set {k}={v}")
             } else {
-                format!("--set '{k}={}'", toml::Value::String(v))
+                // In single quotes for a POSIX shell: a `'` inside closes, escapes and reopens.
+                let arg = format!("{k}={}", toml::Value::String(v));
+                format!("--set '{}'", arg.replace('\'', r"'\''"))
             }
         })
         .collect()
@@ -380,6 +382,20 @@ mod tests {
         );
         let args = [r#"truncate_marker="[cut it]""#.to_string()];
         assert_eq!(tuned.clone().with_overrides(&args).expect("valid"), marked);
+        // An apostrophe in it: a shell reads the flag back as the argument it stands for.
+        let quoted = tuned
+            .clone()
+            .with_overrides(&["truncate_marker=it's cut".into()])
+            .expect("valid");
+        let [flag] = set_flags(&tuned, &quoted).try_into().expect("one flag");
+        let said = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("printf %s {}", flag.trim_start_matches("--set ")))
+            .output()
+            .expect("sh runs");
+        let arg = String::from_utf8(said.stdout).expect("utf-8");
+        assert_eq!(arg, r#"truncate_marker="it's cut""#, "{flag}");
+        assert_eq!(tuned.clone().with_overrides(&[arg]).expect("valid"), quoted);
         let args: Vec<String> = flags
             .iter()
             .map(|f| f.trim_start_matches("--set ").to_string())

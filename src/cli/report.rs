@@ -300,8 +300,9 @@ fn verdict(summary: &Summary, gated: &[&str]) -> Result<(), CliError> {
     }
     if summary.errors.count > 0 {
         return Err(CliError::Runtime(format!(
-            "{} users could not be read; the report covers the other {}",
-            summary.errors.count, summary.users
+            "{} could not be read; the report covers the other {}",
+            crate::report::format::users_n(summary.errors.count),
+            summary.users
         )));
     }
     if summary.users == 0 && !gated.is_empty() {

@@ -42,6 +42,15 @@ fn policy_label(p: &PolicySummary) -> String {
     )
 }
 
+/// `1 user`, `3 users`.
+pub fn users_n(n: u64) -> String {
+    if n == 1 {
+        "1 user".into()
+    } else {
+        format!("{n} users")
+    }
+}
+
 /// The report's headline lines (source, users, policies).
 pub fn headline(s: &Summary) -> Vec<String> {
     let why = match &s.stopped {
@@ -50,8 +59,8 @@ pub fn headline(s: &Summary) -> Vec<String> {
     };
     let users = match (s.partial, s.users_total) {
         (true, Some(t)) => format!("{} of {} users — PARTIAL ({why})", s.users, t),
-        (true, None) => format!("{} users — PARTIAL ({why})", s.users),
-        (false, _) => format!("{} users", s.users),
+        (true, None) => format!("{} — PARTIAL ({why})", users_n(s.users)),
+        (false, _) => users_n(s.users),
     };
     let mut lines = vec![format!("Fleet report · {} · {users}", s.source)];
     if let Some(st) = &s.stopped {
@@ -63,8 +72,8 @@ pub fn headline(s: &Summary) -> Vec<String> {
     }
     if s.errors.count > 0 {
         lines.push(format!(
-            "{} users could not be read (listed at the end)",
-            s.errors.count
+            "{} could not be read (listed at the end)",
+            users_n(s.errors.count)
         ));
     }
     lines

@@ -285,7 +285,7 @@ fn item_line<'a>(i: &ItemChange, t: &Theme, width: usize) -> Line<'a> {
         id
     };
     Line::from(vec![
-        styled(format!("{:<14}", kind.label()), kind_style(kind, t)),
+        styled(format!("{:<14} ", kind.label()), kind_style(kind, t)),
         styled(id, t.base()),
         styled(change, t.muted()),
     ])
