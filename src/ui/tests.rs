@@ -88,7 +88,7 @@ async fn tune_screen_with_a_change() {
     }
     let after = text(&s);
     assert!(after.contains("· 5–5 of 5 (PgDn/PgUp)"), "{after}");
-    assert!(after.contains("newly dropped mb:329"), "{after}");
+    assert!(after.contains("newly dropped  mb:329"), "{after}");
     settle(&mut s, &store, Action::PageUp).await;
     assert!(text(&s).contains("· 4–4 of 5"), "a page (one row) back");
 }
