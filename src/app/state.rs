@@ -404,6 +404,8 @@ pub struct ReportState {
     pub cursor: usize,
     /// Columns scrolled past on the left (`h`/`l`), for tables wider than the screen.
     pub left: usize,
+    /// Why the last run failed, shown while there is no summary.
+    pub failed: Option<String>,
 }
 
 /// The optimizer (`o` on Tune): a search of the fleet for the policy that meets seed 003's

@@ -17,18 +17,22 @@ use crate::engine::Decision;
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let running = s.report.running.is_some();
     let Some(summary) = &s.report.summary else {
-        let msg = if running {
-            "Replaying every user under the tuned and the baseline policy…"
-        } else {
-            "No report yet."
+        let lines = match (&s.report.failed, running) {
+            (_, true) => vec![Line::styled(
+                "Replaying every user under the tuned and the baseline policy…",
+                t.muted(),
+            )],
+            (Some(why), false) => vec![
+                Line::styled("The report could not be computed:", t.error()),
+                Line::styled(super::il(why), t.error()),
+                Line::styled(
+                    "It runs again when the stores are back, or after R.",
+                    t.muted(),
+                ),
+            ],
+            (None, false) => vec![Line::styled("No report yet.", t.muted())],
         };
-        center_message(
-            frame,
-            area,
-            " Report ",
-            vec![Line::styled(msg, t.muted())],
-            t,
-        );
+        center_message(frame, area, " Report ", lines, t);
         return;
     };
     let all = lines(summary);

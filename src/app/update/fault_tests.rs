@@ -262,3 +262,46 @@ async fn refreshing_while_a_store_is_down_keeps_the_list_and_reads_it_when_back(
     );
     assert!(!s.status.health.reload_users);
 }
+
+#[tokio::test]
+async fn a_report_that_failed_for_an_outage_says_why_and_runs_when_the_stores_are_back() {
+    let (mut s, _store) = demo_app().await;
+    let effects = update(&mut s, Action::ShowReport);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::RunReport { .. })),
+        "{effects:?}"
+    );
+    update(
+        &mut s,
+        Action::Failed(Task::Report, memory_down("refused").into()),
+    );
+    assert!(
+        s.report
+            .failed
+            .as_deref()
+            .is_some_and(|w| w.contains("refused"))
+    );
+    let shown = format!(
+        "{:?}",
+        crate::ui::tests::draw(&s, 80, 24, &crate::ui::theme::Theme::default()).backend()
+    );
+    assert!(shown.contains("could not be computed"), "{shown}");
+    // Not again while the store is down: every key would start a run that fails.
+    let effects = update(&mut s, Action::Down);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::RunReport { .. })),
+        "{effects:?}"
+    );
+    // Back: it runs by itself.
+    let effects = update(&mut s, Action::Health(health(true)));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::RunReport { .. })),
+        "{effects:?}"
+    );
+}

@@ -153,7 +153,9 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
 /// While the Report screen is shown, a summary computed for other policies (or none) is
 /// computed again, one run at a time.
 fn report_if_stale(s: &mut State) -> Vec<Effect> {
-    if s.ui.screen != Screen::Report || s.report.running.is_some() {
+    // While a store is down a run would fail: it runs when the stores are back.
+    let down = s.status.stores.iter().any(|st| !st.up);
+    if s.ui.screen != Screen::Report || s.report.running.is_some() || down {
         return vec![];
     }
     let wanted = (s.session.policy.clone(), s.session.baseline.clone());
@@ -243,6 +245,7 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
                 s.report.running = None;
                 s.report.computed_for = s.report.running_for.take();
                 s.report.summary = Some(summary);
+                s.report.failed = None;
             }
             vec![]
         }

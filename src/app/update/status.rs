@@ -111,9 +111,16 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
         // Saving from the quit prompt failed: stay, with the error.
         Task::Save if s.ui.quit == Quit::AfterSave => s.ui.quit = Quit::No,
         // Not again until the policies change or a refresh: the old summary stays.
+        // An outage: run again when the stores are back (the health check says when).
+        Task::Report if down.is_some() => {
+            s.report.running = None;
+            s.report.running_for = None;
+            s.report.failed = Some(text.clone());
+        }
         Task::Report => {
             s.report.running = None;
             s.report.computed_for = s.report.running_for.take();
+            s.report.failed = Some(text.clone());
         }
         Task::User => {
             let wanted = s.user.loading.take();
