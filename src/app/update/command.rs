@@ -28,7 +28,8 @@ const USAGE: &[(&str, &str)] = &[
 
 /// Command names, for completion.
 const NAMES: &[&str] = &[
-    "user", "query", "diff", "explain", "policy", "theme", "set", "w", "w!", "reset", "q", "q!",
+    "user", "query", "diff", "explain", "policy", "policy!", "theme", "set", "w", "w!", "reset",
+    "q", "q!",
 ];
 
 /// History entries kept.
@@ -80,7 +81,19 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
         ("query", text) => query(s, text),
         ("diff", arg) => super::compare::start(s, arg),
         ("explain", row) if !row.is_empty() => super::compare::explain_row(s, row),
-        ("policy", file) if !file.is_empty() => vec![Effect::LoadPolicy(file.to_string())],
+        // Loading a policy replaces the tuning: unsaved, it is kept unless `!` says to drop it.
+        ("policy", file) if !file.is_empty() && s.unsaved() => {
+            error(
+                s,
+                &format!(
+                    "unsaved tuning: :w saves it first, :policy! {file} drops it and loads {file}"
+                ),
+            );
+            vec![]
+        }
+        ("policy" | "policy!", file) if !file.is_empty() => {
+            vec![Effect::LoadPolicy(file.to_string())]
+        }
         ("theme", name) => theme(s, name),
         ("set", kv) if kv.contains('=') => apply_set(s, kv),
         ("w" | "write" | "w!" | "write!", "") => {

@@ -252,3 +252,19 @@ fn row<'a>(s: &'a State, id: &str) -> &'a crate::app::state::UserStats {
         .and_then(|r| r.stats.as_ref())
         .unwrap_or_else(|| panic!("{id} counted"))
 }
+
+#[tokio::test]
+async fn policy_keeps_unsaved_tuning_unless_told_to_drop_it() {
+    let (mut s, ctx) = demo_app().await;
+    // Untuned: loads at once.
+    let effects = command(&mut s, &ctx, "policy layered-adr").await;
+    assert_eq!(effects, [Effect::LoadPolicy("layered-adr".into())]);
+    command(&mut s, &ctx, "set budget.total=3000").await;
+    assert!(s.unsaved());
+    let effects = command(&mut s, &ctx, "policy layered-adr").await;
+    assert!(effects.is_empty(), "{effects:?}");
+    let (text, error) = message(&s);
+    assert!(error && text.contains(":policy! layered-adr"), "{text}");
+    let effects = command(&mut s, &ctx, "policy! layered-adr").await;
+    assert_eq!(effects, [Effect::LoadPolicy("layered-adr".into())]);
+}
