@@ -135,6 +135,8 @@ pub struct Input {
     pub completions: Vec<String>,
     /// Where ↑/↓ is in the palette history (`None`: the line being typed).
     pub recalled: Option<usize>,
+    /// The line being typed when ↑ first recalled the history: ↓ past the newest gives it back.
+    pub draft: String,
 }
 
 impl Input {
@@ -144,6 +146,7 @@ impl Input {
             line: tui_input::Input::new(text.to_string()),
             completions: Vec::new(),
             recalled: None,
+            draft: String::new(),
         }
     }
 
@@ -159,6 +162,7 @@ impl PartialEq for Input {
             && self.line.cursor() == other.line.cursor()
             && self.completions == other.completions
             && self.recalled == other.recalled
+            && self.draft == other.draft
     }
 }
 

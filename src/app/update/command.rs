@@ -203,8 +203,14 @@ pub(super) fn recall(s: &mut State, older: bool) {
         (Some(i), false) if i + 1 < n => Some(i + 1),
         (Some(_), false) => None,
     };
+    if input.recalled.is_none() && at.is_some() {
+        input.draft = input.text().to_string();
+    }
     input.recalled = at;
-    let text = at.map_or(String::new(), |i| s.ui.palette_history[i].clone());
+    let text = at.map_or_else(
+        || std::mem::take(&mut input.draft),
+        |i| s.ui.palette_history[i].clone(),
+    );
     input.line = tui_input::Input::new(text);
     input.completions.clear();
 }

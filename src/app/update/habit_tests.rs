@@ -202,13 +202,15 @@ async fn the_palette_remembers_and_completes() {
         settle(&mut s, &store, key(InputKey::Enter)).await;
     }
     settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "the").await;
     settle(&mut s, &store, key(InputKey::Up)).await;
     assert_eq!(input_text(&s), Some("theme default"));
     settle(&mut s, &store, key(InputKey::Up)).await;
     assert_eq!(input_text(&s), Some("theme light"));
     settle(&mut s, &store, key(InputKey::Down)).await;
     settle(&mut s, &store, key(InputKey::Down)).await;
-    assert_eq!(input_text(&s), Some(""), "back to the line being typed");
+    assert_eq!(input_text(&s), Some("the"), "back to the line being typed");
+    settle(&mut s, &store, key(InputKey::DeleteToStart)).await;
     type_text(&mut s, &store, "us").await;
     settle(&mut s, &store, key(InputKey::Tab)).await;
     assert_eq!(input_text(&s), Some("user "));
