@@ -159,7 +159,8 @@ fn cache(out: &mut Vec<Finding>, data: &UserData, replay: &Assembly) {
         Ok(c) => {
             let d = drift(&c, replay);
             if !d.is_empty() {
-                out.push(finding(FindingKind::CacheDrift, key, drift_summary(&d)));
+                let msg = drift_summary(&d, &replay.policy);
+                out.push(finding(FindingKind::CacheDrift, key, msg));
             }
         }
     }
@@ -232,7 +233,7 @@ pub fn duplicate_message(p: &crate::engine::assembly::Pair) -> String {
 }
 
 /// One line on how a cache differs from a replay.
-pub fn drift_summary(d: &crate::engine::cache::Drift) -> String {
+pub fn drift_summary(d: &crate::engine::cache::Drift, policy: &str) -> String {
     let list = |ids: &[String]| {
         let shown: Vec<&str> = ids.iter().take(3).map(String::as_str).collect();
         let more = if ids.len() > 3 {
@@ -258,8 +259,9 @@ pub fn drift_summary(d: &crate::engine::cache::Drift) -> String {
     if d.prompt_differs && parts.is_empty() {
         parts.push("the prompt text differs".into());
     }
+    // Which policy replayed it: the TUI compares under the baseline, a command under its own.
     format!(
-        "differs from a fresh replay ({:+} tokens): {}",
+        "differs from a fresh replay under {policy} ({:+} tokens): {}",
         d.token_delta,
         parts.join("; ")
     )
@@ -299,7 +301,7 @@ mod tests {
         assert!(
             stale[0]
                 .message
-                .starts_with("differs from a fresh replay (+"),
+                .starts_with("differs from a fresh replay under prolaunch (+"),
             "{}",
             stale[0].message
         );
