@@ -364,7 +364,7 @@ fn a_paste_is_text_for_the_input_line_never_keys() {
     });
     t.send(&["Escape"]);
     t.wait_for("the palette closed", |s| {
-        !s.contains("enter run · esc cancel")
+        !s.contains("enter run · esc cancel") && !s.contains(":user u005 q")
     });
     // As keys, the line break would close the filter, `5` show Tune and `r` reset the tuning.
     t.send(&["/"]);
@@ -376,8 +376,10 @@ fn a_paste_is_text_for_the_input_line_never_keys() {
         "still on Users:\n{screen}"
     );
     t.send(&["Escape"]);
+    // Closed and cleared: the hint alone may be covered by a status message, and a `q` sent
+    // before the escape is read would arrive with it as alt-q.
     t.wait_for("the filter closed", |s| {
-        !s.contains("enter ok · esc cancel")
+        !s.contains("enter ok · esc cancel") && !s.contains("filter /u06")
     });
     t.send(&["q"]);
     t.wait_for("the shell after the TUI", |s| s.contains("PASTE_EXIT=0"));
