@@ -101,7 +101,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
 fn window(cells: &[(String, Tone)], left: usize, width: usize) -> Vec<(String, Tone)> {
     use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
     let total: usize = cells.iter().map(|(t, _)| t.width()).sum();
-    if width == 0 || (left == 0 && total <= width) {
+    if width == 0 || total == 0 || (left == 0 && total <= width) {
         return cells.to_vec();
     }
     let cut_left = left > 0;
@@ -154,5 +154,10 @@ mod tests {
         assert_eq!(shown(0, 14), "M0   554.4  6…");
         assert_eq!(shown(5, 13), "…54.4  61.1 %");
         assert_eq!(shown(3, 8), "… 554.4…");
+        assert!(
+            window(&[(String::new(), Tone::Plain)], 8, 20)
+                .iter()
+                .all(|(t, _)| t.is_empty())
+        );
     }
 }
