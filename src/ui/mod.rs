@@ -271,4 +271,6 @@ pub(crate) mod tests;
 #[cfg(test)]
 mod time_tests;
 #[cfg(test)]
+mod trust_tests;
+#[cfg(test)]
 mod wrap_tests;

@@ -1,0 +1,406 @@
+//! Bad input on the command line, in files and in store addresses: a usage error (exit 2) or a
+//! runtime failure (exit 1) naming what was wrong and where, never a crash or a value silently
+//! changed.
+
+use super::common::{self, ctxlens, expect_error, write_temp};
+
+#[test]
+fn policy_errors_exit_2_naming_file_line_column_or_key() {
+    let bad = write_temp(
+        "bad.toml",
+        "name = \"p\"\nstrategy = \"stop\"\nwieght = 3\n[budget]\ntotal = 10\n",
+    );
+    let bad = bad.to_str().expect("utf-8 path");
+    let out = ctxlens(&[
+        "replay",
+        "--snapshot",
+        "tests/data/snapshot-u1.json",
+        "--policy",
+        bad,
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.starts_with(&format!(
+            "ctxlens: policy error: {bad}:3:1: unknown field `wieght`, expected one of"
+        )),
+        "{}",
+        out.stderr
+    );
+    expect_error(
+        &[
+            "replay",
+            "--snapshot",
+            "tests/data/snapshot-u1.json",
+            "--policy",
+            "/nonexistent/p.toml",
+        ],
+        2,
+        "ctxlens: policy error: policy /nonexistent/p.toml: No such file or directory (os error 2) (presets: prolaunch, layered-adr)",
+    );
+    expect_error(
+        &[
+            "replay",
+            "--snapshot",
+            "tests/data/snapshot-u1.json",
+            "--set",
+            "layers.jorney.weight=0.6",
+        ],
+        2,
+        "ctxlens: policy error: --set layers.jorney.weight=0.6: no layers entry named \"jorney\" (have: session, journey, knowledge)",
+    );
+    expect_error(
+        &[
+            "replay",
+            "--snapshot",
+            "tests/data/snapshot-u1.json",
+            "--set",
+            "layers.journey.weight=-1",
+        ],
+        2,
+        "ctxlens: policy error: --set layers.journey.weight=-1: layers.journey.weight: must be a number ≥ 0, got -1",
+    );
+    expect_error(
+        &[
+            "replay",
+            "--snapshot",
+            "tests/data/snapshot-u1.json",
+            "--policy",
+            "layered-adr",
+            "--set",
+            "budget.expected_output_tokens=7800",
+        ],
+        2,
+        "ctxlens: policy error: --set budget.expected_output_tokens=7800: budget: total budget T = -108 must be > 0 \
+         (model_max_tokens 8192 − expected_output_tokens 7800 − overhead 500)",
+    );
+}
+
+#[test]
+fn snapshot_errors_exit_2_naming_file_line_column() {
+    expect_error(
+        &["replay", "--snapshot", "/nonexistent/s.json"],
+        2,
+        "ctxlens: snapshot /nonexistent/s.json: No such file or directory (os error 2)",
+    );
+    let cases = [
+        (
+            "{\"user_id\": \"u\",\n \"now\": \"2025-01-15T12:00:00Z\",\n \"session\": [}\n",
+            "3:14: expected value",
+        ),
+        (
+            "{\"now\": \"2025-01-15T12:00:00Z\"}",
+            "1:31: missing field `user_id`",
+        ),
+        (
+            "{\"user_id\": \"u\", \"now\": \"noon\"}",
+            "1:31: \"noon\" is neither RFC 3339 nor epoch seconds",
+        ),
+        (
+            "{\"user_id\": \"u\", \"now\": 1, \"extra\": 1}",
+            "1:34: unknown field `extra`, expected one of",
+        ),
+        (
+            "{\"user_id\": \"u\", \"now\": 1, \"journey\": [{\"id\": \"mb:1\", \"kind\": \"diary\", \"data\": {}}]}",
+            "1:69: unknown variant `diary`, expected one of `business_dna`, `milestone_data`, `transition`",
+        ),
+        (
+            "{\"user_id\": \"u\", \"now\": 1, \"knowledge\": [{\"id\": \"kn:1\", \"title\": \"t\", \"content\": \"c\", \"similarity\": 2.5}]}",
+            "1:104: similarity 2.5 is outside [-1, 1]",
+        ),
+    ];
+    for (text, want) in cases {
+        let f = write_temp("s.json", text);
+        let f = f.to_str().expect("utf-8 path");
+        let out = ctxlens(&["replay", "--snapshot", f, "--json"]);
+        assert_eq!(out.code, 2, "{text}: {}", out.stderr);
+        let prefix = format!("ctxlens: snapshot {f}:{want}");
+        assert!(
+            out.stderr.starts_with(&prefix),
+            "want {prefix:?}\n got {:?}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn runtime_and_usage_errors() {
+    // The test's stdin and stdout are no terminal: nothing to take over, nothing written.
+    expect_error(
+        &["tui"],
+        2,
+        "ctxlens: tui: the TUI needs a terminal on stdin and stdout; for output to a file or a pipe, use a command (`users`, `inspect`, `replay`, `report`)",
+    );
+    expect_error(
+        &["replay", "nosuchuser"],
+        1,
+        "ctxlens: user \"nosuchuser\" not found in DEMO",
+    );
+    expect_error(
+        &["transition", "nosuchuser", "--to", "M42"],
+        2,
+        "ctxlens: --to M42: unknown milestone (milestones: M0, M1, M2, M3, M4, M5, M6, M7, M8, M9)",
+    );
+    let cycle = write_temp(
+        "c.toml",
+        "[[milestones]]\nid = \"A\"\ndepends_on = [\"B\"]\n[[milestones]]\nid = \"B\"\ndepends_on = [\"A\"]\n",
+    );
+    let cycle = cycle.to_str().expect("utf-8 path");
+    expect_error(
+        &["graph", "--config", cycle],
+        2,
+        &format!(
+            "ctxlens: config {cycle}: milestones: milestone dependency cycle A → B → A (edge A → B)"
+        ),
+    );
+    let out = ctxlens(&["replay"]);
+    assert_eq!(out.code, 2, "clap usage error");
+    assert!(
+        out.stderr
+            .contains("the following required arguments were not provided"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn tui_snapshot_files_that_cannot_be_read_are_usage_errors() {
+    for (args, says) in [
+        (
+            ["tui", "--snapshot", "tests/data/nope.json"],
+            "ctxlens: snapshot tests/data/nope.json: ",
+        ),
+        (
+            ["tui", "--snapshots", "tests/data/nope"],
+            "ctxlens: snapshots folder tests/data/nope: ",
+        ),
+    ] {
+        let out = ctxlens(&args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.starts_with(says), "{args:?}: {}", out.stderr);
+    }
+}
+
+#[test]
+fn a_refused_postgres_says_so_naming_host_and_port() {
+    let port = common::servers::free_port();
+    let url = format!("postgres://admin:hunter2@127.0.0.1:{port}/db");
+    let out = common::ctxlens_with(&["users"], &[("DATABASE_URL", url)]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with(&format!(
+            "ctxlens: postgres 127.0.0.1:{port}/db: connect: connection refused"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
+}
+
+#[test]
+fn malformed_store_addresses_are_usage_errors_without_the_password() {
+    let cases = [
+        (
+            "DATABASE_URL",
+            "postgres://x:hunter2@127.0.0.1:1/db?sslmode=bogus",
+            "ctxlens: postgres: URL (--database-url, DATABASE_URL or [stores] database_url): ",
+            "bogus",
+        ),
+        (
+            "DATABASE_URL",
+            "postgres://x:hunter2@[bad/db",
+            "ctxlens: postgres: URL (--database-url, DATABASE_URL or [stores] database_url): ",
+            "",
+        ),
+        (
+            "DATABASE_URL",
+            "mysql://x:hunter2@127.0.0.1:1/db",
+            "ctxlens: postgres: URL (--database-url, DATABASE_URL or [stores] database_url): ",
+            "postgres://",
+        ),
+        (
+            "REDIS_URL",
+            "redis://:hunter2@[bad",
+            "ctxlens: redis: URL (--redis-url, REDIS_URL or [stores] redis_url): ",
+            "",
+        ),
+        (
+            "REDIS_URL",
+            "http://:hunter2@127.0.0.1:1/",
+            "ctxlens: redis: URL (--redis-url, REDIS_URL or [stores] redis_url): ",
+            "",
+        ),
+    ];
+    for (var, url, prefix, names) in cases {
+        for args in [
+            &["users"][..],
+            &["seed"],
+            &["migrate"],
+            &["watch"],
+            &["tui"],
+            &[],
+        ] {
+            if var == "REDIS_URL" && args == ["migrate"] {
+                continue; // migrate reads only DATABASE_URL
+            }
+            let out = common::ctxlens_with(args, &[(var, url.to_string())]);
+            assert_eq!(out.code, 2, "{args:?} {url}: {}", out.stderr);
+            assert!(
+                out.stderr.starts_with(prefix) && out.stderr.contains(names),
+                "{args:?} {url}: {}",
+                out.stderr
+            );
+            assert!(!out.stderr.contains("hunter2"), "{url}: {}", out.stderr);
+        }
+    }
+}
+
+/// A blank `--query` has nothing to embed: refused naming the flag, on every command taking it.
+#[test]
+fn a_blank_query_is_a_usage_error() {
+    for args in [
+        &["explain", "u005", "kn:25", "--query", ""][..],
+        &["replay", "u005", "--query", "  "],
+        &["inspect", "u005", "--query", ""],
+        &[
+            "diff",
+            "u005",
+            "--against-set",
+            "session.max_items=3",
+            "--query",
+            "",
+        ],
+    ] {
+        let out = ctxlens(args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("--query") && out.stderr.contains("empty"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+}
+
+/// A server that is not Redis (here one that answers as HTTP does) is a runtime failure of one
+/// line that says so.
+#[test]
+fn a_server_that_is_not_redis_is_said_to_be_so_on_one_line() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("address").port();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { return };
+            let mut buf = [0u8; 512];
+            let _ = conn.read(&mut buf);
+            let _ = conn.write_all(b"HTTP/1.0 400 Bad Request\r\n\r\n<html>no</html>\n");
+        }
+    });
+    let out = common::ctxlens_with(
+        &["users"],
+        &[("REDIS_URL", format!("redis://127.0.0.1:{port}"))],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.stderr.trim_end().lines().count(), 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("is not the Redis protocol"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Numbers out of range are usage errors naming what was wrong, never a crash or a value
+/// silently changed: timeouts, budgets whose arithmetic overflows or exceeds what a budget can
+/// be, a count of 0; an embedder URL the builtin embedder would ignore.
+#[test]
+fn out_of_range_numbers_are_usage_errors() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--connect-timeout", "inf", "users"], "from 0.1 to 86400"),
+        (
+            &["--connect-timeout", "1e400", "users"],
+            "from 0.1 to 86400",
+        ),
+        (&["--connect-timeout", "nan", "users"], "from 0.1 to 86400"),
+        (&["--connect-timeout", "0", "users"], "from 0.1 to 86400"),
+        (
+            &["--connect-timeout", "18446744073709551616", "users"],
+            "from 0.1 to 86400",
+        ),
+        (&["--embed-timeout", "1e30", "users"], "from 0.1 to 86400"),
+        (
+            &["replay", "u062", "--set", "budget.total=4294967296"],
+            "must be at most 4294967295",
+        ),
+        (
+            &[
+                "replay",
+                "u062",
+                "--set",
+                "budget.model_max_tokens=9223372036854775807",
+                "--set",
+                "budget.expected_output_tokens=-9223372036854775807",
+            ],
+            "out of range",
+        ),
+        (&["watch", "--count", "0"], "at least 1"),
+        (
+            &["replay", "u062", "--set", "layers.session.weight=1e308"],
+            "is beyond 4294967295 tokens",
+        ),
+        (
+            &["report", "--sample", "0", "--fail-on", "truncation_rate"],
+            "--sample 0: a sample holds at least one user",
+        ),
+        (
+            &["optimize", "--sample", "0", "--trials", "2"],
+            "--sample 0: a sample holds at least one user",
+        ),
+        (
+            &["--embed-url", "http://127.0.0.1:1/v1", "replay", "u062"],
+            "--embedder http",
+        ),
+    ];
+    for (args, says) in cases {
+        let out = ctxlens(args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
+        assert!(!out.stderr.contains("panicked"), "{args:?}: {}", out.stderr);
+    }
+}
+
+/// A gate over no user fails: nothing replayed cannot pass a target.
+#[test]
+fn a_gate_over_no_user_fails() {
+    let out = ctxlens(&["report", "--synthetic", "0", "--fail-on", "truncation_rate"]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("no user was replayed"),
+        "{}",
+        out.stderr
+    );
+    let ungated = ctxlens(&["report", "--synthetic", "0"]);
+    assert_eq!(ungated.code, 0, "{}", ungated.stderr);
+}
+
+/// A cursor no listing printed is a usage error, before any output; a limit of 0 is refused.
+#[test]
+fn users_refuses_a_cursor_it_never_gave_and_a_zero_limit() {
+    let out = ctxlens(&["users", "--cursor", "garbage"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stdout.is_empty(),
+        "no head before the error: {}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains("invalid cursor \"garbage\""),
+        "{}",
+        out.stderr
+    );
+    let zero = ctxlens(&["users", "--limit", "0"]);
+    assert_eq!(zero.code, 2, "{}", zero.stderr);
+    assert!(zero.stderr.contains("at least 1"), "{}", zero.stderr);
+    let one = ctxlens(&["users", "--limit", "1", "--json"]);
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    let v: serde_json::Value = serde_json::from_str(&one.stdout).expect("json");
+    assert_eq!(v["users"].as_array().expect("users").len(), 1);
+}
