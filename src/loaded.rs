@@ -32,14 +32,14 @@ impl Loaded {
     pub fn new(data: UserData, snapshot: Snapshot, redact: Option<&MilestoneMap>) -> Self {
         let masked = redact.map(|map| {
             let unknown = unknown_milestones(&data, &snapshot, map);
-            let mut shown = Masked {
-                data: mask_user_data(&data, map),
-                snapshot: mask_snapshot(&snapshot, map),
+            let (mut shown_data, mut shown_snapshot) =
+                (mask_user_data(&data, map), mask_snapshot(&snapshot, map));
+            mask_named(&mut shown_data, &mut shown_snapshot, &unknown);
+            Box::new(Masked {
+                data: shown_data,
+                snapshot: shown_snapshot,
                 unknown,
-            };
-            let words = shown.unknown.clone();
-            mask_named(&mut shown.data, &mut shown.snapshot, &words);
-            Box::new(shown)
+            })
         });
         Loaded {
             data,

@@ -116,20 +116,19 @@ pub fn fit_middle(text: &str, max: usize) -> String {
         return fit(&line, max);
     }
     let chars: Vec<char> = line.chars().collect();
-    let width = |cs: &[char]| -> usize {
-        cs.iter()
-            .map(|c| unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0))
-            .sum()
-    };
-    // The end takes half of what is left after the `…`, the start the rest.
+    let width = |c: &char| unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+    // The end takes half of what is left after the `…`, the start the rest (one pass each
+    // way: an id may be long).
     let tail_room = (max - 1) / 2;
-    let mut tail = chars.len();
-    while tail > 0 && width(&chars[tail - 1..]) <= tail_room {
+    let (mut tail, mut tail_width) = (chars.len(), 0);
+    while tail > 0 && tail_width + width(&chars[tail - 1]) <= tail_room {
         tail -= 1;
+        tail_width += width(&chars[tail]);
     }
-    let head_room = max - 1 - width(&chars[tail..]);
-    let mut head = 0;
-    while head < tail && width(&chars[..=head]) <= head_room {
+    let head_room = max - 1 - tail_width;
+    let (mut head, mut head_width) = (0, 0);
+    while head < tail && head_width + width(&chars[head]) <= head_room {
+        head_width += width(&chars[head]);
         head += 1;
     }
     let mut out: String = chars[..head].iter().collect();
@@ -298,6 +297,15 @@ mod tests {
         assert!(matches!(inert_line("plain"), Cow::Borrowed(_)));
         // A zero-width joiner is not a control: emoji sequences stay whole.
         assert_eq!(inert_line("👩\u{200d}💻"), "👩\u{200d}💻");
+    }
+
+    #[test]
+    fn fit_middle_keeps_both_ends_and_the_width() {
+        assert_eq!(fit_middle("3f2a9c1e-8d4b#12", 10), "3f2a9…b#12");
+        assert_eq!(fit_middle("s1#3", 10), "s1#3");
+        assert_eq!(fit_middle("日本語のセッション#7", 9), "日本…ン#7");
+        let long = "x".repeat(200_000) + "#9";
+        assert_eq!(fit_middle(&long, 8).width(), 8);
     }
 
     #[test]

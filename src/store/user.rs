@@ -239,12 +239,11 @@ fn cached_value(k: &RawKey, malformed: &mut Vec<Malformed>) -> Option<Value> {
         reason,
     };
     let bytes = match &k.value {
-        RawValue::String(_) | RawValue::Oversized if too_large(&k.value).is_some() => {
+        RawValue::String(b) if b.len() <= MAX_VALUE_BYTES => b,
+        RawValue::String(_) | RawValue::Oversized => {
             malformed.push(fail(too_large(&k.value).unwrap_or_default()));
             return None;
         }
-        RawValue::String(b) => b,
-        RawValue::Oversized => return None,
         RawValue::List(_) => {
             malformed.push(fail("key holds a Redis list, not a string".into()));
             return None;
