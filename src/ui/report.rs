@@ -30,7 +30,18 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                     t.muted(),
                 ),
             ],
-            (None, false) => vec![Line::styled("No report yet.", t.muted())],
+            (None, false) => match s.status.stores.iter().find(|st| !st.up) {
+                // Not started while a store is down: it would fail.
+                Some(down) => vec![Line::styled(
+                    format!(
+                        "{} {} is down: the report runs when it is back.",
+                        super::il(&down.name),
+                        super::il(&down.host)
+                    ),
+                    t.error(),
+                )],
+                None => vec![Line::styled("No report yet.", t.muted())],
+            },
         };
         center_message(frame, area, " Report ", lines, t);
         return;

@@ -264,6 +264,34 @@ async fn refreshing_while_a_store_is_down_keeps_the_list_and_reads_it_when_back(
 }
 
 #[tokio::test]
+async fn the_report_screen_opened_while_a_store_is_down_says_so_and_waits_for_it() {
+    let (mut s, _store) = demo_app().await;
+    update(&mut s, Action::Health(health(false)));
+    let effects = update(&mut s, Action::ShowReport);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::RunReport { .. })),
+        "{effects:?}"
+    );
+    let shown = format!(
+        "{:?}",
+        crate::ui::tests::draw(&s, 80, 24, &crate::ui::theme::Theme::default()).backend()
+    );
+    assert!(
+        shown.contains("is down: the report runs when it is back"),
+        "{shown}"
+    );
+    let effects = update(&mut s, Action::Health(health(true)));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::RunReport { .. })),
+        "{effects:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_report_that_failed_for_an_outage_says_why_and_runs_when_the_stores_are_back() {
     let (mut s, _store) = demo_app().await;
     let effects = update(&mut s, Action::ShowReport);
