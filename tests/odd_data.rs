@@ -93,6 +93,7 @@ impl Placed {
             V::T(t) => self.fill(t).into_bytes(),
             V::B(b) => b.to_vec(),
             V::Huge => format!("[\"{}\"]", "x".repeat(10 << 20)).into_bytes(),
+            V::Large => format!("{{\"user\":\"{}\"}}", "y".repeat(3 << 20)).into_bytes(),
             V::Deep => format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)).into_bytes(),
         }
     }

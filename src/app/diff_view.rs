@@ -128,25 +128,49 @@ fn inputs(cmp: &Comparison, out: &mut Vec<Row>) {
         format!("Input changes ({})   * explains it", cmp.inputs.len()),
         Tone::Title,
     ));
-    for (k, i) in cmp.inputs.iter().enumerate() {
+    let label_of = |k: usize| {
         let e = cmp.cause.iter().find(|e| e.change == k);
-        let label = e.map_or(i.cause, |e| e.cause).label();
+        (
+            e.is_some(),
+            e.map_or(cmp.inputs[k].cause, |e| e.cause).label(),
+        )
+    };
+    let label_w = column((0..cmp.inputs.len()).map(|k| label_of(k).1));
+    let subject_w = column(cmp.inputs.iter().map(|i| i.subject.as_str()));
+    for (k, i) in cmp.inputs.iter().enumerate() {
+        let (explains, label) = label_of(k);
         let line = format!(
-            "{} {label:<22} {:<12} {}",
-            if e.is_some() { '*' } else { ' ' },
-            i.subject,
+            "{} {} {} {}",
+            if explains { '*' } else { ' ' },
+            cell(label, label_w),
+            cell(&i.subject, subject_w),
             i.detail
         );
         out.push(text(
             line,
-            if e.is_some() {
-                Tone::Accent
-            } else {
-                Tone::Muted
-            },
+            if explains { Tone::Accent } else { Tone::Muted },
         ));
     }
     out.push(text("", Tone::Base));
+}
+
+/// Widest a column of the change tables gets: a longer value is cut in the middle.
+const COLUMN_MAX: usize = 28;
+
+/// A column's width: its widest value, up to [`COLUMN_MAX`].
+fn column<'a>(values: impl Iterator<Item = &'a str>) -> usize {
+    values
+        .map(unicode_width::UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0)
+        .min(COLUMN_MAX)
+}
+
+/// `value` made inert and padded (or cut in the middle) to `width` columns.
+fn cell(value: &str, width: usize) -> String {
+    let v = crate::text::fit_middle(value, width);
+    let pad = width.saturating_sub(unicode_width::UnicodeWidthStr::width(v.as_str()));
+    format!("{v}{}", " ".repeat(pad))
 }
 
 fn items(cmp: &Comparison, out: &mut Vec<Row>) {
@@ -154,12 +178,17 @@ fn items(cmp: &Comparison, out: &mut Vec<Row>) {
         return;
     }
     out.push(text(format!("Items ({})", cmp.items.len()), Tone::Title));
-    for d in &cmp.items {
-        let (ta, tb) = d.tokens();
-        let id = d
-            .was
+    let id_of = |d: &crate::engine::cause::ItemDelta| {
+        d.was
             .as_ref()
-            .map_or(d.id.clone(), |w| format!("{w} → {}", d.id));
+            .map_or(d.id.clone(), |w| format!("{w} → {}", d.id))
+    };
+    let ids: Vec<String> = cmp.items.iter().map(id_of).collect();
+    let id_w = column(ids.iter().map(String::as_str));
+    let layer_w = column(cmp.items.iter().map(|d| d.layer.as_str()));
+    let kind_w = column(cmp.items.iter().map(|d| d.kind.label()));
+    for (d, id) in cmp.items.iter().zip(&ids) {
+        let (ta, tb) = d.tokens();
         let why = d
             .after
             .as_ref()
@@ -172,10 +201,11 @@ fn items(cmp: &Comparison, out: &mut Vec<Row>) {
         };
         let delta = tb as i64 - ta as i64;
         let line = format!(
-            "{} {id:<14} {:<10} {:<15} {delta:>+6}  {why}",
+            "{} {} {} {} {delta:>+6}  {why}",
             d.kind.mark(),
-            d.layer,
-            d.kind.label()
+            cell(id, id_w),
+            cell(&d.layer, layer_w),
+            cell(d.kind.label(), kind_w)
         );
         out.push(text(line, tone));
     }

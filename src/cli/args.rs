@@ -32,7 +32,9 @@ pub struct GlobalArgs {
     )]
     pub policy: String,
     /// Override a policy key by dotted path, layers by name (repeatable):
-    /// --set layers.journey.weight=0.6 --set budget.total=3000 --set strategy=skip
+    /// --set layers.journey.weight=0.6 --set budget.total=3000 --set strategy=skip.
+    /// VALUE is read as TOML, else as text with its ends trimmed: quote it to keep spaces
+    /// (--set 'truncate_marker=" [cut]"')
     #[arg(long = "set", global = true, value_name = "KEY=VALUE")]
     pub sets: Vec<String>,
     /// Config file [default: $XDG_CONFIG_HOME/ctxlens/config.toml, when present].

@@ -318,8 +318,9 @@ impl<'a> Search<'a> {
     }
 }
 
-/// The trials no other trial beats on the objective and on every target's slack at once,
-/// best objective first (each distinct set of figures once).
+/// The trials no other trial beats on the objective and on every target's slack at once: those
+/// that meet every target first, best objective first, then the nearest to meeting them (each
+/// distinct set of figures once).
 pub fn pareto<'t>(trials: &'t [Trial], targets: &[Target]) -> Vec<&'t Trial> {
     let slacks: Vec<Vec<f64>> = trials
         .iter()
@@ -349,6 +350,14 @@ pub fn pareto<'t>(trials: &'t [Trial], targets: &[Target]) -> Vec<&'t Trial> {
     });
     // Points that measure the same on every axis shown: the earliest stands for them.
     front.dedup_by(|a, b| trials[*a].objective == trials[*b].objective && slacks[*a] == slacks[*b]);
+    // Those that meet every target first (they are the ones to ship), then the nearest to it.
+    let outside = |t: &Trial| if t.feasible() { 0.0 } else { t.violation };
+    front.sort_by(|&a, &b| {
+        let (a, b) = (&trials[a], &trials[b]);
+        (!a.feasible())
+            .cmp(&!b.feasible())
+            .then(outside(a).total_cmp(&outside(b)))
+    });
     front.into_iter().map(|i| &trials[i]).collect()
 }
 
@@ -440,5 +449,28 @@ mod tests {
         let front: Vec<usize> = pareto(&trials, &targets).iter().map(|t| t.n).collect();
         // x = 6 is beaten by x = 7 (lower cost, more slack); 7 and 8 trade cost for slack.
         assert_eq!(front, [1, 2]);
+    }
+
+    /// A cheaper point that misses a target comes after the ones that meet them all.
+    #[test]
+    fn the_pareto_front_lists_what_meets_the_targets_first() {
+        let targets = [Target::parse("truncation_rate<0.05").expect("target")];
+        let t = |n, point: Point| {
+            let m = toy(&point).expect("metrics");
+            Trial {
+                n,
+                point,
+                violation: targets[0].violation(&m),
+                objective: m.avg_tokens,
+                metrics: m,
+            }
+        };
+        // x = 4: 9 tokens, misses; x = 9 with n = 10: 14 tokens, meets it.
+        let trials = [t(1, vec![4.0, 0.0]), t(2, vec![9.0, 10.0])];
+        let front: Vec<(usize, bool)> = pareto(&trials, &targets)
+            .iter()
+            .map(|t| (t.n, t.feasible()))
+            .collect();
+        assert_eq!(front, [(2, true), (1, false)]);
     }
 }

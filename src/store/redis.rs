@@ -342,9 +342,11 @@ impl RedisStore {
         Ok(out)
     }
 
-    /// TYPE, TTL, GETRANGE and LRANGE of `keys` on `node`, in one pipeline: a string is read up
-    /// to one byte past the read limit ([`MAX_VALUE_BYTES`]), so a value far over it costs
-    /// neither the transfer nor the memory.
+    /// TYPE, TTL, GETRANGE and MEMORY USAGE of `keys` on `node`, in one pipeline, then LRANGE
+    /// of the lists that fit, in a second: a string is read up to one byte past the read limit
+    /// ([`MAX_VALUE_BYTES`]), and a list whose memory is far over it is not read at all, so a
+    /// huge value costs neither the transfer nor the memory. (A server that refuses MEMORY
+    /// USAGE has its lists read, then measured.)
     async fn read_keys(
         &self,
         node: usize,
@@ -365,20 +367,41 @@ impl RedisStore {
                 .arg(k)
                 .arg(0)
                 .arg(MAX_VALUE_BYTES)
-                .cmd("LRANGE")
+                .cmd("MEMORY")
+                .arg("USAGE")
                 .arg(k)
-                .arg(0)
-                .arg(-1);
+                .arg("SAMPLES")
+                .arg(0);
         }
         let mut conn = self.nodes[node].clone();
+        let what = format!("reading the keys of {whose}");
         let values: Vec<Value> = pipe
             .query_async(&mut conn)
             .await
-            .map_err(|e| self.fail(&format!("reading the keys of {whose}"), e))?;
-        Ok(keys
+            .map_err(|e| self.fail(&what, e))?;
+        let mut read: Vec<(String, Vec<Value>)> = keys
             .into_iter()
             .zip(values.chunks(ANSWERS).map(<[Value]>::to_vec))
-            .collect())
+            .collect();
+        let lists: Vec<usize> = (0..read.len())
+            .filter(|&i| list_to_read(&read[i].1))
+            .collect();
+        if lists.is_empty() {
+            return Ok(read);
+        }
+        let mut pipe = redis::pipe();
+        pipe.ignore_errors();
+        for &i in &lists {
+            pipe.cmd("LRANGE").arg(&read[i].0).arg(0).arg(-1);
+        }
+        let items: Vec<Value> = pipe
+            .query_async(&mut conn)
+            .await
+            .map_err(|e| self.fail(&what, e))?;
+        for (i, v) in lists.into_iter().zip(items) {
+            read[i].1[ANSWERS - 1] = v;
+        }
+        Ok(read)
     }
 
     /// How many servers a full SCAN visits: every master of a cluster, or the one server.
@@ -490,11 +513,27 @@ impl RedisStore {
     }
 }
 
-/// The answers [`RedisStore::read_keys`] gets per key: TYPE, TTL, GETRANGE, LRANGE.
+/// The answers [`RedisStore::read_keys`] gets per key: TYPE, TTL, GETRANGE and MEMORY USAGE,
+/// the last replaced by LRANGE's when the key is a list that was read.
 const ANSWERS: usize = 4;
 
-/// One key's TYPE, TTL, GETRANGE and LRANGE answers as a raw value (the one of GETRANGE and
-/// LRANGE for the other type answers WRONGTYPE).
+/// Memory a list may take on the server and still be read: its items' bytes are then checked
+/// against [`MAX_VALUE_BYTES`] as read (the server's figure counts its own overhead too).
+const LIST_MEMORY_LIMIT: i64 = 2 * MAX_VALUE_BYTES as i64;
+
+/// Whether a key's first answers say it is a list to read: one whose memory is within
+/// [`LIST_MEMORY_LIMIT`], or unknown (MEMORY USAGE refused).
+fn list_to_read(v: &[Value]) -> bool {
+    let list = match v.first() {
+        Some(Value::SimpleString(s)) => s == "list",
+        Some(Value::BulkString(b)) => b == b"list",
+        _ => false,
+    };
+    list && !matches!(v.get(ANSWERS - 1), Some(Value::Int(n)) if *n > LIST_MEMORY_LIMIT)
+}
+
+/// One key's answers as a raw value: TYPE, TTL, GETRANGE (WRONGTYPE for a list) and, for a
+/// list, LRANGE's items — or, when the list was too large to read, its MEMORY USAGE.
 fn raw_key(name: &str, v: &[Value]) -> RawKey {
     let kind = match v.first() {
         Some(Value::SimpleString(s)) => s.clone(),
@@ -510,6 +549,7 @@ fn raw_key(name: &str, v: &[Value]) -> RawKey {
             RawValue::Oversized
         }
         ("string", Some(Value::BulkString(b)), _) => RawValue::String(b.clone()),
+        ("list", _, Some(Value::Int(_))) => RawValue::Oversized,
         ("list", _, Some(Value::Array(items))) => RawValue::List(
             items
                 .iter()
@@ -529,53 +569,5 @@ fn raw_key(name: &str, v: &[Value]) -> RawKey {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn raw_keys_from_pipeline_answers() {
-        let s = raw_key(
-            "k",
-            &[
-                Value::SimpleString("string".into()),
-                Value::Int(3600),
-                Value::BulkString(b"[]".to_vec()),
-                Value::Nil,
-            ],
-        );
-        assert!(matches!(s.value, RawValue::String(ref b) if b == b"[]"));
-        assert_eq!(s.ttl, Some(3600));
-        let l = raw_key(
-            "k",
-            &[
-                Value::SimpleString("list".into()),
-                Value::Int(-1),
-                Value::Nil,
-                Value::Array(vec![Value::BulkString(b"{}".to_vec())]),
-            ],
-        );
-        assert!(matches!(l.value, RawValue::List(ref items) if items.len() == 1));
-        assert_eq!(l.ttl, None);
-        let h = raw_key(
-            "k",
-            &[
-                Value::SimpleString("hash".into()),
-                Value::Int(5),
-                Value::Nil,
-                Value::Nil,
-            ],
-        );
-        assert!(matches!(h.value, RawValue::Other(ref t) if t == "hash"));
-        // Read up to one byte past the limit: over it, and not kept.
-        let big = raw_key(
-            "k",
-            &[
-                Value::SimpleString("string".into()),
-                Value::Int(-1),
-                Value::BulkString(vec![b'x'; MAX_VALUE_BYTES + 1]),
-                Value::Nil,
-            ],
-        );
-        assert!(matches!(big.value, RawValue::Oversized));
-    }
-}
+#[path = "redis_tests.rs"]
+mod tests;

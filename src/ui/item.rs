@@ -15,8 +15,18 @@ use crate::engine::snapshot::{Malformed, fmt_ts};
 use crate::engine::tokens::chars4;
 use crate::engine::{Assembly, Decision, Item, ItemKind};
 
-/// Where an item came from: the Redis key or table row.
-pub(crate) fn source_of(it: &Item, v: &UserView) -> String {
+/// Where an item came from: the Redis key or table row — on the embedded demo, the key or row
+/// it stands for, marked as the demo's (no store was read).
+pub(crate) fn source_of(it: &Item, v: &UserView, demo: bool) -> String {
+    let at = stored_at(it, v);
+    match (demo, at.split_once(' ')) {
+        (true, Some(("redis" | "postgres", place))) => format!("embedded demo: {place}"),
+        _ => at,
+    }
+}
+
+/// The store and the key or row an item is read from.
+fn stored_at(it: &Item, v: &UserView) -> String {
     let snap = v.snapshot();
     match it.kind {
         ItemKind::Turn => {
@@ -54,7 +64,7 @@ fn field(t: &Theme, k: &str, v: String) -> Line<'static> {
 }
 
 /// The item's decision, source, timestamp, score and tokens.
-fn fields(it: &Item, v: &UserView, a: &Assembly, t: &Theme) -> Vec<Line<'static>> {
+fn fields(it: &Item, s: &State, v: &UserView, a: &Assembly, t: &Theme) -> Vec<Line<'static>> {
     let field = |k: &str, v: String| field(t, k, v);
     let reason = it
         .reason
@@ -69,7 +79,7 @@ fn fields(it: &Item, v: &UserView, a: &Assembly, t: &Theme) -> Vec<Line<'static>
                 t.decision(it.decision),
             ),
         ]),
-        field("source", il(&source_of(it, v))),
+        field("source", il(&source_of(it, v, s.status.demo))),
         field(
             "timestamp",
             it.timestamp.as_ref().map_or("—".into(), fmt_ts),
@@ -113,7 +123,7 @@ pub(crate) fn lines(
         LayerRow::Malformed(m, _) => return wrap::all_rows(&malformed(m, t), width),
     };
     let field = |k: &str, v: String| field(t, k, v);
-    let mut out = fields(it, v, a, t);
+    let mut out = fields(it, s, v, a, t);
     let src = TokenSource {
         counter: &s.session.engine.tokens,
         tokenizer: a.tokenizer,

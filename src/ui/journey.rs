@@ -9,7 +9,7 @@ use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
@@ -391,6 +391,10 @@ fn contribution_lines(v: &UserView, id: &str, t: &Theme) -> Vec<Line<'static>> {
     items
 }
 
+/// Lines of a milestone's carried data shown on Journey, and rows one line may wrap to.
+const CARRY_FIELDS: usize = 12;
+const CARRY_ROWS_PER_FIELD: usize = 3;
+
 /// What a transition into `id` would carry; for the current milestone, into each next one.
 fn transition_lines(
     s: &State,
@@ -425,13 +429,30 @@ fn transition_lines(
             t.accent(),
         ));
         for (m, data) in &p.context {
-            // Masked when loaded under --redact.
-            let text = crate::engine::render::json_lines(data).replace('\n', " · ");
-            let line = format!("{m}: {text}");
-            lines.push(Line::from(format!(
-                "  {}",
-                crate::text::fit(&line, width.saturating_sub(2))
-            )));
+            lines.push(Line::from(format!("  {}:", il(m))));
+            // Every field, wrapped (the panel scrolls); a long one cut at a few rows. Masked
+            // when loaded under --redact.
+            let text = crate::engine::render::json_lines(data);
+            let fields: Vec<&str> = text.lines().collect();
+            let cut = width.saturating_sub(4).max(20) * CARRY_ROWS_PER_FIELD;
+            for f in fields.iter().take(CARRY_FIELDS) {
+                // Wrapped under its own indentation, and two more for what continues it.
+                let body = f.trim_start();
+                let indent = " ".repeat(4 + f.len() - body.len());
+                let first = [Span::raw(indent.clone())];
+                let rest = [Span::raw(format!("{indent}  "))];
+                let body = Line::from(crate::text::fit(body, cut));
+                lines.extend(super::wrap::hanging(&first, &rest, &body, width));
+            }
+            if fields.len() > CARRY_FIELDS {
+                lines.push(Line::styled(
+                    format!(
+                        "    … {} more lines (Layers shows the item whole)",
+                        fields.len() - CARRY_FIELDS
+                    ),
+                    t.muted(),
+                ));
+            }
         }
         if !p.missing.is_empty() {
             lines.push(Line::styled(

@@ -247,3 +247,40 @@ async fn a_26_milestone_map_is_walked_with_the_keys_and_panned_to_the_selection(
     let wide = rows(&s, 120, 40)[1].clone();
     assert!(wide.contains("h/j/k/l move · view "), "{wide}");
 }
+
+/// What a transition would carry is listed field by field, every field of every milestone it
+/// carries (not the first one cut to a line).
+#[tokio::test]
+async fn a_transition_preview_lists_every_carried_field() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u064").await;
+    settle(&mut s, &store, Action::ShowJourney).await;
+    assert_eq!(selected(&s), "M5");
+    s.ui.size = (120, 40);
+    let mut seen = String::new();
+    for _ in 0..30 {
+        seen.push_str(&rows(&s, 120, 40).join("\n"));
+        settle(&mut s, &store, Action::PageDown).await;
+    }
+    let view = s.user.view.as_ref().expect("u064 open");
+    let map = &s.session.engine.milestones;
+    // M9 needs every milestone: it carries the data of the completed ones.
+    let p = crate::engine::milestones::prepare_transition(map, view.snapshot(), "M9");
+    assert!(
+        p.context.len() >= 2,
+        "M9 carries the completed ones:\n{seen}"
+    );
+    let mut checked = 0;
+    for (m, data) in &p.context {
+        assert!(seen.contains(&format!("  {m}:")), "{m}:\n{seen}");
+        let text = crate::engine::render::json_lines(data);
+        for line in text.lines().take(12).filter(|l| l.trim().len() < 50) {
+            assert!(seen.contains(line.trim()), "{m} {line:?}:\n{seen}");
+            checked += 1;
+        }
+    }
+    assert!(
+        checked > p.context.len(),
+        "more than one field each: {checked}"
+    );
+}

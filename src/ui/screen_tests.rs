@@ -229,7 +229,10 @@ async fn layers_show_the_selected_item_beside_the_table_when_wide() {
     let terminal = draw(&s, 160, 40, &Theme::default());
     insta::assert_snapshot!("layers_preview_160x40", terminal.backend());
     let t = format!("{:?}", terminal.backend());
-    assert!(t.contains("source     postgres memory_bank id=330"), "{t}");
+    assert!(
+        t.contains("source     embedded demo: memory_bank id=330"),
+        "{t}"
+    );
     let _ = Screen::Layers;
 }
 
@@ -643,9 +646,29 @@ async fn the_layers_preview_starts_at_140_columns() {
         s.ui.size = (w, 40);
         let screen = text(&s, w, 40);
         assert_eq!(
-            screen.contains("source     postgres memory_bank id=330"),
+            screen.contains("source     embedded demo: memory_bank id=330"),
             shown,
             "{w} columns: {screen}"
         );
+    }
+}
+
+/// An item's source names the store it was read from; the demo's rows are marked as the demo's
+/// (no Redis or Postgres was read).
+#[tokio::test]
+async fn an_items_source_names_its_store_except_on_the_demo() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    for _ in 0..9 {
+        settle(&mut s, &store, Action::Down).await;
+    }
+    s.ui.size = (160, 40);
+    for (demo, shown) in [
+        (true, "source     embedded demo: memory_bank id=330"),
+        (false, "source     postgres memory_bank id=330"),
+    ] {
+        s.status.demo = demo;
+        let screen = text(&s, 160, 40);
+        assert!(screen.contains(shown), "demo {demo}: {screen}");
     }
 }

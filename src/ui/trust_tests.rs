@@ -140,6 +140,51 @@ async fn diff_overlay_side_by_side() {
     snap("diff_overlay", &mut s);
 }
 
+/// The diff's change tables keep their columns when a value is longer than usual: each input's
+/// detail starts in the same column, a very long name cut in the middle.
+#[tokio::test]
+async fn diff_tables_stay_aligned_on_long_names() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    for cmd in [
+        "set session.max_items=3",
+        "set knowledge.similarity_threshold=0.9",
+        "set layers.journey.weight=0.3",
+        "diff",
+    ] {
+        settle(&mut s, &store, Action::Palette).await;
+        type_text(&mut s, &store, cmd).await;
+        settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    }
+    let c = s.user.compared.as_ref().expect("compared");
+    let lines: Vec<String> = c
+        .rows
+        .iter()
+        .filter_map(|r| match r {
+            crate::app::diff_view::Row::Text(x, _) => Some(x.clone()),
+            crate::app::diff_view::Row::Pair(..) => None,
+        })
+        .collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("Input changes"))
+        .expect("an input table");
+    let rows = &lines[at + 1..at + 4];
+    let details = ["10 → 3", "0.7 → 0.9", "0.5 → 0.3"];
+    let starts: Vec<usize> = rows
+        .iter()
+        .map(|r| {
+            let d = details.iter().find(|d| r.ends_with(*d)).expect(r);
+            r[..r.len() - d.len()].chars().count()
+        })
+        .collect();
+    assert!(starts.windows(2).all(|w| w[0] == w[1]), "{rows:#?}");
+    assert!(
+        rows.iter().any(|r| r.contains("knowledge.simi…")),
+        "cut in the middle: {rows:#?}"
+    );
+}
+
 #[tokio::test]
 async fn hostile_text_is_drawn_inert_on_every_screen() {
     use crate::demo::hostile::{PAYLOADS, dataset, user_id};

@@ -12,6 +12,8 @@ pub enum V {
     B(&'static [u8]),
     /// A JSON array of 10 MB (over the 4 MiB read limit).
     Huge,
+    /// A turn of 3 MB (two are over the read limit).
+    Large,
     /// `[[[…]]]`, 10,000 deep.
     Deep,
 }

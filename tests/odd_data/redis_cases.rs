@@ -25,6 +25,24 @@ pub const CASES: &[Case] = &[
         &[E::Malformed("session:{u}:big", "over the 4 MiB read limit")],
     ),
     case(
+        "list element over the read limit",
+        &[W::Push("session:{u}:biglist", &[V::Huge])],
+        "",
+        &[E::Malformed(
+            "session:{u}:biglist",
+            "over the 4 MiB read limit (read no further)",
+        )],
+    ),
+    case(
+        "list of elements over the read limit together",
+        &[W::Push("session:{u}:longlist", &[V::Large, V::Large])],
+        "",
+        &[E::Malformed(
+            "session:{u}:longlist",
+            "bytes, over the 4 MiB read limit",
+        )],
+    ),
+    case(
         "string value not UTF-8",
         &[W::Set("session:{u}:bin", V::B(b"[\"\xff\xfe\"]"))],
         "",

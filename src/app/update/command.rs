@@ -165,9 +165,15 @@ pub(super) fn save_prompt(s: &mut State) {
 /// Writes the tuned policy to `file` (under its own name when tuned, [`tune::saved_policy`]);
 /// an existing file only when `overwrite` (`:w!`).
 pub(super) fn save(s: &mut State, file: &str, overwrite: bool) -> Vec<Effect> {
+    let path = std::path::Path::new(file);
     let refused = if file.is_empty() {
         Some("save: no file name given; nothing written".to_string())
-    } else if !overwrite && std::path::Path::new(file).exists() {
+    } else if path.is_dir() {
+        Some(format!(
+            "save: {} is a directory; nothing written (name a file in it)",
+            crate::text::inert_line(file)
+        ))
+    } else if !overwrite && path.exists() {
         Some(format!(
             "save: {} exists; nothing written (:w! {} replaces it)",
             crate::text::inert_line(file),

@@ -115,6 +115,22 @@ async fn saving_refuses_to_replace_a_file_and_quit_knows_what_was_written() {
     assert!(message(&s).0.contains("exists"), "{:?}", message(&s));
 }
 
+/// A directory is no file to save into, even with `:w!`: the message says so, not "use :w!".
+#[tokio::test]
+async fn saving_into_a_directory_says_it_is_one() {
+    let (mut s, ctx) = demo_app().await;
+    command(&mut s, &ctx, "set budget.total=3700").await;
+    for cmd in ["w src", "w! src"] {
+        assert!(command(&mut s, &ctx, cmd).await.is_empty(), "{cmd}");
+        let (text, error) = message(&s);
+        assert!(
+            error && text.contains("src is a directory") && !text.contains(":w!"),
+            "{cmd}: {text}"
+        );
+    }
+    assert!(s.unsaved());
+}
+
 /// `:user` of an id no listed user has says so where you are; on the list, esc clears a filter
 /// that matches nothing, as the list says it does.
 #[tokio::test]

@@ -205,11 +205,8 @@ fn write_recommended(out: &mut impl Write, v: &Out) -> Result<(), CliError> {
 const PARETO_SHOWN: usize = 15;
 
 fn write_pareto(out: &mut impl Write, f: &Found) -> Result<(), CliError> {
-    // Feasible points first (cheapest first), then the nearest to feasible.
-    let mut rows: Vec<&Trial> = f.pareto.iter().filter(|t| t.feasible()).collect();
-    let mut near: Vec<&Trial> = f.pareto.iter().filter(|t| !t.feasible()).collect();
-    near.sort_by(|a, b| a.violation.total_cmp(&b.violation).then(a.n.cmp(&b.n)));
-    rows.extend(near);
+    // In the front's order: feasible points first (cheapest first), then the nearest to feasible.
+    let rows: Vec<&Trial> = f.pareto.iter().collect();
     let points = match rows.len() {
         1 => "1 point".to_string(),
         n => format!("{n} points"),

@@ -104,6 +104,19 @@ fn overrides_by_dotted_path_and_layer_name() {
     assert_eq!(adr.expect("valid").budgets().total, 3000);
 }
 
+/// A value is TOML, else text with its ends trimmed (as `--help` says): quoted, spaces stay.
+#[test]
+fn an_override_keeps_spaces_only_when_quoted() {
+    let marker = |arg: &str| {
+        prolaunch()
+            .with_overrides(&[arg.into()])
+            .expect("valid")
+            .truncate_marker
+    };
+    assert_eq!(marker("truncate_marker= [cut] "), "[cut]");
+    assert_eq!(marker(r#"truncate_marker=" [cut] ""#), " [cut] ");
+}
+
 #[test]
 fn override_errors_name_the_argument() {
     let cases = [
