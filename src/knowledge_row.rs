@@ -32,6 +32,27 @@ pub enum RowError {
     Store(#[from] StoreError),
 }
 
+/// A row's id (`kn:12` or `12`), or `None`: text to look for in titles. Empty, or `kn:` with no
+/// number after it, names nothing: a usage error saying what a row is named by.
+fn row_id(arg: &str) -> Result<Option<i64>, RowError> {
+    let arg = arg.trim();
+    if arg.is_empty() {
+        return Err(RowError::Usage(
+            "ROW is empty: name a knowledge row by id (kn:12 or 12) or by text in its title".into(),
+        ));
+    }
+    match arg.strip_prefix("kn:") {
+        Some(n) => n.trim().parse::<i64>().map(Some).map_err(|_| {
+            RowError::Usage(format!(
+                "{:?} is no knowledge row id: kn: takes a number (kn:12); text without kn: \
+                 searches the titles",
+                inert_line(arg)
+            ))
+        }),
+        None => Ok(arg.parse::<i64>().ok()),
+    }
+}
+
 /// The row `arg` names, scored against `loaded`'s query.
 pub async fn find_row(
     store: &dyn Store,
@@ -40,14 +61,14 @@ pub async fn find_row(
     arg: &str,
 ) -> Result<KnowledgeEntry, RowError> {
     let snap = loaded.snapshot();
-    let id = arg.strip_prefix("kn:").unwrap_or(arg).parse::<i64>().ok();
+    let id = row_id(arg)?;
     // The store's id of the user (a snapshot folder lists one user in two files as USER@FILE).
     if store.fixed_snapshot(&loaded.data().user_id).is_some() {
         return in_snapshot(loaded, arg);
     }
     let id = match id {
         Some(n) => n,
-        None => by_title(store, arg).await?,
+        None => by_title(store, arg.trim()).await?,
     };
     let query = loaded.query_to_embed().ok_or_else(|| {
         RowError::Usage(format!(
@@ -78,8 +99,8 @@ pub async fn find_row(
 /// nothing to score others by.
 pub fn in_snapshot(loaded: &Loaded, arg: &str) -> Result<KnowledgeEntry, RowError> {
     let snap = loaded.snapshot();
-    let id = arg.strip_prefix("kn:").unwrap_or(arg).parse::<i64>().ok();
-    let want = arg.to_lowercase();
+    let id = row_id(arg)?;
+    let want = arg.trim().to_lowercase();
     let hits: Vec<&KnowledgeEntry> = snap
         .knowledge
         .iter()

@@ -132,6 +132,21 @@ fn replay_names_copies_and_dedupe_removes_them_before_the_fit() {
     let dedupe = json(&["report", "--format", "json", "--set", "dedupe=near"]);
     assert_eq!(dedupe["duplicates_found"], true);
     assert_eq!(dedupe["candidate"]["duplicate_tokens"], 0);
+    // ... and the baseline beside it is measured too (not a zero nobody looked for): what
+    // deduplication saves, the same as with --duplicates.
+    let both = json(&[
+        "report",
+        "--format",
+        "json",
+        "--set",
+        "dedupe=near",
+        "--duplicates",
+    ]);
+    for k in ["duplicate_tokens", "users_with_duplicates"] {
+        assert_eq!(dedupe["baseline"][k], both["baseline"][k], "{k}");
+    }
+    assert_eq!(dedupe["baseline"]["users_with_duplicates"], 4);
+    assert!(dedupe["baseline"]["duplicate_tokens"].as_u64() > Some(0));
 }
 
 #[test]

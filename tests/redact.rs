@@ -174,7 +174,14 @@ fn sweep_all(users: &[&str], from: &Source, private: &BTreeSet<String>, seen: &m
         let path = file.to_str().expect("utf-8 path");
         let refused = ctxlens_with(&["snapshot", user, "--out", path, "--redact"], from.env);
         assert_eq!(refused.code, 2, "{}", refused.stderr);
-        assert!(refused.stderr.contains("--redact"), "{}", refused.stderr);
+        // Its advice is readable: ctxlens's own words are not masked as data.
+        assert!(
+            refused
+                .stderr
+                .contains(&format!("ctxlens replay {user} --redact --json")),
+            "{}",
+            refused.stderr
+        );
         assert!(!file.exists(), "snapshot --redact wrote {path}");
         check(&["snapshot", user, "--redact"], &refused, private, seen);
         // Written without it, the file replays masked.

@@ -91,14 +91,33 @@ const TUNE_SIDE_BY_SIDE: u16 = 110;
 pub fn tune_split(body: Rect, s: &State) -> (Rect, Rect) {
     let need = super::tune::fields_width(&s.session.baseline, &s.session.policy);
     if body.width < TUNE_SIDE_BY_SIDE || body.width < need + 50 {
-        let [a, b] =
-            Layout::vertical([Constraint::Percentage(52), Constraint::Percentage(48)]).areas(body);
+        // Stacked: the lower half grows to keep the diff (with a row of item changes) and a
+        // line of flags; the fields (which scroll) keep a few rows.
+        let lower = (u32::from(body.height) * 48 / 100) as u16;
+        let lower = lower
+            .max(tune_diff_rows(s, body.width) + 3)
+            .min(body.height.saturating_sub(TUNE_FIELDS_MIN));
+        let [a, b] = Layout::vertical([Constraint::Min(0), Constraint::Length(lower)]).areas(body);
         (a, b)
     } else {
         let [a, b] =
             Layout::horizontal([Constraint::Length(need), Constraint::Min(50)]).areas(body);
         (a, b)
     }
+}
+
+/// Rows the Tune fields keep when the panes are stacked: borders, header and three fields.
+const TUNE_FIELDS_MIN: u16 = 6;
+
+/// Rows the Tune replay diff needs, `width` wide: its borders, header, layer rows and total,
+/// the counts, the weights warning when there is one, and a row of item changes.
+pub fn tune_diff_rows(s: &State, width: u16) -> u16 {
+    let warning = super::tune::weights_warning(&s.session.policy).map_or(0, |w| {
+        ratatui::widgets::Paragraph::new(w)
+            .wrap(ratatui::widgets::Wrap { trim: true })
+            .line_count(width.saturating_sub(2))
+    });
+    u16::try_from(s.session.policy.layers.len() + 5 + warning).unwrap_or(u16::MAX)
 }
 
 /// Columns from which the Layers screen shows the selected item's text beside the table.

@@ -249,6 +249,22 @@ pub fn fields_width(baseline: &Policy, policy: &Policy) -> u16 {
     u16::try_from(key + base + now + 4).unwrap_or(u16::MAX)
 }
 
+/// A warning when the layer weights do not sum to 1: the layer budgets then add up to more (or
+/// less) than the total.
+pub fn weights_warning(p: &Policy) -> Option<String> {
+    let sum: f64 = p.layers.iter().map(|l| l.weight).sum();
+    if (sum - 1.0).abs() < 1e-9 {
+        return None;
+    }
+    let budgets = p.budgets();
+    let layers: u64 = budgets.layers.iter().map(|&b| u64::from(b)).sum();
+    Some(format!(
+        "⚠ layer weights sum to {}, not 1: layer budgets add up to {layers} of {}",
+        fmt_float(sum),
+        budgets.total
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -451,8 +451,7 @@ impl<'a> Inspected<'a> {
         let at = match snap.current_milestone.as_deref() {
             None => "no journey".to_string(),
             Some(m) if m.trim().is_empty() => "at no milestone (empty)".to_string(),
-            Some(m) if map.contains(m) => format!("at {m} {}", map.name(m)),
-            Some(m) => format!("at {m} (not in the map)"),
+            Some(m) => format!("at {}", map.label(m)),
         };
         let title = format!("{}{who} · {at} · {}", snap.user_id, ctx.store.describe());
         writeln!(out, "{}", paint(BOLD, &inert_line(&title))).map_err(io)?;
@@ -543,12 +542,20 @@ pub async fn snapshot(
     if ctx.redact {
         // A masked snapshot would replay to other token counts than the stored text: not a
         // faithful input, and an unmasked one holds the personal data --redact protects.
-        return Err(CliError::Usage(
+        // Unquoted: the error sink masks quoted values under --redact, and this is no data.
+        let who = if user
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.:".contains(c))
+        {
+            user
+        } else {
+            "USER"
+        };
+        return Err(CliError::Usage(format!(
             "snapshot --redact: a snapshot is the exact stored input of a replay, so it cannot be \
-             masked; write it without --redact (it holds chat and journey text), or share \
-             `ctxlens replay USER --redact --json` instead"
-                .into(),
-        ));
+             masked; write it without --redact (it holds chat and journey text), or share the \
+             output of: ctxlens replay {who} --redact --json"
+        )));
     }
     let loaded = ctx.load(user, sel).await?;
     let snap = loaded

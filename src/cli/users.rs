@@ -69,9 +69,10 @@ pub async fn list(
                 let one = crate::engine::json::compact(u);
                 write!(out, "{sep}\n    {one}").map_err(io)?;
             } else {
-                let m = u.current_milestone.as_deref().map_or("—".to_string(), |m| {
-                    format!("{m} {}", ctx.engine.milestones.name(m))
-                });
+                let m = u
+                    .current_milestone
+                    .as_deref()
+                    .map_or("—".to_string(), |m| ctx.engine.milestones.label(m));
                 let name = u.display_name.clone().unwrap_or_default();
                 let sessions = u.sessions.map_or("—".into(), |n| n.to_string());
                 let last = u.last_activity.as_ref().map_or("—".into(), fmt_ts);

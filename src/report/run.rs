@@ -436,7 +436,9 @@ async fn load(jobs: &[Job], s: &Shared) -> Vec<JobSnapshots> {
 
 /// One user's outcome; the candidate's use of knowledge rows goes to `used`.
 fn outcome(snaps: &[Arc<Snapshot>], s: &Shared, used: &mut KnowledgeUse) -> UserOutcome {
-    let dup = s.plan.duplicates;
+    // Both policies measured whenever the duplicates sections show (a deduping policy finds
+    // them anyway), so the baseline's column is never an unmeasured zero.
+    let dup = s.plan.finds_duplicates();
     let cand = s.engine.assemble_fleet(&snaps[0], &s.plan.candidate, dup);
     let o = match &s.plan.baseline {
         None => UserOutcome::of(&snaps[0], (&s.plan.candidate, &cand), None),

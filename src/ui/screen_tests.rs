@@ -116,6 +116,26 @@ async fn a_long_error_wraps_whole_and_the_weights_warning_shows() {
     snap("tune_weights_warning", &mut s);
 }
 
+/// With the weights warning under the layer table, the Tune diff at 80×24 still draws item
+/// changes — the rows its title counts — and the flags pane gives way.
+#[tokio::test]
+async fn tune_shows_item_changes_under_the_weights_warning_at_80x24() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowTune).await;
+    run(&mut s, &store, "set layers.journey.weight=0.375").await;
+    run(&mut s, &store, "set session.max_items=1").await;
+    s.status.message = None;
+    let t = text(&s, 80, 24);
+    assert!(t.contains("⚠ layer weights sum to 0.875"), "{t}");
+    let shown = t.lines().filter(|l| l.contains("│newly dropped ")).count();
+    assert!(shown >= 1, "an item row under the warning: {t}");
+    assert!(
+        t.contains(&format!("1–{shown} of ")),
+        "the title counts what is drawn: {t}"
+    );
+}
+
 #[tokio::test]
 async fn snapshot_files_say_snapshot() {
     use crate::store::snapshots::SnapshotStore;

@@ -31,7 +31,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     };
     let p = Paragraph::new(text).wrap(Wrap { trim: false });
     let want = p.line_count(rest.width.saturating_sub(2)) + 2;
-    let diff_min = u16::try_from(s.session.policy.layers.len() + 5).unwrap_or(u16::MAX);
+    let diff_min = crate::app::layout::tune_diff_rows(s, rest.width);
     let rows = u16::try_from(want)
         .unwrap_or(u16::MAX)
         .min(rest.height.saturating_sub(diff_min).max(3));
@@ -113,22 +113,6 @@ fn render_fields(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     frame.render_widget(Table::new(rows, widths).header(header).block(b), area);
 }
 
-/// A warning when the layer weights do not sum to 1: the layer budgets then add up to more (or
-/// less) than the total.
-fn weights_warning(p: &crate::engine::Policy) -> Option<String> {
-    let sum: f64 = p.layers.iter().map(|l| l.weight).sum();
-    if (sum - 1.0).abs() < 1e-9 {
-        return None;
-    }
-    let budgets = p.budgets();
-    let layers: u64 = budgets.layers.iter().map(|&b| u64::from(b)).sum();
-    Some(format!(
-        "⚠ layer weights sum to {}, not 1: layer budgets add up to {layers} of {}",
-        tune::fmt_float(sum),
-        budgets.total
-    ))
-}
-
 fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let b = block(" Replay diff (tuned vs baseline) ", false, t);
     let (Some(base), Some(tuned)) = (
@@ -146,7 +130,7 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let d = diff(base, tuned);
     let inner = b.inner(area);
     // Under the layer table's budgets, why they do not add up to the total, whole.
-    let warning = weights_warning(&s.session.policy).map(|w| {
+    let warning = tune::weights_warning(&s.session.policy).map(|w| {
         Paragraph::new(w)
             .style(t.warning())
             .wrap(Wrap { trim: true })

@@ -96,10 +96,7 @@ fn user_row<'a>(s: &State, r: &UserRow, selected: bool, cols: &[usize], t: &Them
     let m = match then.as_ref().map(|t| t.0.as_deref()) {
         None => "…".to_string(),
         Some(None) => "—".to_string(),
-        Some(Some(m)) if !s.session.engine.milestones.contains(m) => {
-            il(&format!("{m} (not in the map)"))
-        }
-        Some(Some(m)) => il(&format!("{m} {}", s.session.engine.milestones.name(m))),
+        Some(Some(m)) => il(&s.session.engine.milestones.label(m)),
     };
     // Masked when loaded under --redact; made inert here.
     let name = il(r.summary.display_name.as_deref().unwrap_or_default());

@@ -404,3 +404,26 @@ fn users_refuses_a_cursor_it_never_gave_and_a_zero_limit() {
     let v: serde_json::Value = serde_json::from_str(&one.stdout).expect("json");
     assert_eq!(v["users"].as_array().expect("users").len(), 1);
 }
+
+/// A ROW that names nothing — empty, or `kn:` without a number — is a usage error saying how a
+/// row is named, not a search of every title (demo and snapshot file alike).
+#[test]
+fn an_empty_or_malformed_row_is_a_usage_error() {
+    for (args, says) in [
+        (&["explain", "u005", ""][..], "ROW is empty"),
+        (&["explain", "u005", "  "], "ROW is empty"),
+        (
+            &["explain", "u005", "kn:abc"],
+            "\"kn:abc\" is no knowledge row id",
+        ),
+        (
+            &["explain", "tests/data/snapshot-u1.json", "kn:"],
+            "\"kn:\" is no knowledge row id",
+        ),
+    ] {
+        let out = ctxlens(args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
+        assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {}", out.stderr);
+    }
+}

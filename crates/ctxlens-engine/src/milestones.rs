@@ -156,6 +156,18 @@ impl MilestoneMap {
         self.index(id).is_some()
     }
 
+    /// `M5 Supplier Sourcing`; an id the map does not know as `X (not in the map)`, an empty
+    /// one as `(empty)`.
+    pub fn label(&self, id: &str) -> String {
+        if id.trim().is_empty() {
+            "(empty)".into()
+        } else if self.contains(id) {
+            format!("{id} {}", self.name(id))
+        } else {
+            format!("{id} (not in the map)")
+        }
+    }
+
     /// Display name, or the id when the milestone has none or is unknown.
     pub fn name<'a>(&'a self, id: &'a str) -> &'a str {
         self.get(id)
@@ -362,6 +374,15 @@ mod tests {
             name: String::new(),
             depends_on: deps.iter().map(|d| d.to_string()).collect(),
         }
+    }
+
+    /// A milestone as lists name it: id and name, or said to be unknown (never the id twice).
+    #[test]
+    fn a_label_names_a_known_milestone_and_marks_an_unknown_one() {
+        let m = MilestoneMap::default();
+        assert_eq!(m.label("M5"), "M5 Supplier Sourcing");
+        assert_eq!(m.label("NOTAMILESTONE"), "NOTAMILESTONE (not in the map)");
+        assert_eq!(m.label(" "), "(empty)");
     }
 
     #[test]
