@@ -9,6 +9,7 @@ const READ_COMMANDS: &[&str] = &[
     "ttl",
     "get",
     "getrange",
+    "memory|usage",
     "lrange",
     "ping",
     "info",
