@@ -30,7 +30,8 @@ const LABELS: &[&str] = &[
     "shape", "style", "filled", "label", "fillcolor", "palegreen", "lightskyblue", "khaki",
     "lightgrey", "white", "missing", "json", "holds", "chat", "seed", "longer", "twice",
     "earlier", "detail", "among", "held", "nothing", "theirs", "today", "rest", "there", "told",
-    "unless", "note", "cause", "bound", "choice", "skip", "clock",
+    "unless", "note", "cause", "bound", "choice", "skip", "clock", "forward", "back", "already",
+    "move",
 ];
 
 /// Every demo user's private words: any output is checked against all of them.
