@@ -33,15 +33,17 @@ pub(crate) fn all_rows(lines: &[Line<'_>], width: usize) -> Vec<Line<'static>> {
     lines.iter().flat_map(|l| rows(l, width)).collect()
 }
 
-/// `body` as rows `width` cells wide behind a gutter: `first` on its first row and `rest` (as
-/// wide) on the others, so a wrapped line keeps its mark or its column under the gutter.
+/// `body` as rows `width` cells wide behind a gutter: `first` on its first row and `rest` on
+/// the others, so a wrapped line keeps its mark or its column under the gutter. The text is
+/// wrapped to the room beside the wider of the two, so no row is wider than `width`.
 pub(crate) fn hanging(
     first: &[Span<'_>],
     rest: &[Span<'_>],
     body: &Line<'_>,
     width: usize,
 ) -> Vec<Line<'static>> {
-    let gutter: usize = first.iter().map(Span::width).sum();
+    let wide = |g: &[Span<'_>]| g.iter().map(Span::width).sum::<usize>();
+    let gutter = wide(first).max(wide(rest));
     let text: String = body.spans.iter().map(|s| s.content.as_ref()).collect();
     crate::text::wrap(&text, width.saturating_sub(gutter))
         .into_iter()
@@ -84,5 +86,9 @@ mod tests {
             plain(&gutter),
             ["  30 │ removed", "     │ words", "     │ here"]
         );
+        // A wider gutter under the first row: no row is wider than asked.
+        let deeper = hanging(&[Span::raw("  ")], &[Span::raw("    ")], &body, 12);
+        assert_eq!(plain(&deeper), ["  removed", "    words", "    here"]);
+        assert!(deeper.iter().all(|l| l.width() <= 12), "{deeper:?}");
     }
 }
