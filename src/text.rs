@@ -73,6 +73,24 @@ pub fn inert_line(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether `word` reads the same unquoted in a POSIX shell: every character in
+/// `[A-Za-z0-9._:-]`.
+pub fn shell_plain(word: &str) -> bool {
+    !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._:-".contains(c))
+}
+
+/// `word` as one argument of a POSIX shell: as it is when [`shell_plain`], else in single
+/// quotes (a `'` inside closes, escapes and reopens them).
+pub fn shell_word(word: &str) -> Cow<'_, str> {
+    if shell_plain(word) {
+        return Cow::Borrowed(word);
+    }
+    Cow::Owned(format!("'{}'", word.replace('\'', r"'\''")))
+}
+
 /// The first non-blank line of `text`, made inert, cut to `max` display columns with an ellipsis.
 pub fn preview(text: &str, max: usize) -> String {
     let line = text
@@ -200,6 +218,14 @@ pub fn wrap(line: &str, width: usize) -> Vec<std::ops::Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shell_word_is_quoted_unless_plain() {
+        assert_eq!(shell_word("u062"), "u062");
+        assert_eq!(shell_word("a b"), "'a b'");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word(""), "''");
+    }
 
     #[test]
     fn preview_cuts_by_display_width() {

@@ -128,17 +128,19 @@ fn inputs(cmp: &Comparison, out: &mut Vec<Row>) {
         format!("Input changes ({})   * explains it", cmp.inputs.len()),
         Tone::Title,
     ));
-    let label_of = |k: usize| {
-        let e = cmp.cause.iter().find(|e| e.change == k);
-        (
-            e.is_some(),
-            e.map_or(cmp.inputs[k].cause, |e| e.cause).label(),
-        )
-    };
-    let label_w = column((0..cmp.inputs.len()).map(|k| label_of(k).1));
+    // Per input change: whether it explains the difference, and its cause's label.
+    let labels: Vec<(bool, &str)> = (0..cmp.inputs.len())
+        .map(|k| {
+            let e = cmp.cause.iter().find(|e| e.change == k);
+            (
+                e.is_some(),
+                e.map_or(cmp.inputs[k].cause, |e| e.cause).label(),
+            )
+        })
+        .collect();
+    let label_w = column(labels.iter().map(|(_, l)| *l));
     let subject_w = column(cmp.inputs.iter().map(|i| i.subject.as_str()));
-    for (k, i) in cmp.inputs.iter().enumerate() {
-        let (explains, label) = label_of(k);
+    for (i, &(explains, label)) in cmp.inputs.iter().zip(&labels) {
         let line = format!(
             "{} {} {} {}",
             if explains { '*' } else { ' ' },

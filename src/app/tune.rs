@@ -231,9 +231,9 @@ pub fn set_flags(base: &Policy, tuned: &Policy) -> Vec<String> {
             {
                 format!("--set {k}={v}")
             } else {
-                // In single quotes for a POSIX shell: a `'` inside closes, escapes and reopens.
+                // A TOML string, so `--set` reads it back whole, quoted for the shell.
                 let arg = format!("{k}={}", toml::Value::String(v));
-                format!("--set '{}'", arg.replace('\'', r"'\''"))
+                format!("--set {}", crate::text::shell_word(&arg))
             }
         })
         .collect()

@@ -300,11 +300,7 @@ pub async fn transition(
         deps.join(", ")
     };
     writeln!(out, "depends on: {}", inert_line(&deps)).map_err(io)?;
-    if let Some(note) = preview
-        .from
-        .as_deref()
-        .and_then(|f| not_forward(map, f, to))
-    {
+    if let Some(note) = preview.from.as_deref().and_then(|f| map.not_forward(f, to)) {
         writeln!(out, "{}", paint(super::output::YELLOW, &inert_line(&note))).map_err(io)?;
     }
     for (m, data) in &preview.context {
@@ -331,34 +327,9 @@ pub async fn transition(
     Ok(())
 }
 
-/// Why a transition `from` → `to` is not a step forward, if it is not: the user is there
-/// already, or `to` comes before `from` (one of its dependencies).
-fn not_forward(map: &MilestoneMap, from: &str, to: &str) -> Option<String> {
-    if from == to {
-        Some(format!(
-            "note: the user is at {to} already; this is what a transition into it carries"
-        ))
-    } else if map.closure(from).contains(&to) {
-        Some(format!(
-            "note: {to} comes before {from} (one of its dependencies): a move back, not forward"
-        ))
-    } else {
-        None
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_transition_that_is_no_step_forward_says_so() {
-        let map = MilestoneMap::default();
-        assert!(not_forward(&map, "M0", "M0").is_some_and(|n| n.contains("at M0 already")));
-        assert!(not_forward(&map, "M9", "M0").is_some_and(|n| n.contains("a move back")));
-        assert_eq!(not_forward(&map, "M5", "M6"), None);
-        assert_eq!(not_forward(&map, "M5", "M8"), None, "another branch");
-    }
 
     #[test]
     fn dot_labels_are_inert_and_cannot_end_their_string() {

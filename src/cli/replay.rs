@@ -543,10 +543,7 @@ pub async fn snapshot(
         // A masked snapshot would replay to other token counts than the stored text: not a
         // faithful input, and an unmasked one holds the personal data --redact protects.
         // Unquoted: the error sink masks quoted values under --redact, and this is no data.
-        let who = if user
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-.:".contains(c))
-        {
+        let who = if crate::text::shell_plain(user) {
             user
         } else {
             "USER"

@@ -374,11 +374,8 @@ impl RedisStore {
                 .arg(0);
         }
         let mut conn = self.nodes[node].clone();
-        let what = format!("reading the keys of {whose}");
-        let values: Vec<Value> = pipe
-            .query_async(&mut conn)
-            .await
-            .map_err(|e| self.fail(&what, e))?;
+        let fail = |e| self.fail(&format!("reading the keys of {whose}"), e);
+        let values: Vec<Value> = pipe.query_async(&mut conn).await.map_err(fail)?;
         let mut read: Vec<(String, Vec<Value>)> = keys
             .into_iter()
             .zip(values.chunks(ANSWERS).map(<[Value]>::to_vec))
@@ -394,10 +391,7 @@ impl RedisStore {
         for &i in &lists {
             pipe.cmd("LRANGE").arg(&read[i].0).arg(0).arg(-1);
         }
-        let items: Vec<Value> = pipe
-            .query_async(&mut conn)
-            .await
-            .map_err(|e| self.fail(&what, e))?;
+        let items: Vec<Value> = pipe.query_async(&mut conn).await.map_err(fail)?;
         for (i, v) in lists.into_iter().zip(items) {
             read[i].1[ANSWERS - 1] = v;
         }

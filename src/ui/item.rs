@@ -18,15 +18,15 @@ use crate::engine::{Assembly, Decision, Item, ItemKind};
 /// Where an item came from: the Redis key or table row — on the embedded demo, the key or row
 /// it stands for, marked as the demo's (no store was read).
 pub(crate) fn source_of(it: &Item, v: &UserView, demo: bool) -> String {
-    let at = stored_at(it, v);
-    match (demo, at.split_once(' ')) {
-        (true, Some(("redis" | "postgres", place))) => format!("embedded demo: {place}"),
-        _ => at,
+    match stored_at(it, v) {
+        (Some(_), place) if demo => format!("embedded demo: {place}"),
+        (Some(store), place) => format!("{store} {place}"),
+        (None, place) => place,
     }
 }
 
-/// The store and the key or row an item is read from.
-fn stored_at(it: &Item, v: &UserView) -> String {
+/// The store an item is read from (none for policy text and the query) and its key or row.
+fn stored_at(it: &Item, v: &UserView) -> (Option<&'static str>, String) {
     let snap = v.snapshot();
     match it.kind {
         ItemKind::Turn => {
@@ -41,17 +41,18 @@ fn stored_at(it: &Item, v: &UserView) -> String {
                 },
                 str::to_string,
             );
-            format!("redis {key}[{idx}]")
+            (Some("redis"), format!("{key}[{idx}]"))
         }
-        ItemKind::BusinessDna | ItemKind::MilestoneData | ItemKind::Transition => {
-            format!(
-                "postgres memory_bank id={}",
-                it.id.trim_start_matches("mb:")
-            )
-        }
-        ItemKind::Knowledge => format!("postgres knowledge id={}", it.id.trim_start_matches("kn:")),
-        ItemKind::Static => format!("policy [[static]] {}", it.id),
-        ItemKind::Query => "the query (newest user turn, or --query)".into(),
+        ItemKind::BusinessDna | ItemKind::MilestoneData | ItemKind::Transition => (
+            Some("postgres"),
+            format!("memory_bank id={}", it.id.trim_start_matches("mb:")),
+        ),
+        ItemKind::Knowledge => (
+            Some("postgres"),
+            format!("knowledge id={}", it.id.trim_start_matches("kn:")),
+        ),
+        ItemKind::Static => (None, format!("policy [[static]] {}", it.id)),
+        ItemKind::Query => (None, "the query (newest user turn, or --query)".into()),
     }
 }
 

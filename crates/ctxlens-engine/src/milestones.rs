@@ -168,6 +168,22 @@ impl MilestoneMap {
         }
     }
 
+    /// Why a transition `from` → `to` is not a step forward, if it is not: the user is there
+    /// already, or `to` comes before `from` (one of its dependencies).
+    pub fn not_forward(&self, from: &str, to: &str) -> Option<String> {
+        if from == to {
+            Some(format!(
+                "note: the user is at {to} already; this is what a transition into it carries"
+            ))
+        } else if self.closure(from).contains(&to) {
+            Some(format!(
+                "note: {to} comes before {from} (one of its dependencies): a move back, not forward"
+            ))
+        } else {
+            None
+        }
+    }
+
     /// Display name, or the id when the milestone has none or is unknown.
     pub fn name<'a>(&'a self, id: &'a str) -> &'a str {
         self.get(id)
@@ -383,6 +399,21 @@ mod tests {
         assert_eq!(m.label("M5"), "M5 Supplier Sourcing");
         assert_eq!(m.label("NOTAMILESTONE"), "NOTAMILESTONE (not in the map)");
         assert_eq!(m.label(" "), "(empty)");
+    }
+
+    #[test]
+    fn a_transition_that_is_no_step_forward_says_so() {
+        let map = MilestoneMap::default();
+        assert!(
+            map.not_forward("M0", "M0")
+                .is_some_and(|n| n.contains("at M0 already"))
+        );
+        assert!(
+            map.not_forward("M9", "M0")
+                .is_some_and(|n| n.contains("a move back"))
+        );
+        assert_eq!(map.not_forward("M5", "M6"), None);
+        assert_eq!(map.not_forward("M5", "M8"), None, "another branch");
     }
 
     #[test]
