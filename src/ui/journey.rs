@@ -428,6 +428,13 @@ fn transition_lines(
             format!("a transition {from} → {} would carry:", il(to)),
             t.accent(),
         ));
+        // As `ctxlens transition` says it: a transition into where the user is, or back.
+        if let Some(note) = p.from.as_deref().and_then(|f| map.not_forward(f, to)) {
+            lines.push(Line::styled(format!("  {}", il(&note)), t.warning()));
+        }
+        if p.context.is_empty() && p.missing.is_empty() {
+            lines.push(Line::styled("  nothing (it depends on nothing)", t.muted()));
+        }
         for (m, data) in &p.context {
             lines.push(Line::from(format!("  {}:", il(m))));
             // Every field, wrapped (the panel scrolls); a long one cut at a few rows. Masked

@@ -284,3 +284,33 @@ async fn a_transition_preview_lists_every_carried_field() {
         "more than one field each: {checked}"
     );
 }
+
+/// A transition back (into a milestone behind the user) says so, as `ctxlens transition` does,
+/// and one that carries nothing says "nothing" instead of an empty list.
+#[tokio::test]
+async fn a_transition_back_says_so_and_an_empty_one_says_nothing() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowJourney).await;
+    assert_eq!(selected(&s), "M9", "u062 is at M9");
+    s.ui.size = (120, 40);
+    // To M8 (depends on nothing, one of M9's dependencies).
+    for _ in 0..10 {
+        if selected(&s) == "M8" {
+            break;
+        }
+        settle(&mut s, &store, Action::Left).await;
+        if selected(&s) == "M0" {
+            settle(&mut s, &store, Action::Down).await;
+        }
+    }
+    assert_eq!(selected(&s), "M8");
+    let mut seen = String::new();
+    for _ in 0..10 {
+        seen.push_str(&rows(&s, 120, 40).join("\n"));
+        settle(&mut s, &store, Action::PageDown).await;
+    }
+    assert!(seen.contains("a transition M9 → M8 would carry:"), "{seen}");
+    assert!(seen.contains("note: M8 comes before M9"), "{seen}");
+    assert!(seen.contains("nothing (it depends on nothing)"), "{seen}");
+}
