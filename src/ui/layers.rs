@@ -190,7 +190,9 @@ pub(crate) fn kind_label(k: ItemKind) -> &'static str {
     }
 }
 
-/// [`badge`] in `width` columns: the id a copy is of cut in its middle, so its `#n` shows.
+/// [`badge`] in `width` columns. A copy's `dup of ID` is what tells it apart: the decision
+/// before it gives way first (`✘ layer b… dup of mb:327`), then the id is cut in its middle,
+/// so its `#n` shows.
 fn badge_in(it: &Item, width: usize) -> String {
     let full = badge(it);
     if full.width() <= width {
@@ -198,10 +200,16 @@ fn badge_in(it: &Item, width: usize) -> String {
     }
     match &it.duplicate {
         Some(d) => {
-            let of = il(&d.of);
-            let head = &full[..full.len() - of.len()];
+            let tail = format!("dup of {}", il(&d.of));
+            let head = full[..full.len() - tail.len()].trim_end();
+            // The glyph, a cut word and a space before the whole tail, when they fit.
+            let head_room = width.saturating_sub(tail.width() + 1);
+            if head_room >= 3 {
+                return format!("{} {tail}", crate::text::fit(head, head_room));
+            }
+            let head = format!("{} dup of ", full.chars().next().unwrap_or('✘'));
             let room = width.saturating_sub(head.width());
-            format!("{head}{}", crate::text::fit_middle(&of, room))
+            format!("{head}{}", crate::text::fit_middle(&il(&d.of), room))
         }
         None => crate::text::fit(&full, width),
     }

@@ -692,3 +692,19 @@ async fn an_items_source_names_its_store_except_on_the_demo() {
         assert!(screen.contains(shown), "demo {demo}: {screen}");
     }
 }
+
+/// At 80 columns a copy's badge keeps the id it copies whole; its reason gives way first.
+#[tokio::test]
+async fn a_copys_badge_keeps_what_it_copies_at_80x24() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    s.ui.size = (80, 24);
+    // Down to the copies (the table scrolls with the selection).
+    for _ in 0..13 {
+        settle(&mut s, &store, Action::Down).await;
+    }
+    let t = text(&s, 80, 24);
+    assert!(t.contains("dup of mb:327"), "{t}");
+    assert!(t.contains("dup of mb:324"), "{t}");
+    assert!(!t.contains("dup of …"), "{t}");
+}
