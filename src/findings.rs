@@ -86,7 +86,7 @@ pub fn findings(
         .map(|n| finding(n.kind.into(), n.source.clone(), n.message.clone()))
         .collect();
     sessions(&mut out, data, policy);
-    cache(&mut out, data, replay);
+    cache(&mut out, data, snap, replay);
     milestones(&mut out, data, snap, map);
     for p in &replay.duplicates {
         let source = item_source(data, replay, &p.id);
@@ -141,8 +141,10 @@ fn sessions(out: &mut Vec<Finding>, data: &UserData, policy: &Policy) {
     }
 }
 
-/// A cached context without a TTL, unreadable, or drifted from the replay.
-fn cache(out: &mut Vec<Finding>, data: &UserData, replay: &Assembly) {
+/// A cached context without a TTL, unreadable, or drifted from the replay. A replay that asks
+/// another question than the newest user turn (`--query`, `:query`) is not compared: the
+/// cache answered the turn, so every difference would be the question's.
+fn cache(out: &mut Vec<Finding>, data: &UserData, snap: &Snapshot, replay: &Assembly) {
     let Some(v) = &data.cached_context else {
         return;
     };
@@ -156,6 +158,7 @@ fn cache(out: &mut Vec<Finding>, data: &UserData, replay: &Assembly) {
     }
     match CachedContext::from_json(v) {
         Err(e) => out.push(finding(FindingKind::CacheUnreadable, key, e)),
+        Ok(_) if snap.query.is_some() && snap.query.as_deref() != snap.newest_user_text() => {}
         Ok(c) => {
             let d = drift(&c, replay);
             if !d.is_empty() {
@@ -326,6 +329,48 @@ mod tests {
             vec![],
             "an unreadable cache is reported as malformed data by the store"
         );
+    }
+
+    /// A replay that asks another question than the newest turn is not held against the
+    /// cache (which answered the turn), so a fresh cache shows no drift under a what-if query;
+    /// asking the turn's own words is still compared.
+    #[tokio::test]
+    async fn a_what_if_query_is_not_cache_drift() {
+        let p = Policy::preset("prolaunch").expect("preset");
+        let store = MemoryStore::demo();
+        let engine = crate::engine::Engine::default();
+        let found = |query: Option<String>, user: &'static str| {
+            let (store, engine, p) = (&store, &engine, &p);
+            async move {
+                let opts = LoadOptions {
+                    query,
+                    ..LoadOptions::default()
+                };
+                let (snap, data) = load_snapshot(store, user, &opts, KnowledgeParams::of(p))
+                    .await
+                    .expect("demo user");
+                let a = engine.assemble(&snap, p);
+                kinds(&findings(&data, &snap, p, &engine.milestones, &a))
+            }
+        };
+        let what_if = Some("how do I hire a first employee?".to_string());
+        assert_eq!(found(what_if.clone(), "u001").await, vec![]);
+        assert_eq!(
+            found(what_if, "u003").await,
+            vec![],
+            "stale, but not compared"
+        );
+        let (snap, _) = load_snapshot(
+            &store,
+            "u003",
+            &LoadOptions::default(),
+            KnowledgeParams::of(&p),
+        )
+        .await
+        .expect("demo user");
+        let own = snap.newest_user_text().map(str::to_string);
+        assert!(own.is_some());
+        assert_eq!(found(own, "u003").await, [FindingKind::CacheDrift]);
     }
 
     #[tokio::test]

@@ -251,9 +251,66 @@ fn prompt(cmp: &Comparison, out: &mut Vec<Row>) {
     }
 }
 
+/// One screen row of the `:diff` overlay.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shown {
+    Text(String, Tone),
+    /// Each side's piece of a prompt line on this row: its change, and its text with the
+    /// mark on a line's first row (blank under the mark on the rows it wraps onto).
+    Pair(Option<(Change, String)>, Option<(Change, String)>),
+}
+
+/// The cells each prompt side gets in an overlay `width` cells wide (the rest is ` │ `).
+pub fn half_width(width: usize) -> usize {
+    width.saturating_sub(3) / 2
+}
+
+/// Inert `text` as pieces no wider than `width` cells, wrapped where [`crate::text::wrap`]
+/// breaks it.
+fn pieces(text: &str, width: usize) -> Vec<String> {
+    let text = crate::text::inert_line(text);
+    crate::text::wrap(&text, width)
+        .into_iter()
+        .map(|r| text[r].to_string())
+        .collect()
+}
+
+/// The overlay's rows as drawn at `width` cells: every line wrapped, nothing cut, so a change
+/// late in a long prompt line shows; a prompt line pair takes the rows of its longer side.
+/// What is drawn and what the scroll keys count.
+pub fn shown(rows: &[Row], width: usize) -> Vec<Shown> {
+    let half = half_width(width);
+    let side = |x: &Option<(Change, String)>| -> Vec<(Change, String)> {
+        let Some((ch, line)) = x else { return vec![] };
+        pieces(line, half.saturating_sub(2))
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let mark = if i == 0 { ch.mark() } else { "  " };
+                (*ch, format!("{mark}{p}"))
+            })
+            .collect()
+    };
+    let mut out = Vec::new();
+    for r in rows {
+        match r {
+            Row::Text(x, tone) => {
+                out.extend(pieces(x, width).into_iter().map(|p| Shown::Text(p, *tone)));
+            }
+            Row::Pair(a, b) => {
+                let (a, b) = (side(a), side(b));
+                for n in 0..a.len().max(b.len()) {
+                    out.push(Shown::Pair(a.get(n).cloned(), b.get(n).cloned()));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The `e` / `:explain` overlay's lines: the row, the user and policy, one line per gate (the
 /// first failed one marked), the verdict.
-pub fn explain_lines(e: &crate::engine::explain::Explanation) -> Vec<(String, Tone)> {
+pub fn explain_lines(e: &crate::engine::explain::Explanation, query: &str) -> Vec<(String, Tone)> {
     let at = e.current_milestone.as_deref().unwrap_or("no milestone");
     let mut out = vec![
         (e.row_heading(), Tone::Title),
@@ -261,6 +318,7 @@ pub fn explain_lines(e: &crate::engine::explain::Explanation) -> Vec<(String, To
             format!("for {} at {at} · policy {}", e.user_id, e.policy),
             Tone::Muted,
         ),
+        (format!("query {query}"), Tone::Muted),
     ];
     for g in &e.gates {
         let first = e.first_failed == Some(g.gate) && g.pass == Some(false);
@@ -280,11 +338,94 @@ pub fn explain_lines(e: &crate::engine::explain::Explanation) -> Vec<(String, To
     out
 }
 
+/// The question the open user's knowledge was scored against, as the explain overlay and the
+/// Layers header say it: the `:query` text (masked under `--redact`, as loaded), else the
+/// newest user turn's; `none` when the user has no turn to ask with.
+pub fn asked(s: &crate::app::state::State) -> String {
+    let Some(snap) = s.user.view.as_ref().map(|v| v.snapshot()) else {
+        return "none".to_string();
+    };
+    let Some(q) = snap.query.as_deref() else {
+        return "none".to_string();
+    };
+    let whose = if s.user.query.is_some() {
+        ":query"
+    } else if snap.newest_user_text() == Some(q) {
+        "the newest turn"
+    } else {
+        "as stored"
+    };
+    format!("\"{}\" ({whose})", crate::text::preview(q, 60))
+}
+
 /// Rows the explain overlay's lines take wrapped at `width` cells (as drawn, by
 /// [`crate::text::wrap`]): where its scrolling ends.
-pub fn explain_rows(e: &crate::engine::explain::Explanation, width: usize) -> usize {
-    explain_lines(e)
+pub fn explain_rows(e: &crate::engine::explain::Explanation, query: &str, width: usize) -> usize {
+    explain_lines(e, query)
         .iter()
         .map(|(l, _)| crate::text::wrap(&crate::text::inert_line(l), width).len())
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A change at the end of a prompt line longer than half the overlay shows: each side
+    /// wraps onto rows of its own, the mark on the first, and nothing is cut.
+    #[test]
+    fn a_long_prompt_line_wraps_on_both_sides_and_keeps_its_change() {
+        let before = format!("{} budget 4000", "word ".repeat(30));
+        let after = format!("{} budget 2500", "word ".repeat(30));
+        let rows = vec![
+            Row::Text("Prompt   A │ B".into(), Tone::Title),
+            Row::Pair(
+                Some((Change::Removed, before.clone())),
+                Some((Change::Added, after.clone())),
+            ),
+            Row::Pair(
+                Some((Change::Same, "x".into())),
+                Some((Change::Same, "x".into())),
+            ),
+        ];
+        let width = 60;
+        let shown = shown(&rows, width);
+        let half = half_width(width);
+        let (mut a, mut b) = (String::new(), String::new());
+        let mut pair_rows = 0;
+        for r in &shown[1..shown.len() - 1] {
+            let Shown::Pair(Some((_, x)), Some((_, y))) = r else {
+                panic!("both sides have rows: {r:?}")
+            };
+            for (side, piece) in [(&mut a, x), (&mut b, y)] {
+                assert!(unicode_width::UnicodeWidthStr::width(piece.as_str()) <= half);
+                side.push_str(piece.trim_start_matches(['-', '+']).trim());
+                side.push(' ');
+            }
+            pair_rows += 1;
+        }
+        assert!(pair_rows > 1, "{shown:#?}");
+        assert!(a.trim_end().ends_with("budget 4000"), "{a}");
+        assert!(b.trim_end().ends_with("budget 2500"), "{b}");
+        assert!(matches!(&shown[1], Shown::Pair(Some((_, x)), _) if x.starts_with("- ")));
+        assert!(matches!(&shown[2], Shown::Pair(Some((_, x)), _) if x.starts_with("  ")));
+        assert_eq!(
+            shown.last(),
+            Some(&Shown::Pair(
+                Some((Change::Same, "  x".into())),
+                Some((Change::Same, "  x".into()))
+            ))
+        );
+    }
+
+    /// Stored text in a prompt line stays inert on the overlay's rows.
+    #[test]
+    fn prompt_rows_are_inert() {
+        let rows = vec![Row::Pair(Some((Change::Added, "a\u{1b}[2Jb".into())), None)];
+        let shown = shown(&rows, 80);
+        assert_eq!(
+            shown,
+            vec![Shown::Pair(Some((Change::Added, "+ a␛[2Jb".into())), None)]
+        );
+    }
 }

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use super::{block, clear, styled};
-use crate::app::diff_view::{Row, Tone, explain_lines, explain_rows};
+use crate::app::diff_view::{Shown, Tone, asked, explain_lines, explain_rows, half_width, shown};
 use crate::app::layout;
 use crate::app::state::State;
 use crate::engine::linediff::Change;
@@ -26,7 +26,7 @@ fn tone(t: &Theme, tone: Tone) -> Style {
     }
 }
 
-/// One side of a prompt row, `width` cells wide: its mark and the line cut to fit.
+/// One side of a prompt row, `width` cells wide (its piece already fits).
 fn half(side: Option<&(Change, String)>, width: usize, t: &Theme) -> ratatui::text::Span<'static> {
     let Some((ch, text)) = side else {
         return styled(" ".repeat(width), t.muted());
@@ -36,27 +36,26 @@ fn half(side: Option<&(Change, String)>, width: usize, t: &Theme) -> ratatui::te
         Change::Removed => t.error(),
         Change::Added => t.ok(),
     };
-    let cell = crate::text::fit(&format!("{}{text}", ch.mark()), width);
-    let pad = width.saturating_sub(unicode_width::UnicodeWidthStr::width(cell.as_str()));
-    styled(format!("{cell}{}", " ".repeat(pad)), style)
+    let pad = width.saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str()));
+    styled(format!("{text}{}", " ".repeat(pad)), style)
 }
 
 pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
     let Some(c) = &s.user.compared else { return };
     let area = layout::item_popup(s.ui.size);
     clear(frame, area, t);
-    let all = &c.rows;
     let height = usize::from(area.height.saturating_sub(2));
     let width = usize::from(area.width.saturating_sub(2));
+    let all = shown(&c.rows, width);
     let scroll = scroll.min(all.len().saturating_sub(height));
-    let half_w = width.saturating_sub(3) / 2;
+    let half_w = half_width(width);
     let lines: Vec<Line> = all
         .iter()
         .skip(scroll)
         .take(height)
         .map(|r| match r {
-            Row::Text(x, to) => Line::from(styled(crate::text::fit(x, width), tone(t, *to))),
-            Row::Pair(a, b) => Line::from(vec![
+            Shown::Text(x, to) => Line::from(styled(x.clone(), tone(t, *to))),
+            Shown::Pair(a, b) => Line::from(vec![
                 half(a.as_ref(), half_w, t),
                 styled(" │ ", t.muted()),
                 half(b.as_ref(), half_w, t),
@@ -77,7 +76,8 @@ pub fn render_explain(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
     let Some(e) = &s.user.explained else { return };
     let area = layout::item_popup(s.ui.size);
     clear(frame, area, t);
-    let lines: Vec<Line> = explain_lines(e)
+    let query = asked(s);
+    let lines: Vec<Line> = explain_lines(e, &query)
         .into_iter()
         .map(|(text, to)| {
             Line::from(styled(
@@ -88,7 +88,7 @@ pub fn render_explain(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
         .collect();
     let width = usize::from(area.width.saturating_sub(2));
     let height = usize::from(area.height.saturating_sub(2));
-    let scroll = scroll.min(explain_rows(e, width).saturating_sub(height));
+    let scroll = scroll.min(explain_rows(e, &query, width).saturating_sub(height));
     let title = format!(
         " explain {} · j/k scroll · esc ",
         crate::text::fit(&e.row.id, 20)

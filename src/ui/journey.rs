@@ -474,30 +474,25 @@ fn transition_lines(
     lines
 }
 
-/// Every milestone's full dependency list (the graph draws only edges not implied by others).
+/// Every milestone's full dependency list (the graph draws only edges not implied by others),
+/// a long list wrapped under its arrow so none is cut; the selection's rows kept in view, and
+/// the title saying which milestones are shown when not all fit.
 fn render_dependencies(frame: &mut Frame, area: Rect, s: &State, t: &Theme, sel: usize, g: &Graph) {
     let map = &s.session.engine.milestones;
     let ids: Vec<&str> = map.ids().collect();
     let id_w = ids.iter().map(|i| i.width()).max().unwrap_or(2);
-    let height = usize::from(area.height.saturating_sub(2));
-    let first = layout::offset(sel, height.max(1), ids.len());
-    let lines: Vec<Line> = ids
+    let height = usize::from(area.height.saturating_sub(2)).max(1);
+    let width = usize::from(area.width.saturating_sub(2));
+    let blocks: Vec<Vec<Line>> = ids
         .iter()
         .enumerate()
-        .skip(first)
-        .take(height)
         .map(|(i, id)| {
             let deps = map.deps(id);
-            let drawn: Vec<&str> = g
-                .edges()
-                .iter()
-                .filter(|(_, b)| *b == i)
-                .map(|(a, _)| ids[*a])
-                .collect();
+            let drawn = g.edges().iter().filter(|(_, b)| *b == i).count();
             let text = if deps.is_empty() {
                 "—".to_string()
             } else {
-                let implied = deps.len() - drawn.len();
+                let implied = deps.len() - drawn;
                 let note = if implied > 0 {
                     format!("  ({implied} implied)")
                 } else {
@@ -505,19 +500,68 @@ fn render_dependencies(frame: &mut Frame, area: Rect, s: &State, t: &Theme, sel:
                 };
                 format!("{}{note}", deps.join(" "))
             };
-            let line = Line::from(vec![
-                styled(format!("{:<id_w$} ← ", il(id)), t.base()),
-                styled(il(&text), t.muted()),
-            ]);
+            let first = [styled(format!("{:<id_w$} ← ", il(id)), t.base())];
+            let rest = [Span::raw(" ".repeat(id_w + 3))];
+            let body = Line::from(styled(il(&text), t.muted()));
+            let rows = super::wrap::hanging(&first, &rest, &body, width);
             if i == sel {
-                super::selected_line(line, t)
+                rows.into_iter()
+                    .map(|l| super::selected_line(l, t))
+                    .collect()
             } else {
-                line
+                rows
             }
         })
         .collect();
-    frame.render_widget(
-        Paragraph::new(lines).block(block(" Depends on (all) ", false, t)),
-        area,
+    let (first, shown) = dependency_window(
+        &blocks.iter().map(Vec::len).collect::<Vec<_>>(),
+        sel,
+        height,
     );
+    let title = if shown.len() == ids.len() {
+        " Depends on (all) ".to_string()
+    } else {
+        format!(
+            " Depends on · {}-{}/{} ",
+            shown.start + 1,
+            shown.end,
+            ids.len()
+        )
+    };
+    let lines: Vec<Line> = blocks
+        .into_iter()
+        .flatten()
+        .skip(first)
+        .take(height)
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block(title, false, t)), area);
+}
+
+/// Where a list of blocks of `heights` rows starts showing, `height` rows at a time, so the
+/// selected block is in view (from its top; pages of whole rows, as the lists page), and which
+/// blocks show at least partly.
+pub(super) fn dependency_window(
+    heights: &[usize],
+    sel: usize,
+    height: usize,
+) -> (usize, std::ops::Range<usize>) {
+    let total: usize = heights.iter().sum();
+    let top: usize = heights[..sel.min(heights.len())].iter().sum();
+    let own = heights.get(sel).copied().unwrap_or(1);
+    // The page the selection's top is on, moved down when the rest of it would not show.
+    let mut first = layout::offset(top, height, total);
+    if top + own.min(height) > first + height {
+        first = top + own.min(height) - height;
+    }
+    let first = first.min(total.saturating_sub(height));
+    let mut at = 0;
+    let (mut from, mut to) = (heights.len(), 0);
+    for (i, h) in heights.iter().enumerate() {
+        if at + h > first && at < first + height {
+            from = from.min(i);
+            to = i + 1;
+        }
+        at += h;
+    }
+    (first, from.min(to)..to)
 }

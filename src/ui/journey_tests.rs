@@ -314,3 +314,60 @@ async fn a_transition_back_says_so_and_an_empty_one_says_nothing() {
     assert!(seen.contains("note: M8 comes before M9"), "{seen}");
     assert!(seen.contains("nothing (it depends on nothing)"), "{seen}");
 }
+
+/// Every milestone's dependencies are listed whole on a big map: a long list wraps under its
+/// arrow, the selection's rows stay in view, and the title says which milestones show.
+#[tokio::test]
+async fn the_dependency_list_wraps_long_lists_and_says_what_it_shows() {
+    use crate::engine::milestones::{MilestoneDef, MilestoneMap};
+    let defs: Vec<MilestoneDef> = (0..30)
+        .map(|i: usize| MilestoneDef {
+            id: format!("S{i}"),
+            name: format!("Stage {i}"),
+            // The last depends on every other one, directly.
+            depends_on: if i == 29 {
+                (0..29).map(|d| format!("S{d}")).collect()
+            } else {
+                (i > 0).then(|| format!("S{}", i - 1)).into_iter().collect()
+            },
+        })
+        .collect();
+    let engine = crate::engine::Engine::new(MilestoneMap::new(defs).expect("a DAG"));
+    let store = std::sync::Arc::new(crate::store::MemoryStore::demo());
+    let (mut s, store) = crate::app::update::tests::app_with(store, engine, false).await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowJourney).await;
+    settle(&mut s, &store, Action::Bottom).await;
+    assert_eq!(selected(&s), "S29");
+    let screen = rows(&s, 120, 40);
+    let all = screen.join("\n");
+    assert!(all.contains("S29 ← S0 S1"), "{all}");
+    assert!(
+        all.contains("S28  (28 implied)"),
+        "the list's end shows: {all}"
+    );
+    assert!(
+        screen
+            .iter()
+            .any(|r| r.contains("Depends on · ") && r.contains("/30 ")),
+        "the title says which show: {all}"
+    );
+    settle(&mut s, &store, Action::Top).await;
+    let all = rows(&s, 120, 40).join("\n");
+    assert!(all.contains("S0  ← —"), "{all}");
+    assert!(all.contains("Depends on · 1-"), "{all}");
+}
+
+#[test]
+fn the_dependency_window_keeps_the_selected_block_in_view() {
+    let window = super::journey::dependency_window;
+    // Ten one-row blocks, a five-row one last, six rows at a time.
+    let mut heights = vec![1; 10];
+    heights.push(5);
+    assert_eq!(window(&heights, 0, 6), (0, 0..6));
+    assert_eq!(window(&heights, 7, 6), (6, 6..11));
+    // The tall block whole, at the bottom.
+    assert_eq!(window(&heights, 10, 6), (9, 9..11));
+    // All fit: all show.
+    assert_eq!(window(&[1, 2, 1], 2, 10), (0, 0..3));
+}

@@ -86,7 +86,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     };
     let Some(a) = v.tuned.as_ref() else { return };
     let areas = layout::layers(area, a.layers.0.len());
-    render_totals(frame, areas.totals, a, t);
+    render_totals(frame, areas.totals, s, a, t);
     render_table(frame, areas.table, s, a, t, areas.rows());
     if let Some(p) = areas.preview {
         let b = block(" Selected ", false, t);
@@ -100,14 +100,25 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
 
 /// The header: `549 + 1,960 + 114 = 2,623 / 4,000 tokens` with its bar, then one bar per layer
 /// (used / budget, and where the cut fell).
-fn render_totals(frame: &mut Frame, area: Rect, a: &Assembly, t: &Theme) {
+/// A `:query` asked instead of the newest turn is named right after the user, so the what-if
+/// is never mistaken for what the user asked.
+fn render_totals(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Theme) {
+    let asked = s
+        .user
+        .query
+        .as_ref()
+        .and(s.user.view.as_ref())
+        .and_then(|v| v.snapshot().query.as_deref())
+        .map(|q| format!(":query \"{}\" · ", crate::text::preview(q, 40)))
+        .unwrap_or_default();
     let title = format!(
-        " {} · {} · {} · {} ",
+        " {} · {asked}{} · {} · {} ",
         il(&a.user_id),
         il(&a.policy),
         a.tokenizer,
         a.strategy.as_str()
     );
+    let title = crate::text::fit(&title, usize::from(area.width.saturating_sub(2)));
     let b = block(title, false, t);
     let inner = b.inner(area);
     frame.render_widget(b, area);

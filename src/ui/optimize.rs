@@ -45,6 +45,11 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
         Paragraph::new(detail).wrap(Wrap { trim: false }),
         detail_area,
     );
+    let again = s
+        .session
+        .keymap
+        .key_for(&crate::app::Action::Optimize)
+        .unwrap_or_else(|| "o".into());
     let mut keys = hint("↑/↓", "choose", t);
     keys.extend(hint("enter", "load as tuned (:w saves)", t));
     let esc = if s.optimize.running.is_some() {
@@ -53,6 +58,9 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
         "close"
     };
     keys.extend(hint("esc", esc, t));
+    if s.optimize.running.is_none() {
+        keys.extend(hint(&again, "search anew", t));
+    }
     frame.render_widget(Paragraph::new(Line::from(keys)), keys_area);
 }
 

@@ -373,6 +373,46 @@ async fn query_asks_as_the_user_would_and_an_empty_one_goes_back() {
     assert_eq!(hits(&s), (stored, before));
 }
 
+/// A `:query` stays in sight while it is asked: Layers names it after the user, the explain
+/// overlay says which question the row was scored against, and a cache made for the newest
+/// turn is not reported as drifted from the what-if.
+#[tokio::test]
+async fn a_what_if_query_is_shown_and_not_taken_for_cache_drift() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u001").await;
+    settle(&mut s, &store, Action::ShowLayers).await;
+    let drift = |s: &State| {
+        s.user
+            .view
+            .as_ref()
+            .and_then(|v| v.findings.as_ref())
+            .map(|f| {
+                f.iter()
+                    .filter(|f| f.kind == crate::findings::FindingKind::CacheDrift)
+                    .count()
+            })
+    };
+    assert_eq!(drift(&s), Some(0), "a fresh cache");
+    assert!(!text(&s, 120, 40).contains(":query"));
+    run(&mut s, &store, "explain kn:25").await;
+    assert!(text(&s, 120, 40).contains("(the newest turn)"));
+    settle(&mut s, &store, Action::Back).await;
+    let ask = "How do I vet a supplier before the first order?";
+    run(&mut s, &store, &format!("query {ask}")).await;
+    assert_eq!(drift(&s), Some(0), "the cache answered the turn, not this");
+    let shown = text(&s, 120, 40);
+    assert!(
+        shown.contains(":query \"How do I vet a supplier"),
+        "{shown}"
+    );
+    run(&mut s, &store, "explain kn:25").await;
+    let shown = text(&s, 120, 40);
+    assert!(
+        shown.contains(&format!("query \"{ask}\" (:query)")),
+        "{shown}"
+    );
+}
+
 /// Tune never cuts a figure or a flag: the largest total, the layer budgets it makes, and every
 /// `--set` flag, at both sizes.
 #[tokio::test]

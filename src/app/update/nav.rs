@@ -47,10 +47,13 @@ fn overlay(s: &mut State, action: &Action) -> bool {
         Overlay::ConfirmQuit | Overlay::Optimize => return true,
         Overlay::Help { .. } => s.ui.help_rows.get(),
         Overlay::Item { .. } => s.ui.item_rows.get(),
-        Overlay::Diff { .. } => s.user.compared.as_ref().map_or(0, |c| c.rows.len()),
+        Overlay::Diff { .. } => s.user.compared.as_ref().map_or(0, |c| {
+            let width = usize::from(layout::item_popup(s.ui.size).width.saturating_sub(2));
+            crate::app::diff_view::shown(&c.rows, width).len()
+        }),
         Overlay::Explain { .. } => s.user.explained.as_ref().map_or(0, |e| {
             let width = usize::from(layout::item_popup(s.ui.size).width.saturating_sub(2));
-            crate::app::diff_view::explain_rows(e, width)
+            crate::app::diff_view::explain_rows(e, &crate::app::diff_view::asked(s), width)
         }),
     };
     let height = usize::from(layout::item_popup(s.ui.size).height.saturating_sub(2)).max(1);
@@ -99,8 +102,12 @@ fn journey(s: &mut State, action: &Action) {
         Action::Right => Step::Right,
         Action::Up => Step::Up,
         Action::Down => Step::Down,
-        Action::Top => {
-            s.user.milestone = 0;
+        Action::Top | Action::Bottom => {
+            let n = s.session.engine.milestones.ids().count();
+            s.user.milestone = match action {
+                Action::Top => 0,
+                _ => n.saturating_sub(1),
+            };
             s.user.panel = 0;
             return;
         }

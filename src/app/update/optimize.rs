@@ -21,15 +21,23 @@ pub fn candidates(p: &Progress) -> Vec<&Candidate> {
 }
 
 /// `o`: shows the overlay on Tune and, unless one is under way, starts a search from the
-/// baseline.
+/// baseline. A search that ended (or was stopped by leaving) is shown again first, its
+/// candidates kept, while the baseline is the one it searched from; `o` on the overlay then
+/// searches anew.
 pub(super) fn start(s: &mut State) -> Vec<Effect> {
     let mut effects = if s.ui.screen == Screen::Tune {
         vec![]
     } else {
         show(s, Screen::Tune)
     };
+    let reopened = s.ui.overlay != Overlay::Optimize;
     s.ui.overlay = Overlay::Optimize;
     if s.optimize.running.is_some() {
+        return effects;
+    }
+    let kept = s.optimize.progress.is_some()
+        && s.optimize.baseline.as_deref() == Some(&s.session.baseline);
+    if reopened && kept {
         return effects;
     }
     let o = &mut s.optimize;
@@ -156,6 +164,7 @@ pub(super) fn progress(s: &mut State, id: u64, p: Box<Progress>) -> Vec<Effect> 
     let n = candidates(&p).len();
     o.cursor = o.cursor.min(n.saturating_sub(1));
     let phase = p.phase.clone();
+    let tried = p.trials;
     let best = p.best.as_ref().map(|b| (b.trial, b.feasible));
     o.progress = Some(p);
     if !ended {
@@ -169,13 +178,20 @@ pub(super) fn progress(s: &mut State, id: u64, p: Box<Progress>) -> Vec<Effect> 
     match (phase, best) {
         (_, _) if shown => {}
         (Phase::Failed(why), _) => error(s, &format!("optimizer: {why}")),
-        (_, Some((trial, feasible))) => {
+        (phase, Some((trial, feasible))) => {
             let what = if feasible {
                 "meets every target"
             } else {
                 "comes closest"
             };
-            info(s, &format!("search done: #{trial} {what}"));
+            let ended = match phase {
+                Phase::Done(Some(why)) => format!("search stopped ({why}) after {tried} trials"),
+                _ => "search done".to_string(),
+            };
+            info(
+                s,
+                &format!("{ended}: #{trial} {what} · o shows the candidates"),
+            );
         }
         _ => {}
     }

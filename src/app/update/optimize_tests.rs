@@ -228,3 +228,43 @@ async fn a_pareto_row_other_than_the_best_loads_as_the_tuned_policy() {
         msg.text
     );
 }
+
+/// A search that ended is not thrown away by closing its overlay: `o` shows it again (no new
+/// search), `o` on the overlay searches anew; one stopped by leaving says it was stopped, not
+/// done, and where its candidates are.
+#[tokio::test]
+async fn a_stopped_search_is_shown_again_and_o_on_it_searches_anew() {
+    let (mut s, ctx, mut rx) = optimizer_app().await;
+    drive(&mut s, &ctx, &mut rx, Action::Optimize, Some(3)).await;
+    let stopped = s.optimize.progress.clone().expect("an answer");
+    settle(&mut s, &ctx, Action::Back).await;
+    assert_eq!(s.ui.overlay, Overlay::None);
+    let effects = update(&mut s, Action::Optimize);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::RunOptimize { .. })),
+        "{effects:?}"
+    );
+    assert_eq!(s.ui.overlay, Overlay::Optimize);
+    assert_eq!(s.optimize.progress.as_ref(), Some(&stopped), "kept");
+    let effects = update(&mut s, Action::Optimize);
+    let Some(Effect::RunOptimize { id, .. }) = effects.last() else {
+        panic!("o on the overlay searches anew: {effects:?}")
+    };
+    let id = *id;
+    assert!(s.optimize.progress.is_none());
+    // Left mid-search: the end it reports says stopped, with the trials made.
+    update(&mut s, Action::ShowReport);
+    let mut last = (*stopped).clone();
+    last.trials = 3;
+    update(&mut s, Action::OptimizeProgress(id, Box::new(last)));
+    let msg = s.status.message.as_ref().expect("a message");
+    assert!(
+        msg.text
+            .starts_with("search stopped (interrupted) after 3 trials: #")
+            && msg.text.ends_with("o shows the candidates"),
+        "{}",
+        msg.text
+    );
+}
