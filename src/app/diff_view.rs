@@ -338,26 +338,6 @@ pub fn explain_lines(e: &crate::engine::explain::Explanation, query: &str) -> Ve
     out
 }
 
-/// The question the open user's knowledge was scored against, as the explain overlay and the
-/// Layers header say it: the `:query` text (masked under `--redact`, as loaded), else the
-/// newest user turn's; `none` when the user has no turn to ask with.
-pub fn asked(s: &crate::app::state::State) -> String {
-    let Some(snap) = s.user.view.as_ref().map(|v| v.snapshot()) else {
-        return "none".to_string();
-    };
-    let Some(q) = snap.query.as_deref() else {
-        return "none".to_string();
-    };
-    let whose = if s.user.query.is_some() {
-        ":query"
-    } else if snap.newest_user_text() == Some(q) {
-        "the newest turn"
-    } else {
-        "as stored"
-    };
-    format!("\"{}\" ({whose})", crate::text::preview(q, 60))
-}
-
 /// Rows the explain overlay's lines take wrapped at `width` cells (as drawn, by
 /// [`crate::text::wrap`]): where its scrolling ends.
 pub fn explain_rows(e: &crate::engine::explain::Explanation, query: &str, width: usize) -> usize {

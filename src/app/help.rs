@@ -72,6 +72,8 @@ const JOURNEY_KEYS: &[(Action, &str)] = &[
     (Action::Right, "to a dependant (else the layer after)"),
     (Action::Up, "the box above"),
     (Action::Down, "the box below"),
+    (Action::Top, "the first milestone"),
+    (Action::Bottom, "the last milestone"),
     (Action::PageDown, "scroll the selection's panel down"),
     (Action::PageUp, "scroll the selection's panel up"),
     (
@@ -120,6 +122,8 @@ const REPORT_KEYS: &[(Action, &str)] = &[
     (Action::Select, "open a most-affected user on Tune"),
     (Action::NextMatch, "the next most-affected user"),
     (Action::PrevMatch, "the one before"),
+    (Action::Right, "scroll sideways (the first column stays)"),
+    (Action::Left, "scroll back"),
 ];
 
 /// The keys of `screen`, each with what it does there.

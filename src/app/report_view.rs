@@ -13,6 +13,9 @@ use crate::report::{Metric, Summary};
 pub struct ReportLine {
     pub cells: Vec<(String, Tone)>,
     pub user: Option<String>,
+    /// Leading cells that stay in place when the report scrolls sideways (a table's first
+    /// column: what each row is about).
+    pub frozen: usize,
 }
 
 impl ReportLine {
@@ -20,6 +23,7 @@ impl ReportLine {
         ReportLine {
             cells: vec![(text.into(), tone)],
             user: None,
+            frozen: 0,
         }
     }
 
@@ -30,6 +34,16 @@ impl ReportLine {
     /// How many columns the line takes.
     pub fn width(&self) -> usize {
         self.cells.iter().map(|(t, _)| t.width()).sum()
+    }
+
+    /// Columns scrolling sideways may move past on a pane `pane` columns wide: what does not
+    /// fit beside the frozen cells.
+    pub fn overflow(&self, pane: usize) -> usize {
+        let frozen: usize = self.cells[..self.frozen.min(self.cells.len())]
+            .iter()
+            .map(|(t, _)| t.width())
+            .sum();
+        (self.width() - frozen).saturating_sub(pane.saturating_sub(frozen))
     }
 
     /// The line as plain text.
@@ -85,6 +99,7 @@ fn table(
             .map(|((h, right), w)| (pad(h, *w, *right), Tone::Dim))
             .collect(),
         user: None,
+        frozen: 1,
     });
     for (r, user) in rows {
         out.push(ReportLine {
@@ -94,6 +109,7 @@ fn table(
                 .map(|((t, tone, right), w)| (pad(&t, *w, right), tone))
                 .collect(),
             user,
+            frozen: 1,
         });
     }
     out

@@ -9,9 +9,10 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use super::{block, clear, styled};
-use crate::app::diff_view::{Shown, Tone, asked, explain_lines, explain_rows, half_width, shown};
+use crate::app::diff_view::{Shown, Tone, explain_lines, explain_rows, half_width, shown};
 use crate::app::layout;
 use crate::app::state::State;
+use crate::app::update::asked;
 use crate::engine::linediff::Change;
 
 fn tone(t: &Theme, tone: Tone) -> Style {

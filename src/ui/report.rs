@@ -70,8 +70,16 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 .iter()
                 .map(|(text, tn)| (super::il(text), *tn))
                 .collect();
-            let spans: Vec<Span> = window(&cells, s.report.left, width)
-                .into_iter()
+            // A table's first column stays; the rest scrolls beside it.
+            let (kept, rest) = cells.split_at(l.frozen.min(cells.len()));
+            let kept_w: usize = kept
+                .iter()
+                .map(|(c, _)| unicode_width::UnicodeWidthStr::width(c.as_str()))
+                .sum();
+            let spans: Vec<Span> = kept
+                .iter()
+                .cloned()
+                .chain(window(rest, s.report.left, width.saturating_sub(kept_w)))
                 .map(|(text, tn)| styled(text, tone(tn)))
                 .collect();
             let line = Line::from(spans);

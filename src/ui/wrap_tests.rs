@@ -375,7 +375,7 @@ async fn the_explain_overlay_counts_the_rows_it_draws() {
         .map_or(0, |i| i + 1);
     let e = s.user.explained.as_deref().expect("explained");
     assert_eq!(
-        crate::app::diff_view::explain_rows(e, &crate::app::diff_view::asked(&s), width),
+        crate::app::diff_view::explain_rows(e, &crate::app::update::asked(&s), width),
         drawn,
         "{inside:#?}"
     );

@@ -121,6 +121,26 @@ pub(super) fn explained(s: &mut State, e: Box<crate::engine::explain::Explanatio
     vec![]
 }
 
+/// The question the open user's knowledge was scored against, as the explain overlay and the
+/// Layers header say it: the `:query` text (masked under `--redact`, as loaded), else the
+/// newest user turn's; `none` when the user has no turn to ask with.
+pub fn asked(s: &State) -> String {
+    let Some(snap) = s.user.view.as_ref().map(|v| v.snapshot()) else {
+        return "none".to_string();
+    };
+    let Some(q) = snap.query.as_deref() else {
+        return "none".to_string();
+    };
+    let whose = if s.user.query.is_some() {
+        ":query"
+    } else if snap.newest_user_text() == Some(q) {
+        "the newest turn"
+    } else {
+        "as stored"
+    };
+    format!("\"{}\" ({whose})", crate::text::preview(q, 60))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::{demo_app, open, settle, type_text};

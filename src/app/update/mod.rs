@@ -14,6 +14,7 @@ mod users;
 mod yank;
 
 pub use command::COMMANDS;
+pub use compare::asked;
 pub use layers::{LayerRow, layer_rows, selected_row, shown_rows};
 pub use nav::{
     PromptRows, live_shown, match_scroll, prompt_area, prompt_lines, prompt_rows, search_lines,

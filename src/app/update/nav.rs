@@ -53,7 +53,7 @@ fn overlay(s: &mut State, action: &Action) -> bool {
         }),
         Overlay::Explain { .. } => s.user.explained.as_ref().map_or(0, |e| {
             let width = usize::from(layout::item_popup(s.ui.size).width.saturating_sub(2));
-            crate::app::diff_view::explain_rows(e, &crate::app::diff_view::asked(s), width)
+            crate::app::diff_view::explain_rows(e, &crate::app::update::asked(s), width)
         }),
     };
     let height = usize::from(layout::item_popup(s.ui.size).height.saturating_sub(2)).max(1);
@@ -363,9 +363,9 @@ fn report(s: &mut State, action: Action) -> Vec<Effect> {
         // Sideways, 8 columns a step, while some line is wider than the pane.
         Action::Left => s.report.left = s.report.left.saturating_sub(SIDEWAYS),
         Action::Right => {
-            let widest = lines.iter().map(|l| l.width()).max().unwrap_or(0);
             let pane = usize::from(s.ui.size.0.saturating_sub(2));
-            s.report.left = (s.report.left + SIDEWAYS).min(widest.saturating_sub(pane));
+            let most = lines.iter().map(|l| l.overflow(pane)).max().unwrap_or(0);
+            s.report.left = (s.report.left + SIDEWAYS).min(most);
         }
         _ => s.report.cursor = moved(s.report.cursor, lines.len(), &action, page(s)),
     }
