@@ -17,6 +17,9 @@ use crate::optimize::target::Metrics;
 /// Lines the chosen candidate's details take at most (what it sets first).
 const DETAIL_LINES: usize = 6;
 
+/// Inner rows from which the details take [`DETAIL_LINES`] whatever they hold.
+const STEADY_FROM: u16 = 24;
+
 pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
     let area = item_popup(s.ui.size);
     clear(frame, area, t);
@@ -35,7 +38,12 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
     let [head_area, table_area, detail_area, keys_area] = Layout::vertical([
         Constraint::Length(head.len() as u16),
         Constraint::Min(3),
-        Constraint::Length(detail.len() as u16),
+        // Tall enough, the details keep one height, so the table does not move as they change.
+        Constraint::Length(if inner.height >= STEADY_FROM {
+            DETAIL_LINES as u16
+        } else {
+            detail.len() as u16
+        }),
         Constraint::Length(1),
     ])
     .areas(inner);
@@ -129,7 +137,9 @@ fn figures(label: String, m: &Metrics, verdict: &str) -> Vec<String> {
 /// The baseline, then the candidates (best first), the cursor's row highlighted.
 fn render_table(frame: &mut Frame, area: Rect, s: &State, p: &Progress, t: &Theme) {
     let list = candidates(p);
-    let height = usize::from(area.height.saturating_sub(2)).max(1);
+    // Rows for candidates: inside the borders, below the header and the baseline.
+    let fixed = 3 + usize::from(p.baseline.is_some());
+    let height = usize::from(area.height).saturating_sub(fixed).max(1);
     let cursor = s.optimize.cursor.min(list.len().saturating_sub(1));
     let first = offset(cursor, height, list.len());
     let mut rows: Vec<Row> = Vec::new();
@@ -138,7 +148,9 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, p: &Progress, t: &Them
     }
     for (i, c) in list.iter().enumerate().skip(first).take(height) {
         let label = if i == 0 {
-            format!("best #{}", c.trial)
+            // The best meets every target; when none does, it only comes closest.
+            let best = if c.feasible { "best" } else { "closest" };
+            format!("{best} #{}", c.trial)
         } else {
             format!("#{}", c.trial)
         };
@@ -169,7 +181,17 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, p: &Progress, t: &Them
         Constraint::Length(7),
         Constraint::Min(8),
     ];
-    let title = format!(" Best so far, then the Pareto front ({}) ", list.len());
+    let shown = if list.len() > height {
+        format!(
+            "{}-{}/{}",
+            first + 1,
+            (first + height).min(list.len()),
+            list.len()
+        )
+    } else {
+        list.len().to_string()
+    };
+    let title = format!(" Best so far, then the Pareto front ({shown}) ");
     let table = Table::new(rows, widths)
         .header(header)
         .block(block(title, false, t));

@@ -435,6 +435,46 @@ async fn optimizer_overlay_then_the_tune_diff_of_its_best() {
     snap("tune_after_optimizer", &mut s);
 }
 
+/// However long the Pareto front and wherever the cursor is, the chosen candidate's row is
+/// drawn and highlighted, and the title says which rows show.
+#[tokio::test]
+async fn the_chosen_candidate_is_always_on_screen() {
+    use crate::app::update::optimize_tests::{drive, optimizer_app};
+    let (mut s, ctx, mut rx) = optimizer_app().await;
+    drive(&mut s, &ctx, &mut rx, Action::Optimize, None).await;
+    let p = s.optimize.progress.as_deref_mut().expect("an answer");
+    let model = p.pareto.first().cloned().expect("a front");
+    p.pareto = (0..50)
+        .map(|i| crate::optimize::run::Candidate {
+            trial: 1000 + i,
+            ..model.clone()
+        })
+        .collect();
+    let n = crate::app::update::candidates(p).len();
+    for (w, h) in [(80, 24), (120, 40)] {
+        s.ui.size = (w, h);
+        settle(&mut s, &ctx, Action::Top).await;
+        for i in 0..n {
+            let list = crate::app::update::candidates(s.optimize.progress.as_deref().expect("p"));
+            let trial = list[s.optimize.cursor].trial;
+            assert_eq!(s.optimize.cursor, i);
+            let term = draw(&s, w, h, &Theme::default());
+            let buf = term.backend().buffer();
+            let row = (0..h).find(|&y| {
+                let line: String = (0..w).map(|x| buf[(x, y)].symbol()).collect();
+                line.contains(&format!("#{trial} "))
+            });
+            let y = row.unwrap_or_else(|| panic!("{w}×{h}: #{trial} (row {i}) drawn"));
+            let lit = (0..w)
+                .any(|x| buf[(x, y)].bg == Theme::default().selected().bg.unwrap_or_default());
+            assert!(lit, "{w}×{h}: #{trial} highlighted");
+            settle(&mut s, &ctx, Action::Down).await;
+        }
+        let text = rows(&s, w, h).join("\n");
+        assert!(text.contains(&format!("/{n}) ")), "{text}");
+    }
+}
+
 #[tokio::test]
 async fn users_column_shows_long_ids_whole_where_they_fit() {
     let (mut s, _store) = demo_app().await;
