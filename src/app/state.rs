@@ -423,6 +423,9 @@ pub struct OptimizeState {
     /// Searches started so far: progress of an older one is dropped.
     pub runs: u64,
     pub progress: Option<Box<crate::optimize::run::Progress>>,
+    /// The search before the one under way, while that one has measured nothing: shown again
+    /// when the new one is stopped before its first trial.
+    pub previous: Option<Box<crate::optimize::run::Progress>>,
     /// The candidate under the cursor (the best first, then the Pareto front).
     pub cursor: usize,
     /// The baseline the search started from.

@@ -44,7 +44,9 @@ pub(super) fn start(s: &mut State) -> Vec<Effect> {
     o.runs += 1;
     o.running = Some(o.runs);
     o.stopping = false;
-    o.progress = None;
+    // Kept until the new search measures a trial (one stopped before that gives it back).
+    // (from the same baseline, so a candidate loaded from it is still one of this search's).
+    o.previous = o.progress.take().filter(|p| kept && p.trials > 0);
     o.cursor = 0;
     o.baseline = Some(Box::new(s.session.baseline.clone()));
     let id = o.runs;
@@ -166,13 +168,30 @@ pub(super) fn progress(s: &mut State, id: u64, p: Box<Progress>) -> Vec<Effect> 
     let phase = p.phase.clone();
     let tried = p.trials;
     let best = p.best.as_ref().map(|b| (b.trial, b.feasible));
-    o.progress = Some(p);
+    if tried > 0 {
+        o.previous = None;
+    }
+    // Stopped before measuring anything: the search before it is shown again, if any.
+    let restored = ended && tried == 0 && o.previous.is_some();
+    o.progress = if restored { o.previous.take() } else { Some(p) };
     if !ended {
         return vec![];
     }
     o.running = None;
     o.stopping = false;
     done_loading(s, Task::Optimize);
+    if let (Phase::Done(Some(why)), None) = (&phase, best) {
+        let kept = if restored {
+            ": the search before it is kept (o shows it)"
+        } else {
+            ""
+        };
+        info(
+            s,
+            &format!("search stopped ({why}) before its first trial{kept}"),
+        );
+        return vec![];
+    }
     // The overlay, when shown, says it all; a message would cover its foot.
     let shown = s.ui.overlay == Overlay::Optimize;
     match (phase, best) {

@@ -268,3 +268,38 @@ async fn a_stopped_search_is_shown_again_and_o_on_it_searches_anew() {
         msg.text
     );
 }
+
+/// A new search stopped before its first trial says so, and the search before it (which
+/// measured candidates) is shown again rather than lost.
+#[tokio::test]
+async fn a_search_stopped_before_its_first_trial_gives_back_the_one_before() {
+    let (mut s, ctx, mut rx) = optimizer_app().await;
+    drive(&mut s, &ctx, &mut rx, Action::Optimize, Some(3)).await;
+    let before = s.optimize.progress.clone().expect("an answer");
+    assert!(before.trials >= 3);
+    // `o` on the overlay searches anew; leaving at once stops it before any trial.
+    let mut effects = update(&mut s, Action::Optimize);
+    let Some(run @ Effect::RunOptimize { id, .. }) = effects.pop() else {
+        panic!("a new search")
+    };
+    update(&mut s, Action::ShowUsers);
+    ctx.stop_optimizer(id);
+    let last = crate::tui::effects::run(run, ctx.clone()).await;
+    update(&mut s, last);
+    let msg = s.status.message.as_ref().expect("a message");
+    assert_eq!(
+        msg.text,
+        "search stopped (interrupted) before its first trial: the search before it is kept \
+         (o shows it)"
+    );
+    assert_eq!(s.optimize.progress.as_ref(), Some(&before));
+    assert_eq!(s.optimize.running, None);
+    let effects = update(&mut s, Action::Optimize);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::RunOptimize { .. })),
+        "o shows it: {effects:?}"
+    );
+    assert_eq!(s.optimize.progress.as_ref(), Some(&before));
+}
