@@ -411,6 +411,17 @@ async fn a_what_if_query_is_shown_and_not_taken_for_cache_drift() {
         shown.contains(&format!("query \"{ask}\" (:query)")),
         "{shown}"
     );
+    settle(&mut s, &store, Action::Back).await;
+    // A long question is said whole, not cut at the width of a short one.
+    let long = "How should I price wholesale for boutiques and what margin do retailers \
+                expect? And what about distributors, and consignment deals with galleries?";
+    run(&mut s, &store, &format!("query {long}")).await;
+    let said = s.status.message.as_ref().map(|m| m.text.clone());
+    assert_eq!(said, Some(format!("query: {long}")));
+    assert_eq!(
+        crate::app::update::asked(&s),
+        format!("\"{long}\" (:query)")
+    );
 }
 
 /// Tune never cuts a figure or a flag: the largest total, the layer budgets it makes, and every

@@ -114,18 +114,23 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
     }
 }
 
+/// Characters of a `:query` its message and the explain overlay show (about three lines).
+pub const QUERY_SHOWN: usize = 300;
+
 /// `:query TEXT`: the open user replayed for another question (none: the newest user turn).
 fn query(s: &mut State, text: &str) -> Vec<Effect> {
     s.user.query = (!text.is_empty()).then(|| text.to_string());
     match super::user::reload_user(s) {
         Some(e) => {
+            // Whole (a long one wraps above the bar) up to a few lines; masked under --redact
+            // as the query is on every screen.
             let what = if text.is_empty() {
                 "query: the newest user turn".to_string()
             } else if s.ui.redact {
-                // Masked as the query is on every screen.
-                format!("query: {}", crate::engine::redact::mask(text))
+                let masked = crate::engine::redact::mask(text);
+                format!("query: {}", crate::text::preview(&masked, QUERY_SHOWN))
             } else {
-                format!("query: {}", crate::text::preview(text, 60))
+                format!("query: {}", crate::text::preview(text, QUERY_SHOWN))
             };
             info(s, &what);
             vec![e]

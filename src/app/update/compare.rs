@@ -138,7 +138,10 @@ pub fn asked(s: &State) -> String {
     } else {
         "as stored"
     };
-    format!("\"{}\" ({whose})", crate::text::preview(q, 60))
+    format!(
+        "\"{}\" ({whose})",
+        crate::text::preview(q, super::command::QUERY_SHOWN)
+    )
 }
 
 #[cfg(test)]

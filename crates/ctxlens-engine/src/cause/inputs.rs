@@ -521,7 +521,12 @@ fn shown(v: &toml::Value) -> String {
     {
         return format!("[{}]", names.join(", "));
     }
-    let text = v.to_string();
+    // A string on one line, its newlines and controls escaped (TOML would open a multi-line
+    // string for a newline, and the cut would leave only its `"""`).
+    let text = match v {
+        toml::Value::String(s) => format!("{s:?}"),
+        _ => v.to_string(),
+    };
     let line = text.lines().next().unwrap_or_default();
     if line.chars().count() > MAX || line.len() < text.len() {
         let cut: String = line.chars().take(MAX).collect();
@@ -565,5 +570,21 @@ fn set(t: &mut toml::Value, key: &[String], value: Option<toml::Value>) {
         None => {
             t.remove(last);
         }
+    }
+}
+
+#[cfg(test)]
+mod shown_tests {
+    use super::shown;
+
+    /// A policy value reads on one line: a string's newline escaped (the default
+    /// `truncate_marker`), a long one cut after its start, numbers as they are.
+    #[test]
+    fn a_value_reads_on_one_line() {
+        let marker = toml::Value::String("\n[...truncated]".into());
+        assert_eq!(shown(&marker), r#""\n[...truncated]""#);
+        assert_eq!(shown(&toml::Value::Integer(10)), "10");
+        let long = toml::Value::String("x".repeat(60));
+        assert_eq!(shown(&long), format!("\"{}…", "x".repeat(39)));
     }
 }
