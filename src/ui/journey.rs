@@ -513,7 +513,7 @@ fn render_dependencies(frame: &mut Frame, area: Rect, s: &State, t: &Theme, sel:
             }
         })
         .collect();
-    let (first, shown) = dependency_window(
+    let shown = dependency_window(
         &blocks.iter().map(Vec::len).collect::<Vec<_>>(),
         sel,
         height,
@@ -528,40 +528,33 @@ fn render_dependencies(frame: &mut Frame, area: Rect, s: &State, t: &Theme, sel:
             ids.len()
         )
     };
-    let lines: Vec<Line> = blocks
-        .into_iter()
+    let lines: Vec<Line> = blocks[shown.clone()]
+        .iter()
         .flatten()
-        .skip(first)
         .take(height)
+        .cloned()
         .collect();
     frame.render_widget(Paragraph::new(lines).block(block(title, false, t)), area);
 }
 
-/// Where a list of blocks of `heights` rows starts showing, `height` rows at a time, so the
-/// selected block is in view (from its top; pages of whole rows, as the lists page), and which
-/// blocks show at least partly.
+/// Which blocks of `heights` rows show, `height` rows at a time: pages of whole blocks (the
+/// page the selection is on), so no entry shows in part and the range counts what shows; a
+/// block taller than the pane is a page of its own, cut at the bottom.
 pub(super) fn dependency_window(
     heights: &[usize],
     sel: usize,
     height: usize,
-) -> (usize, std::ops::Range<usize>) {
-    let total: usize = heights.iter().sum();
-    let top: usize = heights[..sel.min(heights.len())].iter().sum();
-    let own = heights.get(sel).copied().unwrap_or(1);
-    // The page the selection's top is on, moved down when the rest of it would not show.
-    let mut first = layout::offset(top, height, total);
-    if top + own.min(height) > first + height {
-        first = top + own.min(height) - height;
-    }
-    let first = first.min(total.saturating_sub(height));
-    let mut at = 0;
-    let (mut from, mut to) = (heights.len(), 0);
-    for (i, h) in heights.iter().enumerate() {
-        if at + h > first && at < first + height {
-            from = from.min(i);
-            to = i + 1;
+) -> std::ops::Range<usize> {
+    let height = height.max(1);
+    let (mut start, mut rows) = (0, 0);
+    for (i, &h) in heights.iter().enumerate() {
+        if rows > 0 && rows + h > height {
+            if sel < i {
+                return start..i;
+            }
+            (start, rows) = (i, 0);
         }
-        at += h;
+        rows += h;
     }
-    (first, from.min(to)..to)
+    start..heights.len()
 }

@@ -352,6 +352,40 @@ async fn the_dependency_list_wraps_long_lists_and_says_what_it_shows() {
             .any(|r| r.contains("Depends on · ") && r.contains("/30 ")),
         "the title says which show: {all}"
     );
+    // Whatever the size and the selection, the range the title gives is what shows: every
+    // entry in it has its head, and the last its end.
+    for (w, h) in [(100, 30), (120, 40)] {
+        for pick in [Action::Bottom, Action::Left, Action::Top] {
+            settle(&mut s, &store, pick).await;
+            let screen = rows(&s, w, h);
+            let title = screen
+                .iter()
+                .find_map(|r| r.split("Depends on · ").nth(1))
+                .unwrap_or_else(|| panic!("{w}×{h}: a range\n{}", screen.join("\n")));
+            let range = title.split(' ').next().unwrap_or_default();
+            let (from, to) = range
+                .split_once('/')
+                .and_then(|(r, _)| r.split_once('-'))
+                .map(|(a, b)| {
+                    (
+                        a.parse::<usize>().expect("from"),
+                        b.parse::<usize>().expect("to"),
+                    )
+                })
+                .expect("a-b/n");
+            let all = screen.join("\n");
+            for i in from - 1..to {
+                let head = format!("{:<3} ← ", format!("S{i}"));
+                assert!(all.contains(&head), "{w}×{h}: {head} in {range}\n{all}");
+            }
+            let end = if to == 30 {
+                "(28 implied)".to_string()
+            } else {
+                format!("S{} ← S{}", to - 1, to - 2)
+            };
+            assert!(all.contains(&end), "{w}×{h}: {end} in {range}\n{all}");
+        }
+    }
     settle(&mut s, &store, Action::Top).await;
     let all = rows(&s, 120, 40).join("\n");
     assert!(all.contains("S0  ← —"), "{all}");
@@ -361,13 +395,16 @@ async fn the_dependency_list_wraps_long_lists_and_says_what_it_shows() {
 #[test]
 fn the_dependency_window_keeps_the_selected_block_in_view() {
     let window = super::journey::dependency_window;
-    // Ten one-row blocks, a five-row one last, six rows at a time.
+    // Ten one-row blocks, a five-row one last, six rows at a time: pages of whole blocks.
     let mut heights = vec![1; 10];
     heights.push(5);
-    assert_eq!(window(&heights, 0, 6), (0, 0..6));
-    assert_eq!(window(&heights, 7, 6), (6, 6..11));
-    // The tall block whole, at the bottom.
-    assert_eq!(window(&heights, 10, 6), (9, 9..11));
+    assert_eq!(window(&heights, 0, 6), 0..6);
+    assert_eq!(window(&heights, 5, 6), 0..6);
+    assert_eq!(window(&heights, 7, 6), 6..10);
+    assert_eq!(window(&heights, 10, 6), 10..11, "the tall block whole");
+    // A block taller than the pane is a page of its own.
+    assert_eq!(window(&[1, 9, 1], 1, 4), 1..2);
+    assert_eq!(window(&[1, 9, 1], 2, 4), 2..3);
     // All fit: all show.
-    assert_eq!(window(&[1, 2, 1], 2, 10), (0, 0..3));
+    assert_eq!(window(&[1, 2, 1], 2, 10), 0..3);
 }
