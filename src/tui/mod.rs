@@ -247,6 +247,15 @@ fn map_event(state: &State, pending: &mut Vec<KeyName>, ev: Event) -> Option<Act
             // changes out of sight.
             if too_small(state.ui.size) {
                 pending.clear();
+                // Asked whether to save the tuning: discard or cancel answer it; saving asks
+                // for a file, which needs the room to draw.
+                if state.ui.overlay == Overlay::ConfirmQuit {
+                    return input_key(&k)
+                        .filter(|key| {
+                            matches!(key, InputKey::Char('d' | 'n' | 'c' | 'q') | InputKey::Esc)
+                        })
+                        .map(Action::Input);
+                }
                 let quit = Lookup::Action(Action::Quit);
                 return (state.session.keymap.lookup(&[], &key_name(&k)?) == quit)
                     .then_some(Action::Quit);

@@ -152,6 +152,40 @@ async fn while_too_small_to_draw_only_quitting_acts() {
     );
 }
 
+/// With unsaved tuning, `q` while too small asks, the question is drawn, and discard or
+/// cancel answer it there (saving, which asks for a file, waits for the room).
+#[tokio::test]
+async fn while_too_small_the_quit_question_shows_and_is_answered() {
+    use crate::app::state::Overlay;
+    let (mut s, _) = crate::app::update::tests::demo_app().await;
+    let mut pending = vec![];
+    s.session.policy.budget.total = Some(3000);
+    assert!(s.modified());
+    update(&mut s, Action::Resize(50, 12));
+    let quit = map_event(&s, &mut pending, press('q', KeyModifiers::NONE)).expect("q acts");
+    update(&mut s, quit);
+    assert_eq!(s.ui.overlay, Overlay::ConfirmQuit);
+    let said = crate::ui::tests::rows(&s, 50, 12).join(" ");
+    let said = said.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        said.contains("d discards it and quits, c cancels"),
+        "{said}"
+    );
+    assert_eq!(
+        map_event(&s, &mut pending, press('s', KeyModifiers::NONE)),
+        None,
+        "saving waits for the room"
+    );
+    let cancel = map_event(&s, &mut pending, press('c', KeyModifiers::NONE)).expect("c acts");
+    update(&mut s, cancel);
+    assert_eq!(s.ui.overlay, Overlay::None);
+    let quit = map_event(&s, &mut pending, press('q', KeyModifiers::NONE)).expect("q acts");
+    update(&mut s, quit);
+    let discard = map_event(&s, &mut pending, press('d', KeyModifiers::NONE)).expect("d acts");
+    update(&mut s, discard);
+    assert_eq!(s.ui.quit, crate::app::state::Quit::Now);
+}
+
 fn press(c: char, modifiers: KeyModifiers) -> Event {
     Event::Key(crossterm::event::KeyEvent::new(KeyCode::Char(c), modifiers))
 }

@@ -34,8 +34,13 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
     let area = frame.area();
     frame.render_widget(Block::new().style(t.base()), area);
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        let then = if s.ui.overlay == Overlay::ConfirmQuit {
+            "The tuning is not saved: d discards it and quits, c cancels (saving needs the room)."
+        } else {
+            "q quits."
+        };
         let msg = format!(
-            "Terminal too small: {}×{}. ctxlens needs at least {}×{}. q quits.",
+            "Terminal too small: {}×{}. ctxlens needs at least {}×{}. {then}",
             area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
         );
         // Wrapped, so a narrow terminal still reads the size it needs.

@@ -11,7 +11,7 @@ use crate::app::state::{ProgressEvent, Screen, State};
 use crate::app::update::tests::{demo_app, open, settle, type_text};
 
 /// The screen as text, one string per row.
-pub(super) fn rows(s: &State, w: u16, h: u16) -> Vec<String> {
+pub(crate) fn rows(s: &State, w: u16, h: u16) -> Vec<String> {
     let t = draw(s, w, h, &Theme::default());
     let buf = t.backend().buffer().clone();
     (0..h)
