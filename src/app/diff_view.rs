@@ -46,6 +46,8 @@ pub enum Row {
     Text(String, Tone),
     /// A line of each prompt (`None`: that side has no line here).
     Pair(Option<(Change, String)>, Option<(Change, String)>),
+    /// What each side's column is, over the prompt pairs.
+    Heads(String, String),
 }
 
 fn text(s: impl Into<String>, tone: Tone) -> Row {
@@ -217,7 +219,8 @@ fn items(cmp: &Comparison, out: &mut Vec<Row>) {
 /// The prompts side by side: common lines on both sides, a removed stretch beside the added
 /// stretch that replaced it.
 fn prompt(cmp: &Comparison, out: &mut Vec<Row>) {
-    out.push(text("Prompt   A │ B", Tone::Title));
+    out.push(text("Prompt", Tone::Title));
+    out.push(Row::Heads("A".into(), "B".into()));
     let lines = diff_lines(&cmp.before.prompt, &cmp.after.prompt);
     let mut k = 0;
     while k < lines.len() {
@@ -255,14 +258,21 @@ fn prompt(cmp: &Comparison, out: &mut Vec<Row>) {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shown {
     Text(String, Tone),
-    /// Each side's piece of a prompt line on this row: its change, and its text with the
-    /// mark on a line's first row (blank under the mark on the rows it wraps onto).
+    /// Each side's piece of a prompt line on this row: its change, and its text behind the
+    /// change's mark (on every row of a wrapped line, which hangs under its own indentation).
     Pair(Option<(Change, String)>, Option<(Change, String)>),
+    /// Each side's column head.
+    Heads(String, String),
 }
 
-/// The cells each prompt side gets in an overlay `width` cells wide (the rest is ` │ `).
+/// Between the two prompt columns: each side's text then starts as far from the line before
+/// it (the frame, or this bar) behind its mark.
+pub const SEPARATOR: &str = " │";
+
+/// The cells each prompt side gets in an overlay `width` cells wide (the rest is
+/// [`SEPARATOR`]).
 pub fn half_width(width: usize) -> usize {
-    width.saturating_sub(3) / 2
+    width.saturating_sub(SEPARATOR.chars().count()) / 2
 }
 
 /// Inert `text` as pieces no wider than `width` cells, wrapped where [`crate::text::wrap`]
@@ -280,16 +290,25 @@ fn pieces(text: &str, width: usize) -> Vec<String> {
 /// What is drawn and what the scroll keys count.
 pub fn shown(rows: &[Row], width: usize) -> Vec<Shown> {
     let half = half_width(width);
+    let room = half.saturating_sub(2).max(1);
     let side = |x: &Option<(Change, String)>| -> Vec<(Change, String)> {
         let Some((ch, line)) = x else { return vec![] };
-        pieces(line, half.saturating_sub(2))
-            .into_iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let mark = if i == 0 { ch.mark() } else { "  " };
-                (*ch, format!("{mark}{p}"))
-            })
-            .collect()
+        let text = crate::text::inert_line(line);
+        let first = crate::text::wrap(&text, room).swap_remove(0);
+        let mut out = vec![(*ch, format!("{}{}", ch.mark(), &text[first.clone()]))];
+        // The rest hangs two cells under the line's own indentation (at most half the room).
+        let rest = text[first.end..].trim_start();
+        if !rest.is_empty() {
+            let indent = text.len() - text.trim_start().len();
+            let hang = (indent + 2).min(room / 2);
+            let pad = " ".repeat(hang);
+            out.extend(
+                pieces(rest, room - hang)
+                    .into_iter()
+                    .map(|p| (*ch, format!("{}{pad}{p}", ch.mark()))),
+            );
+        }
+        out
     };
     let mut out = Vec::new();
     for r in rows {
@@ -297,6 +316,7 @@ pub fn shown(rows: &[Row], width: usize) -> Vec<Shown> {
             Row::Text(x, tone) => {
                 out.extend(pieces(x, width).into_iter().map(|p| Shown::Text(p, *tone)));
             }
+            Row::Heads(a, b) => out.push(Shown::Heads(a.clone(), b.clone())),
             Row::Pair(a, b) => {
                 let (a, b) = (side(a), side(b));
                 for n in 0..a.len().max(b.len()) {
@@ -358,7 +378,7 @@ mod tests {
         let before = format!("{} budget 4000", "word ".repeat(30));
         let after = format!("{} budget 2500", "word ".repeat(30));
         let rows = vec![
-            Row::Text("Prompt   A │ B".into(), Tone::Title),
+            Row::Heads("A".into(), "B".into()),
             Row::Pair(
                 Some((Change::Removed, before.clone())),
                 Some((Change::Added, after.clone())),
@@ -388,7 +408,7 @@ mod tests {
         assert!(a.trim_end().ends_with("budget 4000"), "{a}");
         assert!(b.trim_end().ends_with("budget 2500"), "{b}");
         assert!(matches!(&shown[1], Shown::Pair(Some((_, x)), _) if x.starts_with("- ")));
-        assert!(matches!(&shown[2], Shown::Pair(Some((_, x)), _) if x.starts_with("  ")));
+        assert!(matches!(&shown[2], Shown::Pair(Some((_, x)), _) if x.starts_with("-   ")));
         assert_eq!(
             shown.last(),
             Some(&Shown::Pair(
@@ -396,6 +416,30 @@ mod tests {
                 Some((Change::Same, "  x".into()))
             ))
         );
+    }
+
+    /// A wrapped line keeps its place in the structure: its rows hang under its own
+    /// indentation, so a continuation never reads as a line of its own.
+    #[test]
+    fn a_wrapped_line_hangs_under_its_indentation() {
+        let line = "    decision: Sell through the DTC store first, then wholesale";
+        let rows = vec![Row::Pair(Some((Change::Same, line.into())), None)];
+        let shown = shown(&rows, 62);
+        let texts: Vec<String> = shown
+            .iter()
+            .map(|r| match r {
+                Shown::Pair(Some((_, x)), None) => x.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert!(texts.len() > 1, "{texts:?}");
+        assert!(texts[0].starts_with("      decision:"), "{texts:?}");
+        for t in &texts[1..] {
+            assert!(
+                t.starts_with("        ") && !t.starts_with("         "),
+                "{texts:?}"
+            );
+        }
     }
 
     /// Stored text in a prompt line stays inert on the overlay's rows.

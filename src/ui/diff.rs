@@ -9,7 +9,9 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use super::{block, clear, styled};
-use crate::app::diff_view::{Shown, Tone, explain_lines, explain_rows, half_width, shown};
+use crate::app::diff_view::{
+    SEPARATOR, Shown, Tone, explain_lines, explain_rows, half_width, shown,
+};
 use crate::app::layout;
 use crate::app::state::State;
 use crate::app::update::asked;
@@ -58,9 +60,23 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
             Shown::Text(x, to) => Line::from(styled(x.clone(), tone(t, *to))),
             Shown::Pair(a, b) => Line::from(vec![
                 half(a.as_ref(), half_w, t),
-                styled(" │ ", t.muted()),
+                styled(SEPARATOR, t.muted()),
                 half(b.as_ref(), half_w, t),
             ]),
+            Shown::Heads(a, b) => {
+                let pad = |x: &str| {
+                    format!(
+                        "{}{x:<w$}",
+                        Change::Same.mark(),
+                        w = half_w.saturating_sub(2)
+                    )
+                };
+                Line::from(vec![
+                    styled(pad(a), t.title()),
+                    styled(SEPARATOR, t.muted()),
+                    styled(pad(b), t.title()),
+                ])
+            }
         })
         .collect();
     let title = format!(

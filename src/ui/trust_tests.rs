@@ -162,7 +162,7 @@ async fn diff_tables_stay_aligned_on_long_names() {
         .iter()
         .filter_map(|r| match r {
             crate::app::diff_view::Row::Text(x, _) => Some(x.clone()),
-            crate::app::diff_view::Row::Pair(..) => None,
+            _ => None,
         })
         .collect();
     let at = lines
