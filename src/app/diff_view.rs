@@ -192,24 +192,19 @@ fn items(cmp: &Comparison, out: &mut Vec<Row>) {
     let layer_w = column(cmp.items.iter().map(|d| d.layer.as_str()));
     let kind_w = column(cmp.items.iter().map(|d| d.kind.label()));
     for (d, id) in cmp.items.iter().zip(&ids) {
-        let (ta, tb) = d.tokens();
-        let why = d
-            .after
-            .as_ref()
-            .and_then(|f| f.reason)
-            .map_or("", |r| r.as_str());
+        let why = d.why();
         let tone = match d.kind.mark() {
             '+' => Tone::Added,
             '-' => Tone::Removed,
             _ => Tone::Changed,
         };
-        let delta = tb as i64 - ta as i64;
         let line = format!(
-            "{} {} {} {} {delta:>+6}  {why}",
+            "{} {} {} {} {:>6}  {why}",
             d.kind.mark(),
             cell(id, id_w),
             cell(&d.layer, layer_w),
-            cell(d.kind.label(), kind_w)
+            cell(d.kind.label(), kind_w),
+            d.delta()
         );
         out.push(text(line, tone));
     }

@@ -432,7 +432,6 @@ fn write_items(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {
         ("why", false),
     ]);
     for d in &c.items {
-        let (ta, tb) = d.tokens();
         let style = match d.kind.mark() {
             '+' => GREEN,
             '-' => RED,
@@ -442,18 +441,13 @@ fn write_items(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {
             Some(w) => format!("{w} → {}", d.id),
             None => d.id.clone(),
         };
-        let why = d
-            .after
-            .as_ref()
-            .and_then(|f| f.reason)
-            .map(|r| r.as_str().to_string())
-            .unwrap_or_default();
+        let why = d.why();
         t.row(vec![
             (d.kind.mark().to_string(), style),
             (id, style),
             (d.layer.clone(), DIM),
             (d.kind.label().into(), style),
-            (format!("{:+}", tb as i64 - ta as i64), style),
+            (d.delta(), style),
             (why, DIM),
         ]);
     }

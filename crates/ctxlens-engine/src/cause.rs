@@ -169,6 +169,26 @@ impl ItemDelta {
         let kept = |f: &Option<Fate>| f.as_ref().map_or(0, |f| f.kept_tokens);
         (kept(&self.before), kept(&self.after))
     }
+
+    /// The change in tokens it puts in the prompt, signed (`0` when none).
+    pub fn delta(&self) -> String {
+        let (a, b) = self.tokens();
+        match b as i64 - a as i64 {
+            0 => "0".to_string(),
+            d => format!("{d:+}"),
+        }
+    }
+
+    /// Why it reads as it does: its reason in B, or for an item only in A that A dropped, the
+    /// reason there (`in A: max_items`); empty when it was kept.
+    pub fn why(&self) -> String {
+        match (&self.before, &self.after) {
+            (_, Some(f)) => f.reason.map(|r| r.as_str().to_string()),
+            (Some(f), None) => f.reason.map(|r| format!("in A: {}", r.as_str())),
+            (None, None) => None,
+        }
+        .unwrap_or_default()
+    }
 }
 
 /// Two contexts compared: the assemblies, the items that differ, every input change, and the

@@ -168,9 +168,22 @@ impl<'a> Delta<'a> {
 
     fn session(&mut self) {
         let (a, b) = (self.a.0, self.b.0);
-        if a.session_id != b.session_id {
+        // Another user's session is another session, whatever its id: its turns are not this
+        // one's, aged out or new.
+        if a.session_id != b.session_id || a.user_id != b.user_id {
             let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
-            let detail = format!("{} → {}", opt(&a.session_id), opt(&b.session_id));
+            let whose = |u: &str, v: &Option<String>| {
+                if a.user_id == b.user_id {
+                    opt(v)
+                } else {
+                    format!("{u}'s {}", opt(v))
+                }
+            };
+            let detail = format!(
+                "{} → {}",
+                whose(&a.user_id, &a.session_id),
+                whose(&b.user_id, &b.session_id)
+            );
             self.session_switch =
                 Some(self.push(Cause::SessionSwitched, "session_id".into(), detail, None));
             return;

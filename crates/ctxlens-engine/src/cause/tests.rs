@@ -394,3 +394,63 @@ fn a_query_change_says_what_each_side_asked() {
     }
     assert_eq!(detail(&given, &given), None, "no change, no line");
 }
+
+/// Two users' contexts: the other user's turns are another session (named with its user),
+/// never this one's turns aged out or new, even when the session ids are alike.
+#[test]
+fn another_users_turns_are_another_session() {
+    let a = base();
+    let mut b = base();
+    b.user_id = "other".into();
+    b.session.remove(0);
+    b.session.push(turn(40, 0));
+    let c = compare(&engine(), (&a, &prolaunch()), (&b, &prolaunch()));
+    let causes: Vec<Cause> = c.inputs.iter().map(|i| i.cause).collect();
+    assert!(
+        !causes.contains(&Cause::AgedOutTurn) && !causes.contains(&Cause::NewTurn),
+        "{causes:?}"
+    );
+    let switch = c
+        .inputs
+        .iter()
+        .find(|i| i.cause == Cause::SessionSwitched)
+        .expect("a session switch");
+    assert!(switch.detail.ends_with("→ other's s1"), "{}", switch.detail);
+}
+
+/// An item's row says why: its reason in B, or for one only in A that A dropped, the reason
+/// there; no change in tokens reads `0`, not `+0`.
+#[test]
+fn an_item_row_says_why_and_an_unsigned_zero() {
+    use crate::diff::Fate;
+    let dropped = Fate {
+        decision: Decision::Dropped,
+        reason: Some(Reason::MaxItems),
+        kept_tokens: 0,
+    };
+    let kept = Fate {
+        decision: Decision::Kept,
+        reason: None,
+        kept_tokens: 41,
+    };
+    let delta = |kind, before: Option<&Fate>, after: Option<&Fate>| ItemDelta {
+        id: "s1#0".into(),
+        was: None,
+        layer: "session".into(),
+        kind,
+        before: before.cloned(),
+        after: after.cloned(),
+    };
+    let removed = delta(ItemDeltaKind::Removed, Some(&dropped), None);
+    assert_eq!(
+        (removed.why(), removed.delta()),
+        ("in A: max_items".into(), "0".into())
+    );
+    let gone = delta(ItemDeltaKind::NewlyDropped, Some(&kept), Some(&dropped));
+    assert_eq!(
+        (gone.why(), gone.delta()),
+        ("max_items".into(), "-41".into())
+    );
+    let added = delta(ItemDeltaKind::Added, None, Some(&kept));
+    assert_eq!((added.why(), added.delta()), (String::new(), "+41".into()));
+}
