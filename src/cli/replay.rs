@@ -564,13 +564,15 @@ pub async fn snapshot(
     }
     std::fs::write(file, snap.to_json())
         .map_err(|e| CliError::Runtime(format!("writing snapshot {}: {e}", file.display())))?;
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     writeln!(
         out,
-        "wrote {} ({} turns, {} journey items, {} knowledge hits)",
+        "wrote {} ({}, {}, {})",
         inert_line(&file.display().to_string()),
-        snap.session.len(),
-        snap.journey.len(),
-        snap.knowledge.len()
+        count(snap.session.len(), "turn", "turns"),
+        count(snap.journey.len(), "journey item", "journey items"),
+        count(snap.knowledge.len(), "knowledge hit", "knowledge hits")
     )
     .map_err(io)
 }

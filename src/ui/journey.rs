@@ -341,14 +341,14 @@ fn render_selection(
     lines.extend(contribution_lines(v, id, t));
     // The timeline before the transitions' carried data, which can run long: time travel
     // steps through it.
-    lines.push(Line::styled("timeline (newest first):", t.accent()));
-    let rows = usize::from(area.height.saturating_sub(2)).saturating_sub(lines.len() + 2);
-    lines.extend(super::timeline::lines(
-        s,
-        v,
-        t,
-        rows.clamp(3, TIMELINE_ROWS),
+    let rows = usize::from(area.height.saturating_sub(2))
+        .saturating_sub(lines.len() + 3)
+        .clamp(3, TIMELINE_ROWS);
+    lines.push(Line::styled(
+        il(&super::timeline::heading(s, v, rows)),
+        t.accent(),
     ));
+    lines.extend(super::timeline::lines(s, v, t, rows));
     lines.extend(transition_lines(s, v, t, id, st[sel], width));
     // Scrolled by the page keys where its rows do not fit (80×24): the title says which.
     let p = Paragraph::new(lines).wrap(Wrap { trim: false });

@@ -118,9 +118,9 @@ fn confirm_quit(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let width = 64.min(area.width.saturating_sub(4));
     let rect = Rect::new(
         area.x + (area.width - width) / 2,
-        area.y + area.height.saturating_sub(10) / 2,
+        area.y + area.height.saturating_sub(11) / 2,
         width,
-        9.min(area.height),
+        11.min(area.height),
     );
     clear(frame, rect, t);
     let mut lines = vec![
@@ -128,14 +128,17 @@ fn confirm_quit(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         Line::styled(il(&flags.join(" ")), t.accent()),
         Line::from(""),
     ];
-    lines.push(Line::from(vec![
-        styled("s", t.accent()),
-        styled(" save (:w FILE) and quit   ", t.base()),
-        styled("d", t.accent()),
-        styled(" discard and quit   ", t.base()),
-        styled("c", t.accent()),
-        styled(" / esc cancel", t.base()),
-    ]));
+    // One choice a line: they read whole at any width the dialog has.
+    for (key, what) in [
+        ("s", " save (:w FILE) and quit"),
+        ("d", " discard and quit"),
+        ("c", " / esc cancel"),
+    ] {
+        lines.push(Line::from(vec![
+            styled(key, t.accent()),
+            styled(what, t.base()),
+        ]));
+    }
     let p = Paragraph::new(lines)
         .wrap(Wrap { trim: true })
         .block(block(" Quit? ", true, t));

@@ -88,6 +88,22 @@ fn fit_spans(spans: Vec<Span<'static>>, width: usize) -> Line<'static> {
     Line::from(out)
 }
 
+/// The timeline's heading over at most `rows` of its lines: how many of them show when not all
+/// do, and the keys that step through them.
+pub fn heading(s: &State, v: &UserView, rows: usize) -> String {
+    let all = stops(s, v).0.len() + 1;
+    if all <= rows.max(1) {
+        "timeline (newest first):".to_string()
+    } else {
+        format!(
+            "timeline (newest first, {} of {all}; {} {} step through it):",
+            rows.max(1),
+            key(s, &Action::Earlier),
+            key(s, &Action::Later)
+        )
+    }
+}
+
 /// At most `rows` lines of the timeline, newest first: now, then the moments; the one shown
 /// marked `▶`, those after it (not yet happened then) muted, the window kept around it.
 pub fn lines(s: &State, v: &UserView, t: &Theme, rows: usize) -> Vec<Line<'static>> {
