@@ -365,7 +365,13 @@ fn render_selection(
     } else {
         String::new()
     };
-    let title = il(&format!(" {id} {}{shown} ", map.name(id)));
+    // The name gives way to the range and the keys (cut with an ellipsis).
+    let fixed = format!(" {} {shown} ", il(id)).width();
+    let name = crate::text::fit(
+        map.name(id),
+        usize::from(area.width).saturating_sub(fixed + 2),
+    );
+    let title = format!(" {} {name}{shown} ", il(id));
     let first = u16::try_from(first).unwrap_or(u16::MAX);
     frame.render_widget(p.scroll((first, 0)).block(block(title, false, t)), area);
 }

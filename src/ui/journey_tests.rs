@@ -323,7 +323,7 @@ async fn the_dependency_list_wraps_long_lists_and_says_what_it_shows() {
     let defs: Vec<MilestoneDef> = (0..30)
         .map(|i: usize| MilestoneDef {
             id: format!("S{i}"),
-            name: format!("Stage {i}"),
+            name: format!("Stage {i}, named at such length that it crowds any title"),
             // The last depends on every other one, directly.
             depends_on: if i == 29 {
                 (0..29).map(|d| format!("S{d}")).collect()
@@ -339,6 +339,18 @@ async fn the_dependency_list_wraps_long_lists_and_says_what_it_shows() {
     settle(&mut s, &store, Action::ShowJourney).await;
     settle(&mut s, &store, Action::Bottom).await;
     assert_eq!(selected(&s), "S29");
+    // The selection's title keeps its range and keys whole; the long name gives way.
+    for (w, h) in [(80, 24), (100, 30)] {
+        let screen = rows(&s, w, h);
+        let title = screen
+            .iter()
+            .find(|r| r.contains("S29 Stage 29"))
+            .unwrap_or_else(|| panic!("{w}×{h}: the title\n{}", screen.join("\n")));
+        let title = title.split('╮').next().unwrap_or_default();
+        let scrolls = w == 80;
+        assert!(title.contains('…'), "{w}×{h}: {title}");
+        assert_eq!(title.contains(" · PgDn/PgUp "), scrolls, "{w}×{h}: {title}");
+    }
     let screen = rows(&s, 120, 40);
     let all = screen.join("\n");
     assert!(all.contains("S29 ← S0 S1"), "{all}");
