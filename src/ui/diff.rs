@@ -80,7 +80,7 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
         })
         .collect();
     let title = format!(
-        " diff · {}-{}/{} · j/k scroll · esc ",
+        " diff · {}-{}/{} · j/k scroll · n/N next change · esc ",
         (scroll + 1).min(all.len()),
         (scroll + height).min(all.len()),
         all.len()

@@ -340,16 +340,24 @@ fn render_selection(
     lines.push(Line::styled("contributes (journey layer):", t.accent()));
     lines.extend(contribution_lines(v, id, t));
     // The timeline before the transitions' carried data, which can run long: time travel
-    // steps through it.
-    let rows = usize::from(area.height.saturating_sub(2))
-        .saturating_sub(lines.len() + 3)
-        .clamp(3, TIMELINE_ROWS);
+    // steps through it. What the panel has room for beside both, it takes.
+    let after = transition_lines(s, v, t, id, st[sel], width);
+    let height = usize::from(area.height.saturating_sub(2));
+    let used = |l: &[Line]| super::wrap::all_rows(l, width).len();
+    let room = height.saturating_sub(used(&lines) + 1 + used(&after));
+    let rows = if room > TIMELINE_ROWS {
+        room
+    } else {
+        height
+            .saturating_sub(lines.len() + 3)
+            .clamp(3, TIMELINE_ROWS)
+    };
     lines.push(Line::styled(
         il(&super::timeline::heading(s, v, rows)),
         t.accent(),
     ));
     lines.extend(super::timeline::lines(s, v, t, rows));
-    lines.extend(transition_lines(s, v, t, id, st[sel], width));
+    lines.extend(after);
     // Scrolled by the page keys where its rows do not fit (80×24): the title says which.
     let p = Paragraph::new(lines).wrap(Wrap { trim: false });
     let rows = p.line_count(area.width.saturating_sub(2));

@@ -114,9 +114,6 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
     }
 }
 
-/// Characters of a `:query` its message and the explain overlay show (about three lines).
-pub const QUERY_SHOWN: usize = 300;
-
 /// `:query TEXT`: the open user replayed for another question (none: the newest user turn).
 fn query(s: &mut State, text: &str) -> Vec<Effect> {
     s.user.query = (!text.is_empty()).then(|| text.to_string());
@@ -128,9 +125,12 @@ fn query(s: &mut State, text: &str) -> Vec<Effect> {
                 "query: the newest user turn".to_string()
             } else if s.ui.redact {
                 let masked = crate::engine::redact::mask(text);
-                format!("query: {}", crate::text::preview(&masked, QUERY_SHOWN))
+                format!(
+                    "query: {}",
+                    crate::text::preview(&masked, super::QUERY_SHOWN)
+                )
             } else {
-                format!("query: {}", crate::text::preview(text, QUERY_SHOWN))
+                format!("query: {}", crate::text::preview(text, super::QUERY_SHOWN))
             };
             info(s, &what);
             vec![e]

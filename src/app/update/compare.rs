@@ -140,7 +140,7 @@ pub fn asked(s: &State) -> String {
     };
     format!(
         "\"{}\" ({whose})",
-        crate::text::preview(q, super::command::QUERY_SHOWN)
+        crate::text::preview(q, super::QUERY_SHOWN)
     )
 }
 
@@ -194,6 +194,23 @@ mod tests {
             panic!("the overlay stays")
         };
         assert!(scroll > 10, "{scroll}");
+        // `n` goes to the prompt's first changed stretch, `N` back; none before the first.
+        settle(&mut s, &store, Action::Top).await;
+        settle(&mut s, &store, Action::NextMatch).await;
+        let Overlay::Diff { scroll: at } = s.ui.overlay else {
+            panic!("the overlay stays")
+        };
+        let width = usize::from(crate::app::layout::item_popup(s.ui.size).width - 2);
+        let rows = crate::app::diff_view::shown(&s.user.compared.as_ref().expect("c").rows, width);
+        assert!(
+            matches!(&rows[at], crate::app::diff_view::Shown::Pair(Some((ch, _)), _)
+                if *ch != crate::engine::linediff::Change::Same),
+            "{:?}",
+            rows[at]
+        );
+        settle(&mut s, &store, Action::PrevMatch).await;
+        assert_eq!(s.ui.overlay, Overlay::Diff { scroll: at }, "none before it");
+        assert!(message(&s).contains("no more prompt changes"));
         settle(&mut s, &store, Action::Back).await;
         assert_eq!(s.ui.overlay, Overlay::None);
     }

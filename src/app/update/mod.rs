@@ -14,6 +14,10 @@ mod users;
 mod yank;
 
 pub use command::COMMANDS;
+
+/// Characters of a `:query` its message and the explain overlay show (about three lines).
+pub const QUERY_SHOWN: usize = 300;
+
 pub use compare::asked;
 pub use layers::{LayerRow, layer_rows, selected_row, shown_rows};
 pub use nav::{

@@ -40,8 +40,41 @@ pub fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
+/// `n` / `N` in the `:diff` overlay: to the next (previous) stretch of the prompt that
+/// changed, from the top row shown; `None` when there is none that way.
+fn diff_change(s: &State, scroll: usize, next: bool) -> Option<usize> {
+    use crate::app::diff_view::{Shown, shown};
+    use crate::engine::linediff::Change;
+    let c = s.user.compared.as_ref()?;
+    let width = usize::from(layout::item_popup(s.ui.size).width.saturating_sub(2));
+    let rows = shown(&c.rows, width);
+    let changed = |r: &Shown| match r {
+        Shown::Pair(a, b) => [a, b]
+            .iter()
+            .any(|x| x.as_ref().is_some_and(|(ch, _)| *ch != Change::Same)),
+        _ => false,
+    };
+    let starts: Vec<usize> = (0..rows.len())
+        .filter(|&i| changed(&rows[i]) && (i == 0 || !changed(&rows[i - 1])))
+        .collect();
+    if next {
+        starts.into_iter().find(|&i| i > scroll)
+    } else {
+        starts.into_iter().rev().find(|&i| i < scroll)
+    }
+}
+
 /// Scrolling in an overlay (help, item); true when an overlay took the action.
 fn overlay(s: &mut State, action: &Action) -> bool {
+    if let (Overlay::Diff { scroll }, Action::NextMatch | Action::PrevMatch) =
+        (&s.ui.overlay, action)
+    {
+        match diff_change(s, *scroll, *action == Action::NextMatch) {
+            Some(row) => s.ui.overlay = Overlay::Diff { scroll: row },
+            None => super::info(s, "no more prompt changes that way"),
+        }
+        return true;
+    }
     let lines = match &s.ui.overlay {
         Overlay::None => return false,
         Overlay::ConfirmQuit | Overlay::Optimize => return true,
