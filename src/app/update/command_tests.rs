@@ -284,3 +284,46 @@ async fn policy_keeps_unsaved_tuning_unless_told_to_drop_it() {
     let effects = command(&mut s, &ctx, "policy! layered-adr").await;
     assert_eq!(effects, [Effect::LoadPolicy("layered-adr".into())]);
 }
+
+/// Tuning that reorders the Layers rows keeps the selected item selected (by id, not by
+/// its place in the list).
+#[tokio::test]
+async fn the_selected_item_stays_selected_when_tuning_reorders_the_rows() {
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u062").await;
+    settle(&mut s, &ctx, Action::ShowLayers).await;
+    let ids = |s: &State| -> Vec<String> {
+        let a = s
+            .user
+            .view
+            .as_ref()
+            .and_then(|v| v.tuned.as_ref())
+            .expect("replayed");
+        shown_rows(s, a)
+            .iter()
+            .map(|r| match r {
+                LayerRow::Item(i) => i.id.clone(),
+                LayerRow::Malformed(..) => String::new(),
+            })
+            .collect()
+    };
+    let before = ids(&s);
+    // Recency weighs more: the rows are ordered by score otherwise.
+    command(&mut s, &ctx, "set recency.boost=6").await;
+    command(&mut s, &ctx, "set recency.window_hours=1").await;
+    let reordered = ids(&s);
+    let (at, id) = before
+        .iter()
+        .enumerate()
+        .find(|(i, id)| !id.is_empty() && reordered.get(*i) != Some(id))
+        .map(|(i, id)| (i, id.clone()))
+        .expect("a row that moved");
+    command(&mut s, &ctx, "reset").await;
+    assert_eq!(ids(&s), before);
+    s.user.cursor = at;
+    command(&mut s, &ctx, "set recency.boost=6").await;
+    command(&mut s, &ctx, "set recency.window_hours=1").await;
+    assert_eq!(ids(&s), reordered);
+    let now = &ids(&s)[s.user.cursor];
+    assert_eq!(now, &id, "{id} was at {at}, is now at {}", s.user.cursor);
+}

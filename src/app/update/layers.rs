@@ -91,6 +91,27 @@ pub(super) fn shown_len(s: &State) -> usize {
         .map_or(0, |a| shown_rows(s, a).len())
 }
 
+/// The id of the row under the cursor (`None`: nothing selected, or a row without an id).
+pub(super) fn selected_id(s: &State) -> Option<String> {
+    let a = s.user.view.as_ref()?.tuned.as_ref()?;
+    selected_row(s, a).and_then(|r| row_id(&r))
+}
+
+/// Puts the cursor back on the row with id `id`, where the rows are now (a replay may order
+/// them otherwise); it stays where it was when that row is gone.
+pub(super) fn reselect(s: &mut State, id: Option<String>) {
+    let Some(id) = id else { return };
+    let Some(a) = s.user.view.as_ref().and_then(|v| v.tuned.as_ref()) else {
+        return;
+    };
+    if let Some(at) = shown_rows(s, a)
+        .iter()
+        .position(|r| row_id(r).as_deref() == Some(&id))
+    {
+        s.user.cursor = at;
+    }
+}
+
 /// Shows layer `layer` (or all): the selected row stays selected when it is still shown.
 pub(super) fn show_layer(s: &mut State, layer: Option<usize>) {
     let Some(a) = s.user.view.as_ref().and_then(|v| v.tuned.clone()) else {

@@ -78,6 +78,11 @@ fn user_loaded(
             s.user.milestone = index(snapshot.current_milestone.as_deref());
         }
     }
+    let selected = if same {
+        super::layers::selected_id(s)
+    } else {
+        None
+    };
     // Masked here, once, under --redact: everything shown and searched is the masked copy.
     s.user.view = Some(UserView {
         user: Loaded::new(
@@ -91,7 +96,9 @@ fn user_loaded(
         findings: None,
         loaded_tick: s.ui.tick,
     });
-    replay(s)
+    let effects = replay(s);
+    super::layers::reselect(s, selected);
+    effects
 }
 
 /// A policy file or preset loaded as the new baseline: every loaded user is replayed under it.
@@ -234,9 +241,12 @@ pub(super) fn retune(s: &mut State, policy: Policy) -> Vec<Effect> {
         s.user.cursor = 0;
     }
     let refetch = KnowledgeParams::of(&policy) != KnowledgeParams::of(&s.session.policy);
+    let selected = super::layers::selected_id(s);
     s.session.policy = policy;
     s.tune.diff_scroll = 0;
     let mut effects = replay(s);
+    // The selected item stays selected when the replay orders the rows otherwise.
+    super::layers::reselect(s, selected);
     if refetch {
         effects.extend(reload_user(s));
     }
