@@ -39,12 +39,15 @@ pub(crate) fn lines(it: &Item, src: &TokenSource, t: &Theme, width: usize) -> Ve
         out.extend(inert_lines(&it.text));
         return wrap::all_rows(&out, width);
     }
-    let spans = src.counter.split(src.tokenizer, &it.text);
+    // A long text shows its head cut into tokens: the view is drawn on every key, and a few
+    // megabytes of tokens would hold the screen for minutes.
+    let text = head(&it.text, SHOWN_BYTES);
+    let spans = src.counter.split(src.tokenizer, text);
     let cut = it
         .kept_text
         .as_deref()
         .map(|k| k.strip_suffix(src.marker).unwrap_or(k).len());
-    let text_lines = token_lines(&it.text, &spans);
+    let text_lines = token_lines(text, &spans);
     let ids_note = if src.tokenizer == Tokenizer::Chars4 {
         "chars4 pieces are 4 UTF-16 units: no ids"
     } else if src.view.ids {
@@ -52,22 +55,37 @@ pub(crate) fn lines(it: &Item, src: &TokenSource, t: &Theme, width: usize) -> Ve
     } else {
         "i shows ids"
     };
-    let mut out = wrap::rows(
-        &Line::styled(
-            format!(
-                "{} tokens ({}) in {} lines · T plain text · {ids_note}",
-                spans.iter().map(|s| s.tokens).sum::<usize>(),
-                src.tokenizer,
-                text_lines.len()
-            ),
-            t.muted(),
-        ),
-        width,
-    );
-    let under = [styled("     │ ", t.muted())];
+    let counted = spans.iter().map(|s| s.tokens).sum::<usize>();
+    let heading = if text.len() < it.text.len() {
+        format!(
+            "{} tokens ({}); the first {} lines ({} of {} bytes, {counted} tokens) shown cut \
+             into tokens, the last one may part otherwise in the whole · T plain text shows it \
+             all · {ids_note}",
+            it.tokens,
+            src.tokenizer,
+            text_lines.len(),
+            text.len(),
+            it.text.len()
+        )
+    } else {
+        format!(
+            "{counted} tokens ({}) in {} lines · T plain text · {ids_note}",
+            src.tokenizer,
+            text_lines.len()
+        )
+    };
+    let mut out = wrap::rows(&Line::styled(heading, t.muted()), width);
+    // The count column as wide as its widest count.
+    let digits = text_lines
+        .iter()
+        .map(|l| l.tokens.to_string().len())
+        .max()
+        .unwrap_or(1)
+        .max(4);
+    let under = [styled(format!("{} │ ", " ".repeat(digits)), t.muted())];
     let mut cut_drawn = false;
     for line in &text_lines {
-        let count = [styled(format!("{:>4} │ ", line.tokens), t.muted())];
+        let count = [styled(format!("{:>digits$} │ ", line.tokens), t.muted())];
         let mut row = Vec::new();
         for (range, k) in &line.pieces {
             if cut == Some(range.start) && !cut_drawn {
@@ -87,6 +105,25 @@ pub(crate) fn lines(it: &Item, src: &TokenSource, t: &Theme, width: usize) -> Ve
         }
     }
     out
+}
+
+/// Bytes of an item's text the token view cuts into tokens at most.
+pub(crate) const SHOWN_BYTES: usize = 32 * 1024;
+
+/// `text` up to `max` bytes: whole lines when a line ends in its second half, else cut at a
+/// character.
+fn head(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    match text[..end].rfind('\n') {
+        Some(nl) if nl >= max / 2 => &text[..nl],
+        _ => &text[..end],
+    }
 }
 
 /// For a truncated item: where the cut falls and what the marker costs.
@@ -249,6 +286,41 @@ mod tests {
         ));
         assert!(masked[0].starts_with("token boundaries and ids are not shown under --redact"));
         assert!(!masked.iter().any(|l| l.contains("│")), "no counts, no ids");
+    }
+
+    /// A text of several hundred kilobytes shows its head in tokens, says so with the whole
+    /// count, and its count column is as wide as its widest count.
+    #[test]
+    fn a_long_text_shows_its_head_in_tokens() {
+        let (mut it, engine) = truncated();
+        it.kept_text = None;
+        it.text = format!("{}\nlast line", "word ".repeat(40_000));
+        it.tokens = engine.tokens.count(Tokenizer::Cl100kBase, &it.text);
+        let rows = plain(&lines_of(&it, &engine, TokenView::default()));
+        let heading = rows[0].clone();
+        assert!(
+            heading.starts_with(&format!(
+                "{} tokens (cl100k_base); the first 1 lines",
+                it.tokens
+            )),
+            "{heading}"
+        );
+        assert!(
+            heading.contains(&format!("of {} bytes", it.text.len())),
+            "{heading}"
+        );
+        assert!(
+            !rows.iter().any(|r| r.contains("last line")),
+            "the head only"
+        );
+        // Under 1000 columns the head is a few dozen rows, not the whole text's.
+        assert!(rows.len() < 60, "{}", rows.len());
+        // The count column: one line of 6,500-odd tokens, under a five-digit gutter.
+        let bars: Vec<usize> = rows[1..]
+            .iter()
+            .map(|r| r.find('│').expect("a gutter"))
+            .collect();
+        assert!(bars.windows(2).all(|w| w[0] == w[1]), "{bars:?}");
     }
 
     fn lines_of(it: &Item, engine: &Engine, view: TokenView) -> Vec<Line<'static>> {
