@@ -444,3 +444,29 @@ fn snapshot_to_stdout() {
     assert_eq!(from_file.code, 0, "{}", from_file.stderr);
     assert_eq!(from_file.stdout, from_store.stdout);
 }
+
+/// A cached context that is stored but cannot be read is not reported as none: `inspect`
+/// says it is there, unreadable, and why; `--json` gives the reason beside `false`.
+#[test]
+fn inspect_tells_an_unreadable_cache_from_none() {
+    let text = ctxlens(&["inspect", "u032"]);
+    let line = text
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("cached "))
+        .expect("a cached line");
+    assert!(line.contains("present, unreadable ("), "{line}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ctxlens(&["inspect", "u032", "--json"]).stdout).expect("JSON");
+    assert_eq!(json["cached_context"], false);
+    assert!(
+        json["cached_context_unreadable"]
+            .as_str()
+            .is_some_and(|r| !r.is_empty()),
+        "{}",
+        json["cached_context_unreadable"]
+    );
+    let fresh = ctxlens(&["inspect", "u001", "--json"]);
+    let fresh: serde_json::Value = serde_json::from_str(&fresh.stdout).expect("JSON");
+    assert!(fresh.get("cached_context_unreadable").is_none());
+}

@@ -367,6 +367,10 @@ struct InspectOut<'a> {
     query: Option<&'a str>,
     cached_context: bool,
     cached_context_ttl: Option<u64>,
+    /// A cached context stored but not readable (not JSON, too large, another Redis type):
+    /// why, as its malformed item says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cached_context_unreadable: Option<&'a str>,
     findings: &'a [crate::findings::Finding],
     /// Loaded `--at` an earlier instant: when, the milestone of then, what cannot be told.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -434,6 +438,7 @@ impl<'a> Inspected<'a> {
             query: snap.query.as_deref(),
             cached_context: snap.cached_context.is_some(),
             cached_context_ttl: data.cached_context_ttl,
+            cached_context_unreadable: snap.unreadable_cache().map(|m| m.reason.as_str()),
             findings: self.found,
             as_of: self.loaded.as_of(),
             assembly: self.asm,
@@ -505,7 +510,15 @@ impl<'a> Inspected<'a> {
                 "present · {}",
                 ttl.map_or("no TTL".into(), |t| format!("TTL {t} s"))
             ),
-            (None, _) => "none".into(),
+            // Stored, but not readable: not the same as none (an empty or expired cache).
+            (None, ttl) => match snap.unreadable_cache() {
+                Some(m) => format!(
+                    "present, unreadable ({}) · {}",
+                    preview(&m.reason, 90),
+                    ttl.map_or("TTL not read".into(), |t| format!("TTL {t} s"))
+                ),
+                None => "none".into(),
+            },
         };
         writeln!(out, "cached      {cache}").map_err(io)
     }
