@@ -667,3 +667,30 @@ async fn a_missing_policy_file_is_named_once() {
     assert!(said.contains("/nonexistent/p.toml"), "{said}");
     assert!(!said.starts_with("policy: policy"), "{said}");
 }
+
+/// A user read through the stores while one is shown as down asks for a health check at the
+/// next tick, not after the backoff: the bar does not keep saying DOWN beside fresh data.
+#[tokio::test]
+async fn a_load_that_succeeds_while_a_store_is_shown_down_checks_it_at_once() {
+    use crate::store::Health;
+    let (mut s, store) = demo_app().await;
+    for _ in 0..5 {
+        update(
+            &mut s,
+            Action::Health(vec![Health {
+                name: "memory".into(),
+                host: "embedded demo".into(),
+                latency: None,
+                error: Some("connection refused".into()),
+            }]),
+        );
+    }
+    assert!(s.status.health.next_check > s.ui.tick + 10, "backing off");
+    s.status.health.checking = false;
+    open(&mut s, &store, "u005").await;
+    let effects = update(&mut s, Action::Tick);
+    assert!(
+        effects.contains(&Effect::CheckHealth),
+        "checked at the next tick: {effects:?}"
+    );
+}

@@ -51,6 +51,11 @@ fn user_loaded(
     done_loading(s, Task::User);
     s.user.loading = None;
     s.user.failed = None;
+    // Read through the stores just now: one shown as down is checked again at once, so the
+    // bar does not say DOWN beside what it has just read.
+    if s.status.stores.iter().any(|st| !st.up) {
+        s.status.health.next_check = s.status.health.next_check.min(s.ui.tick);
+    }
     let same = s
         .user
         .view
