@@ -286,10 +286,7 @@ fn journey_entries(
                 continue;
             }
         };
-        if let Some(message) = (kind == JourneyKind::Transition)
-            .then(|| transition_shape(&row.data))
-            .flatten()
-        {
+        if let Some(message) = row_shape(kind, row) {
             notes.push(Note {
                 kind: NoteKind::UnexpectedShape,
                 source: format!("memory_bank id={}", row.id),
@@ -307,6 +304,23 @@ fn journey_entries(
     out
 }
 
+/// What is odd about a memory bank row, if anything: data that is not an object, a milestone
+/// row without its milestone, a transition's odd fields.
+fn row_shape(kind: JourneyKind, row: &RawMemoryRow) -> Option<String> {
+    match kind {
+        JourneyKind::Transition => transition_shape(&row.data),
+        _ if !row.data.is_object() => Some(format!(
+            "{} data is {}, not an object: read as it is",
+            kind.as_str(),
+            json_kind(&row.data)
+        )),
+        JourneyKind::MilestoneData if row.milestone.is_none() => Some(
+            "milestone_data row without a milestone: it contributes to no milestone".to_string(),
+        ),
+        _ => None,
+    }
+}
+
 /// What is odd about a transition row's data, if anything: SPEC §1 gives it an object whose
 /// `from` and `to` are milestone ids (field names are written without quotes, which `--redact`
 /// masks).
@@ -318,11 +332,20 @@ fn transition_shape(data: &Value) -> Option<String> {
             json_kind(data)
         ));
     };
-    ["from", "to"].iter().find_map(|f| match o.get(*f) {
-        None | Some(Value::String(_)) => None,
-        Some(v) => Some(format!(
-            "transition data's `{f}` is {}, not a milestone id",
-            json_kind(v)
-        )),
-    })
+    ["from", "to"]
+        .iter()
+        .find_map(|f| match o.get(*f) {
+            None | Some(Value::String(_)) => None,
+            Some(v) => Some(format!(
+                "transition data's `{f}` is {}, not a milestone id",
+                json_kind(v)
+            )),
+        })
+        .or_else(|| match o.get("context") {
+            None | Some(Value::Object(_)) => None,
+            Some(v) => Some(format!(
+                "transition data's `context` is {}, not an object: read as it is",
+                json_kind(v)
+            )),
+        })
 }

@@ -175,7 +175,40 @@ pub const CASES: &[Case] = &[
         "NULL milestone on milestone_data",
         &[],
         "INSERT INTO memory_bank VALUES ({id}, '{u}', 'milestone_data', NULL, '{\"summary\": \"x\"}', now());",
-        &[E::Item("mb:{id}")],
+        &[
+            E::Finding(
+                "unexpected_shape",
+                "memory_bank id={id}",
+                "milestone_data row without a milestone: it contributes to no milestone",
+            ),
+            E::Item("mb:{id}"),
+        ],
+    ),
+    case(
+        "business_dna data a string",
+        &[],
+        "INSERT INTO memory_bank VALUES ({id}, '{u}', 'business_dna', NULL, '\"just a string\"', now());",
+        &[
+            E::Finding(
+                "unexpected_shape",
+                "memory_bank id={id}",
+                "business_dna data is a string, not an object: read as it is",
+            ),
+            E::Item("mb:{id}"),
+        ],
+    ),
+    case(
+        "transition context a string",
+        &[],
+        "INSERT INTO memory_bank VALUES ({id}, '{u}', 'transition', '{m}', '{\"from\": \"M0\", \"to\": \"{m}\", \"context\": \"c\"}', now());",
+        &[
+            E::Finding(
+                "unexpected_shape",
+                "memory_bank id={id}",
+                "transition data's `context` is a string, not an object: read as it is",
+            ),
+            E::Item("mb:{id}"),
+        ],
     ),
     case(
         "milestone not in the map",
