@@ -200,14 +200,13 @@ async fn fleet_report(
         std::future::pending(),
     );
     match run.await {
-        Ok((tally, mut info)) => {
-            if !all {
-                info.source = format!("{} (sample of {REPORT_SAMPLE})", info.source);
+        Ok((tally, info)) => {
+            let mut summary = tally.summary(&candidate, Some(&baseline), info);
+            // A sample only when it left users out: a fleet smaller than it was read whole.
+            if !all && summary.users >= REPORT_SAMPLE as u64 {
+                summary.source = format!("{} (sample of {REPORT_SAMPLE})", summary.source);
             }
-            Action::ReportReady(
-                id,
-                Box::new(tally.summary(&candidate, Some(&baseline), info)),
-            )
+            Action::ReportReady(id, Box::new(summary))
         }
         Err(e) => Action::Failed(Task::Report, e.into()),
     }

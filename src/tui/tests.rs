@@ -21,6 +21,8 @@ struct Fake {
     counted: Option<Arc<tokio::sync::Notify>>,
     subscribe: Option<Subscribe>,
     key_prefix: &'static str,
+    /// Says nothing of how many users there are (as live stores).
+    uncounted: bool,
 }
 
 /// [`Fake`] over the demo.
@@ -37,6 +39,9 @@ impl Store for FakeDemo {
     fn user_count(&self) -> Option<usize> {
         if let Some(n) = &self.1.counted {
             n.notify_one();
+        }
+        if self.1.uncounted {
+            return None;
         }
         self.0.user_count()
     }
@@ -395,4 +400,19 @@ async fn live_names_the_channels_under_the_stores_key_prefix() {
     update(&mut s, Action::Progress(event("M2").expect("an event")));
     let shown = screen(&s);
     assert!(shown.contains("app:progress:u001"), "{shown}");
+}
+
+/// A fleet whose size the store does not tell is sampled on the Report screen; one smaller
+/// than the sample was read whole, and the report does not call it a sample.
+#[tokio::test]
+async fn a_small_uncounted_fleet_is_not_called_a_sample() {
+    let store: Arc<dyn Store> = fake(Fake {
+        uncounted: true,
+        ..Fake::default()
+    });
+    let (mut s, ctx) = crate::app::update::tests::app_over(store, false).await;
+    crate::app::update::tests::settle(&mut s, &ctx, Action::ShowReport).await;
+    let summary = s.report.summary.as_deref().expect("a report");
+    assert_eq!(summary.users, 71);
+    assert!(!summary.source.contains("sample"), "{}", summary.source);
 }
