@@ -271,6 +271,8 @@ pub(crate) fn selected_line<'a>(line: Line<'a>, t: &Theme) -> Line<'a> {
 #[cfg(test)]
 mod journey_tests;
 #[cfg(test)]
+mod query_tests;
+#[cfg(test)]
 mod screen_tests;
 #[cfg(test)]
 mod status_tests;
