@@ -57,13 +57,16 @@ pub(crate) fn lines(it: &Item, src: &TokenSource, t: &Theme, width: usize) -> Ve
     };
     let counted = spans.iter().map(|s| s.tokens).sum::<usize>();
     let heading = if text.len() < it.text.len() {
+        let lines = match text_lines.len() {
+            1 => "1 line".to_string(),
+            n => format!("{n} lines"),
+        };
         format!(
-            "{} tokens ({}); the first {} lines ({} of {} bytes, {counted} tokens) shown cut \
-             into tokens, the last one may part otherwise in the whole · T plain text shows it \
-             all · {ids_note}",
+            "{} tokens ({}); its first {} of {} bytes ({counted} tokens, {lines}) shown cut \
+             into tokens, the last of them may part otherwise in the whole · T plain text shows \
+             it all · {ids_note}",
             it.tokens,
             src.tokenizer,
-            text_lines.len(),
             text.len(),
             it.text.len()
         )
@@ -300,7 +303,7 @@ mod tests {
         let heading = rows[0].clone();
         assert!(
             heading.starts_with(&format!(
-                "{} tokens (cl100k_base); the first 1 lines",
+                "{} tokens (cl100k_base); its first 32768 of ",
                 it.tokens
             )),
             "{heading}"
