@@ -63,7 +63,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         });
         format!("Prompt diff · baseline → tuned · -{removed} +{added} lines · d plain")
     } else {
-        format!("Prompt · {} tokens · d diff", a.total_tokens)
+        format!(
+            "Prompt · {} item tokens · d diff",
+            super::num(a.total_tokens)
+        )
     };
     // Rows as drawn: a long line is several.
     let title = format!(
