@@ -14,6 +14,20 @@ pub struct Compared {
     pub b: String,
     pub comparison: Comparison,
     pub rows: Vec<Row>,
+    /// The rows as drawn at the width last asked for (see [`Compared::shown`]).
+    laid: Laid,
+}
+
+/// The overlay's screen rows at one width, kept between frames and keys: drawing, scrolling
+/// and `n`/`N` all read them, and they change only with the width. A layout, not data:
+/// two are equal whatever they hold.
+#[derive(Debug, Clone, Default)]
+struct Laid(std::cell::RefCell<Option<(usize, std::sync::Arc<Vec<Shown>>)>>);
+
+impl PartialEq for Laid {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl Compared {
@@ -24,6 +38,20 @@ impl Compared {
             b,
             comparison,
             rows,
+            laid: Laid::default(),
+        }
+    }
+
+    /// The overlay's screen rows at `width` cells ([`shown`]), laid out once per width.
+    pub fn shown(&self, width: usize) -> std::sync::Arc<Vec<Shown>> {
+        let mut laid = self.laid.0.borrow_mut();
+        match &*laid {
+            Some((w, rows)) if *w == width => rows.clone(),
+            _ => {
+                let rows = std::sync::Arc::new(shown(&self.rows, width));
+                *laid = Some((width, rows.clone()));
+                rows
+            }
         }
     }
 }

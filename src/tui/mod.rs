@@ -250,10 +250,9 @@ fn map_event(state: &State, pending: &mut Vec<KeyName>, ev: Event) -> Option<Act
                 // Asked whether to save the tuning: discard or cancel answer it; saving asks
                 // for a file, which needs the room to draw.
                 if state.ui.overlay == Overlay::ConfirmQuit {
+                    use crate::app::update::{QuitAnswer, quit_answer};
                     return input_key(&k)
-                        .filter(|key| {
-                            matches!(key, InputKey::Char('d' | 'n' | 'c' | 'q') | InputKey::Esc)
-                        })
+                        .filter(|key| quit_answer(key).is_some_and(|a| a != QuitAnswer::Save))
                         .map(Action::Input);
                 }
                 let quit = Lookup::Action(Action::Quit);

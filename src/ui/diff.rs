@@ -9,9 +9,7 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use super::{block, clear, styled};
-use crate::app::diff_view::{
-    SEPARATOR, Shown, Tone, explain_lines, explain_rows, half_width, shown,
-};
+use crate::app::diff_view::{SEPARATOR, Shown, Tone, explain_lines, explain_rows, half_width};
 use crate::app::layout;
 use crate::app::state::State;
 use crate::app::update::asked;
@@ -49,7 +47,7 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
     clear(frame, area, t);
     let height = usize::from(area.height.saturating_sub(2));
     let width = usize::from(area.width.saturating_sub(2));
-    let all = shown(&c.rows, width);
+    let all = c.shown(width);
     let scroll = scroll.min(all.len().saturating_sub(height));
     let half_w = half_width(width);
     let lines: Vec<Line> = all

@@ -202,6 +202,14 @@ pub(crate) fn inert_lines(text: &str) -> Vec<Line<'static>> {
         .collect()
 }
 
+/// The key bound to `action` in the keymap in use, for hints (`?` when unbound).
+pub(crate) fn key_of(s: &State, action: &crate::app::Action) -> String {
+    s.session
+        .keymap
+        .key_for(action)
+        .unwrap_or_else(|| "?".into())
+}
+
 /// A dim key hint: `key` then `what`.
 pub(crate) fn hint<'a>(key: &'a str, what: &'a str, t: &Theme) -> Vec<Span<'a>> {
     vec![

@@ -53,11 +53,7 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
         Paragraph::new(detail).wrap(Wrap { trim: false }),
         detail_area,
     );
-    let again = s
-        .session
-        .keymap
-        .key_for(&crate::app::Action::Optimize)
-        .unwrap_or_else(|| "o".into());
+    let again = super::key_of(s, &crate::app::Action::Optimize);
     let mut keys = hint("↑/↓", "choose", t);
     keys.extend(hint("enter", "load as tuned (:w saves)", t));
     let esc = if s.optimize.running.is_some() {

@@ -23,21 +23,13 @@ fn stops<'a>(s: &State, v: &'a UserView) -> (Vec<&'a Moment>, Option<usize>) {
     (stops, shown)
 }
 
-/// A key bound to `action`, for hints (`?` when unbound).
-fn key(s: &State, action: &Action) -> String {
-    s.session
-        .keymap
-        .key_for(action)
-        .unwrap_or_else(|| "?".into())
-}
-
 /// ` as of T · 12/40 completed M5 · [ ] moment · 0 now `, or at now ` now · 40 moments · [ earlier `.
 pub fn strip(s: &State, v: &UserView, t: &Theme, width: usize) -> Line<'static> {
     let (stops, shown) = stops(s, v);
     let (back, on, now) = (
-        key(s, &Action::Earlier),
-        key(s, &Action::Later),
-        key(s, &Action::Present),
+        super::key_of(s, &Action::Earlier),
+        super::key_of(s, &Action::Later),
+        super::key_of(s, &Action::Present),
     );
     let mut spans: Vec<Span> = vec![styled(" ", t.muted())];
     match s.shown_at() {
@@ -98,8 +90,8 @@ pub fn heading(s: &State, v: &UserView, rows: usize) -> String {
         format!(
             "timeline (newest first, {} of {all}; {} {} step through it):",
             rows.max(1),
-            key(s, &Action::Earlier),
-            key(s, &Action::Later)
+            super::key_of(s, &Action::Earlier),
+            super::key_of(s, &Action::Later)
         )
     }
 }

@@ -119,10 +119,7 @@ fn head(text: &str, max: usize) -> &str {
     if text.len() <= max {
         return text;
     }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = text.floor_char_boundary(max);
     match text[..end].rfind('\n') {
         Some(nl) if nl >= max / 2 => &text[..nl],
         _ => &text[..end],

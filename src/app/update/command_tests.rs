@@ -292,21 +292,7 @@ async fn the_selected_item_stays_selected_when_tuning_reorders_the_rows() {
     let (mut s, ctx) = demo_app().await;
     open(&mut s, &ctx, "u062").await;
     settle(&mut s, &ctx, Action::ShowLayers).await;
-    let ids = |s: &State| -> Vec<String> {
-        let a = s
-            .user
-            .view
-            .as_ref()
-            .and_then(|v| v.tuned.as_ref())
-            .expect("replayed");
-        shown_rows(s, a)
-            .iter()
-            .map(|r| match r {
-                LayerRow::Item(i) => i.id.clone(),
-                LayerRow::Malformed(..) => String::new(),
-            })
-            .collect()
-    };
+    let ids = super::tests::shown_ids;
     let before = ids(&s);
     // Recency weighs more: the rows are ordered by score otherwise.
     command(&mut s, &ctx, "set recency.boost=6").await;

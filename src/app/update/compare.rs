@@ -240,21 +240,7 @@ mod tests {
             msg.starts_with("e explains a knowledge row"),
             "the first row is a turn: {msg}"
         );
-        let rows = {
-            let a = s
-                .user
-                .view
-                .as_ref()
-                .and_then(|v| v.tuned.as_ref())
-                .expect("replayed");
-            crate::app::update::shown_rows(&s, a)
-                .iter()
-                .map(|r| match r {
-                    crate::app::update::LayerRow::Item(it) => it.id.clone(),
-                    crate::app::update::LayerRow::Malformed(..) => String::new(),
-                })
-                .collect::<Vec<_>>()
-        };
+        let rows = super::super::tests::shown_ids(&s);
         s.user.cursor = rows
             .iter()
             .position(|id| id == "kn:25")

@@ -133,21 +133,40 @@ fn one_line(text: &str) -> String {
         .collect()
 }
 
-/// The quit prompt: `s` saves (the save prompt, filled with a file name, then quits once
-/// written), `d` discards and quits, `c` or `esc` stays.
-fn confirm_quit(s: &mut State, key: InputKey) -> Vec<Effect> {
+/// What a key answers to the quit prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuitAnswer {
+    /// Save (the save prompt, filled with a file name), then quit once written.
+    Save,
+    Discard,
+    Cancel,
+}
+
+/// The quit prompt's answer a key gives, if any: `s` saves, `d` discards and quits, `c` or
+/// `esc` stays.
+pub fn quit_answer(key: &InputKey) -> Option<QuitAnswer> {
     match key {
-        InputKey::Char('s' | 'w' | 'y') | InputKey::Enter => {
+        InputKey::Char('s' | 'w' | 'y') | InputKey::Enter => Some(QuitAnswer::Save),
+        InputKey::Char('d' | 'n') => Some(QuitAnswer::Discard),
+        InputKey::Char('c' | 'q') | InputKey::Esc => Some(QuitAnswer::Cancel),
+        _ => None,
+    }
+}
+
+/// The quit prompt answered.
+fn confirm_quit(s: &mut State, key: InputKey) -> Vec<Effect> {
+    match quit_answer(&key) {
+        Some(QuitAnswer::Save) => {
             s.ui.overlay = Overlay::None;
             command::save_prompt(s);
             s.ui.quit = Quit::AfterSave;
         }
-        InputKey::Char('d' | 'n') => {
+        Some(QuitAnswer::Discard) => {
             s.ui.overlay = Overlay::None;
             s.ui.quit = Quit::Now;
         }
-        InputKey::Char('c' | 'q') | InputKey::Esc => s.ui.overlay = Overlay::None,
-        _ => {}
+        Some(QuitAnswer::Cancel) => s.ui.overlay = Overlay::None,
+        None => {}
     }
     vec![]
 }

@@ -43,11 +43,11 @@ pub fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
 /// `n` / `N` in the `:diff` overlay: to the next (previous) stretch of the prompt that
 /// changed, from the top row shown; `None` when there is none that way.
 fn diff_change(s: &State, scroll: usize, next: bool) -> Option<usize> {
-    use crate::app::diff_view::{Shown, shown};
+    use crate::app::diff_view::Shown;
     use crate::engine::linediff::Change;
     let c = s.user.compared.as_ref()?;
     let width = usize::from(layout::item_popup(s.ui.size).width.saturating_sub(2));
-    let rows = shown(&c.rows, width);
+    let rows = c.shown(width);
     let changed = |r: &Shown| match r {
         Shown::Pair(a, b) => [a, b]
             .iter()
@@ -82,7 +82,7 @@ fn overlay(s: &mut State, action: &Action) -> bool {
         Overlay::Item { .. } => s.ui.item_rows.get(),
         Overlay::Diff { .. } => s.user.compared.as_ref().map_or(0, |c| {
             let width = usize::from(layout::item_popup(s.ui.size).width.saturating_sub(2));
-            crate::app::diff_view::shown(&c.rows, width).len()
+            c.shown(width).len()
         }),
         Overlay::Explain { .. } => s.user.explained.as_ref().map_or(0, |e| {
             let width = usize::from(layout::item_popup(s.ui.size).width.saturating_sub(2));

@@ -44,8 +44,8 @@ pub(super) fn start(s: &mut State) -> Vec<Effect> {
     o.runs += 1;
     o.running = Some(o.runs);
     o.stopping = false;
-    // Kept until the new search measures a trial (one stopped before that gives it back).
-    // (from the same baseline, so a candidate loaded from it is still one of this search's).
+    // Kept until the new search measures a trial (one stopped before that gives it back), when
+    // it searched from the same baseline (so its candidates still apply).
     o.previous = o.progress.take().filter(|p| kept && p.trials > 0);
     o.cursor = 0;
     o.baseline = Some(Box::new(s.session.baseline.clone()));

@@ -112,12 +112,23 @@ pub(crate) async fn open(s: &mut State, store: &EffectContext, user: &str) {
 }
 
 /// The open user's tuned assembly.
-fn tuned(s: &State) -> &crate::engine::Assembly {
+pub(crate) fn tuned(s: &State) -> &crate::engine::Assembly {
     s.user
         .view
         .as_ref()
         .and_then(|v| v.tuned.as_ref())
         .expect("replayed")
+}
+
+/// The ids of the Layers rows as shown, in order (a malformed row without an id: empty).
+pub(crate) fn shown_ids(s: &State) -> Vec<String> {
+    super::shown_rows(s, tuned(s))
+        .iter()
+        .map(|r| match r {
+            super::LayerRow::Item(it) => it.id.clone(),
+            super::LayerRow::Malformed(..) => String::new(),
+        })
+        .collect()
 }
 
 fn decision(s: &State, id: &str) -> Option<(Decision, Option<Reason>)> {
