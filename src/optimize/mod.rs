@@ -3,11 +3,13 @@
 //! with a held-out share of users.
 //!
 //! - `space`: the free keys, their bounds, and points as `--set` overrides of the baseline.
+//! - `coverage`: the knowledge thresholds and limits the loaded hits answer for.
 //! - `target`: the metrics, the constraints (seed 003's targets by default) and the objective.
 //! - `eval`: one policy measured on the loaded users with the report's outcome and tally.
 //! - `search`: coordinate search (and random search to compare), and the Pareto front.
 //! - `run`: one whole search as the TUI runs it on a task, telling how it goes.
 
+pub mod coverage;
 pub mod eval;
 pub mod run;
 pub mod search;

@@ -36,4 +36,6 @@ pub const DEFAULT_TOP: usize = 10;
 const ERRORS_KEPT: usize = 20;
 
 #[cfg(test)]
+mod fleet_tests;
+#[cfg(test)]
 mod tests;

@@ -277,6 +277,8 @@ pub(crate) fn selected_line<'a>(line: Line<'a>, t: &Theme) -> Line<'a> {
 }
 
 #[cfg(test)]
+mod item_tests;
+#[cfg(test)]
 mod journey_tests;
 #[cfg(test)]
 mod query_tests;

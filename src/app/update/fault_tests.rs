@@ -333,3 +333,82 @@ async fn a_report_that_failed_for_an_outage_says_why_and_runs_when_the_stores_ar
         "{effects:?}"
     );
 }
+
+#[tokio::test]
+async fn a_store_that_goes_away_is_retried_with_backoff_and_reloads_when_back() {
+    use crate::app::state::TICKS_PER_SECOND;
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u005").await;
+    let down = || health(false);
+    let up = || {
+        let mut h = health(true);
+        h[0].latency = Some(std::time::Duration::from_micros(300));
+        h
+    };
+    // A user load fails while the store is away: the last data stays, the failure is remembered.
+    s.user.loading = Some("u062".into());
+    update(
+        &mut s,
+        Action::Failed(Task::User, memory_down("refused").into()),
+    );
+    assert_eq!(s.status.health.failed_user.as_deref(), Some("u062"));
+    assert!(
+        s.users.rows.len() == 71 && s.user.view.is_some(),
+        "the last data stays"
+    );
+    let mut waits = Vec::new();
+    for _ in 0..7 {
+        update(&mut s, Action::Health(down()));
+        waits.push((s.status.health.next_check - s.ui.tick) / TICKS_PER_SECOND);
+    }
+    assert_eq!(
+        waits,
+        [1, 2, 4, 8, 16, 30, 30],
+        "backoff doubles up to 30 s"
+    );
+    assert!(!s.status.stores[0].up);
+    assert_eq!(
+        s.status.stores[0].last_error.as_deref(),
+        Some("connection refused")
+    );
+    // Ticks reach the next check and ask for one, once.
+    let mut checks = 0;
+    for _ in 0..(31 * TICKS_PER_SECOND) {
+        checks += update(&mut s, Action::Tick)
+            .iter()
+            .filter(|e| **e == Effect::CheckHealth)
+            .count();
+    }
+    assert_eq!(checks, 1, "one check in flight at a time");
+    // Back: marked up with its latency, and the failed load runs again.
+    s.user.view = None;
+    let effects = update(&mut s, Action::Health(up()));
+    assert!(s.status.stores[0].up);
+    assert_eq!(
+        s.status.stores[0].latency,
+        Some(std::time::Duration::from_micros(300))
+    );
+    assert!(
+        matches!(effects.as_slice(), [Effect::LoadUser { user, .. }] if user == "u062"),
+        "{effects:?}"
+    );
+    assert_eq!(s.status.health.backoff, 0);
+}
+
+/// A user read through the stores while one is shown as down asks for a health check at the
+/// next tick, not after the backoff: the bar does not keep saying DOWN beside fresh data.
+#[tokio::test]
+async fn a_load_that_succeeds_while_a_store_is_shown_down_checks_it_at_once() {
+    let (mut s, store) = demo_app().await;
+    for _ in 0..5 {
+        update(&mut s, Action::Health(health(false)));
+    }
+    assert!(s.status.health.next_check > s.ui.tick + 10, "backing off");
+    s.status.health.checking = false;
+    open(&mut s, &store, "u005").await;
+    let effects = update(&mut s, Action::Tick);
+    assert!(
+        effects.contains(&Effect::CheckHealth),
+        "checked at the next tick: {effects:?}"
+    );
+}

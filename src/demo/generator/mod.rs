@@ -21,6 +21,8 @@ use crate::demo::{Dataset, DemoUser, JourneyRow, KnowledgeRow, MemoryRow, RedisK
 use crate::engine::embed::{BUILTIN_DIM, cosine, embed};
 
 mod awkward;
+#[cfg(test)]
+mod cache_tests;
 mod caches;
 mod dupes;
 mod journey;

@@ -1,6 +1,8 @@
 //! The policy space: default keys, bounds, coverage, and changes against the baseline.
 
 use super::*;
+use crate::engine::Snapshot;
+use crate::store::{NEAR_MISS_MARGIN, NEAR_MISSES};
 
 fn prolaunch() -> Policy {
     Policy::preset("prolaunch").expect("preset")

@@ -1,0 +1,341 @@
+//! The screens' own keys: Users figures and sort, Report `enter`, Live, Prompt diff, Journey
+//! moves, Layers one layer at a time; snapshot files offline; what `--redact` masks on them.
+
+use super::habit_tests::{key, tuned_u062};
+use super::tests::{demo_app, open, settle, type_text};
+use super::{Effect, update};
+use crate::app::action::{Action, InputKey};
+use crate::app::state::{Screen, State};
+use crate::app::tune;
+
+#[tokio::test]
+async fn users_show_tuned_figures_and_a_new_sort_selects_the_top() {
+    let (mut s, store) = tuned_u062().await;
+    // Off the list, `t` says where it works and changes nothing.
+    settle(&mut s, &store, Action::ShowBudget).await;
+    settle(&mut s, &store, Action::ToggleTuned).await;
+    assert!(!s.users.show_tuned);
+    let said = s.status.message.as_ref().map(|m| m.text.as_str());
+    assert_eq!(said, Some("t: on Users (1), the tuned policy's figures"));
+    settle(&mut s, &store, Action::ShowUsers).await;
+    settle(&mut s, &store, Action::ToggleTuned).await;
+    assert!(s.users.show_tuned);
+    let row = s
+        .users
+        .rows
+        .iter()
+        .find(|r| r.summary.user_id == "u062")
+        .expect("listed");
+    let (base, tuned) = (
+        row.stats.as_ref().expect("baseline"),
+        row.tuned.as_ref().expect("tuned"),
+    );
+    assert_eq!((base.budget, tuned.budget), (4000, 2000));
+    assert_eq!(super::shown_stats(&s, row).map(|x| x.budget), Some(2000));
+    // Tuning again counts the tuned figures again.
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "set budget.total=3000").await;
+    settle(&mut s, &store, key(InputKey::Enter)).await;
+    assert!(
+        s.users
+            .rows
+            .iter()
+            .all(|r| r.tuned.as_ref().is_some_and(|t| t.budget == 3000))
+    );
+    s.users.cursor = 30;
+    settle(&mut s, &store, Action::CycleSort).await; // milestone
+    assert_eq!(s.users.cursor, 0, "a new order is read from its top");
+    s.users.cursor = 30;
+    settle(&mut s, &store, Action::CycleSort).await; // tokens ↓
+    assert_eq!(s.users.cursor, 0, "a new order is read from its top");
+    let first = super::shown_stats(&s, &s.users.rows[s.users.shown[0]]).expect("counted");
+    assert!(
+        s.users
+            .rows
+            .iter()
+            .filter_map(|r| r.tuned.as_ref())
+            .all(|t| t.tokens <= first.tokens)
+    );
+}
+
+#[tokio::test]
+async fn enter_on_a_most_affected_user_opens_its_tune_diff() {
+    let (mut s, store) = tuned_u062().await;
+    open(&mut s, &store, "u001").await;
+    settle(&mut s, &store, Action::ShowReport).await;
+    let summary = s.report.summary.clone().expect("a report");
+    let lines = crate::app::report_view::lines(&summary);
+    let at = lines
+        .iter()
+        .position(|l| l.user.as_deref() == Some("u020"))
+        .expect("u020 among the most affected");
+    assert!(
+        lines[..at]
+            .iter()
+            .any(|l| l.plain().starts_with("Change: ")),
+        "the answer comes first"
+    );
+    while s.report.cursor < at {
+        settle(&mut s, &store, Action::Down).await;
+    }
+    settle(&mut s, &store, Action::Select).await;
+    assert_eq!(s.ui.screen, Screen::Tune);
+    assert_eq!(
+        s.user.view.as_ref().map(|v| v.data().user_id.as_str()),
+        Some("u020")
+    );
+    settle(&mut s, &store, Action::Back).await;
+    assert_eq!(s.ui.screen, Screen::Report, "esc goes back to the report");
+}
+
+#[tokio::test]
+async fn live_pauses_and_resumes_in_order() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::ShowLive).await;
+    let ev = |n: u32| {
+        Action::Progress(crate::store::ProgressEvent {
+            user_id: "u001".into(),
+            milestone: "M1".into(),
+            progress: f64::from(n),
+            timestamp: format!("2025-01-15T12:00:{n:02}Z"),
+        })
+    };
+    settle(&mut s, &store, ev(1)).await;
+    settle(&mut s, &store, Action::Pause).await;
+    settle(&mut s, &store, ev(2)).await;
+    settle(&mut s, &store, ev(3)).await;
+    assert_eq!((s.live.events.len(), s.live.held.len()), (1, 2));
+    settle(&mut s, &store, Action::Pause).await;
+    let order: Vec<f64> = s
+        .live
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            crate::app::state::LiveEntry::Event(e) => Some(e.progress),
+            crate::app::state::LiveEntry::Unreadable(_) => None,
+        })
+        .collect();
+    assert_eq!(order, [3.0, 2.0, 1.0], "newest first");
+    settle(&mut s, &store, Action::ToggleAll).await;
+    assert!(s.live.all);
+    // Three events fit on the page: nothing to scroll. Once more than a page, j scrolls.
+    settle(&mut s, &store, Action::Down).await;
+    assert_eq!(s.live.scroll, 0);
+    for n in 4..40 {
+        settle(&mut s, &store, ev(n)).await;
+    }
+    settle(&mut s, &store, Action::Down).await;
+    assert_eq!(s.live.scroll, 1);
+}
+
+#[tokio::test]
+async fn the_prompt_diff_marks_what_tuning_removed() {
+    let (mut s, store) = tuned_u062().await;
+    settle(&mut s, &store, Action::ShowPrompt).await;
+    settle(&mut s, &store, Action::ToggleDiff).await;
+    let lines = super::prompt_lines(&s);
+    let removed = lines.iter().filter(|l| l.starts_with("- ")).count();
+    assert!(removed > 5, "{removed}");
+    assert!(lines.iter().any(|l| l.starts_with("  ## ")), "headers kept");
+    settle(&mut s, &store, Action::ToggleDiff).await;
+    assert!(super::prompt_lines(&s).iter().all(|l| !l.starts_with("- ")));
+}
+
+#[tokio::test]
+async fn journey_keys_move_along_the_graph() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowJourney).await;
+    let id = |s: &State| {
+        s.session.engine.milestones.defs()[s.user.milestone]
+            .id
+            .clone()
+    };
+    assert_eq!(id(&s), "M9", "the current milestone first");
+    let mut path = Vec::new();
+    for a in [
+        Action::Left,
+        Action::Left,
+        Action::Up,
+        Action::Right,
+        Action::Down,
+    ] {
+        settle(&mut s, &store, a).await;
+        path.push(id(&s));
+    }
+    assert_eq!(path, ["M7", "M6", "M4", "M9", "M9"]);
+}
+
+#[tokio::test]
+async fn layers_show_one_layer_at_a_time_keeping_the_selection() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    let selected = |s: &State| {
+        let a = s
+            .user
+            .view
+            .as_ref()
+            .and_then(|v| v.tuned.clone())
+            .expect("replayed");
+        match super::selected_row(s, &a) {
+            Some(super::LayerRow::Item(i)) => i.id.clone(),
+            _ => String::new(),
+        }
+    };
+    settle(&mut s, &store, Action::Bottom).await;
+    let last = selected(&s);
+    assert_eq!(last, "kn:58");
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        settle(&mut s, &store, Action::NextPane).await;
+        seen.push((s.user.layer, selected(&s)));
+    }
+    assert_eq!(
+        seen,
+        [
+            (Some(0), "s2#7".to_string()),
+            (Some(1), "mb:331".to_string()),
+            (Some(2), "kn:57".to_string()),
+            (None, "kn:57".to_string()),
+        ]
+    );
+    settle(&mut s, &store, Action::PrevPane).await;
+    assert_eq!(s.user.layer, Some(2));
+    let fields = tune::fields(&s.session.policy);
+    assert!(!fields.is_empty());
+}
+
+#[tokio::test]
+async fn snapshot_files_open_offline_on_every_screen() {
+    use crate::store::snapshots::SnapshotStore;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/snapshot-u1.json");
+    let files = SnapshotStore::open(&[path], "snapshot-u1.json").expect("reads");
+    let (mut s, store) = super::tests::app_over(std::sync::Arc::new(files), false).await;
+    assert_eq!(s.status.source, "SNAPSHOT");
+    assert_eq!(s.users.rows.len(), 1);
+    settle(&mut s, &store, Action::Select).await;
+    let v = s.user.view.as_ref().expect("opened");
+    assert!(v.tuned.is_some(), "replayed");
+    for screen in [
+        Action::ShowBudget,
+        Action::ShowJourney,
+        Action::ShowPrompt,
+        Action::ShowReport,
+    ] {
+        settle(&mut s, &store, screen).await;
+    }
+    assert_eq!(s.report.summary.as_ref().map(|r| r.users), Some(1));
+}
+
+#[tokio::test]
+async fn under_redact_live_masks_what_the_milestone_map_does_not_know() {
+    let (mut s, store) = crate::app::update::tests::demo_app_with(true).await;
+    settle(&mut s, &store, Action::ShowLive).await;
+    for milestone in ["M3", "zqv secret stage"] {
+        let ev = Action::Progress(crate::store::ProgressEvent {
+            user_id: "u001".into(),
+            milestone: milestone.into(),
+            progress: 50.0,
+            timestamp: "2025-01-15T12:00:00Z".into(),
+        });
+        settle(&mut s, &store, ev).await;
+    }
+    let unreadable = crate::app::state::Unreadable::from_message(
+        "progress:u001: timestamp: \"zqv o'clock\" is neither RFC 3339 nor epoch seconds",
+        "2025-01-15T12:00:01Z".into(),
+    );
+    settle(&mut s, &store, Action::ProgressUnreadable(unreadable)).await;
+    let shown: Vec<String> = s
+        .live
+        .events
+        .iter()
+        .map(|e| match e {
+            crate::app::state::LiveEntry::Event(e) => e.milestone.clone(),
+            crate::app::state::LiveEntry::Unreadable(u) => u.why.clone(),
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "timestamp: \"••• •'•••••\" is neither RFC 3339 nor epoch seconds",
+            "••• •••••• •••••",
+            "M3",
+        ],
+        "newest first; a known milestone stays"
+    );
+}
+
+#[tokio::test]
+async fn under_redact_a_rows_milestone_of_then_is_masked_unless_the_map_knows_it() {
+    let (mut s, store) = crate::app::update::tests::demo_app_with(true).await;
+    let stats = |m: &str| crate::app::action::UserStats {
+        tokens: 10,
+        budget: 4000,
+        truncation_rate: 0.0,
+        milestone: Some(m.into()),
+        last_activity: None,
+    };
+    let at = s.users.stats_at;
+    let computed = vec![
+        ("u001".to_string(), Ok(stats("zqv stage"))),
+        ("u002".to_string(), Ok(stats("M2"))),
+    ];
+    settle(&mut s, &store, Action::StatsComputed(false, at, computed)).await;
+    let milestone = |id: &str| {
+        s.users
+            .rows
+            .iter()
+            .find(|r| r.summary.user_id == id)
+            .and_then(|r| r.stats.as_ref())
+            .and_then(|st| st.milestone.clone())
+    };
+    assert_eq!(milestone("u001").as_deref(), Some("••• •••••"));
+    assert_eq!(milestone("u002").as_deref(), Some("M2"));
+}
+
+#[tokio::test]
+async fn a_filter_or_a_sort_reads_the_pages_not_loaded_yet() {
+    let (mut s, _store) = demo_app().await;
+    let summary = |id: &str| crate::store::UserSummary {
+        user_id: id.into(),
+        current_milestone: None,
+        display_name: None,
+        last_activity: None,
+        sessions: None,
+    };
+    // A list of which one page is loaded, more to come.
+    s.users.rows.clear();
+    let page = crate::store::UserPage {
+        users: vec![summary("a1"), summary("a2")],
+        next_cursor: Some("pg:a2".into()),
+    };
+    let effects = update(&mut s, Action::UsersLoaded(page.clone()));
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadUsers { .. })),
+        "unfiltered, by id: the next page waits for the cursor"
+    );
+    // Filtering asks for the rest, page after page, until the list is whole.
+    s.ui.screen = Screen::Users;
+    update(&mut s, Action::Filter);
+    let effects = update(&mut s, Action::Input(InputKey::Char('z')));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadUsers { cursor: Some(c) } if c == "pg:a2")),
+        "{effects:?}"
+    );
+    // So does an order other than by id.
+    let (mut s, _store) = demo_app().await;
+    s.users.rows.clear();
+    s.ui.screen = Screen::Users;
+    update(&mut s, Action::UsersLoaded(page));
+    let effects = update(&mut s, Action::CycleSort);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadUsers { cursor: Some(c) } if c == "pg:a2")),
+        "{effects:?}"
+    );
+}

@@ -1,0 +1,407 @@
+//! Reports of whole fleets: the demo through `run`, samples, cancelling, formats, caches and
+//! users whose read fails.
+
+use std::sync::Arc;
+
+use super::run::{Plan, Quiet, run};
+use super::source::{Fleet, Pick, read_user_list};
+use super::*;
+use crate::engine::{Engine, Policy};
+use crate::store::{LoadOptions, MemoryStore, Store};
+
+fn plan(candidate: Policy, baseline: Option<Policy>) -> Plan {
+    Plan {
+        candidate,
+        baseline,
+        top: DEFAULT_TOP,
+        opts: LoadOptions::default(),
+        cache: None,
+        duplicates: false,
+        knowledge_rows: super::knowledge::DEFAULT_LISTED,
+    }
+}
+
+async fn report(store: Arc<dyn Store>, pick: Pick, plan: Plan) -> Summary {
+    let cand = plan.candidate.clone();
+    let base = plan.baseline.clone();
+    let (t, info) = run(
+        Fleet::Store { store, pick },
+        plan,
+        Arc::new(Engine::default()),
+        &mut Quiet,
+        std::future::pending(),
+    )
+    .await
+    .expect("report runs");
+    t.summary(&cand, base.as_ref(), info)
+}
+
+/// The demo under `preset` with `budget.total` lowered to `total`, against the preset.
+async fn demo_with_budget(preset: &str, total: u32) -> Summary {
+    let base = Policy::preset(preset).expect("preset");
+    let cand = base
+        .clone()
+        .with_overrides(&[format!("budget.total={total}")])
+        .expect("override");
+    let demo = Arc::new(MemoryStore::demo());
+    report(demo, Pick::All, plan(cand, Some(base))).await
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+#[test]
+fn the_demo_fleet_against_itself_changes_nothing() {
+    runtime().block_on(async {
+        let p = Policy::preset("layered-adr").expect("preset");
+        let s = report(
+            Arc::new(MemoryStore::demo()),
+            Pick::All,
+            plan(p.clone(), Some(p)),
+        )
+        .await;
+        assert_eq!(s.users, 71);
+        assert_eq!(s.errors.count, 0);
+        let ch = s.changes.expect("compared");
+        assert_eq!(
+            (ch.users_compared, ch.users_changed, ch.tokens_newly_dropped),
+            (71, 0, 0)
+        );
+        assert!(ch.most_affected.is_empty());
+        assert_eq!(s.baseline.as_ref(), Some(&s.candidate));
+    });
+}
+
+#[test]
+fn a_smaller_budget_drops_tokens_and_names_the_users() {
+    runtime().block_on(async {
+        let s = demo_with_budget("prolaunch", 1500).await;
+        let ch = s.changes.expect("compared");
+        assert!(
+            ch.users_changed > 0 && ch.tokens_newly_dropped > 0,
+            "{ch:?}"
+        );
+        assert!(
+            s.candidate.avg_context_tokens < s.baseline.as_ref().expect("base").avg_context_tokens
+        );
+        let top = &ch.most_affected[0];
+        assert!(
+            top.tokens_newly_dropped >= ch.most_affected.last().expect("some").tokens_newly_dropped
+        );
+        // Every listed item really changed, and the drops add up for that user.
+        let dropped: usize = top
+            .items
+            .iter()
+            .map(|i| {
+                let before = i.before.as_ref().map_or(0, |f| f.kept_tokens);
+                let after = i.after.as_ref().map_or(0, |f| f.kept_tokens);
+                assert_ne!(i.before, i.after);
+                before.saturating_sub(after)
+            })
+            .sum();
+        assert_eq!(dropped, top.tokens_newly_dropped);
+    });
+}
+
+#[test]
+fn the_report_equals_the_sum_of_single_replays() {
+    runtime().block_on(async {
+        let p = Policy::preset("prolaunch").expect("preset");
+        let store = MemoryStore::demo();
+        let engine = Engine::default();
+        let mut total = 0usize;
+        let ids: Vec<String> = store
+            .users(None, 1000)
+            .await
+            .expect("users")
+            .users
+            .into_iter()
+            .map(|u| u.user_id)
+            .collect();
+        for id in &ids {
+            let (snap, _) = crate::store::load_snapshot(
+                &store,
+                id,
+                &LoadOptions::default(),
+                crate::store::KnowledgeParams::of(&p),
+            )
+            .await
+            .expect("loads");
+            total += engine.assemble(&snap, &p).total_tokens;
+        }
+        let s = report(Arc::new(store), Pick::All, plan(p, None)).await;
+        assert_eq!(
+            s.candidate.avg_context_tokens,
+            ((total as f64 / ids.len() as f64) * 100.0).round() / 100.0
+        );
+    });
+}
+
+#[test]
+fn a_sample_is_the_same_for_the_same_seed_and_a_list_names_missing_users_by_line() {
+    runtime().block_on(async {
+        let p = Policy::preset("prolaunch").expect("preset");
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::synthetic(3, 500));
+        let a = report(
+            store.clone(),
+            Pick::Sample { n: 40, seed: 9 },
+            plan(p.clone(), None),
+        )
+        .await;
+        let b = report(
+            store.clone(),
+            Pick::Sample { n: 40, seed: 9 },
+            plan(p.clone(), None),
+        )
+        .await;
+        let c = report(
+            store.clone(),
+            Pick::Sample { n: 40, seed: 10 },
+            plan(p.clone(), None),
+        )
+        .await;
+        assert_eq!(a.users, 40);
+        assert_eq!(a, b);
+        assert_ne!(a.candidate, c.candidate);
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("users.txt");
+        std::fs::write(
+            &file,
+            "# ticket 42\ns3-000007\n\nnobody\ns3-000007\ns3-000499 extra words\n",
+        )
+        .expect("write");
+        let listed = read_user_list(&file).expect("list");
+        assert_eq!(listed.len(), 3);
+        let s = report(store, Pick::Listed(listed), plan(p, None)).await;
+        assert_eq!((s.users, s.errors.count), (2, 1));
+        let shown = file.display().to_string();
+        assert!(
+            s.errors.first[0].starts_with(&format!("{shown}:4: user nobody")),
+            "{:?}",
+            s.errors.first
+        );
+    });
+}
+
+#[test]
+fn cancelling_gives_a_partial_report() {
+    runtime().block_on(async {
+        let p = Policy::preset("prolaunch").expect("preset");
+        let (t, info) = run(
+            Fleet::Store {
+                store: Arc::new(MemoryStore::synthetic(1, 100_000)),
+                pick: Pick::All,
+            },
+            plan(p, None),
+            Arc::new(Engine::default()),
+            &mut Quiet,
+            async {},
+        )
+        .await
+        .expect("runs");
+        assert!(info.partial);
+        assert_eq!(info.users_total, Some(100_000));
+        assert!(t.users() < 100_000);
+        let stopped = info.stopped.expect("why it stopped");
+        assert_eq!(stopped.cause, super::run::INTERRUPTED);
+        assert_eq!(stopped.not_read, 100_000 - t.users() - t.errors);
+        assert!(!stopped.not_read_lower_bound, "the total is known");
+    });
+}
+
+#[test]
+fn json_and_csv_read_back() {
+    runtime().block_on(async {
+        let s = demo_with_budget("layered-adr", 2000).await;
+        let json = serde_json::to_string_pretty(&s).expect("json");
+        let back: Summary = serde_json::from_str(&json).expect("parses back");
+        assert_eq!(back, s);
+
+        let text = format::csv(&s);
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        assert_eq!(
+            reader.headers().expect("header"),
+            vec!["section", "row", "column", "value"]
+        );
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();
+        let get = |section: &str, row: &str, column: &str| {
+            rows.iter()
+                .find(|r| &r[0] == section && &r[1] == row && &r[2] == column)
+                .map(|r| r[3].to_string())
+                .unwrap_or_else(|| panic!("no {section}/{row}/{column}"))
+        };
+        assert_eq!(get("run", "", "users"), "71");
+        let avg: f64 = get("monitoring", "avg_context_tokens", "candidate")
+            .parse()
+            .expect("number");
+        assert_eq!(avg, s.candidate.avg_context_tokens);
+        let changed: u64 = get("changes", "users_changed", "value")
+            .parse()
+            .expect("number");
+        assert_eq!(changed, s.changes.as_ref().expect("compared").users_changed);
+        let p99: usize = get("tokens_candidate", "total", "p99")
+            .parse()
+            .expect("number");
+        assert_eq!(p99, s.candidate.total_tokens.p99);
+        let md = format::markdown(&s);
+        assert!(md.contains("| Avg context tokens | < 2500 |"), "{md}");
+    });
+}
+
+#[test]
+fn a_snapshot_cache_gives_the_same_report_and_reloads_for_other_knowledge_parameters() {
+    runtime().block_on(async {
+        let p = Policy::preset("prolaunch").expect("preset");
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::demo());
+        let cache = Arc::new(run::SnapshotCache::new(50));
+        let with_cache = |policy: &Policy| Plan {
+            cache: Some(cache.clone()),
+            ..plan(policy.clone(), None)
+        };
+        let fresh = report(store.clone(), Pick::All, plan(p.clone(), None)).await;
+        let first = report(store.clone(), Pick::All, with_cache(&p)).await;
+        assert_eq!(cache.len(), 50, "bounded by its capacity");
+        let second = report(store.clone(), Pick::All, with_cache(&p)).await;
+        assert_eq!(first, fresh);
+        assert_eq!(second, fresh);
+        // A lower threshold searches knowledge again: the same as without a cache.
+        let wide = p
+            .clone()
+            .with_overrides(&["knowledge.similarity_threshold=0.3".into()])
+            .expect("override");
+        let cached = report(store.clone(), Pick::All, with_cache(&wide)).await;
+        let uncached = report(store.clone(), Pick::All, plan(wide.clone(), None)).await;
+        assert_eq!(cached, uncached);
+        assert_ne!(cached.candidate.rag_hit_rate, fresh.candidate.rag_hit_rate);
+        // Both sets of parameters are now held: a comparison of the two reads them from the cache.
+        let both = Plan {
+            baseline: Some(p.clone()),
+            ..with_cache(&wide)
+        };
+        let cached = report(store.clone(), Pick::All, both).await;
+        let uncached = report(store, Pick::All, plan(wide, Some(p))).await;
+        assert_eq!(cached, uncached);
+        assert!(cached.changes.is_some_and(|c| c.users_changed > 0));
+    });
+}
+
+#[test]
+fn listing_ids_pages_like_listing_users() {
+    runtime().block_on(async {
+        for store in [MemoryStore::demo(), MemoryStore::synthetic(2, 130)] {
+            let (mut by_summary, mut by_id) = (Vec::new(), Vec::new());
+            let mut cursor = None;
+            loop {
+                let page = store.users(cursor.as_deref(), 50).await.expect("users");
+                by_summary.extend(page.users.into_iter().map(|u| u.user_id));
+                let (ids, next) = store.user_ids(cursor.as_deref(), 50).await.expect("ids");
+                by_id.extend(ids);
+                assert_eq!(next, page.next_cursor);
+                cursor = next;
+                if cursor.is_none() {
+                    break;
+                }
+            }
+            assert!(by_id.len() >= 68, "{}", by_id.len());
+            assert_eq!(by_id, by_summary, "{}", store.describe());
+        }
+        let bad = MemoryStore::demo().user_ids(Some("x"), 5).await;
+        assert!(bad.is_err_and(|e| e.to_string().contains("invalid cursor \"x\"")));
+    });
+}
+
+/// The demo, where reading `bad` panics (a bug on a data path) and reading any of `broken`
+/// fails with a data error: what a report does with a batch that holds them.
+struct BadUsers {
+    demo: MemoryStore,
+    bad: &'static str,
+    broken: &'static [&'static str],
+}
+
+#[async_trait::async_trait]
+impl Store for BadUsers {
+    fn describe(&self) -> String {
+        self.demo.describe()
+    }
+    fn user_count(&self) -> Option<usize> {
+        self.demo.user_count()
+    }
+    async fn users(
+        &self,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<crate::store::UserPage, crate::store::StoreError> {
+        self.demo.users(cursor, limit).await
+    }
+    async fn load_user(
+        &self,
+        user: &str,
+        o: &LoadOptions,
+    ) -> Result<crate::store::UserData, crate::store::StoreError> {
+        if user == self.bad {
+            panic!("index out of bounds reading {user}");
+        }
+        if self.broken.contains(&user) {
+            return Err(crate::store::StoreError::Backend {
+                store: "demo".into(),
+                what: format!("reading {user}"),
+                cause: "a row is unreadable".into(),
+            });
+        }
+        self.demo.load_user(user, o).await
+    }
+    async fn health(&self) -> Vec<crate::store::Health> {
+        self.demo.health().await
+    }
+    async fn subscribe(
+        &self,
+        user: Option<&str>,
+    ) -> Result<crate::store::EventStream, crate::store::StoreError> {
+        self.demo.subscribe(user).await
+    }
+    async fn search_knowledge(
+        &self,
+        q: &crate::store::KnowledgeQuery,
+    ) -> Result<crate::store::KnowledgeHits, crate::store::StoreError> {
+        self.demo.search_knowledge(q).await
+    }
+}
+
+#[test]
+fn a_user_whose_read_panics_or_fails_fails_alone_not_its_batch() {
+    runtime().block_on(async {
+        let demo = MemoryStore::demo();
+        let all = demo.user_count().expect("the demo counts its users") as u64;
+        let store = Arc::new(BadUsers {
+            demo,
+            bad: "u007",
+            broken: &["u010", "u011"],
+        });
+        let policy = Policy::preset("prolaunch").expect("preset");
+        let s = report(store, Pick::All, plan(policy, None)).await;
+        // u007's panic fails its whole shared read; each of its batch is then read alone.
+        assert_eq!(s.errors.count, 3, "{:?}", s.errors.first);
+        assert_eq!(s.users, all - 3, "every other user is read");
+        assert!(!s.partial, "a data error is no outage");
+        let named = |u: &str| s.errors.first.iter().any(|e| e.contains(u));
+        assert!(
+            named("u007") && named("u010") && named("u011"),
+            "{:?}",
+            s.errors.first
+        );
+        assert!(
+            s.errors
+                .first
+                .iter()
+                .any(|e| e.contains("index out of bounds")),
+            "{:?}",
+            s.errors.first
+        );
+    });
+}

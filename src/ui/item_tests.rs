@@ -1,0 +1,116 @@
+//! The Layers item beside the table when wide, its duplicate badge, and the item overlay's
+//! tokens: the text cut into tokens, ids on demand, where a truncated item was cut.
+
+use super::screen_tests::{run, text};
+use super::tests::draw;
+use super::theme::Theme;
+use crate::app::Action;
+use crate::app::state::Screen;
+use crate::app::update::tests::{demo_app, open, settle};
+
+#[tokio::test]
+async fn layers_show_the_selected_item_beside_the_table_when_wide() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    for _ in 0..9 {
+        settle(&mut s, &store, Action::Down).await;
+    }
+    s.ui.size = (160, 40);
+    let terminal = draw(&s, 160, 40, &Theme::default());
+    insta::assert_snapshot!("layers_preview_160x40", terminal.backend());
+    let t = format!("{:?}", terminal.backend());
+    assert!(
+        t.contains("source     embedded demo: memory_bank id=330"),
+        "{t}"
+    );
+    let _ = Screen::Layers;
+}
+
+#[tokio::test]
+async fn layers_badge_copies_and_the_item_names_its_original() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u070").await;
+    settle(&mut s, &store, Action::ShowLayers).await;
+    let t = text(&s, 120, 40);
+    assert!(t.contains("✔ kept · dup of s1#5"), "{t}");
+    assert!(t.contains("✔ kept · dup of mb:372"), "{t}");
+    // The second row is the resent turn: its overlay names the first copy and the cost.
+    settle(&mut s, &store, Action::Down).await;
+    settle(&mut s, &store, Action::Select).await;
+    let t = text(&s, 120, 40);
+    assert!(
+        t.contains("copy of    s1#5 (session) · exact · 101 tokens spent on it"),
+        "{t}"
+    );
+    settle(&mut s, &store, Action::Back).await;
+    settle(&mut s, &store, Action::Up).await;
+    settle(&mut s, &store, Action::Select).await;
+    assert!(text(&s, 120, 40).contains("copied by  s1#4 (session)"));
+    // Under dedupe the copy is dropped before the fit, and the badge says of what.
+    settle(&mut s, &store, Action::Back).await;
+    run(&mut s, &store, "set dedupe=exact").await;
+    let t = text(&s, 120, 40);
+    assert!(t.contains("✘ dup of s1#5"), "{t}");
+    assert!(t.contains("✘ dup of mb:372"), "{t}");
+}
+
+#[tokio::test]
+async fn the_item_overlay_cuts_the_text_into_tokens_and_shows_ids_on_demand() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u001").await;
+    settle(&mut s, &store, Action::ShowLayers).await;
+    settle(&mut s, &store, Action::Select).await;
+    let tokens = s
+        .user
+        .view
+        .as_ref()
+        .and_then(|v| v.tuned.as_ref())
+        .map_or(0, |a| a.items[0].tokens);
+    settle(&mut s, &store, Action::ToggleTokens).await;
+    let t = text(&s, 120, 40);
+    assert!(
+        t.contains(&format!(
+            "{tokens} tokens (cl100k_base) in 2 lines · T plain text · i shows ids"
+        )),
+        "{t}"
+    );
+    assert!(t.contains(" │ User:"), "{t}");
+    settle(&mut s, &store, Action::ToggleTokenIds).await;
+    assert!(text(&s, 120, 40).contains("     │ ids 1502 25 "));
+    // Off again: the plain text, no counts.
+    settle(&mut s, &store, Action::ToggleTokens).await;
+    assert_eq!(s.ui.tokens, Default::default());
+    assert!(!text(&s, 120, 40).contains(" │ User:"));
+}
+
+#[tokio::test]
+async fn a_truncated_item_says_where_it_was_cut() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    run(&mut s, &store, "set strategy=truncate").await;
+    run(&mut s, &store, "set layers.journey.weight=0.45").await;
+    settle(&mut s, &store, Action::ShowLayers).await;
+    let at = {
+        let a = s.user.view.as_ref().and_then(|v| v.tuned.as_ref());
+        a.and_then(|a| {
+            crate::app::update::shown_rows(&s, a).iter().position(|r| {
+                matches!(r, crate::app::update::LayerRow::Item(i)
+                    if i.decision == crate::engine::Decision::Truncated)
+            })
+        })
+    };
+    s.user.cursor = at.expect("a truncated journey row");
+    settle(&mut s, &store, Action::Select).await;
+    let t = text(&s, 120, 40);
+    // The journey item cut at the end of the layer's 1,800 tokens: the prefix and the 6-token
+    // marker add up to what the item keeps.
+    assert!(
+        t.contains(
+            "cut        after character 2734 of 3464 (line 7) · prefix 581 + marker 6 = 587 of \
+             747 tokens"
+        ),
+        "{t}"
+    );
+    settle(&mut s, &store, Action::ToggleTokens).await;
+    assert!(text(&s, 200, 160).contains('✂'));
+}
