@@ -115,6 +115,10 @@ const PROMPT_KEYS: &[(Action, &str)] = &[
 const LIVE_KEYS: &[(Action, &str)] = &[
     (Action::ToggleAll, "every user's events, or the open user's"),
     (Action::Pause, "pause or resume"),
+    (
+        Action::NextPane,
+        "the moves scroll the cached context and findings, or the events",
+    ),
 ];
 
 /// The Report screen's own keys.

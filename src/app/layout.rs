@@ -182,10 +182,19 @@ pub fn popup(area: Rect, pct_x: u16, pct_y: u16) -> Rect {
     h
 }
 
-/// The Live screen's body: the cached context's panel, and the events under it.
-pub fn live(body: Rect) -> (Rect, Rect) {
+/// The fewest rows the Live screen's events keep (frame included) under a tall upper panel.
+const LIVE_EVENTS_LEAST: u16 = 7;
+
+/// The Live screen's body: the cached context's panel, as tall as its `panel_rows` up to what
+/// leaves the events theirs, and the events under it.
+pub fn live(body: Rect, panel_rows: usize) -> (Rect, Rect) {
+    let most = body.height.saturating_sub(LIVE_EVENTS_LEAST).max(4);
+    let rows = u16::try_from(panel_rows)
+        .unwrap_or(u16::MAX)
+        .saturating_add(2)
+        .clamp(4, most);
     let [cache, events] =
-        Layout::vertical([Constraint::Length(12), Constraint::Min(3)]).areas(body);
+        Layout::vertical([Constraint::Length(rows), Constraint::Min(3)]).areas(body);
     (cache, events)
 }
 

@@ -6,6 +6,7 @@ pub mod diff_view;
 pub mod help;
 pub mod keymap;
 pub mod layout;
+pub mod live_view;
 pub use crate::engine::linediff as prompt_diff;
 pub mod report_view;
 pub mod state;

@@ -467,6 +467,10 @@ pub struct LiveState {
     pub paused: bool,
     /// The first event shown.
     pub scroll: usize,
+    /// `tab` gave the moves to the upper panel (the cached context and the findings).
+    pub on_panel: bool,
+    /// The first row of the upper panel shown.
+    pub panel_scroll: usize,
     /// What the store's channel names begin with (`--key-prefix`): events are listed by the
     /// channel they came on, `{prefix}progress:{user}`.
     pub key_prefix: String,

@@ -2,19 +2,18 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
-use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
 use super::{block, il, styled};
-use crate::app::state::{LiveEntry, State, TICKS_PER_SECOND};
+use crate::app::live_view::{self, Row, Tone};
+use crate::app::state::{LiveEntry, State};
 use crate::engine::Decision;
-use crate::findings::FindingKind;
 
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
-    let (cache, events) = crate::app::layout::live(area);
-    render_cache(frame, cache, s, t);
+    let (cache, rows, events) = live_view::areas(s, area);
+    render_cache(frame, cache, rows, s, t);
     render_events(frame, events, s, t);
 }
 
@@ -88,9 +87,20 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .into_iter()
         .find(|t| t.chars().count() <= room)
         .unwrap_or_else(|| format!("{head} "));
-    let style = if live.paused { t.warning() } else { t.base() };
+    let style = if live.paused {
+        t.warning()
+    } else {
+        t.border(!live.on_panel)
+    };
+    // A message in place of events wraps; events are one row each.
+    let p = Paragraph::new(lines);
+    let p = if shown.is_empty() {
+        p.wrap(Wrap { trim: false })
+    } else {
+        p
+    };
     frame.render_widget(
-        Paragraph::new(lines).block(block(title, false, t).border_style(style)),
+        p.block(block(title, !live.on_panel, t).border_style(style)),
         area,
     );
 }
@@ -125,146 +135,60 @@ fn entry_line(e: &LiveEntry, prefix: &str, open: Option<&str>, t: &Theme) -> Lin
     }
 }
 
-fn render_cache(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
-    let Some(v) = &s.user.view else {
+/// The open user's cached context and findings, as tall as they need up to what leaves the
+/// events theirs; scrolled with the moves after `tab`.
+fn render_cache(frame: &mut Frame, area: Rect, rows: Option<Vec<Row>>, s: &State, t: &Theme) {
+    let Some(rows) = rows else {
         let p =
             Paragraph::new("Open a user to see its cached context and findings.").style(t.muted());
-        frame.render_widget(p.block(block(" Cached context ", true, t)), area);
+        frame.render_widget(p.block(block(" Cached context ", false, t)), area);
         return;
     };
-    let data = v.data();
-    // As the store names it (with its key prefix).
-    let key = data
-        .cached_context_key
-        .clone()
-        .unwrap_or_else(|| "— (no journey: no current milestone)".into());
-    let elapsed = (s.ui.tick.saturating_sub(v.loaded_tick) / TICKS_PER_SECOND) as i64;
-    let label = |k: &str| styled(format!("{k:<10}"), t.muted());
-    let mut lines = vec![Line::from(vec![label("key"), styled(il(&key), t.base())])];
-    // A value the store could not read at all is a malformed item naming the key.
-    let unreadable = v.snapshot().unreadable_cache();
-    match (v.user.cached_summary(), unreadable) {
-        (None, Some(m)) => lines.push(Line::from(vec![
-            label("content"),
-            styled(format!("unreadable: {}", il(&m.reason)), t.error()),
-        ])),
-        (None, None) => lines.push(Line::styled(
-            "no cached context: the next request aggregates afresh",
-            t.muted(),
-        )),
-        (Some(summary), _) => {
-            let ttl = match data.cached_context_ttl {
-                _ if !data.ttls_known => "unknown: a snapshot file holds no TTLs".into(),
-                Some(ttl) if ttl as i64 > elapsed => {
-                    format!("{} s left (of {ttl} s when loaded)", ttl as i64 - elapsed)
-                }
-                Some(_) => "expired".into(),
-                None => "no TTL: this key never expires".into(),
-            };
-            lines.push(Line::from(vec![label("ttl"), styled(ttl, t.base())]));
-            lines.push(match &summary {
-                Err(e) => Line::from(vec![label("content"), styled(il(e), t.error())]),
-                Ok(c) => Line::from(vec![label("content"), styled(il(c), t.base())]),
-            });
-            let drift = v.findings.as_ref().map(|f| {
-                f.iter()
-                    .find(|x| x.kind == FindingKind::CacheDrift)
-                    .map(|x| x.message.clone())
-            });
-            lines.push(match (drift, summary.is_ok()) {
-                (_, false) => Line::from(vec![label("drift"), styled("—", t.muted())]),
-                (None, _) => Line::from(vec![label("drift"), styled("counting…", t.muted())]),
-                (Some(None), _) => Line::from(vec![
-                    label("drift"),
-                    styled(
-                        "none: the cache equals a fresh replay",
-                        t.decision(Decision::Kept),
-                    ),
-                ]),
-                (Some(Some(m)), _) => Line::from(vec![
-                    label("drift"),
-                    styled(il(&m), t.decision(Decision::Dropped)),
-                ]),
-            });
-        }
-    }
-    lines.extend(findings_lines(v, t));
-    // A long value wraps under its column, not under the labels.
-    let width = usize::from(area.width.saturating_sub(2));
-    let lines: Vec<Line> = lines.into_iter().flat_map(|l| hanging(l, width)).collect();
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block(" Cached context · findings ", true, t)),
-        area,
-    );
-}
-
-/// How wide the labels of the cached-context lines are (`key`, `content`, `findings`).
-const LABEL: usize = 10;
-
-/// `line` (a label of [`LABEL`] columns, then its value) in rows of `width` columns, the rows
-/// after the first indented under the value; a line without a label as it is.
-fn hanging(line: Line<'static>, width: usize) -> Vec<Line<'static>> {
-    let labelled = line.spans.len() > 1 && line.spans[0].content.width() == LABEL;
-    if !labelled || line.width() <= width || width <= LABEL + 8 {
-        return vec![line];
-    }
-    let mut spans = line.spans.into_iter();
-    let label = spans.next().unwrap_or_default();
-    let value: Vec<Span<'static>> = spans.collect();
-    let text: String = value.iter().map(|s| s.content.as_ref()).collect();
-    // Each span's byte range in `text`, with its style.
-    let mut at = 0;
-    let styled_ranges: Vec<(std::ops::Range<usize>, ratatui::style::Style)> = value
-        .iter()
-        .map(|s| {
-            let r = at..at + s.content.len();
-            at = r.end;
-            (r, s.style)
+    let height = usize::from(area.height.saturating_sub(2));
+    let first = live_view::panel_first(s, rows.len(), height);
+    let findings = match live_view::findings(s) {
+        1 => " · 1 finding".to_string(),
+        n => format!(" · {n} findings"),
+    };
+    let title = if rows.len() > height {
+        let keys = if s.live.on_panel {
+            "j/k scroll · tab events"
+        } else {
+            "tab scrolls"
+        };
+        format!(
+            " Cached context{findings} · {}-{}/{} · {keys} ",
+            first + 1,
+            (first + height).min(rows.len()),
+            rows.len()
+        )
+    } else {
+        format!(" Cached context{findings} ")
+    };
+    let tone = |tone: Tone| match tone {
+        Tone::Base => t.base(),
+        Tone::Muted => t.muted(),
+        Tone::Error => t.error(),
+        Tone::Good => t.decision(Decision::Kept),
+        Tone::Bad => t.decision(Decision::Dropped),
+        Tone::Source => t.accent(),
+    };
+    let lines: Vec<Line> = rows
+        .into_iter()
+        .skip(first)
+        .take(height)
+        .map(|r| {
+            let label = r.label.map(|l| styled(l, t.muted()));
+            Line::from(
+                label
+                    .into_iter()
+                    .chain(r.parts.into_iter().map(|(text, x)| styled(text, tone(x))))
+                    .collect::<Vec<_>>(),
+            )
         })
         .collect();
-    crate::text::wrap(&text, width - LABEL)
-        .into_iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let head = if i == 0 {
-                label.clone()
-            } else {
-                Span::raw(" ".repeat(LABEL))
-            };
-            let mut out = vec![head];
-            for (r, style) in &styled_ranges {
-                let (from, to) = (r.start.max(row.start), r.end.min(row.end));
-                if from < to {
-                    out.push(Span::styled(text[from..to].to_string(), *style));
-                }
-            }
-            Line::from(out)
-        })
-        .collect()
-}
-
-/// The open user's findings, one line each (`none`, or nothing while they are counted).
-fn findings_lines(v: &crate::app::state::UserView, t: &Theme) -> Vec<Line<'static>> {
-    let label = |k: &str| styled(format!("{k:<10}"), t.muted());
-    let mut out = Vec::new();
-    match &v.findings {
-        None => {}
-        Some(f) if f.is_empty() => out.push(Line::from(vec![
-            label("findings"),
-            styled("none", t.decision(Decision::Kept)),
-        ])),
-        Some(f) => {
-            for (i, x) in f.iter().enumerate() {
-                let head = if i == 0 { label("findings") } else { label("") };
-                out.push(Line::from(vec![
-                    head,
-                    styled(format!("{} ", il(&x.source)), t.accent()),
-                    styled(il(&x.message), t.base()),
-                ]));
-            }
-        }
-    }
-    out
+    frame.render_widget(
+        Paragraph::new(lines).block(block(title, s.live.on_panel, t)),
+        area,
+    );
 }

@@ -311,7 +311,7 @@ async fn live_bottom_shows_a_full_last_page_of_events() {
         settle(&mut s, &ctx, Action::Progress(ev)).await;
     }
     settle(&mut s, &ctx, Action::Bottom).await;
-    let events = layout::live(layout::Areas::new(s.ui.size).body).1;
+    let events = crate::app::live_view::areas(&s, layout::Areas::new(s.ui.size).body).2;
     let rows = screen(&s);
     let inside = &rows[usize::from(events.y) + 1..usize::from(events.bottom()) - 1];
     // Newest first: the oldest event on the bottom row, and no empty row above it.

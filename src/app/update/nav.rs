@@ -29,14 +29,30 @@ pub fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
         Screen::Prompt => prompt(s, action),
         Screen::Report => report(s, action),
         Screen::Live => {
-            // By event shown, ending on a full page.
-            let events = layout::live(layout::Areas::new(s.ui.size).body).1;
-            let height = usize::from(events.height.saturating_sub(2)).max(1);
-            let last = live_shown(s).len().saturating_sub(height);
-            s.live.scroll = moved(s.live.scroll.min(last), last + 1, &action, height);
+            live(s, &action);
             vec![]
         }
         Screen::Budget => vec![],
+    }
+}
+
+/// Moves on Live: `tab` gives them to the upper panel (the cached context and findings) or
+/// back to the events; each scrolls by row shown, ending on a full page.
+fn live(s: &mut State, action: &Action) {
+    if matches!(action, Action::NextPane | Action::PrevPane) {
+        s.live.on_panel = !s.live.on_panel;
+        return;
+    }
+    let (panel, rows, events) = crate::app::live_view::areas(s, layout::Areas::new(s.ui.size).body);
+    if s.live.on_panel {
+        let height = usize::from(panel.height.saturating_sub(2)).max(1);
+        let rows = rows.map_or(0, |r| r.len());
+        let last = rows.saturating_sub(height);
+        s.live.panel_scroll = moved(s.live.panel_scroll.min(last), last + 1, action, height);
+    } else {
+        let height = usize::from(events.height.saturating_sub(2)).max(1);
+        let last = live_shown(s).len().saturating_sub(height);
+        s.live.scroll = moved(s.live.scroll.min(last), last + 1, action, height);
     }
 }
 

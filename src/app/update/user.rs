@@ -76,6 +76,7 @@ fn user_loaded(
     if !same || moved {
         if !same {
             s.user.cursor = 0;
+            s.live.panel_scroll = 0;
         }
         s.user.scroll = 0;
         s.user.panel = 0;

@@ -1,0 +1,197 @@
+//! The Live screen's upper panel as data: the open user's cached context (key, TTL, content,
+//! drift) and every finding, laid out in rows of a given width, which the screen draws
+//! (`ui::live`) and whose height its layout and scrolling need (`layout::live`, `update::nav`).
+
+use super::state::{State, TICKS_PER_SECOND};
+use crate::findings::FindingKind;
+
+/// How wide the labels of the panel's lines are (`key`, `content`, `findings`).
+pub const LABEL: usize = 10;
+
+/// What a part of a row says, for the screen to colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Base,
+    Muted,
+    Error,
+    /// As a kept item: nothing wrong.
+    Good,
+    /// As a dropped item: something differs.
+    Bad,
+    /// A finding's source (key or table and id).
+    Source,
+}
+
+/// One screen row of the panel: a label column (`LABEL` wide, blank under the first row of a
+/// wrapped line; absent on an unlabelled line), then its parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub label: Option<String>,
+    pub parts: Vec<(String, Tone)>,
+}
+
+/// One line of the panel before it is wrapped.
+struct Said {
+    label: Option<&'static str>,
+    parts: Vec<(String, Tone)>,
+}
+
+fn said(label: &'static str, parts: Vec<(String, Tone)>) -> Said {
+    Said {
+        label: Some(label),
+        parts,
+    }
+}
+
+/// The panel's lines for the open user, made inert; `None` without one.
+fn lines(s: &State) -> Option<Vec<Said>> {
+    let v = s.user.view.as_ref()?;
+    let il = |t: &str| crate::text::inert_line(t).into_owned();
+    let data = v.data();
+    // As the store names it (with its key prefix).
+    let key = data
+        .cached_context_key
+        .as_deref()
+        .map_or_else(|| "— (no journey: no current milestone)".into(), il);
+    let elapsed = (s.ui.tick.saturating_sub(v.loaded_tick) / TICKS_PER_SECOND) as i64;
+    let mut out = vec![said("key", vec![(key, Tone::Base)])];
+    // A value the store could not read at all is a malformed item naming the key.
+    let unreadable = v.snapshot().unreadable_cache();
+    match (v.user.cached_summary(), unreadable) {
+        (None, Some(m)) => out.push(said(
+            "content",
+            vec![(format!("unreadable: {}", il(&m.reason)), Tone::Error)],
+        )),
+        (None, None) => out.push(Said {
+            label: None,
+            parts: vec![(
+                "no cached context: the next request aggregates afresh".into(),
+                Tone::Muted,
+            )],
+        }),
+        (Some(summary), _) => {
+            let ttl = match data.cached_context_ttl {
+                _ if !data.ttls_known => "unknown: a snapshot file holds no TTLs".into(),
+                Some(ttl) if ttl as i64 > elapsed => {
+                    format!("{} s left (of {ttl} s when loaded)", ttl as i64 - elapsed)
+                }
+                Some(_) => "expired".into(),
+                None => "no TTL: this key never expires".into(),
+            };
+            out.push(said("ttl", vec![(ttl, Tone::Base)]));
+            out.push(match &summary {
+                Err(e) => said("content", vec![(il(e), Tone::Error)]),
+                Ok(c) => said("content", vec![(il(c), Tone::Base)]),
+            });
+            let drift = v.findings.as_ref().map(|f| {
+                f.iter()
+                    .find(|x| x.kind == FindingKind::CacheDrift)
+                    .map(|x| x.message.clone())
+            });
+            let drift = match (drift, summary.is_ok()) {
+                (_, false) => ("—".into(), Tone::Muted),
+                (None, _) => ("counting…".into(), Tone::Muted),
+                (Some(None), _) => ("none: the cache equals a fresh replay".into(), Tone::Good),
+                (Some(Some(m)), _) => (il(&m), Tone::Bad),
+            };
+            out.push(said("drift", vec![drift]));
+        }
+    }
+    match &v.findings {
+        None => {}
+        Some(f) if f.is_empty() => out.push(said("findings", vec![("none".into(), Tone::Good)])),
+        Some(f) => out.extend(f.iter().enumerate().map(|(i, x)| {
+            said(
+                if i == 0 { "findings" } else { "" },
+                vec![
+                    (format!("{} ", il(&x.source)), Tone::Source),
+                    (il(&x.message), Tone::Base),
+                ],
+            )
+        })),
+    }
+    Some(out)
+}
+
+/// The panel in rows of `width` columns: a long value wraps under its column, not under the
+/// labels; an unlabelled line wraps at the left edge. `None` without an open user.
+pub fn rows(s: &State, width: usize) -> Option<Vec<Row>> {
+    Some(
+        lines(s)?
+            .into_iter()
+            .flat_map(|l| wrapped(l, width))
+            .collect(),
+    )
+}
+
+/// How many findings the open user has (none while they are counted).
+pub fn findings(s: &State) -> usize {
+    s.user
+        .view
+        .as_ref()
+        .and_then(|v| v.findings.as_ref())
+        .map_or(0, Vec::len)
+}
+
+fn wrapped(line: Said, width: usize) -> Vec<Row> {
+    let indent = if line.label.is_some() { LABEL } else { 0 };
+    let text: String = line.parts.iter().map(|(t, _)| t.as_str()).collect();
+    // Each part's byte range in `text`, with its tone.
+    let mut at = 0;
+    let ranges: Vec<(std::ops::Range<usize>, Tone)> = line
+        .parts
+        .iter()
+        .map(|(t, tone)| {
+            let r = at..at + t.len();
+            at = r.end;
+            (r, *tone)
+        })
+        .collect();
+    let label = |first: bool| {
+        line.label.map(|l| {
+            let l = if first { l } else { "" };
+            format!("{l:<LABEL$}")
+        })
+    };
+    let cut = if width > indent + 8 {
+        crate::text::wrap(&text, width - indent)
+    } else {
+        // Too narrow to wrap usefully: one row, cut by the screen.
+        vec![0..text.len()]
+    };
+    let cut = if cut.is_empty() { vec![0..0] } else { cut };
+    cut.into_iter()
+        .enumerate()
+        .map(|(i, row)| Row {
+            label: label(i == 0),
+            parts: ranges
+                .iter()
+                .filter_map(|(r, tone)| {
+                    let (from, to) = (r.start.max(row.start), r.end.min(row.end));
+                    (from < to).then(|| (text[from..to].to_string(), *tone))
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The Live screen on `body`: the upper panel's area and rows (`None` without an open user),
+/// and the events' area.
+pub fn areas(
+    s: &State,
+    body: ratatui::layout::Rect,
+) -> (
+    ratatui::layout::Rect,
+    Option<Vec<Row>>,
+    ratatui::layout::Rect,
+) {
+    let rows = rows(s, usize::from(body.width.saturating_sub(2)));
+    let (panel, events) = super::layout::live(body, rows.as_ref().map_or(1, Vec::len));
+    (panel, rows, events)
+}
+
+/// The first row of the upper panel shown, on a panel `height` rows high (inside its frame):
+/// the last page is a full one.
+pub fn panel_first(s: &State, rows: usize, height: usize) -> usize {
+    s.live.panel_scroll.min(rows.saturating_sub(height))
+}
