@@ -153,13 +153,18 @@ fn wrapped(line: Said, width: usize) -> Vec<Row> {
             format!("{l:<LABEL$}")
         })
     };
+    let whole = std::iter::once(0..text.len()).collect();
     let cut = if width > indent + 8 {
         crate::text::wrap(&text, width - indent)
     } else {
         // Too narrow to wrap usefully: one row, cut by the screen.
-        vec![0..text.len()]
+        whole
     };
-    let cut = if cut.is_empty() { vec![0..0] } else { cut };
+    let cut = if cut.is_empty() {
+        std::iter::once(0..0).collect()
+    } else {
+        cut
+    };
     cut.into_iter()
         .enumerate()
         .map(|(i, row)| Row {
