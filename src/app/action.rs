@@ -72,6 +72,7 @@ macro_rules! actions {
 actions! {
     bindable {
         Help => "this help",
+        Close => "close the overlay (as a pager does); without one, quit",
         Quit => "quit",
         ShowUsers => "users screen",
         ShowLayers => "layers screen",

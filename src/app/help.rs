@@ -18,6 +18,7 @@ pub const EVERYWHERE: &[Action] = &[
     Action::Help,
     Action::Back,
     Action::Refresh,
+    Action::Close,
     Action::Quit,
 ];
 

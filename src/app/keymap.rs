@@ -314,7 +314,12 @@ mod tests {
             .iter()
             .find(|(_, a)| *a == Action::Quit)
             .expect("quit bound");
-        assert_eq!(quit.0, "ctrl-c, q");
+        assert_eq!(quit.0, "ctrl-c");
+        let close = help
+            .iter()
+            .find(|(_, a)| *a == Action::Close)
+            .expect("close bound");
+        assert_eq!(close.0, "q");
         let mut actions: Vec<&Action> = help.iter().map(|(_, a)| a).collect();
         actions.dedup();
         assert_eq!(actions.len(), help.len());

@@ -255,8 +255,9 @@ fn map_event(state: &State, pending: &mut Vec<KeyName>, ev: Event) -> Option<Act
                         .filter(|key| quit_answer(key).is_some_and(|a| a != QuitAnswer::Save))
                         .map(Action::Input);
                 }
-                let quit = Lookup::Action(Action::Quit);
-                return (state.session.keymap.lookup(&[], &key_name(&k)?) == quit)
+                let quits = [Lookup::Action(Action::Quit), Lookup::Action(Action::Close)];
+                return quits
+                    .contains(&state.session.keymap.lookup(&[], &key_name(&k)?))
                     .then_some(Action::Quit);
             }
             if state.ui.input.is_some() || state.ui.overlay == Overlay::ConfirmQuit {

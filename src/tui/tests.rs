@@ -218,7 +218,7 @@ async fn a_paste_is_one_paste_action_whatever_is_open_and_ctrl_z_suspends() {
     assert!(!is_suspend_key(&Event::Paste("\u{1a}".into())));
 }
 
-/// `q` while the optimizer runs: the loop ends and so does the search, which would otherwise
+/// ctrl-c while the optimizer runs: the loop ends and so does the search, which would otherwise
 /// go on on its blocking thread (the process could not exit until it was done).
 #[tokio::test]
 async fn quitting_during_a_search_stops_it() {
@@ -253,7 +253,7 @@ async fn quitting_during_a_search_stops_it() {
             keys.send(Ok(press(c, KeyModifiers::NONE))).expect("typed");
         }
         counted.notified().await;
-        keys.send(Ok(press('q', KeyModifiers::NONE)))
+        keys.send(Ok(press('c', KeyModifiers::CONTROL)))
             .expect("typed");
     };
     let (ended, ()) = tokio::join!(run, drive);

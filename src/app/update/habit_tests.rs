@@ -97,6 +97,27 @@ async fn esc_goes_back_one_level_overlay_then_screens() {
     );
 }
 
+/// `q` closes an overlay as a pager does (help, the item), and only then quits;
+/// ctrl-c (`quit`) quits from an overlay too.
+#[tokio::test]
+async fn q_closes_an_overlay_before_it_quits() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::Select).await;
+    assert!(matches!(s.ui.overlay, Overlay::Item { .. }));
+    settle(&mut s, &store, Action::Help).await;
+    assert!(matches!(s.ui.overlay, Overlay::Help { .. }));
+    settle(&mut s, &store, Action::Close).await;
+    assert_eq!((s.ui.overlay.clone(), s.ui.quit), (Overlay::None, Quit::No));
+    assert_eq!(s.ui.screen, Screen::Layers, "the screen stays");
+    settle(&mut s, &store, Action::Help).await;
+    settle(&mut s, &store, Action::Quit).await;
+    assert_eq!(s.ui.quit, Quit::Now, "ctrl-c quits from an overlay");
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::Close).await;
+    assert_eq!(s.ui.quit, Quit::Now, "q quits without an overlay");
+}
+
 #[tokio::test]
 async fn overlays_scroll_instead_of_moving_the_selection() {
     let (mut s, store) = demo_app().await;

@@ -181,6 +181,12 @@ fn report_if_stale(s: &mut State) -> Vec<Effect> {
 }
 
 fn apply(s: &mut State, action: Action) -> Vec<Effect> {
+    // `q` closes an overlay as a pager does (help, an item, a diff, the optimizer), else quits.
+    let action = match action {
+        Action::Close if s.ui.overlay != crate::app::state::Overlay::None => Action::Back,
+        Action::Close => Action::Quit,
+        a => a,
+    };
     if let Some(effects) = optimize::overlay_keys(s, &action) {
         return effects;
     }
