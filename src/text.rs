@@ -215,6 +215,24 @@ pub fn wrap(line: &str, width: usize) -> Vec<std::ops::Range<usize>> {
     rows
 }
 
+/// `text` (made inert) word-wrapped into rows of at most `width` columns; runs of spaces
+/// become one.
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let text = inert_line(text);
+    let mut out: Vec<String> = Vec::new();
+    for w in text.split_whitespace() {
+        match out.last_mut() {
+            Some(cur) if cur.width() + 1 + w.width() <= width => {
+                cur.push(' ');
+                cur.push_str(w);
+            }
+            _ => out.push(w.to_string()),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

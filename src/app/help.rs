@@ -64,8 +64,16 @@ const LAYERS_KEYS: &[(Action, &str)] = &[
     ),
 ];
 
-/// The Budget screen has no keys of its own.
-const BUDGET_KEYS: &[(Action, &str)] = &[];
+/// The Budget screen's own keys: scrolling the layer budgets when they do not fit.
+const BUDGET_KEYS: &[(Action, &str)] = &[
+    (
+        Action::Down,
+        "scroll the layer budgets (when they do not fit)",
+    ),
+    (Action::Up, "scroll back"),
+    (Action::PageDown, "a page down"),
+    (Action::PageUp, "a page up"),
+];
 
 /// The Journey screen's own keys: moving on the map, and time travel.
 const JOURNEY_KEYS: &[(Action, &str)] = &[

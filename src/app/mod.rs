@@ -2,6 +2,7 @@
 //! returns effects for the loop (`crate::tui`) to run. Nothing here does I/O.
 
 pub mod action;
+pub mod budget_view;
 pub mod diff_view;
 pub mod help;
 pub mod keymap;

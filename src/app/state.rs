@@ -334,6 +334,8 @@ pub struct UserState {
     /// The rows the selection's panel took when last drawn (wrapped at its width) and the rows
     /// it had: where its scrolling ends. Set while drawing, read by the page keys.
     pub panel_rows: std::cell::Cell<(usize, usize)>,
+    /// Budget screen: the first row of the layer budgets shown.
+    pub budget_scroll: usize,
     /// Prompt screen: first line shown, search text, current match, tuned-vs-baseline diff.
     pub scroll: usize,
     pub search: String,

@@ -114,17 +114,23 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme, search: &str,
     if lines.is_empty() {
         lines.push(Line::styled(format!("no key matches /{search}"), t.muted()));
     }
-    let title = if search.is_empty() {
-        " Keys · / search · j/k scroll · esc close ".to_string()
-    } else {
-        format!(" Keys matching /{} ", super::il(search))
-    };
     let height = usize::from(area.height.saturating_sub(2));
     let p = Paragraph::new(lines).wrap(Wrap { trim: false });
     // The rows the lines take once wrapped: where scrolling ends, so the last one can be read.
     let rows = p.line_count(area.width.saturating_sub(2));
     s.ui.help_rows.set(rows);
     let scroll = scroll.min(rows.saturating_sub(height));
+    // Where the view is, when the keys do not all fit.
+    let place = if rows > height {
+        format!(" · {}-{}/{}", scroll + 1, (scroll + height).min(rows), rows)
+    } else {
+        String::new()
+    };
+    let title = if search.is_empty() {
+        format!(" Keys{place} · / search · j/k scroll · esc close ")
+    } else {
+        format!(" Keys matching /{}{place} ", super::il(search))
+    };
     let p = p.scroll((scroll as u16, 0)).block(block(title, true, t));
     frame.render_widget(p, area);
 }

@@ -237,22 +237,6 @@ pub(crate) fn styled(text: impl Into<String>, style: Style) -> Span<'static> {
     Span::styled(text.into(), style)
 }
 
-/// `text` (made inert) word-wrapped into lines of at most `width` columns.
-pub(crate) fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let text = il(text);
-    let mut out: Vec<String> = Vec::new();
-    for w in text.split_whitespace() {
-        match out.last_mut() {
-            Some(cur) if cur.width() + 1 + w.width() <= width => {
-                cur.push(' ');
-                cur.push_str(w);
-            }
-            _ => out.push(w.to_string()),
-        }
-    }
-    out
-}
-
 /// `n` with thousands separators: `8,578`.
 pub(crate) fn num(n: usize) -> String {
     crate::report::format::thousands(n as f64, 0)
@@ -276,6 +260,8 @@ pub(crate) fn selected_line<'a>(line: Line<'a>, t: &Theme) -> Line<'a> {
     Line::from(spans).style(sel)
 }
 
+#[cfg(test)]
+mod budget_tests;
 #[cfg(test)]
 mod item_tests;
 #[cfg(test)]

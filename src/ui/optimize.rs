@@ -7,12 +7,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, Wrap};
 
 use super::theme::Theme;
-use super::{block, clear, hint, il, spinner, styled, usage_bar, wrap_words};
+use super::{block, clear, hint, il, spinner, styled, usage_bar};
 use crate::app::layout::{item_popup, offset};
 use crate::app::state::State;
 use crate::app::update::candidates;
 use crate::optimize::run::{Candidate, Phase, Progress};
 use crate::optimize::target::Metrics;
+use crate::text::wrap_words;
 
 /// Lines the chosen candidate's details take at most (what it sets first).
 const DETAIL_LINES: usize = 6;

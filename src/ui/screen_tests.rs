@@ -193,7 +193,9 @@ async fn help_scrolls_to_its_last_wrapped_line() {
     s.ui.size = (80, 24);
     settle(&mut s, &ctx, Action::Help).await;
     let top = text(&s, 80, 24);
-    assert!(top.contains("no keys of its own"), "{top}");
+    assert!(top.contains("scroll the layer budgets"), "{top}");
+    let rows = s.ui.help_rows.get();
+    assert!(top.contains(&format!("Keys · 1-20/{rows} ·")), "says where it is: {top}");
     settle(&mut s, &ctx, Action::Bottom).await;
     let end = text(&s, 80, 24);
     assert!(end.contains("click tabs and rows"), "{end}");

@@ -32,8 +32,26 @@ pub fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
             live(s, &action);
             vec![]
         }
-        Screen::Budget => vec![],
+        Screen::Budget => {
+            budget(s, &action);
+            vec![]
+        }
     }
+}
+
+/// Moves on Budget scroll the layer budgets by row, when they do not fit.
+fn budget(s: &mut State, action: &Action) {
+    let Some(v) = s.user.view.as_ref() else {
+        return;
+    };
+    let Some(a) = v.tuned.as_ref() else {
+        return;
+    };
+    let b =
+        crate::app::budget_view::layout(a, v.margins.as_ref(), layout::Areas::new(s.ui.size).body);
+    let height = usize::from(b.gauges.height.saturating_sub(2)).max(1);
+    let last = b.rows.len().saturating_sub(height);
+    s.user.budget_scroll = moved(s.user.budget_scroll.min(last), last + 1, action, height);
 }
 
 /// Moves on Live: `tab` gives them to the upper panel (the cached context and findings) or

@@ -77,6 +77,7 @@ fn user_loaded(
         if !same {
             s.user.cursor = 0;
             s.live.panel_scroll = 0;
+            s.user.budget_scroll = 0;
         }
         s.user.scroll = 0;
         s.user.panel = 0;

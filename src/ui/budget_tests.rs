@@ -1,0 +1,109 @@
+//! The Budget screen at the smallest size: every layer's margin reachable (the layer budgets
+//! scroll, the drift gives its rows up first), every figure whole, a fill per layer.
+
+use super::screen_tests::{run, text};
+use crate::app::Action;
+use crate::app::budget_view::GaugeRow;
+use crate::app::update::tests::{demo_app, open, settle};
+
+/// Under `layered-adr` at 80×24 the estimator drift gives its rows up so that every layer's
+/// margin shows; with more layers than fit, the pane says which rows it shows and `G` brings
+/// the last layer's margin on screen.
+#[tokio::test]
+async fn every_layer_margin_can_be_read_at_80x24() {
+    let (mut s, ctx) = demo_app().await;
+    s.ui.size = (80, 24);
+    open(&mut s, &ctx, "u062").await;
+    run(&mut s, &ctx, "policy layered-adr").await;
+    settle(&mut s, &ctx, Action::ShowBudget).await;
+    let (rows, drift, shown) = laid(&s);
+    assert!(!drift, "the drift gives its rows up first");
+    assert!(rows.len() <= shown, "{} rows on {shown}", rows.len());
+    let t = text(&s, 80, 24);
+    assert!(t.contains(&last_note(&rows)), "the last margin shows: {t}");
+    // Four layers, four fills: the bar reads without colour.
+    for fill in ["█ ", "▓ ", "▒ ", "▚ "] {
+        assert!(t.contains(fill), "{fill} in the legend: {t}");
+    }
+
+    // Two more layers: more rows than the pane holds.
+    let mut p = s.session.policy.clone();
+    for (i, name) in ["history2", "rag2"].into_iter().enumerate() {
+        let mut l = p.layers[i].clone();
+        l.name = name.into();
+        p.layers.push(l);
+    }
+    settle(
+        &mut s,
+        &ctx,
+        Action::PolicyLoaded(Box::new(p), "test".into()),
+    )
+    .await;
+    settle(&mut s, &ctx, Action::ShowBudget).await;
+    let (rows, _, shown) = laid(&s);
+    assert!(rows.len() > shown, "{} rows on {shown}", rows.len());
+    let last = last_note(&rows);
+    let t = text(&s, 80, 24);
+    assert!(
+        t.contains(&format!("1-{shown}/{} · j/k", rows.len())),
+        "{t}"
+    );
+    assert!(!t.contains("│rag2 "), "the last layer is below: {t}");
+    assert!(
+        t.contains("▖ rag2"),
+        "the legend wraps, every layer in it: {t}"
+    );
+    settle(&mut s, &ctx, Action::Bottom).await;
+    let t = text(&s, 80, 24);
+    assert!(
+        t.contains("│rag2 ") && t.contains(&last),
+        "the last margin shows: {t}"
+    );
+    settle(&mut s, &ctx, Action::Top).await;
+    assert_eq!(s.user.budget_scroll, 0);
+}
+
+/// The Budget screen's layer rows, whether the drift is drawn, and how many rows the pane shows.
+fn laid(s: &crate::app::state::State) -> (Vec<GaugeRow>, bool, usize) {
+    let v = s.user.view.as_ref().expect("a user");
+    let a = v.tuned.as_ref().expect("replayed");
+    let body = crate::app::layout::Areas::new(s.ui.size).body;
+    let b = crate::app::budget_view::layout(a, v.margins.as_ref(), body);
+    let shown = usize::from(b.gauges.height) - 2;
+    (b.rows, b.drift.is_some(), shown)
+}
+
+fn last_note(rows: &[GaugeRow]) -> String {
+    match rows.last() {
+        Some(GaugeRow::Note { text, .. }) => text.clone(),
+        other => panic!("the last row is a note: {other:?}"),
+    }
+}
+
+/// The largest budget a policy takes: every layer's figures and the global pass whole at 80
+/// columns (the bars give way, the line wraps).
+#[tokio::test]
+async fn the_largest_budget_shows_whole_at_80x24() {
+    let (mut s, ctx) = demo_app().await;
+    s.ui.size = (80, 24);
+    open(&mut s, &ctx, "u062").await;
+    run(&mut s, &ctx, "set budget.total=4294967295").await;
+    settle(&mut s, &ctx, Action::ShowBudget).await;
+    let a = s
+        .user
+        .view
+        .as_ref()
+        .and_then(|v| v.tuned.as_ref())
+        .expect("replayed");
+    assert_eq!(a.budget.total, 4_294_967_295);
+    let t = text(&s, 80, 24);
+    for (_, l) in a.layers.iter() {
+        let budget = crate::report::format::thousands(f64::from(l.budget), 0);
+        assert!(t.contains(&format!("/ {budget}")), "{budget} whole: {t}");
+    }
+    assert!(t.contains("keeps every"), "{t}");
+    assert!(
+        t.contains("candidate"),
+        "the global line wraps, not cut: {t}"
+    );
+}
