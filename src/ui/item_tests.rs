@@ -114,3 +114,26 @@ async fn a_truncated_item_says_where_it_was_cut() {
     settle(&mut s, &store, Action::ToggleTokens).await;
     assert!(text(&s, 200, 160).contains('✂'));
 }
+
+/// Malformed rows whose keys differ only at their end stay apart at 80×24: the key is cut in
+/// its middle, so what tells them apart shows.
+#[tokio::test]
+async fn malformed_rows_show_the_end_of_their_keys() {
+    let mut v = crate::app::update::tests::snapshot_u1();
+    v["malformed"] = serde_json::json!([
+        {"source": "session:u1:a-rather-long-session-name:s2", "reason": "not UTF-8"},
+        {"source": "session:u1:a-rather-long-session-name:s4", "reason": "over 4 MiB"},
+    ]);
+    let (mut s, ctx, _dir) =
+        crate::app::update::tests::app_over_files(&[("u1.json", v.to_string())]).await;
+    s.ui.size = (80, 24);
+    settle(&mut s, &ctx, Action::Select).await;
+    settle(&mut s, &ctx, Action::ShowLayers).await;
+    let t = text(&s, 80, 24);
+    let rows: Vec<&str> = t.lines().filter(|l| l.contains("name:s")).collect();
+    assert_eq!(rows.len(), 2, "{t}");
+    assert!(
+        rows[0].contains("session…name:s2: not") && rows[1].contains("session…name:s4: over"),
+        "cut in the middle, the reason after: {rows:#?}"
+    );
+}

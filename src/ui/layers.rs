@@ -201,6 +201,18 @@ pub(crate) fn kind_label(k: ItemKind) -> &'static str {
     }
 }
 
+/// A malformed row's text in `width` columns: its source (key, or table and id), which is
+/// what tells such rows apart, cut in its middle so its end (`…:s2`) shows, taking up to two
+/// thirds of the room when the reason would not fit beside it; then the reason.
+fn malformed_text(m: &crate::engine::snapshot::Malformed, width: usize) -> String {
+    let whole = format!("{}: {}", m.source, m.reason);
+    if whole.width() <= width {
+        return crate::text::preview(&whole, width);
+    }
+    let source = crate::text::fit_middle(&m.source, (width * 2 / 3).max(12).min(width));
+    crate::text::preview(&format!("{source}: {}", m.reason), width)
+}
+
 /// [`badge`] in `width` columns. A copy's `dup of ID` is what tells it apart: the decision
 /// before it gives way first (`✘ layer b… dup of mb:327`), then the id is cut in its middle,
 /// so its `#n` shows.
@@ -409,10 +421,7 @@ fn table_row<'a>(s: &State, r: &LayerRow, selected: bool, t: &Theme, cols: &Colu
             c(format!("{:>w$}", "—", w = cols.tokens), t.muted()),
             c(format!("{:>5}", "—"), t.muted()),
             c("⚠ unreadable".into(), t.error()),
-            c(
-                crate::text::preview(&format!("{}: {}", m.source, m.reason), cols.text),
-                t.muted(),
-            ),
+            c(malformed_text(m, cols.text), t.muted()),
         ],
     };
     let row = Row::new(cells);

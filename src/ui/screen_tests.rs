@@ -195,7 +195,10 @@ async fn help_scrolls_to_its_last_wrapped_line() {
     let top = text(&s, 80, 24);
     assert!(top.contains("scroll the layer budgets"), "{top}");
     let rows = s.ui.help_rows.get();
-    assert!(top.contains(&format!("Keys · 1-20/{rows} ·")), "says where it is: {top}");
+    assert!(
+        top.contains(&format!("Keys · 1-20/{rows} ·")),
+        "says where it is: {top}"
+    );
     settle(&mut s, &ctx, Action::Bottom).await;
     let end = text(&s, 80, 24);
     assert!(end.contains("click tabs and rows"), "{end}");
