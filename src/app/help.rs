@@ -107,6 +107,8 @@ const TUNE_KEYS: &[(Action, &str)] = &[
         "optimizer: search the fleet, enter loads a candidate",
     ),
     (Action::Yank, "copy the --set flags"),
+    (Action::NextMatch, "the next changed field"),
+    (Action::PrevMatch, "the changed field before"),
     (Action::PageDown, "scroll the diff's item changes"),
     (Action::PageUp, "scroll them back"),
 ];

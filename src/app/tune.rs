@@ -111,6 +111,16 @@ pub fn fields(p: &Policy) -> Vec<Field> {
 }
 
 /// The value of `key` as shown and as `--set` would take it; `none` when unset.
+/// The indices (in [`fields`] of `tuned`) of the fields whose value differs from `baseline`'s.
+pub fn changed_fields(baseline: &Policy, tuned: &Policy) -> Vec<usize> {
+    fields(tuned)
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| shown(baseline, &f.key) != shown(tuned, &f.key))
+        .map(|(i, _)| i)
+        .collect()
+}
+
 pub fn shown(p: &Policy, key: &str) -> String {
     // Written out only when not the default: shown as it applies.
     match key {

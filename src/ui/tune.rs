@@ -105,10 +105,34 @@ fn render_fields(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         Constraint::Length(value_w(&s.session.policy)),
     ];
     let marker = if s.modified() { "*" } else { "" };
-    let title = format!(
-        " Tune {}{marker} · ←/→ step · enter type · r reset ",
+    // The name, how many fields changed (n/N go to them), where the view is when the fields do
+    // not all fit; the key hints last, dropped when the title would be cut.
+    let changed = match tune::changed_fields(&s.session.baseline, &s.session.policy).len() {
+        0 => String::new(),
+        n => format!(" · {n} changed (n/N)"),
+    };
+    let place = if fields.len() > height {
+        format!(
+            " · {}-{}/{}",
+            first + 1,
+            (first + height).min(fields.len()),
+            fields.len()
+        )
+    } else {
+        String::new()
+    };
+    let head = format!(
+        " Tune {}{marker}{changed}{place}",
         super::il(&s.session.policy.name)
     );
+    let room = usize::from(area.width.saturating_sub(4));
+    let title = [
+        format!("{head} · ←/→ step · enter type · r reset "),
+        format!("{head} "),
+    ]
+    .into_iter()
+    .find(|t| t.chars().count() <= room)
+    .unwrap_or_else(|| format!("{head} "));
     let b = block(title, true, t);
     frame.render_widget(Table::new(rows, widths).header(header).block(b), area);
 }
@@ -188,8 +212,10 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     if d.items.is_empty() {
         lines.push(Line::styled("no item changes", t.muted()));
     }
+    let shown = &d.items[first..last];
     let width = usize::from(items.width);
-    lines.extend(d.items[first..last].iter().map(|i| item_line(i, t, width)));
+    let layer = layer_fits(shown, width);
+    lines.extend(shown.iter().map(|i| item_line(i, t, layer, width)));
     frame.render_widget(Paragraph::new(lines), items);
 }
 
@@ -251,27 +277,42 @@ fn layer_table<'a>(
     Table::new(rows, widths).header(header)
 }
 
-/// One item change: its kind, id, layer, tokens before → after and why. Where that does not fit
-/// `width`, the layer goes (the id names it: `s`, `mb:`, `kn:`).
-fn item_line<'a>(i: &ItemChange, t: &Theme, width: usize) -> Line<'a> {
-    let kind = i.kind();
+/// An item change's tokens before → after and the change (`79 → 0 (-79)`), and why
+/// (` (max_items)`).
+fn change_text(i: &ItemChange) -> (String, String) {
     let why = i
         .reason()
         .map(|r| format!(" ({})", r.as_str()))
         .unwrap_or_default();
     let (before, after) = i.tokens();
     let delta = after as i64 - before as i64;
-    let change = format!("{before} → {after} ({delta:+}){why}");
-    let id = format!("{:<10} {:<10}", super::il(&i.id), super::il(&i.layer));
-    let id = if 14 + id.chars().count() + change.chars().count() > width {
-        format!("{:<10} ", super::il(&i.id))
+    (format!("{before} → {after} ({delta:+})"), why)
+}
+
+/// Whether every one of `items` fits `width` with its layer named and its figures whole (a
+/// reason may be cut): else no row names it (the id does: `s`, `mb:`, `kn:`), so the columns
+/// stay lined up.
+fn layer_fits(items: &[ItemChange], width: usize) -> bool {
+    items
+        .iter()
+        .all(|i| 14 + 21 + change_text(i).0.chars().count() <= width)
+}
+
+/// One item change in `width` columns: its kind, id, layer (when `layer`), tokens before →
+/// after and why; a reason that does not fit is cut with `…`.
+fn item_line<'a>(i: &ItemChange, t: &Theme, layer: bool, width: usize) -> Line<'a> {
+    let kind = i.kind();
+    let id = if layer {
+        format!("{:<10} {:<10}", super::il(&i.id), super::il(&i.layer))
     } else {
-        id
+        format!("{:<10} ", super::il(&i.id))
     };
+    let (change, why) = change_text(i);
+    let room = width.saturating_sub(15 + id.chars().count());
     Line::from(vec![
         styled(format!("{:<14} ", kind.label()), kind_style(kind, t)),
         styled(id, t.base()),
-        styled(change, t.muted()),
+        styled(crate::text::fit(&format!("{change}{why}"), room), t.muted()),
     ])
 }
 

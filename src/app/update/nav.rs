@@ -226,6 +226,21 @@ fn tune_keys(s: &mut State, action: Action) -> Vec<Effect> {
             s.ui.input = Some(Input::new(InputKind::Edit, &text));
             return vec![];
         }
+        // To the next (previous) field the tuning changed.
+        Action::NextMatch | Action::PrevMatch => {
+            let changed = tune::changed_fields(&s.session.baseline, &s.session.policy);
+            let cursor = s.tune.cursor;
+            let to = if action == Action::NextMatch {
+                changed.into_iter().find(|&i| i > cursor)
+            } else {
+                changed.into_iter().rev().find(|&i| i < cursor)
+            };
+            match to {
+                Some(i) => s.tune.cursor = i,
+                None => super::info(s, "no more changed fields that way"),
+            }
+            return vec![];
+        }
         other => {
             s.tune.cursor = moved(s.tune.cursor, fields.len(), &other, page(s));
             return vec![];

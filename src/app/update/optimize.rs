@@ -143,6 +143,12 @@ fn apply(s: &mut State) -> Vec<Effect> {
     let mut effects = stop(s);
     s.ui.overlay = Overlay::None;
     effects.extend(retune(s, policy));
+    // The fields list opens at the first field the candidate changed (n/N go to the others).
+    if let Some(&first) =
+        crate::app::tune::changed_fields(&s.session.baseline, &s.session.policy).first()
+    {
+        s.tune.cursor = first;
+    }
     let msg = if lost.is_empty() {
         format!("trial {trial} loaded as the tuned policy (not saved: :w FILE writes it)")
     } else {

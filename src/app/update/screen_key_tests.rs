@@ -339,3 +339,44 @@ async fn a_filter_or_a_sort_reads_the_pages_not_loaded_yet() {
         "{effects:?}"
     );
 }
+
+/// On Tune, `n`/`N` go from one changed field to the next, and the fields' title counts them
+/// and says where the view is when they do not all fit (80×24).
+#[tokio::test]
+async fn n_goes_to_the_changed_tune_fields() {
+    let (mut s, store) = tuned_u062().await;
+    s.ui.size = (80, 24);
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "set strategy=skip").await;
+    settle(&mut s, &store, key(InputKey::Enter)).await;
+    settle(&mut s, &store, Action::ShowTune).await;
+    let changed = tune::changed_fields(&s.session.baseline, &s.session.policy);
+    assert_eq!(changed.len(), 2, "budget.total and strategy");
+    let fields = tune::fields(&s.session.policy);
+    let keys: Vec<&str> = changed.iter().map(|&i| fields[i].key.as_str()).collect();
+    assert_eq!(keys, ["budget.total", "strategy"]);
+    s.tune.cursor = 0;
+    settle(&mut s, &store, Action::NextMatch).await;
+    assert_eq!(
+        s.tune.cursor, changed[1],
+        "budget.total is field 0: n goes on"
+    );
+    settle(&mut s, &store, Action::NextMatch).await;
+    assert_eq!(s.tune.cursor, changed[1]);
+    let said = s.status.message.clone().expect("a message").text;
+    assert!(said.contains("no more changed fields"), "{said}");
+    settle(&mut s, &store, Action::PrevMatch).await;
+    assert_eq!(s.tune.cursor, changed[0]);
+    let screen = format!(
+        "{:?}",
+        crate::ui::tests::draw(&s, 80, 24, &crate::ui::theme::Theme::default()).backend()
+    );
+    assert!(screen.contains("2 changed (n/N)"), "{screen}");
+    let body = crate::app::layout::Areas::new(s.ui.size).body;
+    let shown = crate::app::layout::table_rows(crate::app::layout::tune_split(body, &s).0);
+    assert!(shown < fields.len(), "the fields do not all fit at 80×24");
+    assert!(
+        screen.contains(&format!(" · 1-{shown}/{} ", fields.len())),
+        "{screen}"
+    );
+}
