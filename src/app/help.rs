@@ -18,6 +18,9 @@ pub const EVERYWHERE: &[Action] = &[
     Action::Help,
     Action::Back,
     Action::Refresh,
+    Action::Earlier,
+    Action::Later,
+    Action::Present,
     Action::Close,
     Action::Quit,
 ];

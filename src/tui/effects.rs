@@ -139,7 +139,13 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
         Effect::SavePolicy { path, toml } => {
             let target = path.clone();
             match tokio::task::spawn_blocking(move || std::fs::write(&target, toml)).await {
-                Ok(Ok(())) => Action::Saved(path),
+                // Named in full, so the message says where the file is whatever the
+                // directory the TUI was started from.
+                Ok(Ok(())) => Action::Saved(
+                    std::fs::canonicalize(&path)
+                        .or_else(|_| std::path::absolute(&path))
+                        .map_or(path, |p| p.to_string_lossy().into_owned()),
+                ),
                 Ok(Err(e)) => failed(format!("{path}: {e}").into()),
                 Err(e) => failed(e.to_string().into()),
             }

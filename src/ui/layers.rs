@@ -268,7 +268,11 @@ fn table_title(s: &State, rows: usize) -> String {
             s.session.policy.layers.len()
         ),
     };
-    format!(" Items · {which} · {rows} rows · tab one layer · enter open ")
+    let rows = match rows {
+        1 => "1 row".to_string(),
+        n => format!("{n} rows"),
+    };
+    format!(" Items · {which} · {rows} · tab one layer · enter open ")
 }
 
 fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Theme, height: usize) {

@@ -164,6 +164,12 @@ async fn an_instant_carried_to_another_user_names_its_moment_in_force() {
     settle(&mut s, &ctx, Action::ShowJourney).await;
     press(&mut s, &ctx, Action::Earlier, 1).await;
     let at = s.shown_at().expect("travelled");
+    // The first step from now lands on the newest change, which holds the data of now.
+    let said = s.status.message.clone().expect("a message").text;
+    assert!(
+        said.contains("the newest change: the data is as now"),
+        "{said}"
+    );
     open(&mut s, &ctx, "u001").await;
     settle(&mut s, &ctx, Action::ShowJourney).await;
     assert_eq!(s.shown_at(), Some(at), "the instant is carried over");

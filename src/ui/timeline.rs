@@ -80,16 +80,16 @@ fn fit_spans(spans: Vec<Span<'static>>, width: usize) -> Line<'static> {
     Line::from(out)
 }
 
-/// The timeline's heading over at most `rows` of its lines: how many of them show when not all
-/// do, and the keys that step through them.
+/// The timeline's heading over at most `rows` of its lines: when not all of them show, how many
+/// moments there are besides now, and the keys that step through them.
 pub fn heading(s: &State, v: &UserView, rows: usize) -> String {
     let all = stops(s, v).0.len() + 1;
     if all <= rows.max(1) {
         "timeline (newest first):".to_string()
     } else {
         format!(
-            "timeline (newest first, {} of {all}; {} {} step through it):",
-            rows.max(1),
+            "timeline (now + {} moments, newest first; {} {} step):",
+            all - 1,
             super::key_of(s, &Action::Earlier),
             super::key_of(s, &Action::Later)
         )

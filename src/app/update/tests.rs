@@ -289,6 +289,27 @@ async fn saving_writes_the_tuned_policy_and_it_loads_back() {
     let mut tuned = s.session.policy.clone();
     tuned.name = saved.name.clone();
     assert_eq!(saved, tuned);
+    // A relative name is said in full: where the file went, whatever the directory.
+    let cwd = std::env::current_dir().expect("cwd");
+    let up = "../".repeat(cwd.components().count().saturating_sub(1));
+    let relative = format!(
+        "{up}{}",
+        dir.path()
+            .join("again.toml")
+            .display()
+            .to_string()
+            .trim_start_matches('/')
+    );
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, &format!("w {relative}")).await;
+    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    let said = s.status.message.clone().expect("a message").text;
+    let full = std::fs::canonicalize(dir.path().join("again.toml")).expect("written");
+    assert!(
+        said.ends_with(&format!("written to {}", full.display())),
+        "{said}"
+    );
+    assert!(dir.path().join("again.toml").exists());
 }
 
 #[tokio::test]

@@ -56,6 +56,19 @@ pub(super) fn travel(s: &mut State, action: &Action) -> Vec<Effect> {
     if to == from {
         return vec![];
     }
+    // The newest moment holds the data of now: say so, or the step looks like it did nothing.
+    if from.is_none()
+        && let Some(t) = to
+        && stops.last() == Some(&t)
+    {
+        info(
+            s,
+            &format!(
+                "time travel: as of {}, the newest change: the data is as now; [ again steps back",
+                fmt_ts(&t)
+            ),
+        );
+    }
     s.user.at = to;
     reload_user(s).into_iter().collect()
 }
