@@ -35,6 +35,7 @@ fn load_user(c: &mut Criterion) {
             key_prefix: String::new(),
             tables: Default::default(),
             connect_timeout: Duration::from_secs(3),
+            query_timeout: None,
         };
         let store = LiveStore::connect(&ends).await.expect("connects");
         let (r, pg) = (

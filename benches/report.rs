@@ -184,6 +184,7 @@ async fn live(live_fleet: usize, engine: &Arc<Engine>, prolaunch: &Policy) {
         key_prefix: String::new(),
         tables: Default::default(),
         connect_timeout: Duration::from_secs(5),
+        query_timeout: None,
     };
     let live = LiveStore::connect(&ends).await.expect("connects");
     seed::migrate(live.pg.as_ref().expect("postgres"))

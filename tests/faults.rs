@@ -181,6 +181,58 @@ fn a_report_that_loses_postgres_mid_run_prints_a_partial_line() {
     assert!(!stdout.contains("s3cret") && !stderr.contains("s3cret"));
 }
 
+/// A Postgres that stops answering mid-statement (here: a lock held on `memory_bank` for longer
+/// than the deadline) ends the command with the store named as gone, not a hang: `inspect`
+/// exits 1, `report` prints what it read marked PARTIAL.
+#[test]
+fn a_postgres_that_stops_answering_is_named_gone_within_the_query_timeout() {
+    use std::io::{BufRead, Write};
+    let pg = Postgres::start();
+    let redis = RedisServer::start();
+    let db = pg.create_database("frozen_pg");
+    seed_fleet(&redis, &db, 200);
+    let mut holder = pg.psql_session("frozen_pg");
+    let mut stdin = holder.stdin.take().expect("psql stdin");
+    stdin
+        .write_all(b"BEGIN;\nLOCK TABLE memory_bank IN ACCESS EXCLUSIVE MODE;\nSELECT 'locked';\n")
+        .expect("lock");
+    stdin.flush().expect("flush");
+    let mut said = String::new();
+    std::io::BufReader::new(holder.stdout.take().expect("psql stdout"))
+        .read_line(&mut said)
+        .expect("psql answers");
+    assert_eq!(said.trim(), "locked");
+    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.clone())];
+    let label = format!("postgres 127.0.0.1:{}/frozen_pg", pg.port());
+    let out = finish(
+        spawn(&["inspect", "s1-000000", "--query-timeout", "1"], &env),
+        Duration::from_secs(30),
+        "inspect",
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&label)
+            && stderr.contains("memory_bank")
+            && stderr.contains("no answer within 1 s"),
+        "{stderr}"
+    );
+    let out = finish(
+        spawn(
+            &["report", "--query-timeout", "1", "--quiet", "--no-cache"],
+            &env,
+        ),
+        Duration::from_secs(60),
+        "report",
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("PARTIAL"), "{stdout}");
+    drop(stdin);
+    let _ = holder.kill();
+    let _ = holder.wait();
+}
+
 #[test]
 fn one_users_unreadable_row_fails_that_user_not_its_batch() {
     let redis = RedisServer::start();

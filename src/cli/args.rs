@@ -70,6 +70,10 @@ pub struct GlobalArgs {
     /// Seconds to wait for a store to answer when connecting (0.1 to 86400).
     #[arg(long, global = true, default_value = "3", value_name = "SECONDS", value_parser = parse_seconds)]
     pub connect_timeout: std::time::Duration,
+    /// Seconds a Postgres statement may wait for its answer (0.1 to 86400): past it the store
+    /// counts as gone (a report is then PARTIAL). Redis answers within --connect-timeout.
+    #[arg(long, global = true, default_value = "30", value_name = "SECONDS", value_parser = parse_seconds)]
+    pub query_timeout: std::time::Duration,
     /// How the knowledge query is embedded.
     #[arg(long, global = true, value_enum, default_value_t = EmbedderKind::Builtin)]
     pub embedder: EmbedderKind,

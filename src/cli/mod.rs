@@ -116,6 +116,7 @@ pub fn endpoints(global: &GlobalArgs, config: &Config) -> crate::store::live::En
             .unwrap_or_default(),
         tables: config.stores.tables.clone(),
         connect_timeout: global.connect_timeout,
+        query_timeout: Some(global.query_timeout),
     }
 }
 

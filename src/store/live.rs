@@ -8,7 +8,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::Utc;
 
-use super::postgres::{PgStore, PgUser};
+use super::postgres::{PgStore, PgUser, QUERY_TIMEOUT};
 use super::redis::{RedisStore, RedisUser};
 use super::user::{RawUser, user_data};
 use super::{
@@ -26,6 +26,8 @@ pub struct Endpoints {
     /// The Postgres tables (SPEC §1's names by default).
     pub tables: super::tables::Tables,
     pub connect_timeout: Duration,
+    /// How long a Postgres statement waits for its answer (`None`: [`super::postgres::QUERY_TIMEOUT`]).
+    pub query_timeout: Option<Duration>,
 }
 
 pub struct LiveStore {
@@ -85,7 +87,9 @@ impl LiveStore {
             match &e.database_url {
                 Some(u) => PgStore::connect_tables(u, e.connect_timeout, &e.tables)
                     .await
-                    .map(Some),
+                    .map(|pg| {
+                        Some(pg.with_query_timeout(e.query_timeout.unwrap_or(QUERY_TIMEOUT)))
+                    }),
                 None => Ok(None),
             }
         };

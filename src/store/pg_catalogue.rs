@@ -2,7 +2,7 @@
 //! paged by id (keyset), for the fleet report's "never retrieved". No content, no embeddings.
 
 use super::pg_rows::column;
-use super::postgres::PgStore;
+use super::postgres::{PgStore, Within};
 use super::{CATALOGUE_TITLE_CHARS, CatalogueRow, StoreError};
 
 impl PgStore {
@@ -24,8 +24,8 @@ impl PgStore {
             .bind(i64::try_from(limit.max(1)).unwrap_or(i64::MAX))
             .bind(i32::try_from(CATALOGUE_TITLE_CHARS).unwrap_or(i32::MAX))
             .fetch_all(self.pool())
-            .await
-            .map_err(|e| self.fail("knowledge catalogue", e))?;
+            .within(self, "knowledge catalogue")
+            .await?;
         rows.iter()
             .map(|r| {
                 let id: i64 = column(r, "id").map_err(|cause| self.bad_column(cause))?;

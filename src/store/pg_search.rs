@@ -8,7 +8,7 @@ use serde_json::Value;
 use sqlx::Row;
 
 use super::pg_rows::{Repeats, bad_row, column, duplicate, timestamp};
-use super::postgres::PgStore;
+use super::postgres::{PgStore, Within};
 use super::vectors::{UNSCORABLE_SQL, norm, unscorable};
 use super::{KnowledgeHits, KnowledgeQuery, StoreError};
 use crate::engine::embed::cosine;
@@ -60,8 +60,8 @@ impl PgStore {
         let rows = self
             .search_query(q)
             .fetch_all(self.pool())
-            .await
-            .map_err(|e| self.fail("knowledge search", e))?;
+            .within(self, "knowledge search")
+            .await?;
         let extra = self.unscorable_rows(q).await?;
         Ok(self.hits(q, &rows, extra))
     }
@@ -137,8 +137,8 @@ impl PgStore {
             .bind(i32::try_from(first.embedding.len()).unwrap_or(i32::MAX))
             .bind(first.created_by)
             .fetch_all(self.pool())
-            .await
-            .map_err(|e| self.fail("knowledge search", e));
+            .within(self, "knowledge search")
+            .await;
         let rows = match rows {
             Ok(rows) => rows,
             Err(e) => return group.iter().map(|_| Err(e.clone())).collect(),
@@ -169,20 +169,19 @@ impl PgStore {
         if unscorable(norm(&q.embedding)).is_some() {
             return Ok(KnowledgeHits::default());
         }
-        let fail = |e| self.fail("exact knowledge search", e);
-        let mut tx = self.pool().begin().await.map_err(fail)?;
-        for set in [
-            "SET LOCAL enable_indexscan = off",
-            "SET LOCAL enable_bitmapscan = off",
-        ] {
-            sqlx::query(set).execute(&mut *tx).await.map_err(fail)?;
-        }
-        let rows = self
-            .search_query(q)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(fail)?;
-        tx.rollback().await.map_err(fail)?;
+        let exact = async {
+            let mut tx = self.pool().begin().await?;
+            for set in [
+                "SET LOCAL enable_indexscan = off",
+                "SET LOCAL enable_bitmapscan = off",
+            ] {
+                sqlx::query(set).execute(&mut *tx).await?;
+            }
+            let rows = self.search_query(q).fetch_all(&mut *tx).await?;
+            tx.rollback().await?;
+            Ok(rows)
+        };
+        let rows = exact.within(self, "exact knowledge search").await?;
         let extra = self.unscorable_rows(q).await?;
         Ok(self.hits(q, &rows, extra))
     }
@@ -191,16 +190,15 @@ impl PgStore {
     /// if any, serves it under this connection's settings.
     pub async fn explain_search(&self, q: &KnowledgeQuery) -> Result<String, StoreError> {
         let sql = format!("EXPLAIN {}", self.search_sql(q, false));
-        let fail = |e| self.fail("EXPLAIN knowledge search", e);
         let rows = bind_search(sqlx::query(sqlx::AssertSqlSafe(sql)), q)
             .fetch_all(self.pool())
-            .await
-            .map_err(fail)?;
+            .within(self, "EXPLAIN knowledge search")
+            .await?;
         let lines = rows
             .iter()
             .map(|r| r.try_get::<String, _>(0))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(fail)?;
+            .map_err(|e| self.fail("EXPLAIN knowledge search", e))?;
         Ok(lines.join("\n"))
     }
 
@@ -257,8 +255,8 @@ impl PgStore {
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .fetch_all(self.pool())
-            .await
-            .map_err(|e| self.fail("knowledge rows pgvector cannot score", e))?;
+            .within(self, "knowledge rows pgvector cannot score")
+            .await?;
         Ok(rows
             .iter()
             .filter_map(|r| {
@@ -375,8 +373,8 @@ impl PgStore {
             .bind(text)
             .bind(i64::try_from(limit).unwrap_or(i64::MAX))
             .fetch_all(self.pool())
-            .await
-            .map_err(|e| self.fail("knowledge title search", e))?;
+            .within(self, "knowledge title search")
+            .await?;
         Ok(rows
             .iter()
             .filter_map(|r| Some((column::<i64>(r, "id").ok()?, column(r, "title").ok()?)))
@@ -411,8 +409,8 @@ impl PgStore {
             .bind(i32::try_from(q.embedding.len()).unwrap_or(i32::MAX))
             .bind(id)
             .fetch_optional(self.pool())
-            .await
-            .map_err(|e| self.fail("knowledge row score", e))?;
+            .within(self, "knowledge row score")
+            .await?;
         Ok(row.map(|r| hit(&q, &r, id, &mut Vec::new())))
     }
 }

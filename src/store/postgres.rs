@@ -56,7 +56,32 @@ pub struct PgStore {
     tables: Quoted,
     /// Unscorable rows found by the scan, and when.
     pub(super) unscorable: UnscorableCache,
+    /// How long a statement may wait for its answer (`--query-timeout`): a server that stops
+    /// answering mid-statement, or a lock held for longer, is then an outage named so.
+    deadline: Duration,
 }
+
+/// A statement given its store's deadline to answer: `.fetch_all(pool).within(store, what)`.
+pub(super) trait Within<T>:
+    std::future::Future<Output = Result<T, sqlx::Error>> + Sized
+{
+    fn within<'a>(
+        self,
+        store: &'a PgStore,
+        what: &'a str,
+    ) -> impl std::future::Future<Output = Result<T, StoreError>> + 'a
+    where
+        Self: 'a,
+        T: 'a,
+    {
+        store.answered(what, self)
+    }
+}
+
+impl<T, F: std::future::Future<Output = Result<T, sqlx::Error>>> Within<T> for F {}
+
+/// How long a statement waits for its answer unless `--query-timeout` says otherwise.
+pub const QUERY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A statement as text (cheap to clone into a query).
 type Sql = std::sync::Arc<str>;
@@ -187,7 +212,21 @@ impl PgStore {
             fault::classify(fault::pg_outage(&e), &label, what, cause)
         };
         let pool = connect(opts, timeout, settings, &label, &fail).await?;
-        let column = embedding_column(&pool, &quoted, &tables.knowledge, &fail).await?;
+        let column = match tokio::time::timeout(
+            timeout,
+            embedding_column(&pool, &quoted, &tables.knowledge, &fail),
+        )
+        .await
+        {
+            Ok(column) => column?,
+            Err(_) => {
+                return Err(StoreError::Unavailable {
+                    store: label,
+                    what: format!("reading {}.embedding", tables.knowledge),
+                    cause: format!("no answer within {} s", timeout.as_secs_f32()),
+                });
+            }
+        };
         let dim = column
             .and_then(|(d, ..)| usize::try_from(d).ok())
             .filter(|d| *d > 0);
@@ -201,6 +240,7 @@ impl PgStore {
             sql: Statements::new(&quoted, unscorable_index),
             tables: quoted,
             unscorable: Default::default(),
+            deadline: QUERY_TIMEOUT,
         })
     }
 
@@ -208,13 +248,36 @@ impl PgStore {
         fault::pg_error(&self.label, what, &e)
     }
 
+    /// The same store with statements waiting at most `deadline` for their answer.
+    pub fn with_query_timeout(mut self, deadline: Duration) -> PgStore {
+        self.deadline = deadline;
+        self
+    }
+
+    /// `statement` (named `what` in its error) given the store's deadline to answer: past it,
+    /// the store is out of reach ("no answer within N s"), as Redis is past its own.
+    pub(super) async fn answered<T>(
+        &self,
+        what: &str,
+        statement: impl std::future::Future<Output = Result<T, sqlx::Error>>,
+    ) -> Result<T, StoreError> {
+        match tokio::time::timeout(self.deadline, statement).await {
+            Ok(answer) => answer.map_err(|e| self.fail(what, e)),
+            Err(_) => Err(StoreError::Unavailable {
+                store: self.label.clone(),
+                what: what.into(),
+                cause: format!("no answer within {} s", self.deadline.as_secs_f32()),
+            }),
+        }
+    }
+
     /// Round-trip time of `SELECT 1`.
     pub async fn ping(&self) -> Result<Duration, StoreError> {
         let start = std::time::Instant::now();
         sqlx::query("SELECT 1")
             .execute(&self.pool)
-            .await
-            .map_err(|e| self.fail("SELECT 1", e))?;
+            .within(self, "SELECT 1")
+            .await?;
         Ok(start.elapsed())
     }
 
@@ -240,10 +303,13 @@ impl PgStore {
     pub async fn load_many(&self, users: &[String]) -> Result<HashMap<String, PgUser>, StoreError> {
         let journey = query(&self.sql.journeys).bind(users).fetch_all(&self.pool);
         let memory = query(&self.sql.memory).bind(users).fetch_all(&self.pool);
-        let (journey, memory) = tokio::join!(journey, memory);
+        let (journey, memory) = tokio::join!(
+            self.answered("user_journeys", journey),
+            self.answered("memory_bank", memory)
+        );
         let mut out: HashMap<String, PgUser> = HashMap::new();
         let mut repeats = Repeats::default();
-        for r in journey.map_err(|e| self.fail("user_journeys", e))? {
+        for r in journey? {
             let id: String = r
                 .try_get("user_id")
                 .map_err(|e| self.fail("user_journeys", e))?;
@@ -261,7 +327,7 @@ impl PgStore {
             out.entry(id.clone()).or_default().notes.push(note);
         }
         let mut repeats = Repeats::default();
-        for r in memory.map_err(|e| self.fail("memory_bank", e))? {
+        for r in memory? {
             let user: String = r
                 .try_get("user_id")
                 .map_err(|e| self.fail("memory_bank", e))?;
@@ -300,8 +366,8 @@ impl PgStore {
             .bind(after)
             .bind(i64::try_from(limit).unwrap_or(i64::MAX))
             .fetch_all(&self.pool)
-            .await
-            .map_err(|e| self.fail("user_journeys", e))?;
+            .within(self, "user_journeys")
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok((
@@ -322,8 +388,8 @@ impl PgStore {
                 sqlx::query_scalar(sqlx::AssertSqlSafe(self.sql.known.clone()))
                     .bind(chunk)
                     .fetch_all(&self.pool)
-                    .await
-                    .map_err(|e| self.fail("user_journeys", e))?;
+                    .within(self, "user_journeys")
+                    .await?;
             out.extend(found);
         }
         Ok(out)

@@ -321,6 +321,7 @@ fn out_of_range_numbers_are_usage_errors() {
         ),
         (&["--connect-timeout", "nan", "users"], "from 0.1 to 86400"),
         (&["--connect-timeout", "0", "users"], "from 0.1 to 86400"),
+        (&["--query-timeout", "0", "users"], "from 0.1 to 86400"),
         (
             &["--connect-timeout", "18446744073709551616", "users"],
             "from 0.1 to 86400",

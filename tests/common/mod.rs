@@ -74,6 +74,7 @@ pub fn endpoints(redis: &servers::RedisServer, db: &str) -> ctxlens::store::live
         key_prefix: String::new(),
         tables: Default::default(),
         connect_timeout: std::time::Duration::from_secs(2),
+        query_timeout: None,
     }
 }
 

@@ -228,6 +228,32 @@ impl Postgres {
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
+
+    /// A psql session on `db` as the superuser, its stdin and stdout piped: statements written
+    /// to it run as each arrives, and it lives (holding its locks) until its stdin closes.
+    pub fn psql_session(&self, db: &str) -> std::process::Child {
+        Command::new(format!("{PG_BIN}/psql"))
+            .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-f", "-"])
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "postgres",
+                "-d",
+                db,
+            ])
+            .env_remove("PGPASSWORD")
+            .env_remove("PGSERVICE")
+            .env_remove("PGOPTIONS")
+            .env_remove("PGSSLMODE")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("run psql")
+    }
 }
 
 fn sql_word(word: &str) -> bool {
