@@ -320,8 +320,8 @@ fn signals_restore_the_terminal_exactly_as_quitting_does() {
 /// Ends the TUI started as run `i` with `q` or the signal `how`, waits for the shell after it,
 /// and checks its exit status was `code`: the screen then.
 fn end_tui(t: &Tmux, how: &str, i: usize, code: i32) -> String {
-    if how == "q" {
-        t.send(&["q"]);
+    if how == "q" || how == "C-c" {
+        t.send(&[how]);
     } else {
         let kill = Command::new("kill")
             .args([format!("-{how}"), tui_pid(t).to_string()])
@@ -390,7 +390,8 @@ fn quitting_or_a_signal_while_the_optimizer_runs_ends_the_process() {
     let t = Tmux::start(200, 40);
     t.wait_for("the shell prompt", |s| s.contains("READY$"));
     let bin = env!("CARGO_BIN_EXE_ctxlens");
-    for (i, (how, code)) in [("q", 0), ("TERM", 143)].into_iter().enumerate() {
+    // ctrl-c quits from the optimizer's overlay (`q` would close it, as a pager does).
+    for (i, (how, code)) in [("C-c", 0), ("TERM", 143)].into_iter().enumerate() {
         start_tui(&t, &format!("{bin} tui; echo EXIT_{i}=$?; echo DONE''_{i}"));
         t.send(&["5"]);
         t.wait_for("the tune screen", |s| s.contains("Tune prolaunch"));
