@@ -221,7 +221,9 @@ fn http_embedder_failures_are_clear() {
     );
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(
-        out.stderr.contains(&format!("embedder {url}: ")),
+        out.stderr.contains(&format!(
+            "embedder {url}: no answer within 0.5 s (--embed-timeout)"
+        )),
         "{}",
         out.stderr
     );

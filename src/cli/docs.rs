@@ -23,6 +23,9 @@ be read, named); 2 a usage or configuration error (the file and line:column, or 
 /// Writes the manual page (roff) to stdout, or with `dir` the page and one per command there.
 pub fn man(dir: Option<&std::path::Path>) -> Result<(), CliError> {
     if let Some(dir) = dir {
+        // Made as `mkdir -p` would: a fresh account has no ~/.local/share/man/man1.
+        std::fs::create_dir_all(dir)
+            .map_err(|e| CliError::Runtime(format!("man --dir {}: {e}", dir.display())))?;
         clap_mangen::generate_to(Cli::command(), dir)
             .map_err(|e| CliError::Runtime(format!("man --dir {}: {e}", dir.display())))?;
         let mut page = std::fs::File::create(dir.join("ctxlens.1")).map_err(io)?;
@@ -123,5 +126,9 @@ mod tests {
         assert!(top.contains("EXIT STATUS"), "the top page is ctxlens's own");
         let report = std::fs::read_to_string(dir.path().join("ctxlens-report.1")).expect("report");
         assert!(report.contains("fail\\-on"), "its options");
+        // A directory not made yet is made, as `mkdir -p` would.
+        let fresh = dir.path().join("share/man/man1");
+        man(Some(&fresh)).expect("written into a new directory");
+        assert!(fresh.join("ctxlens.1").is_file());
     }
 }

@@ -213,6 +213,22 @@ impl Ctx {
 
     /// A snapshot file as `sel` asks (rewound under `--at`), masked under `--redact`.
     fn load_file(&self, path: &Path, sel: &Selection) -> Result<Loaded, CliError> {
+        // A file holds one session's turns and the hits of the search that wrote it: what it
+        // cannot do is refused, not silently skipped.
+        if sel.session.is_some() {
+            return Err(CliError::Usage(format!(
+                "--session: snapshot {} holds the one session it was written from; \
+                 another is read from the stores (give USER instead of the file)",
+                path.display()
+            )));
+        }
+        if sel.query.is_some() {
+            return Err(CliError::Usage(format!(
+                "--query: snapshot {} holds the knowledge hits of the search that wrote it and \
+                 cannot search again; ask the stores (give USER instead of the file)",
+                path.display()
+            )));
+        }
         let snap = replay::read_snapshot(path)?;
         let label = crate::store::snapshots::LABEL;
         let (snap, data) = crate::store::as_of::rewind_file(snap, &sel.options(self), label)?;

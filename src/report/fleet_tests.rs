@@ -179,10 +179,16 @@ fn a_sample_is_the_same_for_the_same_seed_and_a_list_names_missing_users_by_line
         let listed = read_user_list(&file).expect("list");
         assert_eq!(listed.len(), 3);
         let s = report(store, Pick::Listed(listed), plan(p, None)).await;
-        assert_eq!((s.users, s.errors.count), (2, 1));
+        // The whole line is the id: `s3-000499 extra words` is nobody, not s3-000499.
+        assert_eq!((s.users, s.errors.count), (1, 2));
         let shown = file.display().to_string();
         assert!(
             s.errors.first[0].starts_with(&format!("{shown}:4: user nobody")),
+            "{:?}",
+            s.errors.first
+        );
+        assert!(
+            s.errors.first[1].starts_with(&format!("{shown}:6: user s3-000499 extra words")),
             "{:?}",
             s.errors.first
         );
@@ -251,6 +257,30 @@ fn json_and_csv_read_back() {
         assert_eq!(p99, s.candidate.total_tokens.p99);
         let md = format::markdown(&s);
         assert!(md.contains("| Avg context tokens | < 2500 |"), "{md}");
+        assert_eq!(get("run", "", "users_not_read"), "0");
+
+        // A policy name from a file reaches no heading raw; users not read are rows of the CSV.
+        let mut s = s;
+        s.candidate.policy = "x\u{1b}]0;N\u{7}".into();
+        s.errors.count = 1;
+        s.errors.first = vec!["list.txt:4: user nobody: not found".into()];
+        let md = format::markdown(&s);
+        assert!(!md.contains('\u{1b}') && !md.contains('\u{7}'), "{md}");
+        assert!(md.contains("x␛]0;N␇"), "{md}");
+        let text = format::csv(&s);
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();
+        let has = |want: [&str; 4]| rows.iter().any(|r| r.iter().eq(want));
+        assert!(has(["run", "", "users_not_read", "1"]), "{text}");
+        assert!(
+            has([
+                "not_read",
+                "1",
+                "error",
+                "list.txt:4: user nobody: not found"
+            ]),
+            "{text}"
+        );
     });
 }
 

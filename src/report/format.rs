@@ -84,13 +84,20 @@ pub fn partial_line(st: &Stopped) -> String {
     format!("PARTIAL: {}; {}", st.cause, not_read(st))
 }
 
-/// `N users not read`, or `at least N users not read` when more may exist.
+/// `N users not read`; when the listing stopped too, the users it had not listed yet are not
+/// read either, however many there are.
 pub fn not_read(st: &Stopped) -> String {
     let n = thousands(st.not_read as f64, 0);
-    if st.not_read_lower_bound {
-        format!("at least {n} users not read")
-    } else {
-        format!("{n} users not read")
+    match (st.not_read_lower_bound, st.not_read) {
+        (false, _) => format!("{n} users not read"),
+        (true, 0) => {
+            "every user not listed yet not read (how many is not known: the listing stopped too)"
+                .into()
+        }
+        (true, _) => format!(
+            "{n} users listed and every user not listed yet not read (how many more is not \
+             known: the listing stopped too)"
+        ),
     }
 }
 
@@ -434,7 +441,8 @@ pub fn markdown(s: &Summary) -> String {
         let _ = writeln!(out, "- {}", md_escape(line));
     }
     for sec in sections(s) {
-        let _ = writeln!(out, "\n## {}\n", sec.title);
+        // A title names policies (a name is text from a file): inert, like every cell.
+        let _ = writeln!(out, "\n## {}\n", md_escape(&sec.title));
         let cells: Vec<String> = sec.columns.iter().map(|c| md_escape(&c.1)).collect();
         let _ = writeln!(out, "| {} |", cells.join(" | "));
         let rule: Vec<&str> = sec
@@ -488,6 +496,11 @@ pub fn csv(s: &Summary) -> String {
     line(["run", "", "source", &s.source]);
     line(["run", "", "users", &s.users.to_string()]);
     line(["run", "", "partial", &s.partial.to_string()]);
+    // Users that could not be read: counted, and each one's error (as the other formats list).
+    line(["run", "", "users_not_read", &s.errors.count.to_string()]);
+    for (i, e) in s.errors.first.iter().enumerate() {
+        line(["not_read", &(i + 1).to_string(), "error", e]);
+    }
     if let Some(st) = &s.stopped {
         line(["run", "", "stopped_cause", &st.cause]);
         line(["run", "", "not_read", &st.not_read.to_string()]);
@@ -529,6 +542,28 @@ pub fn csv(s: &Summary) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// How many users were not read, when the listing stopped too: never "at least 0".
+    #[test]
+    fn users_not_read_are_never_said_to_be_at_least_none() {
+        let st = |not_read, lower| super::Stopped {
+            cause: "postgres: gone".into(),
+            not_read,
+            not_read_lower_bound: lower,
+        };
+        assert_eq!(super::not_read(&st(1200, false)), "1,200 users not read");
+        let none = super::not_read(&st(0, true));
+        assert!(!none.contains("0 users"), "{none}");
+        assert!(
+            none.contains("every user not listed yet not read"),
+            "{none}"
+        );
+        let some = super::not_read(&st(256, true));
+        assert!(
+            some.starts_with("256 users listed and every user not listed yet"),
+            "{some}"
+        );
+    }
+
     #[test]
     fn a_cell_that_starts_as_a_formula_is_text_and_numbers_stay_numbers() {
         let cases = [

@@ -66,19 +66,21 @@ impl Job {
     }
 }
 
-/// Reads a `--users` file: one user id per line (the first word); blank lines and `#` comments
-/// are skipped, a repeated id is read once.
+/// Reads a `--users` file: one user id per line, the whole line (an id may hold spaces, so
+/// `john doe` is never read as `john`); blank lines and `#` comments are skipped, a repeated
+/// id is read once.
 pub fn read_user_list(path: &Path) -> Result<Vec<Listed>, String> {
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("users file {}: {e}", path.display()))?;
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
+        // The whole line is the id (ids may hold spaces): a blank line, or one that starts
+        // with `#`, is skipped.
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
             continue;
         }
-        let id = line.split_whitespace().next().unwrap_or(line);
+        let id = line;
         if seen.insert(id.to_string()) {
             out.push(Listed {
                 user_id: id.to_string(),

@@ -118,12 +118,17 @@ fn post(
         req = req.header("Authorization", &format!("Bearer {k}"));
     }
     let body = json!({ "model": model, "input": text }).to_string();
-    let mut resp = req.send(body.as_str()).map_err(|e| fail(e.to_string()))?;
+    // A timeout says how long was waited, as the stores' do (ureq says only "timeout: global").
+    let said = |e: ureq::Error| match e {
+        ureq::Error::Timeout(_) => fail(format!(
+            "no answer within {} s (--embed-timeout)",
+            timeout.as_secs_f32()
+        )),
+        e => fail(e.to_string()),
+    };
+    let mut resp = req.send(body.as_str()).map_err(said)?;
     let status = resp.status().as_u16();
-    let text = resp
-        .body_mut()
-        .read_to_string()
-        .map_err(|e| fail(e.to_string()))?;
+    let text = resp.body_mut().read_to_string().map_err(said)?;
     if status != 200 {
         // An endpoint may quote the request back (its Authorization header, its URL): the key
         // and the URL's password are masked before any of it is shown.

@@ -82,6 +82,24 @@ fn snapshot_errors_exit_2_naming_file_line_column() {
         2,
         "ctxlens: snapshot /nonexistent/s.json: No such file or directory (os error 2)",
     );
+    // What a file cannot do is refused, not silently skipped.
+    let file = "tests/data/snapshot-u1.json";
+    expect_error(
+        &["replay", "--snapshot", file, "--query", "a new question"],
+        2,
+        &format!(
+            "ctxlens: --query: snapshot {file} holds the knowledge hits of the search that \
+             wrote it and cannot search again; ask the stores (give USER instead of the file)"
+        ),
+    );
+    expect_error(
+        &["replay", "--snapshot", file, "--session", "s9"],
+        2,
+        &format!(
+            "ctxlens: --session: snapshot {file} holds the one session it was written from; \
+             another is read from the stores (give USER instead of the file)"
+        ),
+    );
     let cases = [
         (
             "{\"user_id\": \"u\",\n \"now\": \"2025-01-15T12:00:00Z\",\n \"session\": [}\n",
