@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::engine::Snapshot;
-use crate::engine::snapshot::{Note, NoteKind};
+use crate::engine::snapshot::Malformed;
 
 /// Reads a snapshot file; the error starts `snapshot FILE:` and names the line and column of bad JSON.
 pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
@@ -33,9 +33,10 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
     Ok(snap)
 }
 
-/// A hand-edited file may hold a journey row or a knowledge hit twice under one id: as the
-/// stores do with such rows, the first is read and a note says so (two items of one id would
-/// be one item twice in every view).
+/// A hand-edited file may hold a journey row or a knowledge hit twice under one id: the first
+/// is read, and each later copy is a malformed item naming the file, the list and the id, so
+/// every view (replay's table and JSON, the TUI, a report) shows that something was not read
+/// (two items of one id would be one item twice in every view).
 fn read_each_id_once(snap: &mut Snapshot, file: &str) {
     fn first_of_each<T>(items: &mut Vec<T>, id: impl Fn(&T) -> &str) -> Vec<(String, usize)> {
         let mut seen: std::collections::BTreeMap<String, usize> = Default::default();
@@ -48,12 +49,20 @@ fn read_each_id_once(snap: &mut Snapshot, file: &str) {
     }
     let journey = first_of_each(&mut snap.journey, |j| j.id.as_str());
     let knowledge = first_of_each(&mut snap.knowledge, |k| k.id.as_str());
-    for (id, n) in journey.into_iter().chain(knowledge) {
-        snap.notes.push(Note {
-            kind: NoteKind::DuplicateRow,
-            source: format!("{file} {id}"),
-            message: format!("{n} items with this id in the file; only the first is read"),
-        });
+    let copies = journey
+        .into_iter()
+        .map(|c| ("journey", c))
+        .chain(knowledge.into_iter().map(|c| ("knowledge", c)));
+    for (list, (id, n)) in copies {
+        for copy in 2..=n {
+            snap.malformed.push(Malformed {
+                id: None,
+                source: format!("{file} {list} {id} (copy {copy} of {n})"),
+                reason: format!(
+                    "an earlier item of the file's {list} has the id {id}: this copy is not read"
+                ),
+            });
+        }
     }
 }
 
@@ -86,7 +95,7 @@ mod tests {
     }
 
     #[test]
-    fn an_id_twice_in_a_file_is_read_once_with_a_note() {
+    fn an_id_twice_in_a_file_is_read_once_and_the_copies_are_malformed() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let text =
             std::fs::read_to_string(root.join("fixtures/diff/u005-after.json")).expect("reads");
@@ -102,20 +111,17 @@ mod tests {
         std::fs::write(&path, v.to_string()).expect("writes");
         let snap = read_snapshot(&path).expect("reads");
         assert_eq!(snap.journey.len(), before);
-        let note = snap
-            .notes
-            .iter()
-            .find(|n| n.kind == NoteKind::DuplicateRow)
-            .expect("a note");
+        let copies: Vec<&str> = snap.malformed.iter().map(|m| m.source.as_str()).collect();
+        assert_eq!(copies.len(), 2, "{copies:?}");
         assert!(
-            note.source.ends_with(&format!("twice.json {id}")),
-            "{}",
-            note.source
+            copies[0].ends_with(&format!("twice.json journey {id} (copy 2 of 3)"))
+                && copies[1].ends_with(&format!("twice.json journey {id} (copy 3 of 3)")),
+            "{copies:?}"
         );
         assert!(
-            note.message.starts_with("3 items with this id"),
+            snap.malformed[0].reason.contains("this copy is not read"),
             "{}",
-            note.message
+            snap.malformed[0].reason
         );
     }
 }
