@@ -123,6 +123,22 @@ pub fn fit(text: &str, max: usize) -> String {
     out
 }
 
+/// `text` padded with spaces to `width` display columns (a wide character takes two, which
+/// `format!`'s padding, counting characters, does not know).
+pub fn pad(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
+}
+
+/// A user id as a one-line field: inert, and the empty id (legal in the stores) shown as `""`
+/// so its row does not read as a row without a user.
+pub fn shown_id(id: &str) -> std::borrow::Cow<'_, str> {
+    if id.is_empty() {
+        std::borrow::Cow::Borrowed("\"\"")
+    } else {
+        inert_line(id)
+    }
+}
+
 /// One line of text made inert and cut to `max` columns in the middle (`3f2a9c1e…4e5f#12`): an
 /// id keeps its start and its end, where what tells ids apart (`#n`) usually is.
 pub fn fit_middle(text: &str, max: usize) -> String {
@@ -218,7 +234,6 @@ pub fn wrap(line: &str, width: usize) -> Vec<std::ops::Range<usize>> {
 /// `text` (made inert) word-wrapped into rows of at most `width` columns; runs of spaces
 /// become one.
 pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    use unicode_width::UnicodeWidthStr;
     let text = inert_line(text);
     let mut out: Vec<String> = Vec::new();
     for w in text.split_whitespace() {
@@ -350,6 +365,15 @@ mod tests {
         assert_eq!(fit_middle("日本語のセッション#7", 9), "日本…ン#7");
         let long = "x".repeat(200_000) + "#9";
         assert_eq!(fit_middle(&long, 8).width(), 8);
+    }
+
+    #[test]
+    fn pad_counts_display_columns_and_the_empty_id_shows() {
+        assert_eq!(pad("☕ tea", 8).width(), 8);
+        assert_eq!(pad("tea", 6), "tea   ");
+        assert_eq!(pad("longer than", 4), "longer than");
+        assert_eq!(shown_id(""), "\"\"");
+        assert_eq!(shown_id("u\u{1b}1"), "u␛1");
     }
 
     #[test]

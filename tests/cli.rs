@@ -470,3 +470,27 @@ fn inspect_tells_an_unreadable_cache_from_none() {
     let fresh: serde_json::Value = serde_json::from_str(&fresh.stdout).expect("JSON");
     assert!(fresh.get("cached_context_unreadable").is_none());
 }
+
+/// The users table lines up by display columns: a name with a wide character (u065's `☕`)
+/// does not push that row's later columns one cell right.
+#[test]
+fn the_users_table_lines_up_with_wide_characters() {
+    use unicode_width::UnicodeWidthStr;
+    let out = common::ctxlens(&["users"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // Where the last column (the newest activity) starts.
+    let col = |line: &str| {
+        let cut = line
+            .rfind("  ")
+            .unwrap_or_else(|| panic!("columns in {line}"));
+        line[..cut].width()
+    };
+    let rows: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with('u')).collect();
+    let wide = rows
+        .iter()
+        .find(|l| l.starts_with("u065"))
+        .expect("u065 listed");
+    assert!(wide.contains('☕'), "{wide}");
+    assert!(rows.len() > 60);
+    assert!(rows.iter().all(|l| col(l) == col(wide)), "{}", out.stdout);
+}

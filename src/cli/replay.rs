@@ -199,7 +199,7 @@ pub fn write_margins(out: &mut impl Write, m: &Margins) -> Result<(), CliError> 
 fn heading(asm: &Assembly, snap: &Snapshot) -> String {
     format!(
         "{} · policy {} ({}, {}) · T {} · now {}",
-        inert_line(&asm.user_id),
+        crate::text::shown_id(&asm.user_id),
         inert_line(&asm.policy),
         asm.tokenizer,
         asm.strategy.as_str(),
@@ -458,7 +458,11 @@ impl<'a> Inspected<'a> {
             Some(m) if m.trim().is_empty() => "at no milestone (empty)".to_string(),
             Some(m) => format!("at {}", map.label(m)),
         };
-        let title = format!("{}{who} · {at} · {}", snap.user_id, ctx.store.describe());
+        let title = format!(
+            "{}{who} · {at} · {}",
+            crate::text::shown_id(&snap.user_id),
+            ctx.store.describe()
+        );
         writeln!(out, "{}", paint(BOLD, &inert_line(&title))).map_err(io)?;
         if let Some(a) = self.loaded.as_of() {
             writeln!(out, "{}", paint(BOLD, &as_of_line(&a))).map_err(io)?;

@@ -107,10 +107,10 @@ pub async fn list(
 /// One fixed-width line of the users table (fixed, so pages stream without measuring); stored
 /// text made inert.
 fn row(user: &str, milestone: &str, name: &str, sessions: &str, last: &str) -> String {
-    use crate::text::{fit, inert_line};
-    let (user, milestone) = (inert_line(user), fit(milestone, 25));
-    let name = fit(name, 48);
-    let line = format!("{user:<10}  {milestone:<25}  {name:<48}  {sessions:>8}  {last}");
+    use crate::text::{fit, pad, shown_id};
+    let (user, milestone) = (pad(&shown_id(user), 10), pad(&fit(milestone, 25), 25));
+    let name = pad(&fit(name, 48), 48);
+    let line = format!("{user}  {milestone}  {name}  {sessions:>8}  {last}");
     line.trim_end().to_string()
 }
 
