@@ -308,7 +308,15 @@ fn journey_entries(
 /// row without its milestone, a transition's odd fields.
 fn row_shape(kind: JourneyKind, row: &RawMemoryRow) -> Option<String> {
     match kind {
-        JourneyKind::Transition => transition_shape(&row.data),
+        JourneyKind::Transition => transition_shape(&row.data).or_else(|| {
+            // The text names `data.to`; the score reads the row's milestone column.
+            let to = row.data.get("to").and_then(Value::as_str)?;
+            (row.milestone.as_deref().is_some_and(|m| m != to)).then(|| {
+                "transition data's `to` differs from its row's milestone: its text names the \
+                 one, its score reads the other (the row's milestone)"
+                    .to_string()
+            })
+        }),
         _ if !row.data.is_object() => Some(format!(
             "{} data is {}, not an object: read as it is",
             kind.as_str(),

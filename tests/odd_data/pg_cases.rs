@@ -211,6 +211,19 @@ pub const CASES: &[Case] = &[
         ],
     ),
     case(
+        "transition to another milestone than its row's",
+        &[],
+        "INSERT INTO memory_bank VALUES ({id}, '{u}', 'transition', 'M1', '{\"from\": \"M0\", \"to\": \"M2\", \"context\": {}}', now());",
+        &[
+            E::Finding(
+                "unexpected_shape",
+                "memory_bank id={id}",
+                "transition data's `to` differs from its row's milestone: its text names the one, its score reads the other (the row's milestone)",
+            ),
+            E::Item("mb:{id}"),
+        ],
+    ),
+    case(
         "milestone not in the map",
         &[],
         "INSERT INTO memory_bank VALUES ({id}, '{u}', 'milestone_data', 'ZZ9', '{}', now());",
