@@ -113,6 +113,9 @@ pub fn as_of_line(a: &AsOfView) -> String {
         (Some(m), MilestoneFrom::Completions { id }) => {
             format!("milestone {m}, after the completions up to {id}")
         }
+        (Some(m), MilestoneFrom::Stored) => {
+            format!("milestone {m}, as stored (T is when the data was read)")
+        }
         (Some(m), _) => {
             format!("milestone {m}, user_journeys' default (no transition or completion by then)")
         }

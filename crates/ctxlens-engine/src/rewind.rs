@@ -94,8 +94,14 @@ pub fn rewind(snap: &Snapshot, r: &Rewind) -> Result<Rewound, InFuture> {
     out.session = session_at(snap, r, &mut notes);
     out.journey = journey_at(&snap.journey, r.at, &mut notes);
     out.knowledge = knowledge_at(&snap.knowledge, r, &mut notes);
-    let (milestone, from) = milestone_at(&out.journey, snap.current_milestone.is_some(), r.map);
-    current_row_notes(snap, r, &milestone, &mut notes);
+    // At the instant of the read, the present is T: the stored current milestone is T's.
+    let (milestone, from) = if r.at == r.read_at && snap.current_milestone.is_some() {
+        (snap.current_milestone.clone(), MilestoneFrom::Stored)
+    } else {
+        let derived = milestone_at(&out.journey, snap.current_milestone.is_some(), r.map);
+        current_row_notes(snap, r, &derived.0, &mut notes);
+        derived
+    };
     out.current_milestone = milestone.clone();
     out.cached_context = cache_at(snap, r, milestone.as_deref(), &mut notes);
     if r.origin == Origin::File {

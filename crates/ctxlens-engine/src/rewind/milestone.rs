@@ -21,6 +21,9 @@ pub enum MilestoneFrom {
     Default,
     /// No `user_journeys` row and no journey row by `T`: no milestone.
     None,
+    /// `T` is the instant the data was read: `user_journeys`' current milestone is the one of
+    /// `T`, read, not derived.
+    Stored,
 }
 
 /// The milestone at `T` from `rows`, the journey rows stored by `T`. `journey_row`: the user

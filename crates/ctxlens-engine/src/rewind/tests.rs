@@ -480,3 +480,26 @@ fn span_reads_as_a_person_would() {
     assert_eq!(span(TimeDelta::seconds(7200)), "2 h");
     assert_eq!(span(TimeDelta::seconds(10_000)), "2 h 46 min");
 }
+
+/// At the instant the data was read, the stored current milestone is T's: read, not derived
+/// (the rows could give another one when `user_journeys` moved without a journey row).
+#[test]
+fn at_the_read_instant_the_stored_milestone_is_used() {
+    let map = MilestoneMap::default();
+    let mut s = snap();
+    // The rows say M3 (transition mb:7); the table says M5.
+    s.current_milestone = Some("M5".into());
+    let now = rewind(&s, &at(100_000, Origin::Stores, &map)).expect("the present");
+    assert_eq!(now.snapshot.current_milestone.as_deref(), Some("M5"));
+    assert_eq!(now.as_of.milestone_from, MilestoneFrom::Stored);
+    assert!(
+        kinds(&now.snapshot, NoteKind::OnlyCurrent)
+            .iter()
+            .all(|n| n.source != "user_journeys"),
+        "nothing to say of the present: {:#?}",
+        now.snapshot.notes
+    );
+    // A second earlier, it is derived again.
+    let before = rewind(&s, &at(99_999, Origin::Stores, &map)).expect("past");
+    assert_eq!(before.snapshot.current_milestone.as_deref(), Some("M3"));
+}
