@@ -122,8 +122,8 @@ fn pct(v: f64) -> String {
 fn metric(key: &str, m: Option<Metric>) -> Cell {
     match m.and_then(|m| m.value) {
         None => num("n/a", Tone::Dim),
-        Some(v) if key == "avg_context_tokens" => num(thousands(v, 1), Tone::Plain),
-        Some(v) => num(pct(v), Tone::Plain),
+        // Never reads as the edge of a target it is not on (`79.96 %`, not `80.0 %`).
+        Some(v) => num(crate::report::format::beside_edges(v, key), Tone::Plain),
     }
 }
 

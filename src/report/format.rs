@@ -12,16 +12,45 @@ fn metric_cell(key: &str, m: Metric) -> Cell {
     let Some(v) = m.value else {
         return Cell::text("n/a").tone(Tone::Dim);
     };
-    let shown = if key == "avg_context_tokens" {
-        thousands(v, 1)
-    } else {
-        pct(v)
-    };
+    let shown = beside_edges(v, key);
     match m.pass {
         Some(true) => Cell::num(format!("{shown} ✓"), v).tone(Tone::Pass),
         Some(false) => Cell::num(format!("{shown} ✗"), v).tone(Tone::Fail),
         None => Cell::num(shown, v),
     }
+}
+
+/// The edges of seed 003's target of `key` (see [`super::summary::MONITORING`]).
+fn edges(key: &str) -> &'static [f64] {
+    match key {
+        "avg_context_tokens" => &[2500.0],
+        "static_share" => &[0.2, 0.4],
+        "rag_hit_rate" => &[0.8],
+        "truncation_rate" => &[0.05],
+        _ => &[],
+    }
+}
+
+/// `v` as the report shows `key`'s figure (one decimal), with as many more decimals as it takes
+/// (up to four) not to read as a target's edge it is not: `79.96 %`, not `80.0 % ✗`. A value
+/// on the edge itself says so: `80.0 % (= target)`.
+pub fn beside_edges(v: f64, key: &str) -> String {
+    let at = |x: f64, d: usize| {
+        if key == "avg_context_tokens" {
+            thousands(x, d)
+        } else {
+            format!("{:.d$} %", x * 100.0)
+        }
+    };
+    let edges = edges(key);
+    if edges.contains(&v) {
+        return format!("{} (= target)", at(v, 1));
+    }
+    (1..=4)
+        .map(|d| at(v, d))
+        .enumerate()
+        .find(|(i, shown)| *i == 3 || edges.iter().all(|e| at(*e, i + 1) != *shown))
+        .map_or_else(|| at(v, 1), |(_, shown)| shown)
 }
 
 fn verdict(m: Metric) -> Cell {
@@ -542,6 +571,19 @@ pub fn csv(s: &Summary) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// A figure next to a target's edge shows the decimals that tell it from the edge.
+    #[test]
+    fn a_figure_never_reads_as_the_edge_it_is_not_on() {
+        use super::beside_edges;
+        assert_eq!(beside_edges(0.7996, "rag_hit_rate"), "79.96 %");
+        assert_eq!(beside_edges(0.8, "rag_hit_rate"), "80.0 % (= target)");
+        assert_eq!(beside_edges(0.8163, "rag_hit_rate"), "81.6 %");
+        assert_eq!(beside_edges(0.04999, "truncation_rate"), "4.999 %");
+        assert_eq!(beside_edges(0.39999999, "static_share"), "40.0000 %");
+        assert_eq!(beside_edges(2500.04, "avg_context_tokens"), "2,500.04");
+        assert_eq!(beside_edges(1160.3, "avg_context_tokens"), "1,160.3");
+    }
+
     /// How many users were not read, when the listing stopped too: never "at least 0".
     #[test]
     fn users_not_read_are_never_said_to_be_at_least_none() {

@@ -66,21 +66,25 @@ impl Job {
     }
 }
 
-/// Reads a `--users` file: one user id per line, the whole line (an id may hold spaces, so
-/// `john doe` is never read as `john`); blank lines and `#` comments are skipped, a repeated
-/// id is read once.
+/// Reads a `--users` file: one user id per line, the whole line up to a `#` comment, trimmed
+/// (an id may hold spaces: `john doe` is never read as `john`); blank lines and comments are
+/// skipped, a repeated id is read once.
 pub fn read_user_list(path: &Path) -> Result<Vec<Listed>, String> {
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("users file {}: {e}", path.display()))?;
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
-        // The whole line is the id (ids may hold spaces): a blank line, or one that starts
-        // with `#`, is skipped.
-        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+        // The line is the id (ids may hold spaces), up to a `#` comment (one that starts the
+        // line or follows a space), without the spaces around it.
+        let text = match line.find(" #").or_else(|| line.find("\t#")) {
+            Some(at) => &line[..at],
+            None => line,
+        };
+        let id = text.trim();
+        if id.is_empty() || id.starts_with('#') {
             continue;
         }
-        let id = line;
         if seen.insert(id.to_string()) {
             out.push(Listed {
                 user_id: id.to_string(),
