@@ -54,6 +54,31 @@ async fn layers_badge_copies_and_the_item_names_its_original() {
     assert!(t.contains("✘ dup of mb:372"), "{t}");
 }
 
+/// At 80×24 a copy's long badge does not squeeze every row's text: copies show the short form
+/// (`✘ dup of mb:327`) and the text keeps more than a word.
+#[tokio::test]
+async fn a_copys_badge_leaves_the_text_its_width_at_80x24() {
+    let (mut s, store) = demo_app().await;
+    s.ui.size = (80, 24);
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowLayers).await;
+    settle(&mut s, &store, Action::NextPane).await;
+    settle(&mut s, &store, Action::NextPane).await;
+    let t = text(&s, 80, 24);
+    let rows: Vec<&str> = t.lines().filter(|l| l.contains("│journey ")).collect();
+    assert!(
+        rows.iter().any(|r| r.contains("dup of mb:327")),
+        "the copy names its original: {t}"
+    );
+    // The text column: what follows the decision, up to the border.
+    let kept = rows
+        .iter()
+        .find(|r| r.contains("✔ kept"))
+        .unwrap_or_else(|| panic!("a kept journey row: {t}"));
+    let text_part = kept.split("✔ kept").nth(1).unwrap_or_default().trim();
+    assert!(text_part.chars().count() >= 15, "{kept}\n{t}");
+}
+
 #[tokio::test]
 async fn the_item_overlay_cuts_the_text_into_tokens_and_shows_ids_on_demand() {
     let (mut s, store) = demo_app().await;

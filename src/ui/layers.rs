@@ -318,9 +318,27 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Them
         }),
         text: 0,
     };
+    let total = usize::from(area.width.saturating_sub(2));
+    // A copy's long badge (`✘ layer budget dup of mb:327`) widens the column for every row:
+    // unless the text keeps a fair width beside it, copies show their short form
+    // (`✘ dup of mb:327`) and the column is as wide as the others need.
+    let fixed_but_decision = w_layer + w_id + cols.kind + cols.tokens + 5 + 6;
+    let cols = if total.saturating_sub(fixed_but_decision + cols.decision) >= FAIR_TEXT {
+        cols
+    } else {
+        Columns {
+            decision: column(&visible, "DECISION", |r| match r {
+                LayerRow::Item(i) => match &i.duplicate {
+                    Some(d) => format!("✘ dup of {}", il(&d.of)).width(),
+                    None => badge(i).width(),
+                },
+                LayerRow::Malformed(..) => "⚠ unreadable".width(),
+            }),
+            ..cols
+        }
+    };
     // Numbers and kinds are never cut. When the row is too wide, the decision gives way first,
     // then the id (both cut so an id keeps its `#n`), so some text still shows.
-    let total = usize::from(area.width.saturating_sub(2));
     let room = total.saturating_sub(w_layer + cols.kind + cols.tokens + 5 + 6 + MIN_TEXT);
     let mut w_id = w_id;
     let mut w_decision = cols.decision;
@@ -363,6 +381,8 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Them
 
 /// The narrowest the text, decision and id columns are made when the row is too wide.
 const MIN_TEXT: usize = 8;
+/// The text width a copy's long badge may not squeeze the text below.
+const FAIR_TEXT: usize = 24;
 const MIN_DECISION: usize = 14;
 const MIN_ID: usize = 10;
 
