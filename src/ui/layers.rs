@@ -100,25 +100,32 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
 
 /// The header: `549 + 1,960 + 114 = 2,623 / 4,000 tokens` with its bar, then one bar per layer
 /// (used / budget, and where the cut fell).
-/// A `:query` asked instead of the newest turn is named right after the user, so the what-if
-/// is never mistaken for what the user asked.
+/// A `:query` asked instead of the newest turn is named after the policy (which stays whole),
+/// in the room left, so the what-if is never mistaken for what the user asked.
 fn render_totals(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Theme) {
+    let width = usize::from(area.width.saturating_sub(2));
+    let head = format!(
+        " {} · {} · {} · {}",
+        il(&a.user_id),
+        il(&a.policy),
+        a.tokenizer,
+        a.strategy.as_str()
+    );
     let asked = s
         .user
         .query
         .as_ref()
         .and(s.user.view.as_ref())
         .and_then(|v| v.snapshot().query.as_deref())
-        .map(|q| format!(":query \"{}\" · ", crate::text::preview(q, 40)))
+        .map(|q| {
+            let room = width.saturating_sub(head.width() + ":query \"\"".width() + 4);
+            format!(
+                " · :query \"{}\"",
+                crate::text::preview(q, room.clamp(12, 40))
+            )
+        })
         .unwrap_or_default();
-    let title = format!(
-        " {} · {asked}{} · {} · {} ",
-        il(&a.user_id),
-        il(&a.policy),
-        a.tokenizer,
-        a.strategy.as_str()
-    );
-    let title = crate::text::fit(&title, usize::from(area.width.saturating_sub(2)));
+    let title = crate::text::fit(&format!("{head}{asked} "), width);
     let b = block(title, false, t);
     let inner = b.inner(area);
     frame.render_widget(b, area);

@@ -83,6 +83,12 @@ async fn a_what_if_query_is_shown_and_not_taken_for_cache_drift() {
         shown.contains(":query \"How do I vet a supplier"),
         "{shown}"
     );
+    // At 80 columns the policy and the strategy stay whole; the question gets the rest.
+    let narrow = text(&s, 80, 24);
+    assert!(
+        narrow.contains("u001 · prolaunch · cl100k_base · stop · :query \"How do I"),
+        "{narrow}"
+    );
     run(&mut s, &store, "explain kn:25").await;
     let shown = text(&s, 120, 40);
     assert!(
