@@ -471,6 +471,8 @@ pub struct LiveState {
     pub scroll: usize,
     /// `tab` gave the moves to the upper panel (the cached context and the findings).
     pub on_panel: bool,
+    /// Why the progress channel is not followed now (until the next event arrives).
+    pub trouble: Option<String>,
     /// The first row of the upper panel shown.
     pub panel_scroll: usize,
     /// What the store's channel names begin with (`--key-prefix`): events are listed by the

@@ -37,13 +37,17 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             (false, Some(u)) => format!("{}'s ", il(u)),
             _ => String::new(),
         };
-        vec![Line::styled(
+        let mut lines = vec![Line::styled(
             format!(
                 "waiting for {whose}events from the {}… (a: every user's)",
                 live.source
             ),
             t.muted(),
-        )]
+        )];
+        if let Some(why) = &live.trouble {
+            lines.push(Line::styled(format!("⚠ {}", il(why)), t.error()));
+        }
+        lines
     } else {
         shown
             .iter()
@@ -66,8 +70,13 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     } else {
         (String::new(), " · p pause · a all/mine")
     };
+    // The channel's trouble, while no event has come since: named first, the rest cut.
+    let trouble = match &live.trouble {
+        Some(_) if !shown.is_empty() => " · ⚠ channel lost, subscribing again",
+        _ => "",
+    };
     let head = format!(
-        " Events{state} · {whose} · {} of {} received",
+        " Events{trouble}{state} · {whose} · {} of {} received",
         shown.len(),
         live.events.len()
     );

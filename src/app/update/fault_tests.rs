@@ -412,3 +412,35 @@ async fn a_load_that_succeeds_while_a_store_is_shown_down_checks_it_at_once() {
         "checked at the next tick: {effects:?}"
     );
 }
+
+/// The progress channel lost while Layers is shown: the status bar says DOWN, nothing pops
+/// over the table; the Live screen says why, until an event comes again.
+#[tokio::test]
+async fn a_lost_progress_channel_is_said_on_live_not_over_other_screens() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u005").await;
+    settle(&mut s, &store, Action::ShowLayers).await;
+    s.status.message = None;
+    update(
+        &mut s,
+        Action::Failed(Task::Progress, memory_down("refused").into()),
+    );
+    assert_eq!(s.status.message, None, "nothing over the table");
+    assert!(!s.status.stores[0].up, "the status bar says DOWN");
+    settle(&mut s, &store, Action::ShowLive).await;
+    let shown = format!(
+        "{:?}",
+        crate::ui::tests::draw(&s, 120, 40, &crate::ui::theme::Theme::default()).backend()
+    );
+    assert!(shown.contains("⚠ ") && shown.contains("refused"), "{shown}");
+    update(
+        &mut s,
+        Action::Progress(crate::store::ProgressEvent {
+            user_id: "u005".into(),
+            milestone: "M2".into(),
+            progress: 10.0,
+            timestamp: "2025-01-15T12:00:00Z".into(),
+        }),
+    );
+    assert_eq!(s.live.trouble, None, "an event says the channel is back");
+}

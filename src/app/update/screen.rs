@@ -94,6 +94,7 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
 /// An event on the Live screen (held while paused), newest first.
 fn arrived(s: &mut State, entry: LiveEntry) {
     let live = &mut s.live;
+    live.trouble = None;
     let list = if live.paused {
         &mut live.held
     } else {

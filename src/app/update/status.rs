@@ -144,6 +144,15 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
             st.last_error = Some(text.clone());
         }
     }
+    // The progress channel lost with its store is the Live screen's to say (the status bar
+    // says DOWN), not over the data of another screen at every retry; other trouble (a panic,
+    // no channel at all) is said wherever one is.
+    if task == Task::Progress {
+        s.live.trouble = Some(text.clone());
+        if down.is_some() && s.ui.screen != crate::app::state::Screen::Live {
+            return vec![];
+        }
+    }
     // Named by its task, unless the error already begins with it (`policy FILE: …`).
     let said = if text.starts_with(&format!("{task} ")) {
         text
