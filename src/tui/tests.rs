@@ -98,11 +98,11 @@ async fn a_panic_in_a_load_is_that_loads_error_and_the_app_goes_on() {
     );
     update(&mut s, action);
     assert_eq!(s.user.loading, None);
-    let msg = s.status.message.clone().expect("shown");
+    // Said where the user would be (the screen has no user to show), once.
+    let (user, why) = s.user.failed.clone().expect("shown");
     assert!(
-        msg.error && msg.text.contains("internal error"),
-        "{}",
-        msg.text
+        user == "u001" && why.contains("internal error"),
+        "{user}: {why}"
     );
     // The app goes on: another page of work still runs.
     for effect in update(&mut s, Action::Refresh) {

@@ -330,12 +330,19 @@ async fn a_file_that_cannot_be_read_says_so_on_the_user_screens() {
     ])
     .await;
     open(&mut s, &ctx, "broken.json").await;
-    s.status.message = None;
+    // Said once, in the middle of the user screens: no error message over it.
+    assert!(
+        s.status.message.as_ref().is_none_or(|m| !m.error),
+        "{:?}",
+        s.status.message
+    );
     for screen in [Action::ShowLayers, Action::ShowBudget, Action::ShowPrompt] {
         settle(&mut s, &ctx, screen).await;
         let t = text(&s, 80, 24);
         assert!(
-            t.contains("Could not open broken.json.") && t.contains("EOF while parsing"),
+            t.contains("Could not open broken.json.")
+                && t.contains("EOF")
+                && t.contains("while parsing"),
             "{t}"
         );
         assert!(!t.contains("No user selected"), "{t}");

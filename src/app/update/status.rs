@@ -163,6 +163,14 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
         Some(v) if task == Task::User => format!("{said} · still showing {}", v.data().user_id),
         _ => said,
     };
+    // A user screen with no user to show says why in its middle: not twice.
+    let user_screen = !matches!(
+        s.ui.screen,
+        crate::app::state::Screen::Users | crate::app::state::Screen::Report
+    );
+    if task == Task::User && s.user.failed.is_some() && user_screen {
+        return vec![];
+    }
     error(s, &shown);
     vec![]
 }
