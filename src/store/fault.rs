@@ -105,6 +105,13 @@ pub fn pg_cause(e: &sqlx::Error) -> String {
         },
         sqlx::Error::PoolTimedOut => "no connection within the connect timeout".into(),
         sqlx::Error::Io(io) => io_cause(io),
+        // The knowledge search binds a `vector`: without the extension, that is what fails
+        // first, before the server could say the table is missing too.
+        sqlx::Error::TypeNotFound { type_name } if type_name == "vector" => {
+            "type vector not found: the pgvector extension is not installed in this database \
+             (`ctxlens migrate` installs it and makes the knowledge table)"
+                .into()
+        }
         other => other.to_string(),
     }
 }
@@ -204,5 +211,18 @@ mod tests {
         assert!(pg_outage(&sqlx::Error::Io(refused)));
         assert!(pg_outage(&sqlx::Error::PoolTimedOut));
         assert!(!pg_outage(&sqlx::Error::RowNotFound));
+    }
+
+    #[test]
+    fn a_missing_vector_type_names_the_extension() {
+        let e = sqlx::Error::TypeNotFound {
+            type_name: "vector".into(),
+        };
+        let said = pg_cause(&e);
+        assert!(
+            said.contains("pgvector extension is not installed") && said.contains("migrate"),
+            "{said}"
+        );
+        assert!(!pg_outage(&e), "a schema error, not an outage");
     }
 }
