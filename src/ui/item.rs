@@ -97,14 +97,18 @@ fn fields(it: &Item, s: &State, v: &UserView, a: &Assembly, t: &Theme) -> Vec<Li
         field(
             "tokens",
             format!(
-                "{} exact ({}) · {} by chars/4 ({:+})",
-                it.tokens,
+                "{} exact ({}) · {} by chars/4 ({}{})",
+                super::num(it.tokens),
                 a.tokenizer,
-                estimate,
-                estimate as i64 - it.tokens as i64
+                super::num(estimate),
+                if estimate >= it.tokens { "+" } else { "−" },
+                super::num(estimate.abs_diff(it.tokens))
             ),
         ),
-        field("in prompt", format!("{} tokens", it.kept_tokens)),
+        field(
+            "in prompt",
+            format!("{} tokens", super::num(it.kept_tokens)),
+        ),
     ]
 }
 

@@ -145,7 +145,7 @@ async fn tui_at_shows_the_users_list_as_of_then() {
         // M9 and 2623.
         assert!(row.contains("M8 "), "{row}");
         if w == 120 {
-            assert!(row.contains(" 2030 / 4000"), "{row}");
+            assert!(row.contains(" 2,030 / 4,000"), "{row}");
             // Nothing after T: the newest turn then.
             assert!(
                 !row.contains("2025-01-14T") && !row.contains("2025-01-15T"),

@@ -62,17 +62,19 @@ pub(crate) fn lines(it: &Item, src: &TokenSource, t: &Theme, width: usize) -> Ve
             n => format!("{n} lines"),
         };
         format!(
-            "{} tokens ({}); its first {} of {} bytes ({counted} tokens, {lines}) shown cut \
+            "{} tokens ({}); its first {} of {} bytes ({} tokens, {lines}) shown cut \
              into tokens, the last of them may part otherwise in the whole · T plain text shows \
              it all · {ids_note}",
-            it.tokens,
+            super::num(it.tokens),
             src.tokenizer,
-            text.len(),
-            it.text.len()
+            super::num(text.len()),
+            super::num(it.text.len()),
+            super::num(counted)
         )
     } else {
         format!(
-            "{counted} tokens ({}) in {} lines · T plain text · {ids_note}",
+            "{} tokens ({}) in {} lines · T plain text · {ids_note}",
+            super::num(counted),
             src.tokenizer,
             text_lines.len()
         )
@@ -300,13 +302,13 @@ mod tests {
         let heading = rows[0].clone();
         assert!(
             heading.starts_with(&format!(
-                "{} tokens (cl100k_base); its first 32768 of ",
-                it.tokens
+                "{} tokens (cl100k_base); its first 32,768 of ",
+                crate::ui::num(it.tokens)
             )),
             "{heading}"
         );
         assert!(
-            heading.contains(&format!("of {} bytes", it.text.len())),
+            heading.contains(&format!("of {} bytes", crate::ui::num(it.text.len()))),
             "{heading}"
         );
         assert!(

@@ -103,8 +103,11 @@ fn user_row<'a>(s: &State, r: &UserRow, selected: bool, cols: &[usize], t: &Them
     let (tokens, trunc) = match crate::app::update::shown_stats(s, r) {
         Some(st) => (
             Line::from(vec![
-                styled(format!("{:>5}", st.tokens), t.base()),
-                styled(format!(" / {:<5}", st.budget), t.muted()),
+                styled(format!("{:>5}", super::num(st.tokens)), t.base()),
+                styled(
+                    format!(" / {:<5}", super::num(st.budget as usize)),
+                    t.muted(),
+                ),
                 Span::raw(mini_bar(st.tokens, st.budget as usize)),
             ]),
             Line::styled(
