@@ -105,6 +105,14 @@ fn report_over_snapshot_files_names_a_bad_file_and_reports_the_rest() {
     assert_eq!(out.code, 1, "a file could not be read: {}", out.stderr);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("the report is printed");
     assert_eq!(v["users"], 2);
+    // One user in two files: each row names its file.
+    let affected: Vec<&str> = v["changes"]["most_affected"]
+        .as_array()
+        .expect("most affected")
+        .iter()
+        .filter_map(|a| a["user_id"].as_str())
+        .collect();
+    assert_eq!(affected, ["u1@a.json", "u1@b.json"], "{}", v["changes"]);
     assert_eq!(v["errors"]["count"], 1);
     let msg = v["errors"]["first"][0].as_str().expect("message");
     assert!(

@@ -326,7 +326,15 @@ async fn batch(jobs: Vec<Job>, s: Arc<Shared>) -> Part {
     for (job, loaded) in jobs.iter().zip(load_isolated(&jobs, &s).await) {
         match loaded {
             Ok(snaps) => match catch::call(|| outcome(&snaps, &s, &mut tally.knowledge)) {
-                Ok(o) => tally.add(o),
+                Ok(mut o) => {
+                    // A file's user is named with its file (`u005@a.json`): several files may
+                    // hold one user, at different moments.
+                    if let Job::File(path) = job {
+                        let file = path.file_name().unwrap_or_default().to_string_lossy();
+                        o.user_id = format!("{}@{file}", o.user_id);
+                    }
+                    tally.add(o)
+                }
                 Err(panic) => tally.error(format!("{}: replay failed: {panic}", job.name())),
             },
             Err(Unread::Failed(msg)) => tally.error(msg),
