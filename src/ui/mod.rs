@@ -267,6 +267,8 @@ mod item_tests;
 #[cfg(test)]
 mod journey_tests;
 #[cfg(test)]
+mod live_tests;
+#[cfg(test)]
 mod query_tests;
 #[cfg(test)]
 mod screen_tests;

@@ -313,3 +313,50 @@ async fn the_selected_item_stays_selected_when_tuning_reorders_the_rows() {
     let now = &ids(&s)[s.user.cursor];
     assert_eq!(now, &id, "{id} was at {at}, is now at {}", s.user.cursor);
 }
+
+#[tokio::test]
+async fn saving_writes_the_tuned_policy_and_it_loads_back() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "set budget.total=2500").await;
+    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("tuned.toml");
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, &format!("w {}", path.display())).await;
+    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    assert_eq!(
+        s.status.message.as_ref().map(|m| m.error),
+        Some(false),
+        "{:?}",
+        s.status.message
+    );
+    let saved =
+        crate::config::load_policy(&path.display().to_string(), &[]).expect("saved policy loads");
+    // Under a name of its own, told apart from the baseline it was tuned from.
+    assert_eq!(saved.name, "prolaunch-tuned");
+    let mut tuned = s.session.policy.clone();
+    tuned.name = saved.name.clone();
+    assert_eq!(saved, tuned);
+    // A relative name is said in full: where the file went, whatever the directory.
+    let cwd = std::env::current_dir().expect("cwd");
+    let up = "../".repeat(cwd.components().count().saturating_sub(1));
+    let relative = format!(
+        "{up}{}",
+        dir.path()
+            .join("again.toml")
+            .display()
+            .to_string()
+            .trim_start_matches('/')
+    );
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, &format!("w {relative}")).await;
+    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    let said = s.status.message.clone().expect("a message").text;
+    let full = std::fs::canonicalize(dir.path().join("again.toml")).expect("written");
+    assert!(
+        said.ends_with(&format!("written to {}", full.display())),
+        "{said}"
+    );
+    assert!(dir.path().join("again.toml").exists());
+}

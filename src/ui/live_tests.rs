@@ -1,0 +1,68 @@
+//! The Live screen's upper panel: what a snapshot file cannot tell, a cache that cannot be
+//! read, and every finding reachable at 80×24.
+
+use super::screen_tests::text;
+use crate::app::Action;
+use crate::app::update::tests::{app_over_files, demo_app, open, settle, snapshot_u1};
+
+/// The Live screen says what a snapshot file cannot tell (TTLs, events) instead of guessing,
+/// and names a cached context that could not be read instead of calling it absent.
+#[tokio::test]
+async fn live_says_what_it_cannot_know_and_what_it_could_not_read() {
+    let mut v = snapshot_u1();
+    v["cached_context"] = serde_json::json!({"milestone": "M4", "layers": {}});
+    let (mut s, ctx, _dir) = app_over_files(&[("u1.json", v.to_string())]).await;
+    settle(&mut s, &ctx, Action::Select).await;
+    settle(&mut s, &ctx, Action::ShowLive).await;
+    let t = text(&s, 120, 40);
+    assert!(t.contains("unknown: a snapshot file holds no TTLs"), "{t}");
+    assert!(t.contains("snapshot files hold no events"), "{t}");
+    assert!(!t.contains("has no TTL"), "no finding made up: {t}");
+
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u032").await;
+    settle(&mut s, &ctx, Action::ShowLive).await;
+    let t = text(&s, 120, 40);
+    assert!(t.contains("unreadable: cached context is not JSON"), "{t}");
+    assert!(!t.contains("no cached context"), "{t}");
+}
+
+/// Every finding can be read on Live at 80×24: the panel grows, counts them, and past its
+/// height `tab` gives it the moves; `tab` again gives them back to the events.
+#[tokio::test]
+async fn live_shows_every_finding_scrolling_after_tab() {
+    let mut v = snapshot_u1();
+    let rows = v["journey"].as_array_mut().expect("journey rows");
+    for i in 1..=12 {
+        rows.push(serde_json::json!({
+            "id": format!("mb:{}", 100 + i),
+            "kind": "milestone_data",
+            "milestone": format!("Z{i}"),
+            "data": {"summary": format!("row {i}")},
+            "timestamp": "2025-01-10T10:00:00Z"
+        }));
+    }
+    let (mut s, ctx, _dir) = app_over_files(&[("u1.json", v.to_string())]).await;
+    s.ui.size = (80, 24);
+    settle(&mut s, &ctx, Action::Select).await;
+    settle(&mut s, &ctx, Action::ShowLive).await;
+    let n = crate::app::live_view::findings(&s);
+    assert!(n >= 12, "one finding per unknown milestone: {n}");
+    let t = text(&s, 80, 24);
+    assert!(t.contains(&format!("{n} findings")), "{t}");
+    assert!(t.contains("tab scrolls"), "{t}");
+    assert!(t.contains("Z1\""), "the first finding shows: {t}");
+    assert!(!t.contains("Z12\""), "the last is below: {t}");
+    // j scrolls the events (none here), not the panel.
+    settle(&mut s, &ctx, Action::Down).await;
+    assert_eq!(s.live.panel_scroll, 0);
+    settle(&mut s, &ctx, Action::NextPane).await;
+    settle(&mut s, &ctx, Action::Bottom).await;
+    let t = text(&s, 80, 24);
+    assert!(t.contains("Z12\""), "the last finding shows: {t}");
+    assert!(t.contains("j/k scroll · tab events"), "{t}");
+    settle(&mut s, &ctx, Action::Top).await;
+    assert_eq!(s.live.panel_scroll, 0);
+    settle(&mut s, &ctx, Action::PrevPane).await;
+    assert!(!s.live.on_panel);
+}
