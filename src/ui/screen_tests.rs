@@ -242,9 +242,9 @@ async fn tune_shows_large_figures_and_every_flag_whole() {
         "--set session.max_items=1",
     ];
     let figures = [
-        "4000 → 4294967295",
-        "2000 → 2147483647",
-        "4000 → 4294967295",
+        "4,000 → 4,294,967,295",
+        "2,000 → 2,147,483,647",
+        "4,000 → 4,294,967,295",
     ];
     let t = text(&s, 120, 40);
     for whole in figures.iter().chain(&flags) {

@@ -228,11 +228,13 @@ fn layer_table<'a>(
     // Cells as text first, so each column is as wide as its longest figure: none is cut.
     let row = |layer: String, budget: (u32, u32), used: (usize, usize)| {
         let delta = used.1 as i64 - used.0 as i64;
+        let n = |v: u32| super::num(v as usize);
+        let sign = if delta < 0 { "-" } else { "+" };
         let cells = [
             layer,
-            format!("{} → {}", budget.0, budget.1),
-            format!("{} → {}", used.0, used.1),
-            format!("{delta:+}"),
+            format!("{} → {}", n(budget.0), n(budget.1)),
+            format!("{} → {}", super::num(used.0), super::num(used.1)),
+            format!("{sign}{}", super::num(delta.unsigned_abs() as usize)),
         ];
         (cells, delta)
     };
