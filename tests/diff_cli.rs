@@ -90,6 +90,67 @@ fn one_user_under_two_policies_names_the_policy_key() {
         n_cause >= 1 && n_cause < n_inputs,
         "{n_cause} of {n_inputs}"
     );
+    // A lower threshold fetches hits the first search did not: the policy's doing, not rows
+    // added to the store. The one input change is the key.
+    let wider = json(&[
+        "diff",
+        "u005",
+        "--against-set",
+        "knowledge.similarity_threshold=0.3",
+        "--json",
+    ]);
+    assert_eq!(
+        wider["first_cause"]["cause"], "policy_field_change",
+        "{wider}"
+    );
+    assert_eq!(
+        wider["first_cause"]["subject"],
+        "knowledge.similarity_threshold"
+    );
+    let inputs = wider["inputs"].as_array().expect("inputs");
+    assert_eq!(inputs.len(), 1, "{inputs:?}");
+}
+
+/// Each input change reads as what it does, in the text, the set and `--json` alike: a clock
+/// move that changes multipliers crossed the recency window, even when it does not matter.
+/// A changed query is the first cause of the similarities it moved.
+#[test]
+fn inputs_are_named_by_what_they_do_and_a_query_before_its_similarities() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let before: Value =
+        serde_json::from_str(&std::fs::read_to_string(BEFORE).expect("fixture")).expect("json");
+    let write = |name: &str, v: &Value| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, v.to_string()).expect("write");
+        p.to_str().expect("utf-8").to_string()
+    };
+    let a = write("a.json", &before);
+    let mut later = before.clone();
+    later["now"] = "2025-01-17T06:00:00Z".into();
+    let b = write("b.json", &later);
+    let d = json(&["diff", &a, &b, "--json"]);
+    let inputs = d["inputs"].as_array().expect("inputs");
+    assert!(
+        inputs
+            .iter()
+            .any(|i| i["cause"] == "recency_window_crossed"),
+        "{inputs:?}"
+    );
+    assert!(
+        !inputs.iter().any(|i| i["cause"] == "clock_moved"),
+        "{inputs:?}"
+    );
+
+    let mut asked = before.clone();
+    asked["query"] = "How should I set the retail price from landed cost?".into();
+    let hits = asked["knowledge"].as_array_mut().expect("hits");
+    assert!(hits.len() >= 2);
+    for (h, s) in hits.iter_mut().zip([0.95, 0.05]) {
+        h["similarity"] = s.into();
+    }
+    let c = write("c.json", &asked);
+    let d = json(&["diff", &a, &c, "--json"]);
+    assert_eq!(d["first_cause"]["cause"], "query_changed", "{d}");
 }
 
 #[test]

@@ -172,8 +172,11 @@ async fn side(ctx: &Ctx, arg: &str, sel: &Selection, policy: Policy) -> Result<S
     })
 }
 
-/// One file or user read once, under the command's policy and under `policy_b`: each side's
-/// knowledge is searched as its policy asks.
+/// One file or user read once, under the command's policy and under `policy_b`. A user's
+/// knowledge is searched once, wide enough for both policies (the lower threshold, the higher
+/// limit), and both sides replay that one snapshot: the hits a wider search fetches are the
+/// policy change's doing, not rows added to the store. Only policies that filter knowledge by
+/// milestone differently search twice.
 async fn one_context_two_policies(
     ctx: &Ctx,
     arg: &str,
@@ -185,13 +188,23 @@ async fn one_context_two_policies(
         let loaded = ctx.load_file(path, sel)?;
         (loaded.clone(), loaded)
     } else {
-        let params = [
+        let (pa, pb) = (
             KnowledgeParams::of(&ctx.policy),
             KnowledgeParams::of(&policy_b),
-        ];
+        );
+        let params = if pa.same_milestone_only == pb.same_milestone_only {
+            vec![KnowledgeParams {
+                similarity_threshold: pa.similarity_threshold.min(pb.similarity_threshold),
+                limit: pa.limit.max(pb.limit),
+                same_milestone_only: pa.same_milestone_only,
+            }]
+        } else {
+            vec![pa, pb]
+        };
         let mut both = load_user(ctx, arg, sel, &params).await?.into_iter();
         match (both.next(), both.next()) {
             (Some(a), Some(b)) => (a, b),
+            (Some(a), None) => (a.clone(), a),
             _ => return Err(CliError::Runtime(format!("{arg}: nothing loaded"))),
         }
     };

@@ -185,3 +185,33 @@ fn a_sample_is_a_fleet_and_the_answer_replays_on_the_same_sample() {
     ]));
     assert_ne!(other["baseline"], found["baseline"]);
 }
+
+/// A `--users` file that can be read only once (a pipe, `<(…)`) serves the search and the
+/// final report: it is read once.
+#[test]
+fn a_users_pipe_is_read_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("users");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        // Blocks until ctxlens opens the pipe; closing it ends the only read there is.
+        std::fs::write(&path, "u005\nu062\n").expect("written once");
+    });
+    let out = common::ctxlens(&[
+        "optimize",
+        "--users",
+        fifo.to_str().expect("utf-8"),
+        "--trials",
+        "3",
+        "--json",
+    ]);
+    writer.join().expect("the writer ends");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(v["users"], 2, "{v}");
+}

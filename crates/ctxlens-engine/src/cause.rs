@@ -25,6 +25,10 @@ use crate::snapshot::Snapshot;
 /// Subsets replayed at most, so a pair of very different snapshots still answers quickly.
 pub const REPLAY_LIMIT: usize = 2_000;
 
+/// Input changes replayed alone at most to name what each does (the rest keep the class their
+/// data gives them).
+const REFINED_AT_MOST: usize = 500;
+
 /// What kind of input change; the declaration order is the causal order the first cause is
 /// picked in (upstream first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -259,6 +263,39 @@ pub fn compare(engine: &Engine, a: (&Snapshot, &Policy), b: (&Snapshot, &Policy)
         .iter()
         .map(|&c| explain(engine, &delta, &before, c))
         .collect();
+    // A changed query moves the similarities of the hits: replays keep each side's stored
+    // similarities, so only they can be in the set; the query that moved them is its first
+    // cause, with them as its effects.
+    if let Some(q) = delta
+        .changes
+        .iter()
+        .position(|c| c.cause == Cause::QueryChanged)
+        .filter(|q| !found.set.contains(q))
+    {
+        let moved: Vec<String> = cause
+            .iter()
+            .map(|e| &delta.changes[e.change])
+            .filter(|c| c.cause == Cause::SimilarityChanged)
+            .map(|c| format!("moves the similarity of {} ({})", c.subject, c.detail))
+            .collect();
+        if !moved.is_empty() {
+            cause.push(Explained {
+                change: q,
+                cause: Cause::QueryChanged,
+                effects: moved,
+            });
+        }
+    }
+    // Every input reads as what it does (a clock move that changes a multiplier crossed the
+    // recency window; a turn that pushes another out shifted max_items), in or out of the
+    // set, so the list, the set and `--json` name each change alike.
+    let mut inputs = delta.changes.clone();
+    for (c, input) in inputs.iter_mut().enumerate().take(REFINED_AT_MOST) {
+        input.cause = cause
+            .iter()
+            .find(|e| e.change == c)
+            .map_or_else(|| explain(engine, &delta, &before, c).cause, |e| e.cause);
+    }
     // Upstream first; within a class the earliest, then the one that alone moves the most.
     cause.sort_by_key(|e| {
         let at = delta.changes[e.change].at;
@@ -269,7 +306,7 @@ pub fn compare(engine: &Engine, a: (&Snapshot, &Policy), b: (&Snapshot, &Policy)
         after,
         outcome,
         items,
-        inputs: delta.changes,
+        inputs,
         cause,
         replays: found.tests,
         minimal: found.complete,

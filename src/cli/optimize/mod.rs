@@ -24,7 +24,7 @@ use crate::optimize::target::{Objective, Target, targets};
 use crate::optimize::{Found, Holdout};
 use crate::report::Summary;
 use crate::report::run::{Observer, Plan, Quiet, SnapshotCache, run};
-use crate::report::source::{Fleet, snapshot_files};
+use crate::report::source::{Fleet, Pick, snapshot_files};
 use crate::store::{KnowledgeParams, LoadOptions, Store};
 use search::{CategoryOf, SearchCtx, per_category};
 use text::{tuned_toml, write_text};
@@ -187,13 +187,9 @@ async fn fleet(
     global: &GlobalArgs,
     args: &OptimizeArgs,
     config: &Config,
+    pick: &Pick,
 ) -> Result<Fleet, CliError> {
-    let which = super::report::FleetChoice {
-        users: args.users.as_deref(),
-        sample: args.sample,
-        synthetic: args.synthetic,
-        seed: args.fleet_seed,
-    };
+    let which = choice(args);
     let store: Arc<dyn Store> = match &args.snapshots {
         Some(dir) => {
             let files = snapshot_files(dir).map_err(CliError::Usage)?;
@@ -207,14 +203,25 @@ async fn fleet(
     };
     Ok(Fleet::Store {
         store,
-        pick: which.pick()?,
+        pick: pick.clone(),
     })
+}
+
+fn choice(args: &OptimizeArgs) -> super::report::FleetChoice<'_> {
+    super::report::FleetChoice {
+        users: args.users.as_deref(),
+        sample: args.sample,
+        synthetic: args.synthetic,
+        seed: args.fleet_seed,
+    }
 }
 
 /// How every fleet run of one optimize call loads and replays: one cache of loaded users.
 struct Runs<'a> {
     global: &'a GlobalArgs,
     args: &'a OptimizeArgs,
+    /// Which users, read once (a `--users` file may be a pipe, read only once).
+    pick: Pick,
     config: Config,
     engine: Arc<Engine>,
     cache: Arc<SnapshotCache>,
@@ -245,7 +252,7 @@ impl Runs<'_> {
         bar: &indicatif::ProgressBar,
     ) -> Result<(SearchCtx, u64), CliError> {
         let (_, info) = run(
-            fleet(self.global, self.args, &self.config).await?,
+            fleet(self.global, self.args, &self.config, &self.pick).await?,
             self.plan(baseline.clone(), None),
             self.engine.clone(),
             &mut Progress(bar.clone()),
@@ -297,7 +304,7 @@ impl Runs<'_> {
     /// The fleet report of the recommended policy against the baseline, over every user.
     async fn report(&self, found: &Found, baseline: &Policy) -> Result<Summary, CliError> {
         let (tally, info) = run(
-            fleet(self.global, self.args, &self.config).await?,
+            fleet(self.global, self.args, &self.config, &self.pick).await?,
             self.plan(found.policy.clone(), Some(baseline.clone())),
             self.engine.clone(),
             &mut Quiet,
@@ -344,6 +351,7 @@ pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<()
     let runs = Runs {
         global,
         args,
+        pick: choice(args).pick()?,
         config,
         engine: Arc::new(Engine {
             milestones: map,

@@ -94,9 +94,12 @@ fn write_header(out: &mut impl Write, v: &Out) -> Result<(), CliError> {
         paint(
             BOLD,
             &format!(
-                "Optimize · {} · {} users ({} optimized on, {} held out, seed {})",
+                "Optimize · {} · {} ({} optimized on, {} held out, seed {})",
                 crate::text::inert_line(v.source),
-                v.users,
+                match v.users {
+                    1 => "1 user".to_string(),
+                    n => format!("{n} users"),
+                },
                 f.users_optimized,
                 v.holdout.map_or(0, |h| h.users),
                 f.seed
