@@ -29,7 +29,11 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
             .map_or(msg.as_str(), |(m, _)| m);
         format!("snapshot {shown}:{}:{}: {msg}", e.line(), e.column())
     })?;
-    read_each_id_once(&mut snap, &shown.to_string());
+    // Named by the file's name: the copies' ids, at the end, are what tells them apart.
+    let name = path
+        .file_name()
+        .map_or_else(|| shown.to_string(), |n| n.to_string_lossy().into_owned());
+    read_each_id_once(&mut snap, &name);
     Ok(snap)
 }
 
@@ -56,8 +60,9 @@ fn read_each_id_once(snap: &mut Snapshot, file: &str) {
     for (list, (id, n)) in copies {
         for copy in 2..=n {
             snap.malformed.push(Malformed {
-                id: None,
-                source: format!("{file} {list} {id} (copy {copy} of {n})"),
+                // Its id places it in its layer (the TUI lists it under journey or knowledge).
+                id: Some(id.clone()),
+                source: format!("{file} {list} (copy {copy} of {n} of {id})"),
                 reason: format!(
                     "an earlier item of the file's {list} has the id {id}: this copy is not read"
                 ),
@@ -113,11 +118,14 @@ mod tests {
         assert_eq!(snap.journey.len(), before);
         let copies: Vec<&str> = snap.malformed.iter().map(|m| m.source.as_str()).collect();
         assert_eq!(copies.len(), 2, "{copies:?}");
-        assert!(
-            copies[0].ends_with(&format!("twice.json journey {id} (copy 2 of 3)"))
-                && copies[1].ends_with(&format!("twice.json journey {id} (copy 3 of 3)")),
-            "{copies:?}"
+        assert_eq!(
+            copies,
+            [
+                format!("twice.json journey (copy 2 of 3 of {id})"),
+                format!("twice.json journey (copy 3 of 3 of {id})")
+            ]
         );
+        assert_eq!(snap.malformed[0].id.as_deref(), Some(id.as_str()));
         assert!(
             snap.malformed[0].reason.contains("this copy is not read"),
             "{}",

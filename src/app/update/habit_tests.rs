@@ -368,3 +368,30 @@ async fn y_copies_stored_text_inert() {
         "the escape is shown, not sent: {text:?}"
     );
 }
+
+/// A diff open when the policy changes (`:set`, `:policy`) is closed, saying why, instead of
+/// showing figures of a policy no longer in use.
+#[tokio::test]
+async fn a_diff_open_when_the_policy_changes_is_closed_saying_why() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "diff u061").await;
+    settle(&mut s, &store, key(InputKey::Enter)).await;
+    assert!(
+        matches!(s.ui.overlay, Overlay::Diff { .. }),
+        "{:?}",
+        s.ui.overlay
+    );
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "set budget.total=3000").await;
+    settle(&mut s, &store, key(InputKey::Enter)).await;
+    assert_eq!(s.ui.overlay, Overlay::None);
+    let said = s.status.message.clone().expect("a message").text;
+    assert!(said.contains("the policy changed"), "{said}");
+    // Reopened, it is of the policy in use.
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "diff u061").await;
+    settle(&mut s, &store, key(InputKey::Enter)).await;
+    assert!(matches!(s.ui.overlay, Overlay::Diff { .. }));
+}

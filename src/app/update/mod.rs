@@ -146,9 +146,29 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
         .by_person()
         .then(|| s.status.message.clone())
         .flatten();
+    // An overlay computed under a policy (a diff, an explanation) is not left showing the
+    // figures of a policy no longer in use.
+    let computed = |s: &State| match s.ui.overlay {
+        crate::app::state::Overlay::Diff { .. } => Some("diff"),
+        crate::app::state::Overlay::Explain { .. } => Some("explanation"),
+        _ => None,
+    };
+    let under = computed(s).map(|_| (s.session.policy.clone(), s.session.baseline.clone()));
     let mut effects = apply(s, action);
     if before.is_some() && s.status.message == before {
         s.status.message = None;
+    }
+    if let (Some((policy, baseline)), Some(what)) = (under, computed(s))
+        && (policy != s.session.policy || baseline != s.session.baseline)
+    {
+        s.ui.overlay = crate::app::state::Overlay::None;
+        info(
+            s,
+            &format!(
+                "the policy changed: the {what} shown was computed under the one before, so it \
+                 is closed (:diff or e again for this one)"
+            ),
+        );
     }
     effects.extend(users::count_again_if_moved(s));
     effects.extend(report_if_stale(s));
