@@ -102,7 +102,7 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
         }
         ("w" | "write", file) => save(s, file, false),
         ("w!" | "write!", file) => save(s, file, true),
-        ("reset", _) => super::update(s, Action::ResetTuning),
+        ("reset", _) => super::user::reset_tuning(s),
         _ => {
             // A known command without what it needs says what that is.
             match USAGE.iter().find(|(c, _)| *c == cmd) {

@@ -339,8 +339,14 @@ async fn y_copies_what_the_screen_is_about() {
     assert_eq!(yanked(&mut s), "--set budget.total=2000");
     settle(&mut s, &store, Action::ShowUsers).await;
     assert_eq!(yanked(&mut s), "u062");
+    // `r` resets on Tune only, where the tuning shows; elsewhere it says so and keeps it.
     settle(&mut s, &store, Action::ResetTuning).await;
+    assert!(s.modified(), "kept off Tune");
+    let said = s.status.message.clone().expect("a message").text;
+    assert!(said.contains(":reset"), "{said}");
     settle(&mut s, &store, Action::ShowTune).await;
+    settle(&mut s, &store, Action::ResetTuning).await;
+    assert!(!s.modified());
     assert!(
         update(&mut s, Action::Yank).is_empty(),
         "nothing tuned to copy"

@@ -25,16 +25,30 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             replay(s)
         }
         Action::PolicyLoaded(policy, from) => policy_loaded(s, *policy, &from),
-        Action::ResetTuning => {
-            s.session.policy = s.session.baseline.clone();
-            info(s, "tuning reset to the baseline policy");
-            let mut effects = replay(s);
-            effects.extend(super::users::tuned_stats(s));
-            effects
+        // The key acts on Tune only, where the tuning it throws away is on screen; `:reset`
+        // from anywhere.
+        Action::ResetTuning if s.ui.screen != crate::app::state::Screen::Tune => {
+            if s.modified() {
+                info(
+                    s,
+                    "r resets the tuning on Tune (5), where it shows; :reset does it from here",
+                );
+            }
+            vec![]
         }
+        Action::ResetTuning => reset_tuning(s),
         Action::Refresh => refresh(s),
         _ => vec![],
     }
+}
+
+/// Back to the baseline policy, replayed.
+pub(super) fn reset_tuning(s: &mut State) -> Vec<Effect> {
+    s.session.policy = s.session.baseline.clone();
+    info(s, "tuning reset to the baseline policy");
+    let mut effects = replay(s);
+    effects.extend(super::users::tuned_stats(s));
+    effects
 }
 
 /// A user read: shown when it is still the one (and the moment) asked for, then replayed.
