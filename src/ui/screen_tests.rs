@@ -563,3 +563,24 @@ async fn a_copys_badge_keeps_what_it_copies_at_80x24() {
     assert!(t.contains("dup of mb:324"), "{t}");
     assert!(!t.contains("dup of …"), "{t}");
 }
+
+/// At 80×24 with the weights warning, two flags that do not fit one per line share a row, so
+/// both show (the change that drops most items among them).
+#[tokio::test]
+async fn tune_flags_share_a_row_when_one_per_line_does_not_fit() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    for set in [
+        "set layers.journey.weight=0.3906",
+        "set session.max_items=1",
+    ] {
+        run(&mut s, &store, set).await;
+    }
+    settle(&mut s, &store, Action::ShowTune).await;
+    s.status.message = None;
+    let t = text(&s, 80, 24);
+    assert!(
+        t.contains("--set layers.journey.weight=0.3906  --set session.max_items=1"),
+        "{t}"
+    );
+}

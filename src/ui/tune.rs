@@ -35,6 +35,19 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let rows = u16::try_from(want)
         .unwrap_or(u16::MAX)
         .min(rest.height.saturating_sub(diff_min).max(3));
+    // One per line does not fit: side by side, wrapped, so every flag still shows if it can.
+    let (p, want) = if usize::from(rows) < want && set.len() > 1 {
+        let joined = set
+            .iter()
+            .map(|f| super::il(f))
+            .collect::<Vec<_>>()
+            .join("  ");
+        let p = Paragraph::new(joined).wrap(Wrap { trim: false });
+        let want = p.line_count(rest.width.saturating_sub(2)) + 2;
+        (p, want)
+    } else {
+        (p, want)
+    };
     let [diff_area, flags] =
         Layout::vertical([Constraint::Min(diff_min), Constraint::Length(rows)]).areas(rest);
     render_diff(frame, diff_area, s, t);
