@@ -24,18 +24,24 @@ pub fn render_tabs(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
-    let who = match (&s.user.view, &s.user.loading) {
-        (_, Some(id)) => format!("{} loading {} ", spinner(s), il(id)),
-        (Some(v), None) => {
-            let name = v
-                .data()
+    // Who: the id (which tells two files of one user apart: `u062@u062-before.json`), then
+    // the name.
+    let (id, name) = match (&s.user.view, &s.user.loading) {
+        (_, Some(id)) => (format!("{} loading {}", spinner(s), il(id)), String::new()),
+        (Some(v), None) => (
+            il(&v.data().user_id),
+            v.data()
                 .display_name
                 .as_deref()
-                .map(|n| format!(" · {n}"))
-                .unwrap_or_default();
-            il(&format!("{}{name} ", v.data().user_id))
-        }
-        (None, None) => String::new(),
+                .map(|n| il(&format!(" · {n}")))
+                .unwrap_or_default(),
+        ),
+        (None, None) => (String::new(), String::new()),
+    };
+    let who = if id.is_empty() {
+        String::new()
+    } else {
+        format!("{id}{name} ")
     };
     // The instant shown comes before who: it changes what every screen means.
     let room = (area.width as usize).saturating_sub(spans.iter().map(|sp| sp.width()).sum());
@@ -44,17 +50,40 @@ pub fn render_tabs(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     }
     let used: usize = spans.iter().map(|sp| sp.width()).sum();
     let room = (area.width as usize).saturating_sub(used);
-    // Cut with `…` (keeping a space at the end) when it does not fit.
+    // When it does not fit the name gives way first; the id is cut in its middle, so its end
+    // (a file's name) shows. A space stays at the end.
     let who: String = if who.width() > room {
-        format!(
-            "{} ",
-            crate::text::fit(who.trim_end(), room.saturating_sub(1))
-        )
+        let id = short_id(&id, room.saturating_sub(1));
+        let rest = room.saturating_sub(1 + id.width());
+        let name = if rest >= 6 {
+            crate::text::fit(&name, rest)
+        } else {
+            String::new()
+        };
+        format!("{id}{name} ")
     } else {
         who
     };
     spans.push(Span::styled(format!("{who:>room$}"), t.title()));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// `id` in `max` columns. A file's user (`u062@ticket-before.json`) keeps the user and the end
+/// of the file's name, where a before and an after differ (`u062@…ket-before`); another id is
+/// cut in its middle.
+fn short_id(id: &str, max: usize) -> String {
+    if id.width() <= max {
+        return id.to_string();
+    }
+    if let Some((user, file)) = id.split_once('@') {
+        let stem = file.strip_suffix(".json").unwrap_or(file);
+        // What the file's name may take after `user@`: its end, `…` first when cut.
+        let room = max.saturating_sub(user.width() + 1);
+        if room >= 5 {
+            return format!("{user}@{}", keep_end(stem, room));
+        }
+    }
+    crate::text::fit_middle(id, max)
 }
 
 /// The input line: what it is for, the text with its cursor, and how the query fares (matches,

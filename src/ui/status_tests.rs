@@ -265,3 +265,22 @@ async fn layers_help_lists_e() {
     let all = rows(&s, 120, 40).join("\n");
     assert!(all.contains("e  explain the knowledge item"), "{all}");
 }
+
+/// Two files of one user: at 80 columns the header keeps the end of the id (the file's name),
+/// so the before and the after files are told apart.
+#[tokio::test]
+async fn the_header_keeps_the_file_that_tells_two_moments_apart() {
+    let u1 = crate::app::update::tests::snapshot_u1().to_string();
+    let (mut s, ctx, _dir) = crate::app::update::tests::app_over_files(&[
+        ("ticket-4711-customer-before.json", u1.clone()),
+        ("ticket-4711-customer-after.json", u1),
+    ])
+    .await;
+    crate::app::update::tests::open(&mut s, &ctx, "u1@ticket-4711-customer-before.json").await;
+    let top = format!(
+        "{:?}",
+        crate::ui::tests::draw(&s, 80, 24, &crate::ui::theme::Theme::default()).backend()
+    );
+    let header = top.lines().nth(3).unwrap_or_default();
+    assert!(header.contains("u1@…-before "), "{header}\n{top}");
+}
