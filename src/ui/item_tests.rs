@@ -55,7 +55,8 @@ async fn layers_badge_copies_and_the_item_names_its_original() {
 }
 
 /// At 80×24 a copy's long badge does not squeeze every row's text: copies show the short form
-/// (`✘ dup of mb:327`) and the text keeps more than a word.
+/// (`✘ … dup of mb:327`: the `…` says a reason was cut, never dropped silently) and the text
+/// keeps more than a word.
 #[tokio::test]
 async fn a_copys_badge_leaves_the_text_its_width_at_80x24() {
     let (mut s, store) = demo_app().await;
@@ -67,7 +68,7 @@ async fn a_copys_badge_leaves_the_text_its_width_at_80x24() {
     let t = text(&s, 80, 24);
     let rows: Vec<&str> = t.lines().filter(|l| l.contains("│journey ")).collect();
     assert!(
-        rows.iter().any(|r| r.contains("dup of mb:327")),
+        rows.iter().any(|r| r.contains("✘ … dup of mb:327")),
         "the copy names its original: {t}"
     );
     // The text column: what follows the decision, up to the border.

@@ -220,6 +220,25 @@ fn malformed_text(m: &crate::engine::snapshot::Malformed, width: usize) -> Strin
     crate::text::preview(&format!("{source}: {}", m.reason), width)
 }
 
+/// The short form of a copy's badge before its original's id: the glyph, `…` where a reason
+/// other than being a copy was cut away (never dropped silently), `dup of `.
+fn compact_head(full: &str, decision: &str) -> String {
+    let glyph = full.chars().next().unwrap_or('✘');
+    if decision.chars().count() > 1 {
+        format!("{glyph} … dup of ")
+    } else {
+        format!("{glyph} dup of ")
+    }
+}
+
+/// A copy's badge in its short form (see [`compact_head`]).
+fn compact_badge(it: &Item, of: &str) -> String {
+    let full = badge(it);
+    let tail = format!("dup of {}", il(of));
+    let decision = full[..full.len().saturating_sub(tail.len())].trim_end();
+    format!("{}{}", compact_head(&full, decision), il(of))
+}
+
 /// [`badge`] in `width` columns. A copy's `dup of ID` is what tells it apart: the decision
 /// before it gives way first (`✘ layer b… dup of mb:327`), then the id is cut in its middle,
 /// so its `#n` shows.
@@ -237,7 +256,7 @@ fn badge_in(it: &Item, width: usize) -> String {
             if head_room >= 3 {
                 return format!("{} {tail}", crate::text::fit(head, head_room));
             }
-            let head = format!("{} dup of ", full.chars().next().unwrap_or('✘'));
+            let head = compact_head(&full, head);
             let room = width.saturating_sub(head.width());
             format!("{head}{}", crate::text::fit_middle(&il(&d.of), room))
         }
@@ -336,7 +355,7 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Them
         Columns {
             decision: column(&visible, "DECISION", |r| match r {
                 LayerRow::Item(i) => match &i.duplicate {
-                    Some(d) => format!("✘ dup of {}", il(&d.of)).width(),
+                    Some(d) => compact_badge(i, &d.of).width(),
                     None => badge(i).width(),
                 },
                 LayerRow::Malformed(..) => "⚠ unreadable".width(),
