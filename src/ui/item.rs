@@ -15,11 +15,13 @@ use crate::engine::snapshot::{Malformed, fmt_ts};
 use crate::engine::tokens::chars4;
 use crate::engine::{Assembly, Decision, Item, ItemKind};
 
-/// Where an item came from: the Redis key or table row — on the embedded demo, the key or row
-/// it stands for, marked as the demo's (no store was read).
-pub(crate) fn source_of(it: &Item, v: &UserView, demo: bool) -> String {
+/// Where an item came from: the Redis key or table row — on the embedded demo or from a
+/// snapshot file, the key or row it stands for, marked as such (no store was read).
+fn source_of(it: &Item, v: &UserView, s: &State) -> String {
+    let file = s.status.source == crate::store::snapshots::LABEL;
     match stored_at(it, v) {
-        (Some(_), place) if demo => format!("embedded demo: {place}"),
+        (Some(_), place) if s.status.demo && !file => format!("embedded demo: {place}"),
+        (Some(_), place) if file => format!("snapshot file: {place}"),
         (Some(store), place) => format!("{store} {place}"),
         (None, place) => place,
     }
@@ -80,7 +82,7 @@ fn fields(it: &Item, s: &State, v: &UserView, a: &Assembly, t: &Theme) -> Vec<Li
                 t.decision(it.decision),
             ),
         ]),
-        field("source", il(&source_of(it, v, s.status.demo))),
+        field("source", il(&source_of(it, v, s))),
         field(
             "timestamp",
             it.timestamp.as_ref().map_or("—".into(), fmt_ts),

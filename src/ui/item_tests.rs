@@ -163,3 +163,16 @@ async fn malformed_rows_show_the_end_of_their_keys() {
         "cut in the middle, the reason after: {rows:#?}"
     );
 }
+
+/// An item read from a snapshot file says so, not `redis …`: no store was read.
+#[tokio::test]
+async fn an_item_from_a_snapshot_file_names_the_file_as_its_source() {
+    let u1 = crate::app::update::tests::snapshot_u1().to_string();
+    let (mut s, ctx, _dir) = crate::app::update::tests::app_over_files(&[("u1.json", u1)]).await;
+    settle(&mut s, &ctx, Action::Select).await;
+    settle(&mut s, &ctx, Action::ShowLayers).await;
+    settle(&mut s, &ctx, Action::Select).await;
+    let t = text(&s, 120, 40);
+    assert!(t.contains("source     snapshot file: session:u1:"), "{t}");
+    assert!(!t.contains("source     redis"), "{t}");
+}
