@@ -24,7 +24,15 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     };
     let margins = s.user.view.as_ref().and_then(|v| v.margins.as_ref());
     let b = budget_view::layout(a, margins, area);
-    render_gauges(frame, b.gauges, &b.rows, s.user.budget_scroll, a, t);
+    let policy = format!("{}{}", il(&a.policy), if s.modified() { "*" } else { "" });
+    render_gauges(
+        frame,
+        b.gauges,
+        &b.rows,
+        s.user.budget_scroll,
+        (a, &policy),
+        t,
+    );
     render_total(frame, b.total, a, &b.legend, &b.global, t);
     if let Some(drift) = b.drift {
         render_drift(frame, drift, a, t);
@@ -38,7 +46,7 @@ fn render_gauges(
     area: Rect,
     rows: &[GaugeRow],
     scroll: usize,
-    a: &Assembly,
+    (a, policy): (&Assembly, &str),
     t: &Theme,
 ) {
     let width = usize::from(area.width.saturating_sub(2));
@@ -96,7 +104,7 @@ fn render_gauges(
     };
     let b = block(
         format!(
-            " Layer budgets · {} · {}{place} ",
+            " Layer budgets · {policy} · {} · {}{place} ",
             a.tokenizer,
             a.strategy.as_str()
         ),

@@ -104,8 +104,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
 /// in the room left, so the what-if is never mistaken for what the user asked.
 fn render_totals(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Theme) {
     let width = usize::from(area.width.saturating_sub(2));
+    // `prolaunch*` while tuned, as Tune and the status bar say: the figures are the tuning's.
+    let tuned = if s.modified() { "*" } else { "" };
     let head = format!(
-        " {} · {} · {} · {}",
+        " {} · {}{tuned} · {} · {}",
         il(&a.user_id),
         il(&a.policy),
         a.tokenizer,
