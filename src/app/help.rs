@@ -119,8 +119,11 @@ const TUNE_KEYS: &[(Action, &str)] = &[
 /// The Prompt screen's own keys.
 const PROMPT_KEYS: &[(Action, &str)] = &[
     (Action::Filter, "search"),
-    (Action::NextMatch, "next match"),
-    (Action::PrevMatch, "previous match"),
+    (
+        Action::NextMatch,
+        "next match (in the diff without a search: next change)",
+    ),
+    (Action::PrevMatch, "previous match (or change)"),
     (Action::ToggleDiff, "diff: tuned vs baseline"),
     (Action::Yank, "copy the prompt as shown"),
 ];

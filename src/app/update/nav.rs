@@ -346,6 +346,32 @@ pub fn match_scroll(s: &State, k: usize) -> Option<usize> {
 
 fn prompt(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
+        // In the diff with no search, `n`/`N` go from one changed stretch to the next, as in
+        // `:diff`.
+        Action::NextMatch | Action::PrevMatch if s.user.diff && s.user.search.is_empty() => {
+            let view = prompt_rows(s);
+            let changed = |row: &(usize, std::ops::Range<usize>)| {
+                view.lines
+                    .get(row.0)
+                    .is_some_and(|l| l.starts_with('-') || l.starts_with('+'))
+            };
+            let starts: Vec<usize> = (0..view.rows.len())
+                .filter(|&i| changed(&view.rows[i]) && (i == 0 || !changed(&view.rows[i - 1])))
+                .collect();
+            let at = s.user.scroll;
+            let to = if action == Action::NextMatch {
+                starts.into_iter().find(|&i| i > at)
+            } else {
+                starts.into_iter().rev().find(|&i| i < at)
+            };
+            match to {
+                Some(row) => s.user.scroll = row.min(prompt_last(s, view.rows.len())),
+                None => super::info(s, "no more changes that way"),
+            }
+        }
+        Action::NextMatch | Action::PrevMatch if s.user.search.is_empty() => {
+            super::info(s, "no search: / searches the prompt");
+        }
         Action::NextMatch | Action::PrevMatch => {
             let n = search_lines(s).len();
             if n == 0 {

@@ -137,8 +137,31 @@ async fn the_prompt_diff_marks_what_tuning_removed() {
     let removed = lines.iter().filter(|l| l.starts_with("- ")).count();
     assert!(removed > 5, "{removed}");
     assert!(lines.iter().any(|l| l.starts_with("  ## ")), "headers kept");
+    // n goes to the first changed stretch (a row of a `-` or `+` line), N back.
+    s.ui.size = (80, 24);
+    s.user.scroll = 0;
+    settle(&mut s, &store, Action::NextMatch).await;
+    let view = super::nav::prompt_rows(&s);
+    let first = view.rows[s.user.scroll].0;
+    assert!(s.user.scroll > 0, "moved");
+    assert!(
+        view.lines[first].starts_with("- ") || view.lines[first].starts_with("+ "),
+        "{}",
+        view.lines[first]
+    );
+    settle(&mut s, &store, Action::PrevMatch).await;
+    let said = s.status.message.clone().expect("a message").text;
+    assert!(said.contains("no more changes"), "{said}");
     settle(&mut s, &store, Action::ToggleDiff).await;
     assert!(super::prompt_lines(&s).iter().all(|l| !l.starts_with("- ")));
+    // Without the diff and without a search, n says how to search (not an error).
+    settle(&mut s, &store, Action::NextMatch).await;
+    let said = s.status.message.clone().expect("a message");
+    assert!(
+        !said.error && said.text.contains("/ searches"),
+        "{:?}",
+        said
+    );
 }
 
 #[tokio::test]
