@@ -76,7 +76,7 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         _ => "",
     };
     let head = format!(
-        " Events{trouble}{state} · {whose} · {} of {} received",
+        " Events{trouble}{state} · {whose} · {} shown of {} received",
         shown.len(),
         live.events.len()
     );

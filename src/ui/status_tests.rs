@@ -215,7 +215,7 @@ async fn live_lists_an_unreadable_event_naming_its_channel() {
         all.contains("unreadable: payload is not JSON: ␛[2Jnot json"),
         "{all}"
     );
-    assert!(all.contains("2 of 2 received"), "{all}");
+    assert!(all.contains("2 shown of 2 received"), "{all}");
     // Its time is the machine's (the message has none): marked, and the title says so, also
     // at 80 columns.
     for (w, h) in [(120, 40), (80, 24)] {
