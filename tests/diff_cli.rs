@@ -109,6 +109,20 @@ fn one_user_under_two_policies_names_the_policy_key() {
     );
     let inputs = wider["inputs"].as_array().expect("inputs");
     assert_eq!(inputs.len(), 1, "{inputs:?}");
+    // Several --against-set are named once, together.
+    let two = ctxlens(&[
+        "diff",
+        "u005",
+        "--against-set",
+        "knowledge.similarity_threshold=0.6",
+        "--against-set",
+        "recency.window_hours=48",
+    ]);
+    let head = two.stdout.lines().next().unwrap_or_default();
+    assert_eq!(
+        head,
+        "diff  u005 → u005 under --against-set knowledge.similarity_threshold=0.6 recency.window_hours=48"
+    );
 }
 
 /// Each input change reads as what it does, in the text, the set and `--json` alike: a clock

@@ -397,3 +397,19 @@ fn report_knows_never_retrieved_rows_on_the_demo_but_not_from_snapshot_files() {
         text.stdout
     );
 }
+
+/// A gate on a metric the policy does not have says it cannot fail; `--top 0` is refused.
+#[test]
+fn a_gate_that_cannot_fail_says_so_and_top_is_at_least_one() {
+    let out = ctxlens(&["report", "--fail-on", "static_share", "--quiet"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("--fail-on static_share: n/a for the candidate policy"),
+        "{}",
+        out.stderr
+    );
+    let top = ctxlens(&["report", "--top", "0"]);
+    assert_eq!(top.code, 2, "{}", top.stderr);
+    assert!(top.stderr.contains("must be at least 1"), "{}", top.stderr);
+}

@@ -456,7 +456,7 @@ fn bad_instants_are_usage_errors() {
             "--query",
             "price",
         ],
-        2,
+        1,
         "ctxlens: kn:58 was created at 2024-12-10T11:00:00Z, not by --at 2024-12-08T00:00:00Z: \
          the knowledge table held no such row then",
     );

@@ -169,7 +169,7 @@ fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
 }
 
 /// A count of one or more.
-fn at_least_one(s: &str) -> Result<usize, String> {
+pub(crate) fn at_least_one(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(0) => Err("must be at least 1".into()),
         Ok(n) => Ok(n),

@@ -97,11 +97,13 @@ pub async fn diff_cmd(ctx: &Ctx, out: &mut impl Write, args: &DiffArgs) -> Resul
         .collect();
     if args.b.is_none() {
         how.extend(args.against.iter().map(|p| format!("under {p}")));
-        how.extend(
-            args.against_sets
-                .iter()
-                .map(|s| format!("under --against-set {s}")),
-        );
+        // One `under --against-set A B`, however many there are.
+        if !args.against_sets.is_empty() {
+            how.push(format!(
+                "under --against-set {}",
+                args.against_sets.join(" ")
+            ));
+        }
         if how.is_empty() {
             how.push("now".into());
         }

@@ -63,7 +63,8 @@ fn refuse_later_row(
         Some(t) if t <= at => Ok(()),
         created => {
             let when = created.map_or("at no readable time".into(), |t| format!("at {}", fmt(&t)));
-            Err(CliError::Usage(format!(
+            // A row not there (then) exits 1, as one not there at all does.
+            Err(CliError::Runtime(format!(
                 "{} was created {when}, not by --at {}: the knowledge table held no such row then",
                 entry.id,
                 fmt(&at)

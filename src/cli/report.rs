@@ -43,8 +43,8 @@ pub struct ReportArgs {
     /// Seed of the synthetic fleet and of --sample.
     #[arg(long, default_value_t = 1, value_name = "SEED")]
     pub seed: u64,
-    /// How many most-affected users to list.
-    #[arg(long, default_value_t = DEFAULT_TOP, value_name = "N")]
+    /// How many most-affected users to list (at least 1).
+    #[arg(long, default_value_t = DEFAULT_TOP, value_name = "N", value_parser = super::args::at_least_one)]
     pub top: usize,
     /// Replay as of this instant (RFC 3339); default: each store's now.
     #[arg(long, value_name = "TIME", value_parser = parse_now)]
@@ -275,6 +275,17 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
         ReportFormat::Csv => write!(out, "{}", csv(&summary)).map_err(io)?,
         ReportFormat::Markdown => write!(out, "{}", markdown(&summary)).map_err(io)?,
         ReportFormat::Table => table(out, &summary)?,
+    }
+    // A gate named on a metric this policy does not have (`static_share` without static
+    // layers) can never fail: said, so a CI job does not trust it.
+    for m in summary.monitoring.iter().filter(|m| {
+        args.fail_on.contains(&m.metric) && summary.users > 0 && m.candidate.pass.is_none()
+    }) {
+        warn(&format!(
+            "--fail-on {}: n/a for the candidate policy (nothing to measure it on), so this gate \
+             cannot fail",
+            m.metric
+        ));
     }
     verdict(&summary, &gated)
 }

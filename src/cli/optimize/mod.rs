@@ -146,7 +146,7 @@ fn parse_share(s: &str) -> Result<f64, String> {
     s.parse::<f64>()
         .ok()
         .filter(|v| (0.0..0.95).contains(v))
-        .ok_or_else(|| format!("{s}: a share of users from 0 to 0.95"))
+        .ok_or_else(|| format!("{s}: a share of users from 0 up to (not including) 0.95"))
 }
 
 /// `K@S`.
