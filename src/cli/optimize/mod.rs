@@ -34,8 +34,9 @@ pub struct OptimizeArgs {
     /// A key the search may move, optionally with bounds (repeatable): layers.*.weight,
     /// layers.NAME.cap=0..1500, knowledge.similarity_threshold, knowledge.limit,
     /// session.max_items, strategy, recency.window_hours, recency.boost, budget.total,
-    /// truncate_min_remaining. Default: layer weights and set caps, the knowledge threshold
-    /// and limit, session.max_items, strategy and recency; never the total unless freed.
+    /// truncate_min_remaining. The keys named are the ones that move, instead of the default:
+    /// layer weights and set caps, the knowledge threshold and limit, session.max_items,
+    /// strategy and recency; never the total unless freed.
     #[arg(long, value_name = "KEY[=LO..HI]")]
     pub free: Vec<String>,
     /// Keep this key as the baseline has it (repeatable; `*` for a layer name).
