@@ -202,6 +202,27 @@ fn explain_gives_each_gate_of_a_knowledge_row() {
         dup["gates"][6]["detail"],
         "dropped before the fit as a copy of s1#6"
     );
+    // Kept by its layer's fit, dropped by the global pass: said so, not "the layer used 0".
+    let global = json(&[
+        "explain",
+        "u005",
+        "kn:25",
+        "--json",
+        "--set",
+        "budget.total=1000",
+        "--set",
+        "layers.knowledge.weight=1",
+        "--set",
+        "layers.journey.weight=1",
+        "--set",
+        "layers.session.weight=1",
+    ]);
+    assert_eq!(global["first_failed"], "budget");
+    let detail = global["gates"][6]["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.starts_with("dropped by global_budget (138 tokens): its layer's fit kept it"),
+        "{detail}"
+    );
     // Not found, like a user that is not there: exit 1. Several matches are a usage error.
     expect_error(
         &["explain", "u005", "no such title"],

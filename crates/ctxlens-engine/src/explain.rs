@@ -338,9 +338,18 @@ fn budget_gate(
                 it.kept_tokens, it.tokens
             ),
         ),
-        (Decision::Dropped, Some(r @ (Reason::LayerBudget | Reason::GlobalBudget))) => (
+        (Decision::Dropped, Some(Reason::LayerBudget)) => (
             Some(false),
-            format!("dropped by {} ({} tokens); {room}", r.as_str(), it.tokens),
+            format!("dropped by layer_budget ({} tokens); {room}", it.tokens),
+        ),
+        // Past its layer's fit, the global pass (T over every layer) had no room left.
+        (Decision::Dropped, Some(Reason::GlobalBudget)) => (
+            Some(false),
+            format!(
+                "dropped by global_budget ({} tokens): its layer's fit kept it, the global pass \
+                 had no room for it under T {} ({} tokens kept in all)",
+                it.tokens, a.budget.total, a.total_tokens
+            ),
         ),
         (Decision::Dropped, Some(Reason::Duplicate)) => (
             Some(false),
