@@ -61,7 +61,7 @@ fn stored_at(it: &Item, v: &UserView) -> (Option<&'static str>, String) {
 /// A `name       value` line of the item overlay.
 fn field(t: &Theme, k: &str, v: String) -> Line<'static> {
     Line::from(vec![
-        styled(format!("{k:<11}"), t.muted()),
+        styled(format!("{k:<FIELD$}"), t.muted()),
         styled(v, t.base()),
     ])
 }
@@ -144,7 +144,7 @@ pub(crate) fn lines(
     out.extend(duplicate_lines(it, a, t));
     out.push(Line::from(""));
     if s.ui.tokens.on {
-        let mut rows = wrap::all_rows(&out, width);
+        let mut rows = field_rows(&out, width);
         rows.extend(tokens::lines(it, &src, t, width));
         return rows;
     }
@@ -159,7 +159,26 @@ pub(crate) fn lines(
     }
     // Masked when loaded under --redact.
     out.extend(inert_lines(&it.text));
-    wrap::all_rows(&out, width)
+    field_rows(&out, width)
+}
+
+/// How wide a field's name is (`source     `).
+const FIELD: usize = 11;
+
+/// `lines` as rows `width` cells wide; a field's value wraps under itself, not under its name.
+fn field_rows(lines: &[Line<'_>], width: usize) -> Vec<Line<'static>> {
+    use unicode_width::UnicodeWidthStr;
+    let blank = [ratatui::text::Span::raw(" ".repeat(FIELD))];
+    lines
+        .iter()
+        .flat_map(|l| match l.spans.split_first() {
+            Some((name, value)) if !value.is_empty() && name.content.width() == FIELD => {
+                let value = Line::from(value.to_vec()).style(l.style);
+                wrap::hanging(std::slice::from_ref(name), &blank, &value, width)
+            }
+            _ => wrap::rows(l, width),
+        })
+        .collect()
 }
 
 /// `copy of   s1#6 (session) · near, Jaccard 0.75 · 125 tokens spent on it`, and the items

@@ -137,6 +137,21 @@ async fn a_truncated_item_says_where_it_was_cut() {
         ),
         "{t}"
     );
+    // At 80 columns the field wraps under its value, not under its name.
+    s.ui.size = (80, 24);
+    let narrow = text(&s, 80, 24);
+    let rows: Vec<&str> = narrow.lines().collect();
+    let at = rows
+        .iter()
+        .position(|r| r.contains("cut        after character 2734"))
+        .unwrap_or_else(|| panic!("the cut field: {narrow}"));
+    let next = rows[at + 1];
+    let value_col = rows[at].find("after character").unwrap_or_default();
+    assert_eq!(
+        next.get(value_col - 11..value_col).map(str::trim),
+        Some(""),
+        "the second row hangs under the value: {next}"
+    );
     settle(&mut s, &store, Action::ToggleTokens).await;
     assert!(text(&s, 200, 160).contains('✂'));
 }
