@@ -20,7 +20,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub use args::{Cli, Command, EmbedderKind, GlobalArgs, GraphFormat, Selection};
-pub(crate) use args::{non_blank, parse_now};
+pub(crate) use args::{at_least_one, non_blank, parse_now};
 
 use crate::config::{Config, ConfigError, load_policy};
 use crate::engine::{Engine, Policy, PolicyError};

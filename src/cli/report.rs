@@ -44,7 +44,7 @@ pub struct ReportArgs {
     #[arg(long, default_value_t = 1, value_name = "SEED")]
     pub seed: u64,
     /// How many most-affected users to list (at least 1).
-    #[arg(long, default_value_t = DEFAULT_TOP, value_name = "N", value_parser = super::args::at_least_one)]
+    #[arg(long, default_value_t = DEFAULT_TOP, value_name = "N", value_parser = super::at_least_one)]
     pub top: usize,
     /// Replay as of this instant (RFC 3339); default: each store's now.
     #[arg(long, value_name = "TIME", value_parser = parse_now)]
