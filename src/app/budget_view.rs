@@ -48,11 +48,6 @@ pub fn rows(a: &Assembly, margins: Option<&Margins>, width: usize) -> Vec<GaugeR
     out
 }
 
-/// The first row shown of `rows` rows on a pane `height` rows high: the last page is full.
-pub fn first(scroll: usize, rows: usize, height: usize) -> usize {
-    scroll.min(rows.saturating_sub(height))
-}
-
 fn num(n: usize) -> String {
     crate::report::format::thousands(n as f64, 0)
 }

@@ -77,6 +77,12 @@ pub fn offset(cursor: usize, height: usize, len: usize) -> usize {
     page.min(len.saturating_sub(height))
 }
 
+/// The first row shown of `rows` rows scrolled to `scroll` on a view `height` rows high: the
+/// last page is a full one.
+pub fn first_shown(scroll: usize, rows: usize, height: usize) -> usize {
+    scroll.min(rows.saturating_sub(height))
+}
+
 /// Rows of a bordered table with a header inside `area`.
 pub fn table_rows(area: Rect) -> usize {
     area.height.saturating_sub(3) as usize

@@ -194,9 +194,3 @@ pub fn areas(
     let (panel, events) = super::layout::live(body, rows.as_ref().map_or(1, Vec::len));
     (panel, rows, events)
 }
-
-/// The first row of the upper panel shown, on a panel `height` rows high (inside its frame):
-/// the last page is a full one.
-pub fn panel_first(s: &State, rows: usize, height: usize) -> usize {
-    s.live.panel_scroll.min(rows.saturating_sub(height))
-}

@@ -364,17 +364,7 @@ fn fit(text: &str, max: usize) -> String {
 /// `text` word-wrapped into at most `lines` lines of `max` columns; the last takes the rest,
 /// cut with an ellipsis.
 pub(super) fn wrap(text: &str, max: usize, lines: usize) -> Vec<String> {
-    let text = crate::text::inert_line(text);
-    let mut out: Vec<String> = Vec::new();
-    for w in text.split_whitespace() {
-        match out.last_mut() {
-            Some(cur) if cur.width() + 1 + w.width() <= max => {
-                cur.push(' ');
-                cur.push_str(w);
-            }
-            _ => out.push(w.to_string()),
-        }
-    }
+    let mut out = crate::text::wrap_words(text, max);
     if out.len() > lines && lines > 0 {
         let rest = out.split_off(lines - 1).join(" ");
         out.push(rest);

@@ -21,13 +21,14 @@ fn metric_cell(key: &str, m: Metric) -> Cell {
 }
 
 /// The edges of seed 003's target of `key` (see [`super::summary::MONITORING`]).
-fn edges(key: &str) -> &'static [f64] {
+fn edges(key: &str) -> Vec<f64> {
+    use super::{AVG_TOKENS_TARGET, RAG_HIT_TARGET, STATIC_SHARE_TARGET, TRUNCATION_TARGET};
     match key {
-        "avg_context_tokens" => &[2500.0],
-        "static_share" => &[0.2, 0.4],
-        "rag_hit_rate" => &[0.8],
-        "truncation_rate" => &[0.05],
-        _ => &[],
+        "avg_context_tokens" => vec![AVG_TOKENS_TARGET],
+        "static_share" => vec![STATIC_SHARE_TARGET.0, STATIC_SHARE_TARGET.1],
+        "rag_hit_rate" => vec![RAG_HIT_TARGET],
+        "truncation_rate" => vec![TRUNCATION_TARGET],
+        _ => vec![],
     }
 }
 

@@ -301,12 +301,15 @@ impl PgStore {
     /// malformed item of its user; several journey rows for one user, or several memory rows
     /// with one id, are read once, with a note.
     pub async fn load_many(&self, users: &[String]) -> Result<HashMap<String, PgUser>, StoreError> {
-        let journey = query(&self.sql.journeys).bind(users).fetch_all(&self.pool);
-        let memory = query(&self.sql.memory).bind(users).fetch_all(&self.pool);
-        let (journey, memory) = tokio::join!(
-            self.answered("user_journeys", journey),
-            self.answered("memory_bank", memory)
-        );
+        let journey = query(&self.sql.journeys)
+            .bind(users)
+            .fetch_all(&self.pool)
+            .within(self, "user_journeys");
+        let memory = query(&self.sql.memory)
+            .bind(users)
+            .fetch_all(&self.pool)
+            .within(self, "memory_bank");
+        let (journey, memory) = tokio::join!(journey, memory);
         let mut out: HashMap<String, PgUser> = HashMap::new();
         let mut repeats = Repeats::default();
         for r in journey? {

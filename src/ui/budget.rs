@@ -67,7 +67,7 @@ fn render_gauges(
         GaugeRow::Note { .. } => None,
     });
     let bar_w = width.saturating_sub(INDENT + used_w + budget_w + 4).max(4);
-    let first = budget_view::first(scroll, rows.len(), height);
+    let first = crate::app::layout::first_shown(scroll, rows.len(), height);
     let lines: Vec<Line> = rows
         .iter()
         .skip(first)
@@ -92,16 +92,9 @@ fn render_gauges(
             ]),
         })
         .collect();
-    let place = if rows.len() > height {
-        format!(
-            " · {}-{}/{} · j/k",
-            first + 1,
-            (first + height).min(rows.len()),
-            rows.len()
-        )
-    } else {
-        String::new()
-    };
+    let place = super::place(first, height, rows.len())
+        .map(|p| format!(" · {p} · j/k"))
+        .unwrap_or_default();
     let b = block(
         format!(
             " Layer budgets · {policy} · {} · {}{place} ",

@@ -119,13 +119,11 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme, search: &str,
     // The rows the lines take once wrapped: where scrolling ends, so the last one can be read.
     let rows = p.line_count(area.width.saturating_sub(2));
     s.ui.help_rows.set(rows);
-    let scroll = scroll.min(rows.saturating_sub(height));
+    let scroll = layout::first_shown(scroll, rows, height);
     // Where the view is, when the keys do not all fit.
-    let place = if rows > height {
-        format!(" · {}-{}/{}", scroll + 1, (scroll + height).min(rows), rows)
-    } else {
-        String::new()
-    };
+    let place = super::place(scroll, height, rows)
+        .map(|p| format!(" · {p}"))
+        .unwrap_or_default();
     let title = if search.is_empty() {
         format!(" Keys{place} · / search · j/k scroll · esc close ")
     } else {

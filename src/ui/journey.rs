@@ -214,7 +214,7 @@ struct Pan {
 impl Pan {
     /// `first-last/total` of an axis, or nothing when it is shown whole.
     fn range((first, shown, total): (u16, u16, u16)) -> Option<String> {
-        (total > shown).then(|| format!("{}-{}/{total}", first + 1, (first + shown).min(total)))
+        super::place(first.into(), shown.into(), total.into())
     }
 }
 
@@ -363,16 +363,10 @@ fn render_selection(
     let rows = p.line_count(area.width.saturating_sub(2));
     let height = usize::from(area.height.saturating_sub(2));
     s.user.panel_rows.set((rows, height));
-    let first = s.user.panel.min(rows.saturating_sub(height));
-    let shown = if rows > height {
-        format!(
-            " · {}-{}/{rows} · PgDn/PgUp",
-            first + 1,
-            (first + height).min(rows)
-        )
-    } else {
-        String::new()
-    };
+    let first = crate::app::layout::first_shown(s.user.panel, rows, height);
+    let shown = super::place(first, height, rows)
+        .map(|p| format!(" · {p} · PgDn/PgUp"))
+        .unwrap_or_default();
     // The name gives way to the range and the keys (cut with an ellipsis).
     let fixed = format!(" {} {shown} ", il(id)).width();
     let name = crate::text::fit(

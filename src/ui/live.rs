@@ -25,7 +25,7 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let shown = crate::app::update::live_shown(s);
     let height = area.height.saturating_sub(2) as usize;
     // The last page is a full one.
-    let first = live.scroll.min(shown.len().saturating_sub(height));
+    let first = crate::app::layout::first_shown(live.scroll, shown.len(), height);
     let lines: Vec<Line> = if shown.is_empty() && s.status.source == crate::store::snapshots::LABEL
     {
         vec![Line::styled(
@@ -154,25 +154,19 @@ fn render_cache(frame: &mut Frame, area: Rect, rows: Option<Vec<Row>>, s: &State
         return;
     };
     let height = usize::from(area.height.saturating_sub(2));
-    let first = live_view::panel_first(s, rows.len(), height);
+    let first = crate::app::layout::first_shown(s.live.panel_scroll, rows.len(), height);
     let findings = match live_view::findings(s) {
         1 => " · 1 finding".to_string(),
         n => format!(" · {n} findings"),
     };
-    let title = if rows.len() > height {
-        let keys = if s.live.on_panel {
-            "j/k scroll · tab events"
-        } else {
-            "tab scrolls"
-        };
-        format!(
-            " Cached context{findings} · {}-{}/{} · {keys} ",
-            first + 1,
-            (first + height).min(rows.len()),
-            rows.len()
-        )
+    let keys = if s.live.on_panel {
+        "j/k scroll · tab events"
     } else {
-        format!(" Cached context{findings} ")
+        "tab scrolls"
+    };
+    let title = match super::place(first, height, rows.len()) {
+        Some(p) => format!(" Cached context{findings} · {p} · {keys} "),
+        None => format!(" Cached context{findings} "),
     };
     let tone = |tone: Tone| match tone {
         Tone::Base => t.base(),

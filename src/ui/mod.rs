@@ -237,6 +237,12 @@ pub(crate) fn styled(text: impl Into<String>, style: Style) -> Span<'static> {
     Span::styled(text.into(), style)
 }
 
+/// Where a view of `height` rows from `first` is in `len` rows (`11-20/54`), when they do not
+/// all show.
+pub(crate) fn place(first: usize, height: usize, len: usize) -> Option<String> {
+    (len > height).then(|| format!("{}-{}/{len}", first + 1, (first + height).min(len)))
+}
+
 /// `n` with thousands separators: `8,578`.
 pub(crate) fn num(n: usize) -> String {
     crate::report::format::thousands(n as f64, 0)

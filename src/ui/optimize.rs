@@ -178,16 +178,7 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, p: &Progress, t: &Them
         Constraint::Length(7),
         Constraint::Min(8),
     ];
-    let shown = if list.len() > height {
-        format!(
-            "{}-{}/{}",
-            first + 1,
-            (first + height).min(list.len()),
-            list.len()
-        )
-    } else {
-        list.len().to_string()
-    };
+    let shown = super::place(first, height, list.len()).unwrap_or_else(|| list.len().to_string());
     let title = format!(" Best so far, then the Pareto front ({shown}) ");
     let table = Table::new(rows, widths)
         .header(header)

@@ -124,16 +124,9 @@ fn render_fields(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         0 => String::new(),
         n => format!(" · {n} changed (n/N)"),
     };
-    let place = if fields.len() > height {
-        format!(
-            " · {}-{}/{}",
-            first + 1,
-            (first + height).min(fields.len()),
-            fields.len()
-        )
-    } else {
-        String::new()
-    };
+    let place = super::place(first, height, fields.len())
+        .map(|p| format!(" · {p}"))
+        .unwrap_or_default();
     let head = format!(
         " Tune {}{marker}{changed}{place}",
         super::il(&s.session.policy.name)

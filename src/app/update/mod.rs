@@ -153,7 +153,10 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
         crate::app::state::Overlay::Explain { .. } => Some("explanation"),
         _ => None,
     };
-    let under = computed(s).map(|_| (s.session.policy.clone(), s.session.baseline.clone()));
+    // (The clock's ticks change no policy: nothing to hold for them.)
+    let under = computed(s)
+        .filter(|_| action != Action::Tick)
+        .map(|_| (s.session.policy.clone(), s.session.baseline.clone()));
     let mut effects = apply(s, action);
     if before.is_some() && s.status.message == before {
         s.status.message = None;

@@ -88,13 +88,22 @@ fn diff_change(s: &State, scroll: usize, next: bool) -> Option<usize> {
             .any(|x| x.as_ref().is_some_and(|(ch, _)| *ch != Change::Same)),
         _ => false,
     };
-    let starts: Vec<usize> = (0..rows.len())
-        .filter(|&i| changed(&rows[i]) && (i == 0 || !changed(&rows[i - 1])))
-        .collect();
+    step(stretches(rows.len(), |i| changed(&rows[i])), scroll, next)
+}
+
+/// Where each stretch of rows `changed` says yes to begins, of `n` rows.
+fn stretches(n: usize, changed: impl Fn(usize) -> bool) -> Vec<usize> {
+    (0..n)
+        .filter(|&i| changed(i) && (i == 0 || !changed(i - 1)))
+        .collect()
+}
+
+/// The first of `marks` (ascending) after `at`, or with `next` false the last before it.
+fn step(marks: Vec<usize>, at: usize, next: bool) -> Option<usize> {
     if next {
-        starts.into_iter().find(|&i| i > scroll)
+        marks.into_iter().find(|&i| i > at)
     } else {
-        starts.into_iter().rev().find(|&i| i < scroll)
+        marks.into_iter().rev().find(|&i| i < at)
     }
 }
 
@@ -229,13 +238,7 @@ fn tune_keys(s: &mut State, action: Action) -> Vec<Effect> {
         // To the next (previous) field the tuning changed.
         Action::NextMatch | Action::PrevMatch => {
             let changed = tune::changed_fields(&s.session.baseline, &s.session.policy);
-            let cursor = s.tune.cursor;
-            let to = if action == Action::NextMatch {
-                changed.into_iter().find(|&i| i > cursor)
-            } else {
-                changed.into_iter().rev().find(|&i| i < cursor)
-            };
-            match to {
+            match step(changed, s.tune.cursor, action == Action::NextMatch) {
                 Some(i) => s.tune.cursor = i,
                 None => super::info(s, "no more changed fields that way"),
             }
@@ -350,21 +353,13 @@ fn prompt(s: &mut State, action: Action) -> Vec<Effect> {
         // `:diff`.
         Action::NextMatch | Action::PrevMatch if s.user.diff && s.user.search.is_empty() => {
             let view = prompt_rows(s);
-            let changed = |row: &(usize, std::ops::Range<usize>)| {
+            let changed = |i: usize| {
                 view.lines
-                    .get(row.0)
+                    .get(view.rows[i].0)
                     .is_some_and(|l| l.starts_with('-') || l.starts_with('+'))
             };
-            let starts: Vec<usize> = (0..view.rows.len())
-                .filter(|&i| changed(&view.rows[i]) && (i == 0 || !changed(&view.rows[i - 1])))
-                .collect();
-            let at = s.user.scroll;
-            let to = if action == Action::NextMatch {
-                starts.into_iter().find(|&i| i > at)
-            } else {
-                starts.into_iter().rev().find(|&i| i < at)
-            };
-            match to {
+            let starts = stretches(view.rows.len(), changed);
+            match step(starts, s.user.scroll, action == Action::NextMatch) {
                 Some(row) => s.user.scroll = row.min(prompt_last(s, view.rows.len())),
                 None => super::info(s, "no more changes that way"),
             }
