@@ -515,3 +515,36 @@ fn the_users_table_lines_up_with_wide_characters() {
     assert!(rows.len() > 60);
     assert!(rows.iter().all(|l| col(l) == col(wide)), "{}", out.stdout);
 }
+
+/// README (Duplicates): under `dedupe=near` u062's two copies go before the fit; the prompt
+/// stays the same and the journey blocker has 6 items behind it instead of 8, the budget that
+/// keeps them all 7,110 tokens instead of 8,578.
+#[test]
+fn deduping_u062_shrinks_what_the_journey_cut_holds_not_the_prompt() {
+    let journey = |set: &[&str]| {
+        let mut args = vec!["replay", "u062", "--explain", "--json"];
+        args.extend_from_slice(set);
+        let out = ctxlens(&args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+        let layer = v["margins"]["layers"]
+            .as_array()
+            .expect("layers")
+            .iter()
+            .find(|l| l["name"] == "journey")
+            .cloned()
+            .expect("journey");
+        (v["prompt"].clone(), layer)
+    };
+    let (prompt, before) = journey(&[]);
+    let (deduped, after) = journey(&["--set", "dedupe=near"]);
+    assert_eq!(prompt, deduped, "the prompt stays the same");
+    assert_eq!(
+        (&before["blocker"]["behind"], &before["keeps_all_at"]),
+        (&8.into(), &8578.into())
+    );
+    assert_eq!(
+        (&after["blocker"]["behind"], &after["keeps_all_at"]),
+        (&6.into(), &7110.into())
+    );
+}
