@@ -78,10 +78,6 @@ fn says_not_read(line: &str) -> bool {
     line.ends_with("users not read") || line.ends_with("the listing stopped too)")
 }
 
-/// Starts `report` over a seeded fleet and waits until its first batches are done: batches are
-/// read in listing order, at most two per core in flight, so once the keys of two batches more
-/// than that have been read (and at least a fifth of all), the first ones have been merged; most
-/// of the fleet is still to come.
 /// Store URLs with passwords for a report: a read-only Redis user, and the database's owner
 /// with a password (the harness's Postgres trusts loopback and ignores it).
 fn with_passwords(redis: &RedisServer, db: &str) -> [(&'static str, String); 2] {
@@ -94,6 +90,10 @@ fn with_passwords(redis: &RedisServer, db: &str) -> [(&'static str, String); 2] 
     ]
 }
 
+/// Starts `report` over a seeded fleet and waits until its first batches are done: batches are
+/// read in listing order, at most two per core in flight, so once the keys of two batches more
+/// than that have been read (and at least a fifth of all), the first ones have been merged; most
+/// of the fleet is still to come.
 fn report_under_way(redis: &RedisServer, env: &[(&str, String)], args: &[&str]) -> Child {
     let keys = redis_keys(redis);
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
@@ -236,6 +236,60 @@ fn a_postgres_that_stops_answering_is_named_gone_within_the_query_timeout() {
     assert!(stdout.contains("PARTIAL"), "{stdout}");
     drop(stdin);
     let _ = holder.kill();
+    let _ = holder.wait();
+}
+
+/// One Postgres backend terminated mid-read (`pg_terminate_backend`, a failover, a pooler
+/// recycling a connection) is not a store gone: the batch it was reading is read again on a new
+/// connection, and the report covers every user, exit 0. Deterministic: the reads are held on a
+/// lock until they are seen waiting, then their backends are terminated, then the lock goes.
+#[test]
+fn a_report_reads_again_the_batch_whose_postgres_backend_was_terminated() {
+    use std::io::{BufRead, Write};
+    const USERS: usize = 200;
+    let pg = Postgres::shared();
+    let redis = RedisServer::start();
+    let db = pg.create_database("killed_backend");
+    seed_fleet(&redis, &db, USERS);
+    let mut holder = pg.psql_session("killed_backend");
+    let mut stdin = holder.stdin.take().expect("psql stdin");
+    stdin
+        .write_all(b"BEGIN;\nLOCK TABLE memory_bank IN ACCESS EXCLUSIVE MODE;\nSELECT 'locked';\n")
+        .expect("lock");
+    stdin.flush().expect("flush");
+    let mut said = String::new();
+    std::io::BufReader::new(holder.stdout.take().expect("psql stdout"))
+        .read_line(&mut said)
+        .expect("psql answers");
+    assert_eq!(said.trim(), "locked");
+    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.clone())];
+    let child = spawn(&["report", "--json", "--quiet", "--no-cache"], &env);
+    let waiting = "SELECT pid FROM pg_stat_activity WHERE datname = 'killed_backend' \
+                   AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()";
+    await_condition(
+        "a report read waiting on the lock",
+        Duration::from_secs(30),
+        || !pg.psql("killed_backend", waiting).trim().is_empty(),
+    );
+    let killed = pg.psql(
+        "killed_backend",
+        &format!("SELECT pg_terminate_backend(pid) FROM ({waiting}) w"),
+    );
+    assert!(
+        killed.lines().any(|l| l.trim() == "t"),
+        "terminated: {killed:?}"
+    );
+    stdin.write_all(b"COMMIT;\n").expect("unlock");
+    stdin.flush().expect("flush");
+    let out = finish(child, Duration::from_secs(60), "report");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("a JSON report is printed");
+    assert_eq!(v["partial"], false, "{stdout}");
+    assert_eq!(v["users"], USERS as u64, "{stdout}");
+    assert_eq!(v["errors"]["count"], 0, "{}", v["errors"]);
+    drop(stdin);
     let _ = holder.wait();
 }
 

@@ -89,7 +89,7 @@ fn rows(a: &str, b: &str, cmp: &Comparison) -> Vec<Row> {
         text(format!("A  {a}"), Tone::Title),
         text(format!("B  {b}"), Tone::Title),
         text(
-            format!("tokens {ta} → {tb} ({:+})", tb as i64 - ta as i64),
+            format!("tokens {}", crate::report::format::change(ta, tb)),
             Tone::Base,
         ),
         text("", Tone::Base),

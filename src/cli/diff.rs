@@ -339,9 +339,8 @@ fn write_heading(out: &mut impl Write, a: &Side, b: &Side, c: &Comparison) -> Re
     writeln!(out, "{}", paint(BOLD, &head)).map_err(io)?;
     writeln!(out, "      {}", paint(DIM, &describe(a))).map_err(io)?;
     writeln!(out, "    → {}", paint(DIM, &describe(b))).map_err(io)?;
-    let (ta, tb) = (c.before.total_tokens, c.after.total_tokens);
-    let change = tb as i64 - ta as i64;
-    writeln!(out, "tokens {ta} → {tb} ({change:+})\n").map_err(io)
+    let change = crate::report::format::change(c.before.total_tokens, c.after.total_tokens);
+    writeln!(out, "tokens {change}\n").map_err(io)
 }
 
 fn write_cause(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {

@@ -72,6 +72,18 @@ fn policy_label(p: &PolicySummary) -> String {
     )
 }
 
+/// A total's change: `2,623 → 6,295 (+3,672)`.
+pub fn change(before: usize, after: usize) -> String {
+    let d = after as f64 - before as f64;
+    let sign = if d >= 0.0 { "+" } else { "" };
+    format!(
+        "{} → {} ({sign}{})",
+        thousands(before as f64, 0),
+        thousands(after as f64, 0),
+        thousands(d, 0)
+    )
+}
+
 /// `1 user`, `3 users`.
 pub fn users_n(n: u64) -> String {
     if n == 1 {

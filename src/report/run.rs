@@ -360,11 +360,26 @@ type JobSnapshots = Result<Vec<Arc<Snapshot>>, Unread>;
 /// [`load`], with the failure of one user kept to that user: when the batch's shared read
 /// panics, or fails for more than one user, each of those users is read again on its own, so
 /// one bad row no longer fails the other users of its batch.
+///
+/// A read that met an outage is tried once more first: a single connection lost (a backend
+/// terminated, a connection reset) is not a store gone, and a pool opens a new one. Only an
+/// outage met twice stops the run.
 async fn load_isolated(jobs: &[Job], s: &Shared) -> Vec<JobSnapshots> {
     let (mut out, panicked) = match catch::future(load(jobs, s)).await {
         Ok(out) => (out, false),
         Err(panic) => (vec![Err(Unread::Failed(panic)); jobs.len()], true),
     };
+    let lost: Vec<usize> = (0..jobs.len())
+        .filter(|&i| matches!(out[i], Err(Unread::Outage(_))))
+        .collect();
+    if !lost.is_empty() {
+        let again: Vec<Job> = lost.iter().map(|&i| jobs[i].clone()).collect();
+        if let Ok(read) = catch::future(load(&again, s)).await {
+            for (&i, one) in lost.iter().zip(read) {
+                out[i] = one;
+            }
+        }
+    }
     let failed: Vec<usize> = (0..jobs.len())
         .filter(|&i| matches!(out[i], Err(Unread::Failed(_))))
         .collect();

@@ -206,7 +206,11 @@ impl Lister {
                 if *done {
                     return Ok(vec![]);
                 }
-                let (ids, next) = store.user_ids(cursor.as_deref(), max).await?;
+                // One lost connection is not a store gone: the page is asked once more.
+                let (ids, next) = match store.user_ids(cursor.as_deref(), max).await {
+                    Err(e) if e.is_outage() => store.user_ids(cursor.as_deref(), max).await?,
+                    page => page?,
+                };
                 *done = next.is_none();
                 *cursor = next;
                 Ok(ids

@@ -55,3 +55,12 @@ fn a_cell_that_starts_as_a_formula_is_text_and_numbers_stay_numbers() {
         assert_eq!(super::spreadsheet_safe(cell), shown, "{cell}");
     }
 }
+
+/// A total's change reads as the other figures do: grouped, signed, zero as `+0`.
+#[test]
+fn a_change_of_a_total_groups_its_digits_and_signs_the_difference() {
+    use super::change;
+    assert_eq!(change(2623, 6295), "2,623 → 6,295 (+3,672)");
+    assert_eq!(change(12_000, 950), "12,000 → 950 (-11,050)");
+    assert_eq!(change(7, 7), "7 → 7 (+0)");
+}
