@@ -72,6 +72,17 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
         s.ui.quit = Quit::No;
     }
     match (cmd, arg) {
+        // Commands that take nothing refuse what follows, as vim does: `:q x` is not `:q`.
+        ("q" | "quit" | "q!" | "quit!" | "reset", more) if !more.is_empty() => {
+            error(
+                s,
+                &format!(
+                    ":{cmd} takes nothing after it (got {:?}); nothing done",
+                    crate::text::preview(more, 40)
+                ),
+            );
+            vec![]
+        }
         ("q" | "quit", _) => super::update(s, Action::Quit),
         ("q!" | "quit!", _) => {
             s.ui.quit = Quit::Now;
@@ -163,8 +174,30 @@ fn theme(s: &mut State, name: &str) -> Vec<Effect> {
 /// The save prompt (`:w` without a file, `s` at the quit prompt): the file name alone is the
 /// line being edited, so ctrl-u clears the name and nothing else.
 pub(super) fn save_prompt(s: &mut State) {
-    let file = format!("{}.toml", tune::saved_policy(&s.session).name);
+    let file = format!("{}.toml", file_stem(&tune::saved_policy(&s.session).name));
     s.ui.input = Some(Input::new(InputKind::Save, &file));
+}
+
+/// A policy name as the stem of the file offered to save it in: letters, digits, `-`, `_` and
+/// `.` kept, anything else (controls, path separators, spaces) `_`, so the name shown is the
+/// file written, in this directory; `policy` when nothing is left.
+fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let stem = stem.trim_start_matches('.');
+    if stem.is_empty() {
+        "policy".into()
+    } else {
+        stem.into()
+    }
 }
 
 /// Writes the tuned policy to `file` (under its own name when tuned, [`tune::saved_policy`]);

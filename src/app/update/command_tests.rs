@@ -184,6 +184,52 @@ async fn the_save_prompt_edits_the_file_name_alone() {
     assert!(message(&s).0.contains("no file name"), "{:?}", message(&s));
 }
 
+/// The file offered is the policy's name made a plain file name: what the prompt shows is what
+/// is written, in this directory, with no control character in it; an untuned policy is not
+/// called tuned.
+#[tokio::test]
+async fn the_offered_file_name_is_the_policy_name_made_plain() {
+    let (mut s, ctx) = demo_app().await;
+    s.session.policy.name = "b\u{1b}]0;pwned\u{7}/../x y".into();
+    s.session.baseline = s.session.policy.clone();
+    assert!(command(&mut s, &ctx, "w").await.is_empty());
+    let input = s.ui.input.as_ref().expect("the save prompt");
+    assert_eq!(input.text(), "b__0_pwned__.._x_y.toml");
+    s.session.policy.name = "..".into();
+    s.session.baseline = s.session.policy.clone();
+    command(&mut s, &ctx, "w").await;
+    assert_eq!(s.ui.input.as_ref().map(|i| i.text()), Some("policy.toml"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("plain.toml");
+    update(&mut s, Action::Input(InputKey::DeleteToStart));
+    type_text(&mut s, &ctx, &file.to_string_lossy()).await;
+    let effects = update(&mut s, Action::Input(InputKey::Enter));
+    let (path, _) = saved(&effects);
+    update(&mut s, Action::Saved(path.clone()));
+    assert_eq!(message(&s).0, format!("policy written to {path}"));
+}
+
+/// `:q`, `:q!` and `:reset` take nothing: trailing text is an error and nothing is done.
+#[tokio::test]
+async fn commands_without_arguments_refuse_trailing_text() {
+    let (mut s, ctx) = demo_app().await;
+    command(&mut s, &ctx, "set budget.total=3000").await;
+    for line in ["q extra", "q! now", "quit please", "reset now please"] {
+        assert!(command(&mut s, &ctx, line).await.is_empty(), "{line}");
+        assert_eq!(s.ui.quit, Quit::No, "{line}");
+        assert_eq!(s.ui.overlay, Overlay::None, "{line}");
+        assert_eq!(
+            s.session.policy.budget.total,
+            Some(3000),
+            "{line}: not reset"
+        );
+        let (text, _) = message(&s);
+        assert!(text.contains("takes nothing after it"), "{line}: {text}");
+    }
+    command(&mut s, &ctx, "reset").await;
+    assert_ne!(s.session.policy.budget.total, Some(3000));
+}
+
 #[tokio::test]
 async fn loading_a_candidate_names_the_unsaved_tuning_it_replaces() {
     let (mut s, ctx, mut rx) = optimizer_app().await;

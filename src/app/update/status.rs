@@ -15,7 +15,12 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Failed(task, error) => failed(s, task, &error),
         Action::Saved(path) => {
             s.tune.saved = s.tune.saving.take();
-            info(s, &format!("tuned policy written to {path}"));
+            let what = if s.session.policy == s.session.baseline {
+                "policy"
+            } else {
+                "tuned policy"
+            };
+            info(s, &format!("{what} written to {path}"));
             if s.ui.quit == Quit::AfterSave {
                 s.ui.quit = Quit::Now;
             }
