@@ -103,6 +103,42 @@ fn an_http_embedder_is_asked_with_the_model_and_key() {
     assert!(http.stdout == builtin.stdout, "same vectors, same replay");
 }
 
+/// An endpoint whose failure quotes the request back in plain text (a proxy, a validation
+/// layer) repeats the user's query: under `--redact` that answer is shown masked, on stderr and
+/// in a report's list of users not read.
+#[test]
+fn under_redact_an_endpoint_failure_that_echoes_the_query_is_masked() {
+    let echo = |input: &str| (400, format!("Bad request: input too long: {input}"));
+    let (url, _seen) = serve_once(echo);
+    let args = [
+        "--redact",
+        "--embedder",
+        "http",
+        "--embed-url",
+        &url,
+        "replay",
+        "u005",
+        "--query",
+        "ZEBRAMARK my secret question",
+    ];
+    let out = ctxlens_with(&args, &[]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains(": HTTP 400: "), "{}", out.stderr);
+    assert!(!out.stderr.contains("ZEBRAMARK"), "{}", out.stderr);
+    assert!(!out.stderr.contains("secret question"), "{}", out.stderr);
+    // Without --redact the answer is shown as the endpoint gave it.
+    let (url, _seen) = serve_once(echo);
+    let mut plain: Vec<&str> = args[1..].to_vec();
+    plain[3] = &url;
+    let out = ctxlens_with(&plain, &[]);
+    assert!(
+        out.stderr
+            .contains("HTTP 400: Bad request: input too long: ZEBRAMARK my secret question"),
+        "{}",
+        out.stderr
+    );
+}
+
 #[test]
 fn http_embedder_failures_are_clear() {
     let (url, _seen) = serve_once(|_| (401, r#"{"error":"bad key"}"#.into()));

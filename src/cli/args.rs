@@ -121,6 +121,7 @@ impl GlobalArgs {
                     .ok()
                     .filter(|k| !k.is_empty()),
                 timeout: self.embed_timeout,
+                redact: self.redact,
             }),
         }
     }

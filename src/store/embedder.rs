@@ -18,6 +18,9 @@ pub enum Embedder {
         model: String,
         api_key: Option<String>,
         timeout: Duration,
+        /// Under `--redact`: what the endpoint answers on a failure is shown masked, since an
+        /// endpoint may quote the request back, and the request is the user's query.
+        redact: bool,
     },
 }
 
@@ -30,6 +33,7 @@ impl std::fmt::Debug for Embedder {
                 model,
                 api_key,
                 timeout,
+                ..
             } => f
                 .debug_struct("Http")
                 .field("url", &crate::store::url::mask(url))
@@ -68,7 +72,9 @@ impl Embedder {
                 model,
                 api_key,
                 timeout,
+                redact,
             } => {
+                let redact = *redact;
                 let (url, model, key, timeout, text) = (
                     url.clone(),
                     model.clone(),
@@ -78,7 +84,7 @@ impl Embedder {
                 );
                 let shown = crate::store::url::mask(&url);
                 let v = tokio::task::spawn_blocking(move || {
-                    post(&url, &model, key.as_deref(), timeout, &text)
+                    post(&url, &model, key.as_deref(), timeout, &text, redact)
                 })
                 .await
                 .map_err(|e| format!("embedder {shown}: {e}"))??;
@@ -109,6 +115,7 @@ fn post(
     key: Option<&str>,
     timeout: Duration,
     text: &str,
+    redact: bool,
 ) -> Result<Vec<f32>, String> {
     let fail = |what: String| format!("embedder {}: {what}", crate::store::url::mask(url));
     let mut req = agent(timeout)
@@ -133,6 +140,11 @@ fn post(
         // An endpoint may quote the request back (its Authorization header, its URL): the key
         // and the URL's password are masked before any of it is shown.
         let snippet: String = scrub(&text, key, url).chars().take(200).collect();
+        let snippet = if redact {
+            crate::engine::redact::mask(&snippet)
+        } else {
+            snippet
+        };
         return Err(fail(format!("HTTP {status}: {snippet}")));
     }
     let v: Value =
@@ -185,6 +197,7 @@ mod tests {
             model: "m".into(),
             api_key: Some("sk-secret-123".into()),
             timeout: Duration::from_secs(1),
+            redact: false,
         };
         let shown = format!("{e:?}");
         assert!(
