@@ -356,6 +356,18 @@ impl Policy {
     /// Checks what TOML types cannot: returns the key and what is wrong with it.
     fn validate(&self) -> Result<(), (String, String)> {
         let bad = |key: &str, msg: String| Err((key.to_string(), msg));
+        // A negative term would make T larger than the model's window: never what is meant.
+        for (key, v) in [
+            (
+                "budget.expected_output_tokens",
+                self.budget.expected_output_tokens,
+            ),
+            ("budget.overhead", self.budget.overhead),
+        ] {
+            if let Some(v) = v.filter(|v| *v < 0) {
+                return bad(key, format!("must be a count of tokens ≥ 0, got {v}"));
+            }
+        }
         match self.total_budget() {
             Err(m) => return bad("budget", m),
             Ok(t) if t <= 0 => {

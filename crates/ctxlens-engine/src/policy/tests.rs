@@ -203,6 +203,26 @@ fn file_errors_name_file_line_and_column() {
         "p.toml: budget: total budget T = -300 must be > 0 (model_max_tokens 1000 − expected_output_tokens 800 − overhead 500)"
     );
 
+    // A negative term would lift T over the model's window.
+    for (line, key) in [
+        ("overhead = -99999", "budget.overhead"),
+        (
+            "expected_output_tokens = -50",
+            "budget.expected_output_tokens",
+        ),
+    ] {
+        let text = format!(
+            "name = \"p\"\n[budget]\nmodel_max_tokens = 8192\nexpected_output_tokens = 100\n{line}\n[[layers]]\nname=\"s\"\nsource=\"session\"\nweight=1\n"
+        )
+        .replacen("expected_output_tokens = 100\nexpected_output_tokens", "expected_output_tokens", 1);
+        let err = Policy::from_toml(&text, "p.toml").expect_err(line);
+        let v = line.rsplit(' ').next().unwrap_or_default();
+        assert_eq!(
+            err.to_string(),
+            format!("p.toml: {key}: must be a count of tokens ≥ 0, got {v}")
+        );
+    }
+
     let dup_source = "name = \"p\"\n[budget]\ntotal = 100\n[[layers]]\nname=\"a\"\nsource=\"session\"\nweight=0.5\n[[layers]]\nname=\"b\"\nsource=\"session\"\nweight=0.5\n";
     let err = Policy::from_toml(dup_source, "p.toml").expect_err("dup source");
     assert_eq!(
