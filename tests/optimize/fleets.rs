@@ -215,3 +215,41 @@ fn a_users_pipe_is_read_once() {
     let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
     assert_eq!(v["users"], 2, "{v}");
 }
+
+/// Users that cannot be read are in no search, and the answer says so as `report` does: the
+/// headline counts them, `--json` carries them, and the exit is 1 (per category too).
+#[test]
+fn users_not_read_are_counted_and_the_exit_is_1() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    snapshot_files(dir.path(), &["u001", "u005", "u062"], &[]);
+    std::fs::write(dir.path().join("broken.json"), "{\"user_id\": 3").expect("write");
+    let d = dir.path().to_str().expect("utf-8 path");
+    let base = ["optimize", "--snapshots", d, "--trials", "4", "--quiet"];
+    let text = ctxlens(&base);
+    assert_eq!(text.code, 1, "{}", text.stderr);
+    let head: Vec<&str> = text.stdout.lines().take(2).collect();
+    assert!(head[0].contains("· 3 users ("), "{head:?}");
+    assert_eq!(
+        head[1],
+        "1 user could not be read: in no search (listed at the end of the fleet report)"
+    );
+    assert!(
+        text.stderr.starts_with(
+            "ctxlens: 1 user could not be read and is in no search; the search covers the other 3 (first: "
+        ) && text.stderr.contains("broken.json"),
+        "{}",
+        text.stderr
+    );
+    let mut args = base.to_vec();
+    args.push("--json");
+    let out = ctxlens(&args);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON on stdout");
+    assert_eq!(v["users"], 3);
+    assert_eq!(v["users_not_read"]["count"], 1, "{}", v["users_not_read"]);
+    args.extend(["--per-category", "--policy", "layered-adr"]);
+    let out = ctxlens(&args);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON on stdout");
+    assert_eq!(v["users_not_read"]["count"], 1, "{}", v["users_not_read"]);
+}

@@ -26,7 +26,7 @@ use crate::report::Summary;
 use crate::report::run::{Observer, Plan, Quiet, SnapshotCache, run};
 use crate::report::source::{Fleet, Pick, snapshot_files};
 use crate::store::{KnowledgeParams, LoadOptions, Store};
-use search::{CategoryOf, SearchCtx, per_category};
+use search::{CategoryOf, NotRead, SearchCtx, per_category};
 use text::{tuned_toml, write_text};
 
 #[derive(Debug, Args)]
@@ -173,6 +173,8 @@ impl Observer for Progress {
 struct Out<'a> {
     source: &'a str,
     users: u64,
+    /// Users that could not be read, so are in no search (the report lists each).
+    users_not_read: &'a NotRead,
     #[serde(flatten)]
     found: &'a Found,
     holdout: Option<&'a Holdout>,
@@ -252,7 +254,7 @@ impl Runs<'_> {
         watch: &CtrlC,
         bar: &indicatif::ProgressBar,
     ) -> Result<(SearchCtx, u64), CliError> {
-        let (_, info) = run(
+        let (tally, info) = run(
             fleet(self.global, self.args, &self.config, &self.pick).await?,
             self.plan(baseline.clone(), None),
             self.engine.clone(),
@@ -298,6 +300,10 @@ impl Runs<'_> {
             cancel: watch.cancel.clone(),
             bar: bar.clone(),
             coverage,
+            not_read: NotRead {
+                count: tally.errors,
+                first: tally.error_messages.first().cloned(),
+            },
         };
         Ok((ctx, users))
     }
@@ -392,6 +398,7 @@ pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<()
     let view = Out {
         source: &summary.source,
         users,
+        users_not_read: &ctx.not_read,
         found: &found,
         holdout: hold.as_ref(),
         elapsed_ms: started.elapsed().as_millis() as u64,
@@ -402,10 +409,11 @@ pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<()
     };
     let out = &mut anstream::stdout();
     if args.json {
-        write_json(out, &view)
+        write_json(out, &view)?;
     } else {
-        write_text(out, &view)
+        write_text(out, &view)?;
     }
+    ctx.not_read.verdict(users)
 }
 
 /// A bar on stderr when it is a terminal (not with --json or --quiet): users loaded, then trials.

@@ -29,6 +29,32 @@ pub(super) struct SearchCtx {
     pub bar: indicatif::ProgressBar,
     /// The knowledge thresholds and limits the loaded hits answer for.
     pub coverage: Coverage,
+    /// Users of the fleet that could not be read, so are in no search (and the first reason).
+    pub not_read: NotRead,
+}
+
+/// Users that could not be read: how many, and the first one's error.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub(super) struct NotRead {
+    pub count: u64,
+    pub first: Option<String>,
+}
+
+impl NotRead {
+    /// The runtime failure a search over the rest ends with (exit 1), as `report`'s does.
+    pub fn verdict(&self, read: u64) -> Result<(), CliError> {
+        if self.count == 0 {
+            return Ok(());
+        }
+        Err(CliError::Runtime(format!(
+            "{} could not be read and {} in no search; the search covers the other {read}{}",
+            crate::report::format::users_n(self.count),
+            if self.count == 1 { "is" } else { "are" },
+            self.first
+                .as_deref()
+                .map_or(String::new(), |f| format!(" (first: {f})"))
+        )))
+    }
 }
 
 impl SearchCtx {
@@ -51,6 +77,7 @@ impl SearchCtx {
             cancel: self.cancel.clone(),
             bar: self.bar.clone(),
             coverage: self.coverage.clone(),
+            not_read: self.not_read.clone(),
         }
     }
 
@@ -331,14 +358,22 @@ pub(super) async fn per_category(
     }
     all.bar.finish_and_clear();
     let out = &mut anstream::stdout();
+    let read = (all.train.len() + all.held.len()) as u64;
     if args.json {
-        return write_json(
+        write_json(
             out,
-            &serde_json::json!({ "per_category": outs, "skipped": skipped, "category_of": sharing }),
-        );
+            &serde_json::json!({
+                "per_category": outs,
+                "skipped": skipped,
+                "category_of": sharing,
+                "users_not_read": all.not_read,
+            }),
+        )?;
+        return all.not_read.verdict(read);
     }
     write_categories(out, all, args, &outs)?;
-    write_sharing(out, sharing.as_ref(), &skipped)
+    write_sharing(out, sharing.as_ref(), &skipped)?;
+    all.not_read.verdict(read)
 }
 
 /// Which users were in no search, and the categories not searched.

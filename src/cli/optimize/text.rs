@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use super::super::CliError;
-use super::super::output::{BOLD, DIM, GREEN, RED, Table, io, paint};
+use super::super::output::{BOLD, DIM, GREEN, RED, Table, YELLOW, io, paint};
 use super::Out;
 use crate::optimize::search::Trial;
 use crate::optimize::target::{Metrics, Objective};
@@ -106,6 +106,18 @@ fn write_header(out: &mut impl Write, v: &Out) -> Result<(), CliError> {
             ),
         ),
     )?;
+    if v.users_not_read.count > 0 {
+        line(
+            out,
+            paint(
+                YELLOW,
+                &format!(
+                    "{} could not be read: in no search (listed at the end of the fleet report)",
+                    crate::report::format::users_n(v.users_not_read.count)
+                ),
+            ),
+        )?;
+    }
     line(
         out,
         format!(
