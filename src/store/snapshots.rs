@@ -92,7 +92,7 @@ impl SnapshotStore {
             Some(Ok(snap)) => Ok(snap),
             Some(Err(why)) => Err(StoreError::Backend {
                 store: self.describe(),
-                what: format!("file {user}"),
+                what: "unreadable file".into(),
                 cause: why.clone(),
             }),
             None => Err(StoreError::UserNotFound {

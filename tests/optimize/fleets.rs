@@ -235,7 +235,7 @@ fn users_not_read_are_counted_and_the_exit_is_1() {
     );
     assert!(
         text.stderr.starts_with(
-            "ctxlens: 1 user could not be read and is in no search; the search covers the other 3 (first: "
+            "ctxlens: 1 user could not be read and is in no search; the search covers the other 3 (first: user broken.json: SNAPSHOT: unreadable file: snapshot "
         ) && text.stderr.contains("broken.json"),
         "{}",
         text.stderr
