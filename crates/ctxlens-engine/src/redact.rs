@@ -115,7 +115,7 @@ fn mask_entry(e: &SessionEntry, map: &MilestoneMap) -> SessionEntry {
 /// quote what the user wrote. Values come quoted with escapes (`{:?}`, JSON), so a backslash
 /// inside quotes escapes the next character and `\"` does not end the value. serde quotes
 /// numbers in backticks (``invalid type: integer `42` ``): a backtick span is masked unless it
-/// is a field name.
+/// is a field name (an enum value, ``unknown variant `x` ``, is masked whatever its shape).
 pub fn mask_quoted(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut rest = message;
@@ -135,7 +135,10 @@ pub fn mask_quoted(message: &str) -> String {
             return out;
         };
         let value = &body[..end];
+        // serde names a bad enum value in backticks too (``unknown variant `Alice` ``): a value.
+        let variant = out.ends_with("unknown variant ");
         let field_name = open == "`"
+            && !variant
             && value.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
             && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         out.push_str(open);
@@ -218,6 +221,10 @@ mod tests {
         assert_eq!(
             mask_quoted("invalid type: integer `4242`, expected `total_tokens`"),
             "invalid type: integer `••••`, expected `total_tokens`"
+        );
+        assert_eq!(
+            mask_quoted("unknown variant `Alice`, expected one of `business_dna`, `transition`"),
+            "unknown variant `•••••`, expected one of `business_dna`, `transition`"
         );
         assert_eq!(
             mask_quoted(r#"found "open secret"#),
