@@ -134,6 +134,32 @@ fn tls_failures_name_the_store_and_never_the_password() {
     }
 }
 
+/// A verifying URL whose `sslrootcert=` file is missing (or a folder) is a usage error naming
+/// the option and the path, before any connection; the password is never shown.
+#[test]
+fn a_missing_sslrootcert_file_is_named_as_a_usage_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("no-such-ca.pem").display().to_string();
+    let folder = dir.path().display().to_string();
+    for (mode, path, why) in [
+        ("verify-ca", &missing, "No such file or directory"),
+        ("verify-full", &folder, "is not a file"),
+    ] {
+        let url =
+            format!("postgres://postgres:hunter2@127.0.0.1:9/db?sslmode={mode}&sslrootcert={path}");
+        let out = ctxlens_with(&["users"], &[("DATABASE_URL", url)]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(
+            out.stderr
+                .starts_with(&format!("ctxlens: postgres: sslrootcert: {path}"))
+                && out.stderr.contains(why),
+            "{}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
+    }
+}
+
 /// A Redis Cluster whose nodes speak only TLS, addressed as `rediss+cluster://`: every master
 /// is found and scanned over TLS, and reads match a plain single server's.
 #[test]

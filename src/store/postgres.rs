@@ -200,6 +200,10 @@ impl PgStore {
             opts.get_ssl_mode(),
             PgSslMode::VerifyCa | PgSslMode::VerifyFull
         );
+        if verifies {
+            root_cert_readable(url)
+                .map_err(|cause| fault::config_error("postgres", "sslrootcert", &cause, url))?;
+        }
         let fail = |what: &str, e: sqlx::Error| {
             let cause = fault::mask_password(&fault::pg_cause(&e), url);
             let cause = if verifies && cause.contains("certificate") {
@@ -488,3 +492,19 @@ pub const SEARCH_SETTINGS: &[&str] = &[
     // back to scanning every row, nor the milestone to pick its partial index: plan each execution.
     "SET plan_cache_mode = force_custom_plan",
 ];
+
+/// The `sslrootcert=` file of a verifying URL, readable: a missing one is named (with the
+/// option) before connecting, not reported as a failed connection.
+fn root_cert_readable(raw: &str) -> Result<(), String> {
+    let Ok(parsed) = url::Url::parse(raw) else {
+        return Ok(());
+    };
+    let Some((_, path)) = parsed.query_pairs().find(|(k, _)| k == "sslrootcert") else {
+        return Ok(());
+    };
+    match std::fs::metadata(path.as_ref()) {
+        Ok(m) if m.is_file() => Ok(()),
+        Ok(_) => Err(format!("{path} is not a file")),
+        Err(e) => Err(format!("{path}: {e}")),
+    }
+}
