@@ -320,3 +320,38 @@ fn a_missing_file_is_named_as_a_file() {
         out.stderr
     );
 }
+
+/// A bare user id stays a user id when a file of that name is in the current directory (a
+/// path, `./u005`, or a `.json` name reads a file); a bare name that is no user but is a file
+/// here says how to read the file.
+#[test]
+fn a_user_id_is_not_read_as_a_file_of_the_same_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("u005"), "note\n").expect("write");
+    std::fs::write(dir.path().join("ticket"), "note\n").expect("write");
+    let run = |args: &[&str]| common::ctxlens_in(dir.path(), args, &[]);
+    for args in [
+        &["explain", "u005", "kn:25"][..],
+        &["diff", "u005", "u062"],
+        &["diff", "u005", "--against-set", "budget.total=3000"],
+    ] {
+        let out = run(args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+    }
+    let out = run(&["diff", "./u005", "u062"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("ctxlens: snapshot ./u005:1:"),
+        "{}",
+        out.stderr
+    );
+    let out = run(&["explain", "ticket", "kn:25"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.trim_end().ends_with(
+            "; a file named ticket is in this directory: ./ticket reads it as a snapshot"
+        ),
+        "{}",
+        out.stderr
+    );
+}

@@ -257,7 +257,8 @@ pub enum Command {
     /// milestone, rank, recency, score, budget), the first it failed marked. Live stores score
     /// the row with one exact cosine query, so a row the index missed is explained too.
     Explain {
-        /// The user id, or a snapshot file (`ctxlens snapshot` output): then only the hits the
+        /// The user id, or a snapshot file (`ctxlens snapshot` output: a path or a `.json`
+        /// name, `./NAME` for a bare one): then only the hits the
         /// file holds can be explained.
         #[arg(value_name = "USER|FILE")]
         user: String,

@@ -2,7 +2,6 @@
 //! of the difference, found by replaying subsets of the input changes (delta debugging).
 
 use std::io::Write;
-use std::path::Path;
 
 use serde::Serialize;
 
@@ -21,7 +20,8 @@ const CONTEXT: usize = 2;
 /// `ctxlens diff`'s arguments.
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
-    /// A snapshot file (`ctxlens snapshot` output) or a user id.
+    /// A snapshot file (`ctxlens snapshot` output: a path or a `.json` name, `./NAME` for a bare
+    /// one) or a user id.
     a: String,
     /// A second snapshot file or user id [default: A again, under --against].
     b: Option<String>,
@@ -159,8 +159,7 @@ struct FirstJson<'a> {
 /// Loads one side: a snapshot file when `arg` names one, else a user of the store, its
 /// knowledge searched as `policy` asks.
 async fn side(ctx: &Ctx, arg: &str, sel: &Selection, policy: Policy) -> Result<Side, CliError> {
-    let path = Path::new(arg);
-    let loaded = if path.is_file() {
+    let loaded = if let Some(path) = super::snapshot_file(arg) {
         ctx.load_file(path, sel)?
     } else {
         let mut one = load_user(ctx, arg, sel, &[KnowledgeParams::of(&policy)]).await?;
@@ -185,8 +184,7 @@ async fn one_context_two_policies(
     sel: &Selection,
     policy_b: Policy,
 ) -> Result<(Side, Side), CliError> {
-    let path = Path::new(arg);
-    let (a, b) = if path.is_file() {
+    let (a, b) = if let Some(path) = super::snapshot_file(arg) {
         let loaded = ctx.load_file(path, sel)?;
         (loaded.clone(), loaded)
     } else {
@@ -218,25 +216,17 @@ async fn one_context_two_policies(
     Ok((side(a, ctx.policy.clone()), side(b, policy_b)))
 }
 
-/// A user of the store; when there is none and `arg` reads as a file name, the error says the
-/// file is not there either.
+/// A user of the store; when there is none, the error says what `arg` names on disk
+/// ([`super::not_a_user`]).
 async fn load_user(
     ctx: &Ctx,
     arg: &str,
     sel: &Selection,
     params: &[KnowledgeParams],
 ) -> Result<Vec<Loaded>, CliError> {
-    match ctx.load_each(arg, sel, params).await {
-        Err(CliError::Runtime(e)) if looks_like_a_file(arg) && !Path::new(arg).exists() => {
-            Err(CliError::Usage(format!("{arg}: no such file ({e})")))
-        }
-        other => other,
-    }
-}
-
-/// A path rather than a user id: it names a directory or a JSON file.
-fn looks_like_a_file(arg: &str) -> bool {
-    arg.contains(std::path::MAIN_SEPARATOR) || arg.ends_with(".json")
+    ctx.load_each(arg, sel, params)
+        .await
+        .map_err(|e| super::not_a_user(arg, e))
 }
 
 pub fn diff(

@@ -17,13 +17,15 @@ pub async fn explain(
     json: bool,
 ) -> Result<(), CliError> {
     // A snapshot file (a ticket's attachment) explains the hits it holds.
-    let file = std::path::Path::new(user);
-    let (loaded, entry) = if file.is_file() {
+    let (loaded, entry) = if let Some(file) = super::snapshot_file(user) {
         let loaded = ctx.load_file(file, sel)?;
         let entry = crate::knowledge_row::in_snapshot(&loaded, row);
         (loaded, entry)
     } else {
-        let loaded = ctx.load(user, sel).await?;
+        let loaded = ctx
+            .load(user, sel)
+            .await
+            .map_err(|e| super::not_a_user(user, e))?;
         let store = ctx.store.as_ref();
         let entry = crate::knowledge_row::find_row(store, &ctx.embedder, &loaded, row).await;
         (loaded, entry)

@@ -99,6 +99,36 @@ pub struct Ctx {
 }
 
 /// The store endpoints from flags, environment and config (flags and environment win).
+/// The snapshot file `arg` names, for commands that take a user id or a file (`diff`,
+/// `explain`): a path (it holds a `/`) or a `.json` name, when such a file exists. A bare name
+/// stays a user id even when a file of that name is in the current directory (`./NAME` reads
+/// the file); [`not_a_user`] says so when the user is not found.
+pub(crate) fn snapshot_file(arg: &str) -> Option<&Path> {
+    let named = arg.contains(std::path::MAIN_SEPARATOR) || arg.ends_with(".json");
+    let path = Path::new(arg);
+    (named && path.is_file()).then_some(path)
+}
+
+/// A user that could not be loaded, the error made plain when `arg` also names something on
+/// disk: a missing `.json` or path is a usage error (no such file), a bare name that is a file
+/// here says how to read that file instead.
+pub(crate) fn not_a_user(arg: &str, e: CliError) -> CliError {
+    let CliError::Runtime(why) = e else {
+        return e;
+    };
+    let path = Path::new(arg);
+    let named = arg.contains(std::path::MAIN_SEPARATOR) || arg.ends_with(".json");
+    if named && !path.exists() {
+        CliError::Usage(format!("{arg}: no such file ({why})"))
+    } else if !named && path.is_file() {
+        CliError::Usage(format!(
+            "{why}; a file named {arg} is in this directory: ./{arg} reads it as a snapshot"
+        ))
+    } else {
+        CliError::Runtime(why)
+    }
+}
+
 pub fn endpoints(global: &GlobalArgs, config: &Config) -> crate::store::live::Endpoints {
     crate::store::live::Endpoints {
         redis_url: global

@@ -20,9 +20,14 @@ pub fn ctxlens(args: &[&str]) -> Output {
 
 /// `ctxlens` with extra environment variables (store URLs).
 pub fn ctxlens_with(args: &[&str], env: &[(&str, String)]) -> Output {
+    ctxlens_in(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), args, env)
+}
+
+/// `ctxlens` run in the directory `dir`, with extra environment variables.
+pub fn ctxlens_in(dir: &std::path::Path, args: &[&str], env: &[(&str, String)]) -> Output {
     let out = Command::new(env!("CARGO_BIN_EXE_ctxlens"))
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(dir)
         .env(
             "XDG_CONFIG_HOME",
             std::env::temp_dir().join("ctxlens-tests-no-config"),
