@@ -77,9 +77,14 @@ fn reached_fit<'a>(a: &'a Assembly, layer: &str) -> Vec<&'a Item> {
 fn demand(a: &Assembly, layer: &str, l: &LayerReport) -> String {
     let wants: usize = reached_fit(a, layer).iter().map(|i| i.tokens).sum();
     let items: Vec<&Item> = a.layer_items(layer).collect();
+    // Counted as Layers counts them: truncated and cut apart.
     let budget_cut = items
         .iter()
-        .filter(|i| i.reason.is_some_and(Reason::is_budget) || i.decision == Decision::Truncated)
+        .filter(|i| i.reason.is_some_and(Reason::is_budget))
+        .count();
+    let truncated = items
+        .iter()
+        .filter(|i| i.decision == Decision::Truncated)
         .count();
     let mut filtered: Vec<String> = Vec::new();
     for r in [
@@ -87,16 +92,18 @@ fn demand(a: &Assembly, layer: &str, l: &LayerReport) -> String {
         Reason::BelowThreshold,
         Reason::OtherMilestone,
         Reason::OverLimit,
+        Reason::Duplicate,
     ] {
         let n = items.iter().filter(|i| i.reason == Some(r)).count();
         if n > 0 {
             filtered.push(format!("{n} {}", r.as_str().replace('_', " ")));
         }
     }
-    let fits = if budget_cut == 0 {
-        "everything that reached the budget fits".to_string()
-    } else {
-        format!("{budget_cut} cut by the budget")
+    let fits = match (truncated, budget_cut) {
+        (0, 0) => "everything that reached the budget fits".to_string(),
+        (0, cut) => format!("{cut} cut by the budget"),
+        (t, 0) => format!("{t} truncated by the budget"),
+        (t, cut) => format!("{t} truncated · {cut} cut by the budget"),
     };
     let filters = if filtered.is_empty() {
         String::new()

@@ -107,3 +107,34 @@ async fn the_largest_budget_shows_whole_at_80x24() {
         "the global line wraps, not cut: {t}"
     );
 }
+
+/// Budget counts a layer's items as Layers does: a truncated item is not also counted as cut,
+/// and copies a `dedupe` policy removed are named among what was dropped before the budget.
+#[tokio::test]
+async fn budget_and_layers_count_the_same_items_the_same_way() {
+    let (mut s, ctx) = demo_app().await;
+    s.ui.size = (120, 40);
+    open(&mut s, &ctx, "u062").await;
+    run(&mut s, &ctx, "set strategy=truncate").await;
+    run(&mut s, &ctx, "set layers.journey.weight=0.45").await;
+    settle(&mut s, &ctx, Action::ShowLayers).await;
+    let layers = text(&s, 120, 40);
+    assert!(
+        layers.contains("3 kept · 1 truncated · 9 cut by the budget"),
+        "{layers}"
+    );
+    settle(&mut s, &ctx, Action::ShowBudget).await;
+    let budget = text(&s, 120, 40);
+    assert!(
+        budget.contains("wants 8,578, has 1,800 · 1 truncated · 9 cut by the budget"),
+        "{budget}"
+    );
+    run(&mut s, &ctx, "reset").await;
+    run(&mut s, &ctx, "set dedupe=near").await;
+    settle(&mut s, &ctx, Action::ShowBudget).await;
+    let budget = text(&s, 120, 40);
+    assert!(
+        budget.contains("7 cut by the budget · dropped before the budget: 2 duplicate"),
+        "{budget}"
+    );
+}
