@@ -309,11 +309,11 @@ fn journey_entries(
 fn row_shape(kind: JourneyKind, row: &RawMemoryRow) -> Option<String> {
     match kind {
         JourneyKind::Transition => transition_shape(&row.data).or_else(|| {
-            // The text names `data.to`; the score reads the row's milestone column.
+            // Text and score follow `data.to`; the row's milestone column is left unused.
             let to = row.data.get("to").and_then(Value::as_str)?;
             (row.milestone.as_deref().is_some_and(|m| m != to)).then(|| {
-                "transition data's `to` differs from its row's milestone: its text names the \
-                 one, its score reads the other (the row's milestone)"
+                "transition data's `to` differs from its row's milestone: its text and score \
+                 follow `to`, the row's milestone is not used"
                     .to_string()
             })
         }),

@@ -218,7 +218,7 @@ pub const CASES: &[Case] = &[
             E::Finding(
                 "unexpected_shape",
                 "memory_bank id={id}",
-                "transition data's `to` differs from its row's milestone: its text names the one, its score reads the other (the row's milestone)",
+                "transition data's `to` differs from its row's milestone: its text and score follow `to`, the row's milestone is not used",
             ),
             E::Item("mb:{id}"),
         ],

@@ -263,6 +263,31 @@ fn journey_relevance_follows_the_dependency_closure() {
     );
 }
 
+/// A transition is scored by the `to` its text names; its row's milestone column counts only
+/// when the data has no `to` (a row whose two disagree is a finding of the store's).
+#[test]
+fn a_transition_is_scored_by_its_to_not_its_rows_milestone() {
+    let mut snap = snapshot(); // current M4
+    let mut into_m4 = journey(1, JourneyKind::Transition, Some("M3"), 500);
+    into_m4.data = json!({"from": "M3", "to": "M4", "context": {}});
+    let mut into_m3 = journey(2, JourneyKind::Transition, Some("M4"), 500);
+    into_m3.data = json!({"from": "M2", "to": "M3", "context": {}});
+    let column_only = journey(3, JourneyKind::Transition, Some("M4"), 500);
+    snap.journey = vec![into_m4, into_m3, column_only];
+    let p = policy(
+        4000,
+        "stop",
+        "cl100k_base",
+        &[("journey", "journey", 1.0)],
+        "",
+    );
+    let a = Engine::default().assemble(&snap, &p);
+    let rel = |id: &str| a.item(id).map(|i| i.relevance).expect("item");
+    assert_eq!(rel("mb:1"), 0.9, "to M4: direct");
+    assert_eq!(rel("mb:2"), 0.4, "to M3: other, whatever its column says");
+    assert_eq!(rel("mb:3"), 0.9, "no `to`: the column's M4");
+}
+
 #[test]
 fn global_pass_applies_when_layers_overcommit() {
     let mut snap = snapshot();
