@@ -138,3 +138,30 @@ async fn budget_and_layers_count_the_same_items_the_same_way() {
         "{budget}"
     );
 }
+
+/// At 80 columns a layer's counts take their short words rather than lose a count; an empty
+/// budget is an empty bar, not a full one.
+#[tokio::test]
+async fn layer_counts_keep_every_count_at_80_columns() {
+    let (mut s, ctx) = demo_app().await;
+    s.ui.size = (80, 24);
+    open(&mut s, &ctx, "u062").await;
+    run(&mut s, &ctx, "set strategy=truncate").await;
+    run(&mut s, &ctx, "set layers.journey.weight=0.45").await;
+    settle(&mut s, &ctx, Action::ShowLayers).await;
+    let t = text(&s, 80, 24);
+    assert!(t.contains("3 kept · 1 trunc · 9 cut"), "{t}");
+    run(&mut s, &ctx, "reset").await;
+    run(&mut s, &ctx, "set dedupe=near").await;
+    let t = text(&s, 80, 24);
+    assert!(t.contains("4 kept · 7 cut · 2 filtered"), "{t}");
+    run(&mut s, &ctx, "reset").await;
+    run(&mut s, &ctx, "set layers.knowledge.weight=0").await;
+    let t = text(&s, 80, 24);
+    let row = t
+        .lines()
+        .find(|l| l.contains("│knowledge "))
+        .unwrap_or_else(|| panic!("{t}"));
+    assert!(row.contains("░░░░") && !row.contains('█'), "{row}");
+    assert!(row.contains("0 kept · 1 cut · 1 filtered"), "{row}");
+}

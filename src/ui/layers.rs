@@ -165,35 +165,70 @@ fn render_totals(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &The
             format!(" {:>6} / {:<6} ", num(l.used), num(l.budget as usize)),
             t.base(),
         ));
-        spans.extend(layer_counts(a, name, t));
+        let used: usize = spans.iter().map(Span::width).sum();
+        let room = (inner.width as usize).saturating_sub(used);
+        spans.extend(layer_counts(a, name, room, t));
         lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// `5 kept · 9 cut by the budget · 1 below threshold`.
-fn layer_counts(a: &Assembly, layer: &str, t: &Theme) -> Vec<Span<'static>> {
+/// `5 kept · 1 truncated · 9 cut by the budget · 2 filtered out` in `room` columns: the short
+/// words (`5 kept · 1 trunc · 9 cut · 2 filtered`) when the long ones do not fit, cut with `…`
+/// past that. Every count is kept before any word is lost.
+fn layer_counts(a: &Assembly, layer: &str, room: usize, t: &Theme) -> Vec<Span<'static>> {
     let items: Vec<&Item> = a.layer_items(layer).collect();
     let count = |f: &dyn Fn(&Item) -> bool| items.iter().filter(|i| f(i)).count();
     let kept = count(&|i| i.decision == Decision::Kept);
     let trunc = count(&|i| i.decision == Decision::Truncated);
     let cut = count(&|i| i.reason.is_some_and(Reason::is_budget));
     let filtered = count(&|i| i.reason.is_some_and(|r| !r.is_budget()));
-    let mut out = vec![styled(format!("{kept} kept"), t.decision(Decision::Kept))];
-    if trunc > 0 {
-        out.push(styled(
-            format!(" · {trunc} truncated"),
-            t.decision(Decision::Truncated),
-        ));
-    }
-    if cut > 0 {
-        out.push(styled(
-            format!(" · {cut} cut by the budget"),
+    // (count, long words, short words, style); kept always shows.
+    let parts = [
+        (kept, "kept", "kept", t.decision(Decision::Kept)),
+        (trunc, "truncated", "trunc", t.decision(Decision::Truncated)),
+        (
+            cut,
+            "cut by the budget",
+            "cut",
             t.decision(Decision::Dropped),
-        ));
+        ),
+        (filtered, "filtered out", "filtered", t.muted()),
+    ];
+    let shown: Vec<_> = parts
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| *i == 0 || p.0 > 0)
+        .map(|(_, p)| p)
+        .collect();
+    let say = |short: bool| -> Vec<(String, Style)> {
+        shown
+            .iter()
+            .enumerate()
+            .map(|(i, (n, long, brief, style))| {
+                let sep = if i == 0 { "" } else { " · " };
+                (
+                    format!("{sep}{n} {}", if short { brief } else { long }),
+                    *style,
+                )
+            })
+            .collect()
+    };
+    let width = |v: &[(String, Style)]| v.iter().map(|(s, _)| s.width()).sum::<usize>();
+    let mut words = say(false);
+    if width(&words) > room {
+        words = say(true);
     }
-    if filtered > 0 {
-        out.push(styled(format!(" · {filtered} filtered out"), t.muted()));
+    let mut left = room;
+    let mut out = Vec::new();
+    for (text, style) in words {
+        if text.width() <= left {
+            left -= text.width();
+            out.push(styled(text, style));
+        } else {
+            out.push(styled(crate::text::fit(&text, left), style));
+            break;
+        }
     }
     out
 }

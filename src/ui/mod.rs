@@ -221,8 +221,9 @@ pub(crate) fn hint<'a>(key: &'a str, what: &'a str, t: &Theme) -> Vec<Span<'a>> 
 /// A bar of `width` cells, filled for `used` of `budget` (all of it when over, in the
 /// over-budget colour), the rest light.
 pub(crate) fn usage_bar(used: usize, budget: usize, width: usize, t: &Theme) -> Vec<Span<'static>> {
+    // No budget: empty while nothing is used (nothing to fill), full (and over) once it is.
     let filled = if budget == 0 {
-        width
+        if used > 0 { width } else { 0 }
     } else {
         (used.min(budget) * width).div_ceil(budget).min(width)
     };
