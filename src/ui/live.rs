@@ -49,11 +49,25 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         }
         lines
     } else {
-        shown
+        let rows: Vec<&LiveEntry> = shown.iter().skip(first).take(height).copied().collect();
+        let channel = |e: &LiveEntry| {
+            il(&crate::engine::keys::progress_channel(
+                &live.key_prefix,
+                e.user(),
+            ))
+        };
+        // The channel column as wide as its longest shown channel, never so wide that the
+        // milestone and progress after it are pushed off the row: a longer channel is cut in
+        // its middle.
+        let widest = rows
             .iter()
-            .skip(first)
-            .take(height)
-            .map(|e| entry_line(e, &live.key_prefix, open, t))
+            .map(|e| unicode_width::UnicodeWidthStr::width(channel(e).as_str()))
+            .max()
+            .unwrap_or(0);
+        let room = usize::from(area.width.saturating_sub(2)).saturating_sub(TIME_W + AFTER_W);
+        let channel_w = widest.clamp(CHANNEL_W, room.max(CHANNEL_W));
+        rows.into_iter()
+            .map(|e| entry_line(e, &channel(e), channel_w, open, t))
             .collect()
     };
     let whose = match (live.all, open) {
@@ -114,16 +128,25 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     );
 }
 
+/// The event time's columns (`2025-01-15T10:00:00Z  `), the channel column's least width, and
+/// what an event shows after its channel (` M10  75.0%`).
+const TIME_W: usize = 22;
+const CHANNEL_W: usize = 17;
+const AFTER_W: usize = 12;
+
 /// One event: when, its channel as the store names it (under its key `prefix`; the open user's
 /// in the accent colour), the milestone and progress; a message that could not be read says so
 /// in words, and why, made inert.
-fn entry_line(e: &LiveEntry, prefix: &str, open: Option<&str>, t: &Theme) -> Line<'static> {
+fn entry_line(
+    e: &LiveEntry,
+    channel: &str,
+    width: usize,
+    open: Option<&str>,
+    t: &Theme,
+) -> Line<'static> {
     let mine = open == Some(e.user());
     let channel = styled(
-        format!(
-            "{:<17}",
-            il(&crate::engine::keys::progress_channel(prefix, e.user()))
-        ),
+        crate::text::pad(&crate::text::fit_middle(channel, width), width),
         if mine { t.accent() } else { t.base() },
     );
     match e {

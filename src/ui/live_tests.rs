@@ -66,3 +66,44 @@ async fn live_shows_every_finding_scrolling_after_tab() {
     settle(&mut s, &ctx, Action::PrevPane).await;
     assert!(!s.live.on_panel);
 }
+
+/// A channel longer than its column is cut in its middle so that every event's milestone and
+/// progress show, in one column, at 80 columns.
+#[tokio::test]
+async fn a_long_channel_never_pushes_the_progress_off_the_row() {
+    let (mut s, ctx) = demo_app().await;
+    s.ui.size = (80, 24);
+    settle(&mut s, &ctx, Action::ShowLive).await;
+    s.live.all = true;
+    for (user, milestone, progress) in [
+        ("customer-7f3a9c1e-4b2d-4e8a-9f61-2c5d8e7a1b40", "M4", 75.0),
+        ("u001", "M2", 10.0),
+    ] {
+        let ev = crate::store::ProgressEvent {
+            user_id: user.into(),
+            milestone: milestone.into(),
+            progress,
+            timestamp: "2025-01-15T10:00:00Z".into(),
+        };
+        settle(&mut s, &ctx, Action::Progress(ev)).await;
+    }
+    let t = text(&s, 80, 24);
+    let long = t
+        .lines()
+        .find(|l| l.contains("progress:customer-7f3a"))
+        .unwrap_or_else(|| panic!("{t}"));
+    let short = t
+        .lines()
+        .find(|l| l.contains("progress:u001"))
+        .unwrap_or_else(|| panic!("{t}"));
+    assert!(
+        long.contains("…") && long.contains("1b40 M4  75.0%"),
+        "{long}"
+    );
+    let column = |l: &str, m: &str| l.find(m).map(|at| l[..at].chars().count());
+    assert_eq!(
+        column(long, " M4 "),
+        column(short, " M2 "),
+        "one column:\n{long}\n{short}"
+    );
+}
