@@ -386,6 +386,49 @@ fn replay_explain_states_margins_that_replay_exactly() {
         text.stdout
             .contains(&format!("budget.total = {t} keeps every candidate"))
     );
+    // KEEPS ALL AT is the layer's fit: at it, under the policy's own T, the global pass cuts
+    // journey items again, and the margins say so (`*`, `global_cut` in JSON); NEXT IN's item
+    // fits in T's slack, so it is not marked.
+    assert_eq!(
+        journey["global_cut"],
+        serde_json::json!({"next_in": false, "keeps_all": true})
+    );
+    let all = journey["keeps_all_at"].as_u64().expect("keeps all at");
+    let out = ctxlens(&[
+        "replay",
+        "u062",
+        "--json",
+        "--set",
+        "layers.journey.weight=100",
+        "--set",
+        &format!("layers.journey.cap={all}"),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let global_cut = v["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|i| i["layer"] == "journey" && i["reason"] == "global_budget")
+        .count();
+    assert!(
+        global_cut > 0,
+        "the global pass cuts journey items at {all}"
+    );
+    let row = text
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("margins"))
+        .find(|l| l.starts_with("journey "))
+        .expect("journey's margins");
+    assert!(row.contains(&format!("{all} *")), "{row}");
+    assert!(!row.contains(&format!("{next} *")), "{row}");
+    assert!(
+        text.stdout.contains(
+            "* the layer's fit keeps it at that budget, but the global pass to T drops it again"
+        ),
+        "{}",
+        text.stdout
+    );
 }
 
 /// A preset's budget can be switched to the other form (model limits for a total) by two

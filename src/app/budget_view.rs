@@ -121,8 +121,21 @@ fn demand(a: &Assembly, layer: &str, l: &LayerReport) -> String {
 /// `stop` fit ended and the budget that keeps everything (see `engine::margins`).
 pub fn margin_line(m: &FitMargin) -> String {
     let mut parts = Vec::new();
+    // What the global pass to T undoes of the layer's fit is said with it.
+    let undone = |yes: bool, what: &str| {
+        if yes {
+            format!(" ({what} at T)")
+        } else {
+            String::new()
+        }
+    };
     if let Some(step) = &m.next_in {
-        parts.push(format!("+{} admits {}", num(step.tokens), il(&step.id)));
+        parts.push(format!(
+            "+{} admits {}{}",
+            num(step.tokens),
+            il(&step.id),
+            undone(m.global_cut.next_in, "then dropped by the global pass")
+        ));
     }
     if let Some(step) = &m.first_out {
         parts.push(format!("−{} loses {}", num(step.tokens), il(&step.id)));
@@ -138,7 +151,12 @@ pub fn margin_line(m: &FitMargin) -> String {
         ));
     }
     if m.next_in.is_some() {
-        parts.push(format!("all {} at {}", m.entered, num(m.keeps_all_at)));
+        parts.push(format!(
+            "all {} at {}{}",
+            m.entered,
+            num(m.keeps_all_at),
+            undone(m.global_cut.keeps_all, "some then cut by the global pass")
+        ));
     }
     if parts.is_empty() {
         return "margin: nothing reached the fit".into();

@@ -173,6 +173,8 @@ pub fn write_margins(out: &mut impl Write, m: &Margins) -> Result<(), CliError> 
             format!("{sign}{} {}", s.tokens, inert_line(&s.id))
         })
     };
+    // A layer's promise the global pass to T undoes is marked, and the mark explained below.
+    let mark = |undone: bool| if undone { " *" } else { "" };
     for f in m.layers.iter().chain([&m.global]) {
         let blocked = f.blocker.as_ref().map_or("—".to_string(), |b| {
             format!(
@@ -185,13 +187,33 @@ pub fn write_margins(out: &mut impl Write, m: &Margins) -> Result<(), CliError> 
         t.row(vec![
             (inert_line(&f.name).into_owned(), BOLD),
             (f.budget.to_string(), DIM),
-            (f.keeps_all_at.to_string(), Default::default()),
-            (step(&f.next_in, "+"), GREEN),
+            (
+                format!("{}{}", f.keeps_all_at, mark(f.global_cut.keeps_all)),
+                Default::default(),
+            ),
+            (
+                format!("{}{}", step(&f.next_in, "+"), mark(f.global_cut.next_in)),
+                GREEN,
+            ),
             (step(&f.first_out, "−"), RED),
             (blocked, Default::default()),
         ]);
     }
     t.write(out, 0)?;
+    if m.layers
+        .iter()
+        .any(|f| f.global_cut.next_in || f.global_cut.keeps_all)
+    {
+        writeln!(
+            out,
+            "{}",
+            paint(
+                DIM,
+                "* the layer's fit keeps it at that budget, but the global pass to T drops it again: T must grow too"
+            )
+        )
+        .map_err(io)?;
+    }
     let all = match m.total_for_all {
         Some(t) => format!("budget.total = {t} keeps every candidate (weights and caps as they are)"),
         None => "no budget.total keeps every candidate: a cap or a zero weight holds a layer below what it needs".into(),

@@ -48,6 +48,25 @@ pub struct FitMargin {
     pub first_out: Option<Step>,
     /// `stop` and `truncate`: the first item that did not fit, which ends the fit.
     pub blocker: Option<Blocker>,
+    /// A layer's fit only: at `budget + next_in.tokens` (and at `keeps_all_at`) the layer keeps
+    /// what it says, yet the global pass to `T` drops (some of) it again, as a replay shows.
+    #[serde(default, skip_serializing_if = "GlobalCut::is_none")]
+    pub global_cut: GlobalCut,
+}
+
+/// What the global pass to `T` undoes of a layer's margins (SPEC §3.7 runs after the layers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct GlobalCut {
+    /// The item `next_in` admits to the layer is not kept in full in the replay.
+    pub next_in: bool,
+    /// At `keeps_all_at` some candidate of the layer is not kept in full in the replay.
+    pub keeps_all: bool,
+}
+
+impl GlobalCut {
+    fn is_none(&self) -> bool {
+        !self.next_in && !self.keeps_all
+    }
 }
 
 /// An item and a number of tokens (how many more, or fewer).
@@ -115,6 +134,7 @@ impl FitMargin {
                 behind: items.len() - k - 1,
                 behind_tokens: items[k + 1..].iter().map(|(_, t)| t).sum(),
             }),
+            global_cut: GlobalCut::default(),
         }
     }
 
@@ -148,12 +168,51 @@ impl Engine {
                 FitMargin::of(&l.name, &fit, budget, policy.strategy)
             })
             .collect();
+        let layers: Vec<FitMargin> = layers
+            .into_iter()
+            .enumerate()
+            .map(|(li, mut m)| {
+                m.global_cut = self.global_cut(snapshot, policy, budgets, li, &m);
+                m
+            })
+            .collect();
         let global = global_margin(&layered, policy, budgets.total);
         let needs: Vec<usize> = layers.iter().map(|m| m.keeps_all_at).collect();
         Margins {
             layers,
             global,
             total_for_all: total_for_all(policy, &needs),
+        }
+    }
+}
+
+impl Engine {
+    /// Replays layer `li` at the budgets its margins name, the global pass included: whether
+    /// what they promise the layer survives the pass to `T`.
+    fn global_cut(
+        &self,
+        snapshot: &Snapshot,
+        policy: &Policy,
+        budgets: &Budgets,
+        li: usize,
+        m: &FitMargin,
+    ) -> GlobalCut {
+        let replay = |budget: usize| {
+            let mut b = budgets.clone();
+            b.layers[li] = u32::try_from(budget).unwrap_or(u32::MAX);
+            self.assemble_at(snapshot, policy, &b)
+        };
+        // The layer keeps these in full at that budget: one not kept is the global pass's.
+        let undone = |a: &Assembly, id: Option<&str>| {
+            a.layer_items(&m.name).any(|i| {
+                id.is_none_or(|id| i.id == id) && entered_fit(i) && i.decision != Decision::Kept
+            })
+        };
+        GlobalCut {
+            next_in: m.next_in.as_ref().is_some_and(|step| {
+                undone(&replay(m.budget as usize + step.tokens), Some(&step.id))
+            }),
+            keeps_all: undone(&replay(m.keeps_all_at), None),
         }
     }
 }

@@ -88,6 +88,34 @@ fn check_layer(
     if all.len() != m.entered {
         return Err(format!("{name}: {} does not keep all", m.keeps_all_at));
     }
+    // With the policy's own T, the global pass may undo those promises: the margins say when.
+    let with_t = |budget: usize| {
+        let mut bt = b.clone();
+        bt.layers[li] = u32::try_from(budget).unwrap_or(u32::MAX);
+        kept(&e.assemble_at(snap, p, &bt), name)
+    };
+    if let Some(step) = &m.next_in
+        && m.global_cut.next_in == with_t(base + step.tokens).contains(&step.id)
+    {
+        return Err(format!(
+            "{name}: global_cut.next_in {} but at +{} under T {} {} is {}",
+            m.global_cut.next_in,
+            step.tokens,
+            b.total,
+            step.id,
+            if m.global_cut.next_in {
+                "kept"
+            } else {
+                "not kept"
+            }
+        ));
+    }
+    if m.global_cut.keeps_all == (with_t(m.keeps_all_at).len() == m.entered) {
+        return Err(format!(
+            "{name}: global_cut.keeps_all {} disagrees with the replay at {} under T {}",
+            m.global_cut.keeps_all, m.keeps_all_at, b.total
+        ));
+    }
     if m.keeps_all_at > 0 && at(m.keeps_all_at - 1).len() == m.entered {
         return Err(format!("{name}: {} already keeps all", m.keeps_all_at - 1));
     }
