@@ -53,6 +53,9 @@ pub enum FindingKind {
     OnlyCurrent,
     /// As of an earlier instant: the instant is before any of the user's dated data.
     BeforeAnyData,
+    /// The snapshot's knowledge hits come from a narrower search than the policy's (a lower
+    /// threshold or a higher limit): rows that search did not return cannot be replayed.
+    NarrowerSearch,
 }
 
 impl From<NoteKind> for FindingKind {
@@ -85,6 +88,7 @@ pub fn findings(
         .iter()
         .map(|n| finding(n.kind.into(), n.source.clone(), n.message.clone()))
         .collect();
+    out.extend(narrower_search(snap, policy));
     sessions(&mut out, data, policy);
     cache(&mut out, data, snap, replay);
     milestones(&mut out, data, snap, map);
@@ -110,6 +114,42 @@ pub fn findings(
         ));
     }
     out
+}
+
+/// A snapshot written under a narrower knowledge search than `policy` asks for: its hits are
+/// all a replay has, so what a wider search would retrieve is missing, and said so.
+pub fn narrower_search(snap: &Snapshot, policy: &Policy) -> Option<Finding> {
+    let ks = snap.knowledge_search.as_ref()?;
+    let k = &policy.knowledge;
+    let lower = k.similarity_threshold < ks.min_similarity;
+    let more = k.limit > ks.limit;
+    let every_milestone = ks.milestone_only == Some(true) && !k.same_milestone_only;
+    if !lower && !more && !every_milestone {
+        return None;
+    }
+    let mut asks = Vec::new();
+    if lower {
+        asks.push(format!("threshold {}", k.similarity_threshold));
+    }
+    if more {
+        asks.push(format!("limit {}", k.limit));
+    }
+    if every_milestone {
+        asks.push("hits of every milestone (the snapshot's search kept to the user's)".into());
+    }
+    Some(finding(
+        FindingKind::NarrowerSearch,
+        "knowledge search".into(),
+        format!(
+            "the snapshot holds the hits of a search down to similarity {} and at most {} hits; \
+             policy {} asks for {}: rows that search did not return are missing from this replay \
+             (a snapshot written under this policy holds them)",
+            crate::engine::shown_f64((ks.min_similarity * 1e6).round() / 1e6),
+            ks.limit,
+            crate::text::inert_line(&policy.name),
+            asks.join(" and ")
+        ),
+    ))
 }
 
 fn finding(kind: FindingKind, source: String, message: String) -> Finding {

@@ -591,3 +591,49 @@ fn deduping_u062_shrinks_what_the_journey_cut_holds_not_the_prompt() {
         (&6.into(), &7110.into())
     );
 }
+
+/// A snapshot file says which knowledge search wrote it (threshold, limit, milestone filter);
+/// replayed under a policy whose search is wider, the replay is told on stderr that hits may be
+/// missing (its stdout stays exact), and under the policy that wrote it nothing is said.
+#[test]
+fn a_snapshot_replayed_under_a_wider_search_says_hits_may_be_missing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("u067.json");
+    let f = file.to_str().expect("utf-8 path");
+    let out = ctxlens(&["snapshot", "u067", "--out", f]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("written")).expect("JSON");
+    assert_eq!(
+        v["knowledge_search"]["milestone_only"], true,
+        "{}",
+        v["knowledge_search"]
+    );
+    let same = ctxlens(&["replay", "--snapshot", f, "--json"]);
+    assert_eq!((same.code, same.stderr.as_str()), (0, ""));
+    for (args, says) in [
+        (
+            &["--policy", "layered-adr"][..],
+            "asks for hits of every milestone",
+        ),
+        (&["--set", "knowledge.limit=30"], "asks for limit 30"),
+        (
+            &["--set", "knowledge.similarity_threshold=0.05"],
+            "down to similarity 0.4 and at most 15 hits; policy prolaunch asks for threshold 0.05",
+        ),
+    ] {
+        let mut all = vec!["replay", "--snapshot", f, "--json"];
+        all.extend_from_slice(args);
+        let out = ctxlens(&all);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .starts_with("ctxlens: note: the snapshot holds the hits of a search")
+                && out.stderr.contains(says)
+                && out.stderr.contains("missing from this replay"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        serde_json::from_str::<serde_json::Value>(&out.stdout).expect("stdout is the JSON alone");
+    }
+}

@@ -49,6 +49,11 @@ pub async fn replay(
     };
     let asm = loaded.assemble(&ctx.engine, &ctx.policy);
     let snap = loaded.snapshot();
+    // A file replayed under a wider knowledge search than wrote it misses hits: said on stderr,
+    // so every output form (JSON and the prompt included) stays as it is.
+    if let Some(f) = crate::findings::narrower_search(snap, &ctx.policy) {
+        eprintln!("ctxlens: note: {}", inert_line(&f.message));
+    }
     let margins = explain.then(|| loaded.margins(&ctx.engine, &ctx.policy));
     let as_of = loaded.as_of();
     match mode {

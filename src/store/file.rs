@@ -34,6 +34,8 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
         .file_name()
         .map_or_else(|| shown.to_string(), |n| n.to_string_lossy().into_owned());
     read_each_id_once(&mut snap, &name);
+    let unscorable = snap.unscorable_hits(&name);
+    snap.malformed.extend(unscorable);
     Ok(snap)
 }
 

@@ -137,6 +137,7 @@ impl Prepared {
                     snap.knowledge_search = Some(KnowledgeSearch {
                         min_similarity: q.min_similarity,
                         limit: q.limit,
+                        milestone_only: Some(q.milestone_filter.is_some()),
                     });
                     snap.malformed.extend(found.malformed);
                     snap.notes.extend(found.notes);

@@ -121,10 +121,6 @@ fn snapshot_errors_exit_2_naming_file_line_column() {
             "{\"user_id\": \"u\", \"now\": 1, \"journey\": [{\"id\": \"mb:1\", \"kind\": \"diary\", \"data\": {}}]}",
             "1:69: unknown variant `diary`, expected one of `business_dna`, `milestone_data`, `transition`",
         ),
-        (
-            "{\"user_id\": \"u\", \"now\": 1, \"knowledge\": [{\"id\": \"kn:1\", \"title\": \"t\", \"content\": \"c\", \"similarity\": 2.5}]}",
-            "1:104: similarity 2.5 is outside [-1, 1]",
-        ),
     ];
     for (text, want) in cases {
         let f = write_temp("s.json", text);
@@ -138,6 +134,34 @@ fn snapshot_errors_exit_2_naming_file_line_column() {
             out.stderr
         );
     }
+    // A hit no score can be made of is one malformed item; the file's other hits replay.
+    let text = "{\"user_id\": \"u\", \"now\": 1, \"query\": \"q\", \"knowledge\": [{\"id\": \"kn:1\", \"title\": \"t\", \"content\": \"c\", \"similarity\": 2.5}, {\"id\": \"kn:2\", \"title\": \"t\", \"content\": \"c\", \"similarity\": 0.9}]}";
+    let f = write_temp("one-bad-hit.json", text);
+    let out = ctxlens(&[
+        "replay",
+        "--snapshot",
+        f.to_str().expect("utf-8 path"),
+        "--json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(
+        v["malformed"],
+        serde_json::json!([{
+            "id": "kn:1",
+            "source": "one-bad-hit.json knowledge (hit kn:1)",
+            "reason": "similarity 2.5 is outside [-1, 1]"
+        }]),
+        "{}",
+        out.stdout
+    );
+    let ids: Vec<&str> = v["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["id"].as_str())
+        .collect();
+    assert!(ids.contains(&"kn:2") && !ids.contains(&"kn:1"), "{ids:?}");
 }
 
 #[test]

@@ -47,7 +47,7 @@ fn snapshot_files_are_a_fleet_and_bound_the_knowledge_keys_to_what_they_hold() {
             .expect("JSON");
     assert_eq!(
         written["knowledge_search"],
-        serde_json::json!({"min_similarity": 0.5, "limit": 11}),
+        serde_json::json!({"min_similarity": 0.5, "limit": 11, "milestone_only": true}),
         "a file says which search fetched its hits"
     );
     let toml = dir.path().join("tuned.toml");

@@ -219,10 +219,7 @@ fn retrieval_gates(
         Gate {
             gate: GateName::Similarity,
             pass: Some(sim_ok),
-            detail: format!(
-                "{:.3} {cmp} threshold {:.2}",
-                row.similarity, k.similarity_threshold
-            ),
+            detail: similarity_detail(row.similarity, cmp, k.similarity_threshold),
         },
         Gate {
             gate: GateName::Milestone,
@@ -387,6 +384,20 @@ fn ordinal(n: usize) -> String {
         _ => "th",
     };
     format!("{n}{suffix}")
+}
+
+/// `0.712 ≥ threshold 0.70`; a similarity that rounds to the threshold it is not equal to is
+/// shown with the digits that tell them apart (`0.6999999 < threshold 0.7000000`).
+fn similarity_detail(sim: f64, cmp: &str, threshold: f64) -> String {
+    let mut d = 3;
+    while d < 17 && sim != threshold && format!("{sim:.d$}") == format!("{threshold:.d$}") {
+        d += 1;
+    }
+    if d == 3 {
+        format!("{sim:.3} {cmp} threshold {threshold:.2}")
+    } else {
+        format!("{sim:.d$} {cmp} threshold {threshold:.d$}")
+    }
 }
 
 #[cfg(test)]

@@ -53,6 +53,10 @@ pub struct Snapshot {
 pub struct KnowledgeSearch {
     pub min_similarity: f64,
     pub limit: usize,
+    /// Whether the search kept to the user's milestone (and hits of none): a policy that does
+    /// not would have been answered other hits. `None`: the file does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub milestone_only: Option<bool>,
 }
 
 /// Something unreadable, kept as data: where it came from and why it was not read.
@@ -332,21 +336,11 @@ pub struct KnowledgeEntry {
     /// `metadata.section`, shown after the title in RAG source lists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub section: Option<String>,
-    #[serde(deserialize_with = "finite_similarity")]
+    /// Within [-1, 1] for a scorable hit: a file's hit outside it is read as a malformed item
+    /// by the file reader ([`Snapshot::unscorable_hits`]), the other hits still replay.
     pub similarity: f64,
     #[serde(default, with = "rfc3339_opt")]
     pub timestamp: Option<DateTime<Utc>>,
-}
-
-fn finite_similarity<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-    let s = f64::deserialize(d)?;
-    if !(-1.0..=1.0).contains(&s) {
-        return Err(D::Error::custom(format!(
-            "similarity {} is outside [-1, 1]",
-            crate::shown_f64(s)
-        )));
-    }
-    Ok(s)
 }
 
 impl Snapshot {
@@ -362,6 +356,28 @@ impl Snapshot {
     /// Parses snapshot JSON; errors carry line and column.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
         serde_json::from_str(text)
+    }
+
+    /// Knowledge hits whose similarity is outside [-1, 1] (a file edited by hand), taken out
+    /// of the hits as malformed items naming `source` and the hit's id: no score can be made of
+    /// them, and the other hits still replay (SPEC §6).
+    pub fn unscorable_hits(&mut self, source: &str) -> Vec<Malformed> {
+        let mut out = Vec::new();
+        self.knowledge.retain(|k| {
+            let ok = (-1.0..=1.0).contains(&k.similarity);
+            if !ok {
+                out.push(Malformed {
+                    id: Some(k.id.clone()),
+                    source: format!("{source} knowledge (hit {})", k.id),
+                    reason: format!(
+                        "similarity {} is outside [-1, 1]",
+                        crate::shown_f64(k.similarity)
+                    ),
+                });
+            }
+            ok
+        });
+        out
     }
 
     /// Pretty JSON, with a trailing newline.
@@ -577,13 +593,19 @@ mod tests {
     }
 
     #[test]
-    fn bad_similarity_is_rejected() {
-        let text = r#"{"user_id":"u","now":"2025-01-15T12:00:00Z","knowledge":[{"id":"kn:1","title":"t","content":"c","similarity":1.5}]}"#;
-        let err = Snapshot::from_json(text).expect_err("out of range");
-        assert!(
-            err.to_string()
-                .contains("similarity 1.5 is outside [-1, 1]"),
-            "{err}"
+    fn an_unscorable_hit_is_a_malformed_item_and_the_others_stay() {
+        let text = r#"{"user_id":"u","now":"2025-01-15T12:00:00Z","knowledge":[{"id":"kn:1","title":"t","content":"c","similarity":1.5},{"id":"kn:2","title":"t","content":"c","similarity":-0.2}]}"#;
+        let mut snap = Snapshot::from_json(text).expect("parses");
+        let bad = snap.unscorable_hits("f.json");
+        assert_eq!(
+            bad,
+            vec![Malformed {
+                id: Some("kn:1".into()),
+                source: "f.json knowledge (hit kn:1)".into(),
+                reason: "similarity 1.5 is outside [-1, 1]".into(),
+            }]
         );
+        assert_eq!(snap.knowledge.len(), 1);
+        assert_eq!(snap.knowledge[0].id, "kn:2");
     }
 }

@@ -169,3 +169,16 @@ fn a_copy_removed_by_dedupe_fails_the_budget_gate_naming_the_original() {
         "dropped before the fit as a copy of kn:13"
     );
 }
+
+/// A similarity that rounds to the threshold it is not equal to is shown with the digits that
+/// tell them apart, so the gate never reads `0.700 < threshold 0.70`.
+#[test]
+fn the_similarity_gate_never_shows_two_equal_figures_as_unequal() {
+    use super::similarity_detail;
+    assert_eq!(
+        similarity_detail(0.6999999, "<", 0.7),
+        "0.6999999 < threshold 0.7000000"
+    );
+    assert_eq!(similarity_detail(0.7, "≥", 0.7), "0.700 ≥ threshold 0.70");
+    assert_eq!(similarity_detail(0.712, "≥", 0.7), "0.712 ≥ threshold 0.70");
+}
