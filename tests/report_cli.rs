@@ -413,3 +413,24 @@ fn a_gate_that_cannot_fail_says_so_and_top_is_at_least_one() {
     assert_eq!(top.code, 2, "{}", top.stderr);
     assert!(top.stderr.contains("must be at least 1"), "{}", top.stderr);
 }
+
+/// A gate over no user fails: nothing replayed cannot pass a target (a store with no user yet:
+/// migrated, nothing seeded); ungated, the empty report is no failure.
+#[test]
+fn a_gate_over_no_user_fails() {
+    use common::servers::{Postgres, RedisServer};
+    let redis = RedisServer::start();
+    let db = Postgres::shared().create_database("no_users");
+    let stores = common::env(&redis, &db);
+    let m = common::ctxlens_with(&["migrate"], &stores);
+    assert_eq!(m.code, 0, "migrate: {}", m.stderr);
+    let out = common::ctxlens_with(&["report", "--fail-on", "truncation_rate"], &stores);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("no user was replayed"),
+        "{}",
+        out.stderr
+    );
+    let ungated = common::ctxlens_with(&["report"], &stores);
+    assert_eq!(ungated.code, 0, "{}", ungated.stderr);
+}

@@ -323,7 +323,7 @@ pub enum Command {
     /// Load the demo dataset (or N synthetic users) into the stores; this command writes to both.
     Seed {
         /// Generate this many synthetic users instead of the demo.
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", value_parser = at_least_one)]
         synthetic: Option<usize>,
         /// Seed number of the synthetic generator.
         #[arg(long, default_value_t = 1, value_name = "SEED")]

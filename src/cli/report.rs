@@ -38,7 +38,7 @@ pub struct ReportArgs {
     #[arg(long, value_name = "DIR", conflicts_with_all = ["sample", "users", "synthetic"])]
     pub snapshots: Option<PathBuf>,
     /// Replay N generated users instead of a store (the fleet `seed --synthetic N` writes).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = super::at_least_one)]
     pub synthetic: Option<usize>,
     /// Seed of the synthetic fleet and of --sample.
     #[arg(long, default_value_t = 1, value_name = "SEED")]

@@ -27,6 +27,20 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
         let msg = msg
             .rsplit_once(" at line ")
             .map_or(msg.as_str(), |(m, _)| m);
+        // serde's words for a top level of another type name its struct's field count.
+        let msg = match json.trim_start().chars().next() {
+            Some(c) if msg.contains("expected struct Snapshot") => format!(
+                "a snapshot is a JSON object (as `ctxlens snapshot` writes it), found {}",
+                match c {
+                    '[' => "an array",
+                    '"' => "a string",
+                    't' | 'f' => "a boolean",
+                    'n' => "null",
+                    _ => "a number",
+                }
+            ),
+            _ => msg.to_string(),
+        };
         format!("snapshot {shown}:{}:{}: {msg}", e.line(), e.column())
     })?;
     // Named by the file's name: the copies' ids, at the end, are what tells them apart.
