@@ -226,7 +226,7 @@ impl Loaded {
             Ok(c) => Ok(format!(
                 "{} items, {} tokens, policy {}, written {}",
                 c.items.len(),
-                c.total_tokens,
+                crate::report::format::thousands(c.total_tokens as f64, 0),
                 c.policy,
                 c.created_at
             )),

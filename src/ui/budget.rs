@@ -180,7 +180,9 @@ fn render_drift(frame: &mut Frame, area: Rect, a: &Assembly, t: &Theme) {
             } else {
                 (est as f64 - exact as f64) / exact as f64 * 100.0
             };
-            (super::il(name), exact, est, format!("{pct:+.1}%"))
+            // Signed as the other figures are (`−48.8 %`).
+            let pct = format!("{pct:+.1} %").replace('-', "−");
+            (super::il(name), exact, est, pct)
         })
         .collect();
     if usize::from(area.height) < drifts.len() + 3 {
@@ -201,7 +203,7 @@ fn render_drift(frame: &mut Frame, area: Rect, a: &Assembly, t: &Theme) {
     let rows: Vec<Row> = drifts
         .into_iter()
         .map(|(name, exact, est, pct)| {
-            Row::new(vec![name, exact.to_string(), est.to_string(), pct])
+            Row::new(vec![name, super::num(exact), super::num(est), pct])
         })
         .collect();
     let exact = format!("EXACT ({})", a.tokenizer);

@@ -233,6 +233,11 @@ fn layer_counts(a: &Assembly, layer: &str, room: usize, t: &Theme) -> Vec<Span<'
     out
 }
 
+/// An item's tokens kept of its tokens, grouped as every figure is: `0/200,056`.
+fn token_cell(i: &Item) -> String {
+    format!("{}/{}", num(i.kept_tokens), num(i.tokens))
+}
+
 pub(crate) fn kind_label(k: ItemKind) -> &'static str {
     match k {
         ItemKind::Turn => "turn",
@@ -372,7 +377,7 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Them
         }),
         id: w_id,
         tokens: column(&visible, "TOKENS", |r| match r {
-            LayerRow::Item(i) => format!("{}/{}", i.kept_tokens, i.tokens).width(),
+            LayerRow::Item(i) => token_cell(i).width(),
             LayerRow::Malformed(..) => 1,
         }),
         decision: column(&visible, "DECISION", |r| match r {
@@ -485,7 +490,7 @@ fn table_row<'a>(s: &State, r: &LayerRow, selected: bool, t: &Theme, cols: &Colu
             c(
                 format!(
                     "{:>w$}",
-                    format!("{}/{}", it.kept_tokens, it.tokens),
+                    token_cell(it),
                     w = cols.tokens
                 ),
                 t.base(),
