@@ -15,17 +15,27 @@ use crate::engine::Snapshot;
 /// What the status bar calls this store.
 pub const LABEL: &str = "SNAPSHOT";
 
-/// Snapshot files held in memory, one entry each (listing cursors are positions).
+/// Snapshot files, one entry each (listing cursors are positions). A listing from its start
+/// reads the files again, and so does opening a user: a file fixed on disk is read as fixed
+/// (`R`), without a restart.
 pub struct SnapshotStore {
-    entries: Vec<Entry>,
-    /// Each listed id's entry.
-    index: HashMap<String, usize>,
+    files: Vec<std::path::PathBuf>,
+    listing: std::sync::Mutex<Listing>,
     /// Where they were read from, for the status bar.
     from: String,
 }
 
-/// One file: the id it is listed under, and its snapshot or why it could not be read.
+/// The files as last read.
+struct Listing {
+    entries: Vec<Entry>,
+    /// Each listed id's entry.
+    index: HashMap<String, usize>,
+}
+
+/// One file: where it is, the id it is listed under, and its snapshot or why it could not be
+/// read.
 struct Entry {
+    path: std::path::PathBuf,
     id: String,
     snap: Result<Snapshot, String>,
 }
@@ -35,32 +45,41 @@ impl SnapshotStore {
     /// says why; a user found in several files (a ticket's before and after) is listed once per
     /// file, as `USER@FILE`. An error only when no file can be read: the first file's error.
     pub fn open(files: &[std::path::PathBuf], from: &str) -> Result<SnapshotStore, String> {
-        let read: Vec<(String, Result<Snapshot, String>)> = files
+        Ok(SnapshotStore {
+            listing: std::sync::Mutex::new(Self::read(files)?),
+            files: files.to_vec(),
+            from: from.to_string(),
+        })
+    }
+
+    fn read(files: &[std::path::PathBuf]) -> Result<Listing, String> {
+        let read: Vec<(&std::path::PathBuf, String, Result<Snapshot, String>)> = files
             .iter()
             .map(|f| {
                 let name = f
                     .file_name()
                     .map_or_else(|| f.display().to_string(), |n| n.to_string_lossy().into());
-                (name, super::file::read_snapshot(f))
+                (f, name, super::file::read_snapshot(f))
             })
             .collect();
-        if !read.is_empty() && read.iter().all(|(_, r)| r.is_err()) {
+        if !read.is_empty() && read.iter().all(|(_, _, r)| r.is_err()) {
             return Err(read
                 .into_iter()
-                .find_map(|(_, r)| r.err())
+                .find_map(|(_, _, r)| r.err())
                 .unwrap_or_default());
         }
         // How many readable files hold each user: counted once, not per file.
         let mut files_of: HashMap<String, usize> = HashMap::new();
-        for snap in read.iter().filter_map(|(_, r)| r.as_ref().ok()) {
+        for snap in read.iter().filter_map(|(_, _, r)| r.as_ref().ok()) {
             *files_of.entry(snap.user_id.clone()).or_default() += 1;
         }
         let entries: Vec<Entry> = read
             .into_iter()
-            .map(|(name, r)| match r {
+            .map(|(path, name, r)| match r {
                 // The snapshot keeps its user id (it is the same user in each file); the
                 // listing tells the files apart.
                 Ok(snap) => Entry {
+                    path: path.clone(),
                     id: if files_of.get(&snap.user_id).is_some_and(|n| *n > 1) {
                         format!("{}@{name}", snap.user_id)
                     } else {
@@ -69,6 +88,7 @@ impl SnapshotStore {
                     snap: Ok(snap),
                 },
                 Err(e) => Entry {
+                    path: path.clone(),
                     id: name,
                     snap: Err(e),
                 },
@@ -79,25 +99,33 @@ impl SnapshotStore {
             .enumerate()
             .map(|(i, e)| (e.id.clone(), i))
             .collect();
-        Ok(SnapshotStore {
-            entries,
-            index,
-            from: from.to_string(),
-        })
+        Ok(Listing { entries, index })
     }
 
-    fn get(&self, user: &str) -> Result<&Snapshot, StoreError> {
-        let entry = self.index.get(user).map(|&i| &self.entries[i]);
-        match entry.map(|e| &e.snap) {
-            Some(Ok(snap)) => Ok(snap),
-            Some(Err(why)) => Err(StoreError::Backend {
+    fn listing(&self) -> std::sync::MutexGuard<'_, Listing> {
+        self.listing
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    /// The snapshot listed as `user`, its file read again (a file fixed since reads as fixed,
+    /// a file broken since says why).
+    fn get(&self, user: &str) -> Result<Snapshot, StoreError> {
+        let mut listing = self.listing();
+        let Some(&i) = listing.index.get(user) else {
+            return Err(StoreError::UserNotFound {
+                store: self.describe(),
+                user: user.into(),
+            });
+        };
+        let entry = &mut listing.entries[i];
+        entry.snap = super::file::read_snapshot(&entry.path);
+        match &entry.snap {
+            Ok(snap) => Ok(snap.clone()),
+            Err(why) => Err(StoreError::Backend {
                 store: self.describe(),
                 what: "unreadable file".into(),
                 cause: why.clone(),
-            }),
-            None => Err(StoreError::UserNotFound {
-                store: self.describe(),
-                user: user.into(),
             }),
         }
     }
@@ -110,13 +138,20 @@ impl Store for SnapshotStore {
     }
 
     fn user_count(&self) -> Option<usize> {
-        Some(self.entries.len())
+        Some(self.listing().entries.len())
     }
 
     async fn users(&self, cursor: Option<&str>, limit: usize) -> Result<UserPage, StoreError> {
         let start = super::memory::position_cursor(&self.describe(), cursor)?;
-        let end = (start + limit.max(1)).min(self.entries.len());
-        let users = self.entries[start.min(end)..end]
+        // A listing from its start reads the files again (kept as they were if none reads).
+        if start == 0
+            && let Ok(fresh) = Self::read(&self.files)
+        {
+            *self.listing() = fresh;
+        }
+        let listing = self.listing();
+        let end = (start + limit.max(1)).min(listing.entries.len());
+        let users = listing.entries[start.min(end)..end]
             .iter()
             .map(|e| match &e.snap {
                 Ok(s) => UserSummary {
@@ -139,12 +174,12 @@ impl Store for SnapshotStore {
                 },
             })
             .collect();
-        let next_cursor = (end < self.entries.len()).then(|| end.to_string());
+        let next_cursor = (end < listing.entries.len()).then(|| end.to_string());
         Ok(UserPage { users, next_cursor })
     }
 
     async fn load_user(&self, user: &str, opts: &LoadOptions) -> Result<UserData, StoreError> {
-        let file = self.get(user)?.clone();
+        let file = self.get(user)?;
         let mut data = super::as_of::rewind_file(file, opts, &self.describe())?.1;
         // Listed under this id (`USER@FILE` when the user is in several files).
         data.user_id = user.to_string();
@@ -152,7 +187,7 @@ impl Store for SnapshotStore {
     }
 
     fn fixed_snapshot(&self, user: &str) -> Option<Snapshot> {
-        self.get(user).ok().cloned()
+        self.get(user).ok()
     }
 
     async fn health(&self) -> Vec<Health> {

@@ -487,14 +487,7 @@ fn table_row<'a>(s: &State, r: &LayerRow, selected: bool, t: &Theme, cols: &Colu
             c(il(&it.layer), t.muted()),
             c(crate::text::fit_middle(&it.id, cols.id), t.base()),
             c(kind_label(it.kind).into(), t.muted()),
-            c(
-                format!(
-                    "{:>w$}",
-                    token_cell(it),
-                    w = cols.tokens
-                ),
-                t.base(),
-            ),
+            c(format!("{:>w$}", token_cell(it), w = cols.tokens), t.base()),
             c(
                 format!("{:>5}", crate::engine::shown_factor(it.score, 2)),
                 t.base(),

@@ -287,6 +287,39 @@ async fn a_file_that_cannot_be_read_says_so_on_the_user_screens() {
     }
 }
 
+/// A file fixed on disk reads as fixed: `R` lists the files again and opening the user reads
+/// its file again, no restart.
+#[tokio::test]
+async fn a_file_fixed_on_disk_reads_after_r() {
+    let (mut s, ctx, dir) = app_over_files(&[
+        ("a.json", snapshot_u1().to_string()),
+        ("broken.json", "{\"user_id\": \"u1\", \"sess".into()),
+    ])
+    .await;
+    open(&mut s, &ctx, "broken.json").await;
+    settle(&mut s, &ctx, Action::ShowLayers).await;
+    assert!(text(&s, 80, 24).contains("Could not open broken.json."));
+    let mut fixed = snapshot_u1();
+    fixed["user_id"] = "u2".into();
+    std::fs::write(dir.path().join("broken.json"), fixed.to_string()).expect("write");
+    settle(&mut s, &ctx, Action::Refresh).await;
+    let ids: Vec<&str> = s
+        .users
+        .rows
+        .iter()
+        .map(|r| r.summary.user_id.as_str())
+        .collect();
+    assert!(
+        ids.contains(&"u2") && !ids.contains(&"broken.json"),
+        "{ids:?}"
+    );
+    open(&mut s, &ctx, "u2").await;
+    settle(&mut s, &ctx, Action::ShowLayers).await;
+    let t = text(&s, 80, 24);
+    assert!(!t.contains("Could not open"), "{t}");
+    assert!(t.contains("u2 · prolaunch"), "{t}");
+}
+
 /// The light theme paints its own background on every cell, overlays included, so it reads on
 /// a dark terminal as on a light one.
 #[tokio::test]

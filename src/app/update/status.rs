@@ -165,7 +165,10 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
         format!("{task}: {text}")
     };
     let shown = match s.user.view.as_ref() {
-        Some(v) if task == Task::User => format!("{said} · still showing {}", v.data().user_id),
+        Some(v) if task == Task::User => format!(
+            "{said} · still showing {}",
+            crate::text::shown_id(&v.data().user_id)
+        ),
         _ => said,
     };
     // A user screen with no user to show says why in its middle: not twice.
