@@ -93,7 +93,22 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let stale = s.report.computed_for.as_deref()
         != Some(&(s.session.policy.clone(), s.session.baseline.clone()));
     if stale && !shown.is_empty() {
-        shown[0] = Line::styled("policies changed since: computing again…", t.accent());
+        // Only said to be computing while a run is under way: a run that failed says why,
+        // and the figures below are named the previous policies'.
+        shown[0] = match (&s.report.running, &s.report.failed) {
+            (Some(_), _) => Line::styled("policies changed since: computing again…", t.accent()),
+            (None, Some(why)) => Line::styled(
+                format!(
+                    "figures of the previous policies: computing again failed (R retries): {}",
+                    crate::text::preview(why, 80)
+                ),
+                t.warning(),
+            ),
+            (None, None) => Line::styled(
+                "policies changed since: figures of the previous policies",
+                t.warning(),
+            ),
+        };
     }
     // The fleet is replayed as it is now, whatever moment the open user is shown at.
     let of_now = if s.shown_at().is_some() {

@@ -444,3 +444,34 @@ async fn a_lost_progress_channel_is_said_on_live_not_over_other_screens() {
     );
     assert_eq!(s.live.trouble, None, "an event says the channel is back");
 }
+
+/// A report whose policies changed since it was computed says it is computing again only while
+/// a run is under way; a run that failed says why, and that the figures are the previous
+/// policies'.
+#[tokio::test]
+async fn a_stale_report_never_claims_to_compute_when_its_run_failed() {
+    let (mut s, ctx) = super::tests::demo_app().await;
+    super::tests::settle(&mut s, &ctx, Action::ShowReport).await;
+    assert!(s.report.summary.is_some() && s.report.running.is_none());
+    s.session.policy.budget.total = Some(3500);
+    let drawn = |s: &State| {
+        format!(
+            "{:?}",
+            crate::ui::tests::draw(s, 120, 40, &crate::ui::theme::Theme::default()).backend()
+        )
+    };
+    s.report.running = Some(s.report.runs + 1);
+    assert!(drawn(&s).contains("policies changed since: computing again…"));
+    update(
+        &mut s,
+        Action::Failed(Task::Report, memory_down("refused").into()),
+    );
+    let shown = drawn(&s);
+    assert!(!shown.contains("computing again…"), "{shown}");
+    assert!(
+        shown.contains(
+            "figures of the previous policies: computing again failed (R retries): memory: users: connection refused"
+        ),
+        "{shown}"
+    );
+}
