@@ -343,7 +343,9 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) -> usize {
     });
     let hints = s.status.message.is_none().then(|| bar.push(hint_forms(t)));
     let mut plan: Vec<usize> = std::iter::repeat_n(hints, HINTS.len()).flatten().collect();
-    plan.extend(stores.latencies);
+    // Each kind gives way from the last store to the first, so no store keeps its latency
+    // while another keeps its address: one rule for both.
+    plan.extend(stores.latencies.into_iter().rev());
     plan.push(policy);
     plan.extend(stores.errors);
     plan.extend(loading);

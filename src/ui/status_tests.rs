@@ -51,6 +51,35 @@ fn live_redacted(pg_host: &str) -> State {
     s
 }
 
+/// Both stores up, at every width: an address and a latency give way by one rule, the last
+/// store's first, so a store never keeps its latency or its address while the one before it
+/// has lost its own.
+#[test]
+fn the_stores_give_way_by_one_rule_at_every_width() {
+    let engine = Engine::default();
+    let source = "redis 127.0.0.1:6411 · postgres 127.0.0.1:5432/probe".to_string();
+    let mut s = State::new(session(&engine), source, false, "default".into(), false);
+    s.status.stores = vec![
+        store("redis", "127.0.0.1:6411", true),
+        store("postgres", "127.0.0.1:5432/probe", true),
+    ];
+    let mut widths_with_both = 0;
+    for w in 80u16..=160 {
+        let line = bar(&s, w);
+        let (redis, pg) = line
+            .split_once("● up postgres")
+            .unwrap_or_else(|| panic!("{w}: {line}"));
+        let redis_host = redis.contains("127.0.0.1:6411");
+        let redis_ms = redis.contains(" ms");
+        let pg_host = pg.contains("127.0.0.1:5432");
+        let pg_ms = pg.contains(" ms");
+        assert!(!pg_host || redis_host, "{w}: {line}");
+        assert!(!pg_ms || redis_ms, "{w}: {line}");
+        widths_with_both += usize::from(pg_ms);
+    }
+    assert!(widths_with_both > 0, "some width shows every latency");
+}
+
 #[test]
 fn the_status_bar_keeps_what_may_be_trusted_at_80_and_120_columns() {
     let hosts = [
