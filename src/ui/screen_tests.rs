@@ -320,6 +320,31 @@ async fn a_file_fixed_on_disk_reads_after_r() {
     assert!(t.contains("u2 · prolaunch"), "{t}");
 }
 
+/// A long user id squeezes the columns at 80: each heading takes its short form or ends in
+/// `…`, never a word cut silently (`TOKENS / BUDG`).
+#[tokio::test]
+async fn users_headings_are_never_cut_silently() {
+    let mut v = snapshot_u1();
+    v["user_id"] = format!("nolong_{}", "x".repeat(250)).into();
+    let (mut s, ctx, _dir) = app_over_files(&[("long.json", v.to_string())]).await;
+    settle(&mut s, &ctx, Action::ShowUsers).await;
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = text(&s, w, h);
+        let header = t
+            .lines()
+            .find(|l| l.contains("│USER"))
+            .unwrap_or_else(|| panic!("{t}"));
+        assert!(
+            header.contains("TOKENS / BUDGET ") || header.contains("TOKENS "),
+            "{w}: {header}"
+        );
+        assert!(
+            !header.contains("BUDG ") && !header.contains("BUDGE "),
+            "{w}: {header}"
+        );
+    }
+}
+
 /// The light theme paints its own background on every cell, overlays included, so it reads on
 /// a dark terminal as on a light one.
 #[tokio::test]

@@ -45,15 +45,6 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     }
     let height = table_rows(area);
     let first = offset(u.cursor, height, u.shown.len());
-    let header = Row::new([
-        "USER",
-        "MILESTONE",
-        "NAME",
-        "TOKENS / BUDGET",
-        "TRUNC",
-        "LAST ACTIVITY",
-    ])
-    .style(t.title());
     // As wide as the longest id on screen (at least the header), up to a fifth of the screen.
     let id_width = u.shown[first..(first + height).min(u.shown.len())]
         .iter()
@@ -76,6 +67,21 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .iter()
         .map(|c| usize::from(c.width))
         .collect();
+    // Headings as the columns are laid out: the short form where the long one does not fit,
+    // else cut with `…`, never a word cut silently.
+    let headings = [
+        ("USER", "USER"),
+        ("MILESTONE", "MILESTONE"),
+        ("NAME", "NAME"),
+        ("TOKENS / BUDGET", "TOKENS"),
+        ("TRUNC", "TRUNC"),
+        ("LAST ACTIVITY", "ACTIVITY"),
+    ];
+    let header = Row::new(headings.iter().zip(&cols).map(|((long, short), &w)| {
+        let text = if long.len() <= w { long } else { short };
+        crate::text::fit(text, w)
+    }))
+    .style(t.title());
     let rows: Vec<Row> = u.shown[first..(first + height).min(u.shown.len())]
         .iter()
         .enumerate()
