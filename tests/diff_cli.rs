@@ -355,3 +355,60 @@ fn a_user_id_is_not_read_as_a_file_of_the_same_name() {
         out.stderr
     );
 }
+
+/// Two moments of a very large user (8,000 turns, 2,000 journey rows, hundreds of changes): the
+/// replays stop at the comparison's time budget (long before 2,000 replays), and the answer
+/// says its set may not be minimal instead of running for minutes.
+#[test]
+fn a_very_large_comparison_stops_at_its_time_budget_and_says_so() {
+    use serde_json::json;
+    let turns: Vec<Value> = (0..8000)
+        .map(|i| {
+            json!({"user": format!("q{i} how do I price my product"), "assistant": format!("a{i} answer"),
+                   "timestamp": 1_736_900_000 + i * 60})
+        })
+        .collect();
+    let journey: Vec<Value> = (0..2000)
+        .map(|i| {
+            json!({"id": format!("mb:{i}"), "kind": "milestone_data", "milestone": format!("M{}", i % 10),
+                   "data": {"summary": format!("row {i} words")}, "timestamp": "2025-01-10T00:00:00Z"})
+        })
+        .collect();
+    let a = json!({"user_id": "big", "now": "2025-01-30T00:00:00Z", "current_milestone": "M3",
+                   "session_id": "s1", "query": "price", "session": turns, "journey": journey});
+    let mut b = a.clone();
+    for i in (0..2000).step_by(3) {
+        b["journey"][i]["data"]["summary"] = json!(format!("row {i} words changed"));
+    }
+    for i in 0..50 {
+        let t =
+            json!({"user": format!("new {i}"), "assistant": "x", "timestamp": 1_737_400_000 + i});
+        b["session"].as_array_mut().expect("turns").push(t);
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (fa, fb) = (dir.path().join("a.json"), dir.path().join("b.json"));
+    std::fs::write(&fa, a.to_string()).expect("write");
+    std::fs::write(&fb, b.to_string()).expect("write");
+    let out = ctxlens(&[
+        "diff",
+        fa.to_str().expect("utf-8 path"),
+        fb.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("delta debugging, "))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(
+        line.ends_with("replay budget spent (2,000 replays or 10 s): may not be minimal)"),
+        "{line}"
+    );
+    let replays: usize = line
+        .split("delta debugging, ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.replace(',', "").parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!(replays < 2000, "stopped by time, not by count: {line}");
+}

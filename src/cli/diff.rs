@@ -367,9 +367,14 @@ fn write_cause(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {
             n => format!("with {} more", n - 1),
         };
         let budget = if c.minimal {
-            ""
+            String::new()
         } else {
-            "; replay budget spent: may not be minimal"
+            use crate::engine::cause::{REPLAY_LIMIT, REPLAY_TIME};
+            format!(
+                "; replay budget spent ({} replays or {} s): may not be minimal",
+                crate::report::format::thousands(REPLAY_LIMIT as f64, 0),
+                REPLAY_TIME.as_secs()
+            )
         };
         format!(
             "  explains {what} {also}: {} of {} input changes (delta debugging, {} replays{budget})",

@@ -25,6 +25,11 @@ use crate::snapshot::Snapshot;
 /// Subsets replayed at most, so a pair of very different snapshots still answers quickly.
 pub const REPLAY_LIMIT: usize = 2_000;
 
+/// How long the replays of one comparison may take (delta debugging, then naming what each
+/// input does): a very large user (tens of thousands of turns) answers within it, its set then
+/// not known to be minimal.
+pub const REPLAY_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Input changes replayed alone at most to name what each does (the rest keep the class their
 /// data gives them).
 const REFINED_AT_MOST: usize = 500;
@@ -236,6 +241,7 @@ pub fn compare(engine: &Engine, a: (&Snapshot, &Policy), b: (&Snapshot, &Policy)
         Outcome::Nothing
     };
     let n = delta.changes.len();
+    let deadline = std::time::Instant::now() + REPLAY_TIME;
     let reproduces = |set: &[usize]| {
         let mut on = vec![false; n];
         for &c in set {
@@ -256,7 +262,7 @@ pub fn compare(engine: &Engine, a: (&Snapshot, &Policy), b: (&Snapshot, &Policy)
             tests: 0,
             complete: true,
         },
-        _ => ddmin(n, REPLAY_LIMIT, reproduces),
+        _ => ddmin(n, REPLAY_LIMIT, Some(deadline), reproduces),
     };
     let mut cause: Vec<Explained> = found
         .set
@@ -291,10 +297,12 @@ pub fn compare(engine: &Engine, a: (&Snapshot, &Policy), b: (&Snapshot, &Policy)
     // set, so the list, the set and `--json` name each change alike.
     let mut inputs = delta.changes.clone();
     for (c, input) in inputs.iter_mut().enumerate().take(REFINED_AT_MOST) {
-        input.cause = cause
-            .iter()
-            .find(|e| e.change == c)
-            .map_or_else(|| explain(engine, &delta, &before, c).cause, |e| e.cause);
+        if let Some(e) = cause.iter().find(|e| e.change == c) {
+            input.cause = e.cause;
+        } else if std::time::Instant::now() < deadline {
+            // Past the deadline an input keeps the class its data gives it.
+            input.cause = explain(engine, &delta, &before, c).cause;
+        }
     }
     // Upstream first; within a class the earliest, then the one that alone moves the most.
     cause.sort_by_key(|e| {
