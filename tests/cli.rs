@@ -637,3 +637,43 @@ fn a_snapshot_replayed_under_a_wider_search_says_hits_may_be_missing() {
         serde_json::from_str::<serde_json::Value>(&out.stdout).expect("stdout is the JSON alone");
     }
 }
+
+/// The global pass's NEXT IN may name an item its layer truncated: a larger T lets it pass at
+/// its truncated size but never keeps it in full, and the margins say so.
+#[test]
+fn a_global_next_in_its_layer_truncated_is_named_truncated() {
+    let args = [
+        "replay",
+        "u062",
+        "--explain",
+        "--set",
+        "budget.total=1200",
+        "--set",
+        "layers.session.weight=0.6",
+        "--set",
+        "layers.journey.weight=0.6",
+        "--set",
+        "layers.knowledge.weight=0.6",
+        "--set",
+        "strategy=truncate",
+    ];
+    let out = ctxlens(&args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let global = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("global "))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(global.contains("+69 mb:330 (truncated)"), "{global}");
+    let mut json = args.to_vec();
+    json.push("--json");
+    let v: serde_json::Value = serde_json::from_str(&ctxlens(&json).stdout).expect("JSON");
+    assert_eq!(v["margins"]["global"]["next_in_truncated"], true);
+    let item = v["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["id"] == "mb:330")
+        .expect("mb:330");
+    assert_eq!(item["decision"], "truncated");
+}

@@ -134,7 +134,11 @@ pub fn margin_line(m: &FitMargin) -> String {
             "+{} admits {}{}",
             num(step.tokens),
             il(&step.id),
-            undone(m.global_cut.next_in, "then dropped by the global pass")
+            if m.next_in_truncated {
+                " (as its layer truncated it)".to_string()
+            } else {
+                undone(m.global_cut.next_in, "then dropped by the global pass")
+            }
         ));
     }
     if let Some(step) = &m.first_out {

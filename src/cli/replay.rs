@@ -197,7 +197,16 @@ pub fn write_margins(out: &mut impl Write, m: &Margins) -> Result<(), CliError> 
                 Default::default(),
             ),
             (
-                format!("{}{}", step(&f.next_in, "+"), mark(f.global_cut.next_in)),
+                format!(
+                    "{}{}{}",
+                    step(&f.next_in, "+"),
+                    mark(f.global_cut.next_in),
+                    if f.next_in_truncated {
+                        " (truncated)"
+                    } else {
+                        ""
+                    }
+                ),
                 GREEN,
             ),
             (step(&f.first_out, "−"), RED),

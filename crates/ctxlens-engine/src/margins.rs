@@ -52,6 +52,10 @@ pub struct FitMargin {
     /// what it says, yet the global pass to `T` drops (some of) it again, as a replay shows.
     #[serde(default, skip_serializing_if = "GlobalCut::is_none")]
     pub global_cut: GlobalCut,
+    /// The global pass only: the item `next_in` admits is one its layer truncated, so it
+    /// passes at its truncated size and is never kept in full by a larger `T` alone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub next_in_truncated: bool,
 }
 
 /// What the global pass to `T` undoes of a layer's margins (SPEC §3.7 runs after the layers).
@@ -135,6 +139,7 @@ impl FitMargin {
                 behind_tokens: items[k + 1..].iter().map(|(_, t)| t).sum(),
             }),
             global_cut: GlobalCut::default(),
+            next_in_truncated: false,
         }
     }
 
@@ -242,7 +247,12 @@ fn global_margin(layered: &Assembly, policy: &Policy, total: u32) -> FitMargin {
         .iter()
         .map(|(i, _)| (i.id.as_str(), i.kept_tokens))
         .collect();
-    FitMargin::of("global", &fit, total, policy.strategy)
+    let mut m = FitMargin::of("global", &fit, total, policy.strategy);
+    m.next_in_truncated = m.next_in.as_ref().is_some_and(|step| {
+        kept.iter()
+            .any(|(i, _)| i.id == step.id && i.decision == Decision::Truncated)
+    });
+    m
 }
 
 /// The smallest T with `floor(T × weight)` (capped) ≥ each layer's need and T ≥ their sum.
