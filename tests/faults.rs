@@ -187,17 +187,11 @@ fn a_report_that_loses_postgres_mid_run_prints_a_partial_line() {
     assert!(!stdout.contains("s3cret") && !stderr.contains("s3cret"));
 }
 
-/// A Postgres that stops answering mid-statement (here: a lock held on `memory_bank` for longer
-/// than the deadline) ends the command with the store named as gone, not a hang: `inspect`
-/// exits 1, `report` prints what it read marked PARTIAL.
-#[test]
-fn a_postgres_that_stops_answering_is_named_gone_within_the_query_timeout() {
+/// A psql session holding `memory_bank` of `db` locked (until its stdin is told to COMMIT or
+/// closes): every read of the table waits on it.
+fn lock_memory_bank(pg: &Postgres, db: &str) -> (Child, std::process::ChildStdin) {
     use std::io::{BufRead, Write};
-    let pg = Postgres::start();
-    let redis = RedisServer::start();
-    let db = pg.create_database("frozen_pg");
-    seed_fleet(&redis, &db, 200);
-    let mut holder = pg.psql_session("frozen_pg");
+    let mut holder = pg.psql_session(db);
     let mut stdin = holder.stdin.take().expect("psql stdin");
     stdin
         .write_all(b"BEGIN;\nLOCK TABLE memory_bank IN ACCESS EXCLUSIVE MODE;\nSELECT 'locked';\n")
@@ -208,6 +202,19 @@ fn a_postgres_that_stops_answering_is_named_gone_within_the_query_timeout() {
         .read_line(&mut said)
         .expect("psql answers");
     assert_eq!(said.trim(), "locked");
+    (holder, stdin)
+}
+
+/// A Postgres that stops answering mid-statement (here: a lock held on `memory_bank` for longer
+/// than the deadline) ends the command with the store named as gone, not a hang: `inspect`
+/// exits 1, `report` prints what it read marked PARTIAL.
+#[test]
+fn a_postgres_that_stops_answering_is_named_gone_within_the_query_timeout() {
+    let pg = Postgres::start();
+    let redis = RedisServer::start();
+    let db = pg.create_database("frozen_pg");
+    seed_fleet(&redis, &db, 200);
+    let (mut holder, stdin) = lock_memory_bank(&pg, "frozen_pg");
     let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.clone())];
     let label = format!("postgres 127.0.0.1:{}/frozen_pg", pg.port());
     let out = finish(
@@ -245,23 +252,13 @@ fn a_postgres_that_stops_answering_is_named_gone_within_the_query_timeout() {
 /// lock until they are seen waiting, then their backends are terminated, then the lock goes.
 #[test]
 fn a_report_reads_again_the_batch_whose_postgres_backend_was_terminated() {
-    use std::io::{BufRead, Write};
+    use std::io::Write;
     const USERS: usize = 200;
     let pg = Postgres::shared();
     let redis = RedisServer::start();
     let db = pg.create_database("killed_backend");
     seed_fleet(&redis, &db, USERS);
-    let mut holder = pg.psql_session("killed_backend");
-    let mut stdin = holder.stdin.take().expect("psql stdin");
-    stdin
-        .write_all(b"BEGIN;\nLOCK TABLE memory_bank IN ACCESS EXCLUSIVE MODE;\nSELECT 'locked';\n")
-        .expect("lock");
-    stdin.flush().expect("flush");
-    let mut said = String::new();
-    std::io::BufReader::new(holder.stdout.take().expect("psql stdout"))
-        .read_line(&mut said)
-        .expect("psql answers");
-    assert_eq!(said.trim(), "locked");
+    let (mut holder, mut stdin) = lock_memory_bank(pg, "killed_backend");
     let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.clone())];
     let child = spawn(&["report", "--json", "--quiet", "--no-cache"], &env);
     let waiting = "SELECT pid FROM pg_stat_activity WHERE datname = 'killed_backend' \
