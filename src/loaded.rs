@@ -27,6 +27,11 @@ struct Masked {
     unknown: Vec<String>,
 }
 
+/// How long the replays of one comparison may take (delta debugging, then naming what each
+/// input does): a very large user (tens of thousands of turns) answers within it, its set then
+/// not known to be minimal.
+pub const REPLAY_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+
 impl Loaded {
     /// `redact`: under `--redact`, the engine's milestone map (the ids it knows stay in clear).
     pub fn new(data: UserData, snapshot: Snapshot, redact: Option<&MilestoneMap>) -> Self {
@@ -101,10 +106,13 @@ impl Loaded {
         other: &Loaded,
         other_policy: &Policy,
     ) -> crate::engine::cause::Comparison {
+        // The engine reads no clock: the time budget is kept here.
+        let deadline = std::time::Instant::now() + REPLAY_TIME;
         let mut c = crate::engine::cause::compare(
             engine,
             (&self.snapshot, policy),
             (&other.snapshot, other_policy),
+            &|| std::time::Instant::now() >= deadline,
         );
         if self.redacted() {
             c.before = self.assemble(engine, policy);
@@ -226,7 +234,7 @@ impl Loaded {
             Ok(c) => Ok(format!(
                 "{} items, {} tokens, policy {}, written {}",
                 c.items.len(),
-                crate::report::format::thousands(c.total_tokens as f64, 0),
+                crate::text::thousands(c.total_tokens as f64, 0),
                 c.policy,
                 c.created_at
             )),

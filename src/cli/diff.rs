@@ -369,7 +369,8 @@ fn write_cause(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {
         let budget = if c.minimal {
             String::new()
         } else {
-            use crate::engine::cause::{REPLAY_LIMIT, REPLAY_TIME};
+            use crate::engine::cause::REPLAY_LIMIT;
+            use crate::loaded::REPLAY_TIME;
             format!(
                 "; replay budget spent ({} replays or {} s): may not be minimal",
                 crate::report::format::thousands(REPLAY_LIMIT as f64, 0),

@@ -54,25 +54,7 @@ pub struct Section {
     pub rows: Vec<(String, Vec<Cell>)>,
 }
 
-/// `1234.5` → `1,234.5`; whole numbers without decimals.
-pub fn thousands(v: f64, decimals: usize) -> String {
-    let s = format!("{v:.decimals$}");
-    let (int, frac) = s
-        .split_once('.')
-        .map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
-    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    match frac {
-        Some(f) => format!("{sign}{out}.{f}"),
-        None => format!("{sign}{out}"),
-    }
-}
+pub use crate::text::thousands;
 
 /// A row of a measure table: its key, its label and its value.
 pub(super) fn row(key: &str, label: &str, value: Cell) -> (String, Vec<Cell>) {

@@ -25,11 +25,6 @@ use crate::snapshot::Snapshot;
 /// Subsets replayed at most, so a pair of very different snapshots still answers quickly.
 pub const REPLAY_LIMIT: usize = 2_000;
 
-/// How long the replays of one comparison may take (delta debugging, then naming what each
-/// input does): a very large user (tens of thousands of turns) answers within it, its set then
-/// not known to be minimal.
-pub const REPLAY_TIME: std::time::Duration = std::time::Duration::from_secs(10);
-
 /// Input changes replayed alone at most to name what each does (the rest keep the class their
 /// data gives them).
 const REFINED_AT_MOST: usize = 500;
@@ -227,8 +222,14 @@ impl Comparison {
     }
 }
 
-/// Compares `a` (snapshot and policy) with `b`.
-pub fn compare(engine: &Engine, a: (&Snapshot, &Policy), b: (&Snapshot, &Policy)) -> Comparison {
+/// Compares `a` (snapshot and policy) with `b`; replays stop once `stop` says the caller's
+/// time budget is spent (the set is then not known to be minimal).
+pub fn compare(
+    engine: &Engine,
+    a: (&Snapshot, &Policy),
+    b: (&Snapshot, &Policy),
+    stop: &dyn Fn() -> bool,
+) -> Comparison {
     let before = engine.assemble(a.0, a.1);
     let after = engine.assemble(b.0, b.1);
     let delta = Delta::new(a, b);
@@ -241,7 +242,6 @@ pub fn compare(engine: &Engine, a: (&Snapshot, &Policy), b: (&Snapshot, &Policy)
         Outcome::Nothing
     };
     let n = delta.changes.len();
-    let deadline = std::time::Instant::now() + REPLAY_TIME;
     let reproduces = |set: &[usize]| {
         let mut on = vec![false; n];
         for &c in set {
@@ -262,7 +262,7 @@ pub fn compare(engine: &Engine, a: (&Snapshot, &Policy), b: (&Snapshot, &Policy)
             tests: 0,
             complete: true,
         },
-        _ => ddmin(n, REPLAY_LIMIT, Some(deadline), reproduces),
+        _ => ddmin(n, REPLAY_LIMIT, stop, reproduces),
     };
     let mut cause: Vec<Explained> = found
         .set
@@ -299,7 +299,7 @@ pub fn compare(engine: &Engine, a: (&Snapshot, &Policy), b: (&Snapshot, &Policy)
     for (c, input) in inputs.iter_mut().enumerate().take(REFINED_AT_MOST) {
         if let Some(e) = cause.iter().find(|e| e.change == c) {
             input.cause = e.cause;
-        } else if std::time::Instant::now() < deadline {
+        } else if !stop() {
             // Past the deadline an input keeps the class its data gives it.
             input.cause = explain(engine, &delta, &before, c).cause;
         }

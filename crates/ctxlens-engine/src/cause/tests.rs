@@ -86,7 +86,7 @@ fn engine() -> Engine {
 /// second prompt, and no input change is lost.
 fn run(a: &Snapshot, pa: &Policy, b: &Snapshot, pb: &Policy) -> Comparison {
     let e = engine();
-    let c = compare(&e, (a, pa), (b, pb));
+    let c = compare(&e, (a, pa), (b, pb), &|| false);
     assert_eq!(c.outcome, Outcome::Prompt, "the prompts differ");
     assert!(c.minimal);
     let delta = Delta::new((a, pa), (b, pb));
@@ -301,7 +301,7 @@ fn two_changes_needed_together_are_both_named_upstream_first() {
 fn the_same_inputs_have_no_cause() {
     let e = engine();
     let a = base();
-    let c = compare(&e, (&a, &prolaunch()), (&a, &prolaunch()));
+    let c = compare(&e, (&a, &prolaunch()), (&a, &prolaunch()), &|| false);
     assert_eq!(c.outcome, Outcome::Nothing);
     assert!(c.inputs.is_empty() && c.cause.is_empty() && c.items.is_empty());
 }
@@ -354,7 +354,7 @@ proptest! {
         prop_assert_eq!(&all_s, &b);
         prop_assert_eq!(&all_p, &pb);
         let e = engine();
-        let c = compare(&e, (&a, &pa), (&b, &pb));
+        let c = compare(&e, (&a, &pa), (&b, &pb), &|| false);
         if c.outcome == Outcome::Prompt {
             let mut on = vec![false; n];
             for x in &c.cause {
@@ -370,7 +370,7 @@ proptest! {
 #[test]
 fn a_query_change_says_what_each_side_asked() {
     let detail = |a: &Snapshot, b: &Snapshot| {
-        let c = compare(&engine(), (a, &prolaunch()), (b, &prolaunch()));
+        let c = compare(&engine(), (a, &prolaunch()), (b, &prolaunch()), &|| false);
         c.inputs
             .iter()
             .find(|i| i.cause == Cause::QueryChanged)
@@ -404,7 +404,7 @@ fn another_users_turns_are_another_session() {
     b.user_id = "other".into();
     b.session.remove(0);
     b.session.push(turn(40, 0));
-    let c = compare(&engine(), (&a, &prolaunch()), (&b, &prolaunch()));
+    let c = compare(&engine(), (&a, &prolaunch()), (&b, &prolaunch()), &|| false);
     let causes: Vec<Cause> = c.inputs.iter().map(|i| i.cause).collect();
     assert!(
         !causes.contains(&Cause::AgedOutTurn) && !causes.contains(&Cause::NewTurn),
