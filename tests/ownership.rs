@@ -419,3 +419,40 @@ fn the_empty_user_id_is_listed_and_paged_once() {
         summary.stdout
     );
 }
+
+/// The text listing's `more: --cursor …` hint is a shell word: an id holding `$(…)`, spaces or
+/// quotes pastes back as that cursor, never as a command, and reads the next page.
+#[test]
+fn the_next_page_hint_pastes_back_as_one_shell_word() {
+    let db = Postgres::shared().create_database("cursorhint");
+    let out = ctxlens_with(&["migrate"], &[("DATABASE_URL", db.clone())]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    Postgres::shared().psql(
+        "cursorhint",
+        "INSERT INTO user_journeys (user_id, current_milestone) VALUES \
+         ('$(touch pwned) it''s', 'M0'), ('zz', 'M1')",
+    );
+    let env = [("DATABASE_URL", db)];
+    let out = ctxlens_with(&["users", "--limit", "1"], &env);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let hint = out
+        .stdout
+        .lines()
+        .find_map(|l| {
+            l.split_once(" · more: --cursor ")
+                .map(|(_, c)| c.trim_end())
+        })
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    assert_eq!(hint, r"'pg:$(touch pwned) it'\''s'", "{}", out.stdout);
+    // What a shell makes of the hint is the cursor, and it reads the next page.
+    let word = std::process::Command::new("sh")
+        .args(["-c", &format!("printf %s {hint}")])
+        .output()
+        .expect("sh");
+    let cursor = String::from_utf8_lossy(&word.stdout).into_owned();
+    assert_eq!(cursor, "pg:$(touch pwned) it's");
+    let next = ctxlens_with(&["users", "--json", "--cursor", &cursor], &env);
+    assert_eq!(next.code, 0, "{}", next.stderr);
+    let v: serde_json::Value = serde_json::from_str(&next.stdout).expect("JSON");
+    assert_eq!(v["users"][0]["user_id"], "zz", "{v}");
+}

@@ -434,3 +434,56 @@ fn a_gate_over_no_user_fails() {
     let ungated = common::ctxlens_with(&["report"], &stores);
     assert_eq!(ungated.code, 0, "{}", ungated.stderr);
 }
+
+/// Stored text in the Markdown report is literal: a user id that looks like a link, HTML,
+/// emphasis or a code span is backslash-escaped, so a viewer shows it as stored.
+#[test]
+fn markdown_shows_stored_text_as_text() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let one = dir.path().join("one.json");
+    let out = ctxlens(&[
+        "snapshot",
+        "u062",
+        "--out",
+        one.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&one).expect("written")).expect("JSON");
+    std::fs::remove_file(&one).expect("remove");
+    let ids = [
+        "[click](http://evil.example)",
+        "<img src=x onerror=alert(1)>",
+        "**bold**_x_",
+        "`tick`",
+    ];
+    for (i, id) in ids.iter().enumerate() {
+        v["user_id"] = (*id).into();
+        std::fs::write(dir.path().join(format!("{i}.json")), v.to_string()).expect("write");
+    }
+    let out = ctxlens(&[
+        "report",
+        "--snapshots",
+        dir.path().to_str().expect("utf-8 path"),
+        "--format",
+        "markdown",
+        "--set",
+        "budget.total=2000",
+        "--quiet",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for shown in [
+        r"\[click\](http://evil.example)",
+        r"\<img src=x onerror=alert(1)>",
+        r"\*\*bold\*\*\_x\_",
+        r"\`tick\`",
+    ] {
+        assert!(out.stdout.contains(shown), "{shown}: {}", out.stdout);
+    }
+    // Every `<` and `[` of the ids is escaped: none opens markup.
+    for open in ["<img", "[click]"] {
+        let raw = out.stdout.matches(open).count();
+        let escaped = out.stdout.matches(&format!("\\{open}")).count();
+        assert_eq!(raw, escaped, "{open}: {}", out.stdout);
+    }
+}

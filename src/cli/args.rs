@@ -304,7 +304,7 @@ pub enum Command {
         /// Print each event as a line of JSON.
         #[arg(long)]
         json: bool,
-        /// Stop after this many events.
+        /// Stop after this many events (a message that is not one is said on stderr and not counted).
         #[arg(long, value_name = "N", value_parser = at_least_one)]
         count: Option<usize>,
     },

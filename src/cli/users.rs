@@ -91,7 +91,14 @@ pub async fn list(
         return writeln!(out, "{close},\n  \"next_cursor\": {next}\n}}").map_err(io);
     }
     let more = next
-        .map(|c| format!(" · more: --cursor {}", crate::text::inert_line(&c)))
+        // Quoted for a shell (an id is anyone's text: `$(…)` must not run when pasted), then
+        // made inert for the terminal.
+        .map(|c| {
+            format!(
+                " · more: --cursor {}",
+                crate::text::inert_line(&crate::text::shell_word(&c))
+            )
+        })
         .unwrap_or_default();
     writeln!(
         out,

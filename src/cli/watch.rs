@@ -39,6 +39,8 @@ pub async fn watch(
                 Err(why) => *why = crate::engine::redact::mask_quoted(why),
             }
         }
+        // Only events count towards --count: a message that is not one is said on stderr.
+        let event = ev.is_ok();
         match ev {
             Ok(ev) if json => {
                 writeln!(out, "{}", crate::engine::json::compact(&ev)).map_err(io)?;
@@ -55,7 +57,7 @@ pub async fn watch(
             Err(e) => eprintln!("ctxlens: {}", inert_line(&e)),
         }
         out.flush().map_err(io)?;
-        seen += 1;
+        seen += usize::from(event);
         if count.is_some_and(|n| seen >= n) {
             return Ok(());
         }

@@ -266,7 +266,7 @@ fn json_and_csv_read_back() {
         s.errors.first = vec!["list.txt:4: user nobody: not found".into()];
         let md = format::markdown(&s);
         assert!(!md.contains('\u{1b}') && !md.contains('\u{7}'), "{md}");
-        assert!(md.contains("x␛]0;N␇"), "{md}");
+        assert!(md.contains(r"x␛\]0;N␇"), "{md}");
         let text = format::csv(&s);
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();

@@ -504,9 +504,29 @@ pub fn markdown(s: &Summary) -> String {
     out
 }
 
-/// A markdown cell: inert (user ids and messages are stored text), `|` escaped.
+/// A markdown cell: inert (user ids, titles and messages are stored text) and literal: every
+/// character that can open markup in a table cell (links, emphasis, code spans, HTML, entities,
+/// the cell's own `|`) backslash-escaped, so a viewer shows the text as it is stored.
 fn md_escape(s: &str) -> String {
-    crate::text::inert_line(s).replace('|', "\\|")
+    let inert = crate::text::inert_line(s);
+    let mut out = String::with_capacity(inert.len());
+    let mut chars = inert.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied().unwrap_or(' ');
+        // `<` opens HTML or an autolink only before a letter, `/`, `!` or `?`, and `&` an
+        // entity only before a letter or `#`: `< 2500` stays as it reads.
+        let opens = match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => true,
+            '<' => next.is_ascii_alphabetic() || matches!(next, '/' | '!' | '?'),
+            '&' => next.is_ascii_alphanumeric() || next == '#',
+            _ => false,
+        };
+        if opens {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// CSV in long form, one value per line: `section,row,column,value` (values unformatted).

@@ -90,3 +90,35 @@ fn watch_names_a_channel_that_is_not_utf8_and_gives_it_no_user() {
         r"ctxlens: progress:\xFF\xFE: the channel's name is not UTF-8: not any user's event"
     );
 }
+
+/// `--count N` counts events: a message that is not one is said on stderr and not counted, so
+/// `--count 1` waits for the first real event after it.
+#[test]
+fn watch_counts_only_events() {
+    let (redis, db) = seeded("watchcount");
+    let (child, mut conn) = watching(&redis, &db, &["u001", "--json", "--count", "1"]);
+    let event = r#"{"milestone":"M5","progress":50,"timestamp":"2025-01-15T12:00:00Z"}"#;
+    for payload in ["garbage", r#"{"milestone":"M5"}"#, event] {
+        let _: i64 = redis::cmd("PUBLISH")
+            .arg("progress:u001")
+            .arg(payload)
+            .query(&mut conn)
+            .expect("publish");
+    }
+    let out = child
+        .wait_with_output()
+        .expect("watch ends after one event");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        stdout.trim(),
+        r#"{"user_id":"u001","milestone":"M5","progress":50.0,"timestamp":"2025-01-15T12:00:00Z"}"#,
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.lines().count(),
+        2,
+        "two unreadable messages said: {stderr}"
+    );
+}

@@ -36,6 +36,15 @@ pub enum MilestoneError {
     },
     #[error("milestone {0} is defined twice")]
     Duplicate(String),
+    #[error("the milestone map lists no milestone (leave `milestones` out for the default map)")]
+    Empty,
+    #[error("a milestone has an empty id")]
+    EmptyId,
+    #[error("milestone {milestone} lists dependency {dependency} twice")]
+    RepeatedDependency {
+        milestone: String,
+        dependency: String,
+    },
 }
 
 /// How a milestone relates to the user's current one, for journey relevance (SPEC §3.4).
@@ -103,6 +112,26 @@ impl Default for MilestoneMap {
 impl MilestoneMap {
     /// Validates `defs`: no duplicates, no unknown dependency, no cycle.
     pub fn new(defs: Vec<MilestoneDef>) -> Result<Self, MilestoneError> {
+        if defs.is_empty() {
+            return Err(MilestoneError::Empty);
+        }
+        if defs.iter().any(|d| d.id.trim().is_empty()) {
+            return Err(MilestoneError::EmptyId);
+        }
+        for d in &defs {
+            let repeated = d
+                .depends_on
+                .iter()
+                .enumerate()
+                .find(|(i, dep)| d.depends_on[..*i].contains(dep))
+                .map(|(_, dep)| dep);
+            if let Some(dep) = repeated {
+                return Err(MilestoneError::RepeatedDependency {
+                    milestone: d.id.clone(),
+                    dependency: dep.clone(),
+                });
+            }
+        }
         let index: BTreeMap<&str, usize> = defs
             .iter()
             .enumerate()
@@ -390,6 +419,19 @@ mod tests {
             name: String::new(),
             depends_on: deps.iter().map(|d| d.to_string()).collect(),
         }
+    }
+
+    /// A map with nothing in it, an empty id or a dependency listed twice is refused, naming
+    /// what is wrong.
+    #[test]
+    fn an_empty_map_an_empty_id_and_a_repeated_dependency_are_refused() {
+        assert_eq!(MilestoneMap::new(vec![]), Err(MilestoneError::Empty));
+        assert_eq!(
+            MilestoneMap::new(vec![def("A", &[]), def(" ", &["A"])]),
+            Err(MilestoneError::EmptyId)
+        );
+        let err = MilestoneMap::new(vec![def("A", &[]), def("B", &["A", "A"])]).expect_err("twice");
+        assert_eq!(err.to_string(), "milestone B lists dependency A twice");
     }
 
     /// A milestone as lists name it: id and name, or said to be unknown (never the id twice).

@@ -43,19 +43,46 @@ pub fn mask_milestone(id: &str, map: &MilestoneMap) -> String {
 
 /// JSON with its values masked: strings and numbers (as strings of `•`); keys, booleans and
 /// null stay, so the shape reads. Transition `from`/`to` stay when they are milestone ids `map`
-/// knows.
+/// knows; one it does not know is masked there and wherever it is a key below (a carried
+/// context keyed by milestone), as it is everywhere else.
 pub fn mask_json(v: &Value, map: &MilestoneMap) -> Value {
+    let unknown: Vec<&str> = match v {
+        Value::Object(obj) => ["from", "to"]
+            .iter()
+            .filter_map(|k| obj.get(*k).and_then(Value::as_str))
+            .filter(|id| !map.contains(id))
+            .collect(),
+        _ => Vec::new(),
+    };
+    mask_json_hiding(v, map, &unknown)
+}
+
+fn mask_json_hiding(v: &Value, map: &MilestoneMap, hide: &[&str]) -> Value {
     match v {
         Value::String(s) => Value::String(mask(s)),
         Value::Number(n) => Value::String(mask(&n.to_string())),
-        Value::Array(items) => Value::Array(items.iter().map(|x| mask_json(x, map)).collect()),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|x| mask_json_hiding(x, map, hide))
+                .collect(),
+        ),
         Value::Object(obj) => Value::Object(
             obj.iter()
                 .map(|(k, x)| {
                     let keep = matches!(k.as_str(), "from" | "to")
                         && x.as_str().is_some_and(|id| map.contains(id));
-                    let shown = if keep { x.clone() } else { mask_json(x, map) };
-                    (k.clone(), shown)
+                    let shown = if keep {
+                        x.clone()
+                    } else {
+                        mask_json_hiding(x, map, hide)
+                    };
+                    let key = if hide.contains(&k.as_str()) {
+                        mask(k)
+                    } else {
+                        k.clone()
+                    };
+                    (key, shown)
                 })
                 .collect(),
         ),
@@ -209,6 +236,14 @@ mod tests {
         assert_eq!(
             mask_json(&json!({"from": "my secret", "to": "M9x", "n": 1}), &map),
             json!({"from": "•• ••••••", "to": "•••", "n": "•"})
+        );
+        // A carried context keyed by an unknown milestone hides that key too.
+        assert_eq!(
+            mask_json(
+                &json!({"from": "MWOMBAT", "to": "M2", "context": {"MWOMBAT": {"summary": "x"}, "M1": {"a": "b"}}}),
+                &map
+            ),
+            json!({"from": "•••••••", "to": "M2", "context": {"•••••••": {"summary": "•"}, "M1": {"a": "•"}}})
         );
         assert_eq!(
             mask_quoted(r#"field `role` must be user, found "bot 7""#),
