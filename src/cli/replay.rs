@@ -230,7 +230,7 @@ pub fn write_margins(out: &mut impl Write, m: &Margins) -> Result<(), CliError> 
     }
     let all = match m.total_for_all {
         Some(t) => format!("budget.total = {t} keeps every candidate (weights and caps as they are)"),
-        None => "no budget.total keeps every candidate: a cap or a zero weight holds a layer below what it needs".into(),
+        None => "no budget.total keeps every candidate: a cap or a zero (or tiny) weight holds a layer below what it needs".into(),
     };
     writeln!(out, "{all}").map_err(io)
 }

@@ -265,10 +265,18 @@ pub fn total_for_all(policy: &Policy, needs: &[usize]) -> Option<u32> {
         if l.cap.is_some_and(|c| (c as usize) < need) || l.weight <= 0.0 {
             return None;
         }
-        // As `Policy::budgets` computes a layer budget, so the answer is exact.
+        // As `Policy::budgets` computes a layer budget, so the answer is exact. A total past
+        // what a policy takes (u32) is none: a tiny weight asks for more than any T gives.
         let budget = |t: u64| (t as f64 * l.weight).floor() as u64;
-        let mut lo = ((need as f64 / l.weight).ceil() as u64).max(1);
+        let estimate = (need as f64 / l.weight).ceil();
+        if estimate.is_nan() || estimate > f64::from(u32::MAX) {
+            return None;
+        }
+        let mut lo = (estimate as u64).max(1);
         while budget(lo) < need as u64 {
+            if lo > u64::from(u32::MAX) {
+                return None;
+            }
             lo += 1;
         }
         while lo > 1 && budget(lo - 1) >= need as u64 {
@@ -285,6 +293,17 @@ mod tests {
 
     fn fit(items: &[(&str, usize)], budget: u32, s: Strategy) -> FitMargin {
         FitMargin::of("l", items, budget, s)
+    }
+
+    #[test]
+    fn a_tiny_weight_has_no_total_that_keeps_all_and_answers_at_once() {
+        let mut p = Policy::preset("prolaunch").expect("preset");
+        for w in [1e-20, 1e-18, 1e-12, 5e-324] {
+            p.layers[1].weight = w;
+            assert_eq!(total_for_all(&p, &[100, 8578, 50]), None, "{w}");
+        }
+        p.layers[1].weight = 0.5;
+        assert_eq!(total_for_all(&p, &[100, 8578, 50]), Some(17156));
     }
 
     #[test]
