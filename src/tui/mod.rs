@@ -94,6 +94,7 @@ pub async fn run_tui(
     // Before the terminal is taken over, so that a signal from then on ends the loop instead
     // of the process.
     let mut stops = signals::Stops::install();
+    signals::backstop();
     give_back_on_panic();
     let taken = take_over().and_then(|()| Terminal::new(CrosstermBackend::new(stdout())));
     let mut terminal = match taken {

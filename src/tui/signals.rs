@@ -67,3 +67,30 @@ impl Stops {
         }
     }
 }
+
+/// How long an ending signal waits for the loop to end the way `q` does before the backstop
+/// acts.
+const GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// A backstop for a loop that cannot answer (a computation on its thread that does not end): an
+/// ending signal (TERM, HUP, INT, QUIT) not acted on within [`GRACE`] gives the terminal back
+/// from this thread and exits with 128 + its number. When the loop does answer, the process
+/// has exited by then and this thread with it.
+pub fn backstop() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])
+    else {
+        return;
+    };
+    let spawned = std::thread::Builder::new()
+        .name("signal-backstop".into())
+        .spawn(move || {
+            if let Some(n) = signals.forever().next() {
+                std::thread::sleep(GRACE);
+                super::terminal::give_back();
+                std::process::exit(128 + n);
+            }
+        });
+    // Without the thread, signals are still answered by the loop.
+    drop(spawned);
+}
