@@ -292,6 +292,14 @@ fn unknown_milestones(d: &UserData, s: &Snapshot, map: &MilestoneMap) -> Vec<Str
         .as_deref()
         .and_then(|k| k.rsplit_once(':'))
         .map(|(_, m)| m);
+    // A cached context key a note names (as of an earlier instant, the key read may be of
+    // another milestone than the user's then): its milestone too.
+    let head = crate::engine::keys::context_key("", &d.user_id, "");
+    let noted = d
+        .notes
+        .iter()
+        .chain(&s.notes)
+        .filter_map(|n| n.source.find(&head).map(|at| &n.source[at + head.len()..]));
     let mut out: Vec<String> = [
         d.current_milestone.as_deref(),
         s.current_milestone.as_deref(),
@@ -303,6 +311,7 @@ fn unknown_milestones(d: &UserData, s: &Snapshot, map: &MilestoneMap) -> Vec<Str
     ])
     .chain(journey)
     .flatten()
+    .chain(noted)
     .filter(|m| !m.is_empty() && !map.contains(m) && mask(m) != *m)
     .map(str::to_string)
     .collect();

@@ -405,3 +405,32 @@ fn the_sweep_finds_a_leak_when_there_is_one() {
         );
     }
 }
+
+/// As of an earlier instant the cached context read may be of a milestone the user had not
+/// reached then: named in a note by its key, that milestone is masked too when the map does not
+/// know it (`context:u062:••`, `••'s`), in text and JSON.
+#[test]
+fn an_as_of_note_naming_a_cached_key_masks_its_unknown_milestone() {
+    let config = common::write_temp(
+        "map-without-m9.toml",
+        "[[milestones]]\nid = \"A0\"\nname = \"Alpha\"\ndepends_on = []\n\n\
+         [[milestones]]\nid = \"M3\"\nname = \"Three\"\ndepends_on = [\"A0\"]\n",
+    );
+    let config = config.to_str().expect("utf-8 path");
+    for format in [&[][..], &["--json"]] {
+        let mut args = vec![
+            "--config",
+            config,
+            "--redact",
+            "inspect",
+            "u062",
+            "--at",
+            "2025-01-14T19:58:25Z",
+        ];
+        args.extend_from_slice(format);
+        let out = common::ctxlens(&args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(out.stdout.contains("context:u062:••"), "{}", out.stdout);
+        assert!(!out.stdout.contains("M9"), "{}", out.stdout);
+    }
+}
