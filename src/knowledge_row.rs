@@ -119,6 +119,7 @@ pub fn in_snapshot(loaded: &Loaded, arg: &str) -> Result<KnowledgeEntry, RowErro
         many => Err(several(
             arg,
             many.iter().map(|h| (h.id.clone(), h.title.clone())),
+            true,
         )),
     }
 }
@@ -140,18 +141,25 @@ async fn by_title(store: &dyn Store, text: &str) -> Result<i64, RowError> {
         (many, _) => Err(several(
             text,
             many.iter().map(|(id, t)| (format!("kn:{id}"), t.clone())),
+            false,
         )),
     }
 }
 
-fn several(arg: &str, rows: impl Iterator<Item = (String, String)>) -> RowError {
+/// `rows` are every match when `all`, else the first of a search asked for one more than shown.
+fn several(arg: &str, rows: impl Iterator<Item = (String, String)>, all: bool) -> RowError {
     let listed: Vec<String> = rows
-        .take(MATCHES_SHOWN)
         .map(|(id, t)| format!("  {id}  {}", inert_line(&t)))
         .collect();
+    let how_many = match listed.len() {
+        n if n <= MATCHES_SHOWN => format!("{n}"),
+        n if all => format!("{n}, the first {MATCHES_SHOWN}"),
+        // A store is asked for one more than is shown: past that, how many is not known.
+        _ => format!("more than {MATCHES_SHOWN}, the first {MATCHES_SHOWN}"),
+    };
     RowError::Usage(format!(
-        "{:?} names several knowledge rows; give one id:\n{}",
+        "{:?} names several knowledge rows ({how_many}); give one id:\n{}",
         inert_line(arg),
-        listed.join("\n")
+        listed[..listed.len().min(MATCHES_SHOWN)].join("\n")
     ))
 }

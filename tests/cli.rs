@@ -234,12 +234,29 @@ fn explain_gives_each_gate_of_a_knowledge_row() {
         1,
         "ctxlens: no knowledge row kn:9999 in DEMO",
     );
+    // A search of the store lists the first 20 and says when there are more.
+    let many = ctxlens(&["explain", "u005", "a"]);
+    assert_eq!(many.code, 2);
+    assert!(
+        many.stderr.contains(
+            "\"a\" names several knowledge rows (more than 20, the first 20); give one id:"
+        ),
+        "{}",
+        many.stderr
+    );
+    assert_eq!(
+        many.stderr
+            .lines()
+            .filter(|l| l.starts_with("  kn:"))
+            .count(),
+        20
+    );
     let several = ctxlens(&["explain", "u005", "price"]);
     assert_eq!(several.code, 2);
     assert!(
         several
             .stderr
-            .contains("names several knowledge rows; give one id:\n  kn:")
+            .contains("\"price\" names several knowledge rows (3); give one id:\n  kn:")
     );
 }
 

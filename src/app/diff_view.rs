@@ -187,7 +187,8 @@ fn inputs(cmp: &Comparison, out: &mut Vec<Row>) {
 }
 
 /// Widest a column of the change tables gets: a longer value is cut in the middle.
-const COLUMN_MAX: usize = 28;
+/// Wide enough for every policy key whole (`knowledge.similarity_threshold`).
+const COLUMN_MAX: usize = 32;
 
 /// A column's width: its widest value, up to [`COLUMN_MAX`].
 fn column<'a>(values: impl Iterator<Item = &'a str>) -> usize {

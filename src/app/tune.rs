@@ -269,9 +269,10 @@ pub fn weights_warning(p: &Policy) -> Option<String> {
     let budgets = p.budgets();
     let layers: u64 = budgets.layers.iter().map(|&b| u64::from(b)).sum();
     Some(format!(
-        "⚠ layer weights sum to {}, not 1: layer budgets add up to {layers} of {}",
+        "⚠ layer weights sum to {}, not 1: layer budgets add up to {} of {}",
         fmt_float(sum),
-        budgets.total
+        crate::text::thousands(layers as f64, 0),
+        crate::text::thousands(f64::from(budgets.total), 0)
     ))
 }
 

@@ -105,11 +105,11 @@ async fn a_long_error_wraps_whole_and_the_weights_warning_shows() {
     settle(&mut s, &store, Action::ShowTune).await;
     run(&mut s, &store, "set layers.journey.weight=0.6").await;
     s.status.message = None;
-    // Whole at both sizes: the budgets it explains add up to 4400 of the total 4000.
+    // Whole at both sizes: the budgets it explains add up to 4,400 of the total 4,000.
     for (w, h) in [(120, 40), (80, 24)] {
         let t = text(&s, w, h);
         assert!(
-            t.contains("⚠ layer weights sum to 1.1, not 1:") && t.contains("4400 of 4000"),
+            t.contains("⚠ layer weights sum to 1.1, not 1:") && t.contains("4,400 of 4,000"),
             "{w}×{h}: {t}"
         );
     }

@@ -166,7 +166,7 @@ async fn a_message_of_several_lines_keeps_its_line_breaks_and_its_stored_text_in
     let text = s.status.message.as_ref().map(|m| m.text.clone());
     assert!(
         text.as_deref()
-            .is_some_and(|t| t.contains("names several knowledge rows; give one id:\n")),
+            .is_some_and(|t| t.contains("names several knowledge rows (3); give one id:\n")),
         "{text:?}"
     );
     for (w, h) in [(80, 24), (120, 40)] {
@@ -176,10 +176,8 @@ async fn a_message_of_several_lines_keeps_its_line_breaks_and_its_stored_text_in
         let listed = screen.iter().filter(|r| r.contains("│  kn:")).count();
         assert!(listed >= 2, "one row per line of the listing: {all}");
         assert!(
-            screen
-                .iter()
-                .any(|r| r
-                    .contains("│explain: \"price\" names several knowledge rows; give one id:")),
+            screen.iter().any(|r| r
+                .contains("│explain: \"price\" names several knowledge rows (3); give one id:")),
             "the first line whole, the rest below it: {all}"
         );
     }
