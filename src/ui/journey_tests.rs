@@ -144,6 +144,12 @@ async fn the_current_milestones_panel_scrolls_to_the_next_ones_at_80x24() {
         settle(&mut s, &store, Action::PageUp).await;
     }
     assert_eq!(screen(&s), top);
+    // The mouse wheel scrolls the panel too, three rows a notch, the selection kept.
+    let selected = s.user.milestone;
+    settle(&mut s, &store, Action::Scroll(false)).await;
+    assert_eq!((s.user.panel, s.user.milestone), (3, selected));
+    settle(&mut s, &store, Action::Scroll(true)).await;
+    assert_eq!(screen(&s), top);
     settle(&mut s, &store, Action::PageDown).await;
     settle(&mut s, &store, Action::Left).await;
     assert_eq!(s.user.panel, 0, "a new selection's panel starts at its top");

@@ -8,6 +8,9 @@ use crate::app::state::{Input, InputKind, Overlay, Screen, State};
 use crate::app::tune;
 use crate::graph::{Geometry, Graph, Step};
 
+/// Rows one notch of the mouse wheel scrolls a panel.
+const WHEEL_ROWS: usize = 3;
+
 /// Movement and selection actions: the open overlay's, else the screen's.
 pub fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
     if overlay(s, &action) {
@@ -15,6 +18,17 @@ pub fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
     }
     match action {
         Action::Click(x, y) => return click(s, x, y),
+        // On Journey the wheel scrolls the selection's panel (the keys move on the graph).
+        Action::Scroll(up) if s.ui.screen == Screen::Journey => {
+            let (rows, height) = s.user.panel_rows.get();
+            let last = rows.saturating_sub(height);
+            s.user.panel = if up {
+                s.user.panel.min(last).saturating_sub(WHEEL_ROWS)
+            } else {
+                (s.user.panel.min(last) + WHEEL_ROWS).min(last)
+            };
+            return vec![];
+        }
         Action::Scroll(up) => return navigate(s, if up { Action::Up } else { Action::Down }),
         _ => {}
     }
