@@ -5,6 +5,8 @@
 mod common;
 #[path = "cli/errors.rs"]
 mod errors;
+#[path = "cli/graph.rs"]
+mod graph;
 
 use common::{ctxlens, expect_error, write_temp};
 

@@ -23,22 +23,28 @@ struct Node<'a> {
     status: Option<Status>,
 }
 
-/// Each milestone's status for `user`, if one is given.
-async fn statuses(
-    ctx: &Ctx,
-    user: Option<&str>,
-) -> Result<Option<BTreeMap<String, Status>>, CliError> {
+/// A user's place on the graph: their current milestone (as shown: masked under `--redact`
+/// when the map does not know it) and each milestone's status.
+struct Place {
+    current: Option<String>,
+    statuses: BTreeMap<String, Status>,
+}
+
+/// Where `user` is on the graph, if one is given.
+async fn place(ctx: &Ctx, user: Option<&str>) -> Result<Option<Place>, CliError> {
     let Some(user) = user else { return Ok(None) };
     let loaded = ctx.load_default(user).await?;
     let snap = loaded.snapshot();
     let done = completed(snap);
     let map = &ctx.engine.milestones;
-    Ok(Some(
-        map.statuses(snap.current_milestone.as_deref(), &done)
+    Ok(Some(Place {
+        current: snap.current_milestone.clone(),
+        statuses: map
+            .statuses(snap.current_milestone.as_deref(), &done)
             .into_iter()
             .map(|(m, s)| (m.to_string(), s))
             .collect(),
-    ))
+    }))
 }
 
 pub async fn graph(
@@ -48,7 +54,9 @@ pub async fn graph(
     format: GraphFormat,
     json: bool,
 ) -> Result<(), CliError> {
-    let st = statuses(ctx, user).await?;
+    let place = place(ctx, user).await?;
+    let st = place.as_ref().map(|p| &p.statuses);
+    let current = place.as_ref().and_then(|p| p.current.as_deref());
     let map = &ctx.engine.milestones;
     let layers = map.layers();
     let nodes: Vec<Node> = layers
@@ -60,18 +68,38 @@ pub async fn graph(
             name: map.name(id),
             depends_on: map.deps(id),
             layer,
-            status: st.as_ref().and_then(|s| s.get(id).copied()),
+            status: st.and_then(|s| s.get(id).copied()),
         })
         .collect();
     if json {
         return write_json(
             out,
-            &serde_json::json!({ "user_id": user, "milestones": nodes }),
+            &serde_json::json!({
+                "user_id": user,
+                "current_milestone": current,
+                "milestones": nodes,
+            }),
         );
     }
     match format {
         GraphFormat::Dot => write_dot(out, &nodes),
-        GraphFormat::Text => write_text(out, map, user, st.as_ref()),
+        GraphFormat::Text => {
+            write_text(out, map, user, st)?;
+            // A user whose milestone the map does not know has no current box: said, as
+            // `inspect` says it.
+            match (user, current) {
+                (Some(_), Some(m)) if !map.contains(m) => writeln!(
+                    out,
+                    "\nthe user's milestone {} is not in the map: no box is current",
+                    inert_line(m)
+                )
+                .map_err(io),
+                (Some(_), None) => {
+                    writeln!(out, "\nthe user has no journey row: no box is current").map_err(io)
+                }
+                _ => Ok(()),
+            }
+        }
     }
 }
 
