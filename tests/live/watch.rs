@@ -43,16 +43,21 @@ fn watching(
     }
 }
 
+/// Publishes `payload` on `channel` (bytes: a channel's name need not be UTF-8).
+fn publish(conn: &mut redis::Connection, channel: impl redis::ToRedisArgs, payload: &str) {
+    let _: i64 = redis::cmd("PUBLISH")
+        .arg(channel)
+        .arg(payload)
+        .query(conn)
+        .expect("publish");
+}
+
 #[test]
 fn watch_prints_published_progress_events() {
     let (redis, db) = seeded("watch");
     let (child, mut conn) = watching(&redis, &db, &["u001", "--json", "--count", "1"]);
     let payload = r#"{"milestone":"M0","progress":100,"timestamp":"2025-01-15T12:00:00Z"}"#;
-    let _: i64 = redis::cmd("PUBLISH")
-        .arg("progress:u001")
-        .arg(payload)
-        .query(&mut conn)
-        .expect("publish");
+    publish(&mut conn, "progress:u001", payload);
     let out = child
         .wait_with_output()
         .expect("watch ends after one event");
@@ -72,11 +77,7 @@ fn watch_names_a_channel_that_is_not_utf8_and_gives_it_no_user() {
     let (child, mut conn) = watching(&redis, &db, &["--json", "--count", "1"]);
     let payload = r#"{"milestone":"M1","progress":50,"timestamp":"2025-01-15T12:00:00Z"}"#;
     for channel in [&b"progress:\xff\xfe"[..], b"progress:u001"] {
-        let _: i64 = redis::cmd("PUBLISH")
-            .arg(channel)
-            .arg(payload)
-            .query(&mut conn)
-            .expect("publish");
+        publish(&mut conn, channel, payload);
     }
     let out = child
         .wait_with_output()
@@ -102,11 +103,7 @@ fn watch_counts_only_events() {
     let (child, mut conn) = watching(&redis, &db, &["u001", "--json", "--count", "1"]);
     let event = r#"{"milestone":"M5","progress":50,"timestamp":"2025-01-15T12:00:00Z"}"#;
     for payload in ["garbage", r#"{"milestone":"M5"}"#, event] {
-        let _: i64 = redis::cmd("PUBLISH")
-            .arg("progress:u001")
-            .arg(payload)
-            .query(&mut conn)
-            .expect("publish");
+        publish(&mut conn, "progress:u001", payload);
     }
     let out = child
         .wait_with_output()
