@@ -16,8 +16,9 @@ use crate::engine::Snapshot;
 pub const LABEL: &str = "SNAPSHOT";
 
 /// Snapshot files, one entry each (listing cursors are positions). A listing from its start
-/// reads the files again, and so does opening a user: a file fixed on disk is read as fixed
-/// (`R`), without a restart.
+/// and opening a user read again a file changed on disk since (by its modification time): a
+/// file fixed on disk is read as fixed (`R`), without a restart, and no file is parsed twice
+/// while it stays as it was.
 pub struct SnapshotStore {
     files: Vec<std::path::PathBuf>,
     listing: std::sync::Mutex<Listing>,
@@ -36,8 +37,19 @@ struct Listing {
 /// read.
 struct Entry {
     path: std::path::PathBuf,
+    /// The file's modification time and length when read.
+    modified: Option<Stamp>,
     id: String,
     snap: Result<Snapshot, String>,
+}
+
+/// A file's modification time and length: a change of either is a change of the file.
+type Stamp = (std::time::SystemTime, u64);
+
+/// A file's [`Stamp`], `None` when it cannot be told.
+fn modified(path: &std::path::Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.modified().ok()?, m.len()))
 }
 
 impl SnapshotStore {
@@ -53,33 +65,41 @@ impl SnapshotStore {
     }
 
     fn read(files: &[std::path::PathBuf]) -> Result<Listing, String> {
-        let read: Vec<(&std::path::PathBuf, String, Result<Snapshot, String>)> = files
+        type Read<'a> = (
+            &'a std::path::PathBuf,
+            Option<Stamp>,
+            String,
+            Result<Snapshot, String>,
+        );
+        let read: Vec<Read> = files
             .iter()
             .map(|f| {
                 let name = f
                     .file_name()
                     .map_or_else(|| f.display().to_string(), |n| n.to_string_lossy().into());
-                (f, name, super::file::read_snapshot(f))
+                let when = modified(f);
+                (f, when, name, super::file::read_snapshot(f))
             })
             .collect();
-        if !read.is_empty() && read.iter().all(|(_, _, r)| r.is_err()) {
+        if !read.is_empty() && read.iter().all(|(.., r)| r.is_err()) {
             return Err(read
                 .into_iter()
-                .find_map(|(_, _, r)| r.err())
+                .find_map(|(.., r)| r.err())
                 .unwrap_or_default());
         }
         // How many readable files hold each user: counted once, not per file.
         let mut files_of: HashMap<String, usize> = HashMap::new();
-        for snap in read.iter().filter_map(|(_, _, r)| r.as_ref().ok()) {
+        for snap in read.iter().filter_map(|(.., r)| r.as_ref().ok()) {
             *files_of.entry(snap.user_id.clone()).or_default() += 1;
         }
         let entries: Vec<Entry> = read
             .into_iter()
-            .map(|(path, name, r)| match r {
+            .map(|(path, modified, name, r)| match r {
                 // The snapshot keeps its user id (it is the same user in each file); the
                 // listing tells the files apart.
                 Ok(snap) => Entry {
                     path: path.clone(),
+                    modified,
                     id: if files_of.get(&snap.user_id).is_some_and(|n| *n > 1) {
                         format!("{}@{name}", snap.user_id)
                     } else {
@@ -89,6 +109,7 @@ impl SnapshotStore {
                 },
                 Err(e) => Entry {
                     path: path.clone(),
+                    modified,
                     id: name,
                     snap: Err(e),
                 },
@@ -119,7 +140,11 @@ impl SnapshotStore {
             });
         };
         let entry = &mut listing.entries[i];
-        entry.snap = super::file::read_snapshot(&entry.path);
+        let now = modified(&entry.path);
+        if now != entry.modified {
+            entry.snap = super::file::read_snapshot(&entry.path);
+            entry.modified = now;
+        }
         match &entry.snap {
             Ok(snap) => Ok(snap.clone()),
             Err(why) => Err(StoreError::Backend {
@@ -143,10 +168,15 @@ impl Store for SnapshotStore {
 
     async fn users(&self, cursor: Option<&str>, limit: usize) -> Result<UserPage, StoreError> {
         let start = super::memory::position_cursor(&self.describe(), cursor)?;
-        // A listing from its start reads the files again (kept as they were if none reads).
-        if start == 0
-            && let Ok(fresh) = Self::read(&self.files)
-        {
+        // A listing from its start reads the files again when one changed on disk (kept as
+        // they were if none reads).
+        let changed = start == 0
+            && self
+                .listing()
+                .entries
+                .iter()
+                .any(|e| modified(&e.path) != e.modified);
+        if changed && let Ok(fresh) = Self::read(&self.files) {
             *self.listing() = fresh;
         }
         let listing = self.listing();
