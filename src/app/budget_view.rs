@@ -3,7 +3,7 @@
 //! (`ui::budget`) and whose height its scrolling needs (`update::nav`).
 
 use crate::engine::assembly::LayerReport;
-use crate::engine::{Assembly, Decision, FitMargin, Item, Margins, Reason};
+use crate::engine::{Assembly, FitMargin, Item, Margins, Reason};
 
 /// One row of the layer budgets pane.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,14 +78,7 @@ fn demand(a: &Assembly, layer: &str, l: &LayerReport) -> String {
     let wants: usize = reached_fit(a, layer).iter().map(|i| i.tokens).sum();
     let items: Vec<&Item> = a.layer_items(layer).collect();
     // Counted as Layers counts them: truncated and cut apart.
-    let budget_cut = items
-        .iter()
-        .filter(|i| i.reason.is_some_and(Reason::is_budget))
-        .count();
-    let truncated = items
-        .iter()
-        .filter(|i| i.decision == Decision::Truncated)
-        .count();
+    let n = a.counts(layer);
     let mut filtered: Vec<String> = Vec::new();
     for r in [
         Reason::MaxItems,
@@ -99,7 +92,7 @@ fn demand(a: &Assembly, layer: &str, l: &LayerReport) -> String {
             filtered.push(format!("{n} {}", r.as_str().replace('_', " ")));
         }
     }
-    let fits = match (truncated, budget_cut) {
+    let fits = match (n.truncated, n.cut) {
         (0, 0) => "everything that reached the budget fits".to_string(),
         (0, cut) => format!("{cut} cut by the budget"),
         (t, 0) => format!("{t} truncated by the budget"),

@@ -98,15 +98,18 @@ pub struct Ctx {
     pub embedder: crate::store::embedder::Embedder,
 }
 
-/// The store endpoints from flags, environment and config (flags and environment win).
-/// The snapshot file `arg` names, for commands that take a user id or a file (`diff`,
-/// `explain`): a path (it holds a `/`) or a `.json` name, when such a file exists. A bare name
-/// stays a user id even when a file of that name is in the current directory (`./NAME` reads
-/// the file); [`not_a_user`] says so when the user is not found.
+/// Whether `arg`, given where a user id or a snapshot file may stand (`diff`, `explain`), names
+/// a file: a path (it holds a `/`) or a `.json` name. A bare name stays a user id even when a
+/// file of that name is in the current directory (`./NAME` reads the file).
+fn names_a_file(arg: &str) -> bool {
+    arg.contains(std::path::MAIN_SEPARATOR) || arg.ends_with(".json")
+}
+
+/// The snapshot file `arg` names ([`names_a_file`]), when it exists; [`not_a_user`] says what
+/// a bare name that is a file here is when no user has it.
 pub(crate) fn snapshot_file(arg: &str) -> Option<&Path> {
-    let named = arg.contains(std::path::MAIN_SEPARATOR) || arg.ends_with(".json");
     let path = Path::new(arg);
-    (named && path.is_file()).then_some(path)
+    (names_a_file(arg) && path.is_file()).then_some(path)
 }
 
 /// A user that could not be loaded, the error made plain when `arg` also names something on
@@ -117,7 +120,7 @@ pub(crate) fn not_a_user(arg: &str, e: CliError) -> CliError {
         return e;
     };
     let path = Path::new(arg);
-    let named = arg.contains(std::path::MAIN_SEPARATOR) || arg.ends_with(".json");
+    let named = names_a_file(arg);
     if named && !path.exists() {
         CliError::Usage(format!("{arg}: no such file ({why})"))
     } else if !named && path.is_file() {
@@ -129,6 +132,7 @@ pub(crate) fn not_a_user(arg: &str, e: CliError) -> CliError {
     }
 }
 
+/// The store endpoints from flags, environment and config (flags and environment win).
 pub fn endpoints(global: &GlobalArgs, config: &Config) -> crate::store::live::Endpoints {
     crate::store::live::Endpoints {
         redis_url: global

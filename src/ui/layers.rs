@@ -15,7 +15,7 @@ use crate::app::layout::{self, offset};
 use crate::app::state::State;
 use crate::app::update::{LayerRow, selected_row, shown_rows};
 use crate::engine::snapshot::Snapshot;
-use crate::engine::{Assembly, Decision, Item, ItemKind, Reason};
+use crate::engine::{Assembly, Decision, Item, ItemKind, LayerCounts, Reason};
 
 /// What to show when no user is ready: loading, counting, or nothing selected.
 pub(crate) fn no_user(frame: &mut Frame, area: Rect, s: &State, t: &Theme, title: &str) -> bool {
@@ -153,10 +153,8 @@ fn render_totals(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &The
     for (name, l) in a.layers.iter() {
         let mut spans = vec![styled(format!("{:<name_w$} ", il(name)), t.base())];
         spans.extend(usage_bar(l.used, l.budget as usize, bar_w, t));
-        let cut = a
-            .layer_items(name)
-            .any(|i| i.decision == Decision::Truncated || i.reason.is_some_and(Reason::is_budget));
-        spans.push(if cut {
+        let n = a.counts(name);
+        spans.push(if n.truncated + n.cut > 0 {
             styled("✂", t.decision(Decision::Dropped))
         } else {
             styled(" ", t.base())
@@ -167,7 +165,7 @@ fn render_totals(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &The
         ));
         let used: usize = spans.iter().map(Span::width).sum();
         let room = (inner.width as usize).saturating_sub(used);
-        spans.extend(layer_counts(a, name, room, t));
+        spans.extend(layer_counts(n, room, t));
         lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), inner);
@@ -176,24 +174,23 @@ fn render_totals(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &The
 /// `5 kept · 1 truncated · 9 cut by the budget · 2 filtered out` in `room` columns: the short
 /// words (`5 kept · 1 trunc · 9 cut · 2 filtered`) when the long ones do not fit, cut with `…`
 /// past that. Every count is kept before any word is lost.
-fn layer_counts(a: &Assembly, layer: &str, room: usize, t: &Theme) -> Vec<Span<'static>> {
-    let items: Vec<&Item> = a.layer_items(layer).collect();
-    let count = |f: &dyn Fn(&Item) -> bool| items.iter().filter(|i| f(i)).count();
-    let kept = count(&|i| i.decision == Decision::Kept);
-    let trunc = count(&|i| i.decision == Decision::Truncated);
-    let cut = count(&|i| i.reason.is_some_and(Reason::is_budget));
-    let filtered = count(&|i| i.reason.is_some_and(|r| !r.is_budget()));
+fn layer_counts(n: LayerCounts, room: usize, t: &Theme) -> Vec<Span<'static>> {
     // (count, long words, short words, style); kept always shows.
     let parts = [
-        (kept, "kept", "kept", t.decision(Decision::Kept)),
-        (trunc, "truncated", "trunc", t.decision(Decision::Truncated)),
+        (n.kept, "kept", "kept", t.decision(Decision::Kept)),
         (
-            cut,
+            n.truncated,
+            "truncated",
+            "trunc",
+            t.decision(Decision::Truncated),
+        ),
+        (
+            n.cut,
             "cut by the budget",
             "cut",
             t.decision(Decision::Dropped),
         ),
-        (filtered, "filtered out", "filtered", t.muted()),
+        (n.filtered, "filtered out", "filtered", t.muted()),
     ];
     let shown: Vec<_> = parts
         .iter()

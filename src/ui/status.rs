@@ -94,7 +94,7 @@ fn render_input(frame: &mut Frame, area: Rect, s: &State, t: &Theme, input: &Inp
         InputKind::Search => "search /".to_string(),
         InputKind::HelpSearch => "help /".to_string(),
         InputKind::Palette => ":".to_string(),
-        InputKind::Save if s.session.policy == s.session.baseline => "save policy to: ".into(),
+        InputKind::Save if !s.modified() => "save policy to: ".into(),
         InputKind::Save => "save tuned policy to: ".to_string(),
         InputKind::Edit => {
             let fields = crate::app::tune::fields(&s.session.policy);

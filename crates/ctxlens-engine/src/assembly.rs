@@ -160,6 +160,16 @@ impl Reason {
     }
 }
 
+/// A layer's items by what the fit did: kept in full, truncated, cut by a budget (the layer's
+/// or the global one), or filtered out before the fit (max_items, retrieval gates, copies).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LayerCounts {
+    pub kept: usize,
+    pub truncated: usize,
+    pub cut: usize,
+    pub filtered: usize,
+}
+
 /// A JSON object whose keys keep their order (policy layer order).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Ordered<V>(pub Vec<(String, V)>);
@@ -215,6 +225,21 @@ impl Assembly {
     /// Items of one layer, in output order.
     pub fn layer_items<'a>(&'a self, layer: &'a str) -> impl Iterator<Item = &'a Item> + 'a {
         self.items.iter().filter(move |i| i.layer == layer)
+    }
+
+    /// What the fit did with one layer's items, as every view counts them.
+    pub fn counts(&self, layer: &str) -> LayerCounts {
+        let mut c = LayerCounts::default();
+        for i in self.layer_items(layer) {
+            match (i.decision, i.reason) {
+                (Decision::Kept, _) => c.kept += 1,
+                (Decision::Truncated, _) => c.truncated += 1,
+                (_, Some(r)) if r.is_budget() => c.cut += 1,
+                (_, Some(_)) => c.filtered += 1,
+                (Decision::Dropped, None) => {}
+            }
+        }
+        c
     }
 
     pub fn item(&self, id: &str) -> Option<&Item> {

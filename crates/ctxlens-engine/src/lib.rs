@@ -24,7 +24,7 @@ pub mod snapshot;
 pub mod tokens;
 
 pub use assemble::Engine;
-pub use assembly::{Assembly, Decision, Item, ItemKind, LayerReport, Reason};
+pub use assembly::{Assembly, Decision, Item, ItemKind, LayerCounts, LayerReport, Reason};
 pub use margins::{FitMargin, Margins};
 pub use milestones::{MilestoneMap, Status};
 pub use policy::{Policy, PolicyError, Source, Strategy};

@@ -189,9 +189,7 @@ impl Engine {
             total_for_all: total_for_all(policy, &needs),
         }
     }
-}
 
-impl Engine {
     /// Replays layer `li` at the budgets its margins name, the global pass included: whether
     /// what they promise the layer survives the pass to `T`.
     fn global_cut(

@@ -20,13 +20,7 @@ pub fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Click(x, y) => return click(s, x, y),
         // On Journey the wheel scrolls the selection's panel (the keys move on the graph).
         Action::Scroll(up) if s.ui.screen == Screen::Journey => {
-            let (rows, height) = s.user.panel_rows.get();
-            let last = rows.saturating_sub(height);
-            s.user.panel = if up {
-                s.user.panel.min(last).saturating_sub(WHEEL_ROWS)
-            } else {
-                (s.user.panel.min(last) + WHEEL_ROWS).min(last)
-            };
+            journey_panel(s, WHEEL_ROWS, !up);
             return vec![];
         }
         Action::Scroll(up) => return navigate(s, if up { Action::Up } else { Action::Down }),
@@ -184,9 +178,7 @@ pub(super) fn graph(s: &State) -> Graph {
 /// h/j/k/l and arrows move along the graph; the page keys scroll the selection's panel, which
 /// starts at its top for each milestone selected.
 fn journey(s: &mut State, action: &Action) {
-    let (rows, height) = s.user.panel_rows.get();
-    let last = rows.saturating_sub(height);
-    let page = height.max(1);
+    let page = s.user.panel_rows.get().1.max(1);
     let step = match action {
         Action::Left => Step::Left,
         Action::Right => Step::Right,
@@ -201,12 +193,8 @@ fn journey(s: &mut State, action: &Action) {
             s.user.panel = 0;
             return;
         }
-        Action::PageDown => {
-            s.user.panel = (s.user.panel.min(last) + page).min(last);
-            return;
-        }
-        Action::PageUp => {
-            s.user.panel = s.user.panel.min(last).saturating_sub(page);
+        Action::PageDown | Action::PageUp => {
+            journey_panel(s, page, *action == Action::PageDown);
             return;
         }
         _ => return,
@@ -216,6 +204,18 @@ fn journey(s: &mut State, action: &Action) {
         s.user.milestone = to;
         s.user.panel = 0;
     }
+}
+
+/// Scrolls the Journey selection's panel `rows` down (or up), within its rows.
+fn journey_panel(s: &mut State, rows: usize, down: bool) {
+    let (len, height) = s.user.panel_rows.get();
+    let last = len.saturating_sub(height);
+    let at = s.user.panel.min(last);
+    s.user.panel = if down {
+        (at + rows).min(last)
+    } else {
+        at.saturating_sub(rows)
+    };
 }
 
 fn tune_keys(s: &mut State, action: Action) -> Vec<Effect> {

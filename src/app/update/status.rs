@@ -15,10 +15,10 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Failed(task, error) => failed(s, task, &error),
         Action::Saved(path) => {
             s.tune.saved = s.tune.saving.take();
-            let what = if s.session.policy == s.session.baseline {
-                "policy"
-            } else {
+            let what = if s.modified() {
                 "tuned policy"
+            } else {
+                "policy"
             };
             info(s, &format!("{what} written to {path}"));
             if s.ui.quit == Quit::AfterSave {
