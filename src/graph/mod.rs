@@ -4,6 +4,7 @@
 //! layers with box-drawing characters ([`route`]).
 
 mod route;
+mod untangle;
 
 use std::collections::BTreeSet;
 
@@ -148,6 +149,7 @@ impl Graph {
         };
         let order = g.order();
         g.layers = g.rows(order);
+        g.untangle();
         g.gap = (route::max_channels(&g) as u16 + 2).max(3);
         g.with_geometry(geo)
     }

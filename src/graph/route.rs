@@ -9,10 +9,10 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::{Graph, Slot};
 
-const UP: u8 = 1;
-const DOWN: u8 = 2;
-const LEFT: u8 = 4;
-const RIGHT: u8 = 8;
+pub(super) const UP: u8 = 1;
+pub(super) const DOWN: u8 = 2;
+pub(super) const LEFT: u8 = 4;
+pub(super) const RIGHT: u8 = 8;
 
 /// What a cell of the canvas shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,6 +171,49 @@ fn channels(segs: &[Segment], layer: usize) -> Vec<(u16, usize)> {
         .collect()
 }
 
+/// Places where a source's stub runs along the line of an edge that arrives on the same row
+/// (the stub reaches past that edge's channel), so that the source reads as leading where that
+/// edge goes although it does not. Two groups that each end on the other's source row cannot
+/// both be drawn apart by channel order: `Graph::untangle` moves rows until there are none.
+pub(super) fn merges(g: &Graph) -> usize {
+    let segs = segments(g);
+    let mut total = 0;
+    for l in 0..g.layers.len().saturating_sub(1) {
+        let chans = channels(&segs, l);
+        let chan = |row: u16| chans.iter().find(|(r, _)| *r == row).map(|(_, k)| *k);
+        let here = || segs.iter().filter(|s| s.layer == l);
+        for x in here().filter(|s| s.from_row != s.to_row) {
+            let (Some(cx), Some(cs)) = (chan(x.from_row), chan(x.to_row)) else {
+                continue;
+            };
+            // The source on the arrival's row leads there too: the shared line says so.
+            let also = here().any(|s| s.from_row == x.to_row && s.to_row == x.to_row);
+            if cx < cs && !also {
+                total += 1;
+            }
+        }
+    }
+    total
+}
+
+/// Pairs of segments between the same two layers that cross, and segments that bend.
+pub(super) fn crossings_and_bends(g: &Graph) -> (usize, usize) {
+    let segs = segments(g);
+    let mut crossings = 0;
+    for (i, a) in segs.iter().enumerate() {
+        crossings += segs[i + 1..]
+            .iter()
+            .filter(|b| {
+                b.layer == a.layer
+                    && ((a.from_row < b.from_row && a.to_row > b.to_row)
+                        || (a.from_row > b.from_row && a.to_row < b.to_row))
+            })
+            .count();
+    }
+    let bends = segs.iter().filter(|s| s.from_row != s.to_row).count();
+    (crossings, bends)
+}
+
 /// The most channels any gap needs.
 pub(super) fn max_channels(g: &Graph) -> usize {
     let segs = segments(g);
@@ -180,28 +223,62 @@ pub(super) fn max_channels(g: &Graph) -> usize {
         .unwrap_or(0)
 }
 
-/// Line masks per cell: every edge's, the lit edges', and where arrows are.
+/// Line masks per cell: every edge's, the lit edges', and where arrows are; and whose lines
+/// they are (a group: the gap and its source row), across and down.
 struct Lines {
     width: u16,
     all: Vec<u8>,
     lit: Vec<u8>,
     arrow: Vec<bool>,
+    across: Vec<Vec<u32>>,
+    down: Vec<Option<u32>>,
 }
 
 impl Lines {
-    fn add(&mut self, x: u16, y: u16, mask: u8, lit: bool) {
+    fn add(&mut self, x: u16, y: u16, mask: u8, lit: bool, group: u32) {
         let i = usize::from(y) * usize::from(self.width) + usize::from(x);
         if let Some(c) = self.all.get_mut(i) {
             *c |= mask;
             if lit {
                 self.lit[i] |= mask;
             }
+            if mask & (LEFT | RIGHT) != 0 && !self.across[i].contains(&group) {
+                self.across[i].push(group);
+            }
+            if mask & (UP | DOWN) != 0 {
+                self.down[i] = Some(group);
+            }
         }
     }
 
-    fn hline(&mut self, x0: u16, x1: u16, y: u16, lit: bool) {
+    fn hline(&mut self, x0: u16, x1: u16, y: u16, lit: bool, group: u32) {
         for x in x0..x1 {
-            self.add(x, y, LEFT | RIGHT, lit);
+            self.add(x, y, LEFT | RIGHT, lit, group);
+        }
+    }
+
+    /// The glyph of cell `i`: lines of two groups that cross show as the channel's line with
+    /// the other passing under it, so that `┼` always joins lines of one group.
+    fn glyph(&self, i: usize) -> Glyph {
+        let mask = self.all[i];
+        if mask == 0 {
+            return Glyph {
+                ch: ' ',
+                role: Role::Blank,
+            };
+        }
+        let crossing = mask == UP | DOWN | LEFT | RIGHT
+            && self.down[i].is_some_and(|g| !self.across[i].contains(&g));
+        let (ch, lit) = if self.arrow[i] {
+            ('▶', self.lit[i] != 0)
+        } else if crossing {
+            ('│', self.lit[i] & (UP | DOWN) != 0)
+        } else {
+            (line_char(mask), self.lit[i] != 0)
+        };
+        Glyph {
+            ch,
+            role: Role::Edge { lit },
         }
     }
 }
@@ -233,6 +310,8 @@ impl Graph {
             all: vec![0; n],
             lit: vec![0; n],
             arrow: vec![false; n],
+            across: vec![Vec::new(); n],
+            down: vec![None; n],
         };
         let segs = segments(self);
         let mid = self.geo.mid();
@@ -242,47 +321,35 @@ impl Graph {
             let end = self.x(l + 1);
             for s in segs.iter().filter(|s| s.layer == l) {
                 let on = lit.get(s.edge).copied().unwrap_or(false);
+                let group = (l as u32) << 16 | u32::from(s.from_row);
                 let (ys, yt) = (self.y(s.from_row) + mid, self.y(s.to_row) + mid);
                 if ys == yt {
-                    lines.hline(start, end, ys, on);
+                    lines.hline(start, end, ys, on, group);
                 } else {
                     let k = chans
                         .iter()
                         .find(|(r, _)| *r == s.from_row)
                         .map_or(0, |(_, k)| *k as u16);
                     let c = start + 1 + k;
-                    lines.hline(start, c, ys, on);
+                    lines.hline(start, c, ys, on, group);
                     let (turn_in, turn_out) = if yt > ys { (DOWN, UP) } else { (UP, DOWN) };
-                    lines.add(c, ys, LEFT | turn_in, on);
+                    lines.add(c, ys, LEFT | turn_in, on, group);
                     for y in ys.min(yt) + 1..ys.max(yt) {
-                        lines.add(c, y, UP | DOWN, on);
+                        lines.add(c, y, UP | DOWN, on, group);
                     }
-                    lines.add(c, yt, turn_out | RIGHT, on);
-                    lines.hline(c + 1, end, yt, on);
+                    lines.add(c, yt, turn_out | RIGHT, on, group);
+                    lines.hline(c + 1, end, yt, on, group);
                 }
                 if s.into_node {
                     let i = usize::from(yt) * usize::from(width) + usize::from(end - 1);
                     lines.arrow[i] = true;
                 } else {
                     // Passing through the next layer's column.
-                    lines.hline(end, end + self.width(l + 1), yt, on);
+                    lines.hline(end, end + self.width(l + 1), yt, on, group);
                 }
             }
         }
-        let mut cells: Vec<Glyph> = (0..n)
-            .map(|i| match (lines.arrow[i], lines.all[i]) {
-                (_, 0) => Glyph {
-                    ch: ' ',
-                    role: Role::Blank,
-                },
-                (arrow, mask) => Glyph {
-                    ch: if arrow { '▶' } else { line_char(mask) },
-                    role: Role::Edge {
-                        lit: lines.lit[i] != 0,
-                    },
-                },
-            })
-            .collect();
+        let mut cells: Vec<Glyph> = (0..n).map(|i| lines.glyph(i)).collect();
         for (node, label) in labels.iter().enumerate().take(self.ids.len()) {
             self.draw_box(&mut cells, width, node, label);
         }

@@ -231,3 +231,207 @@ fn wrapped_names_are_cut_with_an_ellipsis() {
     );
     assert_eq!(route::wrap("A\u{1b}[2J", 10, 2), ["A␛[2J"]);
 }
+
+/// The line glyphs' arms.
+fn arms(ch: char) -> u8 {
+    use route::{DOWN, LEFT, RIGHT, UP};
+    match ch {
+        '─' => LEFT | RIGHT,
+        '│' => UP | DOWN,
+        '╭' => DOWN | RIGHT,
+        '╮' => DOWN | LEFT,
+        '╰' => UP | RIGHT,
+        '╯' => UP | LEFT,
+        '├' => UP | DOWN | RIGHT,
+        '┤' => UP | DOWN | LEFT,
+        '┬' => LEFT | RIGHT | DOWN,
+        '┴' => LEFT | RIGHT | UP,
+        '┼' => UP | DOWN | LEFT | RIGHT,
+        '▶' => LEFT,
+        _ => 0,
+    }
+}
+
+/// The box whose left edge is at column `x` and spans row `y`.
+fn box_at(g: &Graph, x: u16, y: u16) -> Option<usize> {
+    (0..g.ids().len()).find(|&m| {
+        g.rect(m)
+            .is_some_and(|r| r.x == x && (r.y..r.y + r.h).contains(&y))
+    })
+}
+
+/// Every box a reader can reach following the lines out of `n`'s box anywhere but back left:
+/// at a junction a line branches; a line across that meets a `│` passes under it.
+fn reachable(g: &Graph, canvas: &Canvas, n: usize) -> BTreeSet<usize> {
+    use route::{DOWN, RIGHT, UP};
+    let back = |d: u8| match d {
+        UP => DOWN,
+        DOWN => UP,
+        _ => route::LEFT,
+    };
+    let r = g.rect(n).expect("placed");
+    let mut found = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![(r.x + r.w, r.y + g.geometry().mid(), RIGHT)];
+    while let Some((x, y, d)) = todo.pop() {
+        if !seen.insert((x, y, d)) {
+            continue;
+        }
+        let Some(c) = canvas
+            .get(x, y)
+            .filter(|c| matches!(c.role, Role::Edge { .. }))
+        else {
+            continue;
+        };
+        if c.ch == '│' && d == RIGHT {
+            todo.push((x + 1, y, d));
+            continue;
+        }
+        let m = arms(c.ch);
+        if m & back(d) == 0 {
+            continue;
+        }
+        if c.ch == '▶' {
+            found.extend(box_at(g, x + 1, y));
+            continue;
+        }
+        if m & UP != 0 && d != DOWN {
+            todo.extend(y.checked_sub(1).map(|y| (x, y, UP)));
+        }
+        if m & DOWN != 0 && d != UP {
+            todo.push((x, y + 1, DOWN));
+        }
+        if m & RIGHT != 0 {
+            todo.push((x + 1, y, RIGHT));
+        }
+    }
+    found
+}
+
+/// The box the line straight out of `n`'s box runs into, if it runs on to an arrow: across
+/// junctions and under `│`, until it turns.
+fn straight_on(g: &Graph, canvas: &Canvas, n: usize) -> Option<usize> {
+    let r = g.rect(n).expect("placed");
+    let y = r.y + g.geometry().mid();
+    let mut x = r.x + r.w;
+    loop {
+        let c = canvas
+            .get(x, y)
+            .filter(|c| matches!(c.role, Role::Edge { .. }))?;
+        match c.ch {
+            '▶' => return box_at(g, x + 1, y),
+            '│' => {}
+            ch if arms(ch) & route::RIGHT == 0 => return None,
+            _ => {}
+        }
+        x += 1;
+    }
+}
+
+/// A DAG of `n` milestones from `seed`: each depends on up to three earlier ones.
+fn random_map(seed: u64, n: usize) -> MilestoneMap {
+    let mut s = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut next = move |m: usize| {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((s >> 33) as usize) % m.max(1)
+    };
+    let defs = (0..n)
+        .map(|i| {
+            let mut deps: Vec<String> = Vec::new();
+            if i > 0 {
+                for _ in 0..=next(3) {
+                    let d = format!("R{}", i - 1 - next(i.min(6)));
+                    if !deps.contains(&d) {
+                        deps.push(d);
+                    }
+                }
+            }
+            if i > 0 && next(5) == 0 {
+                deps.clear();
+            }
+            MilestoneDef {
+                id: format!("R{i}"),
+                name: format!("Stage {i}"),
+                depends_on: deps,
+            }
+        })
+        .collect();
+    MilestoneMap::new(defs).expect("a DAG")
+}
+
+/// Every box's dependants, by node.
+fn dependants(g: &Graph, n: usize) -> BTreeSet<usize> {
+    g.edges()
+        .iter()
+        .filter(|(a, _)| *a == n)
+        .map(|&(_, b)| b)
+        .collect()
+}
+
+/// What a reader gets wrong about `g`: a dependant the lines out of a box never reach, or a
+/// line straight out of a box that runs on into a box it does not lead to (it ran along
+/// another edge's line).
+fn misreadings(g: &Graph) -> Vec<String> {
+    let canvas = g.draw(&labels(g), &[]);
+    let mut wrong = Vec::new();
+    for n in 0..g.ids().len() {
+        let want = dependants(g, n);
+        let unreached: Vec<&String> = want
+            .difference(&reachable(g, &canvas, n))
+            .map(|&m| &g.ids()[m])
+            .collect();
+        if !unreached.is_empty() {
+            wrong.push(format!("{} never reaches {unreached:?}", g.ids()[n]));
+        }
+        if let Some(m) = straight_on(g, &canvas, n).filter(|m| !want.contains(m)) {
+            wrong.push(format!("{} runs straight into {}", g.ids()[n], g.ids()[m]));
+        }
+    }
+    if !wrong.is_empty() {
+        wrong.push(canvas.lines().join("\n"));
+    }
+    wrong
+}
+
+#[test]
+fn the_lines_out_of_a_box_lead_to_its_dependants_and_nowhere_else() {
+    let mut misread_before_untangling = 0;
+    for seed in 0..200u64 {
+        let map = random_map(seed, 6 + (seed as usize % 25));
+        for geo in [
+            Geometry {
+                box_w: 10,
+                name_lines: 0,
+                row_gap: 0,
+            },
+            Geometry {
+                box_w: 14,
+                name_lines: 2,
+                row_gap: 1,
+            },
+        ] {
+            let g = Graph::new(&map, geo);
+            let wrong = misreadings(&g);
+            assert!(
+                wrong.is_empty(),
+                "seed {seed} {geo:?}:\n{}",
+                wrong.join("\n")
+            );
+            // The same layout before rows were moved apart: the check can fail.
+            let mut raw = g.clone();
+            raw.layers = raw.rows(raw.order());
+            raw.gap = (route::max_channels(&raw) as u16 + 2).max(3);
+            if !misreadings(&raw.with_geometry(geo)).is_empty() {
+                misread_before_untangling += 1;
+            }
+        }
+    }
+    assert!(
+        misread_before_untangling > 20,
+        "{misread_before_untangling}"
+    );
+}

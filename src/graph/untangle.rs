@@ -1,0 +1,87 @@
+//! Rows moved, one slot at a time, until no edge's line runs along another's.
+//!
+//! The rows [`Graph::rows`](super::Graph) chooses keep edges straight, but two edges between the
+//! same layers can swap rows (`a` → `b` while `b` → `a`): each then leaves its source on the row
+//! the other arrives on, and whichever channel is further right, one line runs along the other.
+//! No channel order draws that apart. A slot moved to another row does: this tries every row for
+//! every slot of the layers involved and keeps the move that leaves the fewest such merges, then
+//! the fewest crossings, bends and rows, until no move helps.
+
+use super::{Graph, Slot, route};
+
+/// How many rounds of moves at most: each removes at least one merge or stops.
+const ROUNDS: usize = 32;
+
+/// (merges, crossings, bends, rows): lower is better, in that order.
+type Cost = (usize, usize, usize, u16);
+
+impl Graph {
+    fn cost(&self) -> Cost {
+        let (crossings, bends) = route::crossings_and_bends(self);
+        let rows = self
+            .layers
+            .iter()
+            .flat_map(|l| l.iter().map(|(_, r)| *r))
+            .max()
+            .unwrap_or(0);
+        (route::merges(self), crossings, bends, rows)
+    }
+
+    pub(super) fn untangle(&mut self) {
+        let mut best = self.cost();
+        for _ in 0..ROUNDS {
+            if best.0 == 0 {
+                return;
+            }
+            let mut found: Option<(Cost, Vec<Vec<(Slot, u16)>>)> = None;
+            let original = self.layers.clone();
+            let top = best.3 + 1;
+            for l in 0..original.len() {
+                for i in 0..original[l].len() {
+                    for row in 0..=top {
+                        if row == original[l][i].1 {
+                            continue;
+                        }
+                        self.layers = original.clone();
+                        self.layers[l] = moved(&original[l], i, row);
+                        let c = self.cost();
+                        if c < found.as_ref().map_or(best, |f| f.0) {
+                            found = Some((c, self.layers.clone()));
+                        }
+                    }
+                }
+            }
+            match found {
+                Some((c, layers)) if c.0 < best.0 => {
+                    best = c;
+                    self.layers = layers;
+                }
+                _ => {
+                    self.layers = original;
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// `layer` with slot `i` put on `row`: the others keep their order and move down where they
+/// would share a row.
+fn moved(layer: &[(Slot, u16)], i: usize, row: u16) -> Vec<(Slot, u16)> {
+    let slot = layer[i].0;
+    let mut out: Vec<(Slot, u16)> = layer
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| *j != i)
+        .map(|(_, s)| *s)
+        .collect();
+    let at = out.iter().position(|(_, r)| *r >= row).unwrap_or(out.len());
+    out.insert(at, (slot, row));
+    for k in 1..out.len() {
+        let above = out[k - 1].1;
+        if out[k].1 <= above {
+            out[k].1 = above + 1;
+        }
+    }
+    out
+}
