@@ -135,8 +135,9 @@ actions! {
         /// The selected user's data and snapshot arrived.
         UserLoaded(Box<(UserData, Snapshot)>),
         /// Users' numbers for the list (under the tuned policy: `true`) as of an instant (`None`:
-        /// now), and the users whose load failed (with why).
-        StatsComputed(bool, Option<chrono::DateTime<chrono::Utc>>, Vec<(String, Result<UserStats, String>)>),
+        /// now), the users whose load failed (with why), and the outage that stopped the count
+        /// (the users after it are not counted).
+        StatsComputed(bool, Option<chrono::DateTime<chrono::Utc>>, Vec<(String, Result<UserStats, String>)>, Option<crate::app::task::TaskError>),
         /// A tokenizer's vocabulary is loaded.
         TokenizerReady(Tokenizer),
         /// A policy was read (from the file or preset named).

@@ -297,6 +297,9 @@ pub struct UsersState {
     pub cursor: usize,
     /// A `:user ID` waiting for its row to load.
     pub wanted: Option<String>,
+    /// The list is being read again: the rows stay as last read until its first page arrives
+    /// (a read that fails keeps them).
+    pub replacing: bool,
     /// Show the tuned policy's numbers (`t`).
     pub show_tuned: bool,
     /// The policy the rows' tuned numbers were counted under.
@@ -538,6 +541,7 @@ impl State {
                 shown: Vec::new(),
                 cursor: 0,
                 wanted: None,
+                replacing: false,
                 show_tuned: false,
                 tuned_for: None,
                 stats_at: None,

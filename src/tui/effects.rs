@@ -308,11 +308,18 @@ async fn compute_stats(
     let opts = ctx.load_options_at(at);
     let mut snaps = Vec::with_capacity(users.len());
     let mut failed = Vec::new();
+    let mut outage = None;
     for u in &users {
         match load_snapshot(ctx.store.as_ref(), u, &opts, params).await {
             // Answered by the listed id: a snapshot folder lists one user in several files as
             // USER@FILE, each snapshot keeping the user's own id.
             Ok((snap, _)) => snaps.push((u.clone(), snap)),
+            // A store out of reach: the rest would each wait out the timeout; they are not
+            // counted (the list is read again when the store is back).
+            Err(e) if e.unavailable_store().is_some() => {
+                outage = Some(TaskError::Store(e));
+                break;
+            }
             Err(e) => failed.push((u.clone(), Err(e.to_string()))),
         }
     }
@@ -339,7 +346,7 @@ async fn compute_stats(
             .collect::<Vec<_>>()
     });
     match work.await {
-        Ok(stats) => Action::StatsComputed(tuned, at, stats),
+        Ok(stats) => Action::StatsComputed(tuned, at, stats, outage),
         Err(e) => Action::Failed(Task::Stats, e.to_string().into()),
     }
 }

@@ -125,6 +125,11 @@ fn user_row<'a>(s: &State, r: &UserRow, selected: bool, cols: &[usize], t: &Them
             Line::styled("unreadable", t.error()),
             Line::styled("  —", t.muted()),
         ),
+        // Not being counted: a store went away (the list is counted again when it is back).
+        None if !s.status.loading.contains(&crate::app::Task::Stats) => (
+            Line::styled("not counted", t.muted()),
+            Line::styled("  —", t.muted()),
+        ),
         None => (
             Line::styled("counting…", t.muted()),
             Line::styled("  …", t.muted()),

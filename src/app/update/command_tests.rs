@@ -302,7 +302,7 @@ async fn tui_at_counts_the_users_list_as_of_then() {
     assert_eq!(row(&s, "u062").tokens, tokens);
     // A count for an instant no longer shown is dropped.
     let stale = vec![("u062".to_string(), Ok(now.clone()))];
-    update(&mut s, Action::StatsComputed(false, None, stale));
+    update(&mut s, Action::StatsComputed(false, None, stale, None));
     assert_eq!(row(&s, "u062").tokens, tokens);
 }
 

@@ -153,6 +153,7 @@ async fn rows_whose_numbers_failed_are_counted_again_when_the_stores_are_back() 
             false,
             None,
             vec![("u003".into(), Err("memory: connection refused".into()))],
+            None,
         ),
     );
     assert!(row(&s).failed.is_some() && row(&s).stats.is_none());
@@ -474,4 +475,88 @@ async fn a_stale_report_never_claims_to_compute_when_its_run_failed() {
         ),
         "{shown}"
     );
+}
+
+#[tokio::test]
+async fn a_list_read_again_that_fails_keeps_the_rows_and_the_selection() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::ShowUsers).await;
+    let listed: Vec<String> = s.users.ids();
+    s.users.cursor = 3;
+    let selected = s.selected_row().expect("a row").summary.user_id.clone();
+    // The store goes away just as the list is read again: the read fails as an outage.
+    let effects = update(&mut s, Action::Refresh);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadUsers { cursor: None })),
+        "{effects:?}"
+    );
+    assert_eq!(s.users.ids(), listed, "the rows stay while it is read");
+    update(
+        &mut s,
+        Action::Failed(Task::Users, memory_down("refused").into()),
+    );
+    assert_eq!(s.users.ids(), listed, "a failed read keeps them");
+    assert_eq!(
+        s.selected_row().map(|r| r.summary.user_id.clone()),
+        Some(selected.clone())
+    );
+    assert!(s.status.stores.iter().any(|st| !st.up), "marked down");
+    // Back: read again, and the page that arrives replaces the rows, the selection kept.
+    let effects = update(&mut s, Action::Health(health(true)));
+    let load = effects
+        .into_iter()
+        .find(|e| matches!(e, Effect::LoadUsers { cursor: None }))
+        .expect("read again when back");
+    let page = crate::tui::effects::run(load, store.clone()).await;
+    update(&mut s, page);
+    assert_eq!(s.users.ids(), listed, "replaced, not appended");
+    assert_eq!(
+        s.selected_row().map(|r| r.summary.user_id.clone()),
+        Some(selected)
+    );
+}
+
+#[tokio::test]
+async fn counting_stops_at_an_outage_and_the_rows_not_counted_say_so() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::ShowUsers).await;
+    for r in &mut s.users.rows {
+        r.stats = None;
+    }
+    let counted = s.users.rows[0].summary.user_id.clone();
+    let stats = crate::app::action::UserStats {
+        tokens: 10,
+        budget: 4000,
+        truncation_rate: 0.0,
+        milestone: None,
+        last_activity: None,
+    };
+    let effects = update(
+        &mut s,
+        Action::StatsComputed(
+            false,
+            None,
+            vec![(counted.clone(), Ok(stats))],
+            Some(memory_down("refused").into()),
+        ),
+    );
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(s.status.stores.iter().any(|st| !st.up), "marked down");
+    let text = crate::ui::tests::rows(&s, 100, 30).join("\n");
+    assert!(text.contains("not counted"), "{text}");
+    assert!(!text.contains("counting…"), "{text}");
+    // Back: the rows not counted are counted, the one counted is not counted again.
+    let effects = update(&mut s, Action::Health(health(true)));
+    let recount: Vec<&Vec<String>> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::ComputeStats { users, .. } => Some(users),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(recount.len(), 1, "{effects:?}");
+    assert!(!recount[0].contains(&counted));
+    assert_eq!(recount[0].len(), s.users.rows.len() - 1);
 }

@@ -303,7 +303,12 @@ async fn under_redact_a_rows_milestone_of_then_is_masked_unless_the_map_knows_it
         ("u001".to_string(), Ok(stats("zqv stage"))),
         ("u002".to_string(), Ok(stats("M2"))),
     ];
-    settle(&mut s, &store, Action::StatsComputed(false, at, computed)).await;
+    settle(
+        &mut s,
+        &store,
+        Action::StatsComputed(false, at, computed, None),
+    )
+    .await;
     let milestone = |id: &str| {
         s.users
             .rows

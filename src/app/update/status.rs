@@ -127,6 +127,14 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
             s.report.computed_for = s.report.running_for.take();
             s.report.failed = Some(text.clone());
         }
+        // A list read again that failed: the rows stay as last read; after an outage the list
+        // is read again when the stores are back.
+        Task::Users if s.users.replacing => {
+            s.users.replacing = false;
+            if down.is_some() {
+                s.status.health.reload_users = true;
+            }
+        }
         Task::User => {
             let wanted = s.user.loading.take();
             if s.user.view.is_none() {

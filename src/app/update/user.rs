@@ -207,12 +207,10 @@ pub(super) fn refresh(s: &mut State) -> Vec<Effect> {
     effects
 }
 
-/// The users list read again from its first page, its rows counted as they arrive.
+/// The users list read again from its first page, its rows counted as they arrive; until that
+/// page arrives the rows stay as last read.
 pub(super) fn reload_users(s: &mut State) -> Vec<Effect> {
-    s.users.rows.clear();
-    s.users.shown.clear();
-    s.users.next_cursor = None;
-    s.users.loaded_all = false;
+    s.users.replacing = true;
     start_loading(s, Task::Users);
     vec![Effect::LoadUsers { cursor: None }]
 }

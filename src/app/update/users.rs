@@ -16,8 +16,8 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::UsersLoaded(page) => users_loaded(s, page),
         // Counted as of another instant than the list's now: no longer wanted.
-        Action::StatsComputed(_, at, _) if at != s.users.stats_at => vec![],
-        Action::StatsComputed(tuned, _, stats) => {
+        Action::StatsComputed(_, at, _, _) if at != s.users.stats_at => vec![],
+        Action::StatsComputed(tuned, _, stats, outage) => {
             for (id, mut st) in stats {
                 // The milestone of then, under --redact, as a loaded user shows it.
                 if s.ui.redact {
@@ -45,6 +45,11 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             }
             done_loading(s, Task::Stats);
             reshow_users(s);
+            if let Some(e) = outage {
+                // The store is marked down and said so; the rows not counted show it and are
+                // counted when it is back (see `status::health`).
+                return super::status::failed(s, Task::Stats, &e);
+            }
             vec![]
         }
         // The figures are the list's: elsewhere `t` says where it works instead of changing
@@ -122,6 +127,15 @@ pub(super) fn count_again_if_moved(s: &mut State) -> Vec<Effect> {
 pub(super) fn users_loaded(s: &mut State, page: crate::store::UserPage) -> Vec<Effect> {
     done_loading(s, Task::Users);
     s.status.stores.iter_mut().for_each(|st| st.up = true);
+    // The first page of a list read again: it replaces the rows, the selection kept by id.
+    let keep = std::mem::take(&mut s.users.replacing)
+        .then(|| {
+            let keep = s.selected_row().map(|r| r.summary.user_id.clone());
+            s.users.rows.clear();
+            s.users.shown.clear();
+            keep
+        })
+        .flatten();
     let ids: Vec<String> = page.users.iter().map(|u| u.user_id.clone()).collect();
     // Display names are masked here, once, under --redact: the filter matches what is shown.
     s.users
@@ -140,6 +154,15 @@ pub(super) fn users_loaded(s: &mut State, page: crate::store::UserPage) -> Vec<E
     s.users.loaded_all = page.next_cursor.is_none();
     s.users.next_cursor = page.next_cursor;
     reshow_users(s);
+    if let Some(pos) = keep.and_then(|id| {
+        let rows = &s.users.rows;
+        s.users
+            .shown
+            .iter()
+            .position(|&i| rows[i].summary.user_id == id)
+    }) {
+        s.users.cursor = pos;
+    }
     let mut effects = Vec::new();
     if !ids.is_empty() {
         effects.push(count(s, ids.clone(), false));
