@@ -73,6 +73,26 @@ pub fn inert_line(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` as a TOML basic string that is safe to show and copy: quotes, backslashes and every
+/// character [`inert_line`] would change written as TOML escapes (`\u001B`, `\u202E`), so the
+/// string reads back as exactly `text`.
+pub fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if unsafe_char(c) => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Whether `word` reads the same unquoted in a POSIX shell: every character in
 /// `[A-Za-z0-9._:-]`.
 pub fn shell_plain(word: &str) -> bool {

@@ -241,8 +241,10 @@ pub fn set_flags(base: &Policy, tuned: &Policy) -> Vec<String> {
             {
                 format!("--set {k}={v}")
             } else {
-                // A TOML string, so `--set` reads it back whole, quoted for the shell.
-                let arg = format!("{k}={}", toml::Value::String(v));
+                // A TOML string, so `--set` reads it back whole, quoted for the shell; what a
+                // terminal would not show as itself is escaped, so the flag survives the screen
+                // and the clipboard.
+                let arg = format!("{k}={}", crate::text::toml_string(&v));
                 format!("--set {}", crate::text::shell_word(&arg))
             }
         })
@@ -423,6 +425,35 @@ mod tests {
         let arg = String::from_utf8(said.stdout).expect("utf-8");
         assert_eq!(arg, r#"truncate_marker="it's cut""#, "{flag}");
         assert_eq!(tuned.clone().with_overrides(&[arg]).expect("valid"), quoted);
+        // Control, C1, bidi and line-separator characters: the flag is TOML a shell passes
+        // back whole, and it sets the very same marker.
+        let hostile = tuned
+            .clone()
+            .with_overrides(&[format!(
+                "truncate_marker={}",
+                toml::Value::String(
+                    "\u{1b}]0;X\u{7}\u{1b}[2J\u{202e}\u{85}\u{2028}'\"\\ end".into()
+                )
+            )])
+            .expect("valid");
+        let [flag] = set_flags(&tuned, &hostile).try_into().expect("one flag");
+        assert!(
+            !flag
+                .chars()
+                .any(|c| c.is_control() || c == '\u{202e}' || c == '\u{2028}'),
+            "{flag:?}"
+        );
+        let said = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("printf %s {}", flag.trim_start_matches("--set ")))
+            .output()
+            .expect("sh runs");
+        let arg = String::from_utf8(said.stdout).expect("utf-8");
+        assert_eq!(
+            tuned.clone().with_overrides(&[arg]).expect("valid"),
+            hostile,
+            "{flag}"
+        );
         let args: Vec<String> = flags
             .iter()
             .map(|f| f.trim_start_matches("--set ").to_string())
