@@ -106,12 +106,18 @@ fn render_totals(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &The
     let width = usize::from(area.width.saturating_sub(2));
     // `prolaunch*` while tuned, as Tune and the status bar say: the figures are the tuning's.
     let tuned = if s.modified() { "*" } else { "" };
-    let head = format!(
-        " {} · {}{tuned} · {} · {}",
-        il(&a.user_id),
+    let rest = format!(
+        " · {}{tuned} · {} · {}",
         il(&a.policy),
         a.tokenizer,
         a.strategy.as_str()
+    );
+    // A long id gives way in its middle, so what tells it from another stays and the policy
+    // after it is never cut.
+    let id_room = width.saturating_sub(rest.width() + 2).max(12);
+    let head = format!(
+        " {}{rest}",
+        crate::text::fit_middle(&crate::text::shown_id(&a.user_id), id_room)
     );
     let asked = s
         .user

@@ -476,12 +476,12 @@ async fn the_chosen_candidate_is_always_on_screen() {
 }
 
 #[tokio::test]
-async fn users_column_shows_long_ids_whole_where_they_fit() {
+async fn users_column_shows_long_ids_whole_where_they_fit_and_cut_in_the_middle() {
     let (mut s, _store) = demo_app().await;
     s.ui.screen = Screen::Users;
     let long = "tenant-7:acme:user-0001"; // 23 columns
     s.users.rows[0].summary.user_id = long.into();
-    let row = |terminal: &Terminal<TestBackend>| {
+    let row = |terminal: &Terminal<TestBackend>, part: &str| {
         let buf = terminal.backend().buffer();
         (0..buf.area.height)
             .map(|y| {
@@ -489,16 +489,40 @@ async fn users_column_shows_long_ids_whole_where_they_fit() {
                     .map(|x| buf[(x, y)].symbol())
                     .collect::<String>()
             })
-            .find(|l| l.contains("tenant-7"))
+            .find(|l| l.contains(part))
             .unwrap_or_default()
     };
     // 120 columns: a fifth is 24, so the whole id shows, before the milestone.
-    let wide = row(&draw(&s, 120, 40, &Theme::default()));
-    assert!(wide.contains(&format!("{long} M0")), "{wide}");
-    // 80 columns: cut to 16 with `…`, the rest of the row still in place.
-    let narrow = row(&draw(&s, 80, 24, &Theme::default()));
-    assert!(narrow.contains("tenant-7:acme:u… M0"), "{narrow}");
-    assert!(!narrow.contains(long), "{narrow}");
+    let wide = draw(&s, 120, 40, &Theme::default());
+    assert!(row(&wide, "tenant-7").contains(&format!("{long} M0")));
+    // 80 columns: cut to 16 in the middle, the rest of the row still in place.
+    let narrow = draw(&s, 80, 24, &Theme::default());
+    let line = row(&narrow, "tenant-7");
+    assert!(line.contains("tenant-7…er-0001 M0"), "{line}");
+    // Two ids that share their first 300 characters still read apart.
+    let (a, b) = ("L".repeat(300) + "END", "L".repeat(300) + "ZZZ");
+    s.users.rows[1].summary.user_id = a.clone();
+    s.users.rows[2].summary.user_id = b.clone();
+    for (w, h) in [(120, 40), (80, 24)] {
+        let terminal = &draw(&s, w, h, &Theme::default());
+        for end in ["LLEND", "LLZZZ"] {
+            let line = row(terminal, end);
+            assert!(
+                line.starts_with("│LLL") && line.contains('…'),
+                "{w}: {line}"
+            );
+        }
+    }
+    // The Layers header of such a user keeps its end and the policy after it.
+    let mut one = state_of(&format!(
+        r#"{{"user_id":"{a}","session_id":"s","current_milestone":"M1","now":"2025-01-15T12:00:00Z","session":[]}}"#
+    ));
+    one.ui.size = (80, 24);
+    let screen = rows(&one, 80, 24).join("\n");
+    assert!(
+        screen.contains("LLEND · prolaunch · cl100k_base · stop "),
+        "{screen}"
+    );
 }
 
 #[test]

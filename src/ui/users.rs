@@ -149,7 +149,11 @@ fn user_row<'a>(s: &State, r: &UserRow, selected: bool, cols: &[usize], t: &Them
             .map_or("—".into(), |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
     };
     let row = Row::new(vec![
-        Cell::from(fit(0, &r.summary.user_id)),
+        // Cut in the middle: two long ids that share their start still read apart.
+        Cell::from(crate::text::fit_middle(
+            &crate::text::shown_id(&r.summary.user_id),
+            cols.first().copied().unwrap_or(0),
+        )),
         Cell::from(fit(1, &m)),
         Cell::from(fit(2, &name)),
         Cell::from(tokens),
