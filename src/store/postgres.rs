@@ -120,9 +120,10 @@ impl Statements {
             memory: fill(
                 "SELECT user_id, id, context_type, milestone, data, created_at FROM {memory_bank} WHERE user_id = ANY($1) ORDER BY user_id, created_at, id",
             ),
-            // One row per id, the one a load reads first.
+            // One row per id, the one a load reads first. A row without a user id (a table
+            // that lets it be NULL) belongs to no user: not listed.
             users_page: fill(
-                "SELECT DISTINCT ON (user_id) user_id, current_milestone, display_name FROM {user_journeys} WHERE $1::text IS NULL OR user_id > $1 ORDER BY user_id, current_milestone, display_name LIMIT $2",
+                "SELECT DISTINCT ON (user_id) user_id, current_milestone, display_name FROM {user_journeys} WHERE user_id IS NOT NULL AND ($1::text IS NULL OR user_id > $1) ORDER BY user_id, current_milestone, display_name LIMIT $2",
             ),
             known: fill("SELECT DISTINCT user_id FROM {user_journeys} WHERE user_id = ANY($1)"),
             typed_search: fill(&typed_search(unscorable_index, false)),
