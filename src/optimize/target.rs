@@ -210,6 +210,24 @@ pub fn targets(policy: &Policy, asked: &[String]) -> Result<Vec<Target>, String>
     ))?);
     for a in asked {
         let t = Target::parse(a)?;
+        // A target the policy cannot be measured by would count as met whatever the search
+        // found: refused, as `report --fail-on` warns that such a gate cannot fail.
+        let missing = match t.metric {
+            MetricKey::StaticShare if !policy.layers.iter().any(|l| l.source == Source::Static) => {
+                Some("static")
+            }
+            MetricKey::RagHits if policy.layer_for(Source::Knowledge).is_none() => {
+                Some("knowledge")
+            }
+            _ => None,
+        };
+        if let Some(layer) = missing {
+            return Err(format!(
+                "--target {a}: policy {} has no {layer} layer, so {} cannot be measured",
+                policy.name,
+                t.metric.as_str()
+            ));
+        }
         out.retain(|o| o.metric != t.metric);
         out.push(t);
     }

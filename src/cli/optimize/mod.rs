@@ -178,7 +178,10 @@ struct Out<'a> {
     #[serde(flatten)]
     found: &'a Found,
     holdout: Option<&'a Holdout>,
+    /// Timings: in the text only, so that `--json` is the same on every run.
+    #[serde(skip)]
     elapsed_ms: u64,
+    #[serde(skip)]
     trials_per_second: f64,
     out: Option<String>,
     policy_toml: String,
