@@ -304,6 +304,22 @@ pub struct JourneyEntry {
     pub timestamp: Option<DateTime<Utc>>,
 }
 
+impl JourneyEntry {
+    /// The milestone the row is about: a transition's `data.to` (as its text names it, SPEC §1,
+    /// §3.4; the row's milestone column only when the data has none), any other row's
+    /// milestone column.
+    pub fn about(&self) -> Option<&str> {
+        match self.kind {
+            JourneyKind::Transition => self
+                .data
+                .get("to")
+                .and_then(Value::as_str)
+                .or(self.milestone.as_deref()),
+            _ => self.milestone.as_deref(),
+        }
+    }
+}
+
 /// `memory_bank.context_type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

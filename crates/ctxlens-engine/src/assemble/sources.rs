@@ -90,13 +90,7 @@ impl Engine {
                 by_relation(relation(j.milestone.as_deref())),
             ),
             JourneyKind::Transition => {
-                // Its `to`, as its text names it (SPEC §1, §3.4); the row's milestone column
-                // only when the data has none.
-                let to = j
-                    .data
-                    .get("to")
-                    .and_then(|v| v.as_str())
-                    .or(j.milestone.as_deref());
+                let to = j.about();
                 let r = if to.is_some() && to == current {
                     rel.direct
                 } else {

@@ -70,12 +70,9 @@ pub fn milestone_at(
     (None, MilestoneFrom::None)
 }
 
-/// The milestone a row is about: its `milestone` column, else a transition's `data.to`.
+/// The milestone a row is about: a transition's `data.to`, as its text and score follow it.
 fn target(j: &JourneyEntry) -> Option<String> {
-    j.milestone.clone().or_else(|| match j.kind {
-        JourneyKind::Transition => j.data.get("to")?.as_str().map(str::to_string),
-        _ => None,
-    })
+    j.about().map(str::to_string)
 }
 
 /// `mb:17` → 17, so that ids order as the rows were inserted.

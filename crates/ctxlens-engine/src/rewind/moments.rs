@@ -30,7 +30,7 @@ pub fn moments_of(journey: &[JourneyEntry], sessions: &[(&str, &[SessionEntry])]
     let mut events: Vec<(DateTime<Utc>, u8, String, String)> = Vec::new();
     for j in journey {
         let Some(at) = j.timestamp else { continue };
-        let m = j.milestone.as_deref().unwrap_or("?");
+        let m = j.about().unwrap_or("?");
         let label = match j.kind {
             JourneyKind::BusinessDna => "business DNA".to_string(),
             JourneyKind::MilestoneData => format!("completed {m}"),

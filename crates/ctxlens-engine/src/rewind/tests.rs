@@ -503,3 +503,28 @@ fn at_the_read_instant_the_stored_milestone_is_used() {
     let before = rewind(&s, &at(99_999, Origin::Stores, &map)).expect("past");
     assert_eq!(before.snapshot.current_milestone.as_deref(), Some("M3"));
 }
+
+/// A transition row whose milestone column says one thing and its `data.to` another: the
+/// milestone of then follows `to`, as the row's text and score do.
+#[test]
+fn a_transition_gives_the_milestone_its_data_goes_to() {
+    let map = MilestoneMap::default();
+    let mut s = snap();
+    for j in s.journey.iter_mut().filter(|j| j.id == "mb:5") {
+        j.data = json!({"from": "M1", "to": "M7"});
+    }
+    let r = rewind(&s, &at(60_000, Origin::Stores, &map)).expect("past");
+    assert_eq!(r.snapshot.current_milestone.as_deref(), Some("M7"));
+    assert_eq!(
+        r.as_of.milestone_from,
+        MilestoneFrom::Transition { id: "mb:5".into() }
+    );
+    let labels: Vec<String> = crate::rewind::moments(&s)
+        .into_iter()
+        .map(|m| format!("{m:?}"))
+        .collect();
+    assert!(
+        labels.iter().any(|l| l.contains("transition → M7")),
+        "{labels:?}"
+    );
+}
