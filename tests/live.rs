@@ -240,3 +240,30 @@ fn malformed_live_data_is_reported_and_the_rest_still_loads() {
         "the rest still loads"
     );
 }
+
+/// Two users read now from live stores are compared at one clock: the milliseconds between
+/// the two reads are no change, and `--json` is the same on every run.
+#[test]
+fn diff_of_two_live_users_reads_both_at_one_clock() {
+    let (redis, db) = seeded("two_users");
+    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db)];
+    let text = ctxlens_with(&["diff", "u001", "u002"], &env);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(text.stdout.contains("u001"), "{}", text.stdout);
+    assert!(!text.stdout.contains("clock moved"), "{}", text.stdout);
+    let first = ctxlens_with(&["diff", "u001", "u002", "--json"], &env);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let again = ctxlens_with(&["diff", "u001", "u002", "--json"], &env);
+    let (mut a, mut b): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&first.stdout).expect("JSON"),
+        serde_json::from_str(&again.stdout).expect("JSON"),
+    );
+    // Each run has its own clock; within a run both sides share it, and the rest is the same.
+    assert_eq!(a["a"]["now"], a["b"]["now"], "{}", first.stdout);
+    for v in [&mut a, &mut b] {
+        for side in ["a", "b"] {
+            v[side]["now"] = serde_json::Value::Null;
+        }
+    }
+    assert_eq!(a, b);
+}

@@ -83,8 +83,28 @@ pub async fn diff_cmd(ctx: &Ctx, out: &mut impl Write, args: &DiffArgs) -> Resul
         // One context under two policies: read once, so the policy is the only input change.
         one_context_two_policies(ctx, &args.a, &sel(None), policy_b).await?
     } else {
-        let a = side(ctx, &args.a, &sel(args.at.first()), ctx.policy.clone()).await?;
-        (a, side(ctx, b_arg, &sel(args.at.get(1)), policy_b).await?)
+        // Two users read now from live stores: one clock for both, so the instant between the
+        // two reads is not a change (`clock moved` by milliseconds).
+        let clock = (args.at.is_empty() && args.now.is_none() && ctx.store.wall_clock())
+            .then(chrono::Utc::now);
+        let pick = |arg: &str, at| {
+            let mut s = sel(at);
+            if super::snapshot_file(arg).is_none() {
+                s.now = s.now.or(clock);
+            }
+            s
+        };
+        let a = side(
+            ctx,
+            &args.a,
+            &pick(&args.a, args.at.first()),
+            ctx.policy.clone(),
+        )
+        .await?;
+        (
+            a,
+            side(ctx, b_arg, &pick(b_arg, args.at.get(1)), policy_b).await?,
+        )
     };
     if let Some(t) = args.at.first() {
         a.source = format!("{} as of {}", args.a, fmt_ts(t));

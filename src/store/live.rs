@@ -259,6 +259,10 @@ fn summary(
 
 #[async_trait]
 impl Store for LiveStore {
+    fn wall_clock(&self) -> bool {
+        true
+    }
+
     fn describe(&self) -> String {
         let parts: Vec<&str> = self
             .redis

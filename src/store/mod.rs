@@ -382,6 +382,12 @@ pub trait Store: Send + Sync {
         Ok((ids, page.next_cursor))
     }
 
+    /// Whether a load without `now` replays at the wall clock of its read (live stores), not at
+    /// a clock of the data's own (the demo's fixed instant, a snapshot file's `now`).
+    fn wall_clock(&self) -> bool {
+        false
+    }
+
     /// How many users there are, when the store knows without listing them (progress bars).
     fn user_count(&self) -> Option<usize> {
         None
