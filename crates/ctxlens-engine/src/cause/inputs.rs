@@ -263,9 +263,9 @@ impl<'a> Delta<'a> {
                         format!("{} in A only", kind_of(e)),
                         e.timestamp,
                     ),
-                    (_, e) => (
+                    (x, e) => (
                         Cause::MemoryBankRowChanged,
-                        "data changed".into(),
+                        what_changed(x, e),
                         e.and_then(|e| e.timestamp),
                     ),
                 };
@@ -583,6 +583,27 @@ fn set(t: &mut toml::Value, key: &[String], value: Option<toml::Value>) {
         None => {
             t.remove(last);
         }
+    }
+}
+
+/// What differs between two versions of a memory-bank row: `data, milestone changed`.
+fn what_changed(a: Option<&JourneyEntry>, b: Option<&JourneyEntry>) -> String {
+    let (Some(a), Some(b)) = (a, b) else {
+        return "changed".into();
+    };
+    let parts: Vec<&str> = [
+        (a.kind != b.kind, "kind"),
+        (a.data != b.data, "data"),
+        (a.milestone != b.milestone, "milestone"),
+        (a.timestamp != b.timestamp, "timestamp"),
+    ]
+    .into_iter()
+    .filter_map(|(differs, what)| differs.then_some(what))
+    .collect();
+    if parts.is_empty() {
+        "changed".into()
+    } else {
+        format!("{} changed", parts.join(", "))
     }
 }
 

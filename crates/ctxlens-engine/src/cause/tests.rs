@@ -227,6 +227,27 @@ fn a_memory_bank_row_added() {
     assert_eq!(first(&c), (Cause::MemoryBankRowAdded, "mb:9".into()));
 }
 
+/// A row whose milestone alone changed is named by what changed, not as changed data.
+#[test]
+fn a_memory_bank_row_changed_says_what_changed() {
+    let a = base();
+    let mut b = base();
+    b.journey[2].milestone = Some("M4".into());
+    let c = run(&a, &prolaunch(), &b, &prolaunch());
+    let (e, i) = c.first().expect("a first cause");
+    assert_eq!(
+        (e.cause, i.subject.as_str()),
+        (Cause::MemoryBankRowChanged, "mb:3")
+    );
+    assert_eq!(i.detail, "milestone changed");
+    let mut d = base();
+    d.journey[2].milestone = Some("M4".into());
+    d.journey[2].data = json!({"summary": "another summary"});
+    let c = run(&a, &prolaunch(), &d, &prolaunch());
+    let (_, i) = c.first().expect("a first cause");
+    assert_eq!(i.detail, "data, milestone changed");
+}
+
 #[test]
 fn a_knowledge_row_added() {
     let a = base();
