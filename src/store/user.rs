@@ -286,7 +286,7 @@ fn journey_entries(
                 continue;
             }
         };
-        if let Some(message) = row_shape(kind, row) {
+        for message in row_shape(kind, row) {
             notes.push(Note {
                 kind: NoteKind::UnexpectedShape,
                 source: format!("memory_bank id={}", row.id),
@@ -304,28 +304,36 @@ fn journey_entries(
     out
 }
 
-/// What is odd about a memory bank row, if anything: data that is not an object, a milestone
-/// row without its milestone, a transition's odd fields.
-fn row_shape(kind: JourneyKind, row: &RawMemoryRow) -> Option<String> {
+/// What is odd about a memory bank row, each thing once: data that is not an object, a
+/// milestone row without its milestone, a transition's odd fields and a `to` its row's
+/// milestone does not match (both: the second changes the score whatever the first says).
+fn row_shape(kind: JourneyKind, row: &RawMemoryRow) -> Vec<String> {
     match kind {
-        JourneyKind::Transition => transition_shape(&row.data).or_else(|| {
+        JourneyKind::Transition => {
             // Text and score follow `data.to`; the row's milestone column is left unused.
-            let to = row.data.get("to").and_then(Value::as_str)?;
-            (row.milestone.as_deref().is_some_and(|m| m != to)).then(|| {
-                "transition data's `to` differs from its row's milestone: its text and score \
-                 follow `to`, the row's milestone is not used"
-                    .to_string()
-            })
-        }),
-        _ if !row.data.is_object() => Some(format!(
+            let to = row.data.get("to").and_then(Value::as_str);
+            let mismatch = (to.is_some()
+                && row.milestone.is_some()
+                && row.milestone.as_deref() != to)
+                .then(|| {
+                    "transition data's `to` differs from its row's milestone: its text and \
+                     score follow `to`, the row's milestone is not used"
+                        .to_string()
+                });
+            transition_shape(&row.data)
+                .into_iter()
+                .chain(mismatch)
+                .collect()
+        }
+        _ if !row.data.is_object() => vec![format!(
             "{} data is {}, not an object: read as it is",
             kind.as_str(),
             json_kind(&row.data)
-        )),
-        JourneyKind::MilestoneData if row.milestone.is_none() => Some(
+        )],
+        JourneyKind::MilestoneData if row.milestone.is_none() => vec![
             "milestone_data row without a milestone: it contributes to no milestone".to_string(),
-        ),
-        _ => None,
+        ],
+        _ => Vec::new(),
     }
 }
 

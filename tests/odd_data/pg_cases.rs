@@ -224,6 +224,24 @@ pub const CASES: &[Case] = &[
         ],
     ),
     case(
+        "transition from a number and to another milestone",
+        &[],
+        "INSERT INTO memory_bank VALUES ({id}, '{u}', 'transition', 'M1', '{\"from\": 123, \"to\": \"M2\", \"context\": 7}', now());",
+        &[
+            E::Finding(
+                "unexpected_shape",
+                "memory_bank id={id}",
+                "transition data's `from` is a number, not a milestone id",
+            ),
+            E::Finding(
+                "unexpected_shape",
+                "memory_bank id={id}",
+                "transition data's `to` differs from its row's milestone",
+            ),
+            E::Item("mb:{id}"),
+        ],
+    ),
+    case(
         "milestone not in the map",
         &[],
         "INSERT INTO memory_bank VALUES ({id}, '{u}', 'milestone_data', 'ZZ9', '{}', now());",
