@@ -532,10 +532,11 @@ fn md_escape(s: &str) -> String {
 /// CSV in long form, one value per line: `section,row,column,value` (values unformatted).
 /// A CSV cell a spreadsheet will not run: text that starts as a formula does (`=`, `+`, `-`,
 /// `@`, a tab or a CR; a user id or a knowledge title may) gets a leading `'`, which spreadsheets
-/// read as "text". Numbers (`-0.5`, `+3`) stay as they are.
-fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+/// read as "text". Numbers (`-0.5`, `+3`) in a value cell stay as they are; in a text cell (a
+/// section, row or column: a user id `-1e5`) they are text too, or a spreadsheet reads a number.
+fn spreadsheet_safe(cell: &str, text: bool) -> std::borrow::Cow<'_, str> {
     let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if formula && cell.parse::<f64>().is_err() {
+    if formula && (text || cell.parse::<f64>().is_err()) {
         std::borrow::Cow::Owned(format!("'{cell}"))
     } else {
         std::borrow::Cow::Borrowed(cell)
@@ -551,7 +552,8 @@ pub fn csv(s: &Summary) -> String {
     let mut line = |f: [&str; 4]| {
         let _ = w.write_record(
             f.iter()
-                .map(|c| spreadsheet_safe(&crate::text::inert_line(c)).into_owned()),
+                .enumerate()
+                .map(|(i, c)| spreadsheet_safe(&crate::text::inert_line(c), i < 3).into_owned()),
         );
     };
     line(["section", "row", "column", "value"]);

@@ -52,8 +52,12 @@ fn a_cell_that_starts_as_a_formula_is_text_and_numbers_stay_numbers() {
         ("", ""),
     ];
     for (cell, shown) in cases {
-        assert_eq!(super::spreadsheet_safe(cell), shown, "{cell}");
+        assert_eq!(super::spreadsheet_safe(cell, false), shown, "{cell}");
     }
+    // A user id that reads as a number is text in a text cell.
+    assert_eq!(super::spreadsheet_safe("-1e5", true), "'-1e5");
+    assert_eq!(super::spreadsheet_safe("+3", true), "'+3");
+    assert_eq!(super::spreadsheet_safe("u001", true), "u001");
 }
 
 /// A total's change reads as the other figures do: grouped, signed, zero as `+0`.
