@@ -21,8 +21,12 @@ impl Change {
     }
 }
 
-/// Cells of the table beyond which the middle is shown as removed then added, not aligned.
+/// Cells of the table beyond which the middle is aligned greedily (see [`nearby`]), not on a
+/// longest common subsequence.
 const MAX_CELLS: usize = 4_000_000;
+
+/// How far ahead [`nearby`] looks for the next match on either side.
+const LOOKAHEAD: usize = 64;
 
 /// The lines of `before` and `after` in order, each marked same, removed or added.
 pub fn diff_lines<'a>(before: &'a str, after: &'a str) -> Vec<(Change, &'a str)> {
@@ -56,12 +60,49 @@ pub fn align(
         (0..head).map(|k| (Some(k), Some(k))).collect();
     let (mid_a, mid_b) = (head..n - tail, head..m - tail);
     if mid_a.len().saturating_mul(mid_b.len()) > MAX_CELLS {
-        out.extend(mid_a.map(|i| (Some(i), None)));
-        out.extend(mid_b.map(|j| (None, Some(j))));
+        out.extend(nearby(mid_a, mid_b, &same));
     } else {
         out.extend(middle(mid_a, mid_b, &same));
     }
     out.extend((0..tail).rev().map(|k| (Some(n - 1 - k), Some(m - 1 - k))));
+    out
+}
+
+/// A greedy alignment of long ranges, in time linear in their length: matched where equal,
+/// else to the nearest match within [`LOOKAHEAD`] on either side (what lies before it removed
+/// or added), else one element removed and one added. Edits, insertions and removals scattered
+/// along two long sequences (a session of thousands of turns) align as they happened; only a
+/// block moved further than the look-ahead shows as removed and added.
+fn nearby(
+    ra: std::ops::Range<usize>,
+    rb: std::ops::Range<usize>,
+    same: &impl Fn(usize, usize) -> bool,
+) -> Vec<(Option<usize>, Option<usize>)> {
+    let (mut i, mut j) = (ra.start, rb.start);
+    let mut out = Vec::with_capacity(ra.len() + rb.len());
+    while i < ra.end && j < rb.end {
+        if same(i, j) {
+            out.push((Some(i), Some(j)));
+            (i, j) = (i + 1, j + 1);
+            continue;
+        }
+        // The nearest match: the smallest skip on either side (removals before additions).
+        let found = (1..=LOOKAHEAD).find_map(|k| {
+            if i + k < ra.end && same(i + k, j) {
+                Some((k, 0))
+            } else if j + k < rb.end && same(i, j + k) {
+                Some((0, k))
+            } else {
+                None
+            }
+        });
+        let (skip_a, skip_b) = found.unwrap_or((1, 1));
+        out.extend((i..i + skip_a).map(|x| (Some(x), None)));
+        out.extend((j..j + skip_b).map(|y| (None, Some(y))));
+        (i, j) = (i + skip_a, j + skip_b);
+    }
+    out.extend((i..ra.end).map(|x| (Some(x), None)));
+    out.extend((j..rb.end).map(|y| (None, Some(y))));
     out
 }
 
@@ -158,5 +199,33 @@ mod tests {
         );
         assert_eq!(align(0, 2, |_, _| true), [(None, Some(0)), (None, Some(1))]);
         assert_eq!(align(1, 0, |_, _| true), [(Some(0), None)]);
+    }
+
+    /// Past the table's size, scattered edits, an insertion and a removal still align as they
+    /// happened: every unchanged element matched, each side in order.
+    #[test]
+    fn long_sequences_align_greedily_and_keep_every_unchanged_element() {
+        let a: Vec<u32> = (0..3000).collect();
+        let mut b: Vec<u32> = a
+            .iter()
+            .map(|&x| if x % 7 == 0 { x + 100_000 } else { x })
+            .collect();
+        b.insert(1500, 999_999);
+        b.remove(2500);
+        let pairs = align(a.len(), b.len(), |i, j| a[i] == b[j]);
+        let matched = pairs
+            .iter()
+            .filter(|p| p.0.is_some() && p.1.is_some())
+            .count();
+        let unchanged = a.iter().filter(|&&x| b.contains(&x)).count();
+        assert_eq!(matched, unchanged);
+        for side in [0, 1] {
+            let seq: Vec<usize> = pairs
+                .iter()
+                .filter_map(|p| if side == 0 { p.0 } else { p.1 })
+                .collect();
+            let n = if side == 0 { a.len() } else { b.len() };
+            assert_eq!(seq, (0..n).collect::<Vec<_>>());
+        }
     }
 }
