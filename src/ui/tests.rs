@@ -561,3 +561,23 @@ fn layers_cut_the_decision_and_ids_in_their_middle_never_the_numbers() {
         assert!(screen.contains("dup of"), "{w}x{h}:\n{screen}");
     }
 }
+
+/// Tokens and budget are never cut: a huge budget widens the column, the bar gives way.
+#[tokio::test]
+async fn users_figures_are_never_cut() {
+    let (mut s, _store) = demo_app().await;
+    s.ui.screen = Screen::Users;
+    let row = s.users.shown[0];
+    if let Some(st) = s.users.rows[row].stats.as_mut() {
+        st.tokens = 1_399_014;
+        st.budget = u32::MAX;
+    }
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = rows(&s, w, h).join("\n");
+        assert!(text.contains("1,399,014 / 4,294,967,295"), "{w}:\n{text}");
+        assert!(
+            text.contains("1,057 / 4,000 ▰"),
+            "the others keep their bar:\n{text}"
+        );
+    }
+}

@@ -4,6 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
+use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
 use super::{block, center_message, il, spinner, styled};
@@ -52,11 +53,19 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .max()
         .unwrap_or(0)
         .clamp(4, usize::from(area.width / 5).max(10));
+    // Tokens and budget are never cut: as wide as the widest figures on screen, with the bar.
+    let tokens_width = u.shown[first..(first + height).min(u.shown.len())]
+        .iter()
+        .filter_map(|&i| crate::app::update::shown_stats(s, &u.rows[i]))
+        .map(|st| figure_text(st.tokens, st.budget as usize).width() + BAR_WIDTH)
+        .max()
+        .unwrap_or(0)
+        .max(22);
     let widths = [
         Constraint::Length(u16::try_from(id_width).unwrap_or(10)),
         Constraint::Length(26),
         Constraint::Fill(1),
-        Constraint::Length(22),
+        Constraint::Length(u16::try_from(tokens_width).unwrap_or(22)),
         Constraint::Length(7),
         Constraint::Length(21),
     ];
@@ -114,7 +123,16 @@ fn user_row<'a>(s: &State, r: &UserRow, selected: bool, cols: &[usize], t: &Them
                     format!(" / {:<5}", super::num(st.budget as usize)),
                     t.muted(),
                 ),
-                Span::raw(mini_bar(st.tokens, st.budget as usize)),
+                // The bar gives way where the column cannot hold the figures and it.
+                Span::raw(
+                    if figure_text(st.tokens, st.budget as usize).width() + BAR_WIDTH
+                        <= cols.get(3).copied().unwrap_or(0)
+                    {
+                        mini_bar(st.tokens, st.budget as usize)
+                    } else {
+                        String::new()
+                    },
+                ),
             ]),
             Line::styled(
                 format!("{:>5.1}%", st.truncation_rate * 100.0),
@@ -202,6 +220,14 @@ fn plain(l: Line) -> Line {
 }
 
 /// An eight-cell bar of tokens against the budget.
+/// The columns [`mini_bar`] takes.
+const BAR_WIDTH: usize = 9;
+
+/// `  685 / 4,000`: the figures of the tokens column, as a row shows them.
+fn figure_text(tokens: usize, budget: usize) -> String {
+    format!("{:>5} / {:<5}", super::num(tokens), super::num(budget))
+}
+
 fn mini_bar(used: usize, budget: usize) -> String {
     let cells = 8;
     let filled = if budget == 0 {

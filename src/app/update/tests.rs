@@ -322,7 +322,10 @@ async fn unknown_user_is_an_error_not_a_crash() {
     open(&mut s, &store, "nobody").await;
     assert!(s.user.view.is_none() && s.user.loading.is_none());
     let m = s.status.message.clone().expect("message");
-    assert_eq!(m.text, "no user \"nobody\" in DEMO");
+    assert_eq!(
+        m.text,
+        "no user \"nobody\" in the list read from DEMO (R reads it again)"
+    );
 }
 
 #[tokio::test]

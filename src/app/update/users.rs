@@ -344,11 +344,12 @@ pub fn reshow_users(s: &mut State) {
 pub fn jump_to_user(s: &mut State, id: String) -> Vec<Effect> {
     let known = s.users.rows.iter().any(|r| r.summary.user_id == id);
     if !known && s.users.loaded_all {
-        // Every user is listed: one not among them is not there; stay where you are.
+        // Every user is listed: one not among them was not there when the list was read;
+        // stay where you are (a user added since is read with the list again).
         super::error(
             s,
             &format!(
-                "no user {:?} in {}",
+                "no user {:?} in the list read from {} (R reads it again)",
                 crate::text::inert_line(&id),
                 s.status.source
             ),
