@@ -15,6 +15,9 @@ const ROUNDS: usize = 32;
 /// (merges, crossings, bends, rows): lower is better, in that order.
 type Cost = (usize, usize, usize, u16);
 
+/// Each layer's slots with their rows.
+type Rows = Vec<Vec<(Slot, u16)>>;
+
 impl Graph {
     fn cost(&self) -> Cost {
         let (crossings, bends) = route::crossings_and_bends(self);
@@ -33,7 +36,7 @@ impl Graph {
             if best.0 == 0 {
                 return;
             }
-            let mut found: Option<(Cost, Vec<Vec<(Slot, u16)>>)> = None;
+            let mut found: Option<(Cost, Rows)> = None;
             let original = self.layers.clone();
             let top = best.3 + 1;
             for l in 0..original.len() {

@@ -484,6 +484,8 @@ async fn a_list_read_again_that_fails_keeps_the_rows_and_the_selection() {
     let listed: Vec<String> = s.users.ids();
     s.users.cursor = 3;
     let selected = s.selected_row().expect("a row").summary.user_id.clone();
+    let figures = s.selected_row().and_then(|r| r.stats.clone());
+    assert!(figures.is_some(), "counted");
     // The store goes away just as the list is read again: the read fails as an outage.
     let effects = update(&mut s, Action::Refresh);
     assert!(
@@ -516,6 +518,8 @@ async fn a_list_read_again_that_fails_keeps_the_rows_and_the_selection() {
         s.selected_row().map(|r| r.summary.user_id.clone()),
         Some(selected)
     );
+    // Until counted again, each row keeps its last figures.
+    assert_eq!(s.selected_row().and_then(|r| r.stats.clone()), figures);
 }
 
 #[tokio::test]

@@ -127,11 +127,19 @@ pub(super) fn count_again_if_moved(s: &mut State) -> Vec<Effect> {
 pub(super) fn users_loaded(s: &mut State, page: crate::store::UserPage) -> Vec<Effect> {
     done_loading(s, Task::Users);
     s.status.stores.iter_mut().for_each(|st| st.up = true);
-    // The first page of a list read again: it replaces the rows, the selection kept by id.
+    // The first page of a list read again: it replaces the rows, the selection kept by id, and
+    // each row keeps its last figures until they are counted again (a count that fails at an
+    // outage leaves the list as last read).
+    let mut last: std::collections::HashMap<String, UserRow> = std::collections::HashMap::new();
     let keep = std::mem::take(&mut s.users.replacing)
         .then(|| {
             let keep = s.selected_row().map(|r| r.summary.user_id.clone());
-            s.users.rows.clear();
+            last = s
+                .users
+                .rows
+                .drain(..)
+                .map(|r| (r.summary.user_id.clone(), r))
+                .collect();
             s.users.shown.clear();
             keep
         })
@@ -144,10 +152,11 @@ pub(super) fn users_loaded(s: &mut State, page: crate::store::UserPage) -> Vec<E
             if s.ui.redact {
                 crate::loaded::mask_summary(&mut summary, &s.session.engine.milestones);
             }
+            let before = last.remove(&summary.user_id);
             UserRow {
                 summary,
-                stats: None,
-                tuned: None,
+                stats: before.as_ref().and_then(|r| r.stats.clone()),
+                tuned: before.and_then(|r| r.tuned),
                 failed: None,
             }
         }));
