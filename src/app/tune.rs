@@ -380,6 +380,16 @@ mod tests {
         assert_eq!(set_flags(&p, &other), ["--set journey.relevance.other=0.3"]);
     }
 
+    /// The argument a POSIX shell passes on for `flag` (`--set` dropped).
+    fn through_sh(flag: &str) -> String {
+        let said = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("printf %s {}", flag.trim_start_matches("--set ")))
+            .output()
+            .expect("sh runs");
+        String::from_utf8(said.stdout).expect("utf-8")
+    }
+
     #[test]
     fn set_flags_reproduce_the_tuned_policy() {
         let p = prolaunch();
@@ -417,12 +427,7 @@ mod tests {
             .with_overrides(&["truncate_marker=it's cut".into()])
             .expect("valid");
         let [flag] = set_flags(&tuned, &quoted).try_into().expect("one flag");
-        let said = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!("printf %s {}", flag.trim_start_matches("--set ")))
-            .output()
-            .expect("sh runs");
-        let arg = String::from_utf8(said.stdout).expect("utf-8");
+        let arg = through_sh(&flag);
         assert_eq!(arg, r#"truncate_marker="it's cut""#, "{flag}");
         assert_eq!(tuned.clone().with_overrides(&[arg]).expect("valid"), quoted);
         // Control, C1, bidi and line-separator characters: the flag is TOML a shell passes
@@ -443,12 +448,7 @@ mod tests {
                 .any(|c| c.is_control() || c == '\u{202e}' || c == '\u{2028}'),
             "{flag:?}"
         );
-        let said = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!("printf %s {}", flag.trim_start_matches("--set ")))
-            .output()
-            .expect("sh runs");
-        let arg = String::from_utf8(said.stdout).expect("utf-8");
+        let arg = through_sh(&flag);
         assert_eq!(
             tuned.clone().with_overrides(&[arg]).expect("valid"),
             hostile,

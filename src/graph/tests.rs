@@ -415,6 +415,9 @@ fn the_lines_out_of_a_box_lead_to_its_dependants_and_nowhere_else() {
             },
         ] {
             let g = Graph::new(&map, geo);
+            // No empty rows above every box.
+            let top = g.layers.iter().flatten().map(|(_, r)| *r).min();
+            assert_eq!(top, Some(0), "seed {seed}");
             let wrong = misreadings(&g);
             assert!(
                 wrong.is_empty(),

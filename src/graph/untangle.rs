@@ -21,16 +21,26 @@ type Rows = Vec<Vec<(Slot, u16)>>;
 impl Graph {
     fn cost(&self) -> Cost {
         let (crossings, bends) = route::crossings_and_bends(self);
-        let rows = self
+        let rows = self.layers.iter().flat_map(|l| l.iter().map(|(_, r)| *r));
+        let height = rows.clone().max().unwrap_or(0) - rows.min().unwrap_or(0);
+        (route::merges(self), crossings, bends, height)
+    }
+
+    /// Rows moved up so the top one is row 0 (a move can leave rows above every box empty).
+    fn raise_to_top(&mut self) {
+        let top = self
             .layers
             .iter()
             .flat_map(|l| l.iter().map(|(_, r)| *r))
-            .max()
+            .min()
             .unwrap_or(0);
-        (route::merges(self), crossings, bends, rows)
+        for (_, r) in self.layers.iter_mut().flatten() {
+            *r -= top;
+        }
     }
 
     pub(super) fn untangle(&mut self) {
+        self.raise_to_top();
         let mut best = self.cost();
         for _ in 0..ROUNDS {
             if best.0 == 0 {
@@ -58,6 +68,7 @@ impl Graph {
                 Some((c, layers)) if c.0 < best.0 => {
                     best = c;
                     self.layers = layers;
+                    self.raise_to_top();
                 }
                 _ => {
                     self.layers = original;

@@ -245,6 +245,13 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::ShowReport
         | Action::ToggleAll
         | Action::Pause => screen::apply(s, action),
+        // A count stopped by an outage: the rows counted are taken, the store is marked down
+        // and said so; the rows not counted show it and are counted when it is back.
+        Action::StatsComputed(tuned, at, stats, Some(outage)) => {
+            let mut effects = users::apply(s, Action::StatsComputed(tuned, at, stats, None));
+            effects.extend(status::failed(s, Task::Stats, &outage));
+            effects
+        }
         Action::UsersLoaded(_) | Action::StatsComputed(..) | Action::ToggleTuned => {
             users::apply(s, action)
         }

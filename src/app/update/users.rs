@@ -17,7 +17,7 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::UsersLoaded(page) => users_loaded(s, page),
         // Counted as of another instant than the list's now: no longer wanted.
         Action::StatsComputed(_, at, _, _) if at != s.users.stats_at => vec![],
-        Action::StatsComputed(tuned, _, stats, outage) => {
+        Action::StatsComputed(tuned, _, stats, _) => {
             for (id, mut st) in stats {
                 // The milestone of then, under --redact, as a loaded user shows it.
                 if s.ui.redact {
@@ -45,11 +45,6 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             }
             done_loading(s, Task::Stats);
             reshow_users(s);
-            if let Some(e) = outage {
-                // The store is marked down and said so; the rows not counted show it and are
-                // counted when it is back (see `status::health`).
-                return super::status::failed(s, Task::Stats, &e);
-            }
             vec![]
         }
         // The figures are the list's: elsewhere `t` says where it works instead of changing
