@@ -175,11 +175,10 @@ fn channels(segs: &[Segment], layer: usize) -> Vec<(u16, usize)> {
 /// (the stub reaches past that edge's channel), so that the source reads as leading where that
 /// edge goes although it does not. Two groups that each end on the other's source row cannot
 /// both be drawn apart by channel order: `Graph::untangle` moves rows until there are none.
-pub(super) fn merges(g: &Graph) -> usize {
-    let segs = segments(g);
+fn merges(g: &Graph, segs: &[Segment]) -> usize {
     let mut total = 0;
     for l in 0..g.layers.len().saturating_sub(1) {
-        let chans = channels(&segs, l);
+        let chans = channels(segs, l);
         let chan = |row: u16| chans.iter().find(|(r, _)| *r == row).map(|(_, k)| *k);
         let here = || segs.iter().filter(|s| s.layer == l);
         for x in here().filter(|s| s.from_row != s.to_row) {
@@ -196,8 +195,9 @@ pub(super) fn merges(g: &Graph) -> usize {
     total
 }
 
-/// Pairs of segments between the same two layers that cross, and segments that bend.
-pub(super) fn crossings_and_bends(g: &Graph) -> (usize, usize) {
+/// How tangled a layout is: its merges (see [`merges`]), the pairs of segments between the same
+/// two layers that cross, and the segments that bend — from one pass over its segments.
+pub(super) fn tangle(g: &Graph) -> (usize, usize, usize) {
     let segs = segments(g);
     let mut crossings = 0;
     for (i, a) in segs.iter().enumerate() {
@@ -211,7 +211,7 @@ pub(super) fn crossings_and_bends(g: &Graph) -> (usize, usize) {
             .count();
     }
     let bends = segs.iter().filter(|s| s.from_row != s.to_row).count();
-    (crossings, bends)
+    (merges(g, &segs), crossings, bends)
 }
 
 /// The most channels any gap needs.

@@ -20,10 +20,10 @@ type Rows = Vec<Vec<(Slot, u16)>>;
 
 impl Graph {
     fn cost(&self) -> Cost {
-        let (crossings, bends) = route::crossings_and_bends(self);
+        let (merges, crossings, bends) = route::tangle(self);
         let rows = self.layers.iter().flat_map(|l| l.iter().map(|(_, r)| *r));
         let height = rows.clone().max().unwrap_or(0) - rows.min().unwrap_or(0);
-        (route::merges(self), crossings, bends, height)
+        (merges, crossings, bends, height)
     }
 
     /// Rows moved up so the top one is row 0 (a move can leave rows above every box empty).

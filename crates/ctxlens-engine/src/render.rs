@@ -35,7 +35,7 @@ pub fn journey_text(j: &JourneyEntry, map: &MilestoneMap) -> String {
         ),
         JourneyKind::Transition => {
             let from = j.data.get("from").and_then(Value::as_str).unwrap_or("?");
-            let to = j.data.get("to").and_then(Value::as_str).unwrap_or(m);
+            let to = j.about().unwrap_or(m);
             let ctx = j.data.get("context").unwrap_or(&j.data);
             (
                 format!(
