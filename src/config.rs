@@ -56,6 +56,34 @@ pub fn default_path() -> Option<PathBuf> {
     Some(base.join("ctxlens").join("config.toml"))
 }
 
+/// `file` as a shell would name it: a leading `~` or `~/` is the home directory (`$HOME`);
+/// anything else (`~user` too) is left as written.
+pub fn expand_home(file: &str) -> String {
+    home_of(file, std::env::var("HOME").ok().as_deref())
+}
+
+fn home_of(file: &str, home: Option<&str>) -> String {
+    match (file.strip_prefix('~'), home) {
+        (Some(rest), Some(home)) if rest.is_empty() || rest.starts_with('/') => {
+            format!("{}{rest}", home.trim_end_matches('/'))
+        }
+        _ => file.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod home_tests {
+    #[test]
+    fn a_leading_tilde_is_the_home_directory_and_nothing_else_is() {
+        let home = Some("/home/ana/");
+        assert_eq!(super::home_of("~/t.toml", home), "/home/ana/t.toml");
+        assert_eq!(super::home_of("~", home), "/home/ana");
+        assert_eq!(super::home_of("~bob/t.toml", home), "~bob/t.toml");
+        assert_eq!(super::home_of("a/~/t.toml", home), "a/~/t.toml");
+        assert_eq!(super::home_of("~/t.toml", None), "~/t.toml");
+    }
+}
+
 impl Config {
     /// Reads `path`, or the default location if it exists (an explicit path must exist).
     pub fn load(path: Option<&Path>) -> Result<(Config, Option<PathBuf>), ConfigError> {

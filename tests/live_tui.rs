@@ -189,3 +189,79 @@ fn a_user_with_timestamps_chrono_cannot_hold_opens_with_a_finding_per_row() {
         assert!(s.status.stores.iter().all(|st| st.up), "no outage");
     });
 }
+
+/// The Users list counts a live fleet as a report reads it: one SCAN of the keyspace for the
+/// pass, not one per user (a production Redis is not hammered by opening the TUI).
+#[test]
+fn the_users_list_counts_a_live_fleet_with_a_scan_per_pass_not_per_user() {
+    use ctxlens::app::Action;
+    let redis = RedisServer::start();
+    let db = Postgres::shared().create_database("count_scans");
+    let env = env(&redis, &db);
+    assert_eq!(ctxlens_with(&["migrate"], &env).code, 0);
+    assert_eq!(ctxlens_with(&["seed"], &env).code, 0);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let (mut s, store) = app_on(&redis, &db).await;
+        redis.reset_stats();
+        drive(&mut s, &store, Action::Refresh).await;
+        assert_eq!(s.users.rows.len(), 70);
+        assert!(
+            s.users.rows.iter().all(|r| r.stats.is_some()),
+            "every row counted"
+        );
+        let scans = redis
+            .command_stats()
+            .iter()
+            .find(|(c, _)| c == "scan")
+            .map_or(0, |(_, n)| *n);
+        assert!(
+            (1..=3).contains(&scans),
+            "70 users counted with {scans} SCANs"
+        );
+    });
+}
+
+/// A health check waits `--connect-timeout` for an answer, as the user allowed: a Redis that
+/// answers within it is up, one that does not is down, named with the time waited.
+#[test]
+fn a_health_check_waits_the_connect_timeout() {
+    let redis = RedisServer::start();
+    let db = Postgres::shared().create_database("health_wait");
+    let pause = |ms: u64| {
+        redis::cmd("CLIENT")
+            .arg("PAUSE")
+            .arg(ms)
+            .arg("ALL")
+            .query::<()>(&mut redis.connection())
+            .expect("CLIENT PAUSE");
+    };
+    let rt = common::runtime();
+    rt.block_on(async {
+        let mut e = endpoints(&redis, &db);
+        e.connect_timeout = std::time::Duration::from_millis(300);
+        let short = LiveStore::connect(&e).await.expect("connects");
+        e.connect_timeout = std::time::Duration::from_secs(5);
+        let long = LiveStore::connect(&e).await.expect("connects");
+        pause(1000);
+        let (short, long) = tokio::join!(short.health(), long.health());
+        let redis_of = |h: Vec<ctxlens::store::Health>| {
+            h.into_iter()
+                .find(|h| h.name == "redis")
+                .expect("redis checked")
+        };
+        let (short, long) = (redis_of(short), redis_of(long));
+        // Down after its 0.3 s: the connection's own wait for the answer, or the check's, ends
+        // first (they are the same length).
+        let why = short.error.unwrap_or_default();
+        assert!(
+            why.ends_with("PING: timed out") || why == "no answer within 0.3 s",
+            "{why}"
+        );
+        assert!(short.latency.is_none());
+        assert!(long.error.is_none() && long.latency.is_some(), "{long:?}");
+    });
+}

@@ -124,6 +124,26 @@ fn report_over_snapshot_files_names_a_bad_file_and_reports_the_rest() {
         "{}",
         out.stderr
     );
+    // A gate that fails on the users read is named next to the unread file, exit still 1.
+    let gated = ctxlens(&[
+        "report",
+        "--snapshots",
+        d,
+        "--set",
+        "budget.total=300",
+        "--fail-on",
+        "truncation_rate",
+        "--quiet",
+    ]);
+    assert_eq!(gated.code, 1, "{}", gated.stderr);
+    assert!(
+        gated.stderr.contains(
+            "1 user could not be read; the report covers the other 2; on those, --fail-on: \
+             the candidate fails Truncation rate (< 5 %)"
+        ),
+        "{}",
+        gated.stderr
+    );
     let empty = tempfile::tempdir().expect("temp dir");
     let e = empty.path().to_str().expect("utf-8");
     expect_error(

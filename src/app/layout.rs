@@ -83,6 +83,11 @@ pub fn first_shown(scroll: usize, rows: usize, height: usize) -> usize {
     scroll.min(rows.saturating_sub(height))
 }
 
+/// Lines of a bordered pane without a header inside `area` (the Report screen).
+pub fn pane_rows(area: Rect) -> usize {
+    area.height.saturating_sub(2) as usize
+}
+
 /// Rows of a bordered table with a header inside `area`.
 pub fn table_rows(area: Rect) -> usize {
     area.height.saturating_sub(3) as usize

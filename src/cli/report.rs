@@ -291,18 +291,28 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
 }
 
 /// The exit of a written report: a run stopped early or users that could not be read are
-/// runtime failures; a failing `--fail-on` target is a gate.
+/// runtime failures; a failing `--fail-on` target is a gate. A runtime failure still says how
+/// the gates fared on the users that were read, so a CI log names both.
 fn verdict(summary: &Summary, gated: &[&str]) -> Result<(), CliError> {
+    let failed = failing(summary, gated);
+    let gates = if failed.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; on those, --fail-on: the candidate fails {}",
+            failed.join(", ")
+        )
+    };
     if let Some(st) = &summary.stopped {
         return Err(CliError::Runtime(if st.cause == INTERRUPTED {
             format!(
-                "interrupted: the report covers {} users read before Ctrl-C; {}",
+                "interrupted: the report covers {} users read before Ctrl-C; {}{gates}",
                 summary.users,
                 not_read(st)
             )
         } else {
             format!(
-                "{}: the report covers the {} users read before the store went away; {}",
+                "{}: the report covers the {} users read before the store went away; {}{gates}",
                 st.cause,
                 summary.users,
                 not_read(st)
@@ -311,7 +321,7 @@ fn verdict(summary: &Summary, gated: &[&str]) -> Result<(), CliError> {
     }
     if summary.errors.count > 0 {
         return Err(CliError::Runtime(format!(
-            "{} could not be read; the report covers the other {}",
+            "{} could not be read; the report covers the other {}{gates}",
             crate::report::format::users_n(summary.errors.count),
             summary.users
         )));
@@ -322,7 +332,6 @@ fn verdict(summary: &Summary, gated: &[&str]) -> Result<(), CliError> {
             "--fail-on: no user was replayed, so no target can be checked".into(),
         ));
     }
-    let failed = failing(summary, gated);
     if !failed.is_empty() {
         return Err(CliError::Gate(format!(
             "--fail-on: the candidate fails {}",

@@ -68,26 +68,21 @@ impl Job {
 
 /// Reads a `--users` file: one user id per line, the whole line up to a `#` comment, trimmed
 /// (an id may hold spaces: `john doe` is never read as `john`); blank lines and comments are
-/// skipped, a repeated id is read once.
+/// skipped, a repeated id is read once. A line that starts with `"` is one JSON string, for an
+/// id with spaces at its ends, ` #` or escapes in it (`"  odd #1 "`); a comment may follow it.
 pub fn read_user_list(path: &Path) -> Result<Vec<Listed>, String> {
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("users file {}: {e}", path.display()))?;
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
-        // The line is the id (ids may hold spaces), up to a `#` comment (one that starts the
-        // line or follows a space), without the spaces around it.
-        let text = match line.find(" #").or_else(|| line.find("\t#")) {
-            Some(at) => &line[..at],
-            None => line,
-        };
-        let id = text.trim();
-        if id.is_empty() || id.starts_with('#') {
-            continue;
-        }
-        if seen.insert(id.to_string()) {
+        let id = listed_id(line).map_err(|(col, why)| {
+            format!("users file {}:{}:{col}: {why}", path.display(), n + 1)
+        })?;
+        let Some(id) = id else { continue };
+        if seen.insert(id.clone()) {
             out.push(Listed {
-                user_id: id.to_string(),
+                user_id: id,
                 origin: format!("{}:{}", path.display(), n + 1),
             });
         }
@@ -96,6 +91,38 @@ pub fn read_user_list(path: &Path) -> Result<Vec<Listed>, String> {
         return Err(format!("users file {}: no user ids", path.display()));
     }
     Ok(out)
+}
+
+/// The id a `--users` line names (`None`: blank or a comment), or the column (1-based) and
+/// what is wrong there.
+fn listed_id(line: &str) -> Result<Option<String>, (usize, String)> {
+    let body = line.trim_start();
+    if body.starts_with('"') {
+        let start = line.len() - body.len();
+        let mut it = serde_json::Deserializer::from_str(body).into_iter::<String>();
+        let id = match it.next() {
+            Some(Ok(id)) => id,
+            Some(Err(e)) => return Err((start + e.column(), format!("quoted id: {e}"))),
+            None => return Ok(None),
+        };
+        let rest = body[it.byte_offset()..].trim_start();
+        if !rest.is_empty() && !rest.starts_with('#') {
+            let col = line.len() - rest.len() + 1;
+            return Err((
+                col,
+                "after a quoted id only a `#` comment may follow".into(),
+            ));
+        }
+        return Ok((!id.is_empty()).then_some(id));
+    }
+    // The line is the id (ids may hold spaces), up to a `#` comment (one that starts the
+    // line or follows a space), without the spaces around it.
+    let text = match line.find(" #").or_else(|| line.find("\t#")) {
+        Some(at) => &line[..at],
+        None => line,
+    };
+    let id = text.trim();
+    Ok((!id.is_empty() && !id.starts_with('#')).then(|| id.to_string()))
 }
 
 /// The `*.json` files of a folder, by name.
@@ -248,4 +275,31 @@ async fn sample(store: &dyn Store, n: usize, seed: u64) -> Result<Vec<String>, S
     }
     kept.sort();
     Ok(kept.into_iter().map(|(_, id)| id).collect())
+}
+
+#[cfg(test)]
+mod listed_tests {
+    use super::listed_id;
+
+    #[test]
+    fn a_quoted_line_is_one_json_string_with_its_spaces_and_hashes() {
+        let id = |l: &str| listed_id(l).expect("reads");
+        assert_eq!(id("  john doe  # ticket"), Some("john doe".into()));
+        assert_eq!(id("# only a comment"), None);
+        assert_eq!(id(""), None);
+        assert_eq!(id(r#""  odd #1 " # edge spaces"#), Some("  odd #1 ".into()));
+        assert_eq!(id(r#" "tab\there""#), Some("tab\there".into()));
+        assert_eq!(id(r#""""#), None);
+        assert_eq!(
+            listed_id(r#""open"#),
+            Err((
+                5,
+                "quoted id: EOF while parsing a string at line 1 column 5".into()
+            ))
+        );
+        assert_eq!(
+            listed_id(r#""a" b"#),
+            Err((5, "after a quoted id only a `#` comment may follow".into()))
+        );
+    }
 }

@@ -36,22 +36,23 @@ pub struct LiveStore {
     /// The users only Redis knows, as found when the listing last reached the Redis phase:
     /// later pages of that listing read from here instead of scanning again.
     orphans: Mutex<Option<Arc<BTreeSet<String>>>>,
+    /// How long a health check waits for an answer: `--connect-timeout`, the time the user
+    /// allows a store to answer.
+    health_timeout: Duration,
 }
-
-/// How long a health check waits for an answer.
-const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
 
 fn health(
     name: String,
     host: String,
     ping: Result<Result<Duration, StoreError>, tokio::time::error::Elapsed>,
+    waited: Duration,
 ) -> super::Health {
     let (latency, error) = match ping {
         Ok(Ok(d)) => (Some(d), None),
         Ok(Err(e)) => (None, Some(e.to_string())),
         Err(_) => (
             None,
-            Some(format!("no answer within {} s", HEALTH_TIMEOUT.as_secs())),
+            Some(format!("no answer within {} s", waited.as_secs_f64())),
         ),
     };
     super::Health {
@@ -98,6 +99,7 @@ impl LiveStore {
             redis: redis?,
             pg: pg?,
             orphans: Mutex::new(None),
+            health_timeout: e.connect_timeout,
         })
     }
 
@@ -379,8 +381,8 @@ impl Store for LiveStore {
             match &self.redis {
                 Some(r) => {
                     let (name, host) = split(&r.label);
-                    let ping = tokio::time::timeout(HEALTH_TIMEOUT, r.ping()).await;
-                    Some(health(name, host, ping))
+                    let ping = tokio::time::timeout(self.health_timeout, r.ping()).await;
+                    Some(health(name, host, ping, self.health_timeout))
                 }
                 None => None,
             }
@@ -389,8 +391,8 @@ impl Store for LiveStore {
             match &self.pg {
                 Some(p) => {
                     let (name, host) = split(&p.label);
-                    let ping = tokio::time::timeout(HEALTH_TIMEOUT, p.ping()).await;
-                    Some(health(name, host, ping))
+                    let ping = tokio::time::timeout(self.health_timeout, p.ping()).await;
+                    Some(health(name, host, ping, self.health_timeout))
                 }
                 None => None,
             }

@@ -294,33 +294,52 @@ async fn compare(ctx: &EffectContext, req: crate::app::CompareRequest) -> Action
     }
 }
 
+/// Users the list's numbers are read for at once: one batched read each
+/// ([`Store::load_users`]), all of one count sharing one pass over the keyspace.
+const STATS_CHUNK: usize = 256;
+
 /// Replays each user under `policy` for the users list (loads here, assembly on a blocking
 /// thread), loaded as of `at` as the open user is (`None`: now): its numbers, and its milestone
 /// and newest turn then. A user that cannot be loaded is answered with why.
+///
+/// Users are read as a report reads them: in id order, a chunk at a time, through one
+/// [`crate::store::FleetPass`], so a live Redis is scanned once for the count, not once per user.
 async fn compute_stats(
     ctx: &EffectContext,
-    users: Vec<String>,
+    mut users: Vec<String>,
     policy: Policy,
     tuned: bool,
     at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Action {
-    let params = KnowledgeParams::of(&policy);
+    let params = [KnowledgeParams::of(&policy)];
     let opts = ctx.load_options_at(at);
+    let store = ctx.store.as_ref();
+    let pass = crate::store::FleetPass::default();
+    users.sort_unstable();
     let mut snaps = Vec::with_capacity(users.len());
     let mut failed = Vec::new();
     let mut outage = None;
-    for u in &users {
-        match load_snapshot(ctx.store.as_ref(), u, &opts, params).await {
-            // Answered by the listed id: a snapshot folder lists one user in several files as
-            // USER@FILE, each snapshot keeping the user's own id.
-            Ok((snap, _)) => snaps.push((u.clone(), snap)),
-            // A store out of reach: the rest would each wait out the timeout; they are not
-            // counted (the list is read again when the store is back).
-            Err(e) if e.unavailable_store().is_some() => {
-                outage = Some(TaskError::Store(e));
-                break;
+    'read: for chunk in users.chunks(STATS_CHUNK) {
+        let datas = store.load_users(chunk, &opts, &pass).await;
+        let datas = datas
+            .iter()
+            .map(|d| d.as_ref().map_err(Clone::clone))
+            .collect();
+        let found = crate::store::snapshots_of_many(store, datas, &opts, &params).await;
+        for (u, got) in chunk.iter().zip(found) {
+            match got.map(|mut one| one.pop()) {
+                // Answered by the listed id: a snapshot folder lists one user in several files
+                // as USER@FILE, each snapshot keeping the user's own id.
+                Ok(Some(snap)) => snaps.push((u.clone(), snap)),
+                Ok(None) => failed.push((u.clone(), Err(format!("user {u}: no snapshot")))),
+                // A store out of reach: the rest would each wait out the timeout; they are not
+                // counted (the list is read again when the store is back).
+                Err(e) if e.unavailable_store().is_some() => {
+                    outage = Some(TaskError::Store(e));
+                    break 'read;
+                }
+                Err(e) => failed.push((u.clone(), Err(e.to_string()))),
             }
-            Err(e) => failed.push((u.clone(), Err(e.to_string()))),
         }
     }
     let engine = ctx.engine.clone();

@@ -252,8 +252,13 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
     s.ui.item_rows.set(total);
     let height = usize::from(area.height.saturating_sub(2));
     let scroll = scroll.min(total.saturating_sub(height));
+    // An unreadable row has no text to cut into tokens.
+    let tokens = match row {
+        LayerRow::Item(_) => " · T tokens",
+        LayerRow::Malformed(..) => "",
+    };
     let title = format!(
-        " {} · {}-{}/{total} · j/k scroll · T tokens · y copy · esc ",
+        " {} · {}-{}/{total} · j/k scroll{tokens} · y copy · esc ",
         il(&name),
         (scroll + 1).min(total),
         (scroll + height).min(total)

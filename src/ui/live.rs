@@ -66,8 +66,9 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             .unwrap_or(0);
         let room = usize::from(area.width.saturating_sub(2)).saturating_sub(TIME_W + AFTER_W);
         let channel_w = widest.clamp(CHANNEL_W, room.max(CHANNEL_W));
+        let row_w = usize::from(area.width.saturating_sub(2));
         rows.into_iter()
-            .map(|e| entry_line(e, &channel(e), channel_w, open, t))
+            .map(|e| entry_line(e, &channel(e), (channel_w, row_w), open, t))
             .collect()
     };
     let whose = match (live.all, open) {
@@ -133,17 +134,21 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
 const TIME_W: usize = 22;
 const CHANNEL_W: usize = 17;
 const AFTER_W: usize = 12;
+/// ` unreadable: `, before why.
+const UNREADABLE_W: usize = 13;
 
 /// One event: when, its channel as the store names it (under its key `prefix`; the open user's
 /// in the accent colour), the milestone and progress; a message that could not be read says so
-/// in words, and why, made inert.
+/// in words, and why, made inert. `(width, row)`: the channel column's and the row's width; what
+/// would run past the row ends in `…`.
 fn entry_line(
     e: &LiveEntry,
     channel: &str,
-    width: usize,
+    (width, row): (usize, usize),
     open: Option<&str>,
     t: &Theme,
 ) -> Line<'static> {
+    let rest = row.saturating_sub(TIME_W + width);
     let mine = open == Some(e.user());
     let channel = styled(
         crate::text::pad(&crate::text::fit_middle(channel, width), width),
@@ -154,7 +159,7 @@ fn entry_line(
             styled(format!("{}  ", il(&e.timestamp)), t.muted()),
             channel,
             styled(
-                format!(" {} {:>5.1}%", il(&e.milestone), e.progress),
+                crate::text::fit(&format!(" {} {:>5.1}%", e.milestone, e.progress), rest),
                 t.base(),
             ),
         ]),
@@ -162,7 +167,10 @@ fn entry_line(
             styled(format!("{}* ", il(&u.received)), t.muted()),
             channel,
             styled(" unreadable: ", t.error()),
-            styled(il(&u.why), t.base()),
+            styled(
+                crate::text::fit(&u.why, rest.saturating_sub(UNREADABLE_W)),
+                t.base(),
+            ),
         ]),
     }
 }

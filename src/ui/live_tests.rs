@@ -107,3 +107,37 @@ async fn a_long_channel_never_pushes_the_progress_off_the_row() {
         "one column:\n{long}\n{short}"
     );
 }
+
+/// An event's reason or milestone longer than the row ends in `…` at 80 columns: what is cut
+/// is seen to be cut.
+#[tokio::test]
+async fn a_long_reason_or_milestone_ends_in_an_ellipsis() {
+    let (mut s, ctx) = demo_app().await;
+    s.ui.size = (80, 24);
+    settle(&mut s, &ctx, Action::ShowLive).await;
+    s.live.all = true;
+    let why = format!(
+        "progress:u001: milestone: {} is not a string",
+        "x".repeat(120)
+    );
+    let u = crate::app::state::Unreadable::from_message(&why, "2025-01-15T12:00:01Z".into());
+    settle(&mut s, &ctx, Action::ProgressUnreadable(u)).await;
+    let ev = crate::store::ProgressEvent {
+        user_id: "u002".into(),
+        milestone: format!("M{}", "y".repeat(120)),
+        progress: 5.0,
+        timestamp: "2025-01-15T10:00:00Z".into(),
+    };
+    settle(&mut s, &ctx, Action::Progress(ev)).await;
+    let t = text(&s, 80, 24);
+    for mark in ["unreadable: ", "progress:u002"] {
+        let line = t
+            .lines()
+            .find(|l| l.contains(mark))
+            .unwrap_or_else(|| panic!("{mark}: {t}"));
+        assert!(
+            line.contains("…│"),
+            "cut with an ellipsis at the border: {line}"
+        );
+    }
+}

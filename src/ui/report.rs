@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use super::{block, center_message, styled};
-use crate::app::layout::offset;
+use crate::app::layout::{offset, pane_rows};
 use crate::app::report_view::{Tone, lines};
 use crate::app::state::State;
 use crate::engine::Decision;
@@ -47,7 +47,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         return;
     };
     let all = lines(summary);
-    let height = area.height.saturating_sub(2) as usize;
+    let height = pane_rows(area);
     let width = usize::from(area.width.saturating_sub(2));
     let wide = all.iter().any(|l| l.width() > width);
     let cursor = s.report.cursor.min(all.len().saturating_sub(1));

@@ -191,6 +191,15 @@ pub const CASES: &[Case] = &[
         )],
     ),
     case(
+        "a JSON string in the session array",
+        &[W::Set("session:{u}:a", V::T(turns!(r#""hello there""#)))],
+        "",
+        &[E::Malformed(
+            "session:{u}:a[1]",
+            "expected a JSON object, found a string",
+        )],
+    ),
+    case(
         "list element JSON-encoded twice",
         &[W::Push(
             "session:{u}:l",

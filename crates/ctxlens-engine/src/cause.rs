@@ -287,9 +287,10 @@ pub fn compare(
             }
         })
         .collect();
-    // A changed query moves the similarities of the hits: replays keep each side's stored
-    // similarities, so only they can be in the set; the query that moved them is its first
-    // cause, with them as its effects.
+    // A changed query moves the similarities of the hits, and so which rows are hits at all:
+    // replays keep each side's stored hits, so only they can be in the set; the query that
+    // moved them is its first cause, with them as its effects (a hit only one side has is a
+    // row retrieval found or lost with the query, not a row the table gained or lost).
     if let Some(q) = delta
         .changes
         .iter()
@@ -299,8 +300,20 @@ pub fn compare(
         let moved: Vec<String> = cause
             .iter()
             .map(|e| &delta.changes[e.change])
-            .filter(|c| c.cause == Cause::SimilarityChanged)
-            .map(|c| format!("moves the similarity of {} ({})", c.subject, c.detail))
+            .filter_map(|c| match c.cause {
+                Cause::SimilarityChanged => Some(format!(
+                    "moves the similarity of {} ({})",
+                    c.subject, c.detail
+                )),
+                Cause::KnowledgeRowAdded => {
+                    Some(format!("brings {} into the hits ({})", c.subject, c.detail))
+                }
+                Cause::KnowledgeRowRemoved => Some(format!(
+                    "takes {} out of the hits ({})",
+                    c.subject, c.detail
+                )),
+                _ => None,
+            })
             .collect();
         if !moved.is_empty() {
             cause.push(Explained {

@@ -196,10 +196,14 @@ pub fn parse_turn(v: &Value) -> Result<Turn, String> {
     let obj = match v {
         Value::Object(obj) => obj,
         // A list element that was not JSON is kept as a string, so a snapshot written back out
-        // reads with the same reason.
+        // reads with the same reason. A string that does not start as JSON would (`{`, `[`) is
+        // a string, whichever way it was stored (a JSON string in an array, plain text in a
+        // list): called one, not JSON that failed.
         Value::String(s) => {
+            let tried = s.trim_start().starts_with(['{', '[']);
             return Err(match serde_json::from_str::<Value>(s) {
-                Err(e) => format!("element is not JSON: {e}"),
+                Err(e) if tried => format!("element is not JSON: {e}"),
+                Err(_) => "expected a JSON object, found a string".into(),
                 Ok(_) => "expected a JSON object, found a string (JSON encoded twice?)".into(),
             });
         }
@@ -534,6 +538,10 @@ mod tests {
             (
                 json!("{oops"),
                 "element is not JSON: key must be a string at line 1 column 2",
+            ),
+            (
+                json!("hello there"),
+                "expected a JSON object, found a string",
             ),
             (
                 json!("{\"user\": \"x\"}"),

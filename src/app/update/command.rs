@@ -103,7 +103,7 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
             vec![]
         }
         ("policy" | "policy!", file) if !file.is_empty() => {
-            vec![Effect::LoadPolicy(file.to_string())]
+            vec![Effect::LoadPolicy(crate::config::expand_home(file))]
         }
         ("theme", name) => theme(s, name),
         ("set", kv) if kv.contains('=') => apply_set(s, kv),
@@ -203,6 +203,8 @@ fn file_stem(name: &str) -> String {
 /// Writes the tuned policy to `file` (under its own name when tuned, [`tune::saved_policy`]);
 /// an existing file only when `overwrite` (`:w!`).
 pub(super) fn save(s: &mut State, file: &str, overwrite: bool) -> Vec<Effect> {
+    let expanded = crate::config::expand_home(file);
+    let file = expanded.as_str();
     let path = std::path::Path::new(file);
     let refused = if file.is_empty() {
         Some("save: no file name given; nothing written".to_string())

@@ -406,3 +406,16 @@ async fn saving_writes_the_tuned_policy_and_it_loads_back() {
     );
     assert!(dir.path().join("again.toml").exists());
 }
+
+/// `~/` in `:w` and `:policy` is the home directory, as in a shell: not a directory named `~`.
+#[tokio::test]
+async fn a_tilde_names_the_home_directory() {
+    let (mut s, ctx) = demo_app().await;
+    let home = std::env::var("HOME").expect("HOME is set");
+    let home = home.trim_end_matches('/');
+    let effects = command(&mut s, &ctx, "w ~/ctxlens-tilde-2f9c.toml").await;
+    let (path, _) = saved(&effects);
+    assert_eq!(path, format!("{home}/ctxlens-tilde-2f9c.toml"));
+    let effects = command(&mut s, &ctx, "policy! ~/tuned.toml").await;
+    assert_eq!(effects, [Effect::LoadPolicy(format!("{home}/tuned.toml"))]);
+}

@@ -86,8 +86,21 @@ pub(super) fn explain_selected(s: &mut State) -> Vec<Effect> {
                 .explain_knowledge(&s.session.engine, &s.session.policy, hit),
         )
     });
-    match (s.ui.screen, row) {
-        (Screen::Layers, Some(e)) => explained(s, Box::new(e)),
+    let unreadable = super::layers::selected_unreadable(s);
+    match (s.ui.screen, row, unreadable) {
+        (Screen::Layers, Some(e), _) => explained(s, Box::new(e)),
+        (Screen::Layers, None, Some((name, why))) => {
+            error(
+                s,
+                &format!(
+                    "e: {} could not be read ({}); nothing to explain — :explain ROW names \
+                     another",
+                    crate::text::inert_line(&name),
+                    crate::text::preview(&why, 60)
+                ),
+            );
+            vec![]
+        }
         _ => {
             error(
                 s,

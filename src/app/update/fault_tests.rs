@@ -213,6 +213,23 @@ async fn layers_list_malformed_data_with_source_and_reason() {
     let text = format!("{:?}", terminal.backend());
     assert!(text.contains("⚠ malformed: not read"), "{text}");
     assert!(text.contains("session:u066:"), "{text}");
+    assert!(!text.contains("T tokens"), "no token view offered: {text}");
+    // T and e on it say why they have nothing to show, and change nothing.
+    settle(&mut s, &store, Action::ToggleTokens).await;
+    let msg = s.status.message.clone().expect("a message");
+    assert!(
+        msg.error && msg.text.contains("session:u066:") && msg.text.contains("no text to cut"),
+        "{}",
+        msg.text
+    );
+    assert!(!s.ui.tokens.on);
+    settle(&mut s, &store, Action::Explain).await;
+    let msg = s.status.message.clone().expect("a message");
+    assert!(
+        msg.text.starts_with("e: ") && msg.text.contains("could not be read"),
+        "{}",
+        msg.text
+    );
 }
 
 #[tokio::test]

@@ -97,6 +97,22 @@ pub(super) fn selected_id(s: &State) -> Option<String> {
     selected_row(s, a).and_then(|r| row_id(&r))
 }
 
+/// The row under the cursor when it is data that could not be read: what to call it in a
+/// message (`kn:7 (knowledge id=7)`), and why it could not be read.
+pub(super) fn selected_unreadable(s: &State) -> Option<(String, String)> {
+    let a = s.user.view.as_ref()?.tuned.as_ref()?;
+    match selected_row(s, a)? {
+        LayerRow::Malformed(m, _) => {
+            let name = match &m.id {
+                Some(id) => format!("{id} ({})", m.source),
+                None => m.source.clone(),
+            };
+            Some((name, m.reason.clone()))
+        }
+        LayerRow::Item(_) => None,
+    }
+}
+
 /// Puts the cursor back on the row with id `id`, where the rows are now (a replay may order
 /// them otherwise); it stays where it was when that row is gone.
 pub(super) fn reselect(s: &mut State, id: Option<String>) {

@@ -258,6 +258,19 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Yank => yank::yank(s),
         Action::Earlier | Action::Later | Action::Present => time::travel(s, &action),
         Action::ToggleTokens => {
+            // An unreadable row's overlay has no text to cut: said, not a silent no-op.
+            if let (crate::app::state::Overlay::Item { .. }, Some((name, _))) =
+                (&s.ui.overlay, layers::selected_unreadable(s))
+            {
+                error(
+                    s,
+                    &format!(
+                        "T: {} could not be read; it has no text to cut into tokens",
+                        crate::text::inert_line(&name)
+                    ),
+                );
+                return vec![];
+            }
             s.ui.tokens.on = !s.ui.tokens.on;
             s.ui.tokens.ids &= s.ui.tokens.on;
             vec![]

@@ -484,7 +484,11 @@ fn report(s: &mut State, action: Action) -> Vec<Effect> {
             let most = lines.iter().map(|l| l.overflow(pane)).max().unwrap_or(0);
             s.report.left = (s.report.left + SIDEWAYS).min(most);
         }
-        _ => s.report.cursor = moved(s.report.cursor, lines.len(), &action, page(s)),
+        // A page is the pane's lines (no header row): PgDn shows the next page.
+        _ => {
+            let page = layout::pane_rows(Areas::new(s.ui.size).body);
+            s.report.cursor = moved(s.report.cursor, lines.len(), &action, page);
+        }
     }
     vec![]
 }

@@ -511,6 +511,17 @@ async fn the_report_scrolls_within_its_lines() {
     assert_eq!(s.report.cursor, bottom - 1);
     settle(&mut s, &store, Action::Top).await;
     assert_eq!(s.report.cursor, 0);
+    // PgDn from the top shows the next page: the cursor leaves the first page.
+    let height = crate::app::layout::pane_rows(crate::app::layout::Areas::new(s.ui.size).body);
+    settle(&mut s, &store, Action::PageDown).await;
+    assert_eq!(s.report.cursor, height);
+    assert_eq!(
+        crate::app::layout::offset(s.report.cursor, height, bottom + 1),
+        height,
+        "the view moved a page"
+    );
+    settle(&mut s, &store, Action::PageUp).await;
+    assert_eq!(s.report.cursor, 0);
 }
 
 /// A message answers the last thing done: time does not clear it early, the next key does

@@ -267,6 +267,25 @@ fn a_similarity_that_crosses_the_threshold() {
     assert_eq!(c.inputs[0].detail, "0.650 → 0.750");
 }
 
+/// Another query finds other rows: the query is the first cause, the hit it brings in and the
+/// one it takes out its effects, not rows the table gained or lost.
+#[test]
+fn a_query_change_is_the_first_cause_of_the_hits_it_finds_and_loses() {
+    let a = base();
+    let mut b = base();
+    b.query = Some("how do duties work".into());
+    b.knowledge.remove(0);
+    b.knowledge.insert(0, hit(9, "M4", 0.88, 48));
+    b.knowledge[1].similarity = 0.75;
+    let c = run(&a, &prolaunch(), &b, &prolaunch());
+    assert_eq!(first(&c), (Cause::QueryChanged, "query".into()));
+    let (e, _) = c.first().expect("a first cause");
+    let said = e.effects.join("; ");
+    assert!(said.contains("brings kn:9 into the hits"), "{said}");
+    assert!(said.contains("takes kn:1 out of the hits"), "{said}");
+    assert!(said.contains("moves the similarity of kn:2"), "{said}");
+}
+
 #[test]
 fn a_policy_field_change() {
     let a = base();
