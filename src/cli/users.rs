@@ -48,21 +48,30 @@ pub async fn list(
 ) -> Result<(), CliError> {
     let mut first = true;
     let mut count = 0;
-    // The head goes out with the first page, so a cursor the store refuses prints nothing.
-    let mut started = false;
-    let mut head = |out: &mut dyn Write| -> Result<(), CliError> {
-        if std::mem::replace(&mut started, true) {
-            return Ok(());
+    // The head goes out with the first page, so a cursor the store refuses prints nothing; the
+    // USER column is as wide as that page's widest id (within bounds), and stays so.
+    let mut user_w: Option<usize> = None;
+    let mut head = |out: &mut dyn Write, users: &[UserSummary]| -> Result<usize, CliError> {
+        if let Some(w) = user_w {
+            return Ok(w);
         }
+        let w = users
+            .iter()
+            .map(|u| unicode_width::UnicodeWidthStr::width(&*crate::text::shown_id(&u.user_id)))
+            .max()
+            .unwrap_or(0)
+            .clamp(USER_W.0, USER_W.1);
+        user_w = Some(w);
         if json {
-            write!(out, "{{\n  \"users\": [").map_err(io)
+            write!(out, "{{\n  \"users\": [").map_err(io)?;
         } else {
-            let cols = row("USER", "MILESTONE", "NAME", "SESSIONS", "LAST ACTIVITY");
-            writeln!(out, "{}", paint(BOLD, &cols)).map_err(io)
+            let cols = row(w, "USER", "MILESTONE", "NAME", "SESSIONS", "LAST ACTIVITY");
+            writeln!(out, "{}", paint(BOLD, &cols)).map_err(io)?;
         }
+        Ok(w)
     };
     let next = pages(ctx, limit, cursor, |users| {
-        head(out)?;
+        let user_w = head(out, users)?;
         for u in users {
             if json {
                 let sep = if first { "" } else { "," };
@@ -76,7 +85,8 @@ pub async fn list(
                 let name = u.display_name.clone().unwrap_or_default();
                 let sessions = u.sessions.map_or("—".into(), |n| n.to_string());
                 let last = u.last_activity.as_ref().map_or("—".into(), fmt_ts);
-                writeln!(out, "{}", row(&u.user_id, &m, &name, &sessions, &last)).map_err(io)?;
+                let line = row(user_w, &u.user_id, &m, &name, &sessions, &last);
+                writeln!(out, "{line}").map_err(io)?;
             }
             first = false;
             count += 1;
@@ -84,7 +94,7 @@ pub async fn list(
         out.flush().map_err(io)
     })
     .await?;
-    head(out)?;
+    head(out, &[])?;
     if json {
         let next = serde_json::to_string(&next).map_err(|e| CliError::Runtime(e.to_string()))?;
         let close = if first { "]" } else { "\n  ]" };
@@ -111,11 +121,22 @@ pub async fn list(
     .map_err(io)
 }
 
-/// One fixed-width line of the users table (fixed, so pages stream without measuring); stored
-/// text made inert.
-fn row(user: &str, milestone: &str, name: &str, sessions: &str, last: &str) -> String {
+/// The USER column's least and most width: an id longer than the most (rare: the first page
+/// sets the width) is printed whole, pushing its row's later columns right.
+const USER_W: (usize, usize) = (10, 48);
+
+/// One line of the users table, the USER column `user_w` wide and the rest fixed (so pages
+/// stream without measuring); stored text made inert.
+fn row(
+    user_w: usize,
+    user: &str,
+    milestone: &str,
+    name: &str,
+    sessions: &str,
+    last: &str,
+) -> String {
     use crate::text::{fit, pad, shown_id};
-    let (user, milestone) = (pad(&shown_id(user), 10), pad(&fit(milestone, 25), 25));
+    let (user, milestone) = (pad(&shown_id(user), user_w), pad(&fit(milestone, 25), 25));
     let name = pad(&fit(name, 48), 48);
     let line = format!("{user}  {milestone}  {name}  {sessions:>8}  {last}");
     line.trim_end().to_string()

@@ -185,6 +185,18 @@ pub(crate) fn spinner(s: &State) -> &'static str {
 /// Clears `area` for an overlay and paints the theme's background on it (a theme with a
 /// background of its own keeps it under overlays too).
 pub(crate) fn clear(frame: &mut Frame, area: Rect, t: &Theme) {
+    // A wide character just left of the area would cover its first column on the terminal
+    // (the cell after a wide one is never drawn): it gives way to a space.
+    if let Some(x) = area.x.checked_sub(1) {
+        let buf = frame.buffer_mut();
+        for y in area.top()..area.bottom() {
+            if let Some(cell) = buf.cell_mut((x, y))
+                && unicode_width::UnicodeWidthStr::width(cell.symbol()) > 1
+            {
+                cell.set_symbol(" ");
+            }
+        }
+    }
     frame.render_widget(Clear, area);
     frame.render_widget(Block::new().style(t.base()), area);
 }

@@ -440,6 +440,30 @@ async fn snapshot_files_sort_by_user_id() {
     assert_eq!(shown, ["alpha", "zeta"]);
 }
 
+/// A sort by figures some rows do not have yet says how many are not counted: the order is
+/// not final. Counted, the note goes.
+#[tokio::test]
+async fn a_sort_by_tokens_says_how_many_rows_are_not_counted_yet() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::CycleSort).await; // milestone
+    let t = text(&s, 120, 40);
+    assert!(!t.contains("not counted yet"), "{t}");
+    settle(&mut s, &store, Action::CycleSort).await; // tokens
+    for r in s.users.rows.iter_mut().take(3) {
+        r.stats = None;
+    }
+    let t = text(&s, 120, 40);
+    assert!(t.contains("sort tokens ↓ (3 not counted yet)"), "{t}");
+    for r in s.users.rows.iter_mut().take(3) {
+        r.failed = Some("unreadable".into());
+    }
+    let t = text(&s, 120, 40);
+    assert!(
+        !t.contains("not counted yet"),
+        "a failed row is not pending: {t}"
+    );
+}
+
 /// A new sort shows the list from its top with the first row selected, also when the selection
 /// was far down the old order (as drawn: the row under the header is the new first).
 #[tokio::test]

@@ -581,3 +581,28 @@ async fn users_figures_are_never_cut() {
         );
     }
 }
+
+/// A wide character whose second half lies under an overlay's left edge gives way: the
+/// overlay's border is drawn whole (the terminal never draws the cell after a wide one).
+#[test]
+fn a_wide_character_under_an_overlays_edge_leaves_its_border_whole() {
+    use ratatui::layout::Rect;
+    use ratatui::widgets::{Block, Paragraph};
+    let mut terminal = Terminal::new(TestBackend::new(10, 3)).expect("test terminal");
+    terminal
+        .draw(|f| {
+            f.render_widget(
+                Paragraph::new("用户用户用\n用户用户用\n用户用户用"),
+                f.area(),
+            );
+            // Column 3 is the second half of the wide `户` at 2.
+            let popup = Rect::new(3, 0, 5, 3);
+            super::clear(f, popup, &Theme::default());
+            f.render_widget(Block::bordered(), popup);
+        })
+        .expect("draws");
+    let buf = terminal.backend().buffer();
+    let column: Vec<&str> = (0..3).map(|y| buf[(3, y)].symbol()).collect();
+    assert_eq!(column, ["┌", "│", "└"]);
+    assert_eq!(buf[(0, 1)].symbol(), "用", "what is not covered stays");
+}

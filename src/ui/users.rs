@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 use super::theme::Theme;
 use super::{block, center_message, il, spinner, styled};
 use crate::app::layout::{offset, table_rows};
-use crate::app::state::{State, UserRow};
+use crate::app::state::{SortKey, State, UserRow};
 
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let u = &s.users;
@@ -31,8 +31,23 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     } else {
         " · figures: baseline (t tuned)".to_string()
     };
+    // A sort by figures while some are still being counted is not the final order: said.
+    // (Activity: live stores list users without it; their replay reads it.)
+    let unknown = |r: &UserRow| {
+        let counted = r.failed.is_some() || crate::app::update::shown_stats(s, r).is_some();
+        match u.sort {
+            SortKey::Tokens | SortKey::Truncation => !counted,
+            SortKey::Activity => !counted && r.summary.last_activity.is_none(),
+            SortKey::Id | SortKey::Milestone => false,
+        }
+    };
+    let uncounted = u.rows.iter().filter(|r| unknown(r)).count();
+    let pending = match uncounted {
+        0 => String::new(),
+        n => format!(" ({} not counted yet)", crate::text::thousands(n as f64, 0)),
+    };
     let title = format!(
-        " Users {}/{}{more} · sort {}{filter}{figures} ",
+        " Users {}/{}{more} · sort {}{pending}{filter}{figures} ",
         u.shown.len(),
         u.rows.len(),
         u.sort.label()

@@ -282,3 +282,25 @@ fn a_fleet_pass_reads_batches_as_loading_each_user_would_with_one_scan() {
         .map_or(0, |(_, k)| *k);
     assert!(n <= 3, "71 users read with {n} SCAN calls: {stats:?}");
 }
+
+/// The `users` table widens its USER column to the first page's longest id, so ids longer than
+/// the demo's line up with the rest (listing pages `user_journeys`; no Redis needed).
+#[test]
+fn the_users_table_widens_to_long_ids() {
+    let db = Postgres::shared().create_database("long_ids");
+    let env = [("DATABASE_URL", db.clone())];
+    assert_eq!(ctxlens_with(&["migrate"], &env).code, 0);
+    Postgres::shared().psql(
+        "long_ids",
+        "INSERT INTO user_journeys (user_id, current_milestone) VALUES \
+         ('evil:user one', 'M3'), ('u1', 'M0'), ('=cmd|'' /C calc''!A0', 'M0')",
+    );
+    let out = ctxlens_with(&["users"], &env);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let start = |l: &str, m: &str| l.find(m).unwrap_or_else(|| panic!("{m} in {l}"));
+    let at = start(lines[0], "MILESTONE");
+    for l in &lines[1..4] {
+        assert_eq!(start(l, " M"), at - 1, "one column:\n{}", out.stdout);
+    }
+}
