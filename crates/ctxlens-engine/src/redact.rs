@@ -1,8 +1,8 @@
 //! Redaction (`--redact`): what is masked, and how. Applied once, where a user is loaded, so every
 //! output inherits it; token counts are always counted on the stored text.
 //!
-//! Masked: chat content, the query, journey data values, display names and the cached context
-//! (it holds a prompt). Not masked: ids, milestone ids and names the engine's map knows, policy
+//! Masked: chat content, the query, journey data values (and keys that are not field names),
+//! display names and the cached context (it holds a prompt). Not masked: ids, milestone ids and names the engine's map knows, policy
 //! text, knowledge articles (shared reference data), timestamps and token counts. A milestone
 //! field holding an id the map does not know (a transition's `to`, a progress row's milestone)
 //! was written by someone else and is masked like the rest.
@@ -67,27 +67,48 @@ fn mask_json_hiding(v: &Value, map: &MilestoneMap, hide: &[&str]) -> Value {
                 .map(|x| mask_json_hiding(x, map, hide))
                 .collect(),
         ),
-        Value::Object(obj) => Value::Object(
-            obj.iter()
-                .map(|(k, x)| {
-                    let keep = matches!(k.as_str(), "from" | "to")
-                        && x.as_str().is_some_and(|id| map.contains(id));
-                    let shown = if keep {
-                        x.clone()
-                    } else {
-                        mask_json_hiding(x, map, hide)
-                    };
-                    let key = if hide.contains(&k.as_str()) {
-                        mask(k)
-                    } else {
-                        k.clone()
-                    };
-                    (key, shown)
-                })
-                .collect(),
-        ),
+        Value::Object(obj) => {
+            let mut out = serde_json::Map::new();
+            for (k, x) in obj {
+                let keep = matches!(k.as_str(), "from" | "to")
+                    && x.as_str().is_some_and(|id| map.contains(id));
+                let shown = if keep {
+                    x.clone()
+                } else {
+                    mask_json_hiding(x, map, hide)
+                };
+                if hide.contains(&k.as_str()) || !field_name(k) {
+                    // Masked keys may fall together (`Acme Mug`, `Acne Mug`): each kept, numbered.
+                    let masked = mask(k);
+                    let key = (1..)
+                        .map(|n| match n {
+                            1 => masked.clone(),
+                            n => format!("{masked} #{n}"),
+                        })
+                        .find(|key| !out.contains_key(key) && !obj.contains_key(key))
+                        .unwrap_or(masked);
+                    out.insert(key, shown);
+                } else {
+                    out.insert(k.clone(), shown);
+                }
+            }
+            Value::Object(out)
+        }
         other => other.clone(),
     }
+}
+
+/// Whether a JSON key reads as a field name an application chose (`landed_cost_usd`, `M4`,
+/// `tech-pack.v2`): ASCII letters, digits, `_`, `-` and `.`, starting with a letter or `_`, at
+/// most 64 long. Any other key (spaces, other scripts, controls) is text someone typed, a value
+/// used as a key, and is masked with the values.
+fn field_name(k: &str) -> bool {
+    let mut chars = k.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && k.len() <= 64
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 /// A stored turn masked: its words, not its role or timestamp — unless those hold something
@@ -244,6 +265,15 @@ mod tests {
                 &map
             ),
             json!({"from": "•••••••", "to": "M2", "context": {"•••••••": {"summary": "•"}, "M1": {"a": "•"}}})
+        );
+        // Keys that read as field names stay; a key someone typed is masked like a value,
+        // keys that mask alike kept apart.
+        assert_eq!(
+            mask_json(
+                &json!({"metrics": {"Acme Mug": 3, "Acne Mug": 4, "k\u{1b}[31m": 1, "units_2": 5}}),
+                &map
+            ),
+            json!({"metrics": {"•••• •••": "•", "•••• ••• #2": "•", "•\u{1b}[•••": "•", "units_2": "•"}})
         );
         assert_eq!(
             mask_quoted(r#"field `role` must be user, found "bot 7""#),
