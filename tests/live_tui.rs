@@ -36,6 +36,18 @@ async fn type_command(s: &mut ctxlens::app::State, store: &std::sync::Arc<dyn St
     drive(s, store, Action::Input(InputKey::Enter)).await;
 }
 
+/// `migrate` and `seed` the demo into `redis` and `db`; a multi-threaded runtime to drive the
+/// app over them (its loads block in place).
+fn seeded_runtime(redis: &RedisServer, db: &str) -> tokio::runtime::Runtime {
+    let env = env(redis, db);
+    assert_eq!(ctxlens_with(&["migrate"], &env).code, 0);
+    assert_eq!(ctxlens_with(&["seed"], &env).code, 0);
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
 /// The app over live stores (redis, database URL) under `prolaunch`, nothing loaded yet.
 async fn app_on(redis: &RedisServer, db: &str) -> (ctxlens::app::State, std::sync::Arc<dyn Store>) {
     use ctxlens::app::state::{Session, State};
@@ -63,13 +75,7 @@ fn the_tui_reports_an_outage_keeps_its_data_and_recovers() {
     let mut redis = RedisServer::start();
     let mut pg = Postgres::start();
     let db = pg.create_database("outage");
-    let env = env(&redis, &db);
-    assert_eq!(ctxlens_with(&["migrate"], &env).code, 0);
-    assert_eq!(ctxlens_with(&["seed"], &env).code, 0);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = seeded_runtime(&redis, &db);
     rt.block_on(async {
         let (mut s, store) = app_on(&redis, &db).await;
         drive(&mut s, &store, Action::Refresh).await;
@@ -141,9 +147,7 @@ fn a_user_with_timestamps_chrono_cannot_hold_opens_with_a_finding_per_row() {
     let redis = RedisServer::start();
     let pg = Postgres::shared();
     let db = pg.create_database("tui_infinity");
-    let env = env(&redis, &db);
-    assert_eq!(ctxlens_with(&["migrate"], &env).code, 0);
-    assert_eq!(ctxlens_with(&["seed"], &env).code, 0);
+    let rt = seeded_runtime(&redis, &db);
     // Legal in Postgres, out of chrono's range: once a panic that killed the loader task.
     pg.psql(
         "tui_infinity",
@@ -151,10 +155,6 @@ fn a_user_with_timestamps_chrono_cannot_hold_opens_with_a_finding_per_row() {
            (SELECT min(id) FROM memory_bank WHERE user_id = 'u005');\n\
          UPDATE knowledge SET created_at = '-infinity';",
     );
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
     rt.block_on(async {
         let (mut s, store) = app_on(&redis, &db).await;
         drive(&mut s, &store, Action::Refresh).await;
@@ -197,13 +197,7 @@ fn the_users_list_counts_a_live_fleet_with_a_scan_per_pass_not_per_user() {
     use ctxlens::app::Action;
     let redis = RedisServer::start();
     let db = Postgres::shared().create_database("count_scans");
-    let env = env(&redis, &db);
-    assert_eq!(ctxlens_with(&["migrate"], &env).code, 0);
-    assert_eq!(ctxlens_with(&["seed"], &env).code, 0);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = seeded_runtime(&redis, &db);
     rt.block_on(async {
         let (mut s, store) = app_on(&redis, &db).await;
         redis.reset_stats();
