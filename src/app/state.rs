@@ -356,6 +356,9 @@ pub struct UserState {
     /// The instant users are loaded as of (`tui --at`, or a moment picked with `[`/`]`);
     /// `None`: now. The view shows it once its load arrives ([`State::shown_at`]).
     pub at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The user being loaded was asked for by `:user` though the list read does not have it:
+    /// Layers shows it once it arrives (a user the store does not have leaves the screen as is).
+    pub show_on_load: bool,
 }
 
 /// One loaded user (masked under `--redact`), its assemblies and findings (None while counting).

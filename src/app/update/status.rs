@@ -137,6 +137,7 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
         }
         Task::User => {
             let wanted = s.user.loading.take();
+            s.user.show_on_load = false;
             if s.user.view.is_none() {
                 s.user.failed = wanted.clone().map(|u| (u, text.clone()));
             }

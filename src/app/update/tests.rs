@@ -321,10 +321,33 @@ async fn unknown_user_is_an_error_not_a_crash() {
     let (mut s, store) = demo_app().await;
     open(&mut s, &store, "nobody").await;
     assert!(s.user.view.is_none() && s.user.loading.is_none());
-    let m = s.status.message.clone().expect("message");
+    let (who, why) = s.user.failed.clone().expect("said why");
+    assert_eq!(who, "nobody");
+    assert_eq!(why, "user \"nobody\" not found in DEMO");
+}
+
+/// A user added after the list was read is asked of the store: `:user` opens it without `R`.
+#[tokio::test]
+async fn user_opens_one_added_after_the_list_was_read() {
+    let (mut s, store) = demo_app().await;
+    assert!(s.users.loaded_all);
+    s.users.rows.retain(|r| r.summary.user_id != "u007");
+    crate::app::update::users::reshow_users(&mut s);
+    open(&mut s, &store, "u007").await;
+    let v = s.user.view.as_ref().expect("u007 opens from the store");
+    assert_eq!(v.data().user_id, "u007");
+    assert_eq!(s.ui.screen, Screen::Layers, "and shows");
+    // One that is not there either: the open user stays, and why shows.
+    open(&mut s, &store, "nobody").await;
     assert_eq!(
-        m.text,
-        "no user \"nobody\" in the list read from DEMO (R reads it again)"
+        s.user.view.as_ref().map(|v| v.data().user_id.as_str()),
+        Some("u007")
+    );
+    let m = s.status.message.clone().expect("an error");
+    assert!(
+        m.error && m.text.contains("\"nobody\" not found"),
+        "{}",
+        m.text
     );
 }
 

@@ -65,6 +65,9 @@ fn user_loaded(
     done_loading(s, Task::User);
     s.user.loading = None;
     s.user.failed = None;
+    if std::mem::take(&mut s.user.show_on_load) {
+        super::screen::go(s, crate::app::state::Screen::Layers);
+    }
     // Read through the stores just now: one shown as down is checked again at once, so the
     // bar does not say DOWN beside what it has just read.
     if s.status.stores.iter().any(|st| !st.up) {

@@ -348,17 +348,12 @@ pub fn reshow_users(s: &mut State) {
 pub fn jump_to_user(s: &mut State, id: String) -> Vec<Effect> {
     let known = s.users.rows.iter().any(|r| r.summary.user_id == id);
     if !known && s.users.loaded_all {
-        // Every user is listed: one not among them was not there when the list was read;
-        // stay where you are (a user added since is read with the list again).
-        super::error(
-            s,
-            &format!(
-                "no user {:?} in the list read from {} (R reads it again)",
-                crate::text::inert_line(&id),
-                s.status.source
-            ),
-        );
-        return vec![];
+        // Every user is listed, and not this one: it may have come since the list was read
+        // (a ticket's new user). Asked of the store: Layers shows it when it is there; when it
+        // is not, the screen stays and says so (the user shown before, if any, stays).
+        let effects = open_user(s, id);
+        s.user.show_on_load = true;
+        return effects;
     }
     if let (false, false, Some(c)) = (known, s.users.loaded_all, s.users.next_cursor.clone()) {
         // Not loaded yet: fetch on, select it when its page arrives, and open it now.
