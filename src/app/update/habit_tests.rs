@@ -97,6 +97,23 @@ async fn esc_goes_back_one_level_overlay_then_screens() {
     );
 }
 
+/// An error shown is closed by esc first, as an overlay: the screen under it stays (a bad
+/// value typed on Tune leaves Tune only at the next esc).
+#[tokio::test]
+async fn esc_closes_an_error_before_it_leaves_the_screen() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowTune).await;
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "set budget.total=-5").await;
+    settle(&mut s, &store, key(InputKey::Enter)).await;
+    assert!(s.status.message.as_ref().is_some_and(|m| m.error));
+    settle(&mut s, &store, Action::Back).await;
+    assert_eq!((s.ui.screen, &s.status.message), (Screen::Tune, &None));
+    settle(&mut s, &store, Action::Back).await;
+    assert_eq!(s.ui.screen, Screen::Layers, "the next esc goes back");
+}
+
 /// `q` closes an overlay as a pager does (help, the item), and only then quits;
 /// ctrl-c (`quit`) quits from an overlay too.
 #[tokio::test]

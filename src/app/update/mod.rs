@@ -157,6 +157,12 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
     let under = computed(s)
         .filter(|_| action != Action::Tick)
         .map(|_| (s.session.policy.clone(), s.session.baseline.clone()));
+    // An error shown (boxed above the status bar when long) is what esc closes first, as an
+    // overlay: the screen under it stays.
+    if action == Action::Back && s.status.message.as_ref().is_some_and(|m| m.error) {
+        s.status.message = None;
+        return vec![];
+    }
     let mut effects = apply(s, action);
     if before.is_some() && s.status.message == before {
         s.status.message = None;
