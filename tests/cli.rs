@@ -696,3 +696,36 @@ fn a_global_next_in_its_layer_truncated_is_named_truncated() {
         .expect("mb:330");
     assert_eq!(item["decision"], "truncated");
 }
+
+/// A snapshot file given where a user id goes is read as one, as `diff` and `explain` do: the
+/// same replay as `--snapshot`; a missing `.json` is no such file.
+#[test]
+fn replay_and_inspect_take_a_snapshot_file_as_user() {
+    let flag = ctxlens(&[
+        "replay",
+        "--snapshot",
+        "tests/data/snapshot-u1.json",
+        "--json",
+    ]);
+    let arg = ctxlens(&["replay", "tests/data/snapshot-u1.json", "--json"]);
+    assert_eq!(flag.code, 0, "{}", flag.stderr);
+    assert_eq!(arg.stdout, flag.stdout);
+    let inspect = ctxlens(&["inspect", "tests/data/snapshot-u1.json"]);
+    assert_eq!(inspect.code, 0, "{}", inspect.stderr);
+    assert!(
+        inspect
+            .stdout
+            .starts_with("u1 · at M4 Pricing Strategy · snapshot tests/data/snapshot-u1.json"),
+        "{}",
+        inspect.stdout
+    );
+    let missing = ctxlens(&["replay", "nothing-here.json"]);
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert!(
+        missing
+            .stderr
+            .starts_with("ctxlens: nothing-here.json: no such file"),
+        "{}",
+        missing.stderr
+    );
+}

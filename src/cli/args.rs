@@ -220,7 +220,7 @@ pub enum Command {
     },
     /// One user: milestones, sessions, cached context, malformed data, and the assembly.
     Inspect {
-        /// The user id.
+        /// The user id, or a snapshot file (a path, or a name ending in `.json`).
         user: String,
         #[command(flatten)]
         sel: Selection,
@@ -231,7 +231,7 @@ pub enum Command {
     /// Replay the assembly for a user (or a snapshot file) under the policy.
     #[command(group = clap::ArgGroup::new("input").required(true).args(["user", "snapshot"]))]
     Replay {
-        /// The user id (or give --snapshot FILE).
+        /// The user id, or a snapshot file (a path, or a name ending in `.json`; as --snapshot).
         user: Option<String>,
         /// Replay a snapshot file written by `ctxlens snapshot`.
         #[arg(long, value_name = "FILE")]

@@ -98,7 +98,8 @@ pub struct Ctx {
     pub embedder: crate::store::embedder::Embedder,
 }
 
-/// Whether `arg`, given where a user id or a snapshot file may stand (`diff`, `explain`), names
+/// Whether `arg`, given where a user id or a snapshot file may stand (`diff`, `explain`,
+/// `replay`, `inspect`), names
 /// a file: a path (it holds a `/`) or a `.json` name. A bare name stays a user id even when a
 /// file of that name is in the current directory (`./NAME` reads the file).
 fn names_a_file(arg: &str) -> bool {
@@ -209,6 +210,16 @@ impl Ctx {
         let store =
             crate::store::snapshots::SnapshotStore::open(&files, &from).map_err(CliError::Usage)?;
         Ctx::over(global, &config, Box::new(store))
+    }
+
+    /// USER as `replay` and `inspect` take it: a snapshot file when it names one
+    /// ([`snapshot_file`]), else a user of the store (a missing file, or a bare name that is a
+    /// file here, said so: [`not_a_user`]).
+    async fn load_arg(&self, arg: &str, sel: &Selection) -> Result<Loaded, CliError> {
+        match snapshot_file(arg) {
+            Some(path) => self.load_file(path, sel),
+            None => self.load(arg, sel).await.map_err(|e| not_a_user(arg, e)),
+        }
     }
 
     /// A user with the default session and query, masked under `--redact`.

@@ -40,7 +40,7 @@ pub async fn replay(
     let loaded = match (file, user) {
         // A file holds no store data about the user beyond its snapshot.
         (Some(f), _) => ctx.load_file(f, sel)?,
-        (None, Some(u)) => ctx.load(u, sel).await?,
+        (None, Some(u)) => ctx.load_arg(u, sel).await?,
         (None, None) => {
             return Err(CliError::Usage(
                 "replay needs USER or --snapshot FILE".into(),
@@ -424,7 +424,7 @@ pub async fn inspect(
     sel: &Selection,
     json: bool,
 ) -> Result<(), CliError> {
-    let loaded = ctx.load(user, sel).await?;
+    let loaded = ctx.load_arg(user, sel).await?;
     let asm = loaded.assemble(&ctx.engine, &ctx.policy);
     // Findings compare the cache against an unmasked replay (redaction cannot fake a drift).
     let found = loaded.findings(&ctx.engine, &ctx.policy, Some(&asm));
@@ -438,6 +438,11 @@ pub async fn inspect(
         asm: &asm,
         found: &found,
         statuses: &statuses,
+        // Where it was read: the file, when USER named one.
+        source: super::snapshot_file(user).map_or_else(
+            || ctx.store.describe(),
+            |p| format!("snapshot {}", p.display()),
+        ),
     };
     if json {
         write_json(out, &view.json(ctx))
@@ -452,6 +457,7 @@ struct Inspected<'a> {
     asm: &'a Assembly,
     found: &'a [crate::findings::Finding],
     statuses: &'a [(&'a str, Status)],
+    source: String,
 }
 
 impl<'a> Inspected<'a> {
@@ -462,7 +468,7 @@ impl<'a> Inspected<'a> {
             user_id: &snap.user_id,
             display_name: data.display_name.as_deref(),
             current_milestone: snap.current_milestone.as_deref(),
-            source: ctx.store.describe(),
+            source: self.source.clone(),
             milestones: self
                 .statuses
                 .iter()
@@ -500,7 +506,7 @@ impl<'a> Inspected<'a> {
         let title = format!(
             "{}{who} · {at} · {}",
             crate::text::shown_id(&snap.user_id),
-            ctx.store.describe()
+            self.source
         );
         writeln!(out, "{}", paint(BOLD, &inert_line(&title))).map_err(io)?;
         if let Some(a) = self.loaded.as_of() {
