@@ -71,9 +71,18 @@ fn the_recommended_toml_replays_to_the_reported_metrics() {
         best["avg_tokens"]
     );
     assert!(found["report"]["changes"]["users_changed"].as_u64() > Some(0));
-    // The same seed gives the same answer, byte for byte (no timings in --json).
+    // The same seed gives the same answer, byte for byte (no timings in --json); the file
+    // written before is replaced, and that is said.
     let again = ctxlens(&args);
     assert_eq!(again.stdout, first.stdout);
+    assert!(
+        again
+            .stderr
+            .contains(&format!("ctxlens: replaced {toml_s}")),
+        "{}",
+        again.stderr
+    );
+    assert!(!first.stderr.contains("replaced"), "{}", first.stderr);
 }
 
 #[test]
@@ -193,6 +202,26 @@ fn bad_arguments_are_usage_errors_naming_what_is_wrong() {
             &["optimize", "--target", "static_share=0.2..0.4"][..],
             "--target static_share=0.2..0.4: policy prolaunch has no static layer, so static_share cannot be measured",
         ),
+        (
+            &["optimize", "--target", "rag_hits>1.5"][..],
+            "--target rag_hits>1.5: a share is between 0 and 1",
+        ),
+        (
+            &[
+                "optimize",
+                "--target",
+                "avg_tokens<2000",
+                "--target",
+                "avg_tokens<1000",
+            ][..],
+            "a second target for avg_tokens (the first: avg_tokens<2000)",
+        ),
+        // Refused before the search, not after it.
+        (
+            &["optimize", "--out", "/nonexistent/dir/x.toml"][..],
+            "--out /nonexistent/dir/x.toml: no such directory /nonexistent/dir",
+        ),
+        (&["optimize", "--out", "src"][..], "--out src: a directory"),
     ] {
         let out = ctxlens(args);
         assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);

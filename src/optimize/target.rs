@@ -149,6 +149,31 @@ impl Target {
             }
             Bound::Within { lo, hi }
         };
+        // What the metric can be: a share between 0 and 1, a token count from 0. A bound no
+        // value can meet would run a whole search for nothing.
+        let (least, most) = match metric {
+            MetricKey::AvgTokens | MetricKey::GuardLoss => (0.0, f64::INFINITY),
+            MetricKey::StaticShare | MetricKey::RagHits | MetricKey::Truncation => (0.0, 1.0),
+        };
+        let values = match bound {
+            Bound::Below { v, .. } | Bound::Above { v, .. } => vec![v],
+            Bound::Within { lo, hi } => vec![lo, hi],
+        };
+        if values.iter().any(|v| !(least..=most).contains(v)) {
+            return Err(bad(if most == 1.0 {
+                "a share is between 0 and 1 (0.05 is 5 %)"
+            } else {
+                "a token count is not negative"
+            }));
+        }
+        let never = match bound {
+            Bound::Below { v, strict: true } => v <= least,
+            Bound::Above { v, strict: true } => v >= most,
+            _ => false,
+        };
+        if never {
+            return Err(bad("no value can meet it"));
+        }
         Ok(Target {
             metric,
             bound,
@@ -208,8 +233,23 @@ pub fn targets(policy: &Policy, asked: &[String]) -> Result<Vec<Target>, String>
     out.push(Target::parse(&format!(
         "truncation_rate<{TRUNCATION_TARGET}"
     ))?);
-    for a in asked {
-        let t = Target::parse(a)?;
+    let mut given: Vec<&Target> = Vec::new();
+    let parsed = asked
+        .iter()
+        .map(|a| Target::parse(a))
+        .collect::<Result<Vec<_>, _>>()?;
+    for (a, t) in asked.iter().zip(&parsed) {
+        // Two targets for one metric: which one was meant is not for the search to guess.
+        if let Some(first) = given.iter().find(|g| g.metric == t.metric) {
+            return Err(format!(
+                "--target {a}: a second target for {} (the first: {}); give one",
+                t.metric.as_str(),
+                first.text
+            ));
+        }
+        given.push(t);
+    }
+    for (a, t) in asked.iter().zip(parsed.clone()) {
         // A target the policy cannot be measured by would count as met whatever the search
         // found: refused, as `report --fail-on` warns that such a gate cannot fail.
         let missing = match t.metric {
@@ -292,6 +332,37 @@ mod tests {
         assert!(Target::parse("nope<1").is_err());
         assert!(Target::parse("avg_tokens<x").is_err());
         assert!(Target::parse("static_share=0.4..0.2").is_err());
+        // What no value can meet is refused before a search runs.
+        let why = |t: &str| Target::parse(t).expect_err(t);
+        assert!(why("rag_hits>1.5").contains("a share is between 0 and 1"));
+        assert!(why("truncation_rate<-1").contains("a share is between 0 and 1"));
+        assert!(why("static_share=0.2..40").contains("a share is between 0 and 1"));
+        assert!(why("avg_tokens<-5").contains("a token count is not negative"));
+        assert!(why("rag_hits>1").contains("no value can meet it"));
+        assert!(why("truncation_rate<0").contains("no value can meet it"));
+        assert!(
+            Target::parse("truncation_rate<=0").is_ok(),
+            "none truncated"
+        );
+        assert!(Target::parse("rag_hits>=1").is_ok(), "every one a hit");
+    }
+
+    #[test]
+    fn two_targets_for_one_metric_are_refused() {
+        let p = Policy::preset("prolaunch").expect("preset");
+        let err = targets(&p, &["avg_tokens<2000".into(), "avg_tokens<1000".into()])
+            .expect_err("two for one metric");
+        assert_eq!(
+            err,
+            "--target avg_tokens<1000: a second target for avg_tokens (the first: \
+             avg_tokens<2000); give one"
+        );
+        let err = targets(
+            &p,
+            &["avg_context_tokens<2000".into(), "avg_tokens<1000".into()],
+        )
+        .expect_err("aliases name one metric");
+        assert!(err.contains("a second target for avg_tokens"), "{err}");
     }
 
     #[test]

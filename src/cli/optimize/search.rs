@@ -345,8 +345,7 @@ pub(super) async fn per_category(
         let toml = tuned_toml(&found);
         let out = args.out.as_ref().map(|o| category_path(o, c));
         if let Some(path) = &out {
-            std::fs::write(path, &toml)
-                .map_err(|e| CliError::Runtime(format!("writing {}: {e}", path.display())))?;
+            super::write_out(path, &toml)?;
         }
         outs.push(CategoryOut {
             category: c,
