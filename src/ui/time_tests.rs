@@ -225,3 +225,23 @@ async fn a_picked_milestone_stays_selected_through_time_travel() {
     press(&mut s, &ctx, Action::Present, 1).await;
     assert_eq!(id(&s), picked);
 }
+
+/// The timeline's window counts what it leaves out, above and below the moment shown: none of
+/// u005's 13 moments is out of sight without a word.
+#[tokio::test]
+async fn the_timeline_window_counts_the_moments_it_leaves_out() {
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u005").await;
+    settle(&mut s, &ctx, Action::ShowJourney).await;
+    let t = rows(&s, 120, 40).join("\n");
+    let older = t
+        .lines()
+        .find(|l| l.contains("older ([ steps back)"))
+        .unwrap_or_else(|| panic!("{t}"));
+    assert!(!t.contains("newer"), "at now nothing is newer: {t}");
+    press(&mut s, &ctx, Action::Earlier, 8).await;
+    let t = rows(&s, 120, 40).join("\n");
+    assert!(t.contains("⋮") && t.contains(" newer"), "{t}");
+    assert!(t.contains("▶ "), "the moment shown stays: {t}");
+    assert!(older.contains("⋮ "), "{older}");
+}

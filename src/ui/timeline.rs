@@ -132,8 +132,28 @@ pub fn lines(s: &State, v: &UserView, t: &Theme, rows: usize) -> Vec<Line<'stati
         (false, None) => all.len() - 1,
     };
     let rows = rows.max(1);
-    let first = sel
-        .saturating_sub(rows / 2)
-        .min(all.len().saturating_sub(rows));
-    all.into_iter().skip(first).take(rows).collect()
+    let total = all.len();
+    let first = sel.saturating_sub(rows / 2).min(total.saturating_sub(rows));
+    let mut shown: Vec<Line<'static>> = all.into_iter().skip(first).take(rows).collect();
+    // What the window leaves out is counted where it is cut (the selection, kept near the
+    // middle, is never the line a count takes): the step keys reach it.
+    if rows >= 3 {
+        let below = total.saturating_sub(first + rows);
+        if first > 0 {
+            shown[0] = Line::styled(format!("  ⋮ {} newer", first + 1), t.muted());
+        }
+        if below > 0
+            && let Some(last) = shown.last_mut()
+        {
+            *last = Line::styled(
+                format!(
+                    "  ⋮ {} older ({} steps back)",
+                    below + 1,
+                    super::key_of(s, &Action::Earlier)
+                ),
+                t.muted(),
+            );
+        }
+    }
+    shown
 }
