@@ -17,7 +17,7 @@ pub use route::{Canvas, Frame, Glyph, Label, Role};
 pub const MIN_BOX_W: u16 = 7;
 
 /// The box width of a graph too wide for the screen (it is panned).
-const COMFORTABLE_BOX_W: u16 = 14;
+pub const COMFORTABLE_BOX_W: u16 = 14;
 
 /// How boxes are drawn: the widest a box may be (each layer's boxes are as wide as its labels
 /// need, up to this), how many lines of name go under the id line (0: the name follows the id

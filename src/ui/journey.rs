@@ -33,7 +33,8 @@ fn statuses(map: &MilestoneMap, v: &UserView) -> Vec<Status> {
 /// The graph sized for a body `width` × `height`: names on two lines of their own when there
 /// is height for them; else after the id when every box has room for a few letters of it; else
 /// on a line of their own, cut with `…`, in boxes stacked without blank rows between them when
-/// that still fits the height (80×24); else the ids alone.
+/// that still fits the height (80×24); else after the id in boxes wide enough for a few letters
+/// of it, panned (a wider screen never shows less of a name than a narrower one).
 pub(crate) fn sized(map: &MilestoneMap, width: u16, height: u16) -> Graph {
     let g = Graph::new(
         map,
@@ -60,7 +61,10 @@ pub(crate) fn sized(map: &MilestoneMap, width: u16, height: u16) -> Graph {
     if stacked.size().1 + 3 <= layout::journey_graph_most(height) {
         stacked
     } else {
-        flat
+        with(Geometry {
+            box_w: crate::graph::COMFORTABLE_BOX_W.max(flat.geometry().box_w),
+            ..flat.geometry()
+        })
     }
 }
 

@@ -432,3 +432,27 @@ fn the_dependency_window_keeps_the_selected_block_in_view() {
     // All fit: all show.
     assert_eq!(window(&[1, 2, 1], 2, 10), 0..3);
 }
+
+/// A map too tall for names on lines of their own keeps a few letters of every name after its
+/// id, panned where the boxes do not fit: a wider screen never shows less than a narrower one.
+#[test]
+fn a_wide_screen_never_drops_the_names_a_narrow_one_shows() {
+    use crate::engine::milestones::{MilestoneDef, MilestoneMap};
+    let defs = (0..30)
+        .map(|i: usize| MilestoneDef {
+            id: format!("M{i}"),
+            name: format!("Extremely Long Milestone Name Number {i} About Compliance"),
+            // A chain of 19 (layers), and 11 more after its first (rows).
+            depends_on: match i {
+                0 => vec![],
+                1..19 => vec![format!("M{}", i - 1)],
+                _ => vec!["M0".to_string()],
+            },
+        })
+        .collect();
+    let map = MilestoneMap::new(defs).expect("a DAG");
+    for (w, h) in [(118, 38), (198, 58), (238, 58)] {
+        let g = super::journey::sized(&map, w, h);
+        assert!(!g.drops_names(), "{w}×{h}: {:?}", g.geometry());
+    }
+}
