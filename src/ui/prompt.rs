@@ -11,7 +11,7 @@ use super::block;
 use super::layers::no_user;
 use super::theme::Theme;
 use crate::app::state::State;
-use crate::app::update::{PromptRows, prompt_rows, search_lines};
+use crate::app::update::{PromptRows, prompt_rows, search_hits};
 use crate::engine::Decision;
 
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
@@ -26,6 +26,9 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let PromptRows { lines: text, rows } = prompt_rows(s);
     let marker = s.session.policy.truncate_marker.trim();
     let needle = s.user.search.to_lowercase();
+    // Every match, and the one `n`/`N` is on (drawn apart from the others).
+    let hits = search_hits(s);
+    let current = hits.get(s.user.found).copied();
     let total = rows.len();
     let height = area.height.saturating_sub(2) as usize;
     let scroll = s.user.scroll.min(total.saturating_sub(height));
@@ -35,7 +38,8 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .take(height)
         .map(|(i, r)| {
             let l = &text[*i];
-            let whole = style_line(l, s.user.diff, marker, &needle, t);
+            let on = current.filter(|(line, _)| line == i).map(|(_, at)| at);
+            let whole = style_line(l, s.user.diff, marker, (&needle, on), t);
             // In the diff every row of a line keeps its mark, not only its colour.
             let mut spans = if s.user.diff {
                 vec![Span::raw(l.get(..2).unwrap_or("").to_string())]
@@ -49,7 +53,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let search = if needle.is_empty() {
         String::new()
     } else {
-        match search_lines(s).len() {
+        match hits.len() {
             0 => format!(" · /{} no match", super::il(&s.user.search)),
             n => format!(" · /{} {}/{n}", super::il(&s.user.search), s.user.found + 1),
         }
@@ -77,7 +81,15 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     frame.render_widget(Paragraph::new(lines).block(block(title, true, t)), area);
 }
 
-fn style_line<'a>(l: &str, diff: bool, marker: &str, needle: &str, t: &Theme) -> Line<'a> {
+/// One line of the prompt styled: a diff mark's colour, a heading, a truncation, or the
+/// search's matches (`needle`; `current`: the byte the match `n`/`N` is on starts at).
+fn style_line<'a>(
+    l: &str,
+    diff: bool,
+    marker: &str,
+    (needle, current): (&str, Option<usize>),
+    t: &Theme,
+) -> Line<'a> {
     let body = if diff { l.get(2..).unwrap_or("") } else { l };
     if diff && l.starts_with("- ") {
         return Line::styled(l.to_string(), t.decision(Decision::Dropped));
@@ -90,7 +102,7 @@ fn style_line<'a>(l: &str, diff: bool, marker: &str, needle: &str, t: &Theme) ->
     } else if !marker.is_empty() && l.contains(marker) {
         Line::styled(l.to_string(), t.decision(Decision::Truncated))
     } else if !needle.is_empty() && l.to_lowercase().contains(needle) {
-        highlight(l, needle, t)
+        highlight(l, needle, current, t)
     } else if diff {
         Line::styled(l.to_string(), t.muted())
     } else {
@@ -98,21 +110,32 @@ fn style_line<'a>(l: &str, diff: bool, marker: &str, needle: &str, t: &Theme) ->
     }
 }
 
-/// A line with every case-insensitive occurrence of `needle` highlighted.
-fn highlight<'a>(line: &str, needle: &str, t: &Theme) -> Line<'a> {
+/// A line with every case-insensitive occurrence of `needle` highlighted, the one starting at
+/// byte `current` (the match `n`/`N` is on) in the selection's colours, bold.
+fn highlight<'a>(line: &str, needle: &str, current: Option<usize>, t: &Theme) -> Line<'a> {
     let lower = line.to_lowercase();
     let mut spans = Vec::new();
     let mut at = 0;
     // Lower-casing can change byte lengths; fall back to a whole-line highlight when it does.
     if lower.len() != line.len() {
-        return Line::styled(line.to_string(), t.highlight());
+        let style = if current.is_some() {
+            t.selected().add_modifier(Modifier::BOLD)
+        } else {
+            t.highlight()
+        };
+        return Line::styled(line.to_string(), style);
     }
     while let Some(pos) = lower[at..].find(needle) {
         let start = at + pos;
         spans.push(Span::raw(line[at..start].to_string()));
+        let style = if current == Some(start) {
+            t.selected().add_modifier(Modifier::BOLD)
+        } else {
+            t.highlight()
+        };
         spans.push(Span::styled(
             line[start..start + needle.len()].to_string(),
-            t.highlight(),
+            style,
         ));
         at = start + needle.len();
     }

@@ -666,3 +666,59 @@ async fn tune_flags_share_a_row_when_one_per_line_does_not_fit() {
         "{t}"
     );
 }
+
+/// The prompt search counts and steps through matches, not lines; the match `n` is on is
+/// drawn apart from the others (bold, in the selection's colours).
+#[tokio::test]
+async fn the_prompt_search_steps_through_matches_and_marks_the_current_one() {
+    use crate::app::action::InputKey;
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u001").await;
+    settle(&mut s, &store, Action::ShowPrompt).await;
+    settle(&mut s, &store, Action::Filter).await;
+    crate::app::update::tests::type_text(&mut s, &store, "value").await;
+    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    let prompt = &s
+        .user
+        .view
+        .as_ref()
+        .and_then(|v| v.tuned.as_ref())
+        .expect("replayed")
+        .prompt;
+    let occurrences = prompt.to_lowercase().matches("value").count();
+    let lines = prompt
+        .lines()
+        .filter(|l| l.to_lowercase().contains("value"))
+        .count();
+    assert!(
+        occurrences > lines,
+        "a line holds two: {occurrences} in {lines} lines"
+    );
+    let hits = crate::app::update::search_hits(&s);
+    assert_eq!(hits.len(), occurrences);
+    let t = text(&s, 120, 40);
+    assert!(t.contains(&format!("/value 1/{occurrences}")), "{t}");
+    // Bold cells in the selection's colours: the current match, "value", alone.
+    let current = |s: &State| {
+        let term = draw(s, 120, 40, &Theme::default());
+        let buf = term.backend().buffer().clone();
+        let sel = Theme::default().selected().bg;
+        let cells: Vec<(u16, u16)> = (2..39)
+            .flat_map(|y| (1..119).map(move |x| (x, y)))
+            .filter(|&(x, y)| {
+                let c = &buf[(x, y)];
+                c.modifier.contains(ratatui::style::Modifier::BOLD) && Some(c.bg) == sel
+            })
+            .collect();
+        let word: String = cells.iter().map(|&(x, y)| buf[(x, y)].symbol()).collect();
+        (word.to_lowercase(), cells)
+    };
+    let (word, first) = current(&s);
+    assert_eq!(word, "value");
+    // The next match on the same line: another place, same line count.
+    let same_line = hits[1].0 == hits[0].0;
+    settle(&mut s, &store, Action::NextMatch).await;
+    let (word, second) = current(&s);
+    assert_eq!(word, "value");
+    assert_ne!(first, second, "the mark moved (same line: {same_line})");
+}

@@ -347,8 +347,8 @@ fn prompt_last(s: &State, rows: usize) -> usize {
     rows.saturating_sub(prompt_area(s.ui.size).1)
 }
 
-/// The scroll that brings the `k`-th matching line's first match to the top of the Prompt
-/// screen (or on the last page, when it is there): the row it is on, not its line's first.
+/// The scroll that brings the `k`-th match to the top of the Prompt screen (or on the last
+/// page, when it is there): the row it is on, not its line's first.
 pub fn match_scroll(s: &State, k: usize) -> Option<usize> {
     let (line, at) = *search_hits(s).get(k)?;
     let view = prompt_rows(s);
@@ -409,14 +409,15 @@ fn prompt(s: &mut State, action: Action) -> Vec<Effect> {
     vec![]
 }
 
-/// Lines of the prompt as shown (made inert, as drawn) containing the search text, any case.
+/// Each match of the search text in the prompt as shown (made inert, as drawn), any case, in
+/// reading order: the line it is on, once per match (`n` steps through matches, not lines).
 pub fn search_lines(s: &State) -> Vec<usize> {
     search_hits(s).into_iter().map(|(i, _)| i).collect()
 }
 
-/// Each line of the prompt as shown (made inert) containing the search text, any case, and the
-/// byte of that inert line its first match starts at.
-fn search_hits(s: &State) -> Vec<(usize, usize)> {
+/// Each match of the search text in the prompt as shown (made inert), any case, in reading
+/// order: its line, and the byte of that inert line it starts at.
+pub fn search_hits(s: &State) -> Vec<(usize, usize)> {
     let needle = s.user.search.to_lowercase();
     if needle.is_empty() {
         return vec![];
@@ -424,18 +425,23 @@ fn search_hits(s: &State) -> Vec<(usize, usize)> {
     prompt_lines(s)
         .iter()
         .enumerate()
-        .filter_map(|(i, l)| {
+        .flat_map(|(i, l)| {
             let l = crate::text::inert(l);
             let lower = l.to_lowercase();
-            let pos = lower.find(&needle)?;
-            // Lower-casing can change byte lengths: then the match is found by its character.
-            let at = if lower.len() == l.len() {
-                pos
+            let starts: Vec<usize> = lower.match_indices(&needle).map(|(p, _)| p).collect();
+            // Lower-casing can change byte lengths: then a match is found by its character.
+            let at: Vec<usize> = if lower.len() == l.len() {
+                starts
             } else {
-                let n = lower[..pos].chars().count();
-                l.char_indices().nth(n).map_or(0, |(b, _)| b)
+                starts
+                    .into_iter()
+                    .map(|p| {
+                        let n = lower[..p].chars().count();
+                        l.char_indices().nth(n).map_or(0, |(b, _)| b)
+                    })
+                    .collect()
             };
-            Some((i, at))
+            at.into_iter().map(move |b| (i, b))
         })
         .collect()
 }
