@@ -84,6 +84,61 @@ mod home_tests {
     }
 }
 
+/// The line and column (1-based) of what a milestone map error is about, found in the config
+/// `text`: the dependency named in the dependant's `depends_on` (an unknown one, the edge of a
+/// cycle, one listed twice: its second mention), or the second `id` of a milestone defined twice.
+fn milestone_fault(text: &str, e: &MilestoneError) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    // The rows of each `[[milestones]]` table, and the id it gives.
+    let id_of = |line: &str| -> Option<String> {
+        let (key, value) = line.split_once('=')?;
+        (key.trim() == "id").then(|| value.trim().trim_matches('"').to_string())
+    };
+    let table = |id: &str, nth: usize| -> Option<std::ops::Range<usize>> {
+        let start = (0..lines.len())
+            .filter(|&i| id_of(lines[i]).as_deref() == Some(id))
+            .nth(nth)?;
+        let head = (0..start)
+            .rev()
+            .find(|&i| lines[i].trim_start().starts_with('['))
+            .unwrap_or(0);
+        let end = (start + 1..lines.len())
+            .find(|&i| lines[i].trim_start().starts_with('['))
+            .unwrap_or(lines.len());
+        Some(head..end)
+    };
+    let quoted = |rows: std::ops::Range<usize>, word: &str, nth: usize| {
+        let needle = format!("\"{word}\"");
+        rows.flat_map(|i| {
+            lines[i]
+                .match_indices(&needle)
+                .map(move |(at, _)| (i, at))
+                .collect::<Vec<_>>()
+        })
+        .filter(|&(i, _)| id_of(lines[i]).is_none())
+        .nth(nth)
+        .map(|(i, at)| (i + 1, lines[i][..at].chars().count() + 1))
+    };
+    match e {
+        MilestoneError::Unknown {
+            milestone,
+            dependency,
+        } => quoted(table(milestone, 0)?, dependency, 0),
+        MilestoneError::Cycle { from, to, .. } => quoted(table(to, 0)?, from, 0),
+        MilestoneError::RepeatedDependency {
+            milestone,
+            dependency,
+        } => quoted(table(milestone, 0)?, dependency, 1),
+        MilestoneError::Duplicate(id) => {
+            let rows = table(id, 1)?;
+            (rows.start..rows.end)
+                .find(|&i| id_of(lines[i]).as_deref() == Some(id.as_str()))
+                .map(|i| (i + 1, lines[i].len() - lines[i].trim_start().len() + 1))
+        }
+        MilestoneError::Empty | MilestoneError::EmptyId => None,
+    }
+}
+
 impl Config {
     /// Reads `path`, or the default location if it exists (an explicit path must exist).
     pub fn load(path: Option<&Path>) -> Result<(Config, Option<PathBuf>), ConfigError> {
@@ -117,9 +172,11 @@ impl Config {
                 message: e.message().trim().to_string(),
             }
         })?;
-        config
-            .milestone_map()
-            .map_err(|e| ConfigError::Milestones(e, path.into()))?;
+        config.milestone_map().map_err(|e| {
+            // Where in the file: the line and column of the entry at fault, when found.
+            let at = milestone_fault(text, &e).map_or(String::new(), |(l, c)| format!(":{l}:{c}"));
+            ConfigError::Milestones(e, format!("{path}{at}"))
+        })?;
         Ok(config)
     }
 
@@ -184,10 +241,28 @@ mod tests {
     fn errors_name_the_file_and_the_edge() {
         let cycle = "[[milestones]]\nid = \"A\"\ndepends_on = [\"B\"]\n[[milestones]]\nid = \"B\"\ndepends_on = [\"A\"]\n";
         let err = Config::parse(cycle, "c.toml").expect_err("cycle");
+        // Where: the edge's dependency in its dependant's `depends_on`.
         assert_eq!(
             err.to_string(),
-            "config c.toml: milestones: milestone dependency cycle A → B → A (edge A → B)"
+            "config c.toml:6:15: milestones: milestone dependency cycle A → B → A (edge A → B)"
         );
+        for (text, said) in [
+            (
+                "[[milestones]]\nid = \"A\"\n\n[[milestones]]\nid = \"B\"\nname = \"x\"\ndepends_on = [\"A\", \"Q\"]\n",
+                "config c.toml:7:20: milestones: milestone B depends on unknown milestone Q",
+            ),
+            (
+                "[[milestones]]\nid = \"A\"\n[[milestones]]\n  id = \"A\"\n",
+                "config c.toml:4:3: milestones: milestone A is defined twice",
+            ),
+            (
+                "[[milestones]]\nid = \"A\"\n[[milestones]]\nid = \"B\"\ndepends_on = [\"A\",\n  \"A\"]\n",
+                "config c.toml:6:3: milestones: milestone B lists dependency A twice",
+            ),
+        ] {
+            let err = Config::parse(text, "c.toml").expect_err(said);
+            assert!(err.to_string().starts_with(said), "{err}");
+        }
         let unknown_key = "[[milestones]]\nid = \"A\"\nneeds = []\n";
         let err = Config::parse(unknown_key, "c.toml").expect_err("unknown key");
         assert!(

@@ -199,7 +199,7 @@ fn runtime_and_usage_errors() {
         &["graph", "--config", cycle],
         2,
         &format!(
-            "ctxlens: config {cycle}: milestones: milestone dependency cycle A → B → A (edge A → B)"
+            "ctxlens: config {cycle}:6:15: milestones: milestone dependency cycle A → B → A (edge A → B)"
         ),
     );
     let out = ctxlens(&["replay"]);
