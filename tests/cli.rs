@@ -729,3 +729,26 @@ fn replay_and_inspect_take_a_snapshot_file_as_user() {
         missing.stderr
     );
 }
+
+/// SPEC §4: a snapshot's extra fields (another writer's additions, at the top and in its rows)
+/// are allowed; it replays as it does without them.
+#[test]
+fn a_snapshot_with_extra_fields_replays_as_without_them() {
+    let mut v: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/data/snapshot-u1.json").expect("fixture"),
+    )
+    .expect("JSON");
+    v["written_by"] = serde_json::json!({"tool": "another", "version": 3});
+    v["journey"][0]["row_version"] = serde_json::json!(7);
+    v["knowledge"][0]["embedding_model"] = serde_json::json!("x");
+    let f = write_temp("extra.json", &v.to_string());
+    let with = ctxlens(&["replay", "--snapshot", f.to_str().expect("utf-8"), "--json"]);
+    let without = ctxlens(&[
+        "replay",
+        "--snapshot",
+        "tests/data/snapshot-u1.json",
+        "--json",
+    ]);
+    assert_eq!(with.code, 0, "{}", with.stderr);
+    assert_eq!(with.stdout, without.stdout);
+}

@@ -507,3 +507,56 @@ fn markdown_shows_stored_text_as_text() {
         assert_eq!(raw, escaped, "{open}: {}", out.stdout);
     }
 }
+
+/// Every `*.json` entry of a snapshots folder is read or named as not read, a folder, a FIFO
+/// and a dangling link too (none waits or is left out); past the first 20, the rest are counted.
+#[test]
+fn every_json_entry_of_a_folder_is_read_or_named_and_the_rest_counted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = std::fs::read_to_string("tests/data/snapshot-u1.json").expect("fixture");
+    std::fs::write(dir.path().join("good.json"), &good).expect("write");
+    for i in 0..21 {
+        std::fs::write(dir.path().join(format!("bad{i:02}.json")), "{").expect("write");
+    }
+    std::fs::create_dir(dir.path().join("a-folder.json")).expect("mkdir");
+    std::os::unix::fs::symlink("nowhere.json", dir.path().join("a-dangling.json")).expect("link");
+    let fifo = dir.path().join("a-fifo.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let d = dir.path().to_str().expect("utf-8");
+    let out = ctxlens(&["report", "--snapshots", d, "--quiet"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.contains("Users not read (24)"), "{}", out.stdout);
+    assert!(out.stdout.contains("… and 4 more"), "{}", out.stdout);
+    let json = ctxlens(&["report", "--snapshots", d, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(
+        (v["users"].as_u64(), v["errors"]["count"].as_u64()),
+        (Some(1), Some(24))
+    );
+    // The odd entries sort first (`a-`) and say what they are.
+    let first: Vec<&str> = v["errors"]["first"]
+        .as_array()
+        .expect("first")
+        .iter()
+        .filter_map(|m| m.as_str())
+        .collect();
+    let said = first.join("\n");
+    assert!(
+        said.contains("a-folder.json: a directory, not a snapshot file"),
+        "{said}"
+    );
+    assert!(said.contains("a-fifo.json: not a regular file"), "{said}");
+    assert!(said.contains("a-dangling.json: No such file"), "{said}");
+    // Given alone, a folder named like a file is named so too.
+    let one = ctxlens(&["replay", &format!("{d}/a-folder.json")]);
+    assert_eq!(one.code, 2, "{}", one.stderr);
+    assert!(
+        one.stderr.contains("a directory, not a snapshot file"),
+        "{}",
+        one.stderr
+    );
+}

@@ -106,11 +106,12 @@ fn names_a_file(arg: &str) -> bool {
     arg.contains(std::path::MAIN_SEPARATOR) || arg.ends_with(".json")
 }
 
-/// The snapshot file `arg` names ([`names_a_file`]), when it exists; [`not_a_user`] says what
-/// a bare name that is a file here is when no user has it.
+/// The snapshot file `arg` names ([`names_a_file`]), when something is there (a folder or a
+/// FIFO too: reading it then says what it is); [`not_a_user`] says what a bare name that is a
+/// file here is when no user has it.
 pub(crate) fn snapshot_file(arg: &str) -> Option<&Path> {
     let path = Path::new(arg);
-    (names_a_file(arg) && path.is_file()).then_some(path)
+    (names_a_file(arg) && path.exists()).then_some(path)
 }
 
 /// A user that could not be loaded, the error made plain when `arg` also names something on

@@ -171,17 +171,26 @@ pub fn sections(s: &Summary) -> Vec<Section> {
         out.extend(super::changes::sections(c));
     }
     if s.errors.count > 0 {
+        let mut rows: Vec<(String, Vec<Cell>)> = s
+            .errors
+            .first
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (i.to_string(), vec![Cell::text(m.clone()).tone(Tone::Fail)]))
+            .collect();
+        // Only the first are kept: the rest are counted, not left out without a word.
+        let more = s.errors.count.saturating_sub(s.errors.first.len() as u64);
+        if more > 0 {
+            rows.push((
+                "more".into(),
+                vec![Cell::text(format!("… and {more} more")).tone(Tone::Dim)],
+            ));
+        }
         out.push(Section {
             key: "errors",
             title: format!("Users not read ({})", s.errors.count),
             columns: vec![("message", "message".into(), false)],
-            rows: s
-                .errors
-                .first
-                .iter()
-                .enumerate()
-                .map(|(i, m)| (i.to_string(), vec![Cell::text(m.clone()).tone(Tone::Fail)]))
-                .collect(),
+            rows,
         });
     }
     out

@@ -75,6 +75,8 @@ pub fn read_user_list(path: &Path) -> Result<Vec<Listed>, String> {
         std::fs::read_to_string(path).map_err(|e| format!("users file {}: {e}", path.display()))?;
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
+    // Editors on some systems start a UTF-8 file with a byte-order mark: not part of an id.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     for (n, line) in text.lines().enumerate() {
         let id = listed_id(line).map_err(|(col, why)| {
             format!("users file {}:{}:{col}: {why}", path.display(), n + 1)
@@ -125,7 +127,7 @@ fn listed_id(line: &str) -> Result<Option<String>, (usize, String)> {
     Ok((!id.is_empty() && !id.starts_with('#')).then(|| id.to_string()))
 }
 
-/// The `*.json` files of a folder, by name.
+/// The `*.json` entries of a folder, by name.
 pub fn snapshot_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("snapshots folder {}: {e}", dir.display()))?;
@@ -134,7 +136,9 @@ pub fn snapshot_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
         let path = entry
             .map_err(|e| format!("snapshots folder {}: {e}", dir.display()))?
             .path();
-        if path.is_file() && path.extension().is_some_and(|e| e == "json") {
+        // Every `*.json` entry, a folder, a FIFO or a dangling link too: reading it says why it
+        // is not a snapshot, rather than leaving it out without a word.
+        if path.extension().is_some_and(|e| e == "json") {
             files.push(path);
         }
     }
@@ -280,6 +284,20 @@ async fn sample(store: &dyn Store, n: usize, seed: u64) -> Result<Vec<String>, S
 #[cfg(test)]
 mod listed_tests {
     use super::listed_id;
+
+    /// A byte-order mark (Notepad's) is not part of the first id.
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_id() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("users.txt");
+        std::fs::write(&file, "\u{feff}u005\r\nu006\n").expect("write");
+        let ids: Vec<String> = super::read_user_list(&file)
+            .expect("reads")
+            .into_iter()
+            .map(|l| l.user_id)
+            .collect();
+        assert_eq!(ids, ["u005", "u006"]);
+    }
 
     #[test]
     fn a_quoted_line_is_one_json_string_with_its_spaces_and_hashes() {

@@ -8,6 +8,18 @@ use crate::engine::snapshot::Malformed;
 /// Reads a snapshot file; the error starts `snapshot FILE:` and names the line and column of bad JSON.
 pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
     let shown = path.display();
+    // Only a regular file is read: a FIFO would wait for a writer for ever, a folder says so.
+    let meta = std::fs::metadata(path).map_err(|e| format!("snapshot {shown}: {e}"))?;
+    if meta.is_dir() {
+        return Err(format!(
+            "snapshot {shown}: a directory, not a snapshot file"
+        ));
+    }
+    if !meta.is_file() {
+        return Err(format!(
+            "snapshot {shown}: not a regular file (a FIFO, socket or device), not read"
+        ));
+    }
     let bytes = std::fs::read(path).map_err(|e| format!("snapshot {shown}: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         // Where the first byte that is not UTF-8 is, as line:column (of the valid text before it).

@@ -6,8 +6,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// One user's inputs to assembly. `now` is part of the input, so replay never reads the clock.
+/// Fields SPEC §4 does not name are allowed (another writer's additions) and not kept.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Snapshot {
     pub user_id: String,
     #[serde(default)]
@@ -49,7 +49,6 @@ pub struct Snapshot {
 /// threshold less the near-miss margin), at most `limit` of them (the policy's limit plus the
 /// near misses).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct KnowledgeSearch {
     pub min_similarity: f64,
     pub limit: usize,
@@ -294,9 +293,8 @@ pub fn json_kind(v: &Value) -> &'static str {
     }
 }
 
-/// A `memory_bank` row.
+/// A `memory_bank` row (fields SPEC §4 does not name are allowed, as on the snapshot).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct JourneyEntry {
     /// `mb:{memory_bank.id}`.
     pub id: String,
@@ -343,9 +341,8 @@ impl JourneyKind {
     }
 }
 
-/// A knowledge hit and its similarity to the query.
+/// A knowledge hit and its similarity to the query (other fields allowed, as on the snapshot).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct KnowledgeEntry {
     /// `kn:{knowledge.id}`.
     pub id: String,
