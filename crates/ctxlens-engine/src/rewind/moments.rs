@@ -1,6 +1,8 @@
 //! A user's timeline: the instants at which their stored data changed (journey rows, turns),
 //! the stops time travel steps through.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -14,7 +16,8 @@ pub struct Moment {
     /// The items stored at that instant (`mb:12`, `s1#3`), journey rows first.
     pub ids: Vec<String>,
     /// What happened, in ids and milestones only (no stored text): `transition → M3`,
-    /// `completed M2`, `business DNA`, `turn s1#3`; several joined by `, `.
+    /// `completed M2`, `business DNA`, `turn s1#3`; several joined by `, `, past four the first
+    /// three and `and N more`.
     pub label: String,
 }
 
@@ -46,22 +49,49 @@ pub fn moments_of(journey: &[JourneyEntry], sessions: &[(&str, &[SessionEntry])]
             }
         }
     }
-    events.sort();
-    let mut out: Vec<Moment> = Vec::new();
+    // By instant, journey rows first; at one instant in stored order (`s1#9` before `s1#10`).
+    events.sort_by_key(|(at, kind, ..)| (*at, *kind));
+    // Each instant's distinct labels, in order (a set beside them: an instant may hold
+    // thousands of turns, and looking each label up in the joined text would be quadratic).
+    let mut out: Vec<(Moment, Vec<String>, HashSet<String>)> = Vec::new();
     for (at, _, id, label) in events {
         match out.last_mut() {
-            Some(m) if m.at == at => {
+            Some((m, labels, seen)) if m.at == at => {
                 m.ids.push(id);
-                if !m.label.split(", ").any(|l| l == label) {
-                    m.label = format!("{}, {label}", m.label);
+                if seen.insert(label.clone()) {
+                    labels.push(label);
                 }
             }
-            _ => out.push(Moment {
-                at,
-                ids: vec![id],
-                label,
-            }),
+            _ => out.push((
+                Moment {
+                    at,
+                    ids: vec![id],
+                    label: String::new(),
+                },
+                vec![label.clone()],
+                HashSet::from([label]),
+            )),
         }
     }
-    out
+    out.into_iter()
+        .map(|(mut m, labels, _)| {
+            m.label = joined(&labels);
+            m
+        })
+        .collect()
+}
+
+/// The labels an instant shows at most; the rest are counted.
+const LABELS_SHOWN: usize = 4;
+
+/// `a, b, c`, or past [`LABELS_SHOWN`], the first of them `and N more`.
+fn joined(labels: &[String]) -> String {
+    if labels.len() <= LABELS_SHOWN {
+        return labels.join(", ");
+    }
+    format!(
+        "{} and {} more",
+        labels[..LABELS_SHOWN - 1].join(", "),
+        labels.len() - (LABELS_SHOWN - 1)
+    )
 }

@@ -371,6 +371,29 @@ fn moments_group_an_instant_and_name_no_text() {
     assert!(!format!("{m:?}").contains("secret"));
 }
 
+/// Thousands of turns at one instant are one moment holding every id, its label the first few
+/// and a count (read in linear time: 20,000 such turns once took seconds).
+#[test]
+fn one_instant_of_many_turns_names_a_few_and_counts_the_rest() {
+    let mut s = snap();
+    let before = s.session.len();
+    for _ in 0..20_000 {
+        s.session.push(turn(20_000, "x"));
+    }
+    let m = moments(&s);
+    let at = m.iter().find(|m| m.at == t(20_000)).expect("the instant");
+    assert_eq!(at.ids.len(), 20_000);
+    assert_eq!(
+        at.label,
+        format!(
+            "turn s1#{}, turn s1#{}, turn s1#{} and 19997 more",
+            before,
+            before + 1,
+            before + 2
+        )
+    );
+}
+
 /// A journey row or a turn at a second in [0, 1000), some without a timestamp.
 fn arb_snapshot() -> impl Strategy<Value = Snapshot> {
     let rows = prop::collection::vec(
