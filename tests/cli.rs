@@ -752,3 +752,49 @@ fn a_snapshot_with_extra_fields_replays_as_without_them() {
     assert_eq!(with.code, 0, "{}", with.stderr);
     assert_eq!(with.stdout, without.stdout);
 }
+
+/// A keymap or theme in the config folder that cannot be used, or a theme asked for that is not
+/// there, stops `tui` before it takes the terminal: exit 2, naming the file and line:column.
+#[test]
+fn a_bad_keymap_or_theme_is_a_usage_error_naming_the_file() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let dir = home.path().join("ctxlens");
+    std::fs::create_dir_all(dir.join("themes")).expect("mkdir");
+    let env = [(
+        "XDG_CONFIG_HOME",
+        home.path().to_string_lossy().into_owned(),
+    )];
+    let keymap = dir.join("keymap.toml");
+    std::fs::write(&keymap, "[keys]\n\"x\" = \"quitt\"\n").expect("write");
+    let out = common::ctxlens_with(&["tui"], &env);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        out.stderr.trim_end(),
+        format!(
+            "ctxlens: keymap {}: key \"x\": unknown action \"quitt\"",
+            keymap.display()
+        )
+    );
+    std::fs::write(&keymap, "[keys]\n\"x\" = quit\n").expect("write");
+    let out = common::ctxlens_with(&["tui"], &env);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let at = format!("ctxlens: keymap {}:2:7:", keymap.display());
+    assert!(out.stderr.starts_with(&at), "{}", out.stderr);
+    std::fs::remove_file(&keymap).expect("rm");
+    let theme = dir.join("themes").join("half.toml");
+    std::fs::write(&theme, "name = \"half\"\nfg = \"notacolour\"\n").expect("write");
+    let out = common::ctxlens_with(&["tui"], &env);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&theme.display().to_string()),
+        "{}",
+        out.stderr
+    );
+    std::fs::remove_file(&theme).expect("rm");
+    let out = common::ctxlens_with(&["tui", "--theme", "nosuch"], &env);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        out.stderr.trim_end(),
+        "ctxlens: theme nosuch: no such theme (themes: default, high-contrast, light)"
+    );
+}

@@ -296,6 +296,10 @@ struct TuiArgs {
 
 async fn tui(ctx: Ctx, global: &GlobalArgs, args: TuiArgs) -> Result<(), CliError> {
     use std::io::IsTerminal;
+    let (config, _) = Config::load(global.config.as_deref())?;
+    let theme = args.theme.or(config.theme);
+    // A keymap or theme that cannot be used is a usage error before the terminal is taken.
+    let look = crate::tui::Look::load(theme.as_deref()).map_err(CliError::Usage)?;
     if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
         return Err(CliError::Usage(
             "tui: the TUI needs a terminal on stdin and stdout; for output to a file or a pipe, \
@@ -303,9 +307,9 @@ async fn tui(ctx: Ctx, global: &GlobalArgs, args: TuiArgs) -> Result<(), CliErro
                 .into(),
         ));
     }
-    let (config, _) = Config::load(global.config.as_deref())?;
     let opts = crate::tui::TuiOptions {
-        theme: args.theme.or(config.theme),
+        look,
+        theme,
         redact: global.redact,
         exit_after_first_frame: args.exit_after_first_frame,
         embedder: ctx.embedder.clone(),

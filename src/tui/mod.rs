@@ -44,6 +44,8 @@ pub struct TuiOptions {
     pub embedder: crate::store::embedder::Embedder,
     /// Open users as of this instant (`tui --at`); `None`: now.
     pub at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The keys and themes, loaded and checked ([`Look::load`]).
+    pub look: Look,
 }
 
 /// How the TUI ended, the terminal restored either way.
@@ -64,12 +66,7 @@ pub async fn run_tui(
     demo: bool,
     opts: TuiOptions,
 ) -> color_eyre::Result<Ended> {
-    let (keymap, keymap_error) = load_keymap();
-    let (themes, theme_errors) = ui::theme::load_all(
-        crate::config::default_path()
-            .and_then(|p| p.parent().map(|d| d.join("themes")))
-            .as_deref(),
-    );
+    let Look { keymap, themes } = opts.look.clone();
     let session = Session {
         engine: engine.clone(),
         baseline: policy.clone(),
@@ -80,16 +77,6 @@ pub async fn run_tui(
         warming: Default::default(),
     };
     let mut state = start_state(store.as_ref(), session, demo, &opts);
-    if !themes.contains_key(&state.ui.theme) {
-        state.ui.theme = "default".into();
-    }
-    if let Some(p) = keymap_error.into_iter().chain(theme_errors).next() {
-        state.status.message = Some(crate::app::state::Message {
-            text: p,
-            error: true,
-            until: 2 * crate::app::state::MESSAGE_SECONDS * TICKS_PER_SECOND,
-        });
-    }
 
     // Before the terminal is taken over, so that a signal from then on ends the loop instead
     // of the process.
@@ -141,18 +128,46 @@ fn start_state(store: &dyn Store, session: Session, demo: bool, opts: &TuiOption
     state
 }
 
-fn load_keymap() -> (Keymap, Option<String>) {
-    let Some(path) =
-        crate::config::default_path().and_then(|p| p.parent().map(|d| d.join("keymap.toml")))
-    else {
-        return (Keymap::default(), None);
-    };
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return (Keymap::default(), None);
-    };
-    match Keymap::default().merge(&text, &path.display().to_string()) {
-        Ok(k) => (k, None),
-        Err(e) => (Keymap::default(), Some(e)),
+/// The keys and themes the TUI is drawn with, from the config folder: read, and checked, before
+/// the terminal is taken over.
+#[derive(Debug, Clone, Default)]
+pub struct Look {
+    pub keymap: Keymap,
+    pub themes: std::collections::BTreeMap<String, Theme>,
+}
+
+impl Look {
+    /// `keymap.toml` merged over the default keys and `themes/*.toml` beside the shipped themes,
+    /// from the config folder; `theme` (the one asked for) must be among them. A file that
+    /// cannot be read or used is an error naming it (and its line:column), not a look quietly
+    /// left out.
+    pub fn load(theme: Option<&str>) -> Result<Look, String> {
+        let dir = crate::config::default_path()
+            .and_then(|p| p.parent().map(std::path::Path::to_path_buf));
+        let keymap = match dir.as_ref().map(|d| d.join("keymap.toml")) {
+            Some(path) if path.exists() => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("keymap {}: {e}", path.display()))?;
+                Keymap::default().merge(&text, &path.display().to_string())?
+            }
+            _ => Keymap::default(),
+        };
+        let (themes, errors) =
+            ui::theme::load_all(dir.as_ref().map(|d| d.join("themes")).as_deref());
+        if let Some(e) = errors.into_iter().next() {
+            return Err(e);
+        }
+        if let Some(name) = theme
+            && !themes.contains_key(name)
+        {
+            let known: Vec<&str> = themes.keys().map(String::as_str).collect();
+            return Err(format!(
+                "theme {}: no such theme (themes: {})",
+                crate::text::inert_line(name),
+                known.join(", ")
+            ));
+        }
+        Ok(Look { keymap, themes })
     }
 }
 
