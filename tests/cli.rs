@@ -798,3 +798,23 @@ fn a_bad_keymap_or_theme_is_a_usage_error_naming_the_file() {
         "ctxlens: theme nosuch: no such theme (themes: default, high-contrast, light)"
     );
 }
+
+/// A cached context a snapshot holds that is not a cache entry is called unreadable on
+/// `inspect`'s `cached` line, with why: not "present" as if it were fine.
+#[test]
+fn inspect_calls_a_cached_context_that_is_no_cache_entry_unreadable() {
+    let mut v: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/data/snapshot-u1.json").expect("fixture"),
+    )
+    .expect("JSON");
+    v["cached_context"] = serde_json::json!("x");
+    let f = write_temp("cached_bad.json", &v.to_string());
+    let out = ctxlens(&["inspect", f.to_str().expect("utf-8")]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("cached "))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(line.contains("present, unreadable ("), "{line}");
+}

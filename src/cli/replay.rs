@@ -554,17 +554,24 @@ impl<'a> Inspected<'a> {
         }
         let query = snap.query.as_deref().map_or("—".into(), |q| preview(q, 90));
         writeln!(out, "query       {query}").map_err(io)?;
+        let ttl_of =
+            |ttl: Option<u64>, none: &str| ttl.map_or(none.into(), |t| format!("TTL {t} s"));
         let cache = match (&snap.cached_context, data.cached_context_ttl) {
-            (Some(_), ttl) => format!(
-                "present · {}",
-                ttl.map_or("no TTL".into(), |t| format!("TTL {t} s"))
-            ),
+            // Read as JSON but not as a cache entry (a snapshot file edited by hand): unreadable.
+            (Some(v), ttl) => match crate::engine::cache::CachedContext::from_json(v) {
+                Ok(_) => format!("present · {}", ttl_of(ttl, "no TTL")),
+                Err(why) => format!(
+                    "present, unreadable ({}) · {}",
+                    preview(&why, 90),
+                    ttl_of(ttl, "no TTL")
+                ),
+            },
             // Stored, but not readable: not the same as none (an empty or expired cache).
             (None, ttl) => match snap.unreadable_cache() {
                 Some(m) => format!(
                     "present, unreadable ({}) · {}",
                     preview(&m.reason, 90),
-                    ttl.map_or("TTL not read".into(), |t| format!("TTL {t} s"))
+                    ttl_of(ttl, "TTL not read")
                 ),
                 None => "none".into(),
             },
