@@ -23,6 +23,12 @@ be read, named); 2 a usage or configuration error (the file and line:column, or 
 /// Writes the manual page (roff) to stdout, or with `dir` the page and one per command there.
 pub fn man(dir: Option<&std::path::Path>) -> Result<(), CliError> {
     if let Some(dir) = dir {
+        if dir.exists() && !dir.is_dir() {
+            return Err(CliError::Usage(format!(
+                "man --dir {}: not a directory",
+                dir.display()
+            )));
+        }
         // Made as `mkdir -p` would: a fresh account has no ~/.local/share/man/man1.
         std::fs::create_dir_all(dir)
             .map_err(|e| CliError::Runtime(format!("man --dir {}: {e}", dir.display())))?;
@@ -126,6 +132,13 @@ mod tests {
         assert!(top.contains("EXIT STATUS"), "the top page is ctxlens's own");
         let report = std::fs::read_to_string(dir.path().join("ctxlens-report.1")).expect("report");
         assert!(report.contains("fail\\-on"), "its options");
+        // A file where the folder should be is named so.
+        let file = dir.path().join("ctxlens.1");
+        let err = man(Some(&file)).expect_err("a file");
+        assert!(
+            matches!(&err, CliError::Usage(m) if m.ends_with("ctxlens.1: not a directory")),
+            "{err:?}"
+        );
         // A directory not made yet is made, as `mkdir -p` would.
         let fresh = dir.path().join("share/man/man1");
         man(Some(&fresh)).expect("written into a new directory");

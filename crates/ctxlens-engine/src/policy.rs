@@ -356,6 +356,13 @@ impl Policy {
     /// Checks what TOML types cannot: returns the key and what is wrong with it.
     fn validate(&self) -> Result<(), (String, String)> {
         let bad = |key: &str, msg: String| Err((key.to_string(), msg));
+        // A name shows in every header and report line: a blank one reads as nothing.
+        if self.name.trim().is_empty() {
+            return bad("name", "must not be empty".into());
+        }
+        if self.layers.iter().any(|l| l.name.trim().is_empty()) {
+            return bad("layers", "a layer's name must not be empty".into());
+        }
         // A negative term would make T larger than the model's window: never what is meant.
         for (key, v) in [
             (

@@ -223,6 +223,27 @@ fn file_errors_name_file_line_and_column() {
         );
     }
 
+    // Names show in every header: a blank one is refused (`--set name=` too).
+    let blank = "name = \" \"\n[budget]\ntotal = 100\n[[layers]]\nname=\"s\"\nsource=\"session\"\nweight=1\n";
+    let err = Policy::from_toml(blank, "p.toml").expect_err("blank name");
+    assert_eq!(err.to_string(), "p.toml: name: must not be empty");
+    let blank_layer = blank
+        .replace("name = \" \"", "name = \"p\"")
+        .replace("name=\"s\"", "name=\"\"");
+    let err = Policy::from_toml(&blank_layer, "p.toml").expect_err("blank layer");
+    assert_eq!(
+        err.to_string(),
+        "p.toml: layers: a layer's name must not be empty"
+    );
+    let err = Policy::preset("prolaunch")
+        .expect("preset")
+        .with_overrides(&["name=".into()])
+        .expect_err("--set name=");
+    assert!(
+        err.to_string().ends_with("name: must not be empty"),
+        "{err}"
+    );
+
     let dup_source = "name = \"p\"\n[budget]\ntotal = 100\n[[layers]]\nname=\"a\"\nsource=\"session\"\nweight=0.5\n[[layers]]\nname=\"b\"\nsource=\"session\"\nweight=0.5\n";
     let err = Policy::from_toml(dup_source, "p.toml").expect_err("dup source");
     assert_eq!(
