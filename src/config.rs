@@ -150,14 +150,29 @@ impl Config {
             },
         };
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Read {
+        let where_ = |cause: String| ConfigError::Read {
             path: shown.clone(),
             cause: if explicit {
-                e.to_string()
+                cause
             } else {
-                format!("{e} (default location)")
+                format!("{cause} (default location)")
             },
+        };
+        let bytes = std::fs::read(&path).map_err(|e| where_(e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            // Where the first byte that is not UTF-8 is, as line:column of the text before it.
+            let at = e.utf8_error().valid_up_to();
+            let before = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
+            let (line, column) = line_col(before, at);
+            ConfigError::Syntax {
+                path: shown.clone(),
+                line,
+                column,
+                message: format!("not UTF-8 (byte 0x{:02X})", e.as_bytes()[at]),
+            }
         })?;
+        // Editors on some systems start a UTF-8 file with a byte-order mark: not TOML.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
         let config = Config::parse(&text, &shown)?;
         Ok((config, Some(path)))
     }
@@ -263,6 +278,14 @@ mod tests {
             let err = Config::parse(text, "c.toml").expect_err(said);
             assert!(err.to_string().starts_with(said), "{err}");
         }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let bad = dir.path().join("config.toml");
+        std::fs::write(&bad, b"# ok\ntheme = \"li\xffght\"\n").expect("write");
+        let err = Config::load(Some(&bad)).expect_err("not UTF-8");
+        assert_eq!(
+            err.to_string(),
+            format!("config {}:2:12: not UTF-8 (byte 0xFF)", bad.display())
+        );
         let unknown_key = "[[milestones]]\nid = \"A\"\nneeds = []\n";
         let err = Config::parse(unknown_key, "c.toml").expect_err("unknown key");
         assert!(
