@@ -5,6 +5,8 @@
 mod common;
 #[path = "cli/errors.rs"]
 mod errors;
+#[path = "cli/files.rs"]
+mod files;
 #[path = "cli/graph.rs"]
 mod graph;
 
@@ -695,126 +697,4 @@ fn a_global_next_in_its_layer_truncated_is_named_truncated() {
         .find(|i| i["id"] == "mb:330")
         .expect("mb:330");
     assert_eq!(item["decision"], "truncated");
-}
-
-/// A snapshot file given where a user id goes is read as one, as `diff` and `explain` do: the
-/// same replay as `--snapshot`; a missing `.json` is no such file.
-#[test]
-fn replay_and_inspect_take_a_snapshot_file_as_user() {
-    let flag = ctxlens(&[
-        "replay",
-        "--snapshot",
-        "tests/data/snapshot-u1.json",
-        "--json",
-    ]);
-    let arg = ctxlens(&["replay", "tests/data/snapshot-u1.json", "--json"]);
-    assert_eq!(flag.code, 0, "{}", flag.stderr);
-    assert_eq!(arg.stdout, flag.stdout);
-    let inspect = ctxlens(&["inspect", "tests/data/snapshot-u1.json"]);
-    assert_eq!(inspect.code, 0, "{}", inspect.stderr);
-    assert!(
-        inspect
-            .stdout
-            .starts_with("u1 · at M4 Pricing Strategy · snapshot tests/data/snapshot-u1.json"),
-        "{}",
-        inspect.stdout
-    );
-    let missing = ctxlens(&["replay", "nothing-here.json"]);
-    assert_eq!(missing.code, 2, "{}", missing.stderr);
-    assert!(
-        missing
-            .stderr
-            .starts_with("ctxlens: nothing-here.json: no such file"),
-        "{}",
-        missing.stderr
-    );
-}
-
-/// SPEC §4: a snapshot's extra fields (another writer's additions, at the top and in its rows)
-/// are allowed; it replays as it does without them.
-#[test]
-fn a_snapshot_with_extra_fields_replays_as_without_them() {
-    let mut v: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string("tests/data/snapshot-u1.json").expect("fixture"),
-    )
-    .expect("JSON");
-    v["written_by"] = serde_json::json!({"tool": "another", "version": 3});
-    v["journey"][0]["row_version"] = serde_json::json!(7);
-    v["knowledge"][0]["embedding_model"] = serde_json::json!("x");
-    let f = write_temp("extra.json", &v.to_string());
-    let with = ctxlens(&["replay", "--snapshot", f.to_str().expect("utf-8"), "--json"]);
-    let without = ctxlens(&[
-        "replay",
-        "--snapshot",
-        "tests/data/snapshot-u1.json",
-        "--json",
-    ]);
-    assert_eq!(with.code, 0, "{}", with.stderr);
-    assert_eq!(with.stdout, without.stdout);
-}
-
-/// A keymap or theme in the config folder that cannot be used, or a theme asked for that is not
-/// there, stops `tui` before it takes the terminal: exit 2, naming the file and line:column.
-#[test]
-fn a_bad_keymap_or_theme_is_a_usage_error_naming_the_file() {
-    let home = tempfile::tempdir().expect("temp dir");
-    let dir = home.path().join("ctxlens");
-    std::fs::create_dir_all(dir.join("themes")).expect("mkdir");
-    let env = [(
-        "XDG_CONFIG_HOME",
-        home.path().to_string_lossy().into_owned(),
-    )];
-    let keymap = dir.join("keymap.toml");
-    std::fs::write(&keymap, "[keys]\n\"x\" = \"quitt\"\n").expect("write");
-    let out = common::ctxlens_with(&["tui"], &env);
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    assert_eq!(
-        out.stderr.trim_end(),
-        format!(
-            "ctxlens: keymap {}: key \"x\": unknown action \"quitt\"",
-            keymap.display()
-        )
-    );
-    std::fs::write(&keymap, "[keys]\n\"x\" = quit\n").expect("write");
-    let out = common::ctxlens_with(&["tui"], &env);
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    let at = format!("ctxlens: keymap {}:2:7:", keymap.display());
-    assert!(out.stderr.starts_with(&at), "{}", out.stderr);
-    std::fs::remove_file(&keymap).expect("rm");
-    let theme = dir.join("themes").join("half.toml");
-    std::fs::write(&theme, "name = \"half\"\nfg = \"notacolour\"\n").expect("write");
-    let out = common::ctxlens_with(&["tui"], &env);
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(
-        out.stderr.contains(&theme.display().to_string()),
-        "{}",
-        out.stderr
-    );
-    std::fs::remove_file(&theme).expect("rm");
-    let out = common::ctxlens_with(&["tui", "--theme", "nosuch"], &env);
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    assert_eq!(
-        out.stderr.trim_end(),
-        "ctxlens: theme nosuch: no such theme (themes: default, high-contrast, light)"
-    );
-}
-
-/// A cached context a snapshot holds that is not a cache entry is called unreadable on
-/// `inspect`'s `cached` line, with why: not "present" as if it were fine.
-#[test]
-fn inspect_calls_a_cached_context_that_is_no_cache_entry_unreadable() {
-    let mut v: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string("tests/data/snapshot-u1.json").expect("fixture"),
-    )
-    .expect("JSON");
-    v["cached_context"] = serde_json::json!("x");
-    let f = write_temp("cached_bad.json", &v.to_string());
-    let out = ctxlens(&["inspect", f.to_str().expect("utf-8")]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let line = out
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("cached "))
-        .unwrap_or_else(|| panic!("{}", out.stdout));
-    assert!(line.contains("present, unreadable ("), "{line}");
 }
