@@ -150,29 +150,20 @@ impl Config {
             },
         };
         let shown = path.display().to_string();
-        let where_ = |cause: String| ConfigError::Read {
+        let bytes = std::fs::read(&path).map_err(|e| ConfigError::Read {
             path: shown.clone(),
             cause: if explicit {
-                cause
+                e.to_string()
             } else {
-                format!("{cause} (default location)")
+                format!("{e} (default location)")
             },
-        };
-        let bytes = std::fs::read(&path).map_err(|e| where_(e.to_string()))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            // Where the first byte that is not UTF-8 is, as line:column of the text before it.
-            let at = e.utf8_error().valid_up_to();
-            let before = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
-            let (line, column) = line_col(before, at);
-            ConfigError::Syntax {
-                path: shown.clone(),
-                line,
-                column,
-                message: format!("not UTF-8 (byte 0x{:02X})", e.as_bytes()[at]),
-            }
         })?;
-        // Editors on some systems start a UTF-8 file with a byte-order mark: not TOML.
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+        let text = crate::engine::utf8::text(bytes).map_err(|bad| ConfigError::Syntax {
+            path: shown.clone(),
+            line: bad.line,
+            column: bad.column,
+            message: format!("not UTF-8 (byte 0x{:02X})", bad.byte),
+        })?;
         let config = Config::parse(&text, &shown)?;
         Ok((config, Some(path)))
     }

@@ -71,12 +71,11 @@ impl Job {
 /// skipped, a repeated id is read once. A line that starts with `"` is one JSON string, for an
 /// id with spaces at its ends, ` #` or escapes in it (`"  odd #1 "`); a comment may follow it.
 pub fn read_user_list(path: &Path) -> Result<Vec<Listed>, String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("users file {}: {e}", path.display()))?;
+    let bytes = std::fs::read(path).map_err(|e| format!("users file {}: {e}", path.display()))?;
+    let text = crate::engine::utf8::text(bytes)
+        .map_err(|bad| format!("users file {}:{bad}", path.display()))?;
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
-    // Editors on some systems start a UTF-8 file with a byte-order mark: not part of an id.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     for (n, line) in text.lines().enumerate() {
         let id = listed_id(line).map_err(|(col, why)| {
             format!("users file {}:{}:{col}: {why}", path.display(), n + 1)

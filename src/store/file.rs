@@ -21,19 +21,9 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("snapshot {shown}: {e}"))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        // Where the first byte that is not UTF-8 is, as line:column (of the valid text before it).
-        let bad = e.as_bytes();
-        let at = e.utf8_error().valid_up_to();
-        let before = std::str::from_utf8(&bad[..at]).unwrap_or_default();
-        let (line, column) = crate::engine::policy::line_col(before, at);
-        format!(
-            "snapshot {shown}:{line}:{column}: not UTF-8 (byte 0x{:02X}): not a snapshot file",
-            bad[at]
-        )
-    })?;
-    // Editors on some systems start a UTF-8 file with a byte-order mark: not part of the JSON.
-    let json = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let json = crate::engine::utf8::text(bytes)
+        .map_err(|bad| format!("snapshot {shown}:{bad}: not a snapshot file"))?;
+    let json = json.as_str();
     let mut snap = Snapshot::from_json(json).map_err(|e| {
         let msg = e.to_string();
         let msg = msg

@@ -22,6 +22,7 @@ pub mod render;
 pub mod rewind;
 pub mod snapshot;
 pub mod tokens;
+pub mod utf8;
 
 pub use assemble::Engine;
 pub use assembly::{Assembly, Decision, Item, ItemKind, LayerCounts, LayerReport, Reason};
