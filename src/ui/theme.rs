@@ -133,6 +133,64 @@ impl Theme {
             st
         }
     }
+
+    /// The roles whose colour reads below `text_min`:1 (text) or `line_min`:1 (borders and
+    /// gauges) against what they are drawn on, as "ROLE reads at R:1". A `reset` foreground is
+    /// the terminal's own and not judged.
+    pub fn contrast_faults(&self, text_min: f64, line_min: f64) -> Vec<String> {
+        let term = rgb(self.terminal_bg.unwrap_or(Color::Black), (0, 0, 0));
+        let bg = rgb(self.bg, term);
+        let mut low = Vec::new();
+        let mut check = |role: &str, fg: Color, back: (u8, u8, u8), min: f64| {
+            if fg == Color::Reset {
+                return;
+            }
+            let c = contrast(rgb(fg, term), back);
+            if c < min {
+                low.push(format!("{role} reads at {c:.1}:1 (needs {min}:1)"));
+            }
+        };
+        for (role, fg) in [
+            ("fg", self.fg),
+            ("muted", self.muted),
+            ("accent", self.accent),
+            ("title", self.title),
+            ("kept", self.kept),
+            ("truncated", self.truncated),
+            ("dropped", self.dropped),
+            ("completed", self.completed),
+            ("current", self.current),
+            ("available", self.available),
+            ("locked", self.locked),
+            ("error", self.error),
+            ("warning", self.warning),
+            ("ok", self.ok),
+        ] {
+            check(role, fg, bg, text_min);
+        }
+        check(
+            "selection",
+            self.selection_fg,
+            rgb(self.selection_bg, term),
+            text_min,
+        );
+        check("badge", self.badge_fg, rgb(self.badge_bg, term), text_min);
+        check(
+            "highlight",
+            self.highlight_fg,
+            rgb(self.highlight_bg, term),
+            text_min,
+        );
+        for (role, fg) in [
+            ("border", self.border),
+            ("border_focus", self.border_focus),
+            ("gauge", self.gauge),
+            ("gauge_over", self.gauge_over),
+        ] {
+            check(role, fg, bg, line_min);
+        }
+        low
+    }
 }
 
 /// A milestone status's symbol: colour is never the only sign.
@@ -154,6 +212,11 @@ pub fn status_word(s: Status) -> &'static str {
         Status::Locked => "locked",
     }
 }
+
+/// The least contrast a theme of one's own may have: below it text cannot be read (the shipped
+/// themes meet WCAG AA, 4.5:1 and 3:1; a user's may be dimmer, not invisible).
+const USER_TEXT_MIN: f64 = 3.0;
+const USER_LINE_MIN: f64 = 1.5;
 
 /// Every theme available: the embedded ones, then `*.toml` in `dir` (a file may replace an embedded one).
 pub fn load_all(dir: Option<&std::path::Path>) -> (BTreeMap<String, Theme>, Vec<String>) {
@@ -182,7 +245,15 @@ pub fn load_all(dir: Option<&std::path::Path>) -> (BTreeMap<String, Theme>, Vec<
             .and_then(|t| Theme::parse(&t, &shown))
         {
             Ok(t) => {
-                themes.insert(t.name.clone(), t);
+                let faults = t.contrast_faults(USER_TEXT_MIN, USER_LINE_MIN);
+                if faults.is_empty() {
+                    themes.insert(t.name.clone(), t);
+                } else {
+                    errors.push(format!(
+                        "theme {shown}: cannot be read: {} against its background",
+                        faults.join(", ")
+                    ));
+                }
             }
             Err(e) => errors.push(e),
         }
@@ -190,80 +261,80 @@ pub fn load_all(dir: Option<&std::path::Path>) -> (BTreeMap<String, Theme>, Vec<
     (themes, errors)
 }
 
+/// A colour's RGB: named and indexed colours as xterm's default palette has them (what
+/// most terminals ship), `reset` as the theme's terminal background.
+fn rgb(c: Color, bg: (u8, u8, u8)) -> (u8, u8, u8) {
+    const ANSI: [(u8, u8, u8); 16] = [
+        (0, 0, 0),
+        (205, 0, 0),
+        (0, 205, 0),
+        (205, 205, 0),
+        (0, 0, 238),
+        (205, 0, 205),
+        (0, 205, 205),
+        (229, 229, 229),
+        (127, 127, 127),
+        (255, 0, 0),
+        (0, 255, 0),
+        (255, 255, 0),
+        (92, 92, 255),
+        (255, 0, 255),
+        (0, 255, 255),
+        (255, 255, 255),
+    ];
+    let cube = |v: u8| if v == 0 { 0 } else { 55 + v * 40 };
+    match c {
+        Color::Reset => bg,
+        Color::Rgb(r, g, b) => (r, g, b),
+        Color::Indexed(i) if i < 16 => ANSI[usize::from(i)],
+        Color::Indexed(i) if i < 232 => {
+            let i = i - 16;
+            (cube(i / 36), cube(i / 6 % 6), cube(i % 6))
+        }
+        Color::Indexed(i) => {
+            let v = 8 + (i - 232) * 10;
+            (v, v, v)
+        }
+        Color::Black => ANSI[0],
+        Color::Red => ANSI[1],
+        Color::Green => ANSI[2],
+        Color::Yellow => ANSI[3],
+        Color::Blue => ANSI[4],
+        Color::Magenta => ANSI[5],
+        Color::Cyan => ANSI[6],
+        Color::Gray => ANSI[7],
+        Color::DarkGray => ANSI[8],
+        Color::LightRed => ANSI[9],
+        Color::LightGreen => ANSI[10],
+        Color::LightYellow => ANSI[11],
+        Color::LightBlue => ANSI[12],
+        Color::LightMagenta => ANSI[13],
+        Color::LightCyan => ANSI[14],
+        Color::White => ANSI[15],
+    }
+}
+
+/// WCAG 2 relative luminance.
+fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+    let lin = |v: u8| {
+        let c = f64::from(v) / 255.0;
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+}
+
+fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A colour's RGB: named and indexed colours as xterm's default palette has them (what
-    /// most terminals ship), `reset` as the theme's terminal background.
-    fn rgb(c: Color, bg: (u8, u8, u8)) -> (u8, u8, u8) {
-        const ANSI: [(u8, u8, u8); 16] = [
-            (0, 0, 0),
-            (205, 0, 0),
-            (0, 205, 0),
-            (205, 205, 0),
-            (0, 0, 238),
-            (205, 0, 205),
-            (0, 205, 205),
-            (229, 229, 229),
-            (127, 127, 127),
-            (255, 0, 0),
-            (0, 255, 0),
-            (255, 255, 0),
-            (92, 92, 255),
-            (255, 0, 255),
-            (0, 255, 255),
-            (255, 255, 255),
-        ];
-        let cube = |v: u8| if v == 0 { 0 } else { 55 + v * 40 };
-        match c {
-            Color::Reset => bg,
-            Color::Rgb(r, g, b) => (r, g, b),
-            Color::Indexed(i) if i < 16 => ANSI[usize::from(i)],
-            Color::Indexed(i) if i < 232 => {
-                let i = i - 16;
-                (cube(i / 36), cube(i / 6 % 6), cube(i % 6))
-            }
-            Color::Indexed(i) => {
-                let v = 8 + (i - 232) * 10;
-                (v, v, v)
-            }
-            Color::Black => ANSI[0],
-            Color::Red => ANSI[1],
-            Color::Green => ANSI[2],
-            Color::Yellow => ANSI[3],
-            Color::Blue => ANSI[4],
-            Color::Magenta => ANSI[5],
-            Color::Cyan => ANSI[6],
-            Color::Gray => ANSI[7],
-            Color::DarkGray => ANSI[8],
-            Color::LightRed => ANSI[9],
-            Color::LightGreen => ANSI[10],
-            Color::LightYellow => ANSI[11],
-            Color::LightBlue => ANSI[12],
-            Color::LightMagenta => ANSI[13],
-            Color::LightCyan => ANSI[14],
-            Color::White => ANSI[15],
-        }
-    }
-
-    /// WCAG 2 relative luminance.
-    fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
-        let lin = |v: u8| {
-            let c = f64::from(v) / 255.0;
-            if c <= 0.03928 {
-                c / 12.92
-            } else {
-                ((c + 0.055) / 1.055).powf(2.4)
-            }
-        };
-        0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
-    }
-
-    fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
-        let (la, lb) = (luminance(a), luminance(b));
-        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
-    }
 
     #[test]
     fn contrast_is_computed_as_wcag_does() {
@@ -277,47 +348,53 @@ mod tests {
     fn every_theme_meets_wcag_contrast() {
         let (themes, errors) = load_all(None);
         assert!(errors.is_empty(), "{errors:?}");
-        let mut low = Vec::new();
-        for (name, t) in &themes {
-            let term = rgb(t.terminal_bg.unwrap_or(Color::Black), (0, 0, 0));
-            let bg = rgb(t.bg, term);
-            let mut check = |role: &str, fg: Color, back: (u8, u8, u8), min: f64| {
-                let c = contrast(rgb(fg, term), back);
-                if c < min {
-                    low.push(format!("{name}: {role} {c:.2} < {min}"));
-                }
-            };
-            for (role, fg) in [
-                ("fg", t.fg),
-                ("muted", t.muted),
-                ("accent", t.accent),
-                ("title", t.title),
-                ("kept", t.kept),
-                ("truncated", t.truncated),
-                ("dropped", t.dropped),
-                ("completed", t.completed),
-                ("current", t.current),
-                ("available", t.available),
-                ("locked", t.locked),
-                ("error", t.error),
-                ("warning", t.warning),
-                ("ok", t.ok),
-            ] {
-                check(role, fg, bg, 4.5);
-            }
-            check("selection", t.selection_fg, rgb(t.selection_bg, term), 4.5);
-            check("badge", t.badge_fg, rgb(t.badge_bg, term), 4.5);
-            check("highlight", t.highlight_fg, rgb(t.highlight_bg, term), 4.5);
-            for (role, fg) in [
-                ("border", t.border),
-                ("border_focus", t.border_focus),
-                ("gauge", t.gauge),
-                ("gauge_over", t.gauge_over),
-            ] {
-                check(role, fg, bg, 3.0);
-            }
-        }
+        let low: Vec<String> = themes
+            .iter()
+            .flat_map(|(name, t)| {
+                t.contrast_faults(4.5, 3.0)
+                    .into_iter()
+                    .map(move |f| format!("{name}: {f}"))
+            })
+            .collect();
         assert!(low.is_empty(), "{}", low.join("\n"));
+    }
+
+    #[test]
+    fn a_theme_of_ones_own_that_cannot_be_read_is_refused_naming_its_roles() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let dark = THEMES[0].1.replace("name = \"default\"", "name = \"dark\"");
+        std::fs::write(
+            dir.path().join("dark.toml"),
+            dark.replace("fg = \"gray\"", "fg = \"black\"")
+                .replace("border = \"darkgray\"", "border = \"#010101\""),
+        )
+        .expect("write");
+        let (themes, errors) = load_all(Some(dir.path()));
+        assert!(
+            !themes.contains_key("dark"),
+            "an unreadable theme is not offered"
+        );
+        let [e] = errors.as_slice() else {
+            panic!("one error: {errors:?}")
+        };
+        assert!(
+            e.contains("dark.toml") && e.contains("fg reads at 1.0:1"),
+            "{e}"
+        );
+        assert!(e.contains("border reads at 1.0:1"), "{e}");
+        assert!(!e.contains("muted"), "roles that read are not named: {e}");
+        // Dim but readable colours are the owner's choice.
+        let dim = THEMES[0].1.replace("name = \"default\"", "name = \"dim\"");
+        std::fs::write(
+            dir.path().join("dark.toml"),
+            dim.replace("fg = \"gray\"", "fg = \"#5f5f5f\""),
+        )
+        .expect("write");
+        let (themes, errors) = load_all(Some(dir.path()));
+        assert!(
+            errors.is_empty() && themes.contains_key("dim"),
+            "{errors:?}"
+        );
     }
 
     #[test]

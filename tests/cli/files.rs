@@ -97,6 +97,23 @@ fn a_bad_keymap_or_theme_is_a_usage_error_naming_the_file() {
         "{}",
         out.stderr
     );
+    let shipped = std::fs::read_to_string("themes/default.toml").expect("default theme");
+    std::fs::write(
+        &theme,
+        shipped
+            .replace("name = \"default\"", "name = \"half\"")
+            .replace("fg = \"gray\"", "fg = \"black\""),
+    )
+    .expect("write");
+    let out = common::ctxlens_with(&["tui"], &env);
+    assert_eq!(out.code, 2, "black on black: {}", out.stderr);
+    assert_eq!(
+        out.stderr.trim_end(),
+        format!(
+            "ctxlens: theme {}: cannot be read: fg reads at 1.0:1 (needs 3:1) against its background",
+            theme.display()
+        )
+    );
     std::fs::remove_file(&theme).expect("rm");
     let out = common::ctxlens_with(&["tui", "--theme", "nosuch"], &env);
     assert_eq!(out.code, 2, "{}", out.stderr);
