@@ -147,8 +147,19 @@ impl Loaded {
         let mut e = engine.explain_knowledge(&self.snapshot, policy, row);
         if self.redacted() {
             e.current_milestone = self.snapshot().current_milestone.clone();
+            // The row's milestone, when the map does not know it, is masked like the user's.
+            let row_unknown: Vec<String> = row
+                .milestone
+                .iter()
+                .filter(|m| !m.is_empty() && !engine.milestones.contains(m))
+                .cloned()
+                .collect();
+            e.row.milestone = row
+                .milestone
+                .as_deref()
+                .map(|m| mask_milestone(m, &engine.milestones));
             for g in &mut e.gates {
-                g.detail = self.shown_text(&g.detail);
+                g.detail = mask_words(&self.shown_text(&g.detail), &row_unknown);
             }
         }
         e

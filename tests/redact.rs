@@ -293,9 +293,24 @@ fn seed_wanderer(redis: &RedisServer, db_name: &str) {
                '{{\"from\": \"zqvfrom\", \"to\": \"zqvto\", \"context\": {{\"carried\": 1}}}}', \
                '2025-01-14T09:00:00Z');
              INSERT INTO memory_bank VALUES (990002, '{WANDERER}', 'milestone_data', 'zqvdone', \
-               '{{\"done\": true}}', '2025-01-14T10:00:00Z');"
+               '{{\"done\": true}}', '2025-01-14T10:00:00Z');
+             INSERT INTO knowledge (id, milestone, title, content, embedding, created_at) \
+               VALUES ({WANDERER_ROW}, 'zqvstage', 'Pricing', 'how to price', '{}', \
+               '2025-01-14T08:00:00Z');",
+            vector("how do I price")
         ),
     );
+}
+
+/// A knowledge row at the wanderer's milestone: its milestone is the same unknown word.
+const WANDERER_ROW: u32 = 990_003;
+
+fn vector(text: &str) -> String {
+    let v: Vec<String> = ctxlens::engine::embed::embed(text, 384)
+        .iter()
+        .map(|x| x.to_string())
+        .collect();
+    format!("[{}]", v.join(","))
 }
 
 #[test]
@@ -343,6 +358,27 @@ fn the_sweep_holds_on_live_stores_and_for_quotes_inside_values() {
         &["diff", WANDERER, "--at", after, "--json"],
     ] {
         sweep(args, &live, &private, &mut seen);
+    }
+    // A knowledge row at the wanderer's milestone: the row's milestone is masked where the
+    // explanation, the replay and the report's knowledge sections name it.
+    let row = format!("kn:{WANDERER_ROW}");
+    for (args, shows) in [
+        (&["explain", WANDERER, row.as_str()][..], "Pricing"),
+        (&["explain", WANDERER, row.as_str(), "--json"], "Pricing"),
+        (&["replay", WANDERER, "--json"], row.as_str()),
+        (
+            &["report", "--format", "markdown"],
+            "Knowledge rows by their milestone",
+        ),
+        (&["report", "--json"], "\"listed_per_milestone\""),
+    ] {
+        let out = sweep(args, &live, &private, &mut seen);
+        assert!(
+            out.stdout.contains(shows),
+            "ctxlens {}: no {shows}: {}",
+            args.join(" "),
+            out.stdout
+        );
     }
     assert!(seen.leaks.is_empty(), "{}", seen.leaks.join("\n"));
     // Unredacted, the quoter's secrets are there to find: the sweep can see them.

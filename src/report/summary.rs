@@ -241,6 +241,16 @@ impl Summary {
         for row in &mut self.milestones {
             row.milestone = row.milestone.as_deref().map(|m| mask_milestone(m, map));
         }
+        let masked = |m: &mut Option<String>| *m = m.as_deref().map(|id| mask_milestone(id, map));
+        for group in self.knowledge.iter_mut().flat_map(|k| &mut k.milestones) {
+            masked(&mut group.milestone);
+        }
+        for a in self.changes.iter_mut().flat_map(|c| &mut c.most_affected) {
+            masked(&mut a.milestone);
+        }
+        for d in &mut self.duplicated_users {
+            masked(&mut d.milestone);
+        }
         for message in &mut self.errors.first {
             *message = mask_quoted(message);
         }

@@ -270,6 +270,9 @@ impl Engine {
                 }
             });
             w.item.text = masked;
+        }
+        // A milestone the map does not know was typed by someone, on a knowledge row too.
+        for w in works.iter_mut() {
             if let Some(m) = &w.item.milestone {
                 w.item.milestone = Some(mask_milestone(m, &self.milestones));
             }

@@ -5,7 +5,7 @@
 //! display names and the cached context (it holds a prompt). Not masked: ids, milestone ids and names the engine's map knows, policy
 //! text, knowledge articles (shared reference data), timestamps and token counts. A milestone
 //! field holding an id the map does not know (a transition's `to`, a progress row's milestone)
-//! was written by someone else and is masked like the rest.
+//! (or a knowledge row's) was written by someone else and is masked like the rest.
 
 use serde_json::Value;
 
@@ -229,6 +229,9 @@ pub fn mask_snapshot(s: &Snapshot, map: &MilestoneMap) -> Snapshot {
     for j in &mut out.journey {
         j.data = mask_json(&j.data, map);
         j.milestone = j.milestone.as_deref().map(|m| mask_milestone(m, map));
+    }
+    for k in &mut out.knowledge {
+        k.milestone = k.milestone.as_deref().map(|m| mask_milestone(m, map));
     }
     out.cached_context = s.cached_context.as_ref().map(|c| mask_json(c, map));
     for m in &mut out.malformed {
