@@ -24,7 +24,25 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
     let json = crate::engine::utf8::text(bytes)
         .map_err(|bad| format!("snapshot {shown}:{bad}: not a snapshot file"))?;
     let json = json.as_str();
-    let mut snap = Snapshot::from_json(json).map_err(|e| {
+    // Named by the file's name: the copies' ids, at the end, are what tells them apart.
+    let name = path
+        .file_name()
+        .map_or_else(|| shown.to_string(), |n| n.to_string_lossy().into_owned());
+    if let Some(at) = too_deep(json) {
+        let (line, col) = crate::engine::policy::line_col(json, at);
+        return Err(format!(
+            "snapshot {shown}:{line}:{col}: JSON nested deeper than {MAX_DEPTH} levels: not read"
+        ));
+    }
+    let typed = parse_deep::<Snapshot>(json);
+    let typed = match typed {
+        Err(e) => parse_deep::<serde_json::Value>(json)
+            .ok()
+            .and_then(|v| read_item_by_item(v, &name))
+            .ok_or(e),
+        ok => ok,
+    };
+    let mut snap = typed.map_err(|e| {
         let msg = e.to_string();
         let msg = msg
             .rsplit_once(" at line ")
@@ -45,14 +63,107 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
         };
         format!("snapshot {shown}:{}:{}: {msg}", e.line(), e.column())
     })?;
-    // Named by the file's name: the copies' ids, at the end, are what tells them apart.
-    let name = path
-        .file_name()
-        .map_or_else(|| shown.to_string(), |n| n.to_string_lossy().into_owned());
     read_each_id_once(&mut snap, &name);
     let unscorable = snap.unscorable_hits(&name);
     snap.malformed.extend(unscorable);
     Ok(snap)
+}
+
+/// How deep a snapshot file's JSON may nest. A row's JSON is read from the stores to 128
+/// levels and a snapshot holds it three levels down, so every file `ctxlens snapshot` writes
+/// reads back; deeper is refused, naming where, before anything recurses into it.
+const MAX_DEPTH: usize = 256;
+
+/// Where `json` first nests deeper than [`MAX_DEPTH`] (a byte offset), strings skipped.
+fn too_deep(json: &str) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (at, b) in json.bytes().enumerate() {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' if in_string => escaped = true,
+            b'"' => in_string = !in_string,
+            _ if in_string => {}
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(at);
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Parses JSON nested up to [`MAX_DEPTH`] (checked first: serde's own limit is 128).
+fn parse_deep<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    de.disable_recursion_limit();
+    let value = T::deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// A file whose journey rows or knowledge hits cannot all be read, read item by item: each item
+/// that cannot be read is a malformed item naming the file, the list, its place and id, and
+/// which field is wrong, and the rest replays (a row that cannot be read never fails its
+/// user). `None` when that is not what is wrong (the error is elsewhere in the file).
+fn read_item_by_item(mut v: serde_json::Value, file: &str) -> Option<Snapshot> {
+    let obj = v.as_object_mut()?;
+    let mut bad = Vec::new();
+    let journey = each_item(obj, "journey", file, &mut bad)?;
+    let knowledge = each_item(obj, "knowledge", file, &mut bad)?;
+    if bad.is_empty() {
+        return None;
+    }
+    let mut snap: Snapshot = serde_json::from_value(v).ok()?;
+    snap.journey = journey;
+    snap.knowledge = knowledge;
+    snap.malformed.extend(bad);
+    Some(snap)
+}
+
+/// The readable items of the array `list` (taken out of `obj`); the others pushed to `bad`.
+/// `None` when `list` is there and not an array.
+fn each_item<T: serde::de::DeserializeOwned>(
+    obj: &mut serde_json::Map<String, serde_json::Value>,
+    list: &str,
+    file: &str,
+    bad: &mut Vec<Malformed>,
+) -> Option<Vec<T>> {
+    let items = match obj.remove(list) {
+        None => return Some(Vec::new()),
+        Some(serde_json::Value::Array(items)) => items,
+        Some(_) => return None,
+    };
+    let mut read = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let id = item
+            .get("id")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string);
+        match serde_path_to_error::deserialize::<_, T>(item) {
+            Ok(t) => read.push(t),
+            Err(e) => {
+                let field = e.path().to_string();
+                let why = e.into_inner().to_string();
+                bad.push(Malformed {
+                    source: match &id {
+                        Some(id) => format!("{file} {list}[{i}] ({id})"),
+                        None => format!("{file} {list}[{i}]"),
+                    },
+                    id,
+                    reason: if field == "." {
+                        why
+                    } else {
+                        format!("{field}: {why}")
+                    },
+                });
+            }
+        }
+    }
+    Some(read)
 }
 
 /// A hand-edited file may hold a journey row or a knowledge hit twice under one id: the first
@@ -149,5 +260,89 @@ mod tests {
             "{}",
             snap.malformed[0].reason
         );
+    }
+
+    fn fixture() -> serde_json::Value {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text =
+            std::fs::read_to_string(root.join("tests/data/snapshot-u1.json")).expect("reads");
+        serde_json::from_str(&text).expect("json")
+    }
+
+    fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("writes");
+        path
+    }
+
+    /// A row's JSON as deep as the stores read it (127 levels) sits three levels down in a
+    /// file: the file reads back; a file nested past 256 levels is refused naming where.
+    #[test]
+    fn a_file_holding_a_row_as_deep_as_the_stores_read_reads_back() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut v = fixture();
+        let deep = format!("{}\"leaf\"{}", "{\"k\":".repeat(127), "}".repeat(127));
+        v["journey"][0]["data"] = serde_json::json!({});
+        let text = v
+            .to_string()
+            .replacen("\"data\":{}", &format!("\"data\":{deep}"), 1);
+        let snap = read_snapshot(&write(dir.path(), "deep.json", &text)).expect("reads");
+        assert_eq!(
+            snap.journey.len(),
+            v["journey"].as_array().expect("rows").len()
+        );
+        let mut depth = 0;
+        let mut at = &snap.journey[0].data;
+        while let Some(next) = at.get("k") {
+            depth += 1;
+            at = next;
+        }
+        assert_eq!(depth, 127);
+        let too = format!("{{\n\"user_id\": {}{}", "[".repeat(300), "]".repeat(300));
+        let err = read_snapshot(&write(dir.path(), "too.json", &too)).expect_err("too deep");
+        assert!(
+            err.ends_with("too.json:2:267: JSON nested deeper than 256 levels: not read"),
+            "{err}"
+        );
+    }
+
+    /// A journey row or knowledge hit that cannot be read is one malformed item naming the file,
+    /// the list, its place and id and the field; the rest of the file replays.
+    #[test]
+    fn an_item_that_cannot_be_read_is_one_malformed_item_naming_its_field() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut v = fixture();
+        let rows = v["journey"].as_array().expect("rows").len();
+        let id = v["journey"][1]["id"].as_str().expect("id").to_string();
+        v["journey"][1]["timestamp"] = "2025-01-10T10:00:00+25:00".into();
+        v["knowledge"][0]["similarity"] = "NaN".into();
+        let hits = v["knowledge"].as_array().expect("hits").len();
+        let snap = read_snapshot(&write(dir.path(), "odd.json", &v.to_string())).expect("reads");
+        assert_eq!(snap.journey.len(), rows - 1);
+        assert_eq!(snap.knowledge.len(), hits - 1);
+        let bad: Vec<(&str, &str)> = snap
+            .malformed
+            .iter()
+            .map(|m| (m.source.as_str(), m.reason.as_str()))
+            .collect();
+        assert_eq!(bad.len(), 2, "{bad:?}");
+        assert_eq!(bad[0].0, format!("odd.json journey[1] ({id})"));
+        assert!(bad[0].1.starts_with("timestamp: "), "{bad:?}");
+        assert!(
+            bad[1].0.starts_with("odd.json knowledge[0] (kn:"),
+            "{bad:?}"
+        );
+        assert!(
+            bad[1]
+                .1
+                .starts_with("similarity: invalid type: string \"NaN\""),
+            "{bad:?}"
+        );
+        assert_eq!(snap.malformed[0].id.as_deref(), Some(id.as_str()));
+        // What is wrong elsewhere still fails the file, with its line and column.
+        v["now"] = "soon".into();
+        let err = read_snapshot(&write(dir.path(), "odd.json", &v.to_string())).expect_err("now");
+        assert!(err.starts_with("snapshot "), "{err}");
+        assert!(err.contains("odd.json:1:"), "{err}");
     }
 }

@@ -121,10 +121,6 @@ fn snapshot_errors_exit_2_naming_file_line_column() {
             "{\"user_id\": \"u\", \"now\": \"noon\"}",
             "1:31: \"noon\" is neither RFC 3339 nor epoch seconds",
         ),
-        (
-            "{\"user_id\": \"u\", \"now\": 1, \"journey\": [{\"id\": \"mb:1\", \"kind\": \"diary\", \"data\": {}}]}",
-            "1:69: unknown variant `diary`, expected one of `business_dna`, `milestone_data`, `transition`",
-        ),
     ];
     for (text, want) in cases {
         let f = write_temp("s.json", text);
@@ -166,6 +162,23 @@ fn snapshot_errors_exit_2_naming_file_line_column() {
         .filter_map(|i| i["id"].as_str())
         .collect();
     assert!(ids.contains(&"kn:2") && !ids.contains(&"kn:1"), "{ids:?}");
+    // So is a journey row that cannot be read, naming its place, id and field.
+    let text = "{\"user_id\": \"u\", \"now\": 1, \"journey\": [{\"id\": \"mb:1\", \"kind\": \"diary\", \"data\": {}}, {\"id\": \"mb:2\", \"kind\": \"business_dna\", \"data\": {\"a\": 1}}]}";
+    let f = write_temp("one-bad-row.json", text);
+    let out = ctxlens(&["replay", f.to_str().expect("utf-8 path"), "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(
+        v["malformed"],
+        serde_json::json!([{
+            "id": "mb:1",
+            "source": "one-bad-row.json journey[0] (mb:1)",
+            "reason": "kind: unknown variant `diary`, expected one of `business_dna`, `milestone_data`, `transition`"
+        }]),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("\"mb:2\""), "{}", out.stdout);
 }
 
 #[test]
