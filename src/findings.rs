@@ -198,7 +198,14 @@ fn cache(out: &mut Vec<Finding>, data: &UserData, snap: &Snapshot, replay: &Asse
     }
     match CachedContext::from_json(v) {
         Err(e) => out.push(finding(FindingKind::CacheUnreadable, key, e)),
-        Ok(_) if snap.query.is_some() && snap.query.as_deref() != snap.newest_user_text() => {}
+        Ok(c) if c.user_id != data.user_id => {
+            let msg = format!(
+                "written for user {:?}, not this user: not compared with the replay",
+                c.user_id
+            );
+            out.push(finding(FindingKind::CacheDrift, key, msg));
+        }
+        Ok(_) if asks_another_question(snap) => {}
         Ok(c) => {
             let d = drift(&c, replay);
             if !d.is_empty() {
@@ -206,6 +213,28 @@ fn cache(out: &mut Vec<Finding>, data: &UserData, snap: &Snapshot, replay: &Asse
                 out.push(finding(FindingKind::CacheDrift, key, msg));
             }
         }
+    }
+}
+
+/// The replay asks another question than the newest user turn (`--query`, `:query`, or a file
+/// whose turns were edited after its query was recorded): the cache answered that turn.
+fn asks_another_question(snap: &Snapshot) -> bool {
+    snap.query.is_some() && snap.query.as_deref() != snap.newest_user_text()
+}
+
+/// Why the user's readable cached context is not compared with the replay (`None`: it is, or
+/// there is none to compare).
+pub fn cache_not_compared(data: &UserData, snap: &Snapshot) -> Option<String> {
+    let c = CachedContext::from_json(data.cached_context.as_ref()?).ok()?;
+    if c.user_id != data.user_id {
+        Some(format!("the cache was written for user {:?}", c.user_id))
+    } else if asks_another_question(snap) {
+        Some(
+            "the replay asks another question than the newest user turn, which the cache answered"
+                .into(),
+        )
+    } else {
+        None
     }
 }
 
@@ -368,6 +397,44 @@ mod tests {
             kinds(&load("u032", &p).await.0),
             vec![],
             "an unreadable cache is reported as malformed data by the store"
+        );
+    }
+
+    /// A cached context written for another user (a file edited by hand, a key written by a
+    /// bug) is a finding naming whose it is, never compared as if it were this user's; a cache
+    /// not compared says why, so no screen calls it equal.
+    #[tokio::test]
+    async fn a_cache_of_another_user_is_named_and_not_compared() {
+        let p = Policy::preset("prolaunch").expect("preset");
+        let store = MemoryStore::demo();
+        let (mut snap, mut data) = load_snapshot(
+            &store,
+            "u001",
+            &LoadOptions::default(),
+            KnowledgeParams::of(&p),
+        )
+        .await
+        .expect("demo user");
+        assert_eq!(cache_not_compared(&data, &snap), None, "compared");
+        let cache = data.cached_context.as_mut().expect("u001 has a cache");
+        cache["user_id"] = "u062".into();
+        let engine = crate::engine::Engine::default();
+        let a = engine.assemble(&snap, &p);
+        let found = findings(&data, &snap, &p, &engine.milestones, &a);
+        assert_eq!(kinds(&found), [FindingKind::CacheDrift]);
+        assert_eq!(
+            found[0].message,
+            "written for user \"u062\", not this user: not compared with the replay"
+        );
+        assert_eq!(
+            cache_not_compared(&data, &snap).as_deref(),
+            Some("the cache was written for user \"u062\"")
+        );
+        data.cached_context.as_mut().expect("cache")["user_id"] = "u001".into();
+        snap.query = Some("another question".into());
+        assert!(
+            cache_not_compared(&data, &snap).is_some_and(|w| w.contains("another question")),
+            "a what-if query is not compared"
         );
     }
 

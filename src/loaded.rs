@@ -237,6 +237,13 @@ impl Loaded {
         Some(AsOfView { info, notes })
     }
 
+    /// Why the cached context is not compared with the replay (`None`: it is, or there is
+    /// none): decided on the stored data, shown as the rest is.
+    pub fn cache_not_compared(&self) -> Option<String> {
+        crate::findings::cache_not_compared(&self.data, &self.snapshot)
+            .map(|why| self.shown_text(&why))
+    }
+
     /// The cached context in one line (items, tokens, policy, when written), read from the
     /// stored value; `None` without one, an error when it cannot be read.
     pub fn cached_summary(&self) -> Option<Result<String, String>> {

@@ -91,7 +91,10 @@ fn lines(s: &State) -> Option<Vec<Said>> {
             let drift = match (drift, summary.is_ok()) {
                 (_, false) => ("—".into(), Tone::Muted),
                 (None, _) => ("counting…".into(), Tone::Muted),
-                (Some(None), _) => ("none: the cache equals a fresh replay".into(), Tone::Good),
+                (Some(None), _) => match v.user.cache_not_compared() {
+                    Some(why) => (format!("not compared: {}", il(&why)), Tone::Muted),
+                    None => ("none: the cache equals a fresh replay".into(), Tone::Good),
+                },
                 (Some(Some(m)), _) => (il(&m), Tone::Bad),
             };
             out.push(said("drift", vec![drift]));

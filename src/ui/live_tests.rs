@@ -27,6 +27,54 @@ async fn live_says_what_it_cannot_know_and_what_it_could_not_read() {
     assert!(!t.contains("no cached context"), "{t}");
 }
 
+/// A cached context that is not compared with the replay says why, never "equals": one written
+/// for another user is named as such (a finding), and one that answered another question than
+/// the replay asks says so.
+#[tokio::test]
+async fn a_cache_not_compared_says_why_and_another_users_cache_is_named() {
+    use crate::store::{KnowledgeParams, LoadOptions, MemoryStore, load_snapshot};
+    let p = crate::engine::Policy::preset("prolaunch").expect("preset");
+    let (snap, _) = load_snapshot(
+        &MemoryStore::demo(),
+        "u001",
+        &LoadOptions::default(),
+        KnowledgeParams::of(&p),
+    )
+    .await
+    .expect("demo user");
+    let file: serde_json::Value = serde_json::from_str(&snap.to_json()).expect("json");
+    let live = |v: serde_json::Value| async move {
+        let (mut s, ctx, _dir) = app_over_files(&[("u.json", v.to_string())]).await;
+        settle(&mut s, &ctx, Action::Select).await;
+        settle(&mut s, &ctx, Action::ShowLive).await;
+        text(&s, 120, 40)
+    };
+    let t = live(file.clone()).await;
+    assert!(t.contains("none: the cache equals a fresh replay"), "{t}");
+    let mut other = file.clone();
+    other["user_id"] = "u001b".into();
+    let t = live(other).await;
+    assert!(
+        t.contains("written for user \"u001\", not this user"),
+        "{t}"
+    );
+    assert!(!t.contains("equals a fresh replay"), "{t}");
+    let mut edited = file;
+    let turns = edited["session"].as_array_mut().expect("turns");
+    let newest = turns.last_mut().expect("a turn");
+    for field in ["user", "content"] {
+        if newest.get(field).is_some() {
+            newest[field] = "an edited question".into();
+        }
+    }
+    let t = live(edited).await;
+    assert!(
+        t.contains("not compared: the replay asks another question"),
+        "{t}"
+    );
+    assert!(!t.contains("equals a fresh replay"), "{t}");
+}
+
 /// Every finding can be read on Live at 80×24: the panel grows, counts them, and past its
 /// height `tab` gives it the moves; `tab` again gives them back to the events.
 #[tokio::test]
