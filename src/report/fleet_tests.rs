@@ -168,6 +168,18 @@ fn a_sample_is_the_same_for_the_same_seed_and_a_list_names_missing_users_by_line
         assert_eq!(a.users, 40);
         assert_eq!(a, b);
         assert_ne!(a.candidate, c.candidate);
+        // A sample larger than the fleet (however large) is the whole fleet: nothing is made
+        // ready for users that are not there.
+        let all = report(
+            store.clone(),
+            Pick::Sample {
+                n: usize::MAX,
+                seed: 9,
+            },
+            plan(p.clone(), None),
+        )
+        .await;
+        assert_eq!(all.users, 500);
 
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("users.txt");

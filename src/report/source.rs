@@ -255,7 +255,8 @@ impl Lister {
 /// `n` user ids drawn uniformly from the whole listing (Algorithm R), in listing order.
 async fn sample(store: &dyn Store, n: usize, seed: u64) -> Result<Vec<String>, StoreError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut kept: Vec<(u64, String)> = Vec::with_capacity(n);
+    // `n` is what was asked for, which may be far more than there are users.
+    let mut kept: Vec<(u64, String)> = Vec::new();
     let mut seen = 0u64;
     let mut cursor: Option<String> = None;
     loop {
