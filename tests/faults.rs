@@ -190,11 +190,19 @@ fn a_report_that_loses_postgres_mid_run_prints_a_partial_line() {
 /// A psql session holding `memory_bank` of `db` locked (until its stdin is told to COMMIT or
 /// closes): every read of the table waits on it.
 fn lock_memory_bank(pg: &Postgres, db: &str) -> (Child, std::process::ChildStdin) {
+    lock_table(pg, db, "memory_bank")
+}
+
+/// A psql session holding `table` of `db` locked, as [`lock_memory_bank`].
+fn lock_table(pg: &Postgres, db: &str, table: &str) -> (Child, std::process::ChildStdin) {
     use std::io::{BufRead, Write};
     let mut holder = pg.psql_session(db);
     let mut stdin = holder.stdin.take().expect("psql stdin");
     stdin
-        .write_all(b"BEGIN;\nLOCK TABLE memory_bank IN ACCESS EXCLUSIVE MODE;\nSELECT 'locked';\n")
+        .write_all(
+            format!("BEGIN;\nLOCK TABLE {table} IN ACCESS EXCLUSIVE MODE;\nSELECT 'locked';\n")
+                .as_bytes(),
+        )
         .expect("lock");
     stdin.flush().expect("flush");
     let mut said = String::new();
@@ -241,6 +249,48 @@ fn a_postgres_that_stops_answering_is_named_gone_within_the_query_timeout() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("PARTIAL"), "{stdout}");
+    drop(stdin);
+    let _ = holder.kill();
+    let _ = holder.wait();
+}
+
+/// A knowledge table that stops answering is named as what stopped answering: once one
+/// search finds the store out of reach, the user's other searches (one per milestone group) are
+/// not asked, so no later read starves for a connection and the report's cause is the search,
+/// not a `user_journeys` read waiting behind it.
+#[test]
+fn a_knowledge_table_that_stops_answering_is_the_cause_named() {
+    let pg = Postgres::shared();
+    let redis = RedisServer::start();
+    let db = pg.create_database("frozen_knowledge");
+    // One batch of users over every milestone: one search statement per milestone group.
+    seed_fleet(&redis, &db, 60);
+    let (mut holder, stdin) = lock_table(pg, "frozen_knowledge", "knowledge");
+    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.clone())];
+    let out = finish(
+        spawn(
+            &[
+                "report",
+                "--query-timeout",
+                "1",
+                "--json",
+                "--quiet",
+                "--no-cache",
+            ],
+            &env,
+        ),
+        Duration::from_secs(60),
+        "report",
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("a JSON report is printed");
+    assert_eq!(v["partial"], true, "{stdout}");
+    let cause = v["stopped"]["cause"].as_str().unwrap_or_default();
+    assert!(
+        cause.ends_with("knowledge search: no answer within 1 s"),
+        "{cause}"
+    );
     drop(stdin);
     let _ = holder.kill();
     let _ = holder.wait();

@@ -376,7 +376,11 @@ async fn load_isolated(jobs: &[Job], s: &Shared) -> Vec<JobSnapshots> {
         let again: Vec<Job> = lost.iter().map(|&i| jobs[i].clone()).collect();
         if let Ok(read) = catch::future(load(&again, s)).await {
             for (&i, one) in lost.iter().zip(read) {
-                out[i] = one;
+                // Gone twice: the first cause is the one named (a read after it may only have
+                // waited for a connection the first left waiting on the server).
+                if !matches!(one, Err(Unread::Outage(_))) {
+                    out[i] = one;
+                }
             }
         }
     }

@@ -97,19 +97,43 @@ impl PgStore {
             }
         }
         let mut out: Vec<Option<Result<KnowledgeHits, StoreError>>> = vec![None; qs.len()];
+        // Once a statement finds the store out of reach, the rest are not asked: each would
+        // wait its whole deadline for the same answer (ten groups, ten deadlines).
+        let mut gone: Option<StoreError> = None;
         for (_, members) in groups {
             if members.len() == 1 {
                 alone.extend(members);
                 continue;
             }
+            if let Some(e) = &gone {
+                for i in members {
+                    out[i] = Some(Err(e.clone()));
+                }
+                continue;
+            }
             let group: Vec<&KnowledgeQuery> = members.iter().map(|&i| &qs[i]).collect();
             for (i, answer) in members.iter().zip(self.search_group(&group).await) {
+                if let Err(e) = &answer
+                    && e.is_outage()
+                {
+                    gone.get_or_insert_with(|| e.clone());
+                }
                 out[*i] = Some(answer);
             }
         }
-        let singles = futures_util::future::join_all(alone.iter().map(|&i| self.search(&qs[i])));
-        for (i, answer) in alone.iter().zip(singles.await) {
-            out[*i] = Some(answer);
+        match gone {
+            Some(e) => {
+                for i in alone {
+                    out[i] = Some(Err(e.clone()));
+                }
+            }
+            None => {
+                let singles =
+                    futures_util::future::join_all(alone.iter().map(|&i| self.search(&qs[i])));
+                for (i, answer) in alone.iter().zip(singles.await) {
+                    out[*i] = Some(answer);
+                }
+            }
         }
         out.into_iter()
             .map(|o| o.unwrap_or_else(|| Ok(KnowledgeHits::default())))
@@ -154,10 +178,20 @@ impl PgStore {
             }
         }
         let mut out = Vec::with_capacity(group.len());
+        let mut gone: Option<StoreError> = None;
         for (q, rows) in group.iter().zip(per) {
+            if let Some(e) = &gone {
+                out.push(Err(e.clone()));
+                continue;
+            }
             out.push(match self.unscorable_rows(q).await {
                 Ok(extra) => Ok(self.hits(q, &rows, extra)),
-                Err(e) => Err(e),
+                Err(e) => {
+                    if e.is_outage() {
+                        gone = Some(e.clone());
+                    }
+                    Err(e)
+                }
             });
         }
         out
