@@ -72,8 +72,9 @@ pub async fn replay(
         Mode::Prompt if std::io::stdout().is_terminal() => {
             writeln!(out, "{}", crate::text::inert(&asm.prompt)).map_err(io)
         }
-        // Past anstream, which would strip escape sequences out of the data.
-        Mode::Prompt => writeln!(std::io::stdout().lock(), "{}", asm.prompt).map_err(io),
+        // Past anstream, which would strip escape sequences out of the data; nothing added (no
+        // newline after it), so the bytes are the prompt's.
+        Mode::Prompt => write!(std::io::stdout().lock(), "{}", asm.prompt).map_err(io),
         Mode::Text => {
             writeln!(out, "{}", paint(BOLD, &heading(&asm, snap))).map_err(io)?;
             if let Some(a) = &as_of {

@@ -142,3 +142,16 @@ fn inspect_calls_a_cached_context_that_is_no_cache_entry_unreadable() {
         .unwrap_or_else(|| panic!("{}", out.stdout));
     assert!(line.contains("present, unreadable ("), "{line}");
 }
+
+/// A piped `--prompt` is the prompt byte for byte, as `--json` holds it: nothing added, not
+/// even a newline after it.
+#[test]
+fn a_piped_prompt_is_the_prompt_byte_for_byte() {
+    for user in ["u062", "tests/data/snapshot-u1.json"] {
+        let piped = common::ctxlens(&["replay", user, "--prompt"]);
+        assert_eq!(piped.code, 0, "{}", piped.stderr);
+        let json = common::ctxlens(&["replay", user, "--json"]);
+        let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+        assert_eq!(Some(piped.stdout.as_str()), v["prompt"].as_str(), "{user}");
+    }
+}
