@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::assembly::{Assembly, Decision, Item, Reason};
+use super::assembly::{Assembly, Decision, Item, ItemKind, Reason};
 
 /// What happened to an item under one policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,10 +142,25 @@ impl AssemblyDiff {
     }
 }
 
+/// Which store an item of `kind` comes from: session, journey (any of its kinds), knowledge,
+/// static, query.
+fn source_of(kind: ItemKind) -> u8 {
+    match kind {
+        ItemKind::Turn => 0,
+        ItemKind::BusinessDna | ItemKind::MilestoneData | ItemKind::Transition => 1,
+        ItemKind::Knowledge => 2,
+        ItemKind::Static => 3,
+        ItemKind::Query => 4,
+    }
+}
+
 /// How `after` differs from `before` (two assemblies of the same snapshot, e.g. under the
 /// baseline and a tuned policy).
 pub fn diff(before: &Assembly, after: &Assembly) -> AssemblyDiff {
-    let old: HashMap<&str, &Item> = before.items.iter().map(|i| (i.id.as_str(), i)).collect();
+    // An item is the same item when its source and id are: a hand-made file may give a journey
+    // row a knowledge hit's id, and a static module may be named like a turn.
+    let key = |i: &'_ Item| (source_of(i.kind), i.id.clone());
+    let old: HashMap<(u8, String), &Item> = before.items.iter().map(|i| (key(i), i)).collect();
     let mut d = AssemblyDiff {
         total: (before.total_tokens, after.total_tokens),
         prompt_changed: before.prompt != after.prompt,
@@ -153,8 +168,8 @@ pub fn diff(before: &Assembly, after: &Assembly) -> AssemblyDiff {
     };
     let mut seen = HashSet::new();
     for item in &after.items {
-        seen.insert(item.id.as_str());
-        let prev = old.get(item.id.as_str()).copied();
+        seen.insert(key(item));
+        let prev = old.get(&key(item)).copied();
         let was = prev.map_or(0, |p| p.kept_tokens);
         d.tokens_newly_dropped += was.saturating_sub(item.kept_tokens);
         d.tokens_newly_added += item.kept_tokens.saturating_sub(was);
@@ -167,11 +182,7 @@ pub fn diff(before: &Assembly, after: &Assembly) -> AssemblyDiff {
             });
         }
     }
-    for item in before
-        .items
-        .iter()
-        .filter(|i| !seen.contains(i.id.as_str()))
-    {
+    for item in before.items.iter().filter(|i| !seen.contains(&key(i))) {
         d.tokens_newly_dropped += item.kept_tokens;
         d.items.push(ItemChange {
             id: item.id.clone(),
@@ -290,5 +301,37 @@ mod tests {
             "dropped, resized by one, gone"
         );
         assert_eq!(d.tokens_newly_added, gone.kept_tokens, "the new item");
+    }
+
+    /// Items of two sources under one id (a static module named like a turn, a journey row
+    /// given a knowledge hit's id) are two items: neither is compared with the other.
+    #[test]
+    fn one_id_in_two_sources_is_two_items() {
+        let (a, mut b) = demo_assemblies(&[]);
+        let turn = a
+            .items
+            .iter()
+            .find(|i| i.kind == ItemKind::Turn && i.kept_tokens > 1)
+            .expect("a kept turn")
+            .clone();
+        let mut module = turn.clone();
+        module.kind = ItemKind::Static;
+        module.kept_tokens = 1;
+        b.items.push(module);
+        let d = diff(&a, &b);
+        let changed: Vec<(&str, Option<ItemKind>)> = d
+            .items
+            .iter()
+            .map(|c| {
+                let kind = b.items.iter().rev().find(|i| i.id == c.id).map(|i| i.kind);
+                (c.id.as_str(), kind)
+            })
+            .collect();
+        assert_eq!(
+            changed,
+            [(turn.id.as_str(), Some(ItemKind::Static))],
+            "only the new one"
+        );
+        assert_eq!((d.tokens_newly_dropped, d.tokens_newly_added), (0, 1));
     }
 }

@@ -492,6 +492,38 @@ impl Policy {
                     "module name used twice".into(),
                 );
             }
+            // The name is the module's item id: it must read as something, and never as the
+            // id of an item of another layer (a turn `s1#4`, `mb:12`, `kn:3`, the query).
+            if m.name.trim().is_empty() {
+                return bad("static", "a module's name must not be empty".into());
+            }
+            if let Some(like) = other_item_id(&m.name) {
+                return bad(
+                    &format!("static.{}", m.name),
+                    format!("a module's name is its item id, and this one reads as {like}"),
+                );
+            }
+        }
+        // A category no module lists and seed 003 does not name is a typo: it would quietly
+        // leave only the modules for every category.
+        if let Some(c) = &self.category {
+            let mut known: Vec<&str> = SEED_CATEGORIES.to_vec();
+            for m in &self.modules {
+                known.extend(
+                    m.categories
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|c| *c != "*"),
+                );
+            }
+            known.sort_unstable();
+            known.dedup();
+            if !known.contains(&c.as_str()) {
+                return bad(
+                    "category",
+                    format!("{c:?} is no category (categories: {})", known.join(", ")),
+                );
+            }
         }
         Ok(())
     }
@@ -505,6 +537,33 @@ impl Policy {
             ),
             _ => String::new(),
         }
+    }
+}
+
+/// Seed 003's feature categories, which `optimize --per-category` and the users' contexts use.
+pub const SEED_CATEGORIES: [&str; 5] = [
+    "analysis",
+    "retrieval",
+    "recommendation",
+    "technical",
+    "business",
+];
+
+/// What kind of other item's id `name` has the shape of, if any.
+fn other_item_id(name: &str) -> Option<&'static str> {
+    let turn = name
+        .rsplit_once('#')
+        .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    if name == "query" {
+        Some("the query's id")
+    } else if name.starts_with("mb:") {
+        Some("a journey row's id (mb:…)")
+    } else if name.starts_with("kn:") {
+        Some("a knowledge row's id (kn:…)")
+    } else if turn {
+        Some("a chat turn's id (SESSION#N)")
+    } else {
+        None
     }
 }
 

@@ -158,13 +158,7 @@ impl SearchCtx {
 }
 
 /// Seed 003's prompt categories (`getContextForCategory`).
-const CATEGORIES: [&str; 5] = [
-    "analysis",
-    "retrieval",
-    "recommendation",
-    "technical",
-    "business",
-];
+const CATEGORIES: [&str; 5] = crate::engine::policy::SEED_CATEGORIES;
 
 /// One category's answer, as `--per-category --json` prints it.
 #[derive(Serialize)]

@@ -74,6 +74,42 @@ fn layered_adr_selects_modules_by_category() {
     );
 }
 
+/// A category no module lists and seed 003 does not name, and a module named like another
+/// layer's item (or not named), are refused naming the key.
+#[test]
+fn a_typo_of_a_category_and_a_module_named_like_another_item_are_refused() {
+    let adr = Policy::preset("layered-adr").expect("preset parses");
+    let set = |arg: &str| adr.clone().with_overrides(&[arg.to_string()]);
+    let err = set("category=nosuch").expect_err("typo").to_string();
+    assert!(
+        err.contains("category") && err.contains("\"nosuch\" is no category (categories: analysis, business, recommendation, retrieval, technical)"),
+        "{err}"
+    );
+    assert!(
+        set("category=retrieval").is_ok(),
+        "seed 003's, though no module lists it"
+    );
+    let module = |name: &str| {
+        let text = include_str!("../../../../fixtures/policies/layered-adr.toml").replacen(
+            "name = \"core\"",
+            &format!("name = {name:?}"),
+            1,
+        );
+        Policy::from_toml(&text, "p.toml").map_err(|e| e.to_string())
+    };
+    assert!(module("core2").is_ok());
+    for (name, says) in [
+        ("s2#0", "a chat turn's id"),
+        ("mb:3", "a journey row's id"),
+        ("kn:57", "a knowledge row's id"),
+        ("query", "the query's id"),
+        (" ", "a module's name must not be empty"),
+    ] {
+        let err = module(name).expect_err(name);
+        assert!(err.contains(says), "{name}: {err}");
+    }
+}
+
 #[test]
 fn overrides_by_dotted_path_and_layer_name() {
     let p = prolaunch()
