@@ -293,6 +293,14 @@ fn json_and_csv_read_back() {
             ]),
             "{text}"
         );
+        assert!(
+            !text.contains("users_not_read_listed"),
+            "all listed: {text}"
+        );
+        // More than are kept: the CSV says how many of them it lists.
+        s.errors.count = 150;
+        let text = format::csv(&s);
+        assert!(text.contains("run,,users_not_read_listed,1\n"), "{text}");
     });
 }
 

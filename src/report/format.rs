@@ -574,6 +574,11 @@ pub fn csv(s: &Summary) -> String {
     for (i, e) in s.errors.first.iter().enumerate() {
         line(["not_read", &(i + 1).to_string(), "error", e]);
     }
+    // Past the first few, counted only (as the other forms say "… and N more").
+    if s.errors.count > s.errors.first.len() as u64 {
+        let listed = s.errors.first.len().to_string();
+        line(["run", "", "users_not_read_listed", &listed]);
+    }
     if let Some(st) = &s.stopped {
         line(["run", "", "stopped_cause", &st.cause]);
         line(["run", "", "not_read", &st.not_read.to_string()]);
