@@ -222,6 +222,19 @@ fn bad_arguments_are_usage_errors_naming_what_is_wrong() {
             "--out /nonexistent/dir/x.toml: no such directory /nonexistent/dir",
         ),
         (&["optimize", "--out", "src"][..], "--out src: a directory"),
+        (
+            &["optimize", "--guard", "200@nan"][..],
+            "the score S is a number ≥ 0",
+        ),
+        (&["optimize", "--time", "0s"][..], "more than 0"),
+        (
+            &["optimize", "--free", "knowledge.limit=1.5..3"][..],
+            "knowledge.limit is a whole number",
+        ),
+        (
+            &["optimize", "--free", "budget.total=10..5"][..],
+            "e.g. budget.total=2000..6000",
+        ),
     ] {
         let out = ctxlens(args);
         assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);

@@ -380,7 +380,15 @@ fn matches_key(pat: &str, key: &str) -> bool {
 
 /// `LO..HI`.
 fn parse_bounds(key: &str, b: &str) -> Result<(f64, f64), String> {
-    let bad = || format!("--free {key}={b}: bounds are LO..HI, e.g. {key}=0.1..0.6");
+    let example = match key {
+        "budget.total" => "2000..6000",
+        "knowledge.similarity_threshold" => "0.3..0.6",
+        "recency.window_hours" => "12..72",
+        "recency.boost" => "1..3",
+        _ if counted(key) => "2..10",
+        _ => "0.1..0.6",
+    };
+    let bad = || format!("--free {key}={b}: bounds are LO..HI, e.g. {key}={example}");
     let (lo, hi) = b.split_once("..").ok_or_else(bad)?;
     let (lo, hi): (f64, f64) = (
         lo.trim().parse().map_err(|_| bad())?,
@@ -390,6 +398,14 @@ fn parse_bounds(key: &str, b: &str) -> Result<(f64, f64), String> {
         return Err(bad());
     }
     Ok((lo, hi))
+}
+
+/// Whether `key` counts something (tokens, rows, turns): whole numbers only.
+fn counted(key: &str) -> bool {
+    matches!(
+        key,
+        "budget.total" | "knowledge.limit" | "session.max_items" | "truncate_min_remaining"
+    ) || key.ends_with(".cap")
 }
 
 /// The values a policy accepts for `key` (SPEC §2: T > 0, weights and counts ≥ 0, a
@@ -419,6 +435,11 @@ fn check_bounds(spec: &str, key: &str, (lo, hi): (f64, f64)) -> Result<(), Strin
             format!("{v}")
         }
     };
+    if counted(key) && (lo.fract() != 0.0 || hi.fract() != 0.0) {
+        return Err(format!(
+            "--free {spec}: {key} is a whole number; the bounds must be whole numbers too"
+        ));
+    }
     if lo < min {
         return Err(format!(
             "--free {spec}: {key} must be ≥ {}{why}; {} is not a valid {key}",

@@ -60,7 +60,8 @@ pub struct OptimizeArgs {
     /// Stop after N measured policies, at least 1 [default: 200 unless --time is given].
     #[arg(long, value_name = "N", value_parser = parse_trials)]
     pub trials: Option<usize>,
-    /// Stop after this long (60s, 2m, 500ms): the best so far is the answer.
+    /// Stop after this long (60s, 2m, 500ms; a bare number is seconds): the best so far is the
+    /// answer.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub time: Option<Duration>,
     /// Seed of the search and of the held-out split: the same seed and --trials give the
@@ -123,6 +124,9 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
     let n: f64 = n
         .parse()
         .map_err(|_| format!("{s}: a duration is a number and a unit: 60s, 2m, 500ms"))?;
+    if n <= 0.0 {
+        return Err(format!("{s}: a search needs some time: more than 0"));
+    }
     let secs = match unit {
         "" | "s" => n,
         "ms" => n / 1000.0,
@@ -156,6 +160,11 @@ fn parse_guard(s: &str) -> Result<(usize, f64), CliError> {
     let (k, sc) = s.split_once('@').ok_or_else(bad)?;
     let k = k.trim().parse().map_err(|_| bad())?;
     let sc: f64 = sc.trim().parse().map_err(|_| bad())?;
+    if !(sc.is_finite() && sc >= 0.0) {
+        return Err(CliError::Usage(format!(
+            "--guard {s}: the score S is a number ≥ 0 (an item's relevance × recency), e.g. 200@1.5"
+        )));
+    }
     Ok((k, sc))
 }
 
