@@ -268,6 +268,15 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     out
 }
 
+/// `1 trial`, `2,000 trials`: `n` with thousands separators and the noun for it.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{} {many}", thousands(n as f64, 0))
+    }
+}
+
 /// `1234.5` → `1,234.5`; whole numbers without decimals.
 pub fn thousands(v: f64, decimals: usize) -> String {
     let s = format!("{v:.decimals$}");

@@ -190,6 +190,9 @@ struct Out<'a> {
     /// Timings: in the text only, so that `--json` is the same on every run.
     #[serde(skip)]
     elapsed_ms: u64,
+    /// The search alone (not loading the fleet, nor the report after it).
+    #[serde(skip)]
+    search_ms: u64,
     #[serde(skip)]
     trials_per_second: f64,
     out: Option<String>,
@@ -453,6 +456,7 @@ pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<()
         found: &found,
         holdout: hold.as_ref(),
         elapsed_ms: started.elapsed().as_millis() as u64,
+        search_ms: (search_secs * 1000.0) as u64,
         trials_per_second: found.trials as f64 / search_secs.max(1e-9),
         out: args.out.as_ref().map(|p| p.display().to_string()),
         policy_toml: toml,

@@ -121,12 +121,13 @@ fn write_header(out: &mut impl Write, v: &Out) -> Result<(), CliError> {
     line(
         out,
         format!(
-            "{} · {:?} search · {} trials in {:.1} s ({:.1} trials/s){}",
+            "{} · {:?} search · {} in {:.1} s ({:.1} trials/s; {:.1} s in all, with loading and the report){}",
             f.objective.describe(),
             f.method,
-            f.trials,
-            v.elapsed_ms as f64 / 1000.0,
+            crate::text::count(f.trials as u64, "trial", "trials"),
+            v.search_ms as f64 / 1000.0,
             v.trials_per_second,
+            v.elapsed_ms as f64 / 1000.0,
             f.stopped
                 .as_ref()
                 .map_or(String::new(), |s| format!(" · stopped: {s}"))
