@@ -155,11 +155,18 @@ fn report_over_snapshot_files_names_a_bad_file_and_reports_the_rest() {
 
 #[test]
 fn report_over_a_users_file_a_sample_and_a_synthetic_fleet() {
-    let list = write_temp("users.txt", "u001\nu005 # ticket\n\nu999\n");
+    let list = write_temp("users.txt", "u001\nu005 # ticket\n\nu999\nu001\n");
     let out = ctxlens(&["report", "--users", list.to_str().expect("utf-8"), "--json"]);
     assert_eq!(out.code, 1);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
     assert_eq!(v["users"], 2);
+    // An id listed twice is read once, and said.
+    assert!(
+        out.stderr
+            .contains("users.txt:1: user u001 is listed again on line 5: read once"),
+        "{}",
+        out.stderr
+    );
     let msg = v["errors"]["first"][0].as_str().expect("message");
     assert!(
         msg.contains("users.txt:4: user u999") && msg.contains("not found"),
@@ -171,6 +178,10 @@ fn report_over_a_users_file_a_sample_and_a_synthetic_fleet() {
     assert_eq!(
         (v["users"].as_u64(), v["users_total"].as_u64()),
         (Some(10), Some(10))
+    );
+    assert_eq!(
+        v["source"], "DEMO · a random sample of up to 10 users (seed 4)",
+        "a sample says it is one"
     );
     let synthetic = ctxlens(&[
         "report",

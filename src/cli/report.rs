@@ -209,7 +209,19 @@ impl FleetChoice<'_> {
     /// Which of the store's users: the listed ones, a seeded sample, or all.
     pub fn pick(&self) -> Result<Pick, CliError> {
         Ok(match (self.users, self.sample) {
-            (Some(file), _) => Pick::Listed(read_user_list(file).map_err(CliError::Usage)?),
+            (Some(file), _) => {
+                let listed = read_user_list(file).map_err(CliError::Usage)?;
+                for l in listed.iter().filter(|l| !l.again.is_empty()) {
+                    let lines: Vec<String> = l.again.iter().map(usize::to_string).collect();
+                    warn(&format!(
+                        "{}: user {} is listed again on line {}: read once",
+                        l.origin,
+                        crate::text::inert_line(&l.user_id),
+                        lines.join(", ")
+                    ));
+                }
+                Pick::Listed(listed)
+            }
             (None, Some(0)) => {
                 return Err(CliError::Usage(
                     "--sample 0: a sample holds at least one user".into(),

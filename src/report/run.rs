@@ -257,6 +257,17 @@ impl Shared {
     /// What the workers of a run over `fleet` share, and the fleet's description.
     fn new(fleet: &Fleet, plan: Plan, engine: Arc<Engine>) -> (Arc<Shared>, String) {
         let (store, source) = match fleet {
+            Fleet::Store {
+                store,
+                pick: super::source::Pick::Sample { n, seed },
+            } => (
+                Some(store.clone()),
+                format!(
+                    "{} · a random sample of up to {} (seed {seed})",
+                    store.describe(),
+                    crate::text::count(*n as u64, "user", "users")
+                ),
+            ),
             Fleet::Store { store, .. } => (Some(store.clone()), store.describe()),
             Fleet::Snapshots(files) => (None, format!("{} snapshot files", files.len())),
         };

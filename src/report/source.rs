@@ -39,6 +39,8 @@ pub struct Listed {
     pub user_id: String,
     /// `FILE:LINE`.
     pub origin: String,
+    /// Later lines naming the same id (read once).
+    pub again: Vec<usize>,
 }
 
 /// One unit of work.
@@ -74,18 +76,23 @@ pub fn read_user_list(path: &Path) -> Result<Vec<Listed>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("users file {}: {e}", path.display()))?;
     let text = crate::engine::utf8::text(bytes)
         .map_err(|bad| format!("users file {}:{bad}", path.display()))?;
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
+    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    let mut out: Vec<Listed> = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let id = listed_id(line).map_err(|(col, why)| {
             format!("users file {}:{}:{col}: {why}", path.display(), n + 1)
         })?;
         let Some(id) = id else { continue };
-        if seen.insert(id.clone()) {
-            out.push(Listed {
-                user_id: id,
-                origin: format!("{}:{}", path.display(), n + 1),
-            });
+        match seen.get(&id) {
+            Some(&first) => out[first].again.push(n + 1),
+            None => {
+                seen.insert(id.clone(), out.len());
+                out.push(Listed {
+                    user_id: id,
+                    origin: format!("{}:{}", path.display(), n + 1),
+                    again: Vec::new(),
+                });
+            }
         }
     }
     if out.is_empty() {
