@@ -180,7 +180,7 @@ fn report_over_a_users_file_a_sample_and_a_synthetic_fleet() {
         (Some(10), Some(10))
     );
     assert_eq!(
-        v["source"], "DEMO · a random sample of up to 10 users (seed 4)",
+        v["source"], "DEMO · a random sample of 10 of 71 users (seed 4)",
         "a sample says it is one"
     );
     let synthetic = ctxlens(&[

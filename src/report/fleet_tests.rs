@@ -180,6 +180,13 @@ fn a_sample_is_the_same_for_the_same_seed_and_a_list_names_missing_users_by_line
         )
         .await;
         assert_eq!(all.users, 500);
+        assert!(!all.source.contains("sample"), "{}", all.source);
+        assert!(
+            a.source
+                .ends_with(" · a random sample of 40 of 500 users (seed 9)"),
+            "{}",
+            a.source
+        );
 
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("users.txt");

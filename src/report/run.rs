@@ -181,6 +181,15 @@ pub async fn run(
 ) -> Result<(Tally, RunInfo), StoreError> {
     let (shared, source) = Shared::new(&fleet, plan, engine);
     let mut lister = Lister::new(fleet).await?;
+    // A sample that left users out says so, and of how many.
+    let source = match lister.sampled() {
+        Some((kept, of, seed)) => format!(
+            "{source} · a random sample of {} of {} (seed {seed})",
+            crate::text::thousands(kept as f64, 0),
+            crate::text::count(of, "user", "users")
+        ),
+        None => source,
+    };
     let total = lister.total();
     observer.total(total);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -257,17 +266,6 @@ impl Shared {
     /// What the workers of a run over `fleet` share, and the fleet's description.
     fn new(fleet: &Fleet, plan: Plan, engine: Arc<Engine>) -> (Arc<Shared>, String) {
         let (store, source) = match fleet {
-            Fleet::Store {
-                store,
-                pick: super::source::Pick::Sample { n, seed },
-            } => (
-                Some(store.clone()),
-                format!(
-                    "{} · a random sample of up to {} (seed {seed})",
-                    store.describe(),
-                    crate::text::count(*n as u64, "user", "users")
-                ),
-            ),
             Fleet::Store { store, .. } => (Some(store.clone()), store.describe()),
             Fleet::Snapshots(files) => (None, format!("{} snapshot files", files.len())),
         };

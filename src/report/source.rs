@@ -161,6 +161,8 @@ pub fn snapshot_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 /// Hands out a fleet's jobs batch by batch, listing a store page by page.
 pub struct Lister {
     state: State,
+    /// A sample that left users out: (kept, of how many, seed).
+    sampled: Option<(u64, u64, u64)>,
 }
 
 enum State {
@@ -177,6 +179,7 @@ enum State {
 impl Lister {
     /// Prepares the jobs of `fleet`. A sample lists the whole store first (keeping `n` ids).
     pub async fn new(fleet: Fleet) -> Result<Self, StoreError> {
+        let mut sampled = None;
         let state = match fleet {
             Fleet::Snapshots(files) => State::Known {
                 jobs: files.into_iter().map(Job::File).collect(),
@@ -198,14 +201,19 @@ impl Lister {
             Fleet::Store {
                 store,
                 pick: Pick::Sample { n, seed },
-            } => State::Known {
-                jobs: sample(store.as_ref(), n, seed)
-                    .await?
-                    .into_iter()
-                    .map(|id| Job::User { id, origin: None })
-                    .collect(),
-                next: 0,
-            },
+            } => {
+                let (ids, seen) = sample(store.as_ref(), n, seed).await?;
+                if (ids.len() as u64) < seen {
+                    sampled = Some((ids.len() as u64, seen, seed));
+                }
+                State::Known {
+                    jobs: ids
+                        .into_iter()
+                        .map(|id| Job::User { id, origin: None })
+                        .collect(),
+                    next: 0,
+                }
+            }
             Fleet::Store {
                 store,
                 pick: Pick::All,
@@ -215,7 +223,13 @@ impl Lister {
                 done: false,
             },
         };
-        Ok(Lister { state })
+        Ok(Lister { state, sampled })
+    }
+
+    /// A sample that left users out: how many it kept, of how many, and its seed (`None`: every
+    /// user listed is read, a sample larger than the fleet included).
+    pub fn sampled(&self) -> Option<(u64, u64, u64)> {
+        self.sampled
     }
 
     /// How many jobs there are, when known without listing everything.
@@ -260,7 +274,9 @@ impl Lister {
 }
 
 /// `n` user ids drawn uniformly from the whole listing (Algorithm R), in listing order.
-async fn sample(store: &dyn Store, n: usize, seed: u64) -> Result<Vec<String>, StoreError> {
+/// `n` ids drawn evenly from the store's (reservoir sampling), in listing order, and how many
+/// there were.
+async fn sample(store: &dyn Store, n: usize, seed: u64) -> Result<(Vec<String>, u64), StoreError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     // `n` is what was asked for, which may be far more than there are users.
     let mut kept: Vec<(u64, String)> = Vec::new();
@@ -285,7 +301,7 @@ async fn sample(store: &dyn Store, n: usize, seed: u64) -> Result<Vec<String>, S
         }
     }
     kept.sort();
-    Ok(kept.into_iter().map(|(_, id)| id).collect())
+    Ok((kept.into_iter().map(|(_, id)| id).collect(), seen))
 }
 
 #[cfg(test)]

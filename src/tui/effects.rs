@@ -207,11 +207,8 @@ async fn fleet_report(
     );
     match run.await {
         Ok((tally, info)) => {
-            let mut summary = tally.summary(&candidate, Some(&baseline), info);
-            // A sample only when it left users out: a fleet smaller than it was read whole.
-            if !all && summary.users >= REPORT_SAMPLE as u64 {
-                summary.source = format!("{} (sample of {REPORT_SAMPLE})", summary.source);
-            }
+            // A sample that left users out says so in its source (the run's).
+            let summary = tally.summary(&candidate, Some(&baseline), info);
             Action::ReportReady(id, Box::new(summary))
         }
         Err(e) => Action::Failed(Task::Report, e.into()),

@@ -21,7 +21,8 @@ fn keys(s: &State, action: &Action) -> String {
         .into_iter()
         .find(|(_, a)| a == action)
         .map(|(k, _)| k)
-        .unwrap_or_default()
+        // The keymap in use may bind it to nothing: said, not a blank where a key should be.
+        .unwrap_or_else(|| "unbound".into())
 }
 
 /// The help's lines: (heading or not, keys, what).
@@ -52,7 +53,7 @@ pub fn entries(s: &State) -> Vec<(bool, String, String)> {
     }
     out.push((
         false,
-        "/".into(),
+        keys(s, &Action::Filter),
         "filter users (search on Prompt, in help)".into(),
     ));
     out.push((

@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use super::{hint, il, spinner, styled};
+use crate::app::Action;
 use crate::app::layout::tabs;
 use crate::app::state::{Input, InputKind, Quit, State};
 use unicode_width::UnicodeWidthStr;
@@ -341,7 +342,11 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) -> usize {
             vec![styled(format!("  {}", spinner(s)), t.accent())],
         ])
     });
-    let hints = s.status.message.is_none().then(|| bar.push(hint_forms(t)));
+    let hints = s
+        .status
+        .message
+        .is_none()
+        .then(|| bar.push(hint_forms(s, t)));
     let mut plan: Vec<usize> = std::iter::repeat_n(hints, HINTS.len()).flatten().collect();
     // Each kind gives way from the last store to the first, so no store keeps its latency
     // while another keeps its address: one rule for both.
@@ -378,15 +383,29 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) -> usize {
     room
 }
 
-/// The key hints, as the bar shows them while there is no message.
-const HINTS: [(&str, &str); 4] = [("?", "help"), (":", "cmd"), ("/", "filter"), ("q", "quit")];
+/// The key hints, as the bar shows them while there is no message: each action's word.
+const HINTS: [(Action, &str); 4] = [
+    (Action::Help, "help"),
+    (Action::Palette, "cmd"),
+    (Action::Filter, "filter"),
+    (Action::Close, "quit"),
+];
 
-/// The hints' forms: all of them, then one fewer each, down to none.
-fn hint_forms(t: &Theme) -> Vec<Vec<Span<'static>>> {
-    (0..=HINTS.len())
+/// The hints' forms: all of them, then one fewer each, down to none. Each names the key the
+/// keymap in use binds (an action bound to no key is not hinted).
+fn hint_forms(s: &State, t: &Theme) -> Vec<Vec<Span<'static>>> {
+    let hints: Vec<(String, &str)> = HINTS
+        .iter()
+        .filter_map(|(a, w)| s.session.keymap.key_for(a).map(|k| (k, *w)))
+        .collect();
+    (0..=hints.len())
         .rev()
         .map(|n| {
-            let mut spans: Vec<Span> = HINTS[..n].iter().flat_map(|(k, w)| hint(k, w, t)).collect();
+            let mut spans: Vec<Span> = hints[..n]
+                .iter()
+                .flat_map(|(k, w)| hint(k, w, t))
+                .map(|sp| Span::styled(sp.content.into_owned(), sp.style))
+                .collect();
             // Spaced from what comes before; the last hint's own spacing may fall off the edge.
             if let Some(last) = spans.pop() {
                 spans.push(styled(last.content.trim_end().to_string(), last.style));

@@ -271,6 +271,41 @@ async fn live_lists_an_unreadable_event_naming_its_channel() {
     );
 }
 
+/// The bar's hints and the help name the keys of the keymap in use: a remapped action shows
+/// its new key, an action bound to nothing is not hinted and reads "unbound" in the help.
+#[tokio::test]
+async fn hints_and_help_follow_the_keymap_in_use() {
+    let (mut s, ctx) = demo_app().await;
+    assert!(
+        bar(&s, 120).contains("? help  : cmd  / filter  q quit"),
+        "{}",
+        bar(&s, 120)
+    );
+    s.session.keymap = crate::app::keymap::Keymap::default()
+        .merge(
+            "[keys]\n\"x\" = \"close\"\n\"q\" = \"\"\n\"?\" = \"\"\n\"f1\" = \"help\"\n\"/\" = \"\"\n",
+            "keymap.toml",
+        )
+        .expect("a keymap");
+    let shown = bar(&s, 120);
+    assert!(shown.contains("f1 help  : cmd  x quit"), "{shown}");
+    assert!(
+        !shown.contains("? help") && !shown.contains("filter"),
+        "{shown}"
+    );
+    settle(&mut s, &ctx, Action::Help).await;
+    let entries = super::help::entries(&s);
+    let filter = entries
+        .iter()
+        .find(|(_, _, what)| what.starts_with("filter users"))
+        .expect("the filter line");
+    assert_eq!(filter.1, "unbound");
+    assert!(
+        entries.iter().all(|(head, k, _)| *head || !k.is_empty()),
+        "{entries:?}"
+    );
+}
+
 #[tokio::test]
 async fn layers_help_lists_e() {
     let (mut s, ctx) = demo_app().await;
