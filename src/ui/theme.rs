@@ -68,7 +68,21 @@ impl Theme {
             let (line, col) = e
                 .span()
                 .map_or((1, 1), |s| crate::engine::policy::line_col(text, s.start));
-            format!("theme {file}:{line}:{col}: {}", e.message().trim())
+            let message = e.message().trim();
+            // ratatui's own words for a colour it cannot read name neither the value nor the
+            // forms it takes.
+            let message = if message.contains("Failed to parse Colors") {
+                let value = e
+                    .span()
+                    .and_then(|s| text.get(s))
+                    .map_or(String::new(), |v| format!("{} ", crate::text::inert_line(v)));
+                format!(
+                    "{value}is not a colour: a name (red, lightblue, darkgray, reset, …), \"#rrggbb\" or an index \"0\"–\"255\""
+                )
+            } else {
+                message.to_string()
+            };
+            format!("theme {file}:{line}:{col}: {message}")
         })
     }
 
@@ -413,7 +427,10 @@ mod tests {
     fn bad_theme_names_file_line_and_column() {
         let err =
             Theme::parse("name = \"x\"\nfg = \"notacolour\"\n", "t.toml").expect_err("bad colour");
-        assert!(err.starts_with("theme t.toml:2:6: "), "{err}");
+        assert_eq!(
+            err,
+            "theme t.toml:2:6: \"notacolour\" is not a colour: a name (red, lightblue, darkgray, reset, …), \"#rrggbb\" or an index \"0\"–\"255\""
+        );
     }
 
     #[test]
