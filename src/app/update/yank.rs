@@ -47,12 +47,46 @@ pub(super) fn yank(s: &mut State) -> Vec<Effect> {
     };
     // Masked under --redact already (the view is the masked copy); made inert here.
     let text = crate::text::inert(&text).into_owned();
+    if let Err(why) = fits_the_clipboard(&name, &text) {
+        error(s, &why);
+        return vec![];
+    }
     info(
         s,
         &format!(
             "copied {name} ({} characters) to the clipboard",
-            text.chars().count()
+            crate::text::thousands(text.chars().count() as f64, 0)
         ),
     );
     vec![Effect::Clipboard(text)]
+}
+
+/// The most a copy carries: terminals and tmux drop (or cut) an OSC 52 sequence much larger than
+/// this, and a copy said to be made must be made.
+const CLIPBOARD_MAX_BYTES: usize = 100_000;
+
+/// Whether `text` can go through the terminal to the clipboard; if not, what to do instead.
+fn fits_the_clipboard(name: &str, text: &str) -> Result<(), String> {
+    if text.len() <= CLIPBOARD_MAX_BYTES {
+        return Ok(());
+    }
+    Err(format!(
+        "not copied: {name} is {} bytes, more than the {} a terminal passes to the clipboard; `ctxlens replay USER --json` prints it whole",
+        crate::text::thousands(text.len() as f64, 0),
+        crate::text::thousands(CLIPBOARD_MAX_BYTES as f64, 0)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_copy_larger_than_a_terminal_passes_is_refused_not_claimed() {
+        assert!(super::fits_the_clipboard("x", &"a".repeat(100_000)).is_ok());
+        let why = super::fits_the_clipboard("s2#0's text", &"a".repeat(5_000_256))
+            .expect_err("too large");
+        assert!(
+            why.starts_with("not copied: s2#0's text is 5,000,256 bytes, more than the 100,000"),
+            "{why}"
+        );
+    }
 }
