@@ -89,7 +89,11 @@ fn demand(a: &Assembly, layer: &str, l: &LayerReport) -> String {
     ] {
         let n = items.iter().filter(|i| i.reason == Some(r)).count();
         if n > 0 {
-            filtered.push(format!("{n} {}", r.as_str().replace('_', " ")));
+            filtered.push(format!(
+                "{} {}",
+                crate::text::thousands(n as f64, 0),
+                r.as_str().replace('_', " ")
+            ));
         }
     }
     let fits = match (n.truncated, n.cut) {

@@ -211,7 +211,11 @@ fn layer_counts(n: LayerCounts, room: usize, t: &Theme) -> Vec<Span<'static>> {
             .map(|(i, (n, long, brief, style))| {
                 let sep = if i == 0 { "" } else { " · " };
                 (
-                    format!("{sep}{n} {}", if short { brief } else { long }),
+                    format!(
+                        "{sep}{} {}",
+                        crate::text::thousands(*n as f64, 0),
+                        if short { brief } else { long }
+                    ),
                     *style,
                 )
             })
@@ -341,7 +345,7 @@ fn table_title(s: &State, rows: usize) -> String {
     };
     let rows = match rows {
         1 => "1 row".to_string(),
-        n => format!("{n} rows"),
+        n => format!("{} rows", crate::text::thousands(n as f64, 0)),
     };
     format!(" Items · {which} · {rows} · tab one layer · enter open ")
 }
@@ -517,5 +521,33 @@ fn table_row<'a>(s: &State, r: &LayerRow, selected: bool, t: &Theme, cols: &Colu
         row.style(t.selected())
     } else {
         row
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts are grouped as every figure is (`9,990 filtered out`), in the long and short words.
+    #[test]
+    fn layer_counts_group_their_thousands() {
+        let n = LayerCounts {
+            kept: 10,
+            truncated: 0,
+            cut: 1_200,
+            filtered: 9_990,
+        };
+        let t = Theme::default();
+        let text = |room: usize| -> String {
+            layer_counts(n, room, &t)
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect()
+        };
+        assert_eq!(
+            text(80),
+            "10 kept · 1,200 cut by the budget · 9,990 filtered out"
+        );
+        assert_eq!(text(40), "10 kept · 1,200 cut · 9,990 filtered");
     }
 }

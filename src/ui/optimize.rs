@@ -74,7 +74,11 @@ fn head_lines(s: &State, p: &Progress, width: usize, t: &Theme) -> Vec<Line<'sta
     let secs = p.elapsed.as_secs_f64();
     let phase = match &p.phase {
         Phase::Loading(n) => Line::styled(
-            format!("{} loading the fleet: {n} users", spinner(s)),
+            format!(
+                "{} loading the fleet: {} users",
+                spinner(s),
+                crate::text::thousands(*n as f64, 0)
+            ),
             t.accent(),
         ),
         Phase::Searching => {

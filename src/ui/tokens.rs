@@ -59,7 +59,7 @@ pub(crate) fn lines(it: &Item, src: &TokenSource, t: &Theme, width: usize) -> Ve
     let heading = if text.len() < it.text.len() {
         let lines = match text_lines.len() {
             1 => "1 line".to_string(),
-            n => format!("{n} lines"),
+            n => format!("{} lines", crate::text::thousands(n as f64, 0)),
         };
         format!(
             "{} tokens ({}); its first {} of {} bytes ({} tokens, {lines}) shown cut \
