@@ -70,8 +70,18 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 .iter()
                 .map(|(text, tn)| (super::il(text), *tn))
                 .collect();
-            // A table's first column stays; the rest scrolls beside it.
+            // A table's first column stays; the rest scrolls beside it. A first column wider
+            // than two fifths of the pane (a long user id) is cut in its middle to that, so
+            // the figures beside it always show.
             let (kept, rest) = cells.split_at(l.frozen.min(cells.len()));
+            let cap = (width * 2 / 5).max(12);
+            let kept: Vec<(String, Tone)> = match kept {
+                [(c, tn)] if unicode_width::UnicodeWidthStr::width(c.as_str()) > cap => {
+                    let cut = crate::text::fit_middle(c.trim_end(), cap.saturating_sub(2));
+                    vec![(crate::text::pad(&cut, cap), *tn)]
+                }
+                _ => kept.to_vec(),
+            };
             let kept_w: usize = kept
                 .iter()
                 .map(|(c, _)| unicode_width::UnicodeWidthStr::width(c.as_str()))

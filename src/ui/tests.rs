@@ -281,6 +281,40 @@ fn every_theme_styles_each_role_as_it_says() {
     }
 }
 
+/// A most-affected user whose id is wider than the pane is cut in its middle, and the figures
+/// beside it (milestone, dropped, added, items) still show, at 80 and 120 columns.
+#[tokio::test]
+async fn a_long_user_id_never_pushes_the_report_figures_off() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowTune).await;
+    for _ in 0..20 {
+        settle(&mut s, &store, Action::Decrease).await;
+    }
+    settle(&mut s, &store, Action::ShowReport).await;
+    let mut summary = s.report.summary.clone().expect("a report");
+    let changes = summary.changes.as_mut().expect("changes");
+    let first = changes.most_affected.first_mut().expect("an affected user");
+    first.user_id = format!("u{}end", "漢".repeat(300));
+    let at = crate::app::report_view::lines(&summary)
+        .iter()
+        .position(|l| l.plain().contains("漢end"))
+        .expect("the user's line");
+    s.report.summary = Some(summary);
+    s.report.cursor = at;
+    for (w, h) in [(80, 24), (120, 40)] {
+        let all = super::screen_tests::text(&s, w, h);
+        let row = all
+            .lines()
+            .find(|l| l.contains("u漢") && l.contains("end"))
+            .unwrap_or_else(|| panic!("the cut id at {w}: {all}"));
+        assert!(
+            row.chars().filter(|c| c.is_ascii_digit()).count() >= 3,
+            "the figures show beside it at {w}: {row}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn report_screen_before_and_after_a_change() {
     let (mut s, store) = demo_app().await;
