@@ -114,6 +114,12 @@ fn demand(a: &Assembly, layer: &str, l: &LayerReport) -> String {
     )
 }
 
+/// An item id as a margin names it: inert, and a long one cut in its middle (its end, `#6`,
+/// is what tells items apart).
+fn short_id(id: &str) -> String {
+    crate::text::fit_middle(id, 40)
+}
+
 /// The layer's exact margins: what one more token at a time admits, what fewer lose, where a
 /// `stop` fit ended and the budget that keeps everything (see `engine::margins`).
 pub fn margin_line(m: &FitMargin) -> String {
@@ -130,7 +136,7 @@ pub fn margin_line(m: &FitMargin) -> String {
         parts.push(format!(
             "+{} admits {}{}",
             num(step.tokens),
-            il(&step.id),
+            short_id(&step.id),
             if m.next_in_truncated {
                 " (as its layer truncated it)".to_string()
             } else {
@@ -139,14 +145,18 @@ pub fn margin_line(m: &FitMargin) -> String {
         ));
     }
     if let Some(step) = &m.first_out {
-        parts.push(format!("−{} loses {}", num(step.tokens), il(&step.id)));
+        parts.push(format!(
+            "−{} loses {}",
+            num(step.tokens),
+            short_id(&step.id)
+        ));
     }
     if let Some(b) = &m.blocker
         && b.behind > 0
     {
         parts.push(format!(
             "{} blocks {} more ({} tokens)",
-            il(&b.id),
+            short_id(&b.id),
             b.behind,
             num(b.behind_tokens)
         ));
@@ -169,7 +179,7 @@ pub fn margin_line(m: &FitMargin) -> String {
 pub fn global_line(m: &Margins) -> String {
     let all = match m.total_for_all {
         Some(t) => format!("budget.total {} keeps every candidate", num(t as usize)),
-        None => "a cap keeps some candidate out at any total".into(),
+        None => "a layer's cap or zero weight keeps some candidate out at any total".into(),
     };
     let pass = margin_line(&m.global).replacen("margin: ", "global pass: ", 1);
     format!("{pass} · {all}")
@@ -250,5 +260,36 @@ pub fn layout(a: &Assembly, margins: Option<&Margins>, body: ratatui::layout::Re
         legend,
         global,
         drift: drift.then_some(rest),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::margins::Step;
+
+    /// A long item id in a margin is cut in its middle: the `#6` that tells it apart stays.
+    #[test]
+    fn a_margin_cuts_a_long_id_in_its_middle() {
+        let id = format!("{}#6", "s".repeat(5_000));
+        let m = FitMargin {
+            name: "session".into(),
+            budget: 100,
+            entered: 3,
+            keeps_all_at: 270,
+            next_in: Some(Step {
+                id: id.clone(),
+                tokens: 170,
+            }),
+            first_out: None,
+            blocker: None,
+            global_cut: Default::default(),
+            next_in_truncated: false,
+        };
+        let line = margin_line(&m);
+        assert!(line.starts_with("margin: +170 admits sss"), "{line}");
+        assert!(line.contains("…sss"), "{line}");
+        assert!(line.contains("#6 · all 3 at 270"), "{line}");
+        assert!(line.chars().count() < 100, "{line}");
     }
 }
