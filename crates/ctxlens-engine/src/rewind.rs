@@ -443,16 +443,23 @@ fn cache_at(
 /// A file's hits were scored against its query: at `T` the newest user turn may be another.
 fn file_query_note(file: &Snapshot, at_t: &Snapshot, notes: &mut Vec<Note>) {
     let then = at_t.newest_user_text();
-    if then.is_some() && then != file.query.as_deref() {
-        note(
-            notes,
-            NoteKind::OnlyCurrent,
-            "knowledge",
-            "the newest user turn at T is not the file's query: the file's hits, scored against \
-             its query, are kept (a snapshot file cannot search again)"
-                .into(),
-        );
+    if file.query.is_none() || then == file.query.as_deref() {
+        return;
     }
+    let which = if then.is_some() {
+        "the newest user turn at T is not the file's query"
+    } else {
+        "no user turn by T: the file's query is a later turn's"
+    };
+    note(
+        notes,
+        NoteKind::OnlyCurrent,
+        "knowledge",
+        format!(
+            "{which}: the query shown and the file's hits, scored against it, are kept (a \
+             snapshot file cannot search again)"
+        ),
+    );
 }
 
 /// `T` before every dated item of the user: nothing of theirs is reconstructed.

@@ -343,6 +343,26 @@ fn a_file_is_placed_by_its_created_at_and_its_query_is_kept() {
         .expect("past")
         .snapshot;
     assert!(kept.cached_context.is_some());
+    // Before any user turn, the file's query is a later turn's: said too.
+    let first = s
+        .turns()
+        .map(|(_, t)| t.timestamp)
+        .min()
+        .expect("dated turns");
+    let before = rewind(
+        &s,
+        &at(first.timestamp() - 1_736_000_001, Origin::File, &map),
+    )
+    .expect("past")
+    .snapshot;
+    assert_eq!(before.newest_user_text(), None);
+    assert!(
+        kinds(&before, NoteKind::OnlyCurrent).iter().any(|n| n
+            .message
+            .starts_with("no user turn by T: the file's query is a later turn's")),
+        "{:?}",
+        before.notes
+    );
 }
 
 #[test]
