@@ -135,11 +135,11 @@ pub struct Selection {
     /// Search knowledge with this text instead of the newest user turn.
     #[arg(long, value_name = "TEXT", value_parser = non_blank)]
     pub query: Option<String>,
-    /// Replay the data as stored now with the clock at this instant (RFC 3339): only the
+    /// Replay the data as stored now with the clock at this instant (RFC 3339 or epoch seconds): only the
     /// recency window moves. To see the user as they were then, use --at.
     #[arg(long, value_name = "TIME", value_parser = parse_now)]
     pub now: Option<chrono::DateTime<chrono::Utc>>,
-    /// Reconstruct the user as of this instant (RFC 3339), e.g. when a ticket was filed: the
+    /// Reconstruct the user as of this instant (RFC 3339 or epoch seconds), e.g. when a ticket was filed: the
     /// turns, journey rows and knowledge there were then, the milestone of then, the clock at
     /// it; notes say what cannot be told (expired sessions and cache). Not with --now.
     #[arg(
@@ -178,10 +178,27 @@ pub(crate) fn at_least_one(s: &str) -> Result<usize, String> {
     }
 }
 
+/// An instant: RFC 3339 (`2025-01-10T09:30:00Z`, any offset) or epoch seconds (`1736467200`,
+/// as the stores write them). A leap second (`23:59:60`) is the next minute's first, as
+/// Postgres reads it.
 pub(crate) fn parse_now(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
-    chrono::DateTime::parse_from_rfc3339(s)
+    use chrono::Timelike;
+    let t = s.trim();
+    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return crate::engine::snapshot::parse_timestamp(&serde_json::json!(
+            t.parse::<f64>().map_err(|e| format!("{s:?}: {e}"))?
+        ))
+        .map_err(|e| format!("{s:?}: {e}"));
+    }
+    let at = chrono::DateTime::parse_from_rfc3339(t)
         .map(|t| t.with_timezone(&chrono::Utc))
-        .map_err(|e| format!("{s:?}: {e} (use RFC 3339)"))
+        .map_err(|e| {
+            format!("{s:?}: not an instant ({e}): give RFC 3339, e.g. 2025-01-10T09:30:00Z, or epoch seconds")
+        })?;
+    match at.nanosecond().checked_sub(1_000_000_000) {
+        Some(ns) => Ok(at.with_nanosecond(ns).unwrap_or(at) + chrono::TimeDelta::seconds(1)),
+        None => Ok(at),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -201,7 +218,7 @@ pub enum Command {
         /// Open the snapshot files (`*.json`) in DIR instead of a store.
         #[arg(long, value_name = "DIR")]
         snapshots: Option<PathBuf>,
-        /// Open every user as of this instant (RFC 3339), as `inspect --at` does; on the
+        /// Open every user as of this instant (RFC 3339 or epoch seconds), as `inspect --at` does; on the
         /// Journey screen `[` and `]` step through the user's moments and `0` comes back to now.
         #[arg(long, value_name = "TIME", value_parser = parse_now)]
         at: Option<chrono::DateTime<chrono::Utc>>,
@@ -366,4 +383,33 @@ pub enum GraphFormat {
     Text,
     /// Graphviz dot.
     Dot,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_now;
+
+    /// RFC 3339 at any offset, epoch seconds as the stores write them, a leap second as the next
+    /// minute's first (as Postgres reads it); anything else says what an instant looks like.
+    #[test]
+    fn instants_are_rfc_3339_or_epoch_seconds() {
+        let utc = |s: &str| parse_now(s).map(|t| t.to_rfc3339());
+        assert_eq!(
+            utc("2025-01-10T02:00:00+02:00").as_deref(),
+            Ok("2025-01-10T00:00:00+00:00")
+        );
+        assert_eq!(
+            utc("1736467200").as_deref(),
+            Ok("2025-01-10T00:00:00+00:00")
+        );
+        assert_eq!(
+            utc("2025-01-10T23:59:60Z").as_deref(),
+            Ok("2025-01-11T00:00:00+00:00")
+        );
+        let err = parse_now("now").expect_err("not an instant");
+        assert!(
+            err.contains("give RFC 3339, e.g. 2025-01-10T09:30:00Z, or epoch seconds"),
+            "{err}"
+        );
+    }
 }

@@ -31,7 +31,7 @@ pub struct DiffArgs {
     /// Override a key of the second side's policy (repeatable), as --set does for the first.
     #[arg(long = "against-set", value_name = "KEY=VALUE")]
     against_sets: Vec<String>,
-    /// Reconstruct A as of this instant (RFC 3339), as `inspect --at` does; given twice, B as of
+    /// Reconstruct A as of this instant (RFC 3339 or epoch seconds), as `inspect --at` does; given twice, B as of
     /// the second [default: B as stored now]. `diff USER --at T` is what changed since T.
     #[arg(long, value_name = "TIME", value_parser = super::parse_now, num_args = 1, action = clap::ArgAction::Append)]
     at: Vec<chrono::DateTime<chrono::Utc>>,
@@ -41,7 +41,7 @@ pub struct DiffArgs {
     /// Search knowledge with this text instead of the newest user turn.
     #[arg(long, value_name = "TEXT", value_parser = super::non_blank)]
     query: Option<String>,
-    /// Replay the data as stored now with the clock at this instant (RFC 3339). Not with --at.
+    /// Replay the data as stored now with the clock at this instant (RFC 3339 or epoch seconds). Not with --at.
     #[arg(long, value_name = "TIME", value_parser = super::parse_now, conflicts_with = "at")]
     now: Option<chrono::DateTime<chrono::Utc>>,
     /// Print JSON (exact data, stable across runs) instead of text.

@@ -46,7 +46,7 @@ pub struct ReportArgs {
     /// How many most-affected users to list (at least 1).
     #[arg(long, default_value_t = DEFAULT_TOP, value_name = "N", value_parser = super::at_least_one)]
     pub top: usize,
-    /// Replay as of this instant (RFC 3339); default: each store's now.
+    /// Replay as of this instant (RFC 3339 or epoch seconds); default: each store's now.
     #[arg(long, value_name = "TIME", value_parser = parse_now)]
     pub now: Option<chrono::DateTime<chrono::Utc>>,
     /// Output format: an aligned table, markdown, CSV (long form) or JSON.
