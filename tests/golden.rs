@@ -166,6 +166,20 @@ fn snapshot_then_replay_equals_replay() {
             "{}",
             wrote.stdout
         );
+        // The file was there (made empty above): replacing it is said.
+        assert!(
+            wrote.stderr.contains(&format!("replaced {file}")),
+            "{}",
+            wrote.stderr
+        );
+        // Turns counted as inspect counts them: u066's two unreadable turns are malformed.
+        if user == "u066" {
+            assert!(
+                wrote.stdout.contains("2 turns,") && wrote.stdout.ends_with(", 2 malformed)\n"),
+                "{}",
+                wrote.stdout
+            );
+        }
         let live = ctxlens(&["replay", user, "--json"]);
         let replayed = ctxlens(&["replay", "--snapshot", file, "--json"]);
         assert_eq!(

@@ -161,3 +161,41 @@ mod tests {
         assert_eq!(strip(bar(5, 0, 4)), "▒▒▒▒");
     }
 }
+
+/// Whether `--out FILE` can be written, asked before the work (a search or a read of minutes
+/// is not wasted on a folder that is not there): its folder exists and it is not a folder
+/// itself. An existing file is replaced, and that is said when it is written.
+pub fn writable(out: &std::path::Path) -> Result<(), CliError> {
+    let shown = crate::text::inert_line(&out.display().to_string()).into_owned();
+    if out.is_dir() {
+        return Err(CliError::Usage(format!(
+            "--out {shown}: a directory; name a file in it"
+        )));
+    }
+    let folder = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    if !folder.is_dir() {
+        return Err(CliError::Usage(format!(
+            "--out {shown}: no such directory {}",
+            crate::text::inert_line(&folder.display().to_string())
+        )));
+    }
+    Ok(())
+}
+
+/// Writes `text` (a recommended policy, a snapshot) to `path`, saying on stderr when it
+/// replaced a file.
+pub fn write_out(path: &std::path::Path, text: &str) -> Result<(), CliError> {
+    let replaced = path.exists();
+    std::fs::write(path, text)
+        .map_err(|e| CliError::Runtime(format!("writing {}: {e}", path.display())))?;
+    if replaced {
+        eprintln!(
+            "ctxlens: replaced {}",
+            crate::text::inert_line(&path.display().to_string())
+        );
+    }
+    Ok(())
+}

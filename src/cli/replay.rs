@@ -624,23 +624,34 @@ pub async fn snapshot(
              output of: ctxlens replay {who} --redact --json"
         )));
     }
+    let to_stdout = file == Path::new("-");
+    if !to_stdout {
+        // Before the read: a folder that is not there is a usage error, as for optimize --out.
+        super::output::writable(file)?;
+    }
     let loaded = ctx.load(user, sel).await?;
     let snap = loaded
         .stored_snapshot()
         .ok_or_else(|| CliError::Usage("snapshot cannot be written under --redact".into()))?;
-    if file == Path::new("-") {
+    if to_stdout {
         // `--out -`: the snapshot itself on stdout (exact JSON), for a pipe.
         return write!(out, "{}", snap.to_json()).map_err(io);
     }
-    std::fs::write(file, snap.to_json())
-        .map_err(|e| CliError::Runtime(format!("writing snapshot {}: {e}", file.display())))?;
-    let count =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    super::output::write_out(file, &snap.to_json())?;
+    let count = |n: usize, one: &str, many: &str| crate::text::count(n as u64, one, many);
+    // Counted as inspect counts them: the turns that read, and what did not.
+    let turns = snap.turns().count();
+    let unread = snap.session.len() - turns + snap.malformed.len();
+    let unread = if unread > 0 {
+        format!(", {unread} malformed")
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "wrote {} ({}, {}, {})",
+        "wrote {} ({}, {}, {}{unread})",
         inert_line(&file.display().to_string()),
-        count(snap.session.len(), "turn", "turns"),
+        count(turns, "turn", "turns"),
         count(snap.journey.len(), "journey item", "journey items"),
         count(snap.knowledge.len(), "knowledge hit", "knowledge hits")
     )

@@ -155,3 +155,14 @@ fn a_piped_prompt_is_the_prompt_byte_for_byte() {
         assert_eq!(Some(piped.stdout.as_str()), v["prompt"].as_str(), "{user}");
     }
 }
+
+/// `snapshot --out` into a folder that is not there is a usage error before anything is read,
+/// as for `optimize --out`.
+#[test]
+fn snapshot_out_into_no_folder_is_a_usage_error() {
+    common::expect_error(
+        &["snapshot", "u062", "--out", "/nonexistent/dir/x.json"],
+        2,
+        "ctxlens: --out /nonexistent/dir/x.json: no such directory /nonexistent/dir",
+    );
+}

@@ -346,43 +346,6 @@ impl Runs<'_> {
     }
 }
 
-/// Whether `--out FILE` can be written, asked before the search (a run of minutes is not
-/// wasted on a folder that is not there): its folder exists and it is not a folder itself. An
-/// existing file is replaced, as `snapshot --out` does, and that is said when it is written.
-fn writable(out: &std::path::Path) -> Result<(), CliError> {
-    let shown = crate::text::inert_line(&out.display().to_string()).into_owned();
-    if out.is_dir() {
-        return Err(CliError::Usage(format!(
-            "--out {shown}: a directory; name a file in it"
-        )));
-    }
-    let folder = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
-    };
-    if !folder.is_dir() {
-        return Err(CliError::Usage(format!(
-            "--out {shown}: no such directory {}",
-            crate::text::inert_line(&folder.display().to_string())
-        )));
-    }
-    Ok(())
-}
-
-/// Writes a recommended policy to `path`, saying on stderr when it replaced a file.
-pub(super) fn write_out(path: &std::path::Path, toml: &str) -> Result<(), CliError> {
-    let replaced = path.exists();
-    std::fs::write(path, toml)
-        .map_err(|e| CliError::Runtime(format!("writing {}: {e}", path.display())))?;
-    if replaced {
-        eprintln!(
-            "ctxlens: replaced {}",
-            crate::text::inert_line(&path.display().to_string())
-        );
-    }
-    Ok(())
-}
-
 pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<(), CliError> {
     let started = Instant::now();
     let (config, _) = Config::load(global.config.as_deref())?;
@@ -404,7 +367,7 @@ pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<()
     };
     let mut goals = targets(&baseline, &args.target).map_err(CliError::Usage)?;
     if let Some(out) = &args.out {
-        writable(out)?;
+        super::output::writable(out)?;
     }
     let guard = args.guard.as_deref().map(parse_guard).transpose()?;
     if let Some((k, s)) = guard {
@@ -446,7 +409,7 @@ pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<()
     bar.finish_and_clear();
     let toml = tuned_toml(&found);
     if let Some(path) = &args.out {
-        write_out(path, &toml)?;
+        super::output::write_out(path, &toml)?;
     }
     let summary = runs.report(&found, &baseline).await?;
     let view = Out {

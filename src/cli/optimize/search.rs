@@ -339,7 +339,7 @@ pub(super) async fn per_category(
         let toml = tuned_toml(&found);
         let out = args.out.as_ref().map(|o| category_path(o, c));
         if let Some(path) = &out {
-            super::write_out(path, &toml)?;
+            super::super::output::write_out(path, &toml)?;
         }
         outs.push(CategoryOut {
             category: c,
