@@ -147,21 +147,6 @@ pub fn io(e: std::io::Error) -> CliError {
 
 pub use crate::text::{inert_line, preview};
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bars_fill_in_proportion() {
-        let strip = |s: String| s.chars().filter(|c| "█░▒".contains(*c)).collect::<String>();
-        assert_eq!(strip(bar(0, 100, 10)), "░░░░░░░░░░");
-        assert_eq!(strip(bar(50, 100, 10)), "█████░░░░░");
-        assert_eq!(strip(bar(1, 100, 10)), "█░░░░░░░░░");
-        assert_eq!(strip(bar(150, 100, 10)), "██████████");
-        assert_eq!(strip(bar(5, 0, 4)), "▒▒▒▒");
-    }
-}
-
 /// Whether `--out FILE` can be written, asked before the work (a search or a read of minutes
 /// is not wasted on a folder that is not there): its folder exists and it is not a folder
 /// itself. An existing file is replaced, and that is said when it is written.
@@ -198,4 +183,19 @@ pub fn write_out(path: &std::path::Path, text: &str) -> Result<(), CliError> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_fill_in_proportion() {
+        let strip = |s: String| s.chars().filter(|c| "█░▒".contains(*c)).collect::<String>();
+        assert_eq!(strip(bar(0, 100, 10)), "░░░░░░░░░░");
+        assert_eq!(strip(bar(50, 100, 10)), "█████░░░░░");
+        assert_eq!(strip(bar(1, 100, 10)), "█░░░░░░░░░");
+        assert_eq!(strip(bar(150, 100, 10)), "██████████");
+        assert_eq!(strip(bar(5, 0, 4)), "▒▒▒▒");
+    }
 }
