@@ -25,7 +25,7 @@ impl Coverage {
     pub fn of_policy(policy: &Policy) -> Coverage {
         let k = &policy.knowledge;
         Coverage {
-            min_threshold: k.similarity_threshold - NEAR_MISS_MARGIN,
+            min_threshold: crate::store::near_miss_floor(k.similarity_threshold),
             max_limit: k.limit + NEAR_MISSES,
             threshold_why: format!("the loaded hits reach down to threshold − {NEAR_MISS_MARGIN}"),
             limit_why: format!("the loaded hits go to limit + {NEAR_MISSES}"),

@@ -2,8 +2,7 @@
 //! per distinct set of search parameters.
 
 use super::{
-    KnowledgeHits, KnowledgeQuery, LoadOptions, NEAR_MISS_MARGIN, NEAR_MISSES, Store, StoreError,
-    UserData, as_of,
+    KnowledgeHits, KnowledgeQuery, LoadOptions, NEAR_MISSES, Store, StoreError, UserData, as_of,
 };
 use crate::engine::snapshot::{KnowledgeSearch, Snapshot};
 
@@ -244,7 +243,7 @@ fn search(
         } else {
             None
         },
-        min_similarity: p.similarity_threshold - NEAR_MISS_MARGIN,
+        min_similarity: super::near_miss_floor(p.similarity_threshold),
         limit: p.limit + NEAR_MISSES,
         created_by: opts.at,
     }

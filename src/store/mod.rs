@@ -48,6 +48,22 @@ pub const NEAR_MISSES: usize = 5;
 /// (`below_threshold`). Every store applies the same rule, so replays agree across stores.
 pub const NEAR_MISS_MARGIN: f64 = 0.3;
 
+/// The least similarity a search for `threshold` fetches: `threshold − NEAR_MISS_MARGIN`, to
+/// twelve decimals (0.7 − 0.3 is 0.4 in a snapshot file, not 0.39999999999999997).
+pub fn near_miss_floor(threshold: f64) -> f64 {
+    ((threshold - NEAR_MISS_MARGIN) * 1e12).round() / 1e12
+}
+
+#[cfg(test)]
+mod floor_tests {
+    #[test]
+    fn the_near_miss_floor_reads_as_written() {
+        assert_eq!(super::near_miss_floor(0.7), 0.4);
+        assert_eq!(super::near_miss_floor(0.75).to_string(), "0.45");
+        assert_eq!(super::near_miss_floor(-0.9), -1.2);
+    }
+}
+
 /// A store failure, naming the store and what was asked of it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StoreError {

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::engine::Snapshot;
-use crate::store::{NEAR_MISS_MARGIN, NEAR_MISSES};
+use crate::store::NEAR_MISSES;
 
 fn prolaunch() -> Policy {
     Policy::preset("prolaunch").expect("preset")
@@ -155,7 +155,7 @@ fn users_searched_as_the_baseline_searches_cover_its_margins() {
         user(
             "a",
             Some("q"),
-            Some((0.7 - NEAR_MISS_MARGIN, 10 + NEAR_MISSES)),
+            Some((crate::store::near_miss_floor(0.7), 10 + NEAR_MISSES)),
         ),
         user("b", None, None),
     ];
