@@ -347,14 +347,33 @@ pub type EventStream =
 pub fn parse_progress(user: &str, payload: &[u8]) -> Result<ProgressEvent, String> {
     let v: Value = serde_json::from_slice(payload)
         .map_err(|e| format!("progress:{user}: payload is not JSON: {e}"))?;
-    let milestone = v
-        .get("milestone")
-        .and_then(Value::as_str)
-        .ok_or(format!("progress:{user}: no milestone"))?;
-    let progress = v
-        .get("progress")
-        .and_then(Value::as_f64)
-        .ok_or(format!("progress:{user}: no numeric progress"))?;
+    use crate::engine::snapshot::json_kind;
+    let obj = v.as_object().ok_or_else(|| {
+        format!(
+            "progress:{user}: payload is {}, not an object with milestone, progress and timestamp",
+            json_kind(&v)
+        )
+    })?;
+    let milestone = match obj.get("milestone") {
+        Some(Value::String(m)) => m,
+        Some(other) => {
+            return Err(format!(
+                "progress:{user}: milestone is {}, not a string",
+                json_kind(other)
+            ));
+        }
+        None => return Err(format!("progress:{user}: no milestone")),
+    };
+    let progress = match obj.get("progress") {
+        Some(p) if p.is_number() => p.as_f64().unwrap_or(f64::NAN),
+        Some(other) => {
+            return Err(format!(
+                "progress:{user}: progress is {}, not a number",
+                json_kind(other)
+            ));
+        }
+        None => return Err(format!("progress:{user}: no progress")),
+    };
     // A percentage: anything else is not a progress event (quoted as serde quotes numbers, so
     // `--redact` masks it).
     if !(0.0..=100.0).contains(&progress) {
@@ -529,6 +548,28 @@ mod progress_tests {
         assert_eq!(
             read("-50").map(|e| e.progress),
             Err("progress:u1: progress `-50` is outside 0–100".into())
+        );
+        assert_eq!(
+            read("\"50\"").map(|e| e.progress),
+            Err("progress:u1: progress is a string, not a number".into())
+        );
+    }
+
+    /// What is wrong with a message is named: its shape, or the field and what it holds.
+    #[test]
+    fn an_unreadable_message_says_what_is_wrong_with_it() {
+        let read = |p: &str| super::parse_progress("u1", p.as_bytes()).map(|e| e.milestone);
+        assert_eq!(
+            read("[1,2]"),
+            Err("progress:u1: payload is an array, not an object with milestone, progress and timestamp".into())
+        );
+        assert_eq!(
+            read(r#"{"milestone":12,"progress":50,"timestamp":1}"#),
+            Err("progress:u1: milestone is a number, not a string".into())
+        );
+        assert_eq!(
+            read(r#"{"progress":50,"timestamp":1}"#),
+            Err("progress:u1: no milestone".into())
         );
     }
 }
