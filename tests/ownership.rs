@@ -227,6 +227,20 @@ fn each_key_goes_to_its_one_known_owner_and_ambiguous_keys_to_nobody() {
         assert_eq!(out.code, 1, "{u}: {}", out.stdout);
         assert!(out.stderr.contains("not found"), "{u}: {}", out.stderr);
     }
+    // Asked for by name, the ambiguous session is said to be ambiguous, not missing.
+    for (user, session) in [("a", "b:c:s1"), ("a:b:c", "s1")] {
+        let out = ctxlens_with(&["replay", user, "--session", session], &env);
+        assert_eq!(out.code, 1, "{}", out.stdout);
+        assert!(
+            out.stderr
+                .contains(&format!("{user:?}'s session {session:?} in redis "))
+                && out.stderr.contains(
+                    ": its key session:a:b:c:s1 could belong to a or a:b:c (user ids may contain ':'); not read as anyone's"
+                ),
+            "{}",
+            out.stderr
+        );
+    }
     let report = ctxlens_with(&["report", "--json"], &env);
     assert_eq!(report.code, 0, "{}", report.stderr);
     let v: serde_json::Value = serde_json::from_str(&report.stdout).expect("report JSON");

@@ -54,16 +54,6 @@ pub fn near_miss_floor(threshold: f64) -> f64 {
     ((threshold - NEAR_MISS_MARGIN) * 1e12).round() / 1e12
 }
 
-#[cfg(test)]
-mod floor_tests {
-    #[test]
-    fn the_near_miss_floor_reads_as_written() {
-        assert_eq!(super::near_miss_floor(0.7), 0.4);
-        assert_eq!(super::near_miss_floor(0.75).to_string(), "0.45");
-        assert_eq!(super::near_miss_floor(-0.9), -1.2);
-    }
-}
-
 /// A store failure, naming the store and what was asked of it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StoreError {
@@ -75,6 +65,15 @@ pub enum StoreError {
         user: String,
         session: String,
         have: String,
+    },
+    /// The session asked for is under a key another user could own: read as no one's.
+    #[error("user {user:?}'s session {session:?} in {store}: its key {key} {why}")]
+    SessionAmbiguous {
+        store: String,
+        user: String,
+        session: String,
+        key: String,
+        why: String,
     },
     #[error("{store}: {what}: {cause}")]
     Backend {
@@ -571,5 +570,12 @@ mod progress_tests {
             read(r#"{"progress":50,"timestamp":1}"#),
             Err("progress:u1: no milestone".into())
         );
+    }
+
+    #[test]
+    fn the_near_miss_floor_reads_as_written() {
+        assert_eq!(super::near_miss_floor(0.7), 0.4);
+        assert_eq!(super::near_miss_floor(0.75).to_string(), "0.45");
+        assert_eq!(super::near_miss_floor(-0.9), -1.2);
     }
 }

@@ -129,7 +129,8 @@ pub fn user_data(
     let mut malformed = raw.malformed;
     let mut notes = raw.notes;
     let parsed = parse_sessions(&raw.sessions, opts.at);
-    let chosen = choose_session(&parsed, opts, store, &raw.user_id)?;
+    let chosen = choose_session(&parsed, opts, store, &raw.user_id)
+        .map_err(|e| ambiguous_session(&e, &notes).unwrap_or(e))?;
     let mut session = Vec::new();
     for (i, (p, _)) in parsed.iter().enumerate() {
         match p {
@@ -229,6 +230,31 @@ fn choose_session(
         ),
         // Newest turn wins (as of `--at`: the newest by then); ties go to the first session.
         None => (0..parsed.len()).rev().max_by_key(|&i| parsed[i].1.newest),
+    })
+}
+
+/// A session asked for and not found whose key was set aside as ambiguous (another known user
+/// could own it): said so, not "no such session".
+fn ambiguous_session(e: &StoreError, notes: &[Note]) -> Option<StoreError> {
+    let StoreError::SessionNotFound {
+        store,
+        user,
+        session,
+        ..
+    } = e
+    else {
+        return None;
+    };
+    let key = crate::store::keys::session_key("", user, session);
+    let note = notes
+        .iter()
+        .find(|n| n.kind == NoteKind::AmbiguousKey && n.source.ends_with(&key))?;
+    Some(StoreError::SessionAmbiguous {
+        store: store.clone(),
+        user: user.clone(),
+        session: session.clone(),
+        key: note.source.clone(),
+        why: note.message.clone(),
     })
 }
 
