@@ -6,8 +6,10 @@
 //! - C0 controls and DEL become their Unicode control pictures (`ESC` → `␛`, `BEL` → `␇`,
 //!   `BS` → `␈`, a bare `CR` → `␍`, `DEL` → `␡`): one visible cell each.
 //! - C1 controls (U+0080–U+009F), bidi controls (U+061C, U+200E, U+200F, U+202A–U+202E,
-//!   U+2066–U+2069) and the line and paragraph separators (U+2028, U+2029) are written as escapes,
-//!   `\u{202e}`.
+//!   U+2066–U+2069), the line and paragraph separators (U+2028, U+2029) and the invisible format
+//!   characters that can hide text (U+200B, U+2060–U+2064, U+FEFF, U+180E, U+FFF9–U+FFFB, tag
+//!   characters U+E0000–U+E007F) are written as escapes, `\u{202e}`. The joiners emoji and
+//!   scripts need (U+200C, U+200D) stay.
 //! - Multi-line text keeps its newlines (a `CR LF` pair reads as one newline) and shows a tab as
 //!   four spaces; in a one-line field a newline is `␊` and a tab `␉`.
 //!
@@ -24,7 +26,12 @@ fn unsafe_char(c: char) -> bool {
         '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
         | '\u{61c}' | '\u{200e}' | '\u{200f}'
         | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
-        | '\u{2028}' | '\u{2029}')
+        | '\u{2028}' | '\u{2029}'
+        // Invisible format characters that can hide text from the reader (zero-width space,
+        // word joiner and invisible operators, the byte-order mark, the Mongolian vowel
+        // separator, interlinear annotation marks, tag characters): shown, never silent.
+        | '\u{200b}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{180e}'
+        | '\u{fff9}'..='\u{fffb}' | '\u{e0000}'..='\u{e007f}')
 }
 
 /// Appends how `c` (an [`unsafe_char`]) is shown.
@@ -405,6 +412,18 @@ mod tests {
         assert!(matches!(inert_line("plain"), Cow::Borrowed(_)));
         // A zero-width joiner is not a control: emoji sequences stay whole.
         assert_eq!(inert_line("👩\u{200d}💻"), "👩\u{200d}💻");
+    }
+
+    /// Invisible characters that could hide text from the reader (ASCII smuggled in tag
+    /// characters, zero-width spaces, a byte-order mark) show as escapes.
+    #[test]
+    fn invisible_characters_that_hide_text_show() {
+        let smuggled = "ok\u{e0049}\u{e0047}\u{200b}x\u{feff}\u{2060}\u{180e}";
+        assert_eq!(
+            inert(smuggled),
+            "ok\\u{e0049}\\u{e0047}\\u{200b}x\\u{feff}\\u{2060}\\u{180e}"
+        );
+        assert_eq!(inert_line("a\u{fffa}b"), "a\\u{fffa}b");
     }
 
     #[test]
