@@ -174,6 +174,11 @@ pub fn config_error(store: &str, what: &str, cause: &str, raw_url: &str) -> Stor
     let cause = cause.replace("error with configuration: ", "");
     let cause = if cause.contains("`ssl_mode`") {
         format!("{cause} (sslmode: disable, allow, prefer, require, verify-ca or verify-full)")
+    } else if cause.contains("Redis URL did not parse") {
+        // The redis crate's words name neither what it wants nor what is wrong.
+        "expected redis://[USER:PASSWORD@]HOST[:PORT][/DB] (rediss:// for TLS, or \
+         redis+unix:///PATH)"
+            .to_string()
     } else {
         cause
     };
@@ -187,6 +192,20 @@ pub fn config_error(store: &str, what: &str, cause: &str, raw_url: &str) -> Stor
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_redis_url_that_does_not_parse_says_what_one_looks_like() {
+        let e = config_error(
+            "redis",
+            "URL",
+            "Redis URL did not parse - InvalidClientConfig",
+            "x",
+        );
+        assert_eq!(
+            e.to_string(),
+            "redis: URL: expected redis://[USER:PASSWORD@]HOST[:PORT][/DB] (rediss:// for TLS, or redis+unix:///PATH)"
+        );
+    }
 
     #[test]
     fn passwords_are_found_in_urls_that_do_not_parse() {
