@@ -42,6 +42,8 @@ pub struct Progress {
     pub targets: Vec<String>,
     /// The baseline's figures on the searched users.
     pub baseline: Option<Metrics>,
+    /// Whether those figures meet every target (`None`: not measured yet).
+    pub baseline_meets: Option<bool>,
     /// The best trial so far: feasible first, then the fewest average tokens.
     pub best: Option<Candidate>,
     /// The trials no other beats on cost and on every target's slack, cheapest first.
@@ -168,6 +170,7 @@ fn empty(started: Instant) -> Progress {
         elapsed: started.elapsed(),
         targets: Vec::new(),
         baseline: None,
+        baseline_meets: None,
         best: None,
         pareto: Vec::new(),
         holdout: None,
@@ -330,6 +333,7 @@ impl Job {
             trials: history.len(),
             elapsed: self.started.elapsed(),
             baseline,
+            baseline_meets: baseline.map(|m| self.goals.iter().all(|t| t.violation(&m) == 0.0)),
             best: Some(self.candidate(best)),
             pareto: pareto(history, &self.goals)
                 .into_iter()

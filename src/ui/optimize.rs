@@ -145,7 +145,12 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, p: &Progress, t: &Them
     let first = offset(cursor, height, list.len());
     let mut rows: Vec<Row> = Vec::new();
     if let Some(b) = &p.baseline {
-        rows.push(Row::new(figures("baseline".into(), b, "")).style(t.muted()));
+        let verdict = match p.baseline_meets {
+            Some(true) => "✓ all",
+            Some(false) => "✗ misses",
+            None => "",
+        };
+        rows.push(Row::new(figures("baseline".into(), b, verdict)).style(t.muted()));
     }
     for (i, c) in list.iter().enumerate().skip(first).take(height) {
         let label = if i == 0 {
