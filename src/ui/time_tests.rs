@@ -103,8 +103,24 @@ async fn the_oldest_moment_says_so_and_tui_at_opens_users_then() {
     assert_eq!(shown(&s).as_deref(), Some("2024-12-01T00:00:00Z"));
     let v = s.user.view.as_ref().expect("a user");
     assert_eq!(v.snapshot().current_milestone.as_deref(), Some("M4"));
-    // Six moments before it, the oldest; one more says so and stays.
-    press(&mut s, &ctx, Action::Earlier, 7).await;
+    // Shown between two moments, the data is the newest one's before it: the first step back
+    // goes past that one (else it would show the same data again).
+    let v = s.user.view.as_ref().expect("a user");
+    let at = s.user.at.expect("an instant");
+    let mut before: Vec<_> = v
+        .data()
+        .moments
+        .iter()
+        .map(|m| m.at)
+        .filter(|m| *m <= at)
+        .collect();
+    before.sort();
+    let (in_force, previous) = (before[before.len() - 1], before[before.len() - 2]);
+    assert_ne!(in_force, at, "T is between two moments");
+    press(&mut s, &ctx, Action::Earlier, 1).await;
+    assert_eq!(shown(&s), Some(fmt_ts(&previous)));
+    // Four more to the oldest; one past it says so and stays.
+    press(&mut s, &ctx, Action::Earlier, 5).await;
     assert_eq!(shown(&s).as_deref(), Some("2024-10-22T05:28:18Z"));
     let msg = s.status.message.as_ref().map(|m| m.text.clone());
     assert_eq!(
@@ -244,4 +260,21 @@ async fn the_timeline_window_counts_the_moments_it_leaves_out() {
     assert!(t.contains("⋮") && t.contains(" newer"), "{t}");
     assert!(t.contains("▶ "), "the moment shown stays: {t}");
     assert!(older.contains("⋮ "), "{older}");
+}
+
+/// A user with no dated data offers no step back: the strip says so instead of a `[` that
+/// would only answer that there is nothing to step to.
+#[tokio::test]
+async fn a_user_with_no_dated_data_offers_no_step_back() {
+    let empty = r#"{"user_id":"uempty","now":"2025-01-15T12:00:00Z"}"#;
+    let (mut s, ctx, _dir) =
+        crate::app::update::tests::app_over_files(&[("uempty.json", empty.into())]).await;
+    settle(&mut s, &ctx, Action::Select).await;
+    settle(&mut s, &ctx, Action::ShowJourney).await;
+    let screen = rows(&s, 80, 24).join("\n");
+    assert!(
+        screen.contains("now · no dated data to step back to"),
+        "{screen}"
+    );
+    assert!(!screen.contains("[ earlier"), "{screen}");
 }

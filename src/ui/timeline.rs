@@ -33,9 +33,19 @@ pub fn strip(s: &State, v: &UserView, t: &Theme, width: usize) -> Line<'static> 
     );
     let mut spans: Vec<Span> = vec![styled(" ", t.muted())];
     match s.shown_at() {
+        None if stops.is_empty() => {
+            spans.push(styled("now", t.accent().add_modifier(Modifier::BOLD)));
+            spans.push(styled(" · no dated data to step back to ", t.muted()));
+        }
         None => {
             spans.push(styled("now", t.accent().add_modifier(Modifier::BOLD)));
-            spans.push(styled(format!(" · {} moments · ", stops.len()), t.muted()));
+            spans.push(styled(
+                format!(
+                    " · {} · ",
+                    crate::text::count(stops.len() as u64, "moment", "moments")
+                ),
+                t.muted(),
+            ));
             spans.push(styled(il(&back), t.accent()));
             spans.push(styled(" earlier ", t.muted()));
         }

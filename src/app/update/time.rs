@@ -28,7 +28,13 @@ pub(super) fn travel(s: &mut State, action: &Action) -> Vec<Effect> {
     let from = s.user.at;
     let to = match action {
         Action::Earlier => {
-            let before = from.unwrap_or(DateTime::<Utc>::MAX_UTC);
+            // Shown as of an instant between two moments (`tui --at`), the data is that of the
+            // newest moment before it: a step back goes past that one, or it would show the
+            // same data again.
+            let before = match from {
+                Some(t) => stops.iter().rev().find(|m| **m <= t).copied().unwrap_or(t),
+                None => DateTime::<Utc>::MAX_UTC,
+            };
             match stops.iter().rev().find(|t| **t < before) {
                 Some(t) => Some(*t),
                 None => {
