@@ -91,6 +91,31 @@ async fn tune_screen_with_a_change() {
     assert!(after.contains("newly dropped  mb:329"), "{after}");
     settle(&mut s, &store, Action::PageUp).await;
     assert!(text(&s).contains("· 4–4 of 5"), "a page (one row) back");
+    // More kinds of change at 80 columns: the place is said briefly, never cut in the border
+    // mid-word.
+    s.session.policy = s
+        .session
+        .policy
+        .clone()
+        .with_overrides(&[
+            "budget.total=1200".into(),
+            "strategy=truncate".into(),
+            "layers.knowledge.weight=0.6".into(),
+        ])
+        .expect("valid");
+    settle(&mut s, &store, Action::Refresh).await;
+    settle(&mut s, &store, Action::ShowTune).await;
+    let shown = text(&s);
+    let top = shown
+        .lines()
+        .find(|l| l.contains("Replay diff"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(top.contains("· 4–4/8"), "the place said briefly: {top}");
+    assert!(
+        !shown.contains("(PgDn") || shown.contains("(PgDn/PgUp)"),
+        "{top}"
+    );
 }
 
 #[tokio::test]

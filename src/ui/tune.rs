@@ -5,6 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
 use super::{block, styled};
@@ -143,8 +144,11 @@ fn render_fields(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     frame.render_widget(Table::new(rows, widths).header(header).block(b), area);
 }
 
+/// The diff pane's own title; the counts follow it in the border on a short pane.
+const DIFF_TITLE: &str = " Replay diff (tuned vs baseline) ";
+
 fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
-    let b = block(" Replay diff (tuned vs baseline) ", false, t);
+    let b = block(DIFF_TITLE, false, t);
     let (Some(base), Some(tuned)) = (
         s.user.view.as_ref().and_then(|v| v.baseline.as_ref()),
         s.user.view.as_ref().and_then(|v| v.tuned.as_ref()),
@@ -208,7 +212,31 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         (true, _) => frame.render_widget(b, area),
         (false, true) => {
             counts.insert(0, Span::raw(" "));
-            frame.render_widget(b.title(Line::from(counts)), area);
+            // In the frame's top border: the place said briefly when the long form would be
+            // cut, and what still does not fit cut with `…`.
+            let room = usize::from(area.width).saturating_sub(4 + DIFF_TITLE.width());
+            let wide = |c: &[Span]| c.iter().map(|s| s.content.width()).sum::<usize>();
+            if wide(&counts) > room && (first > 0 || last < d.items.len()) {
+                if let Some(place) = counts.last_mut() {
+                    *place = styled(
+                        format!("· {}–{}/{}", first + 1, last, d.items.len()),
+                        t.muted(),
+                    );
+                }
+            }
+            let mut left = room;
+            let mut fitted = Vec::new();
+            for span in counts {
+                let w = span.content.width();
+                if w <= left {
+                    left -= w;
+                    fitted.push(span);
+                } else {
+                    fitted.push(styled(crate::text::fit(&span.content, left), span.style));
+                    break;
+                }
+            }
+            frame.render_widget(b.title(Line::from(fitted)), area);
         }
         (false, false) => {
             frame.render_widget(b, area);
