@@ -216,13 +216,14 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             // cut, and what still does not fit cut with `…`.
             let room = usize::from(area.width).saturating_sub(4 + DIFF_TITLE.width());
             let wide = |c: &[Span]| c.iter().map(|s| s.content.width()).sum::<usize>();
-            if wide(&counts) > room && (first > 0 || last < d.items.len()) {
-                if let Some(place) = counts.last_mut() {
-                    *place = styled(
-                        format!("· {}–{}/{}", first + 1, last, d.items.len()),
-                        t.muted(),
-                    );
-                }
+            if wide(&counts) > room
+                && (first > 0 || last < d.items.len())
+                && let Some(place) = counts.last_mut()
+            {
+                *place = styled(
+                    format!("· {}–{}/{}", first + 1, last, d.items.len()),
+                    t.muted(),
+                );
             }
             let mut left = room;
             let mut fitted = Vec::new();
