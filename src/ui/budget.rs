@@ -142,7 +142,12 @@ fn render_total(
     let mut spans = Vec::new();
     let mut drawn = 0;
     for (i, (_, l)) in a.layers.iter().enumerate() {
-        let w = (l.used * width / total).min(width - drawn);
+        // A layer that holds tokens shows at least one cell: the legend names its fill.
+        let w = match l.used {
+            0 => 0,
+            used => (used * width / total).max(1),
+        }
+        .min(width - drawn);
         let fill = budget_view::FILLS[i % budget_view::FILLS.len()];
         spans.push(styled(fill.repeat(w), colour(i)));
         drawn += w;

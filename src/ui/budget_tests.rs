@@ -165,3 +165,29 @@ async fn layer_counts_keep_every_count_at_80_columns() {
     assert!(row.contains("░░░░") && !row.contains('█'), "{row}");
     assert!(row.contains("0 kept · 1 cut · 1 filtered"), "{row}");
 }
+
+/// Every layer that holds tokens shows in the stacked total, however small its share (26 of
+/// 6,692 tokens is under a cell at 120 columns): the fill the legend names is on the bar.
+#[tokio::test]
+async fn every_layer_the_legend_names_is_on_the_bar() {
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u062").await;
+    run(&mut s, &ctx, "policy layered-adr").await;
+    settle(&mut s, &ctx, Action::ShowBudget).await;
+    let t = text(&s, 120, 40);
+    let lines: Vec<&str> = t.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains(" Total "))
+        .expect("the total pane");
+    let bar = lines[at + 1];
+    let legend = lines[at + 2];
+    for fill in ["█", "▓", "▒", "▚"] {
+        if legend.contains(&format!("{fill} ")) {
+            assert!(
+                bar.contains(fill),
+                "{fill} in the legend, not on the bar:\n{bar}\n{legend}"
+            );
+        }
+    }
+}
