@@ -89,7 +89,7 @@ pub fn findings(
         .map(|n| finding(n.kind.into(), n.source.clone(), n.message.clone()))
         .collect();
     out.extend(narrower_search(snap, policy));
-    sessions(&mut out, data, policy);
+    sessions(&mut out, data, snap, policy);
     cache(&mut out, data, snap, replay);
     milestones(&mut out, data, snap, map);
     for p in &replay.duplicates {
@@ -161,7 +161,23 @@ fn finding(kind: FindingKind, source: String, message: String) -> Finding {
 }
 
 /// Sessions longer than the writer keeps, or without a TTL.
-fn sessions(out: &mut Vec<Finding>, data: &UserData, policy: &Policy) {
+fn sessions(out: &mut Vec<Finding>, data: &UserData, snap: &Snapshot, policy: &Policy) {
+    // A snapshot file lists no sessions (no keys, no TTLs), but holds the one it read whole.
+    if data.sessions.is_empty() && !snap.session.is_empty() {
+        let turns = snap.turns().count();
+        if turns > policy.session.max_items {
+            let key = crate::store::keys::session_key(
+                "",
+                &snap.user_id,
+                snap.session_id.as_deref().unwrap_or("?"),
+            );
+            let msg = format!(
+                "holds {turns} turns; the writer keeps the newest {}",
+                policy.session.max_items
+            );
+            out.push(finding(FindingKind::SessionOverMaxItems, key, msg));
+        }
+    }
     for s in &data.sessions {
         if s.turns > policy.session.max_items {
             let msg = format!(
@@ -398,6 +414,36 @@ mod tests {
             vec![],
             "an unreadable cache is reported as malformed data by the store"
         );
+    }
+
+    /// A snapshot file lists no sessions, but the one it holds longer than the writer keeps is
+    /// found as on the stores.
+    #[tokio::test]
+    async fn a_snapshot_files_long_session_is_found() {
+        let p = Policy::preset("prolaunch").expect("preset");
+        let (snap, live) = {
+            let store = MemoryStore::demo();
+            load_snapshot(
+                &store,
+                "u064",
+                &LoadOptions::default(),
+                KnowledgeParams::of(&p),
+            )
+            .await
+            .expect("demo user")
+        };
+        let engine = crate::engine::Engine::default();
+        let a = engine.assemble(&snap, &p);
+        let over = |data: &UserData| {
+            findings(data, &snap, &p, &engine.milestones, &a)
+                .into_iter()
+                .filter(|f| f.kind == FindingKind::SessionOverMaxItems)
+                .map(|f| (f.source, f.message))
+                .collect::<Vec<_>>()
+        };
+        let file = UserData::of_snapshot(&snap);
+        assert_eq!(over(&file), over(&live), "as the stores find it");
+        assert_eq!(over(&file).len(), 1);
     }
 
     /// A cached context written for another user (a file edited by hand, a key written by a
