@@ -557,16 +557,16 @@ impl<'a> Inspected<'a> {
         writeln!(out, "query       {query}").map_err(io)?;
         let ttl_of =
             |ttl: Option<u64>, none: &str| ttl.map_or(none.into(), |t| format!("TTL {t} s"));
-        let cache = match (&snap.cached_context, data.cached_context_ttl) {
+        // Read from the stored value (the shown copy is masked under --redact, and masked
+        // figures are no cache entry).
+        let cache = match (self.loaded.cached_summary(), data.cached_context_ttl) {
+            (Some(Ok(_)), ttl) => format!("present · {}", ttl_of(ttl, "no TTL")),
             // Read as JSON but not as a cache entry (a snapshot file edited by hand): unreadable.
-            (Some(v), ttl) => match crate::engine::cache::CachedContext::from_json(v) {
-                Ok(_) => format!("present · {}", ttl_of(ttl, "no TTL")),
-                Err(why) => format!(
-                    "present, unreadable ({}) · {}",
-                    preview(&why, 90),
-                    ttl_of(ttl, "no TTL")
-                ),
-            },
+            (Some(Err(why)), ttl) => format!(
+                "present, unreadable ({}) · {}",
+                preview(&why, 90),
+                ttl_of(ttl, "no TTL")
+            ),
             // Stored, but not readable: not the same as none (an empty or expired cache).
             (None, ttl) => match snap.unreadable_cache() {
                 Some(m) => format!(

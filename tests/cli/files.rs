@@ -166,3 +166,20 @@ fn snapshot_out_into_no_folder_is_a_usage_error() {
         "ctxlens: --out /nonexistent/dir/x.json: no such directory /nonexistent/dir",
     );
 }
+
+/// Under `--redact` a readable cached context is still called present: it is read from the
+/// stored value, not the masked copy shown.
+#[test]
+fn a_redacted_inspect_reads_the_cache_it_masks() {
+    for redact in [&[][..], &["--redact"]] {
+        let mut args = vec!["inspect", "u062"];
+        args.extend_from_slice(redact);
+        let out = common::ctxlens(&args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            out.stdout.contains("cached      present · TTL"),
+            "{args:?}: {}",
+            out.stdout
+        );
+    }
+}
