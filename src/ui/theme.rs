@@ -8,6 +8,36 @@ use serde::Deserialize;
 use crate::engine::Decision;
 use crate::engine::milestones::Status;
 
+/// Every role a theme gives a colour (all but `terminal_bg`, which is optional).
+const ROLES: &[&str] = &[
+    "name",
+    "fg",
+    "bg",
+    "muted",
+    "accent",
+    "border",
+    "border_focus",
+    "selection_fg",
+    "selection_bg",
+    "title",
+    "kept",
+    "truncated",
+    "dropped",
+    "completed",
+    "current",
+    "available",
+    "locked",
+    "gauge",
+    "gauge_over",
+    "error",
+    "warning",
+    "ok",
+    "badge_fg",
+    "badge_bg",
+    "highlight_fg",
+    "highlight_bg",
+];
+
 /// The embedded themes: (name, TOML).
 pub const THEMES: &[(&str, &str)] = &[
     ("default", include_str!("../../themes/default.toml")),
@@ -71,16 +101,24 @@ impl Theme {
             let message = e.message().trim();
             // ratatui's own words for a colour it cannot read name neither the value nor the
             // forms it takes.
-            let message = if message.contains("Failed to parse Colors") {
-                let value = e
-                    .span()
-                    .and_then(|s| text.get(s))
-                    .map_or(String::new(), |v| format!("{} ", crate::text::inert_line(v)));
-                format!(
-                    "{value}is not a colour: a name (red, lightblue, darkgray, reset, …), \"#rrggbb\" or an index \"0\"–\"255\""
-                )
-            } else {
-                message.to_string()
+            let value = e
+                .span()
+                .and_then(|s| text.get(s))
+                .filter(|v| !v.trim().is_empty());
+            // A role left out reaches ratatui's colour parser as nothing at all: named here.
+            let missing = toml::from_str::<toml::Table>(text).ok().and_then(|t| {
+                ROLES
+                    .iter()
+                    .find(|r| !t.contains_key(**r))
+                    .map(|r| format!("missing field `{r}`"))
+            });
+            let message = match (message.contains("Failed to parse Colors"), value, missing) {
+                (true, Some(v), _) => format!(
+                    "{} is not a colour: a name (red, lightblue, darkgray, reset, …), \"#rrggbb\" or an index \"0\"–\"255\"",
+                    crate::text::inert_line(v)
+                ),
+                (true, None, Some(missing)) => return format!("theme {file}: {missing}"),
+                _ => message.to_string(),
             };
             format!("theme {file}:{line}:{col}: {message}")
         })
@@ -421,6 +459,17 @@ mod tests {
         );
         assert_ne!(themes["default"], themes["light"]);
         assert_eq!(themes["light"].kept, Color::Rgb(0x1b, 0x7a, 0x1b));
+    }
+
+    #[test]
+    fn a_missing_role_is_named() {
+        let text = THEMES[0].1.replace("title = \"white\"\n", "");
+        let err = Theme::parse(&text, "t.toml").expect_err("no title");
+        assert_eq!(err, "theme t.toml: missing field `title`");
+        // Every role is in the list the message is found with.
+        let all: toml::Table = toml::from_str(THEMES[0].1).expect("toml");
+        assert!(ROLES.iter().all(|r| all.contains_key(*r)));
+        assert_eq!(all.len(), ROLES.len());
     }
 
     #[test]
