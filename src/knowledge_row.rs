@@ -109,14 +109,29 @@ pub fn in_snapshot(loaded: &Loaded, arg: &str) -> Result<KnowledgeEntry, RowErro
             None => h.title.to_lowercase().contains(&want),
         })
         .collect();
-    match hits.as_slice() {
-        [one] => Ok((*one).clone()),
-        [] => Err(RowError::Runtime(format!(
-            "knowledge row {arg:?} is not among the snapshot's {} hits (a snapshot file \
+    // An id is no one's words: named plainly (under --redact quoted values are masked).
+    let named = match id {
+        Some(n) => format!("kn:{n}"),
+        None => format!("{arg:?}"),
+    };
+    let unread = id.and_then(|n| {
+        let want = format!("kn:{n}");
+        snap.malformed
+            .iter()
+            .find(|m| m.id.as_deref() == Some(want.as_str()))
+    });
+    match (hits.as_slice(), unread) {
+        ([one], _) => Ok((*one).clone()),
+        ([], Some(m)) => Err(RowError::Runtime(format!(
+            "knowledge row {named} is in the snapshot but could not be read ({}): {}",
+            m.source, m.reason
+        ))),
+        ([], None) => Err(RowError::Runtime(format!(
+            "knowledge row {named} is not among the snapshot's {} hits (a snapshot file \
              cannot score other rows)",
             snap.knowledge.len()
         ))),
-        many => Err(several(
+        (many, _) => Err(several(
             arg,
             many.iter().map(|h| (h.id.clone(), h.title.clone())),
             true,

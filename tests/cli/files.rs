@@ -183,3 +183,38 @@ fn a_redacted_inspect_reads_the_cache_it_masks() {
         );
     }
 }
+
+/// A knowledge row asked for by id is named plainly, `--redact` or not (ids are never
+/// masked), and one the file holds but could not read says so, with why.
+#[test]
+fn explain_names_a_row_by_its_id_and_says_when_it_could_not_be_read() {
+    let out = common::ctxlens(&[
+        "explain",
+        "tests/data/snapshot-u1.json",
+        "kn:9999",
+        "--redact",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("knowledge row kn:9999 is not among the snapshot's"),
+        "{}",
+        out.stderr
+    );
+    let mut v: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/data/snapshot-u1.json").expect("fixture"),
+    )
+    .expect("json");
+    v["knowledge"][0]["similarity"] = "NaN".into();
+    let id = v["knowledge"][0]["id"].as_str().expect("id").to_string();
+    let f = common::write_temp("nan-hit.json", &v.to_string());
+    let out = common::ctxlens(&["explain", f.to_str().expect("utf-8"), &id]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "knowledge row {id} is in the snapshot but could not be read (nan-hit.json knowledge[0] ({id})): similarity:"
+        )),
+        "{}",
+        out.stderr
+    );
+}
