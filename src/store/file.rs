@@ -63,6 +63,7 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
         };
         format!("snapshot {shown}:{}:{}: {msg}", e.line(), e.column())
     })?;
+    ids_of_their_list(&mut snap, &name);
     read_each_id_once(&mut snap, &name);
     let unscorable = snap.unscorable_hits(&name);
     snap.malformed.extend(unscorable);
@@ -164,6 +165,56 @@ fn each_item<T: serde::de::DeserializeOwned>(
         }
     }
     Some(read)
+}
+
+/// SPEC §4 gives journey rows `mb:{id}` and knowledge hits `kn:{id}`: a hand-edited file whose
+/// row carries another shape (`kn:57` on a journey row, a turn's `s2#7`) would be taken for
+/// another item everywhere items are matched by id (explain, diff, the cache's drift), so it is
+/// a malformed item naming the file, the list and the id, and the rest replays.
+fn ids_of_their_list(snap: &mut Snapshot, file: &str) {
+    fn keep<T>(
+        items: &mut Vec<T>,
+        id: impl Fn(&T) -> &str,
+        (list, prefix): (&str, &str),
+        file: &str,
+        bad: &mut Vec<Malformed>,
+    ) {
+        let mut i = 0;
+        items.retain(|item| {
+            let at = i;
+            i += 1;
+            let id = id(item);
+            let ok = id
+                .strip_prefix(prefix)
+                .is_some_and(|n| !n.is_empty() && !n.contains(['#', ':']));
+            if !ok {
+                bad.push(Malformed {
+                    id: Some(id.to_string()),
+                    source: format!("{file} {list}[{at}] ({id})"),
+                    reason: format!(
+                        "a {list} id is {prefix}N (SPEC §4): this one could be taken for another item's, so it is not read"
+                    ),
+                });
+            }
+            ok
+        });
+    }
+    let mut bad = Vec::new();
+    keep(
+        &mut snap.journey,
+        |j| j.id.as_str(),
+        ("journey", "mb:"),
+        file,
+        &mut bad,
+    );
+    keep(
+        &mut snap.knowledge,
+        |k| k.id.as_str(),
+        ("knowledge", "kn:"),
+        file,
+        &mut bad,
+    );
+    snap.malformed.extend(bad);
 }
 
 /// A hand-edited file may hold a journey row or a knowledge hit twice under one id: the first
@@ -344,5 +395,35 @@ mod tests {
         let err = read_snapshot(&write(dir.path(), "odd.json", &v.to_string())).expect_err("now");
         assert!(err.starts_with("snapshot "), "{err}");
         assert!(err.contains("odd.json:1:"), "{err}");
+    }
+
+    /// A journey row with a knowledge id, a hit with a turn's id: each a malformed item naming
+    /// the file, the list, its place and id; the rest replays, and nothing is taken for another.
+    #[test]
+    fn an_id_of_another_lists_shape_is_malformed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut v = fixture();
+        let rows = v["journey"].as_array().expect("rows").len();
+        let hits = v["knowledge"].as_array().expect("hits").len();
+        v["journey"][1]["id"] = "kn:57".into();
+        v["knowledge"][0]["id"] = "s2#7".into();
+        let snap = read_snapshot(&write(dir.path(), "mixed.json", &v.to_string())).expect("reads");
+        assert_eq!(
+            (snap.journey.len(), snap.knowledge.len()),
+            (rows - 1, hits - 1)
+        );
+        let bad: Vec<&str> = snap.malformed.iter().map(|m| m.source.as_str()).collect();
+        assert_eq!(
+            bad,
+            [
+                "mixed.json journey[1] (kn:57)",
+                "mixed.json knowledge[0] (s2#7)"
+            ]
+        );
+        assert!(
+            snap.malformed[0]
+                .reason
+                .starts_with("a journey id is mb:N (SPEC §4)")
+        );
     }
 }
