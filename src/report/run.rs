@@ -338,9 +338,14 @@ async fn batch(jobs: Vec<Job>, s: Arc<Shared>) -> Part {
                 Ok(mut o) => {
                     // A file's user is named with its file (`u005@a.json`): several files may
                     // hold one user, at different moments.
-                    if let Job::File(path) = job {
-                        let file = path.file_name().unwrap_or_default().to_string_lossy();
-                        o.user_id = format!("{}@{file}", o.user_id);
+                    match job {
+                        Job::File(path) => {
+                            let file = path.file_name().unwrap_or_default().to_string_lossy();
+                            o.user_id = format!("{}@{file}", o.user_id);
+                        }
+                        // The id the store lists the user under (`USER@FILE` for a user in
+                        // several files of a folder), which opens that user again.
+                        Job::User { id, .. } => o.user_id.clone_from(id),
                     }
                     tally.add(o)
                 }

@@ -408,3 +408,41 @@ async fn n_goes_to_the_changed_tune_fields() {
         "{screen}"
     );
 }
+
+/// Two files of one user in a folder: the report names each as the Users list does
+/// (`u1@b.json`), and `enter` opens that one, not the first file of the id.
+#[tokio::test]
+async fn enter_on_an_affected_user_of_two_files_opens_that_file() {
+    let a = super::tests::snapshot_u1();
+    let mut b = a.clone();
+    let turns = b["session"].as_array_mut().expect("turns");
+    turns.truncate(2);
+    let (mut s, store, _dir) =
+        super::tests::app_over_files(&[("a.json", a.to_string()), ("b.json", b.to_string())]).await;
+    s.session.policy = s
+        .session
+        .policy
+        .clone()
+        .with_overrides(&["budget.total=150".into()])
+        .expect("valid");
+    settle(&mut s, &store, Action::ShowReport).await;
+    let summary = s.report.summary.clone().expect("a report");
+    let lines = crate::app::report_view::lines(&summary);
+    let users: Vec<String> = lines.iter().filter_map(|l| l.user.clone()).collect();
+    assert!(
+        users.iter().all(|u| u.starts_with("u1@")),
+        "each named with its file: {users:?}"
+    );
+    let at = lines
+        .iter()
+        .position(|l| l.user.as_deref() == Some("u1@b.json"))
+        .unwrap_or_else(|| panic!("b.json: {users:?}"));
+    while s.report.cursor < at {
+        settle(&mut s, &store, Action::Down).await;
+    }
+    settle(&mut s, &store, Action::Select).await;
+    assert_eq!(
+        s.user.view.as_ref().map(|v| v.data().user_id.as_str()),
+        Some("u1@b.json")
+    );
+}
