@@ -254,6 +254,46 @@ fn a_postgres_that_stops_answering_is_named_gone_within_the_query_timeout() {
     let _ = holder.wait();
 }
 
+/// Ctrl-C stops a one-user command at once, even while Postgres keeps its statement waiting
+/// on a lock (and however long --query-timeout is): exit 130, no output as if complete.
+#[test]
+fn ctrl_c_stops_a_command_waiting_on_the_store() {
+    let pg = Postgres::shared();
+    let redis = RedisServer::start();
+    let db = pg.create_database("interrupted");
+    seed_fleet(&redis, &db, 5);
+    let (mut holder, stdin) = lock_memory_bank(pg, "interrupted");
+    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.clone())];
+    let child = spawn(&["inspect", "s1-000000", "--query-timeout", "600"], &env);
+    let waiting = "SELECT pid FROM pg_stat_activity WHERE datname = 'interrupted' \
+                   AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()";
+    await_condition(
+        "inspect waiting on the lock",
+        Duration::from_secs(30),
+        || !pg.psql("interrupted", waiting).trim().is_empty(),
+    );
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    let out = finish(child, Duration::from_secs(30), "inspect");
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    drop(stdin);
+    let _ = holder.kill();
+    let _ = holder.wait();
+}
+
 /// A knowledge table that stops answering is named as what stopped answering: once one
 /// search finds the store out of reach, the user's other searches (one per milestone group) are
 /// not asked, so no later read starves for a connection and the report's cause is the search,

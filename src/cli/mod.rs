@@ -360,7 +360,26 @@ pub fn main() -> ExitCode {
         }
     };
     let redact = cli.global.redact;
-    let code = match runtime.block_on(run(cli)) {
+    // `report` and `optimize` answer Ctrl-C themselves (the figures so far, PARTIAL), the TUI
+    // restores the terminal first, `watch` runs until stopped; any other command stops at once,
+    // even while a store keeps a statement waiting, and even when started with SIGINT ignored
+    // (a background job of a script).
+    let interruptible = !matches!(
+        cli.command,
+        Some(
+            Command::Report(_) | Command::Optimize(_) | Command::Tui { .. } | Command::Watch { .. }
+        ) | None
+    );
+    let command = async {
+        if !interruptible {
+            return run(cli).await;
+        }
+        tokio::select! {
+            done = run(cli) => done,
+            Ok(()) = tokio::signal::ctrl_c() => Err(CliError::Signal(2)),
+        }
+    };
+    let code = match runtime.block_on(command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError::Quiet) => ExitCode::SUCCESS,
         Err(e) => {
