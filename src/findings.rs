@@ -190,7 +190,7 @@ fn sessions(out: &mut Vec<Finding>, data: &UserData, snap: &Snapshot, policy: &P
                 msg,
             ));
         }
-        if s.ttl.is_none() {
+        if s.ttl.is_none() && s.ttl_read {
             let msg = "session key has no TTL (the system sets 3600 s)".to_string();
             out.push(finding(FindingKind::NoTtl, s.key.clone(), msg));
         }

@@ -254,6 +254,45 @@ fn a_postgres_that_stops_answering_is_named_gone_within_the_query_timeout() {
     let _ = holder.wait();
 }
 
+/// A key the server refuses to read (an ACL user without access to it: `NOPERM`) is one
+/// malformed item naming the key and the server's answer, never an absent session or a key
+/// "without a TTL": the rest of the user loads.
+#[test]
+fn a_key_the_server_refuses_to_read_is_named_not_taken_for_absent() {
+    let redis = RedisServer::start();
+    let db = Postgres::shared().create_database("refused_keys");
+    seed_fleet(&redis, &db, 3);
+    let _: () = redis::cmd("ACL")
+        .arg(&[
+            "SETUSER",
+            "lim",
+            "on",
+            ">pw",
+            "~context:*",
+            "+@read",
+            "+@connection",
+        ])
+        .query(&mut redis.connection())
+        .expect("ACL SETUSER");
+    let url = format!("redis://lim:pw@127.0.0.1:{}", redis.port());
+    let env = [("REDIS_URL", url), ("DATABASE_URL", db.clone())];
+    let out = ctxlens_with(&["inspect", "s1-000000", "--json"], &env);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("inspect JSON");
+    let malformed = v["assembly"]["malformed"].to_string();
+    assert!(
+        malformed.contains("session:s1-000000:") && malformed.contains("NOPERM"),
+        "{malformed}"
+    );
+    let findings = v["findings"].to_string();
+    assert!(
+        !findings.contains("no_ttl"),
+        "a refused TTL is not 'no TTL': {findings}"
+    );
+    let text = ctxlens_with(&["inspect", "s1-000000"], &env);
+    assert!(text.stdout.contains("TTL not read"), "{}", text.stdout);
+}
+
 /// Ctrl-C stops a one-user command at once, even while Postgres keeps its statement waiting
 /// on a lock (and however long --query-timeout is): exit 130, no output as if complete.
 #[test]

@@ -539,7 +539,11 @@ impl<'a> Inspected<'a> {
             } else {
                 ""
             };
-            let ttl = s.ttl.map_or("no TTL".into(), |t| format!("TTL {t} s"));
+            let ttl = match (s.ttl, s.ttl_read) {
+                (Some(t), _) => format!("TTL {t} s"),
+                (None, true) => "no TTL".into(),
+                (None, false) => "TTL not read".into(),
+            };
             let newest = s.newest.as_ref().map_or("—".into(), fmt_ts);
             let malformed = match s.malformed {
                 0 => String::new(),

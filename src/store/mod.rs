@@ -154,6 +154,10 @@ pub struct SessionInfo {
     pub ttl: Option<u64>,
     #[serde(serialize_with = "ser_opt_ts")]
     pub newest: Option<DateTime<Utc>>,
+    /// The server answered the key's TTL (a key it refused to read has none known: `ttl`
+    /// `None` then means not read, not "never expires").
+    #[serde(skip)]
+    pub ttl_read: bool,
 }
 
 /// Everything about one user except knowledge, which needs the query first.

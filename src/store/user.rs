@@ -54,6 +54,9 @@ pub enum RawValue {
     List(Vec<Vec<u8>>),
     /// Any other Redis type, by name (`hash`, `set`, …).
     Other(String),
+    /// The server answered a read of the key with an error (`NOPERM` for an ACL user that may
+    /// not read it): its text. The key is there, and could not be read.
+    Refused(String),
 }
 
 /// A `memory_bank` row.
@@ -77,7 +80,7 @@ fn too_large(v: &RawValue) -> Option<String> {
         }
         RawValue::String(b) => b.len(),
         RawValue::List(items) => items.iter().map(Vec::len).sum(),
-        RawValue::Other(_) => 0,
+        RawValue::Other(_) | RawValue::Refused(_) => 0,
     };
     (n > MAX_VALUE_BYTES).then(|| format!("value is {n} bytes, over the {limit} MiB read limit"))
 }
@@ -103,6 +106,7 @@ fn parse_key(key: &RawKey) -> Result<Vec<SessionEntry>, Malformed> {
         RawValue::Other(t) => Err(whole(format!(
             "key holds a Redis {t}, not a string or a list"
         ))),
+        RawValue::Refused(e) => Err(whole(format!("the server refused to read it: {e}"))),
     }
 }
 
@@ -198,6 +202,7 @@ fn parse_sessions(keys: &[RawSessionKey], at: Option<DateTime<Utc>>) -> Vec<Pars
                 malformed,
                 ttl: s.key.ttl,
                 newest: stamps.max(),
+                ttl_read: !matches!(s.key.value, RawValue::Refused(_)),
             };
             (parsed, info)
         })
@@ -276,6 +281,10 @@ fn cached_value(k: &RawKey, malformed: &mut Vec<Malformed>) -> Option<Value> {
         }
         RawValue::Other(t) => {
             malformed.push(fail(format!("key holds a Redis {t}, not a string")));
+            return None;
+        }
+        RawValue::Refused(e) => {
+            malformed.push(fail(format!("the server refused to read it: {e}")));
             return None;
         }
     };
