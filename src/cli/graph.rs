@@ -299,7 +299,7 @@ pub async fn transition(
     if !map.contains(to) {
         let ids: Vec<&str> = map.ids().collect();
         return Err(CliError::Usage(format!(
-            "--to {to}: unknown milestone (milestones: {})",
+            "--to {to:?}: unknown milestone (milestones: {})",
             ids.join(", ")
         )));
     }

@@ -197,7 +197,13 @@ fn runtime_and_usage_errors() {
     expect_error(
         &["transition", "nosuchuser", "--to", "M42"],
         2,
-        "ctxlens: --to M42: unknown milestone (milestones: M0, M1, M2, M3, M4, M5, M6, M7, M8, M9)",
+        "ctxlens: --to \"M42\": unknown milestone (milestones: M0, M1, M2, M3, M4, M5, M6, M7, M8, M9)",
+    );
+    // Typed, it may be a word the map does not know: masked under --redact like the rest.
+    expect_error(
+        &["--redact", "transition", "u062", "--to", "PLUTONIUMX"],
+        2,
+        "ctxlens: --to \"••••••••••\": unknown milestone (milestones: M0, M1, M2, M3, M4, M5, M6, M7, M8, M9)",
     );
     let cycle = write_temp(
         "c.toml",
