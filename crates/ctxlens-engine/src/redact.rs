@@ -47,11 +47,23 @@ pub fn mask_milestone(id: &str, map: &MilestoneMap) -> String {
 /// context keyed by milestone), as it is everywhere else.
 pub fn mask_json(v: &Value, map: &MilestoneMap) -> Value {
     let unknown: Vec<&str> = match v {
-        Value::Object(obj) => ["from", "to"]
-            .iter()
-            .filter_map(|k| obj.get(*k).and_then(Value::as_str))
-            .filter(|id| !map.contains(id))
-            .collect(),
+        Value::Object(obj) => {
+            // A transition's carried context keyed by milestone (some key is one the map
+            // knows): its keys are milestone ids, not field names, so one the map does not
+            // know is masked too.
+            let carried = match (obj.get("to"), obj.get("context")) {
+                (Some(_), Some(Value::Object(ctx))) if ctx.keys().any(|k| map.contains(k)) => {
+                    ctx.keys().map(String::as_str).collect()
+                }
+                _ => Vec::new(),
+            };
+            ["from", "to"]
+                .iter()
+                .filter_map(|k| obj.get(*k).and_then(Value::as_str))
+                .chain(carried)
+                .filter(|id| !map.contains(id))
+                .collect()
+        }
         _ => Vec::new(),
     };
     mask_json_hiding(v, map, &unknown)
@@ -268,6 +280,15 @@ mod tests {
                 &map
             ),
             json!({"from": "•••••••", "to": "M2", "context": {"•••••••": {"summary": "•"}, "M1": {"a": "•"}}})
+        );
+        // A carried context's key is a milestone id: one the map does not know is masked,
+        // however much it reads as a field name.
+        assert_eq!(
+            mask_json(
+                &json!({"from": "M1", "to": "M2", "context": {"M1": {"a": "b"}, "ctxkeysecret": {"decision": "hello"}}}),
+                &map
+            ),
+            json!({"from": "M1", "to": "M2", "context": {"M1": {"a": "•"}, "••••••••••••": {"decision": "•••••"}}})
         );
         // Keys that read as field names stay; a key someone typed is masked like a value,
         // keys that mask alike kept apart.
