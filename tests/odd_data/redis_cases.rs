@@ -303,7 +303,7 @@ pub const CASES: &[Case] = &[
         "",
         &[E::Malformed(
             "session:{u}:t[1]",
-            "epoch seconds `1000000000000000` out of range",
+            "epoch seconds `1000000000000000` is after 9999-12-31 (milliseconds where seconds belong?)",
         )],
     ),
     case(

@@ -260,20 +260,29 @@ pub fn parse_timestamp(v: &Value) -> Result<DateTime<Utc>, String> {
                 .as_f64()
                 .filter(|f| f.is_finite())
                 .ok_or("not a finite number")?;
+            // Past 9999-12-31 (which RFC 3339 cannot write) an epoch number is milliseconds or
+            // microseconds written where seconds belong: read as seconds it would be a turn
+            // thousands of years ahead, taken for the newest of all.
+            // Beyond 18 digits, in exponent form: 1e300 is not worth 300 digits. Quoted in
+            // backticks as serde quotes numbers: `--redact` masks quoted values.
+            let shown = || {
+                if secs.abs() < 1e18 {
+                    secs.to_string()
+                } else {
+                    format!("{secs:e}")
+                }
+            };
+            if (253_402_300_800.0..1e18).contains(&secs) {
+                return Err(format!(
+                    "epoch seconds `{}` is after 9999-12-31 (milliseconds where seconds belong?)",
+                    shown()
+                ));
+            }
             let whole = secs.floor();
             let nanos = ((secs - whole) * 1e9).round().min(999_999_999.0) as u32;
             Utc.timestamp_opt(whole as i64, nanos)
                 .single()
-                .ok_or_else(|| {
-                    // Beyond 18 digits, in exponent form: 1e300 is not worth 300 digits. Quoted
-                    // in backticks as serde quotes numbers: `--redact` masks quoted values.
-                    let shown = if secs.abs() < 1e18 {
-                        secs.to_string()
-                    } else {
-                        format!("{secs:e}")
-                    };
-                    format!("epoch seconds `{shown}` out of range")
-                })
+                .ok_or_else(|| format!("epoch seconds `{}` out of range", shown()))
         }
         other => Err(format!(
             "expected a string or number, found {}",
@@ -611,6 +620,13 @@ mod tests {
     fn a_huge_epoch_is_named_as_written() {
         let err = parse_timestamp(&serde_json::json!(1e300)).expect_err("out of range");
         assert_eq!(err, "epoch seconds `1e300` out of range");
+        // Milliseconds where seconds belong: a turn thousands of years ahead, refused.
+        let err = parse_timestamp(&serde_json::json!(1_736_935_200_000_i64)).expect_err("ms");
+        assert_eq!(
+            err,
+            "epoch seconds `1736935200000` is after 9999-12-31 (milliseconds where seconds belong?)"
+        );
+        assert!(parse_timestamp(&serde_json::json!(253_402_300_799_i64)).is_ok());
     }
 
     #[test]
