@@ -38,7 +38,7 @@ pub struct PolicyOutcome {
 pub enum CacheState {
     /// No `context:{user}:{milestone}` key (expired, or never written).
     Absent,
-    /// A key whose value is not a cached context.
+    /// A key whose value is not a cached context of this user (not one, or another user's).
     Unreadable,
     /// A cached context; `drift`: it differs from the replay.
     Present { drift: bool },
@@ -107,6 +107,8 @@ impl PolicyOutcome {
             None if snap.unreadable_cache().is_some() => CacheState::Unreadable,
             None => CacheState::Absent,
             Some(v) => match CachedContext::from_json(v) {
+                // Written for another user: no hit of this one's, and nothing to compare.
+                Ok(c) if c.user_id != snap.user_id => CacheState::Unreadable,
                 Ok(c) => CacheState::Present {
                     drift: !drift(&c, a).is_empty(),
                 },

@@ -315,4 +315,14 @@ fn an_unreadable_cached_context_is_counted_so() {
     assert_eq!(cache(&snap), CacheState::Absent, "another milestone's key");
     snap.malformed[0].source = "app:context:u:1:M2".into();
     assert_eq!(cache(&snap), CacheState::Unreadable);
+    // A readable cache, then the same written for another user: no hit of this user's.
+    snap.malformed.clear();
+    let entry = |user: &str| {
+        serde_json::json!({"user_id": user, "milestone": "M2", "policy": "prolaunch",
+            "created_at": "2025-01-15T11:57:33Z", "total_tokens": 0, "items": [], "prompt": ""})
+    };
+    snap.cached_context = Some(entry("u:1"));
+    assert!(matches!(cache(&snap), CacheState::Present { .. }));
+    snap.cached_context = Some(entry("u:2"));
+    assert_eq!(cache(&snap), CacheState::Unreadable, "another user's");
 }
