@@ -222,8 +222,8 @@ impl Group {
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
     pub fleet: Group,
-    /// By current milestone (`""`: no journey).
-    pub milestones: BTreeMap<String, Group>,
+    /// By current milestone (`None`: no journey; `Some("")`: a journey row at an empty one).
+    pub milestones: BTreeMap<Option<String>, Group>,
     pub(super) top_n: usize,
     /// Max-heap by rank: its top is the least affected of those kept.
     pub(super) top: BinaryHeap<Affected>,
@@ -254,7 +254,7 @@ impl Tally {
             total_tokens: o.candidate.total_tokens,
         });
         self.milestones
-            .entry(o.milestone.clone().unwrap_or_default())
+            .entry(o.milestone.clone())
             .or_default()
             .add(&o);
         if let Some(c) = o.change
@@ -340,7 +340,7 @@ impl Tally {
             .milestones
             .iter()
             .map(|(m, g)| MilestoneRow {
-                milestone: (!m.is_empty()).then(|| m.clone()),
+                milestone: m.clone(),
                 users: g.candidate.users,
                 candidate: MilestoneFigures::of(&g.candidate),
                 baseline: baseline.map(|_| MilestoneFigures::of(&g.baseline)),

@@ -326,3 +326,30 @@ fn an_unreadable_cached_context_is_counted_so() {
     snap.cached_context = Some(entry("u:2"));
     assert_eq!(cache(&snap), CacheState::Unreadable, "another user's");
 }
+
+/// A user without a journey and a user whose journey row is at an empty milestone are two
+/// per-milestone rows (`(no journey)`, `(empty)`), never one average of both.
+#[test]
+fn no_journey_and_an_empty_milestone_are_two_rows() {
+    let p = Policy::preset("prolaunch").expect("preset");
+    let engine = Engine::default();
+    let mut t = Tally::new(DEFAULT_TOP, false);
+    for (user, milestone) in [("a", None), ("b", Some("")), ("c", Some("M2"))] {
+        let snap = bare_snapshot(user, milestone);
+        let a = engine.assemble(&snap, &p);
+        t.add(UserOutcome::of(&snap, (&p, &a), None));
+    }
+    let s = t.summary(&p, None, RunInfo::default());
+    let rows: Vec<(Option<&str>, u64)> = s
+        .milestones
+        .iter()
+        .map(|m| (m.milestone.as_deref(), m.users))
+        .collect();
+    assert_eq!(rows, [(None, 1), (Some(""), 1), (Some("M2"), 1)]);
+    let names: Vec<String> = s
+        .milestones
+        .iter()
+        .map(|m| crate::report::format::milestone_name(m.milestone.as_deref()))
+        .collect();
+    assert_eq!(names, ["(no journey)", "(empty)", "M2"]);
+}
