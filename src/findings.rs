@@ -371,6 +371,18 @@ mod tests {
         (findings(&data, &snap, policy, &engine.milestones, &a), a)
     }
 
+    /// A demo user as loaded, with the policy's knowledge search.
+    async fn demo_user(user: &str, p: &Policy) -> (Snapshot, UserData) {
+        load_snapshot(
+            &MemoryStore::demo(),
+            user,
+            &LoadOptions::default(),
+            KnowledgeParams::of(p),
+        )
+        .await
+        .expect("demo user")
+    }
+
     fn kinds(f: &[Finding]) -> Vec<FindingKind> {
         f.iter().map(|x| x.kind).collect()
     }
@@ -421,17 +433,7 @@ mod tests {
     #[tokio::test]
     async fn a_snapshot_files_long_session_is_found() {
         let p = Policy::preset("prolaunch").expect("preset");
-        let (snap, live) = {
-            let store = MemoryStore::demo();
-            load_snapshot(
-                &store,
-                "u064",
-                &LoadOptions::default(),
-                KnowledgeParams::of(&p),
-            )
-            .await
-            .expect("demo user")
-        };
+        let (snap, live) = demo_user("u064", &p).await;
         let engine = crate::engine::Engine::default();
         let a = engine.assemble(&snap, &p);
         let over = |data: &UserData| {
@@ -452,15 +454,7 @@ mod tests {
     #[tokio::test]
     async fn a_cache_of_another_user_is_named_and_not_compared() {
         let p = Policy::preset("prolaunch").expect("preset");
-        let store = MemoryStore::demo();
-        let (mut snap, mut data) = load_snapshot(
-            &store,
-            "u001",
-            &LoadOptions::default(),
-            KnowledgeParams::of(&p),
-        )
-        .await
-        .expect("demo user");
+        let (mut snap, mut data) = demo_user("u001", &p).await;
         assert_eq!(cache_not_compared(&data, &snap), None, "compared");
         let cache = data.cached_context.as_mut().expect("u001 has a cache");
         cache["user_id"] = "u062".into();

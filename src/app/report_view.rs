@@ -266,7 +266,7 @@ fn milestones(s: &Summary) -> Vec<ReportLine> {
                 |v: Option<f64>| v.map_or(num("n/a", Tone::Dim), |v| num(pct(v), Tone::Plain));
             let mut cells = vec![
                 cell(
-                    crate::report::format::milestone_name(m.milestone.as_deref()),
+                    crate::report::milestone_name(m.milestone.as_deref()),
                     Tone::Plain,
                 ),
                 num(thousands(m.users as f64, 0), Tone::Plain),

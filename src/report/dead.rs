@@ -41,7 +41,7 @@ fn rag_by_milestone(s: &Summary) -> Section {
         .milestones
         .iter()
         .map(|m| {
-            let name = crate::report::format::milestone_name(m.milestone.as_deref());
+            let name = crate::report::milestone_name(m.milestone.as_deref());
             let c: &MilestoneFigures = &m.candidate;
             let cells = vec![
                 Cell::text(name),

@@ -84,16 +84,6 @@ pub fn change(before: usize, after: usize) -> String {
     )
 }
 
-/// A per-milestone row's name: `(no journey)` for users without a journey row, `(empty)` for a
-/// journey row at an empty milestone (two groups, never one).
-pub fn milestone_name(m: Option<&str>) -> String {
-    match m {
-        None => "(no journey)".into(),
-        Some("") => "(empty)".into(),
-        Some(m) => m.to_string(),
-    }
-}
-
 /// `1 user`, `3 users`.
 pub fn users_n(n: u64) -> String {
     if n == 1 {
@@ -461,7 +451,7 @@ fn milestones(s: &Summary) -> Section {
         .milestones
         .iter()
         .map(|m| {
-            let name = crate::report::format::milestone_name(m.milestone.as_deref());
+            let name = crate::report::milestone_name(m.milestone.as_deref());
             let mut cells = vec![
                 Cell::text(name.clone()),
                 Cell::num(thousands(m.users as f64, 0), m.users),

@@ -259,3 +259,13 @@ impl Summary {
         }
     }
 }
+
+/// A per-milestone row's name: `(no journey)` for users without a journey row, `(empty)` for a
+/// journey row at an empty milestone (two groups, never one).
+pub fn milestone_name(m: Option<&str>) -> String {
+    match m {
+        None => "(no journey)".into(),
+        Some("") => "(empty)".into(),
+        Some(m) => m.to_string(),
+    }
+}

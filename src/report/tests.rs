@@ -349,7 +349,7 @@ fn no_journey_and_an_empty_milestone_are_two_rows() {
     let names: Vec<String> = s
         .milestones
         .iter()
-        .map(|m| crate::report::format::milestone_name(m.milestone.as_deref()))
+        .map(|m| crate::report::milestone_name(m.milestone.as_deref()))
         .collect();
     assert_eq!(names, ["(no journey)", "(empty)", "M2"]);
 }
