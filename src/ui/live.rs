@@ -179,8 +179,18 @@ fn entry_line(
 /// events theirs; scrolled with the moves after `tab`.
 fn render_cache(frame: &mut Frame, area: Rect, rows: Option<Vec<Row>>, s: &State, t: &Theme) {
     let Some(rows) = rows else {
-        let p =
-            Paragraph::new("Open a user to see its cached context and findings.").style(t.muted());
+        // A user that could not be opened says why here too.
+        let lines = match &s.user.failed {
+            Some((user, why)) if s.user.view.is_none() => vec![
+                Line::styled(format!("Could not open {}.", super::il(user)), t.error()),
+                Line::from(super::il(why)),
+            ],
+            _ => vec![Line::styled(
+                "Open a user to see its cached context and findings.",
+                t.muted(),
+            )],
+        };
+        let p = Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false });
         frame.render_widget(p.block(block(" Cached context ", false, t)), area);
         return;
     };

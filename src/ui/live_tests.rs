@@ -189,3 +189,31 @@ async fn a_long_reason_or_milestone_ends_in_an_ellipsis() {
         );
     }
 }
+
+/// Opening a file that could not be read says why (its line and column), instead of blank
+/// screens under an empty header.
+#[tokio::test]
+async fn opening_an_unreadable_file_says_why() {
+    let good = snapshot_u1().to_string();
+    let (mut s, ctx, _dir) =
+        app_over_files(&[("a.json", good), ("broken.json", "not json".into())]).await;
+    let at = s
+        .users
+        .shown
+        .iter()
+        .position(|&i| s.users.rows[i].summary.user_id.contains("broken"))
+        .expect("the broken file is listed");
+    s.users.cursor = at;
+    settle(&mut s, &ctx, Action::Select).await;
+    for screen in [
+        Action::ShowLayers,
+        Action::ShowBudget,
+        Action::ShowJourney,
+        Action::ShowPrompt,
+        Action::ShowLive,
+    ] {
+        settle(&mut s, &ctx, screen.clone()).await;
+        let t = text(&s, 120, 40);
+        assert!(t.contains("Could not open broken.json."), "{screen:?}: {t}");
+    }
+}
