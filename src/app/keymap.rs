@@ -79,6 +79,23 @@ impl Keymap {
                 .map_err(|_| format!("keymap {file}: key {keys:?}: unknown action {action:?}"))?;
             self.bindings.insert(seq, act);
         }
+        // A key bound alone that also begins a sequence: the sequence can never be typed (the
+        // key acts at once). Said, naming both, rather than one binding silently dead.
+        for (seq, action) in &self.bindings {
+            for n in 1..seq.len() {
+                if let Some(first) = self.bindings.get(&seq[..n]) {
+                    return Err(format!(
+                        "keymap {file}: {:?} is bound to {} and begins {:?} ({}): the longer one \
+                         could never be typed; unbind one (\"{}\" = \"\")",
+                        seq[..n].join(" "),
+                        action_name(first),
+                        seq.join(" "),
+                        action_name(action),
+                        seq[..n].join(" ")
+                    ));
+                }
+            }
+        }
         Ok(self)
     }
 
@@ -131,6 +148,14 @@ impl Keymap {
             .iter()
             .find(|(_, a)| *a == action)
             .map(|(k, _)| k.join(" "))
+    }
+}
+
+/// An action as a keymap file names it (`help`, `toggle_diff`).
+fn action_name(a: &Action) -> String {
+    match toml::Value::try_from(a) {
+        Ok(toml::Value::String(s)) => s,
+        _ => format!("{a:?}"),
     }
 }
 
@@ -343,6 +368,25 @@ mod tests {
         assert_eq!(
             key_name(&ev(KeyCode::PageDown, KeyModifiers::NONE)).as_deref(),
             Some("pagedown")
+        );
+    }
+
+    /// A key bound alone that begins a sequence (`g` to help, beside `g g` to top) is refused
+    /// naming both: the sequence could never be typed.
+    #[test]
+    fn a_key_that_begins_a_sequence_cannot_be_bound_alone() {
+        let err = Keymap::default()
+            .merge("[keys]\n\"g\" = \"help\"\n", "keymap.toml")
+            .expect_err("g begins g g");
+        assert!(
+            err.starts_with("keymap keymap.toml: \"g\" is bound to help and begins \"g g\" (top)"),
+            "{err}"
+        );
+        // Unbinding the sequence first makes it fine.
+        assert!(
+            Keymap::default()
+                .merge("[keys]\n\"g g\" = \"\"\n\"g\" = \"help\"\n", "keymap.toml")
+                .is_ok()
         );
     }
 }
