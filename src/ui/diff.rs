@@ -78,10 +78,12 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
         })
         .collect();
     let title = format!(
-        " diff · {}-{}/{} · j/k scroll · n/N next change · esc ",
+        " diff · {}-{}/{} · j/k scroll · {}/{} next change · esc ",
         (scroll + 1).min(all.len()),
         (scroll + height).min(all.len()),
-        all.len()
+        all.len(),
+        super::key_of(s, &crate::app::Action::NextMatch),
+        super::key_of(s, &crate::app::Action::PrevMatch)
     );
     frame.render_widget(Paragraph::new(lines).block(block(title, true, t)), area);
 }

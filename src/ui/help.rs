@@ -126,7 +126,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme, search: &str,
         .map(|p| format!(" · {p}"))
         .unwrap_or_default();
     let title = if search.is_empty() {
-        format!(" Keys{place} · / search · j/k scroll · esc close ")
+        format!(
+            " Keys{place} · {} search · j/k scroll · esc close ",
+            super::key_of(s, &Action::Filter)
+        )
     } else {
         format!(" Keys matching /{}{place} ", super::il(search))
     };

@@ -137,6 +137,10 @@ pub(crate) fn lines(
         view: s.ui.tokens,
         redact: s.ui.redact,
         marker: &s.session.policy.truncate_marker,
+        keys: (
+            super::key_of(s, &crate::app::Action::ToggleTokens),
+            super::key_of(s, &crate::app::Action::ToggleTokenIds),
+        ),
     };
     if let Some(c) = tokens::cut(it, &src) {
         out.push(field("cut", c));
@@ -254,14 +258,18 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
     let scroll = scroll.min(total.saturating_sub(height));
     // An unreadable row has no text to cut into tokens.
     let tokens = match row {
-        LayerRow::Item(_) => " · T tokens",
-        LayerRow::Malformed(..) => "",
+        LayerRow::Item(_) => format!(
+            " · {} tokens",
+            super::key_of(s, &crate::app::Action::ToggleTokens)
+        ),
+        LayerRow::Malformed(..) => String::new(),
     };
     let title = format!(
-        " {} · {}-{}/{total} · j/k scroll{tokens} · y copy · esc ",
+        " {} · {}-{}/{total} · j/k scroll{tokens} · {} copy · esc ",
         il(&name),
         (scroll + 1).min(total),
-        (scroll + height).min(total)
+        (scroll + height).min(total),
+        super::key_of(s, &crate::app::Action::Yank)
     );
     let shown: Vec<Line> = rows.into_iter().skip(scroll).take(height).collect();
     frame.render_widget(Paragraph::new(shown).block(block(title, true, t)), area);

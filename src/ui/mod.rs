@@ -214,12 +214,12 @@ pub(crate) fn inert_lines(text: &str) -> Vec<Line<'static>> {
         .collect()
 }
 
-/// The key bound to `action` in the keymap in use, for hints (`?` when unbound).
+/// The key bound to `action` in the keymap in use, for hints (`(unbound)` when none is).
 pub(crate) fn key_of(s: &State, action: &crate::app::Action) -> String {
     s.session
         .keymap
         .key_for(action)
-        .unwrap_or_else(|| "?".into())
+        .unwrap_or_else(|| "(unbound)".into())
 }
 
 /// A dim key hint: `key` then `what`.

@@ -65,11 +65,15 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 ad + usize::from(l.starts_with("+ ")),
             )
         });
-        format!("Prompt diff · baseline → tuned · -{removed} +{added} lines · d plain")
+        format!(
+            "Prompt diff · baseline → tuned · -{removed} +{added} lines · {} plain",
+            super::key_of(s, &crate::app::Action::ToggleDiff)
+        )
     } else {
         format!(
-            "Prompt · {} item tokens · d diff",
-            super::num(a.total_tokens)
+            "Prompt · {} item tokens · {} diff",
+            super::num(a.total_tokens),
+            super::key_of(s, &crate::app::Action::ToggleDiff)
         )
     };
     // Rows as drawn: a long line is several.

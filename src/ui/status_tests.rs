@@ -304,6 +304,34 @@ async fn hints_and_help_follow_the_keymap_in_use() {
         entries.iter().all(|(head, k, _)| *head || !k.is_empty()),
         "{entries:?}"
     );
+    // Remapped, the titles and messages that name a key name the new one.
+    s.session.keymap = crate::app::keymap::Keymap::default()
+        .merge(
+            "[keys]\n\"d\" = \"\"\n\"D\" = \"toggle_diff\"\n\"y\" = \"\"\n\"Y\" = \"yank\"\n\"T\" = \"\"\n\"z\" = \"toggle_tokens\"\n\"e\" = \"\"\n\"w\" = \"explain\"\n",
+            "keymap.toml",
+        )
+        .expect("a keymap");
+    settle(&mut s, &ctx, Action::Close).await;
+    open(&mut s, &ctx, "u062").await;
+    settle(&mut s, &ctx, Action::ShowPrompt).await;
+    let prompt = rows(&s, 120, 40).join("\n");
+    assert!(prompt.contains("· D diff"), "{prompt}");
+    settle(&mut s, &ctx, Action::ShowTune).await;
+    let tune = rows(&s, 120, 40).join("\n");
+    assert!(tune.contains("Y copies"), "{tune}");
+    settle(&mut s, &ctx, Action::ShowLayers).await;
+    settle(&mut s, &ctx, Action::Select).await;
+    let item = rows(&s, 120, 40).join("\n");
+    assert!(item.contains("z tokens · Y copy"), "{item}");
+    settle(&mut s, &ctx, Action::Close).await;
+    settle(&mut s, &ctx, Action::Explain).await;
+    let said = s
+        .status
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(said.starts_with("w explains a knowledge row"), "{said}");
 }
 
 #[tokio::test]

@@ -17,6 +17,8 @@ pub(crate) struct TokenSource<'a> {
     pub view: TokenView,
     pub redact: bool,
     pub marker: &'a str,
+    /// The keys of the keymap in use that toggle the token view and its ids, for the hints.
+    pub keys: (String, String),
 }
 
 /// Alternating token styles: plain, then accent and underlined (so spaces show too).
@@ -51,9 +53,9 @@ pub(crate) fn lines(it: &Item, src: &TokenSource, t: &Theme, width: usize) -> Ve
     let ids_note = if src.tokenizer == Tokenizer::Chars4 {
         "chars4 pieces are 4 UTF-16 units: no ids"
     } else if src.view.ids {
-        "i hides ids"
+        &format!("{} hides ids", src.keys.1)
     } else {
-        "i shows ids"
+        &format!("{} shows ids", src.keys.1)
     };
     let counted = spans.iter().map(|s| s.tokens).sum::<usize>();
     let heading = if text.len() < it.text.len() {
@@ -63,20 +65,22 @@ pub(crate) fn lines(it: &Item, src: &TokenSource, t: &Theme, width: usize) -> Ve
         };
         format!(
             "{} tokens ({}); its first {} of {} bytes ({} tokens, {lines}) shown cut \
-             into tokens, the last of them may part otherwise in the whole · T plain text shows \
+             into tokens, the last of them may part otherwise in the whole · {} plain text shows \
              it all · {ids_note}",
             super::num(it.tokens),
             src.tokenizer,
             super::num(text.len()),
             super::num(it.text.len()),
-            super::num(counted)
+            super::num(counted),
+            src.keys.0
         )
     } else {
         format!(
-            "{} tokens ({}) in {} lines · T plain text · {ids_note}",
+            "{} tokens ({}) in {} lines · {} plain text · {ids_note}",
             super::num(counted),
             src.tokenizer,
-            text_lines.len()
+            text_lines.len(),
+            src.keys.0
         )
     };
     let mut out = wrap::rows(&Line::styled(heading, t.muted()), width);
@@ -189,6 +193,7 @@ mod tests {
             view,
             redact,
             marker: "\n[...truncated]",
+            keys: ("T".into(), "i".into()),
         }
     }
 

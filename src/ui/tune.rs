@@ -53,9 +53,13 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         Layout::vertical([Constraint::Min(diff_min), Constraint::Length(rows)]).areas(rest);
     render_diff(frame, diff_area, s, t);
     let more = if usize::from(rows) < want {
-        format!(" · {} flags, y copies all ", set.len())
+        format!(
+            " · {} flags, {} copies all ",
+            set.len(),
+            super::key_of(s, &crate::app::Action::Yank)
+        )
     } else {
-        " · y copies ".into()
+        format!(" · {} copies ", super::key_of(s, &crate::app::Action::Yank))
     };
     let title = format!(
         " Equivalent flags · policy {}{more}",

@@ -102,9 +102,14 @@ pub(super) fn explain_selected(s: &mut State) -> Vec<Effect> {
             vec![]
         }
         _ => {
+            let key = s
+                .session
+                .keymap
+                .key_for(&crate::app::action::Action::Explain)
+                .unwrap_or_else(|| ":explain".into());
             error(
                 s,
-                "e explains a knowledge row: select one on Layers, or :explain ROW",
+                &format!("{key} explains a knowledge row: select one on Layers, or :explain ROW"),
             );
             vec![]
         }

@@ -379,7 +379,12 @@ fn prompt(s: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::NextMatch | Action::PrevMatch if s.user.search.is_empty() => {
-            super::info(s, "no search: / searches the prompt");
+            let key = s
+                .session
+                .keymap
+                .key_for(&Action::Filter)
+                .unwrap_or_else(|| "(unbound)".into());
+            super::info(s, &format!("no search: {key} searches the prompt"));
         }
         Action::NextMatch | Action::PrevMatch => {
             let n = search_lines(s).len();
