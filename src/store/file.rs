@@ -34,13 +34,17 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
             "snapshot {shown}:{line}:{col}: JSON nested deeper than {MAX_DEPTH} levels: not read"
         ));
     }
-    let typed = parse_deep::<Snapshot>(json);
-    let typed = match typed {
+    // Read whole, or (when some journey row or knowledge hit cannot be read) item by item;
+    // either way each row's id is checked where its place in the file is known.
+    let typed = match parse_deep::<Snapshot>(json) {
+        Ok(mut snap) => {
+            ids_of_their_list(&mut snap, &name);
+            Ok(snap)
+        }
         Err(e) => parse_deep::<serde_json::Value>(json)
             .ok()
             .and_then(|v| read_item_by_item(v, &name))
             .ok_or(e),
-        ok => ok,
     };
     let mut snap = typed.map_err(|e| {
         let msg = e.to_string();
@@ -63,7 +67,6 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
         };
         format!("snapshot {shown}:{}:{}: {msg}", e.line(), e.column())
     })?;
-    ids_of_their_list(&mut snap, &name);
     read_each_id_once(&mut snap, &name);
     let unscorable = snap.unscorable_hits(&name);
     snap.malformed.extend(unscorable);
@@ -113,8 +116,8 @@ fn parse_deep<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, serde_jso
 fn read_item_by_item(mut v: serde_json::Value, file: &str) -> Option<Snapshot> {
     let obj = v.as_object_mut()?;
     let mut bad = Vec::new();
-    let journey = each_item(obj, "journey", file, &mut bad)?;
-    let knowledge = each_item(obj, "knowledge", file, &mut bad)?;
+    let journey = each_item(obj, JOURNEY, file, &mut bad)?;
+    let knowledge = each_item(obj, KNOWLEDGE, file, &mut bad)?;
     if bad.is_empty() {
         return None;
     }
@@ -129,7 +132,7 @@ fn read_item_by_item(mut v: serde_json::Value, file: &str) -> Option<Snapshot> {
 /// `None` when `list` is there and not an array.
 fn each_item<T: serde::de::DeserializeOwned>(
     obj: &mut serde_json::Map<String, serde_json::Value>,
-    list: &str,
+    (list, prefix): (&str, &str),
     file: &str,
     bad: &mut Vec<Malformed>,
 ) -> Option<Vec<T>> {
@@ -144,16 +147,23 @@ fn each_item<T: serde::de::DeserializeOwned>(
             .get("id")
             .and_then(serde_json::Value::as_str)
             .map(str::to_string);
+        if let Some(id) = &id
+            && let Some(why) = id_fault(id, (list, prefix))
+        {
+            bad.push(Malformed {
+                source: place(file, list, i, Some(id)),
+                id: Some(id.clone()),
+                reason: why,
+            });
+            continue;
+        }
         match serde_path_to_error::deserialize::<_, T>(item) {
             Ok(t) => read.push(t),
             Err(e) => {
                 let field = e.path().to_string();
                 let why = e.into_inner().to_string();
                 bad.push(Malformed {
-                    source: match &id {
-                        Some(id) => format!("{file} {list}[{i}] ({id})"),
-                        None => format!("{file} {list}[{i}]"),
-                    },
+                    source: place(file, list, i, id.as_deref()),
                     id,
                     reason: if field == "." {
                         why
@@ -167,50 +177,70 @@ fn each_item<T: serde::de::DeserializeOwned>(
     Some(read)
 }
 
-/// SPEC §4 gives journey rows `mb:{id}` and knowledge hits `kn:{id}`: a hand-edited file whose
-/// row carries another shape (`kn:57` on a journey row, a turn's `s2#7`) would be taken for
-/// another item everywhere items are matched by id (explain, diff, the cache's drift), so it is
-/// a malformed item naming the file, the list and the id, and the rest replays.
+/// A journey row's or knowledge hit's list and the shape SPEC §4 gives its ids.
+const JOURNEY: (&str, &str) = ("journey", "mb:");
+const KNOWLEDGE: (&str, &str) = ("knowledge", "kn:");
+
+/// Where an item is in a file: `one.json journey[3] (mb:12)`.
+fn place(file: &str, list: &str, i: usize, id: Option<&str>) -> String {
+    match id {
+        Some(id) => format!("{file} {list}[{i}] ({id})"),
+        None => format!("{file} {list}[{i}]"),
+    }
+}
+
+/// Why `id` cannot be read as an id of `list` (SPEC §4 gives journey rows `mb:{id}` and
+/// knowledge hits `kn:{id}`): a hand-edited file whose row carries another shape (`kn:57` on a
+/// journey row, a turn's `s2#7`) would be taken for another item everywhere items are matched
+/// by id (explain, diff, the cache's drift).
+fn id_fault(id: &str, (list, prefix): (&str, &str)) -> Option<String> {
+    let ok = id
+        .strip_prefix(prefix)
+        .is_some_and(|n| !n.is_empty() && !n.contains(['#', ':']));
+    (!ok).then(|| {
+        format!(
+            "a {list} id is {prefix}N (SPEC §4): this one could be taken for another item's, so it is not read"
+        )
+    })
+}
+
+/// A file read whole: each row whose id is not of its list's shape ([`id_fault`]) is a
+/// malformed item naming the file, the list, its place and id, and the rest replays.
 fn ids_of_their_list(snap: &mut Snapshot, file: &str) {
     fn keep<T>(
         items: &mut Vec<T>,
         id: impl Fn(&T) -> &str,
-        (list, prefix): (&str, &str),
+        list: (&str, &str),
         file: &str,
         bad: &mut Vec<Malformed>,
     ) {
         let mut i = 0;
         items.retain(|item| {
-            let at = i;
+            let (at, id) = (i, id(item));
             i += 1;
-            let id = id(item);
-            let ok = id
-                .strip_prefix(prefix)
-                .is_some_and(|n| !n.is_empty() && !n.contains(['#', ':']));
-            if !ok {
+            let fault = id_fault(id, list);
+            if let Some(reason) = &fault {
                 bad.push(Malformed {
                     id: Some(id.to_string()),
-                    source: format!("{file} {list}[{at}] ({id})"),
-                    reason: format!(
-                        "a {list} id is {prefix}N (SPEC §4): this one could be taken for another item's, so it is not read"
-                    ),
+                    source: place(file, list.0, at, Some(id)),
+                    reason: reason.clone(),
                 });
             }
-            ok
+            fault.is_none()
         });
     }
     let mut bad = Vec::new();
     keep(
         &mut snap.journey,
         |j| j.id.as_str(),
-        ("journey", "mb:"),
+        JOURNEY,
         file,
         &mut bad,
     );
     keep(
         &mut snap.knowledge,
         |k| k.id.as_str(),
-        ("knowledge", "kn:"),
+        KNOWLEDGE,
         file,
         &mut bad,
     );
@@ -425,5 +455,18 @@ mod tests {
                 .reason
                 .starts_with("a journey id is mb:N (SPEC §4)")
         );
+    }
+
+    /// Read item by item, a row with an id of another list's shape is named by its place in
+    /// the file, not by its place among the rows that were read.
+    #[test]
+    fn an_id_of_another_shape_is_named_by_its_place_in_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut v = fixture();
+        v["journey"][1]["timestamp"] = "not a time".into();
+        v["journey"][3]["id"] = "kn:57".into();
+        let snap = read_snapshot(&write(dir.path(), "both.json", &v.to_string())).expect("reads");
+        let bad: Vec<&str> = snap.malformed.iter().map(|m| m.source.as_str()).collect();
+        assert!(bad.contains(&"both.json journey[3] (kn:57)"), "{bad:?}");
     }
 }

@@ -529,19 +529,19 @@ fn list_to_read(v: &[Value]) -> bool {
 /// One key's answers as a raw value: TYPE, TTL, GETRANGE (WRONGTYPE for a list) and, for a
 /// list, LRANGE's items — or, when the list was too large to read, its MEMORY USAGE.
 fn raw_key(name: &str, v: &[Value]) -> RawKey {
-    // An error answer to any read (TYPE, TTL, the value) means the key could not be read: never
-    // taken for an absent key, a key without a TTL, or an empty value.
-    // GETRANGE answers WRONGTYPE for a list, and MEMORY USAGE may be refused alone: neither
-    // keeps a key from being read. The list's own read (LRANGE, in the last place) does.
-    let kind_is = |k: &str| match v.first() {
-        Some(Value::SimpleString(s)) => s == k,
-        Some(Value::BulkString(b)) => b == k.as_bytes(),
-        _ => false,
+    let kind = match v.first() {
+        Some(Value::SimpleString(s)) => s.clone(),
+        Some(Value::BulkString(b)) => String::from_utf8_lossy(b).into_owned(),
+        _ => "none".into(),
     };
+    // An error answer to any read (TYPE, TTL, the value) means the key could not be read: never
+    // taken for an absent key, a key without a TTL, or an empty value. GETRANGE answers
+    // WRONGTYPE for a list, and MEMORY USAGE may be refused alone: neither keeps a key from
+    // being read. The list's own read (LRANGE, in the last place) does.
     let matters = |i: usize| match i {
         0 | 1 => true,
-        2 => kind_is("string"),
-        _ => kind_is("list"),
+        2 => kind == "string",
+        _ => kind == "list",
     };
     let refused = v.iter().enumerate().find_map(|(i, a)| match a {
         Value::ServerError(_) if matters(i) => Some(server_error(a)),
@@ -554,11 +554,6 @@ fn raw_key(name: &str, v: &[Value]) -> RawKey {
             ttl: None,
         };
     }
-    let kind = match v.first() {
-        Some(Value::SimpleString(s)) => s.clone(),
-        Some(Value::BulkString(b)) => String::from_utf8_lossy(b).into_owned(),
-        _ => "none".into(),
-    };
     let ttl = match v.get(1) {
         Some(Value::Int(n)) if *n >= 0 => Some(*n as u64),
         _ => None,

@@ -222,6 +222,21 @@ pub(crate) fn key_of(s: &State, action: &crate::app::Action) -> String {
         .unwrap_or_else(|| "(unbound)".into())
 }
 
+/// `spans` cut to `width` columns, the span that reaches the edge ending in `…`.
+pub(crate) fn fit_spans(spans: Vec<Span<'static>>, width: usize) -> Line<'static> {
+    let mut left = width;
+    let mut out = Vec::new();
+    for sp in spans {
+        if left == 0 {
+            break;
+        }
+        let text = crate::text::fit(&sp.content, left);
+        left = left.saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str()));
+        out.push(Span::styled(text, sp.style));
+    }
+    Line::from(out)
+}
+
 /// A dim key hint: `key` then `what`.
 pub(crate) fn hint<'a>(key: &'a str, what: &'a str, t: &Theme) -> Vec<Span<'a>> {
     vec![

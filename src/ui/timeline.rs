@@ -72,22 +72,7 @@ pub fn strip(s: &State, v: &UserView, t: &Theme, width: usize) -> Line<'static> 
             spans.push(styled(" now ", t.muted()));
         }
     }
-    fit_spans(spans, width)
-}
-
-/// `spans` cut to `width` columns.
-fn fit_spans(spans: Vec<Span<'static>>, width: usize) -> Line<'static> {
-    let mut left = width;
-    let mut out = Vec::new();
-    for sp in spans {
-        if left == 0 {
-            break;
-        }
-        let text = crate::text::fit(&sp.content, left);
-        left = left.saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str()));
-        out.push(Span::styled(text, sp.style));
-    }
-    Line::from(out)
+    super::fit_spans(spans, width)
 }
 
 /// The timeline's heading over at most `rows` of its lines: when not all of them show, how many

@@ -229,19 +229,7 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                     t.muted(),
                 );
             }
-            let mut left = room;
-            let mut fitted = Vec::new();
-            for span in counts {
-                let w = span.content.width();
-                if w <= left {
-                    left -= w;
-                    fitted.push(span);
-                } else {
-                    fitted.push(styled(crate::text::fit(&span.content, left), span.style));
-                    break;
-                }
-            }
-            frame.render_widget(b.title(Line::from(fitted)), area);
+            frame.render_widget(b.title(super::fit_spans(counts, room)), area);
         }
         (false, false) => {
             frame.render_widget(b, area);
