@@ -41,10 +41,7 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
             ids_of_their_list(&mut snap, &name);
             Ok(snap)
         }
-        Err(e) => parse_deep::<serde_json::Value>(json)
-            .ok()
-            .and_then(|v| read_item_by_item(v, &name))
-            .ok_or(e),
+        Err(e) => read_item_by_item(json, &name).ok_or(e),
     };
     let mut snap = typed.map_err(|e| {
         let msg = e.to_string();
@@ -68,6 +65,7 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
         format!("snapshot {shown}:{}:{}: {msg}", e.line(), e.column())
     })?;
     read_each_id_once(&mut snap, &name);
+    shape_notes(&mut snap, &name);
     let unscorable = snap.unscorable_hits(&name);
     snap.malformed.extend(unscorable);
     Ok(snap)
@@ -112,41 +110,52 @@ fn parse_deep<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, serde_jso
 /// A file whose journey rows or knowledge hits cannot all be read, read item by item: each item
 /// that cannot be read is a malformed item naming the file, the list, its place and id, and
 /// which field is wrong, and the rest replays (a row that cannot be read never fails its
-/// user). `None` when that is not what is wrong (the error is elsewhere in the file).
-fn read_item_by_item(mut v: serde_json::Value, file: &str) -> Option<Snapshot> {
-    let obj = v.as_object_mut()?;
+/// user). Items are taken as written (raw JSON), so one that holds a number no `f64` holds
+/// (`1e999`) is that item's fault, not the file's. `None` when that is not what is wrong (the
+/// error is elsewhere in the file).
+fn read_item_by_item(json: &str, file: &str) -> Option<Snapshot> {
+    use serde_json::value::RawValue;
+    let mut de = serde_json::Deserializer::from_str(json);
+    de.disable_recursion_limit();
+    let mut top: std::collections::BTreeMap<String, &RawValue> =
+        serde::Deserialize::deserialize(&mut de).ok()?;
+    de.end().ok()?;
     let mut bad = Vec::new();
-    let journey = each_item(obj, JOURNEY, file, &mut bad)?;
-    let knowledge = each_item(obj, KNOWLEDGE, file, &mut bad)?;
+    let journey = each_item(top.remove(JOURNEY.0), JOURNEY, file, &mut bad)?;
+    let knowledge = each_item(top.remove(KNOWLEDGE.0), KNOWLEDGE, file, &mut bad)?;
     if bad.is_empty() {
         return None;
     }
-    let mut snap: Snapshot = serde_json::from_value(v).ok()?;
+    let rest = serde_json::to_string(&top).ok()?;
+    let mut snap: Snapshot = parse_deep(&rest).ok()?;
     snap.journey = journey;
     snap.knowledge = knowledge;
     snap.malformed.extend(bad);
     Some(snap)
 }
 
-/// The readable items of the array `list` (taken out of `obj`); the others pushed to `bad`.
-/// `None` when `list` is there and not an array.
+/// The readable items of the list `list` (its raw JSON, if the file has it); the others pushed
+/// to `bad`. `None` when the list is there and not an array.
 fn each_item<T: serde::de::DeserializeOwned>(
-    obj: &mut serde_json::Map<String, serde_json::Value>,
+    items: Option<&serde_json::value::RawValue>,
     (list, prefix): (&str, &str),
     file: &str,
     bad: &mut Vec<Malformed>,
 ) -> Option<Vec<T>> {
-    let items = match obj.remove(list) {
-        None => return Some(Vec::new()),
-        Some(serde_json::Value::Array(items)) => items,
-        Some(_) => return None,
+    /// An item's id, when it is a string (whatever else the item holds).
+    #[derive(serde::Deserialize)]
+    struct Id {
+        id: Option<String>,
+    }
+    let Some(items) = items else {
+        return Some(Vec::new());
     };
+    let mut de = serde_json::Deserializer::from_str(items.get());
+    de.disable_recursion_limit();
+    let items: Vec<&serde_json::value::RawValue> = serde::Deserialize::deserialize(&mut de).ok()?;
     let mut read = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
-        let id = item
-            .get("id")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_string);
+        let id = parse_deep::<Id>(item.get()).ok().and_then(|x| x.id);
         if let Some(id) = &id
             && let Some(why) = id_fault(id, (list, prefix))
         {
@@ -157,16 +166,22 @@ fn each_item<T: serde::de::DeserializeOwned>(
             });
             continue;
         }
-        match serde_path_to_error::deserialize::<_, T>(item) {
+        let mut de = serde_json::Deserializer::from_str(item.get());
+        de.disable_recursion_limit();
+        match serde_path_to_error::deserialize::<_, T>(&mut de) {
             Ok(t) => read.push(t),
             Err(e) => {
                 let field = e.path().to_string();
                 let why = e.into_inner().to_string();
+                // Where in the item is no help to a reader of the file (the item is named).
+                let why = why
+                    .rsplit_once(" at line ")
+                    .map_or(why.as_str(), |(m, _)| m);
                 bad.push(Malformed {
                     source: place(file, list, i, id.as_deref()),
                     id,
                     reason: if field == "." {
-                        why
+                        why.to_string()
                     } else {
                         format!("{field}: {why}")
                     },
@@ -245,6 +260,36 @@ fn ids_of_their_list(snap: &mut Snapshot, file: &str) {
         &mut bad,
     );
     snap.malformed.extend(bad);
+}
+
+/// The notes the stores give a journey row of an unexpected shape (data that is not an object,
+/// a `milestone_data` row without its milestone, a transition's odd fields), given the file's
+/// rows too: a hand-edited file is read as the stores read a row. A note the file already holds
+/// for the row (written from the stores, `memory_bank id=N`) is not repeated.
+fn shape_notes(snap: &mut Snapshot, file: &str) {
+    use crate::engine::snapshot::{Note, NoteKind};
+    let mut found = Vec::new();
+    for row in &snap.journey {
+        let stored = row
+            .id
+            .strip_prefix("mb:")
+            .map(|n| format!("memory_bank id={n}"));
+        for message in super::user::row_shape(row.kind, row.milestone.as_deref(), &row.data) {
+            let known = snap.notes.iter().any(|n| {
+                n.kind == NoteKind::UnexpectedShape
+                    && n.message == message
+                    && Some(&n.source) == stored.as_ref()
+            });
+            if !known {
+                found.push(Note {
+                    kind: NoteKind::UnexpectedShape,
+                    source: format!("{file} journey ({})", row.id),
+                    message,
+                });
+            }
+        }
+    }
+    snap.notes.extend(found);
 }
 
 /// A hand-edited file may hold a journey row or a knowledge hit twice under one id: the first
@@ -425,6 +470,80 @@ mod tests {
         let err = read_snapshot(&write(dir.path(), "odd.json", &v.to_string())).expect_err("now");
         assert!(err.starts_with("snapshot "), "{err}");
         assert!(err.contains("odd.json:1:"), "{err}");
+    }
+
+    /// A number no `f64` holds (`1e999`, valid JSON) in one hit, or in one journey row's data,
+    /// is that item's fault: it is a malformed item naming the field, and the rest replays.
+    #[test]
+    fn a_number_out_of_range_is_its_items_fault() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut v = fixture();
+        let rows = v["journey"].as_array().expect("rows").len();
+        let hits = v["knowledge"].as_array().expect("hits").len();
+        v["knowledge"][0]["similarity"] = "HUGE".into();
+        v["journey"][0]["data"] = serde_json::json!({"score": "HUGE"});
+        let text = v.to_string().replace("\"HUGE\"", "1e999");
+        let snap = read_snapshot(&write(dir.path(), "huge.json", &text)).expect("reads");
+        assert_eq!(
+            (snap.journey.len(), snap.knowledge.len()),
+            (rows - 1, hits - 1)
+        );
+        let bad: Vec<(&str, &str)> = snap
+            .malformed
+            .iter()
+            .map(|m| (m.source.split(' ').nth(1).unwrap_or(""), m.reason.as_str()))
+            .collect();
+        assert_eq!(
+            bad,
+            [
+                ("journey[0]", "data.score: number out of range"),
+                ("knowledge[0]", "similarity: number out of range")
+            ]
+        );
+        // The same number outside any row still fails the file, naming line and column.
+        let mut w = fixture();
+        w["now"] = "HUGE".into();
+        let top = w.to_string().replace("\"HUGE\"", "1e999");
+        let err = read_snapshot(&write(dir.path(), "top.json", &top)).expect_err("not an item's");
+        assert!(err.contains("top.json:1:"), "{err}");
+    }
+
+    /// A hand-edited file's rows of an unexpected shape get the notes the stores give them
+    /// (so the same findings), and a note the file already holds for a row is not repeated.
+    #[test]
+    fn a_files_odd_rows_are_noted_as_the_stores_note_them() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut v = fixture();
+        v["journey"][2]["milestone"] = serde_json::Value::Null;
+        v["journey"][3]["data"]["to"] = 7.into();
+        let snap = read_snapshot(&write(dir.path(), "odd.json", &v.to_string())).expect("reads");
+        let notes: Vec<(&str, &str)> = snap
+            .notes
+            .iter()
+            .map(|n| (n.source.as_str(), n.message.as_str()))
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                (
+                    "odd.json journey (mb:3)",
+                    "milestone_data row without a milestone: it contributes to no milestone"
+                ),
+                (
+                    "odd.json journey (mb:4)",
+                    "transition data's `to` is a number, not a milestone id"
+                ),
+            ]
+        );
+        // Written from the stores, the note names the row as they do, and is read once.
+        v["notes"] = serde_json::json!([{
+            "kind": "unexpected_shape",
+            "source": "memory_bank id=3",
+            "message": "milestone_data row without a milestone: it contributes to no milestone"
+        }]);
+        let snap = read_snapshot(&write(dir.path(), "odd.json", &v.to_string())).expect("reads");
+        let sources: Vec<&str> = snap.notes.iter().map(|n| n.source.as_str()).collect();
+        assert_eq!(sources, ["memory_bank id=3", "odd.json journey (mb:4)"]);
     }
 
     /// A journey row with a knowledge id, a hit with a turn's id: each a malformed item naming
