@@ -214,11 +214,8 @@ fn cache(out: &mut Vec<Finding>, data: &UserData, snap: &Snapshot, replay: &Asse
     }
     match CachedContext::from_json(v) {
         Err(e) => out.push(finding(FindingKind::CacheUnreadable, key, e)),
-        Ok(c) if c.user_id != data.user_id => {
-            let msg = format!(
-                "written for user {:?}, not this user: not compared with the replay",
-                c.user_id
-            );
+        Ok(c) if let Some(why) = foreign(&c, data) => {
+            let msg = format!("{why}: not compared with the replay");
             out.push(finding(FindingKind::CacheDrift, key, msg));
         }
         Ok(_) if asks_another_question(snap) => {}
@@ -238,12 +235,17 @@ fn asks_another_question(snap: &Snapshot) -> bool {
     snap.query.is_some() && snap.query.as_deref() != snap.newest_user_text()
 }
 
+/// Why a readable cache is not this user's at the user's milestone (`None`: it is).
+fn foreign(c: &CachedContext, data: &UserData) -> Option<String> {
+    c.written_for_another(&data.user_id, data.current_milestone.as_deref())
+}
+
 /// Why the user's readable cached context is not compared with the replay (`None`: it is, or
 /// there is none to compare).
 pub fn cache_not_compared(data: &UserData, snap: &Snapshot) -> Option<String> {
     let c = CachedContext::from_json(data.cached_context.as_ref()?).ok()?;
-    if c.user_id != data.user_id {
-        Some(format!("the cache was written for user {:?}", c.user_id))
+    if let Some(why) = foreign(&c, data) {
+        Some(format!("the cache was {why}"))
     } else if asks_another_question(snap) {
         Some(
             "the replay asks another question than the newest user turn, which the cache answered"
@@ -339,18 +341,24 @@ pub fn drift_summary(d: &crate::engine::cache::Drift, policy: &str) -> String {
         parts.push(format!("only in replay: {}", list(&d.only_replay)));
     }
     if !d.changed_tokens.is_empty() {
+        let n = d.changed_tokens.len() as u64;
         parts.push(format!(
-            "{} items with other token counts",
-            d.changed_tokens.len()
+            "{} with other token counts",
+            crate::text::count(n, "item", "items")
         ));
     }
     if d.prompt_differs && parts.is_empty() {
         parts.push("the prompt text differs".into());
     }
+    if parts.is_empty() {
+        // The same items and prompt under another total: the cache's own sum is off.
+        parts.push("its total_tokens is not the sum the replay makes of the same items".into());
+    }
+    let sign = if d.token_delta > 0 { "+" } else { "" };
     // Which policy replayed it: the TUI compares under the baseline, a command under its own.
     format!(
-        "differs from a fresh replay under {policy} ({:+} tokens): {}",
-        d.token_delta,
+        "differs from a fresh replay under {policy} ({sign}{} tokens): {}",
+        crate::text::thousands(d.token_delta as f64, 0),
         parts.join("; ")
     )
 }
@@ -448,6 +456,57 @@ mod tests {
         assert_eq!(over(&file).len(), 1);
     }
 
+    /// A cached context written for another milestone than the one whose key holds it (a
+    /// writer that kept the old milestone's context) is named, never compared as the user's.
+    #[tokio::test]
+    async fn a_cache_of_another_milestone_is_named_and_not_compared() {
+        let p = Policy::preset("prolaunch").expect("preset");
+        let (snap, mut data) = demo_user("u001", &p).await;
+        let current = data
+            .current_milestone
+            .clone()
+            .expect("u001 has a milestone");
+        let cache = data.cached_context.as_mut().expect("u001 has a cache");
+        cache["milestone"] = "elsewhere".into();
+        let engine = crate::engine::Engine::default();
+        let a = engine.assemble(&snap, &p);
+        let found = findings(&data, &snap, &p, &engine.milestones, &a);
+        assert_eq!(kinds(&found), [FindingKind::CacheDrift]);
+        assert_eq!(
+            found[0].message,
+            format!(
+                "written for milestone \"elsewhere\", not the user's current {current:?}: not compared with the replay"
+            )
+        );
+        assert!(
+            cache_not_compared(&data, &snap).is_some_and(|w| w.contains("milestone \"elsewhere\"")),
+            "{:?}",
+            cache_not_compared(&data, &snap)
+        );
+    }
+
+    /// A drift of the total alone says what differs (no dangling colon); counts are grouped.
+    #[test]
+    fn a_drift_summary_always_says_what_differs() {
+        let total_only = crate::engine::cache::Drift {
+            token_delta: -12_345,
+            ..Default::default()
+        };
+        assert_eq!(
+            drift_summary(&total_only, "prolaunch"),
+            "differs from a fresh replay under prolaunch (-12,345 tokens): its total_tokens is not the sum the replay makes of the same items"
+        );
+        let one = crate::engine::cache::Drift {
+            changed_tokens: vec![("s1#2".into(), 5, 6)],
+            token_delta: 1_001,
+            ..Default::default()
+        };
+        assert_eq!(
+            drift_summary(&one, "p"),
+            "differs from a fresh replay under p (+1,001 tokens): 1 item with other token counts"
+        );
+    }
+
     /// A cached context written for another user (a file edited by hand, a key written by a
     /// bug) is a finding naming whose it is, never compared as if it were this user's; a cache
     /// not compared says why, so no screen calls it equal.
@@ -468,7 +527,7 @@ mod tests {
         );
         assert_eq!(
             cache_not_compared(&data, &snap).as_deref(),
-            Some("the cache was written for user \"u062\"")
+            Some("the cache was written for user \"u062\", not this user")
         );
         data.cached_context.as_mut().expect("cache")["user_id"] = "u001".into();
         snap.query = Some("another question".into());

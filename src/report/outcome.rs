@@ -107,8 +107,14 @@ impl PolicyOutcome {
             None if snap.unreadable_cache().is_some() => CacheState::Unreadable,
             None => CacheState::Absent,
             Some(v) => match CachedContext::from_json(v) {
-                // Written for another user: no hit of this one's, and nothing to compare.
-                Ok(c) if c.user_id != snap.user_id => CacheState::Unreadable,
+                // Written for another user or milestone: no hit of this one's, and nothing
+                // to compare.
+                Ok(c)
+                    if c.written_for_another(&snap.user_id, snap.current_milestone.as_deref())
+                        .is_some() =>
+                {
+                    CacheState::Unreadable
+                }
                 Ok(c) => CacheState::Present {
                     drift: !drift(&c, a).is_empty(),
                 },

@@ -317,14 +317,16 @@ fn an_unreadable_cached_context_is_counted_so() {
     assert_eq!(cache(&snap), CacheState::Unreadable);
     // A readable cache, then the same written for another user: no hit of this user's.
     snap.malformed.clear();
-    let entry = |user: &str| {
-        serde_json::json!({"user_id": user, "milestone": "M2", "policy": "prolaunch",
+    let entry = |user: &str, milestone: &str| {
+        serde_json::json!({"user_id": user, "milestone": milestone, "policy": "prolaunch",
             "created_at": "2025-01-15T11:57:33Z", "total_tokens": 0, "items": [], "prompt": ""})
     };
-    snap.cached_context = Some(entry("u:1"));
+    snap.cached_context = Some(entry("u:1", "M2"));
     assert!(matches!(cache(&snap), CacheState::Present { .. }));
-    snap.cached_context = Some(entry("u:2"));
+    snap.cached_context = Some(entry("u:2", "M2"));
     assert_eq!(cache(&snap), CacheState::Unreadable, "another user's");
+    snap.cached_context = Some(entry("u:1", "M1"));
+    assert_eq!(cache(&snap), CacheState::Unreadable, "another milestone's");
 }
 
 /// A user without a journey and a user whose journey row is at an empty milestone are two

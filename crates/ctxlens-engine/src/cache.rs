@@ -28,6 +28,27 @@ pub struct CachedContext {
     pub prompt: String,
 }
 
+impl CachedContext {
+    /// Why this is not the cached context of `user` at `milestone` (written for another user,
+    /// or for another milestone than the one whose key holds it); `None` when it is. Such a
+    /// cache is never compared with the user's replay.
+    pub fn written_for_another(&self, user: &str, milestone: Option<&str>) -> Option<String> {
+        if self.user_id != user {
+            return Some(format!(
+                "written for user {:?}, not this user",
+                self.user_id
+            ));
+        }
+        match milestone {
+            Some(m) if m != self.milestone => Some(format!(
+                "written for milestone {:?}, not the user's current {m:?}",
+                self.milestone
+            )),
+            _ => None,
+        }
+    }
+}
+
 /// One item that went into the cached prompt; `tokens` is its `kept_tokens`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CachedItem {
