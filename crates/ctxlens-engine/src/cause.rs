@@ -123,6 +123,10 @@ pub enum ItemDeltaKind {
     Added,
     /// Only the first has it.
     Removed,
+    /// The first has it; in the second it is a malformed item (its row could not be read).
+    NowUnreadable,
+    /// The second has it; in the first it was a malformed item.
+    NowReadable,
     NewlyDropped,
     NewlyKept,
     NewlyTruncated,
@@ -137,6 +141,8 @@ impl ItemDeltaKind {
         match self {
             ItemDeltaKind::Added => "added",
             ItemDeltaKind::Removed => "removed",
+            ItemDeltaKind::NowUnreadable => "could not be read in B",
+            ItemDeltaKind::NowReadable => "could not be read in A",
             ItemDeltaKind::NewlyDropped => "kept → dropped",
             ItemDeltaKind::NewlyKept => "now kept",
             ItemDeltaKind::NewlyTruncated => "now truncated",
@@ -149,8 +155,10 @@ impl ItemDeltaKind {
     /// The mark in front of the row: colour is never the only sign.
     pub fn mark(self) -> char {
         match self {
-            ItemDeltaKind::Added | ItemDeltaKind::NewlyKept => '+',
-            ItemDeltaKind::Removed | ItemDeltaKind::NewlyDropped => '-',
+            ItemDeltaKind::Added | ItemDeltaKind::NewlyKept | ItemDeltaKind::NowReadable => '+',
+            ItemDeltaKind::Removed | ItemDeltaKind::NewlyDropped | ItemDeltaKind::NowUnreadable => {
+                '-'
+            }
             _ => '~',
         }
     }
@@ -486,6 +494,7 @@ fn item_deltas(before: &Assembly, after: &Assembly, delta: &Delta) -> Vec<ItemDe
             matched.insert(p.id.as_str());
         }
         let kind = match prev {
+            None if unreadable(before, &item.id) => ItemDeltaKind::NowReadable,
             None => ItemDeltaKind::Added,
             Some(p) if fate(p) != fate(item) => delta_kind(p, item),
             Some(p) if p.text != item.text => ItemDeltaKind::Edited,
@@ -509,12 +518,22 @@ fn item_deltas(before: &Assembly, after: &Assembly, delta: &Delta) -> Vec<ItemDe
             id: item.id.clone(),
             was: None,
             layer: item.layer.clone(),
-            kind: ItemDeltaKind::Removed,
+            kind: if unreadable(after, &item.id) {
+                ItemDeltaKind::NowUnreadable
+            } else {
+                ItemDeltaKind::Removed
+            },
             before: Some(fate(item)),
             after: None,
         });
     }
     out
+}
+
+/// `a` holds a malformed item of `id`: its row is there and could not be read (a row that
+/// becomes unreadable is not one that was removed).
+fn unreadable(a: &Assembly, id: &str) -> bool {
+    a.malformed.iter().any(|m| m.id.as_deref() == Some(id))
 }
 
 fn delta_kind(p: &Item, n: &Item) -> ItemDeltaKind {

@@ -255,12 +255,12 @@ impl<'a> Delta<'a> {
                 let (cause, detail, at) = match (x, y) {
                     (None, Some(e)) => (
                         Cause::MemoryBankRowAdded,
-                        format!("{} in B only", kind_of(e)),
+                        format!("{} in B only{}", kind_of(e), unread(sa, "A", &e.id)),
                         e.timestamp,
                     ),
                     (Some(e), None) => (
                         Cause::MemoryBankRowRemoved,
-                        format!("{} in A only", kind_of(e)),
+                        format!("{} in A only{}", kind_of(e), unread(sb, "B", &e.id)),
                         e.timestamp,
                     ),
                     (x, e) => (
@@ -287,11 +287,11 @@ impl<'a> Delta<'a> {
                 let (cause, detail) = match (x, y) {
                     (None, Some(e)) => (
                         Cause::KnowledgeRowAdded,
-                        format!("a hit in B only, {}", sim(e)),
+                        format!("a hit in B only, {}{}", sim(e), unread(sa, "A", &e.id)),
                     ),
                     (Some(e), None) => (
                         Cause::KnowledgeRowRemoved,
-                        format!("a hit in A only, {}", sim(e)),
+                        format!("a hit in A only, {}{}", sim(e), unread(sb, "B", &e.id)),
                     ),
                     (Some(p), Some(n))
                         if p.similarity != n.similarity
@@ -407,6 +407,16 @@ fn kind_of(e: &JourneyEntry) -> String {
 /// Aligns two lists of rows with unique ids: one change per row added, removed or changed
 /// (`change(before, after)` records it). A row whose position moved is one change too, its
 /// two positions sharing it.
+/// `; in B it could not be read` when `side` holds a malformed item of `id` (its row is there,
+/// unreadable: not a row the table lost or gained); else nothing.
+fn unread(side: &Snapshot, name: &str, id: &str) -> String {
+    if side.malformed.iter().any(|m| m.id.as_deref() == Some(id)) {
+        format!("; in {name} it could not be read")
+    } else {
+        String::new()
+    }
+}
+
 fn keyed<T: PartialEq>(
     a: &[T],
     b: &[T],

@@ -494,3 +494,49 @@ fn an_item_row_says_why_and_an_unsigned_zero() {
     let added = delta(ItemDeltaKind::Added, None, Some(&kept));
     assert_eq!((added.why(), added.delta()), (String::new(), "+41".into()));
 }
+
+/// A row that could not be read in B is not one the table lost: the item says it could not be
+/// read, and so does the input change that explains it; the other way round alike.
+#[test]
+fn a_row_that_became_unreadable_is_named_so_not_removed() {
+    let a = base();
+    let mut b = base();
+    b.journey.remove(0);
+    b.malformed.push(crate::snapshot::Malformed {
+        id: Some("mb:1".into()),
+        source: "memory_bank id=1".into(),
+        reason: "data: not JSON".into(),
+    });
+    let c = run(&a, &prolaunch(), &b, &prolaunch());
+    let (e, input) = c.first().expect("a first cause");
+    assert_eq!(
+        (e.cause, input.subject.as_str(), input.detail.as_str()),
+        (
+            Cause::MemoryBankRowRemoved,
+            "mb:1",
+            "business_dna in A only; in B it could not be read"
+        )
+    );
+    let item = c.items.iter().find(|d| d.id == "mb:1").expect("mb:1");
+    assert_eq!(item.kind, ItemDeltaKind::NowUnreadable);
+    assert_eq!(
+        (item.kind.label(), item.kind.mark()),
+        ("could not be read in B", '-')
+    );
+    // B → A: the row could be read again.
+    let back = run(&b, &prolaunch(), &a, &prolaunch());
+    let item = back.items.iter().find(|d| d.id == "mb:1").expect("mb:1");
+    assert_eq!(item.kind, ItemDeltaKind::NowReadable);
+    let (_, input) = back.first().expect("a first cause");
+    assert!(
+        input.detail.ends_with("; in A it could not be read"),
+        "{}",
+        input.detail
+    );
+    // A row simply gone is still removed.
+    let mut gone = base();
+    gone.journey.remove(0);
+    let c = run(&a, &prolaunch(), &gone, &prolaunch());
+    let item = c.items.iter().find(|d| d.id == "mb:1").expect("mb:1");
+    assert_eq!(item.kind, ItemDeltaKind::Removed);
+}
