@@ -268,7 +268,7 @@ async fn compare(ctx: &EffectContext, req: crate::app::CompareRequest) -> Action
         }
         let opts = LoadOptions {
             query: side.query.clone(),
-            ..ctx.load_options()
+            ..ctx.load_options_at(side.at)
         };
         let params = KnowledgeParams::of(&side.policy);
         match load_snapshot(ctx.store.as_ref(), &side.user, &opts, params).await {

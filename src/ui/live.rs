@@ -110,7 +110,7 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let title = [format!("{head}{note}{hints} "), format!("{head}{note} ")]
         .into_iter()
         .find(|t| t.chars().count() <= room)
-        .unwrap_or_else(|| format!("{head} "));
+        .unwrap_or_else(|| format!("{} ", crate::text::fit(&head, room.saturating_sub(1))));
     let style = if live.paused {
         t.warning()
     } else {

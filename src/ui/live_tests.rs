@@ -190,6 +190,34 @@ async fn a_long_reason_or_milestone_ends_in_an_ellipsis() {
     }
 }
 
+/// An events title longer than the row (paused, the channel lost, every user) ends in `…` at
+/// 80 columns: what is cut is seen to be cut.
+#[tokio::test]
+async fn a_long_events_title_ends_in_an_ellipsis() {
+    let (mut s, ctx) = demo_app().await;
+    s.ui.size = (80, 24);
+    settle(&mut s, &ctx, Action::ShowLive).await;
+    s.live.all = true;
+    let ev = crate::store::ProgressEvent {
+        user_id: "u002".into(),
+        milestone: "M2".into(),
+        progress: 5.0,
+        timestamp: "2025-01-15T10:00:00Z".into(),
+    };
+    settle(&mut s, &ctx, Action::Progress(ev)).await;
+    s.live.paused = true;
+    s.live.trouble = Some("connection refused".into());
+    let t = text(&s, 80, 24);
+    let title = t
+        .lines()
+        .find(|l| l.contains(" Events "))
+        .unwrap_or_else(|| panic!("{t}"));
+    assert!(
+        title.contains("⚠ channel lost") && title.contains("… ─"),
+        "{title}"
+    );
+}
+
 /// Opening a file that could not be read says why (its line and column), instead of blank
 /// screens under an empty header.
 #[tokio::test]

@@ -9,7 +9,7 @@ use crate::engine::ItemKind;
 use crate::engine::snapshot::fmt_ts;
 
 /// Runs `:diff`: with a Journey moment shown, that moment → now; else the baseline → the tuned
-/// policy. `:diff USER`: this user → USER (both now).
+/// policy. `:diff USER`: this user → USER, both as of the instant shown (now, or a moment).
 pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
     let Some(v) = &s.user.view else {
         error(s, ":diff needs a user open (:user ID)");
@@ -24,6 +24,7 @@ pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
         query: s.user.query.clone(),
         label,
         loaded: None,
+        at: None,
     };
     let open = |policy: &crate::engine::Policy, label: String| CompareSide {
         loaded: shown.clone(),
@@ -46,13 +47,20 @@ pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
             open(baseline, format!("{user} · baseline {}", baseline.name)),
             open(tuned, format!("{user} · tuned")),
         ),
-        (false, _) => (
-            open(tuned, user.clone()),
-            CompareSide {
-                query: None,
-                ..side(arg, tuned, arg.to_string())
-            },
-        ),
+        (false, at) => {
+            let label = |who: &str| match at {
+                Some(t) => format!("{who} as of {}", fmt_ts(&t)),
+                None => who.to_string(),
+            };
+            (
+                open(tuned, label(&user)),
+                CompareSide {
+                    query: None,
+                    at,
+                    ..side(arg, tuned, label(arg))
+                },
+            )
+        }
     };
     start_loading(s, Task::Compare);
     vec![Effect::Compare(Box::new(CompareRequest {
@@ -305,5 +313,25 @@ mod tests {
             c.comparison.first().is_some(),
             "a moment before now differs from now"
         );
+        // Another user, as of the same moment: both sides say so, and both are of then.
+        settle(&mut s, &store, Action::Back).await;
+        command(&mut s, &store, "diff u005").await;
+        let c = s.user.compared.as_ref().expect("compared");
+        let then = crate::engine::snapshot::fmt_ts(&at);
+        assert_eq!(
+            (c.a.clone(), c.b.clone()),
+            (format!("u062 as of {then}"), format!("u005 as of {then}"))
+        );
+        settle(&mut s, &store, Action::Back).await;
+        let asked = super::start(&mut s, "u005");
+        let [super::Effect::Compare(req)] = asked.as_slice() else {
+            panic!("{asked:?}")
+        };
+        assert_eq!(
+            (req.a.at, req.b.at),
+            (None, Some(at)),
+            "u005 read as of then"
+        );
+        assert!(req.a.loaded.is_some(), "u062 as shown");
     }
 }

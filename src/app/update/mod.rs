@@ -109,6 +109,8 @@ pub struct CompareSide {
     /// The open user as shown: compared as loaded, not read from the store again (so both
     /// sides of baseline → tuned are the same data, at the same clock).
     pub loaded: Option<Box<crate::loaded::Loaded>>,
+    /// The instant a side read from the store is read as of (`None`: now).
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// What `:diff` compares; `redact` masks what is shown, as everywhere.
