@@ -633,3 +633,71 @@ fn server_errors_carry_their_sqlstate_not_a_c_source_line_and_no_password() {
     assert!(!out.stderr.contains(" at line "), "{}", out.stderr);
     assert!(!out.stderr.contains("s3cret"), "{}", out.stderr);
 }
+
+/// `graph USER` and `transition` read the journey alone: with the knowledge table gone (a
+/// migration half-applied, a revoked grant) they still answer, while `replay`, which searches
+/// it, names the table.
+#[test]
+fn graph_and_transition_need_no_knowledge_table() {
+    let redis = RedisServer::start();
+    let pg = Postgres::shared();
+    let db = pg.create_database("no_knowledge");
+    seed_fleet(&redis, &db, 5);
+    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.clone())];
+    let users = ctxlens_with(&["users", "--json"], &env);
+    assert_eq!(users.code, 0, "{}", users.stderr);
+    let users: serde_json::Value = serde_json::from_str(&users.stdout).expect("JSON");
+    let user = users["users"][0]["user_id"]
+        .as_str()
+        .expect("a user")
+        .to_string();
+    pg.psql(
+        "no_knowledge",
+        "ALTER TABLE knowledge RENAME TO knowledge_gone",
+    );
+    let graph = ctxlens_with(&["graph", &user], &env);
+    assert_eq!(graph.code, 0, "{}", graph.stderr);
+    assert!(graph.stdout.contains("M0"), "{}", graph.stdout);
+    let moved = ctxlens_with(&["transition", &user, "--to", "M9", "--json"], &env);
+    assert_eq!(moved.code, 0, "{}", moved.stderr);
+    let moved: serde_json::Value = serde_json::from_str(&moved.stdout).expect("JSON");
+    assert_eq!(moved["to"], "M9", "{moved}");
+    let replay = ctxlens_with(&["replay", &user], &env);
+    assert_eq!(replay.code, 1, "{}", replay.stdout);
+    assert!(replay.stderr.contains("knowledge"), "{}", replay.stderr);
+}
+
+/// A one-user command whose Postgres backend is terminated mid-read reads again on a new
+/// connection, as a report does: `inspect` answers, exit 0.
+#[test]
+fn inspect_reads_again_when_its_postgres_backend_is_terminated() {
+    use std::io::Write;
+    let pg = Postgres::shared();
+    let redis = RedisServer::start();
+    let db = pg.create_database("killed_inspect");
+    seed_fleet(&redis, &db, 3);
+    let (mut holder, mut stdin) = lock_memory_bank(pg, "killed_inspect");
+    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.clone())];
+    let child = spawn(&["inspect", "s1-000000", "--json"], &env);
+    let waiting = "SELECT pid FROM pg_stat_activity WHERE datname = 'killed_inspect' \
+                   AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()";
+    await_condition(
+        "inspect waiting on the lock",
+        Duration::from_secs(30),
+        || !pg.psql("killed_inspect", waiting).trim().is_empty(),
+    );
+    let killed = pg.psql(
+        "killed_inspect",
+        &format!("SELECT pg_terminate_backend(pid) FROM ({waiting}) w"),
+    );
+    assert!(killed.lines().any(|l| l.trim() == "t"), "{killed:?}");
+    stdin.write_all(b"COMMIT;\n").expect("unlock");
+    stdin.flush().expect("flush");
+    let out = finish(child, Duration::from_secs(60), "inspect");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["user_id"], "s1-000000", "{v}");
+    drop(stdin);
+    let _ = holder.wait();
+}

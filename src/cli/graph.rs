@@ -33,7 +33,7 @@ struct Place {
 /// Where `user` is on the graph, if one is given.
 async fn place(ctx: &Ctx, user: Option<&str>) -> Result<Option<Place>, CliError> {
     let Some(user) = user else { return Ok(None) };
-    let loaded = ctx.load_default(user).await?;
+    let loaded = ctx.load_journey(user).await?;
     let snap = loaded.snapshot();
     let done = completed(snap);
     let map = &ctx.engine.milestones;
@@ -303,7 +303,7 @@ pub async fn transition(
             ids.join(", ")
         )));
     }
-    let loaded = ctx.load_default(user).await?;
+    let loaded = ctx.load_journey(user).await?;
     let preview = prepare_transition(map, loaded.snapshot(), to);
     if json {
         return write_json(out, &preview);

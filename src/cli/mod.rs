@@ -223,20 +223,22 @@ impl Ctx {
         }
     }
 
-    /// A user with the default session and query, masked under `--redact`.
-    async fn load_default(&self, user: &str) -> Result<Loaded, CliError> {
-        self.load(user, &Selection::default()).await
+    /// A user's journey and sessions, no knowledge searched (see
+    /// [`crate::store::load_without_knowledge`]), masked under `--redact`.
+    async fn load_journey(&self, user: &str) -> Result<Loaded, CliError> {
+        let opts = Selection::default().options(self);
+        let (snap, data) =
+            once_more(|| crate::store::load_without_knowledge(self.store.as_ref(), user, &opts))
+                .await?;
+        Ok(Loaded::new(data, snap, self.shown()))
     }
 
     /// A user as `sel` asks, masked under `--redact` (once, here: every output shows this).
     async fn load(&self, user: &str, sel: &Selection) -> Result<Loaded, CliError> {
-        let (snap, data) = load_snapshot(
-            self.store.as_ref(),
-            user,
-            &sel.options(self),
-            self.knowledge_params(),
-        )
-        .await?;
+        let opts = sel.options(self);
+        let (snap, data) =
+            once_more(|| load_snapshot(self.store.as_ref(), user, &opts, self.knowledge_params()))
+                .await?;
         Ok(Loaded::new(data, snap, self.shown()))
     }
 
@@ -250,7 +252,8 @@ impl Ctx {
     ) -> Result<Vec<Loaded>, CliError> {
         let opts = sel.options(self);
         let (snaps, data) =
-            crate::store::load_snapshots(self.store.as_ref(), user, &opts, params).await?;
+            once_more(|| crate::store::load_snapshots(self.store.as_ref(), user, &opts, params))
+                .await?;
         Ok(snaps
             .into_iter()
             .map(|snap| Loaded::new(data.clone(), snap, self.shown()))
@@ -283,6 +286,24 @@ impl Ctx {
 
     fn knowledge_params(&self) -> KnowledgeParams {
         KnowledgeParams::of(&self.policy)
+    }
+}
+
+/// `read`, tried once more when it lost its connection, as a report reads a batch again: one
+/// lost connection (a Postgres backend terminated, a connection reset) is not a store gone, and
+/// the pool opens a new one. A statement past its deadline is not tried again (that would
+/// double the wait); an outage met twice names the first cause.
+async fn once_more<T, F, Fut>(read: F) -> Result<T, crate::store::StoreError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, crate::store::StoreError>>,
+{
+    match read().await {
+        Err(first) if first.is_worth_another_try() => match read().await {
+            Err(again) if again.is_outage() => Err(first),
+            other => other,
+        },
+        done => done,
     }
 }
 

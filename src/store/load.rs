@@ -149,6 +149,41 @@ impl Prepared {
     }
 }
 
+/// One user's snapshot without a knowledge search: for what reads the journey alone (`graph`,
+/// `transition`), so that neither the embedder nor the knowledge table is asked, and an outage
+/// of either does not stop it.
+pub async fn load_without_knowledge(
+    store: &dyn Store,
+    user: &str,
+    opts: &LoadOptions,
+) -> Result<(Snapshot, UserData), StoreError> {
+    let data = store.load_user(user, opts).await?;
+    let snap = match fixed_snapshot(store, &data, opts) {
+        Some(fixed) => fixed?,
+        None => base_snapshot(&data, opts),
+    };
+    Ok((snap, data))
+}
+
+/// A store's fixed snapshot of the user (a snapshot file), as of `opts.at` and at `opts.now`.
+fn fixed_snapshot(
+    store: &dyn Store,
+    data: &UserData,
+    opts: &LoadOptions,
+) -> Option<Result<Snapshot, StoreError>> {
+    let mut fixed = store.fixed_snapshot(&data.user_id)?;
+    if opts.at.is_some() {
+        fixed = match as_of::rewind_file(fixed, opts, &store.describe()) {
+            Ok((snap, _)) => snap,
+            Err(e) => return Some(Err(e)),
+        };
+    }
+    if let Some(now) = opts.now {
+        fixed.now = now;
+    }
+    Some(Ok(fixed))
+}
+
 /// The snapshot of `data` without knowledge, its query embedded, and its searches.
 async fn prepare(
     store: &dyn Store,
@@ -156,15 +191,9 @@ async fn prepare(
     opts: &LoadOptions,
     params: &[KnowledgeParams],
 ) -> Result<Prepared, StoreError> {
-    if let Some(mut fixed) = store.fixed_snapshot(&data.user_id) {
-        if opts.at.is_some() {
-            fixed = as_of::rewind_file(fixed, opts, &store.describe())?.0;
-        }
-        if let Some(now) = opts.now {
-            fixed.now = now;
-        }
+    if let Some(fixed) = fixed_snapshot(store, data, opts) {
         return Ok(Prepared {
-            base: fixed,
+            base: fixed?,
             queries: params.iter().map(|_| None).collect(),
             same_as: params.iter().map(|_| None).collect(),
         });

@@ -37,7 +37,10 @@ use crate::engine::snapshot::{
     JourneyEntry, KnowledgeEntry, Malformed, Note, SessionEntry, Snapshot, fmt_ts,
 };
 
-pub use load::{KnowledgeParams, load_snapshot, load_snapshots, snapshots_of, snapshots_of_many};
+pub use load::{
+    KnowledgeParams, load_snapshot, load_snapshots, load_without_knowledge, snapshots_of,
+    snapshots_of_many,
+};
 pub use memory::MemoryStore;
 
 /// How many hits past the limit a knowledge search also returns, so a view can show what
@@ -102,6 +105,16 @@ impl StoreError {
     /// Whether the store is out of reach (as opposed to one request or one user's data failing).
     pub fn is_outage(&self) -> bool {
         matches!(self, StoreError::Unavailable { .. })
+    }
+
+    /// An outage that another try may not meet: a connection refused, reset or closed (a
+    /// backend terminated), not a store that kept a statement past its deadline (a second
+    /// try would wait as long again).
+    pub fn is_worth_another_try(&self) -> bool {
+        match self {
+            StoreError::Unavailable { cause, .. } => !cause.starts_with("no answer within"),
+            _ => false,
+        }
     }
 
     /// The store that is out of reach (`redis …`, `postgres …`): `None` when the error is about
@@ -264,6 +277,9 @@ pub struct CatalogueRow {
     pub milestone: Option<String>,
     /// At most [`CATALOGUE_TITLE_CHARS`] characters of the stored title (an ellipsis marks a cut).
     pub title: String,
+    /// Its embedding is one pgvector cannot score (all zeros, or a norm out of its range): no
+    /// search can ever retrieve it.
+    pub unscorable: bool,
 }
 
 /// How much of a title the catalogue reads: a report shows titles on one line, and a hostile
