@@ -439,6 +439,13 @@ fn unscorable_embeddings_are_reported_on_every_search_path() {
                 Some("embedding has 3 dimensions, the query 384")
             );
         }
+        // The catalogue marks the rows no search can score (the report's dead knowledge says why).
+        let rows = new
+            .knowledge_catalogue(None, 100_000)
+            .await
+            .expect("catalogue");
+        let marked: Vec<i64> = rows.iter().filter(|r| r.unscorable).map(|r| r.id).collect();
+        assert_eq!(marked, [901, 902, 903, 904, 905]);
         // Migrating the old database adds the new index beside the old one; searches then read it.
         let out = ctxlens_with(&["migrate"], &[("DATABASE_URL", url(names[1]))]);
         assert_eq!(out.code, 0, "{}", out.stderr);

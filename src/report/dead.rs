@@ -140,8 +140,12 @@ fn dead_rows(k: &KnowledgeSummary) -> Section {
 
 fn group_rows(g: &KnowledgeGroup) -> Vec<(String, Vec<Cell>)> {
     let never = g.never_retrieved_rows.iter().map(|r| {
-        let state = Cell::text("never retrieved").tone(Tone::Fail);
-        (r, state)
+        let state = if r.unscorable {
+            "never retrieved: its embedding cannot be scored"
+        } else {
+            "never retrieved"
+        };
+        (r, Cell::text(state).tone(Tone::Fail))
     });
     let dead = g.retrieved_never_kept_rows.iter().map(|r| {
         let state = format!("retrieved {}×, never kept", r.users_retrieved);
@@ -163,4 +167,44 @@ fn group_rows(g: &KnowledgeGroup) -> Vec<(String, Vec<Cell>)> {
             (r.id.clone(), cells)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::knowledge::KnowledgeRowRef;
+
+    /// A row never retrieved because no search can score its embedding says so: tuning the
+    /// threshold will never bring it back.
+    #[test]
+    fn a_never_retrieved_row_that_cannot_be_scored_says_why() {
+        let row = |id: &str, unscorable: bool| KnowledgeRowRef {
+            id: id.into(),
+            title: format!("title {id}"),
+            users_retrieved: 0,
+            unscorable,
+        };
+        let g = KnowledgeGroup {
+            milestone: Some("M4".into()),
+            counts: Default::default(),
+            never_retrieved_rows: vec![row("kn:1", false), row("kn:901", true)],
+            retrieved_never_kept_rows: Vec::new(),
+        };
+        let states: Vec<String> = group_rows(&g)
+            .into_iter()
+            .map(|(_, cells)| cells[2].shown.clone())
+            .collect();
+        assert_eq!(
+            states,
+            [
+                "never retrieved",
+                "never retrieved: its embedding cannot be scored"
+            ]
+        );
+        let json = serde_json::to_value(&g.never_retrieved_rows).expect("JSON");
+        assert_eq!(
+            (json[0].get("unscorable"), &json[1]["unscorable"]),
+            (None, &serde_json::Value::Bool(true))
+        );
+    }
 }

@@ -216,6 +216,7 @@ fn row_ref(id: &str, row: &CatalogueRow) -> KnowledgeRowRef {
         id: id.to_string(),
         title: row.title.clone(),
         users_retrieved: 0,
+        unscorable: row.unscorable,
     }
 }
 
@@ -268,6 +269,9 @@ pub struct KnowledgeRowRef {
     pub title: String,
     /// Users for whom it was retrieved.
     pub users_retrieved: u64,
+    /// Never retrieved because no search can score its embedding (see [`CatalogueRow`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unscorable: bool,
 }
 
 /// `kn:12` before `kn:100`: by the number, then the text.
@@ -344,6 +348,7 @@ impl KnowledgeUse {
                     id: id.clone(),
                     title: u.title.clone(),
                     users_retrieved: u.retrieved,
+                    unscorable: false,
                 });
             }
         }

@@ -385,10 +385,11 @@ impl Store for MemoryStore {
             .knowledge
             .iter()
             .filter(|(row, _)| after.is_none_or(|a| row.id > a))
-            .map(|(row, _)| super::CatalogueRow {
+            .map(|(row, v)| super::CatalogueRow {
                 id: row.id,
                 milestone: row.milestone.clone(),
                 title: super::cut_title(&row.title),
+                unscorable: super::vectors::unscorable(super::vectors::norm(v)).is_some(),
             })
             .collect();
         rows.sort_by_key(|r| r.id);

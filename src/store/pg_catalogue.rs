@@ -3,6 +3,7 @@
 
 use super::pg_rows::column;
 use super::postgres::{PgStore, Within};
+use super::vectors::UNSCORABLE_SQL;
 use super::{CATALOGUE_TITLE_CHARS, CatalogueRow, StoreError};
 
 impl PgStore {
@@ -15,8 +16,8 @@ impl PgStore {
         limit: usize,
     ) -> Result<Vec<CatalogueRow>, StoreError> {
         let sql = format!(
-            "SELECT id, milestone, left(title, $3) AS title, length(title) > $3 AS cut \
-             FROM {} WHERE id > $1 ORDER BY id LIMIT $2",
+            "SELECT id, milestone, left(title, $3) AS title, length(title) > $3 AS cut, \
+             {UNSCORABLE_SQL} AS unscorable FROM {} WHERE id > $1 ORDER BY id LIMIT $2",
             self.sql.knowledge
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -34,6 +35,8 @@ impl PgStore {
                 let title: Option<String> =
                     column(r, "title").map_err(|cause| self.bad_column(cause))?;
                 let cut: Option<bool> = column(r, "cut").map_err(|cause| self.bad_column(cause))?;
+                let unscorable: Option<bool> =
+                    column(r, "unscorable").map_err(|cause| self.bad_column(cause))?;
                 let mut title = title.unwrap_or_default();
                 if cut == Some(true) {
                     title.push('…');
@@ -42,6 +45,7 @@ impl PgStore {
                     id,
                     milestone,
                     title,
+                    unscorable: unscorable == Some(true),
                 })
             })
             .collect()

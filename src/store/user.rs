@@ -321,7 +321,7 @@ fn journey_entries(
                 continue;
             }
         };
-        for message in row_shape(kind, row) {
+        for message in row_shape(kind, row.milestone.as_deref(), &row.data) {
             notes.push(Note {
                 kind: NoteKind::UnexpectedShape,
                 source: format!("memory_bank id={}", row.id),
@@ -342,30 +342,24 @@ fn journey_entries(
 /// What is odd about a memory bank row, each thing once: data that is not an object, a
 /// milestone row without its milestone, a transition's odd fields and a `to` its row's
 /// milestone does not match (both: the second changes the score whatever the first says).
-fn row_shape(kind: JourneyKind, row: &RawMemoryRow) -> Vec<String> {
+pub(super) fn row_shape(kind: JourneyKind, milestone: Option<&str>, data: &Value) -> Vec<String> {
     match kind {
         JourneyKind::Transition => {
             // Text and score follow `data.to`; the row's milestone column is left unused.
-            let to = row.data.get("to").and_then(Value::as_str);
-            let mismatch = (to.is_some()
-                && row.milestone.is_some()
-                && row.milestone.as_deref() != to)
-                .then(|| {
-                    "transition data's `to` differs from its row's milestone: its text and \
+            let to = data.get("to").and_then(Value::as_str);
+            let mismatch = (to.is_some() && milestone.is_some() && milestone != to).then(|| {
+                "transition data's `to` differs from its row's milestone: its text and \
                      score follow `to`, the row's milestone is not used"
-                        .to_string()
-                });
-            transition_shape(&row.data)
-                .into_iter()
-                .chain(mismatch)
-                .collect()
+                    .to_string()
+            });
+            transition_shape(data).into_iter().chain(mismatch).collect()
         }
-        _ if !row.data.is_object() => vec![format!(
+        _ if !data.is_object() => vec![format!(
             "{} data is {}, not an object: read as it is",
             kind.as_str(),
-            json_kind(&row.data)
+            json_kind(data)
         )],
-        JourneyKind::MilestoneData if row.milestone.is_none() => vec![
+        JourneyKind::MilestoneData if milestone.is_none() => vec![
             "milestone_data row without a milestone: it contributes to no milestone".to_string(),
         ],
         _ => Vec::new(),
