@@ -13,10 +13,19 @@ use super::assembly::ItemKind;
 use super::milestones::MilestoneMap;
 use super::snapshot::{SessionEntry, Snapshot, Turn, TurnBody};
 
-/// Letters and digits become `•`; spacing and punctuation stay, so shape and length read.
+/// Every character becomes `•` but whitespace, ASCII punctuation and ASCII controls, so shape
+/// and length read: letters and digits, and also emoji, symbols and invisible characters (a run
+/// of Unicode tag characters spells words as letters do, and would be shown escaped as their
+/// code points).
 pub fn mask(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_alphanumeric() { '•' } else { c })
+        .map(|c| {
+            if c.is_whitespace() || c.is_ascii_punctuation() || c.is_ascii_control() {
+                c
+            } else {
+                '•'
+            }
+        })
         .collect()
 }
 
@@ -259,7 +268,9 @@ mod tests {
 
     #[test]
     fn masks_words_and_keeps_shape() {
-        assert_eq!(mask("Café Kōhī ☕, $64!"), "•••• •••• ☕, $••!");
+        assert_eq!(mask("Café Kōhī ☕, $64!"), "•••• •••• •, $••!");
+        // Tag characters spell "pw" invisibly; a zero-width space and an emoji carry text too.
+        assert_eq!(mask("a\u{e0070}\u{e0077}\u{200b}🚀 b\u{3000}c"), "•••••• •\u{3000}•");
         let map = MilestoneMap::default();
         assert_eq!(
             mask_json(
