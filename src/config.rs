@@ -150,13 +150,15 @@ impl Config {
             },
         };
         let shown = path.display().to_string();
-        let bytes = std::fs::read(&path).map_err(|e| ConfigError::Read {
-            path: shown.clone(),
-            cause: if explicit {
-                e.to_string()
-            } else {
-                format!("{e} (default location)")
-            },
+        let bytes = crate::files::read_regular(&path, crate::files::TEXT_MAX).map_err(|e| {
+            ConfigError::Read {
+                path: shown.clone(),
+                cause: if explicit {
+                    e.to_string()
+                } else {
+                    format!("{e} (default location)")
+                },
+            }
         })?;
         let text = crate::engine::utf8::text(bytes).map_err(|bad| ConfigError::Syntax {
             path: shown.clone(),
@@ -200,13 +202,14 @@ pub fn load_policy(spec: &str, sets: &[String]) -> Result<Policy, PolicyError> {
     let (text, file) = match PRESETS.iter().find(|(n, _)| *n == spec) {
         Some((name, text)) => ((*text).to_string(), format!("preset {name}")),
         None => {
-            let text = std::fs::read_to_string(spec).map_err(|e| {
-                let presets: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
-                PolicyError::Io(format!(
-                    "policy {spec}: {e} (presets: {})",
-                    presets.join(", ")
-                ))
-            })?;
+            let text =
+                crate::files::read_text(Path::new(spec), crate::files::TEXT_MAX).map_err(|e| {
+                    let presets: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
+                    PolicyError::Io(format!(
+                        "policy {spec}: {e} (presets: {})",
+                        presets.join(", ")
+                    ))
+                })?;
             (text, spec.to_string())
         }
     };

@@ -21,11 +21,12 @@
 //! - `tui`: the TUI's loop: the terminal, signals, and the effects `update` asks for, run on tasks.
 //! - `ui`: rendering, pure functions of app state and a theme.
 //! - `text`: text as a person reads it: stored text made inert for a terminal, previews.
+//! - `files`: a file a person named, read only when it is a regular file, up to a bound.
 //! - `config`: the config file (milestone map, stores, tables), from `--config` or the XDG dir.
 //!
 //! Dependencies point one way, down these layers: `cli` → `tui` → `ui` → `app` → `optimize` →
 //! `knowledge_row` → (`loaded`, `report`) → (`config`, `demo`, `findings`) → (`store`,
-//! `token_cache`, `graph`) → (`engine`, `text`). A module imports only modules of layers to its
+//! `token_cache`, `graph`) → (`engine`, `text`, `files`). A module imports only modules of layers to its
 //! right, none of its own layer. `tests/architecture.rs` checks it against the same list: no
 //! module imports against the layers, no two modules of this crate or of the engine's import each
 //! other at any depth, and the engine crate's dependency tree holds none of tokio, redis, sqlx,
@@ -36,6 +37,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub use ctxlens_engine as engine;
+pub mod files;
 pub mod findings;
 pub mod graph;
 pub mod knowledge_row;

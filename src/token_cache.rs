@@ -61,14 +61,20 @@ impl DiskCache {
         self.limit
     }
 
+    /// The largest file of [`MAX_ENTRIES`] (or `limit`) entries: a larger one is not this
+    /// cache's (nor is a FIFO or a device, never read).
+    fn max_bytes(&self) -> u64 {
+        (HEADER + ENTRY * self.limit.max(MAX_ENTRIES)) as u64
+    }
+
     /// The saved counts: empty when there is no file yet; `Err` saying what is wrong with a
     /// file that is there but not a readable cache (the caller warns and goes on without it).
     pub fn load(&self) -> Result<HashMap<CountKey, u32>, String> {
-        match std::fs::read(&self.path) {
+        match crate::files::read_regular(&self.path, self.max_bytes()) {
             Ok(bytes) => decode(&bytes)
                 .map(|entries| entries.into_iter().collect())
                 .map_err(|why| format!("token cache {}: {why}", self.path.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(HashMap::new()),
+            Err(e) if e.not_found() => Ok(HashMap::new()),
             Err(e) => Err(format!("token cache {}: {e}", self.path.display())),
         }
     }
@@ -79,7 +85,7 @@ impl DiskCache {
         if new.is_empty() {
             return Ok(());
         }
-        let old = std::fs::read(&self.path)
+        let old = crate::files::read_regular(&self.path, self.max_bytes())
             .ok()
             .and_then(|b| decode(&b).ok())
             .unwrap_or_default();

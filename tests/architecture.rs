@@ -23,7 +23,7 @@ use imports::{code, cycles, imports, sources};
 /// Top-level modules, lowest first: a module may import only modules of a lower layer. `src/lib.rs`
 /// states the same list.
 const LAYERS: &[&[&str]] = &[
-    &["engine", "text"],
+    &["engine", "text", "files"],
     &["store", "token_cache", "graph"],
     &["config", "demo", "findings"],
     &["loaded", "report"],

@@ -68,12 +68,16 @@ impl Job {
     }
 }
 
+/// How large a `--users` file is read: millions of ids.
+const USERS_FILE_MAX: u64 = 1024 * 1024 * 1024;
+
 /// Reads a `--users` file: one user id per line, the whole line up to a `#` comment, trimmed
 /// (an id may hold spaces: `john doe` is never read as `john`); blank lines and comments are
 /// skipped, a repeated id is read once. A line that starts with `"` is one JSON string, for an
 /// id with spaces at its ends, ` #` or escapes in it (`"  odd #1 "`); a comment may follow it.
 pub fn read_user_list(path: &Path) -> Result<Vec<Listed>, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("users file {}: {e}", path.display()))?;
+    let bytes = crate::files::read_regular(path, USERS_FILE_MAX)
+        .map_err(|e| format!("users file {}: {e}", path.display()))?;
     let text = crate::engine::utf8::text(bytes)
         .map_err(|bad| format!("users file {}:{bad}", path.display()))?;
     let mut seen: std::collections::HashMap<String, usize> = Default::default();

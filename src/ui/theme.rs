@@ -292,7 +292,7 @@ pub fn load_all(dir: Option<&std::path::Path>) -> (BTreeMap<String, Theme>, Vec<
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
     {
         let shown = path.display().to_string();
-        match std::fs::read_to_string(&path)
+        match crate::files::read_text(&path, crate::files::TEXT_MAX)
             .map_err(|e| format!("theme {shown}: {e}"))
             .and_then(|t| Theme::parse(&t, &shown))
         {

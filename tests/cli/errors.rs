@@ -481,3 +481,76 @@ fn an_empty_or_malformed_row_is_a_usage_error() {
         assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {}", out.stderr);
     }
 }
+
+/// `ctxlens ARGS` with `env`, killed (and the test failed) if it runs past 30 s.
+fn bounded(args: &[&str], env: &[(&str, &std::path::Path)]) -> (i32, String) {
+    use std::time::{Duration, Instant};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ctxlens"))
+        .args(args)
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("ctxlens-tests-no-config"),
+        )
+        .envs(env.iter().map(|(k, v)| (*k, *v)))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("ctxlens runs");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().expect("poll").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{args:?}: still running after 30 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("output");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code().unwrap_or(-1), stderr)
+}
+
+/// A file argument that is a device or a FIFO (a policy, a config, a users list, a baseline,
+/// `--against`, the config at its default place, the token cache) is refused before it is
+/// opened: reading `/dev/zero` never ends and a FIFO waits for a writer for ever.
+#[test]
+fn a_device_or_fifo_named_as_a_file_is_refused_unopened() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let fifo = fifo.to_str().expect("UTF-8 path");
+    let not_a_file = "a FIFO, socket or device, not a regular file: not read";
+    for args in [
+        vec!["--policy", "/dev/zero", "replay", "u001"],
+        vec!["--policy", fifo, "replay", "u001"],
+        vec!["--config", fifo, "users"],
+        vec!["report", "--users", fifo],
+        vec!["report", "--baseline", "/dev/zero"],
+        vec!["diff", "u001", "--against", fifo],
+    ] {
+        let (code, stderr) = bounded(&args, &[]);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(not_a_file), "{args:?}: {stderr}");
+    }
+    // The config at its default place.
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(config.join("ctxlens")).expect("mkdir");
+    std::os::unix::fs::symlink(fifo, config.join("ctxlens/config.toml")).expect("symlink");
+    let (code, stderr) = bounded(&["users"], &[("XDG_CONFIG_HOME", &config)]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains(not_a_file), "{stderr}");
+    // A token cache that is a device: a warning, and the report goes on without it.
+    let cache = dir.path().join("cache");
+    std::fs::create_dir_all(cache.join("ctxlens")).expect("mkdir");
+    std::os::unix::fs::symlink("/dev/zero", cache.join("ctxlens/token-counts.bin"))
+        .expect("symlink");
+    let (code, stderr) = bounded(&["report", "--quiet"], &[("XDG_CACHE_HOME", &cache)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("token cache") && stderr.contains(not_a_file),
+        "{stderr}"
+    );
+}

@@ -270,7 +270,10 @@ mod tests {
     fn masks_words_and_keeps_shape() {
         assert_eq!(mask("Café Kōhī ☕, $64!"), "•••• •••• •, $••!");
         // Tag characters spell "pw" invisibly; a zero-width space and an emoji carry text too.
-        assert_eq!(mask("a\u{e0070}\u{e0077}\u{200b}🚀 b\u{3000}c"), "•••••• •\u{3000}•");
+        assert_eq!(
+            mask("a\u{e0070}\u{e0077}\u{200b}🚀 b\u{3000}c"),
+            "•••••• •\u{3000}•"
+        );
         let map = MilestoneMap::default();
         assert_eq!(
             mask_json(
