@@ -10,8 +10,12 @@ use super::{Cli, CliError};
 /// Writes the completion script for `shell` to stdout.
 pub fn completions(shell: clap_complete::Shell) -> Result<(), CliError> {
     let mut cmd = Cli::command();
+    // Made in memory, then written: `generate` panics on a write error (a closed pipe, a full
+    // disk), which is the reader's business, said as for every other output.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "ctxlens", &mut script);
     let mut out = std::io::stdout().lock();
-    clap_complete::generate(shell, &mut cmd, "ctxlens", &mut out);
+    out.write_all(&script).map_err(io)?;
     out.flush().map_err(io)
 }
 

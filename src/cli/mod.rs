@@ -434,8 +434,15 @@ pub fn main() -> ExitCode {
 fn usage_error(e: &clap::Error) -> ExitCode {
     let code = ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
     if !e.use_stderr() {
-        let _ = e.print();
-        return code;
+        // Help and the version go to stdout, whose failure is said as for every output.
+        let written = e.print().and_then(|()| std::io::stdout().flush());
+        return match written.map_err(output::io) {
+            Ok(()) | Err(CliError::Quiet) => code,
+            Err(failed) => {
+                let _ = writeln!(std::io::stderr(), "ctxlens: {failed}");
+                failed.exit_code()
+            }
+        };
     }
     let shown: Vec<String> = std::env::args_os()
         .map(|a| crate::text::inert_line(&a.to_string_lossy()).into_owned())

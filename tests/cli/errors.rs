@@ -554,3 +554,48 @@ fn a_device_or_fifo_named_as_a_file_is_refused_unopened() {
         "{stderr}"
     );
 }
+
+/// Output that cannot be written (a full disk) is a runtime failure said on stderr, exit 1, for
+/// help, the version and completion scripts too; a reader that went away ends quietly, exit 0;
+/// neither is ever a crash.
+#[test]
+fn output_that_cannot_be_written_is_said_never_a_crash() {
+    for args in [
+        vec!["--help"],
+        vec!["--version"],
+        vec!["completions", "bash"],
+        vec!["completions", "fish"],
+        vec!["users"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ctxlens"))
+            .args(&args)
+            .env("XDG_CONFIG_HOME", "/nonexistent")
+            .stdout(full)
+            .output()
+            .expect("ctxlens runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert_eq!(
+            stderr.trim_end(),
+            "ctxlens: writing output: No space left on device (os error 28)",
+            "{args:?}"
+        );
+        // A closed pipe: the reader is gone before the script is written.
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ctxlens"))
+            .args(&args)
+            .env("XDG_CONFIG_HOME", "/nonexistent")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("ctxlens runs");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("output");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
