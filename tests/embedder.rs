@@ -234,6 +234,42 @@ fn http_embedder_failures_are_clear() {
         (out.code, out.stderr.trim_end()),
         (2, "ctxlens: --embedder http needs --embed-url URL")
     );
+    // An endpoint that is no http(s) URL is a usage error before anything is asked, masked.
+    for (url, why) in [
+        ("notaurl", "relative URL without a base"),
+        ("ftp://x/v1", "the scheme is \"ftp\""),
+        ("http://u:PW@:99999/x?api-key=S", "empty host"),
+        ("http://h:99999/x", "invalid port number"),
+    ] {
+        let out = ctxlens_with(&["users", "--embedder", "http", "--embed-url", url], &[]);
+        assert_eq!(out.code, 2, "{url}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(why)
+                && out.stderr.contains("expected http[s]://HOST[:PORT]/PATH")
+                && !out.stderr.contains("PW")
+                && !out.stderr.contains("=S"),
+            "{url}: {}",
+            out.stderr
+        );
+    }
+    // A key in the endpoint's query is never shown.
+    let out = ctxlens_with(
+        &[
+            "replay",
+            "u005",
+            "--embedder",
+            "http",
+            "--embed-url",
+            "http://127.0.0.1:1/v1/embeddings?api-key=QSECRETKEY",
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("embeddings?api-key=***") && !out.stderr.contains("QSECRETKEY"),
+        "{}",
+        out.stderr
+    );
 
     // An endpoint that never answers: the timeout ends the wait.
     let silent = TcpListener::bind("127.0.0.1:0").expect("bind");

@@ -115,7 +115,7 @@ impl GlobalArgs {
                 "--embedder http needs --embed-url URL".into(),
             )),
             (EmbedderKind::Http, Some(url)) => Ok(Embedder::Http {
-                url: url.clone(),
+                url: endpoint(url)?,
                 model: self.embed_model.clone(),
                 api_key: std::env::var("CTXLENS_EMBED_API_KEY")
                     .ok()
@@ -125,6 +125,26 @@ impl GlobalArgs {
             }),
         }
     }
+}
+
+/// `--embed-url` checked before anything is asked of it: an `http`/`https` URL with a host
+/// (a port, if any, within range); a usage error naming what is wrong, the URL masked.
+fn endpoint(raw: &str) -> Result<String, CliError> {
+    let expected = "expected http[s]://HOST[:PORT]/PATH";
+    let bad = |why: String| {
+        CliError::Usage(format!(
+            "--embed-url {}: {why} ({expected})",
+            crate::store::url::mask(raw)
+        ))
+    };
+    let u = url::Url::parse(raw).map_err(|e| bad(e.to_string()))?;
+    if !matches!(u.scheme(), "http" | "https") {
+        return Err(bad(format!("the scheme is {:?}", u.scheme())));
+    }
+    if u.host_str().is_none_or(str::is_empty) {
+        return Err(bad("no host".into()));
+    }
+    Ok(raw.to_string())
 }
 
 #[derive(Debug, Args, Default)]

@@ -174,6 +174,8 @@ impl Ctx {
 
     async fn new(global: &GlobalArgs) -> Result<Ctx, CliError> {
         let (config, _) = Config::load(global.config.as_deref())?;
+        // A bad --embed-url is a usage error before any store is connected to.
+        global.embedder()?;
         let store = open_store(global, &config).await?;
         Ctx::over(global, &config, store)
     }

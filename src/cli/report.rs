@@ -240,6 +240,8 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
         .map_err(|e| CliError::Usage(format!("config: {e}")))?;
     let (candidate, baseline) = policies(global, args)?;
     let gated = gates(&args.fail_on)?;
+    // Before any store is asked: a bad endpoint is a usage error, not a report of failures.
+    let embedder = global.embedder()?;
     let format = if args.json {
         ReportFormat::Json
     } else {
@@ -252,7 +254,7 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
         top: args.top,
         opts: LoadOptions {
             now: args.now,
-            embedder: global.embedder()?,
+            embedder,
             ..LoadOptions::default()
         },
         // One run: nothing to keep snapshots for.

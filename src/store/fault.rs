@@ -154,6 +154,28 @@ pub fn passwords_of(raw: &str) -> Vec<String> {
         found.extend(decoded);
         found.push(pw);
     }
+    // A query parameter that names a secret (`api-key`, `token`, `sig`, `password`, …).
+    if let Ok(u) = url::Url::parse(raw) {
+        let secret = |k: &str| {
+            let k = k.to_ascii_lowercase();
+            [
+                "key",
+                "token",
+                "secret",
+                "sig",
+                "pass",
+                "auth",
+                "credential",
+            ]
+            .iter()
+            .any(|s| k.contains(s))
+        };
+        found.extend(
+            u.query_pairs()
+                .filter(|(k, _)| secret(k))
+                .map(|(_, v)| v.into_owned()),
+        );
+    }
     found.retain(|p| !p.is_empty());
     found.sort_by_key(|p| std::cmp::Reverse(p.len()));
     found.dedup();

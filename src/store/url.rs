@@ -1,18 +1,41 @@
 //! Store addresses for people: host and port, never a password.
 
-/// `url` with its password replaced by `***` (unparseable input is returned without anything
-/// after a `@`, which is where credentials would be).
+/// `url` with its password and every query value replaced by `***` (an endpoint's key is often
+/// a query parameter: `?api-key=…`, `?sig=…`), and no fragment. Unparseable input keeps its
+/// scheme, and nothing of what is between it and a `@` (where credentials would be) or after a
+/// `?`.
 pub fn mask(raw: &str) -> String {
     match url::Url::parse(raw) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("***"));
-            u.to_string()
+        Ok(mut u) => {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("***"));
+            }
+            if u.query().is_some() {
+                let keys: Vec<String> = u.query_pairs().map(|(k, _)| k.into_owned()).collect();
+                u.query_pairs_mut()
+                    .clear()
+                    .extend_pairs(keys.iter().map(|k| (k.as_str(), "***")));
+            }
+            u.set_fragment(None);
+            // The pairs were written form-encoded: `***` reads as typed.
+            u.to_string().replace("%2A%2A%2A", "***")
         }
-        Ok(u) => u.to_string(),
-        Err(_) => match raw.rsplit_once('@') {
-            Some((_, host)) => format!("***@{host}"),
-            None => raw.to_string(),
-        },
+        Err(_) => {
+            let (head, query) = raw
+                .split_once('?')
+                .map_or((raw, None), |(h, _)| (h, Some("?***")));
+            let (scheme, rest) = head.split_once("://").map_or(("", head), |(s, r)| (s, r));
+            let rest = match rest.rsplit_once('@') {
+                Some((_, host)) => format!("***@{host}"),
+                None => rest.to_string(),
+            };
+            let scheme = if scheme.is_empty() {
+                String::new()
+            } else {
+                format!("{scheme}://")
+            };
+            format!("{scheme}{rest}{}", query.unwrap_or(""))
+        }
     }
 }
 
@@ -46,6 +69,19 @@ mod tests {
         );
         assert_eq!(mask("postgres://app@db:5432/x"), "postgres://app@db:5432/x");
         assert_eq!(mask("not a url:pw@host"), "***@host");
+        // Query values are keys as often as not; a fragment too.
+        assert_eq!(
+            mask("http://127.0.0.1:1/v1/embeddings?api-key=QSECRET&key=K2#frag"),
+            "http://127.0.0.1:1/v1/embeddings?api-key=***&key=***"
+        );
+        assert_eq!(mask("http://u:PW@:99999/x?k=S"), "http://***@:99999/x?***");
+        assert_eq!(
+            mask_in(
+                "GET /v1?api-key=QSECRET failed",
+                "http://h/v1?api-key=QSECRET&n=1"
+            ),
+            "GET /v1?api-key=*** failed"
+        );
         assert_eq!(
             mask_in("auth failed for s3cret", "redis://u:s3cret@h:1"),
             "auth failed for ***"
