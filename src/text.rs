@@ -80,6 +80,34 @@ pub fn inert_line(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// One line of a command's output made inert but for its own colours: every SGR sequence
+/// (`ESC [ digits/; m`, as `paint` writes them) stays, and the rest is [`inert_line`] — a
+/// backstop for output that puts names from a file or a flag among painted text.
+pub fn inert_but_colour(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('\x1b') {
+        out.push_str(&inert_line(&rest[..at]));
+        let tail = &rest[at..];
+        let sgr = tail.strip_prefix("\x1b[").and_then(|body| {
+            let end = body.find(|c: char| !(c.is_ascii_digit() || c == ';'))?;
+            (body[end..].starts_with('m')).then_some(2 + end + 1)
+        });
+        match sgr {
+            Some(len) => {
+                out.push_str(&tail[..len]);
+                rest = &tail[len..];
+            }
+            None => {
+                out.push_str(&inert_line("\x1b"));
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(&inert_line(rest));
+    out
+}
+
 /// `text` as a TOML basic string that is safe to show and copy: quotes, backslashes and every
 /// character [`inert_line`] would change written as TOML escapes (`\u001B`, `\u202E`), so the
 /// string reads back as exactly `text`.
@@ -448,5 +476,15 @@ mod tests {
     fn fit_cuts_after_making_inert() {
         assert_eq!(fit("short", 10), "short");
         assert_eq!(fit("a\u{1b}bcdefgh", 5), "a␛bc…");
+    }
+
+    #[test]
+    fn inert_but_colour_keeps_sgr_and_shows_every_other_escape() {
+        let painted = "\x1b[2mfree: layers.sess\x1b[2Jion.weight\x1b[0m \x1b]0;t\x07 \x1b";
+        assert_eq!(
+            inert_but_colour(painted),
+            "\x1b[2mfree: layers.sess␛[2Jion.weight\x1b[0m ␛]0;t␇ ␛"
+        );
+        assert_eq!(inert_but_colour("plain\u{202e}"), "plain\\u{202e}");
     }
 }

@@ -525,3 +525,39 @@ fn time_stops_the_search_before_its_trials_run_out() {
             .is_some_and(|t| t.contains("[budget]"))
     );
 }
+
+/// A layer's name from the policy file (or a `--free` key holding one) is stored text: the
+/// header, the notes and the change table show its controls inert, and only the tool's own
+/// colours reach the terminal; the written TOML's comments stay one line each.
+#[test]
+fn a_layer_name_with_escapes_never_reaches_the_terminal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = std::fs::read_to_string("fixtures/policies/prolaunch.toml")
+        .expect("preset")
+        .replace("name = \"session\"", "name = \"sess\\u001b[2J\\nion\"");
+    let policy = dir.path().join("p.toml");
+    std::fs::write(&policy, text).expect("writes");
+    let out_toml = dir.path().join("tuned.toml");
+    let out = ctxlens(&[
+        "--policy",
+        policy.to_str().expect("utf-8"),
+        "optimize",
+        "--trials",
+        "4",
+        "--quiet",
+        "--free",
+        "layers.sess\u{1b}[2J\nion.weight",
+        "--out",
+        out_toml.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("sess␛[2J␊ion.weight"), "{}", out.stdout);
+    assert!(
+        !out.stdout.contains('\u{1b}'),
+        "no escape at all (no colour off a terminal)"
+    );
+    let written = std::fs::read_to_string(&out_toml).expect("written");
+    for l in written.lines().take_while(|l| !l.is_empty()) {
+        assert!(l.starts_with('#'), "a comment line each: {l:?}");
+    }
+}

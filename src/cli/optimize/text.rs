@@ -40,7 +40,13 @@ pub(super) fn tuned_toml(f: &Found) -> String {
         f.method, f.trials, f.seed, f.objective
     ));
     for c in &f.changes {
-        s.push_str(&format!("# {}: {} → {}\n", c.key, c.from, c.to));
+        // A comment is one line: a name holding a newline must not end it.
+        s.push_str(&format!(
+            "# {}: {} → {}\n",
+            crate::text::inert_line(&c.key),
+            crate::text::inert_line(&c.from),
+            crate::text::inert_line(&c.to)
+        ));
     }
     s.push('\n');
     s.push_str(&f.policy.to_toml());
@@ -82,8 +88,10 @@ pub(super) fn write_text(out: &mut impl Write, v: &Out) -> Result<(), CliError> 
     super::super::report::table(out, v.report)
 }
 
+/// One line out: names from the policy file or a flag (a layer's name in a key, a target as
+/// typed) are among it, so all but its own colours is made inert.
 fn line(out: &mut dyn Write, s: String) -> Result<(), CliError> {
-    writeln!(out, "{s}").map_err(io)
+    writeln!(out, "{}", crate::text::inert_but_colour(&s)).map_err(io)
 }
 
 /// What was searched: the fleet, the method and its pace, the free keys and the targets.
