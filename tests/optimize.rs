@@ -176,6 +176,10 @@ fn bad_arguments_are_usage_errors_naming_what_is_wrong() {
             "not a key optimize moves",
         ),
         (
+            &["optimize", "--fixed", "layers.nosuch.weight"][..],
+            "--fixed layers.nosuch.weight: no layer \"nosuch\" (have: session, journey, knowledge)",
+        ),
+        (
             &["optimize", "--target", "truncation_rate~0.1"][..],
             "--target",
         ),

@@ -285,6 +285,17 @@ impl Space {
                     KEYS.join(", ")
                 ));
             }
+            // A layer the policy does not have would keep nothing fixed, silently.
+            if let ["layers", name, _] = f.split('.').collect::<Vec<_>>().as_slice()
+                && *name != "*"
+                && !baseline.layers.iter().any(|l| l.name == *name)
+            {
+                let names: Vec<&str> = baseline.layers.iter().map(|l| l.name.as_str()).collect();
+                return Err(format!(
+                    "--fixed {f}: no layer {name:?} (have: {})",
+                    names.join(", ")
+                ));
+            }
         }
         let mut notes = Vec::new();
         let params = asked
