@@ -543,9 +543,12 @@ fn md_escape(s: &str) -> String {
 /// `@`, a tab or a CR; a user id or a knowledge title may) gets a leading `'`, which spreadsheets
 /// read as "text". Numbers (`-0.5`, `+3`) in a value cell stay as they are; in a text cell (a
 /// section, row or column: a user id `-1e5`) they are text too, or a spreadsheet reads a number.
+/// A word Rust reads as a number but a spreadsheet does not (`-inf`, `-NaN`, `+infinity`: a
+/// knowledge title may be one) is text.
 fn spreadsheet_safe(cell: &str, text: bool) -> std::borrow::Cow<'_, str> {
     let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if formula && (text || cell.parse::<f64>().is_err()) {
+    let number = cell.parse::<f64>().is_ok_and(f64::is_finite);
+    if formula && (text || !number) {
         std::borrow::Cow::Owned(format!("'{cell}"))
     } else {
         std::borrow::Cow::Borrowed(cell)

@@ -48,6 +48,10 @@ fn a_cell_that_starts_as_a_formula_is_text_and_numbers_stay_numbers() {
         ("@SUM(A1)", "'@SUM(A1)"),
         ("-0.25", "-0.25"),
         ("+3", "+3"),
+        // Words Rust reads as numbers and a spreadsheet as a formula.
+        ("-inf", "'-inf"),
+        ("-NaN", "'-NaN"),
+        ("+infinity", "'+infinity"),
         ("u001", "u001"),
         ("", ""),
     ];
