@@ -366,31 +366,30 @@ pub(super) fn row_shape(kind: JourneyKind, milestone: Option<&str>, data: &Value
     }
 }
 
-/// What is odd about a transition row's data, if anything: SPEC §1 gives it an object whose
+/// What is odd about a transition row's data, each field once: SPEC §1 gives it an object whose
 /// `from` and `to` are milestone ids (field names are written without quotes, which `--redact`
 /// masks).
-fn transition_shape(data: &Value) -> Option<String> {
+fn transition_shape(data: &Value) -> Vec<String> {
     let Value::Object(o) = data else {
-        return Some(format!(
+        return vec![format!(
             "transition data is {}, not an object of `from`, `to` and `context`: read as the \
              carried context",
             json_kind(data)
-        ));
+        )];
     };
-    ["from", "to"]
-        .iter()
-        .find_map(|f| match o.get(*f) {
-            None | Some(Value::String(_)) => None,
-            Some(v) => Some(format!(
-                "transition data's `{f}` is {}, not a milestone id",
-                json_kind(v)
-            )),
-        })
-        .or_else(|| match o.get("context") {
-            None | Some(Value::Object(_)) => None,
-            Some(v) => Some(format!(
-                "transition data's `context` is {}, not an object: read as it is",
-                json_kind(v)
-            )),
-        })
+    let ids = ["from", "to"].into_iter().filter_map(|f| match o.get(f) {
+        None | Some(Value::String(_)) => None,
+        Some(v) => Some(format!(
+            "transition data's `{f}` is {}, not a milestone id",
+            json_kind(v)
+        )),
+    });
+    let context = match o.get("context") {
+        None | Some(Value::Object(_)) => None,
+        Some(v) => Some(format!(
+            "transition data's `context` is {}, not an object: read as it is",
+            json_kind(v)
+        )),
+    };
+    ids.chain(context).collect()
 }

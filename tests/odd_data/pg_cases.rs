@@ -233,6 +233,12 @@ pub const CASES: &[Case] = &[
                 "memory_bank id={id}",
                 "transition data's `from` is a number, not a milestone id",
             ),
+            // Every odd field is named, not the first alone.
+            E::Finding(
+                "unexpected_shape",
+                "memory_bank id={id}",
+                "transition data's `context` is a number, not an object",
+            ),
             E::Finding(
                 "unexpected_shape",
                 "memory_bank id={id}",
