@@ -135,7 +135,10 @@ fn milestone_fault(text: &str, e: &MilestoneError) -> Option<(usize, usize)> {
                 .find(|&i| id_of(lines[i]).as_deref() == Some(id.as_str()))
                 .map(|i| (i + 1, lines[i].len() - lines[i].trim_start().len() + 1))
         }
-        MilestoneError::Empty | MilestoneError::EmptyId => None,
+        MilestoneError::EmptyId => (0..lines.len())
+            .find(|&i| id_of(lines[i]).is_some_and(|id| id.trim().is_empty()))
+            .map(|i| (i + 1, lines[i].len() - lines[i].trim_start().len() + 1)),
+        MilestoneError::Empty => None,
     }
 }
 
@@ -267,6 +270,10 @@ mod tests {
             (
                 "[[milestones]]\nid = \"A\"\n[[milestones]]\nid = \"B\"\ndepends_on = [\"A\",\n  \"A\"]\n",
                 "config c.toml:6:3: milestones: milestone B lists dependency A twice",
+            ),
+            (
+                "[[milestones]]\nid = \"A\"\n[[milestones]]\n id = \"\"\n",
+                "config c.toml:4:2: milestones: a milestone has an empty id",
             ),
         ] {
             let err = Config::parse(text, "c.toml").expect_err(said);
