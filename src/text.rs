@@ -146,14 +146,22 @@ pub fn shell_word(word: &str) -> Cow<'_, str> {
     Cow::Owned(format!("'{}'", word.replace('\'', r"'\''")))
 }
 
-/// The first non-blank line of `text`, made inert, cut to `max` display columns with an ellipsis.
+/// The non-blank lines of `text` on one line, each trimmed and joined by ` ⏎ `, made inert and
+/// cut to `max` display columns with an ellipsis: a turn shows its answer after its question as
+/// far as the room goes, and five thousand lines never read as one.
 pub fn preview(text: &str, max: usize) -> String {
-    let line = text
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim();
-    fit(line, max)
+    let mut joined = String::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !joined.is_empty() {
+            joined.push_str(" ⏎ ");
+        }
+        joined.push_str(line);
+        // Enough to fill the room (and show that more follows): a value may be megabytes.
+        if joined.len() > max.saturating_mul(4).saturating_add(8) {
+            break;
+        }
+    }
+    fit(&joined, max)
 }
 
 /// One line made inert and cut to `max` display columns with an ellipsis; its indentation stays.
@@ -162,15 +170,17 @@ pub fn fit(text: &str, max: usize) -> String {
     if line.width() <= max {
         return line.into_owned();
     }
+    // Cut between whole characters as a person sees them (an emoji of several code points
+    // joined is one, as wide as the terminal draws it): never inside one.
     let mut out = String::new();
     let mut width = 0;
-    for c in line.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+    for g in unicode_segmentation::UnicodeSegmentation::graphemes(line.as_ref(), true) {
+        let w = g.width();
         if width + w + 1 > max {
             break;
         }
         width += w;
-        out.push(c);
+        out.push_str(g);
     }
     if max > 0 {
         out.push('…');
@@ -204,8 +214,9 @@ pub fn fit_middle(text: &str, max: usize) -> String {
     if max < 3 {
         return fit(&line, max);
     }
-    let chars: Vec<char> = line.chars().collect();
-    let width = |c: &char| unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+    let chars: Vec<&str> =
+        unicode_segmentation::UnicodeSegmentation::graphemes(line.as_ref(), true).collect();
+    let width = |g: &&str| g.width();
     // The end takes half of what is left after the `…`, the start the rest (one pass each
     // way: an id may be long).
     let tail_room = (max - 1) / 2;
@@ -220,9 +231,9 @@ pub fn fit_middle(text: &str, max: usize) -> String {
         head_width += width(&chars[head]);
         head += 1;
     }
-    let mut out: String = chars[..head].iter().collect();
+    let mut out: String = chars[..head].concat();
     out.push('…');
-    out.extend(&chars[tail..]);
+    out.push_str(&chars[tail..].concat());
     out
 }
 
@@ -486,5 +497,44 @@ mod tests {
             "\x1b[2mfree: layers.sess␛[2Jion.weight\x1b[0m ␛]0;t␇ ␛"
         );
         assert_eq!(inert_but_colour("plain\u{202e}"), "plain\\u{202e}");
+    }
+
+    #[test]
+    fn a_cut_never_splits_a_joined_emoji_and_measures_it_as_drawn() {
+        let family = "👩\u{200d}👩\u{200d}👧";
+        assert_eq!(
+            family.width(),
+            2,
+            "one person-sized cell pair, as terminals draw it"
+        );
+        let text = format!("emoji 🚀🎉{family} CJK 漢字テスト");
+        let cut = fit(&text, 12);
+        assert_eq!(cut, "emoji 🚀🎉…");
+        assert!(
+            fit(&text, 13).ends_with(&format!("{family}…")),
+            "{}",
+            fit(&text, 13)
+        );
+        for max in 0..30 {
+            let cut = fit(&text, max);
+            assert!(cut.width() <= max, "{max}: {cut:?}");
+            assert!(
+                !cut.contains("\u{200d}…"),
+                "{max}: a dangling joiner: {cut:?}"
+            );
+            let mid = fit_middle(&text, max);
+            assert!(mid.width() <= max.max(1), "{max}: {mid:?}");
+        }
+    }
+
+    #[test]
+    fn a_preview_of_more_than_its_line_ends_in_an_ellipsis() {
+        assert_eq!(preview(&"line\n".repeat(5000), 20), "line ⏎ line ⏎ line …");
+        assert_eq!(preview("\n  only line  \n\n", 40), "only line");
+        assert_eq!(
+            preview("User: hi?\n\nAssistant: yes", 40),
+            "User: hi? ⏎ Assistant: yes"
+        );
+        assert_eq!(preview("abcdef\nmore", 4), "abc…");
     }
 }
