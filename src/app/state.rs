@@ -69,6 +69,8 @@ pub struct UiState {
     /// Screens shown before this one, newest last: `esc` goes back to them.
     pub history: Vec<Screen>,
     pub overlay: Overlay,
+    /// The overlay the quit prompt covers: answering "cancel" goes back to it.
+    pub under_quit: Overlay,
     /// How the item overlay shows text: as is, or cut into tokens (with their ids).
     pub tokens: super::token_view::TokenView,
     /// The active input line, if any: keys go to it instead of the keymap.
@@ -505,6 +507,7 @@ impl State {
                 screen: Screen::Users,
                 history: Vec::new(),
                 overlay: Overlay::None,
+                under_quit: Overlay::None,
                 tokens: Default::default(),
                 input: None,
                 palette_history: Vec::new(),

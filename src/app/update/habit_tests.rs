@@ -40,6 +40,16 @@ async fn q_with_unsaved_tuning_asks_and_saving_quits_once_written() {
     assert_eq!(s.ui.overlay, Overlay::ConfirmQuit);
     settle(&mut s, &store, key(InputKey::Char('c'))).await;
     assert_eq!((&s.ui.overlay, s.ui.quit), (&Overlay::None, Quit::No));
+    // Asked over an open overlay, "cancel" goes back to it, not past it.
+    settle(&mut s, &store, Action::ShowLayers).await;
+    settle(&mut s, &store, Action::Select).await;
+    let item = s.ui.overlay.clone();
+    assert!(matches!(item, Overlay::Item { .. }), "{item:?}");
+    settle(&mut s, &store, Action::Quit).await;
+    assert_eq!(s.ui.overlay, Overlay::ConfirmQuit);
+    settle(&mut s, &store, key(InputKey::Esc)).await;
+    assert_eq!((&s.ui.overlay, s.ui.quit), (&item, Quit::No));
+    settle(&mut s, &store, Action::Back).await;
     // `s`: the save prompt, filled with a file name alone; enter writes, then quits.
     settle(&mut s, &store, Action::Quit).await;
     settle(&mut s, &store, key(InputKey::Char('s'))).await;

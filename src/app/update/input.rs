@@ -165,7 +165,10 @@ fn confirm_quit(s: &mut State, key: InputKey) -> Vec<Effect> {
             s.ui.overlay = Overlay::None;
             s.ui.quit = Quit::Now;
         }
-        Some(QuitAnswer::Cancel) => s.ui.overlay = Overlay::None,
+        // Back to what the prompt covered (an overlay open when quit was asked).
+        Some(QuitAnswer::Cancel) => {
+            s.ui.overlay = std::mem::replace(&mut s.ui.under_quit, Overlay::None)
+        }
         None => {}
     }
     vec![]

@@ -15,7 +15,9 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Quit => {
             if s.unsaved() {
-                s.ui.overlay = Overlay::ConfirmQuit;
+                if s.ui.overlay != Overlay::ConfirmQuit {
+                    s.ui.under_quit = std::mem::replace(&mut s.ui.overlay, Overlay::ConfirmQuit);
+                }
             } else {
                 s.ui.quit = Quit::Now;
             }
