@@ -76,6 +76,24 @@ pub fn entries(s: &State) -> Vec<(bool, String, String)> {
     out
 }
 
+/// Whether a key's row matches a help search (`needle` lower case; empty matches all).
+fn matches(needle: &str, keys: &str, what: &str) -> bool {
+    needle.is_empty()
+        || keys.to_lowercase().contains(needle)
+        || what.to_lowercase().contains(needle)
+}
+
+/// How many keys' rows a help search matches, of how many: the input line's `3/57`.
+pub(super) fn match_count(s: &State, search: &str) -> (usize, usize) {
+    let needle = search.to_lowercase();
+    let keys: Vec<_> = entries(s).into_iter().filter(|(head, ..)| !head).collect();
+    let found = keys
+        .iter()
+        .filter(|(_, k, what)| matches(&needle, k, what))
+        .count();
+    (found, keys.len())
+}
+
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme, search: &str, scroll: usize) {
     let area = layout::item_popup((area.width, area.height));
     clear(frame, area, t);
@@ -89,12 +107,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme, search: &str,
         .min(24);
     let matching: Vec<(bool, String, String)> = all
         .into_iter()
-        .filter(|(head, keys, what)| {
-            needle.is_empty()
-                || *head
-                || keys.to_lowercase().contains(&needle)
-                || what.to_lowercase().contains(&needle)
-        })
+        .filter(|(head, keys, what)| *head || matches(&needle, keys, what))
         .collect();
     // A heading stays only with a key under it; a description wraps under itself, its keys'
     // column left clear.

@@ -114,6 +114,12 @@ fn render_input(frame: &mut Frame, area: Rect, s: &State, t: &Theme, input: &Inp
             0 => ("   no match".to_string(), t.error()),
             n => (format!("   {n}/{} users", s.users.rows.len()), t.muted()),
         },
+        InputKind::HelpSearch if !input.text().is_empty() => {
+            match super::help::match_count(s, input.text()) {
+                (0, _) => ("   no match".to_string(), t.error()),
+                (n, all) => (format!("   {n}/{all} keys"), t.muted()),
+            }
+        }
         InputKind::Search if !input.text().is_empty() => {
             match crate::app::update::search_lines(s).len() {
                 0 => ("   no match".to_string(), t.error()),

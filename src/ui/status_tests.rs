@@ -221,6 +221,21 @@ async fn the_save_prompt_says_what_it_writes() {
     );
 }
 
+/// Searching help counts its matches as the other searches do (`3/57 keys`), or says none.
+#[tokio::test]
+async fn a_help_search_counts_its_matches() {
+    let (mut s, ctx) = demo_app().await;
+    settle(&mut s, &ctx, Action::Help).await;
+    settle(&mut s, &ctx, Action::Filter).await;
+    type_text(&mut s, &ctx, "tune").await;
+    let line = bar(&s, 120);
+    let (found, all) = super::help::match_count(&s, "tune");
+    assert!(found > 0 && found < all, "{found}/{all}");
+    assert!(line.contains(&format!("   {found}/{all} keys")), "{line}");
+    type_text(&mut s, &ctx, "zzqx").await;
+    assert!(bar(&s, 120).contains("no match"), "{}", bar(&s, 120));
+}
+
 #[tokio::test]
 async fn live_lists_an_unreadable_event_naming_its_channel() {
     let (mut s, ctx) = demo_app().await;
