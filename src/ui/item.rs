@@ -264,13 +264,31 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
         ),
         LayerRow::Malformed(..) => String::new(),
     };
-    let title = format!(
-        " {} · {}-{}/{total} · j/k scroll{tokens} · {} copy · esc ",
+    let head = format!(
+        " {} · {}-{}/{total}",
         il(&name),
         (scroll + 1).min(total),
         (scroll + height).min(total),
-        super::key_of(s, &crate::app::Action::Yank)
+    );
+    let copy = format!(" · {} copy", super::key_of(s, &crate::app::Action::Yank));
+    let title = fitted_title(
+        &head,
+        &tokens,
+        &copy,
+        usize::from(area.width.saturating_sub(4)),
     );
     let shown: Vec<Line> = rows.into_iter().skip(scroll).take(height).collect();
     frame.render_widget(Paragraph::new(shown).block(block(title, true, t)), area);
+}
+/// The item overlay's title in `room` columns: its hints give way, least needed first, before
+/// the title is cut (with `…`), so `esc` stays in sight.
+pub(super) fn fitted_title(head: &str, tokens: &str, copy: &str, room: usize) -> String {
+    [
+        format!("{head} · j/k scroll{tokens}{copy} · esc "),
+        format!("{head}{tokens}{copy} · esc "),
+        format!("{head} · esc "),
+    ]
+    .into_iter()
+    .find(|c| unicode_width::UnicodeWidthStr::width(c.as_str()) <= room)
+    .unwrap_or_else(|| format!("{} ", crate::text::fit(head, room.saturating_sub(1))))
 }

@@ -80,6 +80,31 @@ async fn a_copys_badge_leaves_the_text_its_width_at_80x24() {
     assert!(text_part.chars().count() >= 15, "{kept}\n{t}");
 }
 
+/// Where the item overlay's title would be cut, its hints give way first: `esc` stays in
+/// sight, and what is cut ends in `…`.
+#[tokio::test]
+async fn the_item_overlays_title_keeps_esc_when_narrow() {
+    let head = " s1#0 · session · 14275-14294/14294";
+    let fit = |room| super::item::fitted_title(head, " · T tokens", " · y copy", room);
+    assert_eq!(
+        fit(90),
+        " s1#0 · session · 14275-14294/14294 · j/k scroll · T tokens · y copy · esc "
+    );
+    assert_eq!(
+        fit(70),
+        " s1#0 · session · 14275-14294/14294 · T tokens · y copy · esc "
+    );
+    assert_eq!(fit(50), " s1#0 · session · 14275-14294/14294 · esc ");
+    assert_eq!(fit(20), " s1#0 · session · … ");
+    // At 80×24 a demo item's title has room for every hint.
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u001").await;
+    settle(&mut s, &store, Action::ShowLayers).await;
+    settle(&mut s, &store, Action::Select).await;
+    let t = text(&s, 80, 24);
+    assert!(t.contains("j/k scroll · T tokens · y copy · esc"), "{t}");
+}
+
 #[tokio::test]
 async fn the_item_overlay_cuts_the_text_into_tokens_and_shows_ids_on_demand() {
     let (mut s, store) = demo_app().await;

@@ -147,6 +147,9 @@ fn render_input(frame: &mut Frame, area: Rect, s: &State, t: &Theme, input: &Inp
     let before: String = shown.chars().take(cursor).collect();
     let at: String = shown.chars().skip(cursor).take(1).collect();
     let after: String = shown.chars().skip(cursor + 1).collect();
+    // The hint takes what the line leaves, cut with `…` rather than at the edge.
+    let used = prompt.width() + shown.width().max(cursor + 1);
+    let hint = crate::text::fit(&hint, usize::from(area.width).saturating_sub(used));
     let line = Line::from(vec![
         styled(prompt, t.accent()),
         styled(before, t.base()),

@@ -206,6 +206,10 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let last = (first + room).min(d.items.len());
     let mut counts = counts;
     if first > 0 || last < d.items.len() {
+        // One space before the place, not the two between counts.
+        if let Some(c) = counts.last_mut() {
+            c.content = format!("{} ", c.content.trim_end()).into();
+        }
         counts.push(styled(
             format!("· {}–{} of {} (PgDn/PgUp)", first + 1, last, d.items.len()),
             t.muted(),
