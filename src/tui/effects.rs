@@ -268,6 +268,7 @@ async fn compare(ctx: &EffectContext, req: crate::app::CompareRequest) -> Action
         }
         let opts = LoadOptions {
             query: side.query.clone(),
+            now: side.now,
             ..ctx.load_options_at(side.at)
         };
         let params = KnowledgeParams::of(&side.policy);

@@ -16,6 +16,7 @@ pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
         return vec![];
     };
     let user = v.data().user_id.clone();
+    let clock = v.data().now;
     let shown = Some(Box::new(v.user.clone()));
     let (baseline, tuned) = (&s.session.baseline, &s.session.policy);
     let side = |user: &str, policy: &crate::engine::Policy, label: String| CompareSide {
@@ -25,6 +26,7 @@ pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
         label,
         loaded: None,
         at: None,
+        now: None,
     };
     let open = |policy: &crate::engine::Policy, label: String| CompareSide {
         loaded: shown.clone(),
@@ -57,6 +59,7 @@ pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
                 CompareSide {
                     query: None,
                     at,
+                    now: at.is_none().then_some(clock),
                     ..side(arg, tuned, label(arg))
                 },
             )
@@ -245,6 +248,14 @@ mod tests {
     async fn diff_against_another_user() {
         let (mut s, store) = demo_app().await;
         open(&mut s, &store, "u005").await;
+        // The other user is replayed at the open user's clock: the seconds between the two
+        // reads are no input change.
+        let clock = s.user.view.as_ref().map(|v| v.data().now);
+        let asked = super::start(&mut s, "u006");
+        let [super::Effect::Compare(req)] = asked.as_slice() else {
+            panic!("{asked:?}")
+        };
+        assert_eq!(req.b.now, clock);
         command(&mut s, &store, "diff u006").await;
         let c = s.user.compared.as_ref().expect("compared");
         assert_eq!((c.a.as_str(), c.b.as_str()), ("u005", "u006"));
@@ -333,5 +344,6 @@ mod tests {
             "u005 read as of then"
         );
         assert!(req.a.loaded.is_some(), "u062 as shown");
+        assert_eq!(req.b.now, None, "as of then: at the clock of then");
     }
 }

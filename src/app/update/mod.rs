@@ -111,6 +111,9 @@ pub struct CompareSide {
     pub loaded: Option<Box<crate::loaded::Loaded>>,
     /// The instant a side read from the store is read as of (`None`: now).
     pub at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The clock a side read from the store is replayed at (`None`: as read): another user is
+    /// compared at the open user's clock, so the seconds between the two reads are no change.
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// What `:diff` compares; `redact` masks what is shown, as everywhere.
