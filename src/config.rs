@@ -153,15 +153,23 @@ impl Config {
             },
         };
         let shown = path.display().to_string();
-        let bytes = crate::files::read_regular(&path, crate::files::TEXT_MAX).map_err(|e| {
-            ConfigError::Read {
-                path: shown.clone(),
-                cause: if explicit {
-                    e.to_string()
-                } else {
-                    format!("{e} (default location)")
-                },
-            }
+        let bytes = crate::files::read(
+            &path,
+            crate::files::TEXT_MAX,
+            // Named on the command line, a pipe is read; at its own place, a file only.
+            if explicit {
+                crate::files::Takes::OrPipe
+            } else {
+                crate::files::Takes::Regular
+            },
+        )
+        .map_err(|e| ConfigError::Read {
+            path: shown.clone(),
+            cause: if explicit {
+                e.to_string()
+            } else {
+                format!("{e} (default location)")
+            },
         })?;
         let text = crate::engine::utf8::text(bytes).map_err(|bad| ConfigError::Syntax {
             path: shown.clone(),
@@ -205,14 +213,18 @@ pub fn load_policy(spec: &str, sets: &[String]) -> Result<Policy, PolicyError> {
     let (text, file) = match PRESETS.iter().find(|(n, _)| *n == spec) {
         Some((name, text)) => ((*text).to_string(), format!("preset {name}")),
         None => {
-            let text =
-                crate::files::read_text(Path::new(spec), crate::files::TEXT_MAX).map_err(|e| {
-                    let presets: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
-                    PolicyError::Io(format!(
-                        "policy {spec}: {e} (presets: {})",
-                        presets.join(", ")
-                    ))
-                })?;
+            let text = crate::files::read_text(
+                Path::new(spec),
+                crate::files::TEXT_MAX,
+                crate::files::Takes::OrPipe,
+            )
+            .map_err(|e| {
+                let presets: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
+                PolicyError::Io(format!(
+                    "policy {spec}: {e} (presets: {})",
+                    presets.join(", ")
+                ))
+            })?;
             (text, spec.to_string())
         }
     };

@@ -1,7 +1,8 @@
-//! Reading a file a person named (a config, a policy, a users list, a theme, a cache): only a
-//! regular file is read, and at most a bound of it. A FIFO would wait for a writer for ever and a
-//! device such as `/dev/zero` never ends, so either is refused before it is opened; a regular
-//! file over the bound is refused unread.
+//! Reading a file a person named (a config, a policy, a users list, a theme, a cache): a regular
+//! file, or where a person may name one, a pipe (`--users <(grep …)`), and at most a bound of
+//! it. A device such as `/dev/zero` never ends and a socket is no file, so either is refused
+//! before it is opened, as is a FIFO where ctxlens looks by itself (a file it finds at its
+//! place would wait for a writer for ever); a file over the bound is refused unread.
 
 use std::io::Read;
 use std::path::Path;
@@ -14,7 +15,7 @@ pub const TEXT_MAX: u64 = 64 * 1024 * 1024;
 pub enum Refused {
     /// `open`/`read` failed (not found, no permission, …).
     Io(std::io::Error),
-    /// Not a regular file: what it is instead.
+    /// Not a file to read: what it is instead.
     NotAFile(&'static str),
     /// Over `max` bytes.
     TooLarge { max: u64 },
@@ -31,23 +32,44 @@ impl std::fmt::Display for Refused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Refused::Io(e) => write!(f, "{e}"),
-            Refused::NotAFile(what) => write!(f, "{what}, not a regular file: not read"),
-            Refused::TooLarge { max } => {
+            Refused::NotAFile(what) => write!(f, "{what}, not a file: not read"),
+            Refused::TooLarge { max } if max % (1024 * 1024) == 0 => {
                 write!(f, "larger than {} MiB: not read", max / (1024 * 1024))
             }
+            Refused::TooLarge { max } => write!(f, "larger than {max} bytes: not read"),
         }
     }
 }
 
-/// The bytes of `path` (a symlink followed) when it is a regular file of at most `max` bytes.
+/// Which files a read takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Takes {
+    /// A regular file only: what ctxlens finds at its own place (the config, themes, the token
+    /// cache).
+    Regular,
+    /// A regular file or a pipe: what a person names (`--policy <(…)`, `--users /dev/stdin`).
+    OrPipe,
+}
+
+/// The bytes of `path` (a symlink followed) when it is a file `takes` reads, of at most `max`
+/// bytes (a pipe is read up to the bound, then refused).
 pub fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>, Refused> {
+    read(path, max, Takes::Regular)
+}
+
+/// The bytes of `path` as [`read_regular`], for the reads that `takes`.
+pub fn read(path: &Path, max: u64, takes: Takes) -> Result<Vec<u8>, Refused> {
+    use std::os::unix::fs::FileTypeExt;
     let meta = std::fs::metadata(path).map_err(Refused::Io)?;
     let kind = meta.file_type();
     if kind.is_dir() {
         return Err(Refused::NotAFile("a directory"));
     }
-    if !kind.is_file() {
-        return Err(Refused::NotAFile("a FIFO, socket or device"));
+    if kind.is_fifo() && takes == Takes::Regular {
+        return Err(Refused::NotAFile("a FIFO"));
+    }
+    if !kind.is_file() && !kind.is_fifo() {
+        return Err(Refused::NotAFile("a device or socket"));
     }
     if meta.len() > max {
         return Err(Refused::TooLarge { max });
@@ -63,9 +85,9 @@ pub fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>, Refused> {
     Ok(bytes)
 }
 
-/// [`read_regular`] as UTF-8 text; bytes that are not UTF-8 are an `InvalidData` error.
-pub fn read_text(path: &Path, max: u64) -> Result<String, Refused> {
-    let bytes = read_regular(path, max)?;
+/// [`read`] as UTF-8 text; bytes that are not UTF-8 are an `InvalidData` error.
+pub fn read_text(path: &Path, max: u64, takes: Takes) -> Result<String, Refused> {
+    let bytes = read(path, max, takes)?;
     String::from_utf8(bytes).map_err(|e| {
         Refused::Io(std::io::Error::new(
             std::io::ErrorKind::InvalidData,
@@ -86,20 +108,22 @@ mod tests {
         assert_eq!(read_regular(&file, 100).expect("reads"), b"x = 1\n");
         assert_eq!(
             read_regular(&file, 3).expect_err("over").to_string(),
-            "larger than 0 MiB: not read"
+            "larger than 3 bytes: not read"
         );
         assert_eq!(
             read_regular(dir.path(), 100).expect_err("dir").to_string(),
-            "a directory, not a regular file: not read"
+            "a directory, not a file: not read"
         );
         // A device, and a symlink to one, is never opened (reading /dev/zero never ends).
         let zero = dir.path().join("zero");
         std::os::unix::fs::symlink("/dev/zero", &zero).expect("symlink");
         for p in [Path::new("/dev/zero"), zero.as_path()] {
-            assert_eq!(
-                read_regular(p, TEXT_MAX).expect_err("device").to_string(),
-                "a FIFO, socket or device, not a regular file: not read"
-            );
+            for takes in [Takes::Regular, Takes::OrPipe] {
+                assert_eq!(
+                    read(p, TEXT_MAX, takes).expect_err("device").to_string(),
+                    "a device or socket, not a file: not read"
+                );
+            }
         }
         let fifo = dir.path().join("fifo");
         let made = std::process::Command::new("mkfifo")
@@ -109,13 +133,32 @@ mod tests {
         assert!(made.success());
         assert_eq!(
             read_regular(&fifo, 100).expect_err("FIFO").to_string(),
-            "a FIFO, socket or device, not a regular file: not read"
+            "a FIFO, not a file: not read"
         );
+        // Named by a person, a pipe is read (`<(…)`), up to the bound: one that never ends
+        // is refused once past it.
+        let path = fifo.clone();
+        let writer = std::thread::spawn(move || {
+            use std::io::Write;
+            let mut w = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .expect("opens");
+            // Ends when the reader has read its bound and closed the pipe (EPIPE).
+            while w.write_all(&[b'x'; 4096]).is_ok() {}
+        });
+        assert_eq!(
+            read(&fifo, 10_000, Takes::OrPipe)
+                .expect_err("endless")
+                .to_string(),
+            "larger than 10000 bytes: not read"
+        );
+        writer.join().expect("the writer ends");
         let missing = read_regular(&dir.path().join("none"), 100).expect_err("missing");
         assert!(missing.not_found(), "{missing}");
         std::fs::write(&file, b"\xff").expect("writes");
         assert!(
-            read_text(&file, 100)
+            read_text(&file, 100, Takes::Regular)
                 .expect_err("not UTF-8")
                 .to_string()
                 .starts_with("not UTF-8"),

@@ -76,7 +76,7 @@ const USERS_FILE_MAX: u64 = 1024 * 1024 * 1024;
 /// skipped, a repeated id is read once. A line that starts with `"` is one JSON string, for an
 /// id with spaces at its ends, ` #` or escapes in it (`"  odd #1 "`); a comment may follow it.
 pub fn read_user_list(path: &Path) -> Result<Vec<Listed>, String> {
-    let bytes = crate::files::read_regular(path, USERS_FILE_MAX)
+    let bytes = crate::files::read(path, USERS_FILE_MAX, crate::files::Takes::OrPipe)
         .map_err(|e| format!("users file {}: {e}", path.display()))?;
     let text = crate::engine::utf8::text(bytes)
         .map_err(|bad| format!("users file {}:{bad}", path.display()))?;

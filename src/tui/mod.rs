@@ -146,8 +146,12 @@ impl Look {
             .and_then(|p| p.parent().map(std::path::Path::to_path_buf));
         let keymap = match dir.as_ref().map(|d| d.join("keymap.toml")) {
             Some(path) if path.exists() => {
-                let text = crate::files::read_text(&path, crate::files::TEXT_MAX)
-                    .map_err(|e| format!("keymap {}: {e}", path.display()))?;
+                let text = crate::files::read_text(
+                    &path,
+                    crate::files::TEXT_MAX,
+                    crate::files::Takes::Regular,
+                )
+                .map_err(|e| format!("keymap {}: {e}", path.display()))?;
                 Keymap::default().merge(&text, &path.display().to_string())?
             }
             _ => Keymap::default(),

@@ -292,7 +292,7 @@ pub fn load_all(dir: Option<&std::path::Path>) -> (BTreeMap<String, Theme>, Vec<
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
     {
         let shown = path.display().to_string();
-        match crate::files::read_text(&path, crate::files::TEXT_MAX)
+        match crate::files::read_text(&path, crate::files::TEXT_MAX, crate::files::Takes::Regular)
             .map_err(|e| format!("theme {shown}: {e}"))
             .and_then(|t| Theme::parse(&t, &shown))
         {

@@ -509,9 +509,10 @@ fn bounded(args: &[&str], env: &[(&str, &std::path::Path)]) -> (i32, String) {
     (out.status.code().unwrap_or(-1), stderr)
 }
 
-/// A file argument that is a device or a FIFO (a policy, a config, a users list, a baseline,
-/// `--against`, the config at its default place, the token cache) is refused before it is
-/// opened: reading `/dev/zero` never ends and a FIFO waits for a writer for ever.
+/// A file argument that is a device (a policy, a config, a users list, a baseline, `--against`)
+/// is refused before it is opened: reading `/dev/zero` never ends. A pipe a person names is
+/// read (`--policy <(…)`), up to a bound; a FIFO where ctxlens looks by itself (the config at
+/// its default place, the token cache) is refused, since it would wait for a writer for ever.
 #[test]
 fn a_device_or_fifo_named_as_a_file_is_refused_unopened() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -522,19 +523,28 @@ fn a_device_or_fifo_named_as_a_file_is_refused_unopened() {
         .expect("mkfifo runs");
     assert!(made.success());
     let fifo = fifo.to_str().expect("UTF-8 path");
-    let not_a_file = "a FIFO, socket or device, not a regular file: not read";
+    let device = "/dev/zero: a device or socket, not a file: not read";
     for args in [
         vec!["--policy", "/dev/zero", "replay", "u001"],
-        vec!["--policy", fifo, "replay", "u001"],
-        vec!["--config", fifo, "users"],
-        vec!["report", "--users", fifo],
+        vec!["--config", "/dev/zero", "users"],
+        vec!["report", "--users", "/dev/zero"],
         vec!["report", "--baseline", "/dev/zero"],
-        vec!["diff", "u001", "--against", fifo],
+        vec!["diff", "u001", "--against", "/dev/zero"],
     ] {
         let (code, stderr) = bounded(&args, &[]);
         assert_eq!(code, 2, "{args:?}: {stderr}");
-        assert!(stderr.contains(not_a_file), "{args:?}: {stderr}");
+        assert!(stderr.contains(device), "{args:?}: {stderr}");
     }
+    // A named pipe is read: here a policy written into it once.
+    let path = std::path::PathBuf::from(fifo);
+    let writer = std::thread::spawn(move || {
+        std::fs::write(&path, "name = \"piped\"\n").expect("written once");
+    });
+    let (code, stderr) = bounded(&["--policy", fifo, "replay", "u001"], &[]);
+    writer.join().expect("the writer ends");
+    assert_eq!(code, 2, "read, and found to be no whole policy: {stderr}");
+    assert!(stderr.contains(&format!("{fifo}:")), "{stderr}");
+    let not_a_file = "a FIFO, not a file: not read";
     // The config at its default place.
     let config = dir.path().join("config");
     std::fs::create_dir_all(config.join("ctxlens")).expect("mkdir");
@@ -550,7 +560,7 @@ fn a_device_or_fifo_named_as_a_file_is_refused_unopened() {
     let (code, stderr) = bounded(&["report", "--quiet"], &[("XDG_CACHE_HOME", &cache)]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stderr.contains("token cache") && stderr.contains(not_a_file),
+        stderr.contains("token cache") && stderr.contains("a device or socket, not a file"),
         "{stderr}"
     );
 }

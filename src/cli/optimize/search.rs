@@ -189,8 +189,9 @@ impl CategoryOf {
     /// one of seed 003's, and a user has one.
     pub fn read(path: &std::path::Path) -> Result<CategoryOf, String> {
         let file = crate::text::inert_line(&path.display().to_string()).into_owned();
-        let text = crate::files::read_text(path, crate::files::TEXT_MAX)
-            .map_err(|e| format!("--category-of {file}: {e}"))?;
+        let text =
+            crate::files::read_text(path, crate::files::TEXT_MAX, crate::files::Takes::OrPipe)
+                .map_err(|e| format!("--category-of {file}: {e}"))?;
         let mut of: HashMap<String, &'static str> = HashMap::new();
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
