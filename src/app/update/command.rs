@@ -213,6 +213,13 @@ pub(super) fn save(s: &mut State, file: &str, overwrite: bool) -> Vec<Effect> {
             "save: {} is a directory; nothing written (name a file in it)",
             crate::text::inert_line(file)
         ))
+    } else if path.exists() && !path.is_file() {
+        // A FIFO would keep the write waiting, unseen, for a reader; `/dev/null` would count
+        // as saved and let a quit lose the tuning.
+        Some(format!(
+            "save: {} is not a regular file (a FIFO or a device); nothing written",
+            crate::text::inert_line(file)
+        ))
     } else if !overwrite && path.exists() {
         Some(format!(
             "save: {} exists; nothing written (:w! {} replaces it)",

@@ -129,6 +129,16 @@ async fn saving_into_a_directory_says_it_is_one() {
         );
     }
     assert!(s.unsaved());
+    // A device (or a FIFO) is no file either: never "saved", so a quit still asks.
+    for cmd in ["w /dev/null", "w! /dev/null"] {
+        assert!(command(&mut s, &ctx, cmd).await.is_empty(), "{cmd}");
+        let (text, error) = message(&s);
+        assert!(
+            error && text.contains("/dev/null is not a regular file"),
+            "{cmd}: {text}"
+        );
+    }
+    assert!(s.unsaved());
 }
 
 /// `:user` of an id neither the list nor the store has says so where you are; on the list, esc
