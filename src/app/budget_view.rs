@@ -144,6 +144,14 @@ pub fn margin_line(m: &FitMargin) -> String {
             }
         ));
     }
+    // A truncated blocker leaves the prompt before any item kept in full is lost.
+    if let Some(step) = &m.truncated_out {
+        parts.push(format!(
+            "−{} drops truncated {}",
+            num(step.tokens),
+            short_id(&step.id)
+        ));
+    }
     if let Some(step) = &m.first_out {
         parts.push(format!(
             "−{} loses {}",
@@ -285,6 +293,7 @@ mod tests {
             blocker: None,
             global_cut: Default::default(),
             next_in_truncated: false,
+            truncated_out: None,
         };
         let line = margin_line(&m);
         assert!(line.starts_with("margin: +170 admits sss"), "{line}");

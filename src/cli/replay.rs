@@ -210,7 +210,19 @@ pub fn write_margins(out: &mut impl Write, m: &Margins) -> Result<(), CliError> 
                 ),
                 GREEN,
             ),
-            (step(&f.first_out, "−"), RED),
+            (
+                match &f.truncated_out {
+                    // The truncated blocker goes first: said before the item kept in full.
+                    Some(t) => format!(
+                        "−{} {} (truncated) · {}",
+                        t.tokens,
+                        inert_line(&t.id),
+                        step(&f.first_out, "−")
+                    ),
+                    None => step(&f.first_out, "−"),
+                },
+                RED,
+            ),
             (blocked, Default::default()),
         ]);
     }

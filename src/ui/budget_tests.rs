@@ -191,3 +191,48 @@ async fn every_layer_the_legend_names_is_on_the_bar() {
         }
     }
 }
+
+/// Under `truncate` the blocker kept truncated leaves the prompt before any item kept in full
+/// is lost: the margin says how many fewer tokens drop it, and a replay agrees to the token.
+#[tokio::test]
+async fn a_truncated_blocker_says_when_it_leaves() {
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u062").await;
+    run(&mut s, &ctx, "set strategy=truncate").await;
+    run(&mut s, &ctx, "set layers.journey.weight=0.35").await;
+    settle(&mut s, &ctx, Action::ShowBudget).await;
+    let v = s.user.view.as_ref().expect("open");
+    let policy = s.session.policy.clone();
+    let engine = &s.session.engine;
+    let m = engine.margins(v.user.snapshot(), &policy);
+    let journey = m
+        .layers
+        .iter()
+        .position(|l| l.name == "journey")
+        .expect("journey");
+    let out = m.layers[journey]
+        .truncated_out
+        .clone()
+        .expect("a truncated blocker");
+    let lost = m.layers[journey].first_out.as_ref().expect("a kept item");
+    assert!(out.tokens < lost.tokens, "{out:?} before {lost:?}");
+    // The replay: one token fewer than the margin keeps it truncated, the margin drops it.
+    let fate = |less: usize| {
+        let mut b = policy.budgets();
+        b.layers[journey] -= u32::try_from(less).expect("small");
+        engine
+            .assemble_at(v.user.snapshot(), &policy, &b)
+            .items
+            .iter()
+            .find(|i| i.id == out.id)
+            .map(|i| i.decision)
+    };
+    use crate::engine::assembly::Decision;
+    assert_eq!(fate(out.tokens - 1), Some(Decision::Truncated));
+    assert_eq!(fate(out.tokens), Some(Decision::Dropped));
+    let t = text(&s, 120, 40);
+    assert!(
+        t.contains(&format!("−{} drops truncated {}", out.tokens, out.id)),
+        "{t}"
+    );
+}

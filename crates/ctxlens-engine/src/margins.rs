@@ -56,6 +56,11 @@ pub struct FitMargin {
     /// passes at its truncated size and is never kept in full by a larger `T` alone.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub next_in_truncated: bool,
+    /// A layer's `truncate` fit only: the blocker, kept truncated, and how many fewer tokens
+    /// drop it from the prompt (when that comes before `first_out`): the first change a
+    /// smaller budget makes, though no item kept in full is lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub truncated_out: Option<Step>,
 }
 
 /// What the global pass to `T` undoes of a layer's margins (SPEC §3.7 runs after the layers).
@@ -140,6 +145,7 @@ impl FitMargin {
             }),
             global_cut: GlobalCut::default(),
             next_in_truncated: false,
+            truncated_out: None,
         }
     }
 
@@ -178,6 +184,7 @@ impl Engine {
             .enumerate()
             .map(|(li, mut m)| {
                 m.global_cut = self.global_cut(snapshot, policy, budgets, li, &m);
+                m.truncated_out = self.truncated_out(snapshot, policy, budgets, li, &m, &layered);
                 m
             })
             .collect();
@@ -217,6 +224,54 @@ impl Engine {
             }),
             keeps_all: undone(&replay(m.keeps_all_at), None),
         }
+    }
+}
+
+impl Engine {
+    /// Layer `li`'s blocker, when its `truncate` fit kept it truncated: how many fewer tokens
+    /// of the layer's budget drop it (the room left for it falls to `truncate_min_remaining`),
+    /// checked by two replays of the layer (dropped there, still truncated one token above);
+    /// `None` when that is not so, or when a kept item is lost first.
+    fn truncated_out(
+        &self,
+        snapshot: &Snapshot,
+        policy: &Policy,
+        budgets: &Budgets,
+        li: usize,
+        m: &FitMargin,
+        layered: &Assembly,
+    ) -> Option<Step> {
+        let b = m.blocker.as_ref()?;
+        let decision = |a: &Assembly| {
+            a.layer_items(&m.name)
+                .find(|i| i.id == b.id)
+                .map(|i| i.decision)
+        };
+        if policy.strategy != Strategy::Truncate || decision(layered)? != Decision::Truncated {
+            return None;
+        }
+        let before: usize = layered
+            .layer_items(&m.name)
+            .filter(|i| entered_fit(i))
+            .take_while(|i| i.id != b.id)
+            .map(|i| i.tokens)
+            .sum();
+        let room = (m.budget as usize).checked_sub(before)?;
+        let tokens = room.checked_sub(policy.truncate_min_remaining as usize)?;
+        if tokens == 0 || m.first_out.as_ref().is_some_and(|f| f.tokens <= tokens) {
+            return None;
+        }
+        let at = |less: usize| {
+            let mut lb = budgets.clone();
+            lb.layers[li] = u32::try_from(m.budget as usize - less).unwrap_or(0);
+            decision(&self.assemble_layers(snapshot, policy, &lb))
+        };
+        (at(tokens) == Some(Decision::Dropped) && at(tokens - 1) == Some(Decision::Truncated)).then(
+            || Step {
+                id: b.id.clone(),
+                tokens,
+            },
+        )
     }
 }
 
