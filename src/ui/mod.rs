@@ -222,6 +222,16 @@ pub(crate) fn key_of(s: &State, action: &crate::app::Action) -> String {
         .unwrap_or_else(|| "(unbound)".into())
 }
 
+/// A frame title cut to what the top border of `area` holds, ending in `…` when cut (and one
+/// column of border left after it, so the cut reads as a cut).
+pub(crate) fn title_in(title: &str, area: Rect) -> String {
+    let room = usize::from(area.width.saturating_sub(3));
+    if unicode_width::UnicodeWidthStr::width(title) <= room {
+        return title.to_string();
+    }
+    crate::text::fit(title, room)
+}
+
 /// `spans` cut to `width` columns, the span that reaches the edge ending in `…`.
 pub(crate) fn fit_spans(spans: Vec<Span<'static>>, width: usize) -> Line<'static> {
     let mut left = width;

@@ -137,6 +137,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             if wide { " · h/l sideways" } else { "" }
         )
     };
+    let title = super::title_in(&title, area);
     frame.render_widget(Paragraph::new(shown).block(block(title, true, t)), area);
 }
 

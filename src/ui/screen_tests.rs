@@ -665,6 +665,16 @@ async fn tune_flags_share_a_row_when_one_per_line_does_not_fit() {
         t.contains("--set layers.journey.weight=0.3906  --set session.max_items=1"),
         "{t}"
     );
+    // A third flag that does not fit the row goes to the next one whole: no row ends on a
+    // `--set` without its value.
+    run(&mut s, &store, "set budget.total=3000").await;
+    s.status.message = None;
+    let t = text(&s, 80, 24);
+    assert!(t.contains("3 flags"), "{t}");
+    for row in t.lines() {
+        let inside = row.trim_end_matches(['│', ' ']);
+        assert!(!inside.ends_with("--set"), "{row}");
+    }
 }
 
 /// The prompt search counts and steps through matches, not lines; the match `n` is on is

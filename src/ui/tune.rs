@@ -38,12 +38,19 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .min(rest.height.saturating_sub(diff_min).max(3));
     // One per line does not fit: side by side, wrapped, so every flag still shows if it can.
     let (p, want) = if usize::from(rows) < want && set.len() > 1 {
-        let joined = set
-            .iter()
-            .map(|f| super::il(f))
-            .collect::<Vec<_>>()
-            .join("  ");
-        let p = Paragraph::new(joined).wrap(Wrap { trim: false });
+        // Packed whole, two spaces apart: a row never ends on a `--set` without its value.
+        let width = usize::from(rest.width.saturating_sub(2)).max(1);
+        let mut packed: Vec<String> = Vec::new();
+        for f in set.iter().map(|f| super::il(f)) {
+            match packed.last_mut() {
+                Some(row) if row.width() + 2 + f.width() <= width => {
+                    row.push_str("  ");
+                    row.push_str(&f);
+                }
+                _ => packed.push(f),
+            }
+        }
+        let p = Paragraph::new(packed.join("\n")).wrap(Wrap { trim: false });
         let want = p.line_count(rest.width.saturating_sub(2)) + 2;
         (p, want)
     } else {

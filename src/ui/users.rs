@@ -46,11 +46,14 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         0 => String::new(),
         n => format!(" ({} not counted yet)", crate::text::thousands(n as f64, 0)),
     };
-    let title = format!(
-        " Users {}/{}{more} · sort {}{pending}{filter}{figures} ",
-        u.shown.len(),
-        u.rows.len(),
-        u.sort.label()
+    let title = super::title_in(
+        &format!(
+            " Users {}/{}{more} · sort {}{pending}{filter}{figures} ",
+            u.shown.len(),
+            u.rows.len(),
+            u.sort.label()
+        ),
+        area,
     );
     if u.shown.is_empty() {
         let lines = vec![
