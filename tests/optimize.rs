@@ -162,6 +162,8 @@ fn text_output_has_the_front_the_policy_and_the_report() {
     ] {
         assert!(out.stdout.contains(part), "{part}: {}", out.stdout);
     }
+    // Its own line breaks are line breaks, never shown as `␊`.
+    assert!(!out.stdout.contains('␊'), "{}", out.stdout);
 }
 
 #[test]

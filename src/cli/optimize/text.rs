@@ -197,12 +197,10 @@ fn write_verdict(out: &mut impl Write, f: &Found) -> Result<(), CliError> {
 /// The recommended policy's changes from the baseline, and where it was written.
 fn write_recommended(out: &mut impl Write, v: &Out) -> Result<(), CliError> {
     let f = v.found;
+    line(out, String::new())?;
     line(
         out,
-        format!(
-            "\n{}",
-            paint(BOLD, "Recommended policy (changes from the baseline)")
-        ),
+        paint(BOLD, "Recommended policy (changes from the baseline)"),
     )?;
     if f.changes.is_empty() {
         line(out, "  none: the baseline is the best point found".into())?;
