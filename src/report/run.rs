@@ -430,7 +430,11 @@ async fn load(jobs: &[Job], s: &Shared) -> Vec<JobSnapshots> {
         out[i] = match job {
             Job::File(path) => Some(
                 crate::store::file::read_snapshot(path)
-                    .map(|snap| {
+                    .map(|mut snap| {
+                        // `--now`: the file replayed at that clock, as a store's user is.
+                        if let Some(now) = s.plan.opts.now {
+                            snap.now = now;
+                        }
                         // One snapshot serves every policy: the same Arc, shared.
                         let snap = Arc::new(snap);
                         s.params.iter().map(|_| snap.clone()).collect()

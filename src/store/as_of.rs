@@ -87,6 +87,11 @@ pub fn rewind_file(
     store: &str,
 ) -> Result<(Snapshot, UserData), StoreError> {
     let Some(at) = opts.at else {
+        // `--now`: the file as written, replayed at that clock.
+        let mut file = file;
+        if let Some(now) = opts.now {
+            file.now = now;
+        }
         let data = UserData::of_snapshot(&file);
         return Ok((file, data));
     };

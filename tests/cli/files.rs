@@ -218,3 +218,52 @@ fn explain_names_a_row_by_its_id_and_says_when_it_could_not_be_read() {
         out.stderr
     );
 }
+
+/// `--now` replays a snapshot file at that clock, as it does a store's user: `replay`,
+/// `inspect` and a report over a folder of files all move the recency window with it.
+#[test]
+fn now_moves_the_clock_of_a_snapshot_file() {
+    let file = "tests/data/snapshot-u1.json";
+    let later = "2025-03-01T00:00:00Z";
+    let text = ctxlens(&["replay", file, "--now", later]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(
+        text.stdout.contains(&format!("now {later}")),
+        "{}",
+        text.stdout
+    );
+    let json = |extra: &[&str]| {
+        let mut args = vec!["replay", file, "--json"];
+        args.extend_from_slice(extra);
+        let out = ctxlens(&args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+        v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i["multiplier"].as_f64().unwrap_or(-1.0))
+            .collect::<Vec<_>>()
+    };
+    let (then, now) = (json(&[]), json(&["--now", later]));
+    assert!(then.iter().any(|r| *r > 1.0), "{then:?}");
+    assert!(
+        now.iter().all(|r| *r <= 1.0),
+        "a month later nothing is recent: {now:?}"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(file, dir.path().join("u1.json")).expect("copy");
+    let d = dir.path().to_str().expect("UTF-8");
+    let report = |extra: &[&str]| {
+        let mut args = vec!["report", "--snapshots", d, "--json"];
+        args.extend_from_slice(extra);
+        let out = ctxlens(&args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    assert_ne!(
+        report(&[]),
+        report(&["--now", later]),
+        "the clock moved the replay"
+    );
+}
