@@ -252,4 +252,23 @@ fn users_not_read_are_counted_and_the_exit_is_1() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON on stdout");
     assert_eq!(v["users_not_read"]["count"], 1, "{}", v["users_not_read"]);
+    // Under --redact the value the error quotes is masked in `--json` too.
+    std::fs::write(
+        dir.path().join("broken.json"),
+        "{\"user_id\": \"u9\", \"now\": \"Noor Wyndham-Pike\"}",
+    )
+    .expect("write");
+    let mut args = base.to_vec();
+    args.extend(["--json", "--redact"]);
+    let out = ctxlens(&args);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(!out.stdout.contains("Noor"), "{}", out.stdout);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON on stdout");
+    assert!(
+        v["users_not_read"]["first"]
+            .as_str()
+            .is_some_and(|f| f.contains("broken.json")),
+        "{}",
+        v["users_not_read"]
+    );
 }

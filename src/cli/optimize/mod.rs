@@ -317,7 +317,15 @@ impl Runs<'_> {
             coverage,
             not_read: NotRead {
                 count: tally.errors,
-                first: tally.error_messages.first().cloned(),
+                // Under --redact the values it quotes (a file's or a store's data) are masked,
+                // as a report's are: `--json` carries it.
+                first: tally.error_messages.first().map(|m| {
+                    if self.global.redact {
+                        crate::engine::redact::mask_quoted(m)
+                    } else {
+                        m.clone()
+                    }
+                }),
             },
         };
         Ok((ctx, users))
