@@ -157,6 +157,13 @@ pub fn writable(out: &std::path::Path) -> Result<(), CliError> {
             "--out {shown}: a directory; name a file in it"
         )));
     }
+    // A FIFO would keep the command waiting for a reader; a device (`/dev/zero`, a symlink to
+    // one) would take the file and keep nothing, yet say it was written.
+    if out.exists() && !out.is_file() {
+        return Err(CliError::Usage(format!(
+            "--out {shown}: not a regular file (a FIFO or a device); name a file (`-` writes to stdout where the command allows it)"
+        )));
+    }
     let folder = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => std::path::Path::new("."),

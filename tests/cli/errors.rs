@@ -609,3 +609,29 @@ fn output_that_cannot_be_written_is_said_never_a_crash() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+/// `--out` naming a FIFO or a device is refused before any work: a FIFO would keep the
+/// command waiting for a reader, a device would take the file and keep nothing.
+#[test]
+fn out_to_a_fifo_or_a_device_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("fifo.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let zero = dir.path().join("zero.json");
+    std::os::unix::fs::symlink("/dev/zero", &zero).expect("symlink");
+    for out in [&fifo, &zero] {
+        let out = out.to_str().expect("UTF-8");
+        for args in [
+            vec!["snapshot", "u005", "--out", out],
+            vec!["optimize", "--trials", "2", "--out", out],
+        ] {
+            let (code, stderr) = bounded(&args, &[]);
+            assert_eq!(code, 2, "{args:?}: {stderr}");
+            assert!(stderr.contains("not a regular file"), "{args:?}: {stderr}");
+        }
+    }
+}
