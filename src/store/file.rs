@@ -209,12 +209,14 @@ fn place(file: &str, list: &str, i: usize, id: Option<&str>) -> String {
 /// journey row, a turn's `s2#7`) would be taken for another item everywhere items are matched
 /// by id (explain, diff, the cache's drift).
 fn id_fault(id: &str, (list, prefix): (&str, &str)) -> Option<String> {
+    // The number as the stores write it (`mb:12`): `mb:012`, `mb: 12` or `mb:abc` would be
+    // another spelling of a row, or no row at all.
     let ok = id
         .strip_prefix(prefix)
-        .is_some_and(|n| !n.is_empty() && !n.contains(['#', ':']));
+        .is_some_and(|n| n.parse::<i64>().is_ok_and(|v| v.to_string() == n));
     (!ok).then(|| {
         format!(
-            "a {list} id is {prefix}N (SPEC §4): this one could be taken for another item's, so it is not read"
+            "a {list} id is {prefix}N, N a row's id as the stores write it (SPEC §4): this one could be taken for another item's, so it is not read"
         )
     })
 }
@@ -556,23 +558,28 @@ mod tests {
         let hits = v["knowledge"].as_array().expect("hits").len();
         v["journey"][1]["id"] = "kn:57".into();
         v["knowledge"][0]["id"] = "s2#7".into();
+        // Another spelling of a row's number is no id either.
+        v["journey"][2]["id"] = "mb:03".into();
+        v["knowledge"][1]["id"] = "kn:1e3".into();
         let snap = read_snapshot(&write(dir.path(), "mixed.json", &v.to_string())).expect("reads");
         assert_eq!(
             (snap.journey.len(), snap.knowledge.len()),
-            (rows - 1, hits - 1)
+            (rows - 2, hits - 2)
         );
         let bad: Vec<&str> = snap.malformed.iter().map(|m| m.source.as_str()).collect();
         assert_eq!(
             bad,
             [
                 "mixed.json journey[1] (kn:57)",
-                "mixed.json knowledge[0] (s2#7)"
+                "mixed.json journey[2] (mb:03)",
+                "mixed.json knowledge[0] (s2#7)",
+                "mixed.json knowledge[1] (kn:1e3)"
             ]
         );
         assert!(
             snap.malformed[0]
                 .reason
-                .starts_with("a journey id is mb:N (SPEC §4)")
+                .starts_with("a journey id is mb:N, N a row")
         );
     }
 
