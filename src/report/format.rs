@@ -404,6 +404,10 @@ fn cache(sides: &[(&'static str, &PolicySummary)]) -> Section {
         .iter()
         .map(|(_, p)| Cell::num(thousands(p.cache_unreadable as f64, 0), p.cache_unreadable))
         .collect();
+    let foreign: Vec<Cell> = sides
+        .iter()
+        .map(|(_, p)| Cell::num(thousands(p.cache_foreign as f64, 0), p.cache_foreign))
+        .collect();
     let line = |key: &str, label: &str, cells: Vec<Cell>| {
         let mut v = vec![Cell::text(label)];
         v.extend(cells);
@@ -421,6 +425,11 @@ fn cache(sides: &[(&'static str, &PolicySummary)]) -> Section {
                 drift,
             ),
             line("cache_unreadable", "unreadable cache values", unreadable),
+            line(
+                "cache_foreign",
+                "caches of another user or milestone",
+                foreign,
+            ),
         ],
     }
 }

@@ -38,8 +38,10 @@ pub struct PolicyOutcome {
 pub enum CacheState {
     /// No `context:{user}:{milestone}` key (expired, or never written).
     Absent,
-    /// A key whose value is not a cached context of this user (not one, or another user's).
+    /// A key whose value is not a cached context.
     Unreadable,
+    /// A cached context written for another user, or another milestone than its key's.
+    Foreign,
     /// A cached context; `drift`: it differs from the replay.
     Present { drift: bool },
 }
@@ -113,7 +115,7 @@ impl PolicyOutcome {
                     if c.written_for_another(&snap.user_id, snap.current_milestone.as_deref())
                         .is_some() =>
                 {
-                    CacheState::Unreadable
+                    CacheState::Foreign
                 }
                 Ok(c) => CacheState::Present {
                     drift: !drift(&c, a).is_empty(),

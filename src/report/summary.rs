@@ -86,6 +86,10 @@ pub struct PolicySummary {
     /// Users whose cached context differs from the replay, of those with one.
     pub cache_drift_rate: Option<f64>,
     pub cache_unreadable: u64,
+    /// Cached contexts written for another user, or another milestone than their key's: no
+    /// hit, and not compared.
+    #[serde(default)]
+    pub cache_foreign: u64,
     /// Prompt tokens spent on second copies of items (`dedupe`), summed over the users.
     #[serde(default)]
     pub duplicate_tokens: u64,

@@ -102,6 +102,7 @@ pub struct Counts {
     pub reached: u64,
     pub cache_present: u64,
     pub cache_unreadable: u64,
+    pub cache_foreign: u64,
     pub cache_drift: u64,
     pub duplicate_tokens: u64,
     pub users_with_duplicates: u64,
@@ -140,6 +141,7 @@ impl Counts {
         match o.cache {
             CacheState::Absent => {}
             CacheState::Unreadable => self.cache_unreadable += 1,
+            CacheState::Foreign => self.cache_foreign += 1,
             CacheState::Present { drift } => {
                 self.cache_present += 1;
                 self.cache_drift += u64::from(drift);
@@ -172,6 +174,7 @@ impl Counts {
         self.reached += o.reached;
         self.cache_present += o.cache_present;
         self.cache_unreadable += o.cache_unreadable;
+        self.cache_foreign += o.cache_foreign;
         self.cache_drift += o.cache_drift;
         self.duplicate_tokens += o.duplicate_tokens;
         self.users_with_duplicates += o.users_with_duplicates;
@@ -420,6 +423,7 @@ impl PolicySummary {
             cache_drift_rate: (c.cache_present > 0)
                 .then(|| round4(ratio(c.cache_drift, c.cache_present))),
             cache_unreadable: c.cache_unreadable,
+            cache_foreign: c.cache_foreign,
             duplicate_tokens: c.duplicate_tokens,
             duplicate_share: round4(ratio(c.duplicate_tokens, sum_total)),
             users_with_duplicates: c.users_with_duplicates,

@@ -324,9 +324,9 @@ fn an_unreadable_cached_context_is_counted_so() {
     snap.cached_context = Some(entry("u:1", "M2"));
     assert!(matches!(cache(&snap), CacheState::Present { .. }));
     snap.cached_context = Some(entry("u:2", "M2"));
-    assert_eq!(cache(&snap), CacheState::Unreadable, "another user's");
+    assert_eq!(cache(&snap), CacheState::Foreign, "another user's");
     snap.cached_context = Some(entry("u:1", "M1"));
-    assert_eq!(cache(&snap), CacheState::Unreadable, "another milestone's");
+    assert_eq!(cache(&snap), CacheState::Foreign, "another milestone's");
 }
 
 /// A user without a journey and a user whose journey row is at an empty milestone are two
