@@ -62,7 +62,12 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
             ),
             _ => msg.to_string(),
         };
-        format!("snapshot {shown}:{}:{}: {msg}", e.line(), e.column())
+        // serde counts columns from 1, but says 0 where a line has nothing (an empty file).
+        format!(
+            "snapshot {shown}:{}:{}: {msg}",
+            e.line().max(1),
+            e.column().max(1)
+        )
     })?;
     read_each_id_once(&mut snap, &name);
     shape_notes(&mut snap, &name);
@@ -342,6 +347,13 @@ mod tests {
         std::fs::write(&bom, format!("\u{feff}{text}")).expect("writes");
         let plain = Snapshot::from_json(&text).expect("parses");
         assert_eq!(read_snapshot(&bom).expect("reads with a BOM"), plain);
+    }
+
+    #[test]
+    fn an_empty_file_is_named_at_line_1_column_1() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let err = read_snapshot(&write(dir.path(), "empty.json", "")).expect_err("empty");
+        assert!(err.contains("empty.json:1:1: "), "{err}");
     }
 
     #[test]
