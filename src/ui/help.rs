@@ -138,9 +138,15 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme, search: &str,
     let place = super::place(scroll, height, rows)
         .map(|p| format!(" · {p}"))
         .unwrap_or_default();
+    // What closes help in the keymap in use: its back key, else the help key itself.
+    let close = s
+        .session
+        .keymap
+        .key_for(&Action::Back)
+        .unwrap_or_else(|| super::key_of(s, &Action::Help));
     let title = if search.is_empty() {
         format!(
-            " Keys{place} · {} search · j/k scroll · esc close ",
+            " Keys{place} · {} search · j/k scroll · {close} close ",
             super::key_of(s, &Action::Filter)
         )
     } else {

@@ -298,7 +298,7 @@ async fn hints_and_help_follow_the_keymap_in_use() {
     );
     s.session.keymap = crate::app::keymap::Keymap::default()
         .merge(
-            "[keys]\n\"x\" = \"close\"\n\"q\" = \"\"\n\"?\" = \"\"\n\"f1\" = \"help\"\n\"/\" = \"\"\n",
+            "[keys]\n\"x\" = \"close\"\n\"q\" = \"\"\n\"?\" = \"\"\n\"f1\" = \"help\"\n\"/\" = \"\"\n\"esc\" = \"\"\n",
             "keymap.toml",
         )
         .expect("a keymap");
@@ -315,6 +315,9 @@ async fn hints_and_help_follow_the_keymap_in_use() {
         .find(|(_, _, what)| what.starts_with("filter users"))
         .expect("the filter line");
     assert_eq!(filter.1, "unbound");
+    // With esc unbound, help's title names the key that closes it: the help key.
+    let help = rows(&s, 120, 40).join("\n");
+    assert!(help.contains("f1 close"), "{help}");
     assert!(
         entries.iter().all(|(head, k, _)| *head || !k.is_empty()),
         "{entries:?}"
