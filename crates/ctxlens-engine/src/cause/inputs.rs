@@ -199,7 +199,13 @@ impl<'a> Delta<'a> {
             let change = match (ia, ib) {
                 (Some(i), None) => Some(match partner.get(&k) {
                     Some(&(kb, j)) => {
-                        let detail = format!("text changed (was {})", a.turn_id(i));
+                        let detail = match (&a.session[i].turn, &b.session[j].turn) {
+                            (Ok(_), Err(_)) => {
+                                format!("could not be read in B (was {})", a.turn_id(i))
+                            }
+                            (Err(_), Ok(_)) => "could not be read in A".to_string(),
+                            _ => format!("text changed (was {})", a.turn_id(i)),
+                        };
                         let c = self.push(
                             Cause::TurnEdited,
                             b.turn_id(j),
@@ -376,13 +382,15 @@ fn edit_partners(
             .unwrap_or(pairs.len());
         for ka in start..end {
             let (Some(i), None) = pairs[ka] else { continue };
-            let Some(ts) = stamp(&a.session[i]) else {
-                continue;
+            let ts = stamp(&a.session[i]);
+            // The same turn: of the same time, or at the same place with one side unreadable
+            // (a turn that could not be read is that turn, not one removed and one added).
+            let same = |j: usize| match (ts, stamp(&b.session[j])) {
+                (Some(x), Some(y)) => x == y,
+                (x, y) => j == i && x.is_some() != y.is_some(),
             };
-            let found = (start..end).find(|&kb| {
-                !taken[kb]
-                    && matches!(pairs[kb], (None, Some(j)) if stamp(&b.session[j]) == Some(ts))
-            });
+            let found = (start..end)
+                .find(|&kb| !taken[kb] && matches!(pairs[kb], (None, Some(j)) if same(j)));
             if let Some(kb) = found {
                 taken[kb] = true;
                 out.insert(ka, (kb, pairs[kb].1.unwrap_or(0)));

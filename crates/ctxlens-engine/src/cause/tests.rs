@@ -540,3 +540,40 @@ fn a_row_that_became_unreadable_is_named_so_not_removed() {
     let item = c.items.iter().find(|d| d.id == "mb:1").expect("mb:1");
     assert_eq!(item.kind, ItemDeltaKind::Removed);
 }
+
+/// A turn that could not be read in B is one input change saying so, not a turn removed and a
+/// new one added; the other way round alike.
+#[test]
+fn a_turn_that_became_unreadable_is_one_change() {
+    let a = base();
+    let mut b = base();
+    let ts = (now() - Duration::hours(3)).to_rfc3339();
+    b.session[2] =
+        SessionEntry::from_value(json!({"user": 7, "assistant": "answer 2", "timestamp": ts}));
+    assert!(b.session[2].turn.is_err(), "unreadable");
+    let c = run(&a, &prolaunch(), &b, &prolaunch());
+    let turns: Vec<(Cause, &str, &str)> = c
+        .inputs
+        .iter()
+        .filter(|i| i.subject.starts_with("s1#"))
+        .map(|i| (i.cause, i.subject.as_str(), i.detail.as_str()))
+        .collect();
+    assert_eq!(
+        turns,
+        [(
+            Cause::TurnEdited,
+            "s1#2",
+            "could not be read in B (was s1#2)"
+        )]
+    );
+    let item = c.items.iter().find(|d| d.id == "s1#2").expect("s1#2");
+    assert_eq!(item.kind, ItemDeltaKind::NowUnreadable);
+    let back = run(&b, &prolaunch(), &a, &prolaunch());
+    let turns: Vec<&str> = back
+        .inputs
+        .iter()
+        .filter(|i| i.subject.starts_with("s1#"))
+        .map(|i| i.detail.as_str())
+        .collect();
+    assert_eq!(turns, ["could not be read in A"]);
+}
