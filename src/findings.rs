@@ -456,6 +456,13 @@ mod tests {
         assert_eq!(over(&file).len(), 1);
     }
 
+    /// The findings of `data` against a replay of `snap` under `p`.
+    fn replayed_findings(data: &UserData, snap: &Snapshot, p: &Policy) -> Vec<Finding> {
+        let engine = crate::engine::Engine::default();
+        let a = engine.assemble(snap, p);
+        findings(data, snap, p, &engine.milestones, &a)
+    }
+
     /// A cached context written for another milestone than the one whose key holds it (a
     /// writer that kept the old milestone's context) is named, never compared as the user's.
     #[tokio::test]
@@ -468,9 +475,7 @@ mod tests {
             .expect("u001 has a milestone");
         let cache = data.cached_context.as_mut().expect("u001 has a cache");
         cache["milestone"] = "elsewhere".into();
-        let engine = crate::engine::Engine::default();
-        let a = engine.assemble(&snap, &p);
-        let found = findings(&data, &snap, &p, &engine.milestones, &a);
+        let found = replayed_findings(&data, &snap, &p);
         assert_eq!(kinds(&found), [FindingKind::CacheDrift]);
         assert_eq!(
             found[0].message,
@@ -517,9 +522,7 @@ mod tests {
         assert_eq!(cache_not_compared(&data, &snap), None, "compared");
         let cache = data.cached_context.as_mut().expect("u001 has a cache");
         cache["user_id"] = "u062".into();
-        let engine = crate::engine::Engine::default();
-        let a = engine.assemble(&snap, &p);
-        let found = findings(&data, &snap, &p, &engine.milestones, &a);
+        let found = replayed_findings(&data, &snap, &p);
         assert_eq!(kinds(&found), [FindingKind::CacheDrift]);
         assert_eq!(
             found[0].message,

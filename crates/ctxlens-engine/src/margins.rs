@@ -207,11 +207,8 @@ impl Engine {
         li: usize,
         m: &FitMargin,
     ) -> GlobalCut {
-        let replay = |budget: usize| {
-            let mut b = budgets.clone();
-            b.layers[li] = u32::try_from(budget).unwrap_or(u32::MAX);
-            self.assemble_at(snapshot, policy, &b)
-        };
+        let replay =
+            |budget: usize| self.assemble_at(snapshot, policy, &with_layer(budgets, li, budget));
         // The layer keeps these in full at that budget: one not kept is the global pass's.
         let undone = |a: &Assembly, id: Option<&str>| {
             a.layer_items(&m.name).any(|i| {
@@ -262,8 +259,7 @@ impl Engine {
             return None;
         }
         let at = |less: usize| {
-            let mut lb = budgets.clone();
-            lb.layers[li] = u32::try_from(m.budget as usize - less).unwrap_or(0);
+            let lb = with_layer(budgets, li, m.budget as usize - less);
             decision(&self.assemble_layers(snapshot, policy, &lb))
         };
         (at(tokens) == Some(Decision::Dropped) && at(tokens - 1) == Some(Decision::Truncated)).then(
@@ -273,6 +269,13 @@ impl Engine {
             },
         )
     }
+}
+
+/// `budgets` with layer `li`'s budget at `budget`.
+fn with_layer(budgets: &Budgets, li: usize, budget: usize) -> Budgets {
+    let mut b = budgets.clone();
+    b.layers[li] = u32::try_from(budget).unwrap_or(u32::MAX);
+    b
 }
 
 /// Whether an item reached a fit (not excluded before it).
