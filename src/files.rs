@@ -77,7 +77,7 @@ pub fn read(path: &Path, max: u64, takes: Takes) -> Result<Vec<u8>, Refused> {
     let mut bytes = Vec::new();
     // A file that grows while it is read is still read only to its bound.
     std::fs::File::open(path)
-        .and_then(|f| f.take(max + 1).read_to_end(&mut bytes))
+        .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut bytes))
         .map_err(Refused::Io)?;
     if bytes.len() as u64 > max {
         return Err(Refused::TooLarge { max });

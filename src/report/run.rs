@@ -431,10 +431,7 @@ async fn load(jobs: &[Job], s: &Shared) -> Vec<JobSnapshots> {
             Job::File(path) => Some(
                 crate::store::file::read_snapshot(path)
                     .map(|mut snap| {
-                        // `--now`: the file replayed at that clock, as a store's user is.
-                        if let Some(now) = s.plan.opts.now {
-                            snap.now = now;
-                        }
+                        crate::store::as_of::at_clock(&mut snap, &s.plan.opts);
                         // One snapshot serves every policy: the same Arc, shared.
                         let snap = Arc::new(snap);
                         s.params.iter().map(|_| snap.clone()).collect()

@@ -79,19 +79,25 @@ pub fn rewind_user(data: &mut UserData, opts: &LoadOptions, store: &str) -> Resu
     Ok(())
 }
 
+/// `--now` on a snapshot file: the file as written, replayed at that clock (as a store's user
+/// is). Every reader of files calls this one.
+pub fn at_clock(file: &mut Snapshot, opts: &LoadOptions) {
+    if let Some(now) = opts.now {
+        file.now = now;
+    }
+}
+
 /// A snapshot file's user as of `opts.at` (the file's `now` is when it was read): the
-/// snapshot, knowledge hits included, and its user data. Without `at`, the file as written.
+/// snapshot, knowledge hits included, and its user data. Without `at`, the file as written
+/// (at the `--now` clock, [`at_clock`]).
 pub fn rewind_file(
     file: Snapshot,
     opts: &LoadOptions,
     store: &str,
 ) -> Result<(Snapshot, UserData), StoreError> {
     let Some(at) = opts.at else {
-        // `--now`: the file as written, replayed at that clock.
         let mut file = file;
-        if let Some(now) = opts.now {
-            file.now = now;
-        }
+        at_clock(&mut file, opts);
         let data = UserData::of_snapshot(&file);
         return Ok((file, data));
     };

@@ -8,19 +8,13 @@ use crate::engine::snapshot::Malformed;
 /// Reads a snapshot file; the error starts `snapshot FILE:` and names the line and column of bad JSON.
 pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
     let shown = path.display();
-    // Only a regular file is read: a FIFO would wait for a writer for ever, a folder says so.
-    let meta = std::fs::metadata(path).map_err(|e| format!("snapshot {shown}: {e}"))?;
-    if meta.is_dir() {
-        return Err(format!(
-            "snapshot {shown}: a directory, not a snapshot file"
-        ));
-    }
-    if !meta.is_file() {
-        return Err(format!(
-            "snapshot {shown}: not a regular file (a FIFO, socket or device), not read"
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("snapshot {shown}: {e}"))?;
+    // Only a regular file is read (a FIFO would wait for a writer for ever), as every file.
+    let bytes = crate::files::read_regular(path, u64::MAX).map_err(|e| match e {
+        crate::files::Refused::NotAFile("a directory") => {
+            format!("snapshot {shown}: a directory, not a snapshot file")
+        }
+        e => format!("snapshot {shown}: {e}"),
+    })?;
     let json = crate::engine::utf8::text(bytes)
         .map_err(|bad| format!("snapshot {shown}:{bad}: not a snapshot file"))?;
     let json = json.as_str();

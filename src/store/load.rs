@@ -178,9 +178,7 @@ fn fixed_snapshot(
             Err(e) => return Some(Err(e)),
         };
     }
-    if let Some(now) = opts.now {
-        fixed.now = now;
-    }
+    as_of::at_clock(&mut fixed, opts);
     Some(Ok(fixed))
 }
 

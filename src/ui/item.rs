@@ -283,12 +283,13 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
 /// The item overlay's title in `room` columns: its hints give way, least needed first, before
 /// the title is cut (with `…`), so `esc` stays in sight.
 pub(super) fn fitted_title(head: &str, tokens: &str, copy: &str, room: usize) -> String {
-    [
-        format!("{head} · j/k scroll{tokens}{copy} · esc "),
-        format!("{head}{tokens}{copy} · esc "),
-        format!("{head} · esc "),
-    ]
-    .into_iter()
-    .find(|c| unicode_width::UnicodeWidthStr::width(c.as_str()) <= room)
-    .unwrap_or_else(|| format!("{} ", crate::text::fit(head, room.saturating_sub(1))))
+    super::first_that_fits(
+        [
+            format!("{head} · j/k scroll{tokens}{copy} · esc "),
+            format!("{head}{tokens}{copy} · esc "),
+            format!("{head} · esc "),
+        ],
+        head,
+        room,
+    )
 }

@@ -107,10 +107,11 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         ""
     };
     let room = usize::from(area.width.saturating_sub(4));
-    let title = [format!("{head}{note}{hints} "), format!("{head}{note} ")]
-        .into_iter()
-        .find(|t| t.chars().count() <= room)
-        .unwrap_or_else(|| format!("{} ", crate::text::fit(&head, room.saturating_sub(1))));
+    let title = super::first_that_fits(
+        [format!("{head}{note}{hints} "), format!("{head}{note} ")],
+        &head,
+        room,
+    );
     let style = if live.paused {
         t.warning()
     } else {

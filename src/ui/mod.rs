@@ -222,6 +222,19 @@ pub(crate) fn key_of(s: &State, action: &crate::app::Action) -> String {
         .unwrap_or_else(|| "(unbound)".into())
 }
 
+/// The first of `titles` (richest first) within `room` columns; when none is, `head` cut with
+/// `…`: hints give way before the title is cut.
+pub(crate) fn first_that_fits<const N: usize>(
+    titles: [String; N],
+    head: &str,
+    room: usize,
+) -> String {
+    titles
+        .into_iter()
+        .find(|t| unicode_width::UnicodeWidthStr::width(t.as_str()) <= room)
+        .unwrap_or_else(|| format!("{} ", crate::text::fit(head, room.saturating_sub(1))))
+}
+
 /// A frame title cut to what the top border of `area` holds, ending in `…` when cut (and one
 /// column of border left after it, so the cut reads as a cut).
 pub(crate) fn title_in(title: &str, area: Rect) -> String {

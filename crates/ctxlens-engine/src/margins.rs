@@ -222,9 +222,7 @@ impl Engine {
             keeps_all: undone(&replay(m.keeps_all_at), None),
         }
     }
-}
 
-impl Engine {
     /// Layer `li`'s blocker, when its `truncate` fit kept it truncated: how many fewer tokens
     /// of the layer's budget drop it (the room left for it falls to `truncate_min_remaining`),
     /// checked by two replays of the layer (dropped there, still truncated one token above);
