@@ -13,6 +13,9 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
         crate::files::Refused::NotAFile("a directory") => {
             format!("snapshot {shown}: a directory, not a snapshot file")
         }
+        crate::files::Refused::NotAFile(_) => {
+            format!("snapshot {shown}: not a regular file (a FIFO, socket or device), not read")
+        }
         e => format!("snapshot {shown}: {e}"),
     })?;
     let json = crate::engine::utf8::text(bytes)
