@@ -203,6 +203,7 @@ fn write_canvas(
                 run_style = Some(style);
             }
             run.push(c.ch);
+            run.extend(c.mark);
         }
         if let Some(prev) = run_style {
             line.push_str(&paint(prev, run.trim_end()));

@@ -31,7 +31,18 @@ pub enum Role {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Glyph {
     pub ch: char,
+    /// A zero-width character drawn with `ch` (a combining accent, say): the cell's grapheme
+    /// is `ch` then `mark`. Only the first such character is kept.
+    pub mark: Option<char>,
     pub role: Role,
+}
+
+impl Glyph {
+    /// The cell's text: its character and the mark drawn with it.
+    pub fn symbol(&self) -> String {
+        self.mark
+            .map_or_else(|| self.ch.to_string(), |m| format!("{}{m}", self.ch))
+    }
 }
 
 /// A box's frame: plain, double (the current milestone), heavy (the selection).
@@ -72,7 +83,7 @@ impl Canvas {
                 let s: String = row
                     .iter()
                     .filter(|g| g.role != Role::Skip)
-                    .map(|g| g.ch)
+                    .map(Glyph::symbol)
                     .collect();
                 s.trim_end().to_string()
             })
@@ -264,6 +275,7 @@ impl Lines {
         if mask == 0 {
             return Glyph {
                 ch: ' ',
+                mark: None,
                 role: Role::Blank,
             };
         }
@@ -278,6 +290,7 @@ impl Lines {
         };
         Glyph {
             ch,
+            mark: None,
             role: Role::Edge { lit },
         }
     }
@@ -367,11 +380,12 @@ impl Graph {
             Frame::Double => ['╔', '═', '╗', '║', '╚', '╝'],
             Frame::Heavy => ['┏', '━', '┓', '┃', '┗', '┛'],
         };
-        let mut put = |x: u16, y: u16, ch: char, role: Role| {
+        let mut put_marked = |x: u16, y: u16, ch: char, mark: Option<char>, role: Role| {
             if let Some(c) = cells.get_mut(usize::from(y) * usize::from(width) + usize::from(x)) {
-                *c = Glyph { ch, role };
+                *c = Glyph { ch, mark, role };
             }
         };
+        let mut put = |x: u16, y: u16, ch: char, role: Role| put_marked(x, y, ch, None, role);
         let border = Role::Border(node);
         let (right, bottom) = (r.x + r.w - 1, r.y + r.h - 1);
         for x in r.x..=right {
@@ -407,15 +421,22 @@ impl Graph {
             t
         };
         for (dy, line) in text.iter().enumerate() {
-            let mut x = r.x + 1;
+            let y = r.y + 1 + dy as u16;
+            // Each drawn character with the first zero-width one after it (a combining accent).
+            let mut drawn: Vec<(char, Option<char>)> = Vec::new();
             for ch in line.chars() {
-                let w = ch.width().unwrap_or(0) as u16;
-                if w == 0 {
-                    continue;
+                match (ch.width().unwrap_or(0), drawn.last_mut()) {
+                    (0, Some((_, mark))) => *mark = mark.or(Some(ch)),
+                    (0, None) => {}
+                    _ => drawn.push((ch, None)),
                 }
-                put(x, r.y + 1 + dy as u16, ch, Role::Text(node));
+            }
+            let mut x = r.x + 1;
+            for (ch, mark) in drawn {
+                let w = ch.width().unwrap_or(0) as u16;
+                put_marked(x, y, ch, mark, Role::Text(node));
                 if w == 2 {
-                    put(x + 1, r.y + 1 + dy as u16, ' ', Role::Skip);
+                    put_marked(x + 1, y, ' ', None, Role::Skip);
                 }
                 x += w;
             }

@@ -232,6 +232,30 @@ fn wrapped_names_are_cut_with_an_ellipsis() {
     assert_eq!(route::wrap("A\u{1b}[2J", 10, 2), ["A␛[2J"]);
 }
 
+#[test]
+fn combining_accents_stay_with_their_letters() {
+    let g = seed();
+    let names = ["Cafe\u{301} opening", "日本\u{301}語 plan"];
+    let labels: Vec<Label> = g
+        .ids()
+        .iter()
+        .enumerate()
+        .map(|(i, id)| Label {
+            head: format!("○ {id}"),
+            name: names[i % 2].to_string(),
+            frame: Frame::Plain,
+        })
+        .collect();
+    let lit = vec![false; g.edges().len()];
+    let text = g.draw(&labels, &lit).lines().join("\n");
+    assert!(text.contains("Cafe\u{301}"), "{text}");
+    assert!(text.contains("日本\u{301}語"), "{text}");
+    // The accent takes no cell of its own: the boxes' right borders still line up.
+    let canvas = g.draw(&labels, &lit);
+    let marked = canvas.cells.iter().filter(|c| c.mark.is_some()).count();
+    assert_eq!(marked, 10, "one accent in each of the 10 boxes");
+}
+
 /// The line glyphs' arms.
 fn arms(ch: char) -> u8 {
     use route::{DOWN, LEFT, RIGHT, UP};

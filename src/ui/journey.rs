@@ -300,8 +300,7 @@ fn draw_canvas(
                 continue;
             }
             if let Some(cell) = buf.cell_mut((area.x + dx, area.y + dy)) {
-                let mut tmp = [0u8; 4];
-                cell.set_symbol(g.ch.encode_utf8(&mut tmp));
+                cell.set_symbol(&g.symbol());
                 cell.set_style(style(g.role));
             }
         }
