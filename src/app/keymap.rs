@@ -70,6 +70,14 @@ impl Keymap {
                      down, left, right, home, end, pageup, pagedown, f1…f12)"
                 ));
             }
+            // ctrl-c quits whatever the keymap says, so a terminal can always be left: a
+            // binding that says otherwise would be silently dead, and is refused.
+            if seq.iter().any(|k| k == "ctrl-c") && (seq.len() > 1 || action != "quit") {
+                return Err(format!(
+                    "keymap {file}: key {keys:?}: ctrl-c always quits (so the terminal can \
+                     always be left); it cannot be unbound, rebound or begin a sequence"
+                ));
+            }
             if action.is_empty() {
                 self.bindings.remove(&seq);
                 continue;
@@ -278,6 +286,25 @@ mod tests {
             .merge("[keys]\n\"x\" = 3\n", "user.toml")
             .expect_err("bad type");
         assert!(err.starts_with("keymap user.toml:2:7: "), "{err}");
+    }
+
+    #[test]
+    fn ctrl_c_cannot_be_unbound_or_rebound() {
+        for line in [
+            "\"ctrl-c\" = \"\"",
+            "\"ctrl-c\" = \"help\"",
+            "\"ctrl-c x\" = \"help\"",
+            "\"g ctrl-c\" = \"top\"",
+        ] {
+            let text = format!("[keys]\n{line}\n");
+            let err = Keymap::default().merge(&text, "user.toml").expect_err(line);
+            assert!(err.contains("ctrl-c always quits"), "{line}: {err}");
+        }
+        let same = Keymap::default().merge("[keys]\n\"ctrl-c\" = \"quit\"\n", "user.toml");
+        assert_eq!(
+            same.map(|k| k.lookup(&[], "ctrl-c")),
+            Ok(Lookup::Action(Action::Quit))
+        );
     }
 
     #[test]
