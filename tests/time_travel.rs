@@ -461,3 +461,18 @@ fn bad_instants_are_usage_errors() {
          the knowledge table held no such row then",
     );
 }
+
+/// An instant before 1970 is epoch seconds like any other, written after a space too: the
+/// demo's user as of then had nothing yet.
+#[test]
+fn a_negative_epoch_is_an_instant() {
+    let env: [(&str, String); 0] = [];
+    let then = run(&["replay", "u062", "--json", "--at", "-1"], &env);
+    assert_eq!(
+        then["as_of"]["at"], "1969-12-31T23:59:59Z",
+        "{}",
+        then["as_of"]
+    );
+    assert!(ids(&then, "session").is_empty());
+    assert!(ids(&then, "journey").is_empty());
+}

@@ -157,7 +157,7 @@ pub struct Selection {
     pub query: Option<String>,
     /// Replay the data as stored now with the clock at this instant (RFC 3339 or epoch seconds): only the
     /// recency window moves. To see the user as they were then, use --at.
-    #[arg(long, value_name = "TIME", value_parser = parse_now)]
+    #[arg(long, value_name = "TIME", allow_negative_numbers = true, value_parser = parse_now)]
     pub now: Option<chrono::DateTime<chrono::Utc>>,
     /// Reconstruct the user as of this instant (RFC 3339 or epoch seconds), e.g. when a ticket was filed: the
     /// turns, journey rows and knowledge there were then, the milestone of then, the clock at
@@ -165,6 +165,7 @@ pub struct Selection {
     #[arg(
         long,
         value_name = "TIME",
+        allow_negative_numbers = true,
         value_parser = parse_now,
         conflicts_with = "now"
     )]
@@ -204,11 +205,15 @@ pub(crate) fn at_least_one(s: &str) -> Result<usize, String> {
 pub(crate) fn parse_now(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
     use chrono::Timelike;
     let t = s.trim();
-    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return crate::engine::snapshot::parse_timestamp(&serde_json::json!(
-            t.parse::<f64>().map_err(|e| format!("{s:?}: {e}"))?
-        ))
-        .map_err(|e| format!("{s:?}: {e}"));
+    // Epoch seconds, before 1970 too (`-1`), read as a snapshot file's number is: an integer
+    // exactly, a fraction as f64.
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        let n = match serde_json::from_str::<serde_json::Number>(t) {
+            Ok(n) => serde_json::Value::Number(n),
+            Err(_) => serde_json::json!(t.parse::<f64>().map_err(|e| format!("{s:?}: {e}"))?),
+        };
+        return crate::engine::snapshot::parse_timestamp(&n).map_err(|e| format!("{s:?}: {e}"));
     }
     let at = chrono::DateTime::parse_from_rfc3339(t)
         .map(|t| t.with_timezone(&chrono::Utc))
@@ -240,7 +245,7 @@ pub enum Command {
         snapshots: Option<PathBuf>,
         /// Open every user as of this instant (RFC 3339 or epoch seconds), as `inspect --at` does; on the
         /// Journey screen `[` and `]` step through the user's moments and `0` comes back to now.
-        #[arg(long, value_name = "TIME", value_parser = parse_now)]
+        #[arg(long, value_name = "TIME", allow_negative_numbers = true, value_parser = parse_now)]
         at: Option<chrono::DateTime<chrono::Utc>>,
     },
     /// List users: current milestone, sessions, last activity.
@@ -426,6 +431,12 @@ mod tests {
             utc("2025-01-10T23:59:60Z").as_deref(),
             Ok("2025-01-11T00:00:00+00:00")
         );
+        // Before 1970, as a snapshot file may say; a fraction; leading zeros.
+        assert_eq!(utc("-1").as_deref(), Ok("1969-12-31T23:59:59+00:00"));
+        assert_eq!(utc("0.5").as_deref(), Ok("1970-01-01T00:00:00.500+00:00"));
+        assert_eq!(utc("007").as_deref(), Ok("1970-01-01T00:00:07+00:00"));
+        let err = parse_now("9007199254740993").expect_err("past 9999");
+        assert!(err.contains("`9007199254740993`"), "{err}");
         let err = parse_now("now").expect_err("not an instant");
         assert!(
             err.contains("give RFC 3339, e.g. 2025-01-10T09:30:00Z, or epoch seconds"),

@@ -33,7 +33,7 @@ pub struct DiffArgs {
     against_sets: Vec<String>,
     /// Reconstruct A as of this instant (RFC 3339 or epoch seconds), as `inspect --at` does; given twice, B as of
     /// the second [default: B as stored now]. `diff USER --at T` is what changed since T.
-    #[arg(long, value_name = "TIME", value_parser = super::parse_now, num_args = 1, action = clap::ArgAction::Append)]
+    #[arg(long, value_name = "TIME", allow_negative_numbers = true, value_parser = super::parse_now, num_args = 1, action = clap::ArgAction::Append)]
     at: Vec<chrono::DateTime<chrono::Utc>>,
     /// Read this session instead of the one with the newest turn.
     #[arg(long, value_name = "ID")]
@@ -42,7 +42,7 @@ pub struct DiffArgs {
     #[arg(long, value_name = "TEXT", value_parser = super::non_blank)]
     query: Option<String>,
     /// Replay the data as stored now with the clock at this instant (RFC 3339 or epoch seconds). Not with --at.
-    #[arg(long, value_name = "TIME", value_parser = super::parse_now, conflicts_with = "at")]
+    #[arg(long, value_name = "TIME", allow_negative_numbers = true, value_parser = super::parse_now, conflicts_with = "at")]
     now: Option<chrono::DateTime<chrono::Utc>>,
     /// Print JSON (exact data, stable across runs) instead of text.
     #[arg(long)]

@@ -47,7 +47,7 @@ pub struct ReportArgs {
     #[arg(long, default_value_t = DEFAULT_TOP, value_name = "N", value_parser = super::at_least_one)]
     pub top: usize,
     /// Replay as of this instant (RFC 3339 or epoch seconds); default: each store's now.
-    #[arg(long, value_name = "TIME", value_parser = parse_now)]
+    #[arg(long, value_name = "TIME", allow_negative_numbers = true, value_parser = parse_now)]
     pub now: Option<chrono::DateTime<chrono::Utc>>,
     /// Output format: an aligned table, markdown, CSV (long form) or JSON.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]

@@ -267,7 +267,8 @@ pub fn parse_timestamp(v: &Value) -> Result<DateTime<Utc>, String> {
             // backticks as serde quotes numbers: `--redact` masks quoted values.
             let shown = || {
                 if secs.abs() < 1e18 {
-                    secs.to_string()
+                    // As written: an integer past 2^53 is not rounded to its nearest f64.
+                    n.to_string()
                 } else {
                     format!("{secs:e}")
                 }
@@ -332,7 +333,7 @@ impl JourneyEntry {
 }
 
 /// `memory_bank.context_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JourneyKind {
     BusinessDna,
@@ -340,7 +341,35 @@ pub enum JourneyKind {
     Transition,
 }
 
+/// Read from its name; anything else (another name, a number) says which names there are —
+/// a derived enum given a number says only "expected value".
+impl<'de> Deserialize<'de> for JourneyKind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Name;
+        impl serde::de::Visitor<'_> for Name {
+            type Value = JourneyKind;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("one of `business_dna`, `milestone_data`, `transition`")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<JourneyKind, E> {
+                JourneyKind::ALL
+                    .into_iter()
+                    .find(|k| k.as_str() == s)
+                    .ok_or_else(|| E::unknown_variant(s, &JourneyKind::NAMES))
+            }
+        }
+        d.deserialize_str(Name)
+    }
+}
+
 impl JourneyKind {
+    const ALL: [JourneyKind; 3] = [
+        JourneyKind::BusinessDna,
+        JourneyKind::MilestoneData,
+        JourneyKind::Transition,
+    ];
+    const NAMES: [&'static str; 3] = ["business_dna", "milestone_data", "transition"];
+
     pub fn as_str(self) -> &'static str {
         match self {
             JourneyKind::BusinessDna => "business_dna",
@@ -617,6 +646,29 @@ mod tests {
     }
 
     #[test]
+    fn a_journey_kind_that_is_not_one_says_which_there_are() {
+        let kind = |v: Value| serde_json::from_value::<JourneyKind>(v).map_err(|e| e.to_string());
+        assert_eq!(kind(json!("transition")), Ok(JourneyKind::Transition));
+        assert_eq!(
+            kind(json!(5)),
+            Err(
+                "invalid type: integer `5`, expected one of `business_dna`, `milestone_data`, `transition`"
+                    .into()
+            )
+        );
+        assert_eq!(
+            kind(json!("chat")),
+            Err(
+                "unknown variant `chat`, expected one of `business_dna`, `milestone_data`, `transition`"
+                    .into()
+            )
+        );
+        for k in JourneyKind::ALL {
+            assert_eq!(kind(json!(k.as_str())), Ok(k));
+        }
+    }
+
+    #[test]
     fn a_huge_epoch_is_named_as_written() {
         let err = parse_timestamp(&serde_json::json!(1e300)).expect_err("out of range");
         assert_eq!(err, "epoch seconds `1e300` out of range");
@@ -627,6 +679,12 @@ mod tests {
             "epoch seconds `1736935200000` is after 9999-12-31 (milliseconds where seconds belong?)"
         );
         assert!(parse_timestamp(&serde_json::json!(253_402_300_799_i64)).is_ok());
+        // Past 2^53 the number is named as written, not as its nearest f64.
+        let err = parse_timestamp(&serde_json::json!(9_007_199_254_740_993_u64)).expect_err("big");
+        assert!(
+            err.starts_with("epoch seconds `9007199254740993` "),
+            "{err}"
+        );
     }
 
     #[test]

@@ -90,7 +90,7 @@ pub struct OptimizeArgs {
     #[arg(long, default_value_t = 1, value_name = "SEED")]
     pub fleet_seed: u64,
     /// Replay as of this instant (RFC 3339 or epoch seconds); default: each store's now.
-    #[arg(long, value_name = "TIME", value_parser = parse_now)]
+    #[arg(long, value_name = "TIME", allow_negative_numbers = true, value_parser = parse_now)]
     pub now: Option<chrono::DateTime<chrono::Utc>>,
     /// How many most-affected users the fleet report lists.
     #[arg(long, default_value_t = 10, value_name = "N")]
