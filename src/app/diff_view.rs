@@ -309,6 +309,27 @@ fn pieces(text: &str, width: usize) -> Vec<String> {
         .collect()
 }
 
+/// Inert `line` as rows no wider than `room` cells: the first as the line starts, the rest
+/// hanging two cells under the line's own indentation (at most half the room), so a
+/// continuation never reads as a line of its own.
+fn hung(line: &str, room: usize) -> Vec<String> {
+    let text = crate::text::inert_line(line);
+    let first = crate::text::wrap(&text, room).swap_remove(0);
+    let mut out = vec![text[first.clone()].to_string()];
+    let rest = text[first.end..].trim_start();
+    if !rest.is_empty() {
+        let indent = text.len() - text.trim_start().len();
+        let hang = (indent + 2).min(room / 2);
+        let pad = " ".repeat(hang);
+        out.extend(
+            pieces(rest, room - hang)
+                .into_iter()
+                .map(|p| format!("{pad}{p}")),
+        );
+    }
+    out
+}
+
 /// The overlay's rows as drawn at `width` cells: every line wrapped, nothing cut, so a change
 /// late in a long prompt line shows; a prompt line pair takes the rows of its longer side.
 /// What is drawn and what the scroll keys count.
@@ -317,28 +338,16 @@ pub fn shown(rows: &[Row], width: usize) -> Vec<Shown> {
     let room = half.saturating_sub(2).max(1);
     let side = |x: &Option<(Change, String)>| -> Vec<(Change, String)> {
         let Some((ch, line)) = x else { return vec![] };
-        let text = crate::text::inert_line(line);
-        let first = crate::text::wrap(&text, room).swap_remove(0);
-        let mut out = vec![(*ch, format!("{}{}", ch.mark(), &text[first.clone()]))];
-        // The rest hangs two cells under the line's own indentation (at most half the room).
-        let rest = text[first.end..].trim_start();
-        if !rest.is_empty() {
-            let indent = text.len() - text.trim_start().len();
-            let hang = (indent + 2).min(room / 2);
-            let pad = " ".repeat(hang);
-            out.extend(
-                pieces(rest, room - hang)
-                    .into_iter()
-                    .map(|p| (*ch, format!("{}{pad}{p}", ch.mark()))),
-            );
-        }
-        out
+        hung(line, room)
+            .into_iter()
+            .map(|p| (*ch, format!("{}{p}", ch.mark())))
+            .collect()
     };
     let mut out = Vec::new();
     for r in rows {
         match r {
             Row::Text(x, tone) => {
-                out.extend(pieces(x, width).into_iter().map(|p| Shown::Text(p, *tone)));
+                out.extend(hung(x, width).into_iter().map(|p| Shown::Text(p, *tone)));
             }
             Row::Heads(a, b) => out.push(Shown::Heads(a.clone(), b.clone())),
             Row::Pair(a, b) => {
@@ -464,6 +473,31 @@ mod tests {
                 "{texts:?}"
             );
         }
+    }
+
+    /// A long line of the cause or the input changes hangs under its indentation too.
+    #[test]
+    fn a_wrapped_text_row_hangs_under_its_indentation() {
+        let line = "  first cause: memory-bank row mb:12 added, which the journey layer now keeps";
+        let shown = shown(&[text(line, Tone::Base)], 40);
+        let texts: Vec<&str> = shown
+            .iter()
+            .map(|r| match r {
+                Shown::Text(x, Tone::Base) => x.as_str(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert!(texts.len() > 2, "{texts:?}");
+        assert!(texts[0].starts_with("  first cause:"), "{texts:?}");
+        for t in &texts[1..] {
+            assert!(
+                t.starts_with("    ") && !t.starts_with("     "),
+                "{texts:?}"
+            );
+            assert!(unicode_width::UnicodeWidthStr::width(*t) <= 40, "{texts:?}");
+        }
+        let words: Vec<&str> = texts.iter().flat_map(|t| t.split_whitespace()).collect();
+        assert_eq!(words.join(" "), line.trim());
     }
 
     /// Stored text in a prompt line stays inert on the overlay's rows.
