@@ -493,7 +493,7 @@ pub const TICKS_PER_SECOND: u64 = 10;
 /// Seconds between store health checks while every store is up.
 pub const HEALTH_EVERY: u64 = 5;
 /// The longest wait between checks while a store is down.
-pub const MAX_BACKOFF: u64 = 30;
+pub const MAX_BACKOFF: u64 = 8;
 /// Events kept on the live screen.
 pub const MAX_EVENTS: usize = 200;
 /// Seconds a message stays in the status bar (errors twice as long).

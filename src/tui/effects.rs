@@ -380,11 +380,11 @@ pub enum Followed {
 }
 
 /// Follows the progress channel for as long as the TUI runs: after a lost connection it
-/// subscribes again (after 1 s, doubling to 30 s while the store stays away), so the Live screen
+/// subscribes again (after 1 s, doubling to 8 s while the store stays away), so the Live screen
 /// resumes by itself when Redis is back.
 pub async fn keep_following(store: Arc<dyn Store>, tx: UnboundedSender<Action>) {
     const FIRST: std::time::Duration = std::time::Duration::from_secs(1);
-    const MOST: std::time::Duration = std::time::Duration::from_secs(30);
+    const MOST: std::time::Duration = std::time::Duration::from_secs(8);
     let mut wait = FIRST;
     loop {
         let started = std::time::Instant::now();
