@@ -278,7 +278,7 @@ impl TokenCounter {
     ///
     /// `chars4` follows seed 003's `truncateToTokenBudget`: the first `floor(max_tokens × 4 × 0.9)`
     /// UTF-16 units, plus the marker (never splitting a surrogate pair); if that overshoots (only
-    /// for tiny budgets) the prefix shrinks until it fits. BPE tokenizers keep the longest token
+    /// for budgets under ~38 tokens) the longest prefix that fits with the marker. BPE tokenizers keep the longest token
     /// prefix whose decoded text, with the marker, fits.
     pub fn truncate(
         &self,
@@ -403,20 +403,15 @@ fn split_chars4(text: &str) -> Vec<TokenSpan> {
 
 fn truncate_chars4(text: &str, max_tokens: usize, marker: &str) -> Option<(String, usize)> {
     // Seed 003: text.slice(0, maxTokens * 4 * 0.9) — JS truncates the float index toward zero.
-    let mut units = (max_tokens as f64 * 4.0 * 0.9).floor() as usize;
-    loop {
-        let prefix = utf16_prefix(text, units);
-        let candidate = format!("{prefix}{marker}");
-        let n = chars4(&candidate);
-        if n <= max_tokens {
-            return Some((candidate, n));
-        }
-        if units == 0 {
-            return None;
-        }
-        let over_units = (n - max_tokens) * 4;
-        units = units.saturating_sub(over_units.max(1));
-    }
+    let seed = (max_tokens as f64 * 4.0 * 0.9).floor() as usize;
+    // Below ~38 tokens that prefix and the marker overshoot: then the longest prefix that fits
+    // with the marker (ceil(units / 4) ≤ max_tokens), none when the marker alone does not.
+    let room = max_tokens
+        .saturating_mul(4)
+        .checked_sub(utf16_len(marker))?;
+    let candidate = format!("{}{marker}", utf16_prefix(text, seed.min(room)));
+    let n = chars4(&candidate);
+    Some((candidate, n))
 }
 
 /// The longest prefix of `text` of at most `units` UTF-16 code units, on a character boundary.

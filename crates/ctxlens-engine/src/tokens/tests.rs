@@ -171,6 +171,34 @@ fn chars4_truncation_never_splits_a_surrogate_pair() {
     assert!(truncate_chars4(&text, 0, "[cut]").is_none());
 }
 
+/// Where seed 003's prefix and the marker would overshoot a small budget, the prefix is the
+/// longest that fits with the marker: one more unit would not.
+#[test]
+fn chars4_truncation_at_small_budgets_keeps_the_longest_prefix_that_fits() {
+    let text = "User: What gross margin should I aim for at launch?";
+    let marker = "\n[...truncated]"; // 15 units
+    for max in 4..=40 {
+        let (out, n) = truncate_chars4(text, max, marker).expect("the marker fits");
+        assert!(n <= max, "{max}: {n}");
+        let kept = out.len() - marker.len();
+        let seed = (max as f64 * 3.6).floor() as usize;
+        assert!(kept <= seed, "{max}: never more than seed 003 keeps");
+        if kept < seed.min(text.len()) {
+            let more = format!("{}{marker}", &text[..kept + 1]);
+            assert!(
+                chars4(&more) > max,
+                "{max}: {kept} units kept, {} would fit",
+                kept + 1
+            );
+        }
+    }
+    // 8 tokens: 17 units and the marker are 32 units, 8 tokens.
+    let (out, n) = truncate_chars4(text, 8, marker).expect("fits");
+    assert_eq!((out.as_str(), n), ("User: What gross \n[...truncated]", 8));
+    // The marker alone is 4 tokens: at 3 nothing fits.
+    assert!(truncate_chars4(text, 3, marker).is_none());
+}
+
 #[test]
 fn bpe_truncation_fits_and_ends_with_marker() {
     let tc = TokenCounter::new();
