@@ -22,6 +22,18 @@ fn seed_000_budgets_are_800_2000_1200() {
     assert_eq!(p.strategy, Strategy::Stop);
 }
 
+/// A layer budget is floor(T × weight) in binary floating point, as the seeds' Python and
+/// TypeScript compute it: 4000 × 0.5005 is 2001.9999…, so 2001.
+#[test]
+fn layer_budgets_floor_as_the_seeds_float_arithmetic_does() {
+    let mut p = prolaunch();
+    p.layers[1].weight = 0.5005;
+    assert_eq!(p.budgets().layers[1], 2001);
+    p.budget.total = Some(100);
+    p.layers[0].weight = 0.57;
+    assert_eq!(p.budgets().layers[0], 56, "Python: int(100 * 0.57) == 56");
+}
+
 #[test]
 fn seed_003_calculate_context_budget_8192_1000() {
     // calculateContextBudget(8192, 1000): total 6692, static 1000, RAG 2000, feature 500.
