@@ -159,12 +159,23 @@ fn inputs_are_named_by_what_they_do_and_a_query_before_its_similarities() {
     asked["query"] = "How should I set the retail price from landed cost?".into();
     let hits = asked["knowledge"].as_array_mut().expect("hits");
     assert!(hits.len() >= 2);
-    for (h, s) in hits.iter_mut().zip([0.95, 0.05]) {
+    // The kept hit falls below the threshold and the one below it rises above.
+    for (h, s) in hits.iter_mut().zip([0.05, 0.95]) {
         h["similarity"] = s.into();
     }
     let c = write("c.json", &asked);
     let d = json(&["diff", &a, &c, "--json"]);
     assert_eq!(d["first_cause"]["cause"], "query_changed", "{d}");
+    // Named upstream of the similarities it moved, outside the replayed set.
+    let cause = d["cause"].as_array().expect("cause");
+    assert_eq!(cause[0]["upstream"], true, "{d}");
+    assert!(cause[1..].iter().all(|e| e["upstream"] == false), "{d}");
+    assert!(
+        cause[1..]
+            .iter()
+            .all(|e| e["cause"] == "similarity_changed"),
+        "{d}"
+    );
 }
 
 #[test]

@@ -139,11 +139,16 @@ fn cause(cmp: &Comparison, out: &mut Vec<Row>) {
         format!("  the only input change explains {what}")
     } else {
         format!(
-            "  {} of {} input changes explain {what} ({} replays{})",
-            cmp.cause.len(),
+            "  {} of {} input changes explain {what} ({} replays{}){}",
+            cmp.replayed(),
             cmp.inputs.len(),
             cmp.replays,
-            if cmp.minimal { "" } else { ", budget spent" }
+            if cmp.minimal { "" } else { ", budget spent" },
+            if first.upstream {
+                ": the hits the query moved"
+            } else {
+                ""
+            }
         )
     };
     out.push(text(how, Tone::Muted));

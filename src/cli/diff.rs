@@ -382,9 +382,10 @@ fn write_cause(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {
     let how = if c.inputs.len() == 1 {
         format!("  the only input change explains {what}")
     } else {
-        let also = match c.cause.len() {
-            1 => "alone".to_string(),
-            n => format!("with {} more", n - 1),
+        let also = match (first.upstream, c.replayed()) {
+            (true, _) => "through the hits it moved (a replay keeps each side's hits)".to_string(),
+            (false, 1) => "alone".to_string(),
+            (false, n) => format!("with {} more", n - 1),
         };
         let budget = if c.minimal {
             String::new()
@@ -399,7 +400,7 @@ fn write_cause(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {
         };
         format!(
             "  explains {what} {also}: {} of {} input changes (delta debugging, {} replays{budget})",
-            c.cause.len(),
+            c.replayed(),
             c.inputs.len(),
             c.replays
         )

@@ -113,6 +113,10 @@ pub struct Explained {
     /// Items (of the first assembly) whose fate this change alone alters, e.g. `s1#2 kept →
     /// dropped (max_items)`.
     pub effects: Vec<String>,
+    /// Not in the replayed set: the input upstream of changes in it (a changed query, for the
+    /// hits it moved — a replay keeps each side's stored hits, so the query itself is never
+    /// what a replay changes).
+    pub upstream: bool,
 }
 
 /// How an item differs between the two assemblies.
@@ -232,6 +236,12 @@ impl Comparison {
         let e = self.cause.first()?;
         Some((e, &self.inputs[e.change]))
     }
+
+    /// How many input changes the replays found explain the difference (an upstream query
+    /// named for the hits it moved is not one of them).
+    pub fn replayed(&self) -> usize {
+        self.cause.iter().filter(|e| !e.upstream).count()
+    }
 }
 
 /// Compares `a` (snapshot and policy) with `b`; replays stop once `stop` says the caller's
@@ -291,6 +301,7 @@ pub fn compare(
                     change: c,
                     cause: delta.changes[c].cause,
                     effects: Vec::new(),
+                    upstream: false,
                 }
             }
         })
@@ -328,6 +339,7 @@ pub fn compare(
                 change: q,
                 cause: Cause::QueryChanged,
                 effects: moved,
+                upstream: true,
             });
         }
     }
@@ -360,20 +372,24 @@ pub fn compare(
     }
 }
 
-/// Every item's fate, without ids (which move when turns age out).
-fn decisions(a: &Assembly) -> Vec<(&str, &str, Decision, Option<Reason>, usize)> {
-    a.items
+/// Every item's fate, without ids (which move when turns age out), in no particular order: a
+/// hit whose new score only moves it among the dropped ones changed no decision.
+fn decisions(a: &Assembly) -> Vec<(&str, &str, &'static str, Option<&'static str>, usize)> {
+    let mut all: Vec<_> = a
+        .items
         .iter()
         .map(|i| {
             (
                 i.layer.as_str(),
                 i.text.as_str(),
-                i.decision,
-                i.reason,
+                i.decision.as_str(),
+                i.reason.map(Reason::as_str),
                 i.kept_tokens,
             )
         })
-        .collect()
+        .collect();
+    all.sort_unstable();
+    all
 }
 
 fn fate(i: &Item) -> Fate {
@@ -412,6 +428,7 @@ fn explain(engine: &Engine, delta: &Delta, before: &Assembly, c: usize) -> Expla
             change: c,
             cause: change.cause,
             effects: Vec::new(),
+            upstream: false,
         };
     };
     let old: HashMap<(&str, &str), &Item> = before
@@ -446,6 +463,7 @@ fn explain(engine: &Engine, delta: &Delta, before: &Assembly, c: usize) -> Expla
         change: c,
         cause,
         effects,
+        upstream: false,
     }
 }
 
