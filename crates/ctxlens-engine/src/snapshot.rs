@@ -266,9 +266,11 @@ pub fn parse_timestamp(v: &Value) -> Result<DateTime<Utc>, String> {
             // Beyond 18 digits, in exponent form: 1e300 is not worth 300 digits. Quoted in
             // backticks as serde quotes numbers: `--redact` masks quoted values.
             let shown = || {
-                if secs.abs() < 1e18 {
+                if n.is_i64() || n.is_u64() {
                     // As written: an integer past 2^53 is not rounded to its nearest f64.
                     n.to_string()
+                } else if secs.abs() < 1e18 {
+                    secs.to_string()
                 } else {
                     format!("{secs:e}")
                 }
