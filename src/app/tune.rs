@@ -205,6 +205,17 @@ pub fn saved_policy(session: &crate::app::state::Session) -> Policy {
 const SET_ONLY: &[&str] = &["truncate_marker"];
 
 /// The fields of `a` or `b` whose values differ, in screen order (then the `:set`-only keys).
+/// The keys tuned away from the baseline that are not fields of the Tune list (set by `:set`,
+/// such as `truncate_marker`, or no longer there, such as the model limits once a total is set):
+/// the flags show them, `n`/`N` cannot go to them.
+pub fn unlisted_changes(baseline: &Policy, tuned: &Policy) -> Vec<String> {
+    let listed: Vec<String> = fields(tuned).into_iter().map(|f| f.key).collect();
+    changed_keys(baseline, tuned)
+        .into_iter()
+        .filter(|k| !listed.contains(k))
+        .collect()
+}
+
 fn changed_keys(a: &Policy, b: &Policy) -> Vec<String> {
     let mut keys: Vec<String> = fields(b).into_iter().map(|f| f.key).collect();
     let more = fields(a)

@@ -258,6 +258,24 @@ async fn tune_shows_large_figures_and_every_flag_whole() {
     assert!(t.contains("3 flags, y copies all"), "{t}");
 }
 
+/// A key `:set` changes that the Tune list does not hold (the marker) is counted in the title
+/// beside the listed ones, so the count agrees with the flags.
+#[tokio::test]
+async fn tune_counts_changes_the_list_does_not_hold() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowTune).await;
+    run(&mut s, &store, "set truncate_marker=[cut]").await;
+    s.status.message = None;
+    let t = text(&s, 120, 40);
+    assert!(t.contains("1 changed (in flags)"), "{t}");
+    assert!(t.contains("truncate_marker=\"[cut]\""), "{t}");
+    run(&mut s, &store, "set session.max_items=3").await;
+    s.status.message = None;
+    let t = text(&s, 120, 40);
+    assert!(t.contains("1 changed (n/N) +1 in flags"), "{t}");
+}
+
 /// A snapshot file that cannot be read, opened from the list: the user screens say which and
 /// why, also after the error message has gone, instead of "no user selected".
 #[tokio::test]

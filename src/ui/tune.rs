@@ -132,9 +132,15 @@ fn render_fields(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let marker = if s.modified() { "*" } else { "" };
     // The name, how many fields changed (n/N go to them), where the view is when the fields do
     // not all fit; the key hints last, dropped when the title would be cut.
-    let changed = match tune::changed_fields(&s.session.baseline, &s.session.policy).len() {
-        0 => String::new(),
-        n => format!(" · {n} changed (n/N)"),
+    let (base, now) = (&s.session.baseline, &s.session.policy);
+    let changed = match (
+        tune::changed_fields(base, now).len(),
+        tune::unlisted_changes(base, now).len(),
+    ) {
+        (0, 0) => String::new(),
+        (n, 0) => format!(" · {n} changed (n/N)"),
+        (0, m) => format!(" · {m} changed (in flags)"),
+        (n, m) => format!(" · {n} changed (n/N) +{m} in flags"),
     };
     let place = super::place(first, height, fields.len())
         .map(|p| format!(" · {p}"))
