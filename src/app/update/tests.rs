@@ -184,6 +184,35 @@ async fn users_load_with_stats_and_filter_picks_the_best_match() {
             .all(|r| r.current_milestone.as_deref() == Some("M4")),
         "and they match best"
     );
+    // Now only they: every word is held by the M4 rows alone.
+    assert_eq!(shown.len(), at_m4, "only the rows holding every word");
+    // A name typed is the users of that name, not every row whose text holds its letters in
+    // order.
+    settle(&mut s, &store, Action::Input(InputKey::Esc)).await;
+    settle(&mut s, &store, Action::Filter).await;
+    type_text(&mut s, &store, "maren").await;
+    let ids: Vec<&str> = s
+        .users
+        .shown
+        .iter()
+        .map(|i| s.users.rows[*i].summary.user_id.as_str())
+        .collect();
+    // The demo has three founders named Maren.
+    assert_eq!(ids, ["u001", "u031", "u061"]);
+    assert!(s.users.shown.iter().all(|i| {
+        let r = &s.users.rows[*i].summary;
+        r.display_name
+            .as_deref()
+            .is_some_and(|n| n.starts_with("Maren "))
+    }));
+    // Letters no row holds together fall back to fuzzy matching, best first.
+    settle(&mut s, &store, Action::Input(InputKey::Esc)).await;
+    settle(&mut s, &store, Action::Filter).await;
+    type_text(&mut s, &store, "mrnvllct").await;
+    assert_eq!(
+        s.selected_row().map(|r| r.summary.user_id.as_str()),
+        Some("u001")
+    );
 }
 
 #[tokio::test]

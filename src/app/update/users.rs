@@ -307,30 +307,53 @@ pub fn reshow_users(s: &mut State) {
         }),
     }
     if !s.users.filter.is_empty() {
-        // Best matches first; equal scores keep the sort order.
-        let pattern = Pattern::parse(&s.users.filter, CaseMatching::Ignore, Normalization::Smart);
-        let mut matcher = Matcher::new(Config::DEFAULT);
-        let mut buf = Vec::new();
-        let mut scored: Vec<(u32, usize)> = shown
-            .into_iter()
-            .filter_map(|i| {
-                let r = &rows[i].summary;
-                // As the row shows it: the milestone's id and its name.
-                let m = milestone(&i).unwrap_or_default();
-                let name = s.session.engine.milestones.name(&m);
-                let hay = format!(
-                    "{} {m} {} {}",
-                    r.user_id,
-                    if name == m { "" } else { name },
-                    r.display_name.as_deref().unwrap_or("")
-                );
-                pattern
-                    .score(Utf32Str::new(&hay, &mut buf), &mut matcher)
-                    .map(|sc| (sc, i))
+        // As the row shows it: the id, the milestone's id and its name, the display name.
+        let hay = |i: &usize| {
+            let r = &rows[*i].summary;
+            let m = milestone(i).unwrap_or_default();
+            let name = s.session.engine.milestones.name(&m);
+            format!(
+                "{} {m} {} {}",
+                r.user_id,
+                if name == m { "" } else { name },
+                r.display_name.as_deref().unwrap_or("")
+            )
+        };
+        // Rows holding every word of the query as it is typed (any case), in the sort order;
+        // only when none does, fuzzily, best matches first (fzf's syntax: `'exact`, `^start`).
+        let words: Vec<String> = s
+            .users
+            .filter
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
+        let plain: Vec<usize> = shown
+            .iter()
+            .copied()
+            .filter(|i| {
+                let h = hay(i).to_lowercase();
+                words.iter().all(|w| h.contains(w.as_str()))
             })
             .collect();
-        scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
-        shown = scored.into_iter().map(|(_, i)| i).collect();
+        if plain.is_empty() {
+            let pattern =
+                Pattern::parse(&s.users.filter, CaseMatching::Ignore, Normalization::Smart);
+            let mut matcher = Matcher::new(Config::DEFAULT);
+            let mut buf = Vec::new();
+            let mut scored: Vec<(u32, usize)> = shown
+                .into_iter()
+                .filter_map(|i| {
+                    pattern
+                        .score(Utf32Str::new(&hay(&i), &mut buf), &mut matcher)
+                        .map(|sc| (sc, i))
+                })
+                .collect();
+            // Equal scores keep the sort order.
+            scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+            shown = scored.into_iter().map(|(_, i)| i).collect();
+        } else {
+            shown = plain;
+        }
     }
     s.users.shown = shown;
     s.users.cursor = keep
