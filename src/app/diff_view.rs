@@ -366,17 +366,22 @@ pub fn shown(rows: &[Row], width: usize) -> Vec<Shown> {
     out
 }
 
-/// The `e` / `:explain` overlay's lines: the row, the user and policy, one line per gate (the
-/// first failed one marked), the verdict.
-pub fn explain_lines(e: &crate::engine::explain::Explanation, query: &str) -> Vec<(String, Tone)> {
+/// The `e` / `:explain` overlay's lines, each a head and its text: the row, the user and
+/// policy, one line per gate (its mark and name the head; the first failed one marked), the
+/// verdict.
+fn explain_lines(
+    e: &crate::engine::explain::Explanation,
+    query: &str,
+) -> Vec<(String, String, Tone)> {
     let at = e.current_milestone.as_deref().unwrap_or("no milestone");
     let mut out = vec![
-        (e.row_heading(), Tone::Title),
+        (String::new(), e.row_heading(), Tone::Title),
         (
+            String::new(),
             format!("for {} at {at} · policy {}", e.user_id, e.policy),
             Tone::Muted,
         ),
-        (format!("query {query}"), Tone::Muted),
+        ("query ".to_string(), query.to_string(), Tone::Muted),
     ];
     for g in &e.gates {
         let first = e.first_failed == Some(g.gate) && g.pass == Some(false);
@@ -387,22 +392,43 @@ pub fn explain_lines(e: &crate::engine::explain::Explanation, query: &str) -> Ve
         };
         let tail = if first { "  ← first failed gate" } else { "" };
         out.push((
-            format!("{mark} {:<10}  {}{tail}", g.gate.as_str(), g.detail),
+            format!("{mark} {:<10}  ", g.gate.as_str()),
+            format!("{}{tail}", g.detail),
             tone,
         ));
     }
-    out.push((String::new(), Tone::Base));
-    out.push((e.verdict(), Tone::Accent));
+    out.push((String::new(), String::new(), Tone::Base));
+    out.push((String::new(), e.verdict(), Tone::Accent));
     out
 }
 
-/// Rows the explain overlay's lines take wrapped at `width` cells (as drawn, by
-/// [`crate::text::wrap`]): where its scrolling ends.
-pub fn explain_rows(e: &crate::engine::explain::Explanation, query: &str, width: usize) -> usize {
-    explain_lines(e, query)
-        .iter()
-        .map(|(l, _)| crate::text::wrap(&crate::text::inert_line(l), width).len())
-        .sum()
+/// The explain overlay's rows at `width` cells, text made inert: a gate's detail wraps under
+/// itself, behind its mark and name, so a continuation never reads as a gate of its own.
+pub fn explain_rows(
+    e: &crate::engine::explain::Explanation,
+    query: &str,
+    width: usize,
+) -> Vec<(String, Tone)> {
+    use unicode_width::UnicodeWidthStr;
+    let mut out = Vec::new();
+    for (head, body, tone) in explain_lines(e, query) {
+        // A head wider than half the overlay would leave its text no room: it wraps as text.
+        let (head, body) = if head.width() * 2 > width {
+            (String::new(), format!("{head}{body}"))
+        } else {
+            (head, body)
+        };
+        let pad = " ".repeat(head.width());
+        let body = crate::text::inert_line(&body);
+        for (i, r) in crate::text::wrap(&body, width.saturating_sub(head.width()))
+            .into_iter()
+            .enumerate()
+        {
+            let lead = if i == 0 { &head } else { &pad };
+            out.push((format!("{lead}{}", &body[r]), tone));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

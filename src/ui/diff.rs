@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use super::{block, clear, styled};
-use crate::app::diff_view::{SEPARATOR, Shown, Tone, explain_lines, explain_rows, half_width};
+use crate::app::diff_view::{SEPARATOR, Shown, Tone, explain_rows, half_width};
 use crate::app::layout;
 use crate::app::state::State;
 use crate::app::update::asked;
@@ -94,26 +94,19 @@ pub fn render_explain(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
     let area = layout::item_popup(s.ui.size);
     clear(frame, area, t);
     let query = asked(s);
-    let lines: Vec<Line> = explain_lines(e, &query)
-        .into_iter()
-        .map(|(text, to)| {
-            Line::from(styled(
-                crate::text::inert_line(&text).into_owned(),
-                tone(t, to),
-            ))
-        })
-        .collect();
     let width = usize::from(area.width.saturating_sub(2));
     let height = usize::from(area.height.saturating_sub(2));
-    let scroll = scroll.min(explain_rows(e, &query, width).saturating_sub(height));
+    let all = explain_rows(e, &query, width);
+    let scroll = scroll.min(all.len().saturating_sub(height));
     let title = format!(
         " explain {} · j/k scroll · esc ",
         crate::text::fit(&e.row.id, 20)
     );
-    let rows: Vec<Line> = super::wrap::all_rows(&lines, width)
+    let rows: Vec<Line> = all
         .into_iter()
         .skip(scroll)
         .take(height)
+        .map(|(text, to)| Line::from(styled(text, tone(t, to))))
         .collect();
     frame.render_widget(Paragraph::new(rows).block(block(title, true, t)), area);
 }

@@ -375,8 +375,44 @@ async fn the_explain_overlay_counts_the_rows_it_draws() {
         .map_or(0, |i| i + 1);
     let e = s.user.explained.as_deref().expect("explained");
     assert_eq!(
-        crate::app::diff_view::explain_rows(e, &crate::app::update::asked(&s), width),
+        crate::app::diff_view::explain_rows(e, &crate::app::update::asked(&s), width).len(),
         drawn,
         "{inside:#?}"
     );
+}
+
+/// A gate's detail that wraps hangs under itself, behind its mark and name: a continuation
+/// never starts at the left edge as if it were a gate of its own.
+#[tokio::test]
+async fn an_explained_gate_wraps_under_its_detail() {
+    let (mut s, ctx) = crate::app::update::tests::demo_app().await;
+    crate::app::update::tests::open(&mut s, &ctx, "u001").await;
+    settle(&mut s, &ctx, Action::Palette).await;
+    crate::app::update::tests::type_text(&mut s, &ctx, "explain kn:2").await;
+    settle(
+        &mut s,
+        &ctx,
+        Action::Input(crate::app::action::InputKey::Enter),
+    )
+    .await;
+    let e = s.user.explained.as_deref().expect("explained");
+    let rows = crate::app::diff_view::explain_rows(e, &crate::app::update::asked(&s), 40);
+    let gate_rows: Vec<&str> = rows
+        .iter()
+        .map(|(r, _)| r.as_str())
+        .skip_while(|r| !r.starts_with(['✔', '✘', '·']))
+        .take_while(|r| !r.is_empty())
+        .collect();
+    assert!(
+        gate_rows.len() > e.gates.len(),
+        "some detail wraps: {gate_rows:#?}"
+    );
+    let head = " ".repeat(14);
+    for r in &gate_rows {
+        assert!(
+            r.starts_with(['✔', '✘', '·']) || (r.starts_with(&head) && r.len() > head.len()),
+            "{gate_rows:#?}"
+        );
+        assert!(unicode_width::UnicodeWidthStr::width(*r) <= 40, "{r}");
+    }
 }

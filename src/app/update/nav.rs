@@ -137,7 +137,7 @@ fn overlay(s: &mut State, action: &Action) -> bool {
         }),
         Overlay::Explain { .. } => s.user.explained.as_ref().map_or(0, |e| {
             let width = usize::from(layout::item_popup(s.ui.size).width.saturating_sub(2));
-            crate::app::diff_view::explain_rows(e, &crate::app::update::asked(s), width)
+            crate::app::diff_view::explain_rows(e, &crate::app::update::asked(s), width).len()
         }),
     };
     let height = usize::from(layout::item_popup(s.ui.size).height.saturating_sub(2)).max(1);
