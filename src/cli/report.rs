@@ -325,8 +325,13 @@ fn verdict(summary: &Summary, gated: &[&str]) -> Result<(), CliError> {
                 not_read(st)
             )
         } else {
+            let before = if st.outage {
+                "the store went away"
+            } else {
+                "the users list could not be read on"
+            };
             format!(
-                "{}: the report covers the {} users read before the store went away; {}{gates}",
+                "{}: the report covers the {} users read before {before}; {}{gates}",
                 st.cause,
                 summary.users,
                 not_read(st)

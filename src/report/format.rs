@@ -96,7 +96,8 @@ pub fn users_n(n: u64) -> String {
 /// The report's headline lines (source, users, policies).
 pub fn headline(s: &Summary) -> Vec<String> {
     let why = match &s.stopped {
-        Some(st) if st.cause != INTERRUPTED => "a store went away",
+        Some(st) if st.outage => "a store went away",
+        Some(st) if st.cause != INTERRUPTED => "the users list could not be read",
         _ => "interrupted",
     };
     let users = match (s.partial, s.users_total) {

@@ -201,6 +201,8 @@ pub async fn run(
     // listing that fails stops the listing, and the batches already listed are still read.
     let mut stop: Option<String> = None;
     let mut listing_failed = false;
+    // Whether what stopped it is an outage (not Ctrl-C, not a list the store could not give).
+    let mut outage_stop = false;
     tokio::pin!(cancel);
     loop {
         while !listed_all && !listing_failed && stop.is_none() && pending.len() < in_flight {
@@ -217,6 +219,7 @@ pub async fn run(
                 }
                 Err(e) => {
                     listing_failed = true;
+                    outage_stop = e.is_outage();
                     stop = Some(e.to_string());
                 }
             }
@@ -245,7 +248,10 @@ pub async fn run(
         };
         observer.progress(tally.users() + tally.errors);
         if let Some(cause) = outage {
-            stop.get_or_insert(cause);
+            if stop.is_none() {
+                outage_stop = true;
+                stop = Some(cause);
+            }
             break;
         }
     }
@@ -254,6 +260,7 @@ pub async fn run(
     }
     let done = tally.users() + tally.errors;
     let stopped = stop.map(|cause| Stopped {
+        outage: outage_stop && cause != INTERRUPTED,
         cause,
         not_read: total.unwrap_or(listed).saturating_sub(done),
         not_read_lower_bound: total.is_none() && !listed_all,

@@ -201,6 +201,10 @@ pub struct Stopped {
     pub not_read: u64,
     /// The total is unknown and listing stopped too: more users may exist than were counted.
     pub not_read_lower_bound: bool,
+    /// A store went away (or could not be reached); false for Ctrl-C and for a users list
+    /// the store could not give (bad data in it, say), which an outage would not explain.
+    #[serde(default)]
+    pub outage: bool,
 }
 
 /// A user among the most affected, ordered so the heap's top is the least affected kept.

@@ -304,3 +304,41 @@ fn the_users_table_widens_to_long_ids() {
         assert_eq!(start(l, " M"), at - 1, "one column:\n{}", out.stdout);
     }
 }
+
+/// A users list the store cannot give (a SQL_ASCII database holding a byte that is not UTF-8
+/// in a display name: Postgres refuses to send the rows) stops `report` as what it is, not as
+/// a store that went away.
+#[test]
+fn a_users_list_the_store_cannot_give_is_not_called_an_outage() {
+    let pg = Postgres::shared();
+    pg.psql(
+        "postgres",
+        "CREATE DATABASE ascii_list ENCODING 'SQL_ASCII' TEMPLATE template0 \
+         LC_COLLATE 'C' LC_CTYPE 'C';",
+    );
+    let url = pg.url("ascii_list");
+    let redis = RedisServer::start();
+    let env = env(&redis, &url);
+    for cmd in ["migrate", "seed"] {
+        let out = ctxlens_with(&[cmd], &env);
+        assert_eq!(out.code, 0, "{cmd}: {}", out.stderr);
+    }
+    pg.psql(
+        "ascii_list",
+        "UPDATE user_journeys SET display_name = E'bad name \\xff' WHERE user_id = 'u003';",
+    );
+    let out = ctxlens_with(&["report"], &env);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("the users list could not be read on")
+            && !out.stderr.contains("went away"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stdout
+            .contains("PARTIAL (the users list could not be read)"),
+        "{}",
+        out.stdout
+    );
+}

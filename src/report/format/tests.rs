@@ -21,6 +21,7 @@ fn users_not_read_are_never_said_to_be_at_least_none() {
         cause: "postgres: gone".into(),
         not_read,
         not_read_lower_bound: lower,
+        outage: true,
     };
     assert_eq!(super::not_read(&st(1200, false)), "1,200 users not read");
     let none = super::not_read(&st(0, true));
