@@ -33,7 +33,20 @@ pub fn parse_session(key: &str, raw: RawSession<'_>) -> Result<Vec<SessionEntry>
                     "expected a JSON array of turns, found {}",
                     crate::engine::snapshot::json_kind(&other)
                 ))),
-                Err(e) => Err(whole(format!("value is not JSON: {e}"))),
+                // One bad turn (a lone surrogate escape such as `"\ud83d"`, half of an emoji
+                // written by a JSON encoder that split it) is that turn's fault, not the
+                // session's: the array's elements are read one by one.
+                Err(e) => match top_level_elements(text) {
+                    Some(elements) => Ok(elements
+                        .into_iter()
+                        .map(|t| match serde_json::from_str::<Value>(t) {
+                            Ok(v) => SessionEntry::from_value(v),
+                            // Kept as a string: the turn parser gives the reason.
+                            Err(_) => SessionEntry::from_value(Value::String(t.to_string())),
+                        })
+                        .collect()),
+                    None => Err(whole(format!("value is not JSON: {e}"))),
+                },
             }
         }
         RawSession::List(items) => Ok(items
@@ -51,6 +64,45 @@ pub fn parse_session(key: &str, raw: RawSession<'_>) -> Result<Vec<SessionEntry>
             })
             .collect()),
     }
+}
+
+/// The elements of a JSON array written as text, split where its top-level commas are (strings
+/// and nesting respected), without reading them: `None` when the text is not shaped as an array
+/// (unbalanced, text after its end).
+fn top_level_elements(text: &str) -> Option<Vec<&str>> {
+    let body = text.trim().strip_prefix('[')?;
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let (mut start, mut out) = (0, Vec::new());
+    for (i, b) in body.bytes().enumerate() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' if depth > 0 => depth -= 1,
+            b',' if depth == 0 => {
+                out.push(body[start..i].trim());
+                start = i + 1;
+            }
+            b']' => {
+                let last = body[start..i].trim();
+                if !last.is_empty() || !out.is_empty() {
+                    out.push(last);
+                }
+                return body[i + 1..].trim().is_empty().then_some(out);
+            }
+            b'}' => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -78,6 +130,37 @@ mod tests {
             err.reason.starts_with("value is not valid UTF-8"),
             "{}",
             err.reason
+        );
+    }
+
+    /// A turn holding a lone surrogate escape (half of an emoji, as Node's and Python's JSON
+    /// encoders write it) is one malformed turn; the turns around it load.
+    #[test]
+    fn a_bad_turn_in_a_json_array_fails_alone() {
+        let text = br#"[{"user":"one","assistant":"x","timestamp":1736938800},
+            {"user":"half emoji \ud83d here","assistant":"y","timestamp":1736938860},
+            {"user":"three, [with] {brackets} and \"quotes\"","assistant":"z","timestamp":1736938920}]"#;
+        let entries = parse_session("session:sur:s1", RawSession::String(text)).expect("read");
+        assert_eq!(entries.len(), 3);
+        assert!(entries[0].turn.is_ok() && entries[2].turn.is_ok());
+        let reason = entries[1].turn.as_ref().expect_err("the bad turn");
+        assert!(
+            reason.contains("hex escape") && reason.contains("a lone UTF-16 surrogate escape"),
+            "{reason}"
+        );
+        // Not shaped as an array at all: still the whole value's fault.
+        for bad in [&b"[{\"a\": 1}"[..], b"[1, 2] tail", b"[1, }"] {
+            let err = parse_session("k", RawSession::String(bad)).expect_err("whole");
+            assert!(
+                err.reason.starts_with("value is not JSON"),
+                "{}",
+                err.reason
+            );
+        }
+        assert_eq!(top_level_elements("[]"), Some(vec![]));
+        assert_eq!(
+            top_level_elements(" [1, \"a,]\" ,{\"b\":[2,3]}] "),
+            Some(vec!["1", "\"a,]\"", "{\"b\":[2,3]}"])
         );
     }
 

@@ -190,6 +190,25 @@ impl<'de> Deserialize<'de> for SessionEntry {
     }
 }
 
+/// Whether `json` holds a `\uD800`–`\uDFFF` escape not paired as JSON pairs them (a high one
+/// followed at once by a low one).
+fn lone_surrogate(json: &str) -> bool {
+    let unit = |at: usize| {
+        json.get(at..at + 6)
+            .filter(|e| e.starts_with("\\u"))
+            .and_then(|e| u16::from_str_radix(&e[2..], 16).ok())
+    };
+    let mut at = 0;
+    while let Some(i) = json[at..].find("\\u").map(|i| at + i) {
+        match unit(i) {
+            Some(0xD800..=0xDBFF) if matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) => at = i + 12,
+            Some(0xD800..=0xDFFF) => return true,
+            _ => at = i + 2,
+        }
+    }
+    false
+}
+
 /// Reads a turn from either shape; the error says which field is wrong.
 pub fn parse_turn(v: &Value) -> Result<Turn, String> {
     let obj = match v {
@@ -201,6 +220,10 @@ pub fn parse_turn(v: &Value) -> Result<Turn, String> {
         Value::String(s) => {
             let tried = s.trim_start().starts_with(['{', '[']);
             return Err(match serde_json::from_str::<Value>(s) {
+                Err(e) if tried && lone_surrogate(s) => format!(
+                    "element is not JSON: {e} (a lone UTF-16 surrogate escape: half of a \
+                     character, as an encoder that split an emoji writes it)"
+                ),
                 Err(e) if tried => format!("element is not JSON: {e}"),
                 Err(_) => "expected a JSON object, found a string".into(),
                 Ok(_) => "expected a JSON object, found a string (JSON encoded twice?)".into(),
@@ -645,6 +668,17 @@ mod tests {
             "{json}"
         );
         assert_eq!(Snapshot::from_json(&json).expect("parses"), snap);
+    }
+
+    #[test]
+    fn lone_surrogate_escapes_are_told_from_pairs() {
+        assert!(lone_surrogate(r#"{"user":"half \ud83d here"}"#));
+        assert!(lone_surrogate(r#"{"user":"low first \ude00\ud83d"}"#));
+        assert!(lone_surrogate(r#"{"user":"at the end \uD83D"}"#));
+        assert!(!lone_surrogate(
+            r#"{"user":"whole \ud83d\ude00 and \u00e9"}"#
+        ));
+        assert!(!lone_surrogate(r#"{"user":"cut \u12"}"#));
     }
 
     #[test]
