@@ -30,7 +30,7 @@ pub enum FindingKind {
     UnknownMilestone,
     /// Layer weights do not add up to 1.
     WeightsSum,
-    /// A legal timestamp outside what ctxlens reads (`infinity`, years past 262143): the item
+    /// A legal timestamp outside what ctxlens reads (`infinity`, years past 262142): the item
     /// was read without one.
     TimestampOutOfRange,
     /// Several rows where one is expected (a view, or a table without a primary key): the first

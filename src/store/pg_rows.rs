@@ -37,7 +37,7 @@ fn reason(column: &str, e: &sqlx::Error) -> String {
 }
 
 /// A timestamp column: `None` when NULL, and when the value is legal but outside what ctxlens
-/// reads (`infinity`, years past 262143), with a note naming `source`.
+/// reads (`infinity`, years past 262142), with a note naming `source`.
 pub fn timestamp(
     r: &PgRow,
     name: &str,
@@ -59,7 +59,7 @@ pub fn timestamp(
                 kind: NoteKind::TimestampOutOfRange,
                 source: source.to_string(),
                 message: format!(
-                    "{name} is {v}, outside the range ctxlens reads (years up to 262143); \
+                    "{name} is {v}, outside the range ctxlens reads (years up to 262142); \
                      treated as no timestamp"
                 ),
             });

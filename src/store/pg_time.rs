@@ -1,5 +1,5 @@
 //! Postgres `timestamptz` (and `timestamp`) values as ctxlens reads them: every legal value
-//! decodes, and those chrono cannot hold (`infinity`, `-infinity`, years past 262143) come back
+//! decodes, and those chrono cannot hold (`infinity`, `-infinity`, years past 262142) come back
 //! as such instead of panicking in sqlx's chrono decoding.
 
 use chrono::{DateTime, NaiveDateTime, Utc};

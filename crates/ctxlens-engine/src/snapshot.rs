@@ -84,7 +84,7 @@ pub struct Note {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NoteKind {
-    /// A legal timestamp ctxlens cannot hold (Postgres `infinity`, years past 262143): the item
+    /// A legal timestamp ctxlens cannot hold (Postgres `infinity`, years past 262142): the item
     /// is read without a timestamp.
     TimestampOutOfRange,
     /// Several rows where one is expected (a view, or a table without a primary key): the first
@@ -277,6 +277,15 @@ pub fn parse_timestamp(v: &Value) -> Result<DateTime<Utc>, String> {
     match v {
         Value::String(s) => DateTime::parse_from_rfc3339(s)
             .map(|t| t.with_timezone(&Utc))
+            .or_else(|e| {
+                // A year RFC 3339 cannot write (before 0000, after 9999), as a snapshot of a
+                // legal Postgres timestamp writes it: `+10000-01-01T00:00:00Z`, `-4712-…`.
+                if s.starts_with(['+', '-']) {
+                    s.parse::<DateTime<Utc>>()
+                } else {
+                    Err(e)
+                }
+            })
             .map_err(|_| format!("{s:?} is neither RFC 3339 nor epoch seconds")),
         Value::Number(n) => {
             let secs = n
@@ -668,6 +677,22 @@ mod tests {
             "{json}"
         );
         assert_eq!(Snapshot::from_json(&json).expect("parses"), snap);
+    }
+
+    /// A year RFC 3339 cannot write, as the snapshot of a legal Postgres timestamp writes it,
+    /// reads back as the same instant.
+    #[test]
+    fn years_past_9999_and_before_0000_read_back() {
+        for year in [10_000, 262_142, -4712, 0] {
+            let t = Utc
+                .with_ymd_and_hms(year, 1, 1, 0, 0, 0)
+                .single()
+                .expect("valid");
+            let written = fmt_ts(&t);
+            assert_eq!(parse_timestamp(&json!(written)), Ok(t), "{written}");
+        }
+        assert!(parse_timestamp(&json!("+2025-01-01 00:00")).is_err());
+        assert!(parse_timestamp(&json!("-")).is_err());
     }
 
     #[test]
