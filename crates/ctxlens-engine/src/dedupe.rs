@@ -266,7 +266,9 @@ fn assign_scan(
 /// [`assign`] comparing each item with the earliest original it can match, as the scan finds
 /// it, but only with the originals that can: the one of its exact text, and those sharing a
 /// shingle with its prefix filter (two sets of Jaccard ≥ t share a token among the first
-/// `|x| − ⌈t·|x|⌉ + 1` of each, in one order: here the hashes').
+/// `|x| − ⌈t·|x|⌉ + 1` of each, in any one order of all tokens: here the rarest first, so
+/// that a shingle every row holds — a repeated label, `word word word` — is in no prefix and
+/// fifty thousand rows of one template are not each compared with all the others).
 fn assign_indexed(
     prints: &[&Fingerprint],
     threshold: f64,
@@ -275,18 +277,31 @@ fn assign_indexed(
     let mut out = vec![None; prints.len()];
     let mut by_text: std::collections::HashMap<u128, usize> = Default::default();
     let mut by_shingle: std::collections::HashMap<u64, Vec<usize>> = Default::default();
+    let mut seen: std::collections::HashMap<u64, u32> = Default::default();
+    if !exact_only {
+        for p in prints.iter().filter(|p| p.words >= MIN_WORDS) {
+            for s in &p.shingles {
+                *seen.entry(*s).or_default() += 1;
+            }
+        }
+    }
+    let prefix = |p: &Fingerprint| -> Vec<u64> {
+        let mut rarest = p.shingles.clone();
+        rarest.sort_unstable_by_key(|s| (seen.get(s).copied().unwrap_or(0), *s));
+        rarest.truncate(prefix_len(p.shingles.len(), threshold));
+        rarest
+    };
     let mut candidates: Vec<usize> = Vec::new();
     for (i, p) in prints.iter().enumerate() {
         // Too short to match anything: an original no item is compared with.
         if p.words < MIN_WORDS {
             continue;
         }
+        let mine = if exact_only { Vec::new() } else { prefix(p) };
         candidates.clear();
         candidates.extend(by_text.get(&p.exact));
-        if !exact_only {
-            for s in prefix(p, threshold) {
-                candidates.extend(by_shingle.get(s).into_iter().flatten());
-            }
+        for s in &mine {
+            candidates.extend(by_shingle.get(s).into_iter().flatten());
         }
         candidates.sort_unstable();
         candidates.dedup();
@@ -299,10 +314,8 @@ fn assign_indexed(
             Some(f) => out[i] = Some(f),
             None => {
                 by_text.entry(p.exact).or_insert(i);
-                if !exact_only {
-                    for s in prefix(p, threshold) {
-                        by_shingle.entry(*s).or_default().push(i);
-                    }
+                for s in mine {
+                    by_shingle.entry(s).or_default().push(i);
                 }
             }
         }
@@ -310,13 +323,12 @@ fn assign_indexed(
     out
 }
 
-/// The prefix filter of `p` at `threshold`: its first `|x| − ⌈t·|x|⌉ + 1` shingles (sorted by
-/// hash), with `t` a hair below the threshold so float rounding never shortens it.
-fn prefix(p: &Fingerprint, threshold: f64) -> &[u64] {
-    let n = p.shingles.len();
+/// The prefix filter's length for `n` shingles at `threshold`: `n − ⌈t·n⌉ + 1`, with `t` a hair
+/// below the threshold so float rounding never shortens it.
+fn prefix_len(n: usize, threshold: f64) -> usize {
     let t = (threshold - 1e-9).max(0.0);
     let need = (t * n as f64).ceil() as usize;
-    &p.shingles[..(n + 1).saturating_sub(need).min(n)]
+    (n + 1).saturating_sub(need).min(n)
 }
 
 /// Rounds a similarity to 3 decimals, as reported.
@@ -354,6 +366,31 @@ mod tests {
             exact: xxh3_128(norm.as_bytes()),
             words: words.len(),
             shingles,
+        }
+    }
+
+    /// Rows of one template (a repeated label and filler, a number apart) share their common
+    /// shingles with every other row: the indexed assignment, whose prefixes hold the rarest
+    /// shingles, still gives the scan's answer.
+    #[test]
+    fn rows_of_one_template_assign_as_the_scan_does() {
+        let bodies: Vec<String> = (0..1_000)
+            .map(|n| {
+                format!(
+                    "Milestone M{} completed\nn: {n}\ntext: {}",
+                    n % 10,
+                    "word ".repeat(50)
+                )
+            })
+            .collect();
+        let prints: Vec<Fingerprint> = bodies.iter().map(|b| Fingerprint::of(b)).collect();
+        let refs: Vec<&Fingerprint> = prints.iter().collect();
+        for threshold in [0.3, 0.5, 0.7, 0.9] {
+            assert_eq!(
+                assign_indexed(&refs, threshold, false),
+                assign_scan(&refs, threshold, false),
+                "{threshold}"
+            );
         }
     }
 
