@@ -5,11 +5,15 @@ use std::path::Path;
 use crate::engine::Snapshot;
 use crate::engine::snapshot::Malformed;
 
+/// The largest snapshot file read: a user's whole session and journey, far past what a context
+/// holds, but not a file padded out to fill the memory.
+pub const SNAPSHOT_MAX: u64 = 256 * 1024 * 1024;
+
 /// Reads a snapshot file; the error starts `snapshot FILE:` and names the line and column of bad JSON.
 pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
     let shown = path.display();
     // Only a regular file is read (a FIFO would wait for a writer for ever), as every file.
-    let bytes = crate::files::read_regular(path, u64::MAX).map_err(|e| match e {
+    let bytes = crate::files::read_regular(path, SNAPSHOT_MAX).map_err(|e| match e {
         crate::files::Refused::NotAFile("a directory") => {
             format!("snapshot {shown}: a directory, not a snapshot file")
         }

@@ -267,3 +267,22 @@ fn now_moves_the_clock_of_a_snapshot_file() {
         "the clock moved the replay"
     );
 }
+
+/// A snapshot file past its bound is refused before it is read, naming the bound, as every
+/// file ctxlens reads is (a sparse file: no disk is spent on it).
+#[test]
+fn a_snapshot_file_past_its_bound_is_refused_unread() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("padded.json");
+    let f = std::fs::File::create(&path).expect("create");
+    f.set_len(256 * 1024 * 1024 + 1).expect("sparse");
+    let path = path.to_str().expect("utf-8");
+    let out = ctxlens(&["replay", path]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains(&format!("snapshot {path}: larger than 256 MiB: not read")),
+        "{}",
+        out.stderr
+    );
+}
