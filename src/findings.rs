@@ -324,8 +324,22 @@ pub fn duplicate_message(p: &crate::engine::assembly::Pair) -> String {
 
 /// One line on how a cache differs from a replay.
 pub fn drift_summary(d: &crate::engine::cache::Drift, policy: &str) -> String {
+    // An id of an item's shape (`s1#4`, `mb:12`, a module's name) as it is; anything else a
+    // cache holds is stored text, quoted, so that `--redact` masks it as a quoted value.
+    let id = |x: &String| -> String {
+        let word = |w: &str| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_.:-".contains(c))
+        };
+        let plain = match x.rsplit_once('#') {
+            Some((session, n)) => word(session) && n.parse::<usize>().is_ok(),
+            None => word(x),
+        };
+        if plain { x.clone() } else { format!("{x:?}") }
+    };
     let list = |ids: &[String]| {
-        let shown: Vec<&str> = ids.iter().take(3).map(String::as_str).collect();
+        let shown: Vec<String> = ids.iter().take(3).map(id).collect();
         let more = if ids.len() > 3 {
             format!(" +{}", ids.len() - 3)
         } else {
@@ -358,7 +372,7 @@ pub fn drift_summary(d: &crate::engine::cache::Drift, policy: &str) -> String {
     // Which policy replayed it: the TUI compares under the baseline, a command under its own.
     format!(
         "differs from a fresh replay under {policy} ({sign}{} tokens): {}",
-        crate::text::thousands(d.token_delta as f64, 0),
+        crate::text::thousands_exact(d.token_delta),
         parts.join("; ")
     )
 }
@@ -509,6 +523,25 @@ mod tests {
         assert_eq!(
             drift_summary(&one, "p"),
             "differs from a fresh replay under p (+1,001 tokens): 1 item with other token counts"
+        );
+        // A cache claiming u64::MAX tokens: the difference exactly, not saturated; an id that
+        // is stored text, not an item's, is quoted (so `--redact` masks it).
+        let odd = crate::engine::cache::Drift {
+            only_cached: vec!["Alice 555-0199".into(), "s1#2".into(), "mb:7".into()],
+            token_delta: 3 - i128::from(u64::MAX),
+            ..Default::default()
+        };
+        let said = drift_summary(&odd, "p");
+        assert!(
+            said.starts_with(
+                "differs from a fresh replay under p (-18,446,744,073,709,551,612 tokens): \
+                 only in cache: \"Alice 555-0199\", s1#2, mb:7"
+            ),
+            "{said}"
+        );
+        assert!(
+            !crate::engine::redact::mask_quoted(&said).contains("Alice"),
+            "{said}"
         );
     }
 

@@ -325,10 +325,17 @@ pub fn count(n: u64, one: &str, many: &str) -> String {
 
 /// `1234.5` → `1,234.5`; whole numbers without decimals.
 pub fn thousands(v: f64, decimals: usize) -> String {
-    let s = format!("{v:.decimals$}");
-    let (int, frac) = s
-        .split_once('.')
-        .map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
+    grouped(&format!("{v:.decimals$}"))
+}
+
+/// A whole number with its thousands grouped, exactly (past 2^53 too, where an f64 rounds).
+pub fn thousands_exact(v: i128) -> String {
+    grouped(&v.to_string())
+}
+
+/// A number written out (`-1234.5`) with commas between its thousands.
+fn grouped(s: &str) -> String {
+    let (int, frac) = s.split_once('.').map_or((s, None), |(i, f)| (i, Some(f)));
     let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -165,8 +165,9 @@ pub struct Drift {
     pub only_replay: Vec<String>,
     /// (id, cached tokens, replay kept_tokens) where both have the item and the counts differ.
     pub changed_tokens: Vec<(String, usize, usize)>,
-    /// Replay `total_tokens` − cached `total_tokens`.
-    pub token_delta: i64,
+    /// Replay `total_tokens` − cached `total_tokens`, exactly (a cached total is untrusted
+    /// input: it may say anything up to `u64::MAX`).
+    pub token_delta: i128,
     pub prompt_differs: bool,
 }
 
@@ -203,9 +204,7 @@ pub fn drift(cached: &CachedContext, replay: &Assembly) -> Drift {
         .filter(|i| !cached_ids.contains(i.id.as_str()))
         .map(|i| i.id.clone())
         .collect();
-    // A cached total is untrusted input: saturate rather than wrap.
-    let tokens = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-    d.token_delta = tokens(replay.total_tokens).saturating_sub(tokens(cached.total_tokens));
+    d.token_delta = replay.total_tokens as i128 - cached.total_tokens as i128;
     d.prompt_differs = cached.prompt != replay.prompt;
     d
 }

@@ -108,7 +108,7 @@ fn an_item_removed_since_caching_is_only_cached() {
     let d = drift(&c, &replay);
     assert_eq!(d.only_cached, ["mb:2"]);
     assert!(d.only_replay.is_empty() && d.changed_tokens.is_empty());
-    let gone = cached.item("mb:2").expect("mb:2").kept_tokens as i64;
+    let gone = cached.item("mb:2").expect("mb:2").kept_tokens as i128;
     assert!(gone > 0);
     assert_eq!(d.token_delta, -gone);
     assert!(d.prompt_differs && !d.is_empty());
@@ -125,7 +125,7 @@ fn an_item_added_since_caching_is_only_in_the_replay() {
     assert!(d.only_cached.is_empty() && d.changed_tokens.is_empty());
     assert_eq!(
         d.token_delta,
-        replay.item("s1#1").expect("s1#1").kept_tokens as i64
+        replay.item("s1#1").expect("s1#1").kept_tokens as i128
     );
     assert!(d.prompt_differs);
 }
@@ -165,7 +165,7 @@ fn a_changed_budget_shows_as_changed_tokens() {
     assert!(d.only_cached.is_empty() && d.only_replay.is_empty());
     assert_eq!(
         d.token_delta,
-        narrow.total_tokens as i64 - wide.total_tokens as i64
+        narrow.total_tokens as i128 - wide.total_tokens as i128
     );
     assert!(d.token_delta < 0 && d.prompt_differs);
 }
@@ -190,7 +190,7 @@ fn a_budget_that_drops_items_lists_them_as_only_cached() {
         .iter()
         .map(|id| a.item(id).expect("cached row").kept_tokens)
         .sum();
-    assert_eq!(d.token_delta, -(lost as i64));
+    assert_eq!(d.token_delta, -(lost as i128));
 }
 
 #[test]
