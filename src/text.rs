@@ -8,8 +8,9 @@
 //! - C1 controls (U+0080–U+009F), bidi controls (U+061C, U+200E, U+200F, U+202A–U+202E,
 //!   U+2066–U+2069), the line and paragraph separators (U+2028, U+2029) and the invisible format
 //!   characters that can hide text (U+200B, U+2060–U+2064, U+FEFF, U+180E, U+FFF9–U+FFFB, tag
-//!   characters U+E0000–U+E007F) are written as escapes, `\u{202e}`. The joiners emoji and
-//!   scripts need (U+200C, U+200D) stay.
+//!   characters U+E0000–U+E007F), and the characters a terminal draws as nothing (soft hyphen,
+//!   fillers, braille blank, …) are written as escapes, `\u{202e}`. The joiners emoji and
+//!   scripts need (U+200C, U+200D) and variation selectors stay (in an id: [`shown_id`]).
 //! - Multi-line text keeps its newlines (a `CR LF` pair reads as one newline) and shows a tab as
 //!   four spaces; in a one-line field a newline is `␊` and a tab `␉`.
 //!
@@ -31,7 +32,19 @@ fn unsafe_char(c: char) -> bool {
         // word joiner and invisible operators, the byte-order mark, the Mongolian vowel
         // separator, interlinear annotation marks, tag characters): shown, never silent.
         | '\u{200b}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{180e}'
-        | '\u{fff9}'..='\u{fffb}' | '\u{e0000}'..='\u{e007f}')
+        | '\u{fff9}'..='\u{fffb}' | '\u{e0000}'..='\u{e007f}'
+        // Default-ignorable or blank characters a terminal draws as nothing (soft hyphen,
+        // grapheme joiner, Hangul and Khmer fillers, Mongolian selectors, braille blank,
+        // musical formatting), which would make `u001` and `u001` + one of them read alike.
+        | '\u{ad}' | '\u{34f}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+        | '\u{180b}'..='\u{180d}' | '\u{180f}' | '\u{2065}' | '\u{2800}' | '\u{3164}'
+        | '\u{ffa0}' | '\u{1d173}'..='\u{1d17a}')
+}
+
+/// Variation selectors: part of an emoji (`❤\u{fe0f}`) in text, but in an id nothing a reader
+/// can see.
+fn variation_selector(c: char) -> bool {
+    matches!(c, '\u{fe00}'..='\u{fe0f}' | '\u{e0100}'..='\u{e01ef}')
 }
 
 /// Appends how `c` (an [`unsafe_char`]) is shown.
@@ -196,12 +209,28 @@ pub fn pad(text: &str, width: usize) -> String {
 
 /// A user id as a one-line field: inert, and the empty id (legal in the stores) shown as `""`
 /// so its row does not read as a row without a user.
+///
+/// An id that ends or starts in whitespace (`"h1 "`) is quoted, and its variation selectors
+/// are escapes: it must not read as another user's id.
 pub fn shown_id(id: &str) -> std::borrow::Cow<'_, str> {
     if id.is_empty() {
-        std::borrow::Cow::Borrowed("\"\"")
-    } else {
-        inert_line(id)
+        return std::borrow::Cow::Borrowed("\"\"");
     }
+    let line = inert_line(id);
+    if !line.chars().any(variation_selector) && line.trim() == line {
+        return line;
+    }
+    let mut out = String::with_capacity(line.len() + 2);
+    out.push('"');
+    for c in line.chars() {
+        if variation_selector(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('"');
+    std::borrow::Cow::Owned(out)
 }
 
 /// One line of text made inert and cut to `max` columns in the middle (`3f2a9c1e…4e5f#12`): an
@@ -470,6 +499,26 @@ mod tests {
             "ok\\u{e0049}\\u{e0047}\\u{200b}x\\u{feff}\\u{2060}\\u{180e}"
         );
         assert_eq!(inert_line("a\u{fffa}b"), "a\\u{fffa}b");
+        // Characters a terminal draws as nothing, which would make two ids read alike.
+        for c in [
+            '\u{ad}',
+            '\u{34f}',
+            '\u{115f}',
+            '\u{3164}',
+            '\u{ffa0}',
+            '\u{2800}',
+            '\u{1d173}',
+        ] {
+            let id = format!("u001{c}");
+            assert_eq!(inert_line(&id), format!("u001\\u{{{:x}}}", c as u32));
+        }
+        // An emoji's variation selector stays in text; an id shows it, quoted.
+        assert_eq!(inert_line("I \u{2764}\u{fe0f} it"), "I \u{2764}\u{fe0f} it");
+        assert_eq!(shown_id("u001\u{fe0f}"), "\"u001\\u{fe0f}\"");
+        assert_eq!(shown_id("h1 "), "\"h1 \"");
+        assert_eq!(shown_id(" h1"), "\" h1\"");
+        assert_eq!(shown_id("h1"), "h1");
+        assert_eq!(shown_id(""), "\"\"");
     }
 
     #[test]
