@@ -13,6 +13,19 @@ use super::pg_time::PgTimestamp;
 use super::user::RawMemoryRow;
 use crate::engine::snapshot::{Malformed, Note, NoteKind};
 
+/// The SQL types of sqlx's "mismatched types; Rust type `…` (as SQL type `WANT`) is not
+/// compatible with SQL type `FOUND`".
+fn mismatched_types(text: &str) -> Option<(&str, &str)> {
+    let rest = text.strip_prefix("mismatched types; ")?;
+    let want = rest.split_once("(as SQL type `")?.1.split_once('`')?.0;
+    let found = rest
+        .split_once("is not compatible with SQL type `")?
+        .1
+        .split_once('`')?
+        .0;
+    Some((want, found))
+}
+
 /// A column of a row, or why it cannot be read (the reason a malformed item gives).
 pub fn column<'r, T>(r: &'r PgRow, name: &str) -> Result<T, String>
 where
@@ -31,6 +44,9 @@ fn reason(column: &str, e: &sqlx::Error) -> String {
         format!("{column} is JSON nested deeper than the 128 levels ctxlens reads")
     } else if text.contains("unexpected null") {
         format!("{column} is NULL")
+    } else if let Some((want, found)) = mismatched_types(&text) {
+        // Said in SQL's words, not the Rust type sqlx would have decoded into.
+        format!("{column} is of SQL type {found}, where ctxlens reads {want}")
     } else {
         format!("{column}: {text}")
     }
@@ -168,6 +184,17 @@ pub fn duplicate(source: String, n: usize, what: &str) -> Note {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_column_of_another_type_is_said_in_sql_types() {
+        assert_eq!(
+            mismatched_types(
+                "mismatched types; Rust type `core::option::Option<i64>` (as SQL type `INT8`) is not compatible with SQL type `TEXT`"
+            ),
+            Some(("INT8", "TEXT"))
+        );
+        assert_eq!(mismatched_types("unexpected null"), None);
+    }
 
     #[test]
     fn repeats_names_each_key_read_more_than_once_with_its_count_in_first_seen_order() {
