@@ -504,13 +504,18 @@ impl<'a> Inspected<'a> {
     }
 
     fn write(&self, ctx: &Ctx, out: &mut impl Write) -> Result<(), CliError> {
+        /// Columns of a display name in the heading.
+        const NAME_SHOWN: usize = 120;
         let (snap, data) = (self.loaded.snapshot(), self.loaded.data());
         let map = &ctx.engine.milestones;
         let who = data
             .display_name
             .as_deref()
             .filter(|n| !n.trim().is_empty())
-            .map_or(String::new(), |n| format!(" · {n}"));
+            // A heading, not the place for a name of megabytes: `--json` has it whole.
+            .map_or(String::new(), |n| {
+                format!(" · {}", crate::text::fit(n, NAME_SHOWN))
+            });
         let at = match snap.current_milestone.as_deref() {
             None => "no journey".to_string(),
             Some(m) if m.trim().is_empty() => "at no milestone (empty)".to_string(),

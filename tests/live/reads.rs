@@ -342,3 +342,30 @@ fn a_users_list_the_store_cannot_give_is_not_called_an_outage() {
         out.stdout
     );
 }
+
+/// A display name of a hundred thousand characters is cut in `inspect`'s heading (`--json`
+/// keeps it whole).
+#[test]
+fn a_huge_display_name_is_cut_in_the_heading() {
+    let (redis, db) = seeded("hugename");
+    Postgres::shared().psql(
+        "hugename",
+        "UPDATE user_journeys SET display_name = repeat('Ann ', 25000) WHERE user_id = 'u003';",
+    );
+    let env = env(&redis, &db);
+    let out = ctxlens_with(&["inspect", "u003"], &env);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let head = out.stdout.lines().next().unwrap_or_default();
+    assert!(
+        head.starts_with("u003 · Ann Ann") && head.contains('…') && head.chars().count() < 300,
+        "{head}"
+    );
+    let json = ctxlens_with(&["inspect", "u003", "--json"], &env);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(
+        v["display_name"].as_str().map(str::len),
+        Some(100_000),
+        "{}",
+        json.stderr
+    );
+}
