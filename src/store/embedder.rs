@@ -90,8 +90,8 @@ impl Embedder {
                 .map_err(|e| format!("embedder {shown}: {e}"))??;
                 if v.len() != dim {
                     return Err(format!(
-                        "embedder {shown}: answered {} dimensions, the knowledge column has {dim}",
-                        v.len()
+                        "embedder {shown}: answered {}, the knowledge column has {dim}",
+                        crate::text::count(v.len() as u64, "dimension", "dimensions")
                     ));
                 }
                 // Nothing can be ranked against a query pgvector cannot score: the embedder's

@@ -356,11 +356,14 @@ fn hit(
     let sim = match similarity {
         None => {
             let dims: Option<i32> = column(r, "dims").map_err(bad)?;
-            let dims = dims.map_or("no".into(), |d| d.to_string());
+            let dims = match dims {
+                None => "no dimensions".to_string(),
+                Some(d) => {
+                    crate::text::count(u64::try_from(d).unwrap_or(0), "dimension", "dimensions")
+                }
+            };
             let want = q.embedding.len();
-            return Err(bad(format!(
-                "embedding has {dims} dimensions, the query {want}"
-            )));
+            return Err(bad(format!("embedding has {dims}, the query {want}")));
         }
         Some(s) if s.is_nan() => return Err(bad("similarity is NaN".into())),
         Some(s) if !(-1.0..=1.0).contains(&s) => {
