@@ -541,6 +541,12 @@ fn every_json_entry_of_a_folder_is_read_or_named_and_the_rest_counted() {
     let out = ctxlens(&["report", "--snapshots", d, "--quiet"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stdout.contains("Users not read (24)"), "{}", out.stdout);
+    // Its one column says what its lines are.
+    assert!(
+        out.stdout.contains("Users not read (24)\n  user or file: why\n"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("… and 4 more"), "{}", out.stdout);
     let json = ctxlens(&["report", "--snapshots", d, "--json"]);
     let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");

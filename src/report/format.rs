@@ -190,7 +190,7 @@ pub fn sections(s: &Summary) -> Vec<Section> {
         out.push(Section {
             key: "errors",
             title: format!("Users not read ({})", s.errors.count),
-            columns: vec![("message", "message".into(), false)],
+            columns: vec![("message", "user or file: why".into(), false)],
             rows,
         });
     }
