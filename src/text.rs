@@ -301,7 +301,9 @@ pub fn wrap(line: &str, width: usize) -> Vec<std::ops::Range<usize>> {
         } else if used + w <= width && !full {
             (end, tail) = (at + len, at + len);
             used += w;
-        } else if w <= width {
+        } else if w <= width && !run.chars().any(|c| c.width() == Some(2)) {
+            // A word that does not fit goes to the next row whole; a run of wide characters
+            // (Japanese, Chinese: a line may break between any two) fills this row first.
             rows.push(start..end);
             (start, end, tail, used, full) = (at, at + len, at + len, w, false);
         } else {
@@ -428,6 +430,14 @@ mod tests {
         // Wide characters never straddle a row's end.
         assert_eq!(rows("抹茶セットと", 5), ["抹茶", "セッ", "トと"]);
         assert_eq!(rows("ok 抹茶セットと", 7), ["ok 抹茶", "セット", "と"]);
+        // A run of wide characters that would fit on a row of its own still fills this one
+        // first: a line may break between any two of them.
+        assert_eq!(
+            rows("Uji から Köln まで、船便と航空便", 20),
+            ["Uji から Köln まで、", "船便と航空便"]
+        );
+        // A Latin word still moves whole.
+        assert_eq!(rows("から landedcost", 10), ["から", "landedcost"]);
     }
 
     proptest::proptest! {

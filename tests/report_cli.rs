@@ -543,7 +543,8 @@ fn every_json_entry_of_a_folder_is_read_or_named_and_the_rest_counted() {
     assert!(out.stdout.contains("Users not read (24)"), "{}", out.stdout);
     // Its one column says what its lines are.
     assert!(
-        out.stdout.contains("Users not read (24)\n  user or file: why\n"),
+        out.stdout
+            .contains("Users not read (24)\n  user or file: why\n"),
         "{}",
         out.stdout
     );
