@@ -58,29 +58,39 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             n => format!(" · /{} {}/{n}", super::il(&s.user.search), s.user.found + 1),
         }
     };
-    let what = if s.user.diff {
+    let toggle = super::key_of(s, &crate::app::Action::ToggleDiff);
+    let (what, hint) = if s.user.diff {
         let (removed, added) = text.iter().fold((0, 0), |(r, ad), l| {
             (
                 r + usize::from(l.starts_with("- ")),
                 ad + usize::from(l.starts_with("+ ")),
             )
         });
-        format!(
-            "Prompt diff · baseline → tuned · -{removed} +{added} lines · {} plain",
-            super::key_of(s, &crate::app::Action::ToggleDiff)
+        (
+            format!("Prompt diff · baseline → tuned · -{removed} +{added} lines"),
+            format!(" · {toggle} plain"),
         )
     } else {
-        format!(
-            "Prompt · {} item tokens · {} diff",
-            super::num(a.total_tokens),
-            super::key_of(s, &crate::app::Action::ToggleDiff)
+        (
+            format!("Prompt · {} item tokens", super::num(a.total_tokens)),
+            format!(" · {toggle} diff"),
         )
     };
-    // Rows as drawn: a long line is several.
-    let title = format!(
-        " {what} · rows {}-{} of {total}{search} ",
+    // Rows as drawn: a long line is several. When the title does not fit, the key hint gives
+    // way first, then the rows; the search's count stays.
+    let rows = format!(
+        " · rows {}-{} of {total}",
         (scroll + 1).min(total),
         (scroll + height).min(total)
+    );
+    let title = super::first_that_fits(
+        [
+            format!(" {what}{hint}{rows}{search} "),
+            format!(" {what}{rows}{search} "),
+            format!(" {what}{search} "),
+        ],
+        &format!(" {what}{search}"),
+        usize::from(area.width.saturating_sub(3)),
     );
     frame.render_widget(Paragraph::new(lines).block(block(title, true, t)), area);
 }

@@ -572,6 +572,19 @@ async fn the_prompt_search_says_no_match() {
         screen.contains(&format!(" · /{word} 1/")) && !screen.contains("no match"),
         "{screen}"
     );
+    // The diff's longer title at 80 columns: the hints give way, the search count stays.
+    settle(&mut s, &store, Action::ToggleDiff).await;
+    s.status.message = None;
+    let screen = text(&s, 80, 24);
+    let title = screen
+        .lines()
+        .find(|l| l.contains("Prompt diff"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(title.contains(&format!(" · /{word} 1/")), "{title}");
+    assert!(
+        !title.contains(" plain"),
+        "the hint gave way first: {title}"
+    );
 }
 
 /// A tuning that admits more than the baseline shows its new lines marked `+ `, in the kept
