@@ -76,7 +76,7 @@ async fn users_with_tuned_figures_and_help_on_journey() {
     settle(&mut s, &store, Action::ShowUsers).await;
     settle(&mut s, &store, Action::ToggleTuned).await;
     snap("users_tuned", &mut s);
-    assert!(text(&s, 120, 40).contains("figures: tuned prolaunch"));
+    assert!(text(&s, 120, 40).contains("figures: tuned prolaunch* "));
     settle(&mut s, &store, Action::ShowJourney).await;
     settle(&mut s, &store, Action::Help).await;
     snap("help_journey", &mut s);

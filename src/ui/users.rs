@@ -27,7 +27,9 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         "+".to_string()
     };
     let figures = if u.show_tuned {
-        format!(" · figures: tuned {}", il(&s.session.policy.name))
+        // Named as the status bar names the tuned policy: `*` when tuning changed it.
+        let marker = if s.modified() { "*" } else { "" };
+        format!(" · figures: tuned {}{marker}", il(&s.session.policy.name))
     } else {
         " · figures: baseline (t tuned)".to_string()
     };
