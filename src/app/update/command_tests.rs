@@ -429,3 +429,17 @@ async fn a_tilde_names_the_home_directory() {
     let effects = command(&mut s, &ctx, "policy! ~/tuned.toml").await;
     assert_eq!(effects, [Effect::LoadPolicy(format!("{home}/tuned.toml"))]);
 }
+
+/// `R` says it read again, even when nothing on screen changes (a store as fast as the demo).
+#[tokio::test]
+async fn a_reload_says_it_read_again() {
+    let (mut s, ctx) = demo_app().await;
+    s.status.message = None;
+    settle(&mut s, &ctx, Action::Refresh).await;
+    let said = s.status.message.as_ref().map(|m| m.text.clone());
+    assert_eq!(
+        said,
+        Some(format!("reading again from {}", s.status.source))
+    );
+    assert_eq!(s.users.rows.len(), 71);
+}

@@ -201,6 +201,12 @@ pub(super) fn refresh(s: &mut State) -> Vec<Effect> {
             effects.push(Effect::CheckHealth);
         }
     } else {
+        // A list read again (not the first read) is said: on a store as fast as the demo
+        // nothing else on screen may change.
+        if !s.users.rows.is_empty() {
+            let from = crate::text::inert_line(&s.status.source).into_owned();
+            super::info(s, &format!("reading again from {from}"));
+        }
         effects.extend(reload_users(s));
     }
     // With no user open, replay only starts loading the policy's tokenizer.
