@@ -392,3 +392,28 @@ async fn the_header_keeps_the_file_that_tells_two_moments_apart() {
     let header = top.lines().nth(3).unwrap_or_default();
     assert!(header.contains("u1@…-before "), "{header}\n{top}");
 }
+
+/// The Users columns are sized by the whole list: a long id at its end does not move the
+/// columns as the list scrolls to it.
+#[tokio::test]
+async fn users_columns_stay_put_as_the_list_scrolls() {
+    let (mut s, _ctx) = demo_app().await;
+    let last = *s.users.shown.last().expect("rows");
+    s.users.rows[last].summary.user_id = "u071-a-much-longer-id".into();
+    let column = |s: &State| -> Vec<usize> {
+        let all = rows(s, 120, 40);
+        let head = all
+            .iter()
+            .find(|r| r.contains("USER"))
+            .unwrap_or_else(|| panic!("{all:#?}"))
+            .clone();
+        ["MILESTONE", "TOKENS"]
+            .iter()
+            .map(|h| head.find(h).unwrap_or_else(|| panic!("{h} in {head}")))
+            .collect()
+    };
+    s.users.cursor = 0;
+    let top = column(&s);
+    s.users.cursor = s.users.shown.len() - 1;
+    assert_eq!(column(&s), top);
+}

@@ -66,15 +66,23 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     }
     let height = table_rows(area);
     let first = offset(u.cursor, height, u.shown.len());
-    // As wide as the longest id on screen (at least the header), up to a fifth of the screen.
-    let id_width = u.shown[first..(first + height).min(u.shown.len())]
+    // Columns sized by the whole list, so they stay put as it scrolls; past a few thousand
+    // rows, by the rows on screen (sizing would cost every frame more than drawing).
+    const SIZED_BY_ALL_UP_TO: usize = 5_000;
+    let sized = if u.shown.len() <= SIZED_BY_ALL_UP_TO {
+        &u.shown[..]
+    } else {
+        &u.shown[first..(first + height).min(u.shown.len())]
+    };
+    // As wide as the longest id (at least the header), up to a fifth of the screen.
+    let id_width = sized
         .iter()
         .map(|&i| unicode_width::UnicodeWidthStr::width(il(&u.rows[i].summary.user_id).as_str()))
         .max()
         .unwrap_or(0)
         .clamp(4, usize::from(area.width / 5).max(10));
-    // Tokens and budget are never cut: as wide as the widest figures on screen, with the bar.
-    let tokens_width = u.shown[first..(first + height).min(u.shown.len())]
+    // Tokens and budget are never cut: as wide as the widest figures, with the bar.
+    let tokens_width = sized
         .iter()
         .filter_map(|&i| crate::app::update::shown_stats(s, &u.rows[i]))
         .map(|st| figure_text(st.tokens, st.budget as usize).width() + BAR_WIDTH)
