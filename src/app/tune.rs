@@ -227,8 +227,23 @@ fn changed_keys(a: &Policy, b: &Policy) -> Vec<String> {
             keys.push(key);
         }
     }
-    keys.retain(|k| shown(a, k) != shown(b, k));
+    keys.retain(|k| shown(a, k) != shown(b, k) && !implied_by_the_other_budget_form(b, k));
     keys
+}
+
+/// A budget key `b` no longer has because it sets the other form: setting `budget.total`
+/// replaces the model limits (and the other way round), so `--set budget.total=5000` says it
+/// all — `--set budget.model_max_tokens=none` is no flag `--set` takes.
+fn implied_by_the_other_budget_form(b: &Policy, key: &str) -> bool {
+    let limits = matches!(
+        key,
+        "budget.model_max_tokens" | "budget.expected_output_tokens" | "budget.overhead"
+    );
+    let gone = b.get(key).is_none();
+    match key {
+        "budget.total" => gone && b.budget.model_max_tokens.is_some(),
+        _ => limits && gone && b.budget.total.is_some(),
+    }
 }
 
 /// What replacing `tuned` (tuned from `base`) with `next` undoes: each field tuned away from the
@@ -295,6 +310,35 @@ mod tests {
 
     fn prolaunch() -> Policy {
         Policy::preset("prolaunch").expect("preset")
+    }
+
+    /// Switching the budget's form prints the flag that switches it, not `=none` flags for
+    /// the keys it replaces (`--set` takes no `none`); the flags replay to the tuned budgets.
+    #[test]
+    fn flags_of_a_switched_budget_form_replay() {
+        for (preset, set) in [
+            ("layered-adr", &["budget.total=5000"][..]),
+            (
+                "prolaunch",
+                &[
+                    "budget.model_max_tokens=8192",
+                    "budget.expected_output_tokens=1000",
+                ][..],
+            ),
+        ] {
+            let base = Policy::preset(preset).expect("preset");
+            let set: Vec<String> = set.iter().map(|x| (*x).to_string()).collect();
+            let tuned = base.clone().with_overrides(&set).expect("valid");
+            let flags = set_flags(&base, &tuned);
+            assert!(flags.iter().all(|f| !f.ends_with("=none")), "{flags:?}");
+            let sets: Vec<String> = flags
+                .iter()
+                .map(|f| f.trim_start_matches("--set ").to_string())
+                .collect();
+            let replayed = base.with_overrides(&sets).expect("the flags are taken");
+            assert_eq!(replayed.budgets(), tuned.budgets(), "{preset}: {flags:?}");
+            assert!(unlisted_changes(&Policy::preset(preset).expect("preset"), &tuned).is_empty());
+        }
     }
 
     #[test]
