@@ -258,6 +258,23 @@ pub fn replaced(base: &Policy, tuned: &Policy, next: &Policy) -> Vec<String> {
 
 /// The `--set` flags that turn `base` into `tuned`, one per changed field.
 pub fn set_flags(base: &Policy, tuned: &Policy) -> Vec<String> {
+    set_args(base, tuned)
+        .into_iter()
+        .map(|(arg, plain)| {
+            if plain {
+                format!("--set {arg}")
+            } else {
+                // Quoted for the shell; what a terminal would not show as itself is escaped,
+                // so the flag survives the screen and the clipboard.
+                format!("--set {}", crate::text::shell_word(&arg))
+            }
+        })
+        .collect()
+}
+
+/// The `KEY=VALUE` arguments of [`set_flags`], each with whether it is plain (no quoting): a
+/// value that is not is a TOML string, so `--set` reads it back whole.
+fn set_args(base: &Policy, tuned: &Policy) -> Vec<(String, bool)> {
     changed_keys(base, tuned)
         .into_iter()
         .map(|k| {
@@ -265,16 +282,45 @@ pub fn set_flags(base: &Policy, tuned: &Policy) -> Vec<String> {
             if v.chars()
                 .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
             {
-                format!("--set {k}={v}")
+                (format!("{k}={v}"), true)
             } else {
-                // A TOML string, so `--set` reads it back whole, quoted for the shell; what a
-                // terminal would not show as itself is escaped, so the flag survives the screen
-                // and the clipboard.
-                let arg = format!("{k}={}", crate::text::toml_string(&v));
-                format!("--set {}", crate::text::shell_word(&arg))
+                (format!("{k}={}", crate::text::toml_string(&v)), false)
             }
         })
         .collect()
+}
+
+/// The `--set` flags the TUI was started with, already in the baseline: those that turn the
+/// preset the baseline is named after into it. Empty when the baseline is that preset, is no
+/// preset's, or differs from it in ways flags cannot say (a file's own layers).
+pub fn launch_flags(baseline: &Policy) -> Vec<String> {
+    let Some(preset) = Policy::preset(&baseline.name) else {
+        return Vec::new();
+    };
+    let args: Vec<String> = set_args(&preset, baseline)
+        .into_iter()
+        .map(|(a, _)| a)
+        .collect();
+    if args.is_empty() {
+        return Vec::new();
+    }
+    let same = preset
+        .clone()
+        .with_overrides(&args)
+        .is_ok_and(|p| toml::to_string(&p).ok() == toml::to_string(baseline).ok());
+    if same {
+        set_flags(&preset, baseline)
+    } else {
+        Vec::new()
+    }
+}
+
+/// Every flag that turns the preset named `--policy` into the tuned policy: those given at
+/// launch, then the tuning's.
+pub fn all_flags(baseline: &Policy, tuned: &Policy) -> Vec<String> {
+    let mut all = launch_flags(baseline);
+    all.extend(set_flags(baseline, tuned));
+    all
 }
 
 /// Columns the Tune fields table needs: the longest key, both values, spacing and borders.
@@ -339,6 +385,38 @@ mod tests {
             assert_eq!(replayed.budgets(), tuned.budgets(), "{preset}: {flags:?}");
             assert!(unlisted_changes(&Policy::preset(preset).expect("preset"), &tuned).is_empty());
         }
+    }
+
+    /// `--set`s given at launch are in the baseline: the flags say them first, so together
+    /// they turn `--policy prolaunch` into the tuned policy.
+    #[test]
+    fn launch_flags_come_first_and_replay() {
+        let launched = prolaunch()
+            .with_overrides(&["tokenizer=o200k_base".to_string()])
+            .expect("valid");
+        let tuned = launched
+            .clone()
+            .with_overrides(&["budget.total=3000".to_string()])
+            .expect("valid");
+        let all = all_flags(&launched, &tuned);
+        assert_eq!(
+            all,
+            ["--set tokenizer=o200k_base", "--set budget.total=3000"]
+        );
+        let sets: Vec<String> = all
+            .iter()
+            .map(|f| f.trim_start_matches("--set ").to_string())
+            .collect();
+        let replayed = prolaunch().with_overrides(&sets).expect("taken");
+        assert_eq!(
+            toml::to_string(&replayed).ok(),
+            toml::to_string(&tuned).ok()
+        );
+        // The preset itself, or a policy no flags can make from it: nothing said at launch.
+        assert!(launch_flags(&prolaunch()).is_empty());
+        let mut own = prolaunch();
+        own.layers.pop();
+        assert!(launch_flags(&own).is_empty());
     }
 
     #[test]

@@ -19,7 +19,9 @@ use crate::engine::diff::{AssemblyDiff, ChangeKind, ItemChange, diff};
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let (fields, rest) = tune_split(area, s);
     render_fields(frame, fields, s, t);
-    let set = tune::set_flags(&s.session.baseline, &s.session.policy);
+    // With the `--set`s given at launch first: together they turn `--policy NAME` into the
+    // tuned policy.
+    let set = tune::all_flags(&s.session.baseline, &s.session.policy);
     // One flag per line, every one shown while the diff keeps its layer table whole and a row
     // of item changes; past that the title says how many there are (`y` copies them all).
     let text = if set.is_empty() {

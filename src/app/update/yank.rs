@@ -25,7 +25,7 @@ fn what(s: &State) -> Option<(String, String)> {
             }
         }
         Screen::Tune => {
-            let flags = tune::set_flags(&s.session.baseline, &s.session.policy);
+            let flags = tune::all_flags(&s.session.baseline, &s.session.policy);
             (!flags.is_empty()).then(|| ("the --set flags".into(), flags.join(" ")))
         }
         Screen::Prompt => {
