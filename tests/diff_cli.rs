@@ -239,6 +239,18 @@ fn redact_masks_the_prompt_lines_and_keeps_the_cause() {
     );
     let js = ctxlens(&["--redact", "diff", BEFORE, AFTER, "--json"]);
     assert!(!js.stdout.contains("competitors"), "{}", js.stdout);
+    // A file against a stored user would confirm guesses at the hidden text: refused, either
+    // way round; two stored users still compare.
+    for (a, b) in [(BEFORE, "u005"), ("u005", BEFORE)] {
+        expect_error(
+            &["--redact", "diff", a, b],
+            2,
+            "ctxlens: diff --redact compares two stored users or two snapshot files, not a file \
+             with a stored user: the comparison would confirm guesses at the text it hides",
+        );
+    }
+    let users = ctxlens(&["--redact", "diff", "u005", "u006"]);
+    assert_eq!(users.code, 0, "{}", users.stderr);
 }
 
 /// u062 moved from M8 to M9 on 14 January: as of the 10th against now, and the 10th against an

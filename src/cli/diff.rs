@@ -79,6 +79,16 @@ pub async fn diff_cmd(ctx: &Ctx, out: &mut impl Write, args: &DiffArgs) -> Resul
         None => ctx.policy.clone().with_overrides(&args.against_sets)?,
     };
     let b_arg = args.b.as_deref().unwrap_or(&args.a);
+    // A file a person wrote, compared with a stored user, says whether each of its turns and
+    // rows is the stored one: under --redact that would confirm guesses at the hidden text.
+    let file = |arg: &str| super::snapshot_file(arg).is_some();
+    if ctx.redact && file(&args.a) != file(b_arg) {
+        return Err(CliError::Usage(
+            "diff --redact compares two stored users or two snapshot files, not a file with a \
+             stored user: the comparison would confirm guesses at the text it hides"
+                .into(),
+        ));
+    }
     let (mut a, mut b) = if b_arg == args.a && args.at.is_empty() {
         // One context under two policies: read once, so the policy is the only input change.
         one_context_two_policies(ctx, &args.a, &sel(None), policy_b).await?
