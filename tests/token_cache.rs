@@ -136,6 +136,26 @@ fn no_cache_neither_reads_nor_writes_the_file() {
     );
 }
 
+/// Under --redact nothing derived from the hidden text is written: no file appears, and one
+/// already there is read (its counts serve) but left as it was.
+#[test]
+fn redact_reads_the_cache_and_writes_nothing_to_it() {
+    let snaps = fleet(2, "redact");
+    let home = tempfile::tempdir().expect("cache home");
+    report(snaps.path(), home.path(), &["--redact"]);
+    assert!(!cache_file(home.path()).exists(), "nothing written");
+    report(snaps.path(), home.path(), &[]);
+    let before = std::fs::read(cache_file(home.path())).expect("written without --redact");
+    let other = fleet(2, "redact-other");
+    let out = report(other.path(), home.path(), &["--redact"]);
+    assert_eq!(out.stderr, "");
+    assert_eq!(
+        std::fs::read(cache_file(home.path())).expect("file"),
+        before,
+        "new texts' hashes not added"
+    );
+}
+
 #[test]
 fn two_processes_at_once_leave_a_readable_cache() {
     let home = tempfile::tempdir().expect("cache home");

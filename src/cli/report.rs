@@ -276,7 +276,10 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
     });
     let (tally, info) = run(fleet, plan, Arc::clone(&engine), &mut bar, cancel).await?;
     bar.0.finish_and_clear();
-    if let Some(Err(why)) = disk.map(|d| d.save(&engine.tokens.take_new())) {
+    // Under --redact nothing derived from the hidden text is kept: the hashes of its texts
+    // would let anyone holding the file check guesses at it. The counts already there serve.
+    let keep = disk.filter(|_| !global.redact);
+    if let Some(Err(why)) = keep.map(|d| d.save(&engine.tokens.take_new())) {
         warn(&format!("{why}; this run's counts were not saved"));
     }
     let mut summary = tally.summary(&candidate, baseline.as_ref(), info);
