@@ -324,17 +324,24 @@ pub fn duplicate_message(p: &crate::engine::assembly::Pair) -> String {
 
 /// One line on how a cache differs from a replay.
 pub fn drift_summary(d: &crate::engine::cache::Drift, policy: &str) -> String {
-    // An id of an item's shape (`s1#4`, `mb:12`, a module's name) as it is; anything else a
-    // cache holds is stored text, quoted, so that `--redact` masks it as a quoted value.
+    // An id of an item's shape (`s1#4`, `mb:12`, `kn:3`, `query`) as it is; anything else a
+    // cache holds (a module's name too: this replay has no such module) is stored text,
+    // quoted, so that `--redact` masks it as a quoted value.
     let id = |x: &String| -> String {
         let word = |w: &str| {
             !w.is_empty()
                 && w.chars()
                     .all(|c| c.is_ascii_alphanumeric() || "_.:-".contains(c))
         };
+        let number = |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
         let plain = match x.rsplit_once('#') {
-            Some((session, n)) => word(session) && n.parse::<usize>().is_ok(),
-            None => word(x),
+            Some((session, n)) => word(session) && number(n),
+            None => {
+                x == "query"
+                    || x.strip_prefix("mb:")
+                        .or(x.strip_prefix("kn:"))
+                        .is_some_and(number)
+            }
         };
         if plain { x.clone() } else { format!("{x:?}") }
     };
@@ -527,7 +534,7 @@ mod tests {
         // A cache claiming u64::MAX tokens: the difference exactly, not saturated; an id that
         // is stored text, not an item's, is quoted (so `--redact` masks it).
         let odd = crate::engine::cache::Drift {
-            only_cached: vec!["Alice 555-0199".into(), "s1#2".into(), "mb:7".into()],
+            only_cached: vec!["Alice 555-0199".into(), "s1#2".into(), "SECRETWORD".into()],
             token_delta: 3 - i128::from(u64::MAX),
             ..Default::default()
         };
@@ -535,13 +542,14 @@ mod tests {
         assert!(
             said.starts_with(
                 "differs from a fresh replay under p (-18,446,744,073,709,551,612 tokens): \
-                 only in cache: \"Alice 555-0199\", s1#2, mb:7"
+                 only in cache: \"Alice 555-0199\", s1#2, \"SECRETWORD\""
             ),
             "{said}"
         );
+        let masked = crate::engine::redact::mask_quoted(&said);
         assert!(
-            !crate::engine::redact::mask_quoted(&said).contains("Alice"),
-            "{said}"
+            !masked.contains("Alice") && !masked.contains("SECRET") && masked.contains("s1#2"),
+            "{masked}"
         );
     }
 
