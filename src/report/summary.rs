@@ -246,6 +246,28 @@ impl Summary {
     /// messages of users that could not be read and in why the run stopped.
     pub fn mask(&mut self, map: &crate::engine::MilestoneMap) {
         use crate::engine::redact::{mask_milestone, mask_quoted};
+        // Rows of milestones the map does not know are masked, and go last, ordered by their
+        // figures: in the order of their hidden names they would tell where those names sort.
+        let hidden =
+            |m: &Option<String>| m.as_deref().is_some_and(|id| mask_milestone(id, map) != id);
+        let mut rows: Vec<(bool, MilestoneRow)> = std::mem::take(&mut self.milestones)
+            .into_iter()
+            .map(|r| (hidden(&r.milestone), r))
+            .collect();
+        rows.sort_by(|(ha, a), (hb, b)| {
+            ha.cmp(hb).then_with(|| {
+                if *ha {
+                    b.users.cmp(&a.users).then(
+                        b.candidate
+                            .avg_context_tokens
+                            .total_cmp(&a.candidate.avg_context_tokens),
+                    )
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
+        });
+        self.milestones = rows.into_iter().map(|(_, r)| r).collect();
         for row in &mut self.milestones {
             row.milestone = row.milestone.as_deref().map(|m| mask_milestone(m, map));
         }

@@ -355,3 +355,44 @@ fn no_journey_and_an_empty_milestone_are_two_rows() {
         .collect();
     assert_eq!(names, ["(no journey)", "(empty)", "M2"]);
 }
+
+/// Under --redact, rows of milestones the map does not know are masked and go last, by their
+/// figures: their order never tells where their hidden names sort among the known ones.
+#[test]
+fn hidden_milestones_go_last_by_their_figures_not_their_names() {
+    let p = Policy::preset("prolaunch").expect("preset");
+    let engine = Engine::default();
+    let mut t = Tally::new(DEFAULT_TOP, false);
+    let users = [
+        ("a", "LZZZZ"),
+        ("b", "M0"),
+        ("c", "M1ZZZ"),
+        ("d", "M1ZZZ"),
+        ("e", "M1"),
+        ("f", "AAAA"),
+        ("g", "AAAA"),
+        ("h", "AAAA"),
+    ];
+    for (user, milestone) in users {
+        let snap = bare_snapshot(user, Some(milestone));
+        let a = engine.assemble(&snap, &p);
+        t.add(UserOutcome::of(&snap, (&p, &a), None));
+    }
+    let mut s = t.summary(&p, None, RunInfo::default());
+    s.mask(&engine.milestones);
+    let rows: Vec<(String, u64)> = s
+        .milestones
+        .iter()
+        .map(|m| (m.milestone.clone().unwrap_or_default(), m.users))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("M0".to_string(), 1),
+            ("M1".to_string(), 1),
+            ("••••".to_string(), 3),
+            ("•••••".to_string(), 2),
+            ("•••••".to_string(), 1),
+        ]
+    );
+}
