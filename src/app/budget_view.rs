@@ -96,12 +96,17 @@ fn demand(a: &Assembly, layer: &str, l: &LayerReport) -> String {
             ));
         }
     }
-    let fits = match (n.truncated, n.cut) {
-        (0, 0) => "everything that reached the budget fits".to_string(),
+    let mut fits = match (n.truncated, n.cut) {
+        (0, 0) if n.global == 0 => "everything that reached the budget fits".to_string(),
+        (0, 0) => "the layer's budget fits everything".to_string(),
         (0, cut) => format!("{cut} cut by the budget"),
         (t, 0) => format!("{t} truncated by the budget"),
         (t, cut) => format!("{t} truncated · {cut} cut by the budget"),
     };
+    if n.global > 0 {
+        // Kept by the layer's fit, then dropped by the pass that fits every layer into T.
+        fits.push_str(&format!(" · {} dropped by the global pass", n.global));
+    }
     let filters = if filtered.is_empty() {
         String::new()
     } else {

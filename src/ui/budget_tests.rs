@@ -236,3 +236,28 @@ async fn a_truncated_blocker_says_when_it_leaves() {
         "{t}"
     );
 }
+
+/// An item the layer's fit kept and the global pass dropped is said to be the global pass's,
+/// on Budget and on Layers, not cut by its layer's budget.
+#[tokio::test]
+async fn a_global_pass_drop_is_named_as_such() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    run(&mut s, &store, "set layers.journey.weight=1.0").await;
+    let a = s
+        .user
+        .view
+        .as_ref()
+        .and_then(|v| v.tuned.clone())
+        .expect("tuned");
+    let n = a.counts("knowledge");
+    assert_eq!((n.cut, n.global), (0, 1), "{n:?}");
+    settle(&mut s, &store, Action::ShowBudget).await;
+    s.status.message = None;
+    let t = text(&s, 120, 40);
+    assert!(t.contains("1 dropped by the global pass"), "{t}");
+    assert!(!t.contains("1 cut by the budget"), "{t}");
+    settle(&mut s, &store, Action::ShowLayers).await;
+    let t = text(&s, 120, 40);
+    assert!(t.contains("1 dropped by the global pass"), "{t}");
+}

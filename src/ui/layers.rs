@@ -160,7 +160,7 @@ fn render_totals(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &The
         let mut spans = vec![styled(format!("{:<name_w$} ", il(name)), t.base())];
         spans.extend(usage_bar(l.used, l.budget as usize, bar_w, t));
         let n = a.counts(name);
-        spans.push(if n.truncated + n.cut > 0 {
+        spans.push(if n.truncated + n.cut + n.global > 0 {
             styled("✂", t.decision(Decision::Dropped))
         } else {
             styled(" ", t.base())
@@ -194,6 +194,12 @@ fn layer_counts(n: LayerCounts, room: usize, t: &Theme) -> Vec<Span<'static>> {
             n.cut,
             "cut by the budget",
             "cut",
+            t.decision(Decision::Dropped),
+        ),
+        (
+            n.global,
+            "dropped by the global pass",
+            "global",
             t.decision(Decision::Dropped),
         ),
         (n.filtered, "filtered out", "filtered", t.muted()),
@@ -535,6 +541,7 @@ mod tests {
             kept: 10,
             truncated: 0,
             cut: 1_200,
+            global: 2,
             filtered: 9_990,
         };
         let t = Theme::default();
@@ -545,9 +552,9 @@ mod tests {
                 .collect()
         };
         assert_eq!(
-            text(80),
-            "10 kept · 1,200 cut by the budget · 9,990 filtered out"
+            text(120),
+            "10 kept · 1,200 cut by the budget · 2 dropped by the global pass · 9,990 filtered out"
         );
-        assert_eq!(text(40), "10 kept · 1,200 cut · 9,990 filtered");
+        assert_eq!(text(50), "10 kept · 1,200 cut · 2 global · 9,990 filtered");
     }
 }

@@ -166,7 +166,10 @@ impl Reason {
 pub struct LayerCounts {
     pub kept: usize,
     pub truncated: usize,
+    /// Dropped by the layer's own fit (`layer_budget`).
     pub cut: usize,
+    /// Kept by the layer's fit, dropped by the global pass to T (`global_budget`).
+    pub global: usize,
     pub filtered: usize,
 }
 
@@ -234,6 +237,7 @@ impl Assembly {
             match (i.decision, i.reason) {
                 (Decision::Kept, _) => c.kept += 1,
                 (Decision::Truncated, _) => c.truncated += 1,
+                (_, Some(Reason::GlobalBudget)) => c.global += 1,
                 (_, Some(r)) if r.is_budget() => c.cut += 1,
                 (_, Some(_)) => c.filtered += 1,
                 (Decision::Dropped, None) => {}
