@@ -342,11 +342,30 @@ pub fn weights_warning(p: &Policy) -> Option<String> {
     }
     let budgets = p.budgets();
     let layers: u64 = budgets.layers.iter().map(|&b| u64::from(b)).sum();
+    let num = |n: u64| crate::text::thousands(n as f64, 0);
+    let total = u64::from(budgets.total);
+    // What the weights alone ask for: when the caps hold the layers below it, they, not the
+    // weights, set what the layers add up to.
+    let asked: u64 = p
+        .layers
+        .iter()
+        .map(|l| (f64::from(budgets.total) * l.weight).floor().max(0.0) as u64)
+        .sum();
+    if layers < asked {
+        return Some(format!(
+            "⚠ layer weights sum to {}, not 1: they ask for {} of {}; the caps hold the layer \
+             budgets to {}",
+            fmt_float(sum),
+            num(asked),
+            num(total),
+            num(layers)
+        ));
+    }
     Some(format!(
         "⚠ layer weights sum to {}, not 1: layer budgets add up to {} of {}",
         fmt_float(sum),
-        crate::text::thousands(layers as f64, 0),
-        crate::text::thousands(f64::from(budgets.total), 0)
+        num(layers),
+        num(total)
     ))
 }
 
@@ -417,6 +436,30 @@ mod tests {
         let mut own = prolaunch();
         own.layers.pop();
         assert!(launch_flags(&own).is_empty());
+    }
+
+    /// Caps that hold the layers below what the weights ask for are named as what sets the
+    /// sum, not the weights.
+    #[test]
+    fn the_weights_warning_names_the_caps_when_they_bind() {
+        assert_eq!(weights_warning(&prolaunch()), None);
+        let adr = Policy::preset("layered-adr")
+            .expect("preset")
+            .with_overrides(&["layers.history.weight=0.2".to_string()])
+            .expect("valid");
+        let said = weights_warning(&adr).expect("a warning");
+        assert!(
+            said.starts_with("⚠ layer weights sum to 1.05, not 1: they ask for ")
+                && said.ends_with("; the caps hold the layer budgets to 3,500"),
+            "{said}"
+        );
+        let over = prolaunch()
+            .with_overrides(&["layers.session.weight=0.3".to_string()])
+            .expect("valid");
+        assert_eq!(
+            weights_warning(&over).as_deref(),
+            Some("⚠ layer weights sum to 1.1, not 1: layer budgets add up to 4,400 of 4,000")
+        );
     }
 
     #[test]
