@@ -348,7 +348,7 @@ pub fn write_duplicates(out: &mut impl Write, asm: &Assembly) -> Result<(), CliE
         ("COPY", false),
         ("LAYER", false),
         ("MATCH", false),
-        ("OF (KEPT FIRST)", false),
+        ("OF (PREFERRED)", false),
         ("LAYER", false),
         ("TOKENS", true),
         ("SPENT", true),

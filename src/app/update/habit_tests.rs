@@ -364,6 +364,21 @@ async fn y_copies_what_the_screen_is_about() {
     });
     settle(&mut s, &store, Action::ShowTune).await;
     assert_eq!(yanked(&mut s), "--set budget.total=2000");
+    // On Prompt, the prompt as shown; with the diff shown, the diff, said as such.
+    settle(&mut s, &store, Action::ShowPrompt).await;
+    let prompt = yanked(&mut s);
+    assert!(
+        s.status
+            .message
+            .as_ref()
+            .is_some_and(|m| m.text.contains("the prompt ("))
+    );
+    settle(&mut s, &store, Action::ToggleDiff).await;
+    let diff = yanked(&mut s);
+    assert_ne!(diff, prompt);
+    let said = s.status.message.clone().expect("a message").text;
+    assert!(said.contains("the prompt diff"), "{said}");
+    settle(&mut s, &store, Action::ToggleDiff).await;
     settle(&mut s, &store, Action::ShowUsers).await;
     assert_eq!(yanked(&mut s), "u062");
     // `r` resets on Tune only, where the tuning shows; elsewhere it says so and keeps it.

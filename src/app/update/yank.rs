@@ -29,8 +29,14 @@ fn what(s: &State) -> Option<(String, String)> {
             (!flags.is_empty()).then(|| ("the --set flags".into(), flags.join(" ")))
         }
         Screen::Prompt => {
+            // What is shown: the prompt, or its diff (each line marked) when that is shown.
             let lines = super::nav::prompt_lines(s);
-            (!lines.is_empty()).then(|| ("the prompt".into(), lines.join("\n")))
+            let what = if s.user.diff {
+                "the prompt diff"
+            } else {
+                "the prompt"
+            };
+            (!lines.is_empty()).then(|| (what.into(), lines.join("\n")))
         }
         _ => user(),
     }
