@@ -266,13 +266,19 @@ fn milestones(out: &mut Vec<Finding>, data: &UserData, snap: &Snapshot, map: &Mi
         out.push(finding(
             FindingKind::UnknownMilestone,
             "user_journeys".into(),
-            format!("current milestone {m:?} is not in the dependency map"),
+            format!(
+                "current milestone {} is not in the dependency map",
+                crate::text::quoted(m)
+            ),
         ));
     }
     for j in &snap.journey {
         if let Some(m) = j.milestone.as_deref().filter(|m| !map.contains(m)) {
             let row = format!("memory_bank id={}", j.id.trim_start_matches("mb:"));
-            let msg = format!("milestone {m:?} is not in the dependency map");
+            let msg = format!(
+                "milestone {} is not in the dependency map",
+                crate::text::quoted(m)
+            );
             out.push(finding(FindingKind::UnknownMilestone, row, msg));
         }
     }
@@ -343,7 +349,11 @@ pub fn drift_summary(d: &crate::engine::cache::Drift, policy: &str) -> String {
                         .is_some_and(number)
             }
         };
-        if plain { x.clone() } else { format!("{x:?}") }
+        if plain {
+            x.clone()
+        } else {
+            crate::text::quoted(x)
+        }
     };
     let list = |ids: &[String]| {
         let shown: Vec<String> = ids.iter().take(3).map(id).collect();

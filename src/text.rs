@@ -207,6 +207,23 @@ pub fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
 }
 
+/// `text` in double quotes as a message quotes a stored value: inert (`"M␛[2J9"`, as every
+/// other place shows it), with `\` and `"` escaped by a backslash so that the value ends at its
+/// closing quote and `--redact`'s masking of quoted values finds all of it.
+pub fn quoted(text: &str) -> String {
+    let line = inert_line(text);
+    let mut out = String::with_capacity(line.len() + 2);
+    out.push('"');
+    for c in line.chars() {
+        if matches!(c, '"' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
 /// A user id as a one-line field: inert, and the empty id (legal in the stores) shown as `""`
 /// so its row does not read as a row without a user.
 ///
@@ -529,6 +546,17 @@ mod tests {
         assert_eq!(shown_id(" h1"), "\" h1\"");
         assert_eq!(shown_id("h1"), "h1");
         assert_eq!(shown_id(""), "\"\"");
+    }
+
+    #[test]
+    fn quoted_values_are_inert_and_end_at_their_closing_quote() {
+        assert_eq!(quoted("M\u{1b}[2J9"), "\"M␛[2J9\"");
+        let q = quoted("a\"b\\");
+        assert_eq!(q, r#""a\"b\\""#);
+        assert_eq!(
+            crate::engine::redact::mask_quoted(&format!("milestone {q} is odd")),
+            "milestone \"•\\\"•\\\\\" is odd"
+        );
     }
 
     #[test]
