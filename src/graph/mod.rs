@@ -89,8 +89,9 @@ pub struct Graph {
     layer: Vec<usize>,
     /// Per layer, its slots top to bottom with their rows.
     layers: Vec<Vec<(Slot, u16)>>,
-    /// Columns between two layers: a stub, one channel per bent group, the arrow.
-    gap: u16,
+    /// Columns between layer `l` and the next, each gap as wide as it needs: a stub, one
+    /// channel per bent group, the arrow (at least 3).
+    gaps: Vec<u16>,
     geo: Geometry,
     /// Each layer's box width.
     widths: Vec<u16>,
@@ -143,14 +144,14 @@ impl Graph {
             edges,
             layer,
             layers: Vec::new(),
-            gap: 4,
+            gaps: Vec::new(),
             geo,
             widths: Vec::new(),
         };
         let order = g.order();
         g.layers = g.rows(order);
         g.untangle();
-        g.gap = (route::max_channels(&g) as u16 + 2).max(3);
+        g.gaps = route::gap_widths(&g);
         g.with_geometry(geo)
     }
 
@@ -205,8 +206,7 @@ impl Graph {
     /// (0: after the id), a blank row between boxes. A graph that cannot fit at all is panned:
     /// its boxes then stay readable.
     pub fn fit(&self, width: u16, name_lines: u16) -> Geometry {
-        let n = self.layers.len() as u16;
-        let gaps = n.saturating_sub(1) * self.gap;
+        let gaps = self.gaps.iter().sum::<u16>();
         let natural: Vec<u16> = (0..self.layers.len())
             .map(|l| self.natural(l, name_lines).max(MIN_BOX_W))
             .collect();
@@ -255,14 +255,13 @@ impl Graph {
 
     /// The canvas size: (columns, rows).
     pub fn size(&self) -> (u16, u16) {
-        let n = self.layers.len() as u16;
         let rows = self
             .layers
             .iter()
             .flat_map(|l| l.iter().map(|(_, r)| *r))
             .max()
             .map_or(0, |r| r + 1);
-        let w = (self.widths.iter().sum::<u16>() + n.saturating_sub(1) * self.gap).max(1);
+        let w = (self.widths.iter().sum::<u16>() + self.gaps.iter().sum::<u16>()).max(1);
         let h = (rows * self.geo.pitch())
             .saturating_sub(self.geo.row_gap)
             .max(1);
@@ -270,7 +269,7 @@ impl Graph {
     }
 
     fn x(&self, layer: usize) -> u16 {
-        self.widths[..layer].iter().sum::<u16>() + layer as u16 * self.gap
+        self.widths[..layer].iter().sum::<u16>() + self.gaps.iter().take(layer).sum::<u16>()
     }
 
     /// The width of layer `layer`'s boxes.

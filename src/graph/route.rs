@@ -225,13 +225,16 @@ pub(super) fn tangle(g: &Graph) -> (usize, usize, usize) {
     (merges(g, &segs), crossings, bends)
 }
 
-/// The most channels any gap needs.
-pub(super) fn max_channels(g: &Graph) -> usize {
+/// Each gap's width (between layer `l` and the next), as narrow as reads well: 3 columns for
+/// straight edges (`──▶`), else a stub, its channels and two columns to the arrow (`─┴─▶`).
+pub(super) fn gap_widths(g: &Graph) -> Vec<u16> {
     let segs = segments(g);
-    (0..g.layers.len())
-        .map(|l| channels(&segs, l).len())
-        .max()
-        .unwrap_or(0)
+    (0..g.layers.len().saturating_sub(1))
+        .map(|l| match channels(&segs, l).len() as u16 {
+            0 => 3,
+            n => n + 3,
+        })
+        .collect()
 }
 
 /// Line masks per cell: every edge's, the lit edges', and where arrows are; and whose lines

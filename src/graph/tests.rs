@@ -451,7 +451,7 @@ fn the_lines_out_of_a_box_lead_to_its_dependants_and_nowhere_else() {
             // The same layout before rows were moved apart: the check can fail.
             let mut raw = g.clone();
             raw.layers = raw.rows(raw.order());
-            raw.gap = (route::max_channels(&raw) as u16 + 2).max(3);
+            raw.gaps = route::gap_widths(&raw);
             if !misreadings(&raw.with_geometry(geo)).is_empty() {
                 misread_before_untangling += 1;
             }

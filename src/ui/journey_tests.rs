@@ -82,7 +82,7 @@ async fn at_80x24_the_boxes_keep_their_names_cut_with_an_ellipsis() {
     settle(&mut s, &store, Action::ShowJourney).await;
     s.ui.size = (80, 24);
     let screen = rows(&s, 80, 24).join("\n");
-    for name in ["│Busi…├", "│Prod…├", "│Bran…├", "┃Laun…┃"] {
+    for name in ["│Busin…├", "│Produ…├", "│Brand…├", "┃Launch┃"] {
         assert!(screen.contains(name), "{name}:\n{screen}");
     }
     assert!(
