@@ -288,7 +288,11 @@ fn graph_text_dot_and_json() {
     assert_eq!(text.code, 0);
     insta::assert_snapshot!("graph_text", text.stdout);
     // The TUI's layout: boxes and routed edges, the full lists under it.
-    assert!(text.stdout.contains("├───▶│"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("├──▶│") && text.stdout.contains("─┴─▶│"),
+        "{}",
+        text.stdout
+    );
     assert!(
         text.stdout
             .contains("M9  ← M0, M1, M2, M3, M4, M5, M6, M7, M8")
