@@ -174,7 +174,7 @@ fn open_a_user_see_the_total_and_the_graph_tune_and_save_on_quit() {
         s.contains("Milestones · 10 in 7 layers") && s.contains("◉ M9")
     });
     assert!(
-        graph.contains("├───▶│") && graph.contains("╭─▶") && graph.contains("┃"),
+        graph.contains("├──▶│") && graph.contains("╭─▶") && graph.contains("┃"),
         "boxes joined by edges, the selection heavy:\n{graph}"
     );
     t.send(&["h"]);
