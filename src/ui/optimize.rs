@@ -106,9 +106,10 @@ fn head_lines(s: &State, p: &Progress, width: usize, t: &Theme) -> Vec<Line<'sta
     let mut out = vec![phase];
     if p.users > 0 {
         let who = format!(
-            "{} users searched, {} held out · targets {}",
+            "{} users searched, {} held out · seed {} · targets {}",
             p.users,
             p.held_out,
+            crate::optimize::run::SEED,
             p.targets.join(" ")
         );
         out.extend(
