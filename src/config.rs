@@ -87,12 +87,58 @@ mod home_tests {
 /// The line and column (1-based) of what a milestone map error is about, found in the config
 /// `text`: the dependency named in the dependant's `depends_on` (an unknown one, the edge of a
 /// cycle, one listed twice: its second mention), or the second `id` of a milestone defined twice.
+/// A TOML string literal (`"…"` with escapes, or `'…'`) as the string it writes.
+fn toml_string(literal: &str) -> Option<String> {
+    toml::from_str::<toml::Table>(&format!("v = {literal}"))
+        .ok()?
+        .remove("v")?
+        .as_str()
+        .map(str::to_string)
+}
+
+/// The string literals on one line of TOML: where each starts (a byte offset) and what it
+/// reads as.
+fn strings_in(line: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(start) = line[at..].find(['"', '\'']).map(|i| at + i) {
+        let quote = line.as_bytes()[start];
+        let mut end = start + 1;
+        let mut escaped = false;
+        while end < line.len() {
+            let b = line.as_bytes()[end];
+            if quote == b'"' && escaped {
+                escaped = false;
+            } else if quote == b'"' && b == b'\\' {
+                escaped = true;
+            } else if b == quote {
+                break;
+            }
+            end += 1;
+        }
+        let Some(literal) = line.get(start..=end.min(line.len() - 1)) else {
+            break;
+        };
+        if let Some(s) = toml_string(literal) {
+            out.push((start, s));
+        }
+        at = end + 1;
+        if at >= line.len() {
+            break;
+        }
+    }
+    out
+}
+
 fn milestone_fault(text: &str, e: &MilestoneError) -> Option<(usize, usize)> {
     let lines: Vec<&str> = text.lines().collect();
-    // The rows of each `[[milestones]]` table, and the id it gives.
+    // The rows of each `[[milestones]]` table, and the id it gives (as TOML reads it: escapes
+    // such as `\u001b` are the character they write).
     let id_of = |line: &str| -> Option<String> {
         let (key, value) = line.split_once('=')?;
-        (key.trim() == "id").then(|| value.trim().trim_matches('"').to_string())
+        (key.trim() == "id").then(|| {
+            toml_string(value.trim()).unwrap_or_else(|| value.trim().trim_matches('"').to_string())
+        })
     };
     let table = |id: &str, nth: usize| -> Option<std::ops::Range<usize>> {
         let start = (0..lines.len())
@@ -107,13 +153,13 @@ fn milestone_fault(text: &str, e: &MilestoneError) -> Option<(usize, usize)> {
             .unwrap_or(lines.len());
         Some(head..end)
     };
+    // The `nth` string in `rows` (not an `id = …` line) that reads as `word`.
     let quoted = |rows: std::ops::Range<usize>, word: &str, nth: usize| {
-        let needle = format!("\"{word}\"");
         rows.flat_map(|i| {
-            lines[i]
-                .match_indices(&needle)
+            strings_in(lines[i])
+                .into_iter()
+                .filter(|(_, s)| s == word)
                 .map(move |(at, _)| (i, at))
-                .collect::<Vec<_>>()
         })
         .filter(|&(i, _)| id_of(lines[i]).is_none())
         .nth(nth)
@@ -286,6 +332,12 @@ mod tests {
             (
                 "[[milestones]]\nid = \"A\"\n[[milestones]]\n id = \"\"\n",
                 "config c.toml:4:2: milestones: a milestone has an empty id",
+            ),
+            // Ids written with TOML escapes, or as literal strings, are found as TOML reads
+            // them.
+            (
+                "[[milestones]]\nid = \"M0\"\n[[milestones]]\nid = \"M1\\u001b[2J\"\ndepends_on = ['M0', \"M9\\u001b[6n\"]\n",
+                "config c.toml:5:21: milestones: milestone M1\u{1b}[2J depends on unknown milestone M9\u{1b}[6n",
             ),
         ] {
             let err = Config::parse(text, "c.toml").expect_err(said);
