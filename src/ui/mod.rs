@@ -338,4 +338,6 @@ mod time_tests;
 #[cfg(test)]
 mod trust_tests;
 #[cfg(test)]
+mod tune_tests;
+#[cfg(test)]
 mod wrap_tests;

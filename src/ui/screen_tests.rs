@@ -221,61 +221,6 @@ async fn a_user_in_two_snapshot_files_is_counted_in_both_rows() {
     assert_eq!(rows, [("u1@a.json", true), ("u1@b.json", true)]);
 }
 
-/// Tune never cuts a figure or a flag: the largest total, the layer budgets it makes, and every
-/// `--set` flag, at both sizes.
-#[tokio::test]
-async fn tune_shows_large_figures_and_every_flag_whole() {
-    let (mut s, store) = demo_app().await;
-    open(&mut s, &store, "u062").await;
-    settle(&mut s, &store, Action::ShowTune).await;
-    for set in [
-        "set budget.total=4294967295",
-        "set knowledge.similarity_threshold=0.6145",
-        "set session.max_items=1",
-    ] {
-        run(&mut s, &store, set).await;
-    }
-    s.status.message = None;
-    let flags = [
-        "--set budget.total=4294967295",
-        "--set knowledge.similarity_threshold=0.6145",
-        "--set session.max_items=1",
-    ];
-    let figures = [
-        "4,000 → 4,294,967,295",
-        "2,000 → 2,147,483,647",
-        "4,000 → 4,294,967,295",
-    ];
-    let t = text(&s, 120, 40);
-    for whole in figures.iter().chain(&flags) {
-        assert!(t.contains(whole), "120×40: {whole} in {t}");
-    }
-    // 80×24: the layer table stays whole; the flags box says what it cannot show.
-    let t = text(&s, 80, 24);
-    for whole in figures.iter().chain(&flags[..1]) {
-        assert!(t.contains(whole), "80×24: {whole} in {t}");
-    }
-    assert!(t.contains("3 flags, y copies all"), "{t}");
-}
-
-/// A key `:set` changes that the Tune list does not hold (the marker) is counted in the title
-/// beside the listed ones, so the count agrees with the flags.
-#[tokio::test]
-async fn tune_counts_changes_the_list_does_not_hold() {
-    let (mut s, store) = demo_app().await;
-    open(&mut s, &store, "u062").await;
-    settle(&mut s, &store, Action::ShowTune).await;
-    run(&mut s, &store, "set truncate_marker=[cut]").await;
-    s.status.message = None;
-    let t = text(&s, 120, 40);
-    assert!(t.contains("1 changed (in flags)"), "{t}");
-    assert!(t.contains("truncate_marker=\"[cut]\""), "{t}");
-    run(&mut s, &store, "set session.max_items=3").await;
-    s.status.message = None;
-    let t = text(&s, 120, 40);
-    assert!(t.contains("1 changed (n/N) +1 in flags"), "{t}");
-}
-
 /// A snapshot file that cannot be read, opened from the list: the user screens say which and
 /// why, also after the error message has gone, instead of "no user selected".
 #[tokio::test]
@@ -675,37 +620,6 @@ async fn a_copys_badge_keeps_what_it_copies_at_80x24() {
     assert!(t.contains("dup of mb:327"), "{t}");
     assert!(t.contains("dup of mb:324"), "{t}");
     assert!(!t.contains("dup of …"), "{t}");
-}
-
-/// At 80×24 with the weights warning, two flags that do not fit one per line share a row, so
-/// both show (the change that drops most items among them).
-#[tokio::test]
-async fn tune_flags_share_a_row_when_one_per_line_does_not_fit() {
-    let (mut s, store) = demo_app().await;
-    open(&mut s, &store, "u062").await;
-    for set in [
-        "set layers.journey.weight=0.3906",
-        "set session.max_items=1",
-    ] {
-        run(&mut s, &store, set).await;
-    }
-    settle(&mut s, &store, Action::ShowTune).await;
-    s.status.message = None;
-    let t = text(&s, 80, 24);
-    assert!(
-        t.contains("--set layers.journey.weight=0.3906  --set session.max_items=1"),
-        "{t}"
-    );
-    // A third flag that does not fit the row goes to the next one whole: no row ends on a
-    // `--set` without its value.
-    run(&mut s, &store, "set budget.total=3000").await;
-    s.status.message = None;
-    let t = text(&s, 80, 24);
-    assert!(t.contains("3 flags"), "{t}");
-    for row in t.lines() {
-        let inside = row.trim_end_matches(['│', ' ']);
-        assert!(!inside.ends_with("--set"), "{row}");
-    }
 }
 
 /// The prompt search counts and steps through matches, not lines; the match `n` is on is
