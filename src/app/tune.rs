@@ -235,15 +235,13 @@ fn changed_keys(a: &Policy, b: &Policy) -> Vec<String> {
 /// replaces the model limits (and the other way round), so `--set budget.total=5000` says it
 /// all — `--set budget.model_max_tokens=none` is no flag `--set` takes.
 fn implied_by_the_other_budget_form(b: &Policy, key: &str) -> bool {
-    let limits = matches!(
-        key,
-        "budget.model_max_tokens" | "budget.expected_output_tokens" | "budget.overhead"
-    );
-    let gone = b.get(key).is_none();
-    match key {
-        "budget.total" => gone && b.budget.model_max_tokens.is_some(),
-        _ => limits && gone && b.budget.total.is_some(),
-    }
+    let Some(field) = key.strip_prefix("budget.") else {
+        return false;
+    };
+    b.get(key).is_none()
+        && crate::engine::policy::budget_keys_replaced_by(field)
+            .iter()
+            .any(|other| b.get(&format!("budget.{other}")).is_some())
 }
 
 /// What replacing `tuned` (tuned from `base`) with `next` undoes: each field tuned away from the

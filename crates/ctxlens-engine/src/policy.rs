@@ -586,6 +586,7 @@ pub fn line_col(text: &str, at: usize) -> (usize, usize) {
 }
 
 mod overrides;
+pub use overrides::budget_keys_replaced_by;
 
 #[cfg(test)]
 mod tests;

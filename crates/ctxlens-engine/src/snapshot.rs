@@ -402,14 +402,11 @@ impl JourneyKind {
         JourneyKind::MilestoneData,
         JourneyKind::Transition,
     ];
+    /// The names, in declaration order (as `ALL`): what `as_str` gives and deserializing takes.
     const NAMES: [&'static str; 3] = ["business_dna", "milestone_data", "transition"];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            JourneyKind::BusinessDna => "business_dna",
-            JourneyKind::MilestoneData => "milestone_data",
-            JourneyKind::Transition => "transition",
-        }
+        Self::NAMES[self as usize]
     }
 }
 

@@ -97,6 +97,16 @@ fn plain_type_error(message: &str, raw: &str) -> String {
     format!("expected {expected}, got {raw}")
 }
 
+/// The `[budget]` keys that setting `budget.KEY` removes: the budget has two forms, a total or
+/// the model limits, and setting a key of one replaces the other.
+pub fn budget_keys_replaced_by(key: &str) -> &'static [&'static str] {
+    match key {
+        "total" => &["model_max_tokens", "expected_output_tokens", "overhead"],
+        "model_max_tokens" | "expected_output_tokens" | "overhead" => &["total"],
+        _ => &[],
+    }
+}
+
 /// Sets `path` in `tree`. Array-of-table segments select by `name`.
 fn set_path(tree: &mut toml::Table, path: &str, mut value: toml::Value) -> Result<(), String> {
     let segs: Vec<&str> = path.split('.').collect();
@@ -105,12 +115,7 @@ fn set_path(tree: &mut toml::Table, path: &str, mut value: toml::Value) -> Resul
     }
     // A total replaces the model limits and the other way round, so `--set budget.total=3000` works on any preset.
     if let (Some(&"budget"), Some(toml::Value::Table(b))) = (segs.first(), tree.get_mut("budget")) {
-        let replaced: &[&str] = match segs.get(1) {
-            Some(&"total") => &["model_max_tokens", "expected_output_tokens", "overhead"],
-            Some(&("model_max_tokens" | "expected_output_tokens" | "overhead")) => &["total"],
-            _ => &[],
-        };
-        for k in replaced {
+        for k in budget_keys_replaced_by(segs.get(1).copied().unwrap_or_default()) {
             b.remove(*k);
         }
     }
