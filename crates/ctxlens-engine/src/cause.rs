@@ -392,14 +392,6 @@ fn decisions(a: &Assembly) -> Vec<(&str, &str, &'static str, Option<&'static str
     all
 }
 
-fn fate(i: &Item) -> Fate {
-    Fate {
-        decision: i.decision,
-        reason: i.reason,
-        kept_tokens: i.kept_tokens,
-    }
-}
-
 fn fate_words(f: &Fate) -> String {
     match (f.decision, f.reason) {
         (Decision::Dropped, Some(r)) => format!("dropped ({})", r.as_str()),
@@ -443,10 +435,10 @@ fn explain(engine: &Engine, delta: &Delta, before: &Assembly, c: usize) -> Expla
             continue;
         };
         crossed |= prev.multiplier != item.multiplier;
-        if fate(prev) != fate(item) {
+        if Fate::of(prev) != Fate::of(item) {
             pushed_out |=
                 item.reason == Some(Reason::MaxItems) && prev.reason != Some(Reason::MaxItems);
-            effects.push(moved_words(&prev.id, &fate(prev), &fate(item)));
+            effects.push(moved_words(&prev.id, &Fate::of(prev), &Fate::of(item)));
         } else if prev.multiplier != item.multiplier {
             effects.push(format!(
                 "{} recency ×{} → ×{}",
@@ -502,19 +494,26 @@ fn item_deltas(before: &Assembly, after: &Assembly, delta: &Delta) -> Vec<ItemDe
             _ => item.id.clone(),
         }
     };
-    let old: HashMap<&str, &Item> = before.items.iter().map(|i| (i.id.as_str(), i)).collect();
+    // The same item: the same source and id, as `diff` matches them (a hand-made file may give
+    // a journey row a knowledge hit's id).
+    let source = |i: &Item| crate::diff::source_of(i.kind);
+    let old: HashMap<(u8, &str), &Item> = before
+        .items
+        .iter()
+        .map(|i| ((source(i), i.id.as_str()), i))
+        .collect();
     let mut matched = std::collections::HashSet::new();
     let mut out = Vec::new();
     for item in &after.items {
         let key = renamed(item);
-        let prev = old.get(key.as_str()).copied();
+        let prev = old.get(&(source(item), key.as_str())).copied();
         if let Some(p) = prev {
-            matched.insert(p.id.as_str());
+            matched.insert((source(p), p.id.as_str()));
         }
         let kind = match prev {
             None if unreadable(before, &item.id) => ItemDeltaKind::NowReadable,
             None => ItemDeltaKind::Added,
-            Some(p) if fate(p) != fate(item) => delta_kind(p, item),
+            Some(p) if Fate::of(p) != Fate::of(item) => delta_kind(p, item),
             Some(p) if p.text != item.text => ItemDeltaKind::Edited,
             Some(_) => continue,
         };
@@ -523,14 +522,14 @@ fn item_deltas(before: &Assembly, after: &Assembly, delta: &Delta) -> Vec<ItemDe
             was: prev.filter(|p| p.id != item.id).map(|p| p.id.clone()),
             layer: item.layer.clone(),
             kind,
-            before: prev.map(fate),
-            after: Some(fate(item)),
+            before: prev.map(Fate::of),
+            after: Some(Fate::of(item)),
         });
     }
     for item in before
         .items
         .iter()
-        .filter(|i| !matched.contains(i.id.as_str()))
+        .filter(|i| !matched.contains(&(source(i), i.id.as_str())))
     {
         out.push(ItemDelta {
             id: item.id.clone(),
@@ -541,7 +540,7 @@ fn item_deltas(before: &Assembly, after: &Assembly, delta: &Delta) -> Vec<ItemDe
             } else {
                 ItemDeltaKind::Removed
             },
-            before: Some(fate(item)),
+            before: Some(Fate::of(item)),
             after: None,
         });
     }
@@ -558,8 +557,8 @@ fn delta_kind(p: &Item, n: &Item) -> ItemDeltaKind {
     let change = ItemChange {
         id: n.id.clone(),
         layer: n.layer.clone(),
-        before: Some(fate(p)),
-        after: Some(fate(n)),
+        before: Some(Fate::of(p)),
+        after: Some(Fate::of(n)),
     };
     match change.kind() {
         ChangeKind::NewlyDropped => ItemDeltaKind::NewlyDropped,

@@ -16,7 +16,7 @@ pub struct Fate {
 }
 
 impl Fate {
-    fn of(i: &Item) -> Fate {
+    pub(crate) fn of(i: &Item) -> Fate {
         Fate {
             decision: i.decision,
             reason: i.reason,
@@ -144,7 +144,7 @@ impl AssemblyDiff {
 
 /// Which store an item of `kind` comes from: session, journey (any of its kinds), knowledge,
 /// static, query.
-fn source_of(kind: ItemKind) -> u8 {
+pub(crate) fn source_of(kind: ItemKind) -> u8 {
     match kind {
         ItemKind::Turn => 0,
         ItemKind::BusinessDna | ItemKind::MilestoneData | ItemKind::Transition => 1,

@@ -624,3 +624,22 @@ fn a_turn_that_became_unreadable_is_one_change() {
         .collect();
     assert_eq!(turns, ["could not be read in A"]);
 }
+
+/// A journey row given a knowledge hit's id (a hand-made file) is an item of its own, added,
+/// never compared with the hit of that id (as `diff` matches items: by source and id).
+#[test]
+fn one_id_in_two_sources_is_two_items() {
+    let a = base();
+    let mut b = base();
+    let mut r = row(9, JourneyKind::MilestoneData, Some("M4"));
+    r.id = "kn:1".into();
+    b.journey.push(r);
+    let c = run(&a, &prolaunch(), &b, &prolaunch());
+    let named: Vec<(ItemDeltaKind, &str)> = c
+        .items
+        .iter()
+        .filter(|d| d.id == "kn:1")
+        .map(|d| (d.kind, d.layer.as_str()))
+        .collect();
+    assert_eq!(named, [(ItemDeltaKind::Added, "journey")]);
+}
