@@ -18,6 +18,7 @@ use super::theme::{Theme, status_symbol, status_word};
 use super::{block, il, styled};
 use crate::app::layout;
 use crate::app::state::{State, UserView};
+use crate::engine::ItemKind;
 use crate::engine::milestones::{MilestoneMap, Status, completed, prepare_transition};
 use crate::graph::{Canvas, Frame as BoxFrame, Geometry, Graph, Label, Role};
 
@@ -381,13 +382,14 @@ fn render_selection(
     frame.render_widget(p.scroll((first, 0)).block(block(title, false, t)), area);
 }
 
-/// The items a milestone gives the journey layer under the tuned policy, or "nothing".
-fn contribution_lines(v: &UserView, id: &str, t: &Theme) -> Vec<Line<'static>> {
+/// The items a milestone gives the journey under the tuned policy, or "nothing": knowledge
+/// rows carry their milestone too, but are the knowledge layer's, whatever the policy names it.
+pub(super) fn contribution_lines(v: &UserView, id: &str, t: &Theme) -> Vec<Line<'static>> {
     let items: Vec<Line> = v
         .tuned
         .iter()
         .flat_map(|a| a.items.iter())
-        .filter(|i| i.milestone.as_deref() == Some(id) && i.layer != "knowledge")
+        .filter(|i| i.milestone.as_deref() == Some(id) && i.kind != ItemKind::Knowledge)
         .map(|i| {
             Line::from(vec![
                 styled(format!("  {} {} ", il(&i.id), kind_label(i.kind)), t.base()),

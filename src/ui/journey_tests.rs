@@ -456,3 +456,46 @@ fn a_wide_screen_never_drops_the_names_a_narrow_one_shows() {
         assert!(!g.drops_names(), "{w}×{h}: {:?}", g.geometry());
     }
 }
+
+/// A milestone's contribution lists its journey items, never the knowledge rows that carry its
+/// id too, whatever the policy calls the knowledge layer (`layered-adr` calls it `rag`).
+#[tokio::test]
+async fn a_milestones_contribution_never_lists_its_knowledge_rows() {
+    use super::screen_tests::run;
+    use crate::engine::ItemKind;
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    for policy in ["layered-adr", "prolaunch"] {
+        run(&mut s, &store, &format!("policy {policy}")).await;
+        let v = s.user.view.as_ref().expect("u062 open");
+        let tuned = v.tuned.as_ref().expect("replayed");
+        let mut checked = 0;
+        for k in tuned.items.iter().filter(|i| i.kind == ItemKind::Knowledge) {
+            let m = k.milestone.as_deref().expect("a knowledge row's milestone");
+            let lines = super::journey::contribution_lines(v, m, &Theme::default());
+            let text: String = lines.iter().map(ToString::to_string).collect();
+            assert!(
+                !text.contains(&k.id),
+                "{policy}: {m} lists {}: {text}",
+                k.id
+            );
+            checked += 1;
+        }
+        assert!(checked > 0, "{policy}: u062 has knowledge rows to check");
+        // `layered-adr` has no journey layer; under `prolaunch` a milestone lists its rows.
+        if policy == "layered-adr" {
+            continue;
+        }
+        let journey = tuned
+            .items
+            .iter()
+            .find(|i| i.kind != ItemKind::Knowledge && i.milestone.is_some())
+            .expect("a journey row of a milestone");
+        let m = journey.milestone.as_deref().expect("its milestone");
+        let text: String = super::journey::contribution_lines(v, m, &Theme::default())
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(text.contains(&journey.id), "{policy}: {m}: {text}");
+    }
+}
