@@ -63,6 +63,13 @@ fn the_recommended_toml_replays_to_the_reported_metrics() {
     );
     let written = std::fs::read_to_string(&toml).expect("tuned.toml");
     assert_eq!(written, found["policy_toml"].as_str().expect("toml"));
+    // Its header names the search as the flags do.
+    assert!(
+        written.starts_with(
+            "# Written by `ctxlens optimize` (coordinate search, 40 trials, seed 3, objective cost).\n"
+        ),
+        "{written}"
+    );
     let report = json(&ctxlens(&["report", "--policy", toml_s, "--json"]));
     assert_replays_to(&report, best, "cost");
     // Its own fleet report says the same.
@@ -154,6 +161,7 @@ fn text_output_has_the_front_the_policy_and_the_report() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     for part in [
         "Optimize · DEMO · 71 users",
+        "cost: fewest average context tokens · random search · 12 trials in ",
         "Pareto front",
         "Recommended policy",
         "Metrics: baseline → recommended",

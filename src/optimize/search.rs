@@ -66,6 +66,16 @@ pub enum Method {
     Random,
 }
 
+impl Method {
+    /// As `--method` takes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Coordinate => "coordinate",
+            Method::Random => "random",
+        }
+    }
+}
+
 /// Measures a point: its metrics, or why its policy could not be made.
 pub type Measure<'a> = dyn FnMut(&Point) -> Result<Metrics, String> + 'a;
 

@@ -293,6 +293,14 @@ impl Objective {
         }
     }
 
+    /// As `--objective` takes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Objective::Cost => "cost",
+            Objective::Quality => "quality",
+        }
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             Objective::Cost => "cost: fewest average context tokens",

@@ -431,10 +431,10 @@ fn write_categories(
         paint(
             BOLD,
             &format!(
-                "Optimize per category · {} users optimized on, {} held out · {:?} search, seed {}",
+                "Optimize per category · {} users optimized on, {} held out · {} search, seed {}",
                 ctx.train.len(),
                 ctx.held.len(),
-                args.method,
+                args.method.as_str(),
                 args.seed
             )
         )

@@ -36,8 +36,11 @@ pub(super) fn best_line(objective: Objective, best: &Trial) -> String {
 pub(super) fn tuned_toml(f: &Found) -> String {
     let mut s = String::from("# Written by `ctxlens optimize`");
     s.push_str(&format!(
-        " ({:?} search, {} trials, seed {}, objective {:?}).\n",
-        f.method, f.trials, f.seed, f.objective
+        " ({} search, {} trials, seed {}, objective {}).\n",
+        f.method.as_str(),
+        f.trials,
+        f.seed,
+        f.objective.as_str()
     ));
     for c in &f.changes {
         // A comment is one line: a name holding a newline must not end it.
@@ -129,9 +132,9 @@ fn write_header(out: &mut impl Write, v: &Out) -> Result<(), CliError> {
     line(
         out,
         format!(
-            "{} · {:?} search · {} in {:.1} s ({:.1} trials/s; {:.1} s in all, with loading and the report){}",
+            "{} · {} search · {} in {:.1} s ({:.1} trials/s; {:.1} s in all, with loading and the report){}",
             f.objective.describe(),
-            f.method,
+            f.method.as_str(),
             crate::text::count(f.trials as u64, "trial", "trials"),
             v.search_ms as f64 / 1000.0,
             v.trials_per_second,
@@ -139,8 +142,7 @@ fn write_header(out: &mut impl Write, v: &Out) -> Result<(), CliError> {
             f.stopped
                 .as_ref()
                 .map_or(String::new(), |s| format!(" · stopped: {s}"))
-        )
-        .to_lowercase(),
+        ),
     )?;
     let free: Vec<String> = f
         .free
