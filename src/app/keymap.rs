@@ -66,8 +66,8 @@ impl Keymap {
             if let Some(bad) = seq.iter().find(|k| !valid_key_name(k)) {
                 return Err(format!(
                     "keymap {file}: key {keys:?}: {bad:?} is not a key name (a character, or \
-                     ctrl-x, alt-x, enter, esc, tab, shift-tab, space, backspace, delete, up, \
-                     down, left, right, home, end, pageup, pagedown, f1…f12)"
+                     ctrl-x, alt-x, shift-tab, {}, f1…f{FUNCTION_KEYS})",
+                    NAMED_KEYS.join(", ")
                 ));
             }
             // ctrl-c quits whatever the keymap says, so a terminal can always be left: a
@@ -167,24 +167,29 @@ fn action_name(a: &Action) -> String {
     }
 }
 
+/// The keys with names (besides characters and function keys), as [`key_name`] gives them.
+const NAMED_KEYS: &[&str] = &[
+    "enter",
+    "esc",
+    "tab",
+    "space",
+    "backspace",
+    "delete",
+    "up",
+    "down",
+    "left",
+    "right",
+    "home",
+    "end",
+    "pageup",
+    "pagedown",
+];
+
+/// Function keys f1 to this one can be bound.
+const FUNCTION_KEYS: u8 = 24;
+
 /// Whether `name` is a name [`key_name`] can produce: a key press could ever match it.
 fn valid_key_name(name: &str) -> bool {
-    const NAMED: &[&str] = &[
-        "space",
-        "enter",
-        "esc",
-        "tab",
-        "backspace",
-        "up",
-        "down",
-        "left",
-        "right",
-        "home",
-        "end",
-        "pageup",
-        "pagedown",
-        "delete",
-    ];
     if name == "shift-tab" {
         return true;
     }
@@ -197,8 +202,8 @@ fn valid_key_name(name: &str) -> bool {
     let function = base
         .strip_prefix('f')
         .and_then(|n| n.parse::<u8>().ok())
-        .is_some_and(|n| (1..=24).contains(&n));
-    let named = NAMED.contains(&base) || function;
+        .is_some_and(|n| (1..=FUNCTION_KEYS).contains(&n));
+    let named = NAMED_KEYS.contains(&base) || function;
     let single = base.chars().count() == 1 && !base.chars().any(char::is_whitespace);
     // Shift is part of a character ("G"), so `shift-` goes only with named keys.
     match shifted {
@@ -318,6 +323,7 @@ mod tests {
             "ctrl-alt-d",
             "shift-tab",
             "f5",
+            "f24",
             "pagedown",
         ] {
             assert!(valid_key_name(good), "{good}");
@@ -327,7 +333,7 @@ mod tests {
                 "{good}"
             );
         }
-        for bad in ["ctrl+c", "Ctrl-C", "enterr", "f99", "shift-g", "ab"] {
+        for bad in ["ctrl+c", "Ctrl-C", "enterr", "f25", "f99", "shift-g", "ab"] {
             let text = format!("[keys]\n\"{bad}\" = \"quit\"\n");
             let err = Keymap::default().merge(&text, "user.toml").expect_err(bad);
             assert!(
@@ -336,6 +342,8 @@ mod tests {
                 )),
                 "{err}"
             );
+            // The names it lists are the names that bind: f1 to f24 among them.
+            assert!(err.ends_with(", pageup, pagedown, f1…f24)"), "{err}");
         }
         // Every name the default keymap uses is one a key press makes.
         let names: Vec<String> = Keymap::default()
