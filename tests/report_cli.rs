@@ -50,6 +50,9 @@ fn report_prints_the_monitoring_table_in_every_format() {
     assert_eq!(table.code, 0, "{}", table.stderr);
     for heading in [
         "Fleet report · DEMO · 71 users",
+        // The candidate is named with its change, the baseline as the policy it came from.
+        "candidate: prolaunch --set budget.total=2000 (cl100k_base, stop, 2,000 tokens)\n\
+         baseline:  prolaunch (cl100k_base, stop, 4,000 tokens)\n",
         "Monitoring (seed 003 targets)",
         "Avg context tokens",
         "Tokens per layer — candidate",

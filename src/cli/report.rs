@@ -152,9 +152,14 @@ impl Observer for Bar {
     }
 }
 
-/// The candidate and baseline policies the flags ask for.
+/// The candidate and baseline policies the flags ask for. A candidate changed by `--set` is
+/// named with its changes (`prolaunch --set budget.total=3000`), not as the policy it came from,
+/// which is the baseline's name.
 fn policies(global: &GlobalArgs, args: &ReportArgs) -> Result<(Policy, Option<Policy>), CliError> {
-    let candidate = load_policy(&global.policy, &global.sets)?;
+    let mut candidate = load_policy(&global.policy, &global.sets)?;
+    if !global.sets.is_empty() {
+        candidate.name = format!("{} --set {}", candidate.name, global.sets.join(" --set "));
+    }
     let baseline = match (&args.baseline, global.sets.is_empty()) {
         (Some(p), _) => Some(load_policy(p, &[])?),
         (None, false) => Some(load_policy(&global.policy, &[])?),
