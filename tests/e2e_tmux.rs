@@ -2,7 +2,8 @@
 //! Layers and the milestone graph with its edges, tune the budget down, `q` asks, save, quit —
 //! and the shell prompt is back; a signal (TERM, HUP, INT, QUIT) restores the terminal exactly
 //! as quitting does, also while the optimizer runs; a paste is text, never keys; ctrl-z and
-//! SIGTSTP suspend (the shell gets the terminal as after an exit) and `fg` redraws the TUI.
+//! SIGTSTP suspend (the shell gets the terminal as after an exit) and `fg` redraws the TUI; it
+//! opens on a store that is down and says so.
 // Test code: a failed step fails the test with its message.
 #![allow(clippy::expect_used)]
 
@@ -529,4 +530,38 @@ fn the_tui_opens_snapshot_files_written_by_ctxlens_snapshot() {
             s.contains(&format!("SNAP_EXIT_{i}=0"))
         });
     }
+}
+
+/// Started on a Redis that is not there, the TUI opens anyway (a command fails, exit 1), says
+/// the store is down and why, and quits as usual.
+#[test]
+fn the_tui_opens_on_a_store_that_is_down_and_says_so() {
+    let bin = env!("CARGO_BIN_EXE_ctxlens");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let t = Tmux::start(120, 40);
+    t.wait_for("the shell prompt", |s| s.contains("READY$"));
+    t.send(&[
+        "-l",
+        &format!("{bin} --redis-url redis://127.0.0.1:{port} tui; echo DOWN_EXIT=$?"),
+    ]);
+    t.send(&["Enter"]);
+    let down = format!("● DOWN redis 127.0.0.1:{port}");
+    let screen = t.wait_for("redis said down", |s| {
+        s.contains(&down) && s.contains("connection refused")
+    });
+    assert!(!screen.contains("DOWN_EXIT"), "still open:\n{screen}");
+    // The empty list says why in its middle too (the status message goes), never "no users".
+    let screen = t.wait_for("the list's error in its middle", |s| {
+        s.contains("Could not load users")
+    });
+    assert!(
+        screen.contains("They are read as soon as the stores are back")
+            && !screen.contains("No users"),
+        "{screen}"
+    );
+    t.send(&["q"]);
+    t.wait_for("the shell after the TUI", |s| s.contains("DOWN_EXIT=0"));
 }

@@ -50,11 +50,15 @@ fn seeded_runtime(redis: &RedisServer, db: &str) -> tokio::runtime::Runtime {
 
 /// The app over live stores (redis, database URL) under `prolaunch`, nothing loaded yet.
 async fn app_on(redis: &RedisServer, db: &str) -> (ctxlens::app::State, std::sync::Arc<dyn Store>) {
-    use ctxlens::app::state::{Session, State};
     let live = LiveStore::connect(&endpoints(redis, db))
         .await
         .expect("connects");
-    let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(live);
+    app_over(std::sync::Arc::new(live))
+}
+
+/// The app over `store` under `prolaunch`, nothing loaded yet.
+fn app_over(store: std::sync::Arc<dyn Store>) -> (ctxlens::app::State, std::sync::Arc<dyn Store>) {
+    use ctxlens::app::state::{Session, State};
     let policy = Policy::preset("prolaunch").expect("preset");
     let session = Session {
         engine: Engine::default(),
@@ -137,6 +141,88 @@ fn the_tui_reports_an_outage_keeps_its_data_and_recovers() {
         let v = s.user.view.as_ref().expect("u062 loaded after recovery");
         assert_eq!(v.data().user_id, "u062");
         assert_eq!(v.data().current_milestone.as_deref(), Some("M9"));
+    });
+}
+
+/// Started while Redis is down (`ctxlens tui` does not refuse): the store says which backend is
+/// down and why, the other is up; once Redis is back the health check connects it and the users
+/// are listed by themselves.
+#[test]
+fn the_tui_opens_while_a_store_is_down_and_connects_when_it_is_back() {
+    use ctxlens::app::Action;
+    use ctxlens::store::reconnecting::Reconnecting;
+    let mut redis = RedisServer::start();
+    let pg = Postgres::start();
+    let db = pg.create_database("latecomer");
+    let rt = seeded_runtime(&redis, &db);
+    redis.stop();
+    rt.block_on(async {
+        let ends = endpoints(&redis, &db);
+        let refused = LiveStore::connect(&ends)
+            .await
+            .err()
+            .expect("Redis is down");
+        assert!(refused.is_outage(), "{refused}");
+        let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(Reconnecting::new(ends));
+        let described = store.describe();
+        assert!(
+            described.starts_with(&format!("redis 127.0.0.1:{} · postgres ", redis.port()))
+                && described.ends_with("/latecomer"),
+            "{described}"
+        );
+        let (mut s, store) = app_over(store);
+        drive(&mut s, &store, Action::Refresh).await;
+        drive(&mut s, &store, Action::Health(store.health().await)).await;
+        let status = |s: &ctxlens::app::State, name: &str| {
+            s.status
+                .stores
+                .iter()
+                .find(|st| st.name == name)
+                .cloned()
+                .unwrap_or_else(|| panic!("{name} in {:?}", s.status.stores))
+        };
+        let r = status(&s, "redis");
+        assert!(!r.up, "{r:?}");
+        assert!(
+            r.last_error
+                .as_deref()
+                .is_some_and(|e| e.contains("connection refused")),
+            "{r:?}"
+        );
+        assert!(status(&s, "postgres").up, "Postgres answers");
+        assert!(s.users.rows.is_empty());
+        assert!(
+            s.users
+                .failed
+                .as_deref()
+                .is_some_and(|e| e.contains("connection refused")),
+            "the empty list says why: {:?}",
+            s.users.failed
+        );
+        let said = s.status.message.as_ref().expect("the failed list is said");
+        assert!(
+            said.error && said.text.contains("redis 127.0.0.1"),
+            "{}",
+            said.text
+        );
+
+        tokio::task::block_in_place(|| redis.restart());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while s.status.stores.iter().any(|st| !st.up) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "Redis never came back: {:?}",
+                s.status.stores
+            );
+            drive(&mut s, &store, Action::Health(store.health().await)).await;
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        // The restarted Redis is empty (no persistence): Postgres' 70 journey users.
+        assert_eq!(s.users.rows.len(), 70);
+        assert_eq!(s.users.failed, None);
+        type_command(&mut s, &store, "user u062").await;
+        let v = s.user.view.as_ref().expect("u062 opens once connected");
+        assert_eq!(v.data().user_id, "u062");
     });
 }
 

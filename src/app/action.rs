@@ -34,15 +34,11 @@ pub struct Unreadable {
 }
 
 impl Unreadable {
-    /// Reads the store's message, `progress:{user}: why`, received at `received`.
-    pub fn from_message(message: &str, received: String) -> Unreadable {
-        let (user, why) = message
-            .strip_prefix("progress:")
-            .and_then(|rest| rest.split_once(": "))
-            .unwrap_or(("", message));
+    /// What the store said of a message, received at `received`.
+    pub fn of(bad: crate::store::BadEvent, received: String) -> Unreadable {
         Unreadable {
-            user: user.to_string(),
-            why: why.to_string(),
+            user: bad.user.unwrap_or_default(),
+            why: bad.why,
             received,
         }
     }

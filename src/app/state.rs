@@ -309,6 +309,9 @@ pub struct UsersState {
     /// The instant the rows' numbers (milestone, tokens, truncation, activity) are counted as
     /// of: the open user's ([`UserState::at`]), followed whenever the list is shown; `None`: now.
     pub stats_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Why the list could not be read, while no row is: the empty screen says so (not "no
+    /// users") after the status message has gone.
+    pub failed: Option<String>,
 }
 
 impl UsersState {
@@ -551,6 +554,7 @@ impl State {
                 show_tuned: false,
                 tuned_for: None,
                 stats_at: None,
+                failed: None,
             },
             user: UserState::default(),
             tune: TuneState::default(),

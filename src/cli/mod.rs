@@ -158,12 +158,35 @@ pub fn endpoints(global: &GlobalArgs, config: &Config) -> crate::store::live::En
 
 /// The stores configured, or the embedded demo when none is.
 pub async fn open_store(global: &GlobalArgs, config: &Config) -> Result<Box<dyn Store>, CliError> {
+    open_store_for(global, config, Waits::No).await
+}
+
+/// Whether a store out of reach at the start is waited for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Waits {
+    /// A command: it fails, exit 1, naming the store.
+    No,
+    /// The TUI: it opens anyway, says which store is down, and connects when it is back
+    /// ([`crate::store::reconnecting`]). A bad URL or setting still stops it (exit 2).
+    ForTheStore,
+}
+
+async fn open_store_for(
+    global: &GlobalArgs,
+    config: &Config,
+    waits: Waits,
+) -> Result<Box<dyn Store>, CliError> {
     let ends = endpoints(global, config);
-    Ok(if ends.redis_url.is_none() && ends.database_url.is_none() {
-        Box::new(MemoryStore::demo())
-    } else {
-        Box::new(crate::store::live::LiveStore::connect(&ends).await?)
-    })
+    if ends.redis_url.is_none() && ends.database_url.is_none() {
+        return Ok(Box::new(MemoryStore::demo()));
+    }
+    match crate::store::live::LiveStore::connect(&ends).await {
+        Ok(live) => Ok(Box::new(live)),
+        Err(e) if waits == Waits::ForTheStore && e.is_outage() => Ok(Box::new(
+            crate::store::reconnecting::Reconnecting::new(ends),
+        )),
+        Err(e) => Err(e.into()),
+    }
 }
 
 impl Ctx {
@@ -172,11 +195,11 @@ impl Ctx {
         self.redact.then_some(&self.engine.milestones)
     }
 
-    async fn new(global: &GlobalArgs) -> Result<Ctx, CliError> {
+    async fn new(global: &GlobalArgs, waits: Waits) -> Result<Ctx, CliError> {
         let (config, _) = Config::load(global.config.as_deref())?;
         // A bad --embed-url is a usage error before any store is connected to.
         global.embedder()?;
-        let store = open_store(global, &config).await?;
+        let store = open_store_for(global, &config, waits).await?;
         Ctx::over(global, &config, store)
     }
 
@@ -470,8 +493,17 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     if let Some(done) = run_standalone(&cli).await {
         return done;
     }
-    let ctx = Ctx::new(&cli.global).await?;
     let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let opens_tui = match cli.command {
+        None => tty,
+        Some(ref c) => matches!(c, Command::Tui { .. }),
+    };
+    let waits = if opens_tui {
+        Waits::ForTheStore
+    } else {
+        Waits::No
+    };
+    let ctx = Ctx::new(&cli.global, waits).await?;
     match cli.command {
         None if tty => tui(ctx, &cli.global, TuiArgs::default()).await,
         Some(Command::Tui {

@@ -36,7 +36,7 @@ pub async fn watch(
         if let Some(map) = ctx.shown() {
             match &mut ev {
                 Ok(ev) => crate::loaded::mask_event(ev, map),
-                Err(why) => *why = crate::engine::redact::mask_quoted(why),
+                Err(bad) => bad.why = crate::engine::redact::mask_quoted(&bad.why),
             }
         }
         // Only events count towards --count: a message that is not one is said on stderr.
@@ -54,7 +54,7 @@ pub async fn watch(
                 ev.progress
             )
             .map_err(io)?,
-            Err(e) => eprintln!("ctxlens: {}", inert_line(&e)),
+            Err(e) => eprintln!("ctxlens: {}", inert_line(&e.to_string())),
         }
         out.flush().map_err(io)?;
         seen += usize::from(event);

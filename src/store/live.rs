@@ -41,7 +41,27 @@ pub struct LiveStore {
     health_timeout: Duration,
 }
 
-fn health(
+/// Connects `e`'s Redis (configured: `e.redis_url` is set) within the connect timeout.
+pub(super) async fn connect_redis(e: &Endpoints) -> Result<RedisStore, StoreError> {
+    let url = e.redis_url.as_deref().unwrap_or_default();
+    RedisStore::connect(url, &e.key_prefix, e.connect_timeout).await
+}
+
+/// Connects `e`'s Postgres (configured: `e.database_url` is set) within the connect timeout.
+pub(super) async fn connect_pg(e: &Endpoints) -> Result<PgStore, StoreError> {
+    let url = e.database_url.as_deref().unwrap_or_default();
+    PgStore::connect_tables(url, e.connect_timeout, &e.tables)
+        .await
+        .map(|pg| pg.with_query_timeout(e.query_timeout.unwrap_or(QUERY_TIMEOUT)))
+}
+
+/// A store's label (`redis host:port`) as the name and host a health answer carries.
+pub(super) fn name_host(label: &str) -> (String, String) {
+    let (name, host) = label.split_once(' ').unwrap_or((label, ""));
+    (name.to_string(), host.to_string())
+}
+
+pub(super) fn health(
     name: String,
     host: String,
     ping: Result<Result<Duration, StoreError>, tokio::time::error::Elapsed>,
@@ -78,29 +98,32 @@ impl LiveStore {
     pub async fn connect(e: &Endpoints) -> Result<LiveStore, StoreError> {
         let redis = async {
             match &e.redis_url {
-                Some(u) => RedisStore::connect(u, &e.key_prefix, e.connect_timeout)
-                    .await
-                    .map(Some),
+                Some(_) => connect_redis(e).await.map(Some),
                 None => Ok(None),
             }
         };
         let pg = async {
             match &e.database_url {
-                Some(u) => PgStore::connect_tables(u, e.connect_timeout, &e.tables)
-                    .await
-                    .map(|pg| {
-                        Some(pg.with_query_timeout(e.query_timeout.unwrap_or(QUERY_TIMEOUT)))
-                    }),
+                Some(_) => connect_pg(e).await.map(Some),
                 None => Ok(None),
             }
         };
         let (redis, pg) = tokio::join!(redis, pg);
-        Ok(LiveStore {
-            redis: redis?,
-            pg: pg?,
+        Ok(LiveStore::from_parts(redis?, pg?, e))
+    }
+
+    /// The store over backends already connected (each configured one of `e`).
+    pub(super) fn from_parts(
+        redis: Option<RedisStore>,
+        pg: Option<PgStore>,
+        e: &Endpoints,
+    ) -> LiveStore {
+        LiveStore {
+            redis,
+            pg,
             orphans: Mutex::new(None),
             health_timeout: e.connect_timeout,
-        })
+        }
     }
 
     /// Who has journey rows, for deciding key owners: Postgres, or nobody without it.
@@ -373,14 +396,10 @@ impl Store for LiveStore {
     }
 
     async fn health(&self) -> Vec<super::Health> {
-        let split = |label: &str| {
-            let (name, host) = label.split_once(' ').unwrap_or((label, ""));
-            (name.to_string(), host.to_string())
-        };
         let redis = async {
             match &self.redis {
                 Some(r) => {
-                    let (name, host) = split(&r.label);
+                    let (name, host) = name_host(&r.label);
                     let ping = tokio::time::timeout(self.health_timeout, r.ping()).await;
                     Some(health(name, host, ping, self.health_timeout))
                 }
@@ -390,7 +409,7 @@ impl Store for LiveStore {
         let pg = async {
             match &self.pg {
                 Some(p) => {
-                    let (name, host) = split(&p.label);
+                    let (name, host) = name_host(&p.label);
                     let ping = tokio::time::timeout(self.health_timeout, p.ping()).await;
                     Some(health(name, host, ping, self.health_timeout))
                 }
@@ -427,10 +446,13 @@ impl Store for LiveStore {
             // a user (as a key name of that kind is).
             let raw: Vec<u8> = msg.get_channel().unwrap_or_default();
             let Ok(channel) = String::from_utf8(raw.clone()) else {
-                return Err(format!(
-                    "{}: the channel's name is not UTF-8: not any user's event",
-                    super::redis::escape_name(&raw)
-                ));
+                return Err(super::BadEvent {
+                    user: None,
+                    why: format!(
+                        "{}: the channel's name is not UTF-8: not any user's event",
+                        super::redis::escape_name(&raw)
+                    ),
+                });
             };
             let user = channel
                 .strip_prefix(&prefix)

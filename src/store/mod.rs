@@ -16,6 +16,7 @@ pub mod pg_schema;
 mod pg_search;
 pub mod pg_time;
 pub mod postgres;
+pub mod reconnecting;
 pub mod redis;
 mod redis_conn;
 pub mod seed;
@@ -360,52 +361,73 @@ pub struct ProgressEvent {
 
 /// Progress events as they arrive; an unreadable message is an `Err` naming the channel.
 pub type EventStream =
-    std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<ProgressEvent, String>> + Send>>;
+    std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<ProgressEvent, BadEvent>> + Send>>;
+
+/// A message on a progress channel that is not a progress event: whose channel it came on and
+/// what is wrong with it. Shown as `progress:{user}: {why}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadEvent {
+    /// The user the channel names; `None`: a channel name that is nobody's (not UTF-8), which
+    /// `why` names by its bytes.
+    pub user: Option<String>,
+    pub why: String,
+}
+
+impl std::fmt::Display for BadEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.user {
+            Some(user) => write!(f, "progress:{user}: {}", self.why),
+            None => f.write_str(&self.why),
+        }
+    }
+}
 
 /// Reads a published payload `{"milestone","progress","timestamp"}` for `user`.
-pub fn parse_progress(user: &str, payload: &[u8]) -> Result<ProgressEvent, String> {
-    let v: Value = serde_json::from_slice(payload)
-        .map_err(|e| format!("progress:{user}: payload is not JSON: {e}"))?;
+pub fn parse_progress(user: &str, payload: &[u8]) -> Result<ProgressEvent, BadEvent> {
+    read_progress(user, payload).map_err(|why| BadEvent {
+        user: Some(user.to_string()),
+        why,
+    })
+}
+
+/// [`parse_progress`], the error saying what is wrong with the payload.
+fn read_progress(user: &str, payload: &[u8]) -> Result<ProgressEvent, String> {
+    let v: Value =
+        serde_json::from_slice(payload).map_err(|e| format!("payload is not JSON: {e}"))?;
     use crate::engine::snapshot::json_kind;
     let obj = v.as_object().ok_or_else(|| {
         format!(
-            "progress:{user}: payload is {}, not an object with milestone, progress and timestamp",
+            "payload is {}, not an object with milestone, progress and timestamp",
             json_kind(&v)
         )
     })?;
     let milestone = match obj.get("milestone") {
         Some(Value::String(m)) => m,
         Some(other) => {
-            return Err(format!(
-                "progress:{user}: milestone is {}, not a string",
-                json_kind(other)
-            ));
+            return Err(format!("milestone is {}, not a string", json_kind(other)));
         }
-        None => return Err(format!("progress:{user}: no milestone")),
+        None => return Err("no milestone".into()),
     };
     let progress = match obj.get("progress") {
         Some(p) if p.is_number() => p.as_f64().unwrap_or(f64::NAN),
         Some(other) => {
-            return Err(format!(
-                "progress:{user}: progress is {}, not a number",
-                json_kind(other)
-            ));
+            return Err(format!("progress is {}, not a number", json_kind(other)));
         }
-        None => return Err(format!("progress:{user}: no progress")),
+        None => return Err("no progress".into()),
     };
     // A percentage: anything else is not a progress event (quoted as serde quotes numbers, so
     // `--redact` masks it).
     if !(0.0..=100.0).contains(&progress) {
         return Err(format!(
-            "progress:{user}: progress `{}` is outside 0–100",
+            "progress `{}` is outside 0–100",
             crate::engine::shown_f64(progress)
         ));
     }
     let timestamp = match v.get("timestamp") {
         Some(t) => crate::engine::snapshot::parse_timestamp(t)
             .map(|t| fmt_ts(&t))
-            .map_err(|e| format!("progress:{user}: timestamp: {e}"))?,
-        None => return Err(format!("progress:{user}: no timestamp")),
+            .map_err(|e| format!("timestamp: {e}"))?,
+        None => return Err("no timestamp".into()),
     };
     Ok(ProgressEvent {
         user_id: user.to_string(),
@@ -556,7 +578,7 @@ mod progress_tests {
             let payload = format!(
                 r#"{{"milestone":"M2","progress":{p},"timestamp":"2025-01-15T10:00:00Z"}}"#
             );
-            super::parse_progress("u1", payload.as_bytes())
+            super::parse_progress("u1", payload.as_bytes()).map_err(|e| e.to_string())
         };
         assert_eq!(read("0").map(|e| e.progress), Ok(0.0));
         assert_eq!(read("100").map(|e| e.progress), Ok(100.0));
@@ -577,7 +599,11 @@ mod progress_tests {
     /// What is wrong with a message is named: its shape, or the field and what it holds.
     #[test]
     fn an_unreadable_message_says_what_is_wrong_with_it() {
-        let read = |p: &str| super::parse_progress("u1", p.as_bytes()).map(|e| e.milestone);
+        let read = |p: &str| {
+            super::parse_progress("u1", p.as_bytes())
+                .map(|e| e.milestone)
+                .map_err(|e| e.to_string())
+        };
         assert_eq!(
             read("[1,2]"),
             Err("progress:u1: payload is an array, not an object with milestone, progress and timestamp".into())
@@ -590,6 +616,16 @@ mod progress_tests {
             read(r#"{"progress":50,"timestamp":1}"#),
             Err("progress:u1: no milestone".into())
         );
+    }
+
+    /// The user stays whole whatever its id holds (`: ` included): it is never read back out of
+    /// the message.
+    #[test]
+    fn an_unreadable_message_keeps_a_user_id_with_a_colon_whole() {
+        let bad = super::parse_progress("team: a", b"nope").expect_err("not JSON");
+        assert_eq!(bad.user.as_deref(), Some("team: a"));
+        assert!(bad.why.starts_with("payload is not JSON: "), "{}", bad.why);
+        assert_eq!(bad.to_string(), format!("progress:team: a: {}", bad.why));
     }
 
     #[test]

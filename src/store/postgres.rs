@@ -412,7 +412,7 @@ async fn connect(
     timeout: Duration,
     settings: Vec<String>,
     label: &str,
-    fail: &dyn Fn(&str, sqlx::Error) -> StoreError,
+    fail: &(dyn Fn(&str, sqlx::Error) -> StoreError + Sync),
 ) -> Result<PgPool, StoreError> {
     match tokio::time::timeout(timeout, PgConnection::connect_with(&opts)).await {
         Err(_) => {
@@ -452,7 +452,7 @@ async fn embedding_column(
     pool: &PgPool,
     quoted: &Quoted,
     knowledge: &str,
-    fail: &dyn Fn(&str, sqlx::Error) -> StoreError,
+    fail: &(dyn Fn(&str, sqlx::Error) -> StoreError + Sync),
 ) -> Result<Option<(i32, bool, bool)>, StoreError> {
     // The partial indexes `ctxlens migrate` makes are on SPEC §1's table; another table is
     // searched the same way only where an index of those names is on it.

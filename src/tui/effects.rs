@@ -421,8 +421,8 @@ pub async fn follow_progress(store: Arc<dyn Store>, tx: UnboundedSender<Action>)
         let action = match ev {
             Ok(ev) => Action::Progress(ev),
             // A message that is not a progress event is listed on the Live screen, as read.
-            Err(e) => Action::ProgressUnreadable(crate::app::state::Unreadable::from_message(
-                &e,
+            Err(e) => Action::ProgressUnreadable(crate::app::state::Unreadable::of(
+                e,
                 crate::engine::snapshot::fmt_ts(&chrono::SubsecRound::trunc_subsecs(
                     chrono::Utc::now(),
                     0,

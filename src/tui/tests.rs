@@ -280,7 +280,7 @@ fn channel(subscribe: Subscribe) -> Arc<dyn Store> {
 }
 
 /// A progress event of `u001` at `milestone`.
-fn event(milestone: &str) -> Result<crate::store::ProgressEvent, String> {
+fn event(milestone: &str) -> Result<crate::store::ProgressEvent, crate::store::BadEvent> {
     let json = format!(
         r#"{{"milestone":"{milestone}","progress":0.5,"timestamp":"2025-01-15T12:00:00Z"}}"#
     );

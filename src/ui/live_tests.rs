@@ -164,11 +164,11 @@ async fn a_long_reason_or_milestone_ends_in_an_ellipsis() {
     s.ui.size = (80, 24);
     settle(&mut s, &ctx, Action::ShowLive).await;
     s.live.all = true;
-    let why = format!(
-        "progress:u001: milestone: {} is not a string",
-        "x".repeat(120)
-    );
-    let u = crate::app::state::Unreadable::from_message(&why, "2025-01-15T12:00:01Z".into());
+    let bad = crate::store::BadEvent {
+        user: Some("u001".into()),
+        why: format!("milestone: {} is not a string", "x".repeat(120)),
+    };
+    let u = crate::app::state::Unreadable::of(bad, "2025-01-15T12:00:01Z".into());
     settle(&mut s, &ctx, Action::ProgressUnreadable(u)).await;
     let ev = crate::store::ProgressEvent {
         user_id: "u002".into(),

@@ -242,10 +242,11 @@ async fn live_lists_an_unreadable_event_naming_its_channel() {
     open(&mut s, &ctx, "u064").await;
     settle(&mut s, &ctx, Action::ShowLive).await;
     for payload in ["expected value at line 1 column 1", "\u{1b}[2Jnot json"] {
-        let u = Unreadable::from_message(
-            &format!("progress:u064: payload is not JSON: {payload}"),
-            "2025-01-15T12:00:00Z".into(),
-        );
+        let bad = crate::store::BadEvent {
+            user: Some("u064".into()),
+            why: format!("payload is not JSON: {payload}"),
+        };
+        let u = Unreadable::of(bad, "2025-01-15T12:00:00Z".into());
         settle(&mut s, &ctx, Action::ProgressUnreadable(u)).await;
     }
     let all = rows(&s, 120, 40).join("\n");

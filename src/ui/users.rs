@@ -226,6 +226,18 @@ fn render_empty(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             spinner(s),
             il(&s.status.source)
         ))]
+    } else if let Some(why) = &s.users.failed {
+        let mut lines = vec![
+            Line::styled("Could not load users", t.error()),
+            Line::from(il(why)),
+        ];
+        if s.status.stores.iter().any(|st| !st.up) {
+            lines.push(Line::styled(
+                "They are read as soon as the stores are back (R asks now).",
+                t.muted(),
+            ));
+        }
+        lines
     } else if let Some(m) = s.status.message.as_ref().filter(|m| m.error) {
         vec![
             Line::styled("Could not load users", t.error()),

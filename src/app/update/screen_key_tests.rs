@@ -263,10 +263,11 @@ async fn under_redact_live_masks_what_the_milestone_map_does_not_know() {
         });
         settle(&mut s, &store, ev).await;
     }
-    let unreadable = crate::app::state::Unreadable::from_message(
-        "progress:u001: timestamp: \"zqv o'clock\" is neither RFC 3339 nor epoch seconds",
-        "2025-01-15T12:00:01Z".into(),
-    );
+    let bad = crate::store::BadEvent {
+        user: Some("u001".into()),
+        why: "timestamp: \"zqv o'clock\" is neither RFC 3339 nor epoch seconds".into(),
+    };
+    let unreadable = crate::app::state::Unreadable::of(bad, "2025-01-15T12:00:01Z".into());
     settle(&mut s, &store, Action::ProgressUnreadable(unreadable)).await;
     let shown: Vec<String> = s
         .live

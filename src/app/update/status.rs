@@ -129,10 +129,13 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
         }
         // A list read again that failed: the rows stay as last read; after an outage the list
         // is read again when the stores are back.
-        Task::Users if s.users.replacing => {
-            s.users.replacing = false;
-            if down.is_some() {
+        Task::Users => {
+            if std::mem::take(&mut s.users.replacing) && down.is_some() {
                 s.status.health.reload_users = true;
+            }
+            // No row read yet: the empty list says why (read again when the stores are back).
+            if s.users.rows.is_empty() {
+                s.users.failed = Some(text.clone());
             }
         }
         Task::User => {

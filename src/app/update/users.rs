@@ -121,6 +121,7 @@ pub(super) fn count_again_if_moved(s: &mut State) -> Vec<Effect> {
 
 pub(super) fn users_loaded(s: &mut State, page: crate::store::UserPage) -> Vec<Effect> {
     done_loading(s, Task::Users);
+    s.users.failed = None;
     s.status.stores.iter_mut().for_each(|st| st.up = true);
     // The first page of a list read again: it replaces the rows, the selection kept by id, and
     // each row keeps its last figures until they are counted again (a count that fails at an
