@@ -136,9 +136,21 @@ pub fn shown(p: &Policy, key: &str) -> String {
     }
 }
 
-/// Floats without binary noise: at most 4 decimals, trailing zeros trimmed, always a point;
-/// huge ones in exponent form (`1e308`, as `--set` takes it).
+/// A float as `--set` takes it back exactly: the shortest form that reads as the same number
+/// (`0.14944`, never rounded: the flags and the file must rebuild the policy replayed), always
+/// with a point (`24.0`, so TOML reads a float); huge and tiny ones in exponent form (`1e308`).
 pub fn fmt_float(x: f64) -> String {
+    let s = crate::engine::shown_f64(x);
+    if s.contains(['.', 'e', 'i', 'N']) {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
+/// A computed figure (a sum of weights) without binary noise: at most 4 decimals, trailing
+/// zeros trimmed, always a point.
+fn fmt_figure(x: f64) -> String {
     if x.abs() >= 1e15 {
         return crate::engine::shown_f64(x);
     }
@@ -353,7 +365,7 @@ pub fn weights_warning(p: &Policy) -> Option<String> {
         return Some(format!(
             "⚠ layer weights sum to {}, not 1: they ask for {} of {}; the caps hold the layer \
              budgets to {}",
-            fmt_float(sum),
+            fmt_figure(sum),
             num(asked),
             num(total),
             num(layers)
@@ -361,7 +373,7 @@ pub fn weights_warning(p: &Policy) -> Option<String> {
     }
     Some(format!(
         "⚠ layer weights sum to {}, not 1: layer budgets add up to {} of {}",
-        fmt_float(sum),
+        fmt_figure(sum),
         num(layers),
         num(total)
     ))
@@ -520,10 +532,41 @@ mod tests {
         );
     }
 
+    /// A typed value is shown, compared and copied whole: the flags rebuild the very policy
+    /// replayed (a weight of 0.14944 rounded to 0.1494 gives another layer budget).
+    #[test]
+    fn a_typed_float_is_kept_to_its_last_digit() {
+        assert_eq!(fmt_float(0.14944), "0.14944");
+        assert_eq!(fmt_float(0.1 + 0.2), "0.30000000000000004");
+        for v in ["0.14944", "0.123456789012345", "0.50001"] {
+            let set = format!("layers.journey.weight={v}");
+            let p = prolaunch().with_overrides(&[set.clone()]).expect("valid");
+            assert_eq!(shown(&p, "layers.journey.weight"), v);
+            let flags = set_flags(&prolaunch(), &p);
+            assert_eq!(flags, [format!("--set {set}")]);
+            let again: Vec<String> = flags
+                .iter()
+                .map(|f| f.trim_start_matches("--set ").to_string())
+                .collect();
+            assert_eq!(prolaunch().with_overrides(&again).expect("valid"), p);
+        }
+        // A step moves from the exact value.
+        let p = prolaunch()
+            .with_overrides(&["layers.journey.weight=0.14944".into()])
+            .expect("valid");
+        let f = fields(&p)
+            .into_iter()
+            .find(|f| f.key == "layers.journey.weight")
+            .expect("the field");
+        let up = step(&p, &f, 1).expect("valid");
+        assert_eq!(shown(&up, "layers.journey.weight"), "0.19944");
+    }
+
     #[test]
     fn huge_floats_are_shown_as_set_takes_them() {
         assert_eq!(fmt_float(1e308), "1e308");
         assert_eq!(fmt_float(24.0), "24.0");
+        assert_eq!(fmt_figure(0.1 + 0.2), "0.3");
         let p = prolaunch()
             .with_overrides(&["recency.window_hours=1e308".into()])
             .expect("valid");
