@@ -183,14 +183,18 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let d = diff(base, tuned);
     let inner = b.inner(area);
     // Under the layer table's budgets, why they do not add up to the total, whole.
-    let warning = tune::weights_warning(&s.session.policy).map(|w| {
-        Paragraph::new(w)
-            .style(t.warning())
-            .wrap(Wrap { trim: true })
-    });
     // On a short pane the spacer goes and the counts move into the title, to leave the item
-    // changes room.
+    // changes room; the weights warning is then one line, cut with `…`.
     let tight = inner.height < d.layers.len() as u16 + 6;
+    let warning = tune::weights_warning(&s.session.policy).map(|w| {
+        if tight {
+            Paragraph::new(crate::text::fit(&w, usize::from(inner.width))).style(t.warning())
+        } else {
+            Paragraph::new(w)
+                .style(t.warning())
+                .wrap(Wrap { trim: true })
+        }
+    });
     let n = d.layers.len() as u16 + if tight { 2 } else { 3 };
     let [layers, items] =
         Layout::vertical([Constraint::Length(n), Constraint::Min(1)]).areas(inner);
@@ -237,7 +241,8 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             counts.insert(0, Span::raw(" "));
             // In the frame's top border: the place said briefly when the long form would be
             // cut, and what still does not fit cut with `…`.
-            let room = usize::from(area.width).saturating_sub(4 + DIFF_TITLE.width());
+            // One column kept for the space that ends a title before the border.
+            let room = usize::from(area.width).saturating_sub(5 + DIFF_TITLE.width());
             let wide = |c: &[Span]| c.iter().map(|s| s.content.width()).sum::<usize>();
             if wide(&counts) > room
                 && (first > 0 || last < d.items.len())
@@ -248,7 +253,9 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                     t.muted(),
                 );
             }
-            frame.render_widget(b.title(super::fit_spans(counts, room)), area);
+            let mut title = super::fit_spans(counts, room);
+            title.spans.push(Span::raw(" "));
+            frame.render_widget(b.title(title), area);
         }
         (false, false) => {
             frame.render_widget(b, area);
@@ -326,24 +333,24 @@ fn layer_table<'a>(
 }
 
 /// An item change's tokens before → after and the change (`79 → 0 (-79)`), and why
-/// (` (max_items)`).
+/// (` (max items)`).
 fn change_text(i: &ItemChange) -> (String, String) {
     let why = i
         .reason()
-        .map(|r| format!(" ({})", r.as_str()))
+        .map(|r| format!(" ({})", r.as_str().replace('_', " ")))
         .unwrap_or_default();
     let (before, after) = i.tokens();
     let delta = after as i64 - before as i64;
     (format!("{before} → {after} ({delta:+})"), why)
 }
 
-/// Whether every one of `items` fits `width` with its layer named and its figures whole (a
-/// reason may be cut): else no row names it (the id does: `s`, `mb:`, `kn:`), so the columns
-/// stay lined up.
+/// Whether every one of `items` fits `width` whole with its layer named: else no row names it
+/// (the id does: `s`, `mb:`, `kn:`), so the columns stay lined up and the reasons are read.
 fn layer_fits(items: &[ItemChange], width: usize) -> bool {
-    items
-        .iter()
-        .all(|i| 14 + 21 + change_text(i).0.chars().count() <= width)
+    items.iter().all(|i| {
+        let (change, why) = change_text(i);
+        14 + 21 + change.chars().count() + why.chars().count() <= width
+    })
 }
 
 /// One item change in `width` columns: its kind, id, layer (when `layer`), tokens before →

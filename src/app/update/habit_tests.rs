@@ -443,3 +443,17 @@ async fn a_diff_open_when_the_policy_changes_is_closed_saying_why() {
     settle(&mut s, &store, key(InputKey::Enter)).await;
     assert!(matches!(s.ui.overlay, Overlay::Diff { .. }));
 }
+
+/// The Tune diff of another user (opened from the Report's most affected, or any way) is read
+/// from its first change, not from where the last user's was scrolled to; the same user
+/// reloaded keeps its place.
+#[tokio::test]
+async fn another_users_tune_diff_starts_at_its_first_change() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    s.tune.diff_scroll = 4;
+    open(&mut s, &store, "u062").await;
+    assert_eq!(s.tune.diff_scroll, 4, "the same user keeps its place");
+    open(&mut s, &store, "u001").await;
+    assert_eq!(s.tune.diff_scroll, 0);
+}

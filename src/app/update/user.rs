@@ -95,6 +95,8 @@ fn user_loaded(
             s.user.cursor = 0;
             s.live.panel_scroll = 0;
             s.user.budget_scroll = 0;
+            // Another user's changes are read from their first.
+            s.tune.diff_scroll = 0;
         }
         s.user.scroll = 0;
         s.user.panel = 0;
