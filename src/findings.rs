@@ -313,7 +313,10 @@ fn item_source(data: &UserData, a: &Assembly, id: &str) -> String {
 pub fn duplicate_message(p: &crate::engine::assembly::Pair) -> String {
     let how = match p.kind {
         crate::engine::dedupe::Match::Exact => "an exact copy".to_string(),
-        crate::engine::dedupe::Match::Near => format!("a near copy (Jaccard {:.2})", p.similarity),
+        crate::engine::dedupe::Match::Near => format!(
+            "a near copy (Jaccard {})",
+            crate::engine::dedupe::shown_similarity(p.similarity)
+        ),
     };
     let cost = if p.removed {
         format!("removed by dedupe before the fit ({} tokens)", p.tokens)

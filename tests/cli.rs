@@ -153,6 +153,46 @@ fn replay_names_copies_and_dedupe_removes_them_before_the_fit() {
     assert!(dedupe["baseline"]["duplicate_tokens"].as_u64() > Some(0));
 }
 
+/// The similarity shown is rounded down: set as the threshold, it still finds the pair (u062's
+/// mb:326 is 0.958…-similar to mb:327, shown as 0.95, never 0.96).
+#[test]
+fn a_shown_similarity_set_as_the_threshold_finds_the_pair() {
+    let text = ctxlens(&["replay", "u062"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    let line = text
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("mb:326") && l.contains(" near "))
+        .unwrap_or_else(|| panic!("mb:326's pair: {}", text.stdout));
+    let shown = line
+        .split_whitespace()
+        .skip_while(|w| *w != "near")
+        .nth(1)
+        .expect("the similarity");
+    assert_eq!(shown, "0.95", "{line}");
+    let set = format!("dedupe_threshold={shown}");
+    let out = ctxlens(&[
+        "replay",
+        "u062",
+        "--json",
+        "--set",
+        "dedupe=near",
+        "--set",
+        &set,
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let mb326 = v["items"]
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["id"] == "mb:326"))
+        .expect("mb:326");
+    assert_eq!(mb326["reason"], "duplicate", "{mb326}");
+    let reported = mb326["duplicate"]["similarity"]
+        .as_f64()
+        .expect("a similarity");
+    assert_eq!(reported, 0.958, "--json: rounded down to 3 decimals");
+}
+
 #[test]
 fn explain_gives_each_gate_of_a_knowledge_row() {
     let json = |args: &[&str]| -> serde_json::Value {

@@ -357,7 +357,10 @@ pub fn write_duplicates(out: &mut impl Write, asm: &Assembly) -> Result<(), CliE
     for p in &asm.duplicates {
         let how = match p.kind {
             crate::engine::dedupe::Match::Exact => "exact".to_string(),
-            crate::engine::dedupe::Match::Near => format!("near {:.2}", p.similarity),
+            crate::engine::dedupe::Match::Near => format!(
+                "near {}",
+                crate::engine::dedupe::shown_similarity(p.similarity)
+            ),
         };
         let decision = if p.removed {
             "dropped duplicate".to_string()

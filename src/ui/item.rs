@@ -193,7 +193,10 @@ fn duplicate_lines(it: &Item, a: &Assembly, t: &Theme) -> Vec<Line<'static>> {
     if let Some(p) = a.duplicates.iter().find(|p| p.id == it.id) {
         let how = match p.kind {
             crate::engine::dedupe::Match::Exact => "exact".to_string(),
-            crate::engine::dedupe::Match::Near => format!("near, Jaccard {:.2}", p.similarity),
+            crate::engine::dedupe::Match::Near => format!(
+                "near, Jaccard {}",
+                crate::engine::dedupe::shown_similarity(p.similarity)
+            ),
         };
         let cost = if p.removed {
             "removed by dedupe".to_string()

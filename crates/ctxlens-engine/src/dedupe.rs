@@ -331,9 +331,23 @@ fn prefix_len(n: usize, threshold: f64) -> usize {
     (n + 1).saturating_sub(need).min(n)
 }
 
-/// Rounds a similarity to 3 decimals, as reported.
+/// A similarity as reported (`--json`): rounded down to 3 decimals, so that a threshold set
+/// to the figure still finds the pair (0.9589 is 0.958, never 0.959).
 pub(crate) fn round3(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
+    floor_to(x, 3)
+}
+
+/// `x` rounded down to `decimals` places, a hair of float error allowed for (0.29, stored as
+/// 0.28999…, stays 0.29).
+fn floor_to(x: f64, decimals: i32) -> f64 {
+    let k = 10f64.powi(decimals);
+    ((x * k) + 1e-9).floor() / k
+}
+
+/// A similarity as tables and findings show it: 2 decimals, rounded down, so that
+/// `--set dedupe_threshold=` the figure shown still finds the pair.
+pub fn shown_similarity(x: f64) -> String {
+    format!("{:.2}", floor_to(x, 2))
 }
 
 #[cfg(test)]
@@ -482,6 +496,27 @@ mod tests {
         let est = minhash_estimate(a.sketch(), b.sketch());
         assert!((est - exact).abs() < 0.2, "estimate {est} vs exact {exact}");
         assert_eq!(compare(&a, &b, 0.8).map(|m| m.0), Some(Match::Near));
+    }
+
+    /// The figure shown is never above the similarity: set as the threshold, it finds the pair.
+    #[test]
+    fn a_similarity_is_shown_rounded_down() {
+        assert_eq!(super::round3(0.9589), 0.958);
+        assert_eq!(super::round3(0.29), 0.29);
+        assert_eq!(super::round3(1.0), 1.0);
+        assert_eq!(super::shown_similarity(0.959), "0.95");
+        assert_eq!(super::shown_similarity(0.29), "0.29");
+        assert_eq!(super::shown_similarity(0.75), "0.75");
+        assert_eq!(super::shown_similarity(1.0), "1.00");
+        for n in 1..=200u32 {
+            for d in n..=200u32 {
+                let j = f64::from(n) / f64::from(d);
+                let shown: f64 = super::shown_similarity(j).parse().expect("a number");
+                assert!(shown <= j && j - shown < 0.01, "{n}/{d}: {shown}");
+                let reported = super::round3(j);
+                assert!(reported <= j && j - reported < 0.001, "{n}/{d}: {reported}");
+            }
+        }
     }
 
     #[test]
