@@ -91,6 +91,10 @@ fn replay_names_copies_and_dedupe_removes_them_before_the_fit() {
         assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
         serde_json::from_str(&out.stdout).expect("JSON")
     };
+    // Both lists are always there, empty when there is nothing to list.
+    let plain = json(&["replay", "u001", "--json"]);
+    assert_eq!(plain["duplicates"], serde_json::json!([]));
+    assert_eq!(plain["malformed"], serde_json::json!([]));
     let off = json(&["replay", "u070", "--json"]);
     let item = |v: &serde_json::Value, id: &str| -> serde_json::Value {
         v["items"]

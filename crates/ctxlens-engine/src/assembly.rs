@@ -24,11 +24,13 @@ pub struct Assembly {
     pub total_tokens: usize,
     pub truncation_rate: f64,
     pub prompt: String,
-    /// Data that could not be read, with its source and reason.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Data that could not be read, with its source and reason. Always written (`[]` when
+    /// none), so a script can read it without asking whether it is there.
+    #[serde(default)]
     pub malformed: Vec<Malformed>,
     /// Items that copy another (`dedupe`): which copy assembly prefers, what the second costs.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Always written, as `malformed`.
+    #[serde(default)]
     pub duplicates: Vec<Pair>,
 }
 
