@@ -476,3 +476,55 @@ fn a_negative_epoch_is_an_instant() {
     assert!(ids(&then, "session").is_empty());
     assert!(ids(&then, "journey").is_empty());
 }
+
+/// As of T, rows written after T say nothing: a row whose data cannot be read and a row of an
+/// odd shape, both written a day ago, are no malformed item or finding five days back (the
+/// good row of ten days back is there); now, both are.
+#[test]
+fn rows_written_after_the_instant_say_nothing_as_of_it() {
+    let pg = Postgres::shared();
+    let db = "time_travel_later";
+    let url = pg.create_database(db);
+    let redis = RedisServer::start();
+    let env = env(&redis, &url);
+    let m = ctxlens_with(&["migrate"], &env);
+    assert_eq!(m.code, 0, "migrate: {}", m.stderr);
+    let story = Story { now: Utc::now() };
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    pg.psql(
+        db,
+        &format!(
+            "INSERT INTO user_journeys (user_id, current_milestone, display_name) \
+             VALUES ('tt2', 'M2', 'T Two');\n\
+             INSERT INTO memory_bank (id, user_id, context_type, milestone, data, created_at) VALUES \
+             (9101, 'tt2', 'milestone_data', 'M1', '{{\"summary\": \"done\"}}', {}),\n\
+             (9102, 'tt2', 'milestone_data', 'M2', '{deep}', {}),\n\
+             (9103, 'tt2', 'transition', 'M2', 'null', {});\n",
+            sql_ts(story.ago(10 * Story::DAY)),
+            sql_ts(story.ago(Story::DAY)),
+            sql_ts(story.ago(Story::DAY)),
+        ),
+    );
+    let sources = |v: &Value| -> Vec<String> {
+        let findings = v["findings"].as_array().expect("findings").iter();
+        let malformed = v["assembly"]["malformed"]
+            .as_array()
+            .expect("malformed")
+            .iter();
+        findings
+            .chain(malformed)
+            .map(|x| x["source"].as_str().expect("source").to_string())
+            .filter(|s| s.starts_with("memory_bank"))
+            .collect()
+    };
+    let now = run(&["inspect", "tt2", "--json"], &env);
+    assert_eq!(
+        sources(&now),
+        ["memory_bank id=9103", "memory_bank id=9102"],
+        "{now}"
+    );
+    let at = fmt_ts(&story.ago(5 * Story::DAY));
+    let then = run(&["inspect", "tt2", "--json", "--at", &at], &env);
+    assert_eq!(sources(&then), Vec::<String>::new(), "{then}");
+    assert_eq!(ids(&then["assembly"], "journey"), ["mb:9101"]);
+}

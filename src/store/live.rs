@@ -262,6 +262,7 @@ impl LiveStore {
             cached_name,
             malformed: pg.malformed.into_iter().chain(unreadable).collect(),
             notes,
+            written: pg.written,
         };
         user_data(raw, opts, Utc::now(), &self.describe())
     }

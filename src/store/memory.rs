@@ -247,6 +247,7 @@ fn raw_user(u: &DemoUser) -> RawUser {
         cached_name: current.map(|m| keys::context_key("", &u.user_id, &m)),
         malformed: vec![],
         notes: vec![],
+        written: vec![],
     }
 }
 

@@ -124,8 +124,14 @@ pub fn journey(r: &PgRow, user: &str) -> Result<(String, Option<String>), Malfor
 }
 
 /// A `memory_bank` row whose id is `id`.
-pub fn memory(r: &PgRow, id: i64, notes: &mut Vec<Note>) -> Result<RawMemoryRow, Malformed> {
-    let source = format!("memory_bank id={id}");
+/// A `memory_bank` row; one that cannot be read is malformed, with when it was written when
+/// that column could be read (time travel leaves it out after then).
+pub fn memory(
+    r: &PgRow,
+    id: i64,
+    notes: &mut Vec<Note>,
+) -> Result<RawMemoryRow, (Malformed, Option<DateTime<Utc>>)> {
+    let source = super::user::memory_row(id);
     let read = |notes: &mut Vec<Note>| -> Result<RawMemoryRow, String> {
         Ok(RawMemoryRow {
             id,
@@ -137,7 +143,12 @@ pub fn memory(r: &PgRow, id: i64, notes: &mut Vec<Note>) -> Result<RawMemoryRow,
     };
     // Notes of a row that turns out malformed are dropped with it.
     let mut mine = Vec::new();
-    let row = read(&mut mine).map_err(|reason| bad_row("memory_bank", "mb", id, reason))?;
+    let row = read(&mut mine).map_err(|reason| {
+        let written = timestamp(r, "created_at", &source, &mut Vec::new())
+            .ok()
+            .flatten();
+        (bad_row("memory_bank", "mb", id, reason), written)
+    })?;
     notes.extend(mine);
     Ok(row)
 }

@@ -25,6 +25,8 @@ pub struct PgUser {
     pub memory: Vec<RawMemoryRow>,
     pub malformed: Vec<Malformed>,
     pub notes: Vec<Note>,
+    /// When rows in `malformed` were written, where that could be read (see [`super::user::RawUser::written`]).
+    pub written: Vec<(String, chrono::DateTime<chrono::Utc>)>,
 }
 
 /// Ids looked up in one `= ANY` statement, at most.
@@ -352,11 +354,16 @@ impl PgStore {
             }
             match pg_rows::memory(&r, id, &mut entry.notes) {
                 Ok(row) => entry.memory.push(row),
-                Err(m) => entry.malformed.push(m),
+                Err((m, written)) => {
+                    if let Some(t) = written {
+                        entry.written.push((m.source.clone(), t));
+                    }
+                    entry.malformed.push(m);
+                }
             }
         }
         for ((user, id), n) in repeats.repeated() {
-            let note = duplicate(format!("memory_bank id={id}"), n, "id");
+            let note = duplicate(super::user::memory_row(*id), n, "id");
             out.entry(user.clone()).or_default().notes.push(note);
         }
         Ok(out)

@@ -29,6 +29,14 @@ pub struct RawUser {
     pub malformed: Vec<Malformed>,
     /// What was read but deserves a finding, and keys left unread as ambiguous.
     pub notes: Vec<Note>,
+    /// When rows that could not be decoded were written (their `created_at`, when it could be
+    /// read), by source: as of an earlier instant (`--at`) what they say is left out with them.
+    pub written: Vec<(String, DateTime<Utc>)>,
+}
+
+/// A memory-bank row as malformed items and findings name it: `memory_bank id=17`.
+pub fn memory_row(id: i64) -> String {
+    format!("memory_bank id={id}")
 }
 
 /// A session key: its id, the raw value and TTL in seconds (`None`: no TTL).
@@ -148,6 +156,24 @@ pub fn user_data(
         Some(k) => (cached_value(k, &mut malformed), k.ttl),
     };
     let journey = journey_entries(&raw.memory, &mut malformed, &mut notes);
+    // As of T, what rows written after T say (a bad shape, a duplicate, data that cannot be
+    // read) is not said: they were not there yet.
+    if let Some(at) = opts.at {
+        let later: std::collections::HashSet<String> = raw
+            .memory
+            .iter()
+            .filter(|r| r.created_at.is_some_and(|t| t > at))
+            .map(|r| memory_row(r.id))
+            .chain(
+                raw.written
+                    .iter()
+                    .filter(|(_, t)| *t > at)
+                    .map(|(s, _)| s.clone()),
+            )
+            .collect();
+        malformed.retain(|m| !later.contains(&m.source));
+        notes.retain(|n| !later.contains(&n.source));
+    }
     let (current_milestone, display_name) = raw.journey.map_or((None, None), |(m, n)| (Some(m), n));
     let sessions: Vec<(&str, &[SessionEntry])> = parsed
         .iter()
@@ -315,7 +341,7 @@ fn journey_entries(
             other => {
                 malformed.push(Malformed {
                     id: Some(format!("mb:{}", row.id)),
-                    source: format!("memory_bank id={}", row.id),
+                    source: memory_row(row.id),
                     reason: format!("unknown context_type {other:?}"),
                 });
                 continue;
@@ -324,7 +350,7 @@ fn journey_entries(
         for message in row_shape(kind, row.milestone.as_deref(), &row.data) {
             notes.push(Note {
                 kind: NoteKind::UnexpectedShape,
-                source: format!("memory_bank id={}", row.id),
+                source: memory_row(row.id),
                 message,
             });
         }
