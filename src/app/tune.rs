@@ -540,7 +540,9 @@ mod tests {
         assert_eq!(fmt_float(0.1 + 0.2), "0.30000000000000004");
         for v in ["0.14944", "0.123456789012345", "0.50001"] {
             let set = format!("layers.journey.weight={v}");
-            let p = prolaunch().with_overrides(std::slice::from_ref(&set)).expect("valid");
+            let p = prolaunch()
+                .with_overrides(std::slice::from_ref(&set))
+                .expect("valid");
             assert_eq!(shown(&p, "layers.journey.weight"), v);
             let flags = set_flags(&prolaunch(), &p);
             assert_eq!(flags, [format!("--set {set}")]);

@@ -127,14 +127,22 @@ fn listed_id(line: &str) -> Result<Option<String>, (usize, String)> {
         }
         return Ok((!id.is_empty()).then_some(id));
     }
-    // The line is the id (ids may hold spaces), up to a `#` comment (one that starts the
-    // line or follows a space), without the spaces around it.
-    let text = match line.find(" #").or_else(|| line.find("\t#")) {
+    // The line is the id (ids may hold spaces), up to a `#` comment, without the spaces
+    // around it.
+    let id = without_comment(line).trim();
+    Ok((!id.is_empty()).then(|| id.to_string()))
+}
+
+/// A list file's line up to its `#` comment: one that starts the line or follows a space or a
+/// tab (`u#1` is an id).
+pub fn without_comment(line: &str) -> &str {
+    if line.trim_start().starts_with('#') {
+        return "";
+    }
+    match line.find(" #").or_else(|| line.find("\t#")) {
         Some(at) => &line[..at],
         None => line,
-    };
-    let id = text.trim();
-    Ok((!id.is_empty() && !id.starts_with('#')).then(|| id.to_string()))
+    }
 }
 
 /// The `*.json` entries of a folder, by name.

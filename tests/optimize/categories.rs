@@ -92,8 +92,9 @@ fn category_of_searches_each_category_on_its_own_users() {
     let analysis = ["u001", "u002", "u003", "u004", "u005", "u006"];
     let retrieval = ["u010", "u011", "u012", "u013"];
     let mut text = String::from("# user category\n");
+    // A comment may follow the words, as in a --users file.
     for u in analysis {
-        text.push_str(&format!("{u} analysis\n"));
+        text.push_str(&format!("{u} analysis   # first batch\n"));
     }
     for u in retrieval {
         text.push_str(&format!("{u}\tretrieval\n"));

@@ -185,8 +185,9 @@ pub(super) struct CategoryOf {
 }
 
 impl CategoryOf {
-    /// Reads `USER CATEGORY` lines (blank lines and `#` comments skipped); a category must be
-    /// one of seed 003's, and a user has one.
+    /// Reads `USER CATEGORY` lines (blank lines and `#` comments skipped, a comment after the
+    /// words too, as in a `--users` file); a category must be one of seed 003's, and a user has
+    /// one.
     pub fn read(path: &std::path::Path) -> Result<CategoryOf, String> {
         let file = crate::text::inert_line(&path.display().to_string()).into_owned();
         let text =
@@ -194,8 +195,8 @@ impl CategoryOf {
                 .map_err(|e| format!("--category-of {file}: {e}"))?;
         let mut of: HashMap<String, &'static str> = HashMap::new();
         for (n, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
+            let line = crate::report::source::without_comment(line).trim();
+            if line.is_empty() {
                 continue;
             }
             let at = format!("--category-of {file}:{}", n + 1);
