@@ -156,10 +156,19 @@ impl Look {
             }
             _ => Keymap::default(),
         };
-        let (themes, errors) =
+        let (mut themes, errors) =
             ui::theme::load_all(dir.as_ref().map(|d| d.join("themes")).as_deref());
         if let Some(e) = errors.into_iter().next() {
             return Err(e);
+        }
+        // NO_COLOR (set and not empty): no colour, whichever theme. Attributes carry what
+        // colour would, so crossterm must write them: its own NO_COLOR handling writes a bare
+        // reset for every colour, which would undo them.
+        if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+            for t in themes.values_mut() {
+                *t = t.without_colour();
+            }
+            crossterm::style::Colored::set_ansi_color_disabled(false);
         }
         if let Some(name) = theme
             && !themes.contains_key(name)

@@ -81,6 +81,10 @@ pub struct Theme {
     /// own): what its colours' contrast is checked against. Default black.
     #[serde(default)]
     pub terminal_bg: Option<Color>,
+    /// No colour at all (`NO_COLOR`): every role is the terminal's own colour, and what colour
+    /// would say is said by attributes (the selection reversed, highlights bold and underlined).
+    #[serde(skip)]
+    pub mono: bool,
 }
 
 impl Default for Theme {
@@ -144,10 +148,52 @@ impl Theme {
         })
     }
     pub fn selected(&self) -> Style {
+        if self.mono {
+            return Style::new().add_modifier(Modifier::REVERSED);
+        }
         Style::new().fg(self.selection_fg).bg(self.selection_bg)
     }
     pub fn highlight(&self) -> Style {
+        if self.mono {
+            return Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+        }
         Style::new().fg(self.highlight_fg).bg(self.highlight_bg)
+    }
+
+    /// This theme with no colour (`NO_COLOR`, <https://no-color.org>): every role the
+    /// terminal's own colour; the selection and highlights carried by attributes instead.
+    pub fn without_colour(&self) -> Theme {
+        let r = Color::Reset;
+        Theme {
+            name: self.name.clone(),
+            fg: r,
+            bg: r,
+            muted: r,
+            accent: r,
+            border: r,
+            border_focus: r,
+            selection_fg: r,
+            selection_bg: r,
+            title: r,
+            kept: r,
+            truncated: r,
+            dropped: r,
+            completed: r,
+            current: r,
+            available: r,
+            locked: r,
+            gauge: r,
+            gauge_over: r,
+            error: r,
+            warning: r,
+            ok: r,
+            badge_fg: r,
+            badge_bg: r,
+            highlight_fg: r,
+            highlight_bg: r,
+            terminal_bg: None,
+            mono: true,
+        }
     }
     pub fn badge(&self) -> Style {
         Style::new()
@@ -492,5 +538,37 @@ mod tests {
         assert!(themes.contains_key("mine"));
         assert_eq!(errors.len(), 1);
         assert!(errors[0].contains("broken.toml:1:8"), "{errors:?}");
+    }
+
+    /// Under `NO_COLOR` no cell has a colour, and the selection still shows: reversed.
+    #[tokio::test]
+    async fn without_colour_the_selection_is_reversed() {
+        use crate::app::update::tests::{demo_app, settle};
+        let mono = Theme::default().without_colour();
+        assert!(mono.mono);
+        assert_eq!(
+            mono.selected(),
+            Style::new().add_modifier(Modifier::REVERSED)
+        );
+        let (mut s, store) = demo_app().await;
+        settle(&mut s, &store, crate::app::Action::Down).await;
+        let t = crate::ui::tests::draw(&s, 100, 30, &mono);
+        let buf = t.backend().buffer();
+        let mut reversed_rows = std::collections::BTreeSet::new();
+        for y in 0..30 {
+            for x in 0..100 {
+                let c = &buf[(x, y)];
+                assert_eq!((c.fg, c.bg), (Color::Reset, Color::Reset), "({x}, {y})");
+                if c.modifier.contains(Modifier::REVERSED) && c.symbol().starts_with('u') {
+                    reversed_rows.insert(y);
+                }
+            }
+        }
+        let row: String = reversed_rows
+            .iter()
+            .map(|&y| (0..100).map(|x| buf[(x, y)].symbol()).collect::<String>())
+            .collect();
+        assert_eq!(reversed_rows.len(), 1, "{row}");
+        assert!(row.contains("u002"), "the selected user: {row}");
     }
 }
