@@ -91,25 +91,24 @@ fn long_message(frame: &mut Frame, areas: Areas, s: &State, t: &Theme, room: usi
     }
     let lines = inert_lines(&m.text);
     let width = areas.body.width.saturating_sub(4).max(10);
-    let inner = usize::from(width.saturating_sub(2).max(1));
-    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let (title, style) = if m.error {
+        (" error ", t.error())
+    } else {
+        (" message ", t.base())
+    };
+    // A listing's indentation stays; one long line wraps as words. As many rows as the
+    // wrapped text takes (words that do not fit a row move whole to the next).
+    let p = Paragraph::new(lines)
+        .style(style)
+        .wrap(Wrap { trim: one_line });
+    let rows = p.line_count(width.saturating_sub(2).max(1));
     let h = u16::try_from(rows + 2)
         .unwrap_or(u16::MAX)
         .min(areas.body.height / 2)
         .max(3);
     let rect = Rect::new(areas.body.x + 2, areas.status.y.saturating_sub(h), width, h);
     clear(frame, rect, t);
-    let (title, style) = if m.error {
-        (" error ", t.error())
-    } else {
-        (" message ", t.base())
-    };
-    // A listing's indentation stays; one long line wraps as words.
-    let p = Paragraph::new(lines)
-        .style(style)
-        .wrap(Wrap { trim: one_line })
-        .block(block(title, true, t));
-    frame.render_widget(p, rect);
+    frame.render_widget(p.block(block(title, true, t)), rect);
 }
 
 /// `q` with unsaved tuning: what the choices are.

@@ -418,3 +418,35 @@ async fn users_columns_stay_put_as_the_list_scrolls() {
     s.users.cursor = s.users.shown.len() - 1;
     assert_eq!(column(&s), top);
 }
+
+/// A long error wraps as words, and the popup has every row the wrapping takes: a path that no
+/// row holds is split, and its end is still on screen at 80×24.
+#[tokio::test]
+async fn a_long_error_is_shown_whole_at_80x24() {
+    let (mut s, _) = demo_app().await;
+    let path =
+        "/nonexistent/dir/with/a/rather/long/path/that/will/not/fit/in/the/status/bar/policy.toml";
+    s.status.message = Some(Message {
+        text: format!(
+            "unsaved tuning: :w saves it first, :policy! {path} drops it and loads {path}"
+        ),
+        error: true,
+        until: u64::MAX,
+    });
+    let screen = rows(&s, 80, 24);
+    let all = screen.join("\n");
+    let inside: String = screen
+        .iter()
+        .filter_map(|r| r.split('│').nth(2))
+        .map(str::trim_end)
+        .collect();
+    assert!(
+        inside.ends_with("bar/policy.toml"),
+        "the end is shown: {all}"
+    );
+    assert_eq!(
+        inside.matches("policy.toml").count(),
+        2,
+        "both paths whole: {all}"
+    );
+}
