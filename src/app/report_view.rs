@@ -193,13 +193,14 @@ fn answer(s: &Summary) -> Vec<ReportLine> {
         .iter()
         .map(|m| {
             let base = m.baseline.and_then(|b| b.value);
+            // The candidate's verdict beside its target, so it is on screen at 80 columns.
             let cells = vec![
                 cell(m.label.clone(), Tone::Plain),
                 cell(m.target.clone(), Tone::Dim),
+                verdict(m.candidate),
                 metric(&m.metric, m.baseline),
                 metric(&m.metric, Some(m.candidate)),
                 delta(&m.metric, base, m.candidate.value),
-                verdict(m.candidate),
             ];
             (cells, None)
         })
@@ -209,10 +210,10 @@ fn answer(s: &Summary) -> Vec<ReportLine> {
         &[
             ("Metric", false),
             ("Target", false),
+            ("Status", false),
             ("Baseline", true),
             ("Candidate", true),
             ("Δ", true),
-            ("Status", false),
         ],
         rows,
     ));
