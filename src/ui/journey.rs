@@ -35,7 +35,8 @@ fn statuses(map: &MilestoneMap, v: &UserView) -> Vec<Status> {
 /// is height for them; else after the id when every box has room for a few letters of it; else
 /// on a line of their own, cut with `…`, in boxes stacked without blank rows between them when
 /// that still fits the height (80×24); else after the id in boxes wide enough for a few letters
-/// of it, panned (a wider screen never shows less of a name than a narrower one).
+/// of it, panned (a wider screen never shows less of a name than a narrower one: the map is
+/// fitted to the width only in boxes at least as wide as the panned ones).
 pub(crate) fn sized(map: &MilestoneMap, width: u16, height: u16) -> Graph {
     let g = Graph::new(
         map,
@@ -51,7 +52,10 @@ pub(crate) fn sized(map: &MilestoneMap, width: u16, height: u16) -> Graph {
         return tall;
     }
     let flat = with(g.fit(width, 0));
-    if !flat.drops_names() {
+    // Fitted only in boxes as wide as the panned ones below (or as every name needs): else a
+    // wider screen would squeeze the map and show less of each name than a narrower one pans.
+    let panned_w = crate::graph::COMFORTABLE_BOX_W.min(g.fit(u16::MAX, 0).box_w);
+    if !flat.drops_names() && flat.geometry().box_w >= panned_w {
         return flat;
     }
     let stacked = with(Geometry {

@@ -455,6 +455,59 @@ fn a_wide_screen_never_drops_the_names_a_narrow_one_shows() {
         let g = super::journey::sized(&map, w, h);
         assert!(!g.drops_names(), "{w}×{h}: {:?}", g.geometry());
     }
+    // Names after the id: a wider screen's boxes are never narrower than a narrower one's
+    // (squeezing the map to fit would show less of every name than panning it does), here for
+    // seed 000's map and 20 more milestones, which fit 200 columns only in 9-column boxes.
+    let extra: &[(&str, &[&str])] = &[
+        ("M10", &["M3", "M8"]),
+        ("M11", &["M2", "M5"]),
+        ("M12", &["M7", "M9"]),
+        ("M13", &["M9", "M10"]),
+        ("M14", &["M1", "M9"]),
+        ("M15", &["M0", "M13"]),
+        ("M16", &["M4", "M15"]),
+        ("M17", &["M6", "M7"]),
+        ("M18", &["M15", "M17"]),
+        ("M19", &["M4", "M12"]),
+        ("M20", &["M4", "M7"]),
+        ("M21", &["M12", "M16"]),
+        ("M22", &["M0", "M21"]),
+        ("M23", &["M2", "M5"]),
+        ("M24", &["M1", "M18"]),
+        ("M25", &["M9", "M24"]),
+        ("M26", &["M0", "M8"]),
+        ("M27", &["M15", "M19"]),
+        ("M28", &["M12", "M23"]),
+        ("M29", &["M22", "M25"]),
+    ];
+    let mut defs = MilestoneMap::default().defs().to_vec();
+    defs.extend(extra.iter().map(|(id, deps)| MilestoneDef {
+        id: (*id).to_string(),
+        name: format!("Extended Milestone Number {}", &id[1..]),
+        depends_on: deps.iter().map(|d| (*d).to_string()).collect(),
+    }));
+    let chain = MilestoneMap::new(defs).expect("a DAG");
+    let mut last: Option<((u16, u16), crate::graph::Geometry)> = None;
+    for (w, h) in [
+        (118, 38),
+        (138, 42),
+        (158, 48),
+        (178, 54),
+        (198, 58),
+        (238, 58),
+    ] {
+        let geo = super::journey::sized(&chain, w, h).geometry();
+        if let Some((at, before)) = last
+            && before.name_lines == 0
+            && geo.name_lines == 0
+        {
+            assert!(
+                geo.box_w >= before.box_w,
+                "{w}×{h}: {geo:?} narrower than at {at:?}: {before:?}"
+            );
+        }
+        last = Some(((w, h), geo));
+    }
 }
 
 /// A milestone's contribution lists its journey items, never the knowledge rows that carry its
