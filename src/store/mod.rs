@@ -93,6 +93,14 @@ pub enum StoreError {
         what: String,
         cause: String,
     },
+    /// The store did not answer within `secs` seconds: out of reach too, but asking again at
+    /// once would wait as long again.
+    #[error("{store}: {what}: no answer within {secs} s")]
+    TimedOut {
+        store: String,
+        what: String,
+        secs: f32,
+    },
     /// A store address or setting is malformed (a usage error, exit code 2).
     #[error("{store}: {what}: {cause}")]
     Config {
@@ -105,24 +113,26 @@ pub enum StoreError {
 impl StoreError {
     /// Whether the store is out of reach (as opposed to one request or one user's data failing).
     pub fn is_outage(&self) -> bool {
-        matches!(self, StoreError::Unavailable { .. })
+        matches!(
+            self,
+            StoreError::Unavailable { .. } | StoreError::TimedOut { .. }
+        )
     }
 
     /// An outage that another try may not meet: a connection refused, reset or closed (a
     /// backend terminated), not a store that kept a statement past its deadline (a second
     /// try would wait as long again).
     pub fn is_worth_another_try(&self) -> bool {
-        match self {
-            StoreError::Unavailable { cause, .. } => !cause.starts_with("no answer within"),
-            _ => false,
-        }
+        matches!(self, StoreError::Unavailable { .. })
     }
 
     /// The store that is out of reach (`redis …`, `postgres …`): `None` when the error is about
     /// what was asked (a missing user or session, a query the server refused, a bad setting).
     pub fn unavailable_store(&self) -> Option<&str> {
         match self {
-            StoreError::Unavailable { store, .. } => Some(store),
+            StoreError::Unavailable { store, .. } | StoreError::TimedOut { store, .. } => {
+                Some(store)
+            }
             _ => None,
         }
     }
@@ -568,6 +578,35 @@ pub trait Store: Send + Sync {
 #[derive(Debug, Default)]
 pub struct FleetPass {
     pub(crate) redis_keys: tokio::sync::Mutex<Option<std::sync::Arc<key_window::KeyWindow>>>,
+}
+
+#[cfg(test)]
+mod error_tests {
+    use super::StoreError;
+
+    /// A store past its deadline is out of reach, but not asked again at once (that would wait
+    /// as long again); a refused or reset connection is.
+    #[test]
+    fn a_timeout_is_an_outage_not_tried_again() {
+        let late = StoreError::TimedOut {
+            store: "postgres h:5432/db".into(),
+            what: "user_journeys".into(),
+            secs: 3.0,
+        };
+        assert!(late.is_outage());
+        assert!(!late.is_worth_another_try());
+        assert_eq!(late.unavailable_store(), Some("postgres h:5432/db"));
+        assert_eq!(
+            late.to_string(),
+            "postgres h:5432/db: user_journeys: no answer within 3 s"
+        );
+        let refused = StoreError::Unavailable {
+            store: "redis h:6379".into(),
+            what: "connect".into(),
+            cause: "connection refused".into(),
+        };
+        assert!(refused.is_outage() && refused.is_worth_another_try());
+    }
 }
 
 #[cfg(test)]

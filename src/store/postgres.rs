@@ -227,10 +227,10 @@ impl PgStore {
         {
             Ok(column) => column?,
             Err(_) => {
-                return Err(StoreError::Unavailable {
+                return Err(StoreError::TimedOut {
                     store: label,
                     what: format!("reading {}.embedding", tables.knowledge),
-                    cause: format!("no answer within {} s", timeout.as_secs_f32()),
+                    secs: timeout.as_secs_f32(),
                 });
             }
         };
@@ -270,10 +270,10 @@ impl PgStore {
     ) -> Result<T, StoreError> {
         match tokio::time::timeout(self.deadline, statement).await {
             Ok(answer) => answer.map_err(|e| self.fail(what, e)),
-            Err(_) => Err(StoreError::Unavailable {
+            Err(_) => Err(StoreError::TimedOut {
                 store: self.label.clone(),
                 what: what.into(),
-                cause: format!("no answer within {} s", self.deadline.as_secs_f32()),
+                secs: self.deadline.as_secs_f32(),
             }),
         }
     }
@@ -423,10 +423,10 @@ async fn connect(
 ) -> Result<PgPool, StoreError> {
     match tokio::time::timeout(timeout, PgConnection::connect_with(&opts)).await {
         Err(_) => {
-            return Err(StoreError::Unavailable {
+            return Err(StoreError::TimedOut {
                 store: label.into(),
                 what: "connect".into(),
-                cause: format!("no answer within {} s", timeout.as_secs_f32()),
+                secs: timeout.as_secs_f32(),
             });
         }
         Ok(Err(e)) => return Err(fail("connect", e)),

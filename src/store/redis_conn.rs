@@ -128,10 +128,10 @@ async fn connect_node(
         .set_number_of_retries(1);
     let conn = tokio::time::timeout(timeout, client.get_connection_manager_with_config(config))
         .await
-        .map_err(|_| StoreError::Unavailable {
+        .map_err(|_| StoreError::TimedOut {
             store: label.to_string(),
             what: "connect".into(),
-            cause: format!("no answer within {} s", timeout.as_secs_f32()),
+            secs: timeout.as_secs_f32(),
         })?
         .map_err(|e| fail("connect", e))?;
     Ok((client, conn))
