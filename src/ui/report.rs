@@ -17,33 +17,7 @@ use crate::engine::Decision;
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let running = s.report.running.is_some();
     let Some(summary) = &s.report.summary else {
-        let lines = match (&s.report.failed, running) {
-            (_, true) => vec![Line::styled(
-                "Replaying every user under the tuned and the baseline policy…",
-                t.muted(),
-            )],
-            (Some(why), false) => vec![
-                Line::styled("The report could not be computed:", t.error()),
-                Line::styled(super::il(why), t.error()),
-                Line::styled(
-                    "It runs again when the stores are back, or after R.",
-                    t.muted(),
-                ),
-            ],
-            (None, false) => match s.status.stores.iter().find(|st| !st.up) {
-                // Not started while a store is down: it would fail.
-                Some(down) => vec![Line::styled(
-                    format!(
-                        "{} {} is down: the report runs when it is back.",
-                        super::il(&down.name),
-                        super::il(&down.host)
-                    ),
-                    t.error(),
-                )],
-                None => vec![Line::styled("No report yet.", t.muted())],
-            },
-        };
-        center_message(frame, area, " Report ", lines, t);
+        center_message(frame, area, " Report ", no_summary(s, t), t);
         return;
     };
     let all = lines(summary);
@@ -52,47 +26,13 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let wide = all.iter().any(|l| l.width() > width);
     let cursor = s.report.cursor.min(all.len().saturating_sub(1));
     let first = offset(cursor, height.max(1), all.len());
-    let tone = |tone: Tone| match tone {
-        Tone::Plain => t.base(),
-        Tone::Pass => t.decision(Decision::Kept),
-        Tone::Fail => t.decision(Decision::Dropped),
-        Tone::Dim => t.muted(),
-        Tone::Bold => t.title(),
-    };
     let mut shown: Vec<Line> = all
         .iter()
         .enumerate()
         .skip(first)
         .take(height)
         .map(|(i, l)| {
-            let cells: Vec<(String, Tone)> = l
-                .cells
-                .iter()
-                .map(|(text, tn)| (super::il(text), *tn))
-                .collect();
-            // A table's first column stays; the rest scrolls beside it. A first column wider
-            // than two fifths of the pane (a long user id) is cut in its middle to that, so
-            // the figures beside it always show.
-            let (kept, rest) = cells.split_at(l.frozen.min(cells.len()));
-            let cap = (width * 2 / 5).max(12);
-            let kept: Vec<(String, Tone)> = match kept {
-                [(c, tn)] if unicode_width::UnicodeWidthStr::width(c.as_str()) > cap => {
-                    let cut = crate::text::fit_middle(c.trim_end(), cap.saturating_sub(2));
-                    vec![(crate::text::pad(&cut, cap), *tn)]
-                }
-                _ => kept.to_vec(),
-            };
-            let kept_w: usize = kept
-                .iter()
-                .map(|(c, _)| unicode_width::UnicodeWidthStr::width(c.as_str()))
-                .sum();
-            let spans: Vec<Span> = kept
-                .iter()
-                .cloned()
-                .chain(window(rest, s.report.left, width.saturating_sub(kept_w)))
-                .map(|(text, tn)| styled(text, tone(tn)))
-                .collect();
-            let line = Line::from(spans);
+            let line = report_line(l, s.report.left, width, t);
             if i == cursor {
                 super::selected_line(line, t)
             } else {
@@ -103,22 +43,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let stale = s.report.computed_for.as_deref()
         != Some(&(s.session.policy.clone(), s.session.baseline.clone()));
     if stale && !shown.is_empty() {
-        // Only said to be computing while a run is under way: a run that failed says why,
-        // and the figures below are named the previous policies'.
-        shown[0] = match (&s.report.running, &s.report.failed) {
-            (Some(_), _) => Line::styled("policies changed since: computing again…", t.accent()),
-            (None, Some(why)) => Line::styled(
-                format!(
-                    "figures of the previous policies: computing again failed (R retries): {}",
-                    crate::text::preview(why, 80)
-                ),
-                t.warning(),
-            ),
-            (None, None) => Line::styled(
-                "policies changed since: figures of the previous policies",
-                t.warning(),
-            ),
-        };
+        shown[0] = stale_note(s, t);
     }
     // The fleet is replayed as it is now, whatever moment the open user is shown at.
     let of_now = if s.shown_at().is_some() {
@@ -139,6 +64,103 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     };
     let title = super::title_in(&title, area);
     frame.render_widget(Paragraph::new(shown).block(block(title, true, t)), area);
+}
+
+/// What the screen says before there is a summary: computing, why it failed, or why it has
+/// not started.
+fn no_summary(s: &State, t: &Theme) -> Vec<Line<'static>> {
+    match (&s.report.failed, s.report.running.is_some()) {
+        (_, true) => vec![Line::styled(
+            "Replaying every user under the tuned and the baseline policy…",
+            t.muted(),
+        )],
+        (Some(why), false) => vec![
+            Line::styled("The report could not be computed:", t.error()),
+            Line::styled(super::il(why), t.error()),
+            Line::styled(
+                "It runs again when the stores are back, or after R.",
+                t.muted(),
+            ),
+        ],
+        (None, false) => match s.status.stores.iter().find(|st| !st.up) {
+            // Not started while a store is down: it would fail.
+            Some(down) => vec![Line::styled(
+                format!(
+                    "{} {} is down: the report runs when it is back.",
+                    super::il(&down.name),
+                    super::il(&down.host)
+                ),
+                t.error(),
+            )],
+            None => vec![Line::styled("No report yet.", t.muted())],
+        },
+    }
+}
+
+fn tone_style(tone: Tone, t: &Theme) -> ratatui::style::Style {
+    match tone {
+        Tone::Plain => t.base(),
+        Tone::Pass => t.decision(Decision::Kept),
+        Tone::Fail => t.decision(Decision::Dropped),
+        Tone::Dim => t.muted(),
+        Tone::Bold => t.title(),
+    }
+}
+
+/// One line of the report in `width` columns, scrolled `left` columns sideways. A table's
+/// first column stays; the rest scrolls beside it. A first column wider than two fifths of the
+/// pane (a long user id) is cut in its middle to that, so the figures beside it always show.
+fn report_line(
+    l: &crate::app::report_view::ReportLine,
+    left: usize,
+    width: usize,
+    t: &Theme,
+) -> Line<'static> {
+    let cells: Vec<(String, Tone)> = l
+        .cells
+        .iter()
+        .map(|(text, tn)| (super::il(text), *tn))
+        .collect();
+    let (kept, rest) = cells.split_at(l.frozen.min(cells.len()));
+    let cap = (width * 2 / 5).max(12);
+    let kept: Vec<(String, Tone)> = match kept {
+        [(c, tn)] if unicode_width::UnicodeWidthStr::width(c.as_str()) > cap => {
+            let cut = crate::text::fit_middle(c.trim_end(), cap.saturating_sub(2));
+            vec![(crate::text::pad(&cut, cap), *tn)]
+        }
+        _ => kept.to_vec(),
+    };
+    let kept_w: usize = kept
+        .iter()
+        .map(|(c, _)| unicode_width::UnicodeWidthStr::width(c.as_str()))
+        .sum();
+    let spans: Vec<Span> = kept
+        .iter()
+        .cloned()
+        .chain(window(rest, left, width.saturating_sub(kept_w)))
+        .map(|(text, tn)| styled(text, tone_style(tn, t)))
+        .collect();
+    Line::from(spans)
+}
+
+/// The first row when the figures are not the current policies': computing again, or why not.
+/// Only said to be computing while a run is under way: a run that failed says why, and the
+/// figures below are named the previous policies'.
+fn stale_note(s: &State, t: &Theme) -> Line<'static> {
+    match (&s.report.running, &s.report.failed) {
+        (Some(_), _) => Line::styled("policies changed since: computing again…", t.accent()),
+        (None, Some(why)) => Line::styled(
+            format!(
+                "figures of the previous policies: computing again failed (R retries): {}",
+                crate::text::preview(why, 80)
+            ),
+            t.warning(),
+        ),
+        (None, None) => Line::styled(
+            "policies changed since: figures of the previous policies",
+            t.warning(),
+        ),
+    }
 }
 
 /// The columns `left..left + width` of a line of cells: a `…` stands for what is cut on either
