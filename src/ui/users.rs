@@ -16,47 +16,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     if u.rows.is_empty() {
         return render_empty(frame, area, s, t);
     }
-    let filter = if u.filter.is_empty() {
-        String::new()
-    } else {
-        format!(" · filter /{}", il(&u.filter))
-    };
-    let more = if u.loaded_all {
-        String::new()
-    } else {
-        "+".to_string()
-    };
-    let figures = if u.show_tuned {
-        // Named as the status bar names the tuned policy: `*` when tuning changed it.
-        let marker = if s.modified() { "*" } else { "" };
-        format!(" · figures: tuned {}{marker}", il(&s.session.policy.name))
-    } else {
-        " · figures: baseline (t tuned)".to_string()
-    };
-    // A sort by figures while some are still being counted is not the final order: said.
-    // (Activity: live stores list users without it; their replay reads it.)
-    let unknown = |r: &UserRow| {
-        let counted = r.failed.is_some() || crate::app::update::shown_stats(s, r).is_some();
-        match u.sort {
-            SortKey::Tokens | SortKey::Truncation => !counted,
-            SortKey::Activity => !counted && r.summary.last_activity.is_none(),
-            SortKey::Id | SortKey::Milestone => false,
-        }
-    };
-    let uncounted = u.rows.iter().filter(|r| unknown(r)).count();
-    let pending = match uncounted {
-        0 => String::new(),
-        n => format!(" ({} not counted yet)", crate::text::thousands(n as f64, 0)),
-    };
-    let title = super::title_in(
-        &format!(
-            " Users {}/{}{more} · sort {}{pending}{filter}{figures} ",
-            u.shown.len(),
-            u.rows.len(),
-            u.sort.label()
-        ),
-        area,
-    );
+    let title = super::title_in(&title(s), area);
     if u.shown.is_empty() {
         let lines = vec![
             Line::from(format!("No users match /{}", il(&u.filter))),
@@ -66,37 +26,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     }
     let height = table_rows(area);
     let first = offset(u.cursor, height, u.shown.len());
-    // Columns sized by the whole list, so they stay put as it scrolls; past a few thousand
-    // rows, by the rows on screen (sizing would cost every frame more than drawing).
-    const SIZED_BY_ALL_UP_TO: usize = 5_000;
-    let sized = if u.shown.len() <= SIZED_BY_ALL_UP_TO {
-        &u.shown[..]
-    } else {
-        &u.shown[first..(first + height).min(u.shown.len())]
-    };
-    // As wide as the longest id (at least the header), up to a fifth of the screen.
-    let id_width = sized
-        .iter()
-        .map(|&i| unicode_width::UnicodeWidthStr::width(il(&u.rows[i].summary.user_id).as_str()))
-        .max()
-        .unwrap_or(0)
-        .clamp(4, usize::from(area.width / 5).max(10));
-    // Tokens and budget are never cut: as wide as the widest figures, with the bar.
-    let tokens_width = sized
-        .iter()
-        .filter_map(|&i| crate::app::update::shown_stats(s, &u.rows[i]))
-        .map(|st| figure_text(st.tokens, st.budget as usize).width() + BAR_WIDTH)
-        .max()
-        .unwrap_or(0)
-        .max(22);
-    let widths = [
-        Constraint::Length(u16::try_from(id_width).unwrap_or(10)),
-        Constraint::Length(26),
-        Constraint::Fill(1),
-        Constraint::Length(u16::try_from(tokens_width).unwrap_or(22)),
-        Constraint::Length(7),
-        Constraint::Length(21),
-    ];
+    let widths = column_widths(s, area, first, height);
     // The columns' widths as the table lays them out, so a cut cell ends in `…`.
     let cols: Vec<usize> = Layout::horizontal(widths)
         .spacing(1)
@@ -129,6 +59,80 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .block(block(title, true, t))
         .column_spacing(1);
     frame.render_widget(table, area);
+}
+
+/// `Users 12/71+ · sort tokens (3 not counted yet) · filter /x · figures: …`.
+fn title(s: &State) -> String {
+    let u = &s.users;
+    let filter = if u.filter.is_empty() {
+        String::new()
+    } else {
+        format!(" · filter /{}", il(&u.filter))
+    };
+    let more = if u.loaded_all { "" } else { "+" };
+    let figures = if u.show_tuned {
+        // Named as the status bar names the tuned policy: `*` when tuning changed it.
+        let marker = if s.modified() { "*" } else { "" };
+        format!(" · figures: tuned {}{marker}", il(&s.session.policy.name))
+    } else {
+        " · figures: baseline (t tuned)".to_string()
+    };
+    // A sort by figures while some are still being counted is not the final order: said.
+    // (Activity: live stores list users without it; their replay reads it.)
+    let unknown = |r: &UserRow| {
+        let counted = r.failed.is_some() || crate::app::update::shown_stats(s, r).is_some();
+        match u.sort {
+            SortKey::Tokens | SortKey::Truncation => !counted,
+            SortKey::Activity => !counted && r.summary.last_activity.is_none(),
+            SortKey::Id | SortKey::Milestone => false,
+        }
+    };
+    let uncounted = u.rows.iter().filter(|r| unknown(r)).count();
+    let pending = match uncounted {
+        0 => String::new(),
+        n => format!(" ({} not counted yet)", crate::text::thousands(n as f64, 0)),
+    };
+    format!(
+        " Users {}/{}{more} · sort {}{pending}{filter}{figures} ",
+        u.shown.len(),
+        u.rows.len(),
+        u.sort.label()
+    )
+}
+
+/// The columns' widths. Sized by the whole list, so they stay put as it scrolls; past a few
+/// thousand rows, by the rows on screen (sizing would cost every frame more than drawing).
+fn column_widths(s: &State, area: Rect, first: usize, height: usize) -> [Constraint; 6] {
+    const SIZED_BY_ALL_UP_TO: usize = 5_000;
+    let u = &s.users;
+    let sized = if u.shown.len() <= SIZED_BY_ALL_UP_TO {
+        &u.shown[..]
+    } else {
+        &u.shown[first..(first + height).min(u.shown.len())]
+    };
+    // As wide as the longest id (at least the header), up to a fifth of the screen.
+    let id_width = sized
+        .iter()
+        .map(|&i| unicode_width::UnicodeWidthStr::width(il(&u.rows[i].summary.user_id).as_str()))
+        .max()
+        .unwrap_or(0)
+        .clamp(4, usize::from(area.width / 5).max(10));
+    // Tokens and budget are never cut: as wide as the widest figures, with the bar.
+    let tokens_width = sized
+        .iter()
+        .filter_map(|&i| crate::app::update::shown_stats(s, &u.rows[i]))
+        .map(|st| figure_text(st.tokens, st.budget as usize).width() + BAR_WIDTH)
+        .max()
+        .unwrap_or(0)
+        .max(22);
+    [
+        Constraint::Length(u16::try_from(id_width).unwrap_or(10)),
+        Constraint::Length(26),
+        Constraint::Fill(1),
+        Constraint::Length(u16::try_from(tokens_width).unwrap_or(22)),
+        Constraint::Length(7),
+        Constraint::Length(21),
+    ]
 }
 
 /// One row of the table: id, milestone, name, tokens against the budget, truncation, activity.
