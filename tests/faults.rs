@@ -701,3 +701,39 @@ fn inspect_reads_again_when_its_postgres_backend_is_terminated() {
     drop(stdin);
     let _ = holder.wait();
 }
+
+/// A Postgres that stops after the store connected says it refuses connections, as one that is
+/// down at the start does: the pool's own "no connection within the connect timeout" hid why.
+#[test]
+fn a_postgres_gone_after_the_start_is_said_to_refuse_connections() {
+    use ctxlens::store::Store;
+    let mut pg = Postgres::start();
+    let url = pg.create_database("gone_later");
+    let ends = ctxlens::store::live::Endpoints {
+        database_url: Some(url),
+        connect_timeout: Duration::from_secs(1),
+        ..Default::default()
+    };
+    let rt = common::runtime();
+    rt.block_on(async {
+        let store = ctxlens::store::live::LiveStore::connect(&ends)
+            .await
+            .expect("connects");
+        assert!(store.health().await.iter().all(|h| h.error.is_none()));
+        pg.stop();
+        // The pooled connections go first (reset, closed); then new ones are refused.
+        let mut last = None;
+        for _ in 0..3 {
+            last = store.health().await.pop().and_then(|h| h.error);
+        }
+        let why = last.expect("Postgres is down");
+        assert!(why.contains("connection refused"), "{why}");
+        assert!(!why.contains("no connection within"), "{why}");
+        let err = store
+            .users(None, 10)
+            .await
+            .expect_err("the users list fails");
+        assert!(err.is_outage(), "{err}");
+        assert!(err.to_string().contains("connection refused"), "{err}");
+    });
+}

@@ -411,7 +411,15 @@ impl Store for LiveStore {
             match &self.pg {
                 Some(p) => {
                     let (name, host) = name_host(&p.label);
-                    let ping = tokio::time::timeout(self.health_timeout, p.ping()).await;
+                    let mut ping = tokio::time::timeout(self.health_timeout, p.ping()).await;
+                    // No answer in time: a server gone after the start leaves the pool
+                    // waiting for a connection, which does not say why; a connection made
+                    // directly does (refused), as fast as the server answers.
+                    if ping.is_err()
+                        && let Some(why) = p.refuses(self.health_timeout).await
+                    {
+                        ping = Ok(Err(why));
+                    }
                     Some(health(name, host, ping, self.health_timeout))
                 }
                 None => None,

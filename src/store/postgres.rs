@@ -269,12 +269,38 @@ impl PgStore {
         statement: impl std::future::Future<Output = Result<T, sqlx::Error>>,
     ) -> Result<T, StoreError> {
         match tokio::time::timeout(self.deadline, statement).await {
+            Ok(Err(sqlx::Error::PoolTimedOut)) => Err(self.why_no_connection(what).await),
             Ok(answer) => answer.map_err(|e| self.fail(what, e)),
             Err(_) => Err(StoreError::TimedOut {
                 store: self.label.clone(),
                 what: what.into(),
                 secs: self.deadline.as_secs_f32(),
             }),
+        }
+    }
+
+    /// Why a connection made directly within `wait` fails (refused, authentication, TLS);
+    /// `None` when it is made or does not answer in time.
+    pub(super) async fn refuses(&self, wait: Duration) -> Option<StoreError> {
+        let opts = self.pool.connect_options();
+        match tokio::time::timeout(wait, PgConnection::connect_with(&opts)).await {
+            Ok(Err(e)) => Some(self.fail("connect", e)),
+            Ok(Ok(conn)) => {
+                let _ = conn.close().await;
+                None
+            }
+            Err(_) => None,
+        }
+    }
+
+    /// Why the pool found no connection in time, which it does not say: a connection made
+    /// directly says why (`connect: connection refused`, as for a server down at the start),
+    /// else the pool's connections were all busy.
+    async fn why_no_connection(&self, what: &str) -> StoreError {
+        let wait = self.pool.options().get_acquire_timeout();
+        match self.refuses(wait).await {
+            Some(why) => why,
+            None => self.fail(what, sqlx::Error::PoolTimedOut),
         }
     }
 
