@@ -216,3 +216,21 @@ async fn an_item_from_a_snapshot_file_names_the_file_as_its_source() {
     assert!(t.contains("source     snapshot file: session:u1:"), "{t}");
     assert!(!t.contains("source     redis"), "{t}");
 }
+
+/// A score past everyday magnitudes shows whole on Layers (`1.00e308`, never `1.00e`, which
+/// would read as 1.00), as the CLI shows it.
+#[tokio::test]
+async fn a_huge_score_is_shown_whole() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    run(&mut s, &store, "set recency.boost=1e308").await;
+    settle(&mut s, &store, Action::ShowLayers).await;
+    for (w, h) in [(120, 40), (80, 24)] {
+        let t = text(&s, w, h);
+        let row = t
+            .lines()
+            .find(|l| l.contains("s2#7"))
+            .unwrap_or_else(|| panic!("s2#7 at {w}×{h}: {t}"));
+        assert!(row.contains(" 1.00e308 "), "{w}×{h}: {row}");
+    }
+}

@@ -393,6 +393,10 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Them
             LayerRow::Item(i) => token_cell(i).width(),
             LayerRow::Malformed(..) => 1,
         }),
+        score: column(&visible, "SCORE", |r| match r {
+            LayerRow::Item(i) => crate::engine::shown_factor(i.score, 2).width(),
+            LayerRow::Malformed(..) => 1,
+        }),
         decision: column(&visible, "DECISION", |r| match r {
             LayerRow::Item(i) => badge(i).width(),
             LayerRow::Malformed(..) => "⚠ unreadable".width(),
@@ -403,7 +407,7 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Them
     // A copy's long badge (`✘ layer budget dup of mb:327`) widens the column for every row:
     // unless the text keeps a fair width beside it, copies show their short form
     // (`✘ dup of mb:327`) and the column is as wide as the others need.
-    let fixed_but_decision = w_layer + w_id + cols.kind + cols.tokens + 5 + 6;
+    let fixed_but_decision = w_layer + w_id + cols.kind + cols.tokens + cols.score + 6;
     let cols = if total.saturating_sub(fixed_but_decision + cols.decision) >= FAIR_TEXT {
         cols
     } else {
@@ -420,7 +424,7 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Them
     };
     // Numbers and kinds are never cut. When the row is too wide, the decision gives way first,
     // then the id (both cut so an id keeps its `#n`), so some text still shows.
-    let room = total.saturating_sub(w_layer + cols.kind + cols.tokens + 5 + 6 + MIN_TEXT);
+    let room = total.saturating_sub(w_layer + cols.kind + cols.tokens + cols.score + 6 + MIN_TEXT);
     let mut w_id = w_id;
     let mut w_decision = cols.decision;
     if w_id + w_decision > room {
@@ -431,7 +435,7 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Them
             .saturating_sub(w_decision)
             .clamp(w_id.min(MIN_ID), w_id);
     }
-    let fixed = w_layer + w_id + cols.kind + cols.tokens + 5 + w_decision + 6;
+    let fixed = w_layer + w_id + cols.kind + cols.tokens + cols.score + w_decision + 6;
     let cols = Columns {
         id: w_id,
         decision: w_decision,
@@ -449,7 +453,7 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Them
         Constraint::Length(cols.id as u16),
         Constraint::Length(cols.kind as u16),
         Constraint::Length(cols.tokens as u16),
-        Constraint::Length(5),
+        Constraint::Length(cols.score as u16),
         Constraint::Length(cols.decision as u16),
         Constraint::Fill(1),
     ];
@@ -472,6 +476,8 @@ struct Columns {
     id: usize,
     kind: usize,
     tokens: usize,
+    /// As wide as the widest score shown (`1.00e308` is never cut to `1.00e`).
+    score: usize,
     decision: usize,
     text: usize,
 }
@@ -502,7 +508,11 @@ fn table_row<'a>(s: &State, r: &LayerRow, selected: bool, t: &Theme, cols: &Colu
             c(kind_label(it.kind).into(), t.muted()),
             c(format!("{:>w$}", token_cell(it), w = cols.tokens), t.base()),
             c(
-                format!("{:>5}", crate::engine::shown_factor(it.score, 2)),
+                format!(
+                    "{:>w$}",
+                    crate::engine::shown_factor(it.score, 2),
+                    w = cols.score
+                ),
                 t.base(),
             ),
             c(badge_in(it, cols.decision), t.decision(it.decision)),
@@ -517,7 +527,7 @@ fn table_row<'a>(s: &State, r: &LayerRow, selected: bool, t: &Theme, cols: &Colu
             ),
             c("⚠ malformed".into(), t.error()),
             c(format!("{:>w$}", "—", w = cols.tokens), t.muted()),
-            c(format!("{:>5}", "—"), t.muted()),
+            c(format!("{:>w$}", "—", w = cols.score), t.muted()),
             c("⚠ unreadable".into(), t.error()),
             c(malformed_text(m, cols.text), t.muted()),
         ],
