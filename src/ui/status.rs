@@ -361,13 +361,31 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) -> usize {
     // while another keeps its address: one rule for both.
     plan.extend(stores.latencies.into_iter().rev());
     plan.push(policy);
-    plan.extend(stores.errors);
+    let errors: Vec<usize> = stores.errors.iter().map(|(p, _)| *p).collect();
+    plan.extend(&errors);
     plan.extend(loading);
+    plan.extend(&errors);
     plan.extend(stores.hosts.into_iter().rev());
     plan.push(policy);
     plan.extend(source);
     let width = area.width as usize;
     bar.fit(&plan, width, hints);
+    // A store's error cut to the room left when it had to give way, never left out while
+    // there is room for some of it.
+    for (p, e) in &stores.errors {
+        if bar.levels[*p] == 0 {
+            continue;
+        }
+        let shown: usize = bar.parts[*p][bar.levels[*p]].iter().map(Span::width).sum();
+        let room = width.saturating_sub(bar.width()) + shown;
+        if room > 12 {
+            let form = vec![styled(
+                format!(" ({})", crate::text::fit(e, room - 3)),
+                t.error(),
+            )];
+            bar.widen(*p, form, width);
+        }
+    }
     // What is loading, cut to the room left when it had to give way.
     if let Some(p) = loading.filter(|&p| bar.levels[p] > 0) {
         let room = width.saturating_sub(bar.width());
@@ -429,7 +447,9 @@ fn hint_forms(s: &State, t: &Theme) -> Vec<Vec<Span<'static>>> {
 struct StoreParts {
     hosts: Vec<usize>,
     latencies: Vec<usize>,
-    errors: Vec<usize>,
+    /// A down store's error (part, text): whole, then cut to 40 columns, then none; what room is
+    /// left after the plan gets it back, cut to that room.
+    errors: Vec<(usize, String)>,
 }
 
 /// Each store: `● up NAME` or `● DOWN NAME` (the word says it too: colour is not the only sign),
@@ -465,10 +485,12 @@ fn store_parts(bar: &mut Bar, s: &State, t: &Theme) -> StoreParts {
             let e = e
                 .strip_prefix(&format!("{} {}: ", st.name, st.host))
                 .unwrap_or(e);
-            let e = format!(" ({})", crate::text::fit(e, 40));
-            parts
-                .errors
-                .push(bar.push(vec![vec![styled(e, t.error())], vec![]]));
+            let p = bar.push(vec![
+                vec![styled(format!(" ({e})"), t.error())],
+                vec![styled(format!(" ({})", crate::text::fit(e, 40)), t.error())],
+                vec![],
+            ]);
+            parts.errors.push((p, e.to_string()));
         }
         bar.push(vec![vec![Span::raw("  ")]]);
     }

@@ -450,3 +450,31 @@ async fn a_long_error_is_shown_whole_at_80x24() {
         "both paths whole: {all}"
     );
 }
+
+/// A down store's error is shown whole where the bar has room for it, and cut to the room left
+/// where it has not, never left out while some of it fits.
+#[test]
+fn a_down_stores_error_takes_the_room_there_is() {
+    let engine = Engine::default();
+    let source = "redis 127.0.0.1:6411 · postgres 127.0.0.1:5432/probe".to_string();
+    let mut s = State::new(session(&engine), source, false, "default".into(), false);
+    let why = "connect: failed to lookup address information: Name or service not known";
+    let mut redis = store("redis", "127.0.0.1:6411", false);
+    redis.last_error = Some(format!("redis 127.0.0.1:6411: {why}"));
+    s.status.stores = vec![redis, store("postgres", "127.0.0.1:5432/probe", true)];
+    let wide = bar(&s, 220);
+    assert!(
+        wide.contains(&format!("● DOWN redis 127.0.0.1:6411 ({why})")),
+        "{wide}"
+    );
+    let line = bar(&s, 120);
+    let (_, after) = line
+        .split_once("● DOWN redis")
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!(after.contains(" (connect: failed to l"), "{line}");
+    assert!(after.contains("…)"), "cut, and said to be: {line}");
+    assert!(
+        unicode_width::UnicodeWidthStr::width(line.as_str()) <= 120,
+        "{line}"
+    );
+}
