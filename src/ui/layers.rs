@@ -29,13 +29,17 @@ pub(crate) fn no_user(frame: &mut Frame, area: Rect, s: &State, t: &Theme, title
             t,
         ),
         (None, None) if let Some((user, why)) = &s.user.failed => {
+            // A user a store that is down kept from opening opens by itself when it is back.
+            let waits = s.status.health.failed_user.as_deref() == Some(user.as_str());
+            let next = if waits {
+                format!("{} opens as soon as the store is back.", il(user))
+            } else {
+                "Pick another on Users (1) and press enter, or :user ID".to_string()
+            };
             let lines = vec![
                 Line::styled(format!("Could not open {}.", il(user)), t.error()),
                 Line::from(il(why)),
-                Line::styled(
-                    "Pick another on Users (1) and press enter, or :user ID",
-                    t.muted(),
-                ),
+                Line::styled(next, t.muted()),
             ];
             center_message(frame, area, title, lines, t)
         }

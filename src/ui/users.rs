@@ -235,6 +235,12 @@ fn render_empty(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             Line::styled("Could not load users", t.error()),
             Line::from(il(why)),
         ];
+        // Every store that is down, with its own reason: the list's error names the first.
+        for st in s.status.stores.iter().filter(|st| !st.up) {
+            if let Some(e) = st.last_error.as_ref().filter(|e| !why.contains(e.as_str())) {
+                lines.push(Line::from(il(e)));
+            }
+        }
         if s.status.stores.iter().any(|st| !st.up) {
             lines.push(Line::styled(
                 "They are read as soon as the stores are back (R asks now).",

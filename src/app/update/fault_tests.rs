@@ -577,3 +577,118 @@ async fn counting_stops_at_an_outage_and_the_rows_not_counted_say_so() {
     assert!(!recount[0].contains(&counted));
     assert_eq!(recount[0].len(), s.users.rows.len() - 1);
 }
+
+/// Tuning while a store is down and then opening the Report starts no run (it would fail): the
+/// previous figures stay, said to be the previous policies', until the stores are back.
+#[tokio::test]
+async fn tuning_while_a_store_is_down_starts_no_report() {
+    let (mut s, ctx) = super::tests::demo_app().await;
+    super::tests::settle(&mut s, &ctx, Action::ShowReport).await;
+    assert!(s.report.summary.is_some());
+    super::tests::open(&mut s, &ctx, "u062").await;
+    update(&mut s, Action::Health(health(false)));
+    super::tests::settle(&mut s, &ctx, Action::ShowTune).await;
+    let mut effects = update(&mut s, Action::Right);
+    assert!(s.modified(), "tuned");
+    effects.extend(update(&mut s, Action::ShowReport));
+    effects.extend(update(&mut s, Action::Down));
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::RunReport { .. })),
+        "{effects:?}"
+    );
+    let effects = update(&mut s, Action::Health(health(true)));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::RunReport { .. })),
+        "{effects:?}"
+    );
+}
+
+/// `o` while a store is down starts no search (every trial would fail, as a report would): it
+/// says which store and to ask again; once the store is back, `o` searches.
+#[tokio::test]
+async fn the_optimizer_is_not_started_while_a_store_is_down() {
+    let (mut s, ctx) = super::tests::demo_app().await;
+    super::tests::open(&mut s, &ctx, "u062").await;
+    update(&mut s, Action::Health(health(false)));
+    let effects = update(&mut s, Action::Optimize);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::RunOptimize { .. })),
+        "{effects:?}"
+    );
+    assert_eq!(s.ui.overlay, crate::app::state::Overlay::None);
+    let said = s.status.message.as_ref().expect("said");
+    assert!(
+        said.error && said.text.contains("is down: o again when it is back"),
+        "{}",
+        said.text
+    );
+    update(&mut s, Action::Health(health(true)));
+    let effects = update(&mut s, Action::Optimize);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::RunOptimize { .. })),
+        "{effects:?}"
+    );
+}
+
+/// With no user open and no list read, what a store that is down holds back is said as what
+/// will happen: the list is read when it is back (not "stays as last read"), the user asked
+/// for opens then, and every store that is down gives its own reason.
+#[tokio::test]
+async fn before_anything_was_read_an_outage_says_what_happens_when_it_is_back() {
+    use crate::store::Health;
+    let engine = crate::engine::Engine::default();
+    let mut s = State::new(
+        super::tests::session(&engine),
+        "x".into(),
+        false,
+        "default".into(),
+        false,
+    );
+    let down = |name: &str| Health {
+        name: name.into(),
+        host: "h:1".into(),
+        latency: None,
+        error: Some(format!("{name} h:1: connect: connection refused")),
+    };
+    update(
+        &mut s,
+        Action::Health(vec![down("redis"), down("postgres")]),
+    );
+    let refused = crate::store::StoreError::Unavailable {
+        store: "redis h:1".into(),
+        what: "connect".into(),
+        cause: "connection refused".into(),
+    };
+    update(&mut s, Action::Failed(Task::Users, refused.clone().into()));
+    update(&mut s, Action::Refresh);
+    let said = s.status.message.as_ref().expect("said");
+    assert_eq!(
+        said.text,
+        "a store is down: the users list is read as soon as it is back"
+    );
+    let users = crate::ui::tests::rows(&s, 120, 40).join("\n");
+    assert!(
+        users.contains("redis h:1: connect: connection refused"),
+        "{users}"
+    );
+    assert!(
+        users.contains("postgres h:1: connect: connection refused"),
+        "{users}"
+    );
+    s.user.loading = Some("u062".into());
+    update(&mut s, Action::Failed(Task::User, refused.into()));
+    s.ui.screen = crate::app::state::Screen::Layers;
+    let layers = crate::ui::tests::rows(&s, 120, 40).join("\n");
+    assert!(
+        layers.contains("u062 opens as soon as the store is back."),
+        "{layers}"
+    );
+}

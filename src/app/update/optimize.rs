@@ -40,6 +40,18 @@ pub(super) fn start(s: &mut State) -> Vec<Effect> {
     if reopened && kept {
         return effects;
     }
+    // A search replays the fleet: while a store is down every trial would fail, as a report
+    // would. Said, and left to `o` once the status bar says the store is back.
+    if let Some(down) = s.status.stores.iter().find(|st| !st.up) {
+        let said = format!(
+            "the optimizer replays the fleet and {} {} is down: o again when it is back",
+            crate::text::inert_line(&down.name),
+            crate::text::inert_line(&down.host)
+        );
+        s.ui.overlay = Overlay::None;
+        error(s, &said);
+        return effects;
+    }
     let o = &mut s.optimize;
     o.runs += 1;
     o.running = Some(o.runs);

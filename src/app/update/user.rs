@@ -194,10 +194,12 @@ pub(super) fn refresh(s: &mut State) -> Vec<Effect> {
         // figures stay, and the list is read again when the stores are back.
         // The stores are asked at once: if they are back, the list is read now.
         s.status.health.reload_users = true;
-        super::info(
-            s,
-            "a store is down: the users list stays as last read and is read again when it is back",
-        );
+        let said = if s.users.rows.is_empty() {
+            "a store is down: the users list is read as soon as it is back"
+        } else {
+            "a store is down: the users list stays as last read and is read again when it is back"
+        };
+        super::info(s, said);
         if !s.status.health.checking {
             s.status.health.checking = true;
             effects.push(Effect::CheckHealth);
