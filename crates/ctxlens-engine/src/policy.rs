@@ -290,9 +290,15 @@ impl Policy {
         Ok(policy)
     }
 
-    /// TOML text of this policy (for saving a tuned policy).
+    /// TOML text of this policy (for saving a tuned policy). A float TOML would write with all
+    /// its digits (`1e308` as 309 of them) is written in exponent form, as `--set` takes it.
     pub fn to_toml(&self) -> String {
-        toml::to_string(self).unwrap_or_default()
+        let text = toml::to_string(self).unwrap_or_default();
+        let mut out: String = text.lines().map(|l| short_float(l) + "\n").collect();
+        if !text.ends_with('\n') {
+            out.pop();
+        }
+        out
     }
 
     /// T and every layer budget (SPEC §3.1). Validation guarantees T > 0.
@@ -587,6 +593,20 @@ pub fn line_col(text: &str, at: usize) -> (usize, usize) {
 
 mod overrides;
 pub use overrides::budget_keys_replaced_by;
+
+/// `key = 1000…0.0` (a float of more than 20 characters) as `key = 1e308`; other lines as they are.
+fn short_float(line: &str) -> String {
+    if let Some((key, value)) = line.split_once(" = ")
+        && value.len() > 20
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+        && let Ok(x) = value.parse::<f64>()
+    {
+        return format!("{key} = {x:e}");
+    }
+    line.to_string()
+}
 
 #[cfg(test)]
 mod tests;

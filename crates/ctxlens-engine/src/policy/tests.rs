@@ -328,3 +328,19 @@ fn get_reads_dotted_keys_like_set_writes_them() {
     assert_eq!(p.get("layers.journey.cap"), None);
     assert_eq!(p.get("layers.nope.weight"), None);
 }
+
+/// A huge float is saved as `1e308`, not as 309 digits, and reads back as the same policy.
+#[test]
+fn a_huge_float_is_saved_in_exponent_form() {
+    let p = prolaunch()
+        .with_overrides(&[
+            "recency.boost=1e308".into(),
+            "recency.window_hours=24.5".into(),
+        ])
+        .expect("valid");
+    let text = p.to_toml();
+    assert!(text.contains("\nboost = 1e308\n"), "{text}");
+    assert!(text.contains("\nwindow_hours = 24.5\n"), "{text}");
+    assert!(text.lines().all(|l| l.len() < 200), "{text}");
+    assert_eq!(Policy::from_toml(&text, "saved").expect("reads back"), p);
+}
