@@ -256,6 +256,11 @@ pub(super) fn recall(s: &mut State, older: bool) {
         (Some(i), false) if i + 1 < n => Some(i + 1),
         (Some(_), false) => None,
     };
+    // Not in the history and not going into it (↓ on a fresh line, ↑ with none): the line
+    // typed stays.
+    if input.recalled.is_none() && at.is_none() {
+        return;
+    }
     if input.recalled.is_none() && at.is_some() {
         input.draft = input.text().to_string();
     }

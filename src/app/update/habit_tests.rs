@@ -256,6 +256,9 @@ async fn the_palette_remembers_and_completes() {
     settle(&mut s, &store, key(InputKey::Down)).await;
     settle(&mut s, &store, key(InputKey::Down)).await;
     assert_eq!(input_text(&s), Some("the"), "back to the line being typed");
+    // ↓ past the newest keeps the line typed.
+    settle(&mut s, &store, key(InputKey::Down)).await;
+    assert_eq!(input_text(&s), Some("the"), "↓ on the line being typed");
     settle(&mut s, &store, key(InputKey::DeleteToStart)).await;
     type_text(&mut s, &store, "us").await;
     settle(&mut s, &store, key(InputKey::Tab)).await;
