@@ -90,8 +90,11 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         Some(_) if !shown.is_empty() => " · ⚠ channel lost, subscribing again",
         _ => "",
     };
+    // Which rows are on screen, once they do not all fit (as the findings panel says it).
+    let place =
+        super::place(first, height, shown.len()).map_or(String::new(), |p| format!(" · rows {p}"));
     let head = format!(
-        " Events{trouble}{state} · {whose} · {} shown of {} received",
+        " Events{trouble}{state} · {whose} · {} shown of {} received{place}",
         shown.len(),
         live.events.len()
     );

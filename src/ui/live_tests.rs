@@ -245,3 +245,34 @@ async fn opening_an_unreadable_file_says_why() {
         assert!(t.contains("Could not open broken.json."), "{screen:?}: {t}");
     }
 }
+
+/// More events than the pane holds: its title says which rows are shown, as the findings panel
+/// does, and follows the scroll.
+#[tokio::test]
+async fn the_events_title_says_which_rows_are_shown() {
+    let (mut s, ctx) = demo_app().await;
+    s.ui.size = (120, 40);
+    settle(&mut s, &ctx, Action::ShowLive).await;
+    s.live.all = true;
+    for i in 0..60 {
+        let ev = crate::store::ProgressEvent {
+            user_id: format!("u{:03}", i % 70 + 1),
+            milestone: "M2".into(),
+            progress: f64::from(i),
+            timestamp: format!("2025-01-15T10:{:02}:00Z", i % 60),
+        };
+        settle(&mut s, &ctx, Action::Progress(ev)).await;
+    }
+    let title = |s: &crate::app::state::State| {
+        text(s, 120, 40)
+            .lines()
+            .find(|l| l.contains(" Events"))
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    let top = title(&s);
+    assert!(top.contains("· 60 shown of 60 received · rows 1-"), "{top}");
+    settle(&mut s, &ctx, Action::Bottom).await;
+    let bottom = title(&s);
+    assert!(bottom.contains("/60") && bottom != top, "{bottom}");
+}
