@@ -306,55 +306,8 @@ pub fn compare(
             }
         })
         .collect();
-    // A changed query moves the similarities of the hits, and so which rows are hits at all:
-    // replays keep each side's stored hits, so only they can be in the set; the query that
-    // moved them is its first cause, with them as its effects (a hit only one side has is a
-    // row retrieval found or lost with the query, not a row the table gained or lost).
-    if let Some(q) = delta
-        .changes
-        .iter()
-        .position(|c| c.cause == Cause::QueryChanged)
-        .filter(|q| !found.set.contains(q))
-    {
-        let moved: Vec<String> = cause
-            .iter()
-            .map(|e| &delta.changes[e.change])
-            .filter_map(|c| match c.cause {
-                Cause::SimilarityChanged => Some(format!(
-                    "moves the similarity of {} ({})",
-                    c.subject, c.detail
-                )),
-                Cause::KnowledgeRowAdded => {
-                    Some(format!("brings {} into the hits ({})", c.subject, c.detail))
-                }
-                Cause::KnowledgeRowRemoved => Some(format!(
-                    "takes {} out of the hits ({})",
-                    c.subject, c.detail
-                )),
-                _ => None,
-            })
-            .collect();
-        if !moved.is_empty() {
-            cause.push(Explained {
-                change: q,
-                cause: Cause::QueryChanged,
-                effects: moved,
-                upstream: true,
-            });
-        }
-    }
-    // Every input reads as what it does (a clock move that changes a multiplier crossed the
-    // recency window; a turn that pushes another out shifted max_items), in or out of the
-    // set, so the list, the set and `--json` name each change alike.
-    let mut inputs = delta.changes.clone();
-    for (c, input) in inputs.iter_mut().enumerate().take(REFINED_AT_MOST) {
-        if let Some(e) = cause.iter().find(|e| e.change == c) {
-            input.cause = e.cause;
-        } else if !stop() {
-            // Past the deadline an input keeps the class its data gives it.
-            input.cause = explain(engine, &delta, &before, c).cause;
-        }
-    }
+    cause.extend(upstream_query(&delta, &found.set, &cause));
+    let inputs = refined_inputs(engine, &delta, &before, &cause, stop);
     // Upstream first; within a class the earliest, then the one that alone moves the most.
     cause.sort_by_key(|e| {
         let at = delta.changes[e.change].at;
@@ -370,6 +323,64 @@ pub fn compare(
         replays: found.tests,
         minimal: found.complete,
     }
+}
+
+/// A changed query moves the similarities of the hits, and so which rows are hits at all:
+/// replays keep each side's stored hits, so only they can be in the set; the query that moved
+/// them is its first cause, with them as its effects (a hit only one side has is a row
+/// retrieval found or lost with the query, not a row the table gained or lost).
+fn upstream_query(delta: &Delta, set: &[usize], cause: &[Explained]) -> Option<Explained> {
+    let q = delta
+        .changes
+        .iter()
+        .position(|c| c.cause == Cause::QueryChanged)
+        .filter(|q| !set.contains(q))?;
+    let moved: Vec<String> = cause
+        .iter()
+        .map(|e| &delta.changes[e.change])
+        .filter_map(|c| match c.cause {
+            Cause::SimilarityChanged => Some(format!(
+                "moves the similarity of {} ({})",
+                c.subject, c.detail
+            )),
+            Cause::KnowledgeRowAdded => {
+                Some(format!("brings {} into the hits ({})", c.subject, c.detail))
+            }
+            Cause::KnowledgeRowRemoved => Some(format!(
+                "takes {} out of the hits ({})",
+                c.subject, c.detail
+            )),
+            _ => None,
+        })
+        .collect();
+    (!moved.is_empty()).then_some(Explained {
+        change: q,
+        cause: Cause::QueryChanged,
+        effects: moved,
+        upstream: true,
+    })
+}
+
+/// Every input as what it does (a clock move that changes a multiplier crossed the recency
+/// window; a turn that pushes another out shifted max_items), in or out of the set, so the
+/// list, the set and `--json` name each change alike. Past the deadline an input keeps the
+/// class its data gives it.
+fn refined_inputs(
+    engine: &Engine,
+    delta: &Delta,
+    before: &Assembly,
+    cause: &[Explained],
+    stop: &dyn Fn() -> bool,
+) -> Vec<InputChange> {
+    let mut inputs = delta.changes.clone();
+    for (c, input) in inputs.iter_mut().enumerate().take(REFINED_AT_MOST) {
+        if let Some(e) = cause.iter().find(|e| e.change == c) {
+            input.cause = e.cause;
+        } else if !stop() {
+            input.cause = explain(engine, delta, before, c).cause;
+        }
+    }
+    inputs
 }
 
 /// Every item's fate, without ids (which move when turns age out), in no particular order: a
