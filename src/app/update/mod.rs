@@ -269,29 +269,7 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Yank => yank::yank(s),
         Action::Earlier | Action::Later | Action::Present => time::travel(s, &action),
-        Action::ToggleTokens => {
-            // An unreadable row's overlay has no text to cut: said, not a silent no-op.
-            if let (crate::app::state::Overlay::Item { .. }, Some((name, _))) =
-                (&s.ui.overlay, layers::selected_unreadable(s))
-            {
-                error(
-                    s,
-                    &format!(
-                        "T: {} could not be read; it has no text to cut into tokens",
-                        crate::text::inert_line(&name)
-                    ),
-                );
-                return vec![];
-            }
-            s.ui.tokens.on = !s.ui.tokens.on;
-            s.ui.tokens.ids &= s.ui.tokens.on;
-            vec![]
-        }
-        Action::ToggleTokenIds => {
-            s.ui.tokens.ids = !s.ui.tokens.ids;
-            s.ui.tokens.on |= s.ui.tokens.ids;
-            vec![]
-        }
+        Action::ToggleTokens | Action::ToggleTokenIds => toggle_tokens(s, &action),
         Action::UserLoaded(_)
         | Action::TokenizerReady(_)
         | Action::PolicyLoaded(..)
@@ -303,21 +281,50 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Explained(e) => compare::explained(s, e),
         Action::Optimize => optimize::start(s),
         Action::OptimizeProgress(id, progress) => optimize::progress(s, id, progress),
-        Action::ReportReady(id, mut summary) => {
-            if s.report.running == Some(id) {
-                if s.ui.redact {
-                    summary.mask(&s.session.engine.milestones);
-                }
-                done_loading(s, Task::Report);
-                s.report.running = None;
-                s.report.computed_for = s.report.running_for.take();
-                s.report.summary = Some(summary);
-                s.report.failed = None;
-            }
-            vec![]
-        }
+        Action::ReportReady(id, summary) => report_ready(s, id, summary),
         other => nav::navigate(s, other),
     }
+}
+
+/// `T` (the item's text cut into tokens) and `i` (with their ids, which turns the tokens on).
+fn toggle_tokens(s: &mut State, action: &Action) -> Vec<Effect> {
+    if *action == Action::ToggleTokenIds {
+        s.ui.tokens.ids = !s.ui.tokens.ids;
+        s.ui.tokens.on |= s.ui.tokens.ids;
+        return vec![];
+    }
+    // An unreadable row's overlay has no text to cut: said, not a silent no-op.
+    if let (crate::app::state::Overlay::Item { .. }, Some((name, _))) =
+        (&s.ui.overlay, layers::selected_unreadable(s))
+    {
+        error(
+            s,
+            &format!(
+                "T: {} could not be read; it has no text to cut into tokens",
+                crate::text::inert_line(&name)
+            ),
+        );
+        return vec![];
+    }
+    s.ui.tokens.on = !s.ui.tokens.on;
+    s.ui.tokens.ids &= s.ui.tokens.on;
+    vec![]
+}
+
+/// A fleet report arrived: shown if it is the run under way (masked under --redact), else
+/// dropped (a later run replaced it).
+fn report_ready(s: &mut State, id: u64, mut summary: Box<crate::report::Summary>) -> Vec<Effect> {
+    if s.report.running == Some(id) {
+        if s.ui.redact {
+            summary.mask(&s.session.engine.milestones);
+        }
+        done_loading(s, Task::Report);
+        s.report.running = None;
+        s.report.computed_for = s.report.running_for.take();
+        s.report.summary = Some(summary);
+        s.report.failed = None;
+    }
+    vec![]
 }
 
 /// The cursor after a movement over `n` rows, `page` rows to a page.
