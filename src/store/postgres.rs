@@ -143,6 +143,52 @@ fn query(sql: &Sql) -> sqlx::query::Query<'static, sqlx::Postgres, sqlx::postgre
     sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
 }
 
+/// The URL parameters the Postgres driver reads; any other (libpq's `connect_timeout`,
+/// `target_session_attrs`, a misspelt `sslmode`) would be ignored without a word.
+const URL_PARAMETERS: &[&str] = &[
+    "sslmode",
+    "ssl-mode",
+    "sslrootcert",
+    "ssl-root-cert",
+    "ssl-ca",
+    "sslcert",
+    "ssl-cert",
+    "sslkey",
+    "ssl-key",
+    "statement-cache-capacity",
+    "host",
+    "hostaddr",
+    "port",
+    "dbname",
+    "user",
+    "password",
+    "application_name",
+    "options",
+];
+
+/// Why a parameter of `url` would not be read, if one would not: named, with the ones that
+/// are (`connect_timeout` pointing at `--connect-timeout`). Values are never quoted: one may be
+/// a password.
+fn unread_parameter(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let key = parsed
+        .query_pairs()
+        .map(|(k, _)| k.into_owned())
+        .find(|k| {
+            let per_option = k.starts_with("options[") && k.ends_with(']');
+            !(URL_PARAMETERS.contains(&k.as_str()) || per_option)
+        })?;
+    let instead = match key.as_str() {
+        "connect_timeout" => " (the connect timeout is --connect-timeout)",
+        _ => "",
+    };
+    Some(format!(
+        "parameter {} is not one ctxlens reads{instead}; it reads {}",
+        crate::text::inert_line(&key),
+        URL_PARAMETERS.join(", ")
+    ))
+}
+
 /// `postgres host:port/db` for messages: no user, no password.
 pub fn label(opts: &PgConnectOptions) -> String {
     format!(
@@ -194,6 +240,9 @@ impl PgStore {
         if !matches!(scheme.as_deref(), Some("postgres" | "postgresql")) {
             let cause = "expected a postgres:// or postgresql:// URL";
             return Err(fault::config_error("postgres", what, cause, url));
+        }
+        if let Some(cause) = unread_parameter(url) {
+            return Err(fault::config_error("postgres", what, &cause, url));
         }
         let opts: PgConnectOptions = url
             .parse()

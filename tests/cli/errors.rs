@@ -277,6 +277,13 @@ fn malformed_store_addresses_are_usage_errors_without_the_password() {
             "",
         ),
         (
+            // A libpq parameter the driver would ignore without a word.
+            "DATABASE_URL",
+            "postgres://x:hunter2@127.0.0.1:1/db?connect_timeout=abc",
+            "ctxlens: postgres: URL (--database-url, DATABASE_URL or [stores] database_url): ",
+            "parameter connect_timeout is not one ctxlens reads (the connect timeout is --connect-timeout)",
+        ),
+        (
             "DATABASE_URL",
             "mysql://x:hunter2@127.0.0.1:1/db",
             "ctxlens: postgres: URL (--database-url, DATABASE_URL or [stores] database_url): ",
