@@ -34,6 +34,7 @@ fn app(screen: Screen) -> State {
     let mut s = State::new(session, "BENCH".into(), false, "default".into(), false);
     let snap = common::user(400, 300, 300);
     let data = UserData {
+        stored_as: None,
         user_id: snap.user_id.clone(),
         display_name: None,
         current_milestone: snap.current_milestone.clone(),

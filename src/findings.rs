@@ -237,7 +237,8 @@ fn asks_another_question(snap: &Snapshot) -> bool {
 
 /// Why a readable cache is not this user's at the user's milestone (`None`: it is).
 fn foreign(c: &CachedContext, data: &UserData) -> Option<String> {
-    c.written_for_another(&data.user_id, data.current_milestone.as_deref())
+    let user = data.stored_as.as_deref().unwrap_or(&data.user_id);
+    c.written_for_another(user, data.current_milestone.as_deref())
 }
 
 /// Why the user's readable cached context is not compared with the replay (`None`: it is, or

@@ -329,3 +329,40 @@ async fn weights_that_do_not_sum_to_one() {
         "layer weights sum to 1.10, not 1: layers can overcommit T; the global pass decides"
     );
 }
+
+/// A user in several snapshot files is listed as `USER@FILE`, but its cached context is still
+/// the file's user's: never called another user's (this file's turns were edited after its
+/// query was recorded, and that is what keeps the cache from being compared).
+#[tokio::test]
+async fn a_user_listed_under_its_file_keeps_its_own_cache() {
+    use crate::store::Store;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diff");
+    let files = crate::report::source::snapshot_files(&dir).expect("fixtures");
+    let store =
+        crate::store::snapshots::SnapshotStore::open(&files, "fixtures/diff").expect("opens");
+    let p = Policy::preset("prolaunch").expect("preset");
+    let (snap, data) = load_snapshot(
+        &store,
+        "u005@u005-after.json",
+        &LoadOptions::default(),
+        KnowledgeParams::of(&p),
+    )
+    .await
+    .expect("loads");
+    assert_eq!(data.user_id, "u005@u005-after.json");
+    assert_eq!(data.stored_as.as_deref(), Some("u005"));
+    assert_eq!(
+        cache_not_compared(&data, &snap).as_deref(),
+        Some(
+            "the replay asks another question than the newest user turn, which the cache answered"
+        )
+    );
+    let found = replayed_findings(&data, &snap, &p);
+    assert!(
+        found
+            .iter()
+            .all(|f| !f.message.contains("written for user")),
+        "{found:?}"
+    );
+    assert!(store.users(None, 10).await.is_ok());
+}

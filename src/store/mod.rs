@@ -188,6 +188,9 @@ pub struct SessionInfo {
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserData {
     pub user_id: String,
+    /// The user id the data holds, when it is listed under another (`USER@FILE`: a user in
+    /// several snapshot files): its cached context is this id's.
+    pub stored_as: Option<String>,
     pub display_name: Option<String>,
     pub current_milestone: Option<String>,
     pub now: DateTime<Utc>,
@@ -230,6 +233,7 @@ impl UserData {
     /// What a snapshot file tells of the user's stored data (no key names, TTLs or name).
     pub fn of_snapshot(s: &Snapshot) -> UserData {
         UserData {
+            stored_as: None,
             user_id: s.user_id.clone(),
             display_name: None,
             current_milestone: s.current_milestone.clone(),

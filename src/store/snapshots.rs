@@ -211,8 +211,11 @@ impl Store for SnapshotStore {
     async fn load_user(&self, user: &str, opts: &LoadOptions) -> Result<UserData, StoreError> {
         let file = self.get(user)?;
         let mut data = super::as_of::rewind_file(file, opts, &self.describe())?.1;
-        // Listed under this id (`USER@FILE` when the user is in several files).
-        data.user_id = user.to_string();
+        // Listed under this id (`USER@FILE` when the user is in several files); the data stays
+        // the file's user's (its cached context was written for that id).
+        if data.user_id != user {
+            data.stored_as = Some(std::mem::replace(&mut data.user_id, user.to_string()));
+        }
         Ok(data)
     }
 

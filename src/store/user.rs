@@ -181,6 +181,7 @@ pub fn user_data(
         .collect();
     let moments = crate::engine::rewind::moments_of(&journey, &sessions);
     let mut data = UserData {
+        stored_as: None,
         user_id: raw.user_id,
         display_name,
         current_milestone,
