@@ -109,7 +109,8 @@ fn tone_style(tone: Tone, t: &Theme) -> ratatui::style::Style {
 
 /// One line of the report in `width` columns, scrolled `left` columns sideways. A table's
 /// first column stays; the rest scrolls beside it. A first column wider than two fifths of the
-/// pane (a long user id) is cut in its middle to that, so the figures beside it always show.
+/// pane (a long user id) is cut in its middle to that, so the figures beside it always show; a
+/// row with nothing beside it (a caveat's sentence) keeps the whole width.
 fn report_line(
     l: &crate::app::report_view::ReportLine,
     left: usize,
@@ -124,10 +125,14 @@ fn report_line(
     let (kept, rest) = cells.split_at(l.frozen.min(cells.len()));
     let cap = (width * 2 / 5).max(12);
     let kept: Vec<(String, Tone)> = match kept {
-        [(c, tn)] if unicode_width::UnicodeWidthStr::width(c.as_str()) > cap => {
+        [(c, tn)]
+            if !rest.is_empty() && unicode_width::UnicodeWidthStr::width(c.as_str()) > cap =>
+        {
             let cut = crate::text::fit_middle(c.trim_end(), cap.saturating_sub(2));
             vec![(crate::text::pad(&cut, cap), *tn)]
         }
+        // Nothing beside it: the whole width, cut with `…` past it.
+        [(c, tn)] if rest.is_empty() => vec![(crate::text::fit(c, width), *tn)],
         _ => kept.to_vec(),
     };
     let kept_w: usize = kept
@@ -166,7 +171,7 @@ fn stale_note(s: &State, t: &Theme) -> Line<'static> {
 /// The columns `left..left + width` of a line of cells: a `…` stands for what is cut on either
 /// side, so a cut number never reads as another.
 fn window(cells: &[(String, Tone)], left: usize, width: usize) -> Vec<(String, Tone)> {
-    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    use unicode_width::UnicodeWidthStr;
     let total: usize = cells.iter().map(|(t, _)| t.width()).sum();
     if width == 0 || total == 0 || (left == 0 && total <= width) {
         return cells.to_vec();
@@ -180,18 +185,17 @@ fn window(cells: &[(String, Tone)], left: usize, width: usize) -> Vec<(String, T
     if cut_left {
         out.push(("…".into(), Tone::Dim));
     }
+    // A cell is shown whole or not at all (blank where its visible part was): a number cut at
+    // the window's edge would read as another number (`478.0` as `8.0`).
     let mut col = 0;
     for (text, tone) in cells {
-        let mut kept = String::new();
-        for c in text.chars() {
-            let w = c.width().unwrap_or(0);
-            if col >= from && col + w <= to {
-                kept.push(c);
-            }
-            col += w;
-        }
-        if !kept.is_empty() {
-            out.push((kept, *tone));
+        let (start, end) = (col, col + text.width());
+        col = end;
+        if start >= from && end <= to {
+            out.push((text.clone(), *tone));
+        } else if end > from && start < to {
+            let seen = end.min(to) - start.max(from);
+            out.push((" ".repeat(seen), Tone::Plain));
         }
     }
     if cut_right {
@@ -203,6 +207,29 @@ fn window(cells: &[(String, Tone)], left: usize, width: usize) -> Vec<(String, T
 #[cfg(test)]
 mod tests {
     use super::{Tone, window};
+
+    /// A row with nothing beside its first cell (a caveat's sentence) takes the whole width,
+    /// not the two fifths a table's first column keeps beside its figures.
+    #[test]
+    fn a_lone_first_cell_takes_the_whole_width() {
+        let sentence = "snapshot files hold only the hits each user's search returned: rows never \
+                        retrieved cannot be known from them, so only rows retrieved but never kept \
+                        are shown";
+        let line = crate::app::report_view::ReportLine {
+            cells: vec![(format!("  {sentence}"), Tone::Plain)],
+            user: None,
+            frozen: 1,
+        };
+        let shown = super::report_line(&line, 0, 200, &crate::ui::theme::Theme::default());
+        assert_eq!(shown.to_string(), format!("  {sentence}"));
+        let narrow = super::report_line(&line, 0, 116, &crate::ui::theme::Theme::default());
+        let text = narrow.to_string();
+        assert!(text.starts_with("  snapshot files hold only the hits each user's search returned: rows never retrieved"), "{text}");
+        assert!(
+            text.ends_with('…') && unicode_width::UnicodeWidthStr::width(text.as_str()) == 116,
+            "{text}"
+        );
+    }
 
     #[test]
     fn a_wide_line_is_cut_with_marks_on_the_sides_it_goes_on() {
@@ -218,9 +245,10 @@ mod tests {
                 .collect()
         };
         assert_eq!(shown(0, 40), "M0   554.4  61.1 %");
-        assert_eq!(shown(0, 14), "M0   554.4  6…");
-        assert_eq!(shown(5, 13), "…54.4  61.1 %");
-        assert_eq!(shown(3, 8), "… 554.4…");
+        // A cell at an edge is blank, never part of its number (`54.4` would read as a value).
+        assert_eq!(shown(0, 14), "M0   554.4   …");
+        assert_eq!(shown(5, 13), "…      61.1 %");
+        assert_eq!(shown(3, 8), "…      …");
         assert!(
             window(&[(String::new(), Tone::Plain)], 8, 20)
                 .iter()
