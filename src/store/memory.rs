@@ -316,12 +316,16 @@ impl Store for MemoryStore {
     async fn subscribe(&self, user: Option<&str>) -> Result<super::EventStream, StoreError> {
         // Every user's events come from the first thousand users (a synthetic fleet is large).
         let picked: Vec<Cow<'_, DemoUser>> = match user {
-            Some(id) => self
-                .users
-                .position(id)
-                .map(|i| self.users.at(i))
-                .into_iter()
-                .collect(),
+            // A user the demo does not hold would wait for ever: said at once, as `inspect` does.
+            Some(id) => match self.users.position(id) {
+                Some(i) => vec![self.users.at(i)],
+                None => {
+                    return Err(StoreError::UserNotFound {
+                        store: self.describe(),
+                        user: id.to_string(),
+                    });
+                }
+            },
             None => (0..self.users.len().min(1_000))
                 .map(|i| self.users.at(i))
                 .collect(),

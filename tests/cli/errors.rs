@@ -194,6 +194,12 @@ fn runtime_and_usage_errors() {
         1,
         "ctxlens: user \"nosuchuser\" not found in DEMO",
     );
+    // The demo holds its users: watching one it does not hold would wait for ever.
+    expect_error(
+        &["watch", "nosuchuser", "--count", "1"],
+        1,
+        "ctxlens: user \"nosuchuser\" not found in DEMO",
+    );
     expect_error(
         &["transition", "nosuchuser", "--to", "M42"],
         2,
