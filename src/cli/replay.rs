@@ -579,17 +579,23 @@ impl<'a> Inspected<'a> {
         }
         let query = snap.query.as_deref().map_or("—".into(), |q| preview(q, 90));
         writeln!(out, "query       {query}").map_err(io)?;
+        // A snapshot file holds no TTLs: unknown there, not "no TTL".
+        let no_ttl = if data.ttls_known {
+            "no TTL"
+        } else {
+            "TTL unknown (a snapshot file holds no TTLs)"
+        };
         let ttl_of =
             |ttl: Option<u64>, none: &str| ttl.map_or(none.into(), |t| format!("TTL {t} s"));
         // Read from the stored value (the shown copy is masked under --redact, and masked
         // figures are no cache entry).
         let cache = match (self.loaded.cached_summary(), data.cached_context_ttl) {
-            (Some(Ok(_)), ttl) => format!("present · {}", ttl_of(ttl, "no TTL")),
+            (Some(Ok(_)), ttl) => format!("present · {}", ttl_of(ttl, no_ttl)),
             // Read as JSON but not as a cache entry (a snapshot file edited by hand): unreadable.
             (Some(Err(why)), ttl) => format!(
                 "present, unreadable ({}) · {}",
                 preview(&why, 90),
-                ttl_of(ttl, "no TTL")
+                ttl_of(ttl, no_ttl)
             ),
             // Stored, but not readable: not the same as none (an empty or expired cache).
             (None, ttl) => match snap.unreadable_cache() {

@@ -141,6 +141,11 @@ fn inspect_calls_a_cached_context_that_is_no_cache_entry_unreadable() {
         .find(|l| l.starts_with("cached "))
         .unwrap_or_else(|| panic!("{}", out.stdout));
     assert!(line.contains("present, unreadable ("), "{line}");
+    // A file holds no TTLs: the cache's is unknown, not "no TTL".
+    assert!(
+        line.ends_with(" · TTL unknown (a snapshot file holds no TTLs)"),
+        "{line}"
+    );
 }
 
 /// A piped `--prompt` is the prompt byte for byte, as `--json` holds it: nothing added, not
