@@ -390,10 +390,13 @@ pub fn drift_summary(d: &crate::engine::cache::Drift, policy: &str) -> String {
         parts.push("its total_tokens is not the sum the replay makes of the same items".into());
     }
     let sign = if d.token_delta > 0 { "+" } else { "" };
+    let tokens = match d.token_delta {
+        0 => "the same tokens".to_string(),
+        n => format!("{sign}{} tokens", crate::text::thousands_exact(n)),
+    };
     // Which policy replayed it: the TUI compares under the baseline, a command under its own.
     format!(
-        "differs from a fresh replay under {policy} ({sign}{} tokens): {}",
-        crate::text::thousands_exact(d.token_delta),
+        "differs from a fresh replay under {policy} ({tokens}): {}",
         parts.join("; ")
     )
 }

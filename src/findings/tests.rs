@@ -143,6 +143,15 @@ fn a_drift_summary_always_says_what_differs() {
         drift_summary(&one, "p"),
         "differs from a fresh replay under p (+1,001 tokens): 1 item with other token counts"
     );
+    // The same count and other text: said so, not "(0 tokens)" beside "differs".
+    let text_only = crate::engine::cache::Drift {
+        prompt_differs: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        drift_summary(&text_only, "p"),
+        "differs from a fresh replay under p (the same tokens): the prompt text differs"
+    );
     // A cache claiming u64::MAX tokens: the difference exactly, not saturated; an id that
     // is stored text, not an item's, is quoted (so `--redact` masks it).
     let odd = crate::engine::cache::Drift {

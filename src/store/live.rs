@@ -264,7 +264,9 @@ impl LiveStore {
             notes,
             written: pg.written,
         };
-        user_data(raw, opts, Utc::now(), &self.describe())
+        // The clock of the read, to the second: what every timestamp shown is written to.
+        let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 0);
+        user_data(raw, opts, now, &self.describe())
     }
 }
 
