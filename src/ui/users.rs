@@ -278,12 +278,16 @@ fn figure_text(tokens: usize, budget: usize) -> String {
     format!("{:>5} / {:<5}", super::num(tokens), super::num(budget))
 }
 
+/// Eight cells of use against the budget, to the nearest cell: none only when nothing is used,
+/// all only when the budget is.
 fn mini_bar(used: usize, budget: usize) -> String {
     let cells = 8;
-    let filled = if budget == 0 {
+    let filled = if used == 0 {
+        0
+    } else if used >= budget {
         cells
     } else {
-        (used.min(budget) * cells).div_ceil(budget)
+        ((used * cells + budget / 2) / budget).clamp(1, cells - 1)
     };
     format!(" {}{}", "▰".repeat(filled), "▱".repeat(cells - filled))
 }
@@ -295,5 +299,23 @@ fn trunc_style(rate: f64, t: &Theme) -> ratatui::style::Style {
         t.decision(crate::engine::Decision::Truncated)
     } else {
         t.decision(crate::engine::Decision::Dropped)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The bar is to the nearest cell: one token more than half the budget is not five cells
+    /// of eight; any use shows, and a full bar is a full budget.
+    #[test]
+    fn the_mini_bar_rounds_to_the_nearest_cell() {
+        let filled = |used, budget| super::mini_bar(used, budget).matches('▰').count();
+        assert_eq!(filled(2_000, 4_000), 4);
+        assert_eq!(filled(2_004, 4_000), 4);
+        assert_eq!(filled(1, 4_000), 1);
+        assert_eq!(filled(0, 4_000), 0);
+        assert_eq!(filled(3_999, 4_000), 7);
+        assert_eq!(filled(4_000, 4_000), 8);
+        assert_eq!(filled(9_000, 4_000), 8);
+        assert_eq!(filled(5, 0), 8);
     }
 }
