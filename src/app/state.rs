@@ -139,6 +139,9 @@ pub struct Input {
     pub recalled: Option<usize>,
     /// The line being typed when ↑ first recalled the history: ↓ past the newest gives it back.
     pub draft: String,
+    /// The text is a suggestion (a file name to save to, a field's value): what is typed or
+    /// pasted first replaces it; a key that moves or deletes keeps it to edit.
+    pub suggested: bool,
 }
 
 impl Input {
@@ -149,6 +152,15 @@ impl Input {
             completions: Vec::new(),
             recalled: None,
             draft: String::new(),
+            suggested: false,
+        }
+    }
+
+    /// An input line holding `text` as a suggestion (see [`Input::suggested`]).
+    pub fn suggesting(kind: InputKind, text: &str) -> Input {
+        Input {
+            suggested: !text.is_empty(),
+            ..Input::new(kind, text)
         }
     }
 

@@ -137,6 +137,12 @@ fn render_input(frame: &mut Frame, area: Rect, s: &State, t: &Theme, input: &Inp
         InputKind::Save => ("   enter writes · esc cancels".to_string(), t.muted()),
         _ => ("   enter ok · esc cancel".to_string(), t.muted()),
     };
+    // A suggestion says that typing replaces it (arrows and backspace edit it instead).
+    let hint = if input.suggested {
+        format!("   typing replaces it · {}", hint.trim_start())
+    } else {
+        hint
+    };
     let text = il(input.text());
     let room = (area.width as usize)
         .saturating_sub(prompt.width() + 1)
@@ -150,14 +156,20 @@ fn render_input(frame: &mut Frame, area: Rect, s: &State, t: &Theme, input: &Inp
     // The hint takes what the line leaves, cut with `…` rather than at the edge.
     let used = prompt.width() + shown.width().max(cursor + 1);
     let hint = crate::text::fit(&hint, usize::from(area.width).saturating_sub(used));
+    // A suggestion is drawn selected, as a field a keystroke replaces.
+    let text_style = if input.suggested {
+        t.selected()
+    } else {
+        t.base()
+    };
     let line = Line::from(vec![
         styled(prompt, t.accent()),
-        styled(before, t.base()),
+        styled(before, text_style),
         styled(
             if at.is_empty() { " ".to_string() } else { at },
             t.selected(),
         ),
-        styled(after, t.base()),
+        styled(after, text_style),
         styled(hint, hint_style),
     ]);
     frame.render_widget(Paragraph::new(line), area);

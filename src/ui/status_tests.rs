@@ -215,9 +215,22 @@ async fn the_save_prompt_says_what_it_writes() {
         line.starts_with("save tuned policy to: prolaunch-tuned.toml"),
         "{line}"
     );
+    let wide = bar(&s, 120);
     assert!(
-        line.contains("enter writes and quits · esc stays"),
-        "{line}"
+        wide.contains("typing replaces it · enter writes and quits · esc stays"),
+        "{wide:?}"
+    );
+    // Typed over, the suggestion is gone; a key that edits keeps it.
+    settle(&mut s, &ctx, Action::Input(InputKey::Char('x'))).await;
+    assert_eq!(s.ui.input.as_ref().map(|i| i.text()), Some("x"));
+    settle(&mut s, &ctx, Action::Input(InputKey::Esc)).await;
+    settle(&mut s, &ctx, Action::Quit).await;
+    settle(&mut s, &ctx, Action::Input(InputKey::Char('s'))).await;
+    settle(&mut s, &ctx, Action::Input(InputKey::Backspace)).await;
+    settle(&mut s, &ctx, Action::Input(InputKey::Char('l'))).await;
+    assert_eq!(
+        s.ui.input.as_ref().map(|i| i.text()),
+        Some("prolaunch-tuned.toml")
     );
 }
 

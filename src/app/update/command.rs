@@ -175,7 +175,7 @@ fn theme(s: &mut State, name: &str) -> Vec<Effect> {
 /// line being edited, so ctrl-u clears the name and nothing else.
 pub(super) fn save_prompt(s: &mut State) {
     let file = format!("{}.toml", file_stem(&tune::saved_policy(&s.session).name));
-    s.ui.input = Some(Input::new(InputKind::Save, &file));
+    s.ui.input = Some(Input::suggesting(InputKind::Save, &file));
 }
 
 /// A policy name as the stem of the file offered to save it in: letters, digits, `-`, `_` and

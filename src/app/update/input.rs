@@ -31,6 +31,10 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
         InputKey::Tab | InputKey::Up | InputKey::Down | InputKey::Enter | InputKey::Esc => None,
     };
     if let Some(req) = request {
+        // A suggestion is replaced by what is typed first, kept by a key that edits it.
+        if std::mem::take(&mut input.suggested) && matches!(req, InputRequest::InsertChar(_)) {
+            input.line = tui_input::Input::default();
+        }
         input.line.handle(req);
         input.completions.clear();
         return live(s, kind);
@@ -100,6 +104,9 @@ pub fn paste(s: &mut State, text: &str) -> Vec<Effect> {
         return vec![];
     };
     let kind = input.kind;
+    if std::mem::take(&mut input.suggested) {
+        input.line = tui_input::Input::default();
+    }
     let line = one_line(text);
     let kept: String = line.chars().take(PASTE_MAX).collect();
     // Inserted at once, not char by char: the line editor rebuilds its text on each insert.

@@ -246,7 +246,7 @@ fn tune_keys(s: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Select => {
             let text = tune::shown(&s.session.policy, &field.key);
-            s.ui.input = Some(Input::new(InputKind::Edit, &text));
+            s.ui.input = Some(Input::suggesting(InputKind::Edit, &text));
             return vec![];
         }
         // To the next (previous) field the tuning changed.
