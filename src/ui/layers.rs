@@ -470,8 +470,9 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Them
 
 /// The narrowest the text, decision and id columns are made when the row is too wide.
 const MIN_TEXT: usize = 8;
-/// The text width a copy's long badge may not squeeze the text below.
-const FAIR_TEXT: usize = 24;
+/// The text width a copy's long badge may not squeeze the text below (the reason a copy was
+/// dropped is worth more than a dozen more letters of text the preview shows whole).
+const FAIR_TEXT: usize = 12;
 const MIN_DECISION: usize = 14;
 const MIN_ID: usize = 10;
 
