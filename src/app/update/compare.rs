@@ -50,6 +50,10 @@ pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
             open(tuned, format!("{user} · tuned")),
         ),
         (false, at) => {
+            // Users of snapshot files are each at their file's own moment, which is theirs to
+            // compare (as `ctxlens diff FILE FILE` does); users of a store are read at once,
+            // and the seconds between two reads are no input change.
+            let files = s.status.source == crate::store::snapshots::LABEL;
             let label = |who: &str| match at {
                 Some(t) => format!("{who} as of {}", fmt_ts(&t)),
                 None => who.to_string(),
@@ -59,7 +63,7 @@ pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
                 CompareSide {
                     query: None,
                     at,
-                    now: at.is_none().then_some(clock),
+                    now: (at.is_none() && !files).then_some(clock),
                     ..side(arg, tuned, label(arg))
                 },
             )
@@ -264,6 +268,36 @@ mod tests {
         command(&mut s, &store, "diff nobody").await;
         let msg = message(&s);
         assert!(msg.contains("nobody"), "{msg}");
+    }
+
+    /// Two snapshot files of one user are two moments: each replayed at its own clock, as
+    /// `ctxlens diff FILE FILE` does, so the clock's move is one of the input changes.
+    #[tokio::test]
+    async fn diff_of_two_snapshot_files_keeps_each_files_clock() {
+        let read = |f: &str| {
+            std::fs::read_to_string(format!("{}/fixtures/diff/{f}", env!("CARGO_MANIFEST_DIR")))
+                .expect("fixture")
+        };
+        let (mut s, store, _dir) = crate::app::update::tests::app_over_files(&[
+            ("u005-before.json", read("u005-before.json")),
+            ("u005-after.json", read("u005-after.json")),
+        ])
+        .await;
+        open(&mut s, &store, "u005@u005-after.json").await;
+        let asked = super::start(&mut s, "u005@u005-before.json");
+        let [super::Effect::Compare(req)] = asked.as_slice() else {
+            panic!("{asked:?}")
+        };
+        assert_eq!(req.b.now, None, "the file's own clock");
+        command(&mut s, &store, "diff u005@u005-before.json").await;
+        let c = s.user.compared.as_ref().expect("compared");
+        let inputs: Vec<String> = c
+            .comparison
+            .inputs
+            .iter()
+            .map(|i| i.subject.clone())
+            .collect();
+        assert!(inputs.iter().any(|i| i == "now"), "{inputs:?}");
     }
 
     #[tokio::test]
