@@ -12,6 +12,20 @@ fn shown_user(s: &State) -> Option<&str> {
     s.user.view.as_ref().map(|v| v.data().user_id.as_str())
 }
 
+/// Whether `effects` start a fleet report.
+fn runs_report(effects: &[Effect]) -> bool {
+    effects
+        .iter()
+        .any(|e| matches!(e, Effect::RunReport { .. }))
+}
+
+/// Whether `effects` start an optimizer search.
+fn runs_optimizer(effects: &[Effect]) -> bool {
+    effects
+        .iter()
+        .any(|e| matches!(e, Effect::RunOptimize { .. }))
+}
+
 fn health(up: bool) -> Vec<Health> {
     vec![Health {
         name: "memory".into(),
@@ -286,12 +300,7 @@ async fn the_report_screen_opened_while_a_store_is_down_says_so_and_waits_for_it
     let (mut s, _store) = demo_app().await;
     update(&mut s, Action::Health(health(false)));
     let effects = update(&mut s, Action::ShowReport);
-    assert!(
-        !effects
-            .iter()
-            .any(|e| matches!(e, Effect::RunReport { .. })),
-        "{effects:?}"
-    );
+    assert!(!runs_report(&effects), "{effects:?}");
     let shown = format!(
         "{:?}",
         crate::ui::tests::draw(&s, 80, 24, &crate::ui::theme::Theme::default()).backend()
@@ -301,24 +310,14 @@ async fn the_report_screen_opened_while_a_store_is_down_says_so_and_waits_for_it
         "{shown}"
     );
     let effects = update(&mut s, Action::Health(health(true)));
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::RunReport { .. })),
-        "{effects:?}"
-    );
+    assert!(runs_report(&effects), "{effects:?}");
 }
 
 #[tokio::test]
 async fn a_report_that_failed_for_an_outage_says_why_and_runs_when_the_stores_are_back() {
     let (mut s, _store) = demo_app().await;
     let effects = update(&mut s, Action::ShowReport);
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::RunReport { .. })),
-        "{effects:?}"
-    );
+    assert!(runs_report(&effects), "{effects:?}");
     update(
         &mut s,
         Action::Failed(Task::Report, memory_down("refused").into()),
@@ -336,20 +335,10 @@ async fn a_report_that_failed_for_an_outage_says_why_and_runs_when_the_stores_ar
     assert!(shown.contains("could not be computed"), "{shown}");
     // Not again while the store is down: every key would start a run that fails.
     let effects = update(&mut s, Action::Down);
-    assert!(
-        !effects
-            .iter()
-            .any(|e| matches!(e, Effect::RunReport { .. })),
-        "{effects:?}"
-    );
+    assert!(!runs_report(&effects), "{effects:?}");
     // Back: it runs by itself.
     let effects = update(&mut s, Action::Health(health(true)));
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::RunReport { .. })),
-        "{effects:?}"
-    );
+    assert!(runs_report(&effects), "{effects:?}");
 }
 
 #[tokio::test]
@@ -592,19 +581,9 @@ async fn tuning_while_a_store_is_down_starts_no_report() {
     assert!(s.modified(), "tuned");
     effects.extend(update(&mut s, Action::ShowReport));
     effects.extend(update(&mut s, Action::Down));
-    assert!(
-        !effects
-            .iter()
-            .any(|e| matches!(e, Effect::RunReport { .. })),
-        "{effects:?}"
-    );
+    assert!(!runs_report(&effects), "{effects:?}");
     let effects = update(&mut s, Action::Health(health(true)));
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::RunReport { .. })),
-        "{effects:?}"
-    );
+    assert!(runs_report(&effects), "{effects:?}");
 }
 
 /// `o` while a store is down starts no search (every trial would fail, as a report would): it
@@ -615,12 +594,7 @@ async fn the_optimizer_is_not_started_while_a_store_is_down() {
     super::tests::open(&mut s, &ctx, "u062").await;
     update(&mut s, Action::Health(health(false)));
     let effects = update(&mut s, Action::Optimize);
-    assert!(
-        !effects
-            .iter()
-            .any(|e| matches!(e, Effect::RunOptimize { .. })),
-        "{effects:?}"
-    );
+    assert!(!runs_optimizer(&effects), "{effects:?}");
     assert_eq!(s.ui.overlay, crate::app::state::Overlay::None);
     let said = s.status.message.as_ref().expect("said");
     assert!(
@@ -630,12 +604,7 @@ async fn the_optimizer_is_not_started_while_a_store_is_down() {
     );
     update(&mut s, Action::Health(health(true)));
     let effects = update(&mut s, Action::Optimize);
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::RunOptimize { .. })),
-        "{effects:?}"
-    );
+    assert!(runs_optimizer(&effects), "{effects:?}");
 }
 
 /// With no user open and no list read, what a store that is down holds back is said as what
