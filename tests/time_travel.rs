@@ -174,15 +174,21 @@ fn notes(v: &Value) -> Vec<(String, String, String)> {
         .collect()
 }
 
-#[test]
-fn a_user_as_of_an_instant_from_live_stores() {
-    let pg = Postgres::shared();
-    let db = "time_travel";
+/// A Redis of its own and database `db` of the shared Postgres, migrated, with the
+/// environment that points ctxlens at them.
+fn migrated(pg: &Postgres, db: &str) -> (RedisServer, [(&'static str, String); 2], String) {
     let url = pg.create_database(db);
     let redis = RedisServer::start();
     let env = env(&redis, &url);
     let m = ctxlens_with(&["migrate"], &env);
     assert_eq!(m.code, 0, "migrate: {}", m.stderr);
+    (redis, env, url)
+}
+
+#[test]
+fn a_user_as_of_an_instant_from_live_stores() {
+    let (pg, db) = (Postgres::shared(), "time_travel");
+    let (redis, env, url) = migrated(pg, db);
     let story = Story { now: Utc::now() };
     seed(pg, db, &redis, &story);
 
@@ -482,13 +488,8 @@ fn a_negative_epoch_is_an_instant() {
 /// good row of ten days back is there); now, both are.
 #[test]
 fn rows_written_after_the_instant_say_nothing_as_of_it() {
-    let pg = Postgres::shared();
-    let db = "time_travel_later";
-    let url = pg.create_database(db);
-    let redis = RedisServer::start();
-    let env = env(&redis, &url);
-    let m = ctxlens_with(&["migrate"], &env);
-    assert_eq!(m.code, 0, "migrate: {}", m.stderr);
+    let (pg, db) = (Postgres::shared(), "time_travel_later");
+    let (_redis, env, _) = migrated(pg, db);
     let story = Story { now: Utc::now() };
     let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
     pg.psql(
