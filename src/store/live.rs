@@ -61,7 +61,27 @@ pub(super) fn name_host(label: &str) -> (String, String) {
     (name.to_string(), host.to_string())
 }
 
-pub(super) fn health(
+/// Redis's state now: a PING within `wait`.
+pub(super) async fn redis_health(r: &RedisStore, wait: Duration) -> super::Health {
+    let (name, host) = name_host(&r.label);
+    health(name, host, tokio::time::timeout(wait, r.ping()).await, wait)
+}
+
+/// Postgres's state now: `SELECT 1` within `wait`. No answer in time: a server gone after the
+/// start leaves the pool waiting for a connection, which does not say why; a connection made
+/// directly does (refused), as fast as the server answers.
+pub(super) async fn pg_health(p: &PgStore, wait: Duration) -> super::Health {
+    let (name, host) = name_host(&p.label);
+    let mut ping = tokio::time::timeout(wait, p.ping()).await;
+    if ping.is_err()
+        && let Some(why) = p.refuses(wait).await
+    {
+        ping = Ok(Err(why));
+    }
+    health(name, host, ping, wait)
+}
+
+fn health(
     name: String,
     host: String,
     ping: Result<Result<Duration, StoreError>, tokio::time::error::Elapsed>,
@@ -401,29 +421,13 @@ impl Store for LiveStore {
     async fn health(&self) -> Vec<super::Health> {
         let redis = async {
             match &self.redis {
-                Some(r) => {
-                    let (name, host) = name_host(&r.label);
-                    let ping = tokio::time::timeout(self.health_timeout, r.ping()).await;
-                    Some(health(name, host, ping, self.health_timeout))
-                }
+                Some(r) => Some(redis_health(r, self.health_timeout).await),
                 None => None,
             }
         };
         let pg = async {
             match &self.pg {
-                Some(p) => {
-                    let (name, host) = name_host(&p.label);
-                    let mut ping = tokio::time::timeout(self.health_timeout, p.ping()).await;
-                    // No answer in time: a server gone after the start leaves the pool
-                    // waiting for a connection, which does not say why; a connection made
-                    // directly does (refused), as fast as the server answers.
-                    if ping.is_err()
-                        && let Some(why) = p.refuses(self.health_timeout).await
-                    {
-                        ping = Ok(Err(why));
-                    }
-                    Some(health(name, host, ping, self.health_timeout))
-                }
+                Some(p) => Some(pg_health(p, self.health_timeout).await),
                 None => None,
             }
         };

@@ -331,14 +331,9 @@ impl PgStore {
     /// Why a connection made directly within `wait` fails (refused, authentication, TLS);
     /// `None` when it is made or does not answer in time.
     pub(super) async fn refuses(&self, wait: Duration) -> Option<StoreError> {
-        let opts = self.pool.connect_options();
-        match tokio::time::timeout(wait, PgConnection::connect_with(&opts)).await {
-            Ok(Err(e)) => Some(self.fail("connect", e)),
-            Ok(Ok(conn)) => {
-                let _ = conn.close().await;
-                None
-            }
-            Err(_) => None,
+        match connect_once(&self.pool.connect_options(), wait).await {
+            Some(Err(e)) => Some(self.fail("connect", e)),
+            _ => None,
         }
     }
 
@@ -496,18 +491,16 @@ async fn connect(
     label: &str,
     fail: &(dyn Fn(&str, sqlx::Error) -> StoreError + Sync),
 ) -> Result<PgPool, StoreError> {
-    match tokio::time::timeout(timeout, PgConnection::connect_with(&opts)).await {
-        Err(_) => {
+    match connect_once(&opts, timeout).await {
+        None => {
             return Err(StoreError::TimedOut {
                 store: label.into(),
                 what: "connect".into(),
                 secs: timeout.as_secs_f32(),
             });
         }
-        Ok(Err(e)) => return Err(fail("connect", e)),
-        Ok(Ok(conn)) => {
-            let _ = conn.close().await;
-        }
+        Some(Err(e)) => return Err(fail("connect", e)),
+        Some(Ok(())) => {}
     }
     let settings = std::sync::Arc::new(settings);
     PgPoolOptions::new()
@@ -526,6 +519,19 @@ async fn connect(
         .connect_with(opts)
         .await
         .map_err(|e| fail("connect", e))
+}
+
+/// One connection made directly within `wait`, then closed: what a pool does not say (why it
+/// has no connection). `None`: no answer in time.
+async fn connect_once(opts: &PgConnectOptions, wait: Duration) -> Option<Result<(), sqlx::Error>> {
+    match tokio::time::timeout(wait, PgConnection::connect_with(opts)).await {
+        Err(_) => None,
+        Ok(Err(e)) => Some(Err(e)),
+        Ok(Ok(conn)) => {
+            let _ = conn.close().await;
+            Some(Ok(()))
+        }
+    }
 }
 
 /// The knowledge table's embedding column: its dimension (atttypmod of a vector(n) column is

@@ -8,7 +8,9 @@ use std::sync::OnceLock;
 
 use async_trait::async_trait;
 
-use super::live::{Endpoints, LiveStore, connect_pg, connect_redis, health, name_host};
+use super::live::{
+    Endpoints, LiveStore, connect_pg, connect_redis, name_host, pg_health, redis_health,
+};
 use super::postgres::PgStore;
 use super::redis::RedisStore;
 use super::{
@@ -185,19 +187,13 @@ impl Store for Reconnecting {
         let mut list = Vec::new();
         if let Some(label) = self.redis_label() {
             list.push(match &parts.redis {
-                Some(r) => {
-                    let (name, host) = name_host(&r.label);
-                    health(name, host, tokio::time::timeout(wait, r.ping()).await, wait)
-                }
+                Some(r) => redis_health(r, wait).await,
                 None => down(&label, parts.redis_down.as_ref()),
             });
         }
         if let Some(label) = self.pg_label() {
             list.push(match &parts.pg {
-                Some(p) => {
-                    let (name, host) = name_host(&p.label);
-                    health(name, host, tokio::time::timeout(wait, p.ping()).await, wait)
-                }
+                Some(p) => pg_health(p, wait).await,
                 None => down(&label, parts.pg_down.as_ref()),
             });
         }

@@ -248,11 +248,6 @@ fn render_empty(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             ));
         }
         lines
-    } else if let Some(m) = s.status.message.as_ref().filter(|m| m.error) {
-        vec![
-            Line::styled("Could not load users", t.error()),
-            Line::from(il(&m.text)),
-        ]
     } else {
         vec![Line::from(format!("No users in {}.", il(&s.status.source)))]
     };
