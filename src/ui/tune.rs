@@ -254,6 +254,10 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 );
             }
             let mut title = super::fit_spans(counts, room);
+            // One space before the border, not the two that part counts.
+            if let Some(last) = title.spans.last_mut() {
+                last.content = last.content.trim_end().to_string().into();
+            }
             title.spans.push(Span::raw(" "));
             frame.render_widget(b.title(title), area);
         }

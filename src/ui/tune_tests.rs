@@ -89,3 +89,19 @@ async fn tune_flags_share_a_row_when_one_per_line_does_not_fit() {
         assert!(!inside.ends_with("--set"), "{row}");
     }
 }
+
+/// On a short pane the counts in the diff's title end one space before the border.
+#[tokio::test]
+async fn the_diff_titles_counts_end_one_space_before_the_border() {
+    let (mut s, store) = demo_app().await;
+    s.ui.size = (80, 24);
+    open(&mut s, &store, "u062").await;
+    run(&mut s, &store, "set budget.total=3000").await;
+    settle(&mut s, &store, Action::ShowTune).await;
+    let t = text(&s, 80, 24);
+    let title = t
+        .lines()
+        .find(|l| l.contains("Replay diff"))
+        .unwrap_or_else(|| panic!("{t}"));
+    assert!(title.contains("1 newly dropped ─"), "{title}");
+}
