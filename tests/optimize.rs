@@ -241,6 +241,21 @@ fn bad_arguments_are_usage_errors_naming_what_is_wrong() {
             "the score S is a number ≥ 0",
         ),
         (&["optimize", "--time", "0s"][..], "more than 0"),
+        // A negative value after a space is the option's value, named in the error.
+        (&["optimize", "--time", "-3s"][..], "'--time <DURATION>'"),
+        (
+            &["optimize", "--holdout", "-0.1"][..],
+            "'--holdout <SHARE>'",
+        ),
+        (&["optimize", "--seed", "-1"][..], "'--seed <SEED>'"),
+        (
+            &["report", "--knowledge-rows", "-1"][..],
+            "'--knowledge-rows <N>'",
+        ),
+        (
+            &["report", "--connect-timeout", "-2"][..],
+            "'--connect-timeout <SECONDS>'",
+        ),
         (
             &["optimize", "--free", "knowledge.limit=1.5..3"][..],
             "knowledge.limit is a whole number",

@@ -68,11 +68,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "PREFIX")]
     pub key_prefix: Option<String>,
     /// Seconds to wait for a store to answer when connecting (0.1 to 86400).
-    #[arg(long, global = true, default_value = "3", value_name = "SECONDS", value_parser = parse_seconds)]
+    #[arg(long, allow_hyphen_values = true, global = true, default_value = "3", value_name = "SECONDS", value_parser = parse_seconds)]
     pub connect_timeout: std::time::Duration,
     /// Seconds a Postgres statement may wait for its answer (0.1 to 86400): past it the store
     /// counts as gone (a report is then PARTIAL). Redis answers within --connect-timeout.
-    #[arg(long, global = true, default_value = "30", value_name = "SECONDS", value_parser = parse_seconds)]
+    #[arg(long, allow_hyphen_values = true, global = true, default_value = "30", value_name = "SECONDS", value_parser = parse_seconds)]
     pub query_timeout: std::time::Duration,
     /// How the knowledge query is embedded.
     #[arg(long, global = true, value_enum, default_value_t = EmbedderKind::Builtin)]
@@ -90,7 +90,7 @@ pub struct GlobalArgs {
     )]
     pub embed_model: String,
     /// Seconds to wait for the embeddings endpoint (0.1 to 86400).
-    #[arg(long, global = true, default_value = "10", value_name = "SECONDS", value_parser = parse_seconds)]
+    #[arg(long, allow_hyphen_values = true, global = true, default_value = "10", value_name = "SECONDS", value_parser = parse_seconds)]
     pub embed_timeout: std::time::Duration,
 }
 
@@ -347,7 +347,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
         /// Stop after this many events (a message that is not one is said on stderr and not counted).
-        #[arg(long, value_name = "N", value_parser = at_least_one)]
+        #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = at_least_one)]
         count: Option<usize>,
     },
     /// Replay every user (or a sample, a list, snapshot files, a synthetic fleet) under the
@@ -365,10 +365,15 @@ pub enum Command {
     /// Load the demo dataset (or N synthetic users) into the stores; this command writes to both.
     Seed {
         /// Generate this many synthetic users instead of the demo.
-        #[arg(long, value_name = "N", value_parser = at_least_one)]
+        #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = at_least_one)]
         synthetic: Option<usize>,
         /// Seed number of the synthetic generator.
-        #[arg(long, default_value_t = 1, value_name = "SEED")]
+        #[arg(
+            long,
+            allow_negative_numbers = true,
+            default_value_t = 1,
+            value_name = "SEED"
+        )]
         seed: u64,
         /// Write keys without TTLs (for long demos).
         #[arg(long)]

@@ -29,7 +29,12 @@ pub struct ReportArgs {
     #[arg(long, value_name = "PRESET|FILE")]
     pub baseline: Option<String>,
     /// Replay N users drawn at random (the same N for the same --seed).
-    #[arg(long, value_name = "N", conflicts_with = "users")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        value_name = "N",
+        conflicts_with = "users"
+    )]
     pub sample: Option<usize>,
     /// Replay the users listed in FILE (one id per line; `#` comments).
     #[arg(long, value_name = "FILE")]
@@ -38,13 +43,18 @@ pub struct ReportArgs {
     #[arg(long, value_name = "DIR", conflicts_with_all = ["sample", "users", "synthetic"])]
     pub snapshots: Option<PathBuf>,
     /// Replay N generated users instead of a store (the fleet `seed --synthetic N` writes).
-    #[arg(long, value_name = "N", value_parser = super::at_least_one)]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = super::at_least_one)]
     pub synthetic: Option<usize>,
     /// Seed of the synthetic fleet and of --sample.
-    #[arg(long, default_value_t = 1, value_name = "SEED")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        default_value_t = 1,
+        value_name = "SEED"
+    )]
     pub seed: u64,
     /// How many most-affected users to list (at least 1).
-    #[arg(long, default_value_t = DEFAULT_TOP, value_name = "N", value_parser = super::at_least_one)]
+    #[arg(long, allow_negative_numbers = true, default_value_t = DEFAULT_TOP, value_name = "N", value_parser = super::at_least_one)]
     pub top: usize,
     /// Replay as of this instant (RFC 3339 or epoch seconds); default: each store's now.
     #[arg(long, value_name = "TIME", allow_negative_numbers = true, value_parser = parse_now)]
@@ -68,7 +78,7 @@ pub struct ReportArgs {
     pub duplicates: bool,
     /// Knowledge rows the dead-knowledge section lists per milestone, of each kind (never
     /// retrieved; retrieved but never kept); the counts cover every row.
-    #[arg(long, default_value_t = DEFAULT_LISTED, value_name = "N")]
+    #[arg(long, allow_negative_numbers = true, default_value_t = DEFAULT_LISTED, value_name = "N")]
     pub knowledge_rows: usize,
     /// Exit with status 3 when the candidate fails a seed 003 target: `target` for any of them,
     /// or one by name (avg_context_tokens, static_share, rag_hit_rate, truncation_rate);

@@ -112,15 +112,15 @@ fn improvements(history: &[Trial]) -> Vec<Improvement> {
     out
 }
 
-/// Targets `m` misses, as `truncation_rate<0.05 (is 0.0712)`.
+/// Targets `m` misses, as `truncation_rate<0.05 (slack -0.0212)`.
 pub fn unmet(targets: &[Target], m: &Metrics) -> Vec<String> {
     targets
         .iter()
         .filter(|t| t.violation(m) > 0.0)
         .map(|t| {
             let is = t
-                .slack(m)
-                .map_or(String::new(), |s| format!(" (slack {s:.4})"));
+                .shown_slack(m, 4)
+                .map_or(String::new(), |s| format!(" (slack {s})"));
             format!("{}{is}", t.text)
         })
         .collect()

@@ -203,6 +203,21 @@ impl Target {
         })
     }
 
+    /// The slack to `places` decimals, signed, never reading as met when it is not: a value on
+    /// a strict bound is `on the bound, excluded`, and a miss too small for `places` decimals
+    /// is written in full (`-1.2e-9`).
+    pub fn shown_slack(&self, m: &Metrics, places: usize) -> Option<String> {
+        let s = self.slack(m)?;
+        let met = self.violation(m) == 0.0;
+        let rounded = format!("{s:+.places$}");
+        let zero = rounded.trim_start_matches(['-', '+', '0', '.']).is_empty();
+        Some(match (met, s >= 0.0, zero) {
+            (false, true, _) => "on the bound, excluded".to_string(),
+            (false, false, true) => format!("{s:+.1e}"),
+            _ => rounded,
+        })
+    }
+
     /// 0 when met (or not measured), else how far outside, relative to the bound's size.
     pub fn violation(&self, m: &Metrics) -> f64 {
         let Some(x) = m.get(self.metric) else {
@@ -323,6 +338,23 @@ mod tests {
             avg_kept_score: 0.0,
             guard_loss: None,
         }
+    }
+
+    /// A miss never reads as met: on a strict bound it says so, and a miss smaller than the
+    /// decimals shown is written in full.
+    #[test]
+    fn a_missed_target_never_shows_a_slack_that_reads_as_met() {
+        let t = Target::parse("truncation_rate<0.03").expect("target");
+        let shown = |trunc| t.shown_slack(&m(0.0, trunc), 3).expect("measured");
+        assert_eq!(shown(0.01), "+0.020");
+        assert_eq!(shown(0.05), "-0.020");
+        assert_eq!(shown(0.03), "on the bound, excluded");
+        assert_eq!(shown(0.030_000_2), "-2.0e-7");
+        let at_most = Target::parse("truncation_rate<=0.03").expect("target");
+        assert_eq!(
+            at_most.shown_slack(&m(0.0, 0.03), 3).as_deref(),
+            Some("+0.000")
+        );
     }
 
     #[test]

@@ -81,8 +81,6 @@ fn per_category_progress_names_the_category_searched() {
     }
 }
 
-/// A baseline value outside the asked bounds: the origin is clamped into them, and what the
-/// answer changes is stated against the baseline's real value.
 /// `--category-of FILE` gives users a category: each category is searched on its own users,
 /// a category without users is said to be skipped, and users in none are counted.
 #[test]
@@ -183,6 +181,7 @@ fn category_of_searches_each_category_on_its_own_users() {
     ]);
     assert_eq!(text.code, 0, "{}", text.stderr);
     for want in [
+        "the fleet's 71 users: 71 to optimize on, 0 held out; each category searched on its own (USERS)",
         "61 users of the fleet are in no category there, so in no search",
         "it lists 1 user not in the fleet",
         "not searched: business: no user of the fleet is in this category",

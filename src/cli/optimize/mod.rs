@@ -44,7 +44,7 @@ pub struct OptimizeArgs {
     pub fixed: Vec<String>,
     /// A constraint (repeatable), replacing seed 003's target for that metric:
     /// truncation_rate<0.03, avg_tokens<2000, rag_hits>0.85, static_share=0.2..0.4.
-    #[arg(long, value_name = "METRIC<V")]
+    #[arg(long, value_name = "TARGET")]
     pub target: Vec<String>,
     /// No user may lose more than K kept tokens of items scoring at least S, against the
     /// baseline: `--guard 200@1.5`.
@@ -58,24 +58,34 @@ pub struct OptimizeArgs {
     #[arg(long, value_enum, default_value_t = Method::Coordinate)]
     pub method: Method,
     /// Stop after N measured policies, at least 1 [default: 200 unless --time is given].
-    #[arg(long, value_name = "N", value_parser = parse_trials)]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = parse_trials)]
     pub trials: Option<usize>,
     /// Stop after this long (60s, 2m, 500ms; a bare number is seconds): the best so far is the
     /// answer.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, allow_hyphen_values = true, value_name = "DURATION", value_parser = parse_duration)]
     pub time: Option<Duration>,
     /// Seed of the search and of the held-out split: the same seed and --trials give the
     /// same answer.
-    #[arg(long, default_value_t = 1, value_name = "SEED")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        default_value_t = 1,
+        value_name = "SEED"
+    )]
     pub seed: u64,
     /// Share of users held out of the search and measured after it, to show over-fitting.
-    #[arg(long, default_value_t = 0.3, value_name = "SHARE", value_parser = parse_share)]
+    #[arg(long, allow_negative_numbers = true, default_value_t = 0.3, value_name = "SHARE", value_parser = parse_share)]
     pub holdout: f64,
     /// Write the recommended policy (TOML) to FILE.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Replay N users drawn at random (the same N for the same --fleet-seed).
-    #[arg(long, value_name = "N", conflicts_with = "users")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        value_name = "N",
+        conflicts_with = "users"
+    )]
     pub sample: Option<usize>,
     /// Replay the users listed in FILE (one id per line; `#` comments).
     #[arg(long, value_name = "FILE")]
@@ -84,16 +94,26 @@ pub struct OptimizeArgs {
     #[arg(long, value_name = "DIR", conflicts_with_all = ["sample", "users", "synthetic"])]
     pub snapshots: Option<PathBuf>,
     /// Replay N generated users instead of a store.
-    #[arg(long, value_name = "N", value_parser = super::at_least_one)]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = super::at_least_one)]
     pub synthetic: Option<usize>,
     /// Seed of the synthetic fleet and of --sample.
-    #[arg(long, default_value_t = 1, value_name = "SEED")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        default_value_t = 1,
+        value_name = "SEED"
+    )]
     pub fleet_seed: u64,
     /// Replay as of this instant (RFC 3339 or epoch seconds); default: each store's now.
     #[arg(long, value_name = "TIME", allow_negative_numbers = true, value_parser = parse_now)]
     pub now: Option<chrono::DateTime<chrono::Utc>>,
     /// How many most-affected users the fleet report lists.
-    #[arg(long, default_value_t = 10, value_name = "N")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        default_value_t = 10,
+        value_name = "N"
+    )]
     pub top: usize,
     /// One search per seed 003 category (analysis, retrieval, recommendation, technical,
     /// business): the policy's `category` set to each (it picks the static modules), one TOML

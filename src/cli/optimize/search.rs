@@ -366,7 +366,7 @@ pub(super) async fn per_category(
         )?;
         return all.not_read.verdict(read);
     }
-    write_categories(out, all, args, &outs)?;
+    write_categories(out, all, args, &outs, sharing.is_some())?;
     write_sharing(out, sharing.as_ref(), &skipped)?;
     all.not_read.verdict(read)
 }
@@ -425,16 +425,24 @@ fn write_categories(
     ctx: &SearchCtx,
     args: &OptimizeArgs,
     outs: &[CategoryOut],
+    from_file: bool,
 ) -> Result<(), CliError> {
+    // The split is the fleet's; what each search used is its row's USERS.
     writeln!(
         out,
         "{}",
         paint(
             BOLD,
             &format!(
-                "Optimize per category · {} users optimized on, {} held out · {} search, seed {}",
+                "Optimize per category · the fleet's {} users: {} to optimize on, {} held out; {} · {} search, seed {}",
+                ctx.train.len() + ctx.held.len(),
                 ctx.train.len(),
                 ctx.held.len(),
+                if from_file {
+                    "each category searched on its own (USERS)"
+                } else {
+                    "each category searched on all of them"
+                },
                 args.method.as_str(),
                 args.seed
             )

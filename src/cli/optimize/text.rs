@@ -267,7 +267,7 @@ fn write_pareto(out: &mut impl Write, f: &Found) -> Result<(), CliError> {
             (format!("{:.2}", tr.objective.abs()), BOLD),
         ];
         for g in &f.targets {
-            let slack = g.slack(&tr.metrics);
+            let slack = g.shown_slack(&tr.metrics, 3);
             let ok = g.violation(&tr.metrics) == 0.0;
             let key = g.metric.as_str();
             let value = fmt_metric(
@@ -278,7 +278,7 @@ fn write_pareto(out: &mut impl Write, f: &Found) -> Result<(), CliError> {
                     .and_then(|(_, v)| *v),
             );
             let shown = match slack {
-                Some(s) => format!("{value} ({s:+.3})"),
+                Some(s) => format!("{value} ({s})"),
                 None => value,
             };
             cells.push((shown, if ok { GREEN } else { RED }));
