@@ -150,13 +150,56 @@ pub fn shell_plain(word: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "._:-".contains(c))
 }
 
-/// `word` as one argument of a POSIX shell: as it is when [`shell_plain`], else in single
-/// quotes (a `'` inside closes, escapes and reopens them).
+/// `word` as one argument of a shell: as it is when [`shell_plain`], else in single quotes (a
+/// `'` inside closes, escapes and reopens them); a word a terminal would not show as itself
+/// (controls, invisible or look-alike characters) as an [`ansi_c`] string instead, so what is
+/// shown pastes back as exactly `word`.
 pub fn shell_word(word: &str) -> Cow<'_, str> {
     if shell_plain(word) {
         return Cow::Borrowed(word);
     }
+    if shown_changed(word) {
+        return Cow::Owned(ansi_c(word));
+    }
     Cow::Owned(format!("'{}'", word.replace('\'', r"'\''")))
+}
+
+/// A user id as `y` copies it: as it is, unless showing it would change it (a control, an
+/// invisible or look-alike character: [`shown_id`]); then as the bash/zsh argument that names
+/// it exactly ([`ansi_c`]): pasted after `ctxlens inspect` it opens that user and no other, and
+/// the clipboard never carries a control character.
+pub fn id_to_copy(id: &str) -> Cow<'_, str> {
+    if shown_changed(id) {
+        Cow::Owned(ansi_c(id))
+    } else {
+        Cow::Borrowed(id)
+    }
+}
+
+/// Whether a one-line field shows `word` other than as itself.
+fn shown_changed(word: &str) -> bool {
+    word.chars().any(|c| unsafe_char(c) || id_escaped(c))
+}
+
+/// `word` as a bash/zsh ANSI-C string (`$'x\x1b]0;t\x07'`, `$'u019\xc2\xa0'`): every control
+/// or look-alike character escaped byte by byte (`\x` reads the same in every locale; `\u` does
+/// not in C), so it reads back as exactly `word` and holds no control character itself.
+pub fn ansi_c(word: &str) -> String {
+    let mut out = String::from("$'");
+    for c in word.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            c if unsafe_char(c) || id_escaped(c) => {
+                for b in c.encode_utf8(&mut [0; 4]).bytes() {
+                    let _ = write!(out, "\\x{b:02x}");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
 }
 
 /// The non-blank lines of `text` on one line, each trimmed and joined by ` ⏎ `, made inert and
@@ -224,30 +267,55 @@ pub fn quoted(text: &str) -> String {
     out
 }
 
-/// A user id as a one-line field: inert, and the empty id (legal in the stores) shown as `""`
-/// so its row does not read as a row without a user.
+/// A user id as a one-line field: inert, and shown so that two different ids never read alike.
 ///
-/// An id that ends or starts in whitespace (`"h1 "`) is quoted, and its variation selectors
-/// are escapes: it must not read as another user's id.
-pub fn shown_id(id: &str) -> std::borrow::Cow<'_, str> {
+/// - The empty id (legal in the stores) is `""`, so its row does not read as a row without a
+///   user; an id that starts or ends in a space, or starts with `"`, is quoted (`"h1 "`), with
+///   `"` inside written `\"`.
+/// - Controls and invisible characters are shown as [`inert_line`] shows them (`␛`, `\u{202e}`);
+///   what could be taken for one of those is escaped too: a backslash is `\\`, a control
+///   picture typed as itself (`␛`) is `\u{241b}`, a space other than the ASCII one (no-break,
+///   figure, ideographic, …) and a variation selector are `\u{..}`.
+pub fn shown_id(id: &str) -> Cow<'_, str> {
     if id.is_empty() {
-        return std::borrow::Cow::Borrowed("\"\"");
+        return Cow::Borrowed("\"\"");
     }
-    let line = inert_line(id);
-    if !line.chars().any(variation_selector) && line.trim() == line {
-        return line;
+    let quote = id.starts_with(' ') || id.ends_with(' ') || id.starts_with('"');
+    if !quote
+        && !id
+            .chars()
+            .any(|c| c == '\\' || unsafe_char(c) || id_escaped(c))
+    {
+        return Cow::Borrowed(id);
     }
-    let mut out = String::with_capacity(line.len() + 2);
-    out.push('"');
-    for c in line.chars() {
-        if variation_selector(c) {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        } else {
-            out.push(c);
+    let mut out = String::with_capacity(id.len() + 8);
+    if quote {
+        out.push('"');
+    }
+    for c in id.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' if quote => out.push_str("\\\""),
+            c if unsafe_char(c) => push_visible(&mut out, c),
+            c if id_escaped(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
         }
     }
-    out.push('"');
-    std::borrow::Cow::Owned(out)
+    if quote {
+        out.push('"');
+    }
+    Cow::Owned(out)
+}
+
+/// Characters an id shows as an escape although text shows them as themselves: they would make
+/// two ids read alike ([`shown_id`]).
+fn id_escaped(c: char) -> bool {
+    variation_selector(c)
+        || ('\u{2400}'..='\u{2426}').contains(&c)
+        || (c.is_whitespace() && c != ' ')
+        || matches!(c, '\u{2000}'..='\u{200a}' | '\u{205f}' | '\u{3000}')
 }
 
 /// One line of text made inert and cut to `max` columns in the middle (`3f2a9c1e…4e5f#12`): an
@@ -541,11 +609,75 @@ mod tests {
         }
         // An emoji's variation selector stays in text; an id shows it, quoted.
         assert_eq!(inert_line("I \u{2764}\u{fe0f} it"), "I \u{2764}\u{fe0f} it");
-        assert_eq!(shown_id("u001\u{fe0f}"), "\"u001\\u{fe0f}\"");
+        assert_eq!(shown_id("u001\u{fe0f}"), "u001\\u{fe0f}");
         assert_eq!(shown_id("h1 "), "\"h1 \"");
         assert_eq!(shown_id(" h1"), "\" h1\"");
         assert_eq!(shown_id("h1"), "h1");
         assert_eq!(shown_id(""), "\"\"");
+    }
+
+    /// An id is copied as it is, unless showing it changes it: then as an ANSI-C string bash
+    /// reads back to the same bytes, in any locale; a shell word likewise.
+    #[test]
+    fn an_id_to_copy_names_the_id_exactly() {
+        assert_eq!(id_to_copy("u062"), "u062");
+        assert_eq!(id_to_copy("evil:user one"), "evil:user one");
+        assert_eq!(shell_word("evil:user one"), "'evil:user one'");
+        assert_eq!(id_to_copy("xesc\u{1b}]0;T\u{7}"), "$'xesc\\x1b]0;T\\x07'");
+        assert_eq!(id_to_copy("xesc\u{241b}'"), "$'xesc\\xe2\\x90\\x9b\\''");
+        assert_eq!(id_to_copy("u\u{a0}\\"), "$'u\\xc2\\xa0\\\\'");
+        assert_eq!(shell_word("pg:u\u{a0}"), "$'pg:u\\xc2\\xa0'");
+        let raw = "a\u{1b}[2J\u{202e}b\u{241b}'\\ \u{a0}\u{e0041}";
+        for word in [id_to_copy(raw), shell_word(raw)] {
+            assert_eq!(inert_line(&word), word, "holds no control");
+            let bash = std::process::Command::new("bash")
+                .env("LC_ALL", "C")
+                .args(["-c", &format!("printf %s {word}")])
+                .output()
+                .expect("bash runs");
+            assert_eq!(String::from_utf8_lossy(&bash.stdout), raw);
+        }
+    }
+
+    /// Two different ids never read alike: what could be taken for an escape is escaped too.
+    #[test]
+    fn shown_ids_never_read_alike() {
+        let ids = [
+            "xesc\u{1b}[31m\u{7}",
+            "xesc\u{241b}[31m\u{2407}",
+            "xesc\\u{1b}[31m\u{7}",
+            "xbidi\u{202e}evil",
+            "xbidi\\u{202e}evil",
+            "xbidi\\\\u{202e}evil",
+            "u019 ",
+            "u019\u{a0}",
+            "u019\u{2007}",
+            "u019\u{202f}",
+            "u019\u{3000}",
+            "\"u019 \"",
+            "\"u019",
+            "u019",
+            "\"\"",
+            "",
+            " ",
+            "\" \"",
+            "a\tb",
+            "a\u{2409}b",
+        ];
+        let shown: Vec<String> = ids.iter().map(|i| shown_id(i).into_owned()).collect();
+        for (i, a) in shown.iter().enumerate() {
+            assert_eq!(inert_line(a), a.as_str(), "{a} is inert");
+            for (j, b) in shown.iter().enumerate().skip(i + 1) {
+                assert_ne!(a, b, "{:?} and {:?} read alike", ids[i], ids[j]);
+            }
+        }
+        assert_eq!(shown_id("xesc\u{1b}[31m"), "xesc␛[31m");
+        assert_eq!(shown_id("xesc\u{241b}[31m"), "xesc\\u{241b}[31m");
+        assert_eq!(shown_id("u\\*"), "u\\\\*");
+        assert_eq!(shown_id("u019\u{a0}"), "u019\\u{a0}");
+        assert_eq!(shown_id("\"a"), "\"\\\"a\"");
+        assert_eq!(shown_id("a\"b"), "a\"b");
+        assert_eq!(shown_id("Zoë-日本"), "Zoë-日本");
     }
 
     #[test]

@@ -474,3 +474,89 @@ fn the_next_page_hint_pastes_back_as_one_shell_word() {
     let v: serde_json::Value = serde_json::from_str(&next.stdout).expect("JSON");
     assert_eq!(v["users"][0]["user_id"], "zz", "{v}");
 }
+
+/// Two ids that differ only in what a terminal would show alike — a control character and its
+/// picture typed as itself, a right-to-left override and its escape typed out, an ASCII and a
+/// no-break space — are listed, headed and reported as different ids, and the id a shell is
+/// given opens that user only.
+#[test]
+fn ids_that_would_read_alike_are_shown_apart() {
+    let db = Postgres::shared().create_database("lookalike");
+    let out = ctxlens_with(&["migrate"], &[("DATABASE_URL", db.clone())]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let ids = [
+        "x\u{1b}[31m\u{7}",
+        "x\u{241b}[31m\u{2407}",
+        "b\u{202e}e",
+        "b\\u{202e}e",
+        "s ",
+        "s\u{a0}",
+    ];
+    let values: Vec<String> = ids
+        .iter()
+        .map(|u| format!("('{}', 'M0', '{} name')", u.replace('\'', "''"), u.len()))
+        .collect();
+    Postgres::shared().psql(
+        "lookalike",
+        &format!(
+            "INSERT INTO user_journeys (user_id, current_milestone, display_name) VALUES {}",
+            values.join(", ")
+        ),
+    );
+    let env = [("DATABASE_URL", db)];
+    // The listing: one line per id, no two alike.
+    let out = ctxlens_with(&["users"], &env);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let firsts: Vec<&str> = out
+        .stdout
+        .lines()
+        .skip(1)
+        .take(ids.len())
+        .filter_map(|l| l.split("  ").next())
+        .collect();
+    let distinct: std::collections::BTreeSet<&&str> = firsts.iter().collect();
+    assert_eq!(distinct.len(), ids.len(), "{}", out.stdout);
+    for want in [
+        "x␛[31m␇",
+        r"x\u{241b}[31m\u{2407}",
+        r"b\u{202e}e",
+        r"b\\u{202e}e",
+        "\"s \"",
+        r"s\u{a0}",
+    ] {
+        assert!(out.stdout.contains(want), "{want}: {}", out.stdout);
+    }
+    // Each heading names its own user (the display name says which), and differs.
+    let mut headings = std::collections::BTreeSet::new();
+    for id in ids {
+        let out = ctxlens_with(&["inspect", id], &env);
+        assert_eq!(out.code, 0, "{id:?}: {}", out.stderr);
+        let head = out.stdout.lines().next().unwrap_or_default().to_string();
+        assert!(
+            head.contains(&format!("· {} name", id.len())),
+            "{id:?}: {head}"
+        );
+        headings.insert(head);
+    }
+    assert_eq!(headings.len(), ids.len(), "{headings:?}");
+    // What `y` copies for the first, given to a shell, opens the first and not the second.
+    let copy = ctxlens::text::id_to_copy(ids[0]);
+    assert_eq!(copy, r"$'x\x1b[31m\x07'");
+    let bin = env!("CARGO_BIN_EXE_ctxlens");
+    let url = &env[0].1;
+    let out = Command::new("bash")
+        .args([
+            "-c",
+            &format!("{bin} --database-url {url} inspect {copy} --json"),
+        ])
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("ctxlens-tests-no-config"),
+        )
+        .env_remove("REDIS_URL")
+        .output()
+        .expect("bash runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(v["user_id"], ids[0]);
+}

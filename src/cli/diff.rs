@@ -344,7 +344,7 @@ fn describe(s: &Side) -> String {
     let snap = s.loaded.snapshot();
     format!(
         "{} · {} · {}",
-        inert_line(&snap.user_id),
+        crate::text::shown_id(&snap.user_id),
         fmt_ts(&snap.now),
         inert_line(&s.policy.name)
     )

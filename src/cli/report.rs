@@ -231,7 +231,7 @@ impl FleetChoice<'_> {
                     warn(&format!(
                         "{}: user {} is listed again on line {}: read once",
                         l.origin,
-                        crate::text::inert_line(&l.user_id),
+                        crate::text::shown_id(&l.user_id),
                         lines.join(", ")
                     ));
                 }

@@ -49,7 +49,7 @@ pub async fn watch(
                 out,
                 "{}  {:<10} {} {:>5.1}%",
                 inert_line(&ev.timestamp),
-                inert_line(&ev.user_id),
+                crate::text::shown_id(&ev.user_id),
                 inert_line(&ev.milestone),
                 ev.progress
             )

@@ -30,6 +30,16 @@ impl Cell {
         }
     }
 
+    /// A user id: shown (and carried in CSV) so that two ids never read alike.
+    pub(super) fn id(s: &str) -> Self {
+        let shown = crate::text::shown_id(s).into_owned();
+        Cell {
+            raw: shown.clone(),
+            shown,
+            tone: Tone::Plain,
+        }
+    }
+
     pub(super) fn num(shown: String, raw: impl ToString) -> Self {
         Cell {
             shown,

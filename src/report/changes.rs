@@ -73,9 +73,9 @@ fn affected(c: &Changes) -> Section {
             .iter()
             .map(|a| {
                 (
-                    a.user_id.clone(),
+                    crate::text::shown_id(&a.user_id).into_owned(),
                     vec![
-                        Cell::text(a.user_id.clone()).tone(Tone::Bold),
+                        Cell::id(&a.user_id).tone(Tone::Bold),
                         Cell::text(a.milestone.clone().unwrap_or_default()),
                         Cell::num(
                             thousands(a.tokens_newly_dropped as f64, 0),
@@ -137,9 +137,9 @@ fn affected_items(c: &Changes) -> Section {
             .flat_map(|a| {
                 a.items.iter().map(|i| {
                     (
-                        format!("{}/{}", a.user_id, i.id),
+                        format!("{}/{}", crate::text::shown_id(&a.user_id), i.id),
                         vec![
-                            Cell::text(a.user_id.clone()),
+                            Cell::id(&a.user_id),
                             Cell::text(i.id.clone()),
                             Cell::text(i.layer.clone()).tone(Tone::Dim),
                             fate(i.before.as_ref()),

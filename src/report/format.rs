@@ -253,9 +253,9 @@ fn duplicated_users(s: &Summary) -> Section {
             .iter()
             .map(|o| {
                 (
-                    o.user_id.clone(),
+                    crate::text::shown_id(&o.user_id).into_owned(),
                     vec![
-                        Cell::text(o.user_id.clone()),
+                        Cell::id(&o.user_id),
                         Cell::text(o.milestone.clone().unwrap_or_else(|| "—".into())),
                         Cell::num(o.pairs.to_string(), o.pairs),
                         Cell::num(thousands(o.spent_tokens as f64, 0), o.spent_tokens)

@@ -28,9 +28,12 @@ pub fn render_tabs(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     // Who: the id (which tells two files of one user apart: `u062@u062-before.json`), then
     // the name.
     let (id, name) = match (&s.user.view, &s.user.loading) {
-        (_, Some(id)) => (format!("{} loading {}", spinner(s), il(id)), String::new()),
+        (_, Some(id)) => (
+            format!("{} loading {}", spinner(s), crate::text::shown_id(id)),
+            String::new(),
+        ),
         (Some(v), None) => (
-            il(&v.data().user_id),
+            crate::text::shown_id(&v.data().user_id).into_owned(),
             v.data()
                 .display_name
                 .as_deref()

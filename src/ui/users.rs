@@ -113,7 +113,11 @@ fn column_widths(s: &State, area: Rect, first: usize, height: usize) -> [Constra
     // As wide as the longest id (at least the header), up to a fifth of the screen.
     let id_width = sized
         .iter()
-        .map(|&i| unicode_width::UnicodeWidthStr::width(il(&u.rows[i].summary.user_id).as_str()))
+        .map(|&i| {
+            unicode_width::UnicodeWidthStr::width(&*crate::text::shown_id(
+                &u.rows[i].summary.user_id,
+            ))
+        })
         .max()
         .unwrap_or(0)
         .clamp(4, usize::from(area.width / 5).max(10));

@@ -418,6 +418,12 @@ async fn y_copies_stored_text_inert() {
         text.contains('␛'),
         "the escape is shown, not sent: {text:?}"
     );
+    // The user id, as the shell argument that opens that user and no other (its shown form,
+    // `h00␛]0;pwned␇`, is another id's).
+    settle(&mut s, &store, Action::ShowBudget).await;
+    assert_eq!(yanked(&mut s), r"$'h00\x1b]0;pwned\x07'");
+    let said = s.status.message.clone().expect("a message").text;
+    assert!(said.contains("user id as a shell argument"), "{said}");
 }
 
 /// A diff open when the policy changes (`:set`, `:policy`) is closed, saying why, instead of

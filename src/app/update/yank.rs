@@ -1,6 +1,7 @@
 //! `y`: what the screen is about, to the clipboard — the selected item's text (Layers), the
 //! `--set` flags of the tuning (Tune), the prompt as shown (Prompt), else the user id — made
-//! inert first, as everything shown is: stored text never carries controls out of ctxlens.
+//! inert first, as everything shown is: stored text never carries controls out of ctxlens. A
+//! user id is copied as the shell argument that opens that user ([`crate::text::id_to_copy`]).
 
 use super::{Effect, error, info, layers};
 use crate::app::state::{Screen, State};
@@ -9,11 +10,19 @@ use crate::app::tune;
 /// The text `y` copies here, and what to call it.
 fn what(s: &State) -> Option<(String, String)> {
     let view = s.user.view.as_ref();
-    let user = || view.map(|v| ("user id".to_string(), v.data().user_id.clone()));
+    // As it is, unless showing it changes it: then as the shell argument that names it.
+    let id = |id: &str| {
+        let copy = crate::text::id_to_copy(id).into_owned();
+        let name = if copy == id {
+            "user id".to_string()
+        } else {
+            "user id as a shell argument".to_string()
+        };
+        (name, copy)
+    };
+    let user = || view.map(|v| id(&v.data().user_id));
     match s.ui.screen {
-        Screen::Users => s
-            .selected_row()
-            .map(|r| ("user id".into(), r.summary.user_id.clone())),
+        Screen::Users => s.selected_row().map(|r| id(&r.summary.user_id)),
         Screen::Layers => {
             let a = view?.tuned.as_ref()?;
             match layers::selected_row(s, a)? {
