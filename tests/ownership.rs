@@ -21,8 +21,9 @@ fn turn(key: &str) -> String {
     format!(r#"[{{"user":"text of {key}","assistant":"ok","timestamp":"2025-01-15T11:00:00Z"}}]"#)
 }
 
-/// Journey users a, a:b:c, m31; Redis-only users r:x, q, q:z, g*, gX (their keys decide them).
-const JOURNEYS: &[(&str, &str)] = &[("a", "M1"), ("a:b:c", "M2"), ("m31", "M3")];
+/// Journey users a, a:b:c, m31 and the empty id; Redis-only users r:x, q, q:z, g*, gX (their
+/// keys decide them).
+const JOURNEYS: &[(&str, &str)] = &[("a", "M1"), ("a:b:c", "M2"), ("m31", "M3"), ("", "M0")];
 const SESSIONS: &[&str] = &[
     "session:a:s0",
     // a's session `b:c:s1`, or a:b:c's `s1`: ambiguous.
@@ -36,6 +37,9 @@ const SESSIONS: &[&str] = &[
     // Glob characters are literal: g* never reads gX's key.
     "session:g*:s1",
     "session:gX:s1",
+    // The empty user id's session, and m31's session with the empty id: read like any other.
+    "session::s1",
+    "session:m31:",
 ];
 const CONTEXTS: &[(&str, &str)] = &[
     ("context:a:M1", "{}"),
@@ -57,7 +61,8 @@ fn expected() -> BTreeMap<&'static str, (Vec<&'static str>, Vec<&'static str>)> 
             "a:b:c",
             (vec![], vec!["context:a:b:c:M2", "session:a:b:c:s1"]),
         ),
-        ("m31", (vec!["session:m31:a:b:c"], vec![])),
+        ("m31", (vec!["session:m31:", "session:m31:a:b:c"], vec![])),
+        ("", (vec!["session::s1"], vec![])),
         ("r:x", (vec!["session:r:x:s1"], vec![])),
         ("q", (vec!["session:q:s1"], vec!["session:q:z:s2"])),
         ("q:z", (vec![], vec!["session:q:z:s2"])),
@@ -187,7 +192,10 @@ fn each_key_goes_to_its_one_known_owner_and_ambiguous_keys_to_nobody() {
     // own keys with a finding per ambiguous key; ids that are no user are not found.
     let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.clone())];
     let listed = listed(&env);
-    assert_eq!(listed, ["a", "a:b:c", "m31", "g*", "gX", "q", "q:z", "r:x"]);
+    assert_eq!(
+        listed,
+        ["", "a", "a:b:c", "m31", "g*", "gX", "q", "q:z", "r:x"]
+    );
     for u in &listed {
         let out = ctxlens_with(&["inspect", u, "--json"], &env);
         assert_eq!(out.code, 0, "{u}: {}", out.stderr);
@@ -251,11 +259,12 @@ fn each_key_goes_to_its_one_known_owner_and_ambiguous_keys_to_nobody() {
 #[test]
 fn without_postgres_keys_go_to_their_natural_owners() {
     let (redis, _db) = seed("ownership_redis_only");
-    // Nobody has a journey row: m31's key is m31:a:b's session `c`; a's and a:b:c's sessions
-    // still make both known, so their shared keys stay ambiguous.
+    // Nobody has a journey row: a's and a:b:c's sessions still make both known, so their
+    // shared keys stay ambiguous; so do m31's (its session with the empty id makes it known)
+    // and m31:a:b's (the natural owner of session:m31:a:b:c).
     let mut want = expected();
-    want.remove("m31");
-    want.insert("m31:a:b", (vec!["session:m31:a:b:c"], vec![]));
+    want.insert("m31", (vec!["session:m31:"], vec!["session:m31:a:b:c"]));
+    want.insert("m31:a:b", (vec![], vec!["session:m31:a:b:c"]));
     runtime().block_on(async {
         let live = LiveStore::connect(&Endpoints {
             database_url: None,

@@ -2,7 +2,8 @@
 //! and deciding whose a found key is when user ids may contain `:` (SPEC §6, ownership is never guessed).
 //!
 //! The rule. A key's *rest* is what follows `session:` or `context:`; its *candidates* are the
-//! user part of every split `{user}:{tail}` of the rest with both sides non-empty. The *known*
+//! user part of every split `{user}:{tail}` of the rest (either side may be empty: the empty
+//! user id and the empty session id are legal, and a key of theirs is read, not lost). The *known*
 //! users are those with a `user_journeys` row, plus the *natural owner* (the split at the last
 //! `:`, so a session id without `:`) of every session key none of whose candidates has a journey
 //! row. A key with exactly one known candidate belongs to it; with two or more it is *ambiguous*:
@@ -46,26 +47,19 @@ pub fn is_session_of(name: &str, user: &str) -> bool {
     name.contains(&session_key("", user, ""))
 }
 
-/// The candidate owners of a rest, shortest first: every `{user}:{tail}` split, both non-empty.
+/// The candidate owners of a rest, shortest first: every `{user}:{tail}` split.
 pub fn candidates(rest: &str) -> Vec<&str> {
-    rest.match_indices(':')
-        .map(|(i, _)| i)
-        .filter(|&i| i > 0 && i + 1 < rest.len())
-        .map(|i| &rest[..i])
-        .collect()
+    rest.match_indices(':').map(|(i, _)| &rest[..i]).collect()
 }
 
-/// The split at the last `:` (user, tail), both non-empty.
+/// The split at the last `:` (user, tail).
 pub fn natural_owner(rest: &str) -> Option<(&str, &str)> {
     rest.rsplit_once(':')
-        .filter(|(u, t)| !u.is_empty() && !t.is_empty())
 }
 
 /// The tail of `rest` when `user` owns it: what follows `{user}:`.
 pub fn tail<'r>(rest: &'r str, user: &str) -> Option<&'r str> {
-    rest.strip_prefix(user)?
-        .strip_prefix(':')
-        .filter(|t| !t.is_empty())
+    rest.strip_prefix(user)?.strip_prefix(':')
 }
 
 /// Whose a key is.
@@ -228,16 +222,20 @@ mod tests {
     }
 
     #[test]
-    fn candidates_are_every_split_with_both_sides_non_empty() {
+    fn candidates_are_every_split() {
         assert_eq!(candidates("a:b:c:s1"), ["a", "a:b", "a:b:c"]);
         assert_eq!(candidates("u1:s1"), ["u1"]);
         assert!(candidates("s1").is_empty());
-        assert!(candidates("u1:").is_empty());
-        assert_eq!(candidates(":x:s1"), [":x"], "an empty user is no candidate");
+        // The empty session id and the empty user id are ids like any other.
+        assert_eq!(candidates("u1:"), ["u1"]);
+        assert_eq!(candidates(":x:s1"), ["", ":x"]);
         assert_eq!(candidates("a::s"), ["a", "a:"]);
         assert_eq!(natural_owner("a:b:c:s1"), Some(("a:b:c", "s1")));
-        assert_eq!(natural_owner("a:"), None);
+        assert_eq!(natural_owner("a:"), Some(("a", "")));
+        assert_eq!(natural_owner(":s1"), Some(("", "s1")));
         assert_eq!(tail("a:b:c:s1", "a"), Some("b:c:s1"));
+        assert_eq!(tail("a:", "a"), Some(""));
+        assert_eq!(tail(":s1", ""), Some("s1"));
         assert_eq!(tail("ab:s1", "a"), None);
     }
 
