@@ -11,7 +11,7 @@ use super::block;
 use super::layers::no_user;
 use super::theme::Theme;
 use crate::app::state::State;
-use crate::app::update::{PromptRows, prompt_rows, search_hits};
+use crate::app::update::{PromptRows, current_match, prompt_rows, search_hits};
 use crate::engine::Decision;
 
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
@@ -28,7 +28,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let needle = s.user.search.to_lowercase();
     // Every match, and the one `n`/`N` is on (drawn apart from the others).
     let hits = search_hits(s);
-    let current = hits.get(s.user.found).copied();
+    let current = hits.get(current_match(s, hits.len())).copied();
     let total = rows.len();
     let height = area.height.saturating_sub(2) as usize;
     let scroll = s.user.scroll.min(total.saturating_sub(height));
@@ -55,7 +55,11 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     } else {
         match hits.len() {
             0 => format!(" · /{} no match", super::il(&s.user.search)),
-            n => format!(" · /{} {}/{n}", super::il(&s.user.search), s.user.found + 1),
+            n => format!(
+                " · /{} {}/{n}",
+                super::il(&s.user.search),
+                current_match(s, n) + 1
+            ),
         }
     };
     let toggle = super::key_of(s, &crate::app::Action::ToggleDiff);

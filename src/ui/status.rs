@@ -126,7 +126,10 @@ fn render_input(frame: &mut Frame, area: Rect, s: &State, t: &Theme, input: &Inp
         InputKind::Search if !input.text().is_empty() => {
             match crate::app::update::search_lines(s).len() {
                 0 => ("   no match".to_string(), t.error()),
-                n => (format!("   {}/{n}", s.user.found + 1), t.muted()),
+                n => (
+                    format!("   {}/{n}", crate::app::update::current_match(s, n) + 1),
+                    t.muted(),
+                ),
             }
         }
         InputKind::Palette => (

@@ -230,6 +230,22 @@ async fn slash_starts_a_fresh_query_and_the_prompt_search_counts() {
     settle(&mut s, &store, Action::PrevMatch).await;
     settle(&mut s, &store, Action::PrevMatch).await;
     assert_eq!(s.user.found, hits.len() - 1, "wraps around");
+    // Another user's prompt: the search stays, counted from its first match there.
+    open(&mut s, &store, "u066").await;
+    settle(&mut s, &store, Action::ShowPrompt).await;
+    let there = super::search_lines(&s).len();
+    assert!(there > 0 && there < hits.len(), "{there}");
+    assert_eq!(s.user.found, 0);
+    s.user.found = hits.len() - 1;
+    assert_eq!(
+        super::current_match(&s, there),
+        there - 1,
+        "never past the last"
+    );
+    settle(&mut s, &store, Action::NextMatch).await;
+    assert_eq!(s.user.found, 0, "from the last, the next is the first");
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowPrompt).await;
     // A query that ends in no match leaves the view where the search began, not at the match
     // of a shorter prefix typed on the way.
     let before = s.user.scroll;

@@ -22,8 +22,8 @@ pub use compare::asked;
 pub use input::{QuitAnswer, quit_answer};
 pub use layers::{LayerRow, layer_rows, selected_row, shown_rows};
 pub use nav::{
-    PromptRows, live_shown, match_scroll, prompt_area, prompt_lines, prompt_rows, search_hits,
-    search_lines,
+    PromptRows, current_match, live_shown, match_scroll, prompt_area, prompt_lines, prompt_rows,
+    search_hits, search_lines,
 };
 pub use optimize::candidates;
 use screen::show;

@@ -392,10 +392,11 @@ fn prompt(s: &mut State, action: Action) -> Vec<Effect> {
                 error(s, &format!("no match for /{}", s.user.search));
                 return vec![];
             }
+            let at = current_match(s, n);
             s.user.found = if action == Action::NextMatch {
-                (s.user.found + 1) % n
+                (at + 1) % n
             } else {
-                (s.user.found + n - 1) % n
+                (at + n - 1) % n
             };
             s.user.scroll = match_scroll(s, s.user.found).unwrap_or(s.user.scroll);
         }
@@ -412,6 +413,12 @@ fn prompt(s: &mut State, action: Action) -> Vec<Effect> {
         }
     }
     vec![]
+}
+
+/// The match `n`/`N` is on, of `n` matches: never past the last (the prompt may have changed
+/// under the search: another user, another policy).
+pub fn current_match(s: &State, n: usize) -> usize {
+    s.user.found.min(n.saturating_sub(1))
 }
 
 /// Each match of the search text in the prompt as shown (made inert, as drawn), any case, in

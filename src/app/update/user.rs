@@ -99,6 +99,8 @@ fn user_loaded(
             s.tune.diff_scroll = 0;
         }
         s.user.scroll = 0;
+        // The search stays, counted from its first match in this prompt.
+        s.user.found = 0;
         s.user.panel = 0;
         if !same || was_current {
             s.user.milestone = index(snapshot.current_milestone.as_deref());
