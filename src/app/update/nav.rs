@@ -155,11 +155,10 @@ fn overlay(s: &mut State, action: &Action) -> bool {
 
 /// The Live screen's events as listed: the open user's, or everyone's (`a`), newest first.
 pub fn live_shown(s: &State) -> Vec<&crate::app::state::LiveEntry> {
-    let open = s.user.view.as_ref().map(|v| v.data().user_id.as_str());
     s.live
         .events
         .iter()
-        .filter(|e| s.live.all || open.is_none_or(|u| e.user() == u))
+        .filter(|e| super::screen::listed_here(s, e))
         .collect()
 }
 

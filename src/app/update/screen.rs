@@ -79,13 +79,12 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Pause if s.ui.screen == Screen::Live => {
-            let live = &mut s.live;
-            live.paused = !live.paused;
-            if !live.paused {
-                while let Some(ev) = live.held.pop_back() {
-                    live.events.push_front(ev);
+            s.live.paused = !s.live.paused;
+            if !s.live.paused {
+                let held = std::mem::take(&mut s.live.held);
+                for ev in held.into_iter().rev() {
+                    arrived(s, ev);
                 }
-                live.events.truncate(MAX_EVENTS);
             }
             vec![]
         }
@@ -93,17 +92,29 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
-/// An event on the Live screen (held while paused), newest first.
+/// An event on the Live screen (held while paused), newest first. Scrolled away from the
+/// newest, the view stays on the events it shows: one more listed above them moves the scroll
+/// down with them.
 fn arrived(s: &mut State, entry: LiveEntry) {
+    let listed = listed_here(s, &entry);
     let live = &mut s.live;
     live.trouble = None;
-    let list = if live.paused {
-        &mut live.held
-    } else {
-        &mut live.events
-    };
-    list.push_front(entry);
-    list.truncate(MAX_EVENTS);
+    if live.paused {
+        live.held.push_front(entry);
+        live.held.truncate(MAX_EVENTS);
+        return;
+    }
+    if listed && live.scroll > 0 {
+        live.scroll += 1;
+    }
+    live.events.push_front(entry);
+    live.events.truncate(MAX_EVENTS);
+}
+
+/// Whether the Live screen lists `entry` as it is set now (every user's, or the open user's).
+pub(super) fn listed_here(s: &State, entry: &LiveEntry) -> bool {
+    let open = s.user.view.as_ref().map(|v| v.data().user_id.as_str());
+    s.live.all || open.is_none_or(|u| entry.user() == u)
 }
 
 /// The clock: messages expire, and the stores are checked when due.

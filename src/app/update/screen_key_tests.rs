@@ -126,6 +126,28 @@ async fn live_pauses_and_resumes_in_order() {
     }
     settle(&mut s, &store, Action::Down).await;
     assert_eq!(s.live.scroll, 1);
+    // Scrolled away from the newest, the view stays on the events it shows as more arrive
+    // (another user's counts when every user's are listed), and through a pause.
+    let first_shown = |s: &State| match super::live_shown(s).get(s.live.scroll) {
+        Some(crate::app::state::LiveEntry::Event(e)) => e.progress,
+        other => panic!("{other:?}"),
+    };
+    let before = first_shown(&s);
+    settle(&mut s, &store, ev(40)).await;
+    let mut other = ev(41);
+    if let Action::Progress(e) = &mut other {
+        e.user_id = "u002".into();
+    }
+    settle(&mut s, &store, other).await;
+    assert_eq!((s.live.scroll, first_shown(&s)), (3, before));
+    settle(&mut s, &store, Action::Pause).await;
+    settle(&mut s, &store, ev(42)).await;
+    settle(&mut s, &store, Action::Pause).await;
+    assert_eq!((s.live.scroll, first_shown(&s)), (4, before));
+    // At the top, it follows the newest.
+    settle(&mut s, &store, Action::Top).await;
+    settle(&mut s, &store, ev(43)).await;
+    assert_eq!((s.live.scroll, first_shown(&s)), (0, 43.0));
 }
 
 #[tokio::test]
