@@ -258,8 +258,21 @@ async fn loading_a_candidate_names_the_unsaved_tuning_it_replaces() {
     let (text, _) = message(&s);
     assert!(!text.contains("replaced"), "{text}");
     // The candidate bears the baseline's name; written, it is told apart.
-    let (_, toml) = saved(&command(&mut s, &ctx, "w c.toml").await);
+    let (path, toml) = saved(&command(&mut s, &ctx, "w c.toml").await);
     assert!(toml.contains("name = \"prolaunch-tuned\""), "{toml}");
+    // Tuning `:w` wrote is not lost when a candidate replaces it: nothing named.
+    command(&mut s, &ctx, "set budget.total=3700").await;
+    let (path, _) = saved(&command(&mut s, &ctx, &format!("w! {path}")).await);
+    settle(&mut s, &ctx, Action::Saved(path)).await;
+    assert!(!s.unsaved());
+    drive(&mut s, &ctx, &mut rx, Action::Optimize, None).await;
+    settle(&mut s, &ctx, Action::Select).await;
+    assert_ne!(s.session.policy.budget.total, Some(3700), "replaced");
+    let (text, _) = message(&s);
+    assert!(
+        text.contains("loaded as the tuned policy") && !text.contains("replaced"),
+        "{text}"
+    );
 }
 
 #[tokio::test]

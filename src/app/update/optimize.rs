@@ -150,8 +150,13 @@ fn apply(s: &mut State) -> Vec<Effect> {
         );
         return vec![];
     }
-    // Tuning not saved yet is replaced: the message names what was undone.
-    let lost = crate::app::tune::replaced(&s.session.baseline, &s.session.policy, &policy);
+    // Tuning not saved yet is replaced: the message names what was undone (what `:w` wrote
+    // is not lost).
+    let lost = if s.unsaved() {
+        crate::app::tune::replaced(&s.session.baseline, &s.session.policy, &policy)
+    } else {
+        Vec::new()
+    };
     let mut effects = stop(s);
     s.ui.overlay = Overlay::None;
     effects.extend(retune(s, policy));
