@@ -346,14 +346,65 @@ pub fn fields_width(baseline: &Policy, policy: &Policy) -> u16 {
 /// A warning when the layer weights do not sum to 1: the layer budgets then add up to more (or
 /// less) than the total.
 pub fn weights_warning(p: &Policy) -> Option<String> {
+    let w = weights_off(p)?;
+    let num = |n: u64| crate::text::thousands(n as f64, 0);
+    Some(if w.layers < w.asked {
+        format!(
+            "⚠ layer weights sum to {}, not 1: they ask for {} of {}; the caps hold the layer \
+             budgets to {}",
+            fmt_figure(w.sum),
+            num(w.asked),
+            num(w.total),
+            num(w.layers)
+        )
+    } else {
+        format!(
+            "⚠ layer weights sum to {}, not 1: layer budgets add up to {} of {}",
+            fmt_figure(w.sum),
+            num(w.layers),
+            num(w.total)
+        )
+    })
+}
+
+/// [`weights_warning`] in fewer words, for one short line: every figure still whole.
+pub fn weights_warning_brief(p: &Policy) -> Option<String> {
+    let w = weights_off(p)?;
+    let num = |n: u64| crate::text::thousands(n as f64, 0);
+    Some(if w.layers < w.asked {
+        format!(
+            "⚠ weights sum to {}: ask {} of {}, caps hold {}",
+            fmt_figure(w.sum),
+            num(w.asked),
+            num(w.total),
+            num(w.layers)
+        )
+    } else {
+        format!(
+            "⚠ weights sum to {}: layers {} of {}",
+            fmt_figure(w.sum),
+            num(w.layers),
+            num(w.total)
+        )
+    })
+}
+
+/// The layer weights' sum when it is not 1, with what the weights ask for, what the layer
+/// budgets add up to (the caps may hold them lower) and the total.
+struct WeightsOff {
+    sum: f64,
+    asked: u64,
+    layers: u64,
+    total: u64,
+}
+
+fn weights_off(p: &Policy) -> Option<WeightsOff> {
     let sum: f64 = p.layers.iter().map(|l| l.weight).sum();
     if (sum - 1.0).abs() < 1e-9 {
         return None;
     }
     let budgets = p.budgets();
     let layers: u64 = budgets.layers.iter().map(|&b| u64::from(b)).sum();
-    let num = |n: u64| crate::text::thousands(n as f64, 0);
-    let total = u64::from(budgets.total);
     // What the weights alone ask for: when the caps hold the layers below it, they, not the
     // weights, set what the layers add up to.
     let asked: u64 = p
@@ -361,22 +412,12 @@ pub fn weights_warning(p: &Policy) -> Option<String> {
         .iter()
         .map(|l| (f64::from(budgets.total) * l.weight).floor().max(0.0) as u64)
         .sum();
-    if layers < asked {
-        return Some(format!(
-            "⚠ layer weights sum to {}, not 1: they ask for {} of {}; the caps hold the layer \
-             budgets to {}",
-            fmt_figure(sum),
-            num(asked),
-            num(total),
-            num(layers)
-        ));
-    }
-    Some(format!(
-        "⚠ layer weights sum to {}, not 1: layer budgets add up to {} of {}",
-        fmt_figure(sum),
-        num(layers),
-        num(total)
-    ))
+    Some(WeightsOff {
+        sum,
+        asked,
+        layers,
+        total: u64::from(budgets.total),
+    })
 }
 
 #[cfg(test)]

@@ -128,6 +128,14 @@ async fn tune_shows_item_changes_under_the_weights_warning_at_80x24() {
     s.status.message = None;
     let t = text(&s, 80, 24);
     assert!(t.contains("⚠ layer weights sum to 0.875"), "{t}");
+    // A warning too long for the one line has its figures whole, in fewer words.
+    run(&mut s, &store, "set budget.total=1234567890").await;
+    s.status.message = None;
+    let wide = text(&s, 80, 24);
+    assert!(
+        wide.contains("⚠ weights sum to 0.875: layers 1,080,246,903 of 1,234,567,890"),
+        "{wide}"
+    );
     let shown = t.lines().filter(|l| l.contains("│newly dropped ")).count();
     assert!(shown >= 1, "an item row under the warning: {t}");
     assert!(

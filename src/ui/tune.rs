@@ -184,11 +184,18 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let inner = b.inner(area);
     // Under the layer table's budgets, why they do not add up to the total, whole.
     // On a short pane the spacer goes and the counts move into the title, to leave the item
-    // changes room; the weights warning is then one line, cut with `…`.
+    // changes room; the weights warning is then one line, in fewer words if it must be (its
+    // figures whole), cut with `…` only when even that does not fit.
     let tight = inner.height < d.layers.len() as u16 + 6;
     let warning = tune::weights_warning(&s.session.policy).map(|w| {
         if tight {
-            Paragraph::new(crate::text::fit(&w, usize::from(inner.width))).style(t.warning())
+            let room = usize::from(inner.width);
+            let line = if w.width() <= room {
+                w
+            } else {
+                tune::weights_warning_brief(&s.session.policy).unwrap_or(w)
+            };
+            Paragraph::new(crate::text::fit(&line, room)).style(t.warning())
         } else {
             Paragraph::new(w)
                 .style(t.warning())
