@@ -23,6 +23,9 @@ async fn layers_show_the_selected_item_beside_the_table_when_wide() {
         t.contains("source     embedded demo: memory_bank id=330"),
         "{t}"
     );
+    // Named in its title; a text longer than the pane says how much more there is.
+    assert!(t.contains(" Selected · mb:330 "), "{t}");
+    assert!(t.contains(" more rows: enter shows the whole text"), "{t}");
     let _ = Screen::Layers;
 }
 

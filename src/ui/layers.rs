@@ -93,11 +93,33 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     render_totals(frame, areas.totals, s, a, t);
     render_table(frame, areas.table, s, a, t, areas.rows());
     if let Some(p) = areas.preview {
-        let b = block(" Selected ", false, t);
-        let lines = selected_row(s, a).map_or_else(
+        let row = selected_row(s, a);
+        // Named in the title; a text longer than the pane ends in how much more there is.
+        let title = match &row {
+            Some(LayerRow::Item(it)) => format!(" Selected · {} ", il(&it.id)),
+            Some(LayerRow::Malformed(m, _)) => {
+                format!(" Selected · {} ", il(m.id.as_deref().unwrap_or(&m.source)))
+            }
+            None => " Selected ".to_string(),
+        };
+        let b = block(
+            crate::text::fit(&title, usize::from(p.width.saturating_sub(2))),
+            false,
+            t,
+        );
+        let mut lines = row.map_or_else(
             || vec![Line::styled("nothing selected", t.muted())],
             |row| super::item::lines(row, s, v, a, t, usize::from(p.width.saturating_sub(2))),
         );
+        let height = usize::from(p.height.saturating_sub(2));
+        if lines.len() > height && height > 0 {
+            let more = lines.len() - (height - 1);
+            lines.truncate(height - 1);
+            lines.push(Line::styled(
+                format!("… {more} more rows: enter shows the whole text"),
+                t.muted(),
+            ));
+        }
         frame.render_widget(Paragraph::new(lines).block(b), p);
     }
 }
