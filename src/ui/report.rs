@@ -55,8 +55,8 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         format!(" Report · {of_now}computing… ")
     } else {
         format!(
-            " Report · {of_now}tuned vs baseline · {} users · line {}/{}{} ",
-            summary.users,
+            " Report · {of_now}tuned vs baseline · {} · line {}/{}{} ",
+            crate::text::count(summary.users, "user", "users"),
             cursor + 1,
             all.len(),
             if wide { " · h/l sideways" } else { "" }

@@ -143,7 +143,9 @@ fn render_input(frame: &mut Frame, area: Rect, s: &State, t: &Theme, input: &Inp
         InputKind::Save => ("   enter writes · esc cancels".to_string(), t.muted()),
         _ => ("   enter ok · esc cancel".to_string(), t.muted()),
     };
-    // A suggestion says that typing replaces it (arrows and backspace edit it instead).
+    // A suggestion says that typing replaces it (arrows and backspace edit it instead), where
+    // the line has room for that and the keys both.
+    let plain_hint = hint.clone();
     let hint = if input.suggested {
         format!("   typing replaces it · {}", hint.trim_start())
     } else {
@@ -161,7 +163,13 @@ fn render_input(frame: &mut Frame, area: Rect, s: &State, t: &Theme, input: &Inp
     let after: String = shown.chars().skip(cursor + 1).collect();
     // The hint takes what the line leaves, cut with `…` rather than at the edge.
     let used = prompt.width() + shown.width().max(cursor + 1);
-    let hint = crate::text::fit(&hint, usize::from(area.width).saturating_sub(used));
+    let room = usize::from(area.width).saturating_sub(used);
+    let hint = if hint.width() <= room {
+        hint
+    } else {
+        plain_hint
+    };
+    let hint = crate::text::fit(&hint, room);
     // A suggestion is drawn selected, as a field a keystroke replaces.
     let text_style = if input.suggested {
         t.selected()

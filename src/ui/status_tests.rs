@@ -215,6 +215,12 @@ async fn the_save_prompt_says_what_it_writes() {
         line.starts_with("save tuned policy to: prolaunch-tuned.toml"),
         "{line}"
     );
+    // At 80 columns the keys show whole: the suggestion's note gives way first.
+    assert!(
+        line.trim_end()
+            .ends_with("enter writes and quits · esc stays"),
+        "{line}"
+    );
     let wide = bar(&s, 120);
     assert!(
         wide.contains("typing replaces it · enter writes and quits · esc stays"),
