@@ -128,7 +128,7 @@ fn pct(v: Option<f64>) -> String {
 fn figures(label: String, m: &Metrics, verdict: &str) -> Vec<String> {
     vec![
         label,
-        format!("{:.1}", m.avg_tokens),
+        crate::text::thousands(m.avg_tokens, 1),
         pct(Some(m.truncation_rate)),
         pct(m.rag_hits),
         pct(m.static_share),
@@ -218,9 +218,9 @@ fn detail_lines(s: &State, p: &Progress, width: usize, t: &Theme) -> Vec<Line<'s
             format!("misses {}", h.unmet.join(", "))
         };
         let text = format!(
-            "held out ({} users), the best: {:.1} tokens, truncation {}, RAG {} · {verdict}",
-            h.users,
-            h.best.avg_tokens,
+            "held out ({}), the best: {} tokens, truncation {}, RAG {} · {verdict}",
+            crate::text::count(h.users as u64, "user", "users"),
+            crate::text::thousands(h.best.avg_tokens, 1),
             pct(Some(h.best.truncation_rate)),
             pct(h.best.rag_hits)
         );
