@@ -182,7 +182,11 @@ fn render_totals(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &The
     let mut lines = vec![Line::from(first)];
     let name_w = a.layers.iter().map(|(n, _)| n.width()).max().unwrap_or(5);
     let bar_w = (inner.width as usize / 4).clamp(8, 30);
-    for (name, l) in a.layers.iter() {
+    for (i, (name, l)) in a.layers.iter().enumerate() {
+        let unreadable = crate::app::update::layer_rows(s, a, i)
+            .iter()
+            .filter(|r| matches!(r, LayerRow::Malformed(..)))
+            .count();
         let mut spans = vec![styled(format!("{:<name_w$} ", il(name)), t.base())];
         spans.extend(usage_bar(l.used, l.budget as usize, bar_w, t));
         let n = a.counts(name);
@@ -197,16 +201,17 @@ fn render_totals(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &The
         ));
         let used: usize = spans.iter().map(Span::width).sum();
         let room = (inner.width as usize).saturating_sub(used);
-        spans.extend(layer_counts(n, room, t));
+        spans.extend(layer_counts(n, unreadable, room, t));
         lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// `5 kept · 1 truncated · 9 cut by the budget · 2 filtered out` in `room` columns: the short
-/// words (`5 kept · 1 trunc · 9 cut · 2 filtered`) when the long ones do not fit, cut with `…`
-/// past that. Every count is kept before any word is lost.
-fn layer_counts(n: LayerCounts, room: usize, t: &Theme) -> Vec<Span<'static>> {
+/// `5 kept · 1 truncated · 9 cut by the budget · 2 filtered out · 2 unreadable` in `room`
+/// columns: the short words (`5 kept · 1 trunc · 9 cut · 2 filtered · 2 unread`) when the long
+/// ones do not fit, cut with `…` past that. Every count is kept before any word is lost.
+/// `unreadable`: the layer's malformed entries, listed in the table.
+fn layer_counts(n: LayerCounts, unreadable: usize, room: usize, t: &Theme) -> Vec<Span<'static>> {
     // (count, long words, short words, style); kept always shows.
     let parts = [
         (n.kept, "kept", "kept", t.decision(Decision::Kept)),
@@ -229,6 +234,7 @@ fn layer_counts(n: LayerCounts, room: usize, t: &Theme) -> Vec<Span<'static>> {
             t.decision(Decision::Dropped),
         ),
         (n.filtered, "filtered out", "filtered", t.muted()),
+        (unreadable, "unreadable", "unread", t.error()),
     ];
     let shown: Vec<_> = parts
         .iter()
@@ -583,15 +589,18 @@ mod tests {
         };
         let t = Theme::default();
         let text = |room: usize| -> String {
-            layer_counts(n, room, &t)
+            layer_counts(n, 2, room, &t)
                 .iter()
                 .map(|s| s.content.as_ref())
                 .collect()
         };
         assert_eq!(
             text(120),
-            "10 kept · 1,200 cut by the budget · 2 dropped by the global pass · 9,990 filtered out"
+            "10 kept · 1,200 cut by the budget · 2 dropped by the global pass · 9,990 filtered out · 2 unreadable"
         );
-        assert_eq!(text(50), "10 kept · 1,200 cut · 2 global · 9,990 filtered");
+        assert_eq!(
+            text(60),
+            "10 kept · 1,200 cut · 2 global · 9,990 filtered · 2 unread"
+        );
     }
 }
