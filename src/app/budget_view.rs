@@ -45,6 +45,22 @@ pub fn rows(a: &Assembly, margins: Option<&Margins>, width: usize) -> Vec<GaugeR
             );
         }
     }
+    // What could not be read is in no layer's demand: said, so "fits" is not read as "all".
+    if !a.malformed.is_empty() {
+        let text = format!(
+            "{} unreadable, in no layer's demand: Layers lists {}",
+            crate::text::count(a.malformed.len() as u64, "entry", "entries"),
+            if a.malformed.len() == 1 { "it" } else { "them" },
+        );
+        out.extend(
+            crate::text::wrap_words(&text, text_w)
+                .into_iter()
+                .map(|text| GaugeRow::Note {
+                    text,
+                    margin: false,
+                }),
+        );
+    }
     out
 }
 

@@ -261,3 +261,20 @@ async fn a_global_pass_drop_is_named_as_such() {
     let t = text(&s, 120, 40);
     assert!(t.contains("1 dropped by the global pass"), "{t}");
 }
+
+/// Entries that could not be read are in no layer's demand: the Budget screen says how many,
+/// so "everything fits" is not read as "everything was read".
+#[tokio::test]
+async fn unreadable_entries_are_said_on_the_budget_screen() {
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u066").await;
+    settle(&mut s, &ctx, Action::ShowBudget).await;
+    let t = text(&s, 120, 40);
+    assert!(
+        t.contains("2 entries unreadable, in no layer's demand: Layers lists them"),
+        "{t}"
+    );
+    open(&mut s, &ctx, "u062").await;
+    settle(&mut s, &ctx, Action::ShowBudget).await;
+    assert!(!text(&s, 120, 40).contains("unreadable"));
+}
