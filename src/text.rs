@@ -230,7 +230,7 @@ pub fn fit(text: &str, max: usize) -> String {
     // joined is one, as wide as the terminal draws it): never inside one.
     let mut out = String::new();
     let mut width = 0;
-    for g in unicode_segmentation::UnicodeSegmentation::graphemes(line.as_ref(), true) {
+    for g in units(&line) {
         let w = g.width();
         if width + w + 1 > max {
             break;
@@ -244,6 +244,27 @@ pub fn fit(text: &str, max: usize) -> String {
     out
 }
 
+/// Where an inert line may be cut: between characters as a person sees them (an emoji of
+/// several code points joined is one), and never inside an escape (`\u{202e}` is one).
+fn units(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while !rest.is_empty() {
+        let escape = rest.strip_prefix("\\u{").and_then(|body| {
+            let end = body.find('}')?;
+            (end > 0 && body[..end].chars().all(|c| c.is_ascii_hexdigit())).then_some(3 + end + 1)
+        });
+        let len = escape.unwrap_or_else(|| {
+            unicode_segmentation::UnicodeSegmentation::graphemes(rest, true)
+                .next()
+                .map_or(rest.len(), str::len)
+        });
+        out.push(&rest[..len]);
+        rest = &rest[len..];
+    }
+    out
+}
+
 /// `text` padded with spaces to `width` display columns (a wide character takes two, which
 /// `format!`'s padding, counting characters, does not know).
 pub fn pad(text: &str, width: usize) -> String {
@@ -253,15 +274,21 @@ pub fn pad(text: &str, width: usize) -> String {
 /// `text` in double quotes as a message quotes a stored value: inert (`"M␛[2J9"`, as every
 /// other place shows it), with `\` and `"` escaped by a backslash so that the value ends at its
 /// closing quote and `--redact`'s masking of quoted values finds all of it.
+///
+/// Escaped from the stored characters, not from their inert form: a control shows as it does
+/// everywhere (`\u{202e}`, one backslash), and only a backslash that is stored is doubled.
 pub fn quoted(text: &str) -> String {
-    let line = inert_line(text);
-    let mut out = String::with_capacity(line.len() + 2);
+    let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
-    for c in line.chars() {
-        if matches!(c, '"' | '\\') {
-            out.push('\\');
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if unsafe_char(c) => push_visible(&mut out, c),
+            c => out.push(c),
         }
-        out.push(c);
     }
     out.push('"');
     out
@@ -328,8 +355,7 @@ pub fn fit_middle(text: &str, max: usize) -> String {
     if max < 3 {
         return fit(&line, max);
     }
-    let chars: Vec<&str> =
-        unicode_segmentation::UnicodeSegmentation::graphemes(line.as_ref(), true).collect();
+    let chars = units(&line);
     let width = |g: &&str| g.width();
     // The end takes half of what is left after the `…`, the start the rest (one pass each
     // way: an id may be long).
@@ -683,6 +709,9 @@ mod tests {
     #[test]
     fn quoted_values_are_inert_and_end_at_their_closing_quote() {
         assert_eq!(quoted("M\u{1b}[2J9"), "\"M␛[2J9\"");
+        // A control's escape has one backslash, as everywhere; a stored backslash is doubled.
+        assert_eq!(quoted("M\u{202e}9"), r#""M\u{202e}9""#);
+        assert_eq!(quoted("M\\u{202e}9"), r#""M\\u{202e}9""#);
         let q = quoted("a\"b\\");
         assert_eq!(q, r#""a\"b\\""#);
         assert_eq!(
@@ -713,6 +742,15 @@ mod tests {
     fn fit_cuts_after_making_inert() {
         assert_eq!(fit("short", 10), "short");
         assert_eq!(fit("a\u{1b}bcdefgh", 5), "a␛bc…");
+        // Never inside an escape: it goes whole, or not at all.
+        assert_eq!(fit("xbidi\u{202e}evil", 10), "xbidi…");
+        assert_eq!(fit("xbidi\u{202e}evil", 14), "xbidi\\u{202e}…");
+        assert_eq!(fit_middle("xbidi\u{202e}evil-and-more", 12), "xbidi…-more");
+        assert_eq!(fit_middle("a\u{202e}b-long-tail-id#12", 16), "a…l-id#12");
+        assert_eq!(
+            fit_middle("a\u{202e}b-long-tail-id#12", 19),
+            "a\\u{202e}…ail-id#12"
+        );
     }
 
     #[test]

@@ -20,7 +20,11 @@ use super::snapshot::{SessionEntry, Snapshot, Turn, TurnBody};
 pub fn mask(text: &str) -> String {
     text.chars()
         .map(|c| {
-            if c.is_whitespace() || c.is_ascii_punctuation() || c.is_ascii_control() {
+            // Whitespace stays but for NEL (a C1 control: masked, as every C1 control is).
+            if (c.is_whitespace() && c != '\u{85}')
+                || c.is_ascii_punctuation()
+                || c.is_ascii_control()
+            {
                 c
             } else {
                 '•'
@@ -274,6 +278,8 @@ mod tests {
             mask("a\u{e0070}\u{e0077}\u{200b}🚀 b\u{3000}c"),
             "••••• •\u{3000}•"
         );
+        // NEL is a C1 control: masked; the line separator is spacing and stays.
+        assert_eq!(mask("a\u{85}b\u{2028}c"), "•••\u{2028}•");
         let map = MilestoneMap::default();
         assert_eq!(
             mask_json(
