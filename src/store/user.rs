@@ -144,10 +144,18 @@ pub fn user_data(
     let chosen = choose_session(&parsed, opts, store, &raw.user_id)
         .map_err(|e| ambiguous_session(&e, &notes).unwrap_or(e))?;
     let mut session = Vec::new();
-    for (i, (p, _)) in parsed.iter().enumerate() {
+    for (i, (p, info)) in parsed.iter().enumerate() {
         match p {
             Ok(entries) if Some(i) == chosen => session = entries.clone(),
-            Ok(_) => {}
+            // A session not read: its entries that are no turns are named all the same (the
+            // read one's are, through its turns), each by its key and index.
+            Ok(entries) => malformed.extend(entries.iter().enumerate().filter_map(|(n, e)| {
+                e.turn.as_ref().err().map(|reason| Malformed {
+                    id: Some(format!("{}#{n}", info.session_id)),
+                    source: format!("{}[{n}]", info.key),
+                    reason: reason.clone(),
+                })
+            })),
             Err(m) => malformed.push(m.clone()),
         }
     }

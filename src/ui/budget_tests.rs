@@ -271,7 +271,7 @@ async fn unreadable_entries_are_said_on_the_budget_screen() {
     settle(&mut s, &ctx, Action::ShowBudget).await;
     let t = text(&s, 120, 40);
     assert!(
-        t.contains("2 entries unreadable, in no layer's demand: Layers lists them"),
+        t.contains("4 entries unreadable, in no layer's demand: Layers lists them"),
         "{t}"
     );
     open(&mut s, &ctx, "u062").await;

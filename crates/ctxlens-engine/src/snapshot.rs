@@ -248,7 +248,17 @@ pub fn parse_turn(v: &Value) -> Result<Turn, String> {
             None => Err(format!("missing field `{field}`")),
         }
     };
-    let body = if obj.contains_key("role") || obj.contains_key("content") {
+    let message = obj.contains_key("role") || obj.contains_key("content");
+    // Both shapes in one entry: which one the application reads is not known, and reading
+    // either would lose the other's text unseen.
+    if message && (obj.contains_key("user") || obj.contains_key("assistant")) {
+        return Err(
+            "holds both a message's `role`/`content` and an exchange's `user`/`assistant`: \
+             which one is the turn is not known"
+                .into(),
+        );
+    }
+    let body = if message {
         let role = match text("role")?.as_str() {
             "user" => Role::User,
             "assistant" => Role::Assistant,
@@ -595,6 +605,14 @@ mod tests {
             (
                 json!({"role": "bot", "content": "x", "timestamp": 1}),
                 "field `role` must be user, assistant or system, found \"bot\"",
+            ),
+            (
+                json!({"user": "u", "assistant": "a", "role": "system", "content": "c", "timestamp": 1}),
+                "holds both a message's `role`/`content` and an exchange's `user`/`assistant`: which one is the turn is not known",
+            ),
+            (
+                json!({"content": "c", "user": "u", "timestamp": 1}),
+                "holds both a message's `role`/`content` and an exchange's `user`/`assistant`: which one is the turn is not known",
             ),
             (
                 json!({"user": 42, "assistant": "x", "timestamp": 1}),
