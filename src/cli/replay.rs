@@ -571,9 +571,9 @@ impl<'a> Inspected<'a> {
             };
             writeln!(
                 out,
-                "session     {} · {} turns{malformed} · {ttl} · newest {newest}{chosen}",
+                "session     {} · {}{malformed} · {ttl} · newest {newest}{chosen}",
                 inert_line(&s.key),
-                s.turns
+                crate::text::count(s.turns as u64, "turn", "turns")
             )
             .map_err(io)?;
         }
