@@ -124,6 +124,8 @@ actions! {
         Scroll(bool),
         /// The terminal was resized.
         Resize(u16, u16),
+        /// The keys of a sequence typed so far (`g` of `g g`), or none: shown until it ends.
+        KeysPending(String),
         /// Time passed (spinner, countdowns, demo events).
         Tick,
         /// A page of users arrived.

@@ -78,6 +78,8 @@ pub struct UiState {
     /// `:` commands run so far, oldest first (↑/↓ in the palette).
     pub palette_history: Vec<String>,
     pub size: (u16, u16),
+    /// The keys of a sequence typed so far (`g` of `g g`): the status bar shows them.
+    pub keys_pending: String,
     pub theme: String,
     pub redact: bool,
     pub tick: u64,
@@ -527,6 +529,7 @@ impl State {
                 input: None,
                 palette_history: Vec::new(),
                 size: (120, 40),
+                keys_pending: String::new(),
                 theme,
                 redact,
                 tick: 0,

@@ -243,6 +243,12 @@ where
                 }
             },
         };
+        // The keys of a sequence typed so far show until it ends (or is given up).
+        let typed = pending.join(" ");
+        if typed != state.ui.keys_pending {
+            update(state, Action::KeysPending(typed));
+            dirty = true;
+        }
         let Some(action) = action else { continue };
         let tick_only = action == Action::Tick;
         for effect in update(state, action) {

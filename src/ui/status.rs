@@ -367,6 +367,13 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) -> usize {
         Span::raw("  "),
         styled(" READ-ONLY ", t.selected()),
     ]]);
+    // The first keys of a sequence (`g` of `g g`) show until it ends, as vim shows them.
+    if !s.ui.keys_pending.is_empty() {
+        bar.push(vec![vec![styled(
+            format!("  {}…", il(&s.ui.keys_pending)),
+            t.accent(),
+        )]]);
+    }
     let what: Vec<String> = s.status.loading.iter().map(ToString::to_string).collect();
     let loading = (!what.is_empty()).then(|| {
         bar.push(vec![

@@ -497,3 +497,19 @@ fn a_down_stores_error_takes_the_room_there_is() {
         "{line}"
     );
 }
+
+/// The first key of a sequence (`g` of `g g`) shows in the bar until the sequence ends.
+#[tokio::test]
+async fn a_key_sequence_under_way_shows_its_keys() {
+    let (mut s, ctx) = demo_app().await;
+    assert!(!bar(&s, 120).contains('…'), "{}", bar(&s, 120));
+    settle(&mut s, &ctx, Action::KeysPending("g".into())).await;
+    assert!(bar(&s, 120).contains("  g…"), "{}", bar(&s, 120));
+    assert!(
+        bar(&s, 80).contains("  g…"),
+        "kept at 80 columns: {}",
+        bar(&s, 80)
+    );
+    settle(&mut s, &ctx, Action::KeysPending(String::new())).await;
+    assert!(!bar(&s, 120).contains("g…"));
+}

@@ -241,6 +241,7 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Quit
         | Action::Tick
         | Action::Resize(..)
+        | Action::KeysPending(..)
         | Action::Help
         | Action::Palette
         | Action::Filter

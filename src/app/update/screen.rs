@@ -28,6 +28,10 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             s.ui.size = (w, h);
             vec![]
         }
+        Action::KeysPending(keys) => {
+            s.ui.keys_pending = keys;
+            vec![]
+        }
         Action::Help => {
             s.ui.overlay = match s.ui.overlay {
                 Overlay::Help { .. } => Overlay::None,
