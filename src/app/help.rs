@@ -76,6 +76,8 @@ const BUDGET_KEYS: &[(Action, &str)] = &[
     (Action::Up, "scroll back"),
     (Action::PageDown, "a page down"),
     (Action::PageUp, "a page up"),
+    (Action::Top, "the first layer"),
+    (Action::Bottom, "the last layer's margins"),
 ];
 
 /// The Journey screen's own keys: moving on the map, and time travel.

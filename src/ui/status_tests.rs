@@ -392,6 +392,22 @@ async fn layers_help_lists_e() {
     settle(&mut s, &ctx, Action::Help).await;
     let all = rows(&s, 120, 40).join("\n");
     assert!(all.contains("e  explain the knowledge item"), "{all}");
+    // Budget's own keys name every move it has, g g and G too.
+    settle(&mut s, &ctx, Action::Help).await;
+    settle(&mut s, &ctx, Action::ShowBudget).await;
+    let entries = super::help::entries(&s);
+    let own: Vec<&str> = entries
+        .iter()
+        .skip(1)
+        .take_while(|(head, ..)| !head)
+        .map(|(_, k, _)| k.as_str())
+        .collect();
+    for key in ["j", "k", "g g", "G"] {
+        assert!(
+            own.iter().any(|k| k.split(", ").any(|one| one == key)),
+            "{key}: {own:?}"
+        );
+    }
 }
 
 /// Two files of one user: at 80 columns the header keeps the end of the id (the file's name),
