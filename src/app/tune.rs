@@ -213,6 +213,17 @@ pub fn saved_policy(session: &crate::app::state::Session) -> Policy {
     p
 }
 
+/// The baseline as the Report names it: with the `--set` flags given at launch, which are in
+/// it (`prolaunch --set budget.total=3000`), so it is not read as the preset itself.
+pub fn report_baseline(baseline: &Policy) -> Policy {
+    let flags = launch_flags(baseline);
+    let mut p = baseline.clone();
+    if !flags.is_empty() {
+        p.name = format!("{} {}", baseline.name, flags.join(" "));
+    }
+    p
+}
+
 /// Keys tuned only with `:set` (text, not stepped): not listed, but compared and reproduced.
 const SET_ONLY: &[&str] = &["truncate_marker"];
 
@@ -487,6 +498,12 @@ mod tests {
         let mut own = prolaunch();
         own.layers.pop();
         assert!(launch_flags(&own).is_empty());
+        // The Report names the launched baseline with its flags; the preset by its name.
+        assert_eq!(
+            report_baseline(&launched).name,
+            "prolaunch --set tokenizer=o200k_base"
+        );
+        assert_eq!(report_baseline(&prolaunch()).name, "prolaunch");
     }
 
     /// Caps that hold the layers below what the weights ask for are named as what sets the

@@ -207,11 +207,18 @@ fn report_if_stale(s: &mut State) -> Vec<Effect> {
     s.report.running = Some(s.report.runs);
     s.report.running_for = Some(Box::new(wanted.clone()));
     start_loading(s, Task::Report);
+    // The baseline named with the flags given at launch; the candidate `{baseline}-tuned`
+    // when tuned, so its line tells it from the baseline's, else the baseline itself.
+    let baseline = crate::app::tune::report_baseline(&wanted.1);
+    let candidate = if s.modified() {
+        crate::app::tune::saved_policy(&s.session)
+    } else {
+        baseline.clone()
+    };
     vec![Effect::RunReport {
         id: s.report.runs,
-        // Named `{baseline}-tuned` when tuned, so its line tells it from the baseline's.
-        candidate: Box::new(crate::app::tune::saved_policy(&s.session)),
-        baseline: Box::new(wanted.1),
+        candidate: Box::new(candidate),
+        baseline: Box::new(baseline),
     }]
 }
 

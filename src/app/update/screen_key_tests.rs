@@ -469,3 +469,31 @@ async fn enter_on_an_affected_user_of_two_files_opens_that_file() {
         Some("u1@b.json")
     );
 }
+
+/// Launched with `--set`, the baseline the Report runs is named with those flags (they are in
+/// it), and untuned the candidate is that same policy, not a second "prolaunch".
+#[tokio::test]
+async fn the_report_names_a_baseline_launched_with_flags() {
+    let (mut s, _store) = demo_app().await;
+    let launched = s
+        .session
+        .baseline
+        .clone()
+        .with_overrides(&["budget.total=3000".to_string()])
+        .expect("valid");
+    s.session.baseline = launched.clone();
+    s.session.policy = launched;
+    let names = |effects: Vec<Effect>| {
+        effects.into_iter().find_map(|e| match e {
+            Effect::RunReport {
+                candidate,
+                baseline,
+                ..
+            } => Some((candidate.name.clone(), baseline.name.clone())),
+            _ => None,
+        })
+    };
+    let ran = names(update(&mut s, Action::ShowReport)).expect("a report runs");
+    let label = "prolaunch --set budget.total=3000".to_string();
+    assert_eq!(ran, (label.clone(), label));
+}
