@@ -199,10 +199,10 @@ async fn malformed_rows_show_the_end_of_their_keys() {
     settle(&mut s, &ctx, Action::Select).await;
     settle(&mut s, &ctx, Action::ShowLayers).await;
     let t = text(&s, 80, 24);
-    let rows: Vec<&str> = t.lines().filter(|l| l.contains("name:s")).collect();
+    let rows: Vec<&str> = t.lines().filter(|l| l.contains("me:s")).collect();
     assert_eq!(rows.len(), 2, "{t}");
     assert!(
-        rows[0].contains("session…name:s2: not") && rows[1].contains("session…name:s4: over"),
+        rows[0].contains("sessio…me:s2: not") && rows[1].contains("sessio…me:s4: ove"),
         "cut in the middle, the reason after: {rows:#?}"
     );
 }
@@ -235,5 +235,25 @@ async fn a_huge_score_is_shown_whole() {
             .find(|l| l.contains("s2#7"))
             .unwrap_or_else(|| panic!("s2#7 at {w}×{h}: {t}"));
         assert!(row.contains(" 1.00e308 "), "{w}×{h}: {row}");
+    }
+}
+
+/// The Layers columns are sized over every row shown, not the page: scrolling from the first
+/// row to the last leaves each column header where it was.
+#[tokio::test]
+async fn layers_columns_stay_put_while_the_table_scrolls() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    let header = |s: &crate::app::state::State| {
+        text(s, 80, 24)
+            .lines()
+            .find(|l| l.contains("DECISION"))
+            .map(str::to_string)
+            .expect("a header row")
+    };
+    let top = header(&s);
+    for _ in 0..40 {
+        settle(&mut s, &store, Action::Down).await;
+        assert_eq!(header(&s), top, "at row {}", s.user.cursor);
     }
 }

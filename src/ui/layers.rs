@@ -415,21 +415,23 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Them
         .clamp(2, 16);
     let visible: Vec<(usize, &LayerRow)> =
         rows.iter().enumerate().skip(first).take(height).collect();
+    // Sized over every row shown, not the page: columns stay put while the table scrolls.
+    let all: Vec<(usize, &LayerRow)> = rows.iter().enumerate().collect();
     let cols = Columns {
-        kind: column(&visible, "KIND", |r| match r {
+        kind: column(&all, "KIND", |r| match r {
             LayerRow::Item(i) => kind_label(i.kind).width(),
             LayerRow::Malformed(..) => "⚠ malformed".width(),
         }),
         id: w_id,
-        tokens: column(&visible, "TOKENS", |r| match r {
+        tokens: column(&all, "TOKENS", |r| match r {
             LayerRow::Item(i) => token_cell(i).width(),
             LayerRow::Malformed(..) => 1,
         }),
-        score: column(&visible, "SCORE", |r| match r {
+        score: column(&all, "SCORE", |r| match r {
             LayerRow::Item(i) => crate::engine::shown_factor(i.score, 2).width(),
             LayerRow::Malformed(..) => 1,
         }),
-        decision: column(&visible, "DECISION", |r| match r {
+        decision: column(&all, "DECISION", |r| match r {
             LayerRow::Item(i) => badge(i).width(),
             LayerRow::Malformed(..) => "⚠ unreadable".width(),
         }),
@@ -444,7 +446,7 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Them
         cols
     } else {
         Columns {
-            decision: column(&visible, "DECISION", |r| match r {
+            decision: column(&all, "DECISION", |r| match r {
                 LayerRow::Item(i) => match &i.duplicate {
                     Some(d) => compact_badge(i, &d.of).width(),
                     None => badge(i).width(),
