@@ -342,10 +342,17 @@ struct TuiArgs {
 
 async fn tui(ctx: Ctx, global: &GlobalArgs, args: TuiArgs) -> Result<(), CliError> {
     use std::io::IsTerminal;
-    let (config, _) = Config::load(global.config.as_deref())?;
+    let (config, path) = Config::load(global.config.as_deref())?;
+    // Where the theme was asked for, as its error names it.
+    let asked = match (&args.theme, &path) {
+        (Some(_), _) => "--theme".to_string(),
+        (None, Some(p)) => format!("{}: theme =", p.display()),
+        (None, None) => "theme".to_string(),
+    };
     let theme = args.theme.or(config.theme);
     // A keymap or theme that cannot be used is a usage error before the terminal is taken.
-    let look = crate::tui::Look::load(theme.as_deref()).map_err(CliError::Usage)?;
+    let look = crate::tui::Look::load(theme.as_deref().map(|t| (t, asked.as_str())))
+        .map_err(CliError::Usage)?;
     if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
         return Err(CliError::Usage(
             "tui: the TUI needs a terminal on stdin and stdout; for output to a file or a pipe, \

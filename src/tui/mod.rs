@@ -138,10 +138,10 @@ pub struct Look {
 
 impl Look {
     /// `keymap.toml` merged over the default keys and `themes/*.toml` beside the shipped themes,
-    /// from the config folder; `theme` (the one asked for) must be among them. A file that
-    /// cannot be read or used is an error naming it (and its line:column), not a look quietly
-    /// left out.
-    pub fn load(theme: Option<&str>) -> Result<Look, String> {
+    /// from the config folder; `theme` (the one asked for, and where: `--theme` or the config
+    /// file's key) must be among them. A file that cannot be read or used is an error naming it
+    /// (and its line:column), not a look quietly left out.
+    pub fn load(theme: Option<(&str, &str)>) -> Result<Look, String> {
         let dir = crate::config::default_path()
             .and_then(|p| p.parent().map(std::path::Path::to_path_buf));
         let keymap = match dir.as_ref().map(|d| d.join("keymap.toml")) {
@@ -170,13 +170,14 @@ impl Look {
             }
             crossterm::style::Colored::set_ansi_color_disabled(false);
         }
-        if let Some(name) = theme
+        if let Some((name, asked)) = theme
             && !themes.contains_key(name)
         {
             let known: Vec<&str> = themes.keys().map(String::as_str).collect();
             return Err(format!(
-                "theme {}: no such theme (themes: {})",
-                crate::text::inert_line(name),
+                "{} {}: no such theme (themes: {})",
+                crate::text::inert_line(asked),
+                crate::text::quoted(name),
                 known.join(", ")
             ));
         }

@@ -119,7 +119,19 @@ fn a_bad_keymap_or_theme_is_a_usage_error_naming_the_file() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert_eq!(
         out.stderr.trim_end(),
-        "ctxlens: theme nosuch: no such theme (themes: default, high-contrast, light)"
+        "ctxlens: --theme \"nosuch\": no such theme (themes: default, high-contrast, light)"
+    );
+    // Asked for by the config file: the file and the key are named.
+    let config = dir.join("config.toml");
+    std::fs::write(&config, "theme = \"nosuch\"\n").expect("write");
+    let out = common::ctxlens_with(&["tui"], &env);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        out.stderr.trim_end(),
+        format!(
+            "ctxlens: {}: theme = \"nosuch\": no such theme (themes: default, high-contrast, light)",
+            config.display()
+        )
     );
 }
 
