@@ -497,12 +497,21 @@ const EXIT_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Runs one parsed command line.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
+    // `--theme` before a command is the TUI's `ctxlens` opens: with another command, a mistake.
+    if cli.theme.is_some() && cli.command.is_some() {
+        return Err(CliError::Usage(
+            "--theme before a command: the theme is the TUI's; use `ctxlens --theme NAME` or \
+             `ctxlens tui --theme NAME`"
+                .into(),
+        ));
+    }
     if let Some(done) = run_standalone(&cli).await {
         return done;
     }
     let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
     let opens_tui = match cli.command {
-        None => tty,
+        // Asked for a theme, `ctxlens` alone means the TUI (which then says it needs a terminal).
+        None => tty || cli.theme.is_some(),
         Some(ref c) => matches!(c, Command::Tui { .. }),
     };
     let waits = if opens_tui {
@@ -512,7 +521,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     };
     let ctx = Ctx::new(&cli.global, waits).await?;
     match cli.command {
-        None if tty => tui(ctx, &cli.global, TuiArgs::default()).await,
+        None if opens_tui => {
+            let args = TuiArgs {
+                theme: cli.theme,
+                ..TuiArgs::default()
+            };
+            tui(ctx, &cli.global, args).await
+        }
         Some(Command::Tui {
             theme,
             exit_after_first_frame,

@@ -303,3 +303,43 @@ fn a_snapshot_file_past_its_bound_is_refused_unread() {
         out.stderr
     );
 }
+
+/// `ctxlens --theme NAME` alone is the TUI's theme (checked like `tui --theme`); before another
+/// command it is a usage error, not quietly ignored.
+#[test]
+fn a_theme_before_no_command_is_the_tuis() {
+    let out = common::ctxlens(&["--theme", "nosuch"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("ctxlens: --theme \"nosuch\": no such theme"),
+        "{}",
+        out.stderr
+    );
+    let out = common::ctxlens(&["--theme", "light"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("the TUI needs a terminal"),
+        "{}",
+        out.stderr
+    );
+    let out = common::ctxlens(&["--theme", "light", "users"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--theme before a command"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// README shows the default theme whole, as the file a theme of one's own copies: the two do
+/// not drift apart.
+#[test]
+fn the_readme_shows_the_default_theme_as_shipped() {
+    let readme = std::fs::read_to_string("README.md").expect("README");
+    let theme = std::fs::read_to_string("themes/default.toml").expect("default theme");
+    assert!(
+        readme.contains(&format!("```toml\n{}\n```", theme.trim_end())),
+        "README's theme block differs from themes/default.toml"
+    );
+}
