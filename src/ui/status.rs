@@ -454,9 +454,17 @@ const HINTS: [(Action, &str); 4] = [
 /// The hints' forms: all of them, then one fewer each, down to none. Each names the key the
 /// keymap in use binds (an action bound to no key is not hinted).
 fn hint_forms(s: &State, t: &Theme) -> Vec<Vec<Span<'static>>> {
+    // Quitting is hinted by the key that closes, or else by the one bound to quit itself.
+    let key_for = |a: &Action| {
+        let k = s.session.keymap.key_for(a);
+        match a {
+            Action::Close => k.or_else(|| s.session.keymap.key_for(&Action::Quit)),
+            _ => k,
+        }
+    };
     let hints: Vec<(String, &str)> = HINTS
         .iter()
-        .filter_map(|(a, w)| s.session.keymap.key_for(a).map(|k| (k, *w)))
+        .filter_map(|(a, w)| key_for(a).map(|k| (k, *w)))
         .collect();
     (0..=hints.len())
         .rev()

@@ -324,6 +324,16 @@ async fn hints_and_help_follow_the_keymap_in_use() {
         .expect("a keymap");
     let shown = bar(&s, 120);
     assert!(shown.contains("f1 help  : cmd  x quit"), "{shown}");
+    // A key bound to quit itself (not to close) is hinted as well.
+    let keymap = std::mem::replace(
+        &mut s.session.keymap,
+        crate::app::keymap::Keymap::default()
+            .merge("[keys]\n\"x\" = \"quit\"\n\"q\" = \"\"\n", "keymap.toml")
+            .expect("a keymap"),
+    );
+    let quits = bar(&s, 120);
+    assert!(quits.contains("/ filter  ctrl-c quit"), "{quits}");
+    s.session.keymap = keymap;
     assert!(
         !shown.contains("? help") && !shown.contains("filter"),
         "{shown}"
