@@ -277,12 +277,12 @@ fn graph_title(v: &GraphView, pan: &Pan, room: usize) -> String {
 fn legend(t: &Theme) -> Line<'static> {
     Line::from(vec![
         styled("✓ completed ", t.status(Status::Completed)),
-        styled("◉ current ", t.status(Status::Current)),
+        styled("◉ ╔╗ current ", t.status(Status::Current)),
         styled("○ available ", t.status(Status::Available)),
         styled("⊘ locked", t.status(Status::Locked)),
         styled(" · ┏┓ selected · ", t.muted()),
         styled(
-            "bold: what it needs",
+            "bold: its needs",
             t.accent().add_modifier(Modifier::BOLD),
         ),
     ])
