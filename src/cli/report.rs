@@ -36,7 +36,8 @@ pub struct ReportArgs {
         conflicts_with = "users"
     )]
     pub sample: Option<usize>,
-    /// Replay the users listed in FILE (one id per line; `#` comments).
+    /// Replay the users listed in FILE (one id per line; a `#` starting a line or after a
+    /// space or tab begins a comment).
     #[arg(long, value_name = "FILE")]
     pub users: Option<PathBuf>,
     /// Replay the snapshot files (`ctxlens snapshot` output) in DIR instead of a store.

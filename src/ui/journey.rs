@@ -281,10 +281,7 @@ fn legend(t: &Theme) -> Line<'static> {
         styled("○ available ", t.status(Status::Available)),
         styled("⊘ locked", t.status(Status::Locked)),
         styled(" · ┏┓ selected · ", t.muted()),
-        styled(
-            "bold: its needs",
-            t.accent().add_modifier(Modifier::BOLD),
-        ),
+        styled("bold: its needs", t.accent().add_modifier(Modifier::BOLD)),
     ])
 }
 

@@ -87,7 +87,8 @@ pub struct OptimizeArgs {
         conflicts_with = "users"
     )]
     pub sample: Option<usize>,
-    /// Replay the users listed in FILE (one id per line; `#` comments).
+    /// Replay the users listed in FILE (one id per line; a `#` starting a line or after a
+    /// space or tab begins a comment).
     #[arg(long, value_name = "FILE")]
     pub users: Option<PathBuf>,
     /// Replay the snapshot files in DIR instead of a store.
