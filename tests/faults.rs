@@ -240,6 +240,26 @@ fn a_postgres_that_stops_answering_is_named_gone_within_the_query_timeout() {
             && stderr.contains("no answer within 1 s"),
         "{stderr}"
     );
+    // Given up on, the statements are cancelled on the server too (statement_timeout), not
+    // left waiting on the lock after ctxlens has gone.
+    let waiting = || {
+        pg.psql(
+            "frozen_pg",
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' \
+             AND query ILIKE '%memory_bank%'",
+        )
+        .trim()
+        .to_string()
+    };
+    let until = std::time::Instant::now() + Duration::from_secs(5);
+    while waiting() != "0" {
+        assert!(
+            std::time::Instant::now() < until,
+            "statements still wait on the lock: {}",
+            waiting()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
     let out = finish(
         spawn(
             &["report", "--query-timeout", "1", "--quiet", "--no-cache"],

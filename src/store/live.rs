@@ -50,9 +50,8 @@ pub(super) async fn connect_redis(e: &Endpoints) -> Result<RedisStore, StoreErro
 /// Connects `e`'s Postgres (configured: `e.database_url` is set) within the connect timeout.
 pub(super) async fn connect_pg(e: &Endpoints) -> Result<PgStore, StoreError> {
     let url = e.database_url.as_deref().unwrap_or_default();
-    PgStore::connect_tables(url, e.connect_timeout, &e.tables)
-        .await
-        .map(|pg| pg.with_query_timeout(e.query_timeout.unwrap_or(QUERY_TIMEOUT)))
+    let deadline = e.query_timeout.unwrap_or(QUERY_TIMEOUT);
+    PgStore::connect_reading(url, e.connect_timeout, &e.tables, deadline).await
 }
 
 /// A store's label (`redis host:port`) as the name and host a health answer carries.

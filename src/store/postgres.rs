@@ -216,6 +216,22 @@ impl PgStore {
         PgStore::open(url, timeout, settings, tables).await
     }
 
+    /// Connects to read `tables`, every statement given `deadline` to answer — on the server
+    /// too (`statement_timeout`), so a statement given up on (a lock held, a slow scan) is
+    /// cancelled there rather than left waiting on a production database.
+    pub async fn connect_reading(
+        url: &str,
+        timeout: Duration,
+        tables: &Tables,
+        deadline: Duration,
+    ) -> Result<PgStore, StoreError> {
+        let mut settings: Vec<String> = SEARCH_SETTINGS.iter().map(|s| (*s).to_string()).collect();
+        settings.push(statement_timeout(deadline));
+        Ok(PgStore::open(url, timeout, settings, tables)
+            .await?
+            .with_query_timeout(deadline))
+    }
+
     /// Connects with other per-connection `SET` statements than [`SEARCH_SETTINGS`] (the
     /// knowledge benchmark measures alternatives this way).
     pub async fn connect_with(
@@ -317,14 +333,19 @@ impl PgStore {
         what: &str,
         statement: impl std::future::Future<Output = Result<T, sqlx::Error>>,
     ) -> Result<T, StoreError> {
+        let timed_out = || StoreError::TimedOut {
+            store: self.label.clone(),
+            what: what.into(),
+            secs: self.deadline.as_secs_f32(),
+        };
         match tokio::time::timeout(self.deadline, statement).await {
             Ok(Err(sqlx::Error::PoolTimedOut)) => Err(self.why_no_connection(what).await),
+            // The server's own `statement_timeout` (the same deadline) ended it first.
+            Ok(Err(sqlx::Error::Database(e))) if e.code().as_deref() == Some("57014") => {
+                Err(timed_out())
+            }
             Ok(answer) => answer.map_err(|e| self.fail(what, e)),
-            Err(_) => Err(StoreError::TimedOut {
-                store: self.label.clone(),
-                what: what.into(),
-                secs: self.deadline.as_secs_f32(),
-            }),
+            Err(_) => Err(timed_out()),
         }
     }
 
@@ -563,6 +584,11 @@ impl JourneyIds for PgStore {
     async fn with_journey(&self, ids: &[String]) -> Result<HashSet<String>, StoreError> {
         Ok(self.known(ids).await?.into_iter().collect())
     }
+}
+
+/// `SET statement_timeout` to `deadline` (whole milliseconds, at least 1).
+fn statement_timeout(deadline: Duration) -> String {
+    format!("SET statement_timeout = {}", deadline.as_millis().max(1))
 }
 
 /// What every connection runs first, before any statement is prepared.
