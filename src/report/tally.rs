@@ -433,9 +433,11 @@ impl PolicySummary {
     /// The monitoring metric `key` and its verdict.
     pub fn monitor(&self, key: &str) -> Metric {
         let (value, pass) = match key {
+            // Of no user, an average or a rate is not 0: nothing was measured.
             "avg_context_tokens" => {
                 let v = self.avg_context_tokens;
-                (Some(v), (self.users > 0).then_some(v < AVG_TOKENS_TARGET))
+                let read = self.users > 0;
+                (read.then_some(v), read.then_some(v < AVG_TOKENS_TARGET))
             }
             "static_share" => {
                 let v = self.static_share;
@@ -448,7 +450,8 @@ impl PolicySummary {
             ),
             "truncation_rate" => {
                 let v = self.truncation_rate;
-                (Some(v), (self.users > 0).then_some(v < TRUNCATION_TARGET))
+                let read = self.users > 0;
+                (read.then_some(v), read.then_some(v < TRUNCATION_TARGET))
             }
             _ => (None, None),
         };

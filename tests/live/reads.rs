@@ -341,6 +341,15 @@ fn a_users_list_the_store_cannot_give_is_not_called_an_outage() {
         "{}",
         out.stdout
     );
+    // No user read: the averages and rates are not measured, not 0.
+    for metric in ["Avg context tokens", "Truncation rate"] {
+        let row = out
+            .stdout
+            .lines()
+            .find(|l| l.contains(metric))
+            .unwrap_or_else(|| panic!("{metric}: {}", out.stdout));
+        assert!(row.contains("n/a") && !row.contains("0.0"), "{row}");
+    }
 }
 
 /// A display name of a hundred thousand characters is cut in `inspect`'s heading (`--json`
