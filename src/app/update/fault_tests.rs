@@ -661,3 +661,20 @@ async fn before_anything_was_read_an_outage_says_what_happens_when_it_is_back() 
         "{layers}"
     );
 }
+
+/// A page of users read says nothing of a store shown down (the page may come from Postgres
+/// alone while Redis is frozen): it stays down and is checked again, never taken to be up.
+#[tokio::test]
+async fn a_page_of_users_does_not_mark_a_down_store_up() {
+    let (mut s, _store) = demo_app().await;
+    update(&mut s, Action::Health(health(false)));
+    assert!(s.status.stores.iter().all(|st| !st.up));
+    s.status.health.checking = false;
+    let page = crate::store::UserPage {
+        users: vec![],
+        next_cursor: None,
+    };
+    let effects = update(&mut s, Action::UsersLoaded(page));
+    assert!(s.status.stores.iter().all(|st| !st.up), "still down");
+    assert!(effects.contains(&Effect::CheckHealth), "{effects:?}");
+}

@@ -122,7 +122,9 @@ pub(super) fn count_again_if_moved(s: &mut State) -> Vec<Effect> {
 pub(super) fn users_loaded(s: &mut State, page: crate::store::UserPage) -> Vec<Effect> {
     done_loading(s, Task::Users);
     s.users.failed = None;
-    s.status.stores.iter_mut().for_each(|st| st.up = true);
+    // A page read says nothing of a store it did not need (a page from Postgres alone while
+    // Redis is frozen): a store shown down is checked again, not taken to be up.
+    let recheck = s.status.stores.iter().any(|st| !st.up) && !s.status.health.checking;
     // The first page of a list read again: it replaces the rows, the selection kept by id, and
     // each row keeps its last figures until they are counted again (a count that fails at an
     // outage leaves the list as last read).
@@ -179,6 +181,10 @@ pub(super) fn users_loaded(s: &mut State, page: crate::store::UserPage) -> Vec<E
         effects.extend(jump_to_user(s, wanted));
     }
     effects.extend(load_rest(s));
+    if recheck {
+        s.status.health.checking = true;
+        effects.push(Effect::CheckHealth);
+    }
     effects
 }
 
