@@ -500,11 +500,47 @@ fn watch_exits_1_naming_redis_when_it_goes_away() {
     assert_eq!(
         stderr.trim_end(),
         format!(
-            "ctxlens: redis 127.0.0.1:{}: progress:u001: the subscription ended: connection lost",
+            "ctxlens: redis 127.0.0.1:{}: progress:u001: the subscription ended: the connection was lost, or the server stopped answering",
             redis.port()
         )
     );
     assert!(!stderr.contains("s3cret"));
+}
+
+/// A Redis that stops answering (paused) while `watch` is subscribed ends it too, exit 1
+/// naming the store, within a PING's interval and wait: never a silent wait for ever.
+#[test]
+fn watch_exits_1_when_redis_stops_answering() {
+    let redis = RedisServer::start();
+    let child = spawn(
+        &["watch", "u001", "--connect-timeout", "1"],
+        &[("REDIS_URL", redis.url())],
+    );
+    let mut conn = redis.connection();
+    await_condition("watch to subscribe", Duration::from_secs(20), || {
+        let (_, n): (String, u64) = redis::cmd("PUBSUB")
+            .arg("NUMSUB")
+            .arg("progress:u001")
+            .query(&mut conn)
+            .expect("PUBSUB NUMSUB");
+        n > 0
+    });
+    // Long enough for the first PING (5 s after subscribing) to go unanswered for 1 s; the
+    // pause then ends by itself (a paused server takes no UNPAUSE or SHUTDOWN either).
+    let () = redis::cmd("CLIENT")
+        .arg(&["PAUSE", "12000", "ALL"])
+        .query(&mut conn)
+        .expect("CLIENT PAUSE");
+    let out = finish(child, Duration::from_secs(30), "watch");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "redis 127.0.0.1:{}: progress:u001: the subscription ended",
+            redis.port()
+        )),
+        "{stderr}"
+    );
 }
 
 /// Keys in `redis`'s database.

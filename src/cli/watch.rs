@@ -62,9 +62,10 @@ pub async fn watch(
             return Ok(());
         }
     }
-    // A subscription ends only when its connection does: the server went away.
+    // A subscription ends only when its connection does (the server went away, or stopped
+    // answering the PING it is sent every few seconds).
     Err(CliError::Runtime(format!(
-        "{}: {channel}: the subscription ended: connection lost",
+        "{}: {channel}: the subscription ended: the connection was lost, or the server stopped answering",
         ctx.store.progress_source()
     )))
 }

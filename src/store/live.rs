@@ -30,6 +30,9 @@ pub struct Endpoints {
     pub query_timeout: Option<Duration>,
 }
 
+/// How often a subscription asks the server whether it still answers.
+const SUBSCRIPTION_PING_EVERY: Duration = Duration::from_secs(5);
+
 pub struct LiveStore {
     pub redis: Option<RedisStore>,
     pub pg: Option<PgStore>,
@@ -454,8 +457,22 @@ impl Store for LiveStore {
         };
         // Every user's channel begins with this; the rest is the user.
         let prefix = super::keys::progress_channel(&r.prefix, "");
-        let pubsub = r.subscribe(user).await?;
-        let events = futures_util::StreamExt::map(pubsub.into_on_message(), move |msg| {
+        let (mut sink, messages) = r.subscribe(user).await?.split();
+        // A server that stops answering (frozen, paused) keeps a subscription open without a
+        // word: a PING every few seconds, unanswered within the wait a health check allows,
+        // ends it, as a lost connection does.
+        let wait = self.health_timeout;
+        let answering = async move {
+            loop {
+                tokio::time::sleep(SUBSCRIPTION_PING_EVERY).await;
+                let pong = tokio::time::timeout(wait, sink.ping::<redis::Value>()).await;
+                if !matches!(pong, Ok(Ok(_))) {
+                    return;
+                }
+            }
+        };
+        let messages = futures_util::StreamExt::take_until(messages, Box::pin(answering));
+        let events = futures_util::StreamExt::map(messages, move |msg| {
             // A channel name that is not UTF-8 is nobody's: named by its bytes, never taken for
             // a user (as a key name of that kind is).
             let raw: Vec<u8> = msg.get_channel().unwrap_or_default();
