@@ -433,9 +433,9 @@ pub async fn follow_progress(store: Arc<dyn Store>, tx: UnboundedSender<Action>)
             return Followed::Closed;
         }
     }
-    // The stream ends only when the connection does.
+    // The stream ends only when the connection does, or the server stops answering its PING.
     let gone = format!(
-        "{}: the subscription ended: connection lost; subscribing again",
+        "{}: the subscription ended (the connection was lost, or the server stopped answering); subscribing again",
         store.progress_source()
     );
     if tx.send(lost(gone.into())).is_err() {
