@@ -345,3 +345,42 @@ fn a_health_check_waits_the_connect_timeout() {
         assert!(long.error.is_none() && long.latency.is_some(), "{long:?}");
     });
 }
+
+/// A Redis that accepts connections and never answers: the TUI's store tries once per connect
+/// timeout, and every caller queued behind that attempt (a users page, the health check) is
+/// told its answer at once instead of waiting as long again: the silent host is connected to
+/// once, not once per caller.
+#[test]
+fn callers_behind_a_failed_connect_are_told_its_answer_not_made_to_wait_again() {
+    use ctxlens::store::reconnecting::Reconnecting;
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = silent.local_addr().expect("addr").port();
+    silent.set_nonblocking(true).expect("nonblocking");
+    let ends = ctxlens::store::live::Endpoints {
+        redis_url: Some(format!("redis://127.0.0.1:{port}")),
+        database_url: None,
+        key_prefix: String::new(),
+        tables: Default::default(),
+        connect_timeout: std::time::Duration::from_secs(1),
+        query_timeout: None,
+    };
+    let store = Reconnecting::new(ends);
+    let rt = common::runtime();
+    rt.block_on(async {
+        let (page, health) = tokio::join!(store.users(None, 10), store.health());
+        let e = page.err().expect("no answer");
+        assert!(e.to_string().contains("no answer within 1 s"), "{e}");
+        assert!(
+            health
+                .iter()
+                .any(|h| h.error.as_deref().is_some_and(|e| e.contains("no answer"))),
+            "{health:?}"
+        );
+    });
+    // One connection made for both callers (a redis connect may open one per attempt).
+    let mut accepted = 0;
+    while silent.accept().is_ok() {
+        accepted += 1;
+    }
+    assert_eq!(accepted, 1, "connections the silent host was sent");
+}

@@ -180,7 +180,22 @@ async fn open_store_for(
     if ends.redis_url.is_none() && ends.database_url.is_none() {
         return Ok(Box::new(MemoryStore::demo()));
     }
-    match crate::store::live::LiveStore::connect(&ends).await {
+    let connect = crate::store::live::LiveStore::connect(&ends);
+    // The TUI draws at once: stores that have not answered within a moment (a silent host, a
+    // slow network) are connected behind it, their state on the status bar meanwhile. What is
+    // refused at once — a bad URL or setting — still stops it first.
+    let connected = match waits {
+        Waits::ForTheStore => match tokio::time::timeout(TUI_CONNECT_GRACE, connect).await {
+            Ok(answer) => answer,
+            Err(_) => {
+                return Ok(Box::new(crate::store::reconnecting::Reconnecting::new(
+                    ends,
+                )));
+            }
+        },
+        Waits::No => connect.await,
+    };
+    match connected {
         Ok(live) => Ok(Box::new(live)),
         Err(e) if waits == Waits::ForTheStore && e.is_outage() => Ok(Box::new(
             crate::store::reconnecting::Reconnecting::new(ends),
@@ -188,6 +203,10 @@ async fn open_store_for(
         Err(e) => Err(e.into()),
     }
 }
+
+/// How long the TUI waits for its stores before it draws: past it, they are connected behind
+/// the first frame.
+const TUI_CONNECT_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
 
 impl Ctx {
     /// Under `--redact`, the milestone map whose ids stay in clear; `None`: nothing is masked.

@@ -34,6 +34,9 @@ struct Parts {
     /// Why Redis could not be connected when last tried.
     redis_down: Option<StoreError>,
     pg_down: Option<StoreError>,
+    /// When the last attempt to connect ended: callers queued behind it (a users page, a
+    /// health check, the events) are told its answer, not made to wait as long again each.
+    tried: Option<std::time::Instant>,
 }
 
 impl Reconnecting {
@@ -57,6 +60,12 @@ impl Reconnecting {
             return Ok(live);
         }
         let e = &self.ends;
+        let recent = parts.tried.is_some_and(|t| t.elapsed() < e.connect_timeout);
+        if let Some(err) = parts.redis_down.clone().or_else(|| parts.pg_down.clone())
+            && recent
+        {
+            return Err(err);
+        }
         let want_redis = e.redis_url.is_some() && parts.redis.is_none();
         let want_pg = e.database_url.is_some() && parts.pg.is_none();
         let (redis, pg) = tokio::join!(
@@ -85,6 +94,7 @@ impl Reconnecting {
             Some(Err(err)) => parts.pg_down = Some(err),
             None => {}
         }
+        parts.tried = Some(std::time::Instant::now());
         if let Some(err) = parts.redis_down.clone().or_else(|| parts.pg_down.clone()) {
             return Err(err);
         }

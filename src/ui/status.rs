@@ -361,6 +361,15 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) -> usize {
     if s.ui.redact {
         bar.push(vec![vec![styled(" REDACTED ", t.badge()), Span::raw(" ")]]);
     }
+    // Stores not answered for yet (the first health check under way): said, never left
+    // without a state.
+    let live = s.status.source.split(" · ").any(|p| {
+        p.split_once(' ')
+            .is_some_and(|(name, host)| matches!(name, "redis" | "postgres") && host.contains(':'))
+    });
+    if s.status.stores.is_empty() && live {
+        bar.push(vec![vec![styled("○ checking  ", t.muted())]]);
+    }
     let stores = store_parts(&mut bar, s, t);
     let policy = policy_part(&mut bar, s, t);
     bar.push(vec![vec![

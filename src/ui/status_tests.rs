@@ -539,3 +539,30 @@ async fn a_key_sequence_under_way_shows_its_keys() {
     settle(&mut s, &ctx, Action::KeysPending(String::new())).await;
     assert!(!bar(&s, 120).contains("g…"));
 }
+
+/// Live stores not answered for yet (the first health check under way) are said to be
+/// checked, never shown without a state; once answered, their state replaces it.
+#[tokio::test]
+async fn stores_not_answered_for_yet_are_said_to_be_checked() {
+    let (mut s, ctx) = demo_app().await;
+    s.status.source = "redis 127.0.0.1:6479 · postgres 127.0.0.1:6431/db".into();
+    s.status.stores.clear();
+    let shown = bar(&s, 80);
+    assert!(shown.contains("○ checking"), "{shown}");
+    settle(
+        &mut s,
+        &ctx,
+        Action::Health(vec![crate::store::Health {
+            name: "redis".into(),
+            host: "127.0.0.1:6479".into(),
+            latency: None,
+            error: Some("connect: no answer within 4 s".into()),
+        }]),
+    )
+    .await;
+    let shown = bar(&s, 120);
+    assert!(
+        shown.contains("● DOWN redis") && !shown.contains("checking"),
+        "{shown}"
+    );
+}
