@@ -368,7 +368,7 @@ fn callers_behind_a_failed_connect_are_told_its_answer_not_made_to_wait_again() 
     let rt = common::runtime();
     rt.block_on(async {
         let (page, health) = tokio::join!(store.users(None, 10), store.health());
-        let e = page.err().expect("no answer");
+        let e = page.expect_err("no answer");
         assert!(e.to_string().contains("no answer within 1 s"), "{e}");
         assert!(
             health
