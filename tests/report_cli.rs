@@ -203,8 +203,9 @@ fn report_over_a_users_file_a_sample_and_a_synthetic_fleet() {
     assert!(v["candidate"]["static_share"].as_f64() > Some(0.0));
 }
 
-/// Whether process `pid` has a handler for SIGINT (bit 2 of `SigCgt` in /proc/PID/status).
-fn catches_sigint(pid: u32) -> bool {
+/// Whether process `pid` has a handler for signal `n` (bit n-1 of `SigCgt` in
+/// /proc/PID/status).
+fn catches(pid: u32, n: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
@@ -212,50 +213,54 @@ fn catches_sigint(pid: u32) -> bool {
                 .find_map(|l| l.strip_prefix("SigCgt:"))
                 .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
         })
-        .is_some_and(|mask| mask & (1 << 1) != 0)
+        .is_some_and(|mask| mask & (1 << (n - 1)) != 0)
 }
 
+/// Ctrl-C (SIGINT) and SIGTERM (a CI job or a container stopped) both end a report with what
+/// it read, marked PARTIAL, exit 1.
 #[test]
-fn ctrl_c_prints_the_partial_report() {
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_ctxlens"))
-        .args(["report", "--synthetic", "1000000", "--json"])
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("ctxlens-tests-no-config"),
-        )
-        .env_remove("REDIS_URL")
-        .env_remove("DATABASE_URL")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("ctxlens runs");
-    let pid = child.id();
-    // Wait until the report listens for Ctrl-C (before that, SIGINT would just kill it).
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !catches_sigint(pid) {
+fn ctrl_c_or_sigterm_prints_the_partial_report() {
+    for (signal, n) in [("INT", 2), ("TERM", 15)] {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_ctxlens"))
+            .args(["report", "--synthetic", "1000000", "--json"])
+            .env(
+                "XDG_CONFIG_HOME",
+                std::env::temp_dir().join("ctxlens-tests-no-config"),
+            )
+            .env_remove("REDIS_URL")
+            .env_remove("DATABASE_URL")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("ctxlens runs");
+        let pid = child.id();
+        // Wait until the report listens for the signal (before that, it would just kill it).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !catches(pid, n) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no SIG{signal} handler within 60 s"
+            );
+            std::thread::yield_now();
+        }
+        let kill = std::process::Command::new("kill")
+            .args([format!("-{signal}"), pid.to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(kill.success());
+        let out = child.wait_with_output().expect("ctxlens exits");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "SIG{signal}: {stderr}");
+        let v: serde_json::Value = serde_json::from_str(&stdout).expect("a report is printed");
+        assert_eq!(v["partial"], true);
+        assert_eq!(v["users_total"], 1_000_000);
+        assert!(v["users"].as_u64() < Some(1_000_000), "{}", v["users"]);
         assert!(
-            std::time::Instant::now() < deadline,
-            "no SIGINT handler within 60 s"
+            stderr.contains("interrupted: the report covers"),
+            "SIG{signal}: {stderr}"
         );
-        std::thread::yield_now();
     }
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &pid.to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(kill.success());
-    let out = child.wait_with_output().expect("ctxlens exits");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    let v: serde_json::Value = serde_json::from_str(&stdout).expect("a report is printed");
-    assert_eq!(v["partial"], true);
-    assert_eq!(v["users_total"], 1_000_000);
-    assert!(v["users"].as_u64() < Some(1_000_000), "{}", v["users"]);
-    assert!(
-        stderr.contains("interrupted: the report covers"),
-        "{stderr}"
-    );
 }
 
 /// `report`: per layer, the budget at which 50 / 90 / 99 % of users keep every candidate.

@@ -511,6 +511,28 @@ fn usage_error(e: &clap::Error) -> ExitCode {
     code
 }
 
+/// Resolves when a stop is asked for: Ctrl-C (SIGINT) or SIGTERM (a CI job or a container
+/// stopped). Without a handler there is nothing to wait for: never.
+pub(crate) async fn stop_asked() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}
+
 /// How long the exit waits for blocking work still running once the command is done.
 const EXIT_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
 

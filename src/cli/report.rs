@@ -279,12 +279,8 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
         knowledge_rows: args.knowledge_rows,
     };
     let mut bar = Bar::new(!args.quiet && format != ReportFormat::Json);
-    let cancel = async {
-        // Without a signal handler there is nothing to wait for: never cancel.
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
+    // Ctrl-C or SIGTERM: the users read so far are reported, marked PARTIAL.
+    let cancel = super::stop_asked();
     let disk = (!args.no_cache).then(DiskCache::in_cache_dir).flatten();
     let engine = Arc::new(Engine {
         milestones: map,
