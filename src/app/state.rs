@@ -247,6 +247,8 @@ pub struct Health {
     /// `R` was pressed while a store was down: the users list (kept meanwhile) is read again
     /// when the stores are back.
     pub reload_users: bool,
+    /// A next page of users failed at an outage: read when the stores are back.
+    pub reload_page: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

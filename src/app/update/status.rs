@@ -73,8 +73,12 @@ pub(super) fn health(s: &mut State, list: Vec<crate::store::Health>) -> Vec<Effe
     }
     info(s, "stores are back");
     let mut effects = Vec::new();
+    let page = std::mem::take(&mut s.status.health.reload_page);
     if s.users.rows.is_empty() || std::mem::take(&mut s.status.health.reload_users) {
         effects.extend(super::user::reload_users(s));
+    } else if let Some(c) = s.users.next_cursor.clone().filter(|_| page) {
+        super::start_loading(s, Task::Users);
+        effects.push(Effect::LoadUsers { cursor: Some(c) });
     }
     if let Some(id) = s.status.health.failed_user.take() {
         let shown = s.user.view.as_ref().is_some_and(|v| v.data().user_id == id);
@@ -130,8 +134,13 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
         // A list read again that failed: the rows stay as last read; after an outage the list
         // is read again when the stores are back.
         Task::Users => {
-            if std::mem::take(&mut s.users.replacing) && down.is_some() {
+            let replacing = std::mem::take(&mut s.users.replacing);
+            if replacing && down.is_some() {
                 s.status.health.reload_users = true;
+            }
+            // A next page that failed at an outage is read again when the stores are back.
+            if !replacing && down.is_some() && !s.users.rows.is_empty() {
+                s.status.health.reload_page = true;
             }
             // No row read yet: the empty list says why (read again when the stores are back).
             if s.users.rows.is_empty() {

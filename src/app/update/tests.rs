@@ -646,3 +646,34 @@ async fn a_missing_policy_file_is_named_once() {
     assert!(said.contains("/nonexistent/p.toml"), "{said}");
     assert!(!said.starts_with("policy: policy"), "{said}");
 }
+
+/// A next page of users that failed at an outage is read again when the stores are back (the
+/// list stayed at its first pages until another key asked).
+#[tokio::test]
+async fn a_next_page_that_failed_at_an_outage_is_read_when_the_stores_are_back() {
+    use crate::app::task::Task;
+    let (mut s, _store) = demo_app().await;
+    assert!(!s.users.rows.is_empty());
+    s.users.next_cursor = Some("pg:u030".into());
+    s.users.loaded_all = false;
+    let health = |up: bool| {
+        Action::Health(vec![crate::store::Health {
+            name: "memory".into(),
+            host: "embedded demo".into(),
+            latency: None,
+            error: (!up).then(|| "connection refused".into()),
+        }])
+    };
+    update(&mut s, health(false));
+    update(
+        &mut s,
+        Action::Failed(Task::Users, memory_down("refused").into()),
+    );
+    let effects = update(&mut s, health(true));
+    assert!(
+        effects.contains(&Effect::LoadUsers {
+            cursor: Some("pg:u030".into())
+        }),
+        "{effects:?}"
+    );
+}
