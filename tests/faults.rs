@@ -478,21 +478,25 @@ fn one_users_unreadable_row_fails_that_user_not_its_batch() {
     );
 }
 
+/// Waits until a client of `redis` is subscribed to `channel`.
+fn await_subscribed(redis: &RedisServer, channel: &str) {
+    let mut conn = redis.connection();
+    await_condition("watch to subscribe", Duration::from_secs(20), || {
+        let (_, n): (String, u64) = redis::cmd("PUBSUB")
+            .arg("NUMSUB")
+            .arg(channel)
+            .query(&mut conn)
+            .expect("PUBSUB NUMSUB");
+        n > 0
+    });
+}
+
 #[test]
 fn watch_exits_1_naming_redis_when_it_goes_away() {
     let mut redis = RedisServer::start();
     let url = redis.add_readonly_user("watcher", "s3cret-watch");
     let child = spawn(&["watch", "u001", "--json"], &[("REDIS_URL", url)]);
-    let mut conn = redis.connection();
-    await_condition("watch to subscribe", Duration::from_secs(20), || {
-        let (_, n): (String, u64) = redis::cmd("PUBSUB")
-            .arg("NUMSUB")
-            .arg("progress:u001")
-            .query(&mut conn)
-            .expect("PUBSUB NUMSUB");
-        n > 0
-    });
-    drop(conn);
+    await_subscribed(&redis, "progress:u001");
     redis.stop();
     let out = finish(child, Duration::from_secs(20), "watch");
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -517,14 +521,7 @@ fn watch_exits_1_when_redis_stops_answering() {
         &[("REDIS_URL", redis.url())],
     );
     let mut conn = redis.connection();
-    await_condition("watch to subscribe", Duration::from_secs(20), || {
-        let (_, n): (String, u64) = redis::cmd("PUBSUB")
-            .arg("NUMSUB")
-            .arg("progress:u001")
-            .query(&mut conn)
-            .expect("PUBSUB NUMSUB");
-        n > 0
-    });
+    await_subscribed(&redis, "progress:u001");
     // Long enough for the first PING (5 s after subscribing) to go unanswered for 1 s; the
     // pause then ends by itself (a paused server takes no UNPAUSE or SHUTDOWN either).
     let () = redis::cmd("CLIENT")

@@ -274,18 +274,8 @@ fn bad_arguments_are_usage_errors_naming_what_is_wrong() {
 #[test]
 fn ctrl_c_returns_the_best_so_far() {
     use std::io::BufRead;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ctxlens"))
-        .args(["optimize", "--synthetic", "300", "--time", "600s", "--json"])
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("ctxlens-tests-no-config"),
-        )
-        .env_remove("REDIS_URL")
-        .env_remove("DATABASE_URL")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("ctxlens runs");
+    let mut child =
+        common::spawn_demo(&["optimize", "--synthetic", "300", "--time", "600s", "--json"]);
     // The fleet is loaded and the search under way once it says so.
     let mut err = std::io::BufReader::new(child.stderr.take().expect("stderr"));
     let mut line = String::new();

@@ -221,18 +221,7 @@ fn catches(pid: u32, n: u32) -> bool {
 #[test]
 fn ctrl_c_or_sigterm_prints_the_partial_report() {
     for (signal, n) in [("INT", 2), ("TERM", 15)] {
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_ctxlens"))
-            .args(["report", "--synthetic", "1000000", "--json"])
-            .env(
-                "XDG_CONFIG_HOME",
-                std::env::temp_dir().join("ctxlens-tests-no-config"),
-            )
-            .env_remove("REDIS_URL")
-            .env_remove("DATABASE_URL")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("ctxlens runs");
+        let child = common::spawn_demo(&["report", "--synthetic", "1000000", "--json"]);
         let pid = child.id();
         // Wait until the report listens for the signal (before that, it would just kill it).
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);

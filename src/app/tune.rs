@@ -357,46 +357,31 @@ pub fn fields_width(baseline: &Policy, policy: &Policy) -> u16 {
 /// A warning when the layer weights do not sum to 1: the layer budgets then add up to more (or
 /// less) than the total.
 pub fn weights_warning(p: &Policy) -> Option<String> {
-    let w = weights_off(p)?;
-    let num = |n: u64| crate::text::thousands(n as f64, 0);
-    Some(if w.layers < w.asked {
-        format!(
-            "⚠ layer weights sum to {}, not 1: they ask for {} of {}; the caps hold the layer \
-             budgets to {}",
-            fmt_figure(w.sum),
-            num(w.asked),
-            num(w.total),
-            num(w.layers)
-        )
-    } else {
-        format!(
-            "⚠ layer weights sum to {}, not 1: layer budgets add up to {} of {}",
-            fmt_figure(w.sum),
-            num(w.layers),
-            num(w.total)
-        )
-    })
+    weights_said(p, false)
 }
 
 /// [`weights_warning`] in fewer words, for one short line: every figure still whole.
 pub fn weights_warning_brief(p: &Policy) -> Option<String> {
+    weights_said(p, true)
+}
+
+fn weights_said(p: &Policy, brief: bool) -> Option<String> {
     let w = weights_off(p)?;
     let num = |n: u64| crate::text::thousands(n as f64, 0);
-    Some(if w.layers < w.asked {
-        format!(
-            "⚠ weights sum to {}: ask {} of {}, caps hold {}",
-            fmt_figure(w.sum),
-            num(w.asked),
-            num(w.total),
-            num(w.layers)
-        )
-    } else {
-        format!(
-            "⚠ weights sum to {}: layers {} of {}",
-            fmt_figure(w.sum),
-            num(w.layers),
-            num(w.total)
-        )
+    let (sum, asked, total, layers) =
+        (fmt_figure(w.sum), num(w.asked), num(w.total), num(w.layers));
+    Some(match (w.layers < w.asked, brief) {
+        (true, false) => format!(
+            "⚠ layer weights sum to {sum}, not 1: they ask for {asked} of {total}; the caps hold \
+             the layer budgets to {layers}"
+        ),
+        (true, true) => {
+            format!("⚠ weights sum to {sum}: ask {asked} of {total}, caps hold {layers}")
+        }
+        (false, false) => format!(
+            "⚠ layer weights sum to {sum}, not 1: layer budgets add up to {layers} of {total}"
+        ),
+        (false, true) => format!("⚠ weights sum to {sum}: layers {layers} of {total}"),
     })
 }
 

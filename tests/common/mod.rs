@@ -18,6 +18,23 @@ pub fn ctxlens(args: &[&str]) -> Output {
     ctxlens_with(args, &[])
 }
 
+/// The built `ctxlens` started on the embedded demo (no user config, no store URL), its
+/// output piped: for a test that signals it while it runs.
+pub fn spawn_demo(args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_ctxlens"))
+        .args(args)
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("ctxlens-tests-no-config"),
+        )
+        .env_remove("REDIS_URL")
+        .env_remove("DATABASE_URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("ctxlens runs")
+}
+
 /// `ctxlens` with extra environment variables (store URLs).
 pub fn ctxlens_with(args: &[&str], env: &[(&str, String)]) -> Output {
     ctxlens_in(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), args, env)
