@@ -100,6 +100,23 @@ fn tls_failures_name_the_store_and_never_the_password() {
         &ca,
         "(if the server only speaks TLS, use rediss://)",
     );
+    // TLS to a plain server: it never answers the handshake, which the timeout says.
+    let plain = RedisServer::start();
+    let out = ctxlens_with(
+        &["users", "--connect-timeout", "1"],
+        &[(
+            "REDIS_URL",
+            plain.url().replacen("redis://", "rediss://", 1),
+        )],
+    );
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stderr.contains(
+            "connect over TLS (a server that speaks plain Redis never answers the handshake: then use redis://): no answer within 1 s"
+        ),
+        "{}",
+        out.stderr
+    );
     // TLS, but the server's certificate comes from a CA this client does not trust.
     redis_fails(
         format!("rediss://admin:hunter2@127.0.0.1:{port}/"),

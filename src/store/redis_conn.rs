@@ -126,11 +126,19 @@ async fn connect_node(
         .set_connection_timeout(Some(timeout))
         .set_response_timeout(Some(timeout))
         .set_number_of_retries(1);
+    // A plain server reads a TLS handshake as the start of a command and waits for the rest:
+    // with rediss://, no answer is most often that.
+    let what = if url.starts_with("rediss") {
+        "connect over TLS (a server that speaks plain Redis never answers the handshake: \
+         then use redis://)"
+    } else {
+        "connect"
+    };
     let conn = tokio::time::timeout(timeout, client.get_connection_manager_with_config(config))
         .await
         .map_err(|_| StoreError::TimedOut {
             store: label.to_string(),
-            what: "connect".into(),
+            what: what.into(),
             secs: timeout.as_secs_f32(),
         })?
         .map_err(|e| fail("connect", e))?;
