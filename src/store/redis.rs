@@ -30,6 +30,8 @@ pub struct RedisStore {
     pub prefix: String,
     /// The most keys a fleet pass holds at once ([`WINDOW_KEYS`]).
     pub window_keys: usize,
+    /// How long a command waits for its answer (`--connect-timeout`).
+    pub(super) deadline: std::time::Duration,
 }
 
 /// A user's keys as read: sessions, context keys by milestone, and the keys left unread as
@@ -73,7 +75,16 @@ pub(super) fn escape_name(raw: &[u8]) -> String {
 }
 
 impl RedisStore {
+    /// A command's error: one unanswered within the deadline is said so ("no answer within
+    /// N s"), a store out of reach for now, which another try at once would wait as long for.
     fn fail(&self, what: &str, e: redis::RedisError) -> StoreError {
+        if e.is_timeout() {
+            return StoreError::TimedOut {
+                store: self.label.clone(),
+                what: what.into(),
+                secs: self.deadline.as_secs_f32(),
+            };
+        }
         fault::redis_error(&self.label, what, &e)
     }
 

@@ -61,6 +61,7 @@ impl RedisStore {
                 label,
                 prefix: prefix.to_string(),
                 window_keys: WINDOW_KEYS,
+                deadline: timeout,
             });
         };
         let fail = |what: &str, e: redis::RedisError| {
@@ -99,6 +100,7 @@ impl RedisStore {
             label,
             prefix: prefix.to_string(),
             window_keys: WINDOW_KEYS,
+            deadline: timeout,
         })
     }
 }
