@@ -522,6 +522,30 @@ fn watch_exits_1_when_redis_stops_answering() {
     );
     let mut conn = redis.connection();
     await_subscribed(&redis, "progress:u001");
+    // An answered PING keeps it: an event published after the first one (5 s in) is shown.
+    let event = r#"{"milestone":"M1","progress":40,"timestamp":"2025-01-15T12:00:00Z"}"#;
+    let start = Instant::now();
+    let mut child = child;
+    let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    while start.elapsed() < Duration::from_secs(6) {
+        assert!(
+            child.try_wait().expect("poll").is_none(),
+            "ended while answered"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let () = redis::cmd("PUBLISH")
+        .arg("progress:u001")
+        .arg(event)
+        .query(&mut conn)
+        .expect("PUBLISH");
+    let mut line = String::new();
+    while !line.contains("40.0%") {
+        line.clear();
+        let n = std::io::BufRead::read_line(&mut out, &mut line).expect("an event line");
+        assert!(n > 0, "watch ended before the event");
+    }
+    assert!(line.contains("u001"), "{line}");
     // Long enough for the first PING (5 s after subscribing) to go unanswered for 1 s; the
     // pause then ends by itself (a paused server takes no UNPAUSE or SHUTDOWN either).
     let () = redis::cmd("CLIENT")
