@@ -164,16 +164,13 @@ pub fn shell_word(word: &str) -> Cow<'_, str> {
     Cow::Owned(format!("'{}'", word.replace('\'', r"'\''")))
 }
 
-/// A user id as `y` copies it: as it is, unless showing it would change it (a control, an
-/// invisible or look-alike character: [`shown_id`]); then as the bash/zsh argument that names
-/// it exactly ([`ansi_c`]): pasted after `ctxlens inspect` it opens that user and no other, and
-/// the clipboard never carries a control character.
+/// A user id as `y` copies it: the shell argument that names it exactly ([`shell_word`]) —
+/// as it is when plain (`u062`), else quoted (`'evil id;rm'`), or as a bash/zsh ANSI-C string
+/// when showing it would change it (`$'x\x1b]0;t\x07'`): pasted after `ctxlens inspect` it
+/// opens that user and no other, never runs what the id holds, and the clipboard never carries
+/// a control character.
 pub fn id_to_copy(id: &str) -> Cow<'_, str> {
-    if shown_changed(id) {
-        Cow::Owned(ansi_c(id))
-    } else {
-        Cow::Borrowed(id)
-    }
+    shell_word(id)
 }
 
 /// Whether a one-line field shows `word` other than as itself.
@@ -340,6 +337,11 @@ pub fn shown_id(id: &str) -> Cow<'_, str> {
 /// two ids read alike ([`shown_id`]).
 fn id_escaped(c: char) -> bool {
     variation_selector(c)
+        // The joiners (kept in text, where scripts and emoji need them) and combining marks
+        // (`e` + U+0301 reads as `é`, another id): escapes in an id.
+        || matches!(c, '\u{200c}' | '\u{200d}')
+        || matches!(c, '\u{300}'..='\u{36f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}'
+            | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}')
         || ('\u{2400}'..='\u{2426}').contains(&c)
         || (c.is_whitespace() && c != ' ')
         || matches!(c, '\u{2000}'..='\u{200a}' | '\u{205f}' | '\u{3000}')

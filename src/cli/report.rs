@@ -335,7 +335,7 @@ fn verdict(summary: &Summary, gated: &[&str]) -> Result<(), CliError> {
     if let Some(st) = &summary.stopped {
         return Err(CliError::Runtime(if st.cause == INTERRUPTED {
             format!(
-                "interrupted: the report covers {} users read before Ctrl-C; {}{gates}",
+                "interrupted: the report covers {} users read before it was stopped (Ctrl-C or SIGTERM); {}{gates}",
                 summary.users,
                 not_read(st)
             )

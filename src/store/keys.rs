@@ -152,9 +152,14 @@ pub fn lookups_for<'a>(
 
 /// How a finding words an ambiguous key: `could belong to a or a:b:c; not read`.
 pub fn ambiguity(users: &[&str]) -> String {
-    let names = match users {
+    // Each as a listing shows it: the empty id as `""`, one with a space at its end quoted.
+    let shown: Vec<String> = users
+        .iter()
+        .map(|u| crate::text::shown_id(u).into_owned())
+        .collect();
+    let names = match shown.as_slice() {
         [] => String::new(),
-        [one] => (*one).to_string(),
+        [one] => one.clone(),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
     };
     format!("could belong to {names} (user ids may contain ':'); not read as anyone's")
@@ -332,6 +337,8 @@ mod tests {
             "could belong to a or a:b:c (user ids may contain ':'); not read as anyone's"
         );
         assert!(ambiguity(&["a", "a:b", "a:b:c"]).starts_with("could belong to a, a:b or a:b:c "));
+        // Named as listings show ids: the empty id is `""`, not nothing.
+        assert!(ambiguity(&["", ":a"]).starts_with("could belong to \"\" or :a "));
     }
 
     #[test]

@@ -152,14 +152,26 @@ fn invisible_characters_that_hide_text_show() {
 #[test]
 fn an_id_to_copy_names_the_id_exactly() {
     assert_eq!(id_to_copy("u062"), "u062");
-    assert_eq!(id_to_copy("evil:user one"), "evil:user one");
-    assert_eq!(shell_word("evil:user one"), "'evil:user one'");
+    // Pasted after `ctxlens inspect`, what the id holds never runs, and it stays one argument.
+    assert_eq!(id_to_copy("evil:user one"), "'evil:user one'");
+    assert_eq!(id_to_copy("zx$(touch pwned);id"), "'zx$(touch pwned);id'");
+    assert_eq!(id_to_copy(""), "''");
+    assert_eq!(id_to_copy("zq "), "'zq '");
     assert_eq!(id_to_copy("xesc\u{1b}]0;T\u{7}"), "$'xesc\\x1b]0;T\\x07'");
     assert_eq!(id_to_copy("xesc\u{241b}'"), "$'xesc\\xe2\\x90\\x9b\\''");
     assert_eq!(id_to_copy("u\u{a0}\\"), "$'u\\xc2\\xa0\\\\'");
     assert_eq!(shell_word("pg:u\u{a0}"), "$'pg:u\\xc2\\xa0'");
     let raw = "a\u{1b}[2J\u{202e}b\u{241b}'\\ \u{a0}\u{e0041}";
-    for word in [id_to_copy(raw), shell_word(raw)] {
+    for word in [
+        id_to_copy(raw),
+        id_to_copy("zx$(touch pwned);id `x` | y > z *"),
+        id_to_copy("\"zq \"\"\\"),
+    ] {
+        let raw = match word.as_ref() {
+            w if w.starts_with("'zx") => "zx$(touch pwned);id `x` | y > z *",
+            w if w.starts_with("'\"") => "\"zq \"\"\\",
+            _ => raw,
+        };
         assert_eq!(inert_line(&word), word, "holds no control");
         let bash = std::process::Command::new("bash")
             .env("LC_ALL", "C")
@@ -194,6 +206,14 @@ fn shown_ids_never_read_alike() {
         "\" \"",
         "a\tb",
         "a\u{2409}b",
+        // Joiners and combining marks: `zab` three ways, `zé` composed and decomposed.
+        "zab",
+        "za\u{200c}b",
+        "za\u{200d}b",
+        "z\u{e9}",
+        "ze\u{301}",
+        "zcomb\u{300}",
+        "zcomb\u{340}",
     ];
     let shown: Vec<String> = ids.iter().map(|i| shown_id(i).into_owned()).collect();
     for (i, a) in shown.iter().enumerate() {
