@@ -153,7 +153,9 @@ pub fn shell_plain(word: &str) -> bool {
 /// `word` as one argument of a shell: as it is when [`shell_plain`], else in single quotes (a
 /// `'` inside closes, escapes and reopens them); a word a terminal would not show as itself
 /// (controls, invisible or look-alike characters) as an [`ansi_c`] string instead, so what is
-/// shown pastes back as exactly `word`.
+/// shown pastes back as exactly `word`. A user id `y` copies is this: pasted after `ctxlens
+/// inspect` it opens that user and no other, never runs what the id holds, and the clipboard
+/// never carries a control character.
 pub fn shell_word(word: &str) -> Cow<'_, str> {
     if shell_plain(word) {
         return Cow::Borrowed(word);
@@ -162,15 +164,6 @@ pub fn shell_word(word: &str) -> Cow<'_, str> {
         return Cow::Owned(ansi_c(word));
     }
     Cow::Owned(format!("'{}'", word.replace('\'', r"'\''")))
-}
-
-/// A user id as `y` copies it: the shell argument that names it exactly ([`shell_word`]) —
-/// as it is when plain (`u062`), else quoted (`'evil id;rm'`), or as a bash/zsh ANSI-C string
-/// when showing it would change it (`$'x\x1b]0;t\x07'`): pasted after `ctxlens inspect` it
-/// opens that user and no other, never runs what the id holds, and the clipboard never carries
-/// a control character.
-pub fn id_to_copy(id: &str) -> Cow<'_, str> {
-    shell_word(id)
 }
 
 /// Whether a one-line field shows `word` other than as itself.
@@ -305,11 +298,7 @@ pub fn shown_id(id: &str) -> Cow<'_, str> {
         return Cow::Borrowed("\"\"");
     }
     let quote = id.starts_with(' ') || id.ends_with(' ') || id.starts_with('"');
-    if !quote
-        && !id
-            .chars()
-            .any(|c| c == '\\' || unsafe_char(c) || id_escaped(c))
-    {
+    if !quote && !id.contains('\\') && !shown_changed(id) {
         return Cow::Borrowed(id);
     }
     let mut out = String::with_capacity(id.len() + 8);
@@ -344,7 +333,6 @@ fn id_escaped(c: char) -> bool {
             | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}')
         || ('\u{2400}'..='\u{2426}').contains(&c)
         || (c.is_whitespace() && c != ' ')
-        || matches!(c, '\u{2000}'..='\u{200a}' | '\u{205f}' | '\u{3000}')
 }
 
 /// One line of text made inert and cut to `max` columns in the middle (`3f2a9c1e…4e5f#12`): an

@@ -549,7 +549,7 @@ fn ids_that_would_read_alike_are_shown_apart() {
     }
     assert_eq!(headings.len(), ids.len(), "{headings:?}");
     // What `y` copies for the first, given to a shell, opens the first and not the second.
-    let copy = ctxlens::text::id_to_copy(ids[0]);
+    let copy = ctxlens::text::shell_word(ids[0]);
     assert_eq!(copy, r"$'x\x1b[31m\x07'");
     let bin = env!("CARGO_BIN_EXE_ctxlens");
     let url = &env[0].1;

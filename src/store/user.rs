@@ -149,13 +149,11 @@ pub fn user_data(
             Ok(entries) if Some(i) == chosen => session = entries.clone(),
             // A session not read: its entries that are no turns are named all the same (the
             // read one's are, through its turns), each by its key and index.
-            Ok(entries) => malformed.extend(entries.iter().enumerate().filter_map(|(n, e)| {
-                e.turn.as_ref().err().map(|reason| Malformed {
-                    id: Some(format!("{}#{n}", info.session_id)),
-                    source: format!("{}[{n}]", info.key),
-                    reason: reason.clone(),
-                })
-            })),
+            Ok(entries) => malformed.extend(crate::engine::snapshot::unreadable_entries(
+                &info.key,
+                &info.session_id,
+                entries,
+            )),
             Err(m) => malformed.push(m.clone()),
         }
     }

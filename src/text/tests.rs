@@ -151,21 +151,21 @@ fn invisible_characters_that_hide_text_show() {
 /// reads back to the same bytes, in any locale; a shell word likewise.
 #[test]
 fn an_id_to_copy_names_the_id_exactly() {
-    assert_eq!(id_to_copy("u062"), "u062");
+    assert_eq!(shell_word("u062"), "u062");
     // Pasted after `ctxlens inspect`, what the id holds never runs, and it stays one argument.
-    assert_eq!(id_to_copy("evil:user one"), "'evil:user one'");
-    assert_eq!(id_to_copy("zx$(touch pwned);id"), "'zx$(touch pwned);id'");
-    assert_eq!(id_to_copy(""), "''");
-    assert_eq!(id_to_copy("zq "), "'zq '");
-    assert_eq!(id_to_copy("xesc\u{1b}]0;T\u{7}"), "$'xesc\\x1b]0;T\\x07'");
-    assert_eq!(id_to_copy("xesc\u{241b}'"), "$'xesc\\xe2\\x90\\x9b\\''");
-    assert_eq!(id_to_copy("u\u{a0}\\"), "$'u\\xc2\\xa0\\\\'");
+    assert_eq!(shell_word("evil:user one"), "'evil:user one'");
+    assert_eq!(shell_word("zx$(touch pwned);id"), "'zx$(touch pwned);id'");
+    assert_eq!(shell_word(""), "''");
+    assert_eq!(shell_word("zq "), "'zq '");
+    assert_eq!(shell_word("xesc\u{1b}]0;T\u{7}"), "$'xesc\\x1b]0;T\\x07'");
+    assert_eq!(shell_word("xesc\u{241b}'"), "$'xesc\\xe2\\x90\\x9b\\''");
+    assert_eq!(shell_word("u\u{a0}\\"), "$'u\\xc2\\xa0\\\\'");
     assert_eq!(shell_word("pg:u\u{a0}"), "$'pg:u\\xc2\\xa0'");
     let raw = "a\u{1b}[2J\u{202e}b\u{241b}'\\ \u{a0}\u{e0041}";
     for word in [
-        id_to_copy(raw),
-        id_to_copy("zx$(touch pwned);id `x` | y > z *"),
-        id_to_copy("\"zq \"\"\\"),
+        shell_word(raw),
+        shell_word("zx$(touch pwned);id `x` | y > z *"),
+        shell_word("\"zq \"\"\\"),
     ] {
         let raw = match word.as_ref() {
             w if w.starts_with("'zx") => "zx$(touch pwned);id `x` | y > z *",

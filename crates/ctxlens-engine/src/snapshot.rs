@@ -512,18 +512,29 @@ impl Snapshot {
         let key = self.session_key.clone().unwrap_or_else(|| {
             super::keys::session_key("", &self.user_id, self.session_id.as_deref().unwrap_or("?"))
         });
-        self.session
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| {
-                e.turn.as_ref().err().map(|reason| Malformed {
-                    id: Some(self.turn_id(i)),
-                    source: format!("{key}[{i}]"),
-                    reason: reason.clone(),
-                })
-            })
-            .collect()
+        unreadable_entries(
+            &key,
+            self.session_id.as_deref().unwrap_or("session"),
+            &self.session,
+        )
     }
+}
+
+/// The entries of session `session_id` (stored at `key`) that are not readable turns, as
+/// malformed items named by key and index (`session:u1:s1[1]`, id `s1#1`): the session read and
+/// those not read are named alike.
+pub fn unreadable_entries(key: &str, session_id: &str, entries: &[SessionEntry]) -> Vec<Malformed> {
+    entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            e.turn.as_ref().err().map(|reason| Malformed {
+                id: Some(format!("{session_id}#{i}")),
+                source: format!("{key}[{i}]"),
+                reason: reason.clone(),
+            })
+        })
+        .collect()
 }
 
 /// Formats a timestamp the way every ctxlens output does: RFC 3339, UTC, `Z`, shortest seconds.

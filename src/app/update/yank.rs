@@ -1,7 +1,7 @@
 //! `y`: what the screen is about, to the clipboard — the selected item's text (Layers), the
 //! `--set` flags of the tuning (Tune), the prompt as shown (Prompt), else the user id — made
 //! inert first, as everything shown is: stored text never carries controls out of ctxlens. A
-//! user id is copied as the shell argument that opens that user ([`crate::text::id_to_copy`]).
+//! user id is copied as the shell argument that opens that user ([`crate::text::shell_word`]).
 
 use super::{Effect, error, info, layers};
 use crate::app::state::{Screen, State};
@@ -12,7 +12,7 @@ fn what(s: &State) -> Option<(String, String)> {
     let view = s.user.view.as_ref();
     // As it is, unless showing it changes it: then as the shell argument that names it.
     let id = |id: &str| {
-        let copy = crate::text::id_to_copy(id).into_owned();
+        let copy = crate::text::shell_word(id).into_owned();
         let name = if copy == id {
             "user id".to_string()
         } else {
