@@ -565,3 +565,28 @@ fn the_tui_opens_on_a_store_that_is_down_and_says_so() {
     t.send(&["q"]);
     t.wait_for("the shell after the TUI", |s| s.contains("DOWN_EXIT=0"));
 }
+
+/// On a store that takes the connection and never answers, the TUI draws at once, says the
+/// stores are being checked, and quits at once: however long `--connect-timeout` is, it does
+/// not wait for it before the first frame.
+#[test]
+fn the_tui_draws_at_once_on_a_silent_store() {
+    let bin = env!("CARGO_BIN_EXE_ctxlens");
+    // Bound and never accepted from: the kernel completes the handshake, nothing answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = silent.local_addr().expect("addr").port();
+    let t = Tmux::start(120, 40);
+    t.wait_for("the shell prompt", |s| s.contains("READY$"));
+    t.send(&[
+        "-l",
+        &format!(
+            "{bin} --connect-timeout 3600 --redis-url redis://127.0.0.1:{port} tui; echo SILENT_EXIT=$?"
+        ),
+    ]);
+    t.send(&["Enter"]);
+    let screen = t.wait_for("the first frame", |s| s.contains("○ checking"));
+    assert!(screen.contains("1 Users"), "{screen}");
+    t.send(&["q"]);
+    t.wait_for("the shell after the TUI", |s| s.contains("SILENT_EXIT=0"));
+    drop(silent);
+}
