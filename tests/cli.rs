@@ -746,3 +746,46 @@ fn a_global_next_in_its_layer_truncated_is_named_truncated() {
         .expect("mb:330");
     assert_eq!(item["decision"], "truncated");
 }
+
+/// Under `truncate`, an item its layer truncated is not kept in full: the global pass's FIRST
+/// OUT never names it. What a smaller T does to it first is said apart: the T at which it
+/// leaves the prompt (u070 at T 1,200: mb:369 is 116 of 133 tokens). That the figures are exact
+/// (replayed with the layer budgets held) is property-tested in the engine (`margin_props.rs`).
+#[test]
+fn a_global_first_out_is_an_item_kept_in_full_and_the_truncated_one_is_said_apart() {
+    let args = [
+        "replay",
+        "u070",
+        "--explain",
+        "--set",
+        "strategy=truncate",
+        "--set",
+        "budget.total=1200",
+    ];
+    let out = ctxlens(&args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let global = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("global "))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(
+        global.contains("−283 mb:369 (truncated) · −384 mb:370"),
+        "{global}"
+    );
+    let mut json = args.to_vec();
+    json.push("--json");
+    let v: serde_json::Value = serde_json::from_str(&ctxlens(&json).stdout).expect("JSON");
+    let global = &v["margins"]["global"];
+    assert_eq!(global["truncated_out"]["id"], "mb:369");
+    assert_eq!(global["truncated_out"]["tokens"], 283);
+    assert_eq!(global["first_out"]["id"], "mb:370");
+    assert_eq!(global["first_out"]["tokens"], 384);
+    let item = v["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["id"] == "mb:369")
+        .expect("mb:369");
+    assert_eq!(item["decision"], "truncated");
+}

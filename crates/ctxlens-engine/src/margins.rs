@@ -56,9 +56,10 @@ pub struct FitMargin {
     /// passes at its truncated size and is never kept in full by a larger `T` alone.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub next_in_truncated: bool,
-    /// A layer's `truncate` fit only: the blocker, kept truncated, and how many fewer tokens
-    /// drop it from the prompt (when that comes before `first_out`): the first change a
-    /// smaller budget makes, though no item kept in full is lost.
+    /// `truncate` only: an item kept truncated (a layer's blocker; for the global pass, the
+    /// item a layer truncated that goes first) and how many fewer tokens drop it from the
+    /// prompt (when that comes before `first_out`): a change a smaller budget makes, though no
+    /// item kept in full is lost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub truncated_out: Option<Step>,
 }
@@ -100,6 +101,18 @@ impl FitMargin {
     /// The margins of a fit of `items` (id, tokens as they enter, in fit order) into `budget`
     /// under `strategy` (SPEC §3.6, as `Engine::fit` runs it).
     pub fn of(name: &str, items: &[(&str, usize)], budget: u32, strategy: Strategy) -> Self {
+        Self::of_where(name, items, budget, strategy, |_| true)
+    }
+
+    /// As [`FitMargin::of`], where only the items `in_full(index)` enter in full: the others
+    /// (the global pass's items a layer truncated) are never named as the first kept item lost.
+    fn of_where(
+        name: &str,
+        items: &[(&str, usize)],
+        budget: u32,
+        strategy: Strategy,
+        in_full: impl Fn(usize) -> bool,
+    ) -> Self {
         let mut remaining = budget as usize;
         // (index, tokens): the earliest item with the smallest need / the smallest slack.
         let mut next_in: Option<(usize, usize)> = None;
@@ -109,7 +122,7 @@ impl FitMargin {
             if t <= remaining {
                 remaining -= t;
                 // A kept item falls off once the budget loses more than what is left after it.
-                if first_out.is_none_or(|(_, slack)| remaining < slack) {
+                if in_full(i) && first_out.is_none_or(|(_, slack)| remaining < slack) {
                     first_out = Some((i, remaining));
                 }
                 continue;
@@ -188,7 +201,17 @@ impl Engine {
                 m
             })
             .collect();
-        let global = global_margin(&layered, policy, budgets.total);
+        let (mut global, truncated) = global_margin(&layered, policy, budgets.total);
+        global.truncated_out = truncated
+            .into_iter()
+            .filter_map(|(id, room)| self.global_truncated_out(snapshot, policy, budgets, id, room))
+            .min_by_key(|step| step.tokens)
+            .filter(|step| {
+                global
+                    .first_out
+                    .as_ref()
+                    .is_none_or(|f| step.tokens < f.tokens)
+            });
         let needs: Vec<usize> = layers.iter().map(|m| m.keeps_all_at).collect();
         Margins {
             layers,
@@ -269,6 +292,41 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// An item a layer's `truncate` fit truncated, with `room` tokens of `T` left for it in the
+    /// global pass: how many fewer tokens of `T` drop it from the prompt (the room falls to
+    /// `truncate_min_remaining`), checked by two replays (dropped there, still truncated one
+    /// token above); `None` when that is not so.
+    fn global_truncated_out(
+        &self,
+        snapshot: &Snapshot,
+        policy: &Policy,
+        budgets: &Budgets,
+        id: &str,
+        room: usize,
+    ) -> Option<Step> {
+        let tokens = room.checked_sub(policy.truncate_min_remaining as usize)?;
+        if tokens == 0 {
+            return None;
+        }
+        let at = |less: usize| {
+            let mut b = budgets.clone();
+            b.total = budgets.total.saturating_sub(u32::try_from(less).ok()?);
+            self.assemble_at(snapshot, policy, &b)
+                .items
+                .iter()
+                .find(|i| i.id == id)
+                .map(|i| i.decision)
+        };
+        (at(tokens) == Some(Decision::Dropped) && at(tokens - 1) == Some(Decision::Truncated)).then(
+            || Step {
+                id: id.to_string(),
+                tokens,
+            },
+        )
+    }
+}
+
 /// `budgets` with layer `li`'s budget at `budget`.
 fn with_layer(budgets: &Budgets, li: usize, budget: usize) -> Budgets {
     let mut b = budgets.clone();
@@ -281,8 +339,13 @@ fn entered_fit(i: &Item) -> bool {
     i.reason.is_none_or(Reason::is_budget)
 }
 
-/// The global pass over what the layer passes kept, in the global order.
-fn global_margin(layered: &Assembly, policy: &Policy, total: u32) -> FitMargin {
+/// The global pass over what the layer passes kept, in the global order; and each item a
+/// layer truncated with the room `T` leaves for it there (`T` less what comes before it).
+fn global_margin<'a>(
+    layered: &'a Assembly,
+    policy: &Policy,
+    total: u32,
+) -> (FitMargin, Vec<(&'a str, usize)>) {
     let layer_of = |i: &Item| {
         policy
             .layers
@@ -301,12 +364,23 @@ fn global_margin(layered: &Assembly, policy: &Policy, total: u32) -> FitMargin {
         .iter()
         .map(|(i, _)| (i.id.as_str(), i.kept_tokens))
         .collect();
-    let mut m = FitMargin::of("global", &fit, total, policy.strategy);
+    let truncated = |k: usize| kept[k].0.decision == Decision::Truncated;
+    let mut m = FitMargin::of_where("global", &fit, total, policy.strategy, |k| !truncated(k));
     m.next_in_truncated = m.next_in.as_ref().is_some_and(|step| {
         kept.iter()
             .any(|(i, _)| i.id == step.id && i.decision == Decision::Truncated)
     });
-    m
+    let mut before = 0usize;
+    let mut rooms = Vec::new();
+    for (k, &(id, tokens)) in fit.iter().enumerate() {
+        if truncated(k)
+            && let Some(room) = (total as usize).checked_sub(before)
+        {
+            rooms.push((id, room));
+        }
+        before += tokens;
+    }
+    (m, rooms)
 }
 
 /// The smallest T with `floor(T × weight)` (capped) ≥ each layer's need and T ≥ their sum.

@@ -140,15 +140,51 @@ fn check_global(snap: &Snapshot, p: &Policy, b: &Budgets, m: &FitMargin) -> Resu
             return Err(format!("global: +{} already changes", step.tokens - 1));
         }
     }
+    // Losing: what the layers kept in full and the global pass keeps so (a layer's truncated
+    // item cut further is not an item kept in full lost).
+    let full = |t: usize| {
+        let a = e.assemble_at(snap, p, &with_total(b, t));
+        let mut full = through_global(&a, &layered);
+        full.retain(|id| {
+            a.items
+                .iter()
+                .any(|i| &i.id == id && i.decision == Decision::Kept)
+        });
+        full
+    };
+    let now_full = full(base);
     if let Some(step) = &m.first_out {
-        if !now.contains(&step.id) || at(base - step.tokens).contains(&step.id) {
+        if !now_full.contains(&step.id) || full(base - step.tokens).contains(&step.id) {
             return Err(format!(
                 "global: −{} does not lose {}",
                 step.tokens, step.id
             ));
         }
-        if at(base - (step.tokens - 1)) != now {
+        if full(base - (step.tokens - 1)) != now_full {
             return Err(format!("global: −{} already changes", step.tokens - 1));
+        }
+    }
+    if let Some(step) = &m.truncated_out {
+        let decision = |t: usize| {
+            e.assemble_at(snap, p, &with_total(b, t))
+                .items
+                .iter()
+                .find(|i| i.id == step.id)
+                .map(|i| i.decision)
+        };
+        if decision(base - step.tokens) != Some(Decision::Dropped)
+            || decision(base - (step.tokens - 1)) != Some(Decision::Truncated)
+        {
+            return Err(format!(
+                "global: −{} does not drop the truncated {} (one less keeps it)",
+                step.tokens, step.id
+            ));
+        }
+        if full(base - step.tokens) != now_full {
+            return Err(format!(
+                "global: −{} loses an item kept in full before the truncated {}",
+                step.tokens, step.id
+            ));
         }
     }
     if at(m.keeps_all_at).len() != m.entered {
