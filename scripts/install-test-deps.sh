@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the real-server tests need on Debian bookworm: redis-server (with redis-cli),
-# PostgreSQL 15 with its server headers, pgvector, tmux and a C toolchain.
+# PostgreSQL 15 with its server headers, pgvector, tmux, jq (README's examples pipe to it)
+# and a C toolchain.
 #
 # Idempotent: when everything is present it only checks and exits. Otherwise it runs
 # `apt-get update` once and installs what is missing. Run as root.
@@ -16,7 +17,7 @@ VECTOR_CONTROL=/usr/share/postgresql/$PG_MAJOR/extension/vector.control
 VECTOR_SO=/usr/lib/postgresql/$PG_MAJOR/lib/vector.so
 TRIXIE_SRC_LIST=/etc/apt/sources.list.d/ctxlens-trixie-src.list
 # dpkg-dev provides `apt-get source` (dpkg-source unpacks the package).
-PACKAGES=(redis-server "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" tmux build-essential dpkg-dev)
+PACKAGES=(redis-server "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" tmux jq build-essential dpkg-dev)
 
 say() { echo "install-test-deps: $*"; }
 
