@@ -27,10 +27,12 @@ struct Masked {
     unknown: Vec<String>,
 }
 
-/// How long the replays of one comparison may take (delta debugging, then naming what each
-/// input does): a very large user (tens of thousands of turns) answers within it, its set then
-/// not known to be minimal.
-pub const REPLAY_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+/// How much replaying one comparison may do (delta debugging, then naming what each input
+/// does), counted in items replayed: each replay costs the items of the two snapshots. A very
+/// large user (tens of thousands of turns) answers within seconds, its set then not known to
+/// be minimal. Counted, not timed, so the same inputs give the same answer on every run and
+/// every machine.
+pub const REPLAY_WORK: usize = 4_000_000;
 
 impl Loaded {
     /// `redact`: under `--redact`, the engine's milestone map (the ids it knows stay in clear).
@@ -106,13 +108,19 @@ impl Loaded {
         other: &Loaded,
         other_policy: &Policy,
     ) -> crate::engine::cause::Comparison {
-        // The engine reads no clock: the time budget is kept here.
-        let deadline = std::time::Instant::now() + REPLAY_TIME;
+        // The work budget is kept here: each call of `stop` comes before one replay.
+        let per_replay = (items(&self.snapshot) + items(&other.snapshot)).max(1);
+        let replays = std::cell::Cell::new(0usize);
+        let stop = || {
+            let done = replays.get();
+            replays.set(done + 1);
+            done.saturating_add(1).saturating_mul(per_replay) > REPLAY_WORK
+        };
         let mut c = crate::engine::cause::compare(
             engine,
             (&self.snapshot, policy),
             (&other.snapshot, other_policy),
-            &|| std::time::Instant::now() >= deadline,
+            &stop,
         );
         if self.redacted() {
             c.before = self.assemble(engine, policy);
@@ -562,4 +570,9 @@ mod tests {
         );
         assert!(masked.stored_snapshot().is_none());
     }
+}
+
+/// The items a replay of `snapshot` assembles (turns, memory-bank rows, knowledge hits).
+fn items(snapshot: &Snapshot) -> usize {
+    snapshot.session.len() + snapshot.journey.len() + snapshot.knowledge.len()
 }

@@ -401,11 +401,11 @@ fn write_cause(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {
             String::new()
         } else {
             use crate::engine::cause::REPLAY_LIMIT;
-            use crate::loaded::REPLAY_TIME;
+            use crate::loaded::REPLAY_WORK;
             format!(
-                "; replay budget spent ({} replays or {} s): may not be minimal",
+                "; replay budget spent ({} replays or {} items replayed): may not be minimal",
                 crate::report::format::thousands(REPLAY_LIMIT as f64, 0),
-                REPLAY_TIME.as_secs()
+                crate::report::format::thousands(REPLAY_WORK as f64, 0)
             )
         };
         format!(
