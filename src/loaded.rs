@@ -444,6 +444,11 @@ fn mask_moment_label(label: &str, map: &MilestoneMap) -> String {
         .join(", ")
 }
 
+/// The items a replay of `snapshot` assembles (turns, memory-bank rows, knowledge hits).
+fn items(snapshot: &Snapshot) -> usize {
+    snapshot.session.len() + snapshot.journey.len() + snapshot.knowledge.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -570,9 +575,4 @@ mod tests {
         );
         assert!(masked.stored_snapshot().is_none());
     }
-}
-
-/// The items a replay of `snapshot` assembles (turns, memory-bank rows, knowledge hits).
-fn items(snapshot: &Snapshot) -> usize {
-    snapshot.session.len() + snapshot.journey.len() + snapshot.knowledge.len()
 }

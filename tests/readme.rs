@@ -3,6 +3,8 @@
 //! to `head`, `sed`, `jq` run as written), and what follows it in the block must be what it
 //! prints. A line `...` in a block stands for lines left out (any number, none included);
 //! durations (`1.8 s`, `110.1 trials/s`) are the only figures allowed to differ.
+// Test code: a failed step fails the test with its message.
+#![allow(clippy::expect_used)]
 
 mod common;
 
