@@ -198,7 +198,11 @@ impl Loaded {
         let replay = match replay.filter(|_| !self.redacted()) {
             Some(a) => a,
             None => {
-                own = engine.assemble(&self.snapshot, policy);
+                let mut a = engine.assemble(&self.snapshot, policy);
+                if self.redacted() {
+                    a.unlink_across_the_mask();
+                }
+                own = a;
                 &own
             }
         };

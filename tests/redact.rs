@@ -470,3 +470,72 @@ fn an_as_of_note_naming_a_cached_key_masks_its_unknown_milestone() {
         assert!(!out.stdout.contains("M9"), "{}", out.stdout);
     }
 }
+
+/// A pair of copies across the mask (u069's knowledge article kn:29 pasted into chat turn
+/// s1#6) is not named under `--redact`: the article is readable there, so the pair would tell
+/// what the hidden turn says. Decisions stand: under `dedupe=near` kn:29 is still removed as a
+/// `duplicate`, of nothing named.
+#[test]
+fn a_copy_across_the_mask_is_not_named_under_redact() {
+    let json = |extra: &[&str]| {
+        let mut args = vec!["replay", "u069", "--json", "--set", "dedupe=near"];
+        args.extend_from_slice(extra);
+        let out = ctxlens(&args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        serde_json::from_str::<serde_json::Value>(&out.stdout).expect("JSON")
+    };
+    let kn29 = |v: &serde_json::Value| {
+        v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["id"] == "kn:29")
+            .expect("kn:29")
+            .clone()
+    };
+    let plain = json(&[]);
+    assert_eq!(kn29(&plain)["duplicate"]["of"], "s1#6", "the demo's pair");
+    assert!(
+        plain["duplicates"]
+            .as_array()
+            .expect("pairs")
+            .iter()
+            .any(|p| p["id"] == "kn:29" && p["of"] == "s1#6")
+    );
+    let masked = json(&["--redact"]);
+    let item = kn29(&masked);
+    assert_eq!(item["reason"], "duplicate");
+    assert_eq!(item["decision"], "dropped");
+    assert!(item.get("duplicate").is_none(), "{item}");
+    assert!(
+        !masked["duplicates"]
+            .as_array()
+            .expect("pairs")
+            .iter()
+            .any(|p| p["id"] == "kn:29" || p["of"] == "kn:29"),
+        "{}",
+        masked["duplicates"]
+    );
+    for args in [
+        &["inspect", "u069", "--redact"][..],
+        &["replay", "u069", "--redact"],
+        &["replay", "u069", "--redact", "--set", "dedupe=near"],
+    ] {
+        let out = ctxlens(args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let named = out
+            .stdout
+            .lines()
+            .any(|l| l.contains("kn:29") && l.contains("s1#6"));
+        assert!(!named, "{args:?} names the pair:\n{}", out.stdout);
+    }
+    let plain = ctxlens(&["inspect", "u069"]);
+    assert!(
+        plain
+            .stdout
+            .lines()
+            .any(|l| l.contains("kn:29") && l.contains("s1#6")),
+        "{}",
+        plain.stdout
+    );
+}
