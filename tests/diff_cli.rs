@@ -452,3 +452,34 @@ fn a_very_large_comparison_stops_at_its_replay_budget_and_says_so() {
     let v: Value = serde_json::from_str(&first).expect("JSON");
     assert_eq!(v["minimal"], false, "{first}");
 }
+
+/// Two files with `--against-set`: B is replayed under the changed policy, and B's side says
+/// so (text header and JSON `b.source`), as it does with no B.
+#[test]
+fn two_files_with_a_policy_for_b_say_bs_policy() {
+    let d = json(&[
+        "diff",
+        BEFORE,
+        AFTER,
+        "--against-set",
+        "session.max_items=3",
+        "--json",
+    ]);
+    assert_eq!(
+        d["b"]["source"],
+        format!("{AFTER} under --against-set session.max_items=3")
+    );
+    assert!(
+        d["inputs"]
+            .as_array()
+            .expect("inputs")
+            .iter()
+            .any(|i| i["subject"] == "session.max_items"),
+        "{}",
+        d["inputs"]
+    );
+    let out = ctxlens(&["diff", BEFORE, AFTER, "--against", "layered-adr"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let first = out.stdout.lines().next().unwrap_or_default();
+    assert_eq!(first, format!("diff  {BEFORE} → {AFTER} under layered-adr"));
+}

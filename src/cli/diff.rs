@@ -125,18 +125,17 @@ pub async fn diff_cmd(ctx: &Ctx, out: &mut impl Write, args: &DiffArgs) -> Resul
         .map(|t| format!("as of {}", fmt_ts(t)))
         .into_iter()
         .collect();
-    if args.b.is_none() {
-        how.extend(args.against.iter().map(|p| format!("under {p}")));
-        // One `under --against-set A B`, however many there are.
-        if !args.against_sets.is_empty() {
-            how.push(format!(
-                "under --against-set {}",
-                args.against_sets.join(" ")
-            ));
-        }
-        if how.is_empty() {
-            how.push("now".into());
-        }
+    // B's policy is said whenever it is not A's, B named or not.
+    how.extend(args.against.iter().map(|p| format!("under {p}")));
+    // One `under --against-set A B`, however many there are.
+    if !args.against_sets.is_empty() {
+        how.push(format!(
+            "under --against-set {}",
+            args.against_sets.join(" ")
+        ));
+    }
+    if args.b.is_none() && how.is_empty() {
+        how.push("now".into());
     }
     if !how.is_empty() {
         b.source = format!("{b_arg} {}", how.join(" "));
