@@ -271,8 +271,16 @@ fn bad_arguments_are_usage_errors_naming_what_is_wrong() {
     }
 }
 
+/// Ctrl-C (SIGINT) and SIGTERM (a CI job or a container stopped) alike end the search with
+/// the best point so far, printed.
 #[test]
 fn ctrl_c_returns_the_best_so_far() {
+    for signal in ["-INT", "-TERM"] {
+        stopped_by(signal);
+    }
+}
+
+fn stopped_by(signal: &str) {
     use std::io::BufRead;
     let mut child =
         common::spawn_demo(&["optimize", "--synthetic", "300", "--time", "600s", "--json"]);
@@ -284,14 +292,14 @@ fn ctrl_c_returns_the_best_so_far() {
         assert!(err.read_line(&mut line).expect("stderr") > 0, "ended early");
     }
     let kill = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .expect("kill runs");
     assert!(kill.success());
     let out = child.wait_with_output().expect("ctxlens exits");
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(0), "{signal}");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the answer is printed");
-    assert_eq!(v["stopped"], "interrupted");
+    assert_eq!(v["stopped"], "interrupted", "{signal}");
     assert!(v["trials"].as_u64() >= Some(1));
     assert!(
         v["policy_toml"]

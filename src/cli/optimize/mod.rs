@@ -359,12 +359,8 @@ impl Runs<'_> {
             self.plan(found.policy.clone(), Some(baseline.clone())),
             self.engine.clone(),
             &mut Quiet,
-            // A second Ctrl-C cuts the report short (marked PARTIAL).
-            async {
-                if tokio::signal::ctrl_c().await.is_err() {
-                    std::future::pending::<()>().await;
-                }
-            },
+            // A second Ctrl-C (or SIGTERM) cuts the report short (marked PARTIAL).
+            crate::cli::stop_asked(),
         )
         .await?;
         let mut summary = tally.summary(&found.policy, Some(baseline), info);
@@ -478,8 +474,8 @@ fn progress_bar(args: &OptimizeArgs) -> indicatif::ProgressBar {
     bar
 }
 
-/// Ctrl-C: it stops the load (a partial fleet is no basis for a policy) or ends the search with
-/// the best point so far.
+/// Ctrl-C or SIGTERM: it stops the load (a partial fleet is no basis for a policy) or ends the
+/// search with the best point so far.
 struct CtrlC {
     cancel: Arc<AtomicBool>,
     interrupted: Arc<tokio::sync::Notify>,
@@ -493,10 +489,9 @@ impl CtrlC {
         let task = {
             let (cancel, interrupted) = (cancel.clone(), interrupted.clone());
             tokio::spawn(async move {
-                if tokio::signal::ctrl_c().await.is_ok() {
-                    cancel.store(true, Ordering::Relaxed);
-                    interrupted.notify_one();
-                }
+                crate::cli::stop_asked().await;
+                cancel.store(true, Ordering::Relaxed);
+                interrupted.notify_one();
             })
         };
         CtrlC {
