@@ -141,7 +141,7 @@ fn report_over_snapshot_files_names_a_bad_file_and_reports_the_rest() {
     assert_eq!(gated.code, 1, "{}", gated.stderr);
     assert!(
         gated.stderr.contains(
-            "1 user could not be read; the report covers the other 2; on those, --fail-on: \
+            "1 user could not be read; the report covers the other 2; on the users read, --fail-on: \
              the candidate fails Truncation rate (< 5 %)"
         ),
         "{}",
@@ -461,6 +461,18 @@ fn a_gate_over_no_user_fails() {
     );
     let ungated = common::ctxlens_with(&["report"], &stores);
     assert_eq!(ungated.code, 0, "{}", ungated.stderr);
+    // Over no user there is no mean, percentile or hit rate: n/a, not 0.
+    let line = |label: &str| {
+        let l = ungated
+            .stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("{label}: {}", ungated.stdout));
+        l.split_whitespace().collect::<Vec<_>>()
+    };
+    assert_eq!(line("total")[2..], ["n/a"; 4], "{}", ungated.stdout);
+    assert_eq!(line("session")[3..], ["n/a"; 4], "{}", ungated.stdout);
+    assert_eq!(line("hit rate").last(), Some(&"n/a"), "{}", ungated.stdout);
 }
 
 /// Stored text in the Markdown report is literal: a user id that looks like a link, HTML,

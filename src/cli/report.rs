@@ -328,7 +328,7 @@ fn verdict(summary: &Summary, gated: &[&str]) -> Result<(), CliError> {
         String::new()
     } else {
         format!(
-            "; on those, --fail-on: the candidate fails {}",
+            "; on the users read, --fail-on: the candidate fails {}",
             failed.join(", ")
         )
     };

@@ -300,7 +300,11 @@ fn monitoring(s: &Summary) -> Section {
 }
 
 fn tokens(side: &str, p: &PolicySummary, both: bool) -> Section {
+    // Over no users there is no mean or percentile (not 0).
     let dist = |d: &super::Dist| {
+        if p.users == 0 {
+            return vec![Cell::text("n/a").tone(Tone::Dim); 4];
+        }
         vec![
             Cell::num(thousands(d.mean, 1), d.mean),
             Cell::num(thousands(d.p50 as f64, 0), d.p50),
@@ -395,7 +399,7 @@ fn cache(sides: &[(&'static str, &PolicySummary)]) -> Section {
     columns.extend(sides.iter().map(|(k, _)| (*k, capitalise(k), true)));
     let hit: Vec<Cell> = sides
         .iter()
-        .map(|(_, p)| opt_pct(Some(p.cache_hit_rate)))
+        .map(|(_, p)| opt_pct((p.users > 0).then_some(p.cache_hit_rate)))
         .collect();
     let drift: Vec<Cell> = sides
         .iter()
