@@ -261,9 +261,15 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
     let scroll = scroll.min(total.saturating_sub(height));
     // An unreadable row has no text to cut into tokens.
     let tokens = match row {
+        // What the key does now: to the tokens, or back to the text.
         LayerRow::Item(_) => format!(
-            " · {} tokens",
-            super::key_of(s, &crate::app::Action::ToggleTokens)
+            " · {} {}",
+            super::key_of(s, &crate::app::Action::ToggleTokens),
+            if s.ui.tokens.on {
+                "plain text"
+            } else {
+                "tokens"
+            }
         ),
         LayerRow::Malformed(..) => String::new(),
     };

@@ -129,8 +129,20 @@ async fn the_item_overlay_cuts_the_text_into_tokens_and_shows_ids_on_demand() {
         "{t}"
     );
     assert!(t.contains(" │ User:"), "{t}");
+    // The title names what T does now: back to the text.
+    assert!(
+        t.contains("j/k scroll · T plain text · y copy · esc"),
+        "{t}"
+    );
     settle(&mut s, &store, Action::ToggleTokenIds).await;
     assert!(text(&s, 120, 40).contains("     │ ids 1502 25 "));
+    // Another item opens as its text, whatever the last one showed.
+    settle(&mut s, &store, Action::Back).await;
+    settle(&mut s, &store, Action::Down).await;
+    settle(&mut s, &store, Action::Select).await;
+    assert_eq!(s.ui.tokens, Default::default());
+    assert!(text(&s, 120, 40).contains("j/k scroll · T tokens · y copy · esc"));
+    settle(&mut s, &store, Action::ToggleTokens).await;
     // Off again: the plain text, no counts.
     settle(&mut s, &store, Action::ToggleTokens).await;
     assert_eq!(s.ui.tokens, Default::default());

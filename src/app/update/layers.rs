@@ -166,6 +166,8 @@ pub(super) fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Select => {
             if shown_len(s) > 0 {
                 s.ui.overlay = Overlay::Item { scroll: 0 };
+                // Each item opens as its text: the token view is asked for per item.
+                s.ui.tokens = Default::default();
             }
         }
         other => {
