@@ -68,6 +68,7 @@ pub fn entries(s: &State) -> Vec<(bool, String, String)> {
     ));
     out.push((true, String::new(), "Commands".into()));
     out.push((false, ":".into(), crate::app::update::COMMANDS.into()));
+    out.push((true, String::new(), "Mouse".into()));
     out.push((
         false,
         "mouse".into(),

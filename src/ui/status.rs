@@ -393,11 +393,9 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) -> usize {
             vec![styled(format!("  {}", spinner(s)), t.accent())],
         ])
     });
-    let hints = s
-        .status
-        .message
-        .is_none()
-        .then(|| bar.push(hint_forms(s, t)));
+    // The quit dialog lists its own keys; the bar's would not act while it is open.
+    let dialog = s.ui.overlay == crate::app::state::Overlay::ConfirmQuit;
+    let hints = (s.status.message.is_none() && !dialog).then(|| bar.push(hint_forms(s, t)));
     let mut plan: Vec<usize> = std::iter::repeat_n(hints, HINTS.len()).flatten().collect();
     // Each kind gives way from the last store to the first, so no store keeps its latency
     // while another keeps its address: one rule for both.
