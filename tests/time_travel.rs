@@ -529,3 +529,31 @@ fn rows_written_after_the_instant_say_nothing_as_of_it() {
     assert_eq!(sources(&then), Vec::<String>::new(), "{then}");
     assert_eq!(ids(&then["assembly"], "journey"), ["mb:9101"]);
 }
+
+/// `explain --at T` says it is as of T (second line; `as_of` in JSON) and what could not be
+/// reconstructed, as `inspect --at` does; without `--at` it says nothing of the kind.
+#[test]
+fn explain_as_of_an_instant_says_so() {
+    let at = "2025-01-15T05:00:00Z";
+    let out = common::ctxlens(&["explain", "u005", "kn:25", "--at", at]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let second = out.stdout.lines().nth(1).unwrap_or_default();
+    assert!(
+        second.starts_with(&format!("as of {at} (data read at ")),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("not reconstructed ("), "{}", out.stdout);
+    let json = common::ctxlens(&["explain", "u005", "kn:25", "--at", at, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(v["as_of"]["at"], at);
+    assert!(
+        v["as_of"]["notes"]
+            .as_array()
+            .is_some_and(|n| !n.is_empty())
+    );
+    assert_eq!(v["row"]["id"], "kn:25", "{v}");
+    let now = common::ctxlens(&["explain", "u005", "kn:25", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&now.stdout).expect("JSON");
+    assert!(v.get("as_of").is_none());
+}

@@ -43,15 +43,36 @@ pub async fn explain(
         Err(RowError::Runtime(m)) => return Err(CliError::Runtime(m)),
         Err(RowError::Store(e)) => return Err(e.into()),
     };
+    // As of an earlier instant (`--at`): said, with what could not be reconstructed.
+    let as_of = loaded.as_of();
     if json {
-        return write_json(out, &e);
+        return write_json(
+            out,
+            &WithAsOf {
+                explanation: &e,
+                as_of: as_of.as_ref(),
+            },
+        );
     }
     let query = loaded
         .snapshot()
         .query
         .as_deref()
         .map_or("none".to_string(), |q| preview(q, 60));
-    write_text(out, &e, &query)
+    write_text(out, &e, &query, as_of.as_ref())?;
+    match &as_of {
+        Some(a) => super::replay::write_as_of_notes(out, a),
+        None => Ok(()),
+    }
+}
+
+/// `explain --json`: the explanation, and with `--at` what the load as of then found out.
+#[derive(serde::Serialize)]
+struct WithAsOf<'a> {
+    #[serde(flatten)]
+    explanation: &'a Explanation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    as_of: Option<&'a crate::loaded::AsOfView>,
 }
 
 /// As of `--at`, a row created later was not in the table: no gate to explain.
@@ -75,7 +96,12 @@ fn refuse_later_row(
     }
 }
 
-fn write_text(out: &mut impl Write, e: &Explanation, query: &str) -> Result<(), CliError> {
+fn write_text(
+    out: &mut impl Write,
+    e: &Explanation,
+    query: &str,
+    as_of: Option<&crate::loaded::AsOfView>,
+) -> Result<(), CliError> {
     let at = e.current_milestone.as_deref().unwrap_or("no milestone");
     let head = format!(
         "{} for {} at {at} · policy {} · query {query}",
@@ -84,6 +110,9 @@ fn write_text(out: &mut impl Write, e: &Explanation, query: &str) -> Result<(), 
         e.policy
     );
     writeln!(out, "{}", paint(BOLD, &inert_line(&head))).map_err(io)?;
+    if let Some(a) = as_of {
+        writeln!(out, "{}", paint(BOLD, &super::replay::as_of_line(a))).map_err(io)?;
+    }
     for g in &e.gates {
         let (mark, style) = match g.pass {
             Some(true) => ("✔", GREEN),

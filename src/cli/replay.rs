@@ -136,7 +136,7 @@ pub fn as_of_line(a: &AsOfView) -> String {
 }
 
 /// What cannot be told of the instant, one line per note.
-fn write_as_of_notes(out: &mut impl Write, a: &AsOfView) -> Result<(), CliError> {
+pub(super) fn write_as_of_notes(out: &mut impl Write, a: &AsOfView) -> Result<(), CliError> {
     if a.notes.is_empty() {
         return Ok(());
     }

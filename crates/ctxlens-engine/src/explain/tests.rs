@@ -74,7 +74,7 @@ fn a_kept_row_passes_every_gate() {
     assert_eq!(e.gates[3].detail, "2 among the qualifying rows, limit 2");
     assert_eq!(
         e.gates[4].detail,
-        "created 2025-01-11T08:00:00Z (4 days before now); window 24 h: × 1.00"
+        "created 2025-01-11T08:00:00Z (4 days before now); outside the 24 h window: × 1.00"
     );
     assert_eq!(
         e.gates[5].detail,
@@ -181,4 +181,34 @@ fn the_similarity_gate_never_shows_two_equal_figures_as_unequal() {
     );
     assert_eq!(similarity_detail(0.7, "≥", 0.7), "0.700 ≥ threshold 0.70");
     assert_eq!(similarity_detail(0.712, "≥", 0.7), "0.712 ≥ threshold 0.70");
+}
+
+/// The recency gate says which side of the window the row is on: inside, the boost applies;
+/// outside, none (× 1.00, not a wrong figure).
+#[test]
+fn the_recency_gate_says_inside_or_outside_the_window() {
+    let mut fresh = row(1, Some("M4"), 0.9, 10);
+    fresh.timestamp = Some(now() - Duration::hours(2));
+    let old = row(2, Some("M4"), 0.8, 10);
+    let hits = vec![fresh.clone(), old.clone()];
+    let p = policy(1000);
+    let recency = |r: &KnowledgeEntry| {
+        let e = Engine::default().explain_knowledge(&snapshot(hits.clone()), &p, r);
+        e.gates
+            .iter()
+            .find(|g| g.gate == GateName::Recency)
+            .map(|g| g.detail.clone())
+            .expect("a recency gate")
+    };
+    let boost = format!("{:.2}", p.recency.boost);
+    assert!(
+        recency(&fresh).ends_with(&format!("inside the 24 h window: × {boost}")),
+        "{}",
+        recency(&fresh)
+    );
+    assert!(
+        recency(&old).ends_with("outside the 24 h window: × 1.00"),
+        "{}",
+        recency(&old)
+    );
 }
