@@ -491,7 +491,15 @@ fn pick<T: Clone>(slots: &[Slot], a: &[T], b: &[T], on: &[bool]) -> Vec<T> {
 }
 
 fn tree(p: &Policy) -> toml::Value {
-    toml::Value::Table(toml::Table::try_from(p).unwrap_or_default())
+    let mut t = toml::Table::try_from(p).unwrap_or_default();
+    // Keys a policy leaves out at their default are said with it (`dedupe "off" → "near"`,
+    // not `unset`): unlike an unset cap, they have a value.
+    if let Ok(v) = toml::Value::try_from(p.dedupe) {
+        t.entry("dedupe").or_insert(v);
+    }
+    t.entry("dedupe_threshold")
+        .or_insert(toml::Value::Float(p.dedupe_threshold));
+    toml::Value::Table(t)
 }
 
 /// Named arrays (`layers`, `static`): every element a table with a unique `name`.

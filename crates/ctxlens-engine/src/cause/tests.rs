@@ -299,6 +299,24 @@ fn a_policy_field_change() {
         (Cause::PolicyFieldChange, "session.max_items".into())
     );
     assert_eq!(c.inputs[0].detail, "10 → 3");
+    // A key a policy leaves out at its default is said with that default, not "unset".
+    let near = prolaunch()
+        .with_overrides(&["dedupe=near".into(), "dedupe_threshold=0.5".into()])
+        .expect("valid");
+    let base_policy = prolaunch();
+    let d = Delta::new((&a, &base_policy), (&a, &near));
+    let said: Vec<(&str, &str)> = d
+        .changes
+        .iter()
+        .map(|i| (i.subject.as_str(), i.detail.as_str()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            ("dedupe", "\"off\" → \"near\""),
+            ("dedupe_threshold", "0.7 → 0.5")
+        ]
+    );
 }
 
 #[test]
