@@ -204,6 +204,8 @@ impl<'a> Delta<'a> {
                                 format!("could not be read in B (was {})", a.turn_id(i))
                             }
                             (Err(_), Ok(_)) => "could not be read in A".to_string(),
+                            // Its id moves when turns before it came or went: said then only.
+                            _ if a.turn_id(i) == b.turn_id(j) => "text changed".to_string(),
                             _ => format!("text changed (was {})", a.turn_id(i)),
                         };
                         let c = self.push(
@@ -222,12 +224,14 @@ impl<'a> Delta<'a> {
                         } else {
                             Cause::TurnRemoved
                         };
-                        self.push(
-                            cause,
-                            a.turn_id(i),
-                            "in A only (trimmed or expired)".into(),
-                            stamp(&a.session[i]),
-                        )
+                        // Only a turn at the front was trimmed or expired; one from the middle
+                        // was taken out.
+                        let detail = if front {
+                            "in A only (trimmed or expired)"
+                        } else {
+                            "in A only (taken out of the session)"
+                        };
+                        self.push(cause, a.turn_id(i), detail.into(), stamp(&a.session[i]))
                     }
                 }),
                 (None, Some(j)) => Some(match edits.get(&k) {
