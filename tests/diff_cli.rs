@@ -483,3 +483,43 @@ fn two_files_with_a_policy_for_b_say_bs_policy() {
     let first = out.stdout.lines().next().unwrap_or_default();
     assert_eq!(first, format!("diff  {BEFORE} → {AFTER} under layered-adr"));
 }
+
+/// The summary line counts what the replays found; a query that moved hits of the set is
+/// starred too, and the line says so, so its count and the stars agree.
+#[test]
+fn the_first_cause_line_accounts_for_every_star() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+    let (a, b) = (a.to_str().expect("utf-8"), b.to_str().expect("utf-8"));
+    for args in [
+        vec![
+            "snapshot",
+            "u005",
+            "--at",
+            "2025-01-15T05:00:00Z",
+            "--out",
+            a,
+        ],
+        vec!["snapshot", "u005", "--out", b],
+    ] {
+        let out = ctxlens(&args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    let out = ctxlens(&["diff", a, b]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let stars = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("  *  "))
+        .count();
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("delta debugging"))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(
+        line.contains("with 4 more (and the query that moved their hits, starred too): 5 of 10"),
+        "{line}"
+    );
+    assert_eq!(stars, 5 + 1, "{}", out.stdout);
+}

@@ -396,6 +396,12 @@ fn write_cause(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {
             (false, 1) => "alone".to_string(),
             (false, n) => format!("with {} more", n - 1),
         };
+        // A query that moved hits of the set is starred with it, though no replay tried it.
+        let also = if !first.upstream && c.cause.iter().any(|e| e.upstream) {
+            format!("{also} (and the query that moved their hits, starred too)")
+        } else {
+            also
+        };
         let budget = if c.minimal {
             String::new()
         } else {
