@@ -370,6 +370,23 @@ fn key_names_that_are_not_utf8_are_named_and_never_a_user() {
 
     let listed = listed(&env);
     assert_eq!(listed, ["bad\u{FFFD}utf", "u1"]);
+    // The key whose user id is not UTF-8 is no user's: named on stderr and in --json, not lost.
+    let users = ctxlens_with(&["users", "--json"], &env);
+    let v: serde_json::Value = serde_json::from_str(&users.stdout).expect("users JSON");
+    assert_eq!(
+        v["unlisted"],
+        serde_json::json!(["session:bad\\xFFutf:s1"]),
+        "{v}"
+    );
+    let text = ctxlens_with(&["users"], &env);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(
+        text.stderr.contains(
+            "ctxlens: note: session:bad\\xFFutf:s1: not listed: its user id is not UTF-8"
+        ),
+        "{}",
+        text.stderr
+    );
 
     let inspect = |user: &str| {
         let out = ctxlens_with(&["inspect", user, "--json"], &env);

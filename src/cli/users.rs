@@ -11,13 +11,15 @@ use crate::store::UserSummary;
 const PAGE: usize = 500;
 
 /// Pages of users from `cursor` on (at most `limit` users), handed to `each` as they arrive, so
-/// memory holds one page however many users there are. Returns the cursor after the last.
+/// memory holds one page however many users there are. Returns the cursor after the last, and
+/// the keys no user can own (each also a note on stderr: named, not lost without a word).
 async fn pages(
     ctx: &Ctx,
     limit: Option<usize>,
     cursor: Option<String>,
     mut each: impl FnMut(&[UserSummary]) -> Result<(), CliError>,
-) -> Result<Option<String>, CliError> {
+) -> Result<(Option<String>, Vec<String>), CliError> {
+    let mut unlisted = Vec::new();
     let mut seen = 0;
     let mut cursor = cursor;
     loop {
@@ -31,9 +33,13 @@ async fn pages(
         }
         seen += page.users.len();
         each(&page.users)?;
+        for key in &page.unlisted {
+            eprintln!("ctxlens: note: {}", crate::store::unlisted_note(key));
+        }
+        unlisted.extend(page.unlisted);
         cursor = page.next_cursor;
         if cursor.is_none() || limit.is_some_and(|l| seen >= l) {
-            return Ok(cursor);
+            return Ok((cursor, unlisted));
         }
     }
 }
@@ -70,7 +76,7 @@ pub async fn list(
         }
         Ok(w)
     };
-    let next = pages(ctx, limit, cursor, |users| {
+    let (next, unlisted) = pages(ctx, limit, cursor, |users| {
         let user_w = head(out, users)?;
         for u in users {
             if json {
@@ -98,7 +104,15 @@ pub async fn list(
     if json {
         let next = serde_json::to_string(&next).map_err(|e| CliError::Runtime(e.to_string()))?;
         let close = if first { "]" } else { "\n  ]" };
-        return writeln!(out, "{close},\n  \"next_cursor\": {next}\n}}").map_err(io);
+        // Keys no user can own, named as listings name them (invalid bytes `\xHH`).
+        let unlisted = match unlisted.is_empty() {
+            true => String::new(),
+            false => format!(
+                ",\n  \"unlisted\": {}",
+                serde_json::to_string(&unlisted).map_err(|e| CliError::Runtime(e.to_string()))?
+            ),
+        };
+        return writeln!(out, "{close},\n  \"next_cursor\": {next}{unlisted}\n}}").map_err(io);
     }
     let more = next
         // Quoted for a shell (an id is anyone's text: `$(…)` must not run when pasted), then

@@ -38,7 +38,7 @@ pub struct LiveStore {
     pub pg: Option<PgStore>,
     /// The users only Redis knows, as found when the listing last reached the Redis phase:
     /// later pages of that listing read from here instead of scanning again.
-    orphans: Mutex<Option<Arc<BTreeSet<String>>>>,
+    orphans: Mutex<Option<Arc<Orphans>>>,
     /// How long a health check waits for an answer: `--connect-timeout`, the time the user
     /// allows a store to answer.
     health_timeout: Duration,
@@ -115,6 +115,14 @@ fn health(
 /// - `redis:{user id}`: the Redis phase goes on after that id (the users found are sorted).
 const REDIS_PHASE: &str = "redis";
 
+/// What the scan of session keys found beyond the users with a journey row: users with keys
+/// only, and keys no user can own (named, their user id not UTF-8).
+#[derive(Debug, Default)]
+struct Orphans {
+    users: BTreeSet<String>,
+    ownerless: Vec<String>,
+}
+
 impl LiveStore {
     /// Connects to what is configured, both at once; each fails within the timeout.
     pub async fn connect(e: &Endpoints) -> Result<LiveStore, StoreError> {
@@ -160,15 +168,17 @@ impl LiveStore {
     /// ([`super::keys`]) of session keys none of whose candidates has a journey row. Every master
     /// is scanned (concurrently), a SCAN batch at a time; each batch's candidates are looked up in
     /// Postgres and only the unknown owners kept, so memory grows with those users, not with all.
-    async fn find_orphans(&self) -> Result<BTreeSet<String>, StoreError> {
+    async fn find_orphans(&self) -> Result<Orphans, StoreError> {
         let Some(r) = &self.redis else {
-            return Ok(BTreeSet::new());
+            return Ok(Orphans::default());
         };
         let scans = (0..r.node_count()).map(|node| async move {
             let mut orphans = BTreeSet::new();
+            let mut ownerless = Vec::new();
             let mut cursor = 0;
             loop {
-                let (next, batch) = r.session_keys_step(node, cursor).await?;
+                let (next, batch, none) = r.session_keys_step(node, cursor).await?;
+                ownerless.extend(none);
                 // A key whose natural owner is already listed cannot list anyone else.
                 let rests: Vec<&str> = batch
                     .iter()
@@ -199,15 +209,18 @@ impl LiveStore {
                     }
                 }
                 if next == 0 {
-                    return Ok::<_, StoreError>(orphans);
+                    return Ok::<_, StoreError>((orphans, ownerless));
                 }
                 cursor = next;
             }
         });
-        let mut all = BTreeSet::new();
+        let mut all = Orphans::default();
         for node in futures_util::future::join_all(scans).await {
-            all.extend(node?);
+            let (users, ownerless) = node?;
+            all.users.extend(users);
+            all.ownerless.extend(ownerless);
         }
+        all.ownerless.sort();
         Ok(all)
     }
 
@@ -233,6 +246,7 @@ impl LiveStore {
         };
         let from = after.map_or(Bound::Unbounded, Bound::Excluded);
         let mut ids: Vec<String> = orphans
+            .users
             .range::<str, _>((from, Bound::Unbounded))
             .take(limit + 1)
             .cloned()
@@ -249,6 +263,11 @@ impl LiveStore {
                 .map(|user_id| summary(user_id, None, None))
                 .collect(),
             next_cursor,
+            // Said once: on the page where the scan's users begin.
+            unlisted: match after {
+                None => orphans.ownerless.clone(),
+                Some(_) => Vec::new(),
+            },
         })
     }
 
@@ -354,6 +373,7 @@ impl Store for LiveStore {
             return Ok(UserPage {
                 users,
                 next_cursor: next,
+                unlisted: Vec::new(),
             });
         }
         let after = redis_after.and_then(|rest| rest.strip_prefix(':'));

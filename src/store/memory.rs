@@ -279,7 +279,11 @@ impl Store for MemoryStore {
                 }
             })
             .collect();
-        Ok(UserPage { users, next_cursor })
+        Ok(UserPage {
+            users,
+            next_cursor,
+            unlisted: Vec::new(),
+        })
     }
 
     /// Ids without generating synthetic users.

@@ -163,6 +163,18 @@ fn ser_opt_ts<S: serde::Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S
 pub struct UserPage {
     pub users: Vec<UserSummary>,
     pub next_cursor: Option<String>,
+    /// Keys no user can own, named (invalid bytes as `\xHH`): a session key whose user id is
+    /// not UTF-8. Listed once, on the page where the Redis scan's users begin.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unlisted: Vec<String>,
+}
+
+/// A key of [`UserPage::unlisted`] as a note: what it is and why it is in no listing.
+pub fn unlisted_note(key: &str) -> String {
+    format!(
+        "{}: not listed: its user id is not UTF-8, so it is no user's",
+        crate::text::inert_line(key)
+    )
 }
 
 /// One session key as read.

@@ -415,16 +415,33 @@ impl RedisStore {
     }
 
     /// One SCAN call over the session keys of `node` from `cursor`: the next cursor (0 when the
-    /// node is done) and the rests (what follows `session:`) of the keys it returned, whose
-    /// owners [`keys`] decides. Keys are found batch by batch, so a caller holds one at a time.
+    /// node is done), the rests (what follows `session:`) of the keys it returned, whose
+    /// owners [`keys`] decides, and the names of those no user can own (their user id is not
+    /// UTF-8). Keys are found batch by batch, so a caller holds one at a time.
     pub async fn session_keys_step(
         &self,
         node: usize,
         cursor: u64,
-    ) -> Result<(u64, Vec<String>), StoreError> {
+    ) -> Result<(u64, Vec<String>, Vec<String>), StoreError> {
         let pattern = format!("{}session:*", glob_escape(&self.prefix));
         let (next, batch) = self.scan_step(node, cursor, &pattern).await?;
-        // A name that is not UTF-8 is no user's (ids are text): not listed.
+        // `{prefix}session:`: what every session key begins with, before its user id.
+        let start = keys::session_key(&self.prefix, "", "");
+        let start = start.strip_suffix(':').unwrap_or(&start);
+        // A name not UTF-8 whose first part after `session:` is not either can be no user's
+        // (every id is text, and every owner's id begins with that part): named, not lost. One
+        // whose user part is text is told to that user when it is read (`unreadable_keys`).
+        let ownerless = batch
+            .iter()
+            .filter(|k| std::str::from_utf8(k).is_err())
+            .filter(|k| {
+                k.strip_prefix(start.as_bytes()).is_some_and(|rest| {
+                    let id = rest.split(|b| *b == b':').next().unwrap_or_default();
+                    std::str::from_utf8(id).is_err()
+                })
+            })
+            .map(|k| escape_name(k))
+            .collect();
         let rests = batch
             .iter()
             .filter_map(|k| std::str::from_utf8(k).ok())
@@ -433,7 +450,7 @@ impl RedisStore {
                 _ => None,
             })
             .collect();
-        Ok((next, rests))
+        Ok((next, rests, ownerless))
     }
 
     /// Round-trip time of a PING to every node (the slowest).

@@ -205,7 +205,11 @@ impl Store for SnapshotStore {
             })
             .collect();
         let next_cursor = (end < listing.entries.len()).then(|| end.to_string());
-        Ok(UserPage { users, next_cursor })
+        Ok(UserPage {
+            users,
+            next_cursor,
+            unlisted: Vec::new(),
+        })
     }
 
     async fn load_user(&self, user: &str, opts: &LoadOptions) -> Result<UserData, StoreError> {

@@ -673,6 +673,7 @@ async fn a_page_of_users_does_not_mark_a_down_store_up() {
     let page = crate::store::UserPage {
         users: vec![],
         next_cursor: None,
+        unlisted: Vec::new(),
     };
     let effects = update(&mut s, Action::UsersLoaded(page));
     assert!(s.status.stores.iter().all(|st| !st.up), "still down");

@@ -359,6 +359,7 @@ async fn a_filter_or_a_sort_reads_the_pages_not_loaded_yet() {
     let page = crate::store::UserPage {
         users: vec![summary("a1"), summary("a2")],
         next_cursor: Some("pg:a2".into()),
+        unlisted: Vec::new(),
     };
     let effects = update(&mut s, Action::UsersLoaded(page.clone()));
     assert!(
@@ -496,4 +497,24 @@ async fn the_report_names_a_baseline_launched_with_flags() {
     let ran = names(update(&mut s, Action::ShowReport)).expect("a report runs");
     let label = "prolaunch --set budget.total=3000".to_string();
     assert_eq!(ran, (label.clone(), label));
+}
+
+/// A page naming keys no user can own (their user id is not UTF-8) says so on the status bar:
+/// named, escaped and inert, never lost without a word.
+#[tokio::test]
+async fn keys_no_user_can_own_are_named_on_the_status_bar() {
+    let (mut s, _store) = demo_app().await;
+    s.status.message = None;
+    let page = crate::store::UserPage {
+        users: vec![],
+        next_cursor: None,
+        unlisted: vec!["session:bad\\xFFid:s1".into(), "session:\\xFE:s2".into()],
+    };
+    update(&mut s, Action::UsersLoaded(page));
+    let m = s.status.message.clone().expect("a message");
+    assert!(m.error);
+    assert_eq!(
+        m.text,
+        "session:bad\\xFFid:s1: not listed: its user id is not UTF-8, so it is no user's (and 1 more)"
+    );
 }
