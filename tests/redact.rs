@@ -31,7 +31,7 @@ const LABELS: &[&str] = &[
     "lightgrey", "white", "missing", "json", "holds", "chat", "seed", "longer", "twice",
     "earlier", "detail", "among", "held", "nothing", "theirs", "today", "rest", "there", "told",
     "unless", "note", "cause", "bound", "choice", "skip", "clock", "forward", "back", "already",
-    "move",
+    "move", "inside", "outside",
 ];
 
 /// Every demo user's private words: any output is checked against all of them.

@@ -241,7 +241,7 @@ async fn redacted_screens_show_no_personal_word_and_cannot_be_probed() {
         "close", "seed", "nothing", "holds", "assistant", "carried", "context", "transition",
         "business", "milestone", "completed", "user", "system", "everywhere", "missing", "opens",
         "twice", "wants", "json", "cause", "earlier", "explain", "held", "moment", "today",
-        "among", "rest", "there", "told", "unless", "theirs", "travel",
+        "among", "rest", "there", "told", "unless", "theirs", "travel", "inside", "outside",
     ];
     let data = Dataset::demo();
     let private: std::collections::BTreeSet<String> = data
