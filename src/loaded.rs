@@ -200,7 +200,7 @@ impl Loaded {
             None => {
                 let mut a = engine.assemble(&self.snapshot, policy);
                 if self.redacted() {
-                    a.unlink_across_the_mask();
+                    crate::engine::redact::unlink_across_the_mask(&mut a);
                 }
                 own = a;
                 &own

@@ -190,6 +190,7 @@ const FUNCTION_KEYS: u8 = 24;
 
 /// Whether `name` is a name [`key_name`] can produce: a key press could ever match it.
 fn valid_key_name(name: &str) -> bool {
+    // Back-tab is `shift-tab` whatever else is held.
     if name == "shift-tab" {
         return true;
     }
@@ -199,15 +200,19 @@ fn valid_key_name(name: &str) -> bool {
     }
     let shifted = base.strip_prefix("shift-");
     let base = shifted.unwrap_or(base);
+    // `f5`, never `f05` or `f+5`: the name is written as a key press gives it.
     let function = base
         .strip_prefix('f')
-        .and_then(|n| n.parse::<u8>().ok())
+        .and_then(|n| n.parse::<u8>().ok().filter(|k| k.to_string() == n))
         .is_some_and(|n| (1..=FUNCTION_KEYS).contains(&n));
     let named = NAMED_KEYS.contains(&base) || function;
-    let single = base.chars().count() == 1 && !base.chars().any(char::is_whitespace);
-    // Shift is part of a character ("G"), so `shift-` goes only with named keys.
+    // A control character never arrives as itself: the terminal sends it as `ctrl-x`, `esc`…
+    let single =
+        base.chars().count() == 1 && !base.chars().any(|c| c.is_whitespace() || c.is_control());
+    // Shift is part of a character ("G") and of the space bar's name, so `shift-` goes only
+    // with the other named keys; tab with shift is back-tab, named above.
     match shifted {
-        Some(_) => named,
+        Some(_) => named && base != "space" && base != "tab",
         None => named || single,
     }
 }
@@ -333,7 +338,20 @@ mod tests {
                 "{good}"
             );
         }
-        for bad in ["ctrl+c", "Ctrl-C", "enterr", "f25", "f99", "shift-g", "ab"] {
+        for bad in [
+            "ctrl+c",
+            "Ctrl-C",
+            "enterr",
+            "f25",
+            "f99",
+            "shift-g",
+            "ab",
+            "f01",
+            "f+1",
+            "ctrl-shift-tab",
+            "alt-shift-tab",
+            "shift-space",
+        ] {
             let text = format!("[keys]\n\"{bad}\" = \"quit\"\n");
             let err = Keymap::default().merge(&text, "user.toml").expect_err(bad);
             assert!(
@@ -344,6 +362,15 @@ mod tests {
             );
             // The names it lists are the names that bind: f1 to f24 among them.
             assert!(err.ends_with(", pageup, pagedown, f1…f24)"), "{err}");
+        }
+        // A control character never arrives as itself (the terminal sends ctrl-c, esc…).
+        for escaped in ["\\u0003", "\\u001b", "\\u0000"] {
+            let text = format!("[keys]\n\"{escaped}\" = \"help\"\n");
+            let err = Keymap::default().merge(&text, "user.toml");
+            assert!(
+                err.as_ref().is_err_and(|e| e.contains("is not a key name")),
+                "{escaped}: {err:?}"
+            );
         }
         // Every name the default keymap uses is one a key press makes.
         let names: Vec<String> = Keymap::default()

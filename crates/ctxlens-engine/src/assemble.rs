@@ -230,7 +230,7 @@ impl Engine {
         }
         let mut a = finish::finish(snapshot, policy, &budgets.layers, budgets.total, works);
         if redact {
-            a.unlink_across_the_mask();
+            super::redact::unlink_across_the_mask(&mut a);
             for m in &mut a.malformed {
                 m.reason = mask_quoted(&m.reason);
             }

@@ -280,33 +280,6 @@ pub struct Pair {
 }
 
 /// Every duplicate pair among an assembly's `items`, in item order.
-impl Assembly {
-    /// For `--redact`: a copy whose other copy is on the other side of the mask (a chat turn
-    /// and a knowledge article, which is not masked) is not linked to it, and the pair is not
-    /// listed: naming it would tell what the hidden text says. Its decision stands (a copy
-    /// removed by `dedupe` is `duplicate`, of nothing named).
-    pub fn unlink_across_the_mask(&mut self) {
-        let masked: HashMap<&str, bool> = self
-            .items
-            .iter()
-            .map(|i| (i.id.as_str(), crate::redact::masked_kind(i.kind)))
-            .collect();
-        let crossing: Vec<usize> = (self.items.iter().enumerate())
-            .filter(|(_, i)| {
-                let mine = crate::redact::masked_kind(i.kind);
-                i.duplicate
-                    .as_ref()
-                    .is_some_and(|d| masked.get(d.of.as_str()).is_some_and(|&m| m != mine))
-            })
-            .map(|(k, _)| k)
-            .collect();
-        for k in crossing {
-            self.items[k].duplicate = None;
-        }
-        self.duplicates = pairs(&self.items);
-    }
-}
-
 pub fn pairs(items: &[Item]) -> Vec<Pair> {
     if items.iter().all(|i| i.duplicate.is_none()) {
         return Vec::new();

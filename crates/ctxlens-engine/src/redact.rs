@@ -265,6 +265,31 @@ pub fn mask_snapshot(s: &Snapshot, map: &MilestoneMap) -> Snapshot {
     out
 }
 
+/// For `--redact`: a copy whose other copy is on the other side of the mask (a chat turn and a
+/// knowledge article, which is not masked) is not linked to it, and the pair is not listed:
+/// naming it would tell what the hidden text says. Its decision stands (a copy removed by
+/// `dedupe` is `duplicate`, of nothing named).
+pub fn unlink_across_the_mask(a: &mut crate::assembly::Assembly) {
+    let masked: std::collections::HashMap<&str, bool> = a
+        .items
+        .iter()
+        .map(|i| (i.id.as_str(), masked_kind(i.kind)))
+        .collect();
+    let crossing: Vec<usize> = (a.items.iter().enumerate())
+        .filter(|(_, i)| {
+            let mine = masked_kind(i.kind);
+            i.duplicate
+                .as_ref()
+                .is_some_and(|d| masked.get(d.of.as_str()).is_some_and(|&m| m != mine))
+        })
+        .map(|(k, _)| k)
+        .collect();
+    for k in crossing {
+        a.items[k].duplicate = None;
+    }
+    a.duplicates = crate::assembly::pairs(&a.items);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -222,7 +222,7 @@ fn redaction_marks_the_same_copies_from_the_stored_text() {
     assert_eq!(dups(&plain).len(), 3, "the three copies");
     // The chat turn and the article are on two sides of the mask: not linked when masked.
     let mut unlinked = plain.clone();
-    unlinked.unlink_across_the_mask();
+    crate::redact::unlink_across_the_mask(&mut unlinked);
     assert_eq!(dups(&unlinked), dups(&masked));
     assert_eq!(
         dups(&masked),
