@@ -586,3 +586,36 @@ fn ids_that_would_read_alike_are_shown_apart() {
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
     assert_eq!(v["user_id"], ids[0]);
 }
+
+/// A Postgres phase's cursor given to a listing with no Postgres (Redis only) is another
+/// store's cursor: refused (exit 2), never taken for the first page.
+#[test]
+fn a_cursor_of_another_stores_listing_is_refused() {
+    let redis = RedisServer::start();
+    let mut pipe = redis::pipe();
+    for user in ["a1", "a2", "a3"] {
+        let key = format!("session:{user}:s1");
+        pipe.cmd("SET").arg(&key).arg(turn(&key)).ignore();
+    }
+    let () = pipe.query(&mut redis.connection()).expect("write keys");
+    let env = [("REDIS_URL", redis.url())];
+    let out = ctxlens_with(&["users", "--cursor", "pg:a1"], &env);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("invalid cursor \"pg:a1\""),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    // Its own cursors page on.
+    let page = ctxlens_with(&["users", "--json", "--limit", "1"], &env);
+    let v: serde_json::Value = serde_json::from_str(&page.stdout).expect("JSON");
+    let next = v["next_cursor"]
+        .as_str()
+        .expect("a next cursor")
+        .to_string();
+    let rest = ctxlens_with(&["users", "--json", "--cursor", &next], &env);
+    assert_eq!(rest.code, 0, "{}", rest.stderr);
+    let v: serde_json::Value = serde_json::from_str(&rest.stdout).expect("JSON");
+    assert_eq!(v["users"].as_array().map(Vec::len), Some(2), "{v}");
+}

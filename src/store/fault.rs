@@ -112,7 +112,46 @@ pub fn pg_cause(e: &sqlx::Error) -> String {
              (`ctxlens migrate` installs it and makes the knowledge table)"
                 .into()
         }
-        other => other.to_string(),
+        other => without_source_location(&other.to_string()).to_string(),
+    }
+}
+
+/// `text` without a trailing source location a driver appends, such as
+/// ` (sqlx_postgres::connection::tls:95)`: a line of the driver's code, nothing about the store.
+fn without_source_location(text: &str) -> &str {
+    let Some(open) = text.rfind(" (") else {
+        return text;
+    };
+    let inner = &text[open + 2..];
+    let Some(inner) = inner.strip_suffix(')') else {
+        return text;
+    };
+    let located = inner.rsplit_once(':').is_some_and(|(path, line)| {
+        !line.is_empty()
+            && line.chars().all(|c| c.is_ascii_digit())
+            && path.contains("::")
+            && path
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+    });
+    if located { &text[..open] } else { text }
+}
+
+#[cfg(test)]
+#[test]
+fn a_drivers_source_location_is_left_out() {
+    assert_eq!(
+        without_source_location(
+            "unexpected response from SSLRequest: 0x48 (sqlx_postgres::connection::tls:95)"
+        ),
+        "unexpected response from SSLRequest: 0x48"
+    );
+    for kept in [
+        "connection refused (os error 111)",
+        "no such table (knowledge)",
+        "a (b::c)",
+    ] {
+        assert_eq!(without_source_location(kept), kept);
     }
 }
 

@@ -346,17 +346,18 @@ impl Store for LiveStore {
         let limit = limit.max(1);
         let redis_after = cursor.and_then(|c| c.strip_prefix(REDIS_PHASE));
         // Postgres's phase: from the start (`Some(None)`: the empty id included), or after an id.
+        let invalid = |c: &str| StoreError::Config {
+            store: self.describe(),
+            what: "--cursor".into(),
+            cause: format!("invalid cursor {c:?}: use a next_cursor a listing printed"),
+        };
         let pg_after = match (cursor, redis_after) {
             (None, _) => Some(None),
             (Some(_), Some("")) => None,
             (Some(_), Some(rest)) if rest.starts_with(':') => None,
-            (Some(c), _) => Some(Some(c.strip_prefix("pg:").ok_or_else(|| {
-                StoreError::Config {
-                    store: self.describe(),
-                    what: "--cursor".into(),
-                    cause: format!("invalid cursor {c:?}: use a next_cursor a listing printed"),
-                }
-            })?)),
+            // A Postgres phase's cursor, where there is no Postgres: another store's listing.
+            (Some(c), _) if self.pg.is_none() => return Err(invalid(c)),
+            (Some(c), _) => Some(Some(c.strip_prefix("pg:").ok_or_else(|| invalid(c))?)),
         };
         if let (Some(after), Some(pg)) = (pg_after, &self.pg) {
             let rows = pg.users(after, limit).await?;

@@ -191,12 +191,31 @@ fn unread_parameter(url: &str) -> Option<String> {
 
 /// `postgres host:port/db` for messages: no user, no password.
 pub fn label(opts: &PgConnectOptions) -> String {
+    // A Unix socket (`host=/path` in the URL) is where it connects: named, not the TCP host.
+    let place = match opts.get_socket() {
+        Some(dir) => format!("{}:{}", dir.display(), opts.get_port()),
+        None => format!("{}:{}", opts.get_host(), opts.get_port()),
+    };
     format!(
-        "postgres {}:{}/{}",
-        opts.get_host(),
-        opts.get_port(),
+        "postgres {}/{}",
+        crate::text::inert_line(&place),
         opts.get_database().unwrap_or("")
     )
+}
+
+#[cfg(test)]
+#[test]
+fn a_socket_in_the_url_is_the_place_named() {
+    use std::str::FromStr;
+    let label_of = |url: &str| label(&PgConnectOptions::from_str(url).expect("a URL"));
+    assert_eq!(
+        label_of("postgres://postgres:secret@127.0.0.1:5432/walk?host=/nonexistent"),
+        "postgres /nonexistent:5432/walk"
+    );
+    assert_eq!(
+        label_of("postgres://postgres:secret@db.internal:5433/walk"),
+        "postgres db.internal:5433/walk"
+    );
 }
 
 impl PgStore {
