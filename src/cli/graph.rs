@@ -10,7 +10,7 @@ use super::{CliError, Ctx, GraphFormat};
 use crate::engine::milestones::{MilestoneMap, Status, completed, prepare_transition};
 use crate::engine::render::json_lines;
 use crate::graph::{Canvas, Frame, Geometry, Graph, Label, MIN_BOX_W, Role};
-use crate::text::inert;
+use crate::text::{inert, shown_id};
 use crate::ui::theme::status_symbol;
 
 #[derive(Serialize)]
@@ -138,9 +138,10 @@ fn write_text(
         .ids()
         .iter()
         .map(|id| Label {
+            // Ids as every listing shows them: two that differ never read alike.
             head: match status(id) {
-                Some(s) => format!("{} {id}", status_symbol(s)),
-                None => id.clone(),
+                Some(s) => format!("{} {}", status_symbol(s), shown_id(id)),
+                None => shown_id(id).into_owned(),
             },
             name: if map.name(id) == id {
                 String::new()
@@ -238,16 +239,21 @@ fn write_legend_and_deps(
         writeln!(out, "{}  (double box: current)", legend.join("  ")).map_err(io)?;
     }
     writeln!(out, "\n{}", paint(BOLD, "Depends on (all)")).map_err(io)?;
-    let id_w = ids.iter().map(|i| i.chars().count()).max().unwrap_or(2);
+    let id_w = ids
+        .iter()
+        .map(|i| shown_id(i).chars().count())
+        .max()
+        .unwrap_or(2);
     for id in ids {
         let deps = map.deps(id);
         let deps = if deps.is_empty() {
             "—".to_string()
         } else {
-            deps.join(", ")
+            let shown: Vec<_> = deps.iter().map(|d| shown_id(d)).collect();
+            shown.join(", ")
         };
         let name = inert_line(map.name(id));
-        let line = format!("  {:<id_w$}  ← {}", inert_line(id), inert_line(&deps));
+        let line = format!("  {:<id_w$}  ← {deps}", shown_id(id));
         writeln!(out, "{line}  {}", paint(DIM, &format!("({name})"))).map_err(io)?;
     }
     Ok(())
@@ -267,7 +273,7 @@ fn write_dot(out: &mut impl Write, nodes: &[Node]) -> Result<(), CliError> {
     )
     .map_err(io)?;
     for n in nodes {
-        let (id, name) = (dot_str(n.id), dot_str(n.name));
+        let (id, name) = (dot_id(n.id), dot_str(n.name));
         writeln!(
             out,
             "  \"{id}\" [label=\"{id}\\n{name}\", fillcolor={}];",
@@ -277,7 +283,7 @@ fn write_dot(out: &mut impl Write, nodes: &[Node]) -> Result<(), CliError> {
     }
     for n in nodes {
         for d in n.depends_on {
-            writeln!(out, "  \"{}\" -> \"{}\";", dot_str(d), dot_str(n.id)).map_err(io)?;
+            writeln!(out, "  \"{}\" -> \"{}\";", dot_id(d), dot_id(n.id)).map_err(io)?;
         }
     }
     writeln!(out, "}}").map_err(io)
@@ -287,6 +293,12 @@ fn write_dot(out: &mut impl Write, nodes: &[Node]) -> Result<(), CliError> {
 /// terminal), then `\` and `"` escaped so an id or a name cannot end the string.
 fn dot_str(text: &str) -> String {
     inert_line(text).replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+/// A milestone id as a DOT node: as listings show ids ([`shown_id`]: two ids that differ never
+/// read alike, so never one node), then escaped as [`dot_str`] does.
+fn dot_id(id: &str) -> String {
+    shown_id(id).replace('\\', "\\\\").replace('"', "\\\"")
 }
 
 pub async fn transition(
@@ -393,5 +405,39 @@ mod tests {
         );
         assert!(dot.contains(r#"  "M\"1" -> "M2";"#), "{dot}");
         assert!(dot.contains("Bus␛]0;pwn␇iness"), "{dot}");
+    }
+
+    /// An id holding ESC and one holding the control picture ␛ are two nodes, not one: ids are
+    /// shown as listings show them (the typed picture escaped).
+    #[test]
+    fn two_ids_that_differ_are_two_dot_nodes() {
+        let deps = vec!["A\u{1b}".to_string()];
+        let nodes = [
+            Node {
+                id: "A\u{1b}",
+                name: "one",
+                depends_on: &[],
+                layer: 0,
+                status: None,
+            },
+            Node {
+                id: "A␛",
+                name: "two",
+                depends_on: &deps,
+                layer: 1,
+                status: None,
+            },
+        ];
+        let mut out = Vec::new();
+        write_dot(&mut out, &nodes).expect("written");
+        let dot = String::from_utf8(out).expect("UTF-8");
+        let node = |line: &str| line.trim().split(" [").next().map(str::to_string);
+        let names: std::collections::BTreeSet<_> = dot
+            .lines()
+            .filter(|l| l.contains("[label="))
+            .filter_map(node)
+            .collect();
+        assert_eq!(names.len(), 2, "{dot}");
+        assert!(dot.contains(r#""A␛" -> "A\\u{241b}";"#), "{dot}");
     }
 }

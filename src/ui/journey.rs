@@ -92,7 +92,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .iter()
         .enumerate()
         .map(|(i, id)| Label {
-            head: format!("{} {}", status_symbol(st[i]), id),
+            head: format!("{} {}", status_symbol(st[i]), crate::text::shown_id(id)),
             name: if map.name(id) == *id {
                 String::new()
             } else {
