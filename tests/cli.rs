@@ -789,3 +789,49 @@ fn a_global_first_out_is_an_item_kept_in_full_and_the_truncated_one_is_said_apar
         .expect("mb:369");
     assert_eq!(item["decision"], "truncated");
 }
+
+/// With `--config FILE`, the keymap and themes read are the ones beside FILE: a broken keymap
+/// there stops `tui` (exit 2, naming it) before the terminal is needed, and a theme there is
+/// found by its name.
+#[test]
+fn the_keymap_and_themes_beside_an_explicit_config_are_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "theme = \"mine\"\n").expect("write config");
+    let config = config.to_str().expect("utf-8 path").to_string();
+    // No theme named "mine" anywhere: said, naming where it was asked for.
+    let out = ctxlens(&["--config", &config, "tui"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("\"mine\": no such theme"),
+        "{}",
+        out.stderr
+    );
+    // A theme file beside the config is one of the themes: past the theme check, `tui` stops
+    // only for want of a terminal.
+    std::fs::create_dir(dir.path().join("themes")).expect("themes dir");
+    let light = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/light.toml"),
+    )
+    .expect("the shipped light theme");
+    let mine = light.replacen("name = \"light\"", "name = \"mine\"", 1);
+    assert_ne!(mine, light, "the theme names itself");
+    std::fs::write(dir.path().join("themes/mine.toml"), mine).expect("write theme");
+    let out = ctxlens(&["--config", &config, "tui"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("needs a terminal"), "{}", out.stderr);
+    // A broken keymap beside it stops tui, named.
+    std::fs::write(
+        dir.path().join("keymap.toml"),
+        "[keys]\n\"x\" = \"nonsense\"\n",
+    )
+    .expect("write keymap");
+    let out = ctxlens(&["--config", &config, "tui"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("keymap.toml: key \"x\": unknown action \"nonsense\""),
+        "{}",
+        out.stderr
+    );
+}

@@ -370,7 +370,9 @@ async fn tui(ctx: Ctx, global: &GlobalArgs, args: TuiArgs) -> Result<(), CliErro
     };
     let theme = args.theme.or(config.theme);
     // A keymap or theme that cannot be used is a usage error before the terminal is taken.
-    let look = crate::tui::Look::load(theme.as_deref().map(|t| (t, asked.as_str())))
+    // keymap.toml and themes/ are read beside the config file in use (`--config`'s too).
+    let folder = path.as_deref().and_then(std::path::Path::parent);
+    let look = crate::tui::Look::load(theme.as_deref().map(|t| (t, asked.as_str())), folder)
         .map_err(CliError::Usage)?;
     if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
         return Err(CliError::Usage(

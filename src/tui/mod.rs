@@ -138,12 +138,17 @@ pub struct Look {
 
 impl Look {
     /// `keymap.toml` merged over the default keys and `themes/*.toml` beside the shipped themes,
-    /// from the config folder; `theme` (the one asked for, and where: `--theme` or the config
-    /// file's key) must be among them. A file that cannot be read or used is an error naming it
-    /// (and its line:column), not a look quietly left out.
-    pub fn load(theme: Option<(&str, &str)>) -> Result<Look, String> {
-        let dir = crate::config::default_path()
-            .and_then(|p| p.parent().map(std::path::Path::to_path_buf));
+    /// from the config folder (`folder`: the one of the config file in use, `--config`'s
+    /// included; else the XDG one); `theme` (the one asked for, and where: `--theme` or the
+    /// config file's key) must be among them. A file that cannot be read or used is an error
+    /// naming it (and its line:column), not a look quietly left out.
+    pub fn load(
+        theme: Option<(&str, &str)>,
+        folder: Option<&std::path::Path>,
+    ) -> Result<Look, String> {
+        let dir = folder.map(std::path::Path::to_path_buf).or_else(|| {
+            crate::config::default_path().and_then(|p| p.parent().map(std::path::Path::to_path_buf))
+        });
         let keymap = match dir.as_ref().map(|d| d.join("keymap.toml")) {
             Some(path) if path.exists() => {
                 let text = crate::files::read_text(
