@@ -333,6 +333,9 @@ pub fn load_all(dir: Option<&std::path::Path>) -> (BTreeMap<String, Theme>, Vec<
     };
     let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
+    // Which file gave each name: two files of one name are an error naming both (a file may
+    // replace a shipped theme of its name, on purpose, but not another file).
+    let mut from: BTreeMap<String, String> = BTreeMap::new();
     for path in paths
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
@@ -342,9 +345,20 @@ pub fn load_all(dir: Option<&std::path::Path>) -> (BTreeMap<String, Theme>, Vec<
             .map_err(|e| format!("theme {shown}: {e}"))
             .and_then(|t| Theme::parse(&t, &shown))
         {
+            Ok(t) if t.name.trim().is_empty() => {
+                errors.push(format!(
+                    "theme {shown}: name is empty: give the theme a name"
+                ));
+            }
+            Ok(t) if from.contains_key(&t.name) => errors.push(format!(
+                "theme {shown}: name {} is also the name of {}: one name, one theme",
+                crate::text::quoted(&t.name),
+                from[&t.name]
+            )),
             Ok(t) => {
                 let faults = t.contrast_faults(USER_TEXT_MIN, USER_LINE_MIN);
                 if faults.is_empty() {
+                    from.insert(t.name.clone(), shown.clone());
                     themes.insert(t.name.clone(), t);
                 } else {
                     errors.push(format!(
@@ -538,6 +552,24 @@ mod tests {
         assert!(themes.contains_key("mine"));
         assert_eq!(errors.len(), 1);
         assert!(errors[0].contains("broken.toml:1:8"), "{errors:?}");
+        // A second file of one name, and an empty name, are errors naming the file.
+        std::fs::remove_file(dir.path().join("broken.toml")).expect("remove");
+        let again = THEMES[0].1.replace("name = \"default\"", "name = \"mine\"");
+        std::fs::write(dir.path().join("other.toml"), again).expect("write");
+        let blank = THEMES[0].1.replace("name = \"default\"", "name = \" \"");
+        std::fs::write(dir.path().join("blank.toml"), blank).expect("write");
+        let (themes, errors) = load_all(Some(dir.path()));
+        assert!(themes.contains_key("mine"));
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0].contains("blank.toml: name is empty"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[1].contains("other.toml: name \"mine\" is also the name of")
+                && errors[1].contains("mine.toml"),
+            "{errors:?}"
+        );
     }
 
     /// Under `NO_COLOR` no cell has a colour, and the selection still shows: reversed.
