@@ -262,7 +262,20 @@ fn bad_arguments_are_usage_errors_naming_what_is_wrong() {
         ),
         (
             &["optimize", "--free", "budget.total=10..5"][..],
-            "e.g. budget.total=2000..6000",
+            "the low bound comes first: LO..HI, e.g. budget.total=2000..6000",
+        ),
+        (
+            &["optimize", "--free", "layers.*.weight=NaN..0.5"][..],
+            "bounds are finite numbers (not NaN or infinity)",
+        ),
+        (
+            &["optimize", "--free", "layers.*.weight=0..inf"][..],
+            "bounds are finite numbers (not NaN or infinity)",
+        ),
+        // T's limit is said as it is, and the value as typed (not clamped).
+        (
+            &["optimize", "--free", "budget.total=1..1e30"][..],
+            "budget.total must be ≤ 4294967295; 1e30 is not a valid budget.total",
         ),
     ] {
         let out = ctxlens(args);

@@ -405,8 +405,15 @@ fn parse_bounds(key: &str, b: &str) -> Result<(f64, f64), String> {
         lo.trim().parse().map_err(|_| bad())?,
         hi.trim().parse().map_err(|_| bad())?,
     );
-    if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
-        return Err(bad());
+    if !(lo.is_finite() && hi.is_finite()) {
+        return Err(format!(
+            "--free {key}={b}: bounds are finite numbers (not NaN or infinity), e.g. {key}={example}"
+        ));
+    }
+    if lo > hi {
+        return Err(format!(
+            "--free {key}={b}: the low bound comes first: LO..HI, e.g. {key}={example}"
+        ));
     }
     Ok((lo, hi))
 }
@@ -429,7 +436,8 @@ fn check_bounds(spec: &str, key: &str, (lo, hi): (f64, f64)) -> Result<(), Strin
                 "--free {spec}: strategy is a choice (stop, skip, truncate), it takes no bounds: --free strategy"
             ));
         }
-        "budget.total" => (1.0, i64::MAX as f64),
+        // A policy's T is at most u32's maximum (SPEC §2 keeps it in 32 bits).
+        "budget.total" => (1.0, f64::from(u32::MAX)),
         "knowledge.similarity_threshold" => (-1.0, 1.0),
         "truncate_min_remaining" => (0.0, f64::from(u32::MAX)),
         _ if key.ends_with(".cap") => (0.0, f64::from(u32::MAX)),
@@ -439,8 +447,11 @@ fn check_bounds(spec: &str, key: &str, (lo, hi): (f64, f64)) -> Result<(), Strin
         "budget.total" => " (the total budget T must be > 0)",
         _ => "",
     };
+    // As typed for a person: whole numbers whole, a huge one in e-notation (never clamped).
     let bound = |v: f64| {
-        if v.fract() == 0.0 {
+        if v.abs() >= 1e15 {
+            format!("{v:e}")
+        } else if v.fract() == 0.0 {
             format!("{}", v as i64)
         } else {
             format!("{v}")
