@@ -523,3 +523,40 @@ fn the_first_cause_line_accounts_for_every_star() {
     );
     assert_eq!(stars, 5 + 1, "{}", out.stdout);
 }
+
+/// `diff USER --at T --now N`: A as of T, B as stored with the clock at N (seeded stores, whose
+/// present is not the wall clock's); with two `--at`, `--now` is a usage error.
+#[test]
+fn one_at_with_now_sets_bs_clock() {
+    let d = json(&[
+        "diff",
+        "u062",
+        "--at",
+        "2025-01-10T00:00:00Z",
+        "--now",
+        "2025-01-14T21:00:00Z",
+        "--json",
+    ]);
+    assert_eq!(d["a"]["now"], "2025-01-10T00:00:00Z");
+    assert_eq!(d["b"]["now"], "2025-01-14T21:00:00Z");
+    assert_eq!(
+        d["b"]["source"],
+        "u062 as stored, with the clock at 2025-01-14T21:00:00Z"
+    );
+    let out = ctxlens(&[
+        "diff",
+        "u062",
+        "--at",
+        "2025-01-10T00:00:00Z",
+        "--at",
+        "2025-01-14T21:00:00Z",
+        "--now",
+        "2025-01-15T00:00:00Z",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("drop --now or the second --at"),
+        "{}",
+        out.stderr
+    );
+}

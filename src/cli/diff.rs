@@ -41,8 +41,9 @@ pub struct DiffArgs {
     /// Search knowledge with this text instead of the newest user turn.
     #[arg(long, value_name = "TEXT", value_parser = super::non_blank)]
     query: Option<String>,
-    /// Replay the data as stored now with the clock at this instant (RFC 3339 or epoch seconds). Not with --at.
-    #[arg(long, value_name = "TIME", allow_negative_numbers = true, value_parser = super::parse_now, conflicts_with = "at")]
+    /// Replay the data as stored now with the clock at this instant (RFC 3339 or epoch seconds); with one
+    /// --at, B's clock (seeded stores: the data's present). Not with two --at.
+    #[arg(long, value_name = "TIME", allow_negative_numbers = true, value_parser = super::parse_now)]
     now: Option<chrono::DateTime<chrono::Utc>>,
     /// Print JSON (exact data, stable across runs) instead of text.
     #[arg(long)]
@@ -62,16 +63,24 @@ pub async fn diff_cmd(ctx: &Ctx, out: &mut impl Write, args: &DiffArgs) -> Resul
                 .into(),
         ));
     }
+    if args.now.is_some() && args.at.len() == 2 {
+        return Err(CliError::Usage(
+            "diff --now sets B's clock when only A has --at; with two --at each side is read as \
+             of its own instant: drop --now or the second --at"
+                .into(),
+        ));
+    }
     if args.at.len() > 2 {
         return Err(CliError::Usage(format!(
             "diff takes --at at most twice (A's instant, then B's), not {} times",
             args.at.len()
         )));
     }
+    // --now is the clock of a side read as stored now, never of one read as of an instant.
     let sel = |at: Option<&chrono::DateTime<chrono::Utc>>| Selection {
         session: args.session.clone(),
         query: args.query.clone(),
-        now: args.now,
+        now: if at.is_some() { None } else { args.now },
         at: at.copied(),
     };
     let policy_b = match &args.against {
@@ -135,7 +144,10 @@ pub async fn diff_cmd(ctx: &Ctx, out: &mut impl Write, args: &DiffArgs) -> Resul
         ));
     }
     if args.b.is_none() && how.is_empty() {
-        how.push("now".into());
+        how.push(match (args.now, args.at.first()) {
+            (Some(t), Some(_)) => format!("as stored, with the clock at {}", fmt_ts(&t)),
+            _ => "now".into(),
+        });
     }
     if !how.is_empty() {
         b.source = format!("{b_arg} {}", how.join(" "));
