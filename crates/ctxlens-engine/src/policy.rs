@@ -579,8 +579,23 @@ fn syntax_error(text: &str, file: &str, e: &toml::de::Error) -> PolicyError {
         file: file.into(),
         line,
         column,
-        message: e.message().trim().to_string(),
+        message: plain_expected(e.message().trim()),
     }
+}
+
+/// serde's `…, expected u32` in words: a reader of a policy file is not told Rust's type names.
+fn plain_expected(message: &str) -> String {
+    let Some((head, expected)) = message.rsplit_once(", expected ") else {
+        return message.to_string();
+    };
+    let words = match expected {
+        "u8" | "u16" | "u32" => "a whole number from 0 to 4294967295",
+        "u64" | "usize" => "a whole number ≥ 0",
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
+        "f32" | "f64" => "a number",
+        _ => return message.to_string(),
+    };
+    format!("{head}, expected {words}")
 }
 
 /// 1-based line and column (in characters) of byte offset `at`.

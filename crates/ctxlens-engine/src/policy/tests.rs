@@ -233,7 +233,17 @@ fn file_errors_name_file_line_and_column() {
     let err = Policy::from_toml(wrong_type, "p.toml").expect_err("wrong type");
     assert!(
         err.to_string()
-            .starts_with("p.toml:3:9: invalid type: string \"lots\", expected i64"),
+            .starts_with("p.toml:3:9: invalid type: string \"lots\", expected a whole number"),
+        "{err}"
+    );
+    // A count below 0 is said in words, not as Rust's u32.
+    let below = "name = \"p\"\n[budget]\ntotal = 100\n[[layers]]\nname=\"s\"\nsource=\"session\"\nweight=1\ncap = -5\n";
+    let err = Policy::from_toml(below, "p.toml").expect_err("negative cap");
+    assert!(
+        err.to_string().starts_with("p.toml:8:7: ")
+            && err
+                .to_string()
+                .ends_with("expected a whole number from 0 to 4294967295"),
         "{err}"
     );
 
