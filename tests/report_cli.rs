@@ -36,6 +36,16 @@ fn report_fail_on_gates_a_change_with_exit_3() {
     let any = ctxlens(&["report", "--fail-on", "target", "--json"]);
     assert_eq!(any.code, 3, "{}", any.stderr);
     assert!(any.stderr.contains("RAG context hits"), "{}", any.stderr);
+    // optimize's names for the same metrics gate alike.
+    let alias = ctxlens(&["report", "--fail-on", "rag_hits", "--quiet"]);
+    assert_eq!(alias.code, 3, "{}", alias.stderr);
+    assert!(
+        alias.stderr.contains("RAG context hits"),
+        "{}",
+        alias.stderr
+    );
+    let tokens = ctxlens(&["report", "--fail-on", "avg_tokens", "--quiet"]);
+    assert_eq!(tokens.code, 0, "{}", tokens.stderr);
     expect_error(
         &["report", "--fail-on", "speed"],
         2,

@@ -82,10 +82,19 @@ pub struct ReportArgs {
     #[arg(long, allow_negative_numbers = true, default_value_t = DEFAULT_LISTED, value_name = "N")]
     pub knowledge_rows: usize,
     /// Exit with status 3 when the candidate fails a seed 003 target: `target` for any of them,
-    /// or one by name (avg_context_tokens, static_share, rag_hit_rate, truncation_rate);
-    /// repeatable. Gates a budget change in CI.
+    /// or one by name (avg_context_tokens, static_share, rag_hit_rate, truncation_rate; also
+    /// optimize's avg_tokens, rag_hits); repeatable. Gates a budget change in CI.
     #[arg(long = "fail-on", value_name = "TARGET")]
     pub fail_on: Vec<String>,
+}
+
+/// A metric as `--fail-on` names it: the report's name, or `optimize --target`'s for it.
+fn metric_name(name: &str) -> &str {
+    match name {
+        "avg_tokens" => "avg_context_tokens",
+        "rag_hits" => "rag_hit_rate",
+        other => other,
+    }
 }
 
 /// The targets `--fail-on` names, checked before anything runs.
@@ -95,7 +104,7 @@ fn gates(names: &[String]) -> Result<Vec<&'static str>, CliError> {
     for n in names {
         match n.as_str() {
             "target" | "any" => out.extend(&keys),
-            n => match keys.iter().find(|k| **k == n) {
+            n => match keys.iter().find(|k| **k == metric_name(n)) {
                 Some(k) => out.push(*k),
                 None => {
                     return Err(CliError::Usage(format!(
@@ -308,7 +317,9 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
     // A gate named on a metric this policy does not have (`static_share` without static
     // layers) can never fail: said, so a CI job does not trust it.
     for m in summary.monitoring.iter().filter(|m| {
-        args.fail_on.contains(&m.metric) && summary.users > 0 && m.candidate.pass.is_none()
+        args.fail_on.iter().any(|n| metric_name(n) == m.metric)
+            && summary.users > 0
+            && m.candidate.pass.is_none()
     }) {
         warn(&format!(
             "--fail-on {}: n/a for the candidate policy (nothing to measure it on), so this gate \
