@@ -188,7 +188,14 @@ pub async fn run(
             crate::text::thousands(kept as f64, 0),
             crate::text::count(of, "user", "users")
         ),
-        None => source,
+        None => match lister.whole() {
+            Some((asked, there)) => format!(
+                "{source} · --sample {} is more than the {}: every one read",
+                crate::text::thousands(asked as f64, 0),
+                crate::text::count(there, "user", "users")
+            ),
+            None => source,
+        },
     };
     let total = lister.total();
     observer.total(total);

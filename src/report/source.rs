@@ -175,6 +175,8 @@ pub struct Lister {
     state: State,
     /// A sample that left users out: (kept, of how many, seed).
     sampled: Option<(u64, u64, u64)>,
+    /// A sample asked for more users than there are: (asked, how many there are).
+    whole: Option<(u64, u64)>,
 }
 
 enum State {
@@ -192,6 +194,7 @@ impl Lister {
     /// Prepares the jobs of `fleet`. A sample lists the whole store first (keeping `n` ids).
     pub async fn new(fleet: Fleet) -> Result<Self, StoreError> {
         let mut sampled = None;
+        let mut whole = None;
         let state = match fleet {
             Fleet::Snapshots(files) => State::Known {
                 jobs: files.into_iter().map(Job::File).collect(),
@@ -217,6 +220,8 @@ impl Lister {
                 let (ids, seen) = sample(store.as_ref(), n, seed).await?;
                 if (ids.len() as u64) < seen {
                     sampled = Some((ids.len() as u64, seen, seed));
+                } else if (n as u64) > seen {
+                    whole = Some((n as u64, seen));
                 }
                 State::Known {
                     jobs: ids
@@ -235,7 +240,17 @@ impl Lister {
                 done: false,
             },
         };
-        Ok(Lister { state, sampled })
+        Ok(Lister {
+            state,
+            sampled,
+            whole,
+        })
+    }
+
+    /// A sample larger than the fleet: how many were asked for, and how many there are (every
+    /// one is read).
+    pub fn whole(&self) -> Option<(u64, u64)> {
+        self.whole
     }
 
     /// A sample that left users out: how many it kept, of how many, and its seed (`None`: every
