@@ -181,6 +181,20 @@ pub fn item_popup(size: (u16, u16)) -> Rect {
     popup(area, 86, 84)
 }
 
+/// `area` (an overlay's) no taller than `rows` lines and its border need, centred where the
+/// full one was: a short overlay is not a tall empty box. The width stays, so lines cut to it
+/// are the same lines.
+pub fn fitted(area: Rect, rows: usize) -> Rect {
+    let want = u16::try_from(rows.saturating_add(2)).unwrap_or(u16::MAX);
+    let height = area.height.min(want);
+    Rect::new(
+        area.x,
+        area.y + (area.height - height) / 2,
+        area.width,
+        height,
+    )
+}
+
 /// A popup area: `pct` of `area`, centred.
 pub fn popup(area: Rect, pct_x: u16, pct_y: u16) -> Rect {
     use ratatui::layout::Flex;
@@ -229,6 +243,18 @@ pub fn journey(body: Rect, graph_rows: u16) -> (Rect, Rect) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_overlay_fits_its_rows_where_the_full_one_was() {
+        let full = Rect::new(8, 3, 100, 33);
+        assert_eq!(fitted(full, 12), Rect::new(8, 12, 100, 14));
+        // As many rows as fit, or more: the full area (it scrolls).
+        assert_eq!(fitted(full, 31), full);
+        assert_eq!(fitted(full, 500), full);
+        assert_eq!(fitted(full, 0).height, 2);
+    }
+
     use super::offset;
 
     #[test]

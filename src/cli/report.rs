@@ -297,6 +297,13 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
     });
     let (tally, info) = run(fleet, plan, Arc::clone(&engine), &mut bar, cancel).await?;
     bar.0.finish_and_clear();
+    if let Some((asked, there)) = info.whole_sample {
+        eprintln!(
+            "ctxlens: note: --sample {} is more than the {}: every one was read",
+            crate::report::format::thousands(asked as f64, 0),
+            crate::text::count(there, "user", "users")
+        );
+    }
     // Under --redact nothing derived from the hidden text is kept: the hashes of its texts
     // would let anyone holding the file check guesses at it. The counts already there serve.
     let keep = disk.filter(|_| !global.redact);

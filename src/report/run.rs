@@ -188,15 +188,9 @@ pub async fn run(
             crate::text::thousands(kept as f64, 0),
             crate::text::count(of, "user", "users")
         ),
-        None => match lister.whole() {
-            Some((asked, there)) => format!(
-                "{source} · --sample {} is more than the {}: every one read",
-                crate::text::thousands(asked as f64, 0),
-                crate::text::count(there, "user", "users")
-            ),
-            None => source,
-        },
+        None => source,
     };
+    let whole = lister.whole();
     let total = lister.total();
     observer.total(total);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -272,7 +266,8 @@ pub async fn run(
         not_read: total.unwrap_or(listed).saturating_sub(done),
         not_read_lower_bound: total.is_none() && !listed_all,
     });
-    let info = shared.info(source, total, stopped, &tally).await;
+    let mut info = shared.info(source, total, stopped, &tally).await;
+    info.whole_sample = whole;
     Ok((tally, info))
 }
 
@@ -312,6 +307,7 @@ impl Shared {
             stopped,
             catalogue,
             knowledge_listed: self.plan.knowledge_rows,
+            whole_sample: None,
         }
     }
 }

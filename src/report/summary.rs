@@ -31,6 +31,9 @@ pub struct RunInfo {
     pub catalogue: super::knowledge::Catalogue,
     /// Knowledge rows listed per milestone and kind.
     pub knowledge_listed: usize,
+    /// A sample asked for more users than there are: (asked, how many there are; every one
+    /// was read).
+    pub whole_sample: Option<(u64, u64)>,
 }
 
 /// A whole report, as `--format json` prints it.

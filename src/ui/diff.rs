@@ -92,11 +92,12 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
 pub fn render_explain(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
     let Some(e) = &s.user.explained else { return };
     let area = layout::item_popup(s.ui.size);
-    clear(frame, area, t);
     let query = asked(s);
     let width = usize::from(area.width.saturating_sub(2));
-    let height = usize::from(area.height.saturating_sub(2));
     let all = explain_rows(e, &query, width);
+    let area = layout::fitted(area, all.len());
+    clear(frame, area, t);
+    let height = usize::from(area.height.saturating_sub(2));
     let scroll = scroll.min(all.len().saturating_sub(height));
     let title = format!(
         " explain {} · j/k scroll · esc ",

@@ -248,13 +248,14 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
         return;
     };
     let area = layout::item_popup(s.ui.size);
-    clear(frame, area, t);
     let name = match row {
         LayerRow::Item(it) => format!("{} · {}", it.id, it.layer),
         LayerRow::Malformed(m, _) => format!("{} · malformed", m.id.as_deref().unwrap_or("—")),
     };
     let rows = lines(row, s, v, a, t, usize::from(area.width.saturating_sub(2)));
     let total = rows.len();
+    let area = layout::fitted(area, total);
+    clear(frame, area, t);
     // Where the scroll keys stop: the last row drawn.
     s.ui.item_rows.set(total);
     let height = usize::from(area.height.saturating_sub(2));

@@ -357,8 +357,12 @@ async fn the_explain_overlay_counts_the_rows_it_draws() {
     )
     .await;
     s.ui.size = (80, 24);
-    let popup = layout::item_popup(s.ui.size);
-    let width = usize::from(popup.width) - 2;
+    let full = layout::item_popup(s.ui.size);
+    let width = usize::from(full.width) - 2;
+    let e = s.user.explained.as_deref().expect("explained");
+    let want = crate::app::diff_view::explain_rows(e, &crate::app::update::asked(&s), width).len();
+    // The overlay is as tall as its rows (or the full popup, scrolling).
+    let popup = layout::fitted(full, want);
     let rows = screen(&s);
     let inside: Vec<String> = rows[usize::from(popup.y) + 1..usize::from(popup.bottom()) - 1]
         .iter()
@@ -373,12 +377,7 @@ async fn the_explain_overlay_counts_the_rows_it_draws() {
         .iter()
         .rposition(|r| !r.trim().is_empty())
         .map_or(0, |i| i + 1);
-    let e = s.user.explained.as_deref().expect("explained");
-    assert_eq!(
-        crate::app::diff_view::explain_rows(e, &crate::app::update::asked(&s), width).len(),
-        drawn,
-        "{inside:#?}"
-    );
+    assert_eq!(want, drawn, "{inside:#?}");
 }
 
 /// A gate's detail that wraps hangs under itself, behind its mark and name: a continuation
