@@ -237,6 +237,16 @@ impl Config {
                 message: e.message().trim().to_string(),
             }
         })?;
+        // Table names are checked whatever the store: a file that names a bad one is refused
+        // before a run that would not read them (the demo) hides it.
+        config
+            .stores
+            .tables
+            .quoted()
+            .map_err(|cause| ConfigError::Read {
+                path: path.into(),
+                cause,
+            })?;
         config.milestone_map().map_err(|e| {
             // Where in the file: the line and column of the entry at fault, when found.
             let at = milestone_fault(text, &e).map_or(String::new(), |(l, c)| format!(":{l}:{c}"));
@@ -294,6 +304,20 @@ mod tests {
                 .ends_with("(presets: prolaunch, layered-adr)"),
             "{err}"
         );
+    }
+
+    /// A bad table name in the config is refused when the file is read, whatever store is in
+    /// use (the demo reads no table, and would hide it until a Postgres run).
+    #[test]
+    fn a_bad_table_name_is_refused_with_the_file() {
+        let err = Config::parse("[stores.tables]\nknowledge = \"a.b.c\"\n", "c.toml")
+            .expect_err("three parts");
+        assert!(
+            err.to_string()
+                .starts_with("config c.toml: [stores.tables] knowledge = \"a.b.c\": "),
+            "{err}"
+        );
+        assert!(Config::parse("[stores.tables]\nknowledge = \"kb.articles\"\n", "c.toml").is_ok());
     }
 
     #[test]
