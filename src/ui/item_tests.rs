@@ -136,8 +136,10 @@ async fn the_item_overlay_cuts_the_text_into_tokens_and_shows_ids_on_demand() {
     );
     settle(&mut s, &store, Action::ToggleTokenIds).await;
     assert!(text(&s, 120, 40).contains("     │ ids 1502 25 "));
-    // Another item opens as its text, whatever the last one showed.
+    // Closed, the token view goes with it (the wide side panel shows text); another item
+    // opens as its text, whatever the last one showed.
     settle(&mut s, &store, Action::Back).await;
+    assert_eq!(s.ui.tokens, Default::default());
     settle(&mut s, &store, Action::Down).await;
     settle(&mut s, &store, Action::Select).await;
     assert_eq!(s.ui.tokens, Default::default());

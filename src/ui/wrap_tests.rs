@@ -415,3 +415,27 @@ async fn an_explained_gate_wraps_under_its_detail() {
         assert!(unicode_width::UnicodeWidthStr::width(*r) <= 40, "{r}");
     }
 }
+
+/// Explained under a tuned policy, the overlay names it as every screen then does: `prolaunch*`.
+#[tokio::test]
+async fn the_explain_overlay_names_a_tuned_policy_as_tuned() {
+    let (mut s, ctx) = crate::app::update::tests::demo_app().await;
+    crate::app::update::tests::open(&mut s, &ctx, "u062").await;
+    for line in ["set knowledge.similarity_threshold=0.6", "explain kn:57"] {
+        settle(&mut s, &ctx, Action::Palette).await;
+        crate::app::update::tests::type_text(&mut s, &ctx, line).await;
+        settle(
+            &mut s,
+            &ctx,
+            Action::Input(crate::app::action::InputKey::Enter),
+        )
+        .await;
+    }
+    let e = s.user.explained.as_deref().expect("explained");
+    assert_eq!(e.policy, "prolaunch*");
+    let rows = crate::app::diff_view::explain_rows(e, &crate::app::update::asked(&s), 100);
+    assert!(
+        rows.iter().any(|(r, _)| r.contains("· policy prolaunch*")),
+        "{rows:#?}"
+    );
+}

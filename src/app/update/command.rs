@@ -174,8 +174,32 @@ fn theme(s: &mut State, name: &str) -> Vec<Effect> {
 /// The save prompt (`:w` without a file, `s` at the quit prompt): the file name alone is the
 /// line being edited, so ctrl-u clears the name and nothing else.
 pub(super) fn save_prompt(s: &mut State) {
-    let file = format!("{}.toml", file_stem(&tune::saved_policy(&s.session).name));
+    let stem = file_stem(&tune::saved_policy(&s.session).name);
+    let file = free_file(&stem, |f| std::path::Path::new(f).exists());
     s.ui.input = Some(Input::suggesting(InputKind::Save, &file));
+}
+
+/// The file offered to save in: `{stem}.toml`, or when that exists `{stem}-2.toml`, `-3`…, so
+/// accepting the offer writes (`:w` never replaces a file unasked).
+fn free_file(stem: &str, exists: impl Fn(&str) -> bool) -> String {
+    (1..=99)
+        .map(|n| match n {
+            1 => format!("{stem}.toml"),
+            n => format!("{stem}-{n}.toml"),
+        })
+        .find(|f| !exists(f))
+        .unwrap_or_else(|| format!("{stem}.toml"))
+}
+
+#[cfg(test)]
+#[test]
+fn the_file_offered_is_one_that_does_not_exist() {
+    let taken = ["p-tuned.toml", "p-tuned-2.toml"];
+    assert_eq!(
+        free_file("p-tuned", |f| taken.contains(&f)),
+        "p-tuned-3.toml"
+    );
+    assert_eq!(free_file("q", |f| taken.contains(&f)), "q.toml");
 }
 
 /// A policy name as the stem of the file offered to save it in: letters, digits, `-`, `_` and

@@ -147,8 +147,15 @@ pub(super) fn explain_row(s: &mut State, arg: &str) -> Vec<Effect> {
 }
 
 /// An explanation to show.
-pub(super) fn explained(s: &mut State, e: Box<crate::engine::explain::Explanation>) -> Vec<Effect> {
+pub(super) fn explained(
+    s: &mut State,
+    mut e: Box<crate::engine::explain::Explanation>,
+) -> Vec<Effect> {
     done_loading(s, Task::Explain);
+    // Explained under the tuned policy: named as every screen names it then (`prolaunch*`).
+    if s.modified() {
+        e.policy.push('*');
+    }
     s.user.explained = Some(e);
     s.ui.overlay = Overlay::Explain { scroll: 0 };
     vec![]

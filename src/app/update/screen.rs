@@ -162,6 +162,11 @@ fn filter(s: &mut State) {
 /// `esc`: closes the overlay, else goes back to the previous screen.
 fn back(s: &mut State) {
     if s.ui.overlay != Overlay::None {
+        // The token view asked for in an item's overlay is that overlay's: the Layers table's
+        // side panel shows text again.
+        if matches!(s.ui.overlay, Overlay::Item { .. }) {
+            s.ui.tokens = Default::default();
+        }
         s.ui.overlay = Overlay::None;
     } else if let Some(prev) = s.ui.history.pop() {
         s.ui.screen = prev;
