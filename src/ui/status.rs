@@ -469,9 +469,14 @@ fn hint_forms(s: &State, t: &Theme) -> Vec<Vec<Span<'static>>> {
             _ => k,
         }
     };
+    // On Prompt `/` searches the prompt rather than filtering users.
+    let word = |a: &Action, w: &'static str| match (a, s.ui.screen) {
+        (Action::Filter, crate::app::state::Screen::Prompt) => "search",
+        _ => w,
+    };
     let hints: Vec<(String, &str)> = HINTS
         .iter()
-        .filter_map(|(a, w)| key_for(a).map(|k| (k, *w)))
+        .filter_map(|(a, w)| key_for(a).map(|k| (k, word(a, w))))
         .collect();
     (0..=hints.len())
         .rev()

@@ -586,3 +586,18 @@ async fn the_quit_dialog_leaves_the_bar_without_hints() {
         "{shown}"
     );
 }
+
+/// The `/` hint says what `/` does where it is pressed: on Prompt it searches the prompt.
+#[tokio::test]
+async fn the_slash_hint_says_search_on_prompt() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u001").await;
+    s.status.message = None;
+    assert!(bar(&s, 120).contains("/ filter"), "{}", bar(&s, 120));
+    s.ui.screen = crate::app::state::Screen::Prompt;
+    let shown = bar(&s, 120);
+    assert!(
+        shown.contains("/ search") && !shown.contains("filter"),
+        "{shown}"
+    );
+}
