@@ -70,10 +70,13 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 ad + usize::from(l.starts_with("+ ")),
             )
         });
-        (
-            format!("Prompt diff · baseline → tuned · -{removed} +{added} lines"),
-            format!(" · {toggle} plain"),
-        )
+        // Untuned, there is nothing to compare: said, not a silent `-0 +0`.
+        let what = if s.modified() {
+            format!("Prompt diff · baseline → tuned · -{removed} +{added} lines")
+        } else {
+            "Prompt diff · nothing tuned: the baseline's prompt (:set tunes)".to_string()
+        };
+        (what, format!(" · {toggle} plain"))
     } else {
         (
             format!("Prompt · {} item tokens", super::num(a.total_tokens)),

@@ -601,3 +601,18 @@ async fn the_slash_hint_says_search_on_prompt() {
         "{shown}"
     );
 }
+
+/// The prompt diff with nothing tuned says so instead of a silent `-0 +0 lines`.
+#[tokio::test]
+async fn an_untuned_prompt_diff_says_nothing_is_tuned() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u001").await;
+    settle(&mut s, &store, Action::ShowPrompt).await;
+    settle(&mut s, &store, Action::ToggleDiff).await;
+    let shown = super::tests::rows(&s, 120, 40).join("\n");
+    assert!(
+        shown.contains("Prompt diff · nothing tuned: the baseline's prompt"),
+        "{shown}"
+    );
+    assert!(!shown.contains("-0 +0 lines"), "{shown}");
+}
