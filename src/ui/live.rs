@@ -96,7 +96,8 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let head = format!(
         " Events{trouble}{state} · {whose} · {} shown of {} received{place}",
         shown.len(),
-        live.events.len()
+        // Held while paused, an event is received all the same.
+        live.events.len() + live.held.len()
     );
     // An unreadable message carries no time: the one shown (marked `*`) is its arrival's.
     let unreadable = shown

@@ -74,7 +74,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         let what = if s.modified() {
             format!("Prompt diff · baseline → tuned · -{removed} +{added} lines")
         } else {
-            "Prompt diff · nothing tuned: the baseline's prompt (:set tunes)".to_string()
+            "Prompt diff · nothing tuned".to_string()
         };
         (what, format!(" · {toggle} plain"))
     } else {

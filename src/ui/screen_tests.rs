@@ -62,7 +62,9 @@ async fn live_paused_with_every_users_events() {
     }
     let mine = text(&s, 120, 40);
     assert!(
-        mine.contains("PAUSED, 1 new held") && !mine.contains("progress:u014"),
+        mine.contains("PAUSED, 1 new held")
+            && !mine.contains("progress:u014")
+            && mine.contains(" shown of 3 received"),
         "{mine}"
     );
     settle(&mut s, &store, Action::ToggleAll).await;
@@ -525,7 +527,10 @@ async fn the_prompt_search_says_no_match() {
         screen.contains(&format!(" · /{word} 1/")) && !screen.contains("no match"),
         "{screen}"
     );
-    // The diff's longer title at 80 columns: the hints give way, the search count stays.
+    // The diff's longer title (tuned) at 80 columns: the hints give way, the count stays.
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "set recency.boost=3").await;
+    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
     settle(&mut s, &store, Action::ToggleDiff).await;
     s.status.message = None;
     let screen = text(&s, 80, 24);
