@@ -9,6 +9,8 @@ mod errors;
 mod files;
 #[path = "cli/graph.rs"]
 mod graph;
+#[path = "cli/margins.rs"]
+mod margins;
 
 use common::{ctxlens, expect_error, write_temp};
 
@@ -392,114 +394,6 @@ fn inspect_redacts_message_and_journey_text_but_keeps_tokens() {
     );
 }
 
-/// `replay --explain`: the margins it states replay exactly through the policy.
-#[test]
-fn replay_explain_states_margins_that_replay_exactly() {
-    let out = ctxlens(&["replay", "u062", "--explain", "--json"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
-    assert_eq!(v["user_id"], "u062", "the assembly is still there");
-    let journey = &v["margins"]["layers"][1];
-    assert_eq!(journey["name"], "journey");
-    let next = journey["next_in"]["id"].as_str().expect("an item waits");
-    let more = journey["next_in"]["tokens"].as_u64().expect("tokens");
-    let budget = journey["budget"].as_u64().expect("budget");
-    // The layer budget, pinned by a cap (weight 1 leaves T × 1 above it).
-    let decision_at = |b: u64| {
-        let out = ctxlens(&[
-            "replay",
-            "u062",
-            "--json",
-            "--set",
-            "layers.journey.weight=1",
-            "--set",
-            &format!("layers.journey.cap={b}"),
-            "--set",
-            "budget.total=100000",
-        ]);
-        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
-        let item = v["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .find(|i| i["id"] == next)
-            .cloned()
-            .expect("the item");
-        item["decision"].as_str().unwrap_or_default().to_string()
-    };
-    assert_eq!(decision_at(budget + more), "kept");
-    assert_eq!(decision_at(budget + more - 1), "dropped");
-    let t = v["margins"]["total_for_all"].as_u64().expect("reachable");
-    let lost_at = |t: u64| {
-        let out = ctxlens(&[
-            "replay",
-            "u062",
-            "--json",
-            "--set",
-            &format!("budget.total={t}"),
-        ]);
-        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
-        v["truncation_rate"].as_f64().expect("rate")
-    };
-    assert_eq!(lost_at(t), 0.0);
-    assert!(lost_at(t - 1) > 0.0);
-    let text = ctxlens(&["replay", "u062", "--explain"]);
-    assert_eq!(text.code, 0, "{}", text.stderr);
-    assert!(text.stdout.contains("margins"), "{}", text.stdout);
-    assert!(
-        text.stdout.contains(&format!("+{more} {next}")),
-        "{}",
-        text.stdout
-    );
-    assert!(
-        text.stdout
-            .contains(&format!("budget.total = {t} keeps every candidate"))
-    );
-    // KEEPS ALL AT is the layer's fit: at it, under the policy's own T, the global pass cuts
-    // journey items again, and the margins say so (`*`, `global_cut` in JSON); NEXT IN's item
-    // fits in T's slack, so it is not marked.
-    assert_eq!(
-        journey["global_cut"],
-        serde_json::json!({"next_in": false, "keeps_all": true})
-    );
-    let all = journey["keeps_all_at"].as_u64().expect("keeps all at");
-    let out = ctxlens(&[
-        "replay",
-        "u062",
-        "--json",
-        "--set",
-        "layers.journey.weight=100",
-        "--set",
-        &format!("layers.journey.cap={all}"),
-    ]);
-    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
-    let global_cut = v["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .filter(|i| i["layer"] == "journey" && i["reason"] == "global_budget")
-        .count();
-    assert!(
-        global_cut > 0,
-        "the global pass cuts journey items at {all}"
-    );
-    let row = text
-        .stdout
-        .lines()
-        .skip_while(|l| !l.starts_with("margins"))
-        .find(|l| l.starts_with("journey "))
-        .expect("journey's margins");
-    assert!(row.contains(&format!("{all} *")), "{row}");
-    assert!(!row.contains(&format!("{next} *")), "{row}");
-    assert!(
-        text.stdout.contains(
-            "* the layer's fit keeps it at that budget, but the global pass to T drops it again"
-        ),
-        "{}",
-        text.stdout
-    );
-}
-
 /// A preset's budget can be switched to the other form (model limits for a total) by two
 /// `--set`s: the policy is checked once all are set, and the result replays.
 #[test]
@@ -705,89 +599,6 @@ fn a_snapshot_replayed_under_a_wider_search_says_hits_may_be_missing() {
         );
         serde_json::from_str::<serde_json::Value>(&out.stdout).expect("stdout is the JSON alone");
     }
-}
-
-/// The global pass's NEXT IN may name an item its layer truncated: a larger T lets it pass at
-/// its truncated size but never keeps it in full, and the margins say so.
-#[test]
-fn a_global_next_in_its_layer_truncated_is_named_truncated() {
-    let args = [
-        "replay",
-        "u062",
-        "--explain",
-        "--set",
-        "budget.total=1200",
-        "--set",
-        "layers.session.weight=0.6",
-        "--set",
-        "layers.journey.weight=0.6",
-        "--set",
-        "layers.knowledge.weight=0.6",
-        "--set",
-        "strategy=truncate",
-    ];
-    let out = ctxlens(&args);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let global = out
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("global "))
-        .unwrap_or_else(|| panic!("{}", out.stdout));
-    assert!(global.contains("+69 mb:330 (truncated)"), "{global}");
-    let mut json = args.to_vec();
-    json.push("--json");
-    let v: serde_json::Value = serde_json::from_str(&ctxlens(&json).stdout).expect("JSON");
-    assert_eq!(v["margins"]["global"]["next_in_truncated"], true);
-    let item = v["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .find(|i| i["id"] == "mb:330")
-        .expect("mb:330");
-    assert_eq!(item["decision"], "truncated");
-}
-
-/// Under `truncate`, an item its layer truncated is not kept in full: the global pass's FIRST
-/// OUT never names it. What a smaller T does to it first is said apart: the T at which it
-/// leaves the prompt (u070 at T 1,200: mb:369 is 116 of 133 tokens). That the figures are exact
-/// (replayed with the layer budgets held) is property-tested in the engine (`margin_props.rs`).
-#[test]
-fn a_global_first_out_is_an_item_kept_in_full_and_the_truncated_one_is_said_apart() {
-    let args = [
-        "replay",
-        "u070",
-        "--explain",
-        "--set",
-        "strategy=truncate",
-        "--set",
-        "budget.total=1200",
-    ];
-    let out = ctxlens(&args);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let global = out
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("global "))
-        .unwrap_or_else(|| panic!("{}", out.stdout));
-    assert!(
-        global.contains("−283 mb:369 (truncated) · −384 mb:370"),
-        "{global}"
-    );
-    let mut json = args.to_vec();
-    json.push("--json");
-    let v: serde_json::Value = serde_json::from_str(&ctxlens(&json).stdout).expect("JSON");
-    let global = &v["margins"]["global"];
-    assert_eq!(global["truncated_out"]["id"], "mb:369");
-    assert_eq!(global["truncated_out"]["tokens"], 283);
-    assert_eq!(global["first_out"]["id"], "mb:370");
-    assert_eq!(global["first_out"]["tokens"], 384);
-    let item = v["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .find(|i| i["id"] == "mb:369")
-        .expect("mb:369");
-    assert_eq!(item["decision"], "truncated");
 }
 
 /// With `--config FILE`, the keymap and themes read are the ones beside FILE: a broken keymap
