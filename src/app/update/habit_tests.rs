@@ -221,12 +221,25 @@ async fn slash_starts_a_fresh_query_and_the_prompt_search_counts() {
     let hits = super::search_lines(&s);
     assert!(hits.len() > 2, "{hits:?}");
     settle(&mut s, &store, Action::NextMatch).await;
-    // The screen goes to the row the second match is on.
-    assert_eq!(
-        (s.user.found, Some(s.user.scroll)),
-        (1, super::match_scroll(&s, 1))
+    // The second match is on screen: the view moves only when it must (as in less and vim).
+    let (_, height) = super::prompt_area(s.ui.size);
+    let row = super::match_scroll(&s, 1).expect("a row");
+    assert_eq!(s.user.found, 1);
+    assert!(
+        (s.user.scroll..s.user.scroll + height).contains(&row),
+        "{row} not in view from {}",
+        s.user.scroll
     );
     assert!(super::match_scroll(&s, 1) > super::match_scroll(&s, 0));
+    // A match below the screen brings the view to it.
+    let k = (0..hits.len())
+        .find(|&k| super::match_scroll(&s, k).is_some_and(|r| r >= height))
+        .expect("u062's prompt has a match below the first screen");
+    s.user.scroll = 0;
+    s.user.found = k - 1;
+    settle(&mut s, &store, Action::NextMatch).await;
+    assert_eq!(Some(s.user.scroll), super::match_scroll(&s, k));
+    s.user.found = 1;
     settle(&mut s, &store, Action::PrevMatch).await;
     settle(&mut s, &store, Action::PrevMatch).await;
     assert_eq!(s.user.found, hits.len() - 1, "wraps around");

@@ -198,7 +198,8 @@ fn live(s: &mut State, kind: InputKind) -> Vec<Effect> {
             }
             s.user.found = 0;
             // The first match is shown as you type; no match, the view where it was.
-            s.user.scroll = super::match_scroll(s, 0).unwrap_or(s.user.search_from);
+            let from = s.user.search_from;
+            s.user.scroll = super::nav::scroll_to_match(s, 0, from).unwrap_or(from);
         }
         InputKind::HelpSearch => {
             if let Some(t) = text {

@@ -349,6 +349,12 @@ fn prompt_last(s: &State, rows: usize) -> usize {
 /// The scroll that brings the `k`-th match to the top of the Prompt screen (or on the last
 /// page, when it is there): the row it is on, not its line's first.
 pub fn match_scroll(s: &State, k: usize) -> Option<usize> {
+    let (row, rows) = match_row(s, k)?;
+    Some(row.min(prompt_last(s, rows)))
+}
+
+/// The screen row of match `k`, and how many rows the prompt has.
+fn match_row(s: &State, k: usize) -> Option<(usize, usize)> {
     let (line, at) = *search_hits(s).get(k)?;
     let view = prompt_rows(s);
     let row = view
@@ -357,7 +363,20 @@ pub fn match_scroll(s: &State, k: usize) -> Option<usize> {
         .rposition(|(i, r)| *i == line && r.start <= at)
         .or_else(|| view.rows.iter().position(|(i, _)| *i == line))
         .unwrap_or(0);
-    Some(row.min(prompt_last(s, view.rows.len())))
+    Some((row, view.rows.len()))
+}
+
+/// The scroll that shows match `k` seen from scroll `from`: `from` itself when the match is
+/// already on screen (the view moves only when it must, as in less and vim), else the match's
+/// row at the top.
+pub fn scroll_to_match(s: &State, k: usize, from: usize) -> Option<usize> {
+    let (row, _) = match_row(s, k)?;
+    let (_, height) = prompt_area(s.ui.size);
+    if (from..from + height).contains(&row) {
+        Some(from)
+    } else {
+        match_scroll(s, k)
+    }
 }
 
 fn prompt(s: &mut State, action: Action) -> Vec<Effect> {
@@ -397,7 +416,8 @@ fn prompt(s: &mut State, action: Action) -> Vec<Effect> {
             } else {
                 (at + n - 1) % n
             };
-            s.user.scroll = match_scroll(s, s.user.found).unwrap_or(s.user.scroll);
+            s.user.scroll =
+                scroll_to_match(s, s.user.found, s.user.scroll).unwrap_or(s.user.scroll);
         }
         Action::ToggleDiff => {
             s.user.diff = !s.user.diff;
