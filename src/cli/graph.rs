@@ -372,20 +372,20 @@ pub async fn transition(
 mod tests {
     use super::*;
 
-    #[test]
-    fn dot_labels_are_inert_and_cannot_end_their_string() {
-        let deps = vec!["M\"1".to_string()];
+    /// The DOT of two milestones (id, name), the second depending on the first.
+    fn dot_of_two((a, a_name): (&str, &str), (b, b_name): (&str, &str)) -> String {
+        let deps = vec![a.to_string()];
         let nodes = [
             Node {
-                id: "M\"1",
-                name: "Market \\ Research",
+                id: a,
+                name: a_name,
                 depends_on: &[],
                 layer: 0,
                 status: None,
             },
             Node {
-                id: "M2",
-                name: "Bus\u{1b}]0;pwn\u{7}iness\u{9b}2J\u{202e}",
+                id: b,
+                name: b_name,
                 depends_on: &deps,
                 layer: 1,
                 status: None,
@@ -393,7 +393,15 @@ mod tests {
         ];
         let mut out = Vec::new();
         write_dot(&mut out, &nodes).expect("written");
-        let dot = String::from_utf8(out).expect("UTF-8");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn dot_labels_are_inert_and_cannot_end_their_string() {
+        let dot = dot_of_two(
+            ("M\"1", "Market \\ Research"),
+            ("M2", "Bus\u{1b}]0;pwn\u{7}iness\u{9b}2J\u{202e}"),
+        );
         assert!(
             !dot.chars()
                 .any(|c| c.is_control() && c != '\n' || ('\u{202a}'..='\u{202e}').contains(&c)),
@@ -411,26 +419,7 @@ mod tests {
     /// shown as listings show them (the typed picture escaped).
     #[test]
     fn two_ids_that_differ_are_two_dot_nodes() {
-        let deps = vec!["A\u{1b}".to_string()];
-        let nodes = [
-            Node {
-                id: "A\u{1b}",
-                name: "one",
-                depends_on: &[],
-                layer: 0,
-                status: None,
-            },
-            Node {
-                id: "A␛",
-                name: "two",
-                depends_on: &deps,
-                layer: 1,
-                status: None,
-            },
-        ];
-        let mut out = Vec::new();
-        write_dot(&mut out, &nodes).expect("written");
-        let dot = String::from_utf8(out).expect("UTF-8");
+        let dot = dot_of_two(("A\u{1b}", "one"), ("A␛", "two"));
         let node = |line: &str| line.trim().split(" [").next().map(str::to_string);
         let names: std::collections::BTreeSet<_> = dot
             .lines()

@@ -88,13 +88,12 @@ pub struct ReportArgs {
     pub fail_on: Vec<String>,
 }
 
-/// A metric as `--fail-on` names it: the report's name, or `optimize --target`'s for it.
+/// A metric as `--fail-on` names it: the report's name, or `optimize --target`'s for it (one
+/// table of names, the optimizer's).
 fn metric_name(name: &str) -> &str {
-    match name {
-        "avg_tokens" => "avg_context_tokens",
-        "rag_hits" => "rag_hit_rate",
-        other => other,
-    }
+    crate::optimize::target::MetricKey::parse(name)
+        .and_then(crate::optimize::target::MetricKey::report_key)
+        .unwrap_or(name)
 }
 
 /// The targets `--fail-on` names, checked before anything runs.

@@ -67,7 +67,20 @@ impl MetricKey {
         }
     }
 
-    fn parse(s: &str) -> Option<Self> {
+    /// The metric's key in the fleet report's Monitoring table (`report --fail-on`), when the
+    /// report has it.
+    pub fn report_key(self) -> Option<&'static str> {
+        match self {
+            MetricKey::AvgTokens => Some("avg_context_tokens"),
+            MetricKey::StaticShare => Some("static_share"),
+            MetricKey::RagHits => Some("rag_hit_rate"),
+            MetricKey::Truncation => Some("truncation_rate"),
+            MetricKey::GuardLoss => None,
+        }
+    }
+
+    /// A metric by any of its names (optimize's or the report's).
+    pub fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "avg_tokens" | "avg_context_tokens" => MetricKey::AvgTokens,
             "static_share" => MetricKey::StaticShare,

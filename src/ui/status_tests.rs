@@ -573,9 +573,7 @@ async fn stores_not_answered_for_yet_are_said_to_be_checked() {
 async fn the_quit_dialog_leaves_the_bar_without_hints() {
     let (mut s, store) = demo_app().await;
     open(&mut s, &store, "u062").await;
-    settle(&mut s, &store, Action::Palette).await;
-    type_text(&mut s, &store, "set budget.total=2000").await;
-    settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+    crate::app::update::tests::run_command(&mut s, &store, "set budget.total=2000").await;
     s.status.message = None;
     assert!(bar(&s, 120).contains("q quit"), "{}", bar(&s, 120));
     settle(&mut s, &store, Action::Quit).await;

@@ -386,14 +386,7 @@ async fn the_explain_overlay_counts_the_rows_it_draws() {
 async fn an_explained_gate_wraps_under_its_detail() {
     let (mut s, ctx) = crate::app::update::tests::demo_app().await;
     crate::app::update::tests::open(&mut s, &ctx, "u001").await;
-    settle(&mut s, &ctx, Action::Palette).await;
-    crate::app::update::tests::type_text(&mut s, &ctx, "explain kn:2").await;
-    settle(
-        &mut s,
-        &ctx,
-        Action::Input(crate::app::action::InputKey::Enter),
-    )
-    .await;
+    crate::app::update::tests::run_command(&mut s, &ctx, "explain kn:2").await;
     let e = s.user.explained.as_deref().expect("explained");
     let rows = crate::app::diff_view::explain_rows(e, &crate::app::update::asked(&s), 40);
     let gate_rows: Vec<&str> = rows
@@ -422,14 +415,7 @@ async fn the_explain_overlay_names_a_tuned_policy_as_tuned() {
     let (mut s, ctx) = crate::app::update::tests::demo_app().await;
     crate::app::update::tests::open(&mut s, &ctx, "u062").await;
     for line in ["set knowledge.similarity_threshold=0.6", "explain kn:57"] {
-        settle(&mut s, &ctx, Action::Palette).await;
-        crate::app::update::tests::type_text(&mut s, &ctx, line).await;
-        settle(
-            &mut s,
-            &ctx,
-            Action::Input(crate::app::action::InputKey::Enter),
-        )
-        .await;
+        crate::app::update::tests::run_command(&mut s, &ctx, line).await;
     }
     let e = s.user.explained.as_deref().expect("explained");
     assert_eq!(e.policy, "prolaunch*");

@@ -393,13 +393,10 @@ fn scored_in_fit_order<'a>(
     now: DateTime<Utc>,
     raws: Vec<Raw<'a>>,
 ) -> impl Iterator<Item = (Raw<'a>, f64, f64)> + use<'a> {
-    let window_ms = policy.recency.window_hours * 3_600_000.0;
     let works: Vec<(Raw<'a>, f64, f64)> = raws
         .into_iter()
         .map(|r| {
-            let recent = r
-                .timestamp
-                .is_some_and(|t| ((now - t).num_milliseconds() as f64) < window_ms);
+            let recent = policy.recency.covers(now, r.timestamp);
             let m = if recent { policy.recency.boost } else { 1.0 };
             let score = r.relevance * m;
             (r, m, score)

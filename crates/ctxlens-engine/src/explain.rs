@@ -246,10 +246,7 @@ fn assembly_gates(
     let (multiplier, score, relevance) = item.map_or((1.0, row.similarity, row.similarity), |i| {
         (i.multiplier, i.score, i.relevance)
     });
-    let window_ms = policy.recency.window_hours * 3_600_000.0;
-    let recent = row
-        .timestamp
-        .is_some_and(|t| ((snap.now - t).num_milliseconds() as f64) < window_ms);
+    let recent = policy.recency.covers(snap.now, row.timestamp);
     let age = row.timestamp.map_or("no timestamp".to_string(), |t| {
         let hours = (snap.now - t).num_minutes() as f64 / 60.0;
         format!("created {} ({} before now)", fmt_ts(&t), human_hours(hours))

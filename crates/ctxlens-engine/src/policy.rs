@@ -158,6 +158,19 @@ impl Default for Recency {
     }
 }
 
+impl Recency {
+    /// Whether an item stamped `at` is inside the window at `now` (SPEC §3.4: its age is less
+    /// than `window_hours`), so its boost applies; an item without a time never is.
+    pub fn covers(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> bool {
+        let window_ms = self.window_hours * 3_600_000.0;
+        at.is_some_and(|t| ((now - t).num_milliseconds() as f64) < window_ms)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LayerSpec {

@@ -370,12 +370,12 @@ fn match_row(s: &State, k: usize) -> Option<(usize, usize)> {
 /// already on screen (the view moves only when it must, as in less and vim), else the match's
 /// row at the top.
 pub fn scroll_to_match(s: &State, k: usize, from: usize) -> Option<usize> {
-    let (row, _) = match_row(s, k)?;
+    let (row, rows) = match_row(s, k)?;
     let (_, height) = prompt_area(s.ui.size);
     if (from..from + height).contains(&row) {
         Some(from)
     } else {
-        match_scroll(s, k)
+        Some(row.min(prompt_last(s, rows)))
     }
 }
 

@@ -104,11 +104,16 @@ pub(crate) async fn type_text(s: &mut State, store: &EffectContext, text: &str) 
     }
 }
 
+/// Runs `line` through the `:` palette, as a person would, its effects settled.
+pub(crate) async fn run_command(s: &mut State, store: &EffectContext, line: &str) {
+    settle(s, store, Action::Palette).await;
+    type_text(s, store, line).await;
+    settle(s, store, Action::Input(InputKey::Enter)).await;
+}
+
 /// Opens `user` through the palette, as a person would.
 pub(crate) async fn open(s: &mut State, store: &EffectContext, user: &str) {
-    settle(s, store, Action::Palette).await;
-    type_text(s, store, &format!("user {user}")).await;
-    settle(s, store, Action::Input(InputKey::Enter)).await;
+    run_command(s, store, &format!("user {user}")).await;
 }
 
 /// The open user's tuned assembly.
