@@ -422,6 +422,52 @@ fn an_error_quoting_a_files_data_is_masked() {
     assert!(masked.stderr.contains('•'), "{}", masked.stderr);
 }
 
+/// Data in a field name's letters (a map keyed by names, a number as a key) and yes/no facts are
+/// masked; the masked prompt, piped, is shown inert: masking keeps ASCII punctuation, which
+/// could end a stored escape sequence.
+#[test]
+fn keys_holding_data_booleans_and_a_piped_masked_prompt_hide_what_they_hold() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("keys.json");
+    let snapshot = serde_json::json!({
+        "user_id": "u1", "now": "2025-01-15T12:00:00Z",
+        "session": [{"user": "price? \u{1b}[@ \u{1b}]0;t\u{7}", "assistant": "ok",
+                     "timestamp": "2025-01-15T11:00:00Z"}],
+        "journey": [{"id": "mb:1", "kind": "business_dna", "data": {
+            "competitors": {"Zqvglobex": 3, "Zqv.Doe": 1},
+            "ssn_123-45-6789": "x", "is_profitable": false, "has_cofounder": true, "debt": null,
+        }}],
+    });
+    std::fs::write(&path, snapshot.to_string()).expect("writes");
+    let path = path.to_str().expect("utf-8 path");
+    let plain = ctxlens(&["replay", "--snapshot", path, "--prompt"]);
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    for shown in [
+        "Zqvglobex",
+        "Zqv.Doe",
+        "123-45-6789",
+        "false",
+        "true",
+        "null",
+        "\u{1b}",
+    ] {
+        assert!(plain.stdout.contains(shown), "{shown}: {}", plain.stdout);
+    }
+    let masked = ctxlens(&["replay", "--snapshot", path, "--prompt", "--redact"]);
+    assert_eq!(masked.code, 0, "{}", masked.stderr);
+    for hidden in ["Zqv", "123", "false", "true", "null", "\u{1b}", "\u{7}"] {
+        assert!(
+            !masked.stdout.contains(hidden),
+            "{hidden}: {}",
+            masked.stdout
+        );
+    }
+    // Field names stay, so the shape reads.
+    for shown in ["competitors:", "is_profitable: •", "debt: •", "␛[@"] {
+        assert!(masked.stdout.contains(shown), "{shown}: {}", masked.stdout);
+    }
+}
+
 #[test]
 fn the_sweep_finds_a_leak_when_there_is_one() {
     let private = private();

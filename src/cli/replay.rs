@@ -68,8 +68,10 @@ pub async fn replay(
                 as_of: as_of.as_ref(),
             },
         ),
-        // The prompt as the model gets it, byte for byte, unless a person reads it on a terminal.
-        Mode::Prompt if std::io::stdout().is_terminal() => {
+        // The prompt as the model gets it, byte for byte, unless a person reads it on a terminal
+        // or it is masked (then it is not the model's, and kept punctuation could end a stored
+        // escape sequence: shown inert wherever it goes).
+        Mode::Prompt if ctx.redact || std::io::stdout().is_terminal() => {
             writeln!(out, "{}", crate::text::inert(&asm.prompt)).map_err(io)
         }
         // Past anstream, which would strip escape sequences out of the data; nothing added (no

@@ -54,8 +54,9 @@ pub fn mask_milestone(id: &str, map: &MilestoneMap) -> String {
     }
 }
 
-/// JSON with its values masked: strings and numbers (as strings of `•`); keys, booleans and
-/// null stay, so the shape reads. Transition `from`/`to` stay when they are milestone ids `map`
+/// JSON with its values masked: strings and numbers as strings of `•` (as long as the text),
+/// booleans and null as one `•` (`true` and `false` differ in length); keys stay when they read
+/// as field names ([`field_name`]) or are milestone ids the map knows, so the shape reads. Transition `from`/`to` stay when they are milestone ids `map`
 /// knows; one it does not know is masked there and wherever it is a key below (a carried
 /// context keyed by milestone), as it is everywhere else.
 pub fn mask_json(v: &Value, map: &MilestoneMap) -> Value {
@@ -86,6 +87,7 @@ fn mask_json_hiding(v: &Value, map: &MilestoneMap, hide: &[&str]) -> Value {
     match v {
         Value::String(s) => Value::String(mask(s)),
         Value::Number(n) => Value::String(mask(&n.to_string())),
+        Value::Bool(_) | Value::Null => Value::String("•".into()),
         Value::Array(items) => Value::Array(
             items
                 .iter()
@@ -102,7 +104,8 @@ fn mask_json_hiding(v: &Value, map: &MilestoneMap, hide: &[&str]) -> Value {
                 } else {
                     mask_json_hiding(x, map, hide)
                 };
-                if hide.contains(&k.as_str()) || !field_name(k) {
+                let named = field_name(k) || map.contains(k);
+                if hide.contains(&k.as_str()) || !named {
                     // Masked keys may fall together (`Acme Mug`, `Acne Mug`): each kept, numbered.
                     let masked = mask(k);
                     let key = (1..)
@@ -119,20 +122,26 @@ fn mask_json_hiding(v: &Value, map: &MilestoneMap, hide: &[&str]) -> Value {
             }
             Value::Object(out)
         }
-        other => other.clone(),
     }
 }
 
-/// Whether a JSON key reads as a field name an application chose (`landed_cost_usd`, `M4`,
-/// `tech-pack.v2`): ASCII letters, digits, `_`, `-` and `.`, starting with a letter or `_`, at
-/// most 64 long. Any other key (spaces, other scripts, controls) is text someone typed, a value
-/// used as a key, and is masked with the values.
+/// Whether a JSON key reads as a field name an application chose (`landed_cost_usd`,
+/// `unitCost`, `tech-pack.v2`): ASCII letters, digits, `_`, `-` and `.`, starting with a
+/// lower-case letter or `_`, no run of more than two digits, at most 64 long. Any other key is
+/// text someone typed or a value used as a key — a name (`Berlin`, `Jane.Doe`), a number
+/// (`ssn_123-45-6789`, `order_10023`), spaces, other scripts, controls — and is masked with the
+/// values. Milestone ids the map knows (`M4`) are kept by the caller.
 fn field_name(k: &str) -> bool {
     let mut chars = k.chars();
+    let digit_run = k
+        .as_bytes()
+        .windows(3)
+        .any(|w| w.iter().all(u8::is_ascii_digit));
     chars
         .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
         && k.len() <= 64
+        && !digit_run
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
@@ -311,7 +320,7 @@ mod tests {
                 &json!({"from": "M1", "to": "M2", "context": {"price": 49, "ok": true, "n": "Ann"}}),
                 &map
             ),
-            json!({"from": "M1", "to": "M2", "context": {"price": "••", "ok": true, "n": "•••"}})
+            json!({"from": "M1", "to": "M2", "context": {"price": "••", "ok": "•", "n": "•••"}})
         );
         // A `from`/`to` the map does not know is someone's text, not an id.
         assert_eq!(
@@ -343,6 +352,17 @@ mod tests {
                 &map
             ),
             json!({"metrics": {"•••• •••": "•", "•••• ••• #2": "•", "•\u{1b}[•••": "•", "units_2": "•"}})
+        );
+        // Keys that hold data in a field name's letters: names (upper-case first), numbers
+        // (three digits in a row); booleans and null masked alike, whatever they were.
+        assert_eq!(
+            mask_json(
+                &json!({"competitors": {"GlobexCorp": 3, "Jane.Doe": 1}, "ssn_123-45-6789": true,
+                        "unitCost": false, "debt": null, "flags": [true, false], "M4": 1}),
+                &map
+            ),
+            json!({"competitors": {"••••••••••": "•", "••••.•••": "•"}, "•••_•••-••-••••": "•",
+                   "unitCost": "•", "debt": "•", "flags": ["•", "•"], "M4": "•"})
         );
         assert_eq!(
             mask_quoted(r#"field `role` must be user, found "bot 7""#),
