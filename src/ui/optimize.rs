@@ -106,8 +106,8 @@ fn head_lines(s: &State, p: &Progress, width: usize, t: &Theme) -> Vec<Line<'sta
     let mut out = vec![phase];
     if p.users > 0 {
         let who = format!(
-            "{} users searched, {} held out · seed {} · targets {}",
-            p.users,
+            "{} searched, {} held out · seed {} · targets {}",
+            crate::text::count(p.users as u64, "user", "users"),
             p.held_out,
             crate::optimize::run::SEED,
             p.targets.join(" ")
@@ -154,13 +154,7 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, p: &Progress, t: &Them
         rows.push(Row::new(figures("baseline".into(), b, verdict)).style(t.muted()));
     }
     for (i, c) in list.iter().enumerate().skip(first).take(height) {
-        let label = if i == 0 {
-            // The best meets every target; when none does, it only comes closest.
-            let best = if c.feasible { "best" } else { "closest" };
-            format!("{best} #{}", c.trial)
-        } else {
-            format!("#{}", c.trial)
-        };
+        let label = label(i, c);
         let verdict = if c.feasible { "✓ all" } else { "✗ misses" };
         let row = Row::new(figures(label, &c.metrics, verdict));
         rows.push(if i == cursor {
@@ -180,8 +174,16 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, p: &Progress, t: &Them
         "Targets",
     ])
     .style(t.title());
+    // The trial column fits its widest label (`closest #146`): a cut one reads as another trial.
+    let trial_w = list
+        .iter()
+        .enumerate()
+        .map(|(i, c)| label(i, c).len())
+        .chain([10])
+        .max()
+        .unwrap_or(10) as u16;
     let widths = [
-        Constraint::Length(10),
+        Constraint::Length(trial_w),
         Constraint::Length(10),
         Constraint::Length(7),
         Constraint::Length(8),
@@ -194,6 +196,17 @@ fn render_table(frame: &mut Frame, area: Rect, s: &State, p: &Progress, t: &Them
         .header(header)
         .block(block(title, false, t));
     frame.render_widget(table, area);
+}
+
+/// The trial column of the `i`th candidate: the first is the best so far.
+fn label(i: usize, c: &Candidate) -> String {
+    if i == 0 {
+        // The best meets every target; when none does, it only comes closest.
+        let best = if c.feasible { "best" } else { "closest" };
+        format!("{best} #{}", c.trial)
+    } else {
+        format!("#{}", c.trial)
+    }
 }
 
 /// What the chosen candidate sets and misses, and the held-out check at the end.

@@ -494,6 +494,26 @@ async fn optimizer_overlay_then_the_tune_diff_of_its_best() {
     snap("tune_after_optimizer", &mut s);
 }
 
+/// When no trial meets the targets, the closest one's label is drawn whole, whatever its
+/// number: a cut `closest #146` would read as trial 1 (or 14).
+#[tokio::test]
+async fn the_closest_trials_label_is_never_cut() {
+    use crate::app::update::optimize_tests::{drive, optimizer_app};
+    let (mut s, ctx, mut rx) = optimizer_app().await;
+    drive(&mut s, &ctx, &mut rx, Action::Optimize, None).await;
+    let p = s.optimize.progress.as_deref_mut().expect("an answer");
+    let best = p.best.as_mut().expect("a best");
+    best.trial = 146;
+    best.feasible = false;
+    for (w, h) in [(80, 24), (120, 40)] {
+        let drawn = rows(&s, w, h);
+        assert!(
+            drawn.iter().any(|r| r.contains("closest #146 ")),
+            "{w}x{h}: {drawn:#?}"
+        );
+    }
+}
+
 /// However long the Pareto front and wherever the cursor is, the chosen candidate's row is
 /// drawn and highlighted, and the title says which rows show.
 #[tokio::test]
