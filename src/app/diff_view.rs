@@ -125,9 +125,8 @@ fn cause(cmp: &Comparison, out: &mut Vec<Row>) {
     ));
     out.extend(
         first
-            .effects
+            .effects_shown()
             .iter()
-            .take(6)
             .map(|e| text(format!("  {e}"), Tone::Base)),
     );
     let what = if cmp.outcome == Outcome::Prompt {

@@ -37,8 +37,11 @@ impl ReportLine {
     }
 
     /// Columns scrolling sideways may move past on a pane `pane` columns wide: what does not
-    /// fit beside the frozen cells.
+    /// fit beside the frozen cells. Prose (no frozen cell) does not scroll: none.
     pub fn overflow(&self, pane: usize) -> usize {
+        if self.frozen == 0 {
+            return 0;
+        }
         let frozen: usize = self.cells[..self.frozen.min(self.cells.len())]
             .iter()
             .map(|(t, _)| t.width())

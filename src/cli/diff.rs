@@ -393,8 +393,8 @@ fn write_cause(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {
         inert_line(&input.detail)
     );
     writeln!(out, "{}", paint(BOLD, &line)).map_err(io)?;
-    for e in first.effects.iter().take(8) {
-        writeln!(out, "  {}", inert_line(e)).map_err(io)?;
+    for e in first.effects_shown() {
+        writeln!(out, "  {}", inert_line(&e)).map_err(io)?;
     }
     let what = match c.outcome {
         Outcome::Prompt => "the prompt change",

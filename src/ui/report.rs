@@ -122,6 +122,19 @@ fn report_line(
         .iter()
         .map(|(text, tn)| (super::il(text), *tn))
         .collect();
+    // Prose (a heading, a verdict, a caveat) is no table: it stays in place, cut to the width.
+    if l.frozen == 0 {
+        let mut room = width;
+        let spans: Vec<Span> = cells
+            .iter()
+            .map(|(c, tn)| {
+                let shown = crate::text::fit(c, room);
+                room = room.saturating_sub(unicode_width::UnicodeWidthStr::width(shown.as_str()));
+                styled(shown, tone_style(*tn, t))
+            })
+            .collect();
+        return Line::from(spans);
+    }
     let (kept, rest) = cells.split_at(l.frozen.min(cells.len()));
     let cap = (width * 2 / 5).max(12);
     let kept: Vec<(String, Tone)> = match kept {
@@ -229,6 +242,27 @@ mod tests {
             text.ends_with('…') && unicode_width::UnicodeWidthStr::width(text.as_str()) == 116,
             "{text}"
         );
+    }
+
+    /// Scrolled sideways, prose (a heading, a verdict) stays in place: only tables move.
+    #[test]
+    fn prose_stays_in_place_when_the_tables_scroll() {
+        let line = crate::app::report_view::ReportLine {
+            cells: vec![
+                ("Targets: ".to_string(), Tone::Bold),
+                ("FAILING truncation_rate".to_string(), Tone::Fail),
+            ],
+            user: None,
+            frozen: 0,
+        };
+        let theme = crate::ui::theme::Theme::default();
+        for left in [0, 1, 12, 60] {
+            let shown = super::report_line(&line, left, 40, &theme).to_string();
+            assert_eq!(shown, "Targets: FAILING truncation_rate", "left {left}");
+        }
+        assert_eq!(line.overflow(10), 0);
+        let cut = super::report_line(&line, 5, 20, &theme).to_string();
+        assert_eq!(cut, "Targets: FAILING tr…");
     }
 
     #[test]

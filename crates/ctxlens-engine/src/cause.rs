@@ -119,6 +119,25 @@ pub struct Explained {
     pub upstream: bool,
 }
 
+/// How many effects of the first cause are listed before "… N more".
+pub const EFFECTS_SHOWN: usize = 8;
+
+impl Explained {
+    /// The effects a reader is shown under the first cause: up to [`EFFECTS_SHOWN`], then how
+    /// many more (the item list below has them all), so a cut list never reads as complete.
+    pub fn effects_shown(&self) -> Vec<String> {
+        let max = EFFECTS_SHOWN;
+        let mut shown: Vec<String> = self.effects.iter().take(max).cloned().collect();
+        if self.effects.len() > max {
+            shown.push(format!(
+                "… {} more, in the items below",
+                self.effects.len() - max
+            ));
+        }
+        shown
+    }
+}
+
 /// How an item differs between the two assemblies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -670,3 +670,24 @@ fn one_id_in_two_sources_is_two_items() {
         .collect();
     assert_eq!(named, [(ItemDeltaKind::Added, "journey")]);
 }
+
+#[test]
+fn a_first_cause_with_many_effects_says_how_many_are_not_listed() {
+    let explained = |n: usize| Explained {
+        change: 0,
+        cause: Cause::MaxItemsShift,
+        effects: (0..n).map(|i| format!("s1#{i} kept → dropped")).collect(),
+        upstream: false,
+    };
+    assert_eq!(
+        explained(EFFECTS_SHOWN).effects_shown().len(),
+        EFFECTS_SHOWN
+    );
+    let shown = explained(EFFECTS_SHOWN + 3).effects_shown();
+    assert_eq!(shown.len(), EFFECTS_SHOWN + 1);
+    assert_eq!(
+        shown[EFFECTS_SHOWN - 1],
+        format!("s1#{} kept → dropped", EFFECTS_SHOWN - 1)
+    );
+    assert_eq!(shown[EFFECTS_SHOWN], "… 3 more, in the items below");
+}
