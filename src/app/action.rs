@@ -24,8 +24,9 @@ pub struct UserStats {
 /// A message on `progress:{user}` that could not be read as a progress event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unreadable {
-    /// The user its channel names (empty when the channel could not be told).
-    pub user: String,
+    /// The user its channel names; `None` when the channel names nobody (its name is not
+    /// UTF-8): then it is no user's, shown only among every user's events.
+    pub user: Option<String>,
     /// Why it could not be read (not JSON, a field missing), as the store said.
     pub why: String,
     /// When it arrived, by this machine's clock: it carries no time of its own that could be
@@ -37,7 +38,7 @@ impl Unreadable {
     /// What the store said of a message, received at `received`.
     pub fn of(bad: crate::store::BadEvent, received: String) -> Unreadable {
         Unreadable {
-            user: bad.user.unwrap_or_default(),
+            user: bad.user,
             why: bad.why,
             received,
         }

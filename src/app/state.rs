@@ -474,11 +474,11 @@ pub enum LiveEntry {
 }
 
 impl LiveEntry {
-    /// The user whose channel it came on.
-    pub fn user(&self) -> &str {
+    /// The user whose channel it came on; `None`: a channel that names nobody.
+    pub fn user(&self) -> Option<&str> {
         match self {
-            LiveEntry::Event(e) => &e.user_id,
-            LiveEntry::Unreadable(u) => &u.user,
+            LiveEntry::Event(e) => Some(&e.user_id),
+            LiveEntry::Unreadable(u) => u.user.as_deref(),
         }
     }
 }

@@ -308,7 +308,7 @@ async fn an_unreadable_progress_message_is_listed_on_live_naming_its_channel() {
     assert_eq!(entries.len(), 2, "{entries:?}");
     match entries[1] {
         crate::app::state::LiveEntry::Unreadable(u) => {
-            assert_eq!(u.user, "u001");
+            assert_eq!(u.user.as_deref(), Some("u001"));
             assert!(u.why.starts_with("payload is not JSON"), "{u:?}");
         }
         other => panic!("the unreadable message first: {other:?}"),

@@ -50,10 +50,12 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         lines
     } else {
         let rows: Vec<&LiveEntry> = shown.iter().skip(first).take(height).copied().collect();
+        // A channel whose name is not UTF-8 names nobody: its bytes show as `�` (the reason
+        // beside it quotes them escaped).
         let channel = |e: &LiveEntry| {
             il(&crate::engine::keys::progress_channel(
                 &live.key_prefix,
-                e.user(),
+                e.user().unwrap_or("\u{fffd}"),
             ))
         };
         // The channel column as wide as its longest shown channel, never so wide that the
@@ -154,7 +156,7 @@ fn entry_line(
     t: &Theme,
 ) -> Line<'static> {
     let rest = row.saturating_sub(TIME_W + width);
-    let mine = open == Some(e.user());
+    let mine = open.is_some() && open == e.user();
     let channel = styled(
         crate::text::pad(&crate::text::fit_middle(channel, width), width),
         if mine { t.accent() } else { t.base() },

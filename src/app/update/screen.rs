@@ -118,7 +118,7 @@ fn arrived(s: &mut State, entry: LiveEntry) {
 /// Whether the Live screen lists `entry` as it is set now (every user's, or the open user's).
 pub(super) fn listed_here(s: &State, entry: &LiveEntry) -> bool {
     let open = s.user.view.as_ref().map(|v| v.data().user_id.as_str());
-    s.live.all || open.is_none_or(|u| entry.user() == u)
+    s.live.all || open.is_none_or(|u| entry.user() == Some(u))
 }
 
 /// The clock: messages expire, and the stores are checked when due.

@@ -518,3 +518,29 @@ async fn keys_no_user_can_own_are_named_on_the_status_bar() {
         "session:bad\\xFFid:s1: not listed: its user id is not UTF-8, so it is no user's (and 1 more)"
     );
 }
+
+/// A message on a channel whose name is not UTF-8 is nobody's: never among the events of the
+/// open user, not even one whose id is empty; listed among every user's.
+#[tokio::test]
+async fn an_event_of_no_user_is_not_the_empty_ids() {
+    let mut u = super::tests::snapshot_u1();
+    u["user_id"] = "".into();
+    let (mut s, store, _dir) = super::tests::app_over_files(&[("empty.json", u.to_string())]).await;
+    settle(&mut s, &store, Action::Select).await;
+    let open = s.user.view.as_ref().map(|v| v.data().user_id.clone());
+    assert_eq!(open.as_deref(), Some(""));
+    settle(&mut s, &store, Action::ShowLive).await;
+    let nobodys = crate::store::BadEvent {
+        user: None,
+        why: "progress:\\xFF: the channel's name is not UTF-8: not any user's".into(),
+    };
+    let u = crate::app::state::Unreadable::of(nobodys, "2025-01-15T12:00:01Z".into());
+    settle(&mut s, &store, Action::ProgressUnreadable(u)).await;
+    assert_eq!(s.live.events.len(), 1);
+    assert!(
+        crate::app::update::live_shown(&s).is_empty(),
+        "not the open user's"
+    );
+    s.live.all = true;
+    assert_eq!(crate::app::update::live_shown(&s).len(), 1, "every user's");
+}
