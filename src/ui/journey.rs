@@ -121,6 +121,11 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         closure: &closure,
         time: super::timeline::strip(s, v, t, usize::from(graph_area.width.saturating_sub(4))),
         no_journey: v.data().current_milestone.is_none(),
+        off_map: v
+            .data()
+            .current_milestone
+            .clone()
+            .filter(|m| !map.contains(m)),
     };
     render_graph(frame, graph_area, &view, t);
     // Narrow, the selection has the width (its `needs` line and the edges drawn above say what
@@ -159,6 +164,8 @@ struct GraphView<'a> {
     time: Line<'static>,
     /// The user has no journey row (no current milestone): the map is a new user's.
     no_journey: bool,
+    /// The user's current milestone when the map does not know it: no box is current.
+    off_map: Option<String>,
 }
 
 fn render_graph(frame: &mut Frame, area: Rect, v: &GraphView, t: &Theme) {
@@ -232,10 +239,13 @@ impl Pan {
 fn graph_title(v: &GraphView, pan: &Pan, room: usize) -> String {
     let n = v.g.ids().len();
     let layers = format!("{n} in {} layers", v.g.layer_count());
-    let note = if v.no_journey {
-        " · no journey row: a new user's map"
-    } else {
-        ""
+    let note = match (&v.off_map, v.no_journey) {
+        (Some(m), _) => format!(
+            " · the user's {} is not in this map: no box is current",
+            il(&crate::text::shown_id(m))
+        ),
+        (None, true) => " · no journey row: a new user's map".to_string(),
+        (None, false) => String::new(),
     };
     let (cols, rows) = (Pan::range(pan.cols), Pan::range(pan.rows));
     let long = if cols.is_some() || rows.is_some() {
@@ -442,6 +452,12 @@ fn transition_lines(
             format!("a transition {from} → {} would carry:", il(to)),
             t.accent(),
         ));
+        if let Some(f) = p.from.as_deref().filter(|f| !map.contains(f)) {
+            lines.push(Line::styled(
+                format!("  the user's {} is not in this map", il(f)),
+                t.warning(),
+            ));
+        }
         // As `ctxlens transition` says it: a transition into where the user is, or back.
         if let Some(note) = p.from.as_deref().and_then(|f| map.not_forward(f, to)) {
             lines.push(Line::styled(format!("  {}", il(&note)), t.warning()));

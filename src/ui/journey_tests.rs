@@ -552,3 +552,41 @@ async fn a_milestones_contribution_never_lists_its_knowledge_rows() {
         assert!(text.contains(&journey.id), "{policy}: {m}: {text}");
     }
 }
+
+/// A user whose milestone the map does not know (a custom map over other data): the graph's
+/// title says so, and so does each transition preview, rather than showing no current box
+/// without a word.
+#[tokio::test]
+async fn a_users_milestone_the_map_does_not_know_is_said_on_journey() {
+    use crate::engine::milestones::{MilestoneDef, MilestoneMap};
+    let defs: Vec<MilestoneDef> = (0..3)
+        .map(|i: usize| MilestoneDef {
+            id: format!("S{i}"),
+            name: format!("Stage {i}"),
+            depends_on: (i > 0).then(|| format!("S{}", i - 1)).into_iter().collect(),
+        })
+        .collect();
+    let engine = crate::engine::Engine::new(MilestoneMap::new(defs).expect("a DAG"));
+    let store = std::sync::Arc::new(crate::store::MemoryStore::demo());
+    let (mut s, store) = crate::app::update::tests::app_with(store, engine, false).await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowJourney).await;
+    let current = s
+        .user
+        .view
+        .as_ref()
+        .and_then(|v| v.data().current_milestone.clone());
+    let m = current.expect("u062 has a milestone");
+    for (w, h) in [(80, 24), (120, 40)] {
+        let all = rows(&s, w, h).join("\n");
+        assert!(
+            all.contains(&format!("the user's {m} is not in this map")),
+            "{w}×{h}:\n{all}"
+        );
+    }
+    let all = rows(&s, 120, 40).join("\n");
+    assert!(
+        all.contains("no box is current"),
+        "the graph's title says why:\n{all}"
+    );
+}
