@@ -239,13 +239,20 @@ impl Pan {
 fn graph_title(v: &GraphView, pan: &Pan, room: usize) -> String {
     let n = v.g.ids().len();
     let layers = format!("{n} in {} layers", v.g.layer_count());
-    let note = match (&v.off_map, v.no_journey) {
-        (Some(m), _) => format!(
-            " · the user's {} is not in this map: no box is current",
-            il(&crate::text::shown_id(m))
-        ),
-        (None, true) => " · no journey row: a new user's map".to_string(),
-        (None, false) => String::new(),
+    // The note, long then short: it gives way before the panned range does.
+    let notes: [String; 2] = match (&v.off_map, v.no_journey) {
+        (Some(m), _) => {
+            let m = il(&crate::text::shown_id(m));
+            [
+                format!(" · the user's {m} is not in this map: no box is current"),
+                format!(" · {m} not in the map"),
+            ]
+        }
+        (None, true) => [
+            " · no journey row: a new user's map".to_string(),
+            " · no journey row".to_string(),
+        ],
+        (None, false) => [String::new(), String::new()],
     };
     let (cols, rows) = (Pan::range(pan.cols), Pan::range(pan.rows));
     let long = if cols.is_some() || rows.is_some() {
@@ -269,17 +276,22 @@ fn graph_title(v: &GraphView, pan: &Pan, room: usize) -> String {
     .flatten()
     .collect();
     let hint = " · h/j/k/l move";
-    let candidates = [
-        format!(" Milestones · {layers}{note}{hint}{long} "),
-        format!(" Milestones · {layers}{note}{hint}{short} "),
-        format!(" Milestones · {n}{note}{hint}{short} "),
-        format!(" Milestones · {n}{note}{short} "),
+    // Each form with the long note, then the short one, before a shorter form.
+    let forms: [&dyn Fn(&str) -> String; 4] = [
+        &|note| format!(" Milestones · {layers}{note}{hint}{long} "),
+        &|note| format!(" Milestones · {layers}{note}{hint}{short} "),
+        &|note| format!(" Milestones · {n}{note}{hint}{short} "),
+        &|note| format!(" Milestones · {n}{note}{short} "),
     ];
-    let fits = |c: &String| c.width() <= room;
+    let candidates: Vec<String> = forms
+        .iter()
+        .flat_map(|form| notes.iter().map(|note| form(note)))
+        .collect();
+    let fits = |c: &&String| c.width() <= room;
     candidates
         .iter()
-        .find(|c| fits(c))
-        .unwrap_or(&candidates[3])
+        .find(fits)
+        .unwrap_or(&candidates[candidates.len() - 1])
         .clone()
 }
 

@@ -352,7 +352,7 @@ async fn the_dependency_list_wraps_long_lists_and_says_what_it_shows() {
     settle(&mut s, &store, Action::Bottom).await;
     assert_eq!(selected(&s), "S29");
     // The selection's title keeps its range and keys whole; the long name gives way.
-    for (w, h) in [(80, 24), (100, 30)] {
+    for (w, h) in [(80, 24), (100, 32)] {
         let screen = rows(&s, w, h);
         let title = screen
             .iter()
