@@ -505,6 +505,8 @@ fn the_users_table_lines_up_with_wide_characters() {
     use unicode_width::UnicodeWidthStr;
     let out = common::ctxlens(&["users"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
+    // The demo counts sessions: no note that they are not.
+    assert!(!out.stdout.contains("not counted"), "{}", out.stdout);
     // Where the last column (the newest activity) starts.
     let col = |line: &str| {
         let cut = line

@@ -380,6 +380,13 @@ fn key_names_that_are_not_utf8_are_named_and_never_a_user() {
     );
     let text = ctxlens_with(&["users"], &env);
     assert_eq!(text.code, 0, "{}", text.stderr);
+    // Live stores count no sessions per user: the `—` is explained, not left to guess.
+    assert!(
+        text.stdout
+            .contains("sessions and last activity (—) are not counted from live stores"),
+        "{}",
+        text.stdout
+    );
     assert!(
         text.stderr.contains(
             "ctxlens: note: session:bad\\xFFutf:s1: not listed: its user id is not UTF-8"

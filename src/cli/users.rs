@@ -76,6 +76,9 @@ pub async fn list(
         }
         Ok(w)
     };
+    // A listing from live stores counts no sessions (it would read Redis for every user):
+    // the footer says so, and where they are.
+    let mut uncounted = false;
     let (next, unlisted) = pages(ctx, limit, cursor, |users| {
         let user_w = head(out, users)?;
         for u in users {
@@ -89,6 +92,7 @@ pub async fn list(
                     .as_deref()
                     .map_or("—".to_string(), |m| ctx.engine.milestones.label(m));
                 let name = u.display_name.clone().unwrap_or_default();
+                uncounted |= u.sessions.is_none();
                 let sessions = u.sessions.map_or("—".into(), |n| n.to_string());
                 let last = u.last_activity.as_ref().map_or("—".into(), fmt_ts);
                 let line = row(user_w, &u.user_id, &m, &name, &sessions, &last);
@@ -129,7 +133,15 @@ pub async fn list(
         "{}",
         paint(
             DIM,
-            &format!("{count} users from {}{more}", ctx.store.describe())
+            &format!(
+                "{count} users from {}{more}{}",
+                ctx.store.describe(),
+                if uncounted {
+                    " · sessions and last activity (—) are not counted from live stores: inspect USER has them"
+                } else {
+                    ""
+                }
+            )
         )
     )
     .map_err(io)
