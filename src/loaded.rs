@@ -214,9 +214,12 @@ impl Loaded {
             replay,
         );
         if self.redacted() {
-            // A cached context's key names its milestone.
+            // A cached context's key names its milestone; a quoted milestone id the map knows
+            // stays, as it does everywhere else.
             for f in &mut found {
-                f.message = self.shown_text(&mask_quoted(&f.message));
+                let message =
+                    crate::engine::redact::mask_quoted_keeping(&f.message, &engine.milestones);
+                f.message = self.shown_text(&message);
                 f.source = self.shown_text(&f.source);
             }
         }

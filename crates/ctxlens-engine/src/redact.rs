@@ -199,6 +199,17 @@ fn mask_entry(e: &SessionEntry, map: &MilestoneMap) -> SessionEntry {
 /// numbers in backticks (``invalid type: integer `42` ``): a backtick span is masked unless it
 /// is a field name (an enum value, ``unknown variant `x` ``, is masked whatever its shape).
 pub fn mask_quoted(message: &str) -> String {
+    mask_quoted_with(message, &|_| false)
+}
+
+/// [`mask_quoted`], a quoted value that is a milestone id `map` knows kept in clear (`"M1"`),
+/// as milestone ids are everywhere else.
+pub fn mask_quoted_keeping(message: &str, map: &MilestoneMap) -> String {
+    mask_quoted_with(message, &|v| map.contains(v))
+}
+
+/// [`mask_quoted`], a double-quoted value for which `known` holds kept in clear.
+fn mask_quoted_with(message: &str, known: &dyn Fn(&str) -> bool) -> String {
     let mut out = String::with_capacity(message.len());
     let mut rest = message;
     while let Some(at) = rest.find(['"', '`']) {
@@ -224,7 +235,7 @@ pub fn mask_quoted(message: &str) -> String {
             && value.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
             && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         out.push_str(open);
-        out.push_str(&if field_name {
+        out.push_str(&if field_name || (open == "\"" && known(value)) {
             value.into()
         } else {
             mask(value)
@@ -379,6 +390,17 @@ mod tests {
         assert_eq!(
             mask_quoted("unknown variant `Alice`, expected one of `business_dna`, `transition`"),
             "unknown variant `•••••`, expected one of `business_dna`, `transition`"
+        );
+        // A quoted milestone id the map knows stays, as everywhere else; one it does not is
+        // someone's text.
+        let message = r#"written for milestone "Zqv CMS", not the user's current "M1""#;
+        assert_eq!(
+            mask_quoted_keeping(message, &map),
+            r#"written for milestone "••• •••", not the user's current "M1""#
+        );
+        assert_eq!(
+            mask_quoted(message),
+            r#"written for milestone "••• •••", not the user's current "••""#
         );
         assert_eq!(
             mask_quoted(r#"found "open secret"#),
