@@ -106,7 +106,10 @@ const TUNE_KEYS: &[(Action, &str)] = &[
     (Action::Left, "lower the value"),
     (Action::Decrease, "lower the value"),
     (Action::Select, "type a value"),
-    (Action::ResetTuning, "back to the baseline"),
+    (
+        Action::ResetTuning,
+        "back to the baseline (twice over unsaved changes)",
+    ),
     (
         Action::Optimize,
         "optimizer: search the fleet, enter loads a candidate",

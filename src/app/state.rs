@@ -420,6 +420,8 @@ pub struct TuneState {
     pub saved: Option<Box<Policy>>,
     /// The tuned policy a `:w` under way writes (becomes `saved` when it is written).
     pub saving: Option<Box<Policy>>,
+    /// `r` was pressed over unsaved tuning: a second `r` before this tick resets it.
+    pub reset_asked: Option<u64>,
 }
 
 /// The Report screen: the fleet summary for the tuned policy against the baseline.

@@ -239,7 +239,8 @@ pub fn unlisted_changes(baseline: &Policy, tuned: &Policy) -> Vec<String> {
         .collect()
 }
 
-fn changed_keys(a: &Policy, b: &Policy) -> Vec<String> {
+/// The keys whose shown value differs between `a` and `b`.
+pub fn changed_keys(a: &Policy, b: &Policy) -> Vec<String> {
     let mut keys: Vec<String> = fields(b).into_iter().map(|f| f.key).collect();
     let more = fields(a)
         .into_iter()

@@ -495,3 +495,39 @@ async fn another_users_tune_diff_starts_at_its_first_change() {
     open(&mut s, &store, "u001").await;
     assert_eq!(s.tune.diff_scroll, 0);
 }
+
+/// `r` over unsaved tuning of several fields asks first (there is no undo): a second `r`
+/// while the question shows resets; once it has expired, `r` asks again.
+#[tokio::test]
+async fn r_asks_before_it_throws_away_unsaved_tuning() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowTune).await;
+    settle(&mut s, &store, Action::Increase).await;
+    settle(&mut s, &store, Action::Down).await;
+    settle(&mut s, &store, Action::Increase).await;
+    let tuned = s.session.policy.clone();
+    assert_eq!(
+        crate::app::tune::changed_keys(&s.session.baseline, &tuned).len(),
+        2
+    );
+    settle(&mut s, &store, Action::ResetTuning).await;
+    assert_eq!(s.session.policy, tuned, "kept: asked first");
+    let said = s.status.message.clone().expect("a question").text;
+    assert!(
+        said.contains("r again throws away the 2 unsaved changes"),
+        "{said}"
+    );
+    ticks(&mut s, MESSAGE_SECONDS * TICKS_PER_SECOND + 1);
+    settle(&mut s, &store, Action::ResetTuning).await;
+    assert_eq!(s.session.policy, tuned, "the question expired: asked again");
+    settle(&mut s, &store, Action::ResetTuning).await;
+    assert!(!s.modified(), "the second r resets");
+    settle(&mut s, &store, Action::ResetTuning).await;
+    let said = s.status.message.clone().expect("a message").text;
+    assert!(said.contains("nothing tuned"), "{said}");
+    // One field tuned: reset at once.
+    settle(&mut s, &store, Action::Increase).await;
+    settle(&mut s, &store, Action::ResetTuning).await;
+    assert!(!s.modified());
+}

@@ -36,10 +36,36 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
-        Action::ResetTuning => reset_tuning(s),
+        Action::ResetTuning => reset_key(s),
         Action::Refresh => refresh(s),
         _ => vec![],
     }
+}
+
+/// `r` on Tune: unsaved tuning of more than one field is thrown away only by a second `r`
+/// while the question shows (there is no undo); saved tuning, or one field, at once.
+fn reset_key(s: &mut State) -> Vec<Effect> {
+    if !s.modified() {
+        info(s, "nothing tuned: the policy is the baseline");
+        return vec![];
+    }
+    let changed = crate::app::tune::changed_keys(&s.session.baseline, &s.session.policy).len();
+    let asked = s
+        .tune
+        .reset_asked
+        .take()
+        .is_some_and(|until| s.ui.tick <= until);
+    if s.unsaved() && changed > 1 && !asked {
+        s.tune.reset_asked = Some(
+            s.ui.tick + crate::app::state::MESSAGE_SECONDS * crate::app::state::TICKS_PER_SECOND,
+        );
+        info(
+            s,
+            &format!("r again throws away the {changed} unsaved changes (:w saves them first)"),
+        );
+        return vec![];
+    }
+    reset_tuning(s)
 }
 
 /// Back to the baseline policy, replayed.
