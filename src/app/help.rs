@@ -152,9 +152,9 @@ const REPORT_KEYS: &[(Action, &str)] = &[
     (Action::Left, "scroll back"),
 ];
 
-/// The keys of `screen`, each with what it does there.
-pub fn screen_keys(screen: Screen) -> Vec<(Action, &'static str)> {
-    let own = match screen {
+/// The keys `screen` gives a meaning of its own (not the moves every list has).
+pub fn own_keys(screen: Screen) -> &'static [(Action, &'static str)] {
+    match screen {
         Screen::Users => USERS_KEYS,
         Screen::Layers => LAYERS_KEYS,
         Screen::Budget => BUDGET_KEYS,
@@ -163,7 +163,12 @@ pub fn screen_keys(screen: Screen) -> Vec<(Action, &'static str)> {
         Screen::Prompt => PROMPT_KEYS,
         Screen::Live => LIVE_KEYS,
         Screen::Report => REPORT_KEYS,
-    };
+    }
+}
+
+/// The keys of `screen`, each with what it does there.
+pub fn screen_keys(screen: Screen) -> Vec<(Action, &'static str)> {
+    let own = own_keys(screen);
     let moves = match screen {
         Screen::Journey | Screen::Budget => &[][..],
         _ => MOVE,

@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::theme::Theme;
 use super::{block, clear, styled};
 use crate::app::action::Action;
-use crate::app::help::{EVERYWHERE, screen_keys};
+use crate::app::help::{EVERYWHERE, own_keys, screen_keys};
 use crate::app::layout;
 use crate::app::state::State;
 
@@ -74,7 +74,37 @@ pub fn entries(s: &State) -> Vec<(bool, String, String)> {
         "mouse".into(),
         "click tabs and rows (twice opens); wheel scrolls".into(),
     ));
+    // The other screens' own keys last, so a search finds a key wherever it works.
+    for screen in crate::app::state::Screen::ALL {
+        if screen == s.ui.screen {
+            continue;
+        }
+        let open = keys(s, &shows(screen));
+        out.push((
+            true,
+            String::new(),
+            format!("{} screen ({open})", screen.title()),
+        ));
+        for (a, what) in own_keys(screen) {
+            out.push((false, keys(s, a), what.to_string()));
+        }
+    }
     out
+}
+
+/// The action that shows `screen`.
+fn shows(screen: crate::app::state::Screen) -> Action {
+    use crate::app::state::Screen;
+    match screen {
+        Screen::Users => Action::ShowUsers,
+        Screen::Layers => Action::ShowLayers,
+        Screen::Budget => Action::ShowBudget,
+        Screen::Journey => Action::ShowJourney,
+        Screen::Tune => Action::ShowTune,
+        Screen::Prompt => Action::ShowPrompt,
+        Screen::Live => Action::ShowLive,
+        Screen::Report => Action::ShowReport,
+    }
 }
 
 /// Whether a key's row matches a help search (`needle` lower case; empty matches all).

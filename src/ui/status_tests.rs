@@ -255,6 +255,34 @@ async fn a_help_search_counts_its_matches() {
     assert!(bar(&s, 120).contains("no match"), "{}", bar(&s, 120));
 }
 
+/// Help lists every screen's own keys after this one's, so a search finds a key wherever it
+/// works, under the screen it works on and the key that opens it.
+#[tokio::test]
+async fn a_help_search_finds_the_keys_of_other_screens() {
+    let (mut s, ctx) = demo_app().await;
+    settle(&mut s, &ctx, Action::ShowLayers).await;
+    settle(&mut s, &ctx, Action::Help).await;
+    let (found, _) = super::help::match_count(&s, "optimizer");
+    assert_eq!(found, 1, "Tune's o, from Layers");
+    let entries = super::help::entries(&s);
+    let at = entries
+        .iter()
+        .position(|(_, _, what)| what.starts_with("optimizer"))
+        .expect("listed");
+    let heading = entries[..at]
+        .iter()
+        .rev()
+        .find(|(head, ..)| *head)
+        .map(|(_, _, w)| w.clone());
+    assert_eq!(heading.as_deref(), Some("Tune screen (5)"));
+    assert_eq!(entries[0].2, "Layers screen", "this screen's keys first");
+    let layers_headings = entries
+        .iter()
+        .filter(|(head, _, w)| *head && w.starts_with("Layers screen"))
+        .count();
+    assert_eq!(layers_headings, 1, "not listed again among the others");
+}
+
 #[tokio::test]
 async fn live_lists_an_unreadable_event_naming_its_channel() {
     let (mut s, ctx) = demo_app().await;
