@@ -93,6 +93,14 @@ fn lines(s: &State) -> Option<Vec<Said>> {
                 (None, _) => ("counting…".into(), Tone::Muted),
                 (Some(None), _) => match v.user.cache_not_compared() {
                     Some(why) => (format!("not compared: {}", il(&why)), Tone::Muted),
+                    // The cache is compared with the baseline's replay, whatever is tuned.
+                    None if s.modified() => (
+                        format!(
+                            "none: the cache equals a fresh replay of the baseline ({}), not of the tuning",
+                            il(&s.session.baseline.name)
+                        ),
+                        Tone::Good,
+                    ),
                     None => ("none: the cache equals a fresh replay".into(), Tone::Good),
                 },
                 (Some(Some(m)), _) => (il(&m), Tone::Bad),

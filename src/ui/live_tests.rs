@@ -51,6 +51,18 @@ async fn a_cache_not_compared_says_why_and_another_users_cache_is_named() {
     };
     let t = live(file.clone()).await;
     assert!(t.contains("none: the cache equals a fresh replay"), "{t}");
+    assert!(!t.contains("not of the tuning"), "{t}");
+    // Tuned, the cache is still compared with the baseline's replay: said so.
+    let (mut s, ctx, _dir) = app_over_files(&[("u.json", file.to_string())]).await;
+    settle(&mut s, &ctx, Action::Select).await;
+    settle(&mut s, &ctx, Action::ShowTune).await;
+    settle(&mut s, &ctx, Action::Increase).await;
+    settle(&mut s, &ctx, Action::ShowLive).await;
+    let t = text(&s, 120, 40);
+    assert!(
+        t.contains("fresh replay of the baseline (prolaunch), not of the tuning"),
+        "{t}"
+    );
     let mut other = file.clone();
     other["user_id"] = "u001b".into();
     let t = live(other).await;

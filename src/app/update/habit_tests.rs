@@ -496,6 +496,24 @@ async fn another_users_tune_diff_starts_at_its_first_change() {
     assert_eq!(s.tune.diff_scroll, 0);
 }
 
+/// `T` and `i` act in an item's detail: elsewhere they say how to get there, and turn nothing
+/// on that the next item opened would show unasked.
+#[tokio::test]
+async fn t_outside_an_items_detail_says_where_it_works() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    for key in [Action::ToggleTokens, Action::ToggleTokenIds] {
+        ticks(&mut s, 1);
+        settle(&mut s, &store, key).await;
+        let said = s.status.message.clone().expect("a message").text;
+        assert!(said.contains("enter opens the item first"), "{said}");
+    }
+    assert!(!s.ui.tokens.on && !s.ui.tokens.ids);
+    settle(&mut s, &store, Action::Select).await;
+    settle(&mut s, &store, Action::ToggleTokens).await;
+    assert!(s.ui.tokens.on, "in the item's detail");
+}
+
 /// `r` over unsaved tuning of several fields asks first (there is no undo): a second `r`
 /// while the question shows resets; once it has expired, `r` asks again.
 #[tokio::test]

@@ -296,6 +296,14 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
 
 /// `T` (the item's text cut into tokens) and `i` (with their ids, which turns the tokens on).
 fn toggle_tokens(s: &mut State, action: &Action) -> Vec<Effect> {
+    // Tokens show in an item's detail: without one open, said, not a silent no-op.
+    if !matches!(s.ui.overlay, crate::app::state::Overlay::Item { .. }) {
+        info(
+            s,
+            "T and i show an item's text cut into tokens, in its detail: enter opens the item first",
+        );
+        return vec![];
+    }
     if *action == Action::ToggleTokenIds {
         s.ui.tokens.ids = !s.ui.tokens.ids;
         s.ui.tokens.on |= s.ui.tokens.ids;
