@@ -97,6 +97,15 @@ pub struct Graph {
     widths: Vec<u16>,
 }
 
+/// A map's layout: its ids, names, drawn edges and layers.
+type LayoutKey = (Vec<String>, Vec<String>, Vec<(usize, usize)>, Vec<usize>);
+
+/// The layouts made lately, by map (a few: the TUI's map, a test's).
+static LAYOUTS: std::sync::Mutex<Vec<(LayoutKey, Graph)>> = std::sync::Mutex::new(Vec::new());
+
+/// How many layouts [`LAYOUTS`] keeps.
+const LAYOUTS_KEPT: usize = 4;
+
 impl Graph {
     /// Lays out `map`'s DAG (boxes sized by `geo`, which [`Graph::fit`] can choose).
     pub fn new(map: &MilestoneMap, geo: Geometry) -> Graph {
@@ -148,10 +157,28 @@ impl Graph {
             geo,
             widths: Vec::new(),
         };
+        // The layout depends on the map alone: made once per map (the TUI draws the graph on
+        // every frame, and a large map's layout takes a noticeable moment).
+        let key = (
+            g.ids.clone(),
+            g.names.clone(),
+            g.edges.clone(),
+            g.layer.clone(),
+        );
+        let mut cache = LAYOUTS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, laid)) = cache.iter().find(|(k, _)| *k == key) {
+            return laid.clone().with_geometry(geo);
+        }
         let order = g.order();
         g.layers = g.rows(order);
         g.untangle();
         g.gaps = route::gap_widths(&g);
+        if cache.len() >= LAYOUTS_KEPT {
+            cache.remove(0);
+        }
+        cache.push((key, g.clone()));
         g.with_geometry(geo)
     }
 

@@ -135,6 +135,11 @@ fn segments(g: &Graph) -> Vec<Segment> {
     out
 }
 
+/// How many segments the edges take between layers: what one layout's cost grows with.
+pub(super) fn segment_count(g: &Graph) -> usize {
+    segments(g).len()
+}
+
 /// The bent segments between `layer` and the next, grouped by source row, each group's channel
 /// index (0: leftmost).
 fn channels(segs: &[Segment], layer: usize) -> Vec<(u16, usize)> {

@@ -462,3 +462,46 @@ fn the_lines_out_of_a_box_lead_to_its_dependants_and_nowhere_else() {
         "{misread_before_untangling}"
     );
 }
+
+/// A map of a hundred milestones, each depending on up to three anywhere before it, is laid
+/// out (the moves stop at their work bound: trying every one took minutes) with every
+/// dependant reached along the lines.
+#[test]
+fn a_hundred_milestones_are_laid_out_and_every_edge_drawn() {
+    let defs = (0..100usize)
+        .map(|i| {
+            let mut deps: Vec<String> = [7, 13, 29]
+                .iter()
+                .filter(|_| i > 0)
+                .map(|k| format!("R{}", (i * k + 3) % i))
+                .collect();
+            deps.sort();
+            deps.dedup();
+            MilestoneDef {
+                id: format!("R{i}"),
+                name: format!("Stage {i}"),
+                depends_on: deps,
+            }
+        })
+        .collect();
+    let map = MilestoneMap::new(defs).expect("a DAG");
+    let g = Graph::new(
+        &map,
+        Geometry {
+            box_w: 10,
+            name_lines: 0,
+            row_gap: 1,
+        },
+    );
+    let canvas = g.draw(&labels(&g), &[]);
+    for n in 0..g.ids().len() {
+        let want = dependants(&g, n);
+        assert!(
+            want.is_subset(&reachable(&g, &canvas, n)),
+            "{} reaches {:?} of {:?}",
+            g.ids()[n],
+            reachable(&g, &canvas, n),
+            want
+        );
+    }
+}

@@ -12,6 +12,12 @@ use super::{Graph, Slot, route};
 /// How many rounds of moves at most: each removes at least one merge or stops.
 const ROUNDS: usize = 32;
 
+/// The work the moves may take, in segment pairs compared (one layout's cost compares every
+/// pair): past it the best layout found so far stands. Keeps a map of a hundred milestones to
+/// a fraction of a second, where trying every move would take minutes; the maps of tens of
+/// milestones stay well inside it.
+const WORK: usize = 15_000_000;
+
 /// (merges, crossings, bends, rows): lower is better, in that order.
 type Cost = (usize, usize, usize, u16);
 
@@ -42,6 +48,8 @@ impl Graph {
     pub(super) fn untangle(&mut self) {
         self.raise_to_top();
         let mut best = self.cost();
+        let segments = route::segment_count(self).max(1);
+        let mut tries = WORK / (segments * segments);
         for _ in 0..ROUNDS {
             if best.0 == 0 {
                 return;
@@ -55,6 +63,10 @@ impl Graph {
                         if row == original[l][i].1 {
                             continue;
                         }
+                        if tries == 0 {
+                            break;
+                        }
+                        tries -= 1;
                         self.layers = original.clone();
                         self.layers[l] = moved(&original[l], i, row);
                         let c = self.cost();
