@@ -188,8 +188,13 @@ impl<'a> Delta<'a> {
                 Some(self.push(Cause::SessionSwitched, "session_id".into(), detail, None));
             return;
         }
+        // The same turn: read alike (the same words at the same instant, however the stored
+        // JSON spells them: an epoch or RFC 3339, an offset), or stored alike when unreadable.
         let pairs = align(a.session.len(), b.session.len(), |i, j| {
-            a.session[i].raw == b.session[j].raw
+            match (&a.session[i].turn, &b.session[j].turn) {
+                (Ok(x), Ok(y)) => x == y,
+                _ => a.session[i].raw == b.session[j].raw,
+            }
         });
         let partner = edit_partners(&pairs, a, b);
         let first_common = pairs.iter().position(|(x, y)| x.is_some() && y.is_some());
@@ -204,6 +209,19 @@ impl<'a> Delta<'a> {
                                 format!("could not be read in B (was {})", a.turn_id(i))
                             }
                             (Err(_), Ok(_)) => "could not be read in A".to_string(),
+                            // The same words at another instant: its time changed.
+                            (Ok(x), Ok(y)) if x.body == y.body => {
+                                let moved = format!(
+                                    "timestamp changed {} → {}",
+                                    fmt_ts(&x.timestamp),
+                                    fmt_ts(&y.timestamp)
+                                );
+                                if a.turn_id(i) == b.turn_id(j) {
+                                    moved
+                                } else {
+                                    format!("{moved} (was {})", a.turn_id(i))
+                                }
+                            }
                             // Its id moves when turns before it came or went: said then only.
                             _ if a.turn_id(i) == b.turn_id(j) => "text changed".to_string(),
                             _ => format!("text changed (was {})", a.turn_id(i)),
@@ -389,8 +407,13 @@ fn edit_partners(
             let ts = stamp(&a.session[i]);
             // The same turn: of the same time, or at the same place with one side unreadable
             // (a turn that could not be read is that turn, not one removed and one added).
+            // Or the same words at another instant: its timestamp changed.
             let same = |j: usize| match (ts, stamp(&b.session[j])) {
-                (Some(x), Some(y)) => x == y,
+                (Some(x), Some(y)) => {
+                    x == y
+                        || matches!((&a.session[i].turn, &b.session[j].turn),
+                            (Ok(p), Ok(q)) if p.body == q.body)
+                }
                 (x, y) => j == i && x.is_some() != y.is_some(),
             };
             let found = (start..end)
