@@ -183,6 +183,12 @@ pub fn passwords_of(raw: &str) -> Vec<String> {
     {
         found.push(pw.to_string());
     }
+    // A web address's lone user name is its key (`https://TOKEN@host`).
+    if let Ok(u) = url::Url::parse(raw)
+        && super::url::lone_token(&u)
+    {
+        found.push(u.username().to_string());
+    }
     if let Some(pw) = url::Url::parse(raw)
         .ok()
         .and_then(|u| u.password().map(str::to_string))

@@ -9,6 +9,8 @@ pub fn mask(raw: &str) -> String {
         Ok(mut u) => {
             if u.password().is_some() {
                 let _ = u.set_password(Some("***"));
+            } else if lone_token(&u) {
+                let _ = u.set_username("***");
             }
             if u.query().is_some() {
                 let keys: Vec<String> = u.query_pairs().map(|(k, _)| k.into_owned()).collect();
@@ -37,6 +39,12 @@ pub fn mask(raw: &str) -> String {
             format!("{scheme}{rest}{}", query.unwrap_or(""))
         }
     }
+}
+
+/// Whether `u` is a web address whose user name stands alone (`https://TOKEN@host`): there it
+/// is a key, not a login name, and is masked as a password is.
+pub(super) fn lone_token(u: &url::Url) -> bool {
+    matches!(u.scheme(), "http" | "https") && !u.username().is_empty() && u.password().is_none()
 }
 
 /// `text` (an error message) with any password of `raw` replaced by `***` (see
@@ -68,6 +76,20 @@ mod tests {
             "redis://inspector:***@127.0.0.1:6380/0"
         );
         assert_eq!(mask("postgres://app@db:5432/x"), "postgres://app@db:5432/x");
+        // A web address's lone user name is a key (`https://TOKEN@host`); with a password it
+        // is a login name.
+        assert_eq!(
+            mask("http://sk-secret123@127.0.0.1:1/v1/embeddings"),
+            "http://***@127.0.0.1:1/v1/embeddings"
+        );
+        assert_eq!(
+            mask_in(
+                "GET http://sk-secret123@127.0.0.1:1/v1 failed",
+                "http://sk-secret123@127.0.0.1:1/v1"
+            ),
+            "GET http://***@127.0.0.1:1/v1 failed"
+        );
+        assert_eq!(mask("https://me:pw@h/x"), "https://me:***@h/x");
         assert_eq!(mask("not a url:pw@host"), "***@host");
         // Query values are keys as often as not; a fragment too.
         assert_eq!(

@@ -334,6 +334,25 @@ async fn live_lists_an_unreadable_event_naming_its_channel() {
     );
 }
 
+/// The Users title names the key that shows the tuned policy's figures as the keymap binds it.
+#[tokio::test]
+async fn the_users_title_names_the_tuned_figures_key_of_the_keymap() {
+    let (mut s, _ctx) = demo_app().await;
+    assert!(
+        rows(&s, 120, 40)
+            .join("\n")
+            .contains("figures: baseline (t tuned)")
+    );
+    s.session.keymap = crate::app::keymap::Keymap::default()
+        .merge(
+            "[keys]\n\"t\" = \"\"\n\"z\" = \"toggle_tuned\"\n",
+            "keymap.toml",
+        )
+        .expect("a keymap");
+    let users = rows(&s, 120, 40).join("\n");
+    assert!(users.contains("figures: baseline (z tuned)"), "{users}");
+}
+
 /// The bar's hints and the help name the keys of the keymap in use: a remapped action shows
 /// its new key, an action bound to nothing is not hinted and reads "unbound" in the help.
 #[tokio::test]
