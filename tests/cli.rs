@@ -648,3 +648,19 @@ fn the_keymap_and_themes_beside_an_explicit_config_are_read() {
         out.stderr
     );
 }
+
+/// `--help` wraps at the terminal's width (here `COLUMNS`), never breaking a word across lines.
+#[test]
+fn help_wraps_at_the_terminal_width() {
+    for command in ["replay", "optimize", "report", "diff"] {
+        let out = common::ctxlens_with(&[command, "--help"], &[("COLUMNS", "80".into())]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let widest = out
+            .stdout
+            .lines()
+            .map(unicode_width::UnicodeWidthStr::width)
+            .max()
+            .unwrap_or(0);
+        assert!(widest <= 80, "{command}: {widest} columns\n{}", out.stdout);
+    }
+}
