@@ -57,7 +57,7 @@ fn policy_errors_exit_2_naming_file_line_column_or_key() {
             "layers.journey.weight=-1",
         ],
         2,
-        "ctxlens: policy error: --set layers.journey.weight=-1: layers.journey.weight: must be a number ≥ 0, got -1",
+        "ctxlens: policy error: --set layers.journey.weight=-1: layers.journey.weight: must be a finite number ≥ 0, got -1",
     );
     expect_error(
         &[

@@ -435,7 +435,7 @@ impl Policy {
             if !(v.is_finite() && v >= 0.0) {
                 return bad(
                     key,
-                    format!("must be a number ≥ 0, got {}", crate::shown_f64(v)),
+                    format!("must be a finite number ≥ 0, got {}", crate::shown_f64(v)),
                 );
             }
         }
@@ -464,7 +464,7 @@ impl Policy {
             if !(l.weight.is_finite() && l.weight >= 0.0) {
                 return bad(
                     &format!("layers.{}.weight", l.name),
-                    format!("must be a number ≥ 0, got {}", crate::shown_f64(l.weight)),
+                    format!("must be a finite number ≥ 0, got {}", crate::shown_f64(l.weight)),
                 );
             }
             if total as f64 * l.weight > f64::from(u32::MAX) {
@@ -502,7 +502,7 @@ impl Policy {
             if !(m.priority.is_finite() && m.priority >= 0.0) {
                 return bad(
                     &format!("static.{}.priority", m.name),
-                    format!("must be a number ≥ 0, got {}", crate::shown_f64(m.priority)),
+                    format!("must be a finite number ≥ 0, got {}", crate::shown_f64(m.priority)),
                 );
             }
             if self.modules[..i].iter().any(|o| o.name == m.name) {

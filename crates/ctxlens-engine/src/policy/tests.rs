@@ -178,7 +178,7 @@ fn override_errors_name_the_argument() {
         ),
         (
             "layers.journey.weight=-0.5",
-            "--set layers.journey.weight=-0.5: layers.journey.weight: must be a number ≥ 0, got -0.5",
+            "--set layers.journey.weight=-0.5: layers.journey.weight: must be a finite number ≥ 0, got -0.5",
         ),
         (
             "session.max_items=18446744073709551615",
@@ -251,7 +251,7 @@ fn file_errors_name_file_line_and_column() {
     let err = Policy::from_toml(negative, "p.toml").expect_err("negative");
     assert_eq!(
         err.to_string(),
-        "p.toml: layers.s.weight: must be a number ≥ 0, got -1"
+        "p.toml: layers.s.weight: must be a finite number ≥ 0, got -1"
     );
 
     let t_le_0 = "name = \"p\"\n[budget]\nmodel_max_tokens = 1000\nexpected_output_tokens = 800\n[[layers]]\nname=\"s\"\nsource=\"session\"\nweight=1\n";
