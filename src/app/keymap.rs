@@ -84,7 +84,18 @@ impl Keymap {
             }
             let act: Action = toml::Value::String(action.clone())
                 .try_into()
-                .map_err(|_| format!("keymap {file}: key {keys:?}: unknown action {action:?}"))?;
+                .map_err(|_| {
+                    // The names a keymap may use, as the embedded keymap writes them.
+                    let names: Vec<String> = Action::BINDABLE
+                        .iter()
+                        .filter_map(|(a, _)| toml::Value::try_from(a).ok())
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect();
+                    format!(
+                        "keymap {file}: key {keys:?}: unknown action {action:?} (actions: {})",
+                        names.join(", ")
+                    )
+                })?;
             self.bindings.insert(seq, act);
         }
         // A key bound alone that also begins a sequence: the sequence can never be typed (the
@@ -288,10 +299,16 @@ mod tests {
         let err = Keymap::default()
             .merge("[keys]\n\"x\" = \"explode\"\n", "user.toml")
             .expect_err("bad action");
-        assert_eq!(
-            err,
-            "keymap user.toml: key \"x\": unknown action \"explode\""
+        // The actions it could have named are listed, each as the keymap writes it.
+        assert!(
+            err.starts_with(
+                "keymap user.toml: key \"x\": unknown action \"explode\" (actions: help, close, quit, "
+            ),
+            "{err}"
         );
+        for name in ["toggle_tuned", "reset_tuning", "optimize)"] {
+            assert!(err.contains(name), "{name}: {err}");
+        }
         let err = Keymap::default()
             .merge("[keys]\n\"x\" = 3\n", "user.toml")
             .expect_err("bad type");

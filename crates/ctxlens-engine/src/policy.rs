@@ -464,7 +464,10 @@ impl Policy {
             if !(l.weight.is_finite() && l.weight >= 0.0) {
                 return bad(
                     &format!("layers.{}.weight", l.name),
-                    format!("must be a finite number ≥ 0, got {}", crate::shown_f64(l.weight)),
+                    format!(
+                        "must be a finite number ≥ 0, got {}",
+                        crate::shown_f64(l.weight)
+                    ),
                 );
             }
             if total as f64 * l.weight > f64::from(u32::MAX) {
@@ -502,7 +505,10 @@ impl Policy {
             if !(m.priority.is_finite() && m.priority >= 0.0) {
                 return bad(
                     &format!("static.{}.priority", m.name),
-                    format!("must be a finite number ≥ 0, got {}", crate::shown_f64(m.priority)),
+                    format!(
+                        "must be a finite number ≥ 0, got {}",
+                        crate::shown_f64(m.priority)
+                    ),
                 );
             }
             if self.modules[..i].iter().any(|o| o.name == m.name) {
