@@ -185,7 +185,7 @@ pub fn passwords_of(raw: &str) -> Vec<String> {
     }
     // A web address's lone user name is its key (`https://TOKEN@host`).
     if let Ok(u) = url::Url::parse(raw)
-        && super::url::lone_token(&u)
+        && lone_token(&u)
     {
         found.push(u.username().to_string());
     }
@@ -225,6 +225,12 @@ pub fn passwords_of(raw: &str) -> Vec<String> {
     found.sort_by_key(|p| std::cmp::Reverse(p.len()));
     found.dedup();
     found
+}
+
+/// Whether `u` is a web address whose user name stands alone (`https://TOKEN@host`): there it
+/// is a key, not a login name, and is masked as a password is.
+pub(super) fn lone_token(u: &url::Url) -> bool {
+    matches!(u.scheme(), "http" | "https") && !u.username().is_empty() && u.password().is_none()
 }
 
 /// `text` with the password of `raw` (a URL, parseable or not) replaced by `***`.

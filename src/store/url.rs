@@ -9,7 +9,7 @@ pub fn mask(raw: &str) -> String {
         Ok(mut u) => {
             if u.password().is_some() {
                 let _ = u.set_password(Some("***"));
-            } else if lone_token(&u) {
+            } else if super::fault::lone_token(&u) {
                 let _ = u.set_username("***");
             }
             if u.query().is_some() {
@@ -39,12 +39,6 @@ pub fn mask(raw: &str) -> String {
             format!("{scheme}{rest}{}", query.unwrap_or(""))
         }
     }
-}
-
-/// Whether `u` is a web address whose user name stands alone (`https://TOKEN@host`): there it
-/// is a key, not a login name, and is masked as a password is.
-pub(super) fn lone_token(u: &url::Url) -> bool {
-    matches!(u.scheme(), "http" | "https") && !u.username().is_empty() && u.password().is_none()
 }
 
 /// `text` (an error message) with any password of `raw` replaced by `***` (see
