@@ -383,7 +383,7 @@ fn key_names_that_are_not_utf8_are_named_and_never_a_user() {
     // Live stores count no sessions per user: the `—` is explained, not left to guess.
     assert!(
         text.stdout
-            .contains("sessions and last activity (—) are not counted from live stores"),
+            .contains("sessions and last activity (—) are not counted from live stores (inspect"),
         "{}",
         text.stdout
     );

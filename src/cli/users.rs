@@ -134,10 +134,11 @@ pub async fn list(
         paint(
             DIM,
             &format!(
-                "{count} users from {}{more}{}",
+                // The cursor last, so the line's end pastes back as one shell word.
+                "{count} users from {}{}{more}",
                 ctx.store.describe(),
                 if uncounted {
-                    " · sessions and last activity (—) are not counted from live stores: inspect USER has them"
+                    " · sessions and last activity (—) are not counted from live stores (inspect USER has them)"
                 } else {
                     ""
                 }
