@@ -193,11 +193,7 @@ fn selection_on_screen(screen: &[String], id: &str) -> bool {
 
 #[tokio::test]
 async fn a_26_milestone_map_is_walked_with_the_keys_and_panned_to_the_selection() {
-    let engine = crate::engine::Engine::new(crate::graph::tests::map_26());
-    let store = std::sync::Arc::new(crate::store::MemoryStore::demo());
-    let (mut s, store) = crate::app::update::tests::app_with(store, engine, false).await;
-    open(&mut s, &store, "u062").await;
-    settle(&mut s, &store, Action::ShowJourney).await;
+    let (mut s, store) = journey_of_u062(crate::graph::tests::map_26()).await;
     let map = s.session.engine.milestones.clone();
     let g = Graph::new(
         &map,
@@ -327,6 +323,18 @@ async fn a_transition_back_says_so_and_an_empty_one_says_nothing() {
     assert!(seen.contains("nothing (it depends on nothing)"), "{seen}");
 }
 
+/// The demo's u062 on the Journey screen, under the milestone map `map`.
+async fn journey_of_u062(
+    map: crate::engine::milestones::MilestoneMap,
+) -> (State, crate::tui::effects::EffectContext) {
+    let engine = crate::engine::Engine::new(map);
+    let store = std::sync::Arc::new(crate::store::MemoryStore::demo());
+    let (mut s, store) = crate::app::update::tests::app_with(store, engine, false).await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowJourney).await;
+    (s, store)
+}
+
 /// Every milestone's dependencies are listed whole on a big map: a long list wraps under its
 /// arrow, the selection's rows stay in view, and the title says which milestones show.
 #[tokio::test]
@@ -344,11 +352,7 @@ async fn the_dependency_list_wraps_long_lists_and_says_what_it_shows() {
             },
         })
         .collect();
-    let engine = crate::engine::Engine::new(MilestoneMap::new(defs).expect("a DAG"));
-    let store = std::sync::Arc::new(crate::store::MemoryStore::demo());
-    let (mut s, store) = crate::app::update::tests::app_with(store, engine, false).await;
-    open(&mut s, &store, "u062").await;
-    settle(&mut s, &store, Action::ShowJourney).await;
+    let (mut s, store) = journey_of_u062(MilestoneMap::new(defs).expect("a DAG")).await;
     settle(&mut s, &store, Action::Bottom).await;
     assert_eq!(selected(&s), "S29");
     // The selection's title keeps its range and keys whole; the long name gives way.
@@ -566,11 +570,7 @@ async fn a_users_milestone_the_map_does_not_know_is_said_on_journey() {
             depends_on: (i > 0).then(|| format!("S{}", i - 1)).into_iter().collect(),
         })
         .collect();
-    let engine = crate::engine::Engine::new(MilestoneMap::new(defs).expect("a DAG"));
-    let store = std::sync::Arc::new(crate::store::MemoryStore::demo());
-    let (mut s, store) = crate::app::update::tests::app_with(store, engine, false).await;
-    open(&mut s, &store, "u062").await;
-    settle(&mut s, &store, Action::ShowJourney).await;
+    let (mut s, store) = journey_of_u062(MilestoneMap::new(defs).expect("a DAG")).await;
     let current = s
         .user
         .view
