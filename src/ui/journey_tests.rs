@@ -570,7 +570,7 @@ async fn a_users_milestone_the_map_does_not_know_is_said_on_journey() {
             depends_on: (i > 0).then(|| format!("S{}", i - 1)).into_iter().collect(),
         })
         .collect();
-    let (mut s, store) = journey_of_u062(MilestoneMap::new(defs).expect("a DAG")).await;
+    let (s, _store) = journey_of_u062(MilestoneMap::new(defs).expect("a DAG")).await;
     let current = s
         .user
         .view
