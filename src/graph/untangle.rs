@@ -5,7 +5,8 @@
 //! the other arrives on, and whichever channel is further right, one line runs along the other.
 //! No channel order draws that apart. A slot moved to another row does: this tries every row for
 //! every slot of the layers involved and keeps the move that leaves the fewest such merges, then
-//! the fewest crossings, bends and rows, until no move helps.
+//! the fewest crossings, bends and rows, until no move helps or the bound of work ([`WORK`]) is
+//! spent.
 
 use super::{Graph, Slot, route};
 
