@@ -129,25 +129,37 @@ fn a_global_next_in_its_layer_truncated_is_named_truncated() {
         "--set",
         "strategy=truncate",
     ];
-    let out = ctxlens(&args);
+    let (global, v) = global_margins(&args);
+    assert!(global.contains("+69 mb:330 (truncated)"), "{global}");
+    assert_eq!(v["margins"]["global"]["next_in_truncated"], true);
+    assert_eq!(decision(&v, "mb:330"), "truncated");
+}
+
+/// The `global` line of `ctxlens ARGS` (a `replay --explain`), and the same run's `--json`.
+fn global_margins(args: &[&str]) -> (String, serde_json::Value) {
+    let out = ctxlens(args);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let global = out
         .stdout
         .lines()
         .find(|l| l.starts_with("global "))
-        .unwrap_or_else(|| panic!("{}", out.stdout));
-    assert!(global.contains("+69 mb:330 (truncated)"), "{global}");
+        .unwrap_or_else(|| panic!("{}", out.stdout))
+        .to_string();
     let mut json = args.to_vec();
     json.push("--json");
-    let v: serde_json::Value = serde_json::from_str(&ctxlens(&json).stdout).expect("JSON");
-    assert_eq!(v["margins"]["global"]["next_in_truncated"], true);
-    let item = v["items"]
+    let v = serde_json::from_str(&ctxlens(&json).stdout).expect("JSON");
+    (global, v)
+}
+
+/// The decision of item `id` in a replay's JSON.
+fn decision(v: &serde_json::Value, id: &str) -> serde_json::Value {
+    v["items"]
         .as_array()
         .expect("items")
         .iter()
-        .find(|i| i["id"] == "mb:330")
-        .expect("mb:330");
-    assert_eq!(item["decision"], "truncated");
+        .find(|i| i["id"] == id)
+        .unwrap_or_else(|| panic!("{id} in {v}"))["decision"]
+        .clone()
 }
 
 /// Under `truncate`, an item its layer truncated is not kept in full: the global pass's FIRST
@@ -165,30 +177,15 @@ fn a_global_first_out_is_an_item_kept_in_full_and_the_truncated_one_is_said_apar
         "--set",
         "budget.total=1200",
     ];
-    let out = ctxlens(&args);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let global = out
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("global "))
-        .unwrap_or_else(|| panic!("{}", out.stdout));
+    let (global, v) = global_margins(&args);
     assert!(
         global.contains("−283 mb:369 (truncated) · −384 mb:370"),
         "{global}"
     );
-    let mut json = args.to_vec();
-    json.push("--json");
-    let v: serde_json::Value = serde_json::from_str(&ctxlens(&json).stdout).expect("JSON");
     let global = &v["margins"]["global"];
     assert_eq!(global["truncated_out"]["id"], "mb:369");
     assert_eq!(global["truncated_out"]["tokens"], 283);
     assert_eq!(global["first_out"]["id"], "mb:370");
     assert_eq!(global["first_out"]["tokens"], 384);
-    let item = v["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .find(|i| i["id"] == "mb:369")
-        .expect("mb:369");
-    assert_eq!(item["decision"], "truncated");
+    assert_eq!(decision(&v, "mb:369"), "truncated");
 }
