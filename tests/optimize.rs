@@ -241,6 +241,11 @@ fn bad_arguments_are_usage_errors_naming_what_is_wrong() {
             "the score S is a number ≥ 0",
         ),
         (&["optimize", "--time", "0s"][..], "more than 0"),
+        (&["optimize", "--time", "1e400s"][..], "without an exponent"),
+        (
+            &["optimize", "--out", "/proc/tuned.toml"][..],
+            "--out /proc/tuned.toml: cannot write in /proc",
+        ),
         // A negative value after a space is the option's value, named in the error.
         (&["optimize", "--time", "-3s"][..], "'--time <DURATION>'"),
         (

@@ -436,17 +436,26 @@ fn report_knows_never_retrieved_rows_on_the_demo_but_not_from_snapshot_files() {
     );
 }
 
-/// A gate on a metric the policy does not have says it cannot fail; `--top 0` is refused.
+/// A gate named on a metric the policy does not have could never fail: refused before the
+/// work, as `optimize --target` refuses it (`--fail-on target` gates what can be measured);
+/// `--top 0` is refused.
 #[test]
-fn a_gate_that_cannot_fail_says_so_and_top_is_at_least_one() {
+fn a_gate_that_cannot_fail_is_refused_and_top_is_at_least_one() {
     let out = ctxlens(&["report", "--fail-on", "static_share", "--quiet"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
-        out.stderr
-            .contains("--fail-on static_share: n/a for the candidate policy"),
+        out.stderr.contains(
+            "--fail-on static_share: policy prolaunch has no static layer, so static_share \
+             cannot be measured and this gate could never fail"
+        ),
         "{}",
         out.stderr
     );
+    assert!(out.stdout.is_empty(), "nothing was run: {}", out.stdout);
+    // Every target gates what can be measured: the demo fails one of them, not static_share.
+    let all = ctxlens(&["report", "--fail-on", "target", "--quiet"]);
+    assert_eq!(all.code, 3, "{}", all.stderr);
+    assert!(!all.stderr.contains("static"), "{}", all.stderr);
     let top = ctxlens(&["report", "--top", "0"]);
     assert_eq!(top.code, 2, "{}", top.stderr);
     assert!(top.stderr.contains("must be at least 1"), "{}", top.stderr);

@@ -21,6 +21,8 @@ pub struct Keymap {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct KeymapFile {
+    /// Absent in a file that is empty or only comments: it changes nothing.
+    #[serde(default)]
     keys: BTreeMap<String, String>,
 }
 
@@ -59,7 +61,7 @@ impl Keymap {
             format!("keymap {file}:{line}:{col}: {}", e.message().trim())
         })?;
         for (keys, action) in parsed.keys {
-            let seq: Vec<KeyName> = keys.split_whitespace().map(str::to_string).collect();
+            let seq: Vec<KeyName> = keys.split_whitespace().map(ctrl_lowercase).collect();
             if seq.is_empty() {
                 return Err(format!("keymap {file}: empty key for {action:?}"));
             }
@@ -228,6 +230,24 @@ fn valid_key_name(name: &str) -> bool {
     }
 }
 
+/// A key name as it will be looked up: a terminal sends ctrl with a letter as the same byte
+/// whether shift is held or not, so `ctrl-C` is `ctrl-c` (and so always quits).
+fn ctrl_lowercase(name: &str) -> KeyName {
+    let mut chars = name.chars();
+    let letter = |rest: &str| {
+        let mut c = rest.chars();
+        matches!((c.next(), c.next()), (Some(l), None) if l.is_ascii_uppercase())
+    };
+    let ctrl = ["ctrl-", "ctrl-alt-"]
+        .iter()
+        .any(|p| name.strip_prefix(p).is_some_and(letter));
+    if ctrl {
+        let last = chars.next_back().map(|c| c.to_ascii_lowercase());
+        return chars.as_str().chars().chain(last).collect();
+    }
+    name.to_string()
+}
+
 /// The keymap name of a key event (`ctrl-c`, `G`, `enter`), or `None` for keys that have none.
 pub fn key_name(ev: &KeyEvent) -> Option<KeyName> {
     let base = match ev.code {
@@ -262,7 +282,7 @@ pub fn key_name(ev: &KeyEvent) -> Option<KeyName> {
         name.push_str("shift-");
     }
     name.push_str(&base);
-    Some(name)
+    Some(ctrl_lowercase(&name))
 }
 
 #[cfg(test)]
@@ -315,6 +335,15 @@ mod tests {
         assert!(err.starts_with("keymap user.toml:2:7: "), "{err}");
     }
 
+    /// An empty keymap file, or one of comments only, keeps the built-in keys.
+    #[test]
+    fn an_empty_keymap_file_changes_nothing() {
+        for text in ["", "# my keys, some day\n"] {
+            let k = Keymap::default().merge(text, "user.toml").expect(text);
+            assert_eq!(k, Keymap::default(), "{text:?}");
+        }
+    }
+
     #[test]
     fn ctrl_c_cannot_be_unbound_or_rebound() {
         for line in [
@@ -327,6 +356,16 @@ mod tests {
             let err = Keymap::default().merge(&text, "user.toml").expect_err(line);
             assert!(err.contains("ctrl-c always quits"), "{line}: {err}");
         }
+        // With shift held it is the same key.
+        let err = Keymap::default()
+            .merge("[keys]\n\"ctrl-C\" = \"help\"\n", "user.toml")
+            .expect_err("ctrl-C is ctrl-c");
+        assert!(err.contains("ctrl-c always quits"), "{err}");
+        let shifted = KeyEvent::new(
+            KeyCode::Char('C'),
+            KeyModifiers::CONTROL | KeyModifiers::SHIFT,
+        );
+        assert_eq!(key_name(&shifted).as_deref(), Some("ctrl-c"));
         let same = Keymap::default().merge("[keys]\n\"ctrl-c\" = \"quit\"\n", "user.toml");
         assert_eq!(
             same.map(|k| k.lookup(&[], "ctrl-c")),

@@ -164,6 +164,15 @@ fn fmt_figure(x: f64) -> String {
 }
 
 /// `p` with `field` stepped one notch up (`dir > 0`) or down.
+/// A policy error as the TUI says it: a refused value is named as `:set` takes it (the CLI's
+/// words are `--set`).
+pub fn said(e: &PolicyError) -> String {
+    match e {
+        PolicyError::Override { arg, message } => format!(":set {arg}: {message}"),
+        other => other.to_string(),
+    }
+}
+
 pub fn step(p: &Policy, field: &Field, dir: i64) -> Result<Policy, PolicyError> {
     let value = match &field.kind {
         Kind::Int { step, min } => {

@@ -168,11 +168,36 @@ pub fn writable(out: &std::path::Path) -> Result<(), CliError> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => std::path::Path::new("."),
     };
+    let folder_shown = crate::text::inert_line(&folder.display().to_string()).into_owned();
     if !folder.is_dir() {
         return Err(CliError::Usage(format!(
-            "--out {shown}: no such directory {}",
-            crate::text::inert_line(&folder.display().to_string())
+            "--out {shown}: no such directory {folder_shown}"
         )));
+    }
+    // `sub/` names a folder that is not there: not a file to write.
+    if out.as_os_str().as_encoded_bytes().ends_with(b"/") {
+        return Err(CliError::Usage(format!(
+            "--out {shown}: ends in `/`, so it names a directory, which is not there; name a file"
+        )));
+    }
+    // A folder that exists but takes no new file (`/proc`, `/sys`, no permission), or a file
+    // that may not be written: found by trying, without touching the file itself.
+    let refused =
+        |e: std::io::Error| CliError::Usage(format!("--out {shown}: cannot be written: {e}"));
+    if out.exists() {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(out)
+            .map_err(refused)?;
+    } else {
+        tempfile::Builder::new()
+            .prefix(".ctxlens-probe-")
+            .tempfile_in(folder)
+            .map_err(|e| {
+                CliError::Usage(format!(
+                    "--out {shown}: cannot write in {folder_shown}: {e}"
+                ))
+            })?;
     }
     Ok(())
 }
@@ -195,6 +220,32 @@ pub fn write_out(path: &std::path::Path, text: &str) -> Result<(), CliError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `--out` that cannot be written is refused before the work, naming why; the check
+    /// leaves nothing behind.
+    #[test]
+    fn an_out_path_that_cannot_be_written_is_refused_up_front() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let said = |p: &std::path::Path| match writable(p) {
+            Err(CliError::Usage(m)) => m,
+            other => panic!("{}: {other:?}", p.display()),
+        };
+        let sub = dir.path().join("sub/");
+        assert!(said(&sub).contains("ends in `/`"), "{}", said(&sub));
+        let proc = std::path::Path::new("/proc/ctxlens-out.toml");
+        assert!(
+            said(proc).contains("cannot write in /proc"),
+            "{}",
+            said(proc)
+        );
+        let fine = dir.path().join("tuned.toml");
+        assert!(writable(&fine).is_ok());
+        std::fs::write(&fine, "kept").expect("write");
+        assert!(writable(&fine).is_ok());
+        assert_eq!(std::fs::read_to_string(&fine).expect("read"), "kept");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).expect("list").collect();
+        assert_eq!(left.len(), 1, "only the file written above: {left:?}");
+    }
 
     #[test]
     fn bars_fill_in_proportion() {

@@ -264,6 +264,19 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
         .map_err(|e| CliError::Usage(format!("config: {e}")))?;
     let (candidate, baseline) = policies(global, args)?;
     let gated = gates(&args.fail_on)?;
+    // A gate named on a metric this policy cannot be measured by could never fail: refused
+    // before the work, as `optimize --target` refuses it.
+    for n in &args.fail_on {
+        let metric = crate::optimize::target::MetricKey::parse(n);
+        if let Some(layer) = metric.and_then(|m| m.missing_layer(&candidate)) {
+            return Err(CliError::Usage(format!(
+                "--fail-on {n}: policy {} has no {layer} layer, so {} cannot be measured and \
+                 this gate could never fail",
+                candidate.name,
+                metric_name(n)
+            )));
+        }
+    }
     // Before any store is asked: a bad endpoint is a usage error, not a report of failures.
     let embedder = global.embedder()?;
     let format = if args.json {

@@ -286,9 +286,9 @@ impl Space {
                 ));
             }
             // A layer the policy does not have would keep nothing fixed, silently.
-            if let ["layers", name, _] = f.split('.').collect::<Vec<_>>().as_slice()
-                && *name != "*"
-                && !baseline.layers.iter().any(|l| l.name == *name)
+            if let Some((name, _)) = layer_key(f)
+                && name != "*"
+                && !baseline.layers.iter().any(|l| l.name == name)
             {
                 let names: Vec<&str> = baseline.layers.iter().map(|l| l.name.as_str()).collect();
                 return Err(format!(
@@ -356,15 +356,14 @@ fn expand(p: &Policy, key: &str) -> Result<Vec<String>, String> {
             KEYS.join(", ")
         )
     };
-    let segs: Vec<&str> = key.split('.').collect();
-    if let ["layers", name, field @ ("weight" | "cap")] = segs.as_slice() {
+    if let Some((name, field)) = layer_key(key) {
         let names: Vec<&str> = p.layers.iter().map(|l| l.name.as_str()).collect();
-        return if *name == "*" {
+        return if name == "*" {
             Ok(names
                 .iter()
                 .map(|n| format!("layers.{n}.{field}"))
                 .collect())
-        } else if names.contains(name) {
+        } else if names.contains(&name) {
             Ok(vec![key.to_string()])
         } else {
             Err(format!(
@@ -380,8 +379,18 @@ fn expand(p: &Policy, key: &str) -> Result<Vec<String>, String> {
     }
 }
 
+/// `layers.NAME.weight` or `layers.NAME.cap` → (NAME, field); NAME may hold dots.
+fn layer_key(key: &str) -> Option<(&str, &str)> {
+    let rest = key.strip_prefix("layers.")?;
+    let (name, field) = rest.rsplit_once('.')?;
+    (matches!(field, "weight" | "cap") && !name.is_empty()).then_some((name, field))
+}
+
 /// Whether pattern `pat` (with `*` for a layer name) names `key`.
 fn matches_key(pat: &str, key: &str) -> bool {
+    if let (Some((a, fa)), Some((b, fb))) = (layer_key(pat), layer_key(key)) {
+        return fa == fb && (a == b || a == "*" || b == "*");
+    }
     let (a, b): (Vec<&str>, Vec<&str>) = (pat.split('.').collect(), key.split('.').collect());
     a.len() == b.len()
         && a.iter()
@@ -511,12 +520,15 @@ fn threshold_domain(cov: &Coverage, asked: Option<(f64, f64)>, notes: &mut Vec<S
             covered.0
         ));
     }
-    notes.push(format!(
-        "knowledge.similarity_threshold searched within {:.2}..{:.2}: {}",
-        lo.max(covered.0),
-        hi.min(1.0),
-        cov.threshold_why
-    ));
+    // Bounds the user asked for and that the hits cover are searched as asked: no note.
+    if asked.is_none() || lo < covered.0 || hi > 1.0 {
+        notes.push(format!(
+            "knowledge.similarity_threshold searched within {:.2}..{:.2}: {}",
+            lo.max(covered.0),
+            hi.min(1.0),
+            cov.threshold_why
+        ));
+    }
     Domain::Real {
         lo: lo.max(covered.0),
         hi: hi.min(1.0),
@@ -533,12 +545,14 @@ fn limit_domain(cov: &Coverage, asked: Option<(f64, f64)>, notes: &mut Vec<Strin
             "knowledge.limit: {hi} is past what the loaded hits cover; searched up to {covered}"
         ));
     }
-    notes.push(format!(
-        "knowledge.limit searched within {}..{}: {}",
-        lo.max(0.0),
-        hi.min(covered),
-        cov.limit_why
-    ));
+    if asked.is_none() || lo < 0.0 || hi > covered {
+        notes.push(format!(
+            "knowledge.limit searched within {}..{}: {}",
+            lo.max(0.0),
+            hi.min(covered),
+            cov.limit_why
+        ));
+    }
     Domain::Int {
         lo: lo.max(0.0).round() as i64,
         hi: hi.min(covered).round() as i64,
@@ -581,7 +595,7 @@ fn param(
         "truncate_min_remaining" => int(0.0, 500.0),
         _ if key.ends_with(".weight") => real(0.0, 1.0),
         _ if key.ends_with(".cap") => {
-            let name = key.split('.').nth(1).unwrap_or_default();
+            let name = layer_key(&key).map_or("", |(name, _)| name);
             let cap = p.layers.iter().find(|l| l.name == name).and_then(|l| l.cap);
             int(0.0, cap.map_or(total, |c| f64::from(c) * 2.0))
         }

@@ -79,6 +79,20 @@ impl MetricKey {
         }
     }
 
+    /// The layer `policy` would need for this metric to be measured (`static_share` without
+    /// a static layer counts as met whatever happens), if it lacks it.
+    pub fn missing_layer(self, policy: &Policy) -> Option<&'static str> {
+        match self {
+            MetricKey::StaticShare if !policy.layers.iter().any(|l| l.source == Source::Static) => {
+                Some("static")
+            }
+            MetricKey::RagHits if policy.layer_for(Source::Knowledge).is_none() => {
+                Some("knowledge")
+            }
+            _ => None,
+        }
+    }
+
     /// A metric by any of its names (optimize's or the report's).
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s {
@@ -280,16 +294,7 @@ pub fn targets(policy: &Policy, asked: &[String]) -> Result<Vec<Target>, String>
     for (a, t) in asked.iter().zip(parsed.clone()) {
         // A target the policy cannot be measured by would count as met whatever the search
         // found: refused, as `report --fail-on` warns that such a gate cannot fail.
-        let missing = match t.metric {
-            MetricKey::StaticShare if !policy.layers.iter().any(|l| l.source == Source::Static) => {
-                Some("static")
-            }
-            MetricKey::RagHits if policy.layer_for(Source::Knowledge).is_none() => {
-                Some("knowledge")
-            }
-            _ => None,
-        };
-        if let Some(layer) = missing {
+        if let Some(layer) = t.metric.missing_layer(policy) {
             return Err(format!(
                 "--target {a}: policy {} has no {layer} layer, so {} cannot be measured",
                 policy.name,

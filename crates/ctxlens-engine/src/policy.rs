@@ -532,6 +532,17 @@ impl Policy {
         // A category no module lists and seed 003 does not name is a typo: it would quietly
         // leave only the modules for every category.
         if let Some(c) = &self.category {
+            // A category only picks static modules: set where there are none, it would be a
+            // setting silently without effect.
+            if self.modules.is_empty() {
+                return bad(
+                    "category",
+                    format!(
+                        "{c:?} would change nothing: a category picks static modules, and this \
+                         policy has none"
+                    ),
+                );
+            }
             let mut known: Vec<&str> = SEED_CATEGORIES.to_vec();
             for m in &self.modules {
                 known.extend(

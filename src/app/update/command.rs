@@ -48,7 +48,7 @@ fn apply_set(s: &mut State, arg: &str) -> Vec<Effect> {
     match s.session.policy.clone().with_overrides(&[arg.to_string()]) {
         Ok(p) => retune(s, p),
         Err(e) => {
-            error(s, &e.to_string());
+            error(s, &tune::said(&e));
             vec![]
         }
     }

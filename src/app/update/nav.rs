@@ -265,7 +265,7 @@ fn tune_keys(s: &mut State, action: Action) -> Vec<Effect> {
     match tune::step(&s.session.policy, &field, dir) {
         Ok(p) => retune(s, p),
         Err(e) => {
-            error(s, &e.to_string());
+            error(s, &tune::said(&e));
             vec![]
         }
     }

@@ -290,7 +290,7 @@ async fn palette_commands_and_errors() {
     let m = s.status.message.clone().expect("message");
     assert_eq!(
         m.text,
-        "--set layers.nope.weight=1: no layers entry named \"nope\" (have: session, journey, knowledge)"
+        ":set layers.nope.weight=1: no layers entry named \"nope\" (have: session, journey, knowledge)"
     );
     assert_eq!(
         s.session.policy.strategy,

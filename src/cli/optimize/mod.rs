@@ -153,6 +153,12 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         "ms" => n / 1000.0,
         "m" => n * 60.0,
         "h" => n * 3600.0,
+        // `1e400s`: an exponent is not a unit.
+        _ if unit.starts_with(['e', 'E']) && s.parse::<f64>().is_err() => {
+            return Err(format!(
+                "{s}: a duration is a plain number and a unit, without an exponent: 60s, 2m, 500ms"
+            ));
+        }
         _ => return Err(format!("{s}: unit {unit:?} is not ms, s, m or h")),
     };
     Duration::try_from_secs_f64(secs).map_err(|e| format!("{s}: {e}"))

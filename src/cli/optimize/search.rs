@@ -203,8 +203,8 @@ impl CategoryOf {
             let words: Vec<&str> = line.split_whitespace().collect();
             let &[user, category] = words.as_slice() else {
                 return Err(format!(
-                    "{at}: expected USER CATEGORY, e.g. u001 analysis (got {} words)",
-                    words.len()
+                    "{at}: expected USER CATEGORY, e.g. u001 analysis (got {})",
+                    crate::text::count(words.len() as u64, "word", "words")
                 ));
             };
             let Some(&c) = CATEGORIES.iter().find(|c| **c == category) else {
@@ -317,6 +317,7 @@ pub(super) async fn per_category(
         if ctx.train.is_empty() {
             let why = match ctx.held.len() {
                 0 => "no user of the fleet is in this category".to_string(),
+                1 => "its one user is held out (--holdout)".to_string(),
                 n => format!("its {n} users are all held out (--holdout)"),
             };
             skipped.push(Skipped { category: c, why });

@@ -211,6 +211,17 @@ fn snapshot_files_bound_the_knowledge_keys_to_what_they_hold() {
     ] {
         assert!(s.notes.iter().any(|n| n == want), "{want}: {:?}", s.notes);
     }
+    // Bounds the files cover are searched as asked, without a note saying they were cut.
+    let inside = [
+        "knowledge.similarity_threshold=0.9..0.95".to_string(),
+        "knowledge.limit=2..5".into(),
+    ];
+    let s_in = Space::build_within(&base, &inside, &[], &cov).expect("space");
+    assert!(
+        s_in.notes.iter().all(|n| !n.contains("searched")),
+        "{:?}",
+        s_in.notes
+    );
     // Every point of the space makes a policy whose search the files answer for.
     let mut far = vec![0.0, 100.0];
     s.clamp(&mut far);
@@ -245,4 +256,26 @@ fn hits_without_a_recorded_search_only_let_the_baseline_tighten() {
     // Without a knowledge key free, nothing is said of it.
     let s = Space::build_within(&base, &["strategy".into()], &[], &cov).expect("space");
     assert!(!s.notes.iter().any(|n| n.contains("do not record")));
+}
+
+/// A layer whose name has dots in it is searched by default and can be freed or fixed by name.
+#[test]
+fn a_dotted_layer_name_is_a_key_like_any_other() {
+    let text = prolaunch()
+        .to_toml()
+        .replace("name = \"journey\"", "name = \"j.v2\"");
+    let base = Policy::from_toml(&text, "dotted").expect("policy");
+    let s = Space::build(&base, &[], &[]).expect("the default space");
+    assert!(s.params.iter().any(|p| p.key == "layers.j.v2.weight"));
+    let s = Space::build(
+        &base,
+        &["layers.*.weight".into()],
+        &["layers.j.v2.weight".into()],
+    )
+    .expect("space");
+    let keys: Vec<&str> = s.params.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(keys, ["layers.session.weight", "layers.knowledge.weight"]);
+    let s = Space::build(&base, &["layers.j.v2.weight=0.1..0.2".into()], &[]).expect("space");
+    let p = s.policy(&base, &vec![0.15]).expect("a policy");
+    assert_eq!(p.layers[1].weight, 0.15);
 }

@@ -49,14 +49,22 @@ impl Policy {
     /// The value at a dotted key as `--set` addresses it (`layers.journey.weight`), if set.
     pub fn get(&self, key: &str) -> Option<toml::Value> {
         let mut cur = toml::Value::Table(toml::Table::try_from(self).ok()?);
-        for seg in key.split('.') {
+        let segs: Vec<&str> = key.split('.').collect();
+        let mut i = 0;
+        while i < segs.len() {
             cur = match cur {
-                toml::Value::Table(mut t) => t.remove(seg)?,
-                toml::Value::Array(items) => items
-                    .into_iter()
-                    .find(|v| v.get("name").and_then(toml::Value::as_str) == Some(seg))?,
+                toml::Value::Table(mut t) => t.remove(segs[i])?,
+                toml::Value::Array(items) => {
+                    let names = element_names(&items);
+                    let (name, used) = element_name(&names, &segs[i..])?;
+                    i += used - 1;
+                    items
+                        .into_iter()
+                        .find(|v| v.get("name").and_then(toml::Value::as_str) == Some(name))?
+                }
                 _ => return None,
             };
+            i += 1;
         }
         Some(cur)
     }
@@ -85,6 +93,8 @@ fn plain_type_error(message: &str, raw: &str) -> String {
         "f64" | "f32" => "a number",
         "a boolean" => "true or false",
         "string only" => "a name",
+        // `budget=3`: a table is set key by key, not as one value.
+        other if other.starts_with("struct ") => "a table (set its keys one by one: KEY.NAME=…)",
         other => other,
     };
     let raw = raw.trim();
@@ -93,6 +103,13 @@ fn plain_type_error(message: &str, raw: &str) -> String {
     {
         // An integer all the same, only too large for TOML's 64 bits.
         return format!("{raw} is out of range for an integer");
+    }
+    // `1e309`: a number all the same, only past the largest a float holds.
+    if expected == "a number" && raw.parse::<f64>().is_ok_and(f64::is_infinite) {
+        return format!("{raw} is out of range for a number");
+    }
+    if raw.is_empty() {
+        return format!("expected {expected}, got nothing");
     }
     format!("expected {expected}, got {raw}")
 }
@@ -119,6 +136,11 @@ fn set_path(tree: &mut toml::Table, path: &str, mut value: toml::Value) -> Resul
             b.remove(*k);
         }
     }
+    // A policy without static modules writes no `static` array: address it as an empty one.
+    if let (Some(&"static"), Some(_)) = (segs.first(), segs.get(1)) {
+        tree.entry("static")
+            .or_insert_with(|| toml::Value::Array(Vec::new()));
+    }
     let (last, parents) = segs.split_last().ok_or("empty key")?;
     let mut table = tree;
     let mut i = 0;
@@ -131,12 +153,21 @@ fn set_path(tree: &mut toml::Table, path: &str, mut value: toml::Value) -> Resul
         table = match entry {
             toml::Value::Table(t) => t,
             toml::Value::Array(items) => {
-                // `layers.journey.weight`: the segment after an array names the element.
+                // `layers.journey.weight`: the segment after an array names the element; a
+                // name with dots in it (`layers.chat.v2.weight`) takes as many as it has.
                 i += 1;
-                let name = parents
-                    .get(i)
-                    .ok_or(format!("{walked} needs an element name: {walked}.NAME.KEY"))?;
-                named_element(items, &walked, name)?
+                if i >= parents.len() {
+                    return Err(format!("{walked} needs an element name: {walked}.NAME.KEY"));
+                }
+                let names = element_names(items);
+                let name = match element_name(&names, &parents[i..]) {
+                    Some((name, used)) => {
+                        i += used - 1;
+                        name.to_string()
+                    }
+                    None => parents[i].to_string(),
+                };
+                named_element(items, &walked, &name)?
             }
             _ => return Err(format!("{walked} is a value, not a table")),
         };
@@ -150,24 +181,44 @@ fn set_path(tree: &mut toml::Table, path: &str, mut value: toml::Value) -> Resul
     Ok(())
 }
 
+/// The `name` of each element of an array of tables.
+fn element_names(items: &[toml::Value]) -> Vec<String> {
+    items
+        .iter()
+        .filter_map(|v| v.get("name").and_then(|n| n.as_str()).map(str::to_string))
+        .collect()
+}
+
+/// The longest element name that the leading segments spell, and how many segments it takes.
+fn element_name<'a>(names: &'a [String], segs: &[&str]) -> Option<(&'a str, usize)> {
+    (1..=segs.len()).rev().find_map(|n| {
+        let joined = segs[..n].join(".");
+        names
+            .iter()
+            .find(|name| **name == joined)
+            .map(|name| (name.as_str(), n))
+    })
+}
+
 /// The element of the array of tables at `walked` whose `name` is `name`.
 fn named_element<'a>(
     items: &'a mut [toml::Value],
     walked: &str,
     name: &str,
 ) -> Result<&'a mut toml::Table, String> {
-    let names: Vec<String> = items
-        .iter()
-        .filter_map(|v| v.get("name").and_then(|n| n.as_str()).map(str::to_string))
-        .collect();
+    let names = element_names(items);
     items
         .iter_mut()
         .filter_map(|v| v.as_table_mut())
         .find(|t| t.get("name").and_then(|n| n.as_str()) == Some(name))
         .ok_or_else(|| {
-            format!(
-                "no {walked} entry named {name:?} (have: {})",
-                names.join(", ")
-            )
+            if names.is_empty() {
+                format!("no {walked} entry named {name:?} (the policy has none)")
+            } else {
+                format!(
+                    "no {walked} entry named {name:?} (have: {})",
+                    names.join(", ")
+                )
+            }
         })
 }

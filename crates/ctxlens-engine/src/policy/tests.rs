@@ -101,6 +101,15 @@ fn a_typo_of_a_category_and_a_module_named_like_another_item_are_refused() {
         set("category=retrieval").is_ok(),
         "seed 003's, though no module lists it"
     );
+    // A policy without static modules has nothing for a category to pick.
+    let none = prolaunch()
+        .with_overrides(&["category=analysis".into()])
+        .expect_err("prolaunch has no static modules")
+        .to_string();
+    assert!(
+        none.contains("\"analysis\" would change nothing: a category picks static modules"),
+        "{none}"
+    );
     let module = |name: &str| {
         let text = include_str!("../../../../fixtures/policies/layered-adr.toml").replacen(
             "name = \"core\"",
@@ -197,6 +206,18 @@ fn override_errors_name_the_argument() {
             "--set budget.totl=5: unknown field `totl`, expected one of `total`, `model_max_tokens`, `expected_output_tokens`, `overhead`",
         ),
         ("strategy", "--set strategy: expected key=value"),
+        (
+            "layers.journey.weight=1e309",
+            "--set layers.journey.weight=1e309: 1e309 is out of range for a number",
+        ),
+        (
+            "budget.total=",
+            "--set budget.total=: expected an integer, got nothing",
+        ),
+        (
+            "budget=3",
+            "--set budget=3: expected a table (set its keys one by one: KEY.NAME=…), got 3",
+        ),
         (
             "budget.total=abc",
             "--set budget.total=abc: expected an integer, got abc",
@@ -353,4 +374,43 @@ fn a_huge_float_is_saved_in_exponent_form() {
     assert!(text.contains("\nwindow_hours = 24.5\n"), "{text}");
     assert!(text.lines().all(|l| l.len() < 200), "{text}");
     assert_eq!(Policy::from_toml(&text, "saved").expect("reads back"), p);
+}
+
+/// A layer whose name has dots in it is addressed by that name, by `--set` and `get` alike.
+#[test]
+fn a_dotted_layer_name_is_reachable() {
+    let text = prolaunch()
+        .to_toml()
+        .replace("name = \"session\"", "name = \"chat.v2\"");
+    let p = Policy::from_toml(&text, "dotted").expect("a policy with a dotted layer name");
+    let set = p
+        .with_overrides(&["layers.chat.v2.weight=0.25".into()])
+        .expect("the dotted name is found");
+    assert_eq!(set.layers[0].name, "chat.v2");
+    assert_eq!(set.layers[0].weight, 0.25);
+    assert_eq!(
+        set.get("layers.chat.v2.weight"),
+        Some(toml::Value::Float(0.25))
+    );
+    let err = set
+        .with_overrides(&["layers.chat.weight=0.3".into()])
+        .expect_err("no layer is named chat");
+    assert!(
+        err.to_string()
+            .contains("no layers entry named \"chat\" (have: chat.v2, journey, knowledge)"),
+        "{err}"
+    );
+}
+
+/// A policy without static modules says it has none, instead of a type error.
+#[test]
+fn a_static_module_of_a_policy_without_any_is_named_missing() {
+    let err = prolaunch()
+        .with_overrides(&["static.x.priority=3".into()])
+        .expect_err("prolaunch has no static modules");
+    assert!(
+        err.to_string()
+            .contains("no static entry named \"x\" (the policy has none)"),
+        "{err}"
+    );
 }
