@@ -202,6 +202,17 @@ fn a_user_as_of_an_instant_from_live_stores() {
     assert!(!kn.contains(&"kn:1".to_string()), "{kn:?}");
     assert!(now.get("as_of").is_none(), "no as_of without --at");
 
+    // A row created at `-infinity` (legal in Postgres, no readable time) cannot be placed in
+    // time: as of T it is left out, as journey rows without a time are and as `explain` says.
+    pg.psql(
+        db,
+        &format!(
+            "INSERT INTO knowledge (id, milestone, title, content, embedding, created_at) VALUES \
+             (900, NULL, 'Undated note', '{QUERY}', {}, '-infinity');",
+            vector(QUERY)
+        ),
+    );
+
     // Three days back: the rows created by then, M2 from the transition of six days back, and
     // only the article there was then, though thirty newer ones are more similar. No turn is
     // that old, so the question is asked with --query.

@@ -7,8 +7,10 @@ use super::tables::{Quoted, Tables, quote_part};
 use super::vectors::UNSCORABLE_SQL;
 
 /// Rows created by the `--at` instant `$6` (every row when it is NULL): part of every search's
-/// filter, so a search as of then ranks and limits only the rows there were then.
-const CREATED_BY: &str = "($6::timestamptz IS NULL OR created_at <= $6)";
+/// filter, so a search as of then ranks and limits only the rows there were then. A row created
+/// at `-infinity` has no readable time and cannot be placed in time: left out, as journey rows
+/// without one are.
+const CREATED_BY: &str = "($6::timestamptz IS NULL OR (created_at <= $6 AND isfinite(created_at)))";
 
 /// What a scored row carries; `norm` tells unscorable embeddings from the rest.
 const COLUMNS: &str = "id, milestone, title, content, metadata -> 'section' AS section, created_at, \

@@ -270,7 +270,10 @@ impl PgStore {
                 (Some(want), Some(m)) => want == m,
                 _ => true,
             })
-            .filter(|(.., created)| by.is_none_or(|by| created.is_some_and(|c| c <= by)))
+            // `-infinity` cannot be placed in time: left out as of an instant.
+            .filter(|(.., created)| {
+                by.is_none_or(|by| created.is_some_and(|c| c.is_finite() && c <= by))
+            })
             .take(q.limit)
             .filter_map(|(id, _, n, _)| unscorable(*n).map(|r| bad_row("knowledge", "kn", *id, r)))
             .collect())
