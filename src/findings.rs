@@ -201,17 +201,18 @@ fn sessions(out: &mut Vec<Finding>, data: &UserData, snap: &Snapshot, policy: &P
 /// another question than the newest user turn (`--query`, `:query`) is not compared: the
 /// cache answered the turn, so every difference would be the question's.
 fn cache(out: &mut Vec<Finding>, data: &UserData, snap: &Snapshot, replay: &Assembly) {
-    let Some(v) = &data.cached_context else {
-        return;
-    };
     let key = data
         .cached_context_key
         .clone()
         .unwrap_or_else(|| crate::store::keys::context_key("", &data.user_id, "?"));
-    if data.ttls_known && data.cached_context_ttl.is_none() {
+    // Stored without a TTL, whether or not its value can be read.
+    if data.ttls_known && data.cached_context_ttl_read && data.cached_context_ttl.is_none() {
         let msg = "cached context has no TTL (the system sets 300 s)".to_string();
         out.push(finding(FindingKind::NoTtl, key.clone(), msg));
     }
+    let Some(v) = &data.cached_context else {
+        return;
+    };
     match CachedContext::from_json(v) {
         Err(e) => out.push(finding(FindingKind::CacheUnreadable, key, e)),
         Ok(c) if let Some(why) = foreign(&c, data) => {

@@ -604,7 +604,14 @@ impl<'a> Inspected<'a> {
                 Some(m) => format!(
                     "present, unreadable ({}) · {}",
                     preview(&m.reason, 90),
-                    ttl_of(ttl, "TTL not read")
+                    ttl_of(
+                        ttl,
+                        if data.cached_context_ttl_read {
+                            no_ttl
+                        } else {
+                            "TTL not read"
+                        }
+                    )
                 ),
                 None => "none".into(),
             },

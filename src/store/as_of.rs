@@ -57,6 +57,7 @@ pub fn rewind_user(data: &mut UserData, opts: &LoadOptions, store: &str) -> Resu
     data.journey = s.journey;
     if s.cached_context.is_none() {
         data.cached_context_ttl = None;
+        data.cached_context_ttl_read = false;
     }
     data.cached_context = s.cached_context;
     // The cached context of then would sit under the milestone of then.

@@ -215,6 +215,9 @@ pub struct UserData {
     /// `context:{user}:{current milestone}`, parsed.
     pub cached_context: Option<Value>,
     pub cached_context_ttl: Option<u64>,
+    /// Whether a cached context key is stored, readable or not, and its TTL was read (then
+    /// `cached_context_ttl: None` is no TTL); a key the server refused to read is not.
+    pub cached_context_ttl_read: bool,
     /// Whether the source tells key TTLs (`cached_context_ttl: None` is then no TTL); a snapshot
     /// file holds none.
     pub ttls_known: bool,
@@ -256,6 +259,7 @@ impl UserData {
             journey: s.journey.clone(),
             cached_context: s.cached_context.clone(),
             cached_context_ttl: None,
+            cached_context_ttl_read: false,
             ttls_known: false,
             cached_context_key: s
                 .current_milestone

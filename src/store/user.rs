@@ -161,6 +161,10 @@ pub fn user_data(
         None => (None, None),
         Some(k) => (cached_value(k, &mut malformed), k.ttl),
     };
+    let cached_context_ttl_read = raw
+        .cached
+        .as_ref()
+        .is_some_and(|k| k.ttl.is_some() || !matches!(k.value, RawValue::Refused(_)));
     let journey = journey_entries(&raw.memory, &mut malformed, &mut notes);
     // As of T, what rows written after T say (a bad shape, a duplicate, data that cannot be
     // read) is not said: they were not there yet.
@@ -198,6 +202,7 @@ pub fn user_data(
         journey,
         cached_context,
         cached_context_ttl,
+        cached_context_ttl_read,
         ttls_known: true,
         cached_context_key: raw.cached_name,
         malformed,

@@ -364,10 +364,14 @@ pub const CASES: &[Case] = &[
         "cached context not JSON",
         &[W::Set("context:{u}:{m}", V::T("not json"))],
         "",
-        &[E::Malformed(
-            "context:{u}:{m}",
-            "cached context is not JSON: expected ident",
-        )],
+        &[
+            E::Malformed(
+                "context:{u}:{m}",
+                "cached context is not JSON: expected ident",
+            ),
+            // Its TTL was read all the same: stored without one, said as for a readable one.
+            E::Finding("no_ttl", "context:{u}:{m}", "cached context has no TTL"),
+        ],
     ),
     case(
         "cached context not an object",
