@@ -45,6 +45,7 @@ fn app(screen: Screen) -> State {
         journey: snap.journey.clone(),
         cached_context: None,
         cached_context_ttl: None,
+        cached_context_ttl_read: false,
         ttls_known: true,
         cached_context_key: None,
         malformed: vec![],
