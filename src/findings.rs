@@ -56,6 +56,9 @@ pub enum FindingKind {
     /// The snapshot's knowledge hits come from a narrower search than the policy's (a lower
     /// threshold or a higher limit): rows that search did not return cannot be replayed.
     NarrowerSearch,
+    /// Items dated after the replay's clock (a writer's clock ahead, a typed date): SPEC §3's
+    /// recency rule (`now − timestamp < window`) counts them as recent.
+    FutureTimestamp,
 }
 
 impl From<NoteKind> for FindingKind {
@@ -91,6 +94,7 @@ pub fn findings(
     out.extend(narrower_search(snap, policy));
     sessions(&mut out, data, snap, policy);
     cache(&mut out, data, snap, replay);
+    future(&mut out, data, snap);
     milestones(&mut out, data, snap, map);
     for p in &replay.duplicates {
         let source = item_source(data, replay, &p.id);
@@ -150,6 +154,43 @@ pub fn narrower_search(snap: &Snapshot, policy: &Policy) -> Option<Finding> {
             asks.join(" and ")
         ),
     ))
+}
+
+/// Items dated after `now`, one finding per source: the session read, `memory_bank`, the
+/// knowledge hits.
+fn future(out: &mut Vec<Finding>, data: &UserData, snap: &Snapshot) {
+    let now = snap.now;
+    let session_key = data
+        .sessions
+        .iter()
+        .find(|s| Some(&s.session_id) == snap.session_id.as_ref())
+        .map(|s| s.key.clone())
+        .unwrap_or_else(|| {
+            let id = snap.session_id.as_deref().unwrap_or("?");
+            crate::store::keys::session_key("", &snap.user_id, id)
+        });
+    let turns: Vec<_> = snap.turns().map(|(_, t)| t.timestamp).collect();
+    let journey: Vec<_> = snap.journey.iter().filter_map(|j| j.timestamp).collect();
+    let hits: Vec<_> = snap.knowledge.iter().filter_map(|k| k.timestamp).collect();
+    for (source, stamps, one, many) in [
+        (session_key, turns, "turn", "turns"),
+        ("memory_bank".to_string(), journey, "row", "rows"),
+        ("knowledge".to_string(), hits, "hit", "hits"),
+    ] {
+        let later: Vec<_> = stamps.into_iter().filter(|t| *t > now).collect();
+        let Some(latest) = later.iter().max() else {
+            continue;
+        };
+        let msg = format!(
+            "{} dated after now ({}), the latest {}: a clock ahead? The recency window counts \
+             {} as recent",
+            crate::text::count(later.len() as u64, one, many),
+            crate::engine::snapshot::fmt_ts(&now),
+            crate::engine::snapshot::fmt_ts(latest),
+            if later.len() == 1 { "it" } else { "them" }
+        );
+        out.push(finding(FindingKind::FutureTimestamp, source, msg));
+    }
 }
 
 fn finding(kind: FindingKind, source: String, message: String) -> Finding {

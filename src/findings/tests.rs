@@ -375,3 +375,47 @@ async fn a_user_listed_under_its_file_keeps_its_own_cache() {
     );
     assert!(store.users(None, 10).await.is_ok());
 }
+
+/// Items dated after the replay's clock are one finding per source, saying how many and the
+/// latest: the recency rule counts them as recent.
+#[tokio::test]
+async fn items_dated_after_now_are_named_per_source() {
+    let p = Policy::preset("prolaunch").expect("preset");
+    let (mut snap, data) = demo_user("u062", &p).await;
+    assert!(
+        !kinds(&replayed_findings(&data, &snap, &p)).contains(&FindingKind::FutureTimestamp),
+        "the demo's data is all dated before its clock"
+    );
+    // The clock set back a day: the journey rows and turns of the last day are later than it.
+    snap.now -= chrono::TimeDelta::days(1);
+    let late_rows = snap
+        .journey
+        .iter()
+        .filter(|j| j.timestamp.is_some_and(|t| t > snap.now))
+        .count();
+    assert!(late_rows > 0, "u062 has journey rows of its last day");
+    let f = replayed_findings(&data, &snap, &p);
+    let future: Vec<&Finding> = f
+        .iter()
+        .filter(|x| x.kind == FindingKind::FutureTimestamp)
+        .collect();
+    let rows = future
+        .iter()
+        .find(|x| x.source == "memory_bank")
+        .expect("a finding for memory_bank");
+    assert!(
+        rows.message.starts_with(&format!("{late_rows} row")),
+        "{}",
+        rows.message
+    );
+    assert!(
+        rows.message.contains("The recency window counts"),
+        "{}",
+        rows.message
+    );
+    assert!(
+        future
+            .iter()
+            .all(|x| x.source != "knowledge" || x.message.contains("hit"))
+    );
+}

@@ -314,6 +314,21 @@ pub const CASES: &[Case] = &[
         &[E::Malformed("session:{u}:t[1]", "out of range")],
     ),
     case(
+        "turn dated in the year 9999",
+        &[W::Set(
+            "session:{u}:t",
+            V::T(turns!(
+                r#"{"user":"x","assistant":"y","timestamp":"9999-12-31T23:59:59Z"}"#
+            )),
+        )],
+        "",
+        &[E::Finding(
+            "future_timestamp",
+            "session:{u}:t",
+            "1 turn dated after now",
+        )],
+    ),
+    case(
         "timestamp of another type",
         &[W::Set(
             "session:{u}:t",
