@@ -45,8 +45,9 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     if stale && !shown.is_empty() {
         shown[0] = stale_note(s, t);
     }
-    // The fleet is replayed as it is now, whatever moment the open user is shown at.
-    let of_now = if s.shown_at().is_some() {
+    // The fleet is replayed as it is now, whatever moment the open user is shown at or the
+    // app was opened at (`tui --at`).
+    let of_now = if s.shown_at().is_some() || s.user.at.is_some() {
         "fleet of now · "
     } else {
         ""

@@ -169,6 +169,14 @@ async fn tui_at_shows_the_users_list_as_of_then() {
             );
         }
     }
+    // The fleet report is of now: its title says so before any user is open, since the app
+    // was opened as of T.
+    settle(&mut s, &ctx, Action::ShowReport).await;
+    let report = rows(&s, 120, 40);
+    assert!(
+        report[1].contains(" Report · fleet of now · "),
+        "{report:#?}"
+    );
 }
 
 /// A moment picked on one user stays the instant for the next: between two of that user's
