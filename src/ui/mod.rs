@@ -106,7 +106,9 @@ fn long_message(frame: &mut Frame, areas: Areas, s: &State, t: &Theme, room: usi
         .unwrap_or(u16::MAX)
         .min(areas.body.height / 2)
         .max(3);
-    let rect = Rect::new(areas.body.x + 2, areas.status.y.saturating_sub(h), width, h);
+    // Inside the body, above the bottom border of its panes: their frame stays whole.
+    let bottom = areas.body.bottom().saturating_sub(1);
+    let rect = Rect::new(areas.body.x + 2, bottom.saturating_sub(h), width, h);
     clear(frame, rect, t);
     frame.render_widget(p.block(block(title, true, t)), rect);
 }
