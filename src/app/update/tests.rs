@@ -682,3 +682,26 @@ async fn a_next_page_that_failed_at_an_outage_is_read_when_the_stores_are_back()
         "{effects:?}"
     );
 }
+
+/// The users filter matches what the row shows: a control character in a display name is
+/// drawn as its symbol (`␛`), and typing that symbol finds the row.
+#[tokio::test]
+async fn the_users_filter_matches_the_inert_form_it_shows() {
+    let (mut s, store) = demo_app().await;
+    let row = s
+        .users
+        .rows
+        .iter_mut()
+        .find(|r| r.summary.user_id == "u005")
+        .expect("u005");
+    row.summary.display_name = Some("Name \u{1b}[2J of x".into());
+    settle(&mut s, &store, Action::Filter).await;
+    type_text(&mut s, &store, "␛[2J").await;
+    let shown: Vec<&str> = s
+        .users
+        .shown
+        .iter()
+        .map(|i| s.users.rows[*i].summary.user_id.as_str())
+        .collect();
+    assert_eq!(shown, ["u005"]);
+}

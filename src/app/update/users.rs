@@ -322,16 +322,19 @@ pub fn reshow_users(s: &mut State) {
         }),
     }
     if !s.users.filter.is_empty() {
-        // As the row shows it: the id, the milestone's id and its name, the display name.
+        // As the row shows it: the id, the milestone's id and its name, the display name, each
+        // made inert as the row draws it (an escape is matched by the `␛` on screen).
         let hay = |i: &usize| {
             let r = &rows[*i].summary;
             let m = milestone(i).unwrap_or_default();
             let name = s.session.engine.milestones.name(&m);
+            let il = crate::text::inert_line;
             format!(
-                "{} {m} {} {}",
-                r.user_id,
-                if name == m { "" } else { name },
-                r.display_name.as_deref().unwrap_or("")
+                "{} {} {} {}",
+                il(&r.user_id),
+                il(&m),
+                if name == m { "".into() } else { il(name) },
+                il(r.display_name.as_deref().unwrap_or(""))
             )
         };
         // Rows holding every word of the query as it is typed (any case), in the sort order;
