@@ -112,14 +112,14 @@ fn improvements(history: &[Trial]) -> Vec<Improvement> {
     out
 }
 
-/// Targets `m` misses, as `truncation_rate<0.05 (slack -0.0212)`.
+/// Targets `m` misses, as `truncation_rate<0.05 (slack -2.1 pt)`.
 pub fn unmet(targets: &[Target], m: &Metrics) -> Vec<String> {
     targets
         .iter()
         .filter(|t| t.violation(m) > 0.0)
         .map(|t| {
             let is = t
-                .shown_slack(m, 4)
+                .shown_slack(m)
                 .map_or(String::new(), |s| format!(" (slack {s})"));
             format!("{}{is}", t.text)
         })

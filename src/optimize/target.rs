@@ -233,14 +233,23 @@ impl Target {
     /// The slack to `places` decimals, signed, never reading as met when it is not: a value on
     /// a strict bound is `on the bound, excluded`, and a miss too small for `places` decimals
     /// is written in full (`-1.2e-9`).
-    pub fn shown_slack(&self, m: &Metrics, places: usize) -> Option<String> {
+    pub fn shown_slack(&self, m: &Metrics) -> Option<String> {
         let s = self.slack(m)?;
         let met = self.violation(m) == 0.0;
-        let rounded = format!("{s:+.places$}");
-        let zero = rounded.trim_start_matches(['-', '+', '0', '.']).is_empty();
+        // In the metric's own units, as the tables show the metric: a share's slack in
+        // percentage points, a token count's in tokens.
+        let (v, unit) = match self.metric {
+            MetricKey::AvgTokens | MetricKey::GuardLoss => (s, ""),
+            MetricKey::StaticShare | MetricKey::RagHits | MetricKey::Truncation => {
+                (s * 100.0, " pt")
+            }
+        };
+        let sign = if v < 0.0 { "-" } else { "+" };
+        let rounded = format!("{sign}{}{unit}", crate::text::thousands(v.abs(), 1));
+        let zero = v.abs() < 0.05;
         Some(match (met, s >= 0.0, zero) {
             (false, true, _) => "on the bound, excluded".to_string(),
-            (false, false, true) => format!("{s:+.1e}"),
+            (false, false, true) => format!("{v:+.1e}{unit}"),
             _ => rounded,
         })
     }
@@ -363,15 +372,22 @@ mod tests {
     #[test]
     fn a_missed_target_never_shows_a_slack_that_reads_as_met() {
         let t = Target::parse("truncation_rate<0.03").expect("target");
-        let shown = |trunc| t.shown_slack(&m(0.0, trunc), 3).expect("measured");
-        assert_eq!(shown(0.01), "+0.020");
-        assert_eq!(shown(0.05), "-0.020");
+        let shown = |trunc| t.shown_slack(&m(0.0, trunc)).expect("measured");
+        assert_eq!(shown(0.01), "+2.0 pt");
+        assert_eq!(shown(0.05), "-2.0 pt");
         assert_eq!(shown(0.03), "on the bound, excluded");
-        assert_eq!(shown(0.030_000_2), "-2.0e-7");
+        assert_eq!(shown(0.030_000_2), "-2.0e-5 pt");
         let at_most = Target::parse("truncation_rate<=0.03").expect("target");
         assert_eq!(
-            at_most.shown_slack(&m(0.0, 0.03), 3).as_deref(),
-            Some("+0.000")
+            at_most.shown_slack(&m(0.0, 0.03)).as_deref(),
+            Some("+0.0 pt")
+        );
+        // A token count's slack in tokens, as the table shows the count.
+        let avg = Target::parse("avg_tokens<2500").expect("target");
+        assert_eq!(avg.shown_slack(&m(3480.0, 0.0)).as_deref(), Some("-980.0"));
+        assert_eq!(
+            avg.shown_slack(&m(805.63, 0.0)).as_deref(),
+            Some("+1,694.4")
         );
     }
 

@@ -267,7 +267,7 @@ fn write_pareto(out: &mut impl Write, f: &Found) -> Result<(), CliError> {
             (format!("{:.2}", tr.objective.abs()), BOLD),
         ];
         for g in &f.targets {
-            let slack = g.shown_slack(&tr.metrics, 3);
+            let slack = g.shown_slack(&tr.metrics);
             let ok = g.violation(&tr.metrics) == 0.0;
             let key = g.metric.as_str();
             let value = fmt_metric(
