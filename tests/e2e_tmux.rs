@@ -224,6 +224,11 @@ fn open_a_user_see_the_total_and_the_graph_tune_and_save_on_quit() {
         !end.contains("Tune prolaunch"),
         "the alternate screen is gone:\n{end}"
     );
+    // Where it went is said on the shell's screen, once the TUI's is gone.
+    assert!(
+        end.contains("ctxlens: tuned policy written to "),
+        "the save is said after the TUI:\n{end}"
+    );
     let toml = std::fs::read_to_string(&saved).expect("the tuned policy was written");
     assert!(toml.contains("total = 2000"), "{toml}");
     assert!(toml.contains("name = \"prolaunch-tuned\""), "{toml}");

@@ -84,6 +84,9 @@ pub struct UiState {
     pub redact: bool,
     pub tick: u64,
     pub quit: Quit,
+    /// Said on stderr once the terminal is given back (the screen that showed it is gone): what
+    /// quitting after a save wrote, and where.
+    pub farewell: Option<String>,
     /// How many rows the help overlay's lines took when last drawn (wrapped at its width): where
     /// its scrolling ends. Set while drawing, read by the scroll keys.
     pub help_rows: std::cell::Cell<usize>,
@@ -538,6 +541,7 @@ impl State {
                 redact,
                 tick: 0,
                 quit: Quit::No,
+                farewell: None,
                 help_rows: Default::default(),
                 item_rows: Default::default(),
             },

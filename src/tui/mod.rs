@@ -108,6 +108,9 @@ pub async fn run_tui(
     .await;
     // Every way out of the loop, a signal's included, restores the terminal here.
     give_back();
+    if let Some(said) = &state.ui.farewell {
+        eprintln!("ctxlens: {}", crate::text::inert_line(said));
+    }
     result
 }
 

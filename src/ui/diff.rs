@@ -78,10 +78,12 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
         })
         .collect();
     let title = format!(
-        " diff · {}-{}/{} · j/k scroll · {}/{} next change · esc ",
-        (scroll + 1).min(all.len()),
-        (scroll + height).min(all.len()),
-        all.len(),
+        " diff · {} · j/k scroll · {}/{} next change · esc ",
+        super::span(
+            (scroll + 1).min(all.len()),
+            (scroll + height).min(all.len()),
+            all.len()
+        ),
         super::key_of(s, &crate::app::Action::NextMatch),
         super::key_of(s, &crate::app::Action::PrevMatch)
     );

@@ -275,10 +275,9 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
         LayerRow::Malformed(..) => String::new(),
     };
     let head = format!(
-        " {} · {}-{}/{total}",
+        " {} · {}",
         il(&name),
-        (scroll + 1).min(total),
-        (scroll + height).min(total),
+        super::span((scroll + 1).min(total), (scroll + height).min(total), total),
     );
     let copy = format!(" · {} copy", super::key_of(s, &crate::app::Action::Yank));
     let title = fitted_title(

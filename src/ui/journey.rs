@@ -564,10 +564,8 @@ fn render_dependencies(frame: &mut Frame, area: Rect, s: &State, t: &Theme, sel:
         " Depends on (all) ".to_string()
     } else {
         format!(
-            " Depends on · {}-{}/{} ",
-            shown.start + 1,
-            shown.end,
-            ids.len()
+            " Depends on · {} ",
+            super::span(shown.start + 1, shown.end, ids.len())
         )
     };
     let lines: Vec<Line> = blocks[shown.clone()]

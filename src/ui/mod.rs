@@ -292,7 +292,13 @@ pub(crate) fn styled(text: impl Into<String>, style: Style) -> Span<'static> {
 /// Where a view of `height` rows from `first` is in `len` rows (`11-20/54`), when they do not
 /// all show.
 pub(crate) fn place(first: usize, height: usize, len: usize) -> Option<String> {
-    (len > height).then(|| format!("{}-{}/{len}", first + 1, (first + height).min(len)))
+    (len > height).then(|| span(first + 1, (first + height).min(len), len))
+}
+
+/// Rows `from` to `to` of `len`, as titles show them: `1-32/52,439`.
+pub(crate) fn span(from: usize, to: usize, len: usize) -> String {
+    let n = |v: usize| crate::text::thousands(v as f64, 0);
+    format!("{}-{}/{}", n(from), n(to), n(len))
 }
 
 /// `n` with thousands separators: `8,578`.

@@ -425,3 +425,14 @@ async fn the_explain_overlay_names_a_tuned_policy_as_tuned() {
         "{rows:#?}"
     );
 }
+
+/// A scroll position in a title groups its thousands, as every other figure does.
+#[test]
+fn a_scroll_position_groups_its_thousands() {
+    assert_eq!(super::span(1, 32, 52_439), "1-32/52,439");
+    assert_eq!(
+        super::place(1_000, 20, 1_019).as_deref(),
+        Some("1,001-1,019/1,019")
+    );
+    assert_eq!(super::place(0, 20, 20), None);
+}

@@ -61,6 +61,11 @@ async fn q_with_unsaved_tuning_asks_and_saving_quits_once_written() {
     assert_eq!(s.ui.quit, Quit::AfterSave);
     settle(&mut s, &store, key(InputKey::Enter)).await;
     assert_eq!(s.ui.quit, Quit::Now, "{:?}", s.status.message);
+    // Said again once the terminal is given back: the screen that said it is gone.
+    assert_eq!(
+        s.ui.farewell,
+        Some(format!("tuned policy written to {}", path.display()))
+    );
     let saved = crate::config::load_policy(&path.display().to_string(), &[]).expect("loads");
     assert_eq!(saved.name, "prolaunch-tuned");
     assert_eq!(saved.budget, s.session.policy.budget);

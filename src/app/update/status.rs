@@ -20,9 +20,11 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             } else {
                 "policy"
             };
-            info(s, &format!("{what} written to {path}"));
+            let said = format!("{what} written to {path}");
+            info(s, &said);
             if s.ui.quit == Quit::AfterSave {
                 s.ui.quit = Quit::Now;
+                s.ui.farewell = Some(said);
             }
             vec![]
         }

@@ -62,7 +62,7 @@ pub(super) fn yank(s: &mut State) -> Vec<Effect> {
     };
     // Masked under --redact already (the view is the masked copy); made inert here.
     let text = crate::text::inert(&text).into_owned();
-    if let Err(why) = fits_the_clipboard(&name, &text) {
+    if let Err(why) = fits_the_clipboard(&name, &text, &whole_command(s)) {
         error(s, &why);
         return vec![];
     }
@@ -80,13 +80,28 @@ pub(super) fn yank(s: &mut State) -> Vec<Effect> {
 /// this, and a copy said to be made must be made.
 const CLIPBOARD_MAX_BYTES: usize = 100_000;
 
-/// Whether `text` can go through the terminal to the clipboard; if not, what to do instead.
-fn fits_the_clipboard(name: &str, text: &str) -> Result<(), String> {
+/// The command that prints the open user's items whole: by its id from a store, by its file
+/// from snapshot files (whose path the TUI does not keep).
+fn whole_command(s: &State) -> String {
+    if s.status.source == crate::store::snapshots::LABEL {
+        return "`ctxlens replay FILE --json` on the user's snapshot file".into();
+    }
+    let user = s.user.view.as_ref().map_or_else(
+        || "USER".to_string(),
+        |v| crate::text::shell_word(&v.data().user_id).into_owned(),
+    );
+    let user = crate::text::inert_line(&user).into_owned();
+    format!("`ctxlens replay {user} --json`")
+}
+
+/// Whether `text` can go through the terminal to the clipboard; if not, what to do instead
+/// (`how`: the command that prints it whole).
+fn fits_the_clipboard(name: &str, text: &str, how: &str) -> Result<(), String> {
     if text.len() <= CLIPBOARD_MAX_BYTES {
         return Ok(());
     }
     Err(format!(
-        "not copied: {name} is {} bytes, more than the {} a terminal passes to the clipboard; `ctxlens replay USER --json` prints it whole",
+        "not copied: {name} is {} bytes, more than the {} a terminal passes to the clipboard; {how} prints it whole",
         crate::text::thousands(text.len() as f64, 0),
         crate::text::thousands(CLIPBOARD_MAX_BYTES as f64, 0)
     ))
@@ -96,11 +111,16 @@ fn fits_the_clipboard(name: &str, text: &str) -> Result<(), String> {
 mod tests {
     #[test]
     fn a_copy_larger_than_a_terminal_passes_is_refused_not_claimed() {
-        assert!(super::fits_the_clipboard("x", &"a".repeat(100_000)).is_ok());
-        let why = super::fits_the_clipboard("s2#0's text", &"a".repeat(5_000_256))
+        let how = "`ctxlens replay u062 --json`";
+        assert!(super::fits_the_clipboard("x", &"a".repeat(100_000), how).is_ok());
+        let why = super::fits_the_clipboard("s2#0's text", &"a".repeat(5_000_256), how)
             .expect_err("too large");
         assert!(
             why.starts_with("not copied: s2#0's text is 5,000,256 bytes, more than the 100,000"),
+            "{why}"
+        );
+        assert!(
+            why.ends_with("; `ctxlens replay u062 --json` prints it whole"),
             "{why}"
         );
     }
