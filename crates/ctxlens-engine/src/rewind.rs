@@ -156,7 +156,11 @@ fn session_at(snap: &Snapshot, r: &Rewind, notes: &mut Vec<Note>) -> Vec<Session
     let kept = stored_by(snap, at);
     let undated = snap.session.iter().filter(|e| e.turn.is_err()).count();
     if undated > 0 {
-        let inside = kept.iter().filter(|e| e.turn.is_err()).count();
+        // Of those unreadable as stored (not the turns stamped after T, said on their own).
+        let inside = snap.session[..kept.len()]
+            .iter()
+            .filter(|e| e.turn.is_err())
+            .count();
         note(
             notes,
             NoteKind::Undated,

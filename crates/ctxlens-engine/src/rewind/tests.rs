@@ -161,6 +161,17 @@ fn a_turn_stamped_after_t_but_stored_before_stays_malformed_with_its_id() {
     );
     let ok: Vec<usize> = out.turns().map(|(i, _)| i).collect();
     assert_eq!(ok, [0, 2]);
+    // An entry unreadable as stored is counted as such, apart from the skewed turn.
+    s.session
+        .insert(1, SessionEntry::from_value(json!({"user": "no time"})));
+    let out = rewind(&s, &at(100, Origin::Stores, &map)).expect("past");
+    let undated = kinds(&out.snapshot, NoteKind::Undated);
+    assert!(
+        undated.iter().any(|n| n.message.ends_with(
+            "(1): 1 stored among the turns up to T are kept as malformed, the rest left out"
+        )),
+        "{undated:#?}"
+    );
 }
 
 #[test]
