@@ -158,7 +158,16 @@ pub fn endpoints(global: &GlobalArgs, config: &Config) -> crate::store::live::En
 
 /// The stores configured, or the embedded demo when none is.
 pub async fn open_store(global: &GlobalArgs, config: &Config) -> Result<Box<dyn Store>, CliError> {
-    open_store_for(global, config, Waits::No).await
+    open_store_for(global, config, Waits::No, Reads::Both).await
+}
+
+/// Which configured stores a command reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reads {
+    Both,
+    /// `watch`: progress events come from Redis alone, so a Postgres out of reach (or not
+    /// configured) does not stop it.
+    RedisOnly,
 }
 
 /// Whether a store out of reach at the start is waited for.
@@ -175,8 +184,12 @@ async fn open_store_for(
     global: &GlobalArgs,
     config: &Config,
     waits: Waits,
+    reads: Reads,
 ) -> Result<Box<dyn Store>, CliError> {
-    let ends = endpoints(global, config);
+    let mut ends = endpoints(global, config);
+    if reads == Reads::RedisOnly && ends.redis_url.is_some() {
+        ends.database_url = None;
+    }
     if ends.redis_url.is_none() && ends.database_url.is_none() {
         return Ok(Box::new(MemoryStore::demo()));
     }
@@ -214,11 +227,11 @@ impl Ctx {
         self.redact.then_some(&self.engine.milestones)
     }
 
-    async fn new(global: &GlobalArgs, waits: Waits) -> Result<Ctx, CliError> {
+    async fn new(global: &GlobalArgs, waits: Waits, reads: Reads) -> Result<Ctx, CliError> {
         let (config, _) = Config::load(global.config.as_deref())?;
         // A bad --embed-url is a usage error before any store is connected to.
         global.embedder()?;
-        let store = open_store_for(global, &config, waits).await?;
+        let store = open_store_for(global, &config, waits, reads).await?;
         Ctx::over(global, &config, store)
     }
 
@@ -562,7 +575,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     } else {
         Waits::No
     };
-    let ctx = Ctx::new(&cli.global, waits).await?;
+    let reads = if matches!(cli.command, Some(Command::Watch { .. })) {
+        Reads::RedisOnly
+    } else {
+        Reads::Both
+    };
+    let ctx = Ctx::new(&cli.global, waits, reads).await?;
     match cli.command {
         None if opens_tui => {
             let args = TuiArgs {

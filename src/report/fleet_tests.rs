@@ -276,7 +276,7 @@ fn json_and_csv_read_back() {
         assert_eq!(p99, s.candidate.total_tokens.p99);
         let md = format::markdown(&s);
         assert!(md.contains("| Avg context tokens | < 2500 |"), "{md}");
-        assert_eq!(get("run", "", "users_not_read"), "0");
+        assert_eq!(get("run", "", "users_failed"), "0");
 
         // A policy name from a file reaches no heading raw; users not read are rows of the CSV.
         let mut s = s;
@@ -290,24 +290,16 @@ fn json_and_csv_read_back() {
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();
         let has = |want: [&str; 4]| rows.iter().any(|r| r.iter().eq(want));
-        assert!(has(["run", "", "users_not_read", "1"]), "{text}");
+        assert!(has(["run", "", "users_failed", "1"]), "{text}");
         assert!(
-            has([
-                "not_read",
-                "1",
-                "error",
-                "list.txt:4: user nobody: not found"
-            ]),
+            has(["failed", "1", "error", "list.txt:4: user nobody: not found"]),
             "{text}"
         );
-        assert!(
-            !text.contains("users_not_read_listed"),
-            "all listed: {text}"
-        );
+        assert!(!text.contains("users_failed_listed"), "all listed: {text}");
         // More than are kept: the CSV says how many of them it lists.
         s.errors.count = 150;
         let text = format::csv(&s);
-        assert!(text.contains("run,,users_not_read_listed,1\n"), "{text}");
+        assert!(text.contains("run,,users_failed_listed,1\n"), "{text}");
     });
 }
 

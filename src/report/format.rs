@@ -586,15 +586,16 @@ pub fn csv(s: &Summary) -> String {
     line(["run", "", "source", &s.source]);
     line(["run", "", "users", &s.users.to_string()]);
     line(["run", "", "partial", &s.partial.to_string()]);
-    // Users that could not be read: counted, and each one's error (as the other formats list).
-    line(["run", "", "users_not_read", &s.errors.count.to_string()]);
+    // Users whose own data could not be read or replayed: counted, and each one's error (as
+    // the other formats list). Users a stopped run never reached are `not_read`, below.
+    line(["run", "", "users_failed", &s.errors.count.to_string()]);
     for (i, e) in s.errors.first.iter().enumerate() {
-        line(["not_read", &(i + 1).to_string(), "error", e]);
+        line(["failed", &(i + 1).to_string(), "error", e]);
     }
     // Past the first few, counted only (as the other forms say "… and N more").
     if s.errors.count > s.errors.first.len() as u64 {
         let listed = s.errors.first.len().to_string();
-        line(["run", "", "users_not_read_listed", &listed]);
+        line(["run", "", "users_failed_listed", &listed]);
     }
     if let Some(st) = &s.stopped {
         line(["run", "", "stopped_cause", &st.cause]);

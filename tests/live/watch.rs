@@ -68,6 +68,30 @@ fn watch_prints_published_progress_events() {
     );
 }
 
+/// Progress events come from Redis alone: a Postgres out of reach does not stop `watch`.
+#[test]
+fn watch_needs_no_postgres() {
+    let redis = RedisServer::start();
+    let refused = "postgres://postgres@127.0.0.1:1/nothing";
+    let (child, mut conn) = watching(&redis, refused, &["u001", "--count", "1", "--json"]);
+    let payload = r#"{"milestone":"M1","progress":50,"timestamp":"2025-01-15T12:00:00Z"}"#;
+    publish(&mut conn, "progress:u001", payload);
+    let out = child
+        .wait_with_output()
+        .expect("watch ends after one event");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(r#""milestone":"M1","progress":50.0"#),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
 /// Every user's events: a channel whose name is not UTF-8 is named by its bytes on stderr and
 /// never printed as an event of some user (`?`).
 #[test]

@@ -126,11 +126,12 @@ fn mask_json_hiding(v: &Value, map: &MilestoneMap, hide: &[&str]) -> Value {
 }
 
 /// Whether a JSON key reads as a field name an application chose (`landed_cost_usd`,
-/// `unitCost`, `tech-pack.v2`): ASCII letters, digits, `_`, `-` and `.`, starting with a
-/// lower-case letter or `_`, no run of more than two digits, at most 64 long. Any other key is
-/// text someone typed or a value used as a key — a name (`Berlin`, `Jane.Doe`), a number
-/// (`ssn_123-45-6789`, `order_10023`), spaces, other scripts, controls — and is masked with the
-/// values. Milestone ids the map knows (`M4`) are kept by the caller.
+/// `unitCost`): ASCII letters, digits and `_`, starting with a lower-case letter or `_`, no run
+/// of more than two digits, at most 64 long. Any other key is text someone typed or a value
+/// used as a key — a name (`Berlin`, `Jane.Doe`, `jo.smith`), an address or handle
+/// (`jo-smith-gb82`), a number (`ssn_123-45-6789`, `order_10023`), spaces, other scripts,
+/// controls — and is masked with the values. Milestone ids the map knows (`M4`) are kept by
+/// the caller.
 fn field_name(k: &str) -> bool {
     let mut chars = k.chars();
     let digit_run = k
@@ -142,7 +143,7 @@ fn field_name(k: &str) -> bool {
         .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
         && k.len() <= 64
         && !digit_run
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// A stored turn masked: its words, not its role or timestamp — unless those hold something
@@ -369,11 +370,13 @@ mod tests {
         assert_eq!(
             mask_json(
                 &json!({"competitors": {"GlobexCorp": 3, "Jane.Doe": 1}, "ssn_123-45-6789": true,
-                        "unitCost": false, "debt": null, "flags": [true, false], "M4": 1}),
+                        "unitCost": false, "debt": null, "flags": [true, false], "M4": 1,
+                        "jo.smith": 1, "jo-smith-gb82": 2}),
                 &map
             ),
             json!({"competitors": {"••••••••••": "•", "••••.•••": "•"}, "•••_•••-••-••••": "•",
-                   "unitCost": "•", "debt": "•", "flags": ["•", "•"], "M4": "•"})
+                   "unitCost": "•", "debt": "•", "flags": ["•", "•"], "M4": "•",
+                   "••.•••••": "•", "••-•••••-••••": "•"})
         );
         assert_eq!(
             mask_quoted(r#"field `role` must be user, found "bot 7""#),
