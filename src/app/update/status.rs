@@ -109,7 +109,17 @@ pub(super) fn health(s: &mut State, list: Vec<crate::store::Health>) -> Vec<Effe
 /// (a missing user, a bad row) or any other cause marks nothing down.
 pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> {
     done_loading(s, task);
-    let down = err.unavailable_store();
+    // A statement past its deadline is not a store gone: the server may answer its health
+    // check at once (a locked table, a slow query), and marking it down would have every
+    // "back" load the same statement again. It is checked now instead: down, it is marked so
+    // by the check, and what failed loads again when it is back; up, the error stays said
+    // and `R` tries again.
+    let timed_out =
+        matches!(err, TaskError::Store(e) if e.is_outage() && !e.is_worth_another_try());
+    let down = err.unavailable_store().filter(|_| !timed_out);
+    if timed_out {
+        s.status.health.next_check = s.status.health.next_check.min(s.ui.tick + 1);
+    }
     // Errors quote what the data holds (a file's bad value): masked under --redact, as the
     // command line masks them.
     let text = if s.ui.redact {
@@ -157,7 +167,7 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
             }
             // A moment that could not be loaded is not the one shown: step on from the shown one.
             s.user.at = s.shown_at();
-            if down.is_some() {
+            if down.is_some() || timed_out {
                 s.status.health.failed_user = wanted;
                 // Check the stores soon: the next health answer restarts the load when back.
                 s.status.health.next_check = s.status.health.next_check.min(s.ui.tick + 1);
@@ -186,6 +196,11 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
         text
     } else {
         format!("{task}: {text}")
+    };
+    let said = if timed_out {
+        format!("{said} (a busy server or a locked table?) · R tries again")
+    } else {
+        said
     };
     let shown = match s.user.view.as_ref() {
         Some(v) if task == Task::User => format!(

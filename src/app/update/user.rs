@@ -91,6 +91,8 @@ fn user_loaded(
     done_loading(s, Task::User);
     s.user.loading = None;
     s.user.failed = None;
+    // A user shown now: one that failed before is not opened by a later recovery.
+    s.status.health.failed_user = None;
     if std::mem::take(&mut s.user.show_on_load) {
         super::screen::go(s, crate::app::state::Screen::Layers);
     }
