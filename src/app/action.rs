@@ -110,7 +110,7 @@ actions! {
         Explain => "knowledge row: why it was (not) used, gate by gate",
         Earlier => "time travel: the user as of the moment before",
         Later => "time travel: the moment after (past the last, now)",
-        Present => "time travel: back to now",
+        Present => "time travel: back to now (to T first under tui --at T)",
         Optimize => "tune: search the fleet for a policy meeting the targets",
     }
     made {

@@ -95,7 +95,7 @@ const JOURNEY_KEYS: &[(Action, &str)] = &[
         "time travel: the user as of the moment before",
     ),
     (Action::Later, "the moment after (past the last: now)"),
-    (Action::Present, "back to now"),
+    (Action::Present, "back to now (to T first under tui --at T)"),
     (Action::Yank, "copy the user id"),
 ];
 

@@ -380,6 +380,8 @@ pub struct UserState {
     /// The instant users are loaded as of (`tui --at`, or a moment picked with `[`/`]`);
     /// `None`: now. The view shows it once its load arrives ([`State::shown_at`]).
     pub at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The instant the TUI was opened at (`tui --at T`): `0` returns to it, and from it to now.
+    pub opened_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The user being loaded was asked for by `:user` though the list read does not have it:
     /// Layers shows it once it arrives (a user the store does not have leaves the screen as is).
     pub show_on_load: bool,

@@ -120,6 +120,7 @@ fn start_state(store: &dyn Store, session: Session, demo: bool, opts: &TuiOption
     let theme = opts.theme.clone().unwrap_or_else(|| "default".into());
     let mut state = State::new(session, store.describe(), demo, theme, opts.redact);
     state.user.at = opts.at;
+    state.user.opened_at = opts.at;
     // The users list is counted as of the same instant.
     state.users.stats_at = opts.at;
     state.live.key_prefix = store.key_prefix().to_string();

@@ -177,6 +177,23 @@ async fn tui_at_shows_the_users_list_as_of_then() {
         report[1].contains(" Report · fleet of now · "),
         "{report:#?}"
     );
+    // `0` on a user opened as of T: a step back, then `0` returns to T (where ctxlens was
+    // opened), and `0` again to now.
+    s.user.opened_at = Some(at);
+    open(&mut s, &ctx, "u062").await;
+    assert_eq!(s.shown_at(), Some(at));
+    settle(&mut s, &ctx, Action::ShowJourney).await;
+    settle(&mut s, &ctx, Action::Earlier).await;
+    assert!(s.shown_at().is_some_and(|t| t < at));
+    settle(&mut s, &ctx, Action::Present).await;
+    assert_eq!(s.shown_at(), Some(at));
+    let said = s.status.message.clone().expect("said").text;
+    assert!(
+        said.contains("the instant ctxlens was opened at; 0 again: now"),
+        "{said}"
+    );
+    settle(&mut s, &ctx, Action::Present).await;
+    assert_eq!(s.shown_at(), None);
 }
 
 /// A moment picked on one user stays the instant for the next: between two of that user's

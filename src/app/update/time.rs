@@ -57,7 +57,20 @@ pub(super) fn travel(s: &mut State, action: &Action) -> Vec<Effect> {
             // Past the newest moment: now.
             Some(at) => stops.iter().find(|t| **t > at).copied(),
         },
-        _ => None,
+        // `0`: back to the instant the TUI was opened at (`tui --at T`), and from there to now.
+        _ => match s.user.opened_at {
+            Some(t) if from != Some(t) => {
+                info(
+                    s,
+                    &format!(
+                        "time travel: back to {}, the instant ctxlens was opened at; 0 again: now",
+                        fmt_ts(&t)
+                    ),
+                );
+                Some(t)
+            }
+            _ => None,
+        },
     };
     if to == from {
         return vec![];
