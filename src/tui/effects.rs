@@ -32,7 +32,13 @@ pub struct EffectContext {
     pub actions: Option<UnboundedSender<Action>>,
     /// The number of the last optimizer search asked to stop (every search up to it stops).
     pub optimizer_stop: Arc<tokio::sync::watch::Sender<u64>>,
+    /// Counting the users list's figures, one page at a time: a sort reads every page at once,
+    /// and each page counted at the same time would hold its snapshots together.
+    pub counting: Arc<tokio::sync::Semaphore>,
 }
+
+/// How many pages of the users list are counted at once.
+const COUNTING_AT_ONCE: usize = 8;
 
 impl EffectContext {
     pub fn new(store: Arc<dyn Store>, engine: Engine, embedder: Embedder) -> Self {
@@ -43,6 +49,7 @@ impl EffectContext {
             snapshots: Arc::default(),
             actions: None,
             optimizer_stop: Arc::new(tokio::sync::watch::Sender::new(0)),
+            counting: Arc::new(tokio::sync::Semaphore::new(COUNTING_AT_ONCE)),
         }
     }
 
@@ -309,38 +316,59 @@ async fn compute_stats(
     tuned: bool,
     at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Action {
+    // Closed only if the context is gone (never while the TUI runs): counted all the same.
+    let _turn = ctx.counting.acquire().await.ok();
     let params = [KnowledgeParams::of(&policy)];
     let opts = ctx.load_options_at(at);
     let store = ctx.store.as_ref();
     let pass = crate::store::FleetPass::default();
     users.sort_unstable();
-    let mut snaps = Vec::with_capacity(users.len());
-    let mut failed = Vec::new();
+    let mut stats = Vec::with_capacity(users.len());
     let mut outage = None;
-    'read: for chunk in users.chunks(STATS_CHUNK) {
+    // A chunk at a time, read then replayed: only one chunk's snapshots are held at once, so
+    // counting a large fleet (sorting it reads every page) keeps memory flat.
+    for chunk in users.chunks(STATS_CHUNK) {
         let datas = store.load_users(chunk, &opts, &pass).await;
         let datas = datas
             .iter()
             .map(|d| d.as_ref().map_err(Clone::clone))
             .collect();
         let found = crate::store::snapshots_of_many(store, datas, &opts, &params).await;
+        let mut snaps = Vec::with_capacity(chunk.len());
         for (u, got) in chunk.iter().zip(found) {
             match got.map(|mut one| one.pop()) {
                 // Answered by the listed id: a snapshot folder lists one user in several files
                 // as USER@FILE, each snapshot keeping the user's own id.
                 Ok(Some(snap)) => snaps.push((u.clone(), snap)),
-                Ok(None) => failed.push((u.clone(), Err(format!("user {u}: no snapshot")))),
+                Ok(None) => stats.push((u.clone(), Err(format!("user {u}: no snapshot")))),
                 // A store out of reach: the rest would each wait out the timeout; they are not
                 // counted (the list is read again when the store is back).
                 Err(e) if e.unavailable_store().is_some() => {
                     outage = Some(TaskError::Store(e));
-                    break 'read;
+                    break;
                 }
-                Err(e) => failed.push((u.clone(), Err(e.to_string()))),
+                Err(e) => stats.push((u.clone(), Err(e.to_string()))),
             }
         }
+        match replayed(ctx, snaps, &policy).await {
+            Ok(counted) => stats.extend(counted),
+            Err(failed) => return failed,
+        }
+        if outage.is_some() {
+            break;
+        }
     }
+    Action::StatsComputed(tuned, at, stats, outage)
+}
+
+/// The figures of `snaps` under `policy`, replayed off the async threads.
+async fn replayed(
+    ctx: &EffectContext,
+    snaps: Vec<(String, crate::engine::Snapshot)>,
+    policy: &Policy,
+) -> Result<Vec<(String, Result<UserStats, String>)>, Action> {
     let engine = ctx.engine.clone();
+    let policy = policy.clone();
     let work = tokio::task::spawn_blocking(move || {
         snaps
             .iter()
@@ -359,13 +387,10 @@ async fn compute_stats(
                 };
                 (listed.clone(), Ok(stats))
             })
-            .chain(failed)
             .collect::<Vec<_>>()
     });
-    match work.await {
-        Ok(stats) => Action::StatsComputed(tuned, at, stats, outage),
-        Err(e) => Action::Failed(Task::Stats, e.to_string().into()),
-    }
+    work.await
+        .map_err(|e| Action::Failed(Task::Stats, e.to_string().into()))
 }
 
 /// How a subscription to the progress channel ended.
