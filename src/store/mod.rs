@@ -431,6 +431,18 @@ fn read_progress(user: &str, payload: &[u8]) -> Result<ProgressEvent, String> {
             json_kind(&v)
         )
     })?;
+    // The seed's payload names no user: the channel does. One that names another user than
+    // its channel's is nobody's event, never shown as either's.
+    match obj.get("user_id") {
+        None => {}
+        Some(Value::String(u)) if u == user => {}
+        Some(Value::String(u)) => {
+            return Err(format!(
+                "payload names user {u:?}, not the channel's: taken as neither's"
+            ));
+        }
+        Some(other) => return Err(format!("user_id is {}, not a string", json_kind(other))),
+    }
     let milestone = match obj.get("milestone") {
         Some(Value::String(m)) => m,
         Some(other) => {
@@ -652,6 +664,32 @@ mod progress_tests {
         assert_eq!(
             read("\"50\"").map(|e| e.progress),
             Err("progress:u1: progress is a string, not a number".into())
+        );
+    }
+
+    /// The channel names the user: a payload that names another is nobody's event; one that
+    /// names the same user (or none, as the seed writes it) is the user's.
+    #[test]
+    fn a_payload_naming_another_user_is_nobodys_event() {
+        let read = |u: &str| {
+            let payload = format!(
+                r#"{{"user_id":{u},"milestone":"M2","progress":5,"timestamp":"2025-01-15T10:00:00Z"}}"#
+            );
+            super::parse_progress("u1", payload.as_bytes())
+                .map(|e| e.user_id)
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(read("\"u1\""), Ok("u1".into()));
+        assert_eq!(
+            read("\"u2\""),
+            Err(
+                "progress:u1: payload names user \"u2\", not the channel's: taken as neither's"
+                    .into()
+            )
+        );
+        assert_eq!(
+            read("7"),
+            Err("progress:u1: user_id is a number, not a string".into())
         );
     }
 
