@@ -392,6 +392,8 @@ pub(super) fn error(s: &mut State, text: &str) {
 #[cfg(test)]
 mod command_tests;
 #[cfg(test)]
+mod deadline_tests;
+#[cfg(test)]
 mod fault_tests;
 #[cfg(test)]
 mod habit_tests;
@@ -403,3 +405,5 @@ mod paste_tests;
 mod screen_key_tests;
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod users_tests;

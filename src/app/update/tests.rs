@@ -142,85 +142,6 @@ fn decision(s: &State, id: &str) -> Option<(Decision, Option<Reason>)> {
 }
 
 #[tokio::test]
-async fn users_load_with_stats_and_filter_picks_the_best_match() {
-    let (mut s, store) = demo_app().await;
-    assert_eq!(s.users.rows.len(), 71);
-    assert!(
-        s.users.rows.iter().all(|r| r.stats.is_some()),
-        "every row replayed"
-    );
-    assert!(
-        s.status.loading.is_empty(),
-        "nothing left loading: {:?}",
-        s.status.loading
-    );
-    settle(&mut s, &store, Action::Filter).await;
-    type_text(&mut s, &store, "u062").await;
-    assert_eq!(
-        s.selected_row().map(|r| r.summary.user_id.as_str()),
-        Some("u062")
-    );
-    settle(&mut s, &store, Action::Input(InputKey::Esc)).await;
-    assert_eq!((s.users.filter.as_str(), s.users.shown.len()), ("", 71));
-    // A milestone's name matches as the row shows it: every user at M4 Pricing Strategy.
-    let at_m4 = s
-        .users
-        .rows
-        .iter()
-        .filter(|r| r.summary.current_milestone.as_deref() == Some("M4"))
-        .count();
-    assert!(at_m4 > 1);
-    settle(&mut s, &store, Action::Filter).await;
-    type_text(&mut s, &store, "pricing strategy").await;
-    let shown: Vec<_> = s
-        .users
-        .shown
-        .iter()
-        .map(|i| &s.users.rows[*i].summary)
-        .collect();
-    let m4 = shown
-        .iter()
-        .filter(|r| r.current_milestone.as_deref() == Some("M4"))
-        .count();
-    assert_eq!(m4, at_m4, "every M4 user matches");
-    assert!(
-        shown[..at_m4]
-            .iter()
-            .all(|r| r.current_milestone.as_deref() == Some("M4")),
-        "and they match best"
-    );
-    // Now only they: every word is held by the M4 rows alone.
-    assert_eq!(shown.len(), at_m4, "only the rows holding every word");
-    // A name typed is the users of that name, not every row whose text holds its letters in
-    // order.
-    settle(&mut s, &store, Action::Input(InputKey::Esc)).await;
-    settle(&mut s, &store, Action::Filter).await;
-    type_text(&mut s, &store, "maren").await;
-    let ids: Vec<&str> = s
-        .users
-        .shown
-        .iter()
-        .map(|i| s.users.rows[*i].summary.user_id.as_str())
-        .collect();
-    // The demo has three founders named Maren.
-    assert_eq!(ids, ["u001", "u031", "u061"]);
-    assert!(s.users.shown.iter().all(|i| {
-        let r = &s.users.rows[*i].summary;
-        r.display_name
-            .as_deref()
-            .is_some_and(|n| n.starts_with("Maren "))
-    }));
-    // Letters no row holds together fall back to fuzzy matching, best first.
-    settle(&mut s, &store, Action::Input(InputKey::Esc)).await;
-    settle(&mut s, &store, Action::Filter).await;
-    type_text(&mut s, &store, "mrnvllct").await;
-    assert_eq!(
-        s.selected_row().map(|r| r.summary.user_id.as_str()),
-        Some("u001")
-    );
-}
-
-#[tokio::test]
 async fn lowering_a_weight_drops_a_named_item_and_reset_restores_the_baseline() {
     let (mut s, store) = demo_app().await;
     open(&mut s, &store, "u005").await;
@@ -681,27 +602,4 @@ async fn a_next_page_that_failed_at_an_outage_is_read_when_the_stores_are_back()
         }),
         "{effects:?}"
     );
-}
-
-/// The users filter matches what the row shows: a control character in a display name is
-/// drawn as its symbol (`␛`), and typing that symbol finds the row.
-#[tokio::test]
-async fn the_users_filter_matches_the_inert_form_it_shows() {
-    let (mut s, store) = demo_app().await;
-    let row = s
-        .users
-        .rows
-        .iter_mut()
-        .find(|r| r.summary.user_id == "u005")
-        .expect("u005");
-    row.summary.display_name = Some("Name \u{1b}[2J of x".into());
-    settle(&mut s, &store, Action::Filter).await;
-    type_text(&mut s, &store, "␛[2J").await;
-    let shown: Vec<&str> = s
-        .users
-        .shown
-        .iter()
-        .map(|i| s.users.rows[*i].summary.user_id.as_str())
-        .collect();
-    assert_eq!(shown, ["u005"]);
 }

@@ -1,0 +1,65 @@
+//! A statement past its deadline (a locked table, a slow query) against a store that answers
+//! its health check: not an outage, and not loaded again in a loop.
+
+use super::fault_tests::{health, shown_user};
+use super::tests::{demo_app, memory_down, open};
+use super::{Effect, update};
+use crate::app::action::Action;
+use crate::app::state::Screen;
+use crate::app::task::Task;
+
+/// A statement past its deadline while the server answers (a locked table) is not an outage:
+/// the store is not marked down, the health check is asked at once, and its "up" loads
+/// nothing again — no loop of the same statement; the error says `R` tries again and the
+/// last user stays.
+#[tokio::test]
+async fn a_statement_past_its_deadline_is_not_an_outage_and_is_not_retried_in_a_loop() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u001").await;
+    s.ui.screen = Screen::Users;
+    s.users.cursor = 1;
+    update(&mut s, Action::Select);
+    let waited = crate::store::StoreError::TimedOut {
+        store: "memory embedded demo".into(),
+        what: "memory_bank".into(),
+        secs: 3.0,
+    };
+    let tick = s.ui.tick;
+    update(&mut s, Action::Failed(Task::User, waited.into()));
+    assert_eq!(shown_user(&s), Some("u001"));
+    assert!(s.status.stores.iter().all(|st| st.up), "not marked down");
+    assert!(s.status.health.next_check <= tick + 1, "checked at once");
+    let msg = s.status.message.as_ref().expect("an error");
+    assert!(
+        msg.error
+            && msg
+                .text
+                .contains("(a busy server or a locked table?) · R tries again"),
+        "{}",
+        msg.text
+    );
+    // The server answers: nothing is loaded again by itself.
+    let effects = update(&mut s, Action::Health(health(true)));
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::LoadUser { .. })),
+        "{effects:?}"
+    );
+    // A server that does not answer is down, and what failed loads when it is back.
+    update(&mut s, Action::Health(health(false)));
+    assert!(!s.status.stores[0].up);
+    let effects = update(&mut s, Action::Health(health(true)));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadUser { user, .. } if user == "u002")),
+        "{effects:?}"
+    );
+    // Once another user is shown, a recovery does not open the one that failed before.
+    s.ui.screen = Screen::Users;
+    s.users.cursor = 2;
+    update(&mut s, Action::Select);
+    update(&mut s, Action::Failed(Task::User, memory_down("x").into()));
+    assert_eq!(s.status.health.failed_user.as_deref(), Some("u003"));
+    open(&mut s, &store, "u005").await;
+    assert_eq!(s.status.health.failed_user, None);
+}

@@ -1,0 +1,85 @@
+//! Progress events read from published payloads.
+#[test]
+fn progress_is_a_percentage_or_the_message_is_unreadable() {
+    let read = |p: &str| {
+        let payload =
+            format!(r#"{{"milestone":"M2","progress":{p},"timestamp":"2025-01-15T10:00:00Z"}}"#);
+        super::parse_progress("u1", payload.as_bytes()).map_err(|e| e.to_string())
+    };
+    assert_eq!(read("0").map(|e| e.progress), Ok(0.0));
+    assert_eq!(read("100").map(|e| e.progress), Ok(100.0));
+    assert_eq!(
+        read("1e300").map(|e| e.progress),
+        Err("progress:u1: progress `1e300` is outside 0–100".into())
+    );
+    assert_eq!(
+        read("-50").map(|e| e.progress),
+        Err("progress:u1: progress `-50` is outside 0–100".into())
+    );
+    assert_eq!(
+        read("\"50\"").map(|e| e.progress),
+        Err("progress:u1: progress is a string, not a number".into())
+    );
+}
+
+/// The channel names the user: a payload that names another is nobody's event; one that
+/// names the same user (or none, as the seed writes it) is the user's.
+#[test]
+fn a_payload_naming_another_user_is_nobodys_event() {
+    let read = |u: &str| {
+        let payload = format!(
+            r#"{{"user_id":{u},"milestone":"M2","progress":5,"timestamp":"2025-01-15T10:00:00Z"}}"#
+        );
+        super::parse_progress("u1", payload.as_bytes())
+            .map(|e| e.user_id)
+            .map_err(|e| e.to_string())
+    };
+    assert_eq!(read("\"u1\""), Ok("u1".into()));
+    assert_eq!(
+        read("\"u2\""),
+        Err("progress:u1: payload names user \"u2\", not the channel's: taken as neither's".into())
+    );
+    assert_eq!(
+        read("7"),
+        Err("progress:u1: user_id is a number, not a string".into())
+    );
+}
+
+/// What is wrong with a message is named: its shape, or the field and what it holds.
+#[test]
+fn an_unreadable_message_says_what_is_wrong_with_it() {
+    let read = |p: &str| {
+        super::parse_progress("u1", p.as_bytes())
+            .map(|e| e.milestone)
+            .map_err(|e| e.to_string())
+    };
+    assert_eq!(
+        read("[1,2]"),
+        Err("progress:u1: payload is an array, not an object with milestone, progress and timestamp".into())
+    );
+    assert_eq!(
+        read(r#"{"milestone":12,"progress":50,"timestamp":1}"#),
+        Err("progress:u1: milestone is a number, not a string".into())
+    );
+    assert_eq!(
+        read(r#"{"progress":50,"timestamp":1}"#),
+        Err("progress:u1: no milestone".into())
+    );
+}
+
+/// The user stays whole whatever its id holds (`: ` included): it is never read back out of
+/// the message.
+#[test]
+fn an_unreadable_message_keeps_a_user_id_with_a_colon_whole() {
+    let bad = super::parse_progress("team: a", b"nope").expect_err("not JSON");
+    assert_eq!(bad.user.as_deref(), Some("team: a"));
+    assert!(bad.why.starts_with("payload is not JSON: "), "{}", bad.why);
+    assert_eq!(bad.to_string(), format!("progress:team: a: {}", bad.why));
+}
+
+#[test]
+fn the_near_miss_floor_reads_as_written() {
+    assert_eq!(super::near_miss_floor(0.7), 0.4);
+    assert_eq!(super::near_miss_floor(0.75).to_string(), "0.45");
+    assert_eq!(super::near_miss_floor(-0.9), -1.2);
+}
