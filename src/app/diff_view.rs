@@ -151,6 +151,13 @@ fn cause(cmp: &Comparison, out: &mut Vec<Row>) {
         )
     };
     out.push(text(how, Tone::Muted));
+    // Starred with the set, though no replay tried it (as `ctxlens diff` says).
+    if cmp.inputs.len() > 1 && !first.upstream && cmp.cause.iter().any(|e| e.upstream) {
+        out.push(text(
+            "  and the query that moved their hits, starred too (not replayed)".to_string(),
+            Tone::Muted,
+        ));
+    }
     out.push(text("", Tone::Base));
 }
 

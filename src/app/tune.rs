@@ -283,8 +283,23 @@ pub fn replaced(base: &Policy, tuned: &Policy, next: &Policy) -> Vec<String> {
     changed_keys(base, tuned)
         .into_iter()
         .filter(|k| shown(tuned, k) != shown(next, k))
-        .map(|k| format!("{k}={} (now {})", shown(tuned, &k), shown(next, &k)))
+        .map(|k| {
+            let (was, now) = (shown(tuned, &k), shown(next, &k));
+            format!("{k}={} (now {})", as_typed(&was), as_typed(&now))
+        })
         .collect()
+}
+
+/// A field's value as `--set` takes it: plain when it is a word or number, else a TOML string
+/// (a marker's leading space and its newline show as `" [cut]"`, `"\n[...truncated]"`).
+fn as_typed(v: &str) -> String {
+    if v.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
+        v.to_string()
+    } else {
+        crate::text::toml_string(v)
+    }
 }
 
 /// The `--set` flags that turn `base` into `tuned`, one per changed field.
@@ -309,14 +324,9 @@ fn set_args(base: &Policy, tuned: &Policy) -> Vec<(String, bool)> {
     changed_keys(base, tuned)
         .into_iter()
         .map(|k| {
-            let v = shown(tuned, &k);
-            if v.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-            {
-                (format!("{k}={v}"), true)
-            } else {
-                (format!("{k}={}", crate::text::toml_string(&v)), false)
-            }
+            let v = as_typed(&shown(tuned, &k));
+            let plain = !v.starts_with('"');
+            (format!("{k}={v}"), plain)
         })
         .collect()
 }

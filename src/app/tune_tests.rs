@@ -302,3 +302,25 @@ fn set_flags_reproduce_the_tuned_policy() {
     assert_eq!(p.with_overrides(&args).expect("valid"), tuned);
     assert!(set_flags(&tuned, &tuned).is_empty());
 }
+
+/// What loading a candidate replaced is said as `--set` takes it: a text value quoted, its
+/// spaces and newline visible, so the message stays on its line.
+#[test]
+fn replaced_text_values_are_quoted() {
+    let base = prolaunch();
+    let tuned = base
+        .clone()
+        .with_overrides(&[
+            "budget.total=3700".into(),
+            "truncate_marker=\" [cut]\"".into(),
+        ])
+        .expect("tuned");
+    let lost = replaced(&base, &tuned, &base);
+    assert_eq!(
+        lost,
+        [
+            "budget.total=3700 (now 4000)",
+            "truncate_marker=\" [cut]\" (now \"\\u000A[...truncated]\")"
+        ]
+    );
+}

@@ -554,3 +554,30 @@ async fn r_asks_before_it_throws_away_unsaved_tuning() {
     settle(&mut s, &store, Action::ResetTuning).await;
     assert!(!s.modified());
 }
+
+/// The `:diff` overlay says, as `ctxlens diff` does, that the query starred with the set that
+/// explains the change was not replayed: its stars are not all counted.
+#[tokio::test]
+async fn the_diff_overlay_says_the_starred_query_is_not_counted() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowJourney).await;
+    for _ in 0..11 {
+        settle(&mut s, &store, Action::Earlier).await;
+    }
+    settle(&mut s, &store, Action::Palette).await;
+    type_text(&mut s, &store, "diff").await;
+    settle(&mut s, &store, key(InputKey::Enter)).await;
+    assert!(
+        matches!(s.ui.overlay, Overlay::Diff { .. }),
+        "{:?}",
+        s.status.message
+    );
+    let screen = crate::ui::tests::rows(&s, 200, 60).join("\n");
+    assert!(screen.contains("* query changed"), "{screen}");
+    assert!(
+        screen.contains("input changes explain the prompt change")
+            && screen.contains("and the query that moved their hits, starred too (not replayed)"),
+        "{screen}"
+    );
+}
