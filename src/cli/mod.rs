@@ -106,7 +106,10 @@ pub struct Ctx {
 /// a file: a path (it holds a `/`) or a `.json` name. A bare name stays a user id even when a
 /// file of that name is in the current directory (`./NAME` reads the file).
 fn names_a_file(arg: &str) -> bool {
-    arg.contains(std::path::MAIN_SEPARATOR) || arg.ends_with(".json")
+    let json = arg
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("json"));
+    arg.contains(std::path::MAIN_SEPARATOR) || json
 }
 
 /// The snapshot file `arg` names ([`names_a_file`]), when something is there (a folder or a
@@ -114,7 +117,13 @@ fn names_a_file(arg: &str) -> bool {
 /// file here is when no user has it.
 pub(crate) fn snapshot_file(arg: &str) -> Option<&Path> {
     let path = Path::new(arg);
-    (names_a_file(arg) && path.exists()).then_some(path)
+    (names_a_file(arg) && there(path)).then_some(path)
+}
+
+/// Whether something is at `path`, a link that leads nowhere (dangling, or a loop) included:
+/// reading it then says why it cannot be read, rather than "no such file".
+fn there(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
 }
 
 /// A user that could not be loaded, the error made plain when `arg` also names something on
@@ -126,7 +135,7 @@ pub(crate) fn not_a_user(arg: &str, e: CliError) -> CliError {
     };
     let path = Path::new(arg);
     let named = names_a_file(arg);
-    if named && !path.exists() {
+    if named && !there(path) {
         CliError::Usage(format!("{arg}: no such file ({why})"))
     } else if !named && path.is_file() {
         CliError::Usage(format!(

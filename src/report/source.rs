@@ -156,7 +156,11 @@ pub fn snapshot_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
             .path();
         // Every `*.json` entry, a folder, a FIFO or a dangling link too: reading it says why it
         // is not a snapshot, rather than leaving it out without a word.
-        if path.extension().is_some_and(|e| e == "json") {
+        // `U062.JSON` as well: a name's case is how a ticket's tool saved it.
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
             files.push(path);
         }
     }
@@ -334,6 +338,21 @@ async fn sample(store: &dyn Store, n: usize, seed: u64) -> Result<(Vec<String>, 
 #[cfg(test)]
 mod listed_tests {
     use super::listed_id;
+
+    /// A folder's `*.json` files whatever the case of the extension; other files are not.
+    #[test]
+    fn snapshot_files_match_json_in_any_case() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for name in ["a.json", "B.JSON", "c.Json", "notes.txt"] {
+            std::fs::write(dir.path().join(name), "{}").expect("write");
+        }
+        let names: Vec<String> = super::snapshot_files(dir.path())
+            .expect("files")
+            .iter()
+            .filter_map(|p| p.file_name()?.to_str().map(str::to_string))
+            .collect();
+        assert_eq!(names, ["B.JSON", "a.json", "c.Json"]);
+    }
 
     /// A byte-order mark (Notepad's) is not part of the first id.
     #[test]

@@ -35,6 +35,23 @@ fn replay_and_inspect_take_a_snapshot_file_as_user() {
         "{}",
         missing.stderr
     );
+    // A link that leads nowhere is there: reading it says why (a loop), not "no such file";
+    // a name in capitals is a snapshot file too.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (one, two) = (dir.path().join("one.json"), dir.path().join("two.json"));
+    std::os::unix::fs::symlink(&two, &one).expect("link");
+    std::os::unix::fs::symlink(&one, &two).expect("link");
+    let looped = ctxlens(&["replay", one.to_str().expect("utf-8 path")]);
+    assert_eq!(looped.code, 2, "{}", looped.stderr);
+    assert!(
+        looped.stderr.contains("Too many levels of symbolic links"),
+        "{}",
+        looped.stderr
+    );
+    let upper = dir.path().join("U1.JSON");
+    std::fs::copy("tests/data/snapshot-u1.json", &upper).expect("copy");
+    let caps = ctxlens(&["replay", upper.to_str().expect("utf-8 path"), "--json"]);
+    assert_eq!(caps.stdout, flag.stdout, "{}", caps.stderr);
 }
 
 /// SPEC §4: a snapshot's extra fields (another writer's additions, at the top and in its rows)
