@@ -123,7 +123,7 @@ pub fn findings(
 /// A snapshot written under a narrower knowledge search than `policy` asks for: its hits are
 /// all a replay has, so what a wider search would retrieve is missing, and said so.
 pub fn narrower_search(snap: &Snapshot, policy: &Policy) -> Option<Finding> {
-    let ks = snap.knowledge_search.as_ref()?;
+    let ks = &snap.searched()?;
     let k = &policy.knowledge;
     let lower = k.similarity_threshold < ks.min_similarity;
     let more = k.limit > ks.limit;

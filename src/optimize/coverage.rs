@@ -4,6 +4,10 @@
 use crate::engine::{Policy, Snapshot};
 use crate::store::{NEAR_MISS_MARGIN, NEAR_MISSES};
 
+/// The largest knowledge limit a search is said to cover: a file's recorded limit past it
+/// (`18446744073709551615`) is read as this.
+const MAX_LIMIT: usize = 100_000;
+
 /// The knowledge thresholds and limits the loaded hits answer for: a replay at a threshold of
 /// at least `min_threshold` and a limit of at most `max_limit` keeps exactly what a new search
 /// would return; outside it the store would have to search again.
@@ -49,10 +53,11 @@ impl Coverage {
         let (mut lo, mut hi): (Option<f64>, Option<usize>) = (None, None);
         let (mut recorded, mut unrecorded) = (0usize, 0usize);
         for s in snaps {
-            let (t, l) = match (&s.knowledge_search, &s.query) {
+            let (t, l) = match (s.searched(), &s.query) {
                 (Some(searched), _) => {
                     recorded += 1;
-                    (searched.min_similarity, searched.limit)
+                    // A limit past any a policy would ask is as good as none.
+                    (searched.min_similarity, searched.limit.min(MAX_LIMIT))
                 }
                 // No question: no search, whatever the policy.
                 (None, None) => continue,

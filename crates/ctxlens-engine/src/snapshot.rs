@@ -440,6 +440,22 @@ pub struct KnowledgeEntry {
 }
 
 impl Snapshot {
+    /// The knowledge search the snapshot records, as wide as the hits it holds show it was: a
+    /// file whose hits reach below its recorded `min_similarity`, or outnumber its `limit`
+    /// (written by hand, or by another tool), searched at least that far. `None`: none recorded.
+    pub fn searched(&self) -> Option<KnowledgeSearch> {
+        let mut ks = self.knowledge_search?;
+        let lowest = self
+            .knowledge
+            .iter()
+            .map(|k| k.similarity)
+            .filter(|s| s.is_finite())
+            .fold(f64::INFINITY, f64::min);
+        ks.min_similarity = ks.min_similarity.min(lowest);
+        ks.limit = ks.limit.max(self.knowledge.len());
+        Some(ks)
+    }
+
     /// The malformed item of the current milestone's cached context, when the store could not
     /// read it at all (not JSON, not UTF-8, too large, another Redis type): named by its key,
     /// under any key prefix.

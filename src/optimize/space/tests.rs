@@ -279,3 +279,24 @@ fn a_dotted_layer_name_is_a_key_like_any_other() {
     let p = s.policy(&base, &vec![0.15]).expect("a policy");
     assert_eq!(p.layers[1].weight, 0.15);
 }
+
+/// A file whose hits contradict the search it records (hits below its `min_similarity`, more
+/// than its `limit`) searched at least as far as its hits show; an absurd limit is capped.
+#[test]
+fn a_recorded_search_is_as_wide_as_the_hits_it_holds() {
+    let base = prolaunch();
+    let mut narrow = user("a", Some("q"), Some((0.99, 1)));
+    for (i, sim) in [0.76, 0.65, 0.45].into_iter().enumerate() {
+        narrow.knowledge.push(
+            serde_json::from_value(serde_json::json!({
+                "id": format!("kn:{i}"), "title": "t", "content": "c", "similarity": sim
+            }))
+            .expect("hit"),
+        );
+    }
+    let cov = Coverage::of_snapshots(&base, [&narrow]);
+    assert_eq!((cov.min_threshold, cov.max_limit), (0.45, 3));
+    let huge = user("b", Some("q"), Some((0.4, usize::MAX)));
+    let cov = Coverage::of_snapshots(&base, [&huge]);
+    assert_eq!(cov.max_limit, 100_000);
+}
