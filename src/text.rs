@@ -201,8 +201,13 @@ pub fn preview(text: &str, max: usize) -> String {
         if !joined.is_empty() {
             joined.push_str(" ⏎ ");
         }
-        joined.push_str(line);
         // Enough to fill the room (and show that more follows): a value may be megabytes.
+        let room = max.saturating_mul(16).saturating_add(64);
+        let take = line
+            .char_indices()
+            .nth(room.saturating_sub(joined.len()))
+            .map_or(line.len(), |(at, _)| at);
+        joined.push_str(&line[..take]);
         if joined.len() > max.saturating_mul(4).saturating_add(8) {
             break;
         }
@@ -212,8 +217,15 @@ pub fn preview(text: &str, max: usize) -> String {
 
 /// One line made inert and cut to `max` display columns with an ellipsis; its indentation stays.
 pub fn fit(text: &str, max: usize) -> String {
+    // A value may be megabytes: only its start can show. Past this many bytes a text is cut
+    // whatever it holds (no character a terminal draws takes 16 bytes a column).
+    let room = max.saturating_mul(16).saturating_add(64);
+    let (text, cut) = match text.char_indices().nth(room) {
+        Some((at, _)) => (&text[..at], true),
+        None => (text, false),
+    };
     let line = inert_line(text);
-    if line.width() <= max {
+    if !cut && line.width() <= max {
         return line.into_owned();
     }
     // Cut between whole characters as a person sees them (an emoji of several code points
@@ -236,10 +248,12 @@ pub fn fit(text: &str, max: usize) -> String {
 
 /// Where an inert line may be cut: between characters as a person sees them (an emoji of
 /// several code points joined is one), and never inside an escape (`\u{202e}` is one).
-fn units(line: &str) -> Vec<&str> {
-    let mut out = Vec::new();
+fn units(line: &str) -> impl Iterator<Item = &str> {
     let mut rest = line;
-    while !rest.is_empty() {
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
         let escape = rest.strip_prefix("\\u{").and_then(|body| {
             let end = body.find('}')?;
             (end > 0 && body[..end].chars().all(|c| c.is_ascii_hexdigit())).then_some(3 + end + 1)
@@ -249,10 +263,10 @@ fn units(line: &str) -> Vec<&str> {
                 .next()
                 .map_or(rest.len(), str::len)
         });
-        out.push(&rest[..len]);
-        rest = &rest[len..];
-    }
-    out
+        let (unit, after) = rest.split_at(len);
+        rest = after;
+        Some(unit)
+    })
 }
 
 /// `text` padded with spaces to `width` display columns (a wide character takes two, which
@@ -345,7 +359,7 @@ pub fn fit_middle(text: &str, max: usize) -> String {
     if max < 3 {
         return fit(&line, max);
     }
-    let chars = units(&line);
+    let chars: Vec<&str> = units(&line).collect();
     let width = |g: &&str| g.width();
     // The end takes half of what is left after the `…`, the start the rest (one pass each
     // way: an id may be long).

@@ -326,3 +326,14 @@ fn a_preview_of_more_than_its_line_ends_in_an_ellipsis() {
     );
     assert_eq!(preview("abcdef\nmore", 4), "abc…");
 }
+
+/// A value of megabytes on one line is cut from its start alone: the same result as a short
+/// one, the ellipsis shown.
+#[test]
+fn a_huge_line_is_cut_from_its_start() {
+    let huge = "word ".repeat(1_000_000);
+    assert_eq!(fit(&huge, 12), "word word w…");
+    assert_eq!(preview(&huge, 12), "word word w…");
+    let escaped = format!("\u{1b}[2J{}", "x".repeat(2_000_000));
+    assert_eq!(fit(&escaped, 10), "␛[2Jxxxxx…");
+}
