@@ -27,6 +27,8 @@ pub enum RowError {
         id: String,
         place: String,
         reason: String,
+        /// Its title and milestone, when the store's catalogue can tell them.
+        known: Option<(String, Option<String>)>,
     },
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -82,11 +84,25 @@ pub async fn find_row(
         .map_err(|e| RowError::Runtime(format!("query embedding: {e}")))?;
     match store.knowledge_row(id, &embedding).await? {
         Some(Ok(entry)) => Ok(entry),
-        Some(Err(m)) => Err(RowError::Unreadable {
-            id: format!("kn:{id}"),
-            place: m.source,
-            reason: m.reason,
-        }),
+        Some(Err(m)) => {
+            // Its embedding cannot be scored, but its title may well be readable.
+            let known = match id.checked_sub(1) {
+                Some(before) => store
+                    .knowledge_catalogue(Some(before), 1)
+                    .await
+                    .ok()
+                    .flatten(),
+                None => None,
+            }
+            .and_then(|rows| rows.into_iter().find(|r| r.id == id))
+            .map(|r| (r.title, r.milestone));
+            Err(RowError::Unreadable {
+                id: format!("kn:{id}"),
+                place: m.source,
+                reason: m.reason,
+                known,
+            })
+        }
         // Not found, like a user that is not there: a runtime failure (exit 1).
         None => Err(RowError::Runtime(format!(
             "no knowledge row kn:{id} in {}",

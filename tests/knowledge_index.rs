@@ -510,11 +510,19 @@ fn unscorable_embeddings_are_reported_on_every_search_path() {
         e["row"]["similarity"].is_null(),
         "no similarity is made up: {e}"
     );
+    // Its title and milestone can be read, and are said.
+    assert_eq!(
+        (&e["row"]["title"], &e["row"]["milestone"]),
+        (&serde_json::json!("odd 901"), &serde_json::json!("M4")),
+        "{e}"
+    );
     let text = ctxlens_with(&ask, &env);
     assert_eq!(text.code, 0, "{}", text.stderr);
     assert!(
         text.stdout.contains("← first failed gate")
-            && text.stdout.contains("kn:901 (unreadable)")
+            && text
+                .stdout
+                .contains("kn:901 \"odd 901\" (M4) (cannot be scored)")
             && text.stdout.contains("the search skips the row"),
         "{}",
         text.stdout

@@ -36,9 +36,13 @@ pub async fn explain(
             loaded.explain_knowledge(&ctx.engine, &ctx.policy, &entry)
         }
         // A row the search can never return: the answer is the search gate, failed, and why.
-        Err(RowError::Unreadable { id, place, reason }) => {
-            Explanation::unreadable(loaded.snapshot(), &ctx.policy.name, &id, &place, &reason)
-        }
+        Err(RowError::Unreadable {
+            id,
+            place,
+            reason,
+            known,
+        }) => Explanation::unreadable(loaded.snapshot(), &ctx.policy.name, &id, &place, &reason)
+            .titled(known),
         Err(RowError::Usage(m)) => return Err(CliError::Usage(m)),
         Err(RowError::Runtime(m)) => return Err(CliError::Runtime(m)),
         Err(RowError::Store(e)) => return Err(e.into()),

@@ -257,8 +257,14 @@ async fn explain_row(
     match crate::knowledge_row::find_row(ctx.store.as_ref(), &ctx.embedder, user, arg).await {
         Ok(row) => Action::Explained(Box::new(user.explain_knowledge(&ctx.engine, policy, &row))),
         // A row the search can never return is answered, as `ctxlens explain` answers it.
-        Err(RowError::Unreadable { id, place, reason }) => Action::Explained(Box::new(
-            Explanation::unreadable(user.snapshot(), &policy.name, &id, &place, &reason),
+        Err(RowError::Unreadable {
+            id,
+            place,
+            reason,
+            known,
+        }) => Action::Explained(Box::new(
+            Explanation::unreadable(user.snapshot(), &policy.name, &id, &place, &reason)
+                .titled(known),
         )),
         Err(RowError::Store(e)) => Action::Failed(Task::Explain, e.into()),
         Err(e) => Action::Failed(Task::Explain, TaskError::Other(e.to_string())),

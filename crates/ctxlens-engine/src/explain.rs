@@ -143,6 +143,15 @@ impl Explanation {
         }
     }
 
+    /// The row's title and milestone, when they could be read though it could not be scored.
+    pub fn titled(mut self, known: Option<(String, Option<String>)>) -> Self {
+        if let Some((title, milestone)) = known {
+            self.row.title = title;
+            self.row.milestone = milestone;
+        }
+        self
+    }
+
     /// Whether the row could be scored at all (else only the search gate is known).
     pub fn scorable(&self) -> bool {
         self.row.similarity.is_some()
@@ -161,11 +170,19 @@ impl Explanation {
 
     /// The heading's row part: `kn:12 "Title" (M3)`, or `kn:12 (unreadable)`.
     pub fn row_heading(&self) -> String {
-        if !self.scorable() {
+        if !self.scorable() && self.row.title.is_empty() {
             return format!("{} (unreadable)", self.row.id);
         }
         let milestone = self.row.milestone.as_deref().unwrap_or("general");
-        format!("{} \"{}\" ({milestone})", self.row.id, self.row.title)
+        let unscored = if self.scorable() {
+            ""
+        } else {
+            " (cannot be scored)"
+        };
+        format!(
+            "{} \"{}\" ({milestone}){unscored}",
+            self.row.id, self.row.title
+        )
     }
 }
 
