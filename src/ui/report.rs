@@ -55,8 +55,14 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let title = if running {
         format!(" Report · {of_now}computing… ")
     } else {
+        // Nothing tuned: the baseline against itself, said so rather than "tuned vs".
+        let which = if s.modified() {
+            "tuned vs baseline"
+        } else {
+            "baseline (nothing tuned)"
+        };
         format!(
-            " Report · {of_now}tuned vs baseline · {} · line {}/{}{} ",
+            " Report · {of_now}{which} · {} · line {}/{}{} ",
             crate::text::count(summary.users, "user", "users"),
             cursor + 1,
             all.len(),

@@ -59,7 +59,7 @@ async fn the_journey_timeline_steps_back_and_forth_and_returns_to_now() {
     settle(&mut s, &ctx, Action::ShowReport).await;
     let report = rows(&s, 120, 40);
     assert!(
-        report[1].contains(" Report · fleet of now · tuned vs baseline · "),
+        report[1].contains(" Report · fleet of now · baseline (nothing tuned) · "),
         "{report:#?}"
     );
     settle(&mut s, &ctx, Action::ShowJourney).await;
