@@ -8,29 +8,52 @@ use crate::report::{
     AVG_TOKENS_TARGET, PolicySummary, RAG_HIT_TARGET, STATIC_SHARE_TARGET, TRUNCATION_TARGET,
 };
 
-/// A policy's figures over a set of users, rounded as the report rounds them.
+/// A policy's figures over a set of users, exact (targets are decided on them); written out
+/// rounded as the report rounds them, so `report --json` of a found policy reads the same.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Metrics {
     pub users: u64,
+    #[serde(serialize_with = "two_places")]
     pub avg_tokens: f64,
+    #[serde(serialize_with = "four_places_opt")]
     pub static_share: Option<f64>,
+    #[serde(serialize_with = "four_places_opt")]
     pub rag_hits: Option<f64>,
+    #[serde(serialize_with = "four_places")]
     pub truncation_rate: f64,
     /// Kept tokens weighted by score, per user.
+    #[serde(serialize_with = "two_places")]
     pub avg_kept_score: f64,
     /// With `--guard`: the most kept tokens of score ≥ S any one user loses against the baseline.
     pub guard_loss: Option<usize>,
 }
 
+fn two_places<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(crate::report::round2(*v))
+}
+
+fn four_places<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(crate::report::round4(*v))
+}
+
+fn four_places_opt<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_some(&crate::report::round4(*v)),
+        None => s.serialize_none(),
+    }
+}
+
 impl Metrics {
     pub fn of(s: &PolicySummary, guard_loss: Option<usize>) -> Self {
         Metrics {
+            // Decided on the unrounded figures: a target between a figure and its rounding
+            // must not flip.
             users: s.users,
-            avg_tokens: s.avg_context_tokens,
-            static_share: s.static_share,
-            rag_hits: s.rag_hit_rate,
-            truncation_rate: s.truncation_rate,
-            avg_kept_score: s.avg_kept_score,
+            avg_tokens: s.exact.avg_context_tokens,
+            static_share: s.exact.static_share,
+            rag_hits: s.exact.rag_hit_rate,
+            truncation_rate: s.exact.truncation_rate,
+            avg_kept_score: s.exact.avg_kept_score,
             guard_loss,
         }
     }

@@ -101,6 +101,21 @@ pub struct PolicySummary {
     pub duplicate_share: f64,
     #[serde(default)]
     pub users_with_duplicates: u64,
+    /// The figures above before rounding: what verdicts, `--fail-on` gates and the optimizer
+    /// decide on, so a rate just under its target (0.04996 against < 5 %) is never failed for
+    /// the digits shown. Not written out (the files carry the rounded figures).
+    #[serde(skip)]
+    pub exact: Exact,
+}
+
+/// A policy's monitoring figures unrounded ([`PolicySummary::exact`]).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Exact {
+    pub avg_context_tokens: f64,
+    pub static_share: Option<f64>,
+    pub rag_hit_rate: Option<f64>,
+    pub truncation_rate: f64,
+    pub avg_kept_score: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]

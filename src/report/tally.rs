@@ -388,21 +388,28 @@ impl PolicySummary {
         let budgets = p.budgets();
         let has_static = p.layers.iter().any(|l| l.source == Source::Static);
         let sum_total = c.total.sum as u64;
+        let exact = super::summary::Exact {
+            avg_context_tokens: c.total.mean(),
+            static_share: has_static.then(|| ratio(c.static_tokens, sum_total)),
+            rag_hit_rate: c.rag_hit_rate(),
+            truncation_rate: c.truncation_rate(),
+            avg_kept_score: if c.users == 0 {
+                0.0
+            } else {
+                c.kept_score / c.users as f64
+            },
+        };
         PolicySummary {
             policy: p.name.clone(),
             tokenizer: p.tokenizer.to_string(),
             strategy: p.strategy.as_str().to_string(),
             total_budget: budgets.total,
             users: c.users,
-            avg_context_tokens: round2(c.total.mean()),
-            static_share: has_static.then(|| round4(ratio(c.static_tokens, sum_total))),
-            rag_hit_rate: c.rag_hit_rate().map(round4),
-            truncation_rate: round4(c.truncation_rate()),
-            avg_kept_score: round2(if c.users == 0 {
-                0.0
-            } else {
-                c.kept_score / c.users as f64
-            }),
+            avg_context_tokens: round2(exact.avg_context_tokens),
+            static_share: exact.static_share.map(round4),
+            rag_hit_rate: exact.rag_hit_rate.map(round4),
+            truncation_rate: round4(exact.truncation_rate),
+            avg_kept_score: round2(exact.avg_kept_score),
             total_tokens: c.total.stats(),
             layers: p
                 .layers
@@ -427,31 +434,39 @@ impl PolicySummary {
             duplicate_tokens: c.duplicate_tokens,
             duplicate_share: round4(ratio(c.duplicate_tokens, sum_total)),
             users_with_duplicates: c.users_with_duplicates,
+            exact,
         }
     }
 
-    /// The monitoring metric `key` and its verdict.
+    /// The monitoring metric `key` (as shown, rounded) and its verdict (on the exact figure).
     pub fn monitor(&self, key: &str) -> Metric {
+        let x = &self.exact;
         let (value, pass) = match key {
             // Of no user, an average or a rate is not 0: nothing was measured.
             "avg_context_tokens" => {
-                let v = self.avg_context_tokens;
                 let read = self.users > 0;
-                (read.then_some(v), read.then_some(v < AVG_TOKENS_TARGET))
+                (
+                    read.then_some(self.avg_context_tokens),
+                    read.then_some(x.avg_context_tokens < AVG_TOKENS_TARGET),
+                )
             }
             "static_share" => {
-                let v = self.static_share;
                 let (lo, hi) = STATIC_SHARE_TARGET;
-                (v, v.map(|v| (lo..=hi).contains(&v)))
+                (
+                    self.static_share,
+                    x.static_share.map(|v| (lo..=hi).contains(&v)),
+                )
             }
             "rag_hit_rate" => (
                 self.rag_hit_rate,
-                self.rag_hit_rate.map(|v| v > RAG_HIT_TARGET),
+                x.rag_hit_rate.map(|v| v > RAG_HIT_TARGET),
             ),
             "truncation_rate" => {
-                let v = self.truncation_rate;
                 let read = self.users > 0;
-                (read.then_some(v), read.then_some(v < TRUNCATION_TARGET))
+                (
+                    read.then_some(self.truncation_rate),
+                    read.then_some(x.truncation_rate < TRUNCATION_TARGET),
+                )
             }
             _ => (None, None),
         };
@@ -478,10 +493,10 @@ fn ratio(a: u64, b: u64) -> f64 {
 }
 
 /// Figures are rounded so text, CSV and JSON agree and re-runs compare equal.
-fn round2(v: f64) -> f64 {
+pub fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 
-fn round4(v: f64) -> f64 {
+pub fn round4(v: f64) -> f64 {
     (v * 10_000.0).round() / 10_000.0
 }
