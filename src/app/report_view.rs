@@ -123,7 +123,7 @@ fn pct(v: f64) -> String {
 }
 
 fn metric(key: &str, m: Option<Metric>) -> Cell {
-    match m.and_then(|m| m.value) {
+    match m.and_then(|m| m.value.map(|v| m.exact.unwrap_or(v))) {
         None => num("n/a", Tone::Dim),
         // Never reads as the edge of a target it is not on (`79.96 %`, not `80.0 %`).
         Some(v) => num(crate::report::format::beside_edges(v, key), Tone::Plain),

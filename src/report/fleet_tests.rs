@@ -251,6 +251,12 @@ fn json_and_csv_read_back() {
         if let (Some(b), Some(a)) = (back.baseline.as_mut(), s.baseline.as_ref()) {
             b.exact = a.exact;
         }
+        for (b, a) in back.monitoring.iter_mut().zip(&s.monitoring) {
+            b.candidate.exact = a.candidate.exact;
+            if let (Some(bb), Some(ab)) = (b.baseline.as_mut(), a.baseline.as_ref()) {
+                bb.exact = ab.exact;
+            }
+        }
         assert_eq!(back, s);
 
         let text = format::csv(&s);
@@ -469,7 +475,15 @@ fn verdicts_are_decided_on_the_unrounded_figures() {
         s.candidate.truncation_rate = 0.05;
         s.candidate.exact.truncation_rate = 0.049_996;
         let m = s.candidate.monitor("truncation_rate");
-        assert_eq!((m.value, m.pass), (Some(0.05), Some(true)));
+        assert_eq!(
+            (m.value, m.pass, m.exact),
+            (Some(0.05), Some(true), Some(0.049_996))
+        );
+        // Shown with the digits that keep it off the edge it is not on.
+        assert_eq!(
+            format::beside_edges(m.exact.expect("exact"), "truncation_rate"),
+            "4.9996 %"
+        );
         let measured = crate::optimize::target::Metrics::of(&s.candidate, None);
         assert_eq!(measured.truncation_rate, 0.049_996);
         let t = crate::optimize::target::Target::parse("truncation_rate<0.05").expect("target");

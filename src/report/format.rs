@@ -12,7 +12,8 @@ fn metric_cell(key: &str, m: Metric) -> Cell {
     let Some(v) = m.value else {
         return Cell::text("n/a").tone(Tone::Dim);
     };
-    let shown = beside_edges(v, key);
+    // With the digits the unrounded figure takes not to read as an edge it is not on.
+    let shown = beside_edges(m.exact.unwrap_or(v), key);
     match m.pass {
         Some(true) => Cell::num(format!("{shown} ✓"), v).tone(Tone::Pass),
         Some(false) => Cell::num(format!("{shown} ✗"), v).tone(Tone::Fail),

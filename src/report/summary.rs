@@ -156,6 +156,10 @@ pub struct KeepsAll {
 pub struct Metric {
     pub value: Option<f64>,
     pub pass: Option<bool>,
+    /// The value unrounded, which `pass` is decided on: shown with the digits it takes not to
+    /// read as the target's edge. Not written out.
+    #[serde(skip)]
+    pub exact: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -441,36 +441,32 @@ impl PolicySummary {
     /// The monitoring metric `key` (as shown, rounded) and its verdict (on the exact figure).
     pub fn monitor(&self, key: &str) -> Metric {
         let x = &self.exact;
-        let (value, pass) = match key {
+        let read = self.users > 0;
+        let (value, exact) = match key {
             // Of no user, an average or a rate is not 0: nothing was measured.
-            "avg_context_tokens" => {
-                let read = self.users > 0;
-                (
-                    read.then_some(self.avg_context_tokens),
-                    read.then_some(x.avg_context_tokens < AVG_TOKENS_TARGET),
-                )
-            }
-            "static_share" => {
-                let (lo, hi) = STATIC_SHARE_TARGET;
-                (
-                    self.static_share,
-                    x.static_share.map(|v| (lo..=hi).contains(&v)),
-                )
-            }
-            "rag_hit_rate" => (
-                self.rag_hit_rate,
-                x.rag_hit_rate.map(|v| v > RAG_HIT_TARGET),
+            "avg_context_tokens" => (
+                read.then_some(self.avg_context_tokens),
+                read.then_some(x.avg_context_tokens),
             ),
-            "truncation_rate" => {
-                let read = self.users > 0;
-                (
-                    read.then_some(self.truncation_rate),
-                    read.then_some(x.truncation_rate < TRUNCATION_TARGET),
-                )
-            }
+            "static_share" => (self.static_share, x.static_share),
+            "rag_hit_rate" => (self.rag_hit_rate, x.rag_hit_rate),
+            "truncation_rate" => (
+                read.then_some(self.truncation_rate),
+                read.then_some(x.truncation_rate),
+            ),
             _ => (None, None),
         };
-        Metric { value, pass }
+        let pass = exact.and_then(|v| match key {
+            "avg_context_tokens" => Some(v < AVG_TOKENS_TARGET),
+            "static_share" => {
+                let (lo, hi) = STATIC_SHARE_TARGET;
+                Some((lo..=hi).contains(&v))
+            }
+            "rag_hit_rate" => Some(v > RAG_HIT_TARGET),
+            "truncation_rate" => Some(v < TRUNCATION_TARGET),
+            _ => None,
+        });
+        Metric { value, pass, exact }
     }
 }
 

@@ -180,7 +180,8 @@ fn a_policy_without_static_layers_has_no_static_share() {
         s.monitoring[1].candidate,
         Metric {
             value: None,
-            pass: None
+            pass: None,
+            exact: None
         }
     );
 }
