@@ -161,14 +161,8 @@ pub fn narrower_search(snap: &Snapshot, policy: &Policy) -> Option<Finding> {
 fn future(out: &mut Vec<Finding>, data: &UserData, snap: &Snapshot) {
     let now = snap.now;
     let session_key = data
-        .sessions
-        .iter()
-        .find(|s| Some(&s.session_id) == snap.session_id.as_ref())
-        .map(|s| s.key.clone())
-        .unwrap_or_else(|| {
-            let id = snap.session_id.as_deref().unwrap_or("?");
-            crate::store::keys::session_key("", &snap.user_id, id)
-        });
+        .session_key()
+        .map_or_else(|| snap.session_source(), str::to_string);
     let turns: Vec<_> = snap.turns().map(|(_, t)| t.timestamp).collect();
     let journey: Vec<_> = snap.journey.iter().filter_map(|j| j.timestamp).collect();
     let hits: Vec<_> = snap.knowledge.iter().filter_map(|k| k.timestamp).collect();

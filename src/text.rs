@@ -202,10 +202,9 @@ pub fn preview(text: &str, max: usize) -> String {
             joined.push_str(" ⏎ ");
         }
         // Enough to fill the room (and show that more follows): a value may be megabytes.
-        let room = max.saturating_mul(16).saturating_add(64);
         let take = line
             .char_indices()
-            .nth(room.saturating_sub(joined.len()))
+            .nth(shown_room(max).saturating_sub(joined.len()))
             .map_or(line.len(), |(at, _)| at);
         joined.push_str(&line[..take]);
         if joined.len() > max.saturating_mul(4).saturating_add(8) {
@@ -215,12 +214,16 @@ pub fn preview(text: &str, max: usize) -> String {
     fit(&joined, max)
 }
 
+/// How many characters of a text can matter to `max` columns of it: past them a text is cut
+/// whatever it holds (no character a terminal draws takes 16 a column).
+fn shown_room(max: usize) -> usize {
+    max.saturating_mul(16).saturating_add(64)
+}
+
 /// One line made inert and cut to `max` display columns with an ellipsis; its indentation stays.
 pub fn fit(text: &str, max: usize) -> String {
-    // A value may be megabytes: only its start can show. Past this many bytes a text is cut
-    // whatever it holds (no character a terminal draws takes 16 bytes a column).
-    let room = max.saturating_mul(16).saturating_add(64);
-    let (text, cut) = match text.char_indices().nth(room) {
+    // A value may be megabytes: only its start can show.
+    let (text, cut) = match text.char_indices().nth(shown_room(max)) {
         Some((at, _)) => (&text[..at], true),
         None => (text, false),
     };

@@ -233,17 +233,13 @@ fn valid_key_name(name: &str) -> bool {
 /// A key name as it will be looked up: a terminal sends ctrl with a letter as the same byte
 /// whether shift is held or not, so `ctrl-C` is `ctrl-c` (and so always quits).
 fn ctrl_lowercase(name: &str) -> KeyName {
-    let mut chars = name.chars();
-    let letter = |rest: &str| {
-        let mut c = rest.chars();
-        matches!((c.next(), c.next()), (Some(l), None) if l.is_ascii_uppercase())
-    };
-    let ctrl = ["ctrl-", "ctrl-alt-"]
+    let capital = |rest: &str| rest.len() == 1 && rest.bytes().all(|b| b.is_ascii_uppercase());
+    if ["ctrl-", "ctrl-alt-"]
         .iter()
-        .any(|p| name.strip_prefix(p).is_some_and(letter));
-    if ctrl {
-        let last = chars.next_back().map(|c| c.to_ascii_lowercase());
-        return chars.as_str().chars().chain(last).collect();
+        .any(|p| name.strip_prefix(p).is_some_and(capital))
+    {
+        // The letter is one ASCII byte, the last.
+        return name.to_ascii_lowercase();
     }
     name.to_string()
 }

@@ -349,9 +349,7 @@ impl Store for LiveStore {
         let invalid = |c: &str| StoreError::Config {
             store: self.describe(),
             what: "--cursor".into(),
-            cause: format!(
-                "invalid cursor {c:?}: give the cursor a listing printed after `more: --cursor` (`next_cursor` in --json)"
-            ),
+            cause: super::invalid_cursor(c),
         };
         let pg_after = match (cursor, redis_after) {
             (None, _) => Some(None),

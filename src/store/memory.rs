@@ -483,7 +483,7 @@ pub(crate) fn position_cursor(store: &str, cursor: Option<&str>) -> Result<usize
         Some(c) => c.parse::<usize>().map_err(|_| StoreError::Config {
             store: store.into(),
             what: "--cursor".into(),
-            cause: format!("invalid cursor {c:?}: give the cursor a listing printed after `more: --cursor` (`next_cursor` in --json)"),
+            cause: super::invalid_cursor(c),
         }),
     }
 }

@@ -412,6 +412,15 @@ impl std::fmt::Display for BadEvent {
     }
 }
 
+/// Why `--cursor C` cannot be read, and what to give instead (every store's listing says it
+/// alike).
+pub(crate) fn invalid_cursor(c: &str) -> String {
+    format!(
+        "invalid cursor {c:?}: give the cursor a listing printed after `more: --cursor` \
+         (`next_cursor` in --json)"
+    )
+}
+
 /// Reads a published payload `{"milestone","progress","timestamp"}` for `user`.
 pub fn parse_progress(user: &str, payload: &[u8]) -> Result<ProgressEvent, BadEvent> {
     read_progress(user, payload).map_err(|why| BadEvent {

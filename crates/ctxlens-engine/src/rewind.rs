@@ -140,18 +140,11 @@ fn span(d: TimeDelta) -> String {
     }
 }
 
-/// The session key the snapshot's turns come from.
-fn session_source(snap: &Snapshot) -> String {
-    snap.session_key.clone().unwrap_or_else(|| {
-        crate::keys::session_key("", &snap.user_id, snap.session_id.as_deref().unwrap_or("?"))
-    })
-}
-
 /// The turns stored by `T`: the stored array up to its last turn at or before `T`, so turn ids
 /// (`{session}#{index}`) stay those of the stored array. A turn stamped after `T` but stored
 /// before one at or before it (clock skew) is kept as a malformed entry saying so.
 fn session_at(snap: &Snapshot, r: &Rewind, notes: &mut Vec<Note>) -> Vec<SessionEntry> {
-    let source = session_source(snap);
+    let source = snap.session_source();
     let at = r.at;
     let kept = stored_by(snap, at);
     let undated = snap.session.iter().filter(|e| e.turn.is_err()).count();

@@ -440,6 +440,14 @@ pub struct KnowledgeEntry {
 }
 
 impl Snapshot {
+    /// The session key the snapshot's turns come from (without a key recorded, the one SPEC §1
+    /// names for its user and session).
+    pub fn session_source(&self) -> String {
+        self.session_key.clone().unwrap_or_else(|| {
+            super::keys::session_key("", &self.user_id, self.session_id.as_deref().unwrap_or("?"))
+        })
+    }
+
     /// The knowledge search the snapshot records, as wide as the hits it holds show it was: a
     /// file whose hits reach below its recorded `min_similarity`, or outnumber its `limit`
     /// (written by hand, or by another tool), searched at least that far. `None`: none recorded.

@@ -86,11 +86,11 @@ fn whole_command(s: &State) -> String {
     if s.status.source == crate::store::snapshots::LABEL {
         return "`ctxlens replay FILE --json` on the user's snapshot file".into();
     }
+    // As the shell argument that names the user, which escapes what a terminal would act on.
     let user = s.user.view.as_ref().map_or_else(
         || "USER".to_string(),
         |v| crate::text::shell_word(&v.data().user_id).into_owned(),
     );
-    let user = crate::text::inert_line(&user).into_owned();
     format!("`ctxlens replay {user} --json`")
 }
 
