@@ -194,8 +194,13 @@ pub fn writable(out: &std::path::Path) -> Result<(), CliError> {
             .prefix(".ctxlens-probe-")
             .tempfile_in(folder)
             .map_err(|e| {
+                // The system's reason, not the probe file's name (which the error carries).
+                let why = e.raw_os_error().map_or_else(
+                    || e.kind().to_string(),
+                    |n| std::io::Error::from_raw_os_error(n).to_string(),
+                );
                 CliError::Usage(format!(
-                    "--out {shown}: cannot write in {folder_shown}: {e}"
+                    "--out {shown}: cannot write in {folder_shown}: {why}"
                 ))
             })?;
     }
@@ -238,6 +243,7 @@ mod tests {
             "{}",
             said(proc)
         );
+        assert!(!said(proc).contains("ctxlens-probe"), "{}", said(proc));
         let fine = dir.path().join("tuned.toml");
         assert!(writable(&fine).is_ok());
         std::fs::write(&fine, "kept").expect("write");
