@@ -276,8 +276,15 @@ pub fn load_policy(spec: &str, sets: &[String]) -> Result<Policy, PolicyError> {
             )
             .map_err(|e| {
                 let presets: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
+                // A bare word was meant as a preset's name: say it is neither.
+                let why = if e.not_found() && !spec.contains(['/', '.']) {
+                    "no preset of that name, and no such file".to_string()
+                } else {
+                    e.to_string()
+                };
                 PolicyError::Io(format!(
-                    "policy {spec}: {e} (presets: {})",
+                    "policy {}: {why} (presets: {})",
+                    crate::text::inert_line(spec),
                     presets.join(", ")
                 ))
             })?;
@@ -296,7 +303,7 @@ mod tests {
         let err = load_policy("/nonexistent/p.toml", &[]).expect_err("missing");
         assert!(
             err.to_string()
-                .starts_with("policy /nonexistent/p.toml: No such file"),
+                .starts_with("policy /nonexistent/p.toml: No such file or directory (presets"),
             "{err}"
         );
         assert!(

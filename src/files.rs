@@ -31,7 +31,15 @@ impl Refused {
 impl std::fmt::Display for Refused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Refused::Io(e) => write!(f, "{e}"),
+            // The system's words, without the error number a person has no use for.
+            Refused::Io(e) => {
+                let text = e.to_string();
+                let plain = text
+                    .rsplit_once(" (os error ")
+                    .filter(|(_, n)| n.ends_with(')'))
+                    .map_or(text.as_str(), |(words, _)| words);
+                f.write_str(plain)
+            }
             Refused::NotAFile(what) => write!(f, "{what}, not a file: not read"),
             Refused::TooLarge { max } if max % (1024 * 1024) == 0 => {
                 write!(f, "larger than {} MiB: not read", max / (1024 * 1024))

@@ -94,7 +94,7 @@ pub fn findings(
     out.extend(narrower_search(snap, policy));
     sessions(&mut out, data, snap, policy);
     cache(&mut out, data, snap, replay);
-    future(&mut out, data, snap);
+    out.extend(future_timestamps(data, snap));
     milestones(&mut out, data, snap, map);
     for p in &replay.duplicates {
         let source = item_source(data, replay, &p.id);
@@ -157,8 +157,9 @@ pub fn narrower_search(snap: &Snapshot, policy: &Policy) -> Option<Finding> {
 }
 
 /// Items dated after `now`, one finding per source: the session read, `memory_bank`, the
-/// knowledge hits.
-fn future(out: &mut Vec<Finding>, data: &UserData, snap: &Snapshot) {
+/// knowledge hits. Their recency counts them as recent, so a replay says so too.
+pub fn future_timestamps(data: &UserData, snap: &Snapshot) -> Vec<Finding> {
+    let mut out = Vec::new();
     let now = snap.now;
     let session_key = data
         .session_key()
@@ -185,6 +186,7 @@ fn future(out: &mut Vec<Finding>, data: &UserData, snap: &Snapshot) {
         );
         out.push(finding(FindingKind::FutureTimestamp, source, msg));
     }
+    out
 }
 
 fn finding(kind: FindingKind, source: String, message: String) -> Finding {

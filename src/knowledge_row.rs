@@ -43,7 +43,12 @@ fn row_id(arg: &str) -> Result<Option<i64>, RowError> {
             "ROW is empty: name a knowledge row by id (kn:12 or 12) or by text in its title".into(),
         ));
     }
-    match arg.strip_prefix("kn:") {
+    // `KN:12` as well: an id typed from a ticket keeps whatever case it was written in.
+    let number = arg
+        .get(..3)
+        .filter(|p| p.eq_ignore_ascii_case("kn:"))
+        .and_then(|_| arg.get(3..));
+    match number {
         Some(n) => n.trim().parse::<i64>().map(Some).map_err(|_| {
             RowError::Usage(format!(
                 "{:?} is no knowledge row id: kn: takes a number (kn:12); text without kn: \
@@ -193,4 +198,21 @@ fn several(arg: &str, rows: impl Iterator<Item = (String, String)>, all: bool) -
         inert_line(arg),
         listed[..listed.len().min(MATCHES_SHOWN)].join("\n")
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::row_id;
+
+    /// `kn:12`, `KN:12` and `12` name row 12; other text searches titles; `kn:` with no
+    /// number is refused.
+    #[test]
+    fn a_row_is_named_by_its_id_in_any_case_or_by_title_text() {
+        for arg in ["kn:12", "KN:12", "Kn: 12", " 12 "] {
+            assert_eq!(row_id(arg).ok().flatten(), Some(12), "{arg}");
+        }
+        assert_eq!(row_id("pricing").ok().flatten(), None);
+        assert!(row_id("kn:pricing").is_err());
+        assert!(row_id("kné").is_ok_and(|id| id.is_none()));
+    }
 }

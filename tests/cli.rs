@@ -603,6 +603,41 @@ fn a_snapshot_replayed_under_a_wider_search_says_hits_may_be_missing() {
     }
 }
 
+/// A snapshot whose `now` is before its items (a clock behind) scores them as recent: the
+/// replay says so on stderr, naming the sources, and its output stays the replay alone.
+#[test]
+fn a_replay_says_when_items_are_dated_after_now() {
+    let text = std::fs::read_to_string("tests/data/snapshot-u1.json").expect("fixture");
+    let behind = text.replacen(
+        "\"now\": \"2025-01-15T12:00:00Z\"",
+        "\"now\": \"2025-01-01T00:00:00Z\"",
+        1,
+    );
+    assert_ne!(behind, text, "the fixture's now moved");
+    let file = write_temp("clock-behind.json", &behind);
+    let f = file.to_str().expect("utf-8 path");
+    let out = ctxlens(&["replay", "--snapshot", f, "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    serde_json::from_str::<serde_json::Value>(&out.stdout).expect("stdout is the JSON alone");
+    assert!(
+        out.stderr
+            .contains("ctxlens: note: session:u1:s1: 4 turns dated after now")
+            && out
+                .stderr
+                .contains("ctxlens: note: memory_bank: 2 rows dated after now")
+            && out.stderr.contains("counts them as recent"),
+        "{}",
+        out.stderr
+    );
+    let same = ctxlens(&[
+        "replay",
+        "--snapshot",
+        "tests/data/snapshot-u1.json",
+        "--json",
+    ]);
+    assert_eq!((same.code, same.stderr.as_str()), (0, ""));
+}
+
 /// With `--config FILE`, the keymap and themes read are the ones beside FILE: a broken keymap
 /// there stops `tui` (exit 2, naming it) before the terminal is needed, and a theme there is
 /// found by its name.

@@ -205,8 +205,8 @@ fn bad_input_is_a_usage_error_naming_it() {
     expect_error(
         &["diff", "u005", "--against", "nope"],
         2,
-        "ctxlens: policy error: policy nope: No such file or directory (os error 2) (presets: \
-         prolaunch, layered-adr)",
+        "ctxlens: policy nope: no preset of that name, and no such file (presets: prolaunch, \
+         layered-adr)",
     );
     let bad = common::write_temp("bad-diff.json", "{\n  \"user_id\": \"u1\",\n  oops\n}");
     let path = bad.to_str().expect("utf-8 path");
@@ -271,6 +271,28 @@ fn one_user_at_two_moments() {
     assert!(has("memory_bank_row_added", "mb:330"), "{inputs:?}");
     assert!(has("memory_bank_row_added", "mb:331"), "{inputs:?}");
     assert!(d["first_cause"].is_object());
+    // What A could not reconstruct is said, B (as stored now) has nothing to say.
+    assert_eq!(d["a"]["as_of"]["milestone"], "M8", "{}", d["a"]);
+    assert!(
+        d["a"]["as_of"]["notes"]
+            .as_array()
+            .is_some_and(|n| n.iter().any(|n| n["source"] == "user_journeys")),
+        "{}",
+        d["a"]
+    );
+    assert!(d["b"].get("as_of").is_none(), "{}", d["b"]);
+    let before = ctxlens(&["diff", "u005", "--at", "1990-01-01T00:00:00Z"]);
+    assert_eq!(before.code, 0, "{}", before.stderr);
+    assert!(
+        before
+            .stdout
+            .contains("not reconstructed in A, u005 as of 1990-01-01T00:00:00Z (")
+            && before
+                .stdout
+                .contains("T is before any of this user's dated data"),
+        "{}",
+        before.stdout
+    );
     let two = json(&[
         "diff",
         "u062",

@@ -138,10 +138,10 @@ fn cause(cmp: &Comparison, out: &mut Vec<Row>) {
         format!("  the only input change explains {what}")
     } else {
         format!(
-            "  {} of {} input changes explain {what} ({} replays{}){}",
+            "  {} of {} input changes explain {what} ({}{}){}",
             cmp.replayed(),
             cmp.inputs.len(),
-            cmp.replays,
+            crate::text::count(cmp.replays as u64, "replay", "replays"),
             if cmp.minimal { "" } else { ", budget spent" },
             if first.upstream {
                 ": the hits the query moved"

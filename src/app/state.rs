@@ -4,7 +4,7 @@ use std::collections::{BTreeSet, VecDeque};
 
 pub use super::action::{Unreadable, UserStats};
 use super::keymap::Keymap;
-use super::task::Task;
+use super::task::Loading;
 use crate::engine::{Assembly, Engine, Policy, Snapshot, Tokenizer};
 use crate::findings::Finding;
 use crate::loaded::Loaded;
@@ -222,8 +222,8 @@ pub struct StatusState {
     pub demo: bool,
     pub stores: Vec<StoreStatus>,
     pub message: Option<Message>,
-    /// What is loading right now (spinner while non-empty).
-    pub loading: Vec<Task>,
+    /// What is loading right now, and since when (spinner while non-empty).
+    pub loading: Loading,
     pub health: Health,
 }
 
@@ -493,9 +493,14 @@ impl LiveEntry {
 /// The live screen: recent events (newest first).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveState {
+    /// The newest [`MAX_EVENTS`] events, newest first.
     pub events: VecDeque<LiveEntry>,
-    /// Events that arrived while paused, shown on resume.
+    /// Events that arrived while paused (the newest [`MAX_EVENTS`]), shown on resume.
     pub held: VecDeque<LiveEntry>,
+    /// Every event received since the TUI opened, kept or not.
+    pub received: u64,
+    /// Events received during this pause, held or not.
+    pub held_received: u64,
     /// Where the events come from (the demo's built-in source, a channel, none).
     pub source: String,
     /// Every user's events, not only the open user's.
@@ -563,7 +568,7 @@ impl State {
                 source,
                 demo,
                 message: None,
-                loading: Vec::new(),
+                loading: Loading::default(),
                 health: Health::default(),
             },
             users: UsersState {

@@ -57,6 +57,46 @@ impl fmt::Display for Task {
     }
 }
 
+/// The tasks under way, each with the app clock's tick it started at (the status line says how
+/// long one has waited, so a store that answers its health check but not its queries shows).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Loading(Vec<(Task, u64)>);
+
+impl Loading {
+    /// `tasks` under way since tick 0.
+    pub fn of(tasks: &[Task]) -> Self {
+        Loading(tasks.iter().map(|t| (*t, 0)).collect())
+    }
+
+    pub fn contains(&self, task: &Task) -> bool {
+        self.0.iter().any(|(t, _)| t == task)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `task` under way from `tick`; one already under way keeps its start.
+    pub fn start(&mut self, task: Task, tick: u64) {
+        if !self.contains(&task) {
+            self.0.push((task, tick));
+        }
+    }
+
+    pub fn done(&mut self, task: Task) {
+        self.0.retain(|(t, _)| *t != task);
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// Each task under way and the tick it started at, in the order they started.
+    pub fn iter(&self) -> impl Iterator<Item = (Task, u64)> + '_ {
+        self.0.iter().copied()
+    }
+}
+
 /// Why a task failed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TaskError {

@@ -169,6 +169,9 @@ struct SideJson<'a> {
     now: String,
     policy: &'a str,
     total_tokens: usize,
+    /// A side read as of an instant: the milestone of then and what could not be reconstructed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    as_of: Option<crate::loaded::AsOfView>,
 }
 
 #[derive(Serialize)]
@@ -288,7 +291,15 @@ pub fn diff(
     write_cause(out, &c)?;
     write_inputs(out, &c)?;
     write_items(out, &c)?;
-    write_prompt(out, &lines)
+    write_prompt(out, &lines)?;
+    // What a side read as of an instant could not reconstruct: its empty layers are not news.
+    for (name, side) in [("A", a), ("B", b)] {
+        if let Some(view) = side.loaded.as_of() {
+            let whose = format!(" in {name}, {}", inert_line(&side.source));
+            super::replay::write_as_of_notes_of(out, &view, &whose)?;
+        }
+    }
+    Ok(())
 }
 
 fn side_json<'a>(s: &'a Side, total: usize) -> SideJson<'a> {
@@ -299,6 +310,7 @@ fn side_json<'a>(s: &'a Side, total: usize) -> SideJson<'a> {
         now: fmt_ts(&snap.now),
         policy: &s.policy.name,
         total_tokens: total,
+        as_of: s.loaded.as_of(),
     }
 }
 
@@ -426,10 +438,10 @@ fn write_cause(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {
             )
         };
         format!(
-            "  explains {what} {also}: {} of {} input changes (delta debugging, {} replays{budget})",
+            "  explains {what} {also}: {} of {} input changes (delta debugging, {}{budget})",
             c.replayed(),
             c.inputs.len(),
-            c.replays
+            crate::text::count(c.replays as u64, "replay", "replays")
         )
     };
     writeln!(out, "{}\n", paint(DIM, &how)).map_err(io)

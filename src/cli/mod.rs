@@ -73,7 +73,11 @@ fn signal_name(n: i32) -> String {
 
 impl From<PolicyError> for CliError {
     fn from(e: PolicyError) -> Self {
-        CliError::Usage(format!("policy error: {e}"))
+        match e {
+            // Names the policy itself (`policy nope: …`).
+            PolicyError::Io(why) => CliError::Usage(why),
+            e => CliError::Usage(format!("policy error: {e}")),
+        }
     }
 }
 

@@ -54,6 +54,14 @@ pub async fn replay(
     if let Some(f) = crate::findings::narrower_search(snap, &ctx.policy) {
         eprintln!("ctxlens: note: {}", inert_line(&f.message));
     }
+    // Items dated after now score as recent: a clock ahead changes the replay, so it is said.
+    for f in crate::findings::future_timestamps(loaded.data(), snap) {
+        eprintln!(
+            "ctxlens: note: {}: {}",
+            crate::text::shown_id(&f.source),
+            inert_line(&f.message)
+        );
+    }
     let margins = explain.then(|| loaded.margins(&ctx.engine, &ctx.policy));
     let as_of = loaded.as_of();
     match mode {
@@ -139,10 +147,19 @@ pub fn as_of_line(a: &AsOfView) -> String {
 
 /// What cannot be told of the instant, one line per note.
 pub(super) fn write_as_of_notes(out: &mut impl Write, a: &AsOfView) -> Result<(), CliError> {
+    write_as_of_notes_of(out, a, "")
+}
+
+/// The notes of [`write_as_of_notes`], their title naming whose they are (`of A, …`).
+pub(super) fn write_as_of_notes_of(
+    out: &mut impl Write,
+    a: &AsOfView,
+    whose: &str,
+) -> Result<(), CliError> {
     if a.notes.is_empty() {
         return Ok(());
     }
-    let title = format!("not reconstructed ({})", a.notes.len());
+    let title = format!("not reconstructed{whose} ({})", a.notes.len());
     writeln!(out, "\n{}", paint(super::output::YELLOW.bold(), &title)).map_err(io)?;
     for n in &a.notes {
         writeln!(

@@ -304,7 +304,6 @@ impl Lister {
     }
 }
 
-/// `n` user ids drawn uniformly from the whole listing (Algorithm R), in listing order.
 /// `n` ids drawn evenly from the store's (reservoir sampling), in listing order, and how many
 /// there were.
 async fn sample(store: &dyn Store, n: usize, seed: u64) -> Result<(Vec<String>, u64), StoreError> {

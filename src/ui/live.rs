@@ -10,6 +10,7 @@ use super::{block, il, styled};
 use crate::app::live_view::{self, Row, Tone};
 use crate::app::state::{LiveEntry, State};
 use crate::engine::Decision;
+use crate::text::thousands;
 
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let (cache, rows, events) = live_view::areas(s, area);
@@ -81,7 +82,15 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     // last, dropped when the title would be cut.
     let (state, hints) = if live.paused {
         (
-            format!(" · PAUSED, {} new held", live.held.len()),
+            if live.held_received > live.held.len() as u64 {
+                format!(
+                    " · PAUSED, {} new, the newest {} held",
+                    thousands(live.held_received as f64, 0),
+                    live.held.len()
+                )
+            } else {
+                format!(" · PAUSED, {} new held", live.held.len())
+            },
             " · p resumes · a all/mine",
         )
     } else {
@@ -95,11 +104,17 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     // Which rows are on screen, once they do not all fit (as the findings panel says it).
     let place =
         super::place(first, height, shown.len()).map_or(String::new(), |p| format!(" · rows {p}"));
+    // Held while paused, an event is received all the same; past the bound, the oldest go.
+    let kept = (live.events.len() + live.held.len()) as u64;
+    let gone = if live.received > kept {
+        format!(", the newest {} kept", thousands(kept as f64, 0))
+    } else {
+        String::new()
+    };
     let head = format!(
-        " Events{trouble}{state} · {whose} · {} shown of {} received{place}",
+        " Events{trouble}{state} · {whose} · {} shown of {} received{gone}{place}",
         shown.len(),
-        // Held while paused, an event is received all the same.
-        live.events.len() + live.held.len()
+        thousands(live.received as f64, 0),
     );
     // An unreadable message carries no time: the one shown (marked `*`) is its arrival's.
     let unreadable = shown

@@ -288,3 +288,39 @@ async fn the_events_title_says_which_rows_are_shown() {
     let bottom = title(&s);
     assert!(bottom.contains("/60") && bottom != top, "{bottom}");
 }
+
+/// Past the bound of events kept, the title still counts every event received, and says only
+/// the newest are kept; a pause counts what it held the same way.
+#[tokio::test]
+async fn every_event_received_is_counted_past_the_bound_kept() {
+    use crate::app::state::MAX_EVENTS;
+    let (mut s, ctx) = demo_app().await;
+    settle(&mut s, &ctx, Action::ShowLive).await;
+    let ev = |n: usize| {
+        Action::Progress(crate::store::ProgressEvent {
+            user_id: "u001".into(),
+            milestone: "M1".into(),
+            progress: 50.0,
+            timestamp: format!("2025-01-15T12:{:02}:{:02}Z", n / 60 % 60, n % 60),
+        })
+    };
+    for n in 0..MAX_EVENTS + 50 {
+        settle(&mut s, &ctx, ev(n)).await;
+    }
+    let t = text(&s, 200, 40);
+    assert!(
+        t.contains("200 shown of 250 received, the newest 200 kept"),
+        "{t}"
+    );
+    settle(&mut s, &ctx, Action::Pause).await;
+    for n in 0..MAX_EVENTS + 5 {
+        settle(&mut s, &ctx, ev(n)).await;
+    }
+    let t = text(&s, 200, 40);
+    assert!(t.contains("PAUSED, 205 new, the newest 200 held"), "{t}");
+    assert!(t.contains("of 455 received, the newest 400 kept"), "{t}");
+    settle(&mut s, &ctx, Action::Pause).await;
+    assert_eq!((s.live.held_received, s.live.events.len()), (0, MAX_EVENTS));
+    let t = text(&s, 200, 40);
+    assert!(t.contains("of 455 received, the newest 200 kept"), "{t}");
+}

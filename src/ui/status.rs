@@ -8,6 +8,9 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use super::{hint, il, spinner, styled};
+
+/// Seconds a task runs before the status bar says how long it has waited.
+const WAITED_SHOWN: u64 = 3;
 use crate::app::Action;
 use crate::app::layout::tabs;
 use crate::app::state::{Input, InputKind, Quit, State};
@@ -383,7 +386,21 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) -> usize {
             t.accent(),
         )]]);
     }
-    let what: Vec<String> = s.status.loading.iter().map(ToString::to_string).collect();
+    // A task that has waited a while says how long: a store can answer its health check and
+    // still hold every query (a locked table), and the bar must not look idle then.
+    let what: Vec<String> = s
+        .status
+        .loading
+        .iter()
+        .map(|(task, since)| {
+            let waited = s.ui.tick.saturating_sub(since) / crate::app::state::TICKS_PER_SECOND;
+            if waited >= WAITED_SHOWN {
+                format!("{task} {waited} s")
+            } else {
+                task.to_string()
+            }
+        })
+        .collect();
     let loading = (!what.is_empty()).then(|| {
         bar.push(vec![
             vec![styled(

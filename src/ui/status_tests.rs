@@ -91,7 +91,7 @@ fn the_status_bar_keeps_what_may_be_trusted_at_80_and_120_columns() {
         for host in hosts {
             let mut s = live_redacted(host);
             shown.push(bar(&s, w));
-            s.status.loading = vec![Task::Users, Task::Stats];
+            s.status.loading = crate::app::task::Loading::of(&[Task::Users, Task::Stats]);
             shown.push(bar(&s, w));
             s.status.loading.clear();
             s.status.stores.iter_mut().for_each(|st| st.up = true);
@@ -610,6 +610,26 @@ async fn stores_not_answered_for_yet_are_said_to_be_checked() {
     let shown = bar(&s, 120);
     assert!(
         shown.contains("● DOWN redis") && !shown.contains("checking"),
+        "{shown}"
+    );
+}
+
+/// A task that has waited seconds says how long (a store that answers its health check but
+/// holds every query — a locked table — must not look idle); a quick one says only its name.
+#[tokio::test]
+async fn a_task_that_waits_says_how_long() {
+    let (mut s, _ctx) = demo_app().await;
+    s.status.loading.clear();
+    s.ui.tick = 1_000;
+    s.status.loading.start(Task::User, 1_000 - 125);
+    s.status.loading.start(Task::Stats, 1_000 - 5);
+    let shown = bar(&s, 120);
+    assert!(shown.contains(" user 12 s, stats"), "{shown}");
+    assert!(!shown.contains("stats 0 s"), "{shown}");
+    s.status.loading.done(Task::User);
+    let shown = bar(&s, 120);
+    assert!(
+        shown.contains(" stats") && !shown.contains("user"),
         "{shown}"
     );
 }

@@ -159,10 +159,10 @@ async fn loading_error_counting_and_small_states() {
     let engine = crate::engine::Engine::default();
     let session = crate::app::update::tests::session(&engine);
     let mut s = State::new(session, "DEMO".into(), true, "default".into(), false);
-    s.status.loading = vec![
+    s.status.loading = crate::app::task::Loading::of(&[
         crate::app::Task::Users,
         crate::app::Task::Tokenizer(crate::engine::Tokenizer::Cl100kBase),
-    ];
+    ]);
     snap("loading", &mut s);
     crate::app::update(
         &mut s,

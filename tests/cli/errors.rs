@@ -35,7 +35,7 @@ fn policy_errors_exit_2_naming_file_line_column_or_key() {
             "/nonexistent/p.toml",
         ],
         2,
-        "ctxlens: policy error: policy /nonexistent/p.toml: No such file or directory (os error 2) (presets: prolaunch, layered-adr)",
+        "ctxlens: policy /nonexistent/p.toml: No such file or directory (presets: prolaunch, layered-adr)",
     );
     expect_error(
         &[
@@ -80,7 +80,7 @@ fn snapshot_errors_exit_2_naming_file_line_column() {
     expect_error(
         &["replay", "--snapshot", "/nonexistent/s.json"],
         2,
-        "ctxlens: snapshot /nonexistent/s.json: No such file or directory (os error 2)",
+        "ctxlens: snapshot /nonexistent/s.json: No such file or directory",
     );
     // What a file cannot do is refused, not silently skipped.
     let file = "tests/data/snapshot-u1.json";

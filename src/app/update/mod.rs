@@ -363,13 +363,11 @@ pub(super) fn page(s: &State) -> usize {
 }
 
 pub(super) fn start_loading(s: &mut State, task: Task) {
-    if !s.status.loading.contains(&task) {
-        s.status.loading.push(task);
-    }
+    s.status.loading.start(task, s.ui.tick);
 }
 
 pub(super) fn done_loading(s: &mut State, task: Task) {
-    s.status.loading.retain(|l| *l != task);
+    s.status.loading.done(task);
 }
 
 pub(super) fn info(s: &mut State, text: &str) {

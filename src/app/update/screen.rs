@@ -67,6 +67,7 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             if s.ui.redact {
                 crate::loaded::mask_event(&mut ev, &s.session.engine.milestones);
             }
+            s.live.received += 1;
             arrived(s, LiveEntry::Event(ev));
             vec![]
         }
@@ -74,6 +75,7 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             if s.ui.redact {
                 u.why = crate::engine::redact::mask_quoted(&u.why);
             }
+            s.live.received += 1;
             arrived(s, LiveEntry::Unreadable(u));
             vec![]
         }
@@ -86,6 +88,7 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             s.live.paused = !s.live.paused;
             if !s.live.paused {
                 let held = std::mem::take(&mut s.live.held);
+                s.live.held_received = 0;
                 for ev in held.into_iter().rev() {
                     arrived(s, ev);
                 }
@@ -104,6 +107,7 @@ fn arrived(s: &mut State, entry: LiveEntry) {
     let live = &mut s.live;
     live.trouble = None;
     if live.paused {
+        live.held_received += 1;
         live.held.push_front(entry);
         live.held.truncate(MAX_EVENTS);
         return;
