@@ -7,7 +7,17 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    if let Err(e) = color_eyre::install() {
+    // Colour only for a person at a terminal: a panic's report piped to a log stays plain.
+    use std::io::IsTerminal;
+    let theme = if std::io::stderr().is_terminal() {
+        color_eyre::config::Theme::dark()
+    } else {
+        color_eyre::config::Theme::new()
+    };
+    if let Err(e) = color_eyre::config::HookBuilder::default()
+        .theme(theme)
+        .install()
+    {
         eprintln!("ctxlens: cannot install error hooks: {e}");
     }
     ctxlens::cli::main()

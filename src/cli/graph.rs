@@ -163,9 +163,9 @@ fn write_text(
         paint(
             BOLD,
             &format!(
-                "Milestone dependencies{title} ({} milestones, {} layers; an edge implied by a longer path is not drawn)",
-                g.ids().len(),
-                g.layer_count()
+                "Milestone dependencies{title} ({}, {}; an edge implied by a longer path is not drawn)",
+                crate::text::count(g.ids().len() as u64, "milestone", "milestones"),
+                crate::text::count(g.layer_count() as u64, "layer", "layers")
             )
         )
     )

@@ -377,13 +377,18 @@ pub fn main() -> ExitCode {
     };
     let redact = cli.global.redact;
     // `report` and `optimize` answer Ctrl-C themselves (the figures so far, PARTIAL), the TUI
-    // restores the terminal first, `watch` runs until stopped; any other command stops at once,
+    // restores the terminal first, `watch` runs until stopped, `seed` never stops between
+    // making one store's writes visible and the other's; any other command stops at once,
     // even while a store keeps a statement waiting, and even when started with SIGINT ignored
     // (a background job of a script).
     let interruptible = !matches!(
         cli.command,
         Some(
-            Command::Report(_) | Command::Optimize(_) | Command::Tui { .. } | Command::Watch { .. }
+            Command::Report(_)
+                | Command::Optimize(_)
+                | Command::Tui { .. }
+                | Command::Watch { .. }
+                | Command::Seed { .. }
         ) | None
     );
     let command = async {
@@ -458,6 +463,11 @@ fn usage_error(e: &clap::Error) -> ExitCode {
 /// Resolves when a stop is asked for: Ctrl-C (SIGINT) or SIGTERM (a CI job or a container
 /// stopped). Without a handler there is nothing to wait for: never.
 pub(crate) async fn stop_asked() {
+    stop_signal().await;
+}
+
+/// [`stop_asked`], saying which signal asked: 2 (SIGINT) or 15 (SIGTERM).
+pub(crate) async fn stop_signal() -> i32 {
     let interrupt = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
@@ -472,8 +482,8 @@ pub(crate) async fn stop_asked() {
         }
     };
     tokio::select! {
-        () = interrupt => {}
-        () = terminate => {}
+        () = interrupt => 2,
+        () = terminate => 15,
     }
 }
 

@@ -44,7 +44,17 @@ pub async fn migrate(global: &GlobalArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Loads the demo (or a synthetic fleet) into Postgres, in one transaction, and Redis.
+/// The most users `seed --synthetic` writes: Redis holds a seed's writes until its `EXEC`
+/// (about 2 KB a user), and Postgres its rows until the commit.
+pub const MAX_SEEDED: usize = 1_000_000;
+
+/// Users generated and written at a time: a synthetic fleet is never held whole.
+const USERS_AT_ONCE: usize = 1_000;
+
+/// Loads the demo (or a synthetic fleet, generated a batch at a time) into Postgres and Redis:
+/// both stores or neither. Postgres is written in a transaction and Redis in a `MULTI`, the
+/// users a batch at a time; only then is Redis's `EXEC` run and Postgres committed. Stopped
+/// (Ctrl-C, SIGTERM) before that, neither store changes; the last step is not stopped halfway.
 pub async fn seed(
     global: &GlobalArgs,
     synthetic: Option<usize>,
@@ -59,9 +69,17 @@ pub async fn seed(
             "seed writes to live stores: set --redis-url and/or --database-url".into(),
         ));
     }
-    let data = match synthetic {
-        Some(n) => crate::demo::generator::generate_synthetic(seed, n),
-        None => Dataset::demo(),
+    if let Some(n) = synthetic.filter(|n| *n > MAX_SEEDED) {
+        return Err(CliError::Usage(format!(
+            "--synthetic {}: seed writes at most {} users (the stores hold a seed's writes \
+             until it commits); report and optimize take --synthetic without stores",
+            crate::text::thousands(n as f64, 0),
+            crate::text::thousands(MAX_SEEDED as f64, 0)
+        )));
+    }
+    let fleet = match synthetic {
+        Some(n) => Fleet::Synthetic { seed, n },
+        None => Fleet::Demo(Dataset::demo()),
     };
     let runtime = |e: seed::SeedError| CliError::Runtime(e.to_string());
     let pg = match &e.database_url {
@@ -80,24 +98,44 @@ pub async fn seed(
     if let Some(r) = &r {
         seed::check_redis(r, force).await.map_err(runtime)?;
     }
-    // Postgres is written in a transaction committed only once Redis has its keys.
-    let staged = match &pg {
-        Some(pg) => Some(
-            seed::stage_postgres(pg, &data, force)
-                .await
-                .map_err(runtime)?,
-        ),
-        None => None,
+    let cluster = r.as_ref().is_some_and(RedisStore::is_cluster);
+    let nothing = if cluster {
+        "; Postgres was left as it was (a cluster's keys are written as they come: those \
+         already written stay)"
+    } else {
+        ": seed wrote nothing"
     };
-    let keys = match &r {
-        Some(r) => match seed::seed_redis(r, &data, no_ttl, force).await {
+    let staging = stage(pg.as_ref(), r.as_ref(), &fleet, no_ttl, force);
+    let (mut pg_seed, redis_seed, users) = tokio::select! {
+        staged = staging => staged.map_err(|e| CliError::Runtime(format!("{e}{nothing}")))?,
+        n = super::stop_signal() => {
+            let left = if cluster {
+                "Postgres was left as it was (a cluster's keys already written stay)"
+            } else {
+                "both stores are as they were"
+            };
+            eprintln!("ctxlens: note: seed stopped before it made its writes visible: {left}");
+            return Err(CliError::Signal(n));
+        }
+    };
+    // From here on, a stop waits: both stores' writes are made visible, one after the other.
+    if let Some(p) = &mut pg_seed {
+        p.seal()
+            .await
+            .map_err(|e| CliError::Runtime(format!("{e}{nothing}")))?;
+    }
+    let keys = match redis_seed {
+        Some(rs) => match rs.exec().await {
             Ok(keys) => Some(keys),
             Err(err) => {
-                let left = match staged {
-                    Some(tx) => match tx.rollback().await {
-                        Ok(()) => "; Postgres was left as it was",
-                        Err(_) => "; Postgres was not committed",
-                    },
+                let left = match pg_seed {
+                    Some(p) => {
+                        if p.rollback().await {
+                            "; Postgres was left as it was"
+                        } else {
+                            "; Postgres was not committed"
+                        }
+                    }
                     None => "",
                 };
                 return Err(CliError::Runtime(format!("{err}{left}")));
@@ -105,15 +143,20 @@ pub async fn seed(
         },
         None => None,
     };
-    if let (Some(pg), Some(tx)) = (&pg, staged) {
-        tx.commit().await.map_err(|err| {
-            CliError::Runtime(crate::store::fault::pg_error(&pg.label, "commit", &err).to_string())
+    if let (Some(pg), Some(p)) = (&pg, pg_seed) {
+        p.commit().await.map_err(|err| {
+            let redis = if keys.is_some() {
+                " (Redis was written: seed again with --force)"
+            } else {
+                ""
+            };
+            CliError::Runtime(format!("{err}{redis}"))
         })?;
         println!(
             "{}: {} users, {} knowledge rows",
             pg.label,
-            data.users.len(),
-            data.knowledge.len()
+            users,
+            fleet.knowledge().len()
         );
     }
     if let (Some(r), Some(keys)) = (&r, keys) {
@@ -124,4 +167,66 @@ pub async fn seed(
         );
     }
     Ok(())
+}
+
+/// What a seed writes: the demo, or a synthetic fleet made a batch at a time.
+enum Fleet {
+    Demo(Dataset),
+    Synthetic { seed: u64, n: usize },
+}
+
+impl Fleet {
+    fn knowledge(&self) -> std::borrow::Cow<'_, [crate::store::dataset::KnowledgeRow]> {
+        match self {
+            Fleet::Demo(d) => std::borrow::Cow::Borrowed(&d.knowledge),
+            Fleet::Synthetic { .. } => {
+                std::borrow::Cow::Owned(crate::demo::generator::knowledge_rows())
+            }
+        }
+    }
+}
+
+/// Writes `fleet` into a Postgres transaction and a Redis `MULTI`, neither made visible; how
+/// many users it wrote.
+async fn stage<'a>(
+    pg: Option<&'a PgStore>,
+    r: Option<&'a RedisStore>,
+    fleet: &Fleet,
+    no_ttl: bool,
+    force: bool,
+) -> Result<(Option<seed::PgSeed<'a>>, Option<seed::RedisSeed<'a>>, usize), seed::SeedError> {
+    let mut p = match pg {
+        Some(pg) => Some(seed::stage_postgres(pg, &fleet.knowledge(), force).await?),
+        None => None,
+    };
+    let mut rs = match r {
+        Some(r) => Some(seed::RedisSeed::begin(r, no_ttl, force).await?),
+        None => None,
+    };
+    let mut write = async |batch: &[crate::store::dataset::DemoUser]| {
+        if let Some(p) = &mut p {
+            p.add(batch).await?;
+        }
+        if let Some(rs) = &mut rs {
+            rs.add(batch).await?;
+        }
+        Ok::<_, seed::SeedError>(batch.len())
+    };
+    let mut users = 0;
+    match fleet {
+        Fleet::Demo(d) => {
+            for batch in d.users.chunks(USERS_AT_ONCE) {
+                users += write(batch).await?;
+            }
+        }
+        Fleet::Synthetic { seed, n } => {
+            for start in (0..*n).step_by(USERS_AT_ONCE) {
+                let batch: Vec<_> = (start..(start + USERS_AT_ONCE).min(*n))
+                    .map(|i| crate::demo::generator::synthetic_user(*seed, i))
+                    .collect();
+                users += write(&batch).await?;
+            }
+        }
+    }
+    Ok((p, rs, users))
 }

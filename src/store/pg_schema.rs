@@ -168,14 +168,19 @@ CREATE INDEX IF NOT EXISTS {kn_index} ON {kn} USING hnsw (embedding vector_cosin
 /// `{rel}{suffix}` when it is a plain identifier within Postgres's 63 bytes; else `rel` cleaned,
 /// shortened and followed by a hash of it, so that names stay distinct and within the limit.
 fn index_name(rel: &str, suffix: &str) -> String {
+    index_name_within(rel, suffix, 63)
+}
+
+/// [`index_name`] within `max` bytes.
+fn index_name_within(rel: &str, suffix: &str, max: usize) -> String {
     let plain = rel.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    if plain && rel.len() + suffix.len() <= 63 {
+    if plain && rel.len() + suffix.len() <= max {
         return format!("{rel}{suffix}");
     }
     let clean: String = rel
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .take(63 - suffix.len() - 18)
+        .take(max.saturating_sub(suffix.len() + 18))
         .collect();
     let hash = xxhash_rust::xxh3::xxh3_64(rel.as_bytes());
     format!("{clean}_{hash:016x}{suffix}")
@@ -250,6 +255,21 @@ impl PartialIndex {
                 let hash = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
                 format!("{prefix}h_{clean}_{hash:016x}")
             }
+        };
+        // A long table name leaves no room for the id's hash: the table's part is shortened
+        // (names that fit are kept as they were, so indexes made before are still found).
+        let name = match milestone {
+            Some(id) if name.len() > 63 => {
+                let short = index_name_within(&t.knowledge_rel, "_embedding_", 63 - 19 - 8);
+                let clean: String = id
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .take(63 - short.len() - 19)
+                    .collect();
+                let hash = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
+                format!("{short}h_{clean}_{hash:016x}")
+            }
+            _ => name,
         };
         PartialIndex {
             name,

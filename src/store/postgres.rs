@@ -196,10 +196,11 @@ pub fn label(opts: &PgConnectOptions) -> String {
         Some(dir) => format!("{}:{}", dir.display(), opts.get_port()),
         None => format!("{}:{}", opts.get_host(), opts.get_port()),
     };
+    // A URL naming no database connects to the one named as the user: that one is named.
     format!(
         "postgres {}/{}",
         crate::text::inert_line(&place),
-        opts.get_database().unwrap_or("")
+        crate::text::inert_line(opts.get_database().unwrap_or(opts.get_username()))
     )
 }
 
@@ -215,6 +216,11 @@ fn a_socket_in_the_url_is_the_place_named() {
     assert_eq!(
         label_of("postgres://postgres:secret@db.internal:5433/walk"),
         "postgres db.internal:5433/walk"
+    );
+    // No database in the URL: the server's default, the user's name, is the one named.
+    assert_eq!(
+        label_of("postgres://alice:secret@127.0.0.1:5432"),
+        "postgres 127.0.0.1:5432/alice"
     );
 }
 

@@ -522,6 +522,76 @@ impl RedisStore {
         }
     }
 
+    /// A cluster (several masters, writes routed by key), not one server.
+    pub fn is_cluster(&self) -> bool {
+        self.cluster.is_some()
+    }
+
+    /// A connection of its own in `MULTI` (a seed's transaction, see `seed::RedisSeed`): not
+    /// the shared one, which reconnects by itself and would run what follows a lost `MULTI`
+    /// at once. A long `EXEC` is given at least a minute.
+    pub async fn transaction(&self) -> Result<redis::aio::MultiplexedConnection, StoreError> {
+        let config = redis::AsyncConnectionConfig::new()
+            .set_connection_timeout(Some(self.deadline))
+            .set_response_timeout(Some(self.deadline.max(Duration::from_secs(60))));
+        let mut conn = self
+            .client
+            .get_multiplexed_async_connection_with_config(&config)
+            .await
+            .map_err(|e| self.fail("connect", e))?;
+        redis::cmd("MULTI")
+            .query_async::<()>(&mut conn)
+            .await
+            .map_err(|e| self.fail("MULTI", e))?;
+        Ok(conn)
+    }
+
+    /// Queues `cmds` in the transaction of `conn`.
+    pub async fn queue(
+        &self,
+        conn: &mut redis::aio::MultiplexedConnection,
+        cmds: Vec<redis::Cmd>,
+    ) -> Result<(), StoreError> {
+        if cmds.is_empty() {
+            return Ok(());
+        }
+        let mut pipe = redis::pipe();
+        for c in cmds {
+            pipe.add_command(c).ignore();
+        }
+        pipe.query_async::<()>(conn)
+            .await
+            .map_err(|e| self.fail("write", e))
+    }
+
+    /// Runs the transaction of `conn`: every queued write at once, or (an error) none if the
+    /// server refused one while queuing.
+    pub async fn commit(
+        &self,
+        conn: &mut redis::aio::MultiplexedConnection,
+    ) -> Result<(), StoreError> {
+        let answer = redis::cmd("EXEC")
+            .query_async::<Value>(conn)
+            .await
+            .map_err(|e| self.fail("EXEC", e))?;
+        let refused = match &answer {
+            Value::Array(replies) => replies.iter().find_map(|v| match v {
+                Value::ServerError(e) => Some(format!("{e:?}")),
+                _ => None,
+            }),
+            Value::Nil => Some("the transaction was aborted".to_string()),
+            _ => None,
+        };
+        match refused {
+            None => Ok(()),
+            Some(why) => Err(fault::redis_error(
+                &self.label,
+                "EXEC",
+                &redis::RedisError::from((redis::ErrorKind::Client, "a write failed", why)),
+            )),
+        }
+    }
+
     /// Whether any key under the prefix exists on any node.
     pub async fn has_keys(&self) -> Result<bool, StoreError> {
         let pattern = format!("{}*", glob_escape(&self.prefix));

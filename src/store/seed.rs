@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::dataset::{Dataset, RedisValue};
+use super::dataset::{Dataset, DemoUser, KnowledgeRow, RedisValue};
 pub use super::pg_schema::{PartialIndex, general_index, partial_indexes};
 use super::pg_schema::{qualified, schema_sql, unscorable_index, unscorable_index_sql};
 use super::postgres::PgStore;
@@ -227,19 +227,26 @@ pub async fn check_redis(r: &RedisStore, force: bool) -> Result<(), SeedError> {
 
 /// Seeds Postgres in one transaction, committed.
 pub async fn seed_postgres(pg: &PgStore, data: &Dataset, force: bool) -> Result<(), SeedError> {
-    let tx = stage_postgres(pg, data, force).await?;
-    tx.commit()
-        .await
-        .map_err(|e| SeedError(super::fault::pg_error(&pg.label, "commit", &e).to_string()))
+    let mut staged = stage_postgres(pg, &data.knowledge, force).await?;
+    staged.add(&data.users).await?;
+    staged.seal().await?;
+    staged.commit().await
 }
 
-/// Writes the seed into a Postgres transaction and returns it uncommitted: the caller commits
-/// once the other store has its part too (and a dropped transaction rolls back).
-pub async fn stage_postgres(
-    pg: &PgStore,
-    data: &Dataset,
+/// Postgres's part of a seed, in a transaction not yet committed: the caller commits once the
+/// other store has its part too, and a dropped one rolls back.
+pub struct PgSeed<'a> {
+    pg: &'a PgStore,
+    tx: sqlx::Transaction<'static, sqlx::Postgres>,
+}
+
+/// Empties the tables (`force`, else refuses rows already there) and writes `knowledge`, in a
+/// transaction left open for the users ([`PgSeed::add`]).
+pub async fn stage_postgres<'a>(
+    pg: &'a PgStore,
+    knowledge: &[KnowledgeRow],
     force: bool,
-) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, SeedError> {
+) -> Result<PgSeed<'a>, SeedError> {
     let fail = pg_fail(&pg.label);
     let dim = pg.dim.ok_or_else(|| {
         SeedError(format!(
@@ -264,19 +271,44 @@ pub async fn stage_postgres(
     .execute(&mut *tx)
     .await
     .map_err(|e| fail("truncate", e))?;
-    insert_knowledge(&mut tx, &kn, data, dim, &pg.label).await?;
-    insert_users(&mut tx, [&uj, &mb], data, &pg.label).await?;
-    for table in [&mb, &kn] {
-        let sql = format!(
-            "SELECT setval(pg_get_serial_sequence($1, 'id'), GREATEST((SELECT max(id) FROM {table}), 1))"
-        );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(table)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| fail(table, e))?;
+    insert_knowledge(&mut tx, &kn, knowledge, dim, &pg.label).await?;
+    Ok(PgSeed { pg, tx })
+}
+
+impl PgSeed<'_> {
+    /// Writes `users`' journeys and memory-bank rows.
+    pub async fn add(&mut self, users: &[DemoUser]) -> Result<(), SeedError> {
+        let [uj, mb, _] = seed_tables(self.pg);
+        insert_users(&mut self.tx, [&uj, &mb], users, &self.pg.label).await
     }
-    Ok(tx)
+
+    /// Moves the id sequences past the rows written: the last step before the commit.
+    pub async fn seal(&mut self) -> Result<(), SeedError> {
+        let fail = pg_fail(&self.pg.label);
+        let [_, mb, kn] = seed_tables(self.pg);
+        for table in [&mb, &kn] {
+            let sql = format!(
+                "SELECT setval(pg_get_serial_sequence($1, 'id'), GREATEST((SELECT max(id) FROM {table}), 1))"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(table)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(|e| fail(table, e))?;
+        }
+        Ok(())
+    }
+
+    pub async fn commit(self) -> Result<(), SeedError> {
+        self.tx.commit().await.map_err(|e| {
+            SeedError(super::fault::pg_error(&self.pg.label, "commit", &e).to_string())
+        })
+    }
+
+    /// Undoes the transaction; whether the store confirmed it.
+    pub async fn rollback(self) -> bool {
+        self.tx.rollback().await.is_ok()
+    }
 }
 
 /// An error of one step of the seed, named as the store names its errors.
@@ -288,12 +320,12 @@ fn pg_fail(label: &str) -> impl Fn(&str, sqlx::Error) -> SeedError + '_ {
 async fn insert_knowledge(
     tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
     kn: &str,
-    data: &Dataset,
+    knowledge: &[KnowledgeRow],
     dim: usize,
     label: &str,
 ) -> Result<(), SeedError> {
     let fail = pg_fail(label);
-    for k in &data.knowledge {
+    for k in knowledge {
         let v = pgvector::Vector::from(embed(
             crate::store::memory::knowledge_embedding_text(k),
             dim.max(1),
@@ -317,14 +349,14 @@ async fn insert_knowledge(
 async fn insert_users(
     tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
     [uj, mb]: [&str; 2],
-    data: &Dataset,
+    users: &[DemoUser],
     label: &str,
 ) -> Result<(), SeedError> {
     let fail = pg_fail(label);
     let (mut ids, mut ms, mut names, mut ups) = (vec![], vec![], vec![], vec![]);
     let (mut mb_id, mut mb_user, mut mb_type, mut mb_m, mut mb_data, mut mb_at) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);
-    for u in &data.users {
+    for u in users {
         if let Some(j) = &u.journey {
             ids.push(u.user_id.clone());
             ms.push(j.current_milestone.clone());
@@ -364,59 +396,120 @@ async fn insert_users(
     Ok(())
 }
 
+/// Seeds Redis: see [`RedisSeed`].
 pub async fn seed_redis(
     r: &RedisStore,
     data: &Dataset,
     no_ttl: bool,
     force: bool,
 ) -> Result<usize, SeedError> {
-    if r.has_keys().await? && !force {
-        return Err(SeedError(format!(
-            "{}: not empty: seed refuses without --force",
-            r.label
-        )));
-    }
-    let p = &r.prefix;
-    if force {
-        for family in ["session", "context"] {
-            let keys = r.key_names(&format!("{p}{family}:*")).await?;
-            r.write(
-                keys.into_iter()
-                    .map(|k| redis::cmd("UNLINK").arg(k).clone())
-                    .collect(),
-            )
-            .await?;
+    let mut staged = RedisSeed::begin(r, no_ttl, force).await?;
+    staged.add(&data.users).await?;
+    staged.exec().await
+}
+
+/// Redis's part of a seed: one `MULTI … EXEC` on a connection of its own, so nothing is seen
+/// (and no key of the last seed is gone) until [`RedisSeed::exec`]; a seed stopped before it,
+/// its connection closed, is discarded by the server whole. A cluster takes no transaction
+/// across its slots: there each write is made as it is added.
+pub struct RedisSeed<'a> {
+    r: &'a RedisStore,
+    /// The transaction's connection; `None` on a cluster.
+    conn: Option<redis::aio::MultiplexedConnection>,
+    no_ttl: bool,
+    /// Keys written so far.
+    keys: usize,
+}
+
+/// Commands sent to the server at once.
+const SEED_BATCH: usize = 1_000;
+
+impl<'a> RedisSeed<'a> {
+    /// Refuses a keyspace with keys under the prefix unless `force`; with it, the session and
+    /// context keys of the prefix (and only of it: the prefix is matched literally) are
+    /// unlinked in the transaction.
+    pub async fn begin(r: &'a RedisStore, no_ttl: bool, force: bool) -> Result<Self, SeedError> {
+        if r.has_keys().await? && !force {
+            return Err(SeedError(format!(
+                "{}: not empty: seed refuses without --force",
+                r.label
+            )));
         }
-    }
-    let ttl = |t: Option<u64>| if no_ttl { None } else { t };
-    let mut cmds = Vec::new();
-    let mut n = 0;
-    for u in &data.users {
-        for s in &u.sessions {
-            let key = super::keys::session_key(p, &u.user_id, &s.session_id);
-            cmds.push(match &s.value {
-                RedisValue::String(v) => redis::cmd("SET").arg(&key).arg(v).clone(),
-                RedisValue::List(items) => redis::cmd("RPUSH").arg(&key).arg(items).clone(),
-            });
-            if let Some(t) = ttl(s.ttl) {
-                cmds.push(redis::cmd("EXPIRE").arg(&key).arg(t).clone());
+        let mut old = Vec::new();
+        if force {
+            let p = super::keys::glob_escape(&r.prefix);
+            for family in ["session", "context"] {
+                old.extend(r.key_names(&format!("{p}{family}:*")).await?);
             }
-            n += 1;
         }
-        for c in &u.cached_contexts {
-            let key = super::keys::context_key(p, &u.user_id, &c.milestone);
-            cmds.push(redis::cmd("SET").arg(&key).arg(&c.value).clone());
-            if let Some(t) = ttl(c.ttl) {
-                cmds.push(redis::cmd("EXPIRE").arg(&key).arg(t).clone());
-            }
-            n += 1;
+        let conn = match r.cluster {
+            Some(_) => None,
+            None => Some(r.transaction().await?),
+        };
+        let mut staged = RedisSeed {
+            r,
+            conn,
+            no_ttl,
+            keys: 0,
+        };
+        for chunk in old.chunks(SEED_BATCH) {
+            let unlink = chunk
+                .iter()
+                .map(|k| redis::cmd("UNLINK").arg(k).clone())
+                .collect();
+            staged.send(unlink).await?;
         }
-        if cmds.len() >= 1000 {
-            r.write(std::mem::take(&mut cmds)).await?;
-        }
+        Ok(staged)
     }
-    r.write(cmds).await?;
-    Ok(n)
+
+    async fn send(&mut self, cmds: Vec<redis::Cmd>) -> Result<(), SeedError> {
+        match &mut self.conn {
+            Some(conn) => self.r.queue(conn, cmds).await?,
+            None => self.r.write(cmds).await?,
+        }
+        Ok(())
+    }
+
+    /// Writes (queues, on a single server) `users`' session and cached-context keys.
+    pub async fn add(&mut self, users: &[DemoUser]) -> Result<(), SeedError> {
+        let p = self.r.prefix.clone();
+        let no_ttl = self.no_ttl;
+        let ttl = |t: Option<u64>| if no_ttl { None } else { t };
+        let mut cmds = Vec::new();
+        for u in users {
+            for s in &u.sessions {
+                let key = super::keys::session_key(&p, &u.user_id, &s.session_id);
+                cmds.push(match &s.value {
+                    RedisValue::String(v) => redis::cmd("SET").arg(&key).arg(v).clone(),
+                    RedisValue::List(items) => redis::cmd("RPUSH").arg(&key).arg(items).clone(),
+                });
+                if let Some(t) = ttl(s.ttl) {
+                    cmds.push(redis::cmd("EXPIRE").arg(&key).arg(t).clone());
+                }
+                self.keys += 1;
+            }
+            for c in &u.cached_contexts {
+                let key = super::keys::context_key(&p, &u.user_id, &c.milestone);
+                cmds.push(redis::cmd("SET").arg(&key).arg(&c.value).clone());
+                if let Some(t) = ttl(c.ttl) {
+                    cmds.push(redis::cmd("EXPIRE").arg(&key).arg(t).clone());
+                }
+                self.keys += 1;
+            }
+            if cmds.len() >= SEED_BATCH {
+                self.send(std::mem::take(&mut cmds)).await?;
+            }
+        }
+        self.send(cmds).await
+    }
+
+    /// Makes every write of the seed at once; how many keys it wrote.
+    pub async fn exec(self) -> Result<usize, SeedError> {
+        if let Some(mut conn) = self.conn {
+            self.r.commit(&mut conn).await?;
+        }
+        Ok(self.keys)
+    }
 }
 
 #[cfg(test)]
@@ -493,5 +586,40 @@ mod tests {
         assert_eq!(names.len(), 11);
         assert_eq!(names[0], "knowledge_embedding_m_M0");
         assert_eq!(names[10], "knowledge_embedding_general");
+    }
+
+    /// A knowledge table's name of any legal length (up to 63 bytes) gives every milestone's
+    /// index a name of its own within 63 bytes: Postgres would cut a longer one, and names
+    /// cut alike would be one index (`IF NOT EXISTS` then skips the others). Names that fit
+    /// before are as they were.
+    #[test]
+    fn a_long_table_name_keeps_every_index_name_distinct_and_within_63_bytes() {
+        for len in [9, 33, 44, 45, 48, 49, 52, 55, 63] {
+            let tables = crate::store::tables::Tables {
+                knowledge: "k".repeat(len),
+                ..crate::store::tables::Tables::default()
+            };
+            let quoted = tables.quoted().expect("quoted");
+            let map = MilestoneMap::default();
+            let mut names: Vec<String> = partial_indexes(&quoted, &map)
+                .into_iter()
+                .map(|i| i.name)
+                .collect();
+            names.push(unscorable_index(&quoted));
+            for name in &names {
+                assert!(name.len() <= 63, "{len}: {name} is {} bytes", name.len());
+            }
+            let distinct: std::collections::HashSet<&String> = names.iter().collect();
+            assert_eq!(distinct.len(), names.len(), "{len}: {names:?}");
+            if len + "_embedding_m_M0".len() <= 63 {
+                assert_eq!(names[0], format!("{}_embedding_m_M0", "k".repeat(len)));
+            }
+        }
+        let too_long = crate::store::tables::Tables {
+            knowledge: "k".repeat(64),
+            ..crate::store::tables::Tables::default()
+        };
+        let err = too_long.quoted().expect_err("64 bytes");
+        assert!(err.contains("past the 63 Postgres keeps"), "{err}");
     }
 }

@@ -81,6 +81,14 @@ fn quote(name: &str) -> Result<String, String> {
     if name.contains('\0') {
         return Err("a NUL character".into());
     }
+    // Postgres cuts a longer name to 63 bytes without a word: ctxlens would name another table.
+    if let Some(long) = parts.iter().find(|p| p.len() > 63) {
+        return Err(format!(
+            "{:?} is {} bytes, past the 63 Postgres keeps of a name",
+            long,
+            long.len()
+        ));
+    }
     Ok(parts
         .iter()
         .map(|p| quote_part(p))

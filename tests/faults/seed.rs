@@ -1,5 +1,6 @@
-//! `seed` against stores that refuse it: both checked before either is written, and a Redis
-//! that stops taking writes midway is one short message with Postgres left uncommitted.
+//! `seed` against stores that refuse it or a stop midway: both checked before either is written,
+//! a Redis that stops taking writes midway and a seed stopped while writing leave both stores
+//! as they were, and `--force` under a prefix with glob characters unlinks only that prefix.
 
 use super::*;
 
@@ -112,9 +113,7 @@ fn a_seed_redis_stops_taking_midway_is_one_short_message_and_postgres_is_not_com
         out.stderr
     );
     assert!(
-        out.stderr
-            .trim_end()
-            .ends_with("Postgres was left as it was"),
+        out.stderr.trim_end().ends_with("seed wrote nothing"),
         "{}",
         out.stderr
     );
@@ -123,5 +122,104 @@ fn a_seed_redis_stops_taking_midway_is_one_short_message_and_postgres_is_not_com
         pg_rows(pg, "seed_oom"),
         "0",
         "the Postgres part was rolled back"
+    );
+    assert_eq!(redis_keys(&redis), 0, "the Redis part was discarded");
+}
+
+/// Session and context keys under the prefix.
+fn keys_under(redis: &RedisServer, prefix: &str) -> usize {
+    let mut conn = redis.connection();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{prefix}*"))
+        .query(&mut conn)
+        .expect("KEYS");
+    keys.len()
+}
+
+/// A seed stopped (SIGINT, SIGTERM) while it writes leaves both stores as they were: the demo
+/// seeded before is whole in each, none of the new fleet in either. It exits 128 + n.
+#[test]
+fn a_seed_stopped_while_writing_leaves_both_stores_as_they_were() {
+    let pg = Postgres::shared();
+    let redis = RedisServer::start();
+    let db = pg.create_database("seed_stopped");
+    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db)];
+    assert_eq!(ctxlens_with(&["migrate"], &env[1..]).code, 0);
+    let first = ctxlens_with(&["seed"], &env);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let (rows, keys) = (pg_rows(pg, "seed_stopped"), redis_keys(&redis));
+    for (signal, code) in [("-INT", 130), ("-TERM", 143)] {
+        let child = spawn(&["seed", "--force", "--synthetic", "20000"], &env);
+        // Midway: the seed's transaction holds queued writes (CLIENT LIST's `multi=N`).
+        await_condition(
+            "the seed queuing its writes",
+            Duration::from_secs(60),
+            || {
+                let mut conn = redis.connection();
+                let clients: String = redis::cmd("CLIENT")
+                    .arg("LIST")
+                    .query(&mut conn)
+                    .expect("CLIENT LIST");
+                clients.split_whitespace().any(|f| {
+                    f.strip_prefix("multi=")
+                        .and_then(|n| n.parse::<i64>().ok())
+                        .is_some_and(|n| n > 1_000)
+                })
+            },
+        );
+        let sent = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success());
+        let out = finish(child, Duration::from_secs(30), "seed");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{stderr}");
+        assert!(
+            stderr.contains(
+                "seed stopped before it made its writes visible: both stores are as they were"
+            ),
+            "{stderr}"
+        );
+        assert_eq!(pg_rows(pg, "seed_stopped"), rows, "Postgres as it was");
+        assert_eq!(redis_keys(&redis), keys, "Redis as it was");
+        assert_eq!(keys_under(&redis, "session:s1-"), 0, "no key of the fleet");
+    }
+}
+
+/// `--force` under a prefix holding glob characters unlinks the keys of that prefix only: a
+/// prefix `*` or `tenant?:` never matches another tenant's keys.
+#[test]
+fn seed_force_under_a_glob_like_prefix_leaves_other_prefixes_alone() {
+    let redis = RedisServer::start();
+    let env = [("REDIS_URL", redis.url())];
+    let seed = |prefix: &str| {
+        let out = ctxlens_with(&["seed", "--force", "--key-prefix", prefix], &env);
+        assert_eq!(out.code, 0, "{prefix}: {}", out.stderr);
+    };
+    seed("tenantA:");
+    let tenant = keys_under(&redis, "tenantA:");
+    assert!(tenant > 100, "{tenant}");
+    for prefix in ["*", "tenant?:", "tenant[AB]:", "tenant\\A:"] {
+        seed(prefix);
+        seed(prefix);
+        assert_eq!(keys_under(&redis, "tenantA:"), tenant, "{prefix}");
+    }
+}
+
+/// A synthetic seed larger than the stores are asked to hold in one transaction is refused
+/// before any store is asked.
+#[test]
+fn a_synthetic_seed_past_the_bound_is_a_usage_error() {
+    let out = ctxlens_with(
+        &["seed", "--synthetic", "1000001"],
+        &[("REDIS_URL", "redis://127.0.0.1:1".to_string())],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("ctxlens: --synthetic 1,000,001: seed writes at most 1,000,000 users"),
+        "{}",
+        out.stderr
     );
 }
