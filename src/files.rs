@@ -93,13 +93,14 @@ pub fn read(path: &Path, max: u64, takes: Takes) -> Result<Vec<u8>, Refused> {
     Ok(bytes)
 }
 
-/// [`read`] as UTF-8 text; bytes that are not UTF-8 are an `InvalidData` error.
+/// [`read`] as UTF-8 text, a leading byte-order mark dropped; bytes that are not UTF-8 are an
+/// `InvalidData` error placing the first (`2:12: not UTF-8 (byte 0xFF)`).
 pub fn read_text(path: &Path, max: u64, takes: Takes) -> Result<String, Refused> {
     let bytes = read(path, max, takes)?;
-    String::from_utf8(bytes).map_err(|e| {
+    crate::engine::utf8::text(bytes).map_err(|bad| {
         Refused::Io(std::io::Error::new(
             std::io::ErrorKind::InvalidData,
-            format!("not UTF-8 ({})", e.utf8_error()),
+            bad.to_string(),
         ))
     })
 }
@@ -107,6 +108,24 @@ pub fn read_text(path: &Path, max: u64, takes: Takes) -> Result<String, Refused>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_that_is_not_utf8_is_placed_by_line_and_column() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("t.toml");
+        std::fs::write(&file, b"name = \"x\"\nbg = \"\xf6\"\n").expect("writes");
+        assert_eq!(
+            read_text(&file, 100, Takes::Regular)
+                .expect_err("not UTF-8")
+                .to_string(),
+            "2:7: not UTF-8 (byte 0xF6)"
+        );
+        std::fs::write(&file, "\u{feff}x = 1\n").expect("writes");
+        assert_eq!(
+            read_text(&file, 100, Takes::Regular).expect("reads"),
+            "x = 1\n"
+        );
+    }
 
     #[test]
     fn only_a_regular_file_within_the_bound_is_read() {
@@ -169,7 +188,7 @@ mod tests {
             read_text(&file, 100, Takes::Regular)
                 .expect_err("not UTF-8")
                 .to_string()
-                .starts_with("not UTF-8"),
+                .starts_with("1:1: not UTF-8"),
         );
     }
 }
