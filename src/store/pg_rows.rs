@@ -123,8 +123,7 @@ pub fn journey(r: &PgRow, user: &str) -> Result<(String, Option<String>), Malfor
     ))
 }
 
-/// A `memory_bank` row whose id is `id`.
-/// A `memory_bank` row; one that cannot be read is malformed, with when it was written when
+/// A `memory_bank` row whose id is `id`; one that cannot be read is malformed, with when it was written when
 /// that column could be read (time travel leaves it out after then).
 pub fn memory(
     r: &PgRow,
