@@ -142,7 +142,8 @@ fn a_report_that_loses_redis_mid_run_prints_the_users_read_marked_partial() {
     );
     assert!(
         stderr.starts_with(&format!(
-            "ctxlens: {cause}: the report covers the {read} users read before the store went away; "
+            "ctxlens: {cause}: the report covers the {} read before the store went away; ",
+            ctxlens::text::count(read, "user", "users")
         )) && says_not_read(stderr.trim_end()),
         "{stderr}"
     );

@@ -50,7 +50,8 @@ fn report_fail_on_gates_a_change_with_exit_3() {
         &["report", "--fail-on", "speed"],
         2,
         "ctxlens: --fail-on speed: not a target (target, avg_context_tokens, static_share, \
-         rag_hit_rate, truncation_rate)",
+         rag_hit_rate, truncation_rate; also avg_tokens, rag_hits, truncation as optimize names \
+         them)",
     );
 }
 
@@ -185,6 +186,21 @@ fn report_over_a_users_file_a_sample_and_a_synthetic_fleet() {
         msg.contains("users.txt:4: user u999") && msg.contains("not found"),
         "{msg}"
     );
+    // No user read: the figures are null, as the table's n/a, never a rate of 0 that passes.
+    let none = write_temp("no-users.txt", "u998\nu999\n");
+    let out = ctxlens(&["report", "--users", none.to_str().expect("utf-8"), "--json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let c = &v["candidate"];
+    assert_eq!(c["users"], 0, "{c}");
+    for key in ["avg_context_tokens", "truncation_rate", "cache_hit_rate"] {
+        assert!(c[key].is_null(), "{key}: {c}");
+    }
+    assert!(
+        c["total_tokens"]["p50"].is_null() && c["total_tokens"]["sum"] == 0,
+        "{c}"
+    );
+    assert!(c["layers"][0]["mean"].is_null(), "{c}");
     let sample = ctxlens(&["report", "--sample", "10", "--seed", "4", "--json"]);
     assert_eq!(sample.code, 0, "{}", sample.stderr);
     let v: serde_json::Value = serde_json::from_str(&sample.stdout).expect("JSON");

@@ -107,7 +107,8 @@ fn gates(names: &[String]) -> Result<Vec<&'static str>, CliError> {
                 Some(k) => out.push(*k),
                 None => {
                     return Err(CliError::Usage(format!(
-                        "--fail-on {n}: not a target (target, {})",
+                        "--fail-on {n}: not a target (target, {}; also avg_tokens, rag_hits, \
+                         truncation as optimize names them)",
                         keys.join(", ")
                     )));
                 }
@@ -328,7 +329,7 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
     }
     let out = &mut anstream::stdout();
     match format {
-        ReportFormat::Json => write_json(out, &summary)?,
+        ReportFormat::Json => write_json(out, &summary.to_json())?,
         ReportFormat::Csv => write!(out, "{}", csv(&summary)).map_err(io)?,
         ReportFormat::Markdown => write!(out, "{}", markdown(&summary)).map_err(io)?,
         ReportFormat::Table => table(out, &summary)?,
@@ -365,8 +366,8 @@ fn verdict(summary: &Summary, gated: &[&str]) -> Result<(), CliError> {
     if let Some(st) = &summary.stopped {
         return Err(CliError::Runtime(if st.cause == INTERRUPTED {
             format!(
-                "interrupted: the report covers {} users read before it was stopped (Ctrl-C or SIGTERM); {}{gates}",
-                summary.users,
+                "interrupted: the report covers {} read before it was stopped (Ctrl-C or SIGTERM); {}{gates}",
+                crate::report::format::users_n(summary.users),
                 not_read(st)
             )
         } else {
@@ -376,9 +377,9 @@ fn verdict(summary: &Summary, gated: &[&str]) -> Result<(), CliError> {
                 "the users list could not be read on"
             };
             format!(
-                "{}: the report covers the {} users read before {before}; {}{gates}",
+                "{}: the report covers the {} read before {before}; {}{gates}",
                 st.cause,
-                summary.users,
+                crate::report::format::users_n(summary.users),
                 not_read(st)
             )
         }));

@@ -48,6 +48,15 @@ impl Cell {
         }
     }
 
+    /// No value: `n/a` where people read it, an empty CSV field (as every missing value there).
+    pub(super) fn none() -> Self {
+        Cell {
+            shown: "n/a".into(),
+            raw: String::new(),
+            tone: Tone::Dim,
+        }
+    }
+
     pub(super) fn tone(mut self, tone: Tone) -> Self {
         self.tone = tone;
         self
@@ -78,6 +87,6 @@ pub(super) fn pct(v: f64) -> String {
 pub(super) fn opt_pct(v: Option<f64>) -> Cell {
     match v {
         Some(v) => Cell::num(pct(v), v),
-        None => Cell::text("n/a").tone(Tone::Dim),
+        None => Cell::none(),
     }
 }

@@ -31,7 +31,7 @@ fn count(v: u64) -> Cell {
 }
 
 fn opt_count(v: Option<u64>) -> Cell {
-    v.map_or_else(|| Cell::text("n/a").tone(Tone::Dim), count)
+    v.map_or_else(Cell::none, count)
 }
 
 /// Per user milestone: seed 003's RAG hit rate (users whose prompt kept a hit, of those
@@ -51,7 +51,7 @@ fn rag_by_milestone(s: &Summary) -> Section {
                 count(c.rag_hits_kept),
                 opt_pct(c.rag_kept_share),
             ];
-            (m.milestone.clone().unwrap_or_default(), cells)
+            (crate::report::milestone_key(m.milestone.as_deref()), cells)
         })
         .collect();
     Section {
@@ -97,10 +97,7 @@ fn use_by_milestone(k: &KnowledgeSummary) -> Section {
         .iter()
         .map(|g| {
             let label = Cell::text(row_milestone(&g.milestone));
-            (
-                g.milestone.clone().unwrap_or_default(),
-                counts_cells(label, &g.counts),
-            )
+            (row_milestone(&g.milestone), counts_cells(label, &g.counts))
         })
         .collect();
     let total = Cell::text("total").tone(Tone::Bold);

@@ -10,7 +10,7 @@ use super::{Metric, PolicySummary, Summary};
 
 fn metric_cell(key: &str, m: Metric) -> Cell {
     let Some(v) = m.value else {
-        return Cell::text("n/a").tone(Tone::Dim);
+        return Cell::none();
     };
     // With the digits the unrounded figure takes not to read as an edge it is not on.
     let shown = beside_edges(m.exact.unwrap_or(v), key);
@@ -59,7 +59,7 @@ fn verdict(m: Metric) -> Cell {
     match m.pass {
         Some(true) => Cell::text("pass").tone(Tone::Pass),
         Some(false) => Cell::text("fail").tone(Tone::Fail),
-        None => Cell::text("n/a").tone(Tone::Dim),
+        None => Cell::none(),
     }
 }
 
@@ -87,11 +87,7 @@ pub fn change(before: usize, after: usize) -> String {
 
 /// `1 user`, `3 users`.
 pub fn users_n(n: u64) -> String {
-    if n == 1 {
-        "1 user".into()
-    } else {
-        format!("{n} users")
-    }
+    crate::text::count(n, "user", "users")
 }
 
 /// The report's headline lines (source, users, policies).
@@ -304,7 +300,7 @@ fn tokens(side: &str, p: &PolicySummary, both: bool) -> Section {
     // Over no users there is no mean or percentile (not 0).
     let dist = |d: &super::Dist| {
         if p.users == 0 {
-            return vec![Cell::text("n/a").tone(Tone::Dim); 4];
+            return vec![Cell::none(); 4];
         }
         vec![
             Cell::num(thousands(d.mean, 1), d.mean),
@@ -487,7 +483,7 @@ fn milestones(s: &Summary) -> Section {
             if let Some(n) = m.users_changed {
                 cells.push(Cell::num(thousands(n as f64, 0), n));
             }
-            (m.milestone.clone().unwrap_or_default(), cells)
+            (crate::report::milestone_key(m.milestone.as_deref()), cells)
         })
         .collect();
     Section {

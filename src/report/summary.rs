@@ -64,6 +64,44 @@ pub struct Summary {
     pub knowledge: Option<super::knowledge::KnowledgeSummary>,
 }
 
+impl Summary {
+    /// The JSON a report writes: a policy's figures over no user at all are `null`, as the
+    /// table's `n/a`, never 0 (a truncation rate of 0 over no user would read as a pass).
+    pub fn to_json(&self) -> serde_json::Value {
+        // Plain data (numbers, strings, maps): serialising cannot fail.
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        for side in ["candidate", "baseline"] {
+            let figures = &mut v[side];
+            if figures["users"] != 0 {
+                continue;
+            }
+            for key in [
+                "avg_context_tokens",
+                "truncation_rate",
+                "avg_kept_score",
+                "cache_hit_rate",
+                "duplicate_share",
+            ] {
+                figures[key] = serde_json::Value::Null;
+            }
+            let unknown = |d: &mut serde_json::Value| {
+                for key in ["mean", "p50", "p90", "p99"] {
+                    if d.get(key).is_some() {
+                        d[key] = serde_json::Value::Null;
+                    }
+                }
+            };
+            unknown(&mut figures["total_tokens"]);
+            figures["layers"]
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+                .for_each(unknown);
+        }
+        v
+    }
+}
+
 /// One policy's figures over the fleet (seed 000's ContextMetrics and the monitoring inputs).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PolicySummary {
@@ -310,6 +348,12 @@ impl Summary {
             stopped.cause = mask_quoted(&stopped.cause);
         }
     }
+}
+
+/// A per-milestone row's CSV key: the milestone as stored (an empty one empty), and
+/// `(no journey)` for users without a journey row, so the two are two keys there too.
+pub fn milestone_key(m: Option<&str>) -> String {
+    m.map_or_else(|| "(no journey)".into(), str::to_string)
 }
 
 /// A per-milestone row's name: `(no journey)` for users without a journey row, `(empty)` for a

@@ -355,6 +355,23 @@ fn no_journey_and_an_empty_milestone_are_two_rows() {
         .map(|m| crate::report::milestone_name(m.milestone.as_deref()))
         .collect();
     assert_eq!(names, ["(no journey)", "(empty)", "M2"]);
+    // In the CSV too they are two keys; a value there is not (no cache was compared: the
+    // drift rate is n/a) is an empty field, as every missing value there.
+    let csv = crate::report::format::csv(&s);
+    let users_rows: Vec<&str> = csv
+        .lines()
+        .filter(|l| l.starts_with("milestones,") && l.contains(",users,"))
+        .collect();
+    assert_eq!(
+        users_rows,
+        [
+            "milestones,(no journey),users,1",
+            "milestones,,users,1",
+            "milestones,M2,users,1"
+        ],
+        "{csv}"
+    );
+    assert!(!csv.contains("n/a"), "{csv}");
 }
 
 /// Under --redact, rows of milestones the map does not know are masked and go last, by their
