@@ -521,6 +521,22 @@ mod tests {
         assert_eq!(themes["light"].kept, Color::Rgb(0x1b, 0x7a, 0x1b));
     }
 
+    /// `light` paints a fixed white background, so its every colour is RGB too: a palette
+    /// colour is whatever the terminal's scheme makes it (dark schemes remap blue and white),
+    /// and its contrast on white could not be known.
+    #[test]
+    fn the_light_theme_uses_no_palette_colour() {
+        let light = THEMES.iter().find(|(n, _)| *n == "light").expect("light");
+        let table: toml::Table = toml::from_str(light.1).expect("toml");
+        for (role, value) in table.iter().filter(|(k, _)| *k != "name") {
+            let v = value.as_str().unwrap_or_default();
+            assert!(
+                v.len() == 7 && v.starts_with('#'),
+                "light {role} = {v:?}: not an RGB colour"
+            );
+        }
+    }
+
     #[test]
     fn a_missing_role_is_named() {
         let text = THEMES[0].1.replace("title = \"white\"\n", "");

@@ -110,6 +110,43 @@ async fn esc_goes_back_one_level_overlay_then_screens() {
             (Screen::Users, Overlay::None),
         ]
     );
+    // Switching screens many times over: esc walks back through the screens last seen, each
+    // once, never through every switch.
+    let screens = [
+        Action::ShowUsers,
+        Action::ShowLayers,
+        Action::ShowBudget,
+        Action::ShowJourney,
+        Action::ShowTune,
+        Action::ShowPrompt,
+        Action::ShowLive,
+        Action::ShowReport,
+    ];
+    for _ in 0..50 {
+        for a in &screens {
+            settle(&mut s, &store, a.clone()).await;
+        }
+    }
+    let mut back = vec![s.ui.screen];
+    for _ in 0..20 {
+        settle(&mut s, &store, Action::Back).await;
+        if back.last() != Some(&s.ui.screen) {
+            back.push(s.ui.screen);
+        }
+    }
+    assert_eq!(
+        back,
+        [
+            Screen::Report,
+            Screen::Live,
+            Screen::Prompt,
+            Screen::Tune,
+            Screen::Journey,
+            Screen::Budget,
+            Screen::Layers,
+            Screen::Users
+        ]
+    );
 }
 
 /// An error shown is closed by esc first, as an overlay: the screen under it stays (a bad
@@ -546,6 +583,30 @@ async fn r_asks_before_it_throws_away_unsaved_tuning() {
     assert_eq!(s.session.policy, tuned, "the question expired: asked again");
     settle(&mut s, &store, Action::ResetTuning).await;
     assert!(!s.modified(), "the second r resets");
+    // Anything done between the two (a move, another screen and back, another change) takes
+    // the question back: the next r asks again.
+    for between in [
+        vec![Action::Down],
+        vec![Action::ShowLayers, Action::ShowTune],
+        vec![Action::Increase],
+    ] {
+        settle(&mut s, &store, Action::Increase).await;
+        settle(&mut s, &store, Action::Down).await;
+        settle(&mut s, &store, Action::Increase).await;
+        settle(&mut s, &store, Action::ResetTuning).await;
+        for a in between.clone() {
+            settle(&mut s, &store, a).await;
+        }
+        let tuned = s.session.policy.clone();
+        settle(&mut s, &store, Action::ResetTuning).await;
+        assert_eq!(
+            s.session.policy, tuned,
+            "{between:?}: asked again, not reset"
+        );
+        settle(&mut s, &store, Action::ResetTuning).await;
+        assert!(!s.modified(), "{between:?}: the second r in a row resets");
+        settle(&mut s, &store, Action::Up).await;
+    }
     settle(&mut s, &store, Action::ResetTuning).await;
     let said = s.status.message.clone().expect("a message").text;
     assert!(said.contains("nothing tuned"), "{said}");

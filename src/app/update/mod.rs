@@ -169,6 +169,11 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
         s.status.message = None;
         return vec![];
     }
+    // `r`'s question is about the tuning as it was asked: anything else a person does first
+    // (another key, a new change, another screen) takes the question back.
+    if action.by_person() && action != Action::ResetTuning {
+        s.tune.reset_asked = None;
+    }
     let mut effects = apply(s, action);
     if before.is_some() && s.status.message == before {
         s.status.message = None;

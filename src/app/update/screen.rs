@@ -179,11 +179,15 @@ fn back(s: &mut State) {
     }
 }
 
-/// Switches to `screen`, remembering the one left for `esc`.
+/// Switches to `screen`, remembering the one left for `esc`. Each screen is in the history
+/// once, where it was last left (a screen gone to again leaves its older place): after any
+/// number of switches, `esc` walks back through the screens last seen, each once.
 pub(super) fn go(s: &mut State, screen: Screen) {
     s.ui.overlay = Overlay::None;
     if s.ui.screen != screen {
-        s.ui.history.push(s.ui.screen);
+        let left = s.ui.screen;
+        s.ui.history.retain(|x| *x != screen && *x != left);
+        s.ui.history.push(left);
         if s.ui.history.len() > HISTORY {
             s.ui.history.remove(0);
         }
