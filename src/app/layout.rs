@@ -104,9 +104,13 @@ pub fn tune_split(body: Rect, s: &State) -> (Rect, Rect) {
     if body.width < TUNE_SIDE_BY_SIDE || body.width < need + 50 {
         // Stacked: the lower half grows to keep the diff (with a row of item changes) and a
         // line of flags; the fields (which scroll) keep a few rows.
+        // Item changes past the first take rows from the fields down to a few more than
+        // their least (the field stepped stays in view, and what stepping it did shows).
+        let least = tune_diff_rows(s, body.width) + 3;
         let lower = (u32::from(body.height) * 48 / 100) as u16;
         let lower = lower
-            .max(tune_diff_rows(s, body.width) + 3)
+            .max(tune_diff_wants(s, body.width) + 3)
+            .min(body.height.saturating_sub(TUNE_FIELDS_MIN + 2).max(least))
             .min(body.height.saturating_sub(TUNE_FIELDS_MIN));
         let [a, b] = Layout::vertical([Constraint::Min(0), Constraint::Length(lower)]).areas(body);
         (a, b)
@@ -129,6 +133,17 @@ pub fn tune_diff_rows(s: &State, width: u16) -> u16 {
             .line_count(width.saturating_sub(2))
     });
     u16::try_from(s.session.policy.layers.len() + 5 + warning).unwrap_or(u16::MAX)
+}
+
+/// Rows the Tune replay diff would use, `width` wide: [`tune_diff_rows`] and a row for each
+/// item change past the first.
+pub fn tune_diff_wants(s: &State, width: u16) -> u16 {
+    let changes = match s.user.view.as_ref().map(|v| (&v.baseline, &v.tuned)) {
+        Some((Some(base), Some(tuned))) => crate::engine::diff::diff(base, tuned).items.len(),
+        _ => 0,
+    };
+    let more = u16::try_from(changes.saturating_sub(1)).unwrap_or(u16::MAX);
+    tune_diff_rows(s, width).saturating_add(more)
 }
 
 /// Columns from which the Layers screen shows the selected item's text beside the table.

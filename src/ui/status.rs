@@ -112,8 +112,13 @@ fn render_input(frame: &mut Frame, area: Rect, s: &State, t: &Theme, input: &Inp
         }
     };
     let (hint, hint_style) = match input.kind {
+        // How many, first: a list cut at the edge still says how far typing has to narrow it.
         _ if !input.completions.is_empty() => (
-            format!("   {}", il(&input.completions.join("  "))),
+            format!(
+                "   {} · {}",
+                input.completions.len(),
+                il(&input.completions.join("  "))
+            ),
             t.accent(),
         ),
         InputKind::Filter if !input.text().is_empty() => match s.users.shown.len() {

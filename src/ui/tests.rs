@@ -75,14 +75,15 @@ async fn tune_screen_with_a_change() {
         settle(&mut s, &store, Action::Decrease).await; // budget.total 4000 → 2000
     }
     snap("tune_lowered_budget", &mut s);
-    // At 80x24 the item changes do not fit: the page keys scroll them, to the last one.
+    // At 80x24 the item changes take rows from the fields, and those that still do not fit
+    // are scrolled by the page keys, to the last one.
     s.ui.size = (80, 24);
     let text = |s: &State| format!("{:?}", draw(s, 80, 24, &Theme::default()).backend());
     let before = text(&s);
-    assert!(before.contains("· 1–1 of 5 (PgDn/PgUp)"), "{before}");
-    // A page is what the pane showed: one change here, so none is skipped.
+    assert!(before.contains("· 1–4 of 5 (PgDn/PgUp)"), "{before}");
+    // A page is what the pane showed: four changes here, so none is skipped.
     settle(&mut s, &store, Action::PageDown).await;
-    assert!(text(&s).contains("· 2–2 of 5"));
+    assert!(text(&s).contains("· 5–5 of 5"));
     for _ in 0..10 {
         settle(&mut s, &store, Action::PageDown).await;
     }
@@ -90,7 +91,7 @@ async fn tune_screen_with_a_change() {
     assert!(after.contains("· 5–5 of 5 (PgDn/PgUp)"), "{after}");
     assert!(after.contains("newly dropped  mb:329"), "{after}");
     settle(&mut s, &store, Action::PageUp).await;
-    assert!(text(&s).contains("· 4–4 of 5"), "a page (one row) back");
+    assert!(text(&s).contains("· 1–4 of 5"), "a page (four rows) back");
     // More kinds of change at 80 columns: the place is said briefly, never cut in the border
     // mid-word.
     s.session.policy = s
@@ -111,7 +112,7 @@ async fn tune_screen_with_a_change() {
         .find(|l| l.contains("Replay diff"))
         .unwrap_or_default()
         .to_string();
-    assert!(top.contains("· 4–4/8"), "the place said briefly: {top}");
+    assert!(top.contains("· 1–3/8"), "the place said briefly: {top}");
     assert!(
         !shown.contains("(PgDn") || shown.contains("(PgDn/PgUp)"),
         "{top}"

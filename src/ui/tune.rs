@@ -34,9 +34,12 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     };
     let p = Paragraph::new(text).wrap(Wrap { trim: false });
     let want = p.line_count(rest.width.saturating_sub(2)) + 2;
+    // The flags take what the diff's item changes leave, three rows at least (then packed).
     let diff_min = crate::app::layout::tune_diff_rows(s, rest.width);
+    let diff_wants = crate::app::layout::tune_diff_wants(s, rest.width);
     let rows = u16::try_from(want)
         .unwrap_or(u16::MAX)
+        .min(rest.height.saturating_sub(diff_wants).max(3))
         .min(rest.height.saturating_sub(diff_min).max(3));
     // One per line does not fit: side by side, wrapped, so every flag still shows if it can.
     let (p, want) = if usize::from(rows) < want && set.len() > 1 {
@@ -186,7 +189,15 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     // On a short pane the spacer goes and the counts move into the title, to leave the item
     // changes room; the weights warning is then one line, in fewer words if it must be (its
     // figures whole), cut with `…` only when even that does not fit.
-    let tight = inner.height < d.layers.len() as u16 + 6;
+    // Roomy when the spacer, the warning wrapped whole, the counts and a few item changes
+    // (up to three) all fit under the layer table.
+    let warning_rows = tune::weights_warning(&s.session.policy).map_or(0, |w| {
+        Paragraph::new(w)
+            .wrap(Wrap { trim: true })
+            .line_count(inner.width)
+    });
+    let roomy = d.layers.len() + 3 + warning_rows + 1 + d.items.len().clamp(1, 3);
+    let tight = usize::from(inner.height) < roomy;
     let warning = tune::weights_warning(&s.session.policy).map(|w| {
         if tight {
             let room = usize::from(inner.width);

@@ -309,12 +309,33 @@ fn candidates(s: &State, head: &str) -> Vec<String> {
             .map(|(n, _)| n.to_string())
             .collect(),
         "theme" => s.session.themes.clone(),
-        "set" => tune::fields(&s.session.policy)
-            .into_iter()
-            .map(|f| format!("{}=", f.key))
-            .collect(),
+        "set" => set_candidates(&s.session.policy, head),
         _ => vec![],
     }
+}
+
+/// `:set`'s words: every key (the Tune fields, then the text ones Tune does not step), and
+/// once a key's `=` is typed, the values it takes when they are a few (`strategy=truncate`).
+fn set_candidates(p: &crate::engine::Policy, head: &str) -> Vec<String> {
+    let fields = tune::fields(p);
+    let word = head.rsplit(' ').next().unwrap_or_default();
+    if let Some((key, _)) = word.split_once('=') {
+        return fields
+            .into_iter()
+            .filter(|f| f.key == key)
+            .flat_map(|f| match f.kind {
+                tune::Kind::Choice(options) => options,
+                _ => vec![],
+            })
+            .map(|v| format!("{key}={v}"))
+            .collect();
+    }
+    fields
+        .into_iter()
+        .map(|f| f.key)
+        .chain(["truncate_marker".into(), "name".into()])
+        .map(|k| format!("{k}="))
+        .collect()
 }
 
 /// Tab: completes the word before the cursor as far as the candidates agree; lists them when
@@ -326,10 +347,21 @@ pub(super) fn complete(s: &mut State) {
     let text = input.text().to_string();
     let start = text.rfind(' ').map_or(0, |i| i + 1);
     let word = &text[start..];
-    let found: Vec<String> = candidates(s, &text)
-        .into_iter()
-        .filter(|c| c.starts_with(word))
-        .collect();
+    // A Tune field being typed into: the values it takes, when they are a few.
+    let editing = input.kind == crate::app::state::InputKind::Edit;
+    let all = if editing {
+        tune::fields(&s.session.policy)
+            .into_iter()
+            .nth(s.tune.cursor)
+            .map(|f| match f.kind {
+                tune::Kind::Choice(options) => options,
+                _ => vec![],
+            })
+            .unwrap_or_default()
+    } else {
+        candidates(s, &text)
+    };
+    let found: Vec<String> = all.into_iter().filter(|c| c.starts_with(word)).collect();
     let Some(first) = found.first() else {
         if let Some(i) = s.ui.input.as_mut() {
             i.completions = vec![];
@@ -345,7 +377,7 @@ pub(super) fn complete(s: &mut State) {
     });
     let mut line = format!("{}{common}", &text[..start]);
     // A whole command or value is followed by a space, ready for what comes next.
-    if found.len() == 1 && !common.ends_with('=') && start == 0 {
+    if found.len() == 1 && !common.ends_with('=') && start == 0 && !editing {
         line.push(' ');
     }
     if let Some(i) = s.ui.input.as_mut() {

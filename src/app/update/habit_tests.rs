@@ -349,6 +349,43 @@ async fn the_palette_remembers_and_completes() {
     type_text(&mut s, &store, "policy layered").await;
     settle(&mut s, &store, key(InputKey::Tab)).await;
     assert_eq!(input_text(&s), Some("policy layered-adr"));
+    // Every key :set takes, the text ones Tune does not step too; then a key's values.
+    for (typed, completed) in [
+        ("set truncate_ma", "set truncate_marker="),
+        ("set strategy=tr", "set strategy=truncate"),
+        ("set tokenizer=o2", "set tokenizer=o200k_base"),
+        ("set dedupe=ne", "set dedupe=near"),
+    ] {
+        settle(&mut s, &store, key(InputKey::DeleteToStart)).await;
+        type_text(&mut s, &store, typed).await;
+        settle(&mut s, &store, key(InputKey::Tab)).await;
+        assert_eq!(input_text(&s), Some(completed), "{typed}");
+    }
+    settle(&mut s, &store, key(InputKey::DeleteToStart)).await;
+    type_text(&mut s, &store, "set strategy=").await;
+    settle(&mut s, &store, key(InputKey::Tab)).await;
+    let c = &s.ui.input.as_ref().expect("open").completions;
+    assert!(c.contains(&"strategy=stop".to_string()), "{c:?}");
+}
+
+/// Tab in a Tune field being typed into completes the values the field takes.
+#[tokio::test]
+async fn tab_completes_a_tune_fields_values() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    settle(&mut s, &store, Action::ShowTune).await;
+    let at = crate::app::tune::fields(&s.session.policy)
+        .iter()
+        .position(|f| f.key == "strategy")
+        .expect("a strategy field");
+    for _ in 0..at {
+        settle(&mut s, &store, Action::Down).await;
+    }
+    settle(&mut s, &store, Action::Select).await;
+    settle(&mut s, &store, key(InputKey::DeleteToStart)).await;
+    type_text(&mut s, &store, "tr").await;
+    settle(&mut s, &store, key(InputKey::Tab)).await;
+    assert_eq!(input_text(&s), Some("truncate"));
 }
 
 #[tokio::test]

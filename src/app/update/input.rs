@@ -53,7 +53,7 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
             command::recall(s, key == InputKey::Up);
             vec![]
         }
-        InputKey::Tab if kind == InputKind::Palette => {
+        InputKey::Tab if matches!(kind, InputKind::Palette | InputKind::Edit) => {
             command::complete(s);
             vec![]
         }
