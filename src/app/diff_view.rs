@@ -232,7 +232,8 @@ fn items(cmp: &Comparison, out: &mut Vec<Row>) {
     let layer_w = column(cmp.items.iter().map(|d| d.layer.as_str()));
     let kind_w = column(cmp.items.iter().map(|d| d.kind.label()));
     for (d, id) in cmp.items.iter().zip(&ids) {
-        let why = d.why();
+        // In words, as Layers says a reason (`layer budget`, not `layer_budget`).
+        let why = d.why().replace('_', " ");
         let tone = match d.kind.mark() {
             '+' => Tone::Added,
             '-' => Tone::Removed,

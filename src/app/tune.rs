@@ -369,9 +369,28 @@ pub fn fields_width(baseline: &Policy, policy: &Policy) -> u16 {
     let fields = fields(policy);
     let widest = |f: &dyn Fn(&Field) -> usize| fields.iter().map(f).max().unwrap_or(8);
     let key = widest(&|f| f.key.chars().count() + 2).max(17);
-    let base = widest(&|f| shown(baseline, &f.key).chars().count()).max(8);
-    let now = widest(&|f| shown(policy, &f.key).chars().count()).max(8);
+    let (base, now) = (
+        values_width(baseline, &fields),
+        values_width(policy, &fields),
+    );
     u16::try_from(key + base + now + 4).unwrap_or(u16::MAX)
+}
+
+/// The widest of `p`'s values of `fields`, 8 at least. A choice counts as wide as its widest
+/// option, whichever is chosen: stepping through the tokenizers never moves the panes.
+pub fn values_width(p: &Policy, fields: &[Field]) -> usize {
+    fields
+        .iter()
+        .map(|f| {
+            let options = match &f.kind {
+                Kind::Choice(options) => options.iter().map(|o| o.chars().count()).max(),
+                _ => None,
+            };
+            shown(p, &f.key).chars().count().max(options.unwrap_or(0))
+        })
+        .max()
+        .unwrap_or(8)
+        .max(8)
 }
 
 /// A warning when the layer weights do not sum to 1: the layer budgets then add up to more (or

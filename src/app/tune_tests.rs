@@ -324,3 +324,22 @@ fn replaced_text_values_are_quoted() {
         ]
     );
 }
+
+/// The fields table is as wide whichever option a choice holds: stepping the tokenizer (or the
+/// strategy) never moves the panes.
+#[test]
+fn the_fields_width_does_not_follow_the_chosen_option() {
+    let base = prolaunch();
+    let widths: Vec<u16> = ["cl100k_base", "o200k_base", "chars4"]
+        .iter()
+        .flat_map(|t| ["stop", "skip", "truncate"].map(|s| (t, s)))
+        .map(|(t, s)| {
+            let tuned = base
+                .clone()
+                .with_overrides(&[format!("tokenizer={t}"), format!("strategy={s}")])
+                .expect("tuned");
+            fields_width(&base, &tuned)
+        })
+        .collect();
+    assert!(widths.iter().all(|w| *w == widths[0]), "{widths:?}");
+}

@@ -39,8 +39,9 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
         } else {
             "q quits."
         };
+        // One sentence a line: a key never ends one line with what it does on the next.
         let msg = format!(
-            "Terminal too small: {}×{}. ctxlens needs at least {}×{}. {then}",
+            "Terminal too small: {}×{}.\nctxlens needs at least {}×{}.\n{then}",
             area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
         );
         // Wrapped, so a narrow terminal still reads the size it needs.

@@ -192,6 +192,13 @@ async fn too_small_says_the_size_it_needs() {
         said.contains(&format!("needs at least {w}×{h}. q quits.")),
         "{said}"
     );
+    // At 60 columns the key and what it does share their line.
+    let rows = super::tests::rows(&s, 60, 20);
+    assert!(
+        rows.iter().any(|r| r.trim() == "q quits."),
+        "{}",
+        rows.join("\n")
+    );
 }
 
 /// Help scrolls to its very last line at 80×24, where its lines wrap, and back one row.

@@ -116,12 +116,7 @@ fn render_fields(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .collect();
     let header = Row::new(["FIELD (● changed)", "BASELINE", "TUNED"]).style(t.title());
     let value_w = |p: &crate::engine::Policy| {
-        fields
-            .iter()
-            .map(|f| tune::shown(p, &f.key).chars().count())
-            .max()
-            .unwrap_or(4)
-            .max(8) as u16
+        u16::try_from(tune::values_width(p, &fields)).unwrap_or(u16::MAX)
     };
     let widths = [
         Constraint::Min(
