@@ -32,7 +32,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .skip(first)
         .take(height)
         .map(|(i, l)| {
-            let line = report_line(l, s.report.left, width, t);
+            // Only a table wider than the pane scrolls sideways: one that fits stays whole
+            // (every row of a table is as wide as its others).
+            let left = if l.width() <= width { 0 } else { s.report.left };
+            let line = report_line(l, left, width, t);
             if i == cursor {
                 super::selected_line(line, t)
             } else {

@@ -401,6 +401,18 @@ async fn report_screen_before_and_after_a_change() {
         .find(|r| r.contains("  M0 "))
         .unwrap_or_default();
     assert!(m0.contains('…'), "a milestone row keeps its id: {m0}");
+    // A table that fits the pane stays whole while a wider one is scrolled.
+    let fitting = lines
+        .iter()
+        .find(|l| l.frozen > 0 && l.width() <= 78 && l.cells.len() > 2)
+        .expect("a table row that fits at 80 columns");
+    let (key, second) = (fitting.cells[0].0.trim(), fitting.cells[1].0.trim());
+    let screen = rows(&s, 80, 400);
+    assert!(
+        screen.iter().any(|r| r.contains(key) && r.contains(second)),
+        "{key} {second} unmoved: {}",
+        screen.join("\n")
+    );
     let most = lines.iter().map(|l| l.overflow(78)).max().unwrap_or(0);
     assert!(most > 0);
     assert_eq!(s.report.left, most, "up to the widest line's end");
