@@ -234,7 +234,7 @@ pub fn report_baseline(baseline: &Policy) -> Policy {
 }
 
 /// Keys tuned only with `:set` (text, not stepped): not listed, but compared and reproduced.
-const SET_ONLY: &[&str] = &["truncate_marker"];
+const SET_ONLY: &[&str] = &["truncate_marker", "name"];
 
 /// The fields of `a` or `b` whose values differ, in screen order (then the `:set`-only keys).
 /// The keys tuned away from the baseline that are not fields of the Tune list (set by `:set`,

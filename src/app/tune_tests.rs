@@ -343,3 +343,22 @@ fn the_fields_width_does_not_follow_the_chosen_option() {
         .collect();
     assert!(widths.iter().all(|w| *w == widths[0]), "{widths:?}");
 }
+
+/// A policy renamed by `:set name=…` is a change like any other: counted, and in the flags
+/// that rebuild the tuned policy.
+#[test]
+fn a_rename_is_a_change_with_its_flag() {
+    let base = prolaunch();
+    let tuned = base
+        .clone()
+        .with_overrides(&["name=evil".into()])
+        .expect("tuned");
+    assert_eq!(changed_keys(&base, &tuned), ["name"]);
+    let flags = set_flags(&base, &tuned);
+    assert_eq!(flags, ["--set name=evil"]);
+    let rebuilt = base
+        .clone()
+        .with_overrides(&["name=evil".into()])
+        .expect("the flag's value");
+    assert_eq!(rebuilt, tuned);
+}
