@@ -277,12 +277,18 @@ impl Target {
         })
     }
 
-    /// 0 when met (or not measured), else how far outside, relative to the bound's size.
+    /// 0 when met (or not measured), else how far outside, relative to the bound's size — at
+    /// least 100 tokens for a token count, 5 points for a share, so a tiny bound
+    /// (`avg_tokens<1`) does not make its every miss outweigh all the other targets.
     pub fn violation(&self, m: &Metrics) -> f64 {
         let Some(x) = m.get(self.metric) else {
             return 0.0;
         };
-        let rel = |d: f64, scale: f64| d / scale.abs().max(1e-6);
+        let floor = match self.metric {
+            MetricKey::AvgTokens | MetricKey::GuardLoss => 100.0,
+            MetricKey::StaticShare | MetricKey::RagHits | MetricKey::Truncation => 0.05,
+        };
+        let rel = |d: f64, scale: f64| d / scale.abs().max(floor);
         match self.bound {
             Bound::Below { v, strict } if x > v || (strict && x == v) => rel(x - v + STRICT, v),
             Bound::Above { v, strict } if x < v || (strict && x == v) => rel(v - x + STRICT, v),
@@ -412,6 +418,21 @@ mod tests {
             avg.shown_slack(&m(805.63, 0.0)).as_deref(),
             Some("+1,694.4")
         );
+    }
+
+    /// A miss is weighed against the bound's size, but never against less than 100 tokens or
+    /// 5 points: under `avg_tokens<1`, 836 tokens over is a smaller miss than every user
+    /// truncated against `truncation_rate<0.05`, not a 16-times larger one.
+    #[test]
+    fn a_tiny_bound_does_not_outweigh_every_other_target() {
+        let tokens = Target::parse("avg_tokens<1").expect("target");
+        let truncation = Target::parse("truncation_rate<0.05").expect("target");
+        let over = tokens.violation(&m(837.0, 0.0)) + truncation.violation(&m(837.0, 0.0));
+        let cut_all = tokens.violation(&m(0.0, 1.0)) + truncation.violation(&m(0.0, 1.0));
+        assert!(over < cut_all, "{over} against {cut_all}");
+        // A bound larger than the floor is still the scale: 10 % over 2,500 is 0.1.
+        let avg = Target::parse("avg_tokens<2500").expect("target");
+        assert!((avg.violation(&m(2750.0, 0.0)) - 0.1).abs() < 1e-3);
     }
 
     #[test]
