@@ -260,6 +260,27 @@ fn a_user_as_of_an_instant_from_live_stores() {
         has("only_current", "knowledge", "cannot be restored"),
         "{n:#?}"
     );
+    // The undated row is named, not left out without a word; explain says why, not a guess.
+    assert!(
+        has(
+            "undated",
+            "knowledge",
+            "kn:900 without a readable created_at cannot be placed in time: left out of the \
+             search at T"
+        ),
+        "{n:#?}"
+    );
+    let why = ctxlens_with(
+        &["explain", "tt1", "kn:900", "--at", &at, "--query", QUERY],
+        &env,
+    );
+    assert_eq!(why.code, 1, "{}", why.stderr);
+    assert!(
+        why.stderr
+            .contains("kn:900 has no readable created_at, so it cannot be placed in time"),
+        "{}",
+        why.stderr
+    );
 
     // 35 minutes back: the two turns by then (the query is the newest of them), M3, and the
     // cached context (M4's, written now) left out.
@@ -409,6 +430,16 @@ fn a_snapshot_as_of_an_instant_replays_the_same() {
     live.as_object_mut().expect("object").remove("as_of");
     let file_replay = run(&["replay", "--snapshot", path, "--json"], &env);
     assert_eq!(live, file_replay);
+    // Replayed as text, the file says what could not be reconstructed when it was written.
+    let text = ctxlens_with(&["replay", "--snapshot", path], &env);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(
+        text.stdout
+            .contains("not reconstructed when the file was written (")
+            && text.stdout.contains("user_journeys keeps only the present"),
+        "{}",
+        text.stdout
+    );
     // The file as of an earlier instant: its own session cut, its cache and query as it holds.
     let earlier = run(
         &[

@@ -209,9 +209,32 @@ pub(crate) fn at_least_one(s: &str) -> Result<usize, String> {
 pub(crate) fn parse_now(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
     use chrono::Timelike;
     let t = s.trim();
-    // Epoch seconds, before 1970 too (`-1`), read as a snapshot file's number is: an integer
-    // exactly, a fraction as f64.
+    // Epoch seconds, before 1970 too (`-1`), read as a snapshot file's number is; a fraction
+    // to the nanosecond, its further digits dropped as RFC 3339's are (never rounded up across
+    // a second: `…617.9999999999` is `…617.999999999`, as `…:37.9999999999Z` is).
     let digits = t.strip_prefix('-').unwrap_or(t);
+    if let Some((whole, frac)) = digits.split_once('.')
+        && !frac.is_empty()
+        && whole
+            .bytes()
+            .chain(frac.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        let nanos: String = frac.chars().chain(std::iter::repeat('0')).take(9).collect();
+        let whole: i128 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|e| format!("{s:?}: {e}"))?
+        };
+        let sign = if t.starts_with('-') { -1 } else { 1 };
+        let total = sign * (whole * 1_000_000_000 + nanos.parse::<i128>().unwrap_or(0));
+        let secs = i64::try_from(total.div_euclid(1_000_000_000))
+            .map_err(|_| format!("{s:?}: epoch seconds out of range"))?;
+        let at = crate::engine::snapshot::parse_timestamp(&serde_json::json!(secs))
+            .map_err(|e| format!("{s:?}: {e}"))?;
+        let rest = i64::try_from(total.rem_euclid(1_000_000_000)).unwrap_or(0);
+        return Ok(at + chrono::TimeDelta::nanoseconds(rest));
+    }
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         let n = match serde_json::from_str::<serde_json::Number>(t) {
             Ok(n) => serde_json::Value::Number(n),
@@ -445,6 +468,17 @@ mod tests {
         assert_eq!(utc("-1").as_deref(), Ok("1969-12-31T23:59:59+00:00"));
         assert_eq!(utc("0.5").as_deref(), Ok("1970-01-01T00:00:00.500+00:00"));
         assert_eq!(utc("007").as_deref(), Ok("1970-01-01T00:00:07+00:00"));
+        assert_eq!(utc("-5.5").as_deref(), Ok("1969-12-31T23:59:54.500+00:00"));
+        // A fraction to the nanosecond, never rounded up across a second: the same instant
+        // as RFC 3339 writes it.
+        assert_eq!(
+            parse_now("1736891617.9999999999"),
+            parse_now("2025-01-14T21:53:37.9999999999Z")
+        );
+        assert_eq!(
+            utc("1736891617.9999999999").as_deref(),
+            Ok("2025-01-14T21:53:37.999999999+00:00")
+        );
         let err = parse_now("9007199254740993").expect_err("past 9999");
         assert!(err.contains("`9007199254740993`"), "{err}");
         let err = parse_now("now").expect_err("not an instant");

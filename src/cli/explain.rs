@@ -86,17 +86,22 @@ fn refuse_later_row(
 ) -> Result<(), CliError> {
     let Some(at) = sel.at else { return Ok(()) };
     let fmt = crate::engine::snapshot::fmt_ts;
+    // A row not there (then) exits 1, as one not there at all does.
     match entry.timestamp {
         Some(t) if t <= at => Ok(()),
-        created => {
-            let when = created.map_or("at no readable time".into(), |t| format!("at {}", fmt(&t)));
-            // A row not there (then) exits 1, as one not there at all does.
-            Err(CliError::Runtime(format!(
-                "{} was created {when}, not by --at {}: the knowledge table held no such row then",
-                entry.id,
-                fmt(&at)
-            )))
-        }
+        Some(t) => Err(CliError::Runtime(format!(
+            "{} was created at {}, not by --at {}: the knowledge table held no such row then",
+            entry.id,
+            fmt(&t),
+            fmt(&at)
+        ))),
+        // Whether it was there then cannot be told: said so, not guessed.
+        None => Err(CliError::Runtime(format!(
+            "{} has no readable created_at, so it cannot be placed in time: a search as of --at \
+             {} leaves it out, and whether the table held it then is not known",
+            entry.id,
+            fmt(&at)
+        ))),
     }
 }
 

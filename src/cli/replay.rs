@@ -100,7 +100,17 @@ pub async fn replay(
             write_malformed(out, &asm.malformed)?;
             match &as_of {
                 Some(a) => write_as_of_notes(out, a),
-                None => Ok(()),
+                // A file written `--at T` carries what could not be reconstructed then: its
+                // replay says so too, not only `inspect`.
+                None => {
+                    let then: Vec<_> = snap
+                        .notes
+                        .iter()
+                        .filter(|n| n.kind.is_time_travel())
+                        .cloned()
+                        .collect();
+                    write_notes(out, &then, "not reconstructed when the file was written")
+                }
             }
         }
     }
@@ -156,12 +166,21 @@ pub(super) fn write_as_of_notes_of(
     a: &AsOfView,
     whose: &str,
 ) -> Result<(), CliError> {
-    if a.notes.is_empty() {
+    write_notes(out, &a.notes, &format!("not reconstructed{whose}"))
+}
+
+/// `notes` under `title` and their count, one line each.
+fn write_notes(
+    out: &mut impl Write,
+    notes: &[crate::engine::snapshot::Note],
+    title: &str,
+) -> Result<(), CliError> {
+    if notes.is_empty() {
         return Ok(());
     }
-    let title = format!("not reconstructed{whose} ({})", a.notes.len());
+    let title = format!("{title} ({})", notes.len());
     writeln!(out, "\n{}", paint(super::output::YELLOW.bold(), &title)).map_err(io)?;
-    for n in &a.notes {
+    for n in notes {
         writeln!(
             out,
             "  {}  {}",

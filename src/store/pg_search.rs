@@ -217,7 +217,50 @@ impl PgStore {
         };
         let rows = exact.within(self, "exact knowledge search").await?;
         let extra = self.unscorable_rows(q).await?;
-        Ok(self.hits(q, &rows, extra))
+        let mut hits = self.hits(q, &rows, extra);
+        hits.notes.extend(self.undated_rows(q).await?);
+        Ok(hits)
+    }
+
+    /// The rows a search as of an instant leaves out because their `created_at` cannot be
+    /// placed in time (NULL, `infinity`, `-infinity`), of the milestones the search looks at:
+    /// named in a note, never left out without a word.
+    async fn undated_rows(&self, q: &KnowledgeQuery) -> Result<Option<Note>, StoreError> {
+        const SHOWN: i64 = 5;
+        let sql = format!(
+            "SELECT id, count(*) OVER () AS n FROM {}
+              WHERE ($1::text IS NULL OR milestone = $1 OR milestone IS NULL)
+                AND (created_at IS NULL OR NOT isfinite(created_at))
+              ORDER BY id LIMIT {SHOWN}",
+            self.sql.knowledge
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(q.milestone_filter.clone())
+            .fetch_all(self.pool())
+            .within(self, "undated knowledge rows")
+            .await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let total: i64 = first.try_get("n").unwrap_or_default();
+        let ids: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.try_get::<i64, _>("id").ok())
+            .map(|id| format!("kn:{id}"))
+            .collect();
+        let more = match total - ids.len() as i64 {
+            n if n > 0 => format!(" and {n} more"),
+            _ => String::new(),
+        };
+        Ok(Some(Note {
+            kind: crate::engine::snapshot::NoteKind::Undated,
+            source: "knowledge".into(),
+            message: format!(
+                "{}{more} without a readable created_at cannot be placed in time: left out of \
+                 the search at T",
+                ids.join(", ")
+            ),
+        }))
     }
 
     /// The plan Postgres picks for the search of `q` (`EXPLAIN`, one line per row): which index,

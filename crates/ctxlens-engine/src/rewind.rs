@@ -19,7 +19,8 @@ pub use moments::{Moment, moments, moments_of};
 use crate::MilestoneMap;
 use crate::cache::CachedContext;
 use crate::snapshot::{
-    JourneyEntry, KnowledgeEntry, Note, NoteKind, SessionEntry, Snapshot, fmt_ts, rfc3339,
+    JourneyEntry, JourneyKind, KnowledgeEntry, Note, NoteKind, SessionEntry, Snapshot, fmt_ts,
+    rfc3339,
 };
 
 /// How long Redis keeps a session after its last write (SPEC §1).
@@ -100,6 +101,7 @@ pub fn rewind(snap: &Snapshot, r: &Rewind) -> Result<Rewound, InFuture> {
     } else {
         let derived = milestone_at(&out.journey, snap.current_milestone.is_some(), r.map);
         current_row_notes(snap, r, &derived.0, &mut notes);
+        undated_steps_note(snap, &derived.0, &mut notes);
         derived
     };
     out.current_milestone = milestone.clone();
@@ -209,14 +211,18 @@ fn stored_by(snap: &Snapshot, at: DateTime<Utc>) -> Vec<SessionEntry> {
         Some(last) => snap.session[..=last]
             .iter()
             .map(|e| match &e.turn {
-                Ok(t) if t.timestamp > at => SessionEntry {
-                    raw: e.raw.clone(),
-                    turn: Err(format!(
+                Ok(t) if t.timestamp > at => {
+                    let why = format!(
                         "timestamp {} is after --at {}, yet stored before a turn at or before it",
                         fmt_ts(&t.timestamp),
                         fmt_ts(&at)
-                    )),
-                },
+                    );
+                    // Written out without the turn (not of T), so a snapshot of T reads so.
+                    SessionEntry {
+                        raw: serde_json::json!({ crate::snapshot::LEFT_OUT: why }),
+                        turn: Err(why),
+                    }
+                }
                 _ => e.clone(),
             })
             .collect(),
@@ -280,6 +286,32 @@ fn journey_at(
         .filter(|j| j.timestamp.is_some_and(|t| t <= at))
         .cloned()
         .collect()
+}
+
+/// Completions and transitions without a readable time are left out of the milestone at `T`,
+/// which is then derived without them: said, since it may be another.
+fn undated_steps_note(snap: &Snapshot, milestone: &Option<String>, notes: &mut Vec<Note>) {
+    let steps: Vec<&str> = snap
+        .journey
+        .iter()
+        .filter(|j| j.timestamp.is_none())
+        .filter(|j| matches!(j.kind, JourneyKind::MilestoneData | JourneyKind::Transition))
+        .map(|j| j.id.as_str())
+        .collect();
+    if steps.is_empty() {
+        return;
+    }
+    note(
+        notes,
+        NoteKind::Undated,
+        "memory_bank",
+        format!(
+            "the milestone at T ({}) is derived without {} (completions or transitions that \
+             cannot be placed in time): it may be another",
+            milestone.as_deref().unwrap_or("none"),
+            list(&steps)
+        ),
+    );
 }
 
 /// At most six ids, then how many more.

@@ -210,6 +210,12 @@ fn lone_surrogate(json: &str) -> bool {
 }
 
 /// Reads a turn from either shape; the error says which field is wrong.
+/// The key of a session entry a rewind (`--at T`) left out of the turns though it stays in the
+/// array (a turn stamped after `T` stored before one at or before it): the entry is written
+/// `{"ctxlens_left_out": "<why>"}` — without the turn's text, which is not of `T` — so a
+/// snapshot written `--at T` replays as the user was at `T`, the entry's index kept.
+pub const LEFT_OUT: &str = "ctxlens_left_out";
+
 pub fn parse_turn(v: &Value) -> Result<Turn, String> {
     let obj = match v {
         Value::Object(obj) => obj,
@@ -236,6 +242,11 @@ pub fn parse_turn(v: &Value) -> Result<Turn, String> {
             ));
         }
     };
+    // An entry a rewind left out (see [`LEFT_OUT`]) reads back as it was written: malformed,
+    // for the reason it was left out.
+    if let Some(Value::String(why)) = obj.get(LEFT_OUT) {
+        return Err(why.clone());
+    }
     let ts = obj.get("timestamp").ok_or("missing field `timestamp`")?;
     let timestamp = parse_timestamp(ts).map_err(|e| format!("timestamp: {e}"))?;
     let text = |field: &str| -> Result<String, String> {
