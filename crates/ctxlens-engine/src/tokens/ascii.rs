@@ -68,6 +68,12 @@ fn run(t: &[u8], from: usize, class: impl Fn(u8) -> bool) -> usize {
     from + t[from..].iter().take_while(|&&b| class(b)).count()
 }
 
+/// `\p{N}{1,3}` at the start of `t`: at most three digits, never looking further (a piece a
+/// scan of the whole run would make a long run of digits quadratic).
+fn digits(t: &[u8]) -> usize {
+    t.iter().take(3).take_while(|b| b.is_ascii_digit()).count()
+}
+
 /// `(?i:'s|'t|'re|'ve|'m|'ll|'d)` at the start of `t`: its length, 0 when none.
 fn contraction(t: &[u8]) -> usize {
     if t.first() != Some(&b'\'') {
@@ -120,7 +126,7 @@ fn cl100k(t: &[u8]) -> usize {
         return run(t, s, |b| b.is_ascii_alphabetic());
     }
     if t[0].is_ascii_digit() {
-        return run(t, 0, |b| b.is_ascii_digit()).min(3);
+        return digits(t);
     }
     marks(t, is_newline).unwrap_or_else(|| spaces(t))
 }
@@ -137,7 +143,7 @@ fn o200k(t: &[u8]) -> usize {
         return end + contraction(&t[end..]);
     }
     if t[0].is_ascii_digit() {
-        return run(t, 0, |b| b.is_ascii_digit()).min(3);
+        return digits(t);
     }
     marks(t, |b| is_newline(b) || b == b'/').unwrap_or_else(|| spaces(t))
 }
