@@ -318,8 +318,8 @@ pub enum Command {
         json: bool,
         /// Also show the margins: per layer and for the global pass, the budget that keeps every
         /// candidate, the item a larger budget admits next (and how many tokens more), the item
-        /// a smaller one loses first (and how many fewer), and under stop the item that blocks
-        /// the rest (`"margins"` in --json).
+        /// a smaller one loses first (and how many fewer), and under stop and truncate the item
+        /// at which the fit ended (`"margins"` in --json).
         #[arg(long, conflicts_with = "prompt")]
         explain: bool,
     },

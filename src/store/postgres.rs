@@ -285,6 +285,21 @@ impl PgStore {
         if let Some(cause) = unread_parameter(url) {
             return Err(fault::config_error("postgres", what, &cause, url));
         }
+        // The driver reads PGSSLMODE and drops a value it does not know for its default
+        // (`prefer`): refused as the URL's `sslmode=` is, not connected without a word.
+        if let Ok(mode) = std::env::var("PGSSLMODE")
+            && mode.parse::<sqlx::postgres::PgSslMode>().is_err()
+        {
+            return Err(fault::config_error(
+                "postgres",
+                "PGSSLMODE",
+                &format!(
+                    "unknown value {:?} for `ssl_mode`",
+                    crate::text::inert_line(&mode)
+                ),
+                url,
+            ));
+        }
         let opts: PgConnectOptions = url
             .parse()
             .map_err(|e: sqlx::Error| fault::config_error("postgres", what, &e.to_string(), url))?;

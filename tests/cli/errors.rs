@@ -330,6 +330,23 @@ fn malformed_store_addresses_are_usage_errors_without_the_password() {
             assert!(!out.stderr.contains("hunter2"), "{url}: {}", out.stderr);
         }
     }
+    // PGSSLMODE, which the driver reads too, is refused as the URL's sslmode= is, not dropped
+    // for the default without a word.
+    let out = common::ctxlens_with(
+        &["users"],
+        &[
+            ("DATABASE_URL", "postgres://x:hunter2@127.0.0.1:1/db".into()),
+            ("PGSSLMODE", "bogus".into()),
+        ],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("ctxlens: postgres: PGSSLMODE: unknown value \"bogus\"")
+            && out.stderr.contains("verify-full"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// A blank `--query` has nothing to embed: refused naming the flag, on every command taking it.

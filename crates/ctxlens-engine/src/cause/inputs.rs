@@ -245,9 +245,9 @@ impl<'a> Delta<'a> {
                         // Only a turn at the front was trimmed or expired; one from the middle
                         // was taken out.
                         let detail = if front {
-                            "in A only (trimmed or expired)"
+                            "in A only: trimmed or expired"
                         } else {
-                            "in A only (taken out of the session)"
+                            "in A only: taken out of the session"
                         };
                         self.push(cause, a.turn_id(i), detail.into(), stamp(&a.session[i]))
                     }

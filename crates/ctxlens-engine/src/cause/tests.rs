@@ -160,13 +160,13 @@ fn an_aged_out_turn_keeps_the_identity_of_the_turns_after_it() {
     // s1#1..s1#4 are now s1#0..s1#3: the same turns, not four changes.
     assert_eq!(c.items.len(), 1, "{:?}", c.items);
     assert_eq!(c.items[0].kind, ItemDeltaKind::Removed);
-    assert_eq!(c.inputs[0].detail, "in A only (trimmed or expired)");
+    assert_eq!(c.inputs[0].detail, "in A only: trimmed or expired");
     // One taken from the middle is not said to have aged out.
     let mut mid = base();
     mid.session.remove(2);
     let c = run(&a, &prolaunch(), &mid, &prolaunch());
     assert_eq!(first(&c), (Cause::TurnRemoved, "s1#2".into()));
-    assert_eq!(c.inputs[0].detail, "in A only (taken out of the session)");
+    assert_eq!(c.inputs[0].detail, "in A only: taken out of the session");
 }
 
 #[test]
