@@ -130,7 +130,8 @@ actions! {
         /// Time passed (spinner, countdowns, demo events).
         Tick,
         /// A page of users arrived.
-        UsersLoaded(UserPage),
+        /// A page of users, and the cursor it was asked for (`None`: the first).
+        UsersLoaded(Option<String>, UserPage),
         /// The selected user's data and snapshot arrived.
         UserLoaded(Box<(UserData, Snapshot)>),
         /// Users' numbers for the list (under the tuned policy: `true`) as of an instant (`None`:

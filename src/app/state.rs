@@ -309,6 +309,9 @@ pub struct UserRow {
 pub struct UsersState {
     pub rows: Vec<UserRow>,
     pub next_cursor: Option<String>,
+    /// The page asked for and not arrived yet, by its cursor (`Some(None)`: the first page): a
+    /// page that is not it (of a listing read again since, or asked twice) is left out.
+    pub asked: Option<Option<String>>,
     pub loaded_all: bool,
     pub filter: String,
     pub sort: SortKey,
@@ -574,6 +577,7 @@ impl State {
             users: UsersState {
                 rows: Vec::new(),
                 next_cursor: None,
+                asked: None,
                 loaded_all: false,
                 filter: String::new(),
                 sort: SortKey::Id,

@@ -99,7 +99,7 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
     let failed = |e: TaskError| Action::Failed(task, e);
     match effect {
         Effect::LoadUsers { cursor } => match ctx.store.users(cursor.as_deref(), PAGE).await {
-            Ok(page) => Action::UsersLoaded(page),
+            Ok(page) => Action::UsersLoaded(cursor, page),
             Err(e) => failed(e.into()),
         },
         Effect::LoadUser {

@@ -675,7 +675,8 @@ async fn a_page_of_users_does_not_mark_a_down_store_up() {
         next_cursor: None,
         unlisted: Vec::new(),
     };
-    let effects = update(&mut s, Action::UsersLoaded(page));
+    s.users.asked = Some(None);
+    let effects = update(&mut s, Action::UsersLoaded(None, page));
     assert!(s.status.stores.iter().all(|st| !st.up), "still down");
     assert!(effects.contains(&Effect::CheckHealth), "{effects:?}");
 }

@@ -277,7 +277,7 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             effects.extend(status::failed(s, Task::Stats, &outage));
             effects
         }
-        Action::UsersLoaded(_) | Action::StatsComputed(..) | Action::ToggleTuned => {
+        Action::UsersLoaded(..) | Action::StatsComputed(..) | Action::ToggleTuned => {
             users::apply(s, action)
         }
         Action::Yank => yank::yank(s),

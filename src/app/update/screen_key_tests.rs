@@ -361,7 +361,8 @@ async fn a_filter_or_a_sort_reads_the_pages_not_loaded_yet() {
         next_cursor: Some("pg:a2".into()),
         unlisted: Vec::new(),
     };
-    let effects = update(&mut s, Action::UsersLoaded(page.clone()));
+    s.users.asked = Some(None);
+    let effects = update(&mut s, Action::UsersLoaded(None, page.clone()));
     assert!(
         !effects
             .iter()
@@ -382,7 +383,8 @@ async fn a_filter_or_a_sort_reads_the_pages_not_loaded_yet() {
     let (mut s, _store) = demo_app().await;
     s.users.rows.clear();
     s.ui.screen = Screen::Users;
-    update(&mut s, Action::UsersLoaded(page));
+    s.users.asked = Some(None);
+    update(&mut s, Action::UsersLoaded(None, page));
     let effects = update(&mut s, Action::CycleSort);
     assert!(
         effects
@@ -510,7 +512,8 @@ async fn keys_no_user_can_own_are_named_on_the_status_bar() {
         next_cursor: None,
         unlisted: vec!["session:bad\\xFFid:s1".into(), "session:\\xFE:s2".into()],
     };
-    update(&mut s, Action::UsersLoaded(page));
+    s.users.asked = Some(None);
+    update(&mut s, Action::UsersLoaded(None, page));
     let m = s.status.message.clone().expect("a message");
     assert!(m.error);
     assert_eq!(
@@ -543,4 +546,55 @@ async fn an_event_of_no_user_is_not_the_empty_ids() {
     );
     s.live.all = true;
     assert_eq!(crate::app::update::live_shown(&s).len(), 1, "every user's");
+}
+
+/// A page of a listing read again since (`R` while the pages of a sort were still coming), or
+/// one asked twice, is left out: every user is listed once.
+#[tokio::test]
+async fn a_page_of_a_listing_read_again_is_left_out() {
+    let (mut s, _store) = demo_app().await;
+    let summary = |id: &str| crate::store::UserSummary {
+        user_id: id.into(),
+        current_milestone: None,
+        display_name: None,
+        last_activity: None,
+        sessions: None,
+    };
+    let page = |ids: &[&str], next: Option<&str>| crate::store::UserPage {
+        users: ids.iter().map(|i| summary(i)).collect(),
+        next_cursor: next.map(str::to_string),
+        unlisted: Vec::new(),
+    };
+    // The second page of the first listing is under way when the list is read again.
+    s.users.rows.clear();
+    s.users.asked = Some(None);
+    update(
+        &mut s,
+        Action::UsersLoaded(None, page(&["a1", "a2"], Some("pg:a2"))),
+    );
+    s.users.asked = Some(Some("pg:a2".into()));
+    s.status.stores.iter_mut().for_each(|st| st.up = true);
+    let effects = update(&mut s, Action::Refresh);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadUsers { cursor: None })),
+        "{effects:?}"
+    );
+    // The old listing's page arrives first: left out; then the new first page, twice.
+    update(
+        &mut s,
+        Action::UsersLoaded(Some("pg:a2".into()), page(&["a3", "a4"], None)),
+    );
+    let first = page(&["a1", "a2"], Some("pg:a2"));
+    update(&mut s, Action::UsersLoaded(None, first.clone()));
+    update(&mut s, Action::UsersLoaded(None, first));
+    let ids: Vec<&str> = s
+        .users
+        .rows
+        .iter()
+        .map(|r| r.summary.user_id.as_str())
+        .collect();
+    assert_eq!(ids, ["a1", "a2"]);
+    assert!(!s.status.loading.contains(&crate::app::Task::Users));
 }

@@ -79,8 +79,7 @@ pub(super) fn health(s: &mut State, list: Vec<crate::store::Health>) -> Vec<Effe
     if s.users.rows.is_empty() || std::mem::take(&mut s.status.health.reload_users) {
         effects.extend(super::user::reload_users(s));
     } else if let Some(c) = s.users.next_cursor.clone().filter(|_| page) {
-        super::start_loading(s, Task::Users);
-        effects.push(Effect::LoadUsers { cursor: Some(c) });
+        effects.push(super::users::ask_page(s, Some(c)));
     }
     if let Some(id) = s.status.health.failed_user.take() {
         let shown = s.user.view.as_ref().is_some_and(|v| v.data().user_id == id);

@@ -254,8 +254,7 @@ pub(super) fn refresh(s: &mut State) -> Vec<Effect> {
 /// page arrives the rows stay as last read.
 pub(super) fn reload_users(s: &mut State) -> Vec<Effect> {
     s.users.replacing = true;
-    start_loading(s, Task::Users);
-    vec![Effect::LoadUsers { cursor: None }]
+    vec![super::users::ask_page(s, None)]
 }
 
 /// Replays the selected user: the baseline once, the tuned policy on every change. Waits for

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 /// Applies an action of this part of the state.
 pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
-        Action::UsersLoaded(page) => users_loaded(s, page),
+        Action::UsersLoaded(asked, page) => users_loaded(s, asked, page),
         // Counted as of another instant than the list's now: no longer wanted.
         Action::StatsComputed(_, at, _, _) if at != s.users.stats_at => vec![],
         Action::StatsComputed(tuned, _, stats, _) => {
@@ -119,7 +119,24 @@ pub(super) fn count_again_if_moved(s: &mut State) -> Vec<Effect> {
     effects
 }
 
-pub(super) fn users_loaded(s: &mut State, page: crate::store::UserPage) -> Vec<Effect> {
+/// Asks for the page at `cursor` (`None`: the first), the one page then awaited.
+pub(super) fn ask_page(s: &mut State, cursor: Option<String>) -> Effect {
+    s.users.asked = Some(cursor.clone());
+    start_loading(s, Task::Users);
+    Effect::LoadUsers { cursor }
+}
+
+pub(super) fn users_loaded(
+    s: &mut State,
+    asked: Option<String>,
+    page: crate::store::UserPage,
+) -> Vec<Effect> {
+    // Only the page awaited: one of a listing read again since (`R` while pages were still
+    // coming), or the same page asked twice, would add its users a second time.
+    if s.users.asked.as_ref() != Some(&asked) {
+        return vec![];
+    }
+    s.users.asked = None;
     done_loading(s, Task::Users);
     s.users.failed = None;
     // A page read says nothing of a store it did not need (a page from Postgres alone while
@@ -203,8 +220,7 @@ pub(super) fn load_rest(s: &mut State) -> Vec<Effect> {
     let idle = !s.status.loading.contains(&Task::Users);
     match s.users.next_cursor.clone() {
         Some(c) if whole && idle && !s.users.loaded_all => {
-            start_loading(s, Task::Users);
-            vec![Effect::LoadUsers { cursor: Some(c) }]
+            vec![ask_page(s, Some(c))]
         }
         _ => vec![],
     }
@@ -287,8 +303,7 @@ fn more_users(s: &mut State) -> Vec<Effect> {
     let idle = !s.status.loading.contains(&Task::Users);
     match s.users.next_cursor.clone() {
         Some(c) if near_end && idle && !s.users.loaded_all => {
-            start_loading(s, Task::Users);
-            vec![Effect::LoadUsers { cursor: Some(c) }]
+            vec![ask_page(s, Some(c))]
         }
         _ => vec![],
     }
@@ -399,8 +414,7 @@ pub fn jump_to_user(s: &mut State, id: String) -> Vec<Effect> {
     if let (false, false, Some(c)) = (known, s.users.loaded_all, s.users.next_cursor.clone()) {
         // Not loaded yet: fetch on, select it when its page arrives, and open it now.
         s.users.wanted = Some(id.clone());
-        start_loading(s, Task::Users);
-        let mut e = vec![Effect::LoadUsers { cursor: Some(c) }];
+        let mut e = vec![ask_page(s, Some(c))];
         super::screen::go(s, Screen::Layers);
         e.extend(open_user(s, id));
         return e;
