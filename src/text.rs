@@ -192,6 +192,51 @@ pub fn ansi_c(word: &str) -> String {
     out
 }
 
+/// A user id typed as ctxlens writes one, read back: `"h1 "` (as lists show an id with edge
+/// spaces or the empty one, JSON escapes inside), `'a b'` and `$'x\x1b'` (as `y` copies one,
+/// [`shell_word`]); anything else is the id as typed. `Err` says what does not read.
+pub fn typed_id(arg: &str) -> Result<String, String> {
+    if arg.starts_with('"') {
+        return serde_json::from_str::<String>(arg)
+            .map_err(|e| format!("{}: not a quoted id ({e})", inert_line(arg)));
+    }
+    if let Some(body) = arg.strip_prefix("$'").and_then(|b| b.strip_suffix('\'')) {
+        let mut bytes = Vec::new();
+        let mut it = body.chars();
+        while let Some(c) = it.next() {
+            match (c, c == '\\') {
+                (_, false) => bytes.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+                (_, true) => match it.next() {
+                    Some('x') => {
+                        let hex: String = it.by_ref().take(2).collect();
+                        let b = u8::from_str_radix(&hex, 16).map_err(|_| {
+                            format!("{}: \\x takes two hex digits", inert_line(arg))
+                        })?;
+                        bytes.push(b);
+                    }
+                    Some(e @ ('\\' | '\'' | '"')) => bytes.push(e as u8),
+                    Some('n') => bytes.push(b'\n'),
+                    Some('t') => bytes.push(b'\t'),
+                    Some('r') => bytes.push(b'\r'),
+                    Some('e' | 'E') => bytes.push(0x1b),
+                    _ => {
+                        return Err(format!(
+                            "{}: an escape ctxlens does not write",
+                            inert_line(arg)
+                        ));
+                    }
+                },
+            }
+        }
+        return String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", inert_line(arg)));
+    }
+    if arg.len() >= 2 && arg.starts_with('\'') && arg.ends_with('\'') {
+        // A `'` inside is written `'\''`: close, escaped quote, open.
+        return Ok(arg[1..arg.len() - 1].replace("'\\''", "'"));
+    }
+    Ok(arg.to_string())
+}
+
 /// The non-blank lines of `text` on one line, each trimmed and joined by ` ⏎ `, made inert and
 /// cut to `max` display columns with an ellipsis: a turn shows its answer after its question as
 /// far as the room goes, and five thousand lines never read as one.

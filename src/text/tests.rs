@@ -337,3 +337,28 @@ fn a_huge_line_is_cut_from_its_start() {
     let escaped = format!("\u{1b}[2J{}", "x".repeat(2_000_000));
     assert_eq!(fit(&escaped, 10), "␛[2Jxxxxx…");
 }
+
+/// An id as ctxlens writes it — quoted where lists show it so, as `y` copies it — reads back
+/// as exactly that id; anything else is the id as typed.
+#[test]
+fn an_id_typed_as_written_reads_back() {
+    for id in [
+        "twin ",
+        "",
+        "u001",
+        "a b",
+        "it's",
+        "esc\u{1b}]0;pwned\u{7}",
+        "nbsp\u{a0}x",
+        "back\\slash",
+        " \"quoted\" ",
+    ] {
+        assert_eq!(typed_id(&shell_word(id)).as_deref(), Ok(id), "{id:?}");
+        if shown_id(id).starts_with('"') && !id.contains('\\') {
+            assert_eq!(typed_id(&shown_id(id)).as_deref(), Ok(id), "{id:?}");
+        }
+    }
+    assert_eq!(typed_id("plain id").as_deref(), Ok("plain id"));
+    assert!(typed_id("\"unterminated").is_err());
+    assert!(typed_id("$'\\xzz'").is_err());
+}

@@ -88,9 +88,22 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
             s.ui.quit = Quit::Now;
             vec![]
         }
-        ("user", id) if !id.is_empty() => users::jump_to_user(s, id.to_string()),
+        // Typed as lists show it (`"twin "`) or as `y` copies it (`$'…'`): that id.
+        ("user", id) if !id.is_empty() => match crate::text::typed_id(id) {
+            Ok(id) => users::jump_to_user(s, id),
+            Err(why) => {
+                error(s, &format!(":user {why}"));
+                vec![]
+            }
+        },
         ("query", text) => query(s, text),
-        ("diff", arg) => super::compare::start(s, arg),
+        ("diff", arg) => match crate::text::typed_id(arg) {
+            Ok(user) => super::compare::start(s, &user),
+            Err(why) => {
+                error(s, &format!(":diff {why}"));
+                vec![]
+            }
+        },
         ("explain", row) if !row.is_empty() => super::compare::explain_row(s, row),
         // Loading a policy replaces the tuning: unsaved, it is kept unless `!` says to drop it.
         ("policy", file) if !file.is_empty() && s.unsaved() => {
@@ -303,7 +316,14 @@ fn candidates(s: &State, head: &str) -> Vec<String> {
         return NAMES.iter().map(|n| n.to_string()).collect();
     };
     match cmd {
-        "user" | "diff" => s.users.ids(),
+        // As `:user` reads them back: an id that needs quoting (`'twin '`), quoted, so two
+        // ids never complete alike.
+        "user" | "diff" => s
+            .users
+            .ids()
+            .into_iter()
+            .map(|id| crate::text::shell_word(&id).into_owned())
+            .collect(),
         "policy" => crate::engine::policy::PRESETS
             .iter()
             .map(|(n, _)| n.to_string())
@@ -361,7 +381,11 @@ pub(super) fn complete(s: &mut State) {
     } else {
         candidates(s, &text)
     };
-    let found: Vec<String> = all.into_iter().filter(|c| c.starts_with(word)).collect();
+    // A quoted id is found by its first letters too.
+    let found: Vec<String> = all
+        .into_iter()
+        .filter(|c| c.starts_with(word) || c.trim_start_matches(['$', '\'']).starts_with(word))
+        .collect();
     let Some(first) = found.first() else {
         if let Some(i) = s.ui.input.as_mut() {
             i.completions = vec![];

@@ -456,3 +456,37 @@ async fn a_reload_says_it_read_again() {
     );
     assert_eq!(s.users.rows.len(), 71);
 }
+
+/// `:user` reads an id written as ctxlens writes it — quoted as lists show an id with edge
+/// spaces, or as `y` copies one — as exactly that id; one that does not read says so.
+#[tokio::test]
+async fn user_takes_an_id_quoted_as_ctxlens_writes_it() {
+    let (mut s, ctx) = demo_app().await;
+    for (typed, id) in [
+        ("user \"u002\"", "u002"),
+        ("user 'u003'", "u003"),
+        ("user $'u00\\x34'", "u004"),
+    ] {
+        let effects = command(&mut s, &ctx, typed).await;
+        assert!(
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::LoadUser { user, .. } if user == id)),
+            "{typed}: {effects:?}"
+        );
+    }
+    let effects = command(&mut s, &ctx, "user \"u00").await;
+    assert!(effects.is_empty(), "{effects:?}");
+    let (said, error) = message(&s);
+    assert!(
+        error && said.starts_with(":user \"u00: not a quoted id"),
+        "{said}"
+    );
+    // Completion offers an id that needs quoting quoted, so two ids never read alike.
+    s.users.rows[0].summary.user_id = "u001 ".into();
+    update(&mut s, Action::Palette);
+    type_text(&mut s, &ctx, "user u001").await;
+    update(&mut s, Action::Input(InputKey::Tab));
+    let line = s.ui.input.as_ref().map(|i| i.text().to_string());
+    assert_eq!(line.as_deref(), Some("user 'u001 '"));
+}
