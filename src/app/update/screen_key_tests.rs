@@ -344,16 +344,20 @@ async fn under_redact_a_rows_milestone_of_then_is_masked_unless_the_map_knows_it
     assert_eq!(milestone("u002").as_deref(), Some("M2"));
 }
 
-#[tokio::test]
-async fn a_filter_or_a_sort_reads_the_pages_not_loaded_yet() {
-    let (mut s, _store) = demo_app().await;
-    let summary = |id: &str| crate::store::UserSummary {
+/// A listed user with nothing but its id.
+fn summary(id: &str) -> crate::store::UserSummary {
+    crate::store::UserSummary {
         user_id: id.into(),
         current_milestone: None,
         display_name: None,
         last_activity: None,
         sessions: None,
-    };
+    }
+}
+
+#[tokio::test]
+async fn a_filter_or_a_sort_reads_the_pages_not_loaded_yet() {
+    let (mut s, _store) = demo_app().await;
     // A list of which one page is loaded, more to come.
     s.users.rows.clear();
     let page = crate::store::UserPage {
@@ -553,13 +557,6 @@ async fn an_event_of_no_user_is_not_the_empty_ids() {
 #[tokio::test]
 async fn a_page_of_a_listing_read_again_is_left_out() {
     let (mut s, _store) = demo_app().await;
-    let summary = |id: &str| crate::store::UserSummary {
-        user_id: id.into(),
-        current_milestone: None,
-        display_name: None,
-        last_activity: None,
-        sessions: None,
-    };
     let page = |ids: &[&str], next: Option<&str>| crate::store::UserPage {
         users: ids.iter().map(|i| summary(i)).collect(),
         next_cursor: next.map(str::to_string),
