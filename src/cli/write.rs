@@ -105,7 +105,8 @@ pub async fn seed(
     } else {
         ": seed wrote nothing"
     };
-    let staging = stage(pg.as_ref(), r.as_ref(), &fleet, no_ttl, force);
+    let knowledge = fleet.knowledge();
+    let staging = stage(pg.as_ref(), r.as_ref(), (&fleet, &knowledge), no_ttl, force);
     let (mut pg_seed, redis_seed, users) = tokio::select! {
         staged = staging => staged.map_err(|e| CliError::Runtime(format!("{e}{nothing}")))?,
         n = super::stop_signal() => {
@@ -156,7 +157,7 @@ pub async fn seed(
             "{}: {} users, {} knowledge rows",
             pg.label,
             users,
-            fleet.knowledge().len()
+            knowledge.len()
         );
     }
     if let (Some(r), Some(keys)) = (&r, keys) {
@@ -191,12 +192,12 @@ impl Fleet {
 async fn stage<'a>(
     pg: Option<&'a PgStore>,
     r: Option<&'a RedisStore>,
-    fleet: &Fleet,
+    (fleet, knowledge): (&Fleet, &[crate::store::dataset::KnowledgeRow]),
     no_ttl: bool,
     force: bool,
 ) -> Result<(Option<seed::PgSeed<'a>>, Option<seed::RedisSeed<'a>>, usize), seed::SeedError> {
     let mut p = match pg {
-        Some(pg) => Some(seed::stage_postgres(pg, &fleet.knowledge(), force).await?),
+        Some(pg) => Some(seed::stage_postgres(pg, knowledge, force).await?),
         None => None,
     };
     let mut rs = match r {
