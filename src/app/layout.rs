@@ -107,9 +107,13 @@ pub fn tune_split(body: Rect, s: &State) -> (Rect, Rect) {
         // Item changes past the first take rows from the fields down to a few more than
         // their least (the field stepped stays in view, and what stepping it did shows).
         let least = tune_diff_rows(s, body.width) + 3;
+        let changes = match s.user.view.as_ref().map(|v| (&v.baseline, &v.tuned)) {
+            Some((Some(base), Some(tuned))) => crate::engine::diff::diff(base, tuned).items.len(),
+            _ => 0,
+        };
         let lower = (u32::from(body.height) * 48 / 100) as u16;
         let lower = lower
-            .max(tune_diff_wants(s, body.width) + 3)
+            .max(least.saturating_add(more_change_rows(changes)))
             .min(body.height.saturating_sub(TUNE_FIELDS_MIN + 2).max(least))
             .min(body.height.saturating_sub(TUNE_FIELDS_MIN));
         let [a, b] = Layout::vertical([Constraint::Min(0), Constraint::Length(lower)]).areas(body);
@@ -135,15 +139,10 @@ pub fn tune_diff_rows(s: &State, width: u16) -> u16 {
     u16::try_from(s.session.policy.layers.len() + 5 + warning).unwrap_or(u16::MAX)
 }
 
-/// Rows the Tune replay diff would use, `width` wide: [`tune_diff_rows`] and a row for each
-/// item change past the first.
-pub fn tune_diff_wants(s: &State, width: u16) -> u16 {
-    let changes = match s.user.view.as_ref().map(|v| (&v.baseline, &v.tuned)) {
-        Some((Some(base), Some(tuned))) => crate::engine::diff::diff(base, tuned).items.len(),
-        _ => 0,
-    };
-    let more = u16::try_from(changes.saturating_sub(1)).unwrap_or(u16::MAX);
-    tune_diff_rows(s, width).saturating_add(more)
+/// Rows the Tune replay diff would take past [`tune_diff_rows`] for `changes` item changes:
+/// one for each past the first.
+pub fn more_change_rows(changes: usize) -> u16 {
+    u16::try_from(changes.saturating_sub(1)).unwrap_or(u16::MAX)
 }
 
 /// Columns from which the Layers screen shows the selected item's text beside the table.

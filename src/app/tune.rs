@@ -21,6 +21,16 @@ pub enum Kind {
     Choice(Vec<String>),
 }
 
+impl Field {
+    /// The values a choice takes (none for a number).
+    pub fn options(self) -> Vec<String> {
+        match self.kind {
+            Kind::Choice(options) => options,
+            _ => vec![],
+        }
+    }
+}
+
 fn int(key: String, step: i64, min: i64) -> Field {
     Field {
         key,
@@ -234,7 +244,7 @@ pub fn report_baseline(baseline: &Policy) -> Policy {
 }
 
 /// Keys tuned only with `:set` (text, not stepped): not listed, but compared and reproduced.
-const SET_ONLY: &[&str] = &["truncate_marker", "name"];
+pub const SET_ONLY: &[&str] = &["truncate_marker", "name"];
 
 /// The fields of `a` or `b` whose values differ, in screen order (then the `:set`-only keys).
 /// The keys tuned away from the baseline that are not fields of the Tune list (set by `:set`,

@@ -237,6 +237,17 @@ impl PartialIndex {
     pub fn of(t: &Quoted, milestone: Option<&str>) -> PartialIndex {
         let prefix = index_name(&t.knowledge_rel, "_embedding_");
         let plain_room = 63usize.saturating_sub(prefix.len() + 2);
+        // `{prefix}h_{id cleaned and shortened}_{hash of the id}`.
+        let hashed = |prefix: &str, id: &str| {
+            let room = 63usize.saturating_sub(prefix.len() + 2);
+            let clean: String = id
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .take(room.saturating_sub(17).min(24))
+                .collect();
+            let hash = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
+            format!("{prefix}h_{clean}_{hash:016x}")
+        };
         let name = match milestone {
             None => general_index(t),
             Some(id)
@@ -246,30 +257,16 @@ impl PartialIndex {
             {
                 format!("{prefix}m_{id}")
             }
-            Some(id) => {
-                let clean: String = id
-                    .chars()
-                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-                    .take(plain_room.saturating_sub(17).min(24))
-                    .collect();
-                let hash = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
-                format!("{prefix}h_{clean}_{hash:016x}")
-            }
-        };
-        // A long table name leaves no room for the id's hash: the table's part is shortened
-        // (names that fit are kept as they were, so indexes made before are still found).
-        let name = match milestone {
-            Some(id) if name.len() > 63 => {
-                let short = index_name_within(&t.knowledge_rel, "_embedding_", 63 - 19 - 8);
-                let clean: String = id
-                    .chars()
-                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-                    .take(63 - short.len() - 19)
-                    .collect();
-                let hash = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
-                format!("{short}h_{clean}_{hash:016x}")
-            }
-            _ => name,
+            // A long table name leaves no room for the id's hash: the table's part is then
+            // shortened (names that fit are kept as they were, so indexes made before are
+            // still found).
+            Some(id) => match hashed(&prefix, id) {
+                name if name.len() > 63 => hashed(
+                    &index_name_within(&t.knowledge_rel, "_embedding_", 63 - 19 - 8),
+                    id,
+                ),
+                name => name,
+            },
         };
         PartialIndex {
             name,

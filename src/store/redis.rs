@@ -501,12 +501,9 @@ impl RedisStore {
         }
         match &self.cluster {
             None => {
-                let mut pipe = redis::pipe();
-                for c in cmds {
-                    pipe.add_command(c).ignore();
-                }
                 let mut conn = self.nodes[0].clone();
-                pipe.query_async::<()>(&mut conn)
+                ignored(cmds)
+                    .query_async::<()>(&mut conn)
                     .await
                     .map_err(|e| self.fail("write", e))
             }
@@ -555,11 +552,8 @@ impl RedisStore {
         if cmds.is_empty() {
             return Ok(());
         }
-        let mut pipe = redis::pipe();
-        for c in cmds {
-            pipe.add_command(c).ignore();
-        }
-        pipe.query_async::<()>(conn)
+        ignored(cmds)
+            .query_async::<()>(conn)
             .await
             .map_err(|e| self.fail("write", e))
     }
@@ -689,6 +683,15 @@ fn server_error(v: &Value) -> String {
         },
         other => format!("{other:?}"),
     }
+}
+
+/// `cmds` as one pipeline whose answers are not kept (writes: an error still fails it).
+fn ignored(cmds: Vec<redis::Cmd>) -> redis::Pipeline {
+    let mut pipe = redis::pipe();
+    for c in cmds {
+        pipe.add_command(c).ignore();
+    }
+    pipe
 }
 
 #[cfg(test)]

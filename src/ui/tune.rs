@@ -35,8 +35,16 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let p = Paragraph::new(text).wrap(Wrap { trim: false });
     let want = p.line_count(rest.width.saturating_sub(2)) + 2;
     // The flags take what the diff's item changes leave, three rows at least (then packed).
+    // The replay diff, once per frame: its rows are counted here and drawn below.
+    let d = s
+        .user
+        .view
+        .as_ref()
+        .and_then(|v| Some(diff(v.baseline.as_ref()?, v.tuned.as_ref()?)));
     let diff_min = crate::app::layout::tune_diff_rows(s, rest.width);
-    let diff_wants = crate::app::layout::tune_diff_wants(s, rest.width);
+    let diff_wants = diff_min.saturating_add(crate::app::layout::more_change_rows(
+        d.as_ref().map_or(0, |d| d.items.len()),
+    ));
     let rows = u16::try_from(want)
         .unwrap_or(u16::MAX)
         .min(rest.height.saturating_sub(diff_wants).max(3))
@@ -63,7 +71,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     };
     let [diff_area, flags] =
         Layout::vertical([Constraint::Min(diff_min), Constraint::Length(rows)]).areas(rest);
-    render_diff(frame, diff_area, s, t);
+    render_diff(frame, diff_area, s, t, d.as_ref());
     let more = if usize::from(rows) < want {
         format!(
             " · {} flags, {} copies all ",
@@ -164,12 +172,9 @@ fn render_fields(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
 /// The diff pane's own title; the counts follow it in the border on a short pane.
 const DIFF_TITLE: &str = " Replay diff (tuned vs baseline) ";
 
-fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
+fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme, d: Option<&AssemblyDiff>) {
     let b = block(DIFF_TITLE, false, t);
-    let (Some(base), Some(tuned)) = (
-        s.user.view.as_ref().and_then(|v| v.baseline.as_ref()),
-        s.user.view.as_ref().and_then(|v| v.tuned.as_ref()),
-    ) else {
+    let (Some(view), Some(d)) = (s.user.view.as_ref(), d) else {
         let msg = if s.user.view.is_some() {
             "counting…"
         } else {
@@ -178,7 +183,10 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         frame.render_widget(Paragraph::new(msg).style(t.muted()).block(b), area);
         return;
     };
-    let d = diff(base, tuned);
+    // Both replays are there: the diff was made of them.
+    let (Some(base), Some(tuned)) = (view.baseline.as_ref(), view.tuned.as_ref()) else {
+        return;
+    };
     let inner = b.inner(area);
     // Under the layer table's budgets, why they do not add up to the total, whole.
     // On a short pane the spacer goes and the counts move into the title, to leave the item
@@ -186,14 +194,15 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     // figures whole), cut with `…` only when even that does not fit.
     // Roomy when the spacer, the warning wrapped whole, the counts and a few item changes
     // (up to three) all fit under the layer table.
-    let warning_rows = tune::weights_warning(&s.session.policy).map_or(0, |w| {
+    let said = tune::weights_warning(&s.session.policy);
+    let warning_rows = said.clone().map_or(0, |w| {
         Paragraph::new(w)
             .wrap(Wrap { trim: true })
             .line_count(inner.width)
     });
     let roomy = d.layers.len() + 3 + warning_rows + 1 + d.items.len().clamp(1, 3);
     let tight = usize::from(inner.height) < roomy;
-    let warning = tune::weights_warning(&s.session.policy).map(|w| {
+    let warning = said.map(|w| {
         if tight {
             let room = usize::from(inner.width);
             let line = if w.width() <= room {
@@ -211,7 +220,7 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let n = d.layers.len() as u16 + if tight { 2 } else { 3 };
     let [layers, items] =
         Layout::vertical([Constraint::Length(n), Constraint::Min(1)]).areas(inner);
-    frame.render_widget(layer_table(&d, (base, tuned), t), layers);
+    frame.render_widget(layer_table(d, (base, tuned), t), layers);
     let mut items = items;
     if let Some(w) = warning {
         let rows = u16::try_from(w.line_count(items.width)).unwrap_or(u16::MAX);

@@ -88,22 +88,9 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
             s.ui.quit = Quit::Now;
             vec![]
         }
-        // Typed as lists show it (`"twin "`) or as `y` copies it (`$'…'`): that id.
-        ("user", id) if !id.is_empty() => match crate::text::typed_id(id) {
-            Ok(id) => users::jump_to_user(s, id),
-            Err(why) => {
-                error(s, &format!(":user {why}"));
-                vec![]
-            }
-        },
+        ("user", id) if !id.is_empty() => with_id(s, "user", id, users::jump_to_user),
         ("query", text) => query(s, text),
-        ("diff", arg) => match crate::text::typed_id(arg) {
-            Ok(user) => super::compare::start(s, &user),
-            Err(why) => {
-                error(s, &format!(":diff {why}"));
-                vec![]
-            }
-        },
+        ("diff", arg) => with_id(s, "diff", arg, |s, user| super::compare::start(s, &user)),
         ("explain", row) if !row.is_empty() => super::compare::explain_row(s, row),
         // Loading a policy replaces the tuning: unsaved, it is kept unless `!` says to drop it.
         ("policy", file) if !file.is_empty() && s.unsaved() => {
@@ -334,6 +321,23 @@ fn candidates(s: &State, head: &str) -> Vec<String> {
     }
 }
 
+/// `run` on the user id `arg` names, typed as lists show it (`"twin "`) or as `y` copies it
+/// (`$'…'`); one that does not read is said, naming `cmd`.
+fn with_id(
+    s: &mut State,
+    cmd: &str,
+    arg: &str,
+    run: impl FnOnce(&mut State, String) -> Vec<Effect>,
+) -> Vec<Effect> {
+    match crate::text::typed_id(arg) {
+        Ok(id) => run(s, id),
+        Err(why) => {
+            error(s, &format!(":{cmd} {why}"));
+            vec![]
+        }
+    }
+}
+
 /// `:set`'s words: every key (the Tune fields, then the text ones Tune does not step), and
 /// once a key's `=` is typed, the values it takes when they are a few (`strategy=truncate`).
 fn set_candidates(p: &crate::engine::Policy, head: &str) -> Vec<String> {
@@ -343,17 +347,14 @@ fn set_candidates(p: &crate::engine::Policy, head: &str) -> Vec<String> {
         return fields
             .into_iter()
             .filter(|f| f.key == key)
-            .flat_map(|f| match f.kind {
-                tune::Kind::Choice(options) => options,
-                _ => vec![],
-            })
+            .flat_map(tune::Field::options)
             .map(|v| format!("{key}={v}"))
             .collect();
     }
     fields
         .into_iter()
         .map(|f| f.key)
-        .chain(["truncate_marker".into(), "name".into()])
+        .chain(tune::SET_ONLY.iter().map(|k| (*k).to_string()))
         .map(|k| format!("{k}="))
         .collect()
 }
@@ -373,10 +374,7 @@ pub(super) fn complete(s: &mut State) {
         tune::fields(&s.session.policy)
             .into_iter()
             .nth(s.tune.cursor)
-            .map(|f| match f.kind {
-                tune::Kind::Choice(options) => options,
-                _ => vec![],
-            })
+            .map(tune::Field::options)
             .unwrap_or_default()
     } else {
         candidates(s, &text)
