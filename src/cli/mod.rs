@@ -361,11 +361,13 @@ pub fn main() -> ExitCode {
         Err(e) => return usage_error(&e),
     };
     // A report spreads its replays over the cores; everything else runs on one thread but
-    // the TUI: its Report screen runs reports off the thread that draws.
+    // the TUI (its Report screen runs reports off the thread that draws) and `watch` (its
+    // subscription is read while a slow reader holds up the writing).
     let mut builder = match cli.command {
-        Some(Command::Report(_) | Command::Optimize(_) | Command::Tui { .. }) | None => {
-            tokio::runtime::Builder::new_multi_thread()
-        }
+        Some(
+            Command::Report(_) | Command::Optimize(_) | Command::Tui { .. } | Command::Watch { .. },
+        )
+        | None => tokio::runtime::Builder::new_multi_thread(),
         _ => tokio::runtime::Builder::new_current_thread(),
     };
     let runtime = match builder.enable_all().build() {
