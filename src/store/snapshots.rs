@@ -101,7 +101,7 @@ impl SnapshotStore {
                     path: path.clone(),
                     modified,
                     id: if files_of.get(&snap.user_id).is_some_and(|n| *n > 1) {
-                        format!("{}@{name}", snap.user_id)
+                        in_file(&snap.user_id, &name)
                     } else {
                         snap.user_id.clone()
                     },
@@ -115,6 +115,7 @@ impl SnapshotStore {
                 },
             })
             .collect();
+        let entries = apart(entries);
         let index = entries
             .iter()
             .enumerate()
@@ -250,6 +251,42 @@ impl Store for SnapshotStore {
     }
 }
 
+/// A user found in several files, listed as `USER@FILE`; a user id that itself holds `@` (or
+/// starts with a quote) is quoted, so `a@b` in `c.json` never reads as `a` in `b@c.json`.
+fn in_file(user: &str, file: &str) -> String {
+    if user.contains('@') || user.starts_with('"') {
+        format!("{user:?}@{file}")
+    } else {
+        format!("{user}@{file}")
+    }
+}
+
+/// The listing's ids made unique: an id that is already another entry's (a user named like a
+/// broken file, two files of one name from two folders, a user id shaped like a label) keeps
+/// the first and numbers the rest (`ID#2`, `ID#3`…), so every entry is listed under its own id
+/// and opening it opens that file.
+fn apart(mut entries: Vec<Entry>) -> Vec<Entry> {
+    let mut taken: std::collections::HashSet<String> =
+        std::collections::HashSet::with_capacity(entries.len());
+    let all: std::collections::HashSet<String> = entries.iter().map(|e| e.id.clone()).collect();
+    for e in &mut entries {
+        if taken.insert(e.id.clone()) {
+            continue;
+        }
+        let mut n = 2;
+        let id = loop {
+            let id = format!("{}#{n}", e.id);
+            if !all.contains(&id) && !taken.contains(&id) {
+                break id;
+            }
+            n += 1;
+        };
+        taken.insert(id.clone());
+        e.id = id;
+    }
+    entries
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,5 +358,61 @@ mod tests {
         assert!(msg.contains("broken.json") && msg.contains("1:"), "{msg}");
         let none = SnapshotStore::open(&[broken], "x").err().expect("refused");
         assert!(none.contains("broken.json"), "{none}");
+    }
+
+    /// Users and files named so that `USER@FILE` would read alike (`a@b` in `c.json`, `a` in
+    /// `b@c.json`), a user named like a broken file: every entry is listed under its own id,
+    /// and each id opens its own file's data.
+    #[tokio::test]
+    async fn labels_that_would_read_alike_are_kept_apart() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let base = crate::store::file::read_snapshot(&root.join("fixtures/diff/u005-after.json"))
+            .expect("reads");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let write = |file: &str, user: &str, turns: usize| {
+            let mut snap = base.clone();
+            snap.user_id = user.to_string();
+            snap.session.truncate(turns);
+            let path = dir.path().join(file);
+            let json = serde_json::to_string(&snap).expect("serialises");
+            std::fs::write(&path, json).expect("writes");
+            path
+        };
+        let files = [
+            write("c.json", "a@b", 1),
+            write("b@c.json", "a", 2),
+            write("z.json", "a", 3),
+            write("y.json", "a@b", 4),
+            write("x.json", "broken.json", 5),
+        ];
+        let broken = dir.path().join("broken.json");
+        std::fs::write(&broken, "{").expect("writes");
+        let mut all = files.to_vec();
+        all.push(broken);
+        let store = SnapshotStore::open(&all, "folder").expect("opens");
+        let page = store.users(None, 10).await.expect("listed");
+        let ids: Vec<String> = page.users.iter().map(|u| u.user_id.clone()).collect();
+        assert_eq!(
+            ids,
+            [
+                "\"a@b\"@c.json",
+                "a@b@c.json",
+                "a@z.json",
+                "\"a@b\"@y.json",
+                "broken.json",
+                "broken.json#2"
+            ]
+        );
+        // Each id opens its own file: the turns each was written with tell them apart.
+        let opts = LoadOptions::default();
+        for (id, turns) in ids.iter().zip([1, 2, 3, 4, 5]) {
+            let user = store.load_user(id, &opts).await.expect("loads");
+            assert_eq!(user.session.len(), turns, "{id}");
+        }
+        let err = store
+            .load_user("broken.json#2", &opts)
+            .await
+            .expect_err("the broken file");
+        assert!(err.to_string().contains("broken.json"), "{err}");
     }
 }
