@@ -104,6 +104,18 @@ pub fn findings(
             duplicate_message(p),
         ));
     }
+    if replay.near_unscreened > 0 {
+        out.push(finding(
+            FindingKind::Duplicate,
+            format!("user {}", crate::text::shown_id(&replay.user_id)),
+            format!(
+                "near copies not looked for among the last {} candidates (checked for exact \
+                 copies only): the items share so many word shingles that comparing each with \
+                 every earlier one would take minutes",
+                crate::text::thousands_exact(replay.near_unscreened as i128)
+            ),
+        ));
+    }
     let sum: f64 = policy.layers.iter().map(|l| l.weight).sum();
     if (sum - 1.0).abs() > 1e-9 {
         let effect = if sum > 1.0 {

@@ -200,7 +200,7 @@ impl Engine {
         }
         // Duplicates are found among every layer's candidates, and removed (`dedupe`) before
         // any layer is fitted: between SPEC §3.5 and §3.6.
-        mark_duplicates(&mut works, policy);
+        let unscreened = mark_duplicates(&mut works, policy);
         for (li, range) in ranges.into_iter().enumerate() {
             let order: Vec<usize> = range.filter(|&i| works[i].candidate).collect();
             self.fit(
@@ -229,6 +229,7 @@ impl Engine {
             self.mask_texts(&mut works, snapshot, policy);
         }
         let mut a = finish::finish(snapshot, policy, &budgets.layers, budgets.total, works);
+        a.near_unscreened = unscreened;
         if redact {
             super::redact::unlink_across_the_mask(&mut a);
             for m in &mut a.malformed {
@@ -424,13 +425,14 @@ fn scored_in_fit_order<'a>(
 /// Finds duplicates among the candidates (walked in the global pass's order, so the copy
 /// assembly prefers is the original) and, under `dedupe`, removes them before any fit: dropped,
 /// reason `duplicate`, no longer a candidate. Under `exact` the near copies that remain are
-/// still marked.
-fn mark_duplicates(works: &mut [Work], policy: &Policy) {
+/// still marked. Returns how many candidates were checked for exact copies only (the
+/// near-copy screening's budget spent: [`dedupe::SCREEN_BUDGET`]).
+fn mark_duplicates(works: &mut [Work], policy: &Policy) -> usize {
     let mut order: Vec<usize> = (0..works.len())
         .filter(|&i| works[i].candidate && works[i].print.is_some())
         .collect();
     if order.len() < 2 {
-        return;
+        return 0;
     }
     order.sort_by(|&a, &b| global_order(&works[a], &works[b]));
     let threshold = policy.dedupe_threshold;
@@ -438,7 +440,9 @@ fn mark_duplicates(works: &mut [Work], policy: &Policy) {
         .iter()
         .filter_map(|&i| works[i].print.as_ref())
         .collect();
-    let found = dedupe::assign(&prints, threshold, policy.dedupe == Dedupe::Exact);
+    let assigned = dedupe::assign(&prints, threshold, policy.dedupe == Dedupe::Exact);
+    let mut unscreened = assigned.exact_only_after.map_or(0, |at| order.len() - at);
+    let found = assigned.found;
     let mut marks: Vec<(usize, usize, Match, f64)> = found
         .iter()
         .enumerate()
@@ -449,10 +453,11 @@ fn mark_duplicates(works: &mut [Work], policy: &Policy) {
         let removed: Vec<bool> = found.iter().map(Option::is_some).collect();
         let rest: Vec<usize> = (0..order.len()).filter(|&k| !removed[k]).collect();
         let rest_prints: Vec<&Fingerprint> = rest.iter().map(|&k| prints[k]).collect();
-        for (r, f) in dedupe::assign(&rest_prints, threshold, false)
-            .iter()
-            .enumerate()
-        {
+        let near = dedupe::assign(&rest_prints, threshold, false);
+        if let Some(at) = near.exact_only_after {
+            unscreened = unscreened.max(rest.len() - at);
+        }
+        for (r, f) in near.found.iter().enumerate() {
             if let Some((o, m, sim)) = f {
                 marks.push((order[rest[r]], order[rest[*o]], *m, *sim));
             }
@@ -478,6 +483,7 @@ fn mark_duplicates(works: &mut [Work], policy: &Policy) {
             w.item.kept_tokens = 0;
         }
     }
+    unscreened
 }
 
 /// Score descending, then timestamp descending (none = oldest), then id ascending.

@@ -32,6 +32,14 @@ pub struct Assembly {
     /// Always written, as `malformed`.
     #[serde(default)]
     pub duplicates: Vec<Pair>,
+    /// Candidates checked for exact copies only: the near-copy screening's budget was spent
+    /// (tens of thousands of rows written from a handful of words). Written only when not 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub near_unscreened: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -226,17 +226,33 @@ fn jaccard(a: &[u64], b: &[u64]) -> f64 {
 /// A user's few dozen items are compared each with every earlier original; past
 /// [`SCAN_MAX`] items, only with the originals that can match it ([`assign_indexed`]): the
 /// same answer, and fifty thousand journey rows take a moment, not minutes.
-pub fn assign(
-    prints: &[&Fingerprint],
-    threshold: f64,
-    exact_only: bool,
-) -> Vec<Option<(usize, Match, f64)>> {
+pub fn assign(prints: &[&Fingerprint], threshold: f64, exact_only: bool) -> Assigned {
     if prints.len() <= SCAN_MAX {
-        assign_scan(prints, threshold, exact_only)
+        Assigned {
+            found: assign_scan(prints, threshold, exact_only),
+            exact_only_after: None,
+        }
     } else {
-        assign_indexed(prints, threshold, exact_only)
+        assign_indexed(prints, threshold, exact_only, SCREEN_BUDGET)
     }
 }
+
+/// What [`assign`] found, and where its near-copy screening stopped, if it did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assigned {
+    /// Per fingerprint: the earlier original it duplicates (index, how, similarity).
+    pub found: Vec<Option<(usize, Match, f64)>>,
+    /// The screening's budget ([`SCREEN_BUDGET`]) was spent at this fingerprint: it and every
+    /// later one were checked for exact copies only.
+    pub exact_only_after: Option<usize>,
+}
+
+/// Earlier originals an [`assign`] looks at, over all its items, before the rest are checked
+/// for exact copies only. Rows of ordinary text share few rare shingles and stay far below it
+/// (fifty thousand rows of one template look at a few per row); tens of thousands of rows
+/// written from a handful of words share every shingle, and each would be compared with every
+/// earlier one: seconds per ten thousand rows, growing as their square.
+pub const SCREEN_BUDGET: usize = 4_000_000;
 
 /// Items up to which [`assign`] scans every earlier original (no index to build).
 const SCAN_MAX: usize = 256;
@@ -273,8 +289,10 @@ fn assign_indexed(
     prints: &[&Fingerprint],
     threshold: f64,
     exact_only: bool,
-) -> Vec<Option<(usize, Match, f64)>> {
+    budget: usize,
+) -> Assigned {
     let mut out = vec![None; prints.len()];
+    let (mut spent, mut exact_only_after) = (0usize, None);
     let mut by_text: std::collections::HashMap<u128, usize> = Default::default();
     let mut by_shingle: std::collections::HashMap<u64, Vec<usize>> = Default::default();
     let mut seen: std::collections::HashMap<u64, u32> = Default::default();
@@ -297,7 +315,20 @@ fn assign_indexed(
         if p.words < MIN_WORDS {
             continue;
         }
-        let mine = if exact_only { Vec::new() } else { prefix(p) };
+        let mut mine = if exact_only || exact_only_after.is_some() {
+            Vec::new()
+        } else {
+            prefix(p)
+        };
+        spent += mine
+            .iter()
+            .map(|s| by_shingle.get(s).map_or(0, Vec::len))
+            .sum::<usize>();
+        if spent > budget && exact_only_after.is_none() {
+            exact_only_after = Some(i);
+            mine.clear();
+        }
+        let exact = exact_only || exact_only_after.is_some();
         candidates.clear();
         candidates.extend(by_text.get(&p.exact));
         for s in &mine {
@@ -307,7 +338,7 @@ fn assign_indexed(
         candidates.dedup();
         let found = candidates.iter().find_map(|&o| {
             compare(prints[o], p, threshold)
-                .filter(|(m, _)| !exact_only || *m == Match::Exact)
+                .filter(|(m, _)| !exact || *m == Match::Exact)
                 .map(|(m, s)| (o, m, s))
         });
         match found {
@@ -320,7 +351,10 @@ fn assign_indexed(
             }
         }
     }
-    out
+    Assigned {
+        found: out,
+        exact_only_after,
+    }
 }
 
 /// The prefix filter's length for `n` shingles at `threshold`: `n − ⌈t·n⌉ + 1`, with `t` a hair
@@ -401,11 +435,55 @@ mod tests {
         let refs: Vec<&Fingerprint> = prints.iter().collect();
         for threshold in [0.3, 0.5, 0.7, 0.9] {
             assert_eq!(
-                assign_indexed(&refs, threshold, false),
+                assign_indexed(&refs, threshold, false, usize::MAX).found,
                 assign_scan(&refs, threshold, false),
                 "{threshold}"
             );
         }
+    }
+
+    /// Rows written from a handful of words share every shingle: past the screening's budget,
+    /// the rest are checked for exact copies only (still found), and where that began is said.
+    #[test]
+    fn past_the_screening_budget_the_rest_are_checked_for_exact_copies_only() {
+        const WORDS: [&str; 4] = ["alpha", "beta", "gamma", "delta"];
+        let mut state = 7u64;
+        let mut bodies: Vec<String> = (0..400)
+            .map(|_| {
+                (0..30)
+                    .map(|_| {
+                        state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                        WORDS[(state >> 62) as usize]
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        // Late in the list: an exact copy of row 0, and a near copy of row 1.
+        bodies.push(bodies[0].to_uppercase());
+        bodies.push(format!("{} omega", bodies[1]));
+        let prints: Vec<Fingerprint> = bodies.iter().map(|b| Fingerprint::of(b)).collect();
+        let refs: Vec<&Fingerprint> = prints.iter().collect();
+        let whole = assign_indexed(&refs, 0.7, false, usize::MAX);
+        assert_eq!(whole.exact_only_after, None);
+        assert_eq!(
+            whole.found[400].map(|f| (f.0, f.1)),
+            Some((0, Match::Exact))
+        );
+        assert_eq!(whole.found[401].map(|f| (f.0, f.1)), Some((1, Match::Near)));
+        let cut = assign_indexed(&refs, 0.7, false, 1_000);
+        let at = cut.exact_only_after.expect("the budget is spent");
+        assert!(at > 0 && at < 400, "{at}");
+        assert_eq!(
+            cut.found[..at],
+            whole.found[..at],
+            "the same answer up to there"
+        );
+        assert_eq!(cut.found[400].map(|f| (f.0, f.1)), Some((0, Match::Exact)));
+        assert_eq!(
+            cut.found[401], None,
+            "near copies are not looked for past it"
+        );
     }
 
     proptest! {
@@ -431,7 +509,7 @@ mod tests {
             let prints: Vec<Fingerprint> = bodies.iter().map(|b| Fingerprint::of(b)).collect();
             let refs: Vec<&Fingerprint> = prints.iter().collect();
             prop_assert_eq!(
-                assign_indexed(&refs, threshold, exact_only),
+                assign_indexed(&refs, threshold, exact_only, usize::MAX).found,
                 assign_scan(&refs, threshold, exact_only)
             );
         }
@@ -531,7 +609,7 @@ mod tests {
             .map(|t| Fingerprint::of(t))
             .collect();
         let refs: Vec<&Fingerprint> = p.iter().collect();
-        let got = assign(&refs, 0.7, false);
+        let got = assign(&refs, 0.7, false).found;
         assert_eq!(got[0], None);
         assert_eq!(got[1].map(|g| (g.0, g.1)), Some((0, Match::Near)));
         assert!(
@@ -540,7 +618,7 @@ mod tests {
         );
         assert_eq!(got[2], None, "so c stays an original");
         assert_eq!(got[3], Some((0, Match::Exact, 1.0)));
-        let exact = assign(&refs, 0.7, true);
+        let exact = assign(&refs, 0.7, true).found;
         assert_eq!(
             exact.iter().map(|g| g.map(|x| x.0)).collect::<Vec<_>>(),
             [None, None, None, Some(0)]

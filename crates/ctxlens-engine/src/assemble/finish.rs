@@ -66,6 +66,7 @@ pub(super) fn finish(
         layers: Ordered(reports),
         prompt,
         malformed,
+        near_unscreened: 0,
     }
 }
 
