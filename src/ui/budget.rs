@@ -31,7 +31,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         &b.rows,
         s.user.budget_scroll,
         (a, &policy),
-        t,
+        (t, &super::item::scroll_hint(s).replace(" scroll", "")),
     );
     render_total(frame, b.total, a, &b.legend, &b.global, t);
     if let Some(drift) = b.drift {
@@ -47,7 +47,7 @@ fn render_gauges(
     rows: &[GaugeRow],
     scroll: usize,
     (a, policy): (&Assembly, &str),
-    t: &Theme,
+    (t, scroll_keys): (&Theme, &str),
 ) {
     let width = usize::from(area.width.saturating_sub(2));
     let height = usize::from(area.height.saturating_sub(2));
@@ -93,7 +93,7 @@ fn render_gauges(
         })
         .collect();
     let place = super::place(first, height, rows.len())
-        .map(|p| format!(" · {p} · j/k"))
+        .map(|p| format!(" · {p}{scroll_keys}"))
         .unwrap_or_default();
     let b = block(
         format!(

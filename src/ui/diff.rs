@@ -78,14 +78,20 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
         })
         .collect();
     let title = format!(
-        " diff · {} · j/k scroll · {}/{} next change · esc ",
+        " diff · {}{}{}{} ",
         super::span(
             (scroll + 1).min(all.len()),
             (scroll + height).min(all.len()),
             all.len()
         ),
-        super::key_of(s, &crate::app::Action::NextMatch),
-        super::key_of(s, &crate::app::Action::PrevMatch)
+        super::item::scroll_hint(s),
+        super::pair_hint(
+            s,
+            (&crate::app::Action::NextMatch, "n"),
+            (&crate::app::Action::PrevMatch, "N"),
+            "next change"
+        ),
+        super::close_hint(s)
     );
     frame.render_widget(Paragraph::new(lines).block(block(title, true, t)), area);
 }
@@ -102,8 +108,10 @@ pub fn render_explain(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
     let height = usize::from(area.height.saturating_sub(2));
     let scroll = scroll.min(all.len().saturating_sub(height));
     let title = format!(
-        " explain {} · j/k scroll · esc ",
-        crate::text::fit(&e.row.id, 20)
+        " explain {}{}{} ",
+        crate::text::fit(&e.row.id, 20),
+        super::item::scroll_hint(s),
+        super::close_hint(s)
     );
     let rows: Vec<Line> = all
         .into_iter()

@@ -263,14 +263,15 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
     // An unreadable row has no text to cut into tokens.
     let tokens = match row {
         // What the key does now: to the tokens, or back to the text.
-        LayerRow::Item(_) => format!(
-            " · {} {}",
-            super::key_of(s, &crate::app::Action::ToggleTokens),
+        LayerRow::Item(_) => super::key_hint(
+            s,
+            &crate::app::Action::ToggleTokens,
+            "T",
             if s.ui.tokens.on {
                 "plain text"
             } else {
                 "tokens"
-            }
+            },
         ),
         LayerRow::Malformed(..) => String::new(),
     };
@@ -279,11 +280,10 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
         il(&name),
         super::span((scroll + 1).min(total), (scroll + height).min(total), total),
     );
-    let copy = format!(" · {} copy", super::key_of(s, &crate::app::Action::Yank));
+    let copy = super::key_hint(s, &crate::app::Action::Yank, "y", "copy");
     let title = fitted_title(
         &head,
-        &tokens,
-        &copy,
+        [&scroll_hint(s), &tokens, &copy, &super::close_hint(s)],
         usize::from(area.width.saturating_sub(4)),
     );
     let shown: Vec<Line> = rows.into_iter().skip(scroll).take(height).collect();
@@ -291,14 +291,24 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
 }
 /// The item overlay's title in `room` columns: its hints give way, least needed first, before
 /// the title is cut (with `…`), so `esc` stays in sight.
-pub(super) fn fitted_title(head: &str, tokens: &str, copy: &str, room: usize) -> String {
+pub(super) fn fitted_title(
+    head: &str,
+    [scroll, tokens, copy, close]: [&str; 4],
+    room: usize,
+) -> String {
     super::first_that_fits(
         [
-            format!("{head} · j/k scroll{tokens}{copy} · esc "),
-            format!("{head}{tokens}{copy} · esc "),
-            format!("{head} · esc "),
+            format!("{head}{scroll}{tokens}{copy}{close} "),
+            format!("{head}{tokens}{copy}{close} "),
+            format!("{head}{close} "),
         ],
         head,
         room,
     )
+}
+
+/// ` · j/k scroll`, from the keymap in use.
+pub(super) fn scroll_hint(s: &State) -> String {
+    use crate::app::Action;
+    super::pair_hint(s, (&Action::Down, "j"), (&Action::Up, "k"), "scroll")
 }

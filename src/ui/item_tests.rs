@@ -88,7 +88,13 @@ async fn a_copys_badge_leaves_the_text_its_width_at_80x24() {
 #[tokio::test]
 async fn the_item_overlays_title_keeps_esc_when_narrow() {
     let head = " s1#0 · session · 14275-14294/14294";
-    let fit = |room| super::item::fitted_title(head, " · T tokens", " · y copy", room);
+    let fit = |room| {
+        super::item::fitted_title(
+            head,
+            [" · j/k scroll", " · T tokens", " · y copy", " · esc"],
+            room,
+        )
+    };
     assert_eq!(
         fit(90),
         " s1#0 · session · 14275-14294/14294 · j/k scroll · T tokens · y copy · esc "

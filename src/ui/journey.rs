@@ -126,6 +126,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             .current_milestone
             .clone()
             .filter(|m| !map.contains(m)),
+        move_hint: move_hint(s),
     };
     render_graph(frame, graph_area, &view, t);
     // Narrow, the selection has the width (its `needs` line and the edges drawn above say what
@@ -166,6 +167,8 @@ struct GraphView<'a> {
     no_journey: bool,
     /// The user's current milestone when the map does not know it: no box is current.
     off_map: Option<String>,
+    /// ` · h/j/k/l move`, from the keymap in use.
+    move_hint: String,
 }
 
 fn render_graph(frame: &mut Frame, area: Rect, v: &GraphView, t: &Theme) {
@@ -275,7 +278,7 @@ fn graph_title(v: &GraphView, pan: &Pan, room: usize) -> String {
     .into_iter()
     .flatten()
     .collect();
-    let hint = " · h/j/k/l move";
+    let hint = &v.move_hint;
     // Each form with the long note, then the short one, before a shorter form.
     let forms: [&dyn Fn(&str) -> String; 4] = [
         &|note| format!(" Milestones · {layers}{note}{hint}{long} "),
@@ -597,4 +600,23 @@ pub(super) fn dependency_window(
         rows += h;
     }
     start..heights.len()
+}
+
+/// ` · h/j/k/l move`: the keys that move along the graph, from the keymap in use.
+fn move_hint(s: &State) -> String {
+    use crate::app::Action;
+    let keys: Vec<String> = [
+        (Action::Left, "h"),
+        (Action::Down, "j"),
+        (Action::Up, "k"),
+        (Action::Right, "l"),
+    ]
+    .iter()
+    .filter_map(|(a, usual)| super::bound(s, a, usual))
+    .collect();
+    if keys.is_empty() {
+        String::new()
+    } else {
+        format!(" · {} move", keys.join("/"))
+    }
 }

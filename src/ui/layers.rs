@@ -385,7 +385,11 @@ fn table_title(s: &State, rows: usize) -> String {
         1 => "1 row".to_string(),
         n => format!("{} rows", crate::text::thousands(n as f64, 0)),
     };
-    format!(" Items · {which} · {rows} · tab one layer · enter open ")
+    format!(
+        " Items · {which} · {rows}{}{} ",
+        super::key_hint(s, &crate::app::Action::NextPane, "tab", "one layer"),
+        super::key_hint(s, &crate::app::Action::Select, "enter", "open")
+    )
 }
 
 fn render_table(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &Theme, height: usize) {

@@ -222,10 +222,20 @@ fn render_cache(frame: &mut Frame, area: Rect, rows: Option<Vec<Row>>, s: &State
         1 => " · 1 finding".to_string(),
         n => format!(" · {n} findings"),
     };
+    let tab = |what: &str| {
+        super::bound(s, &crate::app::Action::NextPane, "tab")
+            .map_or_else(String::new, |k| format!("{k} {what}"))
+    };
     let keys = if s.live.on_panel {
-        "j/k scroll · tab events"
+        let scroll = super::item::scroll_hint(s);
+        let scroll = scroll.trim_start_matches(" · ");
+        [scroll.to_string(), tab("events")]
+            .into_iter()
+            .filter(|k| !k.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ")
     } else {
-        "tab scrolls"
+        tab("scrolls")
     };
     let title = match super::place(first, height, rows.len()) {
         Some(p) => format!(" Cached context{findings} · {p} · {keys} "),

@@ -224,6 +224,54 @@ pub(crate) fn key_of(s: &State, action: &crate::app::Action) -> String {
         .unwrap_or_else(|| "(unbound)".into())
 }
 
+/// The key for `action` in a title's hint: `usual` (the default keymap's) while it is bound to
+/// it, else the first key that is (arrows drawn as arrows); `None` when no key is.
+pub(crate) fn bound(s: &State, action: &crate::app::Action, usual: &str) -> Option<String> {
+    let km = &s.session.keymap;
+    let key = if km.lookup(&[], usual) == crate::app::keymap::Lookup::Action(action.clone()) {
+        usual.to_string()
+    } else {
+        km.key_for(action)?
+    };
+    Some(
+        match key.as_str() {
+            "left" => "←",
+            "right" => "→",
+            "up" => "↑",
+            "down" => "↓",
+            other => other,
+        }
+        .to_string(),
+    )
+}
+
+/// ` · KEY what`, a title's hint from the keymap in use; empty when `action` has no key.
+pub(crate) fn key_hint(s: &State, action: &crate::app::Action, usual: &str, what: &str) -> String {
+    bound(s, action, usual).map_or_else(String::new, |k| format!(" · {k} {what}"))
+}
+
+/// ` · A/B what` for two actions (`j/k scroll`), the one bound if only one is; empty if neither.
+pub(crate) fn pair_hint(
+    s: &State,
+    (a, usual_a): (&crate::app::Action, &str),
+    (b, usual_b): (&crate::app::Action, &str),
+    what: &str,
+) -> String {
+    match (bound(s, a, usual_a), bound(s, b, usual_b)) {
+        (Some(x), Some(y)) => format!(" · {x}/{y} {what}"),
+        (Some(k), None) | (None, Some(k)) => format!(" · {k} {what}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// ` · esc`, the key that closes an overlay (`back`, else `close`); empty if neither is bound.
+pub(crate) fn close_hint(s: &State) -> String {
+    use crate::app::Action;
+    bound(s, &Action::Back, "esc")
+        .or_else(|| bound(s, &Action::Close, "q"))
+        .map_or_else(String::new, |k| format!(" · {k}"))
+}
+
 /// The first of `titles` (richest first) within `room` columns; when none is, `head` cut with
 /// `…`: hints give way before the title is cut.
 pub(crate) fn first_that_fits<const N: usize>(

@@ -427,6 +427,38 @@ async fn hints_and_help_follow_the_keymap_in_use() {
         .map(|m| m.text.clone())
         .unwrap_or_default();
     assert!(said.starts_with("w explains a knowledge row"), "{said}");
+    // Every title's hints follow the keymap: a hint whose action has no key is left out, a
+    // rebound one names its key (the overlays' close key among them).
+    s.session.keymap = crate::app::keymap::Keymap::default()
+        .merge(
+            "[keys]\n\"q\" = \"\"\n\"esc\" = \"\"\n\"Q\" = \"close\"\n\"r\" = \"\"\n\"z\" = \"reset_tuning\"\n\"n\" = \"\"\n\"N\" = \"\"\n\"enter\" = \"\"\n\"space\" = \"select\"\n\"t\" = \"\"\n\"tab\" = \"\"\n\"h\" = \"\"\n\"left\" = \"\"\n",
+            "keymap.toml",
+        )
+        .expect("a keymap");
+    settle(&mut s, &ctx, Action::ShowLayers).await;
+    settle(&mut s, &ctx, Action::Select).await;
+    let item = rows(&s, 120, 40).join("\n");
+    assert!(item.contains("· Q ─") || item.contains("· Q "), "{item}");
+    assert!(!item.contains("· esc"), "{item}");
+    settle(&mut s, &ctx, Action::Close).await;
+    let layers = rows(&s, 120, 40).join("\n");
+    assert!(layers.contains("23 rows · space open"), "{layers}");
+    assert!(!layers.contains("tab one layer"), "{layers}");
+    settle(&mut s, &ctx, Action::ShowTune).await;
+    let tune = rows(&s, 120, 40).join("\n");
+    assert!(
+        tune.contains("Tune prolaunch · → step · space type · z reset"),
+        "{tune}"
+    );
+    settle(&mut s, &ctx, Action::Right).await;
+    let tune = rows(&s, 120, 40).join("\n");
+    assert!(tune.contains("1 changed ─"), "{tune}");
+    settle(&mut s, &ctx, Action::ShowUsers).await;
+    let users = rows(&s, 120, 40).join("\n");
+    assert!(
+        users.contains("figures: baseline ") && !users.contains("unbound"),
+        "{users}"
+    );
 }
 
 #[tokio::test]

@@ -146,9 +146,9 @@ fn render_fields(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         tune::unlisted_changes(base, now).len(),
     ) {
         (0, 0) => String::new(),
-        (n, 0) => format!(" · {n} changed (n/N)"),
+        (n, 0) => format!(" · {n} changed{}", next_changed(s)),
         (0, m) => format!(" · {m} changed (in flags)"),
-        (n, m) => format!(" · {n} changed (n/N) +{m} in flags"),
+        (n, m) => format!(" · {n} changed{} +{m} in flags", next_changed(s)),
     };
     let place = super::place(first, height, fields.len())
         .map(|p| format!(" · {p}"))
@@ -159,7 +159,17 @@ fn render_fields(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     );
     let room = usize::from(area.width.saturating_sub(4));
     let title = [
-        format!("{head} · ←/→ step · enter type · r reset "),
+        format!(
+            "{head}{}{}{} ",
+            super::pair_hint(
+                s,
+                (&crate::app::Action::Left, "left"),
+                (&crate::app::Action::Right, "right"),
+                "step"
+            ),
+            super::key_hint(s, &crate::app::Action::Select, "enter", "type"),
+            super::key_hint(s, &crate::app::Action::ResetTuning, "r", "reset")
+        ),
         format!("{head} "),
     ]
     .into_iter()
@@ -411,5 +421,18 @@ fn delta_style(delta: i64, t: &Theme) -> ratatui::style::Style {
         0 => t.muted(),
         d if d < 0 => t.decision(Decision::Dropped),
         _ => t.decision(Decision::Kept),
+    }
+}
+
+/// ` (n/N)`: the keys that go to the changed fields, from the keymap in use.
+fn next_changed(s: &State) -> String {
+    use crate::app::Action;
+    match (
+        super::bound(s, &Action::NextMatch, "n"),
+        super::bound(s, &Action::PrevMatch, "N"),
+    ) {
+        (Some(a), Some(b)) => format!(" ({a}/{b})"),
+        (Some(k), None) | (None, Some(k)) => format!(" ({k})"),
+        (None, None) => String::new(),
     }
 }

@@ -75,10 +75,10 @@ fn title(s: &State) -> String {
         let marker = if s.modified() { "*" } else { "" };
         format!(" · figures: tuned {}{marker}", il(&s.session.policy.name))
     } else {
-        format!(
-            " · figures: baseline ({} tuned)",
-            super::key_of(s, &crate::app::Action::ToggleTuned)
-        )
+        match super::bound(s, &crate::app::Action::ToggleTuned, "t") {
+            Some(k) => format!(" · figures: baseline ({k} tuned)"),
+            None => " · figures: baseline".to_string(),
+        }
     };
     // A sort by figures while some are still being counted is not the final order: said.
     // (Activity: live stores list users without it; their replay reads it.)
