@@ -50,19 +50,18 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             Line::from(spans).style(whole.style)
         })
         .collect();
-    let search = if needle.is_empty() {
-        String::new()
-    } else {
+    // The query, cut to `max` characters: a long one gives way before its count does.
+    let search = |max: usize| {
+        if needle.is_empty() {
+            return String::new();
+        }
+        let query = crate::text::fit(&super::il(&s.user.search), max);
         match hits.len() {
-            0 => format!(" · /{} no match", super::il(&s.user.search)),
-            n => format!(
-                " · /{} {}/{n}",
-                super::il(&s.user.search),
-                current_match(s, n) + 1
-            ),
+            0 => format!(" · /{query} no match"),
+            n => format!(" · /{query} {}/{n}", current_match(s, n) + 1),
         }
     };
-    let toggle = super::key_of(s, &crate::app::Action::ToggleDiff);
+    let toggle = |what: &str| super::key_hint(s, &crate::app::Action::ToggleDiff, "d", what);
     let (what, hint) = if s.user.diff {
         let (removed, added) = text.iter().fold((0, 0), |(r, ad), l| {
             (
@@ -76,11 +75,11 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         } else {
             "Prompt diff · nothing tuned".to_string()
         };
-        (what, format!(" · {toggle} plain"))
+        (what, toggle("plain"))
     } else {
         (
             format!("Prompt · {} item tokens", super::num(a.total_tokens)),
-            format!(" · {toggle} diff"),
+            toggle("diff"),
         )
     };
     // Rows as drawn: a long line is several. When the title does not fit, the key hint gives
@@ -90,13 +89,16 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         (scroll + 1).min(total),
         (scroll + height).min(total)
     );
+    let (long, short) = (search(32), search(10));
     let title = super::first_that_fits(
         [
-            format!(" {what}{hint}{rows}{search} "),
-            format!(" {what}{rows}{search} "),
-            format!(" {what}{search} "),
+            format!(" {what}{hint}{rows}{long} "),
+            format!(" {what}{rows}{long} "),
+            format!(" {what}{long} "),
+            format!(" {what}{short} "),
+            format!(" Prompt{short} "),
         ],
-        &format!(" {what}{search}"),
+        &format!(" Prompt{short}"),
         usize::from(area.width.saturating_sub(3)),
     );
     frame.render_widget(Paragraph::new(lines).block(block(title, true, t)), area);

@@ -553,6 +553,24 @@ async fn the_prompt_search_says_no_match() {
         !title.contains(" plain"),
         "the hint gave way first: {title}"
     );
+    // A long query gives way before its count: cut, the count and "no match" stay in sight.
+    for (query, said) in [
+        ("Map every payment month by month: deposit, balance, freight", "1/1"),
+        (&*format!("{word} {}", "q".repeat(90)), "no match"),
+    ] {
+        settle(&mut s, &store, Action::Filter).await;
+        type_text(&mut s, &store, query).await;
+        settle(&mut s, &store, Action::Input(InputKey::Enter)).await;
+        s.status.message = None;
+        for (w, h) in [(120, 40), (80, 24)] {
+            let screen = text(&s, w, h);
+            let title = screen
+                .lines()
+                .find(|l| l.contains("╭ Prompt"))
+                .unwrap_or_else(|| panic!("{screen}"));
+            assert!(title.contains(&format!("… {said} ")), "{w}×{h}: {title}");
+        }
+    }
 }
 
 /// A tuning that admits more than the baseline shows its new lines marked `+ `, in the kept
