@@ -329,10 +329,21 @@ pub fn pad(text: &str, width: usize) -> String {
 ///
 /// Escaped from the stored characters, not from their inert form: a control shows as it does
 /// everywhere (`\u{202e}`, one backslash), and only a backslash that is stored is doubled.
+///
+/// A long value (over 80 characters) is cut to its first 60 and its length said (`"xxxx"…
+/// (3,000 characters)`): a pasted megabyte never buries the sentence it is quoted in.
 pub fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
+    const MAX: usize = 80;
+    let (shown, cut) = match text.char_indices().nth(MAX) {
+        None => (text, false),
+        Some(_) => (
+            &text[..text.char_indices().nth(60).map_or(text.len(), |(at, _)| at)],
+            true,
+        ),
+    };
+    let mut out = String::with_capacity(shown.len() + 2);
     out.push('"');
-    for c in text.chars() {
+    for c in shown.chars() {
         match c {
             '"' | '\\' => {
                 out.push('\\');
@@ -343,6 +354,12 @@ pub fn quoted(text: &str) -> String {
         }
     }
     out.push('"');
+    if cut {
+        out.push_str(&format!(
+            "… ({} characters)",
+            thousands_exact(text.chars().count() as i128)
+        ));
+    }
     out
 }
 

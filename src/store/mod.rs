@@ -61,9 +61,13 @@ pub fn near_miss_floor(threshold: f64) -> f64 {
 /// A store failure, naming the store and what was asked of it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StoreError {
-    #[error("user {user:?} not found in {store}")]
+    #[error("user {} not found in {store}", crate::text::quoted(.user))]
     UserNotFound { store: String, user: String },
-    #[error("user {user:?} has no session {session:?} in {store} (sessions: {have})")]
+    #[error(
+        "user {} has no session {} in {store} (sessions: {have})",
+        crate::text::quoted(.user),
+        crate::text::quoted(.session)
+    )]
     SessionNotFound {
         store: String,
         user: String,

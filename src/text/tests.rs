@@ -362,3 +362,22 @@ fn an_id_typed_as_written_reads_back() {
     assert!(typed_id("\"unterminated").is_err());
     assert!(typed_id("$'\\xzz'").is_err());
 }
+
+/// A quoted value in a message: whole when short, its start and its length when long, so the
+/// sentence around it stays readable (`:user` with a pasted megabyte).
+#[test]
+fn a_long_quoted_value_is_cut_and_its_length_said() {
+    assert_eq!(quoted("u062"), "\"u062\"");
+    let long = "é".repeat(3_000);
+    let q = quoted(&long);
+    assert_eq!(q, format!("\"{}\"… (3,000 characters)", "é".repeat(60)));
+    let err = crate::store::StoreError::UserNotFound {
+        store: "DEMO".into(),
+        user: "x".repeat(5_000),
+    };
+    let msg = err.to_string();
+    assert!(
+        msg.len() < 120 && msg.ends_with("(5,000 characters) not found in DEMO"),
+        "{msg}"
+    );
+}

@@ -555,7 +555,10 @@ async fn the_prompt_search_says_no_match() {
     );
     // A long query gives way before its count: cut, the count and "no match" stay in sight.
     for (query, said) in [
-        ("Map every payment month by month: deposit, balance, freight", "1/1"),
+        (
+            "Map every payment month by month: deposit, balance, freight",
+            "1/1",
+        ),
         (&*format!("{word} {}", "q".repeat(90)), "no match"),
     ] {
         settle(&mut s, &store, Action::Filter).await;
