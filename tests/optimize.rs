@@ -243,6 +243,21 @@ fn bad_arguments_are_usage_errors_naming_what_is_wrong() {
         (&["optimize", "--time", "0s"][..], "more than 0"),
         (&["optimize", "--time", "1e400s"][..], "without an exponent"),
         (
+            &["optimize", "--time", "18446744073709551615s"][..],
+            "at most a week (168h)",
+        ),
+        (&["optimize", "--time", "169h"][..], "at most a week (168h)"),
+        (
+            &[
+                "optimize",
+                "--free",
+                "layers.session.weight=0.1..0.2",
+                "--free",
+                "layers.session.weight=0.5..0.6",
+            ][..],
+            "a second --free for layers.session.weight",
+        ),
+        (
             &["optimize", "--out", "/proc/tuned.toml"][..],
             "--out /proc/tuned.toml: cannot write in /proc",
         ),

@@ -258,6 +258,9 @@ impl Space {
         cov: &Coverage,
     ) -> Result<Space, String> {
         let mut asked: Vec<(String, Option<(f64, f64)>)> = Vec::new();
+        // The --free that named each key itself (not through `*`): a second one is refused,
+        // as a second --target is; a key named itself wins over a `*` that also covers it.
+        let mut named: std::collections::HashMap<String, &str> = Default::default();
         let specs: Vec<String> = if free.is_empty() {
             default_keys(baseline)
         } else {
@@ -268,9 +271,18 @@ impl Space {
                 Some((k, b)) => (k.trim(), Some(parse_bounds(k, b)?)),
                 None => (spec.trim(), None),
             };
+            let wildcard = key.contains('*');
             for k in expand(baseline, key)? {
                 if let Some(b) = bounds {
                     check_bounds(spec, &k, b)?;
+                }
+                if wildcard && named.contains_key(&k) {
+                    continue;
+                }
+                if !wildcard && let Some(first) = named.insert(k.clone(), spec) {
+                    return Err(format!(
+                        "--free {spec}: a second --free for {k} (the first: {first}); give one"
+                    ));
                 }
                 if !fixed.iter().any(|f| matches_key(f, &k)) {
                     asked.retain(|(a, _)| *a != k);
@@ -372,10 +384,22 @@ fn expand(p: &Policy, key: &str) -> Result<Vec<String>, String> {
             ))
         };
     }
-    if KEYS.contains(&key) {
-        Ok(vec![key.to_string()])
-    } else {
-        Err(unknown())
+    if !KEYS.contains(&key) {
+        return Err(unknown());
+    }
+    // A key of a layer the policy does not have would move nothing: every trial the same.
+    let needs = match key.split('.').next() {
+        Some("knowledge") => Some(Source::Knowledge),
+        Some("session") => Some(Source::Session),
+        _ => None,
+    };
+    match needs {
+        Some(source) if p.layer_for(source).is_none() => Err(format!(
+            "--free {key}: policy {} has no {} layer, so it would change nothing",
+            p.name,
+            source.as_str()
+        )),
+        _ => Ok(vec![key.to_string()]),
     }
 }
 

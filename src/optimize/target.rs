@@ -202,7 +202,8 @@ impl Target {
         // What the metric can be: a share between 0 and 1, a token count from 0. A bound no
         // value can meet would run a whole search for nothing.
         let (least, most) = match metric {
-            MetricKey::AvgTokens | MetricKey::GuardLoss => (0.0, f64::INFINITY),
+            // No context holds more than the largest budget a policy can set.
+            MetricKey::AvgTokens | MetricKey::GuardLoss => (0.0, f64::from(u32::MAX)),
             MetricKey::StaticShare | MetricKey::RagHits | MetricKey::Truncation => (0.0, 1.0),
         };
         let values = match bound {
@@ -213,7 +214,7 @@ impl Target {
             return Err(bad(if most == 1.0 {
                 "a share is between 0 and 1 (0.05 is 5 %)"
             } else {
-                "a token count is not negative"
+                "a token count is between 0 and 4,294,967,295 (the largest budget a policy can set)"
             }));
         }
         let never = match bound {
@@ -455,7 +456,9 @@ mod tests {
         assert!(why("rag_hits>1.5").contains("a share is between 0 and 1"));
         assert!(why("truncation_rate<-1").contains("a share is between 0 and 1"));
         assert!(why("static_share=0.2..40").contains("a share is between 0 and 1"));
-        assert!(why("avg_tokens<-5").contains("a token count is not negative"));
+        assert!(why("avg_tokens<-5").contains("a token count is between 0 and"));
+        assert!(why("avg_tokens>1e308").contains("a token count is between 0 and 4,294,967,295"));
+        assert!(why("avg_tokens>4294967295").contains("no value can meet it"));
         assert!(why("rag_hits>1").contains("no value can meet it"));
         assert!(why("truncation_rate<0").contains("no value can meet it"));
         assert!(

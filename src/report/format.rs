@@ -98,7 +98,11 @@ pub fn headline(s: &Summary) -> Vec<String> {
         _ => "interrupted",
     };
     let users = match (s.partial, s.users_total) {
-        (true, Some(t)) => format!("{} of {} users — PARTIAL ({why})", s.users, t),
+        (true, Some(t)) => format!(
+            "{} of {} users — PARTIAL ({why})",
+            crate::text::thousands(s.users as f64, 0),
+            crate::text::thousands(t as f64, 0)
+        ),
         (true, None) => format!("{} — PARTIAL ({why})", users_n(s.users)),
         (false, _) => users_n(s.users),
     };

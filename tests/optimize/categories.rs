@@ -181,13 +181,57 @@ fn category_of_searches_each_category_on_its_own_users() {
     ]);
     assert_eq!(text.code, 0, "{}", text.stderr);
     for want in [
-        "the fleet's 71 users: 71 to optimize on, 0 held out; each category searched on its own (USERS)",
+        "the fleet's 71 users: 71 to optimize on, 0 held out; each category searched on its own users (the USERS column)",
         "61 users of the fleet are in no category there, so in no search",
         "it lists 1 user not in the fleet",
         "not searched: business: no user of the fleet is in this category",
     ] {
         assert!(text.stdout.contains(want), "{want}: {}", text.stdout);
     }
+}
+
+/// Every category skipped (its users all held out, or none in the fleet): nothing searched,
+/// nothing written, exit 1 saying so — not an empty table and exit 0.
+#[test]
+fn per_category_with_no_category_searched_fails() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let map = dir.path().join("categories.txt");
+    std::fs::write(&map, "u001 analysis\nu002 retrieval\nu003 analysis\n").expect("written");
+    let out = dir.path().join("tuned.toml");
+    let args = [
+        "optimize",
+        "--policy",
+        "layered-adr",
+        "--per-category",
+        "--category-of",
+        map.to_str().expect("utf-8 path"),
+        "--trials",
+        "2",
+        "--holdout",
+        "0.9",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ];
+    for json in [false, true] {
+        let mut args = args.to_vec();
+        if json {
+            args.push("--json");
+        }
+        let run = ctxlens(&args);
+        assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains("no category was searched"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stdout.contains("held out"),
+            "each skip is said: {}",
+            run.stdout
+        );
+    }
+    let written = std::fs::read_dir(dir.path()).expect("dir").count();
+    assert_eq!(written, 1, "only the categories file");
 }
 
 #[test]
@@ -219,4 +263,28 @@ fn a_bad_category_file_is_a_usage_error_naming_the_line() {
     let out = ctxlens(&["optimize", "--category-of", "x.txt"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("--per-category"), "{}", out.stderr);
+}
+
+/// A `--users` file of ids the fleet does not have: no search, and the error says which
+/// users could not be read and why, not that the fleet is empty.
+#[test]
+fn users_that_cannot_be_read_are_named_when_none_is_left() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let list = dir.path().join("users.txt");
+    std::fs::write(&list, "nobody\nnoone\n").expect("written");
+    let run = ctxlens(&[
+        "optimize",
+        "--trials",
+        "2",
+        "--users",
+        list.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("no users to optimize on: 2 users could not be read")
+            && run.stderr.contains("user \"nobody\" not found"),
+        "{}",
+        run.stderr
+    );
 }

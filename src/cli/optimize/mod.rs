@@ -161,6 +161,13 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         }
         _ => return Err(format!("{s}: unit {unit:?} is not ms, s, m or h")),
     };
+    // A search bounded by a year or more is not bounded: the longest taken is a week.
+    const WEEK: f64 = 7.0 * 24.0 * 3600.0;
+    if secs > WEEK {
+        return Err(format!(
+            "{s}: at most a week (168h); for a search without a time bound, leave --time out and give --trials"
+        ));
+    }
     Duration::try_from_secs_f64(secs).map_err(|e| format!("{s}: {e}"))
 }
 
@@ -317,7 +324,21 @@ impl Runs<'_> {
         let (train, held) = split(snaps, self.args.holdout, self.args.seed);
         if train.is_empty() {
             bar.finish_and_clear();
-            return Err(if held.is_empty() {
+            return Err(if held.is_empty() && tally.errors > 0 {
+                // Every user asked for failed to read: which, and why, not "no users".
+                let first = tally.error_messages.first().map_or_else(String::new, |m| {
+                    let m = if self.global.redact {
+                        crate::engine::redact::mask_quoted(m)
+                    } else {
+                        m.clone()
+                    };
+                    format!(": {}", crate::text::inert_line(&m))
+                });
+                CliError::Runtime(format!(
+                    "no users to optimize on: {} could not be read{first}",
+                    crate::text::count(tally.errors, "user", "users")
+                ))
+            } else if held.is_empty() {
                 CliError::Runtime("no users to optimize on: the fleet has no users".into())
             } else {
                 let what = match held.len() {

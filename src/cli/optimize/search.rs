@@ -365,11 +365,29 @@ pub(super) async fn per_category(
                 "users_not_read": all.not_read,
             }),
         )?;
+        if let Some(none) = nothing_searched(all, &outs) {
+            return Err(none);
+        }
         return all.not_read.verdict(read);
     }
     write_categories(out, all, args, &outs, sharing.is_some())?;
     write_sharing(out, sharing.as_ref(), &skipped)?;
+    if let Some(none) = nothing_searched(all, &outs) {
+        return Err(none);
+    }
     all.not_read.verdict(read)
+}
+
+/// Every category skipped (none stopped by Ctrl-C): no policy was searched, so nothing was
+/// recommended or written — a failure, not a result.
+fn nothing_searched(all: &SearchCtx, outs: &[CategoryOut]) -> Option<CliError> {
+    (outs.is_empty() && !all.cancel.load(Ordering::Relaxed)).then(|| {
+        CliError::Runtime(
+            "no category was searched: each has no user of the fleet, or all of its users are \
+             held out (listed above); nothing was written"
+                .into(),
+        )
+    })
 }
 
 /// Which users were in no search, and the categories not searched.
@@ -435,12 +453,12 @@ fn write_categories(
         paint(
             BOLD,
             &format!(
-                "Optimize per category · the fleet's {} users: {} to optimize on, {} held out; {} · {} search, seed {}",
-                ctx.train.len() + ctx.held.len(),
-                ctx.train.len(),
-                ctx.held.len(),
+                "Optimize per category · the fleet's {}: {} to optimize on, {} held out; {} · {} search, seed {}",
+                crate::text::count((ctx.train.len() + ctx.held.len()) as u64, "user", "users"),
+                crate::text::thousands(ctx.train.len() as f64, 0),
+                crate::text::thousands(ctx.held.len() as f64, 0),
                 if from_file {
-                    "each category searched on its own (USERS)"
+                    "each category searched on its own users (the USERS column)"
                 } else {
                     "each category searched on all of them"
                 },

@@ -19,10 +19,11 @@ pub(super) fn best_line(objective: Objective, best: &Trial) -> String {
     };
     let m = &best.metrics;
     let value = match objective {
-        Objective::Cost => format!("{:.1} avg tokens", m.avg_tokens),
+        Objective::Cost => format!("{} avg tokens", crate::text::thousands(m.avg_tokens, 1)),
         Objective::Quality => format!(
-            "kept score {:.1} (score-weighted tokens per user), {:.1} avg tokens",
-            m.avg_kept_score, m.avg_tokens
+            "kept score {} (score-weighted tokens per user), {} avg tokens",
+            crate::text::thousands(m.avg_kept_score, 1),
+            crate::text::thousands(m.avg_tokens, 1)
         ),
     };
     format!(
@@ -36,9 +37,9 @@ pub(super) fn best_line(objective: Objective, best: &Trial) -> String {
 pub(super) fn tuned_toml(f: &Found) -> String {
     let mut s = String::from("# Written by `ctxlens optimize`");
     s.push_str(&format!(
-        " ({} search, {} trials, seed {}, objective {}).\n",
+        " ({} search, {}, seed {}, objective {}).\n",
         f.method.as_str(),
-        f.trials,
+        crate::text::count(f.trials as u64, "trial", "trials"),
         f.seed,
         f.objective.as_str()
     ));
@@ -59,8 +60,7 @@ pub(super) fn tuned_toml(f: &Found) -> String {
 fn fmt_metric(key: &str, v: Option<f64>) -> String {
     match (key, v) {
         (_, None) => "n/a".into(),
-        ("avg_tokens" | "guard_loss", Some(v)) => format!("{v:.1}"),
-        ("avg_kept_score", Some(v)) => format!("{v:.1}"),
+        ("avg_tokens" | "guard_loss" | "avg_kept_score", Some(v)) => crate::text::thousands(v, 1),
         (_, Some(v)) => format!("{:.2} %", v * 100.0),
     }
 }
@@ -107,12 +107,9 @@ fn write_header(out: &mut impl Write, v: &Out) -> Result<(), CliError> {
             &format!(
                 "Optimize · {} · {} ({} optimized on, {} held out, seed {})",
                 crate::text::inert_line(v.source),
-                match v.users {
-                    1 => "1 user".to_string(),
-                    n => format!("{n} users"),
-                },
-                f.users_optimized,
-                v.holdout.map_or(0, |h| h.users),
+                crate::text::count(v.users as u64, "user", "users"),
+                crate::text::thousands(f.users_optimized as f64, 0),
+                crate::text::thousands(v.holdout.map_or(0, |h| h.users) as f64, 0),
                 f.seed
             ),
         ),
@@ -181,8 +178,8 @@ fn write_verdict(out: &mut impl Write, f: &Found) -> Result<(), CliError> {
             paint(
                 RED.bold(),
                 &format!(
-                    "No feasible policy found in {} trials: {}; the closest point (trial {}, shown) misses {}",
-                    f.trials,
+                    "No feasible policy found in {}: {}; the closest point (trial {}, shown) misses {}",
+                    crate::text::count(f.trials as u64, "trial", "trials"),
                     if f.never_met.is_empty() {
                         "each target was met by some trial, never all together".to_string()
                     } else {
@@ -264,7 +261,7 @@ fn write_pareto(out: &mut impl Write, f: &Found) -> Result<(), CliError> {
     for tr in rows.into_iter().take(PARETO_SHOWN) {
         let mut cells = vec![
             (tr.n.to_string(), Default::default()),
-            (format!("{:.2}", tr.objective.abs()), BOLD),
+            (crate::text::thousands(tr.objective.abs(), 2), BOLD),
         ];
         for g in &f.targets {
             let slack = g.shown_slack(&tr.metrics);

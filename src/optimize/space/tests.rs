@@ -300,3 +300,55 @@ fn a_recorded_search_is_as_wide_as_the_hits_it_holds() {
     let cov = Coverage::of_snapshots(&base, [&huge]);
     assert_eq!(cov.max_limit, 100_000);
 }
+
+/// One key freed twice with its own bounds is refused, as a second --target is; a key named
+/// itself keeps its bounds against a `*` that also covers it, in either order.
+#[test]
+fn a_key_freed_twice_is_refused_and_a_named_key_wins_over_a_wildcard() {
+    let base = prolaunch();
+    let err = Space::build(
+        &base,
+        &[
+            "layers.session.weight=0.1..0.2".into(),
+            "layers.session.weight=0.5..0.6".into(),
+        ],
+        &[],
+    )
+    .expect_err("twice");
+    assert!(
+        err.contains("a second --free for layers.session.weight")
+            && err.contains("the first: layers.session.weight=0.1..0.2"),
+        "{err}"
+    );
+    for free in [
+        ["layers.*.weight=0.1..0.6", "layers.session.weight=0.2..0.3"],
+        ["layers.session.weight=0.2..0.3", "layers.*.weight=0.1..0.6"],
+    ] {
+        let free: Vec<String> = free.iter().map(|f| f.to_string()).collect();
+        let s = Space::build(&base, &free, &[]).expect("space");
+        let session = s
+            .params
+            .iter()
+            .find(|p| p.key == "layers.session.weight")
+            .expect("session weight");
+        assert_eq!(
+            session.domain,
+            Domain::Real { lo: 0.2, hi: 0.3 },
+            "{free:?}"
+        );
+    }
+}
+
+/// Keys of a layer the policy does not have move nothing: refused, naming the layer.
+#[test]
+fn keys_of_a_missing_layer_are_refused() {
+    let mut base = prolaunch();
+    base.layers.retain(|l| l.source != Source::Knowledge);
+    for key in ["knowledge.limit", "knowledge.similarity_threshold=0.5..0.9"] {
+        let err = Space::build(&base, &[key.into()], &[]).expect_err(key);
+        assert!(err.contains("has no knowledge layer"), "{err}");
+    }
+    base.layers.retain(|l| l.source != Source::Session);
+    let err = Space::build(&base, &["session.max_items".into()], &[]).expect_err("no session");
+    assert!(err.contains("has no session layer"), "{err}");
+}
