@@ -107,7 +107,7 @@ fn write_header(out: &mut impl Write, v: &Out) -> Result<(), CliError> {
             &format!(
                 "Optimize · {} · {} ({} optimized on, {} held out, seed {})",
                 crate::text::inert_line(v.source),
-                crate::text::count(v.users as u64, "user", "users"),
+                crate::text::count(v.users, "user", "users"),
                 crate::text::thousands(f.users_optimized as f64, 0),
                 crate::text::thousands(v.holdout.map_or(0, |h| h.users) as f64, 0),
                 f.seed
@@ -367,12 +367,12 @@ mod tests {
     fn the_progress_line_shows_the_objective_being_optimized() {
         assert_eq!(
             best_line(Objective::Cost, &trial(0.0)),
-            "best feasible: 2100.0 avg tokens, truncation 3.1 % (trial 7)"
+            "best feasible: 2,100.0 avg tokens, truncation 3.1 % (trial 7)"
         );
         assert_eq!(
             best_line(Objective::Quality, &trial(0.2)),
-            "none feasible yet; closest: kept score 1234.6 (score-weighted tokens per user), \
-             2100.0 avg tokens, truncation 3.1 % (trial 7)"
+            "none feasible yet; closest: kept score 1,234.6 (score-weighted tokens per user), \
+             2,100.0 avg tokens, truncation 3.1 % (trial 7)"
         );
     }
 }
