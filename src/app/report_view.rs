@@ -195,7 +195,9 @@ fn answer(s: &Summary) -> Vec<ReportLine> {
         .monitoring
         .iter()
         .map(|m| {
-            let base = m.baseline.and_then(|b| b.value);
+            // The difference of the unrounded values: of rounded ones it can be off by 0.1.
+            let unrounded = |m: Metric| m.value.map(|v| m.exact.unwrap_or(v));
+            let base = m.baseline.and_then(unrounded);
             // The candidate's verdict beside its target, so it is on screen at 80 columns.
             let cells = vec![
                 cell(m.label.clone(), Tone::Plain),
@@ -203,7 +205,7 @@ fn answer(s: &Summary) -> Vec<ReportLine> {
                 verdict(m.candidate),
                 metric(&m.metric, m.baseline),
                 metric(&m.metric, Some(m.candidate)),
-                delta(&m.metric, base, m.candidate.value),
+                delta(&m.metric, base, unrounded(m.candidate)),
             ];
             (cells, None)
         })

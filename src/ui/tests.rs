@@ -358,6 +358,20 @@ async fn report_screen_before_and_after_a_change() {
         "told from the baseline"
     );
     snap("report_lowered_budget", &mut s);
+    // The Δ is of the unrounded averages (rounded ones can be 0.1 off).
+    let avg = summary
+        .monitoring
+        .iter()
+        .find(|m| m.metric == "avg_context_tokens")
+        .expect("the average row");
+    let exact = |m: crate::report::Metric| m.exact.or(m.value).expect("a value");
+    let want = exact(avg.candidate) - exact(avg.baseline.expect("a baseline"));
+    let row = crate::app::report_view::lines(&summary)
+        .into_iter()
+        .find(|l| l.plain().contains(&avg.label))
+        .expect("the row");
+    let shown = row.cells.last().expect("the Δ cell").0.trim().to_string();
+    assert_eq!(shown, crate::text::thousands(want, 1), "{}", row.plain());
     for _ in 0..12 {
         settle(&mut s, &store, Action::Down).await;
     }
