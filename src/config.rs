@@ -282,9 +282,13 @@ pub fn load_policy(spec: &str, sets: &[String]) -> Result<Policy, PolicyError> {
                 } else {
                     e.to_string()
                 };
+                let spec = crate::text::inert_line(spec);
+                // A file found but not text: its place, not the presets.
+                if matches!(e, crate::files::Refused::NotUtf8(_)) {
+                    return PolicyError::Io(format!("policy {}", e.of(&spec)));
+                }
                 PolicyError::Io(format!(
-                    "policy {}: {why} (presets: {})",
-                    crate::text::inert_line(spec),
+                    "policy {spec}: {why} (presets: {})",
                     presets.join(", ")
                 ))
             })?;

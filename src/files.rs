@@ -15,6 +15,8 @@ pub const TEXT_MAX: u64 = 64 * 1024 * 1024;
 pub enum Refused {
     /// `open`/`read` failed (not found, no permission, …).
     Io(std::io::Error),
+    /// Text that is not UTF-8, placed by its `line:column` (`2:7: not UTF-8 (byte 0xF6)`).
+    NotUtf8(String),
     /// Not a file to read: what it is instead.
     NotAFile(&'static str),
     /// Over `max` bytes.
@@ -25,6 +27,15 @@ impl Refused {
     /// The file is not there.
     pub fn not_found(&self) -> bool {
         matches!(self, Refused::Io(e) if e.kind() == std::io::ErrorKind::NotFound)
+    }
+
+    /// The refusal after the file it is of: `FILE:2:7: not UTF-8 (byte 0xF6)` when it has a
+    /// place in the file (as every other error with a line:column is written), else `FILE: why`.
+    pub fn of(&self, file: &str) -> String {
+        match self {
+            Refused::NotUtf8(_) => format!("{file}:{self}"),
+            _ => format!("{file}: {self}"),
+        }
     }
 }
 
@@ -40,6 +51,7 @@ impl std::fmt::Display for Refused {
                     .map_or(text.as_str(), |(words, _)| words);
                 f.write_str(plain)
             }
+            Refused::NotUtf8(why) => f.write_str(why),
             Refused::NotAFile(what) => write!(f, "{what}, not a file: not read"),
             Refused::TooLarge { max } if max % (1024 * 1024) == 0 => {
                 write!(f, "larger than {} MiB: not read", max / (1024 * 1024))
@@ -97,12 +109,7 @@ pub fn read(path: &Path, max: u64, takes: Takes) -> Result<Vec<u8>, Refused> {
 /// `InvalidData` error placing the first (`2:12: not UTF-8 (byte 0xFF)`).
 pub fn read_text(path: &Path, max: u64, takes: Takes) -> Result<String, Refused> {
     let bytes = read(path, max, takes)?;
-    crate::engine::utf8::text(bytes).map_err(|bad| {
-        Refused::Io(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            bad.to_string(),
-        ))
-    })
+    crate::engine::utf8::text(bytes).map_err(|bad| Refused::NotUtf8(bad.to_string()))
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@ mod errors;
 mod files;
 #[path = "cli/graph.rs"]
 mod graph;
+#[path = "cli/look.rs"]
+mod look;
 #[path = "cli/margins.rs"]
 mod margins;
 
@@ -636,52 +638,6 @@ fn a_replay_says_when_items_are_dated_after_now() {
         "--json",
     ]);
     assert_eq!((same.code, same.stderr.as_str()), (0, ""));
-}
-
-/// With `--config FILE`, the keymap and themes read are the ones beside FILE: a broken keymap
-/// there stops `tui` (exit 2, naming it) before the terminal is needed, and a theme there is
-/// found by its name.
-#[test]
-fn the_keymap_and_themes_beside_an_explicit_config_are_read() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let config = dir.path().join("config.toml");
-    std::fs::write(&config, "theme = \"mine\"\n").expect("write config");
-    let config = config.to_str().expect("utf-8 path").to_string();
-    // No theme named "mine" anywhere: said, naming where it was asked for.
-    let out = ctxlens(&["--config", &config, "tui"]);
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("\"mine\": no such theme"),
-        "{}",
-        out.stderr
-    );
-    // A theme file beside the config is one of the themes: past the theme check, `tui` stops
-    // only for want of a terminal.
-    std::fs::create_dir(dir.path().join("themes")).expect("themes dir");
-    let light = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/light.toml"),
-    )
-    .expect("the shipped light theme");
-    let mine = light.replacen("name = \"light\"", "name = \"mine\"", 1);
-    assert_ne!(mine, light, "the theme names itself");
-    std::fs::write(dir.path().join("themes/mine.toml"), mine).expect("write theme");
-    let out = ctxlens(&["--config", &config, "tui"]);
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(out.stderr.contains("needs a terminal"), "{}", out.stderr);
-    // A broken keymap beside it stops tui, named.
-    std::fs::write(
-        dir.path().join("keymap.toml"),
-        "[keys]\n\"x\" = \"nonsense\"\n",
-    )
-    .expect("write keymap");
-    let out = ctxlens(&["--config", &config, "tui"]);
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(
-        out.stderr
-            .contains("keymap.toml: key \"x\": unknown action \"nonsense\""),
-        "{}",
-        out.stderr
-    );
 }
 
 /// `--help` wraps at the terminal's width (here `COLUMNS`), never breaking a word across lines.

@@ -62,13 +62,23 @@ impl Keymap {
         })?;
         for (keys, action) in parsed.keys {
             let seq: Vec<KeyName> = keys.split_whitespace().map(ctrl_lowercase).collect();
+            let q = crate::text::quoted;
             if seq.is_empty() {
-                return Err(format!("keymap {file}: empty key for {action:?}"));
+                return Err(if keys.is_empty() {
+                    format!("keymap {file}: empty key for {}", q(&action))
+                } else {
+                    format!(
+                        "keymap {file}: key {} is blank: the space bar is \"space\", the tab key \"tab\"",
+                        q(&keys)
+                    )
+                });
             }
             if let Some(bad) = seq.iter().find(|k| !valid_key_name(k)) {
                 return Err(format!(
-                    "keymap {file}: key {keys:?}: {bad:?} is not a key name (a character, or \
+                    "keymap {file}: key {}: {} is not a key name (a character, or \
                      ctrl-x, alt-x, shift-tab, {}, f1…f{FUNCTION_KEYS})",
+                    q(&keys),
+                    q(bad),
                     NAMED_KEYS.join(", ")
                 ));
             }
@@ -76,8 +86,9 @@ impl Keymap {
             // binding that says otherwise would be silently dead, and is refused.
             if seq.iter().any(|k| k == "ctrl-c") && (seq.len() > 1 || action != "quit") {
                 return Err(format!(
-                    "keymap {file}: key {keys:?}: ctrl-c always quits (so the terminal can \
-                     always be left); it cannot be unbound, rebound or begin a sequence"
+                    "keymap {file}: key {}: ctrl-c always quits (so the terminal can \
+                     always be left); it cannot be unbound, rebound or begin a sequence",
+                    q(&keys)
                 ));
             }
             if action.is_empty() {
@@ -94,7 +105,9 @@ impl Keymap {
                         .filter_map(|v| v.as_str().map(str::to_string))
                         .collect();
                     format!(
-                        "keymap {file}: key {keys:?}: unknown action {action:?} (actions: {})",
+                        "keymap {file}: key {}: unknown action {} (actions: {})",
+                        q(&keys),
+                        q(&action),
                         names.join(", ")
                     )
                 })?;

@@ -154,13 +154,14 @@ impl Look {
             crate::config::default_path().and_then(|p| p.parent().map(std::path::Path::to_path_buf))
         });
         let keymap = match dir.as_ref().map(|d| d.join("keymap.toml")) {
-            Some(path) if path.exists() => {
+            // A link to nothing is there too: an error naming it, not the default keys.
+            Some(path) if std::fs::symlink_metadata(&path).is_ok() => {
                 let text = crate::files::read_text(
                     &path,
                     crate::files::TEXT_MAX,
                     crate::files::Takes::Regular,
                 )
-                .map_err(|e| format!("keymap {}: {e}", path.display()))?;
+                .map_err(|e| format!("keymap {}", e.of(&path.display().to_string())))?;
                 Keymap::default().merge(&text, &path.display().to_string())?
             }
             _ => Keymap::default(),

@@ -328,8 +328,21 @@ pub fn load_all(dir: Option<&std::path::Path>) -> (BTreeMap<String, Theme>, Vec<
             Err(e) => errors.push(e),
         }
     }
-    let Some(entries) = dir.and_then(|d| std::fs::read_dir(d).ok()) else {
+    // No themes folder is no user theme; one that is there but cannot be listed (a file of
+    // that name, a link to nothing, no permission) is said, not taken for none.
+    let Some(dir) = dir.filter(|d| std::fs::symlink_metadata(d).is_ok()) else {
         return (themes, errors);
+    };
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            let why = crate::files::Refused::Io(e);
+            errors.push(format!(
+                "themes {}: not a folder of theme files: {why}",
+                dir.display()
+            ));
+            return (themes, errors);
+        }
     };
     let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
@@ -342,7 +355,7 @@ pub fn load_all(dir: Option<&std::path::Path>) -> (BTreeMap<String, Theme>, Vec<
     {
         let shown = path.display().to_string();
         match crate::files::read_text(&path, crate::files::TEXT_MAX, crate::files::Takes::Regular)
-            .map_err(|e| format!("theme {shown}: {e}"))
+            .map_err(|e| format!("theme {}", e.of(&shown)))
             .and_then(|t| Theme::parse(&t, &shown))
         {
             Ok(t) if t.name.trim().is_empty() => {

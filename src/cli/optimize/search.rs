@@ -192,7 +192,7 @@ impl CategoryOf {
         let file = crate::text::inert_line(&path.display().to_string()).into_owned();
         let text =
             crate::files::read_text(path, crate::files::TEXT_MAX, crate::files::Takes::OrPipe)
-                .map_err(|e| format!("--category-of {file}: {e}"))?;
+                .map_err(|e| format!("--category-of {}", e.of(&file)))?;
         let mut of: HashMap<String, &'static str> = HashMap::new();
         for (n, line) in text.lines().enumerate() {
             let line = crate::report::source::without_comment(line).trim();
