@@ -145,7 +145,8 @@ pub fn without_comment(line: &str) -> &str {
     }
 }
 
-/// The `*.json` entries of a folder, by name.
+/// The `*.json` entries of a folder, by name; hidden ones (`.x.json`, a Mac's `._x.json`
+/// beside each file copied from it) are not among them, as a shell's `*.json` leaves them out.
 pub fn snapshot_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("snapshots folder {}: {e}", dir.display()))?;
@@ -157,9 +158,13 @@ pub fn snapshot_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
         // Every `*.json` entry, a folder, a FIFO or a dangling link too: reading it says why it
         // is not a snapshot, rather than leaving it out without a word.
         // `U062.JSON` as well: a name's case is how a ticket's tool saved it.
-        if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.as_encoded_bytes().starts_with(b"."));
+        if !hidden
+            && path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"))
         {
             files.push(path);
         }
@@ -338,11 +343,19 @@ async fn sample(store: &dyn Store, n: usize, seed: u64) -> Result<(Vec<String>, 
 mod listed_tests {
     use super::listed_id;
 
-    /// A folder's `*.json` files whatever the case of the extension; other files are not.
+    /// A folder's `*.json` files whatever the case of the extension; other files and hidden
+    /// ones (a Mac's `._a.json`) are not.
     #[test]
     fn snapshot_files_match_json_in_any_case() {
         let dir = tempfile::tempdir().expect("temp dir");
-        for name in ["a.json", "B.JSON", "c.Json", "notes.txt"] {
+        for name in [
+            "a.json",
+            "B.JSON",
+            "c.Json",
+            "notes.txt",
+            "._a.json",
+            ".hidden.json",
+        ] {
             std::fs::write(dir.path().join(name), "{}").expect("write");
         }
         let names: Vec<String> = super::snapshot_files(dir.path())
