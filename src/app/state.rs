@@ -321,6 +321,9 @@ pub struct UsersState {
     pub cursor: usize,
     /// A `:user ID` waiting for its row to load.
     pub wanted: Option<String>,
+    /// `G` (bottom) asked for the end of a list not wholly loaded: each page as it arrives
+    /// moves the cursor to the last row and asks for the next, until the last page.
+    pub to_end: bool,
     /// The list is being read again: the rows stay as last read until its first page arrives
     /// (a read that fails keeps them).
     pub replacing: bool,
@@ -584,6 +587,7 @@ impl State {
                 shown: Vec::new(),
                 cursor: 0,
                 wanted: None,
+                to_end: false,
                 replacing: false,
                 show_tuned: false,
                 tuned_for: None,

@@ -589,3 +589,57 @@ async fn a_page_of_a_listing_read_again_is_left_out() {
     assert_eq!(s.users.ids(), ["a1", "a2"]);
     assert!(!s.status.loading.contains(&crate::app::Task::Users));
 }
+
+/// `G` on a list not wholly loaded goes to its end: the pages are read one after another,
+/// the cursor on the last row as each arrives, until the last page; a move in between stops it.
+#[tokio::test]
+async fn bottom_on_users_reads_on_to_the_last_page() {
+    let (mut s, _store) = demo_app().await;
+    let page = |ids: &[&str], next: Option<&str>| crate::store::UserPage {
+        users: ids.iter().map(|i| summary(i)).collect(),
+        next_cursor: next.map(str::to_string),
+        unlisted: Vec::new(),
+    };
+    let asks = |effects: &[Effect], at: &str| {
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadUsers { cursor: Some(c) } if c == at))
+    };
+    s.ui.screen = Screen::Users;
+    s.users.rows.clear();
+    s.users.asked = Some(None);
+    update(
+        &mut s,
+        Action::UsersLoaded(None, page(&["a1", "a2"], Some("p2"))),
+    );
+    let effects = update(&mut s, Action::Bottom);
+    assert!(asks(&effects, "p2"), "{effects:?}");
+    let effects = update(
+        &mut s,
+        Action::UsersLoaded(Some("p2".into()), page(&["a3", "a4"], Some("p3"))),
+    );
+    assert_eq!(s.users.cursor, 3, "on the last row loaded");
+    assert!(asks(&effects, "p3"), "and reading on: {effects:?}");
+    update(
+        &mut s,
+        Action::UsersLoaded(Some("p3".into()), page(&["a5"], None)),
+    );
+    assert_eq!((s.users.cursor, s.users.to_end), (4, false), "at the end");
+    // A move before the end stops the reading on.
+    s.users.rows.clear();
+    s.users.shown.clear();
+    s.users.asked = Some(None);
+    s.users.loaded_all = false;
+    update(
+        &mut s,
+        Action::UsersLoaded(None, page(&["b1", "b2"], Some("q2"))),
+    );
+    update(&mut s, Action::Bottom);
+    update(&mut s, Action::Up);
+    let effects = update(
+        &mut s,
+        Action::UsersLoaded(Some("q2".into()), page(&["b3", "b4"], Some("q3"))),
+    );
+    assert!(!asks(&effects, "q3"), "{effects:?}");
+    assert_eq!(s.users.cursor, 0);
+}

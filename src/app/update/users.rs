@@ -196,6 +196,13 @@ pub(super) fn users_loaded(
         s.users.cursor = pos;
     }
     let mut effects = Vec::new();
+    if s.users.to_end {
+        s.users.cursor = s.users.shown.len().saturating_sub(1);
+        s.users.to_end = !s.users.loaded_all;
+        if let Some(c) = s.users.next_cursor.clone().filter(|_| s.users.to_end) {
+            effects.push(ask_page(s, Some(c)));
+        }
+    }
     if !ids.is_empty() {
         effects.push(count(s, ids.clone(), false));
         if s.users.show_tuned {
@@ -278,6 +285,8 @@ pub(super) fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
         }
         other => {
             s.users.cursor = moved(s.users.cursor, s.users.shown.len(), &other, page(s));
+            // The bottom is the list's, not the loaded pages': read on to it.
+            s.users.to_end = other == Action::Bottom && !s.users.loaded_all;
             more_users(s)
         }
     }
