@@ -467,8 +467,14 @@ fn write_inputs(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {
         ("change", false),
         ("at", false),
     ]);
+    // Each change's explanation by its index, found once (a set of thousands is not scanned
+    // for each of a hundred thousand inputs).
+    let mut by_change = std::collections::HashMap::new();
+    for e in &c.cause {
+        by_change.entry(e.change).or_insert(e);
+    }
     for (k, input) in c.inputs.iter().enumerate() {
-        let explained = c.cause.iter().find(|e| e.change == k);
+        let explained = by_change.get(&k).copied();
         let cause = explained.map_or(input.cause, |e| e.cause);
         let style = if explained.is_some() { YELLOW } else { DIM };
         t.row(vec![

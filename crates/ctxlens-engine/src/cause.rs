@@ -495,17 +495,21 @@ fn item_deltas(before: &Assembly, after: &Assembly, delta: &Delta) -> Vec<ItemDe
     // The first assembly's id of each of the second's turns that is the same stored turn.
     let mut same_turn: HashMap<usize, usize> = HashMap::new();
     if let Some(slots) = &delta.turns {
+        // The earlier text of each change, looked up once (not a scan of every slot for each
+        // of a hundred thousand new turns).
+        let mut earlier: HashMap<usize, usize> = HashMap::new();
+        for o in slots {
+            if let (Some(c), Some(a)) = (o.change, o.a) {
+                earlier.entry(c).or_insert(a);
+            }
+        }
         for s in slots {
             if let (Some(i), Some(j)) = (s.a, s.b) {
                 same_turn.insert(j, i);
-            } else if let (Some(_), Some(c)) = (s.b, s.change) {
+            } else if let (Some(j), Some(c)) = (s.b, s.change) {
                 // An edited turn shares one change with its earlier text.
-                if let Some(i) = slots
-                    .iter()
-                    .find(|o| o.change == Some(c) && o.a.is_some())
-                    .and_then(|o| o.a)
-                {
-                    same_turn.insert(s.b.unwrap_or(0), i);
+                if let Some(&i) = earlier.get(&c) {
+                    same_turn.insert(j, i);
                 }
             }
         }
