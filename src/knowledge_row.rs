@@ -147,6 +147,17 @@ pub fn in_snapshot(loaded: &Loaded, arg: &str) -> Result<KnowledgeEntry, RowErro
             "knowledge row {named} is in the snapshot but could not be read ({}): {}",
             m.source, m.reason
         ))),
+        // Shown as of an earlier instant, a hit created after it is left out: said so.
+        ([], None) if loaded.data().as_of.is_some() => {
+            let at = loaded.data().as_of.as_ref().map(|a| a.at);
+            Err(RowError::Runtime(format!(
+                "knowledge row {named} is not among the snapshot's {} hits as of {} (a hit \
+                 created after that is left out, and a snapshot file cannot score other rows)",
+                snap.knowledge.len(),
+                at.map(|t| crate::engine::snapshot::fmt_ts(&t))
+                    .unwrap_or_default()
+            )))
+        }
         ([], None) => Err(RowError::Runtime(format!(
             "knowledge row {named} is not among the snapshot's {} hits (a snapshot file \
              cannot score other rows)",

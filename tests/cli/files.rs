@@ -358,3 +358,20 @@ fn the_readme_shows_the_default_theme_as_shipped() {
         "README's theme block differs from themes/default.toml"
     );
 }
+
+/// `explain` of a hit the file holds, as of an instant before the hit was written: the hit is
+/// left out then, and the error says so rather than that the file cannot score it.
+#[test]
+fn explain_as_of_before_a_hit_says_it_is_left_out_then() {
+    let file = "fixtures/diff/u005-after.json";
+    let now = ctxlens(&["explain", file, "kn:25"]);
+    assert_eq!(now.code, 0, "{}", now.stderr);
+    let then = ctxlens(&["explain", file, "kn:25", "--at", "2024-01-01T00:00:00Z"]);
+    assert_eq!(then.code, 1, "{}", then.stderr);
+    assert!(
+        then.stderr
+            .contains("hits as of 2024-01-01T00:00:00Z (a hit created after that is left out"),
+        "{}",
+        then.stderr
+    );
+}
