@@ -72,6 +72,7 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
     })?;
     read_each_id_once(&mut snap, &name);
     shape_notes(&mut snap, &name);
+    search_in_range(&mut snap, &name);
     let unscorable = snap.unscorable_hits(&name);
     snap.malformed.extend(unscorable);
     Ok(snap)
@@ -298,6 +299,33 @@ fn shape_notes(snap: &mut Snapshot, file: &str) {
         }
     }
     snap.notes.extend(found);
+}
+
+/// A recorded knowledge search whose least similarity is no similarity (outside −1..1, or a
+/// hand-edited `-1e308`) says nothing of what was searched: taken as not recorded, with a note
+/// naming the file and the value, so nothing downstream reasons from it.
+fn search_in_range(snap: &mut Snapshot, file: &str) {
+    use crate::engine::snapshot::{Note, NoteKind};
+    let Some(ks) = &snap.knowledge_search else {
+        return;
+    };
+    let v = ks.min_similarity;
+    if (-1.0..=1.0).contains(&v) {
+        return;
+    }
+    let shown = if v.abs() < 1e6 {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    };
+    snap.knowledge_search = None;
+    snap.notes.push(Note {
+        kind: NoteKind::UnexpectedShape,
+        source: format!("{file} knowledge_search"),
+        message: format!(
+            "min_similarity {shown} is not a similarity (−1..1): the search is taken as not recorded"
+        ),
+    });
 }
 
 /// A hand-edited file may hold a journey row or a knowledge hit twice under one id: the first
@@ -607,5 +635,31 @@ mod tests {
         let snap = read_snapshot(&write(dir.path(), "both.json", &v.to_string())).expect("reads");
         let bad: Vec<&str> = snap.malformed.iter().map(|m| m.source.as_str()).collect();
         assert!(bad.contains(&"both.json journey[3] (kn:57)"), "{bad:?}");
+    }
+
+    /// A recorded search whose least similarity is no similarity is taken as not recorded,
+    /// with a note naming the file and the value (short, however many digits it has).
+    #[test]
+    fn a_search_recorded_out_of_range_is_taken_as_not_recorded() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (v, shown) in [(-1e308, "-1e308"), (1.5, "1.5")] {
+            let mut json = fixture();
+            json["knowledge_search"] =
+                serde_json::json!({"min_similarity": v, "limit": 15, "milestone_only": true});
+            let snap =
+                read_snapshot(&write(dir.path(), "ks.json", &json.to_string())).expect("reads");
+            assert_eq!(snap.knowledge_search, None);
+            let note = snap
+                .notes
+                .iter()
+                .find(|n| n.source == "ks.json knowledge_search")
+                .expect("a note");
+            assert!(
+                note.message
+                    .starts_with(&format!("min_similarity {shown} is not a similarity")),
+                "{}",
+                note.message
+            );
+        }
     }
 }
