@@ -182,7 +182,14 @@ fn answer(s: &Summary) -> Vec<ReportLine> {
         .filter(|m| m.candidate.pass == Some(false))
         .map(|m| m.label.as_str())
         .collect();
-    let verdict_line = if failing.is_empty() {
+    // No figure to judge (no user read): neither met nor failing.
+    let judged = s.monitoring.iter().any(|m| m.candidate.pass.is_some());
+    let verdict_line = if !judged {
+        ReportLine::text(
+            "Targets: none can be judged: no user's figures to judge them on",
+            Tone::Fail,
+        )
+    } else if failing.is_empty() {
         ReportLine::text("Targets: every seed 003 target met", Tone::Pass)
     } else {
         ReportLine::text(

@@ -384,6 +384,8 @@ mod live_tests;
 #[cfg(test)]
 mod query_tests;
 #[cfg(test)]
+mod report_tests;
+#[cfg(test)]
 mod screen_tests;
 #[cfg(test)]
 mod status_tests;

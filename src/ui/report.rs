@@ -175,6 +175,23 @@ fn report_line(
 /// Only said to be computing while a run is under way: a run that failed says why, and the
 /// figures below are named the previous policies'.
 fn stale_note(s: &State, t: &Theme) -> Line<'static> {
+    // A store down holds the run back (`R` at an outage): said, naming it, not a policy change.
+    let down: Vec<String> = s
+        .status
+        .stores
+        .iter()
+        .filter(|st| !st.up)
+        .map(|st| format!("{} {}", st.name, st.host))
+        .collect();
+    if s.report.running.is_none() && !down.is_empty() {
+        return Line::styled(
+            format!(
+                "{} down: figures as last read; computed again when it is back",
+                crate::text::inert_line(&down.join(", "))
+            ),
+            t.warning(),
+        );
+    }
     match (&s.report.running, &s.report.failed) {
         (Some(_), _) => Line::styled("policies changed since: computing again…", t.accent()),
         (None, Some(why)) => Line::styled(
