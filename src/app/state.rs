@@ -252,6 +252,9 @@ pub struct Health {
     pub reload_users: bool,
     /// A next page of users failed at an outage: read when the stores are back.
     pub reload_page: bool,
+    /// `R` was pressed while a check was under way: if that check still finds a store down,
+    /// the next one runs at once, not after the backoff (the store may be back since).
+    pub asked_again: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

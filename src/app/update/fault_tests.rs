@@ -293,6 +293,21 @@ async fn refreshing_while_a_store_is_down_keeps_the_list_and_reads_it_when_back(
         "{effects:?}"
     );
     assert!(!s.status.health.reload_users);
+    // `R` while a check is under way (started before the store came back): when that check
+    // still finds it down, the next runs at once, not after the backoff.
+    update(&mut s, Action::Health(health(false)));
+    update(&mut s, Action::Health(health(false)));
+    s.status.health.checking = true;
+    let effects = update(&mut s, Action::Refresh);
+    assert!(
+        !effects.contains(&Effect::CheckHealth),
+        "one check at a time"
+    );
+    update(&mut s, Action::Health(health(false)));
+    assert_eq!(
+        s.status.health.next_check, s.ui.tick,
+        "checked again at once"
+    );
 }
 
 #[tokio::test]

@@ -69,6 +69,10 @@ pub(super) fn health(s: &mut State, list: Vec<crate::store::Health>) -> Vec<Effe
         0
     };
     hs.next_check = s.ui.tick + TICKS_PER_SECOND * if down { hs.backoff } else { HEALTH_EVERY };
+    // `R` while this check was under way: the next one now.
+    if std::mem::take(&mut hs.asked_again) && down {
+        hs.next_check = s.ui.tick;
+    }
     let recovered = was_down && !down;
     if !recovered {
         return vec![];

@@ -230,7 +230,12 @@ pub(super) fn refresh(s: &mut State) -> Vec<Effect> {
             "a store is down: the users list stays as last read and is read again when it is back"
         };
         super::info(s, said);
-        if !s.status.health.checking {
+        // `R` asks the stores at once: a check under way may have started before the store
+        // came back, so another follows it at once, and the backoff starts again.
+        s.status.health.backoff = 0;
+        if s.status.health.checking {
+            s.status.health.asked_again = true;
+        } else {
             s.status.health.checking = true;
             effects.push(Effect::CheckHealth);
         }
