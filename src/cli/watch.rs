@@ -53,8 +53,8 @@ pub async fn watch(
         let (batch, dropped, ended) = lock(&shared.0).take();
         if dropped > 0 {
             eprintln!(
-                "ctxlens: {} events dropped: the output did not keep up (the newest are kept)",
-                crate::text::thousands_exact(i128::from(dropped))
+                "ctxlens: {} dropped: the output did not keep up (the newest are kept)",
+                crate::text::count(dropped, "event", "events")
             );
         }
         for mut ev in batch {
