@@ -653,3 +653,42 @@ fn a_sample_larger_than_the_fleet_says_every_user_was_read() {
         "{v}"
     );
 }
+
+/// Users of a folder are named `USER@FILE`, an id holding `@` quoted: user `a` in `b@c.json`
+/// and user `a@b` in `c.json` never read alike, in any format.
+#[test]
+fn report_over_snapshot_files_never_names_two_users_alike() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = std::fs::read_to_string("tests/data/snapshot-u1.json").expect("fixture");
+    let mut v: serde_json::Value = serde_json::from_str(&good).expect("json");
+    for (file, user) in [("b@c.json", "a"), ("c.json", "a@b")] {
+        v["user_id"] = user.into();
+        std::fs::write(dir.path().join(file), v.to_string()).expect("write");
+    }
+    let d = dir.path().to_str().expect("utf-8");
+    let args = [
+        "report",
+        "--snapshots",
+        d,
+        "--quiet",
+        "--set",
+        "budget.total=300",
+    ];
+    let out = ctxlens(&[&args[..], &["--json"]].concat());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let mut ids: Vec<&str> = v["changes"]["most_affected"]
+        .as_array()
+        .expect("most affected")
+        .iter()
+        .map(|u| u["user_id"].as_str().expect("id"))
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["\"a@b\"@c.json", "a@b@c.json"]);
+    let text = ctxlens(&args);
+    assert!(
+        text.stdout.contains(r#""\"a@b\"@c.json""#) && text.stdout.contains("  a@b@c.json  "),
+        "{}",
+        text.stdout
+    );
+}

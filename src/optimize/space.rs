@@ -272,6 +272,12 @@ impl Space {
                 None => (spec.trim(), None),
             };
             let wildcard = key.contains('*');
+            // One pattern twice (`layers.*.cap` with two ranges): refused as a key twice is.
+            if wildcard && let Some(first) = named.insert(key.to_string(), spec) {
+                return Err(format!(
+                    "--free {spec}: a second --free for {key} (the first: {first}); give one"
+                ));
+            }
             for k in expand(baseline, key)? {
                 if let Some(b) = bounds {
                     check_bounds(spec, &k, b)?;

@@ -350,8 +350,9 @@ async fn batch(jobs: Vec<Job>, s: Arc<Shared>) -> Part {
                     // hold one user, at different moments.
                     match job {
                         Job::File(path) => {
+                            // Quoted when the id holds `@`, so two users never read alike.
                             let file = path.file_name().unwrap_or_default().to_string_lossy();
-                            o.user_id = format!("{}@{file}", o.user_id);
+                            o.user_id = crate::store::snapshots::in_file(&o.user_id, &file);
                         }
                         // The id the store lists the user under (`USER@FILE` for a user in
                         // several files of a folder), which opens that user again.

@@ -253,7 +253,7 @@ impl Store for SnapshotStore {
 
 /// A user found in several files, listed as `USER@FILE`; a user id that itself holds `@` (or
 /// starts with a quote) is quoted, so `a@b` in `c.json` never reads as `a` in `b@c.json`.
-fn in_file(user: &str, file: &str) -> String {
+pub(crate) fn in_file(user: &str, file: &str) -> String {
     if user.contains('@') || user.starts_with('"') {
         format!("{user:?}@{file}")
     } else {

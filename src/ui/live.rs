@@ -80,6 +80,7 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     };
     // Paused first (what the screen is not showing), then whose and how many; the key hints
     // last, dropped when the title would be cut.
+    let all = super::key_hint(s, &crate::app::Action::ToggleAll, "a", "all/mine");
     let (state, hints) = if live.paused {
         (
             if live.held_received > live.held.len() as u64 {
@@ -91,10 +92,19 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             } else {
                 format!(" · PAUSED, {} new held", live.held.len())
             },
-            " · p resumes · a all/mine",
+            format!(
+                "{}{all}",
+                super::key_hint(s, &crate::app::Action::Pause, "p", "resumes")
+            ),
         )
     } else {
-        (String::new(), " · p pause · a all/mine")
+        (
+            String::new(),
+            format!(
+                "{}{all}",
+                super::key_hint(s, &crate::app::Action::Pause, "p", "pause")
+            ),
+        )
     };
     // The channel's trouble, while no event has come since: named first, the rest cut.
     let trouble = match &live.trouble {

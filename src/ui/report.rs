@@ -183,7 +183,7 @@ fn stale_note(s: &State, t: &Theme) -> Line<'static> {
         .filter(|st| !st.up)
         .map(|st| format!("{} {}", st.name, st.host))
         .collect();
-    if s.report.running.is_none() && !down.is_empty() {
+    if s.report.running.is_none() && s.report.failed.is_none() && !down.is_empty() {
         return Line::styled(
             format!(
                 "{} down: figures as last read; computed again when it is back",

@@ -459,6 +459,15 @@ async fn hints_and_help_follow_the_keymap_in_use() {
         users.contains("figures: baseline ") && !users.contains("unbound"),
         "{users}"
     );
+    s.session.keymap = crate::app::keymap::Keymap::default()
+        .merge(
+            "[keys]\n\"p\" = \"\"\n\"space\" = \"\"\n\"P\" = \"pause\"\n\"a\" = \"\"\n\"A\" = \"toggle_all\"\n",
+            "keymap.toml",
+        )
+        .expect("a keymap");
+    settle(&mut s, &ctx, Action::ShowLive).await;
+    let live = rows(&s, 200, 40).join("\n");
+    assert!(live.contains("· P pause · A all/mine"), "{live}");
 }
 
 #[tokio::test]

@@ -315,6 +315,16 @@ fn a_key_freed_twice_is_refused_and_a_named_key_wins_over_a_wildcard() {
         &[],
     )
     .expect_err("twice");
+    let wild = Space::build(
+        &base,
+        &["layers.*.weight=0.1..0.5".into(), "layers.*.weight".into()],
+        &[],
+    )
+    .expect_err("a pattern twice");
+    assert!(
+        wild.contains("a second --free for layers.*.weight"),
+        "{wild}"
+    );
     assert!(
         err.contains("a second --free for layers.session.weight")
             && err.contains("the first: layers.session.weight=0.1..0.2"),
