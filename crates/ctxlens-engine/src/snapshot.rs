@@ -117,7 +117,7 @@ impl NoteKind {
 }
 
 /// A chat turn in either of SPEC §1's shapes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TurnBody {
     /// `{"user", "assistant", "timestamp"}` (the seed's chat handler).
     Exchange { user: String, assistant: String },
@@ -125,7 +125,7 @@ pub enum TurnBody {
     Message { role: Role, content: String },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     User,
     Assistant,

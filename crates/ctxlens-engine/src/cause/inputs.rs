@@ -395,6 +395,7 @@ fn edit_partners(
     a: &Snapshot,
     b: &Snapshot,
 ) -> HashMap<usize, (usize, usize)> {
+    use std::collections::VecDeque;
     let mut out = HashMap::new();
     let mut taken = vec![false; pairs.len()];
     let mut start = 0;
@@ -402,22 +403,47 @@ fn edit_partners(
         let end = (start..pairs.len())
             .find(|&k| pairs[k].0.is_some() && pairs[k].1.is_some())
             .unwrap_or(pairs.len());
+        // B's unmatched turns of the block, in order, by timestamp, by words and by index:
+        // each A turn takes the first untaken one it is the same turn as (as a scan of the
+        // block would), without scanning the block for each (tens of thousands edited).
+        let mut by_ts: HashMap<DateTime<Utc>, VecDeque<usize>> = HashMap::new();
+        let mut by_body: HashMap<&crate::snapshot::TurnBody, VecDeque<usize>> = HashMap::new();
+        let mut by_index: HashMap<usize, usize> = HashMap::new();
+        for kb in start..end {
+            let (None, Some(j)) = pairs[kb] else { continue };
+            by_index.insert(j, kb);
+            if let Ok(t) = &b.session[j].turn {
+                by_ts.entry(t.timestamp).or_default().push_back(kb);
+                by_body.entry(&t.body).or_default().push_back(kb);
+            }
+        }
+        let first_free = |q: Option<&mut VecDeque<usize>>, taken: &[bool]| {
+            let q = q?;
+            while q.front().is_some_and(|&kb| taken[kb]) {
+                q.pop_front();
+            }
+            q.front().copied()
+        };
         for ka in start..end {
             let (Some(i), None) = pairs[ka] else { continue };
             let ts = stamp(&a.session[i]);
             // The same turn: of the same time, or at the same place with one side unreadable
             // (a turn that could not be read is that turn, not one removed and one added).
             // Or the same words at another instant: its timestamp changed.
-            let same = |j: usize| match (ts, stamp(&b.session[j])) {
-                (Some(x), Some(y)) => {
-                    x == y
-                        || matches!((&a.session[i].turn, &b.session[j].turn),
-                            (Ok(p), Ok(q)) if p.body == q.body)
+            let mut found = None;
+            if let Some(x) = ts {
+                found = first_free(by_ts.get_mut(&x), &taken);
+                if let Ok(p) = &a.session[i].turn {
+                    let by_words = first_free(by_body.get_mut(&p.body), &taken);
+                    found = found.into_iter().chain(by_words).min();
                 }
-                (x, y) => j == i && x.is_some() != y.is_some(),
-            };
-            let found = (start..end)
-                .find(|&kb| !taken[kb] && matches!(pairs[kb], (None, Some(j)) if same(j)));
+            }
+            if let Some(&kb) = by_index.get(&i)
+                && !taken[kb]
+                && ts.is_some() != stamp(&b.session[i]).is_some()
+            {
+                found = Some(found.map_or(kb, |f: usize| f.min(kb)));
+            }
             if let Some(kb) = found {
                 taken[kb] = true;
                 out.insert(ka, (kb, pairs[kb].1.unwrap_or(0)));
