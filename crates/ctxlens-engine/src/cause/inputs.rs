@@ -409,8 +409,8 @@ fn edit_partners(
         let mut by_ts: HashMap<DateTime<Utc>, VecDeque<usize>> = HashMap::new();
         let mut by_body: HashMap<&crate::snapshot::TurnBody, VecDeque<usize>> = HashMap::new();
         let mut by_index: HashMap<usize, usize> = HashMap::new();
-        for kb in start..end {
-            let (None, Some(j)) = pairs[kb] else { continue };
+        for (kb, pair) in pairs.iter().enumerate().take(end).skip(start) {
+            let &(None, Some(j)) = pair else { continue };
             by_index.insert(j, kb);
             if let Ok(t) = &b.session[j].turn {
                 by_ts.entry(t.timestamp).or_default().push_back(kb);
