@@ -31,7 +31,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         &b.rows,
         s.user.budget_scroll,
         (a, &policy),
-        (t, &super::item::scroll_hint(s).replace(" scroll", "")),
+        (t, &super::item::scroll_keys(s)),
     );
     render_total(frame, b.total, a, &b.legend, &b.global, t);
     if let Some(drift) = b.drift {
@@ -93,7 +93,10 @@ fn render_gauges(
         })
         .collect();
     let place = super::place(first, height, rows.len())
-        .map(|p| format!(" · {p}{scroll_keys}"))
+        .map(|p| match scroll_keys {
+            "" => format!(" · {p}"),
+            keys => format!(" · {p} · {keys}"),
+        })
         .unwrap_or_default();
     let b = block(
         format!(

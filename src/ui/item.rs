@@ -309,6 +309,14 @@ pub(super) fn fitted_title(
 
 /// ` · j/k scroll`, from the keymap in use.
 pub(super) fn scroll_hint(s: &State) -> String {
+    match scroll_keys(s).as_str() {
+        "" => String::new(),
+        keys => format!(" · {keys} scroll"),
+    }
+}
+
+/// `j/k`, the keys that scroll, from the keymap in use (empty when neither is bound).
+pub(super) fn scroll_keys(s: &State) -> String {
     use crate::app::Action;
-    super::pair_hint(s, (&Action::Down, "j"), (&Action::Up, "k"), "scroll")
+    super::pair_keys(s, (&Action::Down, "j"), (&Action::Up, "k")).unwrap_or_default()
 }

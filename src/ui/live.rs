@@ -237,9 +237,13 @@ fn render_cache(frame: &mut Frame, area: Rect, rows: Option<Vec<Row>>, s: &State
             .map_or_else(String::new, |k| format!("{k} {what}"))
     };
     let keys = if s.live.on_panel {
-        let scroll = super::item::scroll_hint(s);
-        let scroll = scroll.trim_start_matches(" · ");
-        [scroll.to_string(), tab("events")]
+        let scroll = super::item::scroll_keys(s);
+        let scroll = if scroll.is_empty() {
+            scroll
+        } else {
+            format!("{scroll} scroll")
+        };
+        [scroll, tab("events")]
             .into_iter()
             .filter(|k| !k.is_empty())
             .collect::<Vec<_>>()

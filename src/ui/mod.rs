@@ -250,18 +250,26 @@ pub(crate) fn key_hint(s: &State, action: &crate::app::Action, usual: &str, what
     bound(s, action, usual).map_or_else(String::new, |k| format!(" · {k} {what}"))
 }
 
-/// ` · A/B what` for two actions (`j/k scroll`), the one bound if only one is; empty if neither.
-pub(crate) fn pair_hint(
+/// `A/B`, the keys of two actions (`j/k`), the one bound if only one is; `None` if neither.
+pub(crate) fn pair_keys(
     s: &State,
     (a, usual_a): (&crate::app::Action, &str),
     (b, usual_b): (&crate::app::Action, &str),
+) -> Option<String> {
+    match (bound(s, a, usual_a), bound(s, b, usual_b)) {
+        (Some(x), Some(y)) => Some(format!("{x}/{y}")),
+        (x, y) => x.or(y),
+    }
+}
+
+/// ` · A/B what` for two actions (`j/k scroll`), the one bound if only one is; empty if neither.
+pub(crate) fn pair_hint(
+    s: &State,
+    a: (&crate::app::Action, &str),
+    b: (&crate::app::Action, &str),
     what: &str,
 ) -> String {
-    match (bound(s, a, usual_a), bound(s, b, usual_b)) {
-        (Some(x), Some(y)) => format!(" · {x}/{y} {what}"),
-        (Some(k), None) | (None, Some(k)) => format!(" · {k} {what}"),
-        (None, None) => String::new(),
-    }
+    pair_keys(s, a, b).map_or_else(String::new, |k| format!(" · {k} {what}"))
 }
 
 /// ` · esc`, the key that closes an overlay (`back`, else `close`); empty if neither is bound.

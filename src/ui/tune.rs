@@ -427,12 +427,6 @@ fn delta_style(delta: i64, t: &Theme) -> ratatui::style::Style {
 /// ` (n/N)`: the keys that go to the changed fields, from the keymap in use.
 fn next_changed(s: &State) -> String {
     use crate::app::Action;
-    match (
-        super::bound(s, &Action::NextMatch, "n"),
-        super::bound(s, &Action::PrevMatch, "N"),
-    ) {
-        (Some(a), Some(b)) => format!(" ({a}/{b})"),
-        (Some(k), None) | (None, Some(k)) => format!(" ({k})"),
-        (None, None) => String::new(),
-    }
+    super::pair_keys(s, (&Action::NextMatch, "n"), (&Action::PrevMatch, "N"))
+        .map_or_else(String::new, |k| format!(" ({k})"))
 }
