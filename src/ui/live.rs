@@ -232,27 +232,14 @@ fn render_cache(frame: &mut Frame, area: Rect, rows: Option<Vec<Row>>, s: &State
         1 => " · 1 finding".to_string(),
         n => format!(" · {n} findings"),
     };
-    let tab = |what: &str| {
-        super::bound(s, &crate::app::Action::NextPane, "tab")
-            .map_or_else(String::new, |k| format!("{k} {what}"))
-    };
+    let tab = |what: &str| super::key_hint(s, &crate::app::Action::NextPane, "tab", what);
     let keys = if s.live.on_panel {
-        let scroll = super::item::scroll_keys(s);
-        let scroll = if scroll.is_empty() {
-            scroll
-        } else {
-            format!("{scroll} scroll")
-        };
-        [scroll, tab("events")]
-            .into_iter()
-            .filter(|k| !k.is_empty())
-            .collect::<Vec<_>>()
-            .join(" · ")
+        format!("{}{}", super::item::scroll_hint(s), tab("events"))
     } else {
         tab("scrolls")
     };
     let title = match super::place(first, height, rows.len()) {
-        Some(p) => format!(" Cached context{findings} · {p} · {keys} "),
+        Some(p) => format!(" Cached context{findings} · {p}{keys} "),
         None => format!(" Cached context{findings} "),
     };
     let tone = |tone: Tone| match tone {

@@ -552,16 +552,20 @@ async fn an_event_of_no_user_is_not_the_empty_ids() {
     assert_eq!(crate::app::update::live_shown(&s).len(), 1, "every user's");
 }
 
+/// A page of users `ids`, the next one at `next`.
+fn page(ids: &[&str], next: Option<&str>) -> crate::store::UserPage {
+    crate::store::UserPage {
+        users: ids.iter().map(|i| summary(i)).collect(),
+        next_cursor: next.map(str::to_string),
+        unlisted: Vec::new(),
+    }
+}
+
 /// A page of a listing read again since (`R` while the pages of a sort were still coming), or
 /// one asked twice, is left out: every user is listed once.
 #[tokio::test]
 async fn a_page_of_a_listing_read_again_is_left_out() {
     let (mut s, _store) = demo_app().await;
-    let page = |ids: &[&str], next: Option<&str>| crate::store::UserPage {
-        users: ids.iter().map(|i| summary(i)).collect(),
-        next_cursor: next.map(str::to_string),
-        unlisted: Vec::new(),
-    };
     // The second page of the first listing is under way when the list is read again.
     s.users.rows.clear();
     s.users.asked = Some(None);
@@ -595,11 +599,6 @@ async fn a_page_of_a_listing_read_again_is_left_out() {
 #[tokio::test]
 async fn bottom_on_users_reads_on_to_the_last_page() {
     let (mut s, _store) = demo_app().await;
-    let page = |ids: &[&str], next: Option<&str>| crate::store::UserPage {
-        users: ids.iter().map(|i| summary(i)).collect(),
-        next_cursor: next.map(str::to_string),
-        unlisted: Vec::new(),
-    };
     let asks = |effects: &[Effect], at: &str| {
         effects
             .iter()

@@ -322,18 +322,22 @@ impl Runs<'_> {
         let users = snaps.len() as u64;
         let coverage = Coverage::of_snapshots(baseline, snaps.iter().map(|s| s.as_ref()));
         let (train, held) = split(snaps, self.args.holdout, self.args.seed);
+        // The first read failure, as shown: under --redact the values it quotes (a file's or a
+        // store's data) are masked, as a report's are (`--json` carries it).
+        let first_error = tally.error_messages.first().map(|m| {
+            if self.global.redact {
+                crate::engine::redact::mask_quoted(m)
+            } else {
+                m.clone()
+            }
+        });
         if train.is_empty() {
             bar.finish_and_clear();
             return Err(if held.is_empty() && tally.errors > 0 {
                 // Every user asked for failed to read: which, and why, not "no users".
-                let first = tally.error_messages.first().map_or_else(String::new, |m| {
-                    let m = if self.global.redact {
-                        crate::engine::redact::mask_quoted(m)
-                    } else {
-                        m.clone()
-                    };
-                    format!(": {}", crate::text::inert_line(&m))
-                });
+                let first = first_error
+                    .as_deref()
+                    .map_or_else(String::new, |m| format!(": {}", crate::text::inert_line(m)));
                 CliError::Runtime(format!(
                     "no users to optimize on: {} could not be read{first}",
                     crate::text::count(tally.errors, "user", "users")
@@ -365,15 +369,7 @@ impl Runs<'_> {
             coverage,
             not_read: NotRead {
                 count: tally.errors,
-                // Under --redact the values it quotes (a file's or a store's data) are masked,
-                // as a report's are: `--json` carries it.
-                first: tally.error_messages.first().map(|m| {
-                    if self.global.redact {
-                        crate::engine::redact::mask_quoted(m)
-                    } else {
-                        m.clone()
-                    }
-                }),
+                first: first_error,
             },
         };
         Ok((ctx, users))
