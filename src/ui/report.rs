@@ -186,7 +186,7 @@ fn stale_note(s: &State, t: &Theme) -> Line<'static> {
     if s.report.running.is_none() && s.report.failed.is_none() && !down.is_empty() {
         return Line::styled(
             format!(
-                "{} down: figures as last read; computed again when it is back",
+                "{} down: figures as last read, computed again once back",
                 crate::text::inert_line(&down.join(", "))
             ),
             t.warning(),

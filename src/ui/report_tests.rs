@@ -210,7 +210,7 @@ async fn report_screen_names_an_outage_and_never_judges_no_figures() {
     s.status.stores[0].up = false;
     let screen = rows(&s, 120, 40).join("\n");
     assert!(
-        screen.contains("down: figures as last read; computed again when it is back"),
+        screen.contains("down: figures as last read, computed again once back"),
         "{screen}"
     );
     assert!(!screen.contains("policies changed since"), "{screen}");
