@@ -13,6 +13,8 @@ mod graph;
 mod look;
 #[path = "cli/margins.rs"]
 mod margins;
+#[path = "cli/screening.rs"]
+mod screening;
 
 use common::{ctxlens, expect_error, write_temp};
 

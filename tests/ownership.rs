@@ -365,6 +365,11 @@ fn key_names_that_are_not_utf8_are_named_and_never_a_user() {
         .arg(&b"session:u1:s\xff"[..])
         .arg(turn("u1's bad bytes"))
         .ignore();
+    // No `:` after the user id: no user's session key, named rather than passed over.
+    pipe.cmd("SET")
+        .arg("session:lone")
+        .arg(turn("session:lone"))
+        .ignore();
     let () = pipe.query(&mut redis.connection()).expect("write keys");
     let env = [("REDIS_URL", redis.url())];
 
@@ -375,7 +380,7 @@ fn key_names_that_are_not_utf8_are_named_and_never_a_user() {
     let v: serde_json::Value = serde_json::from_str(&users.stdout).expect("users JSON");
     assert_eq!(
         v["unlisted"],
-        serde_json::json!(["session:bad\\xFFutf:s1"]),
+        serde_json::json!(["session:bad\\xFFutf:s1", "session:lone"]),
         "{v}"
     );
     let text = ctxlens_with(&["users"], &env);
@@ -390,6 +395,13 @@ fn key_names_that_are_not_utf8_are_named_and_never_a_user() {
     assert!(
         text.stderr.contains(
             "ctxlens: note: session:bad\\xFFutf:s1: not listed: its user id is not UTF-8"
+        ),
+        "{}",
+        text.stderr
+    );
+    assert!(
+        text.stderr.contains(
+            "ctxlens: note: session:lone: not listed: no ':' separates a user id from a session id"
         ),
         "{}",
         text.stderr

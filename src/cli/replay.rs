@@ -372,6 +372,20 @@ fn write_items(out: &mut impl Write, asm: &Assembly) -> Result<(), CliError> {
 
 /// Each copy, the copy assembly prefers, and what the second costs the prompt.
 pub fn write_duplicates(out: &mut impl Write, asm: &Assembly) -> Result<(), CliError> {
+    if asm.near_unscreened > 0 {
+        writeln!(
+            out,
+            "\n{}",
+            paint(
+                DIM,
+                &format!(
+                    "near copies not looked for among the last {} candidates (exact copies were)",
+                    crate::text::thousands_exact(asm.near_unscreened as i128)
+                )
+            )
+        )
+        .map_err(io)?;
+    }
     if asm.duplicates.is_empty() {
         return Ok(());
     }

@@ -18,7 +18,7 @@ async fn pages(
     limit: Option<usize>,
     cursor: Option<String>,
     mut each: impl FnMut(&[UserSummary]) -> Result<(), CliError>,
-) -> Result<(Option<String>, Vec<String>), CliError> {
+) -> Result<(Option<String>, Vec<crate::store::Unlisted>), CliError> {
     let mut unlisted = Vec::new();
     let mut seen = 0;
     let mut cursor = cursor;

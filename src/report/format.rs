@@ -213,27 +213,41 @@ fn duplicates(s: &Summary) -> Section {
         v.extend(sides.iter().map(|(_, p)| f(p)));
         (key.to_string(), v)
     };
+    let mut rows = vec![
+        line("duplicate_tokens", "tokens on second copies", &|p| {
+            Cell::num(thousands(p.duplicate_tokens as f64, 0), p.duplicate_tokens)
+        }),
+        line("duplicate_share", "share of prompt tokens", &|p| {
+            Cell::num(
+                format!("{:.1} %", p.duplicate_share * 100.0),
+                p.duplicate_share,
+            )
+        }),
+        line("users_with_duplicates", "users with duplicates", &|p| {
+            Cell::num(
+                thousands(p.users_with_duplicates as f64, 0),
+                p.users_with_duplicates,
+            )
+        }),
+    ];
+    // Only when the screening's bound was reached somewhere: the figures above may then be low.
+    if sides.iter().any(|(_, p)| p.users_near_unscreened > 0) {
+        rows.push(line(
+            "users_near_unscreened",
+            "users not fully screened for near copies",
+            &|p| {
+                Cell::num(
+                    thousands(p.users_near_unscreened as f64, 0),
+                    p.users_near_unscreened,
+                )
+            },
+        ));
+    }
     Section {
         key: "duplicates",
         title: "Duplicates (tokens spent on second copies)".into(),
         columns,
-        rows: vec![
-            line("duplicate_tokens", "tokens on second copies", &|p| {
-                Cell::num(thousands(p.duplicate_tokens as f64, 0), p.duplicate_tokens)
-            }),
-            line("duplicate_share", "share of prompt tokens", &|p| {
-                Cell::num(
-                    format!("{:.1} %", p.duplicate_share * 100.0),
-                    p.duplicate_share,
-                )
-            }),
-            line("users_with_duplicates", "users with duplicates", &|p| {
-                Cell::num(
-                    thousands(p.users_with_duplicates as f64, 0),
-                    p.users_with_duplicates,
-                )
-            }),
-        ],
+        rows,
     }
 }
 

@@ -31,6 +31,8 @@ pub struct PolicyOutcome {
     pub cache: CacheState,
     /// Duplicate pairs, and the prompt tokens spent on their second copies.
     pub duplicates: (usize, usize),
+    /// Near copies were not looked for among some candidates (the screening's bound).
+    pub near_unscreened: bool,
 }
 
 /// The user's cached context, as a cache-hit and drift metric sees it.
@@ -136,6 +138,7 @@ impl PolicyOutcome {
             reached,
             cache,
             duplicates: (a.duplicates.len(), a.duplicate_tokens()),
+            near_unscreened: a.near_unscreened > 0,
         }
     }
 }

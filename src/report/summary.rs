@@ -139,6 +139,10 @@ pub struct PolicySummary {
     pub duplicate_share: f64,
     #[serde(default)]
     pub users_with_duplicates: u64,
+    /// Users among whose items near copies were not looked for everywhere (the screening's
+    /// bound was reached; exact copies were): their duplicate figures may be low.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub users_near_unscreened: u64,
     /// The figures above before rounding: what verdicts, `--fail-on` gates and the optimizer
     /// decide on, so a rate just under its target (0.04996 against < 5 %) is never failed for
     /// the digits shown. Not written out (the files carry the rounded figures).
@@ -364,4 +368,8 @@ pub fn milestone_name(m: Option<&str>) -> String {
         Some("") => "(empty)".into(),
         Some(m) => m.to_string(),
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

@@ -106,6 +106,7 @@ pub struct Counts {
     pub cache_drift: u64,
     pub duplicate_tokens: u64,
     pub users_with_duplicates: u64,
+    pub users_near_unscreened: u64,
 }
 
 impl Counts {
@@ -138,6 +139,7 @@ impl Counts {
         self.reached += o.reached as u64;
         self.duplicate_tokens += o.duplicates.1 as u64;
         self.users_with_duplicates += u64::from(o.duplicates.0 > 0);
+        self.users_near_unscreened += u64::from(o.near_unscreened);
         match o.cache {
             CacheState::Absent => {}
             CacheState::Unreadable => self.cache_unreadable += 1,
@@ -178,6 +180,7 @@ impl Counts {
         self.cache_drift += o.cache_drift;
         self.duplicate_tokens += o.duplicate_tokens;
         self.users_with_duplicates += o.users_with_duplicates;
+        self.users_near_unscreened += o.users_near_unscreened;
     }
 
     pub(super) fn truncation_rate(&self) -> f64 {
@@ -434,6 +437,7 @@ impl PolicySummary {
             duplicate_tokens: c.duplicate_tokens,
             duplicate_share: round4(ratio(c.duplicate_tokens, sum_total)),
             users_with_duplicates: c.users_with_duplicates,
+            users_near_unscreened: c.users_near_unscreened,
             exact,
         }
     }

@@ -22,6 +22,7 @@ fn outcome(
         reached: lost_reached.1,
         cache,
         duplicates: (0, 0),
+        near_unscreened: false,
     }
 }
 

@@ -116,11 +116,11 @@ fn health(
 const REDIS_PHASE: &str = "redis";
 
 /// What the scan of session keys found beyond the users with a journey row: users with keys
-/// only, and keys no user can own (named, their user id not UTF-8).
+/// only, and keys no user can own (named, with why).
 #[derive(Debug, Default)]
 struct Orphans {
     users: BTreeSet<String>,
-    ownerless: Vec<String>,
+    ownerless: Vec<super::Unlisted>,
 }
 
 impl LiveStore {

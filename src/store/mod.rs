@@ -168,17 +168,46 @@ pub struct UserPage {
     pub users: Vec<UserSummary>,
     pub next_cursor: Option<String>,
     /// Keys no user can own, named (invalid bytes as `\xHH`): a session key whose user id is
-    /// not UTF-8. Listed once, on the page where the Redis scan's users begin.
+    /// not UTF-8, or with no `:` after its user id. Listed once, on the page where the Redis
+    /// scan's users begin.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub unlisted: Vec<String>,
+    pub unlisted: Vec<Unlisted>,
+}
+
+/// A session key no user can own ([`UserPage::unlisted`]); written out as its name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Unlisted {
+    /// The key's name, invalid bytes as `\xHH`.
+    pub key: String,
+    pub why: NoOwner,
+}
+
+/// Why a session key is no user's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NoOwner {
+    /// Its user id is not UTF-8 (every id is text).
+    NotUtf8,
+    /// No `:` separates a user id from a session id (`session:u1`): every user's session key
+    /// is `session:{user}:{session}`.
+    NoSessionPart,
+}
+
+impl Serialize for Unlisted {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.key)
+    }
 }
 
 /// A key of [`UserPage::unlisted`] as a note: what it is and why it is in no listing.
-pub fn unlisted_note(key: &str) -> String {
-    format!(
-        "{}: not listed: its user id is not UTF-8, so it is no user's",
-        crate::text::inert_line(key)
-    )
+pub fn unlisted_note(u: &Unlisted) -> String {
+    let why = match u.why {
+        NoOwner::NotUtf8 => "its user id is not UTF-8, so it is no user's",
+        NoOwner::NoSessionPart => {
+            "no ':' separates a user id from a session id (session:{user}:{session}), so it is \
+             no user's"
+        }
+    };
+    format!("{}: not listed: {why}", crate::text::inert_line(&u.key))
 }
 
 /// One session key as read.

@@ -11,7 +11,7 @@ pub use super::key_window::WINDOW_KEYS;
 use super::key_window::{Found, KeyWindow, ambiguous_note, journey_rows};
 use super::keys::{self, Family, Owner, Owners, glob_escape};
 use super::user::{MAX_VALUE_BYTES, RawKey, RawSessionKey, RawValue};
-use super::{JourneyIds, StoreError, fault};
+use super::{JourneyIds, NoOwner, StoreError, Unlisted, fault};
 use crate::engine::snapshot::{Malformed, Note};
 
 /// SCAN's COUNT: large, so a big keyspace takes few round trips (COUNT 10 is ~16× slower).
@@ -416,13 +416,13 @@ impl RedisStore {
 
     /// One SCAN call over the session keys of `node` from `cursor`: the next cursor (0 when the
     /// node is done), the rests (what follows `session:`) of the keys it returned, whose
-    /// owners [`keys`] decides, and the names of those no user can own (their user id is not
-    /// UTF-8). Keys are found batch by batch, so a caller holds one at a time.
+    /// owners [`keys`] decides, and those no user can own (their user id is not UTF-8, or no
+    /// `:` follows it). Keys are found batch by batch, so a caller holds one at a time.
     pub async fn session_keys_step(
         &self,
         node: usize,
         cursor: u64,
-    ) -> Result<(u64, Vec<String>, Vec<String>), StoreError> {
+    ) -> Result<(u64, Vec<String>, Vec<Unlisted>), StoreError> {
         let pattern = format!("{}session:*", glob_escape(&self.prefix));
         let (next, batch) = self.scan_step(node, cursor, &pattern).await?;
         // `{prefix}session:`: what every session key begins with, before its user id.
@@ -431,7 +431,7 @@ impl RedisStore {
         // A name not UTF-8 whose first part after `session:` is not either can be no user's
         // (every id is text, and every owner's id begins with that part): named, not lost. One
         // whose user part is text is told to that user when it is read (`unreadable_keys`).
-        let ownerless = batch
+        let mut ownerless: Vec<Unlisted> = batch
             .iter()
             .filter(|k| std::str::from_utf8(k).is_err())
             .filter(|k| {
@@ -440,16 +440,25 @@ impl RedisStore {
                     std::str::from_utf8(id).is_err()
                 })
             })
-            .map(|k| escape_name(k))
-            .collect();
-        let rests = batch
-            .iter()
-            .filter_map(|k| std::str::from_utf8(k).ok())
-            .filter_map(|k| match keys::parse(&self.prefix, k) {
-                Some((Family::Session, rest)) => Some(rest.to_string()),
-                _ => None,
+            .map(|k| Unlisted {
+                key: escape_name(k),
+                why: NoOwner::NotUtf8,
             })
             .collect();
+        let mut rests = Vec::new();
+        for k in batch.iter().filter_map(|k| std::str::from_utf8(k).ok()) {
+            if let Some((Family::Session, rest)) = keys::parse(&self.prefix, k) {
+                // No `:` after the user id: no split gives an owner (`session:u1`).
+                if keys::candidates(rest).is_empty() {
+                    ownerless.push(Unlisted {
+                        key: k.to_string(),
+                        why: NoOwner::NoSessionPart,
+                    });
+                } else {
+                    rests.push(rest.to_string());
+                }
+            }
+        }
         Ok((next, rests, ownerless))
     }
 

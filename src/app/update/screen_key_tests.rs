@@ -7,6 +7,7 @@ use super::{Effect, update};
 use crate::app::action::{Action, InputKey};
 use crate::app::state::{Screen, State};
 use crate::app::tune;
+use crate::store::{NoOwner, Unlisted};
 
 #[tokio::test]
 async fn users_show_tuned_figures_and_a_new_sort_selects_the_top() {
@@ -514,7 +515,16 @@ async fn keys_no_user_can_own_are_named_on_the_status_bar() {
     let page = crate::store::UserPage {
         users: vec![],
         next_cursor: None,
-        unlisted: vec!["session:bad\\xFFid:s1".into(), "session:\\xFE:s2".into()],
+        unlisted: vec![
+            Unlisted {
+                key: "session:bad\\xFFid:s1".into(),
+                why: NoOwner::NotUtf8,
+            },
+            Unlisted {
+                key: "session:u\u{1b}[2J1".into(),
+                why: NoOwner::NoSessionPart,
+            },
+        ],
     };
     s.users.asked = Some(None);
     update(&mut s, Action::UsersLoaded(None, page));
@@ -523,6 +533,23 @@ async fn keys_no_user_can_own_are_named_on_the_status_bar() {
     assert_eq!(
         m.text,
         "session:bad\\xFFid:s1: not listed: its user id is not UTF-8, so it is no user's (and 1 more)"
+    );
+    // A key with no session part names why, its name inert.
+    let page = crate::store::UserPage {
+        users: vec![],
+        next_cursor: None,
+        unlisted: vec![Unlisted {
+            key: "session:u\u{1b}[2J1".into(),
+            why: NoOwner::NoSessionPart,
+        }],
+    };
+    s.users.asked = Some(None);
+    update(&mut s, Action::UsersLoaded(None, page));
+    let m = s.status.message.clone().expect("a message");
+    assert_eq!(
+        m.text,
+        "session:u␛[2J1: not listed: no ':' separates a user id from a session id \
+         (session:{user}:{session}), so it is no user's"
     );
 }
 

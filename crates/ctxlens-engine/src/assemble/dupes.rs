@@ -241,3 +241,57 @@ fn decisions_only_assembly_finds_the_same_copies() {
     assert_eq!(dups(&full), dups(&lean));
     assert_eq!(full.total_tokens, lean.total_tokens);
 }
+
+/// Thousands of journey rows written from six words share their shingles: the screening's
+/// bound is reached, the assembly says from where, and exact copies past it are still found.
+#[test]
+fn past_the_screening_bound_the_assembly_says_how_many_were_not_screened() {
+    const WORDS: [&str; 6] = ["alpha", "beta", "gamma", "delta", "kappa", "sigma"];
+    let mut state = 11u64;
+    let mut bodies: Vec<String> = (0..2_000)
+        .map(|_| {
+            (0..30)
+                .map(|_| {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    WORDS[((state >> 32) % 6) as usize]
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    // The oldest row, copied word for word: the last in fit order.
+    bodies.push(bodies[0].clone());
+    let mut snap = snapshot();
+    let n = bodies.len() as i64;
+    snap.journey = bodies
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| JourneyEntry {
+            id: format!("mb:{i}"),
+            kind: JourneyKind::MilestoneData,
+            milestone: Some("M3".into()),
+            data: json!({ "summary": text }),
+            // mb:0 newest, the copy oldest.
+            timestamp: Some(
+                now() - Duration::minutes(if i as i64 == n - 1 { n } else { i as i64 }),
+            ),
+        })
+        .collect();
+    // A low threshold: more of each row's shingles are looked up (a longer prefix).
+    let a = Engine::default().assemble(&snap, &three_layers("dedupe_threshold = 0.3"));
+    assert!(
+        a.near_unscreened > 0 && a.near_unscreened < 2_001,
+        "{}",
+        a.near_unscreened
+    );
+    let copy = format!("mb:{}", n - 1);
+    assert_eq!(
+        a.item(&copy)
+            .and_then(|i| i.duplicate.as_ref())
+            .map(|d| (d.of.as_str(), d.kind)),
+        Some(("mb:0", Match::Exact)),
+        "exact copies are found past the bound"
+    );
+    let json = serde_json::to_value(&a).expect("json");
+    assert_eq!(json["near_unscreened"], a.near_unscreened);
+}
