@@ -18,6 +18,16 @@ pub struct Config {
     pub theme: Option<String>,
     #[serde(default)]
     pub stores: StoresConfig,
+    /// Where each store URL was read from (`FILE:LINE:COLUMN`), for an error that names it.
+    #[serde(skip)]
+    pub url_places: UrlPlaces,
+}
+
+/// Where in the config file `[stores]`'s URLs are written.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UrlPlaces {
+    pub redis_url: Option<String>,
+    pub database_url: Option<String>,
 }
 
 /// `[stores]`: where the live data is (flags and environment variables take precedence).
@@ -228,7 +238,7 @@ impl Config {
     }
 
     pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
-        let config: Config = toml::from_str(text).map_err(|e| {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
             ConfigError::Syntax {
                 path: path.into(),
@@ -252,6 +262,15 @@ impl Config {
             let at = milestone_fault(text, &e).map_or(String::new(), |(l, c)| format!(":{l}:{c}"));
             ConfigError::Milestones(e, format!("{path}{at}"))
         })?;
+        let place = |key: &str| value_at(text, key).map(|(l, c)| format!("{path}:{l}:{c}"));
+        config.url_places = UrlPlaces {
+            redis_url: config.stores.redis_url.as_ref().and(place("redis_url")),
+            database_url: config
+                .stores
+                .database_url
+                .as_ref()
+                .and(place("database_url")),
+        };
         Ok(config)
     }
 
@@ -262,6 +281,18 @@ impl Config {
             None => Ok(MilestoneMap::default()),
         }
     }
+}
+
+/// The line and column of the value of `key` (written `key = …` or `stores.key = …` at the
+/// start of a line): where an error about that value points.
+fn value_at(text: &str, key: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let rest = line.trim_start();
+        let rest = rest.strip_prefix("stores.").unwrap_or(rest);
+        let after = rest.strip_prefix(key)?.trim_start().strip_prefix('=')?;
+        let byte = line.len() - after.trim_start().len();
+        Some((i + 1, line[..byte].chars().count() + 1))
+    })
 }
 
 /// Loads a policy preset by name or a TOML file by path, then applies `--set` overrides in order.

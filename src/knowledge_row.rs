@@ -20,6 +20,9 @@ pub enum RowError {
     /// The query could not be embedded.
     #[error("{0}")]
     Runtime(String),
+    /// The user has no query to score the row against (no user turn, no `--query`).
+    #[error("{0} has no query to score knowledge against (no user turn): give --query TEXT")]
+    NoQuery(String),
     /// The row is there but cannot be scored or read (an all-zero or NULL embedding, a NULL
     /// title): the search never returns it, which is the answer.
     #[error("{place}: {}", inert_line(.reason))]
@@ -51,9 +54,9 @@ fn row_id(arg: &str) -> Result<Option<i64>, RowError> {
     match number {
         Some(n) => n.trim().parse::<i64>().map(Some).map_err(|_| {
             RowError::Usage(format!(
-                "{:?} is no knowledge row id: kn: takes a number (kn:12); text without kn: \
+                "{} is no knowledge row id: kn: takes a number (kn:12); text without kn: \
                  searches the titles",
-                inert_line(arg)
+                crate::text::quoted(arg)
             ))
         }),
         None => Ok(arg.parse::<i64>().ok()),
@@ -77,12 +80,9 @@ pub async fn find_row(
         Some(n) => n,
         None => by_title(store, arg.trim()).await?,
     };
-    let query = loaded.query_to_embed().ok_or_else(|| {
-        RowError::Usage(format!(
-            "{} has no query to score knowledge against (no user turn): give --query TEXT",
-            snap.user_id
-        ))
-    })?;
+    let query = loaded
+        .query_to_embed()
+        .ok_or_else(|| RowError::NoQuery(snap.user_id.clone()))?;
     let embedding = embedder
         .embed(query, store.embedding_dim())
         .await
@@ -116,6 +116,34 @@ pub async fn find_row(
     }
 }
 
+/// As of an earlier instant `at` (`--at`, or the moment the TUI shows, named `when`), a row
+/// created later was not in the table: no gate to explain, and the row's id and times said
+/// (a failure, exit 1, as a row not there at all is).
+pub fn refuse_later(
+    entry: &KnowledgeEntry,
+    at: Option<chrono::DateTime<chrono::Utc>>,
+    when: &str,
+) -> Result<(), String> {
+    let Some(at) = at else { return Ok(()) };
+    let fmt = crate::engine::snapshot::fmt_ts;
+    match entry.timestamp {
+        Some(t) if t <= at => Ok(()),
+        Some(t) => Err(format!(
+            "{} was created at {}, not by {when} {}: the knowledge table held no such row then",
+            entry.id,
+            fmt(&t),
+            fmt(&at)
+        )),
+        // Whether it was there then cannot be told: said so, not guessed.
+        None => Err(format!(
+            "{} has no readable created_at, so it cannot be placed in time: a search as of \
+             {when} {} leaves it out, and whether the table held it then is not known",
+            entry.id,
+            fmt(&at)
+        )),
+    }
+}
+
 /// The hit of a snapshot file `arg` names: a file holds the hits it was written with, and
 /// nothing to score others by.
 pub fn in_snapshot(loaded: &Loaded, arg: &str) -> Result<KnowledgeEntry, RowError> {
@@ -133,7 +161,7 @@ pub fn in_snapshot(loaded: &Loaded, arg: &str) -> Result<KnowledgeEntry, RowErro
     // An id is no one's words: named plainly (under --redact quoted values are masked).
     let named = match id {
         Some(n) => format!("kn:{n}"),
-        None => format!("{arg:?}"),
+        None => crate::text::quoted(arg),
     };
     let unread = id.and_then(|n| {
         let want = format!("kn:{n}");
@@ -181,8 +209,8 @@ async fn by_title(store: &dyn Store, text: &str) -> Result<i64, RowError> {
     match (found.as_slice(), exact.as_slice()) {
         ([(id, _)], _) | (_, [(id, _)]) => Ok(*id),
         ([], _) => Err(RowError::Runtime(format!(
-            "no knowledge row's title contains {:?} in {}",
-            inert_line(text),
+            "no knowledge row's title contains {} in {}",
+            crate::text::quoted(text),
             store.describe()
         ))),
         (many, _) => Err(several(
@@ -205,8 +233,8 @@ fn several(arg: &str, rows: impl Iterator<Item = (String, String)>, all: bool) -
         _ => format!("more than {MATCHES_SHOWN}, the first {MATCHES_SHOWN}"),
     };
     RowError::Usage(format!(
-        "{:?} names several knowledge rows ({how_many}); give one id:\n{}",
-        inert_line(arg),
+        "{} names several knowledge rows ({how_many}); give one id:\n{}",
+        crate::text::quoted(arg),
         listed[..listed.len().min(MATCHES_SHOWN)].join("\n")
     ))
 }

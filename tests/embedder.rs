@@ -240,6 +240,11 @@ fn http_embedder_failures_are_clear() {
         ("ftp://x/v1", "the scheme is \"ftp\""),
         ("http://u:PW@:99999/x?api-key=S", "empty host"),
         ("http://h:99999/x", "invalid port number"),
+        // The URL parser takes it; the HTTP client would not.
+        (
+            "https://u:PW with space@127.0.0.1/v1",
+            "invalid uri character",
+        ),
     ] {
         let out = ctxlens_with(&["users", "--embedder", "http", "--embed-url", url], &[]);
         assert_eq!(out.code, 2, "{url}: {}", out.stderr);

@@ -147,6 +147,9 @@ pub struct Input {
     /// The text is a suggestion (a file name to save to, a field's value): what is typed or
     /// pasted first replaces it; a key that moves or deletes keeps it to edit.
     pub suggested: bool,
+    /// A paste into it was cut at [`crate::app::update::input::PASTE_MAX`] characters: said
+    /// on the line while it is open, and with what running it did.
+    pub cut: bool,
 }
 
 impl Input {
@@ -158,6 +161,7 @@ impl Input {
             recalled: None,
             draft: String::new(),
             suggested: false,
+            cut: false,
         }
     }
 

@@ -173,7 +173,6 @@ fn fmt_figure(x: f64) -> String {
     }
 }
 
-/// `p` with `field` stepped one notch up (`dir > 0`) or down.
 /// A policy error as the TUI says it: a refused value is named as `:set` takes it (the CLI's
 /// words are `--set`).
 pub fn said(e: &PolicyError) -> String {
@@ -183,7 +182,10 @@ pub fn said(e: &PolicyError) -> String {
     }
 }
 
-pub fn step(p: &Policy, field: &Field, dir: i64) -> Result<Policy, PolicyError> {
+/// `p` with `field` stepped one notch up (`dir > 0`) or down. A step past what the policy
+/// allows is refused as a step (the key, the way, the value it would reach, and why), not as a
+/// `:set` the person never typed.
+pub fn step(p: &Policy, field: &Field, dir: i64) -> Result<Policy, String> {
     let value = match &field.kind {
         Kind::Int { step, min } => {
             // An unset cap steps up from the layer's budget, so the first press means something.
@@ -210,6 +212,17 @@ pub fn step(p: &Policy, field: &Field, dir: i64) -> Result<Policy, PolicyError> 
     };
     p.clone()
         .with_overrides(&[format!("{}={value}", field.key)])
+        .map_err(|e| {
+            let why = match e {
+                PolicyError::Override { message, .. } => message,
+                other => other.to_string(),
+            };
+            let way = if dir > 0 { "up" } else { "down" };
+            format!(
+                "{}: no step further {way} ({value} is refused: {why})",
+                field.key
+            )
+        })
 }
 
 fn default_int(p: &Policy, key: &str) -> i64 {

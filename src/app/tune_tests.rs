@@ -154,6 +154,18 @@ fn stepping_changes_one_value_and_clamps() {
         shown(&step(&p, strategy, -1).expect("valid"), "strategy"),
         "truncate"
     );
+    // At its highest, a step further is refused as a step, never as a typed :set.
+    let total = f.iter().find(|x| x.key == "budget.total").expect("field");
+    let top = p
+        .clone()
+        .with_overrides(&["budget.total=4294967295".into()])
+        .expect("the highest total");
+    let refused = step(&top, total, 1).expect_err("past the highest");
+    assert!(
+        refused.starts_with("budget.total: no step further up (4294967395 is refused: "),
+        "{refused}"
+    );
+    assert!(!refused.contains(":set"), "{refused}");
 }
 
 /// A typed value is shown, compared and copied whole: the flags rebuild the very policy

@@ -148,6 +148,10 @@ fn endpoint(raw: &str) -> Result<String, CliError> {
     if u.host_str().is_none_or(str::is_empty) {
         return Err(bad("no host".into()));
     }
+    // What the HTTP client will be given: a URL it cannot read (a space in the password) is
+    // refused here, not found out when the first query is embedded.
+    raw.parse::<ureq::http::Uri>()
+        .map_err(|e| bad(e.to_string()))?;
     Ok(raw.to_string())
 }
 

@@ -32,7 +32,8 @@ pub async fn explain(
     };
     let e = match entry {
         Ok(entry) => {
-            refuse_later_row(&entry, sel)?;
+            crate::knowledge_row::refuse_later(&entry, sel.at, "--at")
+                .map_err(CliError::Runtime)?;
             loaded.explain_knowledge(&ctx.engine, &ctx.policy, &entry)
         }
         // A row the search can never return: the answer is the search gate, failed, and why.
@@ -44,6 +45,7 @@ pub async fn explain(
         }) => Explanation::unreadable(loaded.snapshot(), &ctx.policy.name, &id, &place, &reason)
             .titled(known),
         Err(RowError::Usage(m)) => return Err(CliError::Usage(m)),
+        Err(e @ RowError::NoQuery(_)) => return Err(CliError::Usage(e.to_string())),
         Err(RowError::Runtime(m)) => return Err(CliError::Runtime(m)),
         Err(RowError::Store(e)) => return Err(e.into()),
     };
@@ -77,32 +79,6 @@ struct WithAsOf<'a> {
     explanation: &'a Explanation,
     #[serde(skip_serializing_if = "Option::is_none")]
     as_of: Option<&'a crate::loaded::AsOfView>,
-}
-
-/// As of `--at`, a row created later was not in the table: no gate to explain.
-fn refuse_later_row(
-    entry: &crate::engine::snapshot::KnowledgeEntry,
-    sel: &Selection,
-) -> Result<(), CliError> {
-    let Some(at) = sel.at else { return Ok(()) };
-    let fmt = crate::engine::snapshot::fmt_ts;
-    // A row not there (then) exits 1, as one not there at all does.
-    match entry.timestamp {
-        Some(t) if t <= at => Ok(()),
-        Some(t) => Err(CliError::Runtime(format!(
-            "{} was created at {}, not by --at {}: the knowledge table held no such row then",
-            entry.id,
-            fmt(&t),
-            fmt(&at)
-        ))),
-        // Whether it was there then cannot be told: said so, not guessed.
-        None => Err(CliError::Runtime(format!(
-            "{} has no readable created_at, so it cannot be placed in time: a search as of --at \
-             {} leaves it out, and whether the table held it then is not known",
-            entry.id,
-            fmt(&at)
-        ))),
-    }
 }
 
 fn write_text(

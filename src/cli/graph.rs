@@ -312,7 +312,8 @@ pub async fn transition(
     if !map.contains(to) {
         let ids: Vec<&str> = map.ids().collect();
         return Err(CliError::Usage(format!(
-            "--to {to:?}: unknown milestone (milestones: {})",
+            "--to {}: unknown milestone (milestones: {})",
+            crate::text::quoted(to),
             ids.join(", ")
         )));
     }

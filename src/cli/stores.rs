@@ -3,7 +3,7 @@
 
 use super::{CliError, GlobalArgs};
 use crate::config::Config;
-use crate::store::{MemoryStore, Store};
+use crate::store::{MemoryStore, Store, StoreError};
 
 /// The store endpoints from flags, environment and config (flags and environment win).
 pub fn endpoints(global: &GlobalArgs, config: &Config) -> crate::store::live::Endpoints {
@@ -84,7 +84,57 @@ pub(super) async fn open_store_for(
         Err(e) if waits == Waits::ForTheStore && e.is_outage() => Ok(Box::new(
             crate::store::reconnecting::Reconnecting::new(ends),
         )),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(url_named(e, global, config).into()),
+    }
+}
+
+/// A URL that cannot be read, named by where it came from: the flag, the environment
+/// variable (said when it is empty), or the config file's `FILE:LINE:COLUMN`.
+pub(super) fn url_named(e: StoreError, global: &GlobalArgs, config: &Config) -> StoreError {
+    let StoreError::Config { store, what, cause } = e else {
+        return e;
+    };
+    let (flag, env, given, place) = match store.as_str() {
+        "redis" => (
+            "--redis-url",
+            "REDIS_URL",
+            global.redis_url.as_deref(),
+            &config.url_places.redis_url,
+        ),
+        "postgres" => (
+            "--database-url",
+            "DATABASE_URL",
+            global.database_url.as_deref(),
+            &config.url_places.database_url,
+        ),
+        _ => return StoreError::Config { store, what, cause },
+    };
+    if !what.starts_with("URL (") {
+        return StoreError::Config { store, what, cause };
+    }
+    let from = match given {
+        Some(v) => {
+            let typed = std::env::args().any(|a| a == flag || a.starts_with(&format!("{flag}=")));
+            let from = if !typed && std::env::var(env).is_ok_and(|e| e == v) {
+                env
+            } else {
+                flag
+            };
+            if v.is_empty() {
+                format!("{from}, empty")
+            } else {
+                from.to_string()
+            }
+        }
+        None => match place {
+            Some(at) => format!("[stores] {} at {at}", &flag[2..].replace('-', "_")),
+            None => return StoreError::Config { store, what, cause },
+        },
+    };
+    StoreError::Config {
+        store,
+        what: format!("URL ({from})"),
+        cause,
     }
 }
 

@@ -17,7 +17,9 @@ pub async fn migrate(global: &GlobalArgs) -> Result<(), CliError> {
         .database_url
         .clone()
         .ok_or_else(|| CliError::Usage("migrate needs --database-url or DATABASE_URL".into()))?;
-    let pg = PgStore::connect_tables(&url, e.connect_timeout, &e.tables).await?;
+    let pg = PgStore::connect_tables(&url, e.connect_timeout, &e.tables)
+        .await
+        .map_err(|err| super::stores::url_named(err, global, &config))?;
     let map = config
         .milestone_map()
         .map_err(|e| CliError::Usage(format!("config: {e}")))?;
@@ -83,11 +85,19 @@ pub async fn seed(
     };
     let runtime = |e: seed::SeedError| CliError::Runtime(e.to_string());
     let pg = match &e.database_url {
-        Some(url) => Some(PgStore::connect_tables(url, e.connect_timeout, &e.tables).await?),
+        Some(url) => Some(
+            PgStore::connect_tables(url, e.connect_timeout, &e.tables)
+                .await
+                .map_err(|err| super::stores::url_named(err, global, &config))?,
+        ),
         None => None,
     };
     let r = match &e.redis_url {
-        Some(url) => Some(RedisStore::connect(url, &e.key_prefix, e.connect_timeout).await?),
+        Some(url) => Some(
+            RedisStore::connect(url, &e.key_prefix, e.connect_timeout)
+                .await
+                .map_err(|err| super::stores::url_named(err, global, &config))?,
+        ),
         None => None,
     };
     // Both stores are checked before either is written, so that one refusing writes (a

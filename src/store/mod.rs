@@ -449,8 +449,9 @@ impl std::fmt::Display for BadEvent {
 /// alike).
 pub(crate) fn invalid_cursor(c: &str) -> String {
     format!(
-        "invalid cursor {c:?}: give the cursor a listing printed after `more: --cursor` \
-         (`next_cursor` in --json)"
+        "invalid cursor {}: give the cursor a listing printed after `more: --cursor` \
+         (`next_cursor` in --json)",
+        crate::text::quoted(c)
     )
 }
 

@@ -47,9 +47,13 @@ pub fn mask_in(text: &str, raw: &str) -> String {
     super::fault::mask_password(text, raw)
 }
 
-/// `host:port` of a URL, for labels.
+/// `host:port` of a URL, for labels; a Unix socket's path (`redis+unix:///run/redis.sock`,
+/// `unix:///…`).
 pub fn host_port(raw: &str) -> String {
     match url::Url::parse(raw) {
+        Ok(u) if u.scheme().ends_with("unix") && u.host_str().is_none_or(str::is_empty) => {
+            crate::text::inert_line(u.path()).into_owned()
+        }
         Ok(u) => format!(
             "{}:{}",
             u.host_str().unwrap_or("?"),
@@ -62,6 +66,14 @@ pub fn host_port(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_unix_socket_is_named_by_its_path() {
+        assert_eq!(host_port("redis+unix:///run/redis.sock"), "/run/redis.sock");
+        assert_eq!(host_port("unix:///tmp/r.sock?db=2"), "/tmp/r.sock");
+        assert_eq!(host_port("redis://127.0.0.1:6380/0"), "127.0.0.1:6380");
+        assert_eq!(host_port("redis://h/0"), "h:default");
+    }
 
     #[test]
     fn passwords_never_show() {

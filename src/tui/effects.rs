@@ -254,8 +254,15 @@ async fn explain_row(
 ) -> Action {
     use crate::engine::explain::Explanation;
     use crate::knowledge_row::RowError;
+    let at = user.data().as_of.as_ref().map(|a| a.at);
     match crate::knowledge_row::find_row(ctx.store.as_ref(), &ctx.embedder, user, arg).await {
-        Ok(row) => Action::Explained(Box::new(user.explain_knowledge(&ctx.engine, policy, &row))),
+        // As of an earlier moment, a row created later was not there: said, as the CLI says it.
+        Ok(row) => match crate::knowledge_row::refuse_later(&row, at, "the moment shown,") {
+            Ok(()) => {
+                Action::Explained(Box::new(user.explain_knowledge(&ctx.engine, policy, &row)))
+            }
+            Err(m) => Action::Failed(Task::Explain, TaskError::Other(m)),
+        },
         // A row the search can never return is answered, as `ctxlens explain` answers it.
         Err(RowError::Unreadable {
             id,
@@ -267,6 +274,14 @@ async fn explain_row(
                 .titled(known),
         )),
         Err(RowError::Store(e)) => Action::Failed(Task::Explain, e.into()),
+        // The palette's way to give one, not the CLI's flag.
+        Err(RowError::NoQuery(user)) => Action::Failed(
+            Task::Explain,
+            TaskError::Other(format!(
+                "{user} has no query to score knowledge against (no user turn): give one with \
+                 :query TEXT"
+            )),
+        ),
         Err(e) => Action::Failed(Task::Explain, TaskError::Other(e.to_string())),
     }
 }

@@ -159,9 +159,11 @@ fn render_input(frame: &mut Frame, area: Rect, s: &State, t: &Theme, input: &Inp
     } else {
         hint
     };
+    // A paste cut short is said before the prompt, where a long line cannot push it out.
+    let lead = if input.cut { "[paste cut] " } else { "" };
     let text = il(input.text());
     let room = (area.width as usize)
-        .saturating_sub(prompt.width() + 1)
+        .saturating_sub(lead.width() + prompt.width() + 1)
         .max(1);
     let scroll = input.line.visual_scroll(room);
     let cursor = input.line.visual_cursor().saturating_sub(scroll);
@@ -170,7 +172,7 @@ fn render_input(frame: &mut Frame, area: Rect, s: &State, t: &Theme, input: &Inp
     let at: String = shown.chars().skip(cursor).take(1).collect();
     let after: String = shown.chars().skip(cursor + 1).collect();
     // The hint takes what the line leaves, cut with `…` rather than at the edge.
-    let used = prompt.width() + shown.width().max(cursor + 1);
+    let used = lead.width() + prompt.width() + shown.width().max(cursor + 1);
     let room = usize::from(area.width).saturating_sub(used);
     let hint = if hint.width() <= room {
         hint
@@ -185,6 +187,7 @@ fn render_input(frame: &mut Frame, area: Rect, s: &State, t: &Theme, input: &Inp
         t.base()
     };
     let line = Line::from(vec![
+        styled(lead.to_string(), t.error()),
         styled(prompt, t.accent()),
         styled(before, text_style),
         styled(

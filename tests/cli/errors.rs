@@ -211,6 +211,31 @@ fn runtime_and_usage_errors() {
         2,
         "ctxlens: --to \"••••••••••\": unknown milestone (milestones: M0, M1, M2, M3, M4, M5, M6, M7, M8, M9)",
     );
+    // A value of thousands of characters, or one holding controls, is quoted as every other
+    // typed value is: its start and its length, the controls visible.
+    let long = "a".repeat(10_000);
+    for args in [
+        vec!["transition", "u062", "--to", long.as_str()],
+        vec!["explain", "u062", long.as_str(), "--query", "price"],
+        vec!["users", "--cursor", long.as_str()],
+    ] {
+        let out = ctxlens(&args);
+        assert!(out.code != 0, "{args:?}");
+        assert!(
+            out.stderr.contains("… (10,000 characters)") && out.stderr.len() < 400,
+            "{}: {}",
+            args[0],
+            out.stderr
+        );
+    }
+    for args in [
+        &["transition", "u062", "--to", "M\u{1b}]0;x\u{7}"][..],
+        &["users", "--cursor", "x\u{1b}]0;x\u{7}"],
+    ] {
+        let out = ctxlens(args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains("␛]0;x␇\""), "{}", out.stderr);
+    }
     let cycle = write_temp(
         "c.toml",
         "[[milestones]]\nid = \"A\"\ndepends_on = [\"B\"]\n[[milestones]]\nid = \"B\"\ndepends_on = [\"A\"]\n",
@@ -273,38 +298,38 @@ fn malformed_store_addresses_are_usage_errors_without_the_password() {
         (
             "DATABASE_URL",
             "postgres://x:hunter2@127.0.0.1:1/db?sslmode=bogus",
-            "ctxlens: postgres: URL (--database-url, DATABASE_URL or [stores] database_url): ",
+            "ctxlens: postgres: URL (DATABASE_URL): ",
             "bogus",
         ),
         (
             "DATABASE_URL",
             "postgres://x:hunter2@[bad/db",
-            "ctxlens: postgres: URL (--database-url, DATABASE_URL or [stores] database_url): ",
+            "ctxlens: postgres: URL (DATABASE_URL): ",
             "",
         ),
         (
             // A libpq parameter the driver would ignore without a word.
             "DATABASE_URL",
             "postgres://x:hunter2@127.0.0.1:1/db?connect_timeout=abc",
-            "ctxlens: postgres: URL (--database-url, DATABASE_URL or [stores] database_url): ",
+            "ctxlens: postgres: URL (DATABASE_URL): ",
             "parameter connect_timeout is not one ctxlens reads (the connect timeout is --connect-timeout)",
         ),
         (
             "DATABASE_URL",
             "mysql://x:hunter2@127.0.0.1:1/db",
-            "ctxlens: postgres: URL (--database-url, DATABASE_URL or [stores] database_url): ",
+            "ctxlens: postgres: URL (DATABASE_URL): ",
             "postgres://",
         ),
         (
             "REDIS_URL",
             "redis://:hunter2@[bad",
-            "ctxlens: redis: URL (--redis-url, REDIS_URL or [stores] redis_url): ",
+            "ctxlens: redis: URL (REDIS_URL): ",
             "",
         ),
         (
             "REDIS_URL",
             "http://:hunter2@127.0.0.1:1/",
-            "ctxlens: redis: URL (--redis-url, REDIS_URL or [stores] redis_url): ",
+            "ctxlens: redis: URL (REDIS_URL): ",
             "",
         ),
     ];
@@ -347,6 +372,39 @@ fn malformed_store_addresses_are_usage_errors_without_the_password() {
         "{}",
         out.stderr
     );
+    // Where the URL came from is named: the flag, an empty variable, the config file's place.
+    let config = write_temp(
+        "stores.toml",
+        "# where the data is\n[stores]\nredis_url = \"redis://u:hunter2@127.0.0.1:1:9\"\n",
+    );
+    let config = config.to_str().expect("utf-8 path");
+    for (args, env, says) in [
+        (
+            vec!["--redis-url", "redis://:hunter2@[bad", "users"],
+            vec![],
+            "ctxlens: redis: URL (--redis-url): ".to_string(),
+        ),
+        (
+            vec!["users"],
+            vec![("REDIS_URL", String::new())],
+            "ctxlens: redis: URL (REDIS_URL, empty): ".to_string(),
+        ),
+        (
+            vec!["--config", config, "users"],
+            vec![],
+            format!("ctxlens: redis: URL ([stores] redis_url at {config}:3:13): "),
+        ),
+        (
+            vec!["--config", config, "seed"],
+            vec![],
+            format!("ctxlens: redis: URL ([stores] redis_url at {config}:3:13): "),
+        ),
+    ] {
+        let out = common::ctxlens_with(&args, &env);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.starts_with(&says), "{args:?}: {}", out.stderr);
+        assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
+    }
 }
 
 /// A blank `--query` has nothing to embed: refused naming the flag, on every command taking it.

@@ -292,7 +292,8 @@ impl Policy {
 
     /// Parses and validates policy TOML; `file` names it in errors.
     pub fn from_toml(text: &str, file: &str) -> Result<Policy, PolicyError> {
-        let policy: Policy = toml::from_str(text).map_err(|e| syntax_error(text, file, &e))?;
+        let mut policy: Policy = toml::from_str(text).map_err(|e| syntax_error(text, file, &e))?;
+        policy.unsign_zeros();
         policy
             .validate()
             .map_err(|(key, message)| PolicyError::Invalid {
@@ -373,6 +374,30 @@ impl Policy {
     }
 
     /// Checks what TOML types cannot: returns the key and what is wrong with it.
+    /// `-0.0` read as `0.0` wherever a number may be 0: the same value, shown and written
+    /// without a sign that reads as negative (a weight of `-0.0` beside the refused `-0.5`).
+    fn unsign_zeros(&mut self) {
+        let zero = |x: &mut f64| {
+            if *x == 0.0 {
+                *x = 0.0;
+            }
+        };
+        self.layers.iter_mut().for_each(|l| zero(&mut l.weight));
+        self.modules.iter_mut().for_each(|m| zero(&mut m.priority));
+        zero(&mut self.recency.window_hours);
+        zero(&mut self.recency.boost);
+        let r = &mut self.journey.relevance;
+        for x in [
+            &mut r.business_dna,
+            &mut r.direct,
+            &mut r.transitive,
+            &mut r.other,
+        ] {
+            zero(x);
+        }
+        zero(&mut self.knowledge.similarity_threshold);
+    }
+
     fn validate(&self) -> Result<(), (String, String)> {
         let bad = |key: &str, msg: String| Err((key.to_string(), msg));
         // A name shows in every header and report line: a blank one reads as nothing.

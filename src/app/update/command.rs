@@ -102,9 +102,14 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
             );
             vec![]
         }
-        ("policy" | "policy!", file) if !file.is_empty() => {
-            vec![Effect::LoadPolicy(crate::config::expand_home(file))]
-        }
+        // A file is named as `:user` names an id: quoted when it holds spaces or quotes.
+        ("policy" | "policy!", file) if !file.is_empty() => match crate::text::typed_id(file) {
+            Ok(file) => vec![Effect::LoadPolicy(crate::config::expand_home(&file))],
+            Err(why) => {
+                error(s, &format!(":{cmd} {why}"));
+                vec![]
+            }
+        },
         ("theme", name) => theme(s, name),
         ("set", kv) if kv.contains('=') => apply_set(s, kv),
         ("w" | "write" | "w!" | "write!", "") => {
@@ -225,9 +230,20 @@ fn file_stem(name: &str) -> String {
 }
 
 /// Writes the tuned policy to `file` (under its own name when tuned, [`tune::saved_policy`]);
-/// an existing file only when `overwrite` (`:w!`).
+/// an existing file only when `overwrite` (`:w!`). The name is read as `:user` reads an id:
+/// `"my policy.toml"`, `'a b.toml'` and `$'…'` are unquoted, anything else taken as typed.
 pub(super) fn save(s: &mut State, file: &str, overwrite: bool) -> Vec<Effect> {
-    let expanded = crate::config::expand_home(file);
+    let file = match crate::text::typed_id(file) {
+        Ok(f) => f,
+        Err(why) => {
+            if s.ui.quit == Quit::AfterSave {
+                s.ui.quit = Quit::No;
+            }
+            error(s, &format!("save: {why}; nothing written"));
+            return vec![];
+        }
+    };
+    let expanded = crate::config::expand_home(&file);
     let file = expanded.as_str();
     let path = std::path::Path::new(file);
     let refused = if file.is_empty() {

@@ -71,6 +71,24 @@ async fn a_tuned_policy_is_saved_under_a_name_of_its_own() {
     command(&mut s, &ctx, "set budget.total=3700").await;
     let (path, toml) = saved(&command(&mut s, &ctx, "w tuned.toml").await);
     assert_eq!(path, "tuned.toml");
+    // A name is quoted as `:user` quotes an id: the quotes are not part of it.
+    for (typed, file) in [
+        ("w \"my tuned.toml\"", "my tuned.toml"),
+        ("w 'a b.toml'", "a b.toml"),
+        ("w $'c\\x27d.toml'", "c'd.toml"),
+    ] {
+        assert_eq!(
+            saved(&command(&mut s, &ctx, typed).await).0,
+            file,
+            "{typed}"
+        );
+    }
+    command(&mut s, &ctx, "w \"open.toml").await;
+    let (said, error) = message(&s);
+    assert!(
+        error && said.starts_with("save: \"open.toml: not a quoted id"),
+        "{said}"
+    );
     let written = Policy::from_toml(&toml, &path).expect("it reads back");
     assert_eq!(
         written.name, "prolaunch-tuned",
@@ -489,4 +507,60 @@ async fn user_takes_an_id_quoted_as_ctxlens_writes_it() {
     update(&mut s, Action::Input(InputKey::Tab));
     let line = s.ui.input.as_ref().map(|i| i.text().to_string());
     assert_eq!(line.as_deref(), Some("user 'u001 '"));
+}
+
+/// `:explain` as of an earlier moment (`tui --at`) refuses a row created later, as `ctxlens
+/// explain --at` does, instead of scoring a row the table did not hold then; a row of then is
+/// explained; a user with no question then is pointed at `:query`, not at a CLI flag.
+#[tokio::test]
+async fn explain_as_of_an_earlier_moment_refuses_a_later_row() {
+    let at = chrono::DateTime::parse_from_rfc3339("2024-12-08T00:00:00Z")
+        .expect("an instant")
+        .with_timezone(&chrono::Utc);
+    let (s, ctx) = demo_app().await;
+    let engine = s.session.engine.clone();
+    let mut s = State::new(
+        super::tests::session(&engine),
+        "DEMO".into(),
+        true,
+        "default".into(),
+        false,
+    );
+    s.user.at = Some(at);
+    settle(&mut s, &ctx, Action::Refresh).await;
+    open(&mut s, &ctx, "u062").await;
+    // No turn of then: nothing to ask with.
+    let query = s
+        .user
+        .view
+        .as_ref()
+        .and_then(|v| v.snapshot().query.clone());
+    assert_eq!(query, None);
+    super::tests::run_command(&mut s, &ctx, "explain kn:58").await;
+    let (text, error) = message(&s);
+    assert!(error, "{text}");
+    assert!(
+        text.ends_with(
+            "u062 has no query to score knowledge against (no user turn): give one with \
+             :query TEXT"
+        ),
+        "{text}"
+    );
+    super::tests::run_command(&mut s, &ctx, "query price").await;
+    s.status.message = None;
+    super::tests::run_command(&mut s, &ctx, "explain kn:58").await;
+    let (text, error) = message(&s);
+    assert!(error, "{text}");
+    assert!(
+        text.ends_with(
+            "kn:58 was created at 2024-12-10T11:00:00Z, not by the moment shown, \
+             2024-12-08T00:00:00Z: the knowledge table held no such row then"
+        ),
+        "{text}"
+    );
+    assert!(s.user.explained.is_none());
+    // A row of then is explained.
+    super::tests::run_command(&mut s, &ctx, "explain kn:1").await;
+    let e = s.user.explained.as_ref().expect("explained");
+    assert_eq!(e.row_heading().split_whitespace().next(), Some("kn:1"));
 }

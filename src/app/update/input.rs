@@ -71,17 +71,26 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
             live(s, kind)
         }
         InputKey::Enter => {
-            let text =
+            let (text, cut) =
                 s.ui.input
                     .take()
-                    .map(|i| i.text().to_string())
+                    .map(|i| (i.text().to_string(), i.cut))
                     .unwrap_or_default();
-            match kind {
+            let effects = match kind {
                 InputKind::Palette => command::run(s, text.trim()),
                 InputKind::Edit => command::edit(s, text.trim()),
                 InputKind::Save => command::save(s, text.trim(), false),
                 InputKind::Filter | InputKind::Search | InputKind::HelpSearch => vec![],
+            };
+            // What ran held a paste cut short: said with its outcome, never silently.
+            if cut {
+                let note = cut_note();
+                match s.status.message.as_mut() {
+                    Some(m) => m.text = format!("{} · {note}", m.text),
+                    None => info(s, &note),
+                }
             }
+            effects
         }
         _ => vec![],
     }
@@ -116,14 +125,22 @@ pub fn paste(s: &mut State, text: &str) -> Vec<Effect> {
     let joined = format!("{}{kept}{}", &value[..byte], &value[byte..]);
     input.line = tui_input::Input::new(joined).with_cursor(at + kept.chars().count());
     input.completions.clear();
+    if kept.len() < line.len() {
+        input.cut = true;
+    }
     let effects = live(s, kind);
     if kept.len() < line.len() {
-        info(
-            s,
-            &format!("pasted the first {PASTE_MAX} characters, the rest left out"),
-        );
+        info(s, &cut_note());
     }
     effects
+}
+
+/// What is said of a paste cut at [`PASTE_MAX`] characters.
+pub fn cut_note() -> String {
+    format!(
+        "the paste was cut to its first {} characters, the rest left out",
+        crate::text::thousands_exact(PASTE_MAX as i128)
+    )
 }
 
 /// Pasted text as one line of an input: line breaks (`CR LF` as one) and tabs as spaces, those

@@ -264,8 +264,8 @@ fn tune_keys(s: &mut State, action: Action) -> Vec<Effect> {
     };
     match tune::step(&s.session.policy, &field, dir) {
         Ok(p) => retune(s, p),
-        Err(e) => {
-            error(s, &tune::said(&e));
+        Err(m) => {
+            error(s, &m);
             vec![]
         }
     }

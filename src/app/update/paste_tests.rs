@@ -75,6 +75,22 @@ async fn a_paste_becomes_one_line_without_control_characters() {
     assert_eq!(input(&s).map(|i| i.1.len()), Some(PASTE_MAX));
     let m = s.status.message.clone().expect("said");
     assert!(m.text.contains("the rest left out"), "{m:?}");
+    // The open line says so itself: a long line would hide the status bar's note.
+    let t = crate::ui::tests::draw(&s, 80, 24, &crate::ui::theme::Theme::default());
+    let buf = t.backend().buffer();
+    let bottom: String = (0..80).map(|x| buf[(x, 23)].symbol().to_string()).collect();
+    assert!(bottom.starts_with("[paste cut] :"), "{bottom}");
+    // Run, what it did is said with the cut: a value set from it is not taken for the whole.
+    settle(&mut s, &ctx, Action::Input(InputKey::DeleteToStart)).await;
+    settle(&mut s, &ctx, paste(&format!("set truncate_marker={huge}"))).await;
+    assert!(s.ui.input.as_ref().is_some_and(|i| i.cut));
+    settle(&mut s, &ctx, Action::Input(InputKey::Enter)).await;
+    let m = s.status.message.clone().expect("said");
+    assert!(
+        m.text
+            .ends_with(" · the paste was cut to its first 4,096 characters, the rest left out"),
+        "{m:?}"
+    );
 }
 
 #[tokio::test]

@@ -30,6 +30,7 @@ impl Policy {
         }
         // ... and the policy as a whole once every one is (switching the budget's form takes
         // two keys), the error given to the last override of the key it names.
+        policy.unsign_zeros();
         policy.validate().map_err(|(key, message)| {
             let touches = |arg: &&String| {
                 let path = arg.split_once('=').map_or(arg.as_str(), |(p, _)| p).trim();

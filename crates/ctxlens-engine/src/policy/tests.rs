@@ -414,3 +414,28 @@ fn a_static_module_of_a_policy_without_any_is_named_missing() {
         "{err}"
     );
 }
+
+/// `-0.0` is 0: taken, and shown and written without its sign (as `--set`, `:set` and a file
+/// give it), while a negative weight is still refused.
+#[test]
+fn a_negative_zero_is_zero() {
+    let p = prolaunch()
+        .with_overrides(&[
+            "layers.session.weight=-0.0".into(),
+            "recency.boost=-0.0".into(),
+        ])
+        .expect("0 is a weight");
+    assert_eq!(
+        p.get("layers.session.weight"),
+        Some(toml::Value::Float(0.0))
+    );
+    assert!(p.layers[0].weight.is_sign_positive());
+    assert!(p.recency.boost.is_sign_positive());
+    assert!(!p.to_toml().contains("-0"), "{}", p.to_toml());
+    let file = Policy::from_toml(
+        "name=\"x\"\n[budget]\ntotal=10\n[[layers]]\nname=\"s\"\nsource=\"session\"\nweight=-0.0",
+        "p.toml",
+    )
+    .expect("0 is a weight");
+    assert!(file.layers[0].weight.is_sign_positive());
+}
