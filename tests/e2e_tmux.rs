@@ -595,3 +595,26 @@ fn the_tui_draws_at_once_on_a_silent_store() {
     t.wait_for("the shell after the TUI", |s| s.contains("SILENT_EXIT=0"));
     drop(silent);
 }
+
+/// A terminal that says it cannot draw (`TERM=dumb`) is refused before the screen is taken,
+/// with a word on what to use instead; the shell's terminal is left as it was.
+#[test]
+fn a_dumb_terminal_is_refused_before_the_screen_is_taken() {
+    let bin = env!("CARGO_BIN_EXE_ctxlens");
+    let t = Tmux::start(120, 40);
+    t.wait_for("the shell prompt", |s| s.contains("READY$"));
+    t.send(&["-l", &format!("TERM=dumb {bin} tui; echo DUMB_EXIT=$?")]);
+    t.send(&["Enter"]);
+    let screen = t.wait_for("the shell after the refusal", |s| {
+        s.lines().any(|l| l.starts_with("DUMB_EXIT="))
+    });
+    assert!(screen.contains("DUMB_EXIT=2"), "{screen}");
+    assert!(
+        screen.contains("ctxlens: tui: TERM=dumb: this terminal cannot draw the TUI"),
+        "{screen}"
+    );
+    assert_eq!(
+        t.display("#{alternate_on} #{mouse_any_flag} #{cursor_flag}"),
+        "0 0 1"
+    );
+}

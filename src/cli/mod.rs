@@ -323,6 +323,16 @@ async fn tui(ctx: Ctx, global: &GlobalArgs, args: TuiArgs) -> Result<(), CliErro
                 .into(),
         ));
     }
+    // A terminal that says it cannot move its cursor (an editor's shell buffer) would show
+    // the escape codes of every frame as text.
+    if std::env::var("TERM").is_ok_and(|t| t == "dumb") {
+        return Err(CliError::Usage(
+            "tui: TERM=dumb: this terminal cannot draw the TUI (no cursor movement or alternate \
+             screen); run it in a full terminal, or use a command (`users`, `inspect`, `replay`, \
+             `report`)"
+                .into(),
+        ));
+    }
     let opts = crate::tui::TuiOptions {
         look,
         theme,
