@@ -68,6 +68,7 @@ impl From<NoteKind> for FindingKind {
             NoteKind::DuplicateRow => FindingKind::DuplicateRow,
             NoteKind::AmbiguousKey => FindingKind::AmbiguousKey,
             NoteKind::UnexpectedShape => FindingKind::UnexpectedShape,
+            NoteKind::NoTtl => FindingKind::NoTtl,
             NoteKind::Expired => FindingKind::Expired,
             NoteKind::Undated => FindingKind::Undated,
             NoteKind::OnlyCurrent => FindingKind::OnlyCurrent,

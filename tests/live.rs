@@ -239,6 +239,98 @@ fn malformed_live_data_is_reported_and_the_rest_still_loads() {
             > 0,
         "the rest still loads"
     );
+    other_milestones_cached_contexts_are_named_when_they_never_go_or_cannot_be_read(&redis, &db);
+}
+
+/// Cached contexts of other milestones than the user's: no prompt reads them, so one that
+/// expires is no finding; one without a TTL, or that holds no readable cached context, is.
+fn other_milestones_cached_contexts_are_named_when_they_never_go_or_cannot_be_read(
+    redis: &RedisServer,
+    db: &str,
+) {
+    let mut conn = redis.connection();
+    let current: String = redis::cmd("GET")
+        .arg("context:u005:M4")
+        .query(&mut conn)
+        .expect("u005 is at M4, its context cached");
+    redis::pipe()
+        .cmd("SET")
+        .arg("context:u005:M0")
+        .arg("not json at all")
+        .ignore()
+        .cmd("HSET")
+        .arg("context:u005:M9")
+        .arg("a")
+        .arg("b")
+        .ignore()
+        .cmd("EXPIRE")
+        .arg("context:u005:M9")
+        .arg(3600)
+        .ignore()
+        .cmd("SET")
+        .arg("context:u005:M1")
+        .arg(&current)
+        .ignore()
+        .cmd("SET")
+        .arg("context:u005:M2")
+        .arg(&current)
+        .arg("EX")
+        .arg(3600)
+        .ignore()
+        .query::<()>(&mut conn)
+        .expect("writes");
+    let out = ctxlens_with(&["inspect", "u005", "--json"], &env(redis, db));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let findings = v["findings"].as_array().cloned().unwrap_or_default();
+    let about = |key: &str| -> Vec<(String, String)> {
+        findings
+            .iter()
+            .filter(|f| f["source"] == key)
+            .map(|f| {
+                (
+                    f["kind"].as_str().unwrap_or("").to_string(),
+                    f["message"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    let whose =
+        |m: &str| format!("a cached context of {m}, not of the user's current milestone (M4)");
+    let m0 = about("context:u005:M0");
+    assert_eq!(m0.len(), 1, "{findings:?}");
+    assert_eq!(m0[0].0, "unexpected_shape");
+    assert!(
+        m0[0].1.starts_with(&format!(
+            "{}, and not readable as one: not JSON",
+            whose("M0")
+        )) && m0[0].1.ends_with("; it has no TTL"),
+        "{m0:?}"
+    );
+    let m9 = about("context:u005:M9");
+    assert_eq!(
+        m9,
+        [(
+            "unexpected_shape".to_string(),
+            format!(
+                "{}, and not readable as one: a hash, not a string",
+                whose("M9")
+            )
+        )]
+    );
+    assert_eq!(
+        about("context:u005:M1"),
+        [(
+            "no_ttl".to_string(),
+            format!(
+                "{}: no prompt reads it, and it has no TTL, so it never goes",
+                whose("M1")
+            )
+        )]
+    );
+    assert!(about("context:u005:M2").is_empty(), "{findings:?}");
+    // The one the prompt reads is still u005's own.
+    assert_eq!(v["cached_context"], true);
 }
 
 /// Two users read now from live stores are compared at one clock: the milliseconds between

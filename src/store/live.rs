@@ -15,6 +15,7 @@ use super::{
     FleetPass, JourneyIds, KnowledgeHits, KnowledgeQuery, LoadOptions, NoJourneys, Store,
     StoreError, UserData, UserPage, UserSummary,
 };
+use crate::engine::snapshot::{Note, NoteKind};
 
 /// Where to connect, from flags, the environment or the config file.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -284,12 +285,20 @@ impl LiveStore {
             .map_or((vec![], vec![], vec![], vec![]), |r| {
                 (r.sessions, r.contexts, r.notes, r.unreadable)
             });
-        let cached = contexts
+        let (mine, others): (Vec<_>, Vec<_>) = contexts
             .into_iter()
-            .find(|(m, _)| Some(m) == current.as_ref())
-            .map(|(_, k)| k);
+            .partition(|(m, _)| Some(m) == current.as_ref());
+        let cached = mine.into_iter().next().map(|(_, k)| k);
         let mut notes = pg.notes;
         notes.extend(key_notes);
+        // The cached contexts of other milestones: no prompt reads them, so only one that
+        // never expires or cannot be read is worth a word (one that expires is the writer's
+        // way, and goes by itself).
+        notes.extend(
+            others
+                .iter()
+                .filter_map(|(m, k)| other_context(m, current.as_deref(), k)),
+        );
         let prefix = self.redis.as_ref().map_or("", |r| r.prefix.as_str());
         let cached_name = current
             .as_deref()
@@ -308,6 +317,48 @@ impl LiveStore {
         // The clock of the read, to the second: what every timestamp shown is written to.
         let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 0);
         user_data(raw, opts, now, &self.describe())
+    }
+}
+
+/// A note on `key`, the cached context of milestone `m` while the user is at `current`: when
+/// it has no TTL, or holds no readable cached context.
+fn other_context(m: &str, current: Option<&str>, key: &super::user::RawKey) -> Option<Note> {
+    use super::user::RawValue;
+    let whose = format!(
+        "a cached context of {}, not of the user's current milestone ({})",
+        crate::text::inert_line(m),
+        current.map_or("none".into(), crate::text::inert_line)
+    );
+    let unreadable = match &key.value {
+        RawValue::String(bytes) => match serde_json::from_slice::<serde_json::Value>(bytes) {
+            Ok(v) => crate::engine::cache::CachedContext::from_json(&v).err(),
+            Err(e) => Some(format!("not JSON ({e})")),
+        },
+        RawValue::Oversized => Some(format!(
+            "a value over the {} MiB read limit",
+            super::user::MAX_VALUE_BYTES >> 20
+        )),
+        RawValue::List(_) => Some("a list, not a string".into()),
+        RawValue::Other(t) => Some(format!("a {t}, not a string")),
+        RawValue::Refused(e) => Some(format!("the server refused to read it ({e})")),
+    };
+    let source = key.name.clone();
+    match (unreadable, key.ttl) {
+        (Some(why), ttl) => Some(Note {
+            kind: NoteKind::UnexpectedShape,
+            source,
+            message: format!(
+                "{whose}, and not readable as one: {}{}",
+                crate::text::inert_line(&why),
+                if ttl.is_none() { "; it has no TTL" } else { "" }
+            ),
+        }),
+        (None, None) => Some(Note {
+            kind: NoteKind::NoTtl,
+            source,
+            message: format!("{whose}: no prompt reads it, and it has no TTL, so it never goes"),
+        }),
+        (None, Some(_)) => None,
     }
 }
 

@@ -94,6 +94,9 @@ pub enum NoteKind {
     AmbiguousKey,
     /// A value of another shape than SPEC §1 gives it, read as it is.
     UnexpectedShape,
+    /// A key that should expire has no TTL (one no prompt reads: a cached context of another
+    /// milestone than the user's).
+    NoTtl,
     /// As of an earlier instant (`--at T`): data that lived at `T` may have expired since (a
     /// session, a cached context), so what is shown for it may be incomplete or is left out.
     Expired,
