@@ -561,5 +561,12 @@ fn grouped(s: &str) -> String {
     }
 }
 
+/// `n` and `noun`, plural when `n` is not 1 (`1 trial`, `12 trials`), `n` with thousands
+/// separators.
+pub fn counted(n: usize, noun: &str) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{} {noun}{s}", thousands_exact(n as i128))
+}
+
 #[cfg(test)]
 mod tests;

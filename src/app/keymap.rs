@@ -183,6 +183,16 @@ impl Keymap {
             .find(|(_, a)| *a == action)
             .map(|(k, _)| k.join(" "))
     }
+
+    /// The key to name for `action` in a hint or message: `usual` (the default keymap's)
+    /// while it is bound to it, else the first key that is; `None` when no key is.
+    pub fn key_to_name(&self, action: &Action, usual: &str) -> Option<String> {
+        if self.lookup(&[], usual) == Lookup::Action(action.clone()) {
+            Some(usual.to_string())
+        } else {
+            self.key_for(action)
+        }
+    }
 }
 
 /// An action as a keymap file names it (`help`, `toggle_diff`).

@@ -363,10 +363,13 @@ fn render_selection(
             il(&v.join(", "))
         }
     };
-    lines.push(Line::from(vec![
-        styled("needs      ", t.muted()),
-        styled(list(map.closure(id)), t.base()),
-    ]));
+    // A long closure wraps under its value, not under the label.
+    lines.extend(super::wrap::hanging(
+        &[styled("needs      ", t.muted())],
+        &[Span::raw(" ".repeat(11))],
+        &Line::styled(list(map.closure(id)), t.base()),
+        width,
+    ));
     lines.push(Line::styled("contributes (journey layer):", t.accent()));
     lines.extend(contribution_lines(v, id, t));
     // The timeline before the transitions' carried data, which can run long: time travel

@@ -236,6 +236,23 @@ async fn a_26_milestone_map_is_walked_with_the_keys_and_panned_to_the_selection(
     }
     assert_eq!(selected(&s), "S12");
     snap("journey_26", &mut s);
+    // A closure too long for one row (the last milestone's) wraps under its value, not under
+    // the label.
+    settle(&mut s, &store, Action::Bottom).await;
+    let screen = rows(&s, 80, 24);
+    let at = screen
+        .iter()
+        .position(|r| r.contains("needs      "))
+        .expect("the needs row");
+    let col = screen[at].find("needs      ").expect("label");
+    let next = &screen[at + 1][col..];
+    assert!(
+        next.starts_with("           ") && !next[11..].starts_with(' '),
+        "{}\n{}",
+        screen[at],
+        screen[at + 1]
+    );
+    settle(&mut s, &store, Action::Top).await;
     // The title reads whole at 80 columns: the part of the graph shown (its rows too, where
     // they do not all fit).
     s.ui.size = (80, 24);

@@ -227,12 +227,7 @@ pub(crate) fn key_of(s: &State, action: &crate::app::Action) -> String {
 /// The key for `action` in a title's hint: `usual` (the default keymap's) while it is bound to
 /// it, else the first key that is (arrows drawn as arrows); `None` when no key is.
 pub(crate) fn bound(s: &State, action: &crate::app::Action, usual: &str) -> Option<String> {
-    let km = &s.session.keymap;
-    let key = if km.lookup(&[], usual) == crate::app::keymap::Lookup::Action(action.clone()) {
-        usual.to_string()
-    } else {
-        km.key_for(action)?
-    };
+    let key = s.session.keymap.key_to_name(action, usual)?;
     Some(
         match key.as_str() {
             "left" => "←",

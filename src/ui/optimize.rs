@@ -90,14 +90,18 @@ fn head_lines(s: &State, p: &Progress, width: usize, t: &Theme) -> Vec<Line<'sta
             ));
             Line::from(spans)
         }
-        Phase::Done(None) => {
-            Line::styled(format!("done: {} trials in {secs:.1} s", p.trials), t.ok())
-        }
+        Phase::Done(None) => Line::styled(
+            format!(
+                "done: {} in {secs:.1} s",
+                crate::text::counted(p.trials, "trial")
+            ),
+            t.ok(),
+        ),
         Phase::Done(Some(why)) => Line::styled(
             format!(
-                "stopped ({}) after {} trials, {secs:.1} s",
+                "stopped ({}) after {}, {secs:.1} s",
                 il(why),
-                p.trials
+                crate::text::counted(p.trials, "trial")
             ),
             t.warning(),
         ),

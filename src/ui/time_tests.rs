@@ -189,7 +189,7 @@ async fn tui_at_shows_the_users_list_as_of_then() {
     assert_eq!(s.shown_at(), Some(at));
     let said = s.status.message.clone().expect("said").text;
     assert!(
-        said.contains("the instant ctxlens was opened at; 0 again: now"),
+        said.ends_with("the instant ctxlens was opened at; 0 again: now"),
         "{said}"
     );
     settle(&mut s, &ctx, Action::Present).await;
@@ -208,9 +208,27 @@ async fn an_instant_carried_to_another_user_names_its_moment_in_force() {
     // The first step from now lands on the newest change, which holds the data of now.
     let said = s.status.message.clone().expect("a message").text;
     assert!(
-        said.contains("the newest change: the data is as now"),
+        said.ends_with("the newest change: the data is as now; [ again: steps back"),
         "{said}"
     );
+    // The key named is the keymap's in use; none when nothing is bound.
+    for (keys, ends) in [
+        (
+            "[keys]\n\"[\" = \"\"\n\",\" = \"earlier\"\n",
+            "as now; , again: steps back",
+        ),
+        ("[keys]\n\"[\" = \"\"\n", "the data is as now"),
+    ] {
+        s.session.keymap = crate::app::keymap::Keymap::default()
+            .merge(keys, "keymap.toml")
+            .expect("a keymap");
+        settle(&mut s, &ctx, Action::Present).await;
+        settle(&mut s, &ctx, Action::Earlier).await;
+        let said = s.status.message.clone().expect("a message").text;
+        assert!(said.ends_with(ends), "{keys}: {said}");
+    }
+    s.session.keymap = crate::app::keymap::Keymap::default();
+    assert_eq!(s.shown_at(), Some(at), "the same step each time");
     open(&mut s, &ctx, "u001").await;
     settle(&mut s, &ctx, Action::ShowJourney).await;
     assert_eq!(s.shown_at(), Some(at), "the instant is carried over");

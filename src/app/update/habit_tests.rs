@@ -290,6 +290,18 @@ async fn slash_starts_a_fresh_query_and_the_prompt_search_counts() {
     type_text(&mut s, &store, "aqqqqzz").await;
     assert!(super::search_lines(&s).is_empty());
     assert_eq!(s.user.scroll, before);
+    settle(&mut s, &store, key(InputKey::Enter)).await;
+    // `/` then enter on nothing typed ends the search: no old query kept behind an empty one.
+    settle(&mut s, &store, Action::Filter).await;
+    settle(&mut s, &store, key(InputKey::Enter)).await;
+    assert_eq!(s.user.search, "");
+    settle(&mut s, &store, Action::ShowUsers).await;
+    settle(&mut s, &store, Action::Filter).await;
+    type_text(&mut s, &store, "u06").await;
+    settle(&mut s, &store, key(InputKey::Enter)).await;
+    settle(&mut s, &store, Action::Filter).await;
+    settle(&mut s, &store, key(InputKey::Enter)).await;
+    assert_eq!(s.users.filter, "");
 }
 
 #[tokio::test]

@@ -80,6 +80,21 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
                 InputKind::Palette => command::run(s, text.trim()),
                 InputKind::Edit => command::edit(s, text.trim()),
                 InputKind::Save => command::save(s, text.trim(), false),
+                // `/` then enter on nothing typed: no query, as `esc` leaves it (the line was
+                // fresh; the query before it is not kept behind an empty one).
+                InputKind::Filter if text.is_empty() => {
+                    s.users.filter.clear();
+                    users::reshow_users(s);
+                    vec![]
+                }
+                InputKind::Search if text.is_empty() => {
+                    s.user.search.clear();
+                    vec![]
+                }
+                InputKind::HelpSearch if text.is_empty() => {
+                    set_help_search(s, String::new());
+                    vec![]
+                }
                 InputKind::Filter | InputKind::Search | InputKind::HelpSearch => vec![],
             };
             // What ran held a paste cut short: said with its outcome, never silently.

@@ -228,7 +228,13 @@ fn report_if_stale(s: &mut State) -> Vec<Effect> {
 }
 
 fn apply(s: &mut State, action: Action) -> Vec<Effect> {
-    // `q` closes an overlay as a pager does (help, an item, a diff, the optimizer), else quits.
+    // `q` closes an overlay as a pager does (help, an item, a diff, the optimizer), else quits;
+    // the optimizer's at once, a search under way stopped as leaving the overlay stops it (`esc`
+    // is the key that stops it and keeps the overlay open).
+    if action == Action::Close && s.ui.overlay == crate::app::state::Overlay::Optimize {
+        s.ui.overlay = crate::app::state::Overlay::None;
+        return optimize::stop_if_left(s);
+    }
     let action = match action {
         Action::Close if s.ui.overlay != crate::app::state::Overlay::None => Action::Back,
         Action::Close => Action::Quit,

@@ -227,7 +227,10 @@ pub(super) fn progress(s: &mut State, id: u64, p: Box<Progress>) -> Vec<Effect> 
                 "comes closest"
             };
             let ended = match phase {
-                Phase::Done(Some(why)) => format!("search stopped ({why}) after {tried} trials"),
+                Phase::Done(Some(why)) => format!(
+                    "search stopped ({why}) after {}",
+                    crate::text::counted(tried, "trial")
+                ),
                 _ => "search done".to_string(),
             };
             info(

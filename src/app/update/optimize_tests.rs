@@ -174,6 +174,22 @@ async fn leaving_the_overlay_stops_the_search() {
     assert!(!update(&mut s, Action::ShowUsers).contains(&Effect::StopOptimize(id)));
 }
 
+/// `q` closes the optimizer's overlay as it closes every other, at once, and leaving it stops
+/// the search (`esc` is the key that stops it and keeps the overlay).
+#[tokio::test]
+async fn q_closes_the_overlay_of_a_running_search_and_stops_it() {
+    let (mut s, _ctx, _rx) = optimizer_app().await;
+    let effects = update(&mut s, Action::Optimize);
+    let id = match effects.last() {
+        Some(Effect::RunOptimize { id, .. }) => *id,
+        other => panic!("a search starts: {other:?}"),
+    };
+    let effects = update(&mut s, Action::Close);
+    assert_eq!(s.ui.overlay, Overlay::None);
+    assert_eq!(effects, vec![Effect::StopOptimize(id)]);
+    assert_eq!(s.ui.quit, crate::app::state::Quit::No, "closed, not quit");
+}
+
 #[tokio::test]
 async fn a_search_stopped_while_loading_ends_without_a_candidate_and_without_an_error() {
     let (mut s, ctx, _rx) = optimizer_app().await;

@@ -60,10 +60,11 @@ pub(super) fn travel(s: &mut State, action: &Action) -> Vec<Effect> {
         // `0`: back to the instant the TUI was opened at (`tui --at T`), and from there to now.
         _ => match s.user.opened_at {
             Some(t) if from != Some(t) => {
+                let again = again(s, &Action::Present, "0", "now");
                 info(
                     s,
                     &format!(
-                        "time travel: back to {}, the instant ctxlens was opened at; 0 again: now",
+                        "time travel: back to {}, the instant ctxlens was opened at{again}",
                         fmt_ts(&t)
                     ),
                 );
@@ -80,14 +81,24 @@ pub(super) fn travel(s: &mut State, action: &Action) -> Vec<Effect> {
         && let Some(t) = to
         && stops.last() == Some(&t)
     {
+        let again = again(s, &Action::Earlier, "[", "steps back");
         info(
             s,
             &format!(
-                "time travel: as of {}, the newest change: the data is as now; [ again steps back",
+                "time travel: as of {}, the newest change: the data is as now{again}",
                 fmt_ts(&t)
             ),
         );
     }
     s.user.at = to;
     reload_user(s).into_iter().collect()
+}
+
+/// `; KEY again: what`, naming the key the keymap in use binds to `action` (nothing when none
+/// is).
+fn again(s: &State, action: &Action, usual: &str, what: &str) -> String {
+    s.session
+        .keymap
+        .key_to_name(action, usual)
+        .map_or_else(String::new, |k| format!("; {k} again: {what}"))
 }
