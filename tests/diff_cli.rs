@@ -192,6 +192,31 @@ fn two_users_compare_and_the_same_context_says_so() {
     assert_eq!(d["b"]["user_id"], "u006");
     assert_eq!(d["outcome"], "prompt");
     assert!(!d["cause"].as_array().expect("cause").is_empty());
+    // The same data under another user id: the same context, and the items listed (the other
+    // user's turns) are said to be other stored items of the same text, not a contradiction.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let a = dir.path().join("a.json");
+    let a = a.to_str().expect("utf-8 path");
+    assert_eq!(ctxlens(&["snapshot", "u005", "--out", a]).code, 0);
+    let mut v: Value =
+        serde_json::from_str(&std::fs::read_to_string(a).expect("read")).expect("JSON");
+    v["user_id"] = "u777".into();
+    let b = dir.path().join("b.json");
+    std::fs::write(&b, v.to_string()).expect("write");
+    let out = ctxlens(&["diff", a, b.to_str().expect("utf-8 path")]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let d = json(&["diff", a, b.to_str().expect("utf-8 path"), "--json"]);
+    assert_eq!(d["outcome"], "nothing");
+    let n = d["items"].as_array().expect("items").len();
+    assert!(n > 0, "{d}");
+    assert!(
+        out.stdout.contains(&format!(
+            "the two contexts are the same: same prompt, same decisions; the {n} items listed \
+             are other stored items with the same text and fate"
+        )),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

@@ -103,9 +103,12 @@ fn rows(a: &str, b: &str, cmp: &Comparison) -> Vec<Row> {
 
 fn cause(cmp: &Comparison, out: &mut Vec<Row>) {
     let Some((first, input)) = cmp.first() else {
-        let why = match cmp.outcome {
-            Outcome::Nothing => "The same context: same prompt, same decisions.",
-            _ => "No input change reproduces the difference.",
+        let why = match (cmp.outcome, cmp.same_words()) {
+            (Outcome::Nothing, Some(w)) => {
+                format!("The same context: same prompt, same decisions; {w}.")
+            }
+            (Outcome::Nothing, None) => "The same context: same prompt, same decisions.".into(),
+            _ => "No input change reproduces the difference.".into(),
         };
         out.extend([text(why, Tone::Accent), text("", Tone::Base)]);
         return;

@@ -389,10 +389,17 @@ fn write_heading(out: &mut impl Write, a: &Side, b: &Side, c: &Comparison) -> Re
 fn write_cause(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {
     let Some((first, input)) = c.first() else {
         let why = match c.outcome {
-            Outcome::Nothing => "the two contexts are the same: same prompt, same decisions",
-            _ => "no input change reproduces the difference (a partly changed policy is not valid)",
+            Outcome::Nothing => {
+                let same = "the two contexts are the same: same prompt, same decisions";
+                match c.same_words() {
+                    Some(w) => format!("{same}; {w}"),
+                    None => same.to_string(),
+                }
+            }
+            _ => "no input change reproduces the difference (a partly changed policy is not valid)"
+                .to_string(),
         };
-        return writeln!(out, "{}\n", paint(BOLD, why)).map_err(io);
+        return writeln!(out, "{}\n", paint(BOLD, &why)).map_err(io);
     };
     let at = input
         .at

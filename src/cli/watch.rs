@@ -76,7 +76,8 @@ pub async fn watch(
                     "{}  {:<10} {} {:>5.1}%",
                     inert_line(&ev.timestamp),
                     crate::text::shown_id(&ev.user_id),
-                    inert_line(&ev.milestone),
+                    // A milestone of megabytes shows its start (`--json` has it whole).
+                    crate::text::fit(&inert_line(&ev.milestone), 40),
                     ev.progress
                 )
                 .map_err(io)?,

@@ -49,18 +49,24 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
         let msg = msg
             .rsplit_once(" at line ")
             .map_or(msg.as_str(), |(m, _)| m);
-        // serde's words for a top level of another type name its struct's field count.
+        // serde's words for a top level of another type name its struct's field count, or
+        // (an array, read as the struct's fields in order) the first field's type.
         let msg = match json.trim_start().chars().next() {
-            Some(c) if msg.contains("expected struct Snapshot") => format!(
-                "a snapshot is a JSON object (as `ctxlens snapshot` writes it), found {}",
-                match c {
-                    '[' => "an array",
-                    '"' => "a string",
-                    't' | 'f' => "a boolean",
-                    'n' => "null",
-                    _ => "a number",
-                }
-            ),
+            Some(c)
+                if msg.contains("expected struct Snapshot")
+                    || matches!(c, '[' | '"' | 't' | 'f' | 'n' | '-' | '0'..='9') =>
+            {
+                format!(
+                    "a snapshot is a JSON object (as `ctxlens snapshot` writes it), found {}",
+                    match c {
+                        '[' => "an array",
+                        '"' => "a string",
+                        't' | 'f' => "a boolean",
+                        'n' => "null",
+                        _ => "a number",
+                    }
+                )
+            }
             _ => msg.to_string(),
         };
         // serde counts columns from 1, but says 0 where a line has nothing (an empty file).

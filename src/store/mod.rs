@@ -463,6 +463,39 @@ pub fn parse_progress(user: &str, payload: &[u8]) -> Result<ProgressEvent, BadEv
     })
 }
 
+/// The first key a JSON object's top level holds twice (`None` for one that holds none, or
+/// for text that is no object: said otherwise).
+fn twice(payload: &[u8]) -> Option<String> {
+    struct Keys(Option<String>);
+    impl<'de> serde::Deserialize<'de> for Keys {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> serde::de::Visitor<'de> for V {
+                type Value = Keys;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("an object")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Keys, A::Error> {
+                    let mut seen = std::collections::HashSet::new();
+                    let mut first = None;
+                    while let Some(k) = map.next_key::<String>()? {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        if first.is_none() && !seen.insert(k.clone()) {
+                            first = Some(k);
+                        }
+                    }
+                    Ok(Keys(first))
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+    serde_json::from_slice::<Keys>(payload).ok()?.0
+}
+
 /// [`parse_progress`], the error saying what is wrong with the payload.
 fn read_progress(user: &str, payload: &[u8]) -> Result<ProgressEvent, String> {
     let v: Value =
@@ -474,6 +507,14 @@ fn read_progress(user: &str, payload: &[u8]) -> Result<ProgressEvent, String> {
             json_kind(&v)
         )
     })?;
+    // A key twice: JSON readers differ on which one counts (the first, the last), so another
+    // consumer may read another figure than this one would: no event.
+    if let Some(k) = twice(payload) {
+        return Err(format!(
+            "payload has the key {} twice: readers differ on which one counts",
+            crate::text::quoted(&k)
+        ));
+    }
     // The seed's payload names no user: the channel does. One that names another user than
     // its channel's is nobody's event, never shown as either's.
     match obj.get("user_id") {

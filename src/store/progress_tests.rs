@@ -83,3 +83,25 @@ fn the_near_miss_floor_reads_as_written() {
     assert_eq!(super::near_miss_floor(0.75).to_string(), "0.45");
     assert_eq!(super::near_miss_floor(-0.9), -1.2);
 }
+
+/// A key twice is no event: JSON readers differ on which one counts, so this one would show a
+/// figure another consumer does not.
+#[test]
+fn a_payload_with_a_key_twice_is_no_event() {
+    let read = |p: &str| {
+        super::parse_progress("u1", p.as_bytes())
+            .map(|e| e.progress)
+            .map_err(|e| e.to_string())
+    };
+    assert_eq!(
+        read(r#"{"milestone":"M2","progress":50,"timestamp":"2025-01-15T12:00:00Z","progress":60}"#),
+        Err("progress:u1: payload has the key \"progress\" twice: readers differ on which one counts".into())
+    );
+    // Nested objects may repeat a key of the top level.
+    assert_eq!(
+        read(
+            r#"{"milestone":"M2","progress":50,"timestamp":"2025-01-15T12:00:00Z","meta":{"progress":1}}"#
+        ),
+        Ok(50.0)
+    );
+}

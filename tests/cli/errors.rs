@@ -110,6 +110,11 @@ fn snapshot_errors_exit_2_naming_file_line_column() {
             "1:2: a snapshot is a JSON object (as `ctxlens snapshot` writes it), found an array",
         ),
         (
+            // An array is read as the struct's fields in order: still said as an array.
+            "[1,2,3]",
+            "1:2: a snapshot is a JSON object (as `ctxlens snapshot` writes it), found an array",
+        ),
+        (
             "\"u062\"",
             "1:6: a snapshot is a JSON object (as `ctxlens snapshot` writes it), found a string",
         ),
@@ -722,4 +727,18 @@ fn out_to_a_fifo_or_a_device_is_refused() {
             assert!(stderr.contains("not a regular file"), "{args:?}: {stderr}");
         }
     }
+    // `-` is stdout for `snapshot --out`; optimize prints its table there, so it refuses `-`
+    // rather than write a file of that name.
+    let out = common::ctxlens_in(
+        dir.path(),
+        &["optimize", "--trials", "2", "--out", "-"],
+        &[],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--out -: optimize prints"),
+        "{}",
+        out.stderr
+    );
+    assert!(!dir.path().join("-").exists());
 }

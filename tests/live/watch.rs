@@ -66,6 +66,23 @@ fn watch_prints_published_progress_events() {
         line.trim(),
         r#"{"user_id":"u001","milestone":"M0","progress":100.0,"timestamp":"2025-01-15T12:00:00Z"}"#
     );
+    // A milestone of megabytes: the table shows its start (the line stays a line); --json
+    // above has a field whole.
+    let (child, mut conn) = watching(&redis, &db, &["u001", "--count", "1"]);
+    let long = "A".repeat(2_000_000);
+    let payload =
+        format!(r#"{{"milestone":"{long}","progress":1,"timestamp":"2025-01-15T12:00:00Z"}}"#);
+    publish(&mut conn, "progress:u001", &payload);
+    let out = child
+        .wait_with_output()
+        .expect("watch ends after one event");
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        line.len() < 200 && line.contains("AAAA…"),
+        "{} bytes",
+        line.len()
+    );
+    assert!(line.trim_end().ends_with("1.0%"), "{line}");
 }
 
 /// Progress events come from Redis alone: a Postgres out of reach does not stop `watch`.

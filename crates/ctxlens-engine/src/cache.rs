@@ -103,9 +103,15 @@ fn in_prompt(a: &Assembly) -> impl Iterator<Item = &Item> {
 /// serde_json's message with line and column, prefixed by the path of the offending field when
 /// the message names only a type (`invalid type: string "x", expected usize`).
 fn explain(v: &Value) -> String {
-    // Re-parsing the compact text is what gives serde_json a line and column to report.
+    // serde's words for what is wrong, from the compact text; not its line and column, which
+    // are the compact copy's, not a place in the stored value or a snapshot file (the field's
+    // path says where).
     let message = match serde_json::from_str::<CachedContext>(&v.to_string()) {
-        Err(e) => e.to_string(),
+        Err(e) => {
+            let m = e.to_string();
+            m.rsplit_once(" at line ")
+                .map_or(m.clone(), |(m, _)| m.to_string())
+        }
         Ok(_) => "does not match the cached-context format".to_string(),
     };
     match bad_field(v) {

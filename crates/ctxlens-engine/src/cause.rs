@@ -53,6 +53,9 @@ pub enum Cause {
     MemoryBankRowRemoved,
     MemoryBankRowChanged,
     KnowledgeRowAdded,
+    /// Under another query, a hit in B only whose row was created before A's clock: the table
+    /// held it for A too, and A's search did not return it; not a row added.
+    KnowledgeHitFound,
     KnowledgeRowRemoved,
     SimilarityChanged,
     KnowledgeRowChanged,
@@ -79,6 +82,7 @@ impl Cause {
             Cause::MemoryBankRowRemoved => "memory-bank row removed",
             Cause::MemoryBankRowChanged => "memory-bank row changed",
             Cause::KnowledgeRowAdded => "knowledge row added",
+            Cause::KnowledgeHitFound => "knowledge hit found",
             Cause::KnowledgeRowRemoved => "knowledge row removed",
             Cause::SimilarityChanged => "similarity changed",
             Cause::KnowledgeRowChanged => "knowledge row changed",
@@ -256,6 +260,21 @@ impl Comparison {
         Some((e, &self.inputs[e.change]))
     }
 
+    /// With the same prompt and decisions ([`Outcome::Nothing`]), items can still differ by
+    /// identity alone: another user's or another session's turns of the same text and fate
+    /// are other stored items. Said with the outcome, so the items listed do not contradict it.
+    pub fn same_words(&self) -> Option<String> {
+        match (self.outcome, self.items.len()) {
+            (Outcome::Nothing, 0) => None,
+            (Outcome::Nothing, n) => Some(format!(
+                "the {n} item{} listed {} other stored items with the same text and fate",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "is" } else { "are" }
+            )),
+            _ => None,
+        }
+    }
+
     /// How many input changes the replays found explain the difference (an upstream query
     /// named for the hits it moved is not one of them).
     pub fn replayed(&self) -> usize {
@@ -362,7 +381,7 @@ fn upstream_query(delta: &Delta, set: &[usize], cause: &[Explained]) -> Option<E
                 "moves the similarity of {} ({})",
                 c.subject, c.detail
             )),
-            Cause::KnowledgeRowAdded => {
+            Cause::KnowledgeRowAdded | Cause::KnowledgeHitFound => {
                 Some(format!("brings {} into the hits ({})", c.subject, c.detail))
             }
             Cause::KnowledgeRowRemoved => Some(format!(

@@ -415,6 +415,14 @@ pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<()
     };
     let mut goals = targets(&baseline, &args.target).map_err(CliError::Usage)?;
     if let Some(out) = &args.out {
+        // `-` is stdout for `snapshot --out`: here a file named `-` would be a surprise.
+        if out.as_os_str() == "-" {
+            return Err(CliError::Usage(
+                "--out -: optimize prints its table (or --json) on stdout; name a file for the \
+                 policy's TOML"
+                    .into(),
+            ));
+        }
         super::output::writable(out)?;
     }
     let guard = args.guard.as_deref().map(parse_guard).transpose()?;

@@ -225,23 +225,16 @@ fn bad_cached_json_names_the_field() {
     let missing = with(&|v| {
         v.as_object_mut().expect("object").remove("prompt");
     });
-    assert!(
-        missing.starts_with("missing field `prompt` at line 1 column "),
-        "{missing}"
-    );
+    assert_eq!(missing, "missing field `prompt`");
     let total = with(&|v| v["total_tokens"] = json!("many"));
-    assert!(
-        total.starts_with(
-            "field `total_tokens`: invalid type: string \"many\", expected usize at line 1 column "
-        ),
-        "{total}"
+    assert_eq!(
+        total,
+        "field `total_tokens`: invalid type: string \"many\", expected usize"
     );
     let item = with(&|v| v["items"][1]["tokens"] = json!(-3));
-    assert!(
-        item.starts_with(
-            "field `items[1].tokens`: invalid value: integer `-3`, expected usize at line 1 column "
-        ),
-        "{item}"
+    assert_eq!(
+        item,
+        "field `items[1].tokens`: invalid value: integer `-3`, expected usize"
     );
     let lacking = with(&|v| {
         v["items"][0]
@@ -249,10 +242,7 @@ fn bad_cached_json_names_the_field() {
             .expect("object")
             .remove("layer");
     });
-    assert!(
-        lacking.starts_with("field `items[0]`: missing field `layer` at line 1 column "),
-        "{lacking}"
-    );
+    assert_eq!(lacking, "field `items[0]`: missing field `layer`");
     let items = with(&|v| v["items"] = json!("mb:1"));
     assert!(
         items.starts_with("field `items`: invalid type: string"),
@@ -264,26 +254,21 @@ fn bad_cached_json_names_the_field() {
         "{when}"
     );
     let scalar = CachedContext::from_json(&json!(42)).expect_err("not an object");
-    assert!(
-        scalar.starts_with(
-            "invalid type: integer `42`, expected struct CachedContext at line 1 column"
-        ),
-        "{scalar}"
+    assert_eq!(
+        scalar,
+        "invalid type: integer `42`, expected struct CachedContext"
     );
 }
 
+/// No line and column: they would be a re-serialised copy's, not a place in the stored value
+/// (written with spaces, or pretty in a snapshot file); the field's path says where.
 #[test]
-fn error_columns_point_into_the_compact_text() {
+fn an_error_names_the_field_not_a_column_of_a_copy() {
     let mut v = valid();
     v["total_tokens"] = json!(true);
     let err = CachedContext::from_json(&v).expect_err("invalid");
-    let column: usize = err
-        .rsplit("column ")
-        .next()
-        .and_then(|c| c.parse().ok())
-        .expect("a column");
-    let text = v.to_string();
-    let at = text.find("\"total_tokens\":true").expect("field in text");
-    // serde_json reports the column just past the offending value.
-    assert_eq!(column, at + "\"total_tokens\":true".len());
+    assert_eq!(
+        err,
+        "field `total_tokens`: invalid type: boolean `true`, expected usize"
+    );
 }

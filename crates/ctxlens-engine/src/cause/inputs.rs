@@ -313,6 +313,21 @@ impl<'a> Delta<'a> {
             |x, y| {
                 let sim = |e: &KnowledgeEntry| format!("similarity {:.3}", e.similarity);
                 let (cause, detail) = match (x, y) {
+                    // Under another query, a row older than A's clock was in the table for A:
+                    // A's search did not return it. (Under the same query, the table changed.)
+                    (None, Some(e))
+                        if sa.query != sb.query && e.timestamp.is_some_and(|t| t <= sa.now) =>
+                    {
+                        (
+                            Cause::KnowledgeHitFound,
+                            format!(
+                                "a hit in B only, {}; the row is older than A's clock, so A's search \
+                             did not return it{}",
+                                sim(e),
+                                unread(sa, "A", &e.id)
+                            ),
+                        )
+                    }
                     (None, Some(e)) => (
                         Cause::KnowledgeRowAdded,
                         format!("a hit in B only, {}{}", sim(e), unread(sa, "A", &e.id)),

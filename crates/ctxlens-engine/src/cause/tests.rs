@@ -383,7 +383,35 @@ fn a_query_named_upstream_is_not_counted_in_the_replayed_set() {
         .filter(|e| !e.upstream)
         .map(|e| e.cause)
         .collect();
-    assert_eq!(set, [Cause::KnowledgeRowAdded]);
+    // The row is older than A's clock: A's query did not find it, the table did not gain it.
+    assert_eq!(set, [Cause::KnowledgeHitFound]);
+    let hit9 = c
+        .inputs
+        .iter()
+        .find(|i| i.cause == Cause::KnowledgeHitFound)
+        .expect("kn:9 found by the query");
+    assert_eq!(hit9.subject, "kn:9");
+    assert!(
+        hit9.detail
+            .contains("the row is older than A's clock, so A's search did not return it"),
+        "{}",
+        hit9.detail
+    );
+    // One created after A's clock was added to the table, whatever the query.
+    let mut late = base();
+    late.now = a.now + chrono::Duration::hours(2);
+    late.query = Some("how do duties work".into());
+    let mut h = hit(10, "M4", 0.88, 48);
+    h.timestamp = Some(a.now + chrono::Duration::hours(1));
+    late.knowledge.push(h);
+    let c = run(&a, &prolaunch(), &late, &prolaunch());
+    assert!(
+        c.inputs
+            .iter()
+            .any(|i| i.cause == Cause::KnowledgeRowAdded && i.subject == "kn:10"),
+        "{:?}",
+        c.inputs
+    );
 }
 
 /// A similarity that only moves a hit among the ones dropped below the threshold changes no
