@@ -76,6 +76,7 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
                     .take()
                     .map(|i| (i.text().to_string(), i.cut))
                     .unwrap_or_default();
+            let before = s.status.message.clone();
             let effects = match kind {
                 InputKind::Palette => command::run(s, text.trim()),
                 InputKind::Edit => command::edit(s, text.trim()),
@@ -100,9 +101,14 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
             // What ran held a paste cut short: said with its outcome, never silently.
             if cut {
                 let note = cut_note();
+                let said = s.status.message != before;
                 match s.status.message.as_mut() {
-                    Some(m) => m.text = format!("{} · {note}", m.text),
-                    None => info(s, &note),
+                    // What running said, and the cut with it.
+                    Some(m) if said => {
+                        m.text = format!("{} · {note}", m.text);
+                    }
+                    // Nothing said (the paste's own note still shown): that it ran so.
+                    _ => info(s, &format!("ran: {note}")),
                 }
             }
             effects

@@ -88,7 +88,20 @@ async fn a_paste_becomes_one_line_without_control_characters() {
     let m = s.status.message.clone().expect("said");
     assert!(
         m.text
-            .ends_with(" · the paste was cut to its first 4,096 characters, the rest left out"),
+            .ends_with("the paste was cut to its first 4,096 characters, the rest left out"),
+        "{m:?}"
+    );
+    assert_eq!(m.text.matches("the paste was cut").count(), 1, "{m:?}");
+    // A command that says something (here, an error) says it with the cut.
+    settle(&mut s, &ctx, Action::Palette).await;
+    settle(&mut s, &ctx, paste(&format!("set nosuchkey={huge}"))).await;
+    settle(&mut s, &ctx, Action::Input(InputKey::Enter)).await;
+    let m = s.status.message.clone().expect("said");
+    assert!(m.error, "{m:?}");
+    assert!(
+        m.text.contains("nosuchkey")
+            && m.text
+                .ends_with(" · the paste was cut to its first 4,096 characters, the rest left out"),
         "{m:?}"
     );
 }
