@@ -196,9 +196,19 @@ pub fn ansi_c(word: &str) -> String {
 /// spaces or the empty one, JSON escapes inside), `'a b'` and `$'x\x1b'` (as `y` copies one,
 /// [`shell_word`]); anything else is the id as typed. `Err` says what does not read.
 pub fn typed_id(arg: &str) -> Result<String, String> {
+    typed_word(arg, "id")
+}
+
+/// A file name typed as an id is ([`typed_id`]): `"my policy.toml"` unquoted.
+pub fn typed_file(arg: &str) -> Result<String, String> {
+    typed_word(arg, "file name")
+}
+
+/// [`typed_id`], its error calling the word `what`.
+fn typed_word(arg: &str, what: &str) -> Result<String, String> {
     if arg.starts_with('"') {
         return serde_json::from_str::<String>(arg)
-            .map_err(|e| format!("{}: not a quoted id ({e})", inert_line(arg)));
+            .map_err(|e| format!("{}: not a quoted {what} ({e})", inert_line(arg)));
     }
     if let Some(body) = arg.strip_prefix("$'").and_then(|b| b.strip_suffix('\'')) {
         let mut bytes = Vec::new();
@@ -559,13 +569,6 @@ fn grouped(s: &str) -> String {
         Some(f) => format!("{sign}{out}.{f}"),
         None => format!("{sign}{out}"),
     }
-}
-
-/// `n` and `noun`, plural when `n` is not 1 (`1 trial`, `12 trials`), `n` with thousands
-/// separators.
-pub fn counted(n: usize, noun: &str) -> String {
-    let s = if n == 1 { "" } else { "s" };
-    format!("{} {noun}{s}", thousands_exact(n as i128))
 }
 
 #[cfg(test)]

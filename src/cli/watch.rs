@@ -77,7 +77,7 @@ pub async fn watch(
                     inert_line(&ev.timestamp),
                     crate::text::shown_id(&ev.user_id),
                     // A milestone of megabytes shows its start (`--json` has it whole).
-                    crate::text::fit(&inert_line(&ev.milestone), 40),
+                    crate::text::fit(&ev.milestone, 40),
                     ev.progress
                 )
                 .map_err(io)?,

@@ -54,7 +54,8 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
         let msg = match json.trim_start().chars().next() {
             Some(c)
                 if msg.contains("expected struct Snapshot")
-                    || matches!(c, '[' | '"' | 't' | 'f' | 'n' | '-' | '0'..='9') =>
+                    || (e.is_data()
+                        && matches!(c, '[' | '"' | 't' | 'f' | 'n' | '-' | '0'..='9')) =>
             {
                 format!(
                     "a snapshot is a JSON object (as `ctxlens snapshot` writes it), found {}",

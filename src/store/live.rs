@@ -350,7 +350,12 @@ fn other_context(m: &str, current: Option<&str>, key: &super::user::RawKey) -> O
             message: format!(
                 "{whose}, and not readable as one: {}{}",
                 crate::text::inert_line(&why),
-                if ttl.is_none() { "; it has no TTL" } else { "" }
+                // A value the server would not read tells no TTL either.
+                if ttl.is_none() && !matches!(key.value, RawValue::Refused(_)) {
+                    "; it has no TTL"
+                } else {
+                    ""
+                }
             ),
         }),
         (None, None) => Some(Note {

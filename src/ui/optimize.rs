@@ -93,7 +93,7 @@ fn head_lines(s: &State, p: &Progress, width: usize, t: &Theme) -> Vec<Line<'sta
         Phase::Done(None) => Line::styled(
             format!(
                 "done: {} in {secs:.1} s",
-                crate::text::counted(p.trials, "trial")
+                crate::text::count(p.trials as u64, "trial", "trials")
             ),
             t.ok(),
         ),
@@ -101,7 +101,7 @@ fn head_lines(s: &State, p: &Progress, width: usize, t: &Theme) -> Vec<Line<'sta
             format!(
                 "stopped ({}) after {}, {secs:.1} s",
                 il(why),
-                crate::text::counted(p.trials, "trial")
+                crate::text::count(p.trials as u64, "trial", "trials")
             ),
             t.warning(),
         ),

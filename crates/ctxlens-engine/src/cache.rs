@@ -77,12 +77,11 @@ impl CachedContext {
         }
     }
 
-    /// Parses a cached value; the error names what is wrong (serde_json message with line:column).
-    ///
-    /// The store has already parsed the Redis string, so line and column are positions in the
-    /// value's compact JSON text; the offending field is named by its path (`items[2].tokens`).
+    /// Parses a cached value; the error names what is wrong (serde_json's message) and where: the
+    /// offending field by its path (`items[2].tokens`), not a line and column (the value was
+    /// parsed already; a position would be a re-serialised copy's).
     pub fn from_json(v: &Value) -> Result<Self, String> {
-        let cached = Self::deserialize(v).map_err(|_| explain(v))?;
+        let cached = Self::deserialize(v).map_err(|e| explain(v, &e))?;
         DateTime::parse_from_rfc3339(&cached.created_at).map_err(|e| {
             format!(
                 "field `created_at`: {:?} is not RFC 3339 ({e})",
@@ -100,20 +99,10 @@ fn in_prompt(a: &Assembly) -> impl Iterator<Item = &Item> {
         .filter(|i| matches!(i.decision, Decision::Kept | Decision::Truncated))
 }
 
-/// serde_json's message with line and column, prefixed by the path of the offending field when
-/// the message names only a type (`invalid type: string "x", expected usize`).
-fn explain(v: &Value) -> String {
-    // serde's words for what is wrong, from the compact text; not its line and column, which
-    // are the compact copy's, not a place in the stored value or a snapshot file (the field's
-    // path says where).
-    let message = match serde_json::from_str::<CachedContext>(&v.to_string()) {
-        Err(e) => {
-            let m = e.to_string();
-            m.rsplit_once(" at line ")
-                .map_or(m.clone(), |(m, _)| m.to_string())
-        }
-        Ok(_) => "does not match the cached-context format".to_string(),
-    };
+/// serde_json's message, prefixed by the path of the offending field when the message names
+/// only a type (`invalid type: string "x", expected usize`).
+fn explain(v: &Value, e: &serde_json::Error) -> String {
+    let message = e.to_string();
     match bad_field(v) {
         Some(path) => format!("field `{path}`: {message}"),
         None => message,

@@ -57,6 +57,9 @@ pub enum Cause {
     /// held it for A too, and A's search did not return it; not a row added.
     KnowledgeHitFound,
     KnowledgeRowRemoved,
+    /// Under another query, a hit in A only: B's search did not return it (whether the table
+    /// still holds the row is not known); not a row removed.
+    KnowledgeHitLost,
     SimilarityChanged,
     KnowledgeRowChanged,
     /// `now` moved and an item crossed `recency.window_hours` (its multiplier changed).
@@ -84,6 +87,7 @@ impl Cause {
             Cause::KnowledgeRowAdded => "knowledge row added",
             Cause::KnowledgeHitFound => "knowledge hit found",
             Cause::KnowledgeRowRemoved => "knowledge row removed",
+            Cause::KnowledgeHitLost => "knowledge hit lost",
             Cause::SimilarityChanged => "similarity changed",
             Cause::KnowledgeRowChanged => "knowledge row changed",
             Cause::RecencyWindowCrossed => "recency window crossed",
@@ -266,10 +270,11 @@ impl Comparison {
     pub fn same_words(&self) -> Option<String> {
         match (self.outcome, self.items.len()) {
             (Outcome::Nothing, 0) => None,
+            (Outcome::Nothing, 1) => {
+                Some("the item listed is another stored item with the same text and fate".into())
+            }
             (Outcome::Nothing, n) => Some(format!(
-                "the {n} item{} listed {} other stored items with the same text and fate",
-                if n == 1 { "" } else { "s" },
-                if n == 1 { "is" } else { "are" }
+                "the {n} items listed are other stored items with the same text and fate"
             )),
             _ => None,
         }
@@ -384,7 +389,7 @@ fn upstream_query(delta: &Delta, set: &[usize], cause: &[Explained]) -> Option<E
             Cause::KnowledgeRowAdded | Cause::KnowledgeHitFound => {
                 Some(format!("brings {} into the hits ({})", c.subject, c.detail))
             }
-            Cause::KnowledgeRowRemoved => Some(format!(
+            Cause::KnowledgeRowRemoved | Cause::KnowledgeHitLost => Some(format!(
                 "takes {} out of the hits ({})",
                 c.subject, c.detail
             )),

@@ -373,7 +373,6 @@ impl Policy {
         })
     }
 
-    /// Checks what TOML types cannot: returns the key and what is wrong with it.
     /// `-0.0` read as `0.0` wherever a number may be 0: the same value, shown and written
     /// without a sign that reads as negative (a weight of `-0.0` beside the refused `-0.5`).
     fn unsign_zeros(&mut self) {
@@ -398,6 +397,7 @@ impl Policy {
         zero(&mut self.knowledge.similarity_threshold);
     }
 
+    /// Checks what TOML types cannot: returns the key and what is wrong with it.
     fn validate(&self) -> Result<(), (String, String)> {
         let bad = |key: &str, msg: String| Err((key.to_string(), msg));
         // A name shows in every header and report line: a blank one reads as nothing.

@@ -103,7 +103,7 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
             vec![]
         }
         // A file is named as `:user` names an id: quoted when it holds spaces or quotes.
-        ("policy" | "policy!", file) if !file.is_empty() => match crate::text::typed_id(file) {
+        ("policy" | "policy!", file) if !file.is_empty() => match crate::text::typed_file(file) {
             Ok(file) => vec![Effect::LoadPolicy(crate::config::expand_home(&file))],
             Err(why) => {
                 error(s, &format!(":{cmd} {why}"));
@@ -233,7 +233,7 @@ fn file_stem(name: &str) -> String {
 /// an existing file only when `overwrite` (`:w!`). The name is read as `:user` reads an id:
 /// `"my policy.toml"`, `'a b.toml'` and `$'…'` are unquoted, anything else taken as typed.
 pub(super) fn save(s: &mut State, file: &str, overwrite: bool) -> Vec<Effect> {
-    let file = match crate::text::typed_id(file) {
+    let file = match crate::text::typed_file(file) {
         Ok(f) => f,
         Err(why) => {
             if s.ui.quit == Quit::AfterSave {

@@ -86,7 +86,7 @@ async fn a_tuned_policy_is_saved_under_a_name_of_its_own() {
     command(&mut s, &ctx, "w \"open.toml").await;
     let (said, error) = message(&s);
     assert!(
-        error && said.starts_with("save: \"open.toml: not a quoted id"),
+        error && said.starts_with("save: \"open.toml: not a quoted file name"),
         "{said}"
     );
     let written = Policy::from_toml(&toml, &path).expect("it reads back");

@@ -37,6 +37,10 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
         }
         input.line.handle(req);
         input.completions.clear();
+        // The cut paste deleted: what is typed now is whole.
+        if input.line.value().is_empty() {
+            input.cut = false;
+        }
         return live(s, kind);
     }
     match key {

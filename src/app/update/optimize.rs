@@ -229,7 +229,7 @@ pub(super) fn progress(s: &mut State, id: u64, p: Box<Progress>) -> Vec<Effect> 
             let ended = match phase {
                 Phase::Done(Some(why)) => format!(
                     "search stopped ({why}) after {}",
-                    crate::text::counted(tried, "trial")
+                    crate::text::count(tried as u64, "trial", "trials")
                 ),
                 _ => "search done".to_string(),
             };

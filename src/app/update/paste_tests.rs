@@ -80,8 +80,10 @@ async fn a_paste_becomes_one_line_without_control_characters() {
     let buf = t.backend().buffer();
     let bottom: String = (0..80).map(|x| buf[(x, 23)].symbol().to_string()).collect();
     assert!(bottom.starts_with("[paste cut] :"), "{bottom}");
-    // Run, what it did is said with the cut: a value set from it is not taken for the whole.
+    // Deleted, the line typed after it is whole.
     settle(&mut s, &ctx, Action::Input(InputKey::DeleteToStart)).await;
+    assert!(s.ui.input.as_ref().is_some_and(|i| !i.cut));
+    // Run, what it did is said with the cut: a value set from it is not taken for the whole.
     settle(&mut s, &ctx, paste(&format!("set truncate_marker={huge}"))).await;
     assert!(s.ui.input.as_ref().is_some_and(|i| i.cut));
     settle(&mut s, &ctx, Action::Input(InputKey::Enter)).await;

@@ -313,16 +313,20 @@ impl<'a> Delta<'a> {
             |x, y| {
                 let sim = |e: &KnowledgeEntry| format!("similarity {:.3}", e.similarity);
                 let (cause, detail) = match (x, y) {
-                    // Under another query, a row older than A's clock was in the table for A:
-                    // A's search did not return it. (Under the same query, the table changed.)
+                    // Under another query (or none), a row older than A's clock was in the
+                    // table for A: A's search did not return it. (Under the same query, the
+                    // table changed.)
                     (None, Some(e))
                         if sa.query != sb.query && e.timestamp.is_some_and(|t| t <= sa.now) =>
                     {
+                        let why = match sa.query {
+                            Some(_) => "A's search under another query did not return it",
+                            None => "A had no query to search with",
+                        };
                         (
                             Cause::KnowledgeHitFound,
                             format!(
-                                "a hit in B only, {}; the row is older than A's clock, so A's search \
-                             did not return it{}",
+                                "a hit in B only, {}; the row is older than A's clock: {why}{}",
                                 sim(e),
                                 unread(sa, "A", &e.id)
                             ),
@@ -332,6 +336,22 @@ impl<'a> Delta<'a> {
                         Cause::KnowledgeRowAdded,
                         format!("a hit in B only, {}{}", sim(e), unread(sa, "A", &e.id)),
                     ),
+                    // The mirror: under another query (or none) B's search did not return a
+                    // row of A's (that it is gone from the table is not known).
+                    (Some(e), None) if sa.query != sb.query => {
+                        let why = match sb.query {
+                            Some(_) => "B's search under another query did not return it",
+                            None => "B had no query to search with",
+                        };
+                        (
+                            Cause::KnowledgeHitLost,
+                            format!(
+                                "a hit in A only, {}; {why}{}",
+                                sim(e),
+                                unread(sb, "B", &e.id)
+                            ),
+                        )
+                    }
                     (Some(e), None) => (
                         Cause::KnowledgeRowRemoved,
                         format!("a hit in A only, {}{}", sim(e), unread(sb, "B", &e.id)),

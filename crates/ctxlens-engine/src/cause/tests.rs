@@ -391,11 +391,28 @@ fn a_query_named_upstream_is_not_counted_in_the_replayed_set() {
         .find(|i| i.cause == Cause::KnowledgeHitFound)
         .expect("kn:9 found by the query");
     assert_eq!(hit9.subject, "kn:9");
-    assert!(
-        hit9.detail
-            .contains("the row is older than A's clock, so A's search did not return it"),
-        "{}",
-        hit9.detail
+    // A had no query: said so, not that its search missed the row.
+    assert_eq!(
+        hit9.detail,
+        "a hit in B only, similarity 0.880; the row is older than A's clock: A had no query to \
+         search with"
+    );
+    // The mirror: a hit only A has, B under another query.
+    let mut asked = base();
+    asked.query = Some("landed cost".into());
+    asked.knowledge.push(hit(9, "M4", 0.88, 48));
+    let mut other = base();
+    other.query = Some("how do duties work".into());
+    let c = run(&asked, &prolaunch(), &other, &prolaunch());
+    let lost = c
+        .inputs
+        .iter()
+        .find(|i| i.subject == "kn:9")
+        .expect("kn:9 an input");
+    assert_eq!(lost.cause, Cause::KnowledgeHitLost);
+    assert_eq!(
+        lost.detail,
+        "a hit in A only, similarity 0.880; B's search under another query did not return it"
     );
     // One created after A's clock was added to the table, whatever the query.
     let mut late = base();
