@@ -32,9 +32,10 @@ pub struct EffectContext {
     pub actions: Option<UnboundedSender<Action>>,
     /// The number of the last optimizer search asked to stop (every search up to it stops).
     pub optimizer_stop: Arc<tokio::sync::watch::Sender<u64>>,
-    /// Counting the users list's figures, one page at a time: a sort reads every page at once,
-    /// and each page counted at the same time would hold its snapshots together.
-    pub counting: Arc<tokio::sync::Semaphore>,
+    /// Counting the users list's figures, a few pages at a time (a sort reads every page at
+    /// once, and each page counted at the same time would hold its snapshots together), the
+    /// newest asked first: the page just jumped to is counted before those read on the way.
+    pub counting: Arc<super::newest_first::NewestFirst>,
 }
 
 /// How many pages of the users list are counted at once.
@@ -49,7 +50,7 @@ impl EffectContext {
             snapshots: Arc::default(),
             actions: None,
             optimizer_stop: Arc::new(tokio::sync::watch::Sender::new(0)),
-            counting: Arc::new(tokio::sync::Semaphore::new(COUNTING_AT_ONCE)),
+            counting: super::newest_first::NewestFirst::new(COUNTING_AT_ONCE),
         }
     }
 
@@ -337,8 +338,7 @@ async fn compute_stats(
     tuned: bool,
     at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Action {
-    // Closed only if the context is gone (never while the TUI runs): counted all the same.
-    let _turn = ctx.counting.acquire().await.ok();
+    let _turn = ctx.counting.turn().await;
     let params = [KnowledgeParams::of(&policy)];
     let opts = ctx.load_options_at(at);
     let store = ctx.store.as_ref();

@@ -6,6 +6,7 @@ mod clipboard;
 pub mod effects;
 #[cfg(test)]
 mod input_key_tests;
+mod newest_first;
 mod signals;
 mod terminal;
 
