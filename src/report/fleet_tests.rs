@@ -77,6 +77,54 @@ fn the_demo_fleet_against_itself_changes_nothing() {
     });
 }
 
+/// Data that could not be read (a session entry, a cached context that is not JSON) is
+/// replayed without and said: counted over the fleet, each user's first item named, in every
+/// format; the same count as the users' own malformed items, one by one.
+#[test]
+fn unreadable_data_is_counted_and_named_not_passed_over() {
+    runtime().block_on(async {
+        let p = Policy::preset("prolaunch").expect("preset");
+        let demo: Arc<dyn Store> = Arc::new(MemoryStore::demo());
+        let s = report(demo.clone(), Pick::All, plan(p.clone(), None)).await;
+        let engine = Engine::default();
+        let (mut items, mut users) = (0u64, 0u64);
+        for u in ["u032", "u066"] {
+            let (snap, _) = crate::store::load_snapshot(
+                demo.as_ref(),
+                u,
+                &LoadOptions::default(),
+                crate::store::KnowledgeParams::of(&p),
+            )
+            .await
+            .expect("a snapshot");
+            let n = engine.assemble(&snap, &p).malformed.len() as u64;
+            assert!(n > 0, "{u}");
+            items += n;
+            users += 1;
+        }
+        assert_eq!((s.unreadable.items, s.unreadable.users), (items, users));
+        assert!(
+            s.unreadable
+                .first
+                .iter()
+                .any(|m| m.starts_with("u066: session:u066:s2[1]: ")),
+            "{:?}",
+            s.unreadable.first
+        );
+        let head = format::headline(&s).join("\n");
+        assert!(
+            head.contains(&format!(
+                "{items} items in 2 users unreadable: replayed without them (listed at the end)"
+            )),
+            "{head}"
+        );
+        assert!(format::markdown(&s).contains("Unreadable data ("));
+        assert_eq!(s.to_json()["unreadable"]["items"], items);
+        let csv = format::csv(&s);
+        assert!(csv.contains("\nunreadable,"), "{csv}");
+    });
+}
+
 #[test]
 fn a_smaller_budget_drops_tokens_and_names_the_users() {
     runtime().block_on(async {

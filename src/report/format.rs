@@ -120,6 +120,13 @@ pub fn headline(s: &Summary) -> Vec<String> {
             users_n(s.errors.count)
         ));
     }
+    if s.unreadable.items > 0 {
+        lines.push(format!(
+            "{} in {} unreadable: replayed without them (listed at the end)",
+            crate::text::count(s.unreadable.items, "item", "items"),
+            users_n(s.unreadable.users)
+        ));
+    }
     lines
 }
 
@@ -195,7 +202,38 @@ pub fn sections(s: &Summary) -> Vec<Section> {
             rows,
         });
     }
+    if s.unreadable.items > 0 {
+        out.push(unreadable(&s.unreadable));
+    }
     out
+}
+
+/// Items that could not be read: the first user's first item of each of the first users, and
+/// how many more (`inspect USER` names each of a user's).
+fn unreadable(u: &super::summary::Unreadable) -> Section {
+    let mut rows: Vec<(String, Vec<Cell>)> = u
+        .first
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (i.to_string(), vec![Cell::text(m.clone()).tone(Tone::Fail)]))
+        .collect();
+    let more = u.users.saturating_sub(u.first.len() as u64);
+    if more > 0 {
+        rows.push((
+            "more".into(),
+            vec![Cell::text(format!("… and {} more", users_n(more))).tone(Tone::Dim)],
+        ));
+    }
+    Section {
+        key: "unreadable",
+        title: format!(
+            "Unreadable data ({} in {}; inspect USER names each)",
+            crate::text::count(u.items, "item", "items"),
+            users_n(u.users)
+        ),
+        columns: vec![("message", "user: first item: why".into(), false)],
+        rows,
+    }
 }
 
 /// Duplicates: tokens on second copies, their share, users with copies.
@@ -611,6 +649,22 @@ pub fn csv(s: &Summary) -> String {
     if s.errors.count > s.errors.first.len() as u64 {
         let listed = s.errors.first.len().to_string();
         line(["run", "", "users_failed_listed", &listed]);
+    }
+    // Data of users read that could not be read itself: counted, and each user's first item.
+    line([
+        "run",
+        "",
+        "unreadable_items",
+        &s.unreadable.items.to_string(),
+    ]);
+    line([
+        "run",
+        "",
+        "unreadable_users",
+        &s.unreadable.users.to_string(),
+    ]);
+    for (i, e) in s.unreadable.first.iter().enumerate() {
+        line(["unreadable", &(i + 1).to_string(), "first_item", e]);
     }
     if let Some(st) = &s.stopped {
         line(["run", "", "stopped_cause", &st.cause]);

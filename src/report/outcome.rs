@@ -58,6 +58,9 @@ pub use crate::engine::diff::{Fate, ItemChange};
 pub struct UserOutcome {
     pub user_id: String,
     pub milestone: Option<String>,
+    /// Items of the user that could not be read (malformed), and the first of them as
+    /// `SOURCE: reason`: a row or key refused or unreadable is data not replayed, said.
+    pub unreadable: (usize, Option<String>),
     pub candidate: PolicyOutcome,
     pub baseline: Option<PolicyOutcome>,
     pub change: Option<Change>,
@@ -153,6 +156,16 @@ impl UserOutcome {
         UserOutcome {
             user_id: snap.user_id.clone(),
             milestone: snap.current_milestone.clone(),
+            unreadable: (
+                candidate.1.malformed.len(),
+                candidate.1.malformed.first().map(|m| {
+                    format!(
+                        "{}: {}",
+                        crate::text::inert_line(&m.source),
+                        crate::text::inert_line(&m.reason)
+                    )
+                }),
+            ),
             candidate: PolicyOutcome::of(snap, candidate.0, candidate.1),
             baseline: baseline.map(|(p, a)| PolicyOutcome::of(snap, p, a)),
             change: baseline.map(|(_, a)| crate::engine::diff::diff(a, candidate.1)),

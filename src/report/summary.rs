@@ -52,6 +52,10 @@ pub struct Summary {
     pub milestones: Vec<MilestoneRow>,
     pub changes: Option<Changes>,
     pub errors: ErrorSummary,
+    /// Data of users read that could not be read itself (malformed items: a key the server
+    /// refused, a row of a bad type): replayed without it, counted and named here.
+    #[serde(default, skip_serializing_if = "Unreadable::is_none")]
+    pub unreadable: Unreadable,
     /// The users spending the most prompt tokens on second copies (candidate policy).
     #[serde(default)]
     pub duplicated_users: Vec<super::dupes::DupOffender>,
@@ -249,6 +253,21 @@ pub struct Changes {
     pub most_affected: Vec<Affected>,
 }
 
+/// Malformed items over the fleet: how many, in how many users, and the first few (`USER:
+/// SOURCE: reason`; `inspect USER` lists each).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Unreadable {
+    pub items: u64,
+    pub users: u64,
+    pub first: Vec<String>,
+}
+
+impl Unreadable {
+    fn is_none(&self) -> bool {
+        self.items == 0
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorSummary {
     pub count: u64,
@@ -345,7 +364,12 @@ impl Summary {
         for d in &mut self.duplicated_users {
             masked(&mut d.milestone);
         }
-        for message in &mut self.errors.first {
+        for message in self
+            .errors
+            .first
+            .iter_mut()
+            .chain(&mut self.unreadable.first)
+        {
             *message = mask_quoted(message);
         }
         if let Some(stopped) = &mut self.stopped {

@@ -236,6 +236,9 @@ pub struct Tally {
     pub compared: bool,
     pub errors: u64,
     pub error_messages: Vec<String>,
+    /// Items that could not be read, the users holding them, and the first few (`USER: SOURCE:
+    /// reason`).
+    pub(super) unreadable: super::summary::Unreadable,
     pub(super) duplicated: super::dupes::DupTop,
     /// How the candidate's replays used each knowledge row (filled by [`super::run`]).
     pub knowledge: super::knowledge::KnowledgeUse,
@@ -252,6 +255,17 @@ impl Tally {
 
     pub fn add(&mut self, o: UserOutcome) {
         self.fleet.add(&o);
+        if o.unreadable.0 > 0 {
+            let u = &mut self.unreadable;
+            u.items += o.unreadable.0 as u64;
+            u.users += 1;
+            if let Some(first) = &o.unreadable.1
+                && u.first.len() < ERRORS_KEPT
+            {
+                u.first
+                    .push(format!("{}: {first}", crate::text::shown_id(&o.user_id)));
+            }
+        }
         self.duplicated.offer(super::dupes::DupOffender {
             user_id: o.user_id.clone(),
             milestone: o.milestone.clone(),
@@ -308,6 +322,13 @@ impl Tally {
         self.duplicated.merge(other.duplicated);
         self.knowledge.merge(other.knowledge);
         self.errors += other.errors;
+        self.unreadable.items += other.unreadable.items;
+        self.unreadable.users += other.unreadable.users;
+        for m in other.unreadable.first {
+            if self.unreadable.first.len() < ERRORS_KEPT {
+                self.unreadable.first.push(m);
+            }
+        }
         for m in other.error_messages {
             if self.error_messages.len() < ERRORS_KEPT {
                 self.error_messages.push(m);
@@ -379,6 +400,7 @@ impl Tally {
                 count: self.errors,
                 first: self.error_messages.clone(),
             },
+            unreadable: self.unreadable.clone(),
             duplicated_users: self.duplicated.sorted(),
             duplicates_found: run.duplicates,
             knowledge,

@@ -30,6 +30,7 @@ fn user(id: &str, milestone: Option<&str>, candidate: PolicyOutcome) -> UserOutc
     UserOutcome {
         user_id: id.into(),
         milestone: milestone.map(str::to_string),
+        unreadable: (0, None),
         candidate,
         baseline: None,
         change: None,

@@ -34,8 +34,8 @@ fn statuses(map: &MilestoneMap, v: &UserView) -> Vec<Status> {
 /// The graph sized for a body `width` × `height`: names on two lines of their own when there
 /// is height for them; else after the id when every box has room for a few letters of it; else
 /// on a line of their own, cut with `…`, in boxes stacked without blank rows between them when
-/// that still fits the height (80×24); else after the id in boxes wide enough for a few letters
-/// of it, panned (a wider screen never shows less of a name than a narrower one: the map is
+/// that still fits the height (80×24); else panned, in boxes wide enough for a few words, the
+/// names on two lines of their own when there is height for them, else after the id (a wider screen never shows less of a name than a narrower one: the map is
 /// fitted to the width only in boxes at least as wide as the panned ones).
 pub(crate) fn sized(map: &MilestoneMap, width: u16, height: u16) -> Graph {
     let g = Graph::new(
@@ -64,12 +64,23 @@ pub(crate) fn sized(map: &MilestoneMap, width: u16, height: u16) -> Graph {
     });
     // Its frame and legend take three rows.
     if stacked.size().1 + 3 <= layout::journey_graph_most(height) {
-        stacked
+        return stacked;
+    }
+    // Panned: boxes as wide as a few words, and the names on lines of their own where the
+    // height has room for them (a long chain on a tall screen), else after the id.
+    let panned = Geometry {
+        box_w: crate::graph::COMFORTABLE_BOX_W.max(flat.geometry().box_w),
+        ..flat.geometry()
+    };
+    let named = with(Geometry {
+        name_lines: 2,
+        row_gap: 1,
+        ..panned
+    });
+    if named.size().1 + 4 <= height * 2 / 3 {
+        named
     } else {
-        with(Geometry {
-            box_w: crate::graph::COMFORTABLE_BOX_W.max(flat.geometry().box_w),
-            ..flat.geometry()
-        })
+        with(panned)
     }
 }
 
