@@ -120,6 +120,24 @@ pub fn headline(s: &Summary) -> Vec<String> {
             users_n(s.errors.count)
         ));
     }
+    if !s.outside_map.is_empty() {
+        let listed: Vec<String> = s
+            .outside_map
+            .iter()
+            .take(5)
+            .map(|(m, n)| format!("{} ({n})", crate::text::inert_line(m)))
+            .collect();
+        let more = s.outside_map.len().saturating_sub(5);
+        lines.push(format!(
+            "at milestones the map does not have: {}{}: their journey rows score as `other`",
+            listed.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ));
+    }
     if s.unreadable.items > 0 {
         lines.push(format!(
             "{} in {} unreadable: replayed without them (listed at the end)",

@@ -308,6 +308,7 @@ impl Shared {
             catalogue,
             knowledge_listed: self.plan.knowledge_rows,
             whole_sample: None,
+            map_ids: self.engine.milestones.ids().map(str::to_string).collect(),
         }
     }
 }

@@ -34,6 +34,9 @@ pub struct RunInfo {
     /// A sample asked for more users than there are: (asked, how many there are; every one
     /// was read).
     pub whole_sample: Option<(u64, u64)>,
+    /// The milestone map's ids (empty: not known), so users at a milestone it does not have are
+    /// said (their journey rows score as `other`).
+    pub map_ids: Vec<String>,
 }
 
 /// A whole report, as `--format json` prints it.
@@ -52,6 +55,10 @@ pub struct Summary {
     pub milestones: Vec<MilestoneRow>,
     pub changes: Option<Changes>,
     pub errors: ErrorSummary,
+    /// Users at a milestone the dependency map does not have, by milestone (a custom map that
+    /// names other milestones than the data's): their journey relevance is `other`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outside_map: Vec<(String, u64)>,
     /// Data of users read that could not be read itself (malformed items: a key the server
     /// refused, a row of a bad type): replayed without it, counted and named here.
     #[serde(default, skip_serializing_if = "Unreadable::is_none")]
@@ -363,6 +370,9 @@ impl Summary {
         }
         for d in &mut self.duplicated_users {
             masked(&mut d.milestone);
+        }
+        for (m, _) in &mut self.outside_map {
+            *m = mask_milestone(m, map);
         }
         for message in self
             .errors

@@ -401,6 +401,18 @@ impl Tally {
                 first: self.error_messages.clone(),
             },
             unreadable: self.unreadable.clone(),
+            outside_map: if run.map_ids.is_empty() {
+                Vec::new()
+            } else {
+                self.milestones
+                    .iter()
+                    .filter_map(|(m, g)| {
+                        let m = m.as_deref().filter(|m| !m.is_empty())?;
+                        (!run.map_ids.iter().any(|id| id == m))
+                            .then(|| (m.to_string(), g.candidate.users))
+                    })
+                    .collect()
+            },
             duplicated_users: self.duplicated.sorted(),
             duplicates_found: run.duplicates,
             knowledge,

@@ -41,3 +41,39 @@ fn a_user_off_the_map_is_said_to_be() {
         placed.stdout
     );
 }
+
+/// A report under a map that does not have the users' milestones says so in its headline (their
+/// journey rows score as `other`), with how many users each; `--json` carries the list; the
+/// names masked under `--redact`; the default map, whose milestones the users are at, says
+/// nothing.
+#[test]
+fn a_report_names_the_milestones_its_map_does_not_have() {
+    let config = write_temp(
+        "map-a0-m3-report.toml",
+        "[[milestones]]\nid = \"A0\"\n\n[[milestones]]\nid = \"M3\"\ndepends_on = [\"A0\"]\n",
+    );
+    let config = config.to_str().expect("utf-8 path");
+    let text = ctxlens(&["--config", config, "report"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    let line = text
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("at milestones the map does not have: "))
+        .unwrap_or_else(|| panic!("{}", text.stdout));
+    assert!(
+        line.contains("M0 (") && !line.contains("M3 (") && line.ends_with("score as `other`"),
+        "{line}"
+    );
+    let json = ctxlens(&["--config", config, "report", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let outside = v["outside_map"].as_array().expect("outside_map");
+    assert_eq!(outside.len(), 9, "M0–M9 but M3: {outside:?}");
+    let masked = ctxlens(&["--redact", "--config", config, "report"]);
+    assert!(!masked.stdout.contains("M0 ("), "{}", masked.stdout);
+    let plain = ctxlens(&["report"]);
+    assert!(
+        !plain.stdout.contains("map does not have"),
+        "{}",
+        plain.stdout
+    );
+}
