@@ -52,6 +52,26 @@ fn configured_tables_are_read_and_written() {
     let users = ctxlens_with(&["users", "--json", "--config", config], &env);
     let v: serde_json::Value = serde_json::from_str(&users.stdout).expect("users JSON");
     assert_eq!(v["users"].as_array().map(Vec::len), Some(71));
+    // A configured knowledge table whose column is of another type: the error names that
+    // table, not SPEC's `knowledge`.
+    pg.psql(
+        "tables",
+        "CREATE TABLE app.text_embeddings AS SELECT id, milestone, title, content, metadata, \
+         embedding::text AS embedding, created_at FROM app.articles;",
+    );
+    let odd = write_temp(
+        "odd-tables.toml",
+        "[stores.tables]\nuser_journeys = \"app.journeys\"\nmemory_bank = 'app.Memory Bank'\nknowledge = \"app.text_embeddings\"\n",
+    );
+    let odd = odd.to_str().expect("utf-8 path");
+    let out = ctxlens_with(&["inspect", "u005", "--config", odd], &env);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("knowledge search of table \"app\".\"text_embeddings\": "),
+        "{}",
+        out.stderr
+    );
 
     // migrate creates SPEC §1's schema under the configured names, in a fresh database, with its
     // indexes named after the tables; seed fills them; both are idempotent as before.

@@ -22,6 +22,15 @@ pub const UNSCORABLE_TTL: Duration = Duration::from_secs(60);
 const UNSCORABLE_HELD: i64 = 10_000;
 
 impl PgStore {
+    /// What a knowledge search is called in its errors: with the table it reads when that is
+    /// not SPEC §1's (a column of another type there is that table's, not `knowledge`'s).
+    fn search_label(&self) -> String {
+        match self.tables().knowledge.as_str() {
+            "\"knowledge\"" => "knowledge search".into(),
+            other => format!("knowledge search of table {other}"),
+        }
+    }
+
     /// The statement for `q`; with `many`, its form for many query vectors (a typed column's).
     fn search_sql(&self, q: &KnowledgeQuery, many: bool) -> Arc<str> {
         let s = &self.sql;
@@ -60,7 +69,7 @@ impl PgStore {
         let rows = self
             .search_query(q)
             .fetch_all(self.pool())
-            .within(self, "knowledge search")
+            .within(self, &self.search_label())
             .await?;
         let extra = self.unscorable_rows(q).await?;
         Ok(self.hits(q, &rows, extra))
@@ -161,7 +170,7 @@ impl PgStore {
             .bind(i32::try_from(first.embedding.len()).unwrap_or(i32::MAX))
             .bind(first.created_by)
             .fetch_all(self.pool())
-            .within(self, "knowledge search")
+            .within(self, &self.search_label())
             .await;
         let rows = match rows {
             Ok(rows) => rows,
