@@ -61,14 +61,18 @@ fn replay_and_report_say_where_near_copies_were_not_looked_for() {
     );
 
     let dir_arg = dir.path().to_string_lossy();
-    let report = ctxlens(&[
-        "report",
-        "--snapshots",
-        &dir_arg,
-        "--set",
-        low,
-        "--duplicates",
-    ]);
+    let report_as = |more: &[&str]| {
+        let args = [
+            "report",
+            "--snapshots",
+            &dir_arg,
+            "--set",
+            low,
+            "--duplicates",
+        ];
+        ctxlens(&[&args[..], more].concat())
+    };
+    let report = report_as(&[]);
     assert_eq!(report.code, 0, "{}", report.stderr);
     assert!(
         report
@@ -78,16 +82,7 @@ fn replay_and_report_say_where_near_copies_were_not_looked_for() {
         "{}",
         report.stdout
     );
-    let report = ctxlens(&[
-        "report",
-        "--snapshots",
-        &dir_arg,
-        "--set",
-        low,
-        "--duplicates",
-        "--format",
-        "json",
-    ]);
+    let report = report_as(&["--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&report.stdout).expect("JSON");
     assert_eq!(v["candidate"]["users_near_unscreened"], 1);
     // The baseline (the default threshold) screened every row: not written.

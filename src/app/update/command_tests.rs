@@ -301,18 +301,7 @@ async fn tui_at_counts_the_users_list_as_of_then() {
     let (s, ctx) = demo_app().await;
     let now = row(&s, "u062").clone();
     assert_eq!(now.milestone.as_deref(), Some("M9"));
-    // As `tui --at` starts.
-    let engine = s.session.engine.clone();
-    let mut s = State::new(
-        super::tests::session(&engine),
-        "DEMO".into(),
-        true,
-        "default".into(),
-        false,
-    );
-    s.user.at = Some(at);
-    s.users.stats_at = Some(at);
-    settle(&mut s, &ctx, Action::Refresh).await;
+    let mut s = opened_at(&s, &ctx, at).await;
     let then = row(&s, "u062").clone();
     assert_eq!(
         then.milestone.as_deref(),
@@ -518,16 +507,7 @@ async fn explain_as_of_an_earlier_moment_refuses_a_later_row() {
         .expect("an instant")
         .with_timezone(&chrono::Utc);
     let (s, ctx) = demo_app().await;
-    let engine = s.session.engine.clone();
-    let mut s = State::new(
-        super::tests::session(&engine),
-        "DEMO".into(),
-        true,
-        "default".into(),
-        false,
-    );
-    s.user.at = Some(at);
-    settle(&mut s, &ctx, Action::Refresh).await;
+    let mut s = opened_at(&s, &ctx, at).await;
     open(&mut s, &ctx, "u062").await;
     // No turn of then: nothing to ask with.
     let query = s
@@ -563,4 +543,20 @@ async fn explain_as_of_an_earlier_moment_refuses_a_later_row() {
     super::tests::run_command(&mut s, &ctx, "explain kn:1").await;
     let e = s.user.explained.as_ref().expect("explained");
     assert_eq!(e.row_heading().split_whitespace().next(), Some("kn:1"));
+}
+
+/// A fresh state over `s`'s engine as `tui --at T` starts it: the open user and the users
+/// list as of `at`, the list read.
+async fn opened_at(s: &State, ctx: &EffectContext, at: chrono::DateTime<chrono::Utc>) -> State {
+    let mut fresh = State::new(
+        super::tests::session(&s.session.engine),
+        "DEMO".into(),
+        true,
+        "default".into(),
+        false,
+    );
+    fresh.user.at = Some(at);
+    fresh.users.stats_at = Some(at);
+    settle(&mut fresh, ctx, Action::Refresh).await;
+    fresh
 }
