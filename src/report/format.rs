@@ -198,26 +198,12 @@ pub fn sections(s: &Summary) -> Vec<Section> {
         out.extend(super::changes::sections(c));
     }
     if s.errors.count > 0 {
-        let mut rows: Vec<(String, Vec<Cell>)> = s
-            .errors
-            .first
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (i.to_string(), vec![Cell::text(m.clone()).tone(Tone::Fail)]))
-            .collect();
-        // Only the first are kept: the rest are counted, not left out without a word.
         let more = s.errors.count.saturating_sub(s.errors.first.len() as u64);
-        if more > 0 {
-            rows.push((
-                "more".into(),
-                vec![Cell::text(format!("… and {more} more")).tone(Tone::Dim)],
-            ));
-        }
         out.push(Section {
             key: "errors",
             title: format!("Users not read ({})", s.errors.count),
             columns: vec![("message", "user or file: why".into(), false)],
-            rows,
+            rows: first_rows(&s.errors.first, (more > 0).then(|| more.to_string())),
         });
     }
     if s.unreadable.items > 0 {
@@ -226,22 +212,28 @@ pub fn sections(s: &Summary) -> Vec<Section> {
     out
 }
 
-/// Items that could not be read: the first user's first item of each of the first users, and
-/// how many more (`inspect USER` names each of a user's).
-fn unreadable(u: &super::summary::Unreadable) -> Section {
-    let mut rows: Vec<(String, Vec<Cell>)> = u
-        .first
+/// The first few messages kept, one row each, and `… and {more} more` when there were more:
+/// counted, not left out without a word.
+fn first_rows(first: &[String], more: Option<String>) -> Vec<(String, Vec<Cell>)> {
+    let mut rows: Vec<(String, Vec<Cell>)> = first
         .iter()
         .enumerate()
         .map(|(i, m)| (i.to_string(), vec![Cell::text(m.clone()).tone(Tone::Fail)]))
         .collect();
-    let more = u.users.saturating_sub(u.first.len() as u64);
-    if more > 0 {
+    if let Some(more) = more {
         rows.push((
             "more".into(),
-            vec![Cell::text(format!("… and {} more", users_n(more))).tone(Tone::Dim)],
+            vec![Cell::text(format!("… and {more} more")).tone(Tone::Dim)],
         ));
     }
+    rows
+}
+
+/// Items that could not be read: the first user's first item of each of the first users, and
+/// how many more (`inspect USER` names each of a user's).
+fn unreadable(u: &super::summary::Unreadable) -> Section {
+    let more = u.users.saturating_sub(u.first.len() as u64);
+    let rows = first_rows(&u.first, (more > 0).then(|| users_n(more)));
     Section {
         key: "unreadable",
         title: format!(

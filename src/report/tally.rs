@@ -259,11 +259,9 @@ impl Tally {
             let u = &mut self.unreadable;
             u.items += o.unreadable.0 as u64;
             u.users += 1;
-            if let Some(first) = &o.unreadable.1
-                && u.first.len() < ERRORS_KEPT
-            {
-                u.first
-                    .push(format!("{}: {first}", crate::text::shown_id(&o.user_id)));
+            if let Some(first) = &o.unreadable.1 {
+                let named = format!("{}: {first}", crate::text::shown_id(&o.user_id));
+                keep(&mut u.first, named);
             }
         }
         self.duplicated.offer(super::dupes::DupOffender {
@@ -305,9 +303,7 @@ impl Tally {
     /// A user that could not be loaded: counted, and its message kept while there are few.
     pub fn error(&mut self, message: String) {
         self.errors += 1;
-        if self.error_messages.len() < ERRORS_KEPT {
-            self.error_messages.push(message);
-        }
+        keep(&mut self.error_messages, message);
     }
 
     /// Adds another tally's users (from another worker).
@@ -325,14 +321,10 @@ impl Tally {
         self.unreadable.items += other.unreadable.items;
         self.unreadable.users += other.unreadable.users;
         for m in other.unreadable.first {
-            if self.unreadable.first.len() < ERRORS_KEPT {
-                self.unreadable.first.push(m);
-            }
+            keep(&mut self.unreadable.first, m);
         }
         for m in other.error_messages {
-            if self.error_messages.len() < ERRORS_KEPT {
-                self.error_messages.push(m);
-            }
+            keep(&mut self.error_messages, m);
         }
     }
 
@@ -533,4 +525,11 @@ pub fn round2(v: f64) -> f64 {
 
 pub fn round4(v: f64) -> f64 {
     (v * 10_000.0).round() / 10_000.0
+}
+
+/// `message` kept while `list` holds fewer than the first few: the rest are counted only.
+fn keep(list: &mut Vec<String>, message: String) {
+    if list.len() < ERRORS_KEPT {
+        list.push(message);
+    }
 }

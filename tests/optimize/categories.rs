@@ -2,15 +2,17 @@
 
 use super::*;
 
+/// `ctxlens optimize --policy layered-adr --per-category ARGS`.
+fn per_category(args: &[&str]) -> common::Output {
+    let head = ["optimize", "--policy", "layered-adr", "--per-category"];
+    ctxlens(&[&head[..], args].concat())
+}
+
 #[test]
 fn per_category_writes_one_policy_per_category_that_replays_to_its_metrics() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("tuned.toml");
-    let found = json(&ctxlens(&[
-        "optimize",
-        "--policy",
-        "layered-adr",
-        "--per-category",
+    let found = json(&per_category(&[
         "--trials",
         "15",
         "--holdout",
@@ -51,17 +53,7 @@ fn per_category_writes_one_policy_per_category_that_replays_to_its_metrics() {
 
 #[test]
 fn per_category_progress_names_the_category_searched() {
-    let out = ctxlens(&[
-        "optimize",
-        "--policy",
-        "layered-adr",
-        "--per-category",
-        "--trials",
-        "2",
-        "--holdout",
-        "0",
-        "--json",
-    ]);
+    let out = per_category(&["--trials", "2", "--holdout", "0", "--json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     for (i, c) in [
         "analysis",
@@ -100,11 +92,7 @@ fn category_of_searches_each_category_on_its_own_users() {
     text.push_str("u999 business\n");
     std::fs::write(&map, text).expect("written");
     let out = dir.path().join("tuned.toml");
-    let found = json(&ctxlens(&[
-        "optimize",
-        "--policy",
-        "layered-adr",
-        "--per-category",
+    let found = json(&per_category(&[
         "--category-of",
         map.to_str().expect("utf-8 path"),
         "--trials",
@@ -167,11 +155,7 @@ fn category_of_searches_each_category_on_its_own_users() {
     }
     assert!(!dir.path().join("tuned-business.toml").exists());
     // The text says who was in no search and what was skipped.
-    let text = ctxlens(&[
-        "optimize",
-        "--policy",
-        "layered-adr",
-        "--per-category",
+    let text = per_category(&[
         "--category-of",
         map.to_str().expect("utf-8 path"),
         "--trials",
@@ -199,10 +183,6 @@ fn per_category_with_no_category_searched_fails() {
     std::fs::write(&map, "u001 analysis\nu002 retrieval\nu003 analysis\n").expect("written");
     let out = dir.path().join("tuned.toml");
     let args = [
-        "optimize",
-        "--policy",
-        "layered-adr",
-        "--per-category",
         "--category-of",
         map.to_str().expect("utf-8 path"),
         "--trials",
@@ -217,7 +197,7 @@ fn per_category_with_no_category_searched_fails() {
         if json {
             args.push("--json");
         }
-        let run = ctxlens(&args);
+        let run = per_category(&args);
         assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
         assert!(
             run.stderr.contains("no category was searched"),
@@ -249,14 +229,7 @@ fn a_bad_category_file_is_a_usage_error_naming_the_line() {
         ("# nothing\n", "no USER CATEGORY lines"),
     ] {
         let file = common::write_temp("categories.txt", text);
-        let out = ctxlens(&[
-            "optimize",
-            "--policy",
-            "layered-adr",
-            "--per-category",
-            "--category-of",
-            file.to_str().expect("utf-8 path"),
-        ]);
+        let out = per_category(&["--category-of", file.to_str().expect("utf-8 path")]);
         assert_eq!(out.code, 2, "{text:?}: {}", out.stderr);
         assert!(out.stderr.contains(says), "{says}: {}", out.stderr);
     }

@@ -66,13 +66,7 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
             if s.ui.quit == Quit::AfterSave {
                 s.ui.quit = Quit::No;
             }
-            match kind {
-                InputKind::Filter => s.users.filter.clear(),
-                InputKind::Search => s.user.search.clear(),
-                InputKind::HelpSearch => set_help_search(s, String::new()),
-                InputKind::Palette | InputKind::Edit | InputKind::Save => {}
-            }
-            live(s, kind)
+            cleared(s, kind)
         }
         InputKey::Enter => {
             let (text, cut) =
@@ -87,18 +81,10 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
                 InputKind::Save => command::save(s, text.trim(), false),
                 // `/` then enter on nothing typed: no query, as `esc` leaves it (the line was
                 // fresh; the query before it is not kept behind an empty one).
-                InputKind::Filter if text.is_empty() => {
-                    s.users.filter.clear();
-                    users::reshow_users(s);
-                    vec![]
-                }
-                InputKind::Search if text.is_empty() => {
-                    s.user.search.clear();
-                    vec![]
-                }
-                InputKind::HelpSearch if text.is_empty() => {
-                    set_help_search(s, String::new());
-                    vec![]
+                InputKind::Filter | InputKind::Search | InputKind::HelpSearch
+                    if text.is_empty() =>
+                {
+                    cleared(s, kind)
                 }
                 InputKind::Filter | InputKind::Search | InputKind::HelpSearch => vec![],
             };
@@ -119,6 +105,18 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
         }
         _ => vec![],
     }
+}
+
+/// A query line closed on no query (`esc`, or enter on nothing typed): its filter or search
+/// cleared, and what shows it follows.
+fn cleared(s: &mut State, kind: InputKind) -> Vec<Effect> {
+    match kind {
+        InputKind::Filter => s.users.filter.clear(),
+        InputKind::Search => s.user.search.clear(),
+        InputKind::HelpSearch => set_help_search(s, String::new()),
+        InputKind::Palette | InputKind::Edit | InputKind::Save => {}
+    }
+    live(s, kind)
 }
 
 /// The most characters of a paste an input line takes; the rest is left out (and said).
