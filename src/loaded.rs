@@ -3,7 +3,10 @@
 //! assembly counts tokens on the stored text and findings compare against an unmasked replay.
 
 use crate::engine::cache::CachedContext;
-use crate::engine::redact::{mask, mask_json, mask_milestone, mask_quoted, mask_snapshot};
+use crate::engine::redact::{
+    malformed_reason, mask, mask_json, mask_milestone, mask_quoted, mask_snapshot, note_message,
+};
+use crate::engine::snapshot::Malformed;
 use crate::engine::{Assembly, Engine, Margins, MilestoneMap, Policy, Snapshot};
 use crate::findings::{Finding, findings};
 use crate::store::{UserData, UserSummary};
@@ -39,9 +42,11 @@ impl Loaded {
     pub fn new(data: UserData, snapshot: Snapshot, redact: Option<&MilestoneMap>) -> Self {
         let masked = redact.map(|map| {
             let unknown = unknown_milestones(&data, &snapshot, map);
-            let (mut shown_data, mut shown_snapshot) =
-                (mask_user_data(&data, map), mask_snapshot(&snapshot, map));
-            mask_named(&mut shown_data, &mut shown_snapshot, &unknown);
+            let (mut shown_data, mut shown_snapshot) = (
+                mask_user_data(&data, &snapshot, map),
+                mask_snapshot(&snapshot, map),
+            );
+            mask_named(&mut shown_data, &mut shown_snapshot, &snapshot, &unknown);
             Box::new(Masked {
                 data: shown_data,
                 snapshot: shown_snapshot,
@@ -217,8 +222,11 @@ impl Loaded {
             // A cached context's key names its milestone; a quoted milestone id the map knows
             // stays, as it does everywhere else.
             for f in &mut found {
-                let message =
-                    crate::engine::redact::mask_quoted_keeping(&f.message, &engine.milestones);
+                let message = if self.snapshot.recorded_note(&f.source, &f.message) {
+                    crate::engine::redact::mask(&f.message)
+                } else {
+                    crate::engine::redact::mask_quoted_keeping(&f.message, &engine.milestones)
+                };
                 f.message = self.shown_text(&message);
                 f.source = self.shown_text(&f.source);
             }
@@ -278,8 +286,9 @@ impl Loaded {
 }
 
 /// A user's data as a person may see it under `--redact`: display name, chat, journey values,
-/// the cached context and quoted values in malformed reasons masked.
-pub fn mask_user_data(d: &UserData, map: &MilestoneMap) -> UserData {
+/// the cached context and quoted values in malformed reasons masked (the whole reason when the
+/// snapshot `s` was read from a file that wrote it).
+fn mask_user_data(d: &UserData, s: &Snapshot, map: &MilestoneMap) -> UserData {
     let mut out = d.clone();
     out.display_name = d.display_name.as_deref().map(mask);
     let snap_like = Snapshot {
@@ -296,12 +305,20 @@ pub fn mask_user_data(d: &UserData, map: &MilestoneMap) -> UserData {
         session_key: None,
         malformed: d.malformed.clone(),
         notes: Vec::new(),
+        recorded: Default::default(),
     };
     let masked = mask_snapshot(&snap_like, map);
     out.session = masked.session;
     out.journey = masked.journey;
     out.current_milestone = masked.current_milestone;
-    out.malformed = masked.malformed;
+    out.malformed = d
+        .malformed
+        .iter()
+        .map(|m| Malformed {
+            reason: malformed_reason(m, s),
+            ..m.clone()
+        })
+        .collect();
     out.cached_context = d.cached_context.as_ref().map(|c| mask_json(c, map));
     if let Some(a) = &mut out.as_of {
         a.milestone = a.milestone.as_deref().map(|m| mask_milestone(m, map));
@@ -396,10 +413,11 @@ fn mask_words(text: &str, words: &[String]) -> String {
 }
 
 /// Masks, in the shown copies, the unknown milestone `words` wherever the store's messages and
-/// key names hold them: notes, malformed sources, the cached context's key.
-fn mask_named(data: &mut UserData, snap: &mut Snapshot, words: &[String]) {
+/// key names hold them: notes, malformed sources, the cached context's key. A note's quoted
+/// values are masked, all of it when the file `stored` was read from wrote it.
+fn mask_named(data: &mut UserData, snap: &mut Snapshot, stored: &Snapshot, words: &[String]) {
     for n in data.notes.iter_mut().chain(snap.notes.iter_mut()) {
-        n.message = mask_words(&mask_quoted(&n.message), words);
+        n.message = mask_words(&note_message(&n.source, &n.message, stored), words);
         n.source = mask_words(&n.source, words);
     }
     for m in data.malformed.iter_mut().chain(snap.malformed.iter_mut()) {

@@ -585,3 +585,67 @@ fn a_copy_across_the_mask_is_not_named_under_redact() {
         plain.stdout
     );
 }
+
+/// A snapshot file's own `malformed` reasons and `notes` messages are its words, free text as
+/// far as ctxlens can tell: masked whole under --redact on every command that reads the file;
+/// what the reader itself found there (a journey id of the wrong shape) still reads.
+#[test]
+fn what_a_snapshot_file_records_in_its_own_words_is_masked_whole() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let snapshot = serde_json::json!({
+        "user_id": "u1", "current_milestone": "M1", "now": "2025-01-15T12:00:00Z",
+        "journey": [{"id": "mb:x1", "kind": "milestone_data", "milestone": "M1", "data": {}}],
+        "malformed": [{"id": "mb:7", "source": "memory_bank id=7",
+                       "reason": "zqvpatient called about zqvinvoice 4471"}],
+        "notes": [{"kind": "timestamp_out_of_range", "source": "memory_bank id=8",
+                   "message": "zqvnote from the zqvaccountant"}],
+    });
+    let path = dir.path().join("u1.json");
+    std::fs::write(&path, snapshot.to_string()).expect("writes");
+    let (file, folder) = (
+        path.to_str().expect("utf-8 path"),
+        dir.path().to_str().expect("utf-8 path"),
+    );
+    let runs: [&[&str]; 6] = [
+        &["replay", "--snapshot", file],
+        &["replay", "--snapshot", file, "--json"],
+        &["report", "--snapshots", folder],
+        &["report", "--snapshots", folder, "--json"],
+        &["report", "--snapshots", folder, "--format", "markdown"],
+        &["report", "--snapshots", folder, "--format", "csv"],
+    ];
+    for args in runs {
+        let plain = ctxlens(args);
+        assert_eq!(plain.code, 0, "{args:?}: {}", plain.stderr);
+        assert!(
+            plain.stdout.contains("zqvpatient"),
+            "{args:?}: {}",
+            plain.stdout
+        );
+        let mut masked_args = args.to_vec();
+        masked_args.push("--redact");
+        let masked = ctxlens(&masked_args);
+        assert_eq!(masked.code, 0, "{args:?} --redact: {}", masked.stderr);
+        let all = format!("{}{}", masked.stdout, masked.stderr);
+        assert!(
+            !all.contains("zqv") && !all.contains("4471"),
+            "{args:?} --redact: {all}"
+        );
+    }
+    // The file's note is a finding of `inspect`; the reader's own reason reads under --redact.
+    for json in [false, true] {
+        let mut args = vec!["inspect", file];
+        args.extend(json.then_some("--json"));
+        let plain = ctxlens(&args);
+        assert!(plain.stdout.contains("zqvaccountant"), "{}", plain.stdout);
+        args.push("--redact");
+        let masked = ctxlens(&args);
+        assert_eq!(masked.code, 0, "{}", masked.stderr);
+        assert!(!masked.stdout.contains("zqv"), "{}", masked.stdout);
+        assert!(
+            masked.stdout.contains("a journey id is mb:N"),
+            "{}",
+            masked.stdout
+        );
+    }
+}

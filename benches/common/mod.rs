@@ -58,5 +58,6 @@ pub fn user(turns: usize, journey: usize, hits: usize) -> Snapshot {
         session_key: None,
         malformed: vec![],
         notes: vec![],
+        recorded: Default::default(),
     }
 }

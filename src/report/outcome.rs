@@ -159,11 +159,17 @@ impl UserOutcome {
             unreadable: (
                 candidate.1.malformed.len(),
                 candidate.1.malformed.first().map(|m| {
-                    format!(
-                        "{}: {}",
-                        crate::text::inert_line(&m.source),
-                        crate::text::inert_line(&m.reason)
-                    )
+                    let source = crate::text::inert_line(&m.source);
+                    // A snapshot file's own words are quoted: what `--redact` masks.
+                    if snap.recorded_malformed(&m.source, m.id.as_deref()) {
+                        let said = serde_json::Value::from(m.reason.as_str());
+                        format!(
+                            "{source}: the file says {}",
+                            crate::text::inert_line(&said.to_string())
+                        )
+                    } else {
+                        format!("{source}: {}", crate::text::inert_line(&m.reason))
+                    }
                 }),
             ),
             candidate: PolicyOutcome::of(snap, candidate.0, candidate.1),

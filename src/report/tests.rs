@@ -296,6 +296,7 @@ fn bare_snapshot(user: &str, milestone: Option<&str>) -> crate::engine::Snapshot
         session_key: None,
         malformed: vec![],
         notes: vec![],
+        recorded: Default::default(),
     }
 }
 

@@ -42,6 +42,7 @@ pub fn rewind_user(data: &mut UserData, opts: &LoadOptions, store: &str) -> Resu
         session_key: data.session_key().map(str::to_string),
         malformed: Vec::new(),
         notes: Vec::new(),
+        recorded: Default::default(),
     };
     let r = Rewind {
         at,

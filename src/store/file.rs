@@ -39,6 +39,7 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
     // either way each row's id is checked where its place in the file is known.
     let typed = match parse_deep::<Snapshot>(json) {
         Ok(mut snap) => {
+            snap.mark_recorded();
             ids_of_their_list(&mut snap, &name);
             Ok(snap)
         }
@@ -142,6 +143,7 @@ fn read_item_by_item(json: &str, file: &str) -> Option<Snapshot> {
     }
     let rest = serde_json::to_string(&top).ok()?;
     let mut snap: Snapshot = parse_deep(&rest).ok()?;
+    snap.mark_recorded();
     snap.journey = journey;
     snap.knowledge = knowledge;
     snap.malformed.extend(bad);

@@ -247,6 +247,7 @@ fn base_snapshot(data: &UserData, opts: &LoadOptions) -> Snapshot {
         session_key: data.session_key().map(str::to_string),
         malformed: data.malformed.clone(),
         notes: data.notes.clone(),
+        recorded: Default::default(),
     };
     base.query = opts
         .query

@@ -9,7 +9,7 @@ use super::assembly::{Assembly, Decision, Item, ItemKind, Reason};
 use super::dedupe::{self, Dedupe, DuplicateOf, Fingerprint, Match};
 use super::milestones::MilestoneMap;
 use super::policy::{Budgets, LayerSpec, Policy, Source, Strategy};
-use super::redact::{mask, mask_milestone, mask_quoted, mask_snapshot, masked_kind};
+use super::redact::{mask, mask_milestone, mask_snapshot, masked_kind};
 use super::render;
 use super::snapshot::{KnowledgeEntry, Snapshot};
 use super::tokens::TokenCounter;
@@ -233,7 +233,7 @@ impl Engine {
         if redact {
             super::redact::unlink_across_the_mask(&mut a);
             for m in &mut a.malformed {
-                m.reason = mask_quoted(&m.reason);
+                m.reason = super::redact::malformed_reason(m, snapshot);
             }
         }
         a

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::assembly::ItemKind;
 use super::milestones::MilestoneMap;
-use super::snapshot::{SessionEntry, Snapshot, Turn, TurnBody};
+use super::snapshot::{Malformed, SessionEntry, Snapshot, Turn, TurnBody};
 
 /// Every character becomes `•` but whitespace, ASCII punctuation and ASCII controls, so shape
 /// and length read: letters and digits, and also emoji, symbols and invisible characters (a run
@@ -281,9 +281,28 @@ pub fn mask_snapshot(s: &Snapshot, map: &MilestoneMap) -> Snapshot {
     }
     out.cached_context = s.cached_context.as_ref().map(|c| mask_json(c, map));
     for m in &mut out.malformed {
-        m.reason = mask_quoted(&m.reason);
+        m.reason = malformed_reason(m, s);
     }
     out
+}
+
+/// A malformed item's reason as `--redact` shows it: the values it quotes masked; the whole of
+/// it when a snapshot file wrote it (`from`'s recorded items: free text, as far as can be told).
+pub fn malformed_reason(m: &Malformed, from: &Snapshot) -> String {
+    if from.recorded_malformed(&m.source, m.id.as_deref()) {
+        mask(&m.reason)
+    } else {
+        mask_quoted(&m.reason)
+    }
+}
+
+/// A note's message as `--redact` shows it: [`malformed_reason`]'s rule, for notes.
+pub fn note_message(source: &str, message: &str, from: &Snapshot) -> String {
+    if from.recorded_note(source, message) {
+        mask(message)
+    } else {
+        mask_quoted(message)
+    }
 }
 
 /// For `--redact`: a copy whose other copy is on the other side of the mask (a chat turn and a
@@ -408,6 +427,39 @@ mod tests {
         assert_eq!(
             mask_quoted(r#"found "open secret"#),
             r#"found "•••• ••••••"#
+        );
+    }
+
+    #[test]
+    fn what_a_file_wrote_is_masked_whole_and_what_the_reader_found_by_its_quotes() {
+        let mut snap = Snapshot::from_json(
+            r#"{"user_id":"u1","now":"2025-01-15T12:00:00Z",
+                "malformed":[{"source":"memory_bank id=7","reason":"my secret recipe"}],
+                "notes":[{"kind":"duplicate_row","source":"k","message":"secret \"x\""}]}"#,
+        )
+        .expect("parses");
+        snap.mark_recorded();
+        snap.malformed.push(Malformed {
+            id: None,
+            source: "f.json journey[0]".into(),
+            reason: r#"invalid type: string "my secret", expected a map"#.into(),
+        });
+        let shown = mask_snapshot(&snap, &MilestoneMap::default());
+        let reasons: Vec<&str> = shown.malformed.iter().map(|m| m.reason.as_str()).collect();
+        assert_eq!(
+            reasons,
+            [
+                "•• •••••• ••••••",
+                r#"invalid type: string "•• ••••••", expected a map"#
+            ]
+        );
+        assert_eq!(note_message("k", r#"secret "x""#, &snap), r#"•••••• "•""#);
+        assert_eq!(note_message("k", r#"other "x""#, &snap), r#"other "•""#);
+        // A read that recorded nothing (the stores) masks by quotes only.
+        snap.recorded = Default::default();
+        assert_eq!(
+            malformed_reason(&snap.malformed[0], &snap),
+            "my secret recipe"
         );
     }
 

@@ -43,6 +43,52 @@ pub struct Snapshot {
     /// Data that was read but deserves a look (findings): odd values, duplicates, ambiguous keys.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Note>,
+    /// Which of `malformed` and `notes` a snapshot file holds as written (its own words, not
+    /// ctxlens's): `--redact` masks their text whole.
+    #[serde(skip)]
+    pub recorded: Recorded,
+}
+
+/// How many of a snapshot's `malformed` items and `notes`, from the first, were read as a file
+/// wrote them (the rest the reader found). Bookkeeping of a read, not data: two snapshots of the
+/// same data are equal however they were read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Recorded {
+    pub malformed: usize,
+    pub notes: usize,
+}
+
+impl PartialEq for Recorded {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Snapshot {
+    /// Marks every `malformed` item and note held now as written by the file read.
+    pub fn mark_recorded(&mut self) {
+        self.recorded = Recorded {
+            malformed: self.malformed.len(),
+            notes: self.notes.len(),
+        };
+    }
+
+    /// Whether a malformed item from `source` (item `id`) is one a file wrote, not one the
+    /// reader found: its reason is free text.
+    pub fn recorded_malformed(&self, source: &str, id: Option<&str>) -> bool {
+        self.malformed
+            .iter()
+            .take(self.recorded.malformed)
+            .any(|m| m.source == source && m.id.as_deref() == id)
+    }
+
+    /// Whether a note from `source` saying `message` is one a file wrote.
+    pub fn recorded_note(&self, source: &str, message: &str) -> bool {
+        self.notes
+            .iter()
+            .take(self.recorded.notes)
+            .any(|n| n.source == source && n.message == message)
+    }
 }
 
 /// A knowledge search as it was asked: hits at least `min_similarity` similar (the policy's

@@ -26,6 +26,7 @@ pub(super) fn snapshot() -> Snapshot {
         session_key: None,
         malformed: vec![],
         notes: vec![],
+        recorded: Default::default(),
     }
 }
 

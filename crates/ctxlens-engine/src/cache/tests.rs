@@ -51,6 +51,7 @@ fn snapshot() -> Snapshot {
         session_key: None,
         malformed: vec![],
         notes: vec![],
+        recorded: Default::default(),
     }
 }
 

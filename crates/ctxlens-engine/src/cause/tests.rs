@@ -71,6 +71,7 @@ fn base() -> Snapshot {
         session_key: None,
         malformed: vec![],
         notes: vec![],
+        recorded: Default::default(),
     }
 }
 

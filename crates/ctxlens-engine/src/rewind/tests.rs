@@ -66,6 +66,7 @@ fn snap() -> Snapshot {
         session_key: None,
         malformed: vec![],
         notes: vec![],
+        recorded: Default::default(),
     }
 }
 
