@@ -100,7 +100,11 @@ impl SnapshotStore {
                 Ok(snap) => Entry {
                     path: path.clone(),
                     modified,
-                    id: if files_of.get(&snap.user_id).is_some_and(|n| *n > 1) {
+                    // An id that could read as a label (`a@b.json`) is one even when the
+                    // user is in one file: never the label of another file's user.
+                    id: if files_of.get(&snap.user_id).is_some_and(|n| *n > 1)
+                        || label_like(&snap.user_id)
+                    {
                         in_file(&snap.user_id, &name)
                     } else {
                         snap.user_id.clone()
@@ -254,11 +258,16 @@ impl Store for SnapshotStore {
 /// A user found in several files, listed as `USER@FILE`; a user id that itself holds `@` (or
 /// starts with a quote) is quoted, so `a@b` in `c.json` never reads as `a` in `b@c.json`.
 pub(crate) fn in_file(user: &str, file: &str) -> String {
-    if user.contains('@') || user.starts_with('"') {
+    if label_like(user) {
         format!("{user:?}@{file}")
     } else {
         format!("{user}@{file}")
     }
+}
+
+/// Whether a user id could be read as a `USER@FILE` label (it holds `@`) or as a quoted one.
+fn label_like(user: &str) -> bool {
+    user.contains('@') || user.starts_with('"')
 }
 
 /// The listing's ids made unique: an id that is already another entry's (a user named like a
@@ -384,6 +393,8 @@ mod tests {
             write("z.json", "a", 3),
             write("y.json", "a@b", 4),
             write("x.json", "broken.json", 5),
+            // Alone in its file, named like `a`'s label in z.json.
+            write("w.json", "a@z.json", 6),
         ];
         let broken = dir.path().join("broken.json");
         std::fs::write(&broken, "{").expect("writes");
@@ -400,12 +411,13 @@ mod tests {
                 "a@z.json",
                 "\"a@b\"@y.json",
                 "broken.json",
+                "\"a@z.json\"@w.json",
                 "broken.json#2"
             ]
         );
         // Each id opens its own file: the turns each was written with tell them apart.
         let opts = LoadOptions::default();
-        for (id, turns) in ids.iter().zip([1, 2, 3, 4, 5]) {
+        for (id, turns) in ids.iter().zip([1, 2, 3, 4, 5, 6]) {
             let user = store.load_user(id, &opts).await.expect("loads");
             assert_eq!(user.session.len(), turns, "{id}");
         }
