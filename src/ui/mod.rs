@@ -73,12 +73,15 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
         Overlay::Item { scroll } => item::render(frame, s, t, *scroll),
         Overlay::Diff { scroll } => diff::render(frame, s, t, *scroll),
         Overlay::Explain { scroll } => diff::render_explain(frame, s, t, *scroll),
-        Overlay::ConfirmQuit => confirm_quit(frame, area, s, t),
         Overlay::Optimize => optimize::render(frame, s, t),
-        Overlay::None => {}
+        Overlay::ConfirmQuit | Overlay::None => {}
     }
     let room = status::render(frame, areas.status, s, t);
     long_message(frame, areas, s, t, room);
+    // The quit dialog takes the keys while it is open: drawn last, over any message box.
+    if s.ui.overlay == Overlay::ConfirmQuit {
+        confirm_quit(frame, area, s, t);
+    }
 }
 
 /// A message too long for the status bar, or of several lines: wrapped in a box above it, whole.

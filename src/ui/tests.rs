@@ -155,6 +155,28 @@ async fn overlays_and_input() {
     snap("palette", &mut s);
 }
 
+/// The quit dialog takes the keys while it is open, so it is always seen: a long error that
+/// arrives meanwhile (a store's channel failing again and again) is drawn under it.
+#[tokio::test]
+async fn the_quit_dialog_is_drawn_over_a_long_error() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    crate::app::update::tests::run_command(&mut s, &store, "set budget.total=2000").await;
+    settle(&mut s, &store, Action::Quit).await;
+    assert_eq!(s.ui.overlay, crate::app::state::Overlay::ConfirmQuit);
+    s.status.message = Some(crate::app::state::Message {
+        text: "progress channel: the subscription ended; subscribing again\n".repeat(30),
+        error: true,
+        until: u64::MAX,
+    });
+    for (w, h) in [(120, 40), (80, 24)] {
+        let screen = rows(&s, w, h).join("\n");
+        for shown in ["Quit?", "discard and quit", "cancel", "subscribing again"] {
+            assert!(screen.contains(shown), "{shown} at {w}x{h}:\n{screen}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn loading_error_counting_and_small_states() {
     let engine = crate::engine::Engine::default();
