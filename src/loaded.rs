@@ -272,13 +272,24 @@ impl Loaded {
     pub fn cached_summary(&self) -> Option<Result<String, String>> {
         let v = self.data.cached_context.as_ref()?;
         Some(match CachedContext::from_json(v) {
-            Ok(c) => Ok(format!(
-                "{} items, {} tokens, policy {}, written {}",
-                c.items.len(),
-                crate::text::thousands(c.total_tokens as f64, 0),
-                c.policy,
-                c.created_at
-            )),
+            Ok(c) => {
+                // The policy name is the writer's text: under --redact shown only when it is
+                // one of ctxlens's presets.
+                let preset = crate::engine::policy::PRESETS
+                    .iter()
+                    .any(|(name, _)| *name == c.policy);
+                let policy = if self.redacted() && !preset {
+                    mask(&c.policy)
+                } else {
+                    c.policy
+                };
+                Ok(format!(
+                    "{} items, {} tokens, policy {policy}, written {}",
+                    c.items.len(),
+                    crate::text::thousands(c.total_tokens as f64, 0),
+                    c.created_at
+                ))
+            }
             Err(e) if self.redacted() => Err(mask_quoted(&e)),
             Err(e) => Err(e),
         })
@@ -543,6 +554,30 @@ mod tests {
             labels,
             ["transition → ••••••••", "completed •••••••, completed M1"]
         );
+    }
+
+    /// A cached context's policy name is its writer's text: under --redact shown only when it
+    /// is a preset's.
+    #[test]
+    fn a_cached_contexts_policy_name_is_masked_unless_a_presets() {
+        for (policy, shown) in [
+            ("zqv secret plan", "policy ••• •••••• ••••,"),
+            ("prolaunch", "policy prolaunch,"),
+        ] {
+            let text = serde_json::json!({"user_id": "u1", "current_milestone": "M3",
+                "now": "2025-01-15T12:00:00Z",
+                "cached_context": {"user_id": "u1", "milestone": "M3", "policy": policy,
+                    "created_at": "2025-01-15T11:50:00Z", "total_tokens": 50,
+                    "items": [{"id": "s1#0", "layer": "session", "tokens": 5}], "prompt": "p"}});
+            let snap = Snapshot::from_json(&text.to_string()).expect("parses");
+            let data = UserData::of_snapshot(&snap);
+            let plain = Loaded::new(data.clone(), snap.clone(), None).cached_summary();
+            let plain = plain.expect("a cache").expect("readable");
+            assert!(plain.contains(&format!("policy {policy},")), "{plain}");
+            let masked = Loaded::new(data, snap, Some(&MilestoneMap::default())).cached_summary();
+            let masked = masked.expect("a cache").expect("readable");
+            assert!(masked.contains(shown), "{masked}");
+        }
     }
 
     use crate::store::{KnowledgeParams, LoadOptions, MemoryStore, load_snapshot};

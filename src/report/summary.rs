@@ -344,14 +344,19 @@ impl Summary {
             .into_iter()
             .map(|r| (hidden(&r.milestone), r))
             .collect();
+        // Rows of equal figures, by a hash of their names: nothing their order tells spells.
+        let name = |r: &MilestoneRow| blind(r.milestone.as_deref().unwrap_or_default());
         rows.sort_by(|(ha, a), (hb, b)| {
             ha.cmp(hb).then_with(|| {
                 if *ha {
-                    b.users.cmp(&a.users).then(
-                        b.candidate
-                            .avg_context_tokens
-                            .total_cmp(&a.candidate.avg_context_tokens),
-                    )
+                    b.users
+                        .cmp(&a.users)
+                        .then(
+                            b.candidate
+                                .avg_context_tokens
+                                .total_cmp(&a.candidate.avg_context_tokens),
+                        )
+                        .then_with(|| name(a).cmp(&name(b)))
                 } else {
                     std::cmp::Ordering::Equal
                 }
@@ -362,8 +367,27 @@ impl Summary {
             row.milestone = row.milestone.as_deref().map(|m| mask_milestone(m, map));
         }
         let masked = |m: &mut Option<String>| *m = m.as_deref().map(|id| mask_milestone(id, map));
-        for group in self.knowledge.iter_mut().flat_map(|k| &mut k.milestones) {
-            masked(&mut group.milestone);
+        if let Some(k) = &mut self.knowledge {
+            // Groups of milestones the map does not know go last, by their figures.
+            k.milestones.sort_by(|a, b| {
+                let (ha, hb) = (hidden(&a.milestone), hidden(&b.milestone));
+                let key = |g: &crate::report::knowledge::KnowledgeGroup| {
+                    (
+                        std::cmp::Reverse((g.counts.seen, g.counts.rows)),
+                        blind(g.milestone.as_deref().unwrap_or_default()),
+                    )
+                };
+                ha.cmp(&hb).then_with(|| {
+                    if ha {
+                        key(a).cmp(&key(b))
+                    } else {
+                        std::cmp::Ordering::Equal
+                    }
+                })
+            });
+            for group in &mut k.milestones {
+                masked(&mut group.milestone);
+            }
         }
         for a in self.changes.iter_mut().flat_map(|c| &mut c.most_affected) {
             masked(&mut a.milestone);
@@ -371,6 +395,9 @@ impl Summary {
         for d in &mut self.duplicated_users {
             masked(&mut d.milestone);
         }
+        // Most users first, not in the order of the names hidden.
+        self.outside_map
+            .sort_by_key(|(m, users)| (std::cmp::Reverse(*users), blind(m)));
         for (m, _) in &mut self.outside_map {
             *m = mask_milestone(m, map);
         }
@@ -386,6 +413,14 @@ impl Summary {
             stopped.cause = mask_quoted(&stopped.cause);
         }
     }
+}
+
+/// Where a hidden name sorts among others of equal figures: by a hash of it (FNV-1a), so the
+/// order tells nothing of how the names compare.
+fn blind(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// A per-milestone row's CSV key: the milestone as stored (an empty one empty), and

@@ -417,3 +417,43 @@ fn hidden_milestones_go_last_by_their_figures_not_their_names() {
         ]
     );
 }
+
+/// Hidden milestones of equal figures are not in the order of their names, in the table nor in
+/// the headline's list of milestones the map does not have: named so that name order is length
+/// order, their masks (which keep the length) would show it.
+#[test]
+fn hidden_milestones_of_equal_figures_are_not_in_name_order() {
+    let p = Policy::preset("prolaunch").expect("preset");
+    let engine = Engine::default();
+    let mut t = Tally::new(DEFAULT_TOP, false);
+    let names = ["A", "BB", "CCC", "DDDD", "EEEEE", "FFFFFF", "GGGGGGG"];
+    for (i, milestone) in names.iter().enumerate() {
+        let snap = bare_snapshot(&format!("u{i}"), Some(milestone));
+        let a = engine.assemble(&snap, &p);
+        t.add(UserOutcome::of(&snap, (&p, &a), None));
+    }
+    let run = RunInfo {
+        map_ids: engine.milestones.ids().map(str::to_string).collect(),
+        ..RunInfo::default()
+    };
+    let mut s = t.summary(&p, None, run);
+    let plain: Vec<String> = s.outside_map.iter().map(|(m, _)| m.clone()).collect();
+    assert_eq!(plain, names, "unmasked: by name");
+    s.mask(&engine.milestones);
+    let lengths =
+        |ms: Vec<String>| -> Vec<usize> { ms.iter().map(|m| m.chars().count()).collect() };
+    let in_name_order: Vec<usize> = (1..=names.len()).collect();
+    let table = lengths(
+        s.milestones
+            .iter()
+            .flat_map(|m| m.milestone.clone())
+            .collect(),
+    );
+    let headline = lengths(s.outside_map.iter().map(|(m, _)| m.clone()).collect());
+    for shown in [table, headline] {
+        let mut sorted = shown.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, in_name_order, "every milestone listed once");
+        assert_ne!(shown, in_name_order, "in the order of the hidden names");
+    }
+}
