@@ -528,3 +528,68 @@ fn unscorable_embeddings_are_reported_on_every_search_path() {
         text.stdout
     );
 }
+
+/// A table whose embedding column allows NULL (SPEC §1 has it NOT NULL): a row without one is
+/// returned by no search, so every search names it as a malformed row, with or without
+/// `ctxlens migrate`'s index of unscorable rows, and the catalogue marks it never retrievable.
+#[test]
+fn a_null_embedding_is_a_malformed_row_on_every_search_path() {
+    let name = "null_embedding";
+    let url = Postgres::shared().create_database(name);
+    for cmd in ["migrate", "seed"] {
+        let out = ctxlens_with(&[cmd], &[("DATABASE_URL", url.clone())]);
+        assert_eq!(out.code, 0, "{cmd}: {}", out.stderr);
+    }
+    sql(
+        name,
+        "ALTER TABLE knowledge ALTER COLUMN embedding DROP NOT NULL;
+         INSERT INTO knowledge (id, milestone, title, content, embedding)
+         VALUES (907, 'M4', 'no embedding', 'c', NULL)",
+    );
+    runtime().block_on(async {
+        let timeout = Duration::from_secs(10);
+        let indexed = PgStore::connect(&url, timeout).await.expect("connects");
+        sql(name, "DROP INDEX knowledge_embedding_unscorable");
+        let unindexed = PgStore::connect(&url, timeout).await.expect("connects");
+        for filter in [Some("M4"), None] {
+            let q = KnowledgeQuery {
+                embedding: embed("How should I price my product?", 384),
+                milestone_filter: filter.map(str::to_string),
+                min_similarity: -1.0,
+                limit: 15,
+                created_by: None,
+            };
+            for (store, how) in [(&indexed, "index"), (&unindexed, "no index")] {
+                let found = [
+                    store.search(&q).await.expect("search"),
+                    store.search_exact(&q).await.expect("exact"),
+                    store
+                        .search_many(std::slice::from_ref(&q))
+                        .await
+                        .remove(0)
+                        .expect("batched"),
+                ];
+                for f in found {
+                    let null: Vec<(&str, &str)> = f
+                        .malformed
+                        .iter()
+                        .filter(|m| m.id.as_deref() == Some("kn:907"))
+                        .map(|m| (m.source.as_str(), m.reason.as_str()))
+                        .collect();
+                    assert_eq!(
+                        null,
+                        [("knowledge id=907", "embedding is NULL")],
+                        "{filter:?}, {how}: {:?}",
+                        f.malformed
+                    );
+                    assert!(f.hits.iter().all(|h| h.id != "kn:907"), "{how}: ranked");
+                }
+            }
+        }
+        let rows = indexed
+            .knowledge_catalogue(None, 100_000)
+            .await
+            .expect("catalogue");
+        assert!(rows.iter().any(|r| r.id == 907 && r.unscorable), "{rows:?}");
+    });
+}

@@ -139,6 +139,8 @@ fn group_rows(g: &KnowledgeGroup) -> Vec<(String, Vec<Cell>)> {
     let never = g.never_retrieved_rows.iter().map(|r| {
         let state = if r.unscorable {
             "never retrieved: its embedding cannot be scored"
+        } else if r.unreadable {
+            "never retrieved: returned unreadable (see Unreadable data)"
         } else {
             "never retrieved"
         };
@@ -180,11 +182,20 @@ mod tests {
             title: format!("title {id}"),
             users_retrieved: 0,
             unscorable,
+            unreadable: false,
+        };
+        let returned_unreadable = KnowledgeRowRef {
+            unreadable: true,
+            ..row("kn:902", false)
         };
         let g = KnowledgeGroup {
             milestone: Some("M4".into()),
             counts: Default::default(),
-            never_retrieved_rows: vec![row("kn:1", false), row("kn:901", true)],
+            never_retrieved_rows: vec![
+                row("kn:1", false),
+                row("kn:901", true),
+                returned_unreadable,
+            ],
             retrieved_never_kept_rows: Vec::new(),
         };
         let states: Vec<String> = group_rows(&g)
@@ -195,7 +206,8 @@ mod tests {
             states,
             [
                 "never retrieved",
-                "never retrieved: its embedding cannot be scored"
+                "never retrieved: its embedding cannot be scored",
+                "never retrieved: returned unreadable (see Unreadable data)"
             ]
         );
         let json = serde_json::to_value(&g.never_retrieved_rows).expect("JSON");

@@ -61,6 +61,9 @@ impl RowUse {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct KnowledgeUse {
     pub rows: HashMap<String, RowUse>,
+    /// Rows some user's search returned that could not be read (a NULL title, an embedding
+    /// no search can score): malformed items, never retrieved as hits.
+    pub unreadable: std::collections::HashSet<String>,
     /// Users added so far (the stamps of [`RowUse`]; merged rows carry stamp 0).
     users: u64,
 }
@@ -87,10 +90,18 @@ impl KnowledgeUse {
             row.count(stamp, ret, kept);
             self.rows.insert(item.id.clone(), row);
         }
+        for m in &a.malformed {
+            if let Some(id) = m.id.as_deref().filter(|id| id.starts_with("kn:"))
+                && !self.unreadable.contains(id)
+            {
+                self.unreadable.insert(id.to_string());
+            }
+        }
     }
 
     /// Adds another worker's rows.
     pub fn merge(&mut self, other: KnowledgeUse) {
+        self.unreadable.extend(other.unreadable);
         for (id, theirs) in other.rows {
             match self.rows.get_mut(&id) {
                 Some(mine) => {
@@ -205,18 +216,19 @@ impl CatalogueScan {
             }
             group.never_retrieved += 1;
             if group.listed.len() < listed {
-                group.listed.push(row_ref(&key, row));
+                group.listed.push(row_ref(&key, row, used));
             }
         }
     }
 }
 
-fn row_ref(id: &str, row: &CatalogueRow) -> KnowledgeRowRef {
+fn row_ref(id: &str, row: &CatalogueRow, used: &KnowledgeUse) -> KnowledgeRowRef {
     KnowledgeRowRef {
         id: id.to_string(),
         title: row.title.clone(),
         users_retrieved: 0,
         unscorable: row.unscorable,
+        unreadable: used.unreadable.contains(id),
     }
 }
 
@@ -272,6 +284,9 @@ pub struct KnowledgeRowRef {
     /// Never retrieved because no search can score its embedding (see [`CatalogueRow`]).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unscorable: bool,
+    /// Returned by some user's search, but unreadable there (a malformed item): never a hit.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unreadable: bool,
 }
 
 /// `kn:12` before `kn:100`: by the number, then the text.
@@ -349,6 +364,7 @@ impl KnowledgeUse {
                     title: u.title.clone(),
                     users_retrieved: u.retrieved,
                     unscorable: false,
+                    unreadable: false,
                 });
             }
         }
@@ -386,6 +402,7 @@ impl KnowledgeCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::snapshot::Malformed;
     use crate::engine::{Engine, Policy};
 
     /// A user at M1 asking about pricing, with four hits: one kept, one too long for the
@@ -472,6 +489,40 @@ mod tests {
         assert_eq!(s.milestones[0].counts.never_retrieved, Some(2));
         assert_eq!(s.milestones[1].counts.rows, Some(0), "M5: no row listed");
         assert_eq!((s.total.rows, s.total.never_retrieved), (Some(4), Some(2)));
+    }
+
+    /// A row some search returned but could not read (a NULL title) is never retrieved, and
+    /// listed as returned unreadable: not a row no search finds.
+    #[test]
+    fn a_row_returned_unreadable_is_listed_so() {
+        let (engine, p) = (
+            Engine::default(),
+            Policy::preset("prolaunch").expect("preset"),
+        );
+        let mut snap = snapshot("a");
+        snap.malformed.push(Malformed {
+            id: Some("kn:9".into()),
+            source: "knowledge id=9".into(),
+            reason: "title is NULL".into(),
+        });
+        let mut used = KnowledgeUse::default();
+        used.add(&snap, &engine.assemble_fleet(&snap, &p, false));
+        let mut halves = KnowledgeUse::default();
+        halves.merge(used.clone());
+        let row = |id: i64| CatalogueRow {
+            id,
+            milestone: Some("M1".into()),
+            title: format!("t{id}"),
+            unscorable: false,
+        };
+        let mut scan = CatalogueScan::default();
+        scan.count(&[row(1), row(8), row(9)], &halves, 10);
+        let listed: Vec<(&str, bool)> = scan.groups[&Some("M1".to_string())]
+            .listed
+            .iter()
+            .map(|r| (r.id.as_str(), r.unreadable))
+            .collect();
+        assert_eq!(listed, [("kn:8", false), ("kn:9", true)]);
     }
 
     #[test]

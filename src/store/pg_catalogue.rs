@@ -17,7 +17,7 @@ impl PgStore {
     ) -> Result<Vec<CatalogueRow>, StoreError> {
         let sql = format!(
             "SELECT id, milestone, left(title, $3) AS title, length(title) > $3 AS cut, \
-             {UNSCORABLE_SQL} AS unscorable FROM {} WHERE id > $1 ORDER BY id LIMIT $2",
+             ({UNSCORABLE_SQL} OR embedding IS NULL) AS unscorable FROM {} WHERE id > $1 ORDER BY id LIMIT $2",
             self.sql.knowledge
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))

@@ -46,7 +46,7 @@ impl PgStore {
     /// Whether unscorable rows are found by a scan of their own: a typed column without
     /// `ctxlens migrate`'s index of them (the untyped search reads every row anyway).
     fn scans_for_unscorable(&self) -> bool {
-        self.dim.is_some() && !self.unscorable_index
+        self.dim.is_some() && (!self.unscorable_index || self.embedding_nullable)
     }
 
     /// The knowledge search, in one statement: milestone filter, threshold window, limit, by cosine
@@ -327,18 +327,28 @@ impl PgStore {
                 by.is_none_or(|by| created.is_some_and(|c| c.is_finite() && c <= by))
             })
             .take(q.limit)
-            .filter_map(|(id, _, n, _)| unscorable(*n).map(|r| bad_row("knowledge", "kn", *id, r)))
+            .filter_map(|(id, _, n, _)| {
+                let why = n.map_or_else(|| Some("embedding is NULL".into()), unscorable);
+                why.map(|r| bad_row("knowledge", "kn", *id, r))
+            })
             .collect())
     }
 
-    /// One scan of the table for rows pgvector cannot score.
+    /// One scan of the table for rows pgvector cannot score, and those of a NULL embedding
+    /// (where the column allows one) that no search returns; those the search's own statement
+    /// returns (through `ctxlens migrate`'s index) are left to it.
     async fn scan_unscorable(
         &self,
-    ) -> Result<Vec<(i64, Option<String>, f64, Option<f64>)>, StoreError> {
+    ) -> Result<Vec<(i64, Option<String>, Option<f64>, Option<f64>)>, StoreError> {
+        let which = match (self.unscorable_index, self.embedding_nullable) {
+            (false, false) => UNSCORABLE_SQL.to_string(),
+            (false, true) => format!("({UNSCORABLE_SQL} OR embedding IS NULL)"),
+            (true, _) => "embedding IS NULL".to_string(),
+        };
         // Creation as epoch seconds: a float holds `infinity`, which a timestamp decode cannot.
         let sql = format!(
             "SELECT id, milestone, vector_norm(embedding) AS norm, \
-             extract(epoch FROM created_at)::float8 AS created FROM {} WHERE {UNSCORABLE_SQL} \
+             extract(epoch FROM created_at)::float8 AS created FROM {} WHERE {which} \
              AND id IS NOT NULL ORDER BY id LIMIT {UNSCORABLE_HELD}",
             self.sql.knowledge
         );
@@ -350,7 +360,7 @@ impl PgStore {
             .iter()
             .filter_map(|r| {
                 let id = column::<i64>(r, "id").ok()?;
-                let norm = column::<f64>(r, "norm").ok()?;
+                let norm = column::<Option<f64>>(r, "norm").ok()?;
                 let created = column(r, "created").ok().flatten();
                 Some((id, column(r, "milestone").ok().flatten(), norm, created))
             })

@@ -32,8 +32,10 @@ pub struct PgUser {
 /// Ids looked up in one `= ANY` statement, at most.
 const LOOKUP_CHUNK: usize = 10_000;
 
-/// Unscorable rows found by a scan: (id, milestone, norm, created_at as epoch seconds), by id.
-pub(super) type UnscorableRows = std::sync::Arc<Vec<(i64, Option<String>, f64, Option<f64>)>>;
+/// Unscorable rows found by a scan: (id, milestone, norm (`None`: a NULL embedding),
+/// created_at as epoch seconds), by id.
+pub(super) type UnscorableRows =
+    std::sync::Arc<Vec<(i64, Option<String>, Option<f64>, Option<f64>)>>;
 
 /// The scan's cache: when it ran and what it found.
 pub(super) type UnscorableCache = tokio::sync::Mutex<Option<(std::time::Instant, UnscorableRows)>>;
@@ -52,6 +54,9 @@ pub struct PgStore {
     /// Whether `ctxlens migrate`'s index of unscorable embeddings was there at connect time: the
     /// search then finds them through it; without it a scan finds them, at most once a minute.
     pub(super) unscorable_index: bool,
+    /// Whether the embedding column may hold NULL (SPEC §1 has it NOT NULL; a table made
+    /// otherwise): no search returns such a row, so the scan of unscorable rows names them.
+    pub(super) embedding_nullable: bool,
     /// The statements, with the configured table names in.
     pub(super) sql: Statements,
     /// The configured tables, quoted (`seed` and `migrate` write them).
@@ -342,13 +347,14 @@ impl PgStore {
         let dim = column
             .and_then(|(d, ..)| usize::try_from(d).ok())
             .filter(|d| *d > 0);
-        let unscorable_index = column.is_some_and(|(_, _, u)| u);
+        let unscorable_index = column.is_some_and(|(_, _, u, _)| u);
         Ok(PgStore {
             pool,
             label: label.clone(),
             dim,
-            general_index: column.is_some_and(|(_, g, _)| g),
+            general_index: column.is_some_and(|(_, g, ..)| g),
             unscorable_index,
+            embedding_nullable: column.is_some_and(|(.., not_null)| !not_null),
             sql: Statements::new(&quoted, unscorable_index),
             tables: quoted,
             unscorable: Default::default(),
@@ -596,19 +602,21 @@ async fn connect_once(opts: &PgConnectOptions, wait: Duration) -> Option<Result<
 }
 
 /// The knowledge table's embedding column: its dimension (atttypmod of a vector(n) column is
-/// n; -1 without one) and whether the general and unscorable partial indexes are on it.
+/// n; -1 without one), whether the general and unscorable partial indexes are on it, and
+/// whether it is NOT NULL.
 async fn embedding_column(
     pool: &PgPool,
     quoted: &Quoted,
     knowledge: &str,
     fail: &(dyn Fn(&str, sqlx::Error) -> StoreError + Sync),
-) -> Result<Option<(i32, bool, bool)>, StoreError> {
+) -> Result<Option<(i32, bool, bool, bool)>, StoreError> {
     // The partial indexes `ctxlens migrate` makes are on SPEC §1's table; another table is
     // searched the same way only where an index of those names is on it.
     sqlx::query_as(
         "SELECT atttypmod,
                 EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass($2) AND indrelid = attrelid),
-                EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass($3) AND indrelid = attrelid)
+                EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass($3) AND indrelid = attrelid),
+                attnotnull
            FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'embedding'",
     )
     .bind(&quoted.knowledge)
