@@ -51,15 +51,35 @@ fn row_id(arg: &str) -> Result<Option<i64>, RowError> {
         .get(..3)
         .filter(|p| p.eq_ignore_ascii_case("kn:"))
         .and_then(|_| arg.get(3..));
-    match number {
-        Some(n) => n.trim().parse::<i64>().map(Some).map_err(|_| {
+    // A number past a row id's range (ids are Postgres bigint) names no row, said so.
+    let too_large = |e: &std::num::ParseIntError| {
+        matches!(
+            e.kind(),
+            std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow
+        )
+        .then(|| {
             RowError::Usage(format!(
-                "{} is no knowledge row id: kn: takes a number (kn:12); text without kn: \
-                 searches the titles",
-                crate::text::quoted(arg)
+                "{} is no knowledge row id: ids are from {} to {}",
+                crate::text::quoted(arg),
+                i64::MIN,
+                i64::MAX
             ))
+        })
+    };
+    match number {
+        Some(n) => n.trim().parse::<i64>().map(Some).map_err(|e| {
+            too_large(&e).unwrap_or_else(|| {
+                RowError::Usage(format!(
+                    "{} is no knowledge row id: kn: takes a number (kn:12); text without kn: \
+                     searches the titles",
+                    crate::text::quoted(arg)
+                ))
+            })
         }),
-        None => Ok(arg.parse::<i64>().ok()),
+        None => match arg.parse::<i64>() {
+            Ok(id) => Ok(Some(id)),
+            Err(e) => too_large(&e).map_or(Ok(None), Err),
+        },
     }
 }
 
@@ -253,5 +273,23 @@ mod tests {
         assert_eq!(row_id("pricing").ok().flatten(), None);
         assert!(row_id("kn:pricing").is_err());
         assert!(row_id("kné").is_ok_and(|id| id.is_none()));
+        // A number past a bigint's range is no row, said as such (not "not a number").
+        for arg in [
+            "kn:99999999999999999999",
+            "99999999999999999999",
+            "kn:-9223372036854775809",
+        ] {
+            let Err(super::RowError::Usage(why)) = row_id(arg) else {
+                panic!("{arg}: read as a row");
+            };
+            assert!(
+                why.ends_with("is no knowledge row id: ids are from -9223372036854775808 to 9223372036854775807"),
+                "{why}"
+            );
+        }
+        assert_eq!(
+            row_id("kn:9223372036854775807").ok().flatten(),
+            Some(i64::MAX)
+        );
     }
 }

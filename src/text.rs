@@ -373,6 +373,16 @@ pub fn quoted(text: &str) -> String {
     out
 }
 
+/// An id inside a message: [`shown_id`], or for an id too long to read in one (a 10 MB line of a
+/// `--users` file), its start [`quoted`] with its length.
+pub fn id_in_message(id: &str) -> Cow<'_, str> {
+    if id.chars().nth(80).is_some() {
+        Cow::Owned(quoted(id))
+    } else {
+        shown_id(id)
+    }
+}
+
 /// A user id as a one-line field: inert, and shown so that two different ids never read alike.
 ///
 /// - The empty id (legal in the stores) is `""`, so its row does not read as a row without a

@@ -233,6 +233,17 @@ fn bad_input_is_a_usage_error_naming_it() {
         "ctxlens: policy nope: no preset of that name, and no such file (presets: prolaunch, \
          layered-adr)",
     );
+    // B's override is named as given, apart from A's --set.
+    for against in [&[][..], &["--against", "layered-adr"]] {
+        let mut args = vec!["diff", "u005", "--set", "strategy=skip"];
+        args.extend(against);
+        args.extend(["--against-set", "session.max_items=x"]);
+        expect_error(
+            &args,
+            2,
+            "ctxlens: policy error: --against-set session.max_items=x: expected an integer, got x",
+        );
+    }
     let bad = common::write_temp("bad-diff.json", "{\n  \"user_id\": \"u1\",\n  oops\n}");
     let path = bad.to_str().expect("utf-8 path");
     expect_error(

@@ -83,10 +83,18 @@ pub async fn diff_cmd(ctx: &Ctx, out: &mut impl Write, args: &DiffArgs) -> Resul
         now: if at.is_some() { None } else { args.now },
         at: at.copied(),
     };
-    let policy_b = match &args.against {
-        Some(p) => crate::config::load_policy(p, &args.against_sets)?,
-        None => ctx.policy.clone().with_overrides(&args.against_sets)?,
+    // An override of B's policy is named as given: `--against-set`, not `--set`.
+    let against = |e: crate::engine::PolicyError| match e {
+        crate::engine::PolicyError::Override { arg, message } => {
+            CliError::Usage(format!("policy error: --against-set {arg}: {message}"))
+        }
+        e => e.into(),
     };
+    let policy_b = match &args.against {
+        Some(p) => crate::config::load_policy(p, &args.against_sets),
+        None => ctx.policy.clone().with_overrides(&args.against_sets),
+    }
+    .map_err(against)?;
     let b_arg = args.b.as_deref().unwrap_or(&args.a);
     // A file a person wrote, compared with a stored user, says whether each of its turns and
     // rows is the stored one: under --redact that would confirm guesses at the hidden text.

@@ -241,7 +241,7 @@ impl FleetChoice<'_> {
                     warn(&format!(
                         "{}: user {} is listed again on line {}: read once",
                         l.origin,
-                        crate::text::shown_id(&l.user_id),
+                        crate::text::id_in_message(&l.user_id),
                         lines.join(", ")
                     ));
                 }

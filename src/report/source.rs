@@ -58,11 +58,13 @@ impl Job {
     /// How messages about this job name it.
     pub fn name(&self) -> String {
         match self {
-            Job::User { id, origin: None } => format!("user {id}"),
+            Job::User { id, origin: None } => {
+                format!("user {}", crate::text::id_in_message(id))
+            }
             Job::User {
                 id,
                 origin: Some(o),
-            } => format!("{o}: user {id}"),
+            } => format!("{o}: user {}", crate::text::id_in_message(id)),
             Job::File(p) => format!("snapshot {}", p.display()),
         }
     }

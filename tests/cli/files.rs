@@ -375,3 +375,33 @@ fn explain_as_of_before_a_hit_says_it_is_left_out_then() {
         then.stderr
     );
 }
+
+/// A `--users` line far too long to be an id (a 1 MB line) is named in messages by its start
+/// and length, in the table and in JSON, never whole; a short id stays as typed.
+#[test]
+fn a_huge_line_of_a_users_file_is_named_by_its_start() {
+    let long = "x".repeat(1_000_000);
+    let list = write_temp("huge-users.txt", &format!("u001\n{long}\nnobody\n{long}\n"));
+    let path = list.to_str().expect("utf-8 path");
+    let text = ctxlens(&["report", "--users", path, "--quiet"]);
+    let json = ctxlens(&["report", "--users", path, "--json"]);
+    for out in [&text, &json] {
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        assert!(
+            out.stdout.len() + out.stderr.len() < 20_000,
+            "{}",
+            out.stdout.len()
+        );
+        assert!(out.stdout.contains(":3: user nobody: "), "{}", out.stdout);
+    }
+    let named = format!(":2: user \"{}\"… (1,000,000 characters): ", "x".repeat(60));
+    assert!(text.stdout.contains(&named), "{}", text.stdout);
+    assert!(
+        text.stderr.contains(&format!(
+            ":2: user \"{}\"… (1,000,000 characters) is listed again on line 4",
+            "x".repeat(60)
+        )),
+        "{}",
+        text.stderr
+    );
+}
