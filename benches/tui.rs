@@ -30,6 +30,7 @@ fn app(screen: Screen) -> State {
         themes: vec!["default".into()],
         ready: [Tokenizer::Cl100kBase, Tokenizer::Chars4].into(),
         warming: Default::default(),
+        policy_asked: None,
     };
     let mut s = State::new(session, "BENCH".into(), false, "default".into(), false);
     let snap = common::user(400, 300, 300);

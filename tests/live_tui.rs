@@ -68,6 +68,7 @@ fn app_over(store: std::sync::Arc<dyn Store>) -> (ctxlens::app::State, std::sync
         themes: vec!["default".into()],
         ready: [ctxlens::engine::Tokenizer::Chars4].into(),
         warming: Default::default(),
+        policy_asked: None,
     };
     let s = State::new(session, store.describe(), false, "default".into(), false);
     (s, store)

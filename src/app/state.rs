@@ -217,6 +217,9 @@ pub struct Session {
     pub ready: BTreeSet<Tokenizer>,
     /// Tokenizers being loaded in the background.
     pub warming: BTreeSet<Tokenizer>,
+    /// The policy as tuned when a `:policy` load was asked for, while it loads: tuned since,
+    /// the loaded one is not put over that tuning.
+    pub policy_asked: Option<Policy>,
 }
 
 /// The status bar: data source, stores, and the last message.

@@ -132,10 +132,19 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
                 Err(e) => failed(e.to_string().into()),
             }
         }
-        Effect::LoadPolicy(spec) => match crate::config::load_policy(&spec, &[]) {
-            Ok(p) => Action::PolicyLoaded(Box::new(p), spec),
-            Err(e) => failed(e.to_string().into()),
-        },
+        // Read off the runtime's threads: a slow file (a FIFO no one writes yet, a network
+        // mount) holds no worker.
+        Effect::LoadPolicy(spec) => {
+            let read = {
+                let spec = spec.clone();
+                tokio::task::spawn_blocking(move || crate::config::load_policy(&spec, &[])).await
+            };
+            match read {
+                Ok(Ok(p)) => Action::PolicyLoaded(Box::new(p), spec),
+                Ok(Err(e)) => failed(e.to_string().into()),
+                Err(e) => failed(e.to_string().into()),
+            }
+        }
         Effect::CheckHealth => Action::Health(ctx.store.health().await),
         Effect::Compare(req) => compare(&ctx, *req).await,
         Effect::ExplainRow { user, policy, arg } => explain_row(&ctx, &user, &policy, &arg).await,

@@ -76,6 +76,7 @@ pub async fn run_tui(
         themes: themes.keys().cloned().collect(),
         ready: [crate::engine::Tokenizer::Chars4].into(),
         warming: Default::default(),
+        policy_asked: None,
     };
     let mut state = start_state(store.as_ref(), session, demo, &opts);
 

@@ -104,7 +104,12 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
         }
         // A file is named as `:user` names an id: quoted when it holds spaces or quotes.
         ("policy" | "policy!", file) if !file.is_empty() => match crate::text::typed_file(file) {
-            Ok(file) => vec![Effect::LoadPolicy(crate::config::expand_home(&file))],
+            Ok(file) => {
+                // Said while it loads (a slow disk, a FIFO no one writes yet).
+                super::start_loading(s, crate::app::task::Task::Policy);
+                s.session.policy_asked = Some(s.session.policy.clone());
+                vec![Effect::LoadPolicy(crate::config::expand_home(&file))]
+            }
             Err(why) => {
                 error(s, &format!(":{cmd} {why}"));
                 vec![]

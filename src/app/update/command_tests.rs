@@ -361,6 +361,46 @@ async fn policy_keeps_unsaved_tuning_unless_told_to_drop_it() {
     assert_eq!(effects, [Effect::LoadPolicy("layered-adr".into())]);
 }
 
+/// A policy load says it is loading while it does (a slow file), and tuning made meanwhile is
+/// not dropped by it arriving: the load is refused, said so; untuned, it applies.
+#[tokio::test]
+async fn tuning_made_while_a_policy_loads_is_not_dropped_by_it() {
+    let (mut s, ctx) = demo_app().await;
+    let layered = || Box::new(crate::engine::Policy::preset("layered-adr").expect("preset"));
+    let effects = command(&mut s, &ctx, "policy layered-adr").await;
+    assert_eq!(effects, [Effect::LoadPolicy("layered-adr".into())]);
+    assert!(
+        s.status.loading.contains(&crate::app::task::Task::Policy),
+        "loading is shown"
+    );
+    command(&mut s, &ctx, "set budget.total=3000").await;
+    let tuned = s.session.policy.clone();
+    update(
+        &mut s,
+        Action::PolicyLoaded(layered(), "layered-adr".into()),
+    );
+    assert_eq!(s.session.policy, tuned, "the tuning made meanwhile stays");
+    assert!(
+        !s.status.loading.contains(&crate::app::task::Task::Policy),
+        "no longer loading"
+    );
+    let (text, error) = message(&s);
+    assert!(
+        error
+            && text.contains("tuned while it loaded")
+            && text.contains(":policy! \"layered-adr\""),
+        "{text}"
+    );
+    // Asked again over the tuning, and nothing tuned meanwhile: it applies.
+    command(&mut s, &ctx, "policy! layered-adr").await;
+    update(
+        &mut s,
+        Action::PolicyLoaded(layered(), "layered-adr".into()),
+    );
+    assert_eq!(s.session.policy.name, "layered-adr");
+    assert!(!s.unsaved());
+}
+
 /// Tuning that reorders the Layers rows keeps the selected item selected (by id, not by
 /// its place in the list).
 #[tokio::test]

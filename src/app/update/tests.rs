@@ -19,6 +19,7 @@ pub(crate) fn session(engine: &Engine) -> Session {
         themes: vec!["default".into(), "high-contrast".into(), "light".into()],
         ready: [Tokenizer::Chars4].into(),
         warming: Default::default(),
+        policy_asked: None,
     }
 }
 

@@ -159,6 +159,24 @@ fn user_loaded(
 
 /// A policy file or preset loaded as the new baseline: every loaded user is replayed under it.
 fn policy_loaded(s: &mut State, policy: Policy, from: &str) -> Vec<Effect> {
+    done_loading(s, Task::Policy);
+    // Tuned while it loaded: that tuning is not dropped without a word.
+    if s.session
+        .policy_asked
+        .take()
+        .is_some_and(|asked| asked != s.session.policy)
+    {
+        let from = crate::text::quoted(from);
+        super::error(
+            s,
+            &format!(
+                "policy {} from {from} not loaded: the policy was tuned while it loaded; \
+                 :w saves that tuning, :policy! {from} loads over it",
+                crate::text::inert_line(&policy.name)
+            ),
+        );
+        return vec![];
+    }
     let refetch = KnowledgeParams::of(&policy) != KnowledgeParams::of(&s.session.policy);
     s.session.baseline = policy.clone();
     s.session.policy = policy;
