@@ -32,12 +32,24 @@ pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
         loaded: shown.clone(),
         ..side(&user, policy, label)
     };
+    // The present of this session: the instant the TUI was opened at (`tui --at T`), or now.
+    let present = s.user.opened_at;
     let (a, b) = match (arg.is_empty(), s.shown_at()) {
-        (true, Some(t)) => (
+        (true, Some(t)) if Some(t) != present => (
             open(tuned, format!("{user} as of {}", fmt_ts(&t))),
-            side(&user, tuned, format!("{user} now")),
+            CompareSide {
+                at: present,
+                ..side(
+                    &user,
+                    tuned,
+                    present.map_or_else(
+                        || format!("{user} now"),
+                        |p| format!("{user} as of {}", fmt_ts(&p)),
+                    ),
+                )
+            },
         ),
-        (true, None) if baseline == tuned => {
+        (true, _) if baseline == tuned => {
             error(
                 s,
                 ":diff compares the baseline with the tuned policy (or a Journey moment with \
@@ -45,7 +57,7 @@ pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
             );
             return vec![];
         }
-        (true, None) => (
+        (true, _) => (
             open(baseline, format!("{user} · baseline {}", baseline.name)),
             open(tuned, format!("{user} · tuned")),
         ),
@@ -386,5 +398,47 @@ mod tests {
         );
         assert!(req.a.loaded.is_some(), "u062 as shown");
         assert_eq!(req.b.now, None, "as of then: at the clock of then");
+    }
+
+    /// Opened as of T (`tui --at T`), a moment is compared with T, the session's present, not
+    /// with the machine's clock; T itself shown, `:diff` is the baseline against the tuning.
+    #[tokio::test]
+    async fn diff_of_a_moment_in_a_session_opened_as_of_t_is_against_t() {
+        use crate::engine::snapshot::fmt_ts;
+        let (mut s, store) = demo_app().await;
+        let t0 = chrono::DateTime::parse_from_rfc3339("2025-01-15T12:00:00Z")
+            .expect("instant")
+            .to_utc();
+        (s.user.at, s.user.opened_at, s.users.stats_at) = (Some(t0), Some(t0), Some(t0));
+        open(&mut s, &store, "u062").await;
+        assert_eq!(s.shown_at(), Some(t0));
+        command(&mut s, &store, "diff").await;
+        assert!(
+            message(&s).starts_with(":diff compares the baseline"),
+            "{}",
+            message(&s)
+        );
+        settle(&mut s, &store, Action::ShowJourney).await;
+        for _ in 0..4 {
+            settle(&mut s, &store, Action::Earlier).await;
+        }
+        let at = s.shown_at().expect("a moment is shown");
+        assert!(at < t0);
+        let asked = super::start(&mut s, "");
+        let [super::Effect::Compare(req)] = asked.as_slice() else {
+            panic!("{asked:?}")
+        };
+        assert_eq!(req.b.at, Some(t0), "B read as of the session's instant");
+        assert_eq!(req.b.label, format!("u062 as of {}", fmt_ts(&t0)));
+        settle(&mut s, &store, Action::Back).await;
+        command(&mut s, &store, "diff").await;
+        let c = s.user.compared.as_ref().expect("compared");
+        assert_eq!(
+            (c.a.clone(), c.b.clone()),
+            (
+                format!("u062 as of {}", fmt_ts(&at)),
+                format!("u062 as of {}", fmt_ts(&t0))
+            )
+        );
     }
 }
