@@ -347,6 +347,17 @@ fn report_ready(s: &mut State, id: u64, mut summary: Box<crate::report::Summary>
         }
         done_loading(s, Task::Report);
         s.report.running = None;
+        // No user could be read this time (a table gone, every key refused): the last figures
+        // stay, said to be the last read, with why.
+        if summary.users == 0 && summary.errors.count > 0 && s.report.summary.is_some() {
+            s.report.running_for = None;
+            s.report.failed = Some(format!(
+                "none of {} read: {}",
+                crate::text::count(summary.errors.count, "user", "users"),
+                summary.errors.first.first().map_or("", String::as_str)
+            ));
+            return vec![];
+        }
         s.report.computed_for = s.report.running_for.take();
         s.report.summary = Some(summary);
         s.report.failed = None;

@@ -479,6 +479,39 @@ async fn the_report_screen_compares_the_tuned_policy_with_the_baseline_and_follo
     );
 }
 
+/// A run in which no user could be read (a table gone) keeps the last figures on screen, said
+/// to be the last read, with why; a run that reads users replaces them.
+#[tokio::test]
+async fn a_report_run_that_reads_no_user_keeps_the_last_figures() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::ShowReport).await;
+    let good = s.report.summary.clone().expect("a report");
+    let mut none = good.clone();
+    none.users = 0;
+    none.errors.count = 71;
+    none.errors.first = vec!["u001: memory_bank: relation \"memory_bank\" does not exist".into()];
+    s.report.running = Some(7);
+    settle(&mut s, &store, Action::ReportReady(7, none)).await;
+    assert_eq!(
+        s.report.summary.as_ref(),
+        Some(&good),
+        "the last figures stay"
+    );
+    let why = s.report.failed.clone().expect("said");
+    assert!(
+        why.starts_with("none of 71 users read: u001: memory_bank"),
+        "{why}"
+    );
+    let screen = crate::ui::tests::rows(&s, 120, 40).join("\n");
+    assert!(
+        screen.contains("figures as last read: computing again failed (R retries): none of 71"),
+        "{screen}"
+    );
+    s.report.running = Some(8);
+    settle(&mut s, &store, Action::ReportReady(8, good.clone())).await;
+    assert!(s.report.failed.is_none());
+}
+
 #[tokio::test]
 async fn the_report_scrolls_within_its_lines() {
     let (mut s, store) = demo_app().await;
