@@ -226,10 +226,18 @@ fn live(s: &mut State, kind: InputKind) -> Vec<Effect> {
     let text = s.ui.input.as_ref().map(|i| i.text().to_string());
     match kind {
         InputKind::Filter => {
-            if let Some(t) = text {
-                s.users.filter = t;
-            }
+            // A query typed selects its first match, from the top (as fzf and k9s do); rows
+            // read on and a cleared filter keep the selection.
+            let typed = text.is_some_and(|t| {
+                t != s.users.filter && {
+                    s.users.filter = t;
+                    true
+                }
+            });
             users::reshow_users(s);
+            if typed && !s.users.filter.is_empty() {
+                s.users.cursor = 0;
+            }
             return users::load_rest(s);
         }
         InputKind::Search => {

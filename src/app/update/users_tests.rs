@@ -104,3 +104,22 @@ async fn the_users_filter_matches_the_inert_form_it_shows() {
         .collect();
     assert_eq!(shown, ["u005"]);
 }
+
+/// A query typed selects its first match and shows the list from the top, whichever row was
+/// selected before (a k9s or fzf habit); clearing the filter keeps the row selected.
+#[tokio::test]
+async fn a_new_filter_selects_its_first_match() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::Bottom).await;
+    let last = s.selected_row().map(|r| r.summary.user_id.clone());
+    settle(&mut s, &store, Action::Filter).await;
+    type_text(&mut s, &store, "!M3").await;
+    assert!(s.users.shown.len() > 20, "{}", s.users.shown.len());
+    assert_eq!(s.users.cursor, 0, "the first match");
+    assert_ne!(s.selected_row().map(|r| r.summary.user_id.clone()), last);
+    settle(&mut s, &store, Action::Down).await;
+    let picked = s.selected_row().map(|r| r.summary.user_id.clone());
+    settle(&mut s, &store, Action::Input(InputKey::Esc)).await;
+    assert_eq!(s.users.filter, "");
+    assert_eq!(s.selected_row().map(|r| r.summary.user_id.clone()), picked);
+}
