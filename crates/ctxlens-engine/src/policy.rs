@@ -513,9 +513,10 @@ impl Policy {
             }
             if let Some(other) = self.layers[..i].iter().find(|o| o.source == l.source) {
                 let msg = format!(
-                    "source {} already feeds layer {}",
+                    "source {} feeds layers {} and {}: one layer a source",
                     l.source.as_str(),
-                    other.name
+                    other.name,
+                    l.name
                 );
                 return bad(&format!("layers.{}.source", l.name), msg);
             }
@@ -630,11 +631,20 @@ fn other_item_id(name: &str) -> Option<&'static str> {
 
 fn syntax_error(text: &str, file: &str, e: &toml::de::Error) -> PolicyError {
     let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+    let mut message = plain_expected(e.message().trim());
+    // The key written twice, named: it is where the span points.
+    if message == "duplicate key"
+        && let Some(key) = e.span().and_then(|s| text.get(s)).map(str::trim)
+        && !key.is_empty()
+        && key.chars().count() <= 80
+    {
+        message = format!("duplicate key {}", key.trim_matches(['[', ']']).trim());
+    }
     PolicyError::Syntax {
         file: file.into(),
         line,
         column,
-        message: plain_expected(e.message().trim()),
+        message,
     }
 }
 
@@ -642,6 +652,14 @@ fn syntax_error(text: &str, file: &str, e: &toml::de::Error) -> PolicyError {
 fn plain_expected(message: &str) -> String {
     let Some((head, expected)) = message.rsplit_once(", expected ") else {
         return message.to_string();
+    };
+    // An integer past TOML's 64 bits, read as i128: a number all the same, out of range.
+    let head = match head
+        .strip_prefix("invalid type: integer `")
+        .and_then(|n| n.strip_suffix("` as i128"))
+    {
+        Some(n) => format!("{n} is out of range"),
+        None => head.to_string(),
     };
     let words = match expected {
         "u8" | "u16" | "u32" => "a whole number from 0 to 4294967295",

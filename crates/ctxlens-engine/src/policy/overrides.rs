@@ -82,6 +82,10 @@ fn parse_value(raw: &str) -> toml::Value {
 /// A value of the wrong type in words (`expected an integer, got "abc"`) instead of serde's
 /// (`invalid type: string "abc", expected i64`); other messages as they are.
 fn plain_type_error(message: &str, raw: &str) -> String {
+    // A value of the right type out of the key's range (`cap=-1`): as a file says it.
+    if message.starts_with("invalid value: ") {
+        return super::plain_expected(message);
+    }
     let Some(expected) = message
         .strip_prefix("invalid type: ")
         .and_then(|m| m.split_once(", expected "))

@@ -327,7 +327,37 @@ fn file_errors_name_file_line_and_column() {
     let err = Policy::from_toml(dup_source, "p.toml").expect_err("dup source");
     assert_eq!(
         err.to_string(),
-        "p.toml: layers.b.source: source session already feeds layer a"
+        "p.toml: layers.b.source: source session feeds layers a and b: one layer a source"
+    );
+    // Made by a --set on the other layer: both layers named, the --set given.
+    let err = Policy::preset("prolaunch")
+        .expect("preset")
+        .with_overrides(&["layers.journey.source=knowledge".into()])
+        .expect_err("two layers of one source");
+    assert_eq!(
+        err.to_string(),
+        "--set layers.journey.source=knowledge: layers.knowledge.source: source knowledge feeds \
+         layers journey and knowledge: one layer a source"
+    );
+    // A value of the right type out of the key's range, in the file's words; a key written
+    // twice named; an integer past 64 bits out of range, not of another type.
+    let err = Policy::preset("prolaunch")
+        .expect("preset")
+        .with_overrides(&["layers.journey.cap=-1".into()])
+        .expect_err("cap=-1");
+    assert_eq!(
+        err.to_string(),
+        "--set layers.journey.cap=-1: invalid value: integer `-1`, expected a whole number from 0 to 4294967295"
+    );
+    let twice = dup_source.replace("total = 100\n", "total = 100\ntotal = 200\n");
+    let err = Policy::from_toml(&twice, "p.toml").expect_err("twice");
+    assert_eq!(err.to_string(), "p.toml:4:1: duplicate key total");
+    let huge = dup_source.replace("total = 100", "total = 99999999999999999999");
+    let err = Policy::from_toml(&huge, "p.toml").expect_err("huge");
+    assert!(
+        err.to_string()
+            .starts_with("p.toml:3:9: 99999999999999999999 is out of range, expected"),
+        "{err}"
     );
 
     let syntax = "name = \"p\n";
