@@ -199,17 +199,17 @@ pub fn in_snapshot(loaded: &Loaded, arg: &str) -> Result<KnowledgeEntry, RowErro
         ([], None) if loaded.data().as_of.is_some() => {
             let at = loaded.data().as_of.as_ref().map(|a| a.at);
             Err(RowError::Runtime(format!(
-                "knowledge row {named} is not among the snapshot's {} hits as of {} (a hit \
+                "knowledge row {named} is not among the snapshot's {} as of {} (a hit \
                  created after that is left out, and a snapshot file cannot score other rows)",
-                snap.knowledge.len(),
+                crate::text::count(snap.knowledge.len() as u64, "hit", "hits"),
                 at.map(|t| crate::engine::snapshot::fmt_ts(&t))
                     .unwrap_or_default()
             )))
         }
         ([], None) => Err(RowError::Runtime(format!(
-            "knowledge row {named} is not among the snapshot's {} hits (a snapshot file \
+            "knowledge row {named} is not among the snapshot's {} (a snapshot file \
              cannot score other rows)",
-            snap.knowledge.len()
+            crate::text::count(snap.knowledge.len() as u64, "hit", "hits")
         ))),
         (many, _) => Err(several(
             arg,

@@ -266,7 +266,13 @@ fn assembly_gates(
     let recent = policy.recency.covers(snap.now, row.timestamp);
     let age = row.timestamp.map_or("no timestamp".to_string(), |t| {
         let hours = (snap.now - t).num_minutes() as f64 / 60.0;
-        format!("created {} ({} before now)", fmt_ts(&t), human_hours(hours))
+        // A row dated after the clock (a clock ahead, a typo) is said to be so.
+        let when = if hours < 0.0 {
+            format!("{} after now", human_hours(-hours))
+        } else {
+            format!("{} before now", human_hours(hours))
+        };
+        format!("created {} ({when})", fmt_ts(&t))
     });
     let position = item.and_then(|it| {
         a.layer_items(&it.layer)
@@ -294,7 +300,7 @@ fn assembly_gates(
             detail: format!(
                 "{age}; {} the {} h window: × {multiplier:.2}",
                 if recent { "inside" } else { "outside" },
-                policy.recency.window_hours
+                crate::shown_f64(policy.recency.window_hours)
             ),
         },
         Gate {

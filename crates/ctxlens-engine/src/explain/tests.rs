@@ -212,3 +212,17 @@ fn the_recency_gate_says_inside_or_outside_the_window() {
         recency(&old)
     );
 }
+
+/// A row dated after the clock is said to be after it, not a negative time before it; a huge
+/// window reads in exponent form.
+#[test]
+fn a_row_dated_after_the_clock_is_said_to_be() {
+    let mut hit = row(1, Some("M4"), 0.9, 10);
+    hit.timestamp = Some(now() + chrono::Duration::hours(3));
+    let mut p = policy(1000);
+    p.recency.window_hours = 1e308;
+    let e = Engine::default().explain_knowledge(&snapshot(vec![hit.clone()]), &p, &hit);
+    let recency = &e.gates[4].detail;
+    assert!(recency.contains("(3.0 h after now)"), "{recency}");
+    assert!(recency.contains("the 1e308 h window"), "{recency}");
+}
