@@ -20,9 +20,10 @@ pub enum RowError {
     /// The query could not be embedded.
     #[error("{0}")]
     Runtime(String),
-    /// The user has no query to score the row against (no user turn, no `--query`).
-    #[error("{0} has no query to score knowledge against (no user turn): give --query TEXT")]
-    NoQuery(String),
+    /// The user has no query to score the row against (no user turn, no `--query`): the user
+    /// and why (no user turn, or none readable).
+    #[error("{0} has no query to score knowledge against ({1}): give --query TEXT")]
+    NoQuery(String, String),
     /// The row is there but cannot be scored or read (an all-zero or NULL embedding, a NULL
     /// title): the search never returns it, which is the answer.
     #[error("{place}: {}", inert_line(.reason))]
@@ -35,6 +36,19 @@ pub enum RowError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// Why a user has no query: no user turn, or (its session's turns unreadable) none readable.
+fn no_query_why(snap: &crate::engine::Snapshot) -> String {
+    let unreadable = snap.malformed_turns().len() as u64;
+    match (unreadable, snap.session_id.as_deref()) {
+        (0, _) => "no user turn".into(),
+        (n, session) => format!(
+            "no readable user turn: {} of session {} could not be read",
+            crate::text::count(n, "turn", "turns"),
+            crate::text::shown_id(session.unwrap_or_default())
+        ),
+    }
 }
 
 /// A row's id (`kn:12` or `12`), or `None`: text to look for in titles. Empty, or `kn:` with no
@@ -102,7 +116,7 @@ pub async fn find_row(
     };
     let query = loaded
         .query_to_embed()
-        .ok_or_else(|| RowError::NoQuery(snap.user_id.clone()))?;
+        .ok_or_else(|| RowError::NoQuery(snap.user_id.clone(), no_query_why(snap)))?;
     let embedding = embedder
         .embed(query, store.embedding_dim())
         .await
@@ -262,6 +276,22 @@ fn several(arg: &str, rows: impl Iterator<Item = (String, String)>, all: bool) -
 #[cfg(test)]
 mod tests {
     use super::row_id;
+
+    /// No query: said whether the session has no user turn or none that could be read.
+    #[test]
+    fn no_query_says_whether_the_turns_were_unreadable() {
+        let snap = |session: &str| {
+            crate::engine::Snapshot::from_json(&format!(
+                r#"{{"user_id":"u1","session_id":"s9","now":"2025-01-15T12:00:00Z","session":{session}}}"#
+            ))
+            .expect("parses")
+        };
+        assert_eq!(super::no_query_why(&snap("[]")), "no user turn");
+        assert_eq!(
+            super::no_query_why(&snap(r#"[{"user":7},"x"]"#)),
+            "no readable user turn: 2 turns of session s9 could not be read"
+        );
+    }
 
     /// `kn:12`, `KN:12` and `12` name row 12; other text searches titles; `kn:` with no
     /// number is refused.

@@ -45,7 +45,7 @@ pub async fn explain(
         }) => Explanation::unreadable(loaded.snapshot(), &ctx.policy.name, &id, &place, &reason)
             .titled(known),
         Err(RowError::Usage(m)) => return Err(CliError::Usage(m)),
-        Err(e @ RowError::NoQuery(_)) => return Err(CliError::Usage(e.to_string())),
+        Err(e @ RowError::NoQuery(..)) => return Err(CliError::Usage(e.to_string())),
         Err(RowError::Runtime(m)) => return Err(CliError::Runtime(m)),
         Err(RowError::Store(e)) => return Err(e.into()),
     };

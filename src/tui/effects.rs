@@ -285,10 +285,10 @@ async fn explain_row(
         )),
         Err(RowError::Store(e)) => Action::Failed(Task::Explain, e.into()),
         // The palette's way to give one, not the CLI's flag.
-        Err(RowError::NoQuery(user)) => Action::Failed(
+        Err(RowError::NoQuery(user, why)) => Action::Failed(
             Task::Explain,
             TaskError::Other(format!(
-                "{user} has no query to score knowledge against (no user turn): give one with \
+                "{user} has no query to score knowledge against ({why}): give one with \
                  :query TEXT"
             )),
         ),
