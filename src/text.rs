@@ -171,6 +171,32 @@ fn shown_changed(word: &str) -> bool {
     word.chars().any(|c| unsafe_char(c) || id_escaped(c))
 }
 
+/// Bytes that may not be UTF-8 (a key's name, a file's), the invalid ones written `\xHH`: two
+/// names never read alike, as `�` would make them.
+pub fn escaped_bytes(raw: &[u8]) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for chunk in raw.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02X}");
+        }
+    }
+    out
+}
+
+/// A file's name as [`escaped_bytes`] shows it.
+pub fn file_name(name: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        escaped_bytes(name.as_bytes())
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned()
+    }
+}
+
 /// `word` as a bash/zsh ANSI-C string (`$'x\x1b]0;t\x07'`, `$'u019\xc2\xa0'`): every control
 /// or look-alike character escaped byte by byte (`\x` reads the same in every locale; `\u` does
 /// not in C), so it reads back as exactly `word` and holds no control character itself.

@@ -352,7 +352,7 @@ async fn batch(jobs: Vec<Job>, s: Arc<Shared>) -> Part {
                     match job {
                         Job::File(path) => {
                             // Quoted when the id holds `@`, so two users never read alike.
-                            let file = path.file_name().unwrap_or_default().to_string_lossy();
+                            let file = crate::text::file_name(path.file_name().unwrap_or_default());
                             o.user_id = crate::store::snapshots::in_file(&o.user_id, &file);
                         }
                         // The id the store lists the user under (`USER@FILE` for a user in

@@ -28,7 +28,7 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
     // Named by the file's name: the copies' ids, at the end, are what tells them apart.
     let name = path
         .file_name()
-        .map_or_else(|| shown.to_string(), |n| n.to_string_lossy().into_owned());
+        .map_or_else(|| shown.to_string(), crate::text::file_name);
     if let Some(at) = too_deep(json) {
         let (line, col) = crate::engine::policy::line_col(json, at);
         return Err(format!(

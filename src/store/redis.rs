@@ -64,14 +64,7 @@ pub(super) fn unreadable_keys(prefix: &str, user: &str, not_utf8: &[Vec<u8>]) ->
 
 /// A key name that is not UTF-8, its invalid bytes written `\xHH`.
 pub(super) fn escape_name(raw: &[u8]) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for chunk in raw.utf8_chunks() {
-        out.push_str(chunk.valid());
-        for b in chunk.invalid() {
-            out.push_str(&format!("\\x{b:02X}"));
-        }
-    }
-    out
+    crate::text::escaped_bytes(raw)
 }
 
 impl RedisStore {

@@ -76,7 +76,7 @@ impl SnapshotStore {
             .map(|f| {
                 let name = f
                     .file_name()
-                    .map_or_else(|| f.display().to_string(), |n| n.to_string_lossy().into());
+                    .map_or_else(|| f.display().to_string(), crate::text::file_name);
                 let when = modified(f);
                 (f, when, name, super::file::read_snapshot(f))
             })
@@ -367,6 +367,29 @@ mod tests {
         assert!(msg.contains("broken.json") && msg.contains("1:"), "{msg}");
         let none = SnapshotStore::open(&[broken], "x").err().expect("refused");
         assert!(none.contains("broken.json"), "{none}");
+    }
+
+    /// Files whose names are not UTF-8 are named by their bytes (`\xFF`), as Redis keys are:
+    /// two such files never read alike (`�`).
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn file_names_that_are_not_utf8_are_shown_by_their_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read(root.join("fixtures/diff/u005-after.json")).expect("reads");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let files: Vec<std::path::PathBuf> = [b"\xff.json".as_slice(), b"\xfe.json"]
+            .iter()
+            .map(|name| {
+                let path = dir.path().join(std::ffi::OsStr::from_bytes(name));
+                std::fs::write(&path, &text).expect("writes");
+                path
+            })
+            .collect();
+        let store = SnapshotStore::open(&files, "folder").expect("opens");
+        let page = store.users(None, 10).await.expect("listed");
+        let ids: Vec<&str> = page.users.iter().map(|u| u.user_id.as_str()).collect();
+        assert_eq!(ids, ["u005@\\xFF.json", "u005@\\xFE.json"]);
     }
 
     /// Users and files named so that `USER@FILE` would read alike (`a@b` in `c.json`, `a` in
