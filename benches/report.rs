@@ -34,6 +34,7 @@ fn plan(candidate: &Policy, baseline: Option<&Policy>, cache: Option<&Arc<Snapsh
         cache: cache.cloned(),
         duplicates: false,
         knowledge_rows: ctxlens::report::knowledge::DEFAULT_LISTED,
+        redact: false,
     }
 }
 

@@ -602,6 +602,16 @@ fn what_a_snapshot_file_records_in_its_own_words_is_masked_whole() {
     });
     let path = dir.path().join("u1.json");
     std::fs::write(&path, snapshot.to_string()).expect("writes");
+    // A user id and a source holding a quote of their own, which would pair with a quote of
+    // the reason were the line masked after it was joined.
+    let quoting = serde_json::json!({
+        "user_id": "u\"2", "now": "2025-01-15T12:00:00Z",
+        "journey": [{"id": "mb:5", "kind": "milestone_data", "milestone": "M1", "data": {},
+                     "timestamp": "zqvquoted o'clock"}],
+        "malformed": [{"id": "mb:8", "source": "memory_bank \"id=8",
+                       "reason": "zqvsecret diagnosis"}],
+    });
+    std::fs::write(dir.path().join("u2.json"), quoting.to_string()).expect("writes");
     let (file, folder) = (
         path.to_str().expect("utf-8 path"),
         dir.path().to_str().expect("utf-8 path"),
@@ -632,6 +642,21 @@ fn what_a_snapshot_file_records_in_its_own_words_is_masked_whole() {
             "{args:?} --redact: {all}"
         );
     }
+    // The ids stay as they are (masked are the messages, before they were joined to them);
+    // a file whose name holds a quote has its error masked after the name.
+    std::fs::write(
+        dir.path().join("bad\"x.json"),
+        r#"{"user_id":"u9","now":"zqvsecret o'clock"}"#,
+    )
+    .expect("writes");
+    let masked = ctxlens(&["report", "--snapshots", folder, "--quiet", "--redact"]);
+    assert_eq!(masked.code, 1, "{}", masked.stderr);
+    let all = format!("{}{}", masked.stdout, masked.stderr);
+    assert!(!all.contains("zqv"), "{all}");
+    for id in ["u\"2@u2.json: ", "bad\"x.json:1:"] {
+        assert!(masked.stdout.contains(id), "{id}: {}", masked.stdout);
+    }
+    std::fs::remove_file(dir.path().join("bad\"x.json")).expect("removes");
     // The file's note is a finding of `inspect`; the reader's own reason reads under --redact.
     for json in [false, true] {
         let mut args = vec!["inspect", file];

@@ -299,6 +299,7 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
         cache: None,
         duplicates: args.duplicates,
         knowledge_rows: args.knowledge_rows,
+        redact: global.redact,
     };
     let mut bar = Bar::new(!args.quiet && format != ReportFormat::Json);
     // Ctrl-C or SIGTERM: the users read so far are reported, marked PARTIAL.

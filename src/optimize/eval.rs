@@ -109,7 +109,8 @@ impl Fleet {
                     .sum();
                 worst = worst.map(|w| w.max(lost));
             }
-            tally.add(UserOutcome::of(snap, (policy, &a), None));
+            // A trial's tally gives figures; its messages are never shown.
+            tally.add(UserOutcome::of(snap, (policy, &a), None, false));
         }
         (tally, worst)
     }

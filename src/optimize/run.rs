@@ -228,6 +228,8 @@ async fn load(
         cache: Some(req.snapshots.clone()),
         duplicates: false,
         knowledge_rows: 0,
+        // Only the snapshots are kept: the run's summary, its messages, is not shown.
+        redact: false,
     };
     let fleet = Fleet::Store {
         store: req.store.clone(),

@@ -18,6 +18,7 @@ fn plan(candidate: Policy, baseline: Option<Policy>) -> Plan {
         cache: None,
         duplicates: false,
         knowledge_rows: super::knowledge::DEFAULT_LISTED,
+        redact: false,
     }
 }
 

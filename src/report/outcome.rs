@@ -148,10 +148,12 @@ impl PolicyOutcome {
 
 impl UserOutcome {
     /// One user: its candidate assembly and, when comparing, its baseline assembly.
+    /// `redact`: the reason of the first unreadable item is masked here, as `--redact` shows it.
     pub fn of(
         snap: &Snapshot,
         candidate: (&Policy, &Assembly),
         baseline: Option<(&Policy, &Assembly)>,
+        redact: bool,
     ) -> Self {
         UserOutcome {
             user_id: snap.user_id.clone(),
@@ -160,15 +162,21 @@ impl UserOutcome {
                 candidate.1.malformed.len(),
                 candidate.1.malformed.first().map(|m| {
                     let source = crate::text::inert_line(&m.source);
-                    // A snapshot file's own words are quoted: what `--redact` masks.
+                    // Masked here, before it is joined to names that may hold quotes.
+                    let reason = if redact {
+                        crate::engine::redact::malformed_reason(m, snap)
+                    } else {
+                        m.reason.clone()
+                    };
+                    // A snapshot file's own words are quoted, said to be the file's.
                     if snap.recorded_malformed(&m.source, m.id.as_deref()) {
-                        let said = serde_json::Value::from(m.reason.as_str());
+                        let said = serde_json::Value::from(reason.as_str());
                         format!(
                             "{source}: the file says {}",
                             crate::text::inert_line(&said.to_string())
                         )
                     } else {
-                        format!("{source}: {}", crate::text::inert_line(&m.reason))
+                        format!("{source}: {}", crate::text::inert_line(&reason))
                     }
                 }),
             ),

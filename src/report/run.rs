@@ -35,6 +35,9 @@ pub struct Plan {
     pub duplicates: bool,
     /// Knowledge rows the dead-knowledge section lists per milestone and kind.
     pub knowledge_rows: usize,
+    /// `--redact`: a user's error or unreadable data is masked where it is named, before it is
+    /// joined to the user's id and the source's name (which may hold quotes of their own).
+    pub redact: bool,
 }
 
 impl Plan {
@@ -361,7 +364,11 @@ async fn batch(jobs: Vec<Job>, s: Arc<Shared>) -> Part {
                     }
                     tally.add(o)
                 }
-                Err(panic) => tally.error(format!("{}: replay failed: {panic}", job.name())),
+                Err(panic) => tally.error(format!(
+                    "{}: replay failed: {}",
+                    job.name(),
+                    shown_error(&panic, s.plan.redact)
+                )),
             },
             Err(Unread::Failed(msg)) => tally.error(msg),
             Err(Unread::Outage(cause)) => {
@@ -393,7 +400,10 @@ type JobSnapshots = Result<Vec<Arc<Snapshot>>, Unread>;
 async fn load_isolated(jobs: &[Job], s: &Shared) -> Vec<JobSnapshots> {
     let (mut out, panicked) = match catch::future(load(jobs, s)).await {
         Ok(out) => (out, false),
-        Err(panic) => (vec![Err(Unread::Failed(panic)); jobs.len()], true),
+        Err(panic) => {
+            let panic = shown_error(&panic, s.plan.redact);
+            (vec![Err(Unread::Failed(panic)); jobs.len()], true)
+        }
     };
     let lost: Vec<usize> = (0..jobs.len())
         .filter(|&i| matches!(out[i], Err(Unread::Outage(_))))
@@ -422,8 +432,9 @@ async fn load_isolated(jobs: &[Job], s: &Shared) -> Vec<JobSnapshots> {
                 .pop()
                 .unwrap_or_else(|| Err(Unread::Failed(jobs[i].name()))),
             Err(panic) => Err(Unread::Failed(format!(
-                "{}: reading failed: {panic}",
-                jobs[i].name()
+                "{}: reading failed: {}",
+                jobs[i].name(),
+                shown_error(&panic, s.plan.redact)
             ))),
         }
     });
@@ -448,7 +459,7 @@ async fn load(jobs: &[Job], s: &Shared) -> Vec<JobSnapshots> {
                         let snap = Arc::new(snap);
                         s.params.iter().map(|_| snap.clone()).collect()
                     })
-                    .map_err(Unread::Failed),
+                    .map_err(|e| Unread::Failed(file_error(path, &e, s.plan.redact))),
             ),
             Job::User { id, .. } => {
                 match s.plan.cache.as_ref().and_then(|c| c.get(id, &s.params)) {
@@ -479,13 +490,38 @@ async fn load(jobs: &[Job], s: &Shared) -> Vec<JobSnapshots> {
                     Ok(snaps)
                 }
                 Err(e) if e.is_outage() => Err(Unread::Outage(e.to_string())),
-                Err(e) => Err(Unread::Failed(format!("{}: {e}", jobs[*i].name()))),
+                Err(e) => Err(Unread::Failed(format!(
+                    "{}: {}",
+                    jobs[*i].name(),
+                    shown_error(&e.to_string(), s.plan.redact)
+                ))),
             });
         }
     }
     out.into_iter()
         .map(|o| o.unwrap_or_else(|| Err(Unread::Failed("no store to read users from".into()))))
         .collect()
+}
+
+/// An error about a user's data as the run names it: under `--redact` its quoted values masked
+/// here, before it is joined to the user's id (which may hold a quote that would pair with one
+/// of the error's and leave a value outside every quote).
+fn shown_error(error: &str, redact: bool) -> String {
+    if redact {
+        crate::engine::redact::mask_quoted(error)
+    } else {
+        error.to_string()
+    }
+}
+
+/// A snapshot file's error as the run names it: under `--redact` what follows the file's name
+/// masked (the name, typed by whoever named the file, may hold a quote of its own).
+fn file_error(path: &std::path::Path, error: &str, redact: bool) -> String {
+    let head = format!("snapshot {}", path.display());
+    match error.strip_prefix(&head) {
+        Some(rest) if redact => format!("{head}{}", shown_error(rest, true)),
+        _ => shown_error(error, redact),
+    }
 }
 
 /// One user's outcome; the candidate's use of knowledge rows goes to `used`.
@@ -495,11 +531,16 @@ fn outcome(snaps: &[Arc<Snapshot>], s: &Shared, used: &mut KnowledgeUse) -> User
     let dup = s.plan.finds_duplicates();
     let cand = s.engine.assemble_fleet(&snaps[0], &s.plan.candidate, dup);
     let o = match &s.plan.baseline {
-        None => UserOutcome::of(&snaps[0], (&s.plan.candidate, &cand), None),
+        None => UserOutcome::of(&snaps[0], (&s.plan.candidate, &cand), None, s.plan.redact),
         Some(p) => {
             let snap = snaps.get(1).unwrap_or(&snaps[0]);
             let base = s.engine.assemble_fleet(snap, p, dup);
-            UserOutcome::of(&snaps[0], (&s.plan.candidate, &cand), Some((p, &base)))
+            UserOutcome::of(
+                &snaps[0],
+                (&s.plan.candidate, &cand),
+                Some((p, &base)),
+                s.plan.redact,
+            )
         }
     };
     used.add(&snaps[0], &cand);

@@ -332,8 +332,8 @@ impl PartialOrd for Affected {
 
 impl Summary {
     /// The report as `--redact` shows it: a milestone the map does not know is masked (it was
-    /// written by someone, not taken from the map), and so are the values quoted in the
-    /// messages of users that could not be read and in why the run stopped.
+    /// written by someone, not taken from the map), and so are the values quoted in why the run
+    /// stopped (a run with `Plan::redact` masks its users' messages as it names them).
     pub fn mask(&mut self, map: &crate::engine::MilestoneMap) {
         use crate::engine::redact::{mask_milestone, mask_quoted};
         // Rows of milestones the map does not know are masked, and go last, ordered by their
@@ -401,14 +401,8 @@ impl Summary {
         for (m, _) in &mut self.outside_map {
             *m = mask_milestone(m, map);
         }
-        for message in self
-            .errors
-            .first
-            .iter_mut()
-            .chain(&mut self.unreadable.first)
-        {
-            *message = mask_quoted(message);
-        }
+        // The messages of users not read and of data unreadable were masked where the run
+        // named them, before they were joined to ids and names that may hold quotes.
         if let Some(stopped) = &mut self.stopped {
             stopped.cause = mask_quoted(&stopped.cause);
         }

@@ -343,7 +343,7 @@ fn no_journey_and_an_empty_milestone_are_two_rows() {
     for (user, milestone) in [("a", None), ("b", Some("")), ("c", Some("M2"))] {
         let snap = bare_snapshot(user, milestone);
         let a = engine.assemble(&snap, &p);
-        t.add(UserOutcome::of(&snap, (&p, &a), None));
+        t.add(UserOutcome::of(&snap, (&p, &a), None, false));
     }
     let s = t.summary(&p, None, RunInfo::default());
     let rows: Vec<(Option<&str>, u64)> = s
@@ -397,7 +397,7 @@ fn hidden_milestones_go_last_by_their_figures_not_their_names() {
     for (user, milestone) in users {
         let snap = bare_snapshot(user, Some(milestone));
         let a = engine.assemble(&snap, &p);
-        t.add(UserOutcome::of(&snap, (&p, &a), None));
+        t.add(UserOutcome::of(&snap, (&p, &a), None, false));
     }
     let mut s = t.summary(&p, None, RunInfo::default());
     s.mask(&engine.milestones);
@@ -430,7 +430,7 @@ fn hidden_milestones_of_equal_figures_are_not_in_name_order() {
     for (i, milestone) in names.iter().enumerate() {
         let snap = bare_snapshot(&format!("u{i}"), Some(milestone));
         let a = engine.assemble(&snap, &p);
-        t.add(UserOutcome::of(&snap, (&p, &a), None));
+        t.add(UserOutcome::of(&snap, (&p, &a), None, false));
     }
     let run = RunInfo {
         map_ids: engine.milestones.ids().map(str::to_string).collect(),

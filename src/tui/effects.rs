@@ -152,7 +152,8 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
             id,
             candidate,
             baseline,
-        } => fleet_report(&ctx, id, (*candidate, *baseline)).await,
+            redact,
+        } => fleet_report(&ctx, id, (*candidate, *baseline), redact).await,
         Effect::SavePolicy { path, toml } => {
             let target = path.clone();
             match tokio::task::spawn_blocking(move || std::fs::write(&target, toml)).await {
@@ -186,6 +187,7 @@ async fn fleet_report(
     ctx: &EffectContext,
     id: u64,
     (candidate, baseline): (Policy, Policy),
+    redact: bool,
 ) -> Action {
     use crate::report::source::{Fleet, Pick};
     let all = ctx
@@ -209,6 +211,7 @@ async fn fleet_report(
         // The Report screen shows the duplicates sections (its fleet is the demo or a sample).
         duplicates: true,
         knowledge_rows: crate::report::knowledge::DEFAULT_LISTED,
+        redact,
     };
     let fleet = Fleet::Store {
         store: ctx.store.clone(),

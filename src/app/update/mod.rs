@@ -73,6 +73,8 @@ pub enum Effect {
         id: u64,
         candidate: Box<Policy>,
         baseline: Box<Policy>,
+        /// `--redact`: what the run names of the users' data is masked as it is named.
+        redact: bool,
     },
     /// Drop the snapshots kept for reports (a reload reads the stores again).
     ForgetSnapshots,
@@ -224,6 +226,7 @@ fn report_if_stale(s: &mut State) -> Vec<Effect> {
         id: s.report.runs,
         candidate: Box::new(candidate),
         baseline: Box::new(baseline),
+        redact: s.ui.redact,
     }]
 }
 

@@ -291,6 +291,7 @@ impl Runs<'_> {
             // Trials compare policies; duplicate marks change no decision a trial measures.
             duplicates: false,
             knowledge_rows: crate::report::knowledge::DEFAULT_LISTED,
+            redact: self.global.redact,
         }
     }
 
