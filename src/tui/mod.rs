@@ -263,6 +263,12 @@ where
             dirty = true;
         }
         let Some(action) = action else { continue };
+        // After a resize the whole screen is drawn again, not only what changed: a terminal
+        // (or a multiplexer) may drop output sent while it resized, and a frame drawn only as
+        // the difference from one it never showed would leave a dialog unseen.
+        if matches!(action, Action::Resize(..)) {
+            terminal.clear()?;
+        }
         let tick_only = action == Action::Tick;
         for effect in update(state, action) {
             spawn(effect, &mut ctx, &tx);

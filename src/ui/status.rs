@@ -71,8 +71,14 @@ pub fn render_tabs(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     } else {
         who
     };
-    spans.push(Span::styled(format!("{who:>room$}"), t.title()));
+    spans.push(Span::styled(right_aligned(&who, room), t.title()));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// `text` right-aligned in `room` columns, by display width (`{:>n}` counts characters: a wide
+/// one would push the end of a name off the screen).
+fn right_aligned(text: &str, room: usize) -> String {
+    format!("{}{text}", " ".repeat(room.saturating_sub(text.width())))
 }
 
 /// `id` in `max` columns. A file's user (`u062@ticket-before.json`) keeps the user and the end
@@ -594,4 +600,24 @@ fn policy_part(bar: &mut Bar, s: &State, t: &Theme) -> usize {
             t.accent(),
         )],
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use unicode_width::UnicodeWidthStr;
+
+    /// A name of wide characters takes the room it is given, not more: its end stays on the
+    /// screen.
+    #[test]
+    fn a_wide_name_is_right_aligned_by_its_width() {
+        let who = "zz1 · Zoë 測試 🚀 Tester ";
+        let shown = super::right_aligned(who, 40);
+        assert_eq!(shown.width(), 40, "{shown:?}");
+        assert!(shown.ends_with(who));
+        assert_eq!(
+            super::right_aligned(who, 5),
+            who,
+            "no room: as it is (cut before)"
+        );
+    }
 }
