@@ -449,8 +449,11 @@ pub struct TuneState {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportState {
     pub summary: Option<Box<crate::report::Summary>>,
-    /// (tuned, baseline) the summary was computed for.
+    /// (tuned, baseline) the last run was for, whether it gave a summary or failed: no run
+    /// starts again for them until they change or `R` asks (`None`).
     pub computed_for: Option<Box<(Policy, Policy)>>,
+    /// (tuned, baseline) the summary shown was computed for.
+    pub shown_for: Option<Box<(Policy, Policy)>>,
     /// The run under way (its number) and what it computes.
     pub running: Option<u64>,
     pub running_for: Option<Box<(Policy, Policy)>>,

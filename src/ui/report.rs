@@ -46,7 +46,9 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let stale = s.report.computed_for.as_deref()
         != Some(&(s.session.policy.clone(), s.session.baseline.clone()));
     if (stale || s.report.failed.is_some()) && !shown.is_empty() {
-        shown[0] = stale_note(s, t, stale);
+        let old = s.report.shown_for.as_deref()
+            != Some(&(s.session.policy.clone(), s.session.baseline.clone()));
+        shown[0] = stale_note(s, t, old);
     }
     // The fleet is replayed as it is now, whatever moment the open user is shown at or the
     // app was opened at (`tui --at`).
@@ -174,7 +176,7 @@ fn report_line(
 /// The first row when the figures are not the current policies': computing again, or why not.
 /// Only said to be computing while a run is under way: a run that failed says why, and the
 /// figures below are named the previous policies'.
-fn stale_note(s: &State, t: &Theme, stale: bool) -> Line<'static> {
+fn stale_note(s: &State, t: &Theme, old_policies: bool) -> Line<'static> {
     // A store down holds the run back (`R` at an outage): said, naming it, not a policy change.
     let down: Vec<String> = s
         .status
@@ -193,14 +195,14 @@ fn stale_note(s: &State, t: &Theme, stale: bool) -> Line<'static> {
         );
     }
     match (&s.report.running, &s.report.failed) {
-        (Some(_), _) if stale => {
+        (Some(_), _) if old_policies => {
             Line::styled("policies changed since: computing again…", t.accent())
         }
         (Some(_), _) => Line::styled("figures as last read: computing again…", t.accent()),
         (None, Some(why)) => Line::styled(
             format!(
                 "{}: computing again failed (R retries): {}",
-                if stale {
+                if old_policies {
                     "figures of the previous policies"
                 } else {
                     "figures as last read"

@@ -353,7 +353,8 @@ fn report_ready(s: &mut State, id: u64, mut summary: Box<crate::report::Summary>
         // No user could be read this time (a table gone, every key refused): the last figures
         // stay, said to be the last read, with why.
         if summary.users == 0 && summary.errors.count > 0 && s.report.summary.is_some() {
-            s.report.running_for = None;
+            // Not run again by itself: a table gone is no outage the health check ends.
+            s.report.computed_for = s.report.running_for.take();
             s.report.failed = Some(format!(
                 "none of {} read: {}",
                 crate::text::count(summary.errors.count, "user", "users"),
@@ -362,6 +363,7 @@ fn report_ready(s: &mut State, id: u64, mut summary: Box<crate::report::Summary>
             return vec![];
         }
         s.report.computed_for = s.report.running_for.take();
+        s.report.shown_for = s.report.computed_for.clone();
         s.report.summary = Some(summary);
         s.report.failed = None;
     }

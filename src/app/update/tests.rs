@@ -480,7 +480,8 @@ async fn the_report_screen_compares_the_tuned_policy_with_the_baseline_and_follo
 }
 
 /// A run in which no user could be read (a table gone) keeps the last figures on screen, said
-/// to be the last read, with why; a run that reads users replaces them.
+/// to be the last read, with why, and is not started again by itself (a table gone is no
+/// outage the health check ends); `R` runs it again, and a run that reads users replaces them.
 #[tokio::test]
 async fn a_report_run_that_reads_no_user_keeps_the_last_figures() {
     let (mut s, store) = demo_app().await;
@@ -490,8 +491,29 @@ async fn a_report_run_that_reads_no_user_keeps_the_last_figures() {
     none.users = 0;
     none.errors.count = 71;
     none.errors.first = vec!["u001: memory_bank: relation \"memory_bank\" does not exist".into()];
-    s.report.running = Some(7);
-    settle(&mut s, &store, Action::ReportReady(7, none)).await;
+    let runs = |effects: &[Effect]| {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::RunReport { id, .. } => Some(*id),
+                _ => None,
+            })
+            .collect::<Vec<u64>>()
+    };
+    // R: the report is run again, through the screen's own path.
+    let asked = runs(&update(&mut s, Action::Refresh));
+    let [id] = asked[..] else {
+        panic!("one run: {asked:?}")
+    };
+    let after = update(&mut s, Action::ReportReady(id, none));
+    assert!(
+        runs(&after).is_empty(),
+        "not run again by itself: {after:?}"
+    );
+    assert!(
+        runs(&update(&mut s, Action::Tick)).is_empty(),
+        "nor on the next tick"
+    );
     assert_eq!(
         s.report.summary.as_ref(),
         Some(&good),
@@ -507,8 +529,11 @@ async fn a_report_run_that_reads_no_user_keeps_the_last_figures() {
         screen.contains("figures as last read: computing again failed (R retries): none of 71"),
         "{screen}"
     );
-    s.report.running = Some(8);
-    settle(&mut s, &store, Action::ReportReady(8, good.clone())).await;
+    let asked = runs(&update(&mut s, Action::Refresh));
+    let [id] = asked[..] else {
+        panic!("R runs it again: {asked:?}")
+    };
+    settle(&mut s, &store, Action::ReportReady(id, good.clone())).await;
     assert!(s.report.failed.is_none());
 }
 
