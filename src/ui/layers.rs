@@ -29,10 +29,14 @@ pub(crate) fn no_user(frame: &mut Frame, area: Rect, s: &State, t: &Theme, title
             t,
         ),
         (None, None) if let Some((user, why)) = &s.user.failed => {
-            // A user a store that is down kept from opening opens by itself when it is back.
+            // A user a store that is down kept from opening opens by itself when it is back; one
+            // a store up but past its deadline kept is opened again by `R`.
             let waits = s.status.health.failed_user.as_deref() == Some(user.as_str());
-            let next = if waits {
+            let down = s.status.stores.iter().any(|st| !st.up);
+            let next = if waits && down {
                 format!("{} opens as soon as the store is back.", il(user))
+            } else if waits {
+                format!("R tries {} again.", il(user))
             } else {
                 "Pick another on Users (1) and press enter, or :user ID".to_string()
             };

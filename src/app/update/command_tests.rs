@@ -600,3 +600,27 @@ async fn opened_at(s: &State, ctx: &EffectContext, at: chrono::DateTime<chrono::
     settle(&mut fresh, ctx, Action::Refresh).await;
     fresh
 }
+
+/// In a session opened as of T, a user whose load fails (a store past its deadline) leaves the
+/// session at T: the next user opens as of T, not as of now.
+#[tokio::test]
+async fn a_failed_load_keeps_the_sessions_instant() {
+    let at = chrono::DateTime::parse_from_rfc3339("2025-01-15T12:00:00Z")
+        .expect("an instant")
+        .to_utc();
+    let (s, ctx) = demo_app().await;
+    let mut s = opened_at(&s, &ctx, at).await;
+    s.user.opened_at = Some(at);
+    assert!(s.user.view.is_none());
+    s.user.loading = Some("u001".into());
+    update(
+        &mut s,
+        Action::Failed(
+            crate::app::task::Task::User,
+            crate::app::task::TaskError::Other("memory_bank: no answer within 4 s".into()),
+        ),
+    );
+    assert_eq!(s.user.at, Some(at), "still as of T");
+    open(&mut s, &ctx, "u062").await;
+    assert_eq!(s.shown_at(), Some(at));
+}

@@ -63,3 +63,29 @@ async fn a_statement_past_its_deadline_is_not_an_outage_and_is_not_retried_in_a_
     open(&mut s, &store, "u005").await;
     assert_eq!(s.status.health.failed_user, None);
 }
+
+/// A first user kept from opening by a statement past its deadline, the store up: the screen
+/// says `R` tries it again, not that it opens once the store is back (nothing would bring it).
+#[tokio::test]
+async fn a_user_kept_by_a_deadline_is_tried_again_by_r() {
+    let (mut s, _store) = demo_app().await;
+    assert!(s.user.view.is_none());
+    s.user.loading = Some("u062".into());
+    let waited = crate::store::StoreError::TimedOut {
+        store: "memory embedded demo".into(),
+        what: "memory_bank".into(),
+        secs: 4.0,
+    };
+    update(&mut s, Action::Failed(Task::User, waited.into()));
+    s.ui.screen = Screen::Layers;
+    let layers = crate::ui::tests::rows(&s, 120, 40).join("\n");
+    assert!(layers.contains("R tries u062 again."), "{layers}");
+    assert!(!layers.contains("as soon as the store is back"), "{layers}");
+    let effects = update(&mut s, Action::Refresh);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadUser { user, .. } if user == "u062")),
+        "{effects:?}"
+    );
+}

@@ -172,7 +172,12 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
                 s.user.failed = wanted.clone().map(|u| (u, text.clone()));
             }
             // A moment that could not be loaded is not the one shown: step on from the shown one.
-            s.user.at = s.shown_at();
+            // With no user shown, the session's own instant stays (`tui --at T`), never now.
+            s.user.at = if s.user.view.is_some() {
+                s.shown_at()
+            } else {
+                s.user.opened_at
+            };
             if down.is_some() || timed_out {
                 s.status.health.failed_user = wanted;
                 // Check the stores soon: the next health answer restarts the load when back.

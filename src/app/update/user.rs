@@ -269,7 +269,15 @@ pub(super) fn refresh(s: &mut State) -> Vec<Effect> {
     // With no user open, replay only starts loading the policy's tokenizer.
     effects.extend(replay(s));
     // The open user is read again; its last data stays on screen until the answer arrives.
-    effects.extend(reload_user(s));
+    // With none open, the one that could not be opened is tried again.
+    match reload_user(s) {
+        Some(effect) => effects.push(effect),
+        None => {
+            if let Some((id, _)) = s.user.failed.clone() {
+                effects.extend(open_user(s, id));
+            }
+        }
+    }
     effects
 }
 
