@@ -15,6 +15,8 @@ mod look;
 mod margins;
 #[path = "cli/screening.rs"]
 mod screening;
+#[path = "cli/signals.rs"]
+mod signals;
 
 use common::{ctxlens, expect_error, write_temp};
 

@@ -304,11 +304,11 @@ fn bad_arguments_are_usage_errors_naming_what_is_wrong() {
     }
 }
 
-/// Ctrl-C (SIGINT) and SIGTERM (a CI job or a container stopped) alike end the search with
-/// the best point so far, printed.
+/// Ctrl-C (SIGINT), SIGTERM (a CI job or a container stopped), SIGHUP and SIGQUIT alike end
+/// the search with the best point so far, printed.
 #[test]
 fn ctrl_c_returns_the_best_so_far() {
-    for signal in ["-INT", "-TERM"] {
+    for signal in ["-INT", "-TERM", "-HUP", "-QUIT"] {
         stopped_by(signal);
     }
 }

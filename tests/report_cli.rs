@@ -229,24 +229,12 @@ fn report_over_a_users_file_a_sample_and_a_synthetic_fleet() {
     assert!(v["candidate"]["static_share"].as_f64() > Some(0.0));
 }
 
-/// Whether process `pid` has a handler for signal `n` (bit n-1 of `SigCgt` in
-/// /proc/PID/status).
-fn catches(pid: u32, n: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("SigCgt:"))
-                .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
-        })
-        .is_some_and(|mask| mask & (1 << (n - 1)) != 0)
-}
-
-/// Ctrl-C (SIGINT) and SIGTERM (a CI job or a container stopped) both end a report with what
-/// it read, marked PARTIAL, exit 1.
+/// Ctrl-C (SIGINT), SIGTERM (a CI job or a container stopped), SIGHUP (the terminal gone) and
+/// SIGQUIT all end a report with what it read, marked PARTIAL, exit 1.
 #[test]
 fn ctrl_c_or_sigterm_prints_the_partial_report() {
-    for (signal, n) in [("INT", 2), ("TERM", 15)] {
+    use common::catches;
+    for (signal, n) in [("INT", 2), ("TERM", 15), ("HUP", 1), ("QUIT", 3)] {
         let child = common::spawn_demo(&["report", "--synthetic", "1000000", "--json"]);
         let pid = child.id();
         // Wait until the report listens for the signal (before that, it would just kill it).

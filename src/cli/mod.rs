@@ -478,24 +478,42 @@ pub(crate) async fn stop_asked() {
     stop_signal().await;
 }
 
-/// [`stop_asked`], saying which signal asked: 2 (SIGINT) or 15 (SIGTERM).
+/// [`stop_asked`], saying which signal asked: SIGINT, SIGTERM, SIGHUP or SIGQUIT (SPEC §6's
+/// four), by number. A signal the process was started ignoring (`nohup` ignores SIGHUP, a
+/// non-interactive shell SIGQUIT for its background jobs) stays ignored: a run under `nohup`
+/// goes on when its terminal goes.
 pub(crate) async fn stop_signal() -> i32 {
-    let interrupt = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
+    use tokio::signal::unix::{SignalKind, signal};
+    let caught = |kind: SignalKind| async move {
+        let n = kind.as_raw_value();
+        let handler = if n == libc::SIGINT || !ignored(n) {
+            signal(kind).ok()
+        } else {
+            None
+        };
+        match handler {
+            Some(mut s) => {
                 s.recv().await;
+                n
             }
-            Err(_) => std::future::pending::<()>().await,
+            None => std::future::pending().await,
         }
     };
     tokio::select! {
-        () = interrupt => 2,
-        () = terminate => 15,
+        n = caught(SignalKind::interrupt()) => n,
+        n = caught(SignalKind::terminate()) => n,
+        n = caught(SignalKind::hangup()) => n,
+        n = caught(SignalKind::quit()) => n,
+    }
+}
+
+/// Whether signal `n` is ignored (`SIG_IGN`), as the process was started.
+fn ignored(n: i32) -> bool {
+    // SAFETY: sigaction with a null new action only reads the current one into `old`, a
+    // zeroed plain-data struct owned here.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(n, std::ptr::null(), &mut old) == 0 && old.sa_sigaction == libc::SIG_IGN
     }
 }
 

@@ -124,3 +124,16 @@ pub fn expect_error(args: &[&str], code: i32, stderr: &str) {
         out.stdout
     );
 }
+
+/// Whether process `pid` has a handler for signal `n` (bit n-1 of `SigCgt` in
+/// /proc/PID/status).
+pub fn catches(pid: u32, n: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("SigCgt:"))
+                .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+        })
+        .is_some_and(|mask| mask & (1 << (n - 1)) != 0)
+}
