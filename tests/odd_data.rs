@@ -328,3 +328,44 @@ fn odd_data_is_reported_where_it_is_and_everything_else_still_loads() {
     assert_eq!(v["errors"]["count"], 0, "{}", v["errors"]);
     assert_eq!(v["partial"], false);
 }
+
+/// `graph USER` and `transition` read the user's journey rows: rows that cannot be read are
+/// said on stderr (JSON stays JSON), never taken for milestones not completed without a word.
+#[test]
+fn graph_and_transition_say_when_journey_rows_were_not_read() {
+    let url = Postgres::shared().create_database("odd_graph");
+    let env = [("DATABASE_URL", url)];
+    for cmd in ["migrate", "seed"] {
+        let out = ctxlens_with(&[cmd], &env);
+        assert_eq!(out.code, 0, "{cmd}: {}", out.stderr);
+    }
+    let clean = ctxlens_with(&["graph", "u006"], &env);
+    assert_eq!(clean.code, 0, "{}", clean.stderr);
+    assert!(
+        !clean.stderr.contains("could not be read"),
+        "{}",
+        clean.stderr
+    );
+    Postgres::shared().psql(
+        "odd_graph",
+        "ALTER TABLE memory_bank ALTER COLUMN data TYPE text",
+    );
+    for args in [
+        &["graph", "u006"][..],
+        &["graph", "u006", "--json"],
+        &["transition", "u006", "--to", "M5"],
+        &["transition", "u006", "--to", "M5", "--json"],
+    ] {
+        let out = ctxlens_with(args, &env);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("journey rows of u006 could not be read (inspect u006 names them)"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        if args.contains(&"--json") {
+            serde_json::from_str::<Value>(&out.stdout).expect("JSON on stdout");
+        }
+    }
+}

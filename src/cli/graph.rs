@@ -34,6 +34,7 @@ struct Place {
 async fn place(ctx: &Ctx, user: Option<&str>) -> Result<Option<Place>, CliError> {
     let Some(user) = user else { return Ok(None) };
     let loaded = ctx.load_journey(user).await?;
+    unread_rows(&loaded, user);
     let snap = loaded.snapshot();
     let done = completed(snap);
     let map = &ctx.engine.milestones;
@@ -45,6 +46,27 @@ async fn place(ctx: &Ctx, user: Option<&str>) -> Result<Option<Place>, CliError>
             .map(|(m, s)| (m.to_string(), s))
             .collect(),
     }))
+}
+
+/// Journey rows of the user that could not be read are said (on stderr, so JSON stays JSON):
+/// statuses and what a transition carries are of the rows read, and a milestone whose row is
+/// unreadable would otherwise read as never completed without a word.
+fn unread_rows(loaded: &crate::loaded::Loaded, user: &str) {
+    let rows = loaded
+        .snapshot()
+        .malformed
+        .iter()
+        .filter(|m| m.id.as_deref().is_some_and(|id| id.starts_with("mb:")))
+        .count() as u64;
+    if rows > 0 {
+        eprintln!(
+            "ctxlens: warning: {} of {} could not be read (inspect {} names them): what follows \
+             is of the rows read",
+            crate::text::count(rows, "journey row", "journey rows"),
+            crate::text::shown_id(user),
+            crate::text::shown_id(user)
+        );
+    }
 }
 
 pub async fn graph(
@@ -318,6 +340,7 @@ pub async fn transition(
         )));
     }
     let loaded = ctx.load_journey(user).await?;
+    unread_rows(&loaded, user);
     let preview = prepare_transition(map, loaded.snapshot(), to);
     if json {
         return write_json(out, &preview);
