@@ -32,10 +32,12 @@ pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
         loaded: shown.clone(),
         ..side(&user, policy, label)
     };
-    // The present of this session: the instant the TUI was opened at (`tui --at T`), or now.
-    let present = s.user.opened_at;
-    let (a, b) = match (arg.is_empty(), s.shown_at()) {
-        (true, Some(t)) if Some(t) != present => (
+    // The present of this session: the instant the TUI was opened at (`tui --at T`) for a
+    // moment before it, now for one after it (stepped past T with `]`) or with no T.
+    let moment = s.shown_at();
+    let present = s.user.opened_at.filter(|p| moment.is_some_and(|t| t < *p));
+    let (a, b) = match (arg.is_empty(), moment) {
+        (true, Some(t)) if Some(t) != s.user.opened_at => (
             open(tuned, format!("{user} as of {}", fmt_ts(&t))),
             CompareSide {
                 at: present,
@@ -440,5 +442,14 @@ mod tests {
                 format!("u062 as of {}", fmt_ts(&t0))
             )
         );
+        // A moment after the session's instant (stepped past it with `]`): compared with now,
+        // never back in time.
+        settle(&mut s, &store, Action::Back).await;
+        s.user.opened_at = Some(at - chrono::Duration::hours(1));
+        let asked = super::start(&mut s, "");
+        let [super::Effect::Compare(req)] = asked.as_slice() else {
+            panic!("{asked:?}")
+        };
+        assert_eq!((req.b.at, req.b.label.as_str()), (None, "u062 now"));
     }
 }
