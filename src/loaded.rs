@@ -4,9 +4,8 @@
 
 use crate::engine::cache::CachedContext;
 use crate::engine::redact::{
-    malformed_reason, mask, mask_json, mask_milestone, mask_quoted, mask_snapshot, note_message,
+    mask, mask_json, mask_milestone, mask_quoted, mask_snapshot, note_message, shown_malformed,
 };
-use crate::engine::snapshot::Malformed;
 use crate::engine::{Assembly, Engine, Margins, MilestoneMap, Policy, Snapshot};
 use crate::findings::{Finding, findings};
 use crate::store::{UserData, UserSummary};
@@ -222,11 +221,14 @@ impl Loaded {
             // A cached context's key names its milestone; a quoted milestone id the map knows
             // stays, as it does everywhere else.
             for f in &mut found {
-                let message = if self.snapshot.recorded_note(&f.source, &f.message) {
-                    crate::engine::redact::mask(&f.message)
-                } else {
-                    crate::engine::redact::mask_quoted_keeping(&f.message, &engine.milestones)
-                };
+                // A note a snapshot file wrote is its words, source and all.
+                if self.snapshot.recorded_note(&f.source, &f.message) {
+                    f.message = mask(&f.message);
+                    f.source = mask(&f.source);
+                    continue;
+                }
+                let message =
+                    crate::engine::redact::mask_quoted_keeping(&f.message, &engine.milestones);
                 f.message = self.shown_text(&message);
                 f.source = self.shown_text(&f.source);
             }
@@ -322,14 +324,7 @@ fn mask_user_data(d: &UserData, s: &Snapshot, map: &MilestoneMap) -> UserData {
     out.session = masked.session;
     out.journey = masked.journey;
     out.current_milestone = masked.current_milestone;
-    out.malformed = d
-        .malformed
-        .iter()
-        .map(|m| Malformed {
-            reason: malformed_reason(m, s),
-            ..m.clone()
-        })
-        .collect();
+    out.malformed = d.malformed.iter().map(|m| shown_malformed(m, s)).collect();
     out.cached_context = d.cached_context.as_ref().map(|c| mask_json(c, map));
     if let Some(a) = &mut out.as_of {
         a.milestone = a.milestone.as_deref().map(|m| mask_milestone(m, map));
@@ -428,7 +423,11 @@ fn mask_words(text: &str, words: &[String]) -> String {
 /// values are masked, all of it when the file `stored` was read from wrote it.
 fn mask_named(data: &mut UserData, snap: &mut Snapshot, stored: &Snapshot, words: &[String]) {
     for n in data.notes.iter_mut().chain(snap.notes.iter_mut()) {
+        let recorded = stored.recorded_note(&n.source, &n.message);
         n.message = mask_words(&note_message(&n.source, &n.message, stored), words);
+        if recorded {
+            n.source = mask(&n.source);
+        }
         n.source = mask_words(&n.source, words);
     }
     for m in data.malformed.iter_mut().chain(snap.malformed.iter_mut()) {

@@ -161,13 +161,13 @@ impl UserOutcome {
             unreadable: (
                 candidate.1.malformed.len(),
                 candidate.1.malformed.first().map(|m| {
-                    let source = crate::text::inert_line(&m.source);
                     // Masked here, before it is joined to names that may hold quotes.
-                    let reason = if redact {
-                        crate::engine::redact::malformed_reason(m, snap)
+                    let shown = if redact {
+                        crate::engine::redact::shown_malformed(m, snap)
                     } else {
-                        m.reason.clone()
+                        m.clone()
                     };
+                    let (source, reason) = (crate::text::inert_line(&shown.source), shown.reason);
                     // A snapshot file's own words are quoted, said to be the file's.
                     if snap.recorded_malformed(&m.source, m.id.as_deref()) {
                         let said = serde_json::Value::from(reason.as_str());

@@ -233,7 +233,7 @@ impl Engine {
         if redact {
             super::redact::unlink_across_the_mask(&mut a);
             for m in &mut a.malformed {
-                m.reason = super::redact::malformed_reason(m, snapshot);
+                *m = super::redact::shown_malformed(m, snapshot);
             }
         }
         a

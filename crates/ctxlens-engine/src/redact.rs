@@ -280,10 +280,27 @@ pub fn mask_snapshot(s: &Snapshot, map: &MilestoneMap) -> Snapshot {
         k.milestone = k.milestone.as_deref().map(|m| mask_milestone(m, map));
     }
     out.cached_context = s.cached_context.as_ref().map(|c| mask_json(c, map));
-    for m in &mut out.malformed {
-        m.reason = malformed_reason(m, s);
-    }
+    out.malformed = s.malformed.iter().map(|m| shown_malformed(m, s)).collect();
     out
+}
+
+/// A malformed item as `--redact` shows it: its reason as [`malformed_reason`] says; one a
+/// snapshot file wrote (`from`'s recorded items) has its source and id masked too, the file's
+/// words as much as its reason.
+pub fn shown_malformed(m: &Malformed, from: &Snapshot) -> Malformed {
+    let recorded = from.recorded_malformed(&m.source, m.id.as_deref());
+    Malformed {
+        id: m
+            .id
+            .as_deref()
+            .map(|id| if recorded { mask(id) } else { id.to_string() }),
+        source: if recorded {
+            mask(&m.source)
+        } else {
+            m.source.clone()
+        },
+        reason: malformed_reason(m, from),
+    }
 }
 
 /// A malformed item's reason as `--redact` shows it: the values it quotes masked; the whole of
