@@ -217,9 +217,10 @@ pub struct Session {
     pub ready: BTreeSet<Tokenizer>,
     /// Tokenizers being loaded in the background.
     pub warming: BTreeSet<Tokenizer>,
-    /// The policy as tuned when a `:policy` load was asked for, while it loads: tuned since,
-    /// the loaded one is not put over that tuning.
-    pub policy_asked: Option<Policy>,
+    /// The last `:policy` load asked for (what was typed) and the policy as tuned then, while
+    /// it loads: tuned since, the loaded one is not put over that tuning; a load asked for
+    /// before it that arrives later is not put over it either.
+    pub policy_asked: Option<(String, Policy)>,
 }
 
 /// The status bar: data source, stores, and the last message.

@@ -33,6 +33,8 @@ async fn every_layer_margin_can_be_read_at_80x24() {
         l.name = name.into();
         p.layers.push(l);
     }
+    // Loaded as `:policy test` would load it.
+    s.session.policy_asked = Some(("test".into(), s.session.policy.clone()));
     settle(
         &mut s,
         &ctx,

@@ -107,8 +107,9 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
             Ok(file) => {
                 // Said while it loads (a slow disk, a FIFO no one writes yet).
                 super::start_loading(s, crate::app::task::Task::Policy);
-                s.session.policy_asked = Some(s.session.policy.clone());
-                vec![Effect::LoadPolicy(crate::config::expand_home(&file))]
+                let spec = crate::config::expand_home(&file);
+                s.session.policy_asked = Some((spec.clone(), s.session.policy.clone()));
+                vec![Effect::LoadPolicy(spec)]
             }
             Err(why) => {
                 error(s, &format!(":{cmd} {why}"));

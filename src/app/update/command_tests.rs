@@ -399,6 +399,21 @@ async fn tuning_made_while_a_policy_loads_is_not_dropped_by_it() {
     );
     assert_eq!(s.session.policy.name, "layered-adr");
     assert!(!s.unsaved());
+    // Two loads asked for, the first slower: the last asked for stays, whatever the order
+    // they arrive in.
+    command(&mut s, &ctx, "policy layered-adr").await;
+    command(&mut s, &ctx, "policy prolaunch").await;
+    let prolaunch = Box::new(crate::engine::Policy::preset("prolaunch").expect("preset"));
+    update(&mut s, Action::PolicyLoaded(prolaunch, "prolaunch".into()));
+    assert_eq!(s.session.policy.name, "prolaunch");
+    update(
+        &mut s,
+        Action::PolicyLoaded(layered(), "layered-adr".into()),
+    );
+    assert_eq!(
+        s.session.policy.name, "prolaunch",
+        "an earlier ask arriving late is dropped"
+    );
 }
 
 /// Tuning that reorders the Layers rows keeps the selected item selected (by id, not by

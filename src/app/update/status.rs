@@ -134,7 +134,6 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
     };
     match task {
         Task::Health => s.status.health.checking = false,
-        Task::Policy => s.session.policy_asked = None,
         // Saving from the quit prompt failed: stay, with the error.
         Task::Save if s.ui.quit == Quit::AfterSave => s.ui.quit = Quit::No,
         // Not again until the policies change or a refresh: the old summary stays.

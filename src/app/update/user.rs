@@ -160,12 +160,20 @@ fn user_loaded(
 /// A policy file or preset loaded as the new baseline: every loaded user is replayed under it.
 fn policy_loaded(s: &mut State, policy: Policy, from: &str) -> Vec<Effect> {
     done_loading(s, Task::Policy);
+    // Not the last load asked for: a later one is what the person wants.
+    let asked = match s.session.policy_asked.take() {
+        Some((spec, asked)) if spec == from => asked,
+        other => {
+            // The one asked for last still loads: said so.
+            if other.is_some() {
+                start_loading(s, Task::Policy);
+            }
+            s.session.policy_asked = other;
+            return vec![];
+        }
+    };
     // Tuned while it loaded: that tuning is not dropped without a word.
-    if s.session
-        .policy_asked
-        .take()
-        .is_some_and(|asked| asked != s.session.policy)
-    {
+    if asked != s.session.policy {
         let from = crate::text::quoted(from);
         super::error(
             s,
