@@ -544,13 +544,22 @@ fn a_null_embedding_is_a_malformed_row_on_every_search_path() {
         name,
         "ALTER TABLE knowledge ALTER COLUMN embedding DROP NOT NULL;
          INSERT INTO knowledge (id, milestone, title, content, embedding)
-         VALUES (907, 'M4', 'no embedding', 'c', NULL)",
+         VALUES (907, 'M4', 'no embedding', 'c', NULL);
+         CREATE TABLE articles AS SELECT id, milestone, title, content, metadata,
+                embedding::vector AS embedding, created_at FROM knowledge;",
     );
     runtime().block_on(async {
         let timeout = Duration::from_secs(10);
         let indexed = PgStore::connect(&url, timeout).await.expect("connects");
         sql(name, "DROP INDEX knowledge_embedding_unscorable");
         let unindexed = PgStore::connect(&url, timeout).await.expect("connects");
+        let tables = ctxlens::store::tables::Tables {
+            knowledge: "articles".into(),
+            ..Default::default()
+        };
+        let untyped = PgStore::connect_tables(&url, timeout, &tables)
+            .await
+            .expect("connects");
         for filter in [Some("M4"), None] {
             let q = KnowledgeQuery {
                 embedding: embed("How should I price my product?", 384),
@@ -559,7 +568,11 @@ fn a_null_embedding_is_a_malformed_row_on_every_search_path() {
                 limit: 15,
                 created_by: None,
             };
-            for (store, how) in [(&indexed, "index"), (&unindexed, "no index")] {
+            for (store, how) in [
+                (&indexed, "index"),
+                (&unindexed, "no index"),
+                (&untyped, "untyped column"),
+            ] {
                 let found = [
                     store.search(&q).await.expect("search"),
                     store.search_exact(&q).await.expect("exact"),

@@ -91,7 +91,7 @@ fn compose(ranked: &str, unscorable: Option<&str>, many: bool) -> String {
 
 /// Untyped `vector`: no index, one scan. The distance only where the dimensions match and the
 /// norm is one pgvector can sum (CASE fixes the order of evaluation); rows of another dimension
-/// come back with a NULL similarity (at most five), unscorable ones by id.
+/// come back with a NULL similarity (at most five), unscorable ones and NULL embeddings by id.
 pub fn untyped_search() -> String {
     let scorable = format!("vector_dims(embedding) = $5 AND NOT {UNSCORABLE_SQL}");
     format!(
@@ -105,9 +105,10 @@ SELECT * FROM (
 (SELECT * FROM scored WHERE similarity >= $3 ORDER BY similarity DESC, id LIMIT $4)
 UNION ALL
 (SELECT * FROM scored
-  WHERE similarity IS NULL AND (norm IS NULL OR norm BETWEEN 1e-18 AND 1e18) ORDER BY id LIMIT 5)
+  WHERE similarity IS NULL AND norm BETWEEN 1e-18 AND 1e18 ORDER BY id LIMIT 5)
 UNION ALL
-(SELECT * FROM scored WHERE NOT (norm BETWEEN 1e-18 AND 1e18) ORDER BY id LIMIT $4)) AS found
+(SELECT * FROM scored
+  WHERE embedding IS NULL OR NOT (norm BETWEEN 1e-18 AND 1e18) ORDER BY id LIMIT $4)) AS found
 ORDER BY similarity DESC NULLS LAST, id"
     )
 }

@@ -265,7 +265,7 @@ fn assembly_gates(
     });
     let recent = policy.recency.covers(snap.now, row.timestamp);
     let age = row.timestamp.map_or("no timestamp".to_string(), |t| {
-        let hours = (snap.now - t).num_minutes() as f64 / 60.0;
+        let hours = (snap.now - t).num_seconds() as f64 / 3600.0;
         // A row dated after the clock (a clock ahead, a typo) is said to be so.
         let when = if hours < 0.0 {
             format!("{} after now", human_hours(-hours))
