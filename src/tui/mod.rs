@@ -266,8 +266,11 @@ where
         // After a resize the whole screen is drawn again, not only what changed: a terminal
         // (or a multiplexer) may drop output sent while it resized, and a frame drawn only as
         // the difference from one it never showed would leave a dialog unseen.
+        // (`resize`, not `clear`: the latter asks the terminal where its cursor is, an answer
+        // the event reader would take.)
         if matches!(action, Action::Resize(..)) {
-            terminal.clear()?;
+            let size = terminal.size()?;
+            terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
         }
         let tick_only = action == Action::Tick;
         for effect in update(state, action) {
