@@ -316,7 +316,8 @@ fn mask_user_data(d: &UserData, s: &Snapshot, map: &MilestoneMap) -> UserData {
         knowledge_search: None,
         cached_context: None,
         session_key: None,
-        malformed: d.malformed.clone(),
+        // Masked below, item by item, against the snapshot read.
+        malformed: Vec::new(),
         notes: Vec::new(),
         recorded: Default::default(),
     };

@@ -102,7 +102,7 @@ pub(crate) fn lines(it: &Item, src: &TokenSource, t: &Theme, width: usize) -> Ve
                 cut_drawn = true;
             }
             row.push(Span::styled(
-                il(&it.text[range.clone()]),
+                piece_text(&it.text[range.clone()]),
                 token_style(*k, t),
             ));
         }
@@ -114,6 +114,20 @@ pub(crate) fn lines(it: &Item, src: &TokenSource, t: &Theme, width: usize) -> Ve
         }
     }
     out
+}
+
+/// A token's text as drawn. One that starts with a character of no width (a combining mark, a
+/// joiner, a variation selector) would be drawn into the cell before it, the previous token's,
+/// and never be seen: that character is written as its code point (`\u{301}`).
+fn piece_text(piece: &str) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let shown = il(piece);
+    match shown.chars().next() {
+        Some(c) if c.width() == Some(0) => {
+            format!("\\u{{{:x}}}{}", c as u32, &shown[c.len_utf8()..])
+        }
+        _ => shown,
+    }
 }
 
 /// Bytes of an item's text the token view cuts into tokens at most.
@@ -293,6 +307,16 @@ mod tests {
         ));
         assert!(masked[0].starts_with("token boundaries and ids are not shown under --redact"));
         assert!(!masked.iter().any(|l| l.contains("│")), "no counts, no ids");
+    }
+
+    /// A token that starts with a character of no width shows it as its code point, never
+    /// drawn into the token before it; other tokens are as they are.
+    #[test]
+    fn a_token_of_no_width_at_its_start_is_seen() {
+        assert_eq!(super::piece_text("\u{301}"), "\\u{301}");
+        assert_eq!(super::piece_text("\u{200d}👦"), "\\u{200d}👦");
+        assert_eq!(super::piece_text(" price"), " price");
+        assert_eq!(super::piece_text("e\u{301}"), "e\u{301}");
     }
 
     /// A text of several hundred kilobytes shows its head in tokens, says so with the whole

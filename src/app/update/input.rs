@@ -228,12 +228,11 @@ fn live(s: &mut State, kind: InputKind) -> Vec<Effect> {
         InputKind::Filter => {
             // A query typed selects its first match, from the top (as fzf and k9s do); rows
             // read on and a cleared filter keep the selection.
-            let typed = text.is_some_and(|t| {
-                t != s.users.filter && {
-                    s.users.filter = t;
-                    true
-                }
-            });
+            let mut typed = false;
+            if let Some(t) = text.filter(|t| *t != s.users.filter) {
+                s.users.filter = t;
+                typed = true;
+            }
             users::reshow_users(s);
             if typed && !s.users.filter.is_empty() {
                 s.users.cursor = 0;
