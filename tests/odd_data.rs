@@ -369,3 +369,28 @@ fn graph_and_transition_say_when_journey_rows_were_not_read() {
         }
     }
 }
+
+/// `migrate` over tables that already exist but lack a column or hold one as another type
+/// (left as they are by `CREATE TABLE IF NOT EXISTS`) says which, exit 1, instead of "ready".
+#[test]
+fn migrate_names_the_columns_existing_tables_lack() {
+    let url = Postgres::shared().create_database("odd_migrate");
+    let env = [("DATABASE_URL", url)];
+    let first = ctxlens_with(&["migrate"], &env);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    Postgres::shared().psql(
+        "odd_migrate",
+        "ALTER TABLE memory_bank ALTER COLUMN data TYPE text;
+         ALTER TABLE knowledge DROP COLUMN metadata;",
+    );
+    let again = ctxlens_with(&["migrate"], &env);
+    assert_eq!(again.code, 1, "{}", again.stdout);
+    for said in [
+        "the existing tables differ from SPEC §1",
+        "\"memory_bank\".data is text, read as jsonb",
+        "\"knowledge\".metadata is missing",
+    ] {
+        assert!(again.stderr.contains(said), "{said}: {}", again.stderr);
+    }
+    assert!(!again.stdout.contains("schema ready"), "{}", again.stdout);
+}

@@ -48,7 +48,80 @@ pub async fn migrate_for(pg: &PgStore, map: &MilestoneMap) -> Result<Migrated, S
                 super::fault::pg_cause(&e)
             ))
         })?;
+    check_columns(pg).await?;
     create_partial_indexes(pg, map).await
+}
+
+/// The columns SPEC §1 gives each table, with the SQL types (as `format_type` writes them)
+/// ctxlens reads them as: a table that already existed is left as it is by `CREATE TABLE IF
+/// NOT EXISTS`, so what it lacks is said here instead of at every read.
+const COLUMNS: [&[(&str, &[&str])]; 3] = [
+    // user_journeys
+    &[
+        ("user_id", &["text", "character"]),
+        ("current_milestone", &["text", "character"]),
+        ("display_name", &["text", "character"]),
+        ("updated_at", &["timestamp"]),
+    ],
+    // memory_bank
+    &[
+        ("id", &["bigint", "integer", "smallint"]),
+        ("user_id", &["text", "character"]),
+        ("context_type", &["text", "character"]),
+        ("milestone", &["text", "character"]),
+        ("data", &["jsonb", "json"]),
+        ("created_at", &["timestamp"]),
+    ],
+    // knowledge
+    &[
+        ("id", &["bigint", "integer", "smallint"]),
+        ("milestone", &["text", "character"]),
+        ("title", &["text", "character"]),
+        ("content", &["text", "character"]),
+        ("metadata", &["jsonb", "json"]),
+        ("embedding", &["vector"]),
+        ("created_at", &["timestamp"]),
+    ],
+];
+
+/// Every column of [`COLUMNS`] the existing tables lack or hold as another type, said in one
+/// error naming each (`memory_bank.data is text, read as jsonb`).
+async fn check_columns(pg: &PgStore) -> Result<(), SeedError> {
+    let t = pg.tables();
+    let mut wrong = Vec::new();
+    for (columns, quoted) in COLUMNS
+        .iter()
+        .zip([&t.user_journeys, &t.memory_bank, &t.knowledge])
+    {
+        let found: Vec<(String, String)> = sqlx::query_as(
+            "SELECT attname::text, format_type(atttypid, atttypmod) FROM pg_attribute
+              WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
+        )
+        .bind(quoted)
+        .fetch_all(pg.pool())
+        .await
+        .map_err(|e| {
+            SeedError(super::fault::pg_error(&pg.label, "migrate: columns", &e).to_string())
+        })?;
+        for (column, types) in *columns {
+            match found.iter().find(|(name, _)| name == column) {
+                None => wrong.push(format!("{quoted}.{column} is missing")),
+                Some((_, ty)) if !types.iter().any(|t| ty.starts_with(t)) => {
+                    wrong.push(format!("{quoted}.{column} is {ty}, read as {}", types[0]));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    if wrong.is_empty() {
+        return Ok(());
+    }
+    Err(SeedError(format!(
+        "{}: migrate: the existing tables differ from SPEC §1 (CREATE TABLE IF NOT EXISTS leaves \
+         a table that exists as it is): {}; reads of them fail or are unreadable items",
+        pg.label,
+        wrong.join("; ")
+    )))
 }
 
 /// Creates the missing [`partial_indexes`] of `map`, then the unscorable rows' index
