@@ -180,7 +180,7 @@ async fn a_truncated_item_says_where_it_was_cut() {
     // marker add up to what the item keeps.
     assert!(
         t.contains(
-            "cut        after character 2734 of 3464 (line 7) · prefix 581 + marker 6 = 587 of \
+            "cut        after character 2,734 of 3,464 (line 7) · prefix 581 + marker 6 = 587 of \
              747 tokens"
         ),
         "{t}"
@@ -191,7 +191,7 @@ async fn a_truncated_item_says_where_it_was_cut() {
     let rows: Vec<&str> = narrow.lines().collect();
     let at = rows
         .iter()
-        .position(|r| r.contains("cut        after character 2734"))
+        .position(|r| r.contains("cut        after character 2,734"))
         .unwrap_or_else(|| panic!("the cut field: {narrow}"));
     let next = rows[at + 1];
     let value_col = rows[at].find("after character").unwrap_or_default();

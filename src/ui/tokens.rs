@@ -153,25 +153,32 @@ pub(crate) fn cut(it: &Item, src: &TokenSource) -> Option<String> {
     let chars = prefix.chars().count();
     let total = it.text.chars().count();
     let line = prefix.matches('\n').count() + 1;
-    let marker = src.counter.count(src.tokenizer, src.marker);
-    let at = format!("after character {chars} of {total} (line {line})");
+    let marker_tokens = src.counter.count(src.tokenizer, src.marker);
+    // Counts written as everywhere else on screen (`1,271`).
+    let n = |x: usize| crate::text::thousands(x as f64, 0);
+    let (marker, kept, tokens) = (n(marker_tokens), n(it.kept_tokens), n(it.tokens));
+    let at = format!(
+        "after character {} of {} (line {})",
+        n(chars),
+        n(total),
+        n(line)
+    );
     if src.redact {
         // The prefix shown is masked: its own count would not be the stored text's.
         return Some(format!(
-            "{at} · {} of {} tokens kept, the marker {marker} of them",
-            it.kept_tokens, it.tokens
+            "{at} · {kept} of {tokens} tokens kept, the marker {marker} of them"
         ));
     }
     let p = src.counter.count(src.tokenizer, prefix);
-    let sum = if p + marker == it.kept_tokens {
-        format!("prefix {p} + marker {marker} = {}", it.kept_tokens)
+    let sum = if p + marker_tokens == it.kept_tokens {
+        format!("prefix {} + marker {marker} = {kept}", n(p))
     } else {
         format!(
-            "prefix {p} and marker {marker} apart, {} together (they merge at the seam)",
-            it.kept_tokens
+            "prefix {} and marker {marker} apart, {kept} together (they merge at the seam)",
+            n(p)
         )
     };
-    Some(format!("{at} · {sum} of {} tokens", it.tokens))
+    Some(format!("{at} · {sum} of {tokens} tokens"))
 }
 
 #[cfg(test)]
