@@ -221,14 +221,12 @@ impl Loaded {
             // A cached context's key names its milestone; a quoted milestone id the map knows
             // stays, as it does everywhere else.
             for f in &mut found {
-                // A note a snapshot file wrote is its words, source and all.
-                if self.snapshot.recorded_note(&f.source, &f.message) {
-                    f.message = mask(&f.message);
-                    f.source = mask(&f.source);
-                    continue;
-                }
-                let message =
-                    crate::engine::redact::mask_quoted_keeping(&f.message, &engine.milestones);
+                // A note a snapshot file wrote is its words: masked whole.
+                let message = if self.snapshot.recorded_note(&f.source, &f.message) {
+                    mask(&f.message)
+                } else {
+                    crate::engine::redact::mask_quoted_keeping(&f.message, &engine.milestones)
+                };
                 f.message = self.shown_text(&message);
                 f.source = self.shown_text(&f.source);
             }
@@ -424,11 +422,7 @@ fn mask_words(text: &str, words: &[String]) -> String {
 /// values are masked, all of it when the file `stored` was read from wrote it.
 fn mask_named(data: &mut UserData, snap: &mut Snapshot, stored: &Snapshot, words: &[String]) {
     for n in data.notes.iter_mut().chain(snap.notes.iter_mut()) {
-        let recorded = stored.recorded_note(&n.source, &n.message);
         n.message = mask_words(&note_message(&n.source, &n.message, stored), words);
-        if recorded {
-            n.source = mask(&n.source);
-        }
         n.source = mask_words(&n.source, words);
     }
     for m in data.malformed.iter_mut().chain(snap.malformed.iter_mut()) {

@@ -381,7 +381,9 @@ fn migrate_names_the_columns_existing_tables_lack() {
     Postgres::shared().psql(
         "odd_migrate",
         "ALTER TABLE memory_bank ALTER COLUMN data TYPE text;
-         ALTER TABLE knowledge DROP COLUMN metadata;",
+         ALTER TABLE knowledge DROP COLUMN metadata;
+         ALTER TABLE knowledge ALTER COLUMN id TYPE integer;
+         ALTER TABLE user_journeys DROP COLUMN updated_at;",
     );
     let again = ctxlens_with(&["migrate"], &env);
     assert_eq!(again.code, 1, "{}", again.stdout);
@@ -389,8 +391,11 @@ fn migrate_names_the_columns_existing_tables_lack() {
         "the existing tables differ from SPEC §1",
         "\"memory_bank\".data is text, read as jsonb",
         "\"knowledge\".metadata is missing",
+        "\"knowledge\".id is integer, read as bigint",
     ] {
         assert!(again.stderr.contains(said), "{said}: {}", again.stderr);
     }
+    // A column no read selects is not asked for.
+    assert!(!again.stderr.contains("updated_at"), "{}", again.stderr);
     assert!(!again.stdout.contains("schema ready"), "{}", again.stdout);
 }

@@ -595,9 +595,9 @@ fn what_a_snapshot_file_records_in_its_own_words_is_masked_whole() {
     let snapshot = serde_json::json!({
         "user_id": "u1", "current_milestone": "M1", "now": "2025-01-15T12:00:00Z",
         "journey": [{"id": "mb:x1", "kind": "milestone_data", "milestone": "M1", "data": {}}],
-        "malformed": [{"id": "mb:7", "source": "memory_bank zqvsource id=7",
+        "malformed": [{"id": "mb:7", "source": "memory_bank id=7",
                        "reason": "zqvpatient called about zqvinvoice 4471"}],
-        "notes": [{"kind": "timestamp_out_of_range", "source": "memory_bank zqvnotesource",
+        "notes": [{"kind": "timestamp_out_of_range", "source": "memory_bank id=8",
                    "message": "zqvnote from the zqvaccountant"}],
     });
     let path = dir.path().join("u1.json");

@@ -142,6 +142,8 @@ actions! {
         TokenizerReady(Tokenizer),
         /// A policy was read (from the file or preset named).
         PolicyLoaded(Box<Policy>, String),
+        /// A policy could not be read (the file or preset named, and why).
+        PolicyFailed(String, String),
         /// The tuned policy was written to this path.
         Saved(String),
         /// A `progress:{user}` event arrived.

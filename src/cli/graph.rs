@@ -56,7 +56,10 @@ fn unread_rows(loaded: &crate::loaded::Loaded, user: &str) {
         .snapshot()
         .malformed
         .iter()
-        .filter(|m| m.id.as_deref().is_some_and(|id| id.starts_with("mb:")))
+        .filter(|m| {
+            m.id.as_deref().is_some_and(|id| id.starts_with("mb:"))
+                || m.source.starts_with("memory_bank")
+        })
         .count() as u64;
     if rows > 0 {
         eprintln!(

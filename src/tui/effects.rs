@@ -141,8 +141,8 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
             };
             match read {
                 Ok(Ok(p)) => Action::PolicyLoaded(Box::new(p), spec),
-                Ok(Err(e)) => failed(e.to_string().into()),
-                Err(e) => failed(e.to_string().into()),
+                Ok(Err(e)) => Action::PolicyFailed(spec, e.to_string()),
+                Err(e) => Action::PolicyFailed(spec, e.to_string()),
             }
         }
         Effect::CheckHealth => Action::Health(ctx.store.health().await),

@@ -284,22 +284,13 @@ pub fn mask_snapshot(s: &Snapshot, map: &MilestoneMap) -> Snapshot {
     out
 }
 
-/// A malformed item as `--redact` shows it: its reason as [`malformed_reason`] says; one a
-/// snapshot file wrote (`from`'s recorded items) has its source and id masked too, the file's
-/// words as much as its reason.
+/// A malformed item as `--redact` shows it: its reason as [`malformed_reason`] says. Its source
+/// and id stay as written, as key names and ids do everywhere (the screens and commands that
+/// find an item by them, an unreadable cache by its key, a row by `kn:N`, still find it).
 pub fn shown_malformed(m: &Malformed, from: &Snapshot) -> Malformed {
-    let recorded = from.recorded_malformed(&m.source, m.id.as_deref());
     Malformed {
-        id: m
-            .id
-            .as_deref()
-            .map(|id| if recorded { mask(id) } else { id.to_string() }),
-        source: if recorded {
-            mask(&m.source)
-        } else {
-            m.source.clone()
-        },
         reason: malformed_reason(m, from),
+        ..m.clone()
     }
 }
 

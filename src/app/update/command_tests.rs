@@ -414,6 +414,35 @@ async fn tuning_made_while_a_policy_loads_is_not_dropped_by_it() {
         s.session.policy.name, "prolaunch",
         "an earlier ask arriving late is dropped"
     );
+    let loading = |s: &State| s.status.loading.contains(&crate::app::task::Task::Policy);
+    // The last asked for fails first: nothing is awaited; the earlier one arriving is dropped.
+    command(&mut s, &ctx, "policy layered-adr").await;
+    command(&mut s, &ctx, "policy nope").await;
+    update(
+        &mut s,
+        Action::PolicyFailed("nope".into(), "no such preset".into()),
+    );
+    assert!(!loading(&s));
+    update(
+        &mut s,
+        Action::PolicyLoaded(layered(), "layered-adr".into()),
+    );
+    assert_eq!(s.session.policy.name, "prolaunch");
+    assert!(!loading(&s), "nothing is said to load");
+    // An earlier one fails: the last is still awaited, said to load, and applies.
+    command(&mut s, &ctx, "policy nope").await;
+    command(&mut s, &ctx, "policy layered-adr").await;
+    update(
+        &mut s,
+        Action::PolicyFailed("nope".into(), "no such preset".into()),
+    );
+    assert!(loading(&s), "the last one still loads");
+    update(
+        &mut s,
+        Action::PolicyLoaded(layered(), "layered-adr".into()),
+    );
+    assert_eq!(s.session.policy.name, "layered-adr");
+    assert!(!loading(&s));
 }
 
 /// Tuning that reorders the Layers rows keeps the selected item selected (by id, not by

@@ -88,4 +88,26 @@ async fn a_user_kept_by_a_deadline_is_tried_again_by_r() {
             .any(|e| matches!(e, Effect::LoadUser { user, .. } if user == "u062")),
         "{effects:?}"
     );
+    // Another user picked meanwhile (its load under way): `R` does not take it over.
+    s.user.loading = Some("u005".into());
+    let effects = update(&mut s, Action::Refresh);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadUser { user, .. } if user == "u062")),
+        "{effects:?}"
+    );
+    assert_eq!(s.user.loading.as_deref(), Some("u005"));
+    // A user the store does not have is not asked for again at every `R`.
+    s.user.loading = Some("nobody".into());
+    let missing = crate::store::StoreError::UserNotFound {
+        user: "nobody".into(),
+        store: "DEMO".into(),
+    };
+    update(&mut s, Action::Failed(Task::User, missing.into()));
+    let effects = update(&mut s, Action::Refresh);
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::LoadUser { .. })),
+        "{effects:?}"
+    );
 }

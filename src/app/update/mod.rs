@@ -295,6 +295,7 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::UserLoaded(_)
         | Action::TokenizerReady(_)
         | Action::PolicyLoaded(..)
+        | Action::PolicyFailed(..)
         | Action::ResetTuning
         | Action::Refresh => user::apply(s, action),
         Action::Health(_) | Action::Failed(..) | Action::Saved(_) => status::apply(s, action),

@@ -25,6 +25,22 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             replay(s)
         }
         Action::PolicyLoaded(policy, from) => policy_loaded(s, *policy, &from),
+        Action::PolicyFailed(from, why) => {
+            // The load asked for last failed: nothing is awaited any more (an earlier one
+            // that failed leaves the last one awaited, and said to load).
+            if s.session
+                .policy_asked
+                .as_ref()
+                .is_some_and(|(spec, _)| *spec == from)
+            {
+                s.session.policy_asked = None;
+            }
+            let effects = super::status::failed(s, Task::Policy, &why.into());
+            if s.session.policy_asked.is_some() {
+                start_loading(s, Task::Policy);
+            }
+            effects
+        }
         // The key acts on Tune only, where the tuning it throws away is on screen; `:reset`
         // from anywhere.
         Action::ResetTuning if s.ui.screen != crate::app::state::Screen::Tune => {
@@ -280,11 +296,14 @@ pub(super) fn refresh(s: &mut State) -> Vec<Effect> {
     // With none open, the one that could not be opened is tried again.
     match reload_user(s) {
         Some(effect) => effects.push(effect),
-        None => {
-            if let Some((id, _)) = s.user.failed.clone() {
+        // A user a store kept from opening (not one it does not have), while no other loads.
+        None if s.user.loading.is_none() => {
+            let kept = s.user.failed.as_ref().map(|(id, _)| id.clone());
+            if let Some(id) = kept.filter(|id| s.status.health.failed_user.as_ref() == Some(id)) {
                 effects.extend(open_user(s, id));
             }
         }
+        None => {}
     }
     effects
 }
