@@ -269,7 +269,20 @@ pub async fn run(
         not_read: total.unwrap_or(listed).saturating_sub(done),
         not_read_lower_bound: total.is_none() && !listed_all,
     });
-    let mut info = shared.info(source, total, stopped, &tally).await;
+    // The store's rows are listed after the replays; a stop asked meanwhile (Ctrl-C on a
+    // locked table) ends the listing, said, and the report of every user read prints.
+    let catalogue = if stopped.is_some() {
+        catalogue(&shared, true, &tally.knowledge).await
+    } else {
+        tokio::select! {
+            biased;
+            () = &mut cancel => Catalogue::NotRead(
+                "stopped (a signal) before the rows were listed".into(),
+            ),
+            c = catalogue(&shared, false, &tally.knowledge) => c,
+        }
+    };
+    let mut info = shared.info(source, total, stopped, catalogue);
     info.whole_sample = whole;
     Ok((tally, info))
 }
@@ -294,14 +307,13 @@ impl Shared {
     }
 
     /// What a finished (or stopped) run tells besides its tally.
-    async fn info(
+    fn info(
         &self,
         source: String,
         total: Option<u64>,
         stopped: Option<Stopped>,
-        tally: &Tally,
+        catalogue: Catalogue,
     ) -> RunInfo {
-        let catalogue = catalogue(self, stopped.is_some(), &tally.knowledge).await;
         RunInfo {
             duplicates: self.plan.finds_duplicates(),
             source,
