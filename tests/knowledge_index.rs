@@ -546,7 +546,10 @@ fn a_null_embedding_is_a_malformed_row_on_every_search_path() {
          INSERT INTO knowledge (id, milestone, title, content, embedding)
          VALUES (907, 'M4', 'no embedding', 'c', NULL);
          CREATE TABLE articles AS SELECT id, milestone, title, content, metadata,
-                embedding::vector AS embedding, created_at FROM knowledge;",
+                embedding::vector AS embedding, created_at FROM knowledge;
+         -- Five rows of another dimension before it: the untyped search reports at most five.
+         INSERT INTO articles (id, milestone, title, content, metadata, embedding, created_at)
+         SELECT -g, 'M4', 'short', 'c', '{}', '[1,2,3]', now() FROM generate_series(6, 10) g;",
     );
     runtime().block_on(async {
         let timeout = Duration::from_secs(10);
