@@ -479,9 +479,9 @@ pub(crate) async fn stop_asked() {
 }
 
 /// [`stop_asked`], saying which signal asked: SIGINT, SIGTERM, SIGHUP or SIGQUIT (SPEC §6's
-/// four), by number. A signal the process was started ignoring (`nohup` ignores SIGHUP, a
-/// non-interactive shell SIGQUIT for its background jobs) stays ignored: a run under `nohup`
-/// goes on when its terminal goes.
+/// four), by number. SIGTERM, SIGHUP or SIGQUIT the process was started ignoring (`nohup`
+/// ignores SIGHUP, a non-interactive shell SIGQUIT for its background jobs) stays ignored: a
+/// run under `nohup` goes on when its terminal goes. SIGINT is always caught (Ctrl-C).
 pub(crate) async fn stop_signal() -> i32 {
     use tokio::signal::unix::{SignalKind, signal};
     let caught = |kind: SignalKind| async move {

@@ -268,9 +268,11 @@ where
         // the difference from one it never showed would leave a dialog unseen.
         // (`resize`, not `clear`: the latter asks the terminal where its cursor is, an answer
         // the event reader would take.)
-        if matches!(action, Action::Resize(..)) {
-            let size = terminal.size()?;
-            terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
+        // A terminal that cannot say its size now is drawn as it was (the next frame retries).
+        if matches!(action, Action::Resize(..))
+            && let Ok(size) = terminal.size()
+        {
+            let _ = terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height));
         }
         let tick_only = action == Action::Tick;
         for effect in update(state, action) {
