@@ -82,21 +82,11 @@ async fn a_user_kept_by_a_deadline_is_tried_again_by_r() {
     assert!(layers.contains("R tries u062 again."), "{layers}");
     assert!(!layers.contains("as soon as the store is back"), "{layers}");
     let effects = update(&mut s, Action::Refresh);
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::LoadUser { user, .. } if user == "u062")),
-        "{effects:?}"
-    );
+    assert!(loads(&effects, "u062"), "{effects:?}");
     // Another user picked meanwhile (its load under way): `R` does not take it over.
     s.user.loading = Some("u005".into());
     let effects = update(&mut s, Action::Refresh);
-    assert!(
-        !effects
-            .iter()
-            .any(|e| matches!(e, Effect::LoadUser { user, .. } if user == "u062")),
-        "{effects:?}"
-    );
+    assert!(!loads(&effects, "u062"), "{effects:?}");
     assert_eq!(s.user.loading.as_deref(), Some("u005"));
     // A user the store does not have is not asked for again at every `R`.
     s.user.loading = Some("nobody".into());
@@ -110,4 +100,11 @@ async fn a_user_kept_by_a_deadline_is_tried_again_by_r() {
         !effects.iter().any(|e| matches!(e, Effect::LoadUser { .. })),
         "{effects:?}"
     );
+}
+
+/// Whether `effects` load `user`.
+fn loads(effects: &[Effect], user: &str) -> bool {
+    effects
+        .iter()
+        .any(|e| matches!(e, Effect::LoadUser { user: u, .. } if u == user))
 }

@@ -295,10 +295,11 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::UserLoaded(_)
         | Action::TokenizerReady(_)
         | Action::PolicyLoaded(..)
-        | Action::PolicyFailed(..)
         | Action::ResetTuning
         | Action::Refresh => user::apply(s, action),
-        Action::Health(_) | Action::Failed(..) | Action::Saved(_) => status::apply(s, action),
+        Action::Health(_) | Action::Failed(..) | Action::PolicyFailed(..) | Action::Saved(_) => {
+            status::apply(s, action)
+        }
         Action::Compared(c) => compare::arrived(s, c),
         Action::Explain => compare::explain_selected(s),
         Action::Explained(e) => compare::explained(s, e),

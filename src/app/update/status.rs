@@ -13,6 +13,22 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Health(list) => health(s, list),
         Action::Failed(task, error) => failed(s, task, &error),
+        Action::PolicyFailed(from, why) => {
+            // The load asked for last failed: nothing is awaited any more (an earlier one
+            // that failed leaves the last one awaited, and said to load).
+            if s.session
+                .policy_asked
+                .as_ref()
+                .is_some_and(|(spec, _)| *spec == from)
+            {
+                s.session.policy_asked = None;
+            }
+            let effects = failed(s, Task::Policy, &why.into());
+            if s.session.policy_asked.is_some() {
+                super::start_loading(s, Task::Policy);
+            }
+            effects
+        }
         Action::Saved(path) => {
             s.tune.saved = s.tune.saving.take();
             let what = if s.modified() {

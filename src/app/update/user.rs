@@ -25,22 +25,6 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             replay(s)
         }
         Action::PolicyLoaded(policy, from) => policy_loaded(s, *policy, &from),
-        Action::PolicyFailed(from, why) => {
-            // The load asked for last failed: nothing is awaited any more (an earlier one
-            // that failed leaves the last one awaited, and said to load).
-            if s.session
-                .policy_asked
-                .as_ref()
-                .is_some_and(|(spec, _)| *spec == from)
-            {
-                s.session.policy_asked = None;
-            }
-            let effects = super::status::failed(s, Task::Policy, &why.into());
-            if s.session.policy_asked.is_some() {
-                start_loading(s, Task::Policy);
-            }
-            effects
-        }
         // The key acts on Tune only, where the tuning it throws away is on screen; `:reset`
         // from anywhere.
         Action::ResetTuning if s.ui.screen != crate::app::state::Screen::Tune => {
