@@ -359,6 +359,9 @@ pub fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
 }
 
+/// The most characters [`quoted`] shows whole.
+const QUOTED_MAX: usize = 80;
+
 /// `text` in double quotes as a message quotes a stored value: inert (`"M␛[2J9"`, as every
 /// other place shows it), with `\` and `"` escaped by a backslash so that the value ends at its
 /// closing quote and `--redact`'s masking of quoted values finds all of it.
@@ -369,8 +372,7 @@ pub fn pad(text: &str, width: usize) -> String {
 /// A long value (over 80 characters) is cut to its first 60 and its length said (`"xxxx"…
 /// (3,000 characters)`): a pasted megabyte never buries the sentence it is quoted in.
 pub fn quoted(text: &str) -> String {
-    const MAX: usize = 80;
-    let (shown, cut) = match text.char_indices().nth(MAX) {
+    let (shown, cut) = match text.char_indices().nth(QUOTED_MAX) {
         None => (text, false),
         Some(_) => (
             &text[..text.char_indices().nth(60).map_or(text.len(), |(at, _)| at)],
@@ -402,7 +404,7 @@ pub fn quoted(text: &str) -> String {
 /// An id inside a message: [`shown_id`], or for an id too long to read in one (a 10 MB line of a
 /// `--users` file), its start [`quoted`] with its length.
 pub fn id_in_message(id: &str) -> Cow<'_, str> {
-    if id.chars().nth(80).is_some() {
+    if id.chars().nth(QUOTED_MAX).is_some() {
         Cow::Owned(quoted(id))
     } else {
         shown_id(id)

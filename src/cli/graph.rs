@@ -62,12 +62,11 @@ fn unread_rows(loaded: &crate::loaded::Loaded, user: &str) {
         })
         .count() as u64;
     if rows > 0 {
+        let user = shown_id(user);
         eprintln!(
-            "ctxlens: warning: {} of {} could not be read (inspect {} names them): what follows \
-             is of the rows read",
+            "ctxlens: warning: {} of {user} could not be read (inspect {user} names them): \
+             what follows is of the rows read",
             crate::text::count(rows, "journey row", "journey rows"),
-            crate::text::shown_id(user),
-            crate::text::shown_id(user)
         );
     }
 }

@@ -558,7 +558,7 @@ impl Store for LiveStore {
                     user: None,
                     why: format!(
                         "{}: the channel's name is not UTF-8: not any user's event",
-                        super::redis::escape_name(&raw)
+                        crate::text::escaped_bytes(&raw)
                     ),
                 });
             };

@@ -56,15 +56,10 @@ pub(super) fn unreadable_keys(prefix: &str, user: &str, not_utf8: &[Vec<u8>]) ->
         .filter(|k| starts.iter().any(|s| k.starts_with(s.as_bytes())))
         .map(|k| Malformed {
             id: None,
-            source: escape_name(k),
+            source: crate::text::escaped_bytes(k),
             reason: "the key's name is not UTF-8: not read".into(),
         })
         .collect()
-}
-
-/// A key name that is not UTF-8, its invalid bytes written `\xHH`.
-pub(super) fn escape_name(raw: &[u8]) -> String {
-    crate::text::escaped_bytes(raw)
 }
 
 impl RedisStore {
@@ -434,7 +429,7 @@ impl RedisStore {
                 })
             })
             .map(|k| Unlisted {
-                key: escape_name(k),
+                key: crate::text::escaped_bytes(k),
                 why: NoOwner::NotUtf8,
             })
             .collect();
