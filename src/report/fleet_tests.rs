@@ -289,6 +289,59 @@ fn cancelling_gives_a_partial_report() {
     });
 }
 
+/// A stop asked once every user is read (while the knowledge rows are listed) ends the
+/// listing, said as not read; the users read are all in the report, not marked partial.
+#[test]
+fn a_stop_while_the_rows_are_listed_ends_the_listing() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    /// Asks to stop once the run says every user is read.
+    struct StopWhenDone(Arc<AtomicBool>, Option<u64>);
+    impl super::run::Observer for StopWhenDone {
+        fn total(&mut self, users: Option<u64>) {
+            self.1 = users;
+        }
+        fn progress(&mut self, done: u64) {
+            if Some(done) == self.1 {
+                self.0.store(true, Ordering::SeqCst);
+            }
+        }
+    }
+    runtime().block_on(async {
+        let asked = Arc::new(AtomicBool::new(false));
+        let mut observer = StopWhenDone(asked.clone(), None);
+        let cancel = std::future::poll_fn(|_| {
+            if asked.load(Ordering::SeqCst) {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
+            }
+        });
+        let p = Policy::preset("prolaunch").expect("preset");
+        let demo: Arc<dyn Store> = Arc::new(MemoryStore::demo());
+        let (t, info) = run(
+            Fleet::Store {
+                store: demo,
+                pick: Pick::All,
+            },
+            plan(p, None),
+            Arc::new(Engine::default()),
+            &mut observer,
+            cancel,
+        )
+        .await
+        .expect("runs");
+        assert!(asked.load(Ordering::SeqCst), "every user was read");
+        assert!(!info.partial);
+        assert_eq!(Some(t.users() + t.errors), info.users_total);
+        assert_eq!(
+            info.catalogue,
+            super::knowledge::Catalogue::NotRead(
+                "stopped (a signal) before the rows were listed".into()
+            )
+        );
+    });
+}
+
 #[test]
 fn json_and_csv_read_back() {
     runtime().block_on(async {
