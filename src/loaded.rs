@@ -4,7 +4,8 @@
 
 use crate::engine::cache::CachedContext;
 use crate::engine::redact::{
-    mask, mask_json, mask_milestone, mask_quoted, mask_snapshot, note_message, shown_malformed,
+    journey_milestones, mask, mask_json, mask_milestone, mask_quoted, mask_snapshot, mask_words,
+    note_message, shown_malformed, unknown_among,
 };
 use crate::engine::{Assembly, Engine, Margins, MilestoneMap, Policy, Snapshot};
 use crate::findings::{Finding, findings};
@@ -156,7 +157,7 @@ impl Loaded {
         policy: &Policy,
         row: &crate::engine::snapshot::KnowledgeEntry,
     ) -> crate::engine::explain::Explanation {
-        let mut e = engine.explain_knowledge(&self.snapshot, policy, row);
+        let mut e = engine.explain_knowledge_as(&self.snapshot, policy, row, self.redacted());
         if self.redacted() {
             e.current_milestone = self.snapshot().current_milestone.clone();
             // The row's milestone, when the map does not know it, is masked like the user's.
@@ -175,6 +176,18 @@ impl Loaded {
             }
         }
         e
+    }
+
+    /// [`Loaded::explain_knowledge`] of the loaded hit `id`, taken from the stored data (the
+    /// shown copy's milestone may be masked, which the milestone gate must not compare).
+    pub fn explain_hit(
+        &self,
+        engine: &Engine,
+        policy: &Policy,
+        id: &str,
+    ) -> Option<crate::engine::explain::Explanation> {
+        let hit = self.snapshot.knowledge.iter().find(|h| h.id == id)?;
+        Some(self.explain_knowledge(engine, policy, hit))
     }
 
     /// The query as stored, to embed it again (never shown: under `--redact` the shown one is
@@ -338,10 +351,11 @@ fn mask_user_data(d: &UserData, s: &Snapshot, map: &MilestoneMap) -> UserData {
 /// longer one is masked whole where a shorter one is part of it): the user's, then, a row's, a
 /// transition's `from` and `to`, the cached context key's.
 fn unknown_milestones(d: &UserData, s: &Snapshot, map: &MilestoneMap) -> Vec<String> {
-    let journey = d.journey.iter().chain(&s.journey).flat_map(|j| {
-        let ends = ["from", "to"].map(|k| j.data.get(k).and_then(|v| v.as_str()));
-        ends.into_iter().chain([j.milestone.as_deref()])
-    });
+    let journey = d
+        .journey
+        .iter()
+        .chain(&s.journey)
+        .flat_map(journey_milestones);
     let key_tail = d
         .cached_context_key
         .as_deref()
@@ -355,7 +369,7 @@ fn unknown_milestones(d: &UserData, s: &Snapshot, map: &MilestoneMap) -> Vec<Str
         .iter()
         .chain(&s.notes)
         .filter_map(|n| n.source.find(&head).map(|at| &n.source[at + head.len()..]));
-    let mut out: Vec<String> = [
+    let names = [
         d.current_milestone.as_deref(),
         s.current_milestone.as_deref(),
     ]
@@ -364,57 +378,10 @@ fn unknown_milestones(d: &UserData, s: &Snapshot, map: &MilestoneMap) -> Vec<Str
         d.as_of.as_ref().and_then(|a| a.milestone.as_deref()),
         key_tail,
     ])
-    .chain(journey)
     .flatten()
-    .chain(noted)
-    .filter(|m| !m.is_empty() && !map.contains(m) && mask(m) != *m)
-    .map(str::to_string)
-    .collect();
-    out.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-    out.dedup();
-    out
-}
-
-/// `text` with every whole occurrence of `words` masked (not inside a longer word: `M1` in
-/// `M10` stays).
-fn mask_words(text: &str, words: &[String]) -> String {
-    if words.is_empty() {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    let starts_word = |i: usize| {
-        !text[..i]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphanumeric)
-    };
-    while i < text.len() {
-        let rest = &text[i..];
-        let hit = starts_word(i)
-            .then(|| {
-                words.iter().find(|w| {
-                    rest.starts_with(w.as_str())
-                        && !rest[w.len()..]
-                            .chars()
-                            .next()
-                            .is_some_and(char::is_alphanumeric)
-                })
-            })
-            .flatten();
-        match hit {
-            Some(w) => {
-                out.push_str(&mask(w));
-                i += w.len();
-            }
-            None => {
-                let c = rest.chars().next().unwrap_or_default();
-                out.push(c);
-                i += c.len_utf8().max(1);
-            }
-        }
-    }
-    out
+    .chain(journey)
+    .chain(noted);
+    unknown_among(names, map)
 }
 
 /// Masks, in the shown copies, the unknown milestone `words` wherever the store's messages and

@@ -184,6 +184,32 @@ pub fn escaped_bytes(raw: &[u8]) -> String {
     out
 }
 
+/// A file's path as a message names it: bytes that are not UTF-8 escaped (`\xFF`), and the whole
+/// of it in double quotes, `\` and `"` escaped, when it holds a quote of either kind — else a
+/// quote in the name would pair with one of the message's and leave a value it quotes outside
+/// every quote, where `--redact`'s masking of quoted values cannot find it.
+pub fn path_in_message(path: &std::path::Path) -> String {
+    #[cfg(unix)]
+    let shown = {
+        use std::os::unix::ffi::OsStrExt;
+        escaped_bytes(path.as_os_str().as_bytes())
+    };
+    #[cfg(not(unix))]
+    let shown = path.display().to_string();
+    if !shown.contains(['"', '`']) {
+        return shown;
+    }
+    let mut out = String::from('"');
+    for c in shown.chars() {
+        if matches!(c, '"' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
 /// A file's name as [`escaped_bytes`] shows it.
 pub fn file_name(name: &std::ffi::OsStr) -> String {
     #[cfg(unix)]

@@ -4,6 +4,8 @@
 #![allow(clippy::expect_used)]
 
 mod common;
+#[path = "redact/sources.rs"]
+mod sources;
 
 use std::collections::BTreeSet;
 

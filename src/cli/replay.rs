@@ -509,7 +509,7 @@ pub async fn inspect(
         // Where it was read: the file, when USER named one.
         source: super::snapshot_file(user).map_or_else(
             || ctx.store.describe(),
-            |p| format!("snapshot {}", p.display()),
+            |p| format!("snapshot {}", crate::text::path_in_message(p)),
         ),
     };
     if json {

@@ -110,7 +110,7 @@ impl Fleet {
                 worst = worst.map(|w| w.max(lost));
             }
             // A trial's tally gives figures; its messages are never shown.
-            tally.add(UserOutcome::of(snap, (policy, &a), None, false));
+            tally.add(UserOutcome::of(snap, (policy, &a), None, None));
         }
         (tally, worst)
     }

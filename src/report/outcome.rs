@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 
 use crate::engine::cache::{CachedContext, drift};
-use crate::engine::{Assembly, Decision, Policy, Reason, Snapshot, Source};
+use crate::engine::snapshot::Malformed;
+use crate::engine::{Assembly, Decision, MilestoneMap, Policy, Reason, Snapshot, Source};
 
 /// What one policy made of one user's snapshot, in a few numbers.
 #[derive(Debug, Clone, PartialEq)]
@@ -148,12 +149,13 @@ impl PolicyOutcome {
 
 impl UserOutcome {
     /// One user: its candidate assembly and, when comparing, its baseline assembly.
-    /// `redact`: the reason of the first unreadable item is masked here, as `--redact` shows it.
+    /// `redact` (with the milestone map): the first unreadable item is masked here, as
+    /// `--redact` shows it: its reason, and the milestones the map does not know in its key.
     pub fn of(
         snap: &Snapshot,
         candidate: (&Policy, &Assembly),
         baseline: Option<(&Policy, &Assembly)>,
-        redact: bool,
+        redact: Option<&MilestoneMap>,
     ) -> Self {
         UserOutcome {
             user_id: snap.user_id.clone(),
@@ -162,10 +164,18 @@ impl UserOutcome {
                 candidate.1.malformed.len(),
                 candidate.1.malformed.first().map(|m| {
                     // Masked here, before it is joined to names that may hold quotes.
-                    let shown = if redact {
-                        crate::engine::redact::shown_malformed(m, snap)
-                    } else {
-                        m.clone()
+                    let shown = match redact {
+                        Some(map) => {
+                            use crate::engine::redact::{mask_words, shown_malformed, unknown_in};
+                            let words = unknown_in(snap, map);
+                            let m = shown_malformed(m, snap);
+                            Malformed {
+                                source: mask_words(&m.source, &words),
+                                reason: mask_words(&m.reason, &words),
+                                ..m
+                            }
+                        }
+                        None => m.clone(),
                     };
                     let (source, reason) = (crate::text::inert_line(&shown.source), shown.reason);
                     // A snapshot file's own words are quoted, said to be the file's.

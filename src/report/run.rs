@@ -529,7 +529,7 @@ fn shown_error(error: &str, redact: bool) -> String {
 /// A snapshot file's error as the run names it: under `--redact` what follows the file's name
 /// masked (the name, typed by whoever named the file, may hold a quote of its own).
 fn file_error(path: &std::path::Path, error: &str, redact: bool) -> String {
-    let head = format!("snapshot {}", path.display());
+    let head = format!("snapshot {}", crate::text::path_in_message(path));
     match error.strip_prefix(&head) {
         Some(rest) if redact => format!("{head}{}", shown_error(rest, true)),
         _ => shown_error(error, redact),
@@ -541,9 +541,10 @@ fn outcome(snaps: &[Arc<Snapshot>], s: &Shared, used: &mut KnowledgeUse) -> User
     // Both policies measured whenever the duplicates sections show (a deduping policy finds
     // them anyway), so the baseline's column is never an unmeasured zero.
     let dup = s.plan.finds_duplicates();
+    let redact = s.plan.redact.then_some(&s.engine.milestones);
     let cand = s.engine.assemble_fleet(&snaps[0], &s.plan.candidate, dup);
     let o = match &s.plan.baseline {
-        None => UserOutcome::of(&snaps[0], (&s.plan.candidate, &cand), None, s.plan.redact),
+        None => UserOutcome::of(&snaps[0], (&s.plan.candidate, &cand), None, redact),
         Some(p) => {
             let snap = snaps.get(1).unwrap_or(&snaps[0]);
             let base = s.engine.assemble_fleet(snap, p, dup);
@@ -551,7 +552,7 @@ fn outcome(snaps: &[Arc<Snapshot>], s: &Shared, used: &mut KnowledgeUse) -> User
                 &snaps[0],
                 (&s.plan.candidate, &cand),
                 Some((p, &base)),
-                s.plan.redact,
+                redact,
             )
         }
     };

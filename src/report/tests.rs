@@ -343,7 +343,7 @@ fn no_journey_and_an_empty_milestone_are_two_rows() {
     for (user, milestone) in [("a", None), ("b", Some("")), ("c", Some("M2"))] {
         let snap = bare_snapshot(user, milestone);
         let a = engine.assemble(&snap, &p);
-        t.add(UserOutcome::of(&snap, (&p, &a), None, false));
+        t.add(UserOutcome::of(&snap, (&p, &a), None, None));
     }
     let s = t.summary(&p, None, RunInfo::default());
     let rows: Vec<(Option<&str>, u64)> = s
@@ -397,7 +397,7 @@ fn hidden_milestones_go_last_by_their_figures_not_their_names() {
     for (user, milestone) in users {
         let snap = bare_snapshot(user, Some(milestone));
         let a = engine.assemble(&snap, &p);
-        t.add(UserOutcome::of(&snap, (&p, &a), None, false));
+        t.add(UserOutcome::of(&snap, (&p, &a), None, None));
     }
     let mut s = t.summary(&p, None, RunInfo::default());
     s.mask(&engine.milestones);
@@ -430,7 +430,7 @@ fn hidden_milestones_of_equal_figures_are_not_in_name_order() {
     for (i, milestone) in names.iter().enumerate() {
         let snap = bare_snapshot(&format!("u{i}"), Some(milestone));
         let a = engine.assemble(&snap, &p);
-        t.add(UserOutcome::of(&snap, (&p, &a), None, false));
+        t.add(UserOutcome::of(&snap, (&p, &a), None, None));
     }
     let run = RunInfo {
         map_ids: engine.milestones.ids().map(str::to_string).collect(),
@@ -456,4 +456,43 @@ fn hidden_milestones_of_equal_figures_are_not_in_name_order() {
         assert_eq!(sorted, in_name_order, "every milestone listed once");
         assert_ne!(shown, in_name_order, "in the order of the hidden names");
     }
+}
+
+/// Under --redact the first unreadable item's key keeps no milestone the map does not know
+/// (`context:u1:zqvsecret` is the user's cached context key), as every other key shown does.
+#[test]
+fn an_unreadable_keys_hidden_milestone_is_masked_under_redact() {
+    let p = Policy::preset("prolaunch").expect("preset");
+    let engine = Engine::default();
+    let mut snap = bare_snapshot("u1", Some("zqvsecret"));
+    snap.malformed.push(crate::engine::snapshot::Malformed {
+        id: None,
+        source: "context:u1:zqvsecret".into(),
+        reason: "cached context is not JSON (zqvsecret)".into(),
+    });
+    let a = engine.assemble(&snap, &p);
+    let first = |redact| {
+        let o = UserOutcome::of(&snap, (&p, &a), None, redact);
+        o.unreadable.1.expect("the unreadable item")
+    };
+    assert!(
+        first(None).starts_with("context:u1:zqvsecret: "),
+        "{}",
+        first(None)
+    );
+    let masked = first(Some(&engine.milestones));
+    assert!(!masked.contains("zqvsecret"), "{masked}");
+    assert!(masked.starts_with("context:u1:•••••••••: "), "{masked}");
+    // A milestone the map knows stays, as everywhere.
+    snap.current_milestone = Some("M1".into());
+    snap.malformed[0].source = "context:u1:M1".into();
+    let a = engine.assemble(&snap, &p);
+    let known = UserOutcome::of(&snap, (&p, &a), None, Some(&engine.milestones));
+    assert!(
+        known
+            .unreadable
+            .1
+            .expect("item")
+            .starts_with("context:u1:M1: ")
+    );
 }

@@ -11,7 +11,7 @@ pub const SNAPSHOT_MAX: u64 = 256 * 1024 * 1024;
 
 /// Reads a snapshot file; the error starts `snapshot FILE:` and names the line and column of bad JSON.
 pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
-    let shown = path.display();
+    let shown = crate::text::path_in_message(path);
     // Only a regular file is read (a FIFO would wait for a writer for ever), as every file.
     let bytes = crate::files::read_regular(path, SNAPSHOT_MAX).map_err(|e| match e {
         crate::files::Refused::NotAFile("a directory") => {
@@ -59,7 +59,7 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
                         && matches!(c, '[' | '"' | 't' | 'f' | 'n' | '-' | '0'..='9')) =>
             {
                 format!(
-                    "a snapshot is a JSON object (as `ctxlens snapshot` writes it), found {}",
+                    "a snapshot is a JSON object (as ctxlens snapshot writes it), found {}",
                     match c {
                         '[' => "an array",
                         '"' => "a string",
@@ -187,7 +187,7 @@ fn each_item<T: serde::de::DeserializeOwned>(
         match serde_path_to_error::deserialize::<_, T>(&mut de) {
             Ok(t) => read.push(t),
             Err(e) => {
-                let field = e.path().to_string();
+                let field = path_text(e.path());
                 let why = e.into_inner().to_string();
                 // Where in the item is no help to a reader of the file (the item is named).
                 let why = why
@@ -206,6 +206,31 @@ fn each_item<T: serde::de::DeserializeOwned>(
         }
     }
     Some(read)
+}
+
+/// Where in an item serde failed, as `data.plan[2]`: a key that does not read as a field name
+/// (`Call Jane 555-0199`: text someone typed, used as a key) is quoted, so `--redact` masks it
+/// as it masks every quoted value.
+fn path_text(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                if crate::engine::redact::field_name(key) {
+                    out.push_str(key);
+                } else {
+                    out.push_str(&serde_json::Value::from(key.as_str()).to_string());
+                }
+            }
+            Segment::Unknown => out.push_str(if out.is_empty() { "?" } else { ".?" }),
+        }
+    }
+    if out.is_empty() { ".".into() } else { out }
 }
 
 /// A journey row's or knowledge hit's list and the shape SPEC §4 gives its ids.

@@ -107,16 +107,16 @@ fn snapshot_errors_exit_2_naming_file_line_column() {
         ),
         (
             "[]",
-            "1:2: a snapshot is a JSON object (as `ctxlens snapshot` writes it), found an array",
+            "1:2: a snapshot is a JSON object (as ctxlens snapshot writes it), found an array",
         ),
         (
             // An array is read as the struct's fields in order: still said as an array.
             "[1,2,3]",
-            "1:2: a snapshot is a JSON object (as `ctxlens snapshot` writes it), found an array",
+            "1:2: a snapshot is a JSON object (as ctxlens snapshot writes it), found an array",
         ),
         (
             "\"u062\"",
-            "1:6: a snapshot is a JSON object (as `ctxlens snapshot` writes it), found a string",
+            "1:6: a snapshot is a JSON object (as ctxlens snapshot writes it), found a string",
         ),
         (
             "{\"now\": \"2025-01-15T12:00:00Z\"}",

@@ -84,12 +84,28 @@ impl Engine {
         policy: &Policy,
         row: &KnowledgeEntry,
     ) -> Explanation {
+        self.explain_knowledge_as(snap, policy, row, false)
+    }
+
+    /// [`Engine::explain_knowledge`]; with `redact`, a copy link between the row and a masked
+    /// item (a chat turn, journey data) is not named, as a redacted assembly does not name it:
+    /// the article would tell what the hidden text says.
+    pub fn explain_knowledge_as(
+        &self,
+        snap: &Snapshot,
+        policy: &Policy,
+        row: &KnowledgeEntry,
+        redact: bool,
+    ) -> Explanation {
         let retrieved = snap.knowledge.iter().any(|h| h.id == row.id);
         let mut with_row = snap.clone();
         if !retrieved {
             with_row.knowledge.push(row.clone());
         }
-        let a = self.assemble_decisions(&with_row, policy);
+        let mut a = self.assemble_decisions(&with_row, policy);
+        if redact {
+            crate::redact::unlink_across_the_mask(&mut a);
+        }
         let item = a.item(&row.id);
         let mut gates = retrieval_gates(snap, &with_row, policy, row, retrieved);
         gates.extend(assembly_gates(snap, policy, row, &a, retrieved));

@@ -45,6 +45,80 @@ pub fn masked_kind(kind: ItemKind) -> bool {
     )
 }
 
+/// `text` with every whole occurrence of `words` masked (not inside a longer word: `M1` in
+/// `M10` stays).
+pub fn mask_words(text: &str, words: &[String]) -> String {
+    if words.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let starts_word = |i: usize| {
+        !text[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+    };
+    while i < text.len() {
+        let rest = &text[i..];
+        let hit = starts_word(i)
+            .then(|| {
+                words.iter().find(|w| {
+                    rest.starts_with(w.as_str())
+                        && !rest[w.len()..]
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_alphanumeric)
+                })
+            })
+            .flatten();
+        match hit {
+            Some(w) => {
+                out.push_str(&mask(w));
+                i += w.len();
+            }
+            None => {
+                let c = rest.chars().next().unwrap_or_default();
+                out.push(c);
+                i += c.len_utf8().max(1);
+            }
+        }
+    }
+    out
+}
+
+/// The milestone ids a journey row names: its own, a transition's `from` and `to`.
+pub fn journey_milestones(j: &crate::snapshot::JourneyEntry) -> impl Iterator<Item = &str> {
+    let ends = ["from", "to"].map(|k| j.data.get(k).and_then(|v| v.as_str()));
+    ends.into_iter().chain([j.milestone.as_deref()]).flatten()
+}
+
+/// Of `names`, the milestone ids `map` does not know (and a mask would change), longest first,
+/// so a longer one is masked whole where a shorter one is part of it.
+pub fn unknown_among<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+    map: &MilestoneMap,
+) -> Vec<String> {
+    let mut out: Vec<String> = names
+        .into_iter()
+        .filter(|m| !m.is_empty() && !map.contains(m) && mask(m) != *m)
+        .map(str::to_string)
+        .collect();
+    out.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    out.dedup();
+    out
+}
+
+/// The milestone ids of `s` that `map` does not know: the user's and its journey rows'.
+pub fn unknown_in(s: &Snapshot, map: &MilestoneMap) -> Vec<String> {
+    let user = s.current_milestone.as_deref();
+    unknown_among(
+        user.into_iter()
+            .chain(s.journey.iter().flat_map(journey_milestones)),
+        map,
+    )
+}
+
 /// A milestone id as `--redact` shows it: in clear when `map` knows it, masked otherwise.
 pub fn mask_milestone(id: &str, map: &MilestoneMap) -> String {
     if map.contains(id) {
@@ -132,7 +206,7 @@ fn mask_json_hiding(v: &Value, map: &MilestoneMap, hide: &[&str]) -> Value {
 /// (`jo-smith-gb82`), a number (`ssn_123-45-6789`, `order_10023`), spaces, other scripts,
 /// controls — and is masked with the values. Milestone ids the map knows (`M4`) are kept by
 /// the caller.
-fn field_name(k: &str) -> bool {
+pub fn field_name(k: &str) -> bool {
     let mut chars = k.chars();
     let digit_run = k
         .as_bytes()
@@ -231,10 +305,8 @@ fn mask_quoted_with(message: &str, known: &dyn Fn(&str) -> bool) -> String {
         let value = &body[..end];
         // serde names a bad enum value in backticks too (``unknown variant `Alice` ``): a value.
         let variant = out.ends_with("unknown variant ");
-        let field_name = open == "`"
-            && !variant
-            && value.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-            && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        // The rule JSON keys are kept by: `JaneDoe` is a name, not a field.
+        let field_name = open == "`" && !variant && field_name(value);
         out.push_str(open);
         out.push_str(&if field_name || (open == "\"" && known(value)) {
             value.into()

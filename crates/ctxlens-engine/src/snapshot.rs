@@ -265,6 +265,22 @@ fn lone_surrogate(json: &str) -> bool {
 /// snapshot written `--at T` replays as the user was at `T`, the entry's index kept.
 pub const LEFT_OUT: &str = "ctxlens_left_out";
 
+/// The reason a [`LEFT_OUT`] entry reads back with: a rewind's own words as written; anything
+/// else (the marker is only a key: anyone can store one) quoted as the entry's, so `--redact`
+/// masks it as it masks every quoted value.
+fn left_out_reason(why: &str) -> String {
+    let own = why.strip_prefix("timestamp ").is_some_and(|rest| {
+        rest.contains(" is after --at ")
+            && rest.ends_with(", yet stored before a turn at or before it")
+            && why.chars().all(|c| c.is_ascii_graphic() || c == ' ')
+    });
+    if own {
+        why.to_string()
+    } else {
+        format!("left out, the entry says {}", Value::from(why))
+    }
+}
+
 pub fn parse_turn(v: &Value) -> Result<Turn, String> {
     let obj = match v {
         Value::Object(obj) => obj,
@@ -294,7 +310,7 @@ pub fn parse_turn(v: &Value) -> Result<Turn, String> {
     // An entry a rewind left out (see [`LEFT_OUT`]) reads back as it was written: malformed,
     // for the reason it was left out.
     if let Some(Value::String(why)) = obj.get(LEFT_OUT) {
-        return Err(why.clone());
+        return Err(left_out_reason(why));
     }
     let ts = obj.get("timestamp").ok_or("missing field `timestamp`")?;
     let timestamp = parse_timestamp(ts).map_err(|e| format!("timestamp: {e}"))?;

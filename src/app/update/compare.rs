@@ -109,11 +109,8 @@ pub(super) fn explain_selected(s: &mut State) -> Vec<Effect> {
             }
             _ => return None,
         };
-        let hit = v.user.snapshot().knowledge.iter().find(|h| h.id == id)?;
-        Some(
-            v.user
-                .explain_knowledge(&s.session.engine, &s.session.policy, hit),
-        )
+        v.user
+            .explain_hit(&s.session.engine, &s.session.policy, &id)
     });
     let unreadable = super::layers::selected_unreadable(s);
     match (s.ui.screen, row, unreadable) {

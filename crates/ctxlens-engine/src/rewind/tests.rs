@@ -606,3 +606,24 @@ fn a_transition_gives_the_milestone_its_data_goes_to() {
         "{labels:?}"
     );
 }
+
+/// The left-out marker is only a key anyone can store: a reason that is not a rewind's own is
+/// read back quoted, as the entry's words (so `--redact` masks it with the quoted values).
+#[test]
+fn a_left_out_marker_not_written_by_a_rewind_is_quoted_as_the_entrys() {
+    let planted = parse_turn(&json!({ crate::snapshot::LEFT_OUT: "call Jane on 555-0199" }));
+    assert_eq!(
+        planted,
+        Err("left out, the entry says \"call Jane on 555-0199\"".into())
+    );
+    let masked = crate::redact::mask_quoted(&planted.expect_err("left out"));
+    assert!(
+        !masked.contains("Jane") && !masked.contains("555"),
+        "{masked}"
+    );
+    // Posing as a rewind's words with a control character in it is not one either.
+    let posing = "timestamp \u{1b}]0;x\u{7} is after --at 2025-01-01T00:00:00Z, yet stored \
+                  before a turn at or before it";
+    let read = parse_turn(&json!({ crate::snapshot::LEFT_OUT: posing })).expect_err("out");
+    assert!(read.starts_with("left out, the entry says \""), "{read}");
+}
