@@ -46,6 +46,15 @@ pub(super) fn edit(s: &mut State, value: &str) -> Vec<Effect> {
 
 fn apply_set(s: &mut State, arg: &str) -> Vec<Effect> {
     match s.session.policy.clone().with_overrides(&[arg.to_string()]) {
+        // Said, so a `:set` that changes nothing is not taken for one that went unheard.
+        Ok(p) if p == s.session.policy => {
+            let key = arg.split_once('=').map_or(arg, |(k, _)| k).trim();
+            info(
+                s,
+                &format!(":set {key}: already that value; nothing to replay"),
+            );
+            vec![]
+        }
         Ok(p) => retune(s, p),
         Err(e) => {
             error(s, &tune::said(&e));

@@ -668,3 +668,25 @@ async fn a_failed_load_keeps_the_sessions_instant() {
     open(&mut s, &ctx, "u062").await;
     assert_eq!(s.shown_at(), Some(at));
 }
+
+#[tokio::test]
+async fn a_set_that_changes_nothing_says_so_and_replays_nothing() {
+    let (mut s, ctx) = demo_app().await;
+    let total = s
+        .session
+        .policy
+        .budget
+        .total
+        .expect("the demo policy sets a total");
+    let effects = command(&mut s, &ctx, &format!("set budget.total = {total}")).await;
+    assert!(effects.is_empty(), "{effects:?}");
+    let (text, error) = message(&s);
+    assert!(
+        !error && text.contains("budget.total: already that value"),
+        "{text}"
+    );
+    // A real change is still a change.
+    command(&mut s, &ctx, &format!("set budget.total={}", total + 100)).await;
+    assert_eq!(s.session.policy.budget.total, Some(total + 100));
+    assert!(!message(&s).0.contains("already"));
+}
