@@ -194,6 +194,9 @@ fn milestone_fault(text: &str, e: &MilestoneError) -> Option<(usize, usize)> {
         MilestoneError::EmptyId => (0..lines.len())
             .find(|&i| id_of(lines[i]).is_some_and(|id| id.trim().is_empty()))
             .map(|i| (i + 1, lines[i].len() - lines[i].trim_start().len() + 1)),
+        MilestoneError::NulInId(id) => (0..lines.len())
+            .find(|&i| id_of(lines[i]).as_deref() == Some(id.as_str()))
+            .map(|i| (i + 1, lines[i].len() - lines[i].trim_start().len() + 1)),
         MilestoneError::Empty => None,
     }
 }
@@ -398,6 +401,10 @@ mod tests {
             (
                 "[[milestones]]\nid = \"A\"\n[[milestones]]\n id = \"\"\n",
                 "config c.toml:4:2: milestones: a milestone has an empty id",
+            ),
+            (
+                "[[milestones]]\nid = \"A\"\n[[milestones]]\n  id = \"nul\\u0000x\"\n",
+                "config c.toml:4:3: milestones: milestone id \"nul\\0x\" contains a NUL byte",
             ),
             // Ids written with TOML escapes, or as literal strings, are found as TOML reads
             // them.

@@ -399,3 +399,24 @@ fn migrate_names_the_columns_existing_tables_lack() {
     assert!(!again.stderr.contains("updated_at"), "{}", again.stderr);
     assert!(!again.stdout.contains("schema ready"), "{}", again.stdout);
 }
+
+/// A knowledge table that exists without `embedding` fails the index `migrate` makes on it:
+/// what the tables lack is said, table by table, not the index's bare "column does not exist".
+#[test]
+fn migrate_over_a_knowledge_table_without_embedding_names_the_column() {
+    let url = Postgres::shared().create_database("odd_no_embedding");
+    Postgres::shared().psql(
+        "odd_no_embedding",
+        "CREATE TABLE knowledge (id bigint PRIMARY KEY, title text);",
+    );
+    let out = ctxlens_with(&["migrate"], &[("DATABASE_URL", url)]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    for said in [
+        "the existing tables differ from SPEC §1",
+        "\"knowledge\".embedding is missing",
+        "\"knowledge\".content is missing",
+    ] {
+        assert!(out.stderr.contains(said), "{said}: {}", out.stderr);
+    }
+    assert!(!out.stderr.contains("SQLSTATE 42703"), "{}", out.stderr);
+}

@@ -375,14 +375,22 @@ fn verdict(summary: &Summary, gated: &[&str]) -> Result<(), CliError> {
             let before = if st.outage {
                 "the store went away"
             } else {
-                "the users list could not be read on"
+                "the users list failed"
             };
-            format!(
-                "{}: the report covers the {} read before {before}; {}{gates}",
-                st.cause,
-                crate::report::format::users_n(summary.users),
-                not_read(st)
-            )
+            if summary.users == 0 {
+                // Nothing to cover, and how many were not read is not known either.
+                format!(
+                    "{}: no user was read before {before}, so there is no report{gates}",
+                    st.cause
+                )
+            } else {
+                format!(
+                    "{}: the report covers the {} read before {before}; {}{gates}",
+                    st.cause,
+                    crate::report::format::users_n(summary.users),
+                    not_read(st)
+                )
+            }
         }));
     }
     if summary.errors.count > 0 {

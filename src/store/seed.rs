@@ -38,20 +38,24 @@ pub async fn migrate(pg: &PgStore) -> Result<Migrated, SeedError> {
 /// [`create_partial_indexes`] for `map`. Safe to run again: every statement is `IF NOT EXISTS`,
 /// and an index that exists is left as it is.
 pub async fn migrate_for(pg: &PgStore, map: &MilestoneMap) -> Result<Migrated, SeedError> {
-    sqlx::raw_sql(sqlx::AssertSqlSafe(schema_sql(pg.tables())))
+    let schema = sqlx::raw_sql(sqlx::AssertSqlSafe(schema_sql(pg.tables())))
         .execute(pg.pool())
-        .await
-        .map_err(|e| {
-            SeedError(format!(
-                "{}: migrate: {}",
-                pg.label,
-                super::fault::pg_cause(&e)
-            ))
-        })?;
-    // The indexes are made whatever the columns; then what the tables lack is said.
-    let done = create_partial_indexes(pg, map).await?;
+        .await;
+    if let Err(e) = schema {
+        // A table that existed without a column an index is made on fails here: what the
+        // tables lack, said table by table, is the better answer.
+        check_columns(pg).await?;
+        return Err(SeedError(format!(
+            "{}: migrate: {}",
+            pg.label,
+            super::fault::pg_cause(&e)
+        )));
+    }
+    // The indexes are made whatever the columns; then what the tables lack is said before
+    // an index's own failure (which a missing column causes).
+    let done = create_partial_indexes(pg, map).await;
     check_columns(pg).await?;
-    Ok(done)
+    done
 }
 
 /// The columns ctxlens reads of each table (SPEC §1's, but `updated_at`, which no read

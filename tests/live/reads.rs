@@ -330,7 +330,8 @@ fn a_users_list_the_store_cannot_give_is_not_called_an_outage() {
     let out = ctxlens_with(&["report"], &env);
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(
-        out.stderr.contains("the users list could not be read on")
+        out.stderr
+            .contains("no user was read before the users list failed, so there is no report")
             && !out.stderr.contains("went away"),
         "{}",
         out.stderr

@@ -40,6 +40,9 @@ pub enum MilestoneError {
     Empty,
     #[error("a milestone has an empty id")]
     EmptyId,
+    /// No store can hold it (Postgres text has no NUL), so no row could ever be of it.
+    #[error("milestone id {0:?} contains a NUL byte, which Postgres text cannot hold")]
+    NulInId(String),
     #[error("milestone {milestone} lists dependency {dependency} twice")]
     RepeatedDependency {
         milestone: String,
@@ -117,6 +120,9 @@ impl MilestoneMap {
         }
         if defs.iter().any(|d| d.id.trim().is_empty()) {
             return Err(MilestoneError::EmptyId);
+        }
+        if let Some(d) = defs.iter().find(|d| d.id.contains('\0')) {
+            return Err(MilestoneError::NulInId(d.id.clone()));
         }
         for d in &defs {
             let repeated = d
