@@ -1,6 +1,8 @@
 //! One item in full — its decision, source, score, tokens and whole text — as the Layers
 //! screen's preview pane and as the overlay `enter` opens (scrollable).
 
+use std::rc::Rc;
+
 use ratatui::Frame;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
@@ -124,10 +126,10 @@ pub(crate) fn lines(
     a: &Assembly,
     t: &Theme,
     width: usize,
-) -> Vec<Line<'static>> {
+) -> Rows {
     let it = match row {
         LayerRow::Item(it) => it,
-        LayerRow::Malformed(m, _) => return wrap::all_rows(&malformed(m, t), width),
+        LayerRow::Malformed(m, _) => return Rows::of(wrap::all_rows(&malformed(m, t), width)),
     };
     let field = |k: &str, v: String| field(t, k, v);
     let mut out = fields(it, s, v, a, t);
@@ -147,23 +149,104 @@ pub(crate) fn lines(
     }
     out.extend(duplicate_lines(it, a, t));
     out.push(Line::from(""));
+    let mut head = field_rows(&out, width);
     if s.ui.tokens.on {
-        let mut rows = field_rows(&out, width);
-        rows.extend(tokens::lines(it, &src, t, width));
-        return rows;
+        head.extend(tokens::lines(it, &src, t, width));
+        return Rows::of(head);
     }
-    if let Some(kept) = &it.kept_text {
-        out.push(Line::styled(
-            "truncated to:",
-            t.decision(Decision::Truncated),
-        ));
-        out.extend(inert_lines(kept));
-        out.push(Line::from(""));
-        out.push(Line::styled("full text:", t.muted()));
+    Rows {
+        head,
+        body: text_rows(it, t, width),
     }
-    // Masked when loaded under --redact.
-    out.extend(inert_lines(&it.text));
-    field_rows(&out, width)
+}
+
+/// An item's rows: its fields, then its text, wrapped once per text and width (a text of
+/// megabytes, which a snapshot file may hold, is not wrapped again at every frame).
+pub(crate) struct Rows {
+    head: Vec<Line<'static>>,
+    body: Rc<Vec<Line<'static>>>,
+}
+
+impl Rows {
+    fn of(head: Vec<Line<'static>>) -> Self {
+        Rows {
+            head,
+            body: Rc::default(),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.head.len() + self.body.len()
+    }
+
+    /// Rows `skip..skip + take`.
+    pub(crate) fn window(&self, skip: usize, take: usize) -> Vec<Line<'static>> {
+        self.head
+            .iter()
+            .chain(self.body.iter())
+            .skip(skip)
+            .take(take)
+            .cloned()
+            .collect()
+    }
+}
+
+/// What an item's text rows are made of: where the text is, how long, a sample of it (the
+/// first and last bytes: two texts at one address and of one length that differ there are
+/// told apart), the width and the styles of the labels.
+#[derive(PartialEq)]
+struct TextKey {
+    at: [(usize, usize); 2],
+    sample: u64,
+    width: usize,
+    styles: [ratatui::style::Style; 2],
+}
+
+thread_local! {
+    /// The last two texts' rows: the Layers preview and the overlay over it draw the same
+    /// item at two widths in one frame.
+    static TEXT_ROWS: std::cell::RefCell<Vec<(TextKey, Rc<Vec<Line<'static>>>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The item's text as rows (and what a truncation kept of it, first), kept for the next frame.
+pub(super) fn text_rows(it: &Item, t: &Theme, width: usize) -> Rc<Vec<Line<'static>>> {
+    use std::hash::{Hash, Hasher};
+    let kept = it.kept_text.as_deref();
+    let styles = [t.decision(Decision::Truncated), t.muted()];
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for text in [Some(it.text.as_str()), kept].into_iter().flatten() {
+        let b = text.as_bytes();
+        b[..b.len().min(4096)].hash(&mut h);
+        b[b.len().saturating_sub(4096)..].hash(&mut h);
+    }
+    let at = |x: Option<&str>| x.map_or((0, usize::MAX), |x| (x.as_ptr() as usize, x.len()));
+    let key = TextKey {
+        at: [at(Some(&it.text)), at(kept)],
+        sample: h.finish(),
+        width,
+        styles,
+    };
+    TEXT_ROWS.with_borrow_mut(|memo| {
+        if let Some((_, rows)) = memo.iter().find(|(k, _)| *k == key) {
+            return rows.clone();
+        }
+        let mut out = Vec::new();
+        if let Some(kept) = kept {
+            out.push(Line::styled("truncated to:", styles[0]));
+            out.extend(inert_lines(kept));
+            out.push(Line::from(""));
+            out.push(Line::styled("full text:", styles[1]));
+        }
+        // Masked when loaded under --redact.
+        out.extend(inert_lines(&it.text));
+        let rows = Rc::new(field_rows(&out, width));
+        if memo.len() == 2 {
+            memo.remove(0);
+        }
+        memo.push((key, rows.clone()));
+        rows
+    })
 }
 
 /// How wide a field's name is (`source     `).
@@ -286,7 +369,7 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme, scroll: usize) {
         [&scroll_hint(s), &tokens, &copy, &super::close_hint(s)],
         usize::from(area.width.saturating_sub(4)),
     );
-    let shown: Vec<Line> = rows.into_iter().skip(scroll).take(height).collect();
+    let shown = rows.window(scroll, height);
     frame.render_widget(Paragraph::new(shown).block(block(title, true, t)), area);
 }
 /// The item overlay's title in `room` columns: its hints give way, least needed first, before

@@ -277,3 +277,30 @@ async fn layers_columns_stay_put_while_the_table_scrolls() {
         assert_eq!(header(&s), top, "at row {}", s.user.cursor);
     }
 }
+
+/// An item's text is wrapped once per text and width (a snapshot file's megabyte turn is not
+/// wrapped again at every frame), and another text — even at the same address and length —
+/// gets rows of its own.
+#[tokio::test]
+async fn an_items_text_rows_are_kept_per_text_and_width() {
+    let (mut s, store) = demo_app().await;
+    open(&mut s, &store, "u062").await;
+    let t = Theme::default();
+    let view = s.user.view.as_ref().expect("open");
+    let mut it = view.tuned.as_ref().expect("replayed").items[0].clone();
+    it.kept_text = None;
+    it.text = "word ".repeat(400);
+    let first = super::item::text_rows(&it, &t, 60);
+    assert!(std::rc::Rc::ptr_eq(
+        &first,
+        &super::item::text_rows(&it, &t, 60)
+    ));
+    let narrower = super::item::text_rows(&it, &t, 30);
+    assert!(narrower.len() > first.len(), "rows of their own width");
+    // The same text changed in place (same address, same length): read anew.
+    it.text.make_ascii_uppercase();
+    let upper = super::item::text_rows(&it, &t, 60);
+    let shown = |rows: &[ratatui::text::Line<'_>]| rows[0].to_string();
+    assert!(shown(&upper).starts_with("WORD WORD"), "{}", shown(&upper));
+    assert!(shown(&first).starts_with("word word"), "{}", shown(&first));
+}

@@ -111,19 +111,25 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             false,
             t,
         );
-        let mut lines = row.map_or_else(
-            || vec![Line::styled("nothing selected", t.muted())],
-            |row| super::item::lines(row, s, v, a, t, usize::from(p.width.saturating_sub(2))),
-        );
         let height = usize::from(p.height.saturating_sub(2));
-        if lines.len() > height && height > 0 {
-            let more = lines.len() - (height - 1);
-            lines.truncate(height - 1);
-            lines.push(Line::styled(
-                format!("… {more} more rows: enter shows the whole text"),
-                t.muted(),
-            ));
-        }
+        let lines = match row {
+            None => vec![Line::styled("nothing selected", t.muted())],
+            Some(row) => {
+                let rows =
+                    super::item::lines(row, s, v, a, t, usize::from(p.width.saturating_sub(2)));
+                if rows.len() > height && height > 0 {
+                    let more = rows.len() - (height - 1);
+                    let mut lines = rows.window(0, height - 1);
+                    lines.push(Line::styled(
+                        format!("… {more} more rows: enter shows the whole text"),
+                        t.muted(),
+                    ));
+                    lines
+                } else {
+                    rows.window(0, height)
+                }
+            }
+        };
         frame.render_widget(Paragraph::new(lines).block(b), p);
     }
 }
