@@ -522,7 +522,7 @@ pub fn fit_middle(text: &str, max: usize) -> String {
 
 /// Where one line of inert text (no newline) breaks into screen rows `width` cells wide: each
 /// row's byte range, in order. Words move whole to the next row; a word wider than a row breaks
-/// between characters, filling the row it starts on; the spaces at a break belong to no row.
+/// between graphemes (never inside an emoji sequence or a flag), filling the row it starts on; the spaces at a break belong to no row.
 /// An empty line is one empty row. Everything that draws wrapped text and everything that
 /// scrolls it counts rows with this, so a scroll bound is what is drawn.
 pub fn wrap(line: &str, width: usize) -> Vec<std::ops::Range<usize>> {
@@ -565,13 +565,15 @@ pub fn wrap(line: &str, width: usize) -> Vec<std::ops::Range<usize>> {
                 rows.push(start..end);
                 (start, end, used, full) = (at, at, 0, false);
             }
-            for (i, c) in run.char_indices() {
-                let cw = c.width().unwrap_or(0);
+            // Broken between graphemes: an emoji sequence, a flag or a letter and its accent
+            // is never cut in two.
+            for (i, g) in unicode_segmentation::UnicodeSegmentation::grapheme_indices(run, true) {
+                let cw = g.width();
                 if used + cw > width && used > 0 {
                     rows.push(start..end);
                     (start, used) = (at + i, 0);
                 }
-                end = at + i + c.len_utf8();
+                end = at + i + g.len();
                 used += cw;
             }
             tail = end;

@@ -381,3 +381,24 @@ fn a_long_quoted_value_is_cut_and_its_length_said() {
         "{msg}"
     );
 }
+
+/// A row of wide characters breaks between graphemes: an emoji family (joined by U+200D), a
+/// flag and a letter with its accent are never cut in two, at any width.
+#[test]
+fn wrap_never_cuts_a_grapheme() {
+    use unicode_segmentation::UnicodeSegmentation;
+    let line = format!(
+        "{}👨\u{200d}👩\u{200d}👧\u{200d}👦🇩🇪e\u{301}文字👍🏽終",
+        "全角".repeat(3)
+    );
+    let bounds: Vec<usize> = line.grapheme_indices(true).map(|(i, _)| i).collect();
+    for width in 1..=20 {
+        for r in wrap(&line, width) {
+            assert!(
+                (r.start == line.len() || bounds.contains(&r.start))
+                    && (r.end == line.len() || bounds.contains(&r.end)),
+                "width {width}: {r:?} cuts a grapheme of {line:?}"
+            );
+        }
+    }
+}

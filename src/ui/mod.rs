@@ -31,13 +31,63 @@ use unicode_width::UnicodeWidthStr;
 
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
+    render_screen(frame, s, t);
+    steady_cells(frame.buffer_mut());
+}
+
+/// Every cell's grapheme as [`steady_symbol`] shows it.
+fn steady_cells(buf: &mut ratatui::buffer::Buffer) {
+    for cell in &mut buf.content {
+        if let Some(shown) = steady_symbol(cell.symbol()) {
+            cell.set_symbol(&shown);
+        }
+    }
+}
+
+/// A cell's grapheme as every terminal draws it as wide as the layout counted it, when it is
+/// one terminals disagree about: an emoji sequence (joined by U+200D, with a skin tone, a
+/// variation selector or a keycap) is shown as its first emoji, a flag (regional indicator
+/// letters) as its letters (`🇩🇪` → `DE`), padded to the counted width. Else a terminal that
+/// draws the family emoji four emoji wide pushes the rest of the row right, and what it drew
+/// past the border stays on screen after the overlay closes. The text itself is kept whole
+/// (a yank, the CLI, `--json`); only the cell shows less.
+fn steady_symbol(sym: &str) -> Option<String> {
+    let indicator = |c: char| ('\u{1f1e6}'..='\u{1f1ff}').contains(&c);
+    let mut chars = sym.chars();
+    let first = chars.next()?;
+    let joined = chars.clone().any(|c| {
+        matches!(
+            c,
+            '\u{200d}' | '\u{fe0f}' | '\u{20e3}' | '\u{1f3fb}'..='\u{1f3ff}'
+        )
+    });
+    let shown = if sym.chars().all(indicator) {
+        sym.chars()
+            .map(|c| char::from(b'A' + u8::try_from(u32::from(c) - 0x1f1e6).unwrap_or(0)))
+            .collect::<String>()
+    } else if joined {
+        first.to_string()
+    } else {
+        return None;
+    };
+    let (w, have) = (sym.width(), shown.width());
+    (have <= w).then(|| format!("{shown}{}", " ".repeat(w - have)))
+}
+
+fn render_screen(frame: &mut Frame, s: &State, t: &Theme) {
     let area = frame.area();
     frame.render_widget(Block::new().style(t.base()), area);
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         let then = if s.ui.overlay == Overlay::ConfirmQuit {
             "The tuning is not saved: d discards it and quits, c cancels (saving needs the room)."
         } else {
-            "q quits."
+            // The keymap's key: here close quits too (ctrl-c always does).
+            let k = &s.session.keymap;
+            &format!(
+                "{} quits.",
+                k.key_to_name(&crate::app::Action::Close, "q")
+                    .unwrap_or_else(|| "ctrl-c".into())
+            )
         };
         // One sentence a line: a key never ends one line with what it does on the next.
         let msg = format!(

@@ -436,3 +436,65 @@ fn a_scroll_position_groups_its_thousands() {
     );
     assert_eq!(super::place(0, 20, 20), None);
 }
+
+/// Emoji sequences and flags, which terminals draw at widths of their own, are drawn as cells
+/// every terminal draws as counted: a sequence as its first emoji, a flag as its letters; the
+/// text shown still ends where the layout put it.
+#[test]
+fn cells_never_hold_a_sequence_terminals_draw_at_their_own_width() {
+    use ratatui::text::Line;
+    use ratatui::widgets::Paragraph;
+    use unicode_width::UnicodeWidthStr;
+    let text = "a👨\u{200d}👩\u{200d}👧\u{200d}👦b🇩🇪c👍🏽d❤\u{fe0f}e1\u{fe0f}\u{20e3}f";
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(30, 1)).expect("terminal");
+    terminal
+        .draw(|f| {
+            f.render_widget(Paragraph::new(Line::from(text)), f.area());
+            // As `render` leaves every frame.
+            super::steady_cells(f.buffer_mut());
+        })
+        .expect("draws");
+    let buf = terminal.backend().buffer();
+    let (mut row, mut drawn, mut skip) = (String::new(), 0, 0);
+    for cell in &buf.content {
+        let sym = cell.symbol();
+        // A terminal writes each symbol and moves on by its width, over the cells it covers.
+        if skip > 0 {
+            skip -= 1;
+        } else {
+            drawn += sym.width();
+            skip = sym.width().saturating_sub(1);
+        }
+        assert!(
+            !sym.contains(['\u{200d}', '\u{fe0f}', '\u{20e3}'])
+                && !sym.chars().any(|c| ('\u{1f1e6}'..='\u{1f1ff}').contains(&c)
+                    || ('\u{1f3fb}'..='\u{1f3ff}').contains(&c)),
+            "{sym:?}"
+        );
+        row.push_str(sym);
+    }
+    assert!(
+        row.starts_with("a👨 b") && row.contains("bDE c👍 d❤"),
+        "{row:?}"
+    );
+    // What a terminal draws is as wide as the layout counted, cell for cell.
+    assert_eq!(drawn, 30, "{row:?}");
+    assert!(Line::from(text).width() < 30);
+}
+
+/// The too-small screen names the key the keymap closes (so quits) with, not the default one.
+#[tokio::test]
+async fn too_small_names_the_keymaps_quit_key() {
+    let (mut s, _ctx) = demo_app().await;
+    let said = |s: &State| super::tests::rows(s, 60, 20).join("\n");
+    assert!(said(&s).contains(" q quits."), "{}", said(&s));
+    s.session.keymap = crate::app::keymap::Keymap::default()
+        .merge("[keys]\n\"q\" = \"\"\n\"x\" = \"close\"\n", "keymap.toml")
+        .expect("a keymap");
+    assert!(said(&s).contains(" x quits."), "{}", said(&s));
+    s.session.keymap = crate::app::keymap::Keymap::default()
+        .merge("[keys]\n\"q\" = \"\"\n", "keymap.toml")
+        .expect("a keymap");
+    assert!(said(&s).contains(" ctrl-c quits."), "{}", said(&s));
+}
