@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use futures_util::StreamExt;
 use tokio::sync::Notify;
 
-use super::output::{DIM, inert_line, io, paint};
+use super::output::{inert_line, io};
 use super::{CliError, Ctx};
 use crate::store::{BadEvent, ProgressEvent};
 
@@ -20,19 +20,16 @@ pub async fn watch(
 ) -> Result<(), CliError> {
     let mut events = ctx.store.subscribe(user).await?;
     let channel = ctx.store.progress_channel(user);
+    // On stderr, as a pager's messages are: what is piped on is events alone.
     if !json {
-        writeln!(
-            out,
+        let _ = writeln!(
+            std::io::stderr(),
             "{}",
-            paint(
-                DIM,
-                &inert_line(&format!(
-                    "watching {channel} on {} (ctrl-c stops)",
-                    ctx.store.describe()
-                ))
-            )
-        )
-        .map_err(io)?;
+            inert_line(&format!(
+                "watching {channel} on {} (ctrl-c stops)",
+                ctx.store.describe()
+            ))
+        );
     }
     // The subscription is read apart from the writing, into a bounded queue: a reader that
     // cannot keep up loses the oldest events (said on stderr), not the process its memory.

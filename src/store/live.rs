@@ -525,8 +525,9 @@ impl Store for LiveStore {
     }
 
     async fn subscribe(&self, user: Option<&str>) -> Result<super::EventStream, StoreError> {
+        // A setting missing, not a store failing: a usage error (exit 2).
         let Some(r) = &self.redis else {
-            return Err(StoreError::Backend {
+            return Err(StoreError::Config {
                 store: self.describe(),
                 what: "progress channel".into(),
                 cause: "no Redis configured (--redis-url)".into(),

@@ -197,6 +197,10 @@ impl Look {
     }
 }
 
+/// The most task messages taken in between two frames, and for how long at most.
+const BATCH_MAX: usize = 4096;
+const BATCH_TIME: Duration = Duration::from_millis(30);
+
 /// Runs until quit or a signal: `events` are the terminal's (a stream, so tests can type).
 async fn event_loop<B: Backend>(
     terminal: &mut Terminal<B>,
@@ -274,9 +278,12 @@ where
         {
             let _ = terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height));
         }
-        let tick_only = action == Action::Tick;
+        let mut tick_only = action == Action::Tick;
         for effect in update(state, action) {
             spawn(effect, &mut ctx, &tx);
+        }
+        if take_in(state, &mut rx, &mut ctx, &tx, BATCH_TIME) > 0 {
+            tick_only = false;
         }
         // Ticks redraw only what moves: the spinner, and the Live screen's countdowns.
         dirty = !tick_only
@@ -287,6 +294,29 @@ where
         }
     }
     Ok(Ended::Quit)
+}
+
+/// What the tasks sent meanwhile, taken in before the next frame — not one frame per message:
+/// a busy progress channel (thousands of events a second) is kept up with, so Live never shows
+/// a backlog minutes old as new. At most [`BATCH_MAX`] messages and `time`, so keys are still
+/// read. How many were taken.
+fn take_in(
+    state: &mut State,
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<Action>,
+    ctx: &mut EffectContext,
+    tx: &UnboundedSender<Action>,
+    time: Duration,
+) -> usize {
+    let start = std::time::Instant::now();
+    let mut n = 0;
+    while n < BATCH_MAX && state.ui.quit != Quit::Now && start.elapsed() <= time {
+        let Ok(action) = rx.try_recv() else { break };
+        n += 1;
+        for effect in update(state, action) {
+            spawn(effect, ctx, tx);
+        }
+    }
+    n
 }
 
 /// Whether the screen is smaller than ctxlens draws in (it then shows only how much it needs).

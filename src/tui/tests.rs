@@ -416,3 +416,28 @@ async fn a_small_uncounted_fleet_is_not_called_a_sample() {
     assert_eq!(summary.users, 71);
     assert!(!summary.source.contains("sample"), "{}", summary.source);
 }
+
+/// A flood of progress events is taken in many to a frame, not one frame per event: 10,000
+/// queued events are in after three frames' batches (at most BATCH_MAX each), in order.
+#[tokio::test]
+async fn a_flood_of_events_is_taken_in_by_the_batch_between_frames() {
+    let (mut s, mut ctx) = crate::app::update::tests::demo_app().await;
+    let (tx, mut rx) = unbounded_channel();
+    for _ in 0..10_000 {
+        tx.send(Action::Progress(event("M2").expect("an event")))
+            .expect("queued");
+    }
+    let unbounded = Duration::MAX;
+    let taken: Vec<usize> = (0..4)
+        .map(|_| take_in(&mut s, &mut rx, &mut ctx, &tx, unbounded))
+        .collect();
+    assert_eq!(taken, [BATCH_MAX, BATCH_MAX, 10_000 - 2 * BATCH_MAX, 0]);
+    assert_eq!(s.live.received, 10_000);
+    // A quit stops the batch: what follows waits (the loop then ends).
+    tx.send(Action::Quit).expect("queued");
+    tx.send(Action::Progress(event("M3").expect("an event")))
+        .expect("queued");
+    assert_eq!(take_in(&mut s, &mut rx, &mut ctx, &tx, unbounded), 1);
+    assert_eq!(s.ui.quit, crate::app::state::Quit::Now);
+    assert_eq!(s.live.received, 10_000);
+}

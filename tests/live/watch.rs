@@ -77,6 +77,13 @@ fn watch_prints_published_progress_events() {
         .wait_with_output()
         .expect("watch ends after one event");
     let line = String::from_utf8_lossy(&out.stdout);
+    // The banner is on stderr: stdout, piped on, holds the event alone.
+    assert_eq!(line.lines().count(), 1, "{line}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.starts_with("watching progress:u001 on redis "),
+        "{said}"
+    );
     assert!(
         line.len() < 200 && line.contains("AAAA…"),
         "{} bytes",
@@ -107,6 +114,22 @@ fn watch_needs_no_postgres() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+}
+
+/// `watch` without a Redis to watch is told so as a usage error (exit 2): a setting is missing,
+/// no store failed.
+#[test]
+fn watch_without_redis_is_a_usage_error() {
+    let url = Postgres::shared().create_database("watch_no_redis");
+    let out = Command::new(env!("CARGO_BIN_EXE_ctxlens"))
+        .args(["--database-url", &url, "watch"])
+        .env_remove("REDIS_URL")
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .output()
+        .expect("watch runs");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(said.contains("no Redis configured (--redis-url)"), "{said}");
 }
 
 /// Every user's events: a channel whose name is not UTF-8 is named by its bytes on stderr and
