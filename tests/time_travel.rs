@@ -10,7 +10,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Value, json};
 
 use common::servers::{Postgres, RedisServer};
-use common::{ctxlens_with, endpoints, env, runtime};
+use common::{ctxlens, ctxlens_with, endpoints, env, runtime};
 use ctxlens::engine::embed::embed;
 use ctxlens::engine::snapshot::fmt_ts;
 use ctxlens::store::live::LiveStore;
@@ -598,4 +598,25 @@ fn explain_as_of_an_instant_says_so() {
     let now = common::ctxlens(&["explain", "u005", "kn:25", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&now.stdout).expect("JSON");
     assert!(v.get("as_of").is_none());
+}
+
+/// `tui --at` later than the data's clock is refused before the terminal is taken, as `inspect
+/// --at` refuses it; at the clock itself it goes on (here: to want a terminal).
+#[test]
+fn tui_at_a_moment_after_the_datas_clock_is_a_usage_error() {
+    let out = ctxlens(&["tui", "--at", "9999-12-31T23:59:59Z"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "tui: --at 9999-12-31T23:59:59Z is later than the data's clock (2025-01-15T12:00:00Z)"
+        ),
+        "{}",
+        out.stderr
+    );
+    let at_clock = ctxlens(&["tui", "--at", "2025-01-15T12:00:00Z"]);
+    assert!(
+        at_clock.stderr.contains("needs a terminal"),
+        "{}",
+        at_clock.stderr
+    );
 }

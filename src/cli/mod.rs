@@ -316,6 +316,24 @@ async fn tui(ctx: Ctx, global: &GlobalArgs, args: TuiArgs) -> Result<(), CliErro
     let folder = path.as_deref().and_then(std::path::Path::parent);
     let look = crate::tui::Look::load(theme.as_deref().map(|t| (t, asked.as_str())), folder)
         .map_err(CliError::Usage)?;
+    // An instant after the data's clock holds nothing: refused before the terminal is taken,
+    // as `inspect --at` refuses it (a snapshot folder's users each have their own clock: each
+    // is told when opened).
+    let clock = if ctx.store.wall_clock() {
+        Some(chrono::Utc::now())
+    } else {
+        ctx.store.data_clock()
+    };
+    if let (Some(at), Some(clock)) = (args.at, clock)
+        && at > clock
+    {
+        use crate::engine::snapshot::fmt_ts;
+        let e = crate::engine::rewind::InFuture {
+            at: fmt_ts(&at),
+            read_at: fmt_ts(&clock),
+        };
+        return Err(CliError::Usage(format!("tui: {e}")));
+    }
     if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
         return Err(CliError::Usage(
             "tui: the TUI needs a terminal on stdin and stdout; for output to a file or a pipe, \

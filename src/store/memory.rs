@@ -257,6 +257,10 @@ impl Store for MemoryStore {
         self.label.clone()
     }
 
+    fn data_clock(&self) -> Option<DateTime<Utc>> {
+        Some(self.now)
+    }
+
     fn user_count(&self) -> Option<usize> {
         Some(self.users.len())
     }

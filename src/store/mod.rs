@@ -590,6 +590,12 @@ pub trait Store: Send + Sync {
         false
     }
 
+    /// The data's own clock, when one holds for every user (the demo's fixed instant); `None`
+    /// when each user has its own (snapshot files) or the wall clock is it ([`Store::wall_clock`]).
+    fn data_clock(&self) -> Option<DateTime<Utc>> {
+        None
+    }
+
     /// How many users there are, when the store knows without listing them (progress bars).
     fn user_count(&self) -> Option<usize> {
         None
