@@ -19,7 +19,12 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let title = super::title_in(&title(s), area);
     if u.shown.is_empty() {
         let lines = vec![
-            Line::from(format!("No users match /{}", il(&u.filter))),
+            // One row, the filter cut to fit: a pasted page must not fill the screen (the
+            // input line below shows its end, where the cursor is).
+            Line::from(crate::text::fit(
+                &format!("No users match /{}", il(&u.filter)),
+                usize::from(area.width.saturating_sub(4)),
+            )),
             Line::styled("esc clears the filter", t.muted()),
         ];
         return center_message(frame, area, &title, lines, t);

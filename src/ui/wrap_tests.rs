@@ -498,3 +498,32 @@ async fn too_small_names_the_keymaps_quit_key() {
         .expect("a keymap");
     assert!(said(&s).contains(" ctrl-c quits."), "{}", said(&s));
 }
+
+/// A filter longer than the screen: the empty list says so on one row, cut (esc's hint stays
+/// in sight), and the input line shows the filter's end, where the cursor is.
+#[tokio::test]
+async fn a_long_filter_is_one_row_cut_above_and_its_end_below() {
+    let (mut s, ctx) = demo_app().await;
+    settle(&mut s, &ctx, Action::Filter).await;
+    let text = format!("{}QEND", "ab".repeat(1000));
+    crate::app::update::tests::type_text(&mut s, &ctx, &text).await;
+    let rows = super::tests::rows(&s, 80, 24);
+    let said: Vec<&String> = rows
+        .iter()
+        .filter(|r| r.contains("No users match /"))
+        .collect();
+    assert_eq!(said.len(), 1, "{}", rows.join("\n"));
+    assert!(said[0].contains("…"), "{}", said[0]);
+    assert!(
+        rows.iter().any(|r| r.contains("esc clears the filter")),
+        "{}",
+        rows.join("\n")
+    );
+    assert_eq!(
+        rows.iter().filter(|r| r.contains("ababab")).count(),
+        3,
+        "{}",
+        rows.join("\n")
+    );
+    assert!(rows[23].trim_end().ends_with("QEND"), "{}", rows[23]);
+}
