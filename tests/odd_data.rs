@@ -420,3 +420,20 @@ fn migrate_over_a_knowledge_table_without_embedding_names_the_column() {
     }
     assert!(!out.stderr.contains("SQLSTATE 42703"), "{}", out.stderr);
 }
+
+/// `migrate` that cannot make the schema at all (here a role whose transactions are read-only;
+/// no pgvector or no CREATE right fail alike) says why, not that tables it never made lack
+/// every column.
+#[test]
+fn migrate_that_cannot_make_the_schema_says_why() {
+    Postgres::shared().create_database("odd_ro_migrate");
+    let url = Postgres::shared().readonly_role("odd_ro_migrate", "odd_ro_migrator", "pw-ro");
+    let out = ctxlens_with(&["migrate"], &[("DATABASE_URL", url)]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stderr.contains("read-only transaction"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("differ from SPEC"), "{}", out.stderr);
+}

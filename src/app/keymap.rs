@@ -176,6 +176,14 @@ impl Keymap {
         by_action
     }
 
+    /// The single keys (no sequence) bound to `action`, in the keymap's order.
+    pub fn single_keys(&self, action: &Action) -> impl Iterator<Item = &str> {
+        self.bindings
+            .iter()
+            .filter(move |(seq, a)| *a == action && seq.len() == 1)
+            .map(|(seq, _)| seq[0].as_str())
+    }
+
     /// The first key bound to `action`, for hints in the status bar.
     pub fn key_for(&self, action: &Action) -> Option<String> {
         self.bindings

@@ -378,10 +378,11 @@ fn verdict(summary: &Summary, gated: &[&str]) -> Result<(), CliError> {
                 "the users list failed"
             };
             if summary.users == 0 {
-                // Nothing to cover, and how many were not read is not known either.
+                // Nothing covered: the report above has no figures.
                 format!(
-                    "{}: no user was read before {before}, so there is no report{gates}",
-                    st.cause
+                    "{}: no user was replayed before {before}; {}{gates}",
+                    st.cause,
+                    not_read(st)
                 )
             } else {
                 format!(

@@ -358,7 +358,7 @@ async fn the_progress_channel_is_followed_again_when_the_store_is_back() {
 #[tokio::test(start_paused = true)]
 async fn a_store_without_a_channel_is_not_subscribed_again() {
     let store = channel(Box::new(|| {
-        Err(StoreError::Backend {
+        Err(StoreError::Config {
             store: "postgres".into(),
             what: "progress channel".into(),
             cause: "no Redis configured (--redis-url)".into(),

@@ -279,8 +279,8 @@ async fn layers_columns_stay_put_while_the_table_scrolls() {
 }
 
 /// An item's text is wrapped once per text and width (a snapshot file's megabyte turn is not
-/// wrapped again at every frame), and another text — even at the same address and length —
-/// gets rows of its own.
+/// wrapped again at every frame), and another text — even at the same address and length,
+/// changed in its middle — gets rows of its own.
 #[tokio::test]
 async fn an_items_text_rows_are_kept_per_text_and_width() {
     let (mut s, store) = demo_app().await;
@@ -297,7 +297,14 @@ async fn an_items_text_rows_are_kept_per_text_and_width() {
     ));
     let narrower = super::item::text_rows(&it, &t, 30);
     assert!(narrower.len() > first.len(), "rows of their own width");
-    // The same text changed in place (same address, same length): read anew.
+    // The same text changed in place (same address, same length), in its middle: read anew.
+    it.text = format!("{}{}", "word ".repeat(2_000), "word ".repeat(2_000));
+    let before = super::item::text_rows(&it, &t, 60);
+    it.text[5_000..5_004].make_ascii_uppercase();
+    let middle = super::item::text_rows(&it, &t, 60);
+    assert!(!std::rc::Rc::ptr_eq(&before, &middle));
+    assert!(middle.iter().any(|l| l.to_string().contains("WORD")));
+    it.text = "word ".repeat(400);
     it.text.make_ascii_uppercase();
     let upper = super::item::text_rows(&it, &t, 60);
     let shown = |rows: &[ratatui::text::Line<'_>]| rows[0].to_string();

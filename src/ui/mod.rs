@@ -61,11 +61,23 @@ fn steady_symbol(sym: &str) -> Option<String> {
             '\u{200d}' | '\u{fe0f}' | '\u{20e3}' | '\u{1f3fb}'..='\u{1f3ff}'
         )
     });
+    // Only an emoji's sequence: a joiner inside a word of Devanagari, Malayalam or Sinhala
+    // (`क्‍ष`) is the script's, and terminals draw it as counted.
+    let emoji = unicode_width::UnicodeWidthChar::width(first) == Some(2)
+        || matches!(
+            first,
+            '0'..='9' | '#' | '*' | '\u{a9}' | '\u{ae}' | '\u{203c}' | '\u{2049}'
+        )
+        || matches!(
+            u32::from(first),
+            0x2122..=0x2BFF | 0x3030 | 0x303D | 0x3297 | 0x3299
+        )
+        || u32::from(first) >= 0x1F000;
     let shown = if sym.chars().all(indicator) {
         sym.chars()
             .map(|c| char::from(b'A' + u8::try_from(u32::from(c) - 0x1f1e6).unwrap_or(0)))
             .collect::<String>()
-    } else if joined {
+    } else if joined && emoji {
         first.to_string()
     } else {
         return None;
@@ -81,13 +93,19 @@ fn render_screen(frame: &mut Frame, s: &State, t: &Theme) {
         let then = if s.ui.overlay == Overlay::ConfirmQuit {
             "The tuning is not saved: d discards it and quits, c cancels (saving needs the room)."
         } else {
-            // The keymap's key: here close quits too (ctrl-c always does).
+            // The keymap's key: here a single key bound to close or quit quits (ctrl-c
+            // always does); `q` when it is one of them.
+            use crate::app::Action;
             let k = &s.session.keymap;
-            &format!(
-                "{} quits.",
-                k.key_to_name(&crate::app::Action::Close, "q")
-                    .unwrap_or_else(|| "ctrl-c".into())
-            )
+            let single = || {
+                k.single_keys(&Action::Close)
+                    .chain(k.single_keys(&Action::Quit))
+            };
+            let key = single()
+                .find(|&key| key == "q")
+                .or_else(|| single().find(|&key| key != "ctrl-c"))
+                .unwrap_or("ctrl-c");
+            &format!("{key} quits.")
         };
         // One sentence a line: a key never ends one line with what it does on the next.
         let msg = format!(

@@ -478,6 +478,10 @@ fn cells_never_hold_a_sequence_terminals_draw_at_their_own_width() {
         row.starts_with("a👨 b") && row.contains("bDE c👍 d❤"),
         "{row:?}"
     );
+    // A joiner inside a word of a script (Devanagari's half form) is the script's: kept.
+    for word in ["क्\u{200d}ष", "ශ්\u{200d}රී"] {
+        assert_eq!(super::steady_symbol(word), None, "{word}");
+    }
     // What a terminal draws is as wide as the layout counted, cell for cell.
     assert_eq!(drawn, 30, "{row:?}");
     assert!(Line::from(text).width() < 30);
@@ -497,6 +501,14 @@ async fn too_small_names_the_keymaps_quit_key() {
         .merge("[keys]\n\"q\" = \"\"\n", "keymap.toml")
         .expect("a keymap");
     assert!(said(&s).contains(" ctrl-c quits."), "{}", said(&s));
+    // A sequence does not quit here: a single key bound to quit is named instead.
+    s.session.keymap = crate::app::keymap::Keymap::default()
+        .merge(
+            "[keys]\n\"q\" = \"\"\n\"g q\" = \"close\"\n\"x\" = \"quit\"\n",
+            "keymap.toml",
+        )
+        .expect("a keymap");
+    assert!(said(&s).contains(" x quits."), "{}", said(&s));
 }
 
 /// A filter longer than the screen: the empty list says so on one row, cut (esc's hint stays

@@ -331,7 +331,7 @@ fn a_users_list_the_store_cannot_give_is_not_called_an_outage() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(
         out.stderr
-            .contains("no user was read before the users list failed, so there is no report")
+            .contains("no user was replayed before the users list failed; every user")
             && !out.stderr.contains("went away"),
         "{}",
         out.stderr

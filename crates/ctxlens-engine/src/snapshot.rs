@@ -269,11 +269,12 @@ pub const LEFT_OUT: &str = "ctxlens_left_out";
 /// else (the marker is only a key: anyone can store one) quoted as the entry's, so `--redact`
 /// masks it as it masks every quoted value.
 fn left_out_reason(why: &str) -> String {
-    let own = why.strip_prefix("timestamp ").is_some_and(|rest| {
-        rest.contains(" is after --at ")
-            && rest.ends_with(", yet stored before a turn at or before it")
-            && why.chars().all(|c| c.is_ascii_graphic() || c == ' ')
-    });
+    let stamp = |t: &str| chrono::DateTime::parse_from_rfc3339(t).is_ok() && !t.contains(' ');
+    let own = why
+        .strip_prefix("timestamp ")
+        .and_then(|rest| rest.strip_suffix(", yet stored before a turn at or before it"))
+        .and_then(|slots| slots.split_once(" is after --at "))
+        .is_some_and(|(turn, at)| stamp(turn) && stamp(at));
     if own {
         why.to_string()
     } else {

@@ -626,4 +626,16 @@ fn a_left_out_marker_not_written_by_a_rewind_is_quoted_as_the_entrys() {
                   before a turn at or before it";
     let read = parse_turn(&json!({ crate::snapshot::LEFT_OUT: posing })).expect_err("out");
     assert!(read.starts_with("left out, the entry says \""), "{read}");
+    // Nor with words where its timestamps go.
+    let posing = "timestamp Jane Doe 555-0199 is after --at x, yet stored before a turn at or \
+                  before it";
+    let read = parse_turn(&json!({ crate::snapshot::LEFT_OUT: posing })).expect_err("out");
+    assert!(read.starts_with("left out, the entry says \""), "{read}");
+    // A rewind's own words read back as written.
+    let own = "timestamp 2025-01-15T11:00:00Z is after --at 2025-01-15T10:00:00Z, yet stored \
+               before a turn at or before it";
+    assert_eq!(
+        parse_turn(&json!({ crate::snapshot::LEFT_OUT: own })),
+        Err(own.into())
+    );
 }
