@@ -421,16 +421,10 @@ pub fn main() -> ExitCode {
                 | Command::Seed { .. }
         ) | None
     );
-    let command = async {
-        if !interruptible {
-            return run(cli).await;
-        }
-        tokio::select! {
-            done = run(cli) => done,
-            Ok(()) = tokio::signal::ctrl_c() => Err(CliError::Signal(2)),
-        }
-    };
-    let code = match runtime.block_on(command) {
+    if interruptible {
+        stop_on_interrupt();
+    }
+    let code = match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError::Quiet) => ExitCode::SUCCESS,
         Err(e) => {
@@ -522,6 +516,39 @@ pub(crate) async fn stop_signal() -> i32 {
         n = caught(SignalKind::terminate()) => n,
         n = caught(SignalKind::hangup()) => n,
         n = caught(SignalKind::quit()) => n,
+    }
+}
+
+/// Ctrl-C for a one-user command, watched on a thread of its own: the command's thread may
+/// be busy computing (a diff of 50,000 turns holds it for seconds), or waiting on a statement
+/// a store keeps waiting, and either way would hear of it only when done. The handler is in
+/// place when this returns; on SIGINT the process says so and exits 130 at once.
+fn stop_on_interrupt() {
+    let (ready, installed) = std::sync::mpsc::channel();
+    let watcher = std::thread::Builder::new()
+        .name("ctxlens-sigint".into())
+        .spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            let Ok(runtime) = runtime else {
+                let _ = ready.send(());
+                return;
+            };
+            runtime.block_on(async {
+                use tokio::signal::unix::{SignalKind, signal};
+                let handler = signal(SignalKind::interrupt());
+                let _ = ready.send(());
+                if let Ok(mut handler) = handler
+                    && handler.recv().await.is_some()
+                {
+                    let _ = writeln!(std::io::stderr(), "ctxlens: {}", CliError::Signal(2));
+                    std::process::exit(130);
+                }
+            });
+        });
+    if watcher.is_ok() {
+        let _ = installed.recv();
     }
 }
 

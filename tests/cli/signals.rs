@@ -43,3 +43,51 @@ fn a_report_under_nohup_keeps_sighup_ignored() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a report");
     assert_eq!(v["partial"], true);
 }
+
+/// Ctrl-C stops a one-user command at once while it computes (a diff of 50,000 new turns holds
+/// its thread for seconds): exit 130, nothing on stdout as if complete.
+#[test]
+fn ctrl_c_stops_a_command_busy_computing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = std::fs::read_to_string("tests/data/snapshot-u1.json").expect("fixture");
+    let mut v: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    std::fs::write(dir.path().join("a.json"), v.to_string()).expect("write a");
+    let turns = v["session"].as_array_mut().expect("turns");
+    for i in 0..50_000 {
+        turns.push(serde_json::json!({
+            "user": format!("question {i} about landed cost and freight"),
+            "assistant": "an answer",
+            "timestamp": format!("2025-01-15T06:{:02}:{:02}Z", (i / 60) % 60, i % 60),
+        }));
+    }
+    std::fs::write(dir.path().join("b.json"), v.to_string()).expect("write b");
+    let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+    let child = super::common::spawn_demo(&[
+        "diff",
+        a.to_str().expect("UTF-8"),
+        b.to_str().expect("UTF-8"),
+    ]);
+    let pid = child.id();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !catches(pid, 2) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no handler within 60 s"
+        );
+        std::thread::yield_now();
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
+    let out = child.wait_with_output().expect("ctxlens exits");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{said}");
+    assert!(said.contains("stopped by SIGINT"), "{said}");
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
