@@ -493,6 +493,19 @@ fn bad_instants_are_usage_errors() {
         "ctxlens: DEMO: time travel: --at 2025-01-16T00:00:00Z is later than the data's clock \
          (2025-01-15T12:00:00Z): nothing stored is from then",
     );
+    // A snapshot file's clock is named by the file (two files in a diff are told apart).
+    common::expect_error(
+        &[
+            "diff",
+            "tests/data/snapshot-u1.json",
+            "tests/data/snapshot-u1.json",
+            "--at",
+            "2025-01-16T13:00:00Z",
+        ],
+        2,
+        "ctxlens: snapshot tests/data/snapshot-u1.json: time travel: --at 2025-01-16T13:00:00Z \
+         is later than the data's clock (2025-01-15T12:00:00Z): nothing stored is from then",
+    );
     // explain: a row created after T was not there to retrieve.
     common::expect_error(
         &[

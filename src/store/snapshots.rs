@@ -136,7 +136,7 @@ impl SnapshotStore {
 
     /// The snapshot listed as `user`, its file read again (a file fixed since reads as fixed,
     /// a file broken since says why).
-    fn get(&self, user: &str) -> Result<Snapshot, StoreError> {
+    fn get(&self, user: &str) -> Result<(Snapshot, std::path::PathBuf), StoreError> {
         let mut listing = self.listing();
         let Some(&i) = listing.index.get(user) else {
             return Err(StoreError::UserNotFound {
@@ -151,7 +151,7 @@ impl SnapshotStore {
             entry.modified = now;
         }
         match &entry.snap {
-            Ok(snap) => Ok(snap.clone()),
+            Ok(snap) => Ok((snap.clone(), entry.path.clone())),
             Err(why) => Err(StoreError::Backend {
                 store: self.describe(),
                 what: "unreadable file".into(),
@@ -218,8 +218,10 @@ impl Store for SnapshotStore {
     }
 
     async fn load_user(&self, user: &str, opts: &LoadOptions) -> Result<UserData, StoreError> {
-        let file = self.get(user)?;
-        let mut data = super::as_of::rewind_file(file, opts, &self.describe())?.1;
+        let (file, path) = self.get(user)?;
+        // An error of time travel names the file whose clock it is.
+        let named = format!("snapshot {}", crate::text::path_in_message(&path));
+        let mut data = super::as_of::rewind_file(file, opts, &named)?.1;
         // Listed under this id (`USER@FILE` when the user is in several files); the data stays
         // the file's user's (its cached context was written for that id).
         if data.user_id != user {
@@ -229,7 +231,7 @@ impl Store for SnapshotStore {
     }
 
     fn fixed_snapshot(&self, user: &str) -> Option<Snapshot> {
-        self.get(user).ok()
+        self.get(user).ok().map(|(snap, _)| snap)
     }
 
     async fn health(&self) -> Vec<Health> {

@@ -464,6 +464,22 @@ impl Policy {
                 );
             }
         }
+        // A score is a relevance (turns and knowledge at most 1) times the boost: each finite
+        // is not enough when the product is not (it would be written `null` in JSON).
+        let r = &self.journey.relevance;
+        let most = [r.business_dna, r.direct, r.transitive, r.other, 1.0]
+            .into_iter()
+            .fold(0.0, f64::max);
+        if !(most * self.recency.boost.max(1.0)).is_finite() {
+            return bad(
+                "recency.boost",
+                format!(
+                    "{} × the largest relevance ({}) is past what a score can hold",
+                    crate::shown_f64(self.recency.boost),
+                    crate::shown_f64(most)
+                ),
+            );
+        }
         let d = self.dedupe_threshold;
         if !(d > 0.0 && d <= 1.0) {
             return bad(

@@ -469,3 +469,26 @@ fn a_negative_zero_is_zero() {
     .expect("0 is a weight");
     assert!(file.layers[0].weight.is_sign_positive());
 }
+
+/// Each factor of a score finite is not enough: a boost and a relevance whose product is not
+/// is refused, naming both, so no score is written `null` in JSON.
+#[test]
+fn a_boost_whose_score_would_not_be_finite_is_refused() {
+    let e = prolaunch()
+        .with_overrides(&[
+            "recency.boost=1e308".into(),
+            "journey.relevance.business_dna=10".into(),
+        ])
+        .expect_err("an infinite score");
+    let said = e.to_string();
+    assert!(
+        said.contains("recency.boost") && said.contains("1e308 × the largest relevance (10)"),
+        "{said}"
+    );
+    // At relevance 1 the same boost is a finite score.
+    assert!(
+        prolaunch()
+            .with_overrides(&["recency.boost=1e308".into()])
+            .is_ok()
+    );
+}
