@@ -645,7 +645,7 @@ fn what_a_snapshot_file_records_in_its_own_words_is_masked_whole() {
         );
     }
     // The ids stay as they are (masked are the messages, before they were joined to them);
-    // a file whose name holds a quote has its error masked after the name.
+    // a file whose name holds a quote is named quoted whole, its error masked after the name.
     std::fs::write(
         dir.path().join("bad\"x.json"),
         r#"{"user_id":"u9","now":"zqvsecret o'clock"}"#,
@@ -655,7 +655,7 @@ fn what_a_snapshot_file_records_in_its_own_words_is_masked_whole() {
     assert_eq!(masked.code, 1, "{}", masked.stderr);
     let all = format!("{}{}", masked.stdout, masked.stderr);
     assert!(!all.contains("zqv"), "{all}");
-    for id in ["u\"2@u2.json: ", "bad\"x.json:1:"] {
+    for id in ["u\"2@u2.json: ", "bad\\\"x.json\":1:42: \"•"] {
         assert!(masked.stdout.contains(id), "{id}: {}", masked.stdout);
     }
     std::fs::remove_file(dir.path().join("bad\"x.json")).expect("removes");
