@@ -47,12 +47,35 @@ impl RedisStore {
         timeout: Duration,
     ) -> Result<RedisStore, StoreError> {
         let urls = cluster_urls(url);
-        let seed = urls
-            .as_ref()
-            .and_then(|u| u.first().cloned())
-            .unwrap_or_else(|| url.to_string());
-        let mut label = format!("redis {}", super::url::host_port(&seed));
-        let (client, first) = connect_node(&seed, &label, timeout).await?;
+        let seeds = urls.clone().unwrap_or_else(|| vec![url.to_string()]);
+        // Every seed is an address someone typed: a malformed one is a usage error whether or
+        // not it is reached.
+        for s in &seeds {
+            open(s)?;
+        }
+        // The first seed that answers: several are listed so that one down is not an outage.
+        let mut down = None;
+        let mut reached = None;
+        for s in &seeds {
+            let label = format!("redis {}", super::url::host_port(s));
+            match connect_node(s, &label, timeout).await {
+                Ok(c) => {
+                    reached = Some((s.clone(), label, c));
+                    break;
+                }
+                Err(e) if e.is_outage() => {
+                    down.get_or_insert(e);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let Some((seed, mut label, (client, first))) = reached else {
+            return Err(down.unwrap_or_else(|| StoreError::Config {
+                store: "redis".into(),
+                what: "URL (--redis-url, REDIS_URL or [stores] redis_url)".into(),
+                cause: "no address given".into(),
+            }));
+        };
         let Some(urls) = urls else {
             return Ok(RedisStore {
                 client,
@@ -106,6 +129,19 @@ impl RedisStore {
 }
 
 /// Connects one node within `timeout`.
+/// The client of `url`: `Client::open` only parses the address, so any error is a malformed
+/// URL (a usage error, naming where the URL comes from, never its password).
+fn open(url: &str) -> Result<Client, StoreError> {
+    Client::open(url).map_err(|e| {
+        fault::config_error(
+            "redis",
+            "URL (--redis-url, REDIS_URL or [stores] redis_url)",
+            &e.to_string(),
+            url,
+        )
+    })
+}
+
 async fn connect_node(
     url: &str,
     label: &str,
@@ -115,15 +151,7 @@ async fn connect_node(
         let cause = fault::mask_password(&fault::redis_cause(&e), url);
         fault::classify(fault::redis_outage(&e), label, what, tls_hint(url, &cause))
     };
-    // Client::open only parses the address: any error is a malformed URL.
-    let client = Client::open(url).map_err(|e| {
-        fault::config_error(
-            "redis",
-            "URL (--redis-url, REDIS_URL or [stores] redis_url)",
-            &e.to_string(),
-            url,
-        )
-    })?;
+    let client = open(url)?;
     let config = ConnectionManagerConfig::new()
         .set_connection_timeout(Some(timeout))
         .set_response_timeout(Some(timeout))

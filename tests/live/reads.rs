@@ -86,6 +86,17 @@ fn a_redis_cluster_reads_like_a_single_server() {
     let (a, b) = (report(&cluster_url), report(&single.url()));
     assert_eq!(a["users"], 71);
     assert!(a == b, "cluster and single-server reports differ");
+    // A seed that is down is passed over for the next; a malformed one is a usage error,
+    // reached or not.
+    let down_first = format!("redis+cluster://127.0.0.1:1,{}", hosts.join(","));
+    let users = ctxlens_with(&["users", "--json"], &[("REDIS_URL", down_first)]);
+    assert_eq!(users.code, 0, "{}", users.stderr);
+    let v: serde_json::Value = serde_json::from_str(&users.stdout).expect("users JSON");
+    assert_eq!(v["users"].as_array().map_or(0, Vec::len), 71);
+    let bad_last = format!("{cluster_url},127.0.0.1:notaport");
+    let out = ctxlens_with(&["users"], &[("REDIS_URL", bad_last)]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("REDIS_URL"), "{}", out.stderr);
     let again = ctxlens_with(&["seed"], &[("REDIS_URL", cluster_url)]);
     assert!(
         again.stderr.contains("redis cluster") && again.stderr.contains("not empty"),
