@@ -151,8 +151,9 @@ fn tls_failures_name_the_store_and_never_the_password() {
     }
 }
 
-/// A verifying URL whose `sslrootcert=` file is missing (or a folder) is a usage error naming
-/// the option and the path, before any connection; the password is never shown.
+/// A verifying URL whose `sslrootcert=` file is missing (or a folder), or a client certificate
+/// or key that is missing or given alone, is a usage error naming the option and the path,
+/// before any connection; the password is never shown.
 #[test]
 fn a_missing_sslrootcert_file_is_named_as_a_usage_error() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -173,6 +174,29 @@ fn a_missing_sslrootcert_file_is_named_as_a_usage_error() {
             "{}",
             out.stderr
         );
+        assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
+    }
+    // A client certificate or key is named alike, whatever the mode; and one without the other.
+    let cert = dir.path().join("client.pem");
+    std::fs::write(&cert, "not read").expect("writes");
+    let cert = cert.display().to_string();
+    for (params, said) in [
+        (
+            // A key's parameter is taken for a secret's: its value is not shown.
+            format!("sslcert={cert}&sslkey={missing}"),
+            "ctxlens: postgres: sslkey: ***: No such file".to_string(),
+        ),
+        (
+            format!("sslcert={cert}"),
+            "ctxlens: postgres: sslcert: a client certificate (sslcert) and its key (sslkey) are \
+             given together"
+                .to_string(),
+        ),
+    ] {
+        let url = format!("postgres://postgres:hunter2@127.0.0.1:9/db?sslmode=require&{params}");
+        let out = ctxlens_with(&["users"], &[("DATABASE_URL", url)]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(out.stderr.starts_with(&said), "{said}\n{}", out.stderr);
         assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
     }
 }

@@ -313,10 +313,8 @@ impl PgStore {
             opts.get_ssl_mode(),
             PgSslMode::VerifyCa | PgSslMode::VerifyFull
         );
-        if verifies {
-            root_cert_readable(url)
-                .map_err(|cause| fault::config_error("postgres", "sslrootcert", &cause, url))?;
-        }
+        tls_files_readable(url, verifies)
+            .map_err(|(param, cause)| fault::config_error("postgres", &param, &cause, url))?;
         let fail = |what: &str, e: sqlx::Error| {
             let cause = fault::mask_password(&fault::pg_cause(&e), url);
             let cause = if verifies && cause.contains("certificate") {
@@ -656,18 +654,33 @@ pub const SEARCH_SETTINGS: &[&str] = &[
     "SET plan_cache_mode = force_custom_plan",
 ];
 
-/// The `sslrootcert=` file of a verifying URL, readable: a missing one is named (with the
-/// option) before connecting, not reported as a failed connection.
-fn root_cert_readable(raw: &str) -> Result<(), String> {
+/// The files a URL names, readable: the client certificate and its key (given together), and
+/// the `sslrootcert=` file of a verifying URL. One missing is named (with its parameter)
+/// before connecting — a usage error, not a failed connection.
+fn tls_files_readable(raw: &str, verifies: bool) -> Result<(), (String, String)> {
     let Ok(parsed) = url::Url::parse(raw) else {
         return Ok(());
     };
-    let Some((_, path)) = parsed.query_pairs().find(|(k, _)| k == "sslrootcert") else {
-        return Ok(());
-    };
-    match std::fs::metadata(path.as_ref()) {
-        Ok(m) if m.is_file() => Ok(()),
-        Ok(_) => Err(format!("{path} is not a file")),
-        Err(e) => Err(format!("{path}: {e}")),
+    let (mut cert, mut key) = (false, false);
+    for (k, path) in parsed.query_pairs() {
+        let client = matches!(k.as_ref(), "sslcert" | "ssl-cert" | "sslkey" | "ssl-key");
+        cert |= matches!(k.as_ref(), "sslcert" | "ssl-cert");
+        key |= matches!(k.as_ref(), "sslkey" | "ssl-key");
+        let root = matches!(k.as_ref(), "sslrootcert" | "ssl-root-cert" | "ssl-ca");
+        if !(client || (root && verifies)) {
+            continue;
+        }
+        match std::fs::metadata(path.as_ref()) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => return Err((k.into_owned(), format!("{path} is not a file"))),
+            Err(e) => return Err((k.into_owned(), format!("{path}: {e}"))),
+        }
     }
+    if cert != key {
+        return Err((
+            if cert { "sslcert" } else { "sslkey" }.into(),
+            "a client certificate (sslcert) and its key (sslkey) are given together".into(),
+        ));
+    }
+    Ok(())
 }
