@@ -53,7 +53,28 @@ pub fn redis_cause(e: &redis::RedisError) -> String {
             "the server's answer is not the Redis protocol (is it a Redis server?): {}",
             one_line(&e.to_string())
         ),
-        _ => one_line(&e.to_string()),
+        _ => without_kind(&one_line(&e.to_string())),
+    }
+}
+
+/// The redis crate's words without the name of its error kind, which it ends them with
+/// (`Password authentication failed - AuthenticationFailed`, `… - Server(ResponseError): DB
+/// index is out of range`): a name of the library's, not the reader's.
+fn without_kind(text: &str) -> String {
+    let Some((head, tail)) = text.rsplit_once(" - ") else {
+        return text.to_string();
+    };
+    let (kind, rest) = tail
+        .split_once(": ")
+        .map_or((tail, None), |(k, r)| (k, Some(r)));
+    let named = kind.starts_with(|c: char| c.is_ascii_uppercase())
+        && kind
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '(' || c == ')');
+    match (named, rest) {
+        (false, _) => text.to_string(),
+        (true, Some(r)) => format!("{head}: {r}"),
+        (true, None) => head.to_string(),
     }
 }
 
@@ -265,6 +286,25 @@ pub fn config_error(store: &str, what: &str, cause: &str, raw_url: &str) -> Stor
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_redis_crates_error_kind_is_not_named() {
+        for (said, shown) in [
+            (
+                "Password authentication failed - AuthenticationFailed",
+                "Password authentication failed",
+            ),
+            (
+                "An error was signalled by the server - Server(ResponseError): DB index is out of range",
+                "An error was signalled by the server: DB index is out of range",
+            ),
+            // Words that only look alike stay.
+            ("a - b", "a - b"),
+            ("range 1 - 2: low", "range 1 - 2: low"),
+        ] {
+            assert_eq!(without_kind(said), shown);
+        }
+    }
 
     #[test]
     fn a_redis_url_that_does_not_parse_says_what_one_looks_like() {
