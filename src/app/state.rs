@@ -140,6 +140,9 @@ pub struct Input {
     pub line: tui_input::Input,
     /// What Tab found for the word under the cursor (shown while more than one).
     pub completions: Vec<String>,
+    /// Tab found nothing for the word under the cursor: said on the line until the next edit
+    /// (the status bar, where errors show, is under the line while it is open).
+    pub unmatched: bool,
     /// Where ↑/↓ is in the palette history (`None`: the line being typed).
     pub recalled: Option<usize>,
     /// The line being typed when ↑ first recalled the history: ↓ past the newest gives it back.
@@ -158,6 +161,7 @@ impl Input {
             kind,
             line: tui_input::Input::new(text.to_string()),
             completions: Vec::new(),
+            unmatched: false,
             recalled: None,
             draft: String::new(),
             suggested: false,
@@ -184,6 +188,7 @@ impl PartialEq for Input {
             && self.text() == other.text()
             && self.line.cursor() == other.line.cursor()
             && self.completions == other.completions
+            && self.unmatched == other.unmatched
             && self.recalled == other.recalled
             && self.draft == other.draft
     }

@@ -118,6 +118,13 @@ fn render_input(frame: &mut Frame, area: Rect, s: &State, t: &Theme, input: &Inp
         }
     };
     let (hint, hint_style) = match input.kind {
+        _ if input.unmatched => {
+            let word = input.text().rsplit(' ').next().unwrap_or_default();
+            (
+                format!("   nothing completes {}", crate::text::quoted(word)),
+                t.error(),
+            )
+        }
         // How many, first: a list cut at the edge still says how far typing has to narrow it.
         _ if !input.completions.is_empty() => (
             format!(

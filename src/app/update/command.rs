@@ -326,6 +326,7 @@ pub(super) fn recall(s: &mut State, older: bool) {
     );
     input.line = tui_input::Input::new(text);
     input.completions.clear();
+    input.unmatched = false;
 }
 
 /// What the word being typed could be: command names first, then each command's argument.
@@ -418,6 +419,7 @@ pub(super) fn complete(s: &mut State) {
     let Some(first) = found.first() else {
         if let Some(i) = s.ui.input.as_mut() {
             i.completions = vec![];
+            i.unmatched = true;
         }
         return error(s, &format!("nothing completes {word:?}"));
     };
@@ -436,5 +438,6 @@ pub(super) fn complete(s: &mut State) {
     if let Some(i) = s.ui.input.as_mut() {
         i.line = tui_input::Input::new(line);
         i.completions = if found.len() > 1 { found } else { vec![] };
+        i.unmatched = false;
     }
 }

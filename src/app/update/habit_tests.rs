@@ -360,6 +360,14 @@ async fn the_palette_remembers_and_completes() {
     settle(&mut s, &store, key(InputKey::Tab)).await;
     let c = &s.ui.input.as_ref().expect("open").completions;
     assert!(c.contains(&"strategy=stop".to_string()), "{c:?}");
+    // Nothing to complete is said on the line itself, until the next key.
+    settle(&mut s, &store, key(InputKey::DeleteToStart)).await;
+    type_text(&mut s, &store, "user zz").await;
+    settle(&mut s, &store, key(InputKey::Tab)).await;
+    let bottom = crate::ui::tests::rows(&s, 80, 24).pop().unwrap_or_default();
+    assert!(bottom.contains("nothing completes \"zz\""), "{bottom}");
+    type_text(&mut s, &store, "q").await;
+    assert!(!s.ui.input.as_ref().expect("open").unmatched);
 }
 
 /// Tab in a Tune field being typed into completes the values the field takes.

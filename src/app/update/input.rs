@@ -37,6 +37,7 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
         }
         input.line.handle(req);
         input.completions.clear();
+        input.unmatched = false;
         // The cut paste deleted: what is typed now is whole.
         if input.line.value().is_empty() {
             input.cut = false;
@@ -148,6 +149,7 @@ pub fn paste(s: &mut State, text: &str) -> Vec<Effect> {
     let joined = format!("{}{kept}{}", &value[..byte], &value[byte..]);
     input.line = tui_input::Input::new(joined).with_cursor(at + kept.chars().count());
     input.completions.clear();
+    input.unmatched = false;
     if kept.len() < line.len() {
         input.cut = true;
     }
