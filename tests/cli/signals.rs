@@ -19,20 +19,9 @@ fn a_report_under_nohup_keeps_sighup_ignored() {
         .expect("env runs ctxlens");
     let pid = child.id();
     // The handlers are installed together: once SIGINT's is, SIGHUP's would be too.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !(catches(pid, 2) && catches(pid, 15) && catches(pid, 3)) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no handlers within 60 s"
-        );
-        std::thread::yield_now();
-    }
-    assert!(!catches(pid, 1), "SIGHUP was ignored and must stay so");
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &pid.to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(kill.success());
+    interrupt_once_caught(pid, &[2, 15, 3], || {
+        assert!(!catches(pid, 1), "SIGHUP was ignored and must stay so");
+    });
     let out = child.wait_with_output().expect("ctxlens exits");
     assert_eq!(
         out.status.code(),
@@ -67,20 +56,7 @@ fn ctrl_c_stops_a_command_busy_computing() {
         a.to_str().expect("UTF-8"),
         b.to_str().expect("UTF-8"),
     ]);
-    let pid = child.id();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !catches(pid, 2) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no handler within 60 s"
-        );
-        std::thread::yield_now();
-    }
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &pid.to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(kill.success());
+    interrupt_once_caught(child.id(), &[2], || {});
     let out = child.wait_with_output().expect("ctxlens exits");
     let said = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{said}");
@@ -90,4 +66,23 @@ fn ctrl_c_stops_a_command_busy_computing() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+}
+
+/// Waits (60 s at most) until process `pid` catches every signal of `signals`, runs `then`,
+/// and sends it SIGINT.
+fn interrupt_once_caught(pid: u32, signals: &[u32], then: impl FnOnce()) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !signals.iter().all(|&n| catches(pid, n)) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no handlers within 60 s"
+        );
+        std::thread::yield_now();
+    }
+    then();
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
 }
