@@ -199,6 +199,15 @@ fn a_missing_sslrootcert_file_is_named_as_a_usage_error() {
         assert!(out.stderr.starts_with(&said), "{said}\n{}", out.stderr);
         assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
     }
+    // The key may come from PGSSLKEY, as the driver reads it: then the pair is whole, and the
+    // command goes on to connect (here to a closed port: exit 1).
+    let url = format!("postgres://postgres:hunter2@127.0.0.1:9/db?sslmode=require&sslcert={cert}");
+    let out = ctxlens_with(
+        &["users"],
+        &[("DATABASE_URL", url), ("PGSSLKEY", cert.clone())],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(!out.stderr.contains("given together"), "{}", out.stderr);
 }
 
 /// A Redis Cluster whose nodes speak only TLS, addressed as `rediss+cluster://`: every master

@@ -543,6 +543,8 @@ fn stop_on_interrupt() {
                 if let Ok(mut handler) = handler
                     && handler.recv().await.is_some()
                 {
+                    // A file being written is finished first (never left half-written).
+                    let _whole = output::WRITING.lock();
                     let _ = writeln!(std::io::stderr(), "ctxlens: {}", CliError::Signal(2));
                     std::process::exit(130);
                 }

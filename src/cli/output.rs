@@ -207,12 +207,19 @@ pub fn writable(out: &std::path::Path) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Held while a file is written: an interrupt (Ctrl-C on a one-user command ends the process
+/// from a thread of its own) waits for it, so a file is never left half-written.
+pub static WRITING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Writes `text` (a recommended policy, a snapshot) to `path`, saying on stderr when it
 /// replaced a file.
 pub fn write_out(path: &std::path::Path, text: &str) -> Result<(), CliError> {
     let replaced = path.exists();
+    // Ctrl-C waits for the file to be whole (see [`WRITING`]).
+    let writing = WRITING.lock();
     std::fs::write(path, text)
         .map_err(|e| CliError::Runtime(format!("writing {}: {e}", path.display())))?;
+    drop(writing);
     if replaced {
         eprintln!(
             "ctxlens: replaced {}",

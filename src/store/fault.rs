@@ -61,6 +61,18 @@ pub fn redis_cause(e: &redis::RedisError) -> String {
 /// (`Password authentication failed - AuthenticationFailed`, `… - Server(ResponseError): DB
 /// index is out of range`): a name of the library's, not the reader's.
 fn without_kind(text: &str) -> String {
+    // Nested errors name a kind at each level (`… - Io: … - AuthenticationFailed`).
+    let mut text = text.to_string();
+    loop {
+        let shorter = without_last_kind(&text);
+        if shorter == text {
+            return text;
+        }
+        text = shorter;
+    }
+}
+
+fn without_last_kind(text: &str) -> String {
     let Some((head, tail)) = text.rsplit_once(" - ") else {
         return text.to_string();
     };
@@ -297,6 +309,10 @@ mod tests {
             (
                 "An error was signalled by the server - Server(ResponseError): DB index is out of range",
                 "An error was signalled by the server: DB index is out of range",
+            ),
+            (
+                "Failed to create initial connections - Io: Password authentication failed - AuthenticationFailed",
+                "Failed to create initial connections: Password authentication failed",
             ),
             // Words that only look alike stay.
             ("a - b", "a - b"),

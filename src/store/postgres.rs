@@ -676,6 +676,10 @@ fn tls_files_readable(raw: &str, verifies: bool) -> Result<(), (String, String)>
             Err(e) => return Err((k.into_owned(), format!("{path}: {e}"))),
         }
     }
+    // The driver also takes them from PGSSLCERT and PGSSLKEY.
+    let env = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    cert |= env("PGSSLCERT");
+    key |= env("PGSSLKEY");
     if cert != key {
         return Err((
             if cert { "sslcert" } else { "sslkey" }.into(),

@@ -54,19 +54,30 @@ impl RedisStore {
             open(s)?;
         }
         // The first seed that answers: several are listed so that one down is not an outage.
+        // All of them within one --connect-timeout, as one server would be.
+        let deadline = tokio::time::Instant::now() + timeout;
         let mut down = None;
         let mut reached = None;
         for s in &seeds {
             let label = format!("redis {}", super::url::host_port(s));
-            match connect_node(s, &label, timeout).await {
-                Ok(c) => {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match tokio::time::timeout(left, connect_node(s, &label, timeout)).await {
+                Ok(Ok(c)) => {
                     reached = Some((s.clone(), label, c));
                     break;
                 }
-                Err(e) if e.is_outage() => {
+                Ok(Err(e)) if e.is_outage() => {
                     down.get_or_insert(e);
                 }
-                Err(e) => return Err(e),
+                Ok(Err(e)) => return Err(e),
+                Err(_) => {
+                    down.get_or_insert(StoreError::TimedOut {
+                        store: label,
+                        what: "connect".into(),
+                        secs: timeout.as_secs_f32(),
+                    });
+                    break;
+                }
             }
         }
         let Some((seed, mut label, (client, first))) = reached else {
