@@ -266,7 +266,7 @@ impl Ctx {
         }
         let snap = replay::read_snapshot(path)?;
         // An error of time travel names the file whose clock it is.
-        let label = format!("snapshot {}", crate::text::path_in_message(path));
+        let label = crate::store::file::named(path);
         let (snap, data) = crate::store::as_of::rewind_file(snap, &sel.options(self), &label)?;
         Ok(Loaded::new(data, snap, self.shown()))
     }

@@ -507,10 +507,8 @@ pub async fn inspect(
         found: &found,
         statuses: &statuses,
         // Where it was read: the file, when USER named one.
-        source: super::snapshot_file(user).map_or_else(
-            || ctx.store.describe(),
-            |p| format!("snapshot {}", crate::text::path_in_message(p)),
-        ),
+        source: super::snapshot_file(user)
+            .map_or_else(|| ctx.store.describe(), crate::store::file::named),
     };
     if json {
         write_json(out, &view.json(ctx))

@@ -529,7 +529,7 @@ fn shown_error(error: &str, redact: bool) -> String {
 /// A snapshot file's error as the run names it: under `--redact` what follows the file's name
 /// masked (the name, typed by whoever named the file, may hold a quote of its own).
 fn file_error(path: &std::path::Path, error: &str, redact: bool) -> String {
-    let head = format!("snapshot {}", crate::text::path_in_message(path));
+    let head = crate::store::file::named(path);
     match error.strip_prefix(&head) {
         Some(rest) if redact => format!("{head}{}", shown_error(rest, true)),
         _ => shown_error(error, redact),

@@ -65,7 +65,7 @@ impl Job {
                 id,
                 origin: Some(o),
             } => format!("{o}: user {}", crate::text::id_in_message(id)),
-            Job::File(p) => format!("snapshot {}", crate::text::path_in_message(p)),
+            Job::File(p) => crate::store::file::named(p),
         }
     }
 }

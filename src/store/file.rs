@@ -9,30 +9,37 @@ use crate::engine::snapshot::Malformed;
 /// holds, but not a file padded out to fill the memory.
 pub const SNAPSHOT_MAX: u64 = 256 * 1024 * 1024;
 
+/// How a message names snapshot file `path`: `snapshot FILE` (the file's name as
+/// [`crate::text::path_in_message`] shows it). Every error of [`read_snapshot`] starts so.
+pub fn named(path: &Path) -> String {
+    format!("snapshot {}", crate::text::path_in_message(path))
+}
+
 /// Reads a snapshot file; the error starts `snapshot FILE:` and names the line and column of bad JSON.
 pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
-    let shown = crate::text::path_in_message(path);
+    let head = named(path);
     // Only a regular file is read (a FIFO would wait for a writer for ever), as every file.
     let bytes = crate::files::read_regular(path, SNAPSHOT_MAX).map_err(|e| match e {
         crate::files::Refused::NotAFile("a directory") => {
-            format!("snapshot {shown}: a directory, not a snapshot file")
+            format!("{head}: a directory, not a snapshot file")
         }
         crate::files::Refused::NotAFile(_) => {
-            format!("snapshot {shown}: not a regular file (a FIFO, socket or device), not read")
+            format!("{head}: not a regular file (a FIFO, socket or device), not read")
         }
-        e => format!("snapshot {shown}: {e}"),
+        e => format!("{head}: {e}"),
     })?;
     let json = crate::engine::utf8::text(bytes)
-        .map_err(|bad| format!("snapshot {shown}:{bad}: not a snapshot file"))?;
+        .map_err(|bad| format!("{head}:{bad}: not a snapshot file"))?;
     let json = json.as_str();
     // Named by the file's name: the copies' ids, at the end, are what tells them apart.
-    let name = path
-        .file_name()
-        .map_or_else(|| shown.to_string(), crate::text::file_name);
+    let name = path.file_name().map_or_else(
+        || crate::text::path_in_message(path),
+        crate::text::file_name,
+    );
     if let Some(at) = too_deep(json) {
         let (line, col) = crate::engine::policy::line_col(json, at);
         return Err(format!(
-            "snapshot {shown}:{line}:{col}: JSON nested deeper than {MAX_DEPTH} levels: not read"
+            "{head}:{line}:{col}: JSON nested deeper than {MAX_DEPTH} levels: not read"
         ));
     }
     // Read whole, or (when some journey row or knowledge hit cannot be read) item by item;
@@ -72,11 +79,7 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
             _ => msg.to_string(),
         };
         // serde counts columns from 1, but says 0 where a line has nothing (an empty file).
-        format!(
-            "snapshot {shown}:{}:{}: {msg}",
-            e.line().max(1),
-            e.column().max(1)
-        )
+        format!("{head}:{}:{}: {msg}", e.line().max(1), e.column().max(1))
     })?;
     read_each_id_once(&mut snap, &name);
     shape_notes(&mut snap, &name);

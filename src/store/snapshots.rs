@@ -220,7 +220,7 @@ impl Store for SnapshotStore {
     async fn load_user(&self, user: &str, opts: &LoadOptions) -> Result<UserData, StoreError> {
         let (file, path) = self.get(user)?;
         // An error of time travel names the file whose clock it is.
-        let named = format!("snapshot {}", crate::text::path_in_message(&path));
+        let named = super::file::named(&path);
         let mut data = super::as_of::rewind_file(file, opts, &named)?.1;
         // Listed under this id (`USER@FILE` when the user is in several files); the data stays
         // the file's user's (its cached context was written for that id).
