@@ -341,6 +341,39 @@ fn stopped_by(signal: &str) {
     );
 }
 
+/// A signal while the fleet is still loading: no trial has run, so there is no best to print;
+/// the process says the load stopped and ends as a stopped one does (128 + the signal).
+#[test]
+fn a_signal_while_the_fleet_loads_ends_with_its_number() {
+    for (signal, n) in [("INT", 2), ("TERM", 15)] {
+        let child = common::spawn_demo(&["optimize", "--synthetic", "1000000", "--json"]);
+        let pid = child.id();
+        // Listening for the signal: before that, it would just kill the process.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !common::catches(pid, n) {
+            assert!(std::time::Instant::now() < deadline, "never listened");
+            std::thread::yield_now();
+        }
+        let kill = std::process::Command::new("kill")
+            .args([format!("-{signal}"), pid.to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(kill.success());
+        let out = child.wait_with_output().expect("ctxlens exits");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(128 + n as i32),
+            "{signal}: {stderr}"
+        );
+        assert!(
+            stderr.contains("loading the fleet stopped"),
+            "{signal}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "no answer without a trial");
+    }
+}
+
 #[test]
 fn a_clamped_baseline_value_is_a_change_from_the_baseline_and_is_noted() {
     let dir = tempfile::tempdir().expect("temp dir");

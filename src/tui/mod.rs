@@ -17,7 +17,7 @@ use std::time::Duration;
 use crossterm::event::{
     Event, EventStream, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
-use futures_util::{Stream, StreamExt};
+use futures_util::{FutureExt, Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
@@ -98,6 +98,12 @@ pub async fn run_tui(
     }
     let ctx = EffectContext::new(store, engine, opts.embedder.clone());
     let events = EventStream::new();
+    // Whether more terminal events are in, read now: so a burst of keys is taken in together
+    // before the next frame. The terminal is read level-triggered (crossterm's `use-dev-tty`:
+    // its edge-triggered reader leaves what a burst over 1 KiB holds unread until the next key),
+    // and that reader looks at the terminal only when given time: a tenth of a millisecond,
+    // false while crossterm's own reader thread holds it.
+    let waiting = || crossterm::event::poll(Duration::from_micros(100)).unwrap_or(false);
     let result = event_loop(
         &mut terminal,
         &mut state,
@@ -105,7 +111,7 @@ pub async fn run_tui(
         &themes,
         &opts,
         &mut stops,
-        events,
+        (events, waiting),
     )
     .await;
     // Every way out of the loop, a signal's included, restores the terminal here.
@@ -201,7 +207,8 @@ impl Look {
 const BATCH_MAX: usize = 4096;
 const BATCH_TIME: Duration = Duration::from_millis(30);
 
-/// Runs until quit or a signal: `events` are the terminal's (a stream, so tests can type).
+/// Runs until quit or a signal: `events` are the terminal's (a stream, so tests can type), with
+/// whether more of them are in already (then they are taken in before the next frame).
 async fn event_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     state: &mut State,
@@ -209,7 +216,10 @@ async fn event_loop<B: Backend>(
     themes: &std::collections::BTreeMap<String, Theme>,
     opts: &TuiOptions,
     stops: &mut signals::Stops,
-    mut events: impl Stream<Item = std::io::Result<Event>> + Unpin,
+    (mut events, waiting): (
+        impl Stream<Item = std::io::Result<Event>> + Unpin,
+        impl Fn() -> bool,
+    ),
 ) -> color_eyre::Result<Ended>
 where
     B::Error: Send + Sync + 'static,
@@ -240,14 +250,13 @@ where
             }
             tokio::spawn(follow_caught(ctx.store.clone(), tx.clone()));
         }
+        let mut typing = false;
         let action = tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(ev)) if is_suspend_key(&ev) => {
-                    pending.clear();
-                    Some(suspend(terminal))
+                Some(ev) => {
+                    typing = is_typing(&ev);
+                    on_event(terminal, state, &mut pending, ev)
                 }
-                Some(Ok(ev)) => map_event(state, &mut pending, ev),
-                Some(Err(e)) => Some(Action::Failed(Task::Terminal, e.to_string().into())),
                 None => break,
             },
             Some(a) = rx.recv() => Some(a),
@@ -260,27 +269,27 @@ where
                 }
             },
         };
-        // The keys of a sequence typed so far show until it ends (or is given up).
-        let typed = pending.join(" ");
-        if typed != state.ui.keys_pending {
-            update(state, Action::KeysPending(typed));
-            dirty = true;
-        }
+        dirty |= show_pending(state, &pending);
         let Some(action) = action else { continue };
-        // After a resize the whole screen is drawn again, not only what changed: a terminal
-        // (or a multiplexer) may drop output sent while it resized, and a frame drawn only as
-        // the difference from one it never showed would leave a dialog unseen.
-        // (`resize`, not `clear`: the latter asks the terminal where its cursor is, an answer
-        // the event reader would take.)
-        // A terminal that cannot say its size now is drawn as it was (the next frame retries).
-        if matches!(action, Action::Resize(..))
-            && let Ok(size) = terminal.size()
-        {
-            let _ = terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height));
-        }
         let mut tick_only = action == Action::Tick;
-        for effect in update(state, action) {
-            spawn(effect, &mut ctx, &tx);
+        apply(terminal, state, action, &mut ctx, &tx);
+        // Keys typed (or pasted) faster than frames are drawn — a burst, keys held down — are
+        // taken in together, then drawn once: one frame per key would take seconds to catch up.
+        let start = std::time::Instant::now();
+        while typing
+            && state.ui.quit != Quit::Now
+            && start.elapsed() <= BATCH_TIME
+            && waiting()
+            && let Some(Some(ev)) = events.next().now_or_never()
+        {
+            typing = is_typing(&ev);
+            let action = on_event(terminal, state, &mut pending, ev);
+            // Drawn after the batch (a key acted on before this one makes it a frame anyway).
+            show_pending(state, &pending);
+            if let Some(action) = action {
+                tick_only = false;
+                apply(terminal, state, action, &mut ctx, &tx);
+            }
         }
         if take_in(state, &mut rx, &mut ctx, &tx, BATCH_TIME) > 0 {
             tick_only = false;
@@ -294,6 +303,66 @@ where
         }
     }
     Ok(Ended::Quit)
+}
+
+/// Whether `ev` may be followed by more taken in before the next frame: a key or a paste. A
+/// click or a resize is drawn first (where a click lands is where the last frame put things).
+fn is_typing(ev: &std::io::Result<Event>) -> bool {
+    matches!(ev, Ok(Event::Key(_) | Event::Paste(_)))
+}
+
+/// A terminal event as the action it asks for, if any: a suspension is done here.
+fn on_event<B: Backend>(
+    terminal: &mut Terminal<B>,
+    state: &State,
+    pending: &mut Vec<KeyName>,
+    ev: std::io::Result<Event>,
+) -> Option<Action>
+where
+    B::Error: Send + Sync + 'static,
+{
+    match ev {
+        Ok(ev) if is_suspend_key(&ev) => {
+            pending.clear();
+            Some(suspend(terminal))
+        }
+        Ok(ev) => map_event(state, pending, ev),
+        Err(e) => Some(Action::Failed(Task::Terminal, e.to_string().into())),
+    }
+}
+
+/// The keys of a sequence typed so far show until it ends (or is given up): whether that changed.
+fn show_pending(state: &mut State, pending: &[KeyName]) -> bool {
+    let typed = pending.join(" ");
+    let changed = typed != state.ui.keys_pending;
+    if changed {
+        update(state, Action::KeysPending(typed));
+    }
+    changed
+}
+
+/// `action` applied, its effects started.
+fn apply<B: Backend>(
+    terminal: &mut Terminal<B>,
+    state: &mut State,
+    action: Action,
+    ctx: &mut EffectContext,
+    tx: &UnboundedSender<Action>,
+) {
+    // After a resize the whole screen is drawn again, not only what changed: a terminal
+    // (or a multiplexer) may drop output sent while it resized, and a frame drawn only as
+    // the difference from one it never showed would leave a dialog unseen.
+    // (`resize`, not `clear`: the latter asks the terminal where its cursor is, an answer
+    // the event reader would take.)
+    // A terminal that cannot say its size now is drawn as it was (the next frame retries).
+    if matches!(action, Action::Resize(..))
+        && let Ok(size) = terminal.size()
+    {
+        let _ = terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height));
+    }
+    for effect in update(state, action) {
+        spawn(effect, ctx, tx);
+    }
 }
 
 /// What the tasks sent meanwhile, taken in before the next frame — not one frame per message:

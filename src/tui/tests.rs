@@ -245,7 +245,7 @@ async fn quitting_during_a_search_stops_it() {
         &themes,
         &opts,
         &mut stops,
-        events,
+        (events, || false),
     );
     let drive = async {
         // Tune, and the optimizer on it.
@@ -440,4 +440,45 @@ async fn a_flood_of_events_is_taken_in_by_the_batch_between_frames() {
     assert_eq!(take_in(&mut s, &mut rx, &mut ctx, &tx, unbounded), 1);
     assert_eq!(s.ui.quit, crate::app::state::Quit::Now);
     assert_eq!(s.live.received, 10_000);
+}
+
+/// Keys typed faster than frames are drawn (a burst, a key held down) are taken in together and
+/// drawn once — one frame per key took seconds to catch up with a few thousand — and each acts
+/// in order. Read one at a time (nothing said to be waiting), each is a frame.
+#[tokio::test]
+async fn a_burst_of_keys_is_taken_in_before_the_next_frame() {
+    for waiting in [true, false] {
+        let (mut s, ctx) = crate::app::update::tests::demo_app().await;
+        s.ui.size = (120, 40);
+        let mut terminal =
+            Terminal::new(ratatui::backend::TestBackend::new(120, 40)).expect("a test terminal");
+        let (keys, mut typed) = unbounded_channel();
+        let events = futures_util::stream::poll_fn(move |cx| typed.poll_recv(cx));
+        for _ in 0..60 {
+            keys.send(Ok(press('j', KeyModifiers::NONE)))
+                .expect("typed");
+        }
+        keys.send(Ok(press('q', KeyModifiers::NONE)))
+            .expect("typed");
+        let mut stops = signals::Stops::none();
+        let (themes, opts) = (Default::default(), TuiOptions::default());
+        let ended = event_loop(
+            &mut terminal,
+            &mut s,
+            ctx,
+            &themes,
+            &opts,
+            &mut stops,
+            (events, || waiting),
+        )
+        .await;
+        assert_eq!(ended.expect("the loop ends"), Ended::Quit);
+        assert_eq!(s.users.cursor, 60, "every key acted, in order");
+        let frames = terminal.get_frame().count();
+        if waiting {
+            assert!(frames < 10, "{frames} frames for one burst");
+        } else {
+            assert!(frames > 60, "{frames} frames, one a key");
+        }
+    }
 }

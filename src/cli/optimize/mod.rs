@@ -314,6 +314,11 @@ impl Runs<'_> {
         .await?;
         if let Some(st) = &info.stopped {
             bar.finish_and_clear();
+            // Stopped by a signal, the process ends as a stopped one does (128 + its number).
+            if let Some(n) = watch.caught() {
+                eprintln!("ctxlens: note: loading the fleet stopped: {}", st.cause);
+                return Err(CliError::Signal(n));
+            }
             return Err(CliError::Runtime(format!(
                 "loading the fleet stopped: {}",
                 st.cause
@@ -510,6 +515,8 @@ fn progress_bar(args: &OptimizeArgs) -> indicatif::ProgressBar {
 /// search with the best point so far.
 struct CtrlC {
     cancel: Arc<AtomicBool>,
+    /// The signal that asked, once one has (0: none yet).
+    signal: Arc<std::sync::atomic::AtomicI32>,
     interrupted: Arc<tokio::sync::Notify>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -518,19 +525,27 @@ impl CtrlC {
     fn watch() -> Self {
         let cancel = Arc::new(AtomicBool::new(false));
         let interrupted = Arc::new(tokio::sync::Notify::new());
+        let signal = Arc::new(std::sync::atomic::AtomicI32::new(0));
         let task = {
-            let (cancel, interrupted) = (cancel.clone(), interrupted.clone());
+            let (cancel, interrupted, signal) =
+                (cancel.clone(), interrupted.clone(), signal.clone());
             tokio::spawn(async move {
-                crate::cli::stop_asked().await;
+                signal.store(crate::cli::stop_signal().await, Ordering::Relaxed);
                 cancel.store(true, Ordering::Relaxed);
                 interrupted.notify_one();
             })
         };
         CtrlC {
             cancel,
+            signal,
             interrupted,
             task,
         }
+    }
+
+    /// The signal that asked to stop, if one has.
+    fn caught(&self) -> Option<i32> {
+        Some(self.signal.load(Ordering::Relaxed)).filter(|&n| n != 0)
     }
 
     /// Completes on Ctrl-C (a load's `cancel`).
