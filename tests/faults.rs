@@ -198,22 +198,7 @@ fn lock_memory_bank(pg: &Postgres, db: &str) -> (Child, std::process::ChildStdin
 
 /// A psql session holding `table` of `db` locked, as [`lock_memory_bank`].
 fn lock_table(pg: &Postgres, db: &str, table: &str) -> (Child, std::process::ChildStdin) {
-    use std::io::{BufRead, Write};
-    let mut holder = pg.psql_session(db);
-    let mut stdin = holder.stdin.take().expect("psql stdin");
-    stdin
-        .write_all(
-            format!("BEGIN;\nLOCK TABLE {table} IN ACCESS EXCLUSIVE MODE;\nSELECT 'locked';\n")
-                .as_bytes(),
-        )
-        .expect("lock");
-    stdin.flush().expect("flush");
-    let mut said = String::new();
-    std::io::BufReader::new(holder.stdout.take().expect("psql stdout"))
-        .read_line(&mut said)
-        .expect("psql answers");
-    assert_eq!(said.trim(), "locked");
-    (holder, stdin)
+    pg.lock_table(db, table)
 }
 
 /// A Postgres that stops answering mid-statement (here: a lock held on `memory_bank` for longer

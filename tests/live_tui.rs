@@ -385,3 +385,85 @@ fn callers_behind_a_failed_connect_are_told_its_answer_not_made_to_wait_again() 
     }
     assert_eq!(accepted, 1, "connections the silent host was sent");
 }
+
+/// Statements waiting on a locked table hold every connection of the pool: what else is asked
+/// meanwhile finds no connection free, which is said as that — the store busy, not down, and
+/// not worth asking again at once — and the health check, made on a connection of its own,
+/// finds the server up. The TUI then keeps Postgres up and says `R` tries again.
+#[test]
+fn a_pool_busy_behind_a_locked_table_is_not_a_store_down() {
+    use ctxlens::store::{LoadOptions, StoreError};
+    let redis = RedisServer::start();
+    let pg = Postgres::shared();
+    let url = pg.create_database("pool_busy");
+    let rt = seeded_runtime(&redis, &url);
+    let (_holder, unlock) = pg.lock_table("pool_busy", "memory_bank");
+    rt.block_on(async {
+        let mut e = endpoints(&redis, &url);
+        e.connect_timeout = std::time::Duration::from_secs(1);
+        e.query_timeout = Some(std::time::Duration::from_secs(120));
+        let store: std::sync::Arc<dyn Store> =
+            std::sync::Arc::new(LiveStore::connect(&e).await.expect("connects"));
+        // As many loads as the pool has connections, each waiting on the lock.
+        let loads: Vec<_> = ["u001", "u002", "u003", "u004"]
+            .into_iter()
+            .map(|u| {
+                let store = store.clone();
+                tokio::spawn(async move { store.load_user(u, &LoadOptions::default()).await })
+            })
+            .collect();
+        // Until all four wait on the lock (each holding its connection).
+        let waiting = || {
+            pg.psql(
+                "pool_busy",
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' \
+                 AND query ILIKE '%memory_bank%'",
+            )
+            .trim()
+            .to_string()
+        };
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while waiting() != "4" {
+            assert!(
+                std::time::Instant::now() < until,
+                "the loads never waited on the lock"
+            );
+            tokio::task::yield_now().await;
+        }
+        let busy = match store.load_user("u005", &LoadOptions::default()).await {
+            Err(e @ StoreError::Busy { .. }) => e,
+            other => panic!("not said busy: {other:?}"),
+        };
+        assert!(busy.is_late() && !busy.is_worth_another_try(), "{busy}");
+        assert!(busy.to_string().contains("all 4 are busy"), "{busy}");
+        let health = store.health().await;
+        let pg_health = health
+            .iter()
+            .find(|h| h.name == "postgres")
+            .expect("postgres checked");
+        assert!(pg_health.error.is_none(), "{pg_health:?}");
+        // In the TUI: Postgres stays up, and the error says what to do.
+        let (mut s, _) = app_over(store.clone());
+        ctxlens::app::update(&mut s, ctxlens::app::Action::Health(health));
+        ctxlens::app::update(
+            &mut s,
+            ctxlens::app::Action::Failed(
+                ctxlens::app::Task::Users,
+                ctxlens::app::TaskError::Store(busy),
+            ),
+        );
+        let postgres = s.status.stores.iter().find(|st| st.name == "postgres");
+        assert!(postgres.is_some_and(|st| st.up), "{:?}", s.status.stores);
+        let said = s.status.message.as_ref().map(|m| m.text.clone());
+        assert!(
+            said.as_deref().is_some_and(|t| t.contains("R tries again")),
+            "{said:?}"
+        );
+        drop(unlock);
+        for load in loads {
+            load.await
+                .expect("the load ends")
+                .expect("and reads once the lock is gone");
+        }
+    });
+}

@@ -268,6 +268,8 @@ fn bad_arguments_are_usage_errors_naming_what_is_wrong() {
             "'--holdout <SHARE>'",
         ),
         (&["optimize", "--seed", "-1"][..], "'--seed <SEED>'"),
+        // As report's: a list of no users is no list.
+        (&["optimize", "--top", "0"][..], "must be at least 1"),
         (
             &["report", "--knowledge-rows", "-1"][..],
             "'--knowledge-rows <N>'",

@@ -538,6 +538,38 @@ fn a_negative_epoch_is_an_instant() {
     assert!(ids(&then, "journey").is_empty());
 }
 
+/// The first instants there are (the calendar's start, where an hour before is no instant)
+/// are instants like any other for every command that travels: a replay, not a crash.
+#[test]
+fn the_first_instants_there_are_travel_too() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let out = dir.path().join("early.json");
+    let out = out.to_str().expect("a UTF-8 path");
+    // The first instant epoch seconds can say (-262143-01-01T00:00:00Z), and one within the
+    // hour after it.
+    for at in ["-8334601228800", "-8334601227000"] {
+        let at = format!("--at={at}");
+        for (args, code) in [
+            (vec!["replay", "u005", "--json", &at], 0),
+            (vec!["inspect", "u005", &at], 0),
+            (vec!["diff", "u005", &at], 0),
+            (vec!["snapshot", "u005", "--out", out, &at], 0),
+            // The row did not exist then: said, as for any instant before it was written.
+            (vec!["explain", "u005", "kn:25", "--query", "price", &at], 1),
+        ] {
+            let o = ctxlens(&args);
+            assert_eq!(o.code, code, "{args:?}: {}", o.stderr);
+            assert!(!o.stderr.contains("panicked"), "{args:?}: {}", o.stderr);
+        }
+        let o = ctxlens(&["explain", "u005", "kn:25", "--query", "price", &at]);
+        assert!(
+            o.stderr.contains("not by --at -262143-01-01T"),
+            "{}",
+            o.stderr
+        );
+    }
+}
+
 /// As of T, rows written after T say nothing: a row whose data cannot be read and a row of an
 /// odd shape, both written a day ago, are no malformed item or finding five days back (the
 /// good row of ten days back is there); now, both are.

@@ -37,10 +37,11 @@ impl ReportLine {
     }
 
     /// Columns scrolling sideways may move past on a pane `pane` columns wide: what does not
-    /// fit beside the frozen cells. Prose (no frozen cell) does not scroll: none.
+    /// fit beside the frozen cells; of prose (no frozen cell) or a table of one column, what
+    /// does not fit.
     pub fn overflow(&self, pane: usize) -> usize {
-        if self.frozen == 0 {
-            return 0;
+        if self.frozen == 0 || self.cells.len() <= self.frozen {
+            return self.width().saturating_sub(pane);
         }
         let frozen: usize = self.cells[..self.frozen.min(self.cells.len())]
             .iter()

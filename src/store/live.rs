@@ -76,10 +76,13 @@ pub(super) async fn redis_health(r: &RedisStore, wait: Duration) -> super::Healt
 pub(super) async fn pg_health(p: &PgStore, wait: Duration) -> super::Health {
     let (name, host) = name_host(&p.label);
     let mut ping = tokio::time::timeout(wait, p.ping()).await;
-    if ping.is_err()
-        && let Some(why) = p.refuses(wait).await
+    // No answer through the pool: its connections may all be busy (statements waiting on a
+    // locked table) while the server answers at once. A connection made directly says which
+    // (and why it is refused, when it is).
+    if matches!(ping, Err(_) | Ok(Err(StoreError::Busy { .. })))
+        && let Some(answer) = p.answers(wait).await
     {
-        ping = Ok(Err(why));
+        ping = Ok(answer);
     }
     health(name, host, ping, wait)
 }

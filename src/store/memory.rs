@@ -107,7 +107,7 @@ impl MemoryStore {
         limit: usize,
     ) -> Result<(std::ops::Range<usize>, Option<String>), StoreError> {
         let start = position_cursor(&self.label, cursor)?;
-        let end = (start + limit.max(1)).min(self.users.len());
+        let end = start.saturating_add(limit.max(1)).min(self.users.len());
         let next_cursor = (end < self.users.len()).then(|| end.to_string());
         Ok((start.min(end)..end, next_cursor))
     }

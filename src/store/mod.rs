@@ -105,6 +105,19 @@ pub enum StoreError {
         what: String,
         secs: f32,
     },
+    /// Every connection of the store's pool was busy for `secs` seconds (statements waiting on
+    /// a locked table, or slow ones) while the server itself answers: like [`Self::TimedOut`],
+    /// asking again at once would wait as long again; the server is not down.
+    #[error(
+        "{store}: {what}: no connection free within {secs} s: all {connections} are busy \
+         (statements waiting on a locked table, or slow ones?)"
+    )]
+    Busy {
+        store: String,
+        what: String,
+        secs: f32,
+        connections: u32,
+    },
     /// A store address or setting is malformed (a usage error, exit code 2).
     #[error("{store}: {what}: {cause}")]
     Config {
@@ -119,8 +132,14 @@ impl StoreError {
     pub fn is_outage(&self) -> bool {
         matches!(
             self,
-            StoreError::Unavailable { .. } | StoreError::TimedOut { .. }
+            StoreError::Unavailable { .. } | StoreError::TimedOut { .. } | StoreError::Busy { .. }
         )
+    }
+
+    /// Whether the store kept what was asked waiting past a deadline (a statement, or a free
+    /// connection) while it may answer anything else at once: not a store gone.
+    pub fn is_late(&self) -> bool {
+        matches!(self, StoreError::TimedOut { .. } | StoreError::Busy { .. })
     }
 
     /// An outage that another try may not meet: a connection refused, reset or closed (a
@@ -134,9 +153,9 @@ impl StoreError {
     /// what was asked (a missing user or session, a query the server refused, a bad setting).
     pub fn unavailable_store(&self) -> Option<&str> {
         match self {
-            StoreError::Unavailable { store, .. } | StoreError::TimedOut { store, .. } => {
-                Some(store)
-            }
+            StoreError::Unavailable { store, .. }
+            | StoreError::TimedOut { store, .. }
+            | StoreError::Busy { store, .. } => Some(store),
             _ => None,
         }
     }

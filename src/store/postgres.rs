@@ -393,22 +393,33 @@ impl PgStore {
         }
     }
 
-    /// Why a connection made directly within `wait` fails (refused, authentication, TLS);
-    /// `None` when it is made or does not answer in time.
-    pub(super) async fn refuses(&self, wait: Duration) -> Option<StoreError> {
-        match connect_once(&self.pool.connect_options(), wait).await {
-            Some(Err(e)) => Some(self.fail("connect", e)),
-            _ => None,
-        }
+    /// Whether the server answers a connection made directly within `wait`, not through the
+    /// pool (whose connections may all be busy): how long it took, or why not (`None`: no
+    /// answer in time).
+    pub(super) async fn answers(&self, wait: Duration) -> Option<Result<Duration, StoreError>> {
+        let start = std::time::Instant::now();
+        Some(
+            match connect_once(&self.pool.connect_options(), wait).await? {
+                Ok(()) => Ok(start.elapsed()),
+                Err(e) => Err(self.fail("connect", e)),
+            },
+        )
     }
 
     /// Why the pool found no connection in time, which it does not say: a connection made
-    /// directly says why (`connect: connection refused`, as for a server down at the start),
-    /// else the pool's connections were all busy.
+    /// directly says why (`connect: connection refused`, as for a server down at the start);
+    /// made, the pool's connections were all busy (statements waiting on a locked table): the
+    /// server is not down.
     async fn why_no_connection(&self, what: &str) -> StoreError {
         let wait = self.pool.options().get_acquire_timeout();
-        match self.refuses(wait).await {
-            Some(why) => why,
+        match self.answers(wait).await {
+            Some(Err(why)) => why,
+            Some(Ok(_)) => StoreError::Busy {
+                store: self.label.clone(),
+                what: what.into(),
+                secs: wait.as_secs_f32(),
+                connections: self.pool.options().get_max_connections(),
+            },
             None => self.fail(what, sqlx::Error::PoolTimedOut),
         }
     }

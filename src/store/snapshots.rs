@@ -185,7 +185,9 @@ impl Store for SnapshotStore {
             *self.listing() = fresh;
         }
         let listing = self.listing();
-        let end = (start + limit.max(1)).min(listing.entries.len());
+        let end = start
+            .saturating_add(limit.max(1))
+            .min(listing.entries.len());
         let users = listing.entries[start.min(end)..end]
             .iter()
             .map(|e| match &e.snap {

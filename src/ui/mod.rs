@@ -35,11 +35,26 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
     steady_cells(frame.buffer_mut());
 }
 
-/// Every cell's grapheme as [`steady_symbol`] shows it.
+/// Every cell's grapheme as [`steady_symbol`] shows it, one character a cell: what it shows
+/// in place of one wide grapheme (a flag's two letters) goes over the cells the grapheme
+/// covered, in its style. A cell holding two letters would be drawn over the next cell too,
+/// which the next frame's diff takes for blank: a letter would stay behind on the next screen.
 fn steady_cells(buf: &mut ratatui::buffer::Buffer) {
-    for cell in &mut buf.content {
-        if let Some(shown) = steady_symbol(cell.symbol()) {
-            cell.set_symbol(&shown);
+    let width = usize::from(buf.area.width).max(1);
+    for i in 0..buf.content.len() {
+        let Some(shown) = steady_symbol(buf.content[i].symbol()) else {
+            continue;
+        };
+        let (style, end) = (buf.content[i].style(), i + (width - i % width));
+        let mut at = i;
+        for c in shown.chars() {
+            let Some(cell) = buf.content.get_mut(at).filter(|_| at < end) else {
+                break;
+            };
+            cell.set_char(c).set_style(style);
+            at += unicode_width::UnicodeWidthChar::width(c)
+                .unwrap_or(1)
+                .max(1);
         }
     }
 }

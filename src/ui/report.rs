@@ -134,16 +134,12 @@ fn report_line(
         .iter()
         .map(|(text, tn)| (super::il(text), *tn))
         .collect();
-    // Prose (a heading, a verdict, a caveat) is no table: it stays in place, cut to the width.
-    if l.frozen == 0 {
-        let mut room = width;
-        let spans: Vec<Span> = cells
-            .iter()
-            .map(|(c, tn)| {
-                let shown = crate::text::fit(c, room);
-                room = room.saturating_sub(unicode_width::UnicodeWidthStr::width(shown.as_str()));
-                styled(shown, tone_style(*tn, t))
-            })
+    // Prose (a heading, a verdict, a caveat) and a table of one column have nothing to keep in
+    // place: the whole line moves (only when it is cut: one that fits is never scrolled).
+    if l.frozen == 0 || l.cells.len() <= l.frozen {
+        let spans: Vec<Span> = window(&cells, left, width, true)
+            .into_iter()
+            .map(|(c, tn)| styled(c, tone_style(tn, t)))
             .collect();
         return Line::from(spans);
     }
@@ -156,8 +152,6 @@ fn report_line(
             let cut = crate::text::fit_middle(c.trim_end(), cap.saturating_sub(2));
             vec![(crate::text::pad(&cut, cap), *tn)]
         }
-        // Nothing beside it: the whole width, cut with `…` past it.
-        [(c, tn)] if rest.is_empty() => vec![(crate::text::fit(c, width), *tn)],
         _ => kept.to_vec(),
     };
     let kept_w: usize = kept
@@ -167,7 +161,7 @@ fn report_line(
     let spans: Vec<Span> = kept
         .iter()
         .cloned()
-        .chain(window(rest, left, width.saturating_sub(kept_w)))
+        .chain(window(rest, left, width.saturating_sub(kept_w), false))
         .map(|(text, tn)| styled(text, tone_style(tn, t)))
         .collect();
     Line::from(spans)
@@ -220,7 +214,7 @@ fn stale_note(s: &State, t: &Theme, old_policies: bool) -> Line<'static> {
 
 /// The columns `left..left + width` of a line of cells: a `…` stands for what is cut on either
 /// side, so a cut number never reads as another.
-fn window(cells: &[(String, Tone)], left: usize, width: usize) -> Vec<(String, Tone)> {
+fn window(cells: &[(String, Tone)], left: usize, width: usize, prose: bool) -> Vec<(String, Tone)> {
     use unicode_width::UnicodeWidthStr;
     let total: usize = cells.iter().map(|(t, _)| t.width()).sum();
     if width == 0 || total == 0 || (left == 0 && total <= width) {
@@ -235,8 +229,9 @@ fn window(cells: &[(String, Tone)], left: usize, width: usize) -> Vec<(String, T
     if cut_left {
         out.push(("…".into(), Tone::Dim));
     }
-    // A cell is shown whole or not at all (blank where its visible part was): a number cut at
-    // the window's edge would read as another number (`478.0` as `8.0`).
+    // A table's cell is shown whole or not at all (blank where its visible part was): a number
+    // cut at the window's edge would read as another number (`478.0` as `8.0`). Prose, and a
+    // text wider than the window (never seen whole), show what is in it.
     let mut col = 0;
     for (text, tone) in cells {
         let (start, end) = (col, col + text.width());
@@ -244,12 +239,40 @@ fn window(cells: &[(String, Tone)], left: usize, width: usize) -> Vec<(String, T
         if start >= from && end <= to {
             out.push((text.clone(), *tone));
         } else if end > from && start < to {
-            let seen = end.min(to) - start.max(from);
-            out.push((" ".repeat(seen), Tone::Plain));
+            let (a, b) = (start.max(from) - start, end.min(to) - start);
+            let figure = text
+                .trim()
+                .chars()
+                .all(|c| c.is_ascii_digit() || ".,%+-−×Δ ".contains(c));
+            if prose || (end - start > to - from && !figure) {
+                out.push((columns(text, a, b), *tone));
+            } else {
+                out.push((" ".repeat(b - a), Tone::Plain));
+            }
         }
     }
     if cut_right {
         out.push(("…".into(), Tone::Dim));
+    }
+    out
+}
+
+/// Columns `from..to` of `text`: a character of two columns cut by an edge is a blank.
+fn columns(text: &str, from: usize, to: usize) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    use unicode_width::UnicodeWidthStr;
+    let (mut out, mut col) = (String::new(), 0);
+    for g in text.graphemes(true) {
+        let (start, end) = (col, col + g.width());
+        col = end;
+        if start >= from && end <= to {
+            out.push_str(g);
+        } else if end > from && start < to {
+            out.push_str(&" ".repeat(end.min(to) - start.max(from)));
+        }
+        if col >= to {
+            break;
+        }
     }
     out
 }
@@ -281,9 +304,11 @@ mod tests {
         );
     }
 
-    /// Scrolled sideways, prose (a heading, a verdict) stays in place: only tables move.
+    /// Prose (a heading, a verdict, a caveat) that fits is never scrolled (the screen scrolls
+    /// only lines wider than the pane); one cut at the pane's edge moves sideways with the
+    /// tables, so all of it can be read.
     #[test]
-    fn prose_stays_in_place_when_the_tables_scroll() {
+    fn prose_moves_sideways_only_when_it_is_cut() {
         let line = crate::app::report_view::ReportLine {
             cells: vec![
                 ("Targets: ".to_string(), Tone::Bold),
@@ -293,13 +318,28 @@ mod tests {
             frozen: 0,
         };
         let theme = crate::ui::theme::Theme::default();
-        for left in [0, 1, 12, 60] {
-            let shown = super::report_line(&line, left, 40, &theme).to_string();
-            assert_eq!(shown, "Targets: FAILING truncation_rate", "left {left}");
-        }
-        assert_eq!(line.overflow(10), 0);
-        let cut = super::report_line(&line, 5, 20, &theme).to_string();
+        let shown = super::report_line(&line, 0, 40, &theme).to_string();
+        assert_eq!(shown, "Targets: FAILING truncation_rate");
+        assert_eq!(line.overflow(40), 0);
+        assert_eq!(line.overflow(20), 12);
+        let cut = super::report_line(&line, 0, 20, &theme).to_string();
         assert_eq!(cut, "Targets: FAILING tr…");
+        let moved = super::report_line(&line, 5, 20, &theme).to_string();
+        assert_eq!(moved, "…s: FAILING truncat…");
+        let end = super::report_line(&line, 12, 20, &theme).to_string();
+        assert_eq!(end, "…ING truncation_rate");
+        // A table of one column (the unreadable items: each a sentence) moves the same way.
+        let lone = crate::app::report_view::ReportLine {
+            cells: vec![(
+                "  u066: session:u066:s2[1]: not JSON".to_string(),
+                Tone::Plain,
+            )],
+            user: None,
+            frozen: 1,
+        };
+        assert_eq!(lone.overflow(20), 16);
+        let moved = super::report_line(&lone, 16, 20, &theme).to_string();
+        assert_eq!(moved, "…066:s2[1]: not JSON");
     }
 
     #[test]
@@ -310,7 +350,7 @@ mod tests {
             ("61.1 %".to_string(), Tone::Pass),
         ];
         let shown = |left, width| -> String {
-            window(&cells, left, width)
+            window(&cells, left, width, false)
                 .into_iter()
                 .map(|(t, _)| t)
                 .collect()
@@ -320,8 +360,18 @@ mod tests {
         assert_eq!(shown(0, 14), "M0   554.4   …");
         assert_eq!(shown(5, 13), "…      61.1 %");
         assert_eq!(shown(3, 8), "…      …");
+        // A text wider than the window is never seen whole: what the window holds of it shows.
+        let long = [
+            ("ab".to_string(), Tone::Plain),
+            ("0123456789ABCDEFGHIJ".to_string(), Tone::Plain),
+        ];
+        let part: String = window(&long, 4, 10, false)
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        assert_eq!(part, "…3456789A…");
         assert!(
-            window(&[(String::new(), Tone::Plain)], 8, 20)
+            window(&[(String::new(), Tone::Plain)], 8, 20, false)
                 .iter()
                 .all(|(t, _)| t.is_empty())
         );

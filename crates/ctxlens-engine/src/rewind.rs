@@ -229,6 +229,12 @@ fn stored_by(snap: &Snapshot, at: DateTime<Utc>) -> Vec<SessionEntry> {
     }
 }
 
+/// `d` before `t`, or the first instant there is when that is earlier (`--at` may be as early
+/// as the calendar goes).
+fn before(t: DateTime<Utc>, d: TimeDelta) -> DateTime<Utc> {
+    t.checked_sub_signed(d).unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
 /// What the origin of the data says of sessions live at `T` that are not in it.
 fn session_loss_note(snap: &Snapshot, r: &Rewind, source: String, notes: &mut Vec<Note>) {
     let at = r.at;
@@ -243,8 +249,8 @@ fn session_loss_note(snap: &Snapshot, r: &Rewind, source: String, notes: &mut Ve
                     "Redis drops a session {SESSION_TTL_SECS} s after its last write: a session \
                      last written between {} and {} was live at T and is gone now, so turns of T \
                      may be missing",
-                    fmt_ts(&(at - ttl)),
-                    fmt_ts(&(r.read_at - ttl))
+                    fmt_ts(&before(at, ttl)),
+                    fmt_ts(&before(r.read_at, ttl))
                 ),
             );
         }
@@ -403,7 +409,7 @@ fn cache_at(
     let source = crate::keys::context_key("", &snap.user_id, key_milestone.unwrap_or("?"));
     let ttl = TimeDelta::seconds(CONTEXT_TTL_SECS);
     let Some(v) = &snap.cached_context else {
-        if r.at < r.read_at - ttl {
+        if r.at < before(r.read_at, ttl) {
             note(
                 notes,
                 NoteKind::Expired,
@@ -432,9 +438,10 @@ fn cache_at(
     }
     // Written when its TTL started (the system sets 300 s), else when it says it was.
     let written = match r.cache_ttl.filter(|t| *t <= CONTEXT_TTL_SECS as u64) {
-        Some(left) if r.origin == Origin::Stores => {
-            Some(r.read_at - TimeDelta::seconds(CONTEXT_TTL_SECS - left as i64))
-        }
+        Some(left) if r.origin == Origin::Stores => Some(before(
+            r.read_at,
+            TimeDelta::seconds(CONTEXT_TTL_SECS - left as i64),
+        )),
         _ => CachedContext::from_json(v)
             .ok()
             .and_then(|c| DateTime::parse_from_rfc3339(&c.created_at).ok())

@@ -133,10 +133,7 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
     // "back" load the same statement again. It is checked now instead: down, it is marked so
     // by the check, and what failed loads again when it is back; up, the error stays said
     // and `R` tries again.
-    let timed_out = matches!(
-        err,
-        TaskError::Store(crate::store::StoreError::TimedOut { .. })
-    );
+    let timed_out = matches!(err, TaskError::Store(e) if e.is_late());
     let down = err.unavailable_store().filter(|_| !timed_out);
     if timed_out {
         s.status.health.next_check = s.status.health.next_check.min(s.ui.tick + 1);

@@ -108,12 +108,13 @@ pub struct OptimizeArgs {
     /// Replay as of this instant (RFC 3339 or epoch seconds); default: each store's now.
     #[arg(long, value_name = "TIME", allow_negative_numbers = true, value_parser = parse_now)]
     pub now: Option<chrono::DateTime<chrono::Utc>>,
-    /// How many most-affected users the fleet report lists.
+    /// How many most-affected users the fleet report lists (at least 1).
     #[arg(
         long,
         allow_negative_numbers = true,
         default_value_t = 10,
-        value_name = "N"
+        value_name = "N",
+        value_parser = crate::cli::at_least_one
     )]
     pub top: usize,
     /// One search per seed 003 category (analysis, retrieval, recommendation, technical,

@@ -254,6 +254,31 @@ impl Postgres {
             .spawn()
             .expect("run psql")
     }
+
+    /// A psql session holding `table` of `db` locked (until its stdin is told to COMMIT or
+    /// closes): every read of the table waits on it.
+    pub fn lock_table(
+        &self,
+        db: &str,
+        table: &str,
+    ) -> (std::process::Child, std::process::ChildStdin) {
+        use std::io::{BufRead, Write};
+        let mut holder = self.psql_session(db);
+        let mut stdin = holder.stdin.take().expect("psql stdin");
+        stdin
+            .write_all(
+                format!("BEGIN;\nLOCK TABLE {table} IN ACCESS EXCLUSIVE MODE;\nSELECT 'locked';\n")
+                    .as_bytes(),
+            )
+            .expect("lock");
+        stdin.flush().expect("flush");
+        let mut said = String::new();
+        std::io::BufReader::new(holder.stdout.take().expect("psql stdout"))
+            .read_line(&mut said)
+            .expect("psql answers");
+        assert_eq!(said.trim(), "locked");
+        (holder, stdin)
+    }
 }
 
 fn sql_word(word: &str) -> bool {
