@@ -27,6 +27,8 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let height = area.height.saturating_sub(2) as usize;
     // The last page is a full one.
     let first = crate::app::layout::first_shown(live.scroll, shown.len(), height);
+    // How many events are on screen (fewer than rows when reasons wrap).
+    let mut on_screen = height;
     let lines: Vec<Line> = if shown.is_empty() && s.status.source == crate::store::snapshots::LABEL
     {
         vec![Line::styled(
@@ -70,9 +72,26 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         let room = usize::from(area.width.saturating_sub(2)).saturating_sub(TIME_W + AFTER_W);
         let channel_w = widest.clamp(CHANNEL_W, room.max(CHANNEL_W));
         let row_w = usize::from(area.width.saturating_sub(2));
-        rows.into_iter()
-            .map(|e| entry_line(e, &channel(e), (channel_w, row_w), open, t))
-            .collect()
+        // An unreadable message's reason wraps under itself (a few rows at most): at 80 columns
+        // one row would show a few words of it.
+        let mut lines: Vec<Line> = Vec::new();
+        on_screen = 0;
+        for e in rows {
+            let room = height.saturating_sub(lines.len());
+            if room == 0 {
+                break;
+            }
+            lines.extend(entry_lines(
+                e,
+                &channel(e),
+                (channel_w, row_w),
+                open,
+                t,
+                room,
+            ));
+            on_screen += 1;
+        }
+        lines
     };
     let whose = match (live.all, open) {
         (true, _) | (_, None) => "every user".to_string(),
@@ -112,8 +131,8 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         _ => "",
     };
     // Which rows are on screen, once they do not all fit (as the findings panel says it).
-    let place =
-        super::place(first, height, shown.len()).map_or(String::new(), |p| format!(" · rows {p}"));
+    let place = super::place(first, on_screen, shown.len())
+        .map_or(String::new(), |p| format!(" · rows {p}"));
     // Held while paused, an event is received all the same; past the bound, the oldest go.
     let kept = (live.events.len() + live.held.len()) as u64;
     let gone = if live.received > kept {
@@ -130,7 +149,7 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let unreadable = shown
         .iter()
         .skip(first)
-        .take(height)
+        .take(on_screen)
         .any(|e| matches!(e, LiveEntry::Unreadable(_)));
     let note = if unreadable {
         " · * arrival time, machine clock"
@@ -168,18 +187,22 @@ const CHANNEL_W: usize = 17;
 const AFTER_W: usize = 12;
 /// ` unreadable: `, before why.
 const UNREADABLE_W: usize = 13;
+/// The most rows an unreadable message's reason wraps over.
+const REASON_ROWS: usize = 4;
 
 /// One event: when, its channel as the store names it (under its key `prefix`; the open user's
 /// in the accent colour), the milestone and progress; a message that could not be read says so
-/// in words, and why, made inert. `(width, row)`: the channel column's and the row's width; what
-/// would run past the row ends in `…`.
-fn entry_line(
+/// in words, and why, made inert, wrapped under itself over at most [`REASON_ROWS`] and `most`
+/// rows. `(width, row)`: the channel column's and the row's width; what would run past the
+/// rows ends in `…`.
+fn entry_lines(
     e: &LiveEntry,
     channel: &str,
     (width, row): (usize, usize),
     open: Option<&str>,
     t: &Theme,
-) -> Line<'static> {
+    most: usize,
+) -> Vec<Line<'static>> {
     let rest = row.saturating_sub(TIME_W + width);
     let mine = open.is_some() && open == e.user();
     let channel = styled(
@@ -187,24 +210,69 @@ fn entry_line(
         if mine { t.accent() } else { t.base() },
     );
     match e {
-        LiveEntry::Event(e) => Line::from(vec![
+        LiveEntry::Event(e) => vec![Line::from(vec![
             styled(format!("{}  ", il(&e.timestamp)), t.muted()),
             channel,
             styled(
                 crate::text::fit(&format!(" {} {:>5.1}%", e.milestone, e.progress), rest),
                 t.base(),
             ),
-        ]),
-        LiveEntry::Unreadable(u) => Line::from(vec![
-            styled(format!("{}* ", il(&u.received)), t.muted()),
-            channel,
-            styled(" unreadable: ", t.error()),
-            styled(
-                crate::text::fit(&u.why, rest.saturating_sub(UNREADABLE_W)),
-                t.base(),
-            ),
-        ]),
+        ])],
+        LiveEntry::Unreadable(u) => {
+            // Its first row beside the channel, the others under the channel and reason both.
+            let first = rest.saturating_sub(UNREADABLE_W);
+            let under = row.saturating_sub(TIME_W);
+            let parts = reason_rows(&u.why, (first, under), REASON_ROWS.min(most).max(1));
+            let indent = " ".repeat(TIME_W);
+            let mut lines = vec![Line::from(vec![
+                styled(format!("{}* ", il(&u.received)), t.muted()),
+                channel,
+                styled(" unreadable: ", t.error()),
+                styled(parts.first().cloned().unwrap_or_default(), t.base()),
+            ])];
+            lines.extend(
+                parts.into_iter().skip(1).map(|p| {
+                    Line::from(vec![styled(indent.clone(), t.base()), styled(p, t.base())])
+                }),
+            );
+            lines
+        }
     }
+}
+
+/// `why`, made inert, in rows: the first `first` columns wide, the others `under`, at most
+/// `most` of them; the last one ends in `…` when the rest would not fit.
+fn reason_rows(why: &str, (first, under): (usize, usize), most: usize) -> Vec<String> {
+    let (first, under) = (first.max(1), under.max(1));
+    // A reason may quote a payload of megabytes: only what the rows can show is wrapped.
+    let why: String = why.chars().take(under * most * 4).collect();
+    let line = crate::text::inert_line(&why);
+    let Some(head) = crate::text::wrap(&line, first).into_iter().next() else {
+        return Vec::new();
+    };
+    let after = line[head.end..].trim_start();
+    let rows = if after.is_empty() {
+        Vec::new()
+    } else {
+        crate::text::wrap(after, under)
+    };
+    let mut out = vec![line[head.clone()].to_string()];
+    out.extend(
+        rows.iter()
+            .take(most - 1)
+            .map(|r| after[r.clone()].to_string()),
+    );
+    if rows.len() >= most {
+        // What follows the last row shown, as much as the row holds, then the mark.
+        let (text, width) = match most {
+            1 => (&line[head.start..], first),
+            n => (&after[rows[n - 2].start..], under),
+        };
+        if let Some(last) = out.last_mut() {
+            *last = crate::text::fit(text, width);
+        }
+    }
+    out
 }
 
 /// The open user's cached context and findings, as tall as they need up to what leaves the

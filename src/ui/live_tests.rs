@@ -178,7 +178,7 @@ async fn a_long_reason_or_milestone_ends_in_an_ellipsis() {
     s.live.all = true;
     let bad = crate::store::BadEvent {
         user: Some("u001".into()),
-        why: format!("milestone: {} is not a string", "x".repeat(120)),
+        why: format!("milestone: {} is not a string", "x".repeat(300)),
     };
     let u = crate::app::state::Unreadable::of(bad, "2025-01-15T12:00:01Z".into());
     settle(&mut s, &ctx, Action::ProgressUnreadable(u)).await;
@@ -190,16 +190,51 @@ async fn a_long_reason_or_milestone_ends_in_an_ellipsis() {
     };
     settle(&mut s, &ctx, Action::Progress(ev)).await;
     let t = text(&s, 80, 24);
-    for mark in ["unreadable: ", "progress:u002"] {
-        let line = t
-            .lines()
-            .find(|l| l.contains(mark))
-            .unwrap_or_else(|| panic!("{mark}: {t}"));
-        assert!(
-            line.contains("…│"),
-            "cut with an ellipsis at the border: {line}"
-        );
-    }
+    let line = t
+        .lines()
+        .find(|l| l.contains("progress:u002"))
+        .unwrap_or_else(|| panic!("{t}"));
+    assert!(
+        line.contains("…│"),
+        "cut with an ellipsis at the border: {line}"
+    );
+    // The reason wraps under itself, four rows at most, the last cut with the mark.
+    let rows: Vec<&str> = t
+        .lines()
+        .skip_while(|l| !l.contains("unreadable: "))
+        .take(5)
+        .collect();
+    assert!(rows[3].contains("…│"), "{rows:#?}");
+    assert!(!rows[4].contains("xxx"), "{rows:#?}");
+    assert!(!t.contains("not a string"), "{t}");
+}
+
+/// An unreadable message's reason wraps under itself: at 80 columns all of a reason of a few
+/// rows can be read on Live, none of it cut.
+#[tokio::test]
+async fn an_unreadable_messages_reason_wraps_whole_at_80_columns() {
+    let (mut s, ctx) = demo_app().await;
+    s.ui.size = (80, 24);
+    settle(&mut s, &ctx, Action::ShowLive).await;
+    s.live.all = true;
+    let bad = crate::store::BadEvent {
+        user: Some("u001".into()),
+        why: "payload is not JSON: control character (\\u0000-\\u001F) found while parsing a \
+              string at line 1 column 27"
+            .into(),
+    };
+    let u = crate::app::state::Unreadable::of(bad, "2025-01-15T12:00:01Z".into());
+    settle(&mut s, &ctx, Action::ProgressUnreadable(u)).await;
+    let t = text(&s, 80, 24);
+    let said: String = t
+        .lines()
+        .skip_while(|l| !l.contains("unreadable: "))
+        .take(4)
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' ').to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(said.contains("at line 1 column 27"), "{t}");
+    assert!(!said.contains('…'), "{t}");
 }
 
 /// An events title longer than the row (paused, the channel lost, every user) ends in `…` at
