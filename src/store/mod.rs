@@ -517,8 +517,8 @@ fn twice(payload: &[u8]) -> Option<String> {
 
 /// [`parse_progress`], the error saying what is wrong with the payload.
 fn read_progress(user: &str, payload: &[u8]) -> Result<ProgressEvent, String> {
-    let v: Value =
-        serde_json::from_slice(payload).map_err(|e| format!("payload is not JSON: {e}"))?;
+    let v: Value = serde_json::from_slice(payload)
+        .map_err(|e| crate::engine::json::unreadable("payload", &e))?;
     use crate::engine::snapshot::json_kind;
     let obj = v.as_object().ok_or_else(|| {
         format!(

@@ -41,7 +41,10 @@ fn reason(column: &str, e: &sqlx::Error) -> String {
         other => other.to_string(),
     };
     if text.contains("recursion limit exceeded") {
-        format!("{column} is JSON nested deeper than the 128 levels ctxlens reads")
+        format!(
+            "{column} is JSON nested deeper than the {} levels ctxlens reads",
+            crate::engine::json::DEPTH
+        )
     } else if text.contains("unexpected null") {
         format!("{column} is NULL")
     } else if let Some((want, found)) = mismatched_types(&text) {

@@ -45,7 +45,7 @@ pub fn parse_session(key: &str, raw: RawSession<'_>) -> Result<Vec<SessionEntry>
                             Err(_) => SessionEntry::from_value(Value::String(t.to_string())),
                         })
                         .collect()),
-                    None => Err(whole(format!("value is not JSON: {e}"))),
+                    None => Err(whole(crate::engine::json::unreadable("value", &e))),
                 },
             }
         }

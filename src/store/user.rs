@@ -329,7 +329,7 @@ fn cached_value(k: &RawKey, malformed: &mut Vec<Malformed>) -> Option<Value> {
     match std::str::from_utf8(bytes).map(serde_json::from_str::<Value>) {
         Ok(Ok(v)) => Some(v),
         Ok(Err(e)) => {
-            malformed.push(fail(format!("cached context is not JSON: {e}")));
+            malformed.push(fail(crate::engine::json::unreadable("cached context", &e)));
             None
         }
         Err(e) => {

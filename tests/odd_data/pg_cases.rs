@@ -89,7 +89,7 @@ pub const CASES: &[Case] = &[
         "INSERT INTO memory_bank VALUES ({id}, '{u}', 'business_dna', NULL, (repeat('[', 1000) || repeat(']', 1000))::jsonb, now());",
         &[E::Malformed(
             "memory_bank id={id}",
-            "data is JSON nested deeper than the 128 levels ctxlens reads",
+            "data is JSON nested deeper than the 127 levels ctxlens reads",
         )],
     ),
     case(

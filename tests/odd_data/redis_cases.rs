@@ -153,7 +153,7 @@ pub const CASES: &[Case] = &[
         "",
         &[E::Malformed(
             "session:{u}:l[1]",
-            "element is not JSON: recursion limit exceeded",
+            "element is JSON nested deeper than the 127 levels ctxlens reads",
         )],
     ),
     case(
@@ -400,7 +400,7 @@ pub const CASES: &[Case] = &[
         "",
         &[E::Malformed(
             "context:{u}:{m}",
-            "cached context is not JSON: recursion limit exceeded",
+            "cached context is JSON nested deeper than the 127 levels ctxlens reads",
         )],
     ),
     case(

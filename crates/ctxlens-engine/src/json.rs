@@ -117,3 +117,40 @@ mod tests {
         assert_eq!(pretty(&json!({"a": [1]})), "{\n  \"a\": [\n    1\n  ]\n}");
     }
 }
+
+/// Why `what` could not be read as JSON: nested past serde_json's limit is said plainly (it
+/// reads 127 levels; the error names the 128th), else serde_json's own reason.
+pub fn unreadable(what: &str, e: &serde_json::Error) -> String {
+    if e.to_string().starts_with("recursion limit exceeded") {
+        format!(
+            "{what} is JSON nested deeper than the {DEPTH} levels ctxlens reads (line {}, column {})",
+            e.line(),
+            e.column()
+        )
+    } else {
+        format!("{what} is not JSON: {e}")
+    }
+}
+
+/// How deep a JSON value ctxlens reads may nest (serde_json's limit).
+pub const DEPTH: usize = 127;
+
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+mod depth_tests {
+    /// A value of the deepest nesting read is read; one level more is said to be too deep, by
+    /// the same number the message gives.
+    #[test]
+    fn the_depth_said_is_the_depth_read() {
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(serde_json::from_str::<serde_json::Value>(&nested(super::DEPTH)).is_ok());
+        let e = serde_json::from_str::<serde_json::Value>(&nested(super::DEPTH + 1))
+            .expect_err("too deep");
+        assert_eq!(
+            super::unreadable("value", &e),
+            "value is JSON nested deeper than the 127 levels ctxlens reads (line 1, column 128)"
+        );
+        let e = serde_json::from_str::<serde_json::Value>("{x").expect_err("not JSON");
+        assert!(super::unreadable("value", &e).starts_with("value is not JSON: key must be"));
+    }
+}

@@ -296,7 +296,7 @@ pub fn parse_turn(v: &Value) -> Result<Turn, String> {
                     "element is not JSON: {e} (a lone UTF-16 surrogate escape: half of a \
                      character, as an encoder that split an emoji writes it)"
                 ),
-                Err(e) if tried => format!("element is not JSON: {e}"),
+                Err(e) if tried => crate::json::unreadable("element", &e),
                 Err(_) => "expected a JSON object, found a string".into(),
                 Ok(_) => "expected a JSON object, found a string (JSON encoded twice?)".into(),
             });
