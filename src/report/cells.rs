@@ -19,6 +19,9 @@ pub struct Cell {
     pub tone: Tone,
 }
 
+/// The most columns a user id takes in a table (the CSV and `--json` keep it whole).
+pub(super) const ID_COLUMNS: usize = 40;
+
 impl Cell {
     /// A text cell: user ids and messages are stored text, shown inert.
     pub(super) fn text(s: impl Into<String>) -> Self {
@@ -32,10 +35,12 @@ impl Cell {
 
     /// A user id: shown (and carried in CSV) so that two ids never read alike.
     pub(super) fn id(s: &str) -> Self {
-        let shown = crate::text::shown_id(s).into_owned();
+        let raw = crate::text::shown_id(s).into_owned();
         Cell {
-            raw: shown.clone(),
-            shown,
+            // A table's column is as wide as its widest id: one of hundreds of characters is cut
+            // in its middle (its start and end show), not every row padded past the screen.
+            shown: crate::text::fit_middle(&raw, ID_COLUMNS),
+            raw,
             tone: Tone::Plain,
         }
     }

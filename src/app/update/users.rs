@@ -177,13 +177,17 @@ pub(super) fn users_loaded(
         }));
     s.users.loaded_all = page.next_cursor.is_none();
     s.users.next_cursor = page.next_cursor;
-    // A key no user can own is named, not lost without a word.
+    // A key no user can own is named, not lost without a word: a note about the data (as the
+    // CLI's `note:`), not an error of the app.
     if let Some(first) = page.unlisted.first() {
         let more = match page.unlisted.len() {
             1 => String::new(),
             n => format!(" (and {} more)", n - 1),
         };
-        super::error(s, &format!("{}{more}", crate::store::unlisted_note(first)));
+        super::info(
+            s,
+            &format!("note: {}{more}", crate::store::unlisted_note(first)),
+        );
     }
     reshow_users(s);
     if let Some(pos) = keep.and_then(|id| {

@@ -73,3 +73,23 @@ fn a_change_of_a_total_groups_its_digits_and_signs_the_difference() {
     assert_eq!(change(12_000, 950), "12,000 → 950 (-11,050)");
     assert_eq!(change(7, 7), "7 → 7 (+0)");
 }
+
+/// A user id of hundreds of characters is cut in its middle in a table (start and end show),
+/// so the other rows are not padded past the screen; the CSV keeps it whole.
+#[test]
+fn a_very_long_user_id_is_cut_in_its_middle_in_tables_not_in_csv() {
+    let id = format!("start{}end", "L".repeat(500));
+    let cell = super::super::cells::Cell::id(&id);
+    assert_eq!(
+        unicode_width::UnicodeWidthStr::width(cell.shown.as_str()),
+        super::super::cells::ID_COLUMNS
+    );
+    assert!(
+        cell.shown.starts_with("startL") && cell.shown.ends_with("Lend"),
+        "{}",
+        cell.shown
+    );
+    assert_eq!(cell.raw, id);
+    // An id that fits is as it is.
+    assert_eq!(super::super::cells::Cell::id("u005").shown, "u005");
+}
