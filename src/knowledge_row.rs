@@ -145,7 +145,7 @@ pub async fn find_row(
         // Not found, like a user that is not there: a runtime failure (exit 1).
         None => Err(RowError::Runtime(format!(
             "no knowledge row kn:{id} in {}",
-            store.describe()
+            store.knowledge_source()
         ))),
     }
 }
@@ -245,7 +245,7 @@ async fn by_title(store: &dyn Store, text: &str) -> Result<i64, RowError> {
         ([], _) => Err(RowError::Runtime(format!(
             "no knowledge row's title contains {} in {}",
             crate::text::quoted(text),
-            store.describe()
+            store.knowledge_source()
         ))),
         (many, _) => Err(several(
             text,

@@ -521,6 +521,12 @@ impl Store for LiveStore {
         self.redis.as_ref().map_or("", |r| r.prefix.as_str())
     }
 
+    fn knowledge_source(&self) -> String {
+        self.pg
+            .as_ref()
+            .map_or_else(|| self.describe(), |p| p.label.clone())
+    }
+
     fn progress_source(&self) -> String {
         self.redis
             .as_ref()

@@ -662,6 +662,12 @@ pub trait Store: Send + Sync {
         self.describe()
     }
 
+    /// Where knowledge rows are read from, as messages name it (Postgres's label, for live
+    /// stores: a row not found is not looked for in Redis).
+    fn knowledge_source(&self) -> String {
+        self.describe()
+    }
+
     /// Knowledge hits for a query, best first, and rows that could not be scored.
     async fn search_knowledge(&self, q: &KnowledgeQuery) -> Result<KnowledgeHits, StoreError>;
 

@@ -370,14 +370,24 @@ fn layer_table<'a>(
 
 /// An item change's tokens before → after and the change (`79 → 0 (-79)`), and why
 /// (` (max items)`).
-fn change_text(i: &ItemChange) -> (String, String) {
+pub(super) fn change_text(i: &ItemChange) -> (String, String) {
     let why = i
         .reason()
         .map(|r| format!(" ({})", r.as_str().replace('_', " ")))
         .unwrap_or_default();
     let (before, after) = i.tokens();
     let delta = after as i64 - before as i64;
-    (format!("{before} → {after} ({delta:+})"), why)
+    // Grouped as every other figure is (`449,007`).
+    let sign = if delta < 0 { "-" } else { "+" };
+    (
+        format!(
+            "{} → {} ({sign}{})",
+            super::num(before),
+            super::num(after),
+            super::num(delta.unsigned_abs() as usize)
+        ),
+        why,
+    )
 }
 
 /// Whether every one of `items` fits `width` whole with its layer named: else no row names it

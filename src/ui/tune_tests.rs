@@ -105,3 +105,31 @@ async fn the_diff_titles_counts_end_one_space_before_the_border() {
         .unwrap_or_else(|| panic!("{t}"));
     assert!(title.contains("1 newly dropped ─"), "{title}");
 }
+
+/// An item's tokens before → after and the change group their thousands, as every other figure
+/// on the screen does.
+#[test]
+fn an_items_token_change_groups_its_thousands() {
+    use crate::engine::Decision;
+    use crate::engine::diff::{Fate, ItemChange};
+    let fate = |kept_tokens| {
+        Some(Fate {
+            decision: Decision::Kept,
+            reason: None,
+            kept_tokens,
+        })
+    };
+    let grew = ItemChange {
+        id: "s2#0".into(),
+        layer: "session".into(),
+        before: fate(0),
+        after: fate(449_007),
+    };
+    assert_eq!(super::tune::change_text(&grew).0, "0 → 449,007 (+449,007)");
+    let shrank = ItemChange {
+        before: fate(12_345),
+        after: fate(79),
+        ..grew
+    };
+    assert_eq!(super::tune::change_text(&shrank).0, "12,345 → 79 (-12,266)");
+}

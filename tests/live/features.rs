@@ -66,6 +66,18 @@ fn diff_reads_live_stores_as_it_reads_the_demo() {
         .map(|i| i["cause"].as_str().expect("cause"))
         .collect();
     assert_eq!(causes, ["policy_field_change"], "{}", out.stdout);
+    // A knowledge row not there is said not to be in Postgres, where knowledge is read: not
+    // in "redis … · postgres …".
+    let missing = ctxlens_with(&["explain", "u005", "kn:9999", "--query", "price"], &env);
+    assert_eq!(missing.code, 1, "{}", missing.stderr);
+    assert!(
+        missing
+            .stderr
+            .contains("no knowledge row kn:9999 in postgres ")
+            && !missing.stderr.contains("redis"),
+        "{}",
+        missing.stderr
+    );
 }
 
 /// `diff USER --at T1 --at T2` reconstructs both instants from live stores as from the demo:
