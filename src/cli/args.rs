@@ -362,8 +362,14 @@ pub enum Command {
     },
     /// The milestone dependency graph, with a user's status per milestone.
     Graph {
-        /// Show this user's status per milestone.
+        /// Show this user's status per milestone (or a snapshot file's: a path, or a name
+        /// ending in `.json`).
         user: Option<String>,
+        /// The user as of this instant (RFC 3339 or epoch seconds), as replay's --at: the journey rows
+        /// there were then, the milestone of then.
+        #[arg(long, requires = "user", value_name = "TIME", allow_negative_numbers = true, value_parser = parse_now)]
+        at: Option<chrono::DateTime<chrono::Utc>>,
+
         /// Text layers, or Graphviz dot.
         #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
         format: GraphFormat,
@@ -416,8 +422,13 @@ pub enum Command {
     },
     /// What a transition of USER to milestone M would carry (seed 000's prepare_transition).
     Transition {
-        /// The user id.
+        /// The user id, or a snapshot file (a path, or a name ending in `.json`).
         user: String,
+        /// As of this instant (RFC 3339 or epoch seconds), as replay's --at: the journey rows
+        /// there were then, the milestone of then.
+        #[arg(long, value_name = "TIME", allow_negative_numbers = true, value_parser = parse_now)]
+        at: Option<chrono::DateTime<chrono::Utc>>,
+
         /// The milestone the user would move to.
         #[arg(long, value_name = "M")]
         to: String,

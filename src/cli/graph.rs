@@ -31,10 +31,15 @@ struct Place {
 }
 
 /// Where `user` is on the graph, if one is given.
-async fn place(ctx: &Ctx, user: Option<&str>) -> Result<Option<Place>, CliError> {
+async fn place(
+    ctx: &Ctx,
+    user: Option<&str>,
+    at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<Option<Place>, CliError> {
     let Some(user) = user else { return Ok(None) };
-    let loaded = ctx.load_journey(user).await?;
+    let loaded = ctx.load_journey(user, at).await?;
     unread_rows(&loaded, user);
+    notes_of_then(&loaded, at);
     let snap = loaded.snapshot();
     let done = completed(snap);
     let map = &ctx.engine.milestones;
@@ -46,6 +51,32 @@ async fn place(ctx: &Ctx, user: Option<&str>) -> Result<Option<Place>, CliError>
             .map(|(m, s)| (m.to_string(), s))
             .collect(),
     }))
+}
+
+/// As of an earlier instant, what cannot be told of the journey then (rows with no creation
+/// time, left out; the milestone derived, not read) is said on stderr, as `replay --at` says it, so JSON stays JSON.
+fn notes_of_then(loaded: &crate::loaded::Loaded, at: Option<chrono::DateTime<chrono::Utc>>) {
+    if at.is_none() {
+        return;
+    }
+    // The journey's: not those of sessions, caches or knowledge, which a graph does not show.
+    let journey = |source: &str| {
+        !(source.starts_with("knowledge")
+            || source.contains("session:")
+            || source.contains("context:"))
+    };
+    for n in loaded
+        .snapshot()
+        .notes
+        .iter()
+        .filter(|n| journey(&n.source))
+    {
+        eprintln!(
+            "ctxlens: note: {}: {}",
+            crate::text::inert_line(&n.source),
+            crate::text::inert_line(&n.message)
+        );
+    }
 }
 
 /// Journey rows of the user that could not be read are said (on stderr, so JSON stays JSON):
@@ -75,10 +106,11 @@ pub async fn graph(
     ctx: &Ctx,
     out: &mut impl Write,
     user: Option<&str>,
+    at: Option<chrono::DateTime<chrono::Utc>>,
     format: GraphFormat,
     json: bool,
 ) -> Result<(), CliError> {
-    let place = place(ctx, user).await?;
+    let place = place(ctx, user, at).await?;
     let st = place.as_ref().map(|p| &p.statuses);
     let current = place.as_ref().and_then(|p| p.current.as_deref());
     let map = &ctx.engine.milestones;
@@ -329,6 +361,7 @@ pub async fn transition(
     ctx: &Ctx,
     out: &mut impl Write,
     user: &str,
+    at: Option<chrono::DateTime<chrono::Utc>>,
     to: &str,
     json: bool,
 ) -> Result<(), CliError> {
@@ -341,8 +374,9 @@ pub async fn transition(
             ids.join(", ")
         )));
     }
-    let loaded = ctx.load_journey(user).await?;
+    let loaded = ctx.load_journey(user, at).await?;
     unread_rows(&loaded, user);
+    notes_of_then(&loaded, at);
     let preview = prepare_transition(map, loaded.snapshot(), to);
     if json {
         return write_json(out, &preview);

@@ -209,10 +209,21 @@ impl Ctx {
         }
     }
 
-    /// A user's journey and sessions, no knowledge searched (see
-    /// [`crate::store::load_without_knowledge`]), masked under `--redact`.
-    async fn load_journey(&self, user: &str) -> Result<Loaded, CliError> {
-        let opts = Selection::default().options(self);
+    /// A user's journey and sessions as of `at` (`None`: now), no knowledge searched (see
+    /// [`crate::store::load_without_knowledge`]), masked under `--redact`; or a snapshot file's.
+    async fn load_journey(
+        &self,
+        user: &str,
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Loaded, CliError> {
+        let sel = Selection {
+            at,
+            ..Selection::default()
+        };
+        if let Some(path) = snapshot_file(user) {
+            return self.load_file(path, &sel);
+        }
+        let opts = sel.options(self);
         let (snap, data) =
             once_more(|| crate::store::load_without_knowledge(self.store.as_ref(), user, &opts))
                 .await?;
@@ -700,11 +711,14 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             json,
         } => explain::explain(ctx, out, &user, &row, &sel, json).await,
         Command::Diff(args) => diff::diff_cmd(ctx, out, &args).await,
-        Command::Graph { user, format, json } => {
-            graph::graph(ctx, out, user.as_deref(), format, json).await
-        }
-        Command::Transition { user, to, json } => {
-            graph::transition(ctx, out, &user, &to, json).await
+        Command::Graph {
+            user,
+            at,
+            format,
+            json,
+        } => graph::graph(ctx, out, user.as_deref(), at, format, json).await,
+        Command::Transition { user, at, to, json } => {
+            graph::transition(ctx, out, &user, at, &to, json).await
         }
         Command::Watch { user, json, count } => {
             watch::watch(ctx, out, user.as_deref(), json, count).await

@@ -77,3 +77,42 @@ fn a_report_names_the_milestones_its_map_does_not_have() {
         plain.stdout
     );
 }
+
+/// `graph USER --at T` and `transition USER --to M --at T` see the journey as it was at T, as
+/// `replay --at T` does (the milestone of then: u062 was at M8 on 2025-01-10, is at M9 now);
+/// what cannot be told of the journey then is a note on stderr. Both read a snapshot file too.
+#[test]
+fn graph_and_transition_travel_in_time_and_read_snapshot_files() {
+    let at = "2025-01-10T00:00:00Z";
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = ctxlens(args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        serde_json::from_str(&out.stdout).expect("JSON")
+    };
+    let replayed = json(&["replay", "u062", "--json", "--at", at]);
+    let then = json(&["graph", "u062", "--json", "--at", at]);
+    let now = json(&["graph", "u062", "--json"]);
+    assert_eq!(then["current_milestone"], "M8");
+    assert_eq!(then["current_milestone"], replayed["as_of"]["milestone"]);
+    assert_eq!(now["current_milestone"], "M9");
+    let moved = json(&["transition", "u062", "--to", "M5", "--json", "--at", at]);
+    assert_eq!(moved["from"], "M8");
+    let out = ctxlens(&["graph", "u062", "--at", at]);
+    assert!(
+        out.stderr.contains("ctxlens: note: user_journeys:") && !out.stderr.contains("session:"),
+        "{}",
+        out.stderr
+    );
+    // A snapshot file: the journey it holds.
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let file = dir.path().join("u062.json");
+    let file = file.to_str().expect("a UTF-8 path");
+    assert_eq!(ctxlens(&["snapshot", "u062", "--out", file]).code, 0);
+    assert_eq!(json(&["graph", file, "--json"])["current_milestone"], "M9");
+    assert_eq!(
+        json(&["transition", file, "--to", "M5", "--json"])["from"],
+        "M9"
+    );
+    // An instant with no user to see as of it is a usage error.
+    assert_eq!(ctxlens(&["graph", "--at", at]).code, 2);
+}
