@@ -285,6 +285,19 @@ fn a_user_as_of_an_instant_from_live_stores() {
     // 35 minutes back: the two turns by then (the query is the newest of them), M3, and the
     // cached context (M4's, written now) left out.
     let t2 = fmt_ts(&story.ago(2100));
+    // As far back as the calendar goes (before Postgres's first instant): nothing yet.
+    let first = run(
+        &[
+            "replay",
+            "tt1",
+            "--json",
+            "--at=-8334601228800",
+            "--query",
+            QUERY,
+        ],
+        &env,
+    );
+    assert!(ids(&first, "journey").is_empty() && ids(&first, "knowledge").is_empty());
     let inspect = run(&["inspect", "tt1", "--json", "--at", &t2], &env);
     assert_eq!(inspect["current_milestone"], "M3");
     assert_eq!(inspect["cached_context"], false);

@@ -205,3 +205,131 @@ pub fn areas(
     let (panel, events) = super::layout::live(body, rows.as_ref().map_or(1, Vec::len));
     (panel, rows, events)
 }
+
+/// The event list's columns: the time (`2025-01-15T10:00:00Z  `), the channel's least width,
+/// what an event shows after its channel (` M10  75.0%`), ` unreadable: ` before why, and the
+/// most rows an unreadable message's reason wraps over.
+pub const TIME_W: usize = 22;
+pub const CHANNEL_W: usize = 17;
+pub const AFTER_W: usize = 12;
+pub const UNREADABLE_W: usize = 13;
+pub const REASON_ROWS: usize = 4;
+/// The least a reason's first row keeps beside ` unreadable: `, however long the channel.
+const REASON_MIN: usize = 12;
+
+/// How the event list of `shown` is laid out in a pane `row` columns wide and `height` rows
+/// high: the channel column's width, the rows each event takes, and the first event a scroll
+/// can show (the events from it to the end fill the pane: the last page is a full one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRows {
+    pub channel_w: usize,
+    pub heights: Vec<usize>,
+    pub last_first: usize,
+}
+
+/// An event's channel as the store names it, under its key `prefix`, made inert. A channel
+/// whose name is not UTF-8 names nobody: its bytes show as `�` (the reason beside it quotes
+/// them escaped).
+pub fn channel(prefix: &str, e: &super::state::LiveEntry) -> String {
+    crate::text::inert_line(&crate::engine::keys::progress_channel(
+        prefix,
+        e.user().unwrap_or("\u{fffd}"),
+    ))
+    .into_owned()
+}
+
+impl EventRows {
+    pub fn of(
+        prefix: &str,
+        shown: &[&super::state::LiveEntry],
+        (row, height): (usize, usize),
+    ) -> Self {
+        use super::state::LiveEntry;
+        // The channel column as wide as the longest listed channel (steady while scrolling),
+        // never so wide that the milestone and progress after it, or a reason's first words,
+        // are pushed off the row: a longer channel is cut in its middle.
+        let widest = shown
+            .iter()
+            .map(|e| unicode_width::UnicodeWidthStr::width(channel(prefix, e).as_str()))
+            .max()
+            .unwrap_or(0);
+        let room = row.saturating_sub(TIME_W + AFTER_W.max(UNREADABLE_W + REASON_MIN));
+        let channel_w = widest.clamp(CHANNEL_W, room.max(CHANNEL_W));
+        let heights: Vec<usize> = shown
+            .iter()
+            .map(|e| match e {
+                LiveEntry::Event(_) => 1,
+                LiveEntry::Unreadable(u) => {
+                    reason_rows(&u.why, reason_widths(channel_w, row), REASON_ROWS)
+                        .len()
+                        .max(1)
+                }
+            })
+            .collect();
+        // From the end, as many events as fill the pane.
+        let (mut last_first, mut used) = (heights.len(), 0);
+        while last_first > 0 && used + heights[last_first - 1] <= height.max(1) {
+            last_first -= 1;
+            used += heights[last_first];
+        }
+        EventRows {
+            channel_w,
+            heights,
+            last_first: last_first.min(shown.len().saturating_sub(1)),
+        }
+    }
+}
+
+/// An unreadable message's reason: its first row beside the channel, the others under the
+/// channel and the reason both.
+pub fn reason_widths(channel_w: usize, row: usize) -> (usize, usize) {
+    let rest = row.saturating_sub(TIME_W + channel_w);
+    (
+        rest.saturating_sub(UNREADABLE_W),
+        row.saturating_sub(TIME_W),
+    )
+}
+
+/// `why`, made inert, in rows: the first `first` columns wide, the others `under`, at most
+/// `most` of them; the last one ends in `…` when the rest would not fit.
+pub fn reason_rows(why: &str, (first, under): (usize, usize), most: usize) -> Vec<String> {
+    let (first, under, most) = (first.max(1), under.max(1), most.max(1));
+    // A reason may quote a payload of megabytes: only what the rows can show is wrapped (and
+    // what is left out is marked, however little of the rest the rows would have shown).
+    let keep = under * most * 4;
+    let cut = why.chars().nth(keep).is_some();
+    let why: String = why.chars().take(keep).collect();
+    let line = crate::text::inert_line(&why);
+    let Some(head) = crate::text::wrap(&line, first).into_iter().next() else {
+        return Vec::new();
+    };
+    let after = line[head.end..].trim_start();
+    let rows = if after.is_empty() {
+        Vec::new()
+    } else {
+        crate::text::wrap(after, under)
+    };
+    let mut out = vec![line[head.clone()].to_string()];
+    out.extend(
+        rows.iter()
+            .take(most - 1)
+            .map(|r| after[r.clone()].to_string()),
+    );
+    if rows.len() >= most || cut {
+        // What follows the last row's start, as much as the row holds, then the mark.
+        let (text, width) = match out.len() {
+            1 => (&line[head.start..], first),
+            n => (&after[rows[n - 2].start..], under),
+        };
+        // When all that was kept fits, the mark still says more was not kept.
+        let text = if cut {
+            format!("{text}…")
+        } else {
+            text.to_string()
+        };
+        if let Some(last) = out.last_mut() {
+            *last = crate::text::fit(&text, width);
+        }
+    }
+    out
+}

@@ -226,7 +226,8 @@ impl Ctx {
         let opts = sel.options(self);
         let (snap, data) =
             once_more(|| crate::store::load_without_knowledge(self.store.as_ref(), user, &opts))
-                .await?;
+                .await
+                .map_err(|e| not_a_user(user, e.into()))?;
         Ok(Loaded::new(data, snap, self.shown()))
     }
 

@@ -168,7 +168,7 @@ impl PgStore {
             .bind(first.min_similarity)
             .bind(i64::try_from(first.limit).unwrap_or(i64::MAX))
             .bind(i32::try_from(first.embedding.len()).unwrap_or(i32::MAX))
-            .bind(first.created_by)
+            .bind(first.created_by.map(pg_instant))
             .fetch_all(self.pool())
             .within(self, &self.search_label())
             .await;
@@ -529,5 +529,14 @@ fn bind_search<'q>(
         .bind(q.min_similarity)
         .bind(i64::try_from(q.limit).unwrap_or(i64::MAX))
         .bind(i32::try_from(q.embedding.len()).unwrap_or(i32::MAX))
-        .bind(q.created_by)
+        .bind(q.created_by.map(pg_instant))
+}
+
+/// An instant Postgres can hold: one before its first (4713 BC) is that first — no row was
+/// created before it either way (`--at` may go back as far as the calendar does).
+fn pg_instant(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    let first = chrono::NaiveDate::from_ymd_opt(-4712, 1, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc());
+    first.map_or(t, |first| t.max(first))
 }

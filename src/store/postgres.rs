@@ -412,15 +412,19 @@ impl PgStore {
     /// server is not down.
     async fn why_no_connection(&self, what: &str) -> StoreError {
         let wait = self.pool.options().get_acquire_timeout();
+        // Busy only when every connection the pool may hold is taken: with one free slot, the
+        // pool's own connect stalled, which is the server's (or the network's) doing.
+        let full = self.pool.size() >= self.pool.options().get_max_connections()
+            && self.pool.num_idle() == 0;
         match self.answers(wait).await {
             Some(Err(why)) => why,
-            Some(Ok(_)) => StoreError::Busy {
+            Some(Ok(_)) if full => StoreError::Busy {
                 store: self.label.clone(),
                 what: what.into(),
                 secs: wait.as_secs_f32(),
-                connections: self.pool.options().get_max_connections(),
+                connections: self.pool.size(),
             },
-            None => self.fail(what, sqlx::Error::PoolTimedOut),
+            _ => self.fail(what, sqlx::Error::PoolTimedOut),
         }
     }
 

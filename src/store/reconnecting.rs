@@ -221,6 +221,13 @@ impl Store for Reconnecting {
         }
     }
 
+    fn knowledge_source(&self) -> String {
+        match self.live.get() {
+            Some(live) => live.knowledge_source(),
+            None => self.pg_label().unwrap_or_else(|| self.describe()),
+        }
+    }
+
     fn progress_source(&self) -> String {
         match self.live.get() {
             Some(live) => live.progress_source(),

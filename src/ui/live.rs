@@ -25,8 +25,10 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let open = s.user.view.as_ref().map(|v| v.data().user_id.as_str());
     let shown = crate::app::update::live_shown(s);
     let height = area.height.saturating_sub(2) as usize;
-    // The last page is a full one.
-    let first = crate::app::layout::first_shown(live.scroll, shown.len(), height);
+    let row_w = usize::from(area.width.saturating_sub(2));
+    let geometry = live_view::EventRows::of(&live.key_prefix, &shown, (row_w, height));
+    // The last page is a full one (counted in rows: a reason wraps under its event).
+    let first = live.scroll.min(geometry.last_first);
     // How many events are on screen (fewer than rows when reasons wrap).
     let mut on_screen = height;
     let lines: Vec<Line> = if shown.is_empty() && s.status.source == crate::store::snapshots::LABEL
@@ -52,39 +54,20 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         }
         lines
     } else {
-        let rows: Vec<&LiveEntry> = shown.iter().skip(first).take(height).copied().collect();
-        // A channel whose name is not UTF-8 names nobody: its bytes show as `�` (the reason
-        // beside it quotes them escaped).
-        let channel = |e: &LiveEntry| {
-            il(&crate::engine::keys::progress_channel(
-                &live.key_prefix,
-                e.user().unwrap_or("\u{fffd}"),
-            ))
-        };
-        // The channel column as wide as its longest shown channel, never so wide that the
-        // milestone and progress after it are pushed off the row: a longer channel is cut in
-        // its middle.
-        let widest = rows
-            .iter()
-            .map(|e| unicode_width::UnicodeWidthStr::width(channel(e).as_str()))
-            .max()
-            .unwrap_or(0);
-        let room = usize::from(area.width.saturating_sub(2)).saturating_sub(TIME_W + AFTER_W);
-        let channel_w = widest.clamp(CHANNEL_W, room.max(CHANNEL_W));
-        let row_w = usize::from(area.width.saturating_sub(2));
         // An unreadable message's reason wraps under itself (a few rows at most): at 80 columns
         // one row would show a few words of it.
         let mut lines: Vec<Line> = Vec::new();
         on_screen = 0;
-        for e in rows {
+        for e in shown.iter().skip(first) {
             let room = height.saturating_sub(lines.len());
             if room == 0 {
                 break;
             }
+            let channel = live_view::channel(&live.key_prefix, e);
             lines.extend(entry_lines(
                 e,
-                &channel(e),
-                (channel_w, row_w),
+                &channel,
+                (geometry.channel_w, row_w),
                 open,
                 t,
                 room,
@@ -180,15 +163,7 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     );
 }
 
-/// The event time's columns (`2025-01-15T10:00:00Z  `), the channel column's least width, and
-/// what an event shows after its channel (` M10  75.0%`).
-const TIME_W: usize = 22;
-const CHANNEL_W: usize = 17;
-const AFTER_W: usize = 12;
-/// ` unreadable: `, before why.
-const UNREADABLE_W: usize = 13;
-/// The most rows an unreadable message's reason wraps over.
-const REASON_ROWS: usize = 4;
+use live_view::{REASON_ROWS, TIME_W};
 
 /// One event: when, its channel as the store names it (under its key `prefix`; the open user's
 /// in the accent colour), the milestone and progress; a message that could not be read says so
@@ -210,19 +185,26 @@ fn entry_lines(
         if mine { t.accent() } else { t.base() },
     );
     match e {
-        LiveEntry::Event(e) => vec![Line::from(vec![
-            styled(format!("{}  ", il(&e.timestamp)), t.muted()),
-            channel,
-            styled(
-                crate::text::fit(&format!(" {} {:>5.1}%", e.milestone, e.progress), rest),
-                t.base(),
-            ),
-        ])],
+        // The figure always shows: a long milestone gives way to it.
+        LiveEntry::Event(e) => {
+            let figure = format!(" {:>5.1}%", e.progress);
+            let room = rest.saturating_sub(figure.chars().count());
+            vec![Line::from(vec![
+                styled(format!("{}  ", il(&e.timestamp)), t.muted()),
+                channel,
+                styled(
+                    crate::text::fit(&format!(" {}", e.milestone), room),
+                    t.base(),
+                ),
+                styled(figure, t.base()),
+            ])]
+        }
         LiveEntry::Unreadable(u) => {
-            // Its first row beside the channel, the others under the channel and reason both.
-            let first = rest.saturating_sub(UNREADABLE_W);
-            let under = row.saturating_sub(TIME_W);
-            let parts = reason_rows(&u.why, (first, under), REASON_ROWS.min(most).max(1));
+            let parts = live_view::reason_rows(
+                &u.why,
+                live_view::reason_widths(width, row),
+                REASON_ROWS.min(most).max(1),
+            );
             let indent = " ".repeat(TIME_W);
             let mut lines = vec![Line::from(vec![
                 styled(format!("{}* ", il(&u.received)), t.muted()),
@@ -238,41 +220,6 @@ fn entry_lines(
             lines
         }
     }
-}
-
-/// `why`, made inert, in rows: the first `first` columns wide, the others `under`, at most
-/// `most` of them; the last one ends in `…` when the rest would not fit.
-fn reason_rows(why: &str, (first, under): (usize, usize), most: usize) -> Vec<String> {
-    let (first, under) = (first.max(1), under.max(1));
-    // A reason may quote a payload of megabytes: only what the rows can show is wrapped.
-    let why: String = why.chars().take(under * most * 4).collect();
-    let line = crate::text::inert_line(&why);
-    let Some(head) = crate::text::wrap(&line, first).into_iter().next() else {
-        return Vec::new();
-    };
-    let after = line[head.end..].trim_start();
-    let rows = if after.is_empty() {
-        Vec::new()
-    } else {
-        crate::text::wrap(after, under)
-    };
-    let mut out = vec![line[head.clone()].to_string()];
-    out.extend(
-        rows.iter()
-            .take(most - 1)
-            .map(|r| after[r.clone()].to_string()),
-    );
-    if rows.len() >= most {
-        // What follows the last row shown, as much as the row holds, then the mark.
-        let (text, width) = match most {
-            1 => (&line[head.start..], first),
-            n => (&after[rows[n - 2].start..], under),
-        };
-        if let Some(last) = out.last_mut() {
-            *last = crate::text::fit(text, width);
-        }
-    }
-    out
 }
 
 /// The open user's cached context and findings, as tall as they need up to what leaves the

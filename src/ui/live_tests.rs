@@ -150,7 +150,7 @@ async fn a_long_channel_never_pushes_the_progress_off_the_row() {
     let t = text(&s, 80, 24);
     let long = t
         .lines()
-        .find(|l| l.contains("progress:customer-7f3a"))
+        .find(|l| l.contains("progress:custom"))
         .unwrap_or_else(|| panic!("{t}"));
     let short = t
         .lines()
@@ -169,7 +169,7 @@ async fn a_long_channel_never_pushes_the_progress_off_the_row() {
 }
 
 /// An event's reason or milestone longer than the row ends in `…` at 80 columns: what is cut
-/// is seen to be cut.
+/// is seen to be cut, and a milestone gives way to the progress figure.
 #[tokio::test]
 async fn a_long_reason_or_milestone_ends_in_an_ellipsis() {
     let (mut s, ctx) = demo_app().await;
@@ -194,10 +194,8 @@ async fn a_long_reason_or_milestone_ends_in_an_ellipsis() {
         .lines()
         .find(|l| l.contains("progress:u002"))
         .unwrap_or_else(|| panic!("{t}"));
-    assert!(
-        line.contains("…│"),
-        "cut with an ellipsis at the border: {line}"
-    );
+    // The milestone is cut, marked, and gives way to the figure, which always shows.
+    assert!(line.contains("y…   5.0%│"), "{line}");
     // The reason wraps under itself, four rows at most, the last cut with the mark.
     let rows: Vec<&str> = t
         .lines()
@@ -358,4 +356,39 @@ async fn every_event_received_is_counted_past_the_bound_kept() {
     assert_eq!((s.live.held_received, s.live.events.len()), (0, MAX_EVENTS));
     let t = text(&s, 200, 40);
     assert!(t.contains("of 455 received, the newest 200 kept"), "{t}");
+}
+
+/// Reasons wrapping under their events, the list still scrolls to its oldest event: the
+/// bottom is counted in rows, and the last page is full.
+#[tokio::test]
+async fn the_oldest_event_is_reached_when_reasons_wrap() {
+    let (mut s, ctx) = demo_app().await;
+    s.ui.size = (80, 24);
+    settle(&mut s, &ctx, Action::ShowLive).await;
+    s.live.all = true;
+    // Oldest first: message 0 is the oldest, at the bottom of the list.
+    for n in 0..18 {
+        let bad = crate::store::BadEvent {
+            user: Some("u001".into()),
+            why: format!(
+                "message {n:02} is not JSON: {}",
+                "a reason of some words ".repeat(6)
+            ),
+        };
+        let u = crate::app::state::Unreadable::of(bad, "2025-01-15T12:00:01Z".into());
+        settle(&mut s, &ctx, Action::ProgressUnreadable(u)).await;
+    }
+    let top = text(&s, 80, 24);
+    assert!(
+        top.contains("message 17") && !top.contains("message 00"),
+        "{top}"
+    );
+    settle(&mut s, &ctx, Action::Bottom).await;
+    let bottom = text(&s, 80, 24);
+    assert!(bottom.contains("message 00"), "{bottom}");
+    assert!(!bottom.contains("message 17"), "{bottom}");
+    // A reason cut short of its end is marked, however little was left out.
+    let rows =
+        crate::app::live_view::reason_rows(&format!("x{}tail", " ".repeat(2_000)), (26, 56), 4);
+    assert!(rows.last().is_some_and(|r| r.ends_with('…')), "{rows:?}");
 }

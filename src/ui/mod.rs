@@ -48,7 +48,13 @@ fn steady_cells(buf: &mut ratatui::buffer::Buffer) {
         let (style, end) = (buf.content[i].style(), i + (width - i % width));
         let mut at = i;
         for c in shown.chars() {
-            let Some(cell) = buf.content.get_mut(at).filter(|_| at < end) else {
+            // Past its own cell, only into cells left blank for it: a layout that gave the
+            // grapheme one cell (the Journey canvas) has the next character there.
+            let Some(cell) = buf
+                .content
+                .get_mut(at)
+                .filter(|cell| at < end && (at == i || cell.symbol() == " "))
+            else {
                 break;
             };
             cell.set_char(c).set_style(style);

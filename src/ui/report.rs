@@ -32,9 +32,9 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .skip(first)
         .take(height)
         .map(|(i, l)| {
-            // Only a table wider than the pane scrolls sideways: one that fits stays whole
-            // (every row of a table is as wide as its others).
-            let left = if l.width() <= width { 0 } else { s.report.left };
+            // Only a line wider than the pane scrolls sideways, and no further than its own
+            // end: one that fits stays whole (every row of a table is as wide as its others).
+            let left = s.report.left.min(l.overflow(width));
             let line = report_line(l, left, width, t);
             if i == cursor {
                 super::selected_line(line, t)
@@ -120,8 +120,9 @@ fn tone_style(tone: Tone, t: &Theme) -> ratatui::style::Style {
 }
 
 /// One line of the report in `width` columns, scrolled `left` columns sideways. A table's
-/// first column stays; the rest scrolls beside it. A first column wider than two fifths of the
-/// pane (a long user id) is cut in its middle to that, so the figures beside it always show; a
+/// first column stays; the rest scrolls beside it. In a line wider than the pane, a first column
+/// wider than two fifths of it (a long user id) is cut in its middle to that, so the figures
+/// beside it always show (a line that fits is shown whole); a
 /// row with nothing beside it (a caveat's sentence) keeps the whole width.
 fn report_line(
     l: &crate::app::report_view::ReportLine,
@@ -147,7 +148,9 @@ fn report_line(
     let cap = (width * 2 / 5).max(12);
     let kept: Vec<(String, Tone)> = match kept {
         [(c, tn)]
-            if !rest.is_empty() && unicode_width::UnicodeWidthStr::width(c.as_str()) > cap =>
+            if !rest.is_empty()
+                && l.width() > width
+                && unicode_width::UnicodeWidthStr::width(c.as_str()) > cap =>
         {
             let cut = crate::text::fit_middle(c.trim_end(), cap.saturating_sub(2));
             vec![(crate::text::pad(&cut, cap), *tn)]
@@ -326,6 +329,23 @@ mod tests {
         assert_eq!(cut, "Targets: FAILING tr…");
         let moved = super::report_line(&line, 5, 20, &theme).to_string();
         assert_eq!(moved, "…s: FAILING truncat…");
+        // A table row that fits is whole, its first column too (however wide).
+        let row = crate::app::report_view::ReportLine {
+            cells: vec![
+                (
+                    "  hit rate (a cache and its context present)".to_string(),
+                    Tone::Plain,
+                ),
+                ("  61.1 %".to_string(), Tone::Pass),
+            ],
+            user: None,
+            frozen: 1,
+        };
+        let whole = super::report_line(&row, 0, 78, &theme).to_string();
+        assert_eq!(
+            whole,
+            "  hit rate (a cache and its context present)  61.1 %"
+        );
         let end = super::report_line(&line, 12, 20, &theme).to_string();
         assert_eq!(end, "…ING truncation_rate");
         // A table of one column (the unreadable items: each a sentence) moves the same way.

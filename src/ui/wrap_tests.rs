@@ -542,3 +542,17 @@ async fn a_long_filter_is_one_row_cut_above_and_its_end_below() {
     );
     assert!(rows[23].trim_end().ends_with("QEND"), "{}", rows[23]);
 }
+
+/// A grapheme shown as less than it is goes over the cells left blank for it, never over a
+/// character a layout put beside it (the Journey canvas gives `❤️` one cell, `X` the next).
+#[test]
+fn a_steady_symbol_never_writes_over_the_next_character() {
+    let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, 4, 1));
+    buf.content[0].set_symbol("❤\u{fe0f}");
+    buf.content[1].set_symbol("X");
+    buf.content[2].set_symbol("🇩🇪");
+    super::steady_cells(&mut buf);
+    let row: Vec<&str> = buf.content.iter().map(|c| c.symbol()).collect();
+    // The flag's second letter goes into the blank cell after it.
+    assert_eq!(row, ["❤", "X", "D", "E"]);
+}

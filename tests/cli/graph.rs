@@ -113,6 +113,9 @@ fn graph_and_transition_travel_in_time_and_read_snapshot_files() {
         json(&["transition", file, "--to", "M5", "--json"])["from"],
         "M9"
     );
+    // A file that is not there is said to be missing (a usage error), as replay says it.
+    let typo = ctxlens(&["graph", "no-such-file.json"]);
+    assert_eq!(typo.code, 2, "{}", typo.stderr);
     // An instant with no user to see as of it is a usage error.
     assert_eq!(ctxlens(&["graph", "--at", at]).code, 2);
 }

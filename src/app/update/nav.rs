@@ -77,7 +77,11 @@ fn live(s: &mut State, action: &Action) {
         s.live.panel_scroll = moved(s.live.panel_scroll.min(last), last + 1, action, height);
     } else {
         let height = usize::from(events.height.saturating_sub(2)).max(1);
-        let last = live_shown(s).len().saturating_sub(height);
+        // Counted in rows: an unreadable message's reason wraps under it.
+        let shown = live_shown(s);
+        let row = usize::from(events.width.saturating_sub(2));
+        let last = crate::app::live_view::EventRows::of(&s.live.key_prefix, &shown, (row, height))
+            .last_first;
         s.live.scroll = moved(s.live.scroll.min(last), last + 1, action, height);
     }
 }
