@@ -228,15 +228,7 @@ fn a_postgres_that_stops_answering_is_named_gone_within_the_query_timeout() {
     );
     // Given up on, the statements are cancelled on the server too (statement_timeout), not
     // left waiting on the lock after ctxlens has gone.
-    let waiting = || {
-        pg.psql(
-            "frozen_pg",
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' \
-             AND query ILIKE '%memory_bank%'",
-        )
-        .trim()
-        .to_string()
-    };
+    let waiting = || pg.lock_waiters("frozen_pg", "memory_bank");
     let until = std::time::Instant::now() + Duration::from_secs(5);
     while waiting() != "0" {
         assert!(

@@ -413,15 +413,7 @@ fn a_pool_busy_behind_a_locked_table_is_not_a_store_down() {
             })
             .collect();
         // Until all four wait on the lock (each holding its connection).
-        let waiting = || {
-            pg.psql(
-                "pool_busy",
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' \
-                 AND query ILIKE '%memory_bank%'",
-            )
-            .trim()
-            .to_string()
-        };
+        let waiting = || pg.lock_waiters("pool_busy", "memory_bank");
         let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
         while waiting() != "4" {
             assert!(

@@ -2,8 +2,31 @@
 //! read, and every finding reachable at 80×24.
 
 use super::screen_tests::text;
-use crate::app::Action;
 use crate::app::update::tests::{app_over_files, demo_app, open, settle, snapshot_u1};
+use crate::app::{Action, State};
+
+/// The demo on Live at 80×24, every user's events listed.
+async fn every_users_live() -> (State, crate::tui::effects::EffectContext) {
+    let (mut s, ctx) = demo_app().await;
+    s.ui.size = (80, 24);
+    settle(&mut s, &ctx, Action::ShowLive).await;
+    s.live.all = true;
+    (s, ctx)
+}
+
+/// A message on u001's channel that could not be read, saying `why`.
+async fn unreadable(
+    s: &mut State,
+    ctx: &crate::tui::effects::EffectContext,
+    why: impl Into<String>,
+) {
+    let bad = crate::store::BadEvent {
+        user: Some("u001".into()),
+        why: why.into(),
+    };
+    let u = crate::app::state::Unreadable::of(bad, "2025-01-15T12:00:01Z".into());
+    settle(s, ctx, Action::ProgressUnreadable(u)).await;
+}
 
 /// The Live screen says what a snapshot file cannot tell (TTLs, events) instead of guessing,
 /// and names a cached context that could not be read instead of calling it absent.
@@ -131,10 +154,7 @@ async fn live_shows_every_finding_scrolling_after_tab() {
 /// progress show, in one column, at 80 columns.
 #[tokio::test]
 async fn a_long_channel_never_pushes_the_progress_off_the_row() {
-    let (mut s, ctx) = demo_app().await;
-    s.ui.size = (80, 24);
-    settle(&mut s, &ctx, Action::ShowLive).await;
-    s.live.all = true;
+    let (mut s, ctx) = every_users_live().await;
     for (user, milestone, progress) in [
         ("customer-7f3a9c1e-4b2d-4e8a-9f61-2c5d8e7a1b40", "M4", 75.0),
         ("u001", "M2", 10.0),
@@ -172,16 +192,13 @@ async fn a_long_channel_never_pushes_the_progress_off_the_row() {
 /// is seen to be cut, and a milestone gives way to the progress figure.
 #[tokio::test]
 async fn a_long_reason_or_milestone_ends_in_an_ellipsis() {
-    let (mut s, ctx) = demo_app().await;
-    s.ui.size = (80, 24);
-    settle(&mut s, &ctx, Action::ShowLive).await;
-    s.live.all = true;
-    let bad = crate::store::BadEvent {
-        user: Some("u001".into()),
-        why: format!("milestone: {} is not a string", "x".repeat(300)),
-    };
-    let u = crate::app::state::Unreadable::of(bad, "2025-01-15T12:00:01Z".into());
-    settle(&mut s, &ctx, Action::ProgressUnreadable(u)).await;
+    let (mut s, ctx) = every_users_live().await;
+    unreadable(
+        &mut s,
+        &ctx,
+        format!("milestone: {} is not a string", "x".repeat(300)),
+    )
+    .await;
     let ev = crate::store::ProgressEvent {
         user_id: "u002".into(),
         milestone: format!("M{}", "y".repeat(120)),
@@ -211,18 +228,14 @@ async fn a_long_reason_or_milestone_ends_in_an_ellipsis() {
 /// rows can be read on Live, none of it cut.
 #[tokio::test]
 async fn an_unreadable_messages_reason_wraps_whole_at_80_columns() {
-    let (mut s, ctx) = demo_app().await;
-    s.ui.size = (80, 24);
-    settle(&mut s, &ctx, Action::ShowLive).await;
-    s.live.all = true;
-    let bad = crate::store::BadEvent {
-        user: Some("u001".into()),
-        why: "payload is not JSON: control character (\\u0000-\\u001F) found while parsing a \
-              string at line 1 column 27"
-            .into(),
-    };
-    let u = crate::app::state::Unreadable::of(bad, "2025-01-15T12:00:01Z".into());
-    settle(&mut s, &ctx, Action::ProgressUnreadable(u)).await;
+    let (mut s, ctx) = every_users_live().await;
+    unreadable(
+        &mut s,
+        &ctx,
+        "payload is not JSON: control character (\\u0000-\\u001F) found while parsing a \
+         string at line 1 column 27",
+    )
+    .await;
     let t = text(&s, 80, 24);
     let said: String = t
         .lines()
@@ -239,10 +252,7 @@ async fn an_unreadable_messages_reason_wraps_whole_at_80_columns() {
 /// 80 columns: what is cut is seen to be cut.
 #[tokio::test]
 async fn a_long_events_title_ends_in_an_ellipsis() {
-    let (mut s, ctx) = demo_app().await;
-    s.ui.size = (80, 24);
-    settle(&mut s, &ctx, Action::ShowLive).await;
-    s.live.all = true;
+    let (mut s, ctx) = every_users_live().await;
     let ev = crate::store::ProgressEvent {
         user_id: "u002".into(),
         milestone: "M2".into(),
@@ -362,21 +372,18 @@ async fn every_event_received_is_counted_past_the_bound_kept() {
 /// bottom is counted in rows, and the last page is full.
 #[tokio::test]
 async fn the_oldest_event_is_reached_when_reasons_wrap() {
-    let (mut s, ctx) = demo_app().await;
-    s.ui.size = (80, 24);
-    settle(&mut s, &ctx, Action::ShowLive).await;
-    s.live.all = true;
+    let (mut s, ctx) = every_users_live().await;
     // Oldest first: message 0 is the oldest, at the bottom of the list.
     for n in 0..18 {
-        let bad = crate::store::BadEvent {
-            user: Some("u001".into()),
-            why: format!(
+        unreadable(
+            &mut s,
+            &ctx,
+            format!(
                 "message {n:02} is not JSON: {}",
                 "a reason of some words ".repeat(6)
             ),
-        };
-        let u = crate::app::state::Unreadable::of(bad, "2025-01-15T12:00:01Z".into());
-        settle(&mut s, &ctx, Action::ProgressUnreadable(u)).await;
+        )
+        .await;
     }
     let top = text(&s, 80, 24);
     assert!(

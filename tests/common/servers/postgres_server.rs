@@ -255,6 +255,23 @@ impl Postgres {
             .expect("run psql")
     }
 
+    /// How many statements on `db` wait on a lock now, of those naming `table`.
+    pub fn lock_waiters(&self, db: &str, table: &str) -> String {
+        assert!(
+            sql_word(table),
+            "table names in tests are [a-z0-9_]: {table:?}"
+        );
+        self.psql(
+            db,
+            &format!(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' \
+                 AND query ILIKE '%{table}%'"
+            ),
+        )
+        .trim()
+        .to_string()
+    }
+
     /// A psql session holding `table` of `db` locked (until its stdin is told to COMMIT or
     /// closes): every read of the table waits on it.
     pub fn lock_table(
