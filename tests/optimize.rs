@@ -349,18 +349,7 @@ fn stopped_by(signal: &str) {
 fn a_signal_while_the_fleet_loads_ends_with_its_number() {
     for (signal, n) in [("INT", 2), ("TERM", 15)] {
         let child = common::spawn_demo(&["optimize", "--synthetic", "1000000", "--json"]);
-        let pid = child.id();
-        // Listening for the signal: before that, it would just kill the process.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        while !common::catches(pid, n) {
-            assert!(std::time::Instant::now() < deadline, "never listened");
-            std::thread::yield_now();
-        }
-        let kill = std::process::Command::new("kill")
-            .args([format!("-{signal}"), pid.to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(kill.success());
+        common::signal_once_caught(child.id(), signal, n);
         let out = child.wait_with_output().expect("ctxlens exits");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(

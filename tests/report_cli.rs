@@ -233,24 +233,9 @@ fn report_over_a_users_file_a_sample_and_a_synthetic_fleet() {
 /// SIGQUIT all end a report with what it read, marked PARTIAL, exit 1.
 #[test]
 fn ctrl_c_or_sigterm_prints_the_partial_report() {
-    use common::catches;
     for (signal, n) in [("INT", 2), ("TERM", 15), ("HUP", 1), ("QUIT", 3)] {
         let child = common::spawn_demo(&["report", "--synthetic", "1000000", "--json"]);
-        let pid = child.id();
-        // Wait until the report listens for the signal (before that, it would just kill it).
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        while !catches(pid, n) {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "no SIG{signal} handler within 60 s"
-            );
-            std::thread::yield_now();
-        }
-        let kill = std::process::Command::new("kill")
-            .args([format!("-{signal}"), pid.to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(kill.success());
+        common::signal_once_caught(child.id(), signal, n);
         let out = child.wait_with_output().expect("ctxlens exits");
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);

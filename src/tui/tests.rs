@@ -234,19 +234,8 @@ async fn quitting_during_a_search_stops_it() {
     let stop = ctx.optimizer_stop.clone();
     let mut terminal =
         Terminal::new(ratatui::backend::TestBackend::new(120, 40)).expect("a test terminal");
-    let (keys, mut typed) = unbounded_channel();
-    let events = futures_util::stream::poll_fn(move |cx| typed.poll_recv(cx));
-    let mut stops = signals::Stops::none();
-    let (themes, opts) = (Default::default(), TuiOptions::default());
-    let run = event_loop(
-        &mut terminal,
-        &mut s,
-        ctx,
-        &themes,
-        &opts,
-        &mut stops,
-        (events, || false),
-    );
+    let (keys, typed) = unbounded_channel();
+    let run = typed_loop(&mut terminal, &mut s, ctx, typed, false);
     let drive = async {
         // Tune, and the optimizer on it.
         for c in ['5', 'o'] {
@@ -270,6 +259,30 @@ async fn quitting_during_a_search_stops_it() {
         stop.send_replace(u64::MAX);
     }
     assert!(ended.is_ok(), "the search was stopped when the loop ended");
+}
+
+/// The loop over `s` with the keys sent to `typed` as the terminal's events; `waiting`: whether
+/// more are said to be in once one is read (else each is read alone).
+async fn typed_loop(
+    terminal: &mut Terminal<ratatui::backend::TestBackend>,
+    s: &mut State,
+    ctx: EffectContext,
+    mut typed: tokio::sync::mpsc::UnboundedReceiver<std::io::Result<Event>>,
+    waiting: bool,
+) -> color_eyre::Result<Ended> {
+    let events = futures_util::stream::poll_fn(move |cx| typed.poll_recv(cx));
+    let mut stops = signals::Stops::none();
+    let (themes, opts) = (Default::default(), TuiOptions::default());
+    event_loop(
+        terminal,
+        s,
+        ctx,
+        &themes,
+        &opts,
+        &mut stops,
+        (events, || waiting),
+    )
+    .await
 }
 
 fn channel(subscribe: Subscribe) -> Arc<dyn Store> {
@@ -452,26 +465,14 @@ async fn a_burst_of_keys_is_taken_in_before_the_next_frame() {
         s.ui.size = (120, 40);
         let mut terminal =
             Terminal::new(ratatui::backend::TestBackend::new(120, 40)).expect("a test terminal");
-        let (keys, mut typed) = unbounded_channel();
-        let events = futures_util::stream::poll_fn(move |cx| typed.poll_recv(cx));
+        let (keys, typed) = unbounded_channel();
         for _ in 0..60 {
             keys.send(Ok(press('j', KeyModifiers::NONE)))
                 .expect("typed");
         }
         keys.send(Ok(press('q', KeyModifiers::NONE)))
             .expect("typed");
-        let mut stops = signals::Stops::none();
-        let (themes, opts) = (Default::default(), TuiOptions::default());
-        let ended = event_loop(
-            &mut terminal,
-            &mut s,
-            ctx,
-            &themes,
-            &opts,
-            &mut stops,
-            (events, || waiting),
-        )
-        .await;
+        let ended = typed_loop(&mut terminal, &mut s, ctx, typed, waiting).await;
         assert_eq!(ended.expect("the loop ends"), Ended::Quit);
         assert_eq!(s.users.cursor, 60, "every key acted, in order");
         let frames = terminal.get_frame().count();

@@ -125,6 +125,24 @@ pub fn expect_error(args: &[&str], code: i32, stderr: &str) {
     );
 }
 
+/// Sends signal `name` (number `n`) to `pid` once the process listens for it (before that,
+/// the signal would just kill it), within a minute.
+pub fn signal_once_caught(pid: u32, name: &str, n: u32) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !catches(pid, n) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no SIG{name} handler within 60 s"
+        );
+        std::thread::yield_now();
+    }
+    let kill = std::process::Command::new("kill")
+        .args([format!("-{name}"), pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
+}
+
 /// Whether process `pid` has a handler for signal `n` (bit n-1 of `SigCgt` in
 /// /proc/PID/status).
 pub fn catches(pid: u32, n: u32) -> bool {
