@@ -211,9 +211,40 @@ fn two_users_compare_and_the_same_context_says_so() {
     assert!(n > 0, "{d}");
     assert!(
         out.stdout.contains(&format!(
-            "the two contexts are the same: same prompt, same decisions; the {n} items listed \
-             are other stored items with the same text and fate"
+            "the two contexts are the same: same prompt, same decisions; the 2 input changes \
+             listed change neither; the {n} items listed are other stored items with the same \
+             text and fate"
         )),
+        "{}",
+        out.stdout
+    );
+}
+
+/// An input that changed without changing the context is listed, and the headline says it
+/// changes neither, rather than calling the contexts the same over a list of changes.
+#[test]
+fn an_input_change_that_changes_nothing_is_said_to_change_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let a = dir.path().join("a.json");
+    let a = a.to_str().expect("utf-8 path");
+    assert_eq!(ctxlens(&["snapshot", "u005", "--out", a]).code, 0);
+    let mut v: Value =
+        serde_json::from_str(&std::fs::read_to_string(a).expect("read")).expect("JSON");
+    v["session"][0]["timestamp"] = "1969-12-31T23:59:59Z".into();
+    let b = dir.path().join("b.json");
+    let b = b.to_str().expect("utf-8 path");
+    std::fs::write(b, v.to_string()).expect("write");
+    let d = json(&["diff", a, b, "--json"]);
+    assert_eq!(d["outcome"], "nothing", "{d}");
+    assert_eq!(d["inputs"].as_array().map(Vec::len), Some(1), "{d}");
+    let out = ctxlens(&["diff", a, b]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains(
+            "the two contexts are the same: same prompt, same decisions; \
+             the input change listed changes neither"
+        ) && out.stdout.contains("input changes (1)")
+            && !out.stdout.contains("explains it"),
         "{}",
         out.stdout
     );

@@ -665,3 +665,41 @@ fn report_over_snapshot_files_never_names_two_users_alike() {
         text.stdout
     );
 }
+
+/// A milestone of stored text hundreds of characters long is cut in its middle in every table
+/// that lists milestones, as a long user id is (the other columns stay on the screen); the CSV
+/// keeps it whole.
+#[test]
+fn a_very_long_milestone_is_cut_in_tables_and_whole_in_csv() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = std::fs::read_to_string("tests/data/snapshot-u1.json").expect("fixture");
+    let mut v: serde_json::Value = serde_json::from_str(&good).expect("json");
+    let milestone = format!("start{}end", "x".repeat(300));
+    v["current_milestone"] = milestone.clone().into();
+    std::fs::write(dir.path().join("long.json"), v.to_string()).expect("write");
+    let d = dir.path().to_str().expect("utf-8");
+    let args = [
+        "report",
+        "--snapshots",
+        d,
+        "--quiet",
+        "--set",
+        "budget.total=300",
+    ];
+    for format in ["table", "markdown"] {
+        let out = ctxlens(&[&args[..], &["--format", format]].concat());
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(!out.stdout.contains(&milestone), "{format}: {}", out.stdout);
+        // Cut, not dropped: its start and end show in the per-milestone table at least.
+        assert!(
+            out.stdout
+                .lines()
+                .any(|l| l.contains("startxxx") && l.contains("xxxend")),
+            "{format}: {}",
+            out.stdout
+        );
+    }
+    let csv = ctxlens(&[&args[..], &["--format", "csv"]].concat());
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    assert!(csv.stdout.contains(&milestone), "{}", csv.stdout);
+}

@@ -399,10 +399,18 @@ fn write_cause(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {
         let why = match c.outcome {
             Outcome::Nothing => {
                 let same = "the two contexts are the same: same prompt, same decisions";
-                match c.same_words() {
-                    Some(w) => format!("{same}; {w}"),
-                    None => same.to_string(),
-                }
+                // Inputs that changed without changing the context are listed next: said so,
+                // so the list does not read as a contradiction.
+                let inputs = match c.inputs.len() {
+                    0 => None,
+                    1 => Some("the input change listed changes neither".to_string()),
+                    n => Some(format!("the {n} input changes listed change neither")),
+                };
+                [Some(same.to_string()), inputs, c.same_words()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join("; ")
             }
             _ => "no input change reproduces the difference (a partly changed policy is not valid)"
                 .to_string(),
@@ -471,7 +479,11 @@ fn write_inputs(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {
         "{}",
         paint(
             BOLD,
-            &format!("input changes ({})  * explains it", c.inputs.len())
+            &if c.cause.is_empty() {
+                format!("input changes ({})", c.inputs.len())
+            } else {
+                format!("input changes ({})  * explains it", c.inputs.len())
+            }
         )
     )
     .map_err(io)?;

@@ -26,6 +26,10 @@ struct Node<'a> {
 /// A user's place on the graph: their current milestone (as shown: masked under `--redact`
 /// when the map does not know it) and each milestone's status.
 struct Place {
+    /// As of `--at`'s instant: the milestone then and what could not be told of the journey.
+    as_of: Option<crate::loaded::AsOfView>,
+    /// The user as the data names them (a snapshot file's user, not its path).
+    user_id: String,
     current: Option<String>,
     statuses: BTreeMap<String, Status>,
 }
@@ -39,11 +43,13 @@ async fn place(
     let Some(user) = user else { return Ok(None) };
     let loaded = ctx.load_journey(user, at).await?;
     unread_rows(&loaded, user);
-    notes_of_then(&loaded, at);
+    let as_of = journey_then(&loaded);
     let snap = loaded.snapshot();
     let done = completed(snap);
     let map = &ctx.engine.milestones;
     Ok(Some(Place {
+        as_of,
+        user_id: snap.user_id.clone(),
         current: snap.current_milestone.clone(),
         statuses: map
             .statuses(snap.current_milestone.as_deref(), &done)
@@ -53,18 +59,18 @@ async fn place(
     }))
 }
 
-/// As of an earlier instant, what cannot be told of the journey then (rows with no creation
-/// time, left out; the milestone derived, not read) is said on stderr, as `replay --at` says it, so JSON stays JSON.
-fn notes_of_then(loaded: &crate::loaded::Loaded, at: Option<chrono::DateTime<chrono::Utc>>) {
-    if at.is_none() {
-        return;
-    }
-    // The journey's: not those of sessions, caches or knowledge, which a graph does not show.
+/// As of an earlier instant (`--at`): the milestone then and what cannot be told of the
+/// journey then (rows with no creation time, left out; the milestone derived, not read), the
+/// notes of the journey only — not those of sessions, caches or knowledge, which neither
+/// command shows. The notes are said on stderr too, as `replay --at` says them, so JSON stays JSON.
+fn journey_then(loaded: &crate::loaded::Loaded) -> Option<crate::loaded::AsOfView> {
+    let mut view = loaded.as_of()?;
     let journey = |source: &str| {
         !(source.starts_with("knowledge")
             || source.contains("session:")
             || source.contains("context:"))
     };
+    view.notes.retain(|n| journey(&n.source));
     for n in loaded
         .snapshot()
         .notes
@@ -76,6 +82,18 @@ fn notes_of_then(loaded: &crate::loaded::Loaded, at: Option<chrono::DateTime<chr
             crate::text::inert_line(&n.source),
             crate::text::inert_line(&n.message)
         );
+    }
+    Some(view)
+}
+
+/// The first line of a text output as of an instant (as `replay --at` begins), if one is asked.
+fn write_as_of_line(
+    out: &mut impl Write,
+    as_of: Option<&crate::loaded::AsOfView>,
+) -> Result<(), CliError> {
+    match as_of {
+        Some(a) => writeln!(out, "{}", paint(BOLD, &super::replay::as_of_line(a))).map_err(io),
+        None => Ok(()),
     }
 }
 
@@ -127,20 +145,23 @@ pub async fn graph(
             status: st.and_then(|s| s.get(id).copied()),
         })
         .collect();
+    let as_of = place.as_ref().and_then(|p| p.as_of.as_ref());
     if json {
-        return write_json(
-            out,
-            &serde_json::json!({
-                "user_id": user,
-                "current_milestone": current,
-                "milestones": nodes,
-            }),
-        );
+        let mut value = serde_json::json!({
+            "user_id": place.as_ref().map(|p| &p.user_id),
+            "current_milestone": current,
+            "milestones": nodes,
+        });
+        if let (Some(a), Some(fields)) = (as_of, value.as_object_mut()) {
+            fields.insert("as_of".into(), serde_json::json!(a));
+        }
+        return write_json(out, &value);
     }
     match format {
         GraphFormat::Dot => write_dot(out, &nodes),
         GraphFormat::Text => {
-            write_text(out, map, user, st)?;
+            write_as_of_line(out, as_of)?;
+            write_text(out, map, place.as_ref().map(|p| p.user_id.as_str()), st)?;
             // A user whose milestone the map does not know has no current box: said, as
             // `inspect` says it.
             match (user, current) {
@@ -376,11 +397,16 @@ pub async fn transition(
     }
     let loaded = ctx.load_journey(user, at).await?;
     unread_rows(&loaded, user);
-    notes_of_then(&loaded, at);
+    let as_of = journey_then(&loaded);
     let preview = prepare_transition(map, loaded.snapshot(), to);
     if json {
-        return write_json(out, &preview);
+        let mut value = serde_json::json!(preview);
+        if let (Some(a), Some(fields)) = (&as_of, value.as_object_mut()) {
+            fields.insert("as_of".into(), serde_json::json!(a));
+        }
+        return write_json(out, &value);
     }
+    write_as_of_line(out, as_of.as_ref())?;
     let from = preview.from.as_deref().unwrap_or("(no journey)");
     writeln!(
         out,

@@ -45,6 +45,17 @@ impl Cell {
         }
     }
 
+    /// A milestone as the stores name it (stored text, of any length): inert, cut in its
+    /// middle to a user id's columns as [`Cell::id`] is, whole in CSV and `--json`.
+    pub(super) fn milestone(s: impl Into<String>) -> Self {
+        let raw = s.into();
+        Cell {
+            shown: crate::text::fit_middle(&raw, ID_COLUMNS),
+            raw,
+            tone: Tone::Plain,
+        }
+    }
+
     pub(super) fn num(shown: String, raw: impl ToString) -> Self {
         Cell {
             shown,

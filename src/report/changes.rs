@@ -76,7 +76,7 @@ fn affected(c: &Changes) -> Section {
                     crate::text::shown_id(&a.user_id).into_owned(),
                     vec![
                         Cell::id(&a.user_id).tone(Tone::Bold),
-                        Cell::text(a.milestone.clone().unwrap_or_default()),
+                        Cell::milestone(a.milestone.clone().unwrap_or_default()),
                         Cell::num(
                             thousands(a.tokens_newly_dropped as f64, 0),
                             a.tokens_newly_dropped,

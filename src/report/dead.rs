@@ -44,7 +44,7 @@ fn rag_by_milestone(s: &Summary) -> Section {
             let name = crate::report::milestone_name(m.milestone.as_deref());
             let c: &MilestoneFigures = &m.candidate;
             let cells = vec![
-                Cell::text(name),
+                Cell::milestone(name),
                 count(m.users),
                 opt_pct(c.rag_hit_rate),
                 count(c.rag_hits_retrieved),
@@ -96,7 +96,7 @@ fn use_by_milestone(k: &KnowledgeSummary) -> Section {
         .milestones
         .iter()
         .map(|g| {
-            let label = Cell::text(row_milestone(&g.milestone));
+            let label = Cell::milestone(row_milestone(&g.milestone));
             (row_milestone(&g.milestone), counts_cells(label, &g.counts))
         })
         .collect();
@@ -162,7 +162,7 @@ fn group_rows(g: &KnowledgeGroup) -> Vec<(String, Vec<Cell>)> {
                 raw: r.title.clone(),
                 tone: Tone::Plain,
             };
-            let cells = vec![Cell::text(row_milestone(&g.milestone)), title, state];
+            let cells = vec![Cell::milestone(row_milestone(&g.milestone)), title, state];
             (r.id.clone(), cells)
         })
         .collect()

@@ -319,7 +319,7 @@ fn duplicated_users(s: &Summary) -> Section {
                     crate::text::shown_id(&o.user_id).into_owned(),
                     vec![
                         Cell::id(&o.user_id),
-                        Cell::text(o.milestone.clone().unwrap_or_else(|| "—".into())),
+                        Cell::milestone(o.milestone.clone().unwrap_or_else(|| "—".into())),
                         Cell::num(o.pairs.to_string(), o.pairs),
                         Cell::num(thousands(o.spent_tokens as f64, 0), o.spent_tokens)
                             .tone(Tone::Bold),
@@ -530,7 +530,7 @@ fn milestones(s: &Summary) -> Section {
         .map(|m| {
             let name = crate::report::milestone_name(m.milestone.as_deref());
             let mut cells = vec![
-                Cell::text(name.clone()),
+                Cell::milestone(name.clone()),
                 Cell::num(thousands(m.users as f64, 0), m.users),
             ];
             if let Some(b) = &m.baseline {

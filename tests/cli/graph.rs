@@ -95,20 +95,53 @@ fn graph_and_transition_travel_in_time_and_read_snapshot_files() {
     assert_eq!(then["current_milestone"], "M8");
     assert_eq!(then["current_milestone"], replayed["as_of"]["milestone"]);
     assert_eq!(now["current_milestone"], "M9");
+    // As of T, the JSON says so, as replay's does: the milestone then and how it was told.
+    assert_eq!(then["as_of"]["milestone"], "M8");
+    assert_eq!(then["as_of"]["at"], replayed["as_of"]["at"]);
+    assert_eq!(
+        then["as_of"]["milestone_from"],
+        replayed["as_of"]["milestone_from"]
+    );
+    assert!(now.get("as_of").is_none(), "{now}");
     let moved = json(&["transition", "u062", "--to", "M5", "--json", "--at", at]);
     assert_eq!(moved["from"], "M8");
+    assert_eq!(moved["as_of"]["milestone"], "M8");
+    // Only the journey's notes: a graph shows no session, cache or knowledge.
+    let notes = then["as_of"]["notes"].as_array().expect("notes");
+    assert!(
+        notes
+            .iter()
+            .all(|n| !n["source"].as_str().unwrap_or("").contains("session:")),
+        "{notes:?}"
+    );
     let out = ctxlens(&["graph", "u062", "--at", at]);
     assert!(
         out.stderr.contains("ctxlens: note: user_journeys:") && !out.stderr.contains("session:"),
         "{}",
         out.stderr
     );
+    // The text begins as replay's does: the instant and the milestone then.
+    let first = out.stdout.lines().next().unwrap_or("");
+    assert!(
+        first.starts_with("as of 2025-01-10") && first.contains("milestone M8"),
+        "{}",
+        out.stdout
+    );
+    let carried = ctxlens(&["transition", "u062", "--to", "M5", "--at", at]);
+    assert!(
+        carried.stdout.starts_with("as of 2025-01-10"),
+        "{}",
+        carried.stdout
+    );
     // A snapshot file: the journey it holds.
     let dir = tempfile::tempdir().expect("a temp dir");
     let file = dir.path().join("u062.json");
     let file = file.to_str().expect("a UTF-8 path");
     assert_eq!(ctxlens(&["snapshot", "u062", "--out", file]).code, 0);
-    assert_eq!(json(&["graph", file, "--json"])["current_milestone"], "M9");
+    let from_file = json(&["graph", file, "--json"]);
+    assert_eq!(from_file["current_milestone"], "M9");
+    // The user the file holds, not its path.
+    assert_eq!(from_file["user_id"], "u062");
     assert_eq!(
         json(&["transition", file, "--to", "M5", "--json"])["from"],
         "M9"
