@@ -125,7 +125,11 @@ pub fn headline(s: &Summary) -> Vec<String> {
             .outside_map
             .iter()
             .take(5)
-            .map(|(m, n)| format!("{} ({n})", crate::text::inert_line(m)))
+            // Cut as the tables cut a milestone (`--json` lists each whole).
+            .map(|(m, n)| {
+                let m = crate::text::fit_middle(m, super::cells::ID_COLUMNS);
+                format!("{m} ({n})")
+            })
             .collect();
         let more = s.outside_map.len().saturating_sub(5);
         lines.push(format!(
