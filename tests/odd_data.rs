@@ -437,3 +437,83 @@ fn migrate_that_cannot_make_the_schema_says_why() {
     );
     assert!(!out.stderr.contains("differ from SPEC"), "{}", out.stderr);
 }
+
+/// The relations of `db` whose names `pattern` (a `LIKE` pattern) matches: tables and indexes.
+fn relations(db: &str, pattern: &str) -> Vec<String> {
+    Postgres::shared()
+        .psql(
+            db,
+            &format!("SELECT relname FROM pg_class WHERE relname LIKE '{pattern}' ORDER BY 1;"),
+        )
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// A migrate refused for the tables already there writes nothing: neither the tables it lacks
+/// beside them nor any index (an HNSW build is not cheap), and it says so.
+#[test]
+fn migrate_refused_for_existing_tables_writes_nothing() {
+    let url = Postgres::shared().create_database("odd_refused_migrate");
+    Postgres::shared().psql(
+        "odd_refused_migrate",
+        "CREATE EXTENSION IF NOT EXISTS vector;
+         CREATE TABLE knowledge (id integer, milestone text, title text, content text,
+           metadata jsonb, embedding vector(384), created_at timestamptz);",
+    );
+    let out = ctxlens_with(&["migrate"], &[("DATABASE_URL", url)]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("\"knowledge\".id is integer, read as bigint")
+            && out.stderr.contains("migrate wrote nothing"),
+        "{}",
+        out.stderr
+    );
+    // Neither the tables beside it nor any index of the schema or of the milestones.
+    for made in ["user_journeys%", "memory_bank%", "knowledge_%"] {
+        assert_eq!(
+            relations("odd_refused_migrate", made),
+            Vec::<String>::new(),
+            "{made}"
+        );
+    }
+    assert_eq!(relations("odd_refused_migrate", "knowledge"), ["knowledge"]);
+}
+
+/// Tables reads can use but `seed` could not write (a column only seed writes missing, one of
+/// the table's own that needs a value) are ready, with a warning naming each; the config's
+/// table names are shown inert in what migrate prints.
+#[test]
+fn migrate_warns_of_what_seed_could_not_write_and_shows_names_inert() {
+    let url = Postgres::shared().create_database("odd_warn_migrate");
+    Postgres::shared().psql(
+        "odd_warn_migrate",
+        "CREATE TABLE user_journeys (user_id text PRIMARY KEY, current_milestone text,
+           display_name text);
+         CREATE TABLE memory_bank (id bigserial PRIMARY KEY, user_id text NOT NULL,
+           context_type text NOT NULL, milestone text, data jsonb NOT NULL,
+           created_at timestamptz NOT NULL DEFAULT now(), tenant text NOT NULL);",
+    );
+    let config = write_temp(
+        "config.toml",
+        "[stores.tables]\nknowledge = \"kn\\u001b]0;pwned\\u0007\"\n",
+    );
+    let config = config.to_str().expect("utf-8 path");
+    let out = ctxlens_with(&["--config", config, "migrate"], &[("DATABASE_URL", url)]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("schema ready"), "{}", out.stdout);
+    for said in [
+        "\"user_journeys\".updated_at is missing: reads do not need it; seed, which writes it, fails",
+        "\"memory_bank\".\"tenant\" is NOT NULL with no default",
+    ] {
+        assert!(out.stderr.contains(said), "{said}: {}", out.stderr);
+    }
+    // The knowledge table's name, as the config has it, shown inert.
+    assert!(out.stdout.contains("kn␛]0;pwned␇"), "{}", out.stdout);
+    assert!(
+        !out.stdout.contains('\u{1b}') && !out.stdout.contains('\u{7}'),
+        "{:?}",
+        out.stdout
+    );
+}

@@ -27,9 +27,14 @@ pub async fn migrate(global: &GlobalArgs) -> Result<(), CliError> {
         .await
         .map_err(|e| CliError::Runtime(e.to_string()))?;
     let t = pg.tables();
+    // Table and index names are the config's text: shown inert, as every message is.
+    let inert = crate::text::inert_line;
     println!(
-        "{}: schema ready (vector extension, {}, {}, {}, HNSW index)",
-        pg.label, t.user_journeys, t.memory_bank, t.knowledge
+        "{}",
+        inert(&format!(
+            "{}: schema ready (vector extension, {}, {}, {}, HNSW index)",
+            pg.label, t.user_journeys, t.memory_bank, t.knowledge
+        ))
     );
     let present = match done.present.len() {
         0 => String::new(),
@@ -41,7 +46,10 @@ pub async fn migrate(global: &GlobalArgs) -> Result<(), CliError> {
         done.created.len()
     );
     for name in &done.created {
-        println!("  created {name}");
+        println!("  created {}", inert(name));
+    }
+    for w in &done.warnings {
+        eprintln!("ctxlens: warning: {}: {}", pg.label, inert(w));
     }
     Ok(())
 }

@@ -142,7 +142,8 @@ pub fn pg_cause(e: &sqlx::Error) -> String {
         // first, before the server could say the table is missing too.
         sqlx::Error::TypeNotFound { type_name } if type_name == "vector" => {
             "type vector not found: the pgvector extension is not installed in this database \
-             (`ctxlens migrate` installs it and makes the knowledge table)"
+             (`ctxlens migrate` installs it and makes the knowledge table, or names what a \
+             knowledge table already there lacks)"
                 .into()
         }
         other => without_source_location(&other.to_string()).to_string(),

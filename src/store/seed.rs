@@ -26,6 +26,9 @@ impl From<super::StoreError> for SeedError {
 pub struct Migrated {
     pub created: Vec<String>,
     pub present: Vec<String>,
+    /// What the existing tables hold that reads take but `seed` could not write (a column only
+    /// it writes missing, one it does not know that needs a value).
+    pub warnings: Vec<String>,
 }
 
 /// Creates the extension, tables and index, then the partial indexes of seed 000's milestone map
@@ -38,30 +41,29 @@ pub async fn migrate(pg: &PgStore) -> Result<Migrated, SeedError> {
 /// [`create_partial_indexes`] for `map`. Safe to run again: every statement is `IF NOT EXISTS`,
 /// and an index that exists is left as it is.
 pub async fn migrate_for(pg: &PgStore, map: &MilestoneMap) -> Result<Migrated, SeedError> {
+    // What the existing tables lack is said before anything is written: a migrate refused
+    // for them leaves the database as it was (no table or index made beside them).
+    let warnings = check_columns(pg).await?;
+    // One simple query, run by Postgres as one transaction: all of it or none.
     let schema = sqlx::raw_sql(sqlx::AssertSqlSafe(schema_sql(pg.tables())))
         .execute(pg.pool())
         .await;
     if let Err(e) = schema {
-        // A table that existed without a column an index is made on fails here: what the
-        // tables lack, said table by table, is the better answer.
-        check_columns(pg).await?;
         return Err(SeedError(format!(
-            "{}: migrate: {}",
+            "{}: migrate: {}: migrate wrote nothing",
             pg.label,
             super::fault::pg_cause(&e)
         )));
     }
-    // The indexes are made whatever the columns; then what the tables lack is said before
-    // an index's own failure (which a missing column causes).
-    let done = create_partial_indexes(pg, map).await;
-    check_columns(pg).await?;
-    done
+    let mut done = create_partial_indexes(pg, map).await?;
+    done.warnings = warnings;
+    Ok(done)
 }
 
 /// The columns ctxlens reads of each table (SPEC §1's, but `updated_at`, which no read
-/// selects), with the SQL types (`regtype` names) its readers take them as: a table that
-/// already existed is left as it is by `CREATE TABLE IF NOT EXISTS`, so what it lacks is said
-/// here instead of at every read.
+/// selects and only `seed` writes: [`SEED_ONLY`]), with the SQL types (`regtype` names) its
+/// readers take them as: a table that already existed is left as it is by `CREATE TABLE IF NOT
+/// EXISTS`, so what it lacks is said here instead of at every read.
 const TEXT: &[&str] = &["text", "character varying", "character", "citext", "name"];
 const ID: &[&str] = &["bigint"];
 const JSON: &[&str] = &["jsonb", "json"];
@@ -94,17 +96,27 @@ const COLUMNS: [&[(&str, &[&str])]; 3] = [
     ],
 ];
 
+/// SPEC §1's columns no read selects, per table as in [`COLUMNS`]: `seed` writes them.
+const SEED_ONLY: [&[&str]; 3] = [&["updated_at"], &[], &[]];
+
 /// Every column of [`COLUMNS`] the existing tables lack or hold as another type, said in one
-/// error naming each (`memory_bank.data is text, read as jsonb`).
-async fn check_columns(pg: &PgStore) -> Result<(), SeedError> {
+/// error naming each (`memory_bank.data is text, read as jsonb`); nothing is written then. What
+/// only `seed` would trip on (a [`SEED_ONLY`] column missing, a column of the table's own that
+/// needs a value and has no default) is returned as warnings.
+async fn check_columns(pg: &PgStore) -> Result<Vec<String>, SeedError> {
     let t = pg.tables();
     let mut wrong = Vec::new();
-    for (columns, quoted) in COLUMNS
-        .iter()
-        .zip([&t.user_journeys, &t.memory_bank, &t.knowledge])
+    let mut warnings = Vec::new();
+    for ((columns, seed_only), quoted) in
+        COLUMNS
+            .iter()
+            .zip(SEED_ONLY)
+            .zip([&t.user_journeys, &t.memory_bank, &t.knowledge])
     {
-        let found: Vec<(String, String)> = sqlx::query_as(
-            "SELECT attname::text, atttypid::regtype::text FROM pg_attribute
+        let found: Vec<(String, String, bool)> = sqlx::query_as(
+            "SELECT attname::text, atttypid::regtype::text,
+                    attnotnull AND NOT atthasdef AND attidentity = '' AND attgenerated = ''
+               FROM pg_attribute
               WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
         )
         .bind(quoted)
@@ -119,21 +131,45 @@ async fn check_columns(pg: &PgStore) -> Result<(), SeedError> {
             continue;
         }
         for (column, types) in *columns {
-            match found.iter().find(|(name, _)| name == column) {
+            match found.iter().find(|(name, ..)| name == column) {
+                // pgvector's `DROP EXTENSION vector CASCADE` drops the column with the type.
+                None if *column == "embedding" => wrong.push(format!(
+                    "{quoted}.embedding is missing (a pgvector column: dropping the extension \
+                     drops it; migrate does not alter an existing table)"
+                )),
                 None => wrong.push(format!("{quoted}.{column} is missing")),
-                Some((_, ty)) if !types.contains(&ty.as_str()) => {
+                Some((_, ty, _)) if !types.contains(&ty.as_str()) => {
                     wrong.push(format!("{quoted}.{column} is {ty}, read as {}", types[0]));
                 }
                 Some(_) => {}
             }
         }
+        for column in seed_only {
+            if !found.iter().any(|(name, ..)| name == column) {
+                warnings.push(format!(
+                    "{quoted}.{column} is missing: reads do not need it; seed, which writes it, fails"
+                ));
+            }
+        }
+        let known =
+            |name: &str| columns.iter().any(|(c, _)| *c == name) || seed_only.contains(&name);
+        for (name, _, needs_value) in &found {
+            if *needs_value && !known(name) {
+                warnings.push(format!(
+                    "{quoted}.{} is NOT NULL with no default: reads do not need it; seed, which \
+                     does not write it, fails",
+                    super::tables::quote_part(name)
+                ));
+            }
+        }
     }
     if wrong.is_empty() {
-        return Ok(());
+        return Ok(warnings);
     }
     Err(SeedError(format!(
         "{}: migrate: the existing tables differ from SPEC §1 (CREATE TABLE IF NOT EXISTS leaves \
-         a table that exists as it is): {}; reads of them fail or are unreadable items",
+         a table that exists as it is): {}; reads of them fail or are unreadable items; migrate \
+         wrote nothing",
         pg.label,
         wrong.join("; ")
     )))
@@ -161,8 +197,18 @@ pub async fn create_partial_indexes(
         .chain([(unscorable_index_sql(t), unscorable_index(t))]);
     let mut done = Migrated::default();
     for (sql, name) in indexes {
+        // Those made before a failure stay: named, so the error does not read as nothing done.
+        let made = &done.created;
         let fail = |e: sqlx::Error| {
-            SeedError(super::fault::pg_error(&pg.label, &format!("index {name}"), &e).to_string())
+            let error = super::fault::pg_error(&pg.label, &format!("index {name}"), &e);
+            SeedError(match made.len() {
+                0 => error.to_string(),
+                n => format!(
+                    "{error} (migrate made {} before it, which stay: {})",
+                    crate::text::count(n as u64, "index", "indexes"),
+                    made.join(", ")
+                ),
+            })
         };
         let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
             .bind(qualified(t, &name))
@@ -209,7 +255,8 @@ pub async fn check_postgres(pg: &PgStore, force: bool) -> Result<(), SeedError> 
     };
     if pg.dim.is_none() {
         return Err(refuse(format!(
-            "no {}.embedding column: run ctxlens migrate first",
+            "{}.embedding is not a pgvector column (missing, or of another type): run ctxlens \
+             migrate, which makes it or names what the table lacks",
             pg.tables().knowledge
         )));
     }
@@ -338,8 +385,10 @@ pub async fn stage_postgres<'a>(
     let fail = pg_fail(&pg.label);
     let dim = pg.dim.ok_or_else(|| {
         SeedError(format!(
-            "{}: no knowledge.embedding column: run ctxlens migrate first",
-            pg.label
+            "{}: {}.embedding is not a pgvector column (missing, or of another type): run \
+             ctxlens migrate, which makes it or names what the table lacks",
+            pg.label,
+            pg.tables().knowledge
         ))
     })?;
     let mut tx = pg.pool().begin().await.map_err(|e| fail("begin", e))?;
