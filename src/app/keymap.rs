@@ -60,9 +60,23 @@ impl Keymap {
                 .map_or((1, 1), |s| crate::engine::policy::line_col(text, s.start));
             format!("keymap {file}:{line}:{col}: {}", e.message().trim())
         })?;
+        // Each sequence as this file spells it: two spellings of one sequence (`ctrl-x` and
+        // `ctrl-X`, `g g` and `g  g`) would leave one binding silently dead.
+        let mut spelled: BTreeMap<Vec<KeyName>, String> = BTreeMap::new();
         for (keys, action) in parsed.keys {
             let seq: Vec<KeyName> = keys.split_whitespace().map(ctrl_lowercase).collect();
             let q = crate::text::quoted;
+            if let Some(other) = spelled.insert(seq.clone(), keys.clone())
+                && !seq.is_empty()
+            {
+                return Err(format!(
+                    "keymap {file}: keys {} and {} are the same key{} ({}): bind it once",
+                    q(&other),
+                    q(&keys),
+                    if seq.len() > 1 { "s" } else { "" },
+                    seq.join(" ")
+                ));
+            }
             if seq.is_empty() {
                 return Err(if keys.is_empty() {
                     format!("keymap {file}: empty key for {}", q(&action))
@@ -369,6 +383,34 @@ mod tests {
             let k = Keymap::default().merge(text, "user.toml").expect(text);
             assert_eq!(k, Keymap::default(), "{text:?}");
         }
+    }
+
+    /// Two spellings of one key in a file are refused, naming both: one binding would be
+    /// silently dead otherwise.
+    #[test]
+    fn one_key_spelled_twice_in_a_file_is_refused() {
+        for (text, a, b) in [
+            (
+                "\"ctrl-x\" = \"help\"\n\"ctrl-X\" = \"quit\"",
+                "ctrl-X",
+                "ctrl-x",
+            ),
+            ("\"g  g\" = \"top\"\n\"g g\" = \"bottom\"", "g  g", "g g"),
+        ] {
+            let text = format!("[keys]\n{text}\n");
+            let err = Keymap::default()
+                .merge(&text, "user.toml")
+                .expect_err(&text);
+            assert!(
+                err.contains(&format!("keys \"{a}\" and \"{b}\" are the same key")),
+                "{text}: {err}"
+            );
+        }
+        // A key of the built-in keymap rebound by a file is not a second spelling.
+        let k = Keymap::default()
+            .merge("[keys]\n\"ctrl-X\" = \"quit\"\n", "user.toml")
+            .expect("rebinds");
+        assert_eq!(k.lookup(&[], "ctrl-x"), Lookup::Action(Action::Quit));
     }
 
     #[test]
