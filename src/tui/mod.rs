@@ -33,7 +33,9 @@ use crate::ui;
 use crate::ui::theme::Theme;
 use effects::EffectContext;
 use signals::Caught;
-use terminal::{clipboard, give_back, give_back_on_panic, is_suspend_key, suspend, take_over};
+use terminal::{
+    clipboard, give_back, give_back_on_panic, is_suspend_key, resume, suspend, take_over,
+};
 
 /// How the TUI starts.
 #[derive(Debug, Clone, Default)]
@@ -267,6 +269,7 @@ where
                     pending.clear();
                     Some(suspend(terminal))
                 }
+                Caught::Continued => Some(resume(terminal)),
             },
         };
         dirty |= show_pending(state, &pending);

@@ -1,5 +1,6 @@
 //! The signals the TUI catches so the terminal is restored first: those that end it (TERM, HUP,
-//! INT, QUIT) and the one that suspends it (TSTP).
+//! INT, QUIT) and the one that suspends it (TSTP); and the one that continues it (CONT), so it
+//! takes the terminal again after a stop it could not catch (STOP).
 
 use futures_util::future::select_all;
 use tokio::signal::unix::{Signal, SignalKind, signal};
@@ -11,6 +12,9 @@ pub enum Caught {
     End(i32),
     /// Suspend (SIGTSTP): give the terminal back and stop until continued, as ctrl-z does.
     Suspend,
+    /// Continued (SIGCONT): after a stop that could not be caught (SIGSTOP), the shell has had
+    /// the terminal (cooked, its lines over the screen): take it again and draw it whole.
+    Continued,
 }
 
 /// Handlers for the signals whose default action would leave the terminal raw, on the alternate
@@ -22,7 +26,7 @@ pub struct Stops {
 }
 
 impl Stops {
-    /// Installs a handler for each of the five signals (one that cannot be installed keeps its
+    /// Installs a handler for each of the six signals (one that cannot be installed keeps its
     /// default action).
     pub fn install() -> Stops {
         let kinds = [
@@ -31,6 +35,8 @@ impl Stops {
             SignalKind::interrupt(),
             SignalKind::quit(),
             SignalKind::from_raw(signal_hook::consts::SIGTSTP),
+            // Caught or not, SIGCONT continues the process; caught, the loop hears of it.
+            SignalKind::from_raw(signal_hook::consts::SIGCONT),
         ];
         let streams = kinds
             .into_iter()
@@ -63,6 +69,7 @@ impl Stops {
         });
         match select_all(next).await.0 {
             signal_hook::consts::SIGTSTP => Caught::Suspend,
+            signal_hook::consts::SIGCONT => Caught::Continued,
             n => Caught::End(n),
         }
     }

@@ -73,13 +73,27 @@ where
 {
     give_back();
     // SIGSTOP cannot be caught: the process stops here until it is continued.
-    let stopped = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP);
-    let resumed = || -> color_eyre::Result<Action> {
+    if let Err(e) = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP) {
+        return Action::Failed(Task::Terminal, e.to_string().into());
+    }
+    resume(terminal)
+}
+
+/// Continued: the terminal taken over again — raw mode set anew from the mode the shell left
+/// (after a stop the TUI could not catch, SIGSTOP, the shell made it cooked behind its back) —
+/// and drawn whole, the screen having been the shell's meanwhile. Answers with the terminal's
+/// size now, or why it failed.
+pub(super) fn resume<B: Backend>(terminal: &mut Terminal<B>) -> Action
+where
+    B::Error: Send + Sync + 'static,
+{
+    // Raw mode is only set when it is believed off: off first, so it is set again for real.
+    let _ = disable_raw_mode();
+    let mut resumed = || -> color_eyre::Result<Action> {
         take_over()?;
-        // The screen was the shell's meanwhile: cleared, and the next frame drawn in full.
+        // Cleared (a resize clears), and the next frame drawn in full.
         let size = terminal.size()?;
         terminal.resize(size.into())?;
-        stopped?;
         Ok(Action::Resize(size.width, size.height))
     };
     resumed().unwrap_or_else(|e| Action::Failed(Task::Terminal, e.to_string().into()))
