@@ -111,7 +111,8 @@ fn render_screen(frame: &mut Frame, s: &State, t: &Theme) {
     let area = frame.area();
     frame.render_widget(Block::new().style(t.base()), area);
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
-        let then = if s.ui.overlay == Overlay::ConfirmQuit {
+        let asking = s.ui.overlay == Overlay::ConfirmQuit;
+        let then = if asking {
             "The tuning is not saved: d discards it and quits, c cancels (saving needs the room)."
         } else {
             // The keymap's key: here a single key bound to close or quit quits (ctrl-c
@@ -129,15 +130,34 @@ fn render_screen(frame: &mut Frame, s: &State, t: &Theme) {
             &format!("{key} quits.")
         };
         // One sentence a line: a key never ends one line with what it does on the next.
-        let msg = format!(
-            "Terminal too small: {}×{}.\nctxlens needs at least {}×{}.\n{then}",
+        let size = format!(
+            "Terminal too small: {}×{}.\nctxlens needs at least {}×{}.",
             area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
         );
-        // Wrapped, so a narrow terminal still reads the size it needs.
-        let p = Paragraph::new(msg)
-            .style(t.error())
-            .alignment(Alignment::Center)
-            .wrap(ratatui::widgets::Wrap { trim: true });
+        // Wrapped, so a narrow terminal still reads the size it needs; where all of it does not
+        // fit, what the keys do comes first (the question asked above all), shorter as needed.
+        let keys = if asking { "d quits, c cancels." } else { "" };
+        let p = [
+            format!("{size}\n{then}"),
+            then.to_string(),
+            keys.to_string(),
+        ]
+        .into_iter()
+        .filter(|m| !m.is_empty())
+        .map(|msg| {
+            Paragraph::new(msg)
+                .style(t.error())
+                .alignment(Alignment::Center)
+                .wrap(ratatui::widgets::Wrap { trim: true })
+        })
+        .reduce(|fits, shorter| {
+            if fits.line_count(area.width) <= usize::from(area.height) {
+                fits
+            } else {
+                shorter
+            }
+        })
+        .unwrap_or_default();
         let rows = u16::try_from(p.line_count(area.width)).unwrap_or(u16::MAX);
         let [mid] = Layout::vertical([Constraint::Length(rows)])
             .flex(Flex::Center)

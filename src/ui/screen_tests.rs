@@ -201,6 +201,35 @@ async fn too_small_says_the_size_it_needs() {
     );
 }
 
+/// Asked whether to discard unsaved tuning on a terminal too small to say everything, the
+/// question's keys show whole, first: the size it needs gives way, then the longer wording.
+#[tokio::test]
+async fn too_small_to_say_all_it_still_says_how_to_discard_or_cancel() {
+    let (mut s, _ctx) = demo_app().await;
+    s.ui.overlay = crate::app::state::Overlay::ConfirmQuit;
+    let words = |s: &crate::app::State, w, h| {
+        let rows = super::tests::rows(s, w, h).join(" ");
+        rows.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    // Room for all of it: the size and the question.
+    let all = words(&s, 40, 12);
+    assert!(
+        all.contains("needs at least") && all.contains("c cancels (saving needs the room)."),
+        "{all}"
+    );
+    // 20×6: the question whole, without the size.
+    let small = words(&s, 20, 6);
+    assert!(
+        small.contains("d discards it and quits, c cancels (saving needs the room)."),
+        "{small}"
+    );
+    // 12×3: its keys alone.
+    let tiny = words(&s, 12, 3);
+    assert!(tiny.contains("d quits, c cancels."), "{tiny}");
+    s.ui.overlay = crate::app::state::Overlay::None;
+    assert!(!words(&s, 12, 3).contains("cancels"));
+}
+
 /// Help scrolls to its very last line at 80×24, where its lines wrap, and back one row.
 #[tokio::test]
 async fn help_scrolls_to_its_last_wrapped_line() {
