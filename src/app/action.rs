@@ -29,6 +29,8 @@ pub struct Unreadable {
     pub user: Option<String>,
     /// Why it could not be read (not JSON, a field missing), as the store said.
     pub why: String,
+    /// The channel's name as shown when it names nobody (bytes escaped).
+    pub nobodys_channel: Option<String>,
     /// When it arrived, by this machine's clock: it carries no time of its own that could be
     /// read, and the store's clock is not asked (Live marks the time as such).
     pub received: String,
@@ -40,6 +42,7 @@ impl Unreadable {
         Unreadable {
             user: bad.user,
             why: bad.why,
+            nobodys_channel: bad.nobodys_channel,
             received,
         }
     }

@@ -228,14 +228,20 @@ pub struct EventRows {
 }
 
 /// An event's channel as the store names it, under its key `prefix`, made inert. A channel
-/// whose name is not UTF-8 names nobody: its bytes show as `�` (the reason beside it quotes
-/// them escaped).
+/// whose name is not UTF-8 names nobody: its bytes show escaped (`progress:h2\xFF`), as the
+/// reason beside it names them.
 pub fn channel(prefix: &str, e: &super::state::LiveEntry) -> String {
-    crate::text::inert_line(&crate::engine::keys::progress_channel(
-        prefix,
-        e.user().unwrap_or("\u{fffd}"),
-    ))
-    .into_owned()
+    use super::state::LiveEntry;
+    match (e, e.user()) {
+        (LiveEntry::Unreadable(u), None) => {
+            crate::text::inert_line(u.nobodys_channel.as_deref().unwrap_or("\u{fffd}")).into_owned()
+        }
+        (_, user) => crate::text::inert_line(&crate::engine::keys::progress_channel(
+            prefix,
+            user.unwrap_or("\u{fffd}"),
+        ))
+        .into_owned(),
+    }
 }
 
 impl EventRows {

@@ -564,12 +564,11 @@ impl Store for LiveStore {
             // a user (as a key name of that kind is).
             let raw: Vec<u8> = msg.get_channel().unwrap_or_default();
             let Ok(channel) = String::from_utf8(raw.clone()) else {
+                let shown = crate::text::escaped_bytes(&raw);
                 return Err(super::BadEvent {
                     user: None,
-                    why: format!(
-                        "{}: the channel's name is not UTF-8: not any user's event",
-                        crate::text::escaped_bytes(&raw)
-                    ),
+                    why: format!("{shown}: the channel's name is not UTF-8: not any user's event"),
+                    nobodys_channel: Some(shown),
                 });
             };
             let user = channel

@@ -352,6 +352,9 @@ pub struct BadEvent {
     /// `why` names by its bytes.
     pub user: Option<String>,
     pub why: String,
+    /// The channel's name as shown when it names nobody (its bytes escaped, `progress:h2\xFF`):
+    /// `None` for a user's channel, whose name is made from the user.
+    pub nobodys_channel: Option<String>,
 }
 
 impl std::fmt::Display for BadEvent {
@@ -378,6 +381,7 @@ pub fn parse_progress(user: &str, payload: &[u8]) -> Result<ProgressEvent, BadEv
     read_progress(user, payload).map_err(|why| BadEvent {
         user: Some(user.to_string()),
         why,
+        nobodys_channel: None,
     })
 }
 

@@ -23,6 +23,7 @@ async fn unreadable(
     let bad = crate::store::BadEvent {
         user: Some("u001".into()),
         why: why.into(),
+        nobodys_channel: None,
     };
     let u = crate::app::state::Unreadable::of(bad, "2025-01-15T12:00:01Z".into());
     settle(s, ctx, Action::ProgressUnreadable(u)).await;
@@ -398,4 +399,27 @@ async fn the_oldest_event_is_reached_when_reasons_wrap() {
     let rows =
         crate::app::live_view::reason_rows(&format!("x{}tail", " ".repeat(2_000)), (26, 56), 4);
     assert!(rows.last().is_some_and(|r| r.ends_with('…')), "{rows:?}");
+}
+
+/// A message on a channel whose name is not UTF-8 shows that name escaped in the channel
+/// column, as the reason beside it names it: its bytes are not lost to `�`.
+#[tokio::test]
+async fn a_channel_that_is_not_utf8_shows_its_bytes_escaped() {
+    let (mut s, ctx) = every_users_live().await;
+    let nobodys = crate::store::BadEvent {
+        user: None,
+        why: "progress:h2\\xFF: the channel's name is not UTF-8: not any user's event".into(),
+        nobodys_channel: Some("progress:h2\\xFF".into()),
+    };
+    let u = crate::app::state::Unreadable::of(nobodys, "2025-01-15T12:00:01Z".into());
+    settle(&mut s, &ctx, Action::ProgressUnreadable(u)).await;
+    let t = text(&s, 120, 40);
+    let row = t
+        .lines()
+        .find(|l| l.contains("unreadable:"))
+        .unwrap_or_else(|| panic!("the message is listed: {t}"));
+    assert!(
+        row.contains("progress:h2\\xFF ") && !row.contains('\u{fffd}'),
+        "{row}"
+    );
 }

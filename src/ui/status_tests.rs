@@ -292,6 +292,7 @@ async fn live_lists_an_unreadable_event_naming_its_channel() {
         let bad = crate::store::BadEvent {
             user: Some("u064".into()),
             why: format!("payload is not JSON: {payload}"),
+            nobodys_channel: None,
         };
         let u = Unreadable::of(bad, "2025-01-15T12:00:00Z".into());
         settle(&mut s, &ctx, Action::ProgressUnreadable(u)).await;

@@ -289,6 +289,7 @@ async fn under_redact_live_masks_what_the_milestone_map_does_not_know() {
     let bad = crate::store::BadEvent {
         user: Some("u001".into()),
         why: "timestamp: \"zqv o'clock\" is neither RFC 3339 nor epoch seconds".into(),
+        nobodys_channel: None,
     };
     let unreadable = crate::app::state::Unreadable::of(bad, "2025-01-15T12:00:01Z".into());
     settle(&mut s, &store, Action::ProgressUnreadable(unreadable)).await;
@@ -567,6 +568,7 @@ async fn an_event_of_no_user_is_not_the_empty_ids() {
     let nobodys = crate::store::BadEvent {
         user: None,
         why: "progress:\\xFF: the channel's name is not UTF-8: not any user's".into(),
+        nobodys_channel: Some("progress:\\xFF".into()),
     };
     let u = crate::app::state::Unreadable::of(nobodys, "2025-01-15T12:00:01Z".into());
     settle(&mut s, &store, Action::ProgressUnreadable(u)).await;
