@@ -92,30 +92,41 @@ pub async fn seed(
         None => Fleet::Demo(Dataset::demo()),
     };
     let runtime = |e: seed::SeedError| CliError::Runtime(e.to_string());
-    let pg = match &e.database_url {
-        Some(url) => Some(
-            PgStore::connect_tables(url, e.connect_timeout, &e.tables)
-                .await
-                .map_err(|err| super::stores::url_named(err, global, &config))?,
-        ),
-        None => None,
+    let connected = async {
+        let pg = match &e.database_url {
+            Some(url) => Some(
+                PgStore::connect_tables(url, e.connect_timeout, &e.tables)
+                    .await
+                    .map_err(|err| super::stores::url_named(err, global, &config))?,
+            ),
+            None => None,
+        };
+        let r = match &e.redis_url {
+            Some(url) => Some(
+                RedisStore::connect(url, &e.key_prefix, e.connect_timeout)
+                    .await
+                    .map_err(|err| super::stores::url_named(err, global, &config))?,
+            ),
+            None => None,
+        };
+        // Both stores are checked before either is written, so that one refusing writes (a
+        // read-only user, a standby) or holding data does not leave the other seeded alone.
+        if let Some(pg) = &pg {
+            seed::check_postgres(pg, force).await.map_err(runtime)?;
+        }
+        if let Some(r) = &r {
+            seed::check_redis(r, force).await.map_err(runtime)?;
+        }
+        Ok::<_, CliError>((pg, r))
     };
-    let r = match &e.redis_url {
-        Some(url) => Some(
-            RedisStore::connect(url, &e.key_prefix, e.connect_timeout)
-                .await
-                .map_err(|err| super::stores::url_named(err, global, &config))?,
-        ),
-        None => None,
+    // Stopped while connecting or checking (a check may wait on a lock), nothing was written.
+    let (pg, r) = tokio::select! {
+        checked = connected => checked?,
+        n = super::stop_signal() => {
+            eprintln!("ctxlens: note: seed stopped before it wrote anything: both stores are as they were");
+            return Err(CliError::Signal(n));
+        }
     };
-    // Both stores are checked before either is written, so that one refusing writes (a
-    // read-only user, a standby) or holding data does not leave the other seeded alone.
-    if let Some(pg) = &pg {
-        seed::check_postgres(pg, force).await.map_err(runtime)?;
-    }
-    if let Some(r) = &r {
-        seed::check_redis(r, force).await.map_err(runtime)?;
-    }
     let cluster = r.as_ref().is_some_and(RedisStore::is_cluster);
     let nothing = if cluster {
         "; Postgres was left as it was (a cluster's keys are written as they come: those \

@@ -187,6 +187,38 @@ fn a_seed_stopped_while_writing_leaves_both_stores_as_they_were() {
     }
 }
 
+/// A seed stopped while its checks wait (here on a lock held on `memory_bank`) says it wrote
+/// nothing and exits 128 + n, as one stopped while writing does.
+#[test]
+fn a_seed_stopped_while_checking_says_it_wrote_nothing() {
+    let pg = Postgres::shared();
+    let redis = RedisServer::start();
+    let db = pg.create_database("seed_stopped_checking");
+    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db)];
+    assert_eq!(ctxlens_with(&["migrate"], &env[1..]).code, 0);
+    let (_holder, unlock) = lock_table(pg, "seed_stopped_checking", "memory_bank");
+    let child = spawn(&["seed"], &env);
+    await_condition(
+        "the seed's check waiting on the lock",
+        Duration::from_secs(30),
+        || pg.lock_waiters("seed_stopped_checking", "memory_bank") != "0",
+    );
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    let out = finish(child, Duration::from_secs(30), "seed");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("seed stopped before it wrote anything: both stores are as they were"),
+        "{stderr}"
+    );
+    drop(unlock);
+    assert_eq!(redis_keys(&redis), 0, "Redis as it was");
+}
+
 /// `--force` under a prefix holding glob characters unlinks the keys of that prefix only: a
 /// prefix `*` or `tenant?:` never matches another tenant's keys.
 #[test]
