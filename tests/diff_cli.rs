@@ -250,6 +250,39 @@ fn an_input_change_that_changes_nothing_is_said_to_change_nothing() {
     );
 }
 
+/// A side with items that could not be read (here a journey row stored twice) says how many,
+/// so a diff that finds nothing else does not read as the whole story.
+#[test]
+fn a_side_with_unreadable_items_says_how_many() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let a = dir.path().join("a.json");
+    let a = a.to_str().expect("utf-8 path");
+    assert_eq!(ctxlens(&["snapshot", "u005", "--out", a]).code, 0);
+    let mut v: Value =
+        serde_json::from_str(&std::fs::read_to_string(a).expect("read")).expect("JSON");
+    let first = v["journey"][0].clone();
+    v["journey"].as_array_mut().expect("journey").push(first);
+    let b = dir.path().join("b.json");
+    let b = b.to_str().expect("utf-8 path");
+    std::fs::write(b, v.to_string()).expect("write");
+    let d = json(&["diff", a, b, "--json"]);
+    assert_eq!(d["a"]["unreadable"], 0, "{d}");
+    assert_eq!(d["b"]["unreadable"], 1, "{d}");
+    let out = ctxlens(&["diff", a, b]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let said: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.contains("unreadable, replayed without"))
+        .collect();
+    assert_eq!(said.len(), 1, "{}", out.stdout);
+    assert!(
+        said[0].contains("→ u005") && said[0].contains("1 item unreadable"),
+        "{}",
+        said[0]
+    );
+}
+
 #[test]
 fn bad_input_is_a_usage_error_naming_it() {
     expect_error(

@@ -177,6 +177,8 @@ struct SideJson<'a> {
     now: String,
     policy: &'a str,
     total_tokens: usize,
+    /// Items of the side that could not be read (replayed without them, as `replay` does).
+    unreadable: usize,
     /// A side read as of an instant: the milestone of then and what could not be reconstructed.
     #[serde(skip_serializing_if = "Option::is_none")]
     as_of: Option<crate::loaded::AsOfView>,
@@ -318,6 +320,7 @@ fn side_json<'a>(s: &'a Side, total: usize) -> SideJson<'a> {
         now: fmt_ts(&snap.now),
         policy: &s.policy.name,
         total_tokens: total,
+        unreadable: snap.malformed.len(),
         as_of: s.loaded.as_of(),
     }
 }
@@ -373,8 +376,17 @@ fn numbered<'a>(lines: &[(Change, &'a str)]) -> Vec<(Change, usize, usize, &'a s
 
 fn describe(s: &Side) -> String {
     let snap = s.loaded.snapshot();
+    // Items that could not be read are in neither side's context: said, so a diff that
+    // finds nothing does not read as the whole story (`replay` names them).
+    let unreadable = match snap.malformed.len() {
+        0 => String::new(),
+        n => format!(
+            " · {} unreadable, replayed without (replay names them)",
+            crate::text::count(n as u64, "item", "items")
+        ),
+    };
     format!(
-        "{} · {} · {}",
+        "{} · {} · {}{unreadable}",
         crate::text::shown_id(&snap.user_id),
         fmt_ts(&snap.now),
         inert_line(&s.policy.name)
