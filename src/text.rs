@@ -437,6 +437,14 @@ pub fn id_in_message(id: &str) -> Cow<'_, str> {
     }
 }
 
+/// `s` begun with a capital, as a sentence or a title begins.
+pub fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 /// A user id as a one-line field: inert, and shown so that two different ids never read alike.
 ///
 /// - The empty id (legal in the stores) is `""`, so its row does not read as a row without a

@@ -262,12 +262,20 @@ fn a_side_with_unreadable_items_says_how_many() {
         serde_json::from_str(&std::fs::read_to_string(a).expect("read")).expect("JSON");
     let first = v["journey"][0].clone();
     v["journey"].as_array_mut().expect("journey").push(first);
+    // And a session turn that is not one: counted too, as `replay` lists it.
+    v["session"][1] = 42.into();
     let b = dir.path().join("b.json");
     let b = b.to_str().expect("utf-8 path");
     std::fs::write(b, v.to_string()).expect("write");
     let d = json(&["diff", a, b, "--json"]);
     assert_eq!(d["a"]["unreadable"], 0, "{d}");
-    assert_eq!(d["b"]["unreadable"], 1, "{d}");
+    assert_eq!(d["b"]["unreadable"], 2, "{d}");
+    let listed = json(&["replay", b, "--json"]);
+    assert_eq!(
+        listed["malformed"].as_array().map(Vec::len),
+        Some(2),
+        "{listed}"
+    );
     let out = ctxlens(&["diff", a, b]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let said: Vec<&str> = out
@@ -277,7 +285,7 @@ fn a_side_with_unreadable_items_says_how_many() {
         .collect();
     assert_eq!(said.len(), 1, "{}", out.stdout);
     assert!(
-        said[0].contains("→ u005") && said[0].contains("1 item unreadable"),
+        said[0].contains("→ u005") && said[0].contains("2 items unreadable"),
         "{}",
         said[0]
     );

@@ -103,12 +103,10 @@ fn rows(a: &str, b: &str, cmp: &Comparison) -> Vec<Row> {
 
 fn cause(cmp: &Comparison, out: &mut Vec<Row>) {
     let Some((first, input)) = cmp.first() else {
-        let why = match (cmp.outcome, cmp.same_words()) {
-            (Outcome::Nothing, Some(w)) => {
-                format!("The same context: same prompt, same decisions; {w}.")
-            }
-            (Outcome::Nothing, None) => "The same context: same prompt, same decisions.".into(),
-            _ => "No input change reproduces the difference.".into(),
+        // As `ctxlens diff` says it, begun as a sentence.
+        let why = match cmp.same_sentence() {
+            Some(same) => format!("{}.", crate::text::capitalised(&same)),
+            None => "No input change reproduces the difference.".into(),
         };
         out.extend([text(why, Tone::Accent), text("", Tone::Base)]);
         return;
@@ -169,7 +167,7 @@ fn inputs(cmp: &Comparison, out: &mut Vec<Row>) {
         return;
     }
     out.push(text(
-        format!("Input changes ({})   * explains it", cmp.inputs.len()),
+        crate::text::capitalised(&cmp.inputs_title()),
         Tone::Title,
     ));
     // Per input change: whether it explains the difference, and its cause's label.

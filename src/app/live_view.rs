@@ -236,9 +236,11 @@ pub fn channel(prefix: &str, e: &super::state::LiveEntry) -> String {
         (LiveEntry::Unreadable(u), None) => {
             crate::text::inert_line(u.nobodys_channel.as_deref().unwrap_or("\u{fffd}")).into_owned()
         }
+        // The user as ids are shown (a backslash as `\\`): a user's channel never reads as
+        // one that names nobody.
         (_, user) => crate::text::inert_line(&crate::engine::keys::progress_channel(
             prefix,
-            user.unwrap_or("\u{fffd}"),
+            &crate::text::shown_id(user.unwrap_or("\u{fffd}")),
         ))
         .into_owned(),
     }

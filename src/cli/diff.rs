@@ -320,7 +320,7 @@ fn side_json<'a>(s: &'a Side, total: usize) -> SideJson<'a> {
         now: fmt_ts(&snap.now),
         policy: &s.policy.name,
         total_tokens: total,
-        unreadable: snap.malformed.len(),
+        unreadable: unreadable(snap),
         as_of: s.loaded.as_of(),
     }
 }
@@ -374,11 +374,16 @@ fn numbered<'a>(lines: &[(Change, &'a str)]) -> Vec<(Change, usize, usize, &'a s
         .collect()
 }
 
+/// The items of `snap` that could not be read, as `replay` lists them: session turns and the rest.
+pub(crate) fn unreadable(snap: &crate::engine::Snapshot) -> usize {
+    snap.malformed_turns().len() + snap.malformed.len()
+}
+
 fn describe(s: &Side) -> String {
     let snap = s.loaded.snapshot();
     // Items that could not be read are in neither side's context: said, so a diff that
     // finds nothing does not read as the whole story (`replay` names them).
-    let unreadable = match snap.malformed.len() {
+    let unreadable = match unreadable(snap) {
         0 => String::new(),
         n => format!(
             " · {} unreadable, replayed without (replay names them)",
@@ -409,21 +414,7 @@ fn write_heading(out: &mut impl Write, a: &Side, b: &Side, c: &Comparison) -> Re
 fn write_cause(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {
     let Some((first, input)) = c.first() else {
         let why = match c.outcome {
-            Outcome::Nothing => {
-                let same = "the two contexts are the same: same prompt, same decisions";
-                // Inputs that changed without changing the context are listed next: said so,
-                // so the list does not read as a contradiction.
-                let inputs = match c.inputs.len() {
-                    0 => None,
-                    1 => Some("the input change listed changes neither".to_string()),
-                    n => Some(format!("the {n} input changes listed change neither")),
-                };
-                [Some(same.to_string()), inputs, c.same_words()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            }
+            Outcome::Nothing => c.same_sentence().unwrap_or_default(),
             _ => "no input change reproduces the difference (a partly changed policy is not valid)"
                 .to_string(),
         };
@@ -486,19 +477,7 @@ fn write_inputs(out: &mut impl Write, c: &Comparison) -> Result<(), CliError> {
     if c.inputs.is_empty() {
         return Ok(());
     }
-    writeln!(
-        out,
-        "{}",
-        paint(
-            BOLD,
-            &if c.cause.is_empty() {
-                format!("input changes ({})", c.inputs.len())
-            } else {
-                format!("input changes ({})  * explains it", c.inputs.len())
-            }
-        )
-    )
-    .map_err(io)?;
+    writeln!(out, "{}", paint(BOLD, &c.inputs_title())).map_err(io)?;
     let mut t = Table::new(&[
         ("", false),
         ("cause", false),

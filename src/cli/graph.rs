@@ -86,6 +86,18 @@ fn journey_then(loaded: &crate::loaded::Loaded) -> Option<crate::loaded::AsOfVie
     Some(view)
 }
 
+/// The JSON object `value` with the `as_of` of an instant, if one is asked (as `replay --json`
+/// carries it).
+fn with_as_of(
+    mut value: serde_json::Value,
+    as_of: Option<&crate::loaded::AsOfView>,
+) -> serde_json::Value {
+    if let (Some(a), Some(fields)) = (as_of, value.as_object_mut()) {
+        fields.insert("as_of".into(), serde_json::json!(a));
+    }
+    value
+}
+
 /// The first line of a text output as of an instant (as `replay --at` begins), if one is asked.
 fn write_as_of_line(
     out: &mut impl Write,
@@ -147,15 +159,12 @@ pub async fn graph(
         .collect();
     let as_of = place.as_ref().and_then(|p| p.as_of.as_ref());
     if json {
-        let mut value = serde_json::json!({
+        let value = serde_json::json!({
             "user_id": place.as_ref().map(|p| &p.user_id),
             "current_milestone": current,
             "milestones": nodes,
         });
-        if let (Some(a), Some(fields)) = (as_of, value.as_object_mut()) {
-            fields.insert("as_of".into(), serde_json::json!(a));
-        }
-        return write_json(out, &value);
+        return write_json(out, &with_as_of(value, as_of));
     }
     match format {
         GraphFormat::Dot => write_dot(out, &nodes),
@@ -400,11 +409,7 @@ pub async fn transition(
     let as_of = journey_then(&loaded);
     let preview = prepare_transition(map, loaded.snapshot(), to);
     if json {
-        let mut value = serde_json::json!(preview);
-        if let (Some(a), Some(fields)) = (&as_of, value.as_object_mut()) {
-            fields.insert("as_of".into(), serde_json::json!(a));
-        }
-        return write_json(out, &value);
+        return write_json(out, &with_as_of(serde_json::json!(preview), as_of.as_ref()));
     }
     write_as_of_line(out, as_of.as_ref())?;
     let from = preview.from.as_deref().unwrap_or("(no journey)");
@@ -414,7 +419,8 @@ pub async fn transition(
         paint(
             BOLD,
             &inert_line(&format!(
-                "Transition {user}: {from} → {to} ({})",
+                "Transition {}: {from} → {to} ({})",
+                shown_id(&preview.user_id),
                 map.name(to)
             ))
         )

@@ -119,11 +119,15 @@ pub async fn seed(
         }
         Ok::<_, CliError>((pg, r))
     };
+    // One listener for the whole seed: a signal between two waits is not lost (a listener
+    // made later does not hear one that came before it).
+    let stop = super::stop_signal();
+    tokio::pin!(stop);
     // Stopped while connecting or checking (a check may wait on a lock), nothing was written.
     let (pg, r) = tokio::select! {
         checked = connected => checked?,
-        n = super::stop_signal() => {
-            eprintln!("ctxlens: note: seed stopped before it wrote anything: both stores are as they were");
+        n = &mut stop => {
+            eprintln!("ctxlens: note: seed stopped before it wrote anything: the stores are as they were");
             return Err(CliError::Signal(n));
         }
     };
@@ -138,7 +142,7 @@ pub async fn seed(
     let staging = stage(pg.as_ref(), r.as_ref(), (&fleet, &knowledge), no_ttl, force);
     let (mut pg_seed, redis_seed, users) = tokio::select! {
         staged = staging => staged.map_err(|e| CliError::Runtime(format!("{e}{nothing}")))?,
-        n = super::stop_signal() => {
+        n = &mut stop => {
             let left = if cluster {
                 "Postgres was left as it was (a cluster's keys already written stay)"
             } else {

@@ -259,7 +259,11 @@ fn duplicates(s: &Summary) -> Section {
         .chain([("candidate", &s.candidate)])
         .collect();
     let mut columns = vec![("measure", "Measure".to_string(), false)];
-    columns.extend(sides.iter().map(|(k, _)| (*k, capitalise(k), true)));
+    columns.extend(
+        sides
+            .iter()
+            .map(|(k, _)| (*k, crate::text::capitalised(k), true)),
+    );
     let line = |key: &str, label: &str, f: &dyn Fn(&PolicySummary) -> Cell| {
         let mut v = vec![Cell::text(label)];
         v.extend(sides.iter().map(|(_, p)| f(p)));
@@ -463,7 +467,11 @@ fn keeps_all(p: &PolicySummary) -> Section {
 
 fn cache(sides: &[(&'static str, &PolicySummary)]) -> Section {
     let mut columns = vec![("measure", "Measure".to_string(), false)];
-    columns.extend(sides.iter().map(|(k, _)| (*k, capitalise(k), true)));
+    columns.extend(
+        sides
+            .iter()
+            .map(|(k, _)| (*k, crate::text::capitalised(k), true)),
+    );
     let hit: Vec<Cell> = sides
         .iter()
         .map(|(_, p)| opt_pct((p.users > 0).then_some(p.cache_hit_rate)))
@@ -504,13 +512,6 @@ fn cache(sides: &[(&'static str, &PolicySummary)]) -> Section {
             ),
         ],
     }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 fn milestones(s: &Summary) -> Section {

@@ -55,7 +55,17 @@ pub async fn migrate_for(pg: &PgStore, map: &MilestoneMap) -> Result<Migrated, S
             super::fault::pg_cause(&e)
         )));
     }
-    let mut done = create_partial_indexes(pg, map).await?;
+    let mut done = create_partial_indexes(pg, map).await.map_err(|e| {
+        // The schema was made: said, with what only seed would trip on (said on success too).
+        let warned = if warnings.is_empty() {
+            String::new()
+        } else {
+            format!("; and: {}", warnings.join("; "))
+        };
+        SeedError(format!(
+            "{e} (the extension, tables and table-wide index are made and stay){warned}"
+        ))
+    })?;
     done.warnings = warnings;
     Ok(done)
 }
@@ -115,7 +125,7 @@ async fn check_columns(pg: &PgStore) -> Result<Vec<String>, SeedError> {
     {
         let found: Vec<(String, String, bool)> = sqlx::query_as(
             "SELECT attname::text, atttypid::regtype::text,
-                    attnotnull AND NOT atthasdef AND attidentity = '' AND attgenerated = ''
+                    attnotnull AND NOT atthasdef AND attidentity = ''
                FROM pg_attribute
               WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
         )

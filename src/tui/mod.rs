@@ -34,7 +34,8 @@ use crate::ui::theme::Theme;
 use effects::EffectContext;
 use signals::Caught;
 use terminal::{
-    clipboard, give_back, give_back_on_panic, is_suspend_key, resume, suspend, take_over,
+    clipboard, give_back, give_back_on_panic, is_suspend_key, made_cooked, resume, suspend,
+    take_over,
 };
 
 /// How the TUI starts.
@@ -254,6 +255,21 @@ where
         }
         let mut typing = false;
         let action = tokio::select! {
+            // A signal first: continued after a stop, nothing is drawn before the terminal is
+            // taken again (a tick missed while stopped, a finished load, would draw in cooked
+            // mode over the shell's lines).
+            biased;
+            caught = stops.recv() => match caught {
+                Caught::End(n) => return Ok(Ended::Signal(n)),
+                Caught::Suspend => {
+                    pending.clear();
+                    Some(suspend(terminal))
+                }
+                // After ctrl-z or SIGTSTP the suspension took the terminal again itself: only a
+                // stop the TUI could not catch (SIGSTOP) left it cooked.
+                Caught::Continued if made_cooked() => Some(resume(terminal)),
+                Caught::Continued => None,
+            },
             ev = events.next() => match ev {
                 Some(ev) => {
                     typing = is_typing(&ev);
@@ -263,14 +279,6 @@ where
             },
             Some(a) = rx.recv() => Some(a),
             _ = tick.tick() => Some(Action::Tick),
-            caught = stops.recv() => match caught {
-                Caught::End(n) => return Ok(Ended::Signal(n)),
-                Caught::Suspend => {
-                    pending.clear();
-                    Some(suspend(terminal))
-                }
-                Caught::Continued => Some(resume(terminal)),
-            },
         };
         dirty |= show_pending(state, &pending);
         let Some(action) = action else { continue };

@@ -73,10 +73,28 @@ where
 {
     give_back();
     // SIGSTOP cannot be caught: the process stops here until it is continued.
-    if let Err(e) = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP) {
-        return Action::Failed(Task::Terminal, e.to_string().into());
+    let stopped = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP);
+    // Taken again whether or not it stopped: the loop never draws on the shell's screen.
+    let resumed = resume(terminal);
+    match stopped {
+        Ok(()) => resumed,
+        Err(e) => Action::Failed(Task::Terminal, e.to_string().into()),
     }
-    resume(terminal)
+}
+
+/// Whether the terminal reads lines (cooked) although the TUI set it raw: the shell took it
+/// over during a stop the TUI could not catch. `false` when it cannot be told.
+pub(super) fn made_cooked() -> bool {
+    use std::os::fd::AsRawFd;
+    let Ok(tty) = std::fs::File::open("/dev/tty") else {
+        return false;
+    };
+    // SAFETY: `termios` is plain C data, for which all bits zero is a valid value.
+    let mut mode: libc::termios = unsafe { std::mem::zeroed() };
+    // SAFETY: the descriptor is open (`tty` lives to the end of the function) and `mode` is a
+    // valid, writable `termios`.
+    let read = unsafe { libc::tcgetattr(tty.as_raw_fd(), &mut mode) };
+    read == 0 && mode.c_lflag & libc::ICANON != 0
 }
 
 /// Continued: the terminal taken over again — raw mode set anew from the mode the shell left

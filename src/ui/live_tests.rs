@@ -422,4 +422,15 @@ async fn a_channel_that_is_not_utf8_shows_its_bytes_escaped() {
         row.contains("progress:h2\\xFF ") && !row.contains('\u{fffd}'),
         "{row}"
     );
+    // A user whose id is those characters typed (a backslash, `xFF`) is another channel, and
+    // reads as another: its backslash shown as ids show one.
+    let typed = crate::store::BadEvent {
+        user: Some("h2\\xFF".into()),
+        why: "payload is not JSON".into(),
+        nobodys_channel: None,
+    };
+    let u = crate::app::state::Unreadable::of(typed, "2025-01-15T12:00:02Z".into());
+    settle(&mut s, &ctx, Action::ProgressUnreadable(u)).await;
+    let t = text(&s, 120, 40);
+    assert!(t.contains("progress:h2\\\\xFF "), "{t}");
 }

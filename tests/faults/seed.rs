@@ -212,7 +212,7 @@ fn a_seed_stopped_while_checking_says_it_wrote_nothing() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{stderr}");
     assert!(
-        stderr.contains("seed stopped before it wrote anything: both stores are as they were"),
+        stderr.contains("seed stopped before it wrote anything: the stores are as they were"),
         "{stderr}"
     );
     drop(unlock);

@@ -264,6 +264,39 @@ impl Comparison {
         Some((e, &self.inputs[e.change]))
     }
 
+    /// The sentence of a comparison with the same prompt and decisions ([`Outcome::Nothing`]):
+    /// that, then what is listed below it all the same — inputs that changed neither, items
+    /// that differ by identity alone ([`Comparison::same_words`]) — so the lists do not read
+    /// as a contradiction. `None` for another outcome.
+    pub fn same_sentence(&self) -> Option<String> {
+        if self.outcome != Outcome::Nothing {
+            return None;
+        }
+        let inputs = match self.inputs.len() {
+            0 => None,
+            1 => Some("the input change listed changes neither".to_string()),
+            n => Some(format!("the {n} input changes listed change neither")),
+        };
+        let same = "the two contexts are the same: same prompt, same decisions".to_string();
+        Some(
+            [Some(same), inputs, self.same_words()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    }
+
+    /// The title of the list of input changes: their count, and the star's meaning when one
+    /// explains the difference.
+    pub fn inputs_title(&self) -> String {
+        if self.cause.is_empty() {
+            format!("input changes ({})", self.inputs.len())
+        } else {
+            format!("input changes ({})  * explains it", self.inputs.len())
+        }
+    }
+
     /// With the same prompt and decisions ([`Outcome::Nothing`]), items can still differ by
     /// identity alone: another user's or another session's turns of the same text and fate
     /// are other stored items. Said with the outcome, so the items listed do not contradict it.

@@ -353,13 +353,6 @@ fn fill(template: &str, facts: &Facts, milestone: usize) -> String {
     out
 }
 
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
-}
-
 // ---------------------------------------------------------------- plans
 
 /// How a user's turn timestamps are written.
@@ -388,7 +381,7 @@ fn journey_row(facts: &Facts, current: usize, updated: i64) -> JourneyRow {
         display_name: Some(format!(
             "{} — {}",
             facts.founder,
-            capitalised(facts.profile.product)
+            crate::text::capitalised(facts.profile.product)
         )),
         updated_at: rfc3339(updated),
     }
