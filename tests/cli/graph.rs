@@ -106,14 +106,25 @@ fn graph_and_transition_travel_in_time_and_read_snapshot_files() {
     let moved = json(&["transition", "u062", "--to", "M5", "--json", "--at", at]);
     assert_eq!(moved["from"], "M8");
     assert_eq!(moved["as_of"]["milestone"], "M8");
-    // Only the journey's notes: a graph shows no session, cache or knowledge.
-    let notes = then["as_of"]["notes"].as_array().expect("notes");
-    assert!(
-        notes
+    // Only the journey's notes: a graph shows no session, cache or knowledge, which replay's
+    // notes of the same instant hold.
+    let sources = |v: &serde_json::Value| -> Vec<String> {
+        v["as_of"]["notes"]
+            .as_array()
+            .expect("notes")
             .iter()
-            .all(|n| !n["source"].as_str().unwrap_or("").contains("session:")),
-        "{notes:?}"
+            .map(|n| n["source"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let all = sources(&replayed);
+    assert!(
+        all.iter().any(|s| s.starts_with("session:"))
+            && all.iter().any(|s| s.starts_with("context:"))
+            && all.iter().any(|s| s == "knowledge"),
+        "{all:?}"
     );
+    assert_eq!(sources(&then), ["user_journeys"]);
+    assert_eq!(sources(&moved), ["user_journeys"]);
     let out = ctxlens(&["graph", "u062", "--at", at]);
     assert!(
         out.stderr.contains("ctxlens: note: user_journeys:") && !out.stderr.contains("session:"),
