@@ -91,6 +91,22 @@ pub fn rewind(snap: &Snapshot, r: &Rewind) -> Result<Rewound, InFuture> {
     let all_moments = moments(snap);
     let mut notes = Vec::new();
     let mut out = snap.clone();
+    // A file written as of an earlier instant holds that instant's notes: they describe it, not
+    // `T` (those of `T` are made below). Left out, and that the file is itself a rewind said.
+    let before = out.notes.len();
+    out.notes.retain(|n| !n.kind.is_time_travel());
+    if out.notes.len() < before {
+        note(
+            &mut notes,
+            NoteKind::Expired,
+            "snapshot",
+            format!(
+                "the file is itself as of {} (written with --at): what could not be told of that \
+                 instant is missing here too; its notes of that instant are left out",
+                fmt_ts(&snap.now)
+            ),
+        );
+    }
     out.now = r.at;
     out.session = session_at(snap, r, &mut notes);
     out.journey = journey_at(&snap.journey, r.at, &mut notes);
@@ -100,7 +116,7 @@ pub fn rewind(snap: &Snapshot, r: &Rewind) -> Result<Rewound, InFuture> {
         (snap.current_milestone.clone(), MilestoneFrom::Stored)
     } else {
         let derived = milestone_at(&out.journey, snap.current_milestone.is_some(), r.map);
-        current_row_notes(snap, r, &derived.0, &mut notes);
+        current_row_notes(snap, r, &derived, &mut notes);
         undated_steps_note(snap, &derived.0, &mut notes);
         derived
     };
@@ -373,7 +389,12 @@ fn knowledge_at(hits: &[KnowledgeEntry], r: &Rewind, notes: &mut Vec<Note>) -> V
 }
 
 /// What `user_journeys` cannot say about `T`: it keeps only the present.
-fn current_row_notes(snap: &Snapshot, r: &Rewind, at_t: &Option<String>, notes: &mut Vec<Note>) {
+fn current_row_notes(
+    snap: &Snapshot,
+    r: &Rewind,
+    (at_t, from): &(Option<String>, MilestoneFrom),
+    notes: &mut Vec<Note>,
+) {
     if !r.journey_row || r.origin == Origin::File {
         return;
     }
@@ -383,7 +404,14 @@ fn current_row_notes(snap: &Snapshot, r: &Rewind, at_t: &Option<String>, notes: 
         .any(|j| j.timestamp.is_some_and(|t| t > r.at));
     let now = snap.current_milestone.as_deref().unwrap_or("?");
     let derived = at_t.as_deref().unwrap_or("none");
-    let message = if !later && at_t.as_deref() != Some(now) {
+    let message = if *from == MilestoneFrom::Default {
+        // Not derived from memory_bank: no row of it says anything by T.
+        format!(
+            "user_journeys keeps only the present: the display name shown is today's, and with no \
+             transition or completion by T the milestone at T ({derived}) is the table's default, \
+             not read"
+        )
+    } else if !later && at_t.as_deref() != Some(now) {
         format!(
             "user_journeys keeps only the present (display name, current milestone {now}): no \
              journey row is later than T, yet the rows up to T give {derived}; {derived} is used"

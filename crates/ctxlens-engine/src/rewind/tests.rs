@@ -252,6 +252,18 @@ fn milestone_from_completions_default_and_none() {
     let early = rewind(&snap(), &at(5, Origin::Stores, &map)).expect("past");
     assert_eq!(early.snapshot.current_milestone.as_deref(), Some("M0"));
     assert_eq!(early.as_of.milestone_from, MilestoneFrom::Default);
+    // Its note says where the milestone came from as the as-of line does: the default, not
+    // memory_bank.
+    let said = kinds(&early.snapshot, NoteKind::OnlyCurrent);
+    let row = said
+        .iter()
+        .find(|n| n.source == "user_journeys")
+        .expect("a note of user_journeys");
+    assert!(
+        row.message.contains("is the table's default") && !row.message.contains("memory_bank"),
+        "{}",
+        row.message
+    );
     let mut none = snap();
     none.current_milestone = None;
     let r = Rewind {
@@ -638,4 +650,50 @@ fn a_left_out_marker_not_written_by_a_rewind_is_quoted_as_the_entrys() {
         parse_turn(&json!({ crate::snapshot::LEFT_OUT: own })),
         Err(own.into())
     );
+}
+
+/// A file written as of an instant, read as of an earlier one: the notes are of the new
+/// instant only (the file's own, of its instant, would contradict them), and that the file is
+/// itself a rewind is said.
+#[test]
+fn rewinding_a_rewound_file_says_only_what_is_true_of_the_new_instant() {
+    let map = MilestoneMap::default();
+    let first = rewind(&snap(), &at(60_000, Origin::Stores, &map)).expect("past");
+    assert!(
+        first.snapshot.notes.iter().any(|n| n.kind.is_time_travel()),
+        "{:#?}",
+        first.snapshot.notes
+    );
+    let again = Rewind {
+        read_at: t(60_000),
+        ..at(20_000, Origin::File, &map)
+    };
+    let second = rewind(&first.snapshot, &again).expect("earlier still");
+    let travel: Vec<&Note> = second
+        .snapshot
+        .notes
+        .iter()
+        .filter(|n| n.kind.is_time_travel())
+        .collect();
+    // Each note the first rewind made is gone unless the second makes it again.
+    let made_again = rewind(
+        &{
+            let mut plain = first.snapshot.clone();
+            plain.notes.clear();
+            plain
+        },
+        &again,
+    )
+    .expect("earlier still");
+    let expected: Vec<&Note> = made_again.snapshot.notes.iter().collect();
+    assert_eq!(travel.len(), expected.len() + 1, "{travel:#?}");
+    assert!(
+        travel
+            .iter()
+            .any(|n| n.source == "snapshot" && n.message.contains(&fmt_ts(&t(60_000)))),
+        "{travel:#?}"
+    );
+    for n in &expected {
+        assert!(travel.contains(n), "{n:?} in {travel:#?}");
+    }
 }
