@@ -272,3 +272,40 @@ fn users_not_read_are_counted_and_the_exit_is_1() {
         v["users_not_read"]
     );
 }
+
+/// A synthetic fleet larger than a search holds in memory is refused before any user is made,
+/// naming the bound and what to do; a sample of it is searched.
+#[test]
+fn a_synthetic_fleet_past_what_a_search_holds_is_refused_unless_sampled() {
+    let out = ctxlens(&[
+        "optimize",
+        "--quiet",
+        "--trials",
+        "1",
+        "--synthetic",
+        "100001",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("--synthetic 100,001: optimize holds every user it replays in memory")
+            && out.stderr.contains("at most 100,000")
+            && out.stderr.contains("--sample N"),
+        "{}",
+        out.stderr
+    );
+    let sampled = ctxlens(&[
+        "optimize",
+        "--quiet",
+        "--trials",
+        "1",
+        "--holdout",
+        "0",
+        "--synthetic",
+        "100001",
+        "--sample",
+        "20",
+        "--json",
+    ]);
+    assert_eq!(sampled.code, 0, "{}", sampled.stderr);
+}

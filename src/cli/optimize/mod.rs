@@ -401,6 +401,30 @@ impl Runs<'_> {
     }
 }
 
+/// The most generated users one search holds: it keeps every user it replays in memory
+/// (about 50 KB each: 20,000 take about 1 GB), where `report --synthetic` streams any number.
+pub const MAX_HELD: usize = 100_000;
+
+/// A synthetic fleet larger than a search can hold is refused before it is made, unless a
+/// sample of it is what is searched.
+fn held_in_memory(args: &OptimizeArgs) -> Result<(), CliError> {
+    let held = match (args.synthetic, args.sample) {
+        (Some(n), Some(m)) => n.min(m),
+        (Some(n), None) => n,
+        _ => return Ok(()),
+    };
+    if held <= MAX_HELD {
+        return Ok(());
+    }
+    Err(CliError::Usage(format!(
+        "--synthetic {}: optimize holds every user it replays in memory (about 50 KB each), at \
+         most {}; search a part of a larger fleet with --sample N (report --synthetic streams \
+         any number)",
+        crate::text::thousands(held as f64, 0),
+        crate::text::thousands(MAX_HELD as f64, 0)
+    )))
+}
+
 pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<(), CliError> {
     let started = Instant::now();
     let (config, _) = Config::load(global.config.as_deref())?;
@@ -408,6 +432,7 @@ pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<()
         .milestone_map()
         .map_err(|e| CliError::Usage(format!("config: {e}")))?;
     let baseline = load_policy(&global.policy, &global.sets)?;
+    held_in_memory(args)?;
     // Bad keys and bounds are usage errors before any user is loaded.
     Space::build(&baseline, &args.free, &args.fixed).map_err(CliError::Usage)?;
     let category_of = if args.per_category {
