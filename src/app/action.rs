@@ -130,6 +130,8 @@ actions! {
         Resize(u16, u16),
         /// The keys of a sequence typed so far (`g` of `g g`), or none: shown until it ends.
         KeysPending(String),
+        /// A burst of keys taken in before one frame ended: what it held back is done now.
+        BurstEnded,
         /// Time passed (spinner, countdowns, demo events).
         Tick,
         /// A page of users arrived.

@@ -93,6 +93,10 @@ pub struct UiState {
     /// How many rows the item overlay's lines took when last drawn (wrapped at its width): where
     /// its scrolling ends. Set while drawing, read by the scroll keys.
     pub item_rows: std::cell::Cell<usize>,
+    /// Keys of a burst are being taken in before the next frame (set by the loop): a tuning
+    /// stepped meanwhile is replayed once, when the burst ends or before anything else is done
+    /// ([`UserState::replay_held`]).
+    pub burst: bool,
 }
 
 /// Whether the app is ending.
@@ -407,6 +411,17 @@ pub struct UserState {
     /// The user being loaded was asked for by `:user` though the list read does not have it:
     /// Layers shows it once it arrives (a user the store does not have leaves the screen as is).
     pub show_on_load: bool,
+    /// A replay of the tuned policy held back during a burst of keys stepping a field, and what
+    /// it needs from before the first step.
+    pub replay_held: Option<HeldReplay>,
+}
+
+/// What a replay held back during a burst needs from before its first step: the knowledge
+/// search then asked (a change loads the user again) and the item selected then.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldReplay {
+    pub knowledge: crate::store::KnowledgeParams,
+    pub selected: Option<String>,
 }
 
 /// One loaded user (masked under `--redact`), its assemblies and findings (None while counting).
@@ -415,7 +430,7 @@ pub struct UserView {
     pub user: Loaded,
     pub baseline: Option<Assembly>,
     pub tuned: Option<Assembly>,
-    /// The tuned assembly's margins (Budget screen), with it.
+    /// The tuned assembly's margins, made while the Budget screen (which shows them) is open.
     pub margins: Option<crate::engine::Margins>,
     /// Findings under the baseline policy, made with the baseline replay.
     pub findings: Option<Vec<Finding>>,
@@ -575,6 +590,7 @@ impl State {
                 quit: Quit::No,
                 farewell: None,
                 help_rows: Default::default(),
+                burst: false,
                 item_rows: Default::default(),
             },
             session,

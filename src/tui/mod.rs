@@ -287,6 +287,8 @@ where
         // Keys typed (or pasted) faster than frames are drawn — a burst, keys held down — are
         // taken in together, then drawn once: one frame per key would take seconds to catch up.
         let start = std::time::Instant::now();
+        // A field stepped again and again in the burst is replayed once, after it.
+        state.ui.burst = true;
         while typing
             && state.ui.quit != Quit::Now
             && start.elapsed() <= BATCH_TIME
@@ -301,6 +303,10 @@ where
                 tick_only = false;
                 apply(terminal, state, action, &mut ctx, &tx);
             }
+        }
+        state.ui.burst = false;
+        if state.user.replay_held.is_some() {
+            apply(terminal, state, Action::BurstEnded, &mut ctx, &tx);
         }
         if take_in(state, &mut rx, &mut ctx, &tx, BATCH_TIME) > 0 {
             tick_only = false;

@@ -455,6 +455,47 @@ async fn a_flood_of_events_is_taken_in_by_the_batch_between_frames() {
     assert_eq!(s.live.received, 10_000);
 }
 
+/// A Tune field stepped by a burst of keys (a key held down) is replayed once, after the burst
+/// (a replay a key took seconds), and the result is the one of every step made in order: the
+/// policy stepped each time, its replay, the screen a later key of the burst opens.
+#[tokio::test]
+async fn a_field_stepped_in_a_burst_is_replayed_once_to_the_same_result() {
+    use crate::app::update::tests::{open, settle};
+    let (mut s, ctx) = crate::app::update::tests::demo_app().await;
+    s.ui.size = (120, 40);
+    open(&mut s, &ctx, "u062").await;
+    settle(&mut s, &ctx, Action::ShowTune).await;
+    let engine = ctx.engine.clone();
+    let field = crate::app::tune::fields(&s.session.policy)[s.tune.cursor].clone();
+    let mut expected = s.session.policy.clone();
+    for _ in 0..40 {
+        expected = crate::app::tune::step(&expected, &field, 1).expect("a step");
+    }
+    let mut terminal =
+        Terminal::new(ratatui::backend::TestBackend::new(120, 40)).expect("a test terminal");
+    let (keys, typed) = unbounded_channel();
+    for _ in 0..40 {
+        keys.send(Ok(press('l', KeyModifiers::NONE)))
+            .expect("typed");
+    }
+    // Then Layers, whose rows are the replay's; then quit, throwing the tuning away.
+    for c in ['2', 'q', 'd'] {
+        keys.send(Ok(press(c, KeyModifiers::NONE))).expect("typed");
+    }
+    let ended = typed_loop(&mut terminal, &mut s, ctx, typed, true).await;
+    assert_eq!(ended.expect("the loop ends"), Ended::Quit);
+    assert_eq!(s.session.policy, expected, "every step made, in order");
+    assert_eq!(s.user.replay_held, None, "nothing left held");
+    assert!(!s.ui.burst);
+    assert_eq!(s.ui.screen, Screen::Layers);
+    let v = s.user.view.as_ref().expect("the user");
+    assert_eq!(
+        v.tuned.as_ref(),
+        Some(&v.user.assemble(&engine, &expected)),
+        "the replay is of the last step"
+    );
+}
+
 /// Keys typed faster than frames are drawn (a burst, a key held down) are taken in together and
 /// drawn once — one frame per key took seconds to catch up with a few thousand — and each acts
 /// in order. Read one at a time (nothing said to be waiting), each is a frame.

@@ -147,6 +147,21 @@ impl Effect {
 }
 
 /// Applies `action` to `s` and returns the effects to run.
+/// Whether `action`, in a burst of keys, leaves a held replay held: a step of a Tune field (it
+/// only moves the tuned policy on) or the keys of a sequence shown.
+fn held_on(s: &State, action: &Action) -> bool {
+    s.ui.burst
+        && match action {
+            Action::KeysPending(_) => true,
+            Action::Left | Action::Right | Action::Increase | Action::Decrease => {
+                s.ui.screen == Screen::Tune
+                    && s.ui.overlay == crate::app::state::Overlay::None
+                    && s.ui.input.is_none()
+            }
+            _ => false,
+        }
+}
+
 pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
     // A message answers the last thing done: the next thing a person does clears it (unless it
     // sets its own), so no message outlives what it was about.
@@ -176,7 +191,14 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
     if action.by_person() && action != Action::ResetTuning {
         s.tune.reset_asked = None;
     }
-    let mut effects = apply(s, action);
+    // A replay held back in a burst is made before anything that could read it: all but the
+    // burst's next step of the same kind.
+    let mut effects = if s.user.replay_held.is_some() && !held_on(s, &action) {
+        user::release_held(s)
+    } else {
+        Vec::new()
+    };
+    effects.extend(apply(s, action));
     if before.is_some() && s.status.message == before {
         s.status.message = None;
     }
@@ -192,6 +214,8 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             ),
         );
     }
+    // However the Budget screen was opened (a key, a click, the palette), its margins are there.
+    user::margins_due(s);
     effects.extend(users::count_again_if_moved(s));
     effects.extend(report_if_stale(s));
     effects.extend(optimize::stop_if_left(s));
@@ -263,6 +287,7 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::Tick
         | Action::Resize(..)
         | Action::KeysPending(..)
+        | Action::BurstEnded
         | Action::Help
         | Action::Palette
         | Action::Filter

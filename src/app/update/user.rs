@@ -4,8 +4,8 @@
 use super::Effect;
 use super::{done_loading, info, start_loading};
 use crate::app::action::Action;
-use crate::app::state::State;
 use crate::app::state::UserView;
+use crate::app::state::{HeldReplay, State};
 use crate::app::task::Task;
 use crate::engine::{Policy, Tokenizer};
 use crate::loaded::Loaded;
@@ -328,12 +328,27 @@ pub(super) fn replay(s: &mut State) -> Vec<Effect> {
         } else {
             Some(v.user.assemble(engine, &s.session.policy))
         };
-        v.margins = v
-            .tuned
-            .as_ref()
-            .map(|_| v.user.margins(engine, &s.session.policy));
+        // Margins replay the user many times over: made when the Budget screen shows them
+        // ([`margins_due`]), not on every change of a tuning typed elsewhere.
+        v.margins = None;
     }
+    margins_due(s);
     effects
+}
+
+/// The tuned assembly's margins, made when the Budget screen (the one that shows them) is open
+/// and they are not made yet.
+pub(super) fn margins_due(s: &mut State) {
+    if s.ui.screen != crate::app::state::Screen::Budget {
+        return;
+    }
+    let engine = &s.session.engine;
+    if let Some(v) = &mut s.user.view
+        && v.tuned.is_some()
+        && v.margins.is_none()
+    {
+        v.margins = Some(v.user.margins(engine, &s.session.policy));
+    }
 }
 
 /// Applies a tuned policy and replays. A change to what the knowledge search asks for
@@ -343,13 +358,35 @@ pub(super) fn retune(s: &mut State, policy: Policy) -> Vec<Effect> {
         s.user.layer = None;
         s.user.cursor = 0;
     }
-    let refetch = KnowledgeParams::of(&policy) != KnowledgeParams::of(&s.session.policy);
-    let selected = super::layers::selected_id(s);
+    let held = s.user.replay_held.take().unwrap_or_else(|| HeldReplay {
+        knowledge: KnowledgeParams::of(&s.session.policy),
+        selected: super::layers::selected_id(s),
+    });
     s.session.policy = policy;
     s.tune.diff_scroll = 0;
+    // Stepped again and again in a burst (a key held down), the replay is made once, after it.
+    if s.ui.burst {
+        s.user.replay_held = Some(held);
+        return vec![];
+    }
+    replay_tuned(s, held)
+}
+
+/// The replay [`retune`] held back, if any, made now.
+pub(super) fn release_held(s: &mut State) -> Vec<Effect> {
+    match s.user.replay_held.take() {
+        Some(held) => replay_tuned(s, held),
+        None => vec![],
+    }
+}
+
+/// Replays the tuned policy; the item selected before stays selected, and a change to the
+/// knowledge search since `held` loads the user again.
+fn replay_tuned(s: &mut State, held: HeldReplay) -> Vec<Effect> {
+    let refetch = held.knowledge != KnowledgeParams::of(&s.session.policy);
     let mut effects = replay(s);
     // The selected item stays selected when the replay orders the rows otherwise.
-    super::layers::reselect(s, selected);
+    super::layers::reselect(s, held.selected);
     if refetch {
         effects.extend(reload_user(s));
     }
