@@ -99,7 +99,12 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
         }
         ("user", id) if !id.is_empty() => with_id(s, "user", id, users::jump_to_user),
         ("query", text) => query(s, text),
-        ("diff", arg) => with_id(s, "diff", arg, |s, user| super::compare::start(s, &user)),
+        // `:diff` alone compares the open user's policies or moments; `:diff ""` names the user
+        // whose id is empty.
+        ("diff", "") => super::compare::start(s, None),
+        ("diff", arg) => with_id(s, "diff", arg, |s, user| {
+            super::compare::start(s, Some(&user))
+        }),
         ("explain", row) if !row.is_empty() => super::compare::explain_row(s, row),
         // Loading a policy replaces the tuning: unsaved, it is kept unless `!` says to drop it.
         ("policy", file) if !file.is_empty() && s.unsaved() => {

@@ -10,7 +10,7 @@ use crate::engine::snapshot::fmt_ts;
 
 /// Runs `:diff`: with a Journey moment shown, that moment → now; else the baseline → the tuned
 /// policy. `:diff USER`: this user → USER, both as of the instant shown (now, or a moment).
-pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
+pub(super) fn start(s: &mut State, other: Option<&str>) -> Vec<Effect> {
     let Some(v) = &s.user.view else {
         error(s, ":diff needs a user open (:user ID)");
         return vec![];
@@ -36,8 +36,8 @@ pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
     // moment before it, now for one after it (stepped past T with `]`) or with no T.
     let moment = s.shown_at();
     let present = s.user.opened_at.filter(|p| moment.is_some_and(|t| t < *p));
-    let (a, b) = match (arg.is_empty(), moment) {
-        (true, Some(t)) if Some(t) != s.user.opened_at => (
+    let (a, b) = match (other, moment) {
+        (None, Some(t)) if Some(t) != s.user.opened_at => (
             open(tuned, format!("{user} as of {}", fmt_ts(&t))),
             CompareSide {
                 at: present,
@@ -51,7 +51,7 @@ pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
                 )
             },
         ),
-        (true, _) if baseline == tuned => {
+        (None, _) if baseline == tuned => {
             error(
                 s,
                 ":diff compares the baseline with the tuned policy (or a Journey moment with \
@@ -59,11 +59,11 @@ pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
             );
             return vec![];
         }
-        (true, _) => (
+        (None, _) => (
             open(baseline, format!("{user} · baseline {}", baseline.name)),
             open(tuned, format!("{user} · tuned")),
         ),
-        (false, at) => {
+        (Some(arg), at) => {
             // Users of snapshot files are each at their file's own moment, which is theirs to
             // compare (as `ctxlens diff FILE FILE` does); users of a store are read at once,
             // and the seconds between two reads are no input change.
@@ -78,7 +78,8 @@ pub(super) fn start(s: &mut State, arg: &str) -> Vec<Effect> {
                     query: None,
                     at,
                     now: (at.is_none() && !files).then_some(clock),
-                    ..side(arg, tuned, label(arg))
+                    // Named as listings name ids: the empty id is `""`.
+                    ..side(arg, tuned, label(&crate::text::shown_id(arg)))
                 },
             )
         }
@@ -273,7 +274,7 @@ mod tests {
         // The other user is replayed at the open user's clock: the seconds between the two
         // reads are no input change.
         let clock = s.user.view.as_ref().map(|v| v.data().now);
-        let asked = super::start(&mut s, "u006");
+        let asked = super::start(&mut s, Some("u006"));
         let [super::Effect::Compare(req)] = asked.as_slice() else {
             panic!("{asked:?}")
         };
@@ -302,7 +303,7 @@ mod tests {
         ])
         .await;
         open(&mut s, &store, "u005@u005-after.json").await;
-        let asked = super::start(&mut s, "u005@u005-before.json");
+        let asked = super::start(&mut s, Some("u005@u005-before.json"));
         let [super::Effect::Compare(req)] = asked.as_slice() else {
             panic!("{asked:?}")
         };
@@ -386,7 +387,7 @@ mod tests {
             (format!("u062 as of {then}"), format!("u005 as of {then}"))
         );
         settle(&mut s, &store, Action::Back).await;
-        let asked = super::start(&mut s, "u005");
+        let asked = super::start(&mut s, Some("u005"));
         let [super::Effect::Compare(req)] = asked.as_slice() else {
             panic!("{asked:?}")
         };
@@ -423,7 +424,7 @@ mod tests {
         }
         let at = s.shown_at().expect("a moment is shown");
         assert!(at < t0);
-        let asked = super::start(&mut s, "");
+        let asked = super::start(&mut s, None);
         let [super::Effect::Compare(req)] = asked.as_slice() else {
             panic!("{asked:?}")
         };
@@ -443,7 +444,7 @@ mod tests {
         // never back in time.
         settle(&mut s, &store, Action::Back).await;
         s.user.opened_at = Some(at - chrono::Duration::hours(1));
-        let asked = super::start(&mut s, "");
+        let asked = super::start(&mut s, None);
         let [super::Effect::Compare(req)] = asked.as_slice() else {
             panic!("{asked:?}")
         };

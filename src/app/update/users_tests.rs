@@ -123,3 +123,25 @@ async fn a_new_filter_selects_its_first_match() {
     assert_eq!(s.users.filter, "");
     assert_eq!(s.selected_row().map(|r| r.summary.user_id.clone()), picked);
 }
+
+/// `:diff ""` names the user whose id is empty (a legal id, listed as `""`), as `:user ""`
+/// does; `:diff` alone still compares the open user's policies.
+#[tokio::test]
+async fn diff_of_the_quoted_empty_id_is_that_user() {
+    use super::tests::{app_over_files, snapshot_u1};
+    let mut nobody = snapshot_u1();
+    nobody["user_id"] = "".into();
+    let (mut s, ctx, _dir) = app_over_files(&[
+        ("u1.json", snapshot_u1().to_string()),
+        ("empty.json", nobody.to_string()),
+    ])
+    .await;
+    super::tests::open(&mut s, &ctx, "u1").await;
+    crate::app::update(&mut s, Action::Palette);
+    type_text(&mut s, &ctx, "diff \"\"").await;
+    let effects = crate::app::update(&mut s, Action::Input(InputKey::Enter));
+    let Some(super::Effect::Compare(req)) = effects.first() else {
+        panic!("a comparison: {effects:?}");
+    };
+    assert_eq!((req.a.user.as_str(), req.b.user.as_str()), ("u1", ""));
+}
