@@ -21,12 +21,15 @@ impl Policy {
             let (path, raw) = arg
                 .split_once('=')
                 .ok_or_else(|| fail("expected key=value".into()))?;
-            set_path(&mut tree, path.trim(), parse_value(raw.trim())).map_err(fail)?;
+            let unset = set_path(&mut tree, path.trim(), parse_value(raw.trim())).map_err(fail)?;
             // Each value's type is checked as it is set ...
-            policy = tree
-                .clone()
-                .try_into()
-                .map_err(|e: toml::de::Error| fail(plain_type_error(e.message().trim(), raw)))?;
+            policy = tree.clone().try_into().map_err(|e: toml::de::Error| {
+                fail(if unset {
+                    format!("{} takes a value (only an optional key, such as a layer's cap, can be none)", path.trim())
+                } else {
+                    plain_type_error(e.message().trim(), raw)
+                })
+            })?;
         }
         // ... and the policy as a whole once every one is (switching the budget's form takes
         // two keys), the error given to the last override of the key it names.
@@ -130,7 +133,9 @@ pub fn budget_keys_replaced_by(key: &str) -> &'static [&'static str] {
 }
 
 /// Sets `path` in `tree`. Array-of-table segments select by `name`.
-fn set_path(tree: &mut toml::Table, path: &str, mut value: toml::Value) -> Result<(), String> {
+/// Sets `path` to `value`; a bare `none` given for a key that holds no text (a layer's `cap`)
+/// unsets it instead, as the TUI shows an unset key: whether it was unset is answered.
+fn set_path(tree: &mut toml::Table, path: &str, mut value: toml::Value) -> Result<bool, String> {
     let segs: Vec<&str> = path.split('.').collect();
     if segs.iter().any(|s| s.is_empty()) {
         return Err(format!("malformed key {path:?}"));
@@ -178,12 +183,17 @@ fn set_path(tree: &mut toml::Table, path: &str, mut value: toml::Value) -> Resul
         };
         i += 1;
     }
+    // `cap=none`: unset (a text key keeps `none` as its text).
+    if value.as_str() == Some("none") && !matches!(table.get(*last), Some(toml::Value::String(_))) {
+        table.remove(*last);
+        return Ok(true);
+    }
     // Integers given for float keys (weight=1) stay numbers of the key's type.
     if let (Some(toml::Value::Float(_)), toml::Value::Integer(n)) = (table.get(*last), &value) {
         value = toml::Value::Float(*n as f64);
     }
     table.insert(last.to_string(), value);
-    Ok(())
+    Ok(false)
 }
 
 /// The `name` of each element of an array of tables.

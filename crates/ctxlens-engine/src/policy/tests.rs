@@ -492,3 +492,29 @@ fn a_boost_whose_score_would_not_be_finite_is_refused() {
             .is_ok()
     );
 }
+
+/// `cap=none` unsets a layer's cap, as the Tune screen shows an unset one (a tuned cap can be
+/// taken back alone); a key that needs a value says so; a text key keeps `none` as its text.
+#[test]
+fn none_unsets_an_optional_key() {
+    let capped = prolaunch()
+        .with_overrides(&["layers.journey.cap=500".into()])
+        .expect("a cap");
+    assert_eq!(
+        capped.get("layers.journey.cap"),
+        Some(toml::Value::Integer(500))
+    );
+    let back = capped
+        .with_overrides(&["layers.journey.cap=none".into()])
+        .expect("unset");
+    assert_eq!(back, prolaunch());
+    let err = prolaunch()
+        .with_overrides(&["layers.journey.weight=none".into()])
+        .expect_err("a weight needs a value")
+        .to_string();
+    assert!(err.contains("layers.journey.weight takes a value"), "{err}");
+    let named = prolaunch()
+        .with_overrides(&["name=none".into()])
+        .expect("a name");
+    assert_eq!(named.name, "none");
+}
