@@ -574,8 +574,12 @@ pub fn wrap(line: &str, width: usize) -> Vec<std::ops::Range<usize>> {
                 (start, end, used, full) = (at, at, 0, false);
             }
             // Broken between graphemes: an emoji sequence, a flag or a letter and its accent
-            // is never cut in two.
-            for (i, g) in unicode_segmentation::UnicodeSegmentation::grapheme_indices(run, true) {
+            // is never cut in two, nor an escape shown for a character (`\u{200d}`).
+            for (i, g) in units(run).scan(0, |at, u| {
+                let i = *at;
+                *at += u.len();
+                Some((i, u))
+            }) {
                 let cw = g.width();
                 if used + cw > width && used > 0 {
                     rows.push(start..end);

@@ -402,3 +402,14 @@ fn wrap_never_cuts_a_grapheme() {
         }
     }
 }
+
+/// An escape shown for a character (`\u{200d}`) is broken whole to the next row, as a grapheme
+/// is, never as `\u{20` here and `0d}` there; one wider than a row is still broken.
+#[test]
+fn wrap_keeps_an_escape_whole() {
+    let line = r"abc\u{200d}de";
+    let rows: Vec<&str> = wrap(line, 8).into_iter().map(|r| &line[r]).collect();
+    assert_eq!(rows, ["abc", r"\u{200d}", "de"]);
+    let narrow: String = wrap(line, 4).into_iter().map(|r| &line[r]).collect();
+    assert_eq!(narrow, line, "nothing lost when it cannot fit");
+}
