@@ -167,12 +167,13 @@ fn the_checks_fail_on_planted_violations() {
     files
         .entry("store::postgres".into())
         .and_modify(|t| t.push_str("\nfn f() { super::seed::migrate; }\n"));
+    // (the group of modules the cycle closes holds both; `store::migrate`, which seed
+    // re-exports and which reads Postgres, is in it too)
     let found = cycles(&files, 2);
     assert!(
-        found.contains(&vec![
-            "store::postgres".to_string(),
-            "store::seed".to_string()
-        ]),
+        found.iter().any(|g| {
+            g.contains(&"store::postgres".to_string()) && g.contains(&"store::seed".to_string())
+        }),
         "{found:?}"
     );
 }
@@ -204,12 +205,13 @@ fn the_checks_fail_on_planted_grouped_imports() {
     files
         .entry("store::postgres".into())
         .and_modify(|t| t.push_str("\nuse super::{seed::{migrate, seed}};\n"));
+    // (the group of modules the cycle closes holds both; `store::migrate`, which seed
+    // re-exports and which reads Postgres, is in it too)
     let found = cycles(&files, 2);
     assert!(
-        found.contains(&vec![
-            "store::postgres".to_string(),
-            "store::seed".to_string()
-        ]),
+        found.iter().any(|g| {
+            g.contains(&"store::postgres".to_string()) && g.contains(&"store::seed".to_string())
+        }),
         "{found:?}"
     );
 }

@@ -11,6 +11,7 @@ pub mod keys;
 pub mod live;
 mod load;
 pub mod memory;
+pub mod migrate;
 mod pg_catalogue;
 mod pg_rows;
 pub mod pg_schema;
