@@ -191,9 +191,9 @@ pub fn sections(s: &Summary) -> Vec<Section> {
     }
     out.push(cache(&sides));
     if s.duplicates_found {
-        out.push(duplicates(s));
+        out.push(duplicates::duplicates(s));
         if !s.duplicated_users.is_empty() {
-            out.push(duplicated_users(s));
+            out.push(duplicates::duplicated_users(s));
         }
     }
     out.push(milestones(s));
@@ -247,95 +247,6 @@ fn unreadable(u: &super::summary::Unreadable) -> Section {
         ),
         columns: vec![("message", "user: first item: why".into(), false)],
         rows,
-    }
-}
-
-/// Duplicates: tokens on second copies, their share, users with copies.
-fn duplicates(s: &Summary) -> Section {
-    let sides: Vec<(&'static str, &PolicySummary)> = s
-        .baseline
-        .iter()
-        .map(|b| ("baseline", b))
-        .chain([("candidate", &s.candidate)])
-        .collect();
-    let mut columns = vec![("measure", "Measure".to_string(), false)];
-    columns.extend(
-        sides
-            .iter()
-            .map(|(k, _)| (*k, crate::text::capitalised(k), true)),
-    );
-    let line = |key: &str, label: &str, f: &dyn Fn(&PolicySummary) -> Cell| {
-        let mut v = vec![Cell::text(label)];
-        v.extend(sides.iter().map(|(_, p)| f(p)));
-        (key.to_string(), v)
-    };
-    let mut rows = vec![
-        line("duplicate_tokens", "tokens on second copies", &|p| {
-            Cell::num(thousands(p.duplicate_tokens as f64, 0), p.duplicate_tokens)
-        }),
-        line("duplicate_share", "share of prompt tokens", &|p| {
-            Cell::num(
-                format!("{:.1} %", p.duplicate_share * 100.0),
-                p.duplicate_share,
-            )
-        }),
-        line("users_with_duplicates", "users with duplicates", &|p| {
-            Cell::num(
-                thousands(p.users_with_duplicates as f64, 0),
-                p.users_with_duplicates,
-            )
-        }),
-    ];
-    // Only when the screening's bound was reached somewhere: the figures above may then be low.
-    if sides.iter().any(|(_, p)| p.users_near_unscreened > 0) {
-        rows.push(line(
-            "users_near_unscreened",
-            "users not fully screened for near copies",
-            &|p| {
-                Cell::num(
-                    thousands(p.users_near_unscreened as f64, 0),
-                    p.users_near_unscreened,
-                )
-            },
-        ));
-    }
-    Section {
-        key: "duplicates",
-        title: "Duplicates (tokens spent on second copies)".into(),
-        columns,
-        rows,
-    }
-}
-
-/// The users who spend the most on second copies, under the candidate.
-fn duplicated_users(s: &Summary) -> Section {
-    Section {
-        key: "duplicated_users",
-        title: format!("Most duplicated users ({})", s.duplicated_users.len()),
-        columns: vec![
-            ("user", "User".into(), false),
-            ("milestone", "Milestone".into(), false),
-            ("pairs", "Pairs".into(), true),
-            ("spent_tokens", "Spent on copies".into(), true),
-            ("total_tokens", "Prompt tokens".into(), true),
-        ],
-        rows: s
-            .duplicated_users
-            .iter()
-            .map(|o| {
-                (
-                    crate::text::shown_id(&o.user_id).into_owned(),
-                    vec![
-                        Cell::id(&o.user_id),
-                        Cell::milestone(o.milestone.clone().unwrap_or_else(|| "—".into())),
-                        Cell::num(o.pairs.to_string(), o.pairs),
-                        Cell::num(thousands(o.spent_tokens as f64, 0), o.spent_tokens)
-                            .tone(Tone::Bold),
-                        Cell::num(thousands(o.total_tokens as f64, 0), o.total_tokens),
-                    ],
-                )
-            })
-            .collect(),
     }
 }
 
@@ -720,5 +631,6 @@ pub fn csv(s: &Summary) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
+mod duplicates;
 #[cfg(test)]
 mod tests;

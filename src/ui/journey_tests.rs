@@ -607,3 +607,26 @@ async fn a_users_milestone_the_map_does_not_know_is_said_on_journey() {
         "the graph's title says why:\n{all}"
     );
 }
+
+/// A user without a journey row is told so on the map, not shown as a user at M0.
+#[tokio::test]
+async fn a_user_without_a_journey_row_is_told_so_on_the_map() {
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u067").await;
+    settle(&mut s, &ctx, Action::ShowJourney).await;
+    assert!(
+        s.user
+            .view
+            .as_ref()
+            .is_some_and(|v| v.data().current_milestone.is_none())
+    );
+    let text = |s: &State| super::screen_tests::text(s, 120, 40);
+    assert!(text(&s).contains("no journey row: a new user's map"));
+    open(&mut s, &ctx, "u062").await;
+    settle(&mut s, &ctx, Action::ShowJourney).await;
+    let t = text(&s);
+    assert!(
+        t.contains(" Milestones · ") && !t.contains("no journey row"),
+        "{t}"
+    );
+}

@@ -434,3 +434,57 @@ async fn a_channel_that_is_not_utf8_shows_its_bytes_escaped() {
     let t = text(&s, 120, 40);
     assert!(t.contains("progress:h2\\\\xFF "), "{t}");
 }
+
+/// An unreadable message on a user's channel is listed, naming the channel, its reason inert,
+/// its time marked as the machine's.
+#[tokio::test]
+async fn live_lists_an_unreadable_event_naming_its_channel() {
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u064").await;
+    settle(&mut s, &ctx, Action::ShowLive).await;
+    for payload in ["expected value at line 1 column 1", "\u{1b}[2Jnot json"] {
+        let bad = crate::store::BadEvent {
+            user: Some("u064".into()),
+            why: format!("payload is not JSON: {payload}"),
+            nobodys_channel: None,
+        };
+        let u = crate::app::state::Unreadable::of(bad, "2025-01-15T12:00:00Z".into());
+        settle(&mut s, &ctx, Action::ProgressUnreadable(u)).await;
+    }
+    let all = super::tests::rows(&s, 120, 40).join("\n");
+    assert!(
+        all.contains("2025-01-15T12:00:00Z* progress:u064     unreadable: payload is not JSON: expected value at line 1 column 1"),
+        "{all}"
+    );
+    assert!(
+        all.contains("unreadable: payload is not JSON: ␛[2Jnot json"),
+        "{all}"
+    );
+    assert!(all.contains("2 shown of 2 received"), "{all}");
+    // Its time is the machine's (the message has none): marked, and the title says so, also
+    // at 80 columns.
+    for (w, h) in [(120, 40), (80, 24)] {
+        let all = super::tests::rows(&s, w, h).join("\n");
+        assert!(
+            all.contains(" · * arrival time, machine clock") && all.contains("Z* progress:u064"),
+            "{w}×{h}: {all}"
+        );
+    }
+    // Events the store stamped carry no mark, and the title no note, once no unreadable line
+    // is shown.
+    s.live
+        .events
+        .retain(|e| matches!(e, crate::app::state::LiveEntry::Event(_)));
+    let ev = crate::store::ProgressEvent {
+        user_id: "u064".into(),
+        milestone: "M5".into(),
+        progress: 50.0,
+        timestamp: "2025-01-15T12:00:01Z".into(),
+    };
+    settle(&mut s, &ctx, Action::Progress(ev)).await;
+    let all = super::tests::rows(&s, 120, 40).join("\n");
+    assert!(
+        all.contains("2025-01-15T12:00:01Z  progress:u064") && !all.contains("machine clock"),
+        "{all}"
+    );
+}

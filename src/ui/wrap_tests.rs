@@ -1,6 +1,7 @@
 //! Long text on screen: the last page of a list is full, the Prompt screen and the item and
 //! explain overlays scroll by the rows drawn (so the end of a long paragraph can be read and a
-//! match is brought on screen), and marks and gutters stay on every row of a wrapped line.
+//! match is brought on screen), marks and gutters stay on every row of a wrapped line, and a
+//! terminal too small says so in the rows it has.
 
 use super::tests::draw;
 use super::theme::Theme;
@@ -555,4 +556,54 @@ fn a_steady_symbol_never_writes_over_the_next_character() {
     let row: Vec<&str> = buf.content.iter().map(|c| c.symbol()).collect();
     // The flag's second letter goes into the blank cell after it.
     assert_eq!(row, ["❤", "X", "D", "E"]);
+}
+
+/// A terminal too small says so whole, the size it needs included, even 40 columns wide.
+#[tokio::test]
+async fn too_small_says_the_size_it_needs() {
+    let (s, _ctx) = demo_app().await;
+    let (w, h) = super::MIN_SIZE;
+    let rows = super::tests::rows(&s, 40, 12).join(" ");
+    let words: Vec<&str> = rows.split_whitespace().collect();
+    let said = words.join(" ");
+    assert!(
+        said.contains(&format!("needs at least {w}×{h}. q quits.")),
+        "{said}"
+    );
+    // At 60 columns the key and what it does share their line.
+    let rows = super::tests::rows(&s, 60, 20);
+    assert!(
+        rows.iter().any(|r| r.trim() == "q quits."),
+        "{}",
+        rows.join("\n")
+    );
+}
+
+/// Asked whether to discard unsaved tuning on a terminal too small to say everything, the
+/// question's keys show whole, first: the size it needs gives way, then the longer wording.
+#[tokio::test]
+async fn too_small_to_say_all_it_still_says_how_to_discard_or_cancel() {
+    let (mut s, _ctx) = demo_app().await;
+    s.ui.overlay = crate::app::state::Overlay::ConfirmQuit;
+    let words = |s: &crate::app::State, w, h| {
+        let rows = super::tests::rows(s, w, h).join(" ");
+        rows.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    // Room for all of it: the size and the question.
+    let all = words(&s, 40, 12);
+    assert!(
+        all.contains("needs at least") && all.contains("c cancels (saving needs the room)."),
+        "{all}"
+    );
+    // 20×6: the question whole, without the size.
+    let small = words(&s, 20, 6);
+    assert!(
+        small.contains("d discards it and quits, c cancels (saving needs the room)."),
+        "{small}"
+    );
+    // 12×3: its keys alone.
+    let tiny = words(&s, 12, 3);
+    assert!(tiny.contains("d quits, c cancels."), "{tiny}");
+    s.ui.overlay = crate::app::state::Overlay::None;
+    assert!(!words(&s, 12, 3).contains("cancels"));
 }
