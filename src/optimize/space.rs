@@ -440,6 +440,10 @@ fn parse_bounds(key: &str, b: &str) -> Result<(f64, f64), String> {
     };
     let bad = || format!("--free {key}={b}: bounds are LO..HI, e.g. {key}={example}");
     let (lo, hi) = b.split_once("..").ok_or_else(bad)?;
+    // `0...1` is a typo, not 0 to .1.
+    if lo.trim_end().ends_with('.') || hi.trim_start().starts_with('.') {
+        return Err(bad());
+    }
     let (lo, hi): (f64, f64) = (
         lo.trim().parse().map_err(|_| bad())?,
         hi.trim().parse().map_err(|_| bad())?,

@@ -162,6 +162,14 @@ impl Target {
         };
         let at = s.find(['<', '>', '=']).ok_or_else(|| bad("no <, > or ="))?;
         let (name, rest) = s.split_at(at);
+        // `!=`: an operator no target has, not a metric named `avg_tokens!`.
+        if let Some(known) = name.trim().strip_suffix('!').map(str::trim_end)
+            && MetricKey::parse(known).is_some()
+        {
+            return Err(bad(
+                "!= is no bound a target takes: <, <=, >, >= or =LO..HI",
+            ));
+        }
         let metric = MetricKey::parse(name.trim()).ok_or_else(|| bad("unknown metric"))?;
         let num = |v: &str| -> Result<f64, String> {
             v.trim()
@@ -193,6 +201,10 @@ impl Target {
         } else {
             let r = rest.trim_start_matches('=');
             let (lo, hi) = r.split_once("..").ok_or_else(|| bad("a range is LO..HI"))?;
+            // `0.1...0.3` is a typo, not 0.1 to .3.
+            if lo.trim_end().ends_with('.') || hi.trim_start().starts_with('.') {
+                return Err(bad("a range is LO..HI, two dots between"));
+            }
             let (lo, hi) = (num(lo)?, num(hi)?);
             if lo > hi {
                 return Err(bad("LO is above HI"));
@@ -451,6 +463,10 @@ mod tests {
         assert!(Target::parse("nope<1").is_err());
         assert!(Target::parse("avg_tokens<x").is_err());
         assert!(Target::parse("static_share=0.4..0.2").is_err());
+        let not = Target::parse("avg_tokens!=2500").expect_err("no != bound");
+        assert!(not.contains("!= is no bound a target takes"), "{not}");
+        let typo = Target::parse("static_share=0.2...0.4").expect_err("three dots");
+        assert!(typo.contains("two dots between"), "{typo}");
         // What no value can meet is refused before a search runs.
         let why = |t: &str| Target::parse(t).expect_err(t);
         assert!(why("rag_hits>1.5").contains("a share is between 0 and 1"));

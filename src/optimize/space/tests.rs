@@ -121,6 +121,11 @@ fn bounds_that_make_a_key_invalid_and_bounds_on_a_choice_are_refused() {
         assert!(err.starts_with(&format!("--free {spec}: ")), "{err}");
         assert!(err.contains(says), "{spec}: {err}");
     }
+    // Three dots are a typo, not 0 to .1 (or 0. to 1).
+    for spec in ["layers.*.weight=0...1", "layers.*.weight=0. ..1"] {
+        let err = Space::build(&base, &[spec.into()], &[]).expect_err(spec);
+        assert!(err.contains("bounds are LO..HI"), "{spec}: {err}");
+    }
     // Bounds at the edge of what is valid are fine.
     Space::build(&base, &["budget.total=1..10".into()], &[]).expect("T = 1 is valid");
     Space::build(&base, &["strategy".into()], &[]).expect("strategy without bounds");
