@@ -348,7 +348,7 @@ fn stopped_by(signal: &str) {
 #[test]
 fn a_signal_while_the_fleet_loads_ends_with_its_number() {
     for (signal, n) in [("INT", 2), ("TERM", 15)] {
-        let child = common::spawn_demo(&["optimize", "--synthetic", "1000000", "--json"]);
+        let child = common::spawn_demo(&["optimize", "--synthetic", "100000", "--json"]);
         common::signal_once_caught(child.id(), signal, n);
         let out = child.wait_with_output().expect("ctxlens exits");
         let stderr = String::from_utf8_lossy(&out.stderr);

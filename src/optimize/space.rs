@@ -228,17 +228,25 @@ impl Space {
             .with_overrides(&self.sets(point))
             .map_err(|e| e.to_string())?;
         p.name = format!("{}-tuned", baseline.name);
+        caps_as_in(baseline, &mut p);
         Ok(p)
     }
 
     /// The keys whose value at `point` differs from the baseline policy's own value (not the
     /// origin's, which is clamped into the bounds): (key, from, to).
     pub fn changes(&self, baseline: &Policy, point: &Point) -> Vec<(String, String, String)> {
+        // A cap that caps nothing, as the baseline's caps nothing, is no change.
+        let tuned = self.policy(baseline, point).ok();
+        let same = |key: &str| {
+            tuned
+                .as_ref()
+                .is_some_and(|t| t.get(key) == baseline.get(key))
+        };
         self.params
             .iter()
             .zip(point)
             .map(|(p, v)| (p.key.clone(), p.baseline_text(baseline), p.show(*v)))
-            .filter(|(_, from, to)| from != to)
+            .filter(|(key, from, to)| from != to && !(key.ends_with(".cap") && same(key)))
             .collect()
     }
 
@@ -426,6 +434,25 @@ fn matches_key(pat: &str, key: &str) -> bool {
         && a.iter()
             .zip(&b)
             .all(|(x, y)| x == y || *x == "*" || *y == "*")
+}
+
+/// A layer's cap no lower than its share of `T` caps nothing: where the baseline's caps
+/// nothing too (or it sets none, where an unset cap's search starts), `p` keeps the baseline's,
+/// so a search that never moved a cap recommends no change of it.
+fn caps_as_in(baseline: &Policy, p: &mut Policy) {
+    let total = f64::from(p.budgets().total);
+    for l in &mut p.layers {
+        let share = (total * l.weight).floor();
+        let base = baseline
+            .layers
+            .iter()
+            .find(|b| b.name == l.name)
+            .and_then(|b| b.cap);
+        let caps_nothing = |c: Option<u32>| c.is_none_or(|c| f64::from(c) >= share);
+        if l.cap != base && caps_nothing(l.cap) && caps_nothing(base) {
+            l.cap = base;
+        }
+    }
 }
 
 /// `LO..HI`.

@@ -68,6 +68,30 @@ fn free_bounds_fixed_and_coverage() {
     assert!(err.contains("LO..HI"), "{err}");
 }
 
+/// An unset cap's search starts at its highest bound, which caps nothing: a search that
+/// leaves it there recommends no change of it (the policy keeps no cap); a cap that does cut
+/// the layer is a change.
+#[test]
+fn a_cap_that_caps_nothing_is_no_change() {
+    let base = prolaunch();
+    let s = Space::build(&base, &["layers.session.cap".into()], &[]).expect("space");
+    let origin = s.origin(&base);
+    assert_eq!(s.changes(&base, &origin), []);
+    let p = s.policy(&base, &origin).expect("policy");
+    assert_eq!(p.get("layers.session.cap"), None);
+    assert_eq!(p.layers, base.layers);
+    // prolaunch's session share of 4,000 is 800: a cap of 500 cuts it.
+    let cut = s.policy(&base, &vec![500.0]).expect("policy");
+    assert_eq!(
+        cut.get("layers.session.cap"),
+        Some(toml::Value::Integer(500))
+    );
+    assert_eq!(
+        s.changes(&base, &vec![500.0]),
+        [("layers.session.cap".into(), "unset".into(), "500".into())]
+    );
+}
+
 #[test]
 fn changes_are_stated_against_the_baseline_even_when_its_value_is_outside_the_bounds() {
     let base = prolaunch();
