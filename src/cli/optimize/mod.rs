@@ -73,7 +73,8 @@ pub struct OptimizeArgs {
         value_name = "SEED"
     )]
     pub seed: u64,
-    /// Share of users held out of the search and measured after it, to show over-fitting.
+    /// Share of users held out of the search and measured after it, to show over-fitting
+    /// (0 up to, not including, 0.95: at least a twentieth is searched on).
     #[arg(long, allow_negative_numbers = true, default_value_t = 0.3, value_name = "SHARE", value_parser = parse_share)]
     pub holdout: f64,
     /// Write the recommended policy (TOML) to FILE.
