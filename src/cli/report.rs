@@ -311,13 +311,7 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
     });
     let (tally, info) = run(fleet, plan, Arc::clone(&engine), &mut bar, cancel).await?;
     bar.0.finish_and_clear();
-    if let Some((asked, there)) = info.whole_sample {
-        eprintln!(
-            "ctxlens: note: --sample {} is more than the {}: every one was read",
-            crate::report::format::thousands(asked as f64, 0),
-            crate::text::count(there, "user", "users")
-        );
-    }
+    whole_sample_note(&info);
     // Under --redact nothing derived from the hidden text is kept: the hashes of its texts
     // would let anyone holding the file check guesses at it. The counts already there serve.
     let keep = disk.filter(|_| !global.redact);
@@ -486,4 +480,15 @@ fn section(out: &mut impl Write, sec: &Section) -> Result<(), CliError> {
         );
     }
     t.write(out, 2)
+}
+
+/// A `--sample` larger than the fleet is said (on stderr) to have read every user.
+pub(super) fn whole_sample_note(info: &crate::report::RunInfo) {
+    if let Some((asked, there)) = info.whole_sample {
+        eprintln!(
+            "ctxlens: note: --sample {} is more than the {}: every one was read",
+            crate::report::format::thousands(asked as f64, 0),
+            crate::text::count(there, "user", "users")
+        );
+    }
 }

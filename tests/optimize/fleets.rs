@@ -309,3 +309,19 @@ fn a_synthetic_fleet_past_what_a_search_holds_is_refused_unless_sampled() {
     ]);
     assert_eq!(sampled.code, 0, "{}", sampled.stderr);
 }
+
+/// A `--sample` larger than the fleet is said to have read every user, as `report` says it.
+#[test]
+fn a_sample_larger_than_the_fleet_says_every_user_was_read() {
+    let out = ctxlens(&[
+        "optimize", "--quiet", "--trials", "1", "--sample", "1000", "--json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "ctxlens: note: --sample 1,000 is more than the 71 users: every one was read"
+        ),
+        "{}",
+        out.stderr
+    );
+}

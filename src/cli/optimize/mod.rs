@@ -314,6 +314,7 @@ impl Runs<'_> {
             watch.stop_load(),
         )
         .await?;
+        super::report::whole_sample_note(&info);
         if let Some(st) = &info.stopped {
             bar.finish_and_clear();
             // Stopped by a signal, the process ends as a stopped one does (128 + its number).
