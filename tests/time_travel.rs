@@ -440,8 +440,19 @@ fn a_snapshot_as_of_an_instant_replays_the_same() {
     assert_eq!(snap["current_milestone"], "M8");
     assert!(snap["notes"].as_array().is_some_and(|n| !n.is_empty()));
     let mut live = run(&["replay", "u062", "--json", "--at", at], &env);
-    live.as_object_mut().expect("object").remove("as_of");
-    let file_replay = run(&["replay", "--snapshot", path, "--json"], &env);
+    let as_of = live.as_object_mut().expect("object").remove("as_of");
+    let mut file_replay = run(&["replay", "--snapshot", path, "--json"], &env);
+    // The file's JSON carries what could not be reconstructed when it was written, as its text
+    // does: the notes the replay as of T had.
+    let file_notes = file_replay
+        .as_object_mut()
+        .expect("object")
+        .remove("file_notes");
+    assert_eq!(
+        file_notes.as_ref(),
+        as_of.as_ref().map(|a| &a["notes"]),
+        "{file_notes:?}"
+    );
     assert_eq!(live, file_replay);
     // Replayed as text, the file says what could not be reconstructed when it was written.
     let text = ctxlens_with(&["replay", "--snapshot", path], &env);

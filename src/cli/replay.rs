@@ -64,8 +64,19 @@ pub async fn replay(
     }
     let margins = explain.then(|| loaded.margins(&ctx.engine, &ctx.policy));
     let as_of = loaded.as_of();
+    // A file written `--at T` carries what could not be reconstructed then: its replay says so
+    // too (not only `inspect`), in text and in JSON. Read `--at` again, the notes are of then.
+    let when_written: Vec<_> = match &as_of {
+        Some(_) => Vec::new(),
+        None => snap
+            .notes
+            .iter()
+            .filter(|n| n.kind.is_time_travel())
+            .cloned()
+            .collect(),
+    };
     match mode {
-        Mode::Json if margins.is_none() && as_of.is_none() => {
+        Mode::Json if margins.is_none() && as_of.is_none() && when_written.is_empty() => {
             write!(out, "{}", asm.to_json()).map_err(io)
         }
         Mode::Json => write_json(
@@ -74,6 +85,7 @@ pub async fn replay(
                 assembly: &asm,
                 margins: margins.as_ref(),
                 as_of: as_of.as_ref(),
+                file_notes: (!when_written.is_empty()).then_some(&when_written[..]),
             },
         ),
         // The prompt as the model gets it, byte for byte, unless a person reads it on a terminal
@@ -100,24 +112,18 @@ pub async fn replay(
             write_malformed(out, &asm.malformed)?;
             match &as_of {
                 Some(a) => write_as_of_notes(out, a),
-                // A file written `--at T` carries what could not be reconstructed then: its
-                // replay says so too, not only `inspect`.
-                None => {
-                    let then: Vec<_> = snap
-                        .notes
-                        .iter()
-                        .filter(|n| n.kind.is_time_travel())
-                        .cloned()
-                        .collect();
-                    write_notes(out, &then, "not reconstructed when the file was written")
-                }
+                None => write_notes(
+                    out,
+                    &when_written,
+                    "not reconstructed when the file was written",
+                ),
             }
         }
     }
 }
 
-/// `replay --json` with `--explain` or `--at`: the assembly with its margins, and what the
-/// load as of an earlier instant found out.
+/// `replay --json` with `--explain` or `--at` (or of a file written `--at`): the assembly with
+/// its margins, and what the load as of an earlier instant found out.
 #[derive(Serialize)]
 struct Explained<'a> {
     #[serde(flatten)]
@@ -126,6 +132,9 @@ struct Explained<'a> {
     margins: Option<&'a Margins>,
     #[serde(skip_serializing_if = "Option::is_none")]
     as_of: Option<&'a AsOfView>,
+    /// A file written `--at T`, read as it is: what could not be reconstructed when it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file_notes: Option<&'a [crate::engine::snapshot::Note]>,
 }
 
 /// `as of T (data read at R) · milestone M2, from transition mb:5`.
