@@ -154,6 +154,11 @@ pub async fn diff_cmd(ctx: &Ctx, out: &mut impl Write, args: &DiffArgs) -> Resul
     if args.b.is_none() && how.is_empty() {
         how.push(match (args.now, args.at.first()) {
             (Some(t), Some(_)) => format!("as stored, with the clock at {}", fmt_ts(&t)),
+            // A file is as it was written: at its own clock, not now.
+            _ if super::snapshot_file(b_arg).is_some() => format!(
+                "as written (its clock {})",
+                fmt_ts(&b.loaded.snapshot().now)
+            ),
             _ => "now".into(),
         });
     }
@@ -182,6 +187,9 @@ struct SideJson<'a> {
     /// A side read as of an instant: the milestone of then and what could not be reconstructed.
     #[serde(skip_serializing_if = "Option::is_none")]
     as_of: Option<crate::loaded::AsOfView>,
+    /// A file written as of an instant, read as it is: what could not be reconstructed then.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    file_notes: Vec<crate::engine::snapshot::Note>,
 }
 
 #[derive(Serialize)]
@@ -302,11 +310,17 @@ pub fn diff(
     write_inputs(out, &c)?;
     write_items(out, &c)?;
     write_prompt(out, &lines)?;
-    // What a side read as of an instant could not reconstruct: its empty layers are not news.
+    // What a side read as of an instant could not reconstruct (or a file written as of one,
+    // read as it is): its empty layers are not news.
     for (name, side) in [("A", a), ("B", b)] {
-        if let Some(view) = side.loaded.as_of() {
-            let whose = format!(" in {name}, {}", inert_line(&side.source));
-            super::replay::write_as_of_notes_of(out, &view, &whose)?;
+        let whose = format!(" in {name}, {}", inert_line(&side.source));
+        match side.loaded.as_of() {
+            Some(view) => super::replay::write_as_of_notes_of(out, &view, &whose)?,
+            None => super::replay::write_notes(
+                out,
+                &super::replay::file_notes(side.loaded.snapshot()),
+                &format!("not reconstructed when the file was written{whose}"),
+            )?,
         }
     }
     Ok(())
@@ -322,6 +336,10 @@ fn side_json<'a>(s: &'a Side, total: usize) -> SideJson<'a> {
         total_tokens: total,
         unreadable: unreadable(snap),
         as_of: s.loaded.as_of(),
+        file_notes: match s.loaded.as_of() {
+            Some(_) => Vec::new(),
+            None => super::replay::file_notes(snap),
+        },
     }
 }
 

@@ -66,14 +66,9 @@ pub async fn replay(
     let as_of = loaded.as_of();
     // A file written `--at T` carries what could not be reconstructed then: its replay says so
     // too (not only `inspect`), in text and in JSON. Read `--at` again, the notes are of then.
-    let when_written: Vec<_> = match &as_of {
+    let when_written = match &as_of {
         Some(_) => Vec::new(),
-        None => snap
-            .notes
-            .iter()
-            .filter(|n| n.kind.is_time_travel())
-            .cloned()
-            .collect(),
+        None => file_notes(snap),
     };
     match mode {
         Mode::Json if margins.is_none() && as_of.is_none() && when_written.is_empty() => {
@@ -120,6 +115,16 @@ pub async fn replay(
             }
         }
     }
+}
+
+/// What a file written `--at T` could not reconstruct then (its time-travel notes): none for
+/// data read now.
+pub(super) fn file_notes(snap: &crate::engine::Snapshot) -> Vec<crate::engine::snapshot::Note> {
+    snap.notes
+        .iter()
+        .filter(|n| n.kind.is_time_travel())
+        .cloned()
+        .collect()
 }
 
 /// `replay --json` with `--explain` or `--at` (or of a file written `--at`): the assembly with
@@ -179,7 +184,7 @@ pub(super) fn write_as_of_notes_of(
 }
 
 /// `notes` under `title` and their count, one line each.
-fn write_notes(
+pub(super) fn write_notes(
     out: &mut impl Write,
     notes: &[crate::engine::snapshot::Note],
     title: &str,
