@@ -167,6 +167,12 @@ fn set_path(tree: &mut toml::Table, path: &str, mut value: toml::Value) -> Resul
                 // name with dots in it (`layers.chat.v2.weight`) takes as many as it has.
                 i += 1;
                 if i >= parents.len() {
+                    // `layers.journey=3`: the element named, its key not.
+                    if element_names(items).iter().any(|n| n == last) {
+                        return Err(format!(
+                            "{walked}.{last} is a table: set its keys one by one ({walked}.{last}.KEY=…)"
+                        ));
+                    }
                     return Err(format!("{walked} needs an element name: {walked}.NAME.KEY"));
                 }
                 let names = element_names(items);

@@ -518,3 +518,21 @@ fn none_unsets_an_optional_key() {
         .expect("a name");
     assert_eq!(named.name, "none");
 }
+
+/// A layer named without its key is said to be a table, not to lack a name.
+#[test]
+fn an_element_without_its_key_is_said_to_be_a_table() {
+    let err = prolaunch()
+        .with_overrides(&["layers.journey=3".into()])
+        .expect_err("a table")
+        .to_string();
+    assert!(
+        err.contains("layers.journey is a table: set its keys one by one (layers.journey.KEY=…)"),
+        "{err}"
+    );
+    let err = prolaunch()
+        .with_overrides(&["layers=3".into()])
+        .expect_err("no name")
+        .to_string();
+    assert!(!err.contains("is a table: set its keys"), "{err}");
+}
