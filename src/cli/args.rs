@@ -402,7 +402,8 @@ pub enum Command {
     Migrate,
     /// Load the demo dataset (or N synthetic users) into the stores; this command writes to both.
     Seed {
-        /// Generate this many synthetic users instead of the demo.
+        /// Generate this many synthetic users instead of the demo (at most 1,000,000: the stores
+        /// hold a seed's writes until it commits).
         #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = at_least_one)]
         synthetic: Option<usize>,
         /// Seed number of the synthetic generator.
@@ -416,7 +417,9 @@ pub enum Command {
         /// Write keys without TTLs (for long demos).
         #[arg(long)]
         no_ttl: bool,
-        /// Replace what the stores hold (refused otherwise when they are not empty).
+        /// Replace what the stores hold (refused otherwise when they are not empty): the three
+        /// tables emptied, and in Redis only the `session:*` and `context:*` keys of the key
+        /// prefix unlinked (matched literally).
         #[arg(long)]
         force: bool,
     },
