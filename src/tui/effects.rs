@@ -115,7 +115,8 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
             };
             let loaded = load_snapshot(ctx.store.as_ref(), &user, &opts, knowledge).await;
             match loaded {
-                Ok((snap, data)) => Action::UserLoaded(Box::new((data, snap))),
+                // With the search it was read with: a load of a search since changed is stale.
+                Ok((snap, data)) => Action::UserLoaded(Box::new((data, snap, knowledge))),
                 Err(e) => failed(e.into()),
             }
         }

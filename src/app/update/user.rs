@@ -15,7 +15,12 @@ use crate::store::KnowledgeParams;
 pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::UserLoaded(loaded) => {
-            let (data, snapshot) = *loaded;
+            let (data, snapshot, searched) = *loaded;
+            // Read with a knowledge search the policy no longer asks (a threshold stepped
+            // since): stale, and the load asked with the search now asked is on its way.
+            if searched != KnowledgeParams::of(&s.session.policy) {
+                return vec![];
+            }
             user_loaded(s, data, snapshot)
         }
         Action::TokenizerReady(t) => {
@@ -68,12 +73,11 @@ fn reset_key(s: &mut State) -> Vec<Effect> {
     reset_tuning(s)
 }
 
-/// Back to the baseline policy, replayed.
+/// Back to the baseline policy, replayed (the user read again when the tuning had changed the
+/// knowledge search: the hits shown are then the baseline's own).
 pub(super) fn reset_tuning(s: &mut State) -> Vec<Effect> {
-    s.session.policy = s.session.baseline.clone();
+    let effects = retune(s, s.session.baseline.clone());
     info(s, "tuning reset to the baseline policy");
-    let mut effects = replay(s);
-    effects.extend(super::users::tuned_stats(s));
     effects
 }
 
@@ -397,7 +401,12 @@ fn replay_tuned(s: &mut State, held: HeldReplay) -> Vec<Effect> {
 /// Fetches the open user again (its knowledge search depends on the policy); the view stays
 /// until the new load arrives.
 pub(super) fn reload_user(s: &mut State) -> Option<Effect> {
-    let id = s.user.view.as_ref().map(|v| v.data().user_id.clone())?;
+    // The user being opened, if one is (its load asked another search), else the one shown.
+    let id = s
+        .user
+        .loading
+        .clone()
+        .or_else(|| s.user.view.as_ref().map(|v| v.data().user_id.clone()))?;
     s.user.loading = Some(id.clone());
     start_loading(s, Task::User);
     Some(Effect::LoadUser {

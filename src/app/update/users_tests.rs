@@ -145,3 +145,78 @@ async fn diff_of_the_quoted_empty_id_is_that_user() {
     };
     assert_eq!((req.a.user.as_str(), req.b.user.as_str()), ("u1", ""));
 }
+
+/// Two loads of one user in flight — the first step of a burst on the knowledge threshold asks
+/// one, the burst's end another — show the one of the search the policy asks now, never the
+/// earlier (a threshold stepped twenty times showed the first step's hits, and the last load
+/// was dropped as superseded).
+#[tokio::test]
+async fn a_load_of_a_search_since_changed_is_not_shown() {
+    use crate::app::update::{Effect, update};
+    let (mut s, ctx) = demo_app().await;
+    super::tests::open(&mut s, &ctx, "u062").await;
+    settle(&mut s, &ctx, Action::ShowTune).await;
+    let fields = crate::app::tune::fields(&s.session.policy);
+    s.tune.cursor = fields
+        .iter()
+        .position(|f| f.key == "knowledge.similarity_threshold")
+        .expect("the threshold is tuned");
+    let loads = |effects: Vec<Effect>| -> Vec<Effect> {
+        effects
+            .into_iter()
+            .filter(|e| matches!(e, Effect::LoadUser { .. }))
+            .collect()
+    };
+    // The first step loads at once; the others are held, then loaded once.
+    let first = loads(update(&mut s, Action::Left));
+    assert_eq!(first.len(), 1, "{first:?}");
+    s.ui.burst = true;
+    for _ in 0..9 {
+        assert!(loads(update(&mut s, Action::Left)).is_empty());
+    }
+    s.ui.burst = false;
+    let last = loads(update(&mut s, Action::BurstEnded));
+    assert_eq!(last.len(), 1, "{last:?}");
+    // They answer in the order asked: the first, stale, is not shown, nor does it end the
+    // loading the last is answering.
+    for effect in first.into_iter().chain(last) {
+        let answer = crate::tui::effects::run(effect, ctx.clone()).await;
+        for e in update(&mut s, answer) {
+            let more = crate::tui::effects::run(e, ctx.clone()).await;
+            update(&mut s, more);
+        }
+    }
+    let engine = ctx.engine.clone();
+    let fresh = crate::store::load_snapshot(
+        ctx.store.as_ref(),
+        "u062",
+        &crate::store::LoadOptions::default(),
+        crate::store::KnowledgeParams::of(&s.session.policy),
+    )
+    .await
+    .expect("u062");
+    let fresh = crate::loaded::Loaded::new(fresh.1, fresh.0, None);
+    let v = s.user.view.as_ref().expect("the user");
+    assert_eq!(
+        v.tuned.as_ref(),
+        Some(&fresh.assemble(&engine, &s.session.policy)),
+        "the tuned replay is of the search asked last"
+    );
+    assert_eq!(s.user.loading, None);
+}
+
+/// Tuning that widened the knowledge search, reset: the user is read again with the
+/// baseline's search, so the baseline shows its own hits (not those of the wider search, which
+/// it then filtered: "11 below threshold" where the CLI has 1).
+#[tokio::test]
+async fn a_reset_reads_the_baseline_search_again() {
+    let (mut s, ctx) = demo_app().await;
+    super::tests::open(&mut s, &ctx, "u062").await;
+    let before = s.user.view.as_ref().and_then(|v| v.baseline.clone());
+    super::tests::run_command(&mut s, &ctx, "set knowledge.similarity_threshold=-1").await;
+    super::tests::run_command(&mut s, &ctx, "reset").await;
+    assert_eq!(s.session.policy, s.session.baseline);
+    let after = s.user.view.as_ref().and_then(|v| v.baseline.clone());
+    assert!(before.is_some());
+    assert_eq!(after, before, "the baseline of its own search again");
+}
