@@ -55,7 +55,8 @@ fn app(screen: Screen) -> State {
         as_of: None,
     };
     s.user.loading = Some(snap.user_id.clone());
-    update(&mut s, Action::UserLoaded(Box::new((data, snap))));
+    let searched = ctxlens::store::KnowledgeParams::of(&s.session.policy);
+    update(&mut s, Action::UserLoaded(Box::new((data, snap, searched))));
     s.ui.screen = screen;
     s
 }
