@@ -134,7 +134,7 @@ pub async fn diff_cmd(ctx: &Ctx, out: &mut impl Write, args: &DiffArgs) -> Resul
         )
     };
     if let Some(t) = args.at.first() {
-        a.source = format!("{} as of {}", args.a, fmt_ts(t));
+        a.source = format!("{} as of {}", crate::text::shown_id(&args.a), fmt_ts(t));
     }
     let mut how: Vec<String> = args
         .at
@@ -163,7 +163,7 @@ pub async fn diff_cmd(ctx: &Ctx, out: &mut impl Write, args: &DiffArgs) -> Resul
         });
     }
     if !how.is_empty() {
-        b.source = format!("{b_arg} {}", how.join(" "));
+        b.source = format!("{} {}", crate::text::shown_id(b_arg), how.join(" "));
     }
     diff(ctx, out, &a, &b, args.json)
 }
@@ -229,7 +229,8 @@ async fn side(ctx: &Ctx, arg: &str, sel: &Selection, policy: Policy) -> Result<S
             .ok_or_else(|| CliError::Runtime(format!("{arg}: nothing loaded")))?
     };
     Ok(Side {
-        source: arg.to_string(),
+        // Named as ids are listed (the empty id is `""`), as a label: `user_id` is the data.
+        source: crate::text::shown_id(arg).into_owned(),
         loaded,
         policy,
     })
@@ -271,7 +272,8 @@ async fn one_context_two_policies(
         }
     };
     let side = |loaded, policy| Side {
-        source: arg.to_string(),
+        // Named as ids are listed (the empty id is `""`), as a label: `user_id` is the data.
+        source: crate::text::shown_id(arg).into_owned(),
         loaded,
         policy,
     };

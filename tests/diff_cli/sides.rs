@@ -111,3 +111,29 @@ fn a_file_written_as_of_an_instant_is_b_as_written_with_its_notes() {
         "{d}"
     );
 }
+
+/// A side whose user id is empty (a legal id) names it `""` in the input changes, as listings
+/// do, never as nothing (`user_id u005 → `, `u005's s1 → 's s1`).
+#[test]
+fn the_empty_user_id_is_named_as_listings_name_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let a = dir.path().join("a.json");
+    let a = a.to_str().expect("utf-8 path");
+    assert_eq!(ctxlens(&["snapshot", "u005", "--out", a]).code, 0);
+    let mut v: Value =
+        serde_json::from_str(&std::fs::read_to_string(a).expect("read")).expect("JSON");
+    v["user_id"] = "".into();
+    let b = dir.path().join("b.json");
+    let b = b.to_str().expect("utf-8 path");
+    std::fs::write(b, v.to_string()).expect("write");
+    let d = json(&["diff", a, b, "--json"]);
+    let details: Vec<&str> = d["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .filter_map(|i| i["detail"].as_str())
+        .collect();
+    assert!(details.contains(&"u005 → \"\""), "{details:?}");
+    assert!(details.contains(&"u005's s1 → \"\"'s s1"), "{details:?}");
+    assert_eq!(d["b"]["user_id"], "", "the data itself is exact");
+}

@@ -16,6 +16,8 @@ pub(super) fn start(s: &mut State, other: Option<&str>) -> Vec<Effect> {
         return vec![];
     };
     let user = v.data().user_id.clone();
+    // The open user as ids are listed (the empty id is `""`) in the sides' labels.
+    let who = crate::text::shown_id(&user).into_owned();
     let clock = v.data().now;
     let shown = Some(Box::new(v.user.clone()));
     let (baseline, tuned) = (&s.session.baseline, &s.session.policy);
@@ -38,15 +40,15 @@ pub(super) fn start(s: &mut State, other: Option<&str>) -> Vec<Effect> {
     let present = s.user.opened_at.filter(|p| moment.is_some_and(|t| t < *p));
     let (a, b) = match (other, moment) {
         (None, Some(t)) if Some(t) != s.user.opened_at => (
-            open(tuned, format!("{user} as of {}", fmt_ts(&t))),
+            open(tuned, format!("{who} as of {}", fmt_ts(&t))),
             CompareSide {
                 at: present,
                 ..side(
                     &user,
                     tuned,
                     present.map_or_else(
-                        || format!("{user} now"),
-                        |p| format!("{user} as of {}", fmt_ts(&p)),
+                        || format!("{who} now"),
+                        |p| format!("{who} as of {}", fmt_ts(&p)),
                     ),
                 )
             },
@@ -60,8 +62,8 @@ pub(super) fn start(s: &mut State, other: Option<&str>) -> Vec<Effect> {
             return vec![];
         }
         (None, _) => (
-            open(baseline, format!("{user} · baseline {}", baseline.name)),
-            open(tuned, format!("{user} · tuned")),
+            open(baseline, format!("{who} · baseline {}", baseline.name)),
+            open(tuned, format!("{who} · tuned")),
         ),
         (Some(arg), at) => {
             // Users of snapshot files are each at their file's own moment, which is theirs to
@@ -73,7 +75,7 @@ pub(super) fn start(s: &mut State, other: Option<&str>) -> Vec<Effect> {
                 None => who.to_string(),
             };
             (
-                open(tuned, label(&user)),
+                open(tuned, label(&who)),
                 CompareSide {
                     query: None,
                     at,

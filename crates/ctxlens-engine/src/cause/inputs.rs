@@ -117,7 +117,7 @@ impl<'a> Delta<'a> {
         let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
         let mut fields = Vec::new();
         if a.user_id != b.user_id {
-            let detail = format!("{} → {}", a.user_id, b.user_id);
+            let detail = format!("{} → {}", user(&a.user_id), user(&b.user_id));
             fields.push((Field::User, Cause::UserSwitched, "user_id", detail));
         }
         if a.current_milestone != b.current_milestone {
@@ -176,7 +176,7 @@ impl<'a> Delta<'a> {
                 if a.user_id == b.user_id {
                     opt(v)
                 } else {
-                    format!("{u}'s {}", opt(v))
+                    format!("{}'s {}", user(u), opt(v))
                 }
             };
             let detail = format!(
@@ -735,4 +735,9 @@ mod shown_tests {
         let long = toml::Value::String("x".repeat(60));
         assert_eq!(shown(&long), format!("\"{}…", "x".repeat(39)));
     }
+}
+
+/// A user id in a detail: the empty id (a legal one) as `""`, so it never reads as nothing.
+fn user(id: &str) -> &str {
+    if id.is_empty() { "\"\"" } else { id }
 }
