@@ -429,18 +429,42 @@ fn ctrl_z_and_sigtstp_suspend_and_fg_redraws_the_tui() {
     // cooked behind its back; continued, the TUI takes it again (SIGCONT) all the same.
     for (i, how) in ["C-z", "TSTP", "STOP"].into_iter().enumerate() {
         start_tui(&t, &format!("{bin} tui"));
-        if how == "C-z" {
-            t.send(&["C-z"]);
-        } else {
+        let pid = tui_pid(&t);
+        let signal = |name: &str| {
             let kill = Command::new("kill")
-                .args([format!("-{how}"), tui_pid(&t).to_string()])
+                .args([format!("-{name}"), pid.to_string()])
                 .status()
                 .expect("kill runs");
             assert!(kill.success());
+        };
+        if how == "C-z" {
+            t.send(&["C-z"]);
+        } else {
+            signal(how);
         }
         t.wait_for("the job stopped and the shell prompt", |s| {
             s.contains("Stopped") && s.trim_end().ends_with("READY$")
         });
+        // Continued without `fg`, in the background, it is not the terminal's: it stops again
+        // rather than draw over the shell.
+        signal("CONT");
+        // (SIGCONT resumes it as `kill` sends it: a `T` seen after is a stop of its own. Its
+        // state is polled: a stop has no event to await, and input sent to the shell would be
+        // read by the TUI in the background and stop it whatever it does.)
+        let state = || {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let (_, tail) = stat.rsplit_once(')').unwrap_or_default();
+            tail.trim().chars().next()
+        };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while state() != Some('T') {
+            assert!(
+                Instant::now() < deadline,
+                "{how}: continued in the background, the TUI ran on ({:?})",
+                state()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
         // The shell has the terminal as after an exit: cooked, the main screen, no mouse.
         let stty = dir.path().join(format!("stty-{i}"));
         if how == "STOP" {

@@ -34,8 +34,7 @@ use crate::ui::theme::Theme;
 use effects::EffectContext;
 use signals::Caught;
 use terminal::{
-    clipboard, give_back, give_back_on_panic, is_suspend_key, made_cooked, resume, suspend,
-    take_over,
+    clipboard, continued, give_back, give_back_on_panic, is_suspend_key, suspend, take_over,
 };
 
 /// How the TUI starts.
@@ -267,8 +266,7 @@ where
                 }
                 // After ctrl-z or SIGTSTP the suspension took the terminal again itself: only a
                 // stop the TUI could not catch (SIGSTOP) left it cooked.
-                Caught::Continued if made_cooked() => Some(resume(terminal)),
-                Caught::Continued => None,
+                Caught::Continued => continued(terminal),
             },
             ev = events.next() => match ev {
                 Some(ev) => {

@@ -72,8 +72,12 @@ where
     B::Error: Send + Sync + 'static,
 {
     give_back();
-    // SIGSTOP cannot be caught: the process stops here until it is continued.
+    // SIGSTOP cannot be caught: the process stops here until it is continued (and again while
+    // it is continued in the background, `bg`: the terminal is then the shell's).
     let stopped = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP);
+    if stopped.is_ok() {
+        stop_until_foreground();
+    }
     // Taken again whether or not it stopped: the loop never draws on the shell's screen.
     let resumed = resume(terminal);
     match stopped {
@@ -82,9 +86,43 @@ where
     }
 }
 
+/// Continued (SIGCONT): in the background (`kill -CONT` without `fg`) the terminal is the
+/// shell's, so the TUI stops again until it is brought to the foreground, as any reader of a
+/// terminal it does not own stops; then, when the shell left the terminal cooked (a stop the
+/// TUI could not catch), it takes it again.
+pub(super) fn continued<B: Backend>(terminal: &mut Terminal<B>) -> Option<Action>
+where
+    B::Error: Send + Sync + 'static,
+{
+    stop_until_foreground();
+    made_cooked().then(|| resume(terminal))
+}
+
+/// Stopped again each time it is continued while not the shell's foreground job.
+fn stop_until_foreground() {
+    while !foreground() {
+        if signal_hook::low_level::raise(signal_hook::consts::SIGSTOP).is_err() {
+            break;
+        }
+    }
+}
+
+/// Whether this process's group owns the terminal (is the shell's foreground job). `true` when
+/// it cannot be told.
+fn foreground() -> bool {
+    use std::os::fd::AsRawFd;
+    let Ok(tty) = std::fs::File::open("/dev/tty") else {
+        return true;
+    };
+    // SAFETY: `tcgetpgrp` reads the terminal's foreground group of a descriptor open here
+    // (`tty` lives to the end of the function); `getpgrp` cannot fail.
+    let (owner, own) = unsafe { (libc::tcgetpgrp(tty.as_raw_fd()), libc::getpgrp()) };
+    owner < 0 || owner == own
+}
+
 /// Whether the terminal reads lines (cooked) although the TUI set it raw: the shell took it
 /// over during a stop the TUI could not catch. `false` when it cannot be told.
-pub(super) fn made_cooked() -> bool {
+fn made_cooked() -> bool {
     use std::os::fd::AsRawFd;
     let Ok(tty) = std::fs::File::open("/dev/tty") else {
         return false;
