@@ -39,7 +39,7 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         )]
     } else if shown.is_empty() {
         let whose = match (live.all, open) {
-            (false, Some(u)) => format!("{}'s ", il(u)),
+            (false, Some(u)) => format!("{}'s ", crate::text::shown_id(u)),
             _ => String::new(),
         };
         let mut lines = vec![Line::styled(
@@ -78,7 +78,9 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     };
     let whose = match (live.all, open) {
         (true, _) | (_, None) => "every user".to_string(),
-        (false, Some(u)) => il(u),
+        // As ids are listed (a backslash as `\\`, the empty id `""`), as the channel column
+        // shows it.
+        (false, Some(u)) => crate::text::shown_id(u).into_owned(),
     };
     // Paused first (what the screen is not showing), then whose and how many; the key hints
     // last, dropped when the title would be cut.

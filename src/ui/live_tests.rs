@@ -488,3 +488,20 @@ async fn live_lists_an_unreadable_event_naming_its_channel() {
         "{all}"
     );
 }
+
+/// The events title names the open user as ids are listed (a backslash as `\\`), as the
+/// channel column does: `h\xff` typed never reads as a byte 0xFF.
+#[tokio::test]
+async fn the_events_title_names_the_user_as_ids_are_listed() {
+    let mut v = snapshot_u1();
+    v["user_id"] = "h\\xff".into();
+    let (mut s, ctx, _dir) = app_over_files(&[("h.json", v.to_string())]).await;
+    settle(&mut s, &ctx, Action::Select).await;
+    settle(&mut s, &ctx, Action::ShowLive).await;
+    let t = text(&s, 120, 40);
+    assert!(
+        t.contains("h\\\\xff's events") || t.contains(" · h\\\\xff · "),
+        "{t}"
+    );
+    assert!(!t.contains(" h\\xff"), "{t}");
+}
