@@ -119,6 +119,12 @@ fn plain_type_error(message: &str, raw: &str) -> String {
     if raw.is_empty() {
         return format!("expected {expected}, got nothing");
     }
+    // `NONE`: the word that unsets an optional key is lower case.
+    if raw.eq_ignore_ascii_case("none") {
+        return format!(
+            "expected {expected}, got {raw} (none, in lower case, unsets a key that takes it)"
+        );
+    }
     format!("expected {expected}, got {raw}")
 }
 

@@ -513,6 +513,11 @@ fn none_unsets_an_optional_key() {
         .expect_err("a weight needs a value")
         .to_string();
     assert!(err.contains("layers.journey.weight takes a value"), "{err}");
+    let upper = prolaunch()
+        .with_overrides(&["layers.journey.cap=NONE".into()])
+        .expect_err("lower case")
+        .to_string();
+    assert!(upper.contains("none, in lower case, unsets"), "{upper}");
     let named = prolaunch()
         .with_overrides(&["name=none".into()])
         .expect("a name");
