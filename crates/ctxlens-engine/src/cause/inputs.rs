@@ -721,6 +721,11 @@ fn what_changed(a: Option<&JourneyEntry>, b: Option<&JourneyEntry>) -> String {
     }
 }
 
+/// A user id in a detail: the empty id (a legal one) as `""`, so it never reads as nothing.
+fn user(id: &str) -> &str {
+    if id.is_empty() { "\"\"" } else { id }
+}
+
 #[cfg(test)]
 mod shown_tests {
     use super::shown;
@@ -735,9 +740,4 @@ mod shown_tests {
         let long = toml::Value::String("x".repeat(60));
         assert_eq!(shown(&long), format!("\"{}…", "x".repeat(39)));
     }
-}
-
-/// A user id in a detail: the empty id (a legal one) as `""`, so it never reads as nothing.
-fn user(id: &str) -> &str {
-    if id.is_empty() { "\"\"" } else { id }
 }
