@@ -24,10 +24,12 @@ impl Policy {
             let unset = set_path(&mut tree, path.trim(), parse_value(raw.trim())).map_err(fail)?;
             // Each value's type is checked as it is set ...
             policy = tree.clone().try_into().map_err(|e: toml::de::Error| {
-                fail(if unset {
+                let message = e.message().trim();
+                // `none` for a key that must hold a value (not one that is not a key at all).
+                fail(if (unset || raw.trim() == "none") && !message.starts_with("unknown field") {
                     format!("{} takes a value (only an optional key, such as a layer's cap, can be none)", path.trim())
                 } else {
-                    plain_type_error(e.message().trim(), raw)
+                    plain_type_error(message, raw)
                 })
             })?;
         }
@@ -120,7 +122,7 @@ fn plain_type_error(message: &str, raw: &str) -> String {
         return format!("expected {expected}, got nothing");
     }
     // `NONE`: the word that unsets an optional key is lower case.
-    if raw.eq_ignore_ascii_case("none") {
+    if raw.eq_ignore_ascii_case("none") && raw != "none" {
         return format!(
             "expected {expected}, got {raw} (none, in lower case, unsets a key that takes it)"
         );
@@ -195,8 +197,9 @@ fn set_path(tree: &mut toml::Table, path: &str, mut value: toml::Value) -> Resul
         };
         i += 1;
     }
-    // `cap=none`: unset (a text key keeps `none` as its text).
-    if value.as_str() == Some("none") && !matches!(table.get(*last), Some(toml::Value::String(_))) {
+    // `cap=none`: unset, for the keys a policy may leave unset (any other keeps `none` as
+    // its value, so a misspelt key or a key with a default says what is wrong).
+    if value.as_str() == Some("none") && unsettable(path) {
         table.remove(*last);
         return Ok(true);
     }
@@ -206,6 +209,22 @@ fn set_path(tree: &mut toml::Table, path: &str, mut value: toml::Value) -> Resul
     }
     table.insert(last.to_string(), value);
     Ok(false)
+}
+
+/// Whether `path` is a key a policy may leave unset: a layer's cap, the budget's forms, the
+/// category. (A layer's title is text: `none` is its text.)
+fn unsettable(path: &str) -> bool {
+    let budget = [
+        "total",
+        "model_max_tokens",
+        "expected_output_tokens",
+        "overhead",
+    ];
+    path == "category"
+        || path
+            .strip_prefix("budget.")
+            .is_some_and(|k| budget.contains(&k))
+        || (path.starts_with("layers.") && path.ends_with(".cap"))
 }
 
 /// The `name` of each element of an array of tables.

@@ -522,6 +522,23 @@ fn none_unsets_an_optional_key() {
         .with_overrides(&["name=none".into()])
         .expect("a name");
     assert_eq!(named.name, "none");
+    // Only keys a policy may leave unset: a misspelt key, a key with a default, a table, the
+    // static modules say what is wrong rather than change nothing or reset.
+    for set in [
+        "layers.journey.capp=none",
+        "foo=none",
+        "truncate_min_remaining=none",
+        "recency=none",
+        "static=none",
+    ] {
+        let err = prolaunch().with_overrides(&[set.into()]);
+        assert!(err.is_err(), "{set}: {err:?}");
+    }
+    let unknown = prolaunch()
+        .with_overrides(&["layers.journey.capp=none".into()])
+        .expect_err("no such key")
+        .to_string();
+    assert!(unknown.contains("unknown field"), "{unknown}");
 }
 
 /// A layer named without its key is said to be a table, not to lack a name.
