@@ -575,11 +575,26 @@ pub fn wrap(line: &str, width: usize) -> Vec<std::ops::Range<usize>> {
             }
             // Broken between graphemes: an emoji sequence, a flag or a letter and its accent
             // is never cut in two, nor an escape shown for a character (`\u{200d}`).
-            for (i, g) in units(run).scan(0, |at, u| {
-                let i = *at;
-                *at += u.len();
-                Some((i, u))
-            }) {
+            // (An escape wider than a row is broken between its characters after all.)
+            let pieces = units(run)
+                .scan(0, |at, u| {
+                    let i = *at;
+                    *at += u.len();
+                    Some((i, u))
+                })
+                .flat_map(|(i, u)| {
+                    // (a grapheme is kept whole even so: only an escape, ASCII, is cut)
+                    let whole = u.width() <= width || !u.starts_with("\\u{");
+                    let parts: Vec<(usize, &str)> = if whole {
+                        vec![(i, u)]
+                    } else {
+                        u.char_indices()
+                            .map(|(j, c)| (i + j, &u[j..j + c.len_utf8()]))
+                            .collect()
+                    };
+                    parts
+                });
+            for (i, g) in pieces {
                 let cw = g.width();
                 if used + cw > width && used > 0 {
                     rows.push(start..end);

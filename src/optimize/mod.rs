@@ -191,7 +191,7 @@ pub fn optimize(
             .collect(),
         pareto: pareto(&history, &targets).into_iter().cloned().collect(),
         improvements: improvements(&history),
-        sets: space.sets(&best.point),
+        sets: space.recommended_sets(&baseline, &best.point),
         targets,
         baseline: base_metrics,
         best,

@@ -221,6 +221,23 @@ impl Space {
             .collect()
     }
 
+    /// The `--set` overrides that make the recommended policy at `point` from the baseline: as
+    /// [`Space::sets`], but a cap that caps nothing kept as the baseline's (unset: no flag), as
+    /// [`Space::policy`] keeps it.
+    pub fn recommended_sets(&self, baseline: &Policy, point: &Point) -> Vec<String> {
+        let tuned = self.policy(baseline, point).ok();
+        self.params
+            .iter()
+            .zip(point)
+            .filter_map(|(p, v)| match &tuned {
+                Some(t) if p.key.ends_with(".cap") => {
+                    t.get(&p.key).map(|cap| format!("{}={cap}", p.key))
+                }
+                _ => Some(format!("{}={}", p.key, p.show(*v))),
+            })
+            .collect()
+    }
+
     /// The policy at `point`: the baseline with every free key set.
     pub fn policy(&self, baseline: &Policy, point: &Point) -> Result<Policy, String> {
         let mut p = baseline

@@ -410,6 +410,12 @@ fn wrap_keeps_an_escape_whole() {
     let line = r"abc\u{200d}de";
     let rows: Vec<&str> = wrap(line, 8).into_iter().map(|r| &line[r]).collect();
     assert_eq!(rows, ["abc", r"\u{200d}", "de"]);
-    let narrow: String = wrap(line, 4).into_iter().map(|r| &line[r]).collect();
-    assert_eq!(narrow, line, "nothing lost when it cannot fit");
+    let narrow: Vec<&str> = wrap(line, 4).into_iter().map(|r| &line[r]).collect();
+    assert_eq!(narrow.concat(), line, "nothing lost when it cannot fit");
+    assert!(
+        narrow
+            .iter()
+            .all(|r| unicode_width::UnicodeWidthStr::width(*r) <= 4),
+        "{narrow:?}"
+    );
 }

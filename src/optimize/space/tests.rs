@@ -79,6 +79,12 @@ fn a_cap_that_caps_nothing_is_no_change() {
     assert_eq!(s.changes(&base, &origin), []);
     let p = s.policy(&base, &origin).expect("policy");
     assert_eq!(p.get("layers.session.cap"), None);
+    // Nor do the flags that make it set one.
+    assert_eq!(s.recommended_sets(&base, &origin), Vec::<String>::new());
+    assert_eq!(
+        s.recommended_sets(&base, &vec![500.0]),
+        ["layers.session.cap=500"]
+    );
     assert_eq!(p.layers, base.layers);
     // prolaunch's session share of 4,000 is 800: a cap of 500 cuts it.
     let cut = s.policy(&base, &vec![500.0]).expect("policy");
