@@ -56,7 +56,10 @@ fn app(screen: Screen) -> State {
     };
     s.user.loading = Some(snap.user_id.clone());
     let searched = ctxlens::store::KnowledgeParams::of(&s.session.policy);
-    update(&mut s, Action::UserLoaded(Box::new((data, snap, searched))));
+    update(
+        &mut s,
+        Action::UserLoaded(Box::new((data, snap, searched, None))),
+    );
     s.ui.screen = screen;
     s
 }

@@ -138,7 +138,9 @@ actions! {
         /// A page of users, and the cursor it was asked for (`None`: the first).
         UsersLoaded(Option<String>, UserPage),
         /// The selected user's data and snapshot arrived.
-        UserLoaded(Box<(UserData, Snapshot, crate::store::KnowledgeParams)>),
+        /// With the knowledge search and query it was read with: one since asked otherwise
+        /// is stale.
+        UserLoaded(Box<(UserData, Snapshot, crate::store::KnowledgeParams, Option<String>)>),
         /// Users' numbers for the list (under the tuned policy: `true`) as of an instant (`None`:
         /// now), the users whose load failed (with why), and the outage that stopped the count
         /// (the users after it are not counted).

@@ -110,13 +110,13 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
             at,
         } => {
             let opts = LoadOptions {
-                query,
+                query: query.clone(),
                 ..ctx.load_options_at(at)
             };
             let loaded = load_snapshot(ctx.store.as_ref(), &user, &opts, knowledge).await;
             match loaded {
                 // With the search it was read with: a load of a search since changed is stale.
-                Ok((snap, data)) => Action::UserLoaded(Box::new((data, snap, knowledge))),
+                Ok((snap, data)) => Action::UserLoaded(Box::new((data, snap, knowledge, query))),
                 Err(e) => failed(e.into()),
             }
         }

@@ -15,10 +15,11 @@ use crate::store::KnowledgeParams;
 pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::UserLoaded(loaded) => {
-            let (data, snapshot, searched) = *loaded;
+            let (data, snapshot, searched, query) = *loaded;
             // Read with a knowledge search the policy no longer asks (a threshold stepped
-            // since): stale, and the load asked with the search now asked is on its way.
-            if searched != KnowledgeParams::of(&s.session.policy) {
+            // since), or a query since changed: stale, and the load asked with what is asked
+            // now is on its way.
+            if searched != KnowledgeParams::of(&s.session.policy) || query != s.user.query {
                 return vec![];
             }
             user_loaded(s, data, snapshot)

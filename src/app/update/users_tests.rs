@@ -220,3 +220,33 @@ async fn a_reset_reads_the_baseline_search_again() {
     assert!(before.is_some());
     assert_eq!(after, before, "the baseline of its own search again");
 }
+
+/// Two `:query` asked before the first is answered: the answers come in the order asked, and
+/// the view is the last question's (the first, stale, is not shown, nor does it end the load).
+#[tokio::test]
+async fn a_load_of_a_query_since_changed_is_not_shown() {
+    use crate::app::update::{Effect, update};
+    let (mut s, ctx) = demo_app().await;
+    super::tests::open(&mut s, &ctx, "u062").await;
+    let mut asked = Vec::new();
+    for q in ["pricing my fountains", "customs and duty"] {
+        update(&mut s, Action::Palette);
+        type_text(&mut s, &ctx, &format!("query {q}")).await;
+        asked.extend(
+            update(&mut s, Action::Input(InputKey::Enter))
+                .into_iter()
+                .filter(|e| matches!(e, Effect::LoadUser { .. })),
+        );
+    }
+    assert_eq!(asked.len(), 2, "{asked:?}");
+    for effect in asked {
+        let answer = crate::tui::effects::run(effect, ctx.clone()).await;
+        for e in update(&mut s, answer) {
+            let more = crate::tui::effects::run(e, ctx.clone()).await;
+            update(&mut s, more);
+        }
+    }
+    let v = s.user.view.as_ref().expect("the user");
+    assert_eq!(v.user.snapshot().query.as_deref(), Some("customs and duty"));
+    assert_eq!(s.user.loading, None);
+}
