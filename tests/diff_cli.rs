@@ -14,6 +14,19 @@ const AFTER: &str = "fixtures/diff/u005-after.json";
 #[path = "diff_cli/sides.rs"]
 mod sides;
 
+/// `ctxlens snapshot u005` written to `a.json` in `dir`, and a copy changed by `change` to
+/// `b.json`: the two paths.
+fn u005_and_changed(dir: &std::path::Path, change: impl FnOnce(&mut Value)) -> (String, String) {
+    let a = dir.join("a.json").to_str().expect("utf-8 path").to_string();
+    assert_eq!(ctxlens(&["snapshot", "u005", "--out", &a]).code, 0);
+    let mut v: Value =
+        serde_json::from_str(&std::fs::read_to_string(&a).expect("read")).expect("JSON");
+    change(&mut v);
+    let b = dir.join("b.json").to_str().expect("utf-8 path").to_string();
+    std::fs::write(&b, v.to_string()).expect("write");
+    (a, b)
+}
+
 fn json(args: &[&str]) -> Value {
     let out = ctxlens(args);
     assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
@@ -198,17 +211,11 @@ fn two_users_compare_and_the_same_context_says_so() {
     // The same data under another user id: the same context, and the items listed (the other
     // user's turns) are said to be other stored items of the same text, not a contradiction.
     let dir = tempfile::tempdir().expect("temp dir");
-    let a = dir.path().join("a.json");
-    let a = a.to_str().expect("utf-8 path");
-    assert_eq!(ctxlens(&["snapshot", "u005", "--out", a]).code, 0);
-    let mut v: Value =
-        serde_json::from_str(&std::fs::read_to_string(a).expect("read")).expect("JSON");
-    v["user_id"] = "u777".into();
-    let b = dir.path().join("b.json");
-    std::fs::write(&b, v.to_string()).expect("write");
-    let out = ctxlens(&["diff", a, b.to_str().expect("utf-8 path")]);
+    let (a, b) = u005_and_changed(dir.path(), |v| v["user_id"] = "u777".into());
+    let (a, b) = (a.as_str(), b.as_str());
+    let out = ctxlens(&["diff", a, b]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let d = json(&["diff", a, b.to_str().expect("utf-8 path"), "--json"]);
+    let d = json(&["diff", a, b, "--json"]);
     assert_eq!(d["outcome"], "nothing");
     let n = d["items"].as_array().expect("items").len();
     assert!(n > 0, "{d}");

@@ -174,15 +174,19 @@ pub fn not_read(st: &Stopped) -> String {
     }
 }
 
-/// Every section of the report, in reading order.
-pub fn sections(s: &Summary) -> Vec<Section> {
-    let mut out = vec![monitoring(s)];
-    let sides: Vec<(&'static str, &PolicySummary)> = s
-        .baseline
+/// The policies a report compares, named: the baseline (when there is one), then the candidate.
+fn sides(s: &Summary) -> Vec<(&'static str, &PolicySummary)> {
+    s.baseline
         .iter()
         .map(|b| ("baseline", b))
         .chain([("candidate", &s.candidate)])
-        .collect();
+        .collect()
+}
+
+/// Every section of the report, in reading order.
+pub fn sections(s: &Summary) -> Vec<Section> {
+    let mut out = vec![monitoring(s)];
+    let sides = sides(s);
     for (side, p) in &sides {
         out.push(tokens(side, p, sides.len() > 1));
     }

@@ -8,15 +8,10 @@ use super::*;
 #[test]
 fn an_input_change_that_changes_nothing_is_said_to_change_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let a = dir.path().join("a.json");
-    let a = a.to_str().expect("utf-8 path");
-    assert_eq!(ctxlens(&["snapshot", "u005", "--out", a]).code, 0);
-    let mut v: Value =
-        serde_json::from_str(&std::fs::read_to_string(a).expect("read")).expect("JSON");
-    v["session"][0]["timestamp"] = "1969-12-31T23:59:59Z".into();
-    let b = dir.path().join("b.json");
-    let b = b.to_str().expect("utf-8 path");
-    std::fs::write(b, v.to_string()).expect("write");
+    let (a, b) = u005_and_changed(dir.path(), |v| {
+        v["session"][0]["timestamp"] = "1969-12-31T23:59:59Z".into();
+    });
+    let (a, b) = (a.as_str(), b.as_str());
     let d = json(&["diff", a, b, "--json"]);
     assert_eq!(d["outcome"], "nothing", "{d}");
     assert_eq!(d["inputs"].as_array().map(Vec::len), Some(1), "{d}");
@@ -38,18 +33,13 @@ fn an_input_change_that_changes_nothing_is_said_to_change_nothing() {
 #[test]
 fn a_side_with_unreadable_items_says_how_many() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let a = dir.path().join("a.json");
-    let a = a.to_str().expect("utf-8 path");
-    assert_eq!(ctxlens(&["snapshot", "u005", "--out", a]).code, 0);
-    let mut v: Value =
-        serde_json::from_str(&std::fs::read_to_string(a).expect("read")).expect("JSON");
-    let first = v["journey"][0].clone();
-    v["journey"].as_array_mut().expect("journey").push(first);
-    // And a session turn that is not one: counted too, as `replay` lists it.
-    v["session"][1] = 42.into();
-    let b = dir.path().join("b.json");
-    let b = b.to_str().expect("utf-8 path");
-    std::fs::write(b, v.to_string()).expect("write");
+    let (a, b) = u005_and_changed(dir.path(), |v| {
+        let first = v["journey"][0].clone();
+        v["journey"].as_array_mut().expect("journey").push(first);
+        // And a session turn that is not one: counted too, as `replay` lists it.
+        v["session"][1] = 42.into();
+    });
+    let (a, b) = (a.as_str(), b.as_str());
     let d = json(&["diff", a, b, "--json"]);
     assert_eq!(d["a"]["unreadable"], 0, "{d}");
     assert_eq!(d["b"]["unreadable"], 2, "{d}");
@@ -117,15 +107,10 @@ fn a_file_written_as_of_an_instant_is_b_as_written_with_its_notes() {
 #[test]
 fn the_empty_user_id_is_named_as_listings_name_it() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let a = dir.path().join("a.json");
-    let a = a.to_str().expect("utf-8 path");
-    assert_eq!(ctxlens(&["snapshot", "u005", "--out", a]).code, 0);
-    let mut v: Value =
-        serde_json::from_str(&std::fs::read_to_string(a).expect("read")).expect("JSON");
-    v["user_id"] = "".into();
-    let b = dir.path().join("b.json");
-    let b = b.to_str().expect("utf-8 path");
-    std::fs::write(b, v.to_string()).expect("write");
+    let (a, b) = u005_and_changed(dir.path(), |v| {
+        v["user_id"] = "".into();
+    });
+    let (a, b) = (a.as_str(), b.as_str());
     let d = json(&["diff", a, b, "--json"]);
     let details: Vec<&str> = d["inputs"]
         .as_array()

@@ -4,12 +4,7 @@ use super::*;
 
 /// Duplicates: tokens on second copies, their share, users with copies.
 pub(super) fn duplicates(s: &Summary) -> Section {
-    let sides: Vec<(&'static str, &PolicySummary)> = s
-        .baseline
-        .iter()
-        .map(|b| ("baseline", b))
-        .chain([("candidate", &s.candidate)])
-        .collect();
+    let sides = sides(s);
     let mut columns = vec![("measure", "Measure".to_string(), false)];
     columns.extend(
         sides
