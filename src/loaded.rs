@@ -273,6 +273,20 @@ impl Loaded {
         Some(AsOfView { info, notes })
     }
 
+    /// A snapshot file written `--at T` and read as it is: what it could not reconstruct then
+    /// (its time-travel notes). None for a load `--at` ([`Loaded::as_of`] holds those) or of now.
+    pub fn file_notes(&self) -> Vec<crate::engine::snapshot::Note> {
+        if self.data().as_of.is_some() {
+            return Vec::new();
+        }
+        self.snapshot()
+            .notes
+            .iter()
+            .filter(|n| n.kind.is_time_travel())
+            .cloned()
+            .collect()
+    }
+
     /// Why the cached context is not compared with the replay (`None`: it is, or there is
     /// none): decided on the stored data, shown as the rest is.
     pub fn cache_not_compared(&self) -> Option<String> {

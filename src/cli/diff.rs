@@ -320,7 +320,7 @@ pub fn diff(
             Some(view) => super::replay::write_as_of_notes_of(out, &view, &whose)?,
             None => super::replay::write_notes(
                 out,
-                &super::replay::file_notes(side.loaded.snapshot()),
+                &side.loaded.file_notes(),
                 &format!("not reconstructed when the file was written{whose}"),
             )?,
         }
@@ -338,10 +338,7 @@ fn side_json<'a>(s: &'a Side, total: usize) -> SideJson<'a> {
         total_tokens: total,
         unreadable: unreadable(snap),
         as_of: s.loaded.as_of(),
-        file_notes: match s.loaded.as_of() {
-            Some(_) => Vec::new(),
-            None => super::replay::file_notes(snap),
-        },
+        file_notes: s.loaded.file_notes(),
     }
 }
 

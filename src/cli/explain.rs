@@ -95,9 +95,7 @@ fn write_text(
         e.policy
     );
     writeln!(out, "{}", paint(BOLD, &inert_line(&head))).map_err(io)?;
-    if let Some(a) = as_of {
-        writeln!(out, "{}", paint(BOLD, &super::replay::as_of_line(a))).map_err(io)?;
-    }
+    super::replay::write_as_of_line(out, as_of)?;
     for g in &e.gates {
         let (mark, style) = match g.pass {
             Some(true) => ("✔", GREEN),

@@ -98,17 +98,6 @@ fn with_as_of(
     value
 }
 
-/// The first line of a text output as of an instant (as `replay --at` begins), if one is asked.
-fn write_as_of_line(
-    out: &mut impl Write,
-    as_of: Option<&crate::loaded::AsOfView>,
-) -> Result<(), CliError> {
-    match as_of {
-        Some(a) => writeln!(out, "{}", paint(BOLD, &super::replay::as_of_line(a))).map_err(io),
-        None => Ok(()),
-    }
-}
-
 /// Journey rows of the user that could not be read are said (on stderr, so JSON stays JSON):
 /// statuses and what a transition carries are of the rows read, and a milestone whose row is
 /// unreadable would otherwise read as never completed without a word.
@@ -169,7 +158,7 @@ pub async fn graph(
     match format {
         GraphFormat::Dot => write_dot(out, &nodes),
         GraphFormat::Text => {
-            write_as_of_line(out, as_of)?;
+            super::replay::write_as_of_line(out, as_of)?;
             write_text(out, map, place.as_ref().map(|p| p.user_id.as_str()), st)?;
             // A user whose milestone the map does not know has no current box: said, as
             // `inspect` says it.
@@ -411,7 +400,7 @@ pub async fn transition(
     if json {
         return write_json(out, &with_as_of(serde_json::json!(preview), as_of.as_ref()));
     }
-    write_as_of_line(out, as_of.as_ref())?;
+    super::replay::write_as_of_line(out, as_of.as_ref())?;
     let from = preview.from.as_deref().unwrap_or("(no journey)");
     writeln!(
         out,

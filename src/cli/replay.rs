@@ -66,10 +66,7 @@ pub async fn replay(
     let as_of = loaded.as_of();
     // A file written `--at T` carries what could not be reconstructed then: its replay says so
     // too (not only `inspect`), in text and in JSON. Read `--at` again, the notes are of then.
-    let when_written = match &as_of {
-        Some(_) => Vec::new(),
-        None => file_notes(snap),
-    };
+    let when_written = loaded.file_notes();
     match mode {
         Mode::Json if margins.is_none() && as_of.is_none() && when_written.is_empty() => {
             write!(out, "{}", asm.to_json()).map_err(io)
@@ -94,9 +91,7 @@ pub async fn replay(
         Mode::Prompt => write!(std::io::stdout().lock(), "{}", asm.prompt).map_err(io),
         Mode::Text => {
             writeln!(out, "{}", paint(BOLD, &heading(&asm, snap))).map_err(io)?;
-            if let Some(a) = &as_of {
-                writeln!(out, "{}", paint(BOLD, &as_of_line(a))).map_err(io)?;
-            }
+            write_as_of_line(out, as_of.as_ref())?;
             write_layers(out, &asm)?;
             writeln!(out).map_err(io)?;
             write_items(out, &asm)?;
@@ -117,16 +112,6 @@ pub async fn replay(
     }
 }
 
-/// What a file written `--at T` could not reconstruct then (its time-travel notes): none for
-/// data read now.
-pub(super) fn file_notes(snap: &crate::engine::Snapshot) -> Vec<crate::engine::snapshot::Note> {
-    snap.notes
-        .iter()
-        .filter(|n| n.kind.is_time_travel())
-        .cloned()
-        .collect()
-}
-
 /// `replay --json` with `--explain` or `--at` (or of a file written `--at`): the assembly with
 /// its margins, and what the load as of an earlier instant found out.
 #[derive(Serialize)]
@@ -140,6 +125,14 @@ struct Explained<'a> {
     /// A file written `--at T`, read as it is: what could not be reconstructed when it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     file_notes: Option<&'a [crate::engine::snapshot::Note]>,
+}
+
+/// [`as_of_line`] in bold on a line of its own, if the output is as of an instant.
+pub(super) fn write_as_of_line(out: &mut impl Write, a: Option<&AsOfView>) -> Result<(), CliError> {
+    match a {
+        Some(a) => writeln!(out, "{}", paint(BOLD, &as_of_line(a))).map_err(io),
+        None => Ok(()),
+    }
 }
 
 /// `as of T (data read at R) · milestone M2, from transition mb:5`.
@@ -594,9 +587,7 @@ impl<'a> Inspected<'a> {
             self.source
         );
         writeln!(out, "{}", paint(BOLD, &inert_line(&title))).map_err(io)?;
-        if let Some(a) = self.loaded.as_of() {
-            writeln!(out, "{}", paint(BOLD, &as_of_line(&a))).map_err(io)?;
-        }
+        write_as_of_line(out, self.loaded.as_of().as_ref())?;
         let marks: Vec<String> = self
             .statuses
             .iter()

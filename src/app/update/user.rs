@@ -334,10 +334,9 @@ pub(super) fn replay(s: &mut State) -> Vec<Effect> {
             Some(v.user.assemble(engine, &s.session.policy))
         };
         // Margins replay the user many times over: made when the Budget screen shows them
-        // ([`margins_due`]), not on every change of a tuning typed elsewhere.
+        // ([`margins_due`], after every update), not on every change of a tuning typed elsewhere.
         v.margins = None;
     }
-    margins_due(s);
     effects
 }
 
