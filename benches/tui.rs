@@ -56,9 +56,10 @@ fn app(screen: Screen) -> State {
     };
     s.user.loading = Some(snap.user_id.clone());
     let searched = ctxlens::store::KnowledgeParams::of(&s.session.policy);
+    let load = s.user.load;
     update(
         &mut s,
-        Action::UserLoaded(Box::new((data, snap, searched, None))),
+        Action::UserLoaded(Box::new((load, data, snap, searched, None))),
     );
     s.ui.screen = screen;
     s

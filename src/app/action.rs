@@ -140,7 +140,11 @@ actions! {
         /// The selected user's data and snapshot arrived.
         /// With the knowledge search and query it was read with: one since asked otherwise
         /// is stale.
-        UserLoaded(Box<(UserData, Snapshot, crate::store::KnowledgeParams, Option<String>)>),
+        /// Its load's number first: the answer of a load since superseded is stale.
+        UserLoaded(Box<(u64, UserData, Snapshot, crate::store::KnowledgeParams, Option<String>)>),
+        /// The selected user's load (its number) failed: said only when it is still the last
+        /// asked, so a late failure of a superseded load cannot end the newer one.
+        UserFailed(u64, TaskError),
         /// Users' numbers for the list (under the tuned policy: `true`) as of an instant (`None`:
         /// now), the users whose load failed (with why), and the outage that stopped the count
         /// (the users after it are not counted).

@@ -373,6 +373,8 @@ impl UsersState {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserState {
     pub loading: Option<String>,
+    /// The number of the last load asked: the answer (or failure) of an earlier one is stale.
+    pub load: u64,
     /// The last user asked for that could not be opened while none was shown, and why: the
     /// user screens say so instead of "no user selected".
     pub failed: Option<(String, String)>,

@@ -96,14 +96,14 @@ impl Drop for StopSearches {
 
 /// Runs `effect` and returns the action that reports its result.
 pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
-    let task = effect.task();
-    let failed = |e: TaskError| Action::Failed(task, e);
+    let failed = effect.failure();
     match effect {
         Effect::LoadUsers { cursor } => match ctx.store.users(cursor.as_deref(), PAGE).await {
             Ok(page) => Action::UsersLoaded(cursor, page),
             Err(e) => failed(e.into()),
         },
         Effect::LoadUser {
+            load,
             user,
             knowledge,
             query,
@@ -116,7 +116,9 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
             let loaded = load_snapshot(ctx.store.as_ref(), &user, &opts, knowledge).await;
             match loaded {
                 // With the search it was read with: a load of a search since changed is stale.
-                Ok((snap, data)) => Action::UserLoaded(Box::new((data, snap, knowledge, query))),
+                Ok((snap, data)) => {
+                    Action::UserLoaded(Box::new((load, data, snap, knowledge, query)))
+                }
                 Err(e) => failed(e.into()),
             }
         }

@@ -515,13 +515,13 @@ fn spawn(effect: Effect, ctx: &mut EffectContext, tx: &UnboundedSender<Action>) 
         Effect::Clipboard(text) => return clipboard(&text),
         _ => {}
     }
-    let (task, ctx, tx) = (effect.task(), ctx.clone(), tx.clone());
+    let (failed, ctx, tx) = (effect.failure(), ctx.clone(), tx.clone());
     tokio::spawn(async move {
         let action = crate::report::catch::future(effects::run(effect, ctx))
             .await
             .unwrap_or_else(|panic| {
                 let why = format!("internal error (a bug in ctxlens, please report it): {panic}");
-                Action::Failed(task, TaskError::Other(why))
+                failed(TaskError::Other(why))
             });
         let _ = tx.send(action);
     });

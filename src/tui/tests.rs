@@ -92,7 +92,7 @@ async fn a_panic_in_a_load_is_that_loads_error_and_the_app_goes_on() {
     }
     let action = rx.recv().await.expect("the task answers");
     assert!(
-        matches!(&action, Action::Failed(Task::User, TaskError::Other(msg))
+        matches!(&action, Action::UserFailed(_, TaskError::Other(msg))
             if msg.contains("index out of bounds reading u001")),
         "{action:?}"
     );

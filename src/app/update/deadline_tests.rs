@@ -2,7 +2,7 @@
 //! its health check: not an outage, and not loaded again in a loop.
 
 use super::fault_tests::{health, shown_user};
-use super::tests::{demo_app, memory_down, open};
+use super::tests::{demo_app, load_fails, memory_down, open};
 use super::{Effect, update};
 use crate::app::action::Action;
 use crate::app::state::Screen;
@@ -25,7 +25,7 @@ async fn a_statement_past_its_deadline_is_not_an_outage_and_is_not_retried_in_a_
         secs: 3.0,
     };
     let tick = s.ui.tick;
-    update(&mut s, Action::Failed(Task::User, waited.into()));
+    load_fails(&mut s, waited.into());
     assert_eq!(shown_user(&s), Some("u001"));
     assert!(s.status.stores.iter().all(|st| st.up), "not marked down");
     assert!(s.status.health.next_check <= tick + 1, "checked at once");
@@ -58,7 +58,7 @@ async fn a_statement_past_its_deadline_is_not_an_outage_and_is_not_retried_in_a_
     s.ui.screen = Screen::Users;
     s.users.cursor = 2;
     update(&mut s, Action::Select);
-    update(&mut s, Action::Failed(Task::User, memory_down("x").into()));
+    load_fails(&mut s, memory_down("x").into());
     assert_eq!(s.status.health.failed_user.as_deref(), Some("u003"));
     open(&mut s, &store, "u005").await;
     assert_eq!(s.status.health.failed_user, None);
@@ -76,7 +76,7 @@ async fn a_user_kept_by_a_deadline_is_tried_again_by_r() {
         what: "memory_bank".into(),
         secs: 4.0,
     };
-    update(&mut s, Action::Failed(Task::User, waited.into()));
+    load_fails(&mut s, waited.into());
     s.ui.screen = Screen::Layers;
     let layers = crate::ui::tests::rows(&s, 120, 40).join("\n");
     assert!(layers.contains("R tries u062 again."), "{layers}");
@@ -94,7 +94,7 @@ async fn a_user_kept_by_a_deadline_is_tried_again_by_r() {
         user: "nobody".into(),
         store: "DEMO".into(),
     };
-    update(&mut s, Action::Failed(Task::User, missing.into()));
+    load_fails(&mut s, missing.into());
     let effects = update(&mut s, Action::Refresh);
     assert!(
         !effects.iter().any(|e| matches!(e, Effect::LoadUser { .. })),
@@ -107,4 +107,36 @@ fn loads(effects: &[Effect], user: &str) -> bool {
     effects
         .iter()
         .any(|e| matches!(e, Effect::LoadUser { user: u, .. } if u == user))
+}
+
+/// Opening a user, then another before the first answers: a late failure of the first load
+/// does not end the second (its spinner and its answer stay), and the second is shown.
+#[tokio::test]
+async fn a_late_failure_of_a_superseded_load_does_not_end_the_newer_one() {
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u001").await;
+    let mut asked = Vec::new();
+    for row in [1, 2] {
+        s.ui.screen = Screen::Users;
+        s.users.cursor = row;
+        asked.extend(update(&mut s, Action::Select));
+    }
+    let [
+        first @ Effect::LoadUser { .. },
+        second @ Effect::LoadUser { user, .. },
+    ] = asked.as_slice()
+    else {
+        panic!("two loads: {asked:?}");
+    };
+    assert_eq!(user, "u003");
+    let late = first.failure()(memory_down("reset").into());
+    update(&mut s, late);
+    assert_eq!(s.user.loading.as_deref(), Some("u003"), "still loading");
+    assert!(s.status.loading.contains(&Task::User), "its spinner stays");
+    assert!(s.status.message.is_none(), "{:?}", s.status.message);
+    assert!(s.status.stores.iter().all(|st| st.up), "not marked down");
+    let answer = crate::tui::effects::run(second.clone(), ctx.clone()).await;
+    update(&mut s, answer);
+    assert_eq!(shown_user(&s), Some("u003"));
+    assert!(!s.status.loading.contains(&Task::User));
 }

@@ -1,7 +1,7 @@
 //! Faults in the TUI: a store down under it, a missing user, rows that could not be counted,
 //! malformed data — the last data stays, only real outages mark a store down.
 
-use super::tests::{demo_app, memory_down, open, settle};
+use super::tests::{demo_app, load_fails, memory_down, open, settle};
 use super::{Effect, LayerRow, layer_rows, update};
 use crate::app::action::Action;
 use crate::app::state::{Screen, State};
@@ -48,10 +48,7 @@ async fn opening_another_user_while_a_store_is_down_keeps_the_last_one() {
         Some("u001"),
         "the last user stays while u002 loads"
     );
-    update(
-        &mut s,
-        Action::Failed(Task::User, memory_down("refused").into()),
-    );
+    load_fails(&mut s, memory_down("refused").into());
     assert_eq!(shown_user(&s), Some("u001"));
     assert_eq!(s.user.loading, None);
     assert_eq!(s.status.health.failed_user.as_deref(), Some("u002"));
@@ -77,10 +74,7 @@ async fn reloading_keeps_the_open_user_on_screen_and_a_failure_leaves_it() {
     );
     assert_eq!(shown_user(&s), Some("u062"), "not blanked while reloading");
     assert!(s.user.view.as_ref().is_some_and(|v| v.tuned.is_some()));
-    update(
-        &mut s,
-        Action::Failed(Task::User, memory_down("reset").into()),
-    );
+    load_fails(&mut s, memory_down("reset").into());
     assert_eq!(shown_user(&s), Some("u062"));
     // Back: the user loads again by itself.
     let effects = update(&mut s, Action::Health(health(true)));
@@ -101,7 +95,7 @@ async fn a_missing_user_or_session_is_not_an_outage() {
         store: "memory".into(),
         user: "nobody".into(),
     };
-    update(&mut s, Action::Failed(Task::User, e.into()));
+    load_fails(&mut s, e.into());
     assert!(
         s.status.stores.iter().all(|st| st.up),
         "no store marked down"
@@ -120,7 +114,7 @@ async fn a_missing_user_or_session_is_not_an_outage() {
                 st.name
             ),
         };
-        update(&mut s, Action::Failed(Task::User, e.into()));
+        load_fails(&mut s, e.into());
         assert!(
             s.status.stores.iter().all(|st| st.up),
             "a data error marked {} down",
@@ -250,10 +244,11 @@ async fn layers_list_malformed_data_with_source_and_reason() {
 async fn under_redact_an_error_quoting_stored_data_is_masked() {
     let (mut s, ctx) = crate::app::update::tests::demo_app_with(true).await;
     let why = "snapshot c1.json:5:26: \"Secretnow value\" is neither RFC 3339 nor epoch seconds";
+    let load = s.user.load;
     settle(
         &mut s,
         &ctx,
-        Action::Failed(Task::User, crate::app::TaskError::Other(why.into())),
+        Action::UserFailed(load, crate::app::TaskError::Other(why.into())),
     )
     .await;
     let msg = s.status.message.as_ref().expect("an error");
@@ -369,10 +364,7 @@ async fn a_store_that_goes_away_is_retried_with_backoff_and_reloads_when_back() 
     };
     // A user load fails while the store is away: the last data stays, the failure is remembered.
     s.user.loading = Some("u062".into());
-    update(
-        &mut s,
-        Action::Failed(Task::User, memory_down("refused").into()),
-    );
+    load_fails(&mut s, memory_down("refused").into());
     assert_eq!(s.status.health.failed_user.as_deref(), Some("u062"));
     assert!(
         s.users.rows.len() == 71 && s.user.view.is_some(),
@@ -668,7 +660,7 @@ async fn before_anything_was_read_an_outage_says_what_happens_when_it_is_back() 
         "{users}"
     );
     s.user.loading = Some("u062".into());
-    update(&mut s, Action::Failed(Task::User, refused.into()));
+    load_fails(&mut s, refused.into());
     s.ui.screen = crate::app::state::Screen::Layers;
     let layers = crate::ui::tests::rows(&s, 120, 40).join("\n");
     assert!(

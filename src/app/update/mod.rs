@@ -33,7 +33,7 @@ pub use users::{row_then, shown_stats};
 
 use super::action::Action;
 use super::state::{MESSAGE_SECONDS, Message, Screen, State, TICKS_PER_SECOND};
-use super::task::Task;
+use super::task::{Task, TaskError};
 use crate::engine::{Policy, Tokenizer};
 use crate::store::KnowledgeParams;
 
@@ -45,6 +45,8 @@ pub enum Effect {
     LoadUsers { cursor: Option<String> },
     /// Load one user's data and snapshot (knowledge searched as the tuned policy asks).
     LoadUser {
+        /// Its number (`UserState::load`): its answer says it, so a superseded one is dropped.
+        load: u64,
         user: String,
         knowledge: KnowledgeParams,
         /// Search knowledge with this text instead of the newest user turn (`:query`).
@@ -142,6 +144,19 @@ impl Effect {
             Effect::Clipboard(_) => Task::Terminal,
             Effect::Compare(_) => Task::Compare,
             Effect::ExplainRow { .. } => Task::Explain,
+        }
+    }
+
+    /// What says this effect failed, and why: a user's load says which load it was.
+    pub fn failure(&self) -> impl FnOnce(TaskError) -> Action + Send + 'static {
+        let task = self.task();
+        let load = match self {
+            Effect::LoadUser { load, .. } => Some(*load),
+            _ => None,
+        };
+        move |error| match load {
+            Some(load) => Action::UserFailed(load, error),
+            None => Action::Failed(task, error),
         }
     }
 }
@@ -325,6 +340,9 @@ fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Health(_) | Action::Failed(..) | Action::PolicyFailed(..) | Action::Saved(_) => {
             status::apply(s, action)
         }
+        // A superseded load's failure is not the newer one's (nor is its spinner ended).
+        Action::UserFailed(load, _) if load != s.user.load => vec![],
+        Action::UserFailed(_, error) => status::failed(s, Task::User, &error),
         Action::Compared(c) => compare::arrived(s, c),
         Action::Explain => compare::explain_selected(s),
         Action::Explained(e) => compare::explained(s, e),

@@ -113,6 +113,12 @@ pub(crate) async fn run_command(s: &mut State, store: &EffectContext, line: &str
 }
 
 /// Opens `user` through the palette, as a person would.
+/// The last user load asked fails with `error`, as its task says it.
+pub(crate) fn load_fails(s: &mut State, error: crate::app::task::TaskError) -> Vec<Effect> {
+    let load = s.user.load;
+    update(s, Action::UserFailed(load, error))
+}
+
 pub(crate) async fn open(s: &mut State, store: &EffectContext, user: &str) {
     run_command(s, store, &format!("user {user}")).await;
 }

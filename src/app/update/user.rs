@@ -15,11 +15,14 @@ use crate::store::KnowledgeParams;
 pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::UserLoaded(loaded) => {
-            let (data, snapshot, searched, query) = *loaded;
-            // Read with a knowledge search the policy no longer asks (a threshold stepped
-            // since), or a query since changed: stale, and the load asked with what is asked
-            // now is on its way.
-            if searched != KnowledgeParams::of(&s.session.policy) || query != s.user.query {
+            let (load, data, snapshot, searched, query) = *loaded;
+            // A load since superseded, or read with a knowledge search the policy no longer
+            // asks (a threshold stepped since, its load held until the steps end), or a query
+            // since changed: stale, and the load asked with what is asked now is on its way.
+            if load != s.user.load
+                || searched != KnowledgeParams::of(&s.session.policy)
+                || query != s.user.query
+            {
                 return vec![];
             }
             user_loaded(s, data, snapshot)
@@ -219,8 +222,9 @@ fn policy_loaded(s: &mut State, policy: Policy, from: &str) -> Vec<Effect> {
 /// Starts loading `id` as the selected user.
 pub(super) fn open_user(s: &mut State, id: String) -> Vec<Effect> {
     if s.user.view.as_ref().is_some_and(|v| v.data().user_id == id) {
-        // Already shown: a load of another user under way is no longer wanted.
+        // Already shown: a load of another user under way is no longer wanted, nor its answer.
         if s.user.loading.take().is_some() {
+            s.user.load += 1;
             done_loading(s, Task::User);
         }
         return vec![];
@@ -238,7 +242,9 @@ pub(super) fn open_user(s: &mut State, id: String) -> Vec<Effect> {
     s.user.query = None;
     start_loading(s, Task::User);
     let knowledge = KnowledgeParams::of(&s.session.policy);
+    s.user.load += 1;
     vec![Effect::LoadUser {
+        load: s.user.load,
         user: id,
         knowledge,
         query: None,
@@ -409,7 +415,9 @@ pub(super) fn reload_user(s: &mut State) -> Option<Effect> {
         .or_else(|| s.user.view.as_ref().map(|v| v.data().user_id.clone()))?;
     s.user.loading = Some(id.clone());
     start_loading(s, Task::User);
+    s.user.load += 1;
     Some(Effect::LoadUser {
+        load: s.user.load,
         user: id,
         knowledge: KnowledgeParams::of(&s.session.policy),
         query: s.user.query.clone(),
