@@ -11,9 +11,24 @@ mod fleets;
 
 use common::ctxlens;
 
+/// The JSON of a command that ran. An answer of `optimize` says by its exit whether it is one to
+/// ship: 0 when a policy met every target (in every category searched), else 3.
 fn json(out: &common::Output) -> serde_json::Value {
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    serde_json::from_str(&out.stdout).expect("JSON")
+    let answer: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let searches: Vec<&serde_json::Value> = match answer["per_category"].as_array() {
+        Some(each) => each.iter().collect(),
+        None if answer.get("feasible").is_some() => vec![&answer],
+        None => vec![],
+    };
+    let feasible = searches.iter().all(|f| f["feasible"] == true);
+    assert_eq!(out.code, if feasible { 0 } else { 3 }, "{}", out.stderr);
+    answer
+}
+
+/// A search that ran to its answer: exit 0, or 3 when no policy met every target (said so).
+fn ran(out: &common::Output) {
+    let missed = out.stderr.contains("no policy met every target");
+    assert_eq!(out.code, if missed { 3 } else { 0 }, "{}", out.stderr);
 }
 
 /// `report --json` of a found policy says what the search measured of it (`metrics`), figure
@@ -158,7 +173,7 @@ fn holdout_targets_guard_and_fixed_keys_show_in_the_answer() {
 #[test]
 fn text_output_has_the_front_the_policy_and_the_report() {
     let out = ctxlens(&["optimize", "--trials", "12", "--method", "random"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    ran(&out);
     for part in [
         "Optimize · DEMO · 71 users",
         "cost: fewest average context tokens · random search · 12 trials in ",
@@ -332,8 +347,10 @@ fn stopped_by(signal: &str) {
         .expect("kill runs");
     assert!(kill.success());
     let out = child.wait_with_output().expect("ctxlens exits");
-    assert_eq!(out.status.code(), Some(0), "{signal}");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the answer is printed");
+    // An answer, not a stop: 0, or 3 when the best so far meets no policy's every target.
+    let shipped = if v["feasible"] == true { 0 } else { 3 };
+    assert_eq!(out.status.code(), Some(shipped), "{signal}");
     assert_eq!(v["stopped"], "interrupted", "{signal}");
     assert!(v["trials"].as_u64() >= Some(1));
     assert!(
@@ -404,7 +421,7 @@ fn a_clamped_baseline_value_is_a_change_from_the_baseline_and_is_noted() {
         "{notes:?}"
     );
     let text = ctxlens(&args);
-    assert_eq!(text.code, 0, "{}", text.stderr);
+    ran(&text);
     assert!(
         !text
             .stdout
@@ -460,7 +477,7 @@ const LONE_HELD_OUT_SEED: &str = "1";
 fn the_pareto_header_counts_the_rows_it_shows() {
     for trials in ["3", "60"] {
         let out = ctxlens(&["optimize", "--trials", trials, "--holdout", "0"]);
-        assert_eq!(out.code, 0, "{}", out.stderr);
+        ran(&out);
         let lines: Vec<&str> = out.stdout.lines().collect();
         let at = lines
             .iter()
@@ -488,12 +505,17 @@ fn the_pareto_header_counts_the_rows_it_shows() {
 }
 
 /// Without a feasible point the verdict says which targets no trial met and what the closest
-/// point misses: it never calls a target unreachable that some trial reached.
+/// point misses: it never calls a target unreachable that some trial reached. The closest point
+/// is no policy to ship: it is not called recommended, the file written says it misses, and the
+/// exit is a gate's (3), so `optimize --out f && deploy f` deploys nothing.
 #[test]
 fn an_infeasible_search_names_what_no_trial_met() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("closest.toml");
+    let file_arg = file.to_str().expect("utf-8 path");
     let args = ["optimize", "--trials", "15", "--target", "rag_hits>0.999"];
-    let out = ctxlens(&args);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = ctxlens(&[&args[..], &["--out", file_arg]].concat());
+    assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(
         out.stdout.contains(
             "No feasible policy found in 15 trials: no trial met rag_hits>0.999; the closest point"
@@ -501,7 +523,28 @@ fn an_infeasible_search_names_what_no_trial_met() {
         "{}",
         out.stdout
     );
+    assert!(!out.stdout.contains("Recommended policy"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(
+            "Closest policy (changes from the baseline): no answer to the targets, it misses rag_hits>0.999"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr
+            .contains("no policy met every target: the closest point (trial "),
+        "{}",
+        out.stderr
+    );
+    let written = std::fs::read_to_string(&file).expect("the closest point is written");
+    assert!(
+        written.contains("# NOT FEASIBLE: no trial met every target")
+            && written.contains("# It misses: rag_hits>0.999"),
+        "{written}"
+    );
     let json = ctxlens(&[&args[..], &["--json"]].concat());
+    assert_eq!(json.code, 3, "{}", json.stderr);
     let found: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
     assert_eq!(found["feasible"], false);
     assert_eq!(found["never_met"], serde_json::json!(["rag_hits>0.999"]));
@@ -577,7 +620,7 @@ fn quality_keeps_more_score_weighted_tokens_and_replays_to_its_metrics() {
     assert_replays_to(&report, best, "quality");
     // The text names the objective and heads the front's column with it.
     let text = ctxlens(&["optimize", "--objective", "quality", "--trials", "5"]);
-    assert_eq!(text.code, 0, "{}", text.stderr);
+    ran(&text);
     assert!(
         text.stdout
             .contains("quality: most kept tokens weighted by score · coordinate search · 5 trials"),
@@ -636,7 +679,7 @@ fn a_layer_name_with_escapes_never_reaches_the_terminal() {
         "--out",
         out_toml.to_str().expect("utf-8"),
     ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    ran(&out);
     assert!(out.stdout.contains("sess␛[2J␊ion.weight"), "{}", out.stdout);
     assert!(
         !out.stdout.contains('\u{1b}'),

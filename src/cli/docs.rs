@@ -22,8 +22,8 @@ pub fn completions(shell: clap_complete::Shell) -> Result<(), CliError> {
 /// What each exit status means, as the manual says it.
 const EXIT_STATUS: &str = "0 ok; 1 a runtime failure (a store, a file or a user that could not \
 be read, named); 2 a usage or configuration error (the file and line:column, or the key, named); \
-3 a gate failed (report --fail-on); 128 + n stopped by signal n (130: Ctrl-C stopped a one-user \
-command; report and optimize print what they have and exit 1 or 0, as their pages say).";
+3 a gate failed (report --fail-on; optimize found no policy meeting every target); 128 + n stopped by signal n (130: Ctrl-C stopped a one-user \
+command; report and optimize print what they have and exit 1, 0 or (optimize) 3, as their pages say).";
 
 /// Writes the manual page (roff) to stdout, or with `dir` the page and one per command there.
 pub fn man(dir: Option<&std::path::Path>) -> Result<(), CliError> {

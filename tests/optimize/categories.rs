@@ -54,7 +54,7 @@ fn per_category_writes_one_policy_per_category_that_replays_to_its_metrics() {
 #[test]
 fn per_category_progress_names_the_category_searched() {
     let out = per_category(&["--trials", "2", "--holdout", "0", "--json"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    super::ran(&out);
     for (i, c) in [
         "analysis",
         "retrieval",
@@ -163,7 +163,7 @@ fn category_of_searches_each_category_on_its_own_users() {
         "--holdout",
         "0",
     ]);
-    assert_eq!(text.code, 0, "{}", text.stderr);
+    super::ran(&text);
     for want in [
         "the fleet's 71 users: 71 to optimize on, 0 held out; each category searched on its own users (the USERS column)",
         "61 users of the fleet are in no category there, so in no search",

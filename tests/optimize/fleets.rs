@@ -211,8 +211,7 @@ fn a_users_pipe_is_read_once() {
         "--json",
     ]);
     writer.join().expect("the writer ends");
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let v = super::json(&out);
     assert_eq!(v["users"], 2, "{v}");
 }
 
@@ -307,7 +306,7 @@ fn a_synthetic_fleet_past_what_a_search_holds_is_refused_unless_sampled() {
         "20",
         "--json",
     ]);
-    assert_eq!(sampled.code, 0, "{}", sampled.stderr);
+    super::json(&sampled);
 }
 
 /// A `--sample` larger than the fleet is said to have read every user, as `report` says it.
@@ -316,7 +315,7 @@ fn a_sample_larger_than_the_fleet_says_every_user_was_read() {
     let out = ctxlens(&[
         "optimize", "--quiet", "--trials", "1", "--sample", "1000", "--json",
     ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    super::json(&out);
     assert!(
         out.stderr.contains(
             "ctxlens: note: --sample 1,000 is more than the 71 users: every one was read"

@@ -77,7 +77,9 @@ pub struct OptimizeArgs {
     /// (0 up to, not including, 0.95: at least a twentieth is searched on).
     #[arg(long, allow_negative_numbers = true, default_value_t = 0.3, value_name = "SHARE", value_parser = parse_share)]
     pub holdout: f64,
-    /// Write the recommended policy (TOML) to FILE.
+    /// Write the recommended policy (TOML) to FILE. When no trial met every target the closest
+    /// point is written, its header saying `NOT FEASIBLE` and what it misses, and the exit
+    /// status is 3.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Replay N users drawn at random (the same N for the same --fleet-seed).
@@ -521,7 +523,7 @@ pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<()
     } else {
         write_text(out, &view)?;
     }
-    ctx.not_read.verdict(users)
+    ctx.not_read.verdict(users, search::missed(&found))
 }
 
 /// A bar on stderr when it is a terminal (not with --json or --quiet): users loaded, then trials.

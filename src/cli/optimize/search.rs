@@ -41,20 +41,36 @@ pub(super) struct NotRead {
 }
 
 impl NotRead {
-    /// The runtime failure a search over the rest ends with (exit 1), as `report`'s does.
-    pub fn verdict(&self, read: u64) -> Result<(), CliError> {
+    /// The runtime failure a search over the rest ends with (exit 1), as `report`'s does; else
+    /// the gate its answer fails (exit 3: no point met every target), which a runtime failure
+    /// still names, so a log says both.
+    pub fn verdict(&self, read: u64, missed: Option<String>) -> Result<(), CliError> {
         if self.count == 0 {
-            return Ok(());
+            return missed.map_or(Ok(()), |m| Err(CliError::Gate(m)));
         }
         Err(CliError::Runtime(format!(
-            "{} could not be read and {} in no search; the search covers the other {read}{}",
+            "{} could not be read and {} in no search; the search covers the other {}{}{}",
             crate::report::format::users_n(self.count),
             if self.count == 1 { "is" } else { "are" },
+            crate::text::thousands_exact(read.into()),
             self.first
                 .as_deref()
-                .map_or(String::new(), |f| format!(" (first: {f})"))
+                .map_or(String::new(), |f| format!(" (first: {f})")),
+            missed.map_or(String::new(), |m| format!("; and {m}"))
         )))
     }
+}
+
+/// What a search's answer fails when no point met every target: the closest point is shown
+/// (and written by `--out`, marked so), but it is no policy to ship, so the exit is a gate's.
+pub(super) fn missed(f: &Found) -> Option<String> {
+    (!f.feasible).then(|| {
+        format!(
+            "no policy met every target: the closest point (trial {}) misses {}",
+            f.best.n,
+            f.unmet.join(", ")
+        )
+    })
 }
 
 impl SearchCtx {
@@ -368,14 +384,30 @@ pub(super) async fn per_category(
         if let Some(none) = nothing_searched(all, &outs) {
             return Err(none);
         }
-        return all.not_read.verdict(read);
+        return all.not_read.verdict(read, categories_missed(&outs));
     }
     write_categories(out, all, args, &outs, sharing.is_some())?;
     write_sharing(out, sharing.as_ref(), &skipped)?;
     if let Some(none) = nothing_searched(all, &outs) {
         return Err(none);
     }
-    all.not_read.verdict(read)
+    all.not_read.verdict(read, categories_missed(&outs))
+}
+
+/// The categories whose search met no policy meeting every target, and what each misses.
+fn categories_missed(outs: &[CategoryOut]) -> Option<String> {
+    let missed: Vec<String> = outs
+        .iter()
+        .filter(|o| !o.found.feasible)
+        .map(|o| format!("{}: {}", o.category, o.found.unmet.join(", ")))
+        .collect();
+    (!missed.is_empty()).then(|| {
+        format!(
+            "no policy met every target for {} (the closest is written; misses {})",
+            crate::text::count(missed.len() as u64, "category", "categories"),
+            missed.join("; ")
+        )
+    })
 }
 
 /// Every category skipped (none stopped by Ctrl-C): no policy was searched, so nothing was
@@ -496,14 +528,14 @@ fn write_categories(
             (
                 format!(
                     "{} ({})",
-                    f.users_optimized,
-                    o.holdout.as_ref().map_or(0, |h| h.users)
+                    crate::text::thousands_exact(f.users_optimized as i128),
+                    crate::text::thousands_exact(o.holdout.as_ref().map_or(0, |h| h.users) as i128)
                 ),
                 Default::default(),
             ),
             feasible,
-            (format!("{:.1}", f.baseline.avg_tokens), DIM),
-            (format!("{:.1}", f.best.metrics.avg_tokens), BOLD),
+            (crate::text::thousands(f.baseline.avg_tokens, 1), DIM),
+            (crate::text::thousands(f.best.metrics.avg_tokens, 1), BOLD),
             (
                 format!("{:.2} %", f.best.metrics.truncation_rate * 100.0),
                 Default::default(),

@@ -43,6 +43,15 @@ pub(super) fn tuned_toml(f: &Found) -> String {
         f.seed,
         f.objective.as_str()
     ));
+    if !f.feasible {
+        // Read by whoever ships the file: it must say it is no answer to the targets.
+        s.push_str(&format!(
+            "# NOT FEASIBLE: no trial met every target; this is the closest point (trial {}).\n\
+             # It misses: {}\n",
+            f.best.n,
+            crate::text::inert_line(&f.unmet.join(", "))
+        ));
+    }
     for c in &f.changes {
         // A comment is one line: a name holding a newline must not end it.
         s.push_str(&format!(
@@ -197,10 +206,15 @@ fn write_verdict(out: &mut impl Write, f: &Found) -> Result<(), CliError> {
 fn write_recommended(out: &mut impl Write, v: &Out) -> Result<(), CliError> {
     let f = v.found;
     line(out, String::new())?;
-    line(
-        out,
-        paint(BOLD, "Recommended policy (changes from the baseline)"),
-    )?;
+    let heading = if f.feasible {
+        "Recommended policy (changes from the baseline)".to_string()
+    } else {
+        format!(
+            "Closest policy (changes from the baseline): no answer to the targets, it misses {}",
+            f.unmet.join(", ")
+        )
+    };
+    line(out, paint(BOLD, &heading))?;
     if f.changes.is_empty() {
         line(out, "  none: the baseline is the best point found".into())?;
     }
