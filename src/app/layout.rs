@@ -2,6 +2,8 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
+use unicode_width::UnicodeWidthStr;
+
 use super::state::{Screen, State};
 
 /// The smallest terminal ctxlens draws in.
@@ -28,25 +30,41 @@ impl Areas {
     }
 }
 
-/// Each tab's label and its columns on a tab bar `width` columns wide, `reserve` columns of
-/// which the header keeps for a label of its own (time travel's `AS OF …`). Labels lose their
+/// Each tab's label and its columns on a tab bar `width` columns wide, some of which the header
+/// keeps for a label of its own (time travel's `AS OF …`). A tab is named by the key the keymap
+/// binds to its screen (the number by default; none when no key is). Labels lose their
 /// padding when the padded ones would not leave room, and then, where even that would not
-/// leave `reserve`, every tab but `current` shows only its number.
-pub fn tabs(width: u16, current: Screen, reserve: u16) -> Vec<(Screen, String, u16, u16)> {
-    let padded = |i: usize, s: &Screen| format!(" {} {} ", i + 1, s.title());
-    let tight = |i: usize, s: &Screen| format!("{} {}", i + 1, s.title());
+/// leave the header's room, every tab but the current one shows only its key.
+pub fn tabs(s: &State, width: u16) -> Vec<(Screen, String, u16, u16)> {
+    let current = s.ui.screen;
+    let keys: Vec<Option<String>> = Screen::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, screen)| {
+            let key = s
+                .session
+                .keymap
+                .key_to_name(&screen.show_action(), &(i + 1).to_string())?;
+            Some(crate::text::inert_line(&key).into_owned())
+        })
+        .collect();
+    let named = |i: usize, s: &Screen| match &keys[i] {
+        Some(key) => format!("{key} {}", s.title()),
+        None => s.title().to_string(),
+    };
+    let padded = |i: usize, s: &Screen| format!(" {} ", named(i, s));
     let total = |label: &dyn Fn(usize, &Screen) -> String| -> usize {
         Screen::ALL
             .iter()
             .enumerate()
-            .map(|(i, s)| label(i, s).chars().count() + 1)
+            .map(|(i, s)| label(i, s).width() + 1)
             .sum()
     };
-    let (width, reserve) = (width as usize, reserve as usize);
+    let (width, reserve) = (width as usize, s.header_reserve() as usize);
     let room = |n: usize| n + reserve <= width;
     let level = if room(total(&padded) + 20) {
         0
-    } else if reserve == 0 || room(total(&tight) + 2) {
+    } else if reserve == 0 || room(total(&named) + 2) {
         1
     } else {
         2
@@ -56,12 +74,12 @@ pub fn tabs(width: u16, current: Screen, reserve: u16) -> Vec<(Screen, String, u
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let label = match level {
-                0 => padded(i, s),
-                2 if *s != current => (i + 1).to_string(),
-                _ => tight(i, s),
+            let label = match (level, &keys[i]) {
+                (0, _) => padded(i, s),
+                (2, Some(key)) if *s != current => key.clone(),
+                _ => named(i, s),
             };
-            let w = label.chars().count() as u16;
+            let w = label.width() as u16;
             let tab = (*s, label, x, x + w);
             x += w + 1;
             tab

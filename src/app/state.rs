@@ -35,6 +35,21 @@ impl Screen {
         Screen::Report,
     ];
 
+    /// The action that shows this screen (what its tab is named by the key of).
+    pub fn show_action(self) -> super::action::Action {
+        use super::action::Action;
+        match self {
+            Screen::Users => Action::ShowUsers,
+            Screen::Layers => Action::ShowLayers,
+            Screen::Budget => Action::ShowBudget,
+            Screen::Journey => Action::ShowJourney,
+            Screen::Tune => Action::ShowTune,
+            Screen::Prompt => Action::ShowPrompt,
+            Screen::Live => Action::ShowLive,
+            Screen::Report => Action::ShowReport,
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Screen::Users => "Users",

@@ -392,7 +392,7 @@ fn verdict(summary: &Summary, gated: &[&str]) -> Result<(), CliError> {
         return Err(CliError::Runtime(format!(
             "{} could not be read; the report covers the other {}{gates}",
             crate::report::format::users_n(summary.errors.count),
-            summary.users
+            crate::text::thousands_exact(summary.users.into())
         )));
     }
     if summary.users == 0 && !gated.is_empty() {

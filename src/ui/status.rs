@@ -19,7 +19,7 @@ use unicode_width::UnicodeWidthStr;
 pub fn render_tabs(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let mut spans: Vec<Span> = Vec::new();
     let as_of = s.as_of_label();
-    for (screen, label, ..) in tabs(area.width, s.ui.screen, s.header_reserve()) {
+    for (screen, label, ..) in tabs(s, area.width) {
         let style = if screen == s.ui.screen {
             t.selected().add_modifier(Modifier::BOLD)
         } else {

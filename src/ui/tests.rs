@@ -545,3 +545,42 @@ fn a_wide_character_under_an_overlays_edge_leaves_its_border_whole() {
     assert_eq!(column, ["┌", "│", "└"]);
     assert_eq!(buf[(0, 1)].symbol(), "用", "what is not covered stays");
 }
+
+/// The tab bar names each screen by the key the keymap binds to it, as help and the status
+/// bar do: a screen moved to another key shows that key, one bound to none shows no key, and a
+/// click on the tab still opens it.
+#[tokio::test]
+async fn the_tab_bar_follows_the_keymap() {
+    let (mut s, ctx) = demo_app().await;
+    let bar = |s: &State| rows(s, 120, 40)[0].clone();
+    assert!(
+        bar(&s).contains(" 4 Journey ") && bar(&s).contains(" 7 Live "),
+        "{}",
+        bar(&s)
+    );
+    s.session.keymap = crate::app::keymap::Keymap::default()
+        .merge(
+            "[keys]\n\"4\" = \"\"\n\"alt-4\" = \"show_journey\"\n\"7\" = \"\"\n",
+            "keymap.toml",
+        )
+        .expect("a keymap");
+    let moved = bar(&s);
+    assert!(moved.contains(" alt-4 Journey "), "{moved}");
+    assert!(
+        !moved.contains(" 4 Journey") && !moved.contains("7 Live"),
+        "{moved}"
+    );
+    assert!(moved.contains(" Live "), "{moved}");
+    for (w, h) in [(80, 24), (120, 40)] {
+        s.ui.size = (w, h);
+        let x = crate::app::layout::tabs(&s, w)
+            .into_iter()
+            .find(|t| t.0 == Screen::Journey)
+            .map(|t| t.2)
+            .expect("a Journey tab");
+        assert!(rows(&s, w, h)[0].contains("alt-4"), "{w}x{h}");
+        settle(&mut s, &ctx, Action::Click(x + 1, 0)).await;
+        assert_eq!(s.ui.screen, Screen::Journey, "{w}x{h}");
+        settle(&mut s, &ctx, Action::ShowUsers).await;
+    }
+}

@@ -540,7 +540,7 @@ const SIDEWAYS: usize = 8;
 fn click(s: &mut State, x: u16, y: u16) -> Vec<Effect> {
     let areas = Areas::new(s.ui.size);
     if y == areas.tabs.y {
-        let tab = layout::tabs(s.ui.size.0, s.ui.screen, s.header_reserve())
+        let tab = layout::tabs(s, s.ui.size.0)
             .into_iter()
             .find(|(_, _, a, b)| (*a..*b).contains(&x));
         return match tab {

@@ -349,7 +349,7 @@ async fn mouse_clicks_tabs_and_rows_and_scrolls() {
         s.user.view.as_ref().map(|v| v.data().user_id.as_str()),
         Some("u002")
     );
-    let (_, _, x, _) = crate::app::layout::tabs(s.ui.size.0, s.ui.screen, s.header_reserve())
+    let (_, _, x, _) = crate::app::layout::tabs(&s, s.ui.size.0)
         .into_iter()
         .find(|t| t.0 == Screen::Budget)
         .expect("tab");
