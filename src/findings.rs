@@ -41,6 +41,9 @@ pub enum FindingKind {
     AmbiguousKey,
     /// A value of another shape than SPEC §1 gives it, read as it is.
     UnexpectedShape,
+    /// A snapshot file's field no snapshot has, read past (a misspelling leaves the field
+    /// meant empty).
+    UnknownField,
     /// An item that copies another (exactly, or as a near copy): the second copy spends tokens
     /// on what the prompt already holds, unless the policy's `dedupe` removes it.
     Duplicate,
@@ -68,6 +71,7 @@ impl From<NoteKind> for FindingKind {
             NoteKind::DuplicateRow => FindingKind::DuplicateRow,
             NoteKind::AmbiguousKey => FindingKind::AmbiguousKey,
             NoteKind::UnexpectedShape => FindingKind::UnexpectedShape,
+            NoteKind::UnknownField => FindingKind::UnknownField,
             NoteKind::NoTtl => FindingKind::NoTtl,
             NoteKind::Expired => FindingKind::Expired,
             NoteKind::Undated => FindingKind::Undated,

@@ -54,6 +54,19 @@ pub async fn replay(
     if let Some(f) = crate::findings::narrower_search(snap, &ctx.policy) {
         eprintln!("ctxlens: note: {}", inert_line(&f.message));
     }
+    // A file's field no snapshot has (`knowledgeX` for `knowledge`) was read past: said, since
+    // the field meant is then empty.
+    for n in snap
+        .notes
+        .iter()
+        .filter(|n| n.kind == crate::engine::snapshot::NoteKind::UnknownField)
+    {
+        eprintln!(
+            "ctxlens: note: {}: {}",
+            inert_line(&n.source),
+            inert_line(&n.message)
+        );
+    }
     // Items dated after now score as recent: a clock ahead changes the replay, so it is said.
     for f in crate::findings::future_timestamps(loaded.data(), snap) {
         eprintln!(

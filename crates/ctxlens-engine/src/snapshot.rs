@@ -140,6 +140,9 @@ pub enum NoteKind {
     AmbiguousKey,
     /// A value of another shape than SPEC §1 gives it, read as it is.
     UnexpectedShape,
+    /// A field of a snapshot file that no snapshot has (another writer's addition, or a
+    /// misspelling that leaves the field meant empty): read past.
+    UnknownField,
     /// A key that should expire has no TTL (one no prompt reads: a cached context of another
     /// milestone than the user's).
     NoTtl,

@@ -292,3 +292,66 @@ fn a_search_recorded_out_of_range_is_taken_as_not_recorded() {
         );
     }
 }
+
+/// The notes of `snap` about fields no snapshot has.
+fn unknown_fields(snap: &Snapshot) -> Vec<String> {
+    snap.notes
+        .iter()
+        .filter(|n| n.kind == crate::engine::snapshot::NoteKind::UnknownField)
+        .map(|n| format!("{}: {}", n.source, n.message))
+        .collect()
+}
+
+/// A field no snapshot has is read past (SPEC §4 lets another writer add fields), but never
+/// unseen: a misspelt `knowledge` would leave the hits empty, so each such field is a finding
+/// naming the file and the field (of many items once, with how many), the top-level one with
+/// the field it may have meant; a file ctxlens writes has none.
+#[test]
+fn fields_no_snapshot_has_are_read_past_and_noted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let clean =
+        read_snapshot(&write(dir.path(), "clean.json", &fixture().to_string())).expect("reads");
+    assert_eq!(unknown_fields(&clean), Vec::<String>::new());
+    let mut v = fixture();
+    let hits = v
+        .as_object_mut()
+        .and_then(|o| o.remove("knowledge"))
+        .expect("hits");
+    assert!(hits.as_array().is_some_and(|h| h.len() > 1), "hits: {hits}");
+    v["knowledgeX"] = hits;
+    v["Call Jane 555-0199"] = serde_json::json!(1);
+    for hit in v["journey"].as_array_mut().expect("journey") {
+        hit["bogus"] = serde_json::json!(true);
+    }
+    let snap = read_snapshot(&write(dir.path(), "typo.json", &v.to_string())).expect("reads");
+    assert!(snap.knowledge.is_empty(), "the misspelt list is not read");
+    let rows = v["journey"].as_array().map_or(0, Vec::len);
+    let said = unknown_fields(&snap);
+    for want in [
+        "typo.json: knowledgeX: no snapshot field (SPEC §4), read past as another writer's addition; did you mean knowledge?".to_string(),
+        format!("typo.json: journey[].bogus, in {rows} items: no snapshot field (SPEC §4), read past as another writer's addition"),
+        // Text someone typed, used as a key, is quoted (so --redact masks it), with no guess.
+        "typo.json: \"Call Jane 555-0199\": no snapshot field (SPEC §4), read past as another writer's addition".to_string(),
+    ] {
+        assert!(said.contains(&want), "{want}\n{said:#?}");
+    }
+    assert_eq!(said.len(), 3, "{said:#?}");
+    // A great many distinct fields: the first named, the rest counted.
+    let mut v = fixture();
+    for i in 0..500 {
+        v[format!("extra_{i}")] = serde_json::json!(i);
+    }
+    let snap = read_snapshot(&write(dir.path(), "many.json", &v.to_string())).expect("reads");
+    let said = unknown_fields(&snap);
+    assert_eq!(said.len(), UNKNOWN_NAMED + 1, "{said:#?}");
+    assert_eq!(
+        said.last().map(String::as_str),
+        Some(
+            format!(
+                "many.json: and {} more fields no snapshot has, read past",
+                500 - UNKNOWN_NAMED
+            )
+            .as_str()
+        )
+    );
+}
