@@ -38,15 +38,22 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             t.muted(),
         )]
     } else if shown.is_empty() {
+        let rest = format!("events from the {}… (a: every user's)", live.source);
         let whose = match (live.all, open) {
-            (false, Some(u)) => format!("{}'s ", crate::text::shown_id(u)),
+            // A long id cut in its middle, as the events title cuts it: the line stays a line.
+            (false, Some(u)) => {
+                let room = row_w.saturating_sub(
+                    "waiting for 's ".len() + unicode_width::UnicodeWidthStr::width(rest.as_str()),
+                );
+                format!(
+                    "{}'s ",
+                    crate::text::fit_middle(&crate::text::shown_id(u), room.max(8))
+                )
+            }
             _ => String::new(),
         };
         let mut lines = vec![Line::styled(
-            format!(
-                "waiting for {whose}events from the {}… (a: every user's)",
-                live.source
-            ),
+            format!("waiting for {whose}{rest}"),
             t.muted(),
         )];
         if let Some(why) = &live.trouble {

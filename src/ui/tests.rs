@@ -462,6 +462,20 @@ async fn users_column_shows_long_ids_whole_where_they_fit_and_cut_in_the_middle(
         screen.contains("LLEND · prolaunch · cl100k_base · stop "),
         "{screen}"
     );
+    // Live, waiting for that user's events: the id cut in its middle, the line one line.
+    one.ui.screen = Screen::Live;
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = rows(&one, w, h);
+        let waiting = screen
+            .iter()
+            .find(|l| l.contains("waiting for"))
+            .unwrap_or_else(|| panic!("{}", screen.join("\n")));
+        assert!(
+            waiting.contains("LLL…") && waiting.contains("LLEND's events from the"),
+            "{w}: {waiting}"
+        );
+        assert!(waiting.contains("(a: every user's)"), "{w}: {waiting}");
+    }
 }
 
 #[test]
