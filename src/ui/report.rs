@@ -220,11 +220,22 @@ fn stale_note(s: &State, t: &Theme, old_policies: bool) -> Line<'static> {
 fn window(cells: &[(String, Tone)], left: usize, width: usize, prose: bool) -> Vec<(String, Tone)> {
     use unicode_width::UnicodeWidthStr;
     let total: usize = cells.iter().map(|(t, _)| t.width()).sum();
-    if width == 0 || total == 0 || (left == 0 && total <= width) {
+    // A row padded to the table's width ends in blanks: only what is written past the window
+    // is cut (a `…` over padding would say text is hidden where none is).
+    let mut blank_end = 0;
+    for (text, _) in cells.iter().rev() {
+        let trimmed = text.trim_end_matches(' ');
+        blank_end += text.len() - trimmed.len();
+        if !trimmed.is_empty() {
+            break;
+        }
+    }
+    let written = total - blank_end;
+    if width == 0 || total == 0 || (left == 0 && written <= width) {
         return cells.to_vec();
     }
     let cut_left = left > 0;
-    let cut_right = total > left + width;
+    let cut_right = written > left + width;
     // The columns shown between the marks.
     let from = left + usize::from(cut_left);
     let to = (left + width).min(total) - usize::from(cut_right);
@@ -395,5 +406,25 @@ mod tests {
                 .iter()
                 .all(|(t, _)| t.is_empty())
         );
+        // A row padded past the window: only blanks are past it, so nothing is marked cut.
+        let padded = [
+            ("u010 ".to_string(), Tone::Plain),
+            ("kn:57 knowledge".to_string(), Tone::Plain),
+            ("            ".to_string(), Tone::Plain),
+        ];
+        let shown = |left, width| -> String {
+            window(&padded, left, width, false)
+                .into_iter()
+                .map(|(t, _)| t)
+                .collect()
+        };
+        assert!(!shown(0, 24).contains('…'), "{}", shown(0, 24));
+        assert!(
+            shown(2, 20).starts_with('…') && !shown(2, 20).ends_with('…'),
+            "{}",
+            shown(2, 20)
+        );
+        // Written text past the window still is.
+        assert!(shown(0, 12).ends_with('…'), "{}", shown(0, 12));
     }
 }
