@@ -467,18 +467,28 @@ impl Policy {
         // A score is a relevance (turns and knowledge at most 1) times the boost: each finite
         // is not enough when the product is not (it would be written `null` in JSON).
         let r = &self.journey.relevance;
-        let most = [r.business_dna, r.direct, r.transitive, r.other, 1.0]
-            .into_iter()
-            .fold(0.0, f64::max);
-        if !(most * self.recency.boost.max(1.0)).is_finite() {
-            return bad(
-                "recency.boost",
-                format!(
-                    "{} × the largest relevance ({}) is past what a score can hold",
-                    crate::shown_f64(self.recency.boost),
-                    crate::shown_f64(most)
-                ),
+        let (most_key, most) = [
+            ("journey.relevance.business_dna", r.business_dna),
+            ("journey.relevance.direct", r.direct),
+            ("journey.relevance.transitive", r.transitive),
+            ("journey.relevance.other", r.other),
+            ("", 1.0),
+        ]
+        .into_iter()
+        .fold(("", 0.0), |a, b| if b.1 > a.1 { b } else { a });
+        let boost = self.recency.boost;
+        if !(most * boost.max(1.0)).is_finite() {
+            // Named by the larger factor: the key set past reason, as a person typed it.
+            let message = format!(
+                "{} × recency.boost {} is past what a score can hold",
+                crate::shown_f64(most),
+                crate::shown_f64(boost)
             );
+            return if !most_key.is_empty() && most >= boost {
+                bad(most_key, message)
+            } else {
+                bad("recency.boost", message)
+            };
         }
         let d = self.dedupe_threshold;
         if !(d > 0.0 && d <= 1.0) {

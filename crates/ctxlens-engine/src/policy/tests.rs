@@ -482,7 +482,16 @@ fn a_boost_whose_score_would_not_be_finite_is_refused() {
         .expect_err("an infinite score");
     let said = e.to_string();
     assert!(
-        said.contains("recency.boost") && said.contains("1e308 × the largest relevance (10)"),
+        said.contains("recency.boost: 10 × recency.boost 1e308 is past what a score can hold"),
+        "{said}"
+    );
+    // The larger factor is the key named: a relevance set past reason is that key.
+    let e = prolaunch()
+        .with_overrides(&["journey.relevance.direct=1e308".into()])
+        .expect_err("an infinite score");
+    let said = e.to_string();
+    assert!(
+        said.contains("journey.relevance.direct: 1e308 × recency.boost 2 is past"),
         "{said}"
     );
     // At relevance 1 the same boost is a finite score.
