@@ -110,17 +110,9 @@ pub fn read_user_list(path: &Path) -> Result<Vec<Listed>, String> {
 /// The id a `--users` line names (`None`: blank or a comment), or the column (1-based) and
 /// what is wrong there.
 fn listed_id(line: &str) -> Result<Option<String>, (usize, String)> {
-    let body = line.trim_start();
-    if body.starts_with('"') {
-        let start = line.len() - body.len();
-        let mut it = serde_json::Deserializer::from_str(body).into_iter::<String>();
-        let id = match it.next() {
-            Some(Ok(id)) => id,
-            Some(Err(e)) => return Err((start + e.column(), format!("quoted id: {e}"))),
-            None => return Ok(None),
-        };
-        let rest = body[it.byte_offset()..].trim_start();
-        if !rest.is_empty() && !rest.starts_with('#') {
+    if let Some(quoted) = quoted_id(line) {
+        let (id, rest) = quoted?;
+        if !rest.is_empty() {
             let col = line.len() - rest.len() + 1;
             return Err((
                 col,
@@ -133,6 +125,57 @@ fn listed_id(line: &str) -> Result<Option<String>, (usize, String)> {
     // around it.
     let id = without_comment(line).trim();
     Ok((!id.is_empty()).then(|| id.to_string()))
+}
+
+/// A quoted id and the rest of its line, or the column (1-based) and what is wrong there.
+type Quoted<'a> = Result<(String, &'a str), (usize, String)>;
+
+/// A line that begins with a JSON-quoted id: the id and what follows it up to a `#` comment,
+/// trimmed (or the column, 1-based, and what is wrong there). `None`: the id is not quoted.
+fn quoted_id(line: &str) -> Option<Quoted<'_>> {
+    let body = line.trim_start();
+    if !body.starts_with('"') {
+        return None;
+    }
+    let start = line.len() - body.len();
+    let mut it = serde_json::Deserializer::from_str(body).into_iter::<String>();
+    Some(match it.next() {
+        Some(Ok(id)) => {
+            let rest = &body[it.byte_offset()..];
+            let rest = if rest.trim_start().starts_with('#') {
+                ""
+            } else {
+                without_comment(rest).trim()
+            };
+            Ok((id, rest))
+        }
+        Some(Err(e)) => Err((start + e.column(), format!("quoted id: {e}"))),
+        None => Ok((String::new(), "")),
+    })
+}
+
+/// A `USER WORD` line of a list (`--category-of`): the word is the last one and the id the
+/// rest (ids may hold spaces, as on a `--users` line), or a JSON-quoted id then the word.
+/// `None`: blank or a comment; an error says what the line holds instead.
+pub fn id_and_word(line: &str) -> Result<Option<(String, String)>, String> {
+    if let Some(quoted) = quoted_id(line) {
+        let (id, rest) = quoted.map_err(|(col, why)| format!("column {col}: {why}"))?;
+        return match rest.split_whitespace().count() {
+            1 if !id.is_empty() => Ok(Some((id, rest.to_string()))),
+            n => Err(format!(
+                "expected a word after the quoted id (got {})",
+                crate::text::count(n as u64, "word", "words")
+            )),
+        };
+    }
+    let body = without_comment(line).trim();
+    if body.is_empty() {
+        return Ok(None);
+    }
+    match body.rsplit_once(char::is_whitespace) {
+        Some((id, word)) => Ok(Some((id.trim_end().to_string(), word.to_string()))),
+        None => Err("expected two words (got 1 word)".into()),
+    }
 }
 
 /// A list file's line up to its `#` comment: one that starts the line or follows a space or a
@@ -343,7 +386,7 @@ async fn sample(store: &dyn Store, n: usize, seed: u64) -> Result<(Vec<String>, 
 
 #[cfg(test)]
 mod listed_tests {
-    use super::listed_id;
+    use super::{id_and_word, listed_id};
 
     /// A folder's `*.json` files whatever the case of the extension; other files and hidden
     /// ones (a Mac's `._a.json`) are not.
@@ -380,6 +423,27 @@ mod listed_tests {
             .map(|l| l.user_id)
             .collect();
         assert_eq!(ids, ["u005", "u006"]);
+    }
+
+    #[test]
+    fn a_user_and_word_line_takes_the_last_word_or_a_quoted_id() {
+        let pair = |line: &str| id_and_word(line).map(|p| p.map(|(a, b)| (a, b)));
+        let want = |id: &str, word: &str| Ok(Some((id.to_string(), word.to_string())));
+        assert_eq!(pair("u001 analysis"), want("u001", "analysis"));
+        assert_eq!(
+            pair("  hx space id\ttechnical  # why"),
+            want("hx space id", "technical")
+        );
+        assert_eq!(
+            pair("\"hx space id\" technical"),
+            want("hx space id", "technical")
+        );
+        assert_eq!(pair("\"a #b\" analysis # c"), want("a #b", "analysis"));
+        assert_eq!(pair("# only a comment"), Ok(None));
+        assert_eq!(pair("   "), Ok(None));
+        assert!(pair("u001").is_err());
+        assert!(pair("\"u001\"").is_err());
+        assert!(pair("\"\" analysis").is_err(), "an empty id");
     }
 
     #[test]

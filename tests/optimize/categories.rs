@@ -221,7 +221,20 @@ fn a_bad_category_file_is_a_usage_error_naming_the_line() {
             "u001 analysis\nu002 poetry\n",
             ":2: poetry is not a category (analysis, retrieval",
         ),
-        ("u001 analysis extra\n", ":1: expected USER CATEGORY"),
+        // The category is the last word: the id is the rest (ids may hold spaces).
+        ("u001 analysis extra\n", ":1: extra is not a category"),
+        (
+            "u001\n",
+            ":1: expected USER CATEGORY, e.g. u001 analysis, or \"an id\" analysis: expected two words (got 1 word)",
+        ),
+        (
+            "\"u 1\" analysis extra\n",
+            ":1: expected USER CATEGORY, e.g. u001 analysis, or \"an id\" analysis: expected a word after the quoted id (got 2 words)",
+        ),
+        (
+            "\"u 1 analysis\n",
+            ":1: expected USER CATEGORY, e.g. u001 analysis, or \"an id\" analysis: column ",
+        ),
         (
             "u001 analysis\nu001 business\n",
             ":2: user u001 is already in category analysis",

@@ -128,7 +128,8 @@ pub struct OptimizeArgs {
     #[arg(long, conflicts_with = "guard")]
     pub per_category: bool,
     /// With --per-category: the category of each user, one `USER CATEGORY` a line (`#`
-    /// comments); each category is then searched on its own users only, and users not listed
+    /// comments; the category is the last word, the id the rest or JSON-quoted: `"an id"
+    /// analysis`); each category is then searched on its own users only, and users not listed
     /// are in no search.
     #[arg(long, value_name = "FILE", requires = "per_category")]
     pub category_of: Option<PathBuf>,

@@ -211,30 +211,28 @@ impl CategoryOf {
                 .map_err(|e| format!("--category-of {}", e.of(&file)))?;
         let mut of: HashMap<String, &'static str> = HashMap::new();
         for (n, line) in text.lines().enumerate() {
-            let line = crate::report::source::without_comment(line).trim();
-            if line.is_empty() {
-                continue;
-            }
             let at = format!("--category-of {file}:{}", n + 1);
-            let words: Vec<&str> = line.split_whitespace().collect();
-            let &[user, category] = words.as_slice() else {
-                return Err(format!(
-                    "{at}: expected USER CATEGORY, e.g. u001 analysis (got {})",
-                    crate::text::count(words.len() as u64, "word", "words")
-                ));
+            let (user, category) = match crate::report::source::id_and_word(line) {
+                Ok(Some(pair)) => pair,
+                Ok(None) => continue,
+                Err(why) => {
+                    return Err(format!(
+                        "{at}: expected USER CATEGORY, e.g. u001 analysis, or \"an id\" analysis: {why}"
+                    ));
+                }
             };
             let Some(&c) = CATEGORIES.iter().find(|c| **c == category) else {
                 return Err(format!(
                     "{at}: {} is not a category ({})",
-                    crate::text::inert_line(category),
+                    crate::text::inert_line(&category),
                     CATEGORIES.join(", ")
                 ));
             };
-            match of.insert(user.to_string(), c) {
+            match of.insert(user.clone(), c) {
                 Some(before) if before != c => {
                     return Err(format!(
                         "{at}: user {} is already in category {before}; a user has one",
-                        crate::text::inert_line(user)
+                        crate::text::inert_line(&user)
                     ));
                 }
                 _ => {}
