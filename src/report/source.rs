@@ -427,7 +427,7 @@ mod listed_tests {
 
     #[test]
     fn a_user_and_word_line_takes_the_last_word_or_a_quoted_id() {
-        let pair = |line: &str| id_and_word(line).map(|p| p.map(|(a, b)| (a, b)));
+        let pair = id_and_word;
         let want = |id: &str, word: &str| Ok(Some((id.to_string(), word.to_string())));
         assert_eq!(pair("u001 analysis"), want("u001", "analysis"));
         assert_eq!(
