@@ -140,3 +140,30 @@ async fn a_late_failure_of_a_superseded_load_does_not_end_the_newer_one() {
     assert_eq!(shown_user(&s), Some("u003"));
     assert!(!s.status.loading.contains(&Task::User));
 }
+
+/// A user that failed in an outage, then another picked before the stores are back: their
+/// return reopens neither the first over the second nor drops the second's answer.
+#[tokio::test]
+async fn the_stores_back_do_not_reopen_a_user_failed_before_another_was_picked() {
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u001").await;
+    s.ui.screen = Screen::Users;
+    s.users.cursor = 1;
+    update(&mut s, Action::Select);
+    load_fails(&mut s, memory_down("refused").into());
+    assert_eq!(s.status.health.failed_user.as_deref(), Some("u002"));
+    s.ui.screen = Screen::Users;
+    s.users.cursor = 2;
+    let asked = update(&mut s, Action::Select);
+    let [load @ Effect::LoadUser { .. }] = asked.as_slice() else {
+        panic!("one load: {asked:?}");
+    };
+    let back = update(&mut s, Action::Health(health(true)));
+    assert!(
+        !back.iter().any(|e| matches!(e, Effect::LoadUser { .. })),
+        "{back:?}"
+    );
+    let answer = crate::tui::effects::run(load.clone(), ctx.clone()).await;
+    update(&mut s, answer);
+    assert_eq!(shown_user(&s), Some("u003"));
+}

@@ -237,6 +237,11 @@ pub(super) fn open_user(s: &mut State, id: String) -> Vec<Effect> {
     {
         s.users.cursor = pos;
     }
+    // Another user asked for: one that failed in an outage is no longer wanted when the stores
+    // are back (opening it then would take the place of this one).
+    if s.status.health.failed_user.as_ref() != Some(&id) {
+        s.status.health.failed_user = None;
+    }
     // The last user stays in the view until this one arrives (or fails to).
     s.user.loading = Some(id.clone());
     s.user.query = None;
