@@ -5,6 +5,8 @@ use std::path::Path;
 use crate::engine::Snapshot;
 use crate::engine::snapshot::Malformed;
 
+mod unknown;
+
 /// The largest snapshot file read: a user's whole session and journey, far past what a context
 /// holds, but not a file padded out to fill the memory.
 pub const SNAPSHOT_MAX: u64 = 256 * 1024 * 1024;
@@ -44,17 +46,13 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
     }
     // Read whole, or (when some journey row or knowledge hit cannot be read) item by item;
     // either way each row's id is checked where its place in the file is known.
-    let mut unknown = Vec::new();
-    let typed = match parse_noting_unknown(json, &mut unknown) {
+    let typed = match parse_deep::<Snapshot>(json) {
         Ok(mut snap) => {
             snap.mark_recorded();
             ids_of_their_list(&mut snap, &name);
             Ok(snap)
         }
-        Err(e) => {
-            unknown.clear();
-            read_item_by_item(json, &name, &mut unknown).ok_or(e)
-        }
+        Err(e) => read_item_by_item(json, &name).ok_or(e),
     };
     let mut snap = typed.map_err(|e| {
         let msg = e.to_string();
@@ -86,7 +84,7 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
         format!("{head}:{}:{}: {msg}", e.line().max(1), e.column().max(1))
     })?;
     read_each_id_once(&mut snap, &name);
-    unknown_field_notes(&mut snap, &name, &unknown);
+    unknown::note_unknown_fields(&mut snap, &name, json);
     shape_notes(&mut snap, &name);
     search_in_range(&mut snap, &name);
     let unscorable = snap.unscorable_hits(&name);
@@ -130,118 +128,13 @@ fn parse_deep<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, serde_jso
     Ok(value)
 }
 
-/// Parses a snapshot nested up to [`MAX_DEPTH`], pushing to `unknown` where each field no
-/// snapshot has is (`knowledgeX`, `knowledge[].bogus`): SPEC §4 lets another writer add
-/// fields, so they are read past, but a misspelt `knowledge` would empty the list unseen.
-fn parse_noting_unknown(
-    json: &str,
-    unknown: &mut Vec<String>,
-) -> Result<Snapshot, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_str(json);
-    de.disable_recursion_limit();
-    let value = serde_ignored::deserialize(&mut de, |path| unknown.push(ignored_path(&path)))?;
-    de.end()?;
-    Ok(value)
-}
-
-/// An ignored field's place, as [`path_text`] writes one but of whichever item holds it:
-/// `knowledge[].bogus`; a key that does not read as a field name quoted (so `--redact` masks it).
-fn ignored_path(path: &serde_ignored::Path) -> String {
-    use serde_ignored::Path;
-    match path {
-        Path::Root => String::new(),
-        Path::Seq { parent, .. } => format!("{}[]", ignored_path(parent)),
-        Path::Map { parent, key } => {
-            let parent = ignored_path(parent);
-            let dot = if parent.is_empty() { "" } else { "." };
-            if crate::engine::redact::field_name(key) {
-                format!("{parent}{dot}{key}")
-            } else {
-                format!("{parent}{dot}{}", serde_json::Value::from(key.as_str()))
-            }
-        }
-        Path::Some { parent }
-        | Path::NewtypeStruct { parent }
-        | Path::NewtypeVariant { parent } => ignored_path(parent),
-    }
-}
-
-/// The fields a snapshot has at its top (SPEC §4, and what `ctxlens snapshot` adds).
-const SNAPSHOT_FIELDS: &[&str] = &[
-    "user_id",
-    "session_id",
-    "current_milestone",
-    "now",
-    "query",
-    "session",
-    "journey",
-    "knowledge",
-    "knowledge_search",
-    "cached_context",
-    "malformed",
-    "notes",
-];
-
-/// Distinct fields named one note each, at most: past it, one more note counts the rest.
-const UNKNOWN_NAMED: usize = 20;
-
-/// A note for each field the file has that no snapshot has, read past: the same field of many
-/// items once (`knowledge[].bogus, in 12 items`); at the top, the snapshot field it may be a
-/// misspelling of.
-fn unknown_field_notes(snap: &mut Snapshot, file: &str, unknown: &[String]) {
-    use crate::engine::snapshot::{Note, NoteKind};
-    // In the file's order, each once (a hash finds it: a hostile file may have a great many).
-    let mut fields: Vec<(String, usize)> = Vec::new();
-    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for path in unknown {
-        match at.get(path.as_str()) {
-            Some(&i) => fields[i].1 += 1,
-            None => {
-                at.insert(path, fields.len());
-                fields.push((path.clone(), 1));
-            }
-        }
-    }
-    let more = fields.len().saturating_sub(UNKNOWN_NAMED);
-    for (field, n) in fields.into_iter().take(UNKNOWN_NAMED) {
-        let items = if field.contains("[]") && n > 1 {
-            format!(", in {n} items")
-        } else {
-            String::new()
-        };
-        let meant = SNAPSHOT_FIELDS
-            .iter()
-            .filter(|_| !field.contains(['.', '[']))
-            .map(|known| (strsim::jaro_winkler(&field.to_lowercase(), known), known))
-            .filter(|(likeness, _)| *likeness >= 0.85)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map_or(String::new(), |(_, known)| {
-                format!("; did you mean {known}?")
-            });
-        snap.notes.push(Note {
-            kind: NoteKind::UnknownField,
-            source: file.to_string(),
-            message: format!(
-                "{field}{items}: no snapshot field (SPEC §4), read past as another writer's addition{meant}"
-            ),
-        });
-    }
-    if more > 0 {
-        snap.notes.push(Note {
-            kind: NoteKind::UnknownField,
-            source: file.to_string(),
-            message: format!("and {more} more fields no snapshot has, read past"),
-        });
-    }
-}
-
 /// A file whose journey rows or knowledge hits cannot all be read, read item by item: each item
 /// that cannot be read is a malformed item naming the file, the list, its place and id, and
 /// which field is wrong, and the rest replays (a row that cannot be read never fails its
 /// user). Items are taken as written (raw JSON), so one that holds a number no `f64` holds
 /// (`1e999`) is that item's fault, not the file's. `None` when that is not what is wrong (the
 /// error is elsewhere in the file).
-fn read_item_by_item(json: &str, file: &str, unknown: &mut Vec<String>) -> Option<Snapshot> {
+fn read_item_by_item(json: &str, file: &str) -> Option<Snapshot> {
     use serde_json::value::RawValue;
     let mut de = serde_json::Deserializer::from_str(json);
     de.disable_recursion_limit();
@@ -255,7 +148,7 @@ fn read_item_by_item(json: &str, file: &str, unknown: &mut Vec<String>) -> Optio
         return None;
     }
     let rest = serde_json::to_string(&top).ok()?;
-    let mut snap = parse_noting_unknown(&rest, unknown).ok()?;
+    let mut snap: Snapshot = parse_deep(&rest).ok()?;
     snap.mark_recorded();
     snap.journey = journey;
     snap.knowledge = knowledge;

@@ -304,8 +304,9 @@ fn unknown_fields(snap: &Snapshot) -> Vec<String> {
 
 /// A field no snapshot has is read past (SPEC §4 lets another writer add fields), but never
 /// unseen: a misspelt `knowledge` would leave the hits empty, so each such field is a finding
-/// naming the file and the field (of many items once, with how many), the top-level one with
-/// the field it may have meant; a file ctxlens writes has none.
+/// naming the file and the field, quoted as data (of many items once, with how many), the
+/// top-level one with the field it may have meant unless the file has that one too; a file
+/// ctxlens writes has none.
 #[test]
 fn fields_no_snapshot_has_are_read_past_and_noted() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -320,27 +321,53 @@ fn fields_no_snapshot_has_are_read_past_and_noted() {
     assert!(hits.as_array().is_some_and(|h| h.len() > 1), "hits: {hits}");
     v["knowledgeX"] = hits;
     v["Call Jane 555-0199"] = serde_json::json!(1);
-    for hit in v["journey"].as_array_mut().expect("journey") {
-        hit["bogus"] = serde_json::json!(true);
+    // Near the name of a field the file has: another writer's field, no guess.
+    v["sessions"] = serde_json::json!([]);
+    for row in v["journey"].as_array_mut().expect("journey") {
+        row["bogus"] = serde_json::json!(true);
     }
+    v["knowledge_search"] = serde_json::json!({"min_similarity": 0.4, "limit": 15, "oops": 1});
     let snap = read_snapshot(&write(dir.path(), "typo.json", &v.to_string())).expect("reads");
     assert!(snap.knowledge.is_empty(), "the misspelt list is not read");
     let rows = v["journey"].as_array().map_or(0, Vec::len);
     let said = unknown_fields(&snap);
+    let tail = "no snapshot field (SPEC §4), read past as another writer's addition";
     for want in [
-        "typo.json: knowledgeX: no snapshot field (SPEC §4), read past as another writer's addition; did you mean knowledge?".to_string(),
-        format!("typo.json: journey[].bogus, in {rows} items: no snapshot field (SPEC §4), read past as another writer's addition"),
-        // Text someone typed, used as a key, is quoted (so --redact masks it), with no guess.
-        "typo.json: \"Call Jane 555-0199\": no snapshot field (SPEC §4), read past as another writer's addition".to_string(),
+        format!("typo.json: \"knowledgeX\": {tail}; did you mean knowledge?"),
+        format!("typo.json: journey[].\"bogus\", in {rows} items: {tail}"),
+        format!("typo.json: knowledge_search.\"oops\": {tail}"),
+        format!("typo.json: \"Call Jane 555-0199\": {tail}"),
+        format!("typo.json: \"sessions\": {tail}"),
     ] {
         assert!(said.contains(&want), "{want}\n{said:#?}");
     }
-    assert_eq!(said.len(), 3, "{said:#?}");
-    // A great many distinct fields: the first named, the rest counted.
+    assert_eq!(said.len(), 5, "{said:#?}");
+    // A file with an item that cannot be read (read item by item) still notes every field.
+    let mut broken = v.clone();
+    broken["journey"][0]["timestamp"] = serde_json::json!("not a time");
+    let snap =
+        read_snapshot(&write(dir.path(), "broken.json", &broken.to_string())).expect("reads");
+    assert_eq!(snap.malformed.len(), 1, "{:?}", snap.malformed);
+    assert_eq!(
+        unknown_fields(&snap).len(),
+        5,
+        "{:#?}",
+        unknown_fields(&snap)
+    );
+}
+
+/// A hostile file's unknown fields cost what the notes show: a great many distinct fields
+/// name the first and count the rest, a field met many times is one note, and a key of a
+/// megabyte is shown cut.
+#[test]
+fn a_great_many_unknown_fields_name_a_few_and_count_the_rest() {
+    use super::unknown::UNKNOWN_NAMED;
+    let dir = tempfile::tempdir().expect("tempdir");
     let mut v = fixture();
     for i in 0..500 {
         v[format!("extra_{i}")] = serde_json::json!(i);
     }
+    v["k".repeat(1 << 20)] = serde_json::json!(0);
     let snap = read_snapshot(&write(dir.path(), "many.json", &v.to_string())).expect("reads");
     let said = unknown_fields(&snap);
     assert_eq!(said.len(), UNKNOWN_NAMED + 1, "{said:#?}");
@@ -348,10 +375,22 @@ fn fields_no_snapshot_has_are_read_past_and_noted() {
         said.last().map(String::as_str),
         Some(
             format!(
-                "many.json: and {} more fields no snapshot has, read past",
-                500 - UNKNOWN_NAMED
+                "many.json: and {} more of fields no snapshot has, not named here, read past",
+                501 - UNKNOWN_NAMED
             )
             .as_str()
         )
+    );
+    assert!(said.iter().all(|n| n.len() < 300), "{said:#?}");
+    // The same field in every item, and twice in an object: one note.
+    let mut v = fixture();
+    let text = v.to_string();
+    let twice = text.replacen("{", "{\"dup\":1,\"dup\":2,", 1);
+    v = serde_json::from_str(&twice).expect("json");
+    assert!(v.get("dup").is_some());
+    let snap = read_snapshot(&write(dir.path(), "dup.json", &twice)).expect("reads");
+    assert_eq!(
+        unknown_fields(&snap),
+        vec!["dup.json: \"dup\": no snapshot field (SPEC §4), read past as another writer's addition".to_string()]
     );
 }
