@@ -281,6 +281,7 @@ where
         dirty |= show_pending(state, &pending);
         let Some(action) = action else { continue };
         let mut tick_only = action == Action::Tick;
+        let said = said(state);
         apply(terminal, state, action, &mut ctx, &tx);
         // Keys typed (or pasted) faster than frames are drawn — a burst, keys held down — are
         // taken in together, then drawn once: one frame per key would take seconds to catch up.
@@ -309,15 +310,26 @@ where
         if take_in(state, &mut rx, &mut ctx, &tx, BATCH_TIME) > 0 {
             tick_only = false;
         }
-        // Ticks redraw only what moves: the spinner, and the Live screen's countdowns.
-        dirty = !tick_only
-            || (!state.status.loading.is_empty() && state.ui.tick.is_multiple_of(2))
-            || (state.ui.screen == Screen::Live && state.ui.tick.is_multiple_of(TICKS_PER_SECOND));
+        dirty = !tick_only || tick_shows(state, said);
         if state.ui.quit == Quit::Now {
             break;
         }
     }
     Ok(Ended::Quit)
+}
+
+/// The status message on screen (by when it goes), to tell whether a tick took it away.
+fn said(state: &State) -> Option<u64> {
+    state.status.message.as_ref().map(|m| m.until)
+}
+
+/// Whether a tick changed what shows, so a frame is drawn: the spinner, the Live screen's
+/// countdowns, and a status message (`said` before the tick) that has expired — not drawn,
+/// it would stay until something else is.
+fn tick_shows(state: &State, said_before: Option<u64>) -> bool {
+    (!state.status.loading.is_empty() && state.ui.tick.is_multiple_of(2))
+        || (state.ui.screen == Screen::Live && state.ui.tick.is_multiple_of(TICKS_PER_SECOND))
+        || said(state) != said_before
 }
 
 /// Whether `ev` may be followed by more taken in before the next frame: a key or a paste. A

@@ -184,6 +184,13 @@ async fn while_too_small_the_quit_question_shows_and_is_answered() {
     let cancel = map_event(&s, &mut pending, press('c', KeyModifiers::NONE)).expect("c acts");
     update(&mut s, cancel);
     assert_eq!(s.ui.overlay, Overlay::None);
+    // The question put away, the screen says `q` asks again, not that it quits.
+    let said = crate::ui::tests::rows(&s, 50, 12).join(" ");
+    let said = said.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        said.contains("q quits, asking first: the tuning is not saved."),
+        "{said}"
+    );
     let quit = map_event(&s, &mut pending, press('q', KeyModifiers::NONE)).expect("q acts");
     update(&mut s, quit);
     let discard = map_event(&s, &mut pending, press('d', KeyModifiers::NONE)).expect("d acts");
@@ -523,4 +530,29 @@ async fn a_burst_of_keys_is_taken_in_before_the_next_frame() {
             assert!(frames > 60, "{frames} frames, one a key");
         }
     }
+}
+
+/// A tick that takes an expired status message away draws a frame: not drawn, the message
+/// would stay on screen until something else is (seconds past its time).
+#[tokio::test]
+async fn a_tick_that_takes_a_message_away_is_drawn() {
+    let (mut s, _) = crate::app::update::tests::demo_app().await;
+    assert!(s.status.loading.is_empty() && s.ui.screen != Screen::Live);
+    s.status.message = Some(crate::app::state::Message {
+        text: "copied".into(),
+        error: false,
+        until: s.ui.tick + 3,
+    });
+    let mut drawn = Vec::new();
+    for _ in 0..6 {
+        let before = said(&s);
+        update(&mut s, Action::Tick);
+        drawn.push(tick_shows(&s, before));
+    }
+    assert!(s.status.message.is_none(), "expired");
+    assert_eq!(
+        drawn.iter().filter(|d| **d).count(),
+        1,
+        "one frame, when it goes: {drawn:?}"
+    );
 }

@@ -127,7 +127,12 @@ fn render_screen(frame: &mut Frame, s: &State, t: &Theme) {
                 .find(|&key| key == "q")
                 .or_else(|| single().find(|&key| key != "ctrl-c"))
                 .unwrap_or("ctrl-c");
-            &format!("{key} quits.")
+            // Unsaved tuning: the key asks first (as it does when the screen is large enough).
+            if s.unsaved() {
+                &format!("{key} quits, asking first: the tuning is not saved.")
+            } else {
+                &format!("{key} quits.")
+            }
         };
         // One sentence a line: a key never ends one line with what it does on the next.
         let size = format!(
