@@ -208,16 +208,16 @@ async fn an_instant_carried_to_another_user_names_its_moment_in_force() {
     // The first step from now lands on the newest change, which holds the data of now.
     let said = s.status.message.clone().expect("a message").text;
     assert!(
-        said.ends_with("the newest change: nothing stored is dated after it; [ again: steps back"),
+        said.ends_with("the newest change before now; [ again: steps back"),
         "{said}"
     );
     // The key named is the keymap's in use; none when nothing is bound.
     for (keys, ends) in [
         (
             "[keys]\n\"[\" = \"\"\n\",\" = \"earlier\"\n",
-            "dated after it; , again: steps back",
+            "before now; , again: steps back",
         ),
-        ("[keys]\n\"[\" = \"\"\n", "nothing stored is dated after it"),
+        ("[keys]\n\"[\" = \"\"\n", "the newest change before now"),
     ] {
         s.session.keymap = crate::app::keymap::Keymap::default()
             .merge(keys, "keymap.toml")

@@ -274,3 +274,34 @@ fn users_that_cannot_be_read_are_named_when_none_is_left() {
         run.stderr
     );
 }
+
+/// Per category too, a search that met no policy's every target exits 3 naming each category
+/// and what it misses; the closest points are said to be written only when `--out` wrote
+/// them, each marked NOT FEASIBLE.
+#[test]
+fn per_category_without_a_feasible_point_is_a_gate_saying_what_was_written() {
+    let args = ["--trials", "2", "--target", "rag_hits>0.999", "--quiet"];
+    let shown = per_category(&args);
+    assert_eq!(shown.code, 3, "{}", shown.stderr);
+    assert!(
+        shown.stderr.contains("no policy met every target for ")
+            && shown.stderr.contains("analysis: ")
+            && !shown.stderr.contains("written"),
+        "{}",
+        shown.stderr
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("tuned.toml");
+    let written = per_category(&[&args[..], &["--out", out.to_str().expect("utf-8")]].concat());
+    assert_eq!(written.code, 3, "{}", written.stderr);
+    assert!(
+        written
+            .stderr
+            .contains("the closest is written, marked NOT FEASIBLE; misses "),
+        "{}",
+        written.stderr
+    );
+    let analysis = std::fs::read_to_string(dir.path().join("tuned-analysis.toml"))
+        .expect("a category's closest point is written");
+    assert!(analysis.contains("# NOT FEASIBLE"), "{analysis}");
+}

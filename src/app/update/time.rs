@@ -76,9 +76,9 @@ pub(super) fn travel(s: &mut State, action: &Action) -> Vec<Effect> {
     if to == from {
         return vec![];
     }
-    // The newest moment: nothing stored changed after it (what is kept only as it is now is
-    // rebuilt from the rows up to it, as the findings say): said, or the step looks like it
-    // did nothing.
+    // The newest moment before now (a row dated later, a clock ahead, is no moment to step to;
+    // what is kept only as it is now is rebuilt from the rows up to it, as the findings say):
+    // said, or the step looks like it did nothing.
     if from.is_none()
         && let Some(t) = to
         && stops.last() == Some(&t)
@@ -87,7 +87,7 @@ pub(super) fn travel(s: &mut State, action: &Action) -> Vec<Effect> {
         info(
             s,
             &format!(
-                "time travel: as of {}, the newest change: nothing stored is dated after it{again}",
+                "time travel: as of {}, the newest change before now{again}",
                 fmt_ts(&t)
             ),
         );

@@ -382,18 +382,22 @@ pub(super) async fn per_category(
         if let Some(none) = nothing_searched(all, &outs) {
             return Err(none);
         }
-        return all.not_read.verdict(read, categories_missed(&outs));
+        return all
+            .not_read
+            .verdict(read, categories_missed(&outs, args.out.is_some()));
     }
     write_categories(out, all, args, &outs, sharing.is_some())?;
     write_sharing(out, sharing.as_ref(), &skipped)?;
     if let Some(none) = nothing_searched(all, &outs) {
         return Err(none);
     }
-    all.not_read.verdict(read, categories_missed(&outs))
+    all.not_read
+        .verdict(read, categories_missed(&outs, args.out.is_some()))
 }
 
-/// The categories whose search met no policy meeting every target, and what each misses.
-fn categories_missed(outs: &[CategoryOut]) -> Option<String> {
+/// The categories whose search met no policy meeting every target, and what each misses
+/// (`written`: their closest points were written, with `--out`).
+fn categories_missed(outs: &[CategoryOut], written: bool) -> Option<String> {
     let missed: Vec<String> = outs
         .iter()
         .filter(|o| !o.found.feasible)
@@ -401,8 +405,13 @@ fn categories_missed(outs: &[CategoryOut]) -> Option<String> {
         .collect();
     (!missed.is_empty()).then(|| {
         format!(
-            "no policy met every target for {} (the closest is written; misses {})",
+            "no policy met every target for {} ({}misses {})",
             crate::text::count(missed.len() as u64, "category", "categories"),
+            if written {
+                "the closest is written, marked NOT FEASIBLE; "
+            } else {
+                ""
+            },
             missed.join("; ")
         )
     })

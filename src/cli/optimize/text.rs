@@ -94,7 +94,13 @@ pub(super) fn write_text(out: &mut impl Write, v: &Out) -> Result<(), CliError> 
     writeln!(
         out,
         "\n{}",
-        paint(BOLD, "Fleet report: recommended vs baseline (every user)")
+        paint(
+            BOLD,
+            &format!(
+                "Fleet report: {} vs baseline (every user)",
+                answer(v.found).0
+            )
+        )
     )
     .map_err(io)?;
     super::super::report::table(out, v.report)
@@ -306,11 +312,27 @@ fn write_pareto(out: &mut impl Write, f: &Found) -> Result<(), CliError> {
     t.write(out, 2)
 }
 
+/// What the answer is called: the recommended policy, or (no point met every target) the
+/// closest one, which is no recommendation.
+fn answer(f: &Found) -> (&'static str, &'static str, &'static str) {
+    if f.feasible {
+        ("recommended", "RECOMMENDED", "HELD-OUT RECOMMENDED")
+    } else {
+        ("closest", "CLOSEST", "HELD-OUT CLOSEST")
+    }
+}
+
 fn write_metrics(out: &mut impl Write, f: &Found, hold: Option<&Holdout>) -> Result<(), CliError> {
-    writeln!(out, "\n{}", paint(BOLD, "Metrics: baseline → recommended")).map_err(io)?;
-    let mut header = vec![("METRIC", false), ("BASELINE", true), ("RECOMMENDED", true)];
+    let (word, column, held_column) = answer(f);
+    writeln!(
+        out,
+        "\n{}",
+        paint(BOLD, &format!("Metrics: baseline → {word}"))
+    )
+    .map_err(io)?;
+    let mut header = vec![("METRIC", false), ("BASELINE", true), (column, true)];
     if hold.is_some() {
-        header.extend([("HELD-OUT BASELINE", true), ("HELD-OUT RECOMMENDED", true)]);
+        header.extend([("HELD-OUT BASELINE", true), (held_column, true)]);
     }
     let mut t = Table::new(&header);
     let base = metric_rows(&f.baseline);
@@ -341,10 +363,7 @@ fn write_metrics(out: &mut impl Write, f: &Found, hold: Option<&Holdout>) -> Res
             "  {}",
             paint(
                 RED,
-                &format!(
-                    "held out, the recommendation misses: {}",
-                    h.unmet.join(", ")
-                )
+                &format!("held out, the {word} policy misses: {}", h.unmet.join(", "))
             )
         )
         .map_err(io)?;
