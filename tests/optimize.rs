@@ -25,10 +25,19 @@ fn json(out: &common::Output) -> serde_json::Value {
     answer
 }
 
-/// A search that ran to its answer: exit 0, or 3 when no policy met every target (said so).
+/// A search that ran to its answer, in text: exit 0, or 3 when no policy met every target —
+/// as the answer printed says (its verdict line, or a category's FEASIBLE cell), and the gate.
 fn ran(out: &common::Output) {
-    let missed = out.stderr.contains("no policy met every target");
-    assert_eq!(out.code, if missed { 3 } else { 0 }, "{}", out.stderr);
+    let printed = out.stdout.contains("No feasible policy found in ")
+        || out.stdout.lines().any(|l| l.contains("  no: "));
+    assert!(
+        printed || out.stdout.contains("Feasible: trial ") || out.stdout.contains("  yes  "),
+        "a verdict is printed: {}",
+        out.stdout
+    );
+    let gate = out.stderr.contains("no policy met every target");
+    assert_eq!(printed, gate, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(out.code, if gate { 3 } else { 0 }, "{}", out.stderr);
 }
 
 /// `report --json` of a found policy says what the search measured of it (`metrics`), figure

@@ -54,7 +54,7 @@ fn per_category_writes_one_policy_per_category_that_replays_to_its_metrics() {
 #[test]
 fn per_category_progress_names_the_category_searched() {
     let out = per_category(&["--trials", "2", "--holdout", "0", "--json"]);
-    super::ran(&out);
+    super::json(&out);
     for (i, c) in [
         "analysis",
         "retrieval",
