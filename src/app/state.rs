@@ -243,8 +243,9 @@ pub struct Session {
     pub warming: BTreeSet<Tokenizer>,
     /// The last `:policy` load asked for (what was typed) and the policy as tuned then, while
     /// it loads: tuned since, the loaded one is not put over that tuning; a load asked for
-    /// before it that arrives later is not put over it either.
-    pub policy_asked: Option<(String, Policy)>,
+    /// before it that arrives later is not put over it either. `true`: asked without `!` over
+    /// unsaved tuning, so read (a name that is no policy is said so at once) but not loaded.
+    pub policy_asked: Option<(String, Policy, bool)>,
 }
 
 /// The status bar: data source, stores, and the last message.

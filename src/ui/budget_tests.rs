@@ -34,7 +34,7 @@ async fn every_layer_margin_can_be_read_at_80x24() {
         p.layers.push(l);
     }
     // Loaded as `:policy test` would load it.
-    s.session.policy_asked = Some(("test".into(), s.session.policy.clone()));
+    s.session.policy_asked = Some(("test".into(), s.session.policy.clone(), false));
     settle(
         &mut s,
         &ctx,

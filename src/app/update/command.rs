@@ -106,23 +106,16 @@ pub(super) fn run(s: &mut State, line: &str) -> Vec<Effect> {
             super::compare::start(s, Some(&user))
         }),
         ("explain", row) if !row.is_empty() => super::compare::explain_row(s, row),
-        // Loading a policy replaces the tuning: unsaved, it is kept unless `!` says to drop it.
-        ("policy", file) if !file.is_empty() && s.unsaved() => {
-            error(
-                s,
-                &format!(
-                    "unsaved tuning: :w saves it first, :policy! {file} drops it and loads {file}"
-                ),
-            );
-            vec![]
-        }
         // A file is named as `:user` names an id: quoted when it holds spaces or quotes.
+        // Loading a policy replaces the tuning: unsaved, it is kept unless `!` says to drop it
+        // (the policy is read all the same, so one that cannot be is said so, not offered).
         ("policy" | "policy!", file) if !file.is_empty() => match crate::text::typed_file(file) {
             Ok(file) => {
                 // Said while it loads (a slow disk, a FIFO no one writes yet).
                 super::start_loading(s, crate::app::task::Task::Policy);
                 let spec = crate::config::expand_home(&file);
-                s.session.policy_asked = Some((spec.clone(), s.session.policy.clone()));
+                let keep = cmd == "policy" && s.unsaved();
+                s.session.policy_asked = Some((spec.clone(), s.session.policy.clone(), keep));
                 vec![Effect::LoadPolicy(spec)]
             }
             Err(why) => {

@@ -345,20 +345,58 @@ fn row<'a>(s: &'a State, id: &str) -> &'a crate::app::state::UserStats {
         .unwrap_or_else(|| panic!("{id} counted"))
 }
 
+/// Over unsaved tuning, `:policy` reads the policy but keeps the tuning (saying how to save it
+/// or to load over it); a name that is no policy is said so, not offered to load over the
+/// tuning; `:policy!` loads over it.
 #[tokio::test]
 async fn policy_keeps_unsaved_tuning_unless_told_to_drop_it() {
     let (mut s, ctx) = demo_app().await;
     // Untuned: loads at once.
     let effects = command(&mut s, &ctx, "policy layered-adr").await;
     assert_eq!(effects, [Effect::LoadPolicy("layered-adr".into())]);
+    for effect in effects {
+        let answer = crate::tui::effects::run(effect, ctx.clone()).await;
+        update(&mut s, answer);
+    }
+    assert_eq!(s.session.policy.name, "layered-adr");
     command(&mut s, &ctx, "set budget.total=3000").await;
     assert!(s.unsaved());
-    let effects = command(&mut s, &ctx, "policy layered-adr").await;
-    assert!(effects.is_empty(), "{effects:?}");
+    let tuned = s.session.policy.clone();
+    let effects = command(&mut s, &ctx, "policy prolaunch").await;
+    assert_eq!(effects, [Effect::LoadPolicy("prolaunch".into())]);
+    for effect in effects {
+        let answer = crate::tui::effects::run(effect, ctx.clone()).await;
+        update(&mut s, answer);
+    }
+    assert_eq!(s.session.policy, tuned, "the tuning is kept");
     let (text, error) = message(&s);
-    assert!(error && text.contains(":policy! layered-adr"), "{text}");
-    let effects = command(&mut s, &ctx, "policy! layered-adr").await;
-    assert_eq!(effects, [Effect::LoadPolicy("layered-adr".into())]);
+    assert!(
+        error
+            && text.contains(
+                "policy prolaunch from \"prolaunch\" read, not loaded: the tuning is not saved"
+            )
+            && text.contains(":policy! \"prolaunch\" drops it"),
+        "{text}"
+    );
+    // No such policy: said so, nothing offered.
+    for effect in command(&mut s, &ctx, "policy nosuch").await {
+        let answer = crate::tui::effects::run(effect, ctx.clone()).await;
+        update(&mut s, answer);
+    }
+    let (text, error) = message(&s);
+    assert!(
+        error && text.contains("nosuch") && !text.contains(":policy!"),
+        "{text}"
+    );
+    assert_eq!(s.session.policy, tuned);
+    let effects = command(&mut s, &ctx, "policy! prolaunch").await;
+    assert_eq!(effects, [Effect::LoadPolicy("prolaunch".into())]);
+    for effect in effects {
+        let answer = crate::tui::effects::run(effect, ctx.clone()).await;
+        update(&mut s, answer);
+    }
+    assert_eq!(s.session.policy.name, "prolaunch");
+    assert!(!s.unsaved());
 }
 
 /// A policy load says it is loading while it does (a slow file), and tuning made meanwhile is

@@ -19,7 +19,7 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             if s.session
                 .policy_asked
                 .as_ref()
-                .is_some_and(|(spec, _)| *spec == from)
+                .is_some_and(|(spec, ..)| *spec == from)
             {
                 s.session.policy_asked = None;
             }

@@ -169,8 +169,8 @@ fn user_loaded(
 fn policy_loaded(s: &mut State, policy: Policy, from: &str) -> Vec<Effect> {
     done_loading(s, Task::Policy);
     // Not the last load asked for: a later one is what the person wants.
-    let asked = match s.session.policy_asked.take() {
-        Some((spec, asked)) if spec == from => asked,
+    let (asked, keep) = match s.session.policy_asked.take() {
+        Some((spec, asked, keep)) if spec == from => (asked, keep),
         other => {
             // The one asked for last still loads: said so.
             if other.is_some() {
@@ -180,6 +180,19 @@ fn policy_loaded(s: &mut State, policy: Policy, from: &str) -> Vec<Effect> {
             return vec![];
         }
     };
+    // Asked over unsaved tuning without `!`: read, and the tuning kept.
+    if keep {
+        let from = crate::text::quoted(from);
+        super::error(
+            s,
+            &format!(
+                "policy {} from {from} read, not loaded: the tuning is not saved; :w saves it \
+                 first, :policy! {from} drops it and loads the policy",
+                crate::text::inert_line(&policy.name)
+            ),
+        );
+        return vec![];
+    }
     // Tuned while it loaded: that tuning is not dropped without a word.
     if asked != s.session.policy {
         let from = crate::text::quoted(from);
