@@ -175,6 +175,16 @@ fn render_input(frame: &mut Frame, area: Rect, s: &State, t: &Theme, input: &Inp
     // A paste cut short is said before the prompt, where a long line cannot push it out.
     let lead = if input.cut { "[paste cut] " } else { "" };
     let text = il(input.text());
+    // Saving names what is saved where there is room; where the keys would be cut, the prompt
+    // is only where it saves (what enter and esc do matters more).
+    let prompt = if input.kind == InputKind::Save
+        && lead.width() + prompt.width() + text.width() + 1 + plain_hint.width()
+            > usize::from(area.width)
+    {
+        "save to: ".to_string()
+    } else {
+        prompt
+    };
     let room = (area.width as usize)
         .saturating_sub(lead.width() + prompt.width() + 1)
         .max(1);

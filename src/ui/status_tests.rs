@@ -226,6 +226,26 @@ async fn the_save_prompt_says_what_it_writes() {
         wide.contains("typing replaces it · enter writes and quits · esc stays"),
         "{wide:?}"
     );
+    // A longer name (the first taken): the prompt gives way to the keys, which show whole.
+    let kept = s.ui.input.clone();
+    s.ui.input = Some(crate::app::state::Input::suggesting(
+        crate::app::state::InputKind::Save,
+        "prolaunch-tuned-2.toml",
+    ));
+    let line = bar(&s, 80);
+    assert!(
+        line.starts_with("save to: prolaunch-tuned-2.toml")
+            && line
+                .trim_end()
+                .ends_with("enter writes and quits · esc stays"),
+        "{line}"
+    );
+    assert!(
+        bar(&s, 120).starts_with("save tuned policy to: prolaunch-tuned-2.toml"),
+        "{}",
+        bar(&s, 120)
+    );
+    s.ui.input = kept;
     // Typed over, the suggestion is gone; a key that edits keeps it.
     settle(&mut s, &ctx, Action::Input(InputKey::Char('x'))).await;
     assert_eq!(s.ui.input.as_ref().map(|i| i.text()), Some("x"));
