@@ -314,7 +314,9 @@ pub enum Command {
         /// Print only the assembled prompt, byte for byte as the model gets it when stdout is a
         /// file or a pipe; on a terminal, control characters and bidi controls in it are shown
         /// visibly instead (`␛`, `\u{202e}`), so stored text cannot drive the terminal; under
-        /// `--redact` always shown visibly (the masked prompt is not the model's).
+        /// `--redact` always shown visibly (the masked prompt is not the model's). Piped to a
+        /// command that writes to the terminal (`head`, `less -R`), the exact bytes reach it:
+        /// page it with `less` (which shows them as `^[`) or `cat -v`.
         #[arg(long, conflicts_with = "json")]
         prompt: bool,
         /// Print JSON (exact data, stable across runs) instead of text.
