@@ -292,6 +292,12 @@ fn signals_restore_the_terminal_exactly_as_quitting_does() {
             running, "alternate=1 mouse=10011 cursor=0",
             "{how}: the TUI runs on the alternate screen with mouse reporting on"
         );
+        // Tuned and not saved: a signal, which asks nothing, says what it lost.
+        if how == "TERM" {
+            t.send(&["-l", ":set budget.total=3000"]);
+            t.send(&["Enter"]);
+            t.wait_for("the policy tuned", |s| s.contains("prolaunch* (tuned)"));
+        }
         // `DONE''_0` as typed, `DONE_0` once the shell has run the commands after the TUI.
         let code = if n == 0 { 0 } else { 128 + n };
         let screen = end_tui(&t, how, i, code);
@@ -301,6 +307,13 @@ fn signals_restore_the_terminal_exactly_as_quitting_does() {
                 "{how}: the TUI handled the signal:\n{screen}"
             );
         }
+        let lost = "ctxlens: the tuning was not saved; over the policy started with (prolaunch) \
+                    it was: --set budget.total=3000";
+        assert_eq!(
+            screen.contains(lost),
+            how == "TERM",
+            "{how}: what a signal lost is said when there is some:\n{screen}"
+        );
         let words = stty_words(&stty);
         for mode in ["icanon", "echo", "isig", "icrnl", "opost"] {
             assert!(

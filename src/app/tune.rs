@@ -387,6 +387,20 @@ pub fn all_flags(baseline: &Policy, tuned: &Policy) -> Vec<String> {
     all
 }
 
+/// What a session ended without asking (a signal) leaves unsaved, as the flags that tune the
+/// policy it was started with again; `None` when nothing is.
+pub fn lost_tuning(s: &crate::app::state::State) -> Option<String> {
+    if !s.unsaved() {
+        return None;
+    }
+    let flags = set_flags(&s.session.baseline, &s.session.policy);
+    Some(format!(
+        "the tuning was not saved; over the policy started with ({}) it was: {}",
+        s.session.baseline.name,
+        flags.join(" ")
+    ))
+}
+
 /// Columns the Tune fields table needs: the longest key, both values, spacing and borders.
 pub fn fields_width(baseline: &Policy, policy: &Policy) -> u16 {
     let fields = fields(policy);

@@ -121,6 +121,12 @@ pub async fn run_tui(
     if let Some(said) = &state.ui.farewell {
         eprintln!("ctxlens: {}", crate::text::inert_line(said));
     }
+    // Stopped by a signal, the question `q` asks was never asked: what is lost is said.
+    if matches!(result, Ok(Ended::Signal(_)))
+        && let Some(lost) = crate::app::tune::lost_tuning(&state)
+    {
+        eprintln!("ctxlens: {}", crate::text::inert_line(&lost));
+    }
     result
 }
 
