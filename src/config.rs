@@ -247,7 +247,7 @@ impl Config {
                 path: path.into(),
                 line,
                 column,
-                message: e.message().trim().to_string(),
+                message: crate::engine::policy::toml_message(text, &e),
             }
         })?;
         // Table names are checked whatever the store: a file that names a bad one is refused
@@ -349,6 +349,14 @@ mod tests {
                 .ends_with("(presets: prolaunch, layered-adr)"),
             "{err}"
         );
+    }
+
+    /// A key written twice is named, with its line and column, as in a policy file.
+    #[test]
+    fn a_key_written_twice_is_named() {
+        let err =
+            Config::parse("theme = \"light\"\ntheme = \"default\"\n", "c.toml").expect_err("twice");
+        assert_eq!(err.to_string(), "config c.toml:2:1: duplicate key theme");
     }
 
     /// A bad table name in the config is refused when the file is read, whatever store is in

@@ -58,7 +58,10 @@ impl Keymap {
             let (line, col) = e
                 .span()
                 .map_or((1, 1), |s| crate::engine::policy::line_col(text, s.start));
-            format!("keymap {file}:{line}:{col}: {}", e.message().trim())
+            format!(
+                "keymap {file}:{line}:{col}: {}",
+                crate::engine::policy::toml_message(text, &e)
+            )
         })?;
         // Each sequence as this file spells it: two spellings of one sequence (`ctrl-x` and
         // `ctrl-X`, `g g` and `g  g`) would leave one binding silently dead.
@@ -406,6 +409,11 @@ mod tests {
                 "{text}: {err}"
             );
         }
+        // The same spelling twice is TOML's duplicate key, named with where it is.
+        let err = Keymap::default()
+            .merge("[keys]\n\"x\" = \"quit\"\n\"x\" = \"help\"\n", "user.toml")
+            .expect_err("a key twice");
+        assert_eq!(err, "keymap user.toml:3:1: duplicate key \"x\"");
         // A key of the built-in keymap rebound by a file is not a second spelling.
         let k = Keymap::default()
             .merge("[keys]\n\"ctrl-X\" = \"quit\"\n", "user.toml")

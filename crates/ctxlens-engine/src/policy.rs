@@ -657,21 +657,26 @@ fn other_item_id(name: &str) -> Option<&'static str> {
 
 fn syntax_error(text: &str, file: &str, e: &toml::de::Error) -> PolicyError {
     let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-    let mut message = plain_expected(e.message().trim());
-    // The key written twice, named: it is where the span points.
+    PolicyError::Syntax {
+        file: file.into(),
+        line,
+        column,
+        message: toml_message(text, e),
+    }
+}
+
+/// What a TOML file `text` has wrong, in words: Rust's type names said plainly, and a key
+/// written twice named (it is where the error points).
+pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
+    let message = plain_expected(e.message().trim());
     if message == "duplicate key"
         && let Some(key) = e.span().and_then(|s| text.get(s)).map(str::trim)
         && !key.is_empty()
         && key.chars().count() <= 80
     {
-        message = format!("duplicate key {}", key.trim_matches(['[', ']']).trim());
+        return format!("duplicate key {}", key.trim_matches(['[', ']']).trim());
     }
-    PolicyError::Syntax {
-        file: file.into(),
-        line,
-        column,
-        message,
-    }
+    message
 }
 
 /// serde's `…, expected u32` in words: a reader of a policy file is not told Rust's type names.
