@@ -165,7 +165,7 @@ fn post(
 /// `text` with `key` and the password of `url` replaced by `***`.
 fn scrub(text: &str, key: Option<&str>, url: &str) -> String {
     let text = match key {
-        Some(k) if !k.is_empty() => text.replace(k, "***"),
+        Some(k) => crate::store::fault::mask_secret(text, k),
         _ => text.to_string(),
     };
     crate::store::url::mask_in(&text, url)

@@ -271,7 +271,40 @@ pub(super) fn lone_token(u: &url::Url) -> bool {
 pub fn mask_password(text: &str, raw: &str) -> String {
     passwords_of(raw)
         .iter()
-        .fold(text.to_string(), |t, pw| t.replace(pw.as_str(), "***"))
+        .fold(text.to_string(), |t, pw| mask_secret(&t, pw))
+}
+
+/// `text` with each occurrence of `secret` that stands as a token of its own replaced by
+/// `***`: one inside a longer word (`probe` of `probe_x`, `e` of `connection`) is left, since
+/// masking it would garble the message and, by where the stars fall, tell the secret.
+pub fn mask_secret(text: &str, secret: &str) -> String {
+    if secret.is_empty() {
+        return text.to_string();
+    }
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    // A neighbour joins the occurrence to a longer word when both it and the secret's edge
+    // are word characters.
+    let (first, last) = (
+        secret.chars().next().is_some_and(word),
+        secret.chars().next_back().is_some_and(word),
+    );
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (at, _) in text.match_indices(secret) {
+        if at < from {
+            continue; // overlapping an occurrence already masked
+        }
+        let before = text[..at].chars().next_back().is_some_and(word) && first;
+        let after = text[at + secret.len()..].chars().next().is_some_and(word) && last;
+        if before || after {
+            continue;
+        }
+        out.push_str(&text[from..at]);
+        out.push_str("***");
+        from = at + secret.len();
+    }
+    out.push_str(&text[from..]);
+    out
 }
 
 /// A malformed store address or setting: a usage error naming the store and what is wrong,
@@ -351,6 +384,32 @@ mod tests {
             mask_password("p@ss and p%40ss", "redis://u:p@ss@h:1"),
             "*** and ***"
         );
+    }
+
+    /// A password is masked where it stands as a token (an echo of it, a URL), never inside a
+    /// longer word: there masking garbles the message and the stars' places tell it.
+    #[test]
+    fn a_password_is_masked_as_a_token_not_inside_words() {
+        let cases = [
+            (
+                "e",
+                "connection refused (os error 111)",
+                "connection refused (os error 111)",
+            ),
+            (
+                "probe",
+                "database \"probe_x\" does not exist",
+                "database \"probe_x\" does not exist",
+            ),
+            ("probe", "you sent \"probe\"", "you sent \"***\""),
+            ("Secr3t", "password=Secr3t;x", "password=***;x"),
+            ("Secr3t", "Secr3tSecr3t", "Secr3tSecr3t"),
+            ("p@ss", "user:p@ss@host", "user:***@host"),
+            ("@x", "a@x and b@xy", "a*** and b@xy"),
+        ];
+        for (secret, text, masked) in cases {
+            assert_eq!(mask_secret(text, secret), masked, "{secret} in {text}");
+        }
     }
 
     #[test]

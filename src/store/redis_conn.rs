@@ -143,14 +143,42 @@ impl RedisStore {
 /// The client of `url`: `Client::open` only parses the address, so any error is a malformed
 /// URL (a usage error, naming where the URL comes from, never its password).
 fn open(url: &str) -> Result<Client, StoreError> {
-    Client::open(url).map_err(|e| {
-        fault::config_error(
-            "redis",
-            "URL (--redis-url, REDIS_URL or [stores] redis_url)",
-            &e.to_string(),
-            url,
-        )
-    })
+    let what = "URL (--redis-url, REDIS_URL or [stores] redis_url)";
+    if let Some(cause) = unread_parameter(url) {
+        return Err(fault::config_error("redis", what, &cause, url));
+    }
+    Client::open(url).map_err(|e| fault::config_error("redis", what, &e.to_string(), url))
+}
+
+/// Why a parameter of a Redis `url` would not be read, if one would not: the client reads
+/// `protocol` (and, on a Unix socket, `db`, `user` and `pass`); any other — `?password=`,
+/// `?username=` — would be dropped without a word and the connection made as the default
+/// user. Values are never quoted: one may be a password.
+fn unread_parameter(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let reads: &[&str] = if parsed.scheme().starts_with("redis+unix") || parsed.scheme() == "unix" {
+        &["protocol", "db", "user", "pass"]
+    } else {
+        &["protocol"]
+    };
+    let key = parsed
+        .query_pairs()
+        .map(|(k, _)| k.into_owned())
+        .find(|k| !reads.contains(&k.as_str()))?;
+    let instead = if reads.len() == 1
+        && matches!(
+            key.as_str(),
+            "user" | "username" | "pass" | "password" | "db"
+        ) {
+        " (a user and password go before the host, redis://USER:PASSWORD@HOST, and the database after it, /DB)"
+    } else {
+        ""
+    };
+    Some(format!(
+        "parameter {} is not one ctxlens reads{instead}; it reads {}",
+        crate::text::inert_line(&key),
+        reads.join(", ")
+    ))
 }
 
 async fn connect_node(
@@ -252,6 +280,30 @@ fn with_host(url: &str, host: &str, port: u16) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A parameter the client would drop — credentials in the query string above all, which
+    /// would connect as the default user — is refused, named, its value never quoted.
+    #[test]
+    fn a_parameter_the_client_does_not_read_is_named() {
+        let said = unread_parameter("redis://127.0.0.1:6379?username=ro&password=Secr3t")
+            .expect("refused");
+        assert!(
+            said.starts_with("parameter username is not one ctxlens reads (a user and password go before the host")
+                && !said.contains("Secr3t"),
+            "{said}"
+        );
+        let said = unread_parameter("redis://h/0?protocol=resp3&foo=bar").expect("refused");
+        assert_eq!(
+            said,
+            "parameter foo is not one ctxlens reads; it reads protocol"
+        );
+        assert_eq!(unread_parameter("redis://h:1/2?protocol=resp3"), None);
+        assert_eq!(
+            unread_parameter("redis+unix:///tmp/r.sock?db=1&pass=p"),
+            None
+        );
+        assert_eq!(unread_parameter("redis://h:1"), None);
+    }
 
     #[test]
     fn cluster_addresses() {

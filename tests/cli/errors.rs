@@ -337,6 +337,13 @@ fn malformed_store_addresses_are_usage_errors_without_the_password() {
             "ctxlens: redis: URL (REDIS_URL): ",
             "",
         ),
+        (
+            // Credentials the client would drop, connecting as the default user.
+            "REDIS_URL",
+            "redis://127.0.0.1:1?username=ro&password=hunter2",
+            "ctxlens: redis: URL (REDIS_URL): ",
+            "parameter username is not one ctxlens reads",
+        ),
     ];
     for (var, url, prefix, names) in cases {
         for args in [

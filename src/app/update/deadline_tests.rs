@@ -167,3 +167,25 @@ async fn the_stores_back_do_not_reopen_a_user_failed_before_another_was_picked()
     update(&mut s, answer);
     assert_eq!(shown_user(&s), Some("u003"));
 }
+
+/// Redis has no table to lock: a Redis statement past its deadline offers only a busy server.
+#[tokio::test]
+async fn a_late_redis_is_not_said_to_have_a_locked_table() {
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u001").await;
+    s.ui.screen = Screen::Users;
+    s.users.cursor = 1;
+    update(&mut s, Action::Select);
+    let late = crate::store::StoreError::TimedOut {
+        store: "redis 127.0.0.1:6379".into(),
+        what: "session:u002:s1".into(),
+        secs: 3.0,
+    };
+    load_fails(&mut s, late.into());
+    let said = s.status.message.as_ref().map(|m| m.text.clone());
+    let said = said.unwrap_or_default();
+    assert!(
+        said.contains("(a busy server?) · R tries again") && !said.contains("locked table"),
+        "{said}"
+    );
+}

@@ -134,6 +134,14 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
     // by the check, and what failed loads again when it is back; up, the error stays said
     // and `R` tries again.
     let timed_out = matches!(err, TaskError::Store(e) if e.is_late());
+    // What keeps a statement waiting: a locked table is Postgres's; Redis is only busy.
+    let late_store_is_redis = matches!(
+        err,
+        TaskError::Store(
+            crate::store::StoreError::TimedOut { store, .. }
+                | crate::store::StoreError::Busy { store, .. }
+        ) if store.starts_with("redis")
+    );
     let down = err.unavailable_store().filter(|_| !timed_out);
     if timed_out {
         s.status.health.next_check = s.status.health.next_check.min(s.ui.tick + 1);
@@ -221,7 +229,12 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
         format!("{task}: {text}")
     };
     let said = if timed_out {
-        format!("{said} (a busy server or a locked table?) · R tries again")
+        let why = if late_store_is_redis {
+            "a busy server?"
+        } else {
+            "a busy server or a locked table?"
+        };
+        format!("{said} ({why}) · R tries again")
     } else {
         said
     };
