@@ -291,6 +291,22 @@ fn a_key_the_server_refuses_to_read_is_named_not_taken_for_absent() {
     );
     let text = ctxlens_with(&["inspect", "s1-000000"], &env);
     assert!(text.stdout.contains("TTL not read"), "{}", text.stdout);
+    // No channel either: the refusal names the command the server refused, a pattern's too.
+    for (args, command) in [
+        (&["watch", "--count", "1"][..], "PSUBSCRIBE progress:*"),
+        (
+            &["watch", "s1-000000", "--count", "1"],
+            "SUBSCRIBE progress:s1-000000",
+        ),
+    ] {
+        let out = ctxlens_with(args, &env);
+        assert_eq!(out.code, 1, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!("{command}: ")) && out.stderr.contains("NOPERM"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
 }
 
 /// Ctrl-C stops a one-user command at once, even while Postgres keeps its statement waiting

@@ -481,12 +481,13 @@ impl RedisStore {
             Some(u) => keys::progress_channel(&self.prefix, u),
             None => format!("{}progress:*", glob_escape(&self.prefix)),
         };
-        let r = if user.is_some() {
-            pubsub.subscribe(&channel).await
+        // Named as the server saw it (an ACL's NOPERM names the command).
+        let (r, command) = if user.is_some() {
+            (pubsub.subscribe(&channel).await, "SUBSCRIBE")
         } else {
-            pubsub.psubscribe(&channel).await
+            (pubsub.psubscribe(&channel).await, "PSUBSCRIBE")
         };
-        r.map_err(|e| self.fail(&format!("SUBSCRIBE {channel}"), e))?;
+        r.map_err(|e| self.fail(&format!("{command} {channel}"), e))?;
         Ok(pubsub)
     }
 
