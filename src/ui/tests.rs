@@ -198,6 +198,38 @@ async fn loading_error_counting_and_small_states() {
         ),
     );
     snap("error", &mut s);
+    // Not an outage (a list past its deadline while the store answers): nothing reads it again
+    // by itself, so the key that does is named, as the keymap binds it.
+    let mut late = State::new(
+        crate::app::update::tests::session(&engine),
+        "DEMO".into(),
+        true,
+        "default".into(),
+        false,
+    );
+    let waited = crate::store::StoreError::TimedOut {
+        store: "memory".into(),
+        what: "users".into(),
+        secs: 3.0,
+    };
+    crate::app::update(
+        &mut late,
+        Action::Failed(crate::app::Task::Users, waited.into()),
+    );
+    assert!(late.status.stores.iter().all(|st| st.up));
+    let said = rows(&late, 80, 24).join("\n");
+    assert!(
+        said.contains("Could not load users") && said.contains("R reads them again."),
+        "{said}"
+    );
+    late.session.keymap = crate::app::keymap::Keymap::default()
+        .merge(
+            "[keys]\n\"R\" = \"\"\n\"f5\" = \"refresh\"\n",
+            "keymap.toml",
+        )
+        .expect("a keymap");
+    let said = rows(&late, 80, 24).join("\n");
+    assert!(said.contains("f5 reads them again."), "{said}");
     // A user loaded while its tokenizer is still loading: run every effect but the warm-up.
     let (mut s, store) = demo_app().await;
     s.session

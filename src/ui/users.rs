@@ -253,11 +253,25 @@ fn render_empty(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 lines.push(Line::from(il(e)));
             }
         }
-        if s.status.stores.iter().any(|st| !st.up) {
-            lines.push(Line::styled(
-                "They are read as soon as the stores are back (R asks now).",
-                t.muted(),
-            ));
+        // What reads them again, by the keymap's key (none bound: the palette's `:reload`
+        // is not one, so only what happens by itself is said).
+        let key = s
+            .session
+            .keymap
+            .key_to_name(&crate::app::Action::Refresh, "R");
+        let down = s.status.stores.iter().any(|st| !st.up);
+        let again = match (down, key) {
+            (true, Some(k)) => {
+                format!("They are read as soon as the stores are back ({k} asks now).")
+            }
+            (true, None) => "They are read as soon as the stores are back.".to_string(),
+            // Not an outage (a statement past its deadline, a bad row): nothing retries by
+            // itself, so the key that does is named.
+            (false, Some(k)) => format!("{k} reads them again."),
+            (false, None) => String::new(),
+        };
+        if !again.is_empty() {
+            lines.push(Line::styled(again, t.muted()));
         }
         lines
     } else {
