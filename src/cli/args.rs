@@ -207,6 +207,16 @@ pub(crate) fn at_least_one(s: &str) -> Result<usize, String> {
     }
 }
 
+/// `--at` on a fleet command (`report`, `optimize`), which has none: refused, saying what it has
+/// instead (clap would otherwise guess another flag from the spelling).
+pub(crate) fn no_fleet_at(_: &str) -> Result<String, String> {
+    Err(
+        "a fleet has no --at: --now TIME replays every user at that clock (as read now); \
+         a user as of TIME is `ctxlens inspect USER --at TIME`"
+            .into(),
+    )
+}
+
 /// An instant: RFC 3339 (`2025-01-10T09:30:00Z`, any offset) or epoch seconds (`1736467200`,
 /// as the stores write them). A leap second (`23:59:60`) is the next minute's first, as
 /// Postgres reads it.

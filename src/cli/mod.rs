@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub use args::{Cli, Command, EmbedderKind, GlobalArgs, GraphFormat, Selection};
-pub(crate) use args::{at_least_one, non_blank, parse_now};
+pub(crate) use args::{at_least_one, no_fleet_at, non_blank, parse_now};
 use stores::{Reads, Waits, open_store_for};
 pub use stores::{endpoints, open_store};
 

@@ -60,6 +60,9 @@ pub struct ReportArgs {
     /// Replay as of this instant (RFC 3339 or epoch seconds); default: each store's now.
     #[arg(long, value_name = "TIME", allow_negative_numbers = true, value_parser = parse_now)]
     pub now: Option<chrono::DateTime<chrono::Utc>>,
+    /// Not a fleet's: refused, naming `--now` (a user as of a time is `inspect USER --at`).
+    #[arg(long, hide = true, value_name = "TIME", allow_negative_numbers = true, value_parser = super::no_fleet_at)]
+    pub at: Option<String>,
     /// Output format: an aligned table, markdown, CSV (long form) or JSON.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,

@@ -749,3 +749,23 @@ fn out_to_a_fifo_or_a_device_is_refused() {
     );
     assert!(!dir.path().join("-").exists());
 }
+
+/// `--at` on a fleet command is refused saying what it has instead (`--now`, and `inspect
+/// --at` for one user), not guessed as another flag by its spelling.
+#[test]
+fn a_fleet_command_given_at_names_now_instead() {
+    for command in ["report", "optimize"] {
+        let out = ctxlens(&[command, "--at", "2025-01-01T00:00:00Z"]);
+        assert_eq!(out.code, 2, "{command}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("a fleet has no --at: --now TIME replays every user")
+                && out.stderr.contains("ctxlens inspect USER --at TIME")
+                && !out.stderr.contains("--database-url"),
+            "{command}: {}",
+            out.stderr
+        );
+        let help = ctxlens(&[command, "--help"]);
+        assert!(!help.stdout.contains("--at"), "{command}: hidden");
+    }
+}

@@ -111,6 +111,9 @@ pub struct OptimizeArgs {
     /// Replay as of this instant (RFC 3339 or epoch seconds); default: each store's now.
     #[arg(long, value_name = "TIME", allow_negative_numbers = true, value_parser = parse_now)]
     pub now: Option<chrono::DateTime<chrono::Utc>>,
+    /// Not a fleet's: refused, naming `--now` (a user as of a time is `inspect USER --at`).
+    #[arg(long, hide = true, value_name = "TIME", allow_negative_numbers = true, value_parser = super::no_fleet_at)]
+    pub at: Option<String>,
     /// How many most-affected users the fleet report lists (at least 1).
     #[arg(
         long,
