@@ -79,7 +79,7 @@ pub fn entries(s: &State) -> Vec<(bool, String, String)> {
         if screen == s.ui.screen {
             continue;
         }
-        let open = keys(s, &shows(screen));
+        let open = keys(s, &screen.show_action());
         out.push((
             true,
             String::new(),
@@ -90,21 +90,6 @@ pub fn entries(s: &State) -> Vec<(bool, String, String)> {
         }
     }
     out
-}
-
-/// The action that shows `screen`.
-fn shows(screen: crate::app::state::Screen) -> Action {
-    use crate::app::state::Screen;
-    match screen {
-        Screen::Users => Action::ShowUsers,
-        Screen::Layers => Action::ShowLayers,
-        Screen::Budget => Action::ShowBudget,
-        Screen::Journey => Action::ShowJourney,
-        Screen::Tune => Action::ShowTune,
-        Screen::Prompt => Action::ShowPrompt,
-        Screen::Live => Action::ShowLive,
-        Screen::Report => Action::ShowReport,
-    }
 }
 
 /// Whether a key's row matches a help search (`needle` lower case; empty matches all).

@@ -116,8 +116,18 @@ impl<'de> DeserializeSeed<'de> for Object<'_> {
     }
 }
 
-/// Read past, whatever the value is.
-macro_rules! past {
+/// A visitor's methods that read a value other than the one it looks into past: a scalar or
+/// null (the typed read says what is wrong with a value of another kind).
+macro_rules! past_scalars {
+    () => {
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any value")
+        }
+        past_scalars!(visit_bool: bool, visit_i64: i64, visit_u64: u64, visit_f64: f64, visit_str: &str);
+        fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+            Ok(())
+        }
+    };
     ($($name:ident: $t:ty),*) => {$(
         fn $name<E: de::Error>(self, _: $t) -> Result<(), E> {
             Ok(())
@@ -128,15 +138,7 @@ macro_rules! past {
 impl<'de> Visitor<'de> for Object<'_> {
     type Value = ();
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any value")
-    }
-
-    past!(visit_bool: bool, visit_i64: i64, visit_u64: u64, visit_f64: f64, visit_str: &str);
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
+    past_scalars!();
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
@@ -168,15 +170,7 @@ impl<'de> DeserializeSeed<'de> for Items<'_> {
 impl<'de> Visitor<'de> for Items<'_> {
     type Value = ();
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any value")
-    }
-
-    past!(visit_bool: bool, visit_i64: i64, visit_u64: u64, visit_f64: f64, visit_str: &str);
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
+    past_scalars!();
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
