@@ -307,8 +307,8 @@ fn signals_restore_the_terminal_exactly_as_quitting_does() {
                 "{how}: the TUI handled the signal:\n{screen}"
             );
         }
-        let lost = "ctxlens: the tuning was not saved; over the policy started with (prolaunch) \
-                    it was: --set budget.total=3000";
+        let lost = "ctxlens: the tuning was not saved; over policy prolaunch it was: \
+                    --set budget.total=3000";
         assert_eq!(
             screen.contains(lost),
             how == "TERM",

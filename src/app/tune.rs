@@ -393,9 +393,11 @@ pub fn lost_tuning(s: &crate::app::state::State) -> Option<String> {
     if !s.unsaved() {
         return None;
     }
-    let flags = set_flags(&s.session.baseline, &s.session.policy);
+    // The flags from the preset named (those given at launch, then the tuning's), as Tune
+    // and its copy name them.
+    let flags = all_flags(&s.session.baseline, &s.session.policy);
     Some(format!(
-        "the tuning was not saved; over the policy started with ({}) it was: {}",
+        "the tuning was not saved; over policy {} it was: {}",
         s.session.baseline.name,
         flags.join(" ")
     ))

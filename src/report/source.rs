@@ -113,7 +113,8 @@ fn listed_id(line: &str) -> Result<Option<String>, (usize, String)> {
     if let Some(quoted) = quoted_id(line) {
         let (id, rest) = quoted?;
         if !rest.is_empty() {
-            let col = line.len() - rest.len() + 1;
+            // `rest` lies within `line`: its column is where it starts there.
+            let col = rest.as_ptr() as usize - line.as_ptr() as usize + 1;
             return Err((
                 col,
                 "after a quoted id only a `#` comment may follow".into(),
@@ -160,8 +161,11 @@ fn quoted_id(line: &str) -> Option<Quoted<'_>> {
 pub fn id_and_word(line: &str) -> Result<Option<(String, String)>, String> {
     if let Some(quoted) = quoted_id(line) {
         let (id, rest) = quoted.map_err(|(col, why)| format!("column {col}: {why}"))?;
+        if id.is_empty() {
+            return Err("an empty quoted id: no user has it".into());
+        }
         return match rest.split_whitespace().count() {
-            1 if !id.is_empty() => Ok(Some((id, rest.to_string()))),
+            1 => Ok(Some((id, rest.to_string()))),
             n => Err(format!(
                 "expected a word after the quoted id (got {})",
                 crate::text::count(n as u64, "word", "words")
@@ -443,7 +447,10 @@ mod listed_tests {
         assert_eq!(pair("   "), Ok(None));
         assert!(pair("u001").is_err());
         assert!(pair("\"u001\"").is_err());
-        assert!(pair("\"\" analysis").is_err(), "an empty id");
+        assert_eq!(
+            pair("\"\" analysis"),
+            Err("an empty quoted id: no user has it".to_string())
+        );
     }
 
     #[test]
@@ -462,9 +469,13 @@ mod listed_tests {
                 "quoted id: EOF while parsing a string at line 1 column 5".into()
             ))
         );
-        assert_eq!(
-            listed_id(r#""a" b"#),
-            Err((5, "after a quoted id only a `#` comment may follow".into()))
-        );
+        // The column is where the text after the id starts, whatever follows it.
+        for line in [r#""a" b"#, r#""a" b # c"#, r#""a" b   "#] {
+            assert_eq!(
+                listed_id(line),
+                Err((5, "after a quoted id only a `#` comment may follow".into())),
+                "{line}"
+            );
+        }
     }
 }

@@ -289,19 +289,21 @@ pub fn mask_secret(text: &str, secret: &str) -> String {
         secret.chars().next_back().is_some_and(word),
     );
     let mut out = String::with_capacity(text.len());
-    let mut from = 0;
-    for (at, _) in text.match_indices(secret) {
-        if at < from {
-            continue; // overlapping an occurrence already masked
-        }
+    let (mut from, mut look) = (0, 0);
+    // Each place it occurs, overlapping ones too: one inside a word may overlap one that
+    // stands alone (`a-a` in `xa-a-a`).
+    while let Some(found) = text[look..].find(secret) {
+        let at = look + found;
         let before = text[..at].chars().next_back().is_some_and(word) && first;
         let after = text[at + secret.len()..].chars().next().is_some_and(word) && last;
         if before || after {
+            look = at + text[at..].chars().next().map_or(1, char::len_utf8);
             continue;
         }
         out.push_str(&text[from..at]);
         out.push_str("***");
         from = at + secret.len();
+        look = from;
     }
     out.push_str(&text[from..]);
     out
@@ -406,6 +408,7 @@ mod tests {
             ("Secr3t", "Secr3tSecr3t", "Secr3tSecr3t"),
             ("p@ss", "user:p@ss@host", "user:***@host"),
             ("@x", "a@x and b@xy", "a*** and b@xy"),
+            ("a-a", "xa-a-a", "xa-***"),
         ];
         for (secret, text, masked) in cases {
             assert_eq!(mask_secret(text, secret), masked, "{secret} in {text}");

@@ -156,7 +156,8 @@ fn open(url: &str) -> Result<Client, StoreError> {
 /// user. Values are never quoted: one may be a password.
 fn unread_parameter(url: &str) -> Option<String> {
     let parsed = url::Url::parse(url).ok()?;
-    let reads: &[&str] = if parsed.scheme().starts_with("redis+unix") || parsed.scheme() == "unix" {
+    let unix = matches!(parsed.scheme(), "unix" | "redis+unix" | "valkey+unix");
+    let reads: &[&str] = if unix {
         &["protocol", "db", "user", "pass"]
     } else {
         &["protocol"]
@@ -174,9 +175,19 @@ fn unread_parameter(url: &str) -> Option<String> {
     } else {
         ""
     };
+    // A name that does not read as one may be part of a password not encoded (`pass=ab&cd`
+    // makes a parameter `cd`): not shown.
+    let named = key.len() <= 32
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    let key = if named {
+        key.as_str()
+    } else {
+        "(a name not shown)"
+    };
     Some(format!(
-        "parameter {} is not one ctxlens reads{instead}; it reads {}",
-        crate::text::inert_line(&key),
+        "parameter {key} is not one ctxlens reads{instead}; it reads {}",
         reads.join(", ")
     ))
 }
@@ -302,6 +313,11 @@ mod tests {
             unread_parameter("redis+unix:///tmp/r.sock?db=1&pass=p"),
             None
         );
+        assert_eq!(unread_parameter("valkey+unix:///tmp/v.sock?db=1"), None);
+        assert_eq!(unread_parameter("unix:///tmp/r.sock?db=1&user=u"), None);
+        // A password not encoded makes a parameter of its end: its name is not shown.
+        let said = unread_parameter("redis+unix:///s?pass=ab&c!d").expect("refused");
+        assert!(!said.contains("c!d"), "{said}");
         assert_eq!(unread_parameter("redis://h:1"), None);
     }
 

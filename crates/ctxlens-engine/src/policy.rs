@@ -479,15 +479,20 @@ impl Policy {
         let boost = self.recency.boost;
         if !(most * boost.max(1.0)).is_finite() {
             // Named by the larger factor: the key set past reason, as a person typed it.
-            let message = format!(
-                "{} × recency.boost {} is past what a score can hold",
-                crate::shown_f64(most),
-                crate::shown_f64(boost)
-            );
-            return if !most_key.is_empty() && most >= boost {
-                bad(most_key, message)
+            let blame_relevance = !most_key.is_empty() && most >= boost;
+            let (most, boost) = (crate::shown_f64(most), crate::shown_f64(boost));
+            return if blame_relevance {
+                bad(
+                    most_key,
+                    format!("{most} × recency.boost {boost} is past what a score can hold"),
+                )
             } else {
-                bad("recency.boost", message)
+                bad(
+                    "recency.boost",
+                    format!(
+                        "{boost} × the largest relevance ({most}) is past what a score can hold"
+                    ),
+                )
             };
         }
         let d = self.dedupe_threshold;

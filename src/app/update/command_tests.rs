@@ -397,6 +397,17 @@ async fn policy_keeps_unsaved_tuning_unless_told_to_drop_it() {
     }
     assert_eq!(s.session.policy.name, "prolaunch");
     assert!(!s.unsaved());
+    // Saved while the policy loaded: nothing is lost by loading it, so it loads.
+    command(&mut s, &ctx, "set budget.total=3100").await;
+    assert!(s.unsaved());
+    let effects = command(&mut s, &ctx, "policy layered-adr").await;
+    s.tune.saved = Some(Box::new(s.session.policy.clone()));
+    assert!(!s.unsaved(), "saved meanwhile");
+    for effect in effects {
+        let answer = crate::tui::effects::run(effect, ctx.clone()).await;
+        update(&mut s, answer);
+    }
+    assert_eq!(s.session.policy.name, "layered-adr");
 }
 
 /// A policy load says it is loading while it does (a slow file), and tuning made meanwhile is

@@ -189,3 +189,25 @@ async fn a_late_redis_is_not_said_to_have_a_locked_table() {
         "{said}"
     );
 }
+
+/// Back on the user already shown after another failed in an outage: the stores' return does
+/// not open the failed one over it.
+#[tokio::test]
+async fn going_back_to_the_shown_user_forgets_one_that_failed() {
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u001").await;
+    s.ui.screen = Screen::Users;
+    s.users.cursor = 1;
+    update(&mut s, Action::Select);
+    load_fails(&mut s, memory_down("refused").into());
+    assert_eq!(s.status.health.failed_user.as_deref(), Some("u002"));
+    s.ui.screen = Screen::Users;
+    s.users.cursor = 0;
+    assert!(update(&mut s, Action::Select).is_empty(), "u001 is shown");
+    let back = update(&mut s, Action::Health(health(true)));
+    assert!(
+        !back.iter().any(|e| matches!(e, Effect::LoadUser { .. })),
+        "{back:?}"
+    );
+    assert_eq!(shown_user(&s), Some("u001"));
+}

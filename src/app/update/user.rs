@@ -180,8 +180,9 @@ fn policy_loaded(s: &mut State, policy: Policy, from: &str) -> Vec<Effect> {
             return vec![];
         }
     };
-    // Asked over unsaved tuning without `!`: read, and the tuning kept.
-    if keep {
+    // Asked over unsaved tuning without `!`: read, and the tuning kept (unless it was saved
+    // while the policy loaded: then it loads as asked).
+    if keep && s.unsaved() {
         let from = crate::text::quoted(from);
         super::error(
             s,
@@ -235,7 +236,9 @@ fn policy_loaded(s: &mut State, policy: Policy, from: &str) -> Vec<Effect> {
 /// Starts loading `id` as the selected user.
 pub(super) fn open_user(s: &mut State, id: String) -> Vec<Effect> {
     if s.user.view.as_ref().is_some_and(|v| v.data().user_id == id) {
-        // Already shown: a load of another user under way is no longer wanted, nor its answer.
+        // Already shown: a load of another user under way is no longer wanted, nor its answer,
+        // nor (the stores back) one that failed in an outage.
+        s.status.health.failed_user = None;
         if s.user.loading.take().is_some() {
             s.user.load += 1;
             done_loading(s, Task::User);

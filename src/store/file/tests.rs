@@ -354,6 +354,21 @@ fn fields_no_snapshot_has_are_read_past_and_noted() {
         "{:#?}",
         unknown_fields(&snap)
     );
+    // A bare number no f64 holds as a row (read as malformed) before the misspelt field.
+    let text = broken.to_string();
+    assert!(
+        text.find("\"journey\"") < text.find("\"knowledgeX\""),
+        "journey first"
+    );
+    let huge = text.replacen("\"journey\":[", "\"journey\":[1e999,", 1);
+    let snap = read_snapshot(&write(dir.path(), "huge.json", &huge)).expect("reads");
+    assert_eq!(snap.malformed.len(), 2, "{:?}", snap.malformed);
+    assert_eq!(
+        unknown_fields(&snap).len(),
+        5,
+        "{:#?}",
+        unknown_fields(&snap)
+    );
 }
 
 /// A hostile file's unknown fields cost what the notes show: a great many distinct fields
@@ -375,7 +390,7 @@ fn a_great_many_unknown_fields_name_a_few_and_count_the_rest() {
         said.last().map(String::as_str),
         Some(
             format!(
-                "many.json: and {} more of fields no snapshot has, not named here, read past",
+                "many.json: and {} more occurrences of fields no snapshot has, not named here, read past",
                 501 - UNKNOWN_NAMED
             )
             .as_str()

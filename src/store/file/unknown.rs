@@ -183,14 +183,18 @@ impl<'de> Visitor<'de> for Items<'_> {
             list,
             found,
         } = self.0;
-        while seq
-            .next_element_seed(Object {
+        // Each item on its own: one the typed read took as malformed (a bare `1e999`) cannot
+        // end the pass before the fields after it.
+        while let Some(item) = seq.next_element::<&'de serde_json::value::RawValue>()? {
+            let mut de = serde_json::Deserializer::from_str(item.get());
+            de.disable_recursion_limit();
+            let object = Object {
                 fields,
                 list,
                 found: &mut *found,
-            })?
-            .is_some()
-        {}
+            };
+            let _ = de::Deserializer::deserialize_any(&mut de, object);
+        }
         Ok(())
     }
 }
@@ -250,7 +254,8 @@ impl<'de> Visitor<'de> for Top<'_> {
 /// Notes on `snap` for each field of the file `json` (named `file`) that no snapshot has: the
 /// same field of many items once (`knowledge[]."bogus", in 12 items`); at the top, the field
 /// it may be a misspelling of, unless the file has that one too. `json` was read as a snapshot
-/// already: a pass that stops early (it cannot, on such a file) keeps what it found.
+/// already: a pass that stops early keeps what it found (each list item is scanned on its own,
+/// so a malformed one does not stop it).
 pub fn note_unknown_fields(snap: &mut Snapshot, file: &str, json: &str) {
     let mut found = Found::default();
     let mut de = serde_json::Deserializer::from_str(json);
@@ -292,7 +297,7 @@ pub fn note_unknown_fields(snap: &mut Snapshot, file: &str, json: &str) {
             kind: NoteKind::UnknownField,
             source: file.to_string(),
             message: format!(
-                "and {} more of fields no snapshot has, not named here, read past",
+                "and {} more occurrences of fields no snapshot has, not named here, read past",
                 crate::text::thousands_exact(found.more as i128)
             ),
         });

@@ -482,7 +482,7 @@ fn a_boost_whose_score_would_not_be_finite_is_refused() {
         .expect_err("an infinite score");
     let said = e.to_string();
     assert!(
-        said.contains("recency.boost: 10 × recency.boost 1e308 is past what a score can hold"),
+        said.contains("recency.boost: 1e308 × the largest relevance (10) is past what a score"),
         "{said}"
     );
     // The larger factor is the key named: a relevance set past reason is that key.
