@@ -274,6 +274,18 @@ pub fn mask_password(text: &str, raw: &str) -> String {
         .fold(text.to_string(), |t, pw| mask_secret(&t, pw))
 }
 
+/// A server's or driver's message `text` about connecting with `raw` (a URL): as it is, unless
+/// it holds the password as a token — an echo of it, or a password that is one of the
+/// message's own words (`failed`) — where masking it would tell it by which word is gone: then
+/// withheld whole, saying why.
+pub fn server_message(text: &str, raw: &str) -> String {
+    if mask_password(text, raw) == text {
+        text.to_string()
+    } else {
+        "the server's message is not shown: it holds the password".to_string()
+    }
+}
+
 /// `text` with each occurrence of `secret` that stands as a token of its own replaced by
 /// `***`: one inside a longer word (`probe` of `probe_x`, `e` of `connection`) is left, since
 /// masking it would garble the message and, by where the stars fall, tell the secret.
@@ -385,6 +397,23 @@ mod tests {
         assert_eq!(
             mask_password("p@ss and p%40ss", "redis://u:p@ss@h:1"),
             "*** and ***"
+        );
+    }
+
+    /// A server's message holding the password as a token is withheld whole: masking the one
+    /// word would tell which word the password is (`failed` in "authentication failed").
+    #[test]
+    fn a_server_message_holding_the_password_is_withheld() {
+        let withheld = "the server's message is not shown: it holds the password";
+        for (message, url) in [
+            ("Password authentication failed", "redis://:failed@h:1"),
+            ("you sent \"Secr3t\"", "postgres://u:Secr3t@h/db"),
+        ] {
+            assert_eq!(server_message(message, url), withheld, "{message}");
+        }
+        assert_eq!(
+            server_message("connection refused (os error 111)", "redis://:e@h:1"),
+            "connection refused (os error 111)"
         );
     }
 

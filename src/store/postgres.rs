@@ -299,7 +299,7 @@ impl PgStore {
         tls_files_readable(url, verifies)
             .map_err(|(param, cause)| fault::config_error("postgres", &param, &cause, url))?;
         let fail = |what: &str, e: sqlx::Error| {
-            let cause = fault::mask_password(&fault::pg_cause(&e), url);
+            let cause = fault::server_message(&fault::pg_cause(&e), url);
             let cause = if verifies && cause.contains("certificate") {
                 format!(
                     "{cause} (verify-ca and verify-full trust Mozilla's root CAs and the sslrootcert= file)"

@@ -103,7 +103,7 @@ impl RedisStore {
                 fault::redis_outage(&e),
                 &format!("redis cluster {}", super::url::host_port(&seed)),
                 what,
-                fault::mask_password(&fault::redis_cause(&e), &seed),
+                fault::server_message(&fault::redis_cause(&e), &seed),
             )
         };
         let mut conn = first.clone();
@@ -181,10 +181,10 @@ fn unread_parameter(url: &str) -> Option<String> {
         && key
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    let key = if named {
-        key.as_str()
-    } else {
-        "(a name not shown)"
+    let key = match (key.is_empty(), named) {
+        (true, _) => "(an empty name)",
+        (false, true) => key.as_str(),
+        (false, false) => "(a name not shown)",
     };
     Some(format!(
         "parameter {key} is not one ctxlens reads{instead}; it reads {}",
@@ -198,7 +198,7 @@ async fn connect_node(
     timeout: Duration,
 ) -> Result<(Client, ConnectionManager), StoreError> {
     let fail = |what: &str, e: redis::RedisError| {
-        let cause = fault::mask_password(&fault::redis_cause(&e), url);
+        let cause = fault::server_message(&fault::redis_cause(&e), url);
         fault::classify(fault::redis_outage(&e), label, what, tls_hint(url, &cause))
     };
     let client = open(url)?;
@@ -318,6 +318,11 @@ mod tests {
         // A password not encoded makes a parameter of its end: its name is not shown.
         let said = unread_parameter("redis+unix:///s?pass=ab&c!d").expect("refused");
         assert!(!said.contains("c!d"), "{said}");
+        let said = unread_parameter("redis://h:1/?=x").expect("refused");
+        assert!(
+            said.starts_with("parameter (an empty name) is not"),
+            "{said}"
+        );
         assert_eq!(unread_parameter("redis://h:1"), None);
     }
 

@@ -305,3 +305,59 @@ fn per_category_without_a_feasible_point_is_a_gate_saying_what_was_written() {
         .expect("a category's closest point is written");
     assert!(analysis.contains("# NOT FEASIBLE"), "{analysis}");
 }
+
+/// Ctrl-C during a per-category search: the categories not searched are listed, the JSON says
+/// it stopped, and the exit is a runtime failure naming them — never a success over part of
+/// the categories.
+#[test]
+fn a_per_category_search_stopped_lists_the_categories_not_searched() {
+    use std::io::BufRead;
+    let mut child = common::spawn_demo(&[
+        "optimize",
+        "--policy",
+        "layered-adr",
+        "--per-category",
+        "--synthetic",
+        "300",
+        "--time",
+        "600s",
+        "--json",
+    ]);
+    let mut err = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    while !line.contains("ctxlens: searching") {
+        line.clear();
+        assert!(err.read_line(&mut line).expect("stderr") > 0, "ended early");
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut err, &mut rest).expect("stderr");
+    let out = child.wait_with_output().expect("ctxlens exits");
+    assert_eq!(out.status.code(), Some(1), "{rest}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the answer");
+    assert_eq!(v["stopped"], "interrupted", "{v}");
+    let left: Vec<&str> = v["skipped"]
+        .as_array()
+        .expect("skipped")
+        .iter()
+        .filter(|s| s["why"] == "stopped (Ctrl-C or SIGTERM) before it")
+        .map(|s| s["category"].as_str().expect("a category"))
+        .collect();
+    assert!(!left.is_empty(), "{v}");
+    assert!(
+        rest.contains(&format!(
+            "interrupted: {} not searched ({})",
+            if left.len() == 1 {
+                "1 category".to_string()
+            } else {
+                format!("{} categories", left.len())
+            },
+            left.join(", ")
+        )),
+        "{rest}"
+    );
+}

@@ -317,8 +317,13 @@ pub(super) async fn per_category(
     let mut outs = Vec::new();
     let mut skipped = Vec::new();
     for (i, c) in CATEGORIES.into_iter().enumerate() {
+        // Stopped (Ctrl-C, SIGTERM): the categories left are listed as not searched.
         if all.cancel.load(Ordering::Relaxed) {
-            break;
+            skipped.push(Skipped {
+                category: c,
+                why: NOT_SEARCHED.into(),
+            });
+            continue;
         }
         let mine;
         let ctx = match category_of {
@@ -369,30 +374,51 @@ pub(super) async fn per_category(
     all.bar.finish_and_clear();
     let out = &mut anstream::stdout();
     let read = (all.train.len() + all.held.len()) as u64;
+    let stopped = all.cancel.load(Ordering::Relaxed);
     if args.json {
         write_json(
             out,
             &serde_json::json!({
+                "stopped": stopped.then_some("interrupted"),
                 "per_category": outs,
                 "skipped": skipped,
                 "category_of": sharing,
                 "users_not_read": all.not_read,
             }),
         )?;
-        if let Some(none) = nothing_searched(all, &outs) {
-            return Err(none);
-        }
-        return all
-            .not_read
-            .verdict(read, categories_missed(&outs, args.out.is_some()));
+    } else {
+        write_categories(out, all, args, &outs, sharing.is_some())?;
+        write_sharing(out, sharing.as_ref(), &skipped)?;
     }
-    write_categories(out, all, args, &outs, sharing.is_some())?;
-    write_sharing(out, sharing.as_ref(), &skipped)?;
+    if let Some(cut) = cut_short(&skipped) {
+        return Err(cut);
+    }
     if let Some(none) = nothing_searched(all, &outs) {
         return Err(none);
     }
     all.not_read
         .verdict(read, categories_missed(&outs, args.out.is_some()))
+}
+
+/// Why a category stopped by Ctrl-C or SIGTERM was not searched.
+const NOT_SEARCHED: &str = "stopped (Ctrl-C or SIGTERM) before it";
+
+/// A run stopped before every category was searched: a runtime failure naming them, so a
+/// script deploying the files written never takes the ones there as all of them.
+fn cut_short(skipped: &[Skipped]) -> Option<CliError> {
+    let left: Vec<&str> = skipped
+        .iter()
+        .filter(|s| s.why == NOT_SEARCHED)
+        .map(|s| s.category)
+        .collect();
+    (!left.is_empty()).then(|| {
+        CliError::Runtime(format!(
+            "interrupted: {} not searched ({}); the ones searched are shown (and written with \
+             --out), the last one's best so far",
+            crate::text::count(left.len() as u64, "category", "categories"),
+            left.join(", ")
+        ))
+    })
 }
 
 /// The categories whose search met no policy meeting every target, and what each misses

@@ -397,6 +397,20 @@ fn a_great_many_unknown_fields_name_a_few_and_count_the_rest() {
         )
     );
     assert!(said.iter().all(|n| n.len() < 300), "{said:#?}");
+    // A row holding an unknown key three times is one row.
+    let mut v = fixture();
+    let text = v.to_string().replacen(
+        "\"journey\":[{",
+        "\"journey\":[{\"bogus\":1,\"bogus\":2,\"bogus\":3,",
+        1,
+    );
+    v = serde_json::from_str(&text).expect("json");
+    assert!(v["journey"][0].get("bogus").is_some(), "{text}");
+    let snap = read_snapshot(&write(dir.path(), "thrice.json", &text)).expect("reads");
+    assert_eq!(
+        unknown_fields(&snap),
+        vec!["thrice.json: journey[].\"bogus\": no snapshot field (SPEC §4), read past as another writer's addition".to_string()]
+    );
     // The same field in every item, and twice in an object: one note.
     let mut v = fixture();
     let text = v.to_string();

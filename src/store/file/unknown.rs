@@ -20,9 +20,11 @@ const NAME_SHOWN: usize = 60;
 /// What the pass found.
 #[derive(Default)]
 struct Found {
-    /// Distinct fields named (as shown: `knowledge[]."bogus"`), in the file's order, and how
-    /// many times each was met.
-    named: Vec<(String, usize)>,
+    /// Distinct fields named (as shown: `knowledge[]."bogus"`), in the file's order, in how
+    /// many objects each was met, and the last object (by `item`) it was met in.
+    named: Vec<(String, usize, usize)>,
+    /// The object being read: each is numbered as it is begun.
+    item: usize,
     /// Fields met past the ones named.
     more: usize,
     /// The snapshot's own fields the file has at its top: none is offered as a guess.
@@ -32,21 +34,44 @@ struct Found {
 impl Found {
     fn add(&mut self, list: &str, key: &str) {
         // Quoted whole, as data someone typed (so `--redact` masks it), and cut: a key may be
-        // megabytes.
-        let name = serde_json::Value::from(crate::text::fit_middle(key, NAME_SHOWN)).to_string();
+        // megabytes, of which only its two ends can show (cut first, so no more is walked).
+        let key = ends(key, NAME_SHOWN * 8);
+        let name = serde_json::Value::from(crate::text::fit_middle(&key, NAME_SHOWN)).to_string();
         let shown = if list.is_empty() {
             name
         } else {
             format!("{list}.{name}")
         };
-        if let Some((_, n)) = self.named.iter_mut().find(|(f, _)| *f == shown) {
-            *n += 1;
+        let item = self.item;
+        if let Some((_, n, last)) = self.named.iter_mut().find(|(f, ..)| *f == shown) {
+            // An item holding the field twice (a key repeated) is one item.
+            if *last != item {
+                *n += 1;
+                *last = item;
+            }
         } else if self.named.len() < UNKNOWN_NAMED {
-            self.named.push((shown, 1));
+            self.named.push((shown, 1, item));
         } else {
             self.more += 1;
         }
     }
+}
+
+/// `text`, or where it is longer than `max` bytes its first and last `max / 2` (at character
+/// boundaries) around a `…`.
+fn ends(text: &str, max: usize) -> Cow<'_, str> {
+    if text.len() <= max {
+        return Cow::Borrowed(text);
+    }
+    let mut head = max / 2;
+    while !text.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail = text.len() - max / 2;
+    while !text.is_char_boundary(tail) {
+        tail += 1;
+    }
+    Cow::Owned(format!("{}…{}", &text[..head], &text[tail..]))
 }
 
 /// The fields a type derived with serde reads (its derive passes them to the deserializer).
@@ -146,6 +171,7 @@ impl<'de> Visitor<'de> for Object<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.found.item += 1;
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             if !self.fields.contains(&key.as_ref()) {
                 self.found.add(self.list, &key);
@@ -262,7 +288,7 @@ pub fn note_unknown_fields(snap: &mut Snapshot, file: &str, json: &str) {
     de.disable_recursion_limit();
     let _ = de::Deserializer::deserialize_map(&mut de, Top(&mut found));
     let own = fields_of::<Snapshot>();
-    for (field, n) in &found.named {
+    for (field, n, _) in &found.named {
         let items = if field.contains("[]") && *n > 1 {
             format!(", in {n} items")
         } else {
