@@ -472,6 +472,8 @@ pub(crate) mod optimize_tests;
 #[cfg(test)]
 mod paste_tests;
 #[cfg(test)]
+mod policy_tests;
+#[cfg(test)]
 mod screen_key_tests;
 #[cfg(test)]
 pub(crate) mod tests;
