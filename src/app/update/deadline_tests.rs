@@ -141,28 +141,41 @@ async fn a_late_failure_of_a_superseded_load_does_not_end_the_newer_one() {
     assert!(!s.status.loading.contains(&Task::User));
 }
 
+/// Picks the Users row `row` and returns the effects asked (the list's screen first).
+fn pick(s: &mut crate::app::state::State, row: usize) -> Vec<Effect> {
+    s.ui.screen = Screen::Users;
+    s.users.cursor = row;
+    update(s, Action::Select)
+}
+
+/// The demo with u001 shown and u002 failed in an outage (to be opened when the stores are
+/// back).
+async fn u002_failed_in_an_outage() -> (crate::app::state::State, crate::tui::effects::EffectContext)
+{
+    let (mut s, ctx) = demo_app().await;
+    open(&mut s, &ctx, "u001").await;
+    pick(&mut s, 1);
+    load_fails(&mut s, memory_down("refused").into());
+    assert_eq!(s.status.health.failed_user.as_deref(), Some("u002"));
+    (s, ctx)
+}
+
+/// Whether `effects` load a user.
+fn loads_a_user(effects: &[Effect]) -> bool {
+    effects.iter().any(|e| matches!(e, Effect::LoadUser { .. }))
+}
+
 /// A user that failed in an outage, then another picked before the stores are back: their
 /// return reopens neither the first over the second nor drops the second's answer.
 #[tokio::test]
 async fn the_stores_back_do_not_reopen_a_user_failed_before_another_was_picked() {
-    let (mut s, ctx) = demo_app().await;
-    open(&mut s, &ctx, "u001").await;
-    s.ui.screen = Screen::Users;
-    s.users.cursor = 1;
-    update(&mut s, Action::Select);
-    load_fails(&mut s, memory_down("refused").into());
-    assert_eq!(s.status.health.failed_user.as_deref(), Some("u002"));
-    s.ui.screen = Screen::Users;
-    s.users.cursor = 2;
-    let asked = update(&mut s, Action::Select);
+    let (mut s, ctx) = u002_failed_in_an_outage().await;
+    let asked = pick(&mut s, 2);
     let [load @ Effect::LoadUser { .. }] = asked.as_slice() else {
         panic!("one load: {asked:?}");
     };
     let back = update(&mut s, Action::Health(health(true)));
-    assert!(
-        !back.iter().any(|e| matches!(e, Effect::LoadUser { .. })),
-        "{back:?}"
-    );
+    assert!(!loads_a_user(&back), "{back:?}");
     let answer = crate::tui::effects::run(load.clone(), ctx.clone()).await;
     update(&mut s, answer);
     assert_eq!(shown_user(&s), Some("u003"));
@@ -173,9 +186,7 @@ async fn the_stores_back_do_not_reopen_a_user_failed_before_another_was_picked()
 async fn a_late_redis_is_not_said_to_have_a_locked_table() {
     let (mut s, ctx) = demo_app().await;
     open(&mut s, &ctx, "u001").await;
-    s.ui.screen = Screen::Users;
-    s.users.cursor = 1;
-    update(&mut s, Action::Select);
+    pick(&mut s, 1);
     let late = crate::store::StoreError::TimedOut {
         store: "redis 127.0.0.1:6379".into(),
         what: "session:u002:s1".into(),
@@ -194,20 +205,9 @@ async fn a_late_redis_is_not_said_to_have_a_locked_table() {
 /// not open the failed one over it.
 #[tokio::test]
 async fn going_back_to_the_shown_user_forgets_one_that_failed() {
-    let (mut s, ctx) = demo_app().await;
-    open(&mut s, &ctx, "u001").await;
-    s.ui.screen = Screen::Users;
-    s.users.cursor = 1;
-    update(&mut s, Action::Select);
-    load_fails(&mut s, memory_down("refused").into());
-    assert_eq!(s.status.health.failed_user.as_deref(), Some("u002"));
-    s.ui.screen = Screen::Users;
-    s.users.cursor = 0;
-    assert!(update(&mut s, Action::Select).is_empty(), "u001 is shown");
+    let (mut s, _ctx) = u002_failed_in_an_outage().await;
+    assert!(pick(&mut s, 0).is_empty(), "u001 is shown");
     let back = update(&mut s, Action::Health(health(true)));
-    assert!(
-        !back.iter().any(|e| matches!(e, Effect::LoadUser { .. })),
-        "{back:?}"
-    );
+    assert!(!loads_a_user(&back), "{back:?}");
     assert_eq!(shown_user(&s), Some("u001"));
 }
