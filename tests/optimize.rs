@@ -339,10 +339,11 @@ fn ctrl_c_returns_the_best_so_far() {
     }
 }
 
-fn stopped_by(signal: &str) {
+/// `ctxlens ARGS` on the demo, sent `signal` (`-INT`, …) once its search is under way: what it
+/// printed, and the rest of its stderr.
+fn stopped_while_searching(args: &[&str], signal: &str) -> (std::process::Output, String) {
     use std::io::BufRead;
-    let mut child =
-        common::spawn_demo(&["optimize", "--synthetic", "300", "--time", "600s", "--json"]);
+    let mut child = common::spawn_demo(args);
     // The fleet is loaded and the search under way once it says so.
     let mut err = std::io::BufReader::new(child.stderr.take().expect("stderr"));
     let mut line = String::new();
@@ -355,7 +356,14 @@ fn stopped_by(signal: &str) {
         .status()
         .expect("kill runs");
     assert!(kill.success());
-    let out = child.wait_with_output().expect("ctxlens exits");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut err, &mut rest).expect("stderr");
+    (child.wait_with_output().expect("ctxlens exits"), rest)
+}
+
+fn stopped_by(signal: &str) {
+    let args = ["optimize", "--synthetic", "300", "--time", "600s", "--json"];
+    let (out, _) = stopped_while_searching(&args, signal);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the answer is printed");
     // An answer, not a stop: 0, or 3 when the best so far meets no policy's every target.
     let shipped = if v["feasible"] == true { 0 } else { 3 };

@@ -311,8 +311,7 @@ fn per_category_without_a_feasible_point_is_a_gate_saying_what_was_written() {
 /// the categories.
 #[test]
 fn a_per_category_search_stopped_lists_the_categories_not_searched() {
-    use std::io::BufRead;
-    let mut child = common::spawn_demo(&[
+    let args = [
         "optimize",
         "--policy",
         "layered-adr",
@@ -322,21 +321,8 @@ fn a_per_category_search_stopped_lists_the_categories_not_searched() {
         "--time",
         "600s",
         "--json",
-    ]);
-    let mut err = std::io::BufReader::new(child.stderr.take().expect("stderr"));
-    let mut line = String::new();
-    while !line.contains("ctxlens: searching") {
-        line.clear();
-        assert!(err.read_line(&mut line).expect("stderr") > 0, "ended early");
-    }
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(kill.success());
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut err, &mut rest).expect("stderr");
-    let out = child.wait_with_output().expect("ctxlens exits");
+    ];
+    let (out, rest) = super::stopped_while_searching(&args, "-INT");
     assert_eq!(out.status.code(), Some(1), "{rest}");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the answer");
     assert_eq!(v["stopped"], "interrupted", "{v}");
