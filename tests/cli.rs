@@ -17,6 +17,8 @@ mod margins;
 mod screening;
 #[path = "cli/signals.rs"]
 mod signals;
+#[path = "cli/stores.rs"]
+mod stores;
 
 use common::{ctxlens, expect_error, write_temp};
 

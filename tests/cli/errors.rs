@@ -1,4 +1,4 @@
-//! Bad input on the command line, in files and in store addresses: a usage error (exit 2) or a
+//! Bad input on the command line and in files: a usage error (exit 2) or a
 //! runtime failure (exit 1) naming what was wrong and where, never a crash or a value silently
 //! changed.
 
@@ -281,144 +281,6 @@ fn tui_snapshot_files_that_cannot_be_read_are_usage_errors() {
     }
 }
 
-#[test]
-fn a_refused_postgres_says_so_naming_host_and_port() {
-    let port = common::servers::free_port();
-    let url = format!("postgres://admin:hunter2@127.0.0.1:{port}/db");
-    let out = common::ctxlens_with(&["users"], &[("DATABASE_URL", url)]);
-    assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(
-        out.stderr.starts_with(&format!(
-            "ctxlens: postgres 127.0.0.1:{port}/db: connect: connection refused"
-        )),
-        "{}",
-        out.stderr
-    );
-    assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
-}
-
-#[test]
-fn malformed_store_addresses_are_usage_errors_without_the_password() {
-    let cases = [
-        (
-            "DATABASE_URL",
-            "postgres://x:hunter2@127.0.0.1:1/db?sslmode=bogus",
-            "ctxlens: postgres: URL (DATABASE_URL): ",
-            "bogus",
-        ),
-        (
-            "DATABASE_URL",
-            "postgres://x:hunter2@[bad/db",
-            "ctxlens: postgres: URL (DATABASE_URL): ",
-            "",
-        ),
-        (
-            // A libpq parameter the driver would ignore without a word.
-            "DATABASE_URL",
-            "postgres://x:hunter2@127.0.0.1:1/db?connect_timeout=abc",
-            "ctxlens: postgres: URL (DATABASE_URL): ",
-            "parameter connect_timeout is not one ctxlens reads (the connect timeout is --connect-timeout)",
-        ),
-        (
-            "DATABASE_URL",
-            "mysql://x:hunter2@127.0.0.1:1/db",
-            "ctxlens: postgres: URL (DATABASE_URL): ",
-            "postgres://",
-        ),
-        (
-            "REDIS_URL",
-            "redis://:hunter2@[bad",
-            "ctxlens: redis: URL (REDIS_URL): ",
-            "",
-        ),
-        (
-            "REDIS_URL",
-            "http://:hunter2@127.0.0.1:1/",
-            "ctxlens: redis: URL (REDIS_URL): ",
-            "",
-        ),
-        (
-            // Credentials the client would drop, connecting as the default user.
-            "REDIS_URL",
-            "redis://127.0.0.1:1?username=ro&password=hunter2",
-            "ctxlens: redis: URL (REDIS_URL): ",
-            "parameter username is not one ctxlens reads",
-        ),
-    ];
-    for (var, url, prefix, names) in cases {
-        for args in [
-            &["users"][..],
-            &["seed"],
-            &["migrate"],
-            &["watch"],
-            &["tui"],
-            &[],
-        ] {
-            if var == "REDIS_URL" && args == ["migrate"] {
-                continue; // migrate reads only DATABASE_URL
-            }
-            let out = common::ctxlens_with(args, &[(var, url.to_string())]);
-            assert_eq!(out.code, 2, "{args:?} {url}: {}", out.stderr);
-            assert!(
-                out.stderr.starts_with(prefix) && out.stderr.contains(names),
-                "{args:?} {url}: {}",
-                out.stderr
-            );
-            assert!(!out.stderr.contains("hunter2"), "{url}: {}", out.stderr);
-        }
-    }
-    // PGSSLMODE, which the driver reads too, is refused as the URL's sslmode= is, not dropped
-    // for the default without a word.
-    let out = common::ctxlens_with(
-        &["users"],
-        &[
-            ("DATABASE_URL", "postgres://x:hunter2@127.0.0.1:1/db".into()),
-            ("PGSSLMODE", "bogus".into()),
-        ],
-    );
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(
-        out.stderr
-            .starts_with("ctxlens: postgres: PGSSLMODE: unknown value \"bogus\"")
-            && out.stderr.contains("verify-full"),
-        "{}",
-        out.stderr
-    );
-    // Where the URL came from is named: the flag, an empty variable, the config file's place.
-    let config = write_temp(
-        "stores.toml",
-        "# where the data is\n[stores]\nredis_url = \"redis://u:hunter2@127.0.0.1:1:9\"\n",
-    );
-    let config = config.to_str().expect("utf-8 path");
-    for (args, env, says) in [
-        (
-            vec!["--redis-url", "redis://:hunter2@[bad", "users"],
-            vec![],
-            "ctxlens: redis: URL (--redis-url): ".to_string(),
-        ),
-        (
-            vec!["users"],
-            vec![("REDIS_URL", String::new())],
-            "ctxlens: redis: URL (REDIS_URL, empty): ".to_string(),
-        ),
-        (
-            vec!["--config", config, "users"],
-            vec![],
-            format!("ctxlens: redis: URL ([stores] redis_url at {config}:3:13): "),
-        ),
-        (
-            vec!["--config", config, "seed"],
-            vec![],
-            format!("ctxlens: redis: URL ([stores] redis_url at {config}:3:13): "),
-        ),
-    ] {
-        let out = common::ctxlens_with(&args, &env);
-        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
-        assert!(out.stderr.starts_with(&says), "{args:?}: {}", out.stderr);
-        assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
-    }
-}
-
 /// A blank `--query` has nothing to embed: refused naming the flag, on every command taking it.
 #[test]
 fn a_blank_query_is_a_usage_error() {
@@ -443,34 +305,6 @@ fn a_blank_query_is_a_usage_error() {
             out.stderr
         );
     }
-}
-
-/// A server that is not Redis (here one that answers as HTTP does) is a runtime failure of one
-/// line that says so.
-#[test]
-fn a_server_that_is_not_redis_is_said_to_be_so_on_one_line() {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-    let port = listener.local_addr().expect("address").port();
-    std::thread::spawn(move || {
-        for conn in listener.incoming() {
-            let Ok(mut conn) = conn else { return };
-            let mut buf = [0u8; 512];
-            let _ = conn.read(&mut buf);
-            let _ = conn.write_all(b"HTTP/1.0 400 Bad Request\r\n\r\n<html>no</html>\n");
-        }
-    });
-    let out = common::ctxlens_with(
-        &["users"],
-        &[("REDIS_URL", format!("redis://127.0.0.1:{port}"))],
-    );
-    assert_eq!(out.code, 1, "{}", out.stderr);
-    assert_eq!(out.stderr.trim_end().lines().count(), 1, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("is not the Redis protocol"),
-        "{}",
-        out.stderr
-    );
 }
 
 /// Numbers out of range are usage errors naming what was wrong, never a crash or a value
