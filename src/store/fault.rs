@@ -274,6 +274,25 @@ pub fn mask_password(text: &str, raw: &str) -> String {
         .fold(text.to_string(), |t, pw| mask_secret(&t, pw))
 }
 
+/// Why URL parameter `key` is refused: no driver reads it (`instead`: what to use, if any), and
+/// the ones `reads`. A name that does not read as one may be part of a password not encoded
+/// (`pass=ab&cd` makes a parameter `cd`): not shown; values never are.
+pub fn unread_parameter(key: &str, instead: &str, reads: &[&str]) -> String {
+    let named = key.len() <= 32
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    let key = match (key.is_empty(), named) {
+        (true, _) => "(an empty name)",
+        (false, true) => key,
+        (false, false) => "(a name not shown)",
+    };
+    format!(
+        "parameter {key} is not one ctxlens reads{instead}; it reads {}",
+        reads.join(", ")
+    )
+}
+
 /// A server's or driver's message `text` about connecting with `raw` (a URL): as it is, unless
 /// it holds the password as a token — an echo of it, or a password that is one of the
 /// message's own words (`failed`) — where masking it would tell it by which word is gone: then

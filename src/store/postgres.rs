@@ -187,11 +187,7 @@ fn unread_parameter(url: &str) -> Option<String> {
         "connect_timeout" => " (the connect timeout is --connect-timeout)",
         _ => "",
     };
-    Some(format!(
-        "parameter {} is not one ctxlens reads{instead}; it reads {}",
-        crate::text::inert_line(&key),
-        URL_PARAMETERS.join(", ")
-    ))
+    Some(fault::unread_parameter(&key, instead, URL_PARAMETERS))
 }
 
 /// `postgres host:port/db` for messages: no user, no password.

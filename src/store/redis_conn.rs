@@ -175,21 +175,7 @@ fn unread_parameter(url: &str) -> Option<String> {
     } else {
         ""
     };
-    // A name that does not read as one may be part of a password not encoded (`pass=ab&cd`
-    // makes a parameter `cd`): not shown.
-    let named = key.len() <= 32
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    let key = match (key.is_empty(), named) {
-        (true, _) => "(an empty name)",
-        (false, true) => key.as_str(),
-        (false, false) => "(a name not shown)",
-    };
-    Some(format!(
-        "parameter {key} is not one ctxlens reads{instead}; it reads {}",
-        reads.join(", ")
-    ))
+    Some(fault::unread_parameter(&key, instead, reads))
 }
 
 async fn connect_node(
