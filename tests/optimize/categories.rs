@@ -322,7 +322,7 @@ fn a_per_category_search_stopped_lists_the_categories_not_searched() {
         "600s",
         "--json",
     ];
-    let (out, rest) = super::stopped_while_searching(&args, "-INT");
+    let (out, rest) = super::signals::stopped_while_searching(&args, "-INT");
     assert_eq!(out.status.code(), Some(1), "{rest}");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the answer");
     assert_eq!(v["stopped"], "interrupted", "{v}");
