@@ -373,7 +373,10 @@ async fn tui(ctx: Ctx, global: &GlobalArgs, args: TuiArgs) -> Result<(), CliErro
         at: args.at,
     };
     let demo = ctx.store.describe() == "DEMO";
-    match crate::tui::run_tui(ctx.store.into(), ctx.engine, ctx.policy, demo, opts).await {
+    let store: std::sync::Arc<dyn Store> = ctx.store.into();
+    let ended = crate::tui::run_tui(store.clone(), ctx.engine, ctx.policy, demo, opts).await;
+    store.close().await;
+    match ended {
         Ok(crate::tui::Ended::Quit) => Ok(()),
         Ok(crate::tui::Ended::Signal(n)) => Err(CliError::Signal(n)),
         Err(e) => Err(CliError::Runtime(format!("terminal: {e}"))),
@@ -631,8 +634,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             };
             tui(ctx, &cli.global, args).await
         }
-        None => users::summary(&ctx, &mut anstream::stdout()).await,
-        Some(command) => dispatch(&ctx, command).await,
+        command => {
+            let done = match command {
+                None => users::summary(&ctx, &mut anstream::stdout()).await,
+                Some(command) => dispatch(&ctx, command).await,
+            };
+            ctx.store.close().await;
+            done
+        }
     }
 }
 

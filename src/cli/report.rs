@@ -17,7 +17,7 @@ use crate::token_cache::DiskCache;
 const REPORT_TOKEN_CACHE: usize = 1 << 16;
 use crate::report::format::{Section, Tone, csv, headline, markdown, not_read, sections};
 use crate::report::knowledge::DEFAULT_LISTED;
-use crate::report::run::{INTERRUPTED, Observer, Plan, run};
+use crate::report::run::{INTERRUPTED, Observer, Plan, run_closing};
 use crate::report::source::{Fleet, Pick, read_user_list, snapshot_files};
 use crate::report::{DEFAULT_TOP, Summary};
 use crate::store::{LoadOptions, MemoryStore, Store};
@@ -312,7 +312,7 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
         milestones: map,
         tokens: Arc::new(counter(disk.as_ref())),
     });
-    let (tally, info) = run(fleet, plan, Arc::clone(&engine), &mut bar, cancel).await?;
+    let (tally, info) = run_closing(fleet, plan, Arc::clone(&engine), &mut bar, cancel).await?;
     bar.0.finish_and_clear();
     whole_sample_note(&info);
     // Under --redact nothing derived from the hidden text is kept: the hashes of its texts

@@ -17,15 +17,15 @@ pub async fn migrate(global: &GlobalArgs) -> Result<(), CliError> {
         .database_url
         .clone()
         .ok_or_else(|| CliError::Usage("migrate needs --database-url or DATABASE_URL".into()))?;
-    let pg = PgStore::connect_tables(&url, e.connect_timeout, &e.tables)
-        .await
-        .map_err(|err| super::stores::url_named(err, global, &config))?;
     let map = config
         .milestone_map()
         .map_err(|e| CliError::Usage(format!("config: {e}")))?;
-    let done = seed::migrate_for(&pg, &map)
+    let pg = PgStore::connect_tables(&url, e.connect_timeout, &e.tables)
         .await
-        .map_err(|e| CliError::Runtime(e.to_string()))?;
+        .map_err(|err| super::stores::url_named(err, global, &config))?;
+    let done = seed::migrate_for(&pg, &map).await;
+    pg.close().await;
+    let done = done.map_err(|e| CliError::Runtime(e.to_string()))?;
     let t = pg.tables();
     // Table and index names are the config's text: shown inert, as every message is.
     let inert = crate::text::inert_line;
@@ -91,7 +91,6 @@ pub async fn seed(
         Some(n) => Fleet::Synthetic { seed, n },
         None => Fleet::Demo(Dataset::demo()),
     };
-    let runtime = |e: seed::SeedError| CliError::Runtime(e.to_string());
     let connected = async {
         let pg = match &e.database_url {
             Some(url) => Some(
@@ -109,29 +108,57 @@ pub async fn seed(
             ),
             None => None,
         };
-        // Both stores are checked before either is written, so that one refusing writes (a
-        // read-only user, a standby) or holding data does not leave the other seeded alone.
-        if let Some(pg) = &pg {
-            seed::check_postgres(pg, force).await.map_err(runtime)?;
-        }
-        if let Some(r) = &r {
-            seed::check_redis(r, force).await.map_err(runtime)?;
-        }
         Ok::<_, CliError>((pg, r))
     };
     // One listener for the whole seed: a signal between two waits is not lost (a listener
     // made later does not hear one that came before it).
     let stop = super::stop_signal();
     tokio::pin!(stop);
-    // Stopped while connecting or checking (a check may wait on a lock), nothing was written.
     let (pg, r) = tokio::select! {
-        checked = connected => checked?,
+        connected = connected => connected?,
         n = &mut stop => {
             eprintln!("ctxlens: note: seed stopped before it wrote anything: the stores are as they were");
             return Err(CliError::Signal(n));
         }
     };
-    let cluster = r.as_ref().is_some_and(RedisStore::is_cluster);
+    let done = write_seed(pg.as_ref(), r.as_ref(), &fleet, (no_ttl, force), stop).await;
+    // Whatever the end, Postgres's connections are ended as a client should (`Store::close`).
+    if let Some(pg) = &pg {
+        pg.close().await;
+    }
+    done
+}
+
+/// Checks both stores, then writes `fleet` to them (see [`seed`]); `stop` is the seed's one
+/// signal listener.
+async fn write_seed<F: std::future::Future<Output = i32>>(
+    pg: Option<&PgStore>,
+    r: Option<&RedisStore>,
+    fleet: &Fleet,
+    (no_ttl, force): (bool, bool),
+    mut stop: std::pin::Pin<&mut F>,
+) -> Result<(), CliError> {
+    let runtime = |e: seed::SeedError| CliError::Runtime(e.to_string());
+    // Both stores are checked before either is written, so that one refusing writes (a
+    // read-only user, a standby) or holding data does not leave the other seeded alone.
+    let checked = async {
+        if let Some(pg) = pg {
+            seed::check_postgres(pg, force).await.map_err(runtime)?;
+        }
+        if let Some(r) = r {
+            seed::check_redis(r, force).await.map_err(runtime)?;
+        }
+        Ok::<_, CliError>(())
+    };
+    // Stopped while checking (a check may wait on a lock), nothing was written.
+    tokio::select! {
+        checked = checked => checked?,
+        n = &mut stop => {
+            eprintln!("ctxlens: note: seed stopped before it wrote anything: the stores are as they were");
+            return Err(CliError::Signal(n));
+        }
+    };
+    let cluster = r.is_some_and(RedisStore::is_cluster);
     let nothing = if cluster {
         "; Postgres was left as it was (a cluster's keys are written as they come: those \
          already written stay)"
@@ -139,7 +166,7 @@ pub async fn seed(
         ": seed wrote nothing"
     };
     let knowledge = fleet.knowledge();
-    let staging = stage(pg.as_ref(), r.as_ref(), (&fleet, &knowledge), no_ttl, force);
+    let staging = stage(pg, r, (fleet, &knowledge), no_ttl, force);
     let (mut pg_seed, redis_seed, users) = tokio::select! {
         staged = staging => staged.map_err(|e| CliError::Runtime(format!("{e}{nothing}")))?,
         n = &mut stop => {
@@ -177,7 +204,7 @@ pub async fn seed(
         },
         None => None,
     };
-    if let (Some(pg), Some(p)) = (&pg, pg_seed) {
+    if let (Some(pg), Some(p)) = (pg, pg_seed) {
         p.commit().await.map_err(|err| {
             let redis = if keys.is_some() {
                 " (Redis was written: seed again with --force)"
@@ -193,7 +220,7 @@ pub async fn seed(
             knowledge.len()
         );
     }
-    if let (Some(r), Some(keys)) = (&r, keys) {
+    if let (Some(r), Some(keys)) = (r, keys) {
         println!(
             "{}: {keys} keys{}",
             r.label,

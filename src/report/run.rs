@@ -172,6 +172,26 @@ pub use super::summary::Stopped;
 /// The cause of a run stopped by its caller (Ctrl-C).
 pub const INTERRUPTED: &str = "interrupted";
 
+/// [`run`] for a command whose fleet's store is its own: the store is closed after
+/// ([`Store::close`]), whatever the run's end.
+pub async fn run_closing(
+    fleet: Fleet,
+    plan: Plan,
+    engine: Arc<Engine>,
+    observer: &mut dyn Observer,
+    cancel: impl Future<Output = ()>,
+) -> Result<(Tally, RunInfo), StoreError> {
+    let store = match &fleet {
+        Fleet::Store { store, .. } => Some(store.clone()),
+        Fleet::Snapshots(_) => None,
+    };
+    let ran = run(fleet, plan, engine, observer, cancel).await;
+    if let Some(store) = store {
+        store.close().await;
+    }
+    ran
+}
+
 /// Replays `fleet` under `plan`. Stops early, with `partial` set and why in `stopped`, when
 /// `cancel` completes or a store goes away (an outage: every later read would fail the same
 /// way). A failure of one user's data fails that user only, counted in the tally's errors.

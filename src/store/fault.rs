@@ -128,6 +128,22 @@ pub fn pg_outage(e: &sqlx::Error) -> bool {
     }
 }
 
+/// Whether a Postgres error says the schema is not the one read: a table, column, function or
+/// operator that does not exist (a column of another type), a type that does not match.
+pub fn pg_schema_mismatch(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => d
+            .code()
+            .is_some_and(|c| matches!(c.as_ref(), "42P01" | "42703" | "42883" | "42804" | "42846")),
+        sqlx::Error::ColumnDecode { .. } => true,
+        _ => false,
+    }
+}
+
+/// What a read that failed on the schema adds: `migrate` names every difference.
+pub const SCHEMA_HINT: &str = "the schema differs from the one ctxlens reads (SPEC §1): \
+     `ctxlens migrate` names each table and column that differs, or makes what is missing";
+
 /// A Postgres error in one line. A server error is its message and SQLSTATE, without the
 /// "at line N" sqlx appends (a line of the server's C source, which reads like a line of SQL).
 pub fn pg_cause(e: &sqlx::Error) -> String {

@@ -517,6 +517,12 @@ impl Store for LiveStore {
         r.into_iter().chain(p).collect()
     }
 
+    async fn close(&self) {
+        if let Some(pg) = &self.pg {
+            pg.close().await;
+        }
+    }
+
     fn key_prefix(&self) -> &str {
         self.redis.as_ref().map_or("", |r| r.prefix.as_str())
     }

@@ -486,6 +486,9 @@ fn read_progress(user: &str, payload: &[u8]) -> Result<ProgressEvent, String> {
     })
 }
 
+/// How long [`Store::close`] waits for connections still in use to come back to be closed.
+pub const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// A source of users and snapshots. The engine and the commands only see this trait.
 #[async_trait]
 pub trait Store: Send + Sync {
@@ -546,6 +549,11 @@ pub trait Store: Send + Sync {
 
     /// Each backend's state now: reachable, round-trip time, or the error.
     async fn health(&self) -> Vec<Health>;
+
+    /// Ends the connections as a client should, before the process exits: Postgres then logs
+    /// no lost client ("connection reset by peer") for each connection of the pool. Bounded by
+    /// [`CLOSE_WAIT`]: a connection still busy past it is left to the exit.
+    async fn close(&self) {}
 
     /// `progress:{user}` events (every user's with `None`) as they arrive. The stream ends only
     /// when the connection does (the store went away).

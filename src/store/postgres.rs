@@ -339,8 +339,14 @@ impl PgStore {
         })
     }
 
+    /// A read's failure; one the schema explains (a table, column or type not as SPEC §1 has
+    /// them) says what tells more.
     pub(super) fn fail(&self, what: &str, e: sqlx::Error) -> StoreError {
-        fault::pg_error(&self.label, what, &e)
+        let mut cause = fault::pg_cause(&e);
+        if fault::pg_schema_mismatch(&e) {
+            cause = format!("{cause}; {}", fault::SCHEMA_HINT);
+        }
+        fault::classify(fault::pg_outage(&e), &self.label, what, cause)
     }
 
     /// The same store with statements waiting at most `deadline` for their answer.
@@ -424,6 +430,12 @@ impl PgStore {
 
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// Closes the pool's connections with Postgres's Terminate message, waiting at most
+    /// [`super::CLOSE_WAIT`] for those in use (see [`super::Store::close`]).
+    pub async fn close(&self) {
+        let _ = tokio::time::timeout(super::CLOSE_WAIT, self.pool.close()).await;
     }
 
     /// The user's `user_journeys` row and `memory_bank` rows: two statements, run together.

@@ -214,6 +214,18 @@ impl Store for Reconnecting {
         self.live().await?.subscribe(user).await
     }
 
+    /// The connected store's close; before it is, the Postgres connected so far (a connect
+    /// under way holds the parts: what it makes is left to the exit).
+    async fn close(&self) {
+        if let Some(live) = self.live.get() {
+            live.close().await;
+        } else if let Ok(parts) = self.parts.try_lock()
+            && let Some(pg) = &parts.pg
+        {
+            pg.close().await;
+        }
+    }
+
     fn key_prefix(&self) -> &str {
         match self.ends.redis_url {
             Some(_) => &self.ends.key_prefix,

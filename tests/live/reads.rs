@@ -390,3 +390,97 @@ fn a_huge_display_name_is_cut_in_the_heading() {
         json.stderr
     );
 }
+
+/// Every command ends its Postgres connections as a client should (Terminate), so a
+/// production server logs no lost client for each run: the commands of the seeded database
+/// here (migrate, seed, the refused seed, the reads, report, optimize) left no such line.
+#[test]
+fn commands_close_their_postgres_connections() {
+    let (redis, db) = seeded("closes");
+    let env = env(&redis, &db);
+    let runs: [(&[&str], i32); 9] = [
+        (&["users"], 0),
+        (&["inspect", "u062"], 0),
+        (&["replay", "u062", "--json"], 0),
+        (&["explain", "u062", "kn:58"], 0),
+        (&["graph", "u062"], 0),
+        (&["report", "--quiet", "--no-cache"], 0),
+        (&["optimize", "--trials", "2", "--quiet"], 0),
+        (&["migrate"], 0),
+        // Refused (the stores hold data), after its check read Postgres.
+        (&["seed"], 1),
+    ];
+    for (args, code) in runs {
+        let out = ctxlens_with(args, &env);
+        assert_eq!(out.code, code, "{args:?}: {}", out.stderr);
+    }
+    // What the server logs of a client that goes without a word, as a check that such lines
+    // are found: a psql on another database killed in a transaction.
+    let pg = Postgres::shared();
+    pg.create_database("closes_control");
+    let mut psql = pg.psql_session("closes_control");
+    {
+        use std::io::{BufRead, Write};
+        let stdin = psql.stdin.as_mut().expect("psql stdin");
+        stdin
+            .write_all(b"BEGIN;\nSELECT 'in';\n")
+            .expect("write to psql");
+        stdin.flush().expect("flush psql");
+        let mut line = String::new();
+        std::io::BufReader::new(psql.stdout.as_mut().expect("psql stdout"))
+            .read_line(&mut line)
+            .expect("read psql");
+        assert_eq!(line.trim(), "in");
+    }
+    psql.kill().expect("kill psql");
+    psql.wait().expect("psql ended");
+    assert!(
+        !lost_clients("closes_control").is_empty(),
+        "the dropped connection was not seen"
+    );
+    let lost = lost_clients("closes");
+    assert!(lost.is_empty(), "lost clients logged:\n{}", lost.join("\n"));
+}
+
+/// The lost clients the shared server logged for database `db`, once none of its connections
+/// is left (a server process logs a lost client before it exits).
+fn lost_clients(db: &str) -> Vec<String> {
+    let pg = Postgres::shared();
+    let open = format!("SELECT count(*) FROM pg_stat_activity WHERE datname = '{db}';");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while pg.psql("postgres", &open).trim() != "0" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "connections to `{db}` still open after 30 s"
+        );
+        std::thread::yield_now();
+    }
+    pg.log_of(db)
+        .into_iter()
+        .filter(|l| {
+            l.contains("could not receive data from client") || l.contains("unexpected EOF")
+        })
+        .collect()
+}
+
+/// A read of a database without ctxlens's schema (not migrated, or tables of its own) says
+/// which table failed and that `migrate` names what differs, not the server's words alone.
+#[test]
+fn a_read_failing_on_the_schema_points_to_migrate() {
+    let redis = RedisServer::start();
+    let url = Postgres::shared().create_database("unmigrated");
+    let env = env(&redis, &url);
+    for args in [&["users"][..], &["inspect", "u001"], &["replay", "u001"]] {
+        let out = ctxlens_with(args, &env);
+        assert_eq!(out.code, 1, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("user_journeys: relation \"user_journeys\" does not exist")
+                && out
+                    .stderr
+                    .contains("`ctxlens migrate` names each table and column"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+}

@@ -23,7 +23,7 @@ use crate::optimize::space::{Coverage, Space};
 use crate::optimize::target::{Objective, Target, targets};
 use crate::optimize::{Found, Holdout};
 use crate::report::Summary;
-use crate::report::run::{Observer, Plan, Quiet, SnapshotCache, run};
+use crate::report::run::{Observer, Plan, Quiet, SnapshotCache, run_closing};
 use crate::report::source::{Fleet, Pick, snapshot_files};
 use crate::store::{KnowledgeParams, LoadOptions, Store};
 use search::{CategoryOf, NotRead, SearchCtx, per_category};
@@ -312,7 +312,7 @@ impl Runs<'_> {
         watch: &CtrlC,
         bar: &indicatif::ProgressBar,
     ) -> Result<(SearchCtx, u64), CliError> {
-        let (tally, info) = run(
+        let (tally, info) = run_closing(
             fleet(self.global, self.args, &self.config, &self.pick).await?,
             self.plan(baseline.clone(), None),
             self.engine.clone(),
@@ -392,7 +392,7 @@ impl Runs<'_> {
 
     /// The fleet report of the recommended policy against the baseline, over every user.
     async fn report(&self, found: &Found, baseline: &Policy) -> Result<Summary, CliError> {
-        let (tally, info) = run(
+        let (tally, info) = run_closing(
             fleet(self.global, self.args, &self.config, &self.pick).await?,
             self.plan(found.policy.clone(), Some(baseline.clone())),
             self.engine.clone(),

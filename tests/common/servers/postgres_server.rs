@@ -108,6 +108,8 @@ impl Postgres {
             "fsync=off",
             "synchronous_commit=off",
             "full_page_writes=off",
+            // Each line names its database, so a test can read what happened in its own.
+            "log_line_prefix=%m [%p] db=%d ",
         ];
         for setting in settings {
             args.extend(["-c".to_string(), setting.to_string()]);
@@ -138,6 +140,16 @@ impl Postgres {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The lines the server logged for database `db` so far.
+    pub fn log_of(&self, db: &str) -> Vec<String> {
+        let log = self.process.as_ref().map(|p| p.log()).unwrap_or_default();
+        let tag = format!(" db={db} ");
+        log.lines()
+            .filter(|l| l.contains(&tag))
+            .map(str::to_string)
+            .collect()
     }
 
     /// The CA certificate a TLS server's certificate verifies against (`sslrootcert=`).
