@@ -5,6 +5,7 @@ mod diff;
 mod docs;
 mod explain;
 mod graph;
+mod inspect;
 mod optimize;
 mod output;
 mod replay;
@@ -690,7 +691,7 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             cursor,
             json,
         } => users::list(ctx, out, limit, cursor, json).await,
-        Command::Inspect { user, sel, json } => replay::inspect(ctx, out, &user, &sel, json).await,
+        Command::Inspect { user, sel, json } => inspect::inspect(ctx, out, &user, &sel, json).await,
         Command::Replay {
             user,
             snapshot,

@@ -1,4 +1,4 @@
-//! `ctxlens replay`, `inspect` and `snapshot`: one user's assembly, readable or as JSON.
+//! `ctxlens replay` and `snapshot`: one user's assembly, readable or as JSON.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -6,16 +6,13 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::output::{
-    BOLD, DIM, GREEN, RED, Table, bar, decision_style, inert_line, io, paint, preview,
-    status_label, status_style, write_json,
+    BOLD, DIM, GREEN, RED, Table, bar, decision_style, inert_line, io, paint, preview, write_json,
 };
 use super::{CliError, Ctx, Selection};
 use crate::engine::margins::Step;
-use crate::engine::milestones::{Status, completed};
 use crate::engine::snapshot::{Malformed, fmt_ts};
 use crate::engine::{Assembly, Margins, Snapshot};
-use crate::loaded::{AsOfView, Loaded};
-use crate::store::SessionInfo;
+use crate::loaded::AsOfView;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -306,7 +303,7 @@ pub fn write_margins(out: &mut impl Write, m: &Margins) -> Result<(), CliError> 
     writeln!(out, "{all}").map_err(io)
 }
 
-fn heading(asm: &Assembly, snap: &Snapshot) -> String {
+pub(super) fn heading(asm: &Assembly, snap: &Snapshot) -> String {
     format!(
         "{} · policy {} ({}, {}) · T {} · now {}",
         crate::text::shown_id(&asm.user_id),
@@ -453,7 +450,10 @@ pub fn write_duplicates(out: &mut impl Write, asm: &Assembly) -> Result<(), CliE
     t.write(out, 2)
 }
 
-fn write_malformed(out: &mut impl Write, malformed: &[Malformed]) -> Result<(), CliError> {
+pub(super) fn write_malformed(
+    out: &mut impl Write,
+    malformed: &[Malformed],
+) -> Result<(), CliError> {
     if malformed.is_empty() {
         return Ok(());
     }
@@ -469,238 +469,6 @@ fn write_malformed(out: &mut impl Write, malformed: &[Malformed]) -> Result<(), 
             "  {}  {}",
             inert_line(&m.source),
             paint(DIM, &inert_line(&m.reason))
-        )
-        .map_err(io)?;
-    }
-    Ok(())
-}
-
-#[derive(Serialize)]
-struct MilestoneOut<'a> {
-    id: &'a str,
-    name: &'a str,
-    status: Status,
-}
-
-#[derive(Serialize)]
-struct InspectOut<'a> {
-    user_id: &'a str,
-    display_name: Option<&'a str>,
-    current_milestone: Option<&'a str>,
-    source: String,
-    milestones: Vec<MilestoneOut<'a>>,
-    sessions: &'a [SessionInfo],
-    session_id: Option<&'a str>,
-    query: Option<&'a str>,
-    cached_context: bool,
-    cached_context_ttl: Option<u64>,
-    /// A cached context stored but not readable (not JSON, too large, another Redis type):
-    /// why, as its malformed item says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    cached_context_unreadable: Option<&'a str>,
-    findings: &'a [crate::findings::Finding],
-    /// Loaded `--at` an earlier instant: when, the milestone of then, what cannot be told.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    as_of: Option<AsOfView>,
-    assembly: &'a Assembly,
-}
-
-pub async fn inspect(
-    ctx: &Ctx,
-    out: &mut impl Write,
-    user: &str,
-    sel: &Selection,
-    json: bool,
-) -> Result<(), CliError> {
-    let loaded = ctx.load_arg(user, sel).await?;
-    let asm = loaded.assemble(&ctx.engine, &ctx.policy);
-    // Findings compare the cache against an unmasked replay (redaction cannot fake a drift).
-    let found = loaded.findings(&ctx.engine, &ctx.policy, Some(&asm));
-    let snap = loaded.snapshot();
-    let statuses = ctx
-        .engine
-        .milestones
-        .statuses(snap.current_milestone.as_deref(), &completed(snap));
-    let view = Inspected {
-        loaded: &loaded,
-        asm: &asm,
-        found: &found,
-        statuses: &statuses,
-        // Where it was read: the file, when USER named one.
-        source: super::snapshot_file(user)
-            .map_or_else(|| ctx.store.describe(), crate::store::file::named),
-    };
-    if json {
-        write_json(out, &view.json(ctx))
-    } else {
-        view.write(ctx, out)
-    }
-}
-
-/// What `inspect` shows of one user.
-struct Inspected<'a> {
-    loaded: &'a Loaded,
-    asm: &'a Assembly,
-    found: &'a [crate::findings::Finding],
-    statuses: &'a [(&'a str, Status)],
-    source: String,
-}
-
-impl<'a> Inspected<'a> {
-    fn json(&self, ctx: &'a Ctx) -> InspectOut<'a> {
-        let (snap, data) = (self.loaded.snapshot(), self.loaded.data());
-        let map = &ctx.engine.milestones;
-        InspectOut {
-            user_id: &snap.user_id,
-            display_name: data.display_name.as_deref(),
-            current_milestone: snap.current_milestone.as_deref(),
-            source: self.source.clone(),
-            milestones: self
-                .statuses
-                .iter()
-                .map(|(id, status)| MilestoneOut {
-                    id,
-                    name: map.name(id),
-                    status: *status,
-                })
-                .collect(),
-            sessions: &data.sessions,
-            session_id: snap.session_id.as_deref(),
-            query: snap.query.as_deref(),
-            cached_context: snap.cached_context.is_some(),
-            cached_context_ttl: data.cached_context_ttl,
-            cached_context_unreadable: snap.unreadable_cache().map(|m| m.reason.as_str()),
-            findings: self.found,
-            as_of: self.loaded.as_of(),
-            assembly: self.asm,
-        }
-    }
-
-    fn write(&self, ctx: &Ctx, out: &mut impl Write) -> Result<(), CliError> {
-        /// Columns of a display name in the heading.
-        const NAME_SHOWN: usize = 120;
-        let (snap, data) = (self.loaded.snapshot(), self.loaded.data());
-        let map = &ctx.engine.milestones;
-        let who = data
-            .display_name
-            .as_deref()
-            .filter(|n| !n.trim().is_empty())
-            // A heading, not the place for a name of megabytes: `--json` has it whole.
-            .map_or(String::new(), |n| {
-                format!(" · {}", crate::text::fit(n, NAME_SHOWN))
-            });
-        let at = match snap.current_milestone.as_deref() {
-            None => "no journey".to_string(),
-            Some(m) if m.trim().is_empty() => "at no milestone (empty)".to_string(),
-            Some(m) => format!("at {}", map.label(m)),
-        };
-        let title = format!(
-            "{}{who} · {at} · {}",
-            crate::text::shown_id(&snap.user_id),
-            self.source
-        );
-        writeln!(out, "{}", paint(BOLD, &inert_line(&title))).map_err(io)?;
-        write_as_of_line(out, self.loaded.as_of().as_ref())?;
-        let marks: Vec<String> = self
-            .statuses
-            .iter()
-            .map(|(id, s)| {
-                let mark = format!("{id} {}", status_label(*s));
-                paint(status_style(*s), &inert_line(&mark))
-            })
-            .collect();
-        writeln!(out, "milestones  {}", marks.join("  ")).map_err(io)?;
-        self.write_sources(out)?;
-        writeln!(out).map_err(io)?;
-        writeln!(out, "{}", paint(BOLD, &heading(self.asm, snap))).map_err(io)?;
-        write_layers(out, self.asm)?;
-        write_malformed(out, &self.asm.malformed)?;
-        write_findings(out, self.found)
-    }
-
-    /// Sessions (which one is read), the query and the cached context.
-    fn write_sources(&self, out: &mut impl Write) -> Result<(), CliError> {
-        let (snap, data) = (self.loaded.snapshot(), self.loaded.data());
-        for s in &data.sessions {
-            let chosen = if Some(&s.session_id) == snap.session_id.as_ref() {
-                " ← read"
-            } else {
-                ""
-            };
-            let ttl = match (s.ttl, s.ttl_read) {
-                (Some(t), _) => format!("TTL {t} s"),
-                (None, true) => "no TTL".into(),
-                (None, false) => "TTL not read".into(),
-            };
-            let newest = s.newest.as_ref().map_or("—".into(), fmt_ts);
-            let malformed = match s.malformed {
-                0 => String::new(),
-                n => format!(", {n} malformed"),
-            };
-            writeln!(
-                out,
-                "session     {} · {}{malformed} · {ttl} · newest {newest}{chosen}",
-                inert_line(&s.key),
-                crate::text::count(s.turns as u64, "turn", "turns")
-            )
-            .map_err(io)?;
-        }
-        let query = snap.query.as_deref().map_or("—".into(), |q| preview(q, 90));
-        writeln!(out, "query       {query}").map_err(io)?;
-        // A snapshot file holds no TTLs: unknown there, not "no TTL".
-        let no_ttl = if data.ttls_known {
-            "no TTL"
-        } else {
-            "TTL unknown (a snapshot file holds no TTLs)"
-        };
-        let ttl_of =
-            |ttl: Option<u64>, none: &str| ttl.map_or(none.into(), |t| format!("TTL {t} s"));
-        // Read from the stored value (the shown copy is masked under --redact, and masked
-        // figures are no cache entry).
-        let cache = match (self.loaded.cached_summary(), data.cached_context_ttl) {
-            (Some(Ok(_)), ttl) => format!("present · {}", ttl_of(ttl, no_ttl)),
-            // Read as JSON but not as a cache entry (a snapshot file edited by hand): unreadable.
-            (Some(Err(why)), ttl) => format!(
-                "present, unreadable ({}) · {}",
-                preview(&why, 90),
-                ttl_of(ttl, no_ttl)
-            ),
-            // Stored, but not readable: not the same as none (an empty or expired cache).
-            (None, ttl) => match snap.unreadable_cache() {
-                Some(m) => format!(
-                    "present, unreadable ({}) · {}",
-                    preview(&m.reason, 90),
-                    ttl_of(
-                        ttl,
-                        if data.cached_context_ttl_read {
-                            no_ttl
-                        } else {
-                            "TTL not read"
-                        }
-                    )
-                ),
-                None => "none".into(),
-            },
-        };
-        writeln!(out, "cached      {cache}").map_err(io)
-    }
-}
-
-fn write_findings(
-    out: &mut impl Write,
-    found: &[crate::findings::Finding],
-) -> Result<(), CliError> {
-    if found.is_empty() {
-        return Ok(());
-    }
-    let title = format!("findings ({})", found.len());
-    writeln!(out, "\n{}", paint(super::output::YELLOW.bold(), &title)).map_err(io)?;
-    for f in found {
-        writeln!(
-            out,
-            "  {}  {}",
-            inert_line(&f.source),
-            paint(DIM, &inert_line(&f.message))
         )
         .map_err(io)?;
     }

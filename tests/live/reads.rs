@@ -484,3 +484,65 @@ fn a_read_failing_on_the_schema_points_to_migrate() {
         );
     }
 }
+
+/// A user with hundreds of session keys (none with a TTL): `inspect` lists the first ones and
+/// the one read, counts the rest, and lists the repeated finding on a few keys, not on each;
+/// `--json` keeps every key and finding.
+#[test]
+fn inspect_counts_what_repeats_over_hundreds_of_keys() {
+    let (redis, db) = seeded("many_sessions");
+    let mut c = redis.connection();
+    for i in 0..300 {
+        let () = redis::cmd("SET")
+            .arg(format!("session:u062:x{i}"))
+            .arg(r#"[{"user":"hi","assistant":"ok","timestamp":"2025-01-10T10:00:00Z"}]"#)
+            .query(&mut c)
+            .expect("SET");
+    }
+    let env = env(&redis, &db);
+    let text = ctxlens_with(&["inspect", "u062", "--now", NOW], &env);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    let sessions: Vec<&str> = text
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("session     session:"))
+        .collect();
+    assert_eq!(sessions.len(), 20, "{}", text.stdout);
+    assert_eq!(
+        sessions.iter().filter(|l| l.ends_with("← read")).count(),
+        1,
+        "the session read is listed: {}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains("session     … and 282 more sessions (--json lists every one)"),
+        "{}",
+        text.stdout
+    );
+    let no_ttl = text
+        .stdout
+        .lines()
+        .filter(|l| l.contains("session key has no TTL"))
+        .count();
+    assert_eq!(no_ttl, 3, "{}", text.stdout);
+    assert!(
+        text.stdout
+            .contains("  … and 297 more sources with the same finding (--json lists every one)"),
+        "{}",
+        text.stdout
+    );
+    let json = ctxlens_with(&["inspect", "u062", "--now", NOW, "--json"], &env);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(v["sessions"].as_array().map(Vec::len), Some(302));
+    let findings = v["findings"].as_array().expect("findings");
+    assert_eq!(
+        findings
+            .iter()
+            .filter(|f| f["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("session key has no TTL")))
+            .count(),
+        300
+    );
+}
