@@ -189,6 +189,16 @@ fn typed_arguments_echoed_by_usage_errors_are_inert() {
             if let Some(what) = foreign(&bytes) {
                 panic!("{name}: ctxlens {args:?}: {what}:\n{text:?}");
             }
+            // A flag's bad value is quoted once, by clap, as it is shown everywhere (not again
+            // by the flag's parser, escaped a second time).
+            if args.len() > 1 {
+                let shown = ctxlens::text::inert_line(payload);
+                assert_eq!(
+                    text.matches(shown.as_ref()).count(),
+                    1,
+                    "{name}: ctxlens {args:?}:\n{text}"
+                );
+            }
         }
     }
 }

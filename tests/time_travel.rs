@@ -491,7 +491,7 @@ fn bad_instants_are_usage_errors() {
     common::expect_error(
         &["replay", "u062", "--at", "nonsense"],
         2,
-        "error: invalid value 'nonsense' for '--at <TIME>': \"nonsense\": not an instant (premature end of input): give RFC 3339, e.g. 2025-01-10T09:30:00Z, or epoch seconds\n\nFor more information, try '--help'.",
+        "error: invalid value 'nonsense' for '--at <TIME>': not an instant (premature end of input): give RFC 3339, e.g. 2025-01-10T09:30:00Z, or epoch seconds\n\nFor more information, try '--help'.",
     );
     let both = ctxlens_with(
         &[

@@ -188,13 +188,16 @@ pub(crate) fn non_blank(s: &str) -> Result<String, String> {
     Ok(s.to_string())
 }
 
+// The value parsers' messages do not quote the value: clap's message does (`invalid value
+// 'X' for '--flag'`), and shows it inert (see `usage_error`).
+
 /// A timeout in seconds: a number from 0.1 to a day.
 fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
     const RANGE: std::ops::RangeInclusive<f64> = 0.1..=86_400.0;
     match s.trim().parse::<f64>() {
         Ok(x) if RANGE.contains(&x) => Ok(std::time::Duration::from_secs_f64(x)),
-        Ok(_) => Err(format!("{s:?}: a number of seconds from 0.1 to 86400")),
-        Err(e) => Err(format!("{s:?}: {e}")),
+        Ok(_) => Err(format!("a number of seconds from 0.1 to 86400")),
+        Err(e) => Err(e.to_string()),
     }
 }
 
@@ -203,7 +206,7 @@ pub(crate) fn at_least_one(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(0) => Err("must be at least 1".into()),
         Ok(n) => Ok(n),
-        Err(e) => Err(format!("{s:?}: {e}")),
+        Err(e) => Err(e.to_string()),
     }
 }
 
@@ -238,28 +241,32 @@ pub(crate) fn parse_now(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String
         let whole: i128 = if whole.is_empty() {
             0
         } else {
-            whole.parse().map_err(|e| format!("{s:?}: {e}"))?
+            whole
+                .parse()
+                .map_err(|e: std::num::ParseIntError| e.to_string())?
         };
         let sign = if t.starts_with('-') { -1 } else { 1 };
         let total = sign * (whole * 1_000_000_000 + nanos.parse::<i128>().unwrap_or(0));
         let secs = i64::try_from(total.div_euclid(1_000_000_000))
-            .map_err(|_| format!("{s:?}: epoch seconds out of range"))?;
+            .map_err(|_| format!("epoch seconds out of range"))?;
         let at = crate::engine::snapshot::parse_timestamp(&serde_json::json!(secs))
-            .map_err(|e| format!("{s:?}: {e}"))?;
+            .map_err(|e| e.to_string())?;
         let rest = i64::try_from(total.rem_euclid(1_000_000_000)).unwrap_or(0);
         return Ok(at + chrono::TimeDelta::nanoseconds(rest));
     }
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         let n = match serde_json::from_str::<serde_json::Number>(t) {
             Ok(n) => serde_json::Value::Number(n),
-            Err(_) => serde_json::json!(t.parse::<f64>().map_err(|e| format!("{s:?}: {e}"))?),
+            Err(_) => serde_json::json!(t.parse::<f64>().map_err(|e| e.to_string())?),
         };
-        return crate::engine::snapshot::parse_timestamp(&n).map_err(|e| format!("{s:?}: {e}"));
+        return crate::engine::snapshot::parse_timestamp(&n).map_err(|e| e.to_string());
     }
     let at = chrono::DateTime::parse_from_rfc3339(t)
         .map(|t| t.with_timezone(&chrono::Utc))
         .map_err(|e| {
-            format!("{s:?}: not an instant ({e}): give RFC 3339, e.g. 2025-01-10T09:30:00Z, or epoch seconds")
+            format!(
+                "not an instant ({e}): give RFC 3339, e.g. 2025-01-10T09:30:00Z, or epoch seconds"
+            )
         })?;
     match at.nanosecond().checked_sub(1_000_000_000) {
         Some(ns) => Ok(at.with_nanosecond(ns).unwrap_or(at) + chrono::TimeDelta::seconds(1)),
