@@ -196,7 +196,7 @@ fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
     const RANGE: std::ops::RangeInclusive<f64> = 0.1..=86_400.0;
     match s.trim().parse::<f64>() {
         Ok(x) if RANGE.contains(&x) => Ok(std::time::Duration::from_secs_f64(x)),
-        Ok(_) => Err(format!("a number of seconds from 0.1 to 86400")),
+        Ok(_) => Err("a number of seconds from 0.1 to 86400".to_string()),
         Err(e) => Err(e.to_string()),
     }
 }
@@ -248,7 +248,7 @@ pub(crate) fn parse_now(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String
         let sign = if t.starts_with('-') { -1 } else { 1 };
         let total = sign * (whole * 1_000_000_000 + nanos.parse::<i128>().unwrap_or(0));
         let secs = i64::try_from(total.div_euclid(1_000_000_000))
-            .map_err(|_| format!("epoch seconds out of range"))?;
+            .map_err(|_| "epoch seconds out of range".to_string())?;
         let at = crate::engine::snapshot::parse_timestamp(&serde_json::json!(secs))
             .map_err(|e| e.to_string())?;
         let rest = i64::try_from(total.rem_euclid(1_000_000_000)).unwrap_or(0);

@@ -46,7 +46,7 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
     }
     // Read whole, or (when some journey row or knowledge hit cannot be read) item by item;
     // either way each row's id is checked where its place in the file is known.
-    let typed = match parse_deep::<Snapshot>(json) {
+    let typed = match parse_deep_at::<Snapshot>(json) {
         Ok(mut snap) => {
             snap.mark_recorded();
             ids_of_their_list(&mut snap, &name);
@@ -54,7 +54,7 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
         }
         Err(e) => read_item_by_item(json, &name).ok_or(e),
     };
-    let mut snap = typed.map_err(|e| {
+    let mut snap = typed.map_err(|(field, e)| {
         let msg = e.to_string();
         let msg = msg
             .rsplit_once(" at line ")
@@ -78,7 +78,10 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
                     }
                 )
             }
-            _ => msg.to_string(),
+            _ => match field.as_str() {
+                "." => in_json_words(msg),
+                field => format!("{field}: {}", in_json_words(msg)),
+            },
         };
         // serde counts columns from 1, but says 0 where a line has nothing (an empty file).
         format!("{head}:{}:{}: {msg}", e.line().max(1), e.column().max(1))
@@ -117,6 +120,38 @@ fn too_deep(json: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// [`parse_deep`], the error with where in the document it is ([`path_text`]).
+fn parse_deep_at<T: serde::de::DeserializeOwned>(
+    json: &str,
+) -> Result<T, (String, serde_json::Error)> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    de.disable_recursion_limit();
+    let value = serde_path_to_error::deserialize::<_, T>(&mut de)
+        .map_err(|e| (path_text(e.path()), e.into_inner()))?;
+    de.end().map_err(|e| (".".to_string(), e))?;
+    Ok(value)
+}
+
+/// serde's message in the words of the JSON a file holds: what it calls a struct (`expected
+/// struct Note`, `expected struct KnowledgeSearch with 3 elements`) is an object there.
+fn in_json_words(msg: &str) -> String {
+    let Some(at) = msg.find("expected struct ") else {
+        return msg.to_string();
+    };
+    let rest = &msg[at + "expected struct ".len()..];
+    let name_end = rest
+        .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .unwrap_or(rest.len());
+    let mut after = &rest[name_end..];
+    if let Some(tail) = after.strip_prefix(" with ")
+        && let Some(end) = tail.find(" elements")
+        && tail[..end].bytes().all(|b| b.is_ascii_digit())
+    {
+        after = &tail[end + " elements".len()..];
+    }
+    format!("{}expected an object{after}", &msg[..at])
 }
 
 /// Parses JSON nested up to [`MAX_DEPTH`] (checked first: serde's own limit is 128).

@@ -423,3 +423,40 @@ fn a_great_many_unknown_fields_name_a_few_and_count_the_rest() {
         vec!["dup.json: \"dup\": no snapshot field (SPEC §4), read past as another writer's addition".to_string()]
     );
 }
+
+/// A field of the wrong type outside the journey and knowledge lists fails the file: the error
+/// names the field by its place in the file (`notes[0]`) and says what JSON was expected, not
+/// the name of a type in ctxlens's code.
+#[test]
+fn a_field_of_the_wrong_type_is_named_by_its_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases = [
+        (
+            "notes",
+            serde_json::json!(["x"]),
+            "notes[0]: invalid type: string \"x\", expected an object",
+        ),
+        (
+            "knowledge_search",
+            serde_json::json!([1]),
+            "knowledge_search: invalid length 1, expected an object",
+        ),
+        (
+            "current_milestone",
+            serde_json::json!(5),
+            "current_milestone: invalid type: integer `5`, expected a string",
+        ),
+    ];
+    for (field, value, said) in cases {
+        let mut v = fixture();
+        v[field] = value;
+        let path = write(dir.path(), "wrong.json", &v.to_string());
+        let err = read_snapshot(&path).expect_err(field);
+        assert!(
+            err.starts_with("snapshot ") && err.contains("wrong.json:1:"),
+            "{err}"
+        );
+        assert!(err.ends_with(said), "{field}: {err}");
+        assert!(!err.contains("struct"), "{err}");
+    }
+}
