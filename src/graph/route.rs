@@ -242,6 +242,81 @@ pub(super) fn gap_widths(g: &Graph) -> Vec<u16> {
         .collect()
 }
 
+/// Where the edges into one box from several sources enter it, between layer `layer` and the
+/// next: (target row, source row, the box's row the arrow is on). Each source its own row of
+/// the box's side where the box has rows enough (names on lines of their own), in the order
+/// of the sources, an edge straight across on the middle one: lines into one box then never
+/// share a run, so a source that leads to several boxes does not read as leading where
+/// another source leads. An edge into a box on whose middle row another source's line leaves
+/// enters off the middle too. Where rows run out, the outermost are shared. A box entered in
+/// the middle is not listed.
+fn ports(segs: &[Segment], layer: usize, box_h: u16) -> Vec<(u16, u16, u16)> {
+    let mid = box_h / 2;
+    let (first, last) = (1, box_h.saturating_sub(2).max(1));
+    let mut targets: Vec<u16> = segs
+        .iter()
+        .filter(|s| s.layer == layer && s.into_node)
+        .map(|s| s.to_row)
+        .collect();
+    targets.sort_unstable();
+    targets.dedup();
+    let mut out = Vec::new();
+    for t in targets {
+        let mut from: Vec<u16> = segs
+            .iter()
+            .filter(|s| s.layer == layer && s.into_node && s.to_row == t)
+            .map(|s| s.from_row)
+            .collect();
+        from.sort_unstable();
+        from.dedup();
+        // The middle row is taken where a line leaves a source on it (straight into this box,
+        // or to its channel: an edge arriving on it would run along that line).
+        let taken = segs.iter().any(|s| s.layer == layer && s.from_row == t);
+        let others: Vec<u16> = from.iter().copied().filter(|&r| r != t).collect();
+        if others.is_empty() || (others.len() == 1 && !taken) {
+            continue;
+        }
+        // An edge straight across enters in the middle; the others take the box's other rows,
+        // in the order of their sources, as many as possible of those above the box over the
+        // middle and of those below under it (one that is not crosses the straight line).
+        if from.contains(&t) {
+            out.push((t, t, mid));
+        }
+        let rows: Vec<u16> = (first..=last).filter(|&r| !taken || r != mid).collect();
+        let fits = |start: usize| -> (usize, usize) {
+            let placed = others
+                .iter()
+                .enumerate()
+                .filter(|(i, r)| {
+                    let row = rows[start + i];
+                    (**r < t && row <= mid) || (**r > t && row >= mid)
+                })
+                .count();
+            let from_mid = others
+                .iter()
+                .enumerate()
+                .map(|(i, _)| usize::from(rows[start + i].abs_diff(mid)))
+                .sum();
+            (placed, from_mid)
+        };
+        let start = match rows.len().checked_sub(others.len()) {
+            Some(spare) => (0..=spare)
+                .max_by_key(|&st| {
+                    let (placed, from_mid) = fits(st);
+                    (placed, std::cmp::Reverse(from_mid))
+                })
+                .unwrap_or(0),
+            None => 0,
+        };
+        for (i, r) in others.iter().enumerate() {
+            // Where rows run out, the last is shared.
+            let row = rows.get(start + i).or(rows.last()).copied().unwrap_or(mid);
+            out.push((t, *r, row));
+        }
+    }
+    out
+}
+
 /// Line masks per cell: every edge's, the lit edges', and where arrows are; and whose lines
 /// they are (a group: the gap and its source row), across and down.
 struct Lines {
@@ -338,12 +413,17 @@ impl Graph {
         let mid = self.geo.mid();
         for l in 0..self.layers.len().saturating_sub(1) {
             let chans = channels(&segs, l);
+            let ports = ports(&segs, l, self.geo.box_h());
             let start = self.x(l) + self.width(l);
             let end = self.x(l + 1);
             for s in segs.iter().filter(|s| s.layer == l) {
                 let on = lit.get(s.edge).copied().unwrap_or(false);
                 let group = (l as u32) << 16 | u32::from(s.from_row);
-                let (ys, yt) = (self.y(s.from_row) + mid, self.y(s.to_row) + mid);
+                let port = ports
+                    .iter()
+                    .find(|p| p.0 == s.to_row && p.1 == s.from_row)
+                    .map_or(mid, |p| p.2);
+                let (ys, yt) = (self.y(s.from_row) + mid, self.y(s.to_row) + port);
                 if ys == yt {
                     lines.hline(start, end, ys, on, group);
                 } else {

@@ -78,9 +78,12 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
                     }
                 )
             }
+            // A value of the wrong kind is named by its place; bad JSON by line and column alone.
             _ => match field.as_str() {
-                "." => in_json_words(msg),
-                field => format!("{field}: {}", in_json_words(msg)),
+                field if e.is_data() && field != "." => {
+                    format!("{field}: {}", in_json_words(msg))
+                }
+                _ => in_json_words(msg),
             },
         };
         // serde counts columns from 1, but says 0 where a line has nothing (an empty file).

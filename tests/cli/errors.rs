@@ -124,7 +124,7 @@ fn snapshot_errors_exit_2_naming_file_line_column() {
         ),
         (
             "{\"user_id\": \"u\", \"now\": \"noon\"}",
-            "1:31: \"noon\" is neither RFC 3339 nor epoch seconds",
+            "1:31: now: \"noon\" is neither RFC 3339 nor epoch seconds",
         ),
     ];
     for (text, want) in cases {
