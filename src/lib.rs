@@ -32,6 +32,17 @@
 //! other at any depth, and the engine crate's dependency tree holds none of tokio, redis, sqlx,
 //! ratatui, crossterm or clap.
 
+/// `eprintln!` that never panics: a line to a stderr that cannot be written (a full disk, a
+/// closed pipe) is lost, not the process (`eprintln!` panics there, and a panic while the exit
+/// is said would abort).
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod app;
 pub mod cli;
 pub mod config;

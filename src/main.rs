@@ -18,7 +18,7 @@ fn main() -> ExitCode {
         .theme(theme)
         .install()
     {
-        eprintln!("ctxlens: cannot install error hooks: {e}");
+        ctxlens::say!("ctxlens: cannot install error hooks: {e}");
     }
     ctxlens::cli::main()
 }

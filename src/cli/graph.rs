@@ -77,7 +77,7 @@ fn journey_then(loaded: &crate::loaded::Loaded) -> Option<crate::loaded::AsOfVie
         .iter()
         .filter(|n| journey(&n.source))
     {
-        eprintln!(
+        crate::say!(
             "ctxlens: note: {}: {}",
             crate::text::inert_line(&n.source),
             crate::text::inert_line(&n.message)
@@ -113,7 +113,7 @@ fn unread_rows(loaded: &crate::loaded::Loaded, user: &str) {
         .count() as u64;
     if rows > 0 {
         let user = shown_id(user);
-        eprintln!(
+        crate::say!(
             "ctxlens: warning: {} of {user} could not be read (inspect {user} names them): \
              what follows is of the rows read",
             crate::text::count(rows, "journey row", "journey rows"),

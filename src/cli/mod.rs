@@ -418,7 +418,7 @@ pub fn main() -> ExitCode {
     let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("ctxlens: cannot start the async runtime: {e}");
+            crate::say!("ctxlens: cannot start the async runtime: {e}");
             return ExitCode::from(1);
         }
     };

@@ -221,7 +221,7 @@ pub fn write_out(path: &std::path::Path, text: &str) -> Result<(), CliError> {
         .map_err(|e| CliError::Runtime(format!("writing {}: {e}", path.display())))?;
     drop(writing);
     if replaced {
-        eprintln!(
+        crate::say!(
             "ctxlens: replaced {}",
             crate::text::inert_line(&path.display().to_string())
         );

@@ -49,7 +49,7 @@ pub async fn replay(
     // A file replayed under a wider knowledge search than wrote it misses hits: said on stderr,
     // so every output form (JSON and the prompt included) stays as it is.
     if let Some(f) = crate::findings::narrower_search(snap, &ctx.policy) {
-        eprintln!("ctxlens: note: {}", inert_line(&f.message));
+        crate::say!("ctxlens: note: {}", inert_line(&f.message));
     }
     // A file's field no snapshot has (`knowledgeX` for `knowledge`) was read past: said, since
     // the field meant is then empty.
@@ -58,7 +58,7 @@ pub async fn replay(
         .iter()
         .filter(|n| n.kind == crate::engine::snapshot::NoteKind::UnknownField)
     {
-        eprintln!(
+        crate::say!(
             "ctxlens: note: {}: {}",
             inert_line(&n.source),
             inert_line(&n.message)
@@ -66,7 +66,7 @@ pub async fn replay(
     }
     // Items dated after now score as recent: a clock ahead changes the replay, so it is said.
     for f in crate::findings::future_timestamps(loaded.data(), snap) {
-        eprintln!(
+        crate::say!(
             "ctxlens: note: {}: {}",
             crate::text::shown_id(&f.source),
             inert_line(&f.message)

@@ -430,7 +430,7 @@ fn counter(disk: Option<&DiskCache>) -> TokenCounter {
 }
 
 fn warn(message: &str) {
-    eprintln!("ctxlens: warning: {}", crate::text::inert_line(message));
+    crate::say!("ctxlens: warning: {}", crate::text::inert_line(message));
 }
 
 /// The human-readable report: headline, then each section as an aligned table.
@@ -488,7 +488,7 @@ fn section(out: &mut impl Write, sec: &Section) -> Result<(), CliError> {
 /// A `--sample` larger than the fleet is said (on stderr) to have read every user.
 pub(super) fn whole_sample_note(info: &crate::report::RunInfo) {
     if let Some((asked, there)) = info.whole_sample {
-        eprintln!(
+        crate::say!(
             "ctxlens: note: --sample {} is more than the {}: every one was read",
             crate::report::format::thousands(asked as f64, 0),
             crate::text::count(there, "user", "users")

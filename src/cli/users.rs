@@ -34,7 +34,7 @@ async fn pages(
         seen += page.users.len();
         each(&page.users)?;
         for key in &page.unlisted {
-            eprintln!("ctxlens: note: {}", crate::store::unlisted_note(key));
+            crate::say!("ctxlens: note: {}", crate::store::unlisted_note(key));
         }
         unlisted.extend(page.unlisted);
         cursor = page.next_cursor;

@@ -49,7 +49,7 @@ pub async fn watch(
         shared.1.notified().await;
         let (batch, dropped, ended) = lock(&shared.0).take();
         if dropped > 0 {
-            eprintln!(
+            crate::say!(
                 "ctxlens: {} dropped: the output did not keep up (the newest are kept)",
                 crate::text::count(dropped, "event", "events")
             );
@@ -78,7 +78,7 @@ pub async fn watch(
                     ev.progress
                 )
                 .map_err(io)?,
-                Err(e) => eprintln!("ctxlens: {}", inert_line(&e.to_string())),
+                Err(e) => crate::say!("ctxlens: {}", inert_line(&e.to_string())),
             }
             seen += usize::from(event);
             if count.is_some_and(|n| seen >= n) {

@@ -1,5 +1,8 @@
 //! `ctxlens migrate` and `ctxlens seed`: the only commands that write.
 
+use std::io::Write;
+
+use super::output::io;
 use super::{CliError, GlobalArgs, endpoints};
 use crate::config::Config;
 use crate::demo::Dataset;
@@ -27,29 +30,34 @@ pub async fn migrate(global: &GlobalArgs) -> Result<(), CliError> {
     pg.close().await;
     let done = done.map_err(|e| CliError::Runtime(e.to_string()))?;
     let t = pg.tables();
+    let out = &mut std::io::stdout();
     // Table and index names are the config's text: shown inert, as every message is.
     let inert = crate::text::inert_line;
-    println!(
+    writeln!(
+        out,
         "{}",
         inert(&format!(
             "{}: schema ready (vector extension, {}, {}, {}, HNSW index)",
             pg.label, t.user_journeys, t.memory_bank, t.knowledge
         ))
-    );
+    )
+    .map_err(io)?;
     let present = match done.present.len() {
         0 => String::new(),
         n => format!(", {n} already present"),
     };
-    println!(
+    writeln!(
+        out,
         "{}: partial indexes (HNSW per milestone and for general knowledge, unscorable embeddings): {} created{present}",
         pg.label,
         done.created.len()
-    );
+    )
+    .map_err(io)?;
     for name in &done.created {
-        println!("  created {}", inert(name));
+        writeln!(out, "  created {}", inert(name)).map_err(io)?;
     }
     for w in &done.warnings {
-        eprintln!("ctxlens: warning: {}: {}", pg.label, inert(w));
+        crate::say!("ctxlens: warning: {}: {}", pg.label, inert(w));
     }
     Ok(())
 }
@@ -117,7 +125,7 @@ pub async fn seed(
     let (pg, r) = tokio::select! {
         connected = connected => connected?,
         n = &mut stop => {
-            eprintln!("ctxlens: note: seed stopped before it wrote anything: the stores are as they were");
+            crate::say!("ctxlens: note: seed stopped before it wrote anything: the stores are as they were");
             return Err(CliError::Signal(n));
         }
     };
@@ -139,6 +147,7 @@ async fn write_seed<F: std::future::Future<Output = i32>>(
     mut stop: std::pin::Pin<&mut F>,
 ) -> Result<(), CliError> {
     let runtime = |e: seed::SeedError| CliError::Runtime(e.to_string());
+    let out = &mut std::io::stdout();
     // Both stores are checked before either is written, so that one refusing writes (a
     // read-only user, a standby) or holding data does not leave the other seeded alone.
     let checked = async {
@@ -154,7 +163,7 @@ async fn write_seed<F: std::future::Future<Output = i32>>(
     tokio::select! {
         checked = checked => checked?,
         n = &mut stop => {
-            eprintln!("ctxlens: note: seed stopped before it wrote anything: the stores are as they were");
+            crate::say!("ctxlens: note: seed stopped before it wrote anything: the stores are as they were");
             return Err(CliError::Signal(n));
         }
     };
@@ -175,7 +184,7 @@ async fn write_seed<F: std::future::Future<Output = i32>>(
             } else {
                 "both stores are as they were"
             };
-            eprintln!("ctxlens: note: seed stopped before it made its writes visible: {left}");
+            crate::say!("ctxlens: note: seed stopped before it made its writes visible: {left}");
             return Err(CliError::Signal(n));
         }
     };
@@ -213,19 +222,23 @@ async fn write_seed<F: std::future::Future<Output = i32>>(
             };
             CliError::Runtime(format!("{err}{redis}"))
         })?;
-        println!(
+        writeln!(
+            out,
             "{}: {} users, {} knowledge rows",
             pg.label,
             users,
             knowledge.len()
-        );
+        )
+        .map_err(io)?;
     }
     if let (Some(r), Some(keys)) = (r, keys) {
-        println!(
+        writeln!(
+            out,
             "{}: {keys} keys{}",
             r.label,
             if no_ttl { ", no TTLs" } else { "" }
-        );
+        )
+        .map_err(io)?;
     }
     Ok(())
 }

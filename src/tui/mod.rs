@@ -119,13 +119,13 @@ pub async fn run_tui(
     // Every way out of the loop, a signal's included, restores the terminal here.
     give_back();
     if let Some(said) = &state.ui.farewell {
-        eprintln!("ctxlens: {}", crate::text::inert_line(said));
+        crate::say!("ctxlens: {}", crate::text::inert_line(said));
     }
     // Stopped by a signal, the question `q` asks was never asked: what is lost is said.
     if matches!(result, Ok(Ended::Signal(_)))
         && let Some(lost) = crate::app::tune::lost_tuning(&state)
     {
-        eprintln!("ctxlens: {}", crate::text::inert_line(&lost));
+        crate::say!("ctxlens: {}", crate::text::inert_line(&lost));
     }
     result
 }

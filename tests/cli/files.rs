@@ -75,6 +75,19 @@ fn a_snapshot_with_extra_fields_replays_as_without_them() {
     ]);
     assert_eq!(with.code, 0, "{}", with.stderr);
     assert_eq!(with.stdout, without.stdout);
+    // The note on the fields said on a stderr that cannot be written (a full disk) is lost;
+    // the command is not (a panic there aborted it).
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_ctxlens"))
+        .args(["replay", "--snapshot", f.to_str().expect("utf-8"), "--json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(full)
+        .status()
+        .expect("runs");
+    assert_eq!(status.code(), Some(0), "{status:?}");
 }
 
 /// A keymap or theme in the config folder that cannot be used, or a theme asked for that is not

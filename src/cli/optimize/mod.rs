@@ -325,7 +325,7 @@ impl Runs<'_> {
             bar.finish_and_clear();
             // Stopped by a signal, the process ends as a stopped one does (128 + its number).
             if let Some(n) = watch.caught() {
-                eprintln!("ctxlens: note: loading the fleet stopped: {}", st.cause);
+                crate::say!("ctxlens: note: loading the fleet stopped: {}", st.cause);
                 return Err(CliError::Signal(n));
             }
             return Err(CliError::Runtime(format!(

@@ -134,7 +134,7 @@ impl SearchCtx {
                 (None, None) => String::new(),
             };
             bar.suspend(|| {
-                eprintln!(
+                crate::say!(
                     "ctxlens: searching {} on {} users ({} held out), {upto}, for {}; Ctrl-C keeps the best so far",
                     crate::text::inert_line(what),
                     self.train.len(),
