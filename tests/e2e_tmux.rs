@@ -7,6 +7,9 @@
 // Test code: a failed step fails the test with its message.
 #![allow(clippy::expect_used)]
 
+#[path = "e2e_tmux/suspend.rs"]
+mod suspend;
+
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -428,109 +431,6 @@ fn quitting_or_a_signal_while_the_optimizer_runs_ends_the_process() {
             "alternate=0 mouse=00000 cursor=1",
             "{how}"
         );
-    }
-}
-
-#[test]
-fn ctrl_z_and_sigtstp_suspend_and_fg_redraws_the_tui() {
-    let t = Tmux::start(200, 30);
-    t.wait_for("the shell prompt", |s| s.contains("READY$"));
-    let modes_before = t.display(MODES);
-    let bin = env!("CARGO_BIN_EXE_ctxlens");
-    let dir = tempfile::tempdir().expect("temp dir");
-    // SIGSTOP cannot be caught: the TUI cannot give the terminal back, and the shell makes it
-    // cooked behind its back; continued, the TUI takes it again (SIGCONT) all the same.
-    for (i, how) in ["C-z", "TSTP", "STOP"].into_iter().enumerate() {
-        start_tui(&t, &format!("{bin} tui"));
-        let pid = tui_pid(&t);
-        let signal = |name: &str| {
-            let kill = Command::new("kill")
-                .args([format!("-{name}"), pid.to_string()])
-                .status()
-                .expect("kill runs");
-            assert!(kill.success());
-        };
-        if how == "C-z" {
-            t.send(&["C-z"]);
-        } else {
-            signal(how);
-        }
-        t.wait_for("the job stopped and the shell prompt", |s| {
-            s.contains("Stopped") && s.trim_end().ends_with("READY$")
-        });
-        // Continued without `fg`, in the background, it is not the terminal's: it stops again
-        // rather than draw over the shell.
-        signal("CONT");
-        // (SIGCONT resumes it as `kill` sends it: a `T` seen after is a stop of its own. Its
-        // state is polled: a stop has no event to await, and input sent to the shell would be
-        // read by the TUI in the background and stop it whatever it does.)
-        let state = || {
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-            let (_, tail) = stat.rsplit_once(')').unwrap_or_default();
-            tail.trim().chars().next()
-        };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while state() != Some('T') {
-            assert!(
-                Instant::now() < deadline,
-                "{how}: continued in the background, the TUI ran on ({:?})",
-                state()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        // The shell has the terminal as after an exit: cooked, the main screen, no mouse.
-        let stty = dir.path().join(format!("stty-{i}"));
-        if how == "STOP" {
-            // Given back by no one: only the shell's own cooked mode is there to see.
-            t.send(&["-l", &format!("echo STTY''_{i}")]);
-            t.send(&["Enter"]);
-            t.wait_for("the shell reads lines", |s| {
-                s.contains(&format!("STTY_{i}"))
-            });
-        } else {
-            t.send(&[
-                "-l",
-                &format!("stty -a > {}; echo STTY''_{i}", stty.display()),
-            ]);
-            t.send(&["Enter"]);
-            t.wait_for("stty run", |s| s.contains(&format!("STTY_{i}")));
-            let words = stty_words(&stty);
-            for mode in ["icanon", "echo", "isig", "icrnl", "opost"] {
-                assert!(
-                    words.iter().any(|w| w == mode),
-                    "{how}: {mode} is on while suspended: {words:?}"
-                );
-            }
-            assert_eq!(
-                t.display(MODES),
-                modes_before,
-                "{how}: as before the TUI started"
-            );
-        }
-        // `fg`: the TUI takes the terminal again and draws the whole screen.
-        t.send(&["-l", &format!("fg; echo EXIT_{i}=$?")]);
-        t.send(&["Enter"]);
-        let screen = t.wait_for("the TUI drawn whole again", |s| {
-            let lines: Vec<&str> = s.lines().collect();
-            lines.first().is_some_and(|l| l.contains("1 Users"))
-                && lines.iter().any(|l| l.contains("u001"))
-                && lines.last().is_some_and(|l| l.contains("q quit"))
-        });
-        assert!(
-            !screen.contains("READY$"),
-            "{how}: no shell left on it:\n{screen}"
-        );
-        assert_eq!(
-            t.display(MODES),
-            "alternate=1 mouse=10011 cursor=0",
-            "{how}: the alternate screen, mouse reporting on"
-        );
-        // Raw again: `q` alone quits (a cooked terminal would wait for enter).
-        t.send(&["q"]);
-        t.wait_for("the shell after the TUI", |s| {
-            s.contains(&format!("EXIT_{i}=0"))
-        });
-        assert_eq!(t.display(MODES), modes_before, "{how}: restored on exit");
     }
 }
 

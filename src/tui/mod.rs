@@ -268,7 +268,7 @@ where
                 Caught::End(n) => return Ok(Ended::Signal(n)),
                 Caught::Suspend => {
                     pending.clear();
-                    Some(suspend(terminal))
+                    suspend(terminal)
                 }
                 // After ctrl-z or SIGTSTP the suspension took the terminal again itself: only a
                 // stop the TUI could not catch (SIGSTOP) left it cooked.
@@ -284,6 +284,11 @@ where
             Some(a) = rx.recv() => Some(a),
             _ = tick.tick() => Some(Action::Tick),
         };
+        // An ending signal that came while stopped (`kill %1` sends TERM, then CONT) ends it
+        // here, in the background, before anything is drawn on the shell's screen.
+        if let Some(n) = signals::ending() {
+            return Ok(Ended::Signal(n));
+        }
         dirty |= show_pending(state, &pending);
         let Some(action) = action else { continue };
         let mut tick_only = action == Action::Tick;
@@ -355,9 +360,10 @@ where
     B::Error: Send + Sync + 'static,
 {
     match ev {
+        // Ended while stopped (`None`): the loop ends on the signal.
         Ok(ev) if is_suspend_key(&ev) => {
             pending.clear();
-            Some(suspend(terminal))
+            suspend(terminal)
         }
         Ok(ev) => map_event(state, pending, ev),
         Err(e) => Some(Action::Failed(Task::Terminal, e.to_string().into())),

@@ -41,6 +41,7 @@ fn on_panic_here(restore: impl Fn() + Send + Sync + 'static) {
 /// Takes the terminal over: raw mode, the alternate screen, mouse reporting and bracketed paste
 /// (a paste arrives as one event, never as keys).
 pub(super) fn take_over() -> std::io::Result<()> {
+    GIVEN_BACK.store(false, std::sync::atomic::Ordering::SeqCst);
     enable_raw_mode()?;
     crossterm::execute!(
         stdout(),
@@ -50,11 +51,23 @@ pub(super) fn take_over() -> std::io::Result<()> {
     )
 }
 
+/// Whether the terminal has been given back since it was last taken: given back twice (ending
+/// while suspended), the second would leave the alternate screen the shell is not on, which
+/// moves its cursor to where the TUI's was saved.
+static GIVEN_BACK: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
 /// Gives the terminal back as it was found: raw mode off, the main screen, no mouse reporting or
 /// bracketed paste, the cursor shown. Every step is tried (after a hangup the terminal may be
-/// gone: nothing here fails or panics).
+/// gone: nothing here fails or panics). Once only until it is taken again; its mode is left to
+/// the shell when the TUI is not its foreground job (setting it there would stop the process:
+/// SIGTTOU).
 pub(super) fn give_back() {
-    let _ = disable_raw_mode();
+    if GIVEN_BACK.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    if foreground() {
+        let _ = disable_raw_mode();
+    }
     let _ = crossterm::execute!(
         stdout(),
         DisableBracketedPaste,
@@ -66,8 +79,10 @@ pub(super) fn give_back() {
 
 /// ctrl-z or SIGTSTP: the terminal given back as on exit and the process stopped, as a shell's
 /// job control expects; once continued (`fg`), the terminal taken over again and drawn whole.
-/// Answers with the terminal's size now (it may have changed meanwhile), or why it failed.
-pub(super) fn suspend<B: Backend>(terminal: &mut Terminal<B>) -> Action
+/// Answers with the terminal's size now (it may have changed meanwhile), or why it failed;
+/// `None` when an ending signal came while it was stopped (`kill %1`): the terminal stays the
+/// shell's, and the TUI ends.
+pub(super) fn suspend<B: Backend>(terminal: &mut Terminal<B>) -> Option<Action>
 where
     B::Error: Send + Sync + 'static,
 {
@@ -78,12 +93,15 @@ where
     if stopped.is_ok() {
         stop_until_foreground();
     }
+    if super::signals::ending().is_some() {
+        return None;
+    }
     // Taken again whether or not it stopped: the loop never draws on the shell's screen.
     let resumed = resume(terminal);
-    match stopped {
+    Some(match stopped {
         Ok(()) => resumed,
         Err(e) => Action::Failed(Task::Terminal, e.to_string().into()),
-    }
+    })
 }
 
 /// Continued (SIGCONT): in the background (`kill -CONT` without `fg`) the terminal is the
@@ -95,12 +113,16 @@ where
     B::Error: Send + Sync + 'static,
 {
     stop_until_foreground();
+    if super::signals::ending().is_some() {
+        return None;
+    }
     made_cooked().then(|| resume(terminal))
 }
 
-/// Stopped again each time it is continued while not the shell's foreground job.
+/// Stopped again each time it is continued while not the shell's foreground job, unless an
+/// ending signal came meanwhile: the loop then ends.
 fn stop_until_foreground() {
-    while !foreground() {
+    while !foreground() && super::signals::ending().is_none() {
         if signal_hook::low_level::raise(signal_hook::consts::SIGSTOP).is_err() {
             break;
         }
