@@ -99,6 +99,14 @@ impl Keymap {
                     NAMED_KEYS.join(", ")
                 ));
             }
+            if let Some((typed, sent)) = seq.iter().find_map(|k| sent_as(k).map(|s| (k, s))) {
+                return Err(format!(
+                    "keymap {file}: key {}: a terminal sends {typed} as {sent} (the same byte), so \
+                     a binding of {typed} never fires: bind {}",
+                    q(&keys),
+                    q(&sent)
+                ));
+            }
             // ctrl-c quits whatever the keymap says, so a terminal can always be left: a
             // binding that says otherwise would be silently dead, and is refused.
             if seq.iter().any(|k| k == "ctrl-c") && (seq.len() > 1 || action != "quit") {
@@ -278,6 +286,22 @@ fn valid_key_name(name: &str) -> bool {
     }
 }
 
+/// The key a terminal sends for `name` when it is a control key that is another key's byte:
+/// ctrl-i is tab, ctrl-m enter and ctrl-[ esc (with alt too), so a binding of it is dead.
+fn sent_as(name: &str) -> Option<String> {
+    let (alt, base) = match name.strip_prefix("ctrl-alt-") {
+        Some(base) => ("alt-", base),
+        None => ("", name.strip_prefix("ctrl-")?),
+    };
+    let sent = match base {
+        "i" => "tab",
+        "m" => "enter",
+        "[" => "esc",
+        _ => return None,
+    };
+    Some(format!("{alt}{sent}"))
+}
+
 /// A key name as it will be looked up: a terminal sends ctrl with a letter as the same byte
 /// whether shift is held or not, so `ctrl-C` is `ctrl-c` (and so always quits).
 fn ctrl_lowercase(name: &str) -> KeyName {
@@ -448,6 +472,36 @@ mod tests {
             same.map(|k| k.lookup(&[], "ctrl-c")),
             Ok(Lookup::Action(Action::Quit))
         );
+    }
+
+    #[test]
+    fn control_keys_a_terminal_sends_as_other_keys_are_refused() {
+        for (typed, sent) in [
+            ("ctrl-i", "tab"),
+            ("ctrl-m", "enter"),
+            ("ctrl-[", "esc"),
+            ("ctrl-I", "tab"),
+            ("ctrl-alt-m", "alt-enter"),
+        ] {
+            let text = format!("[keys]\n\"{typed}\" = \"help\"\n");
+            let err = Keymap::default()
+                .merge(&text, "user.toml")
+                .expect_err(typed);
+            assert!(
+                err.contains(&format!(
+                    "a terminal sends {} as {sent}",
+                    ctrl_lowercase(typed)
+                )) && err.ends_with(&format!("bind \"{sent}\"")),
+                "{err}"
+            );
+        }
+        for fine in ["ctrl-h", "ctrl-j", "ctrl-x", "tab", "alt-i"] {
+            let text = format!("[keys]\n\"{fine}\" = \"help\"\n");
+            assert!(
+                Keymap::default().merge(&text, "user.toml").is_ok(),
+                "{fine}"
+            );
+        }
     }
 
     #[test]
