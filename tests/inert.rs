@@ -182,6 +182,7 @@ fn typed_arguments_echoed_by_usage_errors_are_inert() {
             &[*payload][..],
             &["inspect", "u001", "--at", payload],
             &["users", "--limit", payload],
+            &["optimize", "--time", payload],
         ] {
             let (code, bytes) = on_pty(args, &[]);
             let text = String::from_utf8_lossy(&bytes);

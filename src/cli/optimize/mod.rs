@@ -150,11 +150,11 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(s.len());
     let (n, unit) = s.split_at(split);
-    let n: f64 = n
-        .parse()
-        .map_err(|_| format!("{s}: a duration is a number and a unit: 60s, 2m, 500ms"))?;
+    let n: f64 = n.parse().map_err(|_| {
+        "a duration is a number of seconds, or a number and a unit: 60, 60s, 2m, 500ms".to_string()
+    })?;
     if n <= 0.0 {
-        return Err(format!("{s}: a search needs some time: more than 0"));
+        return Err("a search needs some time: more than 0".to_string());
     }
     let secs = match unit {
         "" | "s" => n,
@@ -163,20 +163,27 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         "h" => n * 3600.0,
         // `1e400s`: an exponent is not a unit.
         _ if unit.starts_with(['e', 'E']) && s.parse::<f64>().is_err() => {
+            return Err(
+                "a duration is a plain number and a unit, without an exponent: 60s, 2m, 500ms"
+                    .to_string(),
+            );
+        }
+        _ => {
             return Err(format!(
-                "{s}: a duration is a plain number and a unit, without an exponent: 60s, 2m, 500ms"
+                "unit {} is not ms, s, m or h",
+                crate::text::quoted(unit)
             ));
         }
-        _ => return Err(format!("{s}: unit {unit:?} is not ms, s, m or h")),
     };
     // A search bounded by a year or more is not bounded: the longest taken is a week.
     const WEEK: f64 = 7.0 * 24.0 * 3600.0;
     if secs > WEEK {
-        return Err(format!(
-            "{s}: at most a week (168h); for a search without a time bound, leave --time out and give --trials"
-        ));
+        return Err(
+            "at most a week (168h); for a search without a time bound, leave --time out and give --trials"
+                .to_string(),
+        );
     }
-    Duration::try_from_secs_f64(secs).map_err(|e| format!("{s}: {e}"))
+    Duration::try_from_secs_f64(secs).map_err(|e| e.to_string())
 }
 
 fn parse_trials(s: &str) -> Result<usize, String> {
@@ -193,7 +200,7 @@ fn parse_share(s: &str) -> Result<f64, String> {
     s.parse::<f64>()
         .ok()
         .filter(|v| (0.0..0.95).contains(v))
-        .ok_or_else(|| format!("{s}: a share of users from 0 up to (not including) 0.95"))
+        .ok_or_else(|| "a share of users from 0 up to (not including) 0.95".to_string())
 }
 
 /// `K@S`.

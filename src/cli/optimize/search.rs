@@ -135,9 +135,9 @@ impl SearchCtx {
             };
             bar.suspend(|| {
                 crate::say!(
-                    "ctxlens: searching {} on {} users ({} held out), {upto}, for {}; Ctrl-C keeps the best so far",
+                    "ctxlens: searching {} on {} ({} held out), {upto}, for {}; Ctrl-C keeps the best so far",
                     crate::text::inert_line(what),
-                    self.train.len(),
+                    crate::text::count(self.train.len() as u64, "user", "users"),
                     self.held.len(),
                     objective.describe()
                 )
