@@ -70,12 +70,17 @@ pub async fn watch(
                 }
                 Ok(ev) => writeln!(
                     out,
-                    "{}  {:<10} {} {:>5.1}%",
+                    "{}  {} {} {:>5.1}%",
                     inert_line(&ev.timestamp),
-                    crate::text::shown_id(&ev.user_id),
-                    // A milestone of megabytes shows its start (`--json` has it whole).
+                    // An id or milestone of megabytes shows its start (`--json` has it whole);
+                    // padded by display width (a wide character takes two columns).
+                    crate::text::pad(
+                        &crate::text::fit_middle(&crate::text::shown_id(&ev.user_id), 40),
+                        10
+                    ),
                     crate::text::fit(&ev.milestone, 40),
-                    ev.progress
+                    // `-0` is no progress below zero.
+                    ev.progress + 0.0
                 )
                 .map_err(io)?,
                 Err(e) => crate::say!("ctxlens: {}", inert_line(&e.to_string())),

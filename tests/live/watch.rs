@@ -90,6 +90,36 @@ fn watch_prints_published_progress_events() {
         line.len()
     );
     assert!(line.trim_end().ends_with("1.0%"), "{line}");
+    // A user id of megabytes (every user's events watched) shows its start and end, and a
+    // value of megabytes quoted in an event's error its start: each stays one short line.
+    let (child, mut conn) = watching(&redis, &db, &["--count", "1"]);
+    let bad_time = "2025-01-15T12:00:00Z".repeat(50_000);
+    let payload = format!(r#"{{"milestone":"M0","progress":-0.0,"timestamp":"{bad_time}"}}"#);
+    publish(&mut conn, "progress:u001", &payload);
+    let id = format!("u{}", "9".repeat(1_000_000));
+    let payload = r#"{"milestone":"M0","progress":-0.0,"timestamp":"2025-01-15T12:00:00Z"}"#;
+    publish(&mut conn, format!("progress:{id}"), payload);
+    let out = child
+        .wait_with_output()
+        .expect("watch ends after one event");
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(line.lines().count(), 1, "{line}");
+    assert!(
+        line.len() < 200 && line.contains("u999"),
+        "{} bytes",
+        line.len()
+    );
+    assert!(line.trim_end().ends_with(" 0.0%"), "{line}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    let error = said
+        .lines()
+        .find(|l| l.contains("is neither RFC 3339 nor epoch seconds"))
+        .unwrap_or_else(|| panic!("no error line: {} bytes", said.len()));
+    assert!(
+        error.len() < 400 && error.contains("(1000000 characters)"),
+        "{} bytes",
+        error.len()
+    );
 }
 
 /// Progress events come from Redis alone: a Postgres out of reach does not stop `watch`.

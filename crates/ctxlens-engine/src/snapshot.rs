@@ -362,6 +362,16 @@ pub fn parse_turn(v: &Value) -> Result<Turn, String> {
     Ok(Turn { body, timestamp })
 }
 
+/// A stored value quoted in a message: whole up to 80 characters, else its first 60 and its
+/// length (`"2025-01-01…"… (1000000 characters)`): a pasted megabyte never buries the message.
+fn quoted_start(s: &str) -> String {
+    if s.chars().nth(80).is_none() {
+        return format!("{s:?}");
+    }
+    let start: String = s.chars().take(60).collect();
+    format!("{start:?}… ({} characters)", s.chars().count())
+}
+
 /// An RFC 3339 string, or Unix epoch seconds as an integer or float.
 pub fn parse_timestamp(v: &Value) -> Result<DateTime<Utc>, String> {
     match v {
@@ -376,7 +386,7 @@ pub fn parse_timestamp(v: &Value) -> Result<DateTime<Utc>, String> {
                     Err(e)
                 }
             })
-            .map_err(|_| format!("{s:?} is neither RFC 3339 nor epoch seconds")),
+            .map_err(|_| format!("{} is neither RFC 3339 nor epoch seconds", quoted_start(s))),
         Value::Number(n) => {
             let secs = n
                 .as_f64()
