@@ -286,20 +286,30 @@ fn valid_key_name(name: &str) -> bool {
     }
 }
 
-/// The key a terminal sends for `name` when it is a control key that is another key's byte:
-/// ctrl-i is tab, ctrl-m enter and ctrl-[ esc (with alt too), so a binding of it is dead.
+/// The key a terminal sends for `name` when it is a control key that is another key's byte,
+/// so a binding of it is dead: ctrl-i is tab, ctrl-m enter, ctrl-[ esc; ctrl-\ ctrl-] ctrl-^
+/// ctrl-_ are the bytes read as ctrl-4 … ctrl-7, ctrl-@ the one read as ctrl-space (with alt
+/// too, but esc: esc twice, alt-esc or ctrl-alt-[, is read as esc).
 fn sent_as(name: &str) -> Option<String> {
+    if name == "alt-esc" {
+        return Some("esc".into());
+    }
     let (alt, base) = match name.strip_prefix("ctrl-alt-") {
         Some(base) => ("alt-", base),
         None => ("", name.strip_prefix("ctrl-")?),
     };
     let sent = match base {
-        "i" => "tab",
-        "m" => "enter",
-        "[" => "esc",
+        "i" => format!("{alt}tab"),
+        "m" => format!("{alt}enter"),
+        "[" => "esc".to_string(),
+        "\\" => format!("ctrl-{alt}4"),
+        "]" => format!("ctrl-{alt}5"),
+        "^" => format!("ctrl-{alt}6"),
+        "_" => format!("ctrl-{alt}7"),
+        "@" => format!("ctrl-{alt}space"),
         _ => return None,
     };
-    Some(format!("{alt}{sent}"))
+    Some(sent)
 }
 
 /// A key name as it will be looked up: a terminal sends ctrl with a letter as the same byte
@@ -482,8 +492,16 @@ mod tests {
             ("ctrl-[", "esc"),
             ("ctrl-I", "tab"),
             ("ctrl-alt-m", "alt-enter"),
+            ("ctrl-alt-[", "esc"),
+            ("alt-esc", "esc"),
+            ("ctrl-\\", "ctrl-4"),
+            ("ctrl-]", "ctrl-5"),
+            ("ctrl-^", "ctrl-6"),
+            ("ctrl-_", "ctrl-7"),
+            ("ctrl-@", "ctrl-space"),
+            ("ctrl-alt-]", "ctrl-alt-5"),
         ] {
-            let text = format!("[keys]\n\"{typed}\" = \"help\"\n");
+            let text = format!("[keys]\n{} = \"help\"\n", toml::Value::from(typed));
             let err = Keymap::default()
                 .merge(&text, "user.toml")
                 .expect_err(typed);

@@ -260,8 +260,19 @@ fn write_findings(
     let title = format!("findings ({})", found.len());
     writeln!(out, "\n{}", paint(super::output::YELLOW.bold(), &title)).map_err(io)?;
     // A finding repeated on many sources (thousands of keys without a TTL) is listed on its
-    // first few and counted for the rest.
-    for run in found.chunk_by(|a, b| a.message == b.message) {
+    // first few and counted for the rest, the findings in the order each first comes.
+    let mut runs: Vec<Vec<&crate::findings::Finding>> = Vec::new();
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for f in found {
+        match at.get(f.message.as_str()) {
+            Some(&i) => runs[i].push(f),
+            None => {
+                at.insert(&f.message, runs.len());
+                runs.push(vec![f]);
+            }
+        }
+    }
+    for run in &runs {
         for f in run.iter().take(FINDING_SOURCES_LISTED) {
             writeln!(
                 out,

@@ -109,11 +109,16 @@ pub async fn seed(
             None => None,
         };
         let r = match &e.redis_url {
-            Some(url) => Some(
-                RedisStore::connect(url, &e.key_prefix, e.connect_timeout)
-                    .await
-                    .map_err(|err| super::stores::url_named(err, global, &config))?,
-            ),
+            Some(url) => match RedisStore::connect(url, &e.key_prefix, e.connect_timeout).await {
+                Ok(r) => Some(r),
+                Err(err) => {
+                    // Postgres, connected first, is left as a client should leave it.
+                    if let Some(pg) = &pg {
+                        pg.close().await;
+                    }
+                    return Err(super::stores::url_named(err, global, &config).into());
+                }
+            },
             None => None,
         };
         Ok::<_, CliError>((pg, r))

@@ -248,8 +248,8 @@ pub(super) fn gap_widths(g: &Graph) -> Vec<u16> {
 /// of the sources, an edge straight across on the middle one: lines into one box then never
 /// share a run, so a source that leads to several boxes does not read as leading where
 /// another source leads. An edge into a box on whose middle row another source's line leaves
-/// enters off the middle too. Where rows run out, the outermost are shared. A box entered in
-/// the middle is not listed.
+/// (to a channel right of the edge's) enters off the middle too. Where rows run out, each side
+/// shares its row nearest the middle. A box entered in the middle is not listed.
 fn ports(segs: &[Segment], layer: usize, box_h: u16) -> Vec<(u16, u16, u16)> {
     let mid = box_h / 2;
     let (first, last) = (1, box_h.saturating_sub(2).max(1));
@@ -260,6 +260,8 @@ fn ports(segs: &[Segment], layer: usize, box_h: u16) -> Vec<(u16, u16, u16)> {
         .collect();
     targets.sort_unstable();
     targets.dedup();
+    let chans = channels(segs, layer);
+    let chan = |row: u16| chans.iter().find(|(r, _)| *r == row).map(|(_, k)| *k);
     let mut out = Vec::new();
     for t in targets {
         let mut from: Vec<u16> = segs
@@ -269,10 +271,13 @@ fn ports(segs: &[Segment], layer: usize, box_h: u16) -> Vec<(u16, u16, u16)> {
             .collect();
         from.sort_unstable();
         from.dedup();
-        // The middle row is taken where a line leaves a source on it (straight into this box,
-        // or to its channel: an edge arriving on it would run along that line).
-        let taken = segs.iter().any(|s| s.layer == layer && s.from_row == t);
         let others: Vec<u16> = from.iter().copied().filter(|&r| r != t).collect();
+        // The middle row is taken where a line leaves a source on it: straight into this box,
+        // or to a channel right of an arriving edge's (which would run along that line from
+        // its own channel on).
+        let taken = from.contains(&t)
+            || chan(t)
+                .is_some_and(|stub| others.iter().any(|&r| chan(r).is_some_and(|k| k < stub)));
         if others.is_empty() || (others.len() == 1 && !taken) {
             continue;
         }
@@ -299,19 +304,35 @@ fn ports(segs: &[Segment], layer: usize, box_h: u16) -> Vec<(u16, u16, u16)> {
                 .sum();
             (placed, from_mid)
         };
-        let start = match rows.len().checked_sub(others.len()) {
-            Some(spare) => (0..=spare)
-                .max_by_key(|&st| {
-                    let (placed, from_mid) = fits(st);
-                    (placed, std::cmp::Reverse(from_mid))
-                })
-                .unwrap_or(0),
-            None => 0,
-        };
-        for (i, r) in others.iter().enumerate() {
-            // Where rows run out, the last is shared.
-            let row = rows.get(start + i).or(rows.last()).copied().unwrap_or(mid);
-            out.push((t, *r, row));
+        let start = (0..=rows.len().saturating_sub(others.len()))
+            .filter(|_| rows.len() >= others.len())
+            .max_by_key(|&st| {
+                let (placed, from_mid) = fits(st);
+                (placed, std::cmp::Reverse(from_mid))
+            })
+            .unwrap_or(0);
+        if rows.len() >= others.len() {
+            for (i, r) in others.iter().enumerate() {
+                out.push((t, *r, rows[start + i]));
+            }
+            continue;
+        }
+        // Fewer rows than sources: those above take the rows over the middle from the top,
+        // those below the rows under it from the bottom, the nearest to the middle shared
+        // by the rest (a source never crosses to the other side to share).
+        let up: Vec<u16> = rows.iter().copied().filter(|&r| r <= mid).collect();
+        let down: Vec<u16> = rows.iter().copied().filter(|&r| r >= mid).rev().collect();
+        let (above, below): (Vec<u16>, Vec<u16>) = others.iter().partition(|&&r| r < t);
+        for (side, rs) in [(&up, above), (&down, below.into_iter().rev().collect())] {
+            for (i, r) in rs.iter().enumerate() {
+                let row = side
+                    .get(i)
+                    .or(side.last())
+                    .or(rows.first())
+                    .copied()
+                    .unwrap_or(mid);
+                out.push((t, *r, row));
+            }
         }
     }
     out

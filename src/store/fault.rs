@@ -135,7 +135,10 @@ pub fn pg_schema_mismatch(e: &sqlx::Error) -> bool {
         sqlx::Error::Database(d) => d
             .code()
             .is_some_and(|c| matches!(c.as_ref(), "42P01" | "42703" | "42883" | "42804" | "42846")),
-        sqlx::Error::ColumnDecode { .. } => true,
+        // A column of another type; a NULL where a value belongs is the data's, not the schema's.
+        sqlx::Error::ColumnDecode { source, .. } => {
+            !source.is::<sqlx::error::UnexpectedNullError>()
+        }
         _ => false,
     }
 }

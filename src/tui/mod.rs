@@ -244,6 +244,12 @@ where
     let mut start_up = Some(update(state, Action::Refresh));
     let mut dirty = true;
     loop {
+        // An ending signal that came while stopped (`kill %1` sends TERM, then CONT) ends it
+        // in the background, before anything is drawn on the shell's screen — whichever way
+        // the suspension came (a key in a burst, a signal).
+        if let Some(n) = terminal::ending() {
+            return Ok(Ended::Signal(n));
+        }
         if dirty {
             let theme = themes.get(&state.ui.theme).cloned().unwrap_or_default();
             terminal.draw(|f| ui::render(f, state, &theme))?;
@@ -284,9 +290,7 @@ where
             Some(a) = rx.recv() => Some(a),
             _ = tick.tick() => Some(Action::Tick),
         };
-        // An ending signal that came while stopped (`kill %1` sends TERM, then CONT) ends it
-        // here, in the background, before anything is drawn on the shell's screen.
-        if let Some(n) = signals::ending() {
+        if let Some(n) = terminal::ending() {
             return Ok(Ended::Signal(n));
         }
         dirty |= show_pending(state, &pending);
@@ -301,6 +305,7 @@ where
         state.ui.burst = true;
         while typing
             && state.ui.quit != Quit::Now
+            && terminal::ending().is_none()
             && start.elapsed() <= BATCH_TIME
             && waiting()
             && let Some(Some(ev)) = events.next().now_or_never()
@@ -315,6 +320,9 @@ where
             }
         }
         state.ui.burst = false;
+        if terminal::ending().is_some() {
+            continue;
+        }
         if state.user.replay_held.is_some() {
             apply(terminal, state, Action::BurstEnded, &mut ctx, &tx);
         }

@@ -25,25 +25,14 @@ pub struct Stops {
     streams: Vec<(i32, Signal)>,
 }
 
-/// The ending signal (TERM, HUP, INT, QUIT) that has arrived, 0 while none has: set by the
-/// handler itself, so it is seen where the loop cannot hear the signal — stopped in a
-/// suspension and continued in the background (`kill %1` sends TERM, then CONT).
-static ENDING: std::sync::LazyLock<std::sync::Arc<std::sync::atomic::AtomicUsize>> =
-    std::sync::LazyLock::new(Default::default);
-
-/// The ending signal that has arrived, if one has.
-pub fn ending() -> Option<i32> {
-    let n = ENDING.load(std::sync::atomic::Ordering::SeqCst);
-    i32::try_from(n).ok().filter(|&n| n != 0)
-}
-
 impl Stops {
     /// Installs a handler for each of the six signals (one that cannot be installed keeps its
     /// default action).
     pub fn install() -> Stops {
         use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
         for n in [SIGTERM, SIGHUP, SIGINT, SIGQUIT] {
-            let _ = signal_hook::flag::register_usize(n, ENDING.clone(), n as usize);
+            let _ =
+                signal_hook::flag::register_usize(n, super::terminal::ENDING.clone(), n as usize);
         }
         let kinds = [
             SignalKind::terminate(),

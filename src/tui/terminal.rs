@@ -41,7 +41,7 @@ fn on_panic_here(restore: impl Fn() + Send + Sync + 'static) {
 /// Takes the terminal over: raw mode, the alternate screen, mouse reporting and bracketed paste
 /// (a paste arrives as one event, never as keys).
 pub(super) fn take_over() -> std::io::Result<()> {
-    GIVEN_BACK.store(false, std::sync::atomic::Ordering::SeqCst);
+    *given_back() = false;
     enable_raw_mode()?;
     crossterm::execute!(
         stdout(),
@@ -51,10 +51,31 @@ pub(super) fn take_over() -> std::io::Result<()> {
     )
 }
 
+/// The ending signal (TERM, HUP, INT, QUIT) that has arrived, 0 while none has: set by the
+/// handler itself (`signals::Stops::install`), so it is seen where the loop cannot hear the
+/// signal — stopped in a suspension and continued in the background (`kill %1` sends TERM,
+/// then CONT).
+pub(super) static ENDING: std::sync::LazyLock<std::sync::Arc<std::sync::atomic::AtomicUsize>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// The ending signal that has arrived, if one has.
+pub(super) fn ending() -> Option<i32> {
+    let n = ENDING.load(std::sync::atomic::Ordering::SeqCst);
+    i32::try_from(n).ok().filter(|&n| n != 0)
+}
+
 /// Whether the terminal has been given back since it was last taken: given back twice (ending
 /// while suspended), the second would leave the alternate screen the shell is not on, which
 /// moves its cursor to where the TUI's was saved.
-static GIVEN_BACK: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+/// Held while the terminal is given back: a second caller (the signal backstop's thread) waits
+/// until the first has finished, rather than exit halfway through it.
+static GIVEN_BACK: std::sync::Mutex<bool> = std::sync::Mutex::new(true);
+
+fn given_back() -> std::sync::MutexGuard<'static, bool> {
+    GIVEN_BACK
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 /// Gives the terminal back as it was found: raw mode off, the main screen, no mouse reporting or
 /// bracketed paste, the cursor shown. Every step is tried (after a hangup the terminal may be
@@ -62,7 +83,8 @@ static GIVEN_BACK: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool
 /// the shell when the TUI is not its foreground job (setting it there would stop the process:
 /// SIGTTOU).
 pub(super) fn give_back() {
-    if GIVEN_BACK.swap(true, std::sync::atomic::Ordering::SeqCst) {
+    let mut given = given_back();
+    if *given {
         return;
     }
     if foreground() {
@@ -75,6 +97,7 @@ pub(super) fn give_back() {
         LeaveAlternateScreen,
         crossterm::cursor::Show
     );
+    *given = true;
 }
 
 /// ctrl-z or SIGTSTP: the terminal given back as on exit and the process stopped, as a shell's
@@ -93,7 +116,7 @@ where
     if stopped.is_ok() {
         stop_until_foreground();
     }
-    if super::signals::ending().is_some() {
+    if ending().is_some() {
         return None;
     }
     // Taken again whether or not it stopped: the loop never draws on the shell's screen.
@@ -113,7 +136,7 @@ where
     B::Error: Send + Sync + 'static,
 {
     stop_until_foreground();
-    if super::signals::ending().is_some() {
+    if ending().is_some() {
         return None;
     }
     made_cooked().then(|| resume(terminal))
@@ -122,7 +145,7 @@ where
 /// Stopped again each time it is continued while not the shell's foreground job, unless an
 /// ending signal came meanwhile: the loop then ends.
 fn stop_until_foreground() {
-    while !foreground() && super::signals::ending().is_none() {
+    while !foreground() && ending().is_none() {
         if signal_hook::low_level::raise(signal_hook::consts::SIGSTOP).is_err() {
             break;
         }

@@ -414,6 +414,13 @@ fn commands_close_their_postgres_connections() {
         let out = ctxlens_with(args, &env);
         assert_eq!(out.code, code, "{args:?}: {}", out.stderr);
     }
+    // A seed whose Redis is out of reach, after Postgres connected.
+    let no_redis = [
+        ("REDIS_URL", "redis://127.0.0.1:1".to_string()),
+        ("DATABASE_URL", db.clone()),
+    ];
+    let out = ctxlens_with(&["seed", "--force"], &no_redis);
+    assert_eq!(out.code, 1, "{}", out.stderr);
     // What the server logs of a client that goes without a word, as a check that such lines
     // are found: a psql on another database killed in a transaction.
     let pg = Postgres::shared();
@@ -485,17 +492,20 @@ fn a_read_failing_on_the_schema_points_to_migrate() {
     }
 }
 
-/// A user with hundreds of session keys (none with a TTL): `inspect` lists the first ones and
-/// the one read, counts the rest, and lists the repeated finding on a few keys, not on each;
-/// `--json` keeps every key and finding.
+/// A user with hundreds of session keys (none with a TTL, each holding more turns than the
+/// writer keeps): `inspect` lists the first ones and the one read, counts the rest, and lists
+/// each repeated finding on a few keys, not on each (the two findings of a key alternate in
+/// the list: grouped all the same); `--json` keeps every key and finding.
 #[test]
 fn inspect_counts_what_repeats_over_hundreds_of_keys() {
     let (redis, db) = seeded("many_sessions");
     let mut c = redis.connection();
+    let turn = r#"{"user":"hi","assistant":"ok","timestamp":"2025-01-10T10:00:00Z"}"#;
+    let turns = format!("[{}]", vec![turn; 30].join(","));
     for i in 0..300 {
         let () = redis::cmd("SET")
             .arg(format!("session:u062:x{i}"))
-            .arg(r#"[{"user":"hi","assistant":"ok","timestamp":"2025-01-10T10:00:00Z"}]"#)
+            .arg(&turns)
             .query(&mut c)
             .expect("SET");
     }
@@ -526,9 +536,17 @@ fn inspect_counts_what_repeats_over_hundreds_of_keys() {
         .filter(|l| l.contains("session key has no TTL"))
         .count();
     assert_eq!(no_ttl, 3, "{}", text.stdout);
-    assert!(
+    let over = text
+        .stdout
+        .lines()
+        .filter(|l| l.contains("holds 30 turns; the writer keeps the newest"))
+        .count();
+    assert_eq!(over, 3, "{}", text.stdout);
+    assert_eq!(
         text.stdout
-            .contains("  … and 297 more sources with the same finding (--json lists every one)"),
+            .matches("  … and 297 more sources with the same finding (--json lists every one)")
+            .count(),
+        2,
         "{}",
         text.stdout
     );
