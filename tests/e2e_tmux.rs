@@ -434,6 +434,32 @@ fn quitting_or_a_signal_while_the_optimizer_runs_ends_the_process() {
     }
 }
 
+/// Ctrl-C stops a report under way: the `^C` the terminal echoes lands on the progress line
+/// (which stops short of the edge), and that line is cleared — no bar is left standing above
+/// the message saying what was stopped.
+#[test]
+fn ctrl_c_stops_a_report_and_leaves_no_progress_bar() {
+    let t = Tmux::start(120, 30);
+    t.wait_for("the shell prompt", |s| s.contains("READY$"));
+    let bin = env!("CARGO_BIN_EXE_ctxlens");
+    t.send(&[
+        "-l",
+        &format!("{bin} report --synthetic 2000000 --no-cache > /dev/null; echo EXIT''=$?"),
+    ]);
+    t.send(&["Enter"]);
+    t.wait_for("the bar under way", |s| s.contains("/2,000,000 users"));
+    t.send(&["C-c"]);
+    let screen = t.wait_for("the report stopped", |s| s.contains("EXIT="));
+    assert!(
+        screen.contains("EXIT=1") && screen.contains("interrupted"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("/2,000,000 users"),
+        "a bar left:\n{screen}"
+    );
+}
+
 /// `tui --snapshot FILE` and `tui --snapshots DIR` open what `ctxlens snapshot` wrote, offline:
 /// the status bar says SNAPSHOT and the user's Layers show its total as the demo's do.
 #[test]

@@ -270,3 +270,63 @@ mod tests {
         assert_eq!(strip(bar(5, 0, 4)), "▒▒▒▒");
     }
 }
+
+/// Where a progress bar draws: stderr, its line kept two columns short of the terminal's edge.
+/// indicatif fills the line to the edge; the `^C` a terminal echoes when Ctrl-C stops a run
+/// then wrapped onto the next line, and the bar's clearing cleared that line, leaving the bar
+/// on screen above the message saying what was stopped.
+pub fn progress_target() -> indicatif::ProgressDrawTarget {
+    indicatif::ProgressDrawTarget::term_like_with_hz(
+        Box::new(ShortOfEdge(console::Term::stderr())),
+        PROGRESS_HZ,
+    )
+}
+
+/// How often a bar is drawn at most (indicatif's own default for stderr).
+const PROGRESS_HZ: u8 = 20;
+
+/// A terminal two columns narrower than it is (see [`progress_target`]).
+#[derive(Debug)]
+struct ShortOfEdge(console::Term);
+
+impl indicatif::TermLike for ShortOfEdge {
+    fn width(&self) -> u16 {
+        self.0.size().1.saturating_sub(2).max(1)
+    }
+
+    fn height(&self) -> u16 {
+        self.0.size().0
+    }
+
+    fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_up(n)
+    }
+
+    fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_down(n)
+    }
+
+    fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_right(n)
+    }
+
+    fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_left(n)
+    }
+
+    fn write_line(&self, s: &str) -> std::io::Result<()> {
+        self.0.write_line(s)
+    }
+
+    fn write_str(&self, s: &str) -> std::io::Result<()> {
+        self.0.write_str(s)
+    }
+
+    fn clear_line(&self) -> std::io::Result<()> {
+        self.0.clear_line()
+    }
+
+    fn flush(&self) -> std::io::Result<()> {
+        std::io::Write::flush(&mut &self.0)
+    }
+}

@@ -147,10 +147,13 @@ impl Bar {
     fn new(show: bool) -> Self {
         Bar(if show && std::io::stderr().is_terminal() {
             // Until the total is known (never, for live stores), a count and the time so far.
-            indicatif::ProgressBar::new_spinner().with_style(
-                indicatif::ProgressStyle::with_template("{spinner} {human_pos} users · {elapsed}")
+            indicatif::ProgressBar::with_draw_target(None, super::output::progress_target())
+                .with_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} {human_pos} users · {elapsed}",
+                    )
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-            )
+                )
         } else {
             indicatif::ProgressBar::hidden()
         })

@@ -541,7 +541,7 @@ pub async fn optimize_cmd(global: &GlobalArgs, args: &OptimizeArgs) -> Result<()
 fn progress_bar(args: &OptimizeArgs) -> indicatif::ProgressBar {
     let show = !args.quiet && !args.json && std::io::stderr().is_terminal();
     let bar = if show {
-        indicatif::ProgressBar::new_spinner()
+        indicatif::ProgressBar::with_draw_target(None, super::output::progress_target())
     } else {
         indicatif::ProgressBar::hidden()
     };
