@@ -664,7 +664,7 @@ fn what_a_snapshot_file_records_in_its_own_words_is_masked_whole() {
     assert_eq!(masked.code, 1, "{}", masked.stderr);
     let all = format!("{}{}", masked.stdout, masked.stderr);
     assert!(!all.contains("zqv"), "{all}");
-    for id in ["u\"2@u2.json: ", "bad\\\"x.json\":1:42: \"•"] {
+    for id in ["u\"2@u2.json: ", "bad\\\"x.json\":1:42: now: \"•"] {
         assert!(masked.stdout.contains(id), "{id}: {}", masked.stdout);
     }
     std::fs::remove_file(dir.path().join("bad\"x.json")).expect("removes");

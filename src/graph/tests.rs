@@ -189,24 +189,6 @@ fn map_36() -> MilestoneMap {
 /// follows them: two cells join where each has a line towards the other (a `│` a line passes
 /// under has no arm towards it).
 fn reached(g: &Graph, canvas: &Canvas, n: usize) -> BTreeSet<usize> {
-    let arms = |ch: char| -> u8 {
-        use super::route::{DOWN, LEFT, RIGHT, UP};
-        match ch {
-            '─' => LEFT | RIGHT,
-            '│' => UP | DOWN,
-            '╭' => DOWN | RIGHT,
-            '╮' => DOWN | LEFT,
-            '╰' => UP | RIGHT,
-            '╯' => UP | LEFT,
-            '├' => UP | DOWN | RIGHT,
-            '┤' => UP | DOWN | LEFT,
-            '┬' => LEFT | RIGHT | DOWN,
-            '┴' => LEFT | RIGHT | UP,
-            '┼' => UP | DOWN | LEFT | RIGHT,
-            '▶' => LEFT,
-            _ => 0,
-        }
-    };
     let edge = |x: u16, y: u16| {
         canvas
             .get(x, y)
