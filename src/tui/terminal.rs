@@ -66,9 +66,9 @@ pub(super) fn ending() -> Option<i32> {
 
 /// Whether the terminal has been given back since it was last taken: given back twice (ending
 /// while suspended), the second would leave the alternate screen the shell is not on, which
-/// moves its cursor to where the TUI's was saved.
-/// Held while the terminal is given back: a second caller (the signal backstop's thread) waits
-/// until the first has finished, rather than exit halfway through it.
+/// moves its cursor to where the TUI's was saved. Held while the terminal is given back, so a
+/// second caller (the signal backstop's thread) waits until the first has finished rather than
+/// exit halfway through it.
 static GIVEN_BACK: std::sync::Mutex<bool> = std::sync::Mutex::new(true);
 
 fn given_back() -> std::sync::MutexGuard<'static, bool> {
