@@ -376,6 +376,9 @@ fn dot_id(id: &str) -> String {
     shown_id(id).replace('\\', "\\\\").replace('"', "\\\"")
 }
 
+/// The columns of a carried value's line `transition` shows.
+const CARRIED_LINE_SHOWN: usize = 2_000;
+
 pub async fn transition(
     ctx: &Ctx,
     out: &mut impl Write,
@@ -425,12 +428,29 @@ pub async fn transition(
     if let Some(note) = preview.from.as_deref().and_then(|f| map.not_forward(f, to)) {
         writeln!(out, "{}", paint(super::output::YELLOW, &inert_line(&note))).map_err(io)?;
     }
+    let mut cut = false;
     for (m, data) in &preview.context {
         let head = inert_line(&format!("{m} {}", map.name(m))).into_owned();
         writeln!(out, "\n{}", paint(BOLD, &head)).map_err(io)?;
         for line in inert(&json_lines(data)).lines() {
-            writeln!(out, "  {line}").map_err(io)?;
+            // A value of megabytes shows its start: the carried context is read, not paged.
+            let shown = crate::text::fit(line, CARRIED_LINE_SHOWN);
+            cut |= shown.len() < line.len();
+            writeln!(out, "  {shown}").map_err(io)?;
         }
+    }
+    if cut {
+        writeln!(
+            out,
+            "\n{}",
+            paint(
+                DIM,
+                &format!(
+                    "lines over {CARRIED_LINE_SHOWN} columns are cut (…); --json has every value whole"
+                )
+            )
+        )
+        .map_err(io)?;
     }
     if !preview.missing.is_empty() {
         writeln!(

@@ -163,3 +163,36 @@ fn graph_and_transition_travel_in_time_and_read_snapshot_files() {
     // An instant with no user to see as of it is a usage error.
     assert_eq!(ctxlens(&["graph", "--at", at]).code, 2);
 }
+
+/// A carried value of megabytes: `transition` shows the start of its line and says lines were
+/// cut; `--json` carries it whole.
+#[test]
+fn transition_cuts_a_huge_carried_value_and_json_keeps_it() {
+    let mut v: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/data/snapshot-u1.json").expect("fixture"),
+    )
+    .expect("JSON");
+    let huge = "x".repeat(1_000_000);
+    v["journey"][2]["data"]["summary"] = serde_json::json!(huge);
+    let f = write_temp("huge-carried.json", &v.to_string());
+    let f = f.to_str().expect("utf-8");
+    let text = ctxlens(&["transition", f, "--to", "M2"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(
+        text.stdout.len() < 10_000 && text.stdout.contains("  summary: xxxx"),
+        "{} bytes",
+        text.stdout.len()
+    );
+    assert!(
+        text.stdout
+            .contains("lines over 2000 columns are cut (…); --json has every value whole"),
+        "{}",
+        &text.stdout[..text.stdout.len().min(3000)]
+    );
+    let json = ctxlens(&["transition", f, "--to", "M2", "--json"]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    assert!(json.stdout.contains(&huge), "{} bytes", json.stdout.len());
+    // Short values are not cut, and nothing says they were.
+    let plain = ctxlens(&["transition", "tests/data/snapshot-u1.json", "--to", "M2"]);
+    assert!(!plain.stdout.contains("are cut"), "{}", plain.stdout);
+}
