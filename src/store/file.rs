@@ -46,13 +46,19 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
     }
     // Read whole, or (when some journey row or knowledge hit cannot be read) item by item;
     // either way each row's id is checked where its place in the file is known.
-    let typed = match parse_deep_at::<Snapshot>(json) {
+    // Read without tracking where (a fleet's files are read fast); a file that fails is read
+    // again to say where it failed.
+    let typed = match parse_deep::<Snapshot>(json) {
         Ok(mut snap) => {
             snap.mark_recorded();
             ids_of_their_list(&mut snap, &name);
             Ok(snap)
         }
-        Err(e) => read_item_by_item(json, &name).ok_or(e),
+        Err(_) => read_item_by_item(json, &name).ok_or_else(|| {
+            parse_deep_at::<Snapshot>(json).err().unwrap_or_else(|| {
+                (".".to_string(), serde::de::Error::custom("not a snapshot file"))
+            })
+        }),
     };
     let mut snap = typed.map_err(|(field, e)| {
         let msg = e.to_string();
