@@ -56,7 +56,10 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
         }
         Err(_) => read_item_by_item(json, &name).ok_or_else(|| {
             parse_deep_at::<Snapshot>(json).err().unwrap_or_else(|| {
-                (".".to_string(), serde::de::Error::custom("not a snapshot file"))
+                (
+                    ".".to_string(),
+                    serde::de::Error::custom("not a snapshot file"),
+                )
             })
         }),
     };
