@@ -440,17 +440,12 @@ pub async fn transition(
         }
     }
     if cut {
-        writeln!(
+        super::output::write_dim_note(
             out,
-            "\n{}",
-            paint(
-                DIM,
-                &format!(
-                    "lines over {CARRIED_LINE_SHOWN} columns are cut (…); --json has every value whole"
-                )
-            )
-        )
-        .map_err(io)?;
+            &format!(
+                "lines over {CARRIED_LINE_SHOWN} columns are cut (…); --json has every value whole"
+            ),
+        )?;
     }
     if !preview.missing.is_empty() {
         writeln!(

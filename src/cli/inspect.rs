@@ -5,9 +5,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::output::{
-    BOLD, DIM, inert_line, io, paint, preview, status_label, status_style, write_json,
-};
+use super::output::{BOLD, inert_line, io, paint, preview, status_label, status_style, write_json};
 use super::replay::{heading, write_as_of_line, write_layers, write_malformed};
 use super::{CliError, Ctx, Selection};
 use crate::engine::Assembly;
@@ -274,13 +272,7 @@ fn write_findings(
     }
     for run in &runs {
         for f in run.iter().take(FINDING_SOURCES_LISTED) {
-            writeln!(
-                out,
-                "  {}  {}",
-                inert_line(&f.source),
-                paint(DIM, &inert_line(&f.message))
-            )
-            .map_err(io)?;
+            super::output::write_sourced(out, &f.source, &f.message)?;
         }
         if let Some(more) = run
             .len()

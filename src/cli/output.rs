@@ -330,3 +330,20 @@ impl indicatif::TermLike for ShortOfEdge {
         std::io::Write::flush(&mut &self.0)
     }
 }
+
+/// One line of a list of things named by where they are: `  SOURCE  why` (the why dimmed),
+/// both inert — malformed items, notes, findings.
+pub(super) fn write_sourced(out: &mut impl Write, source: &str, why: &str) -> Result<(), CliError> {
+    writeln!(
+        out,
+        "  {}  {}",
+        inert_line(source),
+        paint(DIM, &inert_line(why))
+    )
+    .map_err(io)
+}
+
+/// A dimmed line after a blank one: what a reader should know of the output above.
+pub(super) fn write_dim_note(out: &mut impl Write, note: &str) -> Result<(), CliError> {
+    writeln!(out, "\n{}", paint(DIM, note)).map_err(io)
+}

@@ -198,13 +198,7 @@ pub(super) fn write_notes(
     let title = format!("{title} ({})", notes.len());
     writeln!(out, "\n{}", paint(super::output::YELLOW.bold(), &title)).map_err(io)?;
     for n in notes {
-        writeln!(
-            out,
-            "  {}  {}",
-            inert_line(&n.source),
-            paint(DIM, &inert_line(&n.message))
-        )
-        .map_err(io)?;
+        super::output::write_sourced(out, &n.source, &n.message)?;
     }
     Ok(())
 }
@@ -390,18 +384,13 @@ fn write_items(out: &mut impl Write, asm: &Assembly) -> Result<(), CliError> {
 /// Each copy, the copy assembly prefers, and what the second costs the prompt.
 pub fn write_duplicates(out: &mut impl Write, asm: &Assembly) -> Result<(), CliError> {
     if asm.near_unscreened > 0 {
-        writeln!(
+        super::output::write_dim_note(
             out,
-            "\n{}",
-            paint(
-                DIM,
-                &format!(
-                    "near copies not looked for among the last {} candidates (exact copies were)",
-                    crate::text::thousands_exact(asm.near_unscreened as i128)
-                )
-            )
-        )
-        .map_err(io)?;
+            &format!(
+                "near copies not looked for among the last {} candidates (exact copies were)",
+                crate::text::thousands_exact(asm.near_unscreened as i128)
+            ),
+        )?;
     }
     if asm.duplicates.is_empty() {
         return Ok(());
@@ -464,13 +453,7 @@ pub(super) fn write_malformed(
     )
     .map_err(io)?;
     for m in malformed {
-        writeln!(
-            out,
-            "  {}  {}",
-            inert_line(&m.source),
-            paint(DIM, &inert_line(&m.reason))
-        )
-        .map_err(io)?;
+        super::output::write_sourced(out, &m.source, &m.reason)?;
     }
     Ok(())
 }

@@ -181,10 +181,7 @@ pub async fn run_closing(
     observer: &mut dyn Observer,
     cancel: impl Future<Output = ()>,
 ) -> Result<(Tally, RunInfo), StoreError> {
-    let store = match &fleet {
-        Fleet::Store { store, .. } => Some(store.clone()),
-        Fleet::Snapshots(_) => None,
-    };
+    let store = fleet.store().cloned();
     let ran = run(fleet, plan, engine, observer, cancel).await;
     if let Some(store) = store {
         store.close().await;
@@ -310,9 +307,10 @@ pub async fn run(
 impl Shared {
     /// What the workers of a run over `fleet` share, and the fleet's description.
     fn new(fleet: &Fleet, plan: Plan, engine: Arc<Engine>) -> (Arc<Shared>, String) {
-        let (store, source) = match fleet {
-            Fleet::Store { store, .. } => (Some(store.clone()), store.describe()),
-            Fleet::Snapshots(files) => (None, format!("{} snapshot files", files.len())),
+        let store = fleet.store().cloned();
+        let source = match fleet {
+            Fleet::Store { store, .. } => store.describe(),
+            Fleet::Snapshots(files) => format!("{} snapshot files", files.len()),
         };
         let mut params = vec![KnowledgeParams::of(&plan.candidate)];
         params.extend(plan.baseline.iter().map(KnowledgeParams::of));

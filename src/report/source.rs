@@ -19,6 +19,16 @@ pub enum Fleet {
     Snapshots(Vec<PathBuf>),
 }
 
+impl Fleet {
+    /// The store the users are read from (none for snapshot files).
+    pub fn store(&self) -> Option<&Arc<dyn Store>> {
+        match self {
+            Fleet::Store { store, .. } => Some(store),
+            Fleet::Snapshots(_) => None,
+        }
+    }
+}
+
 /// Which users of a store.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pick {

@@ -320,9 +320,6 @@ where
             }
         }
         state.ui.burst = false;
-        if terminal::ending().is_some() {
-            continue;
-        }
         if state.user.replay_held.is_some() {
             apply(terminal, state, Action::BurstEnded, &mut ctx, &tx);
         }
