@@ -250,7 +250,12 @@ pub(super) fn gap_widths(g: &Graph) -> Vec<u16> {
 /// another source leads. An edge into a box on whose middle row another source's line leaves
 /// (to a channel right of the edge's) enters off the middle too. Where rows run out, each side
 /// shares its row nearest the middle. A box entered in the middle is not listed.
-fn ports(segs: &[Segment], layer: usize, box_h: u16) -> Vec<(u16, u16, u16)> {
+fn ports(
+    segs: &[Segment],
+    layer: usize,
+    box_h: u16,
+    chans: &[(u16, usize)],
+) -> Vec<(u16, u16, u16)> {
     let mid = box_h / 2;
     let (first, last) = (1, box_h.saturating_sub(2).max(1));
     let mut targets: Vec<u16> = segs
@@ -260,7 +265,6 @@ fn ports(segs: &[Segment], layer: usize, box_h: u16) -> Vec<(u16, u16, u16)> {
         .collect();
     targets.sort_unstable();
     targets.dedup();
-    let chans = channels(segs, layer);
     let chan = |row: u16| chans.iter().find(|(r, _)| *r == row).map(|(_, k)| *k);
     let mut out = Vec::new();
     for t in targets {
@@ -434,7 +438,7 @@ impl Graph {
         let mid = self.geo.mid();
         for l in 0..self.layers.len().saturating_sub(1) {
             let chans = channels(&segs, l);
-            let ports = ports(&segs, l, self.geo.box_h());
+            let ports = ports(&segs, l, self.geo.box_h(), &chans);
             let start = self.x(l) + self.width(l);
             let end = self.x(l + 1);
             for s in segs.iter().filter(|s| s.layer == l) {
