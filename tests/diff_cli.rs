@@ -446,6 +446,30 @@ fn a_user_id_is_not_read_as_a_file_of_the_same_name() {
         "{}",
         out.stderr
     );
+    // A folder of that name says how a folder of snapshots is read.
+    std::fs::create_dir(dir.path().join("tickets")).expect("mkdir");
+    let out = run(&["diff", "u005", "tickets"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "; a folder named tickets is in this directory: a folder of snapshot files is read \
+             by report --snapshots tickets"
+        ),
+        "{}",
+        out.stderr
+    );
+    // `snapshot` of a snapshot file says it is one already, not that no user has its name.
+    let file = dir.path().join("s.json");
+    assert_eq!(run(&["snapshot", "u005", "--out", "s.json"]).code, 0);
+    let out = run(&["snapshot", "./s.json", "--out", "t.json"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("ctxlens: snapshot ./s.json: a snapshot file already"),
+        "{}",
+        out.stderr
+    );
+    assert!(file.exists() && !dir.path().join("t.json").exists());
 }
 
 /// Two moments of a very large user (8,000 turns, 2,000 journey rows, hundreds of changes): the

@@ -226,6 +226,15 @@ fn bad_arguments_are_usage_errors_naming_what_is_wrong() {
             &["optimize", "--trials", "0"][..],
             "--trials must be at least 1",
         ),
+        // A whole number too large is said to be too large, not not a whole number.
+        (
+            &["optimize", "--trials", "99999999999999999999"][..],
+            "--trials is at most 18446744073709551615",
+        ),
+        (
+            &["optimize", "--guard", "99999999999999999999@1"][..],
+            "--guard 99999999999999999999@1: K (kept tokens) is at most 18446744073709551615",
+        ),
         (
             &["optimize", "--free", "strategy=1..2"][..],
             "--free strategy=1..2: strategy is a choice",
@@ -499,7 +508,7 @@ fn an_infeasible_search_names_what_no_trial_met() {
     );
     let written = std::fs::read_to_string(&file).expect("the closest point is written");
     assert!(
-        written.contains("# NOT FEASIBLE: no trial met every target")
+        written.starts_with("# NOT FEASIBLE: no trial met every target")
             && written.contains("# It misses: rag_hits>0.999"),
         "{written}"
     );

@@ -23,7 +23,7 @@ pub struct Keymap {
 struct KeymapFile {
     /// Absent in a file that is empty or only comments: it changes nothing.
     #[serde(default)]
-    keys: BTreeMap<String, String>,
+    keys: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
 }
 
 /// What a key press means given the keys pressed before it.
@@ -66,7 +66,15 @@ impl Keymap {
         // Each sequence as this file spells it: two spellings of one sequence (`ctrl-x` and
         // `ctrl-X`, `g g` and `g  g`) would leave one binding silently dead.
         let mut spelled: BTreeMap<Vec<KeyName>, String> = BTreeMap::new();
-        for (keys, action) in parsed.keys {
+        // Where this file binds each sequence, to name the line of a conflict found later.
+        let mut bound_at: BTreeMap<Vec<KeyName>, String> = BTreeMap::new();
+        // In the file's order, so a conflict is reported at the later of its two lines.
+        let mut entries: Vec<_> = parsed.keys.into_iter().collect();
+        entries.sort_by_key(|(k, _)| k.span().start);
+        for (keys, action) in entries {
+            let (line, col) = crate::engine::policy::line_col(text, keys.span().start);
+            let file = format!("{file}:{line}:{col}");
+            let (keys, action) = (keys.into_inner(), action.into_inner());
             let seq: Vec<KeyName> = keys.split_whitespace().map(ctrl_lowercase).collect();
             let q = crate::text::quoted;
             if let Some(other) = spelled.insert(seq.clone(), keys.clone())
@@ -116,6 +124,7 @@ impl Keymap {
                     q(&keys)
                 ));
             }
+            bound_at.insert(seq.clone(), file.clone());
             if action.is_empty() {
                 self.bindings.remove(&seq);
                 continue;
@@ -143,6 +152,10 @@ impl Keymap {
         for (seq, action) in &self.bindings {
             for n in 1..seq.len() {
                 if let Some(first) = self.bindings.get(&seq[..n]) {
+                    let file = bound_at
+                        .get(&seq[..n])
+                        .or_else(|| bound_at.get(seq))
+                        .map_or(file, String::as_str);
                     return Err(format!(
                         "keymap {file}: {:?} is bound to {} and begins {:?} ({}): the longer one \
                          could never be typed; unbind one (\"{}\" = \"\")",
@@ -400,7 +413,7 @@ mod tests {
         // The actions it could have named are listed, each as the keymap writes it.
         assert!(
             err.starts_with(
-                "keymap user.toml: key \"x\": unknown action \"explode\" (actions: help, close, quit, "
+                "keymap user.toml:2:1: key \"x\": unknown action \"explode\" (actions: help, close, quit, "
             ),
             "{err}"
         );
@@ -429,8 +442,8 @@ mod tests {
         for (text, a, b) in [
             (
                 "\"ctrl-x\" = \"help\"\n\"ctrl-X\" = \"quit\"",
-                "ctrl-X",
                 "ctrl-x",
+                "ctrl-X",
             ),
             ("\"g  g\" = \"top\"\n\"g g\" = \"bottom\"", "g  g", "g g"),
         ] {
@@ -439,7 +452,9 @@ mod tests {
                 .merge(&text, "user.toml")
                 .expect_err(&text);
             assert!(
-                err.contains(&format!("keys \"{a}\" and \"{b}\" are the same key")),
+                err.starts_with(&format!(
+                    "keymap user.toml:3:1: keys \"{a}\" and \"{b}\" are the same key"
+                )),
                 "{text}: {err}"
             );
         }
@@ -561,7 +576,7 @@ mod tests {
             let err = Keymap::default().merge(&text, "user.toml").expect_err(bad);
             assert!(
                 err.starts_with(&format!(
-                    "keymap user.toml: key \"{bad}\": \"{bad}\" is not a key name"
+                    "keymap user.toml:2:1: key \"{bad}\": \"{bad}\" is not a key name"
                 )),
                 "{err}"
             );
@@ -646,7 +661,9 @@ mod tests {
             .merge("[keys]\n\"g\" = \"help\"\n", "keymap.toml")
             .expect_err("g begins g g");
         assert!(
-            err.starts_with("keymap keymap.toml: \"g\" is bound to help and begins \"g g\" (top)"),
+            err.starts_with(
+                "keymap keymap.toml:2:1: \"g\" is bound to help and begins \"g g\" (top)"
+            ),
             "{err}"
         );
         // Unbinding the sequence first makes it fine.

@@ -146,6 +146,11 @@ pub(crate) fn not_a_user(arg: &str, e: CliError) -> CliError {
         CliError::Usage(format!(
             "{why}; a file named {arg} is in this directory: ./{arg} reads it as a snapshot"
         ))
+    } else if !named && path.is_dir() {
+        CliError::Usage(format!(
+            "{why}; a folder named {arg} is in this directory: a folder of snapshot files is \
+             read by report --snapshots {arg} (and tui --snapshots), a file in it as {arg}/FILE"
+        ))
     } else {
         CliError::Runtime(why)
     }

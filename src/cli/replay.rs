@@ -485,7 +485,17 @@ pub async fn snapshot(
         // Before the read: a folder that is not there is a usage error, as for optimize --out.
         super::output::writable(file)?;
     }
-    let loaded = ctx.load(user, sel).await?;
+    let loaded = ctx.load(user, sel).await.map_err(|e| {
+        if super::snapshot_file(user).is_some() {
+            CliError::Usage(format!(
+                "snapshot {}: a snapshot file already (snapshot writes one from a user of the \
+                 stores); replay, diff, explain and tui --snapshot read it as it is",
+                inert_line(user)
+            ))
+        } else {
+            super::not_a_user(user, e)
+        }
+    })?;
     let snap = loaded
         .stored_snapshot()
         .ok_or_else(|| CliError::Usage("snapshot cannot be written under --redact".into()))?;

@@ -135,7 +135,8 @@ pub async fn list(
             DIM,
             &format!(
                 // The cursor last, so the line's end pastes back as one shell word.
-                "{count} users from {}{}{more}",
+                "{} from {}{}{more}",
+                crate::text::count(count as u64, "user", "users"),
                 ctx.store.describe(),
                 if uncounted {
                     " · sessions and last activity (—) are not counted from live stores (inspect USER has them)"

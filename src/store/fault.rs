@@ -371,6 +371,12 @@ pub fn config_error(store: &str, what: &str, cause: &str, raw_url: &str) -> Stor
         "expected redis://[USER:PASSWORD@]HOST[:PORT][/DB] (rediss:// for TLS, or \
          redis+unix:///PATH)"
             .to_string()
+    } else if cause.contains("Invalid database number") {
+        "the database after the host (/DB) is not a number: expected \
+         redis://[USER:PASSWORD@]HOST[:PORT][/DB], DB a number such as 0"
+            .to_string()
+    } else if store == "redis" {
+        without_kind(&cause)
     } else {
         cause
     };

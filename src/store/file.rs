@@ -149,6 +149,10 @@ fn parse_deep_at<T: serde::de::DeserializeOwned>(
 /// serde's message in the words of the JSON a file holds: what it calls a struct (`expected
 /// struct Note`, `expected struct KnowledgeSearch with 3 elements`) is an object there.
 fn in_json_words(msg: &str) -> String {
+    // Rust's integer types in words, as a policy file's errors say them.
+    if msg.contains(", expected u") {
+        return crate::engine::policy::plain_expected(msg);
+    }
     let Some(at) = msg.find("expected struct ") else {
         return msg.to_string();
     };

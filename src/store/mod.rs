@@ -421,6 +421,10 @@ fn twice(payload: &[u8]) -> Option<String> {
 
 /// [`parse_progress`], the error saying what is wrong with the payload.
 fn read_progress(user: &str, payload: &[u8]) -> Result<ProgressEvent, String> {
+    // Said as the session reader says it, rather than as a JSON string's bad escape.
+    if let Err(e) = std::str::from_utf8(payload) {
+        return Err(format!("payload is not valid UTF-8 ({e})"));
+    }
     let v: Value = serde_json::from_slice(payload)
         .map_err(|e| crate::engine::json::unreadable("payload", &e))?;
     use crate::engine::snapshot::json_kind;

@@ -117,7 +117,7 @@ pub fn bad_row(table: &str, prefix: &str, id: i64, reason: String) -> Malformed 
 pub fn journey(r: &PgRow, user: &str) -> Result<(String, Option<String>), Malformed> {
     let bad = |reason| Malformed {
         id: None,
-        source: format!("user_journeys user_id={user}"),
+        source: format!("user_journeys user_id={}", crate::text::shown_id(user)),
         reason,
     };
     Ok((

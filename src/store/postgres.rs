@@ -474,7 +474,11 @@ impl PgStore {
             }
         }
         for (id, n) in repeats.repeated() {
-            let note = duplicate(format!("user_journeys user_id={id}"), n, "user id");
+            let note = duplicate(
+                format!("user_journeys user_id={}", crate::text::shown_id(&id)),
+                n,
+                "user id",
+            );
             out.entry(id.clone()).or_default().notes.push(note);
         }
         let mut repeats = Repeats::default();

@@ -75,6 +75,16 @@ fn an_unreadable_message_keeps_a_user_id_with_a_colon_whole() {
     assert_eq!(bad.user.as_deref(), Some("team: a"));
     assert!(bad.why.starts_with("payload is not JSON: "), "{}", bad.why);
     assert_eq!(bad.to_string(), format!("progress:team: a: {}", bad.why));
+    // Bytes that are no UTF-8 are said to be that, not JSON with a bad code point.
+    let bad = super::parse_progress(
+        "u1",
+        b"{\"milestone\":\"\xff\xfe\",\"progress\":0.3,\"timestamp\":1}",
+    )
+    .expect_err("not UTF-8");
+    assert_eq!(
+        bad.why,
+        "payload is not valid UTF-8 (invalid utf-8 sequence of 1 bytes from index 14)"
+    );
 }
 
 #[test]

@@ -278,6 +278,22 @@ fn with_host(url: &str, host: &str, port: u16) -> String {
 mod tests {
     use super::*;
 
+    /// A database that is not a number is named as the part of the URL that is wrong, in the
+    /// reader's words rather than the client's.
+    #[test]
+    fn a_database_that_is_not_a_number_is_named() {
+        for url in ["redis://h:1/abc", "redis://h:1/1x"] {
+            let e = open(url).map(|_| ()).expect_err(url);
+            assert_eq!(
+                e.to_string(),
+                "redis: URL (--redis-url, REDIS_URL or [stores] redis_url): the database after \
+                 the host (/DB) is not a number: expected redis://[USER:PASSWORD@]HOST[:PORT][/DB], \
+                 DB a number such as 0",
+                "{url}"
+            );
+        }
+    }
+
     /// A parameter the client would drop — credentials in the query string above all, which
     /// would connect as the default user — is refused, named, its value never quoted.
     #[test]

@@ -106,7 +106,7 @@ fn a_bad_keymap_or_theme_is_a_usage_error_naming_the_file() {
     let out = common::ctxlens_with(&["tui"], &env);
     assert_eq!(out.code, 2, "{}", out.stderr);
     let said = format!(
-        "ctxlens: keymap {}: key \"x\": unknown action \"quitt\" (actions: help, close, quit,",
+        "ctxlens: keymap {}:2:1: key \"x\": unknown action \"quitt\" (actions: help, close, quit,",
         keymap.display()
     );
     assert!(out.stderr.starts_with(&said), "{}", out.stderr);

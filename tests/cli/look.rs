@@ -121,7 +121,7 @@ fn the_keymap_and_themes_beside_an_explicit_config_are_read() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
         out.stderr
-            .contains("keymap.toml: key \"x\": unknown action \"nonsense\""),
+            .contains("keymap.toml:2:1: key \"x\": unknown action \"nonsense\""),
         "{}",
         out.stderr
     );

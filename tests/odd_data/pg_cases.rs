@@ -285,6 +285,20 @@ pub const CASES: &[Case] = &[
             )],
         )
     },
+    // An id that ends in spaces is quoted where a row of it is named, as ids are everywhere.
+    Case {
+        knowledge: false,
+        user: " {c} ",
+        ..case(
+            "NULL current milestone of a user whose id has spaces at its ends",
+            &[],
+            "UPDATE user_journeys SET current_milestone = NULL WHERE user_id = '{u}';",
+            &[E::Malformed(
+                "user_journeys user_id=\"{u}\"",
+                "current_milestone is NULL",
+            )],
+        )
+    },
     case(
         "escape sequences and bidi in a display name",
         &[],

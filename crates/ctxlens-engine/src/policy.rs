@@ -265,6 +265,7 @@ pub enum PolicyError {
     },
     #[error("{file}: {key}: {message}")]
     Invalid {
+        /// The file, and the line:column of the key where the file writes it.
         file: String,
         key: String,
         message: String,
@@ -297,7 +298,10 @@ impl Policy {
         policy
             .validate()
             .map_err(|(key, message)| PolicyError::Invalid {
-                file: file.into(),
+                file: match key_position(text, &key) {
+                    Some((line, column)) => format!("{file}:{line}:{column}"),
+                    None => file.into(),
+                },
                 key,
                 message,
             })?;
@@ -660,60 +664,9 @@ fn other_item_id(name: &str) -> Option<&'static str> {
     }
 }
 
-fn syntax_error(text: &str, file: &str, e: &toml::de::Error) -> PolicyError {
-    let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-    PolicyError::Syntax {
-        file: file.into(),
-        line,
-        column,
-        message: toml_message(text, e),
-    }
-}
-
-/// What a TOML file `text` has wrong, in words: Rust's type names said plainly, and a key
-/// written twice named (it is where the error points).
-pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
-    let message = plain_expected(e.message().trim());
-    if message == "duplicate key"
-        && let Some(key) = e.span().and_then(|s| text.get(s)).map(str::trim)
-        && !key.is_empty()
-        && key.chars().count() <= 80
-    {
-        return format!("duplicate key {}", key.trim_matches(['[', ']']).trim());
-    }
-    message
-}
-
-/// serde's `…, expected u32` in words: a reader of a policy file is not told Rust's type names.
-fn plain_expected(message: &str) -> String {
-    let Some((head, expected)) = message.rsplit_once(", expected ") else {
-        return message.to_string();
-    };
-    // An integer past TOML's 64 bits, read as i128: a number all the same, out of range.
-    let head = match head
-        .strip_prefix("invalid type: integer `")
-        .and_then(|n| n.strip_suffix("` as i128"))
-    {
-        Some(n) => format!("{n} is out of range"),
-        None => head.to_string(),
-    };
-    let words = match expected {
-        "u8" | "u16" | "u32" => "a whole number from 0 to 4294967295",
-        "u64" | "usize" => "a whole number ≥ 0",
-        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
-        "f32" | "f64" => "a number",
-        _ => return message.to_string(),
-    };
-    format!("{head}, expected {words}")
-}
-
-/// 1-based line and column (in characters) of byte offset `at`.
-pub fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let before = &text[..at.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
-}
+mod place;
+use place::{key_position, syntax_error};
+pub use place::{line_col, plain_expected, toml_message};
 
 mod overrides;
 pub use overrides::budget_keys_replaced_by;

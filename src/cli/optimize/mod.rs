@@ -190,6 +190,10 @@ fn parse_trials(s: &str) -> Result<usize, String> {
     match s.trim().parse::<usize>() {
         Ok(0) => Err("--trials must be at least 1: a search measures one policy or more".into()),
         Ok(n) => Ok(n),
+        Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => Err(format!(
+            "--trials is at most {}; for a search bounded by time, give --time",
+            usize::MAX
+        )),
         Err(_) => Err(format!(
             "{s}: --trials is a whole number of trials, at least 1"
         )),
@@ -207,7 +211,16 @@ fn parse_share(s: &str) -> Result<f64, String> {
 fn parse_guard(s: &str) -> Result<(usize, f64), CliError> {
     let bad = || CliError::Usage(format!("--guard {s}: expected K@S, e.g. 200@1.5"));
     let (k, sc) = s.split_once('@').ok_or_else(bad)?;
-    let k = k.trim().parse().map_err(|_| bad())?;
+    let k = k.trim().parse().map_err(|e: std::num::ParseIntError| {
+        if *e.kind() == std::num::IntErrorKind::PosOverflow {
+            CliError::Usage(format!(
+                "--guard {s}: K (kept tokens) is at most {}",
+                usize::MAX
+            ))
+        } else {
+            bad()
+        }
+    })?;
     let sc: f64 = sc.trim().parse().map_err(|_| bad())?;
     if !(sc.is_finite() && sc >= 0.0) {
         return Err(CliError::Usage(format!(

@@ -35,16 +35,10 @@ pub(super) fn best_line(objective: Objective, best: &Trial) -> String {
 
 /// The recommended policy as a TOML file, with a header saying where it came from.
 pub(super) fn tuned_toml(f: &Found) -> String {
-    let mut s = String::from("# Written by `ctxlens optimize`");
-    s.push_str(&format!(
-        " ({} search, {}, seed {}, objective {}).\n",
-        f.method.as_str(),
-        crate::text::count(f.trials as u64, "trial", "trials"),
-        f.seed,
-        f.objective.as_str()
-    ));
+    let mut s = String::new();
     if !f.feasible {
-        // Read by whoever ships the file: it must say it is no answer to the targets.
+        // Read by whoever ships the file, first (a check of its first line finds it): it must
+        // say it is no answer to the targets.
         s.push_str(&format!(
             "# NOT FEASIBLE: no trial met every target; this is the closest point (trial {}).\n\
              # It misses: {}\n",
@@ -52,6 +46,13 @@ pub(super) fn tuned_toml(f: &Found) -> String {
             crate::text::inert_line(&f.unmet.join(", "))
         ));
     }
+    s.push_str(&format!(
+        "# Written by `ctxlens optimize` ({} search, {}, seed {}, objective {}).\n",
+        f.method.as_str(),
+        crate::text::count(f.trials as u64, "trial", "trials"),
+        f.seed,
+        f.objective.as_str()
+    ));
     for c in &f.changes {
         // A comment is one line: a name holding a newline must not end it.
         s.push_str(&format!(

@@ -446,6 +446,22 @@ fn a_field_of_the_wrong_type_is_named_by_its_place() {
             serde_json::json!(5),
             "current_milestone: invalid type: integer `5`, expected a string",
         ),
+        // A whole number past the field's range is read by serde as a float: said as too large.
+        (
+            "knowledge_search",
+            serde_json::json!({"min_similarity": 0.5, "limit": 1e20, "milestone_only": false}),
+            "knowledge_search.limit: a number too large, expected a whole number ≥ 0",
+        ),
+        (
+            "knowledge_search",
+            serde_json::json!({"min_similarity": 0.5, "limit": -3, "milestone_only": false}),
+            "knowledge_search.limit: invalid value: integer `-3`, expected a whole number ≥ 0",
+        ),
+        (
+            "knowledge_search",
+            serde_json::json!({"min_similarity": 0.5, "limit": 2.5, "milestone_only": false}),
+            "knowledge_search.limit: invalid type: floating point `2.5`, expected a whole number ≥ 0",
+        ),
     ];
     for (field, value, said) in cases {
         let mut v = fixture();

@@ -272,22 +272,23 @@ fn file_errors_name_file_line_and_column() {
     let err = Policy::from_toml(negative, "p.toml").expect_err("negative");
     assert_eq!(
         err.to_string(),
-        "p.toml: layers.s.weight: must be a finite number ≥ 0, got -1"
+        "p.toml:7:1: layers.s.weight: must be a finite number ≥ 0, got -1"
     );
 
     let t_le_0 = "name = \"p\"\n[budget]\nmodel_max_tokens = 1000\nexpected_output_tokens = 800\n[[layers]]\nname=\"s\"\nsource=\"session\"\nweight=1\n";
     let err = Policy::from_toml(t_le_0, "p.toml").expect_err("T <= 0");
     assert_eq!(
         err.to_string(),
-        "p.toml: budget: total budget T = -300 must be > 0 (model_max_tokens 1000 − expected_output_tokens 800 − overhead 500)"
+        "p.toml:2:2: budget: total budget T = -300 must be > 0 (model_max_tokens 1000 − expected_output_tokens 800 − overhead 500)"
     );
 
     // A negative term would lift T over the model's window.
-    for (line, key) in [
-        ("overhead = -99999", "budget.overhead"),
+    for (line, key, at) in [
+        ("overhead = -99999", "budget.overhead", "5:1"),
         (
             "expected_output_tokens = -50",
             "budget.expected_output_tokens",
+            "4:1",
         ),
     ] {
         let text = format!(
@@ -298,21 +299,21 @@ fn file_errors_name_file_line_and_column() {
         let v = line.rsplit(' ').next().unwrap_or_default();
         assert_eq!(
             err.to_string(),
-            format!("p.toml: {key}: must be a count of tokens ≥ 0, got {v}")
+            format!("p.toml:{at}: {key}: must be a count of tokens ≥ 0, got {v}")
         );
     }
 
     // Names show in every header: a blank one is refused (`--set name=` too).
     let blank = "name = \" \"\n[budget]\ntotal = 100\n[[layers]]\nname=\"s\"\nsource=\"session\"\nweight=1\n";
     let err = Policy::from_toml(blank, "p.toml").expect_err("blank name");
-    assert_eq!(err.to_string(), "p.toml: name: must not be empty");
+    assert_eq!(err.to_string(), "p.toml:1:1: name: must not be empty");
     let blank_layer = blank
         .replace("name = \" \"", "name = \"p\"")
         .replace("name=\"s\"", "name=\"\"");
     let err = Policy::from_toml(&blank_layer, "p.toml").expect_err("blank layer");
     assert_eq!(
         err.to_string(),
-        "p.toml: layers: a layer's name must not be empty"
+        "p.toml:4:3: layers: a layer's name must not be empty"
     );
     let err = Policy::preset("prolaunch")
         .expect("preset")
@@ -327,7 +328,7 @@ fn file_errors_name_file_line_and_column() {
     let err = Policy::from_toml(dup_source, "p.toml").expect_err("dup source");
     assert_eq!(
         err.to_string(),
-        "p.toml: layers.b.source: source session feeds layers a and b: one layer a source"
+        "p.toml:10:1: layers.b.source: source session feeds layers a and b: one layer a source"
     );
     // Made by a --set on the other layer: both layers named, the --set given.
     let err = Policy::preset("prolaunch")

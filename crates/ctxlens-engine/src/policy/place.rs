@@ -1,0 +1,106 @@
+//! Where in a policy file something is wrong, and what, in the words of its reader.
+
+use toml::de::{DeTable, DeValue};
+
+use super::PolicyError;
+
+pub(super) fn syntax_error(text: &str, file: &str, e: &toml::de::Error) -> PolicyError {
+    let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+    PolicyError::Syntax {
+        file: file.into(),
+        line,
+        column,
+        message: toml_message(text, e),
+    }
+}
+
+/// What a TOML file `text` has wrong, in words: Rust's type names said plainly, and a key
+/// written twice named (it is where the error points).
+pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
+    let message = plain_expected(e.message().trim());
+    if message == "duplicate key"
+        && let Some(key) = e.span().and_then(|s| text.get(s)).map(str::trim)
+        && !key.is_empty()
+        && key.chars().count() <= 80
+    {
+        return format!("duplicate key {}", key.trim_matches(['[', ']']).trim());
+    }
+    message
+}
+
+/// serde's `…, expected u32` in words: a reader of a policy file is not told Rust's type names.
+pub fn plain_expected(message: &str) -> String {
+    let Some((head, expected)) = message.rsplit_once(", expected ") else {
+        return message.to_string();
+    };
+    // An integer past TOML's 64 bits, read as i128: a number all the same, out of range.
+    let head = match head
+        .strip_prefix("invalid type: integer `")
+        .and_then(|n| n.strip_suffix("` as i128"))
+    {
+        Some(n) => format!("{n} is out of range"),
+        // A whole number past 64 bits in JSON, which serde_json reads as a float.
+        None if head
+            .strip_prefix("invalid type: floating point `")
+            .and_then(|rest| rest.split_once('`'))
+            .and_then(|(n, _)| n.parse::<f64>().ok())
+            .is_some_and(|f| f >= 2f64.powi(64)) =>
+        {
+            "a number too large".to_string()
+        }
+        None => head.to_string(),
+    };
+    let words = match expected {
+        "u8" | "u16" | "u32" => "a whole number from 0 to 4294967295",
+        "u64" | "usize" => "a whole number ≥ 0",
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
+        "f32" | "f64" => "a number",
+        _ => return message.to_string(),
+    };
+    format!("{head}, expected {words}")
+}
+
+/// 1-based line and column (in characters) of byte offset `at`.
+pub fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Where `key` — a dotted path as a policy's checks name it, in which the segment after an
+/// array of tables (`layers.journey.weight`) is the `name` of one of its tables — is written in
+/// `text`: the line and column of the deepest part of it the file writes.
+pub(super) fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
+    let doc = DeTable::parse(text).ok()?;
+    let mut table: &DeTable = doc.get_ref();
+    let mut at = None;
+    let mut segs = key.split('.');
+    while let Some(seg) = segs.next() {
+        let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref() == seg) else {
+            break;
+        };
+        at = Some(k.span().start);
+        match v.get_ref() {
+            DeValue::Table(t) => table = t,
+            DeValue::Array(items) => {
+                let Some(name) = segs.next() else { break };
+                let named = items.iter().find_map(|item| match item.get_ref() {
+                    DeValue::Table(t) => t
+                        .iter()
+                        .find(|(k, v)| {
+                            k.get_ref() == "name"
+                                && matches!(v.get_ref(), DeValue::String(s) if s == name)
+                        })
+                        .map(|(k, _)| (k.span().start, t)),
+                    _ => None,
+                });
+                let Some((name_at, t)) = named else { break };
+                at = Some(name_at);
+                table = t;
+            }
+            _ => break,
+        }
+    }
+    at.map(|a| line_col(text, a))
+}
