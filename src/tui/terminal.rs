@@ -127,19 +127,24 @@ where
     })
 }
 
-/// Continued (SIGCONT): in the background (`kill -CONT` without `fg`) the terminal is the
-/// shell's, so the TUI stops again until it is brought to the foreground, as any reader of a
-/// terminal it does not own stops; then, when the shell left the terminal cooked (a stop the
-/// TUI could not catch), it takes it again.
+/// Continued (SIGCONT): in the background (`kill -CONT` without `fg`, after a stop the TUI could
+/// not catch) the terminal is the shell's, so the TUI gives back its screen, mouse reporting and
+/// cursor — the shell would be left under them — and stops again until it is brought to the
+/// foreground, as any reader of a terminal it does not own stops; then, when it gave the
+/// terminal back or the shell left it cooked, it takes it again.
 pub(super) fn continued<B: Backend>(terminal: &mut Terminal<B>) -> Option<Action>
 where
     B::Error: Send + Sync + 'static,
 {
+    let away = !foreground();
+    if away {
+        give_back();
+    }
     stop_until_foreground();
     if ending().is_some() {
         return None;
     }
-    made_cooked().then(|| resume(terminal))
+    (away || made_cooked()).then(|| resume(terminal))
 }
 
 /// Stopped again each time it is continued while not the shell's foreground job, unless an

@@ -53,12 +53,19 @@ fn ctrl_z_and_sigtstp_suspend_and_fg_redraws_the_tui() {
         // The shell has the terminal as after an exit: cooked, the main screen, no mouse.
         let stty = dir.path().join(format!("stty-{i}"));
         if how == "STOP" {
-            // Given back by no one: only the shell's own cooked mode is there to see.
+            // The stop itself was not the TUI's to catch: its screen, mouse reporting and
+            // cursor are given back once it is continued in the background, before it stops
+            // again (its mode is the shell's, which made it cooked).
             t.send(&["-l", &format!("echo STTY''_{i}")]);
             t.send(&["Enter"]);
             t.wait_for("the shell reads lines", |s| {
                 s.contains(&format!("STTY_{i}"))
             });
+            assert_eq!(
+                t.display(MODES),
+                modes_before,
+                "{how}: the screen, mouse and cursor as before the TUI started"
+            );
         } else {
             t.send(&[
                 "-l",
