@@ -5,6 +5,15 @@
 pub enum StoreError {
     #[error("user {} not found in {store}", crate::text::quoted(.user))]
     UserNotFound { store: String, user: String },
+    /// A user of several snapshot files, each listed under its own `USER@FILE` label: the bare
+    /// id names none of them.
+    #[error(
+        "user {} is in {} snapshot files: open one as {}",
+        crate::text::quoted(.user),
+        .labels.len(),
+        .labels.join(" or ")
+    )]
+    UserInFiles { user: String, labels: Vec<String> },
     #[error(
         "user {} has no session {} in {store} (sessions: {have})",
         crate::text::quoted(.user),

@@ -139,9 +139,26 @@ impl SnapshotStore {
     fn get(&self, user: &str) -> Result<(Snapshot, std::path::PathBuf), StoreError> {
         let mut listing = self.listing();
         let Some(&i) = listing.index.get(user) else {
-            return Err(StoreError::UserNotFound {
-                store: self.describe(),
-                user: user.into(),
+            // In several files, a user is listed under one label per file.
+            let prefix = in_file(user, "");
+            let mut labels: Vec<(usize, String)> = listing
+                .index
+                .iter()
+                .filter(|(k, _)| k.starts_with(&prefix))
+                .map(|(k, &i)| (i, crate::text::shown_id(k).into_owned()))
+                .collect();
+            labels.sort();
+            let labels: Vec<String> = labels.into_iter().map(|(_, l)| l).collect();
+            return Err(if labels.is_empty() {
+                StoreError::UserNotFound {
+                    store: self.describe(),
+                    user: user.into(),
+                }
+            } else {
+                StoreError::UserInFiles {
+                    user: user.into(),
+                    labels,
+                }
             });
         };
         let entry = &mut listing.entries[i];
@@ -357,6 +374,13 @@ mod tests {
             .await
             .expect("loads");
         assert_eq!(after.user_id, "u005@u005-after.json");
+        // The bare id names the labels to open it by, in the listing's order.
+        let bare = store.load_user("u005", &opts).await.expect_err("two files");
+        assert_eq!(
+            bare.to_string(),
+            "user \"u005\" is in 2 snapshot files: open one as \
+             u005@u005-before.json or u005@u005-after.json"
+        );
         let before = store.load_user("u005@u005-before.json", &opts).await;
         assert!(
             before.expect("loads").session.len() < after.session.len(),

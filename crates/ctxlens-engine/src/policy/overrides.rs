@@ -21,7 +21,11 @@ impl Policy {
             let (path, raw) = arg
                 .split_once('=')
                 .ok_or_else(|| fail("expected key=value".into()))?;
-            let unset = set_path(&mut tree, path.trim(), parse_value(raw.trim())).map_err(fail)?;
+            let value = parse_value(raw.trim());
+            if let Some(whole) = whole_table(&policy, &tree, path.trim(), &value) {
+                return Err(fail(whole));
+            }
+            let unset = set_path(&mut tree, path.trim(), value).map_err(fail)?;
             // Each value's type is checked as it is set ...
             policy = tree.clone().try_into().map_err(|e: toml::de::Error| {
                 let message = e.message().trim();
@@ -74,6 +78,56 @@ impl Policy {
         }
         Some(cur)
     }
+}
+
+/// `budget=3`, `layers=1`: a table or a list of named tables set as one value, said with the
+/// keys that are set instead (a table's as serde knows them, optional ones included).
+fn whole_table(
+    policy: &Policy,
+    tree: &toml::Table,
+    path: &str,
+    value: &toml::Value,
+) -> Option<String> {
+    if value.is_table() || value.is_array() {
+        return None;
+    }
+    let keys = match policy.get(path)? {
+        toml::Value::Table(t) => {
+            // The keys serde would have taken, from its error for one it would not.
+            let mut probe = tree.clone();
+            set_path(
+                &mut probe,
+                &format!("{path}.\u{1}"),
+                toml::Value::Integer(0),
+            )
+            .ok()?;
+            let said = toml::Value::Table(probe)
+                .try_into::<Policy>()
+                .err()
+                .map(|e| e.message().to_string())
+                .unwrap_or_default();
+            let names: Vec<String> = match said.split_once("expected one of ") {
+                Some((_, list)) => list
+                    .split(", ")
+                    .map(|k| k.trim_matches('`').to_string())
+                    .collect(),
+                None => t.keys().cloned().collect(),
+            };
+            let names: Vec<String> = names.iter().map(|k| format!("{path}.{k}")).collect();
+            return Some(format!(
+                "{path} is a table: set its keys one by one ({})",
+                names.join(", ")
+            ));
+        }
+        toml::Value::Array(items) => element_names(&items),
+        _ => return None,
+    };
+    let names: Vec<String> = keys.iter().map(|n| format!("{path}.{n}.KEY")).collect();
+    Some(format!(
+        "{path} is a list, each by its name: set {} (e.g. {path}.{}.weight)",
+        names.join(", "),
+        keys.first().map_or("NAME", String::as_str)
+    ))
 }
 
 /// A `--set` value: any TOML value (`3000`, `0.6`, `true`, `["*"]`, `"x"`), else a bare string.

@@ -216,7 +216,13 @@ fn override_errors_name_the_argument() {
         ),
         (
             "budget=3",
-            "--set budget=3: expected a table (set its keys one by one: KEY.NAME=…), got 3",
+            "--set budget=3: budget is a table: set its keys one by one (budget.total, \
+             budget.model_max_tokens, budget.expected_output_tokens, budget.overhead)",
+        ),
+        (
+            "layers=1",
+            "--set layers=1: layers is a list, each by its name: set layers.session.KEY, \
+             layers.journey.KEY, layers.knowledge.KEY (e.g. layers.session.weight)",
         ),
         (
             "budget.total=abc",
@@ -559,12 +565,18 @@ fn an_element_without_its_key_is_said_to_be_a_table() {
         .expect_err("a table")
         .to_string();
     assert!(
-        err.contains("layers.journey is a table: set its keys one by one (layers.journey.KEY=…)"),
+        err.contains(
+            "layers.journey is a table: set its keys one by one (layers.journey.name, \
+             layers.journey.source, layers.journey.weight, layers.journey.cap,"
+        ),
         "{err}"
     );
     let err = prolaunch()
         .with_overrides(&["layers=3".into()])
         .expect_err("no name")
         .to_string();
-    assert!(!err.contains("is a table: set its keys"), "{err}");
+    assert!(
+        err.contains("layers is a list, each by its name: set layers.session.KEY"),
+        "{err}"
+    );
 }
