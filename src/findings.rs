@@ -329,13 +329,29 @@ fn milestones(out: &mut Vec<Finding>, data: &UserData, snap: &Snapshot, map: &Mi
         ));
     }
     for j in &snap.journey {
+        let row = || format!("memory_bank id={}", j.id.trim_start_matches("mb:"));
         if let Some(m) = j.milestone.as_deref().filter(|m| !map.contains(m)) {
-            let row = format!("memory_bank id={}", j.id.trim_start_matches("mb:"));
             let msg = format!(
                 "milestone {} is not in the dependency map",
                 crate::text::quoted(m)
             );
-            out.push(finding(FindingKind::UnknownMilestone, row, msg));
+            out.push(finding(FindingKind::UnknownMilestone, row(), msg));
+        }
+        // A transition's ends, where they are not the row's milestone (named above).
+        if j.kind != crate::engine::snapshot::JourneyKind::Transition {
+            continue;
+        }
+        for end in ["from", "to"] {
+            if let Some(m) = j.data.get(end).and_then(serde_json::Value::as_str)
+                && !map.contains(m)
+                && j.milestone.as_deref() != Some(m)
+            {
+                let msg = format!(
+                    "transition data's `{end}` {} is not in the dependency map",
+                    crate::text::quoted(m)
+                );
+                out.push(finding(FindingKind::UnknownMilestone, row(), msg));
+            }
         }
     }
 }

@@ -570,6 +570,9 @@ pub struct LiveState {
     pub on_panel: bool,
     /// Why the progress channel is not followed now (until the next event arrives).
     pub trouble: Option<String>,
+    /// The store the channel's loss marked down (its name on the status bar), until an event
+    /// comes from it again.
+    pub channel_store: Option<String>,
     /// The first row of the upper panel shown.
     pub panel_scroll: usize,
     /// What the store's channel names begin with (`--key-prefix`): events are listed by the

@@ -449,7 +449,10 @@ fn read_progress(user: &str, payload: &[u8]) -> Result<ProgressEvent, String> {
         Some(Value::String(u)) if u == user => {}
         Some(Value::String(u)) => {
             return Err(format!(
-                "payload names user {u:?}, not the channel's: taken as neither's"
+                "payload names user {}, not the channel's: taken as neither's",
+                // As ids are shown everywhere (quoted only when they need it): under --redact,
+                // where quoted data is masked, an id stays readable as ids do.
+                crate::text::shown_id(u)
             ));
         }
         Some(other) => return Err(format!("user_id is {}, not a string", json_kind(other))),

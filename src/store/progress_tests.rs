@@ -37,7 +37,7 @@ fn a_payload_naming_another_user_is_nobodys_event() {
     assert_eq!(read("\"u1\""), Ok("u1".into()));
     assert_eq!(
         read("\"u2\""),
-        Err("progress:u1: payload names user \"u2\", not the channel's: taken as neither's".into())
+        Err("progress:u1: payload names user u2, not the channel's: taken as neither's".into())
     );
     assert_eq!(
         read("7"),

@@ -422,6 +422,12 @@ fn transition_shape(data: &Value) -> Vec<String> {
             json_kind(v)
         )),
     });
+    let same = match (o.get("from"), o.get("to")) {
+        (Some(Value::String(a)), Some(Value::String(b))) if a == b => {
+            Some("transition data's `from` and `to` are the same milestone".to_string())
+        }
+        _ => None,
+    };
     let context = match o.get("context") {
         None | Some(Value::Object(_)) => None,
         Some(v) => Some(format!(
@@ -429,5 +435,5 @@ fn transition_shape(data: &Value) -> Vec<String> {
             json_kind(v)
         )),
     };
-    ids.chain(context).collect()
+    ids.chain(same).chain(context).collect()
 }

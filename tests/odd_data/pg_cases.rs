@@ -248,6 +248,32 @@ pub const CASES: &[Case] = &[
         ],
     ),
     case(
+        "transition from a milestone not in the map",
+        &[],
+        "INSERT INTO memory_bank VALUES ({id}, '{u}', 'transition', 'M2', '{\"from\": \"ZZ6\", \"to\": \"M2\", \"context\": {}}', now());",
+        &[
+            E::Finding(
+                "unknown_milestone",
+                "memory_bank id={id}",
+                "transition data's `from` \"ZZ6\" is not in the dependency map",
+            ),
+            E::Item("mb:{id}"),
+        ],
+    ),
+    case(
+        "transition from a milestone to itself",
+        &[],
+        "INSERT INTO memory_bank VALUES ({id}, '{u}', 'transition', 'M2', '{\"from\": \"M2\", \"to\": \"M2\", \"context\": {}}', now());",
+        &[
+            E::Finding(
+                "unexpected_shape",
+                "memory_bank id={id}",
+                "transition data's `from` and `to` are the same milestone",
+            ),
+            E::Item("mb:{id}"),
+        ],
+    ),
+    case(
         "milestone not in the map",
         &[],
         "INSERT INTO memory_bank VALUES ({id}, '{u}', 'milestone_data', 'ZZ9', '{}', now());",

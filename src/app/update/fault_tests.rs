@@ -443,16 +443,28 @@ async fn a_lost_progress_channel_is_said_on_live_not_over_other_screens() {
         crate::ui::tests::draw(&s, 120, 40, &crate::ui::theme::Theme::default()).backend()
     );
     assert!(shown.contains("⚠ ") && shown.contains("refused"), "{shown}");
-    update(
-        &mut s,
-        Action::Progress(crate::store::ProgressEvent {
-            user_id: "u005".into(),
-            milestone: "M2".into(),
-            progress: 10.0,
-            timestamp: "2025-01-15T12:00:00Z".into(),
-        }),
-    );
+    // Its next check at the end of a long backoff: an event from the store brings it forward.
+    s.status.health.next_check = s.ui.tick + 8 * crate::app::state::TICKS_PER_SECOND;
+    let event = Action::Progress(crate::store::ProgressEvent {
+        user_id: "u005".into(),
+        milestone: "M2".into(),
+        progress: 10.0,
+        timestamp: "2025-01-15T12:00:00Z".into(),
+    });
+    update(&mut s, event.clone());
     assert_eq!(s.live.trouble, None, "an event says the channel is back");
+    assert_eq!(
+        s.status.health.next_check,
+        s.ui.tick + crate::app::state::TICKS_PER_SECOND,
+        "the store the channel comes from checked within a second"
+    );
+    // Only once: events that keep coming do not keep bringing checks forward.
+    s.status.health.next_check = s.ui.tick + 8 * crate::app::state::TICKS_PER_SECOND;
+    update(&mut s, event);
+    assert_eq!(
+        s.status.health.next_check,
+        s.ui.tick + 8 * crate::app::state::TICKS_PER_SECOND
+    );
 }
 
 /// A report whose policies changed since it was computed says it is computing again only while

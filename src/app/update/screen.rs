@@ -103,6 +103,7 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
 /// newest, the view stays on the events it shows: one more listed above them moves the scroll
 /// down with them.
 fn arrived(s: &mut State, entry: LiveEntry) {
+    super::status::heard_from_channel(s);
     let listed = listed_here(s, &entry);
     let live = &mut s.live;
     live.trouble = None;

@@ -212,6 +212,9 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
             st.up = false;
             st.last_error = Some(text.clone());
         }
+        if task == Task::Progress {
+            s.live.channel_store = Some(name.to_string());
+        }
     }
     // The progress channel lost with its store is the Live screen's to say (the status bar
     // says DOWN), not over the data of another screen at every retry; other trouble (a panic,
@@ -255,6 +258,19 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
     }
     error(s, &shown);
     vec![]
+}
+
+/// An event came on the progress channel: the store its loss marked down answers again, so it
+/// is checked within a second rather than at the end of its backoff (up to 8 s), which would
+/// leave the status bar saying DOWN beside the events arriving from it.
+pub(super) fn heard_from_channel(s: &mut State) {
+    let Some(name) = s.live.channel_store.take() else {
+        return;
+    };
+    if s.status.stores.iter().any(|st| !st.up && st.name == name) {
+        let soon = s.ui.tick + crate::app::state::TICKS_PER_SECOND;
+        s.status.health.next_check = s.status.health.next_check.min(soon);
+    }
 }
 
 /// Marks a store up or down (the live-store loop reports health with this).
