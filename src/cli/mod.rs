@@ -38,6 +38,11 @@ pub enum CliError {
     Usage(String),
     #[error("{0}")]
     Runtime(String),
+    /// The stores (or files) have no user of the id asked for (exit code 1, as a runtime
+    /// failure): told apart from an outage, so a hint about a file of that name is given only
+    /// when no user has it.
+    #[error("{0}")]
+    NoUser(String),
     /// The command ran and its answer fails a check asked for (exit code 3).
     #[error("{0}")]
     Gate(String),
@@ -53,7 +58,7 @@ impl CliError {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             CliError::Usage(_) => ExitCode::from(2),
-            CliError::Runtime(_) => ExitCode::from(1),
+            CliError::Runtime(_) | CliError::NoUser(_) => ExitCode::from(1),
             CliError::Gate(_) => ExitCode::from(3),
             CliError::Quiet => ExitCode::SUCCESS,
             CliError::Signal(n) => ExitCode::from(u8::try_from(128 + n).unwrap_or(1)),
@@ -92,6 +97,9 @@ impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Config { .. } => CliError::Usage(e.to_string()),
+            StoreError::UserNotFound { .. } | StoreError::UserInFiles { .. } => {
+                CliError::NoUser(e.to_string())
+            }
             _ => CliError::Runtime(e.to_string()),
         }
     }
@@ -106,55 +114,8 @@ pub struct Ctx {
     pub embedder: crate::store::embedder::Embedder,
 }
 
-/// Whether `arg`, given where a user id or a snapshot file may stand (`diff`, `explain`,
-/// `replay`, `inspect`), names
-/// a file: a path (it holds a `/`) or a `.json` name. A bare name stays a user id even when a
-/// file of that name is in the current directory (`./NAME` reads the file).
-fn names_a_file(arg: &str) -> bool {
-    let json = arg
-        .rsplit_once('.')
-        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("json"));
-    arg.contains(std::path::MAIN_SEPARATOR) || json
-}
-
-/// The snapshot file `arg` names ([`names_a_file`]), when something is there (a folder or a
-/// FIFO too: reading it then says what it is); [`not_a_user`] says what a bare name that is a
-/// file here is when no user has it.
-pub(crate) fn snapshot_file(arg: &str) -> Option<&Path> {
-    let path = Path::new(arg);
-    (names_a_file(arg) && there(path)).then_some(path)
-}
-
-/// Whether something is at `path`, a link that leads nowhere (dangling, or a loop) included:
-/// reading it then says why it cannot be read, rather than "no such file".
-fn there(path: &Path) -> bool {
-    std::fs::symlink_metadata(path).is_ok()
-}
-
-/// A user that could not be loaded, the error made plain when `arg` also names something on
-/// disk: a missing `.json` or path is a usage error (no such file), a bare name that is a file
-/// here says how to read that file instead.
-pub(crate) fn not_a_user(arg: &str, e: CliError) -> CliError {
-    let CliError::Runtime(why) = e else {
-        return e;
-    };
-    let path = Path::new(arg);
-    let named = names_a_file(arg);
-    if named && !there(path) {
-        CliError::Usage(format!("{arg}: no such file ({why})"))
-    } else if !named && path.is_file() {
-        CliError::Usage(format!(
-            "{why}; a file named {arg} is in this directory: ./{arg} reads it as a snapshot"
-        ))
-    } else if !named && path.is_dir() {
-        CliError::Usage(format!(
-            "{why}; a folder named {arg} is in this directory: a folder of snapshot files is \
-             read by report --snapshots {arg} (and tui --snapshots), a file in it as {arg}/FILE"
-        ))
-    } else {
-        CliError::Runtime(why)
-    }
-}
+mod user_arg;
+pub(crate) use user_arg::{not_a_user, snapshot_file};
 
 impl Ctx {
     /// Under `--redact`, the milestone map whose ids stay in clear; `None`: nothing is masked.

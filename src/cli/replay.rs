@@ -486,7 +486,7 @@ pub async fn snapshot(
         super::output::writable(file)?;
     }
     let loaded = ctx.load(user, sel).await.map_err(|e| {
-        if super::snapshot_file(user).is_some() {
+        if super::snapshot_file(user).is_some_and(Path::is_file) {
             CliError::Usage(format!(
                 "snapshot {}: a snapshot file already (snapshot writes one from a user of the \
                  stores); replay, diff, explain and tui --snapshot read it as it is",

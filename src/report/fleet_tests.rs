@@ -121,8 +121,18 @@ fn unreadable_data_is_counted_and_named_not_passed_over() {
         );
         assert!(format::markdown(&s).contains("Unreadable data ("));
         assert_eq!(s.to_json()["unreadable"]["items"], items);
+        // Every such user is named in --json and CSV, not only the first few.
+        assert_eq!(s.unreadable.user_ids, ["u032", "u066"]);
+        assert_eq!(
+            s.to_json()["unreadable"]["user_ids"],
+            serde_json::json!(["u032", "u066"])
+        );
         let csv = format::csv(&s);
         assert!(csv.contains("\nunreadable,"), "{csv}");
+        assert!(
+            csv.contains("\nunreadable_user,1,user_id,u032\nunreadable_user,2,user_id,u066\n"),
+            "{csv}"
+        );
     });
 }
 

@@ -241,7 +241,10 @@ fn first_rows(first: &[String], more: Option<String>) -> Vec<(String, Vec<Cell>)
 /// how many more (`inspect USER` names each of a user's).
 fn unreadable(u: &super::summary::Unreadable) -> Section {
     let more = u.users.saturating_sub(u.first.len() as u64);
-    let rows = first_rows(&u.first, (more > 0).then(|| users_n(more)));
+    let rows = first_rows(
+        &u.first,
+        (more > 0).then(|| format!("{} (--json lists every one)", users_n(more))),
+    );
     Section {
         key: "unreadable",
         title: format!(
@@ -595,6 +598,10 @@ pub fn csv(s: &Summary) -> String {
     ]);
     for (i, e) in s.unreadable.first.iter().enumerate() {
         line(["unreadable", &(i + 1).to_string(), "first_item", e]);
+    }
+    // Every such user, as --json lists them (the rows above are the first few).
+    for (i, id) in s.unreadable.user_ids.iter().enumerate() {
+        line(["unreadable_user", &(i + 1).to_string(), "user_id", id]);
     }
     if let Some(st) = &s.stopped {
         line(["run", "", "stopped_cause", &st.cause]);

@@ -260,13 +260,16 @@ pub struct Changes {
     pub most_affected: Vec<Affected>,
 }
 
-/// Malformed items over the fleet: how many, in how many users, and the first few (`USER:
-/// SOURCE: reason`; `inspect USER` lists each).
+/// Malformed items over the fleet: how many, in how many users, the first few by user id
+/// (`USER: SOURCE: reason`; `inspect USER` lists each), and every such user's id.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Unreadable {
     pub items: u64,
     pub users: u64,
     pub first: Vec<String>,
+    /// Every user with data that could not be read, in id order: the text lists the first few.
+    #[serde(default)]
+    pub user_ids: Vec<String>,
 }
 
 impl Unreadable {

@@ -259,6 +259,7 @@ impl Tally {
             let u = &mut self.unreadable;
             u.items += o.unreadable.0 as u64;
             u.users += 1;
+            u.user_ids.push(o.user_id.clone());
             if let Some(first) = &o.unreadable.1 {
                 let named = format!("{}: {first}", crate::text::shown_id(&o.user_id));
                 keep(&mut u.first, named);
@@ -320,6 +321,7 @@ impl Tally {
         self.errors += other.errors;
         self.unreadable.items += other.unreadable.items;
         self.unreadable.users += other.unreadable.users;
+        self.unreadable.user_ids.extend(other.unreadable.user_ids);
         for m in other.unreadable.first {
             keep(&mut self.unreadable.first, m);
         }
@@ -390,9 +392,17 @@ impl Tally {
             changes,
             errors: ErrorSummary {
                 count: self.errors,
-                first: self.error_messages.clone(),
+                first: least(&self.error_messages),
             },
-            unreadable: self.unreadable.clone(),
+            unreadable: super::summary::Unreadable {
+                first: least(&self.unreadable.first),
+                user_ids: {
+                    let mut ids = self.unreadable.user_ids.clone();
+                    ids.sort();
+                    ids
+                },
+                ..self.unreadable.clone()
+            },
             outside_map: if run.map_ids.is_empty() {
                 Vec::new()
             } else {
@@ -527,9 +537,44 @@ pub fn round4(v: f64) -> f64 {
     (v * 10_000.0).round() / 10_000.0
 }
 
-/// `message` kept while `list` holds fewer than the first few: the rest are counted only.
+/// `message` kept if it is among the first few in order (messages begin with their user's id):
+/// the same few whatever order the workers read the users in; the rest are counted only.
 fn keep(list: &mut Vec<String>, message: String) {
-    if list.len() < ERRORS_KEPT {
-        list.push(message);
+    list.push(message);
+    if list.len() >= 2 * ERRORS_KEPT {
+        list.sort();
+        list.truncate(ERRORS_KEPT);
+    }
+}
+
+/// The first few of `list` in order, as [`keep`] keeps them.
+fn least(list: &[String]) -> Vec<String> {
+    let mut first = list.to_vec();
+    first.sort();
+    first.truncate(ERRORS_KEPT);
+    first
+}
+
+#[cfg(test)]
+mod keep_tests {
+    /// The messages kept are the first few in order, whatever order workers met them in and
+    /// however their lists are merged: two runs of one fleet list the same users.
+    #[test]
+    fn the_first_few_kept_do_not_depend_on_the_order_met() {
+        let messages: Vec<String> = (0..97).map(|i| format!("u{i:03}: why")).collect();
+        let mut forward = Vec::new();
+        for m in &messages {
+            super::keep(&mut forward, m.clone());
+        }
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for (i, m) in messages.iter().rev().enumerate() {
+            super::keep(if i % 3 == 0 { &mut a } else { &mut b }, m.clone());
+        }
+        for m in a {
+            super::keep(&mut b, m);
+        }
+        let want: Vec<String> = messages[..super::ERRORS_KEPT].to_vec();
+        assert_eq!(super::least(&forward), want);
+        assert_eq!(super::least(&b), want);
     }
 }

@@ -8,10 +8,9 @@ pub enum StoreError {
     /// A user of several snapshot files, each listed under its own `USER@FILE` label: the bare
     /// id names none of them.
     #[error(
-        "user {} is in {} snapshot files: open one as {}",
+        "user {} is listed by file in the snapshots: open it as {}",
         crate::text::quoted(.user),
-        .labels.len(),
-        .labels.join(" or ")
+        listed_labels(.labels)
     )]
     UserInFiles { user: String, labels: Vec<String> },
     #[error(
@@ -76,6 +75,24 @@ pub enum StoreError {
         what: String,
         cause: String,
     },
+}
+
+/// Labels to open a user by: the first few, and how many more.
+fn listed_labels(labels: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut said = labels
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" or ");
+    if labels.len() > SHOWN {
+        said.push_str(&format!(
+            " (… and {} more: see the users list)",
+            labels.len() - SHOWN
+        ));
+    }
+    said
 }
 
 impl StoreError {

@@ -282,16 +282,32 @@ mod tests {
     /// reader's words rather than the client's.
     #[test]
     fn a_database_that_is_not_a_number_is_named() {
+        let said = |url: &str| open(url).map(|_| ()).expect_err(url).to_string();
+        let head = "redis: URL (--redis-url, REDIS_URL or [stores] redis_url): ";
         for url in ["redis://h:1/abc", "redis://h:1/1x"] {
-            let e = open(url).map(|_| ()).expect_err(url);
             assert_eq!(
-                e.to_string(),
-                "redis: URL (--redis-url, REDIS_URL or [stores] redis_url): the database after \
-                 the host (/DB) is not a number: expected redis://[USER:PASSWORD@]HOST[:PORT][/DB], \
-                 DB a number such as 0",
+                said(url),
+                format!(
+                    "{head}the database after the host (/DB) is not a number: expected \
+                     redis://[USER:PASSWORD@]HOST[:PORT][/DB], DB a number such as 0"
+                ),
                 "{url}"
             );
         }
+        assert!(
+            said("redis://h:1/99999999999999999999").starts_with(&format!(
+                "{head}the database after the host (/DB) is too large"
+            )),
+            "{}",
+            said("redis://h:1/99999999999999999999")
+        );
+        assert_eq!(
+            said("redis+unix:///tmp/r.sock?db=x"),
+            format!(
+                "{head}the database (?db=) is not a number: expected \
+                 redis+unix:///PATH[?db=DB], DB a number such as 0"
+            )
+        );
     }
 
     /// A parameter the client would drop — credentials in the query string above all, which

@@ -139,16 +139,14 @@ impl SnapshotStore {
     fn get(&self, user: &str) -> Result<(Snapshot, std::path::PathBuf), StoreError> {
         let mut listing = self.listing();
         let Some(&i) = listing.index.get(user) else {
-            // In several files, a user is listed under one label per file.
-            let prefix = in_file(user, "");
-            let mut labels: Vec<(usize, String)> = listing
-                .index
+            // A user listed under labels (`USER@FILE`): one per file it is in, or an id that
+            // could read as a label. Found by the files' user, never by the look of a label.
+            let labels: Vec<String> = listing
+                .entries
                 .iter()
-                .filter(|(k, _)| k.starts_with(&prefix))
-                .map(|(k, &i)| (i, crate::text::shown_id(k).into_owned()))
+                .filter(|e| e.snap.as_ref().is_ok_and(|s| s.user_id == user))
+                .map(|e| crate::text::shown_id(&e.id).into_owned())
                 .collect();
-            labels.sort();
-            let labels: Vec<String> = labels.into_iter().map(|(_, l)| l).collect();
             return Err(if labels.is_empty() {
                 StoreError::UserNotFound {
                     store: self.describe(),
@@ -378,7 +376,7 @@ mod tests {
         let bare = store.load_user("u005", &opts).await.expect_err("two files");
         assert_eq!(
             bare.to_string(),
-            "user \"u005\" is in 2 snapshot files: open one as \
+            "user \"u005\" is listed by file in the snapshots: open it as \
              u005@u005-before.json or u005@u005-after.json"
         );
         let before = store.load_user("u005@u005-before.json", &opts).await;
@@ -477,5 +475,25 @@ mod tests {
             .await
             .expect_err("the broken file");
         assert!(err.to_string().contains("broken.json"), "{err}");
+        // A bare id names its user's labels: found by the files' user, not by how labels look
+        // (`a@b@c.json` is a's, `"a@b"@c.json` is a@b's).
+        let a = store
+            .load_user("a", &opts)
+            .await
+            .expect_err("a")
+            .to_string();
+        assert_eq!(
+            a,
+            "user \"a\" is listed by file in the snapshots: open it as a@b@c.json or a@z.json"
+        );
+        let ab = store
+            .load_user("a@b", &opts)
+            .await
+            .expect_err("a@b")
+            .to_string();
+        assert!(
+            ab.ends_with(r#"open it as "\"a@b\"@c.json" or "\"a@b\"@y.json""#),
+            "{ab}"
+        );
     }
 }

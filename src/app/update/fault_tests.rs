@@ -460,10 +460,23 @@ async fn a_lost_progress_channel_is_said_on_live_not_over_other_screens() {
     );
     // Only once: events that keep coming do not keep bringing checks forward.
     s.status.health.next_check = s.ui.tick + 8 * crate::app::state::TICKS_PER_SECOND;
-    update(&mut s, event);
+    update(&mut s, event.clone());
     assert_eq!(
         s.status.health.next_check,
         s.ui.tick + 8 * crate::app::state::TICKS_PER_SECOND
+    );
+    // Events held while paused, shown after the channel was lost, are not news from it.
+    update(&mut s, Action::Pause);
+    update(&mut s, event);
+    update(
+        &mut s,
+        Action::Failed(Task::Progress, memory_down("refused").into()),
+    );
+    update(&mut s, Action::Pause);
+    assert!(s.live.trouble.is_some(), "still lost");
+    assert!(
+        s.live.channel_store.is_some(),
+        "still waiting to hear from it"
     );
 }
 

@@ -67,7 +67,7 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             if s.ui.redact {
                 crate::loaded::mask_event(&mut ev, &s.session.engine.milestones);
             }
-            s.live.received += 1;
+            heard(s);
             arrived(s, LiveEntry::Event(ev));
             vec![]
         }
@@ -75,7 +75,7 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             if s.ui.redact {
                 u.why = crate::engine::redact::mask_quoted(&u.why);
             }
-            s.live.received += 1;
+            heard(s);
             arrived(s, LiveEntry::Unreadable(u));
             vec![]
         }
@@ -99,14 +99,20 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
+/// A message came on the progress channel (not one held while paused, shown later): the
+/// channel is back.
+fn heard(s: &mut State) {
+    s.live.received += 1;
+    s.live.trouble = None;
+    super::status::heard_from_channel(s);
+}
+
 /// An event on the Live screen (held while paused), newest first. Scrolled away from the
 /// newest, the view stays on the events it shows: one more listed above them moves the scroll
 /// down with them.
 fn arrived(s: &mut State, entry: LiveEntry) {
-    super::status::heard_from_channel(s);
     let listed = listed_here(s, &entry);
     let live = &mut s.live;
-    live.trouble = None;
     if live.paused {
         live.held_received += 1;
         live.held.push_front(entry);

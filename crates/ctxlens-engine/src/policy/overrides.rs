@@ -119,14 +119,18 @@ fn whole_table(
                 names.join(", ")
             ));
         }
-        toml::Value::Array(items) => element_names(&items),
+        // A list of named tables (layers, static modules), not of values (`categories`).
+        toml::Value::Array(items)
+            if !items.is_empty() && element_names(&items).len() == items.len() =>
+        {
+            element_names(&items)
+        }
         _ => return None,
     };
     let names: Vec<String> = keys.iter().map(|n| format!("{path}.{n}.KEY")).collect();
     Some(format!(
-        "{path} is a list, each by its name: set {} (e.g. {path}.{}.weight)",
-        names.join(", "),
-        keys.first().map_or("NAME", String::as_str)
+        "{path} is a list, each by its name: set {}",
+        names.join(", ")
     ))
 }
 

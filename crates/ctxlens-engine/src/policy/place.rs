@@ -69,35 +69,46 @@ pub fn line_col(text: &str, at: usize) -> (usize, usize) {
 }
 
 /// Where `key` — a dotted path as a policy's checks name it, in which the segment after an
-/// array of tables (`layers.journey.weight`) is the `name` of one of its tables — is written in
-/// `text`: the line and column of the deepest part of it the file writes.
+/// array of tables (`layers.journey.weight`) is the `name` of one of its tables, as many
+/// segments as the longest name that matches (`layers.chat.v2.weight`) and of two tables of one
+/// name the second (the one a "used twice" names) — is written in `text`: the line and column
+/// of the deepest part of it the file writes.
 pub(super) fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
     let doc = DeTable::parse(text).ok()?;
     let mut table: &DeTable = doc.get_ref();
     let mut at = None;
-    let mut segs = key.split('.');
-    while let Some(seg) = segs.next() {
-        let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref() == seg) else {
+    let segs: Vec<&str> = key.split('.').collect();
+    let mut i = 0;
+    while i < segs.len() {
+        let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref() == segs[i]) else {
             break;
         };
         at = Some(k.span().start);
+        i += 1;
         match v.get_ref() {
             DeValue::Table(t) => table = t,
             DeValue::Array(items) => {
-                let Some(name) = segs.next() else { break };
-                let named = items.iter().find_map(|item| match item.get_ref() {
-                    DeValue::Table(t) => t
-                        .iter()
-                        .find(|(k, v)| {
-                            k.get_ref() == "name"
-                                && matches!(v.get_ref(), DeValue::String(s) if s == name)
-                        })
-                        .map(|(k, _)| (k.span().start, t)),
-                    _ => None,
-                });
-                let Some((name_at, t)) = named else { break };
+                let named = |name: &str| {
+                    items.iter().rev().find_map(|item| match item.get_ref() {
+                        DeValue::Table(t) => t
+                            .iter()
+                            .find(|(k, v)| {
+                                k.get_ref() == "name"
+                                    && matches!(v.get_ref(), DeValue::String(s) if s == name)
+                            })
+                            .map(|(k, _)| (k.span().start, t)),
+                        _ => None,
+                    })
+                };
+                let found = (i + 1..=segs.len())
+                    .rev()
+                    .find_map(|end| named(&segs[i..end].join(".")).map(|f| (f, end)));
+                let Some(((name_at, t), end)) = found else {
+                    break;
+                };
                 at = Some(name_at);
                 table = t;
+                i = end;
             }
             _ => break,
         }

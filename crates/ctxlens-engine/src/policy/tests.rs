@@ -222,7 +222,7 @@ fn override_errors_name_the_argument() {
         (
             "layers=1",
             "--set layers=1: layers is a list, each by its name: set layers.session.KEY, \
-             layers.journey.KEY, layers.knowledge.KEY (e.g. layers.session.weight)",
+             layers.journey.KEY, layers.knowledge.KEY",
         ),
         (
             "budget.total=abc",
@@ -279,6 +279,23 @@ fn file_errors_name_file_line_and_column() {
     assert_eq!(
         err.to_string(),
         "p.toml:7:1: layers.s.weight: must be a finite number ≥ 0, got -1"
+    );
+
+    // A layer whose name has a dot, beside one named by its first part: the longer name's.
+    let dotted = "name = \"p\"\n[budget]\ntotal = 100\n[[layers]]\nname=\"a\"\nsource=\"session\"\nweight=0.5\n[[layers]]\nname=\"a.b\"\nsource=\"journey\"\nweight=-1\n";
+    let err = Policy::from_toml(dotted, "p.toml").expect_err("negative");
+    assert_eq!(
+        err.to_string(),
+        "p.toml:11:1: layers.a.b.weight: must be a finite number ≥ 0, got -1"
+    );
+    // A name used twice: the second use.
+    let twice = dotted
+        .replace("a.b", "a")
+        .replace("weight=-1", "weight=0.5");
+    let err = Policy::from_toml(&twice, "p.toml").expect_err("twice");
+    assert!(
+        err.to_string().starts_with("p.toml:9:1: layers.a: "),
+        "{err}"
     );
 
     let t_le_0 = "name = \"p\"\n[budget]\nmodel_max_tokens = 1000\nexpected_output_tokens = 800\n[[layers]]\nname=\"s\"\nsource=\"session\"\nweight=1\n";
@@ -578,5 +595,25 @@ fn an_element_without_its_key_is_said_to_be_a_table() {
     assert!(
         err.contains("layers is a list, each by its name: set layers.session.KEY"),
         "{err}"
+    );
+    // A list of values (a module's categories) is no list of named tables.
+    let adr = Policy::preset("layered-adr").expect("preset");
+    let err = adr
+        .clone()
+        .with_overrides(&["static.core.categories=analysis".into()])
+        .expect_err("a list")
+        .to_string();
+    assert_eq!(
+        err,
+        "--set static.core.categories=analysis: expected a sequence, got analysis"
+    );
+    let err = adr
+        .with_overrides(&["static=1".into()])
+        .expect_err("modules")
+        .to_string();
+    assert_eq!(
+        err,
+        "--set static=1: static is a list, each by its name: set static.core.KEY, \
+         static.technical.KEY, static.market.KEY"
     );
 }
