@@ -475,7 +475,7 @@ impl PgStore {
         }
         for (id, n) in repeats.repeated() {
             let note = duplicate(
-                format!("user_journeys user_id={}", crate::text::shown_id(&id)),
+                format!("user_journeys user_id={}", crate::text::shown_id(id)),
                 n,
                 "user id",
             );
