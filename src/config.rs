@@ -197,7 +197,7 @@ fn milestone_fault(text: &str, e: &MilestoneError) -> Option<(usize, usize)> {
         MilestoneError::NulInId(id) => (0..lines.len())
             .find(|&i| id_of(lines[i]).as_deref() == Some(id.as_str()))
             .map(|i| (i + 1, lines[i].len() - lines[i].trim_start().len() + 1)),
-        MilestoneError::Empty => None,
+        MilestoneError::Empty | MilestoneError::TooMany(_) => None,
     }
 }
 

@@ -230,7 +230,6 @@ fn write_text(
             },
         })
         .collect();
-    let canvas = g.draw(&labels, &[]);
     let title = user.map_or(String::new(), |u| format!(" for {}", inert_line(u)));
     writeln!(
         out,
@@ -246,7 +245,27 @@ fn write_text(
     )
     .map_err(io)?;
     let ids = g.ids();
-    write_canvas(out, &canvas, ids, &status)?;
+    if g.too_large_to_draw() {
+        let (w, h) = g.size();
+        writeln!(
+            out,
+            "{}",
+            paint(
+                DIM,
+                &format!(
+                    "too large to draw: its layout takes at least {} × {} cells, and at most {} are drawn \
+                     (--format dot draws it with Graphviz); the milestones and their \
+                     dependencies follow",
+                    crate::text::thousands(f64::from(w), 0),
+                    crate::text::thousands(f64::from(h), 0),
+                    crate::text::thousands(f64::from(crate::graph::MAX_DRAWN_CELLS), 0)
+                )
+            )
+        )
+        .map_err(io)?;
+    } else {
+        write_canvas(out, &g.draw(&labels, &[]), ids, &status)?;
+    }
     write_legend_and_deps(out, map, ids, st.is_some())
 }
 

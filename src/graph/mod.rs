@@ -16,6 +16,11 @@ pub use route::{Canvas, Frame, Glyph, Label, Role};
 /// The narrowest box: a frame, a status symbol and a short id.
 pub const MIN_BOX_W: u16 = 7;
 
+/// The most cells a drawn graph may take: a map that lays out larger (hundreds of milestones
+/// whose edges span many layers: thousands of columns and rows) would take seconds and
+/// gigabytes a frame to draw and could not be read panned a screen at a time.
+pub const MAX_DRAWN_CELLS: u32 = 1_000_000;
+
 /// The box width of a graph too wide for the screen (it is panned).
 pub const COMFORTABLE_BOX_W: u16 = 14;
 
@@ -95,6 +100,9 @@ pub struct Graph {
     geo: Geometry,
     /// Each layer's box width.
     widths: Vec<u16>,
+    /// Too large to draw however narrow its boxes: its crossings are not untangled nor its
+    /// channels routed (work that grows fast with the map, for a drawing never made).
+    undrawable: bool,
 }
 
 /// A map's layout: its ids, names, drawn edges and layers.
@@ -110,7 +118,12 @@ impl Graph {
     /// Lays out `map`'s DAG (boxes sized by `geo`, which [`Graph::fit`] can choose).
     pub fn new(map: &MilestoneMap, geo: Geometry) -> Graph {
         let ids: Vec<String> = map.ids().map(str::to_string).collect();
-        let index = |id: &str| ids.iter().position(|x| x == id);
+        let at: std::collections::HashMap<&str, usize> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
+        let index = |id: &str| at.get(id).copied();
         let deps: Vec<Vec<usize>> = ids
             .iter()
             .map(|id| map.deps(id).iter().filter_map(|d| index(d)).collect())
@@ -156,6 +169,7 @@ impl Graph {
             gaps: Vec::new(),
             geo,
             widths: Vec::new(),
+            undrawable: false,
         };
         // The layout depends on the map alone: made once per map (the TUI draws the graph on
         // every frame, and a large map's layout takes a noticeable moment).
@@ -173,8 +187,14 @@ impl Graph {
         }
         let order = g.order();
         g.layers = g.rows(order);
-        g.untangle();
-        g.gaps = route::gap_widths(&g);
+        // The least a drawing takes: the narrowest boxes, a row of text each, no gaps.
+        let rows = g.size_rows();
+        let least = u64::from(MIN_BOX_W) * g.layers.len() as u64 * u64::from(rows) * 3;
+        g.undrawable = least > u64::from(MAX_DRAWN_CELLS);
+        if !g.undrawable {
+            g.untangle();
+            g.gaps = route::gap_widths(&g);
+        }
         if cache.len() >= LAYOUTS_KEPT {
             cache.remove(0);
         }
@@ -282,21 +302,39 @@ impl Graph {
 
     /// The canvas size: (columns, rows).
     pub fn size(&self) -> (u16, u16) {
-        let rows = self
-            .layers
-            .iter()
-            .flat_map(|l| l.iter().map(|(_, r)| *r))
-            .max()
-            .map_or(0, |r| r + 1);
-        let w = (self.widths.iter().sum::<u16>() + self.gaps.iter().sum::<u16>()).max(1);
-        let h = (rows * self.geo.pitch())
+        let rows = self.size_rows();
+        let sum = |v: &[u16]| v.iter().fold(0u16, |a, &b| a.saturating_add(b));
+        let w = sum(&self.widths).saturating_add(sum(&self.gaps)).max(1);
+        let h = rows
+            .saturating_mul(self.geo.pitch())
             .saturating_sub(self.geo.row_gap)
             .max(1);
         (w, h)
     }
 
+    /// Rows of slots: the last slot's row and one.
+    fn size_rows(&self) -> u16 {
+        self.layers
+            .iter()
+            .flat_map(|l| l.iter().map(|(_, r)| *r))
+            .max()
+            .map_or(0, |r| r.saturating_add(1))
+    }
+
+    /// Whether the canvas would be too large to draw (more than [`MAX_DRAWN_CELLS`], or past
+    /// what its coordinates hold): the Journey screen and `graph` then list the milestones
+    /// without the drawing.
+    pub fn too_large_to_draw(&self) -> bool {
+        let (w, h) = self.size();
+        self.undrawable
+            || w == u16::MAX
+            || h == u16::MAX
+            || u32::from(w) * u32::from(h) > MAX_DRAWN_CELLS
+    }
+
     fn x(&self, layer: usize) -> u16 {
-        self.widths[..layer].iter().sum::<u16>() + self.gaps.iter().take(layer).sum::<u16>()
+        let sum = |v: &mut dyn Iterator<Item = &u16>| v.fold(0u16, |a, &b| a.saturating_add(b));
+        sum(&mut self.widths[..layer].iter()).saturating_add(sum(&mut self.gaps.iter().take(layer)))
     }
 
     /// The width of layer `layer`'s boxes.
@@ -537,5 +575,7 @@ impl Graph {
     }
 }
 
+#[cfg(test)]
+pub(crate) mod size_tests;
 #[cfg(test)]
 pub(crate) mod tests;

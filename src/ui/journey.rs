@@ -96,8 +96,14 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     }
     let sel = s.user.milestone.min(ids.len() - 1);
     let g = sized(map, area.width.saturating_sub(2), area.height);
-    let (graph_area, panels) = layout::journey(area, g.size().1 + 1);
     let st = statuses(map, v);
+    if g.too_large_to_draw() {
+        let (graph_area, panels) = layout::journey(area, 3);
+        render_undrawn(frame, graph_area, s, t, &g);
+        render_panels(frame, panels, s, t, sel, &st, &g);
+        return;
+    }
+    let (graph_area, panels) = layout::journey(area, g.size().1 + 1);
     let closure: BTreeSet<&str> = map.closure(ids[sel]).into_iter().collect();
     let labels: Vec<Label> = ids
         .iter()
@@ -140,16 +146,56 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         move_hint: move_hint(s),
     };
     render_graph(frame, graph_area, &view, t);
+    render_panels(frame, panels, s, t, sel, &st, &g);
+}
+
+/// The selected milestone's panel, and the dependency list beside it when there is width.
+fn render_panels(
+    frame: &mut Frame,
+    panels: Rect,
+    s: &State,
+    t: &Theme,
+    sel: usize,
+    st: &[Status],
+    g: &Graph,
+) {
     // Narrow, the selection has the width (its `needs` line and the edges drawn above say what
     // the dependency list would).
     if panels.width < DEPENDENCIES_FROM {
-        render_selection(frame, panels, s, t, sel, &st);
+        render_selection(frame, panels, s, t, sel, st);
         return;
     }
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(panels);
-    render_selection(frame, left, s, t, sel, &st);
-    render_dependencies(frame, right, s, t, sel, &g);
+    render_selection(frame, left, s, t, sel, st);
+    render_dependencies(frame, right, s, t, sel, g);
+}
+
+/// A map that lays out larger than a drawing may be ([`crate::graph::MAX_DRAWN_CELLS`]): said,
+/// with how to move through its milestones, which the panels below show.
+fn render_undrawn(frame: &mut Frame, area: Rect, s: &State, t: &Theme, g: &Graph) {
+    let (w, h) = g.size();
+    let title = format!(
+        " Milestones · {} in {} layers{} ",
+        crate::text::thousands(g.ids().len() as f64, 0),
+        crate::text::thousands(g.layer_count() as f64, 0),
+        move_hint(s)
+    );
+    let text = format!(
+        "Too large to draw: this map's layout takes at least {} × {} cells, and at most {} are drawn. \
+         The selected milestone and the dependency list are below; the keys move through the \
+         milestones as through the graph.",
+        crate::text::thousands(f64::from(w), 0),
+        crate::text::thousands(f64::from(h), 0),
+        crate::text::thousands(f64::from(crate::graph::MAX_DRAWN_CELLS), 0)
+    );
+    frame.render_widget(
+        Paragraph::new(text)
+            .style(t.muted())
+            .wrap(Wrap { trim: true })
+            .block(block(il(&title), true, t)),
+        area,
+    );
 }
 
 /// Columns from which the dependency list shows beside the selected milestone.

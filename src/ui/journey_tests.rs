@@ -630,3 +630,24 @@ async fn a_user_without_a_journey_row_is_told_so_on_the_map() {
         "{t}"
     );
 }
+
+/// A map too large to draw is said to be, with how to move through it; the selection's panel
+/// and the dependency list stay, and the keys move the selection as on a drawn map.
+#[tokio::test]
+async fn a_map_too_large_to_draw_is_said_and_its_milestones_still_listed() {
+    let (mut s, store) = journey_of_u062(crate::graph::size_tests::scattered(1_000)).await;
+    settle(&mut s, &store, Action::Top).await;
+    settle(&mut s, &store, Action::Right).await;
+    let moved = selected(&s);
+    assert_ne!(moved, "S0", "moved along the graph");
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = rows(&s, w, h).join("\n");
+        assert!(screen.contains("Too large to draw"), "{w}×{h}:\n{screen}");
+        assert!(
+            screen.contains(&format!("{moved} ")),
+            "{w}×{h}: the selection's panel:\n{screen}"
+        );
+        assert!(!screen.contains('┏'), "{w}×{h}: no box drawn:\n{screen}");
+    }
+    assert!(rows(&s, 120, 40).join("\n").contains("Depends on"));
+}

@@ -196,3 +196,51 @@ fn transition_cuts_a_huge_carried_value_and_json_keeps_it() {
     let plain = ctxlens(&["transition", "tests/data/snapshot-u1.json", "--to", "M2"]);
     assert!(!plain.stdout.contains("are cut"), "{}", plain.stdout);
 }
+
+/// A map too large to draw prints its milestones and their dependencies without the drawing,
+/// and says why; one past the bound of a map is refused as a config error, naming the bound.
+#[test]
+fn a_map_too_large_to_draw_lists_its_milestones_and_one_too_large_is_refused() {
+    // Each of n milestones depends on up to three anywhere before it: edges over many layers.
+    let map = |n: usize| -> String {
+        let mut s: u64 = 7;
+        let mut out = String::new();
+        for i in 0..n {
+            let mut deps: Vec<String> = (0..3)
+                .filter(|_| i > 0)
+                .map(|_| {
+                    s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    format!("\"S{}\"", (s >> 33) as usize % i)
+                })
+                .collect();
+            deps.sort();
+            deps.dedup();
+            out.push_str(&format!(
+                "[[milestones]]\nid = \"S{i}\"\nname = \"Stage {i}\"\ndepends_on = [{}]\n\n",
+                deps.join(", ")
+            ));
+        }
+        out
+    };
+    let config = write_temp("map-1000.toml", &map(1_000));
+    let config = config.to_str().expect("utf-8 path");
+    let out = ctxlens(&["--config", config, "graph"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(
+        lines[1].starts_with("too large to draw: its layout takes at least "),
+        "{}",
+        lines[1]
+    );
+    assert!(!out.stdout.contains('┌'), "no box drawn");
+    assert!(out.stdout.contains("S999"), "every milestone listed");
+    let config = write_temp("map-1001.toml", &map(1_001));
+    let out = ctxlens(&["--config", config.to_str().expect("utf-8 path"), "graph"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("milestones: the milestone map lists 1001 milestones: at most 1000 are read"),
+        "{}",
+        out.stderr
+    );
+}
