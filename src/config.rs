@@ -59,10 +59,7 @@ pub enum ConfigError {
 
 /// `$XDG_CONFIG_HOME/ctxlens/config.toml`, or `~/.config/ctxlens/config.toml`.
 pub fn default_path() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    let base = crate::files::xdg_dir("XDG_CONFIG_HOME", ".config")?;
     Some(base.join("ctxlens").join("config.toml"))
 }
 

@@ -112,6 +112,16 @@ pub fn read_text(path: &Path, max: u64, takes: Takes) -> Result<String, Refused>
     crate::engine::utf8::text(bytes).map_err(|bad| Refused::NotUtf8(bad.to_string()))
 }
 
+/// An XDG base directory: `$VAR` when it is set to an absolute path (the XDG spec has a relative
+/// one ignored: it would name another place in each directory ctxlens is run from), else
+/// `$HOME/fallback`; `None` when neither is there.
+pub fn xdg_dir(var: &str, fallback: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os(var)
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(fallback)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,10 +37,7 @@ pub struct DiskCache {
 impl DiskCache {
     /// The cache in the XDG cache dir; `None` when neither `XDG_CACHE_HOME` nor `HOME` is set.
     pub fn in_cache_dir() -> Option<Self> {
-        let base = std::env::var_os("XDG_CACHE_HOME")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+        let base = crate::files::xdg_dir("XDG_CACHE_HOME", ".cache")?;
         Some(Self::at(base.join("ctxlens").join("token-counts.bin")))
     }
 

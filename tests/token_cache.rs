@@ -209,3 +209,24 @@ fn a_cache_that_cannot_be_written_is_named_and_the_report_still_printed() {
         out.stderr
     );
 }
+
+/// A relative `XDG_CACHE_HOME` is ignored, as the XDG spec has it (it would name another place
+/// in each directory ctxlens runs from): the cache goes under `$HOME/.cache`.
+#[test]
+fn a_relative_cache_home_is_ignored_for_the_home_one() {
+    let (run_in, home) = (
+        tempfile::tempdir().expect("tempdir"),
+        tempfile::tempdir().expect("tempdir"),
+    );
+    let env = [
+        ("XDG_CACHE_HOME", "relcache".to_string()),
+        ("HOME", path_string(home.path())),
+    ];
+    let out = common::ctxlens_in(run_in.path(), &["report", "--json"], &env);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        !run_in.path().join("relcache").exists(),
+        "nothing made here"
+    );
+    assert!(cache_file(&home.path().join(".cache")).is_file());
+}

@@ -57,10 +57,14 @@ fn summary(c: &Changes) -> Section {
 fn affected(c: &Changes) -> Section {
     Section {
         key: "most_affected",
-        title: format!(
-            "Most affected users (top {} by tokens newly dropped)",
-            c.most_affected.len()
-        ),
+        title: if c.most_affected.is_empty() {
+            "Most affected users: none (no user's context changed)".to_string()
+        } else {
+            format!(
+                "Most affected users (top {} by tokens newly dropped)",
+                c.most_affected.len()
+            )
+        },
         columns: vec![
             ("user_id", "User".into(), false),
             ("milestone", "Milestone".into(), false),

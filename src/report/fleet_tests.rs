@@ -605,3 +605,19 @@ fn verdicts_are_decided_on_the_unrounded_figures() {
         assert_eq!(json["truncation_rate"], 0.05);
     });
 }
+
+/// A candidate that changes no user's context says so where the most affected would be listed,
+/// not "top 0".
+#[test]
+fn a_candidate_that_changes_nothing_lists_no_affected_users_in_words() {
+    runtime().block_on(async {
+        let s = demo_with_budget("prolaunch", 4000).await;
+        assert_eq!(s.changes.as_ref().map(|c| c.users_changed), Some(0));
+        let md = format::markdown(&s);
+        assert!(
+            md.contains("Most affected users: none (no user's context changed)"),
+            "{md}"
+        );
+        assert!(!md.contains("top 0"), "{md}");
+    });
+}

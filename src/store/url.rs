@@ -47,8 +47,8 @@ pub fn mask_in(text: &str, raw: &str) -> String {
     super::fault::mask_password(text, raw)
 }
 
-/// `host:port` of a URL, for labels; a Unix socket's path (`redis+unix:///run/redis.sock`,
-/// `unix:///…`).
+/// `host:port` of a Redis URL (6379 when it names no port), for labels; a Unix socket's path
+/// (`redis+unix:///run/redis.sock`, `unix:///…`).
 pub fn host_port(raw: &str) -> String {
     match url::Url::parse(raw) {
         Ok(u) if u.scheme().ends_with("unix") && u.host_str().is_none_or(str::is_empty) => {
@@ -57,7 +57,8 @@ pub fn host_port(raw: &str) -> String {
         Ok(u) => format!(
             "{}:{}",
             u.host_str().unwrap_or("?"),
-            u.port().map_or("default".into(), |p| p.to_string())
+            // Redis's port when the URL names none (every scheme the client reads).
+            u.port().unwrap_or(6379)
         ),
         Err(_) => "?".into(),
     }
@@ -72,7 +73,7 @@ mod tests {
         assert_eq!(host_port("redis+unix:///run/redis.sock"), "/run/redis.sock");
         assert_eq!(host_port("unix:///tmp/r.sock?db=2"), "/tmp/r.sock");
         assert_eq!(host_port("redis://127.0.0.1:6380/0"), "127.0.0.1:6380");
-        assert_eq!(host_port("redis://h/0"), "h:default");
+        assert_eq!(host_port("redis://h/0"), "h:6379");
     }
 
     #[test]

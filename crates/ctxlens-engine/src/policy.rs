@@ -311,7 +311,7 @@ impl Policy {
     /// TOML text of this policy (for saving a tuned policy). A float TOML would write with all
     /// its digits (`1e308` as 309 of them) is written in exponent form, as `--set` takes it.
     pub fn to_toml(&self) -> String {
-        let text = toml::to_string(self).unwrap_or_default();
+        let text = place::escape_invisible(&toml::to_string(self).unwrap_or_default(), self);
         let mut out: String = text.lines().map(|l| short_float(l) + "\n").collect();
         if !text.ends_with('\n') {
             out.pop();

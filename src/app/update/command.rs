@@ -273,7 +273,9 @@ pub(super) fn save(s: &mut State, file: &str, overwrite: bool) -> Vec<Effect> {
             "save: {} is not a regular file (a FIFO or a device); nothing written",
             crate::text::inert_line(file)
         ))
-    } else if !overwrite && path.exists() {
+    } else if !overwrite && path.symlink_metadata().is_ok() {
+        // A link counts, whether or not what it names exists: writing through one that leads
+        // nowhere would make a file elsewhere, unasked.
         Some(format!(
             "save: {} exists; nothing written (:w! {} replaces it)",
             crate::text::inert_line(file),

@@ -147,6 +147,18 @@ async fn saving_into_a_directory_says_it_is_one() {
         );
     }
     assert!(s.unsaved());
+    // A link that leads nowhere is there all the same: writing through it would make a file
+    // elsewhere, so it is replaced only when asked (`:w!`).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let link = dir.path().join("link.toml");
+    std::os::unix::fs::symlink(dir.path().join("elsewhere.toml"), &link).expect("symlink");
+    let link = link.to_str().expect("utf-8");
+    assert!(command(&mut s, &ctx, &format!("w {link}")).await.is_empty());
+    assert!(message(&s).0.contains("exists"), "{:?}", message(&s));
+    assert_eq!(
+        saved(&command(&mut s, &ctx, &format!("w! {link}")).await).0,
+        link
+    );
     // A device (or a FIFO) is no file either: never "saved", so a quit still asks.
     for cmd in ["w /dev/null", "w! /dev/null"] {
         assert!(command(&mut s, &ctx, cmd).await.is_empty(), "{cmd}");

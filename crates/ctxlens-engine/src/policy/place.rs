@@ -74,6 +74,19 @@ pub fn line_col(text: &str, at: usize) -> (usize, usize) {
 /// name the second (the one a "used twice" names) — is written in `text`: the line and column
 /// of the deepest part of it the file writes.
 pub(super) fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
+    // The budget's checks name the table; the figure that is wrong is its first key written.
+    if key == "budget"
+        && let Some(at) = ["budget.total", "budget.model_max_tokens"]
+            .iter()
+            .find_map(|k| written_at(text, k).filter(|(_, whole)| *whole))
+    {
+        return Some(line_col(text, at.0));
+    }
+    written_at(text, key).map(|(at, _)| line_col(text, at))
+}
+
+/// The byte offset of the deepest part of `key` written in `text`, and whether that is all of it.
+fn written_at(text: &str, key: &str) -> Option<(usize, bool)> {
     let doc = DeTable::parse(text).ok()?;
     let mut table: &DeTable = doc.get_ref();
     let mut at = None;
@@ -113,5 +126,69 @@ pub(super) fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
             _ => break,
         }
     }
-    at.map(|a| line_col(text, a))
+    at.map(|a| (a, i == segs.len()))
+}
+
+/// Whether `c` reorders or hides text where a file is shown (`cat`, an editor): bidi controls,
+/// C1 controls, line and paragraph separators.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{80}'..='\u{9f}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+}
+
+/// `text` (TOML of `policy`) with every [`invisible`] character of its strings escaped
+/// (`\u202E`): a string the writer put in literal quotes, where nothing can be escaped, is
+/// written again as a basic string.
+pub(super) fn escape_invisible(text: &str, policy: &super::Policy) -> String {
+    if !text.chars().any(invisible) {
+        return text.to_string();
+    }
+    let mut strings = Vec::new();
+    if let Ok(v) = toml::Value::try_from(policy) {
+        collect_strings(&v, &mut strings);
+    }
+    let mut out = text.to_string();
+    for s in strings.iter().filter(|s| s.chars().any(invisible)) {
+        for literal in [format!("'''{s}'''"), format!("'{s}'")] {
+            out = out.replace(&literal, &basic(s));
+        }
+    }
+    // What is left is in basic strings, where an escape reads as the character.
+    out.chars()
+        .map(|c| {
+            if invisible(c) {
+                format!("\\u{:04X}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+fn collect_strings(v: &toml::Value, out: &mut Vec<String>) {
+    match v {
+        toml::Value::String(s) => out.push(s.clone()),
+        toml::Value::Array(items) => items.iter().for_each(|i| collect_strings(i, out)),
+        toml::Value::Table(t) => t.values().for_each(|i| collect_strings(i, out)),
+        _ => {}
+    }
+}
+
+/// `s` as a TOML basic string: quotes, backslashes and control characters escaped.
+fn basic(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || invisible(c) => {
+                out.push_str(&format!("\\u{:04X}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }

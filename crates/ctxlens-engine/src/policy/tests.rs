@@ -302,7 +302,7 @@ fn file_errors_name_file_line_and_column() {
     let err = Policy::from_toml(t_le_0, "p.toml").expect_err("T <= 0");
     assert_eq!(
         err.to_string(),
-        "p.toml:2:2: budget: total budget T = -300 must be > 0 (model_max_tokens 1000 − expected_output_tokens 800 − overhead 500)"
+        "p.toml:3:1: budget: total budget T = -300 must be > 0 (model_max_tokens 1000 − expected_output_tokens 800 − overhead 500)"
     );
 
     // A negative term would lift T over the model's window.
@@ -616,4 +616,31 @@ fn an_element_without_its_key_is_said_to_be_a_table() {
         "--set static=1: static is a list, each by its name: set static.core.KEY, \
          static.technical.KEY, static.market.KEY"
     );
+}
+
+/// A policy's strings holding characters that reorder or hide text (bidi controls, C1, line
+/// separators) are written escaped, so `cat` of a saved policy shows them for what they are,
+/// and read back as they were.
+#[test]
+fn invisible_characters_in_strings_are_written_escaped() {
+    for m in [
+        "a\u{202e}b",
+        "a\"\u{202e}b",
+        "a\\\u{202e}b",
+        "a'\"\u{202e}b",
+        "x\u{1b}y\u{202e}",
+        "l\u{2028}m\u{85}n\u{2066}",
+        "two\nlines\u{202e}",
+    ] {
+        let mut p = prolaunch();
+        p.truncate_marker = m.to_string();
+        p.layers[0].title = Some(format!("title {m}"));
+        let text = p.to_toml();
+        assert!(
+            !text.chars().any(|c| matches!(c, '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')),
+            "{m:?}: {text}"
+        );
+        let back = Policy::from_toml(&text, "saved.toml").expect("reads back");
+        assert_eq!(back, p, "{m:?}: {text}");
+    }
 }
