@@ -494,11 +494,15 @@ pub async fn follow_progress(store: Arc<dyn Store>, tx: UnboundedSender<Action>)
             return Followed::Closed;
         }
     }
-    // The stream ends only when the connection does, or the server stops answering its PING.
-    let gone = format!(
-        "{}: the subscription ended (the connection was lost, or the server stopped answering); subscribing again",
-        store.progress_source()
-    );
+    // The stream ends only when the connection does, or the server stops answering its PING:
+    // the store is out of reach (marked down; said on the Live screen, not over another).
+    let gone = crate::store::StoreError::Unavailable {
+        store: store.progress_source(),
+        what: "progress channel".into(),
+        cause: "the subscription ended (the connection was lost, or the server stopped \
+                answering); subscribing again"
+            .into(),
+    };
     if tx.send(lost(gone.into())).is_err() {
         return Followed::Closed;
     }

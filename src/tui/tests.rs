@@ -321,9 +321,21 @@ async fn an_unreadable_progress_message_is_listed_on_live_naming_its_channel() {
         effects::Followed::Lost,
         "a stream that ends is a connection lost"
     );
+    // Heard on another screen: the store marked down, nothing popped over that screen.
+    s.ui.screen = crate::app::state::Screen::Report;
     while let Ok(action) = rx.try_recv() {
         update(&mut s, action);
     }
+    assert!(s.live.channel_store.is_some(), "an outage of its store");
+    assert_eq!(s.status.message, None, "not said over the Report screen");
+    assert!(
+        s.live
+            .trouble
+            .as_deref()
+            .is_some_and(|t| t.contains("the subscription ended")),
+        "said on Live: {:?}",
+        s.live.trouble
+    );
     let entries: Vec<_> = s.live.events.iter().collect();
     assert_eq!(entries.len(), 2, "{entries:?}");
     match entries[1] {
