@@ -254,6 +254,28 @@ fn each_key_goes_to_its_one_known_owner_and_ambiguous_keys_to_nobody() {
     let v: serde_json::Value = serde_json::from_str(&report.stdout).expect("report JSON");
     assert_eq!(v["users"], listed.len());
     assert_eq!(v["errors"]["count"], 0, "{}", v["errors"]);
+    // The fleet report names each ambiguous key once (it is met under each of its users), not
+    // leaving them out without a word.
+    let keys: Vec<&str> = v["ambiguous_keys"]
+        .as_array()
+        .expect("ambiguous keys")
+        .iter()
+        .filter_map(|k| k.as_str()?.split(": ").next())
+        .collect();
+    assert_eq!(
+        keys,
+        ["context:a:b:c:M2", "session:a:b:c:s1", "session:q:z:s2"]
+    );
+    let text = ctxlens_with(&["report"], &env);
+    assert!(
+        text.stdout
+            .contains("3 Redis keys that more than one user could own: read as no one's")
+            && text
+                .stdout
+                .contains("session:a:b:c:s1: could belong to a or a:b:c"),
+        "{}",
+        text.stdout
+    );
 }
 
 #[test]

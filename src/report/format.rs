@@ -149,6 +149,12 @@ pub fn headline(s: &Summary) -> Vec<String> {
             users_n(s.unreadable.users)
         ));
     }
+    if !s.ambiguous_keys.is_empty() {
+        lines.push(format!(
+            "{} that more than one user could own: read as no one's (listed at the end)",
+            crate::text::count(s.ambiguous_keys.len() as u64, "Redis key", "Redis keys")
+        ));
+    }
     lines
 }
 
@@ -216,6 +222,18 @@ pub fn sections(s: &Summary) -> Vec<Section> {
     }
     if s.unreadable.items > 0 {
         out.push(unreadable(&s.unreadable));
+    }
+    if !s.ambiguous_keys.is_empty() {
+        out.push(Section {
+            key: "ambiguous_keys",
+            title: format!(
+                "Ambiguous keys ({}; user ids may contain ':', so a key of one may be named like \
+                 another's: read as no one's)",
+                s.ambiguous_keys.len()
+            ),
+            columns: vec![("message", "key: whose it could be".into(), false)],
+            rows: first_rows(&s.ambiguous_keys, None),
+        });
     }
     out
 }
@@ -598,6 +616,9 @@ pub fn csv(s: &Summary) -> String {
     ]);
     for (i, e) in s.unreadable.first.iter().enumerate() {
         line(["unreadable", &(i + 1).to_string(), "first_item", e]);
+    }
+    for (i, k) in s.ambiguous_keys.iter().enumerate() {
+        line(["ambiguous_key", &(i + 1).to_string(), "key", k]);
     }
     // Every such user, as --json lists them (the rows above are the first few).
     for (i, id) in s.unreadable.user_ids.iter().enumerate() {

@@ -62,6 +62,9 @@ pub struct UserOutcome {
     /// Items of the user that could not be read (malformed), and the first of them as
     /// `SOURCE: reason`: a row or key refused or unreadable is data not replayed, said.
     pub unreadable: (usize, Option<String>),
+    /// Redis keys this user and another could own (ids may contain `:`): read as no one's, so
+    /// the report says them (key, and whose they could be).
+    pub ambiguous: Vec<(String, String)>,
     pub candidate: PolicyOutcome,
     pub baseline: Option<PolicyOutcome>,
     pub change: Option<Change>,
@@ -160,6 +163,12 @@ impl UserOutcome {
         UserOutcome {
             user_id: snap.user_id.clone(),
             milestone: snap.current_milestone.clone(),
+            ambiguous: snap
+                .notes
+                .iter()
+                .filter(|n| n.kind == crate::engine::snapshot::NoteKind::AmbiguousKey)
+                .map(|n| (n.source.clone(), n.message.clone()))
+                .collect(),
             unreadable: (
                 candidate.1.malformed.len(),
                 candidate.1.malformed.first().map(|m| {

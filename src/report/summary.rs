@@ -63,6 +63,10 @@ pub struct Summary {
     /// refused, a row of a bad type): replayed without it, counted and named here.
     #[serde(default, skip_serializing_if = "Unreadable::is_none")]
     pub unreadable: Unreadable,
+    /// Redis keys that several users could own (ids may contain `:`), read as no one's: each
+    /// key once, `KEY: could belong to a or a:b …`, in key order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ambiguous_keys: Vec<String>,
     /// The users spending the most prompt tokens on second copies (candidate policy).
     #[serde(default)]
     pub duplicated_users: Vec<super::dupes::DupOffender>,

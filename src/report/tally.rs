@@ -239,6 +239,8 @@ pub struct Tally {
     /// Items that could not be read, the users holding them, and the first few (`USER: SOURCE:
     /// reason`).
     pub(super) unreadable: super::summary::Unreadable,
+    /// Keys several users could own, each once (a key is met under each of its users).
+    pub(super) ambiguous: std::collections::BTreeMap<String, String>,
     pub(super) duplicated: super::dupes::DupTop,
     /// How the candidate's replays used each knowledge row (filled by [`super::run`]).
     pub knowledge: super::knowledge::KnowledgeUse,
@@ -255,6 +257,7 @@ impl Tally {
 
     pub fn add(&mut self, o: UserOutcome) {
         self.fleet.add(&o);
+        self.ambiguous.extend(o.ambiguous.iter().cloned());
         if o.unreadable.0 > 0 {
             let u = &mut self.unreadable;
             u.items += o.unreadable.0 as u64;
@@ -322,6 +325,7 @@ impl Tally {
         self.unreadable.items += other.unreadable.items;
         self.unreadable.users += other.unreadable.users;
         self.unreadable.user_ids.extend(other.unreadable.user_ids);
+        self.ambiguous.extend(other.ambiguous);
         for m in other.unreadable.first {
             keep(&mut self.unreadable.first, m);
         }
@@ -403,6 +407,11 @@ impl Tally {
                 },
                 ..self.unreadable.clone()
             },
+            ambiguous_keys: self
+                .ambiguous
+                .iter()
+                .map(|(key, why)| format!("{}: {why}", crate::text::inert_line(key)))
+                .collect(),
             outside_map: if run.map_ids.is_empty() {
                 Vec::new()
             } else {
