@@ -31,6 +31,7 @@ fn user(id: &str, milestone: Option<&str>, candidate: PolicyOutcome) -> UserOutc
         user_id: id.into(),
         milestone: milestone.map(str::to_string),
         unreadable: (0, None),
+        ambiguous: Vec::new(),
         candidate,
         baseline: None,
         change: None,
