@@ -98,13 +98,36 @@ impl DiskCache {
             .map_err(|e| format!("token cache {}: {e}", self.path.display()))
     }
 
-    fn write(&self, bytes: &[u8]) -> std::io::Result<()> {
+    /// Writes the file whole (a temporary file renamed over it); the error says which step
+    /// failed, in the words of the folder or file, never a temporary file's random name.
+    fn write(&self, bytes: &[u8]) -> Result<(), String> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        tmp.write_all(bytes)?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(&self.path).map(drop).map_err(|e| e.error)
+        let plain = |e: std::io::Error| std::io::Error::from(e.kind()).to_string();
+        std::fs::create_dir_all(dir).map_err(|e| {
+            // A file where a folder of the path should be.
+            match dir.ancestors().find(|a| a.is_file()) {
+                Some(file) => format!(
+                    "cannot make its folder: {} is a file, not a folder",
+                    file.display()
+                ),
+                None => format!("cannot make its folder {}: {}", dir.display(), plain(e)),
+            }
+        })?;
+        let write = || -> std::io::Result<tempfile::NamedTempFile> {
+            let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+            tmp.write_all(bytes)?;
+            tmp.as_file().sync_all()?;
+            Ok(tmp)
+        };
+        let tmp = write()
+            .map_err(|e| format!("cannot write in its folder {}: {}", dir.display(), plain(e)))?;
+        tmp.persist(&self.path).map(drop).map_err(|e| {
+            if self.path.is_dir() {
+                "cannot replace it: it is a folder".to_string()
+            } else {
+                format!("cannot replace it: {}", plain(e.error))
+            }
+        })
     }
 }
 
@@ -177,6 +200,33 @@ fn decode(bytes: &[u8]) -> Result<Vec<(CountKey, u32)>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A save that cannot be made says which step failed in words of the path a person
+    /// knows: a file where its folder should be, a folder where the file should be.
+    #[test]
+    fn a_save_that_fails_names_what_is_in_the_way() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file_as_folder = dir.path().join("ctxlens");
+        std::fs::write(&file_as_folder, "hi").expect("write");
+        let cache = DiskCache::at(file_as_folder.join("token-counts.bin"));
+        let err = cache.save(&entries(3)).expect_err("a file in the way");
+        assert!(
+            err.ends_with(&format!(
+                ": cannot make its folder: {} is a file, not a folder",
+                file_as_folder.display()
+            )),
+            "{err}"
+        );
+        let folder_as_file = dir.path().join("counts.bin");
+        std::fs::create_dir(&folder_as_file).expect("mkdir");
+        let err = DiskCache::at(folder_as_file)
+            .save(&entries(3))
+            .expect_err("a folder in the way");
+        assert!(
+            err.ends_with(": cannot replace it: it is a folder"),
+            "{err}"
+        );
+    }
 
     fn entries(n: u128) -> Vec<(CountKey, u32)> {
         (0..n)

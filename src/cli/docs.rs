@@ -35,8 +35,18 @@ pub fn man(dir: Option<&std::path::Path>) -> Result<(), CliError> {
             )));
         }
         // Made as `mkdir -p` would: a fresh account has no ~/.local/share/man/man1.
-        std::fs::create_dir_all(dir)
-            .map_err(|e| CliError::Runtime(format!("man --dir {}: {e}", dir.display())))?;
+        // A folder that cannot be made is the argument's fault (a file on its path, no
+        // permission), as a file in its place is: a usage error.
+        std::fs::create_dir_all(dir).map_err(|e| {
+            let why = match dir.ancestors().find(|a| a.is_file()) {
+                Some(file) => format!("{} is a file, not a folder", file.display()),
+                None => std::io::Error::from(e.kind()).to_string(),
+            };
+            CliError::Usage(format!(
+                "man --dir {}: cannot make it: {why}",
+                dir.display()
+            ))
+        })?;
         clap_mangen::generate_to(Cli::command(), dir)
             .map_err(|e| CliError::Runtime(format!("man --dir {}: {e}", dir.display())))?;
         let mut page = std::fs::File::create(dir.join("ctxlens.1")).map_err(io)?;
@@ -142,6 +152,13 @@ mod tests {
         let err = man(Some(&file)).expect_err("a file");
         assert!(
             matches!(&err, CliError::Usage(m) if m.ends_with("ctxlens.1: not a directory")),
+            "{err:?}"
+        );
+        // Under a file, it cannot be made: the same usage error, naming the file.
+        let under = file.join("sub");
+        let err = man(Some(&under)).expect_err("under a file");
+        assert!(
+            matches!(&err, CliError::Usage(m) if m.ends_with(&format!("cannot make it: {} is a file, not a folder", file.display()))),
             "{err:?}"
         );
         // A directory not made yet is made, as `mkdir -p` would.

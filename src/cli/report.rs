@@ -425,7 +425,7 @@ fn counter(disk: Option<&DiskCache>) -> TokenCounter {
     };
     let known = disk.load().unwrap_or_else(|why| {
         warn(&format!(
-            "{why}; ignored (replaced when this run saves its counts)"
+            "{why}; ignored (this run writes its counts there when it can)"
         ));
         Default::default()
     });
