@@ -99,12 +99,25 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
+/// An event came on the progress channel: the store its loss marked down answers again, so it
+/// is checked within a second rather than at the end of its backoff (up to 8 s), which would
+/// leave the status bar saying DOWN beside the events arriving from it.
+fn heard_from_channel(s: &mut State) {
+    let Some(name) = s.live.channel_store.take() else {
+        return;
+    };
+    if s.status.stores.iter().any(|st| !st.up && st.name == name) {
+        let soon = s.ui.tick + crate::app::state::TICKS_PER_SECOND;
+        s.status.health.next_check = s.status.health.next_check.min(soon);
+    }
+}
+
 /// A message came on the progress channel (not one held while paused, shown later): the
 /// channel is back.
 fn heard(s: &mut State) {
     s.live.received += 1;
     s.live.trouble = None;
-    super::status::heard_from_channel(s);
+    heard_from_channel(s);
 }
 
 /// An event on the Live screen (held while paused), newest first. Scrolled away from the

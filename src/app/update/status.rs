@@ -260,19 +260,6 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
     vec![]
 }
 
-/// An event came on the progress channel: the store its loss marked down answers again, so it
-/// is checked within a second rather than at the end of its backoff (up to 8 s), which would
-/// leave the status bar saying DOWN beside the events arriving from it.
-pub(super) fn heard_from_channel(s: &mut State) {
-    let Some(name) = s.live.channel_store.take() else {
-        return;
-    };
-    if s.status.stores.iter().any(|st| !st.up && st.name == name) {
-        let soon = s.ui.tick + crate::app::state::TICKS_PER_SECOND;
-        s.status.health.next_check = s.status.health.next_check.min(soon);
-    }
-}
-
 /// Marks a store up or down (the live-store loop reports health with this).
 pub fn set_store(s: &mut State, status: StoreStatus) {
     match s.status.stores.iter_mut().find(|x| x.name == status.name) {
