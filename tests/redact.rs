@@ -609,7 +609,9 @@ fn what_a_snapshot_file_records_in_its_own_words_is_masked_whole() {
         "malformed": [{"id": "mb:7", "source": "memory_bank id=7",
                        "reason": "zqvpatient called about zqvinvoice 4471"}],
         "notes": [{"kind": "timestamp_out_of_range", "source": "memory_bank id=8",
-                   "message": "zqvnote from the zqvaccountant"}],
+                   "message": "zqvnote from the zqvaccountant"},
+                  {"kind": "ambiguous_key", "source": "session:u1:x:s1",
+                   "message": "could belong to zqvclient"}],
     });
     let path = dir.path().join("u1.json");
     std::fs::write(&path, snapshot.to_string()).expect("writes");

@@ -163,11 +163,22 @@ impl UserOutcome {
         UserOutcome {
             user_id: snap.user_id.clone(),
             milestone: snap.current_milestone.clone(),
+            // Masked here under --redact, as the first unreadable item is: a file's own words
+            // whole, a milestone the map does not know in a key.
             ambiguous: snap
                 .notes
                 .iter()
                 .filter(|n| n.kind == crate::engine::snapshot::NoteKind::AmbiguousKey)
-                .map(|n| (n.source.clone(), n.message.clone()))
+                .map(|n| match redact {
+                    Some(map) => {
+                        use crate::engine::redact::{mask_words, note_message, unknown_in};
+                        (
+                            mask_words(&n.source, &unknown_in(snap, map)),
+                            note_message(&n.source, &n.message, snap),
+                        )
+                    }
+                    None => (n.source.clone(), n.message.clone()),
+                })
                 .collect(),
             unreadable: (
                 candidate.1.malformed.len(),

@@ -136,41 +136,53 @@ fn invisible(c: char) -> bool {
         | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
 }
 
-/// `text` (TOML of `policy`) with every [`invisible`] character of its strings escaped
-/// (`\u202E`): a string the writer put in literal quotes, where nothing can be escaped, is
-/// written again as a basic string.
+/// `text` (TOML of `policy`) with each string holding an [`invisible`] character written again
+/// as a basic string, those characters escaped (`\u202E`): the writer may have put it in
+/// literal quotes, where nothing can be escaped. Rewritten by where each string value is (its
+/// span), never by matching its text; a rewrite that would not read back as `policy` is not
+/// made (the writer's text is kept).
 pub(super) fn escape_invisible(text: &str, policy: &super::Policy) -> String {
     if !text.chars().any(invisible) {
         return text.to_string();
     }
-    let mut strings = Vec::new();
-    if let Ok(v) = toml::Value::try_from(policy) {
-        collect_strings(&v, &mut strings);
-    }
+    let Ok(doc) = DeTable::parse(text) else {
+        return text.to_string();
+    };
+    let mut spans = Vec::new();
+    string_spans(doc.get_ref(), &mut spans);
+    spans.sort_by_key(|(span, _)| std::cmp::Reverse(span.start));
     let mut out = text.to_string();
-    for s in strings.iter().filter(|s| s.chars().any(invisible)) {
-        for literal in [format!("'''{s}'''"), format!("'{s}'")] {
-            out = out.replace(&literal, &basic(s));
+    for (span, value) in spans {
+        if value.chars().any(invisible) && out.is_char_boundary(span.start) && span.end <= out.len()
+        {
+            out.replace_range(span, &basic(&value));
         }
     }
-    // What is left is in basic strings, where an escape reads as the character.
-    out.chars()
-        .map(|c| {
-            if invisible(c) {
-                format!("\\u{:04X}", u32::from(c))
+    match toml::from_str::<super::Policy>(&out) {
+        Ok(mut back) => {
+            back.unsign_zeros();
+            if back == *policy {
+                out
             } else {
-                c.to_string()
+                text.to_string()
             }
-        })
-        .collect()
+        }
+        Err(_) => text.to_string(),
+    }
 }
 
-fn collect_strings(v: &toml::Value, out: &mut Vec<String>) {
-    match v {
-        toml::Value::String(s) => out.push(s.clone()),
-        toml::Value::Array(items) => items.iter().for_each(|i| collect_strings(i, out)),
-        toml::Value::Table(t) => t.values().for_each(|i| collect_strings(i, out)),
-        _ => {}
+/// The span and value of every string value in `table` (arrays and inner tables too).
+fn string_spans(table: &DeTable, out: &mut Vec<(std::ops::Range<usize>, String)>) {
+    fn value(v: &toml::Spanned<DeValue>, out: &mut Vec<(std::ops::Range<usize>, String)>) {
+        match v.get_ref() {
+            DeValue::String(s) => out.push((v.span(), s.to_string())),
+            DeValue::Array(items) => items.iter().for_each(|i| value(i, out)),
+            DeValue::Table(t) => string_spans(t, out),
+            _ => {}
+        }
+    }
+    for v in table.values() {
+        value(v, out);
     }
 }
 

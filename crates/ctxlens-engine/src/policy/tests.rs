@@ -631,10 +631,15 @@ fn invisible_characters_in_strings_are_written_escaped() {
         "x\u{1b}y\u{202e}",
         "l\u{2028}m\u{85}n\u{2066}",
         "two\nlines\u{202e}",
+        // A backslash and a line break: written as a multi-line literal.
+        "line one \\ path\ntwo\u{2028}end",
+        "b\\\u{202e}",
     ] {
         let mut p = prolaunch();
         p.truncate_marker = m.to_string();
         p.layers[0].title = Some(format!("title {m}"));
+        // One string's literal form inside another's must not be rewritten as if it were it.
+        p.layers[1].title = Some(format!("x'{m}'y"));
         let text = p.to_toml();
         assert!(
             !text.chars().any(|c| matches!(c, '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')),
