@@ -102,7 +102,12 @@ impl DiskCache {
     /// failed, in the words of the folder or file, never a temporary file's random name.
     fn write(&self, bytes: &[u8]) -> Result<(), String> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
-        let plain = |e: std::io::Error| std::io::Error::from(e.kind()).to_string();
+        // tempfile names its random file after the error: the error alone is said.
+        let plain = |e: std::io::Error| {
+            let said = e.to_string();
+            said.split_once(" at path ")
+                .map_or(said.clone(), |(why, _)| why.to_string())
+        };
         std::fs::create_dir_all(dir).map_err(|e| {
             // A file where a folder of the path should be.
             match dir.ancestors().find(|a| a.is_file()) {

@@ -40,7 +40,7 @@ pub fn man(dir: Option<&std::path::Path>) -> Result<(), CliError> {
         std::fs::create_dir_all(dir).map_err(|e| {
             let why = match dir.ancestors().find(|a| a.is_file()) {
                 Some(file) => format!("{} is a file, not a folder", file.display()),
-                None => std::io::Error::from(e.kind()).to_string(),
+                None => e.to_string(),
             };
             CliError::Usage(format!(
                 "man --dir {}: cannot make it: {why}",

@@ -207,7 +207,7 @@ fn write_text(
             row_gap: 1,
         },
     );
-    let g = g.clone().with_geometry(g.fit(width(), 2));
+    let g = g.clone().with_geometry(g.fit(width(), 2)).or_narrowest();
     let status = |id: &str| st.and_then(|m| m.get(id).copied());
     let labels: Vec<Label> = g
         .ids()

@@ -312,6 +312,19 @@ impl Graph {
         (w, h)
     }
 
+    /// This layout too large to draw as it is: in its narrowest boxes (ids alone, no blank
+    /// rows), which may still be drawn, and otherwise give the least size it would take.
+    pub fn or_narrowest(self) -> Graph {
+        if !self.too_large_to_draw() {
+            return self;
+        }
+        self.with_geometry(Geometry {
+            box_w: MIN_BOX_W,
+            name_lines: 0,
+            row_gap: 0,
+        })
+    }
+
     /// Rows of slots: the last slot's row and one.
     fn size_rows(&self) -> u16 {
         self.layers

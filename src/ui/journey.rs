@@ -95,11 +95,12 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         return;
     }
     let sel = s.user.milestone.min(ids.len() - 1);
-    let g = sized(map, area.width.saturating_sub(2), area.height);
+    let g = sized(map, area.width.saturating_sub(2), area.height).or_narrowest();
     let st = statuses(map, v);
     if g.too_large_to_draw() {
-        let (graph_area, panels) = layout::journey(area, 3);
-        render_undrawn(frame, graph_area, s, t, &g);
+        let (graph_area, panels) = layout::journey(area, 4);
+        let time = super::timeline::strip(s, v, t, usize::from(graph_area.width.saturating_sub(4)));
+        render_undrawn(frame, graph_area, s, t, &g, time);
         render_panels(frame, panels, s, t, sel, &st, &g);
         return;
     }
@@ -173,7 +174,14 @@ fn render_panels(
 
 /// A map that lays out larger than a drawing may be ([`crate::graph::MAX_DRAWN_CELLS`]): said,
 /// with how to move through its milestones, which the panels below show.
-fn render_undrawn(frame: &mut Frame, area: Rect, s: &State, t: &Theme, g: &Graph) {
+fn render_undrawn(
+    frame: &mut Frame,
+    area: Rect,
+    s: &State,
+    t: &Theme,
+    g: &Graph,
+    time: Line<'static>,
+) {
     let (w, h) = g.size();
     let title = format!(
         " Milestones · {} in {} layers{} ",
@@ -189,11 +197,25 @@ fn render_undrawn(frame: &mut Frame, area: Rect, s: &State, t: &Theme, g: &Graph
         crate::text::thousands(f64::from(h), 0),
         crate::text::thousands(f64::from(crate::graph::MAX_DRAWN_CELLS), 0)
     );
+    // What the drawing's title would say of the user's place on the map.
+    let note = match s
+        .user
+        .view
+        .as_ref()
+        .map(|v| v.data().current_milestone.clone())
+    {
+        Some(None) => " The user has no journey row: the map is a new user's.".to_string(),
+        Some(Some(m)) if !s.session.engine.milestones.contains(&m) => format!(
+            " The user's milestone {} is not in this map.",
+            il(&crate::text::shown_id(&m))
+        ),
+        _ => String::new(),
+    };
     frame.render_widget(
-        Paragraph::new(text)
+        Paragraph::new(format!("{text}{note}"))
             .style(t.muted())
             .wrap(Wrap { trim: true })
-            .block(block(il(&title), true, t)),
+            .block(block(il(&title), true, t).title_bottom(time)),
         area,
     );
 }

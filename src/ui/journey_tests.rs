@@ -648,6 +648,11 @@ async fn a_map_too_large_to_draw_is_said_and_its_milestones_still_listed() {
             "{w}×{h}: the selection's panel:\n{screen}"
         );
         assert!(!screen.contains('┏'), "{w}×{h}: no box drawn:\n{screen}");
+        // What a drawing would say: where the user is (not on this map), and the moments.
+        assert!(
+            screen.contains("milestone M9 is not in this map.") && screen.contains("╰ now ·"),
+            "{w}×{h}:\n{screen}"
+        );
     }
     assert!(rows(&s, 120, 40).join("\n").contains("Depends on"));
 }

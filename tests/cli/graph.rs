@@ -238,8 +238,9 @@ fn a_map_too_large_to_draw_lists_its_milestones_and_one_too_large_is_refused() {
     let out = ctxlens(&["--config", config.to_str().expect("utf-8 path"), "graph"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
-        out.stderr
-            .contains("milestones: the milestone map lists 1001 milestones: at most 1000 are read"),
+        out.stderr.contains(
+            "milestones: the milestone map lists 1001 milestones: at most 1000 are allowed"
+        ),
         "{}",
         out.stderr
     );

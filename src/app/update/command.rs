@@ -273,9 +273,19 @@ pub(super) fn save(s: &mut State, file: &str, overwrite: bool) -> Vec<Effect> {
             "save: {} is not a regular file (a FIFO or a device); nothing written",
             crate::text::inert_line(file)
         ))
-    } else if !overwrite && path.symlink_metadata().is_ok() {
-        // A link counts, whether or not what it names exists: writing through one that leads
-        // nowhere would make a file elsewhere, unasked.
+    } else if !overwrite
+        && !path.exists()
+        && let Ok(to) = std::fs::read_link(path)
+    {
+        // A link that leads nowhere: writing through it would make a file elsewhere, unasked.
+        Some(format!(
+            "save: {} is a link to {}, which is not there; nothing written (:w! {} writes \
+             through the link, making it)",
+            crate::text::inert_line(file),
+            crate::text::inert_line(&to.display().to_string()),
+            crate::text::inert_line(file)
+        ))
+    } else if !overwrite && path.exists() {
         Some(format!(
             "save: {} exists; nothing written (:w! {} replaces it)",
             crate::text::inert_line(file),

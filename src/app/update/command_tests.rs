@@ -154,7 +154,13 @@ async fn saving_into_a_directory_says_it_is_one() {
     std::os::unix::fs::symlink(dir.path().join("elsewhere.toml"), &link).expect("symlink");
     let link = link.to_str().expect("utf-8");
     assert!(command(&mut s, &ctx, &format!("w {link}")).await.is_empty());
-    assert!(message(&s).0.contains("exists"), "{:?}", message(&s));
+    assert!(
+        message(&s)
+            .0
+            .contains("elsewhere.toml, which is not there; nothing written (:w! "),
+        "{:?}",
+        message(&s)
+    );
     assert_eq!(
         saved(&command(&mut s, &ctx, &format!("w! {link}")).await).0,
         link
