@@ -230,3 +230,30 @@ async fn report_screen_names_an_outage_and_never_judges_no_figures() {
     );
     assert!(!lines.iter().any(|l| l.contains("target met")), "{lines:?}");
 }
+
+/// A sampled report says so on a line of its own, under the title: never cut off its end on
+/// a narrow screen, where every figure's first caveat would be lost.
+#[tokio::test]
+async fn a_sample_is_said_on_its_own_line() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::ShowReport).await;
+    let mut summary = s.report.summary.clone().expect("a report");
+    summary.source = format!(
+        "{} · a random sample of 40 of 500 users (seed 9)",
+        summary.source
+    );
+    s.report.summary = Some(summary);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let all = rows(&s, w, h);
+        let title = all
+            .iter()
+            .position(|l| l.contains("Fleet report ·"))
+            .expect("the title");
+        assert!(!all[title].contains("sample"), "{w}×{h}: {}", all[title]);
+        assert!(
+            all[title + 1].contains("a random sample of 40 of 500 users (seed 9)"),
+            "{w}×{h}:\n{}",
+            all.join("\n")
+        );
+    }
+}
