@@ -465,7 +465,7 @@ fn a_user_id_is_not_read_as_a_file_of_the_same_name() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
         out.stderr
-            .starts_with("ctxlens: snapshot ./s.json: a snapshot file already"),
+            .starts_with("ctxlens: snapshot ./s.json: a file, not a user: snapshot writes a file"),
         "{}",
         out.stderr
     );

@@ -245,20 +245,15 @@ fn write_text(
     )
     .map_err(io)?;
     let ids = g.ids();
-    if g.too_large_to_draw() {
-        let (w, h) = g.size();
+    if let Some(why) = g.why_undrawn() {
         writeln!(
             out,
             "{}",
             paint(
                 DIM,
                 &format!(
-                    "too large to draw: its layout takes at least {} × {} cells, and at most {} are drawn \
-                     (--format dot draws it with Graphviz); the milestones and their \
-                     dependencies follow",
-                    crate::text::thousands(f64::from(w), 0),
-                    crate::text::thousands(f64::from(h), 0),
-                    crate::text::thousands(f64::from(crate::graph::MAX_DRAWN_CELLS), 0)
+                    "too large to draw: {why} (--format dot draws it with Graphviz); the \
+                     milestones and their dependencies follow"
                 )
             )
         )

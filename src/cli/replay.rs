@@ -488,8 +488,9 @@ pub async fn snapshot(
     let loaded = ctx.load(user, sel).await.map_err(|e| {
         if super::snapshot_file(user).is_some_and(Path::is_file) {
             CliError::Usage(format!(
-                "snapshot {}: a snapshot file already (snapshot writes one from a user of the \
-                 stores); replay, diff, explain and tui --snapshot read it as it is",
+                "snapshot {}: a file, not a user: snapshot writes a file from a user of the \
+                 stores (a snapshot file is read as it is by replay, diff, explain and tui \
+                 --snapshot)",
                 inert_line(user)
             ))
         } else {

@@ -16,6 +16,12 @@ pub use route::{Canvas, Frame, Glyph, Label, Role};
 /// The narrowest box: a frame, a status symbol and a short id.
 pub const MIN_BOX_W: u16 = 7;
 
+/// The most places an edge may pass a layer between the two it joins, over a drawn graph:
+/// the work of untangling and routing grows fast with them (500 scattered milestones make
+/// 2,400 and take a second, 1,000 make 7,000 and take 20), and a drawing of so many lines is
+/// no longer read.
+pub const MAX_PASSES: usize = 1_500;
+
 /// The most cells a drawn graph may take: a map that lays out larger (hundreds of milestones
 /// whose edges span many layers: thousands of columns and rows) would take seconds and
 /// gigabytes a frame to draw and could not be read panned a screen at a time.
@@ -100,8 +106,9 @@ pub struct Graph {
     geo: Geometry,
     /// Each layer's box width.
     widths: Vec<u16>,
-    /// Too large to draw however narrow its boxes: its crossings are not untangled nor its
-    /// channels routed (work that grows fast with the map, for a drawing never made).
+    /// Too large to draw however narrow its boxes, or its edges pass too many layers: its
+    /// crossings are not untangled nor its channels routed (work that grows fast with the
+    /// map — seconds at a few thousand passes — for a drawing never made).
     undrawable: bool,
 }
 
@@ -190,7 +197,7 @@ impl Graph {
         // The least a drawing takes: the narrowest boxes, a row of text each, no gaps.
         let rows = g.size_rows();
         let least = u64::from(MIN_BOX_W) * g.layers.len() as u64 * u64::from(rows) * 3;
-        g.undrawable = least > u64::from(MAX_DRAWN_CELLS);
+        g.undrawable = least > u64::from(MAX_DRAWN_CELLS) || g.passes() > MAX_PASSES;
         if !g.undrawable {
             g.untangle();
             g.gaps = route::gap_widths(&g);
@@ -310,6 +317,40 @@ impl Graph {
             .saturating_sub(self.geo.row_gap)
             .max(1);
         (w, h)
+    }
+
+    /// How many places its edges pass a layer on their way.
+    fn passes(&self) -> usize {
+        self.layers
+            .iter()
+            .flatten()
+            .filter(|(s, _)| matches!(s, Slot::Pass(_)))
+            .count()
+    }
+
+    /// Why it is not drawn, when it is not: the cells its layout takes at least, or the
+    /// places its edges pass layers.
+    pub fn why_undrawn(&self) -> Option<String> {
+        if !self.too_large_to_draw() {
+            return None;
+        }
+        let n = |v: u64| crate::text::thousands(v as f64, 0);
+        let passes = self.passes();
+        Some(if passes > MAX_PASSES {
+            format!(
+                "its edges pass layers on their way {} times, and at most {} are drawn",
+                n(passes as u64),
+                n(MAX_PASSES as u64)
+            )
+        } else {
+            let (w, h) = self.size();
+            format!(
+                "its layout takes at least {} × {} cells, and at most {} are drawn",
+                n(w.into()),
+                n(h.into()),
+                n(MAX_DRAWN_CELLS.into())
+            )
+        })
     }
 
     /// This layout too large to draw as it is: in its narrowest boxes (ids alone, no blank

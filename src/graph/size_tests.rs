@@ -46,6 +46,13 @@ pub(crate) fn scattered(n: usize) -> MilestoneMap {
 fn a_map_too_large_to_draw_says_so_and_is_still_moved_through() {
     let g = Graph::new(&scattered(1_000), geometry());
     assert!(g.too_large_to_draw(), "{:?}", g.size());
+    // Its edges pass so many layers that it is not untangled (seconds of work) to be said so.
+    let why = g.why_undrawn().expect("said why");
+    assert!(
+        why.starts_with("its edges pass layers on their way ")
+            && why.ends_with(" times, and at most 1,500 are drawn"),
+        "{why}"
+    );
     for n in 0..g.ids().len() {
         assert!(g.rect(n).is_some(), "{} has a place", g.ids()[n]);
     }
@@ -62,6 +69,7 @@ fn a_map_too_large_to_draw_says_so_and_is_still_moved_through() {
 fn maps_of_usual_sizes_and_long_chains_are_drawn() {
     assert!(!Graph::new(&MilestoneMap::default(), geometry()).too_large_to_draw());
     assert!(!Graph::new(&scattered(60), geometry()).too_large_to_draw());
+    assert_eq!(Graph::new(&scattered(60), geometry()).why_undrawn(), None);
     let chain = (0..1_000)
         .map(|i| MilestoneDef {
             id: format!("C{i}"),

@@ -217,7 +217,7 @@ pub fn sections(s: &Summary) -> Vec<Section> {
             key: "errors",
             title: format!("Users not read ({})", s.errors.count),
             columns: vec![("message", "user or file: why".into(), false)],
-            rows: first_rows(&s.errors.first, (more > 0).then(|| more.to_string())),
+            rows: first_rows(&s.errors.first, (more > 0).then(|| format!("{more} more"))),
         });
     }
     if s.unreadable.items > 0 {
@@ -238,7 +238,7 @@ pub fn sections(s: &Summary) -> Vec<Section> {
     out
 }
 
-/// The first few messages kept, one row each, and `… and {more} more` when there were more:
+/// The first few messages kept, one row each, and `… and {more}` (`N more`) when there were more:
 /// counted, not left out without a word.
 fn first_rows(first: &[String], more: Option<String>) -> Vec<(String, Vec<Cell>)> {
     let mut rows: Vec<(String, Vec<Cell>)> = first
@@ -249,7 +249,7 @@ fn first_rows(first: &[String], more: Option<String>) -> Vec<(String, Vec<Cell>)
     if let Some(more) = more {
         rows.push((
             "more".into(),
-            vec![Cell::text(format!("… and {more} more")).tone(Tone::Dim)],
+            vec![Cell::text(format!("… and {more}")).tone(Tone::Dim)],
         ));
     }
     rows
@@ -261,7 +261,7 @@ fn unreadable(u: &super::summary::Unreadable) -> Section {
     let more = u.users.saturating_sub(u.first.len() as u64);
     let rows = first_rows(
         &u.first,
-        (more > 0).then(|| format!("{} (--json lists every one)", users_n(more))),
+        (more > 0).then(|| format!("{} more (--json lists every one)", users_n(more))),
     );
     Section {
         key: "unreadable",

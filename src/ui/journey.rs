@@ -182,7 +182,6 @@ fn render_undrawn(
     g: &Graph,
     time: Line<'static>,
 ) {
-    let (w, h) = g.size();
     let title = format!(
         " Milestones · {} in {} layers{} ",
         crate::text::thousands(g.ids().len() as f64, 0),
@@ -190,12 +189,9 @@ fn render_undrawn(
         move_hint(s)
     );
     let text = format!(
-        "Too large to draw: this map's layout takes at least {} × {} cells, and at most {} are drawn. \
-         The selected milestone and the dependency list are below; the keys move through the \
-         milestones as through the graph.",
-        crate::text::thousands(f64::from(w), 0),
-        crate::text::thousands(f64::from(h), 0),
-        crate::text::thousands(f64::from(crate::graph::MAX_DRAWN_CELLS), 0)
+        "Too large to draw: {}. The selected milestone and the dependency list are below; the \
+         keys move through the milestones as through the graph.",
+        g.why_undrawn().unwrap_or_default()
     );
     // What the drawing's title would say of the user's place on the map.
     let note = match s
@@ -320,7 +316,11 @@ impl Pan {
 /// `room` columns (the layer count goes first, then the key hint), so the panned range reads.
 fn graph_title(v: &GraphView, pan: &Pan, room: usize) -> String {
     let n = v.g.ids().len();
-    let layers = format!("{n} in {} layers", v.g.layer_count());
+    let layers = format!(
+        "{} in {} layers",
+        crate::text::thousands(n as f64, 0),
+        crate::text::thousands(v.g.layer_count() as f64, 0)
+    );
     // The note, long then short: it gives way before the panned range does.
     let notes: [String; 2] = match (&v.off_map, v.no_journey) {
         (Some(m), _) => {

@@ -228,7 +228,7 @@ fn a_map_too_large_to_draw_lists_its_milestones_and_one_too_large_is_refused() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert!(
-        lines[1].starts_with("too large to draw: its layout takes at least "),
+        lines[1].starts_with("too large to draw: its edges pass layers on their way "),
         "{}",
         lines[1]
     );
