@@ -370,34 +370,11 @@ fn rest(s: &Summary) -> Vec<ReportLine> {
 
 /// Every line of the Report screen for `s`.
 pub fn lines(s: &Summary) -> Vec<ReportLine> {
-    let mut out: Vec<ReportLine> = Vec::new();
-    for (i, t) in headline(s).into_iter().enumerate() {
-        // A sample is the first caveat of every figure: on a line of its own, never cut off
-        // the end of the title on a narrow screen.
-        match t.split_once(" · a random sample of ").filter(|_| i == 0) {
-            Some((title, rest)) => {
-                // `… · a random sample of N of M users (seed S) · N users`
-                let (sample, users) = rest
-                    .split_once(") · ")
-                    .map_or((rest.to_string(), None), |(a, b)| {
-                        (format!("{a})"), Some(b))
-                    });
-                let title = match users {
-                    Some(users) => format!("{title} · {users}"),
-                    None => title.to_string(),
-                };
-                out.push(ReportLine::text(title, Tone::Bold));
-                out.push(ReportLine::text(
-                    format!("a random sample of {sample}"),
-                    Tone::Dim,
-                ));
-            }
-            None => out.push(ReportLine::text(
-                t,
-                if i == 0 { Tone::Bold } else { Tone::Dim },
-            )),
-        }
-    }
+    let mut out: Vec<ReportLine> = headline(s)
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| ReportLine::text(t, if i == 0 { Tone::Bold } else { Tone::Dim }))
+        .collect();
     out.extend(answer(s));
     out.extend(affected(s));
     out.extend(milestones(s));

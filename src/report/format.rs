@@ -106,7 +106,14 @@ pub fn headline(s: &Summary) -> Vec<String> {
         (true, None) => format!("{} — PARTIAL ({why})", users_n(s.users)),
         (false, _) => users_n(s.users),
     };
-    let mut lines = vec![format!("Fleet report · {} · {users}", s.source)];
+    // A sample is the first caveat of every figure: on a line of its own, never cut off the
+    // end of the title on a narrow screen.
+    let (source, sample) = match s.source.split_once(super::run::SAMPLED) {
+        Some((source, sample)) => (source, Some(format!("a random sample of {sample}"))),
+        None => (s.source.as_str(), None),
+    };
+    let mut lines = vec![format!("Fleet report · {source} · {users}")];
+    lines.extend(sample);
     if let Some(st) = &s.stopped {
         lines.push(partial_line(st));
     }

@@ -192,6 +192,10 @@ pub async fn run_closing(
 /// Replays `fleet` under `plan`. Stops early, with `partial` set and why in `stopped`, when
 /// `cancel` completes or a store goes away (an outage: every later read would fail the same
 /// way). A failure of one user's data fails that user only, counted in the tally's errors.
+/// What joins a sampled fleet's source to its sample (`DEMO · a random sample of 10 of 71
+/// users (seed 4)`); the headline puts the sample on a line of its own.
+pub const SAMPLED: &str = " · a random sample of ";
+
 pub async fn run(
     fleet: Fleet,
     plan: Plan,
@@ -204,7 +208,7 @@ pub async fn run(
     // A sample that left users out says so, and of how many.
     let source = match lister.sampled() {
         Some((kept, of, seed)) => format!(
-            "{source} · a random sample of {} of {} (seed {seed})",
+            "{source}{SAMPLED}{} of {} (seed {seed})",
             crate::text::thousands(kept as f64, 0),
             crate::text::count(of, "user", "users")
         ),
