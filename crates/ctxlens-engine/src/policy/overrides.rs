@@ -30,8 +30,15 @@ impl Policy {
             policy = tree.clone().try_into().map_err(|e: toml::de::Error| {
                 let message = e.message().trim();
                 // `none` for a key that must hold a value (not one that is not a key at all).
+                // A key under an optional value not set (`budget.total.x` where only the
+                // model limits are): the table made for it is where a value goes.
+                let parent = path.trim().rsplit_once('.').map(|(p, _)| p);
                 fail(if (unset || raw.trim() == "none") && !message.starts_with("unknown field") {
                     format!("{} takes a value (only an optional key, such as a layer's cap, can be none)", path.trim())
+                } else if let Some(parent) = parent.filter(|_| {
+                    message.starts_with("invalid type: map") && !parse_value(raw.trim()).is_table()
+                }) {
+                    format!("{parent} is a value, not a table")
                 } else {
                     plain_type_error(message, raw)
                 })

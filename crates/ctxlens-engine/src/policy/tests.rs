@@ -237,6 +237,11 @@ fn override_errors_name_the_argument() {
             "--set layers.journey.weight=x: expected a number, got x",
         ),
         ("name.x=1", "--set name.x=1: name is a value, not a table"),
+        // Under an optional value not set, the same (not "1 is out of range").
+        (
+            "layers.session.cap.x=1",
+            "--set layers.session.cap.x=1: layers.session.cap is a value, not a table",
+        ),
     ];
     for (arg, want) in cases {
         let err = prolaunch()
