@@ -112,6 +112,14 @@ pub fn read_text(path: &Path, max: u64, takes: Takes) -> Result<String, Refused>
     crate::engine::utf8::text(bytes).map_err(|bad| Refused::NotUtf8(bad.to_string()))
 }
 
+/// What keeps folder `dir` from being made, when it is a file where one of its folders
+/// should be: `{FILE} is a file, not a folder`.
+pub fn file_in_the_way(dir: &std::path::Path) -> Option<String> {
+    dir.ancestors()
+        .find(|a| a.is_file())
+        .map(|file| format!("{} is a file, not a folder", file.display()))
+}
+
 /// An XDG base directory: `$VAR` when it is set to an absolute path (the XDG spec has a relative
 /// one ignored: it would name another place in each directory ctxlens is run from), else
 /// `$HOME/fallback`; `None` when neither is there.

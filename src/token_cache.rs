@@ -108,15 +108,9 @@ impl DiskCache {
             said.split_once(" at path ")
                 .map_or(said.clone(), |(why, _)| why.to_string())
         };
-        std::fs::create_dir_all(dir).map_err(|e| {
-            // A file where a folder of the path should be.
-            match dir.ancestors().find(|a| a.is_file()) {
-                Some(file) => format!(
-                    "cannot make its folder: {} is a file, not a folder",
-                    file.display()
-                ),
-                None => format!("cannot make its folder {}: {}", dir.display(), plain(e)),
-            }
+        std::fs::create_dir_all(dir).map_err(|e| match crate::files::file_in_the_way(dir) {
+            Some(file) => format!("cannot make its folder: {file}"),
+            None => format!("cannot make its folder {}: {}", dir.display(), plain(e)),
         })?;
         let write = || -> std::io::Result<tempfile::NamedTempFile> {
             let mut tmp = tempfile::NamedTempFile::new_in(dir)?;

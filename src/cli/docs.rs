@@ -38,10 +38,7 @@ pub fn man(dir: Option<&std::path::Path>) -> Result<(), CliError> {
         // A folder that cannot be made is the argument's fault (a file on its path, no
         // permission), as a file in its place is: a usage error.
         std::fs::create_dir_all(dir).map_err(|e| {
-            let why = match dir.ancestors().find(|a| a.is_file()) {
-                Some(file) => format!("{} is a file, not a folder", file.display()),
-                None => e.to_string(),
-            };
+            let why = crate::files::file_in_the_way(dir).unwrap_or_else(|| e.to_string());
             CliError::Usage(format!(
                 "man --dir {}: cannot make it: {why}",
                 dir.display()

@@ -246,18 +246,13 @@ fn write_text(
     .map_err(io)?;
     let ids = g.ids();
     if let Some(why) = g.why_undrawn() {
-        writeln!(
+        super::output::write_dim_line(
             out,
-            "{}",
-            paint(
-                DIM,
-                &format!(
-                    "too large to draw: {why} (--format dot draws it with Graphviz); the \
-                     milestones and their dependencies follow"
-                )
-            )
-        )
-        .map_err(io)?;
+            &format!(
+                "too large to draw: {why} (--format dot draws it with Graphviz); the \
+                 milestones and their dependencies follow"
+            ),
+        )?;
     } else {
         write_canvas(out, &g.draw(&labels, &[]), ids, &status)?;
     }

@@ -345,5 +345,11 @@ pub(super) fn write_sourced(out: &mut impl Write, source: &str, why: &str) -> Re
 
 /// A dimmed line after a blank one: what a reader should know of the output above.
 pub(super) fn write_dim_note(out: &mut impl Write, note: &str) -> Result<(), CliError> {
-    writeln!(out, "\n{}", paint(DIM, note)).map_err(io)
+    writeln!(out).map_err(io)?;
+    write_dim_line(out, note)
+}
+
+/// A dimmed line: a note beside the output, not its data.
+pub(super) fn write_dim_line(out: &mut impl Write, line: &str) -> Result<(), CliError> {
+    writeln!(out, "{}", paint(DIM, line)).map_err(io)
 }

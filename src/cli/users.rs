@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use super::output::{BOLD, DIM, io, paint};
+use super::output::{BOLD, io, paint};
 use super::{CliError, Ctx};
 use crate::engine::snapshot::fmt_ts;
 use crate::store::UserSummary;
@@ -128,25 +128,20 @@ pub async fn list(
             )
         })
         .unwrap_or_default();
-    writeln!(
+    super::output::write_dim_line(
         out,
-        "{}",
-        paint(
-            DIM,
-            &format!(
-                // The cursor last, so the line's end pastes back as one shell word.
-                "{} from {}{}{more}",
-                crate::text::count(count as u64, "user", "users"),
-                ctx.store.describe(),
-                if uncounted {
-                    " · sessions and last activity (—) are not counted from live stores (inspect USER has them)"
-                } else {
-                    ""
-                }
-            )
-        )
+        &format!(
+            // The cursor last, so the line's end pastes back as one shell word.
+            "{} from {}{}{more}",
+            crate::text::count(count as u64, "user", "users"),
+            ctx.store.describe(),
+            if uncounted {
+                " · sessions and last activity (—) are not counted from live stores (inspect USER has them)"
+            } else {
+                ""
+            }
+        ),
     )
-    .map_err(io)
 }
 
 /// The USER column's least and most width: an id longer than the most (rare: the first page

@@ -310,8 +310,7 @@ impl Graph {
     /// The canvas size: (columns, rows).
     pub fn size(&self) -> (u16, u16) {
         let rows = self.size_rows();
-        let sum = |v: &[u16]| v.iter().fold(0u16, |a, &b| a.saturating_add(b));
-        let w = sum(&self.widths).saturating_add(sum(&self.gaps)).max(1);
+        let w = self.x(self.layers.len()).max(1);
         let h = rows
             .saturating_mul(self.geo.pitch())
             .saturating_sub(self.geo.row_gap)
@@ -386,9 +385,12 @@ impl Graph {
             || u32::from(w) * u32::from(h) > MAX_DRAWN_CELLS
     }
 
+    /// The column layer `layer` begins at (the canvas's width past the last), held at the
+    /// most a coordinate holds.
     fn x(&self, layer: usize) -> u16 {
-        let sum = |v: &mut dyn Iterator<Item = &u16>| v.fold(0u16, |a, &b| a.saturating_add(b));
-        sum(&mut self.widths[..layer].iter()).saturating_add(sum(&mut self.gaps.iter().take(layer)))
+        let sum = |v: &[u16]| v.iter().fold(0u16, |a, &b| a.saturating_add(b));
+        let layer = layer.min(self.widths.len());
+        sum(&self.widths[..layer]).saturating_add(sum(&self.gaps[..layer.min(self.gaps.len())]))
     }
 
     /// The width of layer `layer`'s boxes.

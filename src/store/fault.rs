@@ -390,9 +390,7 @@ pub fn config_error(store: &str, what: &str, cause: &str, raw_url: &str) -> Stor
 /// not quoted (the URL may hold a password).
 fn redis_db_cause(raw_url: &str) -> String {
     let parsed = url::Url::parse(raw_url).ok();
-    let unix = parsed
-        .as_ref()
-        .is_some_and(|u| u.scheme().ends_with("+unix") || u.scheme() == "unix");
+    let unix = parsed.as_ref().is_some_and(super::url::is_unix);
     let db = parsed.as_ref().and_then(|u| {
         if unix {
             u.query_pairs()

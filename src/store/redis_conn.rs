@@ -156,7 +156,7 @@ fn open(url: &str) -> Result<Client, StoreError> {
 /// user. Values are never quoted: one may be a password.
 fn unread_parameter(url: &str) -> Option<String> {
     let parsed = url::Url::parse(url).ok()?;
-    let unix = matches!(parsed.scheme(), "unix" | "redis+unix" | "valkey+unix");
+    let unix = super::url::is_unix(&parsed);
     let reads: &[&str] = if unix {
         &["protocol", "db", "user", "pass"]
     } else {

@@ -47,11 +47,16 @@ pub fn mask_in(text: &str, raw: &str) -> String {
     super::fault::mask_password(text, raw)
 }
 
+/// Whether a Redis URL names a Unix socket (`unix://`, `redis+unix://`, `valkey+unix://`).
+pub fn is_unix(u: &url::Url) -> bool {
+    matches!(u.scheme(), "unix" | "redis+unix" | "valkey+unix")
+}
+
 /// `host:port` of a Redis URL (6379 when it names no port), for labels; a Unix socket's path
 /// (`redis+unix:///run/redis.sock`, `unix:///…`).
 pub fn host_port(raw: &str) -> String {
     match url::Url::parse(raw) {
-        Ok(u) if u.scheme().ends_with("unix") && u.host_str().is_none_or(str::is_empty) => {
+        Ok(u) if is_unix(&u) && u.host_str().is_none_or(str::is_empty) => {
             crate::text::inert_line(u.path()).into_owned()
         }
         Ok(u) => format!(

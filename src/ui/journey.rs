@@ -97,10 +97,25 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let sel = s.user.milestone.min(ids.len() - 1);
     let g = sized(map, area.width.saturating_sub(2), area.height).or_narrowest();
     let st = statuses(map, v);
+    // Where the user stands on the map, said over the drawing or in place of it.
+    let no_journey = v.data().current_milestone.is_none();
+    let off_map = v
+        .data()
+        .current_milestone
+        .clone()
+        .filter(|m| !map.contains(m));
     if g.too_large_to_draw() {
         let (graph_area, panels) = layout::journey(area, 4);
         let time = super::timeline::strip(s, v, t, usize::from(graph_area.width.saturating_sub(4)));
-        render_undrawn(frame, graph_area, s, t, &g, time);
+        let note = match (&off_map, no_journey) {
+            (Some(m), _) => format!(
+                " The user's milestone {} is not in this map.",
+                il(&crate::text::shown_id(m))
+            ),
+            (None, true) => " The user has no journey row: the map is a new user's.".to_string(),
+            (None, false) => String::new(),
+        };
+        render_undrawn(frame, graph_area, s, t, &g, (time, note));
         render_panels(frame, panels, s, t, sel, &st, &g);
         return;
     }
@@ -138,12 +153,8 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         st: &st,
         closure: &closure,
         time: super::timeline::strip(s, v, t, usize::from(graph_area.width.saturating_sub(4))),
-        no_journey: v.data().current_milestone.is_none(),
-        off_map: v
-            .data()
-            .current_milestone
-            .clone()
-            .filter(|m| !map.contains(m)),
+        no_journey,
+        off_map,
         move_hint: move_hint(s),
     };
     render_graph(frame, graph_area, &view, t);
@@ -180,33 +191,14 @@ fn render_undrawn(
     s: &State,
     t: &Theme,
     g: &Graph,
-    time: Line<'static>,
+    (time, note): (Line<'static>, String),
 ) {
-    let title = format!(
-        " Milestones · {} in {} layers{} ",
-        crate::text::thousands(g.ids().len() as f64, 0),
-        crate::text::thousands(g.layer_count() as f64, 0),
-        move_hint(s)
-    );
+    let title = format!(" Milestones · {}{} ", counted(g), move_hint(s));
     let text = format!(
         "Too large to draw: {}. The selected milestone and the dependency list are below; the \
          keys move through the milestones as through the graph.",
         g.why_undrawn().unwrap_or_default()
     );
-    // What the drawing's title would say of the user's place on the map.
-    let note = match s
-        .user
-        .view
-        .as_ref()
-        .map(|v| v.data().current_milestone.clone())
-    {
-        Some(None) => " The user has no journey row: the map is a new user's.".to_string(),
-        Some(Some(m)) if !s.session.engine.milestones.contains(&m) => format!(
-            " The user's milestone {} is not in this map.",
-            il(&crate::text::shown_id(&m))
-        ),
-        _ => String::new(),
-    };
     frame.render_widget(
         Paragraph::new(format!("{text}{note}"))
             .style(t.muted())
@@ -214,6 +206,15 @@ fn render_undrawn(
             .block(block(il(&title), true, t).title_bottom(time)),
         area,
     );
+}
+
+/// `N in L layers`, as the graph's title counts its milestones.
+fn counted(g: &Graph) -> String {
+    format!(
+        "{} in {} layers",
+        crate::text::thousands(g.ids().len() as f64, 0),
+        crate::text::thousands(g.layer_count() as f64, 0)
+    )
 }
 
 /// Columns from which the dependency list shows beside the selected milestone.
@@ -315,12 +316,8 @@ impl Pan {
 /// The graph's title: what it holds, the keys, and the part shown when panned; shortened to fit
 /// `room` columns (the layer count goes first, then the key hint), so the panned range reads.
 fn graph_title(v: &GraphView, pan: &Pan, room: usize) -> String {
-    let n = v.g.ids().len();
-    let layers = format!(
-        "{} in {} layers",
-        crate::text::thousands(n as f64, 0),
-        crate::text::thousands(v.g.layer_count() as f64, 0)
-    );
+    let n = crate::text::thousands(v.g.ids().len() as f64, 0);
+    let layers = counted(v.g);
     // The note, long then short: it gives way before the panned range does.
     let notes: [String; 2] = match (&v.off_map, v.no_journey) {
         (Some(m), _) => {

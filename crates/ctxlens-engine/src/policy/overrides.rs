@@ -22,6 +22,7 @@ impl Policy {
                 .split_once('=')
                 .ok_or_else(|| fail("expected key=value".into()))?;
             let value = parse_value(raw.trim());
+            let set_a_table = value.is_table();
             if let Some(whole) = whole_table(&policy, &tree, path.trim(), &value) {
                 return Err(fail(whole));
             }
@@ -36,7 +37,7 @@ impl Policy {
                 fail(if (unset || raw.trim() == "none") && !message.starts_with("unknown field") {
                     format!("{} takes a value (only an optional key, such as a layer's cap, can be none)", path.trim())
                 } else if let Some(parent) = parent.filter(|_| {
-                    message.starts_with("invalid type: map") && !parse_value(raw.trim()).is_table()
+                    message.starts_with("invalid type: map") && !set_a_table
                 }) {
                     format!("{parent} is a value, not a table")
                 } else {
