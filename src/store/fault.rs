@@ -371,8 +371,6 @@ pub fn config_error(store: &str, what: &str, cause: &str, raw_url: &str) -> Stor
         "expected redis://[USER:PASSWORD@]HOST[:PORT][/DB] (rediss:// for TLS, or \
          redis+unix:///PATH)"
             .to_string()
-    } else if cause.contains("Invalid database number") {
-        redis_db_cause(raw_url)
     } else if store == "redis" {
         without_kind(&cause)
     } else {
@@ -382,38 +380,6 @@ pub fn config_error(store: &str, what: &str, cause: &str, raw_url: &str) -> Stor
         store: store.to_string(),
         what: what.to_string(),
         cause: mask_password(&cause, raw_url),
-    }
-}
-
-/// What is wrong with the database a Redis URL names (the client says only "invalid"): after
-/// the host (`/DB`), or `?db=` on a Unix socket; not a number, or past 64 bits. Its value is
-/// not quoted (the URL may hold a password).
-fn redis_db_cause(raw_url: &str) -> String {
-    let parsed = url::Url::parse(raw_url).ok();
-    let unix = parsed.as_ref().is_some_and(super::url::is_unix);
-    let db = parsed.as_ref().and_then(|u| {
-        if unix {
-            u.query_pairs()
-                .find(|(k, _)| k == "db")
-                .map(|(_, v)| v.into_owned())
-        } else {
-            Some(u.path().trim_start_matches('/').to_string())
-        }
-    });
-    let what = if db.is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) {
-        "is too large"
-    } else {
-        "is not a number"
-    };
-    if unix {
-        format!(
-            "the database (?db=) {what}: expected redis+unix:///PATH[?db=DB], DB a number such as 0"
-        )
-    } else {
-        format!(
-            "the database after the host (/DB) {what}: expected \
-             redis://[USER:PASSWORD@]HOST[:PORT][/DB], DB a number such as 0"
-        )
     }
 }
 

@@ -147,7 +147,48 @@ fn open(url: &str) -> Result<Client, StoreError> {
     if let Some(cause) = unread_parameter(url) {
         return Err(fault::config_error("redis", what, &cause, url));
     }
-    Client::open(url).map_err(|e| fault::config_error("redis", what, &e.to_string(), url))
+    Client::open(url).map_err(|e| {
+        let cause = e.to_string();
+        // The client says only "invalid": what is wrong, and where in the URL, said here.
+        let cause = if cause.contains("Invalid database number") {
+            database_cause(url)
+        } else {
+            cause
+        };
+        fault::config_error("redis", what, &cause, url)
+    })
+}
+
+/// What is wrong with the database a Redis URL names (the client says only "invalid"): after
+/// the host (`/DB`), or `?db=` on a Unix socket; not a number, or past 64 bits. Its value is
+/// not quoted (the URL may hold a password).
+fn database_cause(raw_url: &str) -> String {
+    let parsed = url::Url::parse(raw_url).ok();
+    let unix = parsed.as_ref().is_some_and(super::url::is_unix);
+    let db = parsed.as_ref().and_then(|u| {
+        if unix {
+            u.query_pairs()
+                .find(|(k, _)| k == "db")
+                .map(|(_, v)| v.into_owned())
+        } else {
+            Some(u.path().trim_start_matches('/').to_string())
+        }
+    });
+    let what = if db.is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) {
+        "is too large"
+    } else {
+        "is not a number"
+    };
+    if unix {
+        format!(
+            "the database (?db=) {what}: expected redis+unix:///PATH[?db=DB], DB a number such as 0"
+        )
+    } else {
+        format!(
+            "the database after the host (/DB) {what}: expected \
+             redis://[USER:PASSWORD@]HOST[:PORT][/DB], DB a number such as 0"
+        )
+    }
 }
 
 /// Why a parameter of a Redis `url` would not be read, if one would not: the client reads
