@@ -5,7 +5,7 @@
 //! place would wait for a writer for ever); a file over the bound is refused unread.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A config, policy, theme, keymap or list file: far more than any of them needs.
 pub const TEXT_MAX: u64 = 64 * 1024 * 1024;
@@ -110,6 +110,23 @@ pub fn read(path: &Path, max: u64, takes: Takes) -> Result<Vec<u8>, Refused> {
 pub fn read_text(path: &Path, max: u64, takes: Takes) -> Result<String, Refused> {
     let bytes = read(path, max, takes)?;
     crate::engine::utf8::text(bytes).map_err(|bad| Refused::NotUtf8(bad.to_string()))
+}
+
+/// The folder a file written at `path` would go into, when it is not there: for a link, the
+/// folder of the file it leads to (`path` itself is then in a folder that exists, and naming
+/// it would not say what is missing), else `path`'s own folder. With the link's target when
+/// `path` is one.
+pub fn missing_folder(path: &Path) -> Option<(PathBuf, Option<PathBuf>)> {
+    let to = std::fs::read_link(path).ok().map(|to| match path.parent() {
+        Some(dir) => dir.join(to),
+        None => to,
+    });
+    let file = to.as_deref().unwrap_or(path);
+    let folder = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    (!folder.is_dir()).then_some((folder, to))
 }
 
 /// What keeps folder `dir` from being made, when it is a file where one of its folders

@@ -234,13 +234,14 @@ impl Loaded {
             // A cached context's key names its milestone; a quoted milestone id the map knows
             // stays, as it does everywhere else.
             for f in &mut found {
-                // A note a snapshot file wrote is its words: masked whole.
-                let message = if self.snapshot.recorded_note(&f.source, &f.message) {
-                    mask(&f.message)
+                // A note a snapshot file wrote is its words: masked whole. The milestone ids
+                // the map does not know first (see `mask_words`).
+                let named = self.shown_text(&f.message);
+                f.message = if self.snapshot.recorded_note(&f.source, &f.message) {
+                    mask(&named)
                 } else {
-                    crate::engine::redact::mask_quoted_keeping(&f.message, &engine.milestones)
+                    crate::engine::redact::mask_quoted_keeping(&named, &engine.milestones)
                 };
-                f.message = self.shown_text(&message);
                 f.source = self.shown_text(&f.source);
             }
         }
@@ -403,7 +404,7 @@ fn unknown_milestones(d: &UserData, s: &Snapshot, map: &MilestoneMap) -> Vec<Str
 /// values are masked, all of it when the file `stored` was read from wrote it.
 fn mask_named(data: &mut UserData, snap: &mut Snapshot, stored: &Snapshot, words: &[String]) {
     for n in data.notes.iter_mut().chain(snap.notes.iter_mut()) {
-        n.message = mask_words(&note_message(&n.source, &n.message, stored), words);
+        n.message = note_message(&n.source, &n.message, stored, words);
         n.source = mask_words(&n.source, words);
     }
     for m in data.malformed.iter_mut().chain(snap.malformed.iter_mut()) {
@@ -529,6 +530,44 @@ mod tests {
             labels,
             ["transition → ••••••••", "completed •••••••, completed M1"]
         );
+    }
+
+    /// A milestone id the map does not know is masked whole in a note that names it, a quote in
+    /// it included: masked after the note's quoted values, `MQ "q"` was no longer found (and
+    /// showed as `MQ "•"`); an unbalanced quote did not mask the rest of the note.
+    #[test]
+    fn a_quote_inside_an_unknown_milestone_does_not_unmask_it_in_notes() {
+        for (milestone, shown) in [
+            (r#"MILEQA "q""#, "•••••• •••"),
+            (r#"MILEQB "q"#, "•••••• ••"),
+        ] {
+            let text = serde_json::json!({"user_id": "u1", "current_milestone": milestone,
+                "now": "2025-01-15T12:00:00Z"});
+            let mut snap = Snapshot::from_json(&text.to_string()).expect("parses");
+            let message = format!(
+                "user_journeys keeps only the present: the milestone at T ({milestone}) is derived from memory_bank, not read"
+            );
+            snap.notes.push(crate::engine::snapshot::Note {
+                kind: crate::engine::snapshot::NoteKind::OnlyCurrent,
+                source: "user_journeys".into(),
+                message,
+            });
+            let data = UserData::of_snapshot(&snap);
+            let shown_snap = Loaded::new(data, snap, Some(&MilestoneMap::default()));
+            let notes: Vec<&str> = shown_snap
+                .snapshot()
+                .notes
+                .iter()
+                .map(|n| n.message.as_str())
+                .collect();
+            assert_eq!(
+                notes,
+                [format!(
+                    "user_journeys keeps only the present: the milestone at T ({shown}) is derived from memory_bank, not read"
+                )],
+                "{milestone}"
+            );
+        }
     }
 
     /// A cached context's policy name is its writer's text: under --redact shown only when it

@@ -275,6 +275,13 @@ fn bad_arguments_are_usage_errors_naming_what_is_wrong() {
             &["optimize", "--guard", "200@nan"][..],
             "the score S is a number ≥ 0",
         ),
+        // A value starting with `-` is the guard's, said wrong as a guard (not an unknown flag).
+        (&["optimize", "--guard", "-5@1"][..], "--guard -5@1"),
+        // A number too large to hold is said to be one, not not a number.
+        (
+            &["optimize", "--target", "avg_tokens<1e400"][..],
+            "--target avg_tokens<1e400: a number too large to hold",
+        ),
         (&["optimize", "--time", "0s"][..], "more than 0"),
         (&["optimize", "--time", "1e400s"][..], "without an exponent"),
         (

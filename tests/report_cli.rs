@@ -236,7 +236,12 @@ fn report_over_a_users_file_a_sample_and_a_synthetic_fleet() {
 /// SIGQUIT all end a report with what it read, marked PARTIAL, exit 1.
 #[test]
 fn ctrl_c_or_sigterm_prints_the_partial_report() {
-    for (signal, n) in [("INT", 2), ("TERM", 15), ("HUP", 1), ("QUIT", 3)] {
+    for (signal, n, name) in [
+        ("INT", 2, "Ctrl-C (SIGINT)"),
+        ("TERM", 15, "SIGTERM"),
+        ("HUP", 1, "SIGHUP"),
+        ("QUIT", 3, "SIGQUIT"),
+    ] {
         let child = common::spawn_demo(&["report", "--synthetic", "1000000", "--json"]);
         common::signal_once_caught(child.id(), signal, n);
         let out = child.wait_with_output().expect("ctxlens exits");
@@ -248,7 +253,8 @@ fn ctrl_c_or_sigterm_prints_the_partial_report() {
         assert_eq!(v["users_total"], 1_000_000);
         assert!(v["users"].as_u64() < Some(1_000_000), "{}", v["users"]);
         assert!(
-            stderr.contains("interrupted: the report covers"),
+            stderr.contains("interrupted: the report covers")
+                && stderr.contains(&format!("read before it was stopped by {name}; ")),
             "SIG{signal}: {stderr}"
         );
     }

@@ -365,26 +365,50 @@ pub fn launch_flags(baseline: &Policy) -> Vec<String> {
         .into_iter()
         .map(|(a, _)| a)
         .collect();
-    if args.is_empty() {
-        return Vec::new();
-    }
-    let same = preset
-        .clone()
-        .with_overrides(&args)
-        .is_ok_and(|p| toml::to_string(&p).ok() == toml::to_string(baseline).ok());
-    if same {
+    if !args.is_empty() && makes(&preset, &args, baseline) {
         set_flags(&preset, baseline)
     } else {
         Vec::new()
     }
 }
 
+/// Whether `args`, set over `preset`, make `policy`.
+fn makes(preset: &Policy, args: &[String], policy: &Policy) -> bool {
+    preset
+        .clone()
+        .with_overrides(args)
+        .is_ok_and(|p| toml::to_string(&p).ok() == toml::to_string(policy).ok())
+}
+
 /// Every flag that turns the preset named `--policy` into the tuned policy: those given at
-/// launch, then the tuning's.
+/// launch and the tuning's, one a key (a key set at launch and tuned since is named once, with
+/// its tuned value); the tuning's alone when none were given at launch.
 pub fn all_flags(baseline: &Policy, tuned: &Policy) -> Vec<String> {
-    let mut all = launch_flags(baseline);
-    all.extend(set_flags(baseline, tuned));
-    all
+    let (launch, tuning) = (launch_flags(baseline), set_flags(baseline, tuned));
+    let preset = Policy::preset(&baseline.name).filter(|_| !launch.is_empty());
+    let Some(preset) = preset else {
+        return [launch, tuning].concat();
+    };
+    // A launch flag whose key the tuning sets again is left out, when the rest still make
+    // the tuned policy (a switched budget form may need both).
+    let retuned = changed_keys(baseline, tuned);
+    let keep: Vec<bool> = changed_keys(&preset, baseline)
+        .iter()
+        .map(|k| !retuned.contains(k))
+        .collect();
+    let args: Vec<String> = (set_args(&preset, baseline).into_iter().zip(&keep))
+        .filter(|(_, kept)| **kept)
+        .map(|((a, _), _)| a)
+        .chain(set_args(baseline, tuned).into_iter().map(|(a, _)| a))
+        .collect();
+    if !makes(&preset, &args, tuned) {
+        return [launch, tuning].concat();
+    }
+    (launch.into_iter().zip(keep))
+        .filter(|(_, kept)| *kept)
+        .map(|(f, _)| f)
+        .chain(tuning)
+        .collect()
 }
 
 /// What a session ended without asking (a signal) leaves unsaved, as the flags that tune the

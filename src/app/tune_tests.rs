@@ -59,6 +59,24 @@ fn launch_flags_come_first_and_replay() {
         toml::to_string(&replayed).ok(),
         toml::to_string(&tuned).ok()
     );
+    // A key set at launch and tuned since is named once, with its tuned value.
+    let retuned = tuned
+        .clone()
+        .with_overrides(&["tokenizer=cl100k_base".to_string()])
+        .and_then(|p| p.with_overrides(&["budget.total=3100".to_string()]))
+        .expect("valid");
+    let launched_two = launched
+        .clone()
+        .with_overrides(&["budget.total=5000".to_string()])
+        .expect("valid");
+    let mut once = all_flags(&launched_two, &retuned);
+    once.sort();
+    assert_eq!(
+        once,
+        ["--set budget.total=3100", "--set tokenizer=cl100k_base"],
+        "{:?}",
+        launch_flags(&launched_two)
+    );
     // The preset itself, or a policy no flags can make from it: nothing said at launch.
     assert!(launch_flags(&prolaunch()).is_empty());
     let mut own = prolaunch();

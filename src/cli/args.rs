@@ -16,7 +16,7 @@ use super::{diff, optimize, report};
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
-    /// Colour theme of the TUI `ctxlens` alone opens, as `tui --theme` (default, light,
+    /// Colour theme of the TUI `ctxlens` alone (or `ctxlens tui`) opens, as `tui --theme` (default, light,
     /// high-contrast, or one in the config dir's themes/).
     #[arg(long, value_name = "NAME")]
     pub theme: Option<String>,

@@ -44,12 +44,71 @@ pub fn man(dir: Option<&std::path::Path>) -> Result<(), CliError> {
                 dir.display()
             ))
         })?;
-        clap_mangen::generate_to(Cli::command(), dir)
-            .map_err(|e| CliError::Runtime(format!("man --dir {}: {e}", dir.display())))?;
-        let mut page = std::fs::File::create(dir.join("ctxlens.1")).map_err(io)?;
-        return render(&mut page);
+        return write_pages(dir);
     }
     render(&mut std::io::stdout().lock())
+}
+
+/// Every page (the top one, then one per command, `ctxlens-report.1`…) written into `dir`.
+/// What would keep a page from being written (a folder or a device in its place, a folder
+/// that takes no file) is found before any is; a write that fails after that names its page
+/// and how many were written before it.
+fn write_pages(dir: &std::path::Path) -> Result<(), CliError> {
+    let shown =
+        |p: &std::path::Path| crate::text::inert_line(&p.display().to_string()).into_owned();
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    let mut pages: Vec<(std::path::PathBuf, Option<clap_mangen::Man>)> =
+        vec![(dir.join("ctxlens.1"), None)];
+    let mut todo: Vec<clap::Command> = cmd.get_subcommands().cloned().collect();
+    while let Some(sub) = todo.pop() {
+        if sub.is_hide_set() {
+            continue;
+        }
+        todo.extend(sub.get_subcommands().cloned());
+        let man = clap_mangen::Man::new(sub);
+        pages.push((dir.join(man.get_filename()), Some(man)));
+    }
+    if let Some((path, _)) = pages.iter().find(|(p, _)| p.exists() && !p.is_file()) {
+        return Err(CliError::Usage(format!(
+            "man --dir {}: {} is there and is not a regular file (a folder, a FIFO or a \
+             device); nothing written",
+            shown(dir),
+            shown(path)
+        )));
+    }
+    // A folder that takes no new file (`/proc/1`, no permission): found by trying.
+    tempfile::Builder::new()
+        .prefix(".ctxlens-probe-")
+        .tempfile_in(dir)
+        .map_err(|e| {
+            let why = e.raw_os_error().map_or_else(
+                || e.kind().to_string(),
+                |n| std::io::Error::from_raw_os_error(n).to_string(),
+            );
+            CliError::Usage(format!(
+                "man --dir {}: cannot write in it: {why}; nothing written",
+                shown(dir)
+            ))
+        })?;
+    for (done, (path, man)) in pages.iter().enumerate() {
+        let written = std::fs::File::create(path).and_then(|mut f| {
+            match man {
+                Some(man) => man.render(&mut f)?,
+                None => render(&mut f).map_err(|e| std::io::Error::other(e.to_string()))?,
+            }
+            f.flush()
+        });
+        written.map_err(|e| {
+            CliError::Runtime(format!(
+                "man --dir {}: writing {}: {e} ({done} of {} pages written before it)",
+                shown(dir),
+                shown(path),
+                pages.len()
+            ))
+        })?;
+    }
+    Ok(())
 }
 
 /// The top page: clap's sections, then the exit status and where each command's page is.
@@ -162,5 +221,27 @@ mod tests {
         let fresh = dir.path().join("share/man/man1");
         man(Some(&fresh)).expect("written into a new directory");
         assert!(fresh.join("ctxlens.1").is_file());
+        // A folder where a page goes is named, before any page is written.
+        let other = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(other.path().join("ctxlens-diff.1")).expect("a folder");
+        let err = man(Some(other.path())).expect_err("a folder in a page's place");
+        assert!(
+            matches!(&err, CliError::Usage(m) if m.contains(&format!(
+                "{} is there and is not a regular file",
+                other.path().join("ctxlens-diff.1").display()
+            )) && m.ends_with("nothing written")),
+            "{err:?}"
+        );
+        let left: Vec<_> = std::fs::read_dir(other.path())
+            .expect("lists")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(left, ["ctxlens-diff.1"], "nothing written");
+        // A folder that takes no file: said before any is written.
+        let err = man(Some(std::path::Path::new("/proc/1"))).expect_err("/proc/1");
+        assert!(
+            matches!(&err, CliError::Usage(m) if m.starts_with("man --dir /proc/1: cannot write in it: ")),
+            "{err:?}"
+        );
     }
 }

@@ -474,14 +474,16 @@ pub(crate) async fn stop_asked() {
 }
 
 /// [`stop_asked`], saying which signal asked: SIGINT, SIGTERM, SIGHUP or SIGQUIT (SPEC §6's
-/// four), by number. SIGTERM, SIGHUP or SIGQUIT the process was started ignoring (`nohup`
-/// ignores SIGHUP, a non-interactive shell SIGQUIT for its background jobs) stays ignored: a
-/// run under `nohup` goes on when its terminal goes. SIGINT is always caught (Ctrl-C).
+/// four), by number, also kept for [`stopped_by`]. SIGHUP the process was started ignoring
+/// (`nohup`) stays ignored: a run under `nohup` goes on when its terminal goes. The others are
+/// always caught: a non-interactive shell starts its background jobs ignoring SIGINT and
+/// SIGQUIT to keep the keyboard's from them, and a `kill -QUIT` sent on purpose is heard as a
+/// `kill -INT` is.
 pub(crate) async fn stop_signal() -> i32 {
     use tokio::signal::unix::{SignalKind, signal};
     let caught = |kind: SignalKind| async move {
         let n = kind.as_raw_value();
-        let handler = if n == libc::SIGINT || !ignored(n) {
+        let handler = if n != libc::SIGHUP || !ignored(n) {
             signal(kind).ok()
         } else {
             None
@@ -489,6 +491,7 @@ pub(crate) async fn stop_signal() -> i32 {
         match handler {
             Some(mut s) => {
                 s.recv().await;
+                STOPPED_BY.store(n, std::sync::atomic::Ordering::Relaxed);
                 n
             }
             None => std::future::pending().await,
@@ -499,6 +502,18 @@ pub(crate) async fn stop_signal() -> i32 {
         n = caught(SignalKind::terminate()) => n,
         n = caught(SignalKind::hangup()) => n,
         n = caught(SignalKind::quit()) => n,
+    }
+}
+
+/// The signal [`stop_signal`] heard last (0: none yet).
+static STOPPED_BY: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+/// What stopped a run, for its message: `Ctrl-C (SIGINT)`, `SIGTERM`, `SIGHUP`, `SIGQUIT`.
+pub(crate) fn stopped_by() -> String {
+    match STOPPED_BY.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => "a signal".into(),
+        2 => "Ctrl-C (SIGINT)".into(),
+        n => signal_name(n),
     }
 }
 
@@ -552,13 +567,23 @@ const EXIT_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Runs one parsed command line.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
-    // `--theme` before a command is the TUI's `ctxlens` opens: with another command, a mistake.
-    if cli.theme.is_some() && cli.command.is_some() {
-        return Err(CliError::Usage(
-            "--theme before a command: the theme is the TUI's; use `ctxlens --theme NAME` or \
-             `ctxlens tui --theme NAME`"
-                .into(),
-        ));
+    // `--theme` before a command is the TUI's `ctxlens` opens (or `tui` opens): with another
+    // command, a mistake.
+    match &cli.command {
+        Some(_) if cli.theme.is_none() => {}
+        None | Some(Command::Tui { theme: None, .. }) => {}
+        Some(Command::Tui { .. }) => {
+            return Err(CliError::Usage(
+                "--theme given twice, before and after `tui`: give it once".into(),
+            ));
+        }
+        Some(_) => {
+            return Err(CliError::Usage(
+                "--theme before a command: the theme is the TUI's; use `ctxlens --theme NAME` or \
+                 `ctxlens tui --theme NAME`"
+                    .into(),
+            ));
+        }
     }
     if let Some(done) = run_standalone(&cli).await {
         return done;
@@ -595,7 +620,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             ..
         }) => {
             let args = TuiArgs {
-                theme,
+                theme: theme.or(cli.theme),
                 exit_after_first_frame,
                 at,
             };

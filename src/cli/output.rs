@@ -164,16 +164,21 @@ pub fn writable(out: &std::path::Path) -> Result<(), CliError> {
             "--out {shown}: not a regular file (a FIFO or a device); name a file (`-` writes to stdout where the command allows it)"
         )));
     }
+    if let Some((missing, to)) = crate::files::missing_folder(out) {
+        let missing = crate::text::inert_line(&missing.display().to_string()).into_owned();
+        return Err(CliError::Usage(match to {
+            Some(to) => format!(
+                "--out {shown}: a link to {}, whose folder {missing} is not there",
+                crate::text::inert_line(&to.display().to_string())
+            ),
+            None => format!("--out {shown}: no such directory {missing}"),
+        }));
+    }
     let folder = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => std::path::Path::new("."),
     };
     let folder_shown = crate::text::inert_line(&folder.display().to_string()).into_owned();
-    if !folder.is_dir() {
-        return Err(CliError::Usage(format!(
-            "--out {shown}: no such directory {folder_shown}"
-        )));
-    }
     // `sub/` names a folder that is not there: not a file to write.
     if out.as_os_str().as_encoded_bytes().ends_with(b"/") {
         return Err(CliError::Usage(format!(

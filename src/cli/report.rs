@@ -308,7 +308,7 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), CliErr
         redact: global.redact,
     };
     let mut bar = Bar::new(!args.quiet && format != ReportFormat::Json);
-    // Ctrl-C or SIGTERM: the users read so far are reported, marked PARTIAL.
+    // Ctrl-C, SIGTERM, SIGHUP or SIGQUIT: the users read so far are reported, marked PARTIAL.
     let cancel = super::stop_asked();
     let disk = (!args.no_cache).then(DiskCache::in_cache_dir).flatten();
     let engine = Arc::new(Engine {
@@ -367,8 +367,9 @@ fn verdict(summary: &Summary, gated: &[&str]) -> Result<(), CliError> {
     if let Some(st) = &summary.stopped {
         return Err(CliError::Runtime(if st.cause == INTERRUPTED {
             format!(
-                "interrupted: the report covers {} read before it was stopped (Ctrl-C or SIGTERM); {}{gates}",
+                "interrupted: the report covers {} read before it was stopped by {}; {}{gates}",
                 crate::report::format::users_n(summary.users),
+                super::stopped_by(),
                 not_read(st)
             )
         } else {

@@ -172,11 +172,14 @@ impl Target {
         }
         let metric = MetricKey::parse(name.trim()).ok_or_else(|| bad("unknown metric"))?;
         let num = |v: &str| -> Result<f64, String> {
-            v.trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite())
-                .ok_or_else(|| bad("not a number"))
+            match v.trim().parse::<f64>() {
+                Ok(v) if v.is_finite() => Ok(v),
+                // `1e400`: a number, past what a bound can hold; `inf` is none to meet.
+                Ok(_) if v.trim().bytes().any(|b| b.is_ascii_digit()) => {
+                    Err(bad("a number too large to hold"))
+                }
+                _ => Err(bad("not a number")),
+            }
         };
         let bound = if let Some(v) = rest.strip_prefix("<=") {
             Bound::Below {

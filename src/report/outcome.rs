@@ -172,9 +172,10 @@ impl UserOutcome {
                 .map(|n| match redact {
                     Some(map) => {
                         use crate::engine::redact::{mask_words, note_message, unknown_in};
+                        let words = unknown_in(snap, map);
                         (
-                            mask_words(&n.source, &unknown_in(snap, map)),
-                            note_message(&n.source, &n.message, snap),
+                            mask_words(&n.source, &words),
+                            note_message(&n.source, &n.message, snap, &words),
                         )
                     }
                     None => (n.source.clone(), n.message.clone()),

@@ -71,7 +71,10 @@ fn steady_cells(buf: &mut ratatui::buffer::Buffer) {
 /// letters) as its letters (`🇩🇪` → `DE`), padded to the counted width. Else a terminal that
 /// draws the family emoji four emoji wide pushes the rest of the row right, and what it drew
 /// past the border stays on screen after the overlay closes. The text itself is kept whole
-/// (a yank, the CLI, `--json`); only the cell shows less.
+/// (a yank, the CLI, `--json`); only the cell shows less. A joiner (U+200C, U+200D) that ends
+/// a grapheme, joining nothing in it, is left out of the cell: terminals place it, and what
+/// follows it, each their own way (tmux drew `a‍b c‌d` as `ab c‍‌d`, the row two columns
+/// short, and a later frame's cell written one column off stayed on screen).
 fn steady_symbol(sym: &str) -> Option<String> {
     let indicator = |c: char| ('\u{1f1e6}'..='\u{1f1ff}').contains(&c);
     let mut chars = sym.chars();
@@ -100,6 +103,8 @@ fn steady_symbol(sym: &str) -> Option<String> {
             .collect::<String>()
     } else if joined && emoji {
         first.to_string()
+    } else if sym.ends_with(['\u{200c}', '\u{200d}']) {
+        sym.replace(['\u{200c}', '\u{200d}'], "")
     } else {
         return None;
     };

@@ -486,6 +486,15 @@ fn cells_never_hold_a_sequence_terminals_draw_at_their_own_width() {
     for word in ["क्\u{200d}ष", "ශ්\u{200d}රී"] {
         assert_eq!(super::steady_symbol(word), None, "{word}");
     }
+    // One that joins nothing (it ends its grapheme) is left out of the cell: a terminal would
+    // place what follows it where the layout did not.
+    for (grapheme, shown) in [("a\u{200d}", "a"), ("c\u{200c}", "c"), ("文\u{200d}", "文")] {
+        assert_eq!(
+            super::steady_symbol(grapheme).as_deref(),
+            Some(shown),
+            "{grapheme:?}"
+        );
+    }
     // What a terminal draws is as wide as the layout counted, cell for cell.
     assert_eq!(drawn, 30, "{row:?}");
     assert!(Line::from(text).width() < 30);

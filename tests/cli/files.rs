@@ -212,6 +212,23 @@ fn snapshot_out_into_no_folder_is_a_usage_error() {
     );
 }
 
+/// `--out` through a link into a folder that is not there names that folder (the link's own
+/// folder is there), before anything is read.
+#[test]
+fn out_through_a_link_into_no_folder_names_the_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let link = dir.path().join("x.json");
+    std::os::unix::fs::symlink("/nonexistent/dir/x.json", &link).expect("symlink");
+    let link = link.to_str().expect("utf-8");
+    common::expect_error(
+        &["snapshot", "u062", "--out", link],
+        2,
+        &format!(
+            "ctxlens: --out {link}: a link to /nonexistent/dir/x.json, whose folder /nonexistent/dir is not there"
+        ),
+    );
+}
+
 /// Under `--redact` a readable cached context is still called present: it is read from the
 /// stored value, not the masked copy shown.
 #[test]
@@ -357,6 +374,27 @@ fn a_theme_before_no_command_is_the_tuis() {
         out.stderr.contains("--theme before a command"),
         "{}",
         out.stderr
+    );
+    // Before `tui` it is the TUI's all the same (checked, then the terminal is asked for);
+    // given on both sides, once is asked for.
+    let out = common::ctxlens(&["--theme", "nosuch", "tui"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("ctxlens: --theme \"nosuch\": no such theme"),
+        "{}",
+        out.stderr
+    );
+    let out = common::ctxlens(&["--theme", "light", "tui"]);
+    assert!(
+        out.code == 2 && out.stderr.contains("the TUI needs a terminal"),
+        "{}",
+        out.stderr
+    );
+    common::expect_error(
+        &["--theme", "light", "tui", "--theme", "dark"],
+        2,
+        "ctxlens: --theme given twice, before and after `tui`: give it once",
     );
 }
 

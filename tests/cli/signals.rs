@@ -33,6 +33,35 @@ fn a_report_under_nohup_keeps_sighup_ignored() {
     assert_eq!(v["partial"], true);
 }
 
+/// A report started ignoring SIGQUIT and SIGINT (a non-interactive shell's background job)
+/// still hears them: a `kill -QUIT` is sent on purpose. Only SIGHUP's ignoring (`nohup`) is
+/// kept.
+#[test]
+fn a_background_job_still_hears_sigquit() {
+    let child = std::process::Command::new("env")
+        .args([
+            "--ignore-signal=QUIT",
+            "--ignore-signal=INT",
+            env!("CARGO_BIN_EXE_ctxlens"),
+        ])
+        .args(["report", "--synthetic", "1000000", "--json"])
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("ctxlens-tests-no-config"),
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("env runs ctxlens");
+    super::common::signal_once_caught(child.id(), "QUIT", 3);
+    let out = child.wait_with_output().expect("ctxlens exits");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("stopped by SIGQUIT"), "{said}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a report");
+    assert_eq!(v["partial"], true);
+}
+
 /// Ctrl-C stops a one-user command at once while it computes (a diff of 50,000 new turns holds
 /// its thread for seconds): exit 130, nothing on stdout as if complete.
 #[test]

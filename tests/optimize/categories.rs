@@ -330,7 +330,7 @@ fn a_per_category_search_stopped_lists_the_categories_not_searched() {
         .as_array()
         .expect("skipped")
         .iter()
-        .filter(|s| s["why"] == "stopped (Ctrl-C or SIGTERM) before it")
+        .filter(|s| s["why"] == "stopped by a signal before it")
         .map(|s| s["category"].as_str().expect("a category"))
         .collect();
     assert!(!left.is_empty(), "{v}");

@@ -46,7 +46,9 @@ pub fn masked_kind(kind: ItemKind) -> bool {
 }
 
 /// `text` with every whole occurrence of `words` masked (not inside a longer word: `M1` in
-/// `M10` stays).
+/// `M10` stays), the quotes in them too: a quote inside a milestone id (`MQ "q"`) then never
+/// reads as the start of a value to a mask of quoted values after it, which would mask the
+/// text around it, or leave the id unfound when it ran first. So words are masked first.
 pub fn mask_words(text: &str, words: &[String]) -> String {
     if words.is_empty() {
         return text.to_string();
@@ -74,7 +76,10 @@ pub fn mask_words(text: &str, words: &[String]) -> String {
             .flatten();
         match hit {
             Some(w) => {
-                out.push_str(&mask(w));
+                out.extend(mask(w).chars().map(|c| match c {
+                    '"' | '`' => '•',
+                    c => c,
+                }));
                 i += w.len();
             }
             None => {
@@ -376,12 +381,14 @@ pub fn malformed_reason(m: &Malformed, from: &Snapshot) -> String {
     }
 }
 
-/// A note's message as `--redact` shows it: [`malformed_reason`]'s rule, for notes.
-pub fn note_message(source: &str, message: &str, from: &Snapshot) -> String {
+/// A note's message as `--redact` shows it: [`malformed_reason`]'s rule, for notes, after the
+/// milestone ids in `unknown` are masked wherever it names them ([`mask_words`]).
+pub fn note_message(source: &str, message: &str, from: &Snapshot, unknown: &[String]) -> String {
+    let named = mask_words(message, unknown);
     if from.recorded_note(source, message) {
-        mask(message)
+        mask(&named)
     } else {
-        mask_quoted(message)
+        mask_quoted(&named)
     }
 }
 
@@ -533,8 +540,14 @@ mod tests {
                 r#"invalid type: string "•• ••••••", expected a map"#
             ]
         );
-        assert_eq!(note_message("k", r#"secret "x""#, &snap), r#"•••••• "•""#);
-        assert_eq!(note_message("k", r#"other "x""#, &snap), r#"other "•""#);
+        assert_eq!(
+            note_message("k", r#"secret "x""#, &snap, &[]),
+            r#"•••••• "•""#
+        );
+        assert_eq!(
+            note_message("k", r#"other "x""#, &snap, &[]),
+            r#"other "•""#
+        );
         // A read that recorded nothing (the stores) masks by quotes only.
         snap.recorded = Default::default();
         assert_eq!(

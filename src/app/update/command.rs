@@ -273,6 +273,23 @@ pub(super) fn save(s: &mut State, file: &str, overwrite: bool) -> Vec<Effect> {
             "save: {} is not a regular file (a FIFO or a device); nothing written",
             crate::text::inert_line(file)
         ))
+    } else if let Some((folder, to)) = crate::files::missing_folder(path) {
+        // Said before the write is tried: the system's "No such file or directory" would name
+        // the file, not the folder that is missing (nor, for a link, where it leads).
+        let folder = folder.display().to_string();
+        Some(match to {
+            Some(to) => format!(
+                "save: {} is a link to {}, whose folder {} is not there; nothing written",
+                crate::text::inert_line(file),
+                crate::text::inert_line(&to.display().to_string()),
+                crate::text::inert_line(&folder)
+            ),
+            None => format!(
+                "save: no folder {} to write {} in; nothing written",
+                crate::text::inert_line(&folder),
+                crate::text::inert_line(file)
+            ),
+        })
     } else if !overwrite
         && !path.exists()
         && let Ok(to) = std::fs::read_link(path)

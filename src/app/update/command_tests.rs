@@ -165,6 +165,60 @@ async fn saving_into_a_directory_says_it_is_one() {
         saved(&command(&mut s, &ctx, &format!("w! {link}")).await).0,
         link
     );
+    // A link into a folder that is not there: the folder is named, with or without `:w!`
+    // (the system would name the link, whose own folder is there).
+    let gone = dir.path().join("gone");
+    let to_gone = dir.path().join("to-gone.toml");
+    std::os::unix::fs::symlink(gone.join("p.toml"), &to_gone).expect("symlink");
+    for w in ["w", "w!"] {
+        assert!(
+            command(&mut s, &ctx, &format!("{w} {}", to_gone.display()))
+                .await
+                .is_empty(),
+            "{w}"
+        );
+        let (text, error) = message(&s);
+        assert_eq!(
+            (text, error),
+            (
+                format!(
+                    "save: {} is a link to {}, whose folder {} is not there; nothing written",
+                    to_gone.display(),
+                    gone.join("p.toml").display(),
+                    gone.display()
+                ),
+                true
+            ),
+            "{w}"
+        );
+    }
+    // A relative link leads from its own folder; a plain name in a missing folder names it.
+    std::fs::remove_file(&to_gone).expect("removed");
+    std::os::unix::fs::symlink("gone/p.toml", &to_gone).expect("symlink");
+    command(&mut s, &ctx, &format!("w! {}", to_gone.display())).await;
+    assert!(
+        message(&s).0.ends_with(&format!(
+            "whose folder {} is not there; nothing written",
+            gone.display()
+        )),
+        "{:?}",
+        message(&s)
+    );
+    command(
+        &mut s,
+        &ctx,
+        &format!("w! {}", gone.join("p.toml").display()),
+    )
+    .await;
+    assert_eq!(
+        message(&s).0,
+        format!(
+            "save: no folder {} to write {} in; nothing written",
+            gone.display(),
+            gone.join("p.toml").display()
+        )
+    );
+    assert!(s.unsaved());
     // A device (or a FIFO) is no file either: never "saved", so a quit still asks.
     for cmd in ["w /dev/null", "w! /dev/null"] {
         assert!(command(&mut s, &ctx, cmd).await.is_empty(), "{cmd}");

@@ -48,7 +48,8 @@ pub struct OptimizeArgs {
     pub target: Vec<String>,
     /// No user may lose more than K kept tokens of items scoring at least S, against the
     /// baseline: `--guard 200@1.5`.
-    #[arg(long, value_name = "K@S")]
+    // A value starting with `-` is taken as one, so `--guard -5@1` says what is wrong with it.
+    #[arg(long, value_name = "K@S", allow_hyphen_values = true)]
     pub guard: Option<String>,
     /// What to minimise within the targets: cost (average context tokens) or quality (most
     /// kept tokens weighted by score).

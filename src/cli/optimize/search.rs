@@ -400,8 +400,9 @@ pub(super) async fn per_category(
         .verdict(read, categories_missed(&outs, args.out.is_some()))
 }
 
-/// Why a category stopped by Ctrl-C or SIGTERM was not searched.
-const NOT_SEARCHED: &str = "stopped (Ctrl-C or SIGTERM) before it";
+/// Why a category was not searched when a signal (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT) stopped
+/// the run: the signal is named on stderr.
+const NOT_SEARCHED: &str = "stopped by a signal before it";
 
 /// A run stopped before every category was searched: a runtime failure naming them, so a
 /// script deploying the files written never takes the ones there as all of them.
