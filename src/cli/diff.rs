@@ -42,7 +42,9 @@ pub struct DiffArgs {
     #[arg(long, value_name = "TEXT", value_parser = super::non_blank)]
     query: Option<String>,
     /// Replay the data as stored now with the clock at this instant (RFC 3339 or epoch seconds); with one
-    /// --at, B's clock (seeded stores: the data's present). Not with two --at.
+    /// --at, B's clock (seeded stores: the data's present). Not with two --at. A snapshot file
+    /// side is then replayed at it too, not at the clock it was written with (as `replay FILE
+    /// --now` is): the header shows the clock each side was replayed at.
     #[arg(long, value_name = "TIME", allow_negative_numbers = true, value_parser = super::parse_now)]
     now: Option<chrono::DateTime<chrono::Utc>>,
     /// Print JSON (exact data, stable across runs) instead of text.

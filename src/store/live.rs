@@ -581,6 +581,15 @@ impl Store for LiveStore {
                 .strip_prefix(&prefix)
                 .unwrap_or(&channel)
                 .to_string();
+            // `progress:` alone names no user: not taken for the user "".
+            if user.is_empty() {
+                let shown = crate::text::inert_line(&channel).into_owned();
+                return Err(super::BadEvent {
+                    user: None,
+                    why: format!("{shown}: the channel names no user: not any user's event"),
+                    nobodys_channel: Some(shown),
+                });
+            }
             super::parse_progress(&user, msg.get_payload_bytes())
         });
         Ok(Box::pin(events))

@@ -163,14 +163,15 @@ fn watch_without_redis_is_a_usage_error() {
 }
 
 /// Every user's events: a channel whose name is not UTF-8 is named by its bytes on stderr and
-/// never printed as an event of some user (`?`).
+/// never printed as an event of some user (`?`); `progress:` alone is nobody's either (not
+/// the user "").
 #[test]
 fn watch_names_a_channel_that_is_not_utf8_and_gives_it_no_user() {
     let (redis, db) = seeded("watchbytes");
     // The unreadable channel's message is no event: `--count 1` ends at the real one.
     let (child, mut conn) = watching(&redis, &db, &["--json", "--count", "1"]);
     let payload = r#"{"milestone":"M1","progress":50,"timestamp":"2025-01-15T12:00:00Z"}"#;
-    for channel in [&b"progress:\xff\xfe"[..], b"progress:u001"] {
+    for channel in [&b"progress:\xff\xfe"[..], b"progress:", b"progress:u001"] {
         publish(&mut conn, channel, payload);
     }
     let out = child
@@ -185,7 +186,8 @@ fn watch_names_a_channel_that_is_not_utf8_and_gives_it_no_user() {
     );
     assert_eq!(
         stderr.trim(),
-        r"ctxlens: progress:\xFF\xFE: the channel's name is not UTF-8: not any user's event"
+        "ctxlens: progress:\\xFF\\xFE: the channel's name is not UTF-8: not any user's event\n\
+         ctxlens: progress:: the channel names no user: not any user's event"
     );
 }
 
