@@ -129,6 +129,22 @@ pub fn missing_folder(path: &Path) -> Option<(PathBuf, Option<PathBuf>)> {
     (!folder.is_dir()).then_some((folder, to))
 }
 
+/// Whether folder `dir` takes a new file (`/proc`, a folder without write permission do not),
+/// found by making and dropping one; the system's reason when it does not (not the probe
+/// file's name, which its error would carry).
+pub fn takes_files(dir: &Path) -> Result<(), String> {
+    tempfile::Builder::new()
+        .prefix(".ctxlens-probe-")
+        .tempfile_in(dir)
+        .map(drop)
+        .map_err(|e| {
+            e.raw_os_error().map_or_else(
+                || e.kind().to_string(),
+                |n| std::io::Error::from_raw_os_error(n).to_string(),
+            )
+        })
+}
+
 /// What keeps folder `dir` from being made, when it is a file where one of its folders
 /// should be: `{FILE} is a file, not a folder`.
 pub fn file_in_the_way(dir: &std::path::Path) -> Option<String> {

@@ -78,19 +78,12 @@ fn write_pages(dir: &std::path::Path) -> Result<(), CliError> {
         )));
     }
     // A folder that takes no new file (`/proc/1`, no permission): found by trying.
-    tempfile::Builder::new()
-        .prefix(".ctxlens-probe-")
-        .tempfile_in(dir)
-        .map_err(|e| {
-            let why = e.raw_os_error().map_or_else(
-                || e.kind().to_string(),
-                |n| std::io::Error::from_raw_os_error(n).to_string(),
-            );
-            CliError::Usage(format!(
-                "man --dir {}: cannot write in it: {why}; nothing written",
-                shown(dir)
-            ))
-        })?;
+    crate::files::takes_files(dir).map_err(|why| {
+        CliError::Usage(format!(
+            "man --dir {}: cannot write in it: {why}; nothing written",
+            shown(dir)
+        ))
+    })?;
     for (done, (path, man)) in pages.iter().enumerate() {
         let written = std::fs::File::create(path).and_then(|mut f| {
             match man {

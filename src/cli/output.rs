@@ -195,19 +195,11 @@ pub fn writable(out: &std::path::Path) -> Result<(), CliError> {
             .open(out)
             .map_err(refused)?;
     } else {
-        tempfile::Builder::new()
-            .prefix(".ctxlens-probe-")
-            .tempfile_in(folder)
-            .map_err(|e| {
-                // The system's reason, not the probe file's name (which the error carries).
-                let why = e.raw_os_error().map_or_else(
-                    || e.kind().to_string(),
-                    |n| std::io::Error::from_raw_os_error(n).to_string(),
-                );
-                CliError::Usage(format!(
-                    "--out {shown}: cannot write in {folder_shown}: {why}"
-                ))
-            })?;
+        crate::files::takes_files(folder).map_err(|why| {
+            CliError::Usage(format!(
+                "--out {shown}: cannot write in {folder_shown}: {why}"
+            ))
+        })?;
     }
     Ok(())
 }
