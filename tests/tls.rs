@@ -159,12 +159,14 @@ fn a_missing_sslrootcert_file_is_named_as_a_usage_error() {
     let dir = tempfile::tempdir().expect("temp dir");
     let missing = dir.path().join("no-such-ca.pem").display().to_string();
     let folder = dir.path().display().to_string();
+    // Whatever the mode: one that does not verify would leave the typo unseen.
     for (mode, path, why) in [
-        ("verify-ca", &missing, "No such file or directory"),
-        ("verify-full", &folder, "is not a file"),
+        ("sslmode=verify-ca&", &missing, "No such file or directory"),
+        ("sslmode=verify-full&", &folder, "is not a file"),
+        ("sslmode=require&", &missing, "No such file or directory"),
+        ("", &missing, "No such file or directory"),
     ] {
-        let url =
-            format!("postgres://postgres:hunter2@127.0.0.1:9/db?sslmode={mode}&sslrootcert={path}");
+        let url = format!("postgres://postgres:hunter2@127.0.0.1:9/db?{mode}sslrootcert={path}");
         let out = ctxlens_with(&["users"], &[("DATABASE_URL", url)]);
         assert_eq!(out.code, 2, "{}", out.stderr);
         assert!(

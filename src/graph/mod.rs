@@ -222,11 +222,17 @@ impl Graph {
         self
     }
 
+    /// The width of box `n`'s first line: a status symbol, a space and the id as it is shown
+    /// (`crate::text::shown_id`: an id holding a bidi control is wider shown than stored).
+    fn head_width(&self, n: usize) -> usize {
+        crate::text::shown_id(&self.ids[n]).width() + 2
+    }
+
     /// The width layer `l`'s boxes need for whole labels (a status symbol, the id, the name on
     /// `name_lines` lines or after the id), up to [`MAX_BOX_W`].
     fn natural(&self, l: usize, name_lines: u16) -> u16 {
         let need = |n: usize| -> usize {
-            let head = self.ids[n].width() + 2;
+            let head = self.head_width(n);
             let name = &self.names[n];
             if name.is_empty() {
                 return head;
@@ -282,7 +288,7 @@ impl Graph {
     pub fn drops_names(&self) -> bool {
         self.geo.name_lines == 0
             && (0..self.ids.len()).any(|n| {
-                let head = self.ids[n].width() + 2;
+                let head = self.head_width(n);
                 !self.names[n].is_empty()
                     && self
                         .rect(n)

@@ -672,3 +672,23 @@ fn a_hundred_milestones_are_laid_out_and_every_edge_drawn() {
         );
     }
 }
+
+/// A box is as wide as its id is shown (`\u{202e}RTL`, escaped), not as the id is stored (a
+/// bidi control takes no column), so the id is not cut to `…`.
+#[test]
+fn a_box_is_sized_for_its_id_as_shown() {
+    let map = MilestoneMap::new(vec![MilestoneDef {
+        id: "\u{202e}RTL".into(),
+        name: "\u{202e}RTL".into(),
+        depends_on: vec![],
+    }])
+    .expect("a DAG");
+    let g = Graph::new(&map, seed().geometry());
+    let shown = crate::text::shown_id("\u{202e}RTL");
+    assert_eq!(shown, "\\u{202e}RTL");
+    assert!(
+        usize::from(g.fit(200, 0).box_w) >= shown.width() + 4,
+        "{:?}",
+        g.fit(200, 0)
+    );
+}

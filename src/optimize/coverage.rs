@@ -30,7 +30,7 @@ impl Coverage {
         let k = &policy.knowledge;
         Coverage {
             min_threshold: crate::store::near_miss_floor(k.similarity_threshold),
-            max_limit: k.limit + NEAR_MISSES,
+            max_limit: k.limit.saturating_add(NEAR_MISSES),
             threshold_why: format!("the loaded hits reach down to threshold − {NEAR_MISS_MARGIN}"),
             limit_why: format!("the loaded hits go to limit + {NEAR_MISSES}"),
             note: None,

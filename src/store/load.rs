@@ -272,7 +272,7 @@ fn search(
             None
         },
         min_similarity: super::near_miss_floor(p.similarity_threshold),
-        limit: p.limit + NEAR_MISSES,
+        limit: p.limit.saturating_add(NEAR_MISSES),
         created_by: opts.at,
     }
 }

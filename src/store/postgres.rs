@@ -287,12 +287,13 @@ impl PgStore {
         let opts: PgConnectOptions = url
             .parse()
             .map_err(|e: sqlx::Error| fault::config_error("postgres", what, &e.to_string(), url))?;
-        let label = label(&opts);
+        // A database or host named like the password (`postgres://app:app@h/app`) is masked.
+        let label = fault::mask_password(&label(&opts), url);
         let verifies = matches!(
             opts.get_ssl_mode(),
             PgSslMode::VerifyCa | PgSslMode::VerifyFull
         );
-        tls_files_readable(url, verifies)
+        tls_files_readable(url)
             .map_err(|(param, cause)| fault::config_error("postgres", &param, &cause, url))?;
         let fail = |what: &str, e: sqlx::Error| {
             let cause = fault::server_message(&fault::pg_cause(&e), url);
@@ -665,9 +666,10 @@ pub const SEARCH_SETTINGS: &[&str] = &[
 ];
 
 /// The files a URL names, readable: the client certificate and its key (given together), and
-/// the `sslrootcert=` file of a verifying URL. One missing is named (with its parameter)
-/// before connecting — a usage error, not a failed connection.
-fn tls_files_readable(raw: &str, verifies: bool) -> Result<(), (String, String)> {
+/// the `sslrootcert=` file, whatever the `sslmode` (a mode that does not verify would leave a
+/// typo in its path unseen until the URL is used with one that does). One missing is named
+/// (with its parameter) before connecting — a usage error, not a failed connection.
+fn tls_files_readable(raw: &str) -> Result<(), (String, String)> {
     let Ok(parsed) = url::Url::parse(raw) else {
         return Ok(());
     };
@@ -677,7 +679,7 @@ fn tls_files_readable(raw: &str, verifies: bool) -> Result<(), (String, String)>
         cert |= matches!(k.as_ref(), "sslcert" | "ssl-cert");
         key |= matches!(k.as_ref(), "sslkey" | "ssl-key");
         let root = matches!(k.as_ref(), "sslrootcert" | "ssl-root-cert" | "ssl-ca");
-        if !(client || (root && verifies)) {
+        if !(client || root) {
             continue;
         }
         match std::fs::metadata(path.as_ref()) {

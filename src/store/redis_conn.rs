@@ -59,7 +59,8 @@ impl RedisStore {
         let mut down = None;
         let mut reached = None;
         for s in &seeds {
-            let label = format!("redis {}", super::url::host_port(s));
+            // A host named like the password (a test setup's `redis://:app@app`) is masked.
+            let label = fault::mask_password(&format!("redis {}", super::url::host_port(s)), s);
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             match tokio::time::timeout(left, connect_node(s, &label, timeout)).await {
                 Ok(Ok(c)) => {
@@ -101,7 +102,10 @@ impl RedisStore {
         let fail = |what: &str, e: redis::RedisError| {
             fault::classify(
                 fault::redis_outage(&e),
-                &format!("redis cluster {}", super::url::host_port(&seed)),
+                &fault::mask_password(
+                    &format!("redis cluster {}", super::url::host_port(&seed)),
+                    &seed,
+                ),
                 what,
                 fault::server_message(&fault::redis_cause(&e), &seed),
             )

@@ -17,6 +17,27 @@ fn a_refused_postgres_says_so_naming_host_and_port() {
         out.stderr
     );
     assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
+    // A database, a host or a user named like the password (`app:app@…/app`, common in
+    // development) is masked in the address too, not shown beside a withheld message.
+    for url in [
+        format!("postgres://admin:hunter2@127.0.0.1:{port}/hunter2"),
+        format!("postgres://hunter2:hunter2@127.0.0.1:{port}"),
+        format!("redis://:hunter2@127.0.0.1:{port}/0"),
+    ] {
+        let var = if url.starts_with("redis") {
+            "REDIS_URL"
+        } else {
+            "DATABASE_URL"
+        };
+        let out = common::ctxlens_with(&["users"], &[(var, url.clone())]);
+        assert_eq!(out.code, 1, "{url}: {}", out.stderr);
+        assert!(!out.stderr.contains("hunter2"), "{url}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!("127.0.0.1:{port}")),
+            "{}",
+            out.stderr
+        );
+    }
 }
 
 #[test]

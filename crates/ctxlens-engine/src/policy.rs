@@ -284,6 +284,10 @@ pub struct Budgets {
     pub layers: Vec<u32>,
 }
 
+/// The most hits a policy's knowledge search may ask for (`knowledge.limit`): far past any
+/// prompt's room, and small enough that the limit and its near misses stay a count.
+pub const MAX_KNOWLEDGE_LIMIT: usize = 100_000;
+
 impl Policy {
     /// The embedded preset called `name`.
     pub fn preset(name: &str) -> Option<Policy> {
@@ -504,6 +508,16 @@ impl Policy {
             return bad(
                 "dedupe_threshold",
                 format!("must be within (0, 1], got {}", crate::shown_f64(d)),
+            );
+        }
+        // A search asks for the limit and its near misses: a count that must stay a count.
+        if self.knowledge.limit > MAX_KNOWLEDGE_LIMIT {
+            return bad(
+                "knowledge.limit",
+                format!(
+                    "must be at most {MAX_KNOWLEDGE_LIMIT} hits, got {}",
+                    self.knowledge.limit
+                ),
             );
         }
         let t = self.knowledge.similarity_threshold;

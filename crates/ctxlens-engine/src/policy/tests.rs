@@ -654,3 +654,30 @@ fn invisible_characters_in_strings_are_written_escaped() {
         assert_eq!(back, p, "{m:?}: {text}");
     }
 }
+
+/// A knowledge limit past any search's reason is refused, in a file (placed) and by `--set`:
+/// the limit and its near misses stay a count (18446744073709551611 fetched no hit at all).
+#[test]
+fn a_knowledge_limit_past_reason_is_refused() {
+    let e = prolaunch()
+        .with_overrides(&["knowledge.limit=100001".into()])
+        .expect_err("too many hits");
+    assert!(
+        e.to_string()
+            .contains("knowledge.limit: must be at most 100000 hits, got 100001"),
+        "{e}"
+    );
+    assert!(
+        prolaunch()
+            .with_overrides(&["knowledge.limit=100000".into()])
+            .is_ok()
+    );
+    let (_, original) = PRESETS
+        .iter()
+        .find(|(n, _)| *n == "prolaunch")
+        .expect("preset");
+    let text = original.replace("limit = 10\n", "limit = 100001\n");
+    assert_ne!(&text, original, "the limit was found");
+    let e = Policy::from_toml(&text, "x.toml").expect_err("past the bound");
+    assert!(e.to_string().contains("x.toml:"), "placed: {e}");
+}
