@@ -688,4 +688,21 @@ fn tui_at_a_moment_after_the_datas_clock_is_a_usage_error() {
         "{}",
         at_clock.stderr
     );
+    // One snapshot file has one clock (its `now`): refused alike, before the terminal.
+    let file = "tests/data/snapshot-u1.json";
+    let out = ctxlens(&["tui", "--snapshot", file, "--at", "2025-01-16T00:00:00Z"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "tui: --at 2025-01-16T00:00:00Z is later than the data's clock (2025-01-15T12:00:00Z)"
+        ),
+        "{}",
+        out.stderr
+    );
+    let before = ctxlens(&["tui", "--snapshot", file, "--at", "2025-01-15T00:00:00Z"]);
+    assert!(
+        before.stderr.contains("needs a terminal"),
+        "{}",
+        before.stderr
+    );
 }

@@ -523,8 +523,9 @@ pub trait Store: Send + Sync {
         false
     }
 
-    /// The data's own clock, when one holds for every user (the demo's fixed instant); `None`
-    /// when each user has its own (snapshot files) or the wall clock is it ([`Store::wall_clock`]).
+    /// The data's own clock, when one holds for every user (the demo's fixed instant, one
+    /// snapshot file's); `None` when each user has its own (a folder of snapshot files read at
+    /// several instants) or the wall clock is it ([`Store::wall_clock`]).
     fn data_clock(&self) -> Option<DateTime<Utc>> {
         None
     }

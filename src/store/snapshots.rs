@@ -11,6 +11,7 @@ use super::{
     UserPage, UserSummary,
 };
 use crate::engine::Snapshot;
+use chrono::{DateTime, Utc};
 
 /// What the status bar calls this store.
 pub const LABEL: &str = "SNAPSHOT";
@@ -184,6 +185,15 @@ impl Store for SnapshotStore {
 
     fn user_count(&self) -> Option<usize> {
         Some(self.listing().entries.len())
+    }
+
+    /// One file's clock (or one every file shares): it then holds for every user listed, so
+    /// `tui --at` past it is refused before the terminal is taken.
+    fn data_clock(&self) -> Option<DateTime<Utc>> {
+        let listing = self.listing();
+        let mut clocks = (listing.entries.iter()).map(|e| e.snap.as_ref().ok().map(|s| s.now));
+        let first = clocks.next()??;
+        clocks.all(|c| c == Some(first)).then_some(first)
     }
 
     async fn users(&self, cursor: Option<&str>, limit: usize) -> Result<UserPage, StoreError> {
@@ -469,6 +479,15 @@ mod tests {
         for (id, turns) in ids.iter().zip([1, 2, 3, 4, 5, 6]) {
             let user = store.load_user(id, &opts).await.expect("loads");
             assert_eq!(user.session.len(), turns, "{id}");
+            // The replay names it by its label too (a screen's title, a comparison), never by
+            // the file's id, which may read as another entry's label (`a@z.json`).
+            let params = crate::store::KnowledgeParams::of(
+                &crate::engine::Policy::preset("prolaunch").expect("preset"),
+            );
+            let (snap, _) = crate::store::load_snapshot(&store, id, &opts, params)
+                .await
+                .expect("loads");
+            assert_eq!(&snap.user_id, id);
         }
         let err = store
             .load_user("broken.json#2", &opts)

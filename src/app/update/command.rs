@@ -457,6 +457,13 @@ pub(super) fn complete(s: &mut State) {
             .map(|(a, _)| a)
             .collect()
     });
+    // Candidates found by their letters inside quotes (`$'u005…'` and `u005…` for `u005`)
+    // may agree on less than was typed: the word typed stays (one alone is taken, quoted).
+    let common = if found.len() > 1 && !common.starts_with(word) {
+        word.to_string()
+    } else {
+        common
+    };
     let mut line = format!("{}{common}", &text[..start]);
     // A whole command or value is followed by a space, ready for what comes next.
     if found.len() == 1 && !common.ends_with('=') && start == 0 && !editing {

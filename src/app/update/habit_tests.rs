@@ -368,6 +368,17 @@ async fn the_palette_remembers_and_completes() {
     assert!(bottom.contains("nothing completes \"zz\""), "{bottom}");
     type_text(&mut s, &store, "q").await;
     assert!(!s.ui.input.as_ref().expect("open").unmatched);
+    // Candidates that agree on less than was typed (an id quoted for the shell, `$'u062…'`,
+    // beside `u062`) keep the word typed, and are listed.
+    let mut odd = s.users.rows[0].clone();
+    odd.summary.user_id = "u062\u{1b}]0;x".into();
+    s.users.rows.push(odd);
+    settle(&mut s, &store, key(InputKey::DeleteToStart)).await;
+    type_text(&mut s, &store, "user u062").await;
+    settle(&mut s, &store, key(InputKey::Tab)).await;
+    assert_eq!(input_text(&s), Some("user u062"));
+    let c = &s.ui.input.as_ref().expect("open").completions;
+    assert_eq!(c.len(), 2, "{c:?}");
 }
 
 /// Tab in a Tune field being typed into completes the values the field takes.
