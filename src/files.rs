@@ -112,21 +112,41 @@ pub fn read_text(path: &Path, max: u64, takes: Takes) -> Result<String, Refused>
     crate::engine::utf8::text(bytes).map_err(|bad| Refused::NotUtf8(bad.to_string()))
 }
 
-/// The folder a file written at `path` would go into, when it is not there: for a link, the
-/// folder of the file it leads to (`path` itself is then in a folder that exists, and naming
-/// it would not say what is missing), else `path`'s own folder. With the link's target when
-/// `path` is one.
-pub fn missing_folder(path: &Path) -> Option<(PathBuf, Option<PathBuf>)> {
-    let to = std::fs::read_link(path).ok().map(|to| match path.parent() {
-        Some(dir) => dir.join(to),
-        None => to,
-    });
-    let file = to.as_deref().unwrap_or(path);
-    let folder = match file.parent() {
+/// Where a write at `path` lands when `path` is a link: the file at the end of its links (each
+/// relative one read from its own link's folder), as far as 40 links go (a loop ends there).
+/// `None` when `path` is no link.
+pub fn link_target(path: &Path) -> Option<PathBuf> {
+    let mut at = path.to_path_buf();
+    let mut followed = false;
+    for _ in 0..40 {
+        let Ok(to) = std::fs::read_link(&at) else {
+            break;
+        };
+        at = match at.parent() {
+            Some(dir) => dir.join(to),
+            None => to,
+        };
+        followed = true;
+    }
+    followed.then_some(at)
+}
+
+/// The folder a file written at `path` goes into: for a link, the folder of the file it leads
+/// to ([`link_target`]), else `path`'s own (`.` for a bare name).
+pub fn folder_written(path: &Path) -> PathBuf {
+    let file = link_target(path).unwrap_or_else(|| path.to_path_buf());
+    match file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
-    };
-    (!folder.is_dir()).then_some((folder, to))
+    }
+}
+
+/// The folder a file written at `path` would go into ([`folder_written`]), when it is not
+/// there (for a link, `path` itself is in a folder that exists, and naming it would not say
+/// what is missing). With the link's target when `path` is one.
+pub fn missing_folder(path: &Path) -> Option<(PathBuf, Option<PathBuf>)> {
+    let folder = folder_written(path);
+    (!folder.is_dir()).then(|| (folder, link_target(path)))
 }
 
 /// Whether folder `dir` takes a new file (`/proc`, a folder without write permission do not),
@@ -137,11 +157,11 @@ pub fn takes_files(dir: &Path) -> Result<(), String> {
         .prefix(".ctxlens-probe-")
         .tempfile_in(dir)
         .map(drop)
-        .map_err(|e| {
-            e.raw_os_error().map_or_else(
-                || e.kind().to_string(),
-                |n| std::io::Error::from_raw_os_error(n).to_string(),
-            )
+        .map_err(|e| match (e.raw_os_error(), e.kind()) {
+            (Some(n), _) => std::io::Error::from_raw_os_error(n).to_string(),
+            // Said without the system's code (`/proc`): "entity not found" says little.
+            (None, std::io::ErrorKind::NotFound) => "no file can be made there".into(),
+            (None, kind) => kind.to_string(),
         })
 }
 

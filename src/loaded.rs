@@ -106,6 +106,19 @@ impl Loaded {
     /// How `other` differs from this user, and why (`ctxlens diff`): found on the stored data
     /// (the comparison's own fields hold ids, timestamps and numbers, no user text); the two
     /// assemblies it carries are the ones shown (masked under `--redact`).
+    /// The stored snapshot named as the user is listed: a user listed under a label
+    /// (`USER@FILE`, a folder with the user in several files) is named by it where a comparison
+    /// names it, since the file's own id may read as another entry's label (`a@z.json`). Only
+    /// for naming: the data stays the file's (its cache is that id's).
+    fn named(&self) -> std::borrow::Cow<'_, Snapshot> {
+        if self.data.stored_as.is_none() {
+            return std::borrow::Cow::Borrowed(&self.snapshot);
+        }
+        let mut s = self.snapshot.clone();
+        s.user_id.clone_from(&self.data.user_id);
+        std::borrow::Cow::Owned(s)
+    }
+
     pub fn compare(
         &self,
         engine: &Engine,
@@ -121,12 +134,8 @@ impl Loaded {
             replays.set(done + 1);
             done.saturating_add(1).saturating_mul(per_replay) > REPLAY_WORK
         };
-        let mut c = crate::engine::cause::compare(
-            engine,
-            (&self.snapshot, policy),
-            (&other.snapshot, other_policy),
-            &stop,
-        );
+        let (a, b) = (self.named(), other.named());
+        let mut c = crate::engine::cause::compare(engine, (&a, policy), (&b, other_policy), &stop);
         if self.redacted() {
             c.before = self.assemble(engine, policy);
         }
@@ -568,6 +577,33 @@ mod tests {
                 "{milestone}"
             );
         }
+    }
+
+    /// Users listed under labels (a folder of snapshot files: `USER@FILE`) are named by them in
+    /// a comparison, never by the files' own ids, which may read as another entry's label.
+    #[test]
+    fn a_comparison_names_users_as_listed() {
+        let side = |stored: &str, listed: &str| {
+            let text = serde_json::json!({"user_id": stored, "now": "2025-01-15T12:00:00Z"});
+            let snap = Snapshot::from_json(&text.to_string()).expect("parses");
+            let mut data = UserData::of_snapshot(&snap);
+            data.user_id = listed.into();
+            data.stored_as = Some(stored.into());
+            Loaded::new(data, snap, None)
+        };
+        let (a, b) = (
+            side("a@z.json", "\"a@z.json\"@w.json"),
+            side("a", "a@z.json"),
+        );
+        let policy = Policy::preset("prolaunch").expect("preset");
+        let c = a.compare(&Engine::default(), &policy, &b, &policy);
+        let details: Vec<&str> = c.inputs.iter().map(|i| i.detail.as_str()).collect();
+        assert!(
+            details.contains(&"\"a@z.json\"@w.json → a@z.json"),
+            "{details:?}"
+        );
+        // The data stays the file's: its own id is still known.
+        assert_eq!(a.snapshot.user_id, "a@z.json");
     }
 
     /// A cached context's policy name is its writer's text: under --redact shown only when it

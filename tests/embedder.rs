@@ -257,6 +257,25 @@ fn http_embedder_failures_are_clear() {
             out.stderr
         );
     }
+    // Quoted as typed when nothing in it is secret (read, it would be normalised to the
+    // valid-looking `http://nohost/`).
+    let out = ctxlens_with(
+        &[
+            "users",
+            "--embedder",
+            "http",
+            "--embed-url",
+            "http:///nohost",
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("ctxlens: --embed-url http:///nohost: "),
+        "{}",
+        out.stderr
+    );
     // A key in the endpoint's query is never shown.
     let out = ctxlens_with(
         &[

@@ -237,7 +237,7 @@ fn report_over_a_users_file_a_sample_and_a_synthetic_fleet() {
 #[test]
 fn ctrl_c_or_sigterm_prints_the_partial_report() {
     for (signal, n, name) in [
-        ("INT", 2, "Ctrl-C (SIGINT)"),
+        ("INT", 2, "SIGINT (Ctrl-C)"),
         ("TERM", 15, "SIGTERM"),
         ("HUP", 1, "SIGHUP"),
         ("QUIT", 3, "SIGQUIT"),

@@ -135,12 +135,15 @@ impl GlobalArgs {
 /// (a port, if any, within range); a usage error naming what is wrong, the URL masked.
 fn endpoint(raw: &str) -> Result<String, CliError> {
     let expected = "expected http[s]://HOST[:PORT]/PATH";
-    let bad = |why: String| {
-        CliError::Usage(format!(
-            "--embed-url {}: {why} ({expected})",
-            crate::store::url::mask(raw)
-        ))
+    // As typed, unless a secret had to be masked (masking reads the URL, which normalises it:
+    // `http:///nohost` would be quoted as the valid-looking `http://nohost/`).
+    let masked = crate::store::url::mask(raw);
+    let shown = if masked.contains("***") {
+        masked
+    } else {
+        crate::text::inert_line(raw).into_owned()
     };
+    let bad = |why: String| CliError::Usage(format!("--embed-url {shown}: {why} ({expected})"));
     let u = url::Url::parse(raw).map_err(|e| bad(e.to_string()))?;
     if !matches!(u.scheme(), "http" | "https") {
         return Err(bad(format!("the scheme is {:?}", u.scheme())));
@@ -416,8 +419,9 @@ pub enum Command {
     /// the least cost (or the most quality), by replaying the loaded fleet; prints the Pareto
     /// front, the recommended policy and its fleet report against the baseline.
     Optimize(optimize::OptimizeArgs),
-    /// Create the pgvector extension, tables and HNSW indexes (idempotent); this command writes
-    /// to the database.
+    /// Create the pgvector extension, tables and HNSW indexes (idempotent; a partial HNSW index
+    /// per milestone of the map in use, so a search filtered to a milestone walks its own);
+    /// this command writes to the database.
     Migrate,
     /// Load the demo dataset (or N synthetic users) into the stores; this command writes to both.
     Seed {

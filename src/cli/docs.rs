@@ -106,7 +106,8 @@ fn write_pages(dir: &std::path::Path) -> Result<(), CliError> {
 
 /// The top page: clap's sections, then the exit status and where each command's page is.
 fn render(out: &mut dyn Write) -> Result<(), CliError> {
-    let man = clap_mangen::Man::new(Cli::command());
+    // No `help` command listed: it has no page of its own (`--help` is every command's).
+    let man = clap_mangen::Man::new(Cli::command().disable_help_subcommand(true));
     man.render_title(out).map_err(io)?;
     man.render_name_section(out).map_err(io)?;
     man.render_synopsis_section(out).map_err(io)?;
@@ -163,6 +164,8 @@ mod tests {
         render(&mut page).expect("renders");
         let page = String::from_utf8(page).expect("utf-8");
         assert!(page.contains(".SH \"EXIT STATUS\"") && page.contains("2 a usage"));
+        // No `help` command is listed: `man --dir` writes it no page.
+        assert!(!page.contains("ctxlens\\-help"), "{page}");
         for name in [
             "inspect",
             "replay",

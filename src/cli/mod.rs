@@ -508,11 +508,11 @@ pub(crate) async fn stop_signal() -> i32 {
 /// The signal [`stop_signal`] heard last (0: none yet).
 static STOPPED_BY: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
 
-/// What stopped a run, for its message: `Ctrl-C (SIGINT)`, `SIGTERM`, `SIGHUP`, `SIGQUIT`.
+/// What stopped a run, for its message: `SIGINT (Ctrl-C)`, `SIGTERM`, `SIGHUP`, `SIGQUIT`.
 pub(crate) fn stopped_by() -> String {
     match STOPPED_BY.load(std::sync::atomic::Ordering::Relaxed) {
         0 => "a signal".into(),
-        2 => "Ctrl-C (SIGINT)".into(),
+        2 => "SIGINT (Ctrl-C)".into(),
         n => signal_name(n),
     }
 }
@@ -660,7 +660,7 @@ async fn run_standalone(cli: &Cli) -> Option<Result<(), CliError>> {
         }) if snapshot.is_some() || snapshots.is_some() => {
             let offline = Ctx::offline(&cli.global, snapshot.as_deref(), snapshots.as_deref());
             let args = TuiArgs {
-                theme: theme.clone(),
+                theme: theme.clone().or_else(|| cli.theme.clone()),
                 exit_after_first_frame: *exit_after_first_frame,
                 at: *at,
             };

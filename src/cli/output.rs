@@ -174,10 +174,8 @@ pub fn writable(out: &std::path::Path) -> Result<(), CliError> {
             None => format!("--out {shown}: no such directory {missing}"),
         }));
     }
-    let folder = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
-    };
+    // Through a link, the folder of the file it leads to is the one written in.
+    let folder = crate::files::folder_written(out);
     let folder_shown = crate::text::inert_line(&folder.display().to_string()).into_owned();
     // `sub/` names a folder that is not there: not a file to write.
     if out.as_os_str().as_encoded_bytes().ends_with(b"/") {
@@ -195,7 +193,7 @@ pub fn writable(out: &std::path::Path) -> Result<(), CliError> {
             .open(out)
             .map_err(refused)?;
     } else {
-        crate::files::takes_files(folder).map_err(|why| {
+        crate::files::takes_files(&folder).map_err(|why| {
             CliError::Usage(format!(
                 "--out {shown}: cannot write in {folder_shown}: {why}"
             ))

@@ -616,7 +616,10 @@ fn threshold_domain(cov: &Coverage, asked: Option<(f64, f64)>, notes: &mut Vec<S
 /// The knowledge limits the loaded hits can answer for (up to `cov.max_limit`), within the
 /// asked bounds; notes say so.
 fn limit_domain(cov: &Coverage, asked: Option<(f64, f64)>, notes: &mut Vec<String>) -> Domain {
-    let covered = cov.max_limit as f64;
+    // Never past what a policy may ask (a baseline at the bound covers its near misses too).
+    let covered = cov
+        .max_limit
+        .min(crate::engine::policy::MAX_KNOWLEDGE_LIMIT) as f64;
     let (lo, hi) = asked.unwrap_or((1.0_f64.min(covered), covered));
     if hi > covered {
         notes.push(format!(

@@ -172,13 +172,6 @@ fn fixed_snapshot(
     opts: &LoadOptions,
 ) -> Option<Result<Snapshot, StoreError>> {
     let mut fixed = store.fixed_snapshot(&data.user_id)?;
-    // Listed under a label (`USER@FILE`, `ID#2`: a folder with the user in several files, or
-    // an id like another's label), the user is named by it wherever the replay names it (a
-    // screen's title, a comparison's lines): the file's own id may read as another entry's
-    // label. Its data stays the file's (`UserData::stored_as`).
-    if data.stored_as.is_some() {
-        fixed.user_id.clone_from(&data.user_id);
-    }
     if opts.at.is_some() {
         fixed = match as_of::rewind_file(fixed, opts, &store.describe()) {
             Ok((snap, _)) => snap,

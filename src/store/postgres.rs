@@ -190,19 +190,22 @@ fn unread_parameter(url: &str) -> Option<String> {
     Some(fault::unread_parameter(&key, instead, URL_PARAMETERS))
 }
 
-/// `postgres host:port/db` for messages: no user, no password.
-pub fn label(opts: &PgConnectOptions) -> String {
+/// `postgres host:port/db` for messages: no user, no password; a database or host named like
+/// the password of `raw` (`postgres://app:app@h/app`) masked, the kind word never (a password
+/// `postgres` would hide which store it is).
+pub fn label(opts: &PgConnectOptions, raw: &str) -> String {
     // A Unix socket (`host=/path` in the URL) is where it connects: named, not the TCP host.
     let place = match opts.get_socket() {
         Some(dir) => format!("{}:{}", dir.display(), opts.get_port()),
         None => format!("{}:{}", opts.get_host(), opts.get_port()),
     };
     // A URL naming no database connects to the one named as the user: that one is named.
-    format!(
-        "postgres {}/{}",
+    let address = format!(
+        "{}/{}",
         crate::text::inert_line(&place),
         crate::text::inert_line(opts.get_database().unwrap_or(opts.get_username()))
-    )
+    );
+    format!("postgres {}", fault::mask_password(&address, raw))
 }
 
 #[cfg(test)]
@@ -290,8 +293,7 @@ impl PgStore {
         let opts: PgConnectOptions = url
             .parse()
             .map_err(|e: sqlx::Error| fault::config_error("postgres", what, &e.to_string(), url))?;
-        // A database or host named like the password (`postgres://app:app@h/app`) is masked.
-        let label = fault::mask_password(&label(&opts), url);
+        let label = label(&opts, url);
         let verifies = matches!(
             opts.get_ssl_mode(),
             PgSslMode::VerifyCa | PgSslMode::VerifyFull

@@ -107,17 +107,14 @@ impl Reconnecting {
     /// `redis host:port`, as the connected store names it.
     fn redis_label(&self) -> Option<String> {
         let url = self.ends.redis_url.as_deref()?;
-        Some(super::fault::mask_password(
-            &format!("redis {}", super::url::host_port(url)),
-            url,
-        ))
+        Some(format!("redis {}", super::fault::redis_address(url)))
     }
 
     /// `postgres host:port/db`, as the connected store names it.
     fn pg_label(&self) -> Option<String> {
         let url = self.ends.database_url.as_deref()?;
         Some(match url.parse::<sqlx::postgres::PgConnectOptions>() {
-            Ok(opts) => super::fault::mask_password(&super::postgres::label(&opts), url),
+            Ok(opts) => super::postgres::label(&opts, url),
             Err(_) => "postgres".into(),
         })
     }

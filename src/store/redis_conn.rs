@@ -59,8 +59,7 @@ impl RedisStore {
         let mut down = None;
         let mut reached = None;
         for s in &seeds {
-            // A host named like the password (a test setup's `redis://:app@app`) is masked.
-            let label = fault::mask_password(&format!("redis {}", super::url::host_port(s)), s);
+            let label = format!("redis {}", fault::redis_address(s));
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             match tokio::time::timeout(left, connect_node(s, &label, timeout)).await {
                 Ok(Ok(c)) => {
@@ -102,10 +101,7 @@ impl RedisStore {
         let fail = |what: &str, e: redis::RedisError| {
             fault::classify(
                 fault::redis_outage(&e),
-                &fault::mask_password(
-                    &format!("redis cluster {}", super::url::host_port(&seed)),
-                    &seed,
-                ),
+                &format!("redis cluster {}", fault::redis_address(&seed)),
                 what,
                 fault::server_message(&fault::redis_cause(&e), &seed),
             )
@@ -128,7 +124,7 @@ impl RedisStore {
             .map_err(|e| fail("cluster connect", e))?;
         label = format!(
             "redis cluster {} ({} masters)",
-            super::url::host_port(&seed),
+            fault::redis_address(&seed),
             nodes.len()
         );
         Ok(RedisStore {

@@ -151,9 +151,16 @@ fn render_totals(frame: &mut Frame, area: Rect, s: &State, a: &Assembly, t: &The
     // A long id gives way in its middle, so what tells it from another stays and the policy
     // after it is never cut.
     let id_room = width.saturating_sub(rest.width() + 2).max(12);
+    // Named as listed: a user listed under a label (`USER@FILE`) by it, not by the file's own
+    // id, which may read as another entry's label.
+    let id = s
+        .user
+        .view
+        .as_ref()
+        .map_or(&a.user_id, |v| &v.data().user_id);
     let head = format!(
         " {}{rest}",
-        crate::text::fit_middle(&crate::text::shown_id(&a.user_id), id_room)
+        crate::text::fit_middle(&crate::text::shown_id(id), id_room)
     );
     let asked = s
         .user

@@ -72,9 +72,11 @@ fn steady_cells(buf: &mut ratatui::buffer::Buffer) {
 /// draws the family emoji four emoji wide pushes the rest of the row right, and what it drew
 /// past the border stays on screen after the overlay closes. The text itself is kept whole
 /// (a yank, the CLI, `--json`); only the cell shows less. A joiner (U+200C, U+200D) that ends
-/// a grapheme, joining nothing in it, is left out of the cell: terminals place it, and what
-/// follows it, each their own way (tmux drew `a‍b c‌d` as `ab c‍‌d`, the row two columns
-/// short, and a later frame's cell written one column off stayed on screen).
+/// a grapheme of a script that joins nothing (Latin, CJK, …) is left out of the cell:
+/// terminals place it, and what follows it, each their own way (tmux drew `a‍b c‌d` as
+/// `ab c‍‌d`, the row two columns short, and a later frame's cell written one column off stayed
+/// on screen). In the scripts that join (Arabic and Persian, the Indic scripts' chillus and half
+/// forms, …) it is the script's, and stays.
 fn steady_symbol(sym: &str) -> Option<String> {
     let indicator = |c: char| ('\u{1f1e6}'..='\u{1f1ff}').contains(&c);
     let mut chars = sym.chars();
@@ -103,13 +105,23 @@ fn steady_symbol(sym: &str) -> Option<String> {
             .collect::<String>()
     } else if joined && emoji {
         first.to_string()
-    } else if sym.ends_with(['\u{200c}', '\u{200d}']) {
+    } else if sym.ends_with(['\u{200c}', '\u{200d}']) && !joining_script(first) {
         sym.replace(['\u{200c}', '\u{200d}'], "")
     } else {
         return None;
     };
     let (w, have) = (sym.width(), shown.width());
     (have <= w).then(|| format!("{shown}{}", " ".repeat(w - have)))
+}
+
+/// Whether `c` is of a script whose text uses the zero-width joiners: Arabic and its kin
+/// (Syriac, Thaana, NKo…, the presentation forms), the Indic scripts, Tibetan, Myanmar, Khmer,
+/// Mongolian, and the Brahmic scripts past the first plane.
+fn joining_script(c: char) -> bool {
+    matches!(u32::from(c),
+        0x0600..=0x08FF | 0x0900..=0x0DFF | 0x0F00..=0x0FFF | 0x1000..=0x109F
+        | 0x1780..=0x18AF | 0xA800..=0xA8FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF
+        | 0x11000..=0x11FFF)
 }
 
 fn render_screen(frame: &mut Frame, s: &State, t: &Theme) {

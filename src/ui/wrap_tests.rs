@@ -482,8 +482,9 @@ fn cells_never_hold_a_sequence_terminals_draw_at_their_own_width() {
         row.starts_with("a👨 b") && row.contains("bDEc👍 d❤ e1 f"),
         "{row:?}"
     );
-    // A joiner inside a word of a script (Devanagari's half form) is the script's: kept.
-    for word in ["क्\u{200d}ष", "ශ්\u{200d}රී"] {
+    // A joiner inside a word of a script (Devanagari's half form) is the script's: kept; so is
+    // one ending a grapheme of a script that joins (a Malayalam chillu, Persian's ZWNJ).
+    for word in ["क्\u{200d}ष", "ශ්\u{200d}රී", "ന്\u{200d}", "ی\u{200c}"] {
         assert_eq!(super::steady_symbol(word), None, "{word}");
     }
     // One that joins nothing (it ends its grapheme) is left out of the cell: a terminal would

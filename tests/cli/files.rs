@@ -227,6 +227,27 @@ fn out_through_a_link_into_no_folder_names_the_folder() {
             "ctxlens: --out {link}: a link to /nonexistent/dir/x.json, whose folder /nonexistent/dir is not there"
         ),
     );
+    // Through a link to a link, to its end; into a folder that takes no file, refused before
+    // the work (not after it, when the write fails).
+    let twice = dir.path().join("twice.json");
+    std::os::unix::fs::symlink("x.json", &twice).expect("symlink");
+    let twice = twice.to_str().expect("utf-8");
+    common::expect_error(
+        &["snapshot", "u062", "--out", twice],
+        2,
+        &format!(
+            "ctxlens: --out {twice}: a link to /nonexistent/dir/x.json, whose folder /nonexistent/dir is not there"
+        ),
+    );
+    let proc = dir.path().join("proc.json");
+    std::os::unix::fs::symlink("/proc/1/x.json", &proc).expect("symlink");
+    let out = common::ctxlens(&["snapshot", "u062", "--out", proc.to_str().expect("utf-8")]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(": cannot write in /proc/1: "),
+        "{}",
+        out.stderr
+    );
 }
 
 /// Under `--redact` a readable cached context is still called present: it is read from the
@@ -388,6 +409,19 @@ fn a_theme_before_no_command_is_the_tuis() {
     let out = common::ctxlens(&["--theme", "light", "tui"]);
     assert!(
         out.code == 2 && out.stderr.contains("the TUI needs a terminal"),
+        "{}",
+        out.stderr
+    );
+    // Opening snapshot files too.
+    let out = common::ctxlens(&[
+        "--theme",
+        "nosuch",
+        "tui",
+        "--snapshot",
+        "tests/data/snapshot-u1.json",
+    ]);
+    assert!(
+        out.code == 2 && out.stderr.contains("no such theme"),
         "{}",
         out.stderr
     );

@@ -431,7 +431,8 @@ impl Runs<'_> {
 }
 
 /// The most generated users one search holds: it keeps every user it replays in memory
-/// (25–50 KB each: 20,000 took about 1 GB, 100,000 about 2.4 GB), where `report --synthetic` streams any number.
+/// (about 45 KB each, as README says: 20,000 took about 1 GB, 100,000 about 2.4 GB), where
+/// `report --synthetic` streams any number.
 pub const MAX_HELD: usize = 100_000;
 
 /// A synthetic fleet larger than a search can hold is refused before it is made, unless a
@@ -446,7 +447,7 @@ fn held_in_memory(args: &OptimizeArgs) -> Result<(), CliError> {
         return Ok(());
     }
     Err(CliError::Usage(format!(
-        "--synthetic {}: optimize holds every user it replays in memory (25–50 KB each), at \
+        "--synthetic {}: optimize holds every user it replays in memory (about 45 KB each), at \
          most {}; search a part of a larger fleet with --sample N (report --synthetic streams \
          any number)",
         crate::text::thousands(held as f64, 0),

@@ -25,6 +25,22 @@ fn default_space_covers_weights_knowledge_session_and_strategy() {
         .find(|p| p.key == "knowledge.limit")
         .expect("limit");
     assert_eq!(limit.domain, Domain::Int { lo: 1, hi: 15 });
+    // A baseline at the bound covers its near misses too, but no limit past the bound is
+    // searched (the space would refuse its own bounds).
+    let most = prolaunch()
+        .with_overrides(&[format!(
+            "knowledge.limit={}",
+            crate::engine::policy::MAX_KNOWLEDGE_LIMIT
+        )])
+        .expect("at the bound");
+    let s = Space::build(&most, &[], &[]).expect("space");
+    assert_eq!(
+        domain(&s, "knowledge.limit"),
+        Domain::Int {
+            lo: 1,
+            hi: crate::engine::policy::MAX_KNOWLEDGE_LIMIT as i64
+        }
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@ use super::*;
 #[test]
 fn a_socket_in_the_url_is_the_place_named() {
     use std::str::FromStr;
-    let label_of = |url: &str| label(&PgConnectOptions::from_str(url).expect("a URL"));
+    let label_of = |url: &str| label(&PgConnectOptions::from_str(url).expect("a URL"), url);
     assert_eq!(
         label_of("postgres://postgres:secret@127.0.0.1:5432/walk?host=/nonexistent"),
         "postgres /nonexistent:5432/walk"
@@ -16,5 +16,19 @@ fn a_socket_in_the_url_is_the_place_named() {
     assert_eq!(
         label_of("postgres://alice:secret@127.0.0.1:5432"),
         "postgres 127.0.0.1:5432/alice"
+    );
+    // A database named like the password is masked; the kind word never is (a password
+    // `postgres` would hide which store the label names).
+    assert_eq!(
+        label_of("postgres://app:app@127.0.0.1:5432/app"),
+        "postgres 127.0.0.1:5432/***"
+    );
+    assert_eq!(
+        label_of("postgres://postgres:postgres@localhost/app"),
+        "postgres localhost:5432/app"
+    );
+    assert_eq!(
+        crate::store::fault::redis_address("redis://:redis@redis:6379/0"),
+        "***:6379"
     );
 }
