@@ -287,13 +287,6 @@ pub(super) fn lone_token(u: &url::Url) -> bool {
 }
 
 /// `text` with the password of `raw` (a URL, parseable or not) replaced by `***`.
-/// `host:port` of Redis URL `raw` as a label shows it: a host named like the password (a test
-/// setup's `redis://:app@app`) masked. The label's kind word (`redis `) is put before it, never
-/// masked: a password `redis` would hide which store it is.
-pub fn redis_address(raw: &str) -> String {
-    mask_password(&super::url::host_port(raw), raw)
-}
-
 pub fn mask_password(text: &str, raw: &str) -> String {
     passwords_of(raw)
         .iter()

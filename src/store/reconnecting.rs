@@ -107,7 +107,7 @@ impl Reconnecting {
     /// `redis host:port`, as the connected store names it.
     fn redis_label(&self) -> Option<String> {
         let url = self.ends.redis_url.as_deref()?;
-        Some(format!("redis {}", super::fault::redis_address(url)))
+        Some(format!("redis {}", super::url::redis_address(url)))
     }
 
     /// `postgres host:port/db`, as the connected store names it.

@@ -59,7 +59,7 @@ impl RedisStore {
         let mut down = None;
         let mut reached = None;
         for s in &seeds {
-            let label = format!("redis {}", fault::redis_address(s));
+            let label = format!("redis {}", super::url::redis_address(s));
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             match tokio::time::timeout(left, connect_node(s, &label, timeout)).await {
                 Ok(Ok(c)) => {
@@ -101,7 +101,7 @@ impl RedisStore {
         let fail = |what: &str, e: redis::RedisError| {
             fault::classify(
                 fault::redis_outage(&e),
-                &format!("redis cluster {}", fault::redis_address(&seed)),
+                &format!("redis cluster {}", super::url::redis_address(&seed)),
                 what,
                 fault::server_message(&fault::redis_cause(&e), &seed),
             )
@@ -124,7 +124,7 @@ impl RedisStore {
             .map_err(|e| fail("cluster connect", e))?;
         label = format!(
             "redis cluster {} ({} masters)",
-            fault::redis_address(&seed),
+            super::url::redis_address(&seed),
             nodes.len()
         );
         Ok(RedisStore {

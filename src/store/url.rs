@@ -52,6 +52,13 @@ pub fn is_unix(u: &url::Url) -> bool {
     matches!(u.scheme(), "unix" | "redis+unix" | "valkey+unix")
 }
 
+/// [`host_port`] of Redis URL `raw` as a label shows it: a host named like the password (a
+/// test setup's `redis://:app@app`) masked. The label's kind word (`redis `) is put before it,
+/// never masked: a password `redis` would hide which store it is.
+pub fn redis_address(raw: &str) -> String {
+    super::fault::mask_password(&host_port(raw), raw)
+}
+
 /// `host:port` of a Redis URL (6379 when it names no port), for labels; a Unix socket's path
 /// (`redis+unix:///run/redis.sock`, `unix:///…`).
 pub fn host_port(raw: &str) -> String {

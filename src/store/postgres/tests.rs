@@ -28,7 +28,7 @@ fn a_socket_in_the_url_is_the_place_named() {
         "postgres localhost:5432/app"
     );
     assert_eq!(
-        crate::store::fault::redis_address("redis://:redis@redis:6379/0"),
+        crate::store::url::redis_address("redis://:redis@redis:6379/0"),
         "***:6379"
     );
 }
