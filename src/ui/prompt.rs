@@ -11,7 +11,7 @@ use super::block;
 use super::layers::no_user;
 use super::theme::Theme;
 use crate::app::state::State;
-use crate::app::update::{PromptRows, current_match, prompt_rows, search_hits};
+use crate::app::update::{current_match, prompt_rows, search_hits};
 use crate::engine::Decision;
 
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
@@ -23,7 +23,8 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     };
     // Masked when loaded under --redact; made inert, so search matches what is shown. Drawn
     // row by row as the scroll keys count them.
-    let PromptRows { lines: text, rows } = prompt_rows(s);
+    let view = prompt_rows(s);
+    let (text, rows) = (&view.lines, &view.rows);
     let marker = s.session.policy.truncate_marker.trim();
     let needle = s.user.search.to_lowercase();
     // Every match, and the one `n`/`N` is on (drawn apart from the others).

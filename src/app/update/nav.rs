@@ -324,13 +324,51 @@ pub fn prompt_area(size: (u16, u16)) -> (usize, usize) {
 }
 
 /// The Prompt screen's lines and rows (see [`PromptRows`]); both the screen and its scrolling
-/// use this, so the rows scrolled through are the rows drawn.
-pub fn prompt_rows(s: &State) -> PromptRows {
+/// use this, so the rows scrolled through are the rows drawn. Made once per prompt, view and
+/// width ([`PROMPT_VIEW`]): a prompt of a million tokens is 160,000 lines, too many to split,
+/// make inert and wrap again for every frame and key.
+pub fn prompt_rows(s: &State) -> std::rc::Rc<PromptRows> {
+    let (width, _) = prompt_area(s.ui.size);
+    let key = prompt_key(s, width);
+    PROMPT_VIEW.with(|cache| {
+        if let Some((k, view)) = cache.borrow().as_ref()
+            && *k == key
+        {
+            return std::rc::Rc::clone(view);
+        }
+        let view = std::rc::Rc::new(make_prompt_rows(s, width));
+        *cache.borrow_mut() = Some((key, std::rc::Rc::clone(&view)));
+        view
+    })
+}
+
+thread_local! {
+    /// The last Prompt view made, under its [`prompt_key`]: frames and keys between two
+    /// changes of the prompt share it.
+    static PROMPT_VIEW: std::cell::RefCell<Option<(u64, std::rc::Rc<PromptRows>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// What the Prompt view is made from, hashed: the prompts shown (the tuned one, and in the
+/// diff the baseline's), whether it is the diff, and the width. Hashing a prompt is far
+/// cheaper than making its view.
+fn prompt_key(s: &State, width: usize) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    let view = s.user.view.as_ref();
+    (view.and_then(|v| v.tuned.as_ref()).map(|a| &a.prompt)).hash(&mut h);
+    if s.user.diff {
+        (view.and_then(|v| v.baseline.as_ref()).map(|a| &a.prompt)).hash(&mut h);
+    }
+    (s.user.diff, width).hash(&mut h);
+    h.finish()
+}
+
+fn make_prompt_rows(s: &State, width: usize) -> PromptRows {
     let lines: Vec<String> = prompt_lines(s)
         .iter()
         .map(|l| crate::text::inert(l).into_owned())
         .collect();
-    let (width, _) = prompt_area(s.ui.size);
     let mark = if s.user.diff { 2 } else { 0 };
     let rows = lines
         .iter()
@@ -457,11 +495,12 @@ pub fn search_hits(s: &State) -> Vec<(usize, usize)> {
     if needle.is_empty() {
         return vec![];
     }
-    prompt_lines(s)
+    // The lines as drawn (made inert), made once per prompt (see `prompt_rows`).
+    let view = prompt_rows(s);
+    view.lines
         .iter()
         .enumerate()
         .flat_map(|(i, l)| {
-            let l = crate::text::inert(l);
             let lower = l.to_lowercase();
             let starts: Vec<usize> = lower.match_indices(&needle).map(|(p, _)| p).collect();
             // Lower-casing can change byte lengths: then a match is found by its character.
