@@ -217,28 +217,24 @@ fn snapshot_out_into_no_folder_is_a_usage_error() {
 #[test]
 fn out_through_a_link_into_no_folder_names_the_folder() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let link = dir.path().join("x.json");
-    std::os::unix::fs::symlink("/nonexistent/dir/x.json", &link).expect("symlink");
-    let link = link.to_str().expect("utf-8");
-    common::expect_error(
-        &["snapshot", "u062", "--out", link],
-        2,
-        &format!(
-            "ctxlens: --out {link}: a link to /nonexistent/dir/x.json, whose folder /nonexistent/dir is not there"
-        ),
-    );
-    // Through a link to a link, to its end; into a folder that takes no file, refused before
-    // the work (not after it, when the write fails).
-    let twice = dir.path().join("twice.json");
-    std::os::unix::fs::symlink("x.json", &twice).expect("symlink");
-    let twice = twice.to_str().expect("utf-8");
-    common::expect_error(
-        &["snapshot", "u062", "--out", twice],
-        2,
-        &format!(
-            "ctxlens: --out {twice}: a link to /nonexistent/dir/x.json, whose folder /nonexistent/dir is not there"
-        ),
-    );
+    // Through a link to a link too, to its end.
+    for (name, to) in [
+        ("x.json", "/nonexistent/dir/x.json"),
+        ("twice.json", "x.json"),
+    ] {
+        let link = dir.path().join(name);
+        std::os::unix::fs::symlink(to, &link).expect("symlink");
+        let link = link.to_str().expect("utf-8");
+        common::expect_error(
+            &["snapshot", "u062", "--out", link],
+            2,
+            &format!(
+                "ctxlens: --out {link}: a link to /nonexistent/dir/x.json, whose folder /nonexistent/dir is not there"
+            ),
+        );
+    }
+    // Into a folder that takes no file: refused before the work (not after it, when the
+    // write fails).
     let proc = dir.path().join("proc.json");
     std::os::unix::fs::symlink("/proc/1/x.json", &proc).expect("symlink");
     let out = common::ctxlens(&["snapshot", "u062", "--out", proc.to_str().expect("utf-8")]);

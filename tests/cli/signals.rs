@@ -6,17 +6,7 @@ use super::common::catches;
 /// terminal goes; SIGINT still ends it with what it read.
 #[test]
 fn a_report_under_nohup_keeps_sighup_ignored() {
-    let child = std::process::Command::new("env")
-        .args(["--ignore-signal=HUP", env!("CARGO_BIN_EXE_ctxlens")])
-        .args(["report", "--synthetic", "1000000", "--json"])
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("ctxlens-tests-no-config"),
-        )
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("env runs ctxlens");
+    let child = report_ignoring(&["HUP"]);
     let pid = child.id();
     // The handlers are installed together: once SIGINT's is, SIGHUP's would be too.
     interrupt_once_caught(pid, &[2, 15, 3], || {
@@ -38,21 +28,7 @@ fn a_report_under_nohup_keeps_sighup_ignored() {
 /// kept.
 #[test]
 fn a_background_job_still_hears_sigquit() {
-    let child = std::process::Command::new("env")
-        .args([
-            "--ignore-signal=QUIT",
-            "--ignore-signal=INT",
-            env!("CARGO_BIN_EXE_ctxlens"),
-        ])
-        .args(["report", "--synthetic", "1000000", "--json"])
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("ctxlens-tests-no-config"),
-        )
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("env runs ctxlens");
+    let child = report_ignoring(&["QUIT", "INT"]);
     super::common::signal_once_caught(child.id(), "QUIT", 3);
     let out = child.wait_with_output().expect("ctxlens exits");
     let said = String::from_utf8_lossy(&out.stderr);
@@ -114,4 +90,21 @@ fn interrupt_once_caught(pid: u32, signals: &[u32], then: impl FnOnce()) {
         .status()
         .expect("kill runs");
     assert!(kill.success());
+}
+
+/// A long `report` started ignoring `signals` (as `nohup`, or a non-interactive shell's
+/// background job, starts it).
+fn report_ignoring(signals: &[&str]) -> std::process::Child {
+    std::process::Command::new("env")
+        .args(signals.iter().map(|s| format!("--ignore-signal={s}")))
+        .arg(env!("CARGO_BIN_EXE_ctxlens"))
+        .args(["report", "--synthetic", "1000000", "--json"])
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("ctxlens-tests-no-config"),
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("env runs ctxlens")
 }
