@@ -360,6 +360,10 @@ pub struct UsersState {
     /// `G` (bottom) asked for the end of a list not wholly loaded: each page as it arrives
     /// moves the cursor to the last row and asks for the next, until the last page.
     pub to_end: bool,
+    /// A new sort was asked and the cursor not moved since: the top of the order stays
+    /// selected while pages and numbers arrive (they would otherwise keep the selection on the
+    /// user first when the sort was asked, wherever the rows after it put that user).
+    pub at_top: bool,
     /// The list is being read again: the rows stay as last read until its first page arrives
     /// (a read that fails keeps them).
     pub replacing: bool,
@@ -644,6 +648,7 @@ impl State {
                 cursor: 0,
                 wanted: None,
                 to_end: false,
+                at_top: false,
                 replacing: false,
                 show_tuned: false,
                 tuned_for: None,

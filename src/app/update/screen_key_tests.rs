@@ -400,6 +400,49 @@ async fn a_filter_or_a_sort_reads_the_pages_not_loaded_yet() {
     );
 }
 
+/// A new sort shows its order from the top and keeps it there while the rest of the list
+/// arrives, even after `G` asked for the end of the list as it was: the pages arriving later
+/// neither move the cursor to their end nor keep it on the user first when the sort was asked.
+#[tokio::test]
+async fn a_new_sort_keeps_its_top_while_pages_arrive() {
+    let (mut s, _store) = demo_app().await;
+    s.users.rows.clear();
+    s.ui.screen = Screen::Users;
+    let with = |id: &str, m: &str| crate::store::UserSummary {
+        current_milestone: Some(m.into()),
+        ..summary(id)
+    };
+    s.users.asked = Some(None);
+    let first = crate::store::UserPage {
+        users: vec![with("a1", "M5"), with("a2", "M6")],
+        next_cursor: Some("pg:a2".into()),
+        unlisted: Vec::new(),
+    };
+    update(&mut s, Action::UsersLoaded(None, first));
+    update(&mut s, Action::Bottom);
+    assert!(s.users.to_end);
+    update(&mut s, Action::CycleSort);
+    assert!(
+        !s.users.to_end,
+        "the new order's top replaces the end asked for"
+    );
+    // The next page holds a user whose milestone comes first in the new order.
+    s.users.asked = Some(Some("pg:a2".into()));
+    let next = crate::store::UserPage {
+        users: vec![with("b1", "M0"), with("b2", "M9")],
+        next_cursor: None,
+        unlisted: Vec::new(),
+    };
+    update(&mut s, Action::UsersLoaded(Some("pg:a2".into()), next));
+    let top = s.selected_row().map(|r| r.summary.user_id.clone());
+    assert_eq!(top.as_deref(), Some("b1"), "{:?}", s.users.shown);
+    // Once the person moves, the selection is theirs again.
+    update(&mut s, Action::Down);
+    let picked = s.selected_row().map(|r| r.summary.user_id.clone());
+    assert!(!s.users.at_top);
+    assert_eq!(picked.as_deref(), Some("a1"));
+}
+
 /// On Tune, `n`/`N` go from one changed field to the next, and the fields' title counts them
 /// and says where the view is when they do not all fit (80×24).
 #[tokio::test]

@@ -251,6 +251,7 @@ pub(super) fn open_user(s: &mut State, id: String) -> Vec<Effect> {
         .iter()
         .position(|&i| s.users.rows[i].summary.user_id == id)
     {
+        s.users.at_top = false;
         s.users.cursor = pos;
     }
     // Another user asked for: one that failed in an outage is no longer wanted when the stores

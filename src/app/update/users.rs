@@ -190,7 +190,7 @@ pub(super) fn users_loaded(
         );
     }
     reshow_users(s);
-    if let Some(pos) = keep.and_then(|id| {
+    if let Some(pos) = keep.filter(|_| !s.users.at_top).and_then(|id| {
         let rows = &s.users.rows;
         s.users
             .shown
@@ -279,8 +279,10 @@ pub(super) fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
         // is on screen (the rows' numbers arriving later keep the selection on its user).
         Action::CycleSort => {
             s.users.sort = s.users.sort.next();
+            // The new order's top replaces a `G` still reading to the end.
+            s.users.to_end = false;
+            s.users.at_top = true;
             reshow_users(s);
-            s.users.cursor = 0;
             let mut effects = more_users(s);
             if effects.is_empty() {
                 effects = load_rest(s);
@@ -288,6 +290,7 @@ pub(super) fn navigate(s: &mut State, action: Action) -> Vec<Effect> {
             effects
         }
         other => {
+            s.users.at_top = false;
             s.users.cursor = moved(s.users.cursor, s.users.shown.len(), &other, page(s));
             // The bottom is the list's, not the loaded pages': read on to it.
             s.users.to_end = other == Action::Bottom && !s.users.loaded_all;
@@ -306,6 +309,7 @@ pub(super) fn click(s: &mut State, row: usize) -> Vec<Effect> {
     if target == s.users.cursor {
         return navigate(s, Action::Select);
     }
+    s.users.at_top = false;
     s.users.cursor = target;
     vec![]
 }
@@ -402,6 +406,10 @@ pub fn reshow_users(s: &mut State) {
         }
     }
     s.users.shown = shown;
+    if s.users.at_top {
+        s.users.cursor = 0;
+        return;
+    }
     s.users.cursor = keep
         .and_then(|id| {
             s.users
