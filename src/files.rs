@@ -131,6 +131,12 @@ pub fn link_target(path: &Path) -> Option<PathBuf> {
     followed.then_some(at)
 }
 
+/// Whether `path` is a loop of links (`a → b → a`): a write through it fails, whatever its
+/// folder.
+pub fn link_loop(path: &Path) -> bool {
+    std::fs::metadata(path).is_err_and(|e| e.raw_os_error() == Some(libc::ELOOP))
+}
+
 /// The folder a file written at `path` goes into: for a link, the folder of the file it leads
 /// to ([`link_target`]), else `path`'s own (`.` for a bare name).
 pub fn folder_written(path: &Path) -> PathBuf {

@@ -319,11 +319,25 @@ fn milestones(out: &mut Vec<Finding>, data: &UserData, snap: &Snapshot, map: &Mi
         .as_deref()
         .filter(|m| !map.contains(m))
     {
+        // As of an earlier instant the milestone may be one a memory_bank row gives: that row
+        // is named, not user_journeys, which holds today's.
+        use crate::engine::rewind::MilestoneFrom;
+        let source = match data.as_of.as_ref().map(|a| &a.milestone_from) {
+            Some(MilestoneFrom::Transition { id } | MilestoneFrom::Completions { id }) => {
+                format!("memory_bank id={}", id.trim_start_matches("mb:"))
+            }
+            _ => "user_journeys".into(),
+        };
+        let what = if data.as_of.is_some() {
+            "milestone at T"
+        } else {
+            "current milestone"
+        };
         out.push(finding(
             FindingKind::UnknownMilestone,
-            "user_journeys".into(),
+            source,
             format!(
-                "current milestone {} is not in the dependency map",
+                "{what} {} is not in the dependency map",
                 crate::text::quoted(m)
             ),
         ));

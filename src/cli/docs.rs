@@ -69,13 +69,28 @@ fn write_pages(dir: &std::path::Path) -> Result<(), CliError> {
         let man = clap_mangen::Man::new(sub);
         pages.push((dir.join(man.get_filename()), Some(man)));
     }
-    if let Some((path, _)) = pages.iter().find(|(p, _)| p.exists() && !p.is_file()) {
-        return Err(CliError::Usage(format!(
-            "man --dir {}: {} is there and is not a regular file (a folder, a FIFO or a \
-             device); nothing written",
-            shown(dir),
-            shown(path)
-        )));
+    for (path, _) in &pages {
+        // A page's name taken by a folder, a FIFO or a device, or by a link that leads nowhere
+        // a file can be made: said before any page is written.
+        let why = if path.exists() && !path.is_file() {
+            Some("is there and is not a regular file (a folder, a FIFO or a device)".to_string())
+        } else if crate::files::link_loop(path) {
+            Some("is a loop of links".to_string())
+        } else if crate::files::link_target(path).is_some() {
+            let folder = crate::files::folder_written(path);
+            crate::files::takes_files(&folder)
+                .err()
+                .map(|why| format!("is a link into {}: {why}", shown(&folder)))
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            return Err(CliError::Usage(format!(
+                "man --dir {}: {} {why}; nothing written",
+                shown(dir),
+                shown(path)
+            )));
+        }
     }
     // A folder that takes no new file (`/proc/1`, no permission): found by trying.
     crate::files::takes_files(dir).map_err(|why| {
@@ -233,6 +248,17 @@ mod tests {
             .map(|e| e.expect("entry").file_name())
             .collect();
         assert_eq!(left, ["ctxlens-diff.1"], "nothing written");
+        // A page's name a link into a folder that takes no file: said before any is written.
+        let linked = tempfile::tempdir().expect("temp dir");
+        std::os::unix::fs::symlink("/proc/1/x", linked.path().join("ctxlens-users.1"))
+            .expect("symlink");
+        let err = man(Some(linked.path())).expect_err("a link into /proc/1");
+        assert!(
+            matches!(&err, CliError::Usage(m) if m.contains("ctxlens-users.1 is a link into /proc/1: ")
+                && m.ends_with("nothing written")),
+            "{err:?}"
+        );
+        assert!(!linked.path().join("ctxlens.1").exists(), "nothing written");
         // A folder that takes no file: said before any is written.
         let err = man(Some(std::path::Path::new("/proc/1"))).expect_err("/proc/1");
         assert!(

@@ -164,6 +164,11 @@ pub fn writable(out: &std::path::Path) -> Result<(), CliError> {
             "--out {shown}: not a regular file (a FIFO or a device); name a file (`-` writes to stdout where the command allows it)"
         )));
     }
+    if crate::files::link_loop(out) {
+        return Err(CliError::Usage(format!(
+            "--out {shown}: a loop of links, which leads to no file; name a file"
+        )));
+    }
     if let Some((missing, to)) = crate::files::missing_folder(out) {
         let missing = crate::text::inert_line(&missing.display().to_string()).into_owned();
         return Err(CliError::Usage(match to {

@@ -419,3 +419,40 @@ async fn items_dated_after_now_are_named_per_source() {
             .all(|x| x.source != "knowledge" || x.message.contains("hit"))
     );
 }
+
+/// As of an earlier instant, a milestone the map does not know is named by the memory_bank row
+/// it comes from (user_journeys holds today's), as the milestone at T.
+#[tokio::test]
+async fn an_unknown_milestone_of_then_names_the_row_it_comes_from() {
+    let p = Policy::preset("prolaunch").expect("preset");
+    let (snap, mut data) = demo_user("u062", &p).await;
+    data.current_milestone = Some("ZZQ".into());
+    let engine = crate::engine::Engine::default();
+    let a = engine.assemble(&snap, &p);
+    let unknown = |data: &UserData| {
+        findings(data, &snap, &p, &engine.milestones, &a)
+            .into_iter()
+            .find(|f| f.kind == FindingKind::UnknownMilestone)
+            .map(|f| (f.source, f.message))
+    };
+    assert_eq!(
+        unknown(&data),
+        Some((
+            "user_journeys".to_string(),
+            "current milestone \"ZZQ\" is not in the dependency map".to_string()
+        ))
+    );
+    data.as_of = Some(crate::engine::rewind::AsOf {
+        at: snap.now,
+        read_at: snap.now,
+        milestone: Some("ZZQ".into()),
+        milestone_from: crate::engine::rewind::MilestoneFrom::Transition { id: "mb:5".into() },
+    });
+    assert_eq!(
+        unknown(&data),
+        Some((
+            "memory_bank id=5".to_string(),
+            "milestone at T \"ZZQ\" is not in the dependency map".to_string()
+        ))
+    );
+}

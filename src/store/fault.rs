@@ -228,6 +228,34 @@ pub fn io_cause(e: &std::io::Error) -> String {
 /// The forms the password of a store URL may take in a message: as written (also when the URL
 /// does not parse: the text between `://` and the last `@`, after its first `:`), and as a URL
 /// parser percent-encodes and decodes it.
+/// A store's `address` (`host:port/db`) for its label: each part between `:` and `/` that is a
+/// password of `raw` masked whole (a database, host or user named like the password:
+/// `postgres://app:app@h/app`). A part that merely holds the password stays: masking it there
+/// (`127.0.0.***` for a password `1`) would tell the password.
+pub fn mask_address(address: &str, raw: &str) -> String {
+    let passwords = passwords_of(raw);
+    let shown = |part: &str| {
+        if passwords.iter().any(|p| !p.is_empty() && p == part) {
+            "***".to_string()
+        } else {
+            part.to_string()
+        }
+    };
+    let mut out = String::with_capacity(address.len());
+    let mut part = String::new();
+    for c in address.chars() {
+        if matches!(c, ':' | '/') {
+            out.push_str(&shown(&part));
+            out.push(c);
+            part.clear();
+        } else {
+            part.push(c);
+        }
+    }
+    out.push_str(&shown(&part));
+    out
+}
+
 pub fn passwords_of(raw: &str) -> Vec<String> {
     let mut found = Vec::new();
     let rest = raw.split_once("://").map_or(raw, |(_, r)| r);

@@ -205,7 +205,7 @@ pub fn label(opts: &PgConnectOptions, raw: &str) -> String {
         crate::text::inert_line(&place),
         crate::text::inert_line(opts.get_database().unwrap_or(opts.get_username()))
     );
-    format!("postgres {}", fault::mask_password(&address, raw))
+    format!("postgres {}", fault::mask_address(&address, raw))
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ pub fn is_unix(u: &url::Url) -> bool {
 /// test setup's `redis://:app@app`) masked. The label's kind word (`redis `) is put before it,
 /// never masked: a password `redis` would hide which store it is.
 pub fn redis_address(raw: &str) -> String {
-    super::fault::mask_password(&host_port(raw), raw)
+    super::fault::mask_address(&host_port(raw), raw)
 }
 
 /// `host:port` of a Redis URL (6379 when it names no port), for labels; a Unix socket's path

@@ -42,6 +42,11 @@ pub fn render(frame: &mut Frame, s: &State, t: &Theme) {
 fn steady_cells(buf: &mut ratatui::buffer::Buffer) {
     let width = usize::from(buf.area.width).max(1);
     for i in 0..buf.content.len() {
+        // A joiner out, the grapheme stays in its cell (a conjunct's letters and virama).
+        if let Some(shown) = unjoined(buf.content[i].symbol()) {
+            buf.content[i].set_symbol(&shown);
+            continue;
+        }
         let Some(shown) = steady_symbol(buf.content[i].symbol()) else {
             continue;
         };
@@ -71,12 +76,7 @@ fn steady_cells(buf: &mut ratatui::buffer::Buffer) {
 /// letters) as its letters (`🇩🇪` → `DE`), padded to the counted width. Else a terminal that
 /// draws the family emoji four emoji wide pushes the rest of the row right, and what it drew
 /// past the border stays on screen after the overlay closes. The text itself is kept whole
-/// (a yank, the CLI, `--json`); only the cell shows less. A joiner (U+200C, U+200D) that ends
-/// a grapheme of a script that joins nothing (Latin, CJK, …) is left out of the cell:
-/// terminals place it, and what follows it, each their own way (tmux drew `a‍b c‌d` as
-/// `ab c‍‌d`, the row two columns short, and a later frame's cell written one column off stayed
-/// on screen). In the scripts that join (Arabic and Persian, the Indic scripts' chillus and half
-/// forms, …) it is the script's, and stays.
+/// (a yank, the CLI, `--json`); only the cell shows less.
 fn steady_symbol(sym: &str) -> Option<String> {
     let indicator = |c: char| ('\u{1f1e6}'..='\u{1f1ff}').contains(&c);
     let mut chars = sym.chars();
@@ -87,26 +87,14 @@ fn steady_symbol(sym: &str) -> Option<String> {
             '\u{200d}' | '\u{fe0f}' | '\u{20e3}' | '\u{1f3fb}'..='\u{1f3ff}'
         )
     });
-    // Only an emoji's sequence: a joiner inside a word of Devanagari, Malayalam or Sinhala
-    // (`क्‍ष`) is the script's, and terminals draw it as counted.
-    let emoji = unicode_width::UnicodeWidthChar::width(first) == Some(2)
-        || matches!(
-            first,
-            '0'..='9' | '#' | '*' | '\u{a9}' | '\u{ae}' | '\u{203c}' | '\u{2049}'
-        )
-        || matches!(
-            u32::from(first),
-            0x2122..=0x2BFF | 0x3030 | 0x303D | 0x3297 | 0x3299
-        )
-        || u32::from(first) >= 0x1F000;
+    // Only an emoji's sequence: a joiner in a word of a script is [`unjoined`]'s.
+    let emoji = emoji_start(first);
     let shown = if sym.chars().all(indicator) {
         sym.chars()
             .map(|c| char::from(b'A' + u8::try_from(u32::from(c) - 0x1f1e6).unwrap_or(0)))
             .collect::<String>()
     } else if joined && emoji {
         first.to_string()
-    } else if sym.ends_with(['\u{200c}', '\u{200d}']) && !joining_script(first) {
-        sym.replace(['\u{200c}', '\u{200d}'], "")
     } else {
         return None;
     };
@@ -114,9 +102,45 @@ fn steady_symbol(sym: &str) -> Option<String> {
     (have <= w).then(|| format!("{shown}{}", " ".repeat(w - have)))
 }
 
-/// Whether `c` is of a script whose text uses the zero-width joiners: Arabic and its kin
-/// (Syriac, Thaana, NKo…, the presentation forms), the Indic scripts, Tibetan, Myanmar, Khmer,
-/// Mongolian, and the Brahmic scripts past the first plane.
+/// Whether a grapheme starting with `c` may be an emoji sequence ([`steady_symbol`]).
+fn emoji_start(c: char) -> bool {
+    unicode_width::UnicodeWidthChar::width(c) == Some(2)
+        || matches!(
+            c,
+            '0'..='9' | '#' | '*' | '\u{a9}' | '\u{ae}' | '\u{203c}' | '\u{2049}'
+        )
+        || matches!(
+            u32::from(c),
+            0x2122..=0x2BFF | 0x3030 | 0x303D | 0x3297 | 0x3299
+        )
+        || u32::from(c) >= 0x1F000
+}
+
+/// A cell's grapheme (not an emoji's: [`steady_symbol`]) without the zero-width joiner, and
+/// without a non-joiner ending a grapheme of a script that joins nothing: `None` when it holds
+/// neither. A terminal takes what follows a joiner into the joiner's cell (tmux drew `a‍b c‌d`
+/// as `ab c‍‌d`, and a Malayalam chillu `ന്‍` took the space after it), so the row comes out
+/// short and a later frame's cell, written where the layout put it, stays on screen; a
+/// Devanagari conjunct `क्‍ष` is drawn one cell narrower than it is counted. Without the joiner
+/// the letters are drawn as counted (a half form shown whole: `क्ष`). The text itself (a yank,
+/// the CLI, `--json`) keeps it.
+fn unjoined(sym: &str) -> Option<String> {
+    let first = sym.chars().next()?;
+    let dangling_zwnj = sym.ends_with('\u{200c}') && !joining_script(first);
+    if emoji_start(first) || !(sym.contains('\u{200d}') || dangling_zwnj) {
+        return None;
+    }
+    let shown: String = sym
+        .chars()
+        .filter(|&c| c != '\u{200d}' && !(dangling_zwnj && c == '\u{200c}'))
+        .collect();
+    // A cell is never left empty (a joiner alone).
+    Some(if shown.is_empty() { " ".into() } else { shown })
+}
+
+/// Whether `c` is of a script whose text uses the non-joiner: Arabic and its kin (Syriac,
+/// Thaana, NKo…, the presentation forms), the Indic scripts, Tibetan, Myanmar, Khmer,
+/// Mongolian, and the Brahmic scripts past the first plane (Persian's `می‌خواهم`).
 fn joining_script(c: char) -> bool {
     matches!(u32::from(c),
         0x0600..=0x08FF | 0x0900..=0x0DFF | 0x0F00..=0x0FFF | 0x1000..=0x109F

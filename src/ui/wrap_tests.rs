@@ -482,19 +482,22 @@ fn cells_never_hold_a_sequence_terminals_draw_at_their_own_width() {
         row.starts_with("a👨 b") && row.contains("bDEc👍 d❤ e1 f"),
         "{row:?}"
     );
-    // A joiner inside a word of a script (Devanagari's half form) is the script's: kept; so is
-    // one ending a grapheme of a script that joins (a Malayalam chillu, Persian's ZWNJ).
-    for word in ["क्\u{200d}ष", "ශ්\u{200d}රී", "ന്\u{200d}", "ی\u{200c}"] {
-        assert_eq!(super::steady_symbol(word), None, "{word}");
-    }
-    // One that joins nothing (it ends its grapheme) is left out of the cell: a terminal would
-    // place what follows it where the layout did not.
-    for (grapheme, shown) in [("a\u{200d}", "a"), ("c\u{200c}", "c"), ("文\u{200d}", "文")] {
-        assert_eq!(
-            super::steady_symbol(grapheme).as_deref(),
-            Some(shown),
-            "{grapheme:?}"
-        );
+    // A zero-width joiner is left out of every cell that is not an emoji's (a terminal takes
+    // what follows it into its cell: a Malayalam chillu took the space after it, a Devanagari
+    // conjunct is drawn a cell narrower); a non-joiner only where its script joins nothing
+    // (Persian's stays).
+    for (grapheme, shown) in [
+        ("a\u{200d}", Some("a")),
+        ("c\u{200c}", Some("c")),
+        // A wide letter is taken for an emoji's start: its first character alone.
+        ("文\u{200d}", None),
+        ("क्\u{200d}ष", Some("क्ष")),
+        ("ന്\u{200d}", Some("ന്")),
+        ("ی\u{200c}", None),
+        ("\u{200d}", Some(" ")),
+        ("👩\u{200d}💻", None),
+    ] {
+        assert_eq!(super::unjoined(grapheme).as_deref(), shown, "{grapheme:?}");
     }
     // What a terminal draws is as wide as the layout counted, cell for cell.
     assert_eq!(drawn, 30, "{row:?}");

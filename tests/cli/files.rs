@@ -233,8 +233,21 @@ fn out_through_a_link_into_no_folder_names_the_folder() {
             ),
         );
     }
-    // Into a folder that takes no file: refused before the work (not after it, when the
-    // write fails).
+    // A loop of links, and a folder that takes no file: refused before the work (not after
+    // it, when the write fails).
+    for (a, b) in [
+        ("loop-a.json", "loop-b.json"),
+        ("loop-b.json", "loop-a.json"),
+    ] {
+        std::os::unix::fs::symlink(b, dir.path().join(a)).expect("symlink");
+    }
+    let looped = dir.path().join("loop-a.json");
+    let looped = looped.to_str().expect("utf-8");
+    common::expect_error(
+        &["snapshot", "u062", "--out", looped],
+        2,
+        &format!("ctxlens: --out {looped}: a loop of links, which leads to no file; name a file"),
+    );
     let proc = dir.path().join("proc.json");
     std::os::unix::fs::symlink("/proc/1/x.json", &proc).expect("symlink");
     let out = common::ctxlens(&["snapshot", "u062", "--out", proc.to_str().expect("utf-8")]);

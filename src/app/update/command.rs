@@ -273,6 +273,11 @@ pub(super) fn save(s: &mut State, file: &str, overwrite: bool) -> Vec<Effect> {
             "save: {} is not a regular file (a FIFO or a device); nothing written",
             crate::text::inert_line(file)
         ))
+    } else if crate::files::link_loop(path) {
+        Some(format!(
+            "save: {} is a loop of links, which leads to no file; nothing written",
+            crate::text::inert_line(file)
+        ))
     } else if let Some((folder, to)) = crate::files::missing_folder(path) {
         // Said before the write is tried: the system's "No such file or directory" would name
         // the file, not the folder that is missing (nor, for a link, where it leads).
@@ -290,6 +295,12 @@ pub(super) fn save(s: &mut State, file: &str, overwrite: bool) -> Vec<Effect> {
                 crate::text::inert_line(file)
             ),
         })
+    } else if let Err(why) = crate::files::takes_files(&crate::files::folder_written(path)) {
+        // A folder that takes no file (`/proc`, no permission), found before `:w!` is offered.
+        Some(format!(
+            "save: cannot write in {}: {why}; nothing written",
+            crate::text::inert_line(&crate::files::folder_written(path).display().to_string())
+        ))
     } else if !overwrite
         && !path.exists()
         && let Ok(to) = std::fs::read_link(path)

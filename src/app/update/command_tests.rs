@@ -218,6 +218,27 @@ async fn saving_into_a_directory_says_it_is_one() {
             gone.join("p.toml").display()
         )
     );
+    // A loop of links, and a link into a folder that takes no file: said, not offered `:w!`.
+    let (a, b) = (dir.path().join("la.toml"), dir.path().join("lb.toml"));
+    std::os::unix::fs::symlink(&b, &a).expect("symlink");
+    std::os::unix::fs::symlink(&a, &b).expect("symlink");
+    command(&mut s, &ctx, &format!("w {}", a.display())).await;
+    assert_eq!(
+        message(&s).0,
+        format!(
+            "save: {} is a loop of links, which leads to no file; nothing written",
+            a.display()
+        )
+    );
+    let proc = dir.path().join("proc.toml");
+    std::os::unix::fs::symlink("/proc/1/x.toml", &proc).expect("symlink");
+    command(&mut s, &ctx, &format!("w {}", proc.display())).await;
+    assert!(
+        message(&s).0.starts_with("save: cannot write in /proc/1: ")
+            && message(&s).0.ends_with("; nothing written"),
+        "{:?}",
+        message(&s)
+    );
     assert!(s.unsaved());
     // A device (or a FIFO) is no file either: never "saved", so a quit still asks.
     for cmd in ["w /dev/null", "w! /dev/null"] {

@@ -31,4 +31,13 @@ fn a_socket_in_the_url_is_the_place_named() {
         crate::store::url::redis_address("redis://:redis@redis:6379/0"),
         "***:6379"
     );
+    // Only a whole part is the password: one that holds it is not masked, which would tell it.
+    assert_eq!(
+        label_of("postgres://u:1@127.0.0.1:5432/db1"),
+        "postgres 127.0.0.1:5432/db1"
+    );
+    assert_eq!(
+        label_of("postgres://u:.@127.0.0.1:5432/db"),
+        "postgres 127.0.0.1:5432/db"
+    );
 }
