@@ -450,9 +450,9 @@ fn read_progress(user: &str, payload: &[u8]) -> Result<ProgressEvent, String> {
         Some(Value::String(u)) => {
             return Err(format!(
                 "payload names user {}, not the channel's: taken as neither's",
-                // As ids are shown everywhere (quoted only when they need it): under --redact,
-                // where quoted data is masked, an id stays readable as ids do.
-                crate::text::shown_id(u)
+                // Quoted: it is the payload's text, whatever it holds (not an id ctxlens read),
+                // so under --redact it is masked as every quoted value of a payload is.
+                crate::text::quoted(u)
             ));
         }
         Some(other) => return Err(format!("user_id is {}, not a string", json_kind(other))),

@@ -37,7 +37,13 @@ fn a_payload_naming_another_user_is_nobodys_event() {
     assert_eq!(read("\"u1\""), Ok("u1".into()));
     assert_eq!(
         read("\"u2\""),
-        Err("progress:u1: payload names user u2, not the channel's: taken as neither's".into())
+        Err("progress:u1: payload names user \"u2\", not the channel's: taken as neither's".into())
+    );
+    // The payload's text, whatever it holds: masked under --redact as quoted values are.
+    let said = read("\"my password is hunter2\"").expect_err("another user");
+    assert!(
+        !crate::engine::redact::mask_quoted(&said).contains("hunter2"),
+        "{said}"
     );
     assert_eq!(
         read("7"),
