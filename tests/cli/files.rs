@@ -383,57 +383,42 @@ fn a_snapshot_file_past_its_bound_is_refused_unread() {
 /// command it is a usage error, not quietly ignored.
 #[test]
 fn a_theme_before_no_command_is_the_tuis() {
-    let out = common::ctxlens(&["--theme", "nosuch"]);
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(
-        out.stderr
-            .starts_with("ctxlens: --theme \"nosuch\": no such theme"),
-        "{}",
-        out.stderr
-    );
-    let out = common::ctxlens(&["--theme", "light"]);
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("the TUI needs a terminal"),
-        "{}",
-        out.stderr
-    );
-    let out = common::ctxlens(&["--theme", "light", "users"]);
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("--theme before a command"),
-        "{}",
-        out.stderr
-    );
-    // Before `tui` it is the TUI's all the same (checked, then the terminal is asked for);
-    // given on both sides, once is asked for.
-    let out = common::ctxlens(&["--theme", "nosuch", "tui"]);
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(
-        out.stderr
-            .starts_with("ctxlens: --theme \"nosuch\": no such theme"),
-        "{}",
-        out.stderr
-    );
-    let out = common::ctxlens(&["--theme", "light", "tui"]);
-    assert!(
-        out.code == 2 && out.stderr.contains("the TUI needs a terminal"),
-        "{}",
-        out.stderr
-    );
-    // Opening snapshot files too.
-    let out = common::ctxlens(&[
-        "--theme",
-        "nosuch",
-        "tui",
-        "--snapshot",
-        "tests/data/snapshot-u1.json",
-    ]);
-    assert!(
-        out.code == 2 && out.stderr.contains("no such theme"),
-        "{}",
-        out.stderr
-    );
+    // Alone, or before `tui` (with snapshot files too), it is the TUI's: checked, then the
+    // terminal is asked for; before another command, refused.
+    for (args, said) in [
+        (
+            &["--theme", "nosuch"][..],
+            "ctxlens: --theme \"nosuch\": no such theme",
+        ),
+        (&["--theme", "light"][..], "the TUI needs a terminal"),
+        (
+            &["--theme", "light", "users"][..],
+            "--theme before a command",
+        ),
+        (
+            &["--theme", "nosuch", "tui"][..],
+            "ctxlens: --theme \"nosuch\": no such theme",
+        ),
+        (&["--theme", "light", "tui"][..], "the TUI needs a terminal"),
+        (
+            &[
+                "--theme",
+                "nosuch",
+                "tui",
+                "--snapshot",
+                "tests/data/snapshot-u1.json",
+            ][..],
+            "no such theme",
+        ),
+    ] {
+        let out = common::ctxlens(args);
+        assert!(
+            out.code == 2 && out.stderr.contains(said),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    // Given on both sides, once is asked for.
     common::expect_error(
         &["--theme", "light", "tui", "--theme", "dark"],
         2,
