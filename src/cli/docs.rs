@@ -76,7 +76,7 @@ fn write_pages(dir: &std::path::Path) -> Result<(), CliError> {
             Some("is there and is not a regular file (a folder, a FIFO or a device)".to_string())
         } else if crate::files::link_loop(path) {
             Some("is a loop of links".to_string())
-        } else if crate::files::link_target(path).is_some() {
+        } else if crate::files::link_target(path).is_some() && !path.exists() {
             let folder = crate::files::folder_written(path);
             crate::files::takes_files(&folder)
                 .err()

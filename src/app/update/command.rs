@@ -295,8 +295,11 @@ pub(super) fn save(s: &mut State, file: &str, overwrite: bool) -> Vec<Effect> {
                 crate::text::inert_line(file)
             ),
         })
-    } else if let Err(why) = crate::files::takes_files(&crate::files::folder_written(path)) {
-        // A folder that takes no file (`/proc`, no permission), found before `:w!` is offered.
+    } else if !path.exists()
+        && let Err(why) = crate::files::takes_files(&crate::files::folder_written(path))
+    {
+        // A folder that takes no new file (`/proc`, no permission), found before `:w!` is
+        // offered; a file that is there is replaced in place, whatever its folder takes.
         Some(format!(
             "save: cannot write in {}: {why}; nothing written",
             crate::text::inert_line(&crate::files::folder_written(path).display().to_string())
