@@ -133,13 +133,13 @@ pub fn link_target(path: &Path) -> Option<PathBuf> {
 
 /// Whether `path` is a loop of links (`a → b → a`): a write through it fails, whatever its
 /// folder.
-pub fn link_loop(path: &Path) -> bool {
+fn link_loop(path: &Path) -> bool {
     std::fs::metadata(path).is_err_and(|e| e.raw_os_error() == Some(libc::ELOOP))
 }
 
 /// The folder a file written at `path` goes into: for a link, the folder of the file it leads
 /// to ([`link_target`]), else `path`'s own (`.` for a bare name).
-pub fn folder_written(path: &Path) -> PathBuf {
+fn folder_written(path: &Path) -> PathBuf {
     let file = link_target(path).unwrap_or_else(|| path.to_path_buf());
     match file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -150,9 +150,44 @@ pub fn folder_written(path: &Path) -> PathBuf {
 /// The folder a file written at `path` would go into ([`folder_written`]), when it is not
 /// there (for a link, `path` itself is in a folder that exists, and naming it would not say
 /// what is missing). With the link's target when `path` is one.
-pub fn missing_folder(path: &Path) -> Option<(PathBuf, Option<PathBuf>)> {
+fn missing_folder(path: &Path) -> Option<(PathBuf, Option<PathBuf>)> {
     let folder = folder_written(path);
     (!folder.is_dir()).then(|| (folder, link_target(path)))
+}
+
+/// Why a file cannot be written at `path` (through its links), found before any work: the
+/// one check `--out`, `:w` and `man --dir` make.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NoWrite {
+    /// A loop of links, which leads to no file.
+    Loop,
+    /// The folder it would go into is not there ([`missing_folder`]); with the link's target
+    /// when `path` is one.
+    NoFolder {
+        folder: PathBuf,
+        link_to: Option<PathBuf>,
+    },
+    /// The folder takes no new file ([`takes_files`]): asked only when nothing is at `path`
+    /// (a file that is there is replaced in place, whatever its folder takes).
+    FolderRefuses { folder: PathBuf, why: String },
+}
+
+/// Why a file cannot be written at `path` ([`NoWrite`]), in the order a write would meet it;
+/// `None` when it can, as far as can be told without writing.
+pub fn no_write(path: &Path) -> Option<NoWrite> {
+    if link_loop(path) {
+        return Some(NoWrite::Loop);
+    }
+    if let Some((folder, link_to)) = missing_folder(path) {
+        return Some(NoWrite::NoFolder { folder, link_to });
+    }
+    if path.exists() {
+        return None;
+    }
+    let folder = folder_written(path);
+    takes_files(&folder)
+        .err()
+        .map(|why| NoWrite::FolderRefuses { folder, why })
 }
 
 /// Whether folder `dir` takes a new file (`/proc`, a folder without write permission do not),

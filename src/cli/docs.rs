@@ -72,15 +72,21 @@ fn write_pages(dir: &std::path::Path) -> Result<(), CliError> {
     for (path, _) in &pages {
         // A page's name taken by a folder, a FIFO or a device, or by a link that leads nowhere
         // a file can be made: said before any page is written.
+        use crate::files::NoWrite;
         let why = if path.exists() && !path.is_file() {
             Some("is there and is not a regular file (a folder, a FIFO or a device)".to_string())
-        } else if crate::files::link_loop(path) {
-            Some("is a loop of links".to_string())
-        } else if crate::files::link_target(path).is_some() && !path.exists() {
-            let folder = crate::files::folder_written(path);
-            crate::files::takes_files(&folder)
-                .err()
-                .map(|why| format!("is a link into {}: {why}", shown(&folder)))
+        } else if crate::files::link_target(path).is_some() {
+            // A page's own folder is `dir`, checked below: only a link (a loop too) leads
+            // elsewhere.
+            crate::files::no_write(path).map(|no| match no {
+                NoWrite::Loop => "is a loop of links".to_string(),
+                NoWrite::NoFolder { folder, .. } => {
+                    format!("is a link into {}, which is not there", shown(&folder))
+                }
+                NoWrite::FolderRefuses { folder, why } => {
+                    format!("is a link into {}: {why}", shown(&folder))
+                }
+            })
         } else {
             None
         };

@@ -164,24 +164,28 @@ pub fn writable(out: &std::path::Path) -> Result<(), CliError> {
             "--out {shown}: not a regular file (a FIFO or a device); name a file (`-` writes to stdout where the command allows it)"
         )));
     }
-    if crate::files::link_loop(out) {
-        return Err(CliError::Usage(format!(
-            "--out {shown}: a loop of links, which leads to no file; name a file"
-        )));
+    use crate::files::NoWrite;
+    let path_shown =
+        |p: &std::path::Path| crate::text::inert_line(&p.display().to_string()).into_owned();
+    let no_write = crate::files::no_write(out);
+    match &no_write {
+        Some(NoWrite::Loop) => {
+            return Err(CliError::Usage(format!(
+                "--out {shown}: a loop of links, which leads to no file; name a file"
+            )));
+        }
+        Some(NoWrite::NoFolder { folder, link_to }) => {
+            let missing = path_shown(folder);
+            return Err(CliError::Usage(match link_to {
+                Some(to) => format!(
+                    "--out {shown}: a link to {}, whose folder {missing} is not there",
+                    path_shown(to)
+                ),
+                None => format!("--out {shown}: no such directory {missing}"),
+            }));
+        }
+        _ => {}
     }
-    if let Some((missing, to)) = crate::files::missing_folder(out) {
-        let missing = crate::text::inert_line(&missing.display().to_string()).into_owned();
-        return Err(CliError::Usage(match to {
-            Some(to) => format!(
-                "--out {shown}: a link to {}, whose folder {missing} is not there",
-                crate::text::inert_line(&to.display().to_string())
-            ),
-            None => format!("--out {shown}: no such directory {missing}"),
-        }));
-    }
-    // Through a link, the folder of the file it leads to is the one written in.
-    let folder = crate::files::folder_written(out);
-    let folder_shown = crate::text::inert_line(&folder.display().to_string()).into_owned();
     // `sub/` names a folder that is not there: not a file to write.
     if out.as_os_str().as_encoded_bytes().ends_with(b"/") {
         return Err(CliError::Usage(format!(
@@ -197,12 +201,12 @@ pub fn writable(out: &std::path::Path) -> Result<(), CliError> {
             .write(true)
             .open(out)
             .map_err(refused)?;
-    } else {
-        crate::files::takes_files(&folder).map_err(|why| {
-            CliError::Usage(format!(
-                "--out {shown}: cannot write in {folder_shown}: {why}"
-            ))
-        })?;
+    } else if let Some(NoWrite::FolderRefuses { folder, why }) = no_write {
+        // Through a link, the folder of the file it leads to is the one written in.
+        return Err(CliError::Usage(format!(
+            "--out {shown}: cannot write in {}: {why}",
+            path_shown(&folder)
+        )));
     }
     Ok(())
 }

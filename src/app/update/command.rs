@@ -273,37 +273,38 @@ pub(super) fn save(s: &mut State, file: &str, overwrite: bool) -> Vec<Effect> {
             "save: {} is not a regular file (a FIFO or a device); nothing written",
             crate::text::inert_line(file)
         ))
-    } else if crate::files::link_loop(path) {
-        Some(format!(
-            "save: {} is a loop of links, which leads to no file; nothing written",
-            crate::text::inert_line(file)
-        ))
-    } else if let Some((folder, to)) = crate::files::missing_folder(path) {
+    } else if let Some(no) = crate::files::no_write(path) {
         // Said before the write is tried: the system's "No such file or directory" would name
-        // the file, not the folder that is missing (nor, for a link, where it leads).
-        let folder = folder.display().to_string();
-        Some(match to {
-            Some(to) => format!(
-                "save: {} is a link to {}, whose folder {} is not there; nothing written",
-                crate::text::inert_line(file),
-                crate::text::inert_line(&to.display().to_string()),
-                crate::text::inert_line(&folder)
+        // the file, not the folder that is missing (nor, for a link, where it leads), and a
+        // `:w!` would be offered for a write that cannot be made.
+        use crate::files::NoWrite;
+        let shown =
+            |p: &std::path::Path| crate::text::inert_line(&p.display().to_string()).into_owned();
+        let file = crate::text::inert_line(file);
+        Some(match no {
+            NoWrite::Loop => {
+                format!("save: {file} is a loop of links, which leads to no file; nothing written")
+            }
+            NoWrite::NoFolder {
+                folder,
+                link_to: Some(to),
+            } => format!(
+                "save: {file} is a link to {}, whose folder {} is not there; nothing written",
+                shown(&to),
+                shown(&folder)
             ),
-            None => format!(
-                "save: no folder {} to write {} in; nothing written",
-                crate::text::inert_line(&folder),
-                crate::text::inert_line(file)
+            NoWrite::NoFolder {
+                folder,
+                link_to: None,
+            } => format!(
+                "save: no folder {} to write {file} in; nothing written",
+                shown(&folder)
+            ),
+            NoWrite::FolderRefuses { folder, why } => format!(
+                "save: cannot write in {}: {why}; nothing written",
+                shown(&folder)
             ),
         })
-    } else if !path.exists()
-        && let Err(why) = crate::files::takes_files(&crate::files::folder_written(path))
-    {
-        // A folder that takes no new file (`/proc`, no permission), found before `:w!` is
-        // offered; a file that is there is replaced in place, whatever its folder takes.
-        Some(format!(
-            "save: cannot write in {}: {why}; nothing written",
-            crate::text::inert_line(&crate::files::folder_written(path).display().to_string())
-        ))
     } else if !overwrite
         && !path.exists()
         && let Ok(to) = std::fs::read_link(path)
