@@ -10,6 +10,11 @@ use super::Cause;
 use crate::linediff::align;
 use crate::policy::Policy;
 use crate::snapshot::{JourneyEntry, KnowledgeEntry, SessionEntry, Snapshot, fmt_ts};
+use policy_tree::{lookup, policy_keys, set, shown, tree};
+use slots::{Slot, keyed, pick};
+
+mod policy_tree;
+mod slots;
 
 /// One atomic difference between the two inputs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -25,15 +30,6 @@ pub struct InputChange {
         with = "crate::snapshot::rfc3339_opt"
     )]
     pub at: Option<DateTime<Utc>>,
-}
-
-/// A position in the merged order of one list of both sides: the element of `a`, of `b`, or
-/// both, and the change (if any) that chooses between them.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Slot {
-    pub a: Option<usize>,
-    pub b: Option<usize>,
-    pub change: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,19 +167,7 @@ impl<'a> Delta<'a> {
         // Another user's session is another session, whatever its id: its turns are not this
         // one's, aged out or new.
         if a.session_id != b.session_id || a.user_id != b.user_id {
-            let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
-            let whose = |u: &str, v: &Option<String>| {
-                if a.user_id == b.user_id {
-                    opt(v)
-                } else {
-                    format!("{}'s {}", user(u), opt(v))
-                }
-            };
-            let detail = format!(
-                "{} → {}",
-                whose(&a.user_id, &a.session_id),
-                whose(&b.user_id, &b.session_id)
-            );
+            let detail = switch_detail(a, b);
             self.session_switch =
                 Some(self.push(Cause::SessionSwitched, "session_id".into(), detail, None));
             return;
@@ -204,53 +188,16 @@ impl<'a> Delta<'a> {
             let change = match (ia, ib) {
                 (Some(i), None) => Some(match partner.get(&k) {
                     Some(&(kb, j)) => {
-                        let detail = match (&a.session[i].turn, &b.session[j].turn) {
-                            (Ok(_), Err(_)) => {
-                                format!("could not be read in B (was {})", a.turn_id(i))
-                            }
-                            (Err(_), Ok(_)) => "could not be read in A".to_string(),
-                            // The same words at another instant: its time changed.
-                            (Ok(x), Ok(y)) if x.body == y.body => {
-                                let moved = format!(
-                                    "timestamp changed {} → {}",
-                                    fmt_ts(&x.timestamp),
-                                    fmt_ts(&y.timestamp)
-                                );
-                                if a.turn_id(i) == b.turn_id(j) {
-                                    moved
-                                } else {
-                                    format!("{moved} (was {})", a.turn_id(i))
-                                }
-                            }
-                            // Its id moves when turns before it came or went: said then only.
-                            _ if a.turn_id(i) == b.turn_id(j) => "text changed".to_string(),
-                            _ => format!("text changed (was {})", a.turn_id(i)),
-                        };
                         let c = self.push(
                             Cause::TurnEdited,
                             b.turn_id(j),
-                            detail,
+                            edit_detail(a, b, i, j),
                             stamp(&a.session[i]),
                         );
                         edits.insert(kb, c);
                         c
                     }
-                    None => {
-                        let front = first_common.is_none_or(|f| k < f);
-                        let cause = if front {
-                            Cause::AgedOutTurn
-                        } else {
-                            Cause::TurnRemoved
-                        };
-                        // Only a turn at the front was trimmed or expired; one from the middle
-                        // was taken out.
-                        let detail = if front {
-                            "in A only: trimmed or expired"
-                        } else {
-                            "in A only: taken out of the session"
-                        };
-                        self.push(cause, a.turn_id(i), detail.into(), stamp(&a.session[i]))
-                    }
+                    None => self.turn_in_a_only(i, first_common.is_none_or(|f| k < f)),
                 }),
                 (None, Some(j)) => Some(match edits.get(&k) {
                     Some(&c) => c,
@@ -270,6 +217,24 @@ impl<'a> Delta<'a> {
             });
         }
         self.turns = Some(slots);
+    }
+
+    /// Turn `i`, which only A has and is no edit: aged out when it is at the `front` (before
+    /// the first turn both have), else removed.
+    fn turn_in_a_only(&mut self, i: usize, front: bool) -> usize {
+        let a = self.a.0;
+        let cause = if front {
+            Cause::AgedOutTurn
+        } else {
+            Cause::TurnRemoved
+        };
+        // Only a turn at the front was trimmed or expired; one from the middle was taken out.
+        let detail = if front {
+            "in A only: trimmed or expired"
+        } else {
+            "in A only: taken out of the session"
+        };
+        self.push(cause, a.turn_id(i), detail.into(), stamp(&a.session[i]))
     }
 
     fn keyed_journey(&mut self) -> Vec<Slot> {
@@ -489,6 +454,49 @@ fn edit_partners(
     out
 }
 
+/// The session switch in words: `s1 → s2`, each side's user named when the users differ
+/// (`u1's s1 → u2's s1`).
+fn switch_detail(a: &Snapshot, b: &Snapshot) -> String {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
+    let whose = |u: &str, v: &Option<String>| {
+        if a.user_id == b.user_id {
+            opt(v)
+        } else {
+            format!("{}'s {}", user(u), opt(v))
+        }
+    };
+    format!(
+        "{} → {}",
+        whose(&a.user_id, &a.session_id),
+        whose(&b.user_id, &b.session_id)
+    )
+}
+
+/// What changed of turn `i` of `a`, edited into turn `j` of `b`: it became (un)readable, its
+/// timestamp moved, or its text changed.
+fn edit_detail(a: &Snapshot, b: &Snapshot, i: usize, j: usize) -> String {
+    match (&a.session[i].turn, &b.session[j].turn) {
+        (Ok(_), Err(_)) => format!("could not be read in B (was {})", a.turn_id(i)),
+        (Err(_), Ok(_)) => "could not be read in A".to_string(),
+        // The same words at another instant: its time changed.
+        (Ok(x), Ok(y)) if x.body == y.body => {
+            let moved = format!(
+                "timestamp changed {} → {}",
+                fmt_ts(&x.timestamp),
+                fmt_ts(&y.timestamp)
+            );
+            if a.turn_id(i) == b.turn_id(j) {
+                moved
+            } else {
+                format!("{moved} (was {})", a.turn_id(i))
+            }
+        }
+        // Its id moves when turns before it came or went: said then only.
+        _ if a.turn_id(i) == b.turn_id(j) => "text changed".to_string(),
+        _ => format!("text changed (was {})", a.turn_id(i)),
+    }
+}
+
 fn stamp(e: &SessionEntry) -> Option<DateTime<Utc>> {
     e.turn.as_ref().ok().map(|t| t.timestamp)
 }
@@ -500,9 +508,6 @@ fn kind_of(e: &JourneyEntry) -> String {
     }
 }
 
-/// Aligns two lists of rows with unique ids: one change per row added, removed or changed
-/// (`change(before, after)` records it). A row whose position moved is one change too, its
-/// two positions sharing it.
 /// `; in B it could not be read` when `side` holds a malformed item of `id` (its row is there,
 /// unreadable: not a row the table lost or gained); else nothing.
 fn unread(side: &Snapshot, name: &str, id: &str) -> String {
@@ -510,193 +515,6 @@ fn unread(side: &Snapshot, name: &str, id: &str) -> String {
         format!("; in {name} it could not be read")
     } else {
         String::new()
-    }
-}
-
-fn keyed<T: PartialEq>(
-    a: &[T],
-    b: &[T],
-    id: impl Fn(&T) -> &str,
-    mut change: impl FnMut(Option<&T>, Option<&T>) -> usize,
-) -> Vec<Slot> {
-    let pairs = align(a.len(), b.len(), |i, j| id(&a[i]) == id(&b[j]));
-    let (in_a, in_b) = (positions(a, &id), positions(b, &id));
-    // A row outside the alignment is added or removed, or moved when the other side has its id:
-    // both its positions then share one change.
-    let mut unaligned: HashMap<&str, usize> = HashMap::new();
-    let mut slots = Vec::with_capacity(pairs.len());
-    for (ia, ib) in pairs {
-        let change = match (ia, ib) {
-            (Some(i), Some(j)) => (a[i] != b[j]).then(|| change(Some(&a[i]), Some(&b[j]))),
-            (Some(i), None) => {
-                let j = in_b.get(id(&a[i])).map(|&j| &b[j]);
-                Some(
-                    *unaligned
-                        .entry(id(&a[i]))
-                        .or_insert_with(|| change(Some(&a[i]), j)),
-                )
-            }
-            (None, Some(j)) => {
-                let i = in_a.get(id(&b[j])).map(|&i| &a[i]);
-                Some(
-                    *unaligned
-                        .entry(id(&b[j]))
-                        .or_insert_with(|| change(i, Some(&b[j]))),
-                )
-            }
-            (None, None) => None,
-        };
-        slots.push(Slot {
-            a: ia,
-            b: ib,
-            change,
-        });
-    }
-    slots
-}
-
-/// Each row's position by its id.
-fn positions<'x, T>(xs: &'x [T], id: &impl Fn(&T) -> &str) -> HashMap<&'x str, usize> {
-    xs.iter().enumerate().map(|(k, x)| (id(x), k)).collect()
-}
-
-/// One list with the changes in `on` applied: `b`'s element where its change is applied, `a`'s
-/// where not, in the merged order (so all applied is `b` and none is `a`, exactly).
-fn pick<T: Clone>(slots: &[Slot], a: &[T], b: &[T], on: &[bool]) -> Vec<T> {
-    slots
-        .iter()
-        .filter_map(|s| {
-            let applied = s.change.is_some_and(|c| on[c]);
-            match (s.a, s.b) {
-                (Some(i), Some(j)) => Some(if applied { &b[j] } else { &a[i] }),
-                (Some(i), None) => (!applied).then_some(&a[i]),
-                (None, Some(j)) => applied.then_some(&b[j]),
-                (None, None) => None,
-            }
-        })
-        .cloned()
-        .collect()
-}
-
-fn tree(p: &Policy) -> toml::Value {
-    let mut t = toml::Table::try_from(p).unwrap_or_default();
-    // Keys a policy leaves out at their default are said with it (`dedupe "off" → "near"`,
-    // not `unset`): unlike an unset cap, they have a value.
-    if let Ok(v) = toml::Value::try_from(p.dedupe) {
-        t.entry("dedupe").or_insert(v);
-    }
-    t.entry("dedupe_threshold")
-        .or_insert(toml::Value::Float(p.dedupe_threshold));
-    toml::Value::Table(t)
-}
-
-/// Named arrays (`layers`, `static`): every element a table with a unique `name`.
-fn names(v: &[toml::Value]) -> Option<Vec<&str>> {
-    let names: Vec<&str> = v
-        .iter()
-        .map(|e| e.get("name").and_then(toml::Value::as_str))
-        .collect::<Option<_>>()?;
-    let mut sorted = names.clone();
-    sorted.sort_unstable();
-    sorted.dedup();
-    (sorted.len() == names.len()).then_some(names)
-}
-
-/// The keys (as `--set` addresses them) whose values differ; a table or named array whose shape
-/// differs (a layer added, renamed or reordered) is one key.
-fn policy_keys(
-    path: &mut Vec<String>,
-    a: Option<&toml::Value>,
-    b: Option<&toml::Value>,
-    out: &mut Vec<Vec<String>>,
-) {
-    use toml::Value::{Array, Table};
-    match (a, b) {
-        (Some(Table(ta)), Some(Table(tb))) => {
-            let mut keys: Vec<&String> = ta.keys().chain(tb.keys()).collect();
-            keys.sort();
-            keys.dedup();
-            for k in keys {
-                path.push(k.clone());
-                policy_keys(path, ta.get(k), tb.get(k), out);
-                path.pop();
-            }
-        }
-        (Some(Array(xa)), Some(Array(xb)))
-            if names(xa).is_some() && names(xa) == names(xb) && xa != xb =>
-        {
-            for (ea, eb) in xa.iter().zip(xb) {
-                let name = ea
-                    .get("name")
-                    .and_then(toml::Value::as_str)
-                    .unwrap_or_default();
-                path.push(name.to_string());
-                policy_keys(path, Some(ea), Some(eb), out);
-                path.pop();
-            }
-        }
-        _ if a != b => out.push(path.clone()),
-        _ => {}
-    }
-}
-
-/// A policy value in a few words: a named array by its names, anything long cut.
-fn shown(v: &toml::Value) -> String {
-    const MAX: usize = 40;
-    if let toml::Value::Array(items) = v
-        && let Some(names) = names(items)
-    {
-        return format!("[{}]", names.join(", "));
-    }
-    // A string on one line, its newlines and controls escaped (TOML would open a multi-line
-    // string for a newline, and the cut would leave only its `"""`).
-    let text = match v {
-        toml::Value::String(s) => format!("{s:?}"),
-        _ => v.to_string(),
-    };
-    let line = text.lines().next().unwrap_or_default();
-    if line.chars().count() > MAX || line.len() < text.len() {
-        let cut: String = line.chars().take(MAX).collect();
-        format!("{cut}…")
-    } else {
-        text
-    }
-}
-
-fn lookup<'t>(t: &'t toml::Value, key: &[String]) -> Option<&'t toml::Value> {
-    key.iter().try_fold(t, |cur, seg| match cur {
-        toml::Value::Table(t) => t.get(seg),
-        toml::Value::Array(items) => items
-            .iter()
-            .find(|v| v.get("name").and_then(toml::Value::as_str) == Some(seg)),
-        _ => None,
-    })
-}
-
-fn set(t: &mut toml::Value, key: &[String], value: Option<toml::Value>) {
-    let Some((last, parents)) = key.split_last() else {
-        return;
-    };
-    let mut cur = t;
-    for seg in parents {
-        let next = match cur {
-            toml::Value::Table(t) => t.get_mut(seg),
-            toml::Value::Array(items) => items
-                .iter_mut()
-                .find(|v| v.get("name").and_then(toml::Value::as_str) == Some(seg)),
-            _ => None,
-        };
-        let Some(next) = next else { return };
-        cur = next;
-    }
-    let toml::Value::Table(t) = cur else { return };
-    match value {
-        Some(v) => {
-            t.insert(last.clone(), v);
-        }
-        None => {
-            t.remove(last);
-        }
     }
 }
 
@@ -724,20 +542,4 @@ fn what_changed(a: Option<&JourneyEntry>, b: Option<&JourneyEntry>) -> String {
 /// A user id in a detail: the empty id (a legal one) as `""`, so it never reads as nothing.
 fn user(id: &str) -> &str {
     if id.is_empty() { "\"\"" } else { id }
-}
-
-#[cfg(test)]
-mod shown_tests {
-    use super::shown;
-
-    /// A policy value reads on one line: a string's newline escaped (the default
-    /// `truncate_marker`), a long one cut after its start, numbers as they are.
-    #[test]
-    fn a_value_reads_on_one_line() {
-        let marker = toml::Value::String("\n[...truncated]".into());
-        assert_eq!(shown(&marker), r#""\n[...truncated]""#);
-        assert_eq!(shown(&toml::Value::Integer(10)), "10");
-        let long = toml::Value::String("x".repeat(60));
-        assert_eq!(shown(&long), format!("\"{}…", "x".repeat(39)));
-    }
 }
