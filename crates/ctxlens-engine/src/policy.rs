@@ -1,8 +1,10 @@
 //! Policy files (SPEC §2): the TOML schema, validation, `--set` overrides and the embedded presets.
 
-use serde::{Deserialize, Serialize};
-
-use super::tokens::Tokenizer;
+mod schema;
+pub use schema::{
+    BudgetSpec, JourneyRelevance, JourneySpec, KnowledgeSpec, LayerSpec, Policy, Recency, Render,
+    SessionSpec, Source, StaticModule, Strategy,
+};
 
 /// Embedded presets: (name, TOML).
 pub const PRESETS: &[(&str, &str)] = &[
@@ -15,243 +17,6 @@ pub const PRESETS: &[(&str, &str)] = &[
         include_str!("../../../fixtures/policies/layered-adr.toml"),
     ),
 ];
-
-/// How a layer that does not fit is handled (SPEC §3.6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Strategy {
-    /// Seed 000's TokenOptimizer: the first misfit and everything after it are dropped.
-    #[default]
-    Stop,
-    /// Drop the misfit, keep trying smaller items.
-    Skip,
-    /// Seed 003's fitContextsToBudget: cut the misfit to the remaining budget, drop the rest.
-    Truncate,
-}
-
-impl Strategy {
-    pub const ALL: [Strategy; 3] = [Strategy::Stop, Strategy::Skip, Strategy::Truncate];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Strategy::Stop => "stop",
-            Strategy::Skip => "skip",
-            Strategy::Truncate => "truncate",
-        }
-    }
-}
-
-/// Where a layer's items come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Source {
-    Session,
-    Journey,
-    Knowledge,
-    Static,
-    Query,
-}
-
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Session => "session",
-            Source::Journey => "journey",
-            Source::Knowledge => "knowledge",
-            Source::Static => "static",
-            Source::Query => "query",
-        }
-    }
-}
-
-/// How a layer's section is written into the prompt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Render {
-    /// A `## Title` header, then the items separated by blank lines.
-    #[default]
-    Plain,
-    /// Seed 003's `buildRAGContextSection`: numbered items and a `Sources:` list between `---` rules.
-    Rag,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Policy {
-    pub name: String,
-    #[serde(default = "default_tokenizer")]
-    pub tokenizer: Tokenizer,
-    #[serde(default)]
-    pub strategy: Strategy,
-    #[serde(default = "default_min_remaining")]
-    pub truncate_min_remaining: u32,
-    #[serde(default = "default_marker")]
-    pub truncate_marker: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
-    /// Duplicates removed before the fit (`off`: none, SPEC §3 as written).
-    #[serde(default, skip_serializing_if = "super::dedupe::Dedupe::is_off")]
-    pub dedupe: super::dedupe::Dedupe,
-    /// Jaccard of word 3-shingles at or above which two items are near copies.
-    #[serde(
-        default = "default_dedupe_threshold",
-        skip_serializing_if = "is_default_dedupe_threshold"
-    )]
-    pub dedupe_threshold: f64,
-    pub budget: BudgetSpec,
-    #[serde(default)]
-    pub recency: Recency,
-    pub layers: Vec<LayerSpec>,
-    #[serde(default)]
-    pub session: SessionSpec,
-    #[serde(default)]
-    pub journey: JourneySpec,
-    #[serde(default)]
-    pub knowledge: KnowledgeSpec,
-    #[serde(default, rename = "static", skip_serializing_if = "Vec::is_empty")]
-    pub modules: Vec<StaticModule>,
-}
-
-fn default_tokenizer() -> Tokenizer {
-    Tokenizer::Cl100kBase
-}
-fn default_min_remaining() -> u32 {
-    100
-}
-fn default_dedupe_threshold() -> f64 {
-    super::dedupe::DEFAULT_THRESHOLD
-}
-fn is_default_dedupe_threshold(t: &f64) -> bool {
-    *t == super::dedupe::DEFAULT_THRESHOLD
-}
-fn default_marker() -> String {
-    "\n[...truncated]".into()
-}
-
-/// Either `total`, or the model limits of seed 003's `calculateContextBudget`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct BudgetSpec {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model_max_tokens: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expected_output_tokens: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub overhead: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Recency {
-    pub window_hours: f64,
-    pub boost: f64,
-}
-
-impl Default for Recency {
-    fn default() -> Self {
-        Self {
-            window_hours: 24.0,
-            boost: 2.0,
-        }
-    }
-}
-
-impl Recency {
-    /// Whether an item stamped `at` is inside the window at `now` (SPEC §3.4: its age is less
-    /// than `window_hours`), so its boost applies; an item without a time never is.
-    pub fn covers(
-        &self,
-        now: chrono::DateTime<chrono::Utc>,
-        at: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> bool {
-        let window_ms = self.window_hours * 3_600_000.0;
-        at.is_some_and(|t| ((now - t).num_milliseconds() as f64) < window_ms)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LayerSpec {
-    pub name: String,
-    pub source: Source,
-    pub weight: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cap: Option<u32>,
-    /// Section title in the prompt; defaults per source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    #[serde(default)]
-    pub render: Render,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SessionSpec {
-    pub max_items: usize,
-}
-
-impl Default for SessionSpec {
-    fn default() -> Self {
-        Self { max_items: 10 }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct JourneySpec {
-    #[serde(default)]
-    pub relevance: JourneyRelevance,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct JourneyRelevance {
-    pub business_dna: f64,
-    pub direct: f64,
-    pub transitive: f64,
-    pub other: f64,
-}
-
-impl Default for JourneyRelevance {
-    fn default() -> Self {
-        Self {
-            business_dna: 1.0,
-            direct: 0.9,
-            transitive: 0.7,
-            other: 0.4,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KnowledgeSpec {
-    pub similarity_threshold: f64,
-    pub limit: usize,
-    pub same_milestone_only: bool,
-}
-
-impl Default for KnowledgeSpec {
-    fn default() -> Self {
-        Self {
-            similarity_threshold: 0.7,
-            limit: 10,
-            same_milestone_only: true,
-        }
-    }
-}
-
-/// A static context module (seed 003).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StaticModule {
-    pub name: String,
-    pub priority: f64,
-    pub categories: Vec<String>,
-    pub text: String,
-}
 
 /// What is wrong with a policy, naming the file and the line and column or the key.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -407,7 +172,6 @@ impl Policy {
 
     /// Checks what TOML types cannot: returns the key and what is wrong with it.
     fn validate(&self) -> Result<(), (String, String)> {
-        let bad = |key: &str, msg: String| Err((key.to_string(), msg));
         // A name shows in every header and report line: a blank one reads as nothing.
         if self.name.trim().is_empty() {
             return bad("name", "must not be empty".into());
@@ -415,6 +179,19 @@ impl Policy {
         if self.layers.iter().any(|l| l.name.trim().is_empty()) {
             return bad("layers", "a layer's name must not be empty".into());
         }
+        self.validate_budget()?;
+        if self.layers.is_empty() {
+            return bad("layers", "at least one layer is needed".into());
+        }
+        self.validate_layers(self.total_budget().unwrap_or(0))?;
+        self.validate_factors()?;
+        self.validate_scores()?;
+        self.validate_ranges()?;
+        self.validate_modules()
+    }
+
+    /// The budget's terms, and `T` from them: more than 0, and a count of tokens.
+    fn validate_budget(&self) -> Result<(), (String, String)> {
         // A negative term would make T larger than the model's window: never what is meant.
         for (key, v) in [
             (
@@ -428,29 +205,25 @@ impl Policy {
             }
         }
         match self.total_budget() {
-            Err(m) => return bad("budget", m),
-            Ok(t) if t <= 0 => {
-                return bad(
-                    "budget",
-                    format!("total budget T = {t} must be > 0{}", self.budget_formula()),
-                );
-            }
-            Ok(t) if t > i64::from(u32::MAX) => {
-                return bad(
-                    "budget",
-                    format!(
-                        "total budget T = {t} must be at most {}{}",
-                        u32::MAX,
-                        self.budget_formula()
-                    ),
-                );
-            }
-            Ok(_) => {}
+            Err(m) => bad("budget", m),
+            Ok(t) if t <= 0 => bad(
+                "budget",
+                format!("total budget T = {t} must be > 0{}", self.budget_formula()),
+            ),
+            Ok(t) if t > i64::from(u32::MAX) => bad(
+                "budget",
+                format!(
+                    "total budget T = {t} must be at most {}{}",
+                    u32::MAX,
+                    self.budget_formula()
+                ),
+            ),
+            Ok(_) => Ok(()),
         }
-        if self.layers.is_empty() {
-            return bad("layers", "at least one layer is needed".into());
-        }
-        self.validate_layers(self.total_budget().unwrap_or(0))?;
+    }
+
+    /// The recency window and boost, and each journey relevance: finite numbers ≥ 0.
+    fn validate_factors(&self) -> Result<(), (String, String)> {
         for (key, v) in [
             ("recency.window_hours", self.recency.window_hours),
             ("recency.boost", self.recency.boost),
@@ -472,6 +245,11 @@ impl Policy {
                 );
             }
         }
+        Ok(())
+    }
+
+    /// The largest score a policy can give, a relevance times the boost, is a finite number.
+    fn validate_scores(&self) -> Result<(), (String, String)> {
         // A score is a relevance (turns and knowledge at most 1) times the boost: each finite
         // is not enough when the product is not (it would be written `null` in JSON).
         let r = &self.journey.relevance;
@@ -485,24 +263,28 @@ impl Policy {
         .into_iter()
         .fold(("", 0.0), |a, b| if b.1 > a.1 { b } else { a });
         let boost = self.recency.boost;
-        if !(most * boost.max(1.0)).is_finite() {
-            // Named by the larger factor: the key set past reason, as a person typed it.
-            let blame_relevance = !most_key.is_empty() && most >= boost;
-            let (most, boost) = (crate::shown_f64(most), crate::shown_f64(boost));
-            return if blame_relevance {
-                bad(
-                    most_key,
-                    format!("{most} × recency.boost {boost} is past what a score can hold"),
-                )
-            } else {
-                bad(
-                    "recency.boost",
-                    format!(
-                        "{boost} × the largest relevance ({most}) is past what a score can hold"
-                    ),
-                )
-            };
+        if (most * boost.max(1.0)).is_finite() {
+            return Ok(());
         }
+        // Named by the larger factor: the key set past reason, as a person typed it.
+        let blame_relevance = !most_key.is_empty() && most >= boost;
+        let (most, boost) = (crate::shown_f64(most), crate::shown_f64(boost));
+        if blame_relevance {
+            bad(
+                most_key,
+                format!("{most} × recency.boost {boost} is past what a score can hold"),
+            )
+        } else {
+            bad(
+                "recency.boost",
+                format!("{boost} × the largest relevance ({most}) is past what a score can hold"),
+            )
+        }
+    }
+
+    /// The dedupe threshold, the knowledge limit and the similarity threshold: each within its
+    /// range.
+    fn validate_ranges(&self) -> Result<(), (String, String)> {
         let d = self.dedupe_threshold;
         if !(d > 0.0 && d <= 1.0) {
             return bad(
@@ -527,13 +309,12 @@ impl Policy {
                 format!("must be within [-1, 1], got {}", crate::shown_f64(t)),
             );
         }
-        self.validate_modules()
+        Ok(())
     }
 
     /// Each layer's weight (its budget `T × weight` a count of tokens), and no name or source
     /// used twice.
     fn validate_layers(&self, total: i64) -> Result<(), (String, String)> {
-        let bad = |key: &str, msg: String| Err((key.to_string(), msg));
         for (i, l) in self.layers.iter().enumerate() {
             if !(l.weight.is_finite() && l.weight >= 0.0) {
                 return bad(
@@ -575,7 +356,6 @@ impl Policy {
 
     /// Each static module's priority, and no name used twice.
     fn validate_modules(&self) -> Result<(), (String, String)> {
-        let bad = |key: &str, msg: String| Err((key.to_string(), msg));
         for (i, m) in self.modules.iter().enumerate() {
             if !(m.priority.is_finite() && m.priority >= 0.0) {
                 return bad(
@@ -659,6 +439,11 @@ pub const SEED_CATEGORIES: [&str; 5] = [
     "technical",
     "business",
 ];
+
+/// A validation failure: the key and what is wrong with it.
+fn bad<T>(key: &str, msg: String) -> Result<T, (String, String)> {
+    Err((key.to_string(), msg))
+}
 
 /// What kind of other item's id `name` has the shape of, if any.
 fn other_item_id(name: &str) -> Option<&'static str> {
