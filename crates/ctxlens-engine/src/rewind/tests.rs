@@ -1,5 +1,4 @@
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use super::*;
@@ -237,69 +236,6 @@ fn undated_entries_and_a_stale_session_are_said() {
     );
 }
 
-#[test]
-fn milestone_from_completions_default_and_none() {
-    let map = MilestoneMap::default();
-    let mut s = snap();
-    s.journey.retain(|j| j.kind != JourneyKind::Transition);
-    let r = rewind(&s, &at(60_000, Origin::Stores, &map)).expect("past");
-    // M0 and M1 completed: M2 is the first whose dependencies are all completed.
-    assert_eq!(r.snapshot.current_milestone.as_deref(), Some("M2"));
-    assert_eq!(
-        r.as_of.milestone_from,
-        MilestoneFrom::Completions { id: "mb:4".into() }
-    );
-    let early = rewind(&snap(), &at(5, Origin::Stores, &map)).expect("past");
-    assert_eq!(early.snapshot.current_milestone.as_deref(), Some("M0"));
-    assert_eq!(early.as_of.milestone_from, MilestoneFrom::Default);
-    // Its note says where the milestone came from as the as-of line does: the default, not
-    // memory_bank.
-    let said = kinds(&early.snapshot, NoteKind::OnlyCurrent);
-    let row = said
-        .iter()
-        .find(|n| n.source == "user_journeys")
-        .expect("a note of user_journeys");
-    assert!(
-        row.message.contains("is the table's default") && !row.message.contains("memory_bank"),
-        "{}",
-        row.message
-    );
-    let mut none = snap();
-    none.current_milestone = None;
-    let r = Rewind {
-        journey_row: false,
-        ..at(-5, Origin::Stores, &map)
-    };
-    let out = rewind(&none, &r).expect("past");
-    assert_eq!(out.snapshot.current_milestone, None);
-    assert_eq!(out.as_of.milestone_from, MilestoneFrom::None);
-    assert!(
-        kinds(&out.snapshot, NoteKind::BeforeAnyData)
-            .iter()
-            .any(|n| n.message.contains(&fmt_ts(&t(0)))),
-        "{:#?}",
-        out.snapshot.notes
-    );
-}
-
-#[test]
-fn the_present_row_disagreeing_with_the_rows_is_said() {
-    let map = MilestoneMap::default();
-    let mut s = snap();
-    s.current_milestone = Some("M4".into());
-    let out = rewind(&s, &at(99_999, Origin::Stores, &map))
-        .expect("past")
-        .snapshot;
-    assert_eq!(out.current_milestone.as_deref(), Some("M3"));
-    let n = kinds(&out, NoteKind::OnlyCurrent);
-    assert!(
-        n.iter().any(|n| n.source == "user_journeys"
-            && n.message.contains("current milestone M4")
-            && n.message.contains("give M3")),
-        "{n:#?}"
-    );
-}
-
 fn cache(created_at: &str) -> Value {
     json!({"user_id": "u1", "milestone": "M3", "policy": "prolaunch", "created_at": created_at,
            "total_tokens": 1, "items": [], "prompt": "p"})
@@ -454,169 +390,11 @@ fn one_instant_of_many_turns_names_a_few_and_counts_the_rest() {
     );
 }
 
-/// A journey row or a turn at a second in [0, 1000), some without a timestamp.
-fn arb_snapshot() -> impl Strategy<Value = Snapshot> {
-    let rows = prop::collection::vec(
-        (0..3u8, 0..10u8, prop::option::weighted(0.9, 0..1000i64)),
-        0..12,
-    );
-    let turns = prop::collection::vec(prop::option::weighted(0.9, 0..1000i64), 0..12);
-    (rows, turns, any::<bool>()).prop_map(|(rows, turns, journey_row)| {
-        let mut s = snap();
-        s.current_milestone = journey_row.then(|| "M9".into());
-        s.journey = rows
-            .into_iter()
-            .enumerate()
-            .map(|(i, (k, m, secs))| {
-                let kind = [
-                    JourneyKind::BusinessDna,
-                    JourneyKind::MilestoneData,
-                    JourneyKind::Transition,
-                ][usize::from(k)];
-                let m = format!("M{m}");
-                row(
-                    i as i64 + 1,
-                    kind,
-                    (kind != JourneyKind::BusinessDna).then_some(m.as_str()),
-                    secs,
-                )
-            })
-            .collect();
-        s.session = turns
-            .into_iter()
-            .map(|secs| match secs {
-                Some(secs) => turn(secs, "x"),
-                None => SessionEntry::from_value(json!({"user": "x", "assistant": "y"})),
-            })
-            .collect();
-        s.knowledge = (0..5).map(|i| hit(i, Some(i * 200))).collect();
-        s.now = t(1000);
-        s
-    })
-}
-
-proptest! {
-    #[test]
-    fn keeps_exactly_what_is_dated_up_to_t(s in arb_snapshot(), at_secs in -10..1010i64) {
-        let map = MilestoneMap::default();
-        let r = Rewind {
-            at: t(at_secs),
-            read_at: t(1010),
-            origin: Origin::Stores,
-            cache_ttl: None,
-            journey_row: s.current_milestone.is_some(),
-            map: &map,
-        };
-        let out = rewind(&s, &r).expect("past");
-        let o = &out.snapshot;
-        prop_assert_eq!(o.now, t(at_secs));
-        let want: Vec<&str> = s.journey.iter()
-            .filter(|j| j.timestamp.is_some_and(|x| x <= t(at_secs)))
-            .map(|j| j.id.as_str()).collect();
-        prop_assert_eq!(ids_j(o), want);
-        // Readable turns kept: exactly those at or before T, under their stored ids.
-        let want: Vec<(usize, DateTime<Utc>)> = s.turns()
-            .filter(|(_, x)| x.timestamp <= t(at_secs))
-            .map(|(i, x)| (i, x.timestamp)).collect();
-        let got: Vec<(usize, DateTime<Utc>)> = o.turns().map(|(i, x)| (i, x.timestamp)).collect();
-        prop_assert_eq!(got, want);
-        // Each entry as stored, but a turn stamped after T (stored before one at or before
-        // it), which is left out as written too; what is written reads back as it is.
-        for (i, e) in o.session.iter().enumerate() {
-            let after_t = s.session[i].turn.as_ref().is_ok_and(|x| x.timestamp > t(at_secs));
-            if after_t {
-                prop_assert!(e.raw.get(crate::snapshot::LEFT_OUT).is_some());
-            } else {
-                prop_assert_eq!(&e.raw, &s.session[i].raw);
-            }
-            prop_assert_eq!(parse_turn(&e.raw), e.turn.clone());
-        }
-        prop_assert!(o.knowledge.iter().all(|k| k.timestamp.is_some_and(|x| x <= t(at_secs))));
-        // The milestone: the newest transition's by T, when there is one.
-        let newest = s.journey.iter()
-            .filter(|j| j.kind == JourneyKind::Transition && j.timestamp.is_some_and(|x| x <= t(at_secs)))
-            .max_by_key(|j| (j.timestamp, row_number(&j.id)));
-        if let Some(j) = newest {
-            prop_assert_eq!(o.current_milestone.as_ref(), j.milestone.as_ref());
-        } else if o.journey.iter().all(|j| j.kind == JourneyKind::BusinessDna) {
-            prop_assert_eq!(o.current_milestone.is_some(), s.current_milestone.is_some());
-        }
-        // Undated items are said exactly when there are some.
-        let undated_rows = s.journey.iter().any(|j| j.timestamp.is_none());
-        prop_assert_eq!(
-            kinds(o, NoteKind::Undated).iter().any(|n| n.source == "memory_bank"),
-            undated_rows
-        );
-        let undated_turns = s.session.iter().any(|e| e.turn.is_err());
-        prop_assert_eq!(
-            kinds(o, NoteKind::Undated).iter().any(|n| n.source.starts_with("session:")),
-            undated_turns
-        );
-        // The same inputs, the same answer.
-        prop_assert_eq!(rewind(&s, &r).expect("past"), out.clone());
-        // Rewinding to T twice changes nothing more than once.
-        let again = rewind(o, &Rewind { read_at: t(at_secs), ..r }).expect("past");
-        prop_assert_eq!(ids_j(&again.snapshot), ids_j(o));
-    }
-}
-
-fn row_number(id: &str) -> i64 {
-    id.trim_start_matches("mb:").parse().unwrap_or(0)
-}
-
 #[test]
 fn span_reads_as_a_person_would() {
     assert_eq!(span(TimeDelta::seconds(59)), "59 s");
     assert_eq!(span(TimeDelta::seconds(7200)), "2 h");
     assert_eq!(span(TimeDelta::seconds(10_000)), "2 h 46 min");
-}
-
-/// At the instant the data was read, the stored current milestone is T's: read, not derived
-/// (the rows could give another one when `user_journeys` moved without a journey row).
-#[test]
-fn at_the_read_instant_the_stored_milestone_is_used() {
-    let map = MilestoneMap::default();
-    let mut s = snap();
-    // The rows say M3 (transition mb:7); the table says M5.
-    s.current_milestone = Some("M5".into());
-    let now = rewind(&s, &at(100_000, Origin::Stores, &map)).expect("the present");
-    assert_eq!(now.snapshot.current_milestone.as_deref(), Some("M5"));
-    assert_eq!(now.as_of.milestone_from, MilestoneFrom::Stored);
-    assert!(
-        kinds(&now.snapshot, NoteKind::OnlyCurrent)
-            .iter()
-            .all(|n| n.source != "user_journeys"),
-        "nothing to say of the present: {:#?}",
-        now.snapshot.notes
-    );
-    // A second earlier, it is derived again.
-    let before = rewind(&s, &at(99_999, Origin::Stores, &map)).expect("past");
-    assert_eq!(before.snapshot.current_milestone.as_deref(), Some("M3"));
-}
-
-/// A transition row whose milestone column says one thing and its `data.to` another: the
-/// milestone of then follows `to`, as the row's text and score do.
-#[test]
-fn a_transition_gives_the_milestone_its_data_goes_to() {
-    let map = MilestoneMap::default();
-    let mut s = snap();
-    for j in s.journey.iter_mut().filter(|j| j.id == "mb:5") {
-        j.data = json!({"from": "M1", "to": "M7"});
-    }
-    let r = rewind(&s, &at(60_000, Origin::Stores, &map)).expect("past");
-    assert_eq!(r.snapshot.current_milestone.as_deref(), Some("M7"));
-    assert_eq!(
-        r.as_of.milestone_from,
-        MilestoneFrom::Transition { id: "mb:5".into() }
-    );
-    let labels: Vec<String> = crate::rewind::moments(&s)
-        .into_iter()
-        .map(|m| format!("{m:?}"))
-        .collect();
-    assert!(
-        labels.iter().any(|l| l.contains("transition → M7")),
-        "{labels:?}"
-    );
 }
 
 /// The left-out marker is only a key anyone can store: a reason that is not a rewind's own is
@@ -697,3 +475,6 @@ fn rewinding_a_rewound_file_says_only_what_is_true_of_the_new_instant() {
         assert!(travel.contains(n), "{n:?} in {travel:#?}");
     }
 }
+
+mod milestone;
+mod property;
