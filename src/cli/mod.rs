@@ -3,6 +3,7 @@
 mod args;
 mod diff;
 mod docs;
+mod error;
 mod explain;
 mod graph;
 mod inspect;
@@ -10,6 +11,7 @@ mod optimize;
 mod output;
 mod replay;
 mod report;
+mod signals;
 mod stores;
 mod users;
 mod watch;
@@ -23,87 +25,16 @@ use clap::Parser;
 
 pub use args::{Cli, Command, EmbedderKind, GlobalArgs, GraphFormat, Selection};
 pub(crate) use args::{at_least_one, no_fleet_at, non_blank, parse_now};
+pub use error::CliError;
+use signals::stop_on_interrupt;
+pub(crate) use signals::{stop_asked, stop_signal, stopped_by};
 use stores::{Reads, Waits, open_store_for};
 pub use stores::{endpoints, open_store};
 
-use crate::config::{Config, ConfigError, load_policy};
-use crate::engine::{Engine, Policy, PolicyError};
+use crate::config::{Config, load_policy};
+use crate::engine::{Engine, Policy};
 use crate::loaded::Loaded;
-use crate::store::{KnowledgeParams, LoadOptions, Store, StoreError, load_snapshot};
-
-/// A failure and its exit code: 1 runtime, 2 usage or config, 3 a gate (`report --fail-on`).
-#[derive(Debug, thiserror::Error)]
-pub enum CliError {
-    #[error("{0}")]
-    Usage(String),
-    #[error("{0}")]
-    Runtime(String),
-    /// The stores (or files) have no user of the id asked for (exit code 1, as a runtime
-    /// failure): told apart from an outage, so a hint about a file of that name is given only
-    /// when no user has it.
-    #[error("{0}")]
-    NoUser(String),
-    /// The command ran and its answer fails a check asked for (exit code 3).
-    #[error("{0}")]
-    Gate(String),
-    /// Stdout was closed by its reader: nothing to report.
-    #[error("")]
-    Quiet,
-    /// Stopped by a signal (TERM, HUP, INT, QUIT) after restoring the terminal: exit code 128 + n.
-    #[error("stopped by {}", signal_name(*.0))]
-    Signal(i32),
-}
-
-impl CliError {
-    pub fn exit_code(&self) -> ExitCode {
-        match self {
-            CliError::Usage(_) => ExitCode::from(2),
-            CliError::Runtime(_) | CliError::NoUser(_) => ExitCode::from(1),
-            CliError::Gate(_) => ExitCode::from(3),
-            CliError::Quiet => ExitCode::SUCCESS,
-            CliError::Signal(n) => ExitCode::from(u8::try_from(128 + n).unwrap_or(1)),
-        }
-    }
-}
-
-/// `SIGTERM` for 15, and so on for the signals the TUI handles; else `signal N`.
-fn signal_name(n: i32) -> String {
-    match n {
-        1 => "SIGHUP".into(),
-        2 => "SIGINT".into(),
-        3 => "SIGQUIT".into(),
-        15 => "SIGTERM".into(),
-        n => format!("signal {n}"),
-    }
-}
-
-impl From<PolicyError> for CliError {
-    fn from(e: PolicyError) -> Self {
-        match e {
-            // Names the policy itself (`policy nope: …`).
-            PolicyError::Io(why) => CliError::Usage(why),
-            e => CliError::Usage(format!("policy error: {e}")),
-        }
-    }
-}
-
-impl From<ConfigError> for CliError {
-    fn from(e: ConfigError) -> Self {
-        CliError::Usage(e.to_string())
-    }
-}
-
-impl From<StoreError> for CliError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Config { .. } => CliError::Usage(e.to_string()),
-            StoreError::UserNotFound { .. } | StoreError::UserInFiles { .. } => {
-                CliError::NoUser(e.to_string())
-            }
-            _ => CliError::Runtime(e.to_string()),
-        }
-    }
-}
+use crate::store::{KnowledgeParams, LoadOptions, Store, load_snapshot};
 
 /// What every command works with: the store, the engine and the policy.
 pub struct Ctx {
@@ -465,101 +396,6 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         }
     }
     code
-}
-
-/// Resolves when a stop is asked for: Ctrl-C (SIGINT) or SIGTERM (a CI job or a container
-/// stopped). Without a handler there is nothing to wait for: never.
-pub(crate) async fn stop_asked() {
-    stop_signal().await;
-}
-
-/// [`stop_asked`], saying which signal asked: SIGINT, SIGTERM, SIGHUP or SIGQUIT (SPEC §6's
-/// four), by number, also kept for [`stopped_by`]. SIGHUP the process was started ignoring
-/// (`nohup`) stays ignored: a run under `nohup` goes on when its terminal goes. The others are
-/// always caught: a non-interactive shell starts its background jobs ignoring SIGINT and
-/// SIGQUIT to keep the keyboard's from them, and a `kill -QUIT` sent on purpose is heard as a
-/// `kill -INT` is.
-pub(crate) async fn stop_signal() -> i32 {
-    use tokio::signal::unix::{SignalKind, signal};
-    let caught = |kind: SignalKind| async move {
-        let n = kind.as_raw_value();
-        let handler = if n != libc::SIGHUP || !ignored(n) {
-            signal(kind).ok()
-        } else {
-            None
-        };
-        match handler {
-            Some(mut s) => {
-                s.recv().await;
-                STOPPED_BY.store(n, std::sync::atomic::Ordering::Relaxed);
-                n
-            }
-            None => std::future::pending().await,
-        }
-    };
-    tokio::select! {
-        n = caught(SignalKind::interrupt()) => n,
-        n = caught(SignalKind::terminate()) => n,
-        n = caught(SignalKind::hangup()) => n,
-        n = caught(SignalKind::quit()) => n,
-    }
-}
-
-/// The signal [`stop_signal`] heard last (0: none yet).
-static STOPPED_BY: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
-
-/// What stopped a run, for its message: `SIGINT (Ctrl-C)`, `SIGTERM`, `SIGHUP`, `SIGQUIT`.
-pub(crate) fn stopped_by() -> String {
-    match STOPPED_BY.load(std::sync::atomic::Ordering::Relaxed) {
-        0 => "a signal".into(),
-        2 => "SIGINT (Ctrl-C)".into(),
-        n => signal_name(n),
-    }
-}
-
-/// Ctrl-C for a one-user command, watched on a thread of its own: the command's thread may
-/// be busy computing (a diff of 50,000 turns holds it for seconds), or waiting on a statement
-/// a store keeps waiting, and either way would hear of it only when done. The handler is in
-/// place when this returns; on SIGINT the process says so and exits 130 at once.
-fn stop_on_interrupt() {
-    let (ready, installed) = std::sync::mpsc::channel();
-    let watcher = std::thread::Builder::new()
-        .name("ctxlens-sigint".into())
-        .spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build();
-            let Ok(runtime) = runtime else {
-                let _ = ready.send(());
-                return;
-            };
-            runtime.block_on(async {
-                use tokio::signal::unix::{SignalKind, signal};
-                let handler = signal(SignalKind::interrupt());
-                let _ = ready.send(());
-                if let Ok(mut handler) = handler
-                    && handler.recv().await.is_some()
-                {
-                    // A file being written is finished first (never left half-written).
-                    let _whole = output::WRITING.lock();
-                    let _ = writeln!(std::io::stderr(), "ctxlens: {}", CliError::Signal(2));
-                    std::process::exit(130);
-                }
-            });
-        });
-    if watcher.is_ok() {
-        let _ = installed.recv();
-    }
-}
-
-/// Whether signal `n` is ignored (`SIG_IGN`), as the process was started.
-fn ignored(n: i32) -> bool {
-    // SAFETY: sigaction with a null new action only reads the current one into `old`, a
-    // zeroed plain-data struct owned here.
-    unsafe {
-        let mut old: libc::sigaction = std::mem::zeroed();
-        libc::sigaction(n, std::ptr::null(), &mut old) == 0 && old.sa_sigaction == libc::SIG_IGN
-    }
 }
 
 /// How long the exit waits for blocking work still running once the command is done.
