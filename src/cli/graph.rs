@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use super::output::{BOLD, DIM, inert_line, io, paint, status_label, status_style, write_json};
 use super::{CliError, Ctx, GraphFormat};
-use crate::engine::milestones::{MilestoneMap, Status, completed, prepare_transition};
+use crate::engine::milestones::{
+    MilestoneMap, Status, TransitionPreview, completed, prepare_transition,
+};
 use crate::engine::render::json_lines;
 use crate::graph::{Canvas, Frame, Geometry, Graph, Label, MIN_BOX_W, Role};
 use crate::text::{inert, shown_id};
@@ -388,6 +390,7 @@ fn dot_id(id: &str) -> String {
 /// The columns of a carried value's line `transition` shows.
 const CARRIED_LINE_SHOWN: usize = 2_000;
 
+/// `ctxlens transition USER --to M`: what the move to `to` would carry and what it misses.
 pub async fn transition(
     ctx: &Ctx,
     out: &mut impl Write,
@@ -413,6 +416,18 @@ pub async fn transition(
         return write_json(out, &with_as_of(serde_json::json!(preview), as_of.as_ref()));
     }
     super::replay::write_as_of_line(out, as_of.as_ref())?;
+    write_transition_head(out, map, &preview, to)?;
+    write_carried(out, map, &preview.context)?;
+    write_missing(out, &preview.missing)
+}
+
+/// The transition's title, what `to` depends on, and a note when it is not a step forward.
+fn write_transition_head(
+    out: &mut impl Write,
+    map: &MilestoneMap,
+    preview: &TransitionPreview,
+    to: &str,
+) -> Result<(), CliError> {
     let from = preview.from.as_deref().unwrap_or("(no journey)");
     writeln!(
         out,
@@ -437,8 +452,18 @@ pub async fn transition(
     if let Some(note) = preview.from.as_deref().and_then(|f| map.not_forward(f, to)) {
         writeln!(out, "{}", paint(super::output::YELLOW, &inert_line(&note))).map_err(io)?;
     }
+    Ok(())
+}
+
+/// The context each completed dependency carries, its lines cut at [`CARRIED_LINE_SHOWN`]
+/// columns (said when any is).
+fn write_carried(
+    out: &mut impl Write,
+    map: &MilestoneMap,
+    context: &BTreeMap<String, serde_json::Value>,
+) -> Result<(), CliError> {
     let mut cut = false;
-    for (m, data) in &preview.context {
+    for (m, data) in context {
         let head = inert_line(&format!("{m} {}", map.name(m))).into_owned();
         writeln!(out, "\n{}", paint(BOLD, &head)).map_err(io)?;
         for line in inert(&json_lines(data)).lines() {
@@ -456,16 +481,18 @@ pub async fn transition(
             ),
         )?;
     }
-    if !preview.missing.is_empty() {
+    Ok(())
+}
+
+/// The dependencies of the target the user has not completed, if any.
+fn write_missing(out: &mut impl Write, missing: &[String]) -> Result<(), CliError> {
+    if !missing.is_empty() {
         writeln!(
             out,
             "\n{}",
             paint(
                 super::output::RED,
-                &inert_line(&format!(
-                    "missing: {} (not completed)",
-                    preview.missing.join(", ")
-                ))
+                &inert_line(&format!("missing: {} (not completed)", missing.join(", ")))
             )
         )
         .map_err(io)?;

@@ -159,6 +159,16 @@ impl<'a> Inspected<'a> {
 
     /// Sessions (which one is read), the query and the cached context.
     fn write_sources(&self, out: &mut impl Write) -> Result<(), CliError> {
+        self.write_sessions(out)?;
+        let snap = self.loaded.snapshot();
+        let query = snap.query.as_deref().map_or("—".into(), |q| preview(q, 90));
+        writeln!(out, "query       {query}").map_err(io)?;
+        writeln!(out, "cached      {}", self.cache_line()).map_err(io)
+    }
+
+    /// One line per session key (which one is read marked); past [`SESSIONS_LISTED`], the rest
+    /// counted.
+    fn write_sessions(&self, out: &mut impl Write) -> Result<(), CliError> {
         let (snap, data) = (self.loaded.snapshot(), self.loaded.data());
         let read = |s: &&SessionInfo| Some(&s.session_id) == snap.session_id.as_ref();
         // A user with thousands of session keys: the first ones and the one read, the rest
@@ -207,8 +217,12 @@ impl<'a> Inspected<'a> {
             )
             .map_err(io)?;
         }
-        let query = snap.query.as_deref().map_or("—".into(), |q| preview(q, 90));
-        writeln!(out, "query       {query}").map_err(io)?;
+        Ok(())
+    }
+
+    /// The cached context: present (and its TTL), present but unreadable (and why), or none.
+    fn cache_line(&self) -> String {
+        let (snap, data) = (self.loaded.snapshot(), self.loaded.data());
         // A snapshot file holds no TTLs: unknown there, not "no TTL".
         let no_ttl = if data.ttls_known {
             "no TTL"
@@ -219,7 +233,7 @@ impl<'a> Inspected<'a> {
             |ttl: Option<u64>, none: &str| ttl.map_or(none.into(), |t| format!("TTL {t} s"));
         // Read from the stored value (the shown copy is masked under --redact, and masked
         // figures are no cache entry).
-        let cache = match (self.loaded.cached_summary(), data.cached_context_ttl) {
+        match (self.loaded.cached_summary(), data.cached_context_ttl) {
             (Some(Ok(_)), ttl) => format!("present · {}", ttl_of(ttl, no_ttl)),
             // Read as JSON but not as a cache entry (a snapshot file edited by hand): unreadable.
             (Some(Err(why)), ttl) => format!(
@@ -243,8 +257,7 @@ impl<'a> Inspected<'a> {
                 ),
                 None => "none".into(),
             },
-        };
-        writeln!(out, "cached      {cache}").map_err(io)
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use super::output::{
 use super::{CliError, Ctx, Selection};
 use crate::engine::margins::Step;
 use crate::engine::snapshot::{Malformed, fmt_ts};
-use crate::engine::{Assembly, Margins, Snapshot};
+use crate::engine::{Assembly, FitMargin, Margins, Snapshot};
 use crate::loaded::AsOfView;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +26,7 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, CliError> {
     crate::store::file::read_snapshot(path).map_err(CliError::Usage)
 }
 
+/// `ctxlens replay`: one user's (or snapshot file's) assembly as text, JSON or the prompt.
 pub async fn replay(
     ctx: &Ctx,
     out: &mut impl Write,
@@ -46,32 +47,7 @@ pub async fn replay(
     };
     let asm = loaded.assemble(&ctx.engine, &ctx.policy);
     let snap = loaded.snapshot();
-    // A file replayed under a wider knowledge search than wrote it misses hits: said on stderr,
-    // so every output form (JSON and the prompt included) stays as it is.
-    if let Some(f) = crate::findings::narrower_search(snap, &ctx.policy) {
-        crate::say!("ctxlens: note: {}", inert_line(&f.message));
-    }
-    // A file's field no snapshot has (`knowledgeX` for `knowledge`) was read past: said, since
-    // the field meant is then empty.
-    for n in snap
-        .notes
-        .iter()
-        .filter(|n| n.kind == crate::engine::snapshot::NoteKind::UnknownField)
-    {
-        crate::say!(
-            "ctxlens: note: {}: {}",
-            inert_line(&n.source),
-            inert_line(&n.message)
-        );
-    }
-    // Items dated after now score as recent: a clock ahead changes the replay, so it is said.
-    for f in crate::findings::future_timestamps(loaded.data(), snap) {
-        crate::say!(
-            "ctxlens: note: {}: {}",
-            crate::text::shown_id(&f.source),
-            inert_line(&f.message)
-        );
-    }
+    say_notes(&loaded, &ctx.policy);
     let margins = explain.then(|| loaded.margins(&ctx.engine, &ctx.policy));
     let as_of = loaded.as_of();
     // A file written `--at T` carries what could not be reconstructed then: its replay says so
@@ -99,26 +75,74 @@ pub async fn replay(
         // Past anstream, which would strip escape sequences out of the data; nothing added (no
         // newline after it), so the bytes are the prompt's.
         Mode::Prompt => write!(std::io::stdout().lock(), "{}", asm.prompt).map_err(io),
-        Mode::Text => {
-            writeln!(out, "{}", paint(BOLD, &heading(&asm, snap))).map_err(io)?;
-            write_as_of_line(out, as_of.as_ref())?;
-            write_layers(out, &asm)?;
-            writeln!(out).map_err(io)?;
-            write_items(out, &asm)?;
-            write_duplicates(out, &asm)?;
-            if let Some(m) = &margins {
-                write_margins(out, m)?;
-            }
-            write_malformed(out, &asm.malformed)?;
-            match &as_of {
-                Some(a) => write_as_of_notes(out, a),
-                None => write_notes(
-                    out,
-                    &when_written,
-                    "not reconstructed when the file was written",
-                ),
-            }
-        }
+        Mode::Text => write_text(
+            out,
+            &asm,
+            snap,
+            (as_of.as_ref(), margins.as_ref()),
+            &when_written,
+        ),
+    }
+}
+
+/// What a replay notes on stderr: a search narrower than the policy's, fields no snapshot has,
+/// items dated after now.
+fn say_notes(loaded: &crate::loaded::Loaded, policy: &crate::engine::Policy) {
+    let snap = loaded.snapshot();
+    // A file replayed under a wider knowledge search than wrote it misses hits: said on stderr,
+    // so every output form (JSON and the prompt included) stays as it is.
+    if let Some(f) = crate::findings::narrower_search(snap, policy) {
+        crate::say!("ctxlens: note: {}", inert_line(&f.message));
+    }
+    // A file's field no snapshot has (`knowledgeX` for `knowledge`) was read past: said, since
+    // the field meant is then empty.
+    for n in snap
+        .notes
+        .iter()
+        .filter(|n| n.kind == crate::engine::snapshot::NoteKind::UnknownField)
+    {
+        crate::say!(
+            "ctxlens: note: {}: {}",
+            inert_line(&n.source),
+            inert_line(&n.message)
+        );
+    }
+    // Items dated after now score as recent: a clock ahead changes the replay, so it is said.
+    for f in crate::findings::future_timestamps(loaded.data(), snap) {
+        crate::say!(
+            "ctxlens: note: {}: {}",
+            crate::text::shown_id(&f.source),
+            inert_line(&f.message)
+        );
+    }
+}
+
+/// `replay`'s text: the heading, the layers, every item, the duplicates, the margins (with
+/// `--explain`), what could not be read, and what could not be reconstructed.
+fn write_text(
+    out: &mut impl Write,
+    asm: &Assembly,
+    snap: &Snapshot,
+    (as_of, margins): (Option<&AsOfView>, Option<&Margins>),
+    when_written: &[crate::engine::snapshot::Note],
+) -> Result<(), CliError> {
+    writeln!(out, "{}", paint(BOLD, &heading(asm, snap))).map_err(io)?;
+    write_as_of_line(out, as_of)?;
+    write_layers(out, asm)?;
+    writeln!(out).map_err(io)?;
+    write_items(out, asm)?;
+    write_duplicates(out, asm)?;
+    if let Some(m) = margins {
+        write_margins(out, m)?;
+    }
+    write_malformed(out, &asm.malformed)?;
+    match as_of {
+        Some(a) => write_as_of_notes(out, a),
+        None => write_notes(
+            out,
+            when_written,
+            "not reconstructed when the file was written",
+        ),
     }
 }
 
@@ -223,6 +247,15 @@ pub fn write_margins(out: &mut impl Write, m: &Margins) -> Result<(), CliError> 
         ("FIRST OUT", false),
         ("BLOCKED AT", false),
     ]);
+    for f in m.layers.iter().chain([&m.global]) {
+        t.row(margin_row(f));
+    }
+    t.write(out, 0)?;
+    write_margins_footer(out, m)
+}
+
+/// One fit's row of the margins table (a layer's, or the global pass's).
+fn margin_row(f: &FitMargin) -> Vec<(String, anstyle::Style)> {
     let step = |s: &Option<Step>, sign: &str| {
         s.as_ref().map_or("—".to_string(), |s| {
             format!("{sign}{} {}", s.tokens, inert_line(&s.id))
@@ -230,52 +263,54 @@ pub fn write_margins(out: &mut impl Write, m: &Margins) -> Result<(), CliError> 
     };
     // A layer's promise the global pass to T undoes is marked, and the mark explained below.
     let mark = |undone: bool| if undone { " *" } else { "" };
-    for f in m.layers.iter().chain([&m.global]) {
-        let blocked = f.blocker.as_ref().map_or("—".to_string(), |b| {
+    let blocked = f.blocker.as_ref().map_or("—".to_string(), |b| {
+        format!(
+            "{} ({} behind, {} tokens)",
+            inert_line(&b.id),
+            b.behind,
+            b.behind_tokens
+        )
+    });
+    vec![
+        (inert_line(&f.name).into_owned(), BOLD),
+        (f.budget.to_string(), DIM),
+        (
+            format!("{}{}", f.keeps_all_at, mark(f.global_cut.keeps_all)),
+            Default::default(),
+        ),
+        (
             format!(
-                "{} ({} behind, {} tokens)",
-                inert_line(&b.id),
-                b.behind,
-                b.behind_tokens
-            )
-        });
-        t.row(vec![
-            (inert_line(&f.name).into_owned(), BOLD),
-            (f.budget.to_string(), DIM),
-            (
-                format!("{}{}", f.keeps_all_at, mark(f.global_cut.keeps_all)),
-                Default::default(),
+                "{}{}{}",
+                step(&f.next_in, "+"),
+                mark(f.global_cut.next_in),
+                if f.next_in_truncated {
+                    " (truncated)"
+                } else {
+                    ""
+                }
             ),
-            (
-                format!(
-                    "{}{}{}",
-                    step(&f.next_in, "+"),
-                    mark(f.global_cut.next_in),
-                    if f.next_in_truncated {
-                        " (truncated)"
-                    } else {
-                        ""
-                    }
+            GREEN,
+        ),
+        (
+            match &f.truncated_out {
+                // The truncated blocker goes first: said before the item kept in full.
+                Some(t) => format!(
+                    "−{} {} (truncated) · {}",
+                    t.tokens,
+                    inert_line(&t.id),
+                    step(&f.first_out, "−")
                 ),
-                GREEN,
-            ),
-            (
-                match &f.truncated_out {
-                    // The truncated blocker goes first: said before the item kept in full.
-                    Some(t) => format!(
-                        "−{} {} (truncated) · {}",
-                        t.tokens,
-                        inert_line(&t.id),
-                        step(&f.first_out, "−")
-                    ),
-                    None => step(&f.first_out, "−"),
-                },
-                RED,
-            ),
-            (blocked, Default::default()),
-        ]);
-    }
-    t.write(out, 0)?;
+                None => step(&f.first_out, "−"),
+            },
+            RED,
+        ),
+        (blocked, Default::default()),
+    ]
+}
+
+/// Below the margins table: the mark of an undone promise explained (when a row has one), and
+/// the total budget that keeps every candidate.
+fn write_margins_footer(out: &mut impl Write, m: &Margins) -> Result<(), CliError> {
     if m.layers
         .iter()
         .any(|f| f.global_cut.next_in || f.global_cut.keeps_all)

@@ -52,13 +52,42 @@ pub async fn list(
     cursor: Option<String>,
     json: bool,
 ) -> Result<(), CliError> {
-    let mut first = true;
-    let mut count = 0;
-    // The head goes out with the first page, so a cursor the store refuses prints nothing; the
-    // USER column is as wide as that page's widest id (within bounds), and stays so.
-    let mut user_w: Option<usize> = None;
-    let mut head = |out: &mut dyn Write, users: &[UserSummary]| -> Result<usize, CliError> {
-        if let Some(w) = user_w {
+    let mut listing = Listing {
+        json,
+        user_w: None,
+        first: true,
+        count: 0,
+        uncounted: false,
+    };
+    let (next, unlisted) = pages(ctx, limit, cursor, |users| {
+        listing.write_page(ctx, out, users)
+    })
+    .await?;
+    listing.head(out, &[])?;
+    if json {
+        return listing.write_json_end(out, next, &unlisted);
+    }
+    listing.write_footer(ctx, out, next)
+}
+
+/// The `users` listing as it streams: the USER column's width and what has been written.
+struct Listing {
+    json: bool,
+    /// The USER column's width, set when the head went out.
+    user_w: Option<usize>,
+    /// No user written yet.
+    first: bool,
+    count: usize,
+    /// A listing from live stores counts no sessions (it would read Redis for every user):
+    /// the footer says so, and where they are.
+    uncounted: bool,
+}
+
+impl Listing {
+    /// The head goes out with the first page, so a cursor the store refuses prints nothing; the
+    /// USER column is as wide as that page's widest id (within bounds), and stays so.
+    fn head(&mut self, out: &mut impl Write, users: &[UserSummary]) -> Result<usize, CliError> {
+        if let Some(w) = self.user_w {
             return Ok(w);
         }
         let w = users
@@ -67,23 +96,27 @@ pub async fn list(
             .max()
             .unwrap_or(0)
             .clamp(USER_W.0, USER_W.1);
-        user_w = Some(w);
-        if json {
+        self.user_w = Some(w);
+        if self.json {
             write!(out, "{{\n  \"users\": [").map_err(io)?;
         } else {
             let cols = row(w, "USER", "MILESTONE", "NAME", "SESSIONS", "LAST ACTIVITY");
             writeln!(out, "{}", paint(BOLD, &cols)).map_err(io)?;
         }
         Ok(w)
-    };
-    // A listing from live stores counts no sessions (it would read Redis for every user):
-    // the footer says so, and where they are.
-    let mut uncounted = false;
-    let (next, unlisted) = pages(ctx, limit, cursor, |users| {
-        let user_w = head(out, users)?;
+    }
+
+    /// One page of users (the head first, if not yet out), a line or a JSON element each.
+    fn write_page(
+        &mut self,
+        ctx: &Ctx,
+        out: &mut impl Write,
+        users: &[UserSummary],
+    ) -> Result<(), CliError> {
+        let user_w = self.head(out, users)?;
         for u in users {
-            if json {
-                let sep = if first { "" } else { "," };
+            if self.json {
+                let sep = if self.first { "" } else { "," };
                 let one = crate::engine::json::compact(u);
                 write!(out, "{sep}\n    {one}").map_err(io)?;
             } else {
@@ -92,22 +125,28 @@ pub async fn list(
                     .as_deref()
                     .map_or("—".to_string(), |m| ctx.engine.milestones.label(m));
                 let name = u.display_name.clone().unwrap_or_default();
-                uncounted |= u.sessions.is_none();
+                self.uncounted |= u.sessions.is_none();
                 let sessions = u.sessions.map_or("—".into(), |n| n.to_string());
                 let last = u.last_activity.as_ref().map_or("—".into(), fmt_ts);
                 let line = row(user_w, &u.user_id, &m, &name, &sessions, &last);
                 writeln!(out, "{line}").map_err(io)?;
             }
-            first = false;
-            count += 1;
+            self.first = false;
+            self.count += 1;
         }
         out.flush().map_err(io)
-    })
-    .await?;
-    head(out, &[])?;
-    if json {
+    }
+
+    /// The JSON object's end: the array closed, the cursor after the last user, and the keys
+    /// no user can own.
+    fn write_json_end(
+        &self,
+        out: &mut impl Write,
+        next: Option<String>,
+        unlisted: &[crate::store::Unlisted],
+    ) -> Result<(), CliError> {
         let next = serde_json::to_string(&next).map_err(|e| CliError::Runtime(e.to_string()))?;
-        let close = if first { "]" } else { "\n  ]" };
+        let close = if self.first { "]" } else { "\n  ]" };
         // Keys no user can own, named as listings name them (invalid bytes `\xHH`).
         let unlisted = match unlisted.is_empty() {
             true => String::new(),
@@ -116,32 +155,41 @@ pub async fn list(
                 serde_json::to_string(&unlisted).map_err(|e| CliError::Runtime(e.to_string()))?
             ),
         };
-        return writeln!(out, "{close},\n  \"next_cursor\": {next}{unlisted}\n}}").map_err(io);
+        writeln!(out, "{close},\n  \"next_cursor\": {next}{unlisted}\n}}").map_err(io)
     }
-    let more = next
-        // Quoted for a shell (an id is anyone's text: `$(…)` must not run when pasted), then
-        // made inert for the terminal.
-        .map(|c| {
-            format!(
-                " · more: --cursor {}",
-                crate::text::inert_line(&crate::text::shell_word(&c))
-            )
-        })
-        .unwrap_or_default();
-    super::output::write_dim_line(
-        out,
-        &format!(
-            // The cursor last, so the line's end pastes back as one shell word.
-            "{} from {}{}{more}",
-            crate::text::count(count as u64, "user", "users"),
-            ctx.store.describe(),
-            if uncounted {
-                " · sessions and last activity (—) are not counted from live stores (inspect USER has them)"
-            } else {
-                ""
-            }
-        ),
-    )
+
+    /// The footer: how many users from where, sessions not counted, and the cursor for more.
+    fn write_footer(
+        &self,
+        ctx: &Ctx,
+        out: &mut impl Write,
+        next: Option<String>,
+    ) -> Result<(), CliError> {
+        let more = next
+            // Quoted for a shell (an id is anyone's text: `$(…)` must not run when pasted), then
+            // made inert for the terminal.
+            .map(|c| {
+                format!(
+                    " · more: --cursor {}",
+                    crate::text::inert_line(&crate::text::shell_word(&c))
+                )
+            })
+            .unwrap_or_default();
+        super::output::write_dim_line(
+            out,
+            &format!(
+                // The cursor last, so the line's end pastes back as one shell word.
+                "{} from {}{}{more}",
+                crate::text::count(self.count as u64, "user", "users"),
+                ctx.store.describe(),
+                if self.uncounted {
+                    " · sessions and last activity (—) are not counted from live stores (inspect USER has them)"
+                } else {
+                    ""
+                }
+            ),
+        )
+    }
 }
 
 /// The USER column's least and most width: an id longer than the most (rare: the first page

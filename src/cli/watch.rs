@@ -11,6 +11,8 @@ use super::output::{inert_line, io};
 use super::{CliError, Ctx};
 use crate::store::{BadEvent, ProgressEvent};
 
+/// `ctxlens watch`: the progress channel's events as they arrive, until the subscription ends
+/// or `count` events are written.
 pub async fn watch(
     ctx: &Ctx,
     out: &mut impl Write,
@@ -54,38 +56,9 @@ pub async fn watch(
                 crate::text::count(dropped, "event", "events")
             );
         }
-        for mut ev in batch {
-            // Masked as they arrive, under --redact, like a loaded user.
-            if let Some(map) = ctx.shown() {
-                match &mut ev {
-                    Ok(ev) => crate::loaded::mask_event(ev, map),
-                    Err(bad) => bad.why = crate::engine::redact::mask_quoted(&bad.why),
-                }
-            }
+        for ev in batch {
             // Only events count towards --count: a message that is not one is said on stderr.
-            let event = ev.is_ok();
-            match ev {
-                Ok(ev) if json => {
-                    writeln!(out, "{}", crate::engine::json::compact(&ev)).map_err(io)?;
-                }
-                Ok(ev) => writeln!(
-                    out,
-                    "{}  {} {} {:>5.1}%",
-                    inert_line(&ev.timestamp),
-                    // An id or milestone of megabytes shows its start (`--json` has it whole);
-                    // padded by display width (a wide character takes two columns).
-                    crate::text::pad(
-                        &crate::text::fit_middle(&crate::text::shown_id(&ev.user_id), 40),
-                        10
-                    ),
-                    crate::text::fit(&ev.milestone, 40),
-                    // `-0` is no progress below zero.
-                    ev.progress + 0.0
-                )
-                .map_err(io)?,
-                Err(e) => crate::say!("ctxlens: {}", inert_line(&e.to_string())),
-            }
-            seen += usize::from(event);
+            seen += usize::from(write_received(ctx, out, ev, json)?);
             if count.is_some_and(|n| seen >= n) {
                 out.flush().map_err(io)?;
                 return Ok(());
@@ -102,6 +75,47 @@ pub async fn watch(
         "{}: {channel}: the subscription ended: the connection was lost, or the server stopped answering",
         ctx.store.progress_source()
     )))
+}
+
+/// One message of the subscription, masked under --redact: an event written to `out` (a line,
+/// or a JSON line with `--json`), or what is wrong with one said on stderr. Whether it was an
+/// event.
+fn write_received(
+    ctx: &Ctx,
+    out: &mut impl Write,
+    mut ev: Received,
+    json: bool,
+) -> Result<bool, CliError> {
+    // Masked as they arrive, under --redact, like a loaded user.
+    if let Some(map) = ctx.shown() {
+        match &mut ev {
+            Ok(ev) => crate::loaded::mask_event(ev, map),
+            Err(bad) => bad.why = crate::engine::redact::mask_quoted(&bad.why),
+        }
+    }
+    let event = ev.is_ok();
+    match ev {
+        Ok(ev) if json => {
+            writeln!(out, "{}", crate::engine::json::compact(&ev)).map_err(io)?;
+        }
+        Ok(ev) => writeln!(
+            out,
+            "{}  {} {} {:>5.1}%",
+            inert_line(&ev.timestamp),
+            // An id or milestone of megabytes shows its start (`--json` has it whole);
+            // padded by display width (a wide character takes two columns).
+            crate::text::pad(
+                &crate::text::fit_middle(&crate::text::shown_id(&ev.user_id), 40),
+                10
+            ),
+            crate::text::fit(&ev.milestone, 40),
+            // `-0` is no progress below zero.
+            ev.progress + 0.0
+        )
+        .map_err(io)?,
+        Err(e) => crate::say!("ctxlens: {}", inert_line(&e.to_string())),
+    }
+    Ok(event)
 }
 
 fn lock(m: &Mutex<Pending>) -> std::sync::MutexGuard<'_, Pending> {

@@ -151,19 +151,10 @@ async fn write_seed<F: std::future::Future<Output = i32>>(
     (no_ttl, force): (bool, bool),
     mut stop: std::pin::Pin<&mut F>,
 ) -> Result<(), CliError> {
-    let runtime = |e: seed::SeedError| CliError::Runtime(e.to_string());
     let out = &mut std::io::stdout();
     // Both stores are checked before either is written, so that one refusing writes (a
     // read-only user, a standby) or holding data does not leave the other seeded alone.
-    let checked = async {
-        if let Some(pg) = pg {
-            seed::check_postgres(pg, force).await.map_err(runtime)?;
-        }
-        if let Some(r) = r {
-            seed::check_redis(r, force).await.map_err(runtime)?;
-        }
-        Ok::<_, CliError>(())
-    };
+    let checked = check_stores(pg, r, force);
     // Stopped while checking (a check may wait on a lock), nothing was written.
     tokio::select! {
         checked = checked => checked?,
@@ -181,7 +172,7 @@ async fn write_seed<F: std::future::Future<Output = i32>>(
     };
     let knowledge = fleet.knowledge();
     let staging = stage(pg, r, (fleet, &knowledge), no_ttl, force);
-    let (mut pg_seed, redis_seed, users) = tokio::select! {
+    let (pg_seed, redis_seed, users) = tokio::select! {
         staged = staging => staged.map_err(|e| CliError::Runtime(format!("{e}{nothing}")))?,
         n = &mut stop => {
             let left = if cluster {
@@ -194,30 +185,7 @@ async fn write_seed<F: std::future::Future<Output = i32>>(
         }
     };
     // From here on, a stop waits: both stores' writes are made visible, one after the other.
-    if let Some(p) = &mut pg_seed {
-        p.seal()
-            .await
-            .map_err(|e| CliError::Runtime(format!("{e}{nothing}")))?;
-    }
-    let keys = match redis_seed {
-        Some(rs) => match rs.exec().await {
-            Ok(keys) => Some(keys),
-            Err(err) => {
-                let left = match pg_seed {
-                    Some(p) => {
-                        if p.rollback().await {
-                            "; Postgres was left as it was"
-                        } else {
-                            "; Postgres was not committed"
-                        }
-                    }
-                    None => "",
-                };
-                return Err(CliError::Runtime(format!("{err}{left}")));
-            }
-        },
-        None => None,
-    };
+    let (pg_seed, keys) = seal_and_exec(pg_seed, redis_seed, nothing).await?;
     if let (Some(pg), Some(p)) = (pg, pg_seed) {
         p.commit().await.map_err(|err| {
             let redis = if keys.is_some() {
@@ -246,6 +214,58 @@ async fn write_seed<F: std::future::Future<Output = i32>>(
         .map_err(io)?;
     }
     Ok(())
+}
+
+/// Checks that each store given takes the seed: it accepts writes, and holds no data unless
+/// `force`.
+async fn check_stores(
+    pg: Option<&PgStore>,
+    r: Option<&RedisStore>,
+    force: bool,
+) -> Result<(), CliError> {
+    let runtime = |e: seed::SeedError| CliError::Runtime(e.to_string());
+    if let Some(pg) = pg {
+        seed::check_postgres(pg, force).await.map_err(runtime)?;
+    }
+    if let Some(r) = r {
+        seed::check_redis(r, force).await.map_err(runtime)?;
+    }
+    Ok(())
+}
+
+/// Seals Postgres's transaction, then runs Redis's `EXEC` (`nothing`: what the error of a
+/// failed seal adds). When the `EXEC` fails, Postgres is rolled back, and the error says
+/// whether it was. Returns Postgres's seed, still to commit, and how many keys Redis wrote.
+async fn seal_and_exec<'a>(
+    mut pg_seed: Option<seed::PgSeed<'a>>,
+    redis_seed: Option<seed::RedisSeed<'a>>,
+    nothing: &str,
+) -> Result<(Option<seed::PgSeed<'a>>, Option<usize>), CliError> {
+    if let Some(p) = &mut pg_seed {
+        p.seal()
+            .await
+            .map_err(|e| CliError::Runtime(format!("{e}{nothing}")))?;
+    }
+    let keys = match redis_seed {
+        Some(rs) => match rs.exec().await {
+            Ok(keys) => Some(keys),
+            Err(err) => {
+                let left = match pg_seed {
+                    Some(p) => {
+                        if p.rollback().await {
+                            "; Postgres was left as it was"
+                        } else {
+                            "; Postgres was not committed"
+                        }
+                    }
+                    None => "",
+                };
+                return Err(CliError::Runtime(format!("{err}{left}")));
+            }
+        },
+        None => None,
+    };
+    Ok((pg_seed, keys))
 }
 
 /// What a seed writes: the demo, or a synthetic fleet made a batch at a time.
