@@ -21,77 +21,12 @@ use std::fmt::Write as _;
 
 use unicode_width::UnicodeWidthStr;
 
-/// Whether `c` is shown differently from itself in a one-line field.
-fn unsafe_char(c: char) -> bool {
-    matches!(c,
-        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
-        | '\u{61c}' | '\u{200e}' | '\u{200f}'
-        | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
-        | '\u{2028}' | '\u{2029}'
-        // Invisible format characters that can hide text from the reader (zero-width space,
-        // word joiner and invisible operators, the byte-order mark, the Mongolian vowel
-        // separator, interlinear annotation marks, tag characters): shown, never silent.
-        | '\u{200b}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{180e}'
-        | '\u{fff9}'..='\u{fffb}' | '\u{e0000}'..='\u{e007f}'
-        // Default-ignorable or blank characters a terminal draws as nothing (soft hyphen,
-        // grapheme joiner, Hangul and Khmer fillers, Mongolian selectors, braille blank,
-        // musical formatting), which would make `u001` and `u001` + one of them read alike.
-        | '\u{ad}' | '\u{34f}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
-        | '\u{180b}'..='\u{180d}' | '\u{180f}' | '\u{2065}' | '\u{2800}' | '\u{3164}'
-        | '\u{ffa0}' | '\u{1d173}'..='\u{1d17a}')
-}
+mod inert;
+mod shell;
 
-/// Variation selectors: part of an emoji (`❤\u{fe0f}`) in text, but in an id nothing a reader
-/// can see.
-fn variation_selector(c: char) -> bool {
-    matches!(c, '\u{fe00}'..='\u{fe0f}' | '\u{e0100}'..='\u{e01ef}')
-}
-
-/// Appends how `c` (an [`unsafe_char`]) is shown.
-fn push_visible(out: &mut String, c: char) {
-    match c {
-        '\u{0}'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('�')),
-        '\u{7f}' => out.push('␡'),
-        _ => {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        }
-    }
-}
-
-/// Multi-line text made inert: newlines stay, every other control is visible (module docs).
-pub fn inert(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| unsafe_char(c) && c != '\n') {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\n' => out.push('\n'),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\t' => out.push_str("    "),
-            c if unsafe_char(c) => push_visible(&mut out, c),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
-}
-
-/// One-line text made inert: like [`inert`], and a newline is shown as `␊`, a tab as `␉`.
-pub fn inert_line(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(unsafe_char) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if unsafe_char(c) {
-            push_visible(&mut out, c);
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
+use inert::{id_escaped, push_visible, shown_changed, unsafe_char};
+pub use inert::{inert, inert_line};
+pub use shell::{ansi_c, shell_plain, shell_word, typed_file, typed_id};
 
 /// One line of a command's output made inert but for its own colours: every SGR sequence
 /// (`ESC [ digits/; m`, as `paint` writes them) stays, and the rest is [`inert_line`] — a
@@ -139,36 +74,6 @@ pub fn toml_string(text: &str) -> String {
     }
     out.push('"');
     out
-}
-
-/// Whether `word` reads the same unquoted in a POSIX shell: every character in
-/// `[A-Za-z0-9._:-]`.
-pub fn shell_plain(word: &str) -> bool {
-    !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._:-".contains(c))
-}
-
-/// `word` as one argument of a shell: as it is when [`shell_plain`], else in single quotes (a
-/// `'` inside closes, escapes and reopens them); a word a terminal would not show as itself
-/// (controls, invisible or look-alike characters) as an [`ansi_c`] string instead, so what is
-/// shown pastes back as exactly `word`. A user id `y` copies is this: pasted after `ctxlens
-/// inspect` it opens that user and no other, never runs what the id holds, and the clipboard
-/// never carries a control character.
-pub fn shell_word(word: &str) -> Cow<'_, str> {
-    if shell_plain(word) {
-        return Cow::Borrowed(word);
-    }
-    if shown_changed(word) {
-        return Cow::Owned(ansi_c(word));
-    }
-    Cow::Owned(format!("'{}'", word.replace('\'', r"'\''")))
-}
-
-/// Whether a one-line field shows `word` other than as itself.
-fn shown_changed(word: &str) -> bool {
-    word.chars().any(|c| unsafe_char(c) || id_escaped(c))
 }
 
 /// Bytes that may not be UTF-8 (a key's name, a file's), the invalid ones written `\xHH`: two
@@ -221,82 +126,6 @@ pub fn file_name(name: &std::ffi::OsStr) -> String {
     {
         name.to_string_lossy().into_owned()
     }
-}
-
-/// `word` as a bash/zsh ANSI-C string (`$'x\x1b]0;t\x07'`, `$'u019\xc2\xa0'`): every control
-/// or look-alike character escaped byte by byte (`\x` reads the same in every locale; `\u` does
-/// not in C), so it reads back as exactly `word` and holds no control character itself.
-pub fn ansi_c(word: &str) -> String {
-    let mut out = String::from("$'");
-    for c in word.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
-            c if unsafe_char(c) || id_escaped(c) => {
-                for b in c.encode_utf8(&mut [0; 4]).bytes() {
-                    let _ = write!(out, "\\x{b:02x}");
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
-}
-
-/// A user id typed as ctxlens writes one, read back: `"h1 "` (as lists show an id with edge
-/// spaces or the empty one, JSON escapes inside), `'a b'` and `$'x\x1b'` (as `y` copies one,
-/// [`shell_word`]); anything else is the id as typed. `Err` says what does not read.
-pub fn typed_id(arg: &str) -> Result<String, String> {
-    typed_word(arg, "id")
-}
-
-/// A file name typed as an id is ([`typed_id`]): `"my policy.toml"` unquoted.
-pub fn typed_file(arg: &str) -> Result<String, String> {
-    typed_word(arg, "file name")
-}
-
-/// [`typed_id`], its error calling the word `what`.
-fn typed_word(arg: &str, what: &str) -> Result<String, String> {
-    if arg.starts_with('"') {
-        return serde_json::from_str::<String>(arg)
-            .map_err(|e| format!("{}: not a quoted {what} ({e})", inert_line(arg)));
-    }
-    if let Some(body) = arg.strip_prefix("$'").and_then(|b| b.strip_suffix('\'')) {
-        let mut bytes = Vec::new();
-        let mut it = body.chars();
-        while let Some(c) = it.next() {
-            match (c, c == '\\') {
-                (_, false) => bytes.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
-                (_, true) => match it.next() {
-                    Some('x') => {
-                        let hex: String = it.by_ref().take(2).collect();
-                        let b = u8::from_str_radix(&hex, 16).map_err(|_| {
-                            format!("{}: \\x takes two hex digits", inert_line(arg))
-                        })?;
-                        bytes.push(b);
-                    }
-                    Some(e @ ('\\' | '\'' | '"')) => bytes.push(e as u8),
-                    Some('n') => bytes.push(b'\n'),
-                    Some('t') => bytes.push(b'\t'),
-                    Some('r') => bytes.push(b'\r'),
-                    Some('e' | 'E') => bytes.push(0x1b),
-                    _ => {
-                        return Err(format!(
-                            "{}: an escape ctxlens does not write",
-                            inert_line(arg)
-                        ));
-                    }
-                },
-            }
-        }
-        return String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", inert_line(arg)));
-    }
-    if arg.len() >= 2 && arg.starts_with('\'') && arg.ends_with('\'') {
-        // A `'` inside is written `'\''`: close, escaped quote, open.
-        return Ok(arg[1..arg.len() - 1].replace("'\\''", "'"));
-    }
-    Ok(arg.to_string())
 }
 
 /// The non-blank lines of `text` on one line, each trimmed and joined by ` ⏎ `, made inert and
@@ -481,19 +310,6 @@ pub fn shown_id(id: &str) -> Cow<'_, str> {
         out.push('"');
     }
     Cow::Owned(out)
-}
-
-/// Characters an id shows as an escape although text shows them as themselves: they would make
-/// two ids read alike ([`shown_id`]).
-fn id_escaped(c: char) -> bool {
-    variation_selector(c)
-        // The joiners (kept in text, where scripts and emoji need them) and combining marks
-        // (`e` + U+0301 reads as `é`, another id): escapes in an id.
-        || matches!(c, '\u{200c}' | '\u{200d}')
-        || matches!(c, '\u{300}'..='\u{36f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}'
-            | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}')
-        || ('\u{2400}'..='\u{2426}').contains(&c)
-        || (c.is_whitespace() && c != ' ')
 }
 
 /// One line of text made inert and cut to `max` columns in the middle (`3f2a9c1e…4e5f#12`): an
