@@ -14,6 +14,12 @@ use super::user::{MAX_VALUE_BYTES, RawKey, RawSessionKey, RawValue};
 use super::{JourneyIds, NoOwner, StoreError, Unlisted, fault};
 use crate::engine::snapshot::{Malformed, Note};
 
+mod value;
+
+#[cfg(test)]
+use value::LIST_MEMORY_LIMIT;
+use value::{ANSWERS, list_to_read, raw_key};
+
 /// SCAN's COUNT: large, so a big keyspace takes few round trips (COUNT 10 is ~16× slower).
 const SCAN_COUNT: usize = 1000;
 
@@ -65,7 +71,7 @@ pub(super) fn unreadable_keys(prefix: &str, user: &str, not_utf8: &[Vec<u8>]) ->
 impl RedisStore {
     /// A command's error: one unanswered within the deadline is said so ("no answer within
     /// N s"), a store out of reach for now, which another try at once would wait as long for.
-    fn fail(&self, what: &str, e: redis::RedisError) -> StoreError {
+    pub(super) fn fail(&self, what: &str, e: redis::RedisError) -> StoreError {
         if e.is_timeout() {
             return StoreError::TimedOut {
                 store: self.label.clone(),
@@ -491,99 +497,6 @@ impl RedisStore {
         Ok(pubsub)
     }
 
-    /// Runs write commands (`seed`): one pipeline on a single server; on a cluster each command
-    /// is routed to the owner of its key.
-    pub async fn write(&self, cmds: Vec<redis::Cmd>) -> Result<(), StoreError> {
-        if cmds.is_empty() {
-            return Ok(());
-        }
-        match &self.cluster {
-            None => {
-                let mut conn = self.nodes[0].clone();
-                ignored(cmds)
-                    .query_async::<()>(&mut conn)
-                    .await
-                    .map_err(|e| self.fail("write", e))
-            }
-            Some(cluster) => {
-                let mut conn = cluster.clone();
-                for c in cmds {
-                    c.query_async::<()>(&mut conn)
-                        .await
-                        .map_err(|e| self.fail("write", e))?;
-                }
-                Ok(())
-            }
-        }
-    }
-
-    /// A cluster (several masters, writes routed by key), not one server.
-    pub fn is_cluster(&self) -> bool {
-        self.cluster.is_some()
-    }
-
-    /// A connection of its own in `MULTI` (a seed's transaction, see `seed::RedisSeed`): not
-    /// the shared one, which reconnects by itself and would run what follows a lost `MULTI`
-    /// at once. A long `EXEC` is given at least a minute.
-    pub async fn transaction(&self) -> Result<redis::aio::MultiplexedConnection, StoreError> {
-        let config = redis::AsyncConnectionConfig::new()
-            .set_connection_timeout(Some(self.deadline))
-            .set_response_timeout(Some(self.deadline.max(Duration::from_secs(60))));
-        let mut conn = self
-            .client
-            .get_multiplexed_async_connection_with_config(&config)
-            .await
-            .map_err(|e| self.fail("connect", e))?;
-        redis::cmd("MULTI")
-            .query_async::<()>(&mut conn)
-            .await
-            .map_err(|e| self.fail("MULTI", e))?;
-        Ok(conn)
-    }
-
-    /// Queues `cmds` in the transaction of `conn`.
-    pub async fn queue(
-        &self,
-        conn: &mut redis::aio::MultiplexedConnection,
-        cmds: Vec<redis::Cmd>,
-    ) -> Result<(), StoreError> {
-        if cmds.is_empty() {
-            return Ok(());
-        }
-        ignored(cmds)
-            .query_async::<()>(conn)
-            .await
-            .map_err(|e| self.fail("write", e))
-    }
-
-    /// Runs the transaction of `conn`: every queued write at once, or (an error) none if the
-    /// server refused one while queuing.
-    pub async fn commit(
-        &self,
-        conn: &mut redis::aio::MultiplexedConnection,
-    ) -> Result<(), StoreError> {
-        let answer = redis::cmd("EXEC")
-            .query_async::<Value>(conn)
-            .await
-            .map_err(|e| self.fail("EXEC", e))?;
-        let refused = match &answer {
-            Value::Array(replies) => replies.iter().find_map(|v| match v {
-                Value::ServerError(e) => Some(format!("{e:?}")),
-                _ => None,
-            }),
-            Value::Nil => Some("the transaction was aborted".to_string()),
-            _ => None,
-        };
-        match refused {
-            None => Ok(()),
-            Some(why) => Err(fault::redis_error(
-                &self.label,
-                "EXEC",
-                &redis::RedisError::from((redis::ErrorKind::Client, "a write failed", why)),
-            )),
-        }
-    }
-
     /// Whether any key under the prefix exists on any node.
     pub async fn has_keys(&self) -> Result<bool, StoreError> {
         let pattern = format!("{}*", glob_escape(&self.prefix));
@@ -595,101 +508,6 @@ impl RedisStore {
         }
         Ok(false)
     }
-}
-
-/// The answers [`RedisStore::read_keys`] gets per key: TYPE, TTL, GETRANGE and MEMORY USAGE,
-/// the last replaced by LRANGE's when the key is a list that was read.
-const ANSWERS: usize = 4;
-
-/// Memory a list may take on the server and still be read: its items' bytes are then checked
-/// against [`MAX_VALUE_BYTES`] as read (the server's figure counts its own overhead too).
-const LIST_MEMORY_LIMIT: i64 = 2 * MAX_VALUE_BYTES as i64;
-
-/// Whether a key's first answers say it is a list to read: one whose memory is within
-/// [`LIST_MEMORY_LIMIT`], or unknown (MEMORY USAGE refused).
-fn list_to_read(v: &[Value]) -> bool {
-    let list = match v.first() {
-        Some(Value::SimpleString(s)) => s == "list",
-        Some(Value::BulkString(b)) => b == b"list",
-        _ => false,
-    };
-    list && !matches!(v.get(ANSWERS - 1), Some(Value::Int(n)) if *n > LIST_MEMORY_LIMIT)
-}
-
-/// One key's answers as a raw value: TYPE, TTL, GETRANGE (WRONGTYPE for a list) and, for a
-/// list, LRANGE's items — or, when the list was too large to read, its MEMORY USAGE.
-fn raw_key(name: &str, v: &[Value]) -> RawKey {
-    let kind = match v.first() {
-        Some(Value::SimpleString(s)) => s.clone(),
-        Some(Value::BulkString(b)) => String::from_utf8_lossy(b).into_owned(),
-        _ => "none".into(),
-    };
-    // An error answer to any read (TYPE, TTL, the value) means the key could not be read: never
-    // taken for an absent key, a key without a TTL, or an empty value. GETRANGE answers
-    // WRONGTYPE for a list, and MEMORY USAGE may be refused alone: neither keeps a key from
-    // being read. The list's own read (LRANGE, in the last place) does.
-    let matters = |i: usize| match i {
-        0 | 1 => true,
-        2 => kind == "string",
-        _ => kind == "list",
-    };
-    let refused = v.iter().enumerate().find_map(|(i, a)| match a {
-        Value::ServerError(_) if matters(i) => Some(server_error(a)),
-        _ => None,
-    });
-    if let Some(e) = refused {
-        return RawKey {
-            name: name.to_string(),
-            value: RawValue::Refused(e),
-            ttl: None,
-        };
-    }
-    let ttl = match v.get(1) {
-        Some(Value::Int(n)) if *n >= 0 => Some(*n as u64),
-        _ => None,
-    };
-    let value = match (kind.as_str(), v.get(2), v.get(3)) {
-        ("string", Some(Value::BulkString(b)), _) if b.len() > MAX_VALUE_BYTES => {
-            RawValue::Oversized
-        }
-        ("string", Some(Value::BulkString(b)), _) => RawValue::String(b.clone()),
-        ("list", _, Some(Value::Int(_))) => RawValue::Oversized,
-        ("list", _, Some(Value::Array(items))) => RawValue::List(
-            items
-                .iter()
-                .map(|i| match i {
-                    Value::BulkString(b) => b.clone(),
-                    other => format!("{other:?}").into_bytes(),
-                })
-                .collect(),
-        ),
-        (other, ..) => RawValue::Other(other.to_string()),
-    };
-    RawKey {
-        name: name.to_string(),
-        value,
-        ttl,
-    }
-}
-
-/// An error answer's text, as the server gave it (`NOPERM User lim has no permissions …`).
-fn server_error(v: &Value) -> String {
-    match v {
-        Value::ServerError(e) => match e.details() {
-            Some(d) => format!("{} {d}", e.code()),
-            None => e.code().to_string(),
-        },
-        other => format!("{other:?}"),
-    }
-}
-
-/// `cmds` as one pipeline whose answers are not kept (writes: an error still fails it).
-fn ignored(cmds: Vec<redis::Cmd>) -> redis::Pipeline {
-    let mut pipe = redis::pipe();
-    for c in cmds {
-        pipe.add_command(c).ignore();
-    }
-    pipe
 }
 
 #[cfg(test)]
