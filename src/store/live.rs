@@ -8,28 +8,20 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::Utc;
 
-use super::postgres::{PgStore, PgUser, QUERY_TIMEOUT};
+use super::postgres::{PgStore, PgUser};
 use super::redis::{RedisStore, RedisUser};
 use super::user::{RawUser, user_data};
 use super::{
     FleetPass, JourneyIds, KnowledgeHits, KnowledgeQuery, LoadOptions, NoJourneys, Store,
     StoreError, UserData, UserPage, UserSummary,
 };
-use crate::engine::snapshot::{Note, NoteKind};
 
-/// Where to connect, from flags, the environment or the config file.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Endpoints {
-    pub redis_url: Option<String>,
-    pub database_url: Option<String>,
-    /// Prepended to every Redis key and channel.
-    pub key_prefix: String,
-    /// The Postgres tables (SPEC §1's names by default).
-    pub tables: super::tables::Tables,
-    pub connect_timeout: Duration,
-    /// How long a Postgres statement waits for its answer (`None`: [`super::postgres::QUERY_TIMEOUT`]).
-    pub query_timeout: Option<Duration>,
-}
+mod connect;
+mod notes;
+
+pub use connect::Endpoints;
+pub(super) use connect::{connect_pg, connect_redis, name_host, pg_health, redis_health};
+use notes::other_context;
 
 /// How often a subscription asks the server whether it still answers.
 const SUBSCRIPTION_PING_EVERY: Duration = Duration::from_secs(5);
@@ -43,70 +35,6 @@ pub struct LiveStore {
     /// How long a health check waits for an answer: `--connect-timeout`, the time the user
     /// allows a store to answer.
     health_timeout: Duration,
-}
-
-/// Connects `e`'s Redis (configured: `e.redis_url` is set) within the connect timeout.
-pub(super) async fn connect_redis(e: &Endpoints) -> Result<RedisStore, StoreError> {
-    let url = e.redis_url.as_deref().unwrap_or_default();
-    RedisStore::connect(url, &e.key_prefix, e.connect_timeout).await
-}
-
-/// Connects `e`'s Postgres (configured: `e.database_url` is set) within the connect timeout.
-pub(super) async fn connect_pg(e: &Endpoints) -> Result<PgStore, StoreError> {
-    let url = e.database_url.as_deref().unwrap_or_default();
-    let deadline = e.query_timeout.unwrap_or(QUERY_TIMEOUT);
-    PgStore::connect_reading(url, e.connect_timeout, &e.tables, deadline).await
-}
-
-/// A store's label (`redis host:port`) as the name and host a health answer carries.
-pub(super) fn name_host(label: &str) -> (String, String) {
-    let (name, host) = label.split_once(' ').unwrap_or((label, ""));
-    (name.to_string(), host.to_string())
-}
-
-/// Redis's state now: a PING within `wait`.
-pub(super) async fn redis_health(r: &RedisStore, wait: Duration) -> super::Health {
-    let (name, host) = name_host(&r.label);
-    health(name, host, tokio::time::timeout(wait, r.ping()).await, wait)
-}
-
-/// Postgres's state now: `SELECT 1` within `wait`. No answer in time: a server gone after the
-/// start leaves the pool waiting for a connection, which does not say why; a connection made
-/// directly does (refused), as fast as the server answers.
-pub(super) async fn pg_health(p: &PgStore, wait: Duration) -> super::Health {
-    let (name, host) = name_host(&p.label);
-    let mut ping = tokio::time::timeout(wait, p.ping()).await;
-    // No answer through the pool: its connections may all be busy (statements waiting on a
-    // locked table) while the server answers at once. A connection made directly says which
-    // (and why it is refused, when it is).
-    if matches!(ping, Err(_) | Ok(Err(StoreError::Busy { .. })))
-        && let Some(answer) = p.answers(wait).await
-    {
-        ping = Ok(answer);
-    }
-    health(name, host, ping, wait)
-}
-
-fn health(
-    name: String,
-    host: String,
-    ping: Result<Result<Duration, StoreError>, tokio::time::error::Elapsed>,
-    waited: Duration,
-) -> super::Health {
-    let (latency, error) = match ping {
-        Ok(Ok(d)) => (Some(d), None),
-        Ok(Err(e)) => (None, Some(e.to_string())),
-        Err(_) => (
-            None,
-            Some(format!("no answer within {} s", waited.as_secs_f64())),
-        ),
-    };
-    super::Health {
-        name,
-        host,
-        latency,
-        error,
-    }
 }
 
 /// The users cursor once Postgres is exhausted: users that only Redis knows.
@@ -320,53 +248,6 @@ impl LiveStore {
         // The clock of the read, to the second: what every timestamp shown is written to.
         let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 0);
         user_data(raw, opts, now, &self.describe())
-    }
-}
-
-/// A note on `key`, the cached context of milestone `m` while the user is at `current`: when
-/// it has no TTL, or holds no readable cached context.
-fn other_context(m: &str, current: Option<&str>, key: &super::user::RawKey) -> Option<Note> {
-    use super::user::RawValue;
-    let whose = format!(
-        "a cached context of {}, not of the user's current milestone ({})",
-        crate::text::inert_line(m),
-        current.map_or("none".into(), crate::text::inert_line)
-    );
-    let unreadable = match &key.value {
-        RawValue::String(bytes) => match serde_json::from_slice::<serde_json::Value>(bytes) {
-            Ok(v) => crate::engine::cache::CachedContext::from_json(&v).err(),
-            Err(e) => Some(format!("not JSON ({e})")),
-        },
-        RawValue::Oversized => Some(format!(
-            "a value over the {} MiB read limit",
-            super::user::MAX_VALUE_BYTES >> 20
-        )),
-        RawValue::List(_) => Some("a list, not a string".into()),
-        RawValue::Other(t) => Some(format!("a {t}, not a string")),
-        RawValue::Refused(e) => Some(format!("the server refused to read it ({e})")),
-    };
-    let source = key.name.clone();
-    match (unreadable, key.ttl) {
-        (Some(why), ttl) => Some(Note {
-            kind: NoteKind::UnexpectedShape,
-            source,
-            message: format!(
-                "{whose}, and not readable as one: {}{}",
-                crate::text::inert_line(&why),
-                // A value the server would not read tells no TTL either.
-                if ttl.is_none() && !matches!(key.value, RawValue::Refused(_)) {
-                    "; it has no TTL"
-                } else {
-                    ""
-                }
-            ),
-        }),
-        (None, None) => Some(Note {
-            kind: NoteKind::NoTtl,
-            source,
-            message: format!("{whose}: no prompt reads it, and it has no TTL, so it never goes"),
-        }),
-        (None, Some(_)) => None,
     }
 }
 
