@@ -4,14 +4,11 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgSslMode};
-use sqlx::{Connection, PgConnection, PgPool, Row};
+use sqlx::postgres::{PgConnectOptions, PgSslMode};
+use sqlx::{PgPool, Row};
 
 use super::pg_rows::{self, Repeats, duplicate};
-use super::pg_schema::{
-    general_index, qualified, typed_milestone_search, typed_search, unscorable_index,
-    untyped_search,
-};
+use super::pg_schema::{typed_milestone_search, typed_search, untyped_search};
 use super::tables::{Quoted, Tables};
 use super::user::RawMemoryRow;
 use super::{JourneyIds, StoreError, fault};
@@ -148,71 +145,15 @@ fn query(sql: &Sql) -> sqlx::query::Query<'static, sqlx::Postgres, sqlx::postgre
     sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
 }
 
-/// The URL parameters the Postgres driver reads; any other (libpq's `connect_timeout`,
-/// `target_session_attrs`, a misspelt `sslmode`) would be ignored without a word.
-const URL_PARAMETERS: &[&str] = &[
-    "sslmode",
-    "ssl-mode",
-    "sslrootcert",
-    "ssl-root-cert",
-    "ssl-ca",
-    "sslcert",
-    "ssl-cert",
-    "sslkey",
-    "ssl-key",
-    "statement-cache-capacity",
-    "host",
-    "hostaddr",
-    "port",
-    "dbname",
-    "user",
-    "password",
-    "application_name",
-    "options",
-];
-
-/// Why a parameter of `url` would not be read, if one would not: named, with the ones that
-/// are (`connect_timeout` pointing at `--connect-timeout`). Values are never quoted: one may be
-/// a password.
-fn unread_parameter(url: &str) -> Option<String> {
-    let parsed = url::Url::parse(url).ok()?;
-    let key = parsed
-        .query_pairs()
-        .map(|(k, _)| k.into_owned())
-        .find(|k| {
-            let per_option = k.starts_with("options[") && k.ends_with(']');
-            !(URL_PARAMETERS.contains(&k.as_str()) || per_option)
-        })?;
-    let instead = match key.as_str() {
-        "connect_timeout" => " (the connect timeout is --connect-timeout)",
-        _ => "",
-    };
-    Some(fault::unread_parameter(&key, instead, URL_PARAMETERS))
-}
-
-/// `postgres host:port/db` for messages: no user, no password; a database or host named like
-/// the password of `raw` (`postgres://app:app@h/app`) masked, the kind word never (a password
-/// `postgres` would hide which store it is).
-pub fn label(opts: &PgConnectOptions, raw: &str) -> String {
-    // A Unix socket (`host=/path` in the URL) is where it connects: named, not the TCP host.
-    let place = match opts.get_socket() {
-        Some(dir) => format!("{}:{}", dir.display(), opts.get_port()),
-        None => format!("{}:{}", opts.get_host(), opts.get_port()),
-    };
-    // A URL naming no database connects to the one named as the user: that one is named.
-    let address = format!(
-        "{}/{}",
-        crate::text::inert_line(&place),
-        crate::text::inert_line(opts.get_database().unwrap_or(opts.get_username()))
-    );
-    format!("postgres {}", fault::mask_address(&address, raw))
-}
-
 #[cfg(test)]
 mod tests;
 
+mod address;
+mod connect;
 mod tls;
-use tls::tls_files_readable;
+
+pub use address::label;
+use connect::{connect, connect_once, embedding_column_within};
 
 impl PgStore {
     /// Connects within `timeout`; the error names the server, never the password. Every
@@ -266,40 +207,12 @@ impl PgStore {
         let quoted = tables
             .quoted()
             .map_err(|cause| fault::config_error("postgres", "config", &cause, url))?;
-        let what = "URL (--database-url, DATABASE_URL or [stores] database_url)";
-        let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
-        if !matches!(scheme.as_deref(), Some("postgres" | "postgresql")) {
-            let cause = "expected a postgres:// or postgresql:// URL";
-            return Err(fault::config_error("postgres", what, cause, url));
-        }
-        if let Some(cause) = unread_parameter(url) {
-            return Err(fault::config_error("postgres", what, &cause, url));
-        }
-        // The driver reads PGSSLMODE and drops a value it does not know for its default
-        // (`prefer`): refused as the URL's `sslmode=` is, not connected without a word.
-        if let Ok(mode) = std::env::var("PGSSLMODE")
-            && mode.parse::<sqlx::postgres::PgSslMode>().is_err()
-        {
-            return Err(fault::config_error(
-                "postgres",
-                "PGSSLMODE",
-                &format!(
-                    "unknown value {:?} for `ssl_mode`",
-                    crate::text::inert_line(&mode)
-                ),
-                url,
-            ));
-        }
-        let opts: PgConnectOptions = url
-            .parse()
-            .map_err(|e: sqlx::Error| fault::config_error("postgres", what, &e.to_string(), url))?;
+        let opts: PgConnectOptions = address::options(url)?;
         let label = label(&opts, url);
         let verifies = matches!(
             opts.get_ssl_mode(),
             PgSslMode::VerifyCa | PgSslMode::VerifyFull
         );
-        tls_files_readable(url)
-            .map_err(|(param, cause)| fault::config_error("postgres", &param, &cause, url))?;
         let fail = |what: &str, e: sqlx::Error| {
             let cause = fault::server_message(&fault::pg_cause(&e), url);
             let cause = if verifies && cause.contains("certificate") {
@@ -312,21 +225,9 @@ impl PgStore {
             fault::classify(fault::pg_outage(&e), &label, what, cause)
         };
         let pool = connect(opts, timeout, settings, &label, &fail).await?;
-        let column = match tokio::time::timeout(
-            timeout,
-            embedding_column(&pool, &quoted, &tables.knowledge, &fail),
-        )
-        .await
-        {
-            Ok(column) => column?,
-            Err(_) => {
-                return Err(StoreError::TimedOut {
-                    store: label,
-                    what: format!("reading {}.embedding", tables.knowledge),
-                    secs: timeout.as_secs_f32(),
-                });
-            }
-        };
+        let column =
+            embedding_column_within(&pool, &quoted, &tables.knowledge, &fail, &label, timeout)
+                .await?;
         let dim = column
             .and_then(|(d, ..)| usize::try_from(d).ok())
             .filter(|d| *d > 0);
@@ -560,85 +461,6 @@ impl PgStore {
         }
         Ok(out)
     }
-}
-
-/// A pool of connections with `settings` applied to each; one connection made directly first,
-/// since a pool that cannot connect says only that it timed out, not why (refused,
-/// authentication, TLS).
-async fn connect(
-    opts: PgConnectOptions,
-    timeout: Duration,
-    settings: Vec<String>,
-    label: &str,
-    fail: &(dyn Fn(&str, sqlx::Error) -> StoreError + Sync),
-) -> Result<PgPool, StoreError> {
-    match connect_once(&opts, timeout).await {
-        None => {
-            return Err(StoreError::TimedOut {
-                store: label.into(),
-                what: "connect".into(),
-                secs: timeout.as_secs_f32(),
-            });
-        }
-        Some(Err(e)) => return Err(fail("connect", e)),
-        Some(Ok(())) => {}
-    }
-    let settings = std::sync::Arc::new(settings);
-    PgPoolOptions::new()
-        .max_connections(4)
-        .acquire_timeout(timeout)
-        // Set before any statement is prepared, since a plan keeps the settings it was made with.
-        .after_connect(move |conn, _| {
-            let settings = settings.clone();
-            Box::pin(async move {
-                for set in settings.iter() {
-                    sqlx::Executor::execute(&mut *conn, sqlx::AssertSqlSafe(set.clone())).await?;
-                }
-                Ok(())
-            })
-        })
-        .connect_with(opts)
-        .await
-        .map_err(|e| fail("connect", e))
-}
-
-/// One connection made directly within `wait`, then closed: what a pool does not say (why it
-/// has no connection). `None`: no answer in time.
-async fn connect_once(opts: &PgConnectOptions, wait: Duration) -> Option<Result<(), sqlx::Error>> {
-    match tokio::time::timeout(wait, PgConnection::connect_with(opts)).await {
-        Err(_) => None,
-        Ok(Err(e)) => Some(Err(e)),
-        Ok(Ok(conn)) => {
-            let _ = conn.close().await;
-            Some(Ok(()))
-        }
-    }
-}
-
-/// The knowledge table's embedding column: its dimension (atttypmod of a vector(n) column is
-/// n; -1 without one), whether the general and unscorable partial indexes are on it, and
-/// whether it is NOT NULL.
-async fn embedding_column(
-    pool: &PgPool,
-    quoted: &Quoted,
-    knowledge: &str,
-    fail: &(dyn Fn(&str, sqlx::Error) -> StoreError + Sync),
-) -> Result<Option<(i32, bool, bool, bool)>, StoreError> {
-    // The partial indexes `ctxlens migrate` makes are on SPEC §1's table; another table is
-    // searched the same way only where an index of those names is on it.
-    sqlx::query_as(
-        "SELECT atttypmod,
-                EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass($2) AND indrelid = attrelid),
-                EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass($3) AND indrelid = attrelid),
-                attnotnull
-           FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'embedding'",
-    )
-    .bind(&quoted.knowledge)
-    .bind(qualified(quoted, &general_index(quoted)))
-    .bind(qualified(quoted, &unscorable_index(quoted)))
-    .fetch_optional(pool)
-    .await
-    .map_err(|e| fail(&format!("reading {knowledge}.embedding"), e))
 }
 
 #[async_trait]
