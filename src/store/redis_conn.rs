@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::cluster_async::ClusterConnection;
 use redis::{Client, Value};
 
 use super::key_window::WINDOW_KEYS;
@@ -53,40 +54,7 @@ impl RedisStore {
         for s in &seeds {
             open(s)?;
         }
-        // The first seed that answers: several are listed so that one down is not an outage.
-        // All of them within one --connect-timeout, as one server would be.
-        let deadline = tokio::time::Instant::now() + timeout;
-        let mut down = None;
-        let mut reached = None;
-        for s in &seeds {
-            let label = format!("redis {}", super::url::redis_address(s));
-            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            match tokio::time::timeout(left, connect_node(s, &label, timeout)).await {
-                Ok(Ok(c)) => {
-                    reached = Some((s.clone(), label, c));
-                    break;
-                }
-                Ok(Err(e)) if e.is_outage() => {
-                    down.get_or_insert(e);
-                }
-                Ok(Err(e)) => return Err(e),
-                Err(_) => {
-                    down.get_or_insert(StoreError::TimedOut {
-                        store: label,
-                        what: "connect".into(),
-                        secs: timeout.as_secs_f32(),
-                    });
-                    break;
-                }
-            }
-        }
-        let Some((seed, mut label, (client, first))) = reached else {
-            return Err(down.unwrap_or_else(|| StoreError::Config {
-                store: "redis".into(),
-                what: "URL (--redis-url, REDIS_URL or [stores] redis_url)".into(),
-                cause: "no address given".into(),
-            }));
-        };
+        let (seed, label, (client, first)) = first_answering(&seeds, timeout).await?;
         let Some(urls) = urls else {
             return Ok(RedisStore {
                 client,
@@ -98,31 +66,8 @@ impl RedisStore {
                 deadline: timeout,
             });
         };
-        let fail = |what: &str, e: redis::RedisError| {
-            fault::classify(
-                fault::redis_outage(&e),
-                &format!("redis cluster {}", super::url::redis_address(&seed)),
-                what,
-                fault::server_message(&fault::redis_cause(&e), &seed),
-            )
-        };
-        let mut conn = first.clone();
-        let slots: Value = redis::cmd("CLUSTER")
-            .arg("SLOTS")
-            .query_async(&mut conn)
-            .await
-            .map_err(|e| fail("CLUSTER SLOTS", e))?;
-        let mut nodes = Vec::new();
-        for (host, port) in masters(&slots) {
-            let node_url = with_host(&seed, &host, port);
-            nodes.push(connect_node(&node_url, &label, timeout).await?.1);
-        }
-        let cluster = redis::cluster::ClusterClient::new(urls.clone())
-            .map_err(|e| fail("cluster client", e))?
-            .get_async_connection()
-            .await
-            .map_err(|e| fail("cluster connect", e))?;
-        label = format!(
+        let (nodes, cluster) = cluster_nodes(&seed, urls, &label, &first, timeout).await?;
+        let label = format!(
             "redis cluster {} ({} masters)",
             super::url::redis_address(&seed),
             nodes.len()
@@ -137,6 +82,78 @@ impl RedisStore {
             deadline: timeout,
         })
     }
+}
+
+/// The first of `seeds` that answers (its URL, its label and the connection made), or why none
+/// did: the first one down, or the time running out.
+async fn first_answering(
+    seeds: &[String],
+    timeout: Duration,
+) -> Result<(String, String, (Client, ConnectionManager)), StoreError> {
+    // The first seed that answers: several are listed so that one down is not an outage.
+    // All of them within one --connect-timeout, as one server would be.
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut down = None;
+    for s in seeds {
+        let label = format!("redis {}", super::url::redis_address(s));
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        match tokio::time::timeout(left, connect_node(s, &label, timeout)).await {
+            Ok(Ok(c)) => return Ok((s.clone(), label, c)),
+            Ok(Err(e)) if e.is_outage() => {
+                down.get_or_insert(e);
+            }
+            Ok(Err(e)) => return Err(e),
+            Err(_) => {
+                down.get_or_insert(StoreError::TimedOut {
+                    store: label,
+                    what: "connect".into(),
+                    secs: timeout.as_secs_f32(),
+                });
+                break;
+            }
+        }
+    }
+    Err(down.unwrap_or_else(|| StoreError::Config {
+        store: "redis".into(),
+        what: "URL (--redis-url, REDIS_URL or [stores] redis_url)".into(),
+        cause: "no address given".into(),
+    }))
+}
+
+/// Every master of the cluster `seed` answered for (read from `CLUSTER SLOTS` on `first`), each
+/// connected under `label`, and a cluster connection over the addresses given (`urls`).
+async fn cluster_nodes(
+    seed: &str,
+    urls: Vec<String>,
+    label: &str,
+    first: &ConnectionManager,
+    timeout: Duration,
+) -> Result<(Vec<ConnectionManager>, ClusterConnection), StoreError> {
+    let fail = |what: &str, e: redis::RedisError| {
+        fault::classify(
+            fault::redis_outage(&e),
+            &format!("redis cluster {}", super::url::redis_address(seed)),
+            what,
+            fault::server_message(&fault::redis_cause(&e), seed),
+        )
+    };
+    let mut conn = first.clone();
+    let slots: Value = redis::cmd("CLUSTER")
+        .arg("SLOTS")
+        .query_async(&mut conn)
+        .await
+        .map_err(|e| fail("CLUSTER SLOTS", e))?;
+    let mut nodes = Vec::new();
+    for (host, port) in masters(&slots) {
+        let node_url = with_host(seed, &host, port);
+        nodes.push(connect_node(&node_url, label, timeout).await?.1);
+    }
+    let cluster = redis::cluster::ClusterClient::new(urls)
+        .map_err(|e| fail("cluster client", e))?
+        .get_async_connection()
+        .await
+        .map_err(|e| fail("cluster connect", e))?;
+    Ok((nodes, cluster))
 }
 
 /// Connects one node within `timeout`.

@@ -143,20 +143,7 @@ pub fn user_data(
     let parsed = parse_sessions(&raw.sessions, opts.at);
     let chosen = choose_session(&parsed, opts, store, &raw.user_id)
         .map_err(|e| ambiguous_session(&e, &notes).unwrap_or(e))?;
-    let mut session = Vec::new();
-    for (i, (p, info)) in parsed.iter().enumerate() {
-        match p {
-            Ok(entries) if Some(i) == chosen => session = entries.clone(),
-            // A session not read: its entries that are no turns are named all the same (the
-            // read one's are, through its turns), each by its key and index.
-            Ok(entries) => malformed.extend(crate::engine::snapshot::unreadable_entries(
-                &info.key,
-                &info.session_id,
-                entries,
-            )),
-            Err(m) => malformed.push(m.clone()),
-        }
-    }
+    let session = chosen_turns(&parsed, chosen, &mut malformed);
     let (cached_context, cached_context_ttl) = match &raw.cached {
         None => (None, None),
         Some(k) => (cached_value(k, &mut malformed), k.ttl),
@@ -169,20 +156,7 @@ pub fn user_data(
     // As of T, what rows written after T say (a bad shape, a duplicate, data that cannot be
     // read) is not said: they were not there yet.
     if let Some(at) = opts.at {
-        let later: std::collections::HashSet<String> = raw
-            .memory
-            .iter()
-            .filter(|r| r.created_at.is_some_and(|t| t > at))
-            .map(|r| memory_row(r.id))
-            .chain(
-                raw.written
-                    .iter()
-                    .filter(|(_, t)| *t > at)
-                    .map(|(s, _)| s.clone()),
-            )
-            .collect();
-        malformed.retain(|m| !later.contains(&m.source));
-        notes.retain(|n| !later.contains(&n.source));
+        forget_later(&raw.memory, &raw.written, at, &mut malformed, &mut notes);
     }
     let (current_milestone, display_name) = raw.journey.map_or((None, None), |(m, n)| (Some(m), n));
     let sessions: Vec<(&str, &[SessionEntry])> = parsed
@@ -212,6 +186,54 @@ pub fn user_data(
     };
     super::as_of::rewind_user(&mut data, opts, store)?;
     Ok(data)
+}
+
+/// The chosen session's turns (none when no session is chosen); what the others hold that is no
+/// turn, and every session that could not be read, added to `malformed`.
+fn chosen_turns(
+    parsed: &[ParsedSession],
+    chosen: Option<usize>,
+    malformed: &mut Vec<Malformed>,
+) -> Vec<SessionEntry> {
+    let mut session = Vec::new();
+    for (i, (p, info)) in parsed.iter().enumerate() {
+        match p {
+            Ok(entries) if Some(i) == chosen => session = entries.clone(),
+            // A session not read: its entries that are no turns are named all the same (the
+            // read one's are, through its turns), each by its key and index.
+            Ok(entries) => malformed.extend(crate::engine::snapshot::unreadable_entries(
+                &info.key,
+                &info.session_id,
+                entries,
+            )),
+            Err(m) => malformed.push(m.clone()),
+        }
+    }
+    session
+}
+
+/// Drops from `malformed` and `notes` what the rows written after `at` say: the memory rows
+/// created after it, and the undecodable rows `written` after it.
+fn forget_later(
+    memory: &[RawMemoryRow],
+    written: &[(String, DateTime<Utc>)],
+    at: DateTime<Utc>,
+    malformed: &mut Vec<Malformed>,
+    notes: &mut Vec<Note>,
+) {
+    let later: std::collections::HashSet<String> = memory
+        .iter()
+        .filter(|r| r.created_at.is_some_and(|t| t > at))
+        .map(|r| memory_row(r.id))
+        .chain(
+            written
+                .iter()
+                .filter(|(_, t)| *t > at)
+                .map(|(s, _)| s.clone()),
+        )
+        .collect();
+    malformed.retain(|m| !later.contains(&m.source));
+    notes.retain(|n| !later.contains(&n.source));
 }
 
 /// A session key's turns, or why they could not be read, and what the listing says of it.
