@@ -139,13 +139,24 @@ fn under_redact_an_endpoint_failure_that_echoes_the_query_is_masked() {
     );
 }
 
+/// `replay u005` with the http embedder at `url`, with `env`.
+fn replay_with(url: &str, env: &[(&str, String)]) -> common::Output {
+    ctxlens_with(
+        &["replay", "u005", "--embedder", "http", "--embed-url", url],
+        env,
+    )
+}
+
+/// A URL of the endpoint of `serve_once(answer)` with a password in it: `u:pwSECRET@`.
+fn with_password(answer: impl Fn(&str) -> (u16, String) + Send + 'static) -> String {
+    let (url, _seen) = serve_once(answer);
+    url.replacen("http://", "http://u:pwSECRET@", 1)
+}
+
 #[test]
 fn http_embedder_failures_are_clear() {
     let (url, _seen) = serve_once(|_| (401, r#"{"error":"bad key"}"#.into()));
-    let out = ctxlens_with(
-        &["replay", "u005", "--embedder", "http", "--embed-url", &url],
-        &[],
-    );
+    let out = replay_with(&url, &[]);
     assert_eq!(out.code, 1);
     assert_eq!(
         out.stderr.trim_end(),
@@ -155,10 +166,7 @@ fn http_embedder_failures_are_clear() {
     );
 
     let (url, _seen) = serve_once(|_| (200, embedding_reply(&[0.1, 0.2, 0.3])));
-    let out = ctxlens_with(
-        &["replay", "u005", "--embedder", "http", "--embed-url", &url],
-        &[],
-    );
+    let out = replay_with(&url, &[]);
     assert_eq!(out.code, 1);
     assert!(
         out.stderr
@@ -166,26 +174,20 @@ fn http_embedder_failures_are_clear() {
         "{}",
         out.stderr
     );
+}
 
+/// Neither the key an endpoint quotes back, nor a password in the endpoint's URL, nor a key in
+/// its query is ever printed when it fails.
+#[test]
+fn a_failing_endpoint_never_shows_the_key_or_the_urls_password() {
     // Neither the key an endpoint quotes back nor the URL's password is ever printed, on
     // either failure.
     let key = [("CTXLENS_EMBED_API_KEY", "sk-SUPERSECRET".to_string())];
-    let (url, _seen) = serve_once(|_| {
+    let url = with_password(|_| {
         let quoted = r#"{"error":"Incorrect API key provided: Bearer sk-SUPERSECRET"}"#;
         (401, quoted.into())
     });
-    let with_password = url.replacen("http://", "http://u:pwSECRET@", 1);
-    let out = ctxlens_with(
-        &[
-            "replay",
-            "u005",
-            "--embedder",
-            "http",
-            "--embed-url",
-            &with_password,
-        ],
-        &key,
-    );
+    let out = replay_with(&url, &key);
     assert_eq!(out.code, 1);
     assert!(
         out.stderr.contains("HTTP 401") && out.stderr.contains("Bearer ***"),
@@ -197,29 +199,27 @@ fn http_embedder_failures_are_clear() {
         "{}",
         out.stderr
     );
-    let (url, _seen) = serve_once(|_| (200, embedding_reply(&[0.1, 0.2, 0.3])));
-    let with_password = url.replacen("http://", "http://u:pwSECRET@", 1);
-    let out = ctxlens_with(
-        &[
-            "replay",
-            "u005",
-            "--embedder",
-            "http",
-            "--embed-url",
-            &with_password,
-        ],
-        &key,
-    );
+    let url = with_password(|_| (200, embedding_reply(&[0.1, 0.2, 0.3])));
+    let out = replay_with(&url, &key);
     let all = format!("{}{}", out.stdout, out.stderr);
     assert!(all.contains("answered 3 dimensions"), "{all}");
     assert!(all.contains("u:***@") && !all.contains("pwSECRET"), "{all}");
+    // A key in the endpoint's query is never shown.
+    let out = replay_with("http://127.0.0.1:1/v1/embeddings?api-key=QSECRETKEY", &[]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("embeddings?api-key=***") && !out.stderr.contains("QSECRETKEY"),
+        "{}",
+        out.stderr
+    );
+}
 
+/// An all-zero answer ranks nothing: the embedder's error, not the knowledge rows'.
+#[test]
+fn an_all_zero_answer_is_the_embedders_error() {
     // An all-zero answer ranks nothing: the embedder's error, not the knowledge rows'.
     let (url, _seen) = serve_once(|_| (200, embedding_reply(&[0.0; BUILTIN_DIM])));
-    let out = ctxlens_with(
-        &["replay", "u005", "--embedder", "http", "--embed-url", &url],
-        &[],
-    );
+    let out = replay_with(&url, &[]);
     assert_eq!(out.code, 1);
     assert!(
         out.stderr.ends_with(
@@ -228,7 +228,12 @@ fn http_embedder_failures_are_clear() {
         "{}",
         out.stderr
     );
+}
 
+/// `--embedder http` without `--embed-url`, or with one that is no http(s) URL, is a usage
+/// error before anything is asked, its secrets masked.
+#[test]
+fn a_missing_or_malformed_embed_url_is_a_usage_error() {
     let out = ctxlens_with(&["replay", "u005", "--embedder", "http"], &[]);
     assert_eq!(
         (out.code, out.stderr.trim_end()),
@@ -276,25 +281,11 @@ fn http_embedder_failures_are_clear() {
         "{}",
         out.stderr
     );
-    // A key in the endpoint's query is never shown.
-    let out = ctxlens_with(
-        &[
-            "replay",
-            "u005",
-            "--embedder",
-            "http",
-            "--embed-url",
-            "http://127.0.0.1:1/v1/embeddings?api-key=QSECRETKEY",
-        ],
-        &[],
-    );
-    assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("embeddings?api-key=***") && !out.stderr.contains("QSECRETKEY"),
-        "{}",
-        out.stderr
-    );
+}
 
+/// An endpoint that never answers: `--embed-timeout` ends the wait, said.
+#[test]
+fn an_endpoint_that_never_answers_is_given_up_at_the_timeout() {
     // An endpoint that never answers: the timeout ends the wait.
     let silent = TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!(

@@ -1,10 +1,13 @@
 //! Stores that fail under a running command, with real servers from the harness: a report that
-//! loses a store mid-run, one user's unreadable row, a watch whose Redis goes away, a seed one
-//! store refuses (in `faults/seed.rs`), and server errors as people read them.
+//! loses a store mid-run, one user's unreadable row, a watch whose Redis goes away, reads held
+//! on a Postgres lock (in `faults/locks.rs`), a seed one store refuses (in `faults/seed.rs`),
+//! and server errors as people read them.
 // Test code: a failed step fails the test with its message.
 #![allow(clippy::expect_used)]
 
 mod common;
+#[path = "faults/locks.rs"]
+mod locks;
 #[path = "faults/seed.rs"]
 mod seed;
 
@@ -201,59 +204,6 @@ fn lock_table(pg: &Postgres, db: &str, table: &str) -> (Child, std::process::Chi
     pg.lock_table(db, table)
 }
 
-/// A Postgres that stops answering mid-statement (here: a lock held on `memory_bank` for longer
-/// than the deadline) ends the command with the store named as gone, not a hang: `inspect`
-/// exits 1, `report` prints what it read marked PARTIAL.
-#[test]
-fn a_postgres_that_stops_answering_is_named_gone_within_the_query_timeout() {
-    let pg = Postgres::start();
-    let redis = RedisServer::start();
-    let db = pg.create_database("frozen_pg");
-    seed_fleet(&redis, &db, 200);
-    let (mut holder, stdin) = lock_memory_bank(&pg, "frozen_pg");
-    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.clone())];
-    let label = format!("postgres 127.0.0.1:{}/frozen_pg", pg.port());
-    let out = finish(
-        spawn(&["inspect", "s1-000000", "--query-timeout", "1"], &env),
-        Duration::from_secs(30),
-        "inspect",
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains(&label)
-            && stderr.contains("memory_bank")
-            && stderr.contains("no answer within 1 s"),
-        "{stderr}"
-    );
-    // Given up on, the statements are cancelled on the server too (statement_timeout), not
-    // left waiting on the lock after ctxlens has gone.
-    let waiting = || pg.lock_waiters("frozen_pg", "memory_bank");
-    let until = std::time::Instant::now() + Duration::from_secs(5);
-    while waiting() != "0" {
-        assert!(
-            std::time::Instant::now() < until,
-            "statements still wait on the lock: {}",
-            waiting()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let out = finish(
-        spawn(
-            &["report", "--query-timeout", "1", "--quiet", "--no-cache"],
-            &env,
-        ),
-        Duration::from_secs(60),
-        "report",
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
-    assert!(stdout.contains("PARTIAL"), "{stdout}");
-    drop(stdin);
-    let _ = holder.kill();
-    let _ = holder.wait();
-}
-
 /// A key the server refuses to read (an ACL user without access to it: `NOPERM`) is one
 /// malformed item naming the key and the server's answer, never an absent session or a key
 /// "without a TTL": the rest of the user loads.
@@ -307,132 +257,6 @@ fn a_key_the_server_refuses_to_read_is_named_not_taken_for_absent() {
             out.stderr
         );
     }
-}
-
-/// Ctrl-C stops a one-user command at once, even while Postgres keeps its statement waiting
-/// on a lock (and however long --query-timeout is): exit 130, no output as if complete.
-#[test]
-fn ctrl_c_stops_a_command_waiting_on_the_store() {
-    let pg = Postgres::shared();
-    let redis = RedisServer::start();
-    let db = pg.create_database("interrupted");
-    seed_fleet(&redis, &db, 5);
-    let (mut holder, stdin) = lock_memory_bank(pg, "interrupted");
-    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.clone())];
-    let child = spawn(&["inspect", "s1-000000", "--query-timeout", "600"], &env);
-    let waiting = "SELECT pid FROM pg_stat_activity WHERE datname = 'interrupted' \
-                   AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()";
-    await_condition(
-        "inspect waiting on the lock",
-        Duration::from_secs(30),
-        || !pg.psql("interrupted", waiting).trim().is_empty(),
-    );
-    let sent = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(sent.success());
-    let out = finish(child, Duration::from_secs(30), "inspect");
-    assert_eq!(
-        out.status.code(),
-        Some(130),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.stdout.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    drop(stdin);
-    let _ = holder.kill();
-    let _ = holder.wait();
-}
-
-/// A knowledge table that stops answering is named as what stopped answering: once one
-/// search finds the store out of reach, the user's other searches (one per milestone group) are
-/// not asked, so no later read starves for a connection and the report's cause is the search,
-/// not a `user_journeys` read waiting behind it.
-#[test]
-fn a_knowledge_table_that_stops_answering_is_the_cause_named() {
-    let pg = Postgres::shared();
-    let redis = RedisServer::start();
-    let db = pg.create_database("frozen_knowledge");
-    // One batch of users over every milestone: one search statement per milestone group.
-    seed_fleet(&redis, &db, 60);
-    let (mut holder, stdin) = lock_table(pg, "frozen_knowledge", "knowledge");
-    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.clone())];
-    let out = finish(
-        spawn(
-            &[
-                "report",
-                "--query-timeout",
-                "1",
-                "--json",
-                "--quiet",
-                "--no-cache",
-            ],
-            &env,
-        ),
-        Duration::from_secs(60),
-        "report",
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
-    let v: serde_json::Value = serde_json::from_str(&stdout).expect("a JSON report is printed");
-    assert_eq!(v["partial"], true, "{stdout}");
-    let cause = v["stopped"]["cause"].as_str().unwrap_or_default();
-    assert!(
-        cause.ends_with("knowledge search: no answer within 1 s"),
-        "{cause}"
-    );
-    drop(stdin);
-    let _ = holder.kill();
-    let _ = holder.wait();
-}
-
-/// One Postgres backend terminated mid-read (`pg_terminate_backend`, a failover, a pooler
-/// recycling a connection) is not a store gone: the batch it was reading is read again on a new
-/// connection, and the report covers every user, exit 0. Deterministic: the reads are held on a
-/// lock until they are seen waiting, then their backends are terminated, then the lock goes.
-#[test]
-fn a_report_reads_again_the_batch_whose_postgres_backend_was_terminated() {
-    use std::io::Write;
-    const USERS: usize = 200;
-    let pg = Postgres::shared();
-    let redis = RedisServer::start();
-    let db = pg.create_database("killed_backend");
-    seed_fleet(&redis, &db, USERS);
-    let (mut holder, mut stdin) = lock_memory_bank(pg, "killed_backend");
-    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.clone())];
-    let child = spawn(&["report", "--json", "--quiet", "--no-cache"], &env);
-    let waiting = "SELECT pid FROM pg_stat_activity WHERE datname = 'killed_backend' \
-                   AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()";
-    await_condition(
-        "a report read waiting on the lock",
-        Duration::from_secs(30),
-        || !pg.psql("killed_backend", waiting).trim().is_empty(),
-    );
-    let killed = pg.psql(
-        "killed_backend",
-        &format!("SELECT pg_terminate_backend(pid) FROM ({waiting}) w"),
-    );
-    assert!(
-        killed.lines().any(|l| l.trim() == "t"),
-        "terminated: {killed:?}"
-    );
-    stdin.write_all(b"COMMIT;\n").expect("unlock");
-    stdin.flush().expect("flush");
-    let out = finish(child, Duration::from_secs(60), "report");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    let v: serde_json::Value = serde_json::from_str(&stdout).expect("a JSON report is printed");
-    assert_eq!(v["partial"], false, "{stdout}");
-    assert_eq!(v["users"], USERS as u64, "{stdout}");
-    assert_eq!(v["errors"]["count"], 0, "{}", v["errors"]);
-    drop(stdin);
-    let _ = holder.wait();
 }
 
 #[test]
@@ -616,41 +440,6 @@ fn graph_and_transition_need_no_knowledge_table() {
     let replay = ctxlens_with(&["replay", &user], &env);
     assert_eq!(replay.code, 1, "{}", replay.stdout);
     assert!(replay.stderr.contains("knowledge"), "{}", replay.stderr);
-}
-
-/// A one-user command whose Postgres backend is terminated mid-read reads again on a new
-/// connection, as a report does: `inspect` answers, exit 0.
-#[test]
-fn inspect_reads_again_when_its_postgres_backend_is_terminated() {
-    use std::io::Write;
-    let pg = Postgres::shared();
-    let redis = RedisServer::start();
-    let db = pg.create_database("killed_inspect");
-    seed_fleet(&redis, &db, 3);
-    let (mut holder, mut stdin) = lock_memory_bank(pg, "killed_inspect");
-    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.clone())];
-    let child = spawn(&["inspect", "s1-000000", "--json"], &env);
-    let waiting = "SELECT pid FROM pg_stat_activity WHERE datname = 'killed_inspect' \
-                   AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()";
-    await_condition(
-        "inspect waiting on the lock",
-        Duration::from_secs(30),
-        || !pg.psql("killed_inspect", waiting).trim().is_empty(),
-    );
-    let killed = pg.psql(
-        "killed_inspect",
-        &format!("SELECT pg_terminate_backend(pid) FROM ({waiting}) w"),
-    );
-    assert!(killed.lines().any(|l| l.trim() == "t"), "{killed:?}");
-    stdin.write_all(b"COMMIT;\n").expect("unlock");
-    stdin.flush().expect("flush");
-    let out = finish(child, Duration::from_secs(60), "inspect");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(v["user_id"], "s1-000000", "{v}");
-    drop(stdin);
-    let _ = holder.wait();
 }
 
 /// A Postgres that stops after the store connected says it refuses connections, as one that is

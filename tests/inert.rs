@@ -216,73 +216,121 @@ fn stored_payloads_reach_no_terminal_from_any_command() {
     for (i, (name, payload)) in PAYLOADS.iter().enumerate() {
         let user = user_id(i);
         let shown = ctxlens::text::inert_line(payload).into_owned();
-        let u = user.as_str();
-        let row = format!("kn:{}", 9000 + i);
         assert!(
             listed.contains(&shown),
             "{name}: users does not show {shown}"
         );
-        for args in [
-            &["inspect", u][..],
-            &["inspect", u, "--json"],
-            &["replay", u],
-            &["replay", u, "--json"],
-            &["replay", u, "--policy", "layered-adr"],
-            &["graph", u],
-            &["transition", u, "--to", "M2"],
-            &["transition", u, "--to", "M2", "--json"],
-            &["replay", u, "--explain"],
-            &["explain", u, row.as_str()],
-            &["explain", u, row.as_str(), "--json"],
-            &["diff", u, "--against-set", "budget.total=200"],
-            &["diff", u, "--against-set", "budget.total=200", "--json"],
-            &["inspect", u, "--at", "2025-01-15T00:00:00Z"],
-            &["replay", u, "--at", "2025-01-15T00:00:00Z"],
-            &["replay", u, "--at", "2025-01-15T00:00:00Z", "--json"],
-        ] {
-            let out = run(args, &stores, &mut runs);
-            if !args.contains(&"--json") && args[0] != "graph" {
-                assert!(
-                    out.contains(&shown),
-                    "{name}: {args:?} does not show {shown}"
-                );
-            }
-        }
-        // A pty writes each newline as CR LF.
-        let prompt = run(&["replay", u, "--prompt"], &stores, &mut runs).replace("\r\n", "\n");
-        let multi_line = ctxlens::text::inert(payload);
-        assert!(
-            prompt.contains(&*multi_line),
-            "{name}: the prompt hides {multi_line}"
+        data_commands_show_it(i, name, payload, &stores, &mut runs);
+        the_prompt_and_an_error_show_it(&user, name, payload, &stores, &mut runs);
+        its_snapshot_file_replays_inert(
+            &user,
+            &dir.path().join(format!("{i}.json")),
+            &stores,
+            &mut runs,
         );
-        // Errors that quote stored data: the user's sessions, named in a failed lookup.
-        let failed = run_failing(&["inspect", u, "--session", "nope"], &stores, &mut runs);
-        let quoted = format!("{:?}", format!("s{payload}"));
-        let quoted = ctxlens::text::inert_line(&quoted);
-        assert!(
-            failed.contains(&*quoted),
-            "{name}: the error does not name the session {quoted}: {failed}"
-        );
-        // Into a pipe, the prompt is byte for byte what the model gets.
-        let piped = ctxlens_with(&["replay", u, "--prompt"], &stores);
-        assert!(
-            piped
-                .stdout
-                .contains(&format!("User: Hello {payload} there")),
-            "{name}: the piped prompt is not exact"
-        );
-        // A snapshot file replays the same way.
-        let file = dir.path().join(format!("{i}.json"));
-        let path = file.to_str().expect("utf-8 path");
-        let wrote = ctxlens_with(&["snapshot", u, "--out", path], &stores);
-        assert_eq!(wrote.code, 0, "{}", wrote.stderr);
-        for format in [&[][..], &["--prompt"], &["--json"]] {
-            let mut args = vec!["replay", "--snapshot", path];
-            args.extend_from_slice(format);
-            run(&args, &[], &mut runs);
-        }
-        watch(u, payload, &stores, &mut runs);
+        watch(&user, payload, &stores, &mut runs);
     }
+    reports_show_the_most_affected_user(&stores, &mut runs);
+    assert_eq!(runs, 2 + PAYLOADS.len() * 22 + 6, "every command ran");
+}
+
+/// Every command that prints user `i`'s data (its knowledge row `kn:900i` too), each checked
+/// by [`run`]; those printing text (not JSON, not the graph) show `payload` in its visible form.
+fn data_commands_show_it(
+    i: usize,
+    name: &str,
+    payload: &str,
+    stores: &[(&str, String)],
+    runs: &mut usize,
+) {
+    let user = user_id(i);
+    let shown = ctxlens::text::inert_line(payload).into_owned();
+    let u = user.as_str();
+    let row = format!("kn:{}", 9000 + i);
+    for args in [
+        &["inspect", u][..],
+        &["inspect", u, "--json"],
+        &["replay", u],
+        &["replay", u, "--json"],
+        &["replay", u, "--policy", "layered-adr"],
+        &["graph", u],
+        &["transition", u, "--to", "M2"],
+        &["transition", u, "--to", "M2", "--json"],
+        &["replay", u, "--explain"],
+        &["explain", u, row.as_str()],
+        &["explain", u, row.as_str(), "--json"],
+        &["diff", u, "--against-set", "budget.total=200"],
+        &["diff", u, "--against-set", "budget.total=200", "--json"],
+        &["inspect", u, "--at", "2025-01-15T00:00:00Z"],
+        &["replay", u, "--at", "2025-01-15T00:00:00Z"],
+        &["replay", u, "--at", "2025-01-15T00:00:00Z", "--json"],
+    ] {
+        let out = run(args, stores, runs);
+        if !args.contains(&"--json") && args[0] != "graph" {
+            assert!(
+                out.contains(&shown),
+                "{name}: {args:?} does not show {shown}"
+            );
+        }
+    }
+}
+
+/// User `u`'s prompt shows `payload` inert on a pty and exact into a pipe; an error quoting
+/// its stored data (a failed session lookup) shows it inert.
+fn the_prompt_and_an_error_show_it(
+    u: &str,
+    name: &str,
+    payload: &str,
+    stores: &[(&str, String)],
+    runs: &mut usize,
+) {
+    // A pty writes each newline as CR LF.
+    let prompt = run(&["replay", u, "--prompt"], stores, runs).replace("\r\n", "\n");
+    let multi_line = ctxlens::text::inert(payload);
+    assert!(
+        prompt.contains(&*multi_line),
+        "{name}: the prompt hides {multi_line}"
+    );
+    // Errors that quote stored data: the user's sessions, named in a failed lookup.
+    let failed = run_failing(&["inspect", u, "--session", "nope"], stores, runs);
+    let quoted = format!("{:?}", format!("s{payload}"));
+    let quoted = ctxlens::text::inert_line(&quoted);
+    assert!(
+        failed.contains(&*quoted),
+        "{name}: the error does not name the session {quoted}: {failed}"
+    );
+    // Into a pipe, the prompt is byte for byte what the model gets.
+    let piped = ctxlens_with(&["replay", u, "--prompt"], stores);
+    assert!(
+        piped
+            .stdout
+            .contains(&format!("User: Hello {payload} there")),
+        "{name}: the piped prompt is not exact"
+    );
+}
+
+/// User `u`'s snapshot, written to `file`, replays inert as text, prompt and JSON.
+fn its_snapshot_file_replays_inert(
+    u: &str,
+    file: &std::path::Path,
+    stores: &[(&str, String)],
+    runs: &mut usize,
+) {
+    // A snapshot file replays the same way.
+    let path = file.to_str().expect("utf-8 path");
+    let wrote = ctxlens_with(&["snapshot", u, "--out", path], stores);
+    assert_eq!(wrote.code, 0, "{}", wrote.stderr);
+    for format in [&[][..], &["--prompt"], &["--json"]] {
+        let mut args = vec!["replay", "--snapshot", path];
+        args.extend_from_slice(format);
+        run(&args, &[], runs);
+    }
+}
+
+/// `report` in every format, and with its progress bar on, names the most-affected user
+/// (the first payload's) in its visible form.
+fn reports_show_the_most_affected_user(stores: &[(&str, String)], runs: &mut usize) {
+    let first = ctxlens::text::inert_line(&user_id(0)).into_owned();
     for format in ["table", "markdown", "csv", "json"] {
         let out = run(
             &[
@@ -294,11 +342,10 @@ fn stored_payloads_reach_no_terminal_from_any_command() {
                 "--format",
                 format,
             ],
-            &stores,
-            &mut runs,
+            stores,
+            runs,
         );
         if format != "json" {
-            let first = ctxlens::text::inert_line(&user_id(0)).into_owned();
             assert!(
                 shows(&out, &first),
                 "{format}: the most-affected users: {out}"
@@ -309,22 +356,20 @@ fn stored_payloads_reach_no_terminal_from_any_command() {
     for format in ["table", "markdown"] {
         let out = run_with_bar(
             &["report", "--set", "budget.total=200", "--format", format],
-            &stores,
-            &mut runs,
+            stores,
+            runs,
         );
-        let first = ctxlens::text::inert_line(&user_id(0)).into_owned();
         assert!(shows(&out, &first), "{format}: {out}");
     }
-    assert_eq!(runs, 2 + PAYLOADS.len() * 22 + 6, "every command ran");
 }
 
-/// `watch USER --count 1` on a pty while an event whose fields carry `payload` is published.
 /// Whether `out` shows `text`, as is or with Markdown's backslash escapes (a Markdown report
 /// escapes what could open markup).
 fn shows(out: &str, text: &str) -> bool {
     out.contains(text) || out.replace('\\', "").contains(&text.replace('\\', ""))
 }
 
+/// `watch USER --count 1` on a pty while an event whose fields carry `payload` is published.
 fn watch(user: &str, payload: &str, stores: &[(&str, String)], runs: &mut usize) {
     let owned = user.to_string();
     let stores_owned: Vec<(String, String)> = stores

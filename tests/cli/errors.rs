@@ -2,7 +2,7 @@
 //! runtime failure (exit 1) naming what was wrong and where, never a crash or a value silently
 //! changed.
 
-use super::common::{self, ctxlens, expect_error, write_temp};
+use super::common::{ctxlens, expect_error, write_temp};
 
 #[test]
 fn policy_errors_exit_2_naming_file_line_column_or_key() {
@@ -82,24 +82,6 @@ fn snapshot_errors_exit_2_naming_file_line_column() {
         2,
         "ctxlens: snapshot /nonexistent/s.json: No such file or directory",
     );
-    // What a file cannot do is refused, not silently skipped.
-    let file = "tests/data/snapshot-u1.json";
-    expect_error(
-        &["replay", "--snapshot", file, "--query", "a new question"],
-        2,
-        &format!(
-            "ctxlens: --query: snapshot {file} holds the knowledge hits of the search that \
-             wrote it and cannot search again; ask the stores (give USER instead of the file)"
-        ),
-    );
-    expect_error(
-        &["replay", "--snapshot", file, "--session", "s9"],
-        2,
-        &format!(
-            "ctxlens: --session: snapshot {file} holds the one session it was written from; \
-             another is read from the stores (give USER instead of the file)"
-        ),
-    );
     let cases = [
         (
             "{\"user_id\": \"u\",\n \"now\": \"2025-01-15T12:00:00Z\",\n \"session\": [}\n",
@@ -139,9 +121,36 @@ fn snapshot_errors_exit_2_naming_file_line_column() {
             out.stderr
         );
     }
-    // A hit no score can be made of is one malformed item; the file's other hits replay.
-    let text = "{\"user_id\": \"u\", \"now\": 1, \"query\": \"q\", \"knowledge\": [{\"id\": \"kn:1\", \"title\": \"t\", \"content\": \"c\", \"similarity\": 2.5}, {\"id\": \"kn:2\", \"title\": \"t\", \"content\": \"c\", \"similarity\": 0.9}]}";
-    let f = write_temp("one-bad-hit.json", text);
+}
+
+/// A snapshot file cannot search again (`--query`) nor read another session (`--session`):
+/// both are refused as usage errors saying to give the user instead.
+#[test]
+fn what_a_snapshot_file_cannot_do_is_refused() {
+    // What a file cannot do is refused, not silently skipped.
+    let file = "tests/data/snapshot-u1.json";
+    expect_error(
+        &["replay", "--snapshot", file, "--query", "a new question"],
+        2,
+        &format!(
+            "ctxlens: --query: snapshot {file} holds the knowledge hits of the search that \
+             wrote it and cannot search again; ask the stores (give USER instead of the file)"
+        ),
+    );
+    expect_error(
+        &["replay", "--snapshot", file, "--session", "s9"],
+        2,
+        &format!(
+            "ctxlens: --session: snapshot {file} holds the one session it was written from; \
+             another is read from the stores (give USER instead of the file)"
+        ),
+    );
+}
+
+/// `replay --json` of a snapshot file written to a temp file named `name`: it succeeds, and
+/// its JSON.
+fn replay_file(name: &str, text: &str) -> serde_json::Value {
+    let f = write_temp(name, text);
     let out = ctxlens(&[
         "replay",
         "--snapshot",
@@ -149,7 +158,16 @@ fn snapshot_errors_exit_2_naming_file_line_column() {
         "--json",
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    serde_json::from_str(&out.stdout).expect("JSON")
+}
+
+/// A knowledge hit or a journey row of a snapshot file that cannot be read is one malformed
+/// item naming its place; the file's other items replay.
+#[test]
+fn an_unreadable_hit_or_journey_row_of_a_file_is_one_malformed_item() {
+    // A hit no score can be made of is one malformed item; the file's other hits replay.
+    let text = "{\"user_id\": \"u\", \"now\": 1, \"query\": \"q\", \"knowledge\": [{\"id\": \"kn:1\", \"title\": \"t\", \"content\": \"c\", \"similarity\": 2.5}, {\"id\": \"kn:2\", \"title\": \"t\", \"content\": \"c\", \"similarity\": 0.9}]}";
+    let v = replay_file("one-bad-hit.json", text);
     assert_eq!(
         v["malformed"],
         serde_json::json!([{
@@ -157,8 +175,7 @@ fn snapshot_errors_exit_2_naming_file_line_column() {
             "source": "one-bad-hit.json knowledge (hit kn:1)",
             "reason": "similarity 2.5 is outside [-1, 1]"
         }]),
-        "{}",
-        out.stdout
+        "{v}"
     );
     let ids: Vec<&str> = v["items"]
         .as_array()
@@ -414,174 +431,6 @@ fn an_empty_or_malformed_row_is_a_usage_error() {
         assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
         assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {}", out.stderr);
     }
-}
-
-/// `ctxlens ARGS` with `env`, killed (and the test failed) if it runs past 30 s.
-fn bounded(args: &[&str], env: &[(&str, &std::path::Path)]) -> (i32, String) {
-    use std::time::{Duration, Instant};
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ctxlens"))
-        .args(args)
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("ctxlens-tests-no-config"),
-        )
-        .envs(env.iter().map(|(k, v)| (*k, *v)))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("ctxlens runs");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while child.try_wait().expect("poll").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("{args:?}: still running after 30 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().expect("output");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    (out.status.code().unwrap_or(-1), stderr)
-}
-
-/// A file argument that is a device (a policy, a config, a users list, a baseline, `--against`)
-/// is refused before it is opened: reading `/dev/zero` never ends. A pipe a person names is
-/// read (`--policy <(…)`), up to a bound; a FIFO where ctxlens looks by itself (the config at
-/// its default place, the token cache) is refused, since it would wait for a writer for ever.
-#[test]
-fn a_device_or_fifo_named_as_a_file_is_refused_unopened() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let fifo = dir.path().join("fifo");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .expect("mkfifo runs");
-    assert!(made.success());
-    let fifo = fifo.to_str().expect("UTF-8 path");
-    let device = "/dev/zero: a device or socket, not a file: not read";
-    for args in [
-        vec!["--policy", "/dev/zero", "replay", "u001"],
-        vec!["--config", "/dev/zero", "users"],
-        vec!["report", "--users", "/dev/zero"],
-        vec!["report", "--baseline", "/dev/zero"],
-        vec!["diff", "u001", "--against", "/dev/zero"],
-    ] {
-        let (code, stderr) = bounded(&args, &[]);
-        assert_eq!(code, 2, "{args:?}: {stderr}");
-        assert!(stderr.contains(device), "{args:?}: {stderr}");
-    }
-    // A named pipe is read: here a policy written into it once.
-    let path = std::path::PathBuf::from(fifo);
-    let writer = std::thread::spawn(move || {
-        std::fs::write(&path, "name = \"piped\"\n").expect("written once");
-    });
-    let (code, stderr) = bounded(&["--policy", fifo, "replay", "u001"], &[]);
-    writer.join().expect("the writer ends");
-    assert_eq!(code, 2, "read, and found to be no whole policy: {stderr}");
-    assert!(stderr.contains(&format!("{fifo}:")), "{stderr}");
-    let not_a_file = "a FIFO, not a file: not read";
-    // The config at its default place.
-    let config = dir.path().join("config");
-    std::fs::create_dir_all(config.join("ctxlens")).expect("mkdir");
-    std::os::unix::fs::symlink(fifo, config.join("ctxlens/config.toml")).expect("symlink");
-    let (code, stderr) = bounded(&["users"], &[("XDG_CONFIG_HOME", &config)]);
-    assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains(not_a_file), "{stderr}");
-    // A token cache that is a device: a warning, and the report goes on without it.
-    let cache = dir.path().join("cache");
-    std::fs::create_dir_all(cache.join("ctxlens")).expect("mkdir");
-    std::os::unix::fs::symlink("/dev/zero", cache.join("ctxlens/token-counts.bin"))
-        .expect("symlink");
-    let (code, stderr) = bounded(&["report", "--quiet"], &[("XDG_CACHE_HOME", &cache)]);
-    assert_eq!(code, 0, "{stderr}");
-    assert!(
-        stderr.contains("token cache") && stderr.contains("a device or socket, not a file"),
-        "{stderr}"
-    );
-}
-
-/// Output that cannot be written (a full disk) is a runtime failure said on stderr, exit 1, for
-/// help, the version and completion scripts too; a reader that went away ends quietly, exit 0;
-/// neither is ever a crash.
-#[test]
-fn output_that_cannot_be_written_is_said_never_a_crash() {
-    for args in [
-        vec!["--help"],
-        vec!["--version"],
-        vec!["completions", "bash"],
-        vec!["completions", "fish"],
-        vec!["users"],
-    ] {
-        let full = std::fs::OpenOptions::new()
-            .write(true)
-            .open("/dev/full")
-            .expect("/dev/full");
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ctxlens"))
-            .args(&args)
-            .env("XDG_CONFIG_HOME", "/nonexistent")
-            .stdout(full)
-            .output()
-            .expect("ctxlens runs");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
-        assert_eq!(
-            stderr.trim_end(),
-            "ctxlens: writing output: No space left on device (os error 28)",
-            "{args:?}"
-        );
-        // A closed pipe: the reader is gone before the script is written.
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ctxlens"))
-            .args(&args)
-            .env("XDG_CONFIG_HOME", "/nonexistent")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("ctxlens runs");
-        drop(child.stdout.take());
-        let out = child.wait_with_output().expect("output");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
-        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
-    }
-}
-
-/// `--out` naming a FIFO or a device is refused before any work: a FIFO would keep the
-/// command waiting for a reader, a device would take the file and keep nothing.
-#[test]
-fn out_to_a_fifo_or_a_device_is_refused() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let fifo = dir.path().join("fifo.json");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .expect("mkfifo runs");
-    assert!(made.success());
-    let zero = dir.path().join("zero.json");
-    std::os::unix::fs::symlink("/dev/zero", &zero).expect("symlink");
-    for out in [&fifo, &zero] {
-        let out = out.to_str().expect("UTF-8");
-        for args in [
-            vec!["snapshot", "u005", "--out", out],
-            vec!["optimize", "--trials", "2", "--out", out],
-        ] {
-            let (code, stderr) = bounded(&args, &[]);
-            assert_eq!(code, 2, "{args:?}: {stderr}");
-            assert!(stderr.contains("not a regular file"), "{args:?}: {stderr}");
-        }
-    }
-    // `-` is stdout for `snapshot --out`; optimize prints its table there, so it refuses `-`
-    // rather than write a file of that name.
-    let out = common::ctxlens_in(
-        dir.path(),
-        &["optimize", "--trials", "2", "--out", "-"],
-        &[],
-    );
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("--out -: optimize prints"),
-        "{}",
-        out.stderr
-    );
-    assert!(!dir.path().join("-").exists());
 }
 
 /// `--at` on a fleet command is refused saying what it has instead (`--now`, and `inspect

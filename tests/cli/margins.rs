@@ -2,69 +2,100 @@
 
 use super::common::ctxlens;
 
-/// `replay --explain`: the margins it states replay exactly through the policy.
-#[test]
-fn replay_explain_states_margins_that_replay_exactly() {
+/// `replay u062 --explain --json`, and its journey layer's margins.
+fn u062_explained() -> (serde_json::Value, serde_json::Value) {
     let out = ctxlens(&["replay", "u062", "--explain", "--json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
     assert_eq!(v["user_id"], "u062", "the assembly is still there");
-    let journey = &v["margins"]["layers"][1];
+    let journey = v["margins"]["layers"][1].clone();
     assert_eq!(journey["name"], "journey");
+    (v, journey)
+}
+
+/// The item waiting next in `journey`'s margins: its id and tokens.
+fn next_in(journey: &serde_json::Value) -> (String, u64) {
     let next = journey["next_in"]["id"].as_str().expect("an item waits");
     let more = journey["next_in"]["tokens"].as_u64().expect("tokens");
-    let budget = journey["budget"].as_u64().expect("budget");
-    // The layer budget, pinned by a cap (weight 1 leaves T × 1 above it).
-    let decision_at = |b: u64| {
-        let out = ctxlens(&[
-            "replay",
-            "u062",
-            "--json",
-            "--set",
-            "layers.journey.weight=1",
-            "--set",
-            &format!("layers.journey.cap={b}"),
-            "--set",
-            "budget.total=100000",
-        ]);
-        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
-        let item = v["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .find(|i| i["id"] == next)
-            .cloned()
-            .expect("the item");
-        item["decision"].as_str().unwrap_or_default().to_string()
-    };
-    assert_eq!(decision_at(budget + more), "kept");
-    assert_eq!(decision_at(budget + more - 1), "dropped");
-    let t = v["margins"]["total_for_all"].as_u64().expect("reachable");
-    let lost_at = |t: u64| {
-        let out = ctxlens(&[
-            "replay",
-            "u062",
-            "--json",
-            "--set",
-            &format!("budget.total={t}"),
-        ]);
-        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
-        v["truncation_rate"].as_f64().expect("rate")
-    };
-    assert_eq!(lost_at(t), 0.0);
-    assert!(lost_at(t - 1) > 0.0);
+    (next.to_string(), more)
+}
+
+/// `replay u062 --explain` as text.
+fn u062_explained_text() -> String {
     let text = ctxlens(&["replay", "u062", "--explain"]);
     assert_eq!(text.code, 0, "{}", text.stderr);
-    assert!(text.stdout.contains("margins"), "{}", text.stdout);
-    assert!(
-        text.stdout.contains(&format!("+{more} {next}")),
-        "{}",
-        text.stdout
-    );
-    assert!(
-        text.stdout
-            .contains(&format!("budget.total = {t} keeps every candidate"))
-    );
+    text.stdout
+}
+
+/// The decision of u062's item `id` with the journey layer's budget pinned at `b` by a cap
+/// (weight 1 leaves T × 1 above it).
+fn journey_decision_at(id: &str, b: u64) -> String {
+    let out = ctxlens(&[
+        "replay",
+        "u062",
+        "--json",
+        "--set",
+        "layers.journey.weight=1",
+        "--set",
+        &format!("layers.journey.cap={b}"),
+        "--set",
+        "budget.total=100000",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let item = v["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["id"] == id)
+        .cloned()
+        .expect("the item");
+    item["decision"].as_str().unwrap_or_default().to_string()
+}
+
+/// u062's truncation rate under `budget.total=t`.
+fn truncation_rate_at(t: u64) -> f64 {
+    let out = ctxlens(&[
+        "replay",
+        "u062",
+        "--json",
+        "--set",
+        &format!("budget.total={t}"),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    v["truncation_rate"].as_f64().expect("rate")
+}
+
+/// `replay --explain`: the margins it states replay exactly through the policy.
+#[test]
+fn replay_explain_states_margins_that_replay_exactly() {
+    let (v, journey) = u062_explained();
+    let (next, more) = next_in(&journey);
+    let budget = journey["budget"].as_u64().expect("budget");
+    // The layer budget, pinned by a cap (weight 1 leaves T × 1 above it).
+    assert_eq!(journey_decision_at(&next, budget + more), "kept");
+    assert_eq!(journey_decision_at(&next, budget + more - 1), "dropped");
+    let t = v["margins"]["total_for_all"].as_u64().expect("reachable");
+    assert_eq!(truncation_rate_at(t), 0.0);
+    assert!(truncation_rate_at(t - 1) > 0.0);
+}
+
+/// `replay --explain` as text states the same margins as its `--json`.
+#[test]
+fn replay_explain_prints_the_margins_its_json_states() {
+    let (v, journey) = u062_explained();
+    let (next, more) = next_in(&journey);
+    let t = v["margins"]["total_for_all"].as_u64().expect("reachable");
+    let text = u062_explained_text();
+    assert!(text.contains("margins"), "{text}");
+    assert!(text.contains(&format!("+{more} {next}")), "{text}");
+    assert!(text.contains(&format!("budget.total = {t} keeps every candidate")));
+}
+
+/// A layer's KEEPS ALL AT the global pass cuts again is marked, in the text and in `--json`.
+#[test]
+fn a_keeps_all_at_the_global_pass_cuts_again_is_marked() {
+    let (_, journey) = u062_explained();
+    let (next, _) = next_in(&journey);
     // KEEPS ALL AT is the layer's fit: at it, under the policy's own T, the global pass cuts
     // journey items again, and the margins say so (`*`, `global_cut` in JSON); NEXT IN's item
     // fits in T's slack, so it is not marked.
@@ -93,8 +124,8 @@ fn replay_explain_states_margins_that_replay_exactly() {
         global_cut > 0,
         "the global pass cuts journey items at {all}"
     );
+    let text = u062_explained_text();
     let row = text
-        .stdout
         .lines()
         .skip_while(|l| !l.starts_with("margins"))
         .find(|l| l.starts_with("journey "))
@@ -102,11 +133,10 @@ fn replay_explain_states_margins_that_replay_exactly() {
     assert!(row.contains(&format!("{all} *")), "{row}");
     assert!(!row.contains(&format!("{next} *")), "{row}");
     assert!(
-        text.stdout.contains(
+        text.contains(
             "* the layer's fit keeps it at that budget, but the global pass to T drops it again"
         ),
-        "{}",
-        text.stdout
+        "{text}"
     );
 }
 

@@ -110,6 +110,11 @@ fn malformed_store_addresses_are_usage_errors_without_the_password() {
             assert!(!out.stderr.contains("hunter2"), "{url}: {}", out.stderr);
         }
     }
+}
+
+/// A bogus `PGSSLMODE` is a usage error as the URL's `sslmode=` is, without the password.
+#[test]
+fn a_bogus_pgsslmode_is_refused_as_the_urls_sslmode_is() {
     // PGSSLMODE, which the driver reads too, is refused as the URL's sslmode= is, not dropped
     // for the default without a word.
     let out = common::ctxlens_with(
@@ -127,6 +132,12 @@ fn malformed_store_addresses_are_usage_errors_without_the_password() {
         "{}",
         out.stderr
     );
+}
+
+/// A malformed store URL names where it came from (the flag, an empty variable, the config
+/// file's place), without the password.
+#[test]
+fn a_malformed_store_url_names_where_it_came_from() {
     // Where the URL came from is named: the flag, an empty variable, the config file's place.
     let config = write_temp(
         "stores.toml",

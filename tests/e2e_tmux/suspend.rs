@@ -15,102 +15,127 @@ fn ctrl_z_and_sigtstp_suspend_and_fg_redraws_the_tui() {
     for (i, how) in ["C-z", "TSTP", "STOP"].into_iter().enumerate() {
         start_tui(&t, &format!("{bin} tui"));
         let pid = tui_pid(&t);
-        let signal = |name: &str| {
-            let kill = Command::new("kill")
-                .args([format!("-{name}"), pid.to_string()])
-                .status()
-                .expect("kill runs");
-            assert!(kill.success());
-        };
         if how == "C-z" {
             t.send(&["C-z"]);
         } else {
-            signal(how);
+            signal(pid, how);
         }
         t.wait_for("the job stopped and the shell prompt", |s| {
             s.contains("Stopped") && s.trim_end().ends_with("READY$")
         });
         // Continued without `fg`, in the background, it is not the terminal's: it stops again
         // rather than draw over the shell.
-        signal("CONT");
-        // (SIGCONT resumes it as `kill` sends it: a `T` seen after is a stop of its own. Its
-        // state is polled: a stop has no event to await, and input sent to the shell would be
-        // read by the TUI in the background and stop it whatever it does.)
-        let state = || {
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-            let (_, tail) = stat.rsplit_once(')').unwrap_or_default();
-            tail.trim().chars().next()
-        };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while state() != Some('T') {
-            assert!(
-                Instant::now() < deadline,
-                "{how}: continued in the background, the TUI ran on ({:?})",
-                state()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        // The shell has the terminal as after an exit: cooked, the main screen, no mouse.
+        signal(pid, "CONT");
+        await_stopped_again(pid, how);
         let stty = dir.path().join(format!("stty-{i}"));
-        if how == "STOP" {
-            // The stop itself was not the TUI's to catch: its screen, mouse reporting and
-            // cursor are given back once it is continued in the background, before it stops
-            // again (its mode is the shell's, which made it cooked).
-            t.send(&["-l", &format!("echo STTY''_{i}")]);
-            t.send(&["Enter"]);
-            t.wait_for("the shell reads lines", |s| {
-                s.contains(&format!("STTY_{i}"))
-            });
-            assert_eq!(
-                t.display(MODES),
-                modes_before,
-                "{how}: the screen, mouse and cursor as before the TUI started"
-            );
-        } else {
-            t.send(&[
-                "-l",
-                &format!("stty -a > {}; echo STTY''_{i}", stty.display()),
-            ]);
-            t.send(&["Enter"]);
-            t.wait_for("stty run", |s| s.contains(&format!("STTY_{i}")));
-            let words = stty_words(&stty);
-            for mode in ["icanon", "echo", "isig", "icrnl", "opost"] {
-                assert!(
-                    words.iter().any(|w| w == mode),
-                    "{how}: {mode} is on while suspended: {words:?}"
-                );
-            }
-            assert_eq!(
-                t.display(MODES),
-                modes_before,
-                "{how}: as before the TUI started"
-            );
-        }
-        // `fg`: the TUI takes the terminal again and draws the whole screen.
-        t.send(&["-l", &format!("fg; echo EXIT_{i}=$?")]);
-        t.send(&["Enter"]);
-        let screen = t.wait_for("the TUI drawn whole again", |s| {
-            let lines: Vec<&str> = s.lines().collect();
-            lines.first().is_some_and(|l| l.contains("1 Users"))
-                && lines.iter().any(|l| l.contains("u001"))
-                && lines.last().is_some_and(|l| l.contains("q quit"))
-        });
+        assert_the_shell_has_the_terminal(&t, how, i, &stty, &modes_before);
+        fg_redraws_the_tui_and_q_quits(&t, how, i, &modes_before);
+    }
+}
+
+/// Sends the signal `name` (`TSTP`, `CONT`, …) to `pid` with kill(1).
+fn signal(pid: u32, name: &str) {
+    let kill = Command::new("kill")
+        .args([format!("-{name}"), pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
+}
+
+/// Waits until `pid`, continued in the background after `how`, stops again by itself.
+fn await_stopped_again(pid: u32, how: &str) {
+    // (SIGCONT resumes it as `kill` sends it: a `T` seen after is a stop of its own. Its
+    // state is polled: a stop has no event to await, and input sent to the shell would be
+    // read by the TUI in the background and stop it whatever it does.)
+    let state = || {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let (_, tail) = stat.rsplit_once(')').unwrap_or_default();
+        tail.trim().chars().next()
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while state() != Some('T') {
         assert!(
-            !screen.contains("READY$"),
-            "{how}: no shell left on it:\n{screen}"
+            Instant::now() < deadline,
+            "{how}: continued in the background, the TUI ran on ({:?})",
+            state()
         );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// While the TUI is suspended (by `how`, in round `i`), the shell has the terminal as after an
+/// exit; `stty` is the file the shell's `stty -a` is written to.
+fn assert_the_shell_has_the_terminal(
+    t: &Tmux,
+    how: &str,
+    i: usize,
+    stty: &std::path::Path,
+    modes_before: &str,
+) {
+    // The shell has the terminal as after an exit: cooked, the main screen, no mouse.
+    if how == "STOP" {
+        // The stop itself was not the TUI's to catch: its screen, mouse reporting and
+        // cursor are given back once it is continued in the background, before it stops
+        // again (its mode is the shell's, which made it cooked).
+        t.send(&["-l", &format!("echo STTY''_{i}")]);
+        t.send(&["Enter"]);
+        t.wait_for("the shell reads lines", |s| {
+            s.contains(&format!("STTY_{i}"))
+        });
         assert_eq!(
             t.display(MODES),
-            "alternate=1 mouse=10011 cursor=0",
-            "{how}: the alternate screen, mouse reporting on"
+            modes_before,
+            "{how}: the screen, mouse and cursor as before the TUI started"
         );
-        // Raw again: `q` alone quits (a cooked terminal would wait for enter).
-        t.send(&["q"]);
-        t.wait_for("the shell after the TUI", |s| {
-            s.contains(&format!("EXIT_{i}=0"))
-        });
-        assert_eq!(t.display(MODES), modes_before, "{how}: restored on exit");
+    } else {
+        t.send(&[
+            "-l",
+            &format!("stty -a > {}; echo STTY''_{i}", stty.display()),
+        ]);
+        t.send(&["Enter"]);
+        t.wait_for("stty run", |s| s.contains(&format!("STTY_{i}")));
+        let words = stty_words(stty);
+        for mode in ["icanon", "echo", "isig", "icrnl", "opost"] {
+            assert!(
+                words.iter().any(|w| w == mode),
+                "{how}: {mode} is on while suspended: {words:?}"
+            );
+        }
+        assert_eq!(
+            t.display(MODES),
+            modes_before,
+            "{how}: as before the TUI started"
+        );
     }
+}
+
+/// `fg` in round `i`: the TUI draws the whole screen again and is raw, so `q` alone quits it,
+/// leaving the terminal as `modes_before`.
+fn fg_redraws_the_tui_and_q_quits(t: &Tmux, how: &str, i: usize, modes_before: &str) {
+    // `fg`: the TUI takes the terminal again and draws the whole screen.
+    t.send(&["-l", &format!("fg; echo EXIT_{i}=$?")]);
+    t.send(&["Enter"]);
+    let screen = t.wait_for("the TUI drawn whole again", |s| {
+        let lines: Vec<&str> = s.lines().collect();
+        lines.first().is_some_and(|l| l.contains("1 Users"))
+            && lines.iter().any(|l| l.contains("u001"))
+            && lines.last().is_some_and(|l| l.contains("q quit"))
+    });
+    assert!(
+        !screen.contains("READY$"),
+        "{how}: no shell left on it:\n{screen}"
+    );
+    assert_eq!(
+        t.display(MODES),
+        "alternate=1 mouse=10011 cursor=0",
+        "{how}: the alternate screen, mouse reporting on"
+    );
+    // Raw again: `q` alone quits (a cooked terminal would wait for enter).
+    t.send(&["q"]);
+    t.wait_for("the shell after the TUI", |s| {
+        s.contains(&format!("EXIT_{i}=0"))
+    });
+    assert_eq!(t.display(MODES), modes_before, "{how}: restored on exit");
 }
 
 /// `kill %1` on a suspended TUI (the shell sends TERM, then CONT) ends it there, in the
@@ -127,11 +152,7 @@ fn an_ending_signal_while_suspended_ends_the_tui_without_fg() {
         if how == "C-z" {
             t.send(&["C-z"]);
         } else {
-            let kill = Command::new("kill")
-                .args(["-STOP", &tui_pid(&t).to_string()])
-                .status()
-                .expect("kill runs");
-            assert!(kill.success());
+            signal(tui_pid(&t), "STOP");
         }
         t.wait_for("the job stopped and the shell prompt", |s| {
             s.contains("Stopped") && s.trim_end().ends_with("READY$")
