@@ -248,18 +248,34 @@ fn file_stem(name: &str) -> String {
 pub(super) fn save(s: &mut State, file: &str, overwrite: bool) -> Vec<Effect> {
     let file = match crate::text::typed_file(file) {
         Ok(f) => f,
-        Err(why) => {
-            if s.ui.quit == Quit::AfterSave {
-                s.ui.quit = Quit::No;
-            }
-            error(s, &format!("save: {why}; nothing written"));
-            return vec![];
-        }
+        Err(why) => return refuse_save(s, &format!("save: {why}; nothing written")),
     };
     let expanded = crate::config::expand_home(&file);
     let file = expanded.as_str();
+    if let Some(why) = refusal(file, overwrite) {
+        return refuse_save(s, &why);
+    }
+    s.tune.saving = Some(Box::new(s.session.policy.clone()));
+    vec![Effect::SavePolicy {
+        path: file.to_string(),
+        toml: tune::saved_policy(&s.session).to_toml(),
+    }]
+}
+
+/// A save refused, said as an error: a quit waiting for the save stays (nothing was written).
+fn refuse_save(s: &mut State, why: &str) -> Vec<Effect> {
+    if s.ui.quit == Quit::AfterSave {
+        s.ui.quit = Quit::No;
+    }
+    error(s, why);
+    vec![]
+}
+
+/// Why the tuned policy cannot be written to `file` (replacing one only when `overwrite`), said
+/// before the write is tried; `None`: it can.
+fn refusal(file: &str, overwrite: bool) -> Option<String> {
     let path = std::path::Path::new(file);
-    let refused = if file.is_empty() {
+    if file.is_empty() {
         Some("save: no file name given; nothing written".to_string())
     } else if path.is_dir() {
         Some(format!(
@@ -277,34 +293,7 @@ pub(super) fn save(s: &mut State, file: &str, overwrite: bool) -> Vec<Effect> {
         // Said before the write is tried: the system's "No such file or directory" would name
         // the file, not the folder that is missing (nor, for a link, where it leads), and a
         // `:w!` would be offered for a write that cannot be made.
-        use crate::files::NoWrite;
-        let shown =
-            |p: &std::path::Path| crate::text::inert_line(&p.display().to_string()).into_owned();
-        let file = crate::text::inert_line(file);
-        Some(match no {
-            NoWrite::Loop => {
-                format!("save: {file} is a loop of links, which leads to no file; nothing written")
-            }
-            NoWrite::NoFolder {
-                folder,
-                link_to: Some(to),
-            } => format!(
-                "save: {file} is a link to {}, whose folder {} is not there; nothing written",
-                shown(&to),
-                shown(&folder)
-            ),
-            NoWrite::NoFolder {
-                folder,
-                link_to: None,
-            } => format!(
-                "save: no folder {} to write {file} in; nothing written",
-                shown(&folder)
-            ),
-            NoWrite::FolderRefuses { folder, why } => format!(
-                "save: cannot write in {}: {why}; nothing written",
-                shown(&folder)
-            ),
-        })
+        Some(no_write_said(file, no))
     } else if !overwrite
         && !path.exists()
         && let Ok(to) = std::fs::read_link(path)
@@ -325,19 +314,40 @@ pub(super) fn save(s: &mut State, file: &str, overwrite: bool) -> Vec<Effect> {
         ))
     } else {
         None
-    };
-    if let Some(why) = refused {
-        if s.ui.quit == Quit::AfterSave {
-            s.ui.quit = Quit::No;
-        }
-        error(s, &why);
-        return vec![];
     }
-    s.tune.saving = Some(Box::new(s.session.policy.clone()));
-    vec![Effect::SavePolicy {
-        path: file.to_string(),
-        toml: tune::saved_policy(&s.session).to_toml(),
-    }]
+}
+
+/// Why `file` cannot be written, as [`crate::files::no_write`] found it: the loop, the missing
+/// folder (and for a link, where it leads) or the folder that takes no file, named.
+fn no_write_said(file: &str, no: crate::files::NoWrite) -> String {
+    use crate::files::NoWrite;
+    let shown =
+        |p: &std::path::Path| crate::text::inert_line(&p.display().to_string()).into_owned();
+    let file = crate::text::inert_line(file);
+    match no {
+        NoWrite::Loop => {
+            format!("save: {file} is a loop of links, which leads to no file; nothing written")
+        }
+        NoWrite::NoFolder {
+            folder,
+            link_to: Some(to),
+        } => format!(
+            "save: {file} is a link to {}, whose folder {} is not there; nothing written",
+            shown(&to),
+            shown(&folder)
+        ),
+        NoWrite::NoFolder {
+            folder,
+            link_to: None,
+        } => format!(
+            "save: no folder {} to write {file} in; nothing written",
+            shown(&folder)
+        ),
+        NoWrite::FolderRefuses { folder, why } => format!(
+            "save: cannot write in {}: {why}; nothing written",
+            shown(&folder)
+        ),
+    }
 }
 
 /// ↑ (`older`) or ↓ through the commands run before.

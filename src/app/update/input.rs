@@ -15,22 +15,7 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
         return vec![];
     };
     let kind = input.kind;
-    let request = match key {
-        InputKey::Char(c) => Some(InputRequest::InsertChar(c)),
-        InputKey::Backspace => Some(InputRequest::DeletePrevChar),
-        InputKey::Delete => Some(InputRequest::DeleteNextChar),
-        InputKey::Left => Some(InputRequest::GoToPrevChar),
-        InputKey::Right => Some(InputRequest::GoToNextChar),
-        InputKey::Home => Some(InputRequest::GoToStart),
-        InputKey::End => Some(InputRequest::GoToEnd),
-        InputKey::WordLeft => Some(InputRequest::GoToPrevWord),
-        InputKey::WordRight => Some(InputRequest::GoToNextWord),
-        InputKey::DeleteWord => Some(InputRequest::DeletePrevWord),
-        InputKey::DeleteToStart => Some(InputRequest::DeleteFromStart),
-        InputKey::DeleteToEnd => Some(InputRequest::DeleteTillEnd),
-        InputKey::Tab | InputKey::Up | InputKey::Down | InputKey::Enter | InputKey::Esc => None,
-    };
-    if let Some(req) = request {
+    if let Some(req) = edit_request(key) {
         // A suggestion is replaced by what is typed first, kept by a key that edits it.
         if std::mem::take(&mut input.suggested) && matches!(req, InputRequest::InsertChar(_)) {
             input.line = tui_input::Input::default();
@@ -69,43 +54,65 @@ pub fn key(s: &mut State, key: InputKey) -> Vec<Effect> {
             }
             cleared(s, kind)
         }
-        InputKey::Enter => {
-            let (text, cut) =
-                s.ui.input
-                    .take()
-                    .map(|i| (i.text().to_string(), i.cut))
-                    .unwrap_or_default();
-            let before = s.status.message.clone();
-            let effects = match kind {
-                InputKind::Palette => command::run(s, text.trim()),
-                InputKind::Edit => command::edit(s, text.trim()),
-                InputKind::Save => command::save(s, text.trim(), false),
-                // `/` then enter on nothing typed: no query, as `esc` leaves it (the line was
-                // fresh; the query before it is not kept behind an empty one).
-                InputKind::Filter | InputKind::Search | InputKind::HelpSearch
-                    if text.is_empty() =>
-                {
-                    cleared(s, kind)
-                }
-                InputKind::Filter | InputKind::Search | InputKind::HelpSearch => vec![],
-            };
-            // What ran held a paste cut short: said with its outcome, never silently.
-            if cut {
-                let note = cut_note();
-                let said = s.status.message != before;
-                match s.status.message.as_mut() {
-                    // What running said, and the cut with it.
-                    Some(m) if said => {
-                        m.text = format!("{} · {note}", m.text);
-                    }
-                    // Nothing said (the paste's own note still shown): that it ran so.
-                    _ => info(s, &format!("ran: {note}")),
-                }
-            }
-            effects
-        }
+        InputKey::Enter => enter(s, kind),
         _ => vec![],
     }
+}
+
+/// What the line editor does for `key`; `None` for the keys that do not edit the line (Tab,
+/// ↑/↓, enter, esc).
+fn edit_request(key: InputKey) -> Option<InputRequest> {
+    match key {
+        InputKey::Char(c) => Some(InputRequest::InsertChar(c)),
+        InputKey::Backspace => Some(InputRequest::DeletePrevChar),
+        InputKey::Delete => Some(InputRequest::DeleteNextChar),
+        InputKey::Left => Some(InputRequest::GoToPrevChar),
+        InputKey::Right => Some(InputRequest::GoToNextChar),
+        InputKey::Home => Some(InputRequest::GoToStart),
+        InputKey::End => Some(InputRequest::GoToEnd),
+        InputKey::WordLeft => Some(InputRequest::GoToPrevWord),
+        InputKey::WordRight => Some(InputRequest::GoToNextWord),
+        InputKey::DeleteWord => Some(InputRequest::DeletePrevWord),
+        InputKey::DeleteToStart => Some(InputRequest::DeleteFromStart),
+        InputKey::DeleteToEnd => Some(InputRequest::DeleteTillEnd),
+        InputKey::Tab | InputKey::Up | InputKey::Down | InputKey::Enter | InputKey::Esc => None,
+    }
+}
+
+/// Enter on the input line of `kind`: the line closed and run (a command, a Tune value, the
+/// file to save in); a paste it held that was cut short is said with what running it did.
+fn enter(s: &mut State, kind: InputKind) -> Vec<Effect> {
+    let (text, cut) =
+        s.ui.input
+            .take()
+            .map(|i| (i.text().to_string(), i.cut))
+            .unwrap_or_default();
+    let before = s.status.message.clone();
+    let effects = match kind {
+        InputKind::Palette => command::run(s, text.trim()),
+        InputKind::Edit => command::edit(s, text.trim()),
+        InputKind::Save => command::save(s, text.trim(), false),
+        // `/` then enter on nothing typed: no query, as `esc` leaves it (the line was
+        // fresh; the query before it is not kept behind an empty one).
+        InputKind::Filter | InputKind::Search | InputKind::HelpSearch if text.is_empty() => {
+            cleared(s, kind)
+        }
+        InputKind::Filter | InputKind::Search | InputKind::HelpSearch => vec![],
+    };
+    // What ran held a paste cut short: said with its outcome, never silently.
+    if cut {
+        let note = cut_note();
+        let said = s.status.message != before;
+        match s.status.message.as_mut() {
+            // What running said, and the cut with it.
+            Some(m) if said => {
+                m.text = format!("{} · {note}", m.text);
+            }
+            // Nothing said (the paste's own note still shown): that it ran so.
+            _ => info(s, &format!("ran: {note}")),
+        }
+    }
+    effects
 }
 
 /// A query line closed on no query (`esc`, or enter on nothing typed): its filter or search

@@ -14,13 +14,7 @@ const HISTORY: usize = 32;
 pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Quit => {
-            if s.unsaved() {
-                if s.ui.overlay != Overlay::ConfirmQuit {
-                    s.ui.under_quit = std::mem::replace(&mut s.ui.overlay, Overlay::ConfirmQuit);
-                }
-            } else {
-                s.ui.quit = Quit::Now;
-            }
+            quit(s);
             vec![]
         }
         Action::Tick => tick(s),
@@ -33,13 +27,7 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Help => {
-            s.ui.overlay = match s.ui.overlay {
-                Overlay::Help { .. } => Overlay::None,
-                _ => Overlay::Help {
-                    search: String::new(),
-                    scroll: 0,
-                },
-            };
+            toggle_help(s);
             vec![]
         }
         Action::Palette => {
@@ -62,21 +50,12 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
         Action::ShowPrompt => show(s, Screen::Prompt),
         Action::ShowLive => show(s, Screen::Live),
         Action::ShowReport => show(s, Screen::Report),
-        // Masked as they arrive, under --redact, like a loaded user.
-        Action::Progress(mut ev) => {
-            if s.ui.redact {
-                crate::loaded::mask_event(&mut ev, &s.session.engine.milestones);
-            }
-            heard(s);
-            arrived(s, LiveEntry::Event(ev));
+        Action::Progress(ev) => {
+            event(s, ev);
             vec![]
         }
-        Action::ProgressUnreadable(mut u) => {
-            if s.ui.redact {
-                u.why = crate::engine::redact::mask_quoted(&u.why);
-            }
-            heard(s);
-            arrived(s, LiveEntry::Unreadable(u));
+        Action::ProgressUnreadable(u) => {
+            unreadable(s, u);
             vec![]
         }
         Action::ToggleAll if s.ui.screen == Screen::Live => {
@@ -85,17 +64,65 @@ pub(super) fn apply(s: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Pause if s.ui.screen == Screen::Live => {
-            s.live.paused = !s.live.paused;
-            if !s.live.paused {
-                let held = std::mem::take(&mut s.live.held);
-                s.live.held_received = 0;
-                for ev in held.into_iter().rev() {
-                    arrived(s, ev);
-                }
-            }
+            pause(s);
             vec![]
         }
         _ => vec![],
+    }
+}
+
+/// Quitting: asked first over unsaved tuning (the quit prompt, over the overlay open), else at
+/// once.
+fn quit(s: &mut State) {
+    if s.unsaved() {
+        if s.ui.overlay != Overlay::ConfirmQuit {
+            s.ui.under_quit = std::mem::replace(&mut s.ui.overlay, Overlay::ConfirmQuit);
+        }
+    } else {
+        s.ui.quit = Quit::Now;
+    }
+}
+
+/// `?`: the help overlay opened afresh, or closed.
+fn toggle_help(s: &mut State) {
+    s.ui.overlay = match s.ui.overlay {
+        Overlay::Help { .. } => Overlay::None,
+        _ => Overlay::Help {
+            search: String::new(),
+            scroll: 0,
+        },
+    };
+}
+
+/// A progress event, listed on the Live screen: masked as it arrives, under --redact, like a
+/// loaded user.
+fn event(s: &mut State, mut ev: crate::app::state::ProgressEvent) {
+    if s.ui.redact {
+        crate::loaded::mask_event(&mut ev, &s.session.engine.milestones);
+    }
+    heard(s);
+    arrived(s, LiveEntry::Event(ev));
+}
+
+/// A message on the progress channel that is no progress event, listed on the Live screen as
+/// read (its reason masked under --redact).
+fn unreadable(s: &mut State, mut u: crate::app::state::Unreadable) {
+    if s.ui.redact {
+        u.why = crate::engine::redact::mask_quoted(&u.why);
+    }
+    heard(s);
+    arrived(s, LiveEntry::Unreadable(u));
+}
+
+/// `p` (or space) on Live: pauses the events, or resumes with those held meanwhile.
+fn pause(s: &mut State) {
+    s.live.paused = !s.live.paused;
+    if !s.live.paused {
+        let held = std::mem::take(&mut s.live.held);
+        s.live.held_received = 0;
+        for ev in held.into_iter().rev() {
+            arrived(s, ev);
+        }
     }
 }
 

@@ -134,14 +134,6 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
     // by the check, and what failed loads again when it is back; up, the error stays said
     // and `R` tries again.
     let timed_out = matches!(err, TaskError::Store(e) if e.is_late());
-    // What keeps a statement waiting: a locked table is Postgres's; Redis is only busy.
-    let late_store_is_redis = matches!(
-        err,
-        TaskError::Store(
-            crate::store::StoreError::TimedOut { store, .. }
-                | crate::store::StoreError::Busy { store, .. }
-        ) if store.starts_with("redis")
-    );
     let down = err.unavailable_store().filter(|_| !timed_out);
     if timed_out {
         s.status.health.next_check = s.status.health.next_check.min(s.ui.tick + 1);
@@ -153,68 +145,9 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
     } else {
         err.to_string()
     };
-    match task {
-        Task::Health => s.status.health.checking = false,
-        // Saving from the quit prompt failed: stay, with the error.
-        Task::Save if s.ui.quit == Quit::AfterSave => s.ui.quit = Quit::No,
-        // Not again until the policies change or a refresh: the old summary stays.
-        // An outage: run again when the stores are back (the health check says when).
-        Task::Report if down.is_some() => {
-            s.report.running = None;
-            s.report.running_for = None;
-            s.report.failed = Some(text.clone());
-        }
-        Task::Report => {
-            s.report.running = None;
-            s.report.computed_for = s.report.running_for.take();
-            s.report.failed = Some(text.clone());
-        }
-        // A list read again that failed: the rows stay as last read; after an outage the list
-        // is read again when the stores are back.
-        Task::Users => {
-            let replacing = std::mem::take(&mut s.users.replacing);
-            if replacing && down.is_some() {
-                s.status.health.reload_users = true;
-            }
-            // A next page that failed at an outage is read again when the stores are back.
-            if !replacing && down.is_some() && !s.users.rows.is_empty() {
-                s.status.health.reload_page = true;
-            }
-            // No row read yet: the empty list says why (read again when the stores are back).
-            if s.users.rows.is_empty() {
-                s.users.failed = Some(text.clone());
-            }
-        }
-        Task::User => {
-            let wanted = s.user.loading.take();
-            s.user.show_on_load = false;
-            if s.user.view.is_none() {
-                s.user.failed = wanted.clone().map(|u| (u, text.clone()));
-            }
-            // A moment that could not be loaded is not the one shown: step on from the shown one.
-            // With no user shown, the session's own instant stays (`tui --at T`), never now.
-            s.user.at = if s.user.view.is_some() {
-                s.shown_at()
-            } else {
-                s.user.opened_at
-            };
-            if down.is_some() || timed_out {
-                s.status.health.failed_user = wanted;
-                // Check the stores soon: the next health answer restarts the load when back.
-                s.status.health.next_check = s.status.health.next_check.min(s.ui.tick + 1);
-            }
-        }
-        _ => {}
-    }
+    left_by(s, task, &text, down.is_some(), timed_out);
     if let Some(store) = down {
-        let name = store.split_whitespace().next().unwrap_or(store);
-        for st in s.status.stores.iter_mut().filter(|st| st.name == name) {
-            st.up = false;
-            st.last_error = Some(text.clone());
-        }
-        if task == Task::Progress {
-            s.live.channel_store = Some(name.to_string());
-        }
+        mark_down(s, task, store, &text);
     }
     // The progress channel lost with its store is the Live screen's to say (the status bar
     // says DOWN), not over the data of another screen at every retry; other trouble (a panic,
@@ -225,29 +158,7 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
             return vec![];
         }
     }
-    // Named by its task, unless the error already begins with it (`policy FILE: …`).
-    let said = if text.starts_with(&format!("{task} ")) {
-        text
-    } else {
-        format!("{task}: {text}")
-    };
-    let said = if timed_out {
-        let why = if late_store_is_redis {
-            "a busy server?"
-        } else {
-            "a busy server or a locked table?"
-        };
-        format!("{said} ({why}) · R tries again")
-    } else {
-        said
-    };
-    let shown = match s.user.view.as_ref() {
-        Some(v) if task == Task::User => format!(
-            "{said} · still showing {}",
-            crate::text::shown_id(&v.data().user_id)
-        ),
-        _ => said,
-    };
+    let shown = failure_said(s, task, err, text, timed_out);
     // A user screen with no user to show says why in its middle: not twice.
     let user_screen = !matches!(
         s.ui.screen,
@@ -258,6 +169,118 @@ pub(super) fn failed(s: &mut State, task: Task, err: &TaskError) -> Vec<Effect> 
     }
     error(s, &shown);
     vec![]
+}
+
+/// What `task` failing (saying `text`; `down`: at an outage, `timed_out`: past its deadline)
+/// leaves behind in its own part of the state, and what it has loaded again when the stores
+/// are back.
+fn left_by(s: &mut State, task: Task, text: &str, down: bool, timed_out: bool) {
+    match task {
+        Task::Health => s.status.health.checking = false,
+        // Saving from the quit prompt failed: stay, with the error.
+        Task::Save if s.ui.quit == Quit::AfterSave => s.ui.quit = Quit::No,
+        // Not again until the policies change or a refresh: the old summary stays.
+        // An outage: run again when the stores are back (the health check says when).
+        Task::Report if down => {
+            s.report.running = None;
+            s.report.running_for = None;
+            s.report.failed = Some(text.to_string());
+        }
+        Task::Report => {
+            s.report.running = None;
+            s.report.computed_for = s.report.running_for.take();
+            s.report.failed = Some(text.to_string());
+        }
+        // A list read again that failed: the rows stay as last read; after an outage the list
+        // is read again when the stores are back.
+        Task::Users => {
+            let replacing = std::mem::take(&mut s.users.replacing);
+            if replacing && down {
+                s.status.health.reload_users = true;
+            }
+            // A next page that failed at an outage is read again when the stores are back.
+            if !replacing && down && !s.users.rows.is_empty() {
+                s.status.health.reload_page = true;
+            }
+            // No row read yet: the empty list says why (read again when the stores are back).
+            if s.users.rows.is_empty() {
+                s.users.failed = Some(text.to_string());
+            }
+        }
+        Task::User => user_failed(s, text, down || timed_out),
+        _ => {}
+    }
+}
+
+/// The user being loaded failed (saying `text`): the one shown stays, the moment steps on from
+/// it; `again` (an outage, a deadline): loaded again once the stores answer.
+fn user_failed(s: &mut State, text: &str, again: bool) {
+    let wanted = s.user.loading.take();
+    s.user.show_on_load = false;
+    if s.user.view.is_none() {
+        s.user.failed = wanted.clone().map(|u| (u, text.to_string()));
+    }
+    // A moment that could not be loaded is not the one shown: step on from the shown one.
+    // With no user shown, the session's own instant stays (`tui --at T`), never now.
+    s.user.at = if s.user.view.is_some() {
+        s.shown_at()
+    } else {
+        s.user.opened_at
+    };
+    if again {
+        s.status.health.failed_user = wanted;
+        // Check the stores soon: the next health answer restarts the load when back.
+        s.status.health.next_check = s.status.health.next_check.min(s.ui.tick + 1);
+    }
+}
+
+/// The store `store` (named as an error names it) marked down, with `text` as its last error;
+/// a lost progress channel remembers it, so its next event marks it back.
+fn mark_down(s: &mut State, task: Task, store: &str, text: &str) {
+    let name = store.split_whitespace().next().unwrap_or(store);
+    for st in s.status.stores.iter_mut().filter(|st| st.name == name) {
+        st.up = false;
+        st.last_error = Some(text.to_string());
+    }
+    if task == Task::Progress {
+        s.live.channel_store = Some(name.to_string());
+    }
+}
+
+/// The status message for `task` failing with `err` (said as `text`): named by its task, with
+/// what to try after a deadline and the user still shown after a failed load.
+fn failure_said(s: &State, task: Task, err: &TaskError, text: String, timed_out: bool) -> String {
+    // Named by its task, unless the error already begins with it (`policy FILE: …`).
+    let said = if text.starts_with(&format!("{task} ")) {
+        text
+    } else {
+        format!("{task}: {text}")
+    };
+    // What keeps a statement waiting: a locked table is Postgres's; Redis is only busy.
+    let late_store_is_redis = matches!(
+        err,
+        TaskError::Store(
+            crate::store::StoreError::TimedOut { store, .. }
+                | crate::store::StoreError::Busy { store, .. }
+        ) if store.starts_with("redis")
+    );
+    let said = if timed_out {
+        let why = if late_store_is_redis {
+            "a busy server?"
+        } else {
+            "a busy server or a locked table?"
+        };
+        format!("{said} ({why}) · R tries again")
+    } else {
+        said
+    };
+    match s.user.view.as_ref() {
+        Some(v) if task == Task::User => format!(
+            "{said} · still showing {}",
+            crate::text::shown_id(&v.data().user_id)
+        ),
+        _ => said,
+    }
 }
 
 /// Marks a store up or down (the live-store loop reports health with this).

@@ -1,6 +1,8 @@
 //! The users list: pages as they arrive, each row's numbers (baseline, and tuned on demand),
 //! the fuzzy filter, the sort, and moving through it.
 
+use std::collections::HashMap;
+
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
@@ -126,6 +128,8 @@ pub(super) fn ask_page(s: &mut State, cursor: Option<String>) -> Effect {
     Effect::LoadUsers { cursor }
 }
 
+/// A page of users arrived (the one asked for at `asked`): its rows added (replacing the list
+/// read again), the selection kept, their numbers counted, and what was waiting for it asked.
 pub(super) fn users_loaded(
     s: &mut State,
     asked: Option<String>,
@@ -142,53 +146,16 @@ pub(super) fn users_loaded(
     // A page read says nothing of a store it did not need (a page from Postgres alone while
     // Redis is frozen): a store shown down is checked again, not taken to be up.
     let recheck = s.status.stores.iter().any(|st| !st.up) && !s.status.health.checking;
-    // The first page of a list read again: it replaces the rows, the selection kept by id, and
-    // each row keeps its last figures until they are counted again (a count that fails at an
-    // outage leaves the list as last read).
-    let mut last: std::collections::HashMap<String, UserRow> = std::collections::HashMap::new();
-    let keep = std::mem::take(&mut s.users.replacing)
-        .then(|| {
-            let keep = s.selected_row().map(|r| r.summary.user_id.clone());
-            last = s
-                .users
-                .rows
-                .drain(..)
-                .map(|r| (r.summary.user_id.clone(), r))
-                .collect();
-            s.users.shown.clear();
-            keep
-        })
-        .flatten();
+    let (keep, last) = if std::mem::take(&mut s.users.replacing) {
+        replaced_rows(s)
+    } else {
+        (None, HashMap::new())
+    };
     let ids: Vec<String> = page.users.iter().map(|u| u.user_id.clone()).collect();
-    // Display names are masked here, once, under --redact: the filter matches what is shown.
-    s.users
-        .rows
-        .extend(page.users.into_iter().map(|mut summary| {
-            if s.ui.redact {
-                crate::loaded::mask_summary(&mut summary, &s.session.engine.milestones);
-            }
-            let before = last.remove(&summary.user_id);
-            UserRow {
-                summary,
-                stats: before.as_ref().and_then(|r| r.stats.clone()),
-                tuned: before.and_then(|r| r.tuned),
-                failed: None,
-            }
-        }));
+    add_rows(s, page.users, last);
     s.users.loaded_all = page.next_cursor.is_none();
     s.users.next_cursor = page.next_cursor;
-    // A key no user can own is named, not lost without a word: a note about the data (as the
-    // CLI's `note:`), not an error of the app.
-    if let Some(first) = page.unlisted.first() {
-        let more = match page.unlisted.len() {
-            1 => String::new(),
-            n => format!(" (and {} more)", n - 1),
-        };
-        super::info(
-            s,
-            &format!("note: {}{more}", crate::store::unlisted_note(first)),
-        );
-    }
+    note_unlisted(s, &page.unlisted);
     reshow_users(s);
     if let Some(pos) = keep.filter(|_| !s.users.at_top).and_then(|id| {
         let rows = &s.users.rows;
@@ -199,6 +166,70 @@ pub(super) fn users_loaded(
     }) {
         s.users.cursor = pos;
     }
+    let mut effects = after_page(s, ids);
+    if recheck {
+        s.status.health.checking = true;
+        effects.push(Effect::CheckHealth);
+    }
+    effects
+}
+
+/// The first page of a list read again replaces the rows: they are taken out, with the user
+/// selected (kept by id) and each row by its user, which keeps its last figures until they are
+/// counted again (a count that fails at an outage leaves the list as last read).
+fn replaced_rows(s: &mut State) -> (Option<String>, HashMap<String, UserRow>) {
+    let keep = s.selected_row().map(|r| r.summary.user_id.clone());
+    let last = s
+        .users
+        .rows
+        .drain(..)
+        .map(|r| (r.summary.user_id.clone(), r))
+        .collect();
+    s.users.shown.clear();
+    (keep, last)
+}
+
+/// The users of a page as rows, each with the figures its row had before the list was read
+/// again (`last`).
+fn add_rows(
+    s: &mut State,
+    users: Vec<crate::store::UserSummary>,
+    mut last: HashMap<String, UserRow>,
+) {
+    // Display names are masked here, once, under --redact: the filter matches what is shown.
+    s.users.rows.extend(users.into_iter().map(|mut summary| {
+        if s.ui.redact {
+            crate::loaded::mask_summary(&mut summary, &s.session.engine.milestones);
+        }
+        let before = last.remove(&summary.user_id);
+        UserRow {
+            summary,
+            stats: before.as_ref().and_then(|r| r.stats.clone()),
+            tuned: before.and_then(|r| r.tuned),
+            failed: None,
+        }
+    }));
+}
+
+/// A key no user can own is named, not lost without a word: a note about the data (as the
+/// CLI's `note:`), not an error of the app.
+fn note_unlisted(s: &mut State, unlisted: &[crate::store::Unlisted]) {
+    if let Some(first) = unlisted.first() {
+        let more = match unlisted.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        super::info(
+            s,
+            &format!("note: {}{more}", crate::store::unlisted_note(first)),
+        );
+    }
+}
+
+/// What a page arrived (its users `ids`) asks for next: the page after it while `G` reads to
+/// the end, its rows' numbers, a `:user` waiting for its row, the rest of a list filtered or
+/// sorted.
+fn after_page(s: &mut State, ids: Vec<String>) -> Vec<Effect> {
     let mut effects = Vec::new();
     if s.users.to_end {
         s.users.cursor = s.users.shown.len().saturating_sub(1);
@@ -217,10 +248,6 @@ pub(super) fn users_loaded(
         effects.extend(jump_to_user(s, wanted));
     }
     effects.extend(load_rest(s));
-    if recheck {
-        s.status.health.checking = true;
-        effects.push(Effect::CheckHealth);
-    }
     effects
 }
 
@@ -330,11 +357,42 @@ fn more_users(s: &mut State) -> Vec<Effect> {
 /// new sort key then selects the first row: [`navigate`]).
 pub fn reshow_users(s: &mut State) {
     let keep = s.selected_row().map(|r| r.summary.user_id.clone());
+    let then: Vec<_> = s.users.rows.iter().map(|r| row_then(s, r)).collect();
+    let mut shown = sorted(s, &then);
+    if !s.users.filter.is_empty() {
+        shown = filtered(s, shown, &then);
+    }
+    let rows = &s.users.rows;
+    s.users.shown = shown;
+    if s.users.at_top {
+        s.users.cursor = 0;
+        return;
+    }
+    s.users.cursor = keep
+        .and_then(|id| {
+            s.users
+                .shown
+                .iter()
+                .position(|&i| rows[i].summary.user_id == id)
+        })
+        .unwrap_or(0)
+        .min(s.users.shown.len().saturating_sub(1));
+}
+
+/// A row's milestone and last activity as the list shows them ([`row_then`]).
+type Then = (Option<String>, Option<DateTime<Utc>>);
+
+/// A row's milestone then, of the rows' [`row_then`] (`then`).
+fn milestone_then(then: &[Option<Then>], i: usize) -> Option<String> {
+    then[i].as_ref().and_then(|t| t.0.clone())
+}
+
+/// Every row, in the order of the list's sort key (`then`: each row's [`row_then`]).
+fn sorted(s: &State, then: &[Option<Then>]) -> Vec<usize> {
     let rows = &s.users.rows;
     let mut shown: Vec<usize> = (0..rows.len()).collect();
     let stats = |i: &usize| shown_stats(s, &rows[*i]);
-    let then: Vec<_> = rows.iter().map(|r| row_then(s, r)).collect();
-    let milestone = |i: &usize| then[*i].as_ref().and_then(|t| t.0.clone());
+    let milestone = |i: &usize| milestone_then(then, *i);
     match s.users.sort {
         // By id whatever order the store lists in (snapshot files come in file order).
         SortKey::Id => {
@@ -353,72 +411,59 @@ pub fn reshow_users(s: &mut State) {
             std::cmp::Reverse(last.map(|t| t.timestamp_millis()))
         }),
     }
-    if !s.users.filter.is_empty() {
-        // As the row shows it: the id, the milestone's id and its name, the display name, each
-        // made inert as the row draws it (an escape is matched by the `␛` on screen).
-        let hay = |i: &usize| {
-            let r = &rows[*i].summary;
-            let m = milestone(i).unwrap_or_default();
-            let name = s.session.engine.milestones.name(&m);
-            let il = crate::text::inert_line;
-            format!(
-                "{} {} {} {}",
-                il(&r.user_id),
-                il(&m),
-                if name == m { "".into() } else { il(name) },
-                il(r.display_name.as_deref().unwrap_or(""))
-            )
-        };
-        // Rows holding every word of the query as it is typed (any case), in the sort order;
-        // only when none does, fuzzily, best matches first (fzf's syntax: `'exact`, `^start`).
-        let words: Vec<String> = s
-            .users
-            .filter
-            .split_whitespace()
-            .map(str::to_lowercase)
-            .collect();
-        let plain: Vec<usize> = shown
-            .iter()
-            .copied()
-            .filter(|i| {
-                let h = hay(i).to_lowercase();
-                words.iter().all(|w| h.contains(w.as_str()))
-            })
-            .collect();
-        if plain.is_empty() {
-            let pattern =
-                Pattern::parse(&s.users.filter, CaseMatching::Ignore, Normalization::Smart);
-            let mut matcher = Matcher::new(Config::DEFAULT);
-            let mut buf = Vec::new();
-            let mut scored: Vec<(u32, usize)> = shown
-                .into_iter()
-                .filter_map(|i| {
-                    pattern
-                        .score(Utf32Str::new(&hay(&i), &mut buf), &mut matcher)
-                        .map(|sc| (sc, i))
-                })
-                .collect();
-            // Equal scores keep the sort order.
-            scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
-            shown = scored.into_iter().map(|(_, i)| i).collect();
-        } else {
-            shown = plain;
-        }
-    }
-    s.users.shown = shown;
-    if s.users.at_top {
-        s.users.cursor = 0;
-        return;
-    }
-    s.users.cursor = keep
-        .and_then(|id| {
-            s.users
-                .shown
-                .iter()
-                .position(|&i| rows[i].summary.user_id == id)
+    shown
+}
+
+/// The rows of `shown` the filter matches: those holding every word of the query as it is
+/// typed (any case), in the sort order; only when none does, fuzzily, best matches first
+/// (fzf's syntax: `'exact`, `^start`).
+fn filtered(s: &State, shown: Vec<usize>, then: &[Option<Then>]) -> Vec<usize> {
+    // As the row shows it: the id, the milestone's id and its name, the display name, each
+    // made inert as the row draws it (an escape is matched by the `␛` on screen).
+    let hay = |i: &usize| {
+        let r = &s.users.rows[*i].summary;
+        let m = milestone_then(then, *i).unwrap_or_default();
+        let name = s.session.engine.milestones.name(&m);
+        let il = crate::text::inert_line;
+        format!(
+            "{} {} {} {}",
+            il(&r.user_id),
+            il(&m),
+            if name == m { "".into() } else { il(name) },
+            il(r.display_name.as_deref().unwrap_or(""))
+        )
+    };
+    let words: Vec<String> = s
+        .users
+        .filter
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect();
+    let plain: Vec<usize> = shown
+        .iter()
+        .copied()
+        .filter(|i| {
+            let h = hay(i).to_lowercase();
+            words.iter().all(|w| h.contains(w.as_str()))
         })
-        .unwrap_or(0)
-        .min(s.users.shown.len().saturating_sub(1));
+        .collect();
+    if !plain.is_empty() {
+        return plain;
+    }
+    let pattern = Pattern::parse(&s.users.filter, CaseMatching::Ignore, Normalization::Smart);
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let mut buf = Vec::new();
+    let mut scored: Vec<(u32, usize)> = shown
+        .into_iter()
+        .filter_map(|i| {
+            pattern
+                .score(Utf32Str::new(&hay(&i), &mut buf), &mut matcher)
+                .map(|sc| (sc, i))
+        })
+        .collect();
+    // Equal scores keep the sort order.
+    scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+    scored.into_iter().map(|(_, i)| i).collect()
 }
 
 /// `:user ID`: select the user (loading more pages if its row is not loaded yet) and open it.
