@@ -8,22 +8,10 @@ use crate::app::state::{Screen, State};
 use crate::app::task::Task;
 use crate::store::{Health, StoreError};
 
+mod report;
+
 pub(super) fn shown_user(s: &State) -> Option<&str> {
     s.user.view.as_ref().map(|v| v.data().user_id.as_str())
-}
-
-/// Whether `effects` start a fleet report.
-fn runs_report(effects: &[Effect]) -> bool {
-    effects
-        .iter()
-        .any(|e| matches!(e, Effect::RunReport { .. }))
-}
-
-/// Whether `effects` start an optimizer search.
-fn runs_optimizer(effects: &[Effect]) -> bool {
-    effects
-        .iter()
-        .any(|e| matches!(e, Effect::RunOptimize { .. }))
 }
 
 pub(super) fn health(up: bool) -> Vec<Health> {
@@ -306,52 +294,6 @@ async fn refreshing_while_a_store_is_down_keeps_the_list_and_reads_it_when_back(
 }
 
 #[tokio::test]
-async fn the_report_screen_opened_while_a_store_is_down_says_so_and_waits_for_it() {
-    let (mut s, _store) = demo_app().await;
-    update(&mut s, Action::Health(health(false)));
-    let effects = update(&mut s, Action::ShowReport);
-    assert!(!runs_report(&effects), "{effects:?}");
-    let shown = format!(
-        "{:?}",
-        crate::ui::tests::draw(&s, 80, 24, &crate::ui::theme::Theme::default()).backend()
-    );
-    assert!(
-        shown.contains("is down: the report runs when it is back"),
-        "{shown}"
-    );
-    let effects = update(&mut s, Action::Health(health(true)));
-    assert!(runs_report(&effects), "{effects:?}");
-}
-
-#[tokio::test]
-async fn a_report_that_failed_for_an_outage_says_why_and_runs_when_the_stores_are_back() {
-    let (mut s, _store) = demo_app().await;
-    let effects = update(&mut s, Action::ShowReport);
-    assert!(runs_report(&effects), "{effects:?}");
-    update(
-        &mut s,
-        Action::Failed(Task::Report, memory_down("refused").into()),
-    );
-    assert!(
-        s.report
-            .failed
-            .as_deref()
-            .is_some_and(|w| w.contains("refused"))
-    );
-    let shown = format!(
-        "{:?}",
-        crate::ui::tests::draw(&s, 80, 24, &crate::ui::theme::Theme::default()).backend()
-    );
-    assert!(shown.contains("could not be computed"), "{shown}");
-    // Not again while the store is down: every key would start a run that fails.
-    let effects = update(&mut s, Action::Down);
-    assert!(!runs_report(&effects), "{effects:?}");
-    // Back: it runs by itself.
-    let effects = update(&mut s, Action::Health(health(true)));
-    assert!(runs_report(&effects), "{effects:?}");
-}
-
-#[tokio::test]
 async fn a_store_that_goes_away_is_retried_with_backoff_and_reloads_when_back() {
     use crate::app::state::TICKS_PER_SECOND;
     let (mut s, store) = demo_app().await;
@@ -480,37 +422,6 @@ async fn a_lost_progress_channel_is_said_on_live_not_over_other_screens() {
     );
 }
 
-/// A report whose policies changed since it was computed says it is computing again only while
-/// a run is under way; a run that failed says why, and that the figures are the previous
-/// policies'.
-#[tokio::test]
-async fn a_stale_report_never_claims_to_compute_when_its_run_failed() {
-    let (mut s, ctx) = super::tests::demo_app().await;
-    super::tests::settle(&mut s, &ctx, Action::ShowReport).await;
-    assert!(s.report.summary.is_some() && s.report.running.is_none());
-    s.session.policy.budget.total = Some(3500);
-    let drawn = |s: &State| {
-        format!(
-            "{:?}",
-            crate::ui::tests::draw(s, 120, 40, &crate::ui::theme::Theme::default()).backend()
-        )
-    };
-    s.report.running = Some(s.report.runs + 1);
-    assert!(drawn(&s).contains("policies changed since: computing again…"));
-    update(
-        &mut s,
-        Action::Failed(Task::Report, memory_down("refused").into()),
-    );
-    let shown = drawn(&s);
-    assert!(!shown.contains("computing again…"), "{shown}");
-    assert!(
-        shown.contains(
-            "figures of the previous policies: computing again failed (R retries): memory: users: connection refused"
-        ),
-        "{shown}"
-    );
-}
-
 #[tokio::test]
 async fn a_list_read_again_that_fails_keeps_the_rows_and_the_selection() {
     let (mut s, store) = demo_app().await;
@@ -597,46 +508,6 @@ async fn counting_stops_at_an_outage_and_the_rows_not_counted_say_so() {
     assert_eq!(recount.len(), 1, "{effects:?}");
     assert!(!recount[0].contains(&counted));
     assert_eq!(recount[0].len(), s.users.rows.len() - 1);
-}
-
-/// Tuning while a store is down and then opening the Report starts no run (it would fail): the
-/// previous figures stay, said to be the previous policies', until the stores are back.
-#[tokio::test]
-async fn tuning_while_a_store_is_down_starts_no_report() {
-    let (mut s, ctx) = super::tests::demo_app().await;
-    super::tests::settle(&mut s, &ctx, Action::ShowReport).await;
-    assert!(s.report.summary.is_some());
-    super::tests::open(&mut s, &ctx, "u062").await;
-    update(&mut s, Action::Health(health(false)));
-    super::tests::settle(&mut s, &ctx, Action::ShowTune).await;
-    let mut effects = update(&mut s, Action::Right);
-    assert!(s.modified(), "tuned");
-    effects.extend(update(&mut s, Action::ShowReport));
-    effects.extend(update(&mut s, Action::Down));
-    assert!(!runs_report(&effects), "{effects:?}");
-    let effects = update(&mut s, Action::Health(health(true)));
-    assert!(runs_report(&effects), "{effects:?}");
-}
-
-/// `o` while a store is down starts no search (every trial would fail, as a report would): it
-/// says which store and to ask again; once the store is back, `o` searches.
-#[tokio::test]
-async fn the_optimizer_is_not_started_while_a_store_is_down() {
-    let (mut s, ctx) = super::tests::demo_app().await;
-    super::tests::open(&mut s, &ctx, "u062").await;
-    update(&mut s, Action::Health(health(false)));
-    let effects = update(&mut s, Action::Optimize);
-    assert!(!runs_optimizer(&effects), "{effects:?}");
-    assert_eq!(s.ui.overlay, crate::app::state::Overlay::None);
-    let said = s.status.message.as_ref().expect("said");
-    assert!(
-        said.error && said.text.contains("is down: o again when it is back"),
-        "{}",
-        said.text
-    );
-    update(&mut s, Action::Health(health(true)));
-    let effects = update(&mut s, Action::Optimize);
-    assert!(runs_optimizer(&effects), "{effects:?}");
 }
 
 /// With no user open and no list read, what a store that is down holds back is said as what
