@@ -108,20 +108,9 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
             knowledge,
             query,
             at,
-        } => {
-            let opts = LoadOptions {
-                query: query.clone(),
-                ..ctx.load_options_at(at)
-            };
-            let loaded = load_snapshot(ctx.store.as_ref(), &user, &opts, knowledge).await;
-            match loaded {
-                // With the search it was read with: a load of a search since changed is stale.
-                Ok((snap, data)) => {
-                    Action::UserLoaded(Box::new((load, data, snap, knowledge, query)))
-                }
-                Err(e) => failed(e.into()),
-            }
-        }
+        } => load_user(&ctx, load, &user, knowledge, query, at)
+            .await
+            .unwrap_or_else(failed),
         Effect::ComputeStats {
             users,
             policy,
@@ -135,19 +124,7 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
                 Err(e) => failed(e.to_string().into()),
             }
         }
-        // Read off the runtime's threads: a slow file (a FIFO no one writes yet, a network
-        // mount) holds no worker.
-        Effect::LoadPolicy(spec) => {
-            let read = {
-                let spec = spec.clone();
-                tokio::task::spawn_blocking(move || crate::config::load_policy(&spec, &[])).await
-            };
-            match read {
-                Ok(Ok(p)) => Action::PolicyLoaded(Box::new(p), spec),
-                Ok(Err(e)) => Action::PolicyFailed(spec, e.to_string()),
-                Err(e) => Action::PolicyFailed(spec, e.to_string()),
-            }
-        }
+        Effect::LoadPolicy(spec) => load_policy(spec).await,
         Effect::CheckHealth => Action::Health(ctx.store.health().await),
         Effect::Compare(req) => compare(&ctx, *req).await,
         Effect::ExplainRow { user, policy, arg } => explain_row(&ctx, &user, &policy, &arg).await,
@@ -157,20 +134,7 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
             baseline,
             redact,
         } => fleet_report(&ctx, id, (*candidate, *baseline), redact).await,
-        Effect::SavePolicy { path, toml } => {
-            let target = path.clone();
-            match tokio::task::spawn_blocking(move || std::fs::write(&target, toml)).await {
-                // Named in full, so the message says where the file is whatever the
-                // directory the TUI was started from.
-                Ok(Ok(())) => Action::Saved(
-                    std::fs::canonicalize(&path)
-                        .or_else(|_| std::path::absolute(&path))
-                        .map_or(path, |p| p.to_string_lossy().into_owned()),
-                ),
-                Ok(Err(e)) => failed(format!("{path}: {e}").into()),
-                Err(e) => failed(e.to_string().into()),
-            }
-        }
+        Effect::SavePolicy { path, toml } => save_policy(path, toml).await.unwrap_or_else(failed),
         Effect::RunOptimize {
             id,
             baseline,
@@ -182,6 +146,57 @@ pub async fn run(effect: Effect, ctx: EffectContext) -> Action {
         }
         // The loop does these itself; nothing runs on a task.
         Effect::ForgetSnapshots | Effect::Clipboard(_) => Action::Tick,
+    }
+}
+
+/// Loads `user` (load number `load`) with `knowledge` searched for `query` (`None`: the newest
+/// user turn), as of `at` (`None`: now).
+async fn load_user(
+    ctx: &EffectContext,
+    load: u64,
+    user: &str,
+    knowledge: KnowledgeParams,
+    query: Option<String>,
+    at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<Action, TaskError> {
+    let opts = LoadOptions {
+        query: query.clone(),
+        ..ctx.load_options_at(at)
+    };
+    let (snap, data) = load_snapshot(ctx.store.as_ref(), user, &opts, knowledge).await?;
+    // With the search it was read with: a load of a search since changed is stale.
+    Ok(Action::UserLoaded(Box::new((
+        load, data, snap, knowledge, query,
+    ))))
+}
+
+/// Reads the policy file (or preset) `spec`, off the runtime's threads: a slow file (a FIFO no
+/// one writes yet, a network mount) holds no worker.
+async fn load_policy(spec: String) -> Action {
+    let read = {
+        let spec = spec.clone();
+        tokio::task::spawn_blocking(move || crate::config::load_policy(&spec, &[])).await
+    };
+    match read {
+        Ok(Ok(p)) => Action::PolicyLoaded(Box::new(p), spec),
+        Ok(Err(e)) => Action::PolicyFailed(spec, e.to_string()),
+        Err(e) => Action::PolicyFailed(spec, e.to_string()),
+    }
+}
+
+/// Writes `toml` to `path`, off the runtime's threads; answered with the file named in full.
+async fn save_policy(path: String, toml: String) -> Result<Action, TaskError> {
+    let target = path.clone();
+    match tokio::task::spawn_blocking(move || std::fs::write(&target, toml)).await {
+        // Named in full, so the message says where the file is whatever the
+        // directory the TUI was started from.
+        Ok(Ok(())) => Ok(Action::Saved(
+            std::fs::canonicalize(&path)
+                .or_else(|_| std::path::absolute(&path))
+                .map_or(path, |p| p.to_string_lossy().into_owned()),
+        )),
+        Ok(Err(e)) => Err(format!("{path}: {e}").into()),
+        Err(e) => Err(e.to_string().into()),
     }
 }
 

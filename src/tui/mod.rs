@@ -6,6 +6,7 @@ mod clipboard;
 pub mod effects;
 #[cfg(test)]
 mod input_key_tests;
+mod look;
 mod newest_first;
 mod signals;
 mod terminal;
@@ -23,7 +24,7 @@ use ratatui::backend::{Backend, CrosstermBackend};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::app::action::{Action, InputKey};
-use crate::app::keymap::{KeyName, Keymap, Lookup, key_name};
+use crate::app::keymap::{KeyName, Lookup, key_name};
 use crate::app::state::{Overlay, Quit, Screen, Session, State, TICKS_PER_SECOND};
 use crate::app::update::{Effect, update};
 use crate::app::{Task, TaskError};
@@ -32,6 +33,7 @@ use crate::store::Store;
 use crate::ui;
 use crate::ui::theme::Theme;
 use effects::EffectContext;
+pub use look::Look;
 use signals::Caught;
 use terminal::{
     clipboard, continued, give_back, give_back_on_panic, is_suspend_key, suspend, take_over,
@@ -148,69 +150,6 @@ fn start_state(store: &dyn Store, session: Session, demo: bool, opts: &TuiOption
     state
 }
 
-/// The keys and themes the TUI is drawn with, from the config folder: read, and checked, before
-/// the terminal is taken over.
-#[derive(Debug, Clone, Default)]
-pub struct Look {
-    pub keymap: Keymap,
-    pub themes: std::collections::BTreeMap<String, Theme>,
-}
-
-impl Look {
-    /// `keymap.toml` merged over the default keys and `themes/*.toml` beside the shipped themes,
-    /// from the config folder (`folder`: the one of the config file in use, `--config`'s
-    /// included; else the XDG one); `theme` (the one asked for, and where: `--theme` or the
-    /// config file's key) must be among them. A file that cannot be read or used is an error
-    /// naming it (and its line:column), not a look quietly left out.
-    pub fn load(
-        theme: Option<(&str, &str)>,
-        folder: Option<&std::path::Path>,
-    ) -> Result<Look, String> {
-        let dir = folder.map(std::path::Path::to_path_buf).or_else(|| {
-            crate::config::default_path().and_then(|p| p.parent().map(std::path::Path::to_path_buf))
-        });
-        let keymap = match dir.as_ref().map(|d| d.join("keymap.toml")) {
-            // A link to nothing is there too: an error naming it, not the default keys.
-            Some(path) if std::fs::symlink_metadata(&path).is_ok() => {
-                let text = crate::files::read_text(
-                    &path,
-                    crate::files::TEXT_MAX,
-                    crate::files::Takes::Regular,
-                )
-                .map_err(|e| format!("keymap {}", e.of(&path.display().to_string())))?;
-                Keymap::default().merge(&text, &path.display().to_string())?
-            }
-            _ => Keymap::default(),
-        };
-        let (mut themes, errors) =
-            ui::theme::load_all(dir.as_ref().map(|d| d.join("themes")).as_deref());
-        if let Some(e) = errors.into_iter().next() {
-            return Err(e);
-        }
-        // NO_COLOR (set and not empty): no colour, whichever theme. Attributes carry what
-        // colour would, so crossterm must write them: its own NO_COLOR handling writes a bare
-        // reset for every colour, which would undo them.
-        if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
-            for t in themes.values_mut() {
-                *t = t.without_colour();
-            }
-            crossterm::style::Colored::set_ansi_color_disabled(false);
-        }
-        if let Some((name, asked)) = theme
-            && !themes.contains_key(name)
-        {
-            let known: Vec<&str> = themes.keys().map(String::as_str).collect();
-            return Err(format!(
-                "{} {}: no such theme (themes: {})",
-                crate::text::inert_line(asked),
-                crate::text::quoted(name),
-                known.join(", ")
-            ));
-        }
-        Ok(Look { keymap, themes })
-    }
-}
-
 /// The most task messages taken in between two frames, and for how long at most.
 const BATCH_MAX: usize = 4096;
 const BATCH_TIME: Duration = Duration::from_millis(30);
@@ -251,18 +190,14 @@ where
             return Ok(Ended::Signal(n));
         }
         if dirty {
-            let theme = themes.get(&state.ui.theme).cloned().unwrap_or_default();
-            terminal.draw(|f| ui::render(f, state, &theme))?;
+            draw(terminal, state, themes)?;
             dirty = false;
             if opts.exit_after_first_frame {
                 return Ok(Ended::Quit);
             }
         }
         if let Some(effects) = start_up.take() {
-            for effect in effects {
-                spawn(effect, &mut ctx, &tx);
-            }
-            tokio::spawn(follow_caught(ctx.store.clone(), tx.clone()));
+            start(effects, &mut ctx, &tx);
         }
         let mut typing = false;
         let action = tokio::select! {
@@ -298,30 +233,9 @@ where
         let mut tick_only = action == Action::Tick;
         let said = said(state);
         apply(terminal, state, action, &mut ctx, &tx);
-        // Keys typed (or pasted) faster than frames are drawn — a burst, keys held down — are
-        // taken in together, then drawn once: one frame per key would take seconds to catch up.
-        let start = std::time::Instant::now();
-        // A field stepped again and again in the burst is replayed once, after it.
-        state.ui.burst = true;
-        while typing
-            && state.ui.quit != Quit::Now
-            && terminal::ending().is_none()
-            && start.elapsed() <= BATCH_TIME
-            && waiting()
-            && let Some(Some(ev)) = events.next().now_or_never()
-        {
-            typing = is_typing(&ev);
-            let action = on_event(terminal, state, &mut pending, ev);
-            // Drawn after the batch (a key acted on before this one makes it a frame anyway).
-            show_pending(state, &pending);
-            if let Some(action) = action {
-                tick_only = false;
-                apply(terminal, state, action, &mut ctx, &tx);
-            }
-        }
-        state.ui.burst = false;
-        if state.user.replay_held.is_some() {
-            apply(terminal, state, Action::BurstEnded, &mut ctx, &tx);
+        let input = (&mut events, &waiting);
+        if take_burst(terminal, state, &mut pending, input, &mut ctx, &tx, typing) {
+            tick_only = false;
         }
         if take_in(state, &mut rx, &mut ctx, &tx, BATCH_TIME) > 0 {
             tick_only = false;
@@ -332,6 +246,74 @@ where
         }
     }
     Ok(Ended::Quit)
+}
+
+/// Draws a frame of `state` in its theme (of `themes`).
+fn draw<B: Backend>(
+    terminal: &mut Terminal<B>,
+    state: &State,
+    themes: &std::collections::BTreeMap<String, Theme>,
+) -> color_eyre::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let theme = themes.get(&state.ui.theme).cloned().unwrap_or_default();
+    terminal.draw(|f| ui::render(f, state, &theme))?;
+    Ok(())
+}
+
+/// The start-up work begun (after the first frame): its effects, and following the progress
+/// channel.
+fn start(effects: Vec<Effect>, ctx: &mut EffectContext, tx: &UnboundedSender<Action>) {
+    for effect in effects {
+        spawn(effect, ctx, tx);
+    }
+    tokio::spawn(follow_caught(ctx.store.clone(), tx.clone()));
+}
+
+/// Keys typed (or pasted) faster than frames are drawn — a burst, keys held down — are taken in
+/// together after a key (`typing`), then drawn once: one frame per key would take seconds to
+/// catch up. `events` and `waiting` as [`event_loop`] has them. Whether any of them acted.
+fn take_burst<B: Backend>(
+    terminal: &mut Terminal<B>,
+    state: &mut State,
+    pending: &mut Vec<KeyName>,
+    (events, waiting): (
+        &mut (impl Stream<Item = std::io::Result<Event>> + Unpin),
+        &impl Fn() -> bool,
+    ),
+    ctx: &mut EffectContext,
+    tx: &UnboundedSender<Action>,
+    mut typing: bool,
+) -> bool
+where
+    B::Error: Send + Sync + 'static,
+{
+    let mut acted = false;
+    let start = std::time::Instant::now();
+    // A field stepped again and again in the burst is replayed once, after it.
+    state.ui.burst = true;
+    while typing
+        && state.ui.quit != Quit::Now
+        && terminal::ending().is_none()
+        && start.elapsed() <= BATCH_TIME
+        && waiting()
+        && let Some(Some(ev)) = events.next().now_or_never()
+    {
+        typing = is_typing(&ev);
+        let action = on_event(terminal, state, pending, ev);
+        // Drawn after the batch (a key acted on before this one makes it a frame anyway).
+        show_pending(state, pending);
+        if let Some(action) = action {
+            acted = true;
+            apply(terminal, state, action, ctx, tx);
+        }
+    }
+    state.ui.burst = false;
+    if state.user.replay_held.is_some() {
+        apply(terminal, state, Action::BurstEnded, ctx, tx);
+    }
+    acted
 }
 
 /// The status message on screen (by when it goes), to tell whether a tick took it away.
