@@ -22,67 +22,115 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
 /// with `p`. Times are the store's (the demo's own clock in the demo).
 fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let live = &s.live;
-    let open = s.user.view.as_ref().map(|v| v.data().user_id.as_str());
     let shown = crate::app::update::live_shown(s);
     let height = area.height.saturating_sub(2) as usize;
     let row_w = usize::from(area.width.saturating_sub(2));
     let geometry = live_view::EventRows::of(&live.key_prefix, &shown, (row_w, height));
     // The last page is a full one (counted in rows: a reason wraps under its event).
     let first = live.scroll.min(geometry.last_first);
-    // How many events are on screen (fewer than rows when reasons wrap).
-    let mut on_screen = height;
-    let lines: Vec<Line> = if shown.is_empty() && s.status.source == crate::store::snapshots::LABEL
-    {
-        vec![Line::styled(
+    let (lines, on_screen) = event_lines(s, t, &shown, first, (&geometry, row_w, height));
+    let room = usize::from(area.width.saturating_sub(4));
+    let title = events_title(s, &shown, (first, on_screen), room);
+    let style = if live.paused {
+        t.warning()
+    } else {
+        t.border(!live.on_panel)
+    };
+    // A message in place of events wraps; events are one row each.
+    let p = Paragraph::new(lines);
+    let p = if shown.is_empty() {
+        p.wrap(Wrap { trim: false })
+    } else {
+        p
+    };
+    frame.render_widget(
+        p.block(block(title, !live.on_panel, t).border_style(style)),
+        area,
+    );
+}
+
+/// The events pane's lines from event `first` on, `height` rows of `row_w` columns at most, and
+/// how many events are on screen (fewer than rows when reasons wrap); a message in their place
+/// while there are none.
+fn event_lines(
+    s: &State,
+    t: &Theme,
+    shown: &[&LiveEntry],
+    first: usize,
+    (geometry, row_w, height): (&live_view::EventRows, usize, usize),
+) -> (Vec<Line<'static>>, usize) {
+    let live = &s.live;
+    let open = s.user.view.as_ref().map(|v| v.data().user_id.as_str());
+    if shown.is_empty() && s.status.source == crate::store::snapshots::LABEL {
+        let lines = vec![Line::styled(
             "snapshot files hold no events: progress events come from a live Redis (--redis-url)",
             t.muted(),
-        )]
-    } else if shown.is_empty() {
-        let rest = format!("events from the {}… (a: every user's)", live.source);
-        let whose = match (live.all, open) {
-            // A long id cut in its middle, as the events title cuts it: the line stays a line.
-            (false, Some(u)) => {
-                let room = row_w.saturating_sub(
-                    "waiting for 's ".len() + unicode_width::UnicodeWidthStr::width(rest.as_str()),
-                );
-                format!(
-                    "{}'s ",
-                    crate::text::fit_middle(&crate::text::shown_id(u), room.max(8))
-                )
-            }
-            _ => String::new(),
-        };
-        let mut lines = vec![Line::styled(
-            format!("waiting for {whose}{rest}"),
-            t.muted(),
         )];
-        if let Some(why) = &live.trouble {
-            lines.push(Line::styled(format!("⚠ {}", il(why)), t.error()));
+        return (lines, height);
+    }
+    if shown.is_empty() {
+        return (waiting_lines(s, t, open, row_w), height);
+    }
+    // An unreadable message's reason wraps under itself (a few rows at most): at 80 columns
+    // one row would show a few words of it.
+    let mut lines: Vec<Line> = Vec::new();
+    let mut on_screen = 0;
+    for e in shown.iter().skip(first) {
+        let room = height.saturating_sub(lines.len());
+        if room == 0 {
+            break;
         }
-        lines
-    } else {
-        // An unreadable message's reason wraps under itself (a few rows at most): at 80 columns
-        // one row would show a few words of it.
-        let mut lines: Vec<Line> = Vec::new();
-        on_screen = 0;
-        for e in shown.iter().skip(first) {
-            let room = height.saturating_sub(lines.len());
-            if room == 0 {
-                break;
-            }
-            let channel = live_view::channel(&live.key_prefix, e);
-            lines.extend(entry_lines(
-                e,
-                &channel,
-                (geometry.channel_w, row_w),
-                open,
-                t,
-                room,
-            ));
-            on_screen += 1;
+        let channel = live_view::channel(&live.key_prefix, e);
+        lines.extend(entry_lines(
+            e,
+            &channel,
+            (geometry.channel_w, row_w),
+            open,
+            t,
+            room,
+        ));
+        on_screen += 1;
+    }
+    (lines, on_screen)
+}
+
+/// What the events pane says while no event has come: whose it waits for, from where, and the
+/// channel's trouble if it has any.
+fn waiting_lines(s: &State, t: &Theme, open: Option<&str>, row_w: usize) -> Vec<Line<'static>> {
+    let live = &s.live;
+    let rest = format!("events from the {}… (a: every user's)", live.source);
+    let whose = match (live.all, open) {
+        // A long id cut in its middle, as the events title cuts it: the line stays a line.
+        (false, Some(u)) => {
+            let room = row_w.saturating_sub(
+                "waiting for 's ".len() + unicode_width::UnicodeWidthStr::width(rest.as_str()),
+            );
+            format!(
+                "{}'s ",
+                crate::text::fit_middle(&crate::text::shown_id(u), room.max(8))
+            )
         }
-        lines
+        _ => String::new(),
     };
+    let mut lines = vec![Line::styled(
+        format!("waiting for {whose}{rest}"),
+        t.muted(),
+    )];
+    if let Some(why) = &live.trouble {
+        lines.push(Line::styled(format!("⚠ {}", il(why)), t.error()));
+    }
+    lines
+}
+
+/// The events pane's title in `room` columns; `first` and `on_screen` say which events show.
+fn events_title(
+    s: &State,
+    shown: &[&LiveEntry],
+    (first, on_screen): (usize, usize),
+    room: usize,
+) -> String {
+    let live = &s.live;
+    let open = s.user.view.as_ref().map(|v| v.data().user_id.as_str());
     let whose = match (live.all, open) {
         (true, _) | (_, None) => "every user".to_string(),
         // As ids are listed (a backslash as `\\`, the empty id `""`), as the channel column
@@ -148,28 +196,11 @@ fn render_events(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     } else {
         ""
     };
-    let room = usize::from(area.width.saturating_sub(4));
-    let title = super::first_that_fits(
+    super::first_that_fits(
         [format!("{head}{note}{hints} "), format!("{head}{note} ")],
         &head,
         room,
-    );
-    let style = if live.paused {
-        t.warning()
-    } else {
-        t.border(!live.on_panel)
-    };
-    // A message in place of events wraps; events are one row each.
-    let p = Paragraph::new(lines);
-    let p = if shown.is_empty() {
-        p.wrap(Wrap { trim: false })
-    } else {
-        p
-    };
-    frame.render_widget(
-        p.block(block(title, !live.on_panel, t).border_style(style)),
-        area,
-    );
+    )
 }
 
 use live_view::{REASON_ROWS, TIME_W};

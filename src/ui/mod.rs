@@ -148,67 +148,13 @@ fn joining_script(c: char) -> bool {
         | 0x11000..=0x11FFF)
 }
 
+/// The whole screen: the tabs, the screen shown, its overlay, the status bar, a long message,
+/// and the quit dialog over all of them; what the terminal lacks when it is too small.
 fn render_screen(frame: &mut Frame, s: &State, t: &Theme) {
     let area = frame.area();
     frame.render_widget(Block::new().style(t.base()), area);
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
-        let asking = s.ui.overlay == Overlay::ConfirmQuit;
-        let then = if asking {
-            "The tuning is not saved: d discards it and quits, c cancels (saving needs the room)."
-        } else {
-            // The keymap's key: here a single key bound to close or quit quits (ctrl-c
-            // always does); `q` when it is one of them.
-            use crate::app::Action;
-            let k = &s.session.keymap;
-            let single = || {
-                k.single_keys(&Action::Close)
-                    .chain(k.single_keys(&Action::Quit))
-            };
-            let key = single()
-                .find(|&key| key == "q")
-                .or_else(|| single().find(|&key| key != "ctrl-c"))
-                .unwrap_or("ctrl-c");
-            // Unsaved tuning: the key asks first (as it does when the screen is large enough).
-            if s.unsaved() {
-                &format!("{key} quits, asking first: the tuning is not saved.")
-            } else {
-                &format!("{key} quits.")
-            }
-        };
-        // One sentence a line: a key never ends one line with what it does on the next.
-        let size = format!(
-            "Terminal too small: {}×{}.\nctxlens needs at least {}×{}.",
-            area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
-        );
-        // Wrapped, so a narrow terminal still reads the size it needs; where all of it does not
-        // fit, what the keys do comes first (the question asked above all), shorter as needed.
-        let keys = if asking { "d quits, c cancels." } else { "" };
-        let p = [
-            format!("{size}\n{then}"),
-            then.to_string(),
-            keys.to_string(),
-        ]
-        .into_iter()
-        .filter(|m| !m.is_empty())
-        .map(|msg| {
-            Paragraph::new(msg)
-                .style(t.error())
-                .alignment(Alignment::Center)
-                .wrap(ratatui::widgets::Wrap { trim: true })
-        })
-        .reduce(|fits, shorter| {
-            if fits.line_count(area.width) <= usize::from(area.height) {
-                fits
-            } else {
-                shorter
-            }
-        })
-        .unwrap_or_default();
-        let rows = u16::try_from(p.line_count(area.width)).unwrap_or(u16::MAX);
-        let [mid] = Layout::vertical([Constraint::Length(rows)])
-            .flex(Flex::Center)
-            .areas(area);
-        frame.render_widget(p, mid);
+        too_small(frame, area, s, t);
         return;
     }
     let areas = Areas::new((area.width, area.height));
@@ -237,6 +183,68 @@ fn render_screen(frame: &mut Frame, s: &State, t: &Theme) {
     if s.ui.overlay == Overlay::ConfirmQuit {
         confirm_quit(frame, area, s, t);
     }
+}
+
+/// A terminal smaller than [`MIN_SIZE`]: its size, the size needed and the key that quits (or
+/// the quit dialog's keys), centred, as much of it as fits.
+fn too_small(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    let asking = s.ui.overlay == Overlay::ConfirmQuit;
+    let then = if asking {
+        "The tuning is not saved: d discards it and quits, c cancels (saving needs the room)."
+    } else {
+        // The keymap's key: here a single key bound to close or quit quits (ctrl-c
+        // always does); `q` when it is one of them.
+        use crate::app::Action;
+        let k = &s.session.keymap;
+        let single = || {
+            k.single_keys(&Action::Close)
+                .chain(k.single_keys(&Action::Quit))
+        };
+        let key = single()
+            .find(|&key| key == "q")
+            .or_else(|| single().find(|&key| key != "ctrl-c"))
+            .unwrap_or("ctrl-c");
+        // Unsaved tuning: the key asks first (as it does when the screen is large enough).
+        if s.unsaved() {
+            &format!("{key} quits, asking first: the tuning is not saved.")
+        } else {
+            &format!("{key} quits.")
+        }
+    };
+    // One sentence a line: a key never ends one line with what it does on the next.
+    let size = format!(
+        "Terminal too small: {}×{}.\nctxlens needs at least {}×{}.",
+        area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+    );
+    // Wrapped, so a narrow terminal still reads the size it needs; where all of it does not
+    // fit, what the keys do comes first (the question asked above all), shorter as needed.
+    let keys = if asking { "d quits, c cancels." } else { "" };
+    let p = [
+        format!("{size}\n{then}"),
+        then.to_string(),
+        keys.to_string(),
+    ]
+    .into_iter()
+    .filter(|m| !m.is_empty())
+    .map(|msg| {
+        Paragraph::new(msg)
+            .style(t.error())
+            .alignment(Alignment::Center)
+            .wrap(ratatui::widgets::Wrap { trim: true })
+    })
+    .reduce(|fits, shorter| {
+        if fits.line_count(area.width) <= usize::from(area.height) {
+            fits
+        } else {
+            shorter
+        }
+    })
+    .unwrap_or_default();
+    let rows = u16::try_from(p.line_count(area.width)).unwrap_or(u16::MAX);
+    let [mid] = Layout::vertical([Constraint::Length(rows)])
+        .flex(Flex::Center)
+        .areas(area);
+    frame.render_widget(p, mid);
 }
 
 /// A message too long for the status bar, or of several lines: wrapped in a box above it, whole.
@@ -539,9 +547,15 @@ mod budget_tests;
 #[cfg(test)]
 mod item_tests;
 #[cfg(test)]
+mod journey_panel_tests;
+#[cfg(test)]
 mod journey_tests;
 #[cfg(test)]
+mod keymap_tests;
+#[cfg(test)]
 mod live_tests;
+#[cfg(test)]
+mod prompt_tests;
 #[cfg(test)]
 mod query_tests;
 #[cfg(test)]
@@ -553,7 +567,11 @@ mod status_tests;
 #[cfg(test)]
 pub(crate) mod tests;
 #[cfg(test)]
+mod theme_tests;
+#[cfg(test)]
 mod time_tests;
+#[cfg(test)]
+mod too_small_tests;
 #[cfg(test)]
 mod trust_tests;
 #[cfg(test)]

@@ -12,7 +12,7 @@ use super::layers::no_user;
 use super::theme::Theme;
 use crate::app::state::State;
 use crate::app::update::{current_match, prompt_rows, search_hits};
-use crate::engine::Decision;
+use crate::engine::{Assembly, Decision};
 
 pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     if no_user(frame, area, s, t, "Prompt") {
@@ -62,27 +62,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
             n => format!(" · /{query} {}/{n}", current_match(s, n) + 1),
         }
     };
-    let toggle = |what: &str| super::key_hint(s, &crate::app::Action::ToggleDiff, "d", what);
-    let (what, hint) = if s.user.diff {
-        let (removed, added) = text.iter().fold((0, 0), |(r, ad), l| {
-            (
-                r + usize::from(l.starts_with("- ")),
-                ad + usize::from(l.starts_with("+ ")),
-            )
-        });
-        // Untuned, there is nothing to compare: said, not a silent `-0 +0`.
-        let what = if s.modified() {
-            format!("Prompt diff · baseline → tuned · -{removed} +{added} lines")
-        } else {
-            "Prompt diff · nothing tuned".to_string()
-        };
-        (what, toggle("plain"))
-    } else {
-        (
-            format!("Prompt · {} item tokens", super::num(a.total_tokens)),
-            toggle("diff"),
-        )
-    };
+    let (what, hint) = what_shown(s, a, text);
     // Rows as drawn: a long line is several. When the title does not fit, the key hint gives
     // way first, then the rows; the search's count stays.
     let rows = format!(
@@ -103,6 +83,32 @@ pub fn render(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         usize::from(area.width.saturating_sub(3)),
     );
     frame.render_widget(Paragraph::new(lines).block(block(title, true, t)), area);
+}
+
+/// What the title says is shown (the prompt and its tokens, or the diff and how many lines it
+/// removes and adds), and the key hint that toggles to the other.
+fn what_shown(s: &State, a: &Assembly, text: &[String]) -> (String, String) {
+    let toggle = |what: &str| super::key_hint(s, &crate::app::Action::ToggleDiff, "d", what);
+    if s.user.diff {
+        let (removed, added) = text.iter().fold((0, 0), |(r, ad), l| {
+            (
+                r + usize::from(l.starts_with("- ")),
+                ad + usize::from(l.starts_with("+ ")),
+            )
+        });
+        // Untuned, there is nothing to compare: said, not a silent `-0 +0`.
+        let what = if s.modified() {
+            format!("Prompt diff · baseline → tuned · -{removed} +{added} lines")
+        } else {
+            "Prompt diff · nothing tuned".to_string()
+        };
+        (what, toggle("plain"))
+    } else {
+        (
+            format!("Prompt · {} item tokens", super::num(a.total_tokens)),
+            toggle("diff"),
+        )
+    }
 }
 
 /// One line of the prompt styled: a diff mark's colour, a heading, a truncation, or the

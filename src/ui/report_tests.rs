@@ -6,18 +6,24 @@ use super::theme::Theme;
 use crate::app::Action;
 use crate::app::state::State;
 use crate::app::update::tests::{demo_app, open, settle};
+use crate::tui::effects::EffectContext;
+
+/// u062 opened and its budget lowered on Tune (budget.total 4000 → 2000), then the Report.
+async fn lower_the_budget_of_u062(s: &mut State, store: &EffectContext) {
+    open(s, store, "u062").await;
+    settle(s, store, Action::ShowTune).await;
+    for _ in 0..20 {
+        settle(s, store, Action::Decrease).await; // budget.total 4000 → 2000
+    }
+    settle(s, store, Action::ShowReport).await;
+}
 
 /// A most-affected user whose id is wider than the pane is cut in its middle, and the figures
 /// beside it (milestone, dropped, added, items) still show, at 80 and 120 columns.
 #[tokio::test]
 async fn a_long_user_id_never_pushes_the_report_figures_off() {
     let (mut s, store) = demo_app().await;
-    open(&mut s, &store, "u062").await;
-    settle(&mut s, &store, Action::ShowTune).await;
-    for _ in 0..20 {
-        settle(&mut s, &store, Action::Decrease).await;
-    }
-    settle(&mut s, &store, Action::ShowReport).await;
+    lower_the_budget_of_u062(&mut s, &store).await;
     let mut summary = s.report.summary.clone().expect("a report");
     let changes = summary.changes.as_mut().expect("changes");
     let first = changes.most_affected.first_mut().expect("an affected user");
@@ -46,12 +52,7 @@ async fn report_screen_before_and_after_a_change() {
     let (mut s, store) = demo_app().await;
     settle(&mut s, &store, Action::ShowReport).await;
     snap("report_baseline", &mut s);
-    open(&mut s, &store, "u062").await;
-    settle(&mut s, &store, Action::ShowTune).await;
-    for _ in 0..20 {
-        settle(&mut s, &store, Action::Decrease).await; // budget.total 4000 → 2000
-    }
-    settle(&mut s, &store, Action::ShowReport).await;
+    lower_the_budget_of_u062(&mut s, &store).await;
     let summary = s.report.summary.clone().expect("a report");
     assert_eq!(
         summary.candidate.policy, "prolaunch-tuned",
@@ -76,8 +77,19 @@ async fn report_screen_before_and_after_a_change() {
         settle(&mut s, &store, Action::Down).await;
     }
     snap("report_scrolled", &mut s);
-    // Sideways at 80 columns: the per-milestone table's last columns come into view, cut
-    // columns marked, and no further than the widest line.
+}
+
+/// Sideways at 80 columns: the per-milestone table's last columns come into view, cut
+/// columns marked, and no further than the widest line.
+#[tokio::test]
+async fn the_report_scrolls_sideways_to_the_widest_lines_end() {
+    let (mut s, store) = demo_app().await;
+    settle(&mut s, &store, Action::ShowReport).await;
+    lower_the_budget_of_u062(&mut s, &store).await;
+    let summary = s.report.summary.clone().expect("a report");
+    for _ in 0..12 {
+        settle(&mut s, &store, Action::Down).await;
+    }
     s.ui.size = (80, 24);
     let lines = crate::app::report_view::lines(&summary);
     s.report.cursor = lines

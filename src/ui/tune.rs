@@ -137,6 +137,15 @@ fn render_fields(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         Constraint::Length(value_w(&s.session.baseline)),
         Constraint::Length(value_w(&s.session.policy)),
     ];
+    let room = usize::from(area.width.saturating_sub(4));
+    let title = fields_title(s, (first, height, fields.len()), room);
+    let b = block(title, true, t);
+    frame.render_widget(Table::new(rows, widths).header(header).block(b), area);
+}
+
+/// The fields table's title in `room` columns: the policy's name, how many fields changed,
+/// which rows show (`first`, `height` of `len`), and the keys when they fit.
+fn fields_title(s: &State, (first, height, len): (usize, usize, usize), room: usize) -> String {
     let marker = if s.modified() { "*" } else { "" };
     // The name, how many fields changed (n/N go to them), where the view is when the fields do
     // not all fit; the key hints last, dropped when the title would be cut.
@@ -150,15 +159,14 @@ fn render_fields(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
         (0, m) => format!(" · {m} changed (in flags)"),
         (n, m) => format!(" · {n} changed{} +{m} in flags", next_changed(s)),
     };
-    let place = super::place(first, height, fields.len())
+    let place = super::place(first, height, len)
         .map(|p| format!(" · {p}"))
         .unwrap_or_default();
     let head = format!(
         " Tune {}{marker}{changed}{place}",
         super::il(&s.session.policy.name)
     );
-    let room = usize::from(area.width.saturating_sub(4));
-    let title = [
+    [
         format!(
             "{head}{}{}{} ",
             super::pair_hint(
@@ -174,14 +182,14 @@ fn render_fields(frame: &mut Frame, area: Rect, s: &State, t: &Theme) {
     ]
     .into_iter()
     .find(|t| t.chars().count() <= room)
-    .unwrap_or_else(|| format!("{head} "));
-    let b = block(title, true, t);
-    frame.render_widget(Table::new(rows, widths).header(header).block(b), area);
+    .unwrap_or_else(|| format!("{head} "))
 }
 
 /// The diff pane's own title; the counts follow it in the border on a short pane.
 const DIFF_TITLE: &str = " Replay diff (tuned vs baseline) ";
 
+/// The replay diff: the layer table, the weights warning, the kinds of change with their
+/// counts, and the item changes from the scroll position.
 fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme, d: Option<&AssemblyDiff>) {
     let b = block(DIFF_TITLE, false, t);
     let (Some(view), Some(d)) = (s.user.view.as_ref(), d) else {
@@ -198,6 +206,58 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme, d: Option<&A
         return;
     };
     let inner = b.inner(area);
+    let (tight, warning) = weights_warning(s, t, d, inner);
+    let n = d.layers.len() as u16 + if tight { 2 } else { 3 };
+    let [layers, items] =
+        Layout::vertical([Constraint::Length(n), Constraint::Min(1)]).areas(inner);
+    frame.render_widget(layer_table(d, (base, tuned), t), layers);
+    let mut items = items;
+    if let Some(w) = warning {
+        let rows = u16::try_from(w.line_count(items.width)).unwrap_or(u16::MAX);
+        let [warn, rest] =
+            Layout::vertical([Constraint::Length(rows), Constraint::Min(0)]).areas(items);
+        frame.render_widget(w, warn);
+        items = rest;
+    }
+    // The item changes from the scroll position, as many as fit under the counts.
+    let room = usize::from(items.height)
+        .saturating_sub(usize::from(!tight))
+        .max(1);
+    s.tune.diff_rows.set(room);
+    let first = s.tune.diff_scroll.min(d.items.len().saturating_sub(1));
+    let last = (first + room).min(d.items.len());
+    let mut counts = change_counts(d, t, (first, last));
+    let mut lines = vec![];
+    match (counts.is_empty(), tight) {
+        (true, _) => frame.render_widget(b, area),
+        (false, true) => {
+            counts.insert(0, Span::raw(" "));
+            let title = counts_title(counts, area, d, t, (first, last));
+            frame.render_widget(b.title(title), area);
+        }
+        (false, false) => {
+            frame.render_widget(b, area);
+            lines.push(Line::from(counts));
+        }
+    }
+    if d.items.is_empty() {
+        lines.push(Line::styled("no item changes", t.muted()));
+    }
+    let shown = &d.items[first..last];
+    let width = usize::from(items.width);
+    let layer = layer_fits(shown, width);
+    lines.extend(shown.iter().map(|i| item_line(i, t, layer, width)));
+    frame.render_widget(Paragraph::new(lines), items);
+}
+
+/// Whether the diff pane is short (`inner` its inside), and the weights warning as it shows
+/// there, if the policy has one.
+fn weights_warning<'a>(
+    s: &State,
+    t: &Theme,
+    d: &AssemblyDiff,
+    inner: Rect,
+) -> (bool, Option<Paragraph<'a>>) {
     // Under the layer table's budgets, why they do not add up to the total, whole.
     // On a short pane the spacer goes and the counts move into the title, to leave the item
     // changes room; the weights warning is then one line, in fewer words if it must be (its
@@ -227,20 +287,14 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme, d: Option<&A
                 .wrap(Wrap { trim: true })
         }
     });
-    let n = d.layers.len() as u16 + if tight { 2 } else { 3 };
-    let [layers, items] =
-        Layout::vertical([Constraint::Length(n), Constraint::Min(1)]).areas(inner);
-    frame.render_widget(layer_table(d, (base, tuned), t), layers);
-    let mut items = items;
-    if let Some(w) = warning {
-        let rows = u16::try_from(w.line_count(items.width)).unwrap_or(u16::MAX);
-        let [warn, rest] =
-            Layout::vertical([Constraint::Length(rows), Constraint::Min(0)]).areas(items);
-        frame.render_widget(w, warn);
-        items = rest;
-    }
+    (tight, warning)
+}
+
+/// The kinds of change there are, with their counts, then which item changes show (`first`
+/// to `last`) when they do not all.
+fn change_counts(d: &AssemblyDiff, t: &Theme, (first, last): (usize, usize)) -> Vec<Span<'static>> {
     // The kinds of change there are, with their counts.
-    let counts: Vec<_> = ChangeKind::ALL
+    let mut counts: Vec<_> = ChangeKind::ALL
         .iter()
         .filter(|k| d.count(**k) > 0)
         .map(|k| {
@@ -248,14 +302,6 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme, d: Option<&A
             styled(format!("{} {}  ", d.count(*k), k.label()), style)
         })
         .collect();
-    // The item changes from the scroll position, as many as fit under the counts.
-    let room = usize::from(items.height)
-        .saturating_sub(usize::from(!tight))
-        .max(1);
-    s.tune.diff_rows.set(room);
-    let first = s.tune.diff_scroll.min(d.items.len().saturating_sub(1));
-    let last = (first + room).min(d.items.len());
-    let mut counts = counts;
     if first > 0 || last < d.items.len() {
         // One space before the place, not the two between counts.
         if let Some(c) = counts.last_mut() {
@@ -266,46 +312,38 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme, d: Option<&A
             t.muted(),
         ));
     }
-    let mut lines = vec![];
-    match (counts.is_empty(), tight) {
-        (true, _) => frame.render_widget(b, area),
-        (false, true) => {
-            counts.insert(0, Span::raw(" "));
-            // In the frame's top border: the place said briefly when the long form would be
-            // cut, and what still does not fit cut with `…`.
-            // One column kept for the space that ends a title before the border.
-            let room = usize::from(area.width).saturating_sub(5 + DIFF_TITLE.width());
-            let wide = |c: &[Span]| c.iter().map(|s| s.content.width()).sum::<usize>();
-            if wide(&counts) > room
-                && (first > 0 || last < d.items.len())
-                && let Some(place) = counts.last_mut()
-            {
-                *place = styled(
-                    format!("· {}–{}/{}", first + 1, last, d.items.len()),
-                    t.muted(),
-                );
-            }
-            let mut title = super::fit_spans(counts, room);
-            // One space before the border, not the two that part counts.
-            if let Some(last) = title.spans.last_mut() {
-                last.content = last.content.trim_end().to_string().into();
-            }
-            title.spans.push(Span::raw(" "));
-            frame.render_widget(b.title(title), area);
-        }
-        (false, false) => {
-            frame.render_widget(b, area);
-            lines.push(Line::from(counts));
-        }
+    counts
+}
+
+/// The counts in the frame's top border after [`DIFF_TITLE`], on a short pane.
+fn counts_title(
+    mut counts: Vec<Span<'static>>,
+    area: Rect,
+    d: &AssemblyDiff,
+    t: &Theme,
+    (first, last): (usize, usize),
+) -> Line<'static> {
+    // In the frame's top border: the place said briefly when the long form would be
+    // cut, and what still does not fit cut with `…`.
+    // One column kept for the space that ends a title before the border.
+    let room = usize::from(area.width).saturating_sub(5 + DIFF_TITLE.width());
+    let wide = |c: &[Span]| c.iter().map(|s| s.content.width()).sum::<usize>();
+    if wide(&counts) > room
+        && (first > 0 || last < d.items.len())
+        && let Some(place) = counts.last_mut()
+    {
+        *place = styled(
+            format!("· {}–{}/{}", first + 1, last, d.items.len()),
+            t.muted(),
+        );
     }
-    if d.items.is_empty() {
-        lines.push(Line::styled("no item changes", t.muted()));
+    let mut title = super::fit_spans(counts, room);
+    // One space before the border, not the two that part counts.
+    if let Some(last) = title.spans.last_mut() {
+        last.content = last.content.trim_end().to_string().into();
     }
-    let shown = &d.items[first..last];
-    let width = usize::from(items.width);
-    let layer = layer_fits(shown, width);
-    lines.extend(shown.iter().map(|i| item_line(i, t, layer, width)));
-    frame.render_widget(Paragraph::new(lines), items);
+    title.spans.push(Span::raw(" "));
+    title
 }
 
 /// Per layer and in total: budget and use, baseline → tuned, and the change in use.
