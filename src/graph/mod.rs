@@ -3,6 +3,7 @@
 //! transitively reduced edges (an edge implied by a longer path is not drawn) routed between the
 //! layers with box-drawing characters ([`route`]).
 
+mod order;
 mod route;
 mod untangle;
 
@@ -124,6 +125,31 @@ const LAYOUTS_KEPT: usize = 4;
 impl Graph {
     /// Lays out `map`'s DAG (boxes sized by `geo`, which [`Graph::fit`] can choose).
     pub fn new(map: &MilestoneMap, geo: Geometry) -> Graph {
+        let mut g = Graph::unlaid(map, geo);
+        // The layout depends on the map alone: made once per map (the TUI draws the graph on
+        // every frame, and a large map's layout takes a noticeable moment).
+        let key = (
+            g.ids.clone(),
+            g.names.clone(),
+            g.edges.clone(),
+            g.layer.clone(),
+        );
+        let mut cache = LAYOUTS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, laid)) = cache.iter().find(|(k, _)| *k == key) {
+            return laid.clone().with_geometry(geo);
+        }
+        g.lay_out();
+        if cache.len() >= LAYOUTS_KEPT {
+            cache.remove(0);
+        }
+        cache.push((key, g.clone()));
+        g.with_geometry(geo)
+    }
+
+    /// `map`'s milestones, names, drawn edges and layers, not laid out yet.
+    fn unlaid(map: &MilestoneMap, geo: Geometry) -> Graph {
         let ids: Vec<String> = map.ids().map(str::to_string).collect();
         let at: std::collections::HashMap<&str, usize> = ids
             .iter()
@@ -131,23 +157,7 @@ impl Graph {
             .map(|(i, id)| (id.as_str(), i))
             .collect();
         let index = |id: &str| at.get(id).copied();
-        let deps: Vec<Vec<usize>> = ids
-            .iter()
-            .map(|id| map.deps(id).iter().filter_map(|d| index(d)).collect())
-            .collect();
-        let closure: Vec<BTreeSet<usize>> = ids
-            .iter()
-            .map(|id| map.closure(id).into_iter().filter_map(index).collect())
-            .collect();
-        let mut edges = Vec::new();
-        for (n, ds) in deps.iter().enumerate() {
-            for &d in ds {
-                // Implied by a longer path through another dependency: not drawn.
-                if !ds.iter().any(|&e| e != d && closure[e].contains(&d)) {
-                    edges.push((d, n));
-                }
-            }
-        }
+        let edges = drawn_edges(map, &ids, index);
         let mut layer = vec![0; ids.len()];
         for (l, members) in map.layers().iter().enumerate() {
             for id in members {
@@ -167,7 +177,7 @@ impl Graph {
                 }
             })
             .collect();
-        let mut g = Graph {
+        Graph {
             ids,
             names,
             edges,
@@ -177,36 +187,22 @@ impl Graph {
             geo,
             widths: Vec::new(),
             undrawable: false,
-        };
-        // The layout depends on the map alone: made once per map (the TUI draws the graph on
-        // every frame, and a large map's layout takes a noticeable moment).
-        let key = (
-            g.ids.clone(),
-            g.names.clone(),
-            g.edges.clone(),
-            g.layer.clone(),
-        );
-        let mut cache = LAYOUTS
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((_, laid)) = cache.iter().find(|(k, _)| *k == key) {
-            return laid.clone().with_geometry(geo);
         }
-        let order = g.order();
-        g.layers = g.rows(order);
+    }
+
+    /// Orders and places the slots of each layer and, unless the drawing would be too large,
+    /// untangles them and routes the gaps between the layers.
+    fn lay_out(&mut self) {
+        let order = self.order();
+        self.layers = self.rows(order);
         // The least a drawing takes: the narrowest boxes, a row of text each, no gaps.
-        let rows = g.size_rows();
-        let least = u64::from(MIN_BOX_W) * g.layers.len() as u64 * u64::from(rows) * 3;
-        g.undrawable = least > u64::from(MAX_DRAWN_CELLS) || g.passes() > MAX_PASSES;
-        if !g.undrawable {
-            g.untangle();
-            g.gaps = route::gap_widths(&g);
+        let rows = self.size_rows();
+        let least = u64::from(MIN_BOX_W) * self.layers.len() as u64 * u64::from(rows) * 3;
+        self.undrawable = least > u64::from(MAX_DRAWN_CELLS) || self.passes() > MAX_PASSES;
+        if !self.undrawable {
+            self.untangle();
+            self.gaps = route::gap_widths(self);
         }
-        if cache.len() >= LAYOUTS_KEPT {
-            cache.remove(0);
-        }
-        cache.push((key, g.clone()));
-        g.with_geometry(geo)
     }
 
     /// The same layout with other box sizes.
@@ -479,162 +475,33 @@ impl Graph {
         };
         found.unwrap_or(from)
     }
+}
 
-    /// The slots of each layer, in map order, edges passing through after the milestones.
-    fn slots(&self) -> Vec<Vec<Slot>> {
-        let n = self.layer.iter().max().map_or(0, |m| m + 1);
-        let mut out = vec![Vec::new(); n];
-        for (i, &l) in self.layer.iter().enumerate() {
-            out[l].push(Slot::Node(i));
-        }
-        for (e, &(a, b)) in self.edges.iter().enumerate() {
-            for layer in out.iter_mut().take(self.layer[b]).skip(self.layer[a] + 1) {
-                layer.push(Slot::Pass(e));
+/// `map`'s transitively reduced edges (dependency, dependant) by index into `ids`: an edge
+/// implied by a longer path is not drawn.
+fn drawn_edges(
+    map: &MilestoneMap,
+    ids: &[String],
+    index: impl Fn(&str) -> Option<usize>,
+) -> Vec<(usize, usize)> {
+    let deps: Vec<Vec<usize>> = ids
+        .iter()
+        .map(|id| map.deps(id).iter().filter_map(|d| index(d)).collect())
+        .collect();
+    let closure: Vec<BTreeSet<usize>> = ids
+        .iter()
+        .map(|id| map.closure(id).into_iter().filter_map(&index).collect())
+        .collect();
+    let mut edges = Vec::new();
+    for (n, ds) in deps.iter().enumerate() {
+        for &d in ds {
+            // Implied by a longer path through another dependency: not drawn.
+            if !ds.iter().any(|&e| e != d && closure[e].contains(&d)) {
+                edges.push((d, n));
             }
-        }
-        out
-    }
-
-    /// The slots `slot` (in layer `l`) connects to in layer `l - 1` (`before`) or `l + 1`.
-    fn neighbours(&self, slot: Slot, l: usize, before: bool) -> Vec<Slot> {
-        let other = if before { l.wrapping_sub(1) } else { l + 1 };
-        let via = |e: usize| {
-            let (a, b) = self.edges[e];
-            let end = if before { a } else { b };
-            if self.layer[end] == other {
-                Slot::Node(end)
-            } else {
-                Slot::Pass(e)
-            }
-        };
-        match slot {
-            Slot::Pass(e) => vec![via(e)],
-            Slot::Node(n) => self
-                .edges
-                .iter()
-                .enumerate()
-                .filter(|(_, (a, b))| if before { *b == n } else { *a == n })
-                .map(|(e, _)| via(e))
-                .collect(),
         }
     }
-
-    /// Each layer's slots in the order with the fewest crossings barycentre sweeps found.
-    fn order(&self) -> Vec<Vec<Slot>> {
-        let mut order = self.slots();
-        let mut best = (self.crossings(&order), order.clone());
-        for pass in 0..12 {
-            let down = pass % 2 == 0;
-            let layers: Vec<usize> = if down {
-                (1..order.len()).collect()
-            } else {
-                (0..order.len().saturating_sub(1)).rev().collect()
-            };
-            for l in layers {
-                let fixed = if down { l - 1 } else { l + 1 };
-                let pos = |s: Slot| order[fixed].iter().position(|x| *x == s);
-                let mut keyed: Vec<(f64, Slot)> = order[l]
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &s)| {
-                        let ps: Vec<usize> = self
-                            .neighbours(s, l, down)
-                            .into_iter()
-                            .filter_map(pos)
-                            .collect();
-                        let key = if ps.is_empty() {
-                            i as f64
-                        } else {
-                            ps.iter().sum::<usize>() as f64 / ps.len() as f64
-                        };
-                        (key, s)
-                    })
-                    .collect();
-                keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
-                order[l] = keyed.into_iter().map(|(_, s)| s).collect();
-            }
-            let c = self.crossings(&order);
-            if c < best.0 {
-                best = (c, order.clone());
-            }
-        }
-        best.1
-    }
-
-    /// Pairs of segments between adjacent layers that cross.
-    fn crossings(&self, order: &[Vec<Slot>]) -> usize {
-        let mut total = 0;
-        for l in 0..order.len().saturating_sub(1) {
-            let pos = |layer: usize, s: Slot| order[layer].iter().position(|x| *x == s);
-            let segs: Vec<(usize, usize)> = order[l]
-                .iter()
-                .enumerate()
-                .flat_map(|(i, &s)| {
-                    self.neighbours(s, l, false)
-                        .into_iter()
-                        .filter_map(move |t| pos(l + 1, t).map(|j| (i, j)))
-                })
-                .collect();
-            for (k, a) in segs.iter().enumerate() {
-                total += segs[k + 1..]
-                    .iter()
-                    .filter(|b| (a.0 < b.0 && a.1 > b.1) || (a.0 > b.0 && a.1 < b.1))
-                    .count();
-            }
-        }
-        total
-    }
-
-    /// Rows for the ordered slots: as level with their neighbours as order allows, so that
-    /// edges run straight where they can.
-    fn rows(&self, order: Vec<Vec<Slot>>) -> Vec<Vec<(Slot, u16)>> {
-        let mut rows: Vec<Vec<u16>> = order.iter().map(|l| vec![0; l.len()]).collect();
-        let mean = |v: Vec<u16>| -> Option<u16> {
-            (!v.is_empty()).then(|| {
-                let sum: u32 = v.iter().map(|&r| u32::from(r)).sum();
-                (f64::from(sum) / v.len() as f64).round() as u16
-            })
-        };
-        for l in 0..order.len() {
-            let mut last: Option<u16> = None;
-            for (i, &s) in order[l].iter().enumerate() {
-                let wanted = if l == 0 {
-                    i as u16
-                } else {
-                    let ps = self.neighbours(s, l, true);
-                    let prev: Vec<u16> = ps
-                        .iter()
-                        .filter_map(|p| order[l - 1].iter().position(|x| x == p))
-                        .map(|j| rows[l - 1][j])
-                        .collect();
-                    mean(prev).unwrap_or(last.map_or(0, |r| r + 1))
-                };
-                let r = last.map_or(wanted, |p| wanted.max(p + 1));
-                rows[l][i] = r;
-                last = Some(r);
-            }
-        }
-        // Then pull boxes down towards what they lead to, within their order.
-        for l in (0..order.len().saturating_sub(1)).rev() {
-            for i in (0..order[l].len()).rev() {
-                let next: Vec<u16> = self
-                    .neighbours(order[l][i], l, false)
-                    .iter()
-                    .filter_map(|n| order[l + 1].iter().position(|x| x == n))
-                    .map(|j| rows[l + 1][j])
-                    .collect();
-                let upper = rows[l].get(i + 1).map_or(u16::MAX, |r| r - 1);
-                if let Some(want) = mean(next).filter(|w| *w > rows[l][i]) {
-                    rows[l][i] = want.min(upper);
-                }
-            }
-        }
-        order
-            .into_iter()
-            .zip(rows)
-            .map(|(slots, rs)| slots.into_iter().zip(rs).collect())
-            .collect()
-    }
+    edges
 }
 
 #[cfg(test)]

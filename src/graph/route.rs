@@ -292,51 +292,66 @@ fn ports(
             out.push((t, t, mid));
         }
         let rows: Vec<u16> = (first..=last).filter(|&r| !taken || r != mid).collect();
-        let fits = |start: usize| -> (usize, usize) {
-            let placed = others
-                .iter()
-                .enumerate()
-                .filter(|(i, r)| {
-                    let row = rows[start + i];
-                    (**r < t && row <= mid) || (**r > t && row >= mid)
-                })
-                .count();
-            let from_mid = others
-                .iter()
-                .enumerate()
-                .map(|(i, _)| usize::from(rows[start + i].abs_diff(mid)))
-                .sum();
-            (placed, from_mid)
-        };
-        let start = (0..=rows.len().saturating_sub(others.len()))
-            .filter(|_| rows.len() >= others.len())
-            .max_by_key(|&st| {
-                let (placed, from_mid) = fits(st);
-                (placed, std::cmp::Reverse(from_mid))
-            })
-            .unwrap_or(0);
         if rows.len() >= others.len() {
+            let start = best_start(t, &others, &rows, mid);
             for (i, r) in others.iter().enumerate() {
                 out.push((t, *r, rows[start + i]));
             }
             continue;
         }
-        // Fewer rows than sources: those above take the rows over the middle from the top,
-        // those below the rows under it from the bottom, the nearest to the middle shared
-        // by the rest (a source never crosses to the other side to share).
-        let up: Vec<u16> = rows.iter().copied().filter(|&r| r <= mid).collect();
-        let down: Vec<u16> = rows.iter().copied().filter(|&r| r >= mid).rev().collect();
-        let (above, below): (Vec<u16>, Vec<u16>) = others.iter().partition(|&&r| r < t);
-        for (side, rs) in [(&up, above), (&down, below.into_iter().rev().collect())] {
-            for (i, r) in rs.iter().enumerate() {
-                let row = side
-                    .get(i)
-                    .or(side.last())
-                    .or(rows.first())
-                    .copied()
-                    .unwrap_or(mid);
-                out.push((t, *r, row));
-            }
+        out.extend(shared_ports(t, &others, &rows, mid));
+    }
+    out
+}
+
+/// Where in `rows` (a box's rows, at least as many as `others`) the sources `others` of an
+/// edge into row `t` begin to take a row each: the start that places the most of those above
+/// the box over the middle row `mid` and of those below under it, then the nearest the middle.
+fn best_start(t: u16, others: &[u16], rows: &[u16], mid: u16) -> usize {
+    let fits = |start: usize| -> (usize, usize) {
+        let placed = others
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| {
+                let row = rows[start + i];
+                (**r < t && row <= mid) || (**r > t && row >= mid)
+            })
+            .count();
+        let from_mid = others
+            .iter()
+            .enumerate()
+            .map(|(i, _)| usize::from(rows[start + i].abs_diff(mid)))
+            .sum();
+        (placed, from_mid)
+    };
+    (0..=rows.len().saturating_sub(others.len()))
+        .filter(|_| rows.len() >= others.len())
+        .max_by_key(|&st| {
+            let (placed, from_mid) = fits(st);
+            (placed, std::cmp::Reverse(from_mid))
+        })
+        .unwrap_or(0)
+}
+
+/// The ports of the sources `others` of an edge into row `t` where the box has fewer `rows`
+/// than sources, its middle row `mid`: (target row, source row, the box's row).
+fn shared_ports(t: u16, others: &[u16], rows: &[u16], mid: u16) -> Vec<(u16, u16, u16)> {
+    let mut out = Vec::new();
+    // Fewer rows than sources: those above take the rows over the middle from the top,
+    // those below the rows under it from the bottom, the nearest to the middle shared
+    // by the rest (a source never crosses to the other side to share).
+    let up: Vec<u16> = rows.iter().copied().filter(|&r| r <= mid).collect();
+    let down: Vec<u16> = rows.iter().copied().filter(|&r| r >= mid).rev().collect();
+    let (above, below): (Vec<u16>, Vec<u16>) = others.iter().partition(|&&r| r < t);
+    for (side, rs) in [(&up, above), (&down, below.into_iter().rev().collect())] {
+        for (i, r) in rs.iter().enumerate() {
+            let row = side
+                .get(i)
+                .or(side.last())
+                .or(rows.first())
+                .copied()
+                .unwrap_or(mid);
+            out.push((t, *r, row));
         }
     }
     out
