@@ -152,6 +152,83 @@ pub struct Target {
 /// A tiny amount past a strict bound still fails it.
 const STRICT: f64 = 1e-9;
 
+/// A bound's number, or why it is none.
+fn bound_number(v: &str) -> Result<f64, &'static str> {
+    match v.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        // `1e400`: a number, past what a bound can hold; `inf` is none to meet.
+        Ok(_) if v.trim().bytes().any(|b| b.is_ascii_digit()) => Err("a number too large to hold"),
+        _ => Err("not a number"),
+    }
+}
+
+impl Bound {
+    /// The bound after a target's metric (`<0.03`, `>=0.85`, `=0.2..0.4`), or why it is none.
+    fn parse(rest: &str) -> Result<Bound, &'static str> {
+        Ok(if let Some(v) = rest.strip_prefix("<=") {
+            Bound::Below {
+                v: bound_number(v)?,
+                strict: false,
+            }
+        } else if let Some(v) = rest.strip_prefix(">=") {
+            Bound::Above {
+                v: bound_number(v)?,
+                strict: false,
+            }
+        } else if let Some(v) = rest.strip_prefix('<') {
+            Bound::Below {
+                v: bound_number(v)?,
+                strict: true,
+            }
+        } else if let Some(v) = rest.strip_prefix('>') {
+            Bound::Above {
+                v: bound_number(v)?,
+                strict: true,
+            }
+        } else {
+            let r = rest.trim_start_matches('=');
+            let (lo, hi) = r.split_once("..").ok_or("a range is LO..HI")?;
+            // `0.1...0.3` is a typo, not 0.1 to .3.
+            if lo.trim_end().ends_with('.') || hi.trim_start().starts_with('.') {
+                return Err("a range is LO..HI, two dots between");
+            }
+            let (lo, hi) = (bound_number(lo)?, bound_number(hi)?);
+            if lo > hi {
+                return Err("LO is above HI");
+            }
+            Bound::Within { lo, hi }
+        })
+    }
+
+    /// Why no value of `metric` can meet this bound, when none can.
+    fn unmet(self, metric: MetricKey) -> Option<&'static str> {
+        // What the metric can be: a share between 0 and 1, a token count from 0. A bound no
+        // value can meet would run a whole search for nothing.
+        let (least, most) = match metric {
+            // No context holds more than the largest budget a policy can set.
+            MetricKey::AvgTokens | MetricKey::GuardLoss => (0.0, f64::from(u32::MAX)),
+            MetricKey::StaticShare | MetricKey::RagHits | MetricKey::Truncation => (0.0, 1.0),
+        };
+        let values = match self {
+            Bound::Below { v, .. } | Bound::Above { v, .. } => vec![v],
+            Bound::Within { lo, hi } => vec![lo, hi],
+        };
+        if values.iter().any(|v| !(least..=most).contains(v)) {
+            return Some(if most == 1.0 {
+                "a share is between 0 and 1 (0.05 is 5 %)"
+            } else {
+                "a token count is between 0 and 4,294,967,295 (the largest budget a policy can set)"
+            });
+        }
+        let never = match self {
+            Bound::Below { v, strict: true } => v <= least,
+            Bound::Above { v, strict: true } => v >= most,
+            _ => false,
+        };
+        never.then_some("no value can meet it")
+    }
+}
+
 impl Target {
     /// `truncation_rate<0.03`, `rag_hits>0.85`, `static_share=0.2..0.4`, `avg_tokens<=2000`.
     pub fn parse(s: &str) -> Result<Target, String> {
@@ -171,74 +248,9 @@ impl Target {
             ));
         }
         let metric = MetricKey::parse(name.trim()).ok_or_else(|| bad("unknown metric"))?;
-        let num = |v: &str| -> Result<f64, String> {
-            match v.trim().parse::<f64>() {
-                Ok(v) if v.is_finite() => Ok(v),
-                // `1e400`: a number, past what a bound can hold; `inf` is none to meet.
-                Ok(_) if v.trim().bytes().any(|b| b.is_ascii_digit()) => {
-                    Err(bad("a number too large to hold"))
-                }
-                _ => Err(bad("not a number")),
-            }
-        };
-        let bound = if let Some(v) = rest.strip_prefix("<=") {
-            Bound::Below {
-                v: num(v)?,
-                strict: false,
-            }
-        } else if let Some(v) = rest.strip_prefix(">=") {
-            Bound::Above {
-                v: num(v)?,
-                strict: false,
-            }
-        } else if let Some(v) = rest.strip_prefix('<') {
-            Bound::Below {
-                v: num(v)?,
-                strict: true,
-            }
-        } else if let Some(v) = rest.strip_prefix('>') {
-            Bound::Above {
-                v: num(v)?,
-                strict: true,
-            }
-        } else {
-            let r = rest.trim_start_matches('=');
-            let (lo, hi) = r.split_once("..").ok_or_else(|| bad("a range is LO..HI"))?;
-            // `0.1...0.3` is a typo, not 0.1 to .3.
-            if lo.trim_end().ends_with('.') || hi.trim_start().starts_with('.') {
-                return Err(bad("a range is LO..HI, two dots between"));
-            }
-            let (lo, hi) = (num(lo)?, num(hi)?);
-            if lo > hi {
-                return Err(bad("LO is above HI"));
-            }
-            Bound::Within { lo, hi }
-        };
-        // What the metric can be: a share between 0 and 1, a token count from 0. A bound no
-        // value can meet would run a whole search for nothing.
-        let (least, most) = match metric {
-            // No context holds more than the largest budget a policy can set.
-            MetricKey::AvgTokens | MetricKey::GuardLoss => (0.0, f64::from(u32::MAX)),
-            MetricKey::StaticShare | MetricKey::RagHits | MetricKey::Truncation => (0.0, 1.0),
-        };
-        let values = match bound {
-            Bound::Below { v, .. } | Bound::Above { v, .. } => vec![v],
-            Bound::Within { lo, hi } => vec![lo, hi],
-        };
-        if values.iter().any(|v| !(least..=most).contains(v)) {
-            return Err(bad(if most == 1.0 {
-                "a share is between 0 and 1 (0.05 is 5 %)"
-            } else {
-                "a token count is between 0 and 4,294,967,295 (the largest budget a policy can set)"
-            }));
-        }
-        let never = match bound {
-            Bound::Below { v, strict: true } => v <= least,
-            Bound::Above { v, strict: true } => v >= most,
-            _ => false,
-        };
-        if never {
-            return Err(bad("no value can meet it"));
+        let bound = Bound::parse(rest).map_err(bad)?;
+        if let Some(why) = bound.unmet(metric) {
+            return Err(bad(why));
         }
         Ok(Target {
             metric,
