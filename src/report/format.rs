@@ -4,9 +4,9 @@
 use std::fmt::Write as _;
 
 pub use super::cells::{Cell, Section, Tone, thousands};
-use super::cells::{opt_pct, pct};
 use super::run::{INTERRUPTED, Stopped};
 use super::{Metric, PolicySummary, Summary};
+use tables::{cache, keeps_all, milestones, tokens};
 
 fn metric_cell(key: &str, m: Metric) -> Cell {
     let Some(v) = m.value else {
@@ -313,201 +313,6 @@ fn monitoring(s: &Summary) -> Section {
     }
 }
 
-fn tokens(side: &str, p: &PolicySummary, both: bool) -> Section {
-    // Over no users there is no mean or percentile (not 0).
-    let dist = |d: &super::Dist| {
-        if p.users == 0 {
-            return vec![Cell::none(); 4];
-        }
-        vec![
-            Cell::num(thousands(d.mean, 1), d.mean),
-            Cell::num(thousands(d.p50 as f64, 0), d.p50),
-            Cell::num(thousands(d.p90 as f64, 0), d.p90),
-            Cell::num(thousands(d.p99 as f64, 0), d.p99),
-        ]
-    };
-    let mut rows: Vec<(String, Vec<Cell>)> = p
-        .layers
-        .iter()
-        .map(|l| {
-            let mut cells = vec![
-                Cell::text(l.layer.clone()),
-                Cell::text(l.source.clone()).tone(Tone::Dim),
-                Cell::num(thousands(f64::from(l.budget), 0), l.budget),
-            ];
-            cells.extend(dist(&l.tokens));
-            (l.layer.clone(), cells)
-        })
-        .collect();
-    let mut total = vec![
-        Cell::text("total").tone(Tone::Bold),
-        Cell::text(""),
-        Cell::num(thousands(f64::from(p.total_budget), 0), p.total_budget),
-    ];
-    total.extend(dist(&p.total_tokens));
-    rows.push(("total".into(), total));
-    Section {
-        key: if side == "baseline" {
-            "tokens_baseline"
-        } else {
-            "tokens_candidate"
-        },
-        title: if both {
-            format!("Tokens per layer — {side} ({})", p.policy)
-        } else {
-            format!("Tokens per layer ({})", p.policy)
-        },
-        columns: vec![
-            ("layer", "Layer".into(), false),
-            ("source", "Source".into(), false),
-            ("budget", "Budget".into(), true),
-            ("mean", "Mean".into(), true),
-            ("p50", "p50".into(), true),
-            ("p90", "p90".into(), true),
-            ("p99", "p99".into(), true),
-        ],
-        rows,
-    }
-}
-
-/// Per layer: the budget at which 50 / 90 / 99 % of users keep every candidate.
-fn keeps_all(p: &PolicySummary) -> Section {
-    let n = |v: usize| Cell::num(thousands(v as f64, 0), v);
-    let rows = p
-        .layers
-        .iter()
-        .filter_map(|l| {
-            let k = l.keeps_all?;
-            let whole = Cell::num(pct(k.users_kept_whole), k.users_kept_whole);
-            let cells = vec![
-                Cell::text(l.layer.clone()),
-                Cell::num(thousands(f64::from(l.budget), 0), l.budget),
-                whole,
-                n(k.p50),
-                n(k.p90),
-                n(k.p99),
-            ];
-            Some((l.layer.clone(), cells))
-        })
-        .collect();
-    Section {
-        key: "keeps_all",
-        title: format!(
-            "Layer budget that keeps every candidate, by share of users ({})",
-            p.policy
-        ),
-        columns: vec![
-            ("layer", "Layer".into(), false),
-            ("budget", "Budget".into(), true),
-            ("users_kept_whole", "Users whole now".into(), true),
-            ("p50", "50 % of users".into(), true),
-            ("p90", "90 %".into(), true),
-            ("p99", "99 %".into(), true),
-        ],
-        rows,
-    }
-}
-
-fn cache(sides: &[(&'static str, &PolicySummary)]) -> Section {
-    let mut columns = vec![("measure", "Measure".to_string(), false)];
-    columns.extend(
-        sides
-            .iter()
-            .map(|(k, _)| (*k, crate::text::capitalised(k), true)),
-    );
-    let hit: Vec<Cell> = sides
-        .iter()
-        .map(|(_, p)| opt_pct((p.users > 0).then_some(p.cache_hit_rate)))
-        .collect();
-    let drift: Vec<Cell> = sides
-        .iter()
-        .map(|(_, p)| opt_pct(p.cache_drift_rate))
-        .collect();
-    let unreadable: Vec<Cell> = sides
-        .iter()
-        .map(|(_, p)| Cell::num(thousands(p.cache_unreadable as f64, 0), p.cache_unreadable))
-        .collect();
-    let foreign: Vec<Cell> = sides
-        .iter()
-        .map(|(_, p)| Cell::num(thousands(p.cache_foreign as f64, 0), p.cache_foreign))
-        .collect();
-    let line = |key: &str, label: &str, cells: Vec<Cell>| {
-        let mut v = vec![Cell::text(label)];
-        v.extend(cells);
-        (key.to_string(), v)
-    };
-    Section {
-        key: "cache",
-        title: "Cached context (seed 000 ContextMetrics)".into(),
-        columns,
-        rows: vec![
-            line("cache_hit_rate", "hit rate (a cached context present)", hit),
-            line(
-                "cache_drift_rate",
-                "drift rate (cached ≠ replay, of hits)",
-                drift,
-            ),
-            line("cache_unreadable", "unreadable cache values", unreadable),
-            line(
-                "cache_foreign",
-                "caches of another user or milestone",
-                foreign,
-            ),
-        ],
-    }
-}
-
-fn milestones(s: &Summary) -> Section {
-    let compare = s.baseline.is_some();
-    let mut columns = vec![
-        ("milestone", "Milestone".to_string(), false),
-        ("users", "Users".to_string(), true),
-    ];
-    if compare {
-        columns.push(("baseline_avg_tokens", "Avg tokens (base)".into(), true));
-    }
-    columns.push(("avg_tokens", "Avg tokens".into(), true));
-    columns.push(("truncation_rate", "Truncation".into(), true));
-    columns.push(("rag_hit_rate", "RAG hits".into(), true));
-    if compare {
-        columns.push(("users_changed", "Changed".into(), true));
-    }
-    let rows = s
-        .milestones
-        .iter()
-        .map(|m| {
-            let name = crate::report::milestone_name(m.milestone.as_deref());
-            let mut cells = vec![
-                Cell::milestone(name.clone()),
-                Cell::num(thousands(m.users as f64, 0), m.users),
-            ];
-            if let Some(b) = &m.baseline {
-                cells.push(Cell::num(
-                    thousands(b.avg_context_tokens, 1),
-                    b.avg_context_tokens,
-                ));
-            }
-            let c = &m.candidate;
-            cells.push(Cell::num(
-                thousands(c.avg_context_tokens, 1),
-                c.avg_context_tokens,
-            ));
-            cells.push(Cell::num(pct(c.truncation_rate), c.truncation_rate));
-            cells.push(opt_pct(c.rag_hit_rate));
-            if let Some(n) = m.users_changed {
-                cells.push(Cell::num(thousands(n as f64, 0), n));
-            }
-            (crate::report::milestone_key(m.milestone.as_deref()), cells)
-        })
-        .collect();
-    Section {
-        key: "milestones",
-        title: "Per milestone (candidate)".into(),
-        columns,
-        rows,
-    }
-}
-
 /// Markdown: the headline, then each section as a GitHub table.
 pub fn markdown(s: &Summary) -> String {
     let mut out = String::new();
@@ -581,72 +386,109 @@ fn spreadsheet_safe(cell: &str, text: bool) -> std::borrow::Cow<'_, str> {
 }
 
 pub fn csv(s: &Summary) -> String {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    // Writing to memory cannot fail; a field is made inert (a report may be read on a terminal)
-    // and safe to open in a spreadsheet.
-    let mut line = |f: [&str; 4]| {
-        let _ = w.write_record(
+    let mut out = CsvLines::new();
+    out.line(["section", "row", "column", "value"]);
+    csv_run(&mut out, s);
+    csv_monitoring(&mut out, s);
+    for sec in sections(s).into_iter().skip(1) {
+        for (key, row) in &sec.rows {
+            for ((col, _, _), cell) in sec.columns.iter().zip(row).skip(1) {
+                out.line([sec.key, key, col, &cell.raw]);
+            }
+        }
+    }
+    out.finish()
+}
+
+/// A CSV being written to memory, a line of four fields at a time.
+struct CsvLines(csv::Writer<Vec<u8>>);
+
+impl CsvLines {
+    fn new() -> Self {
+        CsvLines(
+            csv::WriterBuilder::new()
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(Vec::new()),
+        )
+    }
+
+    /// Writes one line. Writing to memory cannot fail; a field is made inert (a report may be
+    /// read on a terminal) and safe to open in a spreadsheet.
+    fn line(&mut self, f: [&str; 4]) {
+        let _ = self.0.write_record(
             f.iter()
                 .enumerate()
                 .map(|(i, c)| spreadsheet_safe(&crate::text::inert_line(c), i < 3).into_owned()),
         );
-    };
-    line(["section", "row", "column", "value"]);
-    line(["run", "", "source", &s.source]);
-    line(["run", "", "users", &s.users.to_string()]);
-    line(["run", "", "partial", &s.partial.to_string()]);
+    }
+
+    /// The text written.
+    fn finish(self) -> String {
+        let bytes = self.0.into_inner().unwrap_or_default();
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+}
+
+/// The CSV's `run` lines (and the users and keys they count): source, users, failures,
+/// unreadable data, ambiguous keys, a stop and the policies.
+fn csv_run(out: &mut CsvLines, s: &Summary) {
+    out.line(["run", "", "source", &s.source]);
+    out.line(["run", "", "users", &s.users.to_string()]);
+    out.line(["run", "", "partial", &s.partial.to_string()]);
     // Users whose own data could not be read or replayed: counted, and each one's error (as
     // the other formats list). Users a stopped run never reached are `not_read`, below.
-    line(["run", "", "users_failed", &s.errors.count.to_string()]);
+    out.line(["run", "", "users_failed", &s.errors.count.to_string()]);
     for (i, e) in s.errors.first.iter().enumerate() {
-        line(["failed", &(i + 1).to_string(), "error", e]);
+        out.line(["failed", &(i + 1).to_string(), "error", e]);
     }
     // Past the first few, counted only (as the other forms say "… and N more").
     if s.errors.count > s.errors.first.len() as u64 {
         let listed = s.errors.first.len().to_string();
-        line(["run", "", "users_failed_listed", &listed]);
+        out.line(["run", "", "users_failed_listed", &listed]);
     }
     // Data of users read that could not be read itself: counted, and each user's first item.
-    line([
+    out.line([
         "run",
         "",
         "unreadable_items",
         &s.unreadable.items.to_string(),
     ]);
-    line([
+    out.line([
         "run",
         "",
         "unreadable_users",
         &s.unreadable.users.to_string(),
     ]);
     for (i, e) in s.unreadable.first.iter().enumerate() {
-        line(["unreadable", &(i + 1).to_string(), "first_item", e]);
+        out.line(["unreadable", &(i + 1).to_string(), "first_item", e]);
     }
     for (i, k) in s.ambiguous_keys.iter().enumerate() {
-        line(["ambiguous_key", &(i + 1).to_string(), "key", k]);
+        out.line(["ambiguous_key", &(i + 1).to_string(), "key", k]);
     }
     // Every such user, as --json lists them (the rows above are the first few).
     for (i, id) in s.unreadable.user_ids.iter().enumerate() {
-        line(["unreadable_user", &(i + 1).to_string(), "user_id", id]);
+        out.line(["unreadable_user", &(i + 1).to_string(), "user_id", id]);
     }
     if let Some(st) = &s.stopped {
-        line(["run", "", "stopped_cause", &st.cause]);
-        line(["run", "", "not_read", &st.not_read.to_string()]);
-        line([
+        out.line(["run", "", "stopped_cause", &st.cause]);
+        out.line(["run", "", "not_read", &st.not_read.to_string()]);
+        out.line([
             "run",
             "",
             "not_read_lower_bound",
             &st.not_read_lower_bound.to_string(),
         ]);
     }
-    line(["run", "", "candidate_policy", &s.candidate.policy]);
+    out.line(["run", "", "candidate_policy", &s.candidate.policy]);
     if let Some(b) = &s.baseline {
-        line(["run", "", "baseline_policy", &b.policy]);
+        out.line(["run", "", "baseline_policy", &b.policy]);
     }
+}
+
+/// The CSV's `monitoring` lines: each metric's target, and each side's value and verdict.
+fn csv_monitoring(out: &mut CsvLines, s: &Summary) {
     for m in &s.monitoring {
-        line(["monitoring", &m.metric, "target", &m.target]);
+        out.line(["monitoring", &m.metric, "target", &m.target]);
         let sides = m
             .baseline
             .iter()
@@ -655,21 +497,13 @@ pub fn csv(s: &Summary) -> String {
         for (side, v) in sides {
             let value = v.value.map(|v| v.to_string()).unwrap_or_default();
             let pass = v.pass.map(|p| p.to_string()).unwrap_or_default();
-            line(["monitoring", &m.metric, side, &value]);
-            line(["monitoring", &m.metric, &format!("{side}_pass"), &pass]);
+            out.line(["monitoring", &m.metric, side, &value]);
+            out.line(["monitoring", &m.metric, &format!("{side}_pass"), &pass]);
         }
     }
-    for sec in sections(s).into_iter().skip(1) {
-        for (key, row) in &sec.rows {
-            for ((col, _, _), cell) in sec.columns.iter().zip(row).skip(1) {
-                line([sec.key, key, col, &cell.raw]);
-            }
-        }
-    }
-    let bytes = w.into_inner().unwrap_or_default();
-    String::from_utf8(bytes).unwrap_or_default()
 }
 
 mod duplicates;
+mod tables;
 #[cfg(test)]
 mod tests;

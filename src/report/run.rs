@@ -2,18 +2,21 @@
 //! runtime's worker threads (a bounded number in flight, so memory stays flat), and adds the
 //! batches' tallies up in listing order. Token counts are shared through the engine's cache.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use futures_util::future::join_all;
 
 use super::catch;
-use super::knowledge::{Catalogue, HeldCatalogue, KnowledgeUse};
+use super::knowledge::{Catalogue, KnowledgeUse};
 use super::source::{Fleet, Job, Lister};
 use super::{RunInfo, Tally, UserOutcome};
 use crate::engine::{Engine, Policy, Snapshot};
 use crate::store::{FleetPass, KnowledgeParams, LoadOptions, Store, StoreError, snapshots_of_many};
+pub use cache::{SnapshotCache, TUI_ALL_USERS_UP_TO};
+
+mod cache;
 
 /// Users per task: enough to amortise a task, few enough to spread over the cores.
 const BATCH: usize = 64;
@@ -45,104 +48,6 @@ impl Plan {
     pub fn finds_duplicates(&self) -> bool {
         let dedupes = |p: &Policy| p.dedupe != crate::engine::dedupe::Dedupe::Off;
         self.duplicates || dedupes(&self.candidate) || self.baseline.as_ref().is_some_and(dedupes)
-    }
-}
-
-/// Snapshots kept between runs in one process — the TUI's Report screen after each tuning
-/// step, or a benchmark's re-run — so a run after a policy change only replays. At most
-/// `capacity` users are kept (later ones are loaded every time), so memory stays bounded.
-/// A user loaded under other knowledge parameters is loaded again.
-#[derive(Debug)]
-pub struct SnapshotCache {
-    capacity: usize,
-    users: Mutex<HashMap<String, Loaded>>,
-    /// The store's knowledge rows, so a run after a tuning step lists none.
-    pub catalogue: HeldCatalogue,
-}
-
-/// Users the TUI's Report screen replays in full (and keeps snapshots of); a larger fleet, or
-/// a live one (uncounted), is sampled.
-pub const TUI_ALL_USERS_UP_TO: usize = 20_000;
-
-impl Default for SnapshotCache {
-    fn default() -> Self {
-        Self::new(TUI_ALL_USERS_UP_TO)
-    }
-}
-
-/// Caches compare by identity (effects carry one, and effects compare in tests).
-impl PartialEq for SnapshotCache {
-    fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self, other)
-    }
-}
-
-/// One user's snapshots, each with the knowledge parameters it was searched with.
-type Loaded = Vec<(KnowledgeParams, Arc<Snapshot>)>;
-
-/// Knowledge-parameter sets kept per user: the newest few (a baseline and some tuning steps).
-const PARAMS_PER_USER: usize = 4;
-
-impl SnapshotCache {
-    pub fn new(capacity: usize) -> Self {
-        SnapshotCache {
-            capacity,
-            users: Mutex::new(HashMap::new()),
-            catalogue: HeldCatalogue::default(),
-        }
-    }
-
-    /// The user's snapshot for each of `params`, if every one is held.
-    fn get(&self, user: &str, params: &[KnowledgeParams]) -> Option<Vec<Arc<Snapshot>>> {
-        let users = self.users.lock().ok()?;
-        let held = users.get(user)?;
-        params
-            .iter()
-            .map(|p| held.iter().find(|(q, _)| q == p).map(|(_, s)| s.clone()))
-            .collect()
-    }
-
-    fn put(&self, user: &str, params: &[KnowledgeParams], snaps: &[Arc<Snapshot>]) {
-        let Ok(mut users) = self.users.lock() else {
-            return;
-        };
-        if users.len() >= self.capacity && !users.contains_key(user) {
-            return;
-        }
-        let held = users.entry(user.to_string()).or_default();
-        for (p, snap) in params.iter().zip(snaps) {
-            if !held.iter().any(|(q, _)| q == p) {
-                held.push((*p, snap.clone()));
-            }
-        }
-        let over = held.len().saturating_sub(PARAMS_PER_USER);
-        held.drain(..over);
-    }
-
-    /// Every user held with a snapshot for `params`, ordered by user id (`optimize` replays
-    /// them many times).
-    pub fn snapshots(&self, params: &KnowledgeParams) -> Vec<Arc<Snapshot>> {
-        let Ok(users) = self.users.lock() else {
-            return Vec::new();
-        };
-        let mut out: Vec<(&String, Arc<Snapshot>)> = users
-            .iter()
-            .filter_map(|(id, held)| {
-                let snap = held.iter().find(|(q, _)| q == params)?;
-                Some((id, snap.1.clone()))
-            })
-            .collect();
-        out.sort_by(|a, b| a.0.cmp(b.0));
-        out.into_iter().map(|(_, s)| s).collect()
-    }
-
-    /// Users held.
-    pub fn len(&self) -> usize {
-        self.users.lock().map_or(0, |u| u.len())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -189,13 +94,13 @@ pub async fn run_closing(
     ran
 }
 
-/// Replays `fleet` under `plan`. Stops early, with `partial` set and why in `stopped`, when
-/// `cancel` completes or a store goes away (an outage: every later read would fail the same
-/// way). A failure of one user's data fails that user only, counted in the tally's errors.
 /// What joins a sampled fleet's source to its sample (`DEMO · a random sample of 10 of 71
 /// users (seed 4)`); the headline puts the sample on a line of its own.
 pub const SAMPLED: &str = " · a random sample of ";
 
+/// Replays `fleet` under `plan`. Stops early, with `partial` set and why in `stopped`, when
+/// `cancel` completes or a store goes away (an outage: every later read would fail the same
+/// way). A failure of one user's data fails that user only, counted in the tally's errors.
 pub async fn run(
     fleet: Fleet,
     plan: Plan,
@@ -205,107 +110,171 @@ pub async fn run(
 ) -> Result<(Tally, RunInfo), StoreError> {
     let (shared, source) = Shared::new(&fleet, plan, engine);
     let mut lister = Lister::new(fleet).await?;
-    // A sample that left users out says so, and of how many.
-    let source = match lister.sampled() {
-        Some((kept, of, seed)) => format!(
-            "{source}{SAMPLED}{} of {} (seed {seed})",
-            crate::text::thousands(kept as f64, 0),
-            crate::text::count(of, "user", "users")
-        ),
-        None => source,
-    };
+    let source = sampled_source(source, &lister);
     let whole = lister.whole();
     let total = lister.total();
     observer.total(total);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let in_flight = workers * 2;
-    let mut tally = Tally::new(shared.plan.top, shared.plan.baseline.is_some());
-    let mut pending = VecDeque::new();
-    let (mut listed, mut listed_all) = (0u64, false);
-    // The first cause to stop the run. Ctrl-C and an outage met by a batch stop it at once; a
-    // listing that fails stops the listing, and the batches already listed are still read.
-    let mut stop: Option<String> = None;
-    let mut listing_failed = false;
-    // Whether what stopped it is an outage (not Ctrl-C, not a list the store could not give).
-    let mut outage_stop = false;
+    let mut progress = Progress::new(Tally::new(shared.plan.top, shared.plan.baseline.is_some()));
     tokio::pin!(cancel);
     loop {
-        while !listed_all && !listing_failed && stop.is_none() && pending.len() < in_flight {
-            let jobs = tokio::select! {
-                biased;
-                () = &mut cancel => { stop = Some(INTERRUPTED.into()); break; }
-                jobs = lister.next_batch(BATCH) => jobs,
-            };
-            match jobs {
-                Ok(jobs) if jobs.is_empty() => listed_all = true,
-                Ok(jobs) => {
-                    listed += jobs.len() as u64;
-                    pending.push_back(tokio::spawn(batch(jobs, shared.clone())));
-                }
-                Err(e) => {
-                    listing_failed = true;
-                    outage_stop = e.is_outage();
-                    stop = Some(e.to_string());
-                }
-            }
-        }
-        if stop.is_some() && !listing_failed {
+        progress
+            .list(&mut lister, &shared, in_flight, cancel.as_mut())
+            .await;
+        if progress.stop.is_some() && !progress.listing_failed {
             break;
         }
-        let Some(next) = pending.pop_front() else {
+        let Some(next) = progress.pending.pop_front() else {
             break;
         };
         let part = tokio::select! {
             biased;
-            () = &mut cancel => { stop = Some(INTERRUPTED.into()); break; }
+            () = &mut cancel => { progress.stop = Some(INTERRUPTED.into()); break; }
             part = next => part,
         };
-        let outage = match part {
-            Ok(part) => {
-                tally.merge(part.tally);
-                part.outage
-            }
-            // Not expected (each user's panics are caught): the batch's users count as failed.
-            Err(e) => {
-                tally.error(format!("a batch of {BATCH} users failed: {e}"));
-                None
-            }
-        };
-        observer.progress(tally.users() + tally.errors);
-        if let Some(cause) = outage {
-            if stop.is_none() {
-                outage_stop = true;
-                stop = Some(cause);
-            }
+        if progress.take(part, observer) {
             break;
         }
     }
-    for task in pending {
+    for task in progress.pending.drain(..) {
         task.abort();
     }
-    let done = tally.users() + tally.errors;
-    let stopped = stop.map(|cause| Stopped {
-        outage: outage_stop && cause != INTERRUPTED,
-        cause,
-        not_read: total.unwrap_or(listed).saturating_sub(done),
-        not_read_lower_bound: total.is_none() && !listed_all,
-    });
+    let stopped = progress.stopped(total);
     // The store's rows are listed after the replays; a stop asked meanwhile (Ctrl-C on a
     // locked table) ends the listing, said, and the report of every user read prints.
     let catalogue = if stopped.is_some() {
-        catalogue(&shared, true, &tally.knowledge).await
+        catalogue(&shared, true, &progress.tally.knowledge).await
     } else {
         tokio::select! {
             biased;
             () = &mut cancel => Catalogue::NotRead(
                 "stopped (a signal) before the rows were listed".into(),
             ),
-            c = catalogue(&shared, false, &tally.knowledge) => c,
+            c = catalogue(&shared, false, &progress.tally.knowledge) => c,
         }
     };
     let mut info = shared.info(source, total, stopped, catalogue);
     info.whole_sample = whole;
-    Ok((tally, info))
+    Ok((progress.tally, info))
+}
+
+/// The fleet's description, and when a sample left users out, of how many it was taken.
+fn sampled_source(source: String, lister: &Lister) -> String {
+    // A sample that left users out says so, and of how many.
+    match lister.sampled() {
+        Some((kept, of, seed)) => format!(
+            "{source}{SAMPLED}{} of {} (seed {seed})",
+            crate::text::thousands(kept as f64, 0),
+            crate::text::count(of, "user", "users")
+        ),
+        None => source,
+    }
+}
+
+/// Where a run is: its tally, the batches in flight, how far the listing got, and what stopped
+/// it.
+struct Progress {
+    tally: Tally,
+    pending: VecDeque<tokio::task::JoinHandle<Part>>,
+    listed: u64,
+    listed_all: bool,
+    /// The first cause to stop the run. Ctrl-C and an outage met by a batch stop it at once; a
+    /// listing that fails stops the listing, and the batches already listed are still read.
+    stop: Option<String>,
+    listing_failed: bool,
+    /// Whether what stopped it is an outage (not Ctrl-C, not a list the store could not give).
+    outage_stop: bool,
+}
+
+impl Progress {
+    fn new(tally: Tally) -> Self {
+        Progress {
+            tally,
+            pending: VecDeque::new(),
+            listed: 0,
+            listed_all: false,
+            stop: None,
+            listing_failed: false,
+            outage_stop: false,
+        }
+    }
+
+    /// Lists batches and starts each as a task until `in_flight` are, the listing ends or
+    /// fails, or `cancel` completes.
+    async fn list(
+        &mut self,
+        lister: &mut Lister,
+        shared: &Arc<Shared>,
+        in_flight: usize,
+        mut cancel: std::pin::Pin<&mut impl Future<Output = ()>>,
+    ) {
+        while !self.listed_all
+            && !self.listing_failed
+            && self.stop.is_none()
+            && self.pending.len() < in_flight
+        {
+            let jobs = tokio::select! {
+                biased;
+                () = &mut cancel => { self.stop = Some(INTERRUPTED.into()); break; }
+                jobs = lister.next_batch(BATCH) => jobs,
+            };
+            match jobs {
+                Ok(jobs) if jobs.is_empty() => self.listed_all = true,
+                Ok(jobs) => {
+                    self.listed += jobs.len() as u64;
+                    self.pending
+                        .push_back(tokio::spawn(batch(jobs, shared.clone())));
+                }
+                Err(e) => {
+                    self.listing_failed = true;
+                    self.outage_stop = e.is_outage();
+                    self.stop = Some(e.to_string());
+                }
+            }
+        }
+    }
+
+    /// Adds a finished batch up and tells `observer`; whether an outage it met stops the run.
+    fn take(
+        &mut self,
+        part: Result<Part, tokio::task::JoinError>,
+        observer: &mut dyn Observer,
+    ) -> bool {
+        let outage = match part {
+            Ok(part) => {
+                self.tally.merge(part.tally);
+                part.outage
+            }
+            // Not expected (each user's panics are caught): the batch's users count as failed.
+            Err(e) => {
+                self.tally
+                    .error(format!("a batch of {BATCH} users failed: {e}"));
+                None
+            }
+        };
+        observer.progress(self.tally.users() + self.tally.errors);
+        let Some(cause) = outage else {
+            return false;
+        };
+        if self.stop.is_none() {
+            self.outage_stop = true;
+            self.stop = Some(cause);
+        }
+        true
+    }
+
+    /// What stopped the run, if anything did, and how many of `total` (or of those listed, when
+    /// the total is not known) it did not read.
+    fn stopped(&self, total: Option<u64>) -> Option<Stopped> {
+        let done = self.tally.users() + self.tally.errors;
+        self.stop.clone().map(|cause| Stopped {
+            outage: self.outage_stop && cause != INTERRUPTED,
+            cause,
+            not_read: total.unwrap_or(self.listed).saturating_sub(done),
+            not_read_lower_bound: total.is_none() && !self.listed_all,
+        })
+    }
 }
 
 impl Shared {

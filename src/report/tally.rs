@@ -351,38 +351,8 @@ impl Tally {
         let side = |c: &Counts, p: &Policy| PolicySummary::of(c, p);
         let cand = side(&self.fleet.candidate, candidate);
         let base = baseline.map(|p| side(&self.fleet.baseline, p));
-        let monitoring = MONITORING
-            .iter()
-            .map(|&(metric, label, target)| MonitoringRow {
-                metric: metric.to_string(),
-                label: label.to_string(),
-                target: target.to_string(),
-                candidate: cand.monitor(metric),
-                baseline: base.as_ref().map(|b| b.monitor(metric)),
-            })
-            .collect();
-        let milestones = self
-            .milestones
-            .iter()
-            .map(|(m, g)| MilestoneRow {
-                milestone: m.clone(),
-                users: g.candidate.users,
-                candidate: MilestoneFigures::of(&g.candidate),
-                baseline: baseline.map(|_| MilestoneFigures::of(&g.baseline)),
-                users_changed: baseline.map(|_| g.changed),
-            })
-            .collect();
-        let changes = baseline.map(|_| Changes {
-            users_compared: self.fleet.baseline.users,
-            users_changed: self.fleet.changed,
-            tokens_newly_dropped: self.fleet.tokens_newly_dropped,
-            tokens_newly_added: self.fleet.tokens_newly_added,
-            most_affected: {
-                let mut v: Vec<Affected> = self.top.clone().into_vec();
-                v.sort();
-                v
-            },
-        });
+        let monitoring = monitoring_rows(&cand, base.as_ref());
+        let compared = baseline.is_some();
         Summary {
             source: run.source,
             users: self.users(),
@@ -392,43 +362,95 @@ impl Tally {
             candidate: cand,
             baseline: base,
             monitoring,
-            milestones,
-            changes,
+            milestones: self.milestone_rows(compared),
+            changes: compared.then(|| self.changes()),
             errors: ErrorSummary {
                 count: self.errors,
                 first: least(&self.error_messages),
             },
-            unreadable: super::summary::Unreadable {
-                first: least(&self.unreadable.first),
-                user_ids: {
-                    let mut ids = self.unreadable.user_ids.clone();
-                    ids.sort();
-                    ids
-                },
-                ..self.unreadable.clone()
-            },
+            unreadable: self.unreadable_summary(),
             ambiguous_keys: self
                 .ambiguous
                 .iter()
                 .map(|(key, why)| format!("{}: {why}", crate::text::inert_line(key)))
                 .collect(),
-            outside_map: if run.map_ids.is_empty() {
-                Vec::new()
-            } else {
-                self.milestones
-                    .iter()
-                    .filter_map(|(m, g)| {
-                        let m = m.as_deref().filter(|m| !m.is_empty())?;
-                        (!run.map_ids.iter().any(|id| id == m))
-                            .then(|| (m.to_string(), g.candidate.users))
-                    })
-                    .collect()
-            },
+            outside_map: self.outside_map(&run.map_ids),
             duplicated_users: self.duplicated.sorted(),
             duplicates_found: run.duplicates,
             knowledge,
         }
     }
+
+    /// One row per milestone met: the candidate's figures, and the baseline's when `compared`.
+    fn milestone_rows(&self, compared: bool) -> Vec<MilestoneRow> {
+        self.milestones
+            .iter()
+            .map(|(m, g)| MilestoneRow {
+                milestone: m.clone(),
+                users: g.candidate.users,
+                candidate: MilestoneFigures::of(&g.candidate),
+                baseline: compared.then(|| MilestoneFigures::of(&g.baseline)),
+                users_changed: compared.then_some(g.changed),
+            })
+            .collect()
+    }
+
+    /// What the candidate changed against the baseline, the most affected users first.
+    fn changes(&self) -> Changes {
+        Changes {
+            users_compared: self.fleet.baseline.users,
+            users_changed: self.fleet.changed,
+            tokens_newly_dropped: self.fleet.tokens_newly_dropped,
+            tokens_newly_added: self.fleet.tokens_newly_added,
+            most_affected: {
+                let mut v: Vec<Affected> = self.top.clone().into_vec();
+                v.sort();
+                v
+            },
+        }
+    }
+
+    /// The unreadable data met: the first few messages, and every such user by id.
+    fn unreadable_summary(&self) -> super::summary::Unreadable {
+        super::summary::Unreadable {
+            first: least(&self.unreadable.first),
+            user_ids: {
+                let mut ids = self.unreadable.user_ids.clone();
+                ids.sort();
+                ids
+            },
+            ..self.unreadable.clone()
+        }
+    }
+
+    /// The milestones users are at that the map (its ids `map_ids`) does not have, with their
+    /// users; none when there is no map.
+    fn outside_map(&self, map_ids: &[String]) -> Vec<(String, u64)> {
+        if map_ids.is_empty() {
+            return Vec::new();
+        }
+        self.milestones
+            .iter()
+            .filter_map(|(m, g)| {
+                let m = m.as_deref().filter(|m| !m.is_empty())?;
+                (!map_ids.iter().any(|id| id == m)).then(|| (m.to_string(), g.candidate.users))
+            })
+            .collect()
+    }
+}
+
+/// Seed 003's monitoring table: each metric's target, the candidate's figure and the baseline's.
+fn monitoring_rows(cand: &PolicySummary, base: Option<&PolicySummary>) -> Vec<MonitoringRow> {
+    MONITORING
+        .iter()
+        .map(|&(metric, label, target)| MonitoringRow {
+            metric: metric.to_string(),
+            label: label.to_string(),
+            target: target.to_string(),
+            candidate: cand.monitor(metric),
+            baseline: base.map(|b| b.monitor(metric)),
+        })
+        .collect()
 }
 
 impl PolicySummary {
@@ -565,25 +587,4 @@ fn least(list: &[String]) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod keep_tests {
-    /// The messages kept are the first few in order, whatever order workers met them in and
-    /// however their lists are merged: two runs of one fleet list the same users.
-    #[test]
-    fn the_first_few_kept_do_not_depend_on_the_order_met() {
-        let messages: Vec<String> = (0..97).map(|i| format!("u{i:03}: why")).collect();
-        let mut forward = Vec::new();
-        for m in &messages {
-            super::keep(&mut forward, m.clone());
-        }
-        let (mut a, mut b) = (Vec::new(), Vec::new());
-        for (i, m) in messages.iter().rev().enumerate() {
-            super::keep(if i % 3 == 0 { &mut a } else { &mut b }, m.clone());
-        }
-        for m in a {
-            super::keep(&mut b, m);
-        }
-        let want: Vec<String> = messages[..super::ERRORS_KEPT].to_vec();
-        assert_eq!(super::least(&forward), want);
-        assert_eq!(super::least(&b), want);
-    }
-}
+mod keep_tests;
