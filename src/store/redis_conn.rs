@@ -156,7 +156,6 @@ async fn cluster_nodes(
     Ok((nodes, cluster))
 }
 
-/// Connects one node within `timeout`.
 /// The client of `url`: `Client::open` only parses the address, so any error is a malformed
 /// URL (a usage error, naming where the URL comes from, never its password).
 fn open(url: &str) -> Result<Client, StoreError> {
@@ -236,6 +235,7 @@ fn unread_parameter(url: &str) -> Option<String> {
     Some(fault::unread_parameter(&key, instead, reads))
 }
 
+/// Connects one node within `timeout`.
 async fn connect_node(
     url: &str,
     label: &str,

@@ -17,7 +17,7 @@ pub struct Endpoints {
     /// The Postgres tables (SPEC §1's names by default).
     pub tables: crate::store::tables::Tables,
     pub connect_timeout: Duration,
-    /// How long a Postgres statement waits for its answer (`None`: [`crate::store::postgres::QUERY_TIMEOUT`]).
+    /// How long a Postgres statement waits for its answer (`None`: [`QUERY_TIMEOUT`]).
     pub query_timeout: Option<Duration>,
 }
 

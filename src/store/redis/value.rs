@@ -5,8 +5,8 @@ use redis::Value;
 
 use crate::store::user::{MAX_VALUE_BYTES, RawKey, RawValue};
 
-/// The answers [`super::RedisStore::read_keys`] gets per key: TYPE, TTL, GETRANGE and MEMORY USAGE,
-/// the last replaced by LRANGE's when the key is a list that was read.
+/// The answers [`super::RedisStore::read_keys`] gets per key: TYPE, TTL, GETRANGE and MEMORY
+/// USAGE, the last replaced by LRANGE's when the key is a list that was read.
 pub(super) const ANSWERS: usize = 4;
 
 /// Memory a list may take on the server and still be read: its items' bytes are then checked
