@@ -6,11 +6,24 @@
 
 mod common;
 
+use std::path::PathBuf;
+
 use common::servers::{Postgres, RedisServer};
 use common::{NOW, ctxlens_with, write_temp};
 
+/// `[stores.tables]` naming the demo's tables under other names, in a schema of their own (one
+/// name needs quoting): the written config file's path.
+fn named_tables_config() -> PathBuf {
+    write_temp(
+        "tables.toml",
+        "[stores.tables]\nuser_journeys = \"app.journeys\"\nmemory_bank = 'app.Memory Bank'\nknowledge = \"app.articles\"\n",
+    )
+}
+
+/// Reads go to the tables the config names (SPEC's, emptied, are not read), and a configured
+/// knowledge table whose column is of another type is named in the error.
 #[test]
-fn configured_tables_are_read_and_written() {
+fn configured_tables_are_read() {
     let redis = RedisServer::start();
     let pg = Postgres::shared();
     let url = pg.create_database("tables");
@@ -29,10 +42,7 @@ fn configured_tables_are_read_and_written() {
            CREATE TABLE app.articles AS TABLE knowledge;
            TRUNCATE user_journeys, memory_bank, knowledge;"#,
     );
-    let config = write_temp(
-        "tables.toml",
-        "[stores.tables]\nuser_journeys = \"app.journeys\"\nmemory_bank = 'app.Memory Bank'\nknowledge = \"app.articles\"\n",
-    );
+    let config = named_tables_config();
     let config = config.to_str().expect("utf-8 path");
     for user in ["u005", "u062", "u066"] {
         let args = ["replay", user, "--json", "--now", NOW];
@@ -72,48 +82,19 @@ fn configured_tables_are_read_and_written() {
         "{}",
         out.stderr
     );
+}
 
-    // migrate creates SPEC §1's schema under the configured names, in a fresh database, with its
-    // indexes named after the tables; seed fills them; both are idempotent as before.
+/// migrate creates SPEC §1's schema under the configured names, in a fresh database, with its
+/// indexes named after the tables; seed fills them; both are idempotent as before.
+#[test]
+fn configured_tables_are_written_by_migrate_and_seed() {
+    let pg = Postgres::shared();
+    let config = named_tables_config();
+    let config = config.to_str().expect("utf-8 path");
     let fresh = pg.create_database("tables_written");
     let redis = RedisServer::start();
     let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", fresh)];
-    let migrated = ctxlens_with(&["migrate", "--config", config], &env);
-    assert_eq!(migrated.code, 0, "migrate: {}", migrated.stderr);
-    assert!(
-        migrated
-            .stdout
-            .contains(r#""app"."journeys", "app"."Memory Bank", "app"."articles""#),
-        "{}",
-        migrated.stdout
-    );
-    assert!(
-        migrated
-            .stdout
-            .contains("created articles_embedding_general"),
-        "{}",
-        migrated.stdout
-    );
-    let again = ctxlens_with(&["migrate", "--config", config], &env);
-    assert_eq!(again.code, 0, "{}", again.stderr);
-    assert!(
-        again.stdout.contains(": 0 created, 12 already present"),
-        "{}",
-        again.stdout
-    );
-    let indexes = pg.psql(
-        "tables_written",
-        "SELECT string_agg(indexname, ' ' ORDER BY indexname) FROM pg_indexes WHERE schemaname = 'app'",
-    );
-    for name in [
-        "articles_embedding_idx",
-        "articles_embedding_m_M3",
-        "articles_embedding_unscorable",
-        // "Memory Bank" is no plain identifier: its index is named after a cleaned, hashed form.
-        "_user_id_created_at_idx",
-    ] {
-        assert!(indexes.contains(name), "{name} in {indexes}");
-    }
+    migrate_creates_the_named_tables_and_their_indexes(pg, config, &env);
     let seeded = ctxlens_with(&["seed", "--config", config], &env);
     assert_eq!(seeded.code, 0, "seed: {}", seeded.stderr);
     let refused = ctxlens_with(&["seed", "--config", config], &env);
@@ -155,4 +136,49 @@ fn configured_tables_are_read_and_written() {
         "{}",
         out.stderr
     );
+}
+
+/// `migrate --config config` over the fresh database `tables_written`: the named tables and
+/// their indexes created, and a second run creates nothing.
+fn migrate_creates_the_named_tables_and_their_indexes(
+    pg: &Postgres,
+    config: &str,
+    env: &[(&str, String)],
+) {
+    let migrated = ctxlens_with(&["migrate", "--config", config], env);
+    assert_eq!(migrated.code, 0, "migrate: {}", migrated.stderr);
+    assert!(
+        migrated
+            .stdout
+            .contains(r#""app"."journeys", "app"."Memory Bank", "app"."articles""#),
+        "{}",
+        migrated.stdout
+    );
+    assert!(
+        migrated
+            .stdout
+            .contains("created articles_embedding_general"),
+        "{}",
+        migrated.stdout
+    );
+    let again = ctxlens_with(&["migrate", "--config", config], env);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(
+        again.stdout.contains(": 0 created, 12 already present"),
+        "{}",
+        again.stdout
+    );
+    let indexes = pg.psql(
+        "tables_written",
+        "SELECT string_agg(indexname, ' ' ORDER BY indexname) FROM pg_indexes WHERE schemaname = 'app'",
+    );
+    for name in [
+        "articles_embedding_idx",
+        "articles_embedding_m_M3",
+        "articles_embedding_unscorable",
+        // "Memory Bank" is no plain identifier: its index is named after a cleaned, hashed form.
+        "_user_id_created_at_idx",
+    ] {
+        assert!(indexes.contains(name), "{name} in {indexes}");
+    }
 }

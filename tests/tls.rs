@@ -62,40 +62,17 @@ fn tls_stores_seed_and_replay_like_the_embedded_demo() {
     assert!(plain.stderr.contains("no encryption"), "{}", plain.stderr);
 }
 
-/// A TLS server reached without TLS, or with a certificate the client does not trust, fails with
-/// exit 1, naming the store and its address, never the password.
+/// A TLS Redis reached without TLS, or with a certificate the client does not trust (or a plain
+/// one reached over TLS), fails with exit 1, naming the store and its address, never the password.
 #[test]
-fn tls_failures_name_the_store_and_never_the_password() {
+fn tls_redis_failures_name_the_store_and_never_the_password() {
     let ca = TestCa::new();
     let stranger = TestCa::new();
     let redis = RedisServer::start_tls(&ca);
-    let pg = Postgres::start_tls(&ca);
     let port = redis.port();
-    let redis_fails = |url: String, trust: &TestCa, expect: &str| {
-        let start = std::time::Instant::now();
-        let out = ctxlens_with(
-            &["users", "--connect-timeout", "2"],
-            &[
-                ("REDIS_URL", url.clone()),
-                ("SSL_CERT_FILE", trust.ca_cert().display().to_string()),
-            ],
-        );
-        assert_eq!(out.code, 1, "{url}: {}", out.stdout);
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(6),
-            "{url}: fails within the connect timeout"
-        );
-        assert!(
-            out.stderr
-                .starts_with(&format!("ctxlens: redis 127.0.0.1:{port}: connect: ")),
-            "{url}: {}",
-            out.stderr
-        );
-        assert!(out.stderr.contains(expect), "{url}: {}", out.stderr);
-        assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
-    };
     // Plain TCP to the TLS port: the server closes the connection on the first bytes.
     redis_fails(
+        port,
         format!("redis://admin:hunter2@127.0.0.1:{port}/"),
         &ca,
         "(if the server only speaks TLS, use rediss://)",
@@ -119,10 +96,46 @@ fn tls_failures_name_the_store_and_never_the_password() {
     );
     // TLS, but the server's certificate comes from a CA this client does not trust.
     redis_fails(
+        port,
         format!("rediss://admin:hunter2@127.0.0.1:{port}/"),
         &stranger,
         "invalid peer certificate: UnknownIssuer (the server's CA must be in",
     );
+}
+
+/// `users` against the TLS Redis on `port` at `url`, trusting `trust`'s CA: exit 1 within the
+/// connect timeout, naming the store and its address and saying `expect`, never the password.
+fn redis_fails(port: u16, url: String, trust: &TestCa, expect: &str) {
+    let start = std::time::Instant::now();
+    let out = ctxlens_with(
+        &["users", "--connect-timeout", "2"],
+        &[
+            ("REDIS_URL", url.clone()),
+            ("SSL_CERT_FILE", trust.ca_cert().display().to_string()),
+        ],
+    );
+    assert_eq!(out.code, 1, "{url}: {}", out.stdout);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(6),
+        "{url}: fails within the connect timeout"
+    );
+    assert!(
+        out.stderr
+            .starts_with(&format!("ctxlens: redis 127.0.0.1:{port}: connect: ")),
+        "{url}: {}",
+        out.stderr
+    );
+    assert!(out.stderr.contains(expect), "{url}: {}", out.stderr);
+    assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
+}
+
+/// A TLS-only Postgres reached without TLS, or with a certificate the client does not trust,
+/// fails with exit 1, naming the store, its address and database, never the password.
+#[test]
+fn tls_postgres_failures_name_the_store_and_never_the_password() {
+    let ca = TestCa::new();
+    let stranger = TestCa::new();
+    let pg = Postgres::start_tls(&ca);
     let db = pg.create_database("tls_fail");
     let db = db.replace("postgres@", "postgres:hunter2@");
     let pg_port = pg.port();
