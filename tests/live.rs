@@ -50,47 +50,7 @@ fn every_demo_user_replays_identically_from_live_and_embedded() {
         let live = LiveStore::connect(&endpoints(&redis, &db))
             .await
             .expect("connects");
-        let demo = MemoryStore::demo();
-        let engine = Engine::default();
-        let now = chrono::DateTime::parse_from_rfc3339(NOW)
-            .expect("time")
-            .with_timezone(&chrono::Utc);
-        let opts = LoadOptions {
-            now: Some(now),
-            ..LoadOptions::default()
-        };
-        for preset in ["prolaunch", "layered-adr"] {
-            let policy = Policy::preset(preset).expect("preset");
-            let params = KnowledgeParams::of(&policy);
-            let mut cursor = None;
-            let mut users = 0;
-            loop {
-                let page = demo.users(cursor.as_deref(), 50).await.expect("demo users");
-                for u in &page.users {
-                    let (a, _) = load_snapshot(&live, &u.user_id, &opts, params)
-                        .await
-                        .expect("live load");
-                    let (b, _) = load_snapshot(&demo, &u.user_id, &opts, params)
-                        .await
-                        .expect("demo load");
-                    let (ja, jb) = (
-                        engine.assemble(&a, &policy).to_json(),
-                        engine.assemble(&b, &policy).to_json(),
-                    );
-                    assert!(
-                        ja == jb,
-                        "{} under {preset}: live and embedded replays differ",
-                        u.user_id
-                    );
-                    users += 1;
-                }
-                cursor = page.next_cursor;
-                if cursor.is_none() {
-                    break;
-                }
-            }
-            assert_eq!(users, 71);
-        }
+        every_user_assembles_alike(&live, &MemoryStore::demo()).await;
     });
     // And through the binary, for a few users.
     same_replays(
@@ -111,7 +71,57 @@ fn every_demo_user_replays_identically_from_live_and_embedded() {
         assert_eq!(live.code, 0, "{args:?}: {}", live.stderr);
         assert_eq!(live.stdout, embedded.stdout, "{args:?}");
     }
-    // The fleet report, with a baseline, is the same from live stores and from embedded.
+    the_fleet_report_is_the_same_as_embedded(&env(&redis, &db));
+}
+
+/// Every demo user, paged through the demo's listing, assembles to the same JSON from `live` as
+/// from `demo` under both presets, at the demo's clock.
+async fn every_user_assembles_alike(live: &LiveStore, demo: &MemoryStore) {
+    let engine = Engine::default();
+    let now = chrono::DateTime::parse_from_rfc3339(NOW)
+        .expect("time")
+        .with_timezone(&chrono::Utc);
+    let opts = LoadOptions {
+        now: Some(now),
+        ..LoadOptions::default()
+    };
+    for preset in ["prolaunch", "layered-adr"] {
+        let policy = Policy::preset(preset).expect("preset");
+        let params = KnowledgeParams::of(&policy);
+        let mut cursor = None;
+        let mut users = 0;
+        loop {
+            let page = demo.users(cursor.as_deref(), 50).await.expect("demo users");
+            for u in &page.users {
+                let (a, _) = load_snapshot(live, &u.user_id, &opts, params)
+                    .await
+                    .expect("live load");
+                let (b, _) = load_snapshot(demo, &u.user_id, &opts, params)
+                    .await
+                    .expect("demo load");
+                let (ja, jb) = (
+                    engine.assemble(&a, &policy).to_json(),
+                    engine.assemble(&b, &policy).to_json(),
+                );
+                assert!(
+                    ja == jb,
+                    "{} under {preset}: live and embedded replays differ",
+                    u.user_id
+                );
+                users += 1;
+            }
+            cursor = page.next_cursor;
+            if cursor.is_none() {
+                break;
+            }
+        }
+        assert_eq!(users, 71);
+    }
+}
+
+/// The fleet report, with a baseline, is the same from the live stores of `env` and from
+/// embedded.
+fn the_fleet_report_is_the_same_as_embedded(env: &[(&str, String)]) {
     let args = [
         "report",
         "--json",
@@ -120,7 +130,7 @@ fn every_demo_user_replays_identically_from_live_and_embedded() {
         "--set",
         "budget.total=2500",
     ];
-    let live = ctxlens_with(&args, &env(&redis, &db));
+    let live = ctxlens_with(&args, env);
     let embedded = ctxlens_with(&args, &[]);
     assert_eq!(live.code, 0, "{}", live.stderr);
     assert_eq!(embedded.code, 0, "{}", embedded.stderr);
@@ -154,44 +164,8 @@ fn every_demo_user_replays_identically_from_live_and_embedded() {
 #[test]
 fn malformed_live_data_is_reported_and_the_rest_still_loads() {
     let (redis, db) = seeded("malformed");
-    // A journey row with a milestone the map does not know and an empty name: the header says so.
-    Postgres::shared().psql(
-        "malformed",
-        "INSERT INTO user_journeys (user_id, current_milestone, display_name) VALUES \
-         ('odd1', 'ZZ9', ''), ('odd2', '', NULL)",
-    );
-    for (user, header) in [
-        ("odd1", "odd1 · at ZZ9 (not in the map) · "),
-        ("odd2", "odd2 · at no milestone (empty) · "),
-    ] {
-        let out = ctxlens_with(&["inspect", user], &env(&redis, &db));
-        assert_eq!(out.code, 0, "{}", out.stderr);
-        let first = out.stdout.lines().next().unwrap_or_default();
-        assert!(first.starts_with(header), "{first}");
-    }
-    let mut conn = redis.connection();
-    let big = format!("[{}]", "x".repeat(5 << 20));
-    redis::pipe()
-        .cmd("HSET")
-        .arg("session:u005:s9")
-        .arg("a")
-        .arg("b")
-        .ignore()
-        .cmd("SET")
-        .arg("session:u005:s8")
-        .arg(big)
-        .ignore()
-        .cmd("SET")
-        .arg("session:u005:s7")
-        .arg(b"[\xff\xfe]".as_slice())
-        .ignore()
-        .query::<()>(&mut conn)
-        .expect("writes");
-    Postgres::shared().psql(
-        db.rsplit('/').next().unwrap_or("malformed"),
-        &format!("INSERT INTO knowledge (milestone, title, content, embedding) VALUES ('M4', 'zero', 'z', '[{}]')",
-            vec!["0"; 384].join(",")),
-    );
+    odd_journey_rows_are_named_in_the_header(&redis, &db);
+    write_malformed_values(&redis, &db);
     let out = ctxlens_with(
         &[
             "inspect",
@@ -242,43 +216,59 @@ fn malformed_live_data_is_reported_and_the_rest_still_loads() {
     other_milestones_cached_contexts_are_named_when_they_never_go_or_cannot_be_read(&redis, &db);
 }
 
+/// A journey row with a milestone the map does not know and an empty name: the header says so.
+fn odd_journey_rows_are_named_in_the_header(redis: &RedisServer, db: &str) {
+    Postgres::shared().psql(
+        "malformed",
+        "INSERT INTO user_journeys (user_id, current_milestone, display_name) VALUES \
+         ('odd1', 'ZZ9', ''), ('odd2', '', NULL)",
+    );
+    for (user, header) in [
+        ("odd1", "odd1 · at ZZ9 (not in the map) · "),
+        ("odd2", "odd2 · at no milestone (empty) · "),
+    ] {
+        let out = ctxlens_with(&["inspect", user], &env(redis, db));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let first = out.stdout.lines().next().unwrap_or_default();
+        assert!(first.starts_with(header), "{first}");
+    }
+}
+
+/// Values of u005 no reader takes: a session key holding a hash, one over the read limit, one
+/// not UTF-8; and a knowledge row whose embedding is all zeros.
+fn write_malformed_values(redis: &RedisServer, db: &str) {
+    let mut conn = redis.connection();
+    let big = format!("[{}]", "x".repeat(5 << 20));
+    redis::pipe()
+        .cmd("HSET")
+        .arg("session:u005:s9")
+        .arg("a")
+        .arg("b")
+        .ignore()
+        .cmd("SET")
+        .arg("session:u005:s8")
+        .arg(big)
+        .ignore()
+        .cmd("SET")
+        .arg("session:u005:s7")
+        .arg(b"[\xff\xfe]".as_slice())
+        .ignore()
+        .query::<()>(&mut conn)
+        .expect("writes");
+    Postgres::shared().psql(
+        db.rsplit('/').next().unwrap_or("malformed"),
+        &format!("INSERT INTO knowledge (milestone, title, content, embedding) VALUES ('M4', 'zero', 'z', '[{}]')",
+            vec!["0"; 384].join(",")),
+    );
+}
+
 /// Cached contexts of other milestones than the user's: no prompt reads them, so one that
 /// expires is no finding; one without a TTL, or that holds no readable cached context, is.
 fn other_milestones_cached_contexts_are_named_when_they_never_go_or_cannot_be_read(
     redis: &RedisServer,
     db: &str,
 ) {
-    let mut conn = redis.connection();
-    let current: String = redis::cmd("GET")
-        .arg("context:u005:M4")
-        .query(&mut conn)
-        .expect("u005 is at M4, its context cached");
-    redis::pipe()
-        .cmd("SET")
-        .arg("context:u005:M0")
-        .arg("not json at all")
-        .ignore()
-        .cmd("HSET")
-        .arg("context:u005:M9")
-        .arg("a")
-        .arg("b")
-        .ignore()
-        .cmd("EXPIRE")
-        .arg("context:u005:M9")
-        .arg(3600)
-        .ignore()
-        .cmd("SET")
-        .arg("context:u005:M1")
-        .arg(&current)
-        .ignore()
-        .cmd("SET")
-        .arg("context:u005:M2")
-        .arg(&current)
-        .arg("EX")
-        .arg(3600)
-        .ignore()
-        .query::<()>(&mut conn)
-        .expect("writes");
+    write_other_milestones_contexts(redis);
     let out = ctxlens_with(&["inspect", "u005", "--json"], &env(redis, db));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
@@ -331,6 +321,42 @@ fn other_milestones_cached_contexts_are_named_when_they_never_go_or_cannot_be_re
     assert!(about("context:u005:M2").is_empty(), "{findings:?}");
     // The one the prompt reads is still u005's own.
     assert_eq!(v["cached_context"], true);
+}
+
+/// u005's cached contexts of other milestones: M0 not JSON, M9 a hash (expiring), M1 a copy of
+/// M4's without a TTL, M2 a copy that expires.
+fn write_other_milestones_contexts(redis: &RedisServer) {
+    let mut conn = redis.connection();
+    let current: String = redis::cmd("GET")
+        .arg("context:u005:M4")
+        .query(&mut conn)
+        .expect("u005 is at M4, its context cached");
+    redis::pipe()
+        .cmd("SET")
+        .arg("context:u005:M0")
+        .arg("not json at all")
+        .ignore()
+        .cmd("HSET")
+        .arg("context:u005:M9")
+        .arg("a")
+        .arg("b")
+        .ignore()
+        .cmd("EXPIRE")
+        .arg("context:u005:M9")
+        .arg(3600)
+        .ignore()
+        .cmd("SET")
+        .arg("context:u005:M1")
+        .arg(&current)
+        .ignore()
+        .cmd("SET")
+        .arg("context:u005:M2")
+        .arg(&current)
+        .arg("EX")
+        .arg(3600)
+        .ignore()
+        .query::<()>(&mut conn)
+        .expect("writes");
 }
 
 /// Two users read now from live stores are compared at one clock: the milliseconds between

@@ -137,6 +137,49 @@ fn paging_users_lists_each_once_across_the_postgres_and_redis_phases() {
         "INSERT INTO user_journeys (user_id, current_milestone)
          SELECT 'j' || lpad(i::text, 4, '0'), 'M1' FROM generate_series(0, 149) AS i;",
     );
+    let expected = write_paging_sessions(&redis);
+
+    let rt = runtime();
+    rt.block_on(async {
+        let live = LiveStore::connect(&endpoints(&redis, &db))
+            .await
+            .expect("connects");
+        let (listed, cursors) = every_page(&live).await;
+        assert!(
+            listed == expected,
+            "every user once, journey users first, then those only Redis knows, each sorted \
+             ({} listed, {} distinct)",
+            listed.len(),
+            listed
+                .iter()
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+        );
+        assert!(cursors.iter().any(|c| c.starts_with("pg:")));
+        assert!(cursors.iter().any(|c| c == "redis"));
+        assert!(cursors.iter().any(|c| c.starts_with("redis:")));
+
+        a_redis_cursor_carries_on_in_another_process(&redis, &db, &listed, &cursors).await;
+    });
+
+    // The binary, to the end, in the SPEC's JSON shape.
+    let out = ctxlens_with(&["users", "--json"], &env);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert!(v["next_cursor"].is_null());
+    let ids: Vec<&str> = v["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .filter_map(|u| u["user_id"].as_str())
+        .collect();
+    assert_eq!(ids, expected);
+}
+
+/// The Redis keys of the paging test: sessions of two in three journey users, and of 1,500
+/// users only Redis knows (one or two sessions and a cached context each). The ids every
+/// listing should give, in order.
+fn write_paging_sessions(redis: &RedisServer) -> Vec<String> {
     let mut conn = redis.connection();
     let mut pipe = redis::pipe();
     for i in 0..150 {
@@ -161,71 +204,50 @@ fn paging_users_lists_each_once_across_the_postgres_and_redis_phases() {
             .ignore();
     }
     let () = pipe.query(&mut conn).expect("load redis");
-    let expected: Vec<String> = (0..150)
+    (0..150)
         .map(|i| format!("j{i:04}"))
         .chain((0..1_500).map(|i| format!("r{i:04}")))
-        .collect();
+        .collect()
+}
 
-    let rt = runtime();
-    rt.block_on(async {
-        let live = LiveStore::connect(&endpoints(&redis, &db))
-            .await
-            .expect("connects");
-        let (mut listed, mut cursors) = (Vec::new(), Vec::new());
-        let mut cursor: Option<String> = None;
-        loop {
-            let page = live.users(cursor.as_deref(), 40).await.expect("a page");
-            assert!(page.users.len() <= 40, "a page holds at most the limit");
-            listed.extend(page.users.into_iter().map(|u| u.user_id));
-            cursor = page.next_cursor;
-            match &cursor {
-                Some(c) => cursors.push(c.clone()),
-                None => break,
-            }
+/// Every page of `live`'s users listing, 40 at a time: the ids listed and each next cursor.
+async fn every_page(live: &LiveStore) -> (Vec<String>, Vec<String>) {
+    let (mut listed, mut cursors) = (Vec::new(), Vec::new());
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = live.users(cursor.as_deref(), 40).await.expect("a page");
+        assert!(page.users.len() <= 40, "a page holds at most the limit");
+        listed.extend(page.users.into_iter().map(|u| u.user_id));
+        cursor = page.next_cursor;
+        match &cursor {
+            Some(c) => cursors.push(c.clone()),
+            None => break,
         }
-        assert!(
-            listed == expected,
-            "every user once, journey users first, then those only Redis knows, each sorted \
-             ({} listed, {} distinct)",
-            listed.len(),
-            listed
-                .iter()
-                .collect::<std::collections::HashSet<_>>()
-                .len()
-        );
-        assert!(cursors.iter().any(|c| c.starts_with("pg:")));
-        assert!(cursors.iter().any(|c| c == "redis"));
-        assert!(cursors.iter().any(|c| c.starts_with("redis:")));
+    }
+    (listed, cursors)
+}
 
-        // A cursor of the Redis phase carries on in another process (which scans afresh).
-        let resume = cursors
-            .iter()
-            .find(|c| c.starts_with("redis:"))
-            .expect("a Redis-phase cursor");
-        let other = LiveStore::connect(&endpoints(&redis, &db))
-            .await
-            .expect("connects");
-        let page = other.users(Some(resume), 1_000).await.expect("a page");
-        let at = listed
-            .iter()
-            .position(|u| resume.strip_prefix("redis:") == Some(u.as_str()))
-            .expect("the cursor names a listed user");
-        let rest: Vec<String> = page.users.into_iter().map(|u| u.user_id).collect();
-        assert_eq!(rest, listed[at + 1..at + 1 + rest.len()].to_vec());
-    });
-
-    // The binary, to the end, in the SPEC's JSON shape.
-    let out = ctxlens_with(&["users", "--json"], &env);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
-    assert!(v["next_cursor"].is_null());
-    let ids: Vec<&str> = v["users"]
-        .as_array()
-        .expect("users")
+/// A cursor of the Redis phase carries on in another process (which scans afresh).
+async fn a_redis_cursor_carries_on_in_another_process(
+    redis: &RedisServer,
+    db: &str,
+    listed: &[String],
+    cursors: &[String],
+) {
+    let resume = cursors
         .iter()
-        .filter_map(|u| u["user_id"].as_str())
-        .collect();
-    assert_eq!(ids, expected);
+        .find(|c| c.starts_with("redis:"))
+        .expect("a Redis-phase cursor");
+    let other = LiveStore::connect(&endpoints(redis, db))
+        .await
+        .expect("connects");
+    let page = other.users(Some(resume), 1_000).await.expect("a page");
+    let at = listed
+        .iter()
+        .position(|u| resume.strip_prefix("redis:") == Some(u.as_str()))
+        .expect("the cursor names a listed user");
+    let rest: Vec<String> = page.users.into_iter().map(|u| u.user_id).collect();
+    assert_eq!(rest, listed[at + 1..at + 1 + rest.len()].to_vec());
 }
 
 #[test]
