@@ -16,6 +16,7 @@ mod pg_cases;
 mod redis_cases;
 
 use std::fmt::Write as _;
+use std::path::PathBuf;
 
 use cases::{Case, E, Table, V, W};
 use common::servers::{Postgres, RedisServer};
@@ -235,9 +236,24 @@ fn odd_data_is_reported_where_it_is_and_everything_else_still_loads() {
     let redis = RedisServer::start();
     let url = Postgres::shared().create_database(DB);
     let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", url)];
-    // A milestone per case, so that each user's knowledge search sees its own rows only.
+    let (config, untyped) = config_files(&placed);
+    let (config, untyped) = (
+        config.to_str().expect("UTF-8 path"),
+        untyped.to_str().expect("UTF-8 path"),
+    );
+    let migrate = ctxlens_with(&["migrate", "--config", config], &env);
+    assert_eq!(migrate.code, 0, "{}", migrate.stderr);
+    seed_every_case(&placed, &redis);
+    let misses = run_every_case(&placed, &env, config, untyped);
+    assert!(misses.is_empty(), "{}", misses.join("\n"));
+    one_report_reads_every_user(&placed, &env, config);
+}
+
+/// The config files of the cases: a milestone per case (so that each user's knowledge search
+/// sees its own rows only), and the same reading knowledge from the untyped table.
+fn config_files(placed: &[Placed]) -> (PathBuf, PathBuf) {
     let mut map = String::new();
-    for p in &placed {
+    for p in placed {
         let _ = writeln!(map, "[[milestones]]\nid = \"{}\"", p.milestone);
     }
     let config = write_temp("odd.toml", &map);
@@ -245,13 +261,12 @@ fn odd_data_is_reported_where_it_is_and_everything_else_still_loads() {
         "odd-untyped.toml",
         &format!("{map}[stores.tables]\nknowledge = \"articles\"\n"),
     );
-    let (config, untyped) = (
-        config.to_str().expect("UTF-8 path"),
-        untyped.to_str().expect("UTF-8 path"),
-    );
-    let migrate = ctxlens_with(&["migrate", "--config", config], &env);
-    assert_eq!(migrate.code, 0, "{}", migrate.stderr);
+    (config, untyped)
+}
 
+/// Every case's good data and odd values written: Postgres loosened, the typed cases' rows,
+/// the untyped table and its cases, then every user's Redis keys.
+fn seed_every_case(placed: &[Placed], redis: &RedisServer) {
     let pg = Postgres::shared();
     pg.psql(DB, LOOSEN);
     let mut sql: String = placed.iter().map(Placed::good_sql).collect();
@@ -270,17 +285,24 @@ fn odd_data_is_reported_where_it_is_and_everything_else_still_loads() {
         .collect();
     pg.psql(DB, &rest);
     let mut pipe = redis::pipe();
-    for p in &placed {
+    for p in placed {
         p.redis(&mut pipe);
     }
     let () = pipe.query(&mut redis.connection()).expect("Redis writes");
+}
 
-    // Two cases at a time: each runs the binary twice.
-    let misses: Vec<String> = std::thread::scope(|s| {
+/// `inspect` and `replay` of every case, two cases at a time (each runs the binary twice):
+/// every miss, in words.
+fn run_every_case(
+    placed: &[Placed],
+    env: &[(&str, String); 2],
+    config: &str,
+    untyped: &str,
+) -> Vec<String> {
+    std::thread::scope(|s| {
         let runs: Vec<_> = placed
             .chunks(placed.len().div_ceil(2))
             .map(|chunk| {
-                let env = &env;
                 s.spawn(move || {
                     chunk
                         .iter()
@@ -303,11 +325,12 @@ fn odd_data_is_reported_where_it_is_and_everything_else_still_loads() {
         runs.into_iter()
             .flat_map(|r| r.join().expect("a run thread"))
             .collect()
-    });
-    assert!(misses.is_empty(), "{}", misses.join("\n"));
+    })
+}
 
-    // One report over the whole store: every listed user read, none lost to an error.
-    let users = ctxlens_with(&["users", "--json", "--config", config], &env);
+/// One report over the whole store: every listed user read, none lost to an error.
+fn one_report_reads_every_user(placed: &[Placed], env: &[(&str, String); 2], config: &str) {
+    let users = ctxlens_with(&["users", "--json", "--config", config], env);
     assert_eq!(users.code, 0, "{}", users.stderr);
     let listed: Value = serde_json::from_str(&users.stdout).expect("users JSON");
     let listed: Vec<&str> = listed["users"]
@@ -316,12 +339,12 @@ fn odd_data_is_reported_where_it_is_and_everything_else_still_loads() {
         .iter()
         .filter_map(|u| u["user_id"].as_str())
         .collect();
-    for p in &placed {
+    for p in placed {
         assert!(listed.contains(&p.user.as_str()), "{} is listed", p.user);
     }
     let distinct: std::collections::BTreeSet<&&str> = listed.iter().collect();
     assert_eq!(distinct.len(), listed.len(), "each user listed once");
-    let report = ctxlens_with(&["report", "--json", "--config", config], &env);
+    let report = ctxlens_with(&["report", "--json", "--config", config], env);
     assert_eq!(report.code, 0, "{}", report.stderr);
     let v: Value = serde_json::from_str(&report.stdout).expect("report JSON");
     assert_eq!(v["users"], listed.len(), "every listed user is reported");
