@@ -1,5 +1,7 @@
 //! `--per-category` and `--category-of`: one policy per category, searched on its own users.
 
+use std::path::{Path, PathBuf};
+
 use super::*;
 
 /// `ctxlens optimize --policy layered-adr --per-category ARGS`.
@@ -73,24 +75,34 @@ fn per_category_progress_names_the_category_searched() {
     }
 }
 
+/// The users `category_map` puts in `analysis`.
+const ANALYSIS: [&str; 6] = ["u001", "u002", "u003", "u004", "u005", "u006"];
+/// The users `category_map` puts in `retrieval`.
+const RETRIEVAL: [&str; 4] = ["u010", "u011", "u012", "u013"];
+
+/// A `--category-of` file in `dir`: [`ANALYSIS`] and [`RETRIEVAL`], and u999 (no user of the
+/// fleet) in `business`. Its path.
+fn category_map(dir: &Path) -> PathBuf {
+    let map = dir.join("categories.txt");
+    let mut text = String::from("# user category\n");
+    // A comment may follow the words, as in a --users file.
+    for u in ANALYSIS {
+        text.push_str(&format!("{u} analysis   # first batch\n"));
+    }
+    for u in RETRIEVAL {
+        text.push_str(&format!("{u}\tretrieval\n"));
+    }
+    text.push_str("u999 business\n");
+    std::fs::write(&map, text).expect("written");
+    map
+}
+
 /// `--category-of FILE` gives users a category: each category is searched on its own users,
 /// a category without users is said to be skipped, and users in none are counted.
 #[test]
 fn category_of_searches_each_category_on_its_own_users() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let map = dir.path().join("categories.txt");
-    let analysis = ["u001", "u002", "u003", "u004", "u005", "u006"];
-    let retrieval = ["u010", "u011", "u012", "u013"];
-    let mut text = String::from("# user category\n");
-    // A comment may follow the words, as in a --users file.
-    for u in analysis {
-        text.push_str(&format!("{u} analysis   # first batch\n"));
-    }
-    for u in retrieval {
-        text.push_str(&format!("{u}\tretrieval\n"));
-    }
-    text.push_str("u999 business\n");
-    std::fs::write(&map, text).expect("written");
+    let map = category_map(dir.path());
     let out = dir.path().join("tuned.toml");
     let found = json(&per_category(&[
         "--category-of",
@@ -136,11 +148,16 @@ fn category_of_searches_each_category_on_its_own_users() {
     );
     assert_eq!(found["category_of"]["unlisted_users"], 71 - 10);
     assert_eq!(found["category_of"]["missing_users"], 1, "u999");
-    // Each category's policy replays to its metrics on its own users.
-    for (c, users) in [("analysis", &analysis[..]), ("retrieval", &retrieval[..])] {
-        let list = dir.path().join(format!("{c}-users.txt"));
+    each_category_replays_to_its_metrics_on_its_own_users(dir.path(), cats);
+}
+
+/// Each category's policy, written in `dir` as `tuned-CATEGORY.toml`, replays to the metrics
+/// its search in `cats` reported, on its own users; the skipped `business` wrote none.
+fn each_category_replays_to_its_metrics_on_its_own_users(dir: &Path, cats: &[serde_json::Value]) {
+    for (c, users) in [("analysis", &ANALYSIS[..]), ("retrieval", &RETRIEVAL[..])] {
+        let list = dir.join(format!("{c}-users.txt"));
         std::fs::write(&list, users.join("\n")).expect("written");
-        let path = dir.path().join(format!("tuned-{c}.toml"));
+        let path = dir.join(format!("tuned-{c}.toml"));
         let report = json(&ctxlens(&[
             "report",
             "--users",
@@ -153,8 +170,14 @@ fn category_of_searches_each_category_on_its_own_users() {
         assert_eq!(report["candidate"]["users"], users.len() as u64, "{c}");
         assert_replays_to(&report, &cat["best"]["metrics"], c);
     }
-    assert!(!dir.path().join("tuned-business.toml").exists());
-    // The text says who was in no search and what was skipped.
+    assert!(!dir.join("tuned-business.toml").exists());
+}
+
+/// Searched by `--category-of FILE`, the text says who was in no search and what was skipped.
+#[test]
+fn category_of_says_who_is_in_no_search_and_what_was_skipped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let map = category_map(dir.path());
     let text = per_category(&[
         "--category-of",
         map.to_str().expect("utf-8 path"),
