@@ -5,6 +5,8 @@
 #![allow(clippy::expect_used)]
 
 mod common;
+#[path = "ownership/listing.rs"]
+mod listing;
 
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
@@ -169,23 +171,7 @@ fn each_key_goes_to_its_one_known_owner_and_ambiguous_keys_to_nobody() {
             .await
             .expect("connects");
         check_loads(&live, &want).await;
-        for u in NOBODY {
-            let e = live.load_user(u, &LoadOptions::default()).await;
-            assert!(
-                matches!(e, Err(StoreError::UserNotFound { .. })),
-                "{u} is nobody: {e:?}"
-            );
-        }
-        let a = live
-            .load_user("a", &LoadOptions::default())
-            .await
-            .expect("a");
-        assert!(a.cached_context.is_some(), "a's own context key is read");
-        let abc = live.load_user("a:b:c", &LoadOptions::default()).await;
-        assert!(
-            abc.expect("a:b:c").cached_context.is_none(),
-            "its context key is ambiguous"
-        );
+        nobody_is_found_and_a_context_key_is_read_by_its_one_owner(&live).await;
     });
 
     // The binary: the listing names exactly the known users, and each of them inspects to its
@@ -196,8 +182,60 @@ fn each_key_goes_to_its_one_known_owner_and_ambiguous_keys_to_nobody() {
         listed,
         ["", "a", "a:b:c", "m31", "g*", "gX", "q", "q:z", "r:x"]
     );
-    for u in &listed {
+    each_user_inspects_to_its_own_keys(&env, &listed, &want);
+    for u in NOBODY {
         let out = ctxlens_with(&["inspect", u, "--json"], &env);
+        assert_eq!(out.code, 1, "{u}: {}", out.stdout);
+        assert!(out.stderr.contains("not found"), "{u}: {}", out.stderr);
+    }
+    // Asked for by name, the ambiguous session is said to be ambiguous, not missing.
+    for (user, session) in [("a", "b:c:s1"), ("a:b:c", "s1")] {
+        let out = ctxlens_with(&["replay", user, "--session", session], &env);
+        assert_eq!(out.code, 1, "{}", out.stdout);
+        assert!(
+            out.stderr
+                .contains(&format!("{user:?}'s session {session:?} in redis "))
+                && out.stderr.contains(
+                    ": its key session:a:b:c:s1 could belong to a or a:b:c (user ids may contain ':'); not read as anyone's"
+                ),
+            "{}",
+            out.stderr
+        );
+    }
+    the_fleet_report_names_each_ambiguous_key_once(&env, listed.len());
+}
+
+/// No id of [`NOBODY`] loads; `a`'s own context key is read, and `a:b:c`'s, which `a` could
+/// own too, is not.
+async fn nobody_is_found_and_a_context_key_is_read_by_its_one_owner(live: &LiveStore) {
+    for u in NOBODY {
+        let e = live.load_user(u, &LoadOptions::default()).await;
+        assert!(
+            matches!(e, Err(StoreError::UserNotFound { .. })),
+            "{u} is nobody: {e:?}"
+        );
+    }
+    let a = live
+        .load_user("a", &LoadOptions::default())
+        .await
+        .expect("a");
+    assert!(a.cached_context.is_some(), "a's own context key is read");
+    let abc = live.load_user("a:b:c", &LoadOptions::default()).await;
+    assert!(
+        abc.expect("a:b:c").cached_context.is_none(),
+        "its context key is ambiguous"
+    );
+}
+
+/// `inspect --json` of each of `listed`: its own session keys as `want` has them, a finding per
+/// ambiguous key, and no text of another's key.
+fn each_user_inspects_to_its_own_keys(
+    env: &[(&str, String)],
+    listed: &[String],
+    want: &BTreeMap<&str, (Vec<&str>, Vec<&str>)>,
+) {
+    for u in listed {
+        let out = ctxlens_with(&["inspect", u, "--json"], env);
         assert_eq!(out.code, 0, "{u}: {}", out.stderr);
         let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("inspect JSON");
         let mut keys: Vec<&str> = v["sessions"]
@@ -230,32 +268,16 @@ fn each_key_goes_to_its_one_known_owner_and_ambiguous_keys_to_nobody() {
             assert!(!items.contains(&format!("text of {k}")), "{u} shows {k}");
         }
     }
-    for u in NOBODY {
-        let out = ctxlens_with(&["inspect", u, "--json"], &env);
-        assert_eq!(out.code, 1, "{u}: {}", out.stdout);
-        assert!(out.stderr.contains("not found"), "{u}: {}", out.stderr);
-    }
-    // Asked for by name, the ambiguous session is said to be ambiguous, not missing.
-    for (user, session) in [("a", "b:c:s1"), ("a:b:c", "s1")] {
-        let out = ctxlens_with(&["replay", user, "--session", session], &env);
-        assert_eq!(out.code, 1, "{}", out.stdout);
-        assert!(
-            out.stderr
-                .contains(&format!("{user:?}'s session {session:?} in redis "))
-                && out.stderr.contains(
-                    ": its key session:a:b:c:s1 could belong to a or a:b:c (user ids may contain ':'); not read as anyone's"
-                ),
-            "{}",
-            out.stderr
-        );
-    }
-    let report = ctxlens_with(&["report", "--json"], &env);
+}
+
+/// The fleet report reads the `listed` users without an error, and names each ambiguous key
+/// once (it is met under each of its users), not leaving them out without a word.
+fn the_fleet_report_names_each_ambiguous_key_once(env: &[(&str, String)], listed: usize) {
+    let report = ctxlens_with(&["report", "--json"], env);
     assert_eq!(report.code, 0, "{}", report.stderr);
     let v: serde_json::Value = serde_json::from_str(&report.stdout).expect("report JSON");
-    assert_eq!(v["users"], listed.len());
+    assert_eq!(v["users"], listed);
     assert_eq!(v["errors"]["count"], 0, "{}", v["errors"]);
-    // The fleet report names each ambiguous key once (it is met under each of its users), not
-    // leaving them out without a word.
     let keys: Vec<&str> = v["ambiguous_keys"]
         .as_array()
         .expect("ambiguous keys")
@@ -266,7 +288,7 @@ fn each_key_goes_to_its_one_known_owner_and_ambiguous_keys_to_nobody() {
         keys,
         ["context:a:b:c:M2", "session:a:b:c:s1", "session:q:z:s2"]
     );
-    let text = ctxlens_with(&["report"], &env);
+    let text = ctxlens_with(&["report"], env);
     assert!(
         text.stdout
             .contains("3 Redis keys that more than one user could own: read as no one's")
@@ -369,65 +391,9 @@ fn a_user_id_with_colons_and_glob_characters_subscribes_to_exactly_its_channel()
 #[test]
 fn key_names_that_are_not_utf8_are_named_and_never_a_user() {
     let redis = RedisServer::start();
-    let mut pipe = redis::pipe();
-    pipe.cmd("SET")
-        .arg("session:u1:s1")
-        .arg(turn("session:u1:s1"))
-        .ignore();
-    // The lossy text of the next key would be the id of this user.
-    pipe.cmd("SET")
-        .arg("session:bad\u{FFFD}utf:s1")
-        .arg(turn("session:bad\u{FFFD}utf:s1"))
-        .ignore();
-    pipe.cmd("SET")
-        .arg(&b"session:bad\xffutf:s1"[..])
-        .arg(turn("bad bytes"))
-        .ignore();
-    pipe.cmd("SET")
-        .arg(&b"session:u1:s\xff"[..])
-        .arg(turn("u1's bad bytes"))
-        .ignore();
-    // No `:` after the user id: no user's session key, named rather than passed over.
-    pipe.cmd("SET")
-        .arg("session:lone")
-        .arg(turn("session:lone"))
-        .ignore();
-    let () = pipe.query(&mut redis.connection()).expect("write keys");
+    write_keys_not_utf8(&redis);
     let env = [("REDIS_URL", redis.url())];
-
-    let listed = listed(&env);
-    assert_eq!(listed, ["bad\u{FFFD}utf", "u1"]);
-    // The key whose user id is not UTF-8 is no user's: named on stderr and in --json, not lost.
-    let users = ctxlens_with(&["users", "--json"], &env);
-    let v: serde_json::Value = serde_json::from_str(&users.stdout).expect("users JSON");
-    assert_eq!(
-        v["unlisted"],
-        serde_json::json!(["session:bad\\xFFutf:s1", "session:lone"]),
-        "{v}"
-    );
-    let text = ctxlens_with(&["users"], &env);
-    assert_eq!(text.code, 0, "{}", text.stderr);
-    // Live stores count no sessions per user: the `—` is explained, not left to guess.
-    assert!(
-        text.stdout
-            .contains("sessions and last activity (—) are not counted from live stores (inspect"),
-        "{}",
-        text.stdout
-    );
-    assert!(
-        text.stderr.contains(
-            "ctxlens: note: session:bad\\xFFutf:s1: not listed: its user id is not UTF-8"
-        ),
-        "{}",
-        text.stderr
-    );
-    assert!(
-        text.stderr.contains(
-            "ctxlens: note: session:lone: not listed: no ':' separates a user id from a session id"
-        ),
-        "{}",
-        text.stderr
-    );
+    the_listing_names_the_keys_of_no_user(&env);
 
     let inspect = |user: &str| {
         let out = ctxlens_with(&["inspect", user, "--json"], &env);
@@ -460,86 +426,72 @@ fn key_names_that_are_not_utf8_are_named_and_never_a_user() {
     assert_eq!(r["users"], 2, "{r}");
 }
 
-/// The empty id is an id: listed first, paged past once, and counted by the summary.
-#[test]
-fn the_empty_user_id_is_listed_and_paged_once() {
-    let db = Postgres::shared().create_database("emptyid");
-    let out = ctxlens_with(&["migrate"], &[("DATABASE_URL", db.clone())]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    Postgres::shared().psql(
-        "emptyid",
-        "INSERT INTO user_journeys (user_id, current_milestone) VALUES ('', 'M0'), ('a', 'M1'), ('b', 'Mx')",
-    );
-    let env = [("DATABASE_URL", db)];
-    assert_eq!(listed(&env), ["", "a", "b"]);
-    // One at a time: '' then a then b, each once.
-    let mut cursor: Option<String> = None;
-    let mut seen = vec![];
-    loop {
-        let mut args = vec!["users", "--json", "--limit", "1"];
-        if let Some(c) = &cursor {
-            args.extend(["--cursor", c.as_str()]);
-        }
-        let out = ctxlens_with(&args, &env);
-        assert_eq!(out.code, 0, "{}", out.stderr);
-        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
-        for u in v["users"].as_array().expect("users") {
-            seen.push(u["user_id"].as_str().expect("id").to_string());
-        }
-        match v["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.to_string()),
-            None => break,
-        }
-        assert!(seen.len() <= 3, "paged past the end: {seen:?}");
-    }
-    assert_eq!(seen, ["", "a", "b"]);
-    // The summary's milestones add up to the users: a milestone not in the map counted too.
-    let summary = ctxlens_with(&[], &env);
-    assert_eq!(summary.code, 0, "{}", summary.stderr);
-    assert!(summary.stdout.contains("— 3 users"), "{}", summary.stdout);
-    assert!(
-        summary.stdout.contains("M0:1  M1:1  M2:0")
-            && summary.stdout.contains("M9:0  not in the map:1"),
-        "{}",
-        summary.stdout
-    );
+/// u1's session, the session of the user whose id is the lossy text of the next key, a key
+/// whose user id is not UTF-8, one of u1 whose session id is not, and one with no `:` after
+/// the user id.
+fn write_keys_not_utf8(redis: &RedisServer) {
+    let mut pipe = redis::pipe();
+    pipe.cmd("SET")
+        .arg("session:u1:s1")
+        .arg(turn("session:u1:s1"))
+        .ignore();
+    // The lossy text of the next key would be the id of this user.
+    pipe.cmd("SET")
+        .arg("session:bad\u{FFFD}utf:s1")
+        .arg(turn("session:bad\u{FFFD}utf:s1"))
+        .ignore();
+    pipe.cmd("SET")
+        .arg(&b"session:bad\xffutf:s1"[..])
+        .arg(turn("bad bytes"))
+        .ignore();
+    pipe.cmd("SET")
+        .arg(&b"session:u1:s\xff"[..])
+        .arg(turn("u1's bad bytes"))
+        .ignore();
+    // No `:` after the user id: no user's session key, named rather than passed over.
+    pipe.cmd("SET")
+        .arg("session:lone")
+        .arg(turn("session:lone"))
+        .ignore();
+    let () = pipe.query(&mut redis.connection()).expect("write keys");
 }
 
-/// The text listing's `more: --cursor …` hint is a shell word: an id holding `$(…)`, spaces or
-/// quotes pastes back as that cursor, never as a command, and reads the next page.
-#[test]
-fn the_next_page_hint_pastes_back_as_one_shell_word() {
-    let db = Postgres::shared().create_database("cursorhint");
-    let out = ctxlens_with(&["migrate"], &[("DATABASE_URL", db.clone())]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    Postgres::shared().psql(
-        "cursorhint",
-        "INSERT INTO user_journeys (user_id, current_milestone) VALUES \
-         ('$(touch pwned) it''s', 'M0'), ('zz', 'M1')",
+/// The listing of `env`'s Redis: the users whose ids are text, and each key of no user named
+/// on stderr and in `--json`, not lost.
+fn the_listing_names_the_keys_of_no_user(env: &[(&str, String)]) {
+    let listed = listed(env);
+    assert_eq!(listed, ["bad\u{FFFD}utf", "u1"]);
+    // The key whose user id is not UTF-8 is no user's: named on stderr and in --json, not lost.
+    let users = ctxlens_with(&["users", "--json"], env);
+    let v: serde_json::Value = serde_json::from_str(&users.stdout).expect("users JSON");
+    assert_eq!(
+        v["unlisted"],
+        serde_json::json!(["session:bad\\xFFutf:s1", "session:lone"]),
+        "{v}"
     );
-    let env = [("DATABASE_URL", db)];
-    let out = ctxlens_with(&["users", "--limit", "1"], &env);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let hint = out
-        .stdout
-        .lines()
-        .find_map(|l| {
-            l.split_once(" · more: --cursor ")
-                .map(|(_, c)| c.trim_end())
-        })
-        .unwrap_or_else(|| panic!("{}", out.stdout));
-    assert_eq!(hint, r"'pg:$(touch pwned) it'\''s'", "{}", out.stdout);
-    // What a shell makes of the hint is the cursor, and it reads the next page.
-    let word = std::process::Command::new("sh")
-        .args(["-c", &format!("printf %s {hint}")])
-        .output()
-        .expect("sh");
-    let cursor = String::from_utf8_lossy(&word.stdout).into_owned();
-    assert_eq!(cursor, "pg:$(touch pwned) it's");
-    let next = ctxlens_with(&["users", "--json", "--cursor", &cursor], &env);
-    assert_eq!(next.code, 0, "{}", next.stderr);
-    let v: serde_json::Value = serde_json::from_str(&next.stdout).expect("JSON");
-    assert_eq!(v["users"][0]["user_id"], "zz", "{v}");
+    let text = ctxlens_with(&["users"], env);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    // Live stores count no sessions per user: the `—` is explained, not left to guess.
+    assert!(
+        text.stdout
+            .contains("sessions and last activity (—) are not counted from live stores (inspect"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stderr.contains(
+            "ctxlens: note: session:bad\\xFFutf:s1: not listed: its user id is not UTF-8"
+        ),
+        "{}",
+        text.stderr
+    );
+    assert!(
+        text.stderr.contains(
+            "ctxlens: note: session:lone: not listed: no ':' separates a user id from a session id"
+        ),
+        "{}",
+        text.stderr
+    );
 }
 
 /// Two ids that differ only in what a terminal would show alike — a control character and its
@@ -626,37 +578,4 @@ fn ids_that_would_read_alike_are_shown_apart() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
     assert_eq!(v["user_id"], ids[0]);
-}
-
-/// A Postgres phase's cursor given to a listing with no Postgres (Redis only) is another
-/// store's cursor: refused (exit 2), never taken for the first page.
-#[test]
-fn a_cursor_of_another_stores_listing_is_refused() {
-    let redis = RedisServer::start();
-    let mut pipe = redis::pipe();
-    for user in ["a1", "a2", "a3"] {
-        let key = format!("session:{user}:s1");
-        pipe.cmd("SET").arg(&key).arg(turn(&key)).ignore();
-    }
-    let () = pipe.query(&mut redis.connection()).expect("write keys");
-    let env = [("REDIS_URL", redis.url())];
-    let out = ctxlens_with(&["users", "--cursor", "pg:a1"], &env);
-    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
-    assert!(
-        out.stderr.contains("invalid cursor \"pg:a1\""),
-        "{}",
-        out.stderr
-    );
-    assert!(out.stdout.is_empty(), "{}", out.stdout);
-    // Its own cursors page on.
-    let page = ctxlens_with(&["users", "--json", "--limit", "1"], &env);
-    let v: serde_json::Value = serde_json::from_str(&page.stdout).expect("JSON");
-    let next = v["next_cursor"]
-        .as_str()
-        .expect("a next cursor")
-        .to_string();
-    let rest = ctxlens_with(&["users", "--json", "--cursor", &next], &env);
-    assert_eq!(rest.code, 0, "{}", rest.stderr);
-    let v: serde_json::Value = serde_json::from_str(&rest.stdout).expect("JSON");
-    assert_eq!(v["users"].as_array().map(Vec::len), Some(2), "{v}");
 }
