@@ -4,12 +4,14 @@
 #![allow(clippy::expect_used)]
 
 mod common;
+#[path = "redact/live.rs"]
+mod live;
 #[path = "redact/sources.rs"]
 mod sources;
 
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
-use common::servers::{Postgres, RedisServer};
 use common::{Output, ctxlens, ctxlens_with};
 use ctxlens::demo::{Dataset, private_words};
 
@@ -125,90 +127,118 @@ fn sweep_all(users: &[&str], from: &Source, private: &BTreeSet<String>, seen: &m
     }
     let dir = tempfile::tempdir().expect("temp dir");
     for user in users {
-        // Each user's replays show masked text (a policy may show none of its words).
-        let mut masked_shown = false;
-        for policy in ["prolaunch", "layered-adr"] {
-            for format in [&[][..], &["--json"], &["--prompt"]] {
-                let mut args = vec!["replay", user, "--policy", policy];
-                args.extend_from_slice(format);
-                let out = sweep(&args, from, private, seen);
-                masked_shown |= out.stdout.contains('•');
-            }
+        sweep_replays(user, from, private, seen);
+        sweep_reads(user, from, private, seen);
+        sweep_snapshot(user, dir.path(), from, private, seen);
+    }
+    sweep_fleet(from, private, seen);
+}
+
+/// `user`'s replays under both presets, in every format: they show masked text (a policy may
+/// show none of its words).
+fn sweep_replays(user: &str, from: &Source, private: &BTreeSet<String>, seen: &mut Seen) {
+    let mut masked_shown = false;
+    for policy in ["prolaunch", "layered-adr"] {
+        for format in [&[][..], &["--json"], &["--prompt"]] {
+            let mut args = vec!["replay", user, "--policy", policy];
+            args.extend_from_slice(format);
+            let out = sweep(&args, from, private, seen);
+            masked_shown |= out.stdout.contains('•');
         }
-        assert!(masked_shown, "no masked text shows for {user}");
-        for format in [&[][..], &["--json"]] {
-            let mut args = vec!["inspect", user];
-            args.extend_from_slice(format);
-            sweep(&args, from, private, seen);
-            // As of an earlier instant: the notes on what cannot be told hold keys and ids only.
-            for command in ["inspect", "replay"] {
-                let mut args = vec![command, user, "--at", "2025-01-10T00:00:00Z"];
-                args.extend_from_slice(format);
-                sweep(&args, from, private, seen);
-            }
-            // The diff of two policies: items, prompt lines and causes.
-            let mut args = vec!["diff", user, "--against-set", "budget.total=300"];
-            args.extend_from_slice(format);
-            sweep(&args, from, private, seen);
-            // The query shown is masked; the gates hold ids, titles and numbers only.
-            let mut args = vec!["explain", user, "kn:29"];
+    }
+    assert!(masked_shown, "no masked text shows for {user}");
+}
+
+/// `user`'s other reads: `inspect` (now, as of an earlier instant, and with a query asked),
+/// `replay` as of then, `diff`, `explain`, `graph` and `transition`, in every format.
+fn sweep_reads(user: &str, from: &Source, private: &BTreeSet<String>, seen: &mut Seen) {
+    for format in [&[][..], &["--json"]] {
+        let mut args = vec!["inspect", user];
+        args.extend_from_slice(format);
+        sweep(&args, from, private, seen);
+        // As of an earlier instant: the notes on what cannot be told hold keys and ids only.
+        for command in ["inspect", "replay"] {
+            let mut args = vec![command, user, "--at", "2025-01-10T00:00:00Z"];
             args.extend_from_slice(format);
             sweep(&args, from, private, seen);
         }
-        // A query asked on the command line is the user's words too.
-        let asked = sweep(
-            &["inspect", user, "--query", "zqvsecret pricing plan"],
+        // The diff of two policies: items, prompt lines and causes.
+        let mut args = vec!["diff", user, "--against-set", "budget.total=300"];
+        args.extend_from_slice(format);
+        sweep(&args, from, private, seen);
+        // The query shown is masked; the gates hold ids, titles and numbers only.
+        let mut args = vec!["explain", user, "kn:29"];
+        args.extend_from_slice(format);
+        sweep(&args, from, private, seen);
+    }
+    // A query asked on the command line is the user's words too.
+    let asked = sweep(
+        &["inspect", user, "--query", "zqvsecret pricing plan"],
+        from,
+        private,
+        seen,
+    );
+    assert!(
+        !asked.stdout.contains("zqvsecret"),
+        "the asked query shows: {}",
+        asked.stdout
+    );
+    for format in [&[][..], &["--json"], &["--format", "dot"]] {
+        let mut args = vec!["graph", user];
+        args.extend_from_slice(format);
+        sweep(&args, from, private, seen);
+    }
+    for to in ["M2", "M5", "M9"] {
+        sweep(&["transition", user, "--to", to], from, private, seen);
+        sweep(
+            &["transition", user, "--to", to, "--json"],
             from,
             private,
             seen,
         );
-        assert!(
-            !asked.stdout.contains("zqvsecret"),
-            "the asked query shows: {}",
-            asked.stdout
-        );
-        for format in [&[][..], &["--json"], &["--format", "dot"]] {
-            let mut args = vec!["graph", user];
-            args.extend_from_slice(format);
-            sweep(&args, from, private, seen);
-        }
-        for to in ["M2", "M5", "M9"] {
-            sweep(&["transition", user, "--to", to], from, private, seen);
-            sweep(
-                &["transition", user, "--to", to, "--json"],
-                from,
-                private,
-                seen,
-            );
-        }
-        // A snapshot is the exact stored input: refused under --redact, and nothing is written.
-        let file = dir.path().join(format!("{user}.json"));
-        let path = file.to_str().expect("utf-8 path");
-        let refused = ctxlens_with(&["snapshot", user, "--out", path, "--redact"], from.env);
-        assert_eq!(refused.code, 2, "{}", refused.stderr);
-        // Its advice is readable: ctxlens's own words are not masked as data.
-        assert!(
-            refused
-                .stderr
-                .contains(&format!("ctxlens replay {user} --redact --json")),
-            "{}",
-            refused.stderr
-        );
-        assert!(!file.exists(), "snapshot --redact wrote {path}");
-        check(&["snapshot", user, "--redact"], &refused, private, seen);
-        // Written without it, the file replays masked.
-        let written = ctxlens_with(&["snapshot", user, "--out", path], from.env);
-        assert_eq!(written.code, 0, "{}", written.stderr);
-        let file_only = Source {
-            env: &[],
-            live: false,
-        };
-        for format in [&[][..], &["--json"], &["--prompt"]] {
-            let mut args = vec!["replay", "--snapshot", path];
-            args.extend_from_slice(format);
-            sweep(&args, &file_only, private, seen);
-        }
     }
+}
+
+/// `snapshot --redact` of `user` is refused and writes nothing in `dir`; written without it,
+/// the file replays masked.
+fn sweep_snapshot(
+    user: &str,
+    dir: &std::path::Path,
+    from: &Source,
+    private: &BTreeSet<String>,
+    seen: &mut Seen,
+) {
+    // A snapshot is the exact stored input: refused under --redact, and nothing is written.
+    let file = dir.join(format!("{user}.json"));
+    let path = file.to_str().expect("utf-8 path");
+    let refused = ctxlens_with(&["snapshot", user, "--out", path, "--redact"], from.env);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    // Its advice is readable: ctxlens's own words are not masked as data.
+    assert!(
+        refused
+            .stderr
+            .contains(&format!("ctxlens replay {user} --redact --json")),
+        "{}",
+        refused.stderr
+    );
+    assert!(!file.exists(), "snapshot --redact wrote {path}");
+    check(&["snapshot", user, "--redact"], &refused, private, seen);
+    // Written without it, the file replays masked.
+    let written = ctxlens_with(&["snapshot", user, "--out", path], from.env);
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    let file_only = Source {
+        env: &[],
+        live: false,
+    };
+    for format in [&[][..], &["--json"], &["--prompt"]] {
+        let mut args = vec!["replay", "--snapshot", path];
+        args.extend_from_slice(format);
+        sweep(&args, &file_only, private, seen);
+    }
+}
+
+/// The fleet commands: `report` in every format, `optimize` in text and JSON.
+fn sweep_fleet(from: &Source, private: &BTreeSet<String>, seen: &mut Seen) {
     for format in ["table", "json", "csv", "markdown"] {
         sweep(
             &[
@@ -242,175 +272,6 @@ fn no_personal_word_in_any_read_command_or_format() {
     sweep_all(USERS, &demo, &private, &mut seen);
     assert!(seen.leaks.is_empty(), "{}", seen.leaks.join("\n"));
     assert!(seen.runs > 250, "{} runs", seen.runs);
-}
-
-/// A user whose secrets sit where a scan over messages used to lose track: a malformed turn
-/// whose role holds an escaped quote, a timestamp that is words, a cached context whose count is
-/// a secret number, and a display name.
-const QUOTER: &str = "quoter";
-const QUOTER_WORDS: &[&str] = &["zqvrole", "zqvtime", "zqvname", "zqvturn", "7391046"];
-
-fn seed_quoter(redis: &RedisServer, db_name: &str) {
-    let turns = serde_json::json!([
-        {"role": "x\" zqvrole zqvturn", "content": "zqvturn words", "timestamp": "2025-01-15T10:00:00Z"},
-        {"user": "zqvturn again", "assistant": "ok", "timestamp": "zqvtime \" zqvturn"},
-        {"user": "a good zqvturn", "assistant": "ok", "timestamp": "2025-01-15T11:00:00Z"},
-    ]);
-    let cached = serde_json::json!({
-        "user_id": QUOTER, "milestone": "M1", "policy": "prolaunch",
-        "created_at": "2025-01-15T11:55:00Z", "total_tokens": "7391046 zqvturn",
-        "items": [], "prompt": "zqvturn",
-    });
-    let mut con = redis.connection();
-    for (key, value) in [
-        (format!("session:{QUOTER}:s1"), turns.to_string()),
-        (format!("context:{QUOTER}:M1"), cached.to_string()),
-    ] {
-        let _: () = redis::cmd("SET")
-            .arg(key)
-            .arg(value)
-            .query(&mut con)
-            .expect("SET");
-    }
-    Postgres::shared().psql(
-        db_name,
-        &format!(
-            "INSERT INTO user_journeys (user_id, current_milestone, display_name) \
-             VALUES ('{QUOTER}', 'M1', 'Zqvname \"Zqvname\" Surname')"
-        ),
-    );
-}
-
-/// A user whose milestones are words the map does not know: where it stands, a transition's
-/// `from` and `to`, a completed milestone. Written by someone, so masked like the rest.
-const WANDERER: &str = "wanderer";
-const WANDERER_WORDS: &[&str] = &["zqvstage", "zqvfrom", "zqvto", "zqvdone"];
-
-fn seed_wanderer(redis: &RedisServer, db_name: &str) {
-    let turns = serde_json::json!([
-        {"user": "how do I price", "assistant": "ok", "timestamp": "2025-01-15T10:00:00Z"},
-    ]);
-    let _: () = redis::cmd("SET")
-        .arg(format!("session:{WANDERER}:s1"))
-        .arg(turns.to_string())
-        .query(&mut redis.connection())
-        .expect("SET");
-    Postgres::shared().psql(
-        db_name,
-        &format!(
-            "INSERT INTO user_journeys (user_id, current_milestone, display_name) \
-             VALUES ('{WANDERER}', 'zqvstage', 'W');
-             INSERT INTO memory_bank VALUES (990001, '{WANDERER}', 'transition', NULL, \
-               '{{\"from\": \"zqvfrom\", \"to\": \"zqvto\", \"context\": {{\"carried\": 1}}}}', \
-               '2025-01-14T09:00:00Z');
-             INSERT INTO memory_bank VALUES (990002, '{WANDERER}', 'milestone_data', 'zqvdone', \
-               '{{\"done\": true}}', '2025-01-14T10:00:00Z');
-             INSERT INTO knowledge (id, milestone, title, content, embedding, created_at) \
-               VALUES ({WANDERER_ROW}, 'zqvstage', 'Pricing', 'how to price', '{}', \
-               '2025-01-14T08:00:00Z');",
-            vector("how do I price")
-        ),
-    );
-}
-
-/// A knowledge row at the wanderer's milestone: its milestone is the same unknown word.
-const WANDERER_ROW: u32 = 990_003;
-
-fn vector(text: &str) -> String {
-    let v: Vec<String> = ctxlens::engine::embed::embed(text, 384)
-        .iter()
-        .map(|x| x.to_string())
-        .collect();
-    format!("[{}]", v.join(","))
-}
-
-#[test]
-fn the_sweep_holds_on_live_stores_and_for_quotes_inside_values() {
-    let redis = RedisServer::start();
-    let db = Postgres::shared().create_database("redact_live");
-    let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.clone())];
-    for cmd in ["migrate", "seed"] {
-        let out = ctxlens_with(&[cmd], &env);
-        assert_eq!(out.code, 0, "{cmd}: {}", out.stderr);
-    }
-    seed_quoter(&redis, "redact_live");
-    seed_wanderer(&redis, "redact_live");
-    let mut private = private();
-    private.extend(QUOTER_WORDS.iter().map(|w| w.to_string()));
-    private.extend(WANDERER_WORDS.iter().map(|w| w.to_string()));
-    let mut seen = Seen::default();
-    let live = Source {
-        env: &env,
-        live: true,
-    };
-    sweep_all(
-        &["u062", "u066", "u068", QUOTER, WANDERER],
-        &live,
-        &private,
-        &mut seen,
-    );
-    // The wanderer's milestones as the commands name them in messages: the milestone of an
-    // instant after its transition, the changes between two users and two instants, the notes.
-    let after = "2025-01-14T09:30:00Z";
-    for args in [
-        &["inspect", WANDERER, "--at", after][..],
-        &["inspect", WANDERER, "--at", after, "--json"],
-        &["replay", WANDERER, "--at", after, "--json"],
-        &["diff", WANDERER, "u062"],
-        &["diff", WANDERER, "u062", "--json"],
-        &[
-            "diff",
-            WANDERER,
-            "--at",
-            "2025-01-14T08:00:00Z",
-            "--at",
-            after,
-        ],
-        &["diff", WANDERER, "--at", after, "--json"],
-    ] {
-        sweep(args, &live, &private, &mut seen);
-    }
-    // A knowledge row at the wanderer's milestone: the row's milestone is masked where the
-    // explanation, the replay and the report's knowledge sections name it.
-    let row = format!("kn:{WANDERER_ROW}");
-    for (args, shows) in [
-        (&["explain", WANDERER, row.as_str()][..], "Pricing"),
-        (&["explain", WANDERER, row.as_str(), "--json"], "Pricing"),
-        (&["replay", WANDERER, "--json"], row.as_str()),
-        (
-            &["report", "--format", "markdown"],
-            "Knowledge rows by their milestone",
-        ),
-        (&["report", "--json"], "\"listed_per_milestone\""),
-    ] {
-        let out = sweep(args, &live, &private, &mut seen);
-        assert!(
-            out.stdout.contains(shows),
-            "ctxlens {}: no {shows}: {}",
-            args.join(" "),
-            out.stdout
-        );
-    }
-    assert!(seen.leaks.is_empty(), "{}", seen.leaks.join("\n"));
-    // Unredacted, the quoter's secrets are there to find: the sweep can see them.
-    let plain = ctxlens_with(&["inspect", QUOTER], &env);
-    assert_eq!(plain.code, 0, "{}", plain.stderr);
-    for w in ["zqvrole", "zqvtime", "zqvname"] {
-        assert!(
-            plain.stdout.to_lowercase().contains(w),
-            "inspect {QUOTER} without --redact does not show {w}: {}",
-            plain.stdout
-        );
-    }
-    let plain = ctxlens_with(&["inspect", WANDERER, "--json"], &env);
-    assert_eq!(plain.code, 0, "{}", plain.stderr);
-    for w in WANDERER_WORDS {
-        assert!(
-            plain.stdout.contains(w),
-            "inspect {WANDERER} without --redact does not show {w}: {}",
-            plain.stdout
-        );
-    }
 }
 
 /// An error about a snapshot file quotes what the file holds: masked under --redact.
@@ -603,28 +464,7 @@ fn a_copy_across_the_mask_is_not_named_under_redact() {
 #[test]
 fn what_a_snapshot_file_records_in_its_own_words_is_masked_whole() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let snapshot = serde_json::json!({
-        "user_id": "u1", "current_milestone": "M1", "now": "2025-01-15T12:00:00Z",
-        "journey": [{"id": "mb:x1", "kind": "milestone_data", "milestone": "M1", "data": {}}],
-        "malformed": [{"id": "mb:7", "source": "memory_bank id=7",
-                       "reason": "zqvpatient called about zqvinvoice 4471"}],
-        "notes": [{"kind": "timestamp_out_of_range", "source": "memory_bank id=8",
-                   "message": "zqvnote from the zqvaccountant"},
-                  {"kind": "ambiguous_key", "source": "session:u1:x:s1",
-                   "message": "could belong to zqvclient"}],
-    });
-    let path = dir.path().join("u1.json");
-    std::fs::write(&path, snapshot.to_string()).expect("writes");
-    // A user id and a source holding a quote of their own, which would pair with a quote of
-    // the reason were the line masked after it was joined.
-    let quoting = serde_json::json!({
-        "user_id": "u\"2", "now": "2025-01-15T12:00:00Z",
-        "journey": [{"id": "mb:5", "kind": "milestone_data", "milestone": "M1", "data": {},
-                     "timestamp": "zqvquoted o'clock"}],
-        "malformed": [{"id": "mb:8", "source": "memory_bank \"id=8",
-                       "reason": "zqvsecret diagnosis"}],
-    });
-    std::fs::write(dir.path().join("u2.json"), quoting.to_string()).expect("writes");
+    let path = write_files_recording_their_own_words(dir.path());
     let (file, folder) = (
         path.to_str().expect("utf-8 path"),
         dir.path().to_str().expect("utf-8 path"),
@@ -655,10 +495,44 @@ fn what_a_snapshot_file_records_in_its_own_words_is_masked_whole() {
             "{args:?} --redact: {all}"
         );
     }
-    // The ids stay as they are (masked are the messages, before they were joined to them);
-    // a file whose name holds a quote is named quoted whole, its error masked after the name.
+    ids_stay_and_a_quoted_file_name_is_named_whole(dir.path(), folder);
+    the_files_note_is_masked_and_the_readers_reason_reads(file);
+}
+
+/// Two snapshot files in `dir` whose `malformed` reasons and `notes` messages hold secret
+/// words: `u1.json` (its path returned) and `u2.json`, whose user id and source hold quotes.
+fn write_files_recording_their_own_words(dir: &Path) -> PathBuf {
+    let snapshot = serde_json::json!({
+        "user_id": "u1", "current_milestone": "M1", "now": "2025-01-15T12:00:00Z",
+        "journey": [{"id": "mb:x1", "kind": "milestone_data", "milestone": "M1", "data": {}}],
+        "malformed": [{"id": "mb:7", "source": "memory_bank id=7",
+                       "reason": "zqvpatient called about zqvinvoice 4471"}],
+        "notes": [{"kind": "timestamp_out_of_range", "source": "memory_bank id=8",
+                   "message": "zqvnote from the zqvaccountant"},
+                  {"kind": "ambiguous_key", "source": "session:u1:x:s1",
+                   "message": "could belong to zqvclient"}],
+    });
+    let path = dir.join("u1.json");
+    std::fs::write(&path, snapshot.to_string()).expect("writes");
+    // A user id and a source holding a quote of their own, which would pair with a quote of
+    // the reason were the line masked after it was joined.
+    let quoting = serde_json::json!({
+        "user_id": "u\"2", "now": "2025-01-15T12:00:00Z",
+        "journey": [{"id": "mb:5", "kind": "milestone_data", "milestone": "M1", "data": {},
+                     "timestamp": "zqvquoted o'clock"}],
+        "malformed": [{"id": "mb:8", "source": "memory_bank \"id=8",
+                       "reason": "zqvsecret diagnosis"}],
+    });
+    std::fs::write(dir.join("u2.json"), quoting.to_string()).expect("writes");
+    path
+}
+
+/// The ids stay as they are (masked are the messages, before they were joined to them); a file
+/// in `dir` (`folder`) whose name holds a quote is named quoted whole, its error masked after
+/// the name.
+fn ids_stay_and_a_quoted_file_name_is_named_whole(dir: &Path, folder: &str) {
     std::fs::write(
-        dir.path().join("bad\"x.json"),
+        dir.join("bad\"x.json"),
         r#"{"user_id":"u9","now":"zqvsecret o'clock"}"#,
     )
     .expect("writes");
@@ -669,8 +543,12 @@ fn what_a_snapshot_file_records_in_its_own_words_is_masked_whole() {
     for id in ["u\"2@u2.json: ", "bad\\\"x.json\":1:42: now: \"•"] {
         assert!(masked.stdout.contains(id), "{id}: {}", masked.stdout);
     }
-    std::fs::remove_file(dir.path().join("bad\"x.json")).expect("removes");
-    // The file's note is a finding of `inspect`; the reader's own reason reads under --redact.
+    std::fs::remove_file(dir.join("bad\"x.json")).expect("removes");
+}
+
+/// The snapshot `file`'s note is a finding of `inspect`, masked; the reader's own reason reads
+/// under --redact.
+fn the_files_note_is_masked_and_the_readers_reason_reads(file: &str) {
     for json in [false, true] {
         let mut args = vec!["inspect", file];
         args.extend(json.then_some("--json"));
