@@ -5,185 +5,22 @@
 #![allow(clippy::expect_used)]
 
 mod common;
+#[path = "time_travel/read.rs"]
+mod read;
+#[path = "time_travel/story.rs"]
+mod story;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Value, json};
 
-use common::servers::{Postgres, RedisServer};
-use common::{ctxlens, ctxlens_with, endpoints, env, runtime};
+use common::servers::Postgres;
+use common::{ctxlens, ctxlens_with, endpoints, runtime};
 use ctxlens::engine::embed::embed;
 use ctxlens::engine::snapshot::fmt_ts;
 use ctxlens::store::live::LiveStore;
 use ctxlens::store::{KnowledgeQuery, Store};
-
-const QUERY: &str = "how should I price my scented candles for wholesale buyers";
-
-fn vector(text: &str) -> String {
-    let v: Vec<String> = embed(text, 384).iter().map(|x| x.to_string()).collect();
-    format!("'[{}]'", v.join(","))
-}
-
-fn sql_ts(t: DateTime<Utc>) -> String {
-    format!("'{}'", fmt_ts(&t))
-}
-
-/// The instants of the story, from the test's clock (the live store's clock is the machine's).
-struct Story {
-    now: DateTime<Utc>,
-}
-
-impl Story {
-    fn ago(&self, secs: i64) -> DateTime<Utc> {
-        self.now - TimeDelta::seconds(secs)
-    }
-    const DAY: i64 = 86_400;
-}
-
-/// Postgres: user `tt1` at M4 now; journey rows ten, six, four and two days back; knowledge
-/// rows five days back and, more similar to the question, thirty rows a day back.
-/// Redis: one session with turns 50, 40 and 30 minutes back (TTL 3600; the last asks `QUERY`),
-/// a cached context of M4 written now (TTL 300).
-fn seed(pg: &Postgres, db: &str, redis: &RedisServer, s: &Story) {
-    let mut sql = String::from(
-        "INSERT INTO user_journeys (user_id, current_milestone, display_name) \
-         VALUES ('tt1', 'M4', 'Mara Lind');\n",
-    );
-    let rows = [
-        (
-            1,
-            "business_dna",
-            "NULL",
-            json!({"product": "candles"}),
-            10 * Story::DAY,
-        ),
-        (
-            2,
-            "milestone_data",
-            "'M0'",
-            json!({"summary": "dna done"}),
-            9 * Story::DAY,
-        ),
-        (
-            3,
-            "transition",
-            "'M1'",
-            json!({"from": "M0", "to": "M1", "context": {}}),
-            9 * Story::DAY - 1,
-        ),
-        (
-            4,
-            "milestone_data",
-            "'M1'",
-            json!({"summary": "market sized"}),
-            6 * Story::DAY,
-        ),
-        (
-            5,
-            "transition",
-            "'M2'",
-            json!({"from": "M1", "to": "M2", "context": {}}),
-            6 * Story::DAY - 1,
-        ),
-        (
-            6,
-            "milestone_data",
-            "'M2'",
-            json!({"summary": "validated"}),
-            2 * Story::DAY,
-        ),
-        (
-            7,
-            "transition",
-            "'M3'",
-            json!({"from": "M2", "to": "M3", "context": {}}),
-            2 * Story::DAY - 1,
-        ),
-    ];
-    for (id, kind, m, data, ago) in rows {
-        sql.push_str(&format!(
-            "INSERT INTO memory_bank (id, user_id, context_type, milestone, data, created_at) \
-             VALUES ({id}, 'tt1', '{kind}', {m}, '{data}', {});\n",
-            sql_ts(s.ago(ago))
-        ));
-    }
-    let old = format!("{QUERY} in the spring season markets");
-    sql.push_str(&format!(
-        "INSERT INTO knowledge (id, milestone, title, content, embedding, created_at) VALUES \
-         (1, NULL, 'Wholesale pricing', '{old}', {}, {});\n",
-        vector(&old),
-        sql_ts(s.ago(5 * Story::DAY))
-    ));
-    for i in 0..30 {
-        let text = format!("{QUERY} {i}");
-        sql.push_str(&format!(
-            "INSERT INTO knowledge (id, milestone, title, content, embedding, created_at) VALUES \
-             ({}, NULL, 'Pricing note {i}', '{text}', {}, {});\n",
-            100 + i,
-            vector(&text),
-            sql_ts(s.ago(Story::DAY))
-        ));
-    }
-    pg.psql(db, &sql);
-    let turn = |ago: i64, text: &str| json!({"user": text, "assistant": "noted", "timestamp": fmt_ts(&s.ago(ago))});
-    let session = json!([turn(3000, "hello"), turn(2400, "thanks"), turn(1800, QUERY)]);
-    let cached = json!({"user_id": "tt1", "milestone": "M4", "policy": "prolaunch",
-        "created_at": fmt_ts(&s.now), "total_tokens": 10, "items": [], "prompt": "p"});
-    let mut conn = redis.connection();
-    redis::pipe()
-        .cmd("SET")
-        .arg("session:tt1:s1")
-        .arg(session.to_string())
-        .arg("EX")
-        .arg(3600)
-        .ignore()
-        .cmd("SET")
-        .arg("context:tt1:M4")
-        .arg(cached.to_string())
-        .arg("EX")
-        .arg(300)
-        .ignore()
-        .query::<()>(&mut conn)
-        .expect("redis writes");
-}
-
-fn run(args: &[&str], env: &[(&str, String)]) -> Value {
-    let out = ctxlens_with(args, env);
-    assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
-    serde_json::from_str(&out.stdout).expect("JSON")
-}
-
-fn ids(v: &Value, layer: &str) -> Vec<String> {
-    v["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .filter(|i| i["layer"] == layer)
-        .map(|i| i["id"].as_str().expect("id").to_string())
-        .collect()
-}
-
-fn notes(v: &Value) -> Vec<(String, String, String)> {
-    v["as_of"]["notes"]
-        .as_array()
-        .expect("notes")
-        .iter()
-        .map(|n| {
-            let f = |k: &str| n[k].as_str().expect("field").to_string();
-            (f("kind"), f("source"), f("message"))
-        })
-        .collect()
-}
-
-/// A Redis of its own and database `db` of the shared Postgres, migrated, with the
-/// environment that points ctxlens at them.
-fn migrated(pg: &Postgres, db: &str) -> (RedisServer, [(&'static str, String); 2], String) {
-    let url = pg.create_database(db);
-    let redis = RedisServer::start();
-    let env = env(&redis, &url);
-    let m = ctxlens_with(&["migrate"], &env);
-    assert_eq!(m.code, 0, "migrate: {}", m.stderr);
-    (redis, env, url)
-}
+use read::{ids, notes, run};
+use story::{QUERY, Story, migrated, seed, sql_ts, vector};
 
 #[test]
 fn a_user_as_of_an_instant_from_live_stores() {
@@ -191,17 +28,7 @@ fn a_user_as_of_an_instant_from_live_stores() {
     let (redis, env, url) = migrated(pg, db);
     let story = Story { now: Utc::now() };
     seed(pg, db, &redis, &story);
-
-    // Now: every journey row, the three turns, and the thirty newer notes fill the search's
-    // window (limit 10 + 5 near misses), so the older article is not even a near miss.
-    let now = run(&["replay", "tt1", "--json"], &env);
-    assert_eq!(ids(&now, "journey").len(), 7);
-    assert_eq!(ids(&now, "session"), ["s1#2", "s1#1", "s1#0"]);
-    let kn = ids(&now, "knowledge");
-    assert_eq!(kn.len(), 15, "{kn:?}");
-    assert!(!kn.contains(&"kn:1".to_string()), "{kn:?}");
-    assert!(now.get("as_of").is_none(), "no as_of without --at");
-
+    now_every_row_and_turn_is_read(&env);
     // A row created at `-infinity` (legal in Postgres, no readable time) cannot be placed in
     // time: as of T it is left out, as journey rows without a time are and as `explain` says.
     pg.psql(
@@ -219,7 +46,58 @@ fn a_user_as_of_an_instant_from_live_stores() {
     let t = story.ago(3 * Story::DAY);
     let at = fmt_ts(&t);
     let args = ["replay", "tt1", "--json", "--at", &at, "--query", QUERY];
-    let then = run(&args, &env);
+    three_days_back(&args, &at, &env);
+    thirty_five_minutes_back(&story, &env);
+    before_any_data_and_in_the_future(&story, &env);
+    // The batched search answers each query as the single one does, the instant in its SQL.
+    runtime().block_on(async {
+        let live = LiveStore::connect(&endpoints(&redis, &url))
+            .await
+            .expect("connects");
+        the_batched_search_answers_as_the_single_one(&live, t).await;
+    });
+}
+
+/// The search of many queries at once by `live` answers each as the single one does, as of
+/// `t` for those asked so and now for the other.
+async fn the_batched_search_answers_as_the_single_one(live: &LiveStore, t: DateTime<Utc>) {
+    let q = |created_by| KnowledgeQuery {
+        embedding: embed(QUERY, 384),
+        milestone_filter: Some("M2".into()),
+        min_similarity: 0.4,
+        limit: 15,
+        created_by,
+    };
+    let qs = [q(Some(t)), q(None), q(Some(t))];
+    let many = live.search_knowledge_many(&qs).await;
+    for (q, got) in qs.iter().zip(many) {
+        let got = got.expect("search");
+        assert_eq!(got, live.search_knowledge(q).await.expect("search"));
+        let ids: Vec<&str> = got.hits.iter().map(|h| h.id.as_str()).collect();
+        match q.created_by {
+            Some(_) => assert_eq!(ids, ["kn:1"]),
+            None => assert_eq!(ids.len(), 15),
+        }
+    }
+}
+
+/// Now: every journey row, the three turns, and the thirty newer notes fill the search's
+/// window (limit 10 + 5 near misses), so the older article is not even a near miss.
+fn now_every_row_and_turn_is_read(env: &[(&str, String)]) {
+    let now = run(&["replay", "tt1", "--json"], env);
+    assert_eq!(ids(&now, "journey").len(), 7);
+    assert_eq!(ids(&now, "session"), ["s1#2", "s1#1", "s1#0"]);
+    let kn = ids(&now, "knowledge");
+    assert_eq!(kn.len(), 15, "{kn:?}");
+    assert!(!kn.contains(&"kn:1".to_string()), "{kn:?}");
+    assert!(now.get("as_of").is_none(), "no as_of without --at");
+}
+
+/// Three days back (`at`, asked by `args`): the rows created by then, M2 from the transition
+/// of six days back, and only the article there was then; notes on what cannot be told, and
+/// the undated row named.
+fn three_days_back(args: &[&str], at: &str, env: &[(&str, String)]) {
+    let then = run(args, env);
     let mut journey = ids(&then, "journey");
     journey.sort();
     assert_eq!(journey, ["mb:1", "mb:2", "mb:3", "mb:4", "mb:5"]);
@@ -231,7 +109,24 @@ fn a_user_as_of_an_instant_from_live_stores() {
     );
     assert_eq!(ids(&then, "knowledge"), ["kn:1"]);
     assert!(ids(&then, "session").is_empty());
-    let n = notes(&then);
+    three_days_back_notes_say_what_cannot_be_told(&then);
+    let why = ctxlens_with(
+        &["explain", "tt1", "kn:900", "--at", at, "--query", QUERY],
+        env,
+    );
+    assert_eq!(why.code, 1, "{}", why.stderr);
+    assert!(
+        why.stderr
+            .contains("kn:900 has no readable created_at, so it cannot be placed in time"),
+        "{}",
+        why.stderr
+    );
+}
+
+/// The notes of the replay three days back: the session and the cached context expired, what
+/// only the present keeps, and the undated row.
+fn three_days_back_notes_say_what_cannot_be_told(then: &Value) {
+    let n = notes(then);
     let has = |kind: &str, source: &str, text: &str| {
         n.iter()
             .any(|(k, s, m)| k == kind && s == source && m.contains(text))
@@ -270,20 +165,11 @@ fn a_user_as_of_an_instant_from_live_stores() {
         ),
         "{n:#?}"
     );
-    let why = ctxlens_with(
-        &["explain", "tt1", "kn:900", "--at", &at, "--query", QUERY],
-        &env,
-    );
-    assert_eq!(why.code, 1, "{}", why.stderr);
-    assert!(
-        why.stderr
-            .contains("kn:900 has no readable created_at, so it cannot be placed in time"),
-        "{}",
-        why.stderr
-    );
+}
 
-    // 35 minutes back: the two turns by then (the query is the newest of them), M3, and the
-    // cached context (M4's, written now) left out.
+/// 35 minutes back: the two turns by then (the query is the newest of them), M3, and the
+/// cached context (M4's, written now) left out; and as far back as the calendar goes.
+fn thirty_five_minutes_back(story: &Story, env: &[(&str, String)]) {
     let t2 = fmt_ts(&story.ago(2100));
     // As far back as the calendar goes (before Postgres's first instant): nothing yet.
     let first = run(
@@ -295,10 +181,10 @@ fn a_user_as_of_an_instant_from_live_stores() {
             "--query",
             QUERY,
         ],
-        &env,
+        env,
     );
     assert!(ids(&first, "journey").is_empty() && ids(&first, "knowledge").is_empty());
-    let inspect = run(&["inspect", "tt1", "--json", "--at", &t2], &env);
+    let inspect = run(&["inspect", "tt1", "--json", "--at", &t2], env);
     assert_eq!(inspect["current_milestone"], "M3");
     assert_eq!(inspect["cached_context"], false);
     assert_eq!(ids(&inspect["assembly"], "session"), ["s1#1", "s1#0"]);
@@ -316,48 +202,27 @@ fn a_user_as_of_an_instant_from_live_stores() {
         findings.iter().any(|f| f["kind"] == "only_current"),
         "{findings:#?}"
     );
+}
 
+/// Before any data: nothing of the user, and said so; in the future: a usage error naming the
+/// instant.
+fn before_any_data_and_in_the_future(story: &Story, env: &[(&str, String)]) {
     // Before any data: nothing of the user, and said so.
     let early = fmt_ts(&story.ago(30 * Story::DAY));
-    let before = run(&["replay", "tt1", "--json", "--at", &early], &env);
+    let before = run(&["replay", "tt1", "--json", "--at", &early], env);
     assert!(ids(&before, "journey").is_empty());
     assert_eq!(before["as_of"]["milestone"], "M0");
     assert!(notes(&before).iter().any(|(k, ..)| k == "before_any_data"));
 
     // In the future: a usage error naming the instant.
     let later = fmt_ts(&(story.now + TimeDelta::days(2)));
-    let out = ctxlens_with(&["replay", "tt1", "--at", &later], &env);
+    let out = ctxlens_with(&["replay", "tt1", "--at", &later], env);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
         out.stderr.contains(&format!("--at {later} is later than")),
         "{}",
         out.stderr
     );
-
-    // The batched search answers each query as the single one does, the instant in its SQL.
-    runtime().block_on(async {
-        let live = LiveStore::connect(&endpoints(&redis, &url))
-            .await
-            .expect("connects");
-        let q = |created_by| KnowledgeQuery {
-            embedding: embed(QUERY, 384),
-            milestone_filter: Some("M2".into()),
-            min_similarity: 0.4,
-            limit: 15,
-            created_by,
-        };
-        let qs = [q(Some(t)), q(None), q(Some(t))];
-        let many = live.search_knowledge_many(&qs).await;
-        for (q, got) in qs.iter().zip(many) {
-            let got = got.expect("search");
-            assert_eq!(got, live.search_knowledge(q).await.expect("search"));
-            let ids: Vec<&str> = got.hits.iter().map(|h| h.id.as_str()).collect();
-            match q.created_by {
-                Some(_) => assert_eq!(ids, ["kn:1"]),
-                None => assert_eq!(ids.len(), 15),
-            }
-        }
-    });
 }
 
 /// The demo (no store configured): `replay u062 --at T` is the earlier context.
