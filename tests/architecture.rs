@@ -366,3 +366,47 @@ fn the_engine_checks_fail_on_planted_violations() {
         .and_modify(|t| t.insert_str(0, "fn f() { let _ = std::fs::read(\"x\"); }\n"));
     assert_eq!(impure_lines(&files).len(), 1, "{:?}", impure_lines(&files));
 }
+
+/// The most lines a source file may hold. The demo's articles (`src/demo/content`) are text, not
+/// code, and may run longer; functions are held to 80 lines by clippy (`too_many_lines`).
+const MAX_FILE_LINES: usize = 600;
+
+/// Source files of this crate, the engine, the tests and the benchmarks over [`MAX_FILE_LINES`].
+fn long_files(dirs: &[(&str, BTreeMap<String, String>)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (dir, files) in dirs {
+        for (module, text) in files {
+            let lines = text.lines().count();
+            let content = *dir == "src" && module.starts_with("demo::content");
+            if lines > MAX_FILE_LINES && !content {
+                out.push(format!("{dir} {module}: {lines} lines"));
+            }
+        }
+    }
+    out
+}
+
+fn every_source() -> Vec<(&'static str, BTreeMap<String, String>)> {
+    ["src", "crates/ctxlens-engine/src", "tests", "benches"]
+        .into_iter()
+        .map(|dir| (dir, sources(&root().join(dir))))
+        .collect()
+}
+
+#[test]
+fn no_source_file_is_over_600_lines() {
+    let dirs = every_source();
+    let count: usize = dirs.iter().map(|(_, files)| files.len()).sum();
+    assert!(count > 300, "source files found: {count}");
+    let long = long_files(&dirs);
+    assert!(long.is_empty(), "split these files: {long:?}");
+}
+
+#[test]
+fn the_size_check_fails_on_a_planted_long_file() {
+    let mut dirs = every_source();
+    let long = "//\n".repeat(MAX_FILE_LINES + 1);
+    dirs[0].1.insert("report::planted".into(), long.clone());
+    dirs[0].1.insert("demo::content::planted".into(), long);
+    assert_eq!(long_files(&dirs), ["src report::planted: 601 lines"]);
+}

@@ -2,11 +2,14 @@
 //! run through the built binary on the embedded demo (through `bash`, so the block's own pipes
 //! to `head`, `sed`, `jq` run as written), and what follows it in the block must be what it
 //! prints. A line `...` in a block stands for lines left out (any number, none included);
-//! durations (`1.8 s`, `110.1 trials/s`) are the only figures allowed to differ.
+//! durations (`1.8 s`, `110.1 trials/s`) are the only figures allowed to differ. The tests and
+//! code README names by path are where it says (`readme/named.rs`).
 // Test code: a failed step fails the test with its message.
 #![allow(clippy::expect_used)]
 
 mod common;
+#[path = "readme/named.rs"]
+mod named;
 
 use std::path::Path;
 use std::process::Command;
@@ -213,5 +216,55 @@ fn every_readme_example_prints_what_readme_shows() {
         failures.len(),
         examples.len(),
         failures.join("\n")
+    );
+}
+
+#[test]
+fn every_test_and_module_readme_names_is_where_it_says() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let paths = named::named_paths(&readme);
+    assert!(paths.len() >= 30, "README's named paths: {paths:?}");
+    let missing: Vec<String> = paths
+        .iter()
+        .filter(|(_, path)| !named::found(root, path))
+        .map(|(line, path)| format!("README line {line}: `{path}`"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not found where README says:\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn a_moved_or_misnamed_test_is_not_found() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Found: a test of an integration binary's file, an inline test module's test, a file module.
+    assert!(named::found(
+        root,
+        "tests/readme.rs::a_moved_or_misnamed_test_is_not_found"
+    ));
+    assert!(named::found(root, "readme::named"));
+    assert!(named::found(
+        root,
+        "text::tests::an_id_to_copy_names_the_id_exactly"
+    ));
+    // Not found: the same test said to be in another file or module, or a name not there.
+    assert!(!named::found(
+        root,
+        "tests/cli.rs::a_moved_or_misnamed_test_is_not_found"
+    ));
+    assert!(!named::found(
+        root,
+        "report::tests::an_id_to_copy_names_the_id_exactly"
+    ));
+    assert!(!named::found(
+        root,
+        "text::tests::an_id_to_copy_names_no_id"
+    ));
+    assert_eq!(
+        named::named_paths("see `a::b` and `A::B`, `x.rs` and `tests/x.rs::y`"),
+        [(1, "a::b".to_string()), (1, "tests/x.rs::y".to_string())]
     );
 }
