@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{ctxlens, expect_error};
+use common::{ctxlens, ctxlens_json as json, expect_error};
 use serde_json::Value;
 
 const BEFORE: &str = "fixtures/diff/u005-before.json";
@@ -27,12 +27,6 @@ fn u005_and_changed(dir: &std::path::Path, change: impl FnOnce(&mut Value)) -> (
     let b = dir.join("b.json").to_str().expect("utf-8 path").to_string();
     std::fs::write(&b, v.to_string()).expect("write");
     (a, b)
-}
-
-fn json(args: &[&str]) -> Value {
-    let out = ctxlens(args);
-    assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
-    serde_json::from_str(&out.stdout).expect("diff --json is JSON")
 }
 
 /// An hour later the user asked one more question, the clock moved and a knowledge row below the

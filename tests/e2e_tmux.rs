@@ -338,18 +338,22 @@ fn signals_restore_the_terminal_exactly_as_quitting_does() {
     }
 }
 
-/// The TUI started from a cleared shell with `line`, its users listed.
+/// Sends the signal `name` (`TSTP`, `CONT`, …) to `pid` with kill(1).
+fn signal(pid: u32, name: &str) {
+    let kill = Command::new("kill")
+        .args([format!("-{name}"), pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
+}
+
 /// Ends the TUI started as run `i` with `q` or the signal `how`, waits for the shell after it,
 /// and checks its exit status was `code`: the screen then.
 fn end_tui(t: &Tmux, how: &str, i: usize, code: i32) -> String {
     if how == "q" || how == "C-c" {
         t.send(&[how]);
     } else {
-        let kill = Command::new("kill")
-            .args([format!("-{how}"), tui_pid(t).to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(kill.success());
+        signal(tui_pid(t), how);
     }
     let screen = t.wait_for("the shell after the TUI", |s| {
         s.contains(&format!("DONE_{i}"))
@@ -361,6 +365,7 @@ fn end_tui(t: &Tmux, how: &str, i: usize, code: i32) -> String {
     screen
 }
 
+/// The TUI started from a cleared shell with `line`, its users listed.
 fn start_tui(t: &Tmux, line: &str) {
     t.send(&["clear", "Enter"]);
     t.wait_for("a cleared screen", |s| s.trim() == "READY$");

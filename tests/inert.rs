@@ -234,7 +234,7 @@ fn stored_payloads_reach_no_terminal_from_any_command() {
     assert_eq!(runs, 2 + PAYLOADS.len() * 22 + 6, "every command ran");
 }
 
-/// Every command that prints user `i`'s data (its knowledge row `kn:900i` too), each checked
+/// Every command that prints user `i`'s data (its knowledge row `kn:{9000 + i}` too), each checked
 /// by [`run`]; those printing text (not JSON, not the graph) show `payload` in its visible form.
 fn data_commands_show_it(
     i: usize,

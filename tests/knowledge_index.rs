@@ -25,11 +25,7 @@ fn sql(db: &str, query: &str) -> String {
 
 /// Migrates the database at `url` and seeds it with the demo.
 fn migrate_and_seed(url: &str) {
-    let env = [("DATABASE_URL", url.to_string())];
-    for cmd in ["migrate", "seed"] {
-        let out = ctxlens_with(&[cmd], &env);
-        assert_eq!(out.code, 0, "{cmd}: {}", out.stderr);
-    }
+    common::migrate_and_seed(&[("DATABASE_URL", url.to_string())]);
 }
 
 /// The search settings of a connection that rules the sequential scan out.

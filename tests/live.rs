@@ -16,7 +16,7 @@ mod watch;
 use std::process::{Command, Stdio};
 
 use common::servers::{Postgres, RedisServer};
-use common::{NOW, Output, ctxlens_with, endpoints, env, runtime, same_replays};
+use common::{NOW, Output, ctxlens_with, endpoints, env, migrate_and_seed, runtime, same_replays};
 use ctxlens::engine::{Engine, Policy};
 use ctxlens::store::live::LiveStore;
 use ctxlens::store::redis::WINDOW_KEYS;

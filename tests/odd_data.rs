@@ -20,7 +20,7 @@ use std::path::PathBuf;
 
 use cases::{Case, E, Table, V, W};
 use common::servers::{Postgres, RedisServer};
-use common::{ctxlens_with, write_temp};
+use common::{ctxlens_with, migrate_and_seed, write_temp};
 use ctxlens::engine::embed::embed;
 use serde_json::Value;
 
@@ -358,10 +358,7 @@ fn one_report_reads_every_user(placed: &[Placed], env: &[(&str, String); 2], con
 fn graph_and_transition_say_when_journey_rows_were_not_read() {
     let url = Postgres::shared().create_database("odd_graph");
     let env = [("DATABASE_URL", url)];
-    for cmd in ["migrate", "seed"] {
-        let out = ctxlens_with(&[cmd], &env);
-        assert_eq!(out.code, 0, "{cmd}: {}", out.stderr);
-    }
+    migrate_and_seed(&env);
     let clean = ctxlens_with(&["graph", "u006"], &env);
     assert_eq!(clean.code, 0, "{}", clean.stderr);
     assert!(

@@ -240,29 +240,24 @@ fn every_test_and_module_readme_names_is_where_it_says() {
 #[test]
 fn a_moved_or_misnamed_test_is_not_found() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    // Found: a test of an integration binary's file, an inline test module's test, a file module.
+    // Found: a test of an integration binary's file, a file module, a module's function, an
+    // inline module.
     assert!(named::found(
         root,
         "tests/readme.rs::a_moved_or_misnamed_test_is_not_found"
     ));
     assert!(named::found(root, "readme::named"));
-    assert!(named::found(
-        root,
-        "text::tests::an_id_to_copy_names_the_id_exactly"
-    ));
-    // Not found: the same test said to be in another file or module, or a name not there.
+    assert!(named::found(root, "text::shown_id"));
+    assert!(named::found(root, "cli::watch::tests"));
+    // Not found: the same said to be in another file or module, or a name not there.
     assert!(!named::found(
         root,
         "tests/cli.rs::a_moved_or_misnamed_test_is_not_found"
     ));
-    assert!(!named::found(
-        root,
-        "report::tests::an_id_to_copy_names_the_id_exactly"
-    ));
-    assert!(!named::found(
-        root,
-        "text::tests::an_id_to_copy_names_no_id"
-    ));
+    assert!(!named::found(root, "report::shown_id"));
+    assert!(!named::found(root, "text::shown_no_id"));
+    // A module is declared by its whole name: `mod named` is not `mod name`.
+    assert!(!named::found(root, "readme::name"));
     assert_eq!(
         named::named_paths("see `a::b` and `A::B`, `x.rs` and `tests/x.rs::y`"),
         [(1, "a::b".to_string()), (1, "tests/x.rs::y".to_string())]

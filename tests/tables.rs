@@ -9,7 +9,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::servers::{Postgres, RedisServer};
-use common::{NOW, ctxlens_with, write_temp};
+use common::{NOW, ctxlens_with, migrate_and_seed, write_temp};
 
 /// `[stores.tables]` naming the demo's tables under other names, in a schema of their own (one
 /// name needs quoting): the written config file's path.
@@ -28,10 +28,7 @@ fn configured_tables_are_read() {
     let pg = Postgres::shared();
     let url = pg.create_database("tables");
     let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", url)];
-    for cmd in ["migrate", "seed"] {
-        let out = ctxlens_with(&[cmd], &env);
-        assert_eq!(out.code, 0, "{cmd}: {}", out.stderr);
-    }
+    migrate_and_seed(&env);
     // The demo under other names, in a schema of its own (one name needs quoting); SPEC's
     // tables are emptied, so what replays right came from the named ones.
     pg.psql(

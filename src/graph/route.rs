@@ -325,7 +325,6 @@ fn best_start(t: u16, others: &[u16], rows: &[u16], mid: u16) -> usize {
         (placed, from_mid)
     };
     (0..=rows.len().saturating_sub(others.len()))
-        .filter(|_| rows.len() >= others.len())
         .max_by_key(|&st| {
             let (placed, from_mid) = fits(st);
             (placed, std::cmp::Reverse(from_mid))

@@ -87,11 +87,7 @@ async fn the_prompt_search_says_no_match() {
 /// longer title (tuned) at 80 columns the hints give way and the count stays.
 #[tokio::test]
 async fn a_prompt_search_that_finds_says_which_match_of_how_many() {
-    let (mut s, store) = prompt_of_u062().await;
-    search(&mut s, &store, "aqqqqzz").await;
-    s.ui.size = (80, 24);
-    let word = header_word(&s);
-    search(&mut s, &store, &word).await;
+    let (mut s, store, word) = searched_for_a_header_word().await;
     let screen = text(&s, 120, 40);
     assert!(
         screen.contains(&format!(" · /{word} 1/")) && !screen.contains("no match"),
@@ -111,14 +107,21 @@ async fn a_prompt_search_that_finds_says_which_match_of_how_many() {
     );
 }
 
-/// A long query gives way before its count: cut, the count and "no match" stay in sight.
-#[tokio::test]
-async fn a_long_prompt_query_gives_way_before_its_count() {
+/// u062's Prompt at 80×24 after a search that found nothing, then one for a word of its
+/// header (which it returns).
+async fn searched_for_a_header_word() -> (State, EffectContext, String) {
     let (mut s, store) = prompt_of_u062().await;
     search(&mut s, &store, "aqqqqzz").await;
     s.ui.size = (80, 24);
     let word = header_word(&s);
     search(&mut s, &store, &word).await;
+    (s, store, word)
+}
+
+/// A long query gives way before its count: cut, the count and "no match" stay in sight.
+#[tokio::test]
+async fn a_long_prompt_query_gives_way_before_its_count() {
+    let (mut s, store, word) = searched_for_a_header_word().await;
     tuned_diff(&mut s, &store).await;
     for (query, said) in [
         (

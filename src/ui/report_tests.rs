@@ -87,9 +87,6 @@ async fn the_report_scrolls_sideways_to_the_widest_lines_end() {
     settle(&mut s, &store, Action::ShowReport).await;
     lower_the_budget_of_u062(&mut s, &store).await;
     let summary = s.report.summary.clone().expect("a report");
-    for _ in 0..12 {
-        settle(&mut s, &store, Action::Down).await;
-    }
     s.ui.size = (80, 24);
     let lines = crate::app::report_view::lines(&summary);
     s.report.cursor = lines

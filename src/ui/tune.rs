@@ -206,7 +206,7 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme, d: Option<&A
         return;
     };
     let inner = b.inner(area);
-    let (tight, warning) = weights_warning(s, t, d, inner);
+    let (tight, warning) = warning_paragraph(s, t, d, inner);
     let n = d.layers.len() as u16 + if tight { 2 } else { 3 };
     let [layers, items] =
         Layout::vertical([Constraint::Length(n), Constraint::Min(1)]).areas(inner);
@@ -252,7 +252,7 @@ fn render_diff(frame: &mut Frame, area: Rect, s: &State, t: &Theme, d: Option<&A
 
 /// Whether the diff pane is short (`inner` its inside), and the weights warning as it shows
 /// there, if the policy has one.
-fn weights_warning<'a>(
+fn warning_paragraph<'a>(
     s: &State,
     t: &Theme,
     d: &AssemblyDiff,

@@ -1,14 +1,7 @@
 //! `explain USER ROW` and `explain FILE ROW`: each gate of a knowledge row, the first that
 //! fails, and a row that is not there or is named several times.
 
-use super::common::{ctxlens, expect_error};
-
-/// `ctxlens ARGS`, which must succeed, its stdout read as JSON.
-fn json(args: &[&str]) -> serde_json::Value {
-    let out = ctxlens(args);
-    assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
-    serde_json::from_str(&out.stdout).expect("JSON")
-}
+use super::common::{ctxlens, ctxlens_json as json, expect_error};
 
 #[test]
 fn explain_gives_each_gate_of_a_knowledge_row() {

@@ -1,16 +1,23 @@
 //! `replay --explain`: the margins it states, each replayed, and the global pass's own.
 
+use std::sync::OnceLock;
+
 use super::common::ctxlens;
 
-/// `replay u062 --explain --json`, and its journey layer's margins.
+/// `replay u062 --explain --json`, and its journey layer's margins (run once for the tests that
+/// read them).
 fn u062_explained() -> (serde_json::Value, serde_json::Value) {
-    let out = ctxlens(&["replay", "u062", "--explain", "--json"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
-    assert_eq!(v["user_id"], "u062", "the assembly is still there");
-    let journey = v["margins"]["layers"][1].clone();
-    assert_eq!(journey["name"], "journey");
-    (v, journey)
+    static RUN: OnceLock<(serde_json::Value, serde_json::Value)> = OnceLock::new();
+    RUN.get_or_init(|| {
+        let out = ctxlens(&["replay", "u062", "--explain", "--json"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+        assert_eq!(v["user_id"], "u062", "the assembly is still there");
+        let journey = v["margins"]["layers"][1].clone();
+        assert_eq!(journey["name"], "journey");
+        (v, journey)
+    })
+    .clone()
 }
 
 /// The item waiting next in `journey`'s margins: its id and tokens.
@@ -20,11 +27,15 @@ fn next_in(journey: &serde_json::Value) -> (String, u64) {
     (next.to_string(), more)
 }
 
-/// `replay u062 --explain` as text.
+/// `replay u062 --explain` as text (run once).
 fn u062_explained_text() -> String {
-    let text = ctxlens(&["replay", "u062", "--explain"]);
-    assert_eq!(text.code, 0, "{}", text.stderr);
-    text.stdout
+    static RUN: OnceLock<String> = OnceLock::new();
+    RUN.get_or_init(|| {
+        let text = ctxlens(&["replay", "u062", "--explain"]);
+        assert_eq!(text.code, 0, "{}", text.stderr);
+        text.stdout
+    })
+    .clone()
 }
 
 /// The decision of u062's item `id` with the journey layer's budget pinned at `b` by a cap

@@ -40,6 +40,21 @@ pub fn ctxlens_with(args: &[&str], env: &[(&str, String)]) -> Output {
     ctxlens_in(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), args, env)
 }
 
+/// `ctxlens ARGS` on the embedded demo, which must succeed, its stdout read as JSON.
+pub fn ctxlens_json(args: &[&str]) -> serde_json::Value {
+    let out = ctxlens(args);
+    assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+    serde_json::from_str(&out.stdout).expect("the output is JSON")
+}
+
+/// `ctxlens migrate` then `ctxlens seed` with the stores of `env`, each of which must succeed.
+pub fn migrate_and_seed(env: &[(&str, String)]) {
+    for cmd in ["migrate", "seed"] {
+        let out = ctxlens_with(&[cmd], env);
+        assert_eq!(out.code, 0, "{cmd}: {}", out.stderr);
+    }
+}
+
 /// `ctxlens` run in the directory `dir`, with extra environment variables.
 pub fn ctxlens_in(dir: &std::path::Path, args: &[&str], env: &[(&str, String)]) -> Output {
     let out = Command::new(env!("CARGO_BIN_EXE_ctxlens"))

@@ -33,15 +33,6 @@ fn ctrl_z_and_sigtstp_suspend_and_fg_redraws_the_tui() {
     }
 }
 
-/// Sends the signal `name` (`TSTP`, `CONT`, …) to `pid` with kill(1).
-fn signal(pid: u32, name: &str) {
-    let kill = Command::new("kill")
-        .args([format!("-{name}"), pid.to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(kill.success());
-}
-
 /// Waits until `pid`, continued in the background after `how`, stops again by itself.
 fn await_stopped_again(pid: u32, how: &str) {
     // (SIGCONT resumes it as `kill` sends it: a `T` seen after is a stop of its own. Its

@@ -352,10 +352,7 @@ fn a_users_list_the_store_cannot_give_is_not_called_an_outage() {
     let url = pg.url("ascii_list");
     let redis = RedisServer::start();
     let env = env(&redis, &url);
-    for cmd in ["migrate", "seed"] {
-        let out = ctxlens_with(&[cmd], &env);
-        assert_eq!(out.code, 0, "{cmd}: {}", out.stderr);
-    }
+    migrate_and_seed(&env);
     pg.psql(
         "ascii_list",
         "UPDATE user_journeys SET display_name = E'bad name \\xff' WHERE user_id = 'u003';",

@@ -1,4 +1,5 @@
-//! Arguments `optimize` refuses before it searches: usage errors (exit 2) naming what is wrong.
+//! Arguments `optimize` refuses before it searches: usage errors (exit 2) naming what is wrong;
+//! with them, the negative numbers `report` refuses the same way.
 
 use crate::common::ctxlens;
 

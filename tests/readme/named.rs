@@ -29,12 +29,13 @@ fn module_file(root: &Path, segments: &[&str]) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// Whether `text` declares `name` as a function or a module.
+/// Whether `text` declares `name` as a function or a module (`mod name;`, `mod name {`).
 fn declares(text: &str, name: &str) -> bool {
     [
         format!("fn {name}("),
         format!("fn {name}<"),
-        format!("mod {name}"),
+        format!("mod {name};"),
+        format!("mod {name} {{"),
     ]
     .iter()
     .any(|d| text.contains(d.as_str()))
@@ -42,7 +43,8 @@ fn declares(text: &str, name: &str) -> bool {
 
 /// Whether `path` names something that is there. `tests/x.rs::f` is a function of that file;
 /// `a::b::f` is found from the longest leading module with a file (in the application, the
-/// engine, or a test binary under `tests/`), the rest declared inside it.
+/// engine, or a test binary under `tests/`), the rest declared inside that file (not checked to
+/// be nested in each other: `mod tests` and the test's `fn` anywhere in it).
 pub fn found(root: &Path, path: &str) -> bool {
     if let Some((file, name)) = path.split_once(".rs::") {
         return std::fs::read_to_string(root.join(format!("{file}.rs")))

@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 
 use super::{Seen, Source, private, sweep, sweep_all};
-use crate::common::ctxlens_with;
 use crate::common::servers::{Postgres, RedisServer};
+use crate::common::{ctxlens_with, migrate_and_seed};
 
 /// A user whose secrets sit where a scan over messages used to lose track: a malformed turn
 /// whose role holds an escaped quote, a timestamp that is words, a cached context whose count is
@@ -92,10 +92,7 @@ fn the_sweep_holds_on_live_stores_and_for_quotes_inside_values() {
     let redis = RedisServer::start();
     let db = Postgres::shared().create_database("redact_live");
     let env = [("REDIS_URL", redis.url()), ("DATABASE_URL", db.clone())];
-    for cmd in ["migrate", "seed"] {
-        let out = ctxlens_with(&[cmd], &env);
-        assert_eq!(out.code, 0, "{cmd}: {}", out.stderr);
-    }
+    migrate_and_seed(&env);
     seed_quoter(&redis, "redact_live");
     seed_wanderer(&redis, "redact_live");
     let mut private = private();

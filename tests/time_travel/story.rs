@@ -35,7 +35,7 @@ impl Story {
     pub const DAY: i64 = 86_400;
 }
 
-/// Postgres: user `tt1` at M4 now; journey rows ten, six, four and two days back; knowledge
+/// Postgres: user `tt1` at M4 now; journey rows ten, nine, six and two days back; knowledge
 /// rows five days back and, more similar to the question, thirty rows a day back.
 /// Redis: one session with turns 50, 40 and 30 minutes back (TTL 3600; the last asks `QUERY`),
 /// a cached context of M4 written now (TTL 300).
@@ -46,7 +46,8 @@ pub fn seed(pg: &Postgres, db: &str, redis: &RedisServer, s: &Story) {
     seed_redis(redis, s);
 }
 
-/// User `tt1` at M4 now, and its journey rows ten, six, four and two days back.
+/// User `tt1` at M4 now, and its journey rows: the business DNA ten days back, then M0's, M1's
+/// and M2's data nine, six and two days back, each with its transition one second later.
 fn journey_sql(s: &Story) -> String {
     let mut sql = String::from(
         "INSERT INTO user_journeys (user_id, current_milestone, display_name) \

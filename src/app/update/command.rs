@@ -262,7 +262,8 @@ pub(super) fn save(s: &mut State, file: &str, overwrite: bool) -> Vec<Effect> {
     }]
 }
 
-/// A save refused, said as an error: a quit waiting for the save stays (nothing was written).
+/// A save refused, said as an error: a quit waiting for the save is called off and the app
+/// stays open (nothing was written).
 fn refuse_save(s: &mut State, why: &str) -> Vec<Effect> {
     if s.ui.quit == Quit::AfterSave {
         s.ui.quit = Quit::No;

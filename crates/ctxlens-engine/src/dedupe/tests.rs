@@ -1,3 +1,7 @@
+//! Duplicates: the fingerprint against the reference it replaced, what is and is not a copy,
+//! the similarity shown, each copy's original, and the screening budget past which only exact
+//! copies are checked.
+
 use proptest::prelude::*;
 use xxhash_rust::xxh3::xxh3_128;
 

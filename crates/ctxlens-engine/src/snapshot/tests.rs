@@ -1,3 +1,6 @@
+//! Snapshots read and written: both turn shapes and why a turn is malformed, byte-for-byte round
+//! trips, timestamps far from now, and a row that cannot be read kept as one malformed item.
+
 use super::*;
 use chrono::TimeZone;
 use serde_json::json;
