@@ -412,7 +412,7 @@ impl State {
                 source: if demo {
                     "demo event source".into()
                 } else {
-                    "progress:* channel".into()
+                    format!("{} channel", crate::engine::keys::progress_channel("", "*"))
                 },
                 ..LiveState::default()
             },

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::output::{BOLD, DIM, inert_line, io, paint, status_label, status_style, write_json};
 use super::{CliError, Ctx, GraphFormat};
+use crate::engine::keys;
 use crate::engine::milestones::{
     MilestoneMap, Status, TransitionPreview, completed, prepare_transition,
 };
@@ -69,8 +70,8 @@ fn journey_then(loaded: &crate::loaded::Loaded) -> Option<crate::loaded::AsOfVie
     let mut view = loaded.as_of()?;
     let journey = |source: &str| {
         !(source.starts_with("knowledge")
-            || source.contains("session:")
-            || source.contains("context:"))
+            || source.contains(keys::SESSION_WORD)
+            || source.contains(keys::CONTEXT_WORD))
     };
     view.notes.retain(|n| journey(&n.source));
     for n in loaded

@@ -113,7 +113,11 @@ fn write_received(
             ev.progress + 0.0
         )
         .map_err(io)?,
-        Err(e) => crate::say!("ctxlens: {}", inert_line(&e.to_string())),
+        // Its channel as the server names it, under the key prefix.
+        Err(e) => crate::say!(
+            "ctxlens: {}",
+            inert_line(&e.message(ctx.store.key_prefix()))
+        ),
     }
     Ok(event)
 }

@@ -22,15 +22,20 @@ pub enum Family {
 }
 
 impl Family {
+    /// What follows the prefix in the family's key names: the word [`session_key`] and
+    /// [`context_key`] write.
     fn word(self) -> &'static str {
         match self {
-            Family::Session => "session:",
-            Family::Context => "context:",
+            Family::Session => SESSION_WORD,
+            Family::Context => CONTEXT_WORD,
         }
     }
 }
 
-pub use crate::engine::keys::{context_key, progress_channel, session_key};
+pub use crate::engine::keys::{
+    CONTEXT_WORD, SESSION_WORD, context_key, glob_escape, progress_channel, progress_pattern,
+    session_key, session_pattern,
+};
 
 /// A key's family and rest, if it is a session or context key under `prefix`.
 pub fn parse<'k>(prefix: &str, key: &'k str) -> Option<(Family, &'k str)> {
@@ -163,17 +168,6 @@ pub fn ambiguity(users: &[&str]) -> String {
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
     };
     format!("could belong to {names} (user ids may contain ':'); not read as anyone's")
-}
-
-/// `*`, `?`, `[`, `]` and `\\` in a SCAN or PSUBSCRIBE pattern match literally only when escaped.
-pub fn glob_escape(s: &str) -> String {
-    s.chars().fold(String::new(), |mut out, c| {
-        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-        out
-    })
 }
 
 /// The SCAN pattern that finds every key `user` may own and every key that decides whether one of
@@ -349,5 +343,18 @@ mod tests {
         assert!(shares_first_segment("a:b:c:s1", "a"));
         assert!(!shares_first_segment("ab:s1", "a"));
         assert_eq!(glob_escape("plain-user_1"), "plain-user_1");
+    }
+
+    #[test]
+    fn parsing_reads_the_family_words_that_building_writes() {
+        assert_eq!(Family::Session.word(), SESSION_WORD);
+        assert_eq!(Family::Context.word(), CONTEXT_WORD);
+        for prefix in ["", "p:", "a:b:"] {
+            let session = session_key(prefix, "u:1", "s:2");
+            let context = context_key(prefix, "u:1", "M1");
+            assert_eq!(parse(prefix, &session), Some((Family::Session, "u:1:s:2")));
+            assert_eq!(parse(prefix, &context), Some((Family::Context, "u:1:M1")));
+            assert_eq!(parse(prefix, &progress_channel(prefix, "u:1")), None);
+        }
     }
 }

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::engine::keys::progress_channel;
 use crate::engine::snapshot::fmt_ts;
 
 /// A `progress:{user}` event (seed 000's `publish_progress`).
@@ -20,7 +21,7 @@ pub type EventStream =
     std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<ProgressEvent, BadEvent>> + Send>>;
 
 /// A message on a progress channel that is not a progress event: whose channel it came on and
-/// what is wrong with it. Shown as `progress:{user}: {why}`.
+/// what is wrong with it. Said as [`BadEvent::message`] words it: `{prefix}progress:{user}: {why}`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BadEvent {
     /// The user the channel names; `None`: a channel name that is nobody's (not UTF-8), which
@@ -32,12 +33,22 @@ pub struct BadEvent {
     pub nobodys_channel: Option<String>,
 }
 
+impl BadEvent {
+    /// What is said of it under the store's key `prefix`: its channel as the server names it,
+    /// then why (`app:progress:u1: no milestone`); `why` alone for a channel that names nobody,
+    /// which `why` names already.
+    pub fn message(&self, prefix: &str) -> String {
+        match &self.user {
+            Some(user) => format!("{}: {}", progress_channel(prefix, user), self.why),
+            None => self.why.clone(),
+        }
+    }
+}
+
+/// [`BadEvent::message`] under no key prefix: a store with one says `message(prefix)`.
 impl std::fmt::Display for BadEvent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.user {
-            Some(user) => write!(f, "progress:{user}: {}", self.why),
-            None => f.write_str(&self.why),
-        }
+        f.write_str(&self.message(""))
     }
 }
 
@@ -155,4 +166,29 @@ fn read_progress(user: &str, payload: &[u8]) -> Result<ProgressEvent, String> {
         progress,
         timestamp,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_message_names_its_channel_under_the_key_prefix() {
+        let bad = parse_progress("u1", b"{}").expect_err("no event");
+        assert_eq!(bad.message("app:"), "app:progress:u1: no milestone");
+        assert_eq!(bad.message(""), "progress:u1: no milestone");
+        assert_eq!(bad.to_string(), bad.message(""));
+        let colons = parse_progress("a:b", b"{}").expect_err("no event");
+        assert_eq!(colons.message("p:q:"), "p:q:progress:a:b: no milestone");
+    }
+
+    #[test]
+    fn a_bad_message_on_nobodys_channel_is_its_reason_alone() {
+        let bad = BadEvent {
+            user: None,
+            why: "app:progress:: the channel names no user: not any user's event".into(),
+            nobodys_channel: Some("app:progress:".into()),
+        };
+        assert_eq!(bad.message("app:"), bad.why);
+    }
 }

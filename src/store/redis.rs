@@ -417,7 +417,7 @@ impl RedisStore {
         node: usize,
         cursor: u64,
     ) -> Result<(u64, Vec<String>, Vec<Unlisted>), StoreError> {
-        let pattern = format!("{}session:*", glob_escape(&self.prefix));
+        let pattern = keys::session_pattern(&self.prefix);
         let (next, batch) = self.scan_step(node, cursor, &pattern).await?;
         // `{prefix}session:`: what every session key begins with, before its user id.
         let start = keys::session_key(&self.prefix, "", "");
@@ -485,7 +485,7 @@ impl RedisStore {
             .map_err(|e| self.fail("SUBSCRIBE", e))?;
         let channel = match user {
             Some(u) => keys::progress_channel(&self.prefix, u),
-            None => format!("{}progress:*", glob_escape(&self.prefix)),
+            None => keys::progress_pattern(&self.prefix),
         };
         // Named as the server saw it (an ACL's NOPERM names the command).
         let (r, command) = if user.is_some() {

@@ -218,3 +218,33 @@ fn watch_counts_only_events() {
         "two unreadable messages said: {stderr}"
     );
 }
+
+/// Under `--key-prefix`, a message that is no event is said naming its channel as the server
+/// does, the prefix included (`app:progress:u001`, not `progress:u001`).
+#[test]
+fn watch_names_a_bad_messages_channel_with_the_key_prefix() {
+    let (redis, db) = seeded("watchprefix");
+    // Every user's channels (a pattern): the unreadable message is no event, so `--count 1`
+    // ends at the real one after it.
+    let args = ["--key-prefix", "app:", "--json", "--count", "1"];
+    let (child, mut conn) = watching(&redis, &db, &args);
+    let event = r#"{"milestone":"M2","progress":20,"timestamp":"2025-01-15T12:00:00Z"}"#;
+    for payload in ["garbage", event] {
+        publish(&mut conn, "app:progress:u001", payload);
+    }
+    let out = child
+        .wait_with_output()
+        .expect("watch ends after one event");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        stdout.trim(),
+        r#"{"user_id":"u001","milestone":"M2","progress":20.0,"timestamp":"2025-01-15T12:00:00Z"}"#,
+        "{stderr}"
+    );
+    assert!(
+        stderr.starts_with("ctxlens: app:progress:u001: payload is not JSON"),
+        "{stderr}"
+    );
+}
