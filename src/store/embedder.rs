@@ -174,6 +174,91 @@ fn scrub(text: &str, key: Option<&str>, url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A loopback endpoint answering every request with `reply`, keeping its connections open
+    /// (`Content-Length`, no `Connection: close`): its URL and how many connections it accepted.
+    fn keep_alive_endpoint(reply: String) -> (String, Arc<AtomicUsize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!(
+            "http://{}/v1/embeddings",
+            listener.local_addr().expect("addr")
+        );
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&accepted);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { break };
+                counted.fetch_add(1, Ordering::SeqCst);
+                let reply = reply.clone();
+                std::thread::spawn(move || answer_each(stream, &reply));
+            }
+        });
+        (url, accepted)
+    }
+
+    /// Answers every request that comes over `stream` with `reply`, until the client closes it.
+    fn answer_each(stream: TcpStream, reply: &str) {
+        let mut reader = BufReader::new(stream);
+        while read_request(&mut reader).is_some() {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                reply.len()
+            );
+            let stream = reader.get_mut();
+            let sent = stream
+                .write_all(head.as_bytes())
+                .and_then(|()| stream.write_all(reply.as_bytes()));
+            if sent.is_err() {
+                return;
+            }
+        }
+    }
+
+    /// Reads one request, head and body: `None` once the connection has ended.
+    fn read_request(reader: &mut BufReader<TcpStream>) -> Option<()> {
+        let mut len = 0;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).ok()? == 0 {
+                return None;
+            }
+            if line == "\r\n" {
+                break;
+            }
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                len = v.trim().parse().ok()?;
+            }
+        }
+        let mut body = vec![0; len];
+        reader.read_exact(&mut body).ok()
+    }
+
+    /// Queries embedded one after another go over one connection: the agent is kept for the
+    /// process, not built for each query.
+    #[tokio::test]
+    async fn queries_embedded_one_after_another_share_one_connection() {
+        let reply = json!({ "data": [{ "embedding": [0.5, 0.25, 1.0], "index": 0 }] });
+        let (url, accepted) = keep_alive_endpoint(reply.to_string());
+        let e = Embedder::Http {
+            url,
+            model: "m".into(),
+            api_key: None,
+            timeout: Duration::from_secs(10),
+            redact: false,
+        };
+        for query in ["first", "second", "third"] {
+            assert_eq!(e.embed(query, 3).await, Ok(vec![0.5, 0.25, 1.0]), "{query}");
+        }
+        assert_eq!(
+            accepted.load(Ordering::SeqCst),
+            1,
+            "one connection served the three queries"
+        );
+    }
 
     #[test]
     fn an_answer_quoting_the_key_or_the_url_password_is_shown_masked() {

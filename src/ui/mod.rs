@@ -577,4 +577,6 @@ mod trust_tests;
 #[cfg(test)]
 mod tune_tests;
 #[cfg(test)]
+mod widget_tests;
+#[cfg(test)]
 mod wrap_tests;
