@@ -5,6 +5,7 @@ mod diff;
 mod docs;
 mod error;
 mod explain;
+mod global;
 mod graph;
 mod inspect;
 mod optimize;
@@ -14,6 +15,7 @@ mod report;
 mod signals;
 mod stores;
 mod users;
+mod values;
 mod watch;
 mod write;
 
@@ -23,13 +25,14 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use args::{Cli, Command, EmbedderKind, GlobalArgs, GraphFormat, Selection};
-pub(crate) use args::{at_least_one, no_fleet_at, non_blank, parse_now};
+pub use args::{Cli, Command, GraphFormat};
 pub use error::CliError;
+pub use global::{EmbedderKind, GlobalArgs, Selection};
 use signals::stop_on_interrupt;
 pub(crate) use signals::{stop_asked, stop_signal, stopped_by};
 use stores::{Reads, Waits, open_store_for};
 pub use stores::{endpoints, open_store};
+pub(crate) use values::{at_least_one, no_fleet_at, non_blank, parse_now};
 
 use crate::config::{Config, load_policy};
 use crate::engine::{Engine, Policy};

@@ -5,6 +5,7 @@ mod compare;
 mod input;
 mod layers;
 mod nav;
+mod open;
 mod optimize;
 mod screen;
 mod status;
@@ -25,10 +26,11 @@ pub use nav::{
     PromptRows, current_match, live_shown, match_scroll, prompt_area, prompt_lines, prompt_rows,
     search_hits, search_lines,
 };
+use open::open_user;
 pub use optimize::candidates;
 use screen::show;
 pub use status::set_store;
-use user::{open_user, retune};
+use user::retune;
 pub use users::{row_then, shown_stats};
 
 use super::action::Action;
