@@ -29,8 +29,9 @@
 //! `token_cache`, `graph`) → (`engine`, `text`, `files`). A module imports only modules of layers to its
 //! right, none of its own layer. `tests/architecture.rs` checks it against the same list: no
 //! module imports against the layers, no two modules of this crate or of the engine's import each
-//! other at any depth, and the engine crate's dependency tree holds none of tokio, redis, sqlx,
-//! ratatui, crossterm or clap.
+//! other at any depth (a name a module brings in with `use` and re-exports, or lets its children
+//! name, as `super::Selection`, counts as naming the module that defines it), and the engine
+//! crate's dependency tree holds none of tokio, redis, sqlx, ratatui, crossterm or clap.
 
 /// `eprintln!` that never panics: a line to a stderr that cannot be written (a full disk, a
 /// closed pipe) is lost, not the process (`eprintln!` panics there, and a panic while the exit

@@ -1,7 +1,8 @@
 //! Reading a crate's modules and the imports among them: every `.rs` file by module path, the
 //! paths each names through `crate::`, `super::` and `self::` (grouped ones, `use super::{a,
-//! b::{c, d}}`, path by path; names the crate root re-exports as the module that defines them),
-//! test code left out, and the groups of modules that import each other.
+//! b::{c, d}}`, path by path; a name a module brings in with its own `use`, re-exported or not,
+//! as the module that defines it, through chains of re-exports: see [`Scope`]), test code left
+//! out, and the groups of modules that import each other.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -87,7 +88,7 @@ pub fn test_modules(files: &BTreeMap<String, String>) -> BTreeSet<String> {
     out
 }
 
-/// A path and the name it is brought in as (`as x`), if renamed.
+/// A path and the name it is brought in as (`as x`), if renamed; `*` for a glob (`a::*`).
 pub type Named = (Vec<String>, Option<String>);
 
 /// Reads use-trees: `a::b`, `a::{b, c::{self, d}}`, `a::b as c`, `a::*`.
@@ -142,7 +143,10 @@ impl UseTree<'_> {
                 }
             }
             if self.eat("*") {
-                break;
+                if !prefix.is_empty() {
+                    out.push((prefix, Some("*".to_string())));
+                }
+                return;
             }
             let Some(segment) = self.ident() else { break };
             prefix.push(segment);
@@ -216,36 +220,212 @@ pub fn named_paths(code: &str, here: &[&str]) -> Vec<Vec<String>> {
     out
 }
 
-/// What the crate root re-exports (`pub use assemble::Engine;`): name → path, so that
-/// `crate::Engine` counts as naming `assemble`.
-pub fn root_exports(files: &BTreeMap<String, String>) -> BTreeMap<String, Vec<String>> {
-    let root = files.get("lib").map(|t| code(t)).unwrap_or_default();
-    let mut out = BTreeMap::new();
-    for (i, _) in root.match_indices("pub use ") {
-        for (path, alias) in use_tree(&root[i + "pub use ".len()..]) {
-            let path = if path.first().is_some_and(|p| p == "crate") {
-                path[1..].to_vec()
-            } else {
-                path
+/// What a module's own top-level `use` declarations and items make of a name written after its
+/// path (`crate::cli::Selection`, `super::Selection`): `pub use`, `pub(crate) use`,
+/// `pub(super) use`, `pub(in …) use` and plain `use` alike (a child module may name its
+/// parent's private imports too), grouped ones path by path, aliases by the name they bring
+/// in, globs (`pub use outcome::*`) by the items of the module they read.
+#[derive(Default)]
+pub struct Scope {
+    /// Name → the path it stands for, from the crate root; `None`: outside the crate (`std`, a
+    /// dependency, the engine crate as this one re-exports it).
+    uses: BTreeMap<String, Option<Vec<String>>>,
+    /// The modules a glob import reads every name of, from the crate root.
+    globs: Vec<Vec<String>>,
+    /// The names of the items the module declares at its top level (`pub struct Selection`).
+    items: BTreeSet<String>,
+}
+
+/// The item keywords a top-level declaration's name follows.
+const ITEM_KEYWORDS: &[&str] = &[
+    "fn ",
+    "struct ",
+    "enum ",
+    "trait ",
+    "type ",
+    "const ",
+    "static ",
+    "union ",
+    "mod ",
+    "macro_rules! ",
+];
+
+/// The lines of `code` that start, at the first column, with `use` or a visibility and `use`
+/// (`pub use`, `pub(crate) use`, `pub(in crate::a) use`): each one's use-tree, read from there.
+fn top_level_uses(code: &str) -> Vec<Named> {
+    let mut out = Vec::new();
+    for (start, _) in std::iter::once((0, "")).chain(code.match_indices('\n')) {
+        let line = code[start..].trim_start_matches('\n');
+        let rest = line.strip_prefix("pub").map_or(Some(line), |r| {
+            let r = match r.strip_prefix('(') {
+                Some(inner) => &inner[inner.find(')')? + 1..],
+                None => r,
             };
-            if let Some(name) = alias.or_else(|| path.last().cloned()) {
-                out.insert(name, path);
+            r.starts_with(char::is_whitespace).then(|| r.trim_start())
+        });
+        if let Some(tree) = rest.and_then(|r| r.strip_prefix("use ")) {
+            out.extend(use_tree(tree.trim_start()));
+        }
+    }
+    out
+}
+
+/// The names the top-level items of `code` declare (`pub(crate) fn open`, `struct Cli`).
+fn top_level_items(code: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for line in code.lines().filter(|l| !l.starts_with(char::is_whitespace)) {
+        for keyword in ITEM_KEYWORDS {
+            for (i, _) in line.match_indices(keyword) {
+                let before = line[..i].chars().next_back();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let name: String = line[i + keyword.len()..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    out.insert(name);
+                }
             }
         }
     }
     out
 }
 
+/// The module path `file` (a key of [`sources`]) stands for: `lib` and `main` are the root.
+fn module_path(file: &str) -> Vec<&str> {
+    match file {
+        "lib" | "main" => Vec::new(),
+        m => m.split("::").collect(),
+    }
+}
+
+/// Every module's [`Scope`], by module path (the crate root's is ``; `main`'s, a binary's root,
+/// is left out). Test code is left out.
+pub fn scopes(files: &BTreeMap<String, String>) -> BTreeMap<String, Scope> {
+    let mut out = BTreeMap::new();
+    for (file, text) in files.iter().filter(|(f, _)| *f != "main") {
+        let code = code(text);
+        let here = module_path(file);
+        let raw = top_level_uses(&code);
+        // A path that starts with neither `crate`, `super` nor `self` is inside the crate when
+        // it starts with a child module or with a name this module brings in itself.
+        let local = |first: &str| {
+            files.contains_key(&[here.as_slice(), &[first]].concat().join("::"))
+                || raw.iter().any(|(p, alias)| {
+                    alias.as_deref().or(p.last().map(String::as_str)) == Some(first)
+                })
+        };
+        let mut scope = Scope {
+            items: top_level_items(&code),
+            ..Scope::default()
+        };
+        for (path, alias) in &raw {
+            let first = path.first().map_or("", String::as_str);
+            let from_root = if matches!(first, "crate" | "super" | "self") {
+                resolve(path, &here)
+            } else if local(first) {
+                resolve(&[&["self".to_string()], path.as_slice()].concat(), &here)
+            } else {
+                None
+            };
+            match alias.as_deref() {
+                Some("*") => scope.globs.extend(from_root),
+                Some("_") => {}
+                Some(name) => drop(scope.uses.insert(name.to_string(), from_root)),
+                None => {
+                    let named = path.iter().rev().find(|s| *s != "self");
+                    if let Some(name) = named {
+                        scope.uses.insert(name.clone(), from_root);
+                    }
+                }
+            }
+        }
+        out.insert(here.join("::"), scope);
+    }
+    out
+}
+
+/// What `name`, written after module `module`'s path, stands for, if `module`'s scope says:
+/// `Some(None)` when it stands for something outside the crate.
+fn look_up(
+    scopes: &BTreeMap<String, Scope>,
+    modules: &BTreeSet<&str>,
+    module: &str,
+    name: &str,
+) -> Option<Option<Vec<String>>> {
+    let scope = scopes.get(module)?;
+    if let Some(found) = scope.uses.get(name) {
+        return Some(found.clone());
+    }
+    scope.globs.iter().find_map(|glob| {
+        let child = [glob.as_slice(), &[name.to_string()]].concat();
+        has(scopes, modules, glob, name, MAX_HOPS).then_some(Some(child))
+    })
+}
+
+/// Whether module `module` has a `name` to give a glob: a child module, an item, a re-export, or
+/// one of its own glob re-exports' (up to `hops` deep).
+fn has(
+    scopes: &BTreeMap<String, Scope>,
+    modules: &BTreeSet<&str>,
+    module: &[String],
+    name: &str,
+    hops: usize,
+) -> bool {
+    let at = module.join("::");
+    let child = if at.is_empty() {
+        name.to_string()
+    } else {
+        format!("{at}::{name}")
+    };
+    modules.contains(child.as_str())
+        || scopes.get(&at).is_some_and(|s| {
+            s.items.contains(name)
+                || s.uses.contains_key(name)
+                || (hops > 0
+                    && s.globs
+                        .iter()
+                        .any(|g| has(scopes, modules, g, name, hops - 1)))
+        })
+}
+
+/// The most names a path is followed through before the module it stops at counts.
+const MAX_HOPS: usize = 16;
+
+/// The module `path` (from the crate root) names: the longest module it starts with, once every
+/// name a module brings in is followed to where it is defined, through chains of re-exports
+/// (`crate::cli::Selection` → `crate::cli::args::Selection`). `None`: outside the crate's modules.
+pub fn target(
+    path: &[String],
+    modules: &BTreeSet<&str>,
+    scopes: &BTreeMap<String, Scope>,
+) -> Option<String> {
+    let mut path = path.to_vec();
+    let mut at = String::new();
+    for _ in 0..MAX_HOPS {
+        let k = (1..=path.len())
+            .rev()
+            .find(|k| modules.contains(path[..*k].join("::").as_str()))
+            .unwrap_or(0);
+        at = path[..k].join("::");
+        let Some(name) = path.get(k) else { break };
+        match look_up(scopes, modules, &at, name) {
+            Some(Some(to)) if to != path[..=k] => {
+                path.splice(..=k, to);
+            }
+            Some(None) => return None,
+            _ => break,
+        }
+    }
+    (!at.is_empty()).then_some(at)
+}
+
 /// Module → the modules it names through `crate::…`, `super::…` or `self::…` paths, grouped
 /// imports included. Test code is left out.
 pub fn imports(files: &BTreeMap<String, String>) -> BTreeMap<String, BTreeSet<String>> {
     let modules: BTreeSet<&str> = files.keys().map(String::as_str).collect();
-    let longest = |path: &[String]| -> Option<String> {
-        (1..=path.len())
-            .rev()
-            .map(|k| path[..k].join("::"))
-            .find(|m| modules.contains(m.as_str()))
-    };
     let tests = test_modules(files);
     let is_test = |module: &str| {
         module.split("::").any(|p| p.ends_with("tests"))
@@ -253,24 +433,14 @@ pub fn imports(files: &BTreeMap<String, String>) -> BTreeMap<String, BTreeSet<St
                 .iter()
                 .any(|t| module == t || module.starts_with(&format!("{t}::")))
     };
-    let exports = root_exports(files);
+    let scopes = scopes(files);
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (module, text) in files {
         if is_test(module) {
             continue;
         }
-        let here: Vec<&str> = match module.as_str() {
-            "lib" | "main" => Vec::new(),
-            m => m.split("::").collect(),
-        };
-        for mut path in named_paths(&code(text), &here) {
-            if let Some(first) = path.first()
-                && !modules.contains(first.as_str())
-                && let Some(export) = exports.get(first)
-            {
-                path.splice(..1, export.iter().cloned());
-            }
-            if let Some(target) = longest(&path) {
+        for path in named_paths(&code(text), &module_path(module)) {
+            if let Some(target) = target(&path, &modules, &scopes) {
                 let inside = target == *module
                     || module.starts_with(&format!("{target}::"))
                     || target.starts_with(&format!("{module}::"));
@@ -358,5 +528,40 @@ mod tests {
             [vec!["store"], vec!["store", "keys"]]
         );
         assert!(named_paths("use super::x;", &[]).is_empty());
+    }
+
+    #[test]
+    fn a_glob_is_brought_in_as_a_star() {
+        assert_eq!(
+            use_tree("a::{b::*, c}; d"),
+            [
+                (
+                    vec!["a".to_string(), "b".to_string()],
+                    Some("*".to_string())
+                ),
+                (vec!["a".to_string(), "c".to_string()], None)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_modules_scope_reads_its_top_level_uses_and_items() {
+        let code = "use std::fmt;\npub(crate) use crate::a::{b as c, d::*};\n\
+                    pub(super) use self::e::F;\npub struct G;\npub(crate) fn h() {\n    \
+                    use crate::z::Inner;\n    fn nested() {}\n}\n";
+        let uses: Vec<String> = top_level_uses(code)
+            .into_iter()
+            .map(|(p, alias)| format!("{} {alias:?}", p.join("::")))
+            .collect();
+        assert_eq!(
+            uses,
+            [
+                "std::fmt None",
+                "crate::a::b Some(\"c\")",
+                "crate::a::d Some(\"*\")",
+                "self::e::F None"
+            ]
+        );
+        assert_eq!(top_level_items(code), ["G", "h"].map(String::from).into());
     }
 }
