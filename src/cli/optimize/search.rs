@@ -71,7 +71,7 @@ pub(super) fn missed(f: &Found) -> Option<String> {
 impl SearchCtx {
     /// The same search context on the users `keep` names only (optimized on and held out as
     /// they were split).
-    pub fn only(&self, keep: &dyn Fn(&str) -> bool) -> SearchCtx {
+    pub(super) fn only(&self, keep: &dyn Fn(&str) -> bool) -> SearchCtx {
         let pick = |f: &Loaded| {
             Arc::new(Loaded::new(
                 f.snaps
