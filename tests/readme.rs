@@ -249,6 +249,8 @@ fn a_moved_or_misnamed_test_is_not_found() {
     assert!(named::found(root, "readme::named"));
     assert!(named::found(root, "text::shown_id"));
     assert!(named::found(root, "cli::watch::tests"));
+    // A name a module re-exports is found there: `store::load_snapshot` is `store::load`'s.
+    assert!(named::found(root, "store::load_snapshot"));
     // Not found: the same said to be in another file or module, or a name not there.
     assert!(!named::found(
         root,
@@ -259,7 +261,11 @@ fn a_moved_or_misnamed_test_is_not_found() {
     // A module is declared by its whole name: `mod named` is not `mod name`.
     assert!(!named::found(root, "readme::name"));
     assert_eq!(
-        named::named_paths("see `a::b` and `A::B`, `x.rs` and `tests/x.rs::y`"),
-        [(1, "a::b".to_string()), (1, "tests/x.rs::y".to_string())]
+        named::named_paths("see `a::b` and `A::B`, `x.rs`, `tests/x.rs::y` and `c::d(&E, …)`"),
+        [
+            (1, "a::b".to_string()),
+            (1, "tests/x.rs::y".to_string()),
+            (1, "c::d".to_string())
+        ]
     );
 }

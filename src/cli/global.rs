@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 
 use super::CliError;
 use super::values::{non_blank, parse_now, parse_seconds};
+
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {

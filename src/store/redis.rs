@@ -9,7 +9,7 @@ use redis::{Client, Value};
 
 pub use super::key_window::WINDOW_KEYS;
 use super::key_window::{Found, KeyWindow, ambiguous_note, journey_rows};
-use super::keys::{self, Family, Owner, Owners, glob_escape};
+use super::keys::{self, Family, Owner, Owners};
 use super::user::{MAX_VALUE_BYTES, RawKey, RawSessionKey, RawValue};
 use super::{JourneyIds, NoOwner, StoreError, Unlisted, fault};
 use crate::engine::snapshot::{Malformed, Note};
@@ -262,9 +262,7 @@ impl RedisStore {
         from: &str,
         journeys: &dyn JourneyIds,
     ) -> Result<KeyWindow, StoreError> {
-        let found = self
-            .scan(&format!("{}*", glob_escape(&self.prefix)))
-            .await?;
+        let found = self.scan(&keys::prefix_pattern(&self.prefix)).await?;
         let parsed: Vec<(Family, &str)> = found
             .iter()
             .flat_map(|f| &f.keys)
@@ -499,7 +497,7 @@ impl RedisStore {
 
     /// Whether any key under the prefix exists on any node.
     pub async fn has_keys(&self) -> Result<bool, StoreError> {
-        let pattern = format!("{}*", glob_escape(&self.prefix));
+        let pattern = keys::prefix_pattern(&self.prefix);
         for node in 0..self.nodes.len() {
             let (_, batch) = self.scan_step(node, 0, &pattern).await?;
             if !batch.is_empty() {

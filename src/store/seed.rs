@@ -356,9 +356,11 @@ impl<'a> RedisSeed<'a> {
         }
         let mut old = Vec::new();
         if force {
-            let p = super::keys::glob_escape(&r.prefix);
-            for family in ["session", "context"] {
-                old.extend(r.key_names(&format!("{p}{family}:*")).await?);
+            for pattern in [
+                super::keys::session_pattern(&r.prefix),
+                super::keys::context_pattern(&r.prefix),
+            ] {
+                old.extend(r.key_names(&pattern).await?);
             }
         }
         let conn = match r.cluster {

@@ -149,6 +149,7 @@ fn a_milestones_contributions_name_each_journey_item_or_nothing() {
         ("M2", "  nothing                               "),
     ] {
         let lines = super::journey::contribution_lines(v, milestone, &t);
+        assert_eq!(lines.len(), 1, "{milestone}: one line");
         let shown = drawn(40, 1, |f| f.render_widget(Paragraph::new(lines), f.area()));
         assert_eq!(shown, Buffer::with_lines([want]), "{milestone}");
     }

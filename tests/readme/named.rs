@@ -9,6 +9,8 @@ pub fn named_paths(readme: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for (i, line) in readme.lines().enumerate() {
         for (n, span) in line.split('`').enumerate() {
+            // A call's path is checked without its arguments: `rewind::rewind(&Snapshot, …)`.
+            let span = span.split('(').next().unwrap_or(span);
             let path_like = span.contains("::")
                 && span
                     .chars()
@@ -29,16 +31,23 @@ fn module_file(root: &Path, segments: &[&str]) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// Whether `text` declares `name` as a function or a module (`mod name;`, `mod name {`).
+/// Whether `text` declares `name` as a function or a module (`mod name;`, `mod name {`), or
+/// re-exports it (`pub use load::{load_snapshot, …};`).
 fn declares(text: &str, name: &str) -> bool {
-    [
+    let defined = [
         format!("fn {name}("),
         format!("fn {name}<"),
         format!("mod {name};"),
         format!("mod {name} {{"),
     ]
     .iter()
-    .any(|d| text.contains(d.as_str()))
+    .any(|d| text.contains(d.as_str()));
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    defined
+        || text.split("pub use ").skip(1).any(|u| {
+            let statement = u.split(';').next().unwrap_or(u);
+            statement.split(|c: char| !word(c)).any(|w| w == name)
+        })
 }
 
 /// Whether `path` names something that is there. `tests/x.rs::f` is a function of that file;

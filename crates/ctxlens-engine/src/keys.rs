@@ -22,14 +22,25 @@ pub fn context_key(prefix: &str, user: &str, milestone: &str) -> String {
     format!("{prefix}{CONTEXT_WORD}{user}:{milestone}")
 }
 
-/// `{prefix}progress:{user}`: a channel name (a pattern with `user` = `*`).
+/// `{prefix}progress:{user}`: a channel name, as subscribed to and shown (with `user` = `*`, the
+/// name shown for every user's channel; the pattern subscribed to is [`progress_pattern`]).
 pub fn progress_channel(prefix: &str, user: &str) -> String {
     format!("{prefix}{PROGRESS_WORD}{user}")
+}
+
+/// `{prefix}*`, the prefix escaped: the SCAN pattern of every key under the prefix.
+pub fn prefix_pattern(prefix: &str) -> String {
+    format!("{}*", glob_escape(prefix))
 }
 
 /// `{prefix}session:*`, the prefix escaped: the SCAN pattern of every session key.
 pub fn session_pattern(prefix: &str) -> String {
     format!("{}{SESSION_WORD}*", glob_escape(prefix))
+}
+
+/// `{prefix}context:*`, the prefix escaped: the SCAN pattern of every cached context.
+pub fn context_pattern(prefix: &str) -> String {
+    format!("{}{CONTEXT_WORD}*", glob_escape(prefix))
 }
 
 /// `{prefix}progress:*`, the prefix escaped: the PSUBSCRIBE pattern of every user's channel.
@@ -77,12 +88,18 @@ mod tests {
         assert_eq!(progress_pattern(""), "progress:*");
         assert_eq!(progress_pattern("app:"), "app:progress:*");
         assert_eq!(progress_pattern("a:b:"), "a:b:progress:*");
+        assert_eq!(context_pattern(""), "context:*");
+        assert_eq!(context_pattern("app:"), "app:context:*");
+        assert_eq!(prefix_pattern(""), "*");
+        assert_eq!(prefix_pattern("app:"), "app:*");
     }
 
     #[test]
     fn patterns_escape_the_globs_of_the_prefix() {
         assert_eq!(session_pattern("a*[?]\\:"), "a\\*\\[\\?\\]\\\\:session:*");
         assert_eq!(progress_pattern("p*:"), "p\\*:progress:*");
+        assert_eq!(context_pattern("p?:"), "p\\?:context:*");
+        assert_eq!(prefix_pattern("p]:"), "p\\]:*");
         assert_eq!(glob_escape("plain-user_1"), "plain-user_1");
     }
 
@@ -94,6 +111,7 @@ mod tests {
             (progress_channel("p:", "u"), PROGRESS_WORD),
             (session_pattern("p:"), SESSION_WORD),
             (progress_pattern("p:"), PROGRESS_WORD),
+            (context_pattern("p:"), CONTEXT_WORD),
         ];
         for (name, word) in families {
             let rest = name.strip_prefix("p:").expect("the prefix first");

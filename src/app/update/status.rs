@@ -1,7 +1,8 @@
 //! The status bar: stores' health (and backoff while one is down), failures, messages, and what
 //! is loading.
 
-use super::user::{open_user, reload_user};
+use super::open::open_user;
+use super::user::reload_user;
 use super::{Effect, done_loading, error, info};
 use crate::app::action::Action;
 use crate::app::state::{Quit, State, StoreStatus};

@@ -2,7 +2,7 @@
 //! baseline and the tuned policy, and loading policies and tokenizers.
 
 use super::Effect;
-pub(super) use super::open::open_user;
+use super::open::open_user;
 use super::{done_loading, info, start_loading};
 use crate::app::action::Action;
 use crate::app::state::UserView;
