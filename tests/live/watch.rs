@@ -195,18 +195,13 @@ fn watch_names_a_channel_that_is_not_utf8_and_gives_it_no_user() {
 /// `--count 1` waits for the first real event after it.
 #[test]
 fn watch_counts_only_events() {
-    let (redis, db) = seeded("watchcount");
-    let (child, mut conn) = watching(&redis, &db, &["u001", "--json", "--count", "1"]);
     let event = r#"{"milestone":"M5","progress":50,"timestamp":"2025-01-15T12:00:00Z"}"#;
-    for payload in ["garbage", r#"{"milestone":"M5"}"#, event] {
-        publish(&mut conn, "progress:u001", payload);
-    }
-    let out = child
-        .wait_with_output()
-        .expect("watch ends after one event");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let (stdout, stderr) = one_event_watched(
+        "watchcount",
+        &["u001"],
+        "progress:u001",
+        &["garbage", r#"{"milestone":"M5"}"#, event],
+    );
     assert_eq!(
         stdout.trim(),
         r#"{"user_id":"u001","milestone":"M5","progress":50.0,"timestamp":"2025-01-15T12:00:00Z"}"#,
@@ -223,21 +218,15 @@ fn watch_counts_only_events() {
 /// does, the prefix included (`app:progress:u001`, not `progress:u001`).
 #[test]
 fn watch_names_a_bad_messages_channel_with_the_key_prefix() {
-    let (redis, db) = seeded("watchprefix");
     // Every user's channels (a pattern): the unreadable message is no event, so `--count 1`
     // ends at the real one after it.
-    let args = ["--key-prefix", "app:", "--json", "--count", "1"];
-    let (child, mut conn) = watching(&redis, &db, &args);
     let event = r#"{"milestone":"M2","progress":20,"timestamp":"2025-01-15T12:00:00Z"}"#;
-    for payload in ["garbage", event] {
-        publish(&mut conn, "app:progress:u001", payload);
-    }
-    let out = child
-        .wait_with_output()
-        .expect("watch ends after one event");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let (stdout, stderr) = one_event_watched(
+        "watchprefix",
+        &["--key-prefix", "app:"],
+        "app:progress:u001",
+        &["garbage", event],
+    );
     assert_eq!(
         stdout.trim(),
         r#"{"user_id":"u001","milestone":"M2","progress":20.0,"timestamp":"2025-01-15T12:00:00Z"}"#,
@@ -247,4 +236,27 @@ fn watch_names_a_bad_messages_channel_with_the_key_prefix() {
         stderr.starts_with("ctxlens: app:progress:u001: payload is not JSON"),
         "{stderr}"
     );
+}
+
+/// `watch ARGS --json --count 1` on a seeded store while `payloads` are published on `channel`:
+/// it must end by itself with exit 0 after the first real event. Its stdout and stderr.
+fn one_event_watched(
+    name: &str,
+    args: &[&str],
+    channel: &str,
+    payloads: &[&str],
+) -> (String, String) {
+    let (redis, db) = seeded(name);
+    let args = [args, &["--json", "--count", "1"]].concat();
+    let (child, mut conn) = watching(&redis, &db, &args);
+    for payload in payloads {
+        publish(&mut conn, channel, payload);
+    }
+    let out = child
+        .wait_with_output()
+        .expect("watch ends after one event");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    (stdout, stderr)
 }
