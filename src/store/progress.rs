@@ -45,13 +45,6 @@ impl BadEvent {
     }
 }
 
-/// [`BadEvent::message`] under no key prefix: a store with one says `message(prefix)`.
-impl std::fmt::Display for BadEvent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message(""))
-    }
-}
-
 /// Reads a published payload `{"milestone","progress","timestamp"}` for `user`.
 pub fn parse_progress(user: &str, payload: &[u8]) -> Result<ProgressEvent, BadEvent> {
     read_progress(user, payload).map_err(|why| BadEvent {
@@ -177,7 +170,6 @@ mod tests {
         let bad = parse_progress("u1", b"{}").expect_err("no event");
         assert_eq!(bad.message("app:"), "app:progress:u1: no milestone");
         assert_eq!(bad.message(""), "progress:u1: no milestone");
-        assert_eq!(bad.to_string(), bad.message(""));
         let colons = parse_progress("a:b", b"{}").expect_err("no event");
         assert_eq!(colons.message("p:q:"), "p:q:progress:a:b: no milestone");
     }

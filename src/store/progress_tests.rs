@@ -4,7 +4,7 @@ fn progress_is_a_percentage_or_the_message_is_unreadable() {
     let read = |p: &str| {
         let payload =
             format!(r#"{{"milestone":"M2","progress":{p},"timestamp":"2025-01-15T10:00:00Z"}}"#);
-        super::parse_progress("u1", payload.as_bytes()).map_err(|e| e.to_string())
+        super::parse_progress("u1", payload.as_bytes()).map_err(|e| e.message(""))
     };
     assert_eq!(read("0").map(|e| e.progress), Ok(0.0));
     assert_eq!(read("100").map(|e| e.progress), Ok(100.0));
@@ -32,7 +32,7 @@ fn a_payload_naming_another_user_is_nobodys_event() {
         );
         super::parse_progress("u1", payload.as_bytes())
             .map(|e| e.user_id)
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.message(""))
     };
     assert_eq!(read("\"u1\""), Ok("u1".into()));
     assert_eq!(
@@ -57,7 +57,7 @@ fn an_unreadable_message_says_what_is_wrong_with_it() {
     let read = |p: &str| {
         super::parse_progress("u1", p.as_bytes())
             .map(|e| e.milestone)
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.message(""))
     };
     assert_eq!(
         read("[1,2]"),
@@ -80,7 +80,7 @@ fn an_unreadable_message_keeps_a_user_id_with_a_colon_whole() {
     let bad = super::parse_progress("team: a", b"nope").expect_err("not JSON");
     assert_eq!(bad.user.as_deref(), Some("team: a"));
     assert!(bad.why.starts_with("payload is not JSON: "), "{}", bad.why);
-    assert_eq!(bad.to_string(), format!("progress:team: a: {}", bad.why));
+    assert_eq!(bad.message(""), format!("progress:team: a: {}", bad.why));
     // Bytes that are no UTF-8 are said to be that, not JSON with a bad code point.
     let bad = super::parse_progress(
         "u1",
@@ -107,7 +107,7 @@ fn a_payload_with_a_key_twice_is_no_event() {
     let read = |p: &str| {
         super::parse_progress("u1", p.as_bytes())
             .map(|e| e.progress)
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.message(""))
     };
     assert_eq!(
         read(r#"{"milestone":"M2","progress":50,"timestamp":"2025-01-15T12:00:00Z","progress":60}"#),
