@@ -38,6 +38,7 @@ fn every_key_shown_carries_the_prefix_and_replays_are_unchanged() {
             .is_some_and(|s| s.starts_with("app:context:u004:"))),
         "{findings:?}"
     );
+    notes_then_carry_the_prefix(&stores);
     // The same replay as the embedded demo's.
     let now = ["--now", common::NOW];
     let live = ctxlens_with(
@@ -69,10 +70,52 @@ fn every_key_shown_carries_the_prefix_and_replays_are_unchanged() {
     assert_eq!(bare.code, 0, "{}", bare.stderr);
     let v: serde_json::Value = serde_json::from_str(&bare.stdout).expect("JSON");
     assert_eq!(v["sessions"].as_array().map(Vec::len), Some(0));
-    // The TUI's Live screen reads the cached context's key from the store.
+    live_store_keys_carry_the_prefix(&redis, &db);
+}
+
+/// Every `source` in `v` that names a session or context key.
+fn key_sources(v: &serde_json::Value) -> Vec<String> {
+    match v {
+        serde_json::Value::Object(m) => m
+            .iter()
+            .flat_map(|(k, x)| match (k.as_str(), x.as_str()) {
+                ("source", Some(s)) if s.contains("session:") || s.contains("context:") => {
+                    vec![s.to_string()]
+                }
+                _ => key_sources(x),
+            })
+            .collect(),
+        serde_json::Value::Array(a) => a.iter().flat_map(key_sources).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// As of an earlier instant (`inspect --at`), the notes name the keys under the prefix too.
+fn notes_then_carry_the_prefix(stores: &[(&str, String)]) {
+    let then = ctxlens_with(
+        &[
+            "inspect",
+            "u004",
+            "--json",
+            "--key-prefix",
+            "app:",
+            "--at",
+            "2025-01-15T00:00:00Z",
+        ],
+        stores,
+    );
+    assert_eq!(then.code, 0, "{}", then.stderr);
+    let v: serde_json::Value = serde_json::from_str(&then.stdout).expect("JSON");
+    let keys = key_sources(&v);
+    assert!(keys.contains(&"app:session:u004:*".to_string()), "{keys:?}");
+    assert!(keys.iter().all(|k| k.starts_with("app:")), "{keys:?}");
+}
+
+/// The TUI's Live screen reads the cached context's key and the progress channel from the store.
+fn live_store_keys_carry_the_prefix(redis: &RedisServer, db: &str) {
     let rt = common::runtime();
     rt.block_on(async {
-        let mut ends = common::endpoints(&redis, &db);
+        let mut ends = common::endpoints(redis, db);
         ends.key_prefix = "app:".into();
         let store = ctxlens::store::live::LiveStore::connect(&ends)
             .await

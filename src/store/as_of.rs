@@ -24,9 +24,14 @@ fn in_future(store: &str, e: crate::engine::rewind::InFuture) -> StoreError {
     }
 }
 
-/// `data`, read from live stores or the demo at `data.now`, as of `opts.at` (unchanged without
-/// it). An instant after the read is a usage error.
-pub fn rewind_user(data: &mut UserData, opts: &LoadOptions, store: &str) -> Result<(), StoreError> {
+/// `data`, read from live stores or the demo at `data.now` (its keys under `key_prefix`), as of
+/// `opts.at` (unchanged without it). An instant after the read is a usage error.
+pub fn rewind_user(
+    data: &mut UserData,
+    opts: &LoadOptions,
+    store: &str,
+    key_prefix: &str,
+) -> Result<(), StoreError> {
     let Some(at) = opts.at else { return Ok(()) };
     let snap = Snapshot {
         user_id: data.user_id.clone(),
@@ -51,6 +56,7 @@ pub fn rewind_user(data: &mut UserData, opts: &LoadOptions, store: &str) -> Resu
         cache_ttl: data.cached_context_ttl,
         journey_row: data.current_milestone.is_some(),
         map: &map(opts),
+        key_prefix,
     };
     let out = rewind(&snap, &r).map_err(|e| in_future(store, e))?;
     let s = out.snapshot;
@@ -110,6 +116,8 @@ pub fn rewind_file(
         cache_ttl: None,
         journey_row: file.current_milestone.is_some(),
         map: &map(opts),
+        // A file names its keys as SPEC §1 does; the session it holds, by its recorded key.
+        key_prefix: "",
     };
     let out = rewind(&file, &r).map_err(|e| in_future(store, e))?;
     let mut data = UserData::of_snapshot(&out.snapshot);

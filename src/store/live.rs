@@ -247,7 +247,7 @@ impl LiveStore {
         };
         // The clock of the read, to the second: what every timestamp shown is written to.
         let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 0);
-        user_data(raw, opts, now, &self.describe())
+        user_data(raw, opts, now, &self.describe(), self.key_prefix())
     }
 }
 

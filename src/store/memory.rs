@@ -186,7 +186,7 @@ impl MemoryStore {
 
 /// Newest turn across a user's sessions.
 fn last_activity(u: &DemoUser, now: DateTime<Utc>, label: &str) -> Option<DateTime<Utc>> {
-    let data = user_data(raw_user(u), &LoadOptions::default(), now, label).ok();
+    let data = user_data(raw_user(u), &LoadOptions::default(), now, label, "").ok();
     data.and_then(|d| d.sessions.iter().filter_map(|s| s.newest).max())
 }
 
@@ -308,7 +308,7 @@ impl Store for MemoryStore {
 
     async fn load_user(&self, user: &str, opts: &LoadOptions) -> Result<UserData, StoreError> {
         let u = self.user(user)?;
-        user_data(raw_user(&u), opts, self.now, &self.label)
+        user_data(raw_user(&u), opts, self.now, &self.label, "")
     }
 
     async fn health(&self) -> Vec<super::Health> {

@@ -120,11 +120,13 @@ fn parse_key(key: &RawKey) -> Result<Vec<SessionEntry>, Malformed> {
 
 /// Interprets a raw user: picks the session (asked for, else the one with the newest turn),
 /// parses turns, journey rows and the cached context; anything unreadable becomes malformed.
+/// `store` names the store in errors; its keys begin with `key_prefix`.
 pub fn user_data(
     raw: RawUser,
     opts: &LoadOptions,
     now: DateTime<Utc>,
     store: &str,
+    key_prefix: &str,
 ) -> Result<UserData, StoreError> {
     // A user named by an ambiguous key, or with rows that could not be read, exists.
     if raw.journey.is_none()
@@ -184,7 +186,7 @@ pub fn user_data(
         moments,
         as_of: None,
     };
-    super::as_of::rewind_user(&mut data, opts, store)?;
+    super::as_of::rewind_user(&mut data, opts, store, key_prefix)?;
     Ok(data)
 }
 

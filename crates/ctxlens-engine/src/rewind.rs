@@ -50,6 +50,8 @@ pub struct Rewind<'a> {
     /// Whether a `user_journeys` row (current milestone, display name) was read.
     pub journey_row: bool,
     pub map: &'a MilestoneMap,
+    /// What the store's key names begin with (`--key-prefix`): the keys the notes name.
+    pub key_prefix: &'a str,
 }
 
 /// `T` after the data was read: nothing stored can tell what happens then.
@@ -260,7 +262,7 @@ fn session_loss_note(snap: &Snapshot, r: &Rewind, source: String, notes: &mut Ve
             note(
                 notes,
                 NoteKind::Expired,
-                crate::keys::session_key("", &snap.user_id, "*"),
+                crate::keys::session_key(r.key_prefix, &snap.user_id, "*"),
                 format!(
                     "Redis drops a session {SESSION_TTL_SECS} s after its last write: a session \
                      last written between {} and {} was live at T and is gone now, so turns of T \
@@ -434,14 +436,15 @@ fn cache_at(
     notes: &mut Vec<Note>,
 ) -> Option<serde_json::Value> {
     let key_milestone = snap.current_milestone.as_deref();
-    let source = crate::keys::context_key("", &snap.user_id, key_milestone.unwrap_or("?"));
+    let source =
+        crate::keys::context_key(r.key_prefix, &snap.user_id, key_milestone.unwrap_or("?"));
     let ttl = TimeDelta::seconds(CONTEXT_TTL_SECS);
     let Some(v) = &snap.cached_context else {
         if r.at < before(r.read_at, ttl) {
             note(
                 notes,
                 NoteKind::Expired,
-                crate::keys::context_key("", &snap.user_id, milestone.unwrap_or("?")),
+                crate::keys::context_key(r.key_prefix, &snap.user_id, milestone.unwrap_or("?")),
                 format!(
                     "a cached context lives {CONTEXT_TTL_SECS} s: one the system held at T would \
                      have expired before the data was read, so whether there was one cannot be told"

@@ -77,6 +77,7 @@ fn at(at: i64, origin: Origin, map: &MilestoneMap) -> Rewind<'_> {
         cache_ttl: None,
         journey_row: true,
         map,
+        key_prefix: "",
     }
 }
 
@@ -293,6 +294,26 @@ fn the_cached_context_is_kept_only_inside_its_window() {
             .iter()
             .any(|n| n.source == "context:u1:M3" && n.message.contains("cannot be told"))
     );
+}
+
+/// Under a key prefix (`--key-prefix app:`), the notes name the keys as the store does.
+#[test]
+fn notes_name_the_keys_under_the_stores_prefix() {
+    let map = MilestoneMap::default();
+    let mut s = snap();
+    s.cached_context = None;
+    let r = Rewind {
+        key_prefix: "app:",
+        ..at(96_000, Origin::Stores, &map)
+    };
+    let out = rewind(&s, &r).expect("past").snapshot;
+    let expired: Vec<&str> = kinds(&out, NoteKind::Expired)
+        .iter()
+        .map(|n| n.source.as_str())
+        .collect();
+    assert!(expired.contains(&"app:session:u1:*"), "{expired:?}");
+    assert!(expired.contains(&"app:context:u1:M3"), "{expired:?}");
+    assert!(expired.iter().all(|k| k.starts_with("app:")), "{expired:?}");
 }
 
 #[test]

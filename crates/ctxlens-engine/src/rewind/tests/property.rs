@@ -57,6 +57,7 @@ proptest! {
             cache_ttl: None,
             journey_row: s.current_milestone.is_some(),
             map: &map,
+            key_prefix: "",
         };
         let out = rewind(&s, &r).expect("past");
         let o = &out.snapshot;
